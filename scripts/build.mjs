@@ -1,0 +1,22 @@
+// Bundles the CLI (and the GitHub Action entry) with esbuild: one file per entry,
+// lazily loaded chunks per command so `hfleaks staged` starts fast.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+
+const banner = "import { createRequire as __hfCreateRequire } from 'node:module'; const require = __hfCreateRequire(import.meta.url);";
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: { cli: 'src/bin.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  legalComments: 'none',
+  chunkNames: 'chunks/[name]-[hash]',
+  banner: { js: banner },
+  logLevel: 'warning',
+});

@@ -1,0 +1,61 @@
+// `hfleaks scan [paths..]`: files and directories on disk, or `-` for stdin.
+import { parseSize } from '../../config.ts';
+import { openContent } from '../../detect/content.ts';
+import { scanPaths, scanRoot } from '../../sources/files.ts';
+import type { Io } from '../io.ts';
+import { UsageError } from '../io.ts';
+import type { CommonArgs } from '../options.ts';
+import { createProgress } from '../progress.ts';
+import { createSession, finish } from '../session.ts';
+
+export interface ScanArgs extends CommonArgs {
+  paths: string[];
+  maxFileSize?: string;
+  concurrency?: number;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 512 << 20;
+
+export async function readStdinInto(io: Io, push: (b: Buffer) => void): Promise<number> {
+  let n = 0;
+  for await (const chunk of io.stdin) {
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    n += b.length;
+    push(b);
+  }
+  return n;
+}
+
+export async function runScan(io: Io, args: ScanArgs): Promise<number> {
+  const paths = args.paths.length ? args.paths : ['.'];
+  const concurrency = args.concurrency ?? 8;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError('--concurrency must be a whole number from 1 to 256');
+  const fileArgs = paths.filter((p) => p !== '-');
+  const root = scanRoot(fileArgs.length ? fileArgs : ['.'], io.cwd);
+  const session = createSession(io, args, root);
+  const maxFileSize = args.maxFileSize !== undefined ? parseSize(args.maxFileSize, '--max-file-size') : session.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  if (paths.includes('-')) {
+    const content = openContent(session.detector, '<stdin>', session.sink, session.content);
+    session.stats.bytes += await readStdinInto(io, (b) => content.push(b));
+    content.end();
+    session.stats.files++;
+  }
+  if (fileArgs.length) {
+    const progress = createProgress(io, args, 'files');
+    try {
+      const totals = await scanPaths(
+        session.detector,
+        {
+          paths: fileArgs, cwd: io.cwd, useIgnoreFiles: args.ignore !== false, maxFileSize, concurrency, content: session.content,
+          onFile: (bytes) => progress.tick(1, bytes),
+        },
+        session.sink,
+      );
+      session.stats.files += totals.files;
+      session.stats.bytes += totals.bytes;
+    } finally {
+      progress.done();
+    }
+  }
+  return finish(io, args, session, 'scan');
+}

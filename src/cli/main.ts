@@ -1,0 +1,49 @@
+// argv → validated options → the command's run(); returns the exit code:
+// 0 nothing found, 1 findings, 2 usage or runtime error.
+import yargs from 'yargs';
+import { RuleError } from '../rules/load.ts';
+import { scrubTokenShapes } from '../findings/redact.ts';
+import { PathError } from '../sources/files.ts';
+import { COMMANDS } from './commands/index.ts';
+import type { Io } from './io.ts';
+import { UsageError } from './io.ts';
+import { VERSION } from './session.ts';
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let code: number | undefined;
+  let failure: unknown;
+  const debug = argv.includes('--debug');
+  let parser = yargs(argv)
+    .scriptName('hfleaks')
+    .usage('$0 <command> [options]\n\nFind, verify and revoke leaked Hugging Face tokens.')
+    .strict()
+    .exitProcess(false)
+    .version(VERSION)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .demandCommand(1, 'Name a command (hfleaks --help lists them).')
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  for (const c of COMMANDS) {
+    parser = parser.command(c.command, c.describe, c.builder, async (args) => {
+      code = await c.run(io, args as Record<string, unknown>);
+    });
+  }
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    failure = e;
+  }
+  if (failure !== undefined) {
+    const e = failure as Error;
+    const known = e instanceof UsageError || e instanceof RuleError || e instanceof PathError;
+    const msg = scrubTokenShapes((e?.message ?? String(e)).split('\n')[0]!);
+    io.stderr(`hfleaks: ${known ? '' : 'error: '}${msg}\n`);
+    if (debug && e?.stack) io.stderr(`${scrubTokenShapes(e.stack)}\n`);
+    return 2;
+  }
+  // --help and --version print and return without running a command.
+  return code ?? 0;
+}

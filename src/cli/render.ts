@@ -1,0 +1,16 @@
+// Picks the reporter for a format. Reporters know findings, not how they were made.
+import { jsonReport } from '../report/json.ts';
+import { textReport } from '../report/text.ts';
+import type { Report, ReportOptions, Reporter } from '../report/types.ts';
+import { UsageError } from './io.ts';
+
+export const FORMATS = ['text', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
+
+const REPORTERS: Record<string, Reporter> = { text: textReport, json: jsonReport };
+
+export function renderReport(format: string, report: Report, options: ReportOptions): string {
+  const r = REPORTERS[format];
+  if (!r) throw new UsageError(`unknown format "${format}" (choose ${Object.keys(REPORTERS).join(', ')})`);
+  return r(report, options);
+}

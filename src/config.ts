@@ -1,0 +1,93 @@
+// The config file: `--config FILE`, else `.hfleaks.json` at the scanned root.
+//   { "rules": [ ...rules in the rules/ format... ],
+//     "disableRules": ["rule-id"],
+//     "maxFileSize": "512MB",
+//     "archiveDepth": 3 }
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Rule } from './core/types.ts';
+import { builtinRules } from './rules/builtin.ts';
+import { RuleError, mergeRules, parseRule } from './rules/load.ts';
+
+export interface Config {
+  rules: Rule[];
+  maxFileSize?: number;
+  archiveDepth?: number;
+  /** Where the config came from, if anywhere. */
+  file?: string;
+}
+
+export const DEFAULT_CONFIG_NAMES = ['.hfleaks.json'];
+
+/** Parses sizes such as 512MB, 1GiB, 1048576. */
+export function parseSize(v: string | number, what: string): number {
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return Math.floor(v);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(String(v));
+  if (!m) throw new RuleError(`${what}: "${v}" is not a size (try 100MB)`);
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.floor(Number(m[1]) * mult);
+}
+
+export function loadConfig(root: string, explicit: string | undefined): Config {
+  let file: string | undefined;
+  let text: string | undefined;
+  if (explicit) {
+    file = explicit;
+    try {
+      text = readFileSync(explicit, 'utf8');
+    } catch (e) {
+      throw new RuleError(`${explicit}: cannot read config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  } else {
+    for (const name of DEFAULT_CONFIG_NAMES) {
+      try {
+        text = readFileSync(join(root, name), 'utf8');
+        file = name;
+        break;
+      } catch {
+        /* none there */
+      }
+    }
+  }
+  if (text === undefined || file === undefined) return { rules: builtinRules() };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new RuleError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new RuleError(`${file}: must hold a JSON object`);
+  const o = data as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!['rules', 'disableRules', 'maxFileSize', 'archiveDepth', '$schema'].includes(k)) {
+      throw new RuleError(`${file}: field "${k}" is not a known config field (rules, disableRules, maxFileSize, archiveDepth)`);
+    }
+  }
+  if (o.rules !== undefined && !Array.isArray(o.rules)) throw new RuleError(`${file}: field "rules" must be a list of rules`);
+  const own = ((o.rules as unknown[] | undefined) ?? []).map((r, i) => {
+    try {
+      return parseRule(r, file!);
+    } catch (e) {
+      throw new RuleError((e as Error).message.replace(`${file}: `, `${file}: rules[${i}]: `));
+    }
+  });
+  let rules = mergeRules(builtinRules(), own);
+  if (o.disableRules !== undefined) {
+    if (!Array.isArray(o.disableRules) || o.disableRules.some((x) => typeof x !== 'string')) {
+      throw new RuleError(`${file}: field "disableRules" must be a list of rule ids`);
+    }
+    const off = new Set(o.disableRules as string[]);
+    for (const id of off) if (!rules.some((r) => r.id === id)) throw new RuleError(`${file}: field "disableRules": no rule "${id}"`);
+    rules = rules.filter((r) => !off.has(r.id));
+  }
+  const cfg: Config = { rules, file };
+  if (o.maxFileSize !== undefined) cfg.maxFileSize = parseSize(o.maxFileSize as string, `${file}: field "maxFileSize"`);
+  if (o.archiveDepth !== undefined) {
+    if (typeof o.archiveDepth !== 'number' || !Number.isInteger(o.archiveDepth) || o.archiveDepth < 0 || o.archiveDepth > 10) {
+      throw new RuleError(`${file}: field "archiveDepth" must be a whole number from 0 to 10`);
+    }
+    cfg.archiveDepth = o.archiveDepth;
+  }
+  return cfg;
+}

@@ -1,0 +1,121 @@
+// Plain data shared by every stage: sources produce bytes, the detector produces
+// matches, aggregation turns matches into findings, reporters print findings.
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+/** How the bytes that held a token were decoded before the token showed. */
+export type Decoding = 'base64' | 'percent' | 'utf16le' | 'utf16be' | 'gzip' | 'zip';
+
+export interface RuleFilters {
+  /** Reject placeholder bodies (xxxx, repeated letters, alphabet runs, your_token_here). */
+  placeholder: boolean;
+  /** Minimum Shannon entropy of the body, in bits per character. */
+  minEntropy?: number;
+  /** The body is a JWT: decode its payload offline and report exp/scope. */
+  jwt?: boolean;
+}
+
+export interface RuleExamples {
+  /** Each must produce exactly one match (templates expand with a seeded generator). */
+  positive: string[];
+  /** Each must produce no match. */
+  negative: string[];
+}
+
+/** A rule as data (rules/*.json or a user's config). */
+export interface Rule {
+  id: string;
+  title: string;
+  description: string;
+  /** Literal prefix(es) every match starts with; the byte-level prefilter searches these. */
+  keywords: string[];
+  /** Regex source matching the whole token, anchored at a keyword. */
+  pattern: string;
+  /** Regex flags (only `i` is meaningful). */
+  flags?: string;
+  /** Longest token the pattern can match, in characters (bounds the window the regex sees). */
+  maxLength: number;
+  severity: Severity;
+  filters: RuleFilters;
+  examples: RuleExamples;
+  /** The file the rule came from (for messages). */
+  source: string;
+}
+
+export interface JwtInfo {
+  /** Expiry (ISO 8601) where the payload has `exp`. */
+  expiresAt?: string;
+  expired?: boolean;
+  scope?: string;
+  issuer?: string;
+  subject?: string;
+}
+
+/** One occurrence of a token in one stream of bytes, before aggregation. */
+export interface Match {
+  ruleId: string;
+  secret: string;
+  /** Byte offset in the source stream where the token (or its encoded form) starts. */
+  offset: number;
+  line: number;
+  column: number;
+  decoding?: Decoding[];
+  jwt?: JwtInfo;
+  /** The line carries an `hfleaks:allow` marker. */
+  allowed?: boolean;
+  /** Short text around the match, for context-aware advice (never printed raw). */
+  context?: string;
+}
+
+export interface Location {
+  /** Relative to the scanned root, `/` separators; `archive.zip!member` for archive members. */
+  path: string;
+  line: number;
+  column: number;
+  decoding?: Decoding[];
+  /** Git provenance (history scans). */
+  commit?: string;
+  author?: string;
+  date?: string;
+  inHead?: boolean;
+}
+
+export type VerificationStatus = 'valid' | 'invalid' | 'unknown' | 'skipped';
+
+export interface Finding {
+  fingerprint: string;
+  rule: string;
+  title: string;
+  severity: Severity;
+  secret: { raw: string; redacted: string; sha256: string };
+  locations: Location[];
+  jwt?: JwtInfo;
+  /** Repositories named near the leak (from_pretrained("org/name"), repo_id=...). */
+  repos?: string[];
+  verification?: unknown;
+  advice?: string[];
+}
+
+export interface Skipped {
+  path: string;
+  reason: string;
+}
+
+export interface ScanStats {
+  files: number;
+  bytes: number;
+  blobs?: number;
+  commits?: number;
+  skipped: Skipped[];
+  warnings: string[];
+  suppressed: number;
+  durationMs: number;
+  shallow?: boolean;
+  missingObjects?: number;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  stats: ScanStats;
+}

@@ -1,0 +1,293 @@
+// The detection engine. It sees bytes and nothing else: no paths, no commits.
+//
+// Fast path first: every rule keyword (and its UTF-16, percent-encoded and base64
+// forms) is searched with Buffer.indexOf on the raw bytes; the rule's pattern and
+// filters run only on a small window around each candidate.
+import type { Decoding, JwtInfo, Rule } from '../core/types.ts';
+import { entropy, placeholderReason } from './filters.ts';
+import { decodeJwt } from './jwt.ts';
+
+/** A token found in a buffer, before line numbers and aggregation. */
+export interface Hit {
+  ruleId: string;
+  secret: string;
+  /** Offset in the scanned buffer where the token (or its encoded form) starts. */
+  start: number;
+  decoding?: Decoding[];
+  jwt?: JwtInfo;
+}
+
+interface CompiledRule {
+  rule: Rule;
+  keyword: string;
+  re: RegExp;
+}
+
+/** One search key: the bytes looked for, and the rules to try where they occur. */
+interface Needle {
+  bytes: Buffer;
+  /** The keyword's text this needle stands for. */
+  keyword: string;
+  rules: CompiledRule[];
+}
+
+export interface Detector {
+  rules: readonly Rule[];
+  /** The longest token any rule can match, in bytes (sets chunk overlap). */
+  maxTokenBytes: number;
+  /** Finds tokens whose start lies in [from, to) of `buf` (bytes outside give context). */
+  scan(buf: Buffer, from?: number, to?: number): Hit[];
+}
+
+export interface DetectorOptions {
+  /** Look inside base64 and percent-encoded text (default true). */
+  decode?: boolean;
+  /** How deep encodings may nest (base64 in base64); default 2. */
+  maxDecodeDepth?: number;
+  now?: number;
+}
+
+const BASE64_MIN_RUN = 20;
+const BASE64_MAX_RUN = 1 << 20;
+
+function isWordByte(b: number | undefined): boolean {
+  return b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f);
+}
+function isHex(b: number | undefined): boolean {
+  return b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
+}
+function isBase64Byte(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2b || b === 0x2f || b === 0x2d || b === 0x5f;
+}
+
+/**
+ * What the bytes just before a token say about it: 'ok' when it starts a token,
+ * 'percent' when a percent escape (`%3D`) precedes it, 'glued' when it is the tail
+ * of a longer word. An escape such as `\n` or `\"` counts as a boundary, so tokens
+ * inside JSON and notebook strings are found.
+ */
+function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' | 'percent' | 'glued' {
+  const b = get(at - 1);
+  if (!isWordByte(b)) return 'ok';
+  if (get(at - 2) === 0x5c) return 'ok'; // \n \t \r \" \0 ...
+  if (get(at - 3) === 0x25 && isHex(get(at - 2)) && isHex(b)) return 'percent';
+  // \u0022 or \x22 before the token
+  if (isHex(b) && isHex(get(at - 2)) && get(at - 3) === 0x78 && get(at - 4) === 0x5c) return 'ok';
+  if (isHex(b) && isHex(get(at - 2)) && isHex(get(at - 3)) && isHex(get(at - 4)) && get(at - 5) === 0x75 && get(at - 6) === 0x5c) return 'ok';
+  return 'glued';
+}
+
+/** Characters of the base64 encoding of `kw` that don't depend on the bytes around it, per alignment. */
+export function base64Needles(kw: string): string[] {
+  const out: string[] = [];
+  const bytes = Buffer.from(kw, 'latin1');
+  for (let align = 0; align < 3; align++) {
+    const encs = [0x00, 0xff, 0x55, 0xaa].map((fill) =>
+      Buffer.concat([Buffer.alloc(align, fill), bytes, Buffer.alloc(3, fill)]).toString('base64'),
+    );
+    // Longest run of positions where every fill gives the same character.
+    let best = '';
+    let cur = '';
+    for (let i = 0; i < encs[0]!.length; i++) {
+      const ch = encs[0]![i]!;
+      if (ch !== '=' && encs.every((e) => e[i] === ch)) {
+        cur += ch;
+        if (cur.length > best.length) best = cur;
+      } else cur = '';
+    }
+    if (best.length >= 3) out.push(best);
+  }
+  return [...new Set(out)];
+}
+
+export function compileRules(rules: readonly Rule[]): CompiledRule[] {
+  const out: CompiledRule[] = [];
+  for (const rule of rules) {
+    for (const keyword of rule.keywords) {
+      out.push({ rule, keyword, re: new RegExp(rule.pattern, `y${rule.flags ?? ''}`) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Search keys: a keyword that another keyword starts with is searched once (the
+ * shorter one), and the rules of both are tried where it occurs.
+ */
+function buildNeedles(compiled: CompiledRule[], encode: (kw: string) => Buffer): Needle[] {
+  const keywords = [...new Set(compiled.map((c) => c.keyword))].sort((a, b) => a.length - b.length);
+  const roots: string[] = [];
+  for (const k of keywords) if (!roots.some((r) => k.startsWith(r))) roots.push(k);
+  return roots.map((root) => ({
+    bytes: encode(root),
+    keyword: root,
+    rules: compiled.filter((c) => c.keyword.startsWith(root)),
+  }));
+}
+
+function utf16be(s: string): Buffer {
+  const b = Buffer.from(s, 'utf16le');
+  b.swap16();
+  return b;
+}
+
+export function createDetector(rules: readonly Rule[], options: DetectorOptions = {}): Detector {
+  const decode = options.decode !== false;
+  const maxDepth = options.maxDecodeDepth ?? 2;
+  const now = options.now ?? Date.now();
+  const compiled = compileRules(rules);
+  const maxTokenBytes = Math.max(64, ...rules.map((r) => r.maxLength));
+  const ascii = buildNeedles(compiled, (k) => Buffer.from(k, 'latin1'));
+  const le = buildNeedles(compiled, (k) => Buffer.from(k, 'utf16le'));
+  const be = buildNeedles(compiled, utf16be);
+  const pct = decode
+    ? ascii.flatMap((n) =>
+        n.keyword.includes('_')
+          ? [n.keyword.replace(/_/g, '%5F'), n.keyword.replace(/_/g, '%5f')].map((k) => ({ ...n, bytes: Buffer.from(k, 'latin1') }))
+          : [],
+      )
+    : [];
+  const b64 = decode
+    ? [...new Set(ascii.flatMap((n) => base64Needles(n.keyword)))].map((s) => Buffer.from(s, 'latin1'))
+    : [];
+
+  /** Tries the rules of `needle` on `text` (a decoded window that starts at the keyword). */
+  function tryRules(needle: Needle, text: string): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
+    for (const c of needle.rules) {
+      if (!text.startsWith(c.keyword)) continue;
+      c.re.lastIndex = 0;
+      const m = c.re.exec(text);
+      if (!m) continue;
+      const secret = m[0];
+      const after = text.charCodeAt(secret.length);
+      if (isWordByte(Number.isNaN(after) ? undefined : after)) continue; // part of a longer word
+      const verdict = judge(c, secret);
+      if (verdict === false) continue;
+      return { rule: c.rule, secret, ...(verdict === true ? {} : { jwt: verdict }) };
+    }
+    return undefined;
+  }
+
+  /** Applies a rule's filters: false rejects, true accepts, JwtInfo accepts with claims. */
+  function judge(c: CompiledRule, secret: string): boolean | JwtInfo {
+    const body = secret.slice(c.keyword.length);
+    const f = c.rule.filters;
+    if (f.jwt && body.startsWith('eyJ')) {
+      const info = decodeJwt(body, now);
+      if (!info) return false;
+      return info;
+    }
+    if (f.placeholder && placeholderReason(body)) return false;
+    if (f.minEntropy !== undefined && entropy(body) < f.minEntropy) return false;
+    return true;
+  }
+
+  function scanAscii(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[]): void {
+    const get = (i: number) => (i >= 0 ? buf[i] : undefined);
+    for (const needle of ascii) {
+      for (let at = buf.indexOf(needle.bytes, from); at !== -1 && at < to; at = buf.indexOf(needle.bytes, at + 1)) {
+        const edge = leftBoundary(get, at);
+        if (edge === 'glued') continue;
+        const text = buf.latin1Slice(at, Math.min(buf.length, at + maxTokenBytes + 1));
+        const found = tryRules(needle, text);
+        if (!found) continue;
+        const decoding: Decoding[] = edge === 'percent' ? [...chain, 'percent'] : chain;
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, ...(decoding.length ? { decoding } : {}), ...(found.jwt ? { jwt: found.jwt } : {}) });
+      }
+    }
+  }
+
+  function scanUtf16(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], little: boolean): void {
+    const needles = little ? le : be;
+    for (const needle of needles) {
+      for (let at = buf.indexOf(needle.bytes, from); at !== -1 && at < to; at = buf.indexOf(needle.bytes, at + 1)) {
+        // The code unit before the token, as a number (undefined at the start).
+        const unit = (i: number): number | undefined => {
+          const p = at + 2 * (i - at);
+          if (p < 0 || p + 1 >= buf.length) return undefined;
+          return little ? buf[p]! | (buf[p + 1]! << 8) : (buf[p]! << 8) | buf[p + 1]!;
+        };
+        if (leftBoundary(unit, at) !== 'ok') continue;
+        let end = Math.min(buf.length, at + 2 * (maxTokenBytes + 1));
+        if ((end - at) & 1) end--;
+        const slice = buf.subarray(at, end);
+        const text = little ? slice.toString('utf16le') : Buffer.from(slice).swap16().toString('utf16le');
+        const found = tryRules(needle, text);
+        if (!found) continue;
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [...chain, little ? 'utf16le' : 'utf16be'], ...(found.jwt ? { jwt: found.jwt } : {}) });
+      }
+    }
+  }
+
+  function scanPercent(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[]): void {
+    for (const needle of pct) {
+      for (let at = buf.indexOf(needle.bytes, from); at !== -1 && at < to; at = buf.indexOf(needle.bytes, at + 1)) {
+        const get = (i: number) => (i >= 0 ? buf[i] : undefined);
+        if (leftBoundary(get, at) === 'glued') continue;
+        const raw = buf.latin1Slice(at, Math.min(buf.length, at + 3 * (maxTokenBytes + 1)));
+        const text = raw.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+        const found = tryRules(needle, text);
+        if (!found) continue;
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [...chain, 'percent'], ...(found.jwt ? { jwt: found.jwt } : {}) });
+      }
+    }
+  }
+
+  function scanBase64(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], depth: number): void {
+    const decodedRuns = new Set<number>();
+    for (const needle of b64) {
+      for (let at = buf.indexOf(needle, from); at !== -1 && at < to; at = buf.indexOf(needle, at + 1)) {
+        // Expand to the whole run of base64 characters around the candidate.
+        let a = at;
+        const floor = Math.max(0, at - BASE64_MAX_RUN);
+        while (a > floor && isBase64Byte(buf[a - 1]!)) a--;
+        let b = at + needle.length;
+        const ceil = Math.min(buf.length, at + BASE64_MAX_RUN);
+        while (b < ceil && isBase64Byte(buf[b]!)) b++;
+        if (b - a < BASE64_MIN_RUN || decodedRuns.has(a)) continue;
+        decodedRuns.add(a);
+        // Try each alignment of the run: a blob may begin anywhere inside it.
+        for (let shift = 0; shift < 4; shift++) {
+          const decoded = Buffer.from(buf.latin1Slice(a + shift, b), 'base64');
+          const inner: Hit[] = [];
+          scanAscii(decoded, 0, decoded.length, inner, [...chain, 'base64']);
+          if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, 'base64'], depth + 1);
+          for (const h of inner) {
+            // Map the decoded offset back to where its encoding sits in the run.
+            const start = a + shift + Math.floor(h.start / 3) * 4;
+            if (start >= from && start < to) hits.push({ ...h, start });
+          }
+          if (inner.length) break;
+        }
+      }
+    }
+  }
+
+  function scan(buf: Buffer, from = 0, to = buf.length): Hit[] {
+    const hits: Hit[] = [];
+    scanAscii(buf, from, to, hits, []);
+    scanUtf16(buf, from, to, hits, [], true);
+    scanUtf16(buf, from, to, hits, [], false);
+    if (decode) {
+      scanPercent(buf, from, to, hits, []);
+      if (maxDepth > 0) scanBase64(buf, from, to, hits, [], 0);
+    }
+    return dedupe(hits);
+  }
+
+  return { rules, maxTokenBytes, scan };
+}
+
+/** The same secret at the same offset once (a percent needle and a raw hit can meet). */
+function dedupe(hits: Hit[]): Hit[] {
+  if (hits.length < 2) return hits;
+  const seen = new Set<string>();
+  const out: Hit[] = [];
+  for (const h of hits.sort((x, y) => x.start - y.start)) {
+    const k = `${h.start}\0${h.secret}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(h);
+  }
+  return out;
+}

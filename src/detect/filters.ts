@@ -1,0 +1,41 @@
+// Filters that tell a real token from a placeholder or an identifier. They look only
+// at the token's body (what follows the keyword).
+
+/** Shannon entropy in bits per character. */
+export function entropy(s: string): number {
+  if (s.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+const PLACEHOLDER_WORDS = /your|token|example|placeholder|dummy|fake|sample|redacted|secret|changeme|insert|replace|xxxx/i;
+
+function longestRun(s: string, step: (a: number, b: number) => boolean): number {
+  let best = s.length ? 1 : 0;
+  let run = 1;
+  for (let i = 1; i < s.length; i++) {
+    run = step(s.charCodeAt(i - 1), s.charCodeAt(i)) ? run + 1 : 1;
+    if (run > best) best = run;
+  }
+  return best;
+}
+
+/** Why `body` looks like a placeholder rather than a token, or undefined. */
+export function placeholderReason(body: string): string | undefined {
+  if (body.length === 0) return 'empty';
+  const lower = body.toLowerCase();
+  if (PLACEHOLDER_WORDS.test(lower)) return 'placeholder word';
+  if (longestRun(lower, (a, b) => a === b) >= 6) return 'repeated character';
+  if (longestRun(lower, (a, b) => b === a + 1) >= 6 || longestRun(lower, (a, b) => b === a - 1) >= 6) return 'alphabet run';
+  // Real tokens are random mixed case; identifiers and hex digests are not.
+  const upper = body.replace(/[^A-Z]/g, '').length;
+  const low = body.replace(/[^a-z]/g, '').length;
+  if (upper + low >= 12 && (upper < 3 || low < 3)) return 'single-case identifier or digest';
+  return undefined;
+}

@@ -1,0 +1,86 @@
+// Groups matches into findings: one finding per unique secret and rule, with all its
+// locations, a fingerprint from the rule and a hash of the secret (never from line
+// numbers), allow markers and ignored fingerprints applied.
+import { createHash } from 'node:crypto';
+import type { Finding, Location, Match, Rule, Severity } from '../core/types.ts';
+import { redact } from './redact.ts';
+import { reposNear } from './context.ts';
+
+export const MAX_LOCATIONS = 10_000;
+
+export function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+export function fingerprintOf(ruleId: string, secret: string): string {
+  return `${ruleId}:${sha256(secret).slice(0, 16)}`;
+}
+
+interface Group {
+  finding: Finding;
+  seen: Set<string>;
+  repos: Set<string>;
+}
+
+export interface Aggregator {
+  add(path: string, m: Match, extra?: Partial<Location>): void;
+  /** Adds provenance or other details to a location already recorded. */
+  findings(): Finding[];
+  suppressed(): number;
+  /** Raw secrets seen (for scrubbing error messages). */
+  secrets(): string[];
+}
+
+export function createAggregator(rules: readonly Rule[], ignoredFingerprints: ReadonlySet<string> = new Set()): Aggregator {
+  const byRule = new Map(rules.map((r) => [r.id, r]));
+  const groups = new Map<string, Group>();
+  let suppressed = 0;
+  return {
+    add(path, m, extra = {}) {
+      const rule = byRule.get(m.ruleId);
+      if (!rule) return;
+      const fp = fingerprintOf(rule.id, m.secret);
+      if (m.allowed || ignoredFingerprints.has(fp)) {
+        suppressed++;
+        return;
+      }
+      let g = groups.get(fp);
+      if (!g) {
+        const severity: Severity = m.jwt?.expired ? 'low' : rule.severity;
+        g = {
+          finding: {
+            fingerprint: fp,
+            rule: rule.id,
+            title: rule.title,
+            severity,
+            secret: { raw: m.secret, redacted: redact(m.secret, rule.keywords), sha256: sha256(m.secret) },
+            locations: [],
+            ...(m.jwt ? { jwt: m.jwt } : {}),
+          },
+          seen: new Set(),
+          repos: new Set(),
+        };
+        groups.set(fp, g);
+      }
+      const loc: Location = { path, line: m.line, column: m.column, ...(m.decoding ? { decoding: m.decoding } : {}), ...extra };
+      const key = `${loc.path}\0${loc.line}\0${loc.column}\0${loc.commit ?? ''}`;
+      if (g.seen.has(key) || g.finding.locations.length >= MAX_LOCATIONS) return;
+      g.seen.add(key);
+      g.finding.locations.push(loc);
+      if (m.context && g.repos.size < 10) for (const r of reposNear(m.context)) g.repos.add(r);
+    },
+    findings() {
+      const out: Finding[] = [];
+      for (const g of groups.values()) {
+        const f = g.finding;
+        f.locations.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column));
+        if (g.repos.size) f.repos = [...g.repos].sort();
+        out.push(f);
+      }
+      const first = (f: Finding) => f.locations[0]!;
+      return out.sort((a, b) => (first(a).path < first(b).path ? -1 : first(a).path > first(b).path ? 1 : first(a).line - first(b).line || a.fingerprint.localeCompare(b.fingerprint)));
+    },
+    suppressed: () => suppressed,
+    secrets: () => [...groups.values()].map((g) => g.finding.secret.raw),
+  };
+}

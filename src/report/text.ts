@@ -1,0 +1,69 @@
+// The text report: one block per secret with all its locations, then a summary.
+import pc from 'picocolors';
+import type { Finding, Location, Severity } from '../core/types.ts';
+import type { Report, ReportOptions } from './types.ts';
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MB`;
+  return `${(n / (1 << 30)).toFixed(2)} GB`;
+}
+
+export function formatLocation(l: Location): string {
+  let s = `${l.path}:${l.line}:${l.column}`;
+  if (l.decoding?.length) s += ` (${l.decoding.join(', ')})`;
+  if (l.commit) s += ` in ${l.commit.slice(0, 12)}${l.author ? ` by ${l.author}` : ''}${l.date ? ` on ${l.date.slice(0, 10)}` : ''}${l.inHead === false ? ' (history only)' : ''}`;
+  return s;
+}
+
+export function textReport(report: Report, options: ReportOptions): string {
+  const c = pc.createColors(options.color);
+  const sev: Record<Severity, (s: string) => string> = {
+    critical: (s) => c.bold(c.red(s)), high: c.red, medium: c.yellow, low: c.cyan, info: c.dim,
+  };
+  const out: string[] = [];
+  for (const f of report.findings) out.push(block(f, options, c, sev));
+  out.push(summary(report, c));
+  return `${out.join('\n')}\n`;
+}
+
+function block(f: Finding, options: ReportOptions, c: ReturnType<typeof pc.createColors>, sev: Record<Severity, (s: string) => string>): string {
+  const lines: string[] = [];
+  const secret = options.showSecrets ? f.secret.raw : f.secret.redacted;
+  lines.push(`${sev[f.severity](f.severity.toUpperCase())} ${c.bold(f.title)}: ${secret}`);
+  lines.push(`  rule ${f.rule}, fingerprint ${f.fingerprint}`);
+  if (f.jwt?.expiresAt) lines.push(`  ${f.jwt.expired ? 'expired' : 'expires'} ${f.jwt.expiresAt}${f.jwt.scope ? `, scope "${f.jwt.scope}"` : ''}`);
+  const v = f.verification as { status?: string; summary?: string } | undefined;
+  if (v?.summary) lines.push(`  ${v.summary}`);
+  else if (v?.status && v.status !== 'skipped') lines.push(`  verification: ${v.status}`);
+  const n = f.locations.length;
+  lines.push(`  ${n} location${n === 1 ? '' : 's'}:`);
+  for (const l of f.locations.slice(0, 50)) lines.push(`    ${formatLocation(l)}`);
+  if (n > 50) lines.push(`    … and ${n - 50} more (see --format json)`);
+  if (f.advice?.length) {
+    lines.push('  what to do:');
+    f.advice.forEach((a, i) => lines.push(`    ${i + 1}. ${a}`));
+  }
+  return lines.join('\n');
+}
+
+function summary(report: Report, c: ReturnType<typeof pc.createColors>): string {
+  const s = report.stats;
+  const locs = report.findings.reduce((n, f) => n + f.locations.length, 0);
+  const parts: string[] = [];
+  const what = s.blobs !== undefined ? `${s.blobs} blobs${s.commits !== undefined ? ` in ${s.commits} commits` : ''}` : `${s.files} files`;
+  parts.push(`${what} (${formatBytes(s.bytes)}) scanned in ${(s.durationMs / 1000).toFixed(2)} s`);
+  if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
+  if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
+  if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}`);
+  if (s.missingObjects) parts.push(`${s.missingObjects} missing objects`);
+  if (s.shallow) parts.push('shallow clone: older history was not scanned');
+  const head = report.findings.length
+    ? c.red(c.bold(`${report.findings.length} secret${report.findings.length === 1 ? '' : 's'} found in ${locs} location${locs === 1 ? '' : 's'}`))
+    : c.green('No Hugging Face tokens found');
+  const lines = [`${head}. ${parts.join('; ')}.`];
+  for (const k of s.skipped.slice(0, 20)) lines.push(c.dim(`  skipped ${k.path}: ${k.reason}`));
+  if (s.skipped.length > 20) lines.push(c.dim(`  … and ${s.skipped.length - 20} more skipped (see --format json)`));
+  return lines.join('\n');
+}

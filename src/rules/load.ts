@@ -1,0 +1,101 @@
+// Loads and validates rules: the shipped ones in rules/ and a user's own from a config
+// file. A malformed rule fails with a message naming the file, the rule and the field.
+import type { Rule, Severity } from '../core/types.ts';
+import { SEVERITIES } from '../core/types.ts';
+import { checkPatternSafety } from './safety.ts';
+
+export class RuleError extends Error {}
+
+function fail(file: string, id: string | undefined, field: string, why: string): never {
+  throw new RuleError(`${file}: rule ${id ? `"${id}" ` : ''}field "${field}": ${why}`);
+}
+
+function str(o: Record<string, unknown>, k: string, file: string, id?: string): string {
+  const v = o[k];
+  if (typeof v !== 'string' || v.length === 0) fail(file, id, k, 'must be a non-empty string');
+  return v;
+}
+
+function strList(v: unknown, file: string, id: string, field: string, allowEmpty = false): string[] {
+  if (!Array.isArray(v) || (!allowEmpty && v.length === 0) || v.some((x) => typeof x !== 'string' || x.length === 0)) {
+    fail(file, id, field, `must be a${allowEmpty ? '' : ' non-empty'} list of non-empty strings`);
+  }
+  return v as string[];
+}
+
+/** Validates one rule object; `file` names where it came from. */
+export function parseRule(raw: unknown, file: string): Rule {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(file, undefined, '(rule)', 'must be an object');
+  const o = raw as Record<string, unknown>;
+  const id = str(o, 'id', file);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) fail(file, id, 'id', 'must be lower-case letters, digits and dashes');
+  const title = str(o, 'title', file, id);
+  const description = str(o, 'description', file, id);
+  const keywords = strList(o.keywords, file, id, 'keywords');
+  if (keywords.some((k) => !/^[\x21-\x7e]+$/.test(k))) fail(file, id, 'keywords', 'must be printable ASCII without spaces');
+  const pattern = str(o, 'pattern', file, id);
+  const flags = o.flags === undefined ? '' : str(o, 'flags', file, id);
+  if (!/^i?$/.test(flags)) fail(file, id, 'flags', 'only "i" is supported');
+  try {
+    new RegExp(pattern, flags);
+  } catch (e) {
+    fail(file, id, 'pattern', `is not a valid regular expression (${(e as Error).message})`);
+  }
+  const unsafe = checkPatternSafety(pattern);
+  if (unsafe) fail(file, id, 'pattern', unsafe);
+  if (!keywords.some((k) => pattern.startsWith(k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) || pattern.startsWith(k))) {
+    // The prefilter only finds matches that start with a keyword.
+    fail(file, id, 'keywords', 'the pattern must start with one of the keywords');
+  }
+  const maxLength = o.maxLength === undefined ? 256 : o.maxLength;
+  if (typeof maxLength !== 'number' || !Number.isInteger(maxLength) || maxLength < 4 || maxLength > 65536) {
+    fail(file, id, 'maxLength', 'must be a whole number from 4 to 65536');
+  }
+  const severity = o.severity as Severity;
+  if (!SEVERITIES.includes(severity)) fail(file, id, 'severity', `must be one of ${SEVERITIES.join(', ')}`);
+  const f = (o.filters ?? {}) as Record<string, unknown>;
+  if (typeof f !== 'object' || Array.isArray(f)) fail(file, id, 'filters', 'must be an object');
+  for (const k of Object.keys(f)) {
+    if (!['placeholder', 'minEntropy', 'jwt'].includes(k)) fail(file, id, `filters.${k}`, 'is not a known filter (placeholder, minEntropy, jwt)');
+  }
+  if (f.placeholder !== undefined && typeof f.placeholder !== 'boolean') fail(file, id, 'filters.placeholder', 'must be true or false');
+  if (f.jwt !== undefined && typeof f.jwt !== 'boolean') fail(file, id, 'filters.jwt', 'must be true or false');
+  if (f.minEntropy !== undefined && (typeof f.minEntropy !== 'number' || f.minEntropy < 0 || f.minEntropy > 8)) {
+    fail(file, id, 'filters.minEntropy', 'must be a number from 0 to 8 (bits per character)');
+  }
+  const ex = o.examples as Record<string, unknown> | undefined;
+  if (typeof ex !== 'object' || ex === null) fail(file, id, 'examples', 'must be an object with "positive" and "negative" lists');
+  const positive = strList(ex.positive, file, id, 'examples.positive');
+  const negative = strList(ex.negative ?? [], file, id, 'examples.negative', true);
+  const known = ['id', 'title', 'description', 'keywords', 'pattern', 'flags', 'maxLength', 'severity', 'filters', 'examples'];
+  for (const k of Object.keys(o)) if (!known.includes(k)) fail(file, id, k, 'is not a known rule field');
+  return {
+    id, title, description, keywords, pattern, flags, maxLength, severity,
+    filters: {
+      placeholder: f.placeholder !== false,
+      ...(f.minEntropy !== undefined ? { minEntropy: f.minEntropy as number } : {}),
+      ...(f.jwt ? { jwt: true } : {}),
+    },
+    examples: { positive, negative },
+    source: file,
+  };
+}
+
+/** Parses JSON text holding a rule or a list of rules. */
+export function parseRuleText(text: string, file: string): Rule[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new RuleError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const list = Array.isArray(data) ? data : [data];
+  return list.map((r) => parseRule(r, file));
+}
+
+/** Merges rule sets; a later rule with the same id replaces an earlier one. */
+export function mergeRules(...sets: Rule[][]): Rule[] {
+  const byId = new Map<string, Rule>();
+  for (const set of sets) for (const r of set) byId.set(r.id, r);
+  return [...byId.values()];
+}

@@ -1,0 +1,110 @@
+// Rule examples, tests and benchmarks never hold a literal token: they hold templates
+// such as `HF_TOKEN={{hf:alnum}}` that expand at run time with a seeded generator, so the
+// repository stays clean for hfleaks and for every other scanner.
+
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const UPPER = LOWER.toUpperCase();
+const DIGITS = '0123456789';
+
+/** mulberry32: a tiny, well-known seeded PRNG; plenty for fixtures. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface TokenGenerator {
+  /** Random characters from an alphabet. */
+  pick(alphabet: string, n: number): string;
+  /** A realistic body: mixed case letters (and digits when `digits`), never a placeholder. */
+  body(n: number, digits?: boolean): string;
+  /** `hf_` + 34 mixed-case letters (digits mixed in when `digits`). */
+  userToken(digits?: boolean): string;
+  /** `api_org_` + 34 letters. */
+  orgToken(): string;
+  /** A JWT whose payload is `claims` (unsigned: the signature is random bytes). */
+  jwt(claims: Record<string, unknown>): string;
+  oauthToken(claims?: Record<string, unknown>): string;
+  publisherToken(claims?: Record<string, unknown>): string;
+}
+
+function b64url(s: string | Buffer): string {
+  return Buffer.from(s).toString('base64url');
+}
+
+export function tokenGenerator(seed = 1): TokenGenerator {
+  const rnd = seededRandom(seed);
+  const pick = (alphabet: string, n: number): string => {
+    let out = '';
+    for (let i = 0; i < n; i++) out += alphabet[Math.floor(rnd() * alphabet.length)];
+    return out;
+  };
+  const body = (n: number, digits = false): string => {
+    // Guarantee the mix a real token has: upper, lower (and digits), shuffled.
+    for (;;) {
+      const s = pick(LOWER + UPPER + (digits ? DIGITS : ''), n);
+      const up = s.replace(/[^A-Z]/g, '').length;
+      const lo = s.replace(/[^a-z]/g, '').length;
+      const dg = s.replace(/[^0-9]/g, '').length;
+      if (up >= 6 && lo >= 6 && (!digits || dg >= 2)) return s;
+    }
+  };
+  const jwt = (claims: Record<string, unknown>): string =>
+    `${b64url(JSON.stringify({ alg: 'EdDSA', typ: 'JWT' }))}.${b64url(JSON.stringify(claims))}.${b64url(Buffer.from(pick(LOWER + UPPER + DIGITS, 64)))}`;
+  const future = { exp: 4102444800, scope: 'openid profile read-repos', iss: 'https://huggingface.co', sub: pick(DIGITS, 12) };
+  return {
+    pick,
+    body,
+    userToken: (digits = false) => `hf_${body(34, digits)}`,
+    orgToken: () => `api_org_${body(34)}`,
+    jwt,
+    oauthToken: (claims = future) => `hf_oauth_${jwt(claims)}`,
+    publisherToken: (claims = future) => `hf_jwt_${jwt(claims)}`,
+  };
+}
+
+/**
+ * Expands `{{...}}` templates:
+ *   {{hf}} {{hf:digits}}            a user access token (letters, or letters and digits)
+ *   {{org}}                         an organization API token
+ *   {{oauth}} {{oauth:expired}}     an OAuth token (JWT; expired: exp in the past)
+ *   {{jwt}} {{jwt:expired}}         a Trusted Publisher token
+ *   {{body:N}} {{body:N:digits}}    N random token characters
+ *   {{repeat:C:N}}                  C repeated N times
+ *   {{seq:N}}                       an alphabet run of N characters (abc...)
+ *   {{lit:TEXT}}                    TEXT itself (breaks up token-shaped literals in the repository)
+ *   {{b64:TEXT}}                    TEXT (itself expanded) in base64
+ *   {{pct:TEXT}}                    TEXT (itself expanded) percent-encoded
+ * The same seed always gives the same text.
+ */
+export function expandTemplate(text: string, gen: TokenGenerator): string {
+  const expired = { exp: 1_600_000_000, scope: 'openid profile', iss: 'https://huggingface.co' };
+  // Innermost first, so {{b64:HF_TOKEN={{hf}}}} works.
+  const inner = /\{\{([^{}]*)\}\}/;
+  let out = text;
+  for (let m = inner.exec(out); m; m = inner.exec(out)) {
+    const [kind = '', ...args] = m[1]!.split(':');
+    const rest = m[1]!.slice(kind.length + 1);
+    let value: string;
+    switch (kind) {
+      case 'hf': value = gen.userToken(args[0] === 'digits'); break;
+      case 'org': value = gen.orgToken(); break;
+      case 'oauth': value = args[0] === 'expired' ? gen.oauthToken(expired) : gen.oauthToken(); break;
+      case 'jwt': value = args[0] === 'expired' ? gen.publisherToken(expired) : gen.publisherToken(); break;
+      case 'body': value = gen.body(Number(args[0]), args[1] === 'digits'); break;
+      case 'repeat': value = (args[0] ?? 'x').repeat(Number(args[1])); break;
+      case 'seq': value = (LOWER + UPPER + LOWER).slice(0, Number(args[0])); break;
+      case 'lit': value = rest; break;
+      case 'b64': value = Buffer.from(rest).toString('base64'); break;
+      case 'pct': value = encodeURIComponent(rest).replace(/_/g, '%5F'); break;
+      default: throw new Error(`unknown template {{${m[1]}}}`);
+    }
+    out = out.slice(0, m.index) + value + out.slice(m.index + m[0].length);
+  }
+  return out;
+}
