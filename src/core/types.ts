@@ -83,6 +83,59 @@ export interface Location {
 
 export type VerificationStatus = 'valid' | 'invalid' | 'unknown' | 'skipped';
 
+/** What an organization's members can do through this token, in plain terms. */
+export interface OrgAccess {
+  name: string;
+  /** The owner's role in the org, as the Hub reports it (read, contributor, write, admin). */
+  roleInOrg?: string;
+  /** Effective access through this token: the lesser of token role and org role, or the fine-grained scopes. */
+  access: 'none' | 'read' | 'write' | 'admin';
+  /** One sentence a person reads. */
+  summary: string;
+}
+
+export interface ScopedEntity {
+  type: string;
+  name: string;
+  permissions: string[];
+}
+
+export interface Reach {
+  total: number;
+  private: number;
+  byType: { model: number; dataset: number; space: number };
+  /** A few repository names, as examples. */
+  examples: string[];
+  /** True when the request bound stopped the listing early. */
+  truncated?: boolean;
+}
+
+/** The Hub's answer about one token (whoami-v2, and with --reach the listings). */
+export interface Verification {
+  status: VerificationStatus;
+  /** Why the status is unknown or invalid, in a few words. */
+  reason?: string;
+  httpStatus?: number;
+  endpoint?: string;
+  checkedAt?: string;
+  owner?: { name: string; type: string; fullname?: string };
+  tokenName?: string;
+  role?: 'read' | 'write' | 'fineGrained' | string;
+  createdAt?: string;
+  expiresAt?: string;
+  orgs?: OrgAccess[];
+  fineGrained?: { global: string[]; canReadGatedRepos?: boolean; scoped: ScopedEntity[] };
+  /** The token can write or administer something. */
+  canWrite?: boolean;
+  /** The token can read private or gated content. */
+  canReadPrivate?: boolean;
+  reach?: Reach;
+  /** One line in plain words: owner, role, reach. */
+  summary?: string;
+  /** Set when hfleaks revoked the token in this run. */
+  revoked?: boolean;
+}
+
 export interface Finding {
   fingerprint: string;
   rule: string;
@@ -93,7 +146,7 @@ export interface Finding {
   jwt?: JwtInfo;
   /** Repositories named near the leak (from_pretrained("org/name"), repo_id=...). */
   repos?: string[];
-  verification?: unknown;
+  verification?: Verification;
   advice?: string[];
 }
 

@@ -34,7 +34,7 @@ function block(f: Finding, options: ReportOptions, c: ReturnType<typeof pc.creat
   lines.push(`${sev[f.severity](f.severity.toUpperCase())} ${c.bold(f.title)}: ${secret}`);
   lines.push(`  rule ${f.rule}, fingerprint ${f.fingerprint}`);
   if (f.jwt?.expiresAt) lines.push(`  ${f.jwt.expired ? 'expired' : 'expires'} ${f.jwt.expiresAt}${f.jwt.scope ? `, scope "${f.jwt.scope}"` : ''}`);
-  const v = f.verification as { status?: string; summary?: string } | undefined;
+  const v = f.verification;
   if (v?.summary) lines.push(`  ${v.summary}`);
   else if (v?.status && v.status !== 'skipped') lines.push(`  verification: ${v.status}`);
   const n = f.locations.length;
