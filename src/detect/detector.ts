@@ -188,7 +188,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       for (let at = buf.indexOf(needle.bytes, from); at !== -1 && at < to; at = buf.indexOf(needle.bytes, at + 1)) {
         const edge = leftBoundary(get, at);
         if (edge === 'glued') continue;
-        const text = buf.latin1Slice(at, Math.min(buf.length, at + maxTokenBytes + 1));
+        const text = buf.toString('latin1', at, Math.min(buf.length, at + maxTokenBytes + 1));
         const found = tryRules(needle, text);
         if (!found) continue;
         const decoding: Decoding[] = edge === 'percent' ? [...chain, 'percent'] : chain;
@@ -224,8 +224,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       for (let at = buf.indexOf(needle.bytes, from); at !== -1 && at < to; at = buf.indexOf(needle.bytes, at + 1)) {
         const get = (i: number) => (i >= 0 ? buf[i] : undefined);
         if (leftBoundary(get, at) === 'glued') continue;
-        const raw = buf.latin1Slice(at, Math.min(buf.length, at + 3 * (maxTokenBytes + 1)));
-        const text = raw.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+        const raw = buf.toString('latin1', at, Math.min(buf.length, at + 3 * (maxTokenBytes + 1)));
+        const text = raw.replace(/%([0-9A-Fa-f]{2})/g, (_: string, h: string) => String.fromCharCode(parseInt(h, 16)));
         const found = tryRules(needle, text);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [...chain, 'percent'], ...(found.jwt ? { jwt: found.jwt } : {}) });
@@ -248,7 +248,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         decodedRuns.add(a);
         // Try each alignment of the run: a blob may begin anywhere inside it.
         for (let shift = 0; shift < 4; shift++) {
-          const decoded = Buffer.from(buf.latin1Slice(a + shift, b), 'base64');
+          const decoded = Buffer.from(buf.toString('latin1', a + shift, b), 'base64');
           const inner: Hit[] = [];
           scanAscii(decoded, 0, decoded.length, inner, [...chain, 'base64']);
           if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, 'base64'], depth + 1);

@@ -82,7 +82,7 @@ export function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: 
       ...(h.decoding ? { decoding: h.decoding } : {}),
       ...(h.jwt ? { jwt: h.jwt } : {}),
       ...(allowed ? { allowed } : {}),
-      context: buf.latin1Slice(Math.max(0, h.start - CONTEXT), Math.min(buf.length, h.start + CONTEXT)),
+      context: buf.toString('latin1', Math.max(0, h.start - CONTEXT), Math.min(buf.length, h.start + CONTEXT)),
     });
   }
   return out;
