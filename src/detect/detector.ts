@@ -20,7 +20,11 @@ export interface Hit {
 interface CompiledRule {
   rule: Rule;
   keyword: string;
+  keywordBytes: Buffer;
   re: RegExp;
+  /** Bytes allowed in the body's first run, and how many must follow the keyword (0: no check). */
+  bodyClass: Uint8Array | undefined;
+  bodyMin: number;
 }
 
 /** One search key: the bytes looked for, and the rules to try where they occur. */
@@ -42,7 +46,7 @@ export interface Detector {
 export interface DetectorOptions {
   /** Look inside base64 and percent-encoded text (default true). */
   decode?: boolean;
-  /** How deep encodings may nest (base64 in base64); default 2. */
+  /** How deep base64 may nest (2: base64 inside base64); default 1. */
   maxDecodeDepth?: number;
   now?: number;
 }
@@ -100,14 +104,48 @@ export function base64Needles(kw: string): string[] {
   return [...new Set(out)];
 }
 
+/**
+ * When the pattern continues after its keyword with a character class and a
+ * quantifier (`hf_[A-Za-z0-9]{34}`), the bytes after a candidate can be checked
+ * without building a string or running the regex: most `hf_` in ML code is
+ * `hf_hub_download`, rejected at its fourth byte.
+ */
+export function bodyPrecheck(pattern: string, keyword: string, flags = ''): { table: Uint8Array; min: number } | undefined {
+  const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const rest = pattern.startsWith(escaped) ? pattern.slice(escaped.length) : pattern.startsWith(keyword) ? pattern.slice(keyword.length) : undefined;
+  if (rest === undefined) return undefined;
+  const m = /^(\[(?:\\.|[^\]\\])+\]|\\[dw])(\{(\d+)(?:,\d*)?\}|\+)?/.exec(rest);
+  if (!m) return undefined;
+  const cls = new RegExp(`^${m[1]}$`, flags.includes('i') ? 'i' : '');
+  const table = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) table[c] = cls.test(String.fromCharCode(c)) ? 1 : 0;
+  const min = m[3] !== undefined ? Number(m[3]) : 1;
+  return { table, min: Math.min(min, 256) };
+}
+
 export function compileRules(rules: readonly Rule[]): CompiledRule[] {
   const out: CompiledRule[] = [];
   for (const rule of rules) {
     for (const keyword of rule.keywords) {
-      out.push({ rule, keyword, re: new RegExp(rule.pattern, `y${rule.flags ?? ''}`) });
+      const pre = bodyPrecheck(rule.pattern, keyword, rule.flags);
+      out.push({
+        rule, keyword, keywordBytes: Buffer.from(keyword, 'latin1'),
+        re: new RegExp(rule.pattern, `y${rule.flags ?? ''}`),
+        bodyClass: pre?.table, bodyMin: pre?.min ?? 0,
+      });
     }
   }
   return out;
+}
+
+/** Cheap byte-level test that a rule could match at `at` (raw bytes only). */
+function couldMatch(c: CompiledRule, buf: Buffer, at: number): boolean {
+  const kb = c.keywordBytes;
+  if (at + kb.length + c.bodyMin > buf.length) return false;
+  for (let i = 0; i < kb.length; i++) if (buf[at + i] !== kb[i]) return false;
+  const t = c.bodyClass;
+  if (t) for (let i = at + kb.length, end = i + c.bodyMin; i < end; i++) if (t[buf[i]!] === 0) return false;
+  return true;
 }
 
 /**
@@ -133,7 +171,7 @@ function utf16be(s: string): Buffer {
 
 export function createDetector(rules: readonly Rule[], options: DetectorOptions = {}): Detector {
   const decode = options.decode !== false;
-  const maxDepth = options.maxDecodeDepth ?? 2;
+  const maxDepth = options.maxDecodeDepth ?? 1;
   const now = options.now ?? Date.now();
   const compiled = compileRules(rules);
   const maxTokenBytes = Math.max(64, ...rules.map((r) => r.maxLength));
@@ -147,9 +185,14 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           : [],
       )
     : [];
-  const b64 = decode
-    ? [...new Set(ascii.flatMap((n) => base64Needles(n.keyword)))].map((s) => Buffer.from(s, 'latin1'))
-    : [];
+  // Needles for each level of nesting: the base64 of a keyword, the base64 of that, ...
+  const b64Text: string[] = [];
+  let level = ascii.map((n) => n.keyword);
+  for (let d = 0; decode && d < maxDepth; d++) {
+    level = [...new Set(level.flatMap((k) => base64Needles(k)))];
+    b64Text.push(...level);
+  }
+  const b64 = [...new Set(b64Text)].map((s) => Buffer.from(s, 'latin1'));
 
   /** Tries the rules of `needle` on `text` (a decoded window that starts at the keyword). */
   function tryRules(needle: Needle, text: string): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
@@ -186,6 +229,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     const get = (i: number) => (i >= 0 ? buf[i] : undefined);
     for (const needle of ascii) {
       for (let at = buf.indexOf(needle.bytes, from); at !== -1 && at < to; at = buf.indexOf(needle.bytes, at + 1)) {
+        if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
         const edge = leftBoundary(get, at);
         if (edge === 'glued') continue;
         const text = buf.toString('latin1', at, Math.min(buf.length, at + maxTokenBytes + 1));
@@ -219,9 +263,22 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     }
   }
 
+  const PCT5 = Buffer.from('%5', 'latin1');
   function scanPercent(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[]): void {
-    for (const needle of pct) {
-      for (let at = buf.indexOf(needle.bytes, from); at !== -1 && at < to; at = buf.indexOf(needle.bytes, at + 1)) {
+    // Every percent needle holds "%5F"/"%5f": one pass finds them all, then each
+    // needle is compared where it would start.
+    const starts = new Set<number>();
+    for (let p = buf.indexOf(PCT5, Math.max(0, from)); p !== -1 && p < to + 64; p = buf.indexOf(PCT5, p + 1)) {
+      for (const needle of pct) {
+        const first = needle.bytes.indexOf(PCT5);
+        const at = p - first;
+        if (at < from || at >= to || starts.has(at)) continue;
+        if (buf.compare(needle.bytes, 0, needle.bytes.length, at, at + needle.bytes.length) === 0) starts.add(at);
+      }
+    }
+    for (const at of starts) {
+      const needle = pct.find((n) => buf.compare(n.bytes, 0, n.bytes.length, at, at + n.bytes.length) === 0)!;
+      {
         const get = (i: number) => (i >= 0 ? buf[i] : undefined);
         if (leftBoundary(get, at) === 'glued') continue;
         const raw = buf.toString('latin1', at, Math.min(buf.length, at + 3 * (maxTokenBytes + 1)));
@@ -266,8 +323,12 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   function scan(buf: Buffer, from = 0, to = buf.length): Hit[] {
     const hits: Hit[] = [];
     scanAscii(buf, from, to, hits, []);
-    scanUtf16(buf, from, to, hits, [], true);
-    scanUtf16(buf, from, to, hits, [], false);
+    // UTF-16 text of ASCII tokens always has NUL bytes; most files have none.
+    const nul = buf.indexOf(0, Math.max(0, from - 1));
+    if (nul !== -1 && nul < to + 2 * maxTokenBytes) {
+      scanUtf16(buf, from, to, hits, [], true);
+      scanUtf16(buf, from, to, hits, [], false);
+    }
     if (decode) {
       scanPercent(buf, from, to, hits, []);
       if (maxDepth > 0) scanBase64(buf, from, to, hits, [], 0);
@@ -278,14 +339,33 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   return { rules, maxTokenBytes, scan };
 }
 
-/** The same secret at the same offset once (a percent needle and a raw hit can meet). */
+function utf16Of(h: Hit): boolean {
+  return Boolean(h.decoding?.some((d) => d === 'utf16le' || d === 'utf16be'));
+}
+
+/**
+ * The same secret at the same offset once (a percent needle and a raw hit can meet).
+ * UTF-16 text matches both byte orders one byte apart; the reading whose code units
+ * sit at even offsets is the real one.
+ */
 function dedupe(hits: Hit[]): Hit[] {
   if (hits.length < 2) return hits;
   const seen = new Set<string>();
   const out: Hit[] = [];
-  for (const h of hits.sort((x, y) => x.start - y.start)) {
+  hits.sort((x, y) => x.start - y.start);
+  for (let i = 0; i < hits.length; i++) {
+    const h = hits[i]!;
     const k = `${h.start}\0${h.secret}`;
     if (seen.has(k)) continue;
+    const twin = hits[i + 1];
+    if (twin && twin.start === h.start + 1 && twin.secret === h.secret && utf16Of(h) && utf16Of(twin)) {
+      const keep = h.start % 2 === 0 ? h : twin;
+      seen.add(`${twin.start}\0${twin.secret}`);
+      seen.add(k);
+      out.push(keep);
+      i++;
+      continue;
+    }
     seen.add(k);
     out.push(h);
   }

@@ -1,0 +1,217 @@
+// The detector and the scanner: boundaries, encodings, positions, chunking.
+import { gzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import type { Match } from '../../src/core/types.ts';
+import { openContent } from '../../src/detect/content.ts';
+import { base64Needles, createDetector } from '../../src/detect/detector.ts';
+import { ChunkScanner, scanWhole } from '../../src/detect/scanner.ts';
+import { builtinRules } from '../../src/rules/builtin.ts';
+import { tokenGenerator } from '../../src/rules/template.ts';
+
+const detector = createDetector(builtinRules());
+const gen = tokenGenerator(42);
+
+function find(text: string | Buffer): Match[] {
+  return scanWhole(detector, Buffer.isBuffer(text) ? text : Buffer.from(text));
+}
+
+function collect(buf: Buffer, path = 'f'): { path: string; m: Match }[] {
+  const out: { path: string; m: Match }[] = [];
+  const warnings: string[] = [];
+  const s = openContent(detector, path, { match: (p, m) => out.push({ path: p, m }), warn: (w) => warnings.push(w), skip: () => undefined });
+  s.push(buf);
+  s.end();
+  return out;
+}
+
+describe('boundaries', () => {
+  const t = gen.userToken();
+  const surroundings: [string, string][] = [
+    ['double quotes', `x = "${t}"`],
+    ['single quotes', `x = '${t}'`],
+    ['backticks', `x = \`${t}\``],
+    ['equals', `HF_TOKEN=${t}`],
+    ['colon', `token:${t}`],
+    ['comma', `[a,${t},b]`],
+    ['semicolon', `t=${t};`],
+    ['brackets', `[${t}]`],
+    ['braces', `{${t}}`],
+    ['parentheses', `f(${t})`],
+    ['url credentials', `https://user:${t}@huggingface.co/acme/m`],
+    ['bearer', `Authorization: Bearer ${t}`],
+    ['escaped newline before', `"a\\n${t}\\n"`],
+    ['escaped tab before', `"a\\t${t}"`],
+    ['escaped quote both sides', `"{\\"token\\": \\"${t}\\"}"`],
+    ['unicode escape before', `"\\u0022${t}\\u0022"`],
+    ['CRLF', `a\r\n${t}\r\nb`],
+    ['start and end of file', t],
+    ['angle brackets', `<${t}>`],
+    ['pipe', `|${t}|`],
+  ];
+  it.each(surroundings)('finds a token surrounded by %s', (_name, text) => {
+    const ms = find(text);
+    expect(ms.map((m) => m.secret)).toEqual([t]);
+  });
+
+  it('rejects a token glued to letters, digits or an underscore before it', () => {
+    for (const pre of ['a', 'Z', '7', '_']) expect(find(`x ${pre}${t} y`)).toEqual([]);
+  });
+  it('rejects a 35-character body and one glued to a word after it', () => {
+    expect(find(`x ${t}a y`)).toEqual([]);
+    expect(find(`x ${t}_test y`)).toEqual([]);
+    expect(find(`x ${t.slice(0, -1)} y`)).toEqual([]);
+  });
+  it('accepts digits in user tokens (the letters-only patterns of other tools miss these)', () => {
+    const d = gen.userToken(true);
+    expect(/\d/.test(d)).toBe(true);
+    expect(find(`t = "${d}"`).map((m) => m.secret)).toEqual([d]);
+  });
+  it('ignores identifiers and placeholders', () => {
+    const text = [
+      'from huggingface_hub import hf_hub_download, hf_hub_url',
+      `hf_${'x'.repeat(34)}`,
+      `hf_${'X'.repeat(34)}`,
+      `hf_${'abcdefghijklmnopqrstuvwxyzabcdefgh'}`,
+      'hf_your_token_here hf_... hf_*** hf_<your token>',
+      `hf_${'deadbeef'.repeat(4)}ab`,
+    ].join('\n');
+    expect(find(text)).toEqual([]);
+  });
+});
+
+describe('positions', () => {
+  const t = gen.userToken();
+  it('gives 1-based line and column, counting characters after CRLF and multibyte text', () => {
+    const text = `first\r\nsecond line\r\n  é€ token=${t}\r\n`;
+    const [m] = find(text);
+    expect(m).toMatchObject({ line: 3, column: 12 });
+  });
+  it('counts a UTF-8 BOM as no column', () => {
+    const [m] = find(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t)]));
+    expect(m).toMatchObject({ line: 1, column: 1 });
+  });
+  it.each([
+    ['utf16le with BOM', 'utf16le', true],
+    ['utf16le without BOM', 'utf16le', false],
+    ['utf16be with BOM', 'utf16be', true],
+    ['utf16be without BOM', 'utf16be', false],
+  ] as const)('finds tokens in %s with the right line and column', (_n, enc, bom) => {
+    const text = `line one\r\nkey = "${t}"\r\n`;
+    let body = Buffer.from(text, 'utf16le');
+    if (enc === 'utf16be') body = Buffer.from(body).swap16();
+    const mark = enc === 'utf16le' ? Buffer.from([0xff, 0xfe]) : Buffer.from([0xfe, 0xff]);
+    const ms = find(bom ? Buffer.concat([mark, body]) : body);
+    expect(ms).toHaveLength(1);
+    expect(ms[0]).toMatchObject({ secret: t, line: 2, column: 8, decoding: [enc] });
+  });
+});
+
+describe('decoders', () => {
+  const t = gen.userToken();
+  it('finds a token inside a base64 value (a Kubernetes Secret) and says so', () => {
+    const yaml = `apiVersion: v1\nkind: Secret\ndata:\n  HF_TOKEN: ${Buffer.from(t).toString('base64')}\n`;
+    const ms = find(yaml);
+    expect(ms).toHaveLength(1);
+    expect(ms[0]).toMatchObject({ secret: t, line: 4, column: 13, decoding: ['base64'] });
+  });
+  it('finds a token in a base64-encoded env file at any alignment', () => {
+    for (const pre of ['', 'A=1\n', 'AB=12\n', 'ABC=123\n']) {
+      const blob = Buffer.from(`${pre}HF_TOKEN=${t}\nOTHER=1\n`).toString('base64');
+      expect(find(`env: ${blob}`).map((m) => m.secret), pre).toEqual([t]);
+    }
+  });
+  it('finds base64 nested in base64', () => {
+    const inner = Buffer.from(`{"auths":{"hf":{"auth":"${t}"}}}`).toString('base64');
+    const outer = Buffer.from(`config: ${inner}\n`).toString('base64');
+    const deep = createDetector(builtinRules(), { maxDecodeDepth: 2 });
+    const ms = scanWhole(deep, Buffer.from(`data: ${outer}`));
+    expect(ms.map((m) => [m.secret, m.decoding])).toEqual([[t, ['base64', 'base64']]]);
+  });
+  it('finds percent-encoded tokens in logged URLs', () => {
+    const a = find(`GET /login?token%3D${t}&next=/`);
+    expect(a.map((m) => [m.secret, m.decoding])).toEqual([[t, ['percent']]]);
+    const b = find(`GET /x?q=${t.replace('_', '%5F')}&y=1`);
+    expect(b.map((m) => [m.secret, m.decoding])).toEqual([[t, ['percent']]]);
+  });
+  it('has stable base64 needles for each alignment', () => {
+    expect(base64Needles('hf_')).toEqual(['aGZf', 'hmX', 'oZl']);
+  });
+});
+
+describe('binary content and archives', () => {
+  const t = gen.userToken();
+  it('finds a token in pickled bytes (training_args.bin style)', () => {
+    const pickle = Buffer.concat([Buffer.from([0x80, 0x04, 0x95, 0x10, 0, 0, 0]), Buffer.from('\x8c\x09hub_token\x94\x8c\x25', 'latin1'), Buffer.from(t), Buffer.from([0x94, 0x2e])]);
+    expect(collect(pickle).map((x) => x.m.secret)).toEqual([t]);
+  });
+  it('opens gzip files and names the member', () => {
+    const gz = gzipSync(Buffer.from(`log line\nHF_TOKEN=${t}\n`));
+    const found = collect(gz, 'logs/run.log.gz');
+    expect(found.map((x) => [x.path, x.m.line, x.m.secret])).toEqual([['logs/run.log.gz!run.log', 2, t]]);
+  });
+  it('opens zip archives (a torch checkpoint holds data.pkl) and nested archives', () => {
+    const inner = zipSync({ 'deep/secret.env': Buffer.from(`HF_TOKEN=${t}\n`) });
+    const zip = zipSync({ 'archive/data.pkl': Buffer.from(`\x8c\x25${t}`, 'latin1'), 'archive/inner.zip': inner }, { level: 6 });
+    const found = collect(Buffer.from(zip), 'model.bin');
+    expect(found.map((x) => x.path).sort()).toEqual(['model.bin!archive/data.pkl', 'model.bin!archive/inner.zip!deep/secret.env']);
+  });
+  it('warns about a corrupt archive and keeps going', () => {
+    const gz = gzipSync(Buffer.from('x'.repeat(10000)));
+    const broken = Buffer.concat([gz.subarray(0, 20), Buffer.alloc(50, 0xff)]);
+    const warnings: string[] = [];
+    const s = openContent(detector, 'bad.gz', { match: () => undefined, warn: (w) => warnings.push(w), skip: () => undefined });
+    s.push(broken);
+    s.end();
+    expect(warnings.join('\n')).toMatch(/bad\.gz: corrupt gzip/);
+  });
+});
+
+describe('chunked streams', () => {
+  it('finds a token across every possible chunk boundary exactly once, with the right position', () => {
+    const t = gen.userToken();
+    const prefix = 'a'.repeat(5000) + '\n' + 'b'.repeat(3000) + ' ';
+    const text = Buffer.from(`${prefix}${t} tail\n`);
+    for (const piece of [1, 7, 1000, 4096, 5033, 8001]) {
+      const found: Match[] = [];
+      const sc = new ChunkScanner(detector, (m) => found.push(m), 4096);
+      for (let i = 0; i < text.length; i += piece) sc.push(Buffer.from(text.subarray(i, i + piece)));
+      sc.end();
+      expect(found.map((m) => [m.secret, m.line, m.column, m.offset]), `piece ${piece}`).toEqual([[t, 2, 3002, prefix.length]]);
+    }
+  });
+  it('finds a token at the end of one very long line', () => {
+    const t = gen.userToken();
+    const found: Match[] = [];
+    const sc = new ChunkScanner(detector, (m) => found.push(m), 1 << 16);
+    const block = Buffer.alloc(1 << 16, 0x61);
+    for (let i = 0; i < 64; i++) sc.push(Buffer.from(block));
+    sc.push(Buffer.from(` ${t}`));
+    sc.end();
+    expect(found.map((m) => [m.line, m.column])).toEqual([[1, 64 * 65536 + 2]]);
+    expect(sc.longestLine).toBeGreaterThan(60 * 65536);
+  });
+});
+
+describe('JWT tokens', () => {
+  it('reports expiry and scope of OAuth tokens, offline', () => {
+    const live = gen.oauthToken({ exp: 4102444800, scope: 'openid inference-api' });
+    const [m] = find(`t=${live}`);
+    expect(m!.jwt).toMatchObject({ expiresAt: '2100-01-01T00:00:00.000Z', expired: false, scope: 'openid inference-api' });
+    const dead = gen.publisherToken({ exp: 1_600_000_000 });
+    const [d] = find(`t=${dead}`);
+    expect(d).toMatchObject({ ruleId: 'hf-trusted-publisher-token' });
+    expect(d!.jwt?.expired).toBe(true);
+  });
+  it('rejects an hf_oauth_ string whose body is not a JWT', () => {
+    expect(find(`hf_oauth_eyJ${'a'.repeat(20)}.${'b'.repeat(20)}.${'c'.repeat(20)}`)).toEqual([]);
+  });
+});
+
+describe('allow markers', () => {
+  it('marks a location whose line says hfleaks:allow', () => {
+    const t = gen.userToken();
+    const ms = find(`a = "${t}"  # hfleaks:allow test fixture\nb = "${t}"\n`);
+    expect(ms.map((m) => [m.line, Boolean(m.allowed)])).toEqual([[1, true], [2, false]]);
+  });
+});
