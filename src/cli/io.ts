@@ -27,3 +27,12 @@ export function processIo(): Io {
 
 /** A user-facing error: one line on stderr, exit code 2. */
 export class UsageError extends Error {}
+
+/**
+ * yargs drops a lone `-`; main() swaps it for this marker before parsing and
+ * commands read it back as `-` (stdin, or stdout for --output).
+ */
+export const DASH = '\u0000-';
+export function undash(v: string): string {
+  return v === DASH ? '-' : v;
+}

@@ -6,14 +6,14 @@ import { scrubTokenShapes } from '../findings/redact.ts';
 import { PathError } from '../sources/files.ts';
 import { COMMANDS } from './commands/index.ts';
 import type { Io } from './io.ts';
-import { UsageError } from './io.ts';
+import { DASH, UsageError } from './io.ts';
 import { VERSION } from './session.ts';
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let code: number | undefined;
   let failure: unknown;
   const debug = argv.includes('--debug');
-  let parser = yargs(argv)
+  let parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
     .scriptName('hfleaks')
     .usage('$0 <command> [options]\n\nFind, verify and revoke leaked Hugging Face tokens.')
     .strict()

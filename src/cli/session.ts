@@ -15,7 +15,7 @@ import { scrubTokenShapes } from '../findings/redact.ts';
 import { readHfleaksIgnore } from '../sources/ignore.ts';
 import type { Report } from '../report/types.ts';
 import type { Io } from './io.ts';
-import { UsageError } from './io.ts';
+import { UsageError, undash } from './io.ts';
 import type { CommonArgs } from './options.ts';
 import { renderReport } from './render.ts';
 
@@ -73,13 +73,14 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
   session.stats.durationMs = Date.now() - session.started;
   session.stats.suppressed = session.aggregator.suppressed();
   const report: Report = { command, version: VERSION, findings: session.aggregator.findings(), stats: session.stats };
-  const color = !args.output && io.stdoutIsTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb' && args.color !== false;
+  const color = (!args.output || undash(args.output) === '-') && io.stdoutIsTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb' && args.color !== false;
   const text = renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
-  if (args.output) {
+  const output = args.output === undefined ? undefined : undash(args.output);
+  if (output && output !== '-') {
     try {
-      writePrivateFile(resolve(io.cwd, args.output), text);
+      writePrivateFile(resolve(io.cwd, output), text);
     } catch (e) {
-      throw new UsageError(`${args.output}: cannot write report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new UsageError(`${output}: cannot write report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
   } else {
     io.stdout(text);

@@ -3,7 +3,7 @@ import { parseSize } from '../../config.ts';
 import { openContent } from '../../detect/content.ts';
 import { scanPaths, scanRoot } from '../../sources/files.ts';
 import type { Io } from '../io.ts';
-import { UsageError } from '../io.ts';
+import { UsageError, undash } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
 import { createProgress } from '../progress.ts';
 import { createSession, finish } from '../session.ts';
@@ -27,7 +27,7 @@ export async function readStdinInto(io: Io, push: (b: Buffer) => void): Promise<
 }
 
 export async function runScan(io: Io, args: ScanArgs): Promise<number> {
-  const paths = args.paths.length ? args.paths : ['.'];
+  const paths = args.paths.length ? args.paths.map(undash) : ['.'];
   const concurrency = args.concurrency ?? 8;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError('--concurrency must be a whole number from 1 to 256');
   const fileArgs = paths.filter((p) => p !== '-');

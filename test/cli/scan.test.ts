@@ -1,0 +1,233 @@
+// `hfleaks scan` end to end: the built CLI on fixture trees made at run time.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { tokenGenerator } from '../../src/rules/template.ts';
+import { runCli, runJson, tempDir } from '../helpers/cli.ts';
+
+const gen = tokenGenerator(7);
+
+function tree(files: Record<string, string | Buffer>): string {
+  const dir = tempDir();
+  for (const [p, content] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), content);
+  }
+  return dir;
+}
+
+describe('hfleaks scan', () => {
+  const a = gen.userToken();
+  const b = gen.userToken(true);
+  const org = gen.orgToken();
+  const dir = tree({
+    'train.py': `import os\nfrom huggingface_hub import hf_hub_download\nmodel = AutoModel.from_pretrained("acme/private-llm", token="${a}")\n`,
+    'notebooks/explore.ipynb': JSON.stringify({ cells: [{ cell_type: 'code', source: [`login("${a}")\n`, 'x = 1'] }] }, null, 1),
+    '.env': `HF_TOKEN=${b}\r\nOTHER=1\r\n`,
+    'legacy/config.json': `{"api_token": "${org}"}`,
+    'clean.md': 'Use the HF_TOKEN environment variable: export HF_TOKEN=hf_...\n',
+  });
+
+  it('finds every token once, with all its locations, exit 1', async () => {
+    const r = await runJson(['scan', dir]);
+    expect(r.code).toBe(1);
+    expect(r.report.version).toBe(1);
+    const byRule = r.report.findings.map((f: any) => [f.rule, f.locations.map((l: any) => `${l.path}:${l.line}:${l.column}`)]);
+    expect(byRule).toEqual([
+      ['hf-user-access-token', ['.env:1:10']],
+      ['hf-org-api-token', ['legacy/config.json:1:16']],
+      ['hf-user-access-token', ['notebooks/explore.ipynb:6:14', 'train.py:3:62']],
+    ]);
+    const f = r.report.findings.find((x: any) => x.locations.length === 2);
+    expect(f.fingerprint).toMatch(/^hf-user-access-token:[0-9a-f]{16}$/);
+    expect(f.secret.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(f.secret.raw).toBeUndefined();
+    expect(f.repos).toEqual(['acme/private-llm']);
+    expect(r.report.stats.files).toBe(5);
+  });
+
+  it('never prints a raw token unless --show-secrets', async () => {
+    for (const format of ['text', 'json']) {
+      const r = await runCli(['scan', dir, '--format', format]);
+      for (const t of [a, b, org]) {
+        expect(r.stdout).not.toContain(t);
+        expect(r.stderr).not.toContain(t);
+      }
+      expect(r.stdout).toContain(`${a.slice(0, 5)}…${a.slice(-2)}`);
+    }
+    const shown = await runCli(['scan', dir, '--show-secrets']);
+    expect(shown.stdout).toContain(a);
+    const json = await runJson(['scan', dir, '--show-secrets']);
+    expect(json.report.findings.map((f: any) => f.secret.raw).sort()).toEqual([a, b, org].sort());
+  });
+
+  it('exits 0 with a summary on a clean tree, and the fingerprint is stable across runs', async () => {
+    const clean = tree({ 'a.py': 'from huggingface_hub import hf_hub_download\n' });
+    const r = await runCli(['scan', clean]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/No Hugging Face tokens found\. 1 files/);
+    const one = await runJson(['scan', dir]);
+    const two = await runJson(['scan', dir]);
+    expect(one.report.findings.map((f: any) => f.fingerprint)).toEqual(two.report.findings.map((f: any) => f.fingerprint));
+  });
+
+  it('exits 2 on a path that does not exist, naming it, even beside a real one', async () => {
+    const r = await runCli(['scan', dir, join(dir, 'nope')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/nope: no such file or directory/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('exits 2 on a bad option or format', async () => {
+    expect((await runCli(['scan', dir, '--format', 'xml'])).code).toBe(2);
+    expect((await runCli(['scan', dir, '--bogus'])).code).toBe(2);
+    expect((await runCli([])).code).toBe(2);
+  });
+
+  it('reads stdin with -', async () => {
+    const r = await runJson(['scan', '-'], { input: `export HF_TOKEN="${a}"\n` });
+    expect(r.code).toBe(1);
+    expect(r.report.findings[0].locations).toEqual([{ path: '<stdin>', line: 1, column: 18 }]);
+  });
+
+  it('writes --output with mode 0600', async () => {
+    const out = join(tempDir(), 'report.json');
+    const r = await runCli(['scan', dir, '--format', 'json', '--output', out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(out, 'utf8')).findings).toHaveLength(3);
+  });
+
+  it('suppresses hfleaks:allow lines and counts them', async () => {
+    const d = tree({ 'test_auth.py': `TOKEN = "${a}"  # hfleaks:allow fixture\n` });
+    const r = await runJson(['scan', d]);
+    expect(r.code).toBe(0);
+    expect(r.report.stats.suppressed).toBe(1);
+    const t = await runCli(['scan', d]);
+    expect(t.stdout).toMatch(/1 suppressed/);
+  });
+});
+
+describe('ignore files', () => {
+  const t = gen.userToken();
+  const dir = tree({
+    '.gitignore': 'build/\n*.log\n!keep.log\n',
+    'build/out.txt': `t=${t}`,
+    'debug.log': `t=${t}`,
+    'keep.log': `t=${t}`,
+    'sub/.gitignore': 'private.txt\n',
+    'sub/private.txt': `t=${t}`,
+    'sub/public.txt': `t=${t}`,
+    'fixtures/data.txt': `t=${t}`,
+    '.hfleaksignore': 'fixtures/   # generated test data\n',
+    'node_modules/pkg/index.js': `t=${t}`,
+  });
+
+  it('honours .gitignore at every depth (with negation) and .hfleaksignore', async () => {
+    const r = await runJson(['scan', dir]);
+    const paths = r.report.findings.flatMap((f: any) => f.locations.map((l: any) => l.path)).sort();
+    expect(paths).toEqual(['keep.log', 'node_modules/pkg/index.js', 'sub/public.txt']);
+  });
+
+  it('--no-ignore scans everything', async () => {
+    const r = await runJson(['scan', dir, '--no-ignore']);
+    expect(r.report.findings[0].locations).toHaveLength(7);
+  });
+
+  it('ignores a fingerprint listed in .hfleaksignore, but not a different secret on the same line', async () => {
+    const other = gen.userToken();
+    const first = await runJson(['scan', '-'], { input: `a=${t} b=${other}\n` });
+    expect(first.report.findings).toHaveLength(2);
+    const fp = first.report.findings.find((f: any) => f.locations[0].column === 3).fingerprint;
+    const d = tree({ 'x.env': `a=${t} b=${other}\n`, '.hfleaksignore': `${fp}  # rotated 2026-01-01\n` });
+    const r = await runJson(['scan', d]);
+    expect(r.report.findings.map((f: any) => f.locations[0].column)).toEqual([43]);
+    expect(r.report.stats.suppressed).toBe(1);
+  });
+});
+
+describe('hostile files', () => {
+  const t = gen.userToken();
+
+  it('does not follow symlink loops or dangling links, and never blocks on a FIFO', async () => {
+    const dir = tree({ 'real/a.txt': `t=${t}` });
+    symlinkSync(join(dir, 'real'), join(dir, 'real', 'loop'));
+    symlinkSync(join(dir, 'missing'), join(dir, 'dangling'));
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    const r = await runJson(['scan', dir], { timeoutMs: 20_000 });
+    expect(r.code).toBe(1);
+    expect(r.report.findings[0].locations.map((l: any) => l.path)).toEqual(['real/a.txt']);
+    expect(r.report.stats.skipped).toContainEqual({ path: 'pipe', reason: 'not a regular file' });
+  });
+
+  it('skips files over --max-file-size and lists them; still reports the rest', async () => {
+    const dir = tree({ 'big.txt': 'x'.repeat(5000) + t, 'small.txt': `t=${t}` });
+    const r = await runJson(['scan', dir, '--max-file-size', '1KB']);
+    expect(r.report.findings[0].locations.map((l: any) => l.path)).toEqual(['small.txt']);
+    expect(r.report.stats.skipped[0]).toMatchObject({ path: 'big.txt' });
+    expect(r.report.stats.skipped[0].reason).toMatch(/size cap/);
+  });
+
+  it('scans gzip members, binaries and invalid UTF-8', async () => {
+    const dir = tree({
+      'logs/app.log.gz': gzipSync(Buffer.from(`start\nAuthorization: Bearer ${t}\n`)),
+      'weird.txt': Buffer.concat([Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x0a]), Buffer.from(`k=${t}\n`)]),
+      'blob.bin': Buffer.concat([Buffer.alloc(3000, 0), Buffer.from(t), Buffer.alloc(100, 1)]),
+      'empty.txt': '',
+    });
+    const r = await runJson(['scan', dir]);
+    expect(r.report.findings[0].locations.map((l: any) => l.path).sort()).toEqual(['blob.bin', 'logs/app.log.gz!app.log', 'weird.txt']);
+  });
+
+  it('warns about an unreadable file and reports the rest', async () => {
+    if (process.getuid?.() === 0) {
+      // root reads everything: exercise the same path with a file that vanishes instead.
+      const dir = tree({ 'ok.txt': `t=${t}` });
+      const r = await runJson(['scan', dir]);
+      expect(r.code).toBe(1);
+      return;
+    }
+    const dir = tree({ 'secret.txt': 'x', 'ok.txt': `t=${t}` });
+    chmodSync(join(dir, 'secret.txt'), 0);
+    const r = await runJson(['scan', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/secret\.txt: cannot read \(permission denied\)/);
+  });
+});
+
+describe('config and rules', () => {
+  const t = gen.userToken();
+  it('adds a user rule from .hfleaks.json', async () => {
+    const body = gen.body(40, true);
+    const dir = tree({
+      '.hfleaks.json': JSON.stringify({
+        rules: [{
+          id: 'acme-mirror-token', title: 'Acme mirror token', description: 'Internal mirror', keywords: ['acme_hf_'],
+          pattern: 'acme_hf_[A-Za-z0-9]{40}', maxLength: 48, severity: 'critical', filters: { placeholder: true },
+          examples: { positive: ['acme_hf_{{body:40:digits}}'], negative: [] },
+        }],
+      }),
+      'a.txt': `MIRROR=acme_hf_${body}\nHF=${t}\n`,
+    });
+    const r = await runJson(['scan', dir]);
+    expect(r.report.findings.map((f: any) => [f.rule, f.severity])).toEqual([
+      ['acme-mirror-token', 'critical'],
+      ['hf-user-access-token', 'high'],
+    ]);
+  });
+
+  it('fails with the file and field named on a malformed rule', async () => {
+    const dir = tree({ 'cfg.json': JSON.stringify({ rules: [{ id: 'x', title: 'x', description: 'x', keywords: ['x_'], pattern: 'x_(a+)+', severity: 'high', examples: { positive: ['x'] } }] }) });
+    const r = await runCli(['scan', dir, '--config', join(dir, 'cfg.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cfg\.json: rules\[0\]: rule "x" field "pattern": .*backtrack/);
+    const bad = tree({ '.hfleaks.json': '{"rules": [{"id": "y"}]}' });
+    const r2 = await runCli(['scan', bad]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/\.hfleaks\.json: rules\[0\]: rule "y" field "title"/);
+  });
+});
