@@ -5,10 +5,12 @@ import { rmSync } from 'node:fs';
 
 const banner = "import { createRequire as __hfCreateRequire } from 'node:module'; const require = __hfCreateRequire(import.meta.url);";
 
-rmSync('dist', { recursive: true, force: true });
+// HFLEAKS_OUTDIR builds elsewhere (benchmarks use a private copy).
+const outdir = process.env.HFLEAKS_OUTDIR ?? 'dist';
+rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/bin.ts' },
-  outdir: 'dist',
+  entryPoints: { cli: 'src/bin.ts', 'scan-worker': 'src/sources/scan-worker.ts' },
+  outdir,
   bundle: true,
   splitting: true,
   format: 'esm',

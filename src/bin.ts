@@ -7,7 +7,11 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
 });
 
-main(process.argv.slice(2), processIo()).then(
+import { fileURLToPath } from 'node:url';
+
+const workerScript = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
+
+main(process.argv.slice(2), { ...processIo(), workerScript }).then(
   (code) => {
     process.exitCode = code;
   },

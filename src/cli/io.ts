@@ -10,6 +10,8 @@ export interface Io {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   stdinIsTTY: boolean;
+  /** The built worker script for parallel file scans (absent when running from source). */
+  workerScript?: string;
 }
 
 export function processIo(): Io {

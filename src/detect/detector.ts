@@ -6,6 +6,7 @@
 import type { Decoding, JwtInfo, Rule } from '../core/types.ts';
 import { entropy, placeholderReason } from './filters.ts';
 import { decodeJwt } from './jwt.ts';
+import { type Searcher, searcher } from './search.ts';
 
 /** A token found in a buffer, before line numbers and aggregation. */
 export interface Hit {
@@ -30,6 +31,7 @@ interface CompiledRule {
 /** One search key: the bytes looked for, and the rules to try where they occur. */
 interface Needle {
   bytes: Buffer;
+  search: Searcher;
   /** The keyword's text this needle stands for. */
   keyword: string;
   rules: CompiledRule[];
@@ -158,6 +160,7 @@ function buildNeedles(compiled: CompiledRule[], encode: (kw: string) => Buffer):
   for (const k of keywords) if (!roots.some((r) => k.startsWith(r))) roots.push(k);
   return roots.map((root) => ({
     bytes: encode(root),
+    search: searcher(encode(root)),
     keyword: root,
     rules: compiled.filter((c) => c.keyword.startsWith(root)),
   }));
@@ -192,7 +195,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     level = [...new Set(level.flatMap((k) => base64Needles(k)))];
     b64Text.push(...level);
   }
-  const b64 = [...new Set(b64Text)].map((s) => Buffer.from(s, 'latin1'));
+  const b64 = [...new Set(b64Text)].map((s) => searcher(Buffer.from(s, 'latin1')));
 
   /** Tries the rules of `needle` on `text` (a decoded window that starts at the keyword). */
   function tryRules(needle: Needle, text: string): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
@@ -228,7 +231,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   function scanAscii(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[]): void {
     const get = (i: number) => (i >= 0 ? buf[i] : undefined);
     for (const needle of ascii) {
-      for (let at = buf.indexOf(needle.bytes, from); at !== -1 && at < to; at = buf.indexOf(needle.bytes, at + 1)) {
+      for (let at = needle.search.next(buf, from); at !== -1 && at < to; at = needle.search.next(buf, at + 1)) {
         if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
         const edge = leftBoundary(get, at);
         if (edge === 'glued') continue;
@@ -244,7 +247,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   function scanUtf16(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], little: boolean): void {
     const needles = little ? le : be;
     for (const needle of needles) {
-      for (let at = buf.indexOf(needle.bytes, from); at !== -1 && at < to; at = buf.indexOf(needle.bytes, at + 1)) {
+      for (let at = needle.search.next(buf, from); at !== -1 && at < to; at = needle.search.next(buf, at + 1)) {
         // The code unit before the token, as a number (undefined at the start).
         const unit = (i: number): number | undefined => {
           const p = at + 2 * (i - at);
@@ -293,12 +296,12 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   function scanBase64(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], depth: number): void {
     const decodedRuns = new Set<number>();
     for (const needle of b64) {
-      for (let at = buf.indexOf(needle, from); at !== -1 && at < to; at = buf.indexOf(needle, at + 1)) {
+      for (let at = needle.next(buf, from); at !== -1 && at < to; at = needle.next(buf, at + 1)) {
         // Expand to the whole run of base64 characters around the candidate.
         let a = at;
         const floor = Math.max(0, at - BASE64_MAX_RUN);
         while (a > floor && isBase64Byte(buf[a - 1]!)) a--;
-        let b = at + needle.length;
+        let b = at + needle.needle.length;
         const ceil = Math.min(buf.length, at + BASE64_MAX_RUN);
         while (b < ceil && isBase64Byte(buf[b]!)) b++;
         if (b - a < BASE64_MIN_RUN || decodedRuns.has(a)) continue;

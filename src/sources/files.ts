@@ -1,14 +1,15 @@
 // Files on disk: walks directories with fast-glob (honouring .gitignore and
 // .hfleaksignore), never follows symbolic links, never opens FIFOs or devices, and
 // streams each regular file into a content stream.
-import { constants, promises as fsp, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fsp, readFileSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
-import pLimit from 'p-limit';
 import type { ContentSink, ContentOptions } from '../detect/content.ts';
 import { openContent } from '../detect/content.ts';
 import type { Detector } from '../detect/detector.ts';
 import { IgnoreMatcher, pruneGlobs, readHfleaksIgnore } from './ignore.ts';
+import type { WorkerInit } from './scan-worker.ts';
+import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
 
 export interface FileScanOptions {
   /** Paths the user named (files or directories). */
@@ -18,11 +19,13 @@ export interface FileScanOptions {
   useIgnoreFiles: boolean;
   /** Files larger than this many bytes are skipped and listed. */
   maxFileSize: number;
-  /** Files read at once. */
-  concurrency: number;
   content: ContentOptions;
   /** Called after each file, for progress. */
   onFile?: (bytes: number) => void;
+  /** Scan in this many threads (the main one included); needs workerScript beyond 1. */
+  threads?: number;
+  /** The built scan-worker.js, and what a worker needs to build its own detector. */
+  worker?: { script: string; init: Omit<WorkerInit, 'maxFileSize' | 'content'> };
 }
 
 export interface FileScanTotals {
@@ -121,12 +124,33 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
 }
 
 /** Reads one file into a content stream; problems become warnings, never throws. */
-async function scanFile(abs: string, display: string, detector: Detector, sink: ContentSink, opts: FileScanOptions): Promise<number> {
-  let fh: fsp.FileHandle | undefined;
+export async function scanFile(
+  abs: string,
+  display: string,
+  detector: Detector,
+  sink: ContentSink,
+  opts: Pick<FileScanOptions, 'maxFileSize' | 'content'>,
+): Promise<number> {
+  return scanFileSync(abs, display, detector, sink, opts);
+}
+
+/**
+ * Synchronous reads: from the page cache they are a memcpy, and the promise-based
+ * FileHandle API costs more than the scan of a small file. Scanning is CPU-bound
+ * anyway; parallelism comes from worker threads.
+ */
+function scanFileSync(
+  abs: string,
+  display: string,
+  detector: Detector,
+  sink: ContentSink,
+  opts: Pick<FileScanOptions, 'maxFileSize' | 'content'>,
+): number {
+  let fd: number | undefined;
   try {
     // O_NONBLOCK: a FIFO that appeared since the walk must not block the scan.
-    fh = await fsp.open(abs, constants.O_RDONLY | constants.O_NONBLOCK);
-    const st = await fh.stat();
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
     if (!st.isFile()) {
       sink.skip(display, 'not a regular file');
       return 0;
@@ -140,19 +164,19 @@ async function scanFile(abs: string, display: string, detector: Detector, sink: 
     if (st.size <= READ_WHOLE) {
       const buf = Buffer.allocUnsafe(st.size);
       while (total < st.size) {
-        const { bytesRead } = await fh.read(buf, total, st.size - total, total);
-        if (bytesRead === 0) break;
-        total += bytesRead;
+        const n = readSync(fd, buf, total, st.size - total, total);
+        if (n === 0) break;
+        total += n;
       }
       if (total < st.size) sink.warn(`${display}: file shrank while being read (${total} of ${st.size} bytes scanned)`);
       content.push(total === st.size ? buf : buf.subarray(0, total));
     } else {
       for (;;) {
         const buf = Buffer.allocUnsafe(READ_CHUNK);
-        const { bytesRead } = await fh.read(buf, 0, READ_CHUNK, total);
-        if (bytesRead === 0) break;
-        total += bytesRead;
-        content.push(bytesRead === READ_CHUNK ? buf : buf.subarray(0, bytesRead));
+        const n = readSync(fd, buf, 0, READ_CHUNK, total);
+        if (n === 0) break;
+        total += n;
+        content.push(n === READ_CHUNK ? buf : buf.subarray(0, n));
         if (total > opts.maxFileSize) {
           sink.skip(display, `grew past the size cap while being read; first ${total} bytes scanned`);
           break;
@@ -171,7 +195,13 @@ async function scanFile(abs: string, display: string, detector: Detector, sink: 
     sink.skip(display, why);
     return 0;
   } finally {
-    await fh?.close().catch(() => undefined);
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        /* already gone */
+      }
+    }
   }
 }
 
@@ -189,30 +219,84 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     }
     targets.push({ abs, dir: st.isDirectory() });
   }
-  const limit = pLimit(opts.concurrency);
   const totals: FileScanTotals = { files: 0, bytes: 0, root };
-  const pending = new Set<Promise<void>>();
-  const one = (abs: string) => {
-    const p = limit(async () => {
-      const n = await scanFile(abs, displayPath(root, abs), detector, sink, opts);
-      totals.files++;
-      totals.bytes += n;
-      opts.onFile?.(n);
-    }).finally(() => pending.delete(p));
-    pending.add(p);
-    return p;
+  const done = (n: number) => {
+    totals.files++;
+    totals.bytes += n;
+    opts.onFile?.(n);
   };
-  for (const t of targets) {
-    if (!t.dir) {
-      void one(t.abs);
-      continue;
+  // Worker threads join once the tree proves big enough to pay for their start-up.
+  const threads = opts.worker ? Math.max(1, opts.threads ?? 1) : 1;
+  let pool: WorkerPool | undefined;
+  const queue: string[] = [];
+  let walking = true;
+  // Two sleepers: the main loop waits for files, the walk waits for room.
+  let wakeMain: (() => void) | undefined;
+  let wakeWalk: (() => void) | undefined;
+  const signal = () => {
+    const a = wakeMain;
+    const b = wakeWalk;
+    wakeMain = wakeWalk = undefined;
+    a?.();
+    b?.();
+  };
+  const display = (abs: string) => displayPath(root, abs);
+  // Keep each worker fed from the queue; called whenever a worker has room.
+  const feed = () => {
+    while (pool && queue.length && pool.hasRoom()) {
+      const abs = queue.shift()!;
+      void pool.run(abs, display(abs)).then((n) => {
+        done(n);
+        feed();
+        signal();
+      });
     }
-    for await (const abs of walk(t.abs, opts.useIgnoreFiles, sink, root)) {
-      void one(abs);
-      // Back-pressure: don't queue the whole tree ahead of the readers.
-      if (pending.size >= opts.concurrency * 4) await Promise.race(pending);
+    signal();
+  };
+  const producer = (async () => {
+    let seen = 0;
+    for (const t of targets) {
+      const files = t.dir ? walk(t.abs, opts.useIgnoreFiles, sink, root) : single(t.abs);
+      for await (const abs of files) {
+        queue.push(abs);
+        if (++seen === WORKERS_AFTER && threads > 1 && opts.worker) {
+          pool = createWorkerPool(threads - 1, opts.worker.script, { ...opts.worker.init, maxFileSize: opts.maxFileSize, content: opts.content }, sink);
+        }
+        feed();
+        // Back-pressure: don't hold the whole tree in memory.
+        while (queue.length > QUEUE_HIGH) await new Promise<void>((r) => (wakeWalk = r));
+      }
     }
+    walking = false;
+    signal();
+  })();
+  try {
+    // The main thread scans too, one file at a time, yielding between files so the
+    // walk and the workers' results keep flowing.
+    for (;;) {
+      const abs = queue.shift();
+      if (abs !== undefined) {
+        signal();
+        done(await scanFile(abs, display(abs), detector, sink, opts));
+        await new Promise<void>((r) => setImmediate(r));
+        feed();
+        continue;
+      }
+      if (!walking && (!pool || pool.idle())) break;
+      await new Promise<void>((r) => (wakeMain = r));
+    }
+    await producer;
+  } finally {
+    await pool?.close();
   }
-  await Promise.all(pending);
   return totals;
 }
+
+async function* single(abs: string): AsyncGenerator<string> {
+  yield abs;
+}
+
+const QUEUE_HIGH = 256;
+
+/** Files the main thread scans alone before worker threads are started. */
+const WORKERS_AFTER = 48;

@@ -231,3 +231,18 @@ describe('config and rules', () => {
     expect(r2.stderr).toMatch(/\.hfleaks\.json: rules\[0\]: rule "y" field "title"/);
   });
 });
+
+describe('worker threads', () => {
+  it('finds the same findings with 1 and 2 threads on a tree big enough to start workers', async () => {
+    const files: Record<string, string> = {};
+    const tokens = Array.from({ length: 30 }, () => gen.userToken());
+    for (let i = 0; i < 200; i++) files[`d${i % 7}/f${i}.py`] = `x = 1\n${i % 5 === 0 ? `T = "${tokens[i % 30]}"\n` : 'y = 2\n'}`;
+    const dir = tree(files);
+    const one = await runJson(['scan', dir, '--threads', '1']);
+    const two = await runJson(['scan', dir, '--threads', '2']);
+    expect(one.report.stats.files).toBe(200);
+    expect(two.report.stats.files).toBe(200);
+    expect(two.report.findings).toEqual(one.report.findings);
+    expect(one.report.findings.flatMap((f: any) => f.locations)).toHaveLength(40);
+  });
+});

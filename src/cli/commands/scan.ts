@@ -1,4 +1,5 @@
 // `hfleaks scan [paths..]`: files and directories on disk, or `-` for stdin.
+import { availableParallelism } from 'node:os';
 import { parseSize } from '../../config.ts';
 import { openContent } from '../../detect/content.ts';
 import { scanPaths, scanRoot } from '../../sources/files.ts';
@@ -11,7 +12,7 @@ import { createSession, finish } from '../session.ts';
 export interface ScanArgs extends CommonArgs {
   paths: string[];
   maxFileSize?: string;
-  concurrency?: number;
+  threads?: number;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 512 << 20;
@@ -28,8 +29,9 @@ export async function readStdinInto(io: Io, push: (b: Buffer) => void): Promise<
 
 export async function runScan(io: Io, args: ScanArgs): Promise<number> {
   const paths = args.paths.length ? args.paths.map(undash) : ['.'];
-  const concurrency = args.concurrency ?? 8;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError('--concurrency must be a whole number from 1 to 256');
+  if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 64)) {
+    throw new UsageError('--threads must be a whole number from 1 to 64');
+  }
   const fileArgs = paths.filter((p) => p !== '-');
   const root = scanRoot(fileArgs.length ? fileArgs : ['.'], io.cwd);
   const session = createSession(io, args, root);
@@ -46,8 +48,12 @@ export async function runScan(io: Io, args: ScanArgs): Promise<number> {
       const totals = await scanPaths(
         session.detector,
         {
-          paths: fileArgs, cwd: io.cwd, useIgnoreFiles: args.ignore !== false, maxFileSize, concurrency, content: session.content,
+          paths: fileArgs, cwd: io.cwd, useIgnoreFiles: args.ignore !== false, maxFileSize, content: session.content,
           onFile: (bytes) => progress.tick(1, bytes),
+          threads: args.threads ?? Math.min(4, availableParallelism()),
+          ...(io.workerScript
+            ? { worker: { script: io.workerScript, init: { rules: session.config.rules, decode: args.decode !== false } } }
+            : {}),
         },
         session.sink,
       );
