@@ -3,15 +3,20 @@
 // bounded depth and a bounded number of decompressed bytes) and each member is
 // scanned as its own stream, named `archive!member`; anything else goes straight to
 // the detector, text or binary alike.
+import { isUtf8 } from 'node:buffer';
 import { Gunzip, Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
 import type { Match } from '../core/types.ts';
 import type { Detector } from './detector.ts';
 import { ChunkScanner } from './scanner.ts';
 
+export type ContentNote = 'binary' | 'invalid-utf8' | 'long-line';
+
 export interface ContentSink {
   match(path: string, m: Match): void;
   warn(message: string): void;
   skip(path: string, reason: string): void;
+  /** Counts what kind of content a path held (binary, invalid UTF-8, a huge line). */
+  note?(path: string, kind: ContentNote): void;
 }
 
 export interface ContentOptions {
@@ -65,11 +70,13 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
     if (depth < opts.archiveDepth && isGzip(first)) return gzipStream(detector, path, sink, opts, depth, budget);
     if (depth < opts.archiveDepth && isZip(first)) return zipStream(detector, path, sink, opts, depth, budget);
     const scanner = new ChunkScanner(detector, (m) => sink.match(path, m));
+    classify(first, path, sink);
     return {
       push: (d) => scanner.push(Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength)),
       end: () => {
         scanner.end();
         if (scanner.longestLine >= LONG_LINE) {
+          sink.note?.(path, 'long-line');
           sink.warn(`${path}: a single line of ${Math.round(scanner.longestLine / MB)} MB; scanned in chunks`);
         }
       },
@@ -95,6 +102,30 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
       inner.end();
     },
   };
+}
+
+const SNIFF = 64 << 10;
+
+/**
+ * Binary content (NUL bytes, no UTF-16 BOM) is counted; text that is not valid UTF-8
+ * gets a warning. Either way every byte is scanned.
+ */
+function classify(first: Uint8Array, path: string, sink: ContentSink): void {
+  const head = first.subarray(0, SNIFF);
+  if (head.length === 0) return;
+  const bom16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+  if (head.indexOf(0) !== -1) {
+    if (!bom16) sink.note?.(path, 'binary');
+    return;
+  }
+  // A multi-byte character may be cut at the end of the sniffed part: trim it.
+  let end = head.length;
+  if (first.length > SNIFF) while (end > head.length - 4 && end > 0 && (head[end - 1]! & 0xc0) === 0x80) end--;
+  if (first.length > SNIFF && end > 0 && head[end - 1]! >= 0xc0) end--;
+  if (!isUtf8(head.subarray(0, end))) {
+    sink.note?.(path, 'invalid-utf8');
+    sink.warn(`${path}: not valid UTF-8; scanned as bytes`);
+  }
 }
 
 /** Counts decompressed bytes against the budget; false once it is spent. */

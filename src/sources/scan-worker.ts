@@ -2,7 +2,7 @@
 // the rules (plain data), reads each file it is sent and posts back what it found.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Match, Rule, Skipped } from '../core/types.ts';
-import type { ContentOptions } from '../detect/content.ts';
+import type { ContentNote, ContentOptions } from '../detect/content.ts';
 import { createDetector } from '../detect/detector.ts';
 import { scanFile } from './files.ts';
 
@@ -25,17 +25,19 @@ export interface WorkerResult {
   matches: { path: string; m: Match }[];
   warnings: string[];
   skips: Skipped[];
+  notes: { path: string; kind: ContentNote }[];
 }
 
 const init = workerData as WorkerInit;
 const detector = createDetector(init.rules, { decode: init.decode });
 
 parentPort!.on('message', (job: WorkerJob) => {
-  const result: WorkerResult = { id: job.id, bytes: 0, matches: [], warnings: [], skips: [] };
+  const result: WorkerResult = { id: job.id, bytes: 0, matches: [], warnings: [], skips: [], notes: [] };
   const sink = {
     match: (path: string, m: Match) => void result.matches.push({ path, m }),
     warn: (w: string) => void result.warnings.push(w),
     skip: (path: string, reason: string) => void result.skips.push({ path, reason }),
+    note: (path: string, kind: ContentNote) => void result.notes.push({ path, kind }),
   };
   scanFile(job.abs, job.display, detector, sink, { maxFileSize: init.maxFileSize, content: init.content }).then(
     (bytes) => {

@@ -33,6 +33,7 @@ export function createWorkerPool(size: number, script: string, init: WorkerInit,
       for (const { path, m } of r.matches) sink.match(path, m);
       for (const warning of r.warnings) sink.warn(warning);
       for (const s of r.skips) sink.skip(s.path, s.reason);
+      for (const n of r.notes) sink.note?.(n.path, n.kind);
       entry.resolve(r.bytes);
     });
     const fail = (why: string) => {

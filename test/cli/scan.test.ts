@@ -181,6 +181,8 @@ describe('hostile files', () => {
     });
     const r = await runJson(['scan', dir]);
     expect(r.report.findings[0].locations.map((l: any) => l.path).sort()).toEqual(['blob.bin', 'logs/app.log.gz!app.log', 'weird.txt']);
+    expect(r.report.stats.content).toEqual({ binary: 1, invalidUtf8: 1, longLines: 0 });
+    expect(r.stderr).toMatch(/weird\.txt: not valid UTF-8; scanned as bytes/);
   });
 
   it('warns about an unreadable file and reports the rest', async () => {
