@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 const workerScript = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
 
-main(process.argv.slice(2), { ...processIo(), workerScript }).then(
+const cliPath = fileURLToPath(import.meta.url);
+
+main(process.argv.slice(2), { ...processIo(), workerScript, cliPath }).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,0 +1,114 @@
+// Installs and removes the git pre-commit hook that runs `hfleaks staged`.
+// Respects core.hooksPath; an existing hook is left alone unless --force, which keeps
+// it and chains it (it runs first); uninstall removes only what install wrote.
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { simpleGit } from 'simple-git';
+
+export const MARKER = '# hfleaks pre-commit hook';
+export const PREVIOUS = 'pre-commit.hfleaks-previous';
+
+export class HookError extends Error {}
+
+/** The hooks directory git uses for this repository (core.hooksPath honoured). */
+export async function hooksDir(cwd: string): Promise<string> {
+  const git = simpleGit({ baseDir: cwd });
+  try {
+    const rel = (await git.raw(['rev-parse', '--git-path', 'hooks'])).trim();
+    if (isAbsolute(rel)) return rel;
+    // --git-path answers relative to the working directory, except a relative
+    // core.hooksPath, which is relative to the top of the work tree.
+    const hooksPath = (await git.raw(['config', '--get', 'core.hooksPath']).catch(() => '')).trim();
+    if (hooksPath && !isAbsolute(hooksPath)) {
+      const top = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
+      return join(top, hooksPath);
+    }
+    return join(cwd, rel);
+  } catch {
+    throw new HookError(`${cwd}: not a git repository`);
+  }
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The hook script: runs this hfleaks by absolute path, and explains a blocked commit. */
+export function hookScript(node: string, cli: string, chained: boolean): string {
+  return `#!/bin/sh
+${MARKER} (installed by \`hfleaks hook install\`; remove with \`hfleaks hook uninstall\`)
+# Scans only what this commit adds, offline. Skip it once with: git commit --no-verify
+${chained ? `"$(dirname "$0")/${PREVIOUS}" "$@" || exit $?\n` : ''}NODE=${q(node)}
+[ -x "$NODE" ] || NODE=node
+HFLEAKS_CLI=${q(cli)}
+if [ -f "$HFLEAKS_CLI" ]; then
+  "$NODE" "$HFLEAKS_CLI" staged
+else
+  npx --no-install hfleaks staged
+fi
+status=$?
+if [ "$status" -eq 1 ]; then
+  cat >&2 <<'EOF_HFLEAKS'
+
+Commit blocked by hfleaks: it would add the Hugging Face token(s) above.
+  - Remove the token from the staged file, then stage the file again.
+  - Read the token from the environment instead (HF_TOKEN, or \`hf auth login\`).
+  - Not a real token (a test fixture)? Put \`hfleaks:allow\` in a comment on that line.
+  - A token that ever left your machine must be revoked: \`hfleaks revoke\` (reads it from stdin).
+EOF_HFLEAKS
+fi
+exit $status
+`;
+}
+
+function isOurs(path: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').includes(MARKER);
+  } catch {
+    return false;
+  }
+}
+
+export interface InstallOptions {
+  cwd: string;
+  force: boolean;
+  node: string;
+  cli: string;
+}
+
+/** Installs the hook; returns a sentence saying what was done. */
+export async function installHook(o: InstallOptions): Promise<string> {
+  const dir = await hooksDir(o.cwd);
+  mkdirSync(dir, { recursive: true });
+  const hook = join(dir, 'pre-commit');
+  const previous = join(dir, PREVIOUS);
+  let chained = existsSync(previous);
+  let what = `installed ${hook}`;
+  if (existsSync(hook) && !isOurs(hook)) {
+    if (!o.force) {
+      throw new HookError(`${hook} exists and is not hfleaks'; left alone (--force keeps it and runs it before hfleaks)`);
+    }
+    if (chained) throw new HookError(`${previous} already exists; move it away first`);
+    renameSync(hook, previous);
+    chained = true;
+    what = `installed ${hook}; the existing hook was kept as ${PREVIOUS} and runs first`;
+  } else if (existsSync(hook)) {
+    what = `updated ${hook}`;
+  }
+  writeFileSync(hook, hookScript(o.node, o.cli, chained), { mode: 0o755 });
+  chmodSync(hook, 0o755);
+  return what;
+}
+
+/** Removes only the hook install wrote, restoring a chained one. */
+export async function uninstallHook(cwd: string): Promise<string> {
+  const dir = await hooksDir(cwd);
+  const hook = join(dir, 'pre-commit');
+  const previous = join(dir, PREVIOUS);
+  if (!existsSync(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
+  if (!isOurs(hook)) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
+  rmSync(hook);
+  if (existsSync(previous)) {
+    renameSync(previous, hook);
+    return `removed the hfleaks hook; restored the previous ${hook}`;
+  }
+  return `removed ${hook}`;
+}
