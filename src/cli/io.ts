@@ -12,6 +12,8 @@ export interface Io {
   stdinIsTTY: boolean;
   /** The built worker script for parallel file scans (absent when running from source). */
   workerScript?: string;
+  /** The built CLI itself (the pre-commit hook runs it by absolute path). */
+  cliPath?: string;
 }
 
 export function processIo(): Io {
