@@ -1,0 +1,77 @@
+// Makes sure a range can be scanned in the runner's checkout: actions/checkout clones
+// one commit deep by default, so the base (and even the head) may be missing. Fetches
+// what is needed from `origin`, deepening until the merge base is known; when that
+// fails the step fails: it never reports clean without having scanned.
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { ActionError } from './inputs.ts';
+
+async function hasCommit(git: SimpleGit, rev: string): Promise<boolean> {
+  try {
+    await git.raw(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function isShallow(git: SimpleGit): Promise<boolean> {
+  return (await git.raw(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+}
+
+/** A refspec that fetches `rev`: a SHA as itself, `origin/x` into refs/remotes/origin/x. */
+function refspec(rev: string): string {
+  const m = /^origin\/(.+)$/.exec(rev);
+  return m ? `+refs/heads/${m[1]}:refs/remotes/origin/${m[1]}` : rev;
+}
+
+async function mergeBase(git: SimpleGit, base: string, head: string): Promise<string | undefined> {
+  try {
+    return (await git.raw(['merge-base', base, head])).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Fetched {
+  base: string;
+  head: string;
+  /** What was fetched, for the log. */
+  notes: string[];
+}
+
+export async function ensureRange(cwd: string, base: string, head: string, fallbackBase?: string): Promise<Fetched> {
+  const git = simpleGit({ baseDir: cwd });
+  const notes: string[] = [];
+  const fetch = async (args: string[]) => {
+    notes.push(`git fetch ${args.join(' ')}`);
+    await git.raw(['fetch', '--no-tags', '--quiet', ...args]);
+  };
+  const missing: string[] = [];
+  for (const rev of [base, head]) if (!(await hasCommit(git, rev))) missing.push(rev);
+  if (missing.length) {
+    try {
+      await fetch(['origin', ...missing.map(refspec)]);
+    } catch (e) {
+      notes.push(`fetch failed: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  if (!(await hasCommit(git, head))) throw new ActionError(`head commit ${head} is not in the checkout and could not be fetched from origin`);
+  if (!(await hasCommit(git, base))) {
+    if (fallbackBase && (await hasCommit(git, fallbackBase).then((ok) => ok || fetch(['origin', refspec(fallbackBase)]).then(() => hasCommit(git, fallbackBase), () => false)))) {
+      notes.push(`base ${base} is gone (force-push?); scanning what ${head.slice(0, 7)} adds over ${fallbackBase}`);
+      base = fallbackBase;
+    } else {
+      throw new ActionError(`base commit ${base} is not in the checkout and could not be fetched from origin; fetch more history (actions/checkout with fetch-depth: 0)`);
+    }
+  }
+  // The range needs the merge base; deepen a shallow clone until it shows.
+  for (let depth = 32; !(await mergeBase(git, base, head)); depth *= 4) {
+    if (!(await isShallow(git))) throw new ActionError(`${base.slice(0, 12)} and ${head.slice(0, 12)} have no common history`);
+    if (depth > 8192) {
+      await fetch(['--unshallow', 'origin']);
+      continue;
+    }
+    await fetch([`--deepen=${depth}`, 'origin', refspec(base), refspec(head)]);
+  }
+  return { base, head, notes };
+}

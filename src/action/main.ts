@@ -1,0 +1,117 @@
+// The GitHub Action: scans exactly what a pull request (or push) adds, or runs the full
+// audit on schedule/workflow_dispatch; writes annotations, a job summary, SARIF and the
+// outputs `findings`, `exit-code` and `sarif-file`. It drives the CLI in-process.
+import { appendFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import type { Finding, Severity } from '../core/types.ts';
+import { SEVERITIES } from '../core/types.ts';
+import type { Io } from '../cli/io.ts';
+import { processIo } from '../cli/io.ts';
+import { main } from '../cli/main.ts';
+import { renderReport } from '../cli/render.ts';
+import { VERSION, writePrivateFile } from '../cli/session.ts';
+import type { Report } from '../report/types.ts';
+import { ensureRange } from './fetch.ts';
+import { ActionError, type ActionInputs, escapeData, escapeProperty, planFor, readInputs } from './inputs.ts';
+
+const MAX_ANNOTATIONS = 50;
+
+function level(s: Severity): 'error' | 'warning' | 'notice' {
+  return s === 'critical' || s === 'high' ? 'error' : s === 'medium' ? 'warning' : 'notice';
+}
+
+export function annotations(findings: Finding[], prefix: string): string[] {
+  const out: string[] = [];
+  for (const f of findings) {
+    const v = f.verification;
+    const status = v && v.status !== 'skipped' ? `, ${v.status}${v.role ? ` ${v.role}` : ''} token${v.owner ? ` of ${v.owner.name}` : ''}` : '';
+    for (const l of f.locations) {
+      if (out.length >= MAX_ANNOTATIONS) return out;
+      const where = l.commit ? ` (added in ${l.commit.slice(0, 12)})` : '';
+      const msg = `${f.title}: ${f.secret.redacted}${status}${where}. Revoke it, then move it out of the code (see the job summary).`;
+      const file = prefix ? `${prefix}/${l.path}` : l.path;
+      out.push(`::${level(f.severity)} file=${escapeProperty(file)},line=${l.line},col=${l.column},title=${escapeProperty(`hfleaks: ${f.rule}`)}::${escapeData(msg)}`);
+    }
+  }
+  return out;
+}
+
+function setOutput(env: NodeJS.ProcessEnv, name: string, value: string): void {
+  if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `${name}=${value}\n`);
+}
+
+function summary(env: NodeJS.ProcessEnv, text: string): void {
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function cliArgs(inputs: ActionInputs, sarif: string): string[] {
+  const a = ['--format', 'text', '--sarif', sarif, '--no-progress', '--no-color'];
+  a.push(inputs.verify ? '--verify' : '--no-verify');
+  if (inputs.reach) a.push('--reach');
+  if (inputs.revoke) a.push('--revoke', '--yes');
+  if (inputs.baseline) a.push('--baseline', inputs.baseline);
+  if (inputs.endpoint) a.push('--endpoint', inputs.endpoint);
+  return [...a, ...inputs.args];
+}
+
+/** Runs the Action against the runner's environment; returns the process exit code. */
+export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): Promise<number> {
+  const say = (s: string) => io.stdout(`${s}\n`);
+  const fail = (msg: string, code = 2) => {
+    say(`::error title=hfleaks::${escapeData(msg)}`);
+    setOutput(env, 'findings', '0');
+    setOutput(env, 'exit-code', String(code));
+    summary(env, `### hfleaks: the scan failed\n\n${msg}\n`);
+    return code;
+  };
+  try {
+    const inputs = readInputs(env);
+    const workspace = env.GITHUB_WORKSPACE ?? io.cwd;
+    const repo = resolve(workspace, inputs.path);
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    let payload: unknown = {};
+    if (env.GITHUB_EVENT_PATH) {
+      try {
+        payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
+      } catch (e) {
+        throw new ActionError(`cannot read the event payload ${env.GITHUB_EVENT_PATH}: ${(e as Error).message}`);
+      }
+    }
+    const plan = planFor(eventName, payload);
+    const sarif = join(env.RUNNER_TEMP ?? tmpdir(), `hfleaks-${env.GITHUB_RUN_ID ?? process.pid}.sarif`);
+    setOutput(env, 'sarif-file', sarif);
+    say(`hfleaks ${VERSION}: ${plan.why}`);
+    let args: string[];
+    if (plan.kind === 'nothing') {
+      const empty: Report = { command: 'history', version: VERSION, findings: [], stats: { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 } };
+      writePrivateFile(sarif, renderReport('sarif', empty, { showSecrets: false, color: false }));
+      setOutput(env, 'findings', '0');
+      setOutput(env, 'exit-code', '0');
+      summary(env, `### hfleaks\n\nNothing to scan: ${plan.why}.\n`);
+      return 0;
+    }
+    if (plan.kind === 'range') {
+      const r = await ensureRange(repo, plan.base, plan.head, plan.fallbackBase);
+      for (const n of r.notes) say(n);
+      args = ['history', repo, '--range', `${r.base}..${r.head}`, ...cliArgs(inputs, sarif)];
+    } else {
+      args = ['audit', repo, ...cliArgs(inputs, sarif)];
+    }
+    let report: Report | undefined;
+    const code = await main(args, { ...io, cwd: workspace, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, onReport: (r) => (report = r) });
+    if (code === 2 || !report) return fail('hfleaks could not complete the scan; see the log above.');
+    const prefix = relative(workspace, repo).split('\\').join('/');
+    for (const line of annotations(report.findings, prefix)) say(line);
+    summary(env, renderReport('markdown', report, { showSecrets: false, color: false }));
+    const threshold = SEVERITIES.indexOf(inputs.failOn);
+    const failing = report.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= threshold).length;
+    const exit = failing > 0 ? 1 : 0;
+    setOutput(env, 'findings', String(report.findings.length));
+    setOutput(env, 'exit-code', String(exit));
+    if (exit) say(`::error title=hfleaks::${failing} leaked Hugging Face token${failing === 1 ? '' : 's'} at or above severity ${inputs.failOn}`);
+    return exit;
+  } catch (e) {
+    return fail(e instanceof ActionError ? e.message : `${(e as Error).message}`.split('\n')[0]!);
+  }
+}

@@ -1,0 +1,197 @@
+// The committed Action bundle, run as the runner runs it: event payload, INPUT_*
+// variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, a workspace that is a real
+// clone (full, and one commit deep as actions/checkout makes it).
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Ajv from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { annotations } from '../../src/action/main.ts';
+import { planFor, splitArgs } from '../../src/action/inputs.ts';
+import { tokenGenerator } from '../../src/rules/template.ts';
+import { tempDir } from '../helpers/cli.ts';
+
+const BUNDLE = resolve(import.meta.dirname, '../../action/index.mjs');
+const schema = JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures/sarif-schema-2.1.0.json'), 'utf8'));
+const validateSarif = new Ajv({ validateSchema: false, strict: false, allErrors: true }).compile(schema);
+
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.invalid', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.invalid',
+  GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
+};
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { cwd, env: gitEnv, encoding: 'utf8' }).trim();
+}
+function commit(cwd: string, files: Record<string, string>, msg: string): string {
+  for (const [p, c] of Object.entries(files)) {
+    mkdirSync(join(cwd, p, '..'), { recursive: true });
+    writeFileSync(join(cwd, p), c);
+  }
+  git(cwd, 'add', '-A');
+  git(cwd, 'commit', '-q', '-m', msg);
+  return git(cwd, 'rev-parse', 'HEAD');
+}
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+  sarif: any;
+}
+
+function runAction(workspace: string, event: string, payload: unknown, inputs: Record<string, string> = {}): Promise<RunResult> {
+  const dir = tempDir('hfleaks-runner-');
+  const eventPath = join(dir, 'event.json');
+  writeFileSync(eventPath, JSON.stringify(payload));
+  const out = join(dir, 'output');
+  const sum = join(dir, 'summary');
+  writeFileSync(out, '');
+  writeFileSync(sum, '');
+  const env: Record<string, string> = {
+    ...(gitEnv as Record<string, string>),
+    GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: eventPath, GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: out,
+    GITHUB_STEP_SUMMARY: sum, RUNNER_TEMP: dir, GITHUB_RUN_ID: '42', CI: 'true',
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  return new Promise((done, reject) => {
+    const child = spawn(process.execPath, [BUNDLE], { cwd: workspace, env });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stdout += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const outputs = Object.fromEntries(readFileSync(out, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(/=(.*)/s).slice(0, 2)));
+      let sarif: any;
+      try {
+        sarif = JSON.parse(readFileSync(outputs['sarif-file']!, 'utf8'));
+      } catch {
+        sarif = undefined;
+      }
+      done({ code: code ?? -1, stdout, outputs, summary: readFileSync(sum, 'utf8'), sarif });
+    });
+  });
+}
+
+describe('GitHub Action on a pull request', () => {
+  const gen = tokenGenerator(99);
+  const oldToken = gen.userToken();
+  const newToken = gen.userToken(true);
+  const root = tempDir('hfleaks-action-');
+  const origin = join(root, 'origin');
+  mkdirSync(origin);
+  git(origin, 'init', '-q');
+  git(origin, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
+  commit(origin, { 'old.py': `TOKEN = "${oldToken}"\n`, 'README.md': '# demo\n' }, 'old leak, before the PR');
+  commit(origin, { 'lib.py': 'def f():\n    return 1\n' }, 'more history');
+  git(origin, 'checkout', '-q', '-b', 'feature');
+  commit(origin, { 'src/new.py': `import os\nlogin(token="${newToken}")\n` }, 'PR adds a token');
+  commit(origin, { 'src/other.py': 'x = 2\n' }, 'PR second commit');
+  const head = git(origin, 'rev-parse', 'HEAD');
+  git(origin, 'checkout', '-q', 'main');
+  const base = commit(origin, { 'docs.md': 'base moved on after the fork\n' }, 'base advances');
+  // The merge commit actions/checkout checks out for a pull request.
+  git(origin, 'merge', '-q', '--no-edit', 'feature');
+  const merge = git(origin, 'rev-parse', 'HEAD');
+  git(origin, 'update-ref', 'refs/pull/1/merge', merge);
+  git(origin, 'reset', '-q', '--hard', base);
+  const payload = { action: 'synchronize', number: 1, pull_request: { number: 1, base: { sha: base, ref: 'main' }, head: { sha: head, ref: 'feature' } }, repository: { default_branch: 'main' } };
+
+  function assertPrResult(r: RunResult) {
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.outputs.findings).toBe('1');
+    expect(r.outputs['exit-code']).toBe('1');
+    const ann = r.stdout.split('\n').filter((l) => /^::(error|warning|notice) file=/.test(l));
+    expect(ann).toHaveLength(1);
+    expect(ann[0]).toMatch(/^::error file=src\/new\.py,line=2,col=14,title=hfleaks%3A hf-user-access-token::/);
+    expect(r.stdout).not.toContain('old.py');
+    expect(r.summary).toMatch(/hfleaks/);
+    expect(r.summary).toContain(`${newToken.slice(0, 5)}…${newToken.slice(-2)}`);
+    expect(validateSarif(r.sarif), JSON.stringify(validateSarif.errors?.slice(0, 3))).toBe(true);
+    expect(r.sarif.runs[0].results).toHaveLength(1);
+    for (const text of [r.stdout, r.summary, JSON.stringify(r.sarif)]) {
+      expect(text).not.toContain(newToken);
+      expect(text).not.toContain(oldToken);
+      expect(text).not.toContain('ada@example.invalid');
+    }
+  }
+
+  it('scans exactly the PR in a full clone', async () => {
+    const ws = join(root, 'full');
+    execFileSync('git', ['clone', '-q', `file://${origin}`, ws], { env: gitEnv });
+    git(ws, 'fetch', '-q', 'origin', 'refs/pull/1/merge');
+    git(ws, 'checkout', '-q', '--detach', 'FETCH_HEAD');
+    assertPrResult(await runAction(ws, 'pull_request', payload));
+  });
+
+  it('fetches what it needs in a depth-1 checkout of the merge commit', async () => {
+    const ws = join(root, 'shallow');
+    mkdirSync(ws);
+    git(ws, 'init', '-q');
+    git(ws, 'remote', 'add', 'origin', `file://${origin}`);
+    git(ws, 'fetch', '-q', '--depth', '1', 'origin', merge);
+    git(ws, 'checkout', '-q', '--detach', 'FETCH_HEAD');
+    expect(git(ws, 'rev-parse', '--is-shallow-repository')).toBe('true');
+    const r = await runAction(ws, 'pull_request_target', payload);
+    assertPrResult(r);
+    expect(r.stdout).toMatch(/git fetch/);
+  });
+
+  it('fails the step, never clean, when the base cannot be fetched', async () => {
+    const ws = join(root, 'orphan');
+    mkdirSync(ws);
+    git(ws, 'init', '-q');
+    git(ws, 'remote', 'add', 'origin', `file://${join(root, 'no-such-origin')}`);
+    commit(ws, { 'a.txt': 'x\n' }, 'unrelated');
+    const r = await runAction(ws, 'pull_request', payload);
+    expect(r.code).toBe(2);
+    expect(r.outputs['exit-code']).toBe('2');
+    expect(r.stdout).toMatch(/::error title=hfleaks::.*(not in the checkout|could not be fetched)/);
+  });
+
+  it('passes when the PR adds no token, and fail-on raises the bar', async () => {
+    const ws = join(root, 'full2');
+    execFileSync('git', ['clone', '-q', `file://${origin}`, ws], { env: gitEnv });
+    const clean = { ...payload, pull_request: { ...payload.pull_request, head: { sha: git(origin, 'rev-parse', 'feature~0') } } };
+    // Only the second PR commit: adds no token.
+    const second = { ...payload, pull_request: { ...payload.pull_request, base: { sha: git(origin, 'rev-parse', 'feature~1') }, head: { sha: head } } };
+    const r = await runAction(ws, 'pull_request', second);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs).toMatchObject({ findings: '0', 'exit-code': '0' });
+    const crit = await runAction(ws, 'pull_request', clean, { 'fail-on': 'critical' });
+    expect(crit.outputs.findings).toBe('1');
+    expect(crit.code).toBe(0);
+  });
+
+  it('on push: scans before..after, and says so when there is nothing new', async () => {
+    const ws = join(root, 'full3');
+    execFileSync('git', ['clone', '-q', `file://${origin}`, ws], { env: gitEnv });
+    const before = git(origin, 'rev-parse', 'feature~2');
+    const r = await runAction(ws, 'push', { before, after: head, repository: { default_branch: 'main' } });
+    expect(r.code).toBe(1);
+    expect(r.outputs.findings).toBe('1');
+    const same = await runAction(ws, 'push', { before: head, after: head, repository: { default_branch: 'main' } });
+    expect(same.code).toBe(0);
+    expect(same.summary).toMatch(/Nothing to scan/);
+    expect(validateSarif(same.sarif)).toBe(true);
+  });
+});
+
+describe('Action pieces', () => {
+  it('plans by event', () => {
+    expect(planFor('schedule', {})).toMatchObject({ kind: 'audit' });
+    expect(planFor('workflow_dispatch', {})).toMatchObject({ kind: 'audit' });
+    expect(planFor('push', { before: '0'.repeat(40), after: 'b'.repeat(40), repository: { default_branch: 'main' } })).toMatchObject({ kind: 'range', base: 'origin/main' });
+    expect(planFor('push', { before: 'a'.repeat(40), after: '0'.repeat(40) })).toMatchObject({ kind: 'nothing' });
+    expect(() => planFor('pull_request', {})).toThrow(/base\.sha/);
+  });
+  it('splits args and escapes workflow commands', () => {
+    expect(splitArgs(`--config "my cfg.json" --no-decode '--x y'`)).toEqual(['--config', 'my cfg.json', '--no-decode', '--x y']);
+    const lines = annotations(
+      [{ fingerprint: 'r:1', rule: 'r', title: 'T', severity: 'medium', secret: { raw: 'x', redacted: 'hf_ab…yz', sha256: '0' }, locations: [{ path: 'a,b:c.py', line: 3, column: 4 }] }],
+      'sub',
+    );
+    expect(lines).toEqual(['::warning file=sub/a%2Cb%3Ac.py,line=3,col=4,title=hfleaks%3A r::T: hf_ab…yz. Revoke it, then move it out of the code (see the job summary).']);
+  });
+});
