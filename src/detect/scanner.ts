@@ -183,6 +183,9 @@ export class ChunkScanner {
     // Tokens that start in the last `overlap` bytes wait for the next window, which
     // sees them whole.
     const to = final ? this.len : this.len - this.overlap;
+    if (final && this.len > 0 && w.lastIndexOf(NL, this.len - 1) === -1 && this.state.col + this.len > this.longestLine && this.state.col > 0) {
+      this.longestLine = this.state.col + this.len;
+    }
     if (to > this.done) {
       const hits = this.detector.scan(w, this.done, to);
       if (hits.length) for (const m of hitsToMatches(w, hits, this.state, this.base)) this.onMatch(m);

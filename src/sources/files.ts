@@ -1,7 +1,7 @@
 // Files on disk: walks directories with fast-glob (honouring .gitignore and
 // .hfleaksignore), never follows symbolic links, never opens FIFOs or devices, and
 // streams each regular file into a content stream.
-import { closeSync, constants, fstatSync, openSync, promises as fsp, readFileSync, readSync, statSync } from 'node:fs';
+import { type Dirent, closeSync, constants, fstatSync, openSync, promises as fsp, readdir as fsReaddir, readFileSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import type { ContentSink, ContentOptions } from '../detect/content.ts';
@@ -101,6 +101,15 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
       }
     }
   }
+  // fast-glob's patterns never match a name holding a line break, so such entries
+  // would vanish silently. The readdir it calls is wrapped to catch them.
+  const oddNames: { parent: string; dirent: Dirent }[] = [];
+  const readdirSeen = ((path: string, options: { withFileTypes: true }, cb: (err: NodeJS.ErrnoException | null, entries: Dirent[]) => void) => {
+    fsReaddir(path, options, (err, entries) => {
+      if (!err) for (const d of entries) if (/[\r\n]/.test(d.name)) oddNames.push({ parent: path, dirent: d });
+      cb(err, entries);
+    });
+  }) as unknown as typeof fsReaddir;
   const stream = fg.stream('**', {
     cwd: dir,
     dot: true,
@@ -109,17 +118,25 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     followSymbolicLinks: false,
     suppressErrors: true,
     ignore: prune,
+    fs: { readdir: readdirSeen },
   }) as AsyncIterable<fg.Entry>;
-  for await (const e of stream) {
-    const d = e.dirent;
-    if (d.isDirectory()) continue;
-    if (useIgnoreFiles && matcher.ignores(e.path)) continue;
-    if (d.isSymbolicLink()) continue; // never followed: no loops, no escaping the tree
+  const keep = function* (rel: string, d: Dirent): Generator<string> {
+    if (d.isDirectory()) return;
+    if (useIgnoreFiles && matcher.ignores(rel)) return;
+    if (d.isSymbolicLink()) return; // never followed: no loops, no escaping the tree
     if (!d.isFile()) {
-      sink.skip(displayPath(root, join(dir, e.path)), 'not a regular file');
-      continue;
+      sink.skip(displayPath(root, join(dir, rel)), 'not a regular file');
+      return;
     }
-    yield join(dir, e.path);
+    yield join(dir, rel);
+  };
+  for await (const e of stream) yield* keep(e.path, e.dirent as unknown as Dirent);
+  for (const { parent, dirent } of oddNames) {
+    const abs = join(parent, dirent.name);
+    const rel = relative(dir, abs).split(sep).join('/');
+    if (useIgnoreFiles && matcher.ignores(rel, dirent.isDirectory())) continue;
+    if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root);
+    else yield* keep(rel, dirent);
   }
 }
 

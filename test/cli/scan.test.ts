@@ -186,18 +186,17 @@ describe('hostile files', () => {
   });
 
   it('warns about an unreadable file and reports the rest', async () => {
-    if (process.getuid?.() === 0) {
-      // root reads everything: exercise the same path with a file that vanishes instead.
-      const dir = tree({ 'ok.txt': `t=${t}` });
-      const r = await runJson(['scan', dir]);
-      expect(r.code).toBe(1);
-      return;
-    }
-    const dir = tree({ 'secret.txt': 'x', 'ok.txt': `t=${t}` });
+    const dir = tree({ 'secret.txt': `t=${t}`, 'ok.txt': `t=${t}` });
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'ok.txt'), 0o644);
     chmodSync(join(dir, 'secret.txt'), 0);
-    const r = await runJson(['scan', dir]);
+    // Root reads everything: run the scan as an unprivileged user instead.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534, cwd: dir } : { cwd: dir };
+    const r = await runJson(['scan', dir], asUser);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/secret\.txt: cannot read \(permission denied\)/);
+    expect(r.stderr).toMatch(/secret\.txt: cannot read \(permission denied\); skipped/);
+    expect(r.report.findings[0].locations.map((l: any) => l.path)).toEqual(['ok.txt']);
+    expect(r.report.stats.skipped).toContainEqual({ path: 'secret.txt', reason: 'permission denied' });
   });
 });
 

@@ -18,13 +18,20 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   input?: string | Buffer;
   timeoutMs?: number;
+  /** Run as this user and group (the test runner must be root). */
+  uid?: number;
+  gid?: number;
 }
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', CI: '1', HF_ENDPOINT: undefined, ...opts.env };
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? process.cwd(), env: env as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: opts.cwd ?? process.cwd(),
+      env: env as NodeJS.ProcessEnv,
+      ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid ?? opts.uid } : {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
