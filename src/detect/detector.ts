@@ -6,6 +6,7 @@
 import type { Decoding, JwtInfo, Rule } from '../core/types.ts';
 import { entropy, placeholderReason } from './filters.ts';
 import { decodeJwt } from './jwt.ts';
+import { compileLinear } from './linear.ts';
 import { type Searcher, searcher } from './search.ts';
 
 /** A token found in a buffer, before line numbers and aggregation. */
@@ -22,7 +23,8 @@ interface CompiledRule {
   rule: Rule;
   keyword: string;
   keywordBytes: Buffer;
-  re: RegExp;
+  /** The token at the start of `text`, if the pattern matches there. */
+  match: (text: string) => string | undefined;
   /** Bytes allowed in the body's first run, and how many must follow the keyword (0: no check). */
   bodyClass: Uint8Array | undefined;
   bodyMin: number;
@@ -125,6 +127,14 @@ export function bodyPrecheck(pattern: string, keyword: string, flags = ''): { ta
   return { table, min: Math.min(min, 256) };
 }
 
+function stickyMatcher(pattern: string, flags = ''): (text: string) => string | undefined {
+  const re = new RegExp(pattern, `y${flags}`);
+  return (text) => {
+    re.lastIndex = 0;
+    return re.exec(text)?.[0];
+  };
+}
+
 export function compileRules(rules: readonly Rule[]): CompiledRule[] {
   const out: CompiledRule[] = [];
   for (const rule of rules) {
@@ -132,7 +142,7 @@ export function compileRules(rules: readonly Rule[]): CompiledRule[] {
       const pre = bodyPrecheck(rule.pattern, keyword, rule.flags);
       out.push({
         rule, keyword, keywordBytes: Buffer.from(keyword, 'latin1'),
-        re: new RegExp(rule.pattern, `y${rule.flags ?? ''}`),
+        match: rule.trusted ? stickyMatcher(rule.pattern, rule.flags) : compileLinear(rule.pattern, rule.flags),
         bodyClass: pre?.table, bodyMin: pre?.min ?? 0,
       });
     }
@@ -201,10 +211,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   function tryRules(needle: Needle, text: string): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
     for (const c of needle.rules) {
       if (!text.startsWith(c.keyword)) continue;
-      c.re.lastIndex = 0;
-      const m = c.re.exec(text);
-      if (!m) continue;
-      const secret = m[0];
+      const secret = c.match(text);
+      if (secret === undefined) continue;
       const after = text.charCodeAt(secret.length);
       if (isWordByte(Number.isNaN(after) ? undefined : after)) continue; // part of a longer word
       const verdict = judge(c, secret);

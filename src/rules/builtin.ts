@@ -15,6 +15,6 @@ export const BUILTIN_RULE_FILES: Record<string, unknown> = {
 
 let cached: Rule[] | undefined;
 export function builtinRules(): Rule[] {
-  cached ??= Object.entries(BUILTIN_RULE_FILES).map(([file, raw]) => parseRule(raw, file));
+  cached ??= Object.entries(BUILTIN_RULE_FILES).map(([file, raw]) => parseRule(raw, file, true));
   return cached;
 }

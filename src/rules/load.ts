@@ -2,6 +2,7 @@
 // file. A malformed rule fails with a message naming the file, the rule and the field.
 import type { Rule, Severity } from '../core/types.ts';
 import { SEVERITIES } from '../core/types.ts';
+import { compileLinear } from '../detect/linear.ts';
 import { checkPatternSafety } from './safety.ts';
 
 export class RuleError extends Error {}
@@ -24,7 +25,7 @@ function strList(v: unknown, file: string, id: string, field: string, allowEmpty
 }
 
 /** Validates one rule object; `file` names where it came from. */
-export function parseRule(raw: unknown, file: string): Rule {
+export function parseRule(raw: unknown, file: string, trusted = false): Rule {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(file, undefined, '(rule)', 'must be an object');
   const o = raw as Record<string, unknown>;
   const id = str(o, 'id', file);
@@ -43,6 +44,11 @@ export function parseRule(raw: unknown, file: string): Rule {
   }
   const unsafe = checkPatternSafety(pattern);
   if (unsafe) fail(file, id, 'pattern', unsafe);
+  try {
+    if (!trusted) compileLinear(pattern, flags);
+  } catch (e) {
+    fail(file, id, 'pattern', `is not supported by the linear-time engine user rules run on (${(e as Error).message})`);
+  }
   if (!keywords.some((k) => pattern.startsWith(k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) || pattern.startsWith(k))) {
     // The prefilter only finds matches that start with a keyword.
     fail(file, id, 'keywords', 'the pattern must start with one of the keywords');
@@ -78,6 +84,7 @@ export function parseRule(raw: unknown, file: string): Rule {
     },
     examples: { positive, negative },
     source: file,
+    ...(trusted ? { trusted } : {}),
   };
 }
 

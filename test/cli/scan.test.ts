@@ -222,14 +222,25 @@ describe('config and rules', () => {
   });
 
   it('fails with the file and field named on a malformed rule', async () => {
-    const dir = tree({ 'cfg.json': JSON.stringify({ rules: [{ id: 'x', title: 'x', description: 'x', keywords: ['x_'], pattern: 'x_(a+)+', severity: 'high', examples: { positive: ['x'] } }] }) });
+    const dir = tree({ 'cfg.json': JSON.stringify({ rules: [{ id: 'x', title: 'x', description: 'x', keywords: ['x_'], pattern: 'x_(a)\\1', severity: 'high', examples: { positive: ['x'] } }] }) });
     const r = await runCli(['scan', dir, '--config', join(dir, 'cfg.json')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cfg\.json: rules\[0\]: rule "x" field "pattern": .*backtrack/);
+    expect(r.stderr).toMatch(/cfg\.json: rules\[0\]: rule "x" field "pattern": back-references/);
     const bad = tree({ '.hfleaks.json': '{"rules": [{"id": "y"}]}' });
     const r2 = await runCli(['scan', bad]);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/\.hfleaks\.json: rules\[0\]: rule "y" field "title"/);
+  });
+
+  it('runs a user rule prone to catastrophic backtracking in linear time', async () => {
+    // On a backtracking engine this pattern takes for ever on the input below.
+    const rule = { id: 'evil', title: 'Evil', description: 'x', keywords: ['evil_'], pattern: 'evil_(a+)+b', maxLength: 20000, severity: 'low', examples: { positive: ['evil_aab'] } };
+    const dir = tree({ '.hfleaks.json': JSON.stringify({ rules: [rule] }), 'a.txt': `evil_${'a'.repeat(15000)}c\n`.repeat(20) + `t=${t}\n` });
+    const r = await runJson(['scan', dir], { timeoutMs: 30_000 });
+    expect(r.code).toBe(1);
+    const paths = r.report.findings.flatMap((f: any) => f.locations.map((l: any) => `${f.rule} ${l.path}`));
+    // The rule's own example sits in the config file; nothing in a.txt matches it.
+    expect(paths.sort()).toEqual(['evil .hfleaks.json', 'hf-user-access-token a.txt']);
   });
 });
 

@@ -1,0 +1,35 @@
+// User rules run on RE2JS, a linear-time regular expression engine (a pure JavaScript
+// port of RE2): no pattern a user writes can make a scan backtrack for ever. Loaded only
+// when a user rule exists; the shipped rules use V8's engine.
+import { createRequire } from 'node:module';
+
+interface Re2Matcher {
+  lookingAt(): boolean;
+  group(): string | null;
+}
+interface Re2Pattern {
+  matcher(input: string): Re2Matcher;
+}
+interface Re2Module {
+  RE2JS: { compile(pattern: string, flags?: number): Re2Pattern; CASE_INSENSITIVE: number };
+}
+
+declare const require: ((id: string) => unknown) | undefined;
+
+let loaded: Re2Module | undefined;
+function re2(): Re2Module {
+  // A literal require lets esbuild bundle the package (lazily evaluated); from source
+  // (tests) it is loaded through createRequire.
+  loaded ??= (typeof require === 'function' ? require('re2js') : createRequire(import.meta.url)('re2js')) as Re2Module;
+  return loaded;
+}
+
+/** Compiles a pattern for the linear engine; throws with RE2's message if it can't. */
+export function compileLinear(pattern: string, flags = ''): (text: string) => string | undefined {
+  const { RE2JS } = re2();
+  const p = RE2JS.compile(pattern, flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0);
+  return (text) => {
+    const m = p.matcher(text);
+    return m.lookingAt() ? (m.group() ?? undefined) : undefined;
+  };
+}
