@@ -1,5 +1,6 @@
 // Everything the CLI touches of the outside world, so tests can run it in-process.
 import type { Readable } from 'node:stream';
+import type { Report } from '../report/types.ts';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -14,6 +15,8 @@ export interface Io {
   workerScript?: string;
   /** The built CLI itself (the pre-commit hook runs it by absolute path). */
   cliPath?: string;
+  /** Receives the final report (the GitHub Action renders annotations from it). */
+  onReport?: (report: Report) => void;
 }
 
 export function processIo(): Io {
@@ -29,8 +32,7 @@ export function processIo(): Io {
   };
 }
 
-/** A user-facing error: one line on stderr, exit code 2. */
-export class UsageError extends Error {}
+export { UsageError } from '../core/errors.ts';
 
 /**
  * yargs drops a lone `-`; main() swaps it for this marker before parsing and

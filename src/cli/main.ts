@@ -1,13 +1,12 @@
 // argv → validated options → the command's run(); returns the exit code:
 // 0 nothing found, 1 findings, 2 usage or runtime error.
 import yargs from 'yargs';
-import { RuleError } from '../rules/load.ts';
 import { scrubTokenShapes } from '../findings/redact.ts';
-import { PathError } from '../sources/files.ts';
 import { COMMANDS } from './commands/index.ts';
 import type { Io } from './io.ts';
 import { DASH, UsageError } from './io.ts';
-import { VERSION } from './session.ts';
+import { PathError, RuleError } from '../core/errors.ts';
+import { VERSION } from '../core/version.ts';
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let code: number | undefined;

@@ -5,7 +5,9 @@ import { SEVERITIES } from '../core/types.ts';
 import { compileLinear } from '../detect/linear.ts';
 import { checkPatternSafety } from './safety.ts';
 
-export class RuleError extends Error {}
+import { RuleError } from '../core/errors.ts';
+
+export { RuleError };
 
 function fail(file: string, id: string | undefined, field: string, why: string): never {
   throw new RuleError(`${file}: rule ${id ? `"${id}" ` : ''}field "${field}": ${why}`);

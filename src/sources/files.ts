@@ -35,7 +35,9 @@ export interface FileScanTotals {
   root: string;
 }
 
-export class PathError extends Error {}
+import { PathError } from '../core/errors.ts';
+
+export { PathError };
 
 const READ_WHOLE = 8 << 20;
 const READ_CHUNK = 1 << 20;
