@@ -56,6 +56,7 @@ function summary(report: Report, c: ReturnType<typeof pc.createColors>): string 
   parts.push(`${what} (${formatBytes(s.bytes)}) scanned in ${(s.durationMs / 1000).toFixed(2)} s`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
+  if (s.baselined) parts.push(`${s.baselined} in the baseline`);
   if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}`);
   if (s.missingObjects) parts.push(`${s.missingObjects} missing objects`);
   if (s.shallow) parts.push('shallow clone: older history was not scanned');

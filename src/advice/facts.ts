@@ -1,0 +1,181 @@
+// What the playbook needs to know about one finding, read once from its rule, its
+// verification and its locations: the kind of token, whether it works, what it can
+// write, and where and when it leaked.
+import type { Finding, Location, Verification } from '../core/types.ts';
+
+export type TokenKind = 'user' | 'org' | 'oauth' | 'publisher' | 'other';
+
+export type Status = 'valid' | 'invalid' | 'unknown' | 'unverified';
+
+export interface Facts {
+  kind: TokenKind;
+  status: Status;
+  /** Why verification said unknown or invalid. */
+  reason?: string;
+  /** hfleaks revoked it in this run. */
+  revoked: boolean;
+  /** A JWT whose `exp` has passed. */
+  expired: boolean;
+  expiresAt?: string;
+  owner?: string;
+  tokenName?: string;
+  role?: string;
+  /** true: can change repositories or settings; false: known read-only; undefined: not known. */
+  writes: boolean | undefined;
+  /** Organizations the token administers. */
+  adminOrgs: string[];
+  /** Things the token can write, in words ("the acme organization (write)"). */
+  writeTargets: string[];
+  /** Things the token can read, in words. */
+  readTargets: string[];
+  /** The token reads private or gated content. */
+  readsPrivate: boolean;
+  /** Fine-grained permissions, as "perm on type name" and global ones. */
+  grants: string[];
+  /** Repositories named in the code around the leak. */
+  repos: string[];
+  /** Repository names from the reach listing. */
+  reachExamples: string[];
+  reachTotal?: number;
+  reachPrivate?: number;
+  /** Earliest commit date among the locations (YYYY-MM-DD). */
+  firstDate?: string;
+  /** Commits that hold the leak, oldest first where dates are known (12-character ids). */
+  commits: string[];
+  /** Every location is in history and none is in the current tree. */
+  historyOnly: boolean;
+  /** Some location is in git history. */
+  inHistory: boolean;
+  /** Distinct paths (archive members by their archive). */
+  paths: string[];
+  /** The Hub the token belongs to (verification's endpoint, else huggingface.co). */
+  endpoint: string;
+}
+
+export const DEFAULT_ENDPOINT = 'https://huggingface.co';
+
+/** Fine-grained permissions that change no repository, setting or member. */
+const HARMLESS_WRITES = new Set(['inference.serverless.write', 'inference.endpoints.infer.write', 'discussion.write', 'post.write']);
+
+export function tokenKind(ruleId: string): TokenKind {
+  switch (ruleId) {
+    case 'hf-user-access-token': return 'user';
+    case 'hf-org-api-token': return 'org';
+    case 'hf-oauth-access-token': return 'oauth';
+    case 'hf-trusted-publisher-token': return 'publisher';
+    default: return 'other';
+  }
+}
+
+function statusOf(v: Verification | undefined): Status {
+  if (!v || v.status === 'skipped') return 'unverified';
+  return v.status === 'valid' || v.status === 'invalid' || v.status === 'unknown' ? v.status : 'unknown';
+}
+
+/** A permission that changes something a reviewer should look at. */
+export function isWritePermission(p: string): boolean {
+  return /write|admin|manage|delete/i.test(p) && !HARMLESS_WRITES.has(p);
+}
+
+function uniq<T>(xs: Iterable<T>): T[] {
+  return [...new Set(xs)];
+}
+
+function archiveOf(path: string): string {
+  const i = path.indexOf('!');
+  return i === -1 ? path : path.slice(0, i);
+}
+
+function reachFacts(v: Verification, owner: string | undefined) {
+  const writeTargets: string[] = [];
+  const readTargets: string[] = [];
+  const grants: string[] = [];
+  const adminOrgs: string[] = [];
+  let writes: boolean | undefined;
+  const fg = v.fineGrained;
+  if (fg) {
+    writes = false;
+    for (const p of fg.global ?? []) {
+      grants.push(`${p} (global)`);
+      if (isWritePermission(p)) writes = true;
+    }
+    for (const e of fg.scoped ?? []) {
+      const perms = e.permissions ?? [];
+      grants.push(`${perms.join(', ') || 'no permission'} on ${e.type} ${e.name}`);
+      const w = perms.filter(isWritePermission);
+      if (w.length) {
+        writes = true;
+        writeTargets.push(`${e.type} ${e.name} (${w.join(', ')})`);
+      } else if (perms.length) {
+        readTargets.push(`${e.type} ${e.name}`);
+      }
+    }
+    if (fg.canReadGatedRepos) grants.push('read access to gated repositories');
+  }
+  for (const o of v.orgs ?? []) {
+    if (o.access === 'admin') adminOrgs.push(o.name);
+    if (o.access === 'write' || o.access === 'admin') {
+      writeTargets.push(`the ${o.name} organization (${o.access})`);
+      if (!fg) writes = true;
+    } else if (o.access === 'read') {
+      readTargets.push(`the ${o.name} organization`);
+    }
+  }
+  if (!fg) {
+    if (v.role === 'write') {
+      writes = true;
+      writeTargets.unshift(owner ? `${owner}'s own repositories` : "the owner's own repositories");
+    } else if (v.role === 'read') {
+      writes ??= false;
+      readTargets.unshift(owner ? `${owner}'s own repositories` : "the owner's own repositories");
+    }
+  }
+  // The verifier's own conclusion wins where it has one and the details gave none.
+  if (writes === undefined && v.canWrite !== undefined) writes = v.canWrite;
+  if (v.canWrite === true && writes === false && !fg) writes = true;
+  return { writeTargets: uniq(writeTargets), readTargets: uniq(readTargets), grants, adminOrgs: uniq(adminOrgs), writes };
+}
+
+/** The earliest location first: by date where known. */
+function byDate(a: Location, b: Location): number {
+  return (a.date ?? '\uffff').localeCompare(b.date ?? '\uffff');
+}
+
+export function factsOf(f: Finding): Facts {
+  const v = f.verification;
+  const status = statusOf(v);
+  const owner = v?.owner?.name;
+  const reach = v && (status === 'valid' || v.revoked) ? reachFacts(v, owner) : undefined;
+  const history = f.locations.filter((l) => l.commit);
+  const dated = history.filter((l) => l.date).sort(byDate);
+  const firstDate = dated[0]?.date?.slice(0, 10);
+  const commits = uniq([...dated, ...history].map((l) => l.commit!.slice(0, 12)));
+  const historyOnly = f.locations.length > 0 && f.locations.every((l) => l.commit && l.inHead === false);
+  const expiresAt = f.jwt?.expiresAt ?? v?.expiresAt;
+  return {
+    kind: tokenKind(f.rule),
+    status,
+    ...(v?.reason ? { reason: v.reason } : {}),
+    revoked: v?.revoked === true,
+    expired: f.jwt?.expired === true,
+    ...(expiresAt ? { expiresAt } : {}),
+    ...(owner ? { owner } : {}),
+    ...(v?.tokenName ? { tokenName: v.tokenName } : {}),
+    ...(v?.role ? { role: v.role } : {}),
+    writes: reach?.writes,
+    adminOrgs: reach?.adminOrgs ?? [],
+    writeTargets: reach?.writeTargets ?? [],
+    readTargets: reach?.readTargets ?? [],
+    readsPrivate: Boolean(v?.canReadPrivate || (v?.reach?.private ?? 0) > 0 || v?.fineGrained?.canReadGatedRepos),
+    grants: reach?.grants ?? [],
+    repos: f.repos ?? [],
+    reachExamples: v?.reach?.examples ?? [],
+    ...(v?.reach ? { reachTotal: v.reach.total, reachPrivate: v.reach.private } : {}),
+    ...(firstDate ? { firstDate } : {}),
+    commits,
+    historyOnly,
+    inHistory: history.length > 0,
+    paths: uniq(f.locations.map((l) => archiveOf(l.path))),
+    endpoint: (v?.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''),
+  };
+}

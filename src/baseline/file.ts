@@ -1,0 +1,97 @@
+// The baseline file: the fingerprints (rule + hash of the secret) of findings a team has
+// accepted, sorted, one a line. No secret, no line number, no date: edits around a leak
+// don't resurrect it, and two branches that baseline the same leak merge cleanly.
+import { readFileSync } from 'node:fs';
+import { FINGERPRINT_RE } from '../sources/ignore.ts';
+
+export const BASELINE_VERSION = 1;
+
+/** A baseline that can't be read or parsed (exit 2 with this one-line message). */
+export class BaselineError extends Error {}
+
+export interface Baseline {
+  fingerprints: Set<string>;
+}
+
+/** The file's text: stable for the same findings whatever their order or locations. */
+export function formatBaseline(fingerprints: Iterable<string>): string {
+  const list = [...new Set(fingerprints)].sort();
+  return `${JSON.stringify(
+    {
+      version: BASELINE_VERSION,
+      tool: 'hfleaks',
+      description: 'Accepted findings: `hfleaks scan --baseline FILE` reports only what this list lacks. Fingerprints are rule:hash-of-secret; no secrets, no line numbers.',
+      fingerprints: list,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+function check(fp: unknown, name: string, where: string): string {
+  if (typeof fp !== 'string' || !FINGERPRINT_RE.test(fp)) {
+    const shown = typeof fp === 'string' ? `"${fp.slice(0, 80)}"` : JSON.stringify(fp)?.slice(0, 80);
+    throw new BaselineError(`${name}: ${where} is not a fingerprint (${shown}; expected rule-id:hex, as \`hfleaks baseline\` writes)`);
+  }
+  return fp;
+}
+
+/**
+ * Parses a baseline: the JSON `hfleaks baseline` writes, a JSON report (its findings'
+ * fingerprints), or plain text with one fingerprint a line and `#` comments.
+ */
+export function parseBaseline(text: string, name: string): Baseline {
+  const fingerprints = new Set<string>();
+  const trimmed = text.replace(/^\uFEFF/, '').trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    let data: unknown;
+    try {
+      data = JSON.parse(trimmed);
+    } catch (e) {
+      throw new BaselineError(`${name}: not valid JSON (${(e as Error).message})`);
+    }
+    const obj = data as Record<string, unknown>;
+    let entries: unknown[];
+    let field: string;
+    if (Array.isArray(data)) {
+      entries = data;
+      field = 'entry';
+    } else if (obj && Array.isArray(obj.fingerprints)) {
+      if (typeof obj.version === 'number' && obj.version > BASELINE_VERSION) {
+        throw new BaselineError(`${name}: baseline version ${obj.version} is newer than this hfleaks understands (${BASELINE_VERSION}); upgrade hfleaks`);
+      }
+      entries = obj.fingerprints;
+      field = 'fingerprints';
+    } else if (obj && Array.isArray(obj.findings)) {
+      entries = obj.findings;
+      field = 'findings';
+    } else {
+      throw new BaselineError(`${name}: expected {"fingerprints": [...]} (from \`hfleaks baseline\`) or a JSON report with "findings"`);
+    }
+    entries.forEach((e, i) => {
+      const fp = e && typeof e === 'object' ? (e as Record<string, unknown>).fingerprint : e;
+      fingerprints.add(check(fp, name, `${field}[${i}]`));
+    });
+    return { fingerprints };
+  }
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (!line) return;
+    if (!FINGERPRINT_RE.test(line)) {
+      throw new BaselineError(`${name}:${i + 1}: "${line.slice(0, 80)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
+    }
+    fingerprints.add(line);
+  });
+  return { fingerprints };
+}
+
+export function readBaseline(path: string, name = path): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new BaselineError(`${name}: cannot read baseline (${code === 'ENOENT' ? 'no such file; create one with `hfleaks baseline -o FILE`' : code ?? (e as Error).message})`);
+  }
+  return parseBaseline(text, name);
+}

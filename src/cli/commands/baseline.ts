@@ -1,0 +1,85 @@
+// `hfleaks baseline [path]`: records the fingerprints of today's findings, so that
+// `--baseline FILE` on later scans reports only new leaks. It runs the same scan as
+// `hfleaks scan` (or reads the findings of a JSON report with --from, for history and
+// audit reports) and writes fingerprints only: never a secret, never a line number.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BaselineError, formatBaseline, parseBaseline } from '../../baseline/index.ts';
+import type { Io } from '../io.ts';
+import { UsageError, undash } from '../io.ts';
+import type { CommonArgs } from '../options.ts';
+import type { ScanArgs } from './scan.ts';
+
+export interface BaselineArgs extends Omit<CommonArgs, 'format'> {
+  path?: string;
+  from?: string;
+  maxFileSize?: string;
+  threads?: number;
+}
+
+async function readAll(io: Io): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of io.stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Fingerprints of the findings in a JSON report (from `--format json` of any command; - for stdin). */
+async function fromReport(io: Io, file: string): Promise<string[]> {
+  const name = undash(file);
+  let text: string;
+  try {
+    text = name === '-' ? await readAll(io) : readFileSync(resolve(io.cwd, name), 'utf8');
+  } catch (e) {
+    throw new UsageError(`${name}: cannot read report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let data: { findings?: unknown } | undefined;
+  try {
+    data = JSON.parse(text) as { findings?: unknown };
+  } catch (e) {
+    throw new UsageError(`${name === '-' ? 'stdin' : name}: not a JSON report (${(e as Error).message})`);
+  }
+  if (!data || !Array.isArray(data.findings)) throw new UsageError(`${name === '-' ? 'stdin' : name}: not a JSON report (no "findings"; make one with --format json)`);
+  try {
+    return [...parseBaseline(text, name).fingerprints];
+  } catch (e) {
+    if (e instanceof BaselineError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Runs `hfleaks scan` on the path with a JSON report captured in memory; returns its fingerprints. */
+async function fromScan(io: Io, args: BaselineArgs): Promise<string[]> {
+  let json = '';
+  const quietIo: Io = { ...io, stdout: (s) => void (json += s) };
+  const scanArgs = {
+    ...args,
+    paths: [args.path === undefined ? '.' : undash(args.path)],
+    format: 'json',
+    output: undefined,
+    showSecrets: false,
+    sarif: undefined,
+    baseline: undefined,
+  } as ScanArgs;
+  await (await import('./scan.ts')).runScan(quietIo, scanArgs);
+  const report = JSON.parse(json) as { findings: { fingerprint: string }[] };
+  return report.findings.map((f) => f.fingerprint);
+}
+
+export async function runBaseline(io: Io, args: BaselineArgs): Promise<number> {
+  if (args.from !== undefined && args.path !== undefined) throw new UsageError('name a path to scan or --from REPORT, not both');
+  const fingerprints = args.from !== undefined ? await fromReport(io, args.from) : await fromScan(io, args);
+  const text = formatBaseline(fingerprints);
+  const output = args.output === undefined ? undefined : undash(args.output);
+  const n = new Set(fingerprints).size;
+  if (output && output !== '-') {
+    try {
+      writeFileSync(resolve(io.cwd, output), text);
+    } catch (e) {
+      throw new UsageError(`${output}: cannot write baseline (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    if (!args.quiet) io.stderr(`hfleaks: baseline of ${n} finding${n === 1 ? '' : 's'} written to ${output}; scan with --baseline ${output} to report only new ones\n`);
+  } else {
+    io.stdout(text);
+  }
+  return 0;
+}
