@@ -14,7 +14,12 @@ export function entropy(s: string): number {
   return h;
 }
 
-const PLACEHOLDER_WORDS = /your|token|example|placeholder|dummy|fake|sample|redacted|secret|changeme|insert|replace|xxxx/i;
+// Words that make up placeholders such as "yourHuggingFaceTokenGoesHere". One word can
+// occur in a random token by chance (about 1 in 6,000 would hold one); two almost never.
+const PLACEHOLDER_WORDS = [
+  'your', 'token', 'example', 'placeholder', 'dummy', 'fake', 'sample', 'redacted', 'secret', 'changeme', 'insert',
+  'replace', 'hugging', 'face', 'here', 'access', 'test', 'goes', 'enter', 'paste', 'dummy', 'mock', 'invalid', 'xxx',
+];
 
 function longestRun(s: string, step: (a: number, b: number) => boolean): number {
   let best = s.length ? 1 : 0;
@@ -30,7 +35,7 @@ function longestRun(s: string, step: (a: number, b: number) => boolean): number 
 export function placeholderReason(body: string): string | undefined {
   if (body.length === 0) return 'empty';
   const lower = body.toLowerCase();
-  if (PLACEHOLDER_WORDS.test(lower)) return 'placeholder word';
+  if (PLACEHOLDER_WORDS.filter((w) => lower.includes(w)).length >= 2) return 'placeholder words';
   if (longestRun(lower, (a, b) => a === b) >= 6) return 'repeated character';
   if (longestRun(lower, (a, b) => b === a + 1) >= 6 || longestRun(lower, (a, b) => b === a - 1) >= 6) return 'alphabet run';
   // Real tokens are random mixed case; identifiers and hex digests are not.

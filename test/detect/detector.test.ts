@@ -215,3 +215,22 @@ describe('allow markers', () => {
     expect(ms.map((m) => [m.line, Boolean(m.allowed)])).toEqual([[1, true], [2, false]]);
   });
 });
+
+describe('placeholder filter', () => {
+  it('keeps real-looking random tokens (20,000 seeded bodies, letters and digits)', async () => {
+    const { placeholderReason } = await import('../../src/detect/filters.ts');
+    const g = tokenGenerator(77);
+    const rejected: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const body = g.body(34, i % 2 === 0);
+      if (placeholderReason(body)) rejected.push(body);
+    }
+    expect(rejected).toEqual([]);
+  });
+  it('rejects camel-case placeholders built from words', async () => {
+    const { placeholderReason } = await import('../../src/detect/filters.ts');
+    for (const p of ['replaceWithYourOwnHuggingFaceToken', 'InsertYourTokenHereABCDEFGHIJKLMNO', 'FakeTokenForTestingPurposesOnly12x']) {
+      expect(placeholderReason(p), p).toBeDefined();
+    }
+  });
+});
