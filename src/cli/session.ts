@@ -2,6 +2,8 @@
 // warnings on stderr, and the final report written in the chosen formats.
 import { chmodSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { attachAdvice } from '../advice/index.ts';
+import { type Baseline, filterReport, loadBaselineOption } from '../baseline/index.ts';
 import type { Location, Match, ScanStats, Skipped } from '../core/types.ts';
 import type { Config } from '../config.ts';
 import { loadConfig } from '../config.ts';
@@ -14,12 +16,15 @@ import { createAggregator } from '../findings/aggregate.ts';
 import { scrubTokenShapes } from '../findings/redact.ts';
 import { readHfleaksIgnore } from '../sources/ignore.ts';
 import type { Report } from '../report/types.ts';
+import { verifySettings, verifyStep } from '../verify/settings.ts';
 import type { Io } from './io.ts';
 import { UsageError, undash } from './io.ts';
 import type { CommonArgs } from './options.ts';
 import { renderReport } from './render.ts';
 
-export const VERSION = '0.1.0';
+import { VERSION } from '../core/version.ts';
+
+export { VERSION };
 
 export interface Session {
   config: Config;
@@ -29,6 +34,8 @@ export interface Session {
   content: ContentOptions;
   stats: ScanStats;
   started: number;
+  /** --baseline FILE, read before the scan so a bad file fails fast. */
+  baseline?: Baseline;
   /** Prints a warning (unless --quiet) and records it. */
   warn(message: string): void;
   /** Records a location with extra fields (git provenance). */
@@ -37,6 +44,9 @@ export interface Session {
 
 export function createSession(io: Io, args: CommonArgs, root: string): Session {
   const config = loadConfig(root, args.config);
+  verifySettings(io, args); // bad --endpoint/--verify-* flags, or --revoke without --yes off a terminal, fail before the scan
+  const baseline = args.baseline !== undefined ? loadBaselineOption(io.cwd, args.baseline) : undefined;
+  if (args.sarif !== undefined && undash(args.sarif) === '-') throw new UsageError('--sarif needs a file (--format sarif prints SARIF on stdout)');
   const detector = createDetector(config.rules, { decode: args.decode !== false });
   const ignored = args.ignore === false ? new Set<string>() : readHfleaksIgnore(root).fingerprints;
   const aggregator = createAggregator(config.rules, ignored);
@@ -51,13 +61,19 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
     match: (path, m) => aggregator.add(path, m),
     warn,
     skip: (path, reason) => skipped({ path, reason }),
+    note: (_path, kind) => {
+      const c = (stats.content ??= { binary: 0, invalidUtf8: 0, longLines: 0 });
+      if (kind === 'binary') c.binary++;
+      else if (kind === 'invalid-utf8') c.invalidUtf8++;
+      else c.longLines++;
+    },
   };
   const content: ContentOptions = {
     archiveDepth: config.archiveDepth ?? args.archiveDepth ?? DEFAULT_CONTENT_OPTIONS.archiveDepth,
     archiveBytes: DEFAULT_CONTENT_OPTIONS.archiveBytes,
   };
   return {
-    config, detector, aggregator, sink, content, stats, started: Date.now(), warn,
+    config, detector, aggregator, sink, content, stats, started: Date.now(), warn, ...(baseline ? { baseline } : {}),
     addMatch: (path, m, extra) => aggregator.add(path, m, extra),
   };
 }
@@ -68,12 +84,28 @@ export function writePrivateFile(path: string, data: string): void {
   chmodSync(path, 0o600);
 }
 
+/** Writes a report file with mode 0600; a failure is a one-line error (exit 2). */
+function writeReportFile(io: Io, file: string, text: string, what: string): void {
+  try {
+    writePrivateFile(resolve(io.cwd, file), text);
+  } catch (e) {
+    throw new UsageError(`${file}: cannot write ${what} report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 /** Builds the report, runs the enrichment steps, writes the outputs; returns the exit code. */
 export async function finish(io: Io, args: CommonArgs, session: Session, command: string): Promise<number> {
   session.stats.durationMs = Date.now() - session.started;
   session.stats.suppressed = session.aggregator.suppressed();
-  const report: Report = { command, version: VERSION, findings: session.aggregator.findings(), stats: session.stats };
+  const report: Report = { command, version: VERSION, findings: session.aggregator.findings(), stats: session.stats, rules: session.config.rules };
+  // The baseline first: what it accepts is neither verified nor reported, nor counted in the exit code.
+  if (session.baseline) {
+    const n = filterReport(report, session.baseline);
+    if (n && !args.quiet) io.stderr(`hfleaks: ${n} finding${n === 1 ? '' : 's'} in the baseline not reported\n`);
+  }
+  const verified = await verifyStep(io, args, report.findings, session.warn); // sets verification and severity
   const color = (!args.output || undash(args.output) === '-') && io.stdoutIsTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb' && args.color !== false;
+  attachAdvice(report.findings); // after verification, so the steps follow the verdict
   const text = renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
   const output = args.output === undefined ? undefined : undash(args.output);
   if (output && output !== '-') {
@@ -85,5 +117,8 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
   } else {
     io.stdout(text);
   }
+  if (args.sarif !== undefined) writeReportFile(io, args.sarif, renderReport('sarif', report, { showSecrets: false, color: false }), 'SARIF');
+  io.onReport?.(report);
+  if (verified.error) throw new UsageError(verified.error); // a failed --revoke: exit 2, after the report
   return report.findings.length > 0 ? 1 : 0;
 }

@@ -41,6 +41,8 @@ export interface Rule {
   examples: RuleExamples;
   /** The file the rule came from (for messages). */
   source: string;
+  /** A shipped rule: runs on V8's regex engine. User rules run on a linear-time engine. */
+  trusted?: boolean;
 }
 
 export interface JwtInfo {
@@ -108,6 +110,8 @@ export interface Reach {
   examples: string[];
   /** True when the request bound stopped the listing early. */
   truncated?: boolean;
+  /** Why the listing is incomplete (a listing failed, a next page pointed elsewhere). */
+  reason?: string;
 }
 
 /** The Hub's answer about one token (whoami-v2, and with --reach the listings). */
@@ -163,9 +167,13 @@ export interface ScanStats {
   skipped: Skipped[];
   warnings: string[];
   suppressed: number;
+  /** Findings left out because the --baseline file holds their fingerprint. */
+  baselined?: number;
   durationMs: number;
   shallow?: boolean;
   missingObjects?: number;
+  /** Files (or members, blobs) by what they held: binary, invalid UTF-8, a line of 8 MB or more. */
+  content?: { binary: number; invalidUtf8: number; longLines: number };
 }
 
 export interface ScanResult {

@@ -1,0 +1,52 @@
+// `hfleaks verify`: tokens on standard input, one a line (or in the variable named by
+// --env), never in argv. Each line goes through the detector, so a finding carries the
+// right rule; then the usual report, with verification on.
+import { scanWhole } from '../../detect/scanner.ts';
+import { InputError, readTokenLines, releaseLineReader } from '../../verify/input.ts';
+import type { Io } from '../io.ts';
+import { UsageError } from '../io.ts';
+import type { CommonArgs } from '../options.ts';
+import type { Session } from '../session.ts';
+import { createSession, finish } from '../session.ts';
+
+export interface VerifyCommandArgs extends CommonArgs {
+  env?: string;
+}
+
+export async function runVerify(io: Io, args: VerifyCommandArgs): Promise<number> {
+  // Verification is the point; .hfleaksignore fingerprints don't hide a token you asked about.
+  const vargs: VerifyCommandArgs = { ...args, verify: true, ignore: false };
+  const session = createSession(io, vargs, io.cwd);
+  try {
+    return await verifyLines(io, vargs, session);
+  } finally {
+    releaseLineReader(io.stdin);
+  }
+}
+
+async function verifyLines(io: Io, args: VerifyCommandArgs, session: Session): Promise<number> {
+  let src;
+  try {
+    src = await readTokenLines(io, args.env, args.quiet);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+  for (const l of src.lines) {
+    const matches = scanWhole(session.detector, Buffer.from(l.text));
+    if (!matches.length) {
+      session.warn(`${src.path} line ${l.line}: not a Hugging Face token; skipped`);
+      continue;
+    }
+    for (const m of matches) session.addMatch(src.path, { ...m, line: l.line, allowed: false });
+  }
+  session.stats.files = 1;
+  session.stats.bytes = src.bytes;
+  if (!session.aggregator.findings().length) {
+    throw new UsageError(src.lines.length ? 'no Hugging Face token among the lines given' : 'no tokens given: pass them on standard input, one a line, or name a variable with --env');
+  }
+  const code = await finish(io, args, session, 'verify');
+  if (code !== 1) return code;
+  // 0 when every token is dead; 1 when any is live or could not be checked.
+  return session.aggregator.findings().some((f) => f.verification?.status !== 'invalid') ? 1 : 0;
+}

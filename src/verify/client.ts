@@ -1,0 +1,246 @@
+// The Hub client: every request hfleaks makes with a token goes through here.
+//  - p-limit bounds the requests in flight; a retry waits outside its slot.
+//  - each attempt has a deadline; 429, 5xx, timeouts and connection errors are retried
+//    with backoff and jitter; Retry-After and an exhausted RateLimit quota pause every
+//    request (the Hub limits per address, so one 429 speaks for all);
+//  - an overall time budget and a breaker for an endpoint that stopped answering, so a
+//    hung Hub can't hang a scan;
+//  - the token is sent only to URLs under the endpoint, redirects are never followed,
+//    bodies are capped; whoami is asked at most once per unique token.
+import http from 'node:http';
+import https from 'node:https';
+import pLimit from 'p-limit';
+import type { IncomingHttpHeaders } from 'node:http';
+import { isUnderEndpoint } from './endpoint.ts';
+import type { Exchange } from './http.ts';
+import { exchange } from './http.ts';
+import { backoffMs, parseRateLimit, parseRetryAfter, spreadMs } from './ratelimit.ts';
+
+import { DEFAULT_BUDGET_MS, DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, MAX_WHOAMI_BYTES } from './defaults.ts';
+
+export { DEFAULT_BUDGET_MS, DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, MAX_LIST_BYTES, MAX_WHOAMI_BYTES } from './defaults.ts';
+
+export interface HubClientOptions {
+  endpoint: string;
+  concurrency?: number;
+  timeoutMs?: number;
+  retries?: number;
+  budgetMs?: number;
+  maxWhoamiBytes?: number;
+  maxListBytes?: number;
+  userAgent?: string;
+  /** Injected in tests: a clock, a sleep and a random source. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** A classified answer. `ok` answers carry the parsed JSON (undefined for an empty body). */
+export type Answer =
+  | { ok: true; status: number; headers: IncomingHttpHeaders; json: unknown }
+  | { ok: false; status?: number; reason: string; headers?: IncomingHttpHeaders; retriable?: boolean };
+
+export interface RequestSpec {
+  method: 'GET' | 'POST';
+  url: URL;
+  token?: string;
+  body?: unknown;
+  maxBytes: number;
+  /** Parse the body as JSON (a body that isn't JSON makes the answer unknown). */
+  json: boolean;
+}
+
+export interface ClientStats {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  waitedMs: number;
+}
+
+export interface HubClient {
+  readonly endpoint: string;
+  /** GET /api/whoami-v2: asked once per unique token, whatever the number of callers. */
+  whoami(token: string): Promise<Answer>;
+  request(spec: RequestSpec): Promise<Answer>;
+  stats(): ClientStats;
+  close(): void;
+}
+
+const TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_SSL_)/;
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+
+function seconds(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function bytes(n: number): string {
+  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(0)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
+}
+
+/** A short, safe description of a server's error message (no token shapes, one line, bounded). */
+function serverMessage(ex: Exchange & { kind: 'response' }): string | undefined {
+  let msg = ex.headers['x-error-message'];
+  if (Array.isArray(msg)) msg = msg[0];
+  if (!msg) {
+    try {
+      const j = JSON.parse(ex.body.toString('utf8')) as { error?: unknown };
+      if (typeof j?.error === 'string') msg = j.error;
+    } catch {
+      /* not JSON */
+    }
+  }
+  if (!msg) return undefined;
+  const clean = msg.replace(/[\r\n\t]+/g, ' ').replace(/(hf_|api_org_)[A-Za-z0-9_.-]{8,}/g, '$1…').trim();
+  return clean.length > 120 ? `${clean.slice(0, 117)}…` : clean;
+}
+
+export function createHubClient(opts: HubClientOptions): HubClient {
+  const endpoint = opts.endpoint;
+  const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const retries = opts.retries ?? DEFAULT_RETRIES;
+  const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = opts.random ?? Math.random;
+  const limit = pLimit(concurrency);
+  const endpointUrl = new URL(endpoint);
+  const whoamiUrl = new URL(`${endpoint}/api/whoami-v2`);
+  const isHttps = endpointUrl.protocol === 'https:';
+  const agent = isHttps ? new https.Agent({ keepAlive: true, maxSockets: concurrency }) : new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const started = now();
+  const deadline = started + budgetMs;
+  const stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
+  /** No request starts before this time (Retry-After, exhausted quota). */
+  let pauseUntil = 0;
+  let pauseWhy = '';
+  /** Timeouts and failed connections in a row; past the threshold the endpoint counts as down. */
+  let deadInARow = 0;
+  let down: string | undefined;
+  const breakerAt = Math.max(3, concurrency);
+  const whoamiCache = new Map<string, Promise<Answer>>();
+
+  const budgetReason = () => `the verification time budget (${seconds(budgetMs)}) was used up`;
+
+  type Attempt = { final: Answer } | { retry: Answer & { ok: false }; waitMs?: number };
+
+  function pace(headers: IncomingHttpHeaders, status: number): number | undefined {
+    const t = now();
+    let wait: number | undefined;
+    if (status === 429 || status === 503) wait = parseRetryAfter(headers['retry-after'], t);
+    const rl = parseRateLimit(headers.ratelimit);
+    if (rl && rl.remaining === 0) wait = Math.max(wait ?? 0, rl.resetMs);
+    if (wait !== undefined && wait > 0 && t + wait > pauseUntil) {
+      pauseUntil = t + wait;
+      pauseWhy = status === 429 ? 'rate-limited by the Hub' : 'the Hub quota is used up';
+    }
+    return wait;
+  }
+
+  async function attemptOnce(spec: RequestSpec): Promise<Attempt> {
+    if (down) return { final: { ok: false, reason: down } };
+    // Wait out a pause that another request learned of.
+    for (let t = now(); t < pauseUntil; t = now()) {
+      if (pauseUntil > deadline) return { final: { ok: false, reason: `${pauseWhy}; the Hub asked to wait ${seconds(Math.ceil((pauseUntil - t) / 1000) * 1000)}, beyond the time budget` } };
+      const w = pauseUntil - t + spreadMs(pauseUntil - t, random);
+      stats.waitedMs += w;
+      await sleep(w);
+    }
+    const left = deadline - now();
+    if (left <= 0) return { final: { ok: false, reason: budgetReason() } };
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': opts.userAgent ?? 'hfleaks' };
+    if (spec.token !== undefined) {
+      // The token goes to the endpoint and nowhere else.
+      if (!isUnderEndpoint(spec.url, endpointUrl)) return { final: { ok: false, reason: `refused to send the token to ${spec.url.host}, outside the endpoint` } };
+      if (!/^[\x21-\x7e]+$/.test(spec.token)) return { final: { ok: false, reason: 'the token holds characters an HTTP header cannot carry' } };
+      headers.authorization = `Bearer ${spec.token}`;
+    }
+    let body: Buffer | undefined;
+    if (spec.body !== undefined) {
+      body = Buffer.from(JSON.stringify(spec.body));
+      headers['content-type'] = 'application/json';
+    }
+    stats.requests++;
+    const perTry = Math.min(timeoutMs, left);
+    const ex = await exchange(spec.url, { method: spec.method, headers, body, timeoutMs: perTry, maxBytes: spec.maxBytes, agent });
+    if (ex.kind === 'timeout' || (ex.kind === 'network' && (UNREACHABLE.has(ex.code) || TLS_CODES.test(ex.code)))) {
+      if (++deadInARow >= breakerAt && !down) down = `the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
+    } else {
+      deadInARow = 0;
+    }
+    switch (ex.kind) {
+      case 'timeout':
+        return perTry < timeoutMs ? { final: { ok: false, reason: budgetReason() } } : { retry: { ok: false, reason: `no answer within ${seconds(timeoutMs)}` } };
+      case 'network':
+        if (TLS_CODES.test(ex.code)) return { final: { ok: false, reason: `the endpoint's TLS certificate was refused (${ex.code})` } };
+        return { retry: { ok: false, reason: `connection failed (${ex.code})` } };
+      case 'redirect': {
+        let where = 'another address';
+        try {
+          where = new URL(ex.location ?? '', spec.url).host || where;
+        } catch {
+          /* unreadable Location */
+        }
+        return { final: { ok: false, status: ex.status, headers: ex.headers, reason: `the endpoint redirected (HTTP ${ex.status}) to ${where}; not followed, so the token went nowhere else` } };
+      }
+      case 'too-large':
+        pace(ex.headers, ex.status);
+        // Only the status matters when no body is expected (revocation).
+        if (!spec.json && ex.status >= 200 && ex.status <= 299) return { final: { ok: true, status: ex.status, headers: ex.headers, json: undefined } };
+        return { final: { ok: false, status: ex.status, headers: ex.headers, reason: `the answer was larger than ${bytes(spec.maxBytes)}` } };
+      case 'response':
+        break;
+    }
+    const { status } = ex;
+    const waitMs = pace(ex.headers, status);
+    if (status === 429) {
+      stats.rateLimited++;
+      return { retry: { ok: false, status, headers: ex.headers, reason: 'rate-limited by the Hub (HTTP 429)' }, waitMs };
+    }
+    if (status >= 500) return { retry: { ok: false, status, headers: ex.headers, reason: `the Hub answered HTTP ${status}` }, waitMs };
+    if (status < 200 || status > 299) {
+      const msg = serverMessage(ex);
+      return { final: { ok: false, status, headers: ex.headers, reason: `HTTP ${status}${msg ? `: ${msg}` : ''}` } };
+    }
+    if (!spec.json) return { final: { ok: true, status, headers: ex.headers, json: undefined } };
+    const text = ex.body.toString('utf8');
+    try {
+      return { final: { ok: true, status, headers: ex.headers, json: JSON.parse(text) as unknown } };
+    } catch {
+      return { final: { ok: false, status, headers: ex.headers, reason: `HTTP ${status} but the answer was not valid JSON` } };
+    }
+  }
+
+  async function request(spec: RequestSpec): Promise<Answer> {
+    for (let attempt = 0; ; attempt++) {
+      const a = await limit(() => attemptOnce(spec));
+      if ('final' in a) return a.final;
+      if (attempt >= retries) return retries ? { ...a.retry, reason: `${a.retry.reason}, after ${retries} ${retries === 1 ? 'retry' : 'retries'}` } : a.retry;
+      // Never sooner than the Hub asked, never a tight loop when it asked for 0 s.
+      const wait = Math.max(a.waitMs !== undefined ? a.waitMs + spreadMs(a.waitMs, random) : 0, backoffMs(attempt, random));
+      if (now() + wait > deadline) {
+        const why = a.waitMs !== undefined ? `the Hub asked to wait ${seconds(Math.ceil(a.waitMs / 1000) * 1000)}, beyond the time budget` : 'no time left in the budget to retry';
+        return { ...a.retry, reason: `${a.retry.reason}; ${why}` };
+      }
+      stats.retries++;
+      stats.waitedMs += wait;
+      await sleep(wait);
+    }
+  }
+
+  return {
+    endpoint,
+    whoami(token) {
+      let p = whoamiCache.get(token);
+      if (!p) {
+        p = request({ method: 'GET', url: whoamiUrl, token, maxBytes: opts.maxWhoamiBytes ?? MAX_WHOAMI_BYTES, json: true });
+        whoamiCache.set(token, p);
+      }
+      return p;
+    },
+    request,
+    stats: () => ({ ...stats }),
+    close: () => agent.destroy(),
+  };
+}

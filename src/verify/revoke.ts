@@ -1,0 +1,57 @@
+// Revocation: POST {endpoint}/api/credentials/revoke with {"credentials": [...]}, in
+// batches. The endpoint needs no authentication and answers 202 whether or not the tokens
+// existed; every listed token that exists stops working everywhere, for good.
+import { redact } from '../findings/redact.ts';
+import type { HubClient } from './client.ts';
+
+export const REVOKE_BATCH = 100;
+
+export interface RevokeBatch {
+  count: number;
+  redacted: string[];
+  ok: boolean;
+  status?: number;
+  reason?: string;
+}
+
+export interface RevokeResult {
+  url: string;
+  batches: RevokeBatch[];
+  /** Every batch was accepted. */
+  ok: boolean;
+}
+
+export async function revokeTokens(client: HubClient, tokens: string[], batchSize = REVOKE_BATCH): Promise<RevokeResult> {
+  const unique = [...new Set(tokens)];
+  const url = new URL(`${client.endpoint}/api/credentials/revoke`);
+  const batches: RevokeBatch[] = [];
+  for (let i = 0; i < unique.length; i += batchSize) {
+    const chunk = unique.slice(i, i + batchSize);
+    // No Authorization header: the credentials travel in the body, to this URL only (never a redirect).
+    const a = await client.request({ method: 'POST', url, body: { credentials: chunk }, maxBytes: 64 << 10, json: false });
+    batches.push({
+      count: chunk.length,
+      redacted: chunk.map((t) => redact(t)),
+      ok: a.ok,
+      ...(a.status !== undefined ? { status: a.status } : {}),
+      ...(a.ok ? {} : { reason: a.reason }),
+    });
+  }
+  return { url: url.toString(), batches, ok: batches.length > 0 && batches.every((b) => b.ok) };
+}
+
+/** What was sent and what the Hub said, in lines a person reads (tokens redacted). */
+export function describeRevocation(r: RevokeResult): string[] {
+  const lines: string[] = [];
+  const sent = r.batches.reduce((n, b) => n + b.count, 0);
+  lines.push(`Sent ${sent} token${sent === 1 ? '' : 's'} to ${r.url} in ${r.batches.length} request${r.batches.length === 1 ? '' : 's'}:`);
+  for (const b of r.batches) {
+    lines.push(`  ${b.redacted.join(', ')}`);
+    lines.push(
+      b.ok
+        ? `  -> HTTP ${b.status ?? '?'}${b.status === 202 ? ' Accepted' : ''}: every token listed that existed is revoked for good, and its owner has been e-mailed.`
+        : `  -> FAILED: ${b.reason ?? 'no answer'}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`,
+    );
+  }
+  return lines;
+}

@@ -1,0 +1,80 @@
+// The verification step as finish() sees it: flags validated up front (so a bad flag
+// fails before a long scan), and the Hub client loaded only when verifying, so commands
+// that don't verify (`hfleaks staged` on every commit) start without it.
+import type { Finding } from '../core/types.ts';
+import type { Io } from '../cli/io.ts';
+import { UsageError } from '../cli/io.ts';
+import { DEFAULT_BUDGET_MS, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './defaults.ts';
+import { EndpointError, resolveEndpoint } from './endpoint.ts';
+
+/** The rules whose tokens belong to the Hub: only these are ever sent there. */
+export const HUB_RULES = new Set(['hf-user-access-token', 'hf-org-api-token', 'hf-oauth-access-token', 'hf-trusted-publisher-token']);
+
+export interface VerifyArgs {
+  verify?: boolean;
+  reach?: boolean;
+  revoke?: boolean;
+  yes?: boolean;
+  endpoint?: string;
+  verifyConcurrency?: number;
+  verifyTimeout?: number;
+  verifyBudget?: number;
+  quiet?: boolean;
+}
+
+export interface VerifySettings {
+  endpoint: string;
+  concurrency: number;
+  timeoutMs: number;
+  budgetMs: number;
+  reach: boolean;
+  revoke: boolean;
+  yes: boolean;
+}
+
+/** The Hub endpoint and pacing flags, validated (also what `hfleaks revoke` needs). */
+export function hubSettings(io: Pick<Io, 'env'>, args: VerifyArgs): Pick<VerifySettings, 'endpoint' | 'concurrency' | 'timeoutMs' | 'budgetMs'> {
+  const concurrency = args.verifyConcurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--verify-concurrency must be a whole number from 1 to 64');
+  const timeout = args.verifyTimeout ?? DEFAULT_TIMEOUT_MS / 1000;
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > 120) throw new UsageError('--verify-timeout must be a number of seconds above 0, at most 120');
+  const budget = args.verifyBudget ?? DEFAULT_BUDGET_MS / 1000;
+  if (typeof budget !== 'number' || !Number.isFinite(budget) || budget <= 0 || budget > 3600) throw new UsageError('--verify-budget must be a number of seconds above 0, at most 3600');
+  try {
+    return { endpoint: resolveEndpoint(args.endpoint, io.env), concurrency, timeoutMs: Math.round(timeout * 1000), budgetMs: Math.round(budget * 1000) };
+  } catch (e) {
+    if (e instanceof EndpointError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Validated settings, or undefined when not verifying. --reach and --revoke imply --verify. */
+export function verifySettings(io: Pick<Io, 'env' | 'stdinIsTTY'>, args: VerifyArgs): VerifySettings | undefined {
+  // Not verifying: HF_ENDPOINT is none of our business (it may point at a mirror scans never use).
+  if (!(args.verify || args.reach || args.revoke)) return undefined;
+  const hub = hubSettings(io, args);
+  if (args.revoke && !args.yes && !io.stdinIsTTY) {
+    throw new UsageError('--revoke needs --yes when standard input is not a terminal (hfleaks cannot ask for confirmation)');
+  }
+  return { ...hub, reach: Boolean(args.reach), revoke: Boolean(args.revoke), yes: Boolean(args.yes) };
+}
+
+export interface VerifyOutcome {
+  /** A failure to report after the output is written (exit 2): a revocation that didn't go through. */
+  error?: string;
+}
+
+/**
+ * finish()'s verification step: verifies the findings in place (verification, severity,
+ * reach, revocation), or marks them `skipped` when not verifying.
+ */
+export async function verifyStep(io: Io, args: VerifyArgs, findings: Finding[], warn: (m: string) => void): Promise<VerifyOutcome> {
+  const settings = verifySettings(io, args);
+  if (!settings) {
+    for (const f of findings) f.verification ??= { status: 'skipped', reason: 'verification not requested (--verify)' };
+    return {};
+  }
+  if (!findings.length) return {};
+  const { verifyFindings } = await import('./enrich.ts');
+  return verifyFindings(io, settings, findings, warn);
+}

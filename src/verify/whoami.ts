@@ -1,0 +1,310 @@
+// Reads a whoami-v2 answer into a Verification: owner, token name and role, organizations
+// with the owner's role and the token's effective access there, fine-grained scopes, and
+// whether the token can write or read private content. Shapes the reference doesn't
+// document degrade to "unknown", never to a crash or a wrong verdict.
+import type { OrgAccess, ScopedEntity, Verification } from '../core/types.ts';
+
+type Level = OrgAccess['access'];
+const ORDER: Level[] = ['none', 'read', 'write', 'admin'];
+const rank = (l: Level) => ORDER.indexOf(l);
+const min = (a: Level, b: Level): Level => (rank(a) <= rank(b) ? a : b);
+const max = (a: Level, b: Level): Level => (rank(a) >= rank(b) ? a : b);
+
+const MAX_ORGS = 200;
+const MAX_SCOPED = 500;
+const MAX_PERMISSIONS = 64;
+
+function isObj(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** A server string made safe to print: no control characters (terminal escapes), bounded. */
+export function clean(x: unknown, maxLen = 200): string | undefined {
+  if (typeof x !== 'string') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const s = x.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  if (!s) return undefined;
+  return s.length > maxLen ? `${s.slice(0, maxLen - 1)}…` : s;
+}
+
+function strings(x: unknown, cap = MAX_PERMISSIONS): string[] {
+  if (!Array.isArray(x)) return [];
+  const out: string[] = [];
+  for (const v of x) {
+    const s = clean(v, 100);
+    if (s && out.length < cap) out.push(s);
+  }
+  return out;
+}
+
+/** The access the owner's role in an organization allows. */
+export function roleLevel(role: string | undefined): Level {
+  const r = (role ?? '').toLowerCase();
+  if (r === 'admin' || r === 'owner') return 'admin';
+  if (r === 'write' || r === 'contributor') return 'write';
+  if (r === 'read') return 'read';
+  if (r === 'no_access' || r === 'none') return 'none';
+  // An unknown role: judge by its name, and assume at least read (membership).
+  if (r.includes('admin')) return 'admin';
+  if (r.includes('write')) return 'write';
+  return 'read';
+}
+
+/**
+ * Permissions that change no repository, setting or member (the advice module agrees):
+ * calls billed to the owner, discussions and posts in the owner's name.
+ */
+const SIDE: Record<string, string> = {
+  'inference.serverless.write': 'call paid inference billed to its owner',
+  'inference.endpoints.infer.write': 'call paid inference billed to its owner',
+  'discussion.write': "open discussions and pull requests in its owner's name",
+  'post.write': "publish posts in its owner's name",
+};
+
+/** What one fine-grained permission allows, coarsely. Unknown names with "write" count as writing. */
+export function permissionLevel(p: string): Level | 'side' {
+  if (p in SIDE) return 'side';
+  if (p === 'org.write') return 'admin';
+  if (/write|admin|manage|delete/i.test(p)) return 'write';
+  return 'read';
+}
+
+/** Permissions that read or write repository content (private content included). */
+function readsContent(p: string): boolean {
+  return p === 'repo.content.read' || (p.startsWith('repo.') && p.includes('write'));
+}
+
+function levelOf(perms: string[]): Level {
+  let l: Level = 'none';
+  for (const p of perms) {
+    const pl = permissionLevel(p);
+    if (pl !== 'side') l = max(l, pl);
+  }
+  return l;
+}
+
+function orgSummary(access: Level, roleInOrg: string | undefined, tokenRole: string | undefined, how: 'classic' | 'fine'): string {
+  const role = (roleInOrg ?? '').toLowerCase();
+  switch (access) {
+    case 'none':
+      return how === 'fine' ? 'no access through this token (no scope names it)' : 'no access through this token';
+    case 'read':
+      if (how === 'classic' && tokenRole === 'read' && rank(roleLevel(role)) > rank('read')) return `reads its repositories only: the owner is ${role} there, but this is a read token`;
+      return 'reads its repositories, private ones included';
+    case 'write':
+      if (role === 'contributor') return 'creates repositories and pushes to the ones this user created';
+      return 'reads and writes its repositories';
+    case 'admin':
+      return 'reads and writes its repositories and can change its settings and members';
+  }
+}
+
+function fineGrainedOf(at: Record<string, unknown>): { global: string[]; canReadGatedRepos?: boolean; scoped: ScopedEntity[] } | undefined {
+  const fg = at.fineGrained;
+  if (!isObj(fg)) return undefined;
+  const scoped: ScopedEntity[] = [];
+  if (Array.isArray(fg.scoped)) {
+    for (const s of fg.scoped) {
+      if (!isObj(s) || scoped.length >= MAX_SCOPED) continue;
+      const e = isObj(s.entity) ? s.entity : {};
+      scoped.push({ type: clean(e.type, 40) ?? 'unknown', name: clean(e.name) ?? clean(e._id) ?? '?', permissions: strings(s.permissions) });
+    }
+  }
+  return {
+    global: strings(fg.global),
+    ...(typeof fg.canReadGatedRepos === 'boolean' ? { canReadGatedRepos: fg.canReadGatedRepos } : {}),
+    scoped,
+  };
+}
+
+/** OAuth scopes (from the JWT or the answer) to capabilities. */
+function oauthCapabilities(scope: string | undefined): { canWrite?: boolean; canReadPrivate?: boolean } {
+  if (!scope) return {};
+  const s = new Set(scope.split(/[\s,]+/).filter(Boolean));
+  return {
+    canWrite: ['write-repos', 'manage-repos', 'write-discussions', 'jobs'].some((x) => s.has(x)),
+    canReadPrivate: ['read-repos', 'write-repos', 'manage-repos', 'gated-repos'].some((x) => s.has(x)),
+  };
+}
+
+export interface WhoamiContext {
+  /** `scope` from the token's own JWT payload (OAuth tokens). */
+  jwtScope?: string;
+}
+
+/**
+ * The Verification for a 200 answer, or undefined when the body isn't a shape the Hub
+ * gives (the caller then reports `unknown`).
+ */
+export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verification | undefined {
+  if (!isObj(json)) return undefined;
+  const name = clean(json.name);
+  const auth = isObj(json.auth) ? json.auth : undefined;
+  if (!name && !auth) return undefined;
+  const ownerType = clean(json.type, 40) ?? 'user';
+  const v: Verification = { status: 'valid', httpStatus: 200 };
+  const fullname = clean(json.fullname);
+  v.owner = { name: name ?? '?', type: ownerType, ...(fullname && fullname !== name ? { fullname } : {}) };
+  const at = auth && isObj(auth.accessToken) ? auth.accessToken : undefined;
+  const authType = clean(auth?.type, 40);
+  if (at) {
+    const tn = clean(at.displayName);
+    if (tn) v.tokenName = tn;
+    const role = clean(at.role, 40);
+    if (role) v.role = role;
+    const created = clean(at.createdAt, 40);
+    if (created) v.createdAt = created;
+  }
+  const expires = clean(auth?.expiresAt, 40) ?? clean(at?.expiresAt, 40);
+  if (expires) v.expiresAt = expires;
+  const fg = at && (v.role === 'fineGrained' || isObj(at.fineGrained)) ? fineGrainedOf(at) : undefined;
+  if (fg) v.fineGrained = fg;
+
+  // Organizations: the owner's role and the token's effective access there.
+  const orgs: OrgAccess[] = [];
+  const rawOrgs = Array.isArray(json.orgs) ? json.orgs.slice(0, MAX_ORGS) : [];
+  const classic = v.role === 'read' || v.role === 'write';
+  for (const o of rawOrgs) {
+    if (!isObj(o)) continue;
+    const orgName = clean(o.name);
+    if (!orgName) continue;
+    const roleInOrg = clean(o.roleInOrg, 40);
+    const allowed = roleLevel(roleInOrg);
+    let access: Level;
+    let summary: string;
+    if (fg) {
+      const onOrg = fg.scoped.filter((s) => s.type === 'org' && s.name === orgName);
+      const onRepos = fg.scoped.filter((s) => ['model', 'dataset', 'space'].includes(s.type) && s.name.startsWith(`${orgName}/`));
+      const orgWide = min(levelOf(onOrg.flatMap((s) => s.permissions)), allowed);
+      const perRepo = min(levelOf(onRepos.flatMap((s) => s.permissions)), allowed);
+      access = max(orgWide, perRepo);
+      summary = orgSummary(orgWide, roleInOrg, v.role, 'fine');
+      if (rank(orgWide) === 0 && onRepos.length) {
+        summary = `${perRepo === 'read' ? 'reads' : perRepo === 'none' ? 'names but cannot use' : 'reads and writes'} ${onRepos.length} of its repositories named one by one (${onRepos.slice(0, 3).map((s) => s.name).join(', ')}${onRepos.length > 3 ? ', …' : ''})`;
+      } else if (onRepos.length) {
+        summary += `, and ${onRepos.length} of its repositories named one by one`;
+      }
+      if (rank(levelOf(onOrg.flatMap((s) => s.permissions))) > rank(allowed)) summary += ` (the scopes ask for more, but the owner is only ${roleInOrg ?? 'a member'} there)`;
+    } else if (classic) {
+      access = v.role === 'read' ? min('read', allowed) : allowed;
+      summary = orgSummary(access, roleInOrg, v.role, 'classic');
+    } else {
+      // OAuth, org and app tokens: the Hub doesn't say what the token may do in each org.
+      access = min(allowed, 'read');
+      summary = authType === 'oauth' ? 'membership shown; what the token may do there depends on its OAuth scopes' : 'membership shown; the token\'s access there is not reported';
+    }
+    orgs.push({ name: orgName, ...(roleInOrg ? { roleInOrg } : {}), access, summary });
+  }
+  if (orgs.length || rawOrgs.length) v.orgs = orgs;
+
+  // What the token can do at all.
+  let note: string | undefined;
+  if (fg) {
+    const levels: Level[] = [];
+    let readsPrivate = fg.canReadGatedRepos === true;
+    const side = new Set<string>();
+    for (const p of fg.global) {
+      const l = permissionLevel(p);
+      if (l === 'side') side.add(SIDE[p]!);
+      else levels.push(l);
+    }
+    for (const s of fg.scoped) {
+      let cap: Level = 'admin';
+      if (s.type === 'org') {
+        // A scope on an organization the owner no longer belongs to reaches nothing.
+        const org = orgs.find((o) => o.name === s.name);
+        cap = org ? roleLevel(org.roleInOrg) : v.orgs ? 'none' : 'admin';
+      } else if (s.name.includes('/')) {
+        const org = orgs.find((o) => s.name.startsWith(`${o.name}/`));
+        if (org) cap = roleLevel(org.roleInOrg);
+      }
+      for (const p of s.permissions) {
+        const l = permissionLevel(p);
+        if (l === 'side') {
+          side.add(SIDE[p]!);
+          continue;
+        }
+        const eff = min(l, cap);
+        levels.push(eff);
+        if (rank(eff) > 0 && readsContent(p)) readsPrivate = true;
+      }
+    }
+    v.canWrite = levels.some((l) => rank(l) >= rank('write'));
+    v.canReadPrivate = readsPrivate;
+    if (side.size) note = `can ${[...side].join(', and ')}`;
+  } else if (classic) {
+    v.canWrite = v.role === 'write';
+    v.canReadPrivate = true;
+  } else if (authType === 'oauth') {
+    Object.assign(v, oauthCapabilities(clean(auth?.scope, 500) ?? ctx.jwtScope));
+  } else if (ownerType === 'org') {
+    // A legacy organization API token acts for its organization; it reads at least.
+    v.canReadPrivate = true;
+  } else if (ownerType === 'app' && isObj(json.scope)) {
+    const keys = Object.keys(json.scope).slice(0, 20).map((k) => clean(k, 60)).filter((k): k is string => !!k);
+    if (keys.length) note = `scope ${keys.join(', ')}`;
+  } else if (at && v.role) {
+    // An unknown role name: judge by its name.
+    v.canWrite = /write|admin/i.test(v.role);
+    v.canReadPrivate = true;
+  }
+  v.summary = summarize(v, authType, note);
+  return v;
+}
+
+function ownerText(v: Verification): string {
+  const o = v.owner;
+  if (!o) return 'an unknown owner';
+  const kind = o.type === 'user' ? '' : o.type === 'org' ? 'organization ' : `${o.type} `;
+  return `${kind}${o.name}${o.fullname ? ` (${o.fullname})` : ''}`;
+}
+
+function tokenKind(v: Verification, authType: string | undefined): string {
+  if (v.role === 'fineGrained') return 'fine-grained token';
+  if (v.role) return `${v.role} token`;
+  if (authType === 'oauth') return 'OAuth token';
+  if (v.owner?.type === 'org') return 'organization API token';
+  if (v.owner?.type === 'app') return 'app token';
+  return 'token';
+}
+
+/** What the token does with its owner's own account, in words. */
+function ownReach(v: Verification, authType: string | undefined, note: string | undefined): string {
+  const who = v.owner?.name ?? 'the owner';
+  if (v.fineGrained) {
+    const fg = v.fineGrained;
+    const parts: string[] = [];
+    const own = fg.scoped.filter((s) => s.type === 'user');
+    const repos = fg.scoped.filter((s) => ['model', 'dataset', 'space'].includes(s.type));
+    if (own.length) parts.push(`${levelOf(own.flatMap((s) => s.permissions)) === 'read' ? 'reads' : 'reads and writes'} ${own.map((s) => s.name).join(', ')}'s repositories`);
+    if (repos.length) parts.push(`reaches ${repos.length} repositor${repos.length === 1 ? 'y' : 'ies'} named one by one (${repos.slice(0, 3).map((s) => s.name).join(', ')}${repos.length > 3 ? ', …' : ''})`);
+    if (fg.canReadGatedRepos) parts.push('reads gated repositories its owner accepted');
+    if (fg.global.length) parts.push(`global permissions ${fg.global.join(', ')}`);
+    if (!parts.length && !fg.scoped.length) parts.push('no scopes at all');
+    return parts.join('; ');
+  }
+  if (v.role === 'write') return `reads and writes ${who}'s repositories, private ones included`;
+  if (v.role === 'read') return `reads ${who}'s repositories, private and gated ones included`;
+  if (authType === 'oauth') {
+    if (v.canWrite) return `acts for ${who} with write scopes`;
+    if (v.canReadPrivate) return `reads ${who}'s repositories through its OAuth scopes`;
+    return 'its OAuth scopes are not known';
+  }
+  if (v.owner?.type === 'org') return `acts for the organization ${who}`;
+  return note ?? 'what it may do is not reported';
+}
+
+export function summarize(v: Verification, authType?: string, note?: string): string {
+  const name = v.tokenName ? ` "${v.tokenName}"` : '';
+  const created = v.createdAt ? `, created ${v.createdAt.slice(0, 10)}` : '';
+  const expires = v.expiresAt ? `, expires ${v.expiresAt.slice(0, 19).replace('T', ' ')}` : '';
+  let s = `valid ${tokenKind(v, authType)}${name} of ${ownerText(v)}${created}${expires}: ${ownReach(v, authType, note)}`;
+  if (note && v.fineGrained) s += `; ${note}`;
+  if (v.orgs?.length) {
+    // Organizations with the same answer share one clause.
+    const groups = new Map<string, string[]>();
+    for (const o of v.orgs) groups.set(o.summary, [...(groups.get(o.summary) ?? []), `${o.name}${o.roleInOrg ? ` (${o.roleInOrg})` : ''}`]);
+    s += `. Organizations: ${[...groups].map(([what, names]) => `${names.join(', ')}: ${what}`).join('; ')}`;
+  }
+  return `${s}.`;
+}

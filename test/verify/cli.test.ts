@@ -1,0 +1,365 @@
+// Verification and revocation end to end, through the built CLI, against the fake Hub on
+// 127.0.0.1: scan --verify, hfleaks verify, hfleaks revoke, scan --revoke. And no raw
+// token in any output, ever.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Io } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
+import { tokenGenerator } from '../../src/rules/template.ts';
+import type { CliResult } from '../helpers/cli.ts';
+import { runCli, runJson, tempDir } from '../helpers/cli.ts';
+import type { FakeHub, FakeHubOptions } from '../helpers/fake-hub.mjs';
+import { startFakeHub } from '../helpers/fake-hub.mjs';
+
+const gen = tokenGenerator(9090);
+const T = {
+  read: gen.userToken(),
+  write: gen.userToken(true),
+  inference: gen.userToken(),
+  dead: gen.userToken(),
+  flaky: gen.userToken(),
+  limited: gen.userToken(),
+  org: gen.orgToken(),
+  oauth: gen.oauthToken(),
+};
+const ALL = Object.values(T);
+
+const SPECS: FakeHubOptions['tokens'] = {
+  [T.read]: { name: 'alice', role: 'read', displayName: 'ci', orgs: [{ name: 'acme', roleInOrg: 'admin' }] },
+  [T.write]: { name: 'bob', role: 'write', orgs: [{ name: 'acme', roleInOrg: 'contributor' }] },
+  [T.inference]: { name: 'carol', role: 'fineGrained', fineGrained: { global: ['inference.serverless.write'] } },
+  [T.flaky]: { behavior: '503' },
+  [T.limited]: { behavior: '429' },
+  [T.org]: { kind: 'org', name: 'acme' },
+  [T.oauth]: { kind: 'oauth', name: 'dave' },
+};
+
+/** Every output of every run, checked at the end for raw tokens. */
+const outputs: string[] = [];
+const hubs: FakeHub[] = [];
+async function hub(opts: FakeHubOptions = {}): Promise<FakeHub> {
+  const h = await startFakeHub({ tokens: SPECS, repos: { models: [{ id: 'alice/secret-model', private: true }, { id: 'acme/open' }] }, ...opts });
+  hubs.push(h);
+  return h;
+}
+async function cli(args: string[], opts: Parameters<typeof runCli>[1] = {}): Promise<CliResult> {
+  const r = await runCli(args, opts);
+  outputs.push(r.stdout, r.stderr);
+  return r;
+}
+async function cliJson(args: string[], opts: Parameters<typeof runCli>[1] = {}) {
+  const r = await runJson(args, opts);
+  outputs.push(r.stdout, r.stderr);
+  return r;
+}
+
+let dir: string;
+let shared: FakeHub;
+beforeAll(async () => {
+  dir = tempDir('hfleaks-verify-');
+  writeFileSync(join(dir, 'train.py'), `import os\nHF_TOKEN = "${T.read}"\nWRITE = "${T.write}"\n`);
+  writeFileSync(join(dir, 'more.env'), `A=${T.inference}\nB=${T.dead}\nC=${T.flaky}\nD=${T.org}\nE=${T.oauth}\nF=${T.limited}\n`);
+  shared = await hub();
+});
+afterAll(async () => {
+  while (hubs.length) await hubs.pop()!.close();
+});
+
+const bySecret = (report: any, token: string) => report.findings.find((f: any) => f.secret.redacted === `${token.slice(0, token.startsWith('api_org_') ? 10 : token.startsWith('hf_oauth_') ? 11 : 5)}…${token.slice(-2)}`);
+
+describe('scan --verify', () => {
+  it('verifies each unique token once and grades severity from reach', async () => {
+    const before = shared.requests.length;
+    const r = await cliJson(['scan', dir, '--verify', '--endpoint', shared.url, '--verify-timeout', '5']);
+    expect(r.code).toBe(1);
+    const f = (t: string) => bySecret(r.report, t);
+    expect(f(T.read).verification).toMatchObject({ status: 'valid', role: 'read', owner: { name: 'alice' }, tokenName: 'ci', canWrite: false, canReadPrivate: true, endpoint: shared.url });
+    expect(f(T.read).verification.orgs).toEqual([expect.objectContaining({ name: 'acme', roleInOrg: 'admin', access: 'read' })]);
+    expect(f(T.read).severity).toBe('high');
+    expect(f(T.write).verification).toMatchObject({ status: 'valid', role: 'write', canWrite: true });
+    expect(f(T.write).verification.orgs[0]).toMatchObject({ name: 'acme', roleInOrg: 'contributor', access: 'write' });
+    expect(f(T.write).severity).toBe('critical');
+    expect(f(T.inference).verification).toMatchObject({ status: 'valid', role: 'fineGrained', fineGrained: { global: ['inference.serverless.write'], scoped: [] } });
+    expect(f(T.inference).severity).toBe('medium');
+    expect(f(T.dead).verification).toMatchObject({ status: 'invalid', httpStatus: 401 });
+    expect(f(T.dead).severity).toBe('low');
+    expect(f(T.flaky).verification).toMatchObject({ status: 'unknown', httpStatus: 503 });
+    expect(f(T.flaky).verification.reason).toMatch(/HTTP 503, after 3 retries/);
+    expect(f(T.flaky).severity).toBe('medium');
+    // A rate limit is never a verdict.
+    expect(f(T.limited).verification).toMatchObject({ status: 'unknown', httpStatus: 429 });
+    expect(f(T.limited).verification.reason).toMatch(/rate-limited by the Hub \(HTTP 429\), after 3 retries/);
+    expect(f(T.org).rule).toBe('hf-org-api-token');
+    expect(f(T.org).verification).toMatchObject({ status: 'valid', owner: { name: 'acme', type: 'org' } });
+    expect(f(T.oauth).rule).toBe('hf-oauth-access-token');
+    expect(f(T.oauth).verification).toMatchObject({ status: 'valid', owner: { name: 'dave' }, canReadPrivate: true });
+    // One whoami per token (the flaky one retried 3 times).
+    const asked = shared.requests.slice(before).filter((q) => q.path === '/api/whoami-v2');
+    expect(asked).toHaveLength(ALL.length + 6);
+    expect(new Set(asked.map((q) => q.token))).toEqual(new Set(ALL));
+    expect(r.stderr).toMatch(/warning: 2 tokens could not be verified \(.*HTTP 503, after 3 retries.*\); treat them as live/);
+  });
+
+  it('without --verify nothing is sent and severities stay', async () => {
+    const before = shared.requests.length;
+    const r = await cliJson(['scan', dir, '--endpoint', shared.url]);
+    expect(r.code).toBe(1);
+    expect(shared.requests.length).toBe(before);
+    for (const f of r.report.findings) {
+      expect(f.verification.status).toBe('skipped');
+      expect(f.severity).toBe('high');
+    }
+  });
+
+  it('takes the endpoint from HF_ENDPOINT', async () => {
+    const h = await hub();
+    const r = await cliJson(['scan', join(dir, 'train.py'), '--verify'], { env: { HF_ENDPOINT: h.url } });
+    expect(r.report.findings.map((f: any) => f.verification.status)).toEqual(['valid', 'valid']);
+    expect(h.requests).toHaveLength(2);
+  });
+
+  it('refuses plain http to another host before scanning', async () => {
+    const r = await cli(['scan', dir, '--verify', '--endpoint', 'http://huggingface.co']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^hfleaks: --endpoint: plain http is allowed only to this machine/);
+    expect(r.stdout).toBe('');
+    const r2 = await cli(['scan', dir, '--verify'], { env: { HF_ENDPOINT: 'ftp://127.0.0.1' } });
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/HF_ENDPOINT: only https/);
+  });
+
+  it('a bad HF_ENDPOINT does not matter when not verifying', async () => {
+    const r = await cli(['scan', dir], { env: { HF_ENDPOINT: 'http://example.com' } });
+    expect(r.code).toBe(1);
+  });
+
+  it('validates the verification flags', async () => {
+    for (const [flag, value, msg] of [['--verify-concurrency', '0', /--verify-concurrency must be/], ['--verify-timeout', '-1', /--verify-timeout must be/], ['--verify-budget', '0', /--verify-budget must be/]] as const) {
+      const r = await cli(['scan', dir, '--verify', '--endpoint', shared.url, flag, value]);
+      expect(r.code, flag).toBe(2);
+      expect(r.stderr).toMatch(msg);
+    }
+  });
+
+  it('a hung Hub cannot hang the scan', async () => {
+    const h = await hub({ tokens: Object.fromEntries(ALL.map((t) => [t, { behavior: 'hang' }])) });
+    const r = await cliJson(['scan', dir, '--verify', '--endpoint', h.url, '--verify-timeout', '0.3', '--verify-budget', '3']);
+    expect(r.code).toBe(1);
+    expect(r.report.findings.every((f: any) => f.verification.status === 'unknown')).toBe(true);
+    expect(r.report.findings.every((f: any) => f.severity === 'medium')).toBe(true);
+  });
+
+  it('a redirect is unknown and the token never reaches the other host', async () => {
+    const h = await hub({ tokens: { [T.read]: { behavior: 'redirect' } } });
+    const r = await cliJson(['scan', join(dir, 'train.py'), '--verify', '--endpoint', h.url]);
+    const f = bySecret(r.report, T.read);
+    expect(f.verification.status).toBe('unknown');
+    expect(f.verification.reason).toMatch(/redirected/);
+    expect(h.other.requests).toHaveLength(0);
+  });
+
+  it('--reach lists what each valid token sees, and the text report says it', async () => {
+    const h = await hub();
+    const r = await cliJson(['scan', join(dir, 'train.py'), '--reach', '--endpoint', h.url]);
+    const f = bySecret(r.report, T.read);
+    expect(f.verification.reach).toEqual({ total: 2, private: 1, byType: { model: 2, dataset: 0, space: 0 }, examples: ['alice/secret-model', 'acme/open'] });
+    const listed = h.requests.filter((q) => q.path.startsWith('/api/') && q.path !== '/api/whoami-v2');
+    expect(listed.every((q) => q.token === T.read || q.token === T.write)).toBe(true);
+    expect(listed.map((q) => q.path)).toContain('/api/datasets?author=acme');
+    const t = await cli(['scan', join(dir, 'train.py'), '--reach', '--endpoint', h.url]);
+    expect(t.stdout).toMatch(/It sees 2 repositories \(1 private; 2 models, 0 datasets, 0 spaces\), e\.g\. alice\/secret-model/);
+  });
+});
+
+describe('hfleaks verify', () => {
+  it('reads tokens from stdin and prints owner, role, reach and advice', async () => {
+    const r = await cli(['verify', '--endpoint', shared.url], { input: `${T.read}\n${T.dead}\n` });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/HIGH .*: hf_..…..\n/);
+    expect(r.stdout).toMatch(/valid read token "ci" of alice \(Alice\), created 2026-03-02: reads alice's repositories, private and gated ones included\. Organizations: acme \(admin\): reads its repositories only/);
+    expect(r.stdout).toMatch(/LOW .*\n.*\n\s+invalid: the Hub rejected it \(HTTP 401: Invalid credentials in Authorization header\)/);
+    expect(r.stdout).toMatch(/<stdin>:1:1/);
+    expect(r.stdout).toMatch(/what to do:/);
+  });
+
+  it('reports JSON with the right rule for each kind of token', async () => {
+    const r = await cliJson(['verify', '--endpoint', shared.url], { input: [T.read, T.org, T.oauth, T.read].join('\r\n') });
+    expect(r.code).toBe(1);
+    expect(r.report.command).toBe('verify');
+    expect(r.report.findings.map((f: any) => f.rule).sort()).toEqual(['hf-oauth-access-token', 'hf-org-api-token', 'hf-user-access-token']);
+    const f = bySecret(r.report, T.read);
+    expect(f.locations).toEqual([{ path: '<stdin>', line: 1, column: 1 }, { path: '<stdin>', line: 4, column: 1 }]);
+  });
+
+  it('exits 0 when every token is dead', async () => {
+    const r = await cli(['verify', '--endpoint', shared.url], { input: `${T.dead}\n` });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/invalid/);
+  });
+
+  it('reads the variable named by --env', async () => {
+    const r = await cliJson(['verify', '--env', 'MY_TOKEN', '--endpoint', shared.url], { env: { MY_TOKEN: T.write } });
+    expect(r.code).toBe(1);
+    expect(r.report.findings[0].verification.owner.name).toBe('bob');
+    expect(r.report.findings[0].locations[0].path).toBe('$MY_TOKEN');
+    const unset = await cli(['verify', '--env', 'NOT_SET_ANYWHERE', '--endpoint', shared.url]);
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toMatch(/--env NOT_SET_ANYWHERE: the variable is not set/);
+  });
+
+  it('skips lines that hold no token, without echoing them', async () => {
+    const r = await cli(['verify', '--endpoint', shared.url], { input: `hello world\n${T.write}\n` });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/<stdin> line 1: not a Hugging Face token; skipped/);
+    expect(r.stderr).not.toMatch(/hello/);
+    const none = await cli(['verify', '--endpoint', shared.url], { input: 'hf_your_token_here\n' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no Hugging Face token among the lines given/);
+    const empty = await cli(['verify', '--endpoint', shared.url], { input: '' });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/no tokens given/);
+  });
+
+  it('--revoke --yes revokes the valid ones among them', async () => {
+    const h = await hub();
+    const r = await cliJson(['verify', '--revoke', '--yes', '--endpoint', h.url], { input: `${T.read}\n${T.dead}\n` });
+    expect(r.code).toBe(1);
+    expect(h.revocations).toEqual([[T.read]]);
+    expect(bySecret(r.report, T.read).verification.revoked).toBe(true);
+  });
+
+  it('takes no token from argv', async () => {
+    const r = await cli(['verify', T.read, '--endpoint', shared.url]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain(T.read);
+  });
+});
+
+describe('hfleaks revoke', () => {
+  it('sends the tokens with --yes and prints them redacted', async () => {
+    const h = await hub();
+    const r = await cli(['revoke', '--yes', '--endpoint', h.url], { input: `${T.read}\n${T.org}\nnot a token\n${T.read}\n` });
+    expect(r.code).toBe(0);
+    expect(h.revocations).toEqual([[T.read, T.org]]);
+    expect(h.revokeAuthorization).toEqual([undefined]);
+    expect(r.stdout).toMatch(/^Sent 2 tokens to http:\/\/127\.0\.0\.1:\d+\/api\/credentials\/revoke in 1 request:\n {2}hf_..….., api_org_..…..\n {2}-> HTTP 202 Accepted/);
+    expect(r.stderr).toMatch(/line 3: not a Hugging Face token; skipped/);
+    // Revoked for good: whoami now says 401.
+    const v = await cliJson(['verify', '--endpoint', h.url], { input: `${T.read}\n` });
+    expect(v.report.findings[0].verification.status).toBe('invalid');
+  });
+
+  it('reports JSON', async () => {
+    const h = await hub();
+    const r = await cliJson(['revoke', '--yes', '--endpoint', h.url], { input: `${T.write}\n` });
+    expect(r.code).toBe(0);
+    expect(r.report).toMatchObject({ command: 'revoke', ok: true, batches: [{ count: 1, ok: true, status: 202, tokens: [{ redacted: expect.stringMatching(/^hf_..…..$/) }] }] });
+  });
+
+  it('refuses without --yes when stdin is not a terminal, and sends nothing', async () => {
+    const h = await hub();
+    const r = await cli(['revoke', '--endpoint', h.url], { input: `${T.read}\n` });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/refusing to revoke without --yes/);
+    expect(h.requests).toHaveLength(0);
+  });
+
+  it('exit 2 when the Hub does not accept the batch', async () => {
+    const h = await hub({ revokeStatus: 500 });
+    const r = await cli(['revoke', '--yes', '--endpoint', h.url, '--verify-budget', '10'], { input: `${T.read}\n` });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/FAILED/);
+    expect(r.stderr).toMatch(/revocation failed .*those tokens still work/);
+  });
+});
+
+describe('scan --revoke', () => {
+  it('revokes the valid tokens found, only those, with --yes', async () => {
+    const h = await hub();
+    const r = await cliJson(['scan', dir, '--revoke', '--yes', '--endpoint', h.url]);
+    expect(r.code).toBe(1);
+    const valid = [T.read, T.write, T.inference, T.org, T.oauth];
+    expect(h.revocations).toHaveLength(1);
+    expect(new Set(h.revocations[0])).toEqual(new Set(valid));
+    for (const t of valid) expect(bySecret(r.report, t).verification).toMatchObject({ status: 'valid', revoked: true, summary: expect.stringMatching(/^REVOKED by hfleaks/) });
+    expect(bySecret(r.report, T.dead).verification.revoked).toBeUndefined();
+    expect(bySecret(r.report, T.flaky).verification.revoked).toBeUndefined();
+    expect(r.stderr).toMatch(/hfleaks: Sent 5 tokens to .*\/api\/credentials\/revoke/);
+    expect(r.stderr).toMatch(/2 tokens could not be verified and are not revoked/);
+  });
+
+  it('needs --yes off a terminal, and says so before scanning', async () => {
+    const h = await hub();
+    const r = await cli(['scan', dir, '--revoke', '--endpoint', h.url]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--revoke needs --yes when standard input is not a terminal/);
+    expect(r.stdout).toBe('');
+    expect(h.requests).toHaveLength(0);
+  });
+
+  it('a failed revocation is exit 2, after the report', async () => {
+    const h = await hub({ revokeStatus: 503 });
+    const r = await cliJson(['scan', join(dir, 'train.py'), '--revoke', '--yes', '--endpoint', h.url, '--verify-budget', '10']);
+    expect(r.code).toBe(2);
+    expect(r.report.findings).toHaveLength(2);
+    expect(r.stderr).toMatch(/hfleaks: revocation failed for 2 tokens/);
+  });
+});
+
+/** The CLI in-process with a terminal on stdin, to answer the confirmation. */
+async function onTerminal(argv: string[], typed: string) {
+  const stdin = new PassThrough();
+  let out = '';
+  let err = '';
+  const io: Io = {
+    stdout: (s) => void (out += s), stderr: (s) => void (err += s), stdin, env: {}, cwd: dir,
+    stdoutIsTTY: false, stderrIsTTY: true, stdinIsTTY: true,
+  };
+  stdin.end(typed);
+  const code = await main(argv, io);
+  outputs.push(out, err);
+  return { code, out, err };
+}
+
+describe('confirmation on a terminal', () => {
+  it('scan --revoke asks, and "y" revokes', async () => {
+    const h = await hub();
+    const r = await onTerminal(['scan', join(dir, 'train.py'), '--revoke', '--endpoint', h.url, '--format', 'json'], 'y\n');
+    expect(r.err).toMatch(/revoke 2 valid tokens \(hf_..….., hf_..…..\) at http:\/\/127\.0\.0\.1:\d+\? They stop working everywhere, for good\. \[y\/N\]/);
+    expect(h.revocations).toHaveLength(1);
+    expect(r.code).toBe(1);
+  });
+
+  it('anything but yes declines', async () => {
+    const h = await hub();
+    const r = await onTerminal(['scan', join(dir, 'train.py'), '--revoke', '--endpoint', h.url, '--format', 'json'], 'no\n');
+    expect(r.err).toMatch(/not revoked/);
+    expect(h.revocations).toHaveLength(0);
+    expect(JSON.parse(r.out).findings.every((f: any) => f.verification.revoked === undefined)).toBe(true);
+  });
+
+  it('revoke: an empty line ends the list, then the answer', async () => {
+    const h = await hub();
+    const r = await onTerminal(['revoke', '--endpoint', h.url], `${T.write}\n\nyes\n`);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/Paste the tokens, one a line/);
+    expect(r.err).toMatch(/revoke 1 token \(hf_..…..\)/);
+    expect(h.revocations).toEqual([[T.write]]);
+  });
+
+  it('revoke: end of input declines', async () => {
+    const h = await hub();
+    const r = await onTerminal(['revoke', '--endpoint', h.url], `${T.write}\n\n`);
+    expect(r.code).toBe(2);
+    expect(h.revocations).toHaveLength(0);
+  });
+});
+
+describe('no raw token in any output', () => {
+  it('holds for every run above', () => {
+    expect(outputs.length).toBeGreaterThan(40);
+    for (const o of outputs) for (const t of ALL) expect(o.includes(t), `raw token in output:\n${o.slice(0, 300)}`).toBe(false);
+  });
+});

@@ -1,0 +1,203 @@
+// Parsing whoami-v2 answers of every documented shape into a Verification: owner, role,
+// organizations with effective access, fine-grained scopes, and the severity that follows.
+import { describe, expect, it } from 'vitest';
+import type { Verification } from '../../src/core/types.ts';
+import { severityFromVerification } from '../../src/verify/severity.ts';
+import { describe as describeVerdict } from '../../src/verify/verify-token.ts';
+import { clean, parseWhoami, permissionLevel, roleLevel } from '../../src/verify/whoami.ts';
+import { whoamiBody } from '../helpers/fake-hub.mjs';
+
+const ORGS = [
+  { name: 'acme', roleInOrg: 'admin' },
+  { name: 'beta', roleInOrg: 'write' },
+  { name: 'gamma', roleInOrg: 'read' },
+  { name: 'delta', roleInOrg: 'contributor' },
+];
+
+function parse(body: unknown, ctx = {}): Verification {
+  const v = parseWhoami(body, ctx);
+  if (!v) throw new Error('not parsed');
+  return v;
+}
+
+const access = (v: Verification) => Object.fromEntries((v.orgs ?? []).map((o) => [o.name, o.access]));
+
+describe('classic user tokens', () => {
+  it('a read token reads, even where its owner is admin', () => {
+    const v = parse(whoamiBody({ name: 'alice', role: 'read', displayName: 'ci', orgs: ORGS }));
+    expect(v).toMatchObject({ status: 'valid', owner: { name: 'alice', type: 'user', fullname: 'Alice' }, tokenName: 'ci', role: 'read', createdAt: '2026-03-02T10:00:00.000Z', canWrite: false, canReadPrivate: true });
+    expect(access(v)).toEqual({ acme: 'read', beta: 'read', gamma: 'read', delta: 'read' });
+    expect(v.orgs!.find((o) => o.name === 'acme')!.summary).toMatch(/owner is admin there, but this is a read token/);
+    expect(v.summary).toMatch(/^valid read token "ci" of alice \(Alice\), created 2026-03-02: reads alice's repositories, private and gated ones included/);
+    expect(severityFromVerification(v)).toBe('high');
+  });
+
+  it('a write token writes at most what the owner\'s role allows', () => {
+    const v = parse(whoamiBody({ name: 'alice', role: 'write', orgs: [...ORGS, { name: 'omega', roleInOrg: 'no_access' }] }));
+    expect(access(v)).toEqual({ acme: 'admin', beta: 'write', gamma: 'read', delta: 'write', omega: 'none' });
+    expect(v.orgs!.find((o) => o.name === 'delta')!.summary).toMatch(/pushes to the ones this user created/);
+    expect(v.orgs!.find((o) => o.name === 'acme')!.summary).toMatch(/settings and members/);
+    expect(v.orgs!.find((o) => o.name === 'acme')!.roleInOrg).toBe('admin');
+    expect(v.canWrite).toBe(true);
+    expect(severityFromVerification(v)).toBe('critical');
+    expect(v.summary).toMatch(/Organizations: acme \(admin\): reads and writes/);
+  });
+
+  it('a user in no organization', () => {
+    const v = parse(whoamiBody({ name: 'bob', role: 'write' }));
+    expect(v.orgs).toBeUndefined();
+    expect(v.summary).not.toMatch(/Organizations/);
+  });
+});
+
+describe('fine-grained tokens', () => {
+  it('reaches what its scopes name, capped by the owner\'s role', () => {
+    const v = parse(whoamiBody({
+      name: 'alice', role: 'fineGrained', orgs: [{ name: 'acme', roleInOrg: 'read' }, { name: 'beta', roleInOrg: 'admin' }, { name: 'gamma', roleInOrg: 'admin' }],
+      fineGrained: {
+        canReadGatedRepos: true,
+        global: ['inference.serverless.write', 'discussion.write'],
+        scoped: [
+          { entity: { type: 'org', name: 'acme' }, permissions: ['repo.content.read', 'repo.write'] },
+          { entity: { type: 'org', name: 'beta' }, permissions: ['repo.content.read'] },
+          { entity: { type: 'model', name: 'gamma/private-llm' }, permissions: ['repo.content.read'] },
+        ],
+      },
+    }));
+    expect(v.role).toBe('fineGrained');
+    expect(v.fineGrained).toEqual({
+      canReadGatedRepos: true,
+      global: ['inference.serverless.write', 'discussion.write'],
+      scoped: [
+        { type: 'org', name: 'acme', permissions: ['repo.content.read', 'repo.write'] },
+        { type: 'org', name: 'beta', permissions: ['repo.content.read'] },
+        { type: 'model', name: 'gamma/private-llm', permissions: ['repo.content.read'] },
+      ],
+    });
+    // acme: the scope asks for write, the owner only reads there.
+    expect(access(v)).toEqual({ acme: 'read', beta: 'read', gamma: 'read' });
+    expect(v.orgs!.find((o) => o.name === 'acme')!.summary).toMatch(/scopes ask for more, but the owner is only read there/);
+    expect(v.orgs!.find((o) => o.name === 'gamma')!.summary).toMatch(/1 of its repositories named one by one \(gamma\/private-llm\)/);
+    expect(v.canWrite).toBe(false);
+    expect(v.canReadPrivate).toBe(true);
+    expect(v.summary).toMatch(/call paid inference billed to its owner/);
+    expect(severityFromVerification(v)).toBe('high');
+  });
+
+  it('writes where a scope and the role both allow it', () => {
+    const v = parse(whoamiBody({
+      name: 'alice', role: 'fineGrained', orgs: [{ name: 'acme', roleInOrg: 'write' }],
+      fineGrained: { scoped: [{ entity: { type: 'org', name: 'acme' }, permissions: ['repo.write'] }] },
+    }));
+    expect(access(v)).toEqual({ acme: 'write' });
+    expect(v.canWrite).toBe(true);
+    expect(severityFromVerification(v)).toBe('critical');
+  });
+
+  it('an organization no scope names is out of reach', () => {
+    const v = parse(whoamiBody({
+      name: 'alice', role: 'fineGrained', orgs: [{ name: 'acme', roleInOrg: 'admin' }],
+      fineGrained: { scoped: [{ entity: { type: 'user', name: 'alice' }, permissions: ['repo.content.read'] }] },
+    }));
+    expect(access(v)).toEqual({ acme: 'none' });
+    expect(v.summary).toMatch(/reads alice's repositories/);
+    expect(v.canWrite).toBe(false);
+    expect(v.canReadPrivate).toBe(true);
+  });
+
+  it('a scope on an organization the owner left reaches nothing', () => {
+    const v = parse(whoamiBody({
+      name: 'alice', role: 'fineGrained', orgs: [{ name: 'beta', roleInOrg: 'read' }],
+      fineGrained: { scoped: [{ entity: { type: 'org', name: 'acme' }, permissions: ['repo.write'] }] },
+    }));
+    expect(v.canWrite).toBe(false);
+  });
+
+  it('inference-only tokens write nothing and read nothing private: medium', () => {
+    const v = parse(whoamiBody({ role: 'fineGrained', fineGrained: { global: ['inference.serverless.write'] } }));
+    expect(v.fineGrained).toEqual({ global: ['inference.serverless.write'], scoped: [] });
+    expect(v.canWrite).toBe(false);
+    expect(v.canReadPrivate).toBe(false);
+    expect(severityFromVerification(v)).toBe('medium');
+  });
+
+  it('an unknown permission with "write" in its name counts as writing', () => {
+    const v = parse(whoamiBody({ role: 'fineGrained', fineGrained: { scoped: [{ entity: { type: 'user', name: 'alice' }, permissions: ['repo.future.write'] }] } }));
+    expect(v.canWrite).toBe(true);
+    expect(permissionLevel('org.write')).toBe('admin');
+    expect(permissionLevel('something.new.read')).toBe('read');
+    expect(permissionLevel('post.write')).toBe('side');
+  });
+
+  it('global and canReadGatedRepos may be absent', () => {
+    const body = whoamiBody({ role: 'fineGrained', fineGrained: {} });
+    const v = parse(body);
+    expect(v.fineGrained).toEqual({ global: [], scoped: [] });
+    expect(v.summary).toMatch(/no scopes at all/);
+  });
+});
+
+describe('other token shapes', () => {
+  it('an organization API token', () => {
+    const v = parse(whoamiBody({ kind: 'org', name: 'acme' }));
+    expect(v).toMatchObject({ status: 'valid', owner: { name: 'acme', type: 'org' }, canReadPrivate: true });
+    expect(v.role).toBeUndefined();
+    expect(v.summary).toMatch(/^valid organization API token of organization acme/);
+    expect(severityFromVerification(v)).toBe('high');
+  });
+
+  it('an OAuth token: expiry from the answer, capabilities from the JWT scope', () => {
+    const body = whoamiBody({ kind: 'oauth', name: 'alice', orgs: [{ name: 'acme', roleInOrg: 'admin' }], expiresAt: '2030-01-02T03:04:05.000Z' });
+    const v = parse(body, { jwtScope: 'openid profile write-repos' });
+    expect(v).toMatchObject({ expiresAt: '2030-01-02T03:04:05.000Z', canWrite: true, canReadPrivate: true });
+    expect(v.orgs![0]).toMatchObject({ name: 'acme', roleInOrg: 'admin' });
+    expect(v.summary).toMatch(/valid OAuth token of alice.*expires 2030-01-02 03:04:05/);
+    expect(severityFromVerification(v)).toBe('critical');
+    const readOnly = parse(body, { jwtScope: 'openid profile read-repos' });
+    expect(severityFromVerification(readOnly)).toBe('high');
+    const unknownScope = parse(body);
+    expect(unknownScope.canWrite).toBeUndefined();
+    expect(severityFromVerification(unknownScope)).toBe('medium');
+  });
+
+  it('an app token reports its scope', () => {
+    const v = parse(whoamiBody({ kind: 'app', name: 'my-app', scope: { 'read-repos': true } }));
+    expect(v.owner).toMatchObject({ name: 'my-app', type: 'app' });
+    expect(v.summary).toMatch(/app token.*scope read-repos/);
+  });
+
+  it.each([[[]], ['text'], [null], [42], [{}], [{ orgs: [] }]])('an unexpected shape (%j) is not a verdict', (body) => {
+    expect(parseWhoami(body)).toBeUndefined();
+  });
+
+  it('odd fields degrade without crashing', () => {
+    const v = parse({ name: 'alice', type: 'user', orgs: [null, 7, { name: 5 }, { name: 'acme' }], auth: { accessToken: { role: 'write', fineGrained: 'x' } } });
+    expect(v.orgs).toEqual([expect.objectContaining({ name: 'acme', access: 'read' })]);
+    expect(roleLevel(undefined)).toBe('read');
+  });
+
+  it('strips terminal escapes and bounds what the server says', () => {
+    expect(clean('ali\u001b[31mce\u0007')).toBe('ali[31mce');
+    expect(clean('x'.repeat(500))!.length).toBe(200);
+    const v = parse(whoamiBody({ name: 'eve\u001b]0;pwned\u0007', role: 'read' }));
+    expect(v.owner!.name).toBe('eve]0;pwned');
+    expect(v.summary).not.toMatch(/\u001b/);
+  });
+});
+
+describe('severity from verification', () => {
+  it('grades every verdict', () => {
+    expect(severityFromVerification({ status: 'invalid' })).toBe('low');
+    expect(severityFromVerification({ status: 'unknown' })).toBe('medium');
+    expect(severityFromVerification({ status: 'skipped' })).toBe('medium');
+    expect(severityFromVerification({ status: 'skipped' }, true)).toBe('low');
+    expect(severityFromVerification({ status: 'valid' })).toBe('medium');
+    expect(severityFromVerification({ status: 'valid', canWrite: true })).toBe('critical');
+    expect(severityFromVerification({ status: 'valid', reach: { total: 3, private: 1, byType: { model: 3, dataset: 0, space: 0 }, examples: [] } })).toBe('high');
+  });
+
+  it('describes verdicts that are not valid', () => {
+    expect(describeVerdict({ status: 'invalid', reason: 'HTTP 401: Invalid credentials' }).summary).toMatch(/^invalid: the Hub rejected it \(HTTP 401/);
+    expect(describeVerdict({ status: 'unknown', reason: 'rate-limited' }).summary).toMatch(/^unknown: rate-limited\. It may still work: treat it as live/);
+  });
+});
