@@ -156,13 +156,16 @@ function reviewChanges(x: Facts, scope: string | undefined): string | undefined 
   return `If it could write (a write token, or fine-grained with write permissions; ${code('--verify')} tells), review the repositories its owner can write for changes ${since(x)}: ${what}.${start}`;
 }
 
-function historyStep(x: Facts): string {
+function historyStep(x: Facts): string | undefined {
   const commits = x.commits.length ? `${plural(x.commits.length, 'commit')}, first ${x.commits[0]}${x.firstDate ? ` on ${x.firstDate}` : ''}` : '';
   if (x.historyOnly) {
     if (dead(x)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
     return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${code('git filter-repo --replace-text')} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
   }
-  const where = `Delete it from ${listOf(x.paths.map(code), 3)} and commit the fix.`;
+  // Tokens read from stdin (hfleaks verify, scan -) sit in no file of the repository.
+  const files = x.paths.filter((p) => p !== '<stdin>');
+  if (!files.length && !x.inHistory) return undefined;
+  const where = files.length ? `Delete it from ${listOf(files.map(code), 3)} and commit the fix.` : 'Delete it wherever you copied it from.';
   const already = x.inHistory && commits ? ` It is already in ${commits}.` : '';
   if (dead(x)) return `${where}${already} It no longer works, so rewriting history is optional.`;
   return `${where} Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks.${already} Revocation is what protects; rewrite history (${code('git filter-repo --replace-text')}) only after revoking, if at all.`;
