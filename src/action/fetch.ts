@@ -6,9 +6,9 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import { ActionError } from './inputs.ts';
 
 async function hasCommit(git: SimpleGit, rev: string): Promise<boolean> {
+  // Not --quiet: simple-git only rejects when git also writes to stderr.
   try {
-    await git.raw(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
-    return true;
+    return (await git.raw(['rev-parse', '--verify', `${rev}^{commit}`])).trim().length > 0;
   } catch {
     return false;
   }
