@@ -14,6 +14,8 @@ export interface RuleFilters {
   minEntropy?: number;
   /** The body is a JWT: decode its payload offline and report exp/scope. */
   jwt?: boolean;
+  /** Real tokens of this kind are random mixed case: require 3+ upper- and 3+ lower-case letters. */
+  mixedCase?: boolean;
 }
 
 export interface RuleExamples {

@@ -4,7 +4,7 @@
 // forms) is searched with Buffer.indexOf on the raw bytes; the rule's pattern and
 // filters run only on a small window around each candidate.
 import type { Decoding, JwtInfo, Rule } from '../core/types.ts';
-import { entropy, placeholderReason } from './filters.ts';
+import { entropy, isMixedCase, placeholderReason } from './filters.ts';
 import { decodeJwt } from './jwt.ts';
 import { compileLinear } from './linear.ts';
 import { type Searcher, searcher } from './search.ts';
@@ -232,6 +232,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       return info;
     }
     if (f.placeholder && placeholderReason(body)) return false;
+    if (f.mixedCase && !isMixedCase(body)) return false;
     if (f.minEntropy !== undefined && entropy(body) < f.minEntropy) return false;
     return true;
   }

@@ -31,6 +31,18 @@ function longestRun(s: string, step: (a: number, b: number) => boolean): number 
   return best;
 }
 
+/** At least `n` upper-case and `n` lower-case ASCII letters. */
+export function isMixedCase(body: string, n = 3): boolean {
+  let up = 0;
+  let low = 0;
+  for (let i = 0; i < body.length && (up < n || low < n); i++) {
+    const c = body.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) up++;
+    else if (c >= 0x61 && c <= 0x7a) low++;
+  }
+  return up >= n && low >= n;
+}
+
 /** Why `body` looks like a placeholder rather than a token, or undefined. */
 export function placeholderReason(body: string): string | undefined {
   if (body.length === 0) return 'empty';

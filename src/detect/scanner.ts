@@ -10,6 +10,7 @@ const ALLOW16 = Buffer.from('hfleaks:allow', 'utf16le');
 const LINE_WINDOW = 4096;
 const CONTEXT = 600;
 const NL = 0x0a;
+const LOOK_BEHIND = 16;
 
 /** Characters (UTF-16 code units, as editors and SARIF count them) in buf[a, b) read as UTF-8. */
 function charCount(buf: Buffer, a: number, b: number): number {
@@ -57,7 +58,8 @@ export function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: 
   for (const h of hits.sort((x, y) => x.start - y.start)) {
     lines += countNewlines(buf, counted, h.start);
     counted = h.start;
-    const nl = buf.lastIndexOf(NL, h.start - 1);
+    // lastIndexOf with -1 would search from the end of the buffer.
+    const nl = h.start > 0 ? buf.lastIndexOf(NL, h.start - 1) : -1;
     const utf16 = isUtf16(h);
     let column: number;
     if (utf16) {
@@ -191,8 +193,9 @@ export class ChunkScanner {
       if (hits.length) for (const m of hitsToMatches(w, hits, this.state, this.base)) this.onMatch(m);
     }
     if (final) return;
-    // Slide: keep the overlap (it also gives the next window its look-behind).
-    const shift = this.len - this.overlap;
+    // Slide: keep the overlap, and a few bytes before it so the next window can see
+    // what precedes its first token (a glued letter, a `%3D`, an escape).
+    const shift = this.len - this.overlap - LOOK_BEHIND;
     this.advanceState(w, shift);
     this.buf.copy(this.buf, 0, shift, this.len);
     this.base += shift;

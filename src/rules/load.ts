@@ -64,10 +64,11 @@ export function parseRule(raw: unknown, file: string, trusted = false): Rule {
   const f = (o.filters ?? {}) as Record<string, unknown>;
   if (typeof f !== 'object' || Array.isArray(f)) fail(file, id, 'filters', 'must be an object');
   for (const k of Object.keys(f)) {
-    if (!['placeholder', 'minEntropy', 'jwt'].includes(k)) fail(file, id, `filters.${k}`, 'is not a known filter (placeholder, minEntropy, jwt)');
+    if (!['placeholder', 'minEntropy', 'jwt', 'mixedCase'].includes(k)) fail(file, id, `filters.${k}`, 'is not a known filter (placeholder, minEntropy, jwt, mixedCase)');
   }
   if (f.placeholder !== undefined && typeof f.placeholder !== 'boolean') fail(file, id, 'filters.placeholder', 'must be true or false');
   if (f.jwt !== undefined && typeof f.jwt !== 'boolean') fail(file, id, 'filters.jwt', 'must be true or false');
+  if (f.mixedCase !== undefined && typeof f.mixedCase !== 'boolean') fail(file, id, 'filters.mixedCase', 'must be true or false');
   if (f.minEntropy !== undefined && (typeof f.minEntropy !== 'number' || f.minEntropy < 0 || f.minEntropy > 8)) {
     fail(file, id, 'filters.minEntropy', 'must be a number from 0 to 8 (bits per character)');
   }
@@ -83,6 +84,7 @@ export function parseRule(raw: unknown, file: string, trusted = false): Rule {
       placeholder: f.placeholder !== false,
       ...(f.minEntropy !== undefined ? { minEntropy: f.minEntropy as number } : {}),
       ...(f.jwt ? { jwt: true } : {}),
+      ...(f.mixedCase ? { mixedCase: true } : {}),
     },
     examples: { positive, negative },
     source: file,

@@ -180,6 +180,29 @@ describe('chunked streams', () => {
       expect(found.map((m) => [m.secret, m.line, m.column, m.offset]), `piece ${piece}`).toEqual([[t, 2, 3002, prefix.length]]);
     }
   });
+  it('is exact on window edges: a token starting there, a glued look-alike, a percent escape', () => {
+    const t = gen.userToken();
+    const run = (text: string): Match[] => {
+      const found: Match[] = [];
+      const sc = new ChunkScanner(detector, (m) => found.push(m), 4096);
+      sc.push(Buffer.from(text));
+      sc.end();
+      return found;
+    };
+    // Windows are at least as large as the overlap (16448 bytes for 4 KB tokens): the first
+    // edge is there, later ones a little earlier (the look-behind). Try every offset near them.
+    const edges = [];
+    for (let e = 16440; e <= 16456; e += 2) edges.push(e);
+    for (let e = 32860; e <= 32900; e += 2) edges.push(e);
+    for (const edge of edges) {
+      const starts = run(`${'a'.repeat(edge - 1)}\n${t}\n${'b'.repeat(30000)}`);
+      expect(starts.map((m) => [m.offset, m.line, m.column]), `edge ${edge}`).toEqual([[edge, 2, 1]]);
+      expect(run(`${'a '.repeat((edge - 2) / 2)}x${t} ${'b'.repeat(30000)}`), `glued at ${edge}`).toEqual([]);
+      const pct = run(`${'a '.repeat((edge - 4) / 2)}%3D${t} ${'b'.repeat(30000)}`);
+      expect(pct.map((m) => m.decoding), `percent at ${edge}`).toEqual([['percent']]);
+    }
+  });
+
   it('finds a token at the end of one very long line', () => {
     const t = gen.userToken();
     const found: Match[] = [];
