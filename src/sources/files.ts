@@ -2,7 +2,7 @@
 // .hfleaksignore), never follows symbolic links, never opens FIFOs or devices, and
 // streams each regular file into a content stream.
 import { type Dirent, closeSync, constants, fstatSync, openSync, promises as fsp, readdir as fsReaddir, readFileSync, readSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import type { ContentSink, ContentOptions } from '../detect/content.ts';
 import { openContent } from '../detect/content.ts';
@@ -68,28 +68,54 @@ function displayPath(root: string, abs: string): string {
   return toPosix(rel.startsWith('..') || isAbsolute(rel) ? abs : rel);
 }
 
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The top of the git work tree holding `dir` (the nearest directory with a .git), if any. */
+function repoTop(dir: string): string | undefined {
+  for (let d = resolve(dir); ; ) {
+    try {
+      statSync(join(d, '.git'));
+      return d;
+    } catch {
+      /* keep looking */
+    }
+    const up = dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
+}
+
 /** Lists the files under `dir` that the ignore rules keep. */
 async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, root: string): AsyncGenerator<string> {
   const matcher = new IgnoreMatcher();
   const prune = ['**/.git/**'];
   if (useIgnoreFiles) {
-    const rootIgnore = (() => {
-      try {
-        return readFileSync(join(dir, '.gitignore'), 'utf8');
-      } catch {
-        return '';
-      }
-    })();
+    const rootIgnore = readText(join(dir, '.gitignore'));
     prune.push(...pruneGlobs('', rootIgnore));
     const hf = readHfleaksIgnore(dir);
     if (hf.paths.length) {
       matcher.add('', hf.paths.join('\n'));
       prune.push(...pruneGlobs('', hf.paths.join('\n')));
     }
-    try {
-      matcher.add('', readFileSync(join(dir, '.git', 'info', 'exclude'), 'utf8'));
-    } catch {
-      /* not a repository, or no excludes */
+    // Like git (and ripgrep): inside a repository, the ignore files of the directories
+    // above the one named apply too, and so does the repository's info/exclude.
+    const top = repoTop(dir);
+    if (top !== undefined) {
+      const relDir = relative(top, dir).split(sep).join('/');
+      const parts = relDir ? relDir.split('/') : [];
+      for (let i = 0; i < parts.length; i++) {
+        const ancestor = join(top, ...parts.slice(0, i));
+        const text = readText(join(ancestor, '.gitignore'));
+        if (text) matcher.addAbove(parts.slice(i).join('/'), text);
+      }
+      const exclude = readText(join(top, '.git', 'info', 'exclude'));
+      if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add('', exclude);
     }
     const nested = await fg('**/.gitignore', { cwd: dir, dot: true, ignore: prune, suppressErrors: true, followSymbolicLinks: false });
     for (const g of nested.sort((a, b) => a.length - b.length)) {

@@ -40,6 +40,8 @@ export function readHfleaksIgnore(root: string): HfleaksIgnore {
 interface Scoped {
   dir: string; // '' for the root, else 'a/b'
   ig: Ignore;
+  /** For an ignore file above the walk root: the walk root's path relative to it. */
+  above?: string;
 }
 
 /**
@@ -53,10 +55,15 @@ export class IgnoreMatcher {
     this.scoped.push({ dir, ig: ignore().add(patterns) });
   }
 
+  /** An ignore file in a directory above the walk root; `above` is the root's path from it. */
+  addAbove(above: string, patterns: string): void {
+    this.scoped.push({ dir: '', above, ig: ignore().add(patterns) });
+  }
+
   ignores(rel: string, isDir = false): boolean {
     for (const s of this.scoped) {
       if (s.dir && !rel.startsWith(`${s.dir}/`)) continue;
-      const sub = s.dir ? rel.slice(s.dir.length + 1) : rel;
+      const sub = s.above ? `${s.above}/${rel}` : s.dir ? rel.slice(s.dir.length + 1) : rel;
       if (!sub) continue;
       if (s.ig.ignores(isDir ? `${sub}/` : sub)) return true;
       // A file is ignored when any directory above it is.

@@ -258,3 +258,22 @@ describe('worker threads', () => {
     expect(one.report.findings.flatMap((f: any) => f.locations)).toHaveLength(40);
   });
 });
+
+describe('scanning a directory inside a repository', () => {
+  it("honours the .gitignore files above it and the repository's info/exclude, as git does", async () => {
+    const t = gen.userToken();
+    const dir = tree({
+      '.gitignore': 'generated/\n',
+      '.git/info/exclude': 'local-notes.txt\n',
+      'app/.gitignore': '*.tmp\n',
+      'app/src/generated/out.py': `t=${t}`,
+      'app/src/x.tmp': `t=${t}`,
+      'app/src/local-notes.txt': `t=${t}`,
+      'app/src/real.py': `t=${t}`,
+    });
+    const r = await runJson(['scan', join(dir, 'app', 'src')]);
+    expect(r.report.findings[0].locations.map((l: any) => l.path)).toEqual(['real.py']);
+    const all = await runJson(['scan', join(dir, 'app', 'src'), '--no-ignore']);
+    expect(all.report.findings[0].locations).toHaveLength(4);
+  });
+});
