@@ -4,6 +4,7 @@
 // scanned as its own stream, named `archive!member`; anything else goes straight to
 // the detector, text or binary alike.
 import { isUtf8 } from 'node:buffer';
+import { gunzipSync } from 'node:zlib';
 import { Gunzip, Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
 import type { Match } from '../core/types.ts';
 import type { Detector } from './detector.ts';
@@ -86,6 +87,10 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
   return {
     push(data) {
       if (inner) return inner.push(data);
+      if (!head && data.length >= 4) {
+        inner = decide(data);
+        return inner.push(data);
+      }
       // Sniff the first four bytes (they may arrive in several pieces).
       head = head ? Buffer.concat([head, data]) : Buffer.from(data);
       if (head.length < 4) return;
@@ -140,27 +145,77 @@ function spend(budget: Budget, n: number, path: string, sink: ContentSink, opts:
   return true;
 }
 
+/** Gzip content up to this size is inflated at once by zlib (native, about 3x fflate). */
+const GZIP_AT_ONCE_IN = 8 << 20;
+const GZIP_AT_ONCE_OUT = 16 << 20;
+
 function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget): ContentStream {
   const memberPath = `${path}!${memberName(path)}`;
   const member = open(detector, memberPath, sink, opts, depth + 1, budget);
   let failed = false;
-  const gz = new Gunzip((chunk, final) => {
-    if (!failed && spend(budget, chunk.length, path, sink, opts)) member.push(chunk);
-    if (final) member.end();
-  });
+  let ended = false;
+  const finish = () => {
+    if (!ended) member.end();
+    ended = true;
+  };
+  const corrupt = (e: unknown) => {
+    failed = true;
+    sink.warn(`${path}: corrupt gzip data (${(e as Error).message}); the rest of it was not scanned`);
+    finish();
+  };
+  // Small content is held until the end and inflated in one call; larger content (or
+  // content that inflates past the one-call limit) streams through fflate.
+  let held: Uint8Array[] | undefined = [];
+  let heldBytes = 0;
+  let gz: Gunzip | undefined;
+  const stream = (): Gunzip => {
+    gz ??= new Gunzip((chunk, final) => {
+      if (!failed && spend(budget, chunk.length, path, sink, opts)) member.push(chunk);
+      if (final) finish();
+    });
+    return gz;
+  };
   const guard = (f: () => void) => {
     if (failed) return;
     try {
       f();
     } catch (e) {
-      failed = true;
-      sink.warn(`${path}: corrupt gzip data (${(e as Error).message}); the rest of it was not scanned`);
-      member.end();
+      corrupt(e);
     }
   };
+  const release = () => {
+    const pieces = held ?? [];
+    held = undefined;
+    for (const p of pieces) stream().push(p, false);
+  };
   return {
-    push: (d) => guard(() => gz.push(d, false)),
-    end: () => guard(() => gz.push(new Uint8Array(0), true)),
+    push: (d) =>
+      guard(() => {
+        if (!held) return stream().push(d, false);
+        held.push(d);
+        heldBytes += d.length;
+        if (heldBytes > GZIP_AT_ONCE_IN) release();
+      }),
+    end: () =>
+      guard(() => {
+        if (held) {
+          const input = held.length === 1 ? held[0]! : Buffer.concat(held);
+          let out: Buffer | undefined;
+          try {
+            out = gunzipSync(input, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)) });
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') return corrupt(e);
+          }
+          if (out) {
+            held = undefined;
+            if (spend(budget, out.length, path, sink, opts)) member.push(out);
+            return finish();
+          }
+          release();
+        }
+        stream().push(new Uint8Array(0), true);
+        finish();
+      }),
   };
 }
 

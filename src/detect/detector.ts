@@ -56,7 +56,6 @@ export interface DetectorOptions {
 }
 
 const BASE64_MIN_RUN = 20;
-const BASE64_MAX_RUN = 1 << 20;
 
 function isWordByte(b: number | undefined): boolean {
   return b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f);
@@ -87,7 +86,19 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
 
 /** Characters of the base64 encoding of `kw` that don't depend on the bytes around it, per alignment. */
 export function base64Needles(kw: string): string[] {
-  const out: string[] = [];
+  return [...new Set(base64NeedleInfo(kw).map((n) => n.text))];
+}
+
+export interface Base64Needle {
+  text: string;
+  /** Where the needle starts in the encoding, counted from the start of the 4-character
+   * group in which the keyword's first byte is encoded. */
+  offset: number;
+}
+
+/** base64Needles with where each needle sits relative to the encoding's group boundary. */
+export function base64NeedleInfo(kw: string): Base64Needle[] {
+  const out: Base64Needle[] = [];
   const bytes = Buffer.from(kw, 'latin1');
   for (let align = 0; align < 3; align++) {
     const encs = [0x00, 0xff, 0x55, 0xaa].map((fill) =>
@@ -95,17 +106,21 @@ export function base64Needles(kw: string): string[] {
     );
     // Longest run of positions where every fill gives the same character.
     let best = '';
+    let bestAt = 0;
     let cur = '';
     for (let i = 0; i < encs[0]!.length; i++) {
       const ch = encs[0]![i]!;
       if (ch !== '=' && encs.every((e) => e[i] === ch)) {
         cur += ch;
-        if (cur.length > best.length) best = cur;
+        if (cur.length > best.length) {
+          best = cur;
+          bestAt = i - cur.length + 1;
+        }
       } else cur = '';
     }
-    if (best.length >= 3) out.push(best);
+    if (best.length >= 3) out.push({ text: best, offset: bestAt });
   }
-  return [...new Set(out)];
+  return out;
 }
 
 /**
@@ -199,13 +214,23 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       )
     : [];
   // Needles for each level of nesting: the base64 of a keyword, the base64 of that, ...
-  const b64Text: string[] = [];
-  let level = ascii.map((n) => n.keyword);
+  // Each knows where its 4-character group starts, so only a small window around a hit
+  // is decoded, in the one alignment the hit implies.
+  interface B64 { search: Searcher; offset: number; span: number; before: number }
+  const b64: B64[] = [];
+  let level: { text: string; span: number }[] = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8 }));
   for (let d = 0; decode && d < maxDepth; d++) {
-    level = [...new Set(level.flatMap((k) => base64Needles(k)))];
-    b64Text.push(...level);
+    const next: { text: string; span: number }[] = [];
+    for (const l of level) {
+      for (const n of base64NeedleInfo(l.text)) {
+        if (b64.some((x) => x.search.needle.toString('latin1') === n.text && x.offset === n.offset)) continue;
+        const span = Math.ceil((l.span + 3) / 3) * 4 + 8;
+        b64.push({ search: searcher(Buffer.from(n.text, 'latin1')), offset: n.offset, span, before: 8 + 8 * d });
+        next.push({ text: n.text, span });
+      }
+    }
+    level = next;
   }
-  const b64 = [...new Set(b64Text)].map((s) => searcher(Buffer.from(s, 'latin1')));
 
   /** Tries the rules of `needle` on `text` (a decoded window that starts at the keyword). */
   function tryRules(needle: Needle, text: string): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
@@ -303,30 +328,30 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   }
 
   function scanBase64(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], depth: number): void {
-    const decodedRuns = new Set<number>();
     for (const needle of b64) {
-      for (let at = needle.next(buf, from); at !== -1 && at < to; at = needle.next(buf, at + 1)) {
-        // Expand to the whole run of base64 characters around the candidate.
-        let a = at;
-        const floor = Math.max(0, at - BASE64_MAX_RUN);
+      for (let at = needle.search.next(buf, from); at !== -1 && at < to; at = needle.search.next(buf, at + 1)) {
+        // The group boundary this hit implies, and a window of whole groups around it,
+        // clipped to the run of base64 characters.
+        const group = at - needle.offset;
+        if (group < 0) continue;
+        let a = group;
+        const floor = Math.max(0, group - needle.before);
         while (a > floor && isBase64Byte(buf[a - 1]!)) a--;
-        let b = at + needle.needle.length;
-        const ceil = Math.min(buf.length, at + BASE64_MAX_RUN);
+        a = group - Math.floor((group - a) / 4) * 4; // the first whole group at or after a
+        let b = at + needle.search.needle.length;
+        const ceil = Math.min(buf.length, group + needle.span);
         while (b < ceil && isBase64Byte(buf[b]!)) b++;
-        if (b - a < BASE64_MIN_RUN || decodedRuns.has(a)) continue;
-        decodedRuns.add(a);
-        // Try each alignment of the run: a blob may begin anywhere inside it.
-        for (let shift = 0; shift < 4; shift++) {
-          const decoded = Buffer.from(buf.toString('latin1', a + shift, b), 'base64');
-          const inner: Hit[] = [];
-          scanAscii(decoded, 0, decoded.length, inner, [...chain, 'base64']);
-          if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, 'base64'], depth + 1);
-          for (const h of inner) {
-            // Map the decoded offset back to where its encoding sits in the run.
-            const start = a + shift + Math.floor(h.start / 3) * 4;
-            if (start >= from && start < to) hits.push({ ...h, start });
-          }
-          if (inner.length) break;
+        let runStart = a;
+        while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1]!)) runStart--;
+        if (b - runStart < BASE64_MIN_RUN) continue;
+        const decoded = Buffer.from(buf.toString('latin1', a, b), 'base64');
+        const inner: Hit[] = [];
+        scanAscii(decoded, 0, decoded.length, inner, [...chain, 'base64']);
+        if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, 'base64'], depth + 1);
+        for (const h of inner) {
+          // Map the decoded offset back to where its encoding sits.
+          const start = a + Math.floor(h.start / 3) * 4;
+          if (start >= from && start < to) hits.push({ ...h, start });
         }
       }
     }

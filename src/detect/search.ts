@@ -21,20 +21,21 @@ export interface Searcher {
 }
 
 export function searcher(needle: Buffer): Searcher {
-  // Needles of 7+ bytes use Boyer-Moore-Horspool inside V8: already fast.
   let pos = 0;
-  if (needle.length < 7) {
-    for (let i = 1; i < needle.length; i++) if (score(needle[i]!) < score(needle[pos]!)) pos = i;
-  }
-  if (pos === 0) return { needle, next: (buf, from) => buf.indexOf(needle, from) };
-  const anchor = needle.length - pos === 1 ? needle[pos]! : needle.subarray(pos);
+  for (let i = 1; i < needle.length; i++) if (score(needle[i]!) < score(needle[pos]!)) pos = i;
+  // A short anchor from the rarest byte: V8 finds its first byte with memchr, which beats
+  // its Boyer-Moore-Horspool on long needles made of common letters.
+  const anchor = needle.subarray(pos, Math.min(needle.length, pos + 4));
+  if (pos === 0 && anchor.length === needle.length) return { needle, next: (buf, from) => buf.indexOf(needle, from) };
+  const first = anchor.length === 1 ? anchor[0]! : anchor;
   return {
     needle,
     next(buf, from) {
-      for (let a = buf.indexOf(anchor, from + pos); a !== -1; a = buf.indexOf(anchor, a + 1)) {
+      for (let a = buf.indexOf(first, from + pos); a !== -1; a = buf.indexOf(first, a + 1)) {
         const at = a - pos;
+        if (at + needle.length > buf.length) return -1;
         let ok = true;
-        for (let i = 0; i < pos; i++) {
+        for (let i = 0; i < needle.length; i++) {
           if (buf[at + i] !== needle[i]) {
             ok = false;
             break;

@@ -40,6 +40,7 @@ import { PathError } from '../core/errors.ts';
 export { PathError };
 
 const READ_WHOLE = 8 << 20;
+let readBuffer = Buffer.allocUnsafeSlow(1 << 16);
 const READ_CHUNK = 1 << 20;
 
 function toPosix(p: string): string {
@@ -207,7 +208,10 @@ function scanFileSync(
     const content = openContent(detector, display, sink, opts.content);
     let total = 0;
     if (st.size <= READ_WHOLE) {
-      const buf = Buffer.allocUnsafe(st.size);
+      // One read buffer per thread, reused: the content stream is done with it when
+      // end() returns (scanning is synchronous), so nothing is allocated per file.
+      if (readBuffer.length < st.size) readBuffer = Buffer.allocUnsafeSlow(Math.min(READ_WHOLE, Math.max(st.size, 2 * readBuffer.length)));
+      const buf = readBuffer.subarray(0, st.size);
       while (total < st.size) {
         const n = readSync(fd, buf, total, st.size - total, total);
         if (n === 0) break;

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { ContentSink } from '../detect/content.ts';
 import type { WorkerInit, WorkerJob, WorkerResult } from './scan-worker.ts';
 
-const IN_FLIGHT = 4;
+const IN_FLIGHT = 16;
 
 interface Slot {
   worker: Worker | undefined;

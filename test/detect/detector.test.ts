@@ -156,6 +156,17 @@ describe('binary content and archives', () => {
     const found = collect(Buffer.from(zip), 'model.bin');
     expect(found.map((x) => x.path).sort()).toEqual(['model.bin!archive/data.pkl', 'model.bin!archive/inner.zip!deep/secret.env']);
   });
+  it('streams gzip content too large to inflate at once, and stops at the decompression budget', () => {
+    const t = gen.userToken();
+    const big = gzipSync(Buffer.concat([Buffer.alloc(20 << 20, 0x61), Buffer.from(`\nHF=${t}\n`)]));
+    expect(collect(big, 'big.gz').map((x) => [x.path, x.m.line, x.m.secret])).toEqual([['big.gz!big', 2, t]]);
+    const skipped: string[] = [];
+    const s = openContent(detector, 'bomb.gz', { match: () => undefined, warn: () => undefined, skip: (p, r) => skipped.push(`${p}: ${r}`) }, { archiveDepth: 3, archiveBytes: 1 << 20 });
+    s.push(gzipSync(Buffer.alloc(8 << 20)));
+    s.end();
+    expect(skipped).toEqual(['bomb.gz: archive holds more than 1 MB decompressed; the rest was not scanned']);
+  });
+
   it('warns about a corrupt archive and keeps going', () => {
     const gz = gzipSync(Buffer.from('x'.repeat(10000)));
     const broken = Buffer.concat([gz.subarray(0, 20), Buffer.alloc(50, 0xff)]);
