@@ -25,6 +25,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
+  // yargs renders the whole help text after every command just in case an error needs
+  // it (~30 ms); our errors are one line, so skip that on the hot path (hooks).
+  const usage = (parser as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } })
+    .getInternalMethods?.()
+    .getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
   for (const c of COMMANDS) {
     parser = parser.command(c.command, c.describe, c.builder, async (args) => {
       code = await c.run(io, args as Record<string, unknown>);
