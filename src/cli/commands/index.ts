@@ -31,7 +31,8 @@ export const COMMANDS: CommandSpec[] = [
         .option('range', { type: 'string', describe: 'Only what the commits in BASE..HEAD add (pull requests)', requiresArg: true })
         .option('since', { type: 'string', describe: 'Only what commits since DATE add (2024-01-31, "2 weeks ago")', requiresArg: true })
         .option('max-file-size', { type: 'string', describe: 'Skip (and list) blobs larger than this (default 512MB)', requiresArg: true })
-        .option('threads', { type: 'number', describe: 'Threads scanning blobs, each with its own git reader (default: the CPU count, at most 4)', requiresArg: true }) as unknown as Argv,
+        .option('threads', { type: 'number', describe: 'Threads scanning blobs, each with its own git reader (default: the CPU count, at most 4)', requiresArg: true })
+        .option('submodules', { type: 'boolean', default: false, describe: 'Also scan the history of submodules whose repository is here (default: list them)' }) as unknown as Argv,
     run: async (io, args) => (await import('./history.ts')).runHistory(io, args as never),
   },
   {
@@ -48,7 +49,8 @@ export const COMMANDS: CommandSpec[] = [
       commonOptions(y)
         .positional('repo', { type: 'string', describe: 'Repository (default: the current one)' })
         .option('max-file-size', { type: 'string', describe: 'Skip (and list) files and blobs larger than this (default 512MB)', requiresArg: true })
-        .option('threads', { type: 'number', describe: 'Threads scanning (default: the CPU count, at most 4)', requiresArg: true }) as unknown as Argv,
+        .option('threads', { type: 'number', describe: 'Threads scanning (default: the CPU count, at most 4)', requiresArg: true })
+        .option('submodules', { type: 'boolean', default: false, describe: 'Also scan the history of submodules whose repository is here (default: list them)' }) as unknown as Argv,
     run: async (io, args) => (await import('./audit.ts')).runAudit(io, args as never),
   },
   {

@@ -1,0 +1,44 @@
+// `hfleaks audit [repo]`: the one-off audit, working tree and full history in one report.
+// A secret is one finding whatever its locations: files on disk (no commit) and every
+// commit that introduced it.
+import { availableParallelism } from 'node:os';
+import { parseSize } from '../../config.ts';
+import { scanPaths } from '../../sources/files.ts';
+import type { Io } from '../io.ts';
+import { createProgress } from '../progress.ts';
+import { createSession, finish } from '../session.ts';
+import type { HistoryArgs } from './history.ts';
+import { checkThreads, DEFAULT_MAX_BLOB_SIZE, openRepoFor, scanRepoHistory } from './history.ts';
+
+export type AuditArgs = HistoryArgs;
+
+export async function runAudit(io: Io, args: AuditArgs): Promise<number> {
+  const threads = checkThreads(args.threads);
+  const repo = await openRepoFor(io, args.repo);
+  const root = repo.workTree ?? repo.gitDir;
+  const session = createSession(io, args, root);
+  if (repo.workTree) {
+    const maxFileSize = args.maxFileSize !== undefined ? parseSize(args.maxFileSize, '--max-file-size') : session.config.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
+    const progress = createProgress(io, args, 'files');
+    try {
+      const totals = await scanPaths(
+        session.detector,
+        {
+          paths: [repo.workTree], cwd: io.cwd, useIgnoreFiles: args.ignore !== false, maxFileSize, content: session.content,
+          onFile: (bytes) => progress.tick(1, bytes),
+          threads: Math.min(threads, availableParallelism()),
+          ...(io.workerScript ? { worker: { script: io.workerScript, init: { rules: session.config.rules, decode: args.decode !== false } } } : {}),
+        },
+        session.sink,
+      );
+      session.stats.files += totals.files;
+      session.stats.bytes += totals.bytes;
+    } finally {
+      progress.done();
+    }
+  } else if (!args.quiet) {
+    io.stderr('hfleaks: note: bare repository: no working tree to scan, history only\n');
+  }
+  await scanRepoHistory(io, { ...args, range: undefined, since: undefined }, session, repo, root);
+  return finish(io, args, session, 'audit');
+}

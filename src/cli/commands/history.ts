@@ -1,0 +1,140 @@
+// `hfleaks history [repo]`: every blob reachable from every ref, or with --range/--since
+// what the selected commits added; each location says which commit brought it, who
+// wrote it, when, and whether HEAD still has it.
+import { availableParallelism } from 'node:os';
+import { parseSize } from '../../config.ts';
+import { IgnoreMatcher, readHfleaksIgnore } from '../../sources/ignore.ts';
+import { scanChanges, scanHistory } from '../../sources/git/history.ts';
+import type { Repo } from '../../sources/git/repo.ts';
+import { listSubmodules, openRepo, openSubmodule } from '../../sources/git/repo.ts';
+import { GitError } from '../../sources/git/run.ts';
+import type { BlobSource, GitScanContext } from '../../sources/git/scan-context.ts';
+import type { Io } from '../io.ts';
+import { UsageError } from '../io.ts';
+import type { CommonArgs } from '../options.ts';
+import { createProgress } from '../progress.ts';
+import type { Session } from '../session.ts';
+import { createSession, finish } from '../session.ts';
+
+export interface HistoryArgs extends CommonArgs {
+  repo?: string;
+  range?: string;
+  since?: string;
+  /** Also scan the history of submodules whose repository is here. */
+  submodules?: boolean;
+  threads?: number;
+  maxFileSize?: string;
+}
+
+export const DEFAULT_MAX_BLOB_SIZE = 512 << 20;
+
+/** Dates git reads reliably: ISO dates and times, or "N units ago". */
+const SINCE_RE = /^(\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?)?|\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago|yesterday|@\d+)$/i;
+
+export function checkThreads(threads: number | undefined): number {
+  if (threads === undefined) return Math.min(4, availableParallelism());
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError('--threads must be a whole number from 1 to 64');
+  return threads;
+}
+
+/** Opens the repository; a path that is not one is a usage error (exit 2). */
+export async function openRepoFor(io: Io, repo: string | undefined): Promise<Repo> {
+  try {
+    return await openRepo(repo, io.cwd, io.env);
+  } catch (e) {
+    if (e instanceof GitError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Turns git's user-facing errors into usage errors (one line, exit 2). */
+export async function gitErrors<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof GitError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+function note(io: Io, args: CommonArgs, text: string): void {
+  if (!args.quiet) io.stderr(`hfleaks: note: ${text}\n`);
+}
+
+/** The context the git sources run in, bound to a session. */
+export function gitContext(io: Io, args: HistoryArgs, session: Session, git: BlobSource, root: string, unit: string, prefix = '') {
+  const maxBlobSize = args.maxFileSize !== undefined ? parseSize(args.maxFileSize, '--max-file-size') : session.config.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
+  // .hfleaksignore path globs apply to history paths too (.gitignore does not: what was
+  // committed was committed).
+  const globs = args.ignore === false ? [] : readHfleaksIgnore(root).paths;
+  const matcher = globs.length ? new IgnoreMatcher() : undefined;
+  matcher?.add('', globs.join('\n'));
+  const progress = createProgress(io, args, unit);
+  const ctx: GitScanContext = {
+    git,
+    detector: session.detector,
+    rules: session.config.rules,
+    decode: args.decode !== false,
+    content: session.content,
+    maxBlobSize,
+    threads: checkThreads(args.threads),
+    warn: session.warn,
+    skip: (path, reason) => session.sink.skip(path, reason),
+    progress,
+    location: (path, m, extra) => {
+      const full = prefix + path;
+      if (matcher?.ignores(full.split('!')[0]!)) return;
+      session.addMatch(full, m, extra);
+    },
+  };
+  return { ctx, progress };
+}
+
+/**
+ * Scans a repository's history into the session (shared with `audit`); with --submodules,
+ * then the history of each submodule whose repository is here, its paths under the
+ * submodule's path.
+ */
+export async function scanRepoHistory(io: Io, args: HistoryArgs, session: Session, repo: Repo, root: string, prefix = ''): Promise<void> {
+  if (args.since !== undefined && !SINCE_RE.test(args.since.trim())) {
+    throw new UsageError(`--since "${args.since}": use a date (2024-01-31, 2024-01-31T12:00) or "N days ago"`);
+  }
+  const stats = session.stats;
+  stats.shallow = Boolean(stats.shallow) || repo.shallow;
+  if (repo.shallow) {
+    note(io, args, `${prefix ? `submodule ${prefix.slice(0, -1)}: ` : ''}shallow clone: only the history present here was scanned (git fetch --unshallow fetches the rest)`);
+  }
+  const selection = args.range !== undefined || args.since !== undefined;
+  const { ctx, progress } = gitContext(io, args, session, repo, root, 'blobs', prefix);
+  try {
+    const r = await gitErrors(() => (selection ? scanChanges(ctx, repo, { range: args.range, since: args.since?.trim() }) : scanHistory(ctx, repo)));
+    stats.blobs = (stats.blobs ?? 0) + r.blobs;
+    stats.commits = (stats.commits ?? 0) + r.commits;
+    stats.bytes += r.bytes;
+    stats.missingObjects = (stats.missingObjects ?? 0) + r.missingObjects;
+  } finally {
+    progress.done();
+  }
+  for (const sub of await listSubmodules(repo)) {
+    const where = prefix + sub.path;
+    if (!args.submodules || selection) {
+      session.sink.skip(where, `submodule: listed, not followed${selection ? ' (ranges name commits of this repository)' : ' (--submodules scans its history too)'}`);
+      continue;
+    }
+    const inner = await openSubmodule(repo, sub);
+    if (!inner) {
+      session.sink.skip(where, 'submodule: its repository is not here (git submodule update --init), not scanned');
+      continue;
+    }
+    await scanRepoHistory(io, args, session, inner, root, `${where}/`);
+  }
+}
+
+export async function runHistory(io: Io, args: HistoryArgs): Promise<number> {
+  checkThreads(args.threads);
+  const repo = await openRepoFor(io, args.repo);
+  const root = repo.workTree ?? repo.gitDir;
+  const session = createSession(io, args, root);
+  await scanRepoHistory(io, args, session, repo, root);
+  return finish(io, args, session, 'history');
+}

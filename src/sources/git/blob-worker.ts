@@ -1,0 +1,195 @@
+// Scanning blobs on several threads: each worker builds its own detector from the rules
+// (plain data) and reads its share of the blobs from its own `git cat-file` process, so
+// no blob bytes cross threads; only hits (rare) come back.
+//
+// This module is its own chunk in the bundle (it is only ever imported dynamically), and
+// a worker runs this very chunk: `WORKER_URL` is where it lies.
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { Rule, Skipped } from '../../core/types.ts';
+import { createDetector } from '../../detect/detector.ts';
+import type { BlobEvents, BlobHit, BlobJob, BlobReaderOptions, BlobScanner, BlobTotals } from './blob-reader.ts';
+import { createBlobReader } from './blob-reader.ts';
+
+export const WORKER_URL = import.meta.url;
+
+const MARK = 'hfleaks-blob-worker';
+/** Blobs sent to a worker at once, and batches a worker may hold. */
+const BATCH = 1024;
+const IN_FLIGHT = 2;
+
+interface WorkerInit {
+  kind: typeof MARK;
+  rules: Rule[];
+  decode: boolean;
+  reader: BlobReaderOptions;
+}
+
+interface BatchResult {
+  id: number;
+  hits: BlobHit[];
+  missing: BlobJob[];
+  warnings: string[];
+  skips: Skipped[];
+  bytes: number;
+  /** Objects answered (blobs scanned, skipped or missing, and non-blobs). */
+  answered: number;
+}
+
+type ToWorker = { id: number; jobs: BlobJob[] } | { end: true };
+type FromWorker = ({ kind: 'batch' } & BatchResult) | { kind: 'end'; totals: BlobTotals } | { kind: 'error'; message: string };
+
+/** FNV-1a of a path: which worker reads its blobs. */
+function pathHash(path: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Runs inside the worker. */
+function serve(init: WorkerInit): void {
+  const port = parentPort!;
+  const detector = createDetector(init.rules, { decode: init.decode });
+  // Answers come in request order, so the oldest open batch owns each event.
+  const open: (BatchResult & { size: number })[] = [];
+  const head = () => open.find((b) => b.answered < b.size) ?? open[open.length - 1];
+  const events: BlobEvents = {
+    hit: (h) => head()?.hits.push(h),
+    missing: (j) => head()?.missing.push(j),
+    warn: (w) => head()?.warnings.push(w),
+    skip: (path, reason) => head()?.skips.push({ path, reason }),
+    done: (items, bytes) => {
+      const b = head();
+      if (!b) return;
+      b.answered += items;
+      b.bytes += bytes;
+      while (open.length && open[0]!.answered >= open[0]!.size) {
+        const { size: _size, ...result } = open.shift()!;
+        port.postMessage({ kind: 'batch', ...result } satisfies FromWorker);
+      }
+    },
+  };
+  const reader = createBlobReader(detector, init.reader, events);
+  let chain: Promise<void> = Promise.resolve();
+  port.on('message', (msg: ToWorker) => {
+    chain = chain
+      .then(async () => {
+        if ('end' in msg) {
+          const totals = await reader.finish();
+          port.postMessage({ kind: 'end', totals } satisfies FromWorker);
+          return;
+        }
+        open.push({ id: msg.id, hits: [], missing: [], warnings: [], skips: [], bytes: 0, answered: 0, size: msg.jobs.length });
+        for (const job of msg.jobs) {
+          const p = reader.add(job);
+          if (p) await p;
+        }
+      })
+      .catch((e: unknown) => {
+        port.postMessage({ kind: 'error', message: (e as Error).message } satisfies FromWorker);
+      });
+  });
+}
+
+if (!isMainThread && (workerData as WorkerInit | undefined)?.kind === MARK) serve(workerData as WorkerInit);
+
+/**
+ * A blob scanner spread over `threads` workers. Blobs are handed out in batches to the
+ * least busy worker; events arrive per batch.
+ */
+export function createWorkerScanner(threads: number, rules: Rule[], decode: boolean, reader: BlobReaderOptions, events: BlobEvents): BlobScanner {
+  const init: WorkerInit = { kind: MARK, rules, decode, reader };
+  interface Slot {
+    worker: Worker;
+    inFlight: number;
+    ended: Promise<BlobTotals>;
+  }
+  let nextId = 0;
+  let failure: Error | undefined;
+  let waiting: (() => void) | undefined;
+  const wake = () => {
+    const w = waiting;
+    waiting = undefined;
+    w?.();
+  };
+  const slots: Slot[] = Array.from({ length: threads }, () => {
+    const worker = new Worker(new URL(WORKER_URL), { workerData: init });
+    const slot = { worker, inFlight: 0 } as Slot;
+    slot.ended = new Promise<BlobTotals>((resolve, reject) => {
+      worker.on('message', (msg: FromWorker) => {
+        if (msg.kind === 'batch') {
+          slot.inFlight--;
+          for (const h of msg.hits) events.hit(h);
+          for (const j of msg.missing) events.missing(j);
+          for (const w of msg.warnings) events.warn(w);
+          for (const s of msg.skips) events.skip(s.path, s.reason);
+          events.done(msg.answered, msg.bytes);
+          wake();
+        } else if (msg.kind === 'end') {
+          resolve(msg.totals);
+          void worker.terminate();
+        } else {
+          failure ??= new Error(msg.message);
+          reject(failure);
+          wake();
+        }
+      });
+      worker.on('error', (e) => {
+        failure ??= e;
+        reject(e);
+        wake();
+      });
+      worker.on('exit', (code) => {
+        if (code !== 0) {
+          failure ??= new Error(`blob scanning thread stopped (exit ${code})`);
+          reject(failure);
+          wake();
+        }
+      });
+    });
+    slot.ended.catch(() => undefined);
+    return slot;
+  });
+  // Each worker's next batch. Blobs with a path go to the worker that path hashes to:
+  // all versions of a file then pass through one cat-file process, whose delta cache
+  // serves them (shared out at random, each process rebuilds the other's delta chains:
+  // four times the work). Nameless blobs (bitmap listings, in pack order) fill one
+  // worker's batch after another.
+  const pending: BlobJob[][] = slots.map(() => []);
+  let next = 0;
+
+  const send = async (i: number) => {
+    const jobs = pending[i]!;
+    pending[i] = [];
+    const slot = slots[i]!;
+    for (;;) {
+      if (failure) throw failure;
+      if (slot.inFlight < IN_FLIGHT) {
+        slot.inFlight++;
+        slot.worker.postMessage({ id: nextId++, jobs } satisfies ToWorker);
+        return;
+      }
+      await new Promise<void>((r) => (waiting = r));
+    }
+  };
+
+  return {
+    add(job) {
+      let i = next;
+      if (job.path) i = pathHash(job.path) % slots.length;
+      pending[i]!.push(job);
+      if (pending[i]!.length >= BATCH) {
+        if (!job.path) next = (next + 1) % slots.length;
+        return send(i);
+      }
+    },
+    async finish() {
+      for (let i = 0; i < slots.length; i++) if (pending[i]!.length) await send(i);
+      for (const s of slots) s.worker.postMessage({ end: true } satisfies ToWorker);
+      const all = await Promise.all(slots.map((s) => s.ended));
+      return all.reduce((a, b) => ({ blobs: a.blobs + b.blobs, bytes: a.bytes + b.bytes }), { blobs: 0, bytes: 0 });
+    },
+    abort() {
+      for (const s of slots) void s.worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,405 @@
+// Git history as a source. Full history: every blob reachable from every ref, listed by
+// `git rev-list --objects` (no tree walk at all when a reachability bitmap exists), each
+// read once from long-lived `git cat-file` processes and scanned; provenance is looked up
+// afterwards for the few blobs that hold a hit. Ranges and --since: the files each
+// commit in the selection changed, and of those only what the commit added.
+import type { BlobHit, BlobJob } from './blob-reader.ts';
+import { blobName } from './blob-reader.ts';
+import type { CommitInfo, RawChange } from './raw-log.ts';
+import { isNullOid, RAW_LOG_FORMAT, rawLogParser } from './raw-log.ts';
+import type { Repo } from './repo.ts';
+import { resolveCommit, shallowCommits } from './repo.ts';
+import { GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
+import type { GitScanContext, GitScanStats } from './scan-context.ts';
+import { addedMatches, createScanner, missingReporter, scanFew } from './scan-context.ts';
+
+const SUBMODULE_MODE = '160000';
+/**
+ * Up to this many hit blobs, git itself filters the provenance walk (one --find-object
+ * each; Windows command lines are short), beyond it the whole walk is parsed here.
+ */
+const FIND_OBJECT_MAX = process.platform === 'win32' ? 400 : 10_000;
+
+function newStats(): GitScanStats {
+  return { blobs: 0, bytes: 0, commits: 0, missingObjects: 0 };
+}
+
+/** Blobs the listing may run ahead of the readers (about 100 bytes each in memory). */
+const QUEUE_MAX = 500_000;
+
+/**
+ * A queue between a listing and the blob readers: `push` returns a promise (pausing the
+ * listing) only once the queue is full; a feeder hands jobs to `add` as it takes them.
+ */
+function listingQueue(add: (job: BlobJob) => void | Promise<void>) {
+  let jobs: BlobJob[] = [];
+  let head = 0;
+  let listed = 0;
+  let closed = false;
+  let wakeFeeder: (() => void) | undefined;
+  let wakeLister: (() => void) | undefined;
+  let failure: unknown;
+  const feeder = (async () => {
+    for (;;) {
+      if (head < jobs.length) {
+        const job = jobs[head]!;
+        jobs[head++] = undefined as never;
+        if (head > 65_536 && head * 2 > jobs.length) {
+          jobs = jobs.slice(head);
+          head = 0;
+        }
+        if (wakeLister && jobs.length - head < QUEUE_MAX / 2) {
+          const w = wakeLister;
+          wakeLister = undefined;
+          w();
+        }
+        const p = add(job);
+        if (p) await p;
+      } else if (closed) return;
+      else await new Promise<void>((r) => (wakeFeeder = r));
+    }
+  })().catch((e: unknown) => {
+    failure = e;
+    wakeLister?.();
+  });
+  return {
+    get listed() {
+      return listed;
+    },
+    push(job: BlobJob): void | Promise<void> {
+      if (failure) throw failure;
+      jobs.push(job);
+      listed++;
+      const w = wakeFeeder;
+      wakeFeeder = undefined;
+      w?.();
+      if (jobs.length - head >= QUEUE_MAX) return new Promise<void>((r) => (wakeLister = r));
+    },
+    async drain(): Promise<void> {
+      closed = true;
+      const w = wakeFeeder;
+      wakeFeeder = undefined;
+      w?.();
+      await feeder;
+      if (failure) throw failure;
+    },
+  };
+}
+
+/** Every blob reachable from every ref (branches, tags, remotes, stash, notes). */
+export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitScanStats> {
+  const stats = newStats();
+  const missing = missingReporter(ctx, stats);
+  const hits = new Map<string, BlobHit>();
+  const scanner = await createScanner(ctx, {
+    hit: (h) => hits.set(h.oid, h),
+    missing: (j) => missing.add(j.path ? `blob ${j.oid.slice(0, 12)} (${j.path})` : `blob ${j.oid.slice(0, 12)}`),
+    warn: ctx.warn,
+    skip: ctx.skip,
+    done: (items, bytes) => ctx.progress.tick(items, bytes),
+  });
+  const args = ['rev-list', '--objects', '--all', '--missing=print'];
+  if (repo.typeFilter) args.push('--filter=object:type=blob');
+  // With a bitmap, objects come without names (and in pack order): names are found
+  // later, for the blobs that need one.
+  if (repo.bitmap) args.push('--use-bitmap-index');
+  // The object listing leaves most commits out (the type filter drops them): count apart.
+  const counting = gitOutput(repo, ['rev-list', '--count', '--all']);
+  const len = repo.oidLength;
+  // The listing runs ahead of the readers into a bounded queue: on most repositories it
+  // ends early, so progress can show a total and time left.
+  const queue = listingQueue((job) => scanner.add(job));
+  const walk = streamRecords(repo, args, (rec) => {
+    if (rec[0] === 0x3f /* ? */) {
+      missing.add(`object ${rec.toString('latin1', 1, 13)}`);
+      return;
+    }
+    if (rec.length === len) {
+      // A commit (a ref's tip), or with a bitmap any object: cat-file tells which.
+      if (!repo.bitmap) return;
+      return queue.push({ oid: rec.toString('latin1'), path: '' });
+    }
+    return queue.push({ oid: rec.toString('latin1', 0, len), path: rec.toString('utf8', len + 1) });
+  });
+  let result;
+  try {
+    result = await walk.done;
+  } catch (e) {
+    scanner.abort();
+    throw e;
+  }
+  if (result.code !== 0) {
+    const why = gitMessage(result.stderr || `exit ${result.code}`);
+    if (/missing|bad object|could not read|unable to read|corrupt/i.test(why)) stats.missingObjects++;
+    if (queue.listed === 0) {
+      // The walk died before listing any object (a missing or damaged commit): scan every
+      // blob the object database holds instead, reachable or not.
+      ctx.warn(`cannot walk the history (${why}); scanning every blob in the object database instead`);
+      const all = await streamRecords(repo, ['cat-file', '--batch-all-objects', '--unordered', '--batch-check=%(objectname) %(objecttype)'], (rec) => {
+        if (rec.toString('latin1', len + 1) !== 'blob') return;
+        return queue.push({ oid: rec.toString('latin1', 0, len), path: '' });
+      }).done.catch((e: unknown) => {
+        scanner.abort();
+        throw e;
+      });
+      if (all.code !== 0) {
+        scanner.abort();
+        throw new GitError(`cannot read the repository's objects: ${gitMessage(all.stderr)}`);
+      }
+    } else {
+      ctx.warn(`walking the history stopped early (${why}); objects beyond it were not scanned`);
+    }
+  }
+  ctx.progress.total(queue.listed);
+  try {
+    await queue.drain();
+  } catch (e) {
+    scanner.abort();
+    throw e;
+  }
+  const totals = await scanner.finish();
+  stats.blobs = totals.blobs;
+  stats.bytes = totals.bytes;
+  stats.commits = Number((await counting).stdout.toString('latin1').trim()) || 0;
+  missing.finish();
+  if (hits.size) await reportHistoryHits(ctx, repo, hits, stats.commits);
+  return stats;
+}
+
+interface Introduction {
+  commit: CommitInfo;
+  path: string;
+  /** The blobs this path held in the commit's parents (none when the file is new). */
+  olds: string[];
+}
+
+/** Commits in history from which the provenance walk is split over several git processes. */
+const SPLIT_WALK = 4000;
+
+/**
+ * The commits (and paths) where each blob appeared: its file is new or changed to it.
+ * One `git log` walk, diffing each commit against its parents (renames followed, merges
+ * against all parents); on long histories the commits are shared out among several
+ * `git log --no-walk --stdin` processes, one per thread.
+ */
+async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, commitCount: number): Promise<Map<string, Introduction[]>> {
+  const out = new Map<string, Introduction[]>();
+  const diff = ['--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT];
+  if (oids.size <= FIND_OBJECT_MAX) for (const o of oids) diff.push(`--find-object=${o}`);
+  const parts = commitCount >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
+  let inputs: (string | undefined)[] = [undefined];
+  if (parts > 1) {
+    const list = await gitOutput(repo, ['rev-list', '--all']);
+    const commits = list.code === 0 ? list.stdout.toString('latin1').split('\n').filter(Boolean) : [];
+    if (commits.length >= SPLIT_WALK) {
+      const per = Math.ceil(commits.length / parts);
+      inputs = Array.from({ length: parts }, (_, i) => `${commits.slice(i * per, (i + 1) * per).join('\n')}\n`);
+    }
+  }
+  const order = new Map<Introduction, number>();
+  const results = await Promise.all(
+    inputs.map((input, part) => {
+      // Each walk gets its own parser (records of different processes must not mix).
+      let seq = part * 2 ** 32;
+      const parse = rawLogParser((c) => {
+        if (!oids.has(c.newOid) || !c.commit) return;
+        const list = out.get(c.newOid) ?? [];
+        const intro = { commit: c.commit, path: c.path, olds: c.oldOids.filter((o) => !isNullOid(o)) };
+        order.set(intro, seq++);
+        list.push(intro);
+        out.set(c.newOid, list);
+      });
+      const args = input === undefined ? ['log', '--all', ...diff] : ['log', '--no-walk=unsorted', '--stdin', ...diff];
+      return streamRecords(repo, args, parse, { sep: 0, ...(input === undefined ? {} : { input }) }).done;
+    }),
+  );
+  // The walk's order (newest first), whichever process finished first.
+  for (const list of out.values()) list.sort((a, b) => order.get(a)! - order.get(b)!);
+  const failed = results.find((r) => r.code !== 0);
+  if (failed) ctx.warn(`finding the commits that introduced each leak failed (${gitMessage(failed.stderr)}); some locations have no commit`);
+  return out;
+}
+
+/**
+ * Blob ids in HEAD's tree: all of them, or those at `paths`. Streamed: a tree of a
+ * million files is a few tens of MB of listing, never held whole.
+ */
+async function headBlobs(repo: Repo, paths?: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!repo.head || (paths && !paths.length)) return out;
+  const batches = paths ? Array.from({ length: Math.ceil(paths.length / 500) }, (_, i) => paths.slice(i * 500, i * 500 + 500)) : [undefined];
+  for (const batch of batches) {
+    const args = ['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', repo.head, ...(batch ? ['--', ...batch] : [])];
+    const r = await streamRecords(
+      repo,
+      args,
+      (rec) => {
+        // <mode> SP <type> SP <oid> TAB <path>
+        const tab = rec.indexOf(9);
+        if (tab === -1 || rec.toString('latin1', 7, 11) !== 'blob') return;
+        const oid = rec.toString('latin1', 12, tab);
+        if (!out.has(oid)) out.set(oid, rec.toString('utf8', tab + 1));
+      },
+      { sep: 0 },
+    ).done;
+    if (r.code !== 0) throw new GitError(`reading HEAD's tree: ${gitMessage(r.stderr)}`);
+  }
+  return out;
+}
+
+/** The secrets in these blob hits. */
+function secretsOf(hits: Iterable<BlobHit>): Set<string> {
+  const out = new Set<string>();
+  for (const h of hits) for (const b of h.matches) out.add(b.m.secret);
+  return out;
+}
+
+/** Adds each hit's locations: one per commit that introduced the token, with its path. */
+async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commitCount: number): Promise<void> {
+  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commitCount);
+  // Every blob of HEAD's tree was scanned: those among the hits hold HEAD's secrets.
+  const head = await headBlobs(repo);
+  // A blob listed without a name (reachability bitmaps give none) takes the path of its
+  // first introduction, else its path in HEAD; one holding archive members is scanned
+  // again under that name, so members are named as they would be on disk.
+  const again: BlobJob[] = [];
+  for (const [oid, h] of hits) {
+    if (h.path !== blobName({ oid, path: '' })) continue;
+    const name = intros.get(oid)?.[0]?.path ?? head.get(oid);
+    if (!name) continue;
+    if (h.matches.some((b) => b.path !== h.path)) again.push({ oid, path: name });
+    else hits.set(oid, { oid, path: name, matches: h.matches.map((b) => ({ path: name, m: b.m })) });
+  }
+  for (const [oid, h] of await scanFew(ctx, again)) hits.set(oid, h);
+  const inHead = secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? []));
+  const none = (oid: string): BlobHit => ({ oid, path: '', matches: [] });
+  // In blob id order: threads deliver hits in any order, reports must not vary.
+  for (const [oid, h] of [...hits].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const list = intros.get(oid);
+    if (!list?.length) {
+      // Reachable, yet no commit shows it arriving (a tag naming a tree or blob).
+      for (const b of h.matches) ctx.location(b.path, b.m, { inHead: inHead.has(b.m.secret) });
+      continue;
+    }
+    // A commit introduces a location only if its parents' version lacked that line:
+    // a token kept through a thousand edits of its file was introduced once, and a
+    // renamed file brings nothing new. (Every parent blob was scanned; one without
+    // hits holds no token.)
+    for (const i of list) {
+      for (const b of addedMatches(h, i.olds.map((o) => hits.get(o) ?? none(o)))) {
+        ctx.location(i.path + b.path.slice(h.path.length), b.m, provenance(i.commit, inHead.has(b.m.secret)));
+      }
+    }
+  }
+}
+
+function provenance(c: CommitInfo, inHead: boolean) {
+  return { commit: c.oid, author: c.author, date: c.date, inHead };
+}
+
+export interface Selection {
+  /** `A..B` or `A...B`. */
+  range?: string;
+  /** Commit date lower bound, as git understands it. */
+  since?: string;
+}
+
+/** Resolves `A..B`: each end must name a commit here, or the user learns what to fetch. */
+export async function resolveRange(repo: Repo, range: string): Promise<string> {
+  const m = /^(.*?)(\.\.\.?)(.*)$/.exec(range.trim());
+  if (!m) throw new GitError(`--range "${range}": expected BASE..HEAD (or BASE...HEAD)`);
+  const [, a = '', dots = '..', b = ''] = m;
+  const ends: string[] = [];
+  for (const [which, rev] of [['base', a || 'HEAD'], ['head', b || 'HEAD']] as const) {
+    const oid = await resolveCommit(repo, rev);
+    if (!oid) {
+      const hint = repo.shallow
+        ? 'this is a shallow clone: fetch more history (git fetch --deepen=200, or fetch-depth: 0 with actions/checkout) and run again'
+        : /^[\w./-]+$/.test(rev) && !rev.includes('..')
+          ? `fetch it first (git fetch origin ${rev}) and run again`
+          : 'fetch it first (git fetch origin) and run again';
+      throw new GitError(`--range: the ${which} "${rev}" is not a commit in this repository; ${hint}`);
+    }
+    ends.push(oid);
+  }
+  return `${ends[0]}${dots}${ends[1]}`;
+}
+
+/**
+ * The commits of a range and/or since a date: the files each changed, and in those only
+ * the lines it added (a token its parent already had is not new).
+ */
+export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selection): Promise<GitScanStats> {
+  const stats = newStats();
+  const revs = sel.range ? [await resolveRange(repo, sel.range)] : ['--all'];
+  if (sel.since) revs.push(`--since=${sel.since}`);
+  const changes: RawChange[] = [];
+  const commits: CommitInfo[] = [];
+  const parse = rawLogParser(
+    (c) => {
+      if (!isNullOid(c.newOid) && c.newMode !== SUBMODULE_MODE && !c.status.startsWith('D')) changes.push(c);
+    },
+    (c) => commits.push(c),
+  );
+  const r = await streamRecords(repo, ['log', ...revs, '--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT, '--end-of-options'], parse, { sep: 0 }).done;
+  if (r.code !== 0) throw new GitError(`git log ${sel.range ?? ''}: ${gitMessage(r.stderr)}`);
+  stats.commits = commits.length;
+  const boundary = shallowCommits(repo);
+  const cut = commits.filter((c) => boundary.has(c.oid));
+  if (cut.length) {
+    if (sel.range) {
+      throw new GitError(
+        `--range ${sel.range} reaches past the history this shallow clone holds (commit ${cut[0]!.oid.slice(0, 12)} has no parents here); fetch more history (git fetch --deepen=200, or fetch-depth: 0 with actions/checkout) and run again`,
+      );
+    }
+    ctx.warn(`shallow clone: commit ${cut[0]!.oid.slice(0, 12)} has no parents here, so all its files count as added`);
+  }
+  // Each new blob once.
+  const jobs = new Map<string, BlobJob>();
+  for (const c of changes) if (!jobs.has(c.newOid)) jobs.set(c.newOid, { oid: c.newOid, path: c.path });
+  ctx.progress.total(jobs.size);
+  const missing = missingReporter(ctx, stats);
+  const hits = new Map<string, BlobHit>();
+  const events = {
+    hit: (h: BlobHit) => void hits.set(h.oid, h),
+    missing: (j: BlobJob) => missing.add(`blob ${j.oid.slice(0, 12)} (${j.path})`),
+    warn: ctx.warn,
+    skip: ctx.skip,
+    done: (items: number, bytes: number) => ctx.progress.tick(items, bytes),
+  };
+  const scanner = await createScanner(ctx, events);
+  try {
+    for (const j of jobs.values()) {
+      const p = scanner.add(j);
+      if (p) await p;
+    }
+  } catch (e) {
+    scanner.abort();
+    throw e;
+  }
+  const totals = await scanner.finish();
+  stats.blobs = totals.blobs;
+  stats.bytes = totals.bytes;
+  missing.finish();
+  if (!hits.size) return stats;
+
+  // The old versions of the files that gained a hit, to tell new tokens from old ones.
+  const hitChanges = changes.filter((c) => hits.has(c.newOid));
+  const olds = new Map<string, BlobJob>();
+  for (const c of hitChanges) for (const o of c.oldOids) if (!isNullOid(o) && !olds.has(o)) olds.set(o, { oid: o, path: c.oldPath ?? c.path });
+  const oldHits = await scanFew(ctx, [...olds.values()]);
+  // Is each secret still in HEAD? Look at HEAD's files where the range put secrets.
+  const head = await headBlobs(repo, [...new Set(hitChanges.map((c) => c.path))]);
+  const unknown = [...head].filter(([oid]) => !hits.has(oid) && !jobs.has(oid)).map(([oid, path]) => ({ oid, path }));
+  const inHeadSet = secretsOf([...[...head.keys()].flatMap((oid) => hits.get(oid) ?? []), ...(await scanFew(ctx, unknown)).values()]);
+  const inHead = (_path: string, secret: string) => inHeadSet.has(secret);
+  for (const c of hitChanges) {
+    const h = hits.get(c.newOid)!;
+    const before = c.oldOids.filter((o) => !isNullOid(o)).map((o) => oldHits.get(o) ?? { oid: o, path: c.oldPath ?? c.path, matches: [] });
+    for (const b of addedMatches(h, before)) {
+      const suffix = b.path.slice(h.path.length);
+      ctx.location(c.path + suffix, b.m, provenance(c.commit!, inHead(c.path, b.m.secret)));
+    }
+  }
+  return stats;
+}

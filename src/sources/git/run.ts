@@ -1,0 +1,130 @@
+// Running git: short queries through simple-git, long outputs streamed record by record
+// from a child process (simple-git would buffer them whole).
+import { spawn } from 'node:child_process';
+import type { SimpleGit } from 'simple-git';
+
+/** A problem with the repository or a revision the user named: exit 2, one line. */
+export class GitError extends Error {}
+
+/** How git is run for one repository. */
+export interface GitContext {
+  /** Directory git runs in. */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The environment for git: a repository named on the command line wins over GIT_DIR & co. */
+export function gitEnv(env: NodeJS.ProcessEnv, named: boolean): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+  if (named) for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_PREFIX']) delete out[k];
+  return out;
+}
+
+let simple: typeof import('simple-git') | undefined;
+
+const UNSAFE_OK = [
+  'allowUnsafeAlias', 'allowUnsafeAskPass', 'allowUnsafeCommandBinaries', 'allowUnsafeConfigEnvCount', 'allowUnsafeConfigPaths',
+  'allowUnsafeCredentialHelper', 'allowUnsafeDiffExternal', 'allowUnsafeDiffTextConv', 'allowUnsafeEditor', 'allowUnsafeExec',
+  'allowUnsafeFilter', 'allowUnsafeFsMonitor', 'allowUnsafeGitProxy', 'allowUnsafeGpgProgram', 'allowUnsafeHooksPath',
+  'allowUnsafeInclude', 'allowUnsafeMergeDriver', 'allowUnsafePack', 'allowUnsafePager', 'allowUnsafeProtocolOverride',
+  'allowUnsafeSshCommand', 'allowUnsafeSubmodule', 'allowUnsafeTemplateDir', 'allowUnsafeUrlRewrite',
+];
+
+/** A simple-git instance for short queries (loaded on first use). */
+export async function simpleGitFor(ctx: GitContext): Promise<SimpleGit> {
+  simple ??= await import('simple-git');
+  // simple-git guards against hostile environments (EDITOR, GIT_SSH_COMMAND, GIT_DIR…)
+  // by refusing or dropping them. Here the environment is the user's own and every git
+  // process must see the same repository, so it is passed through as it is; no option
+  // comes from outside (revisions are checked, and follow --end-of-options).
+  const allowEnvironment = Object.keys(ctx.env);
+  const unsafe = Object.fromEntries(UNSAFE_OK.map((k) => [k, true]));
+  return simple.simpleGit({ baseDir: ctx.cwd, maxConcurrentProcesses: 4, trimmed: false, allowEnvironment, unsafe }).env(ctx.env);
+}
+
+/** First line of a git error, without the `fatal: ` noise. */
+export function gitMessage(e: unknown): string {
+  const text = (e as Error)?.message ?? String(e);
+  const line = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? text;
+  return line.replace(/^(fatal|error): /, '');
+}
+
+export interface StreamResult {
+  code: number;
+  stderr: string;
+}
+
+/**
+ * Runs git and hands each record of its output (split at `sep`) to `onRecord`, as raw
+ * bytes. When `onRecord` returns a promise, reading pauses until it settles (git blocks
+ * on a full pipe: memory stays bounded).
+ */
+export function streamRecords(
+  ctx: GitContext,
+  args: string[],
+  onRecord: (rec: Buffer) => void | Promise<void>,
+  opts: { sep?: number; input?: string } = {},
+): { done: Promise<StreamResult>; kill: () => void } {
+  const sep = opts.sep ?? 10;
+  const proc = spawn('git', args, { cwd: ctx.cwd, env: ctx.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => {
+    if (stderr.length < 16384) stderr += d.toString('utf8');
+  });
+  if (opts.input !== undefined) {
+    proc.stdin!.on('error', () => undefined);
+    proc.stdin!.end(opts.input);
+  }
+  const exit = new Promise<number>((resolve, reject) => {
+    proc.on('error', (e) => reject(new GitError(`cannot run git (${e.message}); is git installed?`)));
+    proc.on('close', (code) => resolve(code ?? -1));
+  });
+  const pump = async () => {
+    let rest: Buffer | undefined;
+    for await (const chunk of proc.stdout! as AsyncIterable<Buffer>) {
+      const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+      rest = undefined;
+      let start = 0;
+      for (let i = buf.indexOf(sep); i !== -1; i = buf.indexOf(sep, start)) {
+        const p = onRecord(buf.subarray(start, i));
+        start = i + 1;
+        if (p) await p;
+      }
+      if (start < buf.length) rest = buf.subarray(start);
+    }
+    if (rest?.length) {
+      const p = onRecord(rest);
+      if (p) await p;
+    }
+  };
+  const done = (async () => {
+    try {
+      await pump();
+    } catch (e) {
+      proc.kill();
+      await exit.catch(() => undefined);
+      throw e;
+    }
+    return { code: await exit, stderr };
+  })();
+  return { done, kill: () => proc.kill() };
+}
+
+/** Runs git to completion and returns its standard output (for small outputs). */
+export function gitOutput(ctx: GitContext, args: string[], input?: string): Promise<{ code: number; stdout: Buffer; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('git', args, { cwd: ctx.cwd, env: ctx.env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    proc.stdout!.on('data', (d: Buffer) => out.push(d));
+    proc.stderr!.on('data', (d: Buffer) => {
+      if (stderr.length < 16384) stderr += d.toString('utf8');
+    });
+    if (input !== undefined) {
+      proc.stdin!.on('error', () => undefined);
+      proc.stdin!.end(input);
+    }
+    proc.on('error', (e) => reject(new GitError(`cannot run git (${e.message}); is git installed?`)));
+    proc.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr }));
+  });
+}

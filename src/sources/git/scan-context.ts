@@ -1,0 +1,157 @@
+// What the git sources need from the command that runs them, and the helpers they share:
+// a blob scanner (worker threads or this thread), small one-off reads, and the filter
+// that keeps only what a new version of a file adds.
+import type { Location, Match, Rule } from '../../core/types.ts';
+import type { ContentOptions } from '../../detect/content.ts';
+import type { Detector } from '../../detect/detector.ts';
+import type { BlobEvents, BlobHit, BlobJob, BlobMatch, BlobScanner } from './blob-reader.ts';
+import { createBlobReader } from './blob-reader.ts';
+import type { GitContext } from './run.ts';
+
+/** Where blobs are read from. */
+export interface BlobSource extends GitContext {
+  /** git understands `cat-file --batch-command` (2.36+). */
+  batchCommand: boolean;
+}
+
+export interface GitScanContext {
+  git: BlobSource;
+  detector: Detector;
+  /** The rules as data, for worker threads to build their own detector. */
+  rules: readonly Rule[];
+  decode: boolean;
+  content: ContentOptions;
+  maxBlobSize: number;
+  /** Threads scanning blobs (1: this thread only). */
+  threads: number;
+  warn(message: string): void;
+  skip(path: string, reason: string): void;
+  progress: { total(n: number): void; tick(items: number, bytes: number): void };
+  /** One location of a secret, with its git provenance. */
+  location(path: string, m: Match, extra: Partial<Location>): void;
+}
+
+export interface GitScanStats {
+  blobs: number;
+  bytes: number;
+  commits: number;
+  missingObjects: number;
+}
+
+/** Warnings about missing objects: the first few in full, then a count. */
+export function missingReporter(ctx: GitScanContext, stats: GitScanStats) {
+  const LIMIT = 20;
+  return {
+    add(what: string): void {
+      stats.missingObjects++;
+      if (stats.missingObjects <= LIMIT) ctx.warn(`${what} is missing from the repository; skipped`);
+    },
+    finish(): void {
+      if (stats.missingObjects > LIMIT) ctx.warn(`${stats.missingObjects - LIMIT} more missing objects skipped (${stats.missingObjects} in all)`);
+    },
+  };
+}
+
+/** Blobs listed before worker threads are worth starting (a small repository is done sooner on this one). */
+const THREAD_THRESHOLD = 2000;
+
+/**
+ * A scanner for many blobs: worker threads when there are several, the bundle can start
+ * them and the listing turns out to be long enough; else this thread.
+ */
+export async function createScanner(ctx: GitScanContext, events: BlobEvents): Promise<BlobScanner> {
+  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize };
+  const local = () => createBlobReader(ctx.detector, reader, events);
+  if (ctx.threads <= 1) return local();
+  const mod = await import('./blob-worker.ts');
+  // From source (tests run TypeScript in-process) a worker cannot load this module.
+  if (!mod.WORKER_URL.endsWith('.js')) return local();
+  let inner: BlobScanner | undefined;
+  let queued: BlobJob[] = [];
+  const start = async (threads: boolean) => {
+    inner = threads ? mod.createWorkerScanner(ctx.threads, [...ctx.rules], ctx.decode, reader, events) : local();
+    const jobs = queued;
+    queued = [];
+    for (const j of jobs) {
+      const p = inner.add(j);
+      if (p) await p;
+    }
+  };
+  return {
+    add(job) {
+      if (inner) return inner.add(job);
+      queued.push(job);
+      if (queued.length >= THREAD_THRESHOLD) return start(true);
+    },
+    async finish() {
+      if (!inner) await start(false);
+      return inner!.finish();
+    },
+    abort() {
+      inner?.abort();
+    },
+  };
+}
+
+/** Scans a few blobs on this thread (old versions, rescans) and returns those with hits. */
+export async function scanFew(ctx: GitScanContext, jobs: BlobJob[], quiet = true): Promise<Map<string, BlobHit>> {
+  const hits = new Map<string, BlobHit>();
+  if (!jobs.length) return hits;
+  const reader = createBlobReader(
+    ctx.detector,
+    { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize },
+    {
+      hit: (h) => hits.set(h.oid, h),
+      missing: () => undefined,
+      warn: (w) => (quiet ? undefined : ctx.warn(w)),
+      skip: (p, r) => (quiet ? undefined : ctx.skip(p, r)),
+      done: () => undefined,
+    },
+  );
+  for (const j of jobs) {
+    const p = reader.add(j);
+    if (p) await p;
+  }
+  await reader.finish();
+  return hits;
+}
+
+/** The text of the line a plain match sits on (from its context), else its decoding. */
+function matchKey(hit: BlobHit, b: BlobMatch): string {
+  const { m } = b;
+  const suffix = b.path.slice(hit.path.length); // the archive member, if any
+  if (m.decoding?.length || !m.context) return `${m.ruleId}\0${m.secret}\0${suffix}\0${(m.decoding ?? []).join(',')}`;
+  const c = m.context;
+  const at = c.indexOf(m.secret);
+  if (at === -1) return `${m.ruleId}\0${m.secret}\0${suffix}`;
+  const from = c.lastIndexOf('\n', at) + 1;
+  let to = c.indexOf('\n', at);
+  if (to === -1) to = c.length;
+  return `${m.ruleId}\0${m.secret}\0${suffix}\0${c.slice(from, to).replace(/\r$/, '')}`;
+}
+
+/**
+ * The matches a new version of a file adds: a token on a line that an old version
+ * (any parent's) already had, same line text, is not new. Moving a line is not adding it;
+ * copying it is.
+ */
+export function addedMatches(next: BlobHit, olds: BlobHit[]): BlobMatch[] {
+  if (!olds.length) return next.matches;
+  const have = new Map<string, number>();
+  for (const old of olds) {
+    const counts = new Map<string, number>();
+    for (const b of old.matches) {
+      const k = matchKey(old, b);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    for (const [k, n] of counts) have.set(k, Math.max(have.get(k) ?? 0, n));
+  }
+  const out: BlobMatch[] = [];
+  for (const b of [...next.matches].sort((x, y) => x.m.offset - y.m.offset)) {
+    const k = matchKey(next, b);
+    const n = have.get(k) ?? 0;
+    if (n > 0) have.set(k, n - 1);
+    else out.push(b);
+  }
+  return out;
+}

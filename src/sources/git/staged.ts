@@ -1,0 +1,79 @@
+// Staged changes: what the next commit would add (the index against HEAD, or against
+// nothing before the first commit). Only the blobs the index changed are read, and in
+// them only what they add. This runs on every commit: two git processes, no more
+// (one when nothing is staged), and no repository discovery beyond what git does.
+import type { BlobHit, BlobJob } from './blob-reader.ts';
+import { createBlobReader } from './blob-reader.ts';
+import type { RawChange } from './raw-log.ts';
+import { isNullOid, rawLogParser } from './raw-log.ts';
+import type { CatFile } from './cat-file.ts';
+import type { GitContext } from './run.ts';
+import { GitError, gitMessage, streamRecords } from './run.ts';
+import type { GitScanContext } from './scan-context.ts';
+import { addedMatches, scanFew } from './scan-context.ts';
+
+export interface StagedStats {
+  files: number;
+  blobs: number;
+  bytes: number;
+  missingObjects: number;
+}
+
+/** The staged changes (index against HEAD) as raw diff records. */
+export async function stagedChanges(git: GitContext): Promise<RawChange[]> {
+  const changes: RawChange[] = [];
+  const parse = rawLogParser((c) => {
+    if (!isNullOid(c.newOid) && c.newMode !== '160000' && !c.status.startsWith('D')) changes.push(c);
+  });
+  const r = await streamRecords(git, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '-M', '--no-ext-diff', '--no-color', '--no-textconv'], parse, { sep: 0 }).done;
+  if (r.code !== 0) {
+    const msg = gitMessage(r.stderr || `git diff exited ${r.code}`);
+    throw new GitError(/not a git repository/i.test(msg) ? 'not in a git repository (hfleaks staged runs inside one)' : msg);
+  }
+  return changes;
+}
+
+/**
+ * Scans the staged changes. `changes` may be started early (stagedChanges) and `cat`
+ * spawned early, so git works while Node loads the rest.
+ */
+export async function scanStaged(ctx: GitScanContext, changesP: Promise<RawChange[]> = stagedChanges(ctx.git), cat?: CatFile): Promise<StagedStats> {
+  const changes = await changesP;
+  const stats: StagedStats = { files: changes.length, blobs: 0, bytes: 0, missingObjects: 0 };
+  if (!changes.length) {
+    await cat?.close();
+    return stats;
+  }
+  const jobs = new Map<string, BlobJob>();
+  for (const c of changes) if (!jobs.has(c.newOid)) jobs.set(c.newOid, { oid: c.newOid, path: c.path });
+  const hits = new Map<string, BlobHit>();
+  const reader = createBlobReader(ctx.detector, { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, cat }, {
+    hit: (h) => void hits.set(h.oid, h),
+    missing: (j) => {
+      stats.missingObjects++;
+      ctx.warn(`${j.path}: staged blob ${j.oid.slice(0, 12)} is missing from the repository; skipped`);
+    },
+    warn: ctx.warn,
+    skip: ctx.skip,
+    done: (items, bytes) => ctx.progress.tick(items, bytes),
+  });
+  for (const j of jobs.values()) {
+    const p = reader.add(j);
+    if (p) await p;
+  }
+  const totals = await reader.finish();
+  stats.blobs = totals.blobs;
+  stats.bytes = totals.bytes;
+  if (!hits.size) return stats;
+  // What HEAD already had is not what this commit adds.
+  const hitChanges = changes.filter((c) => hits.has(c.newOid));
+  const olds = new Map<string, BlobJob>();
+  for (const c of hitChanges) for (const o of c.oldOids) if (!isNullOid(o) && !olds.has(o)) olds.set(o, { oid: o, path: c.oldPath ?? c.path });
+  const oldHits = await scanFew(ctx, [...olds.values()]);
+  for (const c of hitChanges) {
+    const h = hits.get(c.newOid)!;
+    const before = c.oldOids.filter((o) => !isNullOid(o)).map((o) => oldHits.get(o) ?? { oid: o, path: c.oldPath ?? c.path, matches: [] });
+    for (const b of addedMatches(h, before)) ctx.location(c.path + b.path.slice(h.path.length), b.m, {});
+  }
+  return stats;
+}

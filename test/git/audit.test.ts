@@ -1,0 +1,67 @@
+// `hfleaks audit`: working tree and full history in one report.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, runJson, tempDir } from '../helpers/cli.ts';
+import { makeRepo, runGit, tokens } from './repo.ts';
+
+const gen = tokens(31337);
+// Verification would call the Hub: these tests stay offline.
+const OFFLINE = ['--no-verify', '--no-progress'];
+
+describe('hfleaks audit', () => {
+  it('merges working-tree and history locations of a secret into one finding', async () => {
+    const shared = gen.userToken();
+    const historyOnly = gen.userToken();
+    const r = makeRepo();
+    r.write('notebook.ipynb', `{"source": ["login(\\"${shared}\\")\\n"]}\n`);
+    const c1 = r.commit('notebook');
+    r.write('old.sh', `export HF_TOKEN=${historyOnly}\n`);
+    const c2 = r.commit('old script');
+    r.remove('old.sh');
+    r.commit('remove old script');
+    // Uncommitted: a copy of the shared token in a new file.
+    r.write('scratch.py', `t = "${shared}"\n`);
+    const a = await runJson(['audit', ...OFFLINE], { cwd: r.dir, env: r.env });
+    expect(a.code).toBe(1);
+    expect(a.report.command).toBe('audit');
+    expect(a.report.findings).toHaveLength(2);
+    const byPath = (p: string) => a.report.findings.find((f: any) => f.locations.some((l: any) => l.path === p));
+    const sharedFinding = byPath('scratch.py');
+    expect(sharedFinding.locations).toEqual(
+      expect.arrayContaining([
+        { path: 'scratch.py', line: 1, column: 6 },
+        expect.objectContaining({ path: 'notebook.ipynb', commit: c1, inHead: true }),
+        expect.objectContaining({ path: 'notebook.ipynb', line: 1 }),
+      ]),
+    );
+    // The working-tree copy of notebook.ipynb, and its history location.
+    expect(sharedFinding.locations).toHaveLength(3);
+    expect(byPath('old.sh').locations).toEqual([expect.objectContaining({ commit: c2, inHead: false })]);
+    expect(a.report.stats.files).toBeGreaterThanOrEqual(2);
+    expect(a.report.stats.blobs).toBe(2);
+    expect(a.report.stats.commits).toBe(3);
+  });
+
+  it('audits a named repository from elsewhere, and a bare one (history only, with a note)', async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    r.write('k.txt', `${token}\n`);
+    r.commit('k');
+    const named = await runJson(['audit', r.dir, ...OFFLINE], { env: r.env });
+    expect(named.code).toBe(1);
+    expect(named.report.findings[0].locations.map((l: any) => l.path)).toEqual(['k.txt', 'k.txt']);
+    const bareDir = join(tempDir(), 'b.git');
+    runGit(r.dir, r.env, ['clone', '-q', '--bare', r.dir, bareDir]);
+    const bare = await runJson(['audit', bareDir, ...OFFLINE], { env: r.env });
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toMatch(/bare repository/);
+    expect(bare.report.findings[0].locations).toEqual([expect.objectContaining({ path: 'k.txt', inHead: true })]);
+  });
+
+  it('exits 2 on a path that is not a repository', async () => {
+    const dir = tempDir();
+    const r = await runCli(['audit', dir, ...OFFLINE], { env: { GIT_CEILING_DIRECTORIES: dir } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a git repository/);
+  });
+});

@@ -1,0 +1,418 @@
+// `hfleaks history`, end to end through the built CLI, on real repositories.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { runCli, runJson, tempDir } from '../helpers/cli.ts';
+import { makeRepo, runGit, tokens } from './repo.ts';
+
+const gen = tokens(4242);
+
+function history(repo: { dir: string; env: Record<string, string> }, args: string[] = []) {
+  return runJson(['history', '--no-progress', ...args], { cwd: repo.dir, env: repo.env });
+}
+
+describe('hfleaks history', () => {
+  it('finds a token that only history holds, with the commit that added it', async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    r.write('README.md', '# demo\n');
+    r.commit('start');
+    r.write('train.py', `import os\nHF_TOKEN = "${token}"\n`);
+    const added = r.commit('add training script', { author: 'Bob Builder' });
+    r.write('train.py', 'import os\nHF_TOKEN = os.environ["HF_TOKEN"]\n');
+    r.commit('read the token from the environment');
+
+    // The working tree is clean...
+    const scan = await runJson(['scan', '.', '--no-progress'], { cwd: r.dir, env: r.env });
+    expect(scan.code).toBe(0);
+    // ...history is not.
+    const h = await history(r);
+    expect(h.code).toBe(1);
+    expect(h.report.command).toBe('history');
+    expect(h.report.findings).toHaveLength(1);
+    const f = h.report.findings[0];
+    expect(f.rule).toBe('hf-user-access-token');
+    expect(f.locations).toEqual([
+      { path: 'train.py', line: 2, column: 13, commit: added, author: 'Bob Builder', date: expect.stringMatching(/^2024-01-\d\dT/), inHead: false },
+    ]);
+    expect(h.report.stats).toMatchObject({ blobs: 3, commits: 3, shallow: false, missingObjects: 0 });
+    // No e-mail address anywhere, and the token is redacted.
+    expect(h.stdout).not.toContain('example.invalid');
+    expect(h.stdout).not.toContain(token);
+    const text = await runCli(['history', '--no-progress'], { cwd: r.dir, env: r.env });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(`train.py:2:13 in ${added.slice(0, 12)} by Bob Builder`);
+    expect(text.stdout).toContain('(history only)');
+    expect(text.stdout).not.toContain(token);
+    expect(text.stdout).not.toContain('example.invalid');
+  });
+
+  it('marks a token still in HEAD as inHead, and one removed later as not', async () => {
+    const kept = gen.userToken();
+    const gone = gen.orgToken();
+    const r = makeRepo();
+    r.write('a.env', `HF_TOKEN=${kept}\nORG=${gone}\n`);
+    r.commit('both');
+    r.write('a.env', `HF_TOKEN=${kept}\n`);
+    r.commit('drop the org token');
+    const h = await history(r);
+    const byRule = Object.fromEntries(h.report.findings.map((f: any) => [f.rule, f]));
+    expect(byRule['hf-user-access-token'].locations.map((l: any) => l.inHead)).toEqual([true]);
+    expect(byRule['hf-org-api-token'].locations.map((l: any) => l.inHead)).toEqual([false]);
+  });
+
+  it('reports one finding for a token in many commits and files, each place once', async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    const commits: string[] = [];
+    r.write('config/a.yaml', `token: ${token}\n`);
+    commits.push(r.commit('a'));
+    // Edits that keep the line do not introduce it again.
+    for (let i = 0; i < 5; i++) {
+      r.write('config/a.yaml', `# edit ${i}\n${'x: 1\n'.repeat(i)}token: ${token}\n`);
+      r.commit(`edit ${i}`);
+    }
+    r.write('scripts/b.sh', `export HF_TOKEN=${token}\n`);
+    commits.push(r.commit('b'));
+    r.write('notes/c.md', `old token ${token} and again ${token}\n`);
+    commits.push(r.commit('c'));
+    r.remove('notes/c.md');
+    r.commit('rm c');
+    const h = await history(r);
+    expect(h.report.findings).toHaveLength(1);
+    const locs = h.report.findings[0].locations.map((l: any) => `${l.path}:${l.line}:${l.column}@${l.commit.slice(0, 7)}`);
+    expect(locs.sort()).toEqual(
+      [
+        `config/a.yaml:1:8@${commits[0]!.slice(0, 7)}`,
+        `notes/c.md:1:11@${commits[2]!.slice(0, 7)}`,
+        `notes/c.md:1:${11 + token.length + 11}@${commits[2]!.slice(0, 7)}`,
+        `scripts/b.sh:1:17@${commits[1]!.slice(0, 7)}`,
+      ].sort(),
+    );
+  });
+
+  it('follows renames: the token came from the commit that wrote it, not the one that moved it', async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    r.write('old/name.py', `print(1)\nTOKEN = "${token}"\nprint(2)\n`);
+    const first = r.commit('write');
+    r.write('new/name.py', `print(1)\nTOKEN = "${token}"\nprint(2)\n`);
+    r.remove('old/name.py');
+    r.commit('move');
+    const h = await history(r);
+    expect(h.report.findings).toHaveLength(1);
+    expect(h.report.findings[0].locations).toEqual([expect.objectContaining({ path: 'old/name.py', line: 2, commit: first, inHead: true })]);
+  });
+
+  it('attributes a token brought in by a merge to the branch commit, and an evil merge to the merge', async () => {
+    const side = gen.userToken();
+    const evil = gen.userToken();
+    const r = makeRepo();
+    r.write('base.txt', 'base\n');
+    r.commit('base');
+    r.git('checkout', '-q', '-b', 'feature');
+    r.write('feature.py', `KEY = "${side}"\n`);
+    const featureCommit = r.commit('feature work');
+    r.git('checkout', '-q', 'main');
+    r.write('main.txt', 'main\n');
+    r.commit('main work');
+    r.git('merge', '-q', '--no-ff', '--no-commit', 'feature');
+    r.write('merge-notes.txt', `fixup ${evil}\n`);
+    const mergeCommit = r.commit('merge feature');
+    const h = await history(r);
+    const where = Object.fromEntries(h.report.findings.map((f: any) => [f.locations[0].path, f.locations.map((l: any) => l.commit)]));
+    expect(where['feature.py']).toEqual([featureCommit]);
+    expect(where['merge-notes.txt']).toEqual([mergeCommit]);
+  });
+
+  it('scans every ref: other branches, tags, remotes and the stash', async () => {
+    const onBranch = gen.userToken();
+    const inStash = gen.userToken();
+    const onTagOnly = gen.userToken();
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    r.git('checkout', '-q', '-b', 'wip');
+    r.write('wip.txt', `${onBranch}\n`);
+    r.commit('wip');
+    r.git('checkout', '-q', '--detach');
+    r.write('tagged.txt', `${onTagOnly}\n`);
+    r.commit('tagged');
+    r.git('tag', 'v-orphan');
+    r.git('checkout', '-q', 'main');
+    r.write('a.txt', `a\n${inStash}\n`);
+    r.git('stash', '-q');
+    const h = await history(r);
+    const secrets = h.report.findings.map((f: any) => f.locations[0].path).sort();
+    expect(secrets).toEqual(['a.txt', 'tagged.txt', 'wip.txt']);
+  });
+
+  it('opens gzip blobs and names the member', async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    r.write('logs/run.log.gz', gzipSync(Buffer.from(`step 1\nAuthorization: Bearer ${token}\n`)));
+    r.commit('logs');
+    const h = await history(r);
+    expect(h.report.findings[0].locations).toEqual([expect.objectContaining({ path: 'logs/run.log.gz!run.log', line: 2, column: 23 })]);
+  });
+
+  it('streams a large blob in chunks and still finds tokens at the right line, also across chunk edges', async () => {
+    const a = gen.userToken();
+    const b = gen.userToken();
+    const r = makeRepo();
+    const line = `${'y'.repeat(99)}\n`;
+    const head = line.repeat(30_000); // 3 MB of lines before the first token
+    const pad = 'z'.repeat((1 << 20) - ((head.length + 10) % (1 << 20)) - 10);
+    r.write('big.txt', `${head}tok=${a}\n${pad}\nnext ${b}\n`);
+    r.commit('big');
+    const h = await history(r);
+    const locs = h.report.findings.map((f: any) => f.locations[0]).sort((x: any, y: any) => x.line - y.line);
+    expect(locs.map((l: any) => [l.line, l.column])).toEqual([
+      [30_001, 5],
+      [30_003, 6],
+    ]);
+  });
+
+  it('gives the same findings with one thread and with several', async () => {
+    const r = makeRepo();
+    // Enough blobs for worker threads to start (small repositories stay on one thread).
+    for (let i = 0; i < 2600; i++) r.write(`bulk/d${i % 13}/f${i}.txt`, `row ${i}\n${i % 400 === 7 ? `T=${gen.userToken()}\n` : ''}`);
+    r.commit('bulk');
+    for (let i = 0; i < 40; i++) {
+      r.write(`f${i % 7}.txt`, `v${i}\n${i % 5 === 0 ? `T=${gen.userToken()}\n` : ''}`);
+      r.commit(`c${i}`);
+    }
+    const one = await history(r, ['--threads', '1']);
+    const two = await history(r, ['--threads', '3']);
+    expect(one.report.findings.length).toBe(8 + 7);
+    expect(two.report.findings).toEqual(one.report.findings);
+    expect(two.report.stats.blobs).toBe(one.report.stats.blobs);
+  });
+
+  it('works from a bitmap-indexed repository (objects listed without names)', async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    r.write('src/x.py', 'x = 1\n');
+    r.commit('x');
+    r.write('src/y.py', `y = "${token}"\n`);
+    const c = r.commit('y');
+    r.git('repack', '-a', '-d', '-b', '-q');
+    expect(readdirSync(join(r.dir, '.git/objects/pack')).some((f) => f.endsWith('.bitmap'))).toBe(true);
+    const h = await history(r);
+    expect(h.report.findings[0].locations).toEqual([expect.objectContaining({ path: 'src/y.py', commit: c })]);
+    expect(h.report.stats).toMatchObject({ blobs: 2, commits: 2 });
+  });
+
+  it('works in a SHA-256 repository', async () => {
+    const r = makeRepo({ sha256: true });
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    r.write('b.txt', `${gen.userToken()}\n`);
+    const c = r.commit('b');
+    expect(c).toHaveLength(64);
+    const h = await history(r);
+    expect(h.report.findings[0].locations).toEqual([expect.objectContaining({ path: 'b.txt', commit: c, inHead: true })]);
+    expect(h.report.stats).toMatchObject({ blobs: 2, commits: 2 });
+  });
+
+  it('works on a bare repository and from a linked worktree', async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    r.write('k.txt', `${token}\n`);
+    r.commit('k');
+    const bareDir = join(tempDir(), 'mirror.git');
+    runGit(r.dir, r.env, ['clone', '-q', '--bare', r.dir, bareDir]);
+    const bare = await runJson(['history', bareDir, '--no-progress'], { env: r.env });
+    expect(bare.code).toBe(1);
+    expect(bare.report.findings[0].locations[0]).toMatchObject({ path: 'k.txt', inHead: true });
+    const wt = join(tempDir(), 'wt');
+    r.git('worktree', 'add', '-q', '-b', 'other', wt);
+    const fromWorktree = await runJson(['history', '--no-progress'], { cwd: wt, env: r.env });
+    expect(fromWorktree.report.findings).toHaveLength(1);
+  });
+
+  it('lists submodules without following them, unless asked (--submodules)', async () => {
+    const inner = makeRepo();
+    inner.write('secret.txt', `${gen.userToken()}\n`);
+    const innerCommit = inner.commit('inner');
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    r.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', inner.dir, 'vendor/inner');
+    r.commit('add submodule');
+    const h = await history(r);
+    expect(h.code).toBe(0);
+    expect(h.report.stats.skipped).toEqual([{ path: 'vendor/inner', reason: expect.stringContaining('submodule: listed, not followed') }]);
+    const deep = await history(r, ['--submodules']);
+    expect(deep.code).toBe(1);
+    expect(deep.report.findings[0].locations).toEqual([expect.objectContaining({ path: 'vendor/inner/secret.txt', commit: innerCommit, inHead: true })]);
+    expect(deep.report.stats.skipped).toEqual([]);
+    // A submodule whose repository is not here is listed as such.
+    const clone = join(tempDir(), 'no-init');
+    runGit(r.dir, r.env, ['clone', '-q', r.dir, clone]);
+    const bare = await runJson(['history', '--no-progress', '--submodules'], { cwd: clone, env: r.env });
+    expect(bare.code).toBe(0);
+    expect(bare.report.stats.skipped).toEqual([{ path: 'vendor/inner', reason: expect.stringContaining('not here') }]);
+  });
+
+  it('scans a shallow clone, says so, and finds what is there', async () => {
+    const old = gen.userToken();
+    const recent = gen.userToken();
+    const r = makeRepo();
+    r.write('old.txt', `${old}\n`);
+    r.commit('old');
+    r.remove('old.txt');
+    r.commit('remove old');
+    r.write('new.txt', `${recent}\n`);
+    r.commit('new');
+    const clone = join(tempDir(), 'shallow');
+    runGit(r.dir, r.env, ['clone', '-q', '--depth', '1', `file://${r.dir}`, clone]);
+    const h = await runJson(['history', '--no-progress'], { cwd: clone, env: r.env });
+    expect(h.code).toBe(1);
+    expect(h.report.stats.shallow).toBe(true);
+    expect(h.stderr).toMatch(/shallow clone/);
+    expect(h.report.findings.map((f: any) => f.locations[0].path)).toEqual(['new.txt']);
+    const quiet = await runJson(['history', '--no-progress', '--quiet'], { cwd: clone, env: r.env });
+    expect(quiet.stderr).toBe('');
+    expect(quiet.report.stats.shallow).toBe(true);
+  });
+
+  it('skips missing objects with a warning, counts them and goes on', async () => {
+    const lost = gen.userToken();
+    const found = gen.userToken();
+    const r = makeRepo();
+    r.write('lost.txt', `${lost}\n`);
+    r.write('found.txt', `${found}\n`);
+    r.commit('two files');
+    // Pack everything, then take one blob out of the pack: unpack the objects loose and
+    // delete that blob's file.
+    r.git('repack', '-a', '-d', '-q');
+    const blob = r.git('rev-parse', 'HEAD:lost.txt').trim();
+    const pack = readdirSync(join(r.dir, '.git/objects/pack')).find((f) => f.endsWith('.pack'))!;
+    const packPath = join(r.dir, '.git/objects/pack', pack);
+    const moved = join(tempDir(), pack);
+    execFileSync('mv', [packPath, moved]);
+    rmSync(packPath.replace(/\.pack$/, '.idx'));
+    execFileSync('sh', ['-c', `git unpack-objects -q < "${moved}"`], { cwd: r.dir, env: { ...process.env, ...r.env } });
+    const loose = join(r.dir, '.git/objects', blob.slice(0, 2), blob.slice(2));
+    expect(existsSync(loose)).toBe(true);
+    rmSync(loose);
+    const h = await history(r);
+    expect(h.code).toBe(1);
+    expect(h.report.stats.missingObjects).toBeGreaterThanOrEqual(1);
+    expect(h.stderr).toMatch(/missing/);
+    expect(h.report.stats.warnings.join('\n')).toMatch(/missing/);
+    expect(h.report.findings.map((f: any) => f.locations[0].path)).toEqual(['found.txt']);
+  });
+
+  it('when a commit itself is missing, scans every blob the object database holds', async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    r.write('b.txt', 'b\n');
+    const lost = r.commit('b');
+    r.write('c.txt', `${token}\n`);
+    r.commit('c');
+    rmSync(join(r.dir, '.git/objects', lost.slice(0, 2), lost.slice(2)));
+    const h = await history(r);
+    expect(h.code).toBe(1);
+    expect(h.stderr).toMatch(/cannot walk the history .*every blob in the object database/);
+    expect(h.report.stats.missingObjects).toBeGreaterThanOrEqual(1);
+    expect(h.report.findings[0].locations[0]).toMatchObject({ path: 'c.txt', line: 1 });
+  });
+
+  it('exits 2 with a clear message on a path that is not a repository', async () => {
+    const dir = tempDir();
+    const r = await runCli(['history', dir, '--no-progress'], { env: { GIT_CEILING_DIRECTORIES: dir } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a git repository/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const missing = await runCli(['history', join(dir, 'nope'), '--no-progress']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no such directory/);
+  });
+
+  it('prints no progress when stderr is not a terminal', async () => {
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    const h = await runCli(['history'], { cwd: r.dir, env: r.env });
+    expect(h.code).toBe(0);
+    expect(h.stderr).toBe('');
+  });
+});
+
+describe('hfleaks history --range / --since', () => {
+  function prRepo() {
+    const pre = gen.userToken();
+    const added = gen.userToken();
+    const r = makeRepo();
+    r.write('app.py', `PRE = "${pre}"\nx = 1\n`);
+    const base = r.commit('base');
+    r.git('checkout', '-q', '-b', 'pr');
+    r.write('app.py', `PRE = "${pre}"\nx = 2\nNEW = "${added}"\n`);
+    const c1 = r.commit('pr change');
+    r.write('other.py', 'y = 1\n');
+    const head = r.commit('pr more');
+    return { r, pre, added, base, c1, head };
+  }
+
+  it('scans only what the commits in BASE..HEAD add', async () => {
+    const { r, base, c1, head } = prRepo();
+    const h = await history(r, ['--range', `${base}..${head}`]);
+    expect(h.code).toBe(1);
+    expect(h.report.findings).toHaveLength(1);
+    expect(h.report.findings[0].locations).toEqual([
+      { path: 'app.py', line: 3, column: 8, commit: c1, author: 'Alice Example', date: expect.any(String), inHead: true },
+    ]);
+    expect(h.report.stats.commits).toBe(2);
+    // Branch names work too; a range with nothing new is clean.
+    const names = await history(r, ['--range', 'main..pr']);
+    expect(names.report.findings).toHaveLength(1);
+    const empty = await history(r, ['--range', `${head}..${head}`]);
+    expect(empty.code).toBe(0);
+    expect(empty.report.stats.commits).toBe(0);
+  });
+
+  it('exits 2 when an end of the range cannot be resolved', async () => {
+    const { r, head } = prRepo();
+    const bad = await runCli(['history', '--range', `deadbeefdeadbeefdeadbeefdeadbeefdeadbeef..${head}`, '--no-progress'], { cwd: r.dir, env: r.env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/base .* is not a commit in this repository; fetch/);
+    const shape = await runCli(['history', '--range', 'main', '--no-progress'], { cwd: r.dir, env: r.env });
+    expect(shape.code).toBe(2);
+    expect(shape.stderr).toMatch(/BASE\.\.HEAD/);
+  });
+
+  it('in a shallow clone, a base that is not there is an error with a hint to fetch more', async () => {
+    const { r, base } = prRepo();
+    const clone = join(tempDir(), 'shallow');
+    runGit(r.dir, r.env, ['clone', '-q', '--depth', '1', '--branch', 'pr', `file://${r.dir}`, clone]);
+    const missingBase = await runCli(['history', '--range', `${base}..HEAD`, '--no-progress'], { cwd: clone, env: r.env });
+    expect(missingBase.code).toBe(2);
+    expect(missingBase.stderr).toMatch(/shallow clone: fetch more history/);
+    // The base is there but the range reaches past the shallow boundary.
+    runGit(clone, r.env, ['fetch', '-q', '--depth', '1', 'origin', 'main:refs/remotes/origin/main']);
+    const cut = await runCli(['history', '--range', 'origin/main..HEAD', '--no-progress'], { cwd: clone, env: r.env });
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(/reaches past the history this shallow clone holds.*fetch more history/);
+  });
+
+  it('--since keeps only commits from that date on', async () => {
+    const early = gen.userToken();
+    const late = gen.userToken();
+    const r = makeRepo();
+    r.write('a.txt', `${early}\n`);
+    r.commit('early', { date: '2020-01-01T00:00:00Z' });
+    r.write('b.txt', `${late}\n`);
+    const lateCommit = r.commit('late', { date: '2023-06-01T00:00:00Z' });
+    const h = await history(r, ['--since', '2022-01-01']);
+    expect(h.report.findings.map((f: any) => f.locations[0].commit)).toEqual([lateCommit]);
+    expect(h.report.stats.commits).toBe(1);
+    const bad = await runCli(['history', '--since', 'whenever', '--no-progress'], { cwd: r.dir, env: r.env });
+    expect(bad.code).toBe(2);
+  });
+});
