@@ -44,9 +44,9 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     command: 'audit [repo]',
-    describe: 'Audit a repository: working tree and full history in one report, one finding per secret',
+    describe: 'Audit a repository: working tree and full history in one report, one finding per secret (verifies by default)',
     builder: (y) =>
-      commonOptions(y)
+      commonOptions(y, { verifyDefault: true })
         .positional('repo', { type: 'string', describe: 'Repository (default: the current one)' })
         .option('max-file-size', { type: 'string', describe: 'Skip (and list) files and blobs larger than this (default 512MB)', requiresArg: true })
         .option('threads', { type: 'number', describe: 'Threads scanning (default: the CPU count, at most 4)', requiresArg: true })
