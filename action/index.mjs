@@ -165,7 +165,7 @@ var init_hf_user_access_token = __esm({
       pattern: "hf_[A-Za-z0-9]{34}",
       maxLength: 37,
       severity: "high",
-      filters: { placeholder: true, minEntropy: 3 },
+      filters: { placeholder: true, minEntropy: 3, mixedCase: true },
       examples: {
         positive: [
           "HF_TOKEN={{hf}}",
@@ -204,7 +204,10 @@ var init_hf_user_access_token = __esm({
           "x = {{hf}}_suffix",
           "def test_hf_{{body:34}}_works(): pass",
           "HF_TOKEN=hf_{{lit:yourHuggingFace}}TokenGoesHereNowAbc",
-          "digest = hf_{{lit:0123456789abcdef}}0123456789abcdef01"
+          "digest = hf_{{lit:0123456789abcdef}}0123456789abcdef01",
+          "sha = hf_{{lit:9f86d081884c7d659a2f}}eaa0c55ad015a3",
+          "id = hf_{{lit:3A7F09B2C4D5E6F7A8B9}}C0D1E2F3A4B5C6",
+          "n = hf_{{lit:12345678901234567}}98765432109876543"
         ]
       }
     };
@@ -223,7 +226,7 @@ var init_hf_org_api_token = __esm({
       pattern: "api_org_[A-Za-z]{34}",
       maxLength: 42,
       severity: "high",
-      filters: { placeholder: true, minEntropy: 3 },
+      filters: { placeholder: true, minEntropy: 3, mixedCase: true },
       examples: {
         positive: [
           'API_TOKEN = "{{org}}"',
@@ -7073,10 +7076,11 @@ function parseRule(raw, file, trusted = false) {
   const f3 = o2.filters ?? {};
   if (typeof f3 !== "object" || Array.isArray(f3)) fail(file, id, "filters", "must be an object");
   for (const k2 of Object.keys(f3)) {
-    if (!["placeholder", "minEntropy", "jwt"].includes(k2)) fail(file, id, `filters.${k2}`, "is not a known filter (placeholder, minEntropy, jwt)");
+    if (!["placeholder", "minEntropy", "jwt", "mixedCase"].includes(k2)) fail(file, id, `filters.${k2}`, "is not a known filter (placeholder, minEntropy, jwt, mixedCase)");
   }
   if (f3.placeholder !== void 0 && typeof f3.placeholder !== "boolean") fail(file, id, "filters.placeholder", "must be true or false");
   if (f3.jwt !== void 0 && typeof f3.jwt !== "boolean") fail(file, id, "filters.jwt", "must be true or false");
+  if (f3.mixedCase !== void 0 && typeof f3.mixedCase !== "boolean") fail(file, id, "filters.mixedCase", "must be true or false");
   if (f3.minEntropy !== void 0 && (typeof f3.minEntropy !== "number" || f3.minEntropy < 0 || f3.minEntropy > 8)) {
     fail(file, id, "filters.minEntropy", "must be a number from 0 to 8 (bits per character)");
   }
@@ -7098,7 +7102,8 @@ function parseRule(raw, file, trusted = false) {
     filters: {
       placeholder: f3.placeholder !== false,
       ...f3.minEntropy !== void 0 ? { minEntropy: f3.minEntropy } : {},
-      ...f3.jwt ? { jwt: true } : {}
+      ...f3.jwt ? { jwt: true } : {},
+      ...f3.mixedCase ? { mixedCase: true } : {}
     },
     examples: { positive, negative },
     source: file,
@@ -7920,7 +7925,7 @@ function hitsToMatches(buf, hits, state, base2) {
   for (const h3 of hits.sort((x4, y2) => x4.start - y2.start)) {
     lines += countNewlines(buf, counted, h3.start);
     counted = h3.start;
-    const nl = buf.lastIndexOf(NL, h3.start - 1);
+    const nl = h3.start > 0 ? buf.lastIndexOf(NL, h3.start - 1) : -1;
     const utf16 = isUtf16(h3);
     let column;
     if (utf16) {
@@ -7954,7 +7959,7 @@ function scanWhole(detector, buf) {
   const hits = detector.scan(buf);
   return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0) : [];
 }
-var ALLOW, ALLOW16, LINE_WINDOW, CONTEXT, NL, DEFAULT_CHUNK, ChunkScanner;
+var ALLOW, ALLOW16, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, DEFAULT_CHUNK, ChunkScanner;
 var init_scanner = __esm({
   "src/detect/scanner.ts"() {
     "use strict";
@@ -7963,6 +7968,7 @@ var init_scanner = __esm({
     LINE_WINDOW = 4096;
     CONTEXT = 600;
     NL = 10;
+    LOOK_BEHIND = 16;
     DEFAULT_CHUNK = 1 << 20;
     ChunkScanner = class {
       constructor(detector, onMatch, chunk = DEFAULT_CHUNK) {
@@ -8045,7 +8051,7 @@ var init_scanner = __esm({
           if (hits.length) for (const m2 of hitsToMatches(w2, hits, this.state, this.base)) this.onMatch(m2);
         }
         if (final) return;
-        const shift = this.len - this.overlap;
+        const shift = this.len - this.overlap - LOOK_BEHIND;
         this.advanceState(w2, shift);
         this.buf.copy(this.buf, 0, shift, this.len);
         this.base += shift;
@@ -8067,6 +8073,7 @@ var init_scanner = __esm({
 
 // src/detect/content.ts
 import { isUtf8 } from "node:buffer";
+import { gunzipSync } from "node:zlib";
 function isGzip(b5) {
   return b5[0] === 31 && b5[1] === 139;
 }
@@ -8102,6 +8109,10 @@ function open(detector, path, sink, opts, depth, budget) {
   return {
     push(data) {
       if (inner) return inner.push(data);
+      if (!head && data.length >= 4) {
+        inner = decide(data);
+        return inner.push(data);
+      }
       head = head ? Buffer.concat([head, data]) : Buffer.from(data);
       if (head.length < 4) return;
       inner = decide(head);
@@ -8148,23 +8159,65 @@ function gzipStream(detector, path, sink, opts, depth, budget) {
   const memberPath = `${path}!${memberName(path)}`;
   const member = open(detector, memberPath, sink, opts, depth + 1, budget);
   let failed = false;
-  const gz = new Gunzip((chunk, final) => {
-    if (!failed && spend(budget, chunk.length, path, sink, opts)) member.push(chunk);
-    if (final) member.end();
-  });
+  let ended = false;
+  const finish2 = () => {
+    if (!ended) member.end();
+    ended = true;
+  };
+  const corrupt = (e) => {
+    failed = true;
+    sink.warn(`${path}: corrupt gzip data (${e.message}); the rest of it was not scanned`);
+    finish2();
+  };
+  let held = [];
+  let heldBytes = 0;
+  let gz;
+  const stream = () => {
+    gz ??= new Gunzip((chunk, final) => {
+      if (!failed && spend(budget, chunk.length, path, sink, opts)) member.push(chunk);
+      if (final) finish2();
+    });
+    return gz;
+  };
   const guard = (f3) => {
     if (failed) return;
     try {
       f3();
     } catch (e) {
-      failed = true;
-      sink.warn(`${path}: corrupt gzip data (${e.message}); the rest of it was not scanned`);
-      member.end();
+      corrupt(e);
     }
   };
+  const release = () => {
+    const pieces = held ?? [];
+    held = void 0;
+    for (const p2 of pieces) stream().push(p2, false);
+  };
   return {
-    push: (d2) => guard(() => gz.push(d2, false)),
-    end: () => guard(() => gz.push(new Uint8Array(0), true))
+    push: (d2) => guard(() => {
+      if (!held) return stream().push(d2, false);
+      held.push(d2);
+      heldBytes += d2.length;
+      if (heldBytes > GZIP_AT_ONCE_IN) release();
+    }),
+    end: () => guard(() => {
+      if (held) {
+        const input2 = held.length === 1 ? held[0] : Buffer.concat(held);
+        let out;
+        try {
+          out = gunzipSync(input2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)) });
+        } catch (e) {
+          if (e.code !== "ERR_BUFFER_TOO_LARGE") return corrupt(e);
+        }
+        if (out) {
+          held = void 0;
+          if (spend(budget, out.length, path, sink, opts)) member.push(out);
+          return finish2();
+        }
+        release();
+      }
+      stream().push(new Uint8Array(0), true);
+      finish2();
+    })
   };
 }
 function zipStream(detector, path, sink, opts, depth, budget) {
@@ -8213,7 +8266,7 @@ function zipStream(detector, path, sink, opts, depth, budget) {
     end: () => guard(() => uz.push(new Uint8Array(0), true))
   };
 }
-var DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF;
+var DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
@@ -8223,6 +8276,8 @@ var init_content = __esm({
     MB = 1 << 20;
     LONG_LINE = 8 * MB;
     SNIFF = 64 << 10;
+    GZIP_AT_ONCE_IN = 8 << 20;
+    GZIP_AT_ONCE_OUT = 16 << 20;
   }
 });
 
@@ -14883,10 +14938,14 @@ var init_ignore = __esm({
       add(dir, patterns) {
         this.scoped.push({ dir, ig: (0, import_ignore.default)().add(patterns) });
       }
+      /** An ignore file in a directory above the walk root; `above` is the root's path from it. */
+      addAbove(above, patterns) {
+        this.scoped.push({ dir: "", above, ig: (0, import_ignore.default)().add(patterns) });
+      }
       ignores(rel, isDir = false) {
         for (const s of this.scoped) {
           if (s.dir && !rel.startsWith(`${s.dir}/`)) continue;
-          const sub = s.dir ? rel.slice(s.dir.length + 1) : rel;
+          const sub = s.above ? `${s.above}/${rel}` : s.dir ? rel.slice(s.dir.length + 1) : rel;
           if (!sub) continue;
           if (s.ig.ignores(isDir ? `${sub}/` : sub)) return true;
           const parts = sub.split("/");
@@ -14957,13 +15016,13 @@ var IN_FLIGHT;
 var init_worker_pool = __esm({
   "src/sources/worker-pool.ts"() {
     "use strict";
-    IN_FLIGHT = 4;
+    IN_FLIGHT = 16;
   }
 });
 
 // src/sources/files.ts
 import { closeSync, constants, fstatSync, openSync, promises as fsp, readdir as fsReaddir, readFileSync as readFileSync6, readSync, statSync as statSync3 } from "node:fs";
-import { isAbsolute, join as join4, relative as relative2, resolve as resolve5, sep } from "node:path";
+import { dirname as dirname3, isAbsolute, join as join4, relative as relative2, resolve as resolve5, sep } from "node:path";
 function toPosix(p2) {
   return sep === "/" ? p2 : p2.split(sep).join("/");
 }
@@ -14982,26 +15041,47 @@ function displayPath(root, abs) {
   if (!rel) return ".";
   return toPosix(rel.startsWith("..") || isAbsolute(rel) ? abs : rel);
 }
+function readText(path) {
+  try {
+    return readFileSync6(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+function repoTop(dir) {
+  for (let d2 = resolve5(dir); ; ) {
+    try {
+      statSync3(join4(d2, ".git"));
+      return d2;
+    } catch {
+    }
+    const up = dirname3(d2);
+    if (up === d2) return void 0;
+    d2 = up;
+  }
+}
 async function* walk(dir, useIgnoreFiles, sink, root) {
   const matcher = new IgnoreMatcher();
   const prune = ["**/.git/**"];
   if (useIgnoreFiles) {
-    const rootIgnore = (() => {
-      try {
-        return readFileSync6(join4(dir, ".gitignore"), "utf8");
-      } catch {
-        return "";
-      }
-    })();
+    const rootIgnore = readText(join4(dir, ".gitignore"));
     prune.push(...pruneGlobs("", rootIgnore));
     const hf = readHfleaksIgnore(dir);
     if (hf.paths.length) {
       matcher.add("", hf.paths.join("\n"));
       prune.push(...pruneGlobs("", hf.paths.join("\n")));
     }
-    try {
-      matcher.add("", readFileSync6(join4(dir, ".git", "info", "exclude"), "utf8"));
-    } catch {
+    const top2 = repoTop(dir);
+    if (top2 !== void 0) {
+      const relDir = relative2(top2, dir).split(sep).join("/");
+      const parts = relDir ? relDir.split("/") : [];
+      for (let i2 = 0; i2 < parts.length; i2++) {
+        const ancestor = join4(top2, ...parts.slice(0, i2));
+        const text = readText(join4(ancestor, ".gitignore"));
+        if (text) matcher.addAbove(parts.slice(i2).join("/"), text);
+      }
+      const exclude = readText(join4(top2, ".git", "info", "exclude"));
+      if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add("", exclude);
     }
     const nested = await (0, import_fast_glob.default)("**/.gitignore", { cwd: dir, dot: true, ignore: prune, suppressErrors: true, followSymbolicLinks: false });
     for (const g2 of nested.sort((a, b5) => a.length - b5.length)) {
@@ -15072,7 +15152,8 @@ function scanFileSync(abs, display, detector, sink, opts) {
     const content = openContent(detector, display, sink, opts.content);
     let total = 0;
     if (st2.size <= READ_WHOLE) {
-      const buf = Buffer.allocUnsafe(st2.size);
+      if (readBuffer.length < st2.size) readBuffer = Buffer.allocUnsafeSlow(Math.min(READ_WHOLE, Math.max(st2.size, 2 * readBuffer.length)));
+      const buf = readBuffer.subarray(0, st2.size);
       while (total < st2.size) {
         const n = readSync(fd2, buf, total, st2.size - total, total);
         if (n === 0) break;
@@ -15192,7 +15273,7 @@ async function scanPaths(detector, opts, sink) {
 async function* single(abs) {
   yield abs;
 }
-var import_fast_glob, READ_WHOLE, READ_CHUNK, QUEUE_HIGH, WORKERS_AFTER;
+var import_fast_glob, READ_WHOLE, readBuffer, READ_CHUNK, QUEUE_HIGH, WORKERS_AFTER;
 var init_files = __esm({
   "src/sources/files.ts"() {
     "use strict";
@@ -15202,6 +15283,7 @@ var init_files = __esm({
     init_worker_pool();
     init_errors();
     READ_WHOLE = 8 << 20;
+    readBuffer = Buffer.allocUnsafeSlow(1 << 16);
     READ_CHUNK = 1 << 20;
     QUEUE_HIGH = 256;
     WORKERS_AFTER = 48;
@@ -15838,6 +15920,16 @@ function longestRun(s, step) {
   }
   return best;
 }
+function isMixedCase(body, n = 3) {
+  let up = 0;
+  let low = 0;
+  for (let i2 = 0; i2 < body.length && (up < n || low < n); i2++) {
+    const c3 = body.charCodeAt(i2);
+    if (c3 >= 65 && c3 <= 90) up++;
+    else if (c3 >= 97 && c3 <= 122) low++;
+  }
+  return up >= n && low >= n;
+}
 function placeholderReason(body) {
   if (body.length === 0) return "empty";
   const lower = body.toLowerCase();
@@ -15927,18 +16019,18 @@ function score(b5) {
 }
 function searcher(needle) {
   let pos = 0;
-  if (needle.length < 7) {
-    for (let i2 = 1; i2 < needle.length; i2++) if (score(needle[i2]) < score(needle[pos])) pos = i2;
-  }
-  if (pos === 0) return { needle, next: (buf, from) => buf.indexOf(needle, from) };
-  const anchor = needle.length - pos === 1 ? needle[pos] : needle.subarray(pos);
+  for (let i2 = 1; i2 < needle.length; i2++) if (score(needle[i2]) < score(needle[pos])) pos = i2;
+  const anchor = needle.subarray(pos, Math.min(needle.length, pos + 4));
+  if (pos === 0 && anchor.length === needle.length) return { needle, next: (buf, from) => buf.indexOf(needle, from) };
+  const first = anchor.length === 1 ? anchor[0] : anchor;
   return {
     needle,
     next(buf, from) {
-      for (let a = buf.indexOf(anchor, from + pos); a !== -1; a = buf.indexOf(anchor, a + 1)) {
+      for (let a = buf.indexOf(first, from + pos); a !== -1; a = buf.indexOf(first, a + 1)) {
         const at2 = a - pos;
+        if (at2 + needle.length > buf.length) return -1;
         let ok = true;
-        for (let i2 = 0; i2 < pos; i2++) {
+        for (let i2 = 0; i2 < needle.length; i2++) {
           if (buf[at2 + i2] !== needle[i2]) {
             ok = false;
             break;
@@ -15977,7 +16069,7 @@ function leftBoundary(get, at2) {
   if (isHex(b5) && isHex(get(at2 - 2)) && isHex(get(at2 - 3)) && isHex(get(at2 - 4)) && get(at2 - 5) === 117 && get(at2 - 6) === 92) return "ok";
   return "glued";
 }
-function base64Needles(kw) {
+function base64NeedleInfo(kw) {
   const out = [];
   const bytes2 = Buffer.from(kw, "latin1");
   for (let align2 = 0; align2 < 3; align2++) {
@@ -15985,17 +16077,21 @@ function base64Needles(kw) {
       (fill) => Buffer.concat([Buffer.alloc(align2, fill), bytes2, Buffer.alloc(3, fill)]).toString("base64")
     );
     let best = "";
+    let bestAt = 0;
     let cur = "";
     for (let i2 = 0; i2 < encs[0].length; i2++) {
       const ch = encs[0][i2];
       if (ch !== "=" && encs.every((e) => e[i2] === ch)) {
         cur += ch;
-        if (cur.length > best.length) best = cur;
+        if (cur.length > best.length) {
+          best = cur;
+          bestAt = i2 - cur.length + 1;
+        }
       } else cur = "";
     }
-    if (best.length >= 3) out.push(best);
+    if (best.length >= 3) out.push({ text: best, offset: bestAt });
   }
-  return [...new Set(out)];
+  return out;
 }
 function bodyPrecheck(pattern2, keyword, flags = "") {
   const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -16071,13 +16167,20 @@ function createDetector(rules, options = {}) {
   const pct = decode ? ascii.flatMap(
     (n) => n.keyword.includes("_") ? [n.keyword.replace(/_/g, "%5F"), n.keyword.replace(/_/g, "%5f")].map((k2) => ({ ...n, bytes: Buffer.from(k2, "latin1") })) : []
   ) : [];
-  const b64Text = [];
-  let level2 = ascii.map((n) => n.keyword);
+  const b64 = [];
+  let level2 = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8 }));
   for (let d2 = 0; decode && d2 < maxDepth; d2++) {
-    level2 = [...new Set(level2.flatMap((k2) => base64Needles(k2)))];
-    b64Text.push(...level2);
+    const next = [];
+    for (const l3 of level2) {
+      for (const n of base64NeedleInfo(l3.text)) {
+        if (b64.some((x4) => x4.search.needle.toString("latin1") === n.text && x4.offset === n.offset)) continue;
+        const span = Math.ceil((l3.span + 3) / 3) * 4 + 8;
+        b64.push({ search: searcher(Buffer.from(n.text, "latin1")), offset: n.offset, span, before: 8 + 8 * d2 });
+        next.push({ text: n.text, span });
+      }
+    }
+    level2 = next;
   }
-  const b64 = [...new Set(b64Text)].map((s) => searcher(Buffer.from(s, "latin1")));
   function tryRules(needle, text) {
     for (const c3 of needle.rules) {
       if (!text.startsWith(c3.keyword)) continue;
@@ -16100,6 +16203,7 @@ function createDetector(rules, options = {}) {
       return info;
     }
     if (f3.placeholder && placeholderReason(body)) return false;
+    if (f3.mixedCase && !isMixedCase(body)) return false;
     if (f3.minEntropy !== void 0 && entropy(body) < f3.minEntropy) return false;
     return true;
   }
@@ -16163,27 +16267,27 @@ function createDetector(rules, options = {}) {
     }
   }
   function scanBase64(buf, from, to2, hits, chain, depth) {
-    const decodedRuns = /* @__PURE__ */ new Set();
     for (const needle of b64) {
-      for (let at2 = needle.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.next(buf, at2 + 1)) {
-        let a = at2;
-        const floor = Math.max(0, at2 - BASE64_MAX_RUN);
+      for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
+        const group = at2 - needle.offset;
+        if (group < 0) continue;
+        let a = group;
+        const floor = Math.max(0, group - needle.before);
         while (a > floor && isBase64Byte(buf[a - 1])) a--;
-        let b5 = at2 + needle.needle.length;
-        const ceil = Math.min(buf.length, at2 + BASE64_MAX_RUN);
+        a = group - Math.floor((group - a) / 4) * 4;
+        let b5 = at2 + needle.search.needle.length;
+        const ceil = Math.min(buf.length, group + needle.span);
         while (b5 < ceil && isBase64Byte(buf[b5])) b5++;
-        if (b5 - a < BASE64_MIN_RUN || decodedRuns.has(a)) continue;
-        decodedRuns.add(a);
-        for (let shift = 0; shift < 4; shift++) {
-          const decoded = Buffer.from(buf.toString("latin1", a + shift, b5), "base64");
-          const inner = [];
-          scanAscii(decoded, 0, decoded.length, inner, [...chain, "base64"]);
-          if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
-          for (const h3 of inner) {
-            const start = a + shift + Math.floor(h3.start / 3) * 4;
-            if (start >= from && start < to2) hits.push({ ...h3, start });
-          }
-          if (inner.length) break;
+        let runStart = a;
+        while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1])) runStart--;
+        if (b5 - runStart < BASE64_MIN_RUN) continue;
+        const decoded = Buffer.from(buf.toString("latin1", a, b5), "base64");
+        const inner = [];
+        scanAscii(decoded, 0, decoded.length, inner, [...chain, "base64"]);
+        if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
+        for (const h3 of inner) {
+          const start = a + Math.floor(h3.start / 3) * 4;
+          if (start >= from && start < to2) hits.push({ ...h3, start });
         }
       }
     }
@@ -16230,7 +16334,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, BASE64_MAX_RUN;
+var BASE64_MIN_RUN;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -16239,7 +16343,6 @@ var init_detector = __esm({
     init_linear();
     init_search();
     BASE64_MIN_RUN = 20;
-    BASE64_MAX_RUN = 1 << 20;
   }
 });
 
@@ -23084,19 +23187,24 @@ async function openRepo(target, cwd, env3) {
   }
   const ctx = { cwd: dir, env: gitEnv(env3, target !== void 0) };
   const git = await simpleGitFor(ctx);
+  const infoP = git.raw(["rev-parse", "--absolute-git-dir", "--git-path", "objects", "--git-path", "shallow", "--is-bare-repository", "--is-shallow-repository", "--is-inside-work-tree", "--show-object-format"]);
+  const versionP = git.raw(["version"]).catch(() => "");
+  const topP = git.raw(["rev-parse", "--show-toplevel"]).catch(() => "");
+  const headP = resolveCommit(ctx, "HEAD");
   let info;
   try {
-    info = (await git.raw(["rev-parse", "--absolute-git-dir", "--git-path", "objects", "--git-path", "shallow", "--is-bare-repository", "--is-shallow-repository", "--is-inside-work-tree"])).split("\n");
+    info = (await infoP).split("\n");
   } catch (e) {
+    await Promise.allSettled([versionP, topP, headP]);
     const msg = gitMessage(e);
     if (/not a git repository/i.test(msg)) throw new GitError(`${shown}: not a git repository`);
     throw new GitError(`${shown}: ${msg}`);
   }
-  const [gitDir = "", objects = "", shallowPath = "", bare, shallow, inside] = info;
-  const version = parseGitVersion(await git.raw(["version"]).catch(() => ""));
-  let workTree;
-  if (inside === "true") workTree = (await git.raw(["rev-parse", "--show-toplevel"])).trim() || void 0;
-  const head = await resolveCommit(ctx, "HEAD");
+  const [gitDir = "", objects = "", shallowPath = "", bare, shallow, inside, format3] = info;
+  const version = parseGitVersion(await versionP);
+  const top2 = (await topP).trim();
+  const workTree = inside === "true" && top2 ? top2 : void 0;
+  const head = await headP;
   const objectsDir = isAbsolute2(objects) ? objects : resolve8(dir, objects);
   return {
     ...ctx,
@@ -23107,7 +23215,7 @@ async function openRepo(target, cwd, env3) {
     shallow: shallow === "true",
     workTree,
     head,
-    oidLength: head?.length ?? 40,
+    oidLength: format3 === "sha256" ? 64 : 40,
     batchCommand: atLeast(version, 2, 36),
     typeFilter: atLeast(version, 2, 32),
     bitmap: hasBitmap(objectsDir)
@@ -23165,6 +23273,11 @@ __export(blob_worker_exports, {
   createWorkerScanner: () => createWorkerScanner
 });
 import { isMainThread, parentPort, Worker as Worker3, workerData } from "node:worker_threads";
+function pathHash(path) {
+  let h3 = 2166136261;
+  for (let i2 = 0; i2 < path.length; i2++) h3 = Math.imul(h3 ^ path.charCodeAt(i2), 16777619);
+  return h3 >>> 0;
+}
 function serve(init) {
   const port = parentPort;
   const detector = createDetector(init.rules, { decode: init.decode });
@@ -23253,11 +23366,14 @@ function createWorkerScanner(threads, rules, decode, reader, events) {
     slot.ended.catch(() => void 0);
     return slot;
   });
-  let pending = [];
-  const send = async (jobs) => {
+  const pending = slots.map(() => []);
+  let next = 0;
+  const send = async (i2) => {
+    const jobs = pending[i2];
+    pending[i2] = [];
+    const slot = slots[i2];
     for (; ; ) {
       if (failure) throw failure;
-      const slot = slots.reduce((a, b5) => b5.inFlight < a.inFlight ? b5 : a);
       if (slot.inFlight < IN_FLIGHT2) {
         slot.inFlight++;
         slot.worker.postMessage({ id: nextId++, jobs });
@@ -23268,16 +23384,16 @@ function createWorkerScanner(threads, rules, decode, reader, events) {
   };
   return {
     add(job) {
-      pending.push(job);
-      if (pending.length >= BATCH) {
-        const jobs = pending;
-        pending = [];
-        return send(jobs);
+      let i2 = next;
+      if (job.path) i2 = pathHash(job.path) % slots.length;
+      pending[i2].push(job);
+      if (pending[i2].length >= BATCH) {
+        if (!job.path) next = (next + 1) % slots.length;
+        return send(i2);
       }
     },
     async finish() {
-      if (pending.length) await send(pending);
-      pending = [];
+      for (let i2 = 0; i2 < slots.length; i2++) if (pending[i2].length) await send(i2);
       for (const s of slots) s.worker.postMessage({ end: true });
       const all = await Promise.all(slots.map((s) => s.ended));
       return all.reduce((a, b5) => ({ blobs: a.blobs + b5.blobs, bytes: a.bytes + b5.bytes }), { blobs: 0, bytes: 0 });
@@ -23295,8 +23411,8 @@ var init_blob_worker = __esm({
     init_blob_reader();
     WORKER_URL = import.meta.url;
     MARK = "hfleaks-blob-worker";
-    BATCH = 256;
-    IN_FLIGHT2 = 3;
+    BATCH = 1024;
+    IN_FLIGHT2 = 2;
     if (!isMainThread && workerData?.kind === MARK) serve(workerData);
   }
 });
@@ -23412,6 +23528,60 @@ var init_scan_context = __esm({
 function newStats() {
   return { blobs: 0, bytes: 0, commits: 0, missingObjects: 0 };
 }
+function listingQueue(add) {
+  let jobs = [];
+  let head = 0;
+  let listed = 0;
+  let closed = false;
+  let wakeFeeder;
+  let wakeLister;
+  let failure;
+  const feeder = (async () => {
+    for (; ; ) {
+      if (head < jobs.length) {
+        const job = jobs[head];
+        jobs[head++] = void 0;
+        if (head > 65536 && head * 2 > jobs.length) {
+          jobs = jobs.slice(head);
+          head = 0;
+        }
+        if (wakeLister && jobs.length - head < QUEUE_MAX / 2) {
+          const w2 = wakeLister;
+          wakeLister = void 0;
+          w2();
+        }
+        const p2 = add(job);
+        if (p2) await p2;
+      } else if (closed) return;
+      else await new Promise((r2) => wakeFeeder = r2);
+    }
+  })().catch((e) => {
+    failure = e;
+    wakeLister?.();
+  });
+  return {
+    get listed() {
+      return listed;
+    },
+    push(job) {
+      if (failure) throw failure;
+      jobs.push(job);
+      listed++;
+      const w2 = wakeFeeder;
+      wakeFeeder = void 0;
+      w2?.();
+      if (jobs.length - head >= QUEUE_MAX) return new Promise((r2) => wakeLister = r2);
+    },
+    async drain() {
+      closed = true;
+      const w2 = wakeFeeder;
+      wakeFeeder = void 0;
+      w2?.();
+      await feeder;
+      if (failure) throw failure;
+    }
+  };
+}
 async function scanHistory(ctx, repo) {
   const stats = newStats();
   const missing = missingReporter(ctx, stats);
@@ -23428,7 +23598,7 @@ async function scanHistory(ctx, repo) {
   if (repo.bitmap) args.push("--use-bitmap-index");
   const counting = gitOutput(repo, ["rev-list", "--count", "--all"]);
   const len = repo.oidLength;
-  let listed = 0;
+  const queue = listingQueue((job) => scanner.add(job));
   const walk2 = streamRecords(repo, args, (rec) => {
     if (rec[0] === 63) {
       missing.add(`object ${rec.toString("latin1", 1, 13)}`);
@@ -23436,11 +23606,9 @@ async function scanHistory(ctx, repo) {
     }
     if (rec.length === len) {
       if (!repo.bitmap) return;
-      listed++;
-      return scanner.add({ oid: rec.toString("latin1"), path: "" });
+      return queue.push({ oid: rec.toString("latin1"), path: "" });
     }
-    listed++;
-    return scanner.add({ oid: rec.toString("latin1", 0, len), path: rec.toString("utf8", len + 1) });
+    return queue.push({ oid: rec.toString("latin1", 0, len), path: rec.toString("utf8", len + 1) });
   });
   let result;
   try {
@@ -23452,12 +23620,11 @@ async function scanHistory(ctx, repo) {
   if (result.code !== 0) {
     const why = gitMessage(result.stderr || `exit ${result.code}`);
     if (/missing|bad object|could not read|unable to read|corrupt/i.test(why)) stats.missingObjects++;
-    if (listed === 0) {
+    if (queue.listed === 0) {
       ctx.warn(`cannot walk the history (${why}); scanning every blob in the object database instead`);
       const all = await streamRecords(repo, ["cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objectname) %(objecttype)"], (rec) => {
         if (rec.toString("latin1", len + 1) !== "blob") return;
-        listed++;
-        return scanner.add({ oid: rec.toString("latin1", 0, len), path: "" });
+        return queue.push({ oid: rec.toString("latin1", 0, len), path: "" });
       }).done.catch((e) => {
         scanner.abort();
         throw e;
@@ -23470,7 +23637,13 @@ async function scanHistory(ctx, repo) {
       ctx.warn(`walking the history stopped early (${why}); objects beyond it were not scanned`);
     }
   }
-  ctx.progress.total(listed);
+  ctx.progress.total(queue.listed);
+  try {
+    await queue.drain();
+  } catch (e) {
+    scanner.abort();
+    throw e;
+  }
   const totals = await scanner.finish();
   stats.blobs = totals.blobs;
   stats.bytes = totals.bytes;
@@ -23579,7 +23752,7 @@ async function resolveRange(repo, range) {
   for (const [which, rev2] of [["base", a || "HEAD"], ["head", b5 || "HEAD"]]) {
     const oid = await resolveCommit(repo, rev2);
     if (!oid) {
-      const hint = repo.shallow ? "this is a shallow clone: fetch more history (git fetch --deepen=200, or fetch-depth: 0 with actions/checkout) and run again" : `fetch it first (git fetch origin ${rev2}) and run again`;
+      const hint = repo.shallow ? "this is a shallow clone: fetch more history (git fetch --deepen=200, or fetch-depth: 0 with actions/checkout) and run again" : /^[\w./-]+$/.test(rev2) && !rev2.includes("..") ? `fetch it first (git fetch origin ${rev2}) and run again` : "fetch it first (git fetch origin) and run again";
       throw new GitError(`--range: the ${which} "${rev2}" is not a commit in this repository; ${hint}`);
     }
     ends.push(oid);
@@ -23656,7 +23829,7 @@ async function scanChanges(ctx, repo, sel) {
   }
   return stats;
 }
-var SUBMODULE_MODE, FIND_OBJECT_MAX, SPLIT_WALK;
+var SUBMODULE_MODE, FIND_OBJECT_MAX, QUEUE_MAX, SPLIT_WALK;
 var init_history = __esm({
   "src/sources/git/history.ts"() {
     "use strict";
@@ -23667,6 +23840,7 @@ var init_history = __esm({
     init_scan_context();
     SUBMODULE_MODE = "160000";
     FIND_OBJECT_MAX = process.platform === "win32" ? 400 : 1e4;
+    QUEUE_MAX = 5e5;
     SPLIT_WALK = 4e3;
   }
 });
@@ -29893,8 +30067,8 @@ var COMMANDS = [
   },
   {
     command: "audit [repo]",
-    describe: "Audit a repository: working tree and full history in one report, one finding per secret",
-    builder: (y2) => commonOptions(y2).positional("repo", { type: "string", describe: "Repository (default: the current one)" }).option("max-file-size", { type: "string", describe: "Skip (and list) files and blobs larger than this (default 512MB)", requiresArg: true }).option("threads", { type: "number", describe: "Threads scanning (default: the CPU count, at most 4)", requiresArg: true }).option("submodules", { type: "boolean", default: false, describe: "Also scan the history of submodules whose repository is here (default: list them)" }),
+    describe: "Audit a repository: working tree and full history in one report, one finding per secret (verifies by default)",
+    builder: (y2) => commonOptions(y2, { verifyDefault: true }).positional("repo", { type: "string", describe: "Repository (default: the current one)" }).option("max-file-size", { type: "string", describe: "Skip (and list) files and blobs larger than this (default 512MB)", requiresArg: true }).option("threads", { type: "number", describe: "Threads scanning (default: the CPU count, at most 4)", requiresArg: true }).option("submodules", { type: "boolean", default: false, describe: "Also scan the history of submodules whose repository is here (default: list them)" }),
     run: async (io2, args) => (await Promise.resolve().then(() => (init_audit(), audit_exports))).runAudit(io2, args)
   },
   {
@@ -29934,6 +30108,8 @@ async function main(argv, io2) {
   let parser2 = yargs_default(argv.map((a) => a === "-" ? DASH : a)).scriptName("hfleaks").usage("$0 <command> [options]\n\nFind, verify and revoke leaked Hugging Face tokens.").strict().exitProcess(false).version(VERSION).help().alias("h", "help").wrap(Math.min(110, process.stdout.columns || 100)).demandCommand(1, "Name a command (hfleaks --help lists them).").fail((msg, err2) => {
     throw err2 ?? new UsageError(msg);
   });
+  const usage2 = parser2.getInternalMethods?.().getUsageInstance?.();
+  if (usage2 && typeof usage2.cacheHelpMessage === "function") usage2.cacheHelpMessage = () => void 0;
   for (const c3 of COMMANDS) {
     parser2 = parser2.command(c3.command, c3.describe, c3.builder, async (args) => {
       code2 = await c3.run(io2, args);

@@ -1,0 +1,118 @@
+// The pre-commit hook, end to end: install it in real repositories and run real
+// `git commit`s.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tokenGenerator } from '../../src/rules/template.ts';
+import { runCli, tempDir } from '../helpers/cli.ts';
+
+const gen = tokenGenerator(4242);
+const env = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.invalid', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.invalid',
+  GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', NO_COLOR: '1',
+};
+delete (env as Record<string, string | undefined>).EDITOR;
+
+function git(cwd: string, ...args: string[]): { code: number; out: string } {
+  const r = spawnSync('git', ['-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { cwd, env, encoding: 'utf8' });
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+function repo(): string {
+  const dir = tempDir('hfleaks-hook-');
+  git(dir, 'init', '-q');
+  writeFileSync(join(dir, 'README.md'), '# demo\n');
+  git(dir, 'add', 'README.md');
+  expect(git(dir, 'commit', '-q', '-m', 'first').code).toBe(0);
+  return dir;
+}
+
+describe('hfleaks hook', () => {
+  it('blocks a commit that adds a token, explains how to proceed, and passes clean commits', async () => {
+    const dir = repo();
+    const install = await runCli(['hook', 'install'], { cwd: dir });
+    expect(install.code, install.stderr).toBe(0);
+    const hook = join(dir, '.git/hooks/pre-commit');
+    expect(statSync(hook).mode & 0o111).not.toBe(0);
+
+    const t = gen.userToken();
+    writeFileSync(join(dir, 'config.py'), `import os\nHF_TOKEN = "${t}"\n`);
+    git(dir, 'add', 'config.py');
+    const blocked = git(dir, 'commit', '-m', 'add config');
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.out).toContain('config.py:2:13');
+    expect(blocked.out).toContain(`${t.slice(0, 5)}…${t.slice(-2)}`);
+    expect(blocked.out).toContain('hf-user-access-token');
+    expect(blocked.out).toMatch(/Commit blocked by hfleaks/);
+    expect(blocked.out).toMatch(/hfleaks:allow/);
+    expect(blocked.out).not.toContain(t);
+    expect(git(dir, 'rev-list', '--count', 'HEAD').out.trim()).toBe('1');
+
+    writeFileSync(join(dir, 'config.py'), 'import os\nHF_TOKEN = os.environ["HF_TOKEN"]\n');
+    git(dir, 'add', 'config.py');
+    expect(git(dir, 'commit', '-q', '-m', 'read it from the environment').code).toBe(0);
+  });
+
+  it('passes when the token sits only in an unstaged change', async () => {
+    const dir = repo();
+    expect((await runCli(['hook', 'install'], { cwd: dir })).code).toBe(0);
+    writeFileSync(join(dir, 'README.md'), `# demo\ntoken ${gen.userToken()}\n`);
+    writeFileSync(join(dir, 'ok.txt'), 'fine\n');
+    git(dir, 'add', 'ok.txt');
+    const r = git(dir, 'commit', '-q', '-m', 'only ok.txt');
+    expect(r.code, r.out).toBe(0);
+  });
+
+  it('installs into core.hooksPath', async () => {
+    const dir = repo();
+    git(dir, 'config', 'core.hooksPath', '.githooks');
+    expect((await runCli(['hook', 'install'], { cwd: dir })).code).toBe(0);
+    expect(existsSync(join(dir, '.githooks/pre-commit'))).toBe(true);
+    expect(existsSync(join(dir, '.git/hooks/pre-commit'))).toBe(false);
+    writeFileSync(join(dir, 'a.env'), `HF_TOKEN=${gen.userToken()}\n`);
+    git(dir, 'add', 'a.env');
+    expect(git(dir, 'commit', '-m', 'x').code).not.toBe(0);
+  });
+
+  it('leaves an existing hook alone without --force, chains it with --force, and uninstall restores it', async () => {
+    const dir = repo();
+    const hook = join(dir, '.git/hooks/pre-commit');
+    mkdirSync(join(dir, '.git/hooks'), { recursive: true });
+    const mine = '#!/bin/sh\necho previous-hook-ran >> "$(git rev-parse --git-dir)/previous.log"\n';
+    writeFileSync(hook, mine, { mode: 0o755 });
+
+    const refused = await runCli(['hook', 'install'], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/exists and is not hfleaks'.*--force/);
+    expect(readFileSync(hook, 'utf8')).toBe(mine);
+
+    expect((await runCli(['hook', 'install', '--force'], { cwd: dir })).code).toBe(0);
+    writeFileSync(join(dir, 'b.txt'), 'clean\n');
+    git(dir, 'add', 'b.txt');
+    expect(git(dir, 'commit', '-q', '-m', 'clean').code).toBe(0);
+    expect(readFileSync(join(dir, '.git/previous.log'), 'utf8')).toBe('previous-hook-ran\n');
+    writeFileSync(join(dir, 'c.txt'), `t=${gen.userToken()}\n`);
+    git(dir, 'add', 'c.txt');
+    expect(git(dir, 'commit', '-q', '-m', 'leak').code).not.toBe(0);
+
+    const un = await runCli(['hook', 'uninstall'], { cwd: dir });
+    expect(un.code).toBe(0);
+    expect(readFileSync(hook, 'utf8')).toBe(mine);
+  });
+
+  it('uninstall touches nothing it did not install; outside a repository is an error', async () => {
+    const dir = repo();
+    const hook = join(dir, '.git/hooks/pre-commit');
+    writeFileSync(hook, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const r = await runCli(['hook', 'uninstall'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not installed by hfleaks; left alone/);
+    expect(existsSync(hook)).toBe(true);
+    const nowhere = tempDir();
+    const n = await runCli(['hook', 'install'], { cwd: nowhere, env: { GIT_CEILING_DIRECTORIES: nowhere } });
+    expect(n.code).toBe(2);
+    expect(n.stderr).toMatch(/not a git repository/);
+  });
+});
