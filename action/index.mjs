@@ -11663,8 +11663,8 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern2) {
-      const basename2 = path.basename(pattern2);
-      return endsWithSlashGlobStar(pattern2) || isStaticPattern(basename2);
+      const basename3 = path.basename(pattern2);
+      return endsWithSlashGlobStar(pattern2) || isStaticPattern(basename3);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
     function expandPatternsWithBraceExpansion(patterns) {
@@ -12808,41 +12808,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p2 = new Promise(function(resolve11, reject) {
+        var p2 = new Promise(function(resolve12, reject) {
           pushCb(value, function(err2, result) {
             if (err2) {
               reject(err2);
               return;
             }
-            resolve11(result);
+            resolve12(result);
           });
         });
         p2.catch(noop);
         return p2;
       }
       function unshift(value) {
-        var p2 = new Promise(function(resolve11, reject) {
+        var p2 = new Promise(function(resolve12, reject) {
           unshiftCb(value, function(err2, result) {
             if (err2) {
               reject(err2);
               return;
             }
-            resolve11(result);
+            resolve12(result);
           });
         });
         p2.catch(noop);
         return p2;
       }
       function drained() {
-        var p2 = new Promise(function(resolve11) {
+        var p2 = new Promise(function(resolve12) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve11();
+              resolve12();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve11();
+                resolve12();
                 queue.drain = previousDrain;
               };
             }
@@ -13328,9 +13328,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve12, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve11(stats) : reject(error);
+            return error === null ? resolve12(stats) : reject(error);
           });
         });
       }
@@ -13354,10 +13354,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve12, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve11(entries);
+              resolve12(entries);
             } else {
               reject(error);
             }
@@ -13367,10 +13367,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve12, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve11(entries));
+          stream.once("end", () => resolve12(entries));
         });
       }
     };
@@ -14731,11 +14731,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path) : path;
+        const basename3 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path
+            shortcut && rule._basenameOnly ? basename3 : path
           )) {
             const { negative } = rule;
             const ret = {
@@ -14980,10 +14980,10 @@ function createWorkerPool(size, script, init, sink) {
     const fail2 = (why) => {
       if (slot.dead) return;
       slot.dead = true;
-      for (const { job, resolve: resolve11 } of slot.jobs.values()) {
+      for (const { job, resolve: resolve12 } of slot.jobs.values()) {
         sink.warn(`${job.display}: scan worker failed (${why}); not scanned`);
         sink.skip(job.display, "scan worker failed");
-        resolve11(0);
+        resolve12(0);
       }
       slot.jobs.clear();
     };
@@ -15002,8 +15002,8 @@ function createWorkerPool(size, script, init, sink) {
       const slot = free();
       const w2 = slot.worker ?? start(slot);
       const job = { id: nextId++, abs, display };
-      return new Promise((resolve11) => {
-        slot.jobs.set(job.id, { job, resolve: resolve11 });
+      return new Promise((resolve12) => {
+        slot.jobs.set(job.id, { job, resolve: resolve12 });
         w2.postMessage(job);
       });
     },
@@ -16595,27 +16595,27 @@ function pLimit(concurrency) {
     activeCount--;
     resumeNext();
   };
-  const run = async (function_, resolve11, arguments_) => {
+  const run = async (function_, resolve12, arguments_) => {
     const result = (async () => function_(...arguments_))();
-    resolve11(result);
+    resolve12(result);
     try {
       await result;
     } catch {
     }
     next();
   };
-  const enqueue = (function_, resolve11, reject, arguments_) => {
+  const enqueue = (function_, resolve12, reject, arguments_) => {
     const queueItem = { reject };
     new Promise((internalResolve) => {
       queueItem.run = internalResolve;
       queue.enqueue(queueItem);
-    }).then(run.bind(void 0, function_, resolve11, arguments_));
+    }).then(run.bind(void 0, function_, resolve12, arguments_));
     if (activeCount < concurrency) {
       resumeNext();
     }
   };
-  const generator = (function_, ...arguments_) => new Promise((resolve11, reject) => {
-    enqueue(function_, resolve11, reject, arguments_);
+  const generator = (function_, ...arguments_) => new Promise((resolve12, reject) => {
+    enqueue(function_, resolve12, reject, arguments_);
   });
   Object.defineProperties(generator, {
     activeCount: {
@@ -16685,13 +16685,13 @@ var init_p_limit = __esm({
 import http from "node:http";
 import https from "node:https";
 function exchange(url, opts) {
-  return new Promise((resolve11) => {
+  return new Promise((resolve12) => {
     let settled = false;
     const done = (x4) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve11(x4);
+      resolve12(x4);
     };
     const lib = url.protocol === "https:" ? https : http;
     const headers = { ...opts.headers };
@@ -16700,7 +16700,7 @@ function exchange(url, opts) {
     try {
       req = lib.request(url, { method: opts.method, headers, agent: opts.agent });
     } catch (e) {
-      resolve11({ kind: "network", code: e.code ?? "EREQUEST" });
+      resolve12({ kind: "network", code: e.code ?? "EREQUEST" });
       return;
     }
     const timer = setTimeout(() => {
@@ -18132,9 +18132,10 @@ function block(f3, options, c3, sev) {
 }
 function summary(report, c3) {
   const s = report.stats;
-  const locs = report.findings.reduce((n, f3) => n + f3.locations.length, 0);
+  const locs = report.findings.reduce((n2, f3) => n2 + f3.locations.length, 0);
   const parts = [];
-  const what = s.blobs !== void 0 ? `${s.blobs} blobs${s.commits !== void 0 ? ` in ${s.commits} commits` : ""}` : `${s.files} files`;
+  const n = (k2, w2) => `${k2} ${w2}${k2 === 1 ? "" : "s"}`;
+  const what = s.blobs !== void 0 ? `${n(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${n(s.commits, "commit")}` : ""}` : n(s.files, "file");
   parts.push(`${what} (${formatBytes2(s.bytes)}) scanned in ${(s.durationMs / 1e3).toFixed(2)} s`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
@@ -18393,16 +18394,16 @@ var init_cat_file = __esm({
           if (this.stderr.length < 4096) this.stderr += d2.toString("utf8");
         });
         this.proc.stdin.on("error", () => void 0);
-        this.exited = new Promise((resolve11) => {
+        this.exited = new Promise((resolve12) => {
           this.proc.on("error", (e) => {
             this.fail(new CatFileError(`cannot run git cat-file (${e.message})`));
-            resolve11(-1);
+            resolve12(-1);
           });
           this.proc.on("close", (code2) => {
             if (this.pending > 0 || this.state !== 0 /* Header */) {
               this.fail(new CatFileError(`git cat-file stopped early (exit ${code2})${this.stderr ? `: ${this.stderr.trim().split("\n")[0]}` : ""}`));
             }
-            resolve11(code2 ?? -1);
+            resolve12(code2 ?? -1);
           });
         });
       }
@@ -18427,7 +18428,7 @@ var init_cat_file = __esm({
       waitBelow(below) {
         if (this.pending < below || this.failure) return Promise.resolve();
         this.flushWrites();
-        return new Promise((resolve11) => this.waiters.push({ below, resolve: resolve11 }));
+        return new Promise((resolve12) => this.waiters.push({ below, resolve: resolve12 }));
       }
       /** Resolves when every request has been answered; rejects if the process failed. */
       async drain() {
@@ -23070,9 +23071,9 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
     proc.stdin.on("error", () => void 0);
     proc.stdin.end(opts.input);
   }
-  const exit = new Promise((resolve11, reject) => {
+  const exit = new Promise((resolve12, reject) => {
     proc.on("error", (e) => reject(new GitError(`cannot run git (${e.message}); is git installed?`)));
-    proc.on("close", (code2) => resolve11(code2 ?? -1));
+    proc.on("close", (code2) => resolve12(code2 ?? -1));
   });
   const pump = async () => {
     let rest;
@@ -23105,7 +23106,7 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
   return { done, kill: () => proc.kill() };
 }
 function gitOutput(ctx, args, input2) {
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve12, reject) => {
     const proc = spawn2("git", args, { cwd: ctx.cwd, env: ctx.env, stdio: [input2 === void 0 ? "ignore" : "pipe", "pipe", "pipe"] });
     const out = [];
     let stderr = "";
@@ -23118,7 +23119,7 @@ function gitOutput(ctx, args, input2) {
       proc.stdin.end(input2);
     }
     proc.on("error", (e) => reject(new GitError(`cannot run git (${e.message}); is git installed?`)));
-    proc.on("close", (code2) => resolve11({ code: code2 ?? -1, stdout: Buffer.concat(out), stderr }));
+    proc.on("close", (code2) => resolve12({ code: code2 ?? -1, stdout: Buffer.concat(out), stderr }));
   });
 }
 var GitError, simple, UNSAFE_OK;
@@ -23331,7 +23332,7 @@ function createWorkerScanner(threads, rules, decode, reader, events) {
   const slots = Array.from({ length: threads }, () => {
     const worker = new Worker3(new URL(WORKER_URL), { workerData: init });
     const slot = { worker, inFlight: 0 };
-    slot.ended = new Promise((resolve11, reject) => {
+    slot.ended = new Promise((resolve12, reject) => {
       worker.on("message", (msg) => {
         if (msg.kind === "batch") {
           slot.inFlight--;
@@ -23342,7 +23343,7 @@ function createWorkerScanner(threads, rules, decode, reader, events) {
           events.done(msg.answered, msg.bytes);
           wake();
         } else if (msg.kind === "end") {
-          resolve11(msg.totals);
+          resolve12(msg.totals);
           void worker.terminate();
         } else {
           failure ??= new Error(msg.message);
@@ -23967,6 +23968,18 @@ var init_history2 = __esm({
 });
 
 // src/sources/git/staged.ts
+import { existsSync } from "node:fs";
+import { basename as basename2, dirname as dirname4, join as join6, resolve as resolve9 } from "node:path";
+function workTreeTop(cwd, env3) {
+  if (env3.GIT_DIR || env3.GIT_WORK_TREE || env3.GIT_CEILING_DIRECTORIES || env3.GIT_DISCOVERY_ACROSS_FILESYSTEM) return void 0;
+  for (let dir = resolve9(cwd); ; ) {
+    if (basename2(dir) === ".git") return void 0;
+    if (existsSync(join6(dir, ".git"))) return dir;
+    const up = dirname4(dir);
+    if (up === dir) return void 0;
+    dir = up;
+  }
+}
 async function stagedChanges(git) {
   const changes = [];
   const parse = rawLogParser((c3) => {
@@ -23975,7 +23988,7 @@ async function stagedChanges(git) {
   const r2 = await streamRecords(git, ["diff", "--cached", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff", "--no-color", "--no-textconv"], parse, { sep: 0 }).done;
   if (r2.code !== 0) {
     const msg = gitMessage(r2.stderr || `git diff exited ${r2.code}`);
-    throw new GitError(/not a git repository/i.test(msg) ? "not in a git repository (hfleaks staged runs inside one)" : msg);
+    throw new GitError(msg);
   }
   return changes;
 }
@@ -24033,22 +24046,27 @@ var staged_exports = {};
 __export(staged_exports, {
   runStaged: () => runStaged
 });
+function whereError(stderr) {
+  const msg = gitMessage(stderr);
+  if (/not a git repository/i.test(msg)) return new UsageError("not in a git repository (hfleaks staged runs inside one)");
+  if (/work tree/i.test(msg)) return new UsageError("hfleaks staged needs a working tree (this is a bare repository)");
+  return new UsageError(msg);
+}
 async function runStaged(io2, args) {
   const env3 = gitEnv(io2.env, false);
   const git = { cwd: io2.cwd, env: env3, batchCommand: false };
-  const top2 = gitOutput(git, ["rev-parse", "--show-toplevel"]);
   const changes = stagedChanges(git);
   changes.catch(() => void 0);
   const cat = new CatFile({ cwd: io2.cwd, env: env3, batchCommand: false });
-  const t2 = await top2;
-  if (t2.code !== 0) {
-    cat.kill();
-    const msg = gitMessage(t2.stderr);
-    if (/not a git repository/i.test(msg)) throw new UsageError("not in a git repository (hfleaks staged runs inside one)");
-    if (/work tree/i.test(msg)) throw new UsageError("hfleaks staged needs a working tree (this is a bare repository)");
-    throw new UsageError(msg);
+  let root = workTreeTop(io2.cwd, env3);
+  if (root === void 0) {
+    const t2 = await gitOutput(git, ["rev-parse", "--show-toplevel"]);
+    if (t2.code !== 0) {
+      cat.kill();
+      throw whereError(t2.stderr);
+    }
+    root = t2.stdout.toString("utf8").replace(/\n$/, "");
   }
-  const root = t2.stdout.toString("utf8").replace(/\n$/, "");
   let session;
   try {
     session = createSession(io2, args, root);
@@ -24060,6 +24078,7 @@ async function runStaged(io2, args) {
   try {
     const r2 = await gitErrors(() => scanStaged(ctx, changes, cat)).catch((e) => {
       cat.kill();
+      if (e instanceof UsageError && /not a git repository|work tree/i.test(e.message)) throw whereError(e.message);
       throw e;
     });
     session.stats.files += r2.files;
@@ -24140,7 +24159,7 @@ __export(baseline_exports, {
   runBaseline: () => runBaseline
 });
 import { readFileSync as readFileSync9, writeFileSync as writeFileSync2 } from "node:fs";
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 async function readAll(io2) {
   const chunks = [];
   for await (const c3 of io2.stdin) chunks.push(Buffer.isBuffer(c3) ? c3 : Buffer.from(c3));
@@ -24150,7 +24169,7 @@ async function fromReport(io2, file) {
   const name = undash(file);
   let text;
   try {
-    text = name === "-" ? await readAll(io2) : readFileSync9(resolve9(io2.cwd, name), "utf8");
+    text = name === "-" ? await readAll(io2) : readFileSync9(resolve10(io2.cwd, name), "utf8");
   } catch (e) {
     throw new UsageError(`${name}: cannot read report (${e.code ?? e.message})`);
   }
@@ -24192,7 +24211,7 @@ async function runBaseline(io2, args) {
   const n = new Set(fingerprints).size;
   if (output && output !== "-") {
     try {
-      writeFileSync2(resolve9(io2.cwd, output), text);
+      writeFileSync2(resolve10(io2.cwd, output), text);
     } catch (e) {
       throw new UsageError(`${output}: cannot write baseline (${e.code ?? e.message})`);
     }
@@ -24343,8 +24362,8 @@ var init_revoke2 = __esm({
 });
 
 // src/hook/install.ts
-import { chmodSync as chmodSync2, existsSync, mkdirSync, readFileSync as readFileSync10, renameSync, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join6 } from "node:path";
+import { chmodSync as chmodSync2, existsSync as existsSync2, mkdirSync, readFileSync as readFileSync10, renameSync, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { isAbsolute as isAbsolute3, join as join7 } from "node:path";
 async function hooksDir(cwd) {
   const git = wo({ baseDir: cwd });
   try {
@@ -24353,9 +24372,9 @@ async function hooksDir(cwd) {
     const hooksPath = (await git.raw(["config", "--get", "core.hooksPath"]).catch(() => "")).trim();
     if (hooksPath && !isAbsolute3(hooksPath)) {
       const top2 = (await git.raw(["rev-parse", "--show-toplevel"])).trim();
-      return join6(top2, hooksPath);
+      return join7(top2, hooksPath);
     }
-    return join6(cwd, rel);
+    return join7(cwd, rel);
   } catch {
     throw new HookError(`${cwd}: not a git repository`);
   }
@@ -24397,11 +24416,11 @@ function isOurs(path) {
 async function installHook(o2) {
   const dir = await hooksDir(o2.cwd);
   mkdirSync(dir, { recursive: true });
-  const hook = join6(dir, "pre-commit");
-  const previous = join6(dir, PREVIOUS);
-  let chained = existsSync(previous);
+  const hook = join7(dir, "pre-commit");
+  const previous = join7(dir, PREVIOUS);
+  let chained = existsSync2(previous);
   let what = `installed ${hook}`;
-  if (existsSync(hook) && !isOurs(hook)) {
+  if (existsSync2(hook) && !isOurs(hook)) {
     if (!o2.force) {
       throw new HookError(`${hook} exists and is not hfleaks'; left alone (--force keeps it and runs it before hfleaks)`);
     }
@@ -24409,7 +24428,7 @@ async function installHook(o2) {
     renameSync(hook, previous);
     chained = true;
     what = `installed ${hook}; the existing hook was kept as ${PREVIOUS} and runs first`;
-  } else if (existsSync(hook)) {
+  } else if (existsSync2(hook)) {
     what = `updated ${hook}`;
   }
   writeFileSync3(hook, hookScript(o2.node, o2.cli, chained), { mode: 493 });
@@ -24418,12 +24437,12 @@ async function installHook(o2) {
 }
 async function uninstallHook(cwd) {
   const dir = await hooksDir(cwd);
-  const hook = join6(dir, "pre-commit");
-  const previous = join6(dir, PREVIOUS);
-  if (!existsSync(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
+  const hook = join7(dir, "pre-commit");
+  const previous = join7(dir, PREVIOUS);
+  if (!existsSync2(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
   if (!isOurs(hook)) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
   rmSync(hook);
-  if (existsSync(previous)) {
+  if (existsSync2(previous)) {
     renameSync(previous, hook);
     return `removed the hfleaks hook; restored the previous ${hook}`;
   }
@@ -24474,7 +24493,7 @@ init_types();
 init_io();
 import { appendFileSync, readFileSync as readFileSync11 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join7, relative as relative3, resolve as resolve10 } from "node:path";
+import { join as join8, relative as relative3, resolve as resolve11 } from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -28979,12 +28998,12 @@ var YargsInstance = class {
   async getCompletion(args, done) {
     argsert("<array> [function]", [args, done], arguments.length);
     if (!done) {
-      return new Promise((resolve11, reject) => {
+      return new Promise((resolve12, reject) => {
         __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err2, completions) => {
           if (err2)
             reject(err2);
           else
-            resolve11(completions);
+            resolve12(completions);
         });
       });
     } else {
@@ -30322,7 +30341,7 @@ ${msg}
   try {
     const inputs = readInputs(env3);
     const workspace = env3.GITHUB_WORKSPACE ?? io2.cwd;
-    const repo = resolve10(workspace, inputs.path);
+    const repo = resolve11(workspace, inputs.path);
     const eventName = env3.GITHUB_EVENT_NAME ?? "";
     let payload = {};
     if (env3.GITHUB_EVENT_PATH) {
@@ -30333,7 +30352,7 @@ ${msg}
       }
     }
     const plan = planFor(eventName, payload);
-    const sarif = join7(env3.RUNNER_TEMP ?? tmpdir(), `hfleaks-${env3.GITHUB_RUN_ID ?? process.pid}.sarif`);
+    const sarif = join8(env3.RUNNER_TEMP ?? tmpdir(), `hfleaks-${env3.GITHUB_RUN_ID ?? process.pid}.sarif`);
     setOutput(env3, "sarif-file", sarif);
     say(`hfleaks ${VERSION}: ${plan.why}`);
     let args;

@@ -52,7 +52,8 @@ function summary(report: Report, c: ReturnType<typeof pc.createColors>): string 
   const s = report.stats;
   const locs = report.findings.reduce((n, f) => n + f.locations.length, 0);
   const parts: string[] = [];
-  const what = s.blobs !== undefined ? `${s.blobs} blobs${s.commits !== undefined ? ` in ${s.commits} commits` : ''}` : `${s.files} files`;
+  const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
+  const what = s.blobs !== undefined ? `${n(s.blobs, 'blob')}${s.commits !== undefined ? ` in ${n(s.commits, 'commit')}` : ''}` : n(s.files, 'file');
   parts.push(`${what} (${formatBytes(s.bytes)}) scanned in ${(s.durationMs / 1000).toFixed(2)} s`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);

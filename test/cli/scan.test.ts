@@ -67,7 +67,7 @@ describe('hfleaks scan', () => {
     const clean = tree({ 'a.py': 'from huggingface_hub import hf_hub_download\n' });
     const r = await runCli(['scan', clean]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/No Hugging Face tokens found\. 1 files/);
+    expect(r.stdout).toMatch(/No Hugging Face tokens found\. 1 file /);
     const one = await runJson(['scan', dir]);
     const two = await runJson(['scan', dir]);
     expect(one.report.findings.map((f: any) => f.fingerprint)).toEqual(two.report.findings.map((f: any) => f.fingerprint));

@@ -2,7 +2,7 @@
 // every commit). Start-up is kept lean: no simple-git, no version probe, one rev-parse.
 import { CatFile } from '../../sources/git/cat-file.ts';
 import { gitEnv, gitMessage, gitOutput } from '../../sources/git/run.ts';
-import { scanStaged, stagedChanges } from '../../sources/git/staged.ts';
+import { scanStaged, stagedChanges, workTreeTop } from '../../sources/git/staged.ts';
 import type { Io } from '../io.ts';
 import { UsageError } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
@@ -13,25 +13,33 @@ export interface StagedArgs extends CommonArgs {
   maxFileSize?: string;
 }
 
+/** Turns git's complaint about where it runs into a usage error. */
+function whereError(stderr: string): UsageError {
+  const msg = gitMessage(stderr);
+  if (/not a git repository/i.test(msg)) return new UsageError('not in a git repository (hfleaks staged runs inside one)');
+  if (/work tree/i.test(msg)) return new UsageError('hfleaks staged needs a working tree (this is a bare repository)');
+  return new UsageError(msg);
+}
+
 export async function runStaged(io: Io, args: StagedArgs): Promise<number> {
   // GIT_DIR and GIT_INDEX_FILE are kept: inside a hook they name the index being committed.
   const env = gitEnv(io.env, false);
   const git = { cwd: io.cwd, env, batchCommand: false };
-  // Three git processes at once: where the repository is, what is staged, and the blob
-  // reader (cat-file --batch: a handful of blobs, and no version probe needed).
-  const top = gitOutput(git, ['rev-parse', '--show-toplevel']);
+  // What is staged, and the blob reader (cat-file --batch: a handful of blobs, and no
+  // version probe needed), started at once; the top of the working tree from the file
+  // system when nothing in the environment moves it, else from git.
   const changes = stagedChanges(git);
-  changes.catch(() => undefined); // rev-parse explains a failure better
+  changes.catch(() => undefined); // reported below, or by rev-parse
   const cat = new CatFile({ cwd: io.cwd, env, batchCommand: false });
-  const t = await top;
-  if (t.code !== 0) {
-    cat.kill();
-    const msg = gitMessage(t.stderr);
-    if (/not a git repository/i.test(msg)) throw new UsageError('not in a git repository (hfleaks staged runs inside one)');
-    if (/work tree/i.test(msg)) throw new UsageError('hfleaks staged needs a working tree (this is a bare repository)');
-    throw new UsageError(msg);
+  let root = workTreeTop(io.cwd, env);
+  if (root === undefined) {
+    const t = await gitOutput(git, ['rev-parse', '--show-toplevel']);
+    if (t.code !== 0) {
+      cat.kill();
+      throw whereError(t.stderr);
+    }
+    root = t.stdout.toString('utf8').replace(/\n$/, '');
   }
-  const root = t.stdout.toString('utf8').replace(/\n$/, '');
   let session;
   try {
     session = createSession(io, args, root);
@@ -43,6 +51,7 @@ export async function runStaged(io: Io, args: StagedArgs): Promise<number> {
   try {
     const r = await gitErrors(() => scanStaged(ctx, changes, cat)).catch((e: unknown) => {
       cat.kill();
+      if (e instanceof UsageError && /not a git repository|work tree/i.test(e.message)) throw whereError(e.message);
       throw e;
     });
     session.stats.files += r.files;

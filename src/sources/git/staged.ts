@@ -2,6 +2,8 @@
 // nothing before the first commit). Only the blobs the index changed are read, and in
 // them only what they add. This runs on every commit: two git processes, no more
 // (one when nothing is staged), and no repository discovery beyond what git does.
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { BlobHit, BlobJob } from './blob-reader.ts';
 import { createBlobReader } from './blob-reader.ts';
 import type { RawChange } from './raw-log.ts';
@@ -19,6 +21,22 @@ export interface StagedStats {
   missingObjects: number;
 }
 
+/**
+ * The top of the working tree around `cwd`, found on disk (the nearest directory with a
+ * `.git` entry), or undefined when git must be asked: the environment names another
+ * repository or work tree, or there is no `.git` up to the root.
+ */
+export function workTreeTop(cwd: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_CEILING_DIRECTORIES || env.GIT_DISCOVERY_ACROSS_FILESYSTEM) return undefined;
+  for (let dir = resolve(cwd); ; ) {
+    if (basename(dir) === '.git') return undefined; // inside the repository's own directory
+    if (existsSync(join(dir, '.git'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
 /** The staged changes (index against HEAD) as raw diff records. */
 export async function stagedChanges(git: GitContext): Promise<RawChange[]> {
   const changes: RawChange[] = [];
@@ -28,7 +46,7 @@ export async function stagedChanges(git: GitContext): Promise<RawChange[]> {
   const r = await streamRecords(git, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '-M', '--no-ext-diff', '--no-color', '--no-textconv'], parse, { sep: 0 }).done;
   if (r.code !== 0) {
     const msg = gitMessage(r.stderr || `git diff exited ${r.code}`);
-    throw new GitError(/not a git repository/i.test(msg) ? 'not in a git repository (hfleaks staged runs inside one)' : msg);
+    throw new GitError(msg);
   }
   return changes;
 }
