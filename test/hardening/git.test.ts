@@ -1,0 +1,92 @@
+// Hostile repositories: an empty one, a detached HEAD, 10,000 refs, a corrupt pack file.
+// Each asserts a clear result or warning, no crash, no hang, and every other finding.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, runJson } from '../helpers/cli.ts';
+import { sha256 } from '../../src/findings/aggregate.ts';
+import { makeRepo, tokens } from '../git/repo.ts';
+
+const OFFLINE = ['--no-verify', '--no-progress'];
+
+describe('hostile repositories', () => {
+  it('an empty repository with no commits: history is clean (exit 0), staged and audit work', async () => {
+    const r = makeRepo();
+    const h = await runJson(['history', r.dir, ...OFFLINE], { env: r.env });
+    expect(h.code, h.stderr).toBe(0);
+    expect(h.report.findings).toEqual([]);
+    const t = tokens(1).userToken();
+    r.write('a.env', `HF_TOKEN=${t}\n`);
+    r.git('add', 'a.env');
+    const s = await runJson(['staged'], { cwd: r.dir, env: r.env });
+    expect(s.code).toBe(1);
+    const a = await runJson(['audit', r.dir, ...OFFLINE], { env: r.env });
+    expect(a.code).toBe(1);
+    expect(a.report.findings[0].locations.map((l: any) => l.path)).toEqual(['a.env']);
+  });
+
+  it('a detached HEAD: history still sees every ref, inHead follows the detached commit', async () => {
+    const r = makeRepo();
+    const tk = tokens(2);
+    const old = tk.userToken();
+    r.write('old.py', `T = "${old}"\n`);
+    const first = r.commit('old token');
+    r.remove('old.py');
+    r.write('b.txt', 'clean\n');
+    r.commit('remove it');
+    r.git('checkout', '-q', '--detach', first);
+    const h = await runJson(['history', r.dir, ...OFFLINE], { env: r.env });
+    expect(h.code, h.stderr).toBe(1);
+    expect(h.report.findings[0].locations[0]).toMatchObject({ path: 'old.py', inHead: true });
+  });
+
+  it('10,000 refs: every ref is read, and the scan finishes', async () => {
+    const r = makeRepo();
+    const t = tokens(3).userToken();
+    r.write('a.txt', 'base\n');
+    const base = r.commit('base');
+    r.git('checkout', '-q', '-b', 'side');
+    r.write('side.env', `HF_TOKEN=${t}\n`);
+    const side = r.commit('token on a side branch');
+    r.git('checkout', '-q', 'main');
+    r.git('branch', '-q', '-D', 'side');
+    // 10,000 refs, one of them the only way to reach the token.
+    const lines = Array.from({ length: 9_999 }, (_, i) => `create refs/tags/t${i} ${base}`);
+    lines.push(`create refs/heads/keep/side ${side}`);
+    const file = join(r.dir, '..', `refs-${process.pid}.txt`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    execFileSync('git', ['update-ref', '--stdin'], { cwd: r.dir, env: { ...process.env, ...r.env }, input: readFileSync(file) });
+    expect(r.git('for-each-ref', '--count=1', 'refs/heads/keep').trim()).not.toBe('');
+    const h = await runJson(['history', r.dir, ...OFFLINE], { env: r.env, timeoutMs: 120_000 });
+    expect(h.code, h.stderr).toBe(1);
+    expect(h.report.findings[0].locations[0]).toMatchObject({ path: 'side.env', commit: side });
+  });
+
+  it('a corrupt pack file: a warning, never a crash or a clean "nothing found" about what was not read', async () => {
+    const r = makeRepo();
+    const tk = tokens(4);
+    const a = tk.userToken();
+    const b = tk.userToken();
+    r.write('a.env', `A=${a}\n`);
+    r.commit('a');
+    r.write('b.env', `B=${b}\n`);
+    r.commit('b');
+    r.git('repack', '-adq');
+    const packDir = join(r.dir, '.git', 'objects', 'pack');
+    const pack = readdirSync(packDir).find((f) => f.endsWith('.pack'))!;
+    const bytes = readFileSync(join(packDir, pack));
+    // Flip bytes in the middle of the pack: some objects no longer inflate.
+    for (let i = Math.floor(bytes.length / 3); i < Math.floor(bytes.length / 3) + 64 && i < bytes.length - 20; i++) bytes[i] = bytes[i]! ^ 0xff;
+    writeFileSync(join(packDir, pack), bytes);
+    expect(existsSync(join(packDir, pack))).toBe(true);
+    const h = await runCli(['history', r.dir, '--format', 'json', ...OFFLINE], { env: r.env, timeoutMs: 60_000 });
+    // The flipped bytes land in a commit: the walk fails, hfleaks says so and falls back
+    // to every blob in the object database, so both tokens are still found.
+    expect(h.code, h.stderr).toBe(1);
+    expect(h.stderr).toMatch(/warning: cannot walk the history \(.*\); scanning every blob in the object database instead/);
+    const report = JSON.parse(h.stdout);
+    expect(report.findings.map((f: any) => f.secret.sha256).sort()).toEqual([sha256(a), sha256(b)].sort());
+    expect(report.stats.warnings.length).toBeGreaterThan(0);
+  });
+});
