@@ -6,9 +6,6 @@ import { textReport } from '../report/text.ts';
 import type { Report, ReportOptions, Reporter } from '../report/types.ts';
 import { UsageError } from './io.ts';
 
-export const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
-export type Format = (typeof FORMATS)[number];
-
 const REPORTERS: Record<string, Reporter> = { text: textReport, json: jsonReport, sarif: sarifReport, markdown: markdownReport };
 
 export function renderReport(format: string, report: Report, options: ReportOptions): string {

@@ -92,18 +92,6 @@ export function parseRule(raw: unknown, file: string, trusted = false): Rule {
   };
 }
 
-/** Parses JSON text holding a rule or a list of rules. */
-export function parseRuleText(text: string, file: string): Rule[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new RuleError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-  const list = Array.isArray(data) ? data : [data];
-  return list.map((r) => parseRule(r, file));
-}
-
 /** Merges rule sets; a later rule with the same id replaces an earlier one. */
 export function mergeRules(...sets: Rule[][]): Rule[] {
   const byId = new Map<string, Rule>();

@@ -130,12 +130,20 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
       }
     }
   }
-  // fast-glob's patterns never match a name holding a line break, so such entries
-  // would vanish silently. The readdir it calls is wrapped to catch them.
+  // fast-glob's patterns never match a name holding a line break, and with
+  // suppressErrors it skips a directory it can't read without a word: both would be
+  // silent holes in the scan. The readdir it calls is wrapped to catch them.
   const oddNames: { parent: string; dirent: Dirent }[] = [];
   const readdirSeen = ((path: string, options: { withFileTypes: true }, cb: (err: NodeJS.ErrnoException | null, entries: Dirent[]) => void) => {
     fsReaddir(path, options, (err, entries) => {
-      if (!err) for (const d of entries) if (/[\r\n]/.test(d.name)) oddNames.push({ parent: path, dirent: d });
+      if (err) {
+        const shown = displayPath(root, path);
+        const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : (err.code ?? err.message);
+        sink.warn(`${shown}/: cannot read directory (${why}); skipped`);
+        sink.skip(`${shown}/`, why);
+      } else {
+        for (const d of entries) if (/[\r\n]/.test(d.name)) oddNames.push({ parent: path, dirent: d });
+      }
       cb(err, entries);
     });
   }) as unknown as typeof fsReaddir;

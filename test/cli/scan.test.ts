@@ -198,6 +198,20 @@ describe('hostile files', () => {
     expect(r.report.findings[0].locations.map((l: any) => l.path)).toEqual(['ok.txt']);
     expect(r.report.stats.skipped).toContainEqual({ path: 'secret.txt', reason: 'permission denied' });
   });
+
+  it('warns about a directory it cannot read instead of skipping it silently', async () => {
+    const dir = tree({ 'locked/inside.txt': `t=${t}`, 'ok.txt': `t=${t}` });
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'ok.txt'), 0o644);
+    chmodSync(join(dir, 'locked'), 0);
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534, cwd: dir } : { cwd: dir };
+    const r = await runJson(['scan', dir], asUser);
+    chmodSync(join(dir, 'locked'), 0o755);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/locked\/: cannot read directory \(permission denied\); skipped/);
+    expect(r.report.stats.skipped).toContainEqual({ path: 'locked/', reason: 'permission denied' });
+    expect(r.report.findings[0].locations.map((l: any) => l.path)).toEqual(['ok.txt']);
+  });
 });
 
 describe('config and rules', () => {
