@@ -15098,7 +15098,12 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
   const oddNames = [];
   const readdirSeen = ((path, options, cb) => {
     fsReaddir(path, options, (err2, entries) => {
-      if (!err2) {
+      if (err2) {
+        const shown = displayPath(root, path);
+        const why = err2.code === "EACCES" || err2.code === "EPERM" ? "permission denied" : err2.code ?? err2.message;
+        sink.warn(`${shown}/: cannot read directory (${why}); skipped`);
+        sink.skip(`${shown}/`, why);
+      } else {
         for (const d2 of entries) if (/[\r\n]/.test(d2.name)) oddNames.push({ parent: path, dirent: d2 });
       }
       cb(err2, entries);
