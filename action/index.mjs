@@ -24493,6 +24493,9 @@ var init_hook = __esm({
   }
 });
 
+// src/action/index.ts
+import { isMainThread as isMainThread2 } from "node:worker_threads";
+
 // src/action/main.ts
 init_types();
 init_io();
@@ -30398,13 +30401,15 @@ Nothing to scan: ${plan.why}.
 }
 
 // src/action/index.ts
-runAction(process.env).then(
-  (code2) => {
-    process.exitCode = code2;
-  },
-  (e) => {
-    process.stdout.write(`::error title=hfleaks::${e.message}
+if (isMainThread2) {
+  runAction(process.env).then(
+    (code2) => {
+      process.exitCode = code2;
+    },
+    (e) => {
+      process.stdout.write(`::error title=hfleaks::${e.message}
 `);
-    process.exitCode = 2;
-  }
-);
+      process.exitCode = 2;
+    }
+  );
+}
