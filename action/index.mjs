@@ -16024,7 +16024,12 @@ function score(b5) {
 }
 function searcher(needle) {
   let pos = 0;
-  for (let i2 = 1; i2 < needle.length; i2++) if (score(needle[i2]) < score(needle[pos])) pos = i2;
+  if (needle.length >= 8) {
+    const rank2 = (b5) => b5 === 95 ? 3 : score(b5);
+    for (let i2 = 1; i2 <= needle.length - 4; i2++) if (rank2(needle[i2]) < rank2(needle[pos])) pos = i2;
+  } else {
+    for (let i2 = 1; i2 < needle.length; i2++) if (score(needle[i2]) < score(needle[pos])) pos = i2;
+  }
   const anchor = needle.subarray(pos, Math.min(needle.length, pos + 4));
   if (pos === 0 && anchor.length === needle.length) return { needle, next: (buf, from) => buf.indexOf(needle, from) };
   const first = anchor.length === 1 ? anchor[0] : anchor;
