@@ -15021,7 +15021,7 @@ var init_worker_pool = __esm({
 });
 
 // src/sources/files.ts
-import { closeSync, constants, fstatSync, openSync, promises as fsp, readdir as fsReaddir, readFileSync as readFileSync6, readSync, statSync as statSync3 } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync as readdirSync3, readFileSync as readFileSync6, readSync, statSync as statSync3 } from "node:fs";
 import { dirname as dirname3, isAbsolute, join as join4, relative as relative2, resolve as resolve5, sep } from "node:path";
 function toPosix(p2) {
   return sep === "/" ? p2 : p2.split(sep).join("/");
@@ -15096,15 +15096,20 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
     }
   }
   const oddNames = [];
+  const lossyDirs = /* @__PURE__ */ new Set();
   const readdirSeen = ((path, options, cb) => {
     fsReaddir(path, options, (err2, entries) => {
-      if (err2) {
+      if (err2 && path.includes("\uFFFD")) {
+      } else if (err2) {
         const shown = displayPath(root, path);
         const why = err2.code === "EACCES" || err2.code === "EPERM" ? "permission denied" : err2.code ?? err2.message;
         sink.warn(`${shown}/: cannot read directory (${why}); skipped`);
         sink.skip(`${shown}/`, why);
       } else {
-        for (const d2 of entries) if (/[\r\n]/.test(d2.name)) oddNames.push({ parent: path, dirent: d2 });
+        for (const d2 of entries) {
+          if (/[\r\n]/.test(d2.name)) oddNames.push({ parent: path, dirent: d2 });
+          else if (d2.name.includes("\uFFFD")) lossyDirs.add(path);
+        }
       }
       cb(err2, entries);
     });
@@ -15121,6 +15126,7 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
   });
   const keep = function* (rel, d2) {
     if (d2.isDirectory()) return;
+    if (rel.includes("\uFFFD")) return;
     if (useIgnoreFiles && matcher.ignores(rel)) return;
     if (d2.isSymbolicLink()) return;
     if (!d2.isFile()) {
@@ -15137,6 +15143,27 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
     if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root);
     else yield* keep(rel, dirent);
   }
+  const rawWalk = function* (rawDir, shownDir, everything) {
+    let entries;
+    try {
+      entries = readdirSync3(rawDir, { withFileTypes: true, encoding: "buffer" });
+    } catch (e) {
+      sink.warn(`${displayPath(root, shownDir)}/: cannot read directory (${e.code ?? e.message}); skipped`);
+      return;
+    }
+    for (const d2 of entries) {
+      const shown = join4(shownDir, d2.name.toString("utf8"));
+      if (!everything && !shown.slice(shownDir.length).includes("\uFFFD")) continue;
+      const rel = relative2(dir, shown).split(sep).join("/");
+      if (useIgnoreFiles && matcher.ignores(rel, d2.isDirectory())) continue;
+      if (d2.isSymbolicLink()) continue;
+      const raw = Buffer.concat([rawDir, Buffer.from(sep), d2.name]);
+      if (d2.isDirectory()) yield* rawWalk(raw, shown, true);
+      else if (!d2.isFile()) sink.skip(displayPath(root, shown), "not a regular file");
+      else yield { raw, shown };
+    }
+  };
+  for (const parent of lossyDirs) yield* rawWalk(Buffer.from(parent), parent, false);
 }
 async function scanFile(abs, display, detector, sink, opts) {
   return scanFileSync(abs, display, detector, sink, opts);
@@ -15228,9 +15255,9 @@ async function scanPaths(detector, opts, sink) {
     a?.();
     b5?.();
   };
-  const display = (abs) => displayPath(root, abs);
+  const display = (f3) => displayPath(root, typeof f3 === "string" ? f3 : f3.shown);
   const feed = () => {
-    while (pool && queue.length && pool.hasRoom()) {
+    while (pool && queue.length && pool.hasRoom() && typeof queue[0] === "string") {
       const abs = queue.shift();
       void pool.run(abs, display(abs)).then((n) => {
         done(n);
@@ -15261,7 +15288,7 @@ async function scanPaths(detector, opts, sink) {
       const abs = queue.shift();
       if (abs !== void 0) {
         signal();
-        done(await scanFile(abs, display(abs), detector, sink, opts));
+        done(await scanFile(typeof abs === "string" ? abs : abs.raw, display(abs), detector, sink, opts));
         await new Promise((r2) => setImmediate(r2));
         feed();
         continue;
@@ -23168,7 +23195,7 @@ var init_run = __esm({
 });
 
 // src/sources/git/repo.ts
-import { readFileSync as readFileSync8, readdirSync as readdirSync3, statSync as statSync4 } from "node:fs";
+import { readFileSync as readFileSync8, readdirSync as readdirSync4, statSync as statSync4 } from "node:fs";
 import { isAbsolute as isAbsolute2, join as join5, resolve as resolve8 } from "node:path";
 function parseGitVersion(text) {
   const m2 = /(\d+)\.(\d+)/.exec(text);
@@ -23179,7 +23206,7 @@ function atLeast(v2, major, minor) {
 }
 function hasBitmap(objectsDir) {
   try {
-    return readdirSync3(join5(objectsDir, "pack")).some((f3) => f3.endsWith(".bitmap"));
+    return readdirSync4(join5(objectsDir, "pack")).some((f3) => f3.endsWith(".bitmap"));
   } catch {
     return false;
   }

@@ -1,7 +1,7 @@
 // Files on disk: walks directories with fast-glob (honouring .gitignore and
 // .hfleaksignore), never follows symbolic links, never opens FIFOs or devices, and
 // streams each regular file into a content stream.
-import { type Dirent, closeSync, constants, fstatSync, openSync, promises as fsp, readdir as fsReaddir, readFileSync, readSync, statSync } from 'node:fs';
+import { type Dirent, closeSync, constants, fstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import type { ContentSink, ContentOptions } from '../detect/content.ts';
@@ -93,7 +93,13 @@ function repoTop(dir: string): string | undefined {
 }
 
 /** Lists the files under `dir` that the ignore rules keep. */
-async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, root: string): AsyncGenerator<string> {
+/**
+ * A file to scan: its path, or for a name that is not valid UTF-8 (which no string can
+ * hold) the raw bytes of its path and a readable form for reports.
+ */
+export type FilePath = string | { raw: Buffer; shown: string };
+
+async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, root: string): AsyncGenerator<FilePath> {
   const matcher = new IgnoreMatcher();
   const prune = ['**/.git/**'];
   if (useIgnoreFiles) {
@@ -134,15 +140,21 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
   // suppressErrors it skips a directory it can't read without a word: both would be
   // silent holes in the scan. The readdir it calls is wrapped to catch them.
   const oddNames: { parent: string; dirent: Dirent }[] = [];
+  const lossyDirs = new Set<string>();
   const readdirSeen = ((path: string, options: { withFileTypes: true }, cb: (err: NodeJS.ErrnoException | null, entries: Dirent[]) => void) => {
     fsReaddir(path, options, (err, entries) => {
-      if (err) {
+      if (err && path.includes('\uFFFD')) {
+        // A directory name that is not UTF-8: walked by its raw bytes below.
+      } else if (err) {
         const shown = displayPath(root, path);
         const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : (err.code ?? err.message);
         sink.warn(`${shown}/: cannot read directory (${why}); skipped`);
         sink.skip(`${shown}/`, why);
       } else {
-        for (const d of entries) if (/[\r\n]/.test(d.name)) oddNames.push({ parent: path, dirent: d });
+        for (const d of entries) {
+          if (/[\r\n]/.test(d.name)) oddNames.push({ parent: path, dirent: d });
+          else if (d.name.includes('\uFFFD')) lossyDirs.add(path);
+        }
       }
       cb(err, entries);
     });
@@ -159,6 +171,7 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
   }) as AsyncIterable<fg.Entry>;
   const keep = function* (rel: string, d: Dirent): Generator<string> {
     if (d.isDirectory()) return;
+    if (rel.includes('\uFFFD')) return; // reached through its raw bytes below
     if (useIgnoreFiles && matcher.ignores(rel)) return;
     if (d.isSymbolicLink()) return; // never followed: no loops, no escaping the tree
     if (!d.isFile()) {
@@ -175,11 +188,35 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root);
     else yield* keep(rel, dirent);
   }
+  // Names that are not valid UTF-8 decode to U+FFFD and can't be opened by that string:
+  // read the directory again as bytes and open those files by their raw path.
+  // Below a directory so named, everything is walked by raw path too.
+  const rawWalk = function* (rawDir: Buffer, shownDir: string, everything: boolean): Generator<FilePath> {
+    let entries: Dirent<Buffer>[];
+    try {
+      entries = readdirSync(rawDir, { withFileTypes: true, encoding: 'buffer' });
+    } catch (e) {
+      sink.warn(`${displayPath(root, shownDir)}/: cannot read directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); skipped`);
+      return;
+    }
+    for (const d of entries) {
+      const shown = join(shownDir, d.name.toString('utf8'));
+      if (!everything && !shown.slice(shownDir.length).includes('\uFFFD')) continue;
+      const rel = relative(dir, shown).split(sep).join('/');
+      if (useIgnoreFiles && matcher.ignores(rel, d.isDirectory())) continue;
+      if (d.isSymbolicLink()) continue;
+      const raw = Buffer.concat([rawDir, Buffer.from(sep), d.name]);
+      if (d.isDirectory()) yield* rawWalk(raw, shown, true);
+      else if (!d.isFile()) sink.skip(displayPath(root, shown), 'not a regular file');
+      else yield { raw, shown };
+    }
+  };
+  for (const parent of lossyDirs) yield* rawWalk(Buffer.from(parent), parent, false);
 }
 
 /** Reads one file into a content stream; problems become warnings, never throws. */
 export async function scanFile(
-  abs: string,
+  abs: string | Buffer,
   display: string,
   detector: Detector,
   sink: ContentSink,
@@ -194,7 +231,7 @@ export async function scanFile(
  * anyway; parallelism comes from worker threads.
  */
 function scanFileSync(
-  abs: string,
+  abs: string | Buffer,
   display: string,
   detector: Detector,
   sink: ContentSink,
@@ -285,7 +322,7 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
   // Worker threads join once the tree proves big enough to pay for their start-up.
   const threads = opts.worker ? Math.max(1, opts.threads ?? 1) : 1;
   let pool: WorkerPool | undefined;
-  const queue: string[] = [];
+  const queue: FilePath[] = [];
   let walking = true;
   // Two sleepers: the main loop waits for files, the walk waits for room.
   let wakeMain: (() => void) | undefined;
@@ -297,11 +334,12 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     a?.();
     b?.();
   };
-  const display = (abs: string) => displayPath(root, abs);
-  // Keep each worker fed from the queue; called whenever a worker has room.
+  const display = (f: FilePath) => displayPath(root, typeof f === 'string' ? f : f.shown);
+  // Keep each worker fed from the queue; called whenever a worker has room. Raw paths
+  // (names that are not UTF-8) stay on this thread.
   const feed = () => {
-    while (pool && queue.length && pool.hasRoom()) {
-      const abs = queue.shift()!;
+    while (pool && queue.length && pool.hasRoom() && typeof queue[0] === 'string') {
+      const abs = queue.shift() as string;
       void pool.run(abs, display(abs)).then((n) => {
         done(n);
         feed();
@@ -334,7 +372,7 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
       const abs = queue.shift();
       if (abs !== undefined) {
         signal();
-        done(await scanFile(abs, display(abs), detector, sink, opts));
+        done(await scanFile(typeof abs === 'string' ? abs : abs.raw, display(abs), detector, sink, opts));
         await new Promise<void>((r) => setImmediate(r));
         feed();
         continue;

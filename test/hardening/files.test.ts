@@ -55,8 +55,22 @@ describe('hostile trees', () => {
     const paths = r.report.findings[0].locations.map((l: any) => l.path);
     expect(paths).toContain('with space.txt');
     expect(paths).toContain('new\nline.txt');
-    // The name that is not UTF-8 can't be reopened through a decoded string: a clear warning.
-    if (!paths.some((p: string) => p.startsWith('bad-'))) expect(r.stderr).toMatch(/bad-.*cannot read/);
+    // Not valid UTF-8: opened by its raw bytes, reported with replacement characters.
+    expect(paths).toContain('bad-\uFFFD\uFFFD-name.txt');
+    expect(paths).toHaveLength(3);
+    expect(r.stderr).toBe('');
+  });
+
+  it('walks a directory whose name is not valid UTF-8, by its raw bytes', async () => {
+    const dir = tempDir();
+    const t = gen.userToken();
+    mkdirSync(Buffer.from(`${dir}/dir-\xff/deeper`, 'latin1'), { recursive: true });
+    writeFileSync(Buffer.from(`${dir}/dir-\xff/inside.txt`, 'latin1'), `t=${t}\n`);
+    writeFileSync(Buffer.from(`${dir}/dir-\xff/deeper/more.txt`, 'latin1'), `t=${t}\n`);
+    writeFileSync(join(dir, 'ok.txt'), `t=${t}\n`);
+    const r = await runJson(['scan', dir]);
+    expect(r.report.findings[0].locations.map((l: any) => l.path).sort()).toEqual(['dir-\uFFFD/deeper/more.txt', 'dir-\uFFFD/inside.txt', 'ok.txt']);
+    expect(r.stderr).toBe('');
   });
 
   it('reports files deleted or truncated during the scan as warnings, and scans the rest', async () => {
