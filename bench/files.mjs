@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 import { zipSync } from 'fflate';
+import { mulberry32 } from './lib.mjs';
 
 /** Bump when the generated tree changes: a cached tree of another version is regenerated. */
 const GENERATOR_VERSION = 6;
@@ -47,17 +48,6 @@ const GOALS = { vsRipgrep: 2, vsSecretlint: 20, rssMB: 200 };
 // ---------------------------------------------------------------------------------------
 // Seeded randomness and tokens
 
-/** mulberry32, as in src/rules/template.ts. */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const UPPER = LOWER.toUpperCase();

@@ -28,6 +28,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { mulberry32 } from './lib.mjs';
 
 /** Bump when the generated repository changes: a cached one of another version is rebuilt. */
 const GENERATOR_VERSION = 2;
@@ -44,17 +45,6 @@ const GOALS = { vsCatFile: 1.0, vsLogPatch: 3, rssMB: 256 };
 // ---------------------------------------------------------------------------------------
 // Generation
 
-/** mulberry32, as in src/rules/template.ts (which plain Node can't import). */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const UPPER = LOWER.toUpperCase();

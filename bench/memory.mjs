@@ -13,6 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = path.join(ROOT, 'bench', '.work');
@@ -28,16 +29,9 @@ if (!TIME) {
   process.exit(2);
 }
 
-// mulberry32, as in src/rules/template.ts (plain Node can't import the TypeScript).
+// A token from the seeded generator the other benchmarks use.
 function token(seed) {
-  let a = seed >>> 0;
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = mulberry32(seed);
   const L = 'abcdefghijklmnopqrstuvwxyz';
   const abc = L + L.toUpperCase();
   for (;;) {

@@ -1,8 +1,10 @@
 // Options shared by the scanning commands, parsed once by yargs and validated here;
 // nothing downstream reads argv.
 import type { Argv } from 'yargs';
+import type { VerifyArgs } from '../verify/settings.ts';
 
-export interface CommonArgs {
+/** Verification with the Hub (see verifyOptions) comes from VerifyArgs. */
+export interface CommonArgs extends VerifyArgs {
   format: string;
   output?: string;
   showSecrets?: boolean;
@@ -18,15 +20,6 @@ export interface CommonArgs {
   sarif?: string;
   /** Report only findings whose fingerprint this baseline file lacks. */
   baseline?: string;
-  /** Verification with the Hub (see verifyOptions). */
-  verify?: boolean;
-  reach?: boolean;
-  revoke?: boolean;
-  yes?: boolean;
-  endpoint?: string;
-  verifyConcurrency?: number;
-  verifyTimeout?: number;
-  verifyBudget?: number;
 }
 
 /** Per-command defaults: `audit` passes `{ verifyDefault: true }` (--no-verify turns it off). */

@@ -1,0 +1,13 @@
+// Shared by the benchmark scripts (plain Node 20 can't import the TypeScript sources).
+
+/** mulberry32: the same seeded generator as src/rules/template.ts, so fixtures repeat. */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
