@@ -15165,10 +15165,7 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
   };
   for (const parent of lossyDirs) yield* rawWalk(Buffer.from(parent), parent, false);
 }
-async function scanFile(abs, display, detector, sink, opts) {
-  return scanFileSync(abs, display, detector, sink, opts);
-}
-function scanFileSync(abs, display, detector, sink, opts) {
+function scanFile(abs, display, detector, sink, opts) {
   let fd2;
   try {
     fd2 = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -15288,7 +15285,7 @@ async function scanPaths(detector, opts, sink) {
       const abs = queue.shift();
       if (abs !== void 0) {
         signal();
-        done(await scanFile(typeof abs === "string" ? abs : abs.raw, display(abs), detector, sink, opts));
+        done(scanFile(typeof abs === "string" ? abs : abs.raw, display(abs), detector, sink, opts));
         await new Promise((r2) => setImmediate(r2));
         feed();
         continue;
@@ -17065,8 +17062,9 @@ var readers, InputError, MAX_LINES, MAX_LINE;
 var init_input = __esm({
   "src/verify/input.ts"() {
     "use strict";
+    init_errors();
     readers = /* @__PURE__ */ new WeakMap();
-    InputError = class extends Error {
+    InputError = class extends UsageError {
     };
     MAX_LINES = 1e5;
     MAX_LINE = 64 << 10;
@@ -24282,13 +24280,7 @@ async function runVerify(io2, args) {
   }
 }
 async function verifyLines(io2, args, session) {
-  let src;
-  try {
-    src = await readTokenLines(io2, args.env, args.quiet);
-  } catch (e) {
-    if (e instanceof InputError) throw new UsageError(e.message);
-    throw e;
-  }
+  const src = await readTokenLines(io2, args.env, args.quiet);
   for (const l3 of src.lines) {
     const matches = scanWhole(session.detector, Buffer.from(l3.text));
     if (!matches.length) {
@@ -24333,13 +24325,7 @@ async function revokeLines(io2, args) {
   if (format3 !== "text" && format3 !== "json") throw new UsageError(`unknown format "${format3}" for revoke (choose text, json)`);
   const hub = hubSettings(io2, args);
   if (!args.yes && !io2.stdinIsTTY) throw new UsageError("refusing to revoke without --yes: standard input is not a terminal, so hfleaks cannot ask");
-  let src;
-  try {
-    src = await readTokenLines(io2, args.env, args.quiet);
-  } catch (e) {
-    if (e instanceof InputError) throw new UsageError(e.message);
-    throw e;
-  }
+  const src = await readTokenLines(io2, args.env, args.quiet);
   const detector = createDetector(builtinRules(), { decode: false });
   const tokens = [];
   for (const l3 of src.lines) {

@@ -214,23 +214,13 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
   for (const parent of lossyDirs) yield* rawWalk(Buffer.from(parent), parent, false);
 }
 
-/** Reads one file into a content stream; problems become warnings, never throws. */
-export async function scanFile(
-  abs: string | Buffer,
-  display: string,
-  detector: Detector,
-  sink: ContentSink,
-  opts: Pick<FileScanOptions, 'maxFileSize' | 'content'>,
-): Promise<number> {
-  return scanFileSync(abs, display, detector, sink, opts);
-}
-
 /**
- * Synchronous reads: from the page cache they are a memcpy, and the promise-based
- * FileHandle API costs more than the scan of a small file. Scanning is CPU-bound
- * anyway; parallelism comes from worker threads.
+ * Reads one file into a content stream and returns the bytes read; problems become
+ * warnings, it never throws. Synchronous: from the page cache a read is a memcpy, and
+ * the promise-based FileHandle API costs more than the scan of a small file. Scanning
+ * is CPU-bound anyway; parallelism comes from worker threads.
  */
-function scanFileSync(
+export function scanFile(
   abs: string | Buffer,
   display: string,
   detector: Detector,
@@ -372,7 +362,7 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
       const abs = queue.shift();
       if (abs !== undefined) {
         signal();
-        done(await scanFile(typeof abs === 'string' ? abs : abs.raw, display(abs), detector, sink, opts));
+        done(scanFile(typeof abs === 'string' ? abs : abs.raw, display(abs), detector, sink, opts));
         await new Promise<void>((r) => setImmediate(r));
         feed();
         continue;

@@ -39,14 +39,10 @@ parentPort!.on('message', (job: WorkerJob) => {
     skip: (path: string, reason: string) => void result.skips.push({ path, reason }),
     note: (path: string, kind: ContentNote) => void result.notes.push({ path, kind }),
   };
-  scanFile(job.abs, job.display, detector, sink, { maxFileSize: init.maxFileSize, content: init.content }).then(
-    (bytes) => {
-      result.bytes = bytes;
-      parentPort!.postMessage(result);
-    },
-    (e: unknown) => {
-      result.warnings.push(`${job.display}: ${(e as Error).message}`);
-      parentPort!.postMessage(result);
-    },
-  );
+  try {
+    result.bytes = scanFile(job.abs, job.display, detector, sink, { maxFileSize: init.maxFileSize, content: init.content });
+  } catch (e) {
+    result.warnings.push(`${job.display}: ${(e as Error).message}`);
+  }
+  parentPort!.postMessage(result);
 });

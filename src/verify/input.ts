@@ -2,6 +2,7 @@
 // --env: never from argv, where shell history and `ps` would keep them. The same line
 // reader answers a confirmation prompt afterwards.
 import { createInterface } from 'node:readline';
+import { UsageError } from '../core/errors.ts';
 import type { Readable } from 'node:stream';
 
 export interface LineReader {
@@ -58,7 +59,8 @@ export interface TokenSource {
   bytes: number;
 }
 
-export class InputError extends Error {}
+/** Bad token input: a usage error (one line, exit 2), raised where the input is read. */
+export class InputError extends UsageError {}
 
 export interface ReadTokensIo {
   stdin: Readable;

@@ -8,7 +8,7 @@ import { sha256 } from '../../findings/aggregate.ts';
 import { redact } from '../../findings/redact.ts';
 import { builtinRules } from '../../rules/builtin.ts';
 import { clientFor } from '../../verify/enrich.ts';
-import { InputError, confirm, readTokenLines, releaseLineReader } from '../../verify/input.ts';
+import { confirm, readTokenLines, releaseLineReader } from '../../verify/input.ts';
 import { describeRevocation, revokeTokens } from '../../verify/revoke.ts';
 import type { VerifyArgs } from '../../verify/settings.ts';
 import { HUB_RULES, hubSettings } from '../../verify/settings.ts';
@@ -35,13 +35,7 @@ async function revokeLines(io: Io, args: RevokeCommandArgs): Promise<number> {
   if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}" for revoke (choose text, json)`);
   const hub = hubSettings(io, args);
   if (!args.yes && !io.stdinIsTTY) throw new UsageError('refusing to revoke without --yes: standard input is not a terminal, so hfleaks cannot ask');
-  let src;
-  try {
-    src = await readTokenLines(io, args.env, args.quiet);
-  } catch (e) {
-    if (e instanceof InputError) throw new UsageError(e.message);
-    throw e;
-  }
+  const src = await readTokenLines(io, args.env, args.quiet);
   // Only Hugging Face tokens go to the Hub: each line must hold one the built-in rules know.
   const detector = createDetector(builtinRules(), { decode: false });
   const tokens: string[] = [];

@@ -2,7 +2,7 @@
 // --env), never in argv. Each line goes through the detector, so a finding carries the
 // right rule; then the usual report, with verification on.
 import { scanWhole } from '../../detect/scanner.ts';
-import { InputError, readTokenLines, releaseLineReader } from '../../verify/input.ts';
+import { readTokenLines, releaseLineReader } from '../../verify/input.ts';
 import type { Io } from '../io.ts';
 import { UsageError } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
@@ -25,13 +25,7 @@ export async function runVerify(io: Io, args: VerifyCommandArgs): Promise<number
 }
 
 async function verifyLines(io: Io, args: VerifyCommandArgs, session: Session): Promise<number> {
-  let src;
-  try {
-    src = await readTokenLines(io, args.env, args.quiet);
-  } catch (e) {
-    if (e instanceof InputError) throw new UsageError(e.message);
-    throw e;
-  }
+  const src = await readTokenLines(io, args.env, args.quiet);
   for (const l of src.lines) {
     const matches = scanWhole(session.detector, Buffer.from(l.text));
     if (!matches.length) {
