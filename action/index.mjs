@@ -6,18 +6,18 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __require = /* @__PURE__ */ ((x4) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x4, {
-  get: (a, b5) => (typeof require !== "undefined" ? require : a)[b5]
-}) : x4)(function(x4) {
+var __require = /* @__PURE__ */ ((x3) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x3, {
+  get: (a, b3) => (typeof require !== "undefined" ? require : a)[b3]
+}) : x3)(function(x3) {
   if (typeof require !== "undefined") return require.apply(this, arguments);
-  throw Error('Dynamic require of "' + x4 + '" is not supported');
+  throw Error('Dynamic require of "' + x3 + '" is not supported');
 });
-var __esm = (fn2, res, err2) => function __init() {
-  if (err2) throw err2[0];
+var __esm = (fn2, res, err) => function __init() {
+  if (err) throw err[0];
   try {
     return fn2 && (res = (0, fn2[__getOwnPropNames(fn2)[0]])(fn2 = 0)), res;
   } catch (e) {
-    throw err2 = [e], e;
+    throw err = [e], e;
   }
 };
 var __commonJS = (cb, mod) => function __require2() {
@@ -97,42 +97,9 @@ var init_io = __esm({
   }
 });
 
-// node_modules/emoji-regex/index.js
-var require_emoji_regex = __commonJS({
-  "node_modules/emoji-regex/index.js"(exports, module) {
-    module.exports = () => {
-      return /[#*0-9]\uFE0F?\u20E3|[\xA9\xAE\u203C\u2049\u2122\u2139\u2194-\u2199\u21A9\u21AA\u231A\u231B\u2328\u23CF\u23ED-\u23EF\u23F1\u23F2\u23F8-\u23FA\u24C2\u25AA\u25AB\u25B6\u25C0\u25FB\u25FC\u25FE\u2600-\u2604\u260E\u2611\u2614\u2615\u2618\u2620\u2622\u2623\u2626\u262A\u262E\u262F\u2638-\u263A\u2640\u2642\u2648-\u2653\u265F\u2660\u2663\u2665\u2666\u2668\u267B\u267E\u267F\u2692\u2694-\u2697\u2699\u269B\u269C\u26A0\u26A7\u26AA\u26B0\u26B1\u26BD\u26BE\u26C4\u26C8\u26CF\u26D1\u26E9\u26F0-\u26F5\u26F7\u26F8\u26FA\u2702\u2708\u2709\u270F\u2712\u2714\u2716\u271D\u2721\u2733\u2734\u2744\u2747\u2757\u2763\u27A1\u2934\u2935\u2B05-\u2B07\u2B1B\u2B1C\u2B55\u3030\u303D\u3297\u3299]\uFE0F?|[\u261D\u270C\u270D](?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?|[\u270A\u270B](?:\uD83C[\uDFFB-\uDFFF])?|[\u23E9-\u23EC\u23F0\u23F3\u25FD\u2693\u26A1\u26AB\u26C5\u26CE\u26D4\u26EA\u26FD\u2705\u2728\u274C\u274E\u2753-\u2755\u2795-\u2797\u27B0\u27BF\u2B50]|\u26D3\uFE0F?(?:\u200D\uD83D\uDCA5)?|\u26F9(?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?(?:\u200D[\u2640\u2642]\uFE0F?)?|\u2764\uFE0F?(?:\u200D(?:\uD83D\uDD25|\uD83E\uDE79))?|\uD83C(?:[\uDC04\uDD70\uDD71\uDD7E\uDD7F\uDE02\uDE37\uDF21\uDF24-\uDF2C\uDF36\uDF7D\uDF96\uDF97\uDF99-\uDF9B\uDF9E\uDF9F\uDFCD\uDFCE\uDFD4-\uDFDF\uDFF5\uDFF7]\uFE0F?|[\uDF85\uDFC2\uDFC7](?:\uD83C[\uDFFB-\uDFFF])?|[\uDFC4\uDFCA](?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDFCB\uDFCC](?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDCCF\uDD8E\uDD91-\uDD9A\uDE01\uDE1A\uDE2F\uDE32-\uDE36\uDE38-\uDE3A\uDE50\uDE51\uDF00-\uDF20\uDF2D-\uDF35\uDF37-\uDF43\uDF45-\uDF4A\uDF4C-\uDF7C\uDF7E-\uDF84\uDF86-\uDF93\uDFA0-\uDFC1\uDFC5\uDFC6\uDFC8\uDFC9\uDFCF-\uDFD3\uDFE0-\uDFF0\uDFF8-\uDFFF]|\uDDE6\uD83C[\uDDE8-\uDDEC\uDDEE\uDDF1\uDDF2\uDDF4\uDDF6-\uDDFA\uDDFC\uDDFD\uDDFF]|\uDDE7\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEF\uDDF1-\uDDF4\uDDF6-\uDDF9\uDDFB\uDDFC\uDDFE\uDDFF]|\uDDE8\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDEE\uDDF0-\uDDF7\uDDFA-\uDDFF]|\uDDE9\uD83C[\uDDEA\uDDEC\uDDEF\uDDF0\uDDF2\uDDF4\uDDFF]|\uDDEA\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDED\uDDF7-\uDDFA]|\uDDEB\uD83C[\uDDEE-\uDDF0\uDDF2\uDDF4\uDDF7]|\uDDEC\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEE\uDDF1-\uDDF3\uDDF5-\uDDFA\uDDFC\uDDFE]|\uDDED\uD83C[\uDDF0\uDDF2\uDDF3\uDDF7\uDDF9\uDDFA]|\uDDEE\uD83C[\uDDE8-\uDDEA\uDDF1-\uDDF4\uDDF6-\uDDF9]|\uDDEF\uD83C[\uDDEA\uDDF2\uDDF4\uDDF5]|\uDDF0\uD83C[\uDDEA\uDDEC-\uDDEE\uDDF2\uDDF3\uDDF5\uDDF7\uDDFC\uDDFE\uDDFF]|\uDDF1\uD83C[\uDDE6-\uDDE8\uDDEE\uDDF0\uDDF7-\uDDFB\uDDFE]|\uDDF2\uD83C[\uDDE6\uDDE8-\uDDED\uDDF0-\uDDFF]|\uDDF3\uD83C[\uDDE6\uDDE8\uDDEA-\uDDEC\uDDEE\uDDF1\uDDF4\uDDF5\uDDF7\uDDFA\uDDFF]|\uDDF4\uD83C\uDDF2|\uDDF5\uD83C[\uDDE6\uDDEA-\uDDED\uDDF0-\uDDF3\uDDF7-\uDDF9\uDDFC\uDDFE]|\uDDF6\uD83C\uDDE6|\uDDF7\uD83C[\uDDEA\uDDF4\uDDF8\uDDFA\uDDFC]|\uDDF8\uD83C[\uDDE6-\uDDEA\uDDEC-\uDDF4\uDDF7-\uDDF9\uDDFB\uDDFD-\uDDFF]|\uDDF9\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDED\uDDEF-\uDDF4\uDDF7\uDDF9\uDDFB\uDDFC\uDDFF]|\uDDFA\uD83C[\uDDE6\uDDEC\uDDF2\uDDF3\uDDF8\uDDFE\uDDFF]|\uDDFB\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDEE\uDDF3\uDDFA]|\uDDFC\uD83C[\uDDEB\uDDF8]|\uDDFD\uD83C\uDDF0|\uDDFE\uD83C[\uDDEA\uDDF9]|\uDDFF\uD83C[\uDDE6\uDDF2\uDDFC]|\uDF44(?:\u200D\uD83D\uDFEB)?|\uDF4B(?:\u200D\uD83D\uDFE9)?|\uDFC3(?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D(?:[\u2640\u2642]\uFE0F?(?:\u200D\u27A1\uFE0F?)?|\u27A1\uFE0F?))?|\uDFF3\uFE0F?(?:\u200D(?:\u26A7\uFE0F?|\uD83C\uDF08))?|\uDFF4(?:\u200D\u2620\uFE0F?|\uDB40\uDC67\uDB40\uDC62\uDB40(?:\uDC65\uDB40\uDC6E\uDB40\uDC67|\uDC73\uDB40\uDC63\uDB40\uDC74|\uDC77\uDB40\uDC6C\uDB40\uDC73)\uDB40\uDC7F)?)|\uD83D(?:[\uDC3F\uDCFD\uDD49\uDD4A\uDD6F\uDD70\uDD73\uDD76-\uDD79\uDD87\uDD8A-\uDD8D\uDDA5\uDDA8\uDDB1\uDDB2\uDDBC\uDDC2-\uDDC4\uDDD1-\uDDD3\uDDDC-\uDDDE\uDDE1\uDDE3\uDDE8\uDDEF\uDDF3\uDDFA\uDECB\uDECD-\uDECF\uDEE0-\uDEE5\uDEE9\uDEF0\uDEF3]\uFE0F?|[\uDC42\uDC43\uDC46-\uDC50\uDC66\uDC67\uDC6B-\uDC6D\uDC72\uDC74-\uDC76\uDC78\uDC7C\uDC83\uDC85\uDC8F\uDC91\uDCAA\uDD7A\uDD95\uDD96\uDE4C\uDE4F\uDEC0\uDECC](?:\uD83C[\uDFFB-\uDFFF])?|[\uDC6E-\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4\uDEB5](?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDD74\uDD90](?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?|[\uDC00-\uDC07\uDC09-\uDC14\uDC16-\uDC25\uDC27-\uDC3A\uDC3C-\uDC3E\uDC40\uDC44\uDC45\uDC51-\uDC65\uDC6A\uDC79-\uDC7B\uDC7D-\uDC80\uDC84\uDC88-\uDC8E\uDC90\uDC92-\uDCA9\uDCAB-\uDCFC\uDCFF-\uDD3D\uDD4B-\uDD4E\uDD50-\uDD67\uDDA4\uDDFB-\uDE2D\uDE2F-\uDE34\uDE37-\uDE41\uDE43\uDE44\uDE48-\uDE4A\uDE80-\uDEA2\uDEA4-\uDEB3\uDEB7-\uDEBF\uDEC1-\uDEC5\uDED0-\uDED2\uDED5-\uDED8\uDEDC-\uDEDF\uDEEB\uDEEC\uDEF4-\uDEFC\uDFE0-\uDFEB\uDFF0]|\uDC08(?:\u200D\u2B1B)?|\uDC15(?:\u200D\uD83E\uDDBA)?|\uDC26(?:\u200D(?:\u2B1B|\uD83D\uDD25))?|\uDC3B(?:\u200D\u2744\uFE0F?)?|\uDC41\uFE0F?(?:\u200D\uD83D\uDDE8\uFE0F?)?|\uDC68(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDC68\uDC69]\u200D\uD83D(?:\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?)|[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?)|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]))|\uD83C(?:\uDFFB(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFC-\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFC-\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFC(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFD-\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFD(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFE(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFD\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFF(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFE])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFE]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?))?|\uDC69(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?[\uDC68\uDC69]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?|\uDC69\u200D\uD83D(?:\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?))|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]))|\uD83C(?:\uDFFB(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFC-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFC-\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFC-\uDFFF])))?|\uDFFC(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB\uDFFD-\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFD-\uDFFF])))?|\uDFFD(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])))?|\uDFFE(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB-\uDFFD\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFD\uDFFF])))?|\uDFFF(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFE])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB-\uDFFE]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFE])))?))?|\uDD75(?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?(?:\u200D[\u2640\u2642]\uFE0F?)?|\uDE2E(?:\u200D\uD83D\uDCA8)?|\uDE35(?:\u200D\uD83D\uDCAB)?|\uDE36(?:\u200D\uD83C\uDF2B\uFE0F?)?|\uDE42(?:\u200D[\u2194\u2195]\uFE0F?)?|\uDEB6(?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D(?:[\u2640\u2642]\uFE0F?(?:\u200D\u27A1\uFE0F?)?|\u27A1\uFE0F?))?)|\uD83E(?:[\uDD0C\uDD0F\uDD18-\uDD1F\uDD30-\uDD34\uDD36\uDD77\uDDB5\uDDB6\uDDBB\uDDD2\uDDD3\uDDD5\uDEC3-\uDEC5\uDEF0\uDEF2-\uDEF8](?:\uD83C[\uDFFB-\uDFFF])?|[\uDD26\uDD35\uDD37-\uDD39\uDD3C-\uDD3E\uDDB8\uDDB9\uDDCD\uDDCF\uDDD4\uDDD6-\uDDDD](?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDDDE\uDDDF](?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDD0D\uDD0E\uDD10-\uDD17\uDD20-\uDD25\uDD27-\uDD2F\uDD3A\uDD3F-\uDD45\uDD47-\uDD76\uDD78-\uDDB4\uDDB7\uDDBA\uDDBC-\uDDCC\uDDD0\uDDE0-\uDDFF\uDE70-\uDE7C\uDE80-\uDE8A\uDE8E-\uDEC2\uDEC6\uDEC8\uDECD-\uDEDC\uDEDF-\uDEEA\uDEEF]|\uDDCE(?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D(?:[\u2640\u2642]\uFE0F?(?:\u200D\u27A1\uFE0F?)?|\u27A1\uFE0F?))?|\uDDD1(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1|\uDDD1\u200D\uD83E\uDDD2(?:\u200D\uD83E\uDDD2)?|\uDDD2(?:\u200D\uD83E\uDDD2)?))|\uD83C(?:\uDFFB(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFC-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFC-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFC-\uDFFF])))?|\uDFFC(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB\uDFFD-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFD-\uDFFF])))?|\uDFFD(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])))?|\uDFFE(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB-\uDFFD\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFD\uDFFF])))?|\uDFFF(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB-\uDFFE]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFE])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFE])))?))?|\uDEF1(?:\uD83C(?:\uDFFB(?:\u200D\uD83E\uDEF2\uD83C[\uDFFC-\uDFFF])?|\uDFFC(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB\uDFFD-\uDFFF])?|\uDFFD(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])?|\uDFFE(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB-\uDFFD\uDFFF])?|\uDFFF(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB-\uDFFE])?))?)/g;
-    };
-  }
-});
-
-// node_modules/get-caller-file/index.js
-var require_get_caller_file = __commonJS({
-  "node_modules/get-caller-file/index.js"(exports, module) {
-    "use strict";
-    module.exports = function getCallerFile2(position) {
-      if (position === void 0) {
-        position = 2;
-      }
-      if (position >= Error.stackTraceLimit) {
-        throw new TypeError("getCallerFile(position) requires position be less then Error.stackTraceLimit but position was: `" + position + "` and Error.stackTraceLimit was: `" + Error.stackTraceLimit + "`");
-      }
-      var oldPrepareStackTrace = Error.prepareStackTrace;
-      Error.prepareStackTrace = function(_3, stack2) {
-        return stack2;
-      };
-      var stack = new Error().stack;
-      Error.prepareStackTrace = oldPrepareStackTrace;
-      if (stack !== null && typeof stack === "object") {
-        return stack[position] ? stack[position].getFileName() : void 0;
-      }
-    };
-  }
-});
-
 // src/findings/redact.ts
 function redact(secret, prefixes = PREFIXES) {
-  const prefix = [...prefixes].sort((a, b5) => b5.length - a.length).find((p2) => secret.startsWith(p2)) ?? "";
+  const prefix = [...prefixes].sort((a, b3) => b3.length - a.length).find((p2) => secret.startsWith(p2)) ?? "";
   const body = secret.slice(prefix.length);
   if (body.length < 8) return `${prefix}\u2026`;
   return `${prefix}${body.slice(0, 2)}\u2026${body.slice(-2)}`;
@@ -150,6 +117,54 @@ var init_redact = __esm({
   "src/findings/redact.ts"() {
     "use strict";
     PREFIXES = ["hf_oauth__refresh_", "hf_oauth_", "hf_jwt_", "api_org_", "hf_"];
+  }
+});
+
+// src/cli/options.ts
+function verifyOptions(verifyDefault = false, hubOnly = false) {
+  const hub = {
+    endpoint: { type: "string", describe: "Hub endpoint for verification (default: HF_ENDPOINT, else https://huggingface.co); https only, http only to this machine", requiresArg: true },
+    "verify-concurrency": { type: "number", describe: "Requests to the Hub at once (default 4)", requiresArg: true },
+    "verify-timeout": { type: "number", describe: "Seconds per request to the Hub (default 10)", requiresArg: true },
+    "verify-budget": { type: "number", describe: "Seconds for all requests to the Hub together, retries included (default 60)", requiresArg: true },
+    yes: { alias: "y", type: "boolean", default: false, describe: "Revoke without asking (needed when stdin is not a terminal)" }
+  };
+  if (hubOnly) return hub;
+  return {
+    ...hub,
+    verify: { type: "boolean", default: verifyDefault, describe: `Ask the Hub who owns each token and what it can do (default ${verifyDefault ? "on; --no-verify to skip" : "off"})` },
+    reach: { type: "boolean", default: false, describe: "With verification: list the repositories each valid token can see (implies --verify)" },
+    revoke: { type: "boolean", default: false, describe: "Revoke the valid tokens found, for good (implies --verify; asks first, or --yes)" }
+  };
+}
+function commonOptions(defaults = {}) {
+  return {
+    ...verifyOptions(defaults.verifyDefault ?? false),
+    format: { alias: "f", type: "string", default: "text", describe: "Report format: text, json, sarif (code scanning), markdown (pull requests, job summaries)", requiresArg: true },
+    output: { alias: "o", type: "string", describe: "Write the report to FILE (created with mode 0600)", requiresArg: true },
+    sarif: { type: "string", describe: "Also write a SARIF report to FILE (mode 0600), beside --format", requiresArg: true },
+    baseline: { type: "string", describe: "Report only findings this baseline lacks (from hfleaks baseline); the exit code follows them", requiresArg: true },
+    "show-secrets": { type: "boolean", default: false, describe: "Print raw tokens instead of redacted ones" },
+    ...SCAN_OPTIONS,
+    ...QUIET,
+    progress: { type: "boolean", default: true, describe: "Progress on stderr when it is a terminal (--no-progress to hide)" },
+    color: { type: "boolean", describe: "Colour in the text report (default: when stdout is a terminal and NO_COLOR is unset)" },
+    ...DEBUG
+  };
+}
+var VERIFY_GROUP, SCAN_OPTIONS, QUIET, DEBUG;
+var init_options = __esm({
+  "src/cli/options.ts"() {
+    "use strict";
+    VERIFY_GROUP = "Verification and revocation:";
+    SCAN_OPTIONS = {
+      config: { alias: "c", type: "string", describe: "Config file with extra rules (default: .hfleaks.json at the root)", requiresArg: true },
+      ignore: { type: "boolean", default: true, describe: "Honour .gitignore and .hfleaksignore (--no-ignore scans everything)" },
+      decode: { type: "boolean", default: true, describe: "Look inside base64 and percent-encoded text (--no-decode to skip)" },
+      "archive-depth": { type: "number", describe: "How many nested gzip/zip archives to open (default 3; 0 never opens them)", requiresArg: true }
+    };
+    QUIET = { quiet: { alias: "q", type: "boolean", default: false, describe: "No warnings or progress on stderr" } };
+    DEBUG = { debug: { type: "boolean", default: false, describe: "Stack traces on errors" } };
   }
 });
 
@@ -335,11 +350,11 @@ var require_build = __commonJS({
     var ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
     var ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
     var MAX_BMP = 65535;
-    for (let i2 = 0; i2 < ASCII_SIZE; i2++) {
-      if (i2 >= 97 && i2 <= 122) ASCII_TO_UPPER[i2] = i2 - 32;
-      else ASCII_TO_UPPER[i2] = i2;
-      if (i2 >= 65 && i2 <= 90) ASCII_TO_LOWER[i2] = i2 + 32;
-      else ASCII_TO_LOWER[i2] = i2;
+    for (let i = 0; i < ASCII_SIZE; i++) {
+      if (i >= 97 && i <= 122) ASCII_TO_UPPER[i] = i - 32;
+      else ASCII_TO_UPPER[i] = i;
+      if (i >= 65 && i <= 90) ASCII_TO_LOWER[i] = i + 32;
+      else ASCII_TO_LOWER[i] = i;
     }
     var Codepoint = class {
       static CODES = Object.freeze({
@@ -451,17 +466,17 @@ var require_build = __commonJS({
     };
     var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
     var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
-    for (let i2 = 0; i2 < 64; i2++) B64_MAP[B64.charCodeAt(i2)] = i2;
+    for (let i = 0; i < 64; i++) B64_MAP[B64.charCodeAt(i)] = i;
     var decodeVLQ = (str2) => {
       const res = [];
-      let value = 0;
+      let value2 = 0;
       let shift = 0;
-      for (let i2 = 0; i2 < str2.length; i2++) {
-        const digit = B64_MAP[str2.charCodeAt(i2)];
-        value |= (digit & 31) << shift;
+      for (let i = 0; i < str2.length; i++) {
+        const digit = B64_MAP[str2.charCodeAt(i)];
+        value2 |= (digit & 31) << shift;
         if ((digit & 32) === 0) {
-          res.push(value);
-          value = 0;
+          res.push(value2);
+          value2 = 0;
           shift = 0;
         } else shift += 5;
       }
@@ -473,12 +488,12 @@ var require_build = __commonJS({
       const out = new Uint32Array(numRanges * 3);
       let current = 0;
       let resIdx = 0;
-      for (let i2 = 0; i2 < numRanges; i2++) {
+      for (let i = 0; i < numRanges; i++) {
         current += res[resIdx++];
-        out[i2 * 3] = current;
+        out[i * 3] = current;
         current += res[resIdx++];
-        out[i2 * 3 + 1] = current;
-        out[i2 * 3 + 2] = isStride1 ? 1 : res[resIdx++];
+        out[i * 3 + 1] = current;
+        out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
       }
       return out;
     };
@@ -486,9 +501,9 @@ var require_build = __commonJS({
       const res = decodeVLQ(str2);
       const map = /* @__PURE__ */ new Map();
       let currentKey = 0;
-      for (let i2 = 0; i2 < res.length; i2 += 2) {
-        currentKey += res[i2];
-        const zz = res[i2 + 1];
+      for (let i = 0; i < res.length; i += 2) {
+        currentKey += res[i];
+        const zz = res[i + 1];
         const delta = zz >>> 1 ^ -(zz & 1);
         map.set(currentKey, currentKey + delta);
       }
@@ -807,11 +822,11 @@ var require_build = __commonJS({
       }
       static is(ranges, r2) {
         if (r2 <= Unicode2.MAX_LATIN1) {
-          for (let i2 = 0; i2 < ranges.length; i2++) {
-            if (r2 > ranges.getHi(i2)) continue;
-            const rlo = ranges.getLo(i2);
+          for (let i = 0; i < ranges.length; i++) {
+            if (r2 > ranges.getHi(i)) continue;
+            const rlo = ranges.getLo(i);
             if (r2 < rlo) return false;
-            const stride = ranges.getStride(i2);
+            const stride = ranges.getStride(i);
             return (r2 - rlo) % stride === 0;
           }
           return false;
@@ -908,7 +923,7 @@ var require_build = __commonJS({
     };
     var FAST_PATH_TABLE_SIZE = 256;
     var WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
-    for (let i2 = 0; i2 < FAST_PATH_TABLE_SIZE; i2++) WORD_RUNE_TABLE[i2] = 97 <= i2 && i2 <= 122 || 65 <= i2 && i2 <= 90 || 48 <= i2 && i2 <= 57 || i2 === 95 ? 1 : 0;
+    for (let i = 0; i < FAST_PATH_TABLE_SIZE; i++) WORD_RUNE_TABLE[i] = 97 <= i && i <= 122 || 65 <= i && i <= 90 || 48 <= i && i <= 57 || i === 95 ? 1 : 0;
     var cachedNativeEncoder = null;
     var cachedNativeDecoder = null;
     var Utils = class Utils2 {
@@ -923,12 +938,12 @@ var require_build = __commonJS({
       static emptyInts() {
         return [];
       }
-      static isString(value) {
-        return typeof value === "string" || Object.prototype.toString.call(value) === "[object String]";
+      static isString(value2) {
+        return typeof value2 === "string" || Object.prototype.toString.call(value2) === "[object String]";
       }
-      static typeName(value) {
-        if (value === null || typeof value !== "object" && typeof value !== "function") return value === null ? "null" : typeof value;
-        return Object.prototype.toString.call(value).slice(8, -1);
+      static typeName(value2) {
+        if (value2 === null || typeof value2 !== "object" && typeof value2 !== "function") return value2 === null ? "null" : typeof value2;
+        return Object.prototype.toString.call(value2).slice(8, -1);
       }
       static checkPattern(pattern2) {
         if (!Utils2.isString(pattern2)) throw new TypeError(`The pattern must be a string, not ${Utils2.typeName(pattern2)} (RE2JS.translateRegExp() converts a RegExp)`);
@@ -994,11 +1009,11 @@ var require_build = __commonJS({
       static stringToRunes(str2) {
         const string = String(str2);
         const runes = [];
-        let i2 = 0;
-        while (i2 < string.length) {
-          const cp = string.codePointAt(i2);
+        let i = 0;
+        while (i < string.length) {
+          const cp = string.codePointAt(i);
           runes.push(cp);
-          i2 += cp > Unicode.MAX_BMP ? 2 : 1;
+          i += cp > Unicode.MAX_BMP ? 2 : 1;
         }
         return new Int32Array(runes);
       }
@@ -1041,7 +1056,7 @@ var require_build = __commonJS({
       static toArray(typedArray) {
         const len = typedArray.length;
         const res = new Array(len);
-        for (let i2 = 0; i2 < len; i2++) res[i2] = typedArray[i2];
+        for (let i = 0; i < len; i++) res[i] = typedArray[i];
         return res;
       }
       static stringToUtf8ByteArray(str2) {
@@ -1050,14 +1065,14 @@ var require_build = __commonJS({
           return cachedNativeEncoder.encode(str2);
         } else {
           let out = [], p2 = 0;
-          for (let i2 = 0; i2 < str2.length; i2++) {
-            let c3 = str2.charCodeAt(i2);
+          for (let i = 0; i < str2.length; i++) {
+            let c3 = str2.charCodeAt(i);
             if (c3 < 128) out[p2++] = c3;
             else if (c3 < 2048) {
               out[p2++] = c3 >> 6 | 192;
               out[p2++] = c3 & 63 | 128;
-            } else if ((c3 & 64512) === Unicode.MIN_HIGH_SURROGATE && i2 + 1 < str2.length && (str2.charCodeAt(i2 + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
-              c3 = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c3 & 1023) << 10) + (str2.charCodeAt(++i2) & 1023);
+            } else if ((c3 & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str2.length && (str2.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
+              c3 = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c3 & 1023) << 10) + (str2.charCodeAt(++i) & 1023);
               out[p2++] = c3 >> 18 | 240;
               out[p2++] = c3 >> 12 & 63 | 128;
               out[p2++] = c3 >> 6 & 63 | 128;
@@ -1103,9 +1118,9 @@ var require_build = __commonJS({
     };
     var createEnum = (values = [], initNum = 0) => {
       const enumObject = /* @__PURE__ */ Object.create(null);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        const val = values[i2];
-        const keyVal = initNum + i2;
+      for (let i = 0; i < values.length; i++) {
+        const val = values[i];
+        const keyVal = initNum + i;
         enumObject[val] = keyVal;
         enumObject[keyVal] = val;
       }
@@ -1305,8 +1320,8 @@ var require_build = __commonJS({
       }
       index(re22, pos) {
         pos += this.start;
-        const i2 = this.indexOf(this.bytes, re22.prefixUTF8, pos);
-        return i2 < 0 ? i2 : i2 - pos;
+        const i = this.indexOf(this.bytes, re22.prefixUTF8, pos);
+        return i < 0 ? i : i - pos;
       }
       context(pos) {
         pos += this.start;
@@ -1332,22 +1347,22 @@ var require_build = __commonJS({
         const firstByte = target[0];
         let limit = this.end - targetLength;
         const hasNativeIndexOf = typeof source.indexOf === "function";
-        let i2 = fromIndex;
-        while (i2 <= limit) {
+        let i = fromIndex;
+        while (i <= limit) {
           if (hasNativeIndexOf) {
-            i2 = source.indexOf(firstByte, i2);
-            if (i2 === -1 || i2 > limit) return -1;
+            i = source.indexOf(firstByte, i);
+            if (i === -1 || i > limit) return -1;
           } else {
-            while (i2 <= limit && source[i2] !== firstByte) i2++;
-            if (i2 > limit) return -1;
+            while (i <= limit && source[i] !== firstByte) i++;
+            if (i > limit) return -1;
           }
           let match = true;
-          for (let j3 = 1; j3 < targetLength; j3++) if (source[i2 + j3] !== target[j3]) {
+          for (let j3 = 1; j3 < targetLength; j3++) if (source[i + j3] !== target[j3]) {
             match = false;
             break;
           }
-          if (match) return i2;
-          i2++;
+          if (match) return i;
+          i++;
         }
         return -1;
       }
@@ -1380,9 +1395,9 @@ var require_build = __commonJS({
       }
       index(re22, pos) {
         pos += this.start;
-        const i2 = this.charSequence.indexOf(re22.prefix, pos);
-        if (i2 < 0 || i2 > this.end - re22.prefix.length) return -1;
-        return i2 - pos;
+        const i = this.charSequence.indexOf(re22.prefix, pos);
+        if (i < 0 || i > this.end - re22.prefix.length) return -1;
+        return i - pos;
       }
       context(pos) {
         pos += this.start;
@@ -1696,24 +1711,24 @@ var require_build = __commonJS({
         let res = "";
         let last = 0;
         const m2 = replacement.length;
-        let i2 = 0;
-        while (i2 < m2) {
-          const cCode = replacement.codePointAt(i2);
+        let i = 0;
+        while (i < m2) {
+          const cCode = replacement.codePointAt(i);
           if (cCode === Codepoint.CODES["\\"]) {
-            if (last < i2) res += replacement.substring(last, i2);
-            i2++;
-            if (i2 >= m2) throw new RE2JSGroupException("character to be escaped is missing");
-            last = i2;
-            i2++;
+            if (last < i) res += replacement.substring(last, i);
+            i++;
+            if (i >= m2) throw new RE2JSGroupException("character to be escaped is missing");
+            last = i;
+            i++;
             continue;
           }
           if (cCode === Codepoint.CODES["$"]) {
-            if (last < i2) res += replacement.substring(last, i2);
-            if (i2 + 1 >= m2) throw new RE2JSGroupException("Illegal group reference: group index is missing");
-            const nextCode = replacement.codePointAt(i2 + 1);
+            if (last < i) res += replacement.substring(last, i);
+            if (i + 1 >= m2) throw new RE2JSGroupException("Illegal group reference: group index is missing");
+            const nextCode = replacement.codePointAt(i + 1);
             if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
               let n = nextCode - Codepoint.CODES["0"];
-              let j3 = i2 + 2;
+              let j3 = i + 2;
               for (; j3 < m2; j3++) {
                 const digit = replacement.codePointAt(j3);
                 if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
@@ -1722,21 +1737,21 @@ var require_build = __commonJS({
               if (n > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n}`);
               const group = this.group(n);
               if (group !== null) res += group;
-              i2 = j3;
-              last = i2;
+              i = j3;
+              last = i;
             } else if (nextCode === Codepoint.CODES["{"]) {
-              let j3 = i2 + 2;
+              let j3 = i + 2;
               while (j3 < m2 && replacement.codePointAt(j3) !== Codepoint.CODES["}"]) j3++;
               if (j3 >= m2) throw new RE2JSGroupException("named capture group is missing trailing '}'");
-              const groupName = replacement.substring(i2 + 2, j3);
+              const groupName = replacement.substring(i + 2, j3);
               const groupVal = this.group(groupName);
               if (groupVal !== null) res += groupVal;
-              i2 = j3 + 1;
-              last = i2;
+              i = j3 + 1;
+              last = i;
             } else throw new RE2JSGroupException("Illegal group reference");
             continue;
           }
-          i2++;
+          i++;
         }
         if (last < m2) res += replacement.substring(last, m2);
         return res;
@@ -1756,29 +1771,29 @@ var require_build = __commonJS({
         const isDigit = (c3) => c3 >= 48 && c3 <= 57;
         const groupCount = this.patternGroupCount;
         let res = "";
-        let i2 = 0;
-        while (i2 < replacement.length) {
-          const dollar = replacement.indexOf("$", i2);
+        let i = 0;
+        while (i < replacement.length) {
+          const dollar = replacement.indexOf("$", i);
           if (dollar < 0) break;
-          res += replacement.substring(i2, dollar);
-          i2 = dollar;
-          const c3 = replacement.charCodeAt(i2 + 1);
+          res += replacement.substring(i, dollar);
+          i = dollar;
+          const c3 = replacement.charCodeAt(i + 1);
           if (c3 === Codepoint.CODES["$"]) {
             res += "$";
-            i2 += 2;
+            i += 2;
           } else if (c3 === Codepoint.CODES["&"]) {
             res += this.group(0);
-            i2 += 2;
+            i += 2;
           } else if (c3 === Codepoint.CODES["`"]) {
             res += this.substring(0, this.start(0));
-            i2 += 2;
+            i += 2;
           } else if (c3 === Codepoint.CODES["'"]) {
             res += this.substring(this.end(0), this.matcherInputLength);
-            i2 += 2;
+            i += 2;
           } else if (isDigit(c3)) {
             let digits = 1;
             let index = c3 - 48;
-            const c22 = replacement.charCodeAt(i2 + 2);
+            const c22 = replacement.charCodeAt(i + 2);
             if (isDigit(c22) && index * 10 + c22 - 48 <= groupCount) {
               digits = 2;
               index = index * 10 + c22 - 48;
@@ -1786,27 +1801,27 @@ var require_build = __commonJS({
             if (index >= 1 && index <= groupCount) {
               const group = this.group(index);
               if (group !== null) res += group;
-            } else res += replacement.substring(i2, i2 + 1 + digits);
-            i2 += 1 + digits;
+            } else res += replacement.substring(i, i + 1 + digits);
+            i += 1 + digits;
           } else if (c3 === Codepoint.CODES["<"] && this.hasNamedGroups) {
-            const gt2 = replacement.indexOf(">", i2 + 2);
+            const gt2 = replacement.indexOf(">", i + 2);
             if (gt2 < 0) {
               res += "$<";
-              i2 += 2;
+              i += 2;
             } else {
-              const name = replacement.substring(i2 + 2, gt2);
+              const name = replacement.substring(i + 2, gt2);
               if (Object.hasOwn(this.namedGroups, name)) {
                 const group = this.group(name);
                 if (group !== null) res += group;
               }
-              i2 = gt2 + 1;
+              i = gt2 + 1;
             }
           } else {
             res += "$";
-            i2 += 1;
+            i += 1;
           }
         }
-        return res + replacement.substring(i2);
+        return res + replacement.substring(i);
       }
       /**
       * Return the substring of the input from the append position to the end of the
@@ -1892,8 +1907,8 @@ var require_build = __commonJS({
       */
       matchArray() {
         const result = [this.group(0)];
-        for (let i2 = 1; i2 <= this.patternGroupCount; i2++) {
-          const group = this.group(i2);
+        for (let i = 1; i <= this.patternGroupCount; i++) {
+          const group = this.group(i);
           result.push(group === null ? void 0 : group);
         }
         return result;
@@ -2078,9 +2093,9 @@ var require_build = __commonJS({
       }
       toString() {
         let out = "{";
-        for (let i2 = 0; i2 < this.size; i2++) {
-          if (i2 !== 0) out += ", ";
-          out += this.densePcs[i2];
+        for (let i = 0; i < this.size; i++) {
+          if (i !== 0) out += ", ";
+          out += this.densePcs[i];
         }
         out += "}";
         return out;
@@ -2255,19 +2270,19 @@ var require_build = __commonJS({
           flag = input2.context(nextPos);
           for (let j3 = 0; j3 < runq.size; j3++) {
             const pc2 = runq.densePcs[j3];
-            const i2 = this.prog.inst[pc2];
+            const i = this.prog.inst[pc2];
             const capOffset = j3 * this.ncap;
             let add = false;
-            switch (i2.op) {
+            switch (i.op) {
               case Inst.MATCH:
                 if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input2.endPos()) break;
-                matches.add(i2.arg);
+                matches.add(i.arg);
                 break;
               case Inst.RUNE:
-                add = i2.matchRune(rune);
+                add = i.matchRune(rune);
                 break;
               case Inst.RUNE1:
-                add = rune === i2.runes[0];
+                add = rune === i.runes[0];
                 break;
               case Inst.RUNE_ANY:
                 add = true;
@@ -2278,7 +2293,7 @@ var require_build = __commonJS({
               default:
                 continue;
             }
-            if (add) this.add(nextq, i2.out, nextPos, runq.denseCaps, capOffset, flag);
+            if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
           }
           runq.clear();
           if (width === 0) break;
@@ -2295,7 +2310,7 @@ var require_build = __commonJS({
           nextq = tmpq;
         }
         nextq.clear();
-        return Array.from(matches).sort((a, b5) => a - b5);
+        return Array.from(matches).sort((a, b3) => a - b3);
       }
       step(runq, nextq, pos, nextPos, c3, nextCond, anchor, atEnd) {
         const longest = this.re2.longest;
@@ -2303,9 +2318,9 @@ var require_build = __commonJS({
           const pc2 = runq.densePcs[j3];
           const capOffset = j3 * this.ncap;
           if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
-          const i2 = this.prog.inst[pc2];
+          const i = this.prog.inst[pc2];
           let add = false;
-          switch (i2.op) {
+          switch (i.op) {
             case Inst.MATCH:
               if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
               if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
@@ -2316,10 +2331,10 @@ var require_build = __commonJS({
               this.matched = true;
               break;
             case Inst.RUNE:
-              add = i2.matchRune(c3);
+              add = i.matchRune(c3);
               break;
             case Inst.RUNE1:
-              add = c3 === i2.runes[0];
+              add = c3 === i.runes[0];
               break;
             case Inst.RUNE_ANY:
               add = true;
@@ -2330,12 +2345,12 @@ var require_build = __commonJS({
             default:
               continue;
           }
-          if (add) this.add(nextq, i2.out, nextPos, runq.denseCaps, capOffset, nextCond);
+          if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
         }
         runq.clear();
       }
       spawnLookbehinds(q4, pos, flag) {
-        for (let i2 = 0; i2 < this.prog.lbStarts.length; i2++) this.add(q4, this.prog.lbStarts[i2], pos, this.matchcap, 0, flag);
+        for (let i = 0; i < this.prog.lbStarts.length; i++) this.add(q4, this.prog.lbStarts[i], pos, this.matchcap, 0, flag);
       }
       restoreLookbehinds(lbState, q4, flag) {
         this.lbTable.set(lbState.lbTable);
@@ -2419,21 +2434,21 @@ var require_build = __commonJS({
     };
     var hashState = (pcs, flag, ids) => {
       let h3 = -2128831035;
-      for (let i2 = 0; i2 < pcs.length; i2++) {
-        h3 ^= pcs[i2];
+      for (let i = 0; i < pcs.length; i++) {
+        h3 ^= pcs[i];
         h3 = Math.imul(h3, 16777619);
       }
       h3 ^= flag;
       h3 = Math.imul(h3, 16777619);
-      for (let i2 = 0; i2 < ids.length; i2++) {
-        h3 ^= ids[i2];
+      for (let i = 0; i < ids.length; i++) {
+        h3 ^= ids[i];
         h3 = Math.imul(h3, 16777619);
       }
       return h3;
     };
-    var arraysEqual = (a, b5) => {
-      if (a.length !== b5.length) return false;
-      for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b5[i2]) return false;
+    var arraysEqual = (a, b3) => {
+      if (a.length !== b3.length) return false;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b3[i]) return false;
       return true;
     };
     var isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
@@ -2553,7 +2568,7 @@ var require_build = __commonJS({
           }
         }
         return {
-          pcs: Array.from(closure).sort((a, b5) => a - b5),
+          pcs: Array.from(closure).sort((a, b3) => a - b3),
           needflags
         };
       }
@@ -2563,7 +2578,7 @@ var require_build = __commonJS({
         if (cached2 instanceof DFAState) {
           if (isState(cached2, pcs, flag, ids)) return cached2;
         } else if (cached2 !== void 0) {
-          for (let i2 = 0; i2 < cached2.length; i2++) if (isState(cached2[i2], pcs, flag, ids)) return cached2[i2];
+          for (let i = 0; i < cached2.length; i++) if (isState(cached2[i], pcs, flag, ids)) return cached2[i];
         }
         const cost = DFA2.stateCost(pcs, ids);
         if (this.memBudget < cost) return null;
@@ -2636,8 +2651,8 @@ var require_build = __commonJS({
         const nextPCs = [];
         let ismatch = false;
         let ids = NO_IDS;
-        for (let i2 = 0; i2 < pcs.length; i2++) {
-          const inst = this.prog.getInst(pcs[i2]);
+        for (let i = 0; i < pcs.length; i++) {
+          const inst = this.prog.getInst(pcs[i]);
           if (inst.op === Inst.MATCH) {
             if (!ismatch) {
               ismatch = true;
@@ -2646,7 +2661,7 @@ var require_build = __commonJS({
             ids.push(inst.arg);
           } else if (rune !== END_TEXT && Inst.isRuneOp(inst.op) && inst.matchRune(rune)) nextPCs.push(inst.out);
         }
-        if (ids.length > 1) ids.sort((a, b5) => a - b5);
+        if (ids.length > 1) ids.sort((a, b3) => a - b3);
         if (anchor === RE2Flags.UNANCHORED && rune !== END_TEXT) nextPCs.push(this.prog.start);
         let flag = afterflag;
         if (ismatch) flag |= DFA2.FLAG_MATCH;
@@ -2693,24 +2708,24 @@ var require_build = __commonJS({
         const latin1Class = this.latin1Class;
         const unanchored = anchor === RE2Flags.UNANCHORED;
         const search = { resetPos: -1 };
-        let i2 = pos;
-        while (i2 < endPos) {
-          const r2 = input2.step(i2);
+        let i = pos;
+        while (i < endPos) {
+          const r2 = input2.step(i);
           const rune = r2 >> 3;
           const width = r2 & 7;
           if (width === 0) break;
           const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
           let next = unanchored && state.next !== null ? state.next[cls] : null;
           if (next === null) {
-            next = this.stepOrReset(state, cls, rune, anchor, i2, search);
+            next = this.stepOrReset(state, cls, rune, anchor, i, search);
             if (next === null) return null;
           }
           state = next;
           if (state.isMatch && onMatch(state, false)) return true;
           if (!unanchored && state.nfaStates.length === 0) return false;
-          i2 += width;
+          i += width;
         }
-        state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i2, search);
+        state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i, search);
         if (state === null) return null;
         return state.isMatch && onMatch(state, true);
       }
@@ -2732,7 +2747,7 @@ var require_build = __commonJS({
           return false;
         };
         if (this.run(input2, pos, anchor, startState, collect) === null) return null;
-        return Array.from(matches).sort((a, b5) => a - b5);
+        return Array.from(matches).sort((a, b3) => a - b3);
       }
     };
     var VISITED_BITS = 32;
@@ -2919,13 +2934,13 @@ var require_build = __commonJS({
         if (startCond === Utils.EMPTY_ALL) return null;
         if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
         if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && pos !== 0) return null;
-        const b5 = bitStatePool.length > 0 ? bitStatePool.pop() : new BitState();
+        const b3 = bitStatePool.length > 0 ? bitStatePool.pop() : new BitState();
         const end = input2.endPos();
-        b5.reset(re22.prog, end, ncap);
+        b3.reset(re22.prog, end, ncap);
         let matched = false;
         if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 || anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) {
-          if (b5.ncap > 0) b5.cap[0] = pos;
-          if (b5.tryBacktrack(re22, input2, re22.prog.start, pos, anchor)) matched = true;
+          if (b3.ncap > 0) b3.cap[0] = pos;
+          if (b3.tryBacktrack(re22, input2, re22.prog.start, pos, anchor)) matched = true;
         } else {
           let width = -1;
           for (; pos <= end && width !== 0; pos += width) {
@@ -2934,8 +2949,8 @@ var require_build = __commonJS({
               if (advance < 0) break;
               pos += advance;
             }
-            if (b5.ncap > 0) b5.cap[0] = pos;
-            if (b5.tryBacktrack(re22, input2, re22.prog.start, pos, anchor)) {
+            if (b3.ncap > 0) b3.cap[0] = pos;
+            if (b3.tryBacktrack(re22, input2, re22.prog.start, pos, anchor)) {
               matched = true;
               break;
             }
@@ -2944,11 +2959,11 @@ var require_build = __commonJS({
           }
         }
         if (!matched) {
-          bitStatePool.push(b5);
+          bitStatePool.push(b3);
           return null;
         }
-        const result = ncap === 0 ? [] : Utils.toArray(b5.matchcap.subarray(0, ncap));
-        bitStatePool.push(b5);
+        const result = ncap === 0 ? [] : Utils.toArray(b3.matchcap.subarray(0, ncap));
+        bitStatePool.push(b3);
         return result;
       }
     };
@@ -3019,14 +3034,14 @@ var require_build = __commonJS({
         this.start = prog.start;
         this.numCap = prog.numCap;
         this.inst = new Array(prog.inst.length);
-        for (let i2 = 0; i2 < prog.inst.length; i2++) {
-          const orig = prog.inst[i2];
+        for (let i = 0; i < prog.inst.length; i++) {
+          const orig = prog.inst[i];
           const inst = new Inst(orig.op);
           inst.out = orig.out;
           inst.arg = orig.arg;
           inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
           inst.next = null;
-          this.inst[i2] = inst;
+          this.inst[i] = inst;
         }
       }
     };
@@ -3124,7 +3139,7 @@ var require_build = __commonJS({
               const r0 = inst.runes[0];
               runes.push(r0, r0);
               for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
-              runes.sort((a, b5) => a - b5);
+              runes.sort((a, b3) => a - b3);
             } else for (let j3 = 0; j3 < inst.runes.length; j3++) runes.push(inst.runes[j3]);
             onePassRunes[pc2] = new Int32Array(runes);
             inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
@@ -3140,7 +3155,7 @@ var require_build = __commonJS({
               const r0 = inst.runes[0];
               runes.push(r0, r0);
               for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
-              runes.sort((a, b5) => a - b5);
+              runes.sort((a, b3) => a - b3);
             } else runes.push(inst.runes[0], inst.runes[0]);
             onePassRunes[pc2] = new Int32Array(runes);
             inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
@@ -3174,7 +3189,7 @@ var require_build = __commonJS({
         visitQueue.clear();
         if (!check2(instQueue.next())) return null;
       }
-      for (let i2 = 0; i2 < p2.inst.length; i2++) if (onePassRunes[i2]) p2.inst[i2].runes = onePassRunes[i2];
+      for (let i = 0; i < p2.inst.length; i++) if (onePassRunes[i]) p2.inst[i].runes = onePassRunes[i];
       return p2;
     };
     var cleanupOnePass = (p2, original) => {
@@ -3208,12 +3223,12 @@ var require_build = __commonJS({
         const startInst = prog.inst[prog.start];
         if (startInst.op !== Inst.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
         let hasAlt = false;
-        for (let i2 = 0; i2 < prog.inst.length; i2++) if (prog.inst[i2].op === Inst.ALT || prog.inst[i2].op === Inst.ALT_MATCH) {
+        for (let i = 0; i < prog.inst.length; i++) if (prog.inst[i].op === Inst.ALT || prog.inst[i].op === Inst.ALT_MATCH) {
           hasAlt = true;
           break;
         }
-        for (let i2 = 0; i2 < prog.inst.length; i2++) {
-          const inst = prog.inst[i2];
+        for (let i = 0; i < prog.inst.length; i++) {
+          const inst = prog.inst[i];
           const opOut = prog.inst[inst.out].op;
           switch (inst.op) {
             case Inst.ALT:
@@ -3498,9 +3513,9 @@ var require_build = __commonJS({
             if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
             else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
               out += "^";
-              for (let i2 = 1; i2 < this.runes.length - 1; i2 += 2) {
-                const lo = this.runes[i2] + 1;
-                const hi = this.runes[i2 + 1] - 1;
+              for (let i = 1; i < this.runes.length - 1; i += 2) {
+                const lo = this.runes[i] + 1;
+                const hi = this.runes[i + 1] - 1;
                 out += Regexp2.quoteIfHyphen(lo);
                 out += Utils.escapeRune(lo);
                 if (lo !== hi) {
@@ -3509,9 +3524,9 @@ var require_build = __commonJS({
                   out += Utils.escapeRune(hi);
                 }
               }
-            } else for (let i2 = 0; i2 < this.runes.length; i2 += 2) {
-              const lo = this.runes[i2];
-              const hi = this.runes[i2 + 1];
+            } else for (let i = 0; i < this.runes.length; i += 2) {
+              const lo = this.runes[i];
+              const hi = this.runes[i + 1];
               out += Regexp2.quoteIfHyphen(lo);
               out += Utils.escapeRune(lo);
               if (lo !== hi) {
@@ -3549,12 +3564,12 @@ var require_build = __commonJS({
             if (this.runes === null && that.runes === null) break;
             if (this.runes === null || that.runes === null) return false;
             if (this.runes.length !== that.runes.length) return false;
-            for (let i2 = 0; i2 < this.runes.length; i2++) if (this.runes[i2] !== that.runes[i2]) return false;
+            for (let i = 0; i < this.runes.length; i++) if (this.runes[i] !== that.runes[i]) return false;
             break;
           case Regexp2.Op.ALTERNATE:
           case Regexp2.Op.CONCAT:
             if (this.subs.length !== that.subs.length) return false;
-            for (let i2 = 0; i2 < this.subs.length; ++i2) if (!this.subs[i2].equals(that.subs[i2])) return false;
+            for (let i = 0; i < this.subs.length; ++i) if (!this.subs[i].equals(that.subs[i])) return false;
             break;
           case Regexp2.Op.STAR:
           case Regexp2.Op.PLUS:
@@ -3618,14 +3633,14 @@ var require_build = __commonJS({
         const terminal = [0];
         for (const word of words) {
           let node = 0;
-          for (let i2 = 0; i2 < word.length; i2++) {
-            const key = node * alphabetSize + word[i2];
+          for (let i = 0; i < word.length; i++) {
+            const key = node * alphabetSize + word[i];
             let child = edges.get(key);
             if (child === void 0) {
               child = parent.length;
               edges.set(key, child);
               parent.push(node);
-              unit.push(word[i2]);
+              unit.push(word[i]);
               depth.push(depth[node] + 1);
               terminal.push(0);
             }
@@ -3636,7 +3651,7 @@ var require_build = __commonJS({
         const numNodes = parent.length;
         const children = new Int32Array(numNodes - 1);
         for (let c3 = 1; c3 < numNodes; c3++) children[c3 - 1] = c3;
-        children.sort((a, b5) => parent[a] - parent[b5] || unit[a] - unit[b5]);
+        children.sort((a, b3) => parent[a] - parent[b3] || unit[a] - unit[b3]);
         const childStart = new Int32Array(numNodes + 1);
         for (let c3 = 1; c3 < numNodes; c3++) childStart[parent[c3] + 1]++;
         for (let n = 0; n < numNodes; n++) childStart[n + 1] += childStart[n];
@@ -3647,7 +3662,7 @@ var require_build = __commonJS({
         this.childNode = children;
         const byDepth = new Int32Array(numNodes);
         for (let n = 0; n < numNodes; n++) byDepth[n] = n;
-        byDepth.sort((a, b5) => depth[a] - depth[b5]);
+        byDepth.sort((a, b3) => depth[a] - depth[b3]);
         const fail2 = new Int32Array(numNodes);
         const match = Uint8Array.from(terminal);
         for (let k2 = 1; k2 < numNodes; k2++) {
@@ -3690,16 +3705,16 @@ var require_build = __commonJS({
       }
       searchUTF16(charSeq, start, end) {
         let node = 0;
-        for (let i2 = start; i2 < end; i2++) {
-          node = this.advance(node, charSeq.charCodeAt(i2));
+        for (let i = start; i < end; i++) {
+          node = this.advance(node, charSeq.charCodeAt(i));
           if (this.match[node] === 1) return true;
         }
         return false;
       }
       searchUTF8(bytes2, start, end) {
         let node = 0;
-        for (let i2 = start; i2 < end; i2++) {
-          node = this.advance(node, bytes2[i2]);
+        for (let i = start; i < end; i++) {
+          node = this.advance(node, bytes2[i]);
           if (this.match[node] === 1) return true;
         }
         return false;
@@ -3728,7 +3743,7 @@ var require_build = __commonJS({
         if (this.ac16 === null) {
           const words = this.subs.map((s) => {
             const arr = new Array(s.str.length);
-            for (let i2 = 0; i2 < s.str.length; i2++) arr[i2] = s.str.charCodeAt(i2);
+            for (let i = 0; i < s.str.length; i++) arr[i] = s.str.charCodeAt(i);
             return arr;
           });
           this.ac16 = new AhoCorasick(words, 65536);
@@ -3746,11 +3761,11 @@ var require_build = __commonJS({
           case Prefilter2.Type.EXACT:
             return input2.hasString(this, pos);
           case Prefilter2.Type.AND:
-            for (let i2 = 0; i2 < this.subs.length; i2++) if (!this.subs[i2].eval(input2, pos)) return false;
+            for (let i = 0; i < this.subs.length; i++) if (!this.subs[i].eval(input2, pos)) return false;
             return true;
           case Prefilter2.Type.OR:
             if (this.allExact) return input2.hasAnyString(this, pos);
-            for (let i2 = 0; i2 < this.subs.length; i2++) if (this.subs[i2].eval(input2, pos)) return true;
+            for (let i = 0; i < this.subs.length; i++) if (this.subs[i].eval(input2, pos)) return true;
             return false;
           default:
             return true;
@@ -3772,9 +3787,9 @@ var require_build = __commonJS({
         if (re4.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
         if (re4.runes.length === 0 || (re4.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
         let str2 = "";
-        for (let i2 = 0; i2 < re4.runes.length; i2++) {
-          if (Unicode.isUnsearchable(re4.runes[i2])) return new Prefilter(Prefilter.Type.NONE);
-          str2 += String.fromCodePoint(re4.runes[i2]);
+        for (let i = 0; i < re4.runes.length; i++) {
+          if (Unicode.isUnsearchable(re4.runes[i])) return new Prefilter(Prefilter.Type.NONE);
+          str2 += String.fromCodePoint(re4.runes[i]);
         }
         const pf = new Prefilter(Prefilter.Type.EXACT);
         pf.str = str2;
@@ -3910,48 +3925,48 @@ var require_build = __commonJS({
           const pc2 = pending.pop();
           if (pc2 === 0 || lbInst[pc2] === 1) continue;
           lbInst[pc2] = 1;
-          const i2 = this.inst[pc2];
-          switch (i2.op) {
+          const i = this.inst[pc2];
+          switch (i.op) {
             case Inst.ALT:
             case Inst.ALT_MATCH:
-              pending.push(i2.out, i2.arg);
+              pending.push(i.out, i.arg);
               break;
             case Inst.MATCH:
             case Inst.FAIL:
               break;
             default:
-              pending.push(i2.out);
+              pending.push(i.out);
           }
         }
         this.lbInst = lbInst;
       }
       skipNop(pc2) {
-        let i2 = this.inst[pc2];
-        while (i2.op === Inst.NOP || i2.op === Inst.CAPTURE) {
-          i2 = this.inst[pc2];
-          pc2 = i2.out;
+        let i = this.inst[pc2];
+        while (i.op === Inst.NOP || i.op === Inst.CAPTURE) {
+          i = this.inst[pc2];
+          pc2 = i.out;
         }
-        return i2;
+        return i;
       }
       /** @returns {[boolean, string]} */
       prefix() {
         let prefix = "";
-        let i2 = this.skipNop(this.start);
-        if (!Inst.isRuneOp(i2.op) || i2.runes.length !== 1) return [i2.op === Inst.MATCH, prefix];
-        while (Inst.isRuneOp(i2.op) && i2.runes.length === 1 && (i2.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i2.runes[0])) {
-          prefix += String.fromCodePoint(i2.runes[0]);
-          i2 = this.skipNop(i2.out);
+        let i = this.skipNop(this.start);
+        if (!Inst.isRuneOp(i.op) || i.runes.length !== 1) return [i.op === Inst.MATCH, prefix];
+        while (Inst.isRuneOp(i.op) && i.runes.length === 1 && (i.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i.runes[0])) {
+          prefix += String.fromCodePoint(i.runes[0]);
+          i = this.skipNop(i.out);
         }
-        return [i2.op === Inst.MATCH, prefix];
+        return [i.op === Inst.MATCH, prefix];
       }
       startCond() {
         let flag = 0;
         let pc2 = this.start;
         loop: for (; ; ) {
-          const i2 = this.inst[pc2];
-          switch (i2.op) {
+          const i = this.inst[pc2];
+          switch (i.op) {
             case Inst.EMPTY_WIDTH:
-              flag |= i2.arg;
+              flag |= i.arg;
               break;
             case Inst.FAIL:
               return -1;
@@ -3961,29 +3976,29 @@ var require_build = __commonJS({
             default:
               break loop;
           }
-          pc2 = i2.out;
+          pc2 = i.out;
         }
         return flag;
       }
       patch(l3, val) {
         let head = l3.head;
         while (head !== 0) {
-          const i2 = this.inst[head >> 1];
+          const i = this.inst[head >> 1];
           if ((head & 1) === 0) {
-            head = i2.out;
-            i2.out = val;
+            head = i.out;
+            i.out = val;
           } else {
-            head = i2.arg;
-            i2.arg = val;
+            head = i.arg;
+            i.arg = val;
           }
         }
       }
       append(l1, l22) {
         if (l1.head === 0) return l22;
         if (l22.head === 0) return l1;
-        const i2 = this.inst[l1.tail >> 1];
-        if ((l1.tail & 1) === 0) i2.out = l22.head;
-        else i2.arg = l22.head;
+        const i = this.inst[l1.tail >> 1];
+        if ((l1.tail & 1) === 0) i.out = l22.head;
+        else i.arg = l22.head;
         return new PatchList(l1.head, l22.tail);
       }
       /**
@@ -4011,8 +4026,8 @@ var require_build = __commonJS({
     ]);
     var ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
     var Frag = class {
-      constructor(i2 = 0, out = new PatchList(), nullable = false) {
-        this.i = i2;
+      constructor(i = 0, out = new PatchList(), nullable = false) {
+        this.i = i;
         this.out = out;
         this.nullable = nullable;
       }
@@ -4034,20 +4049,20 @@ var require_build = __commonJS({
           return c3.prog;
         }
         let starts = [];
-        for (let i2 = 0; i2 < regexps.length; i2++) {
+        for (let i = 0; i < regexps.length; i++) {
           c3.lbOffset = c3.prog.numLb;
-          const f3 = c3.compile(regexps[i2]);
+          const f3 = c3.compile(regexps[i]);
           const m2 = c3.newInst(Inst.MATCH);
-          c3.prog.getInst(m2.i).arg = i2;
+          c3.prog.getInst(m2.i).arg = i;
           c3.prog.patch(f3.out, m2.i);
           starts.push(f3.i);
         }
         let start = starts[0];
-        for (let i2 = 1; i2 < starts.length; i2++) {
+        for (let i = 1; i < starts.length; i++) {
           const f3 = c3.newInst(Inst.ALT);
           const inst = c3.prog.getInst(f3.i);
           inst.out = start;
-          inst.arg = starts[i2];
+          inst.arg = starts[i];
           start = f3.i;
         }
         c3.prog.start = start;
@@ -4098,21 +4113,21 @@ var require_build = __commonJS({
         if (f1.i === 0) return f22;
         if (f22.i === 0) return f1;
         const f3 = this.newInst(Inst.ALT);
-        const i2 = this.prog.getInst(f3.i);
-        i2.out = f1.i;
-        i2.arg = f22.i;
+        const i = this.prog.getInst(f3.i);
+        i.out = f1.i;
+        i.arg = f22.i;
         f3.out = this.prog.append(f1.out, f22.out);
         f3.nullable = f1.nullable || f22.nullable;
         return f3;
       }
       loop(f1, nongreedy) {
         const f3 = this.newInst(Inst.ALT);
-        const i2 = this.prog.getInst(f3.i);
+        const i = this.prog.getInst(f3.i);
         if (nongreedy) {
-          i2.arg = f1.i;
+          i.arg = f1.i;
           f3.out = new PatchList(f3.i << 1, f3.i << 1);
         } else {
-          i2.out = f1.i;
+          i.out = f1.i;
           f3.out = new PatchList(f3.i << 1 | 1, f3.i << 1 | 1);
         }
         this.prog.patch(f1.out, f3.i);
@@ -4121,12 +4136,12 @@ var require_build = __commonJS({
       quest(f1, nongreedy) {
         if (f1.i === 0) return this.nop();
         const f3 = this.newInst(Inst.ALT);
-        const i2 = this.prog.getInst(f3.i);
+        const i = this.prog.getInst(f3.i);
         if (nongreedy) {
-          i2.arg = f1.i;
+          i.arg = f1.i;
           f3.out = new PatchList(f3.i << 1, f3.i << 1);
         } else {
-          i2.out = f1.i;
+          i.out = f1.i;
           f3.out = new PatchList(f3.i << 1 | 1, f3.i << 1 | 1);
         }
         f3.out = this.prog.append(f3.out, f1.out);
@@ -4150,15 +4165,15 @@ var require_build = __commonJS({
       rune(runes, flags) {
         const f3 = this.newInst(Inst.RUNE);
         f3.nullable = false;
-        const i2 = this.prog.getInst(f3.i);
-        i2.runes = runes;
+        const i = this.prog.getInst(f3.i);
+        i.runes = runes;
         flags &= RE2Flags.FOLD_CASE;
         if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;
-        i2.arg = flags;
+        i.arg = flags;
         f3.out = new PatchList(f3.i << 1, f3.i << 1);
-        if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i2.op = Inst.RUNE1;
-        else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i2.op = Inst.RUNE_ANY;
-        else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i2.op = Inst.RUNE_ANY_NOT_NL;
+        if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i.op = Inst.RUNE1;
+        else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY;
+        else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY_NOT_NL;
         return f3;
       }
       lookBehind(a, parsedLb) {
@@ -4280,7 +4295,7 @@ var require_build = __commonJS({
       static WALKER = {
         leaf: (re4) => Simplify2.leaf(re4),
         enter: (re4) => Simplify2.enter(re4),
-        child: (re4, state, result, i2) => Simplify2.child(re4, state, result, i2),
+        child: (re4, state, result, i) => Simplify2.child(re4, state, result, i),
         leave: (re4, state) => Simplify2.leave(re4, state)
       };
       static leaf(re4) {
@@ -4314,12 +4329,12 @@ var require_build = __commonJS({
             return { result: re4 };
         }
       }
-      static child(re4, state, nsub, i2) {
+      static child(re4, state, nsub, i) {
         if (state.subs === void 0) {
           state.sub = nsub;
           return;
         }
-        if (nsub !== re4.subs[i2]) state.changed = true;
+        if (nsub !== re4.subs[i]) state.changed = true;
         if (re4.op === Regexp.Op.CONCAT) {
           if (nsub.op === Regexp.Op.NO_MATCH) {
             state.result = new Regexp(Regexp.Op.NO_MATCH);
@@ -4388,7 +4403,7 @@ var require_build = __commonJS({
           if (re4.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re4.flags, sub, null);
           if (re4.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re4.flags, sub, null);
           const subs = [];
-          for (let i2 = 0; i2 < re4.min - 1; i2++) subs.push(sub);
+          for (let i = 0; i < re4.min - 1; i++) subs.push(sub);
           subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re4.flags, sub, null));
           return Simplify2.concat(subs);
         }
@@ -4396,11 +4411,11 @@ var require_build = __commonJS({
         let prefixSubs = null;
         if (re4.min > 0) {
           prefixSubs = [];
-          for (let i2 = 0; i2 < re4.min; i2++) prefixSubs.push(sub);
+          for (let i = 0; i < re4.min; i++) prefixSubs.push(sub);
         }
         if (re4.max > re4.min) {
           let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re4.flags, sub, null);
-          for (let i2 = re4.min + 1; i2 < re4.max; i2++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re4.flags, Simplify2.concat([sub, suffix]), null);
+          for (let i = re4.min + 1; i < re4.max; i++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re4.flags, Simplify2.concat([sub, suffix]), null);
           if (prefixSubs === null) return suffix;
           prefixSubs.push(suffix);
         }
@@ -4409,8 +4424,8 @@ var require_build = __commonJS({
       }
       static concat(subs) {
         const newSubs = [];
-        for (let i2 = 0; i2 < subs.length; i2++) {
-          const sub = subs[i2];
+        for (let i = 0; i < subs.length; i++) {
+          const sub = subs[i];
           if (sub.op === Regexp.Op.NO_MATCH) return new Regexp(Regexp.Op.NO_MATCH);
           if (sub.op === Regexp.Op.EMPTY_MATCH) continue;
           if (sub.op === Regexp.Op.CONCAT) {
@@ -4571,10 +4586,10 @@ var require_build = __commonJS({
     var CharClass = class CharClass2 {
       static charClassToString(r2, len) {
         let result = "[";
-        for (let i2 = 0; i2 < len; i2 += 2) {
-          if (i2 > 0) result += " ";
-          const lo = r2[i2];
-          const hi = r2[i2 + 1];
+        for (let i = 0; i < len; i += 2) {
+          if (i > 0) result += " ";
+          const lo = r2[i];
+          const hi = r2[i + 1];
           if (lo === hi) result += `0x${lo.toString(16)}`;
           else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
         }
@@ -4584,12 +4599,12 @@ var require_build = __commonJS({
       static sortRanges(array, len) {
         const n = len >> 1;
         const order = new Array(n);
-        for (let i2 = 0; i2 < n; i2++) order[i2] = i2;
-        order.sort((a, b5) => array[2 * a] - array[2 * b5] || array[2 * b5 + 1] - array[2 * a + 1]);
+        for (let i = 0; i < n; i++) order[i] = i;
+        order.sort((a, b3) => array[2 * a] - array[2 * b3] || array[2 * b3 + 1] - array[2 * a + 1]);
         const sorted = array.slice(0, len);
-        for (let i2 = 0; i2 < n; i2++) {
-          array[2 * i2] = sorted[2 * order[i2]];
-          array[2 * i2 + 1] = sorted[2 * order[i2] + 1];
+        for (let i = 0; i < n; i++) {
+          array[2 * i] = sorted[2 * order[i]];
+          array[2 * i + 1] = sorted[2 * order[i] + 1];
         }
       }
       /**
@@ -4614,9 +4629,9 @@ var require_build = __commonJS({
         if (this.len < 4) return this;
         CharClass2.sortRanges(this.r, this.len);
         let w2 = 2;
-        for (let i2 = 2; i2 < this.len; i2 += 2) {
-          const lo = this.r[i2];
-          const hi = this.r[i2 + 1];
+        for (let i = 2; i < this.len; i += 2) {
+          const lo = this.r[i];
+          const hi = this.r[i + 1];
           if (lo <= this.r[w2 - 1] + 1) {
             if (hi > this.r[w2 - 1]) this.r[w2 - 1] = hi;
             continue;
@@ -4628,17 +4643,17 @@ var require_build = __commonJS({
         this.len = w2;
         return this;
       }
-      appendLiteral(x4, flags) {
-        return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x4, x4) : this.appendRange(x4, x4);
+      appendLiteral(x3, flags) {
+        return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x3, x3) : this.appendRange(x3, x3);
       }
       appendRange(lo, hi) {
         if (this.len > 0) {
-          for (let i2 = 2; i2 <= 4; i2 += 2) if (this.len >= i2) {
-            const rlo = this.r[this.len - i2];
-            const rhi = this.r[this.len - i2 + 1];
+          for (let i = 2; i <= 4; i += 2) if (this.len >= i) {
+            const rlo = this.r[this.len - i];
+            const rhi = this.r[this.len - i + 1];
             if (lo <= rhi + 1 && rlo <= hi + 1) {
-              if (lo < rlo) this.r[this.len - i2] = lo;
-              if (hi > rhi) this.r[this.len - i2 + 1] = hi;
+              if (lo < rlo) this.r[this.len - i] = lo;
+              if (hi > rhi) this.r[this.len - i + 1] = hi;
               return this;
             }
           }
@@ -4664,19 +4679,19 @@ var require_build = __commonJS({
         }
         return this;
       }
-      appendClass(x4) {
-        for (let i2 = 0; i2 < x4.length; i2 += 2) this.appendRange(x4[i2], x4[i2 + 1]);
+      appendClass(x3) {
+        for (let i = 0; i < x3.length; i += 2) this.appendRange(x3[i], x3[i + 1]);
         return this;
       }
-      appendFoldedClass(x4) {
-        for (let i2 = 0; i2 < x4.length; i2 += 2) this.appendFoldedRange(x4[i2], x4[i2 + 1]);
+      appendFoldedClass(x3) {
+        for (let i = 0; i < x3.length; i += 2) this.appendFoldedRange(x3[i], x3[i + 1]);
         return this;
       }
-      appendNegatedClass(x4) {
+      appendNegatedClass(x3) {
         let nextLo = 0;
-        for (let i2 = 0; i2 < x4.length; i2 += 2) {
-          const lo = x4[i2];
-          const hi = x4[i2 + 1];
+        for (let i = 0; i < x3.length; i += 2) {
+          const lo = x3[i];
+          const hi = x3[i + 1];
           if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
           nextLo = hi + 1;
         }
@@ -4684,10 +4699,10 @@ var require_build = __commonJS({
         return this;
       }
       appendTable(table2) {
-        for (let i2 = 0; i2 < table2.length; ++i2) {
-          const lo = table2.getLo(i2);
-          const hi = table2.getHi(i2);
-          const stride = table2.getStride(i2);
+        for (let i = 0; i < table2.length; ++i) {
+          const lo = table2.getLo(i);
+          const hi = table2.getHi(i);
+          const stride = table2.getStride(i);
           if (stride === 1) {
             this.appendRange(lo, hi);
             continue;
@@ -4698,10 +4713,10 @@ var require_build = __commonJS({
       }
       appendNegatedTable(table2) {
         let nextLo = 0;
-        for (let i2 = 0; i2 < table2.length; ++i2) {
-          const lo = table2.getLo(i2);
-          const hi = table2.getHi(i2);
-          const stride = table2.getStride(i2);
+        for (let i = 0; i < table2.length; ++i) {
+          const lo = table2.getLo(i);
+          const hi = table2.getHi(i);
+          const stride = table2.getStride(i);
           if (stride === 1) {
             if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
             nextLo = hi + 1;
@@ -4721,9 +4736,9 @@ var require_build = __commonJS({
       negateClass() {
         let nextLo = 0;
         let w2 = 0;
-        for (let i2 = 0; i2 < this.len; i2 += 2) {
-          const lo = this.r[i2];
-          const hi = this.r[i2 + 1];
+        for (let i = 0; i < this.len; i += 2) {
+          const lo = this.r[i];
+          const hi = this.r[i + 1];
           if (nextLo <= lo - 1) {
             this.r[w2] = nextLo;
             this.r[w2 + 1] = lo - 1;
@@ -4738,8 +4753,8 @@ var require_build = __commonJS({
         }
         return this;
       }
-      appendClassWithSign(x4, sign) {
-        return sign < 0 ? this.appendNegatedClass(x4) : this.appendClass(x4);
+      appendClassWithSign(x3, sign) {
+        return sign < 0 ? this.appendNegatedClass(x3) : this.appendClass(x3);
       }
       appendGroup(g2, foldCase) {
         let cls = g2.cls;
@@ -4902,23 +4917,23 @@ var require_build = __commonJS({
         const min2 = Parser3.parseInt(t2);
         if (min2 === -1) return -1;
         if (!t2.more()) return -1;
-        let max3;
-        if (!t2.lookingAt(",")) max3 = min2;
+        let max2;
+        if (!t2.lookingAt(",")) max2 = min2;
         else {
           t2.skip(1);
           if (!t2.more()) return -1;
-          if (t2.lookingAt("}")) max3 = -1;
-          else if ((max3 = Parser3.parseInt(t2)) === -1) return -1;
+          if (t2.lookingAt("}")) max2 = -1;
+          else if ((max2 = Parser3.parseInt(t2)) === -1) return -1;
         }
         if (!t2.more() || !t2.lookingAt("}")) return -1;
         t2.skip(1);
-        if (min2 < 0 || min2 > 1e3 || max3 === -2 || max3 > 1e3 || max3 >= 0 && min2 > max3) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t2.from(start));
-        return min2 << 16 | max3 & Unicode.MAX_BMP;
+        if (min2 < 0 || min2 > 1e3 || max2 === -2 || max2 > 1e3 || max2 >= 0 && min2 > max2) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t2.from(start));
+        return min2 << 16 | max2 & Unicode.MAX_BMP;
       }
       static isValidCaptureName(name) {
         if (name.length === 0) return false;
-        for (let i2 = 0; i2 < name.length; i2++) {
-          const c3 = name.codePointAt(i2);
+        for (let i = 0; i < name.length; i++) {
+          const c3 = name.codePointAt(i);
           if (c3 !== Codepoint.CODES["_"] && !Utils.isalnum(c3)) return false;
         }
         return true;
@@ -4939,7 +4954,7 @@ var require_build = __commonJS({
           case Regexp.Op.LITERAL:
             return re4.runes.length === 1 && re4.runes[0] === r2;
           case Regexp.Op.CHAR_CLASS:
-            for (let i2 = 0; i2 < re4.runes.length; i2 += 2) if (re4.runes[i2] <= r2 && r2 <= re4.runes[i2 + 1]) return true;
+            for (let i = 0; i < re4.runes.length; i += 2) if (re4.runes[i] <= r2 && r2 <= re4.runes[i + 1]) return true;
             return false;
           case Regexp.Op.ANY_CHAR_NOT_NL:
             return r2 !== Codepoint.CODES["\n"];
@@ -4984,7 +4999,7 @@ var require_build = __commonJS({
             if (!t2.more() || t2.peek() < Codepoint.CODES["0"] || t2.peek() > Codepoint.CODES["7"]) break;
           case Codepoint.CODES["0"]: {
             let r2 = c3 - Codepoint.CODES["0"];
-            for (let i2 = 1; i2 < 3; i2++) {
+            for (let i = 1; i < 3; i++) {
               if (!t2.more() || t2.peek() < Codepoint.CODES["0"] || t2.peek() > Codepoint.CODES["7"]) break;
               r2 = r2 * 8 + t2.peek() - Codepoint.CODES["0"];
               t2.skip(1);
@@ -5010,12 +5025,12 @@ var require_build = __commonJS({
               if (nhex === 0) break bigswitch;
               return r2;
             }
-            const x4 = Utils.unhex(c3);
+            const x3 = Utils.unhex(c3);
             if (!t2.more()) break;
             c3 = t2.pop();
             const y2 = Utils.unhex(c3);
-            if (x4 < 0 || y2 < 0) break;
-            return x4 * 16 + y2;
+            if (x3 < 0 || y2 < 0) break;
+            return x3 * 16 + y2;
           }
           case Codepoint.CODES["a"]:
             return Codepoint.CODES["\x07"];
@@ -5167,9 +5182,9 @@ var require_build = __commonJS({
       }
       popToPseudo() {
         const n = this.stack.length;
-        let i2 = n;
-        while (i2 > 0 && !Regexp.isPseudoOp(this.stack[i2 - 1].op)) i2--;
-        return this.stack.splice(i2, n - i2);
+        let i = n;
+        while (i > 0 && !Regexp.isPseudoOp(this.stack[i - 1].op)) i--;
+        return this.stack.splice(i, n - i);
       }
       push(re4) {
         this.numRunes += re4.runes.length;
@@ -5195,7 +5210,7 @@ var require_build = __commonJS({
         const re22 = this.stack[n - 2];
         if (re1.op !== Regexp.Op.LITERAL || re22.op !== Regexp.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re22.flags & RE2Flags.FOLD_CASE)) return false;
         if (!Array.isArray(re22.runes)) re22.runes = Array.from(re22.runes);
-        for (let i2 = 0; i2 < re1.runes.length; i2++) re22.runes.push(re1.runes[i2]);
+        for (let i = 0; i < re1.runes.length; i++) re22.runes.push(re1.runes[i]);
         if (r2 >= 0) {
           re1.runes = [r2];
           re1.flags = flags;
@@ -5220,7 +5235,7 @@ var require_build = __commonJS({
         re4.flags = this.flags;
         return this.push(re4);
       }
-      repeat(op, min2, max3, beforePos, t2, lastRepeatPos) {
+      repeat(op, min2, max2, beforePos, t2, lastRepeatPos) {
         let flags = this.flags;
         if ((flags & RE2Flags.PERL_X) !== 0) {
           if (t2.more() && t2.lookingAt("?")) {
@@ -5235,12 +5250,12 @@ var require_build = __commonJS({
         if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_REPEAT_ARGUMENT, t2.from(beforePos));
         const re4 = this.newRegexp(op);
         re4.min = min2;
-        re4.max = max3;
+        re4.max = max2;
         re4.flags = flags;
         re4.subs = [sub];
         this.stack[n - 1] = re4;
         this.checkLimits(re4);
-        if (op === Regexp.Op.REPEAT && (min2 >= 2 || max3 >= 2) && !this.repeatIsValid(re4, 1e3)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t2.from(beforePos));
+        if (op === Regexp.Op.REPEAT && (min2 >= 2 || max2 >= 2) && !this.repeatIsValid(re4, 1e3)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t2.from(beforePos));
       }
       repeatIsValid(re4, n) {
         if (re4.op === Regexp.Op.REPEAT) {
@@ -5282,11 +5297,11 @@ var require_build = __commonJS({
         let len = 0;
         for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
         let newsubs = new Array(len).fill(null);
-        let i2 = 0;
+        let i = 0;
         for (let sub of subs) if (sub.op === op) {
-          for (let j3 = 0; j3 < sub.subs.length; j3++) newsubs[i2++] = sub.subs[j3];
+          for (let j3 = 0; j3 < sub.subs.length; j3++) newsubs[i++] = sub.subs[j3];
           this.reuse(sub);
-        } else newsubs[i2++] = sub;
+        } else newsubs[i++] = sub;
         let re4 = this.newRegexp(op);
         re4.subs = newsubs;
         if (op === Regexp.Op.ALTERNATE) {
@@ -5308,12 +5323,12 @@ var require_build = __commonJS({
         let strlen = 0;
         let strflags = 0;
         let start = 0;
-        for (let i2 = 0; i2 <= lensub; i2++) {
+        for (let i = 0; i <= lensub; i++) {
           let istr = null;
           let istrlen = 0;
           let iflags = 0;
-          if (i2 < lensub) {
-            let re4 = array[s + i2];
+          if (i < lensub) {
+            let re4 = array[s + i];
             if (re4.op === Regexp.Op.CONCAT && re4.subs.length > 0) re4 = re4.subs[0];
             if (re4.op === Regexp.Op.LITERAL) {
               istr = re4.runes;
@@ -5329,22 +5344,22 @@ var require_build = __commonJS({
               }
             }
           }
-          if (i2 === start) {
-          } else if (i2 === start + 1) array[lenout++] = array[s + start];
+          if (i === start) {
+          } else if (i === start + 1) array[lenout++] = array[s + start];
           else {
             const prefix = this.newRegexp(Regexp.Op.LITERAL);
             prefix.flags = strflags;
             prefix.runes = str2.slice(0, strlen);
-            for (let j3 = start; j3 < i2; j3++) {
+            for (let j3 = start; j3 < i; j3++) {
               array[s + j3] = this.removeLeadingString(array[s + j3], strlen);
               this.checkLimits(array[s + j3]);
             }
-            const suffix = this.collapse(array.slice(s + start, s + i2), Regexp.Op.ALTERNATE);
+            const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
             const re4 = this.newRegexp(Regexp.Op.CONCAT);
             re4.subs = [prefix, suffix];
             array[lenout++] = re4;
           }
-          start = i2;
+          start = i;
           str2 = istr;
           strlen = istrlen;
           strflags = iflags;
@@ -5354,64 +5369,64 @@ var require_build = __commonJS({
         start = 0;
         lenout = 0;
         let first = null;
-        for (let i2 = 0; i2 <= lensub; i2++) {
+        for (let i = 0; i <= lensub; i++) {
           let ifirst = null;
-          if (i2 < lensub) {
-            ifirst = Parser3.leadingRegexp(array[s + i2]);
+          if (i < lensub) {
+            ifirst = Parser3.leadingRegexp(array[s + i]);
             if (first !== null && first.equals(ifirst) && (Parser3.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser3.isCharClass(first.subs[0]))) continue;
           }
-          if (i2 === start) {
-          } else if (i2 === start + 1) array[lenout++] = array[s + start];
+          if (i === start) {
+          } else if (i === start + 1) array[lenout++] = array[s + start];
           else {
             const prefix = first;
-            for (let j3 = start; j3 < i2; j3++) {
+            for (let j3 = start; j3 < i; j3++) {
               const reuse = j3 !== start;
               array[s + j3] = this.removeLeadingRegexp(array[s + j3], reuse);
               this.checkLimits(array[s + j3]);
             }
-            const suffix = this.collapse(array.slice(s + start, s + i2), Regexp.Op.ALTERNATE);
+            const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
             const re4 = this.newRegexp(Regexp.Op.CONCAT);
             re4.subs = [prefix, suffix];
             array[lenout++] = re4;
           }
-          start = i2;
+          start = i;
           first = ifirst;
         }
         lensub = lenout;
         s = 0;
         start = 0;
         lenout = 0;
-        for (let i2 = 0; i2 <= lensub; i2++) {
-          if (i2 < lensub && Parser3.isCharClass(array[s + i2])) continue;
-          if (i2 === start) {
-          } else if (i2 === start + 1) array[lenout++] = array[s + start];
+        for (let i = 0; i <= lensub; i++) {
+          if (i < lensub && Parser3.isCharClass(array[s + i])) continue;
+          if (i === start) {
+          } else if (i === start + 1) array[lenout++] = array[s + start];
           else {
-            let max3 = start;
-            for (let j3 = start + 1; j3 < i2; j3++) {
-              const subMax = array[s + max3];
+            let max2 = start;
+            for (let j3 = start + 1; j3 < i; j3++) {
+              const subMax = array[s + max2];
               const subJ = array[s + j3];
-              if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max3 = j3;
+              if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max2 = j3;
             }
             const tmp = array[s + start];
-            array[s + start] = array[s + max3];
-            array[s + max3] = tmp;
-            for (let j3 = start + 1; j3 < i2; j3++) {
+            array[s + start] = array[s + max2];
+            array[s + max2] = tmp;
+            for (let j3 = start + 1; j3 < i; j3++) {
               Parser3.mergeCharClass(array[s + start], array[s + j3]);
               this.reuse(array[s + j3]);
             }
             this.cleanAlt(array[s + start]);
             array[lenout++] = array[s + start];
           }
-          if (i2 < lensub) array[lenout++] = array[s + i2];
-          start = i2 + 1;
+          if (i < lensub) array[lenout++] = array[s + i];
+          start = i + 1;
         }
         lensub = lenout;
         s = 0;
         start = 0;
         lenout = 0;
-        for (let i2 = 0; i2 < lensub; ++i2) {
-          if (i2 + 1 < lensub && array[s + i2].op === Regexp.Op.EMPTY_MATCH && array[s + i2 + 1].op === Regexp.Op.EMPTY_MATCH) continue;
-          array[lenout++] = array[s + i2];
+        for (let i = 0; i < lensub; ++i) {
+          if (i + 1 < lensub && array[s + i].op === Regexp.Op.EMPTY_MATCH && array[s + i + 1].op === Regexp.Op.EMPTY_MATCH) continue;
+          array[lenout++] = array[s + i];
         }
         lensub = lenout;
         s = 0;
@@ -5472,7 +5487,7 @@ var require_build = __commonJS({
         if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser3.literalRegexp(this.wholeRegexp, this.flags);
         let lastRepeatPos = -1;
         let min2 = -1;
-        let max3 = -1;
+        let max2 = -1;
         const t2 = new StringIterator(this.wholeRegexp);
         while (t2.more()) {
           let repeatPos = -1;
@@ -5538,7 +5553,7 @@ var require_build = __commonJS({
                 case Codepoint.CODES["?"]:
                   op = Regexp.Op.QUEST;
               }
-              this.repeat(op, min2, max3, repeatPos, t2, lastRepeatPos);
+              this.repeat(op, min2, max2, repeatPos, t2, lastRepeatPos);
               break;
             }
             case Codepoint.CODES["{"]: {
@@ -5551,8 +5566,8 @@ var require_build = __commonJS({
               }
               repeatPos = before;
               min2 = minMax >> 16;
-              max3 = (minMax & Unicode.MAX_BMP) << 16 >> 16;
-              this.repeat(Regexp.Op.REPEAT, min2, max3, repeatPos, t2, lastRepeatPos);
+              max2 = (minMax & Unicode.MAX_BMP) << 16 >> 16;
+              this.repeat(Regexp.Op.REPEAT, min2, max2, repeatPos, t2, lastRepeatPos);
               break;
             }
             case Codepoint.CODES["\\"]: {
@@ -5572,9 +5587,9 @@ var require_build = __commonJS({
                   throw new RE2JSSyntaxException(Parser3.ERR_INVALID_ESCAPE, "\\C");
                 case Codepoint.CODES["Q"]: {
                   let lit = t2.rest();
-                  const i2 = lit.indexOf("\\E");
-                  if (i2 >= 0) {
-                    lit = lit.substring(0, i2);
+                  const i = lit.indexOf("\\E");
+                  if (i >= 0) {
+                    lit = lit.substring(0, i);
                     t2.skipString(lit);
                     t2.skipString("\\E");
                   } else t2.skipString(lit);
@@ -5768,9 +5783,9 @@ var require_build = __commonJS({
       }
       parseNamedClass(t2, cc) {
         const cls = t2.rest();
-        const i2 = cls.indexOf(":]");
-        if (i2 < 0) return false;
-        const name = cls.substring(0, i2 + 2);
+        const i = cls.indexOf(":]");
+        if (i < 0) return false;
+        const name = cls.substring(0, i + 2);
         t2.skipString(name);
         const g2 = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
         if (g2 === null) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, name);
@@ -6075,8 +6090,8 @@ var require_build = __commonJS({
       /**
       * Returns true iff this regexp matches the UTF-8 byte array {@code b}.
       */
-      matchUTF8(b5) {
-        return this.executeEngine(MachineInput.fromUTF8(b5), 0, RE2Flags.UNANCHORED, 0) !== null;
+      matchUTF8(b3) {
+        return this.executeEngine(MachineInput.fromUTF8(b3), 0, RE2Flags.UNANCHORED, 0) !== null;
       }
       /**
       * Returns a copy of {@code src} in which all matches for this regexp have been replaced by
@@ -6130,7 +6145,7 @@ var require_build = __commonJS({
         let n = (1 + this.numSubexp) * 2;
         if (a.length < n) {
           let a2 = new Array(n).fill(-1);
-          for (let i2 = 0; i2 < a.length; i2++) a2[i2] = a[i2];
+          for (let i = 0; i < a.length; i++) a2[i] = a[i];
           a = a2;
         }
         return a;
@@ -6140,10 +6155,10 @@ var require_build = __commonJS({
         const end = input2.endPos();
         if (n < 0) n = end + 1;
         let pos = 0;
-        let i2 = 0;
+        let i = 0;
         let prevMatchEnd = -1;
         const lbState = this.createLookbehindState();
-        while (i2 < n && pos <= end) {
+        while (i < n && pos <= end) {
           const matches = this.executeEngine(input2, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
           if (matches === null || matches.length === 0) break;
           let accept = true;
@@ -6156,7 +6171,7 @@ var require_build = __commonJS({
           prevMatchEnd = matches[1];
           if (accept) {
             result.push(deliverFun(this.pad(matches)));
-            i2++;
+            i++;
           }
         }
         return result;
@@ -6167,10 +6182,10 @@ var require_build = __commonJS({
       *
       * A return value of null indicates no match.
       */
-      findUTF8(b5) {
-        const a = this.executeEngine(MachineInput.fromUTF8(b5), 0, RE2Flags.UNANCHORED, 2);
+      findUTF8(b3) {
+        const a = this.executeEngine(MachineInput.fromUTF8(b3), 0, RE2Flags.UNANCHORED, 2);
         if (a === null) return null;
-        return b5.slice(a[0], a[1]);
+        return b3.slice(a[0], a[1]);
       }
       /**
       * Returns a two-element array of integers defining the location of the leftmost match in
@@ -6178,8 +6193,8 @@ var require_build = __commonJS({
       *
       * A return value of null indicates no match.
       */
-      findUTF8Index(b5) {
-        const a = this.executeEngine(MachineInput.fromUTF8(b5), 0, RE2Flags.UNANCHORED, 2);
+      findUTF8Index(b3) {
+        const a = this.executeEngine(MachineInput.fromUTF8(b3), 0, RE2Flags.UNANCHORED, 2);
         if (a === null) return null;
         return a.slice(0, 2);
       }
@@ -6213,11 +6228,11 @@ var require_build = __commonJS({
       *
       * A return value of null indicates no match.
       */
-      findUTF8Submatch(b5) {
-        const a = this.executeEngine(MachineInput.fromUTF8(b5), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+      findUTF8Submatch(b3) {
+        const a = this.executeEngine(MachineInput.fromUTF8(b3), 0, RE2Flags.UNANCHORED, this.prog.numCap);
         if (a === null) return null;
         const ret = new Array(1 + this.numSubexp).fill(null);
-        for (let i2 = 0; i2 < ret.length; i2++) if (2 * i2 < a.length && a[2 * i2] >= 0) ret[i2] = b5.slice(a[2 * i2], a[2 * i2 + 1]);
+        for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = b3.slice(a[2 * i], a[2 * i + 1]);
         return ret;
       }
       /**
@@ -6227,8 +6242,8 @@ var require_build = __commonJS({
       *
       * A return value of null indicates no match.
       */
-      findUTF8SubmatchIndex(b5) {
-        return this.pad(this.executeEngine(MachineInput.fromUTF8(b5), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+      findUTF8SubmatchIndex(b3) {
+        return this.pad(this.executeEngine(MachineInput.fromUTF8(b3), 0, RE2Flags.UNANCHORED, this.prog.numCap));
       }
       /**
       * Returns an array of strings holding the text of the leftmost match of the regular expression in
@@ -6241,7 +6256,7 @@ var require_build = __commonJS({
         const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap);
         if (a === null) return null;
         const ret = new Array(1 + this.numSubexp).fill(null);
-        for (let i2 = 0; i2 < ret.length; i2++) if (2 * i2 < a.length && a[2 * i2] >= 0) ret[i2] = s.substring(a[2 * i2], a[2 * i2 + 1]);
+        for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = s.substring(a[2 * i], a[2 * i + 1]);
         return ret;
       }
       /**
@@ -6264,8 +6279,8 @@ var require_build = __commonJS({
       * TODO(adonovan): think about defining a byte slice view class, like a read-only Go slice backed
       * by |b|.
       */
-      findAllUTF8(b5, n) {
-        const result = this.allMatches(MachineInput.fromUTF8(b5), n, (match) => b5.slice(match[0], match[1]));
+      findAllUTF8(b3, n) {
+        const result = this.allMatches(MachineInput.fromUTF8(b3), n, (match) => b3.slice(match[0], match[1]));
         if (result.length === 0) return null;
         return result;
       }
@@ -6276,8 +6291,8 @@ var require_build = __commonJS({
       *
       * A return value of null indicates no match.
       */
-      findAllUTF8Index(b5, n) {
-        const result = this.allMatches(MachineInput.fromUTF8(b5), n, (match) => match.slice(0, 2));
+      findAllUTF8Index(b3, n) {
+        const result = this.allMatches(MachineInput.fromUTF8(b3), n, (match) => match.slice(0, 2));
         if (result.length === 0) return null;
         return result;
       }
@@ -6312,10 +6327,10 @@ var require_build = __commonJS({
       *
       * A return value of null indicates no match.
       */
-      findAllUTF8Submatch(b5, n) {
-        const result = this.allMatches(MachineInput.fromUTF8(b5), n, (match) => {
+      findAllUTF8Submatch(b3, n) {
+        const result = this.allMatches(MachineInput.fromUTF8(b3), n, (match) => {
           let slice = new Array(match.length / 2 | 0).fill(null);
-          for (let j3 = 0; j3 < slice.length; j3++) if (match[2 * j3] >= 0) slice[j3] = b5.slice(match[2 * j3], match[2 * j3 + 1]);
+          for (let j3 = 0; j3 < slice.length; j3++) if (match[2 * j3] >= 0) slice[j3] = b3.slice(match[2 * j3], match[2 * j3 + 1]);
           return slice;
         });
         if (result.length === 0) return null;
@@ -6328,8 +6343,8 @@ var require_build = __commonJS({
       *
       * A return value of null indicates no match.
       */
-      findAllUTF8SubmatchIndex(b5, n) {
-        const result = this.allMatches(MachineInput.fromUTF8(b5), n);
+      findAllUTF8SubmatchIndex(b3, n) {
+        const result = this.allMatches(MachineInput.fromUTF8(b3), n);
         if (result.length === 0) return null;
         return result;
       }
@@ -6470,38 +6485,38 @@ var require_build = __commonJS({
           changed = true;
         }
         let inCharClass = false;
-        let i2 = 0;
-        while (i2 < size) {
-          let ch = data[i2];
+        let i = 0;
+        while (i < size) {
+          let ch = data[i];
           if (ch === "\\") {
-            if (i2 + 1 < size) {
-              ch = data[i2 + 1];
+            if (i + 1 < size) {
+              ch = data[i + 1];
               switch (ch) {
                 case "\\":
                   result += "\\\\";
-                  i2 += 2;
+                  i += 2;
                   continue;
                 case "c":
-                  if (i2 + 2 < size) {
-                    let code18 = data[i2 + 2].charCodeAt(0);
+                  if (i + 2 < size) {
+                    let code18 = data[i + 2].charCodeAt(0);
                     if (code18 >= 65 && code18 <= 90 || code18 >= 97 && code18 <= 122) {
                       let val = code18 % 32;
                       result += "\\x";
                       result += (val >> 4).toString(16).toUpperCase();
                       result += (val & 15).toString(16).toUpperCase();
-                      i2 += 3;
+                      i += 3;
                       changed = true;
                       continue;
                     }
                   }
                   result += "c";
-                  i2 += 2;
+                  i += 2;
                   changed = true;
                   continue;
                 case "u":
-                  if (i2 + 2 < size) {
-                    if (data[i2 + 2] === "{") {
-                      let j3 = i2 + 3;
+                  if (i + 2 < size) {
+                    if (data[i + 2] === "{") {
+                      let j3 = i + 3;
                       let hasHex = false;
                       let closed = false;
                       while (j3 < size) {
@@ -6516,32 +6531,32 @@ var require_build = __commonJS({
                       }
                       if (closed && hasHex) {
                         result += "\\x";
-                        i2 += 2;
+                        i += 2;
                         changed = true;
                         continue;
                       }
-                    } else if (i2 + 5 < size) {
+                    } else if (i + 5 < size) {
                       let isHex4 = true;
-                      for (let j3 = 0; j3 < 4; j3++) if (!TranslateRegExpString2.isHexadecimal(data[i2 + 2 + j3])) {
+                      for (let j3 = 0; j3 < 4; j3++) if (!TranslateRegExpString2.isHexadecimal(data[i + 2 + j3])) {
                         isHex4 = false;
                         break;
                       }
                       if (isHex4) {
-                        result += "\\x{" + data.substring(i2 + 2, i2 + 6) + "}";
-                        i2 += 6;
+                        result += "\\x{" + data.substring(i + 2, i + 6) + "}";
+                        i += 6;
                         changed = true;
                         continue;
                       }
                     }
                   }
                   result += "u";
-                  i2 += 2;
+                  i += 2;
                   changed = true;
                   continue;
                 case "x": {
                   let isValidHex = false;
-                  if (i2 + 2 < size && data[i2 + 2] === "{") {
-                    let j3 = i2 + 3;
+                  if (i + 2 < size && data[i + 2] === "{") {
+                    let j3 = i + 3;
                     let hasHex = false;
                     let closed = false;
                     while (j3 < size) {
@@ -6555,13 +6570,13 @@ var require_build = __commonJS({
                       j3++;
                     }
                     if (closed && hasHex) isValidHex = true;
-                  } else if (i2 + 3 < size && TranslateRegExpString2.isHexadecimal(data[i2 + 2]) && TranslateRegExpString2.isHexadecimal(data[i2 + 3])) isValidHex = true;
+                  } else if (i + 3 < size && TranslateRegExpString2.isHexadecimal(data[i + 2]) && TranslateRegExpString2.isHexadecimal(data[i + 3])) isValidHex = true;
                   if (isValidHex) {
                     result += "\\x";
-                    i2 += 2;
+                    i += 2;
                   } else {
                     result += "x";
-                    i2 += 2;
+                    i += 2;
                     changed = true;
                   }
                   continue;
@@ -6595,20 +6610,20 @@ var require_build = __commonJS({
                 case "6":
                 case "7":
                   result += "\\" + ch;
-                  i2 += 2;
+                  i += 2;
                   continue;
                 default: {
-                  let cp2 = data.codePointAt(i2 + 1);
+                  let cp2 = data.codePointAt(i + 1);
                   if (cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122) {
                     let symSize2 = Utils.charCount(cp2);
-                    result += data.substring(i2 + 1, i2 + 1 + symSize2);
-                    i2 += symSize2 + 1;
+                    result += data.substring(i + 1, i + 1 + symSize2);
+                    i += symSize2 + 1;
                     changed = true;
                   } else {
                     result += "\\";
                     let symSize2 = Utils.charCount(cp2);
-                    result += data.substring(i2 + 1, i2 + 1 + symSize2);
-                    i2 += symSize2 + 1;
+                    result += data.substring(i + 1, i + 1 + symSize2);
+                    i += symSize2 + 1;
                   }
                   continue;
                 }
@@ -6616,36 +6631,36 @@ var require_build = __commonJS({
             }
           } else if (ch === "/") {
             result += "\\/";
-            i2 += 1;
+            i += 1;
             changed = true;
             continue;
           } else if (ch === "[") {
-            if (!inCharClass && data[i2 + 1] === "]") {
+            if (!inCharClass && data[i + 1] === "]") {
               result += "[^\\x00-\\x{10FFFF}]";
-              i2 += 2;
+              i += 2;
               changed = true;
               continue;
             }
-            if (!inCharClass && data[i2 + 1] === "^" && data[i2 + 2] === "]") {
+            if (!inCharClass && data[i + 1] === "^" && data[i + 2] === "]") {
               result += "[\\x00-\\x{10FFFF}]";
-              i2 += 3;
+              i += 3;
               changed = true;
               continue;
             }
             inCharClass = true;
           } else if (ch === "]") inCharClass = false;
-          else if (!inCharClass && ch === "(" && i2 + 2 < size && data[i2 + 1] === "?" && data[i2 + 2] === "<") {
-            if (i2 + 3 < size && !"=!>)".includes(data[i2 + 3])) {
+          else if (!inCharClass && ch === "(" && i + 2 < size && data[i + 1] === "?" && data[i + 2] === "<") {
+            if (i + 3 < size && !"=!>)".includes(data[i + 3])) {
               result += "(?P<";
-              i2 += 3;
+              i += 3;
               changed = true;
               continue;
             }
           }
-          let cp = data.codePointAt(i2);
+          let cp = data.codePointAt(i);
           let symSize = Utils.charCount(cp);
-          result += data.substring(i2, i2 + symSize);
-          i2 += symSize;
+          result += data.substring(i, i + symSize);
+          i += symSize;
         }
         const finalResult = changed ? result : data;
         if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
@@ -6993,9 +7008,9 @@ var require_build = __commonJS({
 });
 
 // src/detect/linear.ts
-import { createRequire as createRequire3 } from "node:module";
+import { createRequire } from "node:module";
 function re2() {
-  loaded ??= typeof __require === "function" ? require_build() : createRequire3(import.meta.url)("re2js");
+  loaded ??= typeof __require === "function" ? require_build() : createRequire(import.meta.url)("re2js");
   return loaded;
 }
 function compileLinear(pattern2, flags = "") {
@@ -7035,7 +7050,7 @@ function str(o2, k2, file, id) {
   return v2;
 }
 function strList(v2, file, id, field, allowEmpty = false) {
-  if (!Array.isArray(v2) || !allowEmpty && v2.length === 0 || v2.some((x4) => typeof x4 !== "string" || x4.length === 0)) {
+  if (!Array.isArray(v2) || !allowEmpty && v2.length === 0 || v2.some((x3) => typeof x3 !== "string" || x3.length === 0)) {
     fail(file, id, field, `must be a${allowEmpty ? "" : " non-empty"} list of non-empty strings`);
   }
   return v2;
@@ -7149,8 +7164,8 @@ var init_builtin = __esm({
 });
 
 // src/config.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join2 } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 function parseSize(v2, what) {
   if (typeof v2 === "number" && Number.isFinite(v2) && v2 >= 0) return Math.floor(v2);
   const m2 = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(String(v2));
@@ -7165,14 +7180,14 @@ function loadConfig(root, explicit) {
   if (explicit) {
     file = explicit;
     try {
-      text = readFileSync4(explicit, "utf8");
+      text = readFileSync(explicit, "utf8");
     } catch (e) {
       throw new RuleError(`${explicit}: cannot read config (${e.code ?? e.message})`);
     }
   } else {
     for (const name of DEFAULT_CONFIG_NAMES) {
       try {
-        text = readFileSync4(join2(root, name), "utf8");
+        text = readFileSync(join(root, name), "utf8");
         file = name;
         break;
       } catch {
@@ -7194,16 +7209,16 @@ function loadConfig(root, explicit) {
     }
   }
   if (o2.rules !== void 0 && !Array.isArray(o2.rules)) throw new RuleError(`${file}: field "rules" must be a list of rules`);
-  const own = (o2.rules ?? []).map((r2, i2) => {
+  const own = (o2.rules ?? []).map((r2, i) => {
     try {
       return parseRule(r2, file);
     } catch (e) {
-      throw new RuleError(e.message.replace(`${file}: `, `${file}: rules[${i2}]: `));
+      throw new RuleError(e.message.replace(`${file}: `, `${file}: rules[${i}]: `));
     }
   });
   let rules = mergeRules(builtinRules(), own);
   if (o2.disableRules !== void 0) {
-    if (!Array.isArray(o2.disableRules) || o2.disableRules.some((x4) => typeof x4 !== "string")) {
+    if (!Array.isArray(o2.disableRules) || o2.disableRules.some((x3) => typeof x3 !== "string")) {
       throw new RuleError(`${file}: field "disableRules" must be a list of rule ids`);
     }
     const off = new Set(o2.disableRules);
@@ -7230,35 +7245,78 @@ var init_config = __esm({
   }
 });
 
-// node_modules/fflate/esm/index.mjs
-import { createRequire as createRequire4 } from "module";
-function strFromU8(dat, latin1) {
-  if (latin1) {
-    var r2 = "";
-    for (var i2 = 0; i2 < dat.length; i2 += 16384)
-      r2 += String.fromCharCode.apply(null, dat.subarray(i2, i2 + 16384));
-    return r2;
-  } else if (td) {
-    return td.decode(dat);
-  } else {
-    var _a3 = dutf8(dat), s = _a3.s, r2 = _a3.r;
-    if (r2.length)
-      err(8);
-    return s;
-  }
-}
-var require4, _a2, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a2, fl, revfl, _b2, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flrm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, et, b2, b4, b8, gzs, Inflate, Gunzip, td, tds, dutf8, z64hs, UnzipPassThrough, UnzipInflate, Unzip;
-var init_esm = __esm({
-  "node_modules/fflate/esm/index.mjs"() {
-    require4 = createRequire4("/");
+// node_modules/fflate/lib/node.cjs
+var require_node = __commonJS({
+  "node_modules/fflate/lib/node.cjs"(exports) {
+    "use strict";
+    exports.deflate = deflate;
+    exports.deflateSync = deflateSync;
+    exports.inflate = inflate;
+    exports.inflateSync = inflateSync;
+    exports.gzip = gzip;
+    exports.compress = gzip;
+    exports.gzipSync = gzipSync;
+    exports.compressSync = gzipSync;
+    exports.gunzip = gunzip;
+    exports.gunzipSync = gunzipSync;
+    exports.zlib = zlib2;
+    exports.zlibSync = zlibSync;
+    exports.unzlib = unzlib;
+    exports.unzlibSync = unzlibSync;
+    exports.gzip = gzip;
+    exports.compress = gzip;
+    exports.decompress = decompress;
+    exports.decompressSync = decompressSync;
+    exports.strToU8 = strToU8;
+    exports.strFromU8 = strFromU8;
+    exports.zip = zip;
+    exports.zipSync = zipSync;
+    exports.unzip = unzip;
+    exports.unzipSync = unzipSync;
+    var _a2;
+    var Worker2;
+    var isMarkedAsUntransferable;
+    var workerAdd = ";var __w=require('worker_threads');__w.parentPort.on('message',function(m){onmessage({data:m})}),postMessage=function(m,t){__w.parentPort.postMessage(m,t)},close=process.exit;self=global";
     try {
-      _a2 = require4("worker_threads"), Worker = _a2.Worker, isMarkedAsUntransferable = _a2.isMarkedAsUntransferable;
+      _a2 = __require("worker_threads"), Worker2 = _a2.Worker, isMarkedAsUntransferable = _a2.isMarkedAsUntransferable;
     } catch (e) {
     }
-    u8 = Uint8Array;
-    u16 = Uint16Array;
-    i32 = Int32Array;
-    fleb = new u8([
+    var node_worker_1 = {};
+    node_worker_1["default"] = Worker2 ? function(c3, _3, msg, transfer, cb) {
+      var done = false;
+      var w2 = new Worker2(c3 + workerAdd, { eval: true }).on("error", function(e) {
+        return cb(e, null);
+      }).on("message", function(m2) {
+        return cb(null, m2);
+      }).on("exit", function(c4) {
+        if (c4 && !done)
+          cb(new Error("exited with code " + c4), null);
+      });
+      if (isMarkedAsUntransferable)
+        transfer = transfer.filter(function(t2) {
+          return !isMarkedAsUntransferable(t2);
+        });
+      w2.postMessage(msg, transfer);
+      w2.terminate = function() {
+        done = true;
+        return Worker2.prototype.terminate.call(w2);
+      };
+      return w2;
+    } : function(_3, __, ___, ____, cb) {
+      setImmediate(function() {
+        return cb(new Error("async operations unsupported - update to Node 12+ (or Node 10-11 with the --experimental-worker CLI flag)"), null);
+      });
+      var NOP = function() {
+      };
+      return {
+        terminate: NOP,
+        postMessage: NOP
+      };
+    };
+    var u8 = Uint8Array;
+    var u16 = Uint16Array;
+    var i32 = Int32Array;
+    var fleb = new u8([
       0,
       0,
       0,
@@ -7294,7 +7352,7 @@ var init_esm = __esm({
       /* impossible */
       0
     ]);
-    fdeb = new u8([
+    var fdeb = new u8([
       0,
       0,
       0,
@@ -7329,35 +7387,37 @@ var init_esm = __esm({
       0,
       0
     ]);
-    clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-    freb = function(eb, start) {
-      var b5 = new u16(31);
+    var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+    var freb = function(eb, start) {
+      var b3 = new u16(31);
       for (var i2 = 0; i2 < 31; ++i2) {
-        b5[i2] = start += 1 << eb[i2 - 1];
+        b3[i2] = start += 1 << eb[i2 - 1];
       }
-      var r2 = new i32(b5[30]);
+      var r2 = new i32(b3[30]);
       for (var i2 = 1; i2 < 30; ++i2) {
-        for (var j3 = b5[i2]; j3 < b5[i2 + 1]; ++j3) {
-          r2[j3] = j3 - b5[i2] << 5 | i2;
+        for (var j3 = b3[i2]; j3 < b3[i2 + 1]; ++j3) {
+          r2[j3] = j3 - b3[i2] << 5 | i2;
         }
       }
-      return { b: b5, r: r2 };
+      return { b: b3, r: r2 };
     };
-    _a2 = freb(fleb, 2);
-    fl = _a2.b;
-    revfl = _a2.r;
+    var _a2 = freb(fleb, 2);
+    var fl = _a2.b;
+    var revfl = _a2.r;
     fl[28] = 258, revfl[258] = 28;
-    _b2 = freb(fdeb, 0);
-    fd = _b2.b;
-    revfd = _b2.r;
-    rev = new u16(32768);
+    var _b2 = freb(fdeb, 0);
+    var fd = _b2.b;
+    var revfd = _b2.r;
+    var rev = new u16(32768);
     for (i = 0; i < 32768; ++i) {
-      x = (i & 43690) >> 1 | (i & 21845) << 1;
-      x = (x & 52428) >> 2 | (x & 13107) << 2;
-      x = (x & 61680) >> 4 | (x & 3855) << 4;
-      rev[i] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
+      x3 = (i & 43690) >> 1 | (i & 21845) << 1;
+      x3 = (x3 & 52428) >> 2 | (x3 & 13107) << 2;
+      x3 = (x3 & 61680) >> 4 | (x3 & 3855) << 4;
+      rev[i] = ((x3 & 65280) >> 8 | (x3 & 255) << 8) >> 1;
     }
-    hMap = (function(cd, mb, r2) {
+    var x3;
+    var i;
+    var hMap = (function(cd, mb, r2) {
       var s = cd.length;
       var i2 = 0;
       var l3 = new u16(mb);
@@ -7393,21 +7453,28 @@ var init_esm = __esm({
       }
       return co;
     });
-    flt = new u8(288);
+    var flt = new u8(288);
     for (i = 0; i < 144; ++i)
       flt[i] = 8;
+    var i;
     for (i = 144; i < 256; ++i)
       flt[i] = 9;
+    var i;
     for (i = 256; i < 280; ++i)
       flt[i] = 7;
+    var i;
     for (i = 280; i < 288; ++i)
       flt[i] = 8;
-    fdt = new u8(32);
+    var i;
+    var fdt = new u8(32);
     for (i = 0; i < 32; ++i)
       fdt[i] = 5;
-    flrm = /* @__PURE__ */ hMap(flt, 9, 1);
-    fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
-    max = function(a) {
+    var i;
+    var flm = /* @__PURE__ */ hMap(flt, 9, 0);
+    var flrm = /* @__PURE__ */ hMap(flt, 9, 1);
+    var fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
+    var fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
+    var max2 = function(a) {
       var m2 = a[0];
       for (var i2 = 1; i2 < a.length; ++i2) {
         if (a[i2] > m2)
@@ -7415,25 +7482,42 @@ var init_esm = __esm({
       }
       return m2;
     };
-    bits = function(d2, p2, m2) {
+    var bits = function(d2, p2, m2) {
       var o2 = p2 / 8 | 0;
       return (d2[o2] | d2[o2 + 1] << 8) >> (p2 & 7) & m2;
     };
-    bits16 = function(d2, p2) {
+    var bits16 = function(d2, p2) {
       var o2 = p2 / 8 | 0;
       return (d2[o2] | d2[o2 + 1] << 8 | d2[o2 + 2] << 16) >> (p2 & 7);
     };
-    shft = function(p2) {
+    var shft = function(p2) {
       return (p2 + 7) / 8 | 0;
     };
-    slc = function(v2, s, e) {
+    var slc = function(v2, s, e) {
       if (s == null || s < 0)
         s = 0;
       if (e == null || e > v2.length)
         e = v2.length;
       return new u8(v2.subarray(s, e));
     };
-    ec = [
+    exports.FlateErrorCode = {
+      UnexpectedEOF: 0,
+      InvalidBlockType: 1,
+      InvalidLengthLiteral: 2,
+      InvalidDistance: 3,
+      StreamFinished: 4,
+      NoStreamHandler: 5,
+      InvalidHeader: 6,
+      NoCallback: 7,
+      InvalidUTF8: 8,
+      ExtraFieldTooLong: 9,
+      InvalidDate: 10,
+      FilenameTooLong: 11,
+      StreamFinishing: 12,
+      InvalidZipData: 13,
+      UnknownCompressionMethod: 14
+    };
+    var ec = [
       "unexpected EOF",
       "invalid block type",
       "invalid length/literal",
@@ -7451,7 +7535,7 @@ var init_esm = __esm({
       "invalid zip data"
       // determined by unknown compression method
     ];
-    err = function(ind, msg, nt2) {
+    var err = function(ind, msg, nt2) {
       var e = new Error(msg || ec[ind]);
       e.code = ind;
       if (Error.captureStackTrace)
@@ -7460,7 +7544,7 @@ var init_esm = __esm({
         throw e;
       return e;
     };
-    inflt = function(dat, st2, buf, dict) {
+    var inflt = function(dat, st2, buf, dict) {
       var sl = dat.length, dl = dict ? dict.length : 0;
       if (!sl || st2.f && !st2.l)
         return buf || new u8(0);
@@ -7508,7 +7592,7 @@ var init_esm = __esm({
               clt[clim[i2]] = bits(dat, pos + i2 * 3, 7);
             }
             pos += hcLen * 3;
-            var clb = max(clt), clbmsk = (1 << clb) - 1;
+            var clb = max2(clt), clbmsk = (1 << clb) - 1;
             var clm = hMap(clt, clb, 1);
             for (var i2 = 0; i2 < tl; ) {
               var r2 = clm[bits(dat, pos, clbmsk)];
@@ -7529,8 +7613,8 @@ var init_esm = __esm({
               }
             }
             var lt2 = ldt.subarray(0, hLit), dt2 = ldt.subarray(hLit);
-            lbt = max(lt2);
-            dbt = max(dt2);
+            lbt = max2(lt2);
+            dbt = max2(dt2);
             lm = hMap(lt2, lbt, 1);
             dm = hMap(dt2, dbt, 1);
           } else
@@ -7563,9 +7647,9 @@ var init_esm = __esm({
           } else {
             var add = sym - 254;
             if (sym > 264) {
-              var i2 = sym - 257, b5 = fleb[i2];
-              add = bits(dat, pos, (1 << b5) - 1) + fl[i2];
-              pos += b5;
+              var i2 = sym - 257, b3 = fleb[i2];
+              add = bits(dat, pos, (1 << b3) - 1) + fl[i2];
+              pos += b3;
             }
             var d2 = dm[bits16(dat, pos) & dms], dsym = d2 >> 4;
             if (!d2)
@@ -7573,8 +7657,8 @@ var init_esm = __esm({
             pos += d2 & 15;
             var dt2 = fd[dsym];
             if (dsym > 3) {
-              var b5 = fdeb[dsym];
-              dt2 += bits16(dat, pos) & (1 << b5) - 1, pos += b5;
+              var b3 = fdeb[dsym];
+              dt2 += bits16(dat, pos) & (1 << b3) - 1, pos += b3;
             }
             if (pos > tbts) {
               if (noSt)
@@ -7601,17 +7685,528 @@ var init_esm = __esm({
       } while (!final);
       return bt2 != buf.length && noBuf ? slc(buf, 0, bt2) : buf.subarray(0, bt2);
     };
-    et = /* @__PURE__ */ new u8(0);
-    b2 = function(d2, b5) {
-      return d2[b5] | d2[b5 + 1] << 8;
+    var wbits = function(d2, p2, v2) {
+      v2 <<= p2 & 7;
+      var o2 = p2 / 8 | 0;
+      d2[o2] |= v2;
+      d2[o2 + 1] |= v2 >> 8;
     };
-    b4 = function(d2, b5) {
-      return (d2[b5] | d2[b5 + 1] << 8 | d2[b5 + 2] << 16 | d2[b5 + 3] << 24) >>> 0;
+    var wbits16 = function(d2, p2, v2) {
+      v2 <<= p2 & 7;
+      var o2 = p2 / 8 | 0;
+      d2[o2] |= v2;
+      d2[o2 + 1] |= v2 >> 8;
+      d2[o2 + 2] |= v2 >> 16;
     };
-    b8 = function(d2, b5) {
-      return b4(d2, b5) + b4(d2, b5 + 4) * 4294967296;
+    var hTree = function(d2, mb) {
+      var t2 = [];
+      for (var i2 = 0; i2 < d2.length; ++i2) {
+        if (d2[i2])
+          t2.push({ s: i2, f: d2[i2] });
+      }
+      var s = t2.length;
+      var t22 = t2.slice();
+      if (!s)
+        return { t: et2, l: 0 };
+      if (s == 1) {
+        var v2 = new u8(t2[0].s + 1);
+        v2[t2[0].s] = 1;
+        return { t: v2, l: 1 };
+      }
+      t2.sort(function(a, b3) {
+        return a.f - b3.f;
+      });
+      t2.push({ s: -1, f: 25001 });
+      var l3 = t2[0], r2 = t2[1], i0 = 0, i1 = 1, i22 = 2;
+      t2[0] = { s: -1, f: l3.f + r2.f, l: l3, r: r2 };
+      while (i1 != s - 1) {
+        l3 = t2[t2[i0].f < t2[i22].f ? i0++ : i22++];
+        r2 = t2[i0 != i1 && t2[i0].f < t2[i22].f ? i0++ : i22++];
+        t2[i1++] = { s: -1, f: l3.f + r2.f, l: l3, r: r2 };
+      }
+      var maxSym = t22[0].s;
+      for (var i2 = 1; i2 < s; ++i2) {
+        if (t22[i2].s > maxSym)
+          maxSym = t22[i2].s;
+      }
+      var tr2 = new u16(maxSym + 1);
+      var mbt = ln2(t2[i1 - 1], tr2, 0);
+      if (mbt > mb) {
+        var i2 = 0, dt2 = 0;
+        var lft = mbt - mb, cst = 1 << lft;
+        t22.sort(function(a, b3) {
+          return tr2[b3.s] - tr2[a.s] || a.f - b3.f;
+        });
+        for (; i2 < s; ++i2) {
+          var i2_1 = t22[i2].s;
+          if (tr2[i2_1] > mb) {
+            dt2 += cst - (1 << mbt - tr2[i2_1]);
+            tr2[i2_1] = mb;
+          } else
+            break;
+        }
+        dt2 >>= lft;
+        while (dt2 > 0) {
+          var i2_2 = t22[i2].s;
+          if (tr2[i2_2] < mb)
+            dt2 -= 1 << mb - tr2[i2_2]++ - 1;
+          else
+            ++i2;
+        }
+        for (; i2 >= 0 && dt2; --i2) {
+          var i2_3 = t22[i2].s;
+          if (tr2[i2_3] == mb) {
+            --tr2[i2_3];
+            ++dt2;
+          }
+        }
+        mbt = mb;
+      }
+      return { t: new u8(tr2), l: mbt };
     };
-    gzs = function(d2) {
+    var ln2 = function(n, l3, d2) {
+      return n.s == -1 ? Math.max(ln2(n.l, l3, d2 + 1), ln2(n.r, l3, d2 + 1)) : l3[n.s] = d2;
+    };
+    var lc = function(c3) {
+      var s = c3.length;
+      while (s && !c3[--s])
+        ;
+      var cl = new u16(++s);
+      var cli = 0, cln = c3[0], cls = 1;
+      var w2 = function(v2) {
+        cl[cli++] = v2;
+      };
+      for (var i2 = 1; i2 <= s; ++i2) {
+        if (c3[i2] == cln && i2 != s)
+          ++cls;
+        else {
+          if (!cln && cls > 2) {
+            for (; cls > 138; cls -= 138)
+              w2(32754);
+            if (cls > 2) {
+              w2(cls > 10 ? cls - 11 << 5 | 28690 : cls - 3 << 5 | 12305);
+              cls = 0;
+            }
+          } else if (cls > 3) {
+            w2(cln), --cls;
+            for (; cls > 6; cls -= 6)
+              w2(8304);
+            if (cls > 2)
+              w2(cls - 3 << 5 | 8208), cls = 0;
+          }
+          while (cls--)
+            w2(cln);
+          cls = 1;
+          cln = c3[i2];
+        }
+      }
+      return { c: cl.subarray(0, cli), n: s };
+    };
+    var clen = function(cf, cl) {
+      var l3 = 0;
+      for (var i2 = 0; i2 < cl.length; ++i2)
+        l3 += cf[i2] * cl[i2];
+      return l3;
+    };
+    var wfblk = function(out, pos, dat) {
+      var s = dat.length;
+      var o2 = shft(pos + 2);
+      out[o2] = s & 255;
+      out[o2 + 1] = s >> 8;
+      out[o2 + 2] = out[o2] ^ 255;
+      out[o2 + 3] = out[o2 + 1] ^ 255;
+      for (var i2 = 0; i2 < s; ++i2)
+        out[o2 + i2 + 4] = dat[i2];
+      return (o2 + 4 + s) * 8;
+    };
+    var wblk = function(dat, out, final, syms, lf, df, eb, li, bs2, bl, p2) {
+      wbits(out, p2++, final);
+      ++lf[256];
+      var _a3 = hTree(lf, 15), dlt = _a3.t, mlb = _a3.l;
+      var _b3 = hTree(df, 15), ddt = _b3.t, mdb = _b3.l;
+      var _c2 = lc(dlt), lclt = _c2.c, nlc = _c2.n;
+      var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
+      var lcfreq = new u16(19);
+      for (var i2 = 0; i2 < lclt.length; ++i2)
+        ++lcfreq[lclt[i2] & 31];
+      for (var i2 = 0; i2 < lcdt.length; ++i2)
+        ++lcfreq[lcdt[i2] & 31];
+      var _e2 = hTree(lcfreq, 7), lct = _e2.t, mlcb = _e2.l;
+      var nlcc = 19;
+      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
+        ;
+      var flen = bl + 5 << 3;
+      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
+      var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
+      if (bs2 >= 0 && flen <= ftlen && flen <= dtlen)
+        return wfblk(out, p2, dat.subarray(bs2, bs2 + bl));
+      var lm, ll, dm, dl;
+      wbits(out, p2, 1 + (dtlen < ftlen)), p2 += 2;
+      if (dtlen < ftlen) {
+        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
+        var llm = hMap(lct, mlcb, 0);
+        wbits(out, p2, nlc - 257);
+        wbits(out, p2 + 5, ndc - 1);
+        wbits(out, p2 + 10, nlcc - 4);
+        p2 += 14;
+        for (var i2 = 0; i2 < nlcc; ++i2)
+          wbits(out, p2 + 3 * i2, lct[clim[i2]]);
+        p2 += 3 * nlcc;
+        var lcts = [lclt, lcdt];
+        for (var it2 = 0; it2 < 2; ++it2) {
+          var clct = lcts[it2];
+          for (var i2 = 0; i2 < clct.length; ++i2) {
+            var len = clct[i2] & 31;
+            wbits(out, p2, llm[len]), p2 += lct[len];
+            if (len > 15)
+              wbits(out, p2, clct[i2] >> 5 & 127), p2 += clct[i2] >> 12;
+          }
+        }
+      } else {
+        lm = flm, ll = flt, dm = fdm, dl = fdt;
+      }
+      for (var i2 = 0; i2 < li; ++i2) {
+        var sym = syms[i2];
+        if (sym > 255) {
+          var len = sym >> 18 & 31;
+          wbits16(out, p2, lm[len + 257]), p2 += ll[len + 257];
+          if (len > 7)
+            wbits(out, p2, sym >> 23 & 31), p2 += fleb[len];
+          var dst = sym & 31;
+          wbits16(out, p2, dm[dst]), p2 += dl[dst];
+          if (dst > 3)
+            wbits16(out, p2, sym >> 5 & 8191), p2 += fdeb[dst];
+        } else {
+          wbits16(out, p2, lm[sym]), p2 += ll[sym];
+        }
+      }
+      wbits16(out, p2, lm[256]);
+      return p2 + ll[256];
+    };
+    var deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
+    var et2 = /* @__PURE__ */ new u8(0);
+    var dflt = function(dat, lvl, plvl, pre, post, st2) {
+      var s = st2.z || dat.length;
+      var o2 = new u8(pre + s + 5 * (1 + Math.ceil(s / 7e3)) + post);
+      var w2 = o2.subarray(pre, o2.length - post);
+      var lst = st2.l;
+      var pos = (st2.r || 0) & 7;
+      if (lvl) {
+        if (pos)
+          w2[0] = st2.r >> 3;
+        var opt = deo[lvl - 1];
+        var n = opt >> 13, c3 = opt & 8191;
+        var msk_1 = (1 << plvl) - 1;
+        var prev = st2.p || new u16(32768), head = st2.h || new u16(msk_1 + 1);
+        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
+        var hsh = function(i3) {
+          return (dat[i3] ^ dat[i3 + 1] << bs1_1 ^ dat[i3 + 2] << bs2_1) & msk_1;
+        };
+        var syms = new i32(25e3);
+        var lf = new u16(288), df = new u16(32);
+        var lc_1 = 0, eb = 0, i2 = st2.i || 0, li = 0, wi = st2.w || 0, bs2 = 0;
+        for (; i2 + 2 < s; ++i2) {
+          var hv = hsh(i2);
+          var imod = i2 & 32767, pimod = head[hv];
+          prev[imod] = pimod;
+          head[hv] = imod;
+          if (wi <= i2) {
+            var rem = s - i2;
+            if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
+              pos = wblk(dat, w2, 0, syms, lf, df, eb, li, bs2, i2 - bs2, pos);
+              li = lc_1 = eb = 0, bs2 = i2;
+              for (var j3 = 0; j3 < 286; ++j3)
+                lf[j3] = 0;
+              for (var j3 = 0; j3 < 30; ++j3)
+                df[j3] = 0;
+            }
+            var l3 = 2, d2 = 0, ch_1 = c3, dif = imod - pimod & 32767;
+            if (rem > 2 && hv == hsh(i2 - dif)) {
+              var maxn = Math.min(n, rem) - 1;
+              var maxd = Math.min(32767, i2);
+              var ml = Math.min(258, rem);
+              while (dif <= maxd && --ch_1 && imod != pimod) {
+                if (dat[i2 + l3] == dat[i2 + l3 - dif]) {
+                  var nl = 0;
+                  for (; nl < ml && dat[i2 + nl] == dat[i2 + nl - dif]; ++nl)
+                    ;
+                  if (nl > l3) {
+                    l3 = nl, d2 = dif;
+                    if (nl > maxn)
+                      break;
+                    var mmd = Math.min(dif, nl - 2);
+                    var md = 0;
+                    for (var j3 = 0; j3 < mmd; ++j3) {
+                      var ti = i2 - dif + j3 & 32767;
+                      var pti = prev[ti];
+                      var cd = ti - pti & 32767;
+                      if (cd > md)
+                        md = cd, pimod = ti;
+                    }
+                  }
+                }
+                imod = pimod, pimod = prev[imod];
+                dif += imod - pimod & 32767;
+              }
+            }
+            if (d2) {
+              syms[li++] = 268435456 | revfl[l3] << 18 | revfd[d2];
+              var lin = revfl[l3] & 31, din = revfd[d2] & 31;
+              eb += fleb[lin] + fdeb[din];
+              ++lf[257 + lin];
+              ++df[din];
+              wi = i2 + l3;
+              ++lc_1;
+            } else {
+              syms[li++] = dat[i2];
+              ++lf[dat[i2]];
+            }
+          }
+        }
+        for (i2 = Math.max(i2, wi); i2 < s; ++i2) {
+          syms[li++] = dat[i2];
+          ++lf[dat[i2]];
+        }
+        pos = wblk(dat, w2, lst, syms, lf, df, eb, li, bs2, i2 - bs2, pos);
+        if (!lst) {
+          st2.r = pos & 7 | w2[pos / 8 | 0] << 3;
+          pos -= 7;
+          st2.h = head, st2.p = prev, st2.i = i2, st2.w = wi;
+        }
+      } else {
+        for (var i2 = st2.w || 0; i2 < s + lst; i2 += 65535) {
+          var e = i2 + 65535;
+          if (e >= s) {
+            w2[pos / 8 | 0] = lst;
+            e = s;
+          }
+          pos = wfblk(w2, pos + 1, dat.subarray(i2, e));
+        }
+        st2.i = s;
+      }
+      return slc(o2, 0, pre + shft(pos) + post);
+    };
+    var crct = /* @__PURE__ */ (function() {
+      var t2 = new Int32Array(256);
+      for (var i2 = 0; i2 < 256; ++i2) {
+        var c3 = i2, k2 = 9;
+        while (--k2)
+          c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
+        t2[i2] = c3;
+      }
+      return t2;
+    })();
+    var crc = function() {
+      var c3 = -1;
+      return {
+        p: function(d2) {
+          var cr2 = c3;
+          for (var i2 = 0; i2 < d2.length; ++i2)
+            cr2 = crct[cr2 & 255 ^ d2[i2]] ^ cr2 >>> 8;
+          c3 = cr2;
+        },
+        d: function() {
+          return ~c3;
+        }
+      };
+    };
+    var adler = function() {
+      var a = 1, b3 = 0;
+      return {
+        p: function(d2) {
+          var n = a, m2 = b3;
+          var l3 = d2.length | 0;
+          for (var i2 = 0; i2 != l3; ) {
+            var e = Math.min(i2 + 2655, l3);
+            for (; i2 < e; ++i2)
+              m2 += n += d2[i2];
+            n = (n & 65535) + 15 * (n >> 16), m2 = (m2 & 65535) + 15 * (m2 >> 16);
+          }
+          a = n, b3 = m2;
+        },
+        d: function() {
+          a %= 65521, b3 %= 65521;
+          return (a & 255) << 24 | (a & 65280) << 8 | (b3 & 255) << 8 | b3 >> 8;
+        }
+      };
+    };
+    var dopt = function(dat, opt, pre, post, st2) {
+      if (!st2) {
+        st2 = { l: 1 };
+        if (opt.dictionary) {
+          var dict = opt.dictionary.subarray(-32768);
+          var newDat = new u8(dict.length + dat.length);
+          newDat.set(dict);
+          newDat.set(dat, dict.length);
+          dat = newDat;
+          st2.w = dict.length;
+        }
+      }
+      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st2.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post, st2);
+    };
+    var mrg = function(a, b3) {
+      var o2 = {};
+      for (var k2 in a)
+        o2[k2] = a[k2];
+      for (var k2 in b3)
+        o2[k2] = b3[k2];
+      return o2;
+    };
+    var wcln = function(fn2, fnStr, td2) {
+      var dt2 = fn2();
+      var st2 = fn2.toString();
+      var ks2 = st2.slice(st2.indexOf("[") + 1, st2.lastIndexOf("]")).replace(/\s+/g, "").split(",");
+      for (var i2 = 0; i2 < dt2.length; ++i2) {
+        var v2 = dt2[i2], k2 = ks2[i2];
+        if (typeof v2 == "function") {
+          fnStr += ";" + k2 + "=";
+          var st_1 = v2.toString();
+          if (v2.prototype) {
+            if (st_1.indexOf("[native code]") != -1) {
+              var spInd = st_1.indexOf(" ", 8) + 1;
+              fnStr += st_1.slice(spInd, st_1.indexOf("(", spInd));
+            } else {
+              fnStr += st_1;
+              for (var t2 in v2.prototype)
+                fnStr += ";" + k2 + ".prototype." + t2 + "=" + v2.prototype[t2].toString();
+            }
+          } else
+            fnStr += st_1;
+        } else
+          td2[k2] = v2;
+      }
+      return fnStr;
+    };
+    var ch = [];
+    var cbfs = function(v2) {
+      var tl = [];
+      for (var k2 in v2) {
+        if (v2[k2].buffer) {
+          tl.push((v2[k2] = new v2[k2].constructor(v2[k2])).buffer);
+        }
+      }
+      return tl;
+    };
+    var wrkr = function(fns, init, id, cb) {
+      if (!ch[id]) {
+        var fnStr = "", td_1 = {}, m2 = fns.length - 1;
+        for (var i2 = 0; i2 < m2; ++i2)
+          fnStr = wcln(fns[i2], fnStr, td_1);
+        ch[id] = { c: wcln(fns[m2], fnStr, td_1), e: td_1 };
+      }
+      var td2 = mrg({}, ch[id].e);
+      return (0, node_worker_1.default)(ch[id].c + ";onmessage=function(e){for(var k in e.data)self[k]=e.data[k];onmessage=" + init.toString() + "}", id, td2, cbfs(td2), cb);
+    };
+    var bInflt = function() {
+      return [u8, u16, i32, fleb, fdeb, clim, fl, fd, flrm, fdrm, rev, ec, hMap, max2, bits, bits16, shft, slc, err, inflt, inflateSync, pbf, gopt];
+    };
+    var bDflt = function() {
+      return [u8, u16, i32, fleb, fdeb, clim, revfl, revfd, flm, flt, fdm, fdt, rev, deo, et2, hMap, wbits, wbits16, hTree, ln2, lc, clen, wfblk, wblk, shft, slc, dflt, dopt, deflateSync, pbf];
+    };
+    var gze = function() {
+      return [gzh, gzhl, wbytes, crc, crct];
+    };
+    var guze = function() {
+      return [gzs, gzl];
+    };
+    var zle = function() {
+      return [zlh, wbytes, adler];
+    };
+    var zule = function() {
+      return [zls];
+    };
+    var pbf = function(msg) {
+      return postMessage(msg, [msg.buffer]);
+    };
+    var gopt = function(o2) {
+      return o2 && {
+        out: o2.size && new u8(o2.size),
+        dictionary: o2.dictionary
+      };
+    };
+    var cbify = function(dat, opts, fns, init, id, cb) {
+      var w2 = wrkr(fns, init, id, function(err2, dat2) {
+        w2.terminate();
+        cb(err2, dat2);
+      });
+      w2.postMessage([dat, opts], opts.consume ? [dat.buffer] : []);
+      return function() {
+        w2.terminate();
+      };
+    };
+    var astrm = function(strm) {
+      strm.ondata = function(dat, final) {
+        return postMessage([dat, final], [dat.buffer]);
+      };
+      return function(ev) {
+        if (ev.data[0]) {
+          strm.push(ev.data[0], ev.data[1]);
+          postMessage([ev.data[0].length]);
+        } else
+          strm.flush(ev.data[1]);
+      };
+    };
+    var astrmify = function(fns, strm, opts, init, id, flush, ext) {
+      var t2;
+      var w2 = wrkr(fns, init, id, function(err2, dat) {
+        if (err2)
+          w2.terminate(), strm.ondata.call(strm, err2);
+        else if (!Array.isArray(dat))
+          ext(dat);
+        else if (dat.length == 1) {
+          strm.queuedSize -= dat[0];
+          if (strm.ondrain)
+            strm.ondrain(dat[0]);
+        } else {
+          if (dat[1])
+            w2.terminate();
+          strm.ondata.call(strm, err2, dat[0], dat[1]);
+        }
+      });
+      w2.postMessage(opts);
+      strm.queuedSize = 0;
+      strm.push = function(d2, f3) {
+        if (!strm.ondata)
+          err(5);
+        if (t2)
+          strm.ondata(err(4, 0, 1), null, !!f3);
+        strm.queuedSize += d2.length;
+        w2.postMessage([d2, t2 = f3], d2.buffer instanceof ArrayBuffer ? [d2.buffer] : []);
+      };
+      strm.terminate = function() {
+        w2.terminate();
+      };
+      if (flush) {
+        strm.flush = function(sync) {
+          w2.postMessage([0, sync]);
+        };
+      }
+    };
+    var b22 = function(d2, b3) {
+      return d2[b3] | d2[b3 + 1] << 8;
+    };
+    var b4 = function(d2, b3) {
+      return (d2[b3] | d2[b3 + 1] << 8 | d2[b3 + 2] << 16 | d2[b3 + 3] << 24) >>> 0;
+    };
+    var b8 = function(d2, b3) {
+      return b4(d2, b3) + b4(d2, b3 + 4) * 4294967296;
+    };
+    var wbytes = function(d2, b3, v2) {
+      for (; v2; ++b3)
+        d2[b3] = v2, v2 >>>= 8;
+    };
+    var gzh = function(c3, o2) {
+      var fn2 = o2.filename;
+      c3[0] = 31, c3[1] = 139, c3[2] = 8, c3[8] = o2.level < 2 ? 4 : o2.level == 9 ? 2 : 0, c3[9] = 3;
+      if (o2.mtime != 0)
+        wbytes(c3, 4, Math.floor(new Date(o2.mtime || Date.now()) / 1e3));
+      if (fn2) {
+        c3[3] = 8;
+        for (var i2 = 0; i2 <= fn2.length; ++i2)
+          c3[i2 + 10] = fn2.charCodeAt(i2);
+      }
+    };
+    var gzs = function(d2) {
       if (d2[0] != 31 || d2[1] != 139 || d2[2] != 8)
         err(6, "invalid gzip data");
       var flg = d2[3];
@@ -7622,7 +8217,135 @@ var init_esm = __esm({
         ;
       return st2 + (flg & 2);
     };
-    Inflate = /* @__PURE__ */ (function() {
+    var gzl = function(d2) {
+      var l3 = d2.length;
+      return (d2[l3 - 4] | d2[l3 - 3] << 8 | d2[l3 - 2] << 16 | d2[l3 - 1] << 24) >>> 0;
+    };
+    var gzhl = function(o2) {
+      return 10 + (o2.filename ? o2.filename.length + 1 : 0);
+    };
+    var zlh = function(c3, o2) {
+      var lv = o2.level, fl2 = lv == 0 ? 0 : lv < 6 ? 1 : lv == 9 ? 3 : 2;
+      c3[0] = 120, c3[1] = fl2 << 6 | (o2.dictionary && 32);
+      c3[1] |= 31 - (c3[0] << 8 | c3[1]) % 31;
+      if (o2.dictionary) {
+        var h3 = adler();
+        h3.p(o2.dictionary);
+        wbytes(c3, 2, h3.d());
+      }
+    };
+    var zls = function(d2, dict) {
+      if ((d2[0] & 15) != 8 || d2[0] >> 4 > 7 || (d2[0] << 8 | d2[1]) % 31)
+        err(6, "invalid zlib data");
+      if ((d2[1] >> 5 & 1) == +!dict)
+        err(6, "invalid zlib data: " + (d2[1] & 32 ? "need" : "unexpected") + " dictionary");
+      return (d2[1] >> 3 & 4) + 2;
+    };
+    function StrmOpt(opts, cb) {
+      if (typeof opts == "function")
+        cb = opts, opts = {};
+      this.ondata = cb;
+      return opts;
+    }
+    var Deflate = /* @__PURE__ */ (function() {
+      function Deflate2(opts, cb) {
+        if (typeof opts == "function")
+          cb = opts, opts = {};
+        this.ondata = cb;
+        this.o = opts || {};
+        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
+        this.b = new u8(98304);
+        if (this.o.dictionary) {
+          var dict = this.o.dictionary.subarray(-32768);
+          this.b.set(dict, 32768 - dict.length);
+          this.s.i = 32768 - dict.length;
+        }
+      }
+      Deflate2.prototype.p = function(c3, f3) {
+        this.ondata(dopt(c3, this.o, 0, 0, this.s), f3);
+      };
+      Deflate2.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        if (this.s.l)
+          err(4);
+        var endLen = chunk.length + this.s.z;
+        if (endLen > this.b.length) {
+          if (endLen > 2 * this.b.length - 32768) {
+            var newBuf = new u8(endLen & -32768);
+            newBuf.set(this.b.subarray(0, this.s.z));
+            this.b = newBuf;
+          }
+          var split = this.b.length - this.s.z;
+          this.b.set(chunk.subarray(0, split), this.s.z);
+          this.s.z = this.b.length;
+          this.p(this.b, false);
+          this.b.set(this.b.subarray(-32768));
+          this.b.set(chunk.subarray(split), 32768);
+          this.s.z = chunk.length - split + 32768;
+          this.s.i = 32766, this.s.w = 32768;
+        } else {
+          this.b.set(chunk, this.s.z);
+          this.s.z += chunk.length;
+        }
+        this.s.l = final & 1;
+        if (this.s.z > this.s.w + 8191 || final) {
+          this.p(this.b, final || false);
+          this.s.w = this.s.i, this.s.i -= 2;
+        }
+        if (final) {
+          this.s = this.o = {};
+          this.b = et2;
+        }
+      };
+      Deflate2.prototype.flush = function(sync) {
+        if (!this.ondata)
+          err(5);
+        if (this.s.l)
+          err(4);
+        this.p(this.b, false);
+        this.s.w = this.s.i, this.s.i -= 2;
+        if (sync) {
+          var c3 = new u8(6);
+          c3[0] = this.s.r >> 3;
+          var ep = wfblk(c3, this.s.r, et2);
+          this.s.r = 0;
+          this.ondata(c3.subarray(0, ep >> 3), false);
+        }
+      };
+      return Deflate2;
+    })();
+    exports.Deflate = Deflate;
+    var AsyncDeflate = /* @__PURE__ */ (function() {
+      function AsyncDeflate2(opts, cb) {
+        astrmify([
+          bDflt,
+          function() {
+            return [astrm, Deflate];
+          }
+        ], this, StrmOpt.call(this, opts, cb), function(ev) {
+          var strm = new Deflate(ev.data);
+          onmessage = astrm(strm);
+        }, 6, 1);
+      }
+      return AsyncDeflate2;
+    })();
+    exports.AsyncDeflate = AsyncDeflate;
+    function deflate(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      return cbify(data, opts, [
+        bDflt
+      ], function(ev) {
+        return pbf(deflateSync(ev.data[0], ev.data[1]));
+      }, 0, cb);
+    }
+    function deflateSync(data, opts) {
+      return dopt(data, opts || {}, 0, 0);
+    }
+    var Inflate = /* @__PURE__ */ (function() {
       function Inflate2(opts, cb) {
         if (typeof opts == "function")
           cb = opts, opts = {};
@@ -7659,7 +8382,104 @@ var init_esm = __esm({
       };
       return Inflate2;
     })();
-    Gunzip = /* @__PURE__ */ (function() {
+    exports.Inflate = Inflate;
+    var AsyncInflate = /* @__PURE__ */ (function() {
+      function AsyncInflate2(opts, cb) {
+        astrmify([
+          bInflt,
+          function() {
+            return [astrm, Inflate];
+          }
+        ], this, StrmOpt.call(this, opts, cb), function(ev) {
+          var strm = new Inflate(ev.data);
+          onmessage = astrm(strm);
+        }, 7, 0);
+      }
+      return AsyncInflate2;
+    })();
+    exports.AsyncInflate = AsyncInflate;
+    function inflate(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      return cbify(data, opts, [
+        bInflt
+      ], function(ev) {
+        return pbf(inflateSync(ev.data[0], gopt(ev.data[1])));
+      }, 1, cb);
+    }
+    function inflateSync(data, opts) {
+      return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+    }
+    var Gzip = /* @__PURE__ */ (function() {
+      function Gzip2(opts, cb) {
+        this.c = crc();
+        this.l = 0;
+        this.v = 1;
+        Deflate.call(this, opts, cb);
+      }
+      Gzip2.prototype.push = function(chunk, final) {
+        this.c.p(chunk);
+        this.l += chunk.length;
+        Deflate.prototype.push.call(this, chunk, final);
+      };
+      Gzip2.prototype.p = function(c3, f3) {
+        var raw = dopt(c3, this.o, this.v && gzhl(this.o), f3 && 8, this.s);
+        if (this.v)
+          gzh(raw, this.o), this.v = 0;
+        if (f3)
+          wbytes(raw, raw.length - 8, this.c.d()), wbytes(raw, raw.length - 4, this.l);
+        this.ondata(raw, f3);
+      };
+      Gzip2.prototype.flush = function(sync) {
+        Deflate.prototype.flush.call(this, sync);
+      };
+      return Gzip2;
+    })();
+    exports.Gzip = Gzip;
+    exports.Compress = Gzip;
+    var AsyncGzip = /* @__PURE__ */ (function() {
+      function AsyncGzip2(opts, cb) {
+        astrmify([
+          bDflt,
+          gze,
+          function() {
+            return [astrm, Deflate, Gzip];
+          }
+        ], this, StrmOpt.call(this, opts, cb), function(ev) {
+          var strm = new Gzip(ev.data);
+          onmessage = astrm(strm);
+        }, 8, 1);
+      }
+      return AsyncGzip2;
+    })();
+    exports.AsyncGzip = AsyncGzip;
+    exports.AsyncCompress = AsyncGzip;
+    function gzip(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      return cbify(data, opts, [
+        bDflt,
+        gze,
+        function() {
+          return [gzipSync];
+        }
+      ], function(ev) {
+        return pbf(gzipSync(ev.data[0], ev.data[1]));
+      }, 2, cb);
+    }
+    function gzipSync(data, opts) {
+      if (!opts)
+        opts = {};
+      var c3 = crc(), l3 = data.length;
+      c3.p(data);
+      var d2 = dopt(data, opts, gzhl(opts), 8), s = d2.length;
+      return gzh(d2, opts), wbytes(d2, s - 8, c3.d()), wbytes(d2, s - 4, l3), d2;
+    }
+    var Gunzip = /* @__PURE__ */ (function() {
       function Gunzip2(opts, cb) {
         this.v = 1;
         this.r = 0;
@@ -7691,14 +8511,261 @@ var init_esm = __esm({
       };
       return Gunzip2;
     })();
-    td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
-    tds = 0;
+    exports.Gunzip = Gunzip;
+    var AsyncGunzip = /* @__PURE__ */ (function() {
+      function AsyncGunzip2(opts, cb) {
+        var _this = this;
+        astrmify([
+          bInflt,
+          guze,
+          function() {
+            return [astrm, Inflate, Gunzip];
+          }
+        ], this, StrmOpt.call(this, opts, cb), function(ev) {
+          var strm = new Gunzip(ev.data);
+          strm.onmember = function(offset) {
+            return postMessage(offset);
+          };
+          onmessage = astrm(strm);
+        }, 9, 0, function(offset) {
+          return _this.onmember && _this.onmember(offset);
+        });
+      }
+      return AsyncGunzip2;
+    })();
+    exports.AsyncGunzip = AsyncGunzip;
+    function gunzip(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      return cbify(data, opts, [
+        bInflt,
+        guze,
+        function() {
+          return [gunzipSync];
+        }
+      ], function(ev) {
+        return pbf(gunzipSync(ev.data[0], ev.data[1]));
+      }, 3, cb);
+    }
+    function gunzipSync(data, opts) {
+      var st2 = gzs(data);
+      if (st2 + 8 > data.length)
+        err(6, "invalid gzip data");
+      return inflt(data.subarray(st2, -8), { i: 2 }, opts && opts.out || new u8(gzl(data)), opts && opts.dictionary);
+    }
+    var Zlib = /* @__PURE__ */ (function() {
+      function Zlib2(opts, cb) {
+        this.c = adler();
+        this.v = 1;
+        Deflate.call(this, opts, cb);
+      }
+      Zlib2.prototype.push = function(chunk, final) {
+        this.c.p(chunk);
+        Deflate.prototype.push.call(this, chunk, final);
+      };
+      Zlib2.prototype.p = function(c3, f3) {
+        var raw = dopt(c3, this.o, this.v && (this.o.dictionary ? 6 : 2), f3 && 4, this.s);
+        if (this.v)
+          zlh(raw, this.o), this.v = 0;
+        if (f3)
+          wbytes(raw, raw.length - 4, this.c.d());
+        this.ondata(raw, f3);
+      };
+      Zlib2.prototype.flush = function(sync) {
+        Deflate.prototype.flush.call(this, sync);
+      };
+      return Zlib2;
+    })();
+    exports.Zlib = Zlib;
+    var AsyncZlib = /* @__PURE__ */ (function() {
+      function AsyncZlib2(opts, cb) {
+        astrmify([
+          bDflt,
+          zle,
+          function() {
+            return [astrm, Deflate, Zlib];
+          }
+        ], this, StrmOpt.call(this, opts, cb), function(ev) {
+          var strm = new Zlib(ev.data);
+          onmessage = astrm(strm);
+        }, 10, 1);
+      }
+      return AsyncZlib2;
+    })();
+    exports.AsyncZlib = AsyncZlib;
+    function zlib2(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      return cbify(data, opts, [
+        bDflt,
+        zle,
+        function() {
+          return [zlibSync];
+        }
+      ], function(ev) {
+        return pbf(zlibSync(ev.data[0], ev.data[1]));
+      }, 4, cb);
+    }
+    function zlibSync(data, opts) {
+      if (!opts)
+        opts = {};
+      var a = adler();
+      a.p(data);
+      var d2 = dopt(data, opts, opts.dictionary ? 6 : 2, 4);
+      return zlh(d2, opts), wbytes(d2, d2.length - 4, a.d()), d2;
+    }
+    var Unzlib = /* @__PURE__ */ (function() {
+      function Unzlib2(opts, cb) {
+        Inflate.call(this, opts, cb);
+        this.v = opts && opts.dictionary ? 2 : 1;
+      }
+      Unzlib2.prototype.push = function(chunk, final) {
+        Inflate.prototype.e.call(this, chunk);
+        if (this.v) {
+          if (this.p.length < 6 && !final)
+            return;
+          this.p = this.p.subarray(zls(this.p, this.v - 1)), this.v = 0;
+        }
+        if (final) {
+          if (this.p.length < 4)
+            err(6, "invalid zlib data");
+          this.p = this.p.subarray(0, -4);
+        }
+        Inflate.prototype.c.call(this, final);
+      };
+      return Unzlib2;
+    })();
+    exports.Unzlib = Unzlib;
+    var AsyncUnzlib = /* @__PURE__ */ (function() {
+      function AsyncUnzlib2(opts, cb) {
+        astrmify([
+          bInflt,
+          zule,
+          function() {
+            return [astrm, Inflate, Unzlib];
+          }
+        ], this, StrmOpt.call(this, opts, cb), function(ev) {
+          var strm = new Unzlib(ev.data);
+          onmessage = astrm(strm);
+        }, 11, 0);
+      }
+      return AsyncUnzlib2;
+    })();
+    exports.AsyncUnzlib = AsyncUnzlib;
+    function unzlib(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      return cbify(data, opts, [
+        bInflt,
+        zule,
+        function() {
+          return [unzlibSync];
+        }
+      ], function(ev) {
+        return pbf(unzlibSync(ev.data[0], gopt(ev.data[1])));
+      }, 5, cb);
+    }
+    function unzlibSync(data, opts) {
+      return inflt(data.subarray(zls(data, opts && opts.dictionary), -4), { i: 2 }, opts && opts.out, opts && opts.dictionary);
+    }
+    var Decompress = /* @__PURE__ */ (function() {
+      function Decompress2(opts, cb) {
+        this.o = StrmOpt.call(this, opts, cb) || {};
+        this.G = Gunzip;
+        this.I = Inflate;
+        this.Z = Unzlib;
+      }
+      Decompress2.prototype.i = function() {
+        var _this = this;
+        this.s.ondata = function(dat, final) {
+          _this.ondata(dat, final);
+        };
+      };
+      Decompress2.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        if (!this.s) {
+          if (this.p && this.p.length) {
+            var n = new u8(this.p.length + chunk.length);
+            n.set(this.p), n.set(chunk, this.p.length);
+          } else
+            this.p = chunk;
+          if (this.p.length > 2) {
+            this.s = this.p[0] == 31 && this.p[1] == 139 && this.p[2] == 8 ? new this.G(this.o) : (this.p[0] & 15) != 8 || this.p[0] >> 4 > 7 || (this.p[0] << 8 | this.p[1]) % 31 ? new this.I(this.o) : new this.Z(this.o);
+            this.i();
+            this.s.push(this.p, final);
+            this.p = null;
+          }
+        } else
+          this.s.push(chunk, final);
+      };
+      return Decompress2;
+    })();
+    exports.Decompress = Decompress;
+    var AsyncDecompress = /* @__PURE__ */ (function() {
+      function AsyncDecompress2(opts, cb) {
+        Decompress.call(this, opts, cb);
+        this.queuedSize = 0;
+        this.G = AsyncGunzip;
+        this.I = AsyncInflate;
+        this.Z = AsyncUnzlib;
+      }
+      AsyncDecompress2.prototype.i = function() {
+        var _this = this;
+        this.s.ondata = function(err2, dat, final) {
+          _this.ondata(err2, dat, final);
+        };
+        this.s.ondrain = function(size) {
+          _this.queuedSize -= size;
+          if (_this.ondrain)
+            _this.ondrain(size);
+        };
+      };
+      AsyncDecompress2.prototype.push = function(chunk, final) {
+        this.queuedSize += chunk.length;
+        Decompress.prototype.push.call(this, chunk, final);
+      };
+      return AsyncDecompress2;
+    })();
+    exports.AsyncDecompress = AsyncDecompress;
+    function decompress(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      return data[0] == 31 && data[1] == 139 && data[2] == 8 ? gunzip(data, opts, cb) : (data[0] & 15) != 8 || data[0] >> 4 > 7 || (data[0] << 8 | data[1]) % 31 ? inflate(data, opts, cb) : unzlib(data, opts, cb);
+    }
+    function decompressSync(data, opts) {
+      return data[0] == 31 && data[1] == 139 && data[2] == 8 ? gunzipSync(data, opts) : (data[0] & 15) != 8 || data[0] >> 4 > 7 || (data[0] << 8 | data[1]) % 31 ? inflateSync(data, opts) : unzlibSync(data, opts);
+    }
+    var fltn = function(d2, p2, t2, o2) {
+      for (var k2 in d2) {
+        var val = d2[k2], n = p2 + k2, op = o2;
+        if (Array.isArray(val))
+          op = mrg(o2, val[1]), val = val[0];
+        if (ArrayBuffer.isView(val))
+          t2[n] = [val, op];
+        else {
+          t2[n += "/"] = [new u8(0), op];
+          fltn(val, n, t2, o2);
+        }
+      }
+    };
+    var te2 = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
+    var td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
+    var tds = 0;
     try {
-      td.decode(et, { stream: true });
+      td.decode(et2, { stream: true });
       tds = 1;
     } catch (e) {
     }
-    dutf8 = function(d2) {
+    var dutf8 = function(d2) {
       for (var r2 = "", i2 = 0; ; ) {
         var c3 = d2[i2++];
         var eb = (c3 > 127) + (c3 > 223) + (c3 > 239);
@@ -7714,16 +8781,127 @@ var init_esm = __esm({
           r2 += String.fromCharCode((c3 & 15) << 12 | (d2[i2++] & 63) << 6 | d2[i2++] & 63);
       }
     };
-    z64hs = function(d2, b5, l3, z3, sc, su, off) {
-      var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b5 + l3;
+    var DecodeUTF8 = /* @__PURE__ */ (function() {
+      function DecodeUTF82(cb) {
+        this.ondata = cb;
+        if (tds)
+          this.t = new TextDecoder();
+        else
+          this.p = et2;
+      }
+      DecodeUTF82.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        final = !!final;
+        if (this.t) {
+          this.ondata(this.t.decode(chunk, { stream: true }), final);
+          if (final) {
+            if (this.t.decode().length)
+              err(8);
+            this.t = null;
+          }
+          return;
+        }
+        if (!this.p)
+          err(4);
+        var dat = new u8(this.p.length + chunk.length);
+        dat.set(this.p);
+        dat.set(chunk, this.p.length);
+        var _a3 = dutf8(dat), s = _a3.s, r2 = _a3.r;
+        if (final) {
+          if (r2.length)
+            err(8);
+          this.p = null;
+        } else
+          this.p = r2;
+        this.ondata(s, final);
+      };
+      return DecodeUTF82;
+    })();
+    exports.DecodeUTF8 = DecodeUTF8;
+    var EncodeUTF8 = /* @__PURE__ */ (function() {
+      function EncodeUTF82(cb) {
+        this.ondata = cb;
+      }
+      EncodeUTF82.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        if (this.d)
+          err(4);
+        this.ondata(strToU8(chunk), this.d = final || false);
+      };
+      return EncodeUTF82;
+    })();
+    exports.EncodeUTF8 = EncodeUTF8;
+    function strToU8(str2, latin1) {
+      if (latin1) {
+        var ar_1 = new u8(str2.length);
+        for (var i2 = 0; i2 < str2.length; ++i2)
+          ar_1[i2] = str2.charCodeAt(i2);
+        return ar_1;
+      }
+      if (te2)
+        return te2.encode(str2);
+      var l3 = str2.length;
+      var ar2 = new u8(str2.length + (str2.length >> 1));
+      var ai = 0;
+      var w2 = function(v2) {
+        ar2[ai++] = v2;
+      };
+      for (var i2 = 0; i2 < l3; ++i2) {
+        if (ai + 5 > ar2.length) {
+          var n = new u8(ai + 8 + (l3 - i2 << 1));
+          n.set(ar2);
+          ar2 = n;
+        }
+        var c3 = str2.charCodeAt(i2);
+        if (c3 < 128 || latin1)
+          w2(c3);
+        else if (c3 < 2048)
+          w2(192 | c3 >> 6), w2(128 | c3 & 63);
+        else if (c3 > 55295 && c3 < 57344)
+          c3 = 65536 + (c3 & 1023 << 10) | str2.charCodeAt(++i2) & 1023, w2(240 | c3 >> 18), w2(128 | c3 >> 12 & 63), w2(128 | c3 >> 6 & 63), w2(128 | c3 & 63);
+        else
+          w2(224 | c3 >> 12), w2(128 | c3 >> 6 & 63), w2(128 | c3 & 63);
+      }
+      return slc(ar2, 0, ai);
+    }
+    function strFromU8(dat, latin1) {
+      if (latin1) {
+        var r2 = "";
+        for (var i2 = 0; i2 < dat.length; i2 += 16384)
+          r2 += String.fromCharCode.apply(null, dat.subarray(i2, i2 + 16384));
+        return r2;
+      } else if (td) {
+        return td.decode(dat);
+      } else {
+        var _a3 = dutf8(dat), s = _a3.s, r2 = _a3.r;
+        if (r2.length)
+          err(8);
+        return s;
+      }
+    }
+    var dbf = function(l3) {
+      return l3 == 1 ? 3 : l3 < 6 ? 2 : l3 == 9 ? 1 : 0;
+    };
+    var slzh = function(d2, b3) {
+      return b3 + 30 + b22(d2, b3 + 26) + b22(d2, b3 + 28);
+    };
+    var zh = function(d2, b3, z3) {
+      var fnl = b22(d2, b3 + 28), efl = b22(d2, b3 + 30), fn2 = strFromU8(d2.subarray(b3 + 46, b3 + 46 + fnl), !(b22(d2, b3 + 8) & 2048)), es2 = b3 + 46 + fnl;
+      var _a3 = z64hs(d2, es2, efl, z3, b4(d2, b3 + 20), b4(d2, b3 + 24), b4(d2, b3 + 42)), sc = _a3[0], su = _a3[1], off = _a3[2];
+      return [b22(d2, b3 + 10), sc, su, fn2, es2 + efl + b22(d2, b3 + 32), off];
+    };
+    var z64hs = function(d2, b3, l3, z3, sc, su, off) {
+      var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b3 + l3;
       var nf = nsc + nsu + noff;
       if (z3 && nf) {
-        for (; b5 + 4 < e; b5 += 4 + b2(d2, b5 + 2)) {
-          if (b2(d2, b5) == 1) {
+        for (; b3 + 4 < e; b3 += 4 + b22(d2, b3 + 2)) {
+          if (b22(d2, b3) == 1) {
             return [
-              nsc ? b8(d2, b5 + 4 + 8 * nsu) : sc,
-              nsu ? b8(d2, b5 + 4) : su,
-              noff ? b8(d2, b5 + 4 + 8 * (nsu + nsc)) : off,
+              nsc ? b8(d2, b3 + 4 + 8 * nsu) : sc,
+              nsu ? b8(d2, b3 + 4) : su,
+              noff ? b8(d2, b3 + 4 + 8 * (nsu + nsc)) : off,
               1
             ];
           }
@@ -7733,7 +8911,394 @@ var init_esm = __esm({
       }
       return [sc, su, off, 0];
     };
-    UnzipPassThrough = /* @__PURE__ */ (function() {
+    var exfl = function(ex) {
+      var le2 = 0;
+      if (ex) {
+        for (var k2 in ex) {
+          var l3 = ex[k2].length;
+          if (l3 > 65535)
+            err(9);
+          le2 += l3 + 4;
+        }
+      }
+      return le2;
+    };
+    var wzh = function(d2, b3, f3, fn2, u2, c3, ce2, co) {
+      var fl2 = fn2.length, ex = f3.extra, col = co && co.length;
+      var exl = exfl(ex);
+      wbytes(d2, b3, ce2 != null ? 33639248 : 67324752), b3 += 4;
+      if (ce2 != null)
+        d2[b3++] = 20, d2[b3++] = f3.os;
+      d2[b3] = 20, b3 += 2;
+      d2[b3++] = f3.flag << 1 | (c3 < 0 && 8), d2[b3++] = u2 && 8;
+      d2[b3++] = f3.compression & 255, d2[b3++] = f3.compression >> 8;
+      var dt2 = new Date(f3.mtime == null ? Date.now() : f3.mtime), y2 = dt2.getFullYear() - 1980;
+      if (y2 < 0 || y2 > 119)
+        err(10);
+      wbytes(d2, b3, y2 << 25 | dt2.getMonth() + 1 << 21 | dt2.getDate() << 16 | dt2.getHours() << 11 | dt2.getMinutes() << 5 | dt2.getSeconds() >> 1), b3 += 4;
+      if (c3 != -1) {
+        wbytes(d2, b3, f3.crc);
+        wbytes(d2, b3 + 4, c3 < 0 ? -c3 - 2 : c3);
+        wbytes(d2, b3 + 8, f3.size);
+      }
+      wbytes(d2, b3 + 12, fl2);
+      wbytes(d2, b3 + 14, exl), b3 += 16;
+      if (ce2 != null) {
+        wbytes(d2, b3, col);
+        wbytes(d2, b3 + 6, f3.attrs);
+        wbytes(d2, b3 + 10, ce2), b3 += 14;
+      }
+      d2.set(fn2, b3);
+      b3 += fl2;
+      if (exl) {
+        for (var k2 in ex) {
+          var exf = ex[k2], l3 = exf.length;
+          wbytes(d2, b3, +k2);
+          wbytes(d2, b3 + 2, l3);
+          d2.set(exf, b3 + 4), b3 += 4 + l3;
+        }
+      }
+      if (col)
+        d2.set(co, b3), b3 += col;
+      return b3;
+    };
+    var wzf = function(o2, b3, c3, d2, e) {
+      wbytes(o2, b3, 101010256);
+      wbytes(o2, b3 + 8, c3);
+      wbytes(o2, b3 + 10, c3);
+      wbytes(o2, b3 + 12, d2);
+      wbytes(o2, b3 + 16, e);
+    };
+    var ZipPassThrough = /* @__PURE__ */ (function() {
+      function ZipPassThrough2(filename) {
+        this.filename = filename;
+        this.c = crc();
+        this.size = 0;
+        this.compression = 0;
+      }
+      ZipPassThrough2.prototype.process = function(chunk, final) {
+        this.ondata(null, chunk, final);
+      };
+      ZipPassThrough2.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        this.c.p(chunk);
+        this.size += chunk.length;
+        if (final)
+          this.crc = this.c.d();
+        this.process(chunk, final || false);
+      };
+      return ZipPassThrough2;
+    })();
+    exports.ZipPassThrough = ZipPassThrough;
+    var ZipDeflate = /* @__PURE__ */ (function() {
+      function ZipDeflate2(filename, opts) {
+        var _this = this;
+        if (!opts)
+          opts = {};
+        ZipPassThrough.call(this, filename);
+        this.d = new Deflate(opts, function(dat, final) {
+          _this.ondata(null, dat, final);
+        });
+        this.compression = 8;
+        this.flag = dbf(opts.level);
+      }
+      ZipDeflate2.prototype.process = function(chunk, final) {
+        try {
+          this.d.push(chunk, final);
+        } catch (e) {
+          this.ondata(e, null, final);
+        }
+      };
+      ZipDeflate2.prototype.push = function(chunk, final) {
+        ZipPassThrough.prototype.push.call(this, chunk, final);
+      };
+      return ZipDeflate2;
+    })();
+    exports.ZipDeflate = ZipDeflate;
+    var AsyncZipDeflate = /* @__PURE__ */ (function() {
+      function AsyncZipDeflate2(filename, opts) {
+        var _this = this;
+        if (!opts)
+          opts = {};
+        ZipPassThrough.call(this, filename);
+        this.d = new AsyncDeflate(opts, function(err2, dat, final) {
+          _this.ondata(err2, dat, final);
+        });
+        this.compression = 8;
+        this.flag = dbf(opts.level);
+        this.terminate = this.d.terminate;
+      }
+      AsyncZipDeflate2.prototype.process = function(chunk, final) {
+        this.d.push(chunk, final);
+      };
+      AsyncZipDeflate2.prototype.push = function(chunk, final) {
+        ZipPassThrough.prototype.push.call(this, chunk, final);
+      };
+      return AsyncZipDeflate2;
+    })();
+    exports.AsyncZipDeflate = AsyncZipDeflate;
+    var Zip = /* @__PURE__ */ (function() {
+      function Zip2(cb) {
+        this.ondata = cb;
+        this.u = [];
+        this.d = 1;
+      }
+      Zip2.prototype.add = function(file) {
+        var _this = this;
+        if (!this.ondata)
+          err(5);
+        if (this.d & 2)
+          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
+        else {
+          var f3 = strToU8(file.filename), fl_1 = f3.length;
+          var com = file.comment, o2 = com && strToU8(com);
+          var u2 = fl_1 != file.filename.length || o2 && com.length != o2.length;
+          var hl_1 = fl_1 + exfl(file.extra) + 30;
+          if (fl_1 > 65535)
+            this.ondata(err(11, 0, 1), null, false);
+          var header = new u8(hl_1);
+          wzh(header, 0, file, f3, u2, -1);
+          var chks_1 = [header];
+          var pAll_1 = function() {
+            for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
+              var chk = chks_2[_i];
+              _this.ondata(null, chk, false);
+            }
+            chks_1 = [];
+          };
+          var tr_1 = this.d;
+          this.d = 0;
+          var ind_1 = this.u.length;
+          var uf_1 = mrg(file, {
+            f: f3,
+            u: u2,
+            o: o2,
+            t: function() {
+              if (file.terminate)
+                file.terminate();
+            },
+            r: function() {
+              pAll_1();
+              if (tr_1) {
+                var nxt = _this.u[ind_1 + 1];
+                if (nxt)
+                  nxt.r();
+                else
+                  _this.d = 1;
+              }
+              tr_1 = 1;
+            }
+          });
+          var cl_1 = 0;
+          file.ondata = function(err2, dat, final) {
+            if (err2) {
+              _this.ondata(err2, dat, final);
+              _this.terminate();
+            } else {
+              cl_1 += dat.length;
+              chks_1.push(dat);
+              if (final) {
+                var dd = new u8(16);
+                wbytes(dd, 0, 134695760);
+                wbytes(dd, 4, file.crc);
+                wbytes(dd, 8, cl_1);
+                wbytes(dd, 12, file.size);
+                chks_1.push(dd);
+                uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file.crc, uf_1.size = file.size;
+                if (tr_1)
+                  uf_1.r();
+                tr_1 = 1;
+              } else if (tr_1)
+                pAll_1();
+            }
+          };
+          this.u.push(uf_1);
+        }
+      };
+      Zip2.prototype.end = function() {
+        var _this = this;
+        if (this.d & 2) {
+          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
+          return;
+        }
+        if (this.d)
+          this.e();
+        else
+          this.u.push({
+            r: function() {
+              if (!(_this.d & 1))
+                return;
+              _this.u.splice(-1, 1);
+              _this.e();
+            },
+            t: function() {
+            }
+          });
+        this.d = 3;
+      };
+      Zip2.prototype.e = function() {
+        var bt2 = 0, l3 = 0, tl = 0;
+        for (var _i = 0, _a3 = this.u; _i < _a3.length; _i++) {
+          var f3 = _a3[_i];
+          tl += 46 + f3.f.length + exfl(f3.extra) + (f3.o ? f3.o.length : 0);
+        }
+        var out = new u8(tl + 22);
+        for (var _b3 = 0, _c2 = this.u; _b3 < _c2.length; _b3++) {
+          var f3 = _c2[_b3];
+          wzh(out, bt2, f3, f3.f, f3.u, -f3.c - 2, l3, f3.o);
+          bt2 += 46 + f3.f.length + exfl(f3.extra) + (f3.o ? f3.o.length : 0), l3 += f3.b;
+        }
+        wzf(out, bt2, this.u.length, tl, l3);
+        this.ondata(null, out, true);
+        this.d = 2;
+      };
+      Zip2.prototype.terminate = function() {
+        for (var _i = 0, _a3 = this.u; _i < _a3.length; _i++) {
+          var f3 = _a3[_i];
+          f3.t();
+        }
+        this.d = 2;
+      };
+      return Zip2;
+    })();
+    exports.Zip = Zip;
+    function zip(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      var r2 = {};
+      fltn(data, "", r2, opts);
+      var k2 = Object.keys(r2);
+      var lft = k2.length, o2 = 0, tot = 0;
+      var slft = lft, files = new Array(lft);
+      var term = [];
+      var tAll = function() {
+        for (var i3 = 0; i3 < term.length; ++i3)
+          term[i3]();
+      };
+      var cbd = function(a, b3) {
+        mt2(function() {
+          cb(a, b3);
+        });
+      };
+      mt2(function() {
+        cbd = cb;
+      });
+      var cbf = function() {
+        var out = new u8(tot + 22), oe3 = o2, cdl = tot - o2;
+        tot = 0;
+        for (var i3 = 0; i3 < slft; ++i3) {
+          var f3 = files[i3];
+          try {
+            var l3 = f3.c.length;
+            wzh(out, tot, f3, f3.f, f3.u, l3);
+            var badd = 30 + f3.f.length + exfl(f3.extra);
+            var loc = tot + badd;
+            out.set(f3.c, loc);
+            wzh(out, o2, f3, f3.f, f3.u, l3, tot, f3.m), o2 += 16 + badd + (f3.m ? f3.m.length : 0), tot = loc + l3;
+          } catch (e) {
+            return cbd(e, null);
+          }
+        }
+        wzf(out, o2, files.length, cdl, oe3);
+        cbd(null, out);
+      };
+      if (!lft)
+        cbf();
+      var _loop_1 = function(i3) {
+        var fn2 = k2[i3];
+        var _a3 = r2[fn2], file = _a3[0], p2 = _a3[1];
+        var c3 = crc(), size = file.length;
+        c3.p(file);
+        var f3 = strToU8(fn2), s = f3.length;
+        var com = p2.comment, m2 = com && strToU8(com), ms2 = m2 && m2.length;
+        var exl = exfl(p2.extra);
+        var compression = p2.level == 0 ? 0 : 8;
+        var cbl = function(e, d2) {
+          if (e) {
+            tAll();
+            cbd(e, null);
+          } else {
+            var l3 = d2.length;
+            files[i3] = mrg(p2, {
+              size,
+              crc: c3.d(),
+              c: d2,
+              f: f3,
+              m: m2,
+              u: s != fn2.length || m2 && com.length != ms2,
+              compression
+            });
+            o2 += 30 + s + exl + l3;
+            tot += 76 + 2 * (s + exl) + (ms2 || 0) + l3;
+            if (!--lft)
+              cbf();
+          }
+        };
+        if (s > 65535)
+          cbl(err(11, 0, 1), null);
+        if (!compression)
+          cbl(null, file);
+        else if (size < 16e4) {
+          try {
+            cbl(null, deflateSync(file, p2));
+          } catch (e) {
+            cbl(e, null);
+          }
+        } else
+          term.push(deflate(file, p2, cbl));
+      };
+      for (var i2 = 0; i2 < slft; ++i2) {
+        _loop_1(i2);
+      }
+      return tAll;
+    }
+    function zipSync(data, opts) {
+      if (!opts)
+        opts = {};
+      var r2 = {};
+      var files = [];
+      fltn(data, "", r2, opts);
+      var o2 = 0;
+      var tot = 0;
+      for (var fn2 in r2) {
+        var _a3 = r2[fn2], file = _a3[0], p2 = _a3[1];
+        var compression = p2.level == 0 ? 0 : 8;
+        var f3 = strToU8(fn2), s = f3.length;
+        var com = p2.comment, m2 = com && strToU8(com), ms2 = m2 && m2.length;
+        var exl = exfl(p2.extra);
+        if (s > 65535)
+          err(11);
+        var d2 = compression ? deflateSync(file, p2) : file, l3 = d2.length;
+        var c3 = crc();
+        c3.p(file);
+        files.push(mrg(p2, {
+          size: file.length,
+          crc: c3.d(),
+          c: d2,
+          f: f3,
+          m: m2,
+          u: s != fn2.length || m2 && com.length != ms2,
+          o: o2,
+          compression
+        }));
+        o2 += 30 + s + exl + l3;
+        tot += 76 + 2 * (s + exl) + (ms2 || 0) + l3;
+      }
+      var out = new u8(tot + 22), oe3 = o2, cdl = tot - o2;
+      for (var i2 = 0; i2 < files.length; ++i2) {
+        var f3 = files[i2];
+        wzh(out, f3.o, f3, f3.f, f3.u, f3.c.length);
+        var badd = 30 + f3.f.length + exfl(f3.extra);
+        out.set(f3.c, f3.o + badd);
+        wzh(out, o2, f3, f3.f, f3.u, f3.c.length, f3.o, f3.m), o2 += 16 + badd + (f3.m ? f3.m.length : 0);
+      }
+      wzf(out, o2, files.length, cdl, oe3);
+      return out;
+    }
+    var UnzipPassThrough = /* @__PURE__ */ (function() {
       function UnzipPassThrough2() {
       }
       UnzipPassThrough2.prototype.push = function(chunk, final) {
@@ -7742,7 +9307,8 @@ var init_esm = __esm({
       UnzipPassThrough2.compression = 0;
       return UnzipPassThrough2;
     })();
-    UnzipInflate = /* @__PURE__ */ (function() {
+    exports.UnzipPassThrough = UnzipPassThrough;
+    var UnzipInflate = /* @__PURE__ */ (function() {
       function UnzipInflate2() {
         var _this = this;
         this.i = new Inflate(function(dat, final) {
@@ -7759,14 +9325,38 @@ var init_esm = __esm({
       UnzipInflate2.compression = 8;
       return UnzipInflate2;
     })();
-    Unzip = /* @__PURE__ */ (function() {
+    exports.UnzipInflate = UnzipInflate;
+    var AsyncUnzipInflate = /* @__PURE__ */ (function() {
+      function AsyncUnzipInflate2(_3, sz) {
+        var _this = this;
+        if (sz < 32e4) {
+          this.i = new Inflate(function(dat, final) {
+            _this.ondata(null, dat, final);
+          });
+        } else {
+          this.i = new AsyncInflate(function(err2, dat, final) {
+            _this.ondata(err2, dat, final);
+          });
+          this.terminate = this.i.terminate;
+        }
+      }
+      AsyncUnzipInflate2.prototype.push = function(chunk, final) {
+        if (this.i.terminate)
+          chunk = slc(chunk, 0);
+        this.i.push(chunk, final);
+      };
+      AsyncUnzipInflate2.compression = 8;
+      return AsyncUnzipInflate2;
+    })();
+    exports.AsyncUnzipInflate = AsyncUnzipInflate;
+    var Unzip = /* @__PURE__ */ (function() {
       function Unzip2(cb) {
         this.onfile = cb;
         this.k = [];
         this.o = {
           0: UnzipPassThrough
         };
-        this.p = et;
+        this.p = et2;
       }
       Unzip2.prototype.push = function(chunk, final) {
         var _this = this;
@@ -7802,7 +9392,7 @@ var init_esm = __esm({
               f3 = 1, is2 = i2;
               this_1.d = null;
               this_1.c = 0;
-              var bf = b2(buf, i2 + 6), cmp_1 = b2(buf, i2 + 8), u2 = bf & 2048, dd = bf & 8, fnl = b2(buf, i2 + 26), es2 = b2(buf, i2 + 28);
+              var bf = b22(buf, i2 + 6), cmp_1 = b22(buf, i2 + 8), u2 = bf & 2048, dd = bf & 8, fnl = b22(buf, i2 + 26), es2 = b22(buf, i2 + 28);
               if (l3 > i2 + 30 + fnl + es2) {
                 var chks_3 = [];
                 this_1.k.unshift(chks_3);
@@ -7822,7 +9412,7 @@ var init_esm = __esm({
                     if (!file_1.ondata)
                       err(5);
                     if (!sc_1)
-                      file_1.ondata(null, et, true);
+                      file_1.ondata(null, et2, true);
                     else {
                       var ctr = _this.o[cmp_1];
                       if (!ctr)
@@ -7838,7 +9428,7 @@ var init_esm = __esm({
                       if (_this.k[0] == chks_3 && _this.c)
                         _this.d = d_1;
                       else
-                        d_1.push(et, true);
+                        d_1.push(et2, true);
                     }
                   },
                   terminate: function() {
@@ -7867,7 +9457,7 @@ var init_esm = __esm({
             if (state_1 === "break")
               break;
           }
-          this.p = et;
+          this.p = et2;
           if (oc < 0) {
             var dat = f3 ? buf.subarray(0, is2 - 12 - (oc == -2 && 8) - (b4(buf, is2 - 16) == 134695760 && 4)) : buf.subarray(0, i2);
             if (add)
@@ -7890,25 +9480,173 @@ var init_esm = __esm({
       };
       return Unzip2;
     })();
+    exports.Unzip = Unzip;
+    var mt2 = typeof queueMicrotask == "function" ? queueMicrotask : typeof setTimeout == "function" ? setTimeout : function(fn2) {
+      fn2();
+    };
+    function unzip(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      var term = [];
+      var tAll = function() {
+        for (var i3 = 0; i3 < term.length; ++i3)
+          term[i3]();
+      };
+      var files = {};
+      var cbd = function(a, b3) {
+        mt2(function() {
+          cb(a, b3);
+        });
+      };
+      mt2(function() {
+        cbd = cb;
+      });
+      var e = data.length - 22;
+      for (; b4(data, e) != 101010256; --e) {
+        if (!e || data.length - e > 65558) {
+          cbd(err(13, 0, 1), null);
+          return tAll;
+        }
+      }
+      ;
+      var lft = b22(data, e + 8);
+      if (lft) {
+        var c3 = lft;
+        var o2 = b4(data, e + 16);
+        var z3 = b4(data, e - 20) == 117853008;
+        if (z3) {
+          var ze2 = b4(data, e - 12);
+          z3 = b4(data, ze2) == 101075792;
+          if (z3) {
+            c3 = lft = b4(data, ze2 + 32);
+            o2 = b4(data, ze2 + 48);
+          }
+        }
+        var fltr = opts && opts.filter;
+        var _loop_3 = function(i3) {
+          var _a3 = zh(data, o2, z3), c_1 = _a3[0], sc = _a3[1], su = _a3[2], fn2 = _a3[3], no2 = _a3[4], off = _a3[5], b3 = slzh(data, off);
+          o2 = no2;
+          var cbl = function(e2, d2) {
+            if (e2) {
+              tAll();
+              cbd(e2, null);
+            } else {
+              if (d2)
+                files[fn2] = d2;
+              if (!--lft)
+                cbd(null, files);
+            }
+          };
+          if (!fltr || fltr({
+            name: fn2,
+            size: sc,
+            originalSize: su,
+            compression: c_1
+          })) {
+            if (!c_1)
+              cbl(null, slc(data, b3, b3 + sc));
+            else if (c_1 == 8) {
+              var infl = data.subarray(b3, b3 + sc);
+              if (su < 524288 || sc > 0.8 * su) {
+                try {
+                  cbl(null, inflateSync(infl, { out: new u8(su) }));
+                } catch (e2) {
+                  cbl(e2, null);
+                }
+              } else
+                term.push(inflate(infl, { size: su }, cbl));
+            } else
+              cbl(err(14, "unknown compression type " + c_1, 1), null);
+          } else
+            cbl(null, null);
+        };
+        for (var i2 = 0; i2 < c3; ++i2) {
+          _loop_3(i2);
+        }
+      } else
+        cbd(null, {});
+      return tAll;
+    }
+    function unzipSync(data, opts) {
+      var files = {};
+      var e = data.length - 22;
+      for (; b4(data, e) != 101010256; --e) {
+        if (!e || data.length - e > 65558)
+          err(13);
+      }
+      ;
+      var c3 = b22(data, e + 8);
+      if (!c3)
+        return {};
+      var o2 = b4(data, e + 16);
+      var z3 = b4(data, e - 20) == 117853008;
+      if (z3) {
+        var ze2 = b4(data, e - 12);
+        z3 = b4(data, ze2) == 101075792;
+        if (z3) {
+          c3 = b4(data, ze2 + 32);
+          o2 = b4(data, ze2 + 48);
+        }
+      }
+      var fltr = opts && opts.filter;
+      for (var i2 = 0; i2 < c3; ++i2) {
+        var _a3 = zh(data, o2, z3), c_2 = _a3[0], sc = _a3[1], su = _a3[2], fn2 = _a3[3], no2 = _a3[4], off = _a3[5], b3 = slzh(data, off);
+        o2 = no2;
+        if (!fltr || fltr({
+          name: fn2,
+          size: sc,
+          originalSize: su,
+          compression: c_2
+        })) {
+          if (!c_2)
+            files[fn2] = slc(data, b3, b3 + sc);
+          else if (c_2 == 8)
+            files[fn2] = inflateSync(data.subarray(b3, b3 + sc), { out: new u8(su) });
+          else
+            err(14, "unknown compression type " + c_2);
+        }
+      }
+      return files;
+    }
+  }
+});
+
+// src/core/lazy.ts
+import { createRequire as createRequire2 } from "node:module";
+function lazyBuiltin(id) {
+  let m2;
+  return () => m2 ??= load(id);
+}
+function fflateLib() {
+  fflate ??= typeof __require === "function" ? require_node() : load("fflate");
+  return fflate;
+}
+var load, fflate;
+var init_lazy = __esm({
+  "src/core/lazy.ts"() {
+    "use strict";
+    load = createRequire2(import.meta.url);
   }
 });
 
 // src/detect/scanner.ts
 import { isAscii } from "node:buffer";
-function charCount(buf, a, b5) {
-  if (b5 <= a) return 0;
-  const part = buf.subarray(a, b5);
-  if (isAscii(part)) return b5 - a;
+function charCount(buf, a, b3) {
+  if (b3 <= a) return 0;
+  const part = buf.subarray(a, b3);
+  if (isAscii(part)) return b3 - a;
   let n = 0;
-  for (let i2 = a; i2 < b5; i2++) {
-    const c3 = buf[i2];
+  for (let i = a; i < b3; i++) {
+    const c3 = buf[i];
     if ((c3 & 192) !== 128) n += c3 >= 240 ? 2 : 1;
   }
   return n;
 }
-function countNewlines(buf, a, b5) {
+function countNewlines(buf, a, b3) {
   let n = 0;
-  for (let i2 = buf.indexOf(NL, a); i2 !== -1 && i2 < b5; i2 = buf.indexOf(NL, i2 + 1)) n++;
+  for (let i = buf.indexOf(NL, a); i !== -1 && i < b3; i = buf.indexOf(NL, i + 1)) n++;
   return n;
 }
 function isUtf16(h3) {
@@ -7922,7 +9660,7 @@ function hitsToMatches(buf, hits, state, base2) {
   const out = [];
   let counted = 0;
   let lines = state.lines;
-  for (const h3 of hits.sort((x4, y2) => x4.start - y2.start)) {
+  for (const h3 of hits.sort((x3, y2) => x3.start - y2.start)) {
     lines += countNewlines(buf, counted, h3.start);
     counted = h3.start;
     const nl = h3.start > 0 ? buf.lastIndexOf(NL, h3.start - 1) : -1;
@@ -8073,12 +9811,11 @@ var init_scanner = __esm({
 
 // src/detect/content.ts
 import { isUtf8 } from "node:buffer";
-import { gunzipSync } from "node:zlib";
-function isGzip(b5) {
-  return b5[0] === 31 && b5[1] === 139;
+function isGzip(b3) {
+  return b3[0] === 31 && b3[1] === 139;
 }
-function isZip(b5) {
-  return b5[0] === 80 && b5[1] === 75 && b5[2] === 3 && b5[3] === 4;
+function isZip(b3) {
+  return b3[0] === 80 && b3[1] === 75 && b3[2] === 3 && b3[3] === 4;
 }
 function memberName(path) {
   const base2 = path.slice(path.lastIndexOf("/") + 1).replace(/^.*!/, "");
@@ -8173,7 +9910,7 @@ function gzipStream(detector, path, sink, opts, depth, budget) {
   let heldBytes = 0;
   let gz;
   const stream = () => {
-    gz ??= new Gunzip((chunk, final) => {
+    gz ??= new (fflateLib()).Gunzip((chunk, final) => {
       if (!failed && spend(budget, chunk.length, path, sink, opts)) member.push(chunk);
       if (final) finish2();
     });
@@ -8204,7 +9941,7 @@ function gzipStream(detector, path, sink, opts, depth, budget) {
         const input2 = held.length === 1 ? held[0] : Buffer.concat(held);
         let out;
         try {
-          out = gunzipSync(input2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)) });
+          out = zlib().gunzipSync(input2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)) });
         } catch (e) {
           if (e.code !== "ERR_BUFFER_TOO_LARGE") return corrupt(e);
         }
@@ -8222,16 +9959,17 @@ function gzipStream(detector, path, sink, opts, depth, budget) {
 }
 function zipStream(detector, path, sink, opts, depth, budget) {
   let failed = false;
+  const { Unzip, UnzipInflate, UnzipPassThrough } = fflateLib();
   const uz = new Unzip((file) => {
     if (file.name.endsWith("/")) return;
     const memberPath = `${path}!${file.name}`;
     const member = open(detector, memberPath, sink, opts, depth + 1, budget);
     let stopped = false;
-    file.ondata = (err2, chunk, final) => {
+    file.ondata = (err, chunk, final) => {
       if (stopped) return;
-      if (err2) {
+      if (err) {
         stopped = true;
-        sink.warn(`${memberPath}: cannot decompress (${err2.message}); skipped`);
+        sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
         member.end();
         return;
       }
@@ -8266,12 +10004,13 @@ function zipStream(detector, path, sink, opts, depth, budget) {
     end: () => guard(() => uz.push(new Uint8Array(0), true))
   };
 }
-var DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT;
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
-    init_esm();
+    init_lazy();
     init_scanner();
+    zlib = lazyBuiltin("node:zlib");
     DEFAULT_CONTENT_OPTIONS = { archiveDepth: 3, archiveBytes: 256 << 20 };
     MB = 1 << 20;
     LONG_LINE = 8 * MB;
@@ -8590,10 +10329,10 @@ var require_utils = __commonJS({
       return false;
     };
     exports.find = (node, type) => node.nodes.find((node2) => node2.type === type);
-    exports.exceedsLimit = (min2, max3, step = 1, limit) => {
+    exports.exceedsLimit = (min2, max2, step = 1, limit) => {
       if (limit === false) return false;
-      if (!exports.isInteger(min2) || !exports.isInteger(max3)) return false;
-      return (Number(max3) - Number(min2)) / Number(step) >= limit;
+      if (!exports.isInteger(min2) || !exports.isInteger(max2)) return false;
+      return (Number(max2) - Number(min2)) / Number(step) >= limit;
     };
     exports.escapeNode = (block2, n = 0, type) => {
       const node = block2.nodes[n];
@@ -8640,8 +10379,8 @@ var require_utils = __commonJS({
     exports.flatten = (...args) => {
       const result = [];
       const flat = (arr) => {
-        for (let i2 = 0; i2 < arr.length; i2++) {
-          const ele = arr[i2];
+        for (let i = 0; i < arr.length; i++) {
+          const ele = arr[i];
           if (Array.isArray(ele)) {
             flat(ele);
             continue;
@@ -8710,14 +10449,14 @@ var require_to_regex_range = __commonJS({
   "node_modules/to-regex-range/index.js"(exports, module) {
     "use strict";
     var isNumber = require_is_number();
-    var toRegexRange = (min2, max3, options) => {
+    var toRegexRange = (min2, max2, options) => {
       if (isNumber(min2) === false) {
         throw new TypeError("toRegexRange: expected the first argument to be a number");
       }
-      if (max3 === void 0 || min2 === max3) {
+      if (max2 === void 0 || min2 === max2) {
         return String(min2);
       }
-      if (isNumber(max3) === false) {
+      if (isNumber(max2) === false) {
         throw new TypeError("toRegexRange: expected the second argument to be a number.");
       }
       let opts = { relaxZeros: true, ...options };
@@ -8728,14 +10467,14 @@ var require_to_regex_range = __commonJS({
       let shorthand = String(opts.shorthand);
       let capture = String(opts.capture);
       let wrap = String(opts.wrap);
-      let cacheKey = min2 + ":" + max3 + "=" + relax + shorthand + capture + wrap;
+      let cacheKey = min2 + ":" + max2 + "=" + relax + shorthand + capture + wrap;
       if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
         return toRegexRange.cache[cacheKey].result;
       }
-      let a = Math.min(min2, max3);
-      let b5 = Math.max(min2, max3);
-      if (Math.abs(a - b5) === 1) {
-        let result = min2 + "|" + max3;
+      let a = Math.min(min2, max2);
+      let b3 = Math.max(min2, max2);
+      if (Math.abs(a - b3) === 1) {
+        let result = min2 + "|" + max2;
         if (opts.capture) {
           return `(${result})`;
         }
@@ -8744,8 +10483,8 @@ var require_to_regex_range = __commonJS({
         }
         return `(?:${result})`;
       }
-      let isPadded = hasPadding(min2) || hasPadding(max3);
-      let state = { min: min2, max: max3, a, b: b5 };
+      let isPadded = hasPadding(min2) || hasPadding(max2);
+      let state = { min: min2, max: max2, a, b: b3 };
       let positives = [];
       let negatives = [];
       if (isPadded) {
@@ -8753,12 +10492,12 @@ var require_to_regex_range = __commonJS({
         state.maxLen = String(state.max).length;
       }
       if (a < 0) {
-        let newMin = b5 < 0 ? Math.abs(b5) : 1;
+        let newMin = b3 < 0 ? Math.abs(b3) : 1;
         negatives = splitToPatterns(newMin, Math.abs(a), state, opts);
         a = state.a = 0;
       }
-      if (b5 >= 0) {
-        positives = splitToPatterns(a, b5, state, opts);
+      if (b3 >= 0) {
+        positives = splitToPatterns(a, b3, state, opts);
       }
       state.negatives = negatives;
       state.positives = positives;
@@ -8778,21 +10517,21 @@ var require_to_regex_range = __commonJS({
       let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
       return subpatterns.join("|");
     }
-    function splitToRanges(min2, max3) {
+    function splitToRanges(min2, max2) {
       let nines = 1;
       let zeros = 1;
       let stop = countNines(min2, nines);
-      let stops = /* @__PURE__ */ new Set([max3]);
-      while (min2 <= stop && stop <= max3) {
+      let stops = /* @__PURE__ */ new Set([max2]);
+      while (min2 <= stop && stop <= max2) {
         stops.add(stop);
         nines += 1;
         stop = countNines(min2, nines);
       }
-      stop = countZeros(max3 + 1, zeros) - 1;
-      while (min2 < stop && stop <= max3) {
+      stop = countZeros(max2 + 1, zeros) - 1;
+      while (min2 < stop && stop <= max2) {
         stops.add(stop);
         zeros += 1;
-        stop = countZeros(max3 + 1, zeros) - 1;
+        stop = countZeros(max2 + 1, zeros) - 1;
       }
       stops = [...stops];
       stops.sort(compare);
@@ -8806,8 +10545,8 @@ var require_to_regex_range = __commonJS({
       let digits = zipped.length;
       let pattern2 = "";
       let count = 0;
-      for (let i2 = 0; i2 < digits; i2++) {
-        let [startDigit, stopDigit] = zipped[i2];
+      for (let i = 0; i < digits; i++) {
+        let [startDigit, stopDigit] = zipped[i];
         if (startDigit === stopDigit) {
           pattern2 += startDigit;
         } else if (startDigit !== "0" || stopDigit !== "9") {
@@ -8821,14 +10560,14 @@ var require_to_regex_range = __commonJS({
       }
       return { pattern: pattern2, count: [count], digits };
     }
-    function splitToPatterns(min2, max3, tok, options) {
-      let ranges = splitToRanges(min2, max3);
+    function splitToPatterns(min2, max2, tok, options) {
+      let ranges = splitToRanges(min2, max2);
       let tokens = [];
       let start = min2;
       let prev;
-      for (let i2 = 0; i2 < ranges.length; i2++) {
-        let max4 = ranges[i2];
-        let obj = rangeToPattern(String(start), String(max4), options);
+      for (let i = 0; i < ranges.length; i++) {
+        let max3 = ranges[i];
+        let obj = rangeToPattern(String(start), String(max3), options);
         let zeros = "";
         if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
           if (prev.count.length > 1) {
@@ -8836,15 +10575,15 @@ var require_to_regex_range = __commonJS({
           }
           prev.count.push(obj.count[0]);
           prev.string = prev.pattern + toQuantifier(prev.count);
-          start = max4 + 1;
+          start = max3 + 1;
           continue;
         }
         if (tok.isPadded) {
-          zeros = padZeros(max4, tok, options);
+          zeros = padZeros(max3, tok, options);
         }
         obj.string = zeros + obj.pattern + toQuantifier(obj.count);
         tokens.push(obj);
-        start = max4 + 1;
+        start = max3 + 1;
         prev = obj;
       }
       return tokens;
@@ -8862,13 +10601,13 @@ var require_to_regex_range = __commonJS({
       }
       return result;
     }
-    function zip(a, b5) {
+    function zip(a, b3) {
       let arr = [];
-      for (let i2 = 0; i2 < a.length; i2++) arr.push([a[i2], b5[i2]]);
+      for (let i = 0; i < a.length; i++) arr.push([a[i], b3[i]]);
       return arr;
     }
-    function compare(a, b5) {
-      return a > b5 ? 1 : b5 > a ? -1 : 0;
+    function compare(a, b3) {
+      return a > b3 ? 1 : b3 > a ? -1 : 0;
     }
     function contains(arr, key, val) {
       return arr.some((ele) => ele[key] === val);
@@ -8886,17 +10625,17 @@ var require_to_regex_range = __commonJS({
       }
       return "";
     }
-    function toCharacterClass(a, b5, options) {
-      return `[${a}${b5 - a === 1 ? "" : "-"}${b5}]`;
+    function toCharacterClass(a, b3, options) {
+      return `[${a}${b3 - a === 1 ? "" : "-"}${b3}]`;
     }
     function hasPadding(str2) {
       return /^-?(0+)\d/.test(str2);
     }
-    function padZeros(value, tok, options) {
+    function padZeros(value2, tok, options) {
       if (!tok.isPadded) {
-        return value;
+        return value2;
       }
-      let diff = Math.abs(tok.maxLen - String(value).length);
+      let diff = Math.abs(tok.maxLen - String(value2).length);
       let relax = options.relaxZeros !== false;
       switch (diff) {
         case 0:
@@ -8924,18 +10663,18 @@ var require_fill_range = __commonJS({
     var toRegexRange = require_to_regex_range();
     var isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
     var transform = (toNumber) => {
-      return (value) => toNumber === true ? Number(value) : String(value);
+      return (value2) => toNumber === true ? Number(value2) : String(value2);
     };
-    var isValidValue = (value) => {
-      return typeof value === "number" || typeof value === "string" && value !== "";
+    var isValidValue = (value2) => {
+      return typeof value2 === "number" || typeof value2 === "string" && value2 !== "";
     };
     var isNumber = (num) => Number.isInteger(+num);
     var zeros = (input2) => {
-      let value = `${input2}`;
+      let value2 = `${input2}`;
       let index = -1;
-      if (value[0] === "-") value = value.slice(1);
-      if (value === "0") return false;
-      while (value[++index] === "0") ;
+      if (value2[0] === "-") value2 = value2.slice(1);
+      if (value2 === "0") return false;
+      while (value2[++index] === "0") ;
       return index > 0;
     };
     var stringify = (start, end, options) => {
@@ -8965,8 +10704,8 @@ var require_fill_range = __commonJS({
       return negative ? "-" + input2 : input2;
     };
     var toSequence = (parts, options, maxLen) => {
-      parts.negatives.sort((a, b5) => a < b5 ? -1 : a > b5 ? 1 : 0);
-      parts.positives.sort((a, b5) => a < b5 ? -1 : a > b5 ? 1 : 0);
+      parts.negatives.sort((a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0);
+      parts.positives.sort((a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0);
       let prefix = options.capture ? "" : "?:";
       let positives = "";
       let negatives = "";
@@ -8987,13 +10726,13 @@ var require_fill_range = __commonJS({
       }
       return result;
     };
-    var toRange = (a, b5, isNumbers, options) => {
+    var toRange = (a, b3, isNumbers, options) => {
       if (isNumbers) {
-        return toRegexRange(a, b5, { wrap: false, ...options });
+        return toRegexRange(a, b3, { wrap: false, ...options });
       }
       let start = String.fromCharCode(a);
-      if (a === b5) return start;
-      let stop = String.fromCharCode(b5);
+      if (a === b3) return start;
+      let stop = String.fromCharCode(b3);
       return `[${start}-${stop}]`;
     };
     var toRegex = (start, end, options) => {
@@ -9019,14 +10758,14 @@ var require_fill_range = __commonJS({
     };
     var fillNumbers = (start, end, step = 1, options = {}) => {
       let a = Number(start);
-      let b5 = Number(end);
-      if (!Number.isInteger(a) || !Number.isInteger(b5)) {
+      let b3 = Number(end);
+      if (!Number.isInteger(a) || !Number.isInteger(b3)) {
         if (options.strictRanges === true) throw rangeError([start, end]);
         return [];
       }
       if (a === 0) a = 0;
-      if (b5 === 0) b5 = 0;
-      let descending = a > b5;
+      if (b3 === 0) b3 = 0;
+      let descending = a > b3;
       let startString = String(start);
       let endString = String(end);
       let stepString = String(step);
@@ -9042,7 +10781,7 @@ var require_fill_range = __commonJS({
       let push = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
       let range = [];
       let index = 0;
-      while (descending ? a >= b5 : a <= b5) {
+      while (descending ? a >= b3 : a <= b3) {
         if (options.toRegex === true && step > 1) {
           push(a);
         } else {
@@ -9062,16 +10801,16 @@ var require_fill_range = __commonJS({
       }
       let format3 = options.transform || ((val) => String.fromCharCode(val));
       let a = `${start}`.charCodeAt(0);
-      let b5 = `${end}`.charCodeAt(0);
-      let descending = a > b5;
-      let min2 = Math.min(a, b5);
-      let max3 = Math.max(a, b5);
+      let b3 = `${end}`.charCodeAt(0);
+      let descending = a > b3;
+      let min2 = Math.min(a, b3);
+      let max2 = Math.max(a, b3);
       if (options.toRegex && step === 1) {
-        return toRange(min2, max3, false, options);
+        return toRange(min2, max2, false, options);
       }
       let range = [];
       let index = 0;
-      while (descending ? a >= b5 : a <= b5) {
+      while (descending ? a >= b3 : a <= b3) {
         range.push(format3(a, index));
         a = descending ? a - step : a + step;
         index++;
@@ -9179,8 +10918,8 @@ var require_expand = __commonJS({
       }
       for (const item of queue) {
         if (Array.isArray(item)) {
-          for (const value of item) {
-            result.push(append(value, stash, enclose));
+          for (const value2 of item) {
+            result.push(append(value2, stash, enclose));
           }
         } else {
           for (let ele of stash) {
@@ -9229,10 +10968,10 @@ var require_expand = __commonJS({
           block2 = block2.parent;
           queue = block2.queue;
         }
-        for (let i2 = 0; i2 < node.nodes.length; i2++) {
-          const child = node.nodes[i2];
+        for (let i = 0; i < node.nodes.length; i++) {
+          const child = node.nodes[i];
           if (child.type === "comma" && node.type === "brace") {
-            if (i2 === 1) queue.push("");
+            if (i === 1) queue.push("");
             queue.push("");
             continue;
           }
@@ -9396,9 +11135,9 @@ var require_parse = __commonJS({
         throw new TypeError("Expected a string");
       }
       const opts = options || {};
-      const max3 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      if (input2.length > max3) {
-        throw new SyntaxError(`Input length (${input2.length}), exceeds max characters (${max3})`);
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      if (input2.length > max2) {
+        throw new SyntaxError(`Input length (${input2.length}), exceeds max characters (${max2})`);
       }
       const ast = { type: "root", input: input2, nodes: [] };
       const stack = [ast];
@@ -9408,7 +11147,7 @@ var require_parse = __commonJS({
       const length = input2.length;
       let index = 0;
       let depth = 0;
-      let value;
+      let value2;
       const advance = () => input2[index++];
       const push = (node) => {
         if (node.type === "text" && prev.type === "dot") {
@@ -9427,29 +11166,29 @@ var require_parse = __commonJS({
       push({ type: "bos" });
       while (index < length) {
         block2 = stack[stack.length - 1];
-        value = advance();
-        if (value === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value === CHAR_NO_BREAK_SPACE) {
+        value2 = advance();
+        if (value2 === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value2 === CHAR_NO_BREAK_SPACE) {
           continue;
         }
-        if (value === CHAR_BACKSLASH) {
-          push({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
+        if (value2 === CHAR_BACKSLASH) {
+          push({ type: "text", value: (options.keepEscaping ? value2 : "") + advance() });
           continue;
         }
-        if (value === CHAR_RIGHT_SQUARE_BRACKET) {
-          push({ type: "text", value: "\\" + value });
+        if (value2 === CHAR_RIGHT_SQUARE_BRACKET) {
+          push({ type: "text", value: "\\" + value2 });
           continue;
         }
-        if (value === CHAR_LEFT_SQUARE_BRACKET) {
+        if (value2 === CHAR_LEFT_SQUARE_BRACKET) {
           brackets++;
           let next;
           while (index < length && (next = advance())) {
-            value += next;
+            value2 += next;
             if (next === CHAR_LEFT_SQUARE_BRACKET) {
               brackets++;
               continue;
             }
             if (next === CHAR_BACKSLASH) {
-              value += advance();
+              value2 += advance();
               continue;
             }
             if (next === CHAR_RIGHT_SQUARE_BRACKET) {
@@ -9459,46 +11198,46 @@ var require_parse = __commonJS({
               }
             }
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value === CHAR_LEFT_PARENTHESES) {
+        if (value2 === CHAR_LEFT_PARENTHESES) {
           block2 = push({ type: "paren", nodes: [] });
           stack.push(block2);
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value === CHAR_RIGHT_PARENTHESES) {
+        if (value2 === CHAR_RIGHT_PARENTHESES) {
           if (block2.type !== "paren") {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
             continue;
           }
           block2 = stack.pop();
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           block2 = stack[stack.length - 1];
           continue;
         }
-        if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open2 = value;
+        if (value2 === CHAR_DOUBLE_QUOTE || value2 === CHAR_SINGLE_QUOTE || value2 === CHAR_BACKTICK) {
+          const open2 = value2;
           let next;
           if (options.keepQuotes !== true) {
-            value = "";
+            value2 = "";
           }
           while (index < length && (next = advance())) {
             if (next === CHAR_BACKSLASH) {
-              value += next + advance();
+              value2 += next + advance();
               continue;
             }
             if (next === open2) {
-              if (options.keepQuotes === true) value += next;
+              if (options.keepQuotes === true) value2 += next;
               break;
             }
-            value += next;
+            value2 += next;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value === CHAR_LEFT_CURLY_BRACE) {
+        if (value2 === CHAR_LEFT_CURLY_BRACE) {
           depth++;
           const dollar = prev.value && prev.value.slice(-1) === "$" || block2.dollar === true;
           const brace = {
@@ -9513,41 +11252,41 @@ var require_parse = __commonJS({
           };
           block2 = push(brace);
           stack.push(block2);
-          push({ type: "open", value });
+          push({ type: "open", value: value2 });
           continue;
         }
-        if (value === CHAR_RIGHT_CURLY_BRACE) {
+        if (value2 === CHAR_RIGHT_CURLY_BRACE) {
           if (block2.type !== "brace") {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
             continue;
           }
           const type = "close";
           block2 = stack.pop();
           block2.close = true;
-          push({ type, value });
+          push({ type, value: value2 });
           depth--;
           block2 = stack[stack.length - 1];
           continue;
         }
-        if (value === CHAR_COMMA && depth > 0) {
+        if (value2 === CHAR_COMMA && depth > 0) {
           if (block2.ranges > 0) {
             block2.ranges = 0;
             const open2 = block2.nodes.shift();
             block2.nodes = [open2, { type: "text", value: stringify(block2) }];
           }
-          push({ type: "comma", value });
+          push({ type: "comma", value: value2 });
           block2.commas++;
           continue;
         }
-        if (value === CHAR_DOT && depth > 0 && block2.commas === 0) {
+        if (value2 === CHAR_DOT && depth > 0 && block2.commas === 0) {
           const siblings = block2.nodes;
           if (depth === 0 || siblings.length === 0) {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
             continue;
           }
           if (prev.type === "dot") {
             block2.range = [];
-            prev.value += value;
+            prev.value += value2;
             prev.type = "range";
             if (block2.nodes.length !== 3 && block2.nodes.length !== 5) {
               block2.invalid = true;
@@ -9562,15 +11301,15 @@ var require_parse = __commonJS({
           if (prev.type === "range") {
             siblings.pop();
             const before = siblings[siblings.length - 1];
-            before.value += prev.value + value;
+            before.value += prev.value + value2;
             prev = before;
             block2.ranges--;
             continue;
           }
-          push({ type: "dot", value });
+          push({ type: "dot", value: value2 });
           continue;
         }
-        push({ type: "text", value });
+        push({ type: "text", value: value2 });
       }
       do {
         block2 = stack.pop();
@@ -10215,28 +11954,28 @@ var require_scan = __commonJS({
         let prevIndex;
         for (let idx = 0; idx < slashes.length; idx++) {
           const n = prevIndex ? prevIndex + 1 : start;
-          const i2 = slashes[idx];
-          const value = input2.slice(n, i2);
+          const i = slashes[idx];
+          const value2 = input2.slice(n, i);
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
               tokens[idx].value = prefix;
             } else {
-              tokens[idx].value = value;
+              tokens[idx].value = value2;
             }
             depth(tokens[idx]);
             state.maxDepth += tokens[idx].depth;
           }
-          if (idx !== 0 || value !== "") {
-            parts.push(value);
+          if (idx !== 0 || value2 !== "") {
+            parts.push(value2);
           }
-          prevIndex = i2;
+          prevIndex = i;
         }
         if (prevIndex && prevIndex + 1 < input2.length) {
-          const value = input2.slice(prevIndex + 1);
-          parts.push(value);
+          const value2 = input2.slice(prevIndex + 1);
+          parts.push(value2);
           if (opts.tokens) {
-            tokens[tokens.length - 1].value = value;
+            tokens[tokens.length - 1].value = value2;
             depth(tokens[tokens.length - 1]);
             state.maxDepth += tokens[tokens.length - 1].depth;
           }
@@ -10268,13 +12007,13 @@ var require_parse2 = __commonJS({
         return options.expandRange(...args, options);
       }
       args.sort();
-      const value = `[${args.join("-")}]`;
+      const value2 = `[${args.join("-")}]`;
       try {
-        new RegExp(value);
+        new RegExp(value2);
       } catch (ex) {
         return args.map((v2) => utils.escapeRegex(v2)).join("..");
       }
-      return value;
+      return value2;
     };
     var syntaxError = (type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
@@ -10284,22 +12023,22 @@ var require_parse2 = __commonJS({
       let bracket = 0;
       let paren = 0;
       let quote = 0;
-      let value = "";
+      let value2 = "";
       let escaped = false;
       for (const ch of input2) {
         if (escaped === true) {
-          value += ch;
+          value2 += ch;
           escaped = false;
           continue;
         }
         if (ch === "\\") {
-          value += ch;
+          value2 += ch;
           escaped = true;
           continue;
         }
         if (ch === '"') {
           quote = quote === 1 ? 0 : 1;
-          value += ch;
+          value2 += ch;
           continue;
         }
         if (quote === 0) {
@@ -10313,15 +12052,15 @@ var require_parse2 = __commonJS({
             } else if (ch === ")" && paren > 0) {
               paren--;
             } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
+              parts.push(value2);
+              value2 = "";
               continue;
             }
           }
         }
-        value += ch;
+        value2 += ch;
       }
-      parts.push(value);
+      parts.push(value2);
       return parts;
     };
     var isPlainBranch = (branch) => {
@@ -10342,31 +12081,31 @@ var require_parse2 = __commonJS({
       return true;
     };
     var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
+      let value2 = branch.trim();
       let changed = true;
       while (changed === true) {
         changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
+          value2 = value2.slice(2, -1);
           changed = true;
         }
       }
-      if (!isPlainBranch(value)) {
+      if (!isPlainBranch(value2)) {
         return;
       }
-      return value.replace(/\\(.)/g, "$1");
+      return value2.replace(/\\(.)/g, "$1");
     };
     var hasRepeatedCharPrefixOverlap = (branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        for (let j3 = i2 + 1; j3 < values.length; j3++) {
-          const a = values[i2];
-          const b5 = values[j3];
+      for (let i = 0; i < values.length; i++) {
+        for (let j3 = i + 1; j3 < values.length; j3++) {
+          const a = values[i];
+          const b3 = values[j3];
           const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b5 !== char.repeat(b5.length)) {
+          if (!char || a !== char.repeat(a.length) || b3 !== char.repeat(b3.length)) {
             continue;
           }
-          if (a === b5 || a.startsWith(b5) || b5.startsWith(a)) {
+          if (a === b3 || a.startsWith(b3) || b3.startsWith(a)) {
             return true;
           }
         }
@@ -10381,8 +12120,8 @@ var require_parse2 = __commonJS({
       let paren = 0;
       let quote = 0;
       let escaped = false;
-      for (let i2 = 1; i2 < pattern2.length; i2++) {
-        const ch = pattern2[i2];
+      for (let i = 1; i < pattern2.length; i++) {
+        const ch = pattern2[i];
         if (escaped === true) {
           escaped = false;
           continue;
@@ -10416,13 +12155,13 @@ var require_parse2 = __commonJS({
         if (ch === ")") {
           paren--;
           if (paren === 0) {
-            if (requireEnd === true && i2 !== pattern2.length - 1) {
+            if (requireEnd === true && i !== pattern2.length - 1) {
               return;
             }
             return {
               type: pattern2[0],
-              body: pattern2.slice(2, i2),
-              end: i2
+              body: pattern2.slice(2, i),
+              end: i
             };
           }
         }
@@ -10455,12 +12194,12 @@ var require_parse2 = __commonJS({
     };
     var repeatedExtglobRecursion = (pattern2) => {
       let depth = 0;
-      let value = pattern2.trim();
-      let match = parseRepeatedExtglob(value);
+      let value2 = pattern2.trim();
+      let match = parseRepeatedExtglob(value2);
       while (match) {
         depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
+        value2 = match.body.trim();
+        match = parseRepeatedExtglob(value2);
       }
       return depth;
     };
@@ -10468,7 +12207,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max3 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -10480,7 +12219,7 @@ var require_parse2 = __commonJS({
         if (safeOutput) {
           return { risky: true, safeOutput };
         }
-        if (repeatedExtglobRecursion(branch) > max3) {
+        if (repeatedExtglobRecursion(branch) > max2) {
           return { risky: true };
         }
       }
@@ -10492,10 +12231,10 @@ var require_parse2 = __commonJS({
       }
       input2 = REPLACEMENTS[input2] || input2;
       const opts = { ...options };
-      const max3 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       let len = input2.length;
-      if (len > max3) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max3}`);
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
       }
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
@@ -10552,13 +12291,13 @@ var require_parse2 = __commonJS({
       const braces = [];
       const stack = [];
       let prev = bos;
-      let value;
+      let value2;
       const eos = () => state.index === len - 1;
       const peek = state.peek = (n = 1) => input2[state.index + n];
       const advance = state.advance = () => input2[++state.index] || "";
       const remaining = () => input2.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
+      const consume = (value3 = "", num = 0) => {
+        state.consumed += value3;
         state.index += num;
       };
       const append = (token) => {
@@ -10612,8 +12351,8 @@ var require_parse2 = __commonJS({
         tokens.push(tok);
         prev = tok;
       };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+      const extglobOpen = (type, value3) => {
+        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
         token.prev = prev;
         token.parens = state.parens;
         token.output = state.output;
@@ -10621,7 +12360,7 @@ var require_parse2 = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment2("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type, value: value3, output: state.output ? "" : ONE_CHAR });
         push({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
@@ -10635,14 +12374,14 @@ var require_parse2 = __commonJS({
           open2.type = "text";
           open2.value = literal;
           open2.output = safeOutput || utils.escapeRegex(literal);
-          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
-            tokens[i2].value = "";
-            tokens[i2].output = "";
-            delete tokens[i2].suffix;
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
           }
           state.output = token.output + open2.output;
           state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
+          push({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
           return;
         }
@@ -10664,7 +12403,7 @@ var require_parse2 = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push({ type: "paren", extglob: true, value, output });
+        push({ type: "paren", extglob: true, value: value2, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
@@ -10711,11 +12450,11 @@ var require_parse2 = __commonJS({
         return state;
       }
       while (!eos()) {
-        value = advance();
-        if (value === "\0") {
+        value2 = advance();
+        if (value2 === "\0") {
           continue;
         }
-        if (value === "\\") {
+        if (value2 === "\\") {
           const next = peek();
           if (next === "/" && opts.bash !== true) {
             continue;
@@ -10724,8 +12463,8 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (!next) {
-            value += "\\";
-            push({ type: "text", value });
+            value2 += "\\";
+            push({ type: "text", value: value2 });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -10734,21 +12473,21 @@ var require_parse2 = __commonJS({
             slashes = match[0].length;
             state.index += slashes;
             if (slashes % 2 !== 0) {
-              value += "\\";
+              value2 += "\\";
             }
           }
           if (opts.unescape === true) {
-            value = advance();
+            value2 = advance();
           } else {
-            value += advance();
+            value2 += advance();
           }
           if (state.brackets === 0) {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
             continue;
           }
         }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
+        if (state.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value2 === ":") {
             const inner = prev.value.slice(1);
             if (inner.includes("[")) {
               prev.posix = true;
@@ -10769,38 +12508,38 @@ var require_parse2 = __commonJS({
               }
             }
           }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
+          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
+            value2 = `\\${value2}`;
           }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
+          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value2 = `\\${value2}`;
           }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
+          if (opts.posix === true && value2 === "!" && prev.value === "[") {
+            value2 = "^";
           }
-          prev.value += value;
-          append({ value });
+          prev.value += value2;
+          append({ value: value2 });
           continue;
         }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
+        if (state.quotes === 1 && value2 !== '"') {
+          value2 = utils.escapeRegex(value2);
+          prev.value += value2;
+          append({ value: value2 });
           continue;
         }
-        if (value === '"') {
+        if (value2 === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
           }
           continue;
         }
-        if (value === "(") {
+        if (value2 === "(") {
           increment2("parens");
-          push({ type: "paren", value });
+          push({ type: "paren", value: value2 });
           continue;
         }
-        if (value === ")") {
+        if (value2 === ")") {
           if (state.parens === 0 && opts.strictBrackets === true) {
             throw new SyntaxError(syntaxError("opening", "("));
           }
@@ -10809,41 +12548,41 @@ var require_parse2 = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
-        if (value === "[") {
+        if (value2 === "[") {
           if (opts.nobracket === true || !remaining().includes("]")) {
             if (opts.nobracket !== true && opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("closing", "]"));
             }
-            value = `\\${value}`;
+            value2 = `\\${value2}`;
           } else {
             increment2("brackets");
           }
-          push({ type: "bracket", value });
+          push({ type: "bracket", value: value2 });
           continue;
         }
-        if (value === "]") {
+        if (value2 === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
+            push({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push({ type: "text", value, output: `\\${value}` });
+            push({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           decrement("brackets");
           const prevValue = prev.value.slice(1);
           if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
+            value2 = `/${value2}`;
           }
-          prev.value += value;
-          append({ value });
+          prev.value += value2;
+          append({ value: value2 });
           if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
             continue;
           }
@@ -10858,11 +12597,11 @@ var require_parse2 = __commonJS({
           state.output += prev.value;
           continue;
         }
-        if (value === "{" && opts.nobrace !== true) {
+        if (value2 === "{" && opts.nobrace !== true) {
           increment2("braces");
           const open2 = {
             type: "brace",
-            value,
+            value: value2,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
@@ -10871,23 +12610,23 @@ var require_parse2 = __commonJS({
           push(open2);
           continue;
         }
-        if (value === "}") {
+        if (value2 === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
+            push({ type: "text", value: value2, output: value2 });
             continue;
           }
           let output = ")";
           if (brace.dots === true) {
             const arr = tokens.slice();
             const range = [];
-            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
+            for (let i = arr.length - 1; i >= 0; i--) {
               tokens.pop();
-              if (arr[i2].type === "brace") {
+              if (arr[i].type === "brace") {
                 break;
               }
-              if (arr[i2].type !== "dots") {
-                range.unshift(arr[i2].value);
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
               }
             }
             output = expandRange(range, opts);
@@ -10897,35 +12636,35 @@ var require_parse2 = __commonJS({
             const out = state.output.slice(0, brace.outputIndex);
             const toks = state.tokens.slice(brace.tokensIndex);
             brace.value = brace.output = "\\{";
-            value = output = "\\}";
+            value2 = output = "\\}";
             state.output = out;
             for (const t2 of toks) {
               state.output += t2.output || t2.value;
             }
           }
-          push({ type: "brace", value, output });
+          push({ type: "brace", value: value2, output });
           decrement("braces");
           braces.pop();
           continue;
         }
-        if (value === "|") {
+        if (value2 === "|") {
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value === ",") {
-          let output = value;
+        if (value2 === ",") {
+          let output = value2;
           const brace = braces[braces.length - 1];
           if (brace && stack[stack.length - 1] === "braces") {
             brace.comma = true;
             output = "|";
           }
-          push({ type: "comma", value, output });
+          push({ type: "comma", value: value2, output });
           continue;
         }
-        if (value === "/") {
+        if (value2 === "/") {
           if (prev.type === "dot" && state.index === state.start + 1) {
             state.start = state.index + 1;
             state.consumed = "";
@@ -10934,55 +12673,55 @@ var require_parse2 = __commonJS({
             prev = bos;
             continue;
           }
-          push({ type: "slash", value, output: SLASH_LITERAL });
+          push({ type: "slash", value: value2, output: SLASH_LITERAL });
           continue;
         }
-        if (value === ".") {
+        if (value2 === ".") {
           if (state.braces > 0 && prev.type === "dot") {
             if (prev.value === ".") prev.output = DOT_LITERAL;
             const brace = braces[braces.length - 1];
             prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
+            prev.output += value2;
+            prev.value += value2;
             brace.dots = true;
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
+            push({ type: "text", value: value2, output: DOT_LITERAL });
             continue;
           }
-          push({ type: "dot", value, output: DOT_LITERAL });
+          push({ type: "dot", value: value2, output: DOT_LITERAL });
           continue;
         }
-        if (value === "?") {
+        if (value2 === "?") {
           const isGroup = prev && prev.value === "(";
           if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
+            extglobOpen("qmark", value2);
             continue;
           }
           if (prev && prev.type === "paren") {
             const next = peek();
-            let output = value;
+            let output = value2;
             if (next === "<" && !utils.supportsLookbehinds()) {
               throw new Error("Node.js v10 or higher is required for regex lookbehinds");
             }
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
+              output = `\\${value2}`;
             }
-            push({ type: "text", value, output });
+            push({ type: "text", value: value2, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            push({ type: "qmark", value: value2, output: QMARK_NO_DOT });
             continue;
           }
-          push({ type: "qmark", value, output: QMARK });
+          push({ type: "qmark", value: value2, output: QMARK });
           continue;
         }
-        if (value === "!") {
+        if (value2 === "!") {
           if (opts.noextglob !== true && peek() === "(") {
             if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
+              extglobOpen("negate", value2);
               continue;
             }
           }
@@ -10991,60 +12730,60 @@ var require_parse2 = __commonJS({
             continue;
           }
         }
-        if (value === "+") {
+        if (value2 === "+") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
+            extglobOpen("plus", value2);
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
+            push({ type: "plus", value: value2, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
+            push({ type: "plus", value: value2 });
             continue;
           }
           push({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
-        if (value === "@") {
+        if (value2 === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
+            push({ type: "at", extglob: true, value: value2, output: "" });
             continue;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
+        if (value2 !== "*") {
+          if (value2 === "$" || value2 === "^") {
+            value2 = `\\${value2}`;
           }
           const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
           if (match) {
-            value += match[0];
+            value2 += match[0];
             state.index += match[0].length;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
           prev.type = "star";
           prev.star = true;
-          prev.value += value;
+          prev.value += value2;
           prev.output = star;
           state.backtrack = true;
           state.globstar = true;
-          consume(value);
+          consume(value2);
           continue;
         }
         let rest = remaining();
         if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
+          extglobOpen("star", value2);
           continue;
         }
         if (prev.type === "star") {
           if (opts.noglobstar === true) {
-            consume(value);
+            consume(value2);
             continue;
           }
           const prior = prev.prev;
@@ -11052,13 +12791,13 @@ var require_parse2 = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
+            push({ type: "star", value: value2, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
+            push({ type: "star", value: value2, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -11071,11 +12810,11 @@ var require_parse2 = __commonJS({
           }
           if (prior.type === "bos" && eos()) {
             prev.type = "globstar";
-            prev.value += value;
+            prev.value += value2;
             prev.output = globstar(opts);
             state.output = prev.output;
             state.globstar = true;
-            consume(value);
+            consume(value2);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && eos()) {
@@ -11083,10 +12822,10 @@ var require_parse2 = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
+            prev.value += value2;
             state.globstar = true;
             state.output += prior.output + prev.output;
-            consume(value);
+            consume(value2);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
@@ -11095,33 +12834,33 @@ var require_parse2 = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
+            prev.value += value2;
             state.output += prior.output + prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value2 + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
             prev.type = "globstar";
-            prev.value += value;
+            prev.value += value2;
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
             state.output = prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value2 + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
           prev.type = "globstar";
           prev.output = globstar(opts);
-          prev.value += value;
+          prev.value += value2;
           state.output += prev.output;
           state.globstar = true;
-          consume(value);
+          consume(value2);
           continue;
         }
-        const token = { type: "star", value, output: star };
+        const token = { type: "star", value: value2, output: star };
         if (opts.bash === true) {
           token.output = ".*?";
           if (prev.type === "bos" || prev.type === "slash") {
@@ -11131,7 +12870,7 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
+          token.output = value2;
           push(token);
           continue;
         }
@@ -11184,10 +12923,10 @@ var require_parse2 = __commonJS({
     };
     parse.fastpaths = (input2, options) => {
       const opts = { ...options };
-      const max3 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
-      if (len > max3) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max3}`);
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
       }
       input2 = REPLACEMENTS[input2] || input2;
       const win32 = utils.isWindows(options);
@@ -11383,8 +13122,8 @@ var require_picomatch = __commonJS({
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err2) {
-        if (options && options.debug === true) throw err2;
+      } catch (err) {
+        if (options && options.debug === true) throw err;
         return /$^/;
       }
     };
@@ -11427,8 +13166,8 @@ var require_micromatch = __commonJS({
           options.onResult(state);
         }
       };
-      for (let i2 = 0; i2 < patterns.length; i2++) {
-        let isMatch = picomatch(String(patterns[i2]), { ...options, onResult }, true);
+      for (let i = 0; i < patterns.length; i++) {
+        let isMatch = picomatch(String(patterns[i]), { ...options, onResult }, true);
         let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
         if (negated) negatives++;
         for (let item of list) {
@@ -11675,7 +13414,7 @@ var require_pattern = __commonJS({
     exports.expandPatternsWithBraceExpansion = expandPatternsWithBraceExpansion;
     function expandBraceExpansion(pattern2) {
       const patterns = micromatch.braces(pattern2, { expand: true, nodupes: true, keepEscaping: true });
-      patterns.sort((a, b5) => a.length - b5.length);
+      patterns.sort((a, b3) => a.length - b3.length);
       return patterns.filter((pattern3) => pattern3 !== "");
     }
     exports.expandBraceExpansion = expandBraceExpansion;
@@ -11755,8 +13494,8 @@ var require_merge2 = __commonJS({
       }
       const mergedStream = PassThrough(options);
       function addStream() {
-        for (let i2 = 0, len = arguments.length; i2 < len; i2++) {
-          streamsQueue.push(pauseStreams(arguments[i2], options));
+        for (let i = 0, len = arguments.length; i < len; i++) {
+          streamsQueue.push(pauseStreams(arguments[i], options));
         }
         mergeStream();
         return this;
@@ -11791,8 +13530,8 @@ var require_merge2 = __commonJS({
             }
             next();
           }
-          function onerror(err2) {
-            mergedStream.emit("error", err2);
+          function onerror(err) {
+            mergedStream.emit("error", err);
           }
           if (stream._readableState.endEmitted) {
             return next();
@@ -11805,8 +13544,8 @@ var require_merge2 = __commonJS({
           stream.pipe(mergedStream, { end: false });
           stream.resume();
         }
-        for (let i2 = 0; i2 < streams.length; i2++) {
-          pipe(streams[i2]);
+        for (let i = 0; i < streams.length; i++) {
+          pipe(streams[i]);
         }
         next();
       }
@@ -11837,8 +13576,8 @@ var require_merge2 = __commonJS({
         }
         streams.pause();
       } else {
-        for (let i2 = 0, len = streams.length; i2 < len; i2++) {
-          streams[i2] = pauseStreams(streams[i2], options);
+        for (let i = 0, len = streams.length; i < len; i++) {
+          streams[i] = pauseStreams(streams[i], options);
         }
       }
       return streams;
@@ -12112,8 +13851,8 @@ var require_settings = __commonJS({
         this.markSymbolicLink = this._getValue(this._options.markSymbolicLink, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
       }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
+      _getValue(option, value2) {
+        return option !== null && option !== void 0 ? option : value2;
       }
     };
     exports.default = Settings;
@@ -12156,8 +13895,8 @@ var require_out = __commonJS({
 var require_queue_microtask = __commonJS({
   "node_modules/queue-microtask/index.js"(exports, module) {
     var promise;
-    module.exports = typeof queueMicrotask === "function" ? queueMicrotask.bind(typeof window !== "undefined" ? window : global) : (cb) => (promise || (promise = Promise.resolve())).then(cb).catch((err2) => setTimeout(() => {
-      throw err2;
+    module.exports = typeof queueMicrotask === "function" ? queueMicrotask.bind(typeof window !== "undefined" ? window : global) : (cb) => (promise || (promise = Promise.resolve())).then(cb).catch((err) => setTimeout(() => {
+      throw err;
     }, 0));
   }
 });
@@ -12178,32 +13917,32 @@ var require_run_parallel = __commonJS({
         results2 = {};
         pending = keys.length;
       }
-      function done(err2) {
+      function done(err) {
         function end() {
-          if (cb) cb(err2, results2);
+          if (cb) cb(err, results2);
           cb = null;
         }
         if (isSync) queueMicrotask2(end);
         else end();
       }
-      function each(i2, err2, result) {
-        results2[i2] = result;
-        if (--pending === 0 || err2) {
-          done(err2);
+      function each(i, err, result) {
+        results2[i] = result;
+        if (--pending === 0 || err) {
+          done(err);
         }
       }
       if (!pending) {
         done(null);
       } else if (keys) {
         keys.forEach(function(key) {
-          tasks[key](function(err2, result) {
-            each(key, err2, result);
+          tasks[key](function(err, result) {
+            each(key, err, result);
           });
         });
       } else {
-        tasks.forEach(function(task, i2) {
-          task(function(err2, result) {
-            each(i2, err2, result);
+        tasks.forEach(function(task, i) {
+          task(function(err, result) {
+            each(i, err, result);
           });
         });
       }
@@ -12274,11 +14013,11 @@ var require_common = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.joinPathSegments = void 0;
-    function joinPathSegments(a, b5, separator) {
+    function joinPathSegments(a, b3, separator) {
       if (a.endsWith(separator)) {
-        return a + b5;
+        return a + b3;
       }
-      return a + separator + b5;
+      return a + separator + b3;
     }
     exports.joinPathSegments = joinPathSegments;
   }
@@ -12500,8 +14239,8 @@ var require_settings2 = __commonJS({
           throwErrorOnBrokenSymbolicLink: this.throwErrorOnBrokenSymbolicLink
         });
       }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
+      _getValue(option, value2) {
+        return option !== null && option !== void 0 ? option : value2;
       }
     };
     exports.default = Settings;
@@ -12599,11 +14338,11 @@ var require_queue = __commonJS({
         get concurrency() {
           return _concurrency;
         },
-        set concurrency(value) {
-          if (!(value >= 1)) {
+        set concurrency(value2) {
+          if (!(value2 >= 1)) {
             throw new Error("fastqueue concurrency must be equal to or greater than 1");
           }
-          _concurrency = value;
+          _concurrency = value2;
           if (self.paused) return;
           for (; queueHead && _running < _concurrency; ) {
             _running++;
@@ -12663,11 +14402,11 @@ var require_queue = __commonJS({
       function idle() {
         return _running === 0 && self.length() === 0;
       }
-      function push(value, done) {
+      function push(value2, done) {
         var current = cache.get();
         current.context = context;
         current.release = release;
-        current.value = value;
+        current.value = value2;
         current.callback = done || noop;
         current.errorHandler = errorHandler;
         if (_running >= _concurrency || self.paused) {
@@ -12684,11 +14423,11 @@ var require_queue = __commonJS({
           worker.call(context, current.value, current.worked);
         }
       }
-      function unshift(value, done) {
+      function unshift(value2, done) {
         var current = cache.get();
         current.context = context;
         current.release = release;
-        current.value = value;
+        current.value = value2;
         current.callback = done || noop;
         current.errorHandler = errorHandler;
         if (_running >= _concurrency || self.paused) {
@@ -12776,16 +14515,16 @@ var require_queue = __commonJS({
       this.context = null;
       this.errorHandler = null;
       var self = this;
-      this.worked = function worked(err2, result) {
+      this.worked = function worked(err, result) {
         var callback = self.callback;
         var errorHandler = self.errorHandler;
         var val = self.value;
         self.value = null;
         self.callback = noop;
         if (self.errorHandler) {
-          errorHandler(err2, val);
+          errorHandler(err, val);
         }
-        callback.call(self.context, err2, result);
+        callback.call(self.context, err, result);
         self.release(self);
       };
     }
@@ -12807,11 +14546,11 @@ var require_queue = __commonJS({
       queue.unshift = unshift;
       queue.drained = drained;
       return queue;
-      function push(value) {
+      function push(value2) {
         var p2 = new Promise(function(resolve12, reject) {
-          pushCb(value, function(err2, result) {
-            if (err2) {
-              reject(err2);
+          pushCb(value2, function(err, result) {
+            if (err) {
+              reject(err);
               return;
             }
             resolve12(result);
@@ -12820,11 +14559,11 @@ var require_queue = __commonJS({
         p2.catch(noop);
         return p2;
       }
-      function unshift(value) {
+      function unshift(value2) {
         var p2 = new Promise(function(resolve12, reject) {
-          unshiftCb(value, function(err2, result) {
-            if (err2) {
-              reject(err2);
+          unshiftCb(value2, function(err, result) {
+            if (err) {
+              reject(err);
               return;
             }
             resolve12(result);
@@ -12869,22 +14608,22 @@ var require_common2 = __commonJS({
       return !settings.errorFilter(error);
     }
     exports.isFatalError = isFatalError;
-    function isAppliedFilter(filter, value) {
-      return filter === null || filter(value);
+    function isAppliedFilter(filter, value2) {
+      return filter === null || filter(value2);
     }
     exports.isAppliedFilter = isAppliedFilter;
     function replacePathSegmentSeparator(filepath, separator) {
       return filepath.split(/[/\\]/).join(separator);
     }
     exports.replacePathSegmentSeparator = replacePathSegmentSeparator;
-    function joinPathSegments(a, b5, separator) {
+    function joinPathSegments(a, b3, separator) {
       if (a === "") {
-        return b5;
+        return b3;
       }
       if (a.endsWith(separator)) {
-        return a + b5;
+        return a + b3;
       }
-      return a + separator + b5;
+      return a + separator + b3;
     }
     exports.joinPathSegments = joinPathSegments;
   }
@@ -13195,8 +14934,8 @@ var require_settings3 = __commonJS({
           throwErrorOnBrokenSymbolicLink: this._options.throwErrorOnBrokenSymbolicLink
         });
       }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
+      _getValue(option, value2) {
+        return option !== null && option !== void 0 ? option : value2;
       }
     };
     exports.default = Settings;
@@ -13314,8 +15053,8 @@ var require_stream3 = __commonJS({
             done();
           }).catch(done);
         };
-        for (let i2 = 0; i2 < filepaths.length; i2++) {
-          stream.write(i2);
+        for (let i = 0; i < filepaths.length; i++) {
+          stream.write(i);
         }
         return stream;
       }
@@ -13915,8 +15654,8 @@ var require_settings4 = __commonJS({
         }
         this.ignore = [].concat(this.ignore);
       }
-      _getValue(option, value) {
-        return option === void 0 ? value : option;
+      _getValue(option, value2) {
+        return option === void 0 ? value2 : option;
       }
       _getFileSystemMethods(methods = {}) {
         return Object.assign(Object.assign({}, exports.DEFAULT_FILE_SYSTEM_ADAPTER), methods);
@@ -14052,9 +15791,9 @@ var require_ignore = __commonJS({
       TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
     }
     var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
+    var define = (object, key, value2) => {
+      Object.defineProperty(object, key, { value: value2 });
+      return value2;
     };
     var RETURN_FALSE = () => false;
     var POSIX_CLASSES = {
@@ -14893,8 +16632,8 @@ var require_ignore = __commonJS({
 });
 
 // src/sources/ignore.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-import { join as join3 } from "node:path";
+import { readFileSync as readFileSync2 } from "node:fs";
+import { join as join2 } from "node:path";
 function parseHfleaksIgnore(text) {
   const paths = [];
   const fingerprints = /* @__PURE__ */ new Set();
@@ -14908,7 +16647,7 @@ function parseHfleaksIgnore(text) {
 }
 function readHfleaksIgnore(root) {
   try {
-    return parseHfleaksIgnore(readFileSync5(join3(root, ".hfleaksignore"), "utf8"));
+    return parseHfleaksIgnore(readFileSync2(join2(root, ".hfleaksignore"), "utf8"));
   } catch {
     return { paths: [], fingerprints: /* @__PURE__ */ new Set() };
   }
@@ -14949,8 +16688,8 @@ var init_ignore = __esm({
           if (!sub) continue;
           if (s.ig.ignores(isDir ? `${sub}/` : sub)) return true;
           const parts = sub.split("/");
-          for (let i2 = 1; i2 < parts.length; i2++) {
-            if (s.ig.ignores(`${parts.slice(0, i2).join("/")}/`)) return true;
+          for (let i = 1; i < parts.length; i++) {
+            if (s.ig.ignores(`${parts.slice(0, i).join("/")}/`)) return true;
           }
         }
         return false;
@@ -14961,12 +16700,11 @@ var init_ignore = __esm({
 });
 
 // src/sources/worker-pool.ts
-import { Worker as Worker2 } from "node:worker_threads";
 function createWorkerPool(size, script, init, sink) {
   const slots = Array.from({ length: size }, () => ({ worker: void 0, jobs: /* @__PURE__ */ new Map(), dead: false }));
   let nextId = 0;
   const start = (slot) => {
-    const w2 = new Worker2(script, { workerData: init });
+    const w2 = new (threads()).Worker(script, { workerData: init });
     w2.on("message", (r2) => {
       const entry = slot.jobs.get(r2.id);
       if (!entry) return;
@@ -15012,50 +16750,52 @@ function createWorkerPool(size, script, init, sink) {
     }
   };
 }
-var IN_FLIGHT;
+var IN_FLIGHT, threads;
 var init_worker_pool = __esm({
   "src/sources/worker-pool.ts"() {
     "use strict";
+    init_lazy();
     IN_FLIGHT = 16;
+    threads = lazyBuiltin("node:worker_threads");
   }
 });
 
 // src/sources/files.ts
-import { closeSync, constants, fstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync as readdirSync3, readFileSync as readFileSync6, readSync, statSync as statSync3 } from "node:fs";
-import { dirname as dirname3, isAbsolute, join as join4, relative as relative2, resolve as resolve5, sep } from "node:path";
+import { closeSync, constants, fstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync3, readSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join as join3, relative, resolve, sep } from "node:path";
 function toPosix(p2) {
   return sep === "/" ? p2 : p2.split(sep).join("/");
 }
 function scanRoot(paths, cwd) {
   if (paths.length === 1) {
-    const abs = resolve5(cwd, paths[0]);
+    const abs = resolve(cwd, paths[0]);
     try {
-      if (statSync3(abs).isDirectory()) return abs;
+      if (statSync(abs).isDirectory()) return abs;
     } catch {
     }
   }
   return cwd;
 }
 function displayPath(root, abs) {
-  const rel = relative2(root, abs);
+  const rel = relative(root, abs);
   if (!rel) return ".";
   return toPosix(rel.startsWith("..") || isAbsolute(rel) ? abs : rel);
 }
 function readText(path) {
   try {
-    return readFileSync6(path, "utf8");
+    return readFileSync3(path, "utf8");
   } catch {
     return "";
   }
 }
 function repoTop(dir) {
-  for (let d2 = resolve5(dir); ; ) {
+  for (let d2 = resolve(dir); ; ) {
     try {
-      statSync3(join4(d2, ".git"));
+      statSync(join3(d2, ".git"));
       return d2;
     } catch {
     }
-    const up = dirname3(d2);
+    const up = dirname(d2);
     if (up === d2) return void 0;
     d2 = up;
   }
@@ -15064,7 +16804,7 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
   const matcher = new IgnoreMatcher();
   const prune = ["**/.git/**"];
   if (useIgnoreFiles) {
-    const rootIgnore = readText(join4(dir, ".gitignore"));
+    const rootIgnore = readText(join3(dir, ".gitignore"));
     prune.push(...pruneGlobs("", rootIgnore));
     const hf = readHfleaksIgnore(dir);
     if (hf.paths.length) {
@@ -15073,36 +16813,36 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
     }
     const top2 = repoTop(dir);
     if (top2 !== void 0) {
-      const relDir = relative2(top2, dir).split(sep).join("/");
+      const relDir = relative(top2, dir).split(sep).join("/");
       const parts = relDir ? relDir.split("/") : [];
-      for (let i2 = 0; i2 < parts.length; i2++) {
-        const ancestor = join4(top2, ...parts.slice(0, i2));
-        const text = readText(join4(ancestor, ".gitignore"));
-        if (text) matcher.addAbove(parts.slice(i2).join("/"), text);
+      for (let i = 0; i < parts.length; i++) {
+        const ancestor = join3(top2, ...parts.slice(0, i));
+        const text = readText(join3(ancestor, ".gitignore"));
+        if (text) matcher.addAbove(parts.slice(i).join("/"), text);
       }
-      const exclude = readText(join4(top2, ".git", "info", "exclude"));
+      const exclude = readText(join3(top2, ".git", "info", "exclude"));
       if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add("", exclude);
     }
     const nested = await (0, import_fast_glob.default)("**/.gitignore", { cwd: dir, dot: true, ignore: prune, suppressErrors: true, followSymbolicLinks: false });
-    for (const g2 of nested.sort((a, b5) => a.length - b5.length)) {
+    for (const g2 of nested.sort((a, b3) => a.length - b3.length)) {
       const d2 = g2 === ".gitignore" ? "" : g2.slice(0, -"/.gitignore".length);
       try {
-        const text = readFileSync6(join4(dir, g2), "utf8");
+        const text = readFileSync3(join3(dir, g2), "utf8");
         matcher.add(d2, text);
         prune.push(...pruneGlobs(d2, text));
       } catch (e) {
-        sink.warn(`${displayPath(root, join4(dir, g2))}: cannot read (${e.code ?? e.message})`);
+        sink.warn(`${displayPath(root, join3(dir, g2))}: cannot read (${e.code ?? e.message})`);
       }
     }
   }
   const oddNames = [];
   const lossyDirs = /* @__PURE__ */ new Set();
   const readdirSeen = ((path, options, cb) => {
-    fsReaddir(path, options, (err2, entries) => {
-      if (err2 && path.includes("\uFFFD")) {
-      } else if (err2) {
+    fsReaddir(path, options, (err, entries) => {
+      if (err && path.includes("\uFFFD")) {
+      } else if (err) {
         const shown = displayPath(root, path);
-        const why = err2.code === "EACCES" || err2.code === "EPERM" ? "permission denied" : err2.code ?? err2.message;
+        const why = err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code ?? err.message;
         sink.warn(`${shown}/: cannot read directory (${why}); skipped`);
         sink.skip(`${shown}/`, why);
       } else {
@@ -15111,7 +16851,7 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
           else if (d2.name.includes("\uFFFD")) lossyDirs.add(path);
         }
       }
-      cb(err2, entries);
+      cb(err, entries);
     });
   });
   const stream = import_fast_glob.default.stream("**", {
@@ -15130,15 +16870,15 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
     if (useIgnoreFiles && matcher.ignores(rel)) return;
     if (d2.isSymbolicLink()) return;
     if (!d2.isFile()) {
-      sink.skip(displayPath(root, join4(dir, rel)), "not a regular file");
+      sink.skip(displayPath(root, join3(dir, rel)), "not a regular file");
       return;
     }
-    yield join4(dir, rel);
+    yield join3(dir, rel);
   };
   for await (const e of stream) yield* keep(e.path, e.dirent);
   for (const { parent, dirent } of oddNames) {
-    const abs = join4(parent, dirent.name);
-    const rel = relative2(dir, abs).split(sep).join("/");
+    const abs = join3(parent, dirent.name);
+    const rel = relative(dir, abs).split(sep).join("/");
     if (useIgnoreFiles && matcher.ignores(rel, dirent.isDirectory())) continue;
     if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root);
     else yield* keep(rel, dirent);
@@ -15146,15 +16886,15 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
   const rawWalk = function* (rawDir, shownDir, everything) {
     let entries;
     try {
-      entries = readdirSync3(rawDir, { withFileTypes: true, encoding: "buffer" });
+      entries = readdirSync(rawDir, { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       sink.warn(`${displayPath(root, shownDir)}/: cannot read directory (${e.code ?? e.message}); skipped`);
       return;
     }
     for (const d2 of entries) {
-      const shown = join4(shownDir, d2.name.toString("utf8"));
+      const shown = join3(shownDir, d2.name.toString("utf8"));
       if (!everything && !shown.slice(shownDir.length).includes("\uFFFD")) continue;
-      const rel = relative2(dir, shown).split(sep).join("/");
+      const rel = relative(dir, shown).split(sep).join("/");
       if (useIgnoreFiles && matcher.ignores(rel, d2.isDirectory())) continue;
       if (d2.isSymbolicLink()) continue;
       const raw = Buffer.concat([rawDir, Buffer.from(sep), d2.name]);
@@ -15166,10 +16906,10 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
   for (const parent of lossyDirs) yield* rawWalk(Buffer.from(parent), parent, false);
 }
 function scanFile(abs, display, detector, sink, opts) {
-  let fd2;
+  let fd;
   try {
-    fd2 = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
-    const st2 = fstatSync(fd2);
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st2 = fstatSync(fd);
     if (!st2.isFile()) {
       sink.skip(display, "not a regular file");
       return 0;
@@ -15184,7 +16924,7 @@ function scanFile(abs, display, detector, sink, opts) {
       if (readBuffer.length < st2.size) readBuffer = Buffer.allocUnsafeSlow(Math.min(READ_WHOLE, Math.max(st2.size, 2 * readBuffer.length)));
       const buf = readBuffer.subarray(0, st2.size);
       while (total < st2.size) {
-        const n = readSync(fd2, buf, total, st2.size - total, total);
+        const n = readSync(fd, buf, total, st2.size - total, total);
         if (n === 0) break;
         total += n;
       }
@@ -15193,7 +16933,7 @@ function scanFile(abs, display, detector, sink, opts) {
     } else {
       for (; ; ) {
         const buf = Buffer.allocUnsafe(READ_CHUNK);
-        const n = readSync(fd2, buf, 0, READ_CHUNK, total);
+        const n = readSync(fd, buf, 0, READ_CHUNK, total);
         if (n === 0) break;
         total += n;
         content.push(n === READ_CHUNK ? buf : buf.subarray(0, n));
@@ -15206,15 +16946,15 @@ function scanFile(abs, display, detector, sink, opts) {
     content.end();
     return total;
   } catch (e) {
-    const err2 = e;
-    const why = err2.code === "ENOENT" ? "vanished before it could be read" : err2.code === "EACCES" || err2.code === "EPERM" ? "permission denied" : err2.code ?? err2.message;
+    const err = e;
+    const why = err.code === "ENOENT" ? "vanished before it could be read" : err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code ?? err.message;
     sink.warn(`${display}: cannot read (${why}); skipped`);
     sink.skip(display, why);
     return 0;
   } finally {
-    if (fd2 !== void 0) {
+    if (fd !== void 0) {
       try {
-        closeSync(fd2);
+        closeSync(fd);
       } catch {
       }
     }
@@ -15224,7 +16964,7 @@ async function scanPaths(detector, opts, sink) {
   const root = scanRoot(opts.paths, opts.cwd);
   const targets = [];
   for (const p2 of opts.paths) {
-    const abs = resolve5(opts.cwd, p2);
+    const abs = resolve(opts.cwd, p2);
     let st2;
     try {
       st2 = await fsp.lstat(abs);
@@ -15239,7 +16979,7 @@ async function scanPaths(detector, opts, sink) {
     totals.bytes += n;
     opts.onFile?.(n);
   };
-  const threads = opts.worker ? Math.max(1, opts.threads ?? 1) : 1;
+  const threads3 = opts.worker ? Math.max(1, opts.threads ?? 1) : 1;
   let pool;
   const queue = [];
   let walking = true;
@@ -15247,10 +16987,10 @@ async function scanPaths(detector, opts, sink) {
   let wakeWalk;
   const signal = () => {
     const a = wakeMain;
-    const b5 = wakeWalk;
+    const b3 = wakeWalk;
     wakeMain = wakeWalk = void 0;
     a?.();
-    b5?.();
+    b3?.();
   };
   const display = (f3) => displayPath(root, typeof f3 === "string" ? f3 : f3.shown);
   const feed = () => {
@@ -15270,8 +17010,8 @@ async function scanPaths(detector, opts, sink) {
       const files = t2.dir ? walk(t2.abs, opts.useIgnoreFiles, sink, root) : single(t2.abs);
       for await (const abs of files) {
         queue.push(abs);
-        if (++seen === WORKERS_AFTER && threads > 1 && opts.worker) {
-          pool = createWorkerPool(threads - 1, opts.worker.script, { ...opts.worker.init, maxFileSize: opts.maxFileSize, content: opts.content }, sink);
+        if (++seen === WORKERS_AFTER && threads3 > 1 && opts.worker) {
+          pool = createWorkerPool(threads3 - 1, opts.worker.script, { ...opts.worker.init, maxFileSize: opts.maxFileSize, content: opts.content }, sink);
         }
         feed();
         while (queue.length > QUEUE_HIGH) await new Promise((r2) => wakeWalk = r2);
@@ -15340,9 +17080,9 @@ function createProgress(io2, args, unit) {
     total(n) {
       total = n;
     },
-    tick(i2, b5) {
-      items += i2;
-      bytes2 += b5;
+    tick(i, b3) {
+      items += i;
+      bytes2 += b3;
       const now = Date.now();
       if (now - last > 200) {
         last = now;
@@ -15391,8 +17131,8 @@ function uniq(xs2) {
   return [...new Set(xs2)];
 }
 function archiveOf(path) {
-  const i2 = path.indexOf("!");
-  return i2 === -1 ? path : path.slice(0, i2);
+  const i = path.indexOf("!");
+  return i === -1 ? path : path.slice(0, i);
 }
 function reachFacts(v2, owner) {
   const writeTargets = [];
@@ -15442,8 +17182,8 @@ function reachFacts(v2, owner) {
   if (v2.canWrite === true && writes === false && !fg2) writes = true;
   return { writeTargets: uniq(writeTargets), readTargets: uniq(readTargets), grants, adminOrgs: uniq(adminOrgs), writes };
 }
-function byDate(a, b5) {
-  return (a.date ?? "\uFFFF").localeCompare(b5.date ?? "\uFFFF");
+function byDate(a, b3) {
+  return (a.date ?? "\uFFFF").localeCompare(b3.date ?? "\uFFFF");
 }
 function factsOf(f3) {
   const v2 = f3.verification;
@@ -15543,94 +17283,94 @@ var init_where = __esm({
 });
 
 // src/advice/playbook.ts
-function listOf(items, max3 = 4) {
+function listOf(items, max2 = 4) {
   if (items.length === 0) return "";
   if (items.length === 1) return items[0];
-  if (items.length > max3) return `${items.slice(0, max3).join(", ")} and ${items.length - max3} more`;
+  if (items.length > max2) return `${items.slice(0, max2).join(", ")} and ${items.length - max2} more`;
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 function roleWords(role) {
   if (!role) return "";
   return role === "fineGrained" ? "fine-grained" : role;
 }
-function dead(x4) {
-  return x4.status === "invalid" || x4.expired && x4.status !== "valid";
+function dead(x3) {
+  return x3.status === "invalid" || x3.expired && x3.status !== "valid";
 }
-function revokeStep(x4) {
-  const owner = x4.owner ? ` (${x4.owner})` : "";
-  if (x4.revoked) {
+function revokeStep(x3) {
+  const owner = x3.owner ? ` (${x3.owner})` : "";
+  if (x3.revoked) {
     return `Revoked by this run: the Hub invalidated it and e-mailed its owner${owner}. Nothing more to revoke; the steps below keep its replacement from leaking the same way.`;
   }
-  if (x4.expired && x4.status !== "valid") {
-    const when = x4.expiresAt ? ` on ${x4.expiresAt.slice(0, 10)}` : "";
-    if (x4.kind === "oauth") {
+  if (x3.expired && x3.status !== "valid") {
+    const when = x3.expiresAt ? ` on ${x3.expiresAt.slice(0, 10)}` : "";
+    if (x3.kind === "oauth") {
       return `Nothing to revoke: this OAuth token expired${when} and no longer authenticates. If a refresh token (${code("hf_oauth__refresh_\u2026")}) was stored beside it, revoke the app's access on the Connected Apps page of the owner's Hub settings, or pipe the refresh token into ${code("hfleaks revoke")}.`;
     }
     return `Nothing to revoke: this token expired${when} and no longer authenticates.`;
   }
-  if (x4.status === "invalid") {
-    return `Nothing to revoke: the Hub rejects this token${x4.reason ? ` (${x4.reason})` : ""}, so it was already revoked or deleted. Remove it all the same (below), and check that no live token replaced it in the same place.`;
+  if (x3.status === "invalid") {
+    return `Nothing to revoke: the Hub rejects this token${x3.reason ? ` (${x3.reason})` : ""}, so it was already revoked or deleted. Remove it all the same (below), and check that no live token replaced it in the same place.`;
   }
   let why;
-  if (x4.status === "valid") {
-    const role = roleWords(x4.role);
-    why = `Revoke it now: it works${x4.owner ? ` and acts as ${x4.owner}` : ""}${role ? ` with a ${role} role` : ""}.`;
-  } else if (x4.status === "unknown") {
-    why = `Revoke it now and treat it as live: the Hub could not confirm it${x4.reason ? ` (${x4.reason})` : ""}.`;
+  if (x3.status === "valid") {
+    const role = roleWords(x3.role);
+    why = `Revoke it now: it works${x3.owner ? ` and acts as ${x3.owner}` : ""}${role ? ` with a ${role} role` : ""}.`;
+  } else if (x3.status === "unknown") {
+    why = `Revoke it now and treat it as live: the Hub could not confirm it${x3.reason ? ` (${x3.reason})` : ""}.`;
   } else {
     why = `Revoke it now and treat it as live (it was not verified: ${code("--verify")} tells whether it works and what it reaches).`;
   }
-  const named = x4.tokenName ? `the token named "${x4.tokenName}"` : "it";
-  switch (x4.kind) {
+  const named = x3.tokenName ? `the token named "${x3.tokenName}"` : "it";
+  switch (x3.kind) {
     case "user":
-      return `${why} The owner${owner} deletes ${named} on the Access Tokens page of the Hub settings (${x4.endpoint}/settings/tokens), or uses Manage \u2192 Refresh to get a new value; ${REVOKE_CMD}.`;
+      return `${why} The owner${owner} deletes ${named} on the Access Tokens page of the Hub settings (${x3.endpoint}/settings/tokens), or uses Manage \u2192 Refresh to get a new value; ${REVOKE_CMD}.`;
     case "org":
       return `${why} An admin of the organization${owner} deletes it from the organization's settings; ${REVOKE_CMD}.`;
     case "oauth":
       return `${why} The owner${owner} revokes the app's access on the Connected Apps page of the Hub settings; ${REVOKE_CMD}.`;
     case "publisher":
-      return `${why} It expires by itself${x4.expiresAt ? ` at ${x4.expiresAt}` : ", about an hour after it was minted"}; until then it acts for the CI job's identity: ${REVOKE_CMD}.`;
+      return `${why} It expires by itself${x3.expiresAt ? ` at ${x3.expiresAt}` : ", about an hour after it was minted"}; until then it acts for the CI job's identity: ${REVOKE_CMD}.`;
     default:
-      return `${why} Revoke it where it was issued${x4.owner ? ` (its owner is ${x4.owner})` : ""}, or pipe it into ${code("hfleaks revoke")} if the Hub issued it.`;
+      return `${why} Revoke it where it was issued${x3.owner ? ` (its owner is ${x3.owner})` : ""}, or pipe it into ${code("hfleaks revoke")} if the Hub issued it.`;
   }
 }
-function replaceStep(x4, scope) {
-  if (x4.kind === "publisher") return void 0;
-  if (x4.kind === "oauth") {
+function replaceStep(x3, scope) {
+  if (x3.kind === "publisher") return void 0;
+  if (x3.kind === "oauth") {
     return `Sign in again for a new token, and have the app ask only for the scopes it uses (${code("read-repos")} rather than ${code("write-repos")} when it only reads)${scope ? `; the leaked token had the scopes "${scope}"` : ""}.`;
   }
   const fg2 = "a fine-grained token (Access Tokens \u2192 Create new token \u2192 Fine-grained)";
   let s;
-  if (dead(x4)) s = `If the code still needs a token, give it ${fg2} scoped to what it does`;
-  else if (x4.kind === "org") s = `Organization API tokens are no longer issued: replace it with ${fg2}, of a dedicated bot account if no person should own it, scoped to what the code does`;
+  if (dead(x3)) s = `If the code still needs a token, give it ${fg2} scoped to what it does`;
+  else if (x3.kind === "org") s = `Organization API tokens are no longer issued: replace it with ${fg2}, of a dedicated bot account if no person should own it, scoped to what the code does`;
   else s = `Replace it with ${fg2} scoped to what the code does`;
-  if (x4.repos.length) {
-    const them = x4.repos.length === 1 ? "that repository" : "those repositories";
-    s += `: the code around the leak uses ${listOf(x4.repos, 6)}, so grant ${code("repo.content.read")} on ${them} and ${code("repo.write")} only where the code pushes, nothing global.`;
+  if (x3.repos.length) {
+    const them = x3.repos.length === 1 ? "that repository" : "those repositories";
+    s += `: the code around the leak uses ${listOf(x3.repos, 6)}, so grant ${code("repo.content.read")} on ${them} and ${code("repo.write")} only where the code pushes, nothing global.`;
   } else {
     s += `: ${code("repo.content.read")} on the repositories it downloads, ${code("repo.write")} only on those it pushes to, nothing global.`;
   }
-  if (!dead(x4) && x4.status === "valid") {
-    if (x4.grants.length) {
-      s += ` The leaked token granted ${listOf(x4.grants, 6)}; leave out what the code does not use.`;
-    } else if (x4.role === "write") {
-      s += ` The leaked write token could push wherever ${x4.owner ?? "its owner"} can${x4.writeTargets.length ? ` (${listOf(x4.writeTargets)})` : ""}.`;
-    } else if (x4.role === "read") {
-      s += ` The leaked read token could read everything ${x4.owner ?? "its owner"} can read${x4.readTargets.length > 1 ? ` (${listOf(x4.readTargets)})` : ""}, private and gated repositories included.`;
+  if (!dead(x3) && x3.status === "valid") {
+    if (x3.grants.length) {
+      s += ` The leaked token granted ${listOf(x3.grants, 6)}; leave out what the code does not use.`;
+    } else if (x3.role === "write") {
+      s += ` The leaked write token could push wherever ${x3.owner ?? "its owner"} can${x3.writeTargets.length ? ` (${listOf(x3.writeTargets)})` : ""}.`;
+    } else if (x3.role === "read") {
+      s += ` The leaked read token could read everything ${x3.owner ?? "its owner"} can read${x3.readTargets.length > 1 ? ` (${listOf(x3.readTargets)})` : ""}, private and gated repositories included.`;
     }
   }
   return s;
 }
-function moveStep(f3, x4) {
+function moveStep(f3, x3) {
   const hints = placeHints(f3.locations);
-  if (x4.kind === "publisher") {
+  if (x3.kind === "publisher") {
     const ci = hints.filter((h3) => !h3.includes("Trusted Publishers"));
     return [
       "Find what exposed it: Trusted Publisher tokens are minted for one CI job and need no storage, so a step printed it, wrote it to a file, a cache or an artifact, or handed it to an untrusted action. Fix that step.",
       ...ci
     ].join(" ");
   }
-  if (x4.kind === "oauth") {
+  if (x3.kind === "oauth") {
     return ["Keep OAuth tokens on the server side of the app (its session store), never in code, notebooks, logs or client bundles.", ...hints].join(" ");
   }
   return [
@@ -15638,59 +17378,59 @@ function moveStep(f3, x4) {
     ...hints
   ].join(" ");
 }
-function since(x4) {
-  return x4.firstDate ? `since ${x4.firstDate}, the leak's first commit` : "since the leak was first pushed (`hfleaks history` dates it)";
+function since(x3) {
+  return x3.firstDate ? `since ${x3.firstDate}, the leak's first commit` : "since the leak was first pushed (`hfleaks history` dates it)";
 }
-function reachSentence(x4) {
-  if (x4.reachTotal === void 0) return "";
-  const eg = x4.reachExamples.length ? `, for example ${listOf(x4.reachExamples, 3)}` : "";
-  return ` It reaches ${plural(x4.reachTotal, "repository", "repositories")} (${x4.reachPrivate ?? 0} private)${eg}.`;
+function reachSentence(x3) {
+  if (x3.reachTotal === void 0) return "";
+  const eg = x3.reachExamples.length ? `, for example ${listOf(x3.reachExamples, 3)}` : "";
+  return ` It reaches ${plural(x3.reachTotal, "repository", "repositories")} (${x3.reachPrivate ?? 0} private)${eg}.`;
 }
-function reviewStep(x4, scope) {
-  if (dead(x4)) return void 0;
-  const step = reviewChanges(x4, scope);
-  if (!x4.grants.some((g2) => g2.startsWith("inference."))) return step;
-  const billing = `Check ${x4.owner ? `${x4.owner}'s` : "the owner's"} inference usage and billing ${since(x4)}: the token could call paid inference.`;
+function reviewStep(x3, scope) {
+  if (dead(x3)) return void 0;
+  const step = reviewChanges(x3, scope);
+  if (!x3.grants.some((g2) => g2.startsWith("inference."))) return step;
+  const billing = `Check ${x3.owner ? `${x3.owner}'s` : "the owner's"} inference usage and billing ${since(x3)}: the token could call paid inference.`;
   return step ? `${step} ${billing}` : billing;
 }
-function reviewChanges(x4, scope) {
+function reviewChanges(x3, scope) {
   const what = "recent commits and tags of models, datasets and Spaces, repository settings (visibility, gating, collaborators, webhooks), and Space secrets and variables";
-  const admin = x4.adminOrgs.length ? `; in ${listOf(x4.adminOrgs)} also members, invitations, tokens and resource groups` : "";
-  const start = x4.repos.length ? ` Start with the repositories the code uses: ${listOf(x4.repos, 6)}.` : "";
-  if (x4.writes === true) {
-    const targets = x4.writeTargets.length ? listOf(x4.writeTargets, 6) : "everything it could write";
-    const verb = x4.adminOrgs.length ? `write and administer` : "write";
-    return `It could ${verb}: review ${targets} for changes ${since(x4)}: ${what}${admin}.${reachSentence(x4)}${start}`;
+  const admin = x3.adminOrgs.length ? `; in ${listOf(x3.adminOrgs)} also members, invitations, tokens and resource groups` : "";
+  const start = x3.repos.length ? ` Start with the repositories the code uses: ${listOf(x3.repos, 6)}.` : "";
+  if (x3.writes === true) {
+    const targets = x3.writeTargets.length ? listOf(x3.writeTargets, 6) : "everything it could write";
+    const verb = x3.adminOrgs.length ? `write and administer` : "write";
+    return `It could ${verb}: review ${targets} for changes ${since(x3)}: ${what}${admin}.${reachSentence(x3)}${start}`;
   }
-  if (x4.writes === false) {
-    if (!x4.readsPrivate) return void 0;
-    const what2 = x4.readTargets.length ? `the private and gated content of ${listOf(x4.readTargets)}` : `what ${x4.owner ?? "its owner"} can read privately`;
-    return `It could read private or gated content: treat ${what2} as exposed ${since(x4)}: weights, datasets, Space code, and any credential stored in them (rotate those too).${reachSentence(x4)}`;
+  if (x3.writes === false) {
+    if (!x3.readsPrivate) return void 0;
+    const what2 = x3.readTargets.length ? `the private and gated content of ${listOf(x3.readTargets)}` : `what ${x3.owner ?? "its owner"} can read privately`;
+    return `It could read private or gated content: treat ${what2} as exposed ${since(x3)}: weights, datasets, Space code, and any credential stored in them (rotate those too).${reachSentence(x3)}`;
   }
-  if (x4.kind === "publisher") return void 0;
-  if (x4.kind === "oauth") {
+  if (x3.kind === "publisher") return void 0;
+  if (x3.kind === "oauth") {
     if (!scope || !/write|manage|admin/.test(scope)) return void 0;
-    return `Its scopes ("${scope}") allow writing: review what the signed-in user can write for changes ${since(x4)}: ${what}.${start}`;
+    return `Its scopes ("${scope}") allow writing: review what the signed-in user can write for changes ${since(x3)}: ${what}.${start}`;
   }
-  return `If it could write (a write token, or fine-grained with write permissions; ${code("--verify")} tells), review the repositories its owner can write for changes ${since(x4)}: ${what}.${start}`;
+  return `If it could write (a write token, or fine-grained with write permissions; ${code("--verify")} tells), review the repositories its owner can write for changes ${since(x3)}: ${what}.${start}`;
 }
-function historyStep(x4) {
-  const commits = x4.commits.length ? `${plural(x4.commits.length, "commit")}, first ${x4.commits[0]}${x4.firstDate ? ` on ${x4.firstDate}` : ""}` : "";
-  if (x4.historyOnly) {
-    if (dead(x4)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
+function historyStep(x3) {
+  const commits = x3.commits.length ? `${plural(x3.commits.length, "commit")}, first ${x3.commits[0]}${x3.firstDate ? ` on ${x3.firstDate}` : ""}` : "";
+  if (x3.historyOnly) {
+    if (dead(x3)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
     return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${code("git filter-repo --replace-text")} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
   }
-  const files = x4.paths.filter((p2) => p2 !== "<stdin>");
-  if (!files.length && !x4.inHistory) return void 0;
+  const files = x3.paths.filter((p2) => p2 !== "<stdin>");
+  if (!files.length && !x3.inHistory) return void 0;
   const where = files.length ? `Delete it from ${listOf(files.map(code), 3)} and commit the fix.` : "Delete it wherever you copied it from.";
-  const already = x4.inHistory && commits ? ` It is already in ${commits}.` : "";
-  if (dead(x4)) return `${where}${already} It no longer works, so rewriting history is optional.`;
+  const already = x3.inHistory && commits ? ` It is already in ${commits}.` : "";
+  if (dead(x3)) return `${where}${already} It no longer works, so rewriting history is optional.`;
   return `${where} Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks.${already} Revocation is what protects; rewrite history (${code("git filter-repo --replace-text")}) only after revoking, if at all.`;
 }
 function adviseFinding(f3) {
-  const x4 = factsOf(f3);
+  const x3 = factsOf(f3);
   const scope = f3.jwt?.scope;
-  const steps2 = [revokeStep(x4), replaceStep(x4, scope), moveStep(f3, x4), reviewStep(x4, scope), historyStep(x4)];
+  const steps2 = [revokeStep(x3), replaceStep(x3, scope), moveStep(f3, x3), reviewStep(x3, scope), historyStep(x3)];
   return steps2.filter((s) => Boolean(s));
 }
 var code, plural, REVOKE_CMD;
@@ -15751,14 +17491,14 @@ function ruleHelp(rule) {
     `${rule.title}. ${rule.description}`,
     "",
     "What to do when one leaks:",
-    ...playbook.map((s, i2) => `${i2 + 1}. ${s.replace(/`/g, "")}`)
+    ...playbook.map((s, i) => `${i + 1}. ${s.replace(/`/g, "")}`)
   ].join("\n");
   const markdown = [
     `**${rule.title}.** ${rule.description}`,
     "",
     "**What to do when one leaks**",
     "",
-    ...playbook.map((s, i2) => `${i2 + 1}. ${s}`),
+    ...playbook.map((s, i) => `${i + 1}. ${s}`),
     "",
     "Each alert's message adds what is known of that token: whether it works, its owner, role and reach, and where it leaked."
   ].join("\n");
@@ -15804,7 +17544,7 @@ var init_apply = __esm({
 });
 
 // src/baseline/file.ts
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 function formatBaseline(fingerprints) {
   const list = [...new Set(fingerprints)].sort();
   return `${JSON.stringify(
@@ -15854,17 +17594,17 @@ function parseBaseline(text, name) {
     } else {
       throw new BaselineError(`${name}: expected {"fingerprints": [...]} (from \`hfleaks baseline\`) or a JSON report with "findings"`);
     }
-    entries.forEach((e, i2) => {
+    entries.forEach((e, i) => {
       const fp = e && typeof e === "object" ? e.fingerprint : e;
-      fingerprints.add(check(fp, name, `${field}[${i2}]`));
+      fingerprints.add(check(fp, name, `${field}[${i}]`));
     });
     return { fingerprints };
   }
-  text.split(/\r?\n/).forEach((raw, i2) => {
+  text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (!line) return;
     if (!FINGERPRINT_RE.test(line)) {
-      throw new BaselineError(`${name}:${i2 + 1}: "${line.slice(0, 80)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
+      throw new BaselineError(`${name}:${i + 1}: "${line.slice(0, 80)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
     }
     fingerprints.add(line);
   });
@@ -15873,7 +17613,7 @@ function parseBaseline(text, name) {
 function readBaseline(path, name = path) {
   let text;
   try {
-    text = readFileSync7(path, "utf8");
+    text = readFileSync4(path, "utf8");
   } catch (e) {
     const code2 = e.code;
     throw new BaselineError(`${name}: cannot read baseline (${code2 === "ENOENT" ? "no such file; create one with `hfleaks baseline -o FILE`" : code2 ?? e.message})`);
@@ -15892,12 +17632,12 @@ var init_file = __esm({
 });
 
 // src/baseline/option.ts
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve2 } from "node:path";
 function loadBaselineOption(cwd, file) {
   const name = undash(file);
   if (name === "-") throw new UsageError("--baseline needs a file, not -");
   try {
-    return readBaseline(resolve6(cwd, name), name);
+    return readBaseline(resolve2(cwd, name), name);
   } catch (e) {
     if (e instanceof BaselineError) throw new UsageError(e.message);
     throw e;
@@ -15943,8 +17683,8 @@ function entropy(s) {
 function longestRun(s, step) {
   let best = s.length ? 1 : 0;
   let run = 1;
-  for (let i2 = 1; i2 < s.length; i2++) {
-    run = step(s.charCodeAt(i2 - 1), s.charCodeAt(i2)) ? run + 1 : 1;
+  for (let i = 1; i < s.length; i++) {
+    run = step(s.charCodeAt(i - 1), s.charCodeAt(i)) ? run + 1 : 1;
     if (run > best) best = run;
   }
   return best;
@@ -15952,8 +17692,8 @@ function longestRun(s, step) {
 function isMixedCase(body, n = 3) {
   let up = 0;
   let low = 0;
-  for (let i2 = 0; i2 < body.length && (up < n || low < n); i2++) {
-    const c3 = body.charCodeAt(i2);
+  for (let i = 0; i < body.length && (up < n || low < n); i++) {
+    const c3 = body.charCodeAt(i);
     if (c3 >= 65 && c3 <= 90) up++;
     else if (c3 >= 97 && c3 <= 122) low++;
   }
@@ -15963,8 +17703,8 @@ function placeholderReason(body) {
   if (body.length === 0) return "empty";
   const lower = body.toLowerCase();
   if (PLACEHOLDER_WORDS.filter((w2) => lower.includes(w2)).length >= 2) return "placeholder words";
-  if (longestRun(lower, (a, b5) => a === b5) >= 6) return "repeated character";
-  if (longestRun(lower, (a, b5) => b5 === a + 1) >= 6 || longestRun(lower, (a, b5) => b5 === a - 1) >= 6) return "alphabet run";
+  if (longestRun(lower, (a, b3) => a === b3) >= 6) return "repeated character";
+  if (longestRun(lower, (a, b3) => b3 === a + 1) >= 6 || longestRun(lower, (a, b3) => b3 === a - 1) >= 6) return "alphabet run";
   const upper = body.replace(/[^A-Z]/g, "").length;
   const low = body.replace(/[^a-z]/g, "").length;
   if (upper + low >= 12 && (upper < 3 || low < 3)) return "single-case identifier or digest";
@@ -16038,21 +17778,21 @@ var init_jwt = __esm({
 });
 
 // src/detect/search.ts
-function score(b5) {
-  if (b5 >= 97 && b5 <= 122) return 20 + (26 - COMMON.indexOf(String.fromCharCode(b5))) / 2;
-  if (b5 === 32 || b5 === 10 || b5 === 95 || b5 === 46 || b5 === 40 || b5 === 41 || b5 === 61 || b5 === 34 || b5 === 39) return 30;
-  if (b5 >= 48 && b5 <= 57) return 12;
-  if (b5 >= 65 && b5 <= 90) return "XZQJKV".includes(String.fromCharCode(b5)) ? 2 : 6;
-  if (b5 === 0) return 25;
+function score(b3) {
+  if (b3 >= 97 && b3 <= 122) return 20 + (26 - COMMON.indexOf(String.fromCharCode(b3))) / 2;
+  if (b3 === 32 || b3 === 10 || b3 === 95 || b3 === 46 || b3 === 40 || b3 === 41 || b3 === 61 || b3 === 34 || b3 === 39) return 30;
+  if (b3 >= 48 && b3 <= 57) return 12;
+  if (b3 >= 65 && b3 <= 90) return "XZQJKV".includes(String.fromCharCode(b3)) ? 2 : 6;
+  if (b3 === 0) return 25;
   return 4;
 }
 function searcher(needle) {
   let pos = 0;
   if (needle.length >= 8) {
-    const rank2 = (b5) => b5 === 95 ? 3 : score(b5);
-    for (let i2 = 1; i2 <= needle.length - 4; i2++) if (rank2(needle[i2]) < rank2(needle[pos])) pos = i2;
+    const rank2 = (b3) => b3 === 95 ? 3 : score(b3);
+    for (let i = 1; i <= needle.length - 4; i++) if (rank2(needle[i]) < rank2(needle[pos])) pos = i;
   } else {
-    for (let i2 = 1; i2 < needle.length; i2++) if (score(needle[i2]) < score(needle[pos])) pos = i2;
+    for (let i = 1; i < needle.length; i++) if (score(needle[i]) < score(needle[pos])) pos = i;
   }
   const anchor = needle.subarray(pos, Math.min(needle.length, pos + 4));
   if (pos === 0 && anchor.length === needle.length) return { needle, next: (buf, from) => buf.indexOf(needle, from) };
@@ -16064,8 +17804,8 @@ function searcher(needle) {
         const at2 = a - pos;
         if (at2 + needle.length > buf.length) return -1;
         let ok = true;
-        for (let i2 = 0; i2 < needle.length; i2++) {
-          if (buf[at2 + i2] !== needle[i2]) {
+        for (let i = 0; i < needle.length; i++) {
+          if (buf[at2 + i] !== needle[i]) {
             ok = false;
             break;
           }
@@ -16085,22 +17825,22 @@ var init_search = __esm({
 });
 
 // src/detect/detector.ts
-function isWordByte(b5) {
-  return b5 !== void 0 && (b5 >= 48 && b5 <= 57 || b5 >= 65 && b5 <= 90 || b5 >= 97 && b5 <= 122 || b5 === 95);
+function isWordByte(b3) {
+  return b3 !== void 0 && (b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 90 || b3 >= 97 && b3 <= 122 || b3 === 95);
 }
-function isHex(b5) {
-  return b5 !== void 0 && (b5 >= 48 && b5 <= 57 || b5 >= 65 && b5 <= 70 || b5 >= 97 && b5 <= 102);
+function isHex(b3) {
+  return b3 !== void 0 && (b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 70 || b3 >= 97 && b3 <= 102);
 }
-function isBase64Byte(b5) {
-  return b5 >= 48 && b5 <= 57 || b5 >= 65 && b5 <= 90 || b5 >= 97 && b5 <= 122 || b5 === 43 || b5 === 47 || b5 === 45 || b5 === 95;
+function isBase64Byte(b3) {
+  return b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 90 || b3 >= 97 && b3 <= 122 || b3 === 43 || b3 === 47 || b3 === 45 || b3 === 95;
 }
 function leftBoundary(get, at2) {
-  const b5 = get(at2 - 1);
-  if (!isWordByte(b5)) return "ok";
+  const b3 = get(at2 - 1);
+  if (!isWordByte(b3)) return "ok";
   if (get(at2 - 2) === 92) return "ok";
-  if (get(at2 - 3) === 37 && isHex(get(at2 - 2)) && isHex(b5)) return "percent";
-  if (isHex(b5) && isHex(get(at2 - 2)) && get(at2 - 3) === 120 && get(at2 - 4) === 92) return "ok";
-  if (isHex(b5) && isHex(get(at2 - 2)) && isHex(get(at2 - 3)) && isHex(get(at2 - 4)) && get(at2 - 5) === 117 && get(at2 - 6) === 92) return "ok";
+  if (get(at2 - 3) === 37 && isHex(get(at2 - 2)) && isHex(b3)) return "percent";
+  if (isHex(b3) && isHex(get(at2 - 2)) && get(at2 - 3) === 120 && get(at2 - 4) === 92) return "ok";
+  if (isHex(b3) && isHex(get(at2 - 2)) && isHex(get(at2 - 3)) && isHex(get(at2 - 4)) && get(at2 - 5) === 117 && get(at2 - 6) === 92) return "ok";
   return "glued";
 }
 function base64NeedleInfo(kw) {
@@ -16113,13 +17853,13 @@ function base64NeedleInfo(kw) {
     let best = "";
     let bestAt = 0;
     let cur = "";
-    for (let i2 = 0; i2 < encs[0].length; i2++) {
-      const ch = encs[0][i2];
-      if (ch !== "=" && encs.every((e) => e[i2] === ch)) {
+    for (let i = 0; i < encs[0].length; i++) {
+      const ch = encs[0][i];
+      if (ch !== "=" && encs.every((e) => e[i] === ch)) {
         cur += ch;
         if (cur.length > best.length) {
           best = cur;
-          bestAt = i2 - cur.length + 1;
+          bestAt = i - cur.length + 1;
         }
       } else cur = "";
     }
@@ -16166,15 +17906,15 @@ function compileRules(rules) {
 function couldMatch(c3, buf, at2) {
   const kb = c3.keywordBytes;
   if (at2 + kb.length + c3.bodyMin > buf.length) return false;
-  for (let i2 = 0; i2 < kb.length; i2++) if (buf[at2 + i2] !== kb[i2]) return false;
+  for (let i = 0; i < kb.length; i++) if (buf[at2 + i] !== kb[i]) return false;
   const t2 = c3.bodyClass;
   if (t2) {
-    for (let i2 = at2 + kb.length, end = i2 + c3.bodyMin; i2 < end; i2++) if (t2[buf[i2]] === 0) return false;
+    for (let i = at2 + kb.length, end = i + c3.bodyMin; i < end; i++) if (t2[buf[i]] === 0) return false;
   }
   return true;
 }
 function buildNeedles(compiled, encode) {
-  const keywords = [...new Set(compiled.map((c3) => c3.keyword))].sort((a, b5) => a.length - b5.length);
+  const keywords = [...new Set(compiled.map((c3) => c3.keyword))].sort((a, b3) => a.length - b3.length);
   const roots = [];
   for (const k2 of keywords) if (!roots.some((r2) => k2.startsWith(r2))) roots.push(k2);
   return roots.map((root) => ({
@@ -16185,9 +17925,9 @@ function buildNeedles(compiled, encode) {
   }));
 }
 function utf16be(s) {
-  const b5 = Buffer.from(s, "utf16le");
-  b5.swap16();
-  return b5;
+  const b3 = Buffer.from(s, "utf16le");
+  b3.swap16();
+  return b3;
 }
 function createDetector(rules, options = {}) {
   const decode = options.decode !== false;
@@ -16207,7 +17947,7 @@ function createDetector(rules, options = {}) {
     const next = [];
     for (const l3 of level2) {
       for (const n of base64NeedleInfo(l3.text)) {
-        if (b64.some((x4) => x4.search.needle.toString("latin1") === n.text && x4.offset === n.offset)) continue;
+        if (b64.some((x3) => x3.search.needle.toString("latin1") === n.text && x3.offset === n.offset)) continue;
         const span = Math.ceil((l3.span + 3) / 3) * 4 + 8;
         b64.push({ search: searcher(Buffer.from(n.text, "latin1")), offset: n.offset, span, before: 8 + 8 * d2 });
         next.push({ text: n.text, span });
@@ -16242,7 +17982,7 @@ function createDetector(rules, options = {}) {
     return true;
   }
   function scanAscii(buf, from, to2, hits, chain) {
-    const get = (i2) => i2 >= 0 ? buf[i2] : void 0;
+    const get = (i) => i >= 0 ? buf[i] : void 0;
     for (const needle of ascii) {
       for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
@@ -16260,8 +18000,8 @@ function createDetector(rules, options = {}) {
     const needles = little ? le2 : be2;
     for (const needle of needles) {
       for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
-        const unit = (i2) => {
-          const p2 = at2 + 2 * (i2 - at2);
+        const unit = (i) => {
+          const p2 = at2 + 2 * (i - at2);
           if (p2 < 0 || p2 + 1 >= buf.length) return void 0;
           return little ? buf[p2] | buf[p2 + 1] << 8 : buf[p2] << 8 | buf[p2 + 1];
         };
@@ -16290,7 +18030,7 @@ function createDetector(rules, options = {}) {
     for (const at2 of starts) {
       const needle = pct.find((n) => buf.compare(n.bytes, 0, n.bytes.length, at2, at2 + n.bytes.length) === 0);
       {
-        const get = (i2) => i2 >= 0 ? buf[i2] : void 0;
+        const get = (i) => i >= 0 ? buf[i] : void 0;
         if (leftBoundary(get, at2) === "glued") continue;
         const raw = buf.toString("latin1", at2, Math.min(buf.length, at2 + 3 * (maxTokenBytes + 1)));
         const text = raw.replace(/%([0-9A-Fa-f]{2})/g, (_3, h3) => String.fromCharCode(parseInt(h3, 16)));
@@ -16309,13 +18049,13 @@ function createDetector(rules, options = {}) {
         const floor = Math.max(0, group - needle.before);
         while (a > floor && isBase64Byte(buf[a - 1])) a--;
         a = group - Math.floor((group - a) / 4) * 4;
-        let b5 = at2 + needle.search.needle.length;
+        let b3 = at2 + needle.search.needle.length;
         const ceil = Math.min(buf.length, group + needle.span);
-        while (b5 < ceil && isBase64Byte(buf[b5])) b5++;
+        while (b3 < ceil && isBase64Byte(buf[b3])) b3++;
         let runStart = a;
         while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1])) runStart--;
-        if (b5 - runStart < BASE64_MIN_RUN) continue;
-        const decoded = Buffer.from(buf.toString("latin1", a, b5), "base64");
+        if (b3 - runStart < BASE64_MIN_RUN) continue;
+        const decoded = Buffer.from(buf.toString("latin1", a, b3), "base64");
         const inner = [];
         scanAscii(decoded, 0, decoded.length, inner, [...chain, "base64"]);
         if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
@@ -16349,18 +18089,18 @@ function dedupe(hits) {
   if (hits.length < 2) return hits;
   const seen = /* @__PURE__ */ new Set();
   const out = [];
-  hits.sort((x4, y2) => x4.start - y2.start);
-  for (let i2 = 0; i2 < hits.length; i2++) {
-    const h3 = hits[i2];
+  hits.sort((x3, y2) => x3.start - y2.start);
+  for (let i = 0; i < hits.length; i++) {
+    const h3 = hits[i];
     const k2 = `${h3.start}\0${h3.secret}`;
     if (seen.has(k2)) continue;
-    const twin = hits[i2 + 1];
+    const twin = hits[i + 1];
     if (twin && twin.start === h3.start + 1 && twin.secret === h3.secret && utf16Of(h3) && utf16Of(twin)) {
       const keep = h3.start % 2 === 0 ? h3 : twin;
       seen.add(`${twin.start}\0${twin.secret}`);
       seen.add(k2);
       out.push(keep);
-      i2++;
+      i++;
       continue;
     }
     seen.add(k2);
@@ -16406,9 +18146,8 @@ var init_context = __esm({
 });
 
 // src/findings/aggregate.ts
-import { createHash } from "node:crypto";
 function sha256(s) {
-  return createHash("sha256").update(s).digest("hex");
+  return crypto().createHash("sha256").update(s).digest("hex");
 }
 function fingerprintOf(ruleId, secret) {
   return `${ruleId}:${sha256(secret).slice(0, 16)}`;
@@ -16455,23 +18194,25 @@ function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()
       const out = [];
       for (const g2 of groups.values()) {
         const f3 = g2.finding;
-        f3.locations.sort((a, b5) => a.path < b5.path ? -1 : a.path > b5.path ? 1 : a.line - b5.line || a.column - b5.column);
+        f3.locations.sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : a.line - b3.line || a.column - b3.column);
         if (g2.repos.size) f3.repos = [...g2.repos].sort();
         out.push(f3);
       }
       const first = (f3) => f3.locations[0];
-      return out.sort((a, b5) => first(a).path < first(b5).path ? -1 : first(a).path > first(b5).path ? 1 : first(a).line - first(b5).line || a.fingerprint.localeCompare(b5.fingerprint));
+      return out.sort((a, b3) => first(a).path < first(b3).path ? -1 : first(a).path > first(b3).path ? 1 : first(a).line - first(b3).line || a.fingerprint.localeCompare(b3.fingerprint));
     },
     suppressed: () => suppressed,
     secrets: () => [...groups.values()].map((g2) => g2.finding.secret.raw)
   };
 }
-var MAX_LOCATIONS;
+var crypto, MAX_LOCATIONS;
 var init_aggregate = __esm({
   "src/findings/aggregate.ts"() {
     "use strict";
+    init_lazy();
     init_redact();
     init_context();
+    crypto = lazyBuiltin("node:crypto");
     MAX_LOCATIONS = 1e4;
   }
 });
@@ -16514,9 +18255,9 @@ function parseEndpoint(raw, from = "--endpoint") {
   if (u2.search || u2.hash) throw new EndpointError(`${from}: the endpoint must not have a query or fragment`);
   return `${u2.origin}${u2.pathname.replace(/\/+$/, "")}`;
 }
-function resolveEndpoint(flag, env3) {
+function resolveEndpoint(flag, env4) {
   if (flag !== void 0 && flag !== "") return parseEndpoint(flag, "--endpoint");
-  const fromEnv = env3.HF_ENDPOINT;
+  const fromEnv = env4.HF_ENDPOINT;
   if (fromEnv !== void 0 && fromEnv.trim() !== "") return parseEndpoint(fromEnv, "HF_ENDPOINT");
   return DEFAULT_ENDPOINT2;
 }
@@ -16543,8 +18284,8 @@ var init_yocto_queue = __esm({
     Node = class {
       value;
       next;
-      constructor(value) {
-        this.value = value;
+      constructor(value2) {
+        this.value = value2;
       }
     };
     Queue = class {
@@ -16554,8 +18295,8 @@ var init_yocto_queue = __esm({
       constructor() {
         this.clear();
       }
-      enqueue(value) {
-        const node = new Node(value);
+      enqueue(value2) {
+        const node = new Node(value2);
         if (this.#head) {
           this.#tail.next = node;
           this.#tail = node;
@@ -16686,8 +18427,8 @@ function pLimit(concurrency) {
       async value(iterable, function_) {
         const promises = [];
         try {
-          Array.from(iterable, (value, index) => {
-            const promise = generator(function_, value, index);
+          Array.from(iterable, (value2, index) => {
+            const promise = generator(function_, value2, index);
             promises.push(promise);
             return promise;
           });
@@ -16721,11 +18462,11 @@ import https from "node:https";
 function exchange(url, opts) {
   return new Promise((resolve12) => {
     let settled = false;
-    const done = (x4) => {
+    const done = (x3) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve12(x4);
+      resolve12(x3);
     };
     const lib = url.protocol === "https:" ? https : http;
     const headers = { ...opts.headers };
@@ -16780,16 +18521,16 @@ var init_http = __esm({
 });
 
 // src/verify/ratelimit.ts
-function parseRetryAfter(value, now) {
-  const v2 = (Array.isArray(value) ? value[0] : value)?.trim();
+function parseRetryAfter(value2, now) {
+  const v2 = (Array.isArray(value2) ? value2[0] : value2)?.trim();
   if (!v2) return void 0;
   if (/^\d+(\.\d+)?$/.test(v2)) return Math.round(Number(v2) * 1e3);
   const at2 = Date.parse(v2);
   if (Number.isNaN(at2)) return void 0;
   return Math.max(0, at2 - now);
 }
-function parseRateLimit(value) {
-  const v2 = Array.isArray(value) ? value.join(", ") : value;
+function parseRateLimit(value2) {
+  const v2 = Array.isArray(value2) ? value2.join(", ") : value2;
   if (!v2) return void 0;
   let best;
   const consider = (r2, t2) => {
@@ -17008,12 +18749,12 @@ function lineReader(stream) {
   r2 = {
     async next() {
       if (ended) return void 0;
-      const x4 = await it2.next();
-      if (x4.done) {
+      const x3 = await it2.next();
+      if (x3.done) {
         ended = true;
         return void 0;
       }
-      return x4.value;
+      return x3.value;
     },
     close() {
       ended = true;
@@ -17030,10 +18771,10 @@ function releaseLineReader(stream) {
 async function readTokenLines(io2, envName, quiet = false) {
   if (envName !== void 0) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envName)) throw new InputError(`--env: "${envName}" is not an environment variable name`);
-    const value = io2.env[envName];
-    if (value === void 0 || value.trim() === "") throw new InputError(`--env ${envName}: the variable is not set or is empty`);
-    const lines2 = value.split(/\r?\n/).map((text, i2) => ({ text: text.trim(), line: i2 + 1 })).filter((l3) => l3.text !== "");
-    return { path: `$${envName}`, lines: lines2, bytes: Buffer.byteLength(value) };
+    const value2 = io2.env[envName];
+    if (value2 === void 0 || value2.trim() === "") throw new InputError(`--env ${envName}: the variable is not set or is empty`);
+    const lines2 = value2.split(/\r?\n/).map((text, i) => ({ text: text.trim(), line: i + 1 })).filter((l3) => l3.text !== "");
+    return { path: `$${envName}`, lines: lines2, bytes: Buffer.byteLength(value2) };
   }
   if (io2.stdinIsTTY && !quiet) io2.stderr("Paste the tokens, one a line; an empty line ends the list.\n");
   const reader = lineReader(io2.stdin);
@@ -17072,19 +18813,19 @@ var init_input = __esm({
 });
 
 // src/verify/whoami.ts
-function isObj(x4) {
-  return typeof x4 === "object" && x4 !== null && !Array.isArray(x4);
+function isObj(x3) {
+  return typeof x3 === "object" && x3 !== null && !Array.isArray(x3);
 }
-function clean(x4, maxLen = 200) {
-  if (typeof x4 !== "string") return void 0;
-  const s = x4.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "").trim();
+function clean(x3, maxLen = 200) {
+  if (typeof x3 !== "string") return void 0;
+  const s = x3.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "").trim();
   if (!s) return void 0;
   return s.length > maxLen ? `${s.slice(0, maxLen - 1)}\u2026` : s;
 }
-function strings(x4, cap = MAX_PERMISSIONS) {
-  if (!Array.isArray(x4)) return [];
+function strings(x3, cap = MAX_PERMISSIONS) {
+  if (!Array.isArray(x3)) return [];
   const out = [];
-  for (const v2 of x4) {
+  for (const v2 of x3) {
     const s = clean(v2, 100);
     if (s && out.length < cap) out.push(s);
   }
@@ -17113,7 +18854,7 @@ function levelOf(perms) {
   let l3 = "none";
   for (const p2 of perms) {
     const pl = permissionLevel(p2);
-    if (pl !== "side") l3 = max2(l3, pl);
+    if (pl !== "side") l3 = max(l3, pl);
   }
   return l3;
 }
@@ -17153,8 +18894,8 @@ function oauthCapabilities(scope) {
   if (!scope) return {};
   const s = new Set(scope.split(/[\s,]+/).filter(Boolean));
   return {
-    canWrite: ["write-repos", "manage-repos", "write-discussions", "jobs"].some((x4) => s.has(x4)),
-    canReadPrivate: ["read-repos", "write-repos", "manage-repos", "gated-repos"].some((x4) => s.has(x4))
+    canWrite: ["write-repos", "manage-repos", "write-discussions", "jobs"].some((x3) => s.has(x3)),
+    canReadPrivate: ["read-repos", "write-repos", "manage-repos", "gated-repos"].some((x3) => s.has(x3))
   };
 }
 function parseWhoami(json, ctx = {}) {
@@ -17196,7 +18937,7 @@ function parseWhoami(json, ctx = {}) {
       const onRepos = fg2.scoped.filter((s) => ["model", "dataset", "space"].includes(s.type) && s.name.startsWith(`${orgName}/`));
       const orgWide = min(levelOf(onOrg.flatMap((s) => s.permissions)), allowed);
       const perRepo = min(levelOf(onRepos.flatMap((s) => s.permissions)), allowed);
-      access = max2(orgWide, perRepo);
+      access = max(orgWide, perRepo);
       summary3 = orgSummary(orgWide, roleInOrg, v2.role, "fine");
       if (rank(orgWide) === 0 && onRepos.length) {
         summary3 = `${perRepo === "read" ? "reads" : perRepo === "none" ? "names but cannot use" : "reads and writes"} ${onRepos.length} of its repositories named one by one (${onRepos.slice(0, 3).map((s) => s.name).join(", ")}${onRepos.length > 3 ? ", \u2026" : ""})`;
@@ -17315,14 +19056,14 @@ function summarize(v2, authType, note2) {
   }
   return `${s}.`;
 }
-var ORDER, rank, min, max2, MAX_ORGS, MAX_SCOPED, MAX_PERMISSIONS, SIDE;
+var ORDER, rank, min, max, MAX_ORGS, MAX_SCOPED, MAX_PERMISSIONS, SIDE;
 var init_whoami = __esm({
   "src/verify/whoami.ts"() {
     "use strict";
     ORDER = ["none", "read", "write", "admin"];
     rank = (l3) => ORDER.indexOf(l3);
-    min = (a, b5) => rank(a) <= rank(b5) ? a : b5;
-    max2 = (a, b5) => rank(a) >= rank(b5) ? a : b5;
+    min = (a, b3) => rank(a) <= rank(b3) ? a : b3;
+    max = (a, b3) => rank(a) >= rank(b3) ? a : b3;
     MAX_ORGS = 200;
     MAX_SCOPED = 500;
     MAX_PERMISSIONS = 64;
@@ -17449,8 +19190,8 @@ async function revokeTokens(client, tokens, batchSize = REVOKE_BATCH) {
   const unique = [...new Set(tokens)];
   const url = new URL(`${client.endpoint}/api/credentials/revoke`);
   const batches = [];
-  for (let i2 = 0; i2 < unique.length; i2 += batchSize) {
-    const chunk = unique.slice(i2, i2 + batchSize);
+  for (let i = 0; i < unique.length; i += batchSize) {
+    const chunk = unique.slice(i, i + batchSize);
     const a = await client.request({ method: "POST", url, body: { credentials: chunk }, maxBytes: 64 << 10, json: false });
     batches.push({
       count: chunk.length,
@@ -17460,16 +19201,16 @@ async function revokeTokens(client, tokens, batchSize = REVOKE_BATCH) {
       ...a.ok ? {} : { reason: a.reason }
     });
   }
-  return { url: url.toString(), batches, ok: batches.length > 0 && batches.every((b5) => b5.ok) };
+  return { url: url.toString(), batches, ok: batches.length > 0 && batches.every((b3) => b3.ok) };
 }
 function describeRevocation(r2) {
   const lines = [];
-  const sent = r2.batches.reduce((n, b5) => n + b5.count, 0);
+  const sent = r2.batches.reduce((n, b3) => n + b3.count, 0);
   lines.push(`Sent ${sent} token${sent === 1 ? "" : "s"} to ${r2.url} in ${r2.batches.length} request${r2.batches.length === 1 ? "" : "s"}:`);
-  for (const b5 of r2.batches) {
-    lines.push(`  ${b5.redacted.join(", ")}`);
+  for (const b3 of r2.batches) {
+    lines.push(`  ${b3.redacted.join(", ")}`);
     lines.push(
-      b5.ok ? `  -> HTTP ${b5.status ?? "?"}${b5.status === 202 ? " Accepted" : ""}: every token listed that existed is revoked for good, and its owner has been e-mailed.` : `  -> FAILED: ${b5.reason ?? "no answer"}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`
+      b3.ok ? `  -> HTTP ${b3.status ?? "?"}${b3.status === 202 ? " Accepted" : ""}: every token listed that existed is revoked for good, and its owner has been e-mailed.` : `  -> FAILED: ${b3.reason ?? "no answer"}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`
     );
   }
   return lines;
@@ -17611,9 +19352,9 @@ async function revokeFound(io2, s, findings) {
     const r2 = await revokeTokens(client, tokens);
     for (const line of describeRevocation(r2)) say(line);
     const done = /* @__PURE__ */ new Set();
-    let i2 = 0;
-    for (const b5 of r2.batches) {
-      for (let k2 = 0; k2 < b5.count; k2++, i2++) if (b5.ok) done.add(tokens[i2]);
+    let i = 0;
+    for (const b3 of r2.batches) {
+      for (let k2 = 0; k2 < b3.count; k2++, i++) if (b3.ok) done.add(tokens[i]);
     }
     for (const f3 of live) {
       if (!done.has(f3.secret.raw) || !f3.verification) continue;
@@ -17621,8 +19362,8 @@ async function revokeFound(io2, s, findings) {
       f3.verification.summary = `REVOKED by hfleaks in this run. Before that it was a ${f3.verification.summary ?? "valid token."}`;
     }
     if (!r2.ok) {
-      const failed = r2.batches.filter((b5) => !b5.ok);
-      return { error: `revocation failed for ${failed.reduce((n, b5) => n + b5.count, 0)} token${failed.length === 1 && failed[0].count === 1 ? "" : "s"} (${failed[0].reason ?? "no answer"}); they still work` };
+      const failed = r2.batches.filter((b3) => !b3.ok);
+      return { error: `revocation failed for ${failed.reduce((n, b3) => n + b3.count, 0)} token${failed.length === 1 && failed[0].count === 1 ? "" : "s"} (${failed[0].reason ?? "no answer"}); they still work` };
     }
     return {};
   } finally {
@@ -17759,8 +19500,8 @@ function place(l3) {
   let s = `${inlineCode(`${l3.path}:${l3.line}:${l3.column}`)}`;
   if (l3.decoding?.length) s += ` (${l3.decoding.join(", ")})`;
   if (l3.commit) {
-    const bits2 = [l3.date?.slice(0, 10), l3.inHead === false ? "history only" : void 0].filter(Boolean);
-    s += ` in commit ${inlineCode(l3.commit.slice(0, 12))}${bits2.length ? ` (${bits2.join(", ")})` : ""}`;
+    const bits = [l3.date?.slice(0, 10), l3.inHead === false ? "history only" : void 0].filter(Boolean);
+    s += ` in commit ${inlineCode(l3.commit.slice(0, 12))}${bits.length ? ` (${bits.join(", ")})` : ""}`;
   }
   return s;
 }
@@ -17791,7 +19532,7 @@ function detail(f3, n, o2) {
   if (n2 > MAX_LOCATIONS_SHOWN) out.push(`  - \u2026and ${n2 - MAX_LOCATIONS_SHOWN} more (see the JSON report)`);
   if (f3.advice?.length) {
     out.push("", "**What to do**", "");
-    f3.advice.forEach((a, i2) => out.push(`${i2 + 1}. ${a.replace(/[\r\n]+/g, " ")}`));
+    f3.advice.forEach((a, i) => out.push(`${i + 1}. ${a.replace(/[\r\n]+/g, " ")}`));
   }
   out.push("");
   return out;
@@ -17853,7 +19594,6 @@ var init_markdown = __esm({
 });
 
 // src/report/sarif.ts
-import { createHash as createHash2 } from "node:crypto";
 function sarifLevel(s) {
   return s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "note";
 }
@@ -17912,16 +19652,16 @@ function message(f3, l3, advice, more) {
   return `${head}
 
 What to do:
-${advice.map((s, i2) => `${i2 + 1}. ${s.replace(/`/g, "")}`).join("\n")}`;
+${advice.map((s, i) => `${i + 1}. ${s.replace(/`/g, "")}`).join("\n")}`;
 }
 function locationHash(f3, l3) {
-  return createHash2("sha256").update(`${f3.fingerprint}\0${l3.path}\0${l3.commit ?? ""}`).digest("hex").slice(0, 32);
+  return crypto2().createHash("sha256").update(`${f3.fingerprint}\0${l3.path}\0${l3.commit ?? ""}`).digest("hex").slice(0, 32);
 }
 function results(f3, ruleIndex) {
   const advice = f3.advice ?? adviseFinding(f3);
   const shown = f3.locations.slice(0, MAX_RESULTS_PER_FINDING);
   const more = f3.locations.length - shown.length;
-  return shown.map((l3, i2) => {
+  return shown.map((l3, i) => {
     const region = { startLine: Math.max(1, l3.line), startColumn: Math.max(1, l3.column) };
     if (!l3.decoding?.some((d2) => d2 === "base64" || d2 === "percent")) region.endColumn = region.startColumn + f3.secret.raw.length;
     return {
@@ -17940,7 +19680,7 @@ function results(f3, ruleIndex) {
         fingerprint: f3.fingerprint,
         severity: f3.severity,
         redacted: f3.secret.redacted,
-        locationIndex: i2 + 1,
+        locationIndex: i + 1,
         locationCount: f3.locations.length,
         ...l3.commit ? { commit: l3.commit } : {},
         ...l3.date ? { commitDate: l3.date } : {},
@@ -17953,21 +19693,21 @@ function results(f3, ruleIndex) {
     };
   });
 }
-function scrubDeep(value, secrets) {
+function scrubDeep(value2, secrets) {
   const walk2 = (v2) => {
     if (typeof v2 === "string") return scrubEmails(scrub(v2, secrets));
     if (Array.isArray(v2)) return v2.map(walk2);
-    if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x4]) => [k2, walk2(x4)]));
+    if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x3]) => [k2, walk2(x3)]));
     return v2;
   };
-  return walk2(value);
+  return walk2(value2);
 }
 function buildSarif(report) {
   const infos = /* @__PURE__ */ new Map();
   for (const r2 of report.rules ?? []) infos.set(r2.id, r2);
   for (const f3 of report.findings) if (!infos.has(f3.rule)) infos.set(f3.rule, { id: f3.rule, title: f3.title, description: f3.title, severity: f3.severity });
   const ids = [...infos.keys()].sort();
-  const index = new Map(ids.map((id, i2) => [id, i2]));
+  const index = new Map(ids.map((id, i) => [id, i]));
   const worst = /* @__PURE__ */ new Map();
   for (const f3 of report.findings) {
     const w2 = worst.get(f3.rule);
@@ -18025,12 +19765,14 @@ function sarifReport(report, _options) {
   return `${JSON.stringify(buildSarif(report), null, 2)}
 `;
 }
-var SARIF_SCHEMA, INFORMATION_URI, MAX_RESULTS_PER_FINDING, SECURITY_SEVERITY, RANK, EMAIL;
+var crypto2, SARIF_SCHEMA, INFORMATION_URI, MAX_RESULTS_PER_FINDING, SECURITY_SEVERITY, RANK, EMAIL;
 var init_sarif = __esm({
   "src/report/sarif.ts"() {
     "use strict";
+    init_lazy();
     init_advice();
     init_redact();
+    crypto2 = lazyBuiltin("node:crypto");
     SARIF_SCHEMA = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
     INFORMATION_URI = "https://www.npmjs.com/package/hfleaks";
     MAX_RESULTS_PER_FINDING = 100;
@@ -18051,8 +19793,8 @@ var require_picocolors = __commonJS({
   "node_modules/picocolors/picocolors.js"(exports, module) {
     var p2 = process || {};
     var argv = p2.argv || [];
-    var env3 = p2.env || {};
-    var isColorSupported = !(!!env3.NO_COLOR || argv.includes("--no-color")) && (!!env3.FORCE_COLOR || argv.includes("--color") || p2.platform === "win32" || (p2.stdout || {}).isTTY && env3.TERM !== "dumb" || !!env3.CI);
+    var env4 = p2.env || {};
+    var isColorSupported = !(!!env4.NO_COLOR || argv.includes("--no-color")) && (!!env4.FORCE_COLOR || argv.includes("--color") || p2.platform === "win32" || (p2.stdout || {}).isTTY && env4.TERM !== "dumb" || !!env4.CI);
     var formatter = (open2, close, replace = open2) => (input2) => {
       let string = "" + input2, index = string.indexOf(close, open2.length);
       return ~index ? open2 + replaceClose(string, close, replace, index) + close : open2 + string + close;
@@ -18161,7 +19903,7 @@ function block(f3, options, c3, sev) {
   if (n > 50) lines.push(`    \u2026 and ${n - 50} more (see --format json)`);
   if (f3.advice?.length) {
     lines.push("  what to do:");
-    f3.advice.forEach((a, i2) => lines.push(`    ${i2 + 1}. ${a}`));
+    f3.advice.forEach((a, i) => lines.push(`    ${i + 1}. ${a}`));
   }
   return lines.join("\n");
 }
@@ -18222,7 +19964,7 @@ var init_version = __esm({
 
 // src/cli/session.ts
 import { chmodSync, writeFileSync } from "node:fs";
-import { resolve as resolve7 } from "node:path";
+import { resolve as resolve3 } from "node:path";
 function createSession(io2, args, root) {
   const config = loadConfig(root, args.config);
   verifySettings(io2, args);
@@ -18273,7 +20015,7 @@ function writePrivateFile(path, data) {
 }
 function writeReportFile(io2, file, text, what) {
   try {
-    writePrivateFile(resolve7(io2.cwd, file), text);
+    writePrivateFile(resolve3(io2.cwd, file), text);
   } catch (e) {
     throw new UsageError(`${file}: cannot write ${what} report (${e.code ?? e.message})`);
   }
@@ -18294,7 +20036,7 @@ async function finish(io2, args, session, command2) {
   const output = args.output === void 0 ? void 0 : undash(args.output);
   if (output && output !== "-") {
     try {
-      writePrivateFile(resolve7(io2.cwd, output), text);
+      writePrivateFile(resolve3(io2.cwd, output), text);
     } catch (e) {
       throw new UsageError(`${output}: cannot write report (${e.code ?? e.message})`);
     }
@@ -18335,9 +20077,9 @@ import { availableParallelism } from "node:os";
 async function readStdinInto(io2, push) {
   let n = 0;
   for await (const chunk of io2.stdin) {
-    const b5 = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    n += b5.length;
-    push(b5);
+    const b3 = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    n += b3.length;
+    push(b3);
   }
   return n;
 }
@@ -18349,10 +20091,10 @@ async function runScan(io2, args) {
   const fileArgs = paths.filter((p2) => p2 !== "-");
   const root = scanRoot(fileArgs.length ? fileArgs : ["."], io2.cwd);
   const session = createSession(io2, args, root);
-  const maxFileSize = args.maxFileSize !== void 0 ? parseSize(args.maxFileSize, "--max-file-size") : session.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const maxFileSize2 = args.maxFileSize !== void 0 ? parseSize(args.maxFileSize, "--max-file-size") : session.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   if (paths.includes("-")) {
     const content = openContent(session.detector, "<stdin>", session.sink, session.content);
-    session.stats.bytes += await readStdinInto(io2, (b5) => content.push(b5));
+    session.stats.bytes += await readStdinInto(io2, (b3) => content.push(b3));
     content.end();
     session.stats.files++;
   }
@@ -18365,7 +20107,7 @@ async function runScan(io2, args) {
           paths: fileArgs,
           cwd: io2.cwd,
           useIgnoreFiles: args.ignore !== false,
-          maxFileSize,
+          maxFileSize: maxFileSize2,
           content: session.content,
           onFile: (bytes2) => progress.tick(1, bytes2),
           threads: args.threads ?? Math.min(4, availableParallelism()),
@@ -18848,7 +20590,7 @@ var require_ms = __commonJS({
 // node_modules/debug/src/common.js
 var require_common3 = __commonJS({
   "node_modules/debug/src/common.js"(exports, module) {
-    function setup(env3) {
+    function setup(env4) {
       createDebug.debug = createDebug;
       createDebug.default = createDebug;
       createDebug.coerce = coerce;
@@ -18857,16 +20599,16 @@ var require_common3 = __commonJS({
       createDebug.enabled = enabled;
       createDebug.humanize = require_ms();
       createDebug.destroy = destroy;
-      Object.keys(env3).forEach((key) => {
-        createDebug[key] = env3[key];
+      Object.keys(env4).forEach((key) => {
+        createDebug[key] = env4[key];
       });
       createDebug.names = [];
       createDebug.skips = [];
       createDebug.formatters = {};
       function selectColor(namespace) {
         let hash = 0;
-        for (let i2 = 0; i2 < namespace.length; i2++) {
-          hash = (hash << 5) - hash + namespace.charCodeAt(i2);
+        for (let i = 0; i < namespace.length; i++) {
+          hash = (hash << 5) - hash + namespace.charCodeAt(i);
           hash |= 0;
         }
         return createDebug.colors[Math.abs(hash) % createDebug.colors.length];
@@ -19027,7 +20769,7 @@ var require_browser = __commonJS({
   "node_modules/debug/src/browser.js"(exports, module) {
     exports.formatArgs = formatArgs;
     exports.save = save;
-    exports.load = load;
+    exports.load = load2;
     exports.useColors = useColors;
     exports.storage = localstorage();
     exports.destroy = /* @__PURE__ */ (() => {
@@ -19163,7 +20905,7 @@ var require_browser = __commonJS({
       } catch (error) {
       }
     }
-    function load() {
+    function load2() {
       let r2;
       try {
         r2 = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
@@ -19208,19 +20950,19 @@ function hasFlag(flag, argv = globalThis.Deno ? globalThis.Deno.args : process2.
   return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
 }
 function envForceColor() {
-  if (!("FORCE_COLOR" in env2)) {
+  if (!("FORCE_COLOR" in env)) {
     return;
   }
-  if (env2.FORCE_COLOR === "true") {
+  if (env.FORCE_COLOR === "true") {
     return 1;
   }
-  if (env2.FORCE_COLOR === "false") {
+  if (env.FORCE_COLOR === "false") {
     return 0;
   }
-  if (env2.FORCE_COLOR.length === 0) {
+  if (env.FORCE_COLOR.length === 0) {
     return 1;
   }
-  const level2 = Math.min(Number.parseInt(env2.FORCE_COLOR, 10), 3);
+  const level2 = Math.min(Number.parseInt(env.FORCE_COLOR, 10), 3);
   if (![0, 1, 2, 3].includes(level2)) {
     return;
   }
@@ -19254,14 +20996,14 @@ function _supportsColor(haveStream, { streamIsTTY, sniffFlags = true } = {}) {
       return 2;
     }
   }
-  if ("TF_BUILD" in env2 && "AGENT_NAME" in env2) {
+  if ("TF_BUILD" in env && "AGENT_NAME" in env) {
     return 1;
   }
   if (haveStream && !streamIsTTY && forceColor === void 0) {
     return 0;
   }
   const min2 = forceColor || 0;
-  if (env2.TERM === "dumb") {
+  if (env.TERM === "dumb") {
     return min2;
   }
   if (process2.platform === "win32") {
@@ -19271,33 +21013,33 @@ function _supportsColor(haveStream, { streamIsTTY, sniffFlags = true } = {}) {
     }
     return 1;
   }
-  if ("CI" in env2) {
-    if (["GITHUB_ACTIONS", "GITEA_ACTIONS", "CIRCLECI"].some((key) => key in env2)) {
+  if ("CI" in env) {
+    if (["GITHUB_ACTIONS", "GITEA_ACTIONS", "CIRCLECI"].some((key) => key in env)) {
       return 3;
     }
-    if (["TRAVIS", "APPVEYOR", "GITLAB_CI", "BUILDKITE", "DRONE"].some((sign) => sign in env2) || env2.CI_NAME === "codeship") {
+    if (["TRAVIS", "APPVEYOR", "GITLAB_CI", "BUILDKITE", "DRONE"].some((sign) => sign in env) || env.CI_NAME === "codeship") {
       return 1;
     }
     return min2;
   }
-  if ("TEAMCITY_VERSION" in env2) {
-    return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env2.TEAMCITY_VERSION) ? 1 : 0;
+  if ("TEAMCITY_VERSION" in env) {
+    return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
   }
-  if (env2.COLORTERM === "truecolor") {
+  if (env.COLORTERM === "truecolor") {
     return 3;
   }
-  if (env2.TERM === "xterm-kitty") {
+  if (env.TERM === "xterm-kitty") {
     return 3;
   }
-  if (env2.TERM === "xterm-ghostty") {
+  if (env.TERM === "xterm-ghostty") {
     return 3;
   }
-  if (env2.TERM === "wezterm") {
+  if (env.TERM === "wezterm") {
     return 3;
   }
-  if ("TERM_PROGRAM" in env2) {
-    const version = Number.parseInt((env2.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
-    switch (env2.TERM_PROGRAM) {
+  if ("TERM_PROGRAM" in env) {
+    const version = Number.parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
+    switch (env.TERM_PROGRAM) {
       case "iTerm.app": {
         return version >= 3 ? 3 : 2;
       }
@@ -19306,13 +21048,13 @@ function _supportsColor(haveStream, { streamIsTTY, sniffFlags = true } = {}) {
       }
     }
   }
-  if (/-256(color)?$/i.test(env2.TERM)) {
+  if (/-256(color)?$/i.test(env.TERM)) {
     return 2;
   }
-  if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env2.TERM)) {
+  if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
     return 1;
   }
-  if ("COLORTERM" in env2) {
+  if ("COLORTERM" in env) {
     return 1;
   }
   return min2;
@@ -19324,10 +21066,10 @@ function createSupportsColor(stream, options = {}) {
   });
   return translateLevel(level2);
 }
-var env2, flagForceColor, supportsColor, supports_color_default;
+var env, flagForceColor, supportsColor, supports_color_default;
 var init_supports_color = __esm({
   "node_modules/supports-color/index.js"() {
-    ({ env: env2 } = process2);
+    ({ env } = process2);
     if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
       flagForceColor = 0;
     } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
@@ -19342,7 +21084,7 @@ var init_supports_color = __esm({
 });
 
 // node_modules/debug/src/node.js
-var require_node = __commonJS({
+var require_node2 = __commonJS({
   "node_modules/debug/src/node.js"(exports, module) {
     var tty2 = __require("tty");
     var util = __require("util");
@@ -19350,7 +21092,7 @@ var require_node = __commonJS({
     exports.log = log;
     exports.formatArgs = formatArgs;
     exports.save = save;
-    exports.load = load;
+    exports.load = load2;
     exports.useColors = useColors;
     exports.destroy = util.deprecate(
       () => {
@@ -19492,14 +21234,14 @@ var require_node = __commonJS({
         delete process.env.DEBUG;
       }
     }
-    function load() {
+    function load2() {
       return process.env.DEBUG;
     }
     function init(debug) {
       debug.inspectOpts = {};
       const keys = Object.keys(exports.inspectOpts);
-      for (let i2 = 0; i2 < keys.length; i2++) {
-        debug.inspectOpts[keys[i2]] = exports.inspectOpts[keys[i2]];
+      for (let i = 0; i < keys.length; i++) {
+        debug.inspectOpts[keys[i]] = exports.inspectOpts[keys[i]];
       }
     }
     module.exports = require_common3()(exports);
@@ -19521,7 +21263,7 @@ var require_src = __commonJS({
     if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
       module.exports = require_browser();
     } else {
-      module.exports = require_node();
+      module.exports = require_node2();
     }
   }
 });
@@ -19625,13 +21367,13 @@ var require_dist2 = __commonJS({
 });
 
 // node_modules/@simple-git/argv-parser/dist/index.mjs
-function* x2(e, n) {
+function* x(e, n) {
   const t2 = n === "global";
   for (const o2 of e)
     o2.isGlobal === t2 && (yield o2);
 }
 function A(e, n) {
-  for (const { name: o2 } of x2(e, "task")) {
+  for (const { name: o2 } of x(e, "task")) {
     if (P.has(o2))
       return w(true, n);
     if (S.has(o2))
@@ -19660,7 +21402,7 @@ function G(e) {
   };
 }
 function M(e) {
-  for (const { name: n } of x2(e, "task"))
+  for (const { name: n } of x(e, "task"))
     switch (n) {
       case "--global":
         return "global";
@@ -19736,9 +21478,9 @@ function j(e, n) {
     if (r2 === void 0)
       return [{ name: e, needsNext: false }];
     if (r2) {
-      const i2 = t2.slice(a + 1).join("");
-      if (i2 && ![...i2].every((m2) => n.has(m2)))
-        return o2.push({ name: `-${s}`, value: i2, needsNext: false }), o2;
+      const i = t2.slice(a + 1).join("");
+      if (i && ![...i].every((m2) => n.has(m2)))
+        return o2.push({ name: `-${s}`, value: i, needsNext: false }), o2;
     }
     o2.push({ name: `-${s}`, needsNext: r2 });
   }
@@ -19752,13 +21494,13 @@ function W(e, n = []) {
     const a = b(o2);
     let s = t2 + 1;
     for (const r2 of a) {
-      const i2 = {
+      const i = {
         name: r2.name,
         value: r2.value,
         absorbedNext: false,
         isGlobal: true
       };
-      r2.needsNext && i2.value === void 0 && s < e.length && (i2.value = String(e[s]), i2.absorbedNext = true, s++), n.push(i2);
+      r2.needsNext && i.value === void 0 && s < e.length && (i.value = String(e[s]), i.absorbedNext = true, s++), n.push(i);
     }
     t2 = s;
   }
@@ -19768,12 +21510,12 @@ function V(e, n, t2 = []) {
   const o2 = B(n), a = [], s = [];
   let r2 = 0;
   for (; r2 < e.length; ) {
-    const i2 = e[r2];
-    if (r(i2)) {
-      s.push(...o(i2)), r2++;
+    const i = e[r2];
+    if (r(i)) {
+      s.push(...o(i)), r2++;
       continue;
     }
-    const p2 = String(i2);
+    const p2 = String(i);
     if (p2 === "--") {
       for (let d2 = r2 + 1; d2 < e.length; d2++) {
         const g2 = e[d2];
@@ -19831,12 +21573,12 @@ function* H(e, n) {
     }
 }
 function c2(e, n, t2, { name: o2 = String(n), globalOnly: a = false, withValue: s = false } = {}) {
-  const r2 = typeof n == "string" ? new RegExp(`\\s*${n.toLowerCase()}`) : n, i2 = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${t2}`;
+  const r2 = typeof n == "string" ? new RegExp(`\\s*${n.toLowerCase()}`) : n, i = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${t2}`;
   return function(m2, u2) {
     if (!(e && m2 !== e) && !(a && !u2.isGlobal) && !(s && u2.value === void 0) && r2.test(u2.name))
       return {
         category: t2,
-        message: i2
+        message: i
       };
   };
 }
@@ -19844,13 +21586,13 @@ function k(e, n, t2) {
   return [...H(e, n), ...q(t2)];
 }
 function Y(...e) {
-  const { flags: n, taskIndex: t2 } = W(e), o2 = t2 < e.length ? String(e[t2]).toLowerCase() : null, a = o2 !== null ? e.slice(t2 + 1) : [], { positionals: s, pathspecs: r2 } = V(a, o2, n), i2 = D(o2, n, s);
+  const { flags: n, taskIndex: t2 } = W(e), o2 = t2 < e.length ? String(e[t2]).toLowerCase() : null, a = o2 !== null ? e.slice(t2 + 1) : [], { positionals: s, pathspecs: r2 } = V(a, o2, n), i = D(o2, n, s);
   return {
     task: o2,
     flags: n.map(J),
     paths: r2,
-    config: i2,
-    vulnerabilities: z(k(o2, n, i2))
+    config: i,
+    vulnerabilities: z(k(o2, n, i))
   };
 }
 function z(e) {
@@ -20308,10 +22050,10 @@ function Tt(t2, e) {
 }
 function E2(t2, e, n, r2 = true) {
   return v(n).forEach((s) => {
-    for (let o2 = H2(s, r2), i2 = 0, a = o2.length; i2 < a; i2++) {
+    for (let o2 = H2(s, r2), i = 0, a = o2.length; i < a; i++) {
       const c3 = (y2 = 0) => {
-        if (!(i2 + y2 >= a))
-          return o2[i2 + y2];
+        if (!(i + y2 >= a))
+          return o2[i + y2];
       };
       e.some(({ parse: y2 }) => y2(c3, t2));
     }
@@ -20366,7 +22108,7 @@ function tn(t2) {
     parser: t2
   };
 }
-function b3(t2) {
+function b2(t2) {
   return {
     commands: Ft,
     format: "empty",
@@ -20401,7 +22143,7 @@ function kt(t2) {
 }
 function on(t2, e) {
   const { cleanMode: n, options: r2, valid: s } = cn(t2);
-  return n ? s.options ? (r2.push(...e), r2.some(hn) ? b3(nn) : an(n, r2)) : b3(sn + JSON.stringify(t2)) : b3(rn);
+  return n ? s.options ? (r2.push(...e), r2.some(hn) ? b2(nn) : an(n, r2)) : b2(sn + JSON.stringify(t2)) : b2(rn);
 }
 function an(t2, e) {
   return {
@@ -20460,14 +22202,14 @@ function* Wt(t2, e = null) {
   const n = t2.split("\0");
   for (let r2 = 0, s = n.length - 1; r2 < s; ) {
     const o2 = gn(n[r2++]);
-    let i2 = n[r2++], a = e;
-    if (i2.includes(`
+    let i = n[r2++], a = e;
+    if (i.includes(`
 `)) {
-      const c3 = Pe(i2, `
+      const c3 = Pe(i, `
 `);
-      a = c3[0], i2 = c3[1];
+      a = c3[0], i = c3[1];
     }
-    yield { file: o2, key: a, value: i2 };
+    yield { file: o2, key: a, value: i };
   }
 }
 function Y2(t2, e) {
@@ -20543,11 +22285,11 @@ function Sn(...t2) {
 function Rn(t2) {
   const e = /* @__PURE__ */ new Set(), n = {};
   return ut(t2, (r2) => {
-    const [s, o2, i2] = r2.split(I2);
+    const [s, o2, i] = r2.split(I2);
     e.add(s), (n[s] = n[s] || []).push({
       line: p(o2),
       path: s,
-      preview: i2
+      preview: i
     });
   }), {
     paths: e,
@@ -20561,7 +22303,7 @@ function On() {
       for (const s of vn)
         if (n.includes(s))
           return this._runTask(
-            b3(`git.grep: use of "${s}" is not supported.`),
+            b2(`git.grep: use of "${s}" is not supported.`),
             e
           );
       typeof t2 == "string" && (t2 = Sn().param(t2));
@@ -20612,7 +22354,7 @@ function $n(t2, e, { namespace: n }) {
   return r2.startsWith(n) ? r2.substr(n.length + 1) : r2 || n;
 }
 function $2(t2, e, n, r2 = Nn()) {
-  const s = t2 && `[${t2}]` || "", o2 = [], i2 = typeof e == "string" ? r2.extend(e) : e, a = $n(d(e, m), i2, r2);
+  const s = t2 && `[${t2}]` || "", o2 = [], i = typeof e == "string" ? r2.extend(e) : e, a = $n(d(e, m), i, r2);
   return y2(n);
   function c3(w2, T2) {
     return S2(
@@ -20621,8 +22363,8 @@ function $2(t2, e, n, r2 = Nn()) {
     );
   }
   function y2(w2) {
-    const T2 = w2 && `[${w2}]` || "", k2 = i2 && vt(i2, T2) || W2, C2 = vt(r2, `${s} ${T2}`, k2);
-    return Object.assign(i2 ? k2 : C2, {
+    const T2 = w2 && `[${w2}]` || "", k2 = i && vt(i, T2) || W2, C2 = vt(r2, `${s} ${T2}`, k2);
+    return Object.assign(i ? k2 : C2, {
       label: t2,
       sibling: c3,
       info: C2,
@@ -20682,7 +22424,7 @@ function jn() {
   };
 }
 function Rt(t2, e, n, ...r2) {
-  return m(n) ? e(n, d(r2[0], m), h2(arguments)) : b3(`git.${t2}() requires a string 'repoPath'`);
+  return m(n) ? e(n, d(r2[0], m), h2(arguments)) : b2(`git.${t2}() requires a string 'repoPath'`);
 }
 function In() {
   return {
@@ -20742,7 +22484,7 @@ function zn() {
     }
   };
   function t2(e) {
-    return !G2(e) && b3(
+    return !G2(e) && b2(
       "git.commit: requires the commit message to be supplied as a string/string[]"
     );
   }
@@ -20794,10 +22536,10 @@ function Qn(t2, e, n) {
   if (s = Yn.exec(r2))
     return new J2(t2, e, true, s[1]);
   let o2 = "";
-  const i2 = r2.split(" ");
-  for (; i2.length; )
-    if (i2.shift() === "in") {
-      o2 = i2.join(" ");
+  const i = r2.split(" ");
+  for (; i.length; )
+    if (i.shift() === "in") {
+      o2 = i.join(" ");
       break;
     }
   return new J2(t2, e, /^re/i.test(r2), o2);
@@ -20816,7 +22558,7 @@ function Zn(t2 = false, e, n) {
   };
 }
 function tr(t2) {
-  return t2 === void 0 ? b3("interpretTrailers called without input content") : {
+  return t2 === void 0 ? b2("interpretTrailers called without input content") : {
     format: "utf-8",
     parser(e) {
       return Object.fromEntries(
@@ -20871,8 +22613,8 @@ function re(t2 = ne2, e = ur, n = R2.NONE) {
       s.trim(),
       false,
       te
-    ).map(function(i2) {
-      const a = i2.split(ee2), c3 = cr(a[0].split(t2), e);
+    ).map(function(i) {
+      const a = i.split(ee2), c3 = cr(a[0].split(t2), e);
       return a.length > 1 && a[1].trim() && (c3.diff = r2(a[1])), c3;
     });
     return {
@@ -20894,11 +22636,11 @@ function fr(t2) {
 function dt(t2) {
   const e = t2.filter(nr);
   if (e.length > 1)
-    return b3(
+    return b2(
       `Summary flags are mutually exclusive - pick one of ${e.join(",")}`
     );
   if (e.length && t2.includes("-z"))
-    return b3(
+    return b2(
       `Summary flag ${e} parsing is not compatible with null termination option '-z'`
     );
 }
@@ -20920,18 +22662,18 @@ function oe2(t2 = {}, e = []) {
     body: t2.multiLine ? "%B" : "%b",
     author_name: t2.mailMap !== false ? "%aN" : "%an",
     author_email: t2.mailMap !== false ? "%aE" : "%ae"
-  }, [s, o2] = lr(r2, n), i2 = [], a = [
+  }, [s, o2] = lr(r2, n), i = [], a = [
     `--pretty=format:${te}${o2}${ee2}`,
     ...e
   ], c3 = t2.n || t2["max-count"] || t2.maxCount;
   if (c3 && a.push(`--max-count=${c3}`), t2.from || t2.to) {
     const y2 = t2.symmetric !== false ? "..." : "..";
-    i2.push(`${t2.from || ""}${y2}${t2.to || ""}`);
+    i.push(`${t2.from || ""}${y2}${t2.to || ""}`);
   }
   return m(t2.file) && a.push("--follow", c(t2.file)), It(hr(t2), a), {
     fields: s,
     splitter: n,
-    commands: [...a, ...i2]
+    commands: [...a, ...i]
   };
 }
 function mr(t2, e, n) {
@@ -20956,7 +22698,7 @@ function pr() {
     return mr(n.splitter, n.fields, n.commands);
   }
   function e(n, r2) {
-    return m(n) && m(r2) && b3(
+    return m(n) && m(r2) && b2(
       "git.log(string, string) should be replaced with git.log({ from: string, to: string })"
     );
   }
@@ -20995,7 +22737,7 @@ function At(t2) {
         throw new at(r2);
       return r2;
     }
-  } : b3("Git.merge requires at least one option");
+  } : b2("Git.merge requires at least one option");
 }
 function xr(t2, e, n) {
   const r2 = n.includes("deleted"), s = n.includes("tag") || /^refs\/tags/.test(t2), o2 = !n.includes("new");
@@ -21048,7 +22790,7 @@ function xt(t2) {
 function _2(t2, e, n) {
   return [`${t2}${e}`, n];
 }
-function et2(t2, ...e) {
+function et(t2, ...e) {
   return e.map((n) => _2(t2, n, (r2, s) => r2.conflicted.push(s)));
 }
 function Fr(t2, e) {
@@ -21061,9 +22803,9 @@ function Fr(t2, e) {
     default:
       return;
   }
-  function r2(s, o2, i2) {
+  function r2(s, o2, i) {
     const a = `${s}${o2}`, c3 = Ir.get(a);
-    c3 && c3(t2, i2), a !== "##" && a !== "!!" && t2.files.push(new jr(i2, s, o2));
+    c3 && c3(t2, i), a !== "##" && a !== "!!" && t2.files.push(new jr(i, s, o2));
   }
 }
 function zr(t2) {
@@ -21183,9 +22925,9 @@ function us(t2, e = false) {
     parser(n, r2) {
       return gt(n, r2);
     },
-    onError({ exitCode: n, stdOut: r2 }, s, o2, i2) {
+    onError({ exitCode: n, stdOut: r2 }, s, o2, i) {
       if (!de(String(s), n))
-        return i2(s);
+        return i(s);
       o2(r2);
     }
   };
@@ -21197,12 +22939,12 @@ function cs(t2, e = false) {
     parser(r2, s) {
       return gt(r2, s).branches[t2];
     },
-    onError({ exitCode: r2, stdErr: s, stdOut: o2 }, i2, a, c3) {
-      if (!de(String(i2), r2))
-        return c3(i2);
+    onError({ exitCode: r2, stdErr: s, stdOut: o2 }, i, a, c3) {
+      if (!de(String(i), r2))
+        return c3(i);
       throw new at(
         n.parser(F2(o2), F2(s)),
-        String(i2)
+        String(i)
       );
     }
   };
@@ -21237,7 +22979,7 @@ function ds(t2) {
 }
 function gs(t2, e, n) {
   const r2 = ["fetch", ...n];
-  return t2 && e && r2.push(t2, e), r2.find(ds) ? b3("git.fetch: potential exploit argument blocked.") : {
+  return t2 && e && r2.push(t2, e), r2.find(ds) ? b2("git.fetch: potential exploit argument blocked.") : {
     commands: r2,
     format: "utf-8",
     parser: ps
@@ -21261,7 +23003,7 @@ function Ts(t2, e, n) {
     parser(s, o2) {
       return ue(s, o2);
     },
-    onError(s, o2, i2, a) {
+    onError(s, o2, i, a) {
       const c3 = Rr(
         F2(s.stdOut),
         F2(s.stdErr)
@@ -21404,13 +23146,13 @@ function Fs(t2, e = false) {
   return {
     type: "spawn.options",
     action(r2, s) {
-      const o2 = { ...r2.env ?? process.env }, i2 = new Set(
+      const o2 = { ...r2.env ?? process.env }, i = new Set(
         Object.keys(s.env).map((a) => a.toLowerCase().trim())
       );
       for (const a of Object.keys(o2)) {
         const c3 = a.toLowerCase().trim();
         if (!(!Gs(c3) || n.has(c3))) {
-          if (i2.has(c3))
+          if (i.has(c3))
             throw new A2(
               void 0,
               "allowEnvironment",
@@ -21464,7 +23206,7 @@ function Ws({
       closeTimeout: (0, import_promise_deferred.deferred)(),
       exit: (0, import_promise_deferred.deferred)(),
       exitTimeout: (0, import_promise_deferred.deferred)()
-    }, i2 = Promise.race([
+    }, i = Promise.race([
       t2 === false ? $t : o2.closeTimeout.promise,
       e === false ? $t : o2.exitTimeout.promise
     ]);
@@ -21478,24 +23220,24 @@ function Ws({
       get exitCode() {
         return s;
       },
-      result: i2
+      result: i
     };
   }
-  function r2(s, o2, i2) {
-    s !== false && (s === true ? o2.promise : o2.promise.then(() => wt(s))).then(i2.done);
+  function r2(s, o2, i) {
+    s !== false && (s === true ? o2.promise : o2.promise.then(() => wt(s))).then(i.done);
   }
   return {
     type: "spawn.after",
-    async action(s, { spawned: o2, close: i2 }) {
+    async action(s, { spawned: o2, close: i }) {
       const a = n();
       let c3 = true, y2 = () => {
         c3 = false;
       };
       o2.stdout?.on("data", y2), o2.stderr?.on("data", y2), o2.on("error", y2), o2.on("close", (w2) => a.close(w2)), o2.on("exit", (w2) => a.exit(w2));
       try {
-        await a.result, c3 && await wt(50), i2(a.exitCode);
+        await a.result, c3 && await wt(50), i(a.exitCode);
       } catch (w2) {
-        i2(a.exitCode, w2);
+        i(a.exitCode, w2);
       }
     }
   };
@@ -21569,8 +23311,8 @@ function no(t2) {
       const o2 = t2?.([...n]) ?? r2;
       if (!o2)
         return nt("generated zero length content, not writing to stdin");
-      nt("writing %s bytes to stdin", Le(o2)), s.on("error", (i2) => {
-        i2.code !== "EPIPE" && nt("[ERROR] stdin error %o", i2);
+      nt("writing %s bytes to stdin", Le(o2)), s.on("error", (i) => {
+        i.code !== "EPIPE" && nt("[ERROR] stdin error %o", i);
       }), s.end(o2);
     }
   };
@@ -21579,16 +23321,16 @@ function so(t2) {
   const e = "--progress", n = ["checkout", "clone", "fetch", "pull", "push"];
   return [{
     type: "spawn.args",
-    action(o2, i2) {
-      return n.includes(i2.method) ? De(o2, e) : o2;
+    action(o2, i) {
+      return n.includes(i.method) ? De(o2, e) : o2;
     }
   }, {
     type: "spawn.after",
-    action(o2, i2) {
-      i2.commands.includes(e) && i2.spawned.stderr?.on("data", (a) => {
+    action(o2, i) {
+      i.commands.includes(e) && i.spawned.stderr?.on("data", (a) => {
         const c3 = /^([\s\S]+?):\s*(\d+)% \((\d+)\/(\d+)\)/.exec(a.toString("utf8"));
         c3 && t2({
-          method: i2.method,
+          method: i.method,
           stage: oo(c3[1]),
           progress: p(c3[2]),
           processed: p(c3[3]),
@@ -21627,7 +23369,7 @@ function ao() {
         }
         if (o2 === "--") {
           r2(
-            t2.slice(s + 1).flatMap((i2) => r(i2) && o(i2) || i2)
+            t2.slice(s + 1).flatMap((i) => r(i) && o(i) || i)
           );
           break;
         }
@@ -21647,20 +23389,20 @@ function uo({
       type: "spawn.after",
       action(r2, s) {
         let o2;
-        function i2() {
+        function i() {
           o2 && clearTimeout(o2), o2 = setTimeout(c3, t2);
         }
         function a() {
-          s.spawned.stdout?.off("data", i2), s.spawned.stderr?.off("data", i2), s.spawned.off("exit", a), s.spawned.off("close", a), o2 && clearTimeout(o2);
+          s.spawned.stdout?.off("data", i), s.spawned.stderr?.off("data", i), s.spawned.off("exit", a), s.spawned.off("close", a), o2 && clearTimeout(o2);
         }
         function c3() {
           a(), s.kill(new A2(void 0, "timeout", "block timeout reached"));
         }
-        n && s.spawned.stdout?.on("data", i2), e && s.spawned.stderr?.on("data", i2), s.spawned.on("exit", a), s.spawned.on("close", a), i2();
+        n && s.spawned.stdout?.on("data", i), e && s.spawned.stderr?.on("data", i), s.spawned.on("exit", a), s.spawned.on("close", a), i();
       }
     };
 }
-var import_file_exists, import_debug, import_promise_deferred, O2, Ae, A2, at, xe, I2, W2, ft, K2, m, Be, G2, Bt, V2, z2, l2, x3, Fe, qe, mt, Ut, Xe, Ye, Qe, Je, Ft, nn, rn, sn, zt, qt, mn, Ht, Kt, kn, _t, vn, j2, En, Vt, Cn, M2, ot, Pn, Dn, Yt, Bn, Un, Wn, J2, Xn, Yn, Qt, R2, Jt, rr, Ot, sr, or, ir, ar, te, ee2, ne2, ur, se, Z2, dr, ie, gr, yr, wr, br, Tr, kr, _r, vr, Er, Sr, ue, Or, Cr, Ar, Nr, $r, Pr, Lr, jr, Br, Ir, Ur, Gr, fe, Hr, le, Vr, Xr, he, Qr, Jr, Zr, ts, rs, pe, ss, gt, ms, ys, $s, Ps, Us, $t, we, Hs, Ks, be, Qs, nt, ro, wo;
+var import_file_exists, import_debug, import_promise_deferred, O2, Ae, A2, at, xe, I2, W2, ft, K2, m, Be, G2, Bt, V2, z2, l2, x2, Fe, qe, mt, Ut, Xe, Ye, Qe, Je, Ft, nn, rn, sn, zt, qt, mn, Ht, Kt, kn, _t, vn, j2, En, Vt, Cn, M2, ot, Pn, Dn, Yt, Bn, Un, Wn, J2, Xn, Yn, Qt, R2, Jt, rr, Ot, sr, or, ir, ar, te, ee2, ne2, ur, se, Z2, dr, ie, gr, yr, wr, br, Tr, kr, _r, vr, Er, Sr, ue, Or, Cr, Ar, Nr, $r, Pr, Lr, jr, Br, Ir, Ur, Gr, fe, Hr, le, Vr, Xr, he, Qr, Jr, Zr, ts, rs, pe, ss, gt, ms, ys, $s, Ps, Us, $t, we, Hs, Ks, be, Qs, nt, ro, wo;
 var init_dist3 = __esm({
   "node_modules/simple-git/dist/index.mjs"() {
     init_dist();
@@ -21714,7 +23456,7 @@ var init_dist3 = __esm({
     };
     l2 = class {
       constructor(e, n) {
-        this.matches = [], this.useMatches = Ue, this.parse = (r2, s) => (this.resetMatches(), this._regExp.every((o2, i2) => this.addMatch(o2, i2, r2(i2))) ? this.useMatches(s, this.prepareMatches()) !== false : false), this._regExp = Array.isArray(e) ? e : [e], n && (this.useMatches = n);
+        this.matches = [], this.useMatches = Ue, this.parse = (r2, s) => (this.resetMatches(), this._regExp.every((o2, i) => this.addMatch(o2, i, r2(i))) ? this.useMatches(s, this.prepareMatches()) !== false : false), this._regExp = Array.isArray(e) ? e : [e], n && (this.useMatches = n);
       }
       resetMatches() {
         this.matches.length = 0;
@@ -21730,7 +23472,7 @@ var init_dist3 = __esm({
         this.matches.push(...n.slice(1));
       }
     };
-    x3 = class extends l2 {
+    x2 = class extends l2 {
       addMatch(e, n, r2) {
         return /^remote:\s/.test(String(r2)) && super.addMatch(e, n, r2);
       }
@@ -21904,19 +23646,19 @@ var init_dist3 = __esm({
           s,
           this.outputHandler,
           n.step("SPAWN")
-        ), i2 = await this.handleTaskData(e, s, o2, n.step("HANDLE"));
-        return n("passing response to task's parser as a %s", e.format), en(e) ? Tt(e.parser, i2) : Tt(e.parser, i2.asStrings());
+        ), i = await this.handleTaskData(e, s, o2, n.step("HANDLE"));
+        return n("passing response to task's parser as a %s", e.format), en(e) ? Tt(e.parser, i) : Tt(e.parser, i.asStrings());
       }
       async attemptEmptyTask(e, n) {
         return n("empty task bypassing child process to call to task's parser"), e.parser(this);
       }
       handleTaskData(e, n, r2, s) {
-        const { exitCode: o2, rejection: i2, stdOut: a, stdErr: c3 } = r2;
+        const { exitCode: o2, rejection: i, stdOut: a, stdErr: c3 } = r2;
         return new Promise((y2, w2) => {
           s("Preparing to handle process response exitCode=%d stdOut=", o2);
           const { error: T2 } = this._plugins.exec(
             "task.error",
-            { error: i2 },
+            { error: i },
             {
               ...this.taskContext(e, n),
               ...r2
@@ -21941,13 +23683,13 @@ var init_dist3 = __esm({
               "handling as error: exitCode=%s stdErr=%s rejection=%o",
               o2,
               c3.length,
-              i2
+              i
             ), w2(T2);
           s.info("retrieving task output complete"), y2(new z2(Buffer.concat(a), Buffer.concat(c3)));
         });
       }
       async gitResponse(e, n, r2, s, o2) {
-        const i2 = o2.sibling("output"), a = this._plugins.exec(
+        const i = o2.sibling("output"), a = this._plugins.exec(
           "spawn.options",
           {
             cwd: this.cwd,
@@ -21976,10 +23718,10 @@ var init_dist3 = __esm({
           const k2 = ve(n, r2, a);
           k2.stdout.on(
             "data",
-            Et(y2, "stdOut", o2, i2.step("stdOut"))
+            Et(y2, "stdOut", o2, i.step("stdOut"))
           ), k2.stderr.on(
             "data",
-            Et(w2, "stdErr", o2, i2.step("stdErr"))
+            Et(w2, "stdErr", o2, i.step("stdErr"))
           ), k2.on("error", Mn(w2, o2)), s && (o2("Passing child process stdOut/stdErr to custom outputHandler"), s(n, k2.stdout, k2.stderr, [...r2])), this._plugins.exec("spawn.after", void 0, {
             ...this.taskContext(e, r2),
             spawned: k2,
@@ -22230,21 +23972,21 @@ var init_dist3 = __esm({
       }
     };
     yr = [
-      new x3(
+      new x2(
         /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
         (t2, [e, n]) => {
           const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
           Object.assign(s, { [r2]: p(n) });
         }
       ),
-      new x3(
+      new x2(
         /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
         (t2, [e, n]) => {
           const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
           Object.assign(s, { [r2]: p(n) });
         }
       ),
-      new x3(
+      new x2(
         /total ([^,]+), reused ([^,]+), pack-reused (\d+)/i,
         (t2, [e, n, r2]) => {
           const s = tt(t2.remoteMessages);
@@ -22253,15 +23995,15 @@ var init_dist3 = __esm({
       )
     ];
     wr = [
-      new x3(/^remote:\s*(.+)$/, (t2, [e]) => (t2.remoteMessages.all.push(e.trim()), false)),
+      new x2(/^remote:\s*(.+)$/, (t2, [e]) => (t2.remoteMessages.all.push(e.trim()), false)),
       ...yr,
-      new x3(
+      new x2(
         [/create a (?:pull|merge) request/i, /\s(https?:\/\/\S+)$/],
         (t2, [e]) => {
           t2.remoteMessages.pullRequestUrl = e;
         }
       ),
-      new x3(
+      new x2(
         [/found (\d+) vulnerabilities.+\(([^)]+)\)/i, /\s(https?:\/\/\S+)$/],
         (t2, [e, n, r2]) => {
           t2.remoteMessages.vulnerabilities = {
@@ -22439,19 +24181,19 @@ var init_dist3 = __esm({
         "?",
         (t2, e) => t2.not_added.push(e)
       ),
-      ...et2(
+      ...et(
         "A",
         "A",
         "U"
         /* UNMERGED */
       ),
-      ...et2(
+      ...et(
         "D",
         "D",
         "U"
         /* UNMERGED */
       ),
-      ...et2(
+      ...et(
         "U",
         "A",
         "D",
@@ -22461,9 +24203,9 @@ var init_dist3 = __esm({
       [
         "##",
         (t2, e) => {
-          const n = /ahead (\d+)/, r2 = /behind (\d+)/, s = /^(.+?(?=(?:\.{3}|\s|$)))/, o2 = /\.{3}(\S*)/, i2 = /\son\s(\S+?)(?=\.{3}|$)/;
+          const n = /ahead (\d+)/, r2 = /behind (\d+)/, s = /^(.+?(?=(?:\.{3}|\s|$)))/, o2 = /\.{3}(\S*)/, i = /\son\s(\S+?)(?=\.{3}|$)/;
           let a = n.exec(e);
-          t2.ahead = a && +a[1] || 0, a = r2.exec(e), t2.behind = a && +a[1] || 0, a = s.exec(e), t2.current = d(a?.[1], m, null), a = o2.exec(e), t2.tracking = d(a?.[1], m, null), a = i2.exec(e), a && (t2.current = d(a?.[1], m, t2.current)), t2.detached = /\(no branch\)/.test(e);
+          t2.ahead = a && +a[1] || 0, a = r2.exec(e), t2.behind = a && +a[1] || 0, a = s.exec(e), t2.current = d(a?.[1], m, null), a = o2.exec(e), t2.tracking = d(a?.[1], m, null), a = i.exec(e), a && (t2.current = d(a?.[1], m, t2.current)), t2.detached = /\(no branch\)/.test(e);
         }
       ]
     ]);
@@ -22521,7 +24263,7 @@ var init_dist3 = __esm({
           ),
           n
         ) : this._runTask(
-          b3("Git.cwd: workingDirectory must be supplied as a string"),
+          b2("Git.cwd: workingDirectory must be supplied as a string"),
           n
         );
       }
@@ -22548,7 +24290,7 @@ var init_dist3 = __esm({
           At([e, n, ...h2(arguments)]),
           u(arguments, false)
         ) : this._runTask(
-          b3(
+          b2(
             "Git.mergeFromTo requires that the 'remote' and 'branch' arguments are supplied as strings"
           )
         );
@@ -22729,11 +24471,11 @@ var init_dist3 = __esm({
       const n = t2.split(`
 `).map(Ds).filter(Boolean);
       e || n.sort(function(s, o2) {
-        const i2 = s.split("."), a = o2.split(".");
-        if (i2.length === 1 || a.length === 1)
-          return Ms(B2(i2[0]), B2(a[0]));
-        for (let c3 = 0, y2 = Math.max(i2.length, a.length); c3 < y2; c3++) {
-          const w2 = ye(B2(i2[c3]), B2(a[c3]));
+        const i = s.split("."), a = o2.split(".");
+        if (i.length === 1 || a.length === 1)
+          return Ms(B2(i[0]), B2(a[0]));
+        for (let c3 = 0, y2 = Math.max(i.length, a.length); c3 < y2; c3++) {
+          const w2 = ye(B2(i[c3]), B2(a[c3]));
           if (w2)
             return w2;
         }
@@ -22809,13 +24551,13 @@ var init_dist3 = __esm({
     };
     f2.prototype.revert = function(t2) {
       const e = u(arguments);
-      return typeof t2 != "string" ? this._runTask(b3("Commit must be a string"), e) : this._runTask(
+      return typeof t2 != "string" ? this._runTask(b2("Commit must be a string"), e) : this._runTask(
         g(["revert", ...h2(arguments, 0, true), t2]),
         e
       );
     };
     f2.prototype.addTag = function(t2) {
-      const e = typeof t2 == "string" ? js(t2) : b3("Git.addTag requires a tag name");
+      const e = typeof t2 == "string" ? js(t2) : b2("Git.addTag requires a tag name");
       return this._runTask(e, u(arguments));
     };
     f2.prototype.addAnnotatedTag = function(t2, e) {
@@ -22855,7 +24597,7 @@ var init_dist3 = __esm({
       n.push(...h2(arguments, 0, true));
       var r2 = u(arguments);
       return n.length ? this._runTask(g(n, this._trimmed), r2) : this._runTask(
-        b3("Raw: must supply one or more command to execute"),
+        b2("Raw: must supply one or more command to execute"),
         r2
       );
     };
@@ -22943,7 +24685,7 @@ var init_dist3 = __esm({
       var n = u(e), r2 = ["cat-file"], s = e[0];
       if (typeof s == "string")
         return this._runTask(
-          b3("Git.catFile: options must be supplied as an array of strings"),
+          b2("Git.catFile: options must be supplied as an array of strings"),
           n
         );
       Array.isArray(s) && r2.push.apply(r2, s);
@@ -22951,7 +24693,7 @@ var init_dist3 = __esm({
       return this._runTask(o2, n);
     };
     f2.prototype.diff = function(t2, e) {
-      const n = m(t2) ? b3(
+      const n = m(t2) ? b2(
         "git.diff: supplying options as a single string is no longer supported, switch to an array of strings"
       ) : g(["diff", ...h2(arguments)]);
       return this._runTask(n, u(arguments));
@@ -22963,7 +24705,7 @@ var init_dist3 = __esm({
       );
     };
     f2.prototype.applyPatch = function(t2) {
-      const e = G2(t2) ? Yr(v(t2), h2([].slice.call(arguments, 1))) : b3(
+      const e = G2(t2) ? Yr(v(t2), h2([].slice.call(arguments, 1))) : b2(
         "git.applyPatch requires one or more string patches as the first argument"
       );
       return this._runTask(e, u(arguments));
@@ -23055,8 +24797,8 @@ var init_dist3 = __esm({
       exec(e, n, r2) {
         let s = n;
         const o2 = Object.freeze(Object.create(r2));
-        for (const i2 of this.plugins)
-          i2.type === e && (s = i2.action(s, o2));
+        for (const i of this.plugins)
+          i.type === e && (s = i.action(s, o2));
         return s;
       }
     };
@@ -23079,8 +24821,8 @@ var init_dist3 = __esm({
 
 // src/sources/git/run.ts
 import { spawn as spawn2 } from "node:child_process";
-function gitEnv(env3, named) {
-  const out = { ...env3, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" };
+function gitEnv(env4, named) {
+  const out = { ...env4, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" };
   if (named) for (const k2 of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX"]) delete out[k2];
   return out;
 }
@@ -23116,9 +24858,9 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
       const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
       rest = void 0;
       let start = 0;
-      for (let i2 = buf.indexOf(sep2); i2 !== -1; i2 = buf.indexOf(sep2, start)) {
-        const p2 = onRecord(buf.subarray(start, i2));
-        start = i2 + 1;
+      for (let i = buf.indexOf(sep2); i !== -1; i = buf.indexOf(sep2, start)) {
+        const p2 = onRecord(buf.subarray(start, i));
+        start = i + 1;
         if (p2) await p2;
       }
       if (start < buf.length) rest = buf.subarray(start);
@@ -23193,8 +24935,8 @@ var init_run = __esm({
 });
 
 // src/sources/git/repo.ts
-import { readFileSync as readFileSync8, readdirSync as readdirSync4, statSync as statSync4 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join5, resolve as resolve8 } from "node:path";
+import { readFileSync as readFileSync5, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
+import { isAbsolute as isAbsolute2, join as join4, resolve as resolve4 } from "node:path";
 function parseGitVersion(text) {
   const m2 = /(\d+)\.(\d+)/.exec(text);
   return m2 ? [Number(m2[1]), Number(m2[2])] : [0, 0];
@@ -23204,24 +24946,24 @@ function atLeast(v2, major, minor) {
 }
 function hasBitmap(objectsDir) {
   try {
-    return readdirSync4(join5(objectsDir, "pack")).some((f3) => f3.endsWith(".bitmap"));
+    return readdirSync2(join4(objectsDir, "pack")).some((f3) => f3.endsWith(".bitmap"));
   } catch {
     return false;
   }
 }
-async function openRepo(target, cwd, env3) {
-  const dir = target === void 0 ? cwd : resolve8(cwd, target);
+async function openRepo(target, cwd, env4) {
+  const dir = target === void 0 ? cwd : resolve4(cwd, target);
   const shown = target ?? ".";
   if (target !== void 0) {
     let isDir = false;
     try {
-      isDir = statSync4(dir).isDirectory();
+      isDir = statSync2(dir).isDirectory();
     } catch {
       throw new GitError(`${shown}: no such directory`);
     }
     if (!isDir) throw new GitError(`${shown}: not a directory (name a git repository)`);
   }
-  const ctx = { cwd: dir, env: gitEnv(env3, target !== void 0) };
+  const ctx = { cwd: dir, env: gitEnv(env4, target !== void 0) };
   const git = await simpleGitFor(ctx);
   const infoP = git.raw(["rev-parse", "--absolute-git-dir", "--git-path", "objects", "--git-path", "shallow", "--is-bare-repository", "--is-shallow-repository", "--is-inside-work-tree", "--show-object-format"]);
   const versionP = git.raw(["version"]).catch(() => "");
@@ -23241,12 +24983,12 @@ async function openRepo(target, cwd, env3) {
   const top2 = (await topP).trim();
   const workTree = inside === "true" && top2 ? top2 : void 0;
   const head = await headP;
-  const objectsDir = isAbsolute2(objects) ? objects : resolve8(dir, objects);
+  const objectsDir = isAbsolute2(objects) ? objects : resolve4(dir, objects);
   return {
     ...ctx,
     gitDir,
     objectsDir,
-    shallowFile: isAbsolute2(shallowPath) ? shallowPath : resolve8(dir, shallowPath),
+    shallowFile: isAbsolute2(shallowPath) ? shallowPath : resolve4(dir, shallowPath),
     bare: bare === "true",
     shallow: shallow === "true",
     workTree,
@@ -23257,15 +24999,15 @@ async function openRepo(target, cwd, env3) {
     bitmap: hasBitmap(objectsDir)
   };
 }
-async function resolveCommit(ctx, rev2) {
-  if (rev2.startsWith("-")) return void 0;
-  const r2 = await gitOutput(ctx, ["rev-parse", "-q", "--verify", "--end-of-options", `${rev2}^{commit}`]);
+async function resolveCommit(ctx, rev) {
+  if (rev.startsWith("-")) return void 0;
+  const r2 = await gitOutput(ctx, ["rev-parse", "-q", "--verify", "--end-of-options", `${rev}^{commit}`]);
   const oid = r2.stdout.toString("latin1").trim();
   return r2.code === 0 && /^[0-9a-f]{40,64}$/.test(oid) ? oid : void 0;
 }
 function shallowCommits(repo) {
   try {
-    return new Set(readFileSync8(repo.shallowFile, "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
+    return new Set(readFileSync5(repo.shallowFile, "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -23281,13 +25023,13 @@ async function listSubmodules(repo) {
     const key = entry.slice(0, nl);
     out.push({ name: key.slice("submodule.".length, -".path".length), path: entry.slice(nl + 1) });
   }
-  return out.sort((x4, y2) => x4.path < y2.path ? -1 : 1);
+  return out.sort((x3, y2) => x3.path < y2.path ? -1 : 1);
 }
 async function openSubmodule(repo, sub) {
-  const candidates = [...repo.workTree ? [join5(repo.workTree, sub.path)] : [], join5(repo.gitDir, "modules", sub.name)];
+  const candidates = [...repo.workTree ? [join4(repo.workTree, sub.path)] : [], join4(repo.gitDir, "modules", sub.name)];
   for (const dir of candidates) {
     try {
-      if (!statSync4(dir).isDirectory()) continue;
+      if (!statSync2(dir).isDirectory()) continue;
       const r2 = await openRepo(dir, dir, repo.env);
       if (r2.gitDir !== repo.gitDir) return r2;
     } catch {
@@ -23308,27 +25050,27 @@ __export(blob_worker_exports, {
   WORKER_URL: () => WORKER_URL,
   createWorkerScanner: () => createWorkerScanner
 });
-import { isMainThread, parentPort, Worker as Worker3, workerData } from "node:worker_threads";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 function pathHash(path) {
   let h3 = 2166136261;
-  for (let i2 = 0; i2 < path.length; i2++) h3 = Math.imul(h3 ^ path.charCodeAt(i2), 16777619);
+  for (let i = 0; i < path.length; i++) h3 = Math.imul(h3 ^ path.charCodeAt(i), 16777619);
   return h3 >>> 0;
 }
 function serve(init) {
   const port = parentPort;
   const detector = createDetector(init.rules, { decode: init.decode });
   const open2 = [];
-  const head = () => open2.find((b5) => b5.answered < b5.size) ?? open2[open2.length - 1];
+  const head = () => open2.find((b3) => b3.answered < b3.size) ?? open2[open2.length - 1];
   const events = {
     hit: (h3) => head()?.hits.push(h3),
     missing: (j3) => head()?.missing.push(j3),
     warn: (w2) => head()?.warnings.push(w2),
     skip: (path, reason) => head()?.skips.push({ path, reason }),
     done: (items, bytes2) => {
-      const b5 = head();
-      if (!b5) return;
-      b5.answered += items;
-      b5.bytes += bytes2;
+      const b3 = head();
+      if (!b3) return;
+      b3.answered += items;
+      b3.bytes += bytes2;
       while (open2.length && open2[0].answered >= open2[0].size) {
         const { size: _size, ...result } = open2.shift();
         port.postMessage({ kind: "batch", ...result });
@@ -23354,7 +25096,7 @@ function serve(init) {
     });
   });
 }
-function createWorkerScanner(threads, rules, decode, reader, events) {
+function createWorkerScanner(threads3, rules, decode, reader, events) {
   const init = { kind: MARK, rules, decode, reader };
   let nextId = 0;
   let failure;
@@ -23364,8 +25106,8 @@ function createWorkerScanner(threads, rules, decode, reader, events) {
     waiting = void 0;
     w2?.();
   };
-  const slots = Array.from({ length: threads }, () => {
-    const worker = new Worker3(new URL(WORKER_URL), { workerData: init });
+  const slots = Array.from({ length: threads3 }, () => {
+    const worker = new Worker(new URL(WORKER_URL), { workerData: init });
     const slot = { worker, inFlight: 0 };
     slot.ended = new Promise((resolve12, reject) => {
       worker.on("message", (msg) => {
@@ -23404,10 +25146,10 @@ function createWorkerScanner(threads, rules, decode, reader, events) {
   });
   const pending = slots.map(() => []);
   let next = 0;
-  const send = async (i2) => {
-    const jobs = pending[i2];
-    pending[i2] = [];
-    const slot = slots[i2];
+  const send = async (i) => {
+    const jobs = pending[i];
+    pending[i] = [];
+    const slot = slots[i];
     for (; ; ) {
       if (failure) throw failure;
       if (slot.inFlight < IN_FLIGHT2) {
@@ -23420,19 +25162,19 @@ function createWorkerScanner(threads, rules, decode, reader, events) {
   };
   return {
     add(job) {
-      let i2 = next;
-      if (job.path) i2 = pathHash(job.path) % slots.length;
-      pending[i2].push(job);
-      if (pending[i2].length >= BATCH) {
+      let i = next;
+      if (job.path) i = pathHash(job.path) % slots.length;
+      pending[i].push(job);
+      if (pending[i].length >= BATCH) {
         if (!job.path) next = (next + 1) % slots.length;
-        return send(i2);
+        return send(i);
       }
     },
     async finish() {
-      for (let i2 = 0; i2 < slots.length; i2++) if (pending[i2].length) await send(i2);
+      for (let i = 0; i < slots.length; i++) if (pending[i].length) await send(i);
       for (const s of slots) s.worker.postMessage({ end: true });
       const all = await Promise.all(slots.map((s) => s.ended));
-      return all.reduce((a, b5) => ({ blobs: a.blobs + b5.blobs, bytes: a.bytes + b5.bytes }), { blobs: 0, bytes: 0 });
+      return all.reduce((a, b3) => ({ blobs: a.blobs + b3.blobs, bytes: a.bytes + b3.bytes }), { blobs: 0, bytes: 0 });
     },
     abort() {
       for (const s of slots) void s.worker.terminate();
@@ -23474,8 +25216,8 @@ async function createScanner(ctx, events) {
   if (!mod.WORKER_URL.endsWith(".js")) return local();
   let inner;
   let queued = [];
-  const start = async (threads) => {
-    inner = threads ? mod.createWorkerScanner(ctx.threads, [...ctx.rules], ctx.decode, reader, events) : local();
+  const start = async (threads3) => {
+    inner = threads3 ? mod.createWorkerScanner(ctx.threads, [...ctx.rules], ctx.decode, reader, events) : local();
     const jobs = queued;
     queued = [];
     for (const j3 of jobs) {
@@ -23519,9 +25261,9 @@ async function scanFew(ctx, jobs, quiet = true) {
   await reader.finish();
   return hits;
 }
-function matchKey(hit, b5) {
-  const { m: m2 } = b5;
-  const suffix = b5.path.slice(hit.path.length);
+function matchKey(hit, b3) {
+  const { m: m2 } = b3;
+  const suffix = b3.path.slice(hit.path.length);
   if (m2.decoding?.length || !m2.context) return `${m2.ruleId}\0${m2.secret}\0${suffix}\0${(m2.decoding ?? []).join(",")}`;
   const c3 = m2.context;
   const at2 = c3.indexOf(m2.secret);
@@ -23536,18 +25278,18 @@ function addedMatches(next, olds) {
   const have = /* @__PURE__ */ new Map();
   for (const old of olds) {
     const counts = /* @__PURE__ */ new Map();
-    for (const b5 of old.matches) {
-      const k2 = matchKey(old, b5);
+    for (const b3 of old.matches) {
+      const k2 = matchKey(old, b3);
       counts.set(k2, (counts.get(k2) ?? 0) + 1);
     }
     for (const [k2, n] of counts) have.set(k2, Math.max(have.get(k2) ?? 0, n));
   }
   const out = [];
-  for (const b5 of [...next.matches].sort((x4, y2) => x4.m.offset - y2.m.offset)) {
-    const k2 = matchKey(next, b5);
+  for (const b3 of [...next.matches].sort((x3, y2) => x3.m.offset - y2.m.offset)) {
+    const k2 = matchKey(next, b3);
     const n = have.get(k2) ?? 0;
     if (n > 0) have.set(k2, n - 1);
-    else out.push(b5);
+    else out.push(b3);
   }
   return out;
 }
@@ -23699,7 +25441,7 @@ async function findIntroductions(ctx, repo, oids, commitCount) {
     const commits = list.code === 0 ? list.stdout.toString("latin1").split("\n").filter(Boolean) : [];
     if (commits.length >= SPLIT_WALK) {
       const per = Math.ceil(commits.length / parts);
-      inputs = Array.from({ length: parts }, (_3, i2) => `${commits.slice(i2 * per, (i2 + 1) * per).join("\n")}
+      inputs = Array.from({ length: parts }, (_3, i) => `${commits.slice(i * per, (i + 1) * per).join("\n")}
 `);
     }
   }
@@ -23719,7 +25461,7 @@ async function findIntroductions(ctx, repo, oids, commitCount) {
       return streamRecords(repo, args, parse, { sep: 0, ...input2 === void 0 ? {} : { input: input2 } }).done;
     })
   );
-  for (const list of out.values()) list.sort((a, b5) => order.get(a) - order.get(b5));
+  for (const list of out.values()) list.sort((a, b3) => order.get(a) - order.get(b3));
   const failed = results2.find((r2) => r2.code !== 0);
   if (failed) ctx.warn(`finding the commits that introduced each leak failed (${gitMessage(failed.stderr)}); some locations have no commit`);
   return out;
@@ -23727,7 +25469,7 @@ async function findIntroductions(ctx, repo, oids, commitCount) {
 async function headBlobs(repo, paths) {
   const out = /* @__PURE__ */ new Map();
   if (!repo.head || paths && !paths.length) return out;
-  const batches = paths ? Array.from({ length: Math.ceil(paths.length / 500) }, (_3, i2) => paths.slice(i2 * 500, i2 * 500 + 500)) : [void 0];
+  const batches = paths ? Array.from({ length: Math.ceil(paths.length / 500) }, (_3, i) => paths.slice(i * 500, i * 500 + 500)) : [void 0];
   for (const batch of batches) {
     const args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", repo.head, ...batch ? ["--", ...batch] : []];
     const r2 = await streamRecords(
@@ -23747,7 +25489,7 @@ async function headBlobs(repo, paths) {
 }
 function secretsOf(hits) {
   const out = /* @__PURE__ */ new Set();
-  for (const h3 of hits) for (const b5 of h3.matches) out.add(b5.m.secret);
+  for (const h3 of hits) for (const b3 of h3.matches) out.add(b3.m.secret);
   return out;
 }
 async function reportHistoryHits(ctx, repo, hits, commitCount) {
@@ -23758,21 +25500,21 @@ async function reportHistoryHits(ctx, repo, hits, commitCount) {
     if (h3.path !== blobName({ oid, path: "" })) continue;
     const name = intros.get(oid)?.[0]?.path ?? head.get(oid);
     if (!name) continue;
-    if (h3.matches.some((b5) => b5.path !== h3.path)) again.push({ oid, path: name });
-    else hits.set(oid, { oid, path: name, matches: h3.matches.map((b5) => ({ path: name, m: b5.m })) });
+    if (h3.matches.some((b3) => b3.path !== h3.path)) again.push({ oid, path: name });
+    else hits.set(oid, { oid, path: name, matches: h3.matches.map((b3) => ({ path: name, m: b3.m })) });
   }
   for (const [oid, h3] of await scanFew(ctx, again)) hits.set(oid, h3);
   const inHead = secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? []));
   const none = (oid) => ({ oid, path: "", matches: [] });
-  for (const [oid, h3] of [...hits].sort(([a], [b5]) => a < b5 ? -1 : a > b5 ? 1 : 0)) {
+  for (const [oid, h3] of [...hits].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0)) {
     const list = intros.get(oid);
     if (!list?.length) {
-      for (const b5 of h3.matches) ctx.location(b5.path, b5.m, { inHead: inHead.has(b5.m.secret) });
+      for (const b3 of h3.matches) ctx.location(b3.path, b3.m, { inHead: inHead.has(b3.m.secret) });
       continue;
     }
-    for (const i2 of list) {
-      for (const b5 of addedMatches(h3, i2.olds.map((o2) => hits.get(o2) ?? none(o2)))) {
-        ctx.location(i2.path + b5.path.slice(h3.path.length), b5.m, provenance(i2.commit, inHead.has(b5.m.secret)));
+    for (const i of list) {
+      for (const b3 of addedMatches(h3, i.olds.map((o2) => hits.get(o2) ?? none(o2)))) {
+        ctx.location(i.path + b3.path.slice(h3.path.length), b3.m, provenance(i.commit, inHead.has(b3.m.secret)));
       }
     }
   }
@@ -23783,13 +25525,13 @@ function provenance(c3, inHead) {
 async function resolveRange(repo, range) {
   const m2 = /^(.*?)(\.\.\.?)(.*)$/.exec(range.trim());
   if (!m2) throw new GitError(`--range "${range}": expected BASE..HEAD (or BASE...HEAD)`);
-  const [, a = "", dots = "..", b5 = ""] = m2;
+  const [, a = "", dots = "..", b3 = ""] = m2;
   const ends = [];
-  for (const [which, rev2] of [["base", a || "HEAD"], ["head", b5 || "HEAD"]]) {
-    const oid = await resolveCommit(repo, rev2);
+  for (const [which, rev] of [["base", a || "HEAD"], ["head", b3 || "HEAD"]]) {
+    const oid = await resolveCommit(repo, rev);
     if (!oid) {
-      const hint = repo.shallow ? "this is a shallow clone: fetch more history (git fetch --deepen=200, or fetch-depth: 0 with actions/checkout) and run again" : /^[\w./-]+$/.test(rev2) && !rev2.includes("..") ? `fetch it first (git fetch origin ${rev2}) and run again` : "fetch it first (git fetch origin) and run again";
-      throw new GitError(`--range: the ${which} "${rev2}" is not a commit in this repository; ${hint}`);
+      const hint = repo.shallow ? "this is a shallow clone: fetch more history (git fetch --deepen=200, or fetch-depth: 0 with actions/checkout) and run again" : /^[\w./-]+$/.test(rev) && !rev.includes("..") ? `fetch it first (git fetch origin ${rev}) and run again` : "fetch it first (git fetch origin) and run again";
+      throw new GitError(`--range: the ${which} "${rev}" is not a commit in this repository; ${hint}`);
     }
     ends.push(oid);
   }
@@ -23858,9 +25600,9 @@ async function scanChanges(ctx, repo, sel) {
   for (const c3 of hitChanges) {
     const h3 = hits.get(c3.newOid);
     const before = c3.oldOids.filter((o2) => !isNullOid(o2)).map((o2) => oldHits.get(o2) ?? { oid: o2, path: c3.oldPath ?? c3.path, matches: [] });
-    for (const b5 of addedMatches(h3, before)) {
-      const suffix = b5.path.slice(h3.path.length);
-      ctx.location(c3.path + suffix, b5.m, provenance(c3.commit, inHead(c3.path, b5.m.secret)));
+    for (const b3 of addedMatches(h3, before)) {
+      const suffix = b3.path.slice(h3.path.length);
+      ctx.location(c3.path + suffix, b3.m, provenance(c3.commit, inHead(c3.path, b3.m.secret)));
     }
   }
   return stats;
@@ -23893,10 +25635,10 @@ __export(history_exports, {
   scanRepoHistory: () => scanRepoHistory
 });
 import { availableParallelism as availableParallelism2 } from "node:os";
-function checkThreads(threads) {
-  if (threads === void 0) return Math.min(4, availableParallelism2());
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError("--threads must be a whole number from 1 to 64");
-  return threads;
+function checkThreads(threads3) {
+  if (threads3 === void 0) return Math.min(4, availableParallelism2());
+  if (!Number.isInteger(threads3) || threads3 < 1 || threads3 > 64) throw new UsageError("--threads must be a whole number from 1 to 64");
+  return threads3;
 }
 async function openRepoFor(io2, repo) {
   try {
@@ -24004,13 +25746,13 @@ var init_history2 = __esm({
 
 // src/sources/git/staged.ts
 import { existsSync } from "node:fs";
-import { basename as basename2, dirname as dirname4, join as join6, resolve as resolve9 } from "node:path";
-function workTreeTop(cwd, env3) {
-  if (env3.GIT_DIR || env3.GIT_WORK_TREE || env3.GIT_CEILING_DIRECTORIES || env3.GIT_DISCOVERY_ACROSS_FILESYSTEM) return void 0;
-  for (let dir = resolve9(cwd); ; ) {
-    if (basename2(dir) === ".git") return void 0;
-    if (existsSync(join6(dir, ".git"))) return dir;
-    const up = dirname4(dir);
+import { basename, dirname as dirname2, join as join5, resolve as resolve5 } from "node:path";
+function workTreeTop(cwd, env4) {
+  if (env4.GIT_DIR || env4.GIT_WORK_TREE || env4.GIT_CEILING_DIRECTORIES || env4.GIT_DISCOVERY_ACROSS_FILESYSTEM) return void 0;
+  for (let dir = resolve5(cwd); ; ) {
+    if (basename(dir) === ".git") return void 0;
+    if (existsSync(join5(dir, ".git"))) return dir;
+    const up = dirname2(dir);
     if (up === dir) return void 0;
     dir = up;
   }
@@ -24062,7 +25804,7 @@ async function scanStaged(ctx, changesP = stagedChanges(ctx.git), cat) {
   for (const c3 of hitChanges) {
     const h3 = hits.get(c3.newOid);
     const before = c3.oldOids.filter((o2) => !isNullOid(o2)).map((o2) => oldHits.get(o2) ?? { oid: o2, path: c3.oldPath ?? c3.path, matches: [] });
-    for (const b5 of addedMatches(h3, before)) ctx.location(c3.path + b5.path.slice(h3.path.length), b5.m, {});
+    for (const b3 of addedMatches(h3, before)) ctx.location(c3.path + b3.path.slice(h3.path.length), b3.m, {});
   }
   return stats;
 }
@@ -24088,12 +25830,12 @@ function whereError(stderr) {
   return new UsageError(msg);
 }
 async function runStaged(io2, args) {
-  const env3 = gitEnv(io2.env, false);
-  const git = { cwd: io2.cwd, env: env3, batchCommand: false };
+  const env4 = gitEnv(io2.env, false);
+  const git = { cwd: io2.cwd, env: env4, batchCommand: false };
   const changes = stagedChanges(git);
   changes.catch(() => void 0);
-  const cat = new CatFile({ cwd: io2.cwd, env: env3, batchCommand: false });
-  let root = workTreeTop(io2.cwd, env3);
+  const cat = new CatFile({ cwd: io2.cwd, env: env4, batchCommand: false });
+  let root = workTreeTop(io2.cwd, env4);
   if (root === void 0) {
     const t2 = await gitOutput(git, ["rev-parse", "--show-toplevel"]);
     if (t2.code !== 0) {
@@ -24144,12 +25886,12 @@ __export(audit_exports, {
 });
 import { availableParallelism as availableParallelism3 } from "node:os";
 async function runAudit(io2, args) {
-  const threads = checkThreads(args.threads);
+  const threads3 = checkThreads(args.threads);
   const repo = await openRepoFor(io2, args.repo);
   const root = repo.workTree ?? repo.gitDir;
   const session = createSession(io2, args, root);
   if (repo.workTree) {
-    const maxFileSize = args.maxFileSize !== void 0 ? parseSize(args.maxFileSize, "--max-file-size") : session.config.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
+    const maxFileSize2 = args.maxFileSize !== void 0 ? parseSize(args.maxFileSize, "--max-file-size") : session.config.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
     const progress = createProgress(io2, args, "files");
     try {
       const totals = await scanPaths(
@@ -24158,10 +25900,10 @@ async function runAudit(io2, args) {
           paths: [repo.workTree],
           cwd: io2.cwd,
           useIgnoreFiles: args.ignore !== false,
-          maxFileSize,
+          maxFileSize: maxFileSize2,
           content: session.content,
           onFile: (bytes2) => progress.tick(1, bytes2),
-          threads: Math.min(threads, availableParallelism3()),
+          threads: Math.min(threads3, availableParallelism3()),
           ...io2.workerScript ? { worker: { script: io2.workerScript, init: { rules: session.config.rules, decode: args.decode !== false } } } : {}
         },
         session.sink
@@ -24193,8 +25935,8 @@ var baseline_exports = {};
 __export(baseline_exports, {
   runBaseline: () => runBaseline
 });
-import { readFileSync as readFileSync9, writeFileSync as writeFileSync2 } from "node:fs";
-import { resolve as resolve10 } from "node:path";
+import { readFileSync as readFileSync6, writeFileSync as writeFileSync2 } from "node:fs";
+import { resolve as resolve6 } from "node:path";
 async function readAll(io2) {
   const chunks = [];
   for await (const c3 of io2.stdin) chunks.push(Buffer.isBuffer(c3) ? c3 : Buffer.from(c3));
@@ -24204,7 +25946,7 @@ async function fromReport(io2, file) {
   const name = undash(file);
   let text;
   try {
-    text = name === "-" ? await readAll(io2) : readFileSync9(resolve10(io2.cwd, name), "utf8");
+    text = name === "-" ? await readAll(io2) : readFileSync6(resolve6(io2.cwd, name), "utf8");
   } catch (e) {
     throw new UsageError(`${name}: cannot read report (${e.code ?? e.message})`);
   }
@@ -24246,7 +25988,7 @@ async function runBaseline(io2, args) {
   const n = new Set(fingerprints).size;
   if (output && output !== "-") {
     try {
-      writeFileSync2(resolve10(io2.cwd, output), text);
+      writeFileSync2(resolve6(io2.cwd, output), text);
     } catch (e) {
       throw new UsageError(`${output}: cannot write baseline (${e.code ?? e.message})`);
     }
@@ -24350,13 +26092,13 @@ async function revokeLines(io2, args) {
     client.close();
   }
   if (format3 === "json") {
-    let i2 = 0;
-    const batches = r2.batches.map((b5) => ({
-      count: b5.count,
-      ok: b5.ok,
-      ...b5.status !== void 0 ? { status: b5.status } : {},
-      ...b5.reason ? { reason: b5.reason } : {},
-      tokens: tokens.slice(i2, i2 += b5.count).map((t2) => ({ redacted: redact(t2), sha256: sha256(t2) }))
+    let i = 0;
+    const batches = r2.batches.map((b3) => ({
+      count: b3.count,
+      ok: b3.ok,
+      ...b3.status !== void 0 ? { status: b3.status } : {},
+      ...b3.reason ? { reason: b3.reason } : {},
+      tokens: tokens.slice(i, i += b3.count).map((t2) => ({ redacted: redact(t2), sha256: sha256(t2) }))
     }));
     io2.stdout(`${JSON.stringify({ version: 1, tool: { name: "hfleaks", version: VERSION }, command: "revoke", endpoint: r2.url, ok: r2.ok, batches }, null, 2)}
 `);
@@ -24364,7 +26106,7 @@ async function revokeLines(io2, args) {
     io2.stdout(`${describeRevocation(r2).join("\n")}
 `);
   }
-  if (!r2.ok) throw new UsageError(`revocation failed (${r2.batches.find((b5) => !b5.ok)?.reason ?? "no answer"}); those tokens still work`);
+  if (!r2.ok) throw new UsageError(`revocation failed (${r2.batches.find((b3) => !b3.ok)?.reason ?? "no answer"}); those tokens still work`);
   return 0;
 }
 var init_revoke2 = __esm({
@@ -24385,8 +26127,8 @@ var init_revoke2 = __esm({
 });
 
 // src/hook/install.ts
-import { chmodSync as chmodSync2, existsSync as existsSync2, mkdirSync, readFileSync as readFileSync10, renameSync, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join7 } from "node:path";
+import { chmodSync as chmodSync2, existsSync as existsSync2, mkdirSync, readFileSync as readFileSync7, renameSync, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { isAbsolute as isAbsolute3, join as join6 } from "node:path";
 async function hooksDir(cwd) {
   const git = wo({ baseDir: cwd });
   try {
@@ -24395,9 +26137,9 @@ async function hooksDir(cwd) {
     const hooksPath = (await git.raw(["config", "--get", "core.hooksPath"]).catch(() => "")).trim();
     if (hooksPath && !isAbsolute3(hooksPath)) {
       const top2 = (await git.raw(["rev-parse", "--show-toplevel"])).trim();
-      return join7(top2, hooksPath);
+      return join6(top2, hooksPath);
     }
-    return join7(cwd, rel);
+    return join6(cwd, rel);
   } catch {
     throw new HookError(`${cwd}: not a git repository`);
   }
@@ -24431,7 +26173,7 @@ exit $status
 }
 function isOurs(path) {
   try {
-    return readFileSync10(path, "utf8").includes(MARKER);
+    return readFileSync7(path, "utf8").includes(MARKER);
   } catch {
     return false;
   }
@@ -24439,8 +26181,8 @@ function isOurs(path) {
 async function installHook(o2) {
   const dir = await hooksDir(o2.cwd);
   mkdirSync(dir, { recursive: true });
-  const hook = join7(dir, "pre-commit");
-  const previous = join7(dir, PREVIOUS);
+  const hook = join6(dir, "pre-commit");
+  const previous = join6(dir, PREVIOUS);
   let chained = existsSync2(previous);
   let what = `installed ${hook}`;
   if (existsSync2(hook) && !isOurs(hook)) {
@@ -24460,8 +26202,8 @@ async function installHook(o2) {
 }
 async function uninstallHook(cwd) {
   const dir = await hooksDir(cwd);
-  const hook = join7(dir, "pre-commit");
-  const previous = join7(dir, PREVIOUS);
+  const hook = join6(dir, "pre-commit");
+  const previous = join6(dir, PREVIOUS);
   if (!existsSync2(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
   if (!isOurs(hook)) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
   rmSync(hook);
@@ -24511,224 +26253,108 @@ var init_hook = __esm({
   }
 });
 
-// src/action/index.ts
-import { isMainThread as isMainThread2 } from "node:worker_threads";
-
-// src/action/main.ts
-init_types();
-init_io();
-import { appendFileSync, readFileSync as readFileSync11 } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join8, relative as relative3, resolve as resolve11 } from "node:path";
-
-// node_modules/yargs/lib/platform-shims/esm.mjs
-import { notStrictEqual, strictEqual } from "assert";
+// src/cli/commands/index.ts
+var threads2, maxFileSize, submodules, env2, COMMANDS;
+var init_commands = __esm({
+  "src/cli/commands/index.ts"() {
+    "use strict";
+    init_options();
+    threads2 = (what) => ({
+      threads: { type: "number", describe: `Threads scanning${what ? ` ${what}` : ""} (default: the CPU count, at most 4)`, requiresArg: true }
+    });
+    maxFileSize = (what) => ({
+      "max-file-size": { type: "string", describe: `Skip (and list) ${what} larger than this (default 512MB)`, requiresArg: true }
+    });
+    submodules = {
+      submodules: { type: "boolean", default: false, describe: "Also scan the history of submodules whose repository is here (default: list them)" }
+    };
+    env2 = {
+      env: { type: "string", describe: "Read the token(s) from this environment variable instead of stdin", requiresArg: true }
+    };
+    COMMANDS = [
+      {
+        command: "scan [paths..]",
+        describe: "Scan files and directories (default .); - reads stdin",
+        positionals: { paths: { type: "string", array: true, default: ["."], describe: "Files or directories; - for stdin" } },
+        options: { ...commonOptions(), ...maxFileSize("files"), ...threads2("files") },
+        run: async (io2, args) => (await Promise.resolve().then(() => (init_scan(), scan_exports))).runScan(io2, args)
+      },
+      {
+        command: "history [repo]",
+        describe: "Scan git history: every blob reachable from every ref, or what a --range / --since adds",
+        positionals: { repo: { type: "string", describe: "Repository (a working tree, .git directory or bare repository; default: the current one)" } },
+        options: {
+          ...commonOptions(),
+          range: { type: "string", describe: "Only what the commits in BASE..HEAD add (pull requests)", requiresArg: true },
+          since: { type: "string", describe: 'Only what commits since DATE add (2024-01-31, "2 weeks ago")', requiresArg: true },
+          ...maxFileSize("blobs"),
+          ...threads2("blobs, each with its own git reader"),
+          ...submodules
+        },
+        run: async (io2, args) => (await Promise.resolve().then(() => (init_history2(), history_exports))).runHistory(io2, args)
+      },
+      {
+        command: "staged",
+        describe: "Scan what the next commit would add (the index against HEAD); for pre-commit hooks",
+        options: { ...commonOptions(), ...maxFileSize("blobs") },
+        run: async (io2, args) => (await Promise.resolve().then(() => (init_staged2(), staged_exports))).runStaged(io2, args)
+      },
+      {
+        command: "audit [repo]",
+        describe: "Audit a repository: working tree and full history in one report, one finding per secret (verifies by default)",
+        positionals: { repo: { type: "string", describe: "Repository (default: the current one)" } },
+        options: { ...commonOptions({ verifyDefault: true }), ...maxFileSize("files and blobs"), ...threads2(""), ...submodules },
+        run: async (io2, args) => (await Promise.resolve().then(() => (init_audit(), audit_exports))).runAudit(io2, args)
+      },
+      {
+        command: "baseline [path]",
+        describe: "Record the current findings (fingerprints only) so scans with --baseline FILE report only new ones",
+        positionals: { path: { type: "string", describe: "Directory or file to scan (default .)" } },
+        options: {
+          output: { alias: "o", type: "string", describe: "Write the baseline to FILE (default: stdout)", requiresArg: true },
+          from: { type: "string", describe: "Take the findings from a JSON report (any command, --format json; - for stdin) instead of scanning", requiresArg: true },
+          ...SCAN_OPTIONS,
+          ...maxFileSize("files"),
+          ...threads2("files"),
+          ...QUIET,
+          progress: { type: "boolean", default: true, describe: "Progress on stderr when it is a terminal (--no-progress to hide)" },
+          ...DEBUG
+        },
+        run: async (io2, args) => (await Promise.resolve().then(() => (init_baseline2(), baseline_exports))).runBaseline(io2, args)
+      },
+      {
+        command: "verify",
+        describe: "Ask the Hub who owns each token on stdin (one a line, or --env NAME) and what it can reach",
+        options: { ...commonOptions({ verifyDefault: true }), ...env2 },
+        run: async (io2, args) => (await Promise.resolve().then(() => (init_verify(), verify_exports))).runVerify(io2, args)
+      },
+      {
+        command: "revoke",
+        describe: "Revoke the tokens on stdin (one a line, or --env NAME) for good, through the Hub; asks first, or --yes",
+        options: {
+          ...verifyOptions(false, true),
+          ...env2,
+          format: { alias: "f", type: "string", default: "text", describe: "Output format: text, json", requiresArg: true },
+          quiet: { alias: "q", type: "boolean", default: false, describe: "No warnings on stderr" },
+          ...DEBUG
+        },
+        run: async (io2, args) => (await Promise.resolve().then(() => (init_revoke2(), revoke_exports))).runRevoke(io2, args)
+      },
+      {
+        command: "hook <action>",
+        describe: "Install or uninstall the git pre-commit hook (runs `hfleaks staged`)",
+        positionals: { action: { type: "string", choices: ["install", "uninstall"], describe: "install or uninstall" } },
+        options: {
+          force: { type: "boolean", default: false, describe: "Keep an existing pre-commit hook and chain it (it runs first)" },
+          quiet: { alias: "q", type: "boolean", default: false, describe: "Say nothing on success" }
+        },
+        run: async (io2, args) => (await Promise.resolve().then(() => (init_hook(), hook_exports))).runHook(io2, args, io2.cliPath ?? process.argv[1])
+      }
+    ];
+  }
+});
 
 // node_modules/cliui/build/lib/index.js
-var align = {
-  right: alignRight,
-  center: alignCenter
-};
-var top = 0;
-var right = 1;
-var bottom = 2;
-var left = 3;
-var UI = class {
-  constructor(opts) {
-    var _a3;
-    this.width = opts.width;
-    this.wrap = (_a3 = opts.wrap) !== null && _a3 !== void 0 ? _a3 : true;
-    this.rows = [];
-  }
-  span(...args) {
-    const cols = this.div(...args);
-    cols.span = true;
-  }
-  resetOutput() {
-    this.rows = [];
-  }
-  div(...args) {
-    if (args.length === 0) {
-      this.div("");
-    }
-    if (this.wrap && this.shouldApplyLayoutDSL(...args) && typeof args[0] === "string") {
-      return this.applyLayoutDSL(args[0]);
-    }
-    const cols = args.map((arg) => {
-      if (typeof arg === "string") {
-        return this.colFromString(arg);
-      }
-      return arg;
-    });
-    this.rows.push(cols);
-    return cols;
-  }
-  shouldApplyLayoutDSL(...args) {
-    return args.length === 1 && typeof args[0] === "string" && /[\t\n]/.test(args[0]);
-  }
-  applyLayoutDSL(str2) {
-    const rows = str2.split("\n").map((row) => row.split("	"));
-    let leftColumnWidth = 0;
-    rows.forEach((columns) => {
-      if (columns.length > 1 && mixin.stringWidth(columns[0]) > leftColumnWidth) {
-        leftColumnWidth = Math.min(Math.floor(this.width * 0.5), mixin.stringWidth(columns[0]));
-      }
-    });
-    rows.forEach((columns) => {
-      this.div(...columns.map((r2, i2) => {
-        return {
-          text: r2.trim(),
-          padding: this.measurePadding(r2),
-          width: i2 === 0 && columns.length > 1 ? leftColumnWidth : void 0
-        };
-      }));
-    });
-    return this.rows[this.rows.length - 1];
-  }
-  colFromString(text) {
-    return {
-      text,
-      padding: this.measurePadding(text)
-    };
-  }
-  measurePadding(str2) {
-    const noAnsi = mixin.stripAnsi(str2);
-    return [0, noAnsi.match(/\s*$/)[0].length, 0, noAnsi.match(/^\s*/)[0].length];
-  }
-  toString() {
-    const lines = [];
-    this.rows.forEach((row) => {
-      this.rowToString(row, lines);
-    });
-    return lines.filter((line) => !line.hidden).map((line) => line.text).join("\n");
-  }
-  rowToString(row, lines) {
-    this.rasterize(row).forEach((rrow, r2) => {
-      let str2 = "";
-      rrow.forEach((col, c3) => {
-        const { width } = row[c3];
-        const wrapWidth = this.negatePadding(row[c3]);
-        let ts2 = col;
-        if (wrapWidth > mixin.stringWidth(col)) {
-          ts2 += " ".repeat(wrapWidth - mixin.stringWidth(col));
-        }
-        if (row[c3].align && row[c3].align !== "left" && this.wrap) {
-          const fn2 = align[row[c3].align];
-          ts2 = fn2(ts2, wrapWidth);
-          if (mixin.stringWidth(ts2) < wrapWidth) {
-            ts2 += " ".repeat((width || 0) - mixin.stringWidth(ts2) - 1);
-          }
-        }
-        const padding = row[c3].padding || [0, 0, 0, 0];
-        if (padding[left]) {
-          str2 += " ".repeat(padding[left]);
-        }
-        str2 += addBorder(row[c3], ts2, "| ");
-        str2 += ts2;
-        str2 += addBorder(row[c3], ts2, " |");
-        if (padding[right]) {
-          str2 += " ".repeat(padding[right]);
-        }
-        if (r2 === 0 && lines.length > 0) {
-          str2 = this.renderInline(str2, lines[lines.length - 1]);
-        }
-      });
-      lines.push({
-        text: str2.replace(/ +$/, ""),
-        span: row.span
-      });
-    });
-    return lines;
-  }
-  // if the full 'source' can render in
-  // the target line, do so.
-  renderInline(source, previousLine) {
-    const match = source.match(/^ */);
-    const leadingWhitespace = match ? match[0].length : 0;
-    const target = previousLine.text;
-    const targetTextWidth = mixin.stringWidth(target.trimRight());
-    if (!previousLine.span) {
-      return source;
-    }
-    if (!this.wrap) {
-      previousLine.hidden = true;
-      return target + source;
-    }
-    if (leadingWhitespace < targetTextWidth) {
-      return source;
-    }
-    previousLine.hidden = true;
-    return target.trimRight() + " ".repeat(leadingWhitespace - targetTextWidth) + source.trimLeft();
-  }
-  rasterize(row) {
-    const rrows = [];
-    const widths = this.columnWidths(row);
-    let wrapped;
-    row.forEach((col, c3) => {
-      col.width = widths[c3];
-      if (this.wrap) {
-        wrapped = mixin.wrap(col.text, this.negatePadding(col), { hard: true }).split("\n");
-      } else {
-        wrapped = col.text.split("\n");
-      }
-      if (col.border) {
-        wrapped.unshift("." + "-".repeat(this.negatePadding(col) + 2) + ".");
-        wrapped.push("'" + "-".repeat(this.negatePadding(col) + 2) + "'");
-      }
-      if (col.padding) {
-        wrapped.unshift(...new Array(col.padding[top] || 0).fill(""));
-        wrapped.push(...new Array(col.padding[bottom] || 0).fill(""));
-      }
-      wrapped.forEach((str2, r2) => {
-        if (!rrows[r2]) {
-          rrows.push([]);
-        }
-        const rrow = rrows[r2];
-        for (let i2 = 0; i2 < c3; i2++) {
-          if (rrow[i2] === void 0) {
-            rrow.push("");
-          }
-        }
-        rrow.push(str2);
-      });
-    });
-    return rrows;
-  }
-  negatePadding(col) {
-    let wrapWidth = col.width || 0;
-    if (col.padding) {
-      wrapWidth -= (col.padding[left] || 0) + (col.padding[right] || 0);
-    }
-    if (col.border) {
-      wrapWidth -= 4;
-    }
-    return wrapWidth;
-  }
-  columnWidths(row) {
-    if (!this.wrap) {
-      return row.map((col) => {
-        return col.width || mixin.stringWidth(col.text);
-      });
-    }
-    let unset = row.length;
-    let remainingWidth = this.width;
-    const widths = row.map((col) => {
-      if (col.width) {
-        unset--;
-        remainingWidth -= col.width;
-        return col.width;
-      }
-      return void 0;
-    });
-    const unsetWidth = unset ? Math.floor(remainingWidth / unset) : 0;
-    return widths.map((w2, i2) => {
-      if (w2 === void 0) {
-        return Math.max(unsetWidth, _minWidth(row[i2]));
-      }
-      return w2;
-    });
-  }
-};
 function addBorder(col, ts2, style) {
   if (col.border) {
     if (/[.']-+[.']/.test(ts2)) {
@@ -24771,7 +26397,6 @@ function alignCenter(str2, width) {
   }
   return " ".repeat(width - strWidth >> 1) + str2;
 }
-var mixin;
 function cliui(opts, _mixin) {
   mixin = _mixin;
   return new UI({
@@ -24779,22 +26404,236 @@ function cliui(opts, _mixin) {
     wrap: opts === null || opts === void 0 ? void 0 : opts.wrap
   });
 }
+var align, top, right, bottom, left, UI, mixin;
+var init_lib = __esm({
+  "node_modules/cliui/build/lib/index.js"() {
+    "use strict";
+    align = {
+      right: alignRight,
+      center: alignCenter
+    };
+    top = 0;
+    right = 1;
+    bottom = 2;
+    left = 3;
+    UI = class {
+      constructor(opts) {
+        var _a2;
+        this.width = opts.width;
+        this.wrap = (_a2 = opts.wrap) !== null && _a2 !== void 0 ? _a2 : true;
+        this.rows = [];
+      }
+      span(...args) {
+        const cols = this.div(...args);
+        cols.span = true;
+      }
+      resetOutput() {
+        this.rows = [];
+      }
+      div(...args) {
+        if (args.length === 0) {
+          this.div("");
+        }
+        if (this.wrap && this.shouldApplyLayoutDSL(...args) && typeof args[0] === "string") {
+          return this.applyLayoutDSL(args[0]);
+        }
+        const cols = args.map((arg) => {
+          if (typeof arg === "string") {
+            return this.colFromString(arg);
+          }
+          return arg;
+        });
+        this.rows.push(cols);
+        return cols;
+      }
+      shouldApplyLayoutDSL(...args) {
+        return args.length === 1 && typeof args[0] === "string" && /[\t\n]/.test(args[0]);
+      }
+      applyLayoutDSL(str2) {
+        const rows = str2.split("\n").map((row) => row.split("	"));
+        let leftColumnWidth = 0;
+        rows.forEach((columns) => {
+          if (columns.length > 1 && mixin.stringWidth(columns[0]) > leftColumnWidth) {
+            leftColumnWidth = Math.min(Math.floor(this.width * 0.5), mixin.stringWidth(columns[0]));
+          }
+        });
+        rows.forEach((columns) => {
+          this.div(...columns.map((r2, i) => {
+            return {
+              text: r2.trim(),
+              padding: this.measurePadding(r2),
+              width: i === 0 && columns.length > 1 ? leftColumnWidth : void 0
+            };
+          }));
+        });
+        return this.rows[this.rows.length - 1];
+      }
+      colFromString(text) {
+        return {
+          text,
+          padding: this.measurePadding(text)
+        };
+      }
+      measurePadding(str2) {
+        const noAnsi = mixin.stripAnsi(str2);
+        return [0, noAnsi.match(/\s*$/)[0].length, 0, noAnsi.match(/^\s*/)[0].length];
+      }
+      toString() {
+        const lines = [];
+        this.rows.forEach((row) => {
+          this.rowToString(row, lines);
+        });
+        return lines.filter((line) => !line.hidden).map((line) => line.text).join("\n");
+      }
+      rowToString(row, lines) {
+        this.rasterize(row).forEach((rrow, r2) => {
+          let str2 = "";
+          rrow.forEach((col, c3) => {
+            const { width } = row[c3];
+            const wrapWidth = this.negatePadding(row[c3]);
+            let ts2 = col;
+            if (wrapWidth > mixin.stringWidth(col)) {
+              ts2 += " ".repeat(wrapWidth - mixin.stringWidth(col));
+            }
+            if (row[c3].align && row[c3].align !== "left" && this.wrap) {
+              const fn2 = align[row[c3].align];
+              ts2 = fn2(ts2, wrapWidth);
+              if (mixin.stringWidth(ts2) < wrapWidth) {
+                ts2 += " ".repeat((width || 0) - mixin.stringWidth(ts2) - 1);
+              }
+            }
+            const padding = row[c3].padding || [0, 0, 0, 0];
+            if (padding[left]) {
+              str2 += " ".repeat(padding[left]);
+            }
+            str2 += addBorder(row[c3], ts2, "| ");
+            str2 += ts2;
+            str2 += addBorder(row[c3], ts2, " |");
+            if (padding[right]) {
+              str2 += " ".repeat(padding[right]);
+            }
+            if (r2 === 0 && lines.length > 0) {
+              str2 = this.renderInline(str2, lines[lines.length - 1]);
+            }
+          });
+          lines.push({
+            text: str2.replace(/ +$/, ""),
+            span: row.span
+          });
+        });
+        return lines;
+      }
+      // if the full 'source' can render in
+      // the target line, do so.
+      renderInline(source, previousLine) {
+        const match = source.match(/^ */);
+        const leadingWhitespace = match ? match[0].length : 0;
+        const target = previousLine.text;
+        const targetTextWidth = mixin.stringWidth(target.trimRight());
+        if (!previousLine.span) {
+          return source;
+        }
+        if (!this.wrap) {
+          previousLine.hidden = true;
+          return target + source;
+        }
+        if (leadingWhitespace < targetTextWidth) {
+          return source;
+        }
+        previousLine.hidden = true;
+        return target.trimRight() + " ".repeat(leadingWhitespace - targetTextWidth) + source.trimLeft();
+      }
+      rasterize(row) {
+        const rrows = [];
+        const widths = this.columnWidths(row);
+        let wrapped;
+        row.forEach((col, c3) => {
+          col.width = widths[c3];
+          if (this.wrap) {
+            wrapped = mixin.wrap(col.text, this.negatePadding(col), { hard: true }).split("\n");
+          } else {
+            wrapped = col.text.split("\n");
+          }
+          if (col.border) {
+            wrapped.unshift("." + "-".repeat(this.negatePadding(col) + 2) + ".");
+            wrapped.push("'" + "-".repeat(this.negatePadding(col) + 2) + "'");
+          }
+          if (col.padding) {
+            wrapped.unshift(...new Array(col.padding[top] || 0).fill(""));
+            wrapped.push(...new Array(col.padding[bottom] || 0).fill(""));
+          }
+          wrapped.forEach((str2, r2) => {
+            if (!rrows[r2]) {
+              rrows.push([]);
+            }
+            const rrow = rrows[r2];
+            for (let i = 0; i < c3; i++) {
+              if (rrow[i] === void 0) {
+                rrow.push("");
+              }
+            }
+            rrow.push(str2);
+          });
+        });
+        return rrows;
+      }
+      negatePadding(col) {
+        let wrapWidth = col.width || 0;
+        if (col.padding) {
+          wrapWidth -= (col.padding[left] || 0) + (col.padding[right] || 0);
+        }
+        if (col.border) {
+          wrapWidth -= 4;
+        }
+        return wrapWidth;
+      }
+      columnWidths(row) {
+        if (!this.wrap) {
+          return row.map((col) => {
+            return col.width || mixin.stringWidth(col.text);
+          });
+        }
+        let unset = row.length;
+        let remainingWidth = this.width;
+        const widths = row.map((col) => {
+          if (col.width) {
+            unset--;
+            remainingWidth -= col.width;
+            return col.width;
+          }
+          return void 0;
+        });
+        const unsetWidth = unset ? Math.floor(remainingWidth / unset) : 0;
+        return widths.map((w2, i) => {
+          if (w2 === void 0) {
+            return Math.max(unsetWidth, _minWidth(row[i]));
+          }
+          return w2;
+        });
+      }
+    };
+  }
+});
 
 // node_modules/ansi-regex/index.js
-var ST = String.raw`(?:\u001B\u005C|\u009C)`;
-var stringControls = String.raw`\u0018\u001A\u001B\u0080-\u009F`;
-var osc = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${ST})`;
-var controlString = String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls}]*${ST}`;
-var linuxPalette = String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${ST})?`;
-var csi = String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`;
-var escape = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
-var pattern = `${linuxPalette}|${osc}|${controlString}|${csi}|${escape}`;
 function ansiRegex({ onlyFirst = false } = {}) {
   return new RegExp(pattern, onlyFirst ? void 0 : "g");
 }
+var ST, stringControls, osc, controlString, linuxPalette, csi, escape, pattern;
+var init_ansi_regex = __esm({
+  "node_modules/ansi-regex/index.js"() {
+    ST = String.raw`(?:\u001B\u005C|\u009C)`;
+    stringControls = String.raw`\u0018\u001A\u001B\u0080-\u009F`;
+    osc = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${ST})`;
+    controlString = String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls}]*${ST}`;
+    linuxPalette = String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${ST})?`;
+    csi = String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`;
+    escape = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
+    pattern = `${linuxPalette}|${osc}|${controlString}|${csi}|${escape}`;
+  }
+});
 
 // node_modules/strip-ansi/index.js
-var regex = ansiRegex();
 function stripAnsi(string) {
   if (typeof string !== "string") {
     throw new TypeError(`Expected a \`string\`, got \`${typeof string}\``);
@@ -24804,39 +26643,54 @@ function stripAnsi(string) {
   }
   return string.replace(regex, "");
 }
+var regex;
+var init_strip_ansi = __esm({
+  "node_modules/strip-ansi/index.js"() {
+    init_ansi_regex();
+    regex = ansiRegex();
+  }
+});
 
 // node_modules/get-east-asian-width/lookup-data.js
-var ambiguousMinimalCodePoint = 161;
-var ambiguousMaximumCodePoint = 1114109;
-var ambiguousRanges = [161, 161, 164, 164, 167, 168, 170, 170, 173, 174, 176, 180, 182, 186, 188, 191, 198, 198, 208, 208, 215, 216, 222, 225, 230, 230, 232, 234, 236, 237, 240, 240, 242, 243, 247, 250, 252, 252, 254, 254, 257, 257, 273, 273, 275, 275, 283, 283, 294, 295, 299, 299, 305, 307, 312, 312, 319, 322, 324, 324, 328, 331, 333, 333, 338, 339, 358, 359, 363, 363, 462, 462, 464, 464, 466, 466, 468, 468, 470, 470, 472, 472, 474, 474, 476, 476, 593, 593, 609, 609, 708, 708, 711, 711, 713, 715, 717, 717, 720, 720, 728, 731, 733, 733, 735, 735, 768, 879, 913, 929, 931, 937, 945, 961, 963, 969, 1025, 1025, 1040, 1103, 1105, 1105, 8208, 8208, 8211, 8214, 8216, 8217, 8220, 8221, 8224, 8226, 8228, 8231, 8240, 8240, 8242, 8243, 8245, 8245, 8251, 8251, 8254, 8254, 8308, 8308, 8319, 8319, 8321, 8324, 8364, 8364, 8451, 8451, 8453, 8453, 8457, 8457, 8467, 8467, 8470, 8470, 8481, 8482, 8486, 8486, 8491, 8491, 8531, 8532, 8539, 8542, 8544, 8555, 8560, 8569, 8585, 8585, 8592, 8601, 8632, 8633, 8658, 8658, 8660, 8660, 8679, 8679, 8704, 8704, 8706, 8707, 8711, 8712, 8715, 8715, 8719, 8719, 8721, 8721, 8725, 8725, 8730, 8730, 8733, 8736, 8739, 8739, 8741, 8741, 8743, 8748, 8750, 8750, 8756, 8759, 8764, 8765, 8776, 8776, 8780, 8780, 8786, 8786, 8800, 8801, 8804, 8807, 8810, 8811, 8814, 8815, 8834, 8835, 8838, 8839, 8853, 8853, 8857, 8857, 8869, 8869, 8895, 8895, 8978, 8978, 9312, 9449, 9451, 9547, 9552, 9587, 9600, 9615, 9618, 9621, 9632, 9633, 9635, 9641, 9650, 9651, 9654, 9655, 9660, 9661, 9664, 9665, 9670, 9672, 9675, 9675, 9678, 9681, 9698, 9701, 9711, 9711, 9733, 9734, 9737, 9737, 9742, 9743, 9756, 9756, 9758, 9758, 9792, 9792, 9794, 9794, 9824, 9825, 9827, 9829, 9831, 9834, 9836, 9837, 9839, 9839, 9886, 9887, 9919, 9919, 9926, 9933, 9935, 9939, 9941, 9953, 9955, 9955, 9960, 9961, 9963, 9969, 9972, 9972, 9974, 9977, 9979, 9980, 9982, 9983, 10045, 10045, 10102, 10111, 11094, 11097, 12872, 12879, 57344, 63743, 65024, 65039, 65533, 65533, 127232, 127242, 127248, 127277, 127280, 127337, 127344, 127373, 127375, 127376, 127387, 127404, 917760, 917999, 983040, 1048573, 1048576, 1114109];
-var fullwidthMinimalCodePoint = 12288;
-var fullwidthMaximumCodePoint = 65510;
-var fullwidthRanges = [12288, 12288, 65281, 65376, 65504, 65510];
-var wideMinimalCodePoint = 4352;
-var wideMaximumCodePoint = 262141;
-var wideRanges = [4352, 4447, 8986, 8987, 9001, 9002, 9193, 9196, 9200, 9200, 9203, 9203, 9725, 9726, 9748, 9749, 9776, 9783, 9800, 9811, 9855, 9855, 9866, 9871, 9875, 9875, 9889, 9889, 9898, 9899, 9917, 9918, 9924, 9925, 9934, 9934, 9940, 9940, 9962, 9962, 9970, 9971, 9973, 9973, 9978, 9978, 9981, 9981, 9989, 9989, 9994, 9995, 10024, 10024, 10060, 10060, 10062, 10062, 10067, 10069, 10071, 10071, 10133, 10135, 10160, 10160, 10175, 10175, 11035, 11036, 11088, 11088, 11093, 11093, 11904, 11929, 11931, 12019, 12032, 12245, 12272, 12287, 12289, 12350, 12353, 12438, 12441, 12543, 12549, 12591, 12593, 12686, 12688, 12773, 12783, 12830, 12832, 12871, 12880, 42124, 42128, 42182, 43360, 43388, 44032, 55203, 63744, 64255, 65040, 65049, 65072, 65106, 65108, 65126, 65128, 65131, 94176, 94180, 94192, 94198, 94208, 101594, 101631, 101664, 101760, 101874, 101888, 102801, 102816, 102866, 110576, 110579, 110581, 110587, 110589, 110590, 110592, 110888, 110898, 110898, 110928, 110930, 110933, 110933, 110948, 110952, 110960, 111355, 119552, 119638, 119648, 119670, 126980, 126980, 127183, 127183, 127374, 127374, 127377, 127386, 127406, 127406, 127488, 127490, 127504, 127547, 127552, 127560, 127568, 127569, 127584, 127589, 127744, 127776, 127789, 127797, 127799, 127868, 127870, 127891, 127904, 127946, 127951, 127955, 127968, 127984, 127988, 127988, 127992, 128062, 128064, 128064, 128066, 128252, 128255, 128317, 128331, 128334, 128336, 128359, 128378, 128378, 128405, 128406, 128420, 128420, 128507, 128591, 128640, 128709, 128716, 128716, 128720, 128722, 128725, 128729, 128732, 128735, 128747, 128748, 128756, 128764, 128986, 128986, 128992, 129003, 129008, 129008, 129292, 129338, 129340, 129349, 129351, 129535, 129648, 129660, 129664, 129734, 129736, 129736, 129740, 129757, 129759, 129771, 129775, 129786, 131072, 196605, 196608, 262141];
+var ambiguousMinimalCodePoint, ambiguousMaximumCodePoint, ambiguousRanges, fullwidthMinimalCodePoint, fullwidthMaximumCodePoint, fullwidthRanges, wideMinimalCodePoint, wideMaximumCodePoint, wideRanges;
+var init_lookup_data = __esm({
+  "node_modules/get-east-asian-width/lookup-data.js"() {
+    ambiguousMinimalCodePoint = 161;
+    ambiguousMaximumCodePoint = 1114109;
+    ambiguousRanges = [161, 161, 164, 164, 167, 168, 170, 170, 173, 174, 176, 180, 182, 186, 188, 191, 198, 198, 208, 208, 215, 216, 222, 225, 230, 230, 232, 234, 236, 237, 240, 240, 242, 243, 247, 250, 252, 252, 254, 254, 257, 257, 273, 273, 275, 275, 283, 283, 294, 295, 299, 299, 305, 307, 312, 312, 319, 322, 324, 324, 328, 331, 333, 333, 338, 339, 358, 359, 363, 363, 462, 462, 464, 464, 466, 466, 468, 468, 470, 470, 472, 472, 474, 474, 476, 476, 593, 593, 609, 609, 708, 708, 711, 711, 713, 715, 717, 717, 720, 720, 728, 731, 733, 733, 735, 735, 768, 879, 913, 929, 931, 937, 945, 961, 963, 969, 1025, 1025, 1040, 1103, 1105, 1105, 8208, 8208, 8211, 8214, 8216, 8217, 8220, 8221, 8224, 8226, 8228, 8231, 8240, 8240, 8242, 8243, 8245, 8245, 8251, 8251, 8254, 8254, 8308, 8308, 8319, 8319, 8321, 8324, 8364, 8364, 8451, 8451, 8453, 8453, 8457, 8457, 8467, 8467, 8470, 8470, 8481, 8482, 8486, 8486, 8491, 8491, 8531, 8532, 8539, 8542, 8544, 8555, 8560, 8569, 8585, 8585, 8592, 8601, 8632, 8633, 8658, 8658, 8660, 8660, 8679, 8679, 8704, 8704, 8706, 8707, 8711, 8712, 8715, 8715, 8719, 8719, 8721, 8721, 8725, 8725, 8730, 8730, 8733, 8736, 8739, 8739, 8741, 8741, 8743, 8748, 8750, 8750, 8756, 8759, 8764, 8765, 8776, 8776, 8780, 8780, 8786, 8786, 8800, 8801, 8804, 8807, 8810, 8811, 8814, 8815, 8834, 8835, 8838, 8839, 8853, 8853, 8857, 8857, 8869, 8869, 8895, 8895, 8978, 8978, 9312, 9449, 9451, 9547, 9552, 9587, 9600, 9615, 9618, 9621, 9632, 9633, 9635, 9641, 9650, 9651, 9654, 9655, 9660, 9661, 9664, 9665, 9670, 9672, 9675, 9675, 9678, 9681, 9698, 9701, 9711, 9711, 9733, 9734, 9737, 9737, 9742, 9743, 9756, 9756, 9758, 9758, 9792, 9792, 9794, 9794, 9824, 9825, 9827, 9829, 9831, 9834, 9836, 9837, 9839, 9839, 9886, 9887, 9919, 9919, 9926, 9933, 9935, 9939, 9941, 9953, 9955, 9955, 9960, 9961, 9963, 9969, 9972, 9972, 9974, 9977, 9979, 9980, 9982, 9983, 10045, 10045, 10102, 10111, 11094, 11097, 12872, 12879, 57344, 63743, 65024, 65039, 65533, 65533, 127232, 127242, 127248, 127277, 127280, 127337, 127344, 127373, 127375, 127376, 127387, 127404, 917760, 917999, 983040, 1048573, 1048576, 1114109];
+    fullwidthMinimalCodePoint = 12288;
+    fullwidthMaximumCodePoint = 65510;
+    fullwidthRanges = [12288, 12288, 65281, 65376, 65504, 65510];
+    wideMinimalCodePoint = 4352;
+    wideMaximumCodePoint = 262141;
+    wideRanges = [4352, 4447, 8986, 8987, 9001, 9002, 9193, 9196, 9200, 9200, 9203, 9203, 9725, 9726, 9748, 9749, 9776, 9783, 9800, 9811, 9855, 9855, 9866, 9871, 9875, 9875, 9889, 9889, 9898, 9899, 9917, 9918, 9924, 9925, 9934, 9934, 9940, 9940, 9962, 9962, 9970, 9971, 9973, 9973, 9978, 9978, 9981, 9981, 9989, 9989, 9994, 9995, 10024, 10024, 10060, 10060, 10062, 10062, 10067, 10069, 10071, 10071, 10133, 10135, 10160, 10160, 10175, 10175, 11035, 11036, 11088, 11088, 11093, 11093, 11904, 11929, 11931, 12019, 12032, 12245, 12272, 12287, 12289, 12350, 12353, 12438, 12441, 12543, 12549, 12591, 12593, 12686, 12688, 12773, 12783, 12830, 12832, 12871, 12880, 42124, 42128, 42182, 43360, 43388, 44032, 55203, 63744, 64255, 65040, 65049, 65072, 65106, 65108, 65126, 65128, 65131, 94176, 94180, 94192, 94198, 94208, 101594, 101631, 101664, 101760, 101874, 101888, 102801, 102816, 102866, 110576, 110579, 110581, 110587, 110589, 110590, 110592, 110888, 110898, 110898, 110928, 110930, 110933, 110933, 110948, 110952, 110960, 111355, 119552, 119638, 119648, 119670, 126980, 126980, 127183, 127183, 127374, 127374, 127377, 127386, 127406, 127406, 127488, 127490, 127504, 127547, 127552, 127560, 127568, 127569, 127584, 127589, 127744, 127776, 127789, 127797, 127799, 127868, 127870, 127891, 127904, 127946, 127951, 127955, 127968, 127984, 127988, 127988, 127992, 128062, 128064, 128064, 128066, 128252, 128255, 128317, 128331, 128334, 128336, 128359, 128378, 128378, 128405, 128406, 128420, 128420, 128507, 128591, 128640, 128709, 128716, 128716, 128720, 128722, 128725, 128729, 128732, 128735, 128747, 128748, 128756, 128764, 128986, 128986, 128992, 129003, 129008, 129008, 129292, 129338, 129340, 129349, 129351, 129535, 129648, 129660, 129664, 129734, 129736, 129736, 129740, 129757, 129759, 129771, 129775, 129786, 131072, 196605, 196608, 262141];
+  }
+});
 
 // node_modules/get-east-asian-width/utilities.js
-var isInRange = (ranges, codePoint) => {
-  let low = 0;
-  let high = Math.floor(ranges.length / 2) - 1;
-  while (low <= high) {
-    const mid = Math.floor((low + high) / 2);
-    const i2 = mid * 2;
-    if (codePoint < ranges[i2]) {
-      high = mid - 1;
-    } else if (codePoint > ranges[i2 + 1]) {
-      low = mid + 1;
-    } else {
-      return true;
-    }
+var isInRange;
+var init_utilities = __esm({
+  "node_modules/get-east-asian-width/utilities.js"() {
+    isInRange = (ranges, codePoint) => {
+      let low = 0;
+      let high = Math.floor(ranges.length / 2) - 1;
+      while (low <= high) {
+        const mid = Math.floor((low + high) / 2);
+        const i = mid * 2;
+        if (codePoint < ranges[i]) {
+          high = mid - 1;
+        } else if (codePoint > ranges[i + 1]) {
+          low = mid + 1;
+        } else {
+          return true;
+        }
+      }
+      return false;
+    };
   }
-  return false;
-};
+});
 
 // node_modules/get-east-asian-width/lookup.js
-var commonCjkCodePoint = 19968;
-var [wideFastPathStart, wideFastPathEnd] = /* @__PURE__ */ findWideFastPathRange(wideRanges);
 function findWideFastPathRange(ranges) {
   let fastPathStart = ranges[0];
   let fastPathEnd = ranges[1];
@@ -24853,27 +26707,36 @@ function findWideFastPathRange(ranges) {
   }
   return [fastPathStart, fastPathEnd];
 }
-var isAmbiguous = (codePoint) => {
-  if (codePoint < ambiguousMinimalCodePoint || codePoint > ambiguousMaximumCodePoint) {
-    return false;
+var commonCjkCodePoint, wideFastPathStart, wideFastPathEnd, isAmbiguous, isFullwidth, isWide;
+var init_lookup = __esm({
+  "node_modules/get-east-asian-width/lookup.js"() {
+    init_lookup_data();
+    init_utilities();
+    commonCjkCodePoint = 19968;
+    [wideFastPathStart, wideFastPathEnd] = /* @__PURE__ */ findWideFastPathRange(wideRanges);
+    isAmbiguous = (codePoint) => {
+      if (codePoint < ambiguousMinimalCodePoint || codePoint > ambiguousMaximumCodePoint) {
+        return false;
+      }
+      return isInRange(ambiguousRanges, codePoint);
+    };
+    isFullwidth = (codePoint) => {
+      if (codePoint < fullwidthMinimalCodePoint || codePoint > fullwidthMaximumCodePoint) {
+        return false;
+      }
+      return isInRange(fullwidthRanges, codePoint);
+    };
+    isWide = (codePoint) => {
+      if (codePoint >= wideFastPathStart && codePoint <= wideFastPathEnd) {
+        return true;
+      }
+      if (codePoint < wideMinimalCodePoint || codePoint > wideMaximumCodePoint) {
+        return false;
+      }
+      return isInRange(wideRanges, codePoint);
+    };
   }
-  return isInRange(ambiguousRanges, codePoint);
-};
-var isFullwidth = (codePoint) => {
-  if (codePoint < fullwidthMinimalCodePoint || codePoint > fullwidthMaximumCodePoint) {
-    return false;
-  }
-  return isInRange(fullwidthRanges, codePoint);
-};
-var isWide = (codePoint) => {
-  if (codePoint >= wideFastPathStart && codePoint <= wideFastPathEnd) {
-    return true;
-  }
-  if (codePoint < wideMinimalCodePoint || codePoint > wideMaximumCodePoint) {
-    return false;
-  }
-  return isInRange(wideRanges, codePoint);
-};
+});
 
 // node_modules/get-east-asian-width/index.js
 function validate(codePoint) {
@@ -24888,11 +26751,22 @@ function eastAsianWidth(codePoint, { ambiguousAsWide = false } = {}) {
   }
   return 1;
 }
+var init_get_east_asian_width = __esm({
+  "node_modules/get-east-asian-width/index.js"() {
+    init_lookup();
+  }
+});
+
+// node_modules/emoji-regex/index.js
+var require_emoji_regex = __commonJS({
+  "node_modules/emoji-regex/index.js"(exports, module) {
+    module.exports = () => {
+      return /[#*0-9]\uFE0F?\u20E3|[\xA9\xAE\u203C\u2049\u2122\u2139\u2194-\u2199\u21A9\u21AA\u231A\u231B\u2328\u23CF\u23ED-\u23EF\u23F1\u23F2\u23F8-\u23FA\u24C2\u25AA\u25AB\u25B6\u25C0\u25FB\u25FC\u25FE\u2600-\u2604\u260E\u2611\u2614\u2615\u2618\u2620\u2622\u2623\u2626\u262A\u262E\u262F\u2638-\u263A\u2640\u2642\u2648-\u2653\u265F\u2660\u2663\u2665\u2666\u2668\u267B\u267E\u267F\u2692\u2694-\u2697\u2699\u269B\u269C\u26A0\u26A7\u26AA\u26B0\u26B1\u26BD\u26BE\u26C4\u26C8\u26CF\u26D1\u26E9\u26F0-\u26F5\u26F7\u26F8\u26FA\u2702\u2708\u2709\u270F\u2712\u2714\u2716\u271D\u2721\u2733\u2734\u2744\u2747\u2757\u2763\u27A1\u2934\u2935\u2B05-\u2B07\u2B1B\u2B1C\u2B55\u3030\u303D\u3297\u3299]\uFE0F?|[\u261D\u270C\u270D](?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?|[\u270A\u270B](?:\uD83C[\uDFFB-\uDFFF])?|[\u23E9-\u23EC\u23F0\u23F3\u25FD\u2693\u26A1\u26AB\u26C5\u26CE\u26D4\u26EA\u26FD\u2705\u2728\u274C\u274E\u2753-\u2755\u2795-\u2797\u27B0\u27BF\u2B50]|\u26D3\uFE0F?(?:\u200D\uD83D\uDCA5)?|\u26F9(?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?(?:\u200D[\u2640\u2642]\uFE0F?)?|\u2764\uFE0F?(?:\u200D(?:\uD83D\uDD25|\uD83E\uDE79))?|\uD83C(?:[\uDC04\uDD70\uDD71\uDD7E\uDD7F\uDE02\uDE37\uDF21\uDF24-\uDF2C\uDF36\uDF7D\uDF96\uDF97\uDF99-\uDF9B\uDF9E\uDF9F\uDFCD\uDFCE\uDFD4-\uDFDF\uDFF5\uDFF7]\uFE0F?|[\uDF85\uDFC2\uDFC7](?:\uD83C[\uDFFB-\uDFFF])?|[\uDFC4\uDFCA](?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDFCB\uDFCC](?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDCCF\uDD8E\uDD91-\uDD9A\uDE01\uDE1A\uDE2F\uDE32-\uDE36\uDE38-\uDE3A\uDE50\uDE51\uDF00-\uDF20\uDF2D-\uDF35\uDF37-\uDF43\uDF45-\uDF4A\uDF4C-\uDF7C\uDF7E-\uDF84\uDF86-\uDF93\uDFA0-\uDFC1\uDFC5\uDFC6\uDFC8\uDFC9\uDFCF-\uDFD3\uDFE0-\uDFF0\uDFF8-\uDFFF]|\uDDE6\uD83C[\uDDE8-\uDDEC\uDDEE\uDDF1\uDDF2\uDDF4\uDDF6-\uDDFA\uDDFC\uDDFD\uDDFF]|\uDDE7\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEF\uDDF1-\uDDF4\uDDF6-\uDDF9\uDDFB\uDDFC\uDDFE\uDDFF]|\uDDE8\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDEE\uDDF0-\uDDF7\uDDFA-\uDDFF]|\uDDE9\uD83C[\uDDEA\uDDEC\uDDEF\uDDF0\uDDF2\uDDF4\uDDFF]|\uDDEA\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDED\uDDF7-\uDDFA]|\uDDEB\uD83C[\uDDEE-\uDDF0\uDDF2\uDDF4\uDDF7]|\uDDEC\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEE\uDDF1-\uDDF3\uDDF5-\uDDFA\uDDFC\uDDFE]|\uDDED\uD83C[\uDDF0\uDDF2\uDDF3\uDDF7\uDDF9\uDDFA]|\uDDEE\uD83C[\uDDE8-\uDDEA\uDDF1-\uDDF4\uDDF6-\uDDF9]|\uDDEF\uD83C[\uDDEA\uDDF2\uDDF4\uDDF5]|\uDDF0\uD83C[\uDDEA\uDDEC-\uDDEE\uDDF2\uDDF3\uDDF5\uDDF7\uDDFC\uDDFE\uDDFF]|\uDDF1\uD83C[\uDDE6-\uDDE8\uDDEE\uDDF0\uDDF7-\uDDFB\uDDFE]|\uDDF2\uD83C[\uDDE6\uDDE8-\uDDED\uDDF0-\uDDFF]|\uDDF3\uD83C[\uDDE6\uDDE8\uDDEA-\uDDEC\uDDEE\uDDF1\uDDF4\uDDF5\uDDF7\uDDFA\uDDFF]|\uDDF4\uD83C\uDDF2|\uDDF5\uD83C[\uDDE6\uDDEA-\uDDED\uDDF0-\uDDF3\uDDF7-\uDDF9\uDDFC\uDDFE]|\uDDF6\uD83C\uDDE6|\uDDF7\uD83C[\uDDEA\uDDF4\uDDF8\uDDFA\uDDFC]|\uDDF8\uD83C[\uDDE6-\uDDEA\uDDEC-\uDDF4\uDDF7-\uDDF9\uDDFB\uDDFD-\uDDFF]|\uDDF9\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDED\uDDEF-\uDDF4\uDDF7\uDDF9\uDDFB\uDDFC\uDDFF]|\uDDFA\uD83C[\uDDE6\uDDEC\uDDF2\uDDF3\uDDF8\uDDFE\uDDFF]|\uDDFB\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDEE\uDDF3\uDDFA]|\uDDFC\uD83C[\uDDEB\uDDF8]|\uDDFD\uD83C\uDDF0|\uDDFE\uD83C[\uDDEA\uDDF9]|\uDDFF\uD83C[\uDDE6\uDDF2\uDDFC]|\uDF44(?:\u200D\uD83D\uDFEB)?|\uDF4B(?:\u200D\uD83D\uDFE9)?|\uDFC3(?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D(?:[\u2640\u2642]\uFE0F?(?:\u200D\u27A1\uFE0F?)?|\u27A1\uFE0F?))?|\uDFF3\uFE0F?(?:\u200D(?:\u26A7\uFE0F?|\uD83C\uDF08))?|\uDFF4(?:\u200D\u2620\uFE0F?|\uDB40\uDC67\uDB40\uDC62\uDB40(?:\uDC65\uDB40\uDC6E\uDB40\uDC67|\uDC73\uDB40\uDC63\uDB40\uDC74|\uDC77\uDB40\uDC6C\uDB40\uDC73)\uDB40\uDC7F)?)|\uD83D(?:[\uDC3F\uDCFD\uDD49\uDD4A\uDD6F\uDD70\uDD73\uDD76-\uDD79\uDD87\uDD8A-\uDD8D\uDDA5\uDDA8\uDDB1\uDDB2\uDDBC\uDDC2-\uDDC4\uDDD1-\uDDD3\uDDDC-\uDDDE\uDDE1\uDDE3\uDDE8\uDDEF\uDDF3\uDDFA\uDECB\uDECD-\uDECF\uDEE0-\uDEE5\uDEE9\uDEF0\uDEF3]\uFE0F?|[\uDC42\uDC43\uDC46-\uDC50\uDC66\uDC67\uDC6B-\uDC6D\uDC72\uDC74-\uDC76\uDC78\uDC7C\uDC83\uDC85\uDC8F\uDC91\uDCAA\uDD7A\uDD95\uDD96\uDE4C\uDE4F\uDEC0\uDECC](?:\uD83C[\uDFFB-\uDFFF])?|[\uDC6E-\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4\uDEB5](?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDD74\uDD90](?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?|[\uDC00-\uDC07\uDC09-\uDC14\uDC16-\uDC25\uDC27-\uDC3A\uDC3C-\uDC3E\uDC40\uDC44\uDC45\uDC51-\uDC65\uDC6A\uDC79-\uDC7B\uDC7D-\uDC80\uDC84\uDC88-\uDC8E\uDC90\uDC92-\uDCA9\uDCAB-\uDCFC\uDCFF-\uDD3D\uDD4B-\uDD4E\uDD50-\uDD67\uDDA4\uDDFB-\uDE2D\uDE2F-\uDE34\uDE37-\uDE41\uDE43\uDE44\uDE48-\uDE4A\uDE80-\uDEA2\uDEA4-\uDEB3\uDEB7-\uDEBF\uDEC1-\uDEC5\uDED0-\uDED2\uDED5-\uDED8\uDEDC-\uDEDF\uDEEB\uDEEC\uDEF4-\uDEFC\uDFE0-\uDFEB\uDFF0]|\uDC08(?:\u200D\u2B1B)?|\uDC15(?:\u200D\uD83E\uDDBA)?|\uDC26(?:\u200D(?:\u2B1B|\uD83D\uDD25))?|\uDC3B(?:\u200D\u2744\uFE0F?)?|\uDC41\uFE0F?(?:\u200D\uD83D\uDDE8\uFE0F?)?|\uDC68(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDC68\uDC69]\u200D\uD83D(?:\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?)|[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?)|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]))|\uD83C(?:\uDFFB(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFC-\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFC-\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFC(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFD-\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFD(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFE(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFD\uDFFF]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?|\uDFFF(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?\uDC68\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFE])|\uD83E(?:[\uDD1D\uDEEF]\u200D\uD83D\uDC68\uD83C[\uDFFB-\uDFFE]|[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3])))?))?|\uDC69(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:\uDC8B\u200D\uD83D)?[\uDC68\uDC69]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?|\uDC69\u200D\uD83D(?:\uDC66(?:\u200D\uD83D\uDC66)?|\uDC67(?:\u200D\uD83D[\uDC66\uDC67])?))|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]))|\uD83C(?:\uDFFB(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFC-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFC-\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFC-\uDFFF])))?|\uDFFC(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB\uDFFD-\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFD-\uDFFF])))?|\uDFFD(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])))?|\uDFFE(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB-\uDFFD\uDFFF]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFD\uDFFF])))?|\uDFFF(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D\uD83D(?:[\uDC68\uDC69]|\uDC8B\u200D\uD83D[\uDC68\uDC69])\uD83C[\uDFFB-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFE])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3]|\uDD1D\u200D\uD83D[\uDC68\uDC69]\uD83C[\uDFFB-\uDFFE]|\uDEEF\u200D\uD83D\uDC69\uD83C[\uDFFB-\uDFFE])))?))?|\uDD75(?:\uD83C[\uDFFB-\uDFFF]|\uFE0F)?(?:\u200D[\u2640\u2642]\uFE0F?)?|\uDE2E(?:\u200D\uD83D\uDCA8)?|\uDE35(?:\u200D\uD83D\uDCAB)?|\uDE36(?:\u200D\uD83C\uDF2B\uFE0F?)?|\uDE42(?:\u200D[\u2194\u2195]\uFE0F?)?|\uDEB6(?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D(?:[\u2640\u2642]\uFE0F?(?:\u200D\u27A1\uFE0F?)?|\u27A1\uFE0F?))?)|\uD83E(?:[\uDD0C\uDD0F\uDD18-\uDD1F\uDD30-\uDD34\uDD36\uDD77\uDDB5\uDDB6\uDDBB\uDDD2\uDDD3\uDDD5\uDEC3-\uDEC5\uDEF0\uDEF2-\uDEF8](?:\uD83C[\uDFFB-\uDFFF])?|[\uDD26\uDD35\uDD37-\uDD39\uDD3C-\uDD3E\uDDB8\uDDB9\uDDCD\uDDCF\uDDD4\uDDD6-\uDDDD](?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDDDE\uDDDF](?:\u200D[\u2640\u2642]\uFE0F?)?|[\uDD0D\uDD0E\uDD10-\uDD17\uDD20-\uDD25\uDD27-\uDD2F\uDD3A\uDD3F-\uDD45\uDD47-\uDD76\uDD78-\uDDB4\uDDB7\uDDBA\uDDBC-\uDDCC\uDDD0\uDDE0-\uDDFF\uDE70-\uDE7C\uDE80-\uDE8A\uDE8E-\uDEC2\uDEC6\uDEC8\uDECD-\uDEDC\uDEDF-\uDEEA\uDEEF]|\uDDCE(?:\uD83C[\uDFFB-\uDFFF])?(?:\u200D(?:[\u2640\u2642]\uFE0F?(?:\u200D\u27A1\uFE0F?)?|\u27A1\uFE0F?))?|\uDDD1(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1|\uDDD1\u200D\uD83E\uDDD2(?:\u200D\uD83E\uDDD2)?|\uDDD2(?:\u200D\uD83E\uDDD2)?))|\uD83C(?:\uDFFB(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFC-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFC-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFC-\uDFFF])))?|\uDFFC(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB\uDFFD-\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFD-\uDFFF])))?|\uDFFD(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])))?|\uDFFE(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB-\uDFFD\uDFFF]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFD\uDFFF])))?|\uDFFF(?:\u200D(?:[\u2695\u2696\u2708]\uFE0F?|\u2764\uFE0F?\u200D(?:\uD83D\uDC8B\u200D)?\uD83E\uDDD1\uD83C[\uDFFB-\uDFFE]|\uD83C[\uDF3E\uDF73\uDF7C\uDF84\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D(?:[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uDC30\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFE])|\uD83E(?:[\uDDAF\uDDBC\uDDBD](?:\u200D\u27A1\uFE0F?)?|[\uDDB0-\uDDB3\uDE70]|\uDD1D\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFF]|\uDEEF\u200D\uD83E\uDDD1\uD83C[\uDFFB-\uDFFE])))?))?|\uDEF1(?:\uD83C(?:\uDFFB(?:\u200D\uD83E\uDEF2\uD83C[\uDFFC-\uDFFF])?|\uDFFC(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB\uDFFD-\uDFFF])?|\uDFFD(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])?|\uDFFE(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB-\uDFFD\uDFFF])?|\uDFFF(?:\u200D\uD83E\uDEF2\uD83C[\uDFFB-\uDFFE])?))?)/g;
+    };
+  }
+});
 
 // node_modules/cliui/node_modules/string-width/index.js
-var import_emoji_regex = __toESM(require_emoji_regex(), 1);
-var segmenter = new Intl.Segmenter();
-var defaultIgnorableCodePointRegex = new RegExp("^\\p{Default_Ignorable_Code_Point}$", "u");
 function stringWidth(string, options = {}) {
   if (typeof string !== "string" || string.length === 0) {
     return 0;
@@ -24937,11 +26811,18 @@ function stringWidth(string, options = {}) {
   }
   return width;
 }
+var import_emoji_regex, segmenter, defaultIgnorableCodePointRegex;
+var init_string_width = __esm({
+  "node_modules/cliui/node_modules/string-width/index.js"() {
+    init_strip_ansi();
+    init_get_east_asian_width();
+    import_emoji_regex = __toESM(require_emoji_regex(), 1);
+    segmenter = new Intl.Segmenter();
+    defaultIgnorableCodePointRegex = new RegExp("^\\p{Default_Ignorable_Code_Point}$", "u");
+  }
+});
 
 // node_modules/wrap-ansi/node_modules/string-width/index.js
-var import_emoji_regex2 = __toESM(require_emoji_regex(), 1);
-var segmenter2 = new Intl.Segmenter();
-var defaultIgnorableCodePointRegex2 = new RegExp("^\\p{Default_Ignorable_Code_Point}$", "u");
 function stringWidth2(string, options = {}) {
   if (typeof string !== "string" || string.length === 0) {
     return 0;
@@ -24986,76 +26867,18 @@ function stringWidth2(string, options = {}) {
   }
   return width;
 }
+var import_emoji_regex2, segmenter2, defaultIgnorableCodePointRegex2;
+var init_string_width2 = __esm({
+  "node_modules/wrap-ansi/node_modules/string-width/index.js"() {
+    init_strip_ansi();
+    init_get_east_asian_width();
+    import_emoji_regex2 = __toESM(require_emoji_regex(), 1);
+    segmenter2 = new Intl.Segmenter();
+    defaultIgnorableCodePointRegex2 = new RegExp("^\\p{Default_Ignorable_Code_Point}$", "u");
+  }
+});
 
 // node_modules/ansi-styles/index.js
-var ANSI_BACKGROUND_OFFSET = 10;
-var wrapAnsi16 = (offset = 0) => (code2) => `\x1B[${code2 + offset}m`;
-var wrapAnsi256 = (offset = 0) => (code2) => `\x1B[${38 + offset};5;${code2}m`;
-var wrapAnsi16m = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
-var styles = {
-  modifier: {
-    reset: [0, 0],
-    // 21 isn't widely supported and 22 does the same thing
-    bold: [1, 22],
-    dim: [2, 22],
-    italic: [3, 23],
-    underline: [4, 24],
-    overline: [53, 55],
-    inverse: [7, 27],
-    hidden: [8, 28],
-    strikethrough: [9, 29]
-  },
-  color: {
-    black: [30, 39],
-    red: [31, 39],
-    green: [32, 39],
-    yellow: [33, 39],
-    blue: [34, 39],
-    magenta: [35, 39],
-    cyan: [36, 39],
-    white: [37, 39],
-    // Bright color
-    blackBright: [90, 39],
-    gray: [90, 39],
-    // Alias of `blackBright`
-    grey: [90, 39],
-    // Alias of `blackBright`
-    redBright: [91, 39],
-    greenBright: [92, 39],
-    yellowBright: [93, 39],
-    blueBright: [94, 39],
-    magentaBright: [95, 39],
-    cyanBright: [96, 39],
-    whiteBright: [97, 39]
-  },
-  bgColor: {
-    bgBlack: [40, 49],
-    bgRed: [41, 49],
-    bgGreen: [42, 49],
-    bgYellow: [43, 49],
-    bgBlue: [44, 49],
-    bgMagenta: [45, 49],
-    bgCyan: [46, 49],
-    bgWhite: [47, 49],
-    // Bright color
-    bgBlackBright: [100, 49],
-    bgGray: [100, 49],
-    // Alias of `bgBlackBright`
-    bgGrey: [100, 49],
-    // Alias of `bgBlackBright`
-    bgRedBright: [101, 49],
-    bgGreenBright: [102, 49],
-    bgYellowBright: [103, 49],
-    bgBlueBright: [104, 49],
-    bgMagentaBright: [105, 49],
-    bgCyanBright: [106, 49],
-    bgWhiteBright: [107, 49]
-  }
-};
-var modifierNames = Object.keys(styles.modifier);
-var foregroundColorNames = Object.keys(styles.color);
-var backgroundColorNames = Object.keys(styles.bgColor);
-var colorNames = [...foregroundColorNames, ...backgroundColorNames];
 function assembleStyles() {
   const codes = /* @__PURE__ */ new Map();
   for (const [groupName, group] of Object.entries(styles)) {
@@ -25147,12 +26970,12 @@ function assembleStyles() {
           green = Math.floor(remainder / 6) / 5;
           blue = remainder % 6 / 5;
         }
-        const value = Math.max(red, green, blue) * 2;
-        if (value === 0) {
+        const value2 = Math.max(red, green, blue) * 2;
+        if (value2 === 0) {
           return 30;
         }
         let result = 30 + (Math.round(blue) << 2 | Math.round(green) << 1 | Math.round(red));
-        if (value === 2) {
+        if (value2 === 2) {
           result += 60;
         }
         return result;
@@ -25170,163 +26993,244 @@ function assembleStyles() {
   });
   return styles;
 }
-var ansiStyles = assembleStyles();
-var ansi_styles_default = ansiStyles;
+var ANSI_BACKGROUND_OFFSET, wrapAnsi16, wrapAnsi256, wrapAnsi16m, styles, modifierNames, foregroundColorNames, backgroundColorNames, colorNames, ansiStyles, ansi_styles_default;
+var init_ansi_styles = __esm({
+  "node_modules/ansi-styles/index.js"() {
+    ANSI_BACKGROUND_OFFSET = 10;
+    wrapAnsi16 = (offset = 0) => (code2) => `\x1B[${code2 + offset}m`;
+    wrapAnsi256 = (offset = 0) => (code2) => `\x1B[${38 + offset};5;${code2}m`;
+    wrapAnsi16m = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
+    styles = {
+      modifier: {
+        reset: [0, 0],
+        // 21 isn't widely supported and 22 does the same thing
+        bold: [1, 22],
+        dim: [2, 22],
+        italic: [3, 23],
+        underline: [4, 24],
+        overline: [53, 55],
+        inverse: [7, 27],
+        hidden: [8, 28],
+        strikethrough: [9, 29]
+      },
+      color: {
+        black: [30, 39],
+        red: [31, 39],
+        green: [32, 39],
+        yellow: [33, 39],
+        blue: [34, 39],
+        magenta: [35, 39],
+        cyan: [36, 39],
+        white: [37, 39],
+        // Bright color
+        blackBright: [90, 39],
+        gray: [90, 39],
+        // Alias of `blackBright`
+        grey: [90, 39],
+        // Alias of `blackBright`
+        redBright: [91, 39],
+        greenBright: [92, 39],
+        yellowBright: [93, 39],
+        blueBright: [94, 39],
+        magentaBright: [95, 39],
+        cyanBright: [96, 39],
+        whiteBright: [97, 39]
+      },
+      bgColor: {
+        bgBlack: [40, 49],
+        bgRed: [41, 49],
+        bgGreen: [42, 49],
+        bgYellow: [43, 49],
+        bgBlue: [44, 49],
+        bgMagenta: [45, 49],
+        bgCyan: [46, 49],
+        bgWhite: [47, 49],
+        // Bright color
+        bgBlackBright: [100, 49],
+        bgGray: [100, 49],
+        // Alias of `bgBlackBright`
+        bgGrey: [100, 49],
+        // Alias of `bgBlackBright`
+        bgRedBright: [101, 49],
+        bgGreenBright: [102, 49],
+        bgYellowBright: [103, 49],
+        bgBlueBright: [104, 49],
+        bgMagentaBright: [105, 49],
+        bgCyanBright: [106, 49],
+        bgWhiteBright: [107, 49]
+      }
+    };
+    modifierNames = Object.keys(styles.modifier);
+    foregroundColorNames = Object.keys(styles.color);
+    backgroundColorNames = Object.keys(styles.bgColor);
+    colorNames = [...foregroundColorNames, ...backgroundColorNames];
+    ansiStyles = assembleStyles();
+    ansi_styles_default = ansiStyles;
+  }
+});
 
 // node_modules/wrap-ansi/index.js
-var ESCAPES = /* @__PURE__ */ new Set([
-  "\x1B",
-  "\x9B"
-]);
-var END_CODE = 39;
-var ANSI_ESCAPE_BELL = "\x07";
-var ANSI_CSI = "[";
-var ANSI_OSC = "]";
-var ANSI_SGR_TERMINATOR = "m";
-var ANSI_ESCAPE_LINK = `${ANSI_OSC}8;;`;
-var wrapAnsiCode = (code2) => `${ESCAPES.values().next().value}${ANSI_CSI}${code2}${ANSI_SGR_TERMINATOR}`;
-var wrapAnsiHyperlink = (url) => `${ESCAPES.values().next().value}${ANSI_ESCAPE_LINK}${url}${ANSI_ESCAPE_BELL}`;
-var wordLengths = (string) => string.split(" ").map((character) => stringWidth2(character));
-var wrapWord = (rows, word, columns) => {
-  const characters = [...word];
-  let isInsideEscape = false;
-  let isInsideLinkEscape = false;
-  let visible = stringWidth2(stripAnsi(rows.at(-1)));
-  for (const [index, character] of characters.entries()) {
-    const characterLength = stringWidth2(character);
-    if (visible + characterLength <= columns) {
-      rows[rows.length - 1] += character;
-    } else {
-      rows.push(character);
-      visible = 0;
-    }
-    if (ESCAPES.has(character)) {
-      isInsideEscape = true;
-      const ansiEscapeLinkCandidate = characters.slice(index + 1, index + 1 + ANSI_ESCAPE_LINK.length).join("");
-      isInsideLinkEscape = ansiEscapeLinkCandidate === ANSI_ESCAPE_LINK;
-    }
-    if (isInsideEscape) {
-      if (isInsideLinkEscape) {
-        if (character === ANSI_ESCAPE_BELL) {
-          isInsideEscape = false;
-          isInsideLinkEscape = false;
-        }
-      } else if (character === ANSI_SGR_TERMINATOR) {
-        isInsideEscape = false;
-      }
-      continue;
-    }
-    visible += characterLength;
-    if (visible === columns && index < characters.length - 1) {
-      rows.push("");
-      visible = 0;
-    }
-  }
-  if (!visible && rows.at(-1).length > 0 && rows.length > 1) {
-    rows[rows.length - 2] += rows.pop();
-  }
-};
-var stringVisibleTrimSpacesRight = (string) => {
-  const words = string.split(" ");
-  let last = words.length;
-  while (last > 0) {
-    if (stringWidth2(words[last - 1]) > 0) {
-      break;
-    }
-    last--;
-  }
-  if (last === words.length) {
-    return string;
-  }
-  return words.slice(0, last).join(" ") + words.slice(last).join("");
-};
-var exec = (string, columns, options = {}) => {
-  if (options.trim !== false && string.trim() === "") {
-    return "";
-  }
-  let returnValue = "";
-  let escapeCode;
-  let escapeUrl;
-  const lengths = wordLengths(string);
-  let rows = [""];
-  for (const [index, word] of string.split(" ").entries()) {
-    if (options.trim !== false) {
-      rows[rows.length - 1] = rows.at(-1).trimStart();
-    }
-    let rowLength = stringWidth2(rows.at(-1));
-    if (index !== 0) {
-      if (rowLength >= columns && (options.wordWrap === false || options.trim === false)) {
-        rows.push("");
-        rowLength = 0;
-      }
-      if (rowLength > 0 || options.trim === false) {
-        rows[rows.length - 1] += " ";
-        rowLength++;
-      }
-    }
-    if (options.hard && lengths[index] > columns) {
-      const remainingColumns = columns - rowLength;
-      const breaksStartingThisLine = 1 + Math.floor((lengths[index] - remainingColumns - 1) / columns);
-      const breaksStartingNextLine = Math.floor((lengths[index] - 1) / columns);
-      if (breaksStartingNextLine < breaksStartingThisLine) {
-        rows.push("");
-      }
-      wrapWord(rows, word, columns);
-      continue;
-    }
-    if (rowLength + lengths[index] > columns && rowLength > 0 && lengths[index] > 0) {
-      if (options.wordWrap === false && rowLength < columns) {
-        wrapWord(rows, word, columns);
-        continue;
-      }
-      rows.push("");
-    }
-    if (rowLength + lengths[index] > columns && options.wordWrap === false) {
-      wrapWord(rows, word, columns);
-      continue;
-    }
-    rows[rows.length - 1] += word;
-  }
-  if (options.trim !== false) {
-    rows = rows.map((row) => stringVisibleTrimSpacesRight(row));
-  }
-  const preString = rows.join("\n");
-  const pre = [...preString];
-  let preStringIndex = 0;
-  for (const [index, character] of pre.entries()) {
-    returnValue += character;
-    if (ESCAPES.has(character)) {
-      const { groups } = new RegExp(`(?:\\${ANSI_CSI}(?<code>\\d+)m|\\${ANSI_ESCAPE_LINK}(?<uri>.*)${ANSI_ESCAPE_BELL})`).exec(preString.slice(preStringIndex)) || { groups: {} };
-      if (groups.code !== void 0) {
-        const code3 = Number.parseFloat(groups.code);
-        escapeCode = code3 === END_CODE ? void 0 : code3;
-      } else if (groups.uri !== void 0) {
-        escapeUrl = groups.uri.length === 0 ? void 0 : groups.uri;
-      }
-    }
-    const code2 = ansi_styles_default.codes.get(Number(escapeCode));
-    if (pre[index + 1] === "\n") {
-      if (escapeUrl) {
-        returnValue += wrapAnsiHyperlink("");
-      }
-      if (escapeCode && code2) {
-        returnValue += wrapAnsiCode(code2);
-      }
-    } else if (character === "\n") {
-      if (escapeCode && code2) {
-        returnValue += wrapAnsiCode(escapeCode);
-      }
-      if (escapeUrl) {
-        returnValue += wrapAnsiHyperlink(escapeUrl);
-      }
-    }
-    preStringIndex += character.length;
-  }
-  return returnValue;
-};
 function wrapAnsi(string, columns, options) {
   return String(string).normalize().replaceAll("\r\n", "\n").split("\n").map((line) => exec(line, columns, options)).join("\n");
 }
+var ESCAPES, END_CODE, ANSI_ESCAPE_BELL, ANSI_CSI, ANSI_OSC, ANSI_SGR_TERMINATOR, ANSI_ESCAPE_LINK, wrapAnsiCode, wrapAnsiHyperlink, wordLengths, wrapWord, stringVisibleTrimSpacesRight, exec;
+var init_wrap_ansi = __esm({
+  "node_modules/wrap-ansi/index.js"() {
+    init_string_width2();
+    init_strip_ansi();
+    init_ansi_styles();
+    ESCAPES = /* @__PURE__ */ new Set([
+      "\x1B",
+      "\x9B"
+    ]);
+    END_CODE = 39;
+    ANSI_ESCAPE_BELL = "\x07";
+    ANSI_CSI = "[";
+    ANSI_OSC = "]";
+    ANSI_SGR_TERMINATOR = "m";
+    ANSI_ESCAPE_LINK = `${ANSI_OSC}8;;`;
+    wrapAnsiCode = (code2) => `${ESCAPES.values().next().value}${ANSI_CSI}${code2}${ANSI_SGR_TERMINATOR}`;
+    wrapAnsiHyperlink = (url) => `${ESCAPES.values().next().value}${ANSI_ESCAPE_LINK}${url}${ANSI_ESCAPE_BELL}`;
+    wordLengths = (string) => string.split(" ").map((character) => stringWidth2(character));
+    wrapWord = (rows, word, columns) => {
+      const characters = [...word];
+      let isInsideEscape = false;
+      let isInsideLinkEscape = false;
+      let visible = stringWidth2(stripAnsi(rows.at(-1)));
+      for (const [index, character] of characters.entries()) {
+        const characterLength = stringWidth2(character);
+        if (visible + characterLength <= columns) {
+          rows[rows.length - 1] += character;
+        } else {
+          rows.push(character);
+          visible = 0;
+        }
+        if (ESCAPES.has(character)) {
+          isInsideEscape = true;
+          const ansiEscapeLinkCandidate = characters.slice(index + 1, index + 1 + ANSI_ESCAPE_LINK.length).join("");
+          isInsideLinkEscape = ansiEscapeLinkCandidate === ANSI_ESCAPE_LINK;
+        }
+        if (isInsideEscape) {
+          if (isInsideLinkEscape) {
+            if (character === ANSI_ESCAPE_BELL) {
+              isInsideEscape = false;
+              isInsideLinkEscape = false;
+            }
+          } else if (character === ANSI_SGR_TERMINATOR) {
+            isInsideEscape = false;
+          }
+          continue;
+        }
+        visible += characterLength;
+        if (visible === columns && index < characters.length - 1) {
+          rows.push("");
+          visible = 0;
+        }
+      }
+      if (!visible && rows.at(-1).length > 0 && rows.length > 1) {
+        rows[rows.length - 2] += rows.pop();
+      }
+    };
+    stringVisibleTrimSpacesRight = (string) => {
+      const words = string.split(" ");
+      let last = words.length;
+      while (last > 0) {
+        if (stringWidth2(words[last - 1]) > 0) {
+          break;
+        }
+        last--;
+      }
+      if (last === words.length) {
+        return string;
+      }
+      return words.slice(0, last).join(" ") + words.slice(last).join("");
+    };
+    exec = (string, columns, options = {}) => {
+      if (options.trim !== false && string.trim() === "") {
+        return "";
+      }
+      let returnValue = "";
+      let escapeCode;
+      let escapeUrl;
+      const lengths = wordLengths(string);
+      let rows = [""];
+      for (const [index, word] of string.split(" ").entries()) {
+        if (options.trim !== false) {
+          rows[rows.length - 1] = rows.at(-1).trimStart();
+        }
+        let rowLength = stringWidth2(rows.at(-1));
+        if (index !== 0) {
+          if (rowLength >= columns && (options.wordWrap === false || options.trim === false)) {
+            rows.push("");
+            rowLength = 0;
+          }
+          if (rowLength > 0 || options.trim === false) {
+            rows[rows.length - 1] += " ";
+            rowLength++;
+          }
+        }
+        if (options.hard && lengths[index] > columns) {
+          const remainingColumns = columns - rowLength;
+          const breaksStartingThisLine = 1 + Math.floor((lengths[index] - remainingColumns - 1) / columns);
+          const breaksStartingNextLine = Math.floor((lengths[index] - 1) / columns);
+          if (breaksStartingNextLine < breaksStartingThisLine) {
+            rows.push("");
+          }
+          wrapWord(rows, word, columns);
+          continue;
+        }
+        if (rowLength + lengths[index] > columns && rowLength > 0 && lengths[index] > 0) {
+          if (options.wordWrap === false && rowLength < columns) {
+            wrapWord(rows, word, columns);
+            continue;
+          }
+          rows.push("");
+        }
+        if (rowLength + lengths[index] > columns && options.wordWrap === false) {
+          wrapWord(rows, word, columns);
+          continue;
+        }
+        rows[rows.length - 1] += word;
+      }
+      if (options.trim !== false) {
+        rows = rows.map((row) => stringVisibleTrimSpacesRight(row));
+      }
+      const preString = rows.join("\n");
+      const pre = [...preString];
+      let preStringIndex = 0;
+      for (const [index, character] of pre.entries()) {
+        returnValue += character;
+        if (ESCAPES.has(character)) {
+          const { groups } = new RegExp(`(?:\\${ANSI_CSI}(?<code>\\d+)m|\\${ANSI_ESCAPE_LINK}(?<uri>.*)${ANSI_ESCAPE_BELL})`).exec(preString.slice(preStringIndex)) || { groups: {} };
+          if (groups.code !== void 0) {
+            const code3 = Number.parseFloat(groups.code);
+            escapeCode = code3 === END_CODE ? void 0 : code3;
+          } else if (groups.uri !== void 0) {
+            escapeUrl = groups.uri.length === 0 ? void 0 : groups.uri;
+          }
+        }
+        const code2 = ansi_styles_default.codes.get(Number(escapeCode));
+        if (pre[index + 1] === "\n") {
+          if (escapeUrl) {
+            returnValue += wrapAnsiHyperlink("");
+          }
+          if (escapeCode && code2) {
+            returnValue += wrapAnsiCode(code2);
+          }
+        } else if (character === "\n") {
+          if (escapeCode && code2) {
+            returnValue += wrapAnsiCode(escapeCode);
+          }
+          if (escapeUrl) {
+            returnValue += wrapAnsiHyperlink(escapeUrl);
+          }
+        }
+        preStringIndex += character.length;
+      }
+      return returnValue;
+    };
+  }
+});
 
 // node_modules/cliui/index.mjs
 function ui(opts) {
@@ -25336,31 +27240,35 @@ function ui(opts) {
     wrap: wrapAnsi
   });
 }
+var init_cliui = __esm({
+  "node_modules/cliui/index.mjs"() {
+    init_lib();
+    init_string_width();
+    init_strip_ansi();
+    init_wrap_ansi();
+  }
+});
 
 // node_modules/escalade/sync/index.mjs
-import { dirname, resolve } from "path";
-import { readdirSync, statSync } from "fs";
+import { dirname as dirname3, resolve as resolve7 } from "path";
+import { readdirSync as readdirSync3, statSync as statSync3 } from "fs";
 function sync_default(start, callback) {
-  let dir = resolve(".", start);
-  let tmp, stats = statSync(dir);
+  let dir = resolve7(".", start);
+  let tmp, stats = statSync3(dir);
   if (!stats.isDirectory()) {
-    dir = dirname(dir);
+    dir = dirname3(dir);
   }
   while (true) {
-    tmp = callback(dir, readdirSync(dir));
-    if (tmp) return resolve(dir, tmp);
-    dir = dirname(tmp = dir);
+    tmp = callback(dir, readdirSync3(dir));
+    if (tmp) return resolve7(dir, tmp);
+    dir = dirname3(tmp = dir);
     if (tmp === dir) break;
   }
 }
-
-// node_modules/yargs/lib/platform-shims/esm.mjs
-import { inspect } from "util";
-import { fileURLToPath } from "url";
-
-// node_modules/yargs-parser/build/lib/index.js
-import { format } from "util";
-import { normalize, resolve as resolve2 } from "path";
+var init_sync = __esm({
+  "node_modules/escalade/sync/index.mjs"() {
+  }
+});
 
 // node_modules/yargs-parser/build/lib/string-utils.js
 function camelCase(str2) {
@@ -25374,13 +27282,13 @@ function camelCase(str2) {
     let camelcase = "";
     let nextChrUpper = false;
     const leadingHyphens = str2.match(/^-+/);
-    for (let i2 = leadingHyphens ? leadingHyphens[0].length : 0; i2 < str2.length; i2++) {
-      let chr = str2.charAt(i2);
+    for (let i = leadingHyphens ? leadingHyphens[0].length : 0; i < str2.length; i++) {
+      let chr = str2.charAt(i);
       if (nextChrUpper) {
         nextChrUpper = false;
         chr = chr.toUpperCase();
       }
-      if (i2 !== 0 && (chr === "-" || chr === "_")) {
+      if (i !== 0 && (chr === "-" || chr === "_")) {
         nextChrUpper = true;
       } else if (chr !== "-" && chr !== "_") {
         camelcase += chr;
@@ -25393,28 +27301,32 @@ function decamelize(str2, joinString) {
   const lowercase = str2.toLowerCase();
   joinString = joinString || "-";
   let notCamelcase = "";
-  for (let i2 = 0; i2 < str2.length; i2++) {
-    const chrLower = lowercase.charAt(i2);
-    const chrString = str2.charAt(i2);
-    if (chrLower !== chrString && i2 > 0) {
-      notCamelcase += `${joinString}${lowercase.charAt(i2)}`;
+  for (let i = 0; i < str2.length; i++) {
+    const chrLower = lowercase.charAt(i);
+    const chrString = str2.charAt(i);
+    if (chrLower !== chrString && i > 0) {
+      notCamelcase += `${joinString}${lowercase.charAt(i)}`;
     } else {
       notCamelcase += chrString;
     }
   }
   return notCamelcase;
 }
-function looksLikeNumber(x4) {
-  if (x4 === null || x4 === void 0)
+function looksLikeNumber(x3) {
+  if (x3 === null || x3 === void 0)
     return false;
-  if (typeof x4 === "number")
+  if (typeof x3 === "number")
     return true;
-  if (/^0x[0-9a-f]+$/i.test(x4))
+  if (/^0x[0-9a-f]+$/i.test(x3))
     return true;
-  if (/^0[^.]/.test(x4))
+  if (/^0[^.]/.test(x3))
     return false;
-  return /^[-]?(?:\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(x4);
+  return /^[-]?(?:\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(x3);
 }
+var init_string_utils = __esm({
+  "node_modules/yargs-parser/build/lib/string-utils.js"() {
+  }
+});
 
 // node_modules/yargs-parser/build/lib/tokenize-arg-string.js
 function tokenizeArgString(argString) {
@@ -25422,7 +27334,7 @@ function tokenizeArgString(argString) {
     return argString.map((e) => typeof e !== "string" ? e + "" : e);
   }
   argString = argString.trim();
-  let i2 = 0;
+  let i = 0;
   let prevC = null;
   let c3 = null;
   let opening = null;
@@ -25432,7 +27344,7 @@ function tokenizeArgString(argString) {
     c3 = argString.charAt(ii);
     if (c3 === " " && !opening) {
       if (!(prevC === " ")) {
-        i2++;
+        i++;
       }
       continue;
     }
@@ -25441,816 +27353,31 @@ function tokenizeArgString(argString) {
     } else if ((c3 === "'" || c3 === '"') && !opening) {
       opening = c3;
     }
-    if (!args[i2])
-      args[i2] = "";
-    args[i2] += c3;
+    if (!args[i])
+      args[i] = "";
+    args[i] += c3;
   }
   return args;
 }
+var init_tokenize_arg_string = __esm({
+  "node_modules/yargs-parser/build/lib/tokenize-arg-string.js"() {
+  }
+});
 
 // node_modules/yargs-parser/build/lib/yargs-parser-types.js
 var DefaultValuesForTypeKey;
-(function(DefaultValuesForTypeKey2) {
-  DefaultValuesForTypeKey2["BOOLEAN"] = "boolean";
-  DefaultValuesForTypeKey2["STRING"] = "string";
-  DefaultValuesForTypeKey2["NUMBER"] = "number";
-  DefaultValuesForTypeKey2["ARRAY"] = "array";
-})(DefaultValuesForTypeKey || (DefaultValuesForTypeKey = {}));
+var init_yargs_parser_types = __esm({
+  "node_modules/yargs-parser/build/lib/yargs-parser-types.js"() {
+    (function(DefaultValuesForTypeKey2) {
+      DefaultValuesForTypeKey2["BOOLEAN"] = "boolean";
+      DefaultValuesForTypeKey2["STRING"] = "string";
+      DefaultValuesForTypeKey2["NUMBER"] = "number";
+      DefaultValuesForTypeKey2["ARRAY"] = "array";
+    })(DefaultValuesForTypeKey || (DefaultValuesForTypeKey = {}));
+  }
+});
 
 // node_modules/yargs-parser/build/lib/yargs-parser.js
-var mixin2;
-var YargsParser = class {
-  constructor(_mixin) {
-    mixin2 = _mixin;
-  }
-  parse(argsInput, options) {
-    const opts = Object.assign({
-      alias: void 0,
-      array: void 0,
-      boolean: void 0,
-      config: void 0,
-      configObjects: void 0,
-      configuration: void 0,
-      coerce: void 0,
-      count: void 0,
-      default: void 0,
-      envPrefix: void 0,
-      narg: void 0,
-      normalize: void 0,
-      string: void 0,
-      number: void 0,
-      __: void 0,
-      key: void 0
-    }, options);
-    const args = tokenizeArgString(argsInput);
-    const inputIsString = typeof argsInput === "string";
-    const aliases = combineAliases(Object.assign(/* @__PURE__ */ Object.create(null), opts.alias));
-    const configuration = Object.assign({
-      "boolean-negation": true,
-      "camel-case-expansion": true,
-      "combine-arrays": false,
-      "dot-notation": true,
-      "duplicate-arguments-array": true,
-      "flatten-duplicate-arrays": true,
-      "greedy-arrays": true,
-      "halt-at-non-option": false,
-      "nargs-eats-options": false,
-      "negation-prefix": "no-",
-      "parse-numbers": true,
-      "parse-positional-numbers": true,
-      "populate--": false,
-      "set-placeholder-key": false,
-      "short-option-groups": true,
-      "strip-aliased": false,
-      "strip-dashed": false,
-      "unknown-options-as-args": false
-    }, opts.configuration);
-    const defaults = Object.assign(/* @__PURE__ */ Object.create(null), opts.default);
-    const configObjects = opts.configObjects || [];
-    const envPrefix = opts.envPrefix;
-    const notFlagsOption = configuration["populate--"];
-    const notFlagsArgv = notFlagsOption ? "--" : "_";
-    const newAliases = /* @__PURE__ */ Object.create(null);
-    const defaulted = /* @__PURE__ */ Object.create(null);
-    const __ = opts.__ || mixin2.format;
-    const flags = {
-      aliases: /* @__PURE__ */ Object.create(null),
-      arrays: /* @__PURE__ */ Object.create(null),
-      bools: /* @__PURE__ */ Object.create(null),
-      strings: /* @__PURE__ */ Object.create(null),
-      numbers: /* @__PURE__ */ Object.create(null),
-      counts: /* @__PURE__ */ Object.create(null),
-      normalize: /* @__PURE__ */ Object.create(null),
-      configs: /* @__PURE__ */ Object.create(null),
-      nargs: /* @__PURE__ */ Object.create(null),
-      coercions: /* @__PURE__ */ Object.create(null),
-      keys: []
-    };
-    const negative = /^-([0-9]+(\.[0-9]+)?|\.[0-9]+)$/;
-    const negatedBoolean = new RegExp("^--" + configuration["negation-prefix"] + "(.+)");
-    [].concat(opts.array || []).filter(Boolean).forEach(function(opt) {
-      const key = typeof opt === "object" ? opt.key : opt;
-      const assignment = Object.keys(opt).map(function(key2) {
-        const arrayFlagKeys = {
-          boolean: "bools",
-          string: "strings",
-          number: "numbers"
-        };
-        return arrayFlagKeys[key2];
-      }).filter(Boolean).pop();
-      if (assignment) {
-        flags[assignment][key] = true;
-      }
-      flags.arrays[key] = true;
-      flags.keys.push(key);
-    });
-    [].concat(opts.boolean || []).filter(Boolean).forEach(function(key) {
-      flags.bools[key] = true;
-      flags.keys.push(key);
-    });
-    [].concat(opts.string || []).filter(Boolean).forEach(function(key) {
-      flags.strings[key] = true;
-      flags.keys.push(key);
-    });
-    [].concat(opts.number || []).filter(Boolean).forEach(function(key) {
-      flags.numbers[key] = true;
-      flags.keys.push(key);
-    });
-    [].concat(opts.count || []).filter(Boolean).forEach(function(key) {
-      flags.counts[key] = true;
-      flags.keys.push(key);
-    });
-    [].concat(opts.normalize || []).filter(Boolean).forEach(function(key) {
-      flags.normalize[key] = true;
-      flags.keys.push(key);
-    });
-    if (typeof opts.narg === "object") {
-      Object.entries(opts.narg).forEach(([key, value]) => {
-        if (typeof value === "number") {
-          flags.nargs[key] = value;
-          flags.keys.push(key);
-        }
-      });
-    }
-    if (typeof opts.coerce === "object") {
-      Object.entries(opts.coerce).forEach(([key, value]) => {
-        if (typeof value === "function") {
-          flags.coercions[key] = value;
-          flags.keys.push(key);
-        }
-      });
-    }
-    if (typeof opts.config !== "undefined") {
-      if (Array.isArray(opts.config) || typeof opts.config === "string") {
-        ;
-        [].concat(opts.config).filter(Boolean).forEach(function(key) {
-          flags.configs[key] = true;
-        });
-      } else if (typeof opts.config === "object") {
-        Object.entries(opts.config).forEach(([key, value]) => {
-          if (typeof value === "boolean" || typeof value === "function") {
-            flags.configs[key] = value;
-          }
-        });
-      }
-    }
-    extendAliases(opts.key, aliases, opts.default, flags.arrays);
-    Object.keys(defaults).forEach(function(key) {
-      (flags.aliases[key] || []).forEach(function(alias) {
-        defaults[alias] = defaults[key];
-      });
-    });
-    let error = null;
-    checkConfiguration();
-    let notFlags = [];
-    const argv = Object.assign(/* @__PURE__ */ Object.create(null), { _: [] });
-    const argvReturn = {};
-    for (let i2 = 0; i2 < args.length; i2++) {
-      const arg = args[i2];
-      const truncatedArg = arg.replace(/^-{3,}/, "---");
-      let broken;
-      let key;
-      let letters;
-      let m2;
-      let next;
-      let value;
-      if (arg !== "--" && /^-/.test(arg) && isUnknownOptionAsArg(arg)) {
-        pushPositional(arg);
-      } else if (truncatedArg.match(/^---+(=|$)/)) {
-        pushPositional(arg);
-        continue;
-      } else if (arg.match(/^--.+=/) || !configuration["short-option-groups"] && arg.match(/^-.+=/)) {
-        m2 = arg.match(/^--?([^=]+)=([\s\S]*)$/);
-        if (m2 !== null && Array.isArray(m2) && m2.length >= 3) {
-          if (checkAllAliases(m2[1], flags.arrays)) {
-            i2 = eatArray(i2, m2[1], args, m2[2]);
-          } else if (checkAllAliases(m2[1], flags.nargs) !== false) {
-            i2 = eatNargs(i2, m2[1], args, m2[2]);
-          } else {
-            setArg(m2[1], m2[2], true);
-          }
-        }
-      } else if (arg.match(negatedBoolean) && configuration["boolean-negation"]) {
-        m2 = arg.match(negatedBoolean);
-        if (m2 !== null && Array.isArray(m2) && m2.length >= 2) {
-          key = m2[1];
-          setArg(key, checkAllAliases(key, flags.arrays) ? [false] : false);
-        }
-      } else if (arg.match(/^--.+/) || !configuration["short-option-groups"] && arg.match(/^-[^-]+/)) {
-        m2 = arg.match(/^--?(.+)/);
-        if (m2 !== null && Array.isArray(m2) && m2.length >= 2) {
-          key = m2[1];
-          if (checkAllAliases(key, flags.arrays)) {
-            i2 = eatArray(i2, key, args);
-          } else if (checkAllAliases(key, flags.nargs) !== false) {
-            i2 = eatNargs(i2, key, args);
-          } else {
-            next = args[i2 + 1];
-            if (next !== void 0 && (!next.match(/^-/) || next.match(negative)) && !checkAllAliases(key, flags.bools) && !checkAllAliases(key, flags.counts)) {
-              setArg(key, next);
-              i2++;
-            } else if (/^(true|false)$/.test(next)) {
-              setArg(key, next);
-              i2++;
-            } else {
-              setArg(key, defaultValue(key));
-            }
-          }
-        }
-      } else if (arg.match(/^-.\..+=/)) {
-        m2 = arg.match(/^-([^=]+)=([\s\S]*)$/);
-        if (m2 !== null && Array.isArray(m2) && m2.length >= 3) {
-          setArg(m2[1], m2[2]);
-        }
-      } else if (arg.match(/^-.\..+/) && !arg.match(negative)) {
-        next = args[i2 + 1];
-        m2 = arg.match(/^-(.\..+)/);
-        if (m2 !== null && Array.isArray(m2) && m2.length >= 2) {
-          key = m2[1];
-          if (next !== void 0 && !next.match(/^-/) && !checkAllAliases(key, flags.bools) && !checkAllAliases(key, flags.counts)) {
-            setArg(key, next);
-            i2++;
-          } else {
-            setArg(key, defaultValue(key));
-          }
-        }
-      } else if (arg.match(/^-[^-]+/) && !arg.match(negative)) {
-        letters = arg.slice(1, -1).split("");
-        broken = false;
-        for (let j3 = 0; j3 < letters.length; j3++) {
-          next = arg.slice(j3 + 2);
-          if (letters[j3 + 1] && letters[j3 + 1] === "=") {
-            value = arg.slice(j3 + 3);
-            key = letters[j3];
-            if (checkAllAliases(key, flags.arrays)) {
-              i2 = eatArray(i2, key, args, value);
-            } else if (checkAllAliases(key, flags.nargs) !== false) {
-              i2 = eatNargs(i2, key, args, value);
-            } else {
-              setArg(key, value);
-            }
-            broken = true;
-            break;
-          }
-          if (next === "-") {
-            setArg(letters[j3], next);
-            continue;
-          }
-          if (/[A-Za-z]/.test(letters[j3]) && /^-?\d+(\.\d*)?(e-?\d+)?$/.test(next) && checkAllAliases(next, flags.bools) === false) {
-            setArg(letters[j3], next);
-            broken = true;
-            break;
-          }
-          if (letters[j3 + 1] && letters[j3 + 1].match(/\W/)) {
-            setArg(letters[j3], next);
-            broken = true;
-            break;
-          } else {
-            setArg(letters[j3], defaultValue(letters[j3]));
-          }
-        }
-        key = arg.slice(-1)[0];
-        if (!broken && key !== "-") {
-          if (checkAllAliases(key, flags.arrays)) {
-            i2 = eatArray(i2, key, args);
-          } else if (checkAllAliases(key, flags.nargs) !== false) {
-            i2 = eatNargs(i2, key, args);
-          } else {
-            next = args[i2 + 1];
-            if (next !== void 0 && (!/^(-|--)[^-]/.test(next) || next.match(negative)) && !checkAllAliases(key, flags.bools) && !checkAllAliases(key, flags.counts)) {
-              setArg(key, next);
-              i2++;
-            } else if (/^(true|false)$/.test(next)) {
-              setArg(key, next);
-              i2++;
-            } else {
-              setArg(key, defaultValue(key));
-            }
-          }
-        }
-      } else if (arg.match(/^-[0-9]$/) && arg.match(negative) && checkAllAliases(arg.slice(1), flags.bools)) {
-        key = arg.slice(1);
-        setArg(key, defaultValue(key));
-      } else if (arg === "--") {
-        notFlags = args.slice(i2 + 1);
-        break;
-      } else if (configuration["halt-at-non-option"]) {
-        notFlags = args.slice(i2);
-        break;
-      } else {
-        pushPositional(arg);
-      }
-    }
-    applyEnvVars(argv, true);
-    applyEnvVars(argv, false);
-    setConfig(argv);
-    setConfigObjects();
-    applyDefaultsAndAliases(argv, flags.aliases, defaults, true);
-    applyCoercions(argv);
-    if (configuration["set-placeholder-key"])
-      setPlaceholderKeys(argv);
-    Object.keys(flags.counts).forEach(function(key) {
-      if (!hasKey(argv, key.split(".")))
-        setArg(key, 0);
-    });
-    if (notFlagsOption && notFlags.length)
-      argv[notFlagsArgv] = [];
-    notFlags.forEach(function(key) {
-      argv[notFlagsArgv].push(key);
-    });
-    if (configuration["camel-case-expansion"] && configuration["strip-dashed"]) {
-      Object.keys(argv).filter((key) => key !== "--" && key.includes("-")).forEach((key) => {
-        delete argv[key];
-      });
-    }
-    if (configuration["strip-aliased"]) {
-      ;
-      [].concat(...Object.keys(aliases).map((k2) => aliases[k2])).forEach((alias) => {
-        if (configuration["camel-case-expansion"] && alias.includes("-")) {
-          delete argv[alias.split(".").map((prop) => camelCase(prop)).join(".")];
-        }
-        delete argv[alias];
-      });
-    }
-    function pushPositional(arg) {
-      const maybeCoercedNumber = maybeCoerceNumber("_", arg);
-      if (typeof maybeCoercedNumber === "string" || typeof maybeCoercedNumber === "number") {
-        argv._.push(maybeCoercedNumber);
-      }
-    }
-    function eatNargs(i2, key, args2, argAfterEqualSign) {
-      let ii;
-      let toEat = checkAllAliases(key, flags.nargs);
-      toEat = typeof toEat !== "number" || isNaN(toEat) ? 1 : toEat;
-      if (toEat === 0) {
-        if (!isUndefined(argAfterEqualSign)) {
-          error = Error(__("Argument unexpected for: %s", key));
-        }
-        setArg(key, defaultValue(key));
-        return i2;
-      }
-      let available = isUndefined(argAfterEqualSign) ? 0 : 1;
-      if (configuration["nargs-eats-options"]) {
-        if (args2.length - (i2 + 1) + available < toEat) {
-          error = Error(__("Not enough arguments following: %s", key));
-        }
-        available = toEat;
-      } else {
-        for (ii = i2 + 1; ii < args2.length; ii++) {
-          if (!args2[ii].match(/^-[^0-9]/) || args2[ii].match(negative) || isUnknownOptionAsArg(args2[ii]))
-            available++;
-          else
-            break;
-        }
-        if (available < toEat)
-          error = Error(__("Not enough arguments following: %s", key));
-      }
-      let consumed = Math.min(available, toEat);
-      if (!isUndefined(argAfterEqualSign) && consumed > 0) {
-        setArg(key, argAfterEqualSign);
-        consumed--;
-      }
-      for (ii = i2 + 1; ii < consumed + i2 + 1; ii++) {
-        setArg(key, args2[ii]);
-      }
-      return i2 + consumed;
-    }
-    function eatArray(i2, key, args2, argAfterEqualSign) {
-      let argsToSet = [];
-      let next = argAfterEqualSign || args2[i2 + 1];
-      const nargsCount = checkAllAliases(key, flags.nargs);
-      if (checkAllAliases(key, flags.bools) && !/^(true|false)$/.test(next)) {
-        argsToSet.push(true);
-      } else if (isUndefined(next) || isUndefined(argAfterEqualSign) && /^-/.test(next) && !negative.test(next) && !isUnknownOptionAsArg(next)) {
-        if (defaults[key] !== void 0) {
-          const defVal = defaults[key];
-          argsToSet = Array.isArray(defVal) ? defVal : [defVal];
-        }
-      } else {
-        if (!isUndefined(argAfterEqualSign)) {
-          argsToSet.push(processValue(key, argAfterEqualSign, true));
-        }
-        for (let ii = i2 + 1; ii < args2.length; ii++) {
-          if (!configuration["greedy-arrays"] && argsToSet.length > 0 || nargsCount && typeof nargsCount === "number" && argsToSet.length >= nargsCount)
-            break;
-          next = args2[ii];
-          if (/^-/.test(next) && !negative.test(next) && !isUnknownOptionAsArg(next))
-            break;
-          i2 = ii;
-          argsToSet.push(processValue(key, next, inputIsString));
-        }
-      }
-      if (typeof nargsCount === "number" && (nargsCount && argsToSet.length < nargsCount || isNaN(nargsCount) && argsToSet.length === 0)) {
-        error = Error(__("Not enough arguments following: %s", key));
-      }
-      setArg(key, argsToSet);
-      return i2;
-    }
-    function setArg(key, val, shouldStripQuotes = inputIsString) {
-      if (/-/.test(key) && configuration["camel-case-expansion"]) {
-        const alias = key.split(".").map(function(prop) {
-          return camelCase(prop);
-        }).join(".");
-        addNewAlias(key, alias);
-      }
-      const value = processValue(key, val, shouldStripQuotes);
-      const splitKey = key.split(".");
-      setKey(argv, splitKey, value);
-      if (flags.aliases[key]) {
-        flags.aliases[key].forEach(function(x4) {
-          const keyProperties = x4.split(".");
-          setKey(argv, keyProperties, value);
-        });
-      }
-      if (splitKey.length > 1 && configuration["dot-notation"]) {
-        ;
-        (flags.aliases[splitKey[0]] || []).forEach(function(x4) {
-          let keyProperties = x4.split(".");
-          const a = [].concat(splitKey);
-          a.shift();
-          keyProperties = keyProperties.concat(a);
-          if (!(flags.aliases[key] || []).includes(keyProperties.join("."))) {
-            setKey(argv, keyProperties, value);
-          }
-        });
-      }
-      if (checkAllAliases(key, flags.normalize) && !checkAllAliases(key, flags.arrays)) {
-        const keys = [key].concat(flags.aliases[key] || []);
-        keys.forEach(function(key2) {
-          Object.defineProperty(argvReturn, key2, {
-            enumerable: true,
-            get() {
-              return val;
-            },
-            set(value2) {
-              val = typeof value2 === "string" ? mixin2.normalize(value2) : value2;
-            }
-          });
-        });
-      }
-    }
-    function addNewAlias(key, alias) {
-      if (!(flags.aliases[key] && flags.aliases[key].length)) {
-        flags.aliases[key] = [alias];
-        newAliases[alias] = true;
-      }
-      if (!(flags.aliases[alias] && flags.aliases[alias].length)) {
-        addNewAlias(alias, key);
-      }
-    }
-    function processValue(key, val, shouldStripQuotes) {
-      if (shouldStripQuotes) {
-        val = stripQuotes(val);
-      }
-      if (checkAllAliases(key, flags.bools) || checkAllAliases(key, flags.counts)) {
-        if (typeof val === "string")
-          val = val === "true";
-      }
-      let value = Array.isArray(val) ? val.map(function(v2) {
-        return maybeCoerceNumber(key, v2);
-      }) : maybeCoerceNumber(key, val);
-      if (checkAllAliases(key, flags.counts) && (isUndefined(value) || typeof value === "boolean")) {
-        value = increment();
-      }
-      if (checkAllAliases(key, flags.normalize) && checkAllAliases(key, flags.arrays)) {
-        if (Array.isArray(val))
-          value = val.map((val2) => {
-            return mixin2.normalize(val2);
-          });
-        else
-          value = mixin2.normalize(val);
-      }
-      return value;
-    }
-    function maybeCoerceNumber(key, value) {
-      if (!configuration["parse-positional-numbers"] && key === "_")
-        return value;
-      if (!checkAllAliases(key, flags.strings) && !checkAllAliases(key, flags.bools) && !Array.isArray(value)) {
-        const shouldCoerceNumber = looksLikeNumber(value) && configuration["parse-numbers"] && Number.isSafeInteger(Math.floor(parseFloat(`${value}`)));
-        if (shouldCoerceNumber || !isUndefined(value) && checkAllAliases(key, flags.numbers)) {
-          value = Number(value);
-        }
-      }
-      return value;
-    }
-    function setConfig(argv2) {
-      const configLookup = /* @__PURE__ */ Object.create(null);
-      applyDefaultsAndAliases(configLookup, flags.aliases, defaults);
-      Object.keys(flags.configs).forEach(function(configKey) {
-        const configPath = argv2[configKey] || configLookup[configKey];
-        if (configPath) {
-          try {
-            let config = null;
-            const resolvedConfigPath = mixin2.resolve(mixin2.cwd(), configPath);
-            const resolveConfig = flags.configs[configKey];
-            if (typeof resolveConfig === "function") {
-              try {
-                config = resolveConfig(resolvedConfigPath);
-              } catch (e) {
-                config = e;
-              }
-              if (config instanceof Error) {
-                error = config;
-                return;
-              }
-            } else {
-              config = mixin2.require(resolvedConfigPath);
-            }
-            setConfigObject(config);
-          } catch (ex) {
-            if (ex.name === "PermissionDenied")
-              error = ex;
-            else if (argv2[configKey])
-              error = Error(__("Invalid JSON config file: %s", configPath));
-          }
-        }
-      });
-    }
-    function setConfigObject(config, prev) {
-      Object.keys(config).forEach(function(key) {
-        const value = config[key];
-        const fullKey = prev ? prev + "." + key : key;
-        if (typeof value === "object" && value !== null && !Array.isArray(value) && configuration["dot-notation"]) {
-          setConfigObject(value, fullKey);
-        } else {
-          if (!hasKey(argv, fullKey.split(".")) || checkAllAliases(fullKey, flags.arrays) && configuration["combine-arrays"]) {
-            setArg(fullKey, value);
-          }
-        }
-      });
-    }
-    function setConfigObjects() {
-      if (typeof configObjects !== "undefined") {
-        configObjects.forEach(function(configObject) {
-          setConfigObject(configObject);
-        });
-      }
-    }
-    function applyEnvVars(argv2, configOnly) {
-      if (typeof envPrefix === "undefined")
-        return;
-      const prefix = typeof envPrefix === "string" ? envPrefix : "";
-      const env3 = mixin2.env();
-      Object.keys(env3).forEach(function(envVar) {
-        if (prefix === "" || envVar.lastIndexOf(prefix, 0) === 0) {
-          const keys = envVar.split("__").map(function(key, i2) {
-            if (i2 === 0) {
-              key = key.substring(prefix.length);
-            }
-            return camelCase(key);
-          });
-          if ((configOnly && flags.configs[keys.join(".")] || !configOnly) && !hasKey(argv2, keys)) {
-            setArg(keys.join("."), env3[envVar]);
-          }
-        }
-      });
-    }
-    function applyCoercions(argv2) {
-      let coerce;
-      const applied = /* @__PURE__ */ new Set();
-      Object.keys(argv2).forEach(function(key) {
-        if (!applied.has(key)) {
-          coerce = checkAllAliases(key, flags.coercions);
-          if (typeof coerce === "function") {
-            try {
-              const value = maybeCoerceNumber(key, coerce(argv2[key]));
-              [].concat(flags.aliases[key] || [], key).forEach((ali) => {
-                applied.add(ali);
-                argv2[ali] = value;
-              });
-            } catch (err2) {
-              error = err2;
-            }
-          }
-        }
-      });
-    }
-    function setPlaceholderKeys(argv2) {
-      flags.keys.forEach((key) => {
-        if (~key.indexOf("."))
-          return;
-        if (typeof argv2[key] === "undefined")
-          argv2[key] = void 0;
-      });
-      return argv2;
-    }
-    function applyDefaultsAndAliases(obj, aliases2, defaults2, canLog = false) {
-      Object.keys(defaults2).forEach(function(key) {
-        if (!hasKey(obj, key.split("."))) {
-          setKey(obj, key.split("."), defaults2[key]);
-          if (canLog)
-            defaulted[key] = true;
-          (aliases2[key] || []).forEach(function(x4) {
-            if (hasKey(obj, x4.split(".")))
-              return;
-            setKey(obj, x4.split("."), defaults2[key]);
-          });
-        }
-      });
-    }
-    function hasKey(obj, keys) {
-      let o2 = obj;
-      if (!configuration["dot-notation"])
-        keys = [keys.join(".")];
-      keys.slice(0, -1).forEach(function(key2) {
-        o2 = o2[key2] || {};
-      });
-      const key = keys[keys.length - 1];
-      if (typeof o2 !== "object")
-        return false;
-      else
-        return key in o2;
-    }
-    function setKey(obj, keys, value) {
-      let o2 = obj;
-      if (!configuration["dot-notation"])
-        keys = [keys.join(".")];
-      keys.slice(0, -1).forEach(function(key2) {
-        key2 = sanitizeKey(key2);
-        if (typeof o2 === "object" && o2[key2] === void 0) {
-          o2[key2] = {};
-        }
-        if (typeof o2[key2] !== "object" || Array.isArray(o2[key2])) {
-          if (Array.isArray(o2[key2])) {
-            o2[key2].push({});
-          } else {
-            o2[key2] = [o2[key2], {}];
-          }
-          o2 = o2[key2][o2[key2].length - 1];
-        } else {
-          o2 = o2[key2];
-        }
-      });
-      const key = sanitizeKey(keys[keys.length - 1]);
-      const isTypeArray = checkAllAliases(keys.join("."), flags.arrays);
-      const isValueArray = Array.isArray(value);
-      let duplicate = configuration["duplicate-arguments-array"];
-      if (!duplicate && checkAllAliases(key, flags.nargs)) {
-        duplicate = true;
-        if (!isUndefined(o2[key]) && flags.nargs[key] === 1 || Array.isArray(o2[key]) && o2[key].length === flags.nargs[key]) {
-          o2[key] = void 0;
-        }
-      }
-      if (value === increment()) {
-        o2[key] = increment(o2[key]);
-      } else if (Array.isArray(o2[key])) {
-        if (duplicate && isTypeArray && isValueArray) {
-          o2[key] = configuration["flatten-duplicate-arrays"] ? o2[key].concat(value) : (Array.isArray(o2[key][0]) ? o2[key] : [o2[key]]).concat([value]);
-        } else if (!duplicate && Boolean(isTypeArray) === Boolean(isValueArray)) {
-          o2[key] = value;
-        } else {
-          o2[key] = o2[key].concat([value]);
-        }
-      } else if (o2[key] === void 0 && isTypeArray) {
-        o2[key] = isValueArray ? value : [value];
-      } else if (duplicate && !(o2[key] === void 0 || checkAllAliases(key, flags.counts) || checkAllAliases(key, flags.bools))) {
-        o2[key] = [o2[key], value];
-      } else {
-        o2[key] = value;
-      }
-    }
-    function extendAliases(...args2) {
-      args2.forEach(function(obj) {
-        Object.keys(obj || {}).forEach(function(key) {
-          if (flags.aliases[key])
-            return;
-          flags.aliases[key] = [].concat(aliases[key] || []);
-          flags.aliases[key].concat(key).forEach(function(x4) {
-            if (/-/.test(x4) && configuration["camel-case-expansion"]) {
-              const c3 = camelCase(x4);
-              if (c3 !== key && flags.aliases[key].indexOf(c3) === -1) {
-                flags.aliases[key].push(c3);
-                newAliases[c3] = true;
-              }
-            }
-          });
-          flags.aliases[key].concat(key).forEach(function(x4) {
-            if (x4.length > 1 && /[A-Z]/.test(x4) && configuration["camel-case-expansion"]) {
-              const c3 = decamelize(x4, "-");
-              if (c3 !== key && flags.aliases[key].indexOf(c3) === -1) {
-                flags.aliases[key].push(c3);
-                newAliases[c3] = true;
-              }
-            }
-          });
-          flags.aliases[key].forEach(function(x4) {
-            flags.aliases[x4] = [key].concat(flags.aliases[key].filter(function(y2) {
-              return x4 !== y2;
-            }));
-          });
-        });
-      });
-    }
-    function checkAllAliases(key, flag) {
-      const toCheck = [].concat(flags.aliases[key] || [], key);
-      const keys = Object.keys(flag);
-      const setAlias = toCheck.find((key2) => keys.includes(key2));
-      return setAlias ? flag[setAlias] : false;
-    }
-    function hasAnyFlag(key) {
-      const flagsKeys = Object.keys(flags);
-      const toCheck = [].concat(flagsKeys.map((k2) => flags[k2]));
-      return toCheck.some(function(flag) {
-        return Array.isArray(flag) ? flag.includes(key) : flag[key];
-      });
-    }
-    function hasFlagsMatching(arg, ...patterns) {
-      const toCheck = [].concat(...patterns);
-      return toCheck.some(function(pattern2) {
-        const match = arg.match(pattern2);
-        return match && hasAnyFlag(match[1]);
-      });
-    }
-    function hasAllShortFlags(arg) {
-      if (arg.match(negative) || !arg.match(/^-[^-]+/)) {
-        return false;
-      }
-      let hasAllFlags = true;
-      let next;
-      const letters = arg.slice(1).split("");
-      for (let j3 = 0; j3 < letters.length; j3++) {
-        next = arg.slice(j3 + 2);
-        if (!hasAnyFlag(letters[j3])) {
-          hasAllFlags = false;
-          break;
-        }
-        if (letters[j3 + 1] && letters[j3 + 1] === "=" || next === "-" || /[A-Za-z]/.test(letters[j3]) && /^-?\d+(\.\d*)?(e-?\d+)?$/.test(next) || letters[j3 + 1] && letters[j3 + 1].match(/\W/)) {
-          break;
-        }
-      }
-      return hasAllFlags;
-    }
-    function isUnknownOptionAsArg(arg) {
-      return configuration["unknown-options-as-args"] && isUnknownOption(arg);
-    }
-    function isUnknownOption(arg) {
-      arg = arg.replace(/^-{3,}/, "--");
-      if (arg.match(negative)) {
-        return false;
-      }
-      if (hasAllShortFlags(arg)) {
-        return false;
-      }
-      const flagWithEquals = /^-+([^=]+?)=[\s\S]*$/;
-      const normalFlag = /^-+([^=]+?)$/;
-      const flagEndingInHyphen = /^-+([^=]+?)-$/;
-      const flagEndingInDigits = /^-+([^=]+?\d+)$/;
-      const flagEndingInNonWordCharacters = /^-+([^=]+?)\W+.*$/;
-      return !hasFlagsMatching(arg, flagWithEquals, negatedBoolean, normalFlag, flagEndingInHyphen, flagEndingInDigits, flagEndingInNonWordCharacters);
-    }
-    function defaultValue(key) {
-      if (!checkAllAliases(key, flags.bools) && !checkAllAliases(key, flags.counts) && `${key}` in defaults) {
-        return defaults[key];
-      } else {
-        return defaultForType(guessType2(key));
-      }
-    }
-    function defaultForType(type) {
-      const def = {
-        [DefaultValuesForTypeKey.BOOLEAN]: true,
-        [DefaultValuesForTypeKey.STRING]: "",
-        [DefaultValuesForTypeKey.NUMBER]: void 0,
-        [DefaultValuesForTypeKey.ARRAY]: []
-      };
-      return def[type];
-    }
-    function guessType2(key) {
-      let type = DefaultValuesForTypeKey.BOOLEAN;
-      if (checkAllAliases(key, flags.strings))
-        type = DefaultValuesForTypeKey.STRING;
-      else if (checkAllAliases(key, flags.numbers))
-        type = DefaultValuesForTypeKey.NUMBER;
-      else if (checkAllAliases(key, flags.bools))
-        type = DefaultValuesForTypeKey.BOOLEAN;
-      else if (checkAllAliases(key, flags.arrays))
-        type = DefaultValuesForTypeKey.ARRAY;
-      return type;
-    }
-    function isUndefined(num) {
-      return num === void 0;
-    }
-    function checkConfiguration() {
-      Object.keys(flags.counts).find((key) => {
-        if (checkAllAliases(key, flags.arrays)) {
-          error = Error(__("Invalid configuration: %s, opts.count excludes opts.array.", key));
-          return true;
-        } else if (checkAllAliases(key, flags.nargs)) {
-          error = Error(__("Invalid configuration: %s, opts.count excludes opts.narg.", key));
-          return true;
-        }
-        return false;
-      });
-    }
-    return {
-      aliases: Object.assign({}, flags.aliases),
-      argv: Object.assign(argvReturn, argv),
-      configuration,
-      defaulted: Object.assign({}, defaulted),
-      error,
-      newAliases: Object.assign({}, newAliases)
-    };
-  }
-};
 function combineAliases(aliases) {
   const aliasArrays = [];
   const combined = /* @__PURE__ */ Object.create(null);
@@ -26260,13 +27387,13 @@ function combineAliases(aliases) {
   });
   while (change) {
     change = false;
-    for (let i2 = 0; i2 < aliasArrays.length; i2++) {
-      for (let ii = i2 + 1; ii < aliasArrays.length; ii++) {
-        const intersect = aliasArrays[i2].filter(function(v2) {
+    for (let i = 0; i < aliasArrays.length; i++) {
+      for (let ii = i + 1; ii < aliasArrays.length; ii++) {
+        const intersect = aliasArrays[i].filter(function(v2) {
           return aliasArrays[ii].indexOf(v2) !== -1;
         });
         if (intersect.length) {
-          aliasArrays[i2] = aliasArrays[i2].concat(aliasArrays[ii]);
+          aliasArrays[i] = aliasArrays[i].concat(aliasArrays[ii]);
           aliasArrays.splice(ii, 1);
           change = true;
           break;
@@ -26275,8 +27402,8 @@ function combineAliases(aliases) {
     }
   }
   aliasArrays.forEach(function(aliasArray) {
-    aliasArray = aliasArray.filter(function(v2, i2, self) {
-      return self.indexOf(v2) === i2;
+    aliasArray = aliasArray.filter(function(v2, i, self) {
+      return self.indexOf(v2) === i;
     });
     const lastAlias = aliasArray.pop();
     if (lastAlias !== void 0 && typeof lastAlias === "string") {
@@ -26296,55 +27423,858 @@ function sanitizeKey(key) {
 function stripQuotes(val) {
   return typeof val === "string" && (val[0] === "'" || val[0] === '"') && val[val.length - 1] === val[0] ? val.substring(1, val.length - 1) : val;
 }
-
-// node_modules/yargs-parser/build/lib/index.js
-import { readFileSync } from "fs";
-import { createRequire } from "node:module";
-var _a;
-var _b;
-var _c;
-var minNodeVersion = process && process.env && process.env.YARGS_MIN_NODE_VERSION ? Number(process.env.YARGS_MIN_NODE_VERSION) : 20;
-var nodeVersion = (_b = (_a = process === null || process === void 0 ? void 0 : process.versions) === null || _a === void 0 ? void 0 : _a.node) !== null && _b !== void 0 ? _b : (_c = process === null || process === void 0 ? void 0 : process.version) === null || _c === void 0 ? void 0 : _c.slice(1);
-if (nodeVersion) {
-  const major = Number(nodeVersion.match(/^([^.]+)/)[1]);
-  if (major < minNodeVersion) {
-    throw Error(`yargs parser supports a minimum Node.js version of ${minNodeVersion}. Read our version support policy: https://github.com/yargs/yargs-parser#supported-nodejs-versions`);
-  }
-}
-var env = process ? process.env : {};
-var require2 = createRequire ? createRequire(import.meta.url) : void 0;
-var parser = new YargsParser({
-  cwd: process.cwd,
-  env: () => {
-    return env;
-  },
-  format,
-  normalize,
-  resolve: resolve2,
-  require: (path) => {
-    if (typeof require2 !== "undefined") {
-      return require2(path);
-    } else if (path.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path, "utf8"));
-    } else {
-      throw Error("only .json config files are supported in ESM");
-    }
+var mixin2, YargsParser;
+var init_yargs_parser = __esm({
+  "node_modules/yargs-parser/build/lib/yargs-parser.js"() {
+    init_tokenize_arg_string();
+    init_yargs_parser_types();
+    init_string_utils();
+    YargsParser = class {
+      constructor(_mixin) {
+        mixin2 = _mixin;
+      }
+      parse(argsInput, options) {
+        const opts = Object.assign({
+          alias: void 0,
+          array: void 0,
+          boolean: void 0,
+          config: void 0,
+          configObjects: void 0,
+          configuration: void 0,
+          coerce: void 0,
+          count: void 0,
+          default: void 0,
+          envPrefix: void 0,
+          narg: void 0,
+          normalize: void 0,
+          string: void 0,
+          number: void 0,
+          __: void 0,
+          key: void 0
+        }, options);
+        const args = tokenizeArgString(argsInput);
+        const inputIsString = typeof argsInput === "string";
+        const aliases = combineAliases(Object.assign(/* @__PURE__ */ Object.create(null), opts.alias));
+        const configuration = Object.assign({
+          "boolean-negation": true,
+          "camel-case-expansion": true,
+          "combine-arrays": false,
+          "dot-notation": true,
+          "duplicate-arguments-array": true,
+          "flatten-duplicate-arrays": true,
+          "greedy-arrays": true,
+          "halt-at-non-option": false,
+          "nargs-eats-options": false,
+          "negation-prefix": "no-",
+          "parse-numbers": true,
+          "parse-positional-numbers": true,
+          "populate--": false,
+          "set-placeholder-key": false,
+          "short-option-groups": true,
+          "strip-aliased": false,
+          "strip-dashed": false,
+          "unknown-options-as-args": false
+        }, opts.configuration);
+        const defaults = Object.assign(/* @__PURE__ */ Object.create(null), opts.default);
+        const configObjects = opts.configObjects || [];
+        const envPrefix = opts.envPrefix;
+        const notFlagsOption = configuration["populate--"];
+        const notFlagsArgv = notFlagsOption ? "--" : "_";
+        const newAliases = /* @__PURE__ */ Object.create(null);
+        const defaulted = /* @__PURE__ */ Object.create(null);
+        const __ = opts.__ || mixin2.format;
+        const flags = {
+          aliases: /* @__PURE__ */ Object.create(null),
+          arrays: /* @__PURE__ */ Object.create(null),
+          bools: /* @__PURE__ */ Object.create(null),
+          strings: /* @__PURE__ */ Object.create(null),
+          numbers: /* @__PURE__ */ Object.create(null),
+          counts: /* @__PURE__ */ Object.create(null),
+          normalize: /* @__PURE__ */ Object.create(null),
+          configs: /* @__PURE__ */ Object.create(null),
+          nargs: /* @__PURE__ */ Object.create(null),
+          coercions: /* @__PURE__ */ Object.create(null),
+          keys: []
+        };
+        const negative = /^-([0-9]+(\.[0-9]+)?|\.[0-9]+)$/;
+        const negatedBoolean = new RegExp("^--" + configuration["negation-prefix"] + "(.+)");
+        [].concat(opts.array || []).filter(Boolean).forEach(function(opt) {
+          const key = typeof opt === "object" ? opt.key : opt;
+          const assignment = Object.keys(opt).map(function(key2) {
+            const arrayFlagKeys = {
+              boolean: "bools",
+              string: "strings",
+              number: "numbers"
+            };
+            return arrayFlagKeys[key2];
+          }).filter(Boolean).pop();
+          if (assignment) {
+            flags[assignment][key] = true;
+          }
+          flags.arrays[key] = true;
+          flags.keys.push(key);
+        });
+        [].concat(opts.boolean || []).filter(Boolean).forEach(function(key) {
+          flags.bools[key] = true;
+          flags.keys.push(key);
+        });
+        [].concat(opts.string || []).filter(Boolean).forEach(function(key) {
+          flags.strings[key] = true;
+          flags.keys.push(key);
+        });
+        [].concat(opts.number || []).filter(Boolean).forEach(function(key) {
+          flags.numbers[key] = true;
+          flags.keys.push(key);
+        });
+        [].concat(opts.count || []).filter(Boolean).forEach(function(key) {
+          flags.counts[key] = true;
+          flags.keys.push(key);
+        });
+        [].concat(opts.normalize || []).filter(Boolean).forEach(function(key) {
+          flags.normalize[key] = true;
+          flags.keys.push(key);
+        });
+        if (typeof opts.narg === "object") {
+          Object.entries(opts.narg).forEach(([key, value2]) => {
+            if (typeof value2 === "number") {
+              flags.nargs[key] = value2;
+              flags.keys.push(key);
+            }
+          });
+        }
+        if (typeof opts.coerce === "object") {
+          Object.entries(opts.coerce).forEach(([key, value2]) => {
+            if (typeof value2 === "function") {
+              flags.coercions[key] = value2;
+              flags.keys.push(key);
+            }
+          });
+        }
+        if (typeof opts.config !== "undefined") {
+          if (Array.isArray(opts.config) || typeof opts.config === "string") {
+            ;
+            [].concat(opts.config).filter(Boolean).forEach(function(key) {
+              flags.configs[key] = true;
+            });
+          } else if (typeof opts.config === "object") {
+            Object.entries(opts.config).forEach(([key, value2]) => {
+              if (typeof value2 === "boolean" || typeof value2 === "function") {
+                flags.configs[key] = value2;
+              }
+            });
+          }
+        }
+        extendAliases(opts.key, aliases, opts.default, flags.arrays);
+        Object.keys(defaults).forEach(function(key) {
+          (flags.aliases[key] || []).forEach(function(alias) {
+            defaults[alias] = defaults[key];
+          });
+        });
+        let error = null;
+        checkConfiguration();
+        let notFlags = [];
+        const argv = Object.assign(/* @__PURE__ */ Object.create(null), { _: [] });
+        const argvReturn = {};
+        for (let i = 0; i < args.length; i++) {
+          const arg = args[i];
+          const truncatedArg = arg.replace(/^-{3,}/, "---");
+          let broken;
+          let key;
+          let letters;
+          let m2;
+          let next;
+          let value2;
+          if (arg !== "--" && /^-/.test(arg) && isUnknownOptionAsArg(arg)) {
+            pushPositional(arg);
+          } else if (truncatedArg.match(/^---+(=|$)/)) {
+            pushPositional(arg);
+            continue;
+          } else if (arg.match(/^--.+=/) || !configuration["short-option-groups"] && arg.match(/^-.+=/)) {
+            m2 = arg.match(/^--?([^=]+)=([\s\S]*)$/);
+            if (m2 !== null && Array.isArray(m2) && m2.length >= 3) {
+              if (checkAllAliases(m2[1], flags.arrays)) {
+                i = eatArray(i, m2[1], args, m2[2]);
+              } else if (checkAllAliases(m2[1], flags.nargs) !== false) {
+                i = eatNargs(i, m2[1], args, m2[2]);
+              } else {
+                setArg(m2[1], m2[2], true);
+              }
+            }
+          } else if (arg.match(negatedBoolean) && configuration["boolean-negation"]) {
+            m2 = arg.match(negatedBoolean);
+            if (m2 !== null && Array.isArray(m2) && m2.length >= 2) {
+              key = m2[1];
+              setArg(key, checkAllAliases(key, flags.arrays) ? [false] : false);
+            }
+          } else if (arg.match(/^--.+/) || !configuration["short-option-groups"] && arg.match(/^-[^-]+/)) {
+            m2 = arg.match(/^--?(.+)/);
+            if (m2 !== null && Array.isArray(m2) && m2.length >= 2) {
+              key = m2[1];
+              if (checkAllAliases(key, flags.arrays)) {
+                i = eatArray(i, key, args);
+              } else if (checkAllAliases(key, flags.nargs) !== false) {
+                i = eatNargs(i, key, args);
+              } else {
+                next = args[i + 1];
+                if (next !== void 0 && (!next.match(/^-/) || next.match(negative)) && !checkAllAliases(key, flags.bools) && !checkAllAliases(key, flags.counts)) {
+                  setArg(key, next);
+                  i++;
+                } else if (/^(true|false)$/.test(next)) {
+                  setArg(key, next);
+                  i++;
+                } else {
+                  setArg(key, defaultValue(key));
+                }
+              }
+            }
+          } else if (arg.match(/^-.\..+=/)) {
+            m2 = arg.match(/^-([^=]+)=([\s\S]*)$/);
+            if (m2 !== null && Array.isArray(m2) && m2.length >= 3) {
+              setArg(m2[1], m2[2]);
+            }
+          } else if (arg.match(/^-.\..+/) && !arg.match(negative)) {
+            next = args[i + 1];
+            m2 = arg.match(/^-(.\..+)/);
+            if (m2 !== null && Array.isArray(m2) && m2.length >= 2) {
+              key = m2[1];
+              if (next !== void 0 && !next.match(/^-/) && !checkAllAliases(key, flags.bools) && !checkAllAliases(key, flags.counts)) {
+                setArg(key, next);
+                i++;
+              } else {
+                setArg(key, defaultValue(key));
+              }
+            }
+          } else if (arg.match(/^-[^-]+/) && !arg.match(negative)) {
+            letters = arg.slice(1, -1).split("");
+            broken = false;
+            for (let j3 = 0; j3 < letters.length; j3++) {
+              next = arg.slice(j3 + 2);
+              if (letters[j3 + 1] && letters[j3 + 1] === "=") {
+                value2 = arg.slice(j3 + 3);
+                key = letters[j3];
+                if (checkAllAliases(key, flags.arrays)) {
+                  i = eatArray(i, key, args, value2);
+                } else if (checkAllAliases(key, flags.nargs) !== false) {
+                  i = eatNargs(i, key, args, value2);
+                } else {
+                  setArg(key, value2);
+                }
+                broken = true;
+                break;
+              }
+              if (next === "-") {
+                setArg(letters[j3], next);
+                continue;
+              }
+              if (/[A-Za-z]/.test(letters[j3]) && /^-?\d+(\.\d*)?(e-?\d+)?$/.test(next) && checkAllAliases(next, flags.bools) === false) {
+                setArg(letters[j3], next);
+                broken = true;
+                break;
+              }
+              if (letters[j3 + 1] && letters[j3 + 1].match(/\W/)) {
+                setArg(letters[j3], next);
+                broken = true;
+                break;
+              } else {
+                setArg(letters[j3], defaultValue(letters[j3]));
+              }
+            }
+            key = arg.slice(-1)[0];
+            if (!broken && key !== "-") {
+              if (checkAllAliases(key, flags.arrays)) {
+                i = eatArray(i, key, args);
+              } else if (checkAllAliases(key, flags.nargs) !== false) {
+                i = eatNargs(i, key, args);
+              } else {
+                next = args[i + 1];
+                if (next !== void 0 && (!/^(-|--)[^-]/.test(next) || next.match(negative)) && !checkAllAliases(key, flags.bools) && !checkAllAliases(key, flags.counts)) {
+                  setArg(key, next);
+                  i++;
+                } else if (/^(true|false)$/.test(next)) {
+                  setArg(key, next);
+                  i++;
+                } else {
+                  setArg(key, defaultValue(key));
+                }
+              }
+            }
+          } else if (arg.match(/^-[0-9]$/) && arg.match(negative) && checkAllAliases(arg.slice(1), flags.bools)) {
+            key = arg.slice(1);
+            setArg(key, defaultValue(key));
+          } else if (arg === "--") {
+            notFlags = args.slice(i + 1);
+            break;
+          } else if (configuration["halt-at-non-option"]) {
+            notFlags = args.slice(i);
+            break;
+          } else {
+            pushPositional(arg);
+          }
+        }
+        applyEnvVars(argv, true);
+        applyEnvVars(argv, false);
+        setConfig(argv);
+        setConfigObjects();
+        applyDefaultsAndAliases(argv, flags.aliases, defaults, true);
+        applyCoercions(argv);
+        if (configuration["set-placeholder-key"])
+          setPlaceholderKeys(argv);
+        Object.keys(flags.counts).forEach(function(key) {
+          if (!hasKey(argv, key.split(".")))
+            setArg(key, 0);
+        });
+        if (notFlagsOption && notFlags.length)
+          argv[notFlagsArgv] = [];
+        notFlags.forEach(function(key) {
+          argv[notFlagsArgv].push(key);
+        });
+        if (configuration["camel-case-expansion"] && configuration["strip-dashed"]) {
+          Object.keys(argv).filter((key) => key !== "--" && key.includes("-")).forEach((key) => {
+            delete argv[key];
+          });
+        }
+        if (configuration["strip-aliased"]) {
+          ;
+          [].concat(...Object.keys(aliases).map((k2) => aliases[k2])).forEach((alias) => {
+            if (configuration["camel-case-expansion"] && alias.includes("-")) {
+              delete argv[alias.split(".").map((prop) => camelCase(prop)).join(".")];
+            }
+            delete argv[alias];
+          });
+        }
+        function pushPositional(arg) {
+          const maybeCoercedNumber = maybeCoerceNumber("_", arg);
+          if (typeof maybeCoercedNumber === "string" || typeof maybeCoercedNumber === "number") {
+            argv._.push(maybeCoercedNumber);
+          }
+        }
+        function eatNargs(i, key, args2, argAfterEqualSign) {
+          let ii;
+          let toEat = checkAllAliases(key, flags.nargs);
+          toEat = typeof toEat !== "number" || isNaN(toEat) ? 1 : toEat;
+          if (toEat === 0) {
+            if (!isUndefined(argAfterEqualSign)) {
+              error = Error(__("Argument unexpected for: %s", key));
+            }
+            setArg(key, defaultValue(key));
+            return i;
+          }
+          let available = isUndefined(argAfterEqualSign) ? 0 : 1;
+          if (configuration["nargs-eats-options"]) {
+            if (args2.length - (i + 1) + available < toEat) {
+              error = Error(__("Not enough arguments following: %s", key));
+            }
+            available = toEat;
+          } else {
+            for (ii = i + 1; ii < args2.length; ii++) {
+              if (!args2[ii].match(/^-[^0-9]/) || args2[ii].match(negative) || isUnknownOptionAsArg(args2[ii]))
+                available++;
+              else
+                break;
+            }
+            if (available < toEat)
+              error = Error(__("Not enough arguments following: %s", key));
+          }
+          let consumed = Math.min(available, toEat);
+          if (!isUndefined(argAfterEqualSign) && consumed > 0) {
+            setArg(key, argAfterEqualSign);
+            consumed--;
+          }
+          for (ii = i + 1; ii < consumed + i + 1; ii++) {
+            setArg(key, args2[ii]);
+          }
+          return i + consumed;
+        }
+        function eatArray(i, key, args2, argAfterEqualSign) {
+          let argsToSet = [];
+          let next = argAfterEqualSign || args2[i + 1];
+          const nargsCount = checkAllAliases(key, flags.nargs);
+          if (checkAllAliases(key, flags.bools) && !/^(true|false)$/.test(next)) {
+            argsToSet.push(true);
+          } else if (isUndefined(next) || isUndefined(argAfterEqualSign) && /^-/.test(next) && !negative.test(next) && !isUnknownOptionAsArg(next)) {
+            if (defaults[key] !== void 0) {
+              const defVal = defaults[key];
+              argsToSet = Array.isArray(defVal) ? defVal : [defVal];
+            }
+          } else {
+            if (!isUndefined(argAfterEqualSign)) {
+              argsToSet.push(processValue(key, argAfterEqualSign, true));
+            }
+            for (let ii = i + 1; ii < args2.length; ii++) {
+              if (!configuration["greedy-arrays"] && argsToSet.length > 0 || nargsCount && typeof nargsCount === "number" && argsToSet.length >= nargsCount)
+                break;
+              next = args2[ii];
+              if (/^-/.test(next) && !negative.test(next) && !isUnknownOptionAsArg(next))
+                break;
+              i = ii;
+              argsToSet.push(processValue(key, next, inputIsString));
+            }
+          }
+          if (typeof nargsCount === "number" && (nargsCount && argsToSet.length < nargsCount || isNaN(nargsCount) && argsToSet.length === 0)) {
+            error = Error(__("Not enough arguments following: %s", key));
+          }
+          setArg(key, argsToSet);
+          return i;
+        }
+        function setArg(key, val, shouldStripQuotes = inputIsString) {
+          if (/-/.test(key) && configuration["camel-case-expansion"]) {
+            const alias = key.split(".").map(function(prop) {
+              return camelCase(prop);
+            }).join(".");
+            addNewAlias(key, alias);
+          }
+          const value2 = processValue(key, val, shouldStripQuotes);
+          const splitKey = key.split(".");
+          setKey(argv, splitKey, value2);
+          if (flags.aliases[key]) {
+            flags.aliases[key].forEach(function(x3) {
+              const keyProperties = x3.split(".");
+              setKey(argv, keyProperties, value2);
+            });
+          }
+          if (splitKey.length > 1 && configuration["dot-notation"]) {
+            ;
+            (flags.aliases[splitKey[0]] || []).forEach(function(x3) {
+              let keyProperties = x3.split(".");
+              const a = [].concat(splitKey);
+              a.shift();
+              keyProperties = keyProperties.concat(a);
+              if (!(flags.aliases[key] || []).includes(keyProperties.join("."))) {
+                setKey(argv, keyProperties, value2);
+              }
+            });
+          }
+          if (checkAllAliases(key, flags.normalize) && !checkAllAliases(key, flags.arrays)) {
+            const keys = [key].concat(flags.aliases[key] || []);
+            keys.forEach(function(key2) {
+              Object.defineProperty(argvReturn, key2, {
+                enumerable: true,
+                get() {
+                  return val;
+                },
+                set(value3) {
+                  val = typeof value3 === "string" ? mixin2.normalize(value3) : value3;
+                }
+              });
+            });
+          }
+        }
+        function addNewAlias(key, alias) {
+          if (!(flags.aliases[key] && flags.aliases[key].length)) {
+            flags.aliases[key] = [alias];
+            newAliases[alias] = true;
+          }
+          if (!(flags.aliases[alias] && flags.aliases[alias].length)) {
+            addNewAlias(alias, key);
+          }
+        }
+        function processValue(key, val, shouldStripQuotes) {
+          if (shouldStripQuotes) {
+            val = stripQuotes(val);
+          }
+          if (checkAllAliases(key, flags.bools) || checkAllAliases(key, flags.counts)) {
+            if (typeof val === "string")
+              val = val === "true";
+          }
+          let value2 = Array.isArray(val) ? val.map(function(v2) {
+            return maybeCoerceNumber(key, v2);
+          }) : maybeCoerceNumber(key, val);
+          if (checkAllAliases(key, flags.counts) && (isUndefined(value2) || typeof value2 === "boolean")) {
+            value2 = increment();
+          }
+          if (checkAllAliases(key, flags.normalize) && checkAllAliases(key, flags.arrays)) {
+            if (Array.isArray(val))
+              value2 = val.map((val2) => {
+                return mixin2.normalize(val2);
+              });
+            else
+              value2 = mixin2.normalize(val);
+          }
+          return value2;
+        }
+        function maybeCoerceNumber(key, value2) {
+          if (!configuration["parse-positional-numbers"] && key === "_")
+            return value2;
+          if (!checkAllAliases(key, flags.strings) && !checkAllAliases(key, flags.bools) && !Array.isArray(value2)) {
+            const shouldCoerceNumber = looksLikeNumber(value2) && configuration["parse-numbers"] && Number.isSafeInteger(Math.floor(parseFloat(`${value2}`)));
+            if (shouldCoerceNumber || !isUndefined(value2) && checkAllAliases(key, flags.numbers)) {
+              value2 = Number(value2);
+            }
+          }
+          return value2;
+        }
+        function setConfig(argv2) {
+          const configLookup = /* @__PURE__ */ Object.create(null);
+          applyDefaultsAndAliases(configLookup, flags.aliases, defaults);
+          Object.keys(flags.configs).forEach(function(configKey) {
+            const configPath = argv2[configKey] || configLookup[configKey];
+            if (configPath) {
+              try {
+                let config = null;
+                const resolvedConfigPath = mixin2.resolve(mixin2.cwd(), configPath);
+                const resolveConfig = flags.configs[configKey];
+                if (typeof resolveConfig === "function") {
+                  try {
+                    config = resolveConfig(resolvedConfigPath);
+                  } catch (e) {
+                    config = e;
+                  }
+                  if (config instanceof Error) {
+                    error = config;
+                    return;
+                  }
+                } else {
+                  config = mixin2.require(resolvedConfigPath);
+                }
+                setConfigObject(config);
+              } catch (ex) {
+                if (ex.name === "PermissionDenied")
+                  error = ex;
+                else if (argv2[configKey])
+                  error = Error(__("Invalid JSON config file: %s", configPath));
+              }
+            }
+          });
+        }
+        function setConfigObject(config, prev) {
+          Object.keys(config).forEach(function(key) {
+            const value2 = config[key];
+            const fullKey = prev ? prev + "." + key : key;
+            if (typeof value2 === "object" && value2 !== null && !Array.isArray(value2) && configuration["dot-notation"]) {
+              setConfigObject(value2, fullKey);
+            } else {
+              if (!hasKey(argv, fullKey.split(".")) || checkAllAliases(fullKey, flags.arrays) && configuration["combine-arrays"]) {
+                setArg(fullKey, value2);
+              }
+            }
+          });
+        }
+        function setConfigObjects() {
+          if (typeof configObjects !== "undefined") {
+            configObjects.forEach(function(configObject) {
+              setConfigObject(configObject);
+            });
+          }
+        }
+        function applyEnvVars(argv2, configOnly) {
+          if (typeof envPrefix === "undefined")
+            return;
+          const prefix = typeof envPrefix === "string" ? envPrefix : "";
+          const env4 = mixin2.env();
+          Object.keys(env4).forEach(function(envVar) {
+            if (prefix === "" || envVar.lastIndexOf(prefix, 0) === 0) {
+              const keys = envVar.split("__").map(function(key, i) {
+                if (i === 0) {
+                  key = key.substring(prefix.length);
+                }
+                return camelCase(key);
+              });
+              if ((configOnly && flags.configs[keys.join(".")] || !configOnly) && !hasKey(argv2, keys)) {
+                setArg(keys.join("."), env4[envVar]);
+              }
+            }
+          });
+        }
+        function applyCoercions(argv2) {
+          let coerce;
+          const applied = /* @__PURE__ */ new Set();
+          Object.keys(argv2).forEach(function(key) {
+            if (!applied.has(key)) {
+              coerce = checkAllAliases(key, flags.coercions);
+              if (typeof coerce === "function") {
+                try {
+                  const value2 = maybeCoerceNumber(key, coerce(argv2[key]));
+                  [].concat(flags.aliases[key] || [], key).forEach((ali) => {
+                    applied.add(ali);
+                    argv2[ali] = value2;
+                  });
+                } catch (err) {
+                  error = err;
+                }
+              }
+            }
+          });
+        }
+        function setPlaceholderKeys(argv2) {
+          flags.keys.forEach((key) => {
+            if (~key.indexOf("."))
+              return;
+            if (typeof argv2[key] === "undefined")
+              argv2[key] = void 0;
+          });
+          return argv2;
+        }
+        function applyDefaultsAndAliases(obj, aliases2, defaults2, canLog = false) {
+          Object.keys(defaults2).forEach(function(key) {
+            if (!hasKey(obj, key.split("."))) {
+              setKey(obj, key.split("."), defaults2[key]);
+              if (canLog)
+                defaulted[key] = true;
+              (aliases2[key] || []).forEach(function(x3) {
+                if (hasKey(obj, x3.split(".")))
+                  return;
+                setKey(obj, x3.split("."), defaults2[key]);
+              });
+            }
+          });
+        }
+        function hasKey(obj, keys) {
+          let o2 = obj;
+          if (!configuration["dot-notation"])
+            keys = [keys.join(".")];
+          keys.slice(0, -1).forEach(function(key2) {
+            o2 = o2[key2] || {};
+          });
+          const key = keys[keys.length - 1];
+          if (typeof o2 !== "object")
+            return false;
+          else
+            return key in o2;
+        }
+        function setKey(obj, keys, value2) {
+          let o2 = obj;
+          if (!configuration["dot-notation"])
+            keys = [keys.join(".")];
+          keys.slice(0, -1).forEach(function(key2) {
+            key2 = sanitizeKey(key2);
+            if (typeof o2 === "object" && o2[key2] === void 0) {
+              o2[key2] = {};
+            }
+            if (typeof o2[key2] !== "object" || Array.isArray(o2[key2])) {
+              if (Array.isArray(o2[key2])) {
+                o2[key2].push({});
+              } else {
+                o2[key2] = [o2[key2], {}];
+              }
+              o2 = o2[key2][o2[key2].length - 1];
+            } else {
+              o2 = o2[key2];
+            }
+          });
+          const key = sanitizeKey(keys[keys.length - 1]);
+          const isTypeArray = checkAllAliases(keys.join("."), flags.arrays);
+          const isValueArray = Array.isArray(value2);
+          let duplicate = configuration["duplicate-arguments-array"];
+          if (!duplicate && checkAllAliases(key, flags.nargs)) {
+            duplicate = true;
+            if (!isUndefined(o2[key]) && flags.nargs[key] === 1 || Array.isArray(o2[key]) && o2[key].length === flags.nargs[key]) {
+              o2[key] = void 0;
+            }
+          }
+          if (value2 === increment()) {
+            o2[key] = increment(o2[key]);
+          } else if (Array.isArray(o2[key])) {
+            if (duplicate && isTypeArray && isValueArray) {
+              o2[key] = configuration["flatten-duplicate-arrays"] ? o2[key].concat(value2) : (Array.isArray(o2[key][0]) ? o2[key] : [o2[key]]).concat([value2]);
+            } else if (!duplicate && Boolean(isTypeArray) === Boolean(isValueArray)) {
+              o2[key] = value2;
+            } else {
+              o2[key] = o2[key].concat([value2]);
+            }
+          } else if (o2[key] === void 0 && isTypeArray) {
+            o2[key] = isValueArray ? value2 : [value2];
+          } else if (duplicate && !(o2[key] === void 0 || checkAllAliases(key, flags.counts) || checkAllAliases(key, flags.bools))) {
+            o2[key] = [o2[key], value2];
+          } else {
+            o2[key] = value2;
+          }
+        }
+        function extendAliases(...args2) {
+          args2.forEach(function(obj) {
+            Object.keys(obj || {}).forEach(function(key) {
+              if (flags.aliases[key])
+                return;
+              flags.aliases[key] = [].concat(aliases[key] || []);
+              flags.aliases[key].concat(key).forEach(function(x3) {
+                if (/-/.test(x3) && configuration["camel-case-expansion"]) {
+                  const c3 = camelCase(x3);
+                  if (c3 !== key && flags.aliases[key].indexOf(c3) === -1) {
+                    flags.aliases[key].push(c3);
+                    newAliases[c3] = true;
+                  }
+                }
+              });
+              flags.aliases[key].concat(key).forEach(function(x3) {
+                if (x3.length > 1 && /[A-Z]/.test(x3) && configuration["camel-case-expansion"]) {
+                  const c3 = decamelize(x3, "-");
+                  if (c3 !== key && flags.aliases[key].indexOf(c3) === -1) {
+                    flags.aliases[key].push(c3);
+                    newAliases[c3] = true;
+                  }
+                }
+              });
+              flags.aliases[key].forEach(function(x3) {
+                flags.aliases[x3] = [key].concat(flags.aliases[key].filter(function(y2) {
+                  return x3 !== y2;
+                }));
+              });
+            });
+          });
+        }
+        function checkAllAliases(key, flag) {
+          const toCheck = [].concat(flags.aliases[key] || [], key);
+          const keys = Object.keys(flag);
+          const setAlias = toCheck.find((key2) => keys.includes(key2));
+          return setAlias ? flag[setAlias] : false;
+        }
+        function hasAnyFlag(key) {
+          const flagsKeys = Object.keys(flags);
+          const toCheck = [].concat(flagsKeys.map((k2) => flags[k2]));
+          return toCheck.some(function(flag) {
+            return Array.isArray(flag) ? flag.includes(key) : flag[key];
+          });
+        }
+        function hasFlagsMatching(arg, ...patterns) {
+          const toCheck = [].concat(...patterns);
+          return toCheck.some(function(pattern2) {
+            const match = arg.match(pattern2);
+            return match && hasAnyFlag(match[1]);
+          });
+        }
+        function hasAllShortFlags(arg) {
+          if (arg.match(negative) || !arg.match(/^-[^-]+/)) {
+            return false;
+          }
+          let hasAllFlags = true;
+          let next;
+          const letters = arg.slice(1).split("");
+          for (let j3 = 0; j3 < letters.length; j3++) {
+            next = arg.slice(j3 + 2);
+            if (!hasAnyFlag(letters[j3])) {
+              hasAllFlags = false;
+              break;
+            }
+            if (letters[j3 + 1] && letters[j3 + 1] === "=" || next === "-" || /[A-Za-z]/.test(letters[j3]) && /^-?\d+(\.\d*)?(e-?\d+)?$/.test(next) || letters[j3 + 1] && letters[j3 + 1].match(/\W/)) {
+              break;
+            }
+          }
+          return hasAllFlags;
+        }
+        function isUnknownOptionAsArg(arg) {
+          return configuration["unknown-options-as-args"] && isUnknownOption(arg);
+        }
+        function isUnknownOption(arg) {
+          arg = arg.replace(/^-{3,}/, "--");
+          if (arg.match(negative)) {
+            return false;
+          }
+          if (hasAllShortFlags(arg)) {
+            return false;
+          }
+          const flagWithEquals = /^-+([^=]+?)=[\s\S]*$/;
+          const normalFlag = /^-+([^=]+?)$/;
+          const flagEndingInHyphen = /^-+([^=]+?)-$/;
+          const flagEndingInDigits = /^-+([^=]+?\d+)$/;
+          const flagEndingInNonWordCharacters = /^-+([^=]+?)\W+.*$/;
+          return !hasFlagsMatching(arg, flagWithEquals, negatedBoolean, normalFlag, flagEndingInHyphen, flagEndingInDigits, flagEndingInNonWordCharacters);
+        }
+        function defaultValue(key) {
+          if (!checkAllAliases(key, flags.bools) && !checkAllAliases(key, flags.counts) && `${key}` in defaults) {
+            return defaults[key];
+          } else {
+            return defaultForType(guessType2(key));
+          }
+        }
+        function defaultForType(type) {
+          const def = {
+            [DefaultValuesForTypeKey.BOOLEAN]: true,
+            [DefaultValuesForTypeKey.STRING]: "",
+            [DefaultValuesForTypeKey.NUMBER]: void 0,
+            [DefaultValuesForTypeKey.ARRAY]: []
+          };
+          return def[type];
+        }
+        function guessType2(key) {
+          let type = DefaultValuesForTypeKey.BOOLEAN;
+          if (checkAllAliases(key, flags.strings))
+            type = DefaultValuesForTypeKey.STRING;
+          else if (checkAllAliases(key, flags.numbers))
+            type = DefaultValuesForTypeKey.NUMBER;
+          else if (checkAllAliases(key, flags.bools))
+            type = DefaultValuesForTypeKey.BOOLEAN;
+          else if (checkAllAliases(key, flags.arrays))
+            type = DefaultValuesForTypeKey.ARRAY;
+          return type;
+        }
+        function isUndefined(num) {
+          return num === void 0;
+        }
+        function checkConfiguration() {
+          Object.keys(flags.counts).find((key) => {
+            if (checkAllAliases(key, flags.arrays)) {
+              error = Error(__("Invalid configuration: %s, opts.count excludes opts.array.", key));
+              return true;
+            } else if (checkAllAliases(key, flags.nargs)) {
+              error = Error(__("Invalid configuration: %s, opts.count excludes opts.narg.", key));
+              return true;
+            }
+            return false;
+          });
+        }
+        return {
+          aliases: Object.assign({}, flags.aliases),
+          argv: Object.assign(argvReturn, argv),
+          configuration,
+          defaulted: Object.assign({}, defaulted),
+          error,
+          newAliases: Object.assign({}, newAliases)
+        };
+      }
+    };
   }
 });
-var yargsParser = function Parser(args, opts) {
-  const result = parser.parse(args.slice(), opts);
-  return result.argv;
-};
-yargsParser.detailed = function(args, opts) {
-  return parser.parse(args.slice(), opts);
-};
-yargsParser.camelCase = camelCase;
-yargsParser.decamelize = decamelize;
-yargsParser.looksLikeNumber = looksLikeNumber;
-var lib_default = yargsParser;
 
-// node_modules/yargs/lib/platform-shims/esm.mjs
-import { basename, dirname as dirname2, extname, relative, resolve as resolve4, join } from "path";
+// node_modules/yargs-parser/build/lib/index.js
+import { format } from "util";
+import { normalize, resolve as resolve8 } from "path";
+import { readFileSync as readFileSync8 } from "fs";
+import { createRequire as createRequire3 } from "node:module";
+var _a, _b, _c, minNodeVersion, nodeVersion, env3, require2, parser, yargsParser, lib_default;
+var init_lib2 = __esm({
+  "node_modules/yargs-parser/build/lib/index.js"() {
+    init_string_utils();
+    init_yargs_parser();
+    minNodeVersion = process && process.env && process.env.YARGS_MIN_NODE_VERSION ? Number(process.env.YARGS_MIN_NODE_VERSION) : 20;
+    nodeVersion = (_b = (_a = process === null || process === void 0 ? void 0 : process.versions) === null || _a === void 0 ? void 0 : _a.node) !== null && _b !== void 0 ? _b : (_c = process === null || process === void 0 ? void 0 : process.version) === null || _c === void 0 ? void 0 : _c.slice(1);
+    if (nodeVersion) {
+      const major = Number(nodeVersion.match(/^([^.]+)/)[1]);
+      if (major < minNodeVersion) {
+        throw Error(`yargs parser supports a minimum Node.js version of ${minNodeVersion}. Read our version support policy: https://github.com/yargs/yargs-parser#supported-nodejs-versions`);
+      }
+    }
+    env3 = process ? process.env : {};
+    require2 = createRequire3 ? createRequire3(import.meta.url) : void 0;
+    parser = new YargsParser({
+      cwd: process.cwd,
+      env: () => {
+        return env3;
+      },
+      format,
+      normalize,
+      resolve: resolve8,
+      require: (path) => {
+        if (typeof require2 !== "undefined") {
+          return require2(path);
+        } else if (path.match(/\.json$/)) {
+          return JSON.parse(readFileSync8(path, "utf8"));
+        } else {
+          throw Error("only .json config files are supported in ESM");
+        }
+      }
+    });
+    yargsParser = function Parser(args, opts) {
+      const result = parser.parse(args.slice(), opts);
+      return result.argv;
+    };
+    yargsParser.detailed = function(args, opts) {
+      return parser.parse(args.slice(), opts);
+    };
+    yargsParser.camelCase = camelCase;
+    yargsParser.decamelize = decamelize;
+    yargsParser.looksLikeNumber = looksLikeNumber;
+    lib_default = yargsParser;
+  }
+});
 
 // node_modules/yargs/build/lib/utils/process-argv.js
 function getProcessArgvBinIndex() {
@@ -26361,14 +28291,12 @@ function isElectronApp() {
 function getProcessArgvBin() {
   return process.argv[getProcessArgvBinIndex()];
 }
+var init_process_argv = __esm({
+  "node_modules/yargs/build/lib/utils/process-argv.js"() {
+  }
+});
 
 // node_modules/string-width/index.js
-var segmenter3 = new Intl.Segmenter();
-var visibleCharacterRegex = new RegExp("[^\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Nonspacing_Mark}\\p{Enclosing_Mark}\\p{Surrogate}]", "v");
-var spacingMarkRegex = new RegExp("\\p{Spacing_Mark}", "v");
-var rgiEmojiRegex = new RegExp("^\\p{RGI_Emoji}$", "v");
-var unqualifiedKeycapRegex = /^[\d#*]\u20E3$/;
-var extendedPictographicRegex = new RegExp("\\p{Extended_Pictographic}", "gu");
 function isDoubleWidthNonRgiEmojiSequence(segment) {
   if (segment.length > 50) {
     return false;
@@ -26484,175 +28412,46 @@ function stringWidth3(input2, options = {}) {
   }
   return width;
 }
+var segmenter3, visibleCharacterRegex, spacingMarkRegex, rgiEmojiRegex, unqualifiedKeycapRegex, extendedPictographicRegex;
+var init_string_width3 = __esm({
+  "node_modules/string-width/index.js"() {
+    init_strip_ansi();
+    init_get_east_asian_width();
+    segmenter3 = new Intl.Segmenter();
+    visibleCharacterRegex = new RegExp("[^\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Nonspacing_Mark}\\p{Enclosing_Mark}\\p{Surrogate}]", "v");
+    spacingMarkRegex = new RegExp("\\p{Spacing_Mark}", "v");
+    rgiEmojiRegex = new RegExp("^\\p{RGI_Emoji}$", "v");
+    unqualifiedKeycapRegex = /^[\d#*]\u20E3$/;
+    extendedPictographicRegex = new RegExp("\\p{Extended_Pictographic}", "gu");
+  }
+});
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync2, statSync as statSync2, writeFile } from "fs";
+import { readFileSync as readFileSync9, statSync as statSync4, writeFile } from "fs";
 import { format as format2 } from "util";
-import { resolve as resolve3 } from "path";
-var node_default = {
-  fs: {
-    readFileSync: readFileSync2,
-    writeFile
-  },
-  format: format2,
-  resolve: resolve3,
-  exists: (file) => {
-    try {
-      return statSync2(file).isFile();
-    } catch (err2) {
-      return false;
-    }
+import { resolve as resolve9 } from "path";
+var node_default;
+var init_node = __esm({
+  "node_modules/y18n/build/lib/platform-shims/node.js"() {
+    node_default = {
+      fs: {
+        readFileSync: readFileSync9,
+        writeFile
+      },
+      format: format2,
+      resolve: resolve9,
+      exists: (file) => {
+        try {
+          return statSync4(file).isFile();
+        } catch (err) {
+          return false;
+        }
+      }
+    };
   }
-};
+});
 
 // node_modules/y18n/build/lib/index.js
-var shim;
-var Y18N = class {
-  constructor(opts) {
-    opts = opts || {};
-    this.directory = opts.directory || "./locales";
-    this.updateFiles = typeof opts.updateFiles === "boolean" ? opts.updateFiles : true;
-    this.locale = opts.locale || "en";
-    this.fallbackToLanguage = typeof opts.fallbackToLanguage === "boolean" ? opts.fallbackToLanguage : true;
-    this.cache = /* @__PURE__ */ Object.create(null);
-    this.writeQueue = [];
-  }
-  __(...args) {
-    if (typeof arguments[0] !== "string") {
-      return this._taggedLiteral(arguments[0], ...arguments);
-    }
-    const str2 = args.shift();
-    let cb = function() {
-    };
-    if (typeof args[args.length - 1] === "function")
-      cb = args.pop();
-    cb = cb || function() {
-    };
-    if (!this.cache[this.locale])
-      this._readLocaleFile();
-    if (!this.cache[this.locale][str2] && this.updateFiles) {
-      this.cache[this.locale][str2] = str2;
-      this._enqueueWrite({
-        directory: this.directory,
-        locale: this.locale,
-        cb
-      });
-    } else {
-      cb();
-    }
-    return shim.format.apply(shim.format, [this.cache[this.locale][str2] || str2].concat(args));
-  }
-  __n() {
-    const args = Array.prototype.slice.call(arguments);
-    const singular = args.shift();
-    const plural2 = args.shift();
-    const quantity = args.shift();
-    let cb = function() {
-    };
-    if (typeof args[args.length - 1] === "function")
-      cb = args.pop();
-    if (!this.cache[this.locale])
-      this._readLocaleFile();
-    let str2 = quantity === 1 ? singular : plural2;
-    if (this.cache[this.locale][singular]) {
-      const entry = this.cache[this.locale][singular];
-      str2 = entry[quantity === 1 ? "one" : "other"];
-    }
-    if (!this.cache[this.locale][singular] && this.updateFiles) {
-      this.cache[this.locale][singular] = {
-        one: singular,
-        other: plural2
-      };
-      this._enqueueWrite({
-        directory: this.directory,
-        locale: this.locale,
-        cb
-      });
-    } else {
-      cb();
-    }
-    const values = [str2];
-    if (~str2.indexOf("%d"))
-      values.push(quantity);
-    return shim.format.apply(shim.format, values.concat(args));
-  }
-  setLocale(locale) {
-    this.locale = locale;
-  }
-  getLocale() {
-    return this.locale;
-  }
-  updateLocale(obj) {
-    if (!this.cache[this.locale])
-      this._readLocaleFile();
-    for (const key in obj) {
-      if (Object.prototype.hasOwnProperty.call(obj, key)) {
-        this.cache[this.locale][key] = obj[key];
-      }
-    }
-  }
-  _taggedLiteral(parts, ...args) {
-    let str2 = "";
-    parts.forEach(function(part, i2) {
-      const arg = args[i2 + 1];
-      str2 += part;
-      if (typeof arg !== "undefined") {
-        str2 += "%s";
-      }
-    });
-    return this.__.apply(this, [str2].concat([].slice.call(args, 1)));
-  }
-  _enqueueWrite(work) {
-    this.writeQueue.push(work);
-    if (this.writeQueue.length === 1)
-      this._processWriteQueue();
-  }
-  _processWriteQueue() {
-    const _this = this;
-    const work = this.writeQueue[0];
-    const directory = work.directory;
-    const locale = work.locale;
-    const cb = work.cb;
-    const languageFile = this._resolveLocaleFile(directory, locale);
-    const serializedLocale = JSON.stringify(this.cache[locale], null, 2);
-    shim.fs.writeFile(languageFile, serializedLocale, "utf-8", function(err2) {
-      _this.writeQueue.shift();
-      if (_this.writeQueue.length > 0)
-        _this._processWriteQueue();
-      cb(err2);
-    });
-  }
-  _readLocaleFile() {
-    let localeLookup = {};
-    const languageFile = this._resolveLocaleFile(this.directory, this.locale);
-    try {
-      if (shim.fs.readFileSync) {
-        localeLookup = JSON.parse(shim.fs.readFileSync(languageFile, "utf-8"));
-      }
-    } catch (err2) {
-      if (err2 instanceof SyntaxError) {
-        err2.message = "syntax error in " + languageFile;
-      }
-      if (err2.code === "ENOENT")
-        localeLookup = {};
-      else
-        throw err2;
-    }
-    this.cache[this.locale] = localeLookup;
-  }
-  _resolveLocaleFile(directory, locale) {
-    let file = shim.resolve(directory, "./", locale + ".json");
-    if (this.fallbackToLanguage && !this._fileExistsSync(file) && ~locale.lastIndexOf("_")) {
-      const languageFile = shim.resolve(directory, "./", locale.split("_")[0] + ".json");
-      if (this._fileExistsSync(languageFile))
-        file = languageFile;
-    }
-    return file;
-  }
-  _fileExistsSync(file) {
-    return shim.exists(file);
-  }
-};
 function y18n(opts, _shim) {
   shim = _shim;
   const y18n3 = new Y18N(opts);
@@ -26665,66 +28464,264 @@ function y18n(opts, _shim) {
     locale: y18n3.locale
   };
 }
+var shim, Y18N;
+var init_lib3 = __esm({
+  "node_modules/y18n/build/lib/index.js"() {
+    Y18N = class {
+      constructor(opts) {
+        opts = opts || {};
+        this.directory = opts.directory || "./locales";
+        this.updateFiles = typeof opts.updateFiles === "boolean" ? opts.updateFiles : true;
+        this.locale = opts.locale || "en";
+        this.fallbackToLanguage = typeof opts.fallbackToLanguage === "boolean" ? opts.fallbackToLanguage : true;
+        this.cache = /* @__PURE__ */ Object.create(null);
+        this.writeQueue = [];
+      }
+      __(...args) {
+        if (typeof arguments[0] !== "string") {
+          return this._taggedLiteral(arguments[0], ...arguments);
+        }
+        const str2 = args.shift();
+        let cb = function() {
+        };
+        if (typeof args[args.length - 1] === "function")
+          cb = args.pop();
+        cb = cb || function() {
+        };
+        if (!this.cache[this.locale])
+          this._readLocaleFile();
+        if (!this.cache[this.locale][str2] && this.updateFiles) {
+          this.cache[this.locale][str2] = str2;
+          this._enqueueWrite({
+            directory: this.directory,
+            locale: this.locale,
+            cb
+          });
+        } else {
+          cb();
+        }
+        return shim.format.apply(shim.format, [this.cache[this.locale][str2] || str2].concat(args));
+      }
+      __n() {
+        const args = Array.prototype.slice.call(arguments);
+        const singular = args.shift();
+        const plural2 = args.shift();
+        const quantity = args.shift();
+        let cb = function() {
+        };
+        if (typeof args[args.length - 1] === "function")
+          cb = args.pop();
+        if (!this.cache[this.locale])
+          this._readLocaleFile();
+        let str2 = quantity === 1 ? singular : plural2;
+        if (this.cache[this.locale][singular]) {
+          const entry = this.cache[this.locale][singular];
+          str2 = entry[quantity === 1 ? "one" : "other"];
+        }
+        if (!this.cache[this.locale][singular] && this.updateFiles) {
+          this.cache[this.locale][singular] = {
+            one: singular,
+            other: plural2
+          };
+          this._enqueueWrite({
+            directory: this.directory,
+            locale: this.locale,
+            cb
+          });
+        } else {
+          cb();
+        }
+        const values = [str2];
+        if (~str2.indexOf("%d"))
+          values.push(quantity);
+        return shim.format.apply(shim.format, values.concat(args));
+      }
+      setLocale(locale) {
+        this.locale = locale;
+      }
+      getLocale() {
+        return this.locale;
+      }
+      updateLocale(obj) {
+        if (!this.cache[this.locale])
+          this._readLocaleFile();
+        for (const key in obj) {
+          if (Object.prototype.hasOwnProperty.call(obj, key)) {
+            this.cache[this.locale][key] = obj[key];
+          }
+        }
+      }
+      _taggedLiteral(parts, ...args) {
+        let str2 = "";
+        parts.forEach(function(part, i) {
+          const arg = args[i + 1];
+          str2 += part;
+          if (typeof arg !== "undefined") {
+            str2 += "%s";
+          }
+        });
+        return this.__.apply(this, [str2].concat([].slice.call(args, 1)));
+      }
+      _enqueueWrite(work) {
+        this.writeQueue.push(work);
+        if (this.writeQueue.length === 1)
+          this._processWriteQueue();
+      }
+      _processWriteQueue() {
+        const _this = this;
+        const work = this.writeQueue[0];
+        const directory = work.directory;
+        const locale = work.locale;
+        const cb = work.cb;
+        const languageFile = this._resolveLocaleFile(directory, locale);
+        const serializedLocale = JSON.stringify(this.cache[locale], null, 2);
+        shim.fs.writeFile(languageFile, serializedLocale, "utf-8", function(err) {
+          _this.writeQueue.shift();
+          if (_this.writeQueue.length > 0)
+            _this._processWriteQueue();
+          cb(err);
+        });
+      }
+      _readLocaleFile() {
+        let localeLookup = {};
+        const languageFile = this._resolveLocaleFile(this.directory, this.locale);
+        try {
+          if (shim.fs.readFileSync) {
+            localeLookup = JSON.parse(shim.fs.readFileSync(languageFile, "utf-8"));
+          }
+        } catch (err) {
+          if (err instanceof SyntaxError) {
+            err.message = "syntax error in " + languageFile;
+          }
+          if (err.code === "ENOENT")
+            localeLookup = {};
+          else
+            throw err;
+        }
+        this.cache[this.locale] = localeLookup;
+      }
+      _resolveLocaleFile(directory, locale) {
+        let file = shim.resolve(directory, "./", locale + ".json");
+        if (this.fallbackToLanguage && !this._fileExistsSync(file) && ~locale.lastIndexOf("_")) {
+          const languageFile = shim.resolve(directory, "./", locale.split("_")[0] + ".json");
+          if (this._fileExistsSync(languageFile))
+            file = languageFile;
+        }
+        return file;
+      }
+      _fileExistsSync(file) {
+        return shim.exists(file);
+      }
+    };
+  }
+});
 
 // node_modules/y18n/index.mjs
-var y18n2 = (opts) => {
-  return y18n(opts, node_default);
-};
-var y18n_default = y18n2;
+var y18n2, y18n_default;
+var init_y18n = __esm({
+  "node_modules/y18n/index.mjs"() {
+    init_node();
+    init_lib3();
+    y18n2 = (opts) => {
+      return y18n(opts, node_default);
+    };
+    y18n_default = y18n2;
+  }
+});
+
+// node_modules/get-caller-file/index.js
+var require_get_caller_file = __commonJS({
+  "node_modules/get-caller-file/index.js"(exports, module) {
+    "use strict";
+    module.exports = function getCallerFile2(position) {
+      if (position === void 0) {
+        position = 2;
+      }
+      if (position >= Error.stackTraceLimit) {
+        throw new TypeError("getCallerFile(position) requires position be less then Error.stackTraceLimit but position was: `" + position + "` and Error.stackTraceLimit was: `" + Error.stackTraceLimit + "`");
+      }
+      var oldPrepareStackTrace = Error.prepareStackTrace;
+      Error.prepareStackTrace = function(_3, stack2) {
+        return stack2;
+      };
+      var stack = new Error().stack;
+      Error.prepareStackTrace = oldPrepareStackTrace;
+      if (stack !== null && typeof stack === "object") {
+        return stack[position] ? stack[position].getFileName() : void 0;
+      }
+    };
+  }
+});
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
-var import_get_caller_file = __toESM(require_get_caller_file(), 1);
-import { createRequire as createRequire2 } from "node:module";
-import { readFileSync as readFileSync3, readdirSync as readdirSync2 } from "node:fs";
-var __dirname = fileURLToPath(import.meta.url);
-var mainFilename = __dirname.substring(0, __dirname.lastIndexOf("node_modules"));
-var require3 = createRequire2(import.meta.url);
-var esm_default = {
-  assert: {
-    notStrictEqual,
-    strictEqual
-  },
-  cliui: ui,
-  findUp: sync_default,
-  getEnv: (key) => {
-    return process.env[key];
-  },
-  inspect,
-  getProcessArgvBin,
-  mainFilename: mainFilename || process.cwd(),
-  Parser: lib_default,
-  path: {
-    basename,
-    dirname: dirname2,
-    extname,
-    relative,
-    resolve: resolve4,
-    join
-  },
-  process: {
-    argv: () => process.argv,
-    cwd: process.cwd,
-    emitWarning: (warning, type) => process.emitWarning(warning, type),
-    execPath: () => process.execPath,
-    exit: (code2) => {
-      process.exit(code2);
-    },
-    nextTick: process.nextTick,
-    stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
-  },
-  readFileSync: readFileSync3,
-  readdirSync: readdirSync2,
-  require: require3,
-  getCallerFile: () => {
-    const callerFile = (0, import_get_caller_file.default)(3);
-    return callerFile.match(/^file:\/\//) ? fileURLToPath(callerFile) : callerFile;
-  },
-  stringWidth: stringWidth3,
-  y18n: y18n_default({
-    directory: resolve4(__dirname, "../../../locales"),
-    updateFiles: false
-  })
-};
+import { notStrictEqual, strictEqual } from "assert";
+import { inspect } from "util";
+import { fileURLToPath } from "url";
+import { basename as basename2, dirname as dirname4, extname, relative as relative2, resolve as resolve10, join as join7 } from "path";
+import { createRequire as createRequire4 } from "node:module";
+import { readFileSync as readFileSync10, readdirSync as readdirSync4 } from "node:fs";
+var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
+var init_esm = __esm({
+  "node_modules/yargs/lib/platform-shims/esm.mjs"() {
+    "use strict";
+    init_cliui();
+    init_sync();
+    init_lib2();
+    init_process_argv();
+    init_string_width3();
+    init_y18n();
+    import_get_caller_file = __toESM(require_get_caller_file(), 1);
+    __dirname = fileURLToPath(import.meta.url);
+    mainFilename = __dirname.substring(0, __dirname.lastIndexOf("node_modules"));
+    require3 = createRequire4(import.meta.url);
+    esm_default = {
+      assert: {
+        notStrictEqual,
+        strictEqual
+      },
+      cliui: ui,
+      findUp: sync_default,
+      getEnv: (key) => {
+        return process.env[key];
+      },
+      inspect,
+      getProcessArgvBin,
+      mainFilename: mainFilename || process.cwd(),
+      Parser: lib_default,
+      path: {
+        basename: basename2,
+        dirname: dirname4,
+        extname,
+        relative: relative2,
+        resolve: resolve10,
+        join: join7
+      },
+      process: {
+        argv: () => process.argv,
+        cwd: process.cwd,
+        emitWarning: (warning, type) => process.emitWarning(warning, type),
+        execPath: () => process.execPath,
+        exit: (code2) => {
+          process.exit(code2);
+        },
+        nextTick: process.nextTick,
+        stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
+      },
+      readFileSync: readFileSync10,
+      readdirSync: readdirSync4,
+      require: require3,
+      getCallerFile: () => {
+        const callerFile = (0, import_get_caller_file.default)(3);
+        return callerFile.match(/^file:\/\//) ? fileURLToPath(callerFile) : callerFile;
+      },
+      stringWidth: stringWidth3,
+      y18n: y18n_default({
+        directory: resolve10(__dirname, "../../../locales"),
+        updateFiles: false
+      })
+    };
+  }
+});
 
 // node_modules/yargs/build/lib/typings/common-types.js
 function assertNotStrictEqual(actual, expected, shim3, message2) {
@@ -26736,22 +28733,35 @@ function assertSingleKey(actual, shim3) {
 function objectKeys(object) {
   return Object.keys(object);
 }
+var init_common_types = __esm({
+  "node_modules/yargs/build/lib/typings/common-types.js"() {
+  }
+});
 
 // node_modules/yargs/build/lib/utils/is-promise.js
 function isPromise(maybePromise) {
   return !!maybePromise && !!maybePromise.then && typeof maybePromise.then === "function";
 }
+var init_is_promise = __esm({
+  "node_modules/yargs/build/lib/utils/is-promise.js"() {
+  }
+});
 
 // node_modules/yargs/build/lib/yerror.js
-var YError = class _YError extends Error {
-  constructor(msg) {
-    super(msg || "yargs error");
-    this.name = "YError";
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, _YError);
-    }
+var YError;
+var init_yerror = __esm({
+  "node_modules/yargs/build/lib/yerror.js"() {
+    YError = class _YError extends Error {
+      constructor(msg) {
+        super(msg || "yargs error");
+        this.name = "YError";
+        if (Error.captureStackTrace) {
+          Error.captureStackTrace(this, _YError);
+        }
+      }
+    };
   }
-};
+});
 
 // node_modules/yargs/build/lib/parse-command.js
 function parseCommand(cmd) {
@@ -26766,10 +28776,10 @@ function parseCommand(cmd) {
     demanded: [],
     optional: []
   };
-  splitCommand.forEach((cmd2, i2) => {
+  splitCommand.forEach((cmd2, i) => {
     let variadic = false;
     cmd2 = cmd2.replace(/\s/g, "");
-    if (/\.+[\]>]/.test(cmd2) && i2 === splitCommand.length - 1)
+    if (/\.+[\]>]/.test(cmd2) && i === splitCommand.length - 1)
       variadic = true;
     if (/^\[/.test(cmd2)) {
       parsedCommand.optional.push({
@@ -26785,9 +28795,12 @@ function parseCommand(cmd) {
   });
   return parsedCommand;
 }
+var init_parse_command = __esm({
+  "node_modules/yargs/build/lib/parse-command.js"() {
+  }
+});
 
 // node_modules/yargs/build/lib/argsert.js
-var positionName = ["first", "second", "third", "fourth", "fifth", "sixth"];
 function argsert(arg1, arg2, arg3) {
   function parseArgs() {
     return typeof arg1 === "object" ? [{ demanded: [], optional: [] }, arg1, arg2] : [
@@ -26828,8 +28841,8 @@ function argsert(arg1, arg2, arg3) {
         argumentTypeError(observedType, optional.cmd, position);
       position += 1;
     });
-  } catch (err2) {
-    console.warn(err2.stack);
+  } catch (err) {
+    console.warn(err.stack);
   }
 }
 function guessType(arg) {
@@ -26843,62 +28856,16 @@ function guessType(arg) {
 function argumentTypeError(observedType, allowedTypes, position) {
   throw new YError(`Invalid ${positionName[position] || "manyith"} argument. Expected ${allowedTypes.join(" or ")} but received ${observedType}.`);
 }
+var positionName;
+var init_argsert = __esm({
+  "node_modules/yargs/build/lib/argsert.js"() {
+    init_yerror();
+    init_parse_command();
+    positionName = ["first", "second", "third", "fourth", "fifth", "sixth"];
+  }
+});
 
 // node_modules/yargs/build/lib/middleware.js
-var GlobalMiddleware = class {
-  constructor(yargs) {
-    this.globalMiddleware = [];
-    this.frozens = [];
-    this.yargs = yargs;
-  }
-  addMiddleware(callback, applyBeforeValidation, global2 = true, mutates = false) {
-    argsert("<array|function> [boolean] [boolean] [boolean]", [callback, applyBeforeValidation, global2], arguments.length);
-    if (Array.isArray(callback)) {
-      for (let i2 = 0; i2 < callback.length; i2++) {
-        if (typeof callback[i2] !== "function") {
-          throw Error("middleware must be a function");
-        }
-        const m2 = callback[i2];
-        m2.applyBeforeValidation = applyBeforeValidation;
-        m2.global = global2;
-      }
-      Array.prototype.push.apply(this.globalMiddleware, callback);
-    } else if (typeof callback === "function") {
-      const m2 = callback;
-      m2.applyBeforeValidation = applyBeforeValidation;
-      m2.global = global2;
-      m2.mutates = mutates;
-      this.globalMiddleware.push(callback);
-    }
-    return this.yargs;
-  }
-  addCoerceMiddleware(callback, option) {
-    const aliases = this.yargs.getAliases();
-    this.globalMiddleware = this.globalMiddleware.filter((m2) => {
-      const toCheck = [...aliases[option] || [], option];
-      if (!m2.option)
-        return true;
-      else
-        return !toCheck.includes(m2.option);
-    });
-    callback.option = option;
-    return this.addMiddleware(callback, true, true, true);
-  }
-  getMiddleware() {
-    return this.globalMiddleware;
-  }
-  freeze() {
-    this.frozens.push([...this.globalMiddleware]);
-  }
-  unfreeze() {
-    const frozen = this.frozens.pop();
-    if (frozen !== void 0)
-      this.globalMiddleware = frozen;
-  }
-  reset() {
-    this.globalMiddleware = this.globalMiddleware.filter((m2) => m2.global);
-  }
-};
 function commandMiddlewareFactory(commandMiddleware) {
   if (!commandMiddleware)
     return [];
@@ -26925,424 +28892,89 @@ function applyMiddleware(argv, yargs, middlewares, beforeValidation) {
     }
   }, argv);
 }
+var GlobalMiddleware;
+var init_middleware = __esm({
+  "node_modules/yargs/build/lib/middleware.js"() {
+    init_argsert();
+    init_is_promise();
+    GlobalMiddleware = class {
+      constructor(yargs) {
+        this.globalMiddleware = [];
+        this.frozens = [];
+        this.yargs = yargs;
+      }
+      addMiddleware(callback, applyBeforeValidation, global2 = true, mutates = false) {
+        argsert("<array|function> [boolean] [boolean] [boolean]", [callback, applyBeforeValidation, global2], arguments.length);
+        if (Array.isArray(callback)) {
+          for (let i = 0; i < callback.length; i++) {
+            if (typeof callback[i] !== "function") {
+              throw Error("middleware must be a function");
+            }
+            const m2 = callback[i];
+            m2.applyBeforeValidation = applyBeforeValidation;
+            m2.global = global2;
+          }
+          Array.prototype.push.apply(this.globalMiddleware, callback);
+        } else if (typeof callback === "function") {
+          const m2 = callback;
+          m2.applyBeforeValidation = applyBeforeValidation;
+          m2.global = global2;
+          m2.mutates = mutates;
+          this.globalMiddleware.push(callback);
+        }
+        return this.yargs;
+      }
+      addCoerceMiddleware(callback, option) {
+        const aliases = this.yargs.getAliases();
+        this.globalMiddleware = this.globalMiddleware.filter((m2) => {
+          const toCheck = [...aliases[option] || [], option];
+          if (!m2.option)
+            return true;
+          else
+            return !toCheck.includes(m2.option);
+        });
+        callback.option = option;
+        return this.addMiddleware(callback, true, true, true);
+      }
+      getMiddleware() {
+        return this.globalMiddleware;
+      }
+      freeze() {
+        this.frozens.push([...this.globalMiddleware]);
+      }
+      unfreeze() {
+        const frozen = this.frozens.pop();
+        if (frozen !== void 0)
+          this.globalMiddleware = frozen;
+      }
+      reset() {
+        this.globalMiddleware = this.globalMiddleware.filter((m2) => m2.global);
+      }
+    };
+  }
+});
 
 // node_modules/yargs/build/lib/utils/maybe-async-result.js
-function maybeAsyncResult(getResult, resultHandler, errorHandler = (err2) => {
-  throw err2;
+function maybeAsyncResult(getResult, resultHandler, errorHandler = (err) => {
+  throw err;
 }) {
   try {
     const result = isFunction(getResult) ? getResult() : getResult;
     return isPromise(result) ? result.then((result2) => resultHandler(result2)) : resultHandler(result);
-  } catch (err2) {
-    return errorHandler(err2);
+  } catch (err) {
+    return errorHandler(err);
   }
 }
 function isFunction(arg) {
   return typeof arg === "function";
 }
+var init_maybe_async_result = __esm({
+  "node_modules/yargs/build/lib/utils/maybe-async-result.js"() {
+    init_is_promise();
+  }
+});
 
 // node_modules/yargs/build/lib/command.js
-var DEFAULT_MARKER = /(^\*)|(^\$0)/;
-var CommandInstance = class {
-  constructor(usage2, validation2, globalMiddleware, shim3) {
-    this.requireCache = /* @__PURE__ */ new Set();
-    this.handlers = {};
-    this.aliasMap = {};
-    this.frozens = [];
-    this.shim = shim3;
-    this.usage = usage2;
-    this.globalMiddleware = globalMiddleware;
-    this.validation = validation2;
-  }
-  addDirectory(dir, req, callerFile, opts) {
-    opts = opts || {};
-    this.requireCache.add(callerFile);
-    const fullDirPath = this.shim.path.resolve(this.shim.path.dirname(callerFile), dir);
-    const files = this.shim.readdirSync(fullDirPath, {
-      recursive: opts.recurse ? true : false
-    });
-    if (!Array.isArray(opts.extensions))
-      opts.extensions = ["js"];
-    const visit = typeof opts.visit === "function" ? opts.visit : (o2) => o2;
-    for (const fileb of files) {
-      const file = fileb.toString();
-      if (opts.exclude) {
-        let exclude = false;
-        if (typeof opts.exclude === "function") {
-          exclude = opts.exclude(file);
-        } else {
-          exclude = opts.exclude.test(file);
-        }
-        if (exclude)
-          continue;
-      }
-      if (opts.include) {
-        let include = false;
-        if (typeof opts.include === "function") {
-          include = opts.include(file);
-        } else {
-          include = opts.include.test(file);
-        }
-        if (!include)
-          continue;
-      }
-      let supportedExtension = false;
-      for (const ext of opts.extensions) {
-        if (file.endsWith(ext))
-          supportedExtension = true;
-      }
-      if (supportedExtension) {
-        const joined = this.shim.path.join(fullDirPath, file);
-        const module = req(joined);
-        const extendableModule = Object.create(null, Object.getOwnPropertyDescriptors({ ...module }));
-        const visited = visit(extendableModule, joined, file);
-        if (visited) {
-          if (this.requireCache.has(joined))
-            continue;
-          else
-            this.requireCache.add(joined);
-          if (!extendableModule.command) {
-            extendableModule.command = this.shim.path.basename(joined, this.shim.path.extname(joined));
-          }
-          this.addHandler(extendableModule);
-        }
-      }
-    }
-  }
-  addHandler(cmd, description, builder, handler, commandMiddleware, deprecated) {
-    let aliases = [];
-    const middlewares = commandMiddlewareFactory(commandMiddleware);
-    handler = handler || (() => {
-    });
-    if (Array.isArray(cmd)) {
-      if (isCommandAndAliases(cmd)) {
-        [cmd, ...aliases] = cmd;
-      } else {
-        for (const command2 of cmd) {
-          this.addHandler(command2);
-        }
-      }
-    } else if (isCommandHandlerDefinition(cmd)) {
-      let command2 = Array.isArray(cmd.command) || typeof cmd.command === "string" ? cmd.command : null;
-      if (command2 === null) {
-        throw new Error(`No command name given for module: ${this.shim.inspect(cmd)}`);
-      }
-      if (cmd.aliases)
-        command2 = [].concat(command2).concat(cmd.aliases);
-      this.addHandler(command2, this.extractDesc(cmd), cmd.builder, cmd.handler, cmd.middlewares, cmd.deprecated);
-      return;
-    } else if (isCommandBuilderDefinition(builder)) {
-      this.addHandler([cmd].concat(aliases), description, builder.builder, builder.handler, builder.middlewares, builder.deprecated);
-      return;
-    }
-    if (typeof cmd === "string") {
-      const parsedCommand = parseCommand(cmd);
-      aliases = aliases.map((alias) => parseCommand(alias).cmd);
-      let isDefault = false;
-      const parsedAliases = [parsedCommand.cmd].concat(aliases).filter((c3) => {
-        if (DEFAULT_MARKER.test(c3)) {
-          isDefault = true;
-          return false;
-        }
-        return true;
-      });
-      if (parsedAliases.length === 0 && isDefault)
-        parsedAliases.push("$0");
-      if (isDefault) {
-        parsedCommand.cmd = parsedAliases[0];
-        aliases = parsedAliases.slice(1);
-        cmd = cmd.replace(DEFAULT_MARKER, parsedCommand.cmd);
-      }
-      aliases.forEach((alias) => {
-        this.aliasMap[alias] = parsedCommand.cmd;
-      });
-      if (description !== false) {
-        this.usage.command(cmd, description, isDefault, aliases, deprecated);
-      }
-      this.handlers[parsedCommand.cmd] = {
-        original: cmd,
-        description,
-        handler,
-        builder: builder || {},
-        middlewares,
-        deprecated,
-        demanded: parsedCommand.demanded,
-        optional: parsedCommand.optional
-      };
-      if (isDefault)
-        this.defaultCommand = this.handlers[parsedCommand.cmd];
-    }
-  }
-  getCommandHandlers() {
-    return this.handlers;
-  }
-  getCommands() {
-    return Object.keys(this.handlers).concat(Object.keys(this.aliasMap));
-  }
-  hasDefaultCommand() {
-    return !!this.defaultCommand;
-  }
-  runCommand(command2, yargs, parsed, commandIndex, helpOnly, helpOrVersionSet) {
-    const commandHandler = this.handlers[command2] || this.handlers[this.aliasMap[command2]] || this.defaultCommand;
-    const currentContext = yargs.getInternalMethods().getContext();
-    const parentCommands = currentContext.commands.slice();
-    const isDefaultCommand = !command2;
-    if (command2) {
-      currentContext.commands.push(command2);
-      currentContext.fullCommands.push(commandHandler.original);
-    }
-    const builderResult = this.applyBuilderUpdateUsageAndParse(isDefaultCommand, commandHandler, yargs, parsed.aliases, parentCommands, commandIndex, helpOnly, helpOrVersionSet);
-    return isPromise(builderResult) ? builderResult.then((result) => this.applyMiddlewareAndGetResult(isDefaultCommand, commandHandler, result.innerArgv, currentContext, helpOnly, result.aliases, yargs)) : this.applyMiddlewareAndGetResult(isDefaultCommand, commandHandler, builderResult.innerArgv, currentContext, helpOnly, builderResult.aliases, yargs);
-  }
-  applyBuilderUpdateUsageAndParse(isDefaultCommand, commandHandler, yargs, aliases, parentCommands, commandIndex, helpOnly, helpOrVersionSet) {
-    const builder = commandHandler.builder;
-    let innerYargs = yargs;
-    if (isCommandBuilderCallback(builder)) {
-      yargs.getInternalMethods().getUsageInstance().freeze();
-      const builderOutput = builder(yargs.getInternalMethods().reset(aliases), helpOrVersionSet);
-      if (isPromise(builderOutput)) {
-        return builderOutput.then((output) => {
-          innerYargs = isYargsInstance(output) ? output : yargs;
-          return this.parseAndUpdateUsage(isDefaultCommand, commandHandler, innerYargs, parentCommands, commandIndex, helpOnly);
-        });
-      }
-    } else if (isCommandBuilderOptionDefinitions(builder)) {
-      yargs.getInternalMethods().getUsageInstance().freeze();
-      innerYargs = yargs.getInternalMethods().reset(aliases);
-      Object.keys(commandHandler.builder).forEach((key) => {
-        innerYargs.option(key, builder[key]);
-      });
-    }
-    return this.parseAndUpdateUsage(isDefaultCommand, commandHandler, innerYargs, parentCommands, commandIndex, helpOnly);
-  }
-  parseAndUpdateUsage(isDefaultCommand, commandHandler, innerYargs, parentCommands, commandIndex, helpOnly) {
-    if (isDefaultCommand)
-      innerYargs.getInternalMethods().getUsageInstance().unfreeze(true);
-    if (this.shouldUpdateUsage(innerYargs)) {
-      innerYargs.getInternalMethods().getUsageInstance().usage(this.usageFromParentCommandsCommandHandler(parentCommands, commandHandler), commandHandler.description);
-    }
-    const innerArgv = innerYargs.getInternalMethods().runYargsParserAndExecuteCommands(null, void 0, true, commandIndex, helpOnly);
-    return isPromise(innerArgv) ? innerArgv.then((argv) => ({
-      aliases: innerYargs.parsed.aliases,
-      innerArgv: argv
-    })) : {
-      aliases: innerYargs.parsed.aliases,
-      innerArgv
-    };
-  }
-  shouldUpdateUsage(yargs) {
-    return !yargs.getInternalMethods().getUsageInstance().getUsageDisabled() && yargs.getInternalMethods().getUsageInstance().getUsage().length === 0;
-  }
-  usageFromParentCommandsCommandHandler(parentCommands, commandHandler) {
-    const c3 = DEFAULT_MARKER.test(commandHandler.original) ? commandHandler.original.replace(DEFAULT_MARKER, "").trim() : commandHandler.original;
-    const pc2 = parentCommands.filter((c4) => {
-      return !DEFAULT_MARKER.test(c4);
-    });
-    pc2.push(c3);
-    return `$0 ${pc2.join(" ")}`;
-  }
-  handleValidationAndGetResult(isDefaultCommand, commandHandler, innerArgv, currentContext, aliases, yargs, middlewares, positionalMap) {
-    if (!yargs.getInternalMethods().getHasOutput()) {
-      const validation2 = yargs.getInternalMethods().runValidation(aliases, positionalMap, yargs.parsed.error, isDefaultCommand);
-      innerArgv = maybeAsyncResult(innerArgv, (result) => {
-        validation2(result);
-        return result;
-      });
-    }
-    if (commandHandler.handler && !yargs.getInternalMethods().getHasOutput()) {
-      yargs.getInternalMethods().setHasOutput();
-      const populateDoubleDash = !!yargs.getOptions().configuration["populate--"];
-      yargs.getInternalMethods().postProcess(innerArgv, populateDoubleDash, false, false);
-      innerArgv = applyMiddleware(innerArgv, yargs, middlewares, false);
-      innerArgv = maybeAsyncResult(innerArgv, (result) => {
-        const handlerResult = commandHandler.handler(result);
-        return isPromise(handlerResult) ? handlerResult.then(() => result) : result;
-      });
-      if (!isDefaultCommand) {
-        yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();
-      }
-      if (isPromise(innerArgv) && !yargs.getInternalMethods().hasParseCallback()) {
-        innerArgv.catch((error) => {
-          try {
-            yargs.getInternalMethods().getUsageInstance().fail(null, error);
-          } catch (_err) {
-          }
-        });
-      }
-    }
-    if (!isDefaultCommand) {
-      currentContext.commands.pop();
-      currentContext.fullCommands.pop();
-    }
-    return innerArgv;
-  }
-  applyMiddlewareAndGetResult(isDefaultCommand, commandHandler, innerArgv, currentContext, helpOnly, aliases, yargs) {
-    let positionalMap = {};
-    if (helpOnly)
-      return innerArgv;
-    if (!yargs.getInternalMethods().getHasOutput()) {
-      positionalMap = this.populatePositionals(commandHandler, innerArgv, currentContext, yargs);
-    }
-    const middlewares = this.globalMiddleware.getMiddleware().slice(0).concat(commandHandler.middlewares);
-    const maybePromiseArgv = applyMiddleware(innerArgv, yargs, middlewares, true);
-    return isPromise(maybePromiseArgv) ? maybePromiseArgv.then((resolvedInnerArgv) => this.handleValidationAndGetResult(isDefaultCommand, commandHandler, resolvedInnerArgv, currentContext, aliases, yargs, middlewares, positionalMap)) : this.handleValidationAndGetResult(isDefaultCommand, commandHandler, maybePromiseArgv, currentContext, aliases, yargs, middlewares, positionalMap);
-  }
-  populatePositionals(commandHandler, argv, context, yargs) {
-    argv._ = argv._.slice(context.commands.length);
-    const demanded = commandHandler.demanded.slice(0);
-    const optional = commandHandler.optional.slice(0);
-    const positionalMap = {};
-    this.validation.positionalCount(demanded.length, argv._.length);
-    while (demanded.length) {
-      const demand = demanded.shift();
-      this.populatePositional(demand, argv, positionalMap);
-    }
-    while (optional.length) {
-      const maybe = optional.shift();
-      this.populatePositional(maybe, argv, positionalMap);
-    }
-    argv._ = context.commands.concat(argv._.map((a) => "" + a));
-    this.postProcessPositionals(argv, positionalMap, this.cmdToParseOptions(commandHandler.original), yargs);
-    return positionalMap;
-  }
-  populatePositional(positional, argv, positionalMap) {
-    const cmd = positional.cmd[0];
-    if (positional.variadic) {
-      positionalMap[cmd] = argv._.splice(0).map(String);
-    } else {
-      if (argv._.length)
-        positionalMap[cmd] = [String(argv._.shift())];
-    }
-  }
-  cmdToParseOptions(cmdString) {
-    const parseOptions = {
-      array: [],
-      default: {},
-      alias: {},
-      demand: {}
-    };
-    const parsed = parseCommand(cmdString);
-    parsed.demanded.forEach((d2) => {
-      const [cmd, ...aliases] = d2.cmd;
-      if (d2.variadic) {
-        parseOptions.array.push(cmd);
-        parseOptions.default[cmd] = [];
-      }
-      parseOptions.alias[cmd] = aliases;
-      parseOptions.demand[cmd] = true;
-    });
-    parsed.optional.forEach((o2) => {
-      const [cmd, ...aliases] = o2.cmd;
-      if (o2.variadic) {
-        parseOptions.array.push(cmd);
-        parseOptions.default[cmd] = [];
-      }
-      parseOptions.alias[cmd] = aliases;
-    });
-    return parseOptions;
-  }
-  postProcessPositionals(argv, positionalMap, parseOptions, yargs) {
-    const options = Object.assign({}, yargs.getOptions());
-    options.default = Object.assign(parseOptions.default, options.default);
-    for (const key of Object.keys(parseOptions.alias)) {
-      options.alias[key] = (options.alias[key] || []).concat(parseOptions.alias[key]);
-    }
-    options.array = options.array.concat(parseOptions.array);
-    options.config = {};
-    const unparsed = [];
-    Object.keys(positionalMap).forEach((key) => {
-      positionalMap[key].map((value) => {
-        if (options.configuration["unknown-options-as-args"])
-          options.key[key] = true;
-        unparsed.push(`--${key}`);
-        unparsed.push(value);
-      });
-    });
-    if (!unparsed.length)
-      return;
-    const config = Object.assign({}, options.configuration, {
-      "populate--": false
-    });
-    const parsed = this.shim.Parser.detailed(unparsed, Object.assign({}, options, {
-      configuration: config
-    }));
-    if (parsed.error) {
-      yargs.getInternalMethods().getUsageInstance().fail(parsed.error.message, parsed.error);
-    } else {
-      const positionalKeys = Object.keys(positionalMap);
-      Object.keys(positionalMap).forEach((key) => {
-        positionalKeys.push(...parsed.aliases[key]);
-      });
-      Object.keys(parsed.argv).forEach((key) => {
-        if (positionalKeys.includes(key)) {
-          if (!positionalMap[key])
-            positionalMap[key] = parsed.argv[key];
-          if (!this.isInConfigs(yargs, key) && !this.isDefaulted(yargs, key) && Object.prototype.hasOwnProperty.call(argv, key) && Object.prototype.hasOwnProperty.call(parsed.argv, key) && (Array.isArray(argv[key]) || Array.isArray(parsed.argv[key]))) {
-            argv[key] = [].concat(argv[key], parsed.argv[key]);
-          } else {
-            argv[key] = parsed.argv[key];
-          }
-        }
-      });
-    }
-  }
-  isDefaulted(yargs, key) {
-    const { default: defaults } = yargs.getOptions();
-    return Object.prototype.hasOwnProperty.call(defaults, key) || Object.prototype.hasOwnProperty.call(defaults, this.shim.Parser.camelCase(key));
-  }
-  isInConfigs(yargs, key) {
-    const { configObjects } = yargs.getOptions();
-    return configObjects.some((c3) => Object.prototype.hasOwnProperty.call(c3, key)) || configObjects.some((c3) => Object.prototype.hasOwnProperty.call(c3, this.shim.Parser.camelCase(key)));
-  }
-  runDefaultBuilderOn(yargs) {
-    if (!this.defaultCommand)
-      return;
-    if (this.shouldUpdateUsage(yargs)) {
-      const commandString = DEFAULT_MARKER.test(this.defaultCommand.original) ? this.defaultCommand.original : this.defaultCommand.original.replace(/^[^[\]<>]*/, "$0 ");
-      yargs.getInternalMethods().getUsageInstance().usage(commandString, this.defaultCommand.description);
-    }
-    const builder = this.defaultCommand.builder;
-    if (isCommandBuilderCallback(builder)) {
-      return builder(yargs, true);
-    } else if (!isCommandBuilderDefinition(builder)) {
-      Object.keys(builder).forEach((key) => {
-        yargs.option(key, builder[key]);
-      });
-    }
-    return void 0;
-  }
-  extractDesc({ describe: describe2, description, desc }) {
-    for (const test of [describe2, description, desc]) {
-      if (typeof test === "string" || test === false)
-        return test;
-      assertNotStrictEqual(test, true, this.shim);
-    }
-    return false;
-  }
-  freeze() {
-    this.frozens.push({
-      handlers: this.handlers,
-      aliasMap: this.aliasMap,
-      defaultCommand: this.defaultCommand
-    });
-  }
-  unfreeze() {
-    const frozen = this.frozens.pop();
-    assertNotStrictEqual(frozen, void 0, this.shim);
-    ({
-      handlers: this.handlers,
-      aliasMap: this.aliasMap,
-      defaultCommand: this.defaultCommand
-    } = frozen);
-  }
-  reset() {
-    this.handlers = {};
-    this.aliasMap = {};
-    this.defaultCommand = void 0;
-    this.requireCache = /* @__PURE__ */ new Set();
-    return this;
-  }
-};
 function command(usage2, validation2, globalMiddleware, shim3) {
   return new CommandInstance(usage2, validation2, globalMiddleware, shim3);
 }
@@ -27361,6 +28993,418 @@ function isCommandBuilderOptionDefinitions(builder) {
 function isCommandHandlerDefinition(cmd) {
   return typeof cmd === "object" && !Array.isArray(cmd);
 }
+var DEFAULT_MARKER, CommandInstance;
+var init_command = __esm({
+  "node_modules/yargs/build/lib/command.js"() {
+    init_common_types();
+    init_is_promise();
+    init_middleware();
+    init_parse_command();
+    init_yargs_factory();
+    init_maybe_async_result();
+    DEFAULT_MARKER = /(^\*)|(^\$0)/;
+    CommandInstance = class {
+      constructor(usage2, validation2, globalMiddleware, shim3) {
+        this.requireCache = /* @__PURE__ */ new Set();
+        this.handlers = {};
+        this.aliasMap = {};
+        this.frozens = [];
+        this.shim = shim3;
+        this.usage = usage2;
+        this.globalMiddleware = globalMiddleware;
+        this.validation = validation2;
+      }
+      addDirectory(dir, req, callerFile, opts) {
+        opts = opts || {};
+        this.requireCache.add(callerFile);
+        const fullDirPath = this.shim.path.resolve(this.shim.path.dirname(callerFile), dir);
+        const files = this.shim.readdirSync(fullDirPath, {
+          recursive: opts.recurse ? true : false
+        });
+        if (!Array.isArray(opts.extensions))
+          opts.extensions = ["js"];
+        const visit = typeof opts.visit === "function" ? opts.visit : (o2) => o2;
+        for (const fileb of files) {
+          const file = fileb.toString();
+          if (opts.exclude) {
+            let exclude = false;
+            if (typeof opts.exclude === "function") {
+              exclude = opts.exclude(file);
+            } else {
+              exclude = opts.exclude.test(file);
+            }
+            if (exclude)
+              continue;
+          }
+          if (opts.include) {
+            let include = false;
+            if (typeof opts.include === "function") {
+              include = opts.include(file);
+            } else {
+              include = opts.include.test(file);
+            }
+            if (!include)
+              continue;
+          }
+          let supportedExtension = false;
+          for (const ext of opts.extensions) {
+            if (file.endsWith(ext))
+              supportedExtension = true;
+          }
+          if (supportedExtension) {
+            const joined = this.shim.path.join(fullDirPath, file);
+            const module = req(joined);
+            const extendableModule = Object.create(null, Object.getOwnPropertyDescriptors({ ...module }));
+            const visited = visit(extendableModule, joined, file);
+            if (visited) {
+              if (this.requireCache.has(joined))
+                continue;
+              else
+                this.requireCache.add(joined);
+              if (!extendableModule.command) {
+                extendableModule.command = this.shim.path.basename(joined, this.shim.path.extname(joined));
+              }
+              this.addHandler(extendableModule);
+            }
+          }
+        }
+      }
+      addHandler(cmd, description, builder, handler, commandMiddleware, deprecated) {
+        let aliases = [];
+        const middlewares = commandMiddlewareFactory(commandMiddleware);
+        handler = handler || (() => {
+        });
+        if (Array.isArray(cmd)) {
+          if (isCommandAndAliases(cmd)) {
+            [cmd, ...aliases] = cmd;
+          } else {
+            for (const command2 of cmd) {
+              this.addHandler(command2);
+            }
+          }
+        } else if (isCommandHandlerDefinition(cmd)) {
+          let command2 = Array.isArray(cmd.command) || typeof cmd.command === "string" ? cmd.command : null;
+          if (command2 === null) {
+            throw new Error(`No command name given for module: ${this.shim.inspect(cmd)}`);
+          }
+          if (cmd.aliases)
+            command2 = [].concat(command2).concat(cmd.aliases);
+          this.addHandler(command2, this.extractDesc(cmd), cmd.builder, cmd.handler, cmd.middlewares, cmd.deprecated);
+          return;
+        } else if (isCommandBuilderDefinition(builder)) {
+          this.addHandler([cmd].concat(aliases), description, builder.builder, builder.handler, builder.middlewares, builder.deprecated);
+          return;
+        }
+        if (typeof cmd === "string") {
+          const parsedCommand = parseCommand(cmd);
+          aliases = aliases.map((alias) => parseCommand(alias).cmd);
+          let isDefault = false;
+          const parsedAliases = [parsedCommand.cmd].concat(aliases).filter((c3) => {
+            if (DEFAULT_MARKER.test(c3)) {
+              isDefault = true;
+              return false;
+            }
+            return true;
+          });
+          if (parsedAliases.length === 0 && isDefault)
+            parsedAliases.push("$0");
+          if (isDefault) {
+            parsedCommand.cmd = parsedAliases[0];
+            aliases = parsedAliases.slice(1);
+            cmd = cmd.replace(DEFAULT_MARKER, parsedCommand.cmd);
+          }
+          aliases.forEach((alias) => {
+            this.aliasMap[alias] = parsedCommand.cmd;
+          });
+          if (description !== false) {
+            this.usage.command(cmd, description, isDefault, aliases, deprecated);
+          }
+          this.handlers[parsedCommand.cmd] = {
+            original: cmd,
+            description,
+            handler,
+            builder: builder || {},
+            middlewares,
+            deprecated,
+            demanded: parsedCommand.demanded,
+            optional: parsedCommand.optional
+          };
+          if (isDefault)
+            this.defaultCommand = this.handlers[parsedCommand.cmd];
+        }
+      }
+      getCommandHandlers() {
+        return this.handlers;
+      }
+      getCommands() {
+        return Object.keys(this.handlers).concat(Object.keys(this.aliasMap));
+      }
+      hasDefaultCommand() {
+        return !!this.defaultCommand;
+      }
+      runCommand(command2, yargs, parsed, commandIndex, helpOnly, helpOrVersionSet) {
+        const commandHandler = this.handlers[command2] || this.handlers[this.aliasMap[command2]] || this.defaultCommand;
+        const currentContext = yargs.getInternalMethods().getContext();
+        const parentCommands = currentContext.commands.slice();
+        const isDefaultCommand = !command2;
+        if (command2) {
+          currentContext.commands.push(command2);
+          currentContext.fullCommands.push(commandHandler.original);
+        }
+        const builderResult = this.applyBuilderUpdateUsageAndParse(isDefaultCommand, commandHandler, yargs, parsed.aliases, parentCommands, commandIndex, helpOnly, helpOrVersionSet);
+        return isPromise(builderResult) ? builderResult.then((result) => this.applyMiddlewareAndGetResult(isDefaultCommand, commandHandler, result.innerArgv, currentContext, helpOnly, result.aliases, yargs)) : this.applyMiddlewareAndGetResult(isDefaultCommand, commandHandler, builderResult.innerArgv, currentContext, helpOnly, builderResult.aliases, yargs);
+      }
+      applyBuilderUpdateUsageAndParse(isDefaultCommand, commandHandler, yargs, aliases, parentCommands, commandIndex, helpOnly, helpOrVersionSet) {
+        const builder = commandHandler.builder;
+        let innerYargs = yargs;
+        if (isCommandBuilderCallback(builder)) {
+          yargs.getInternalMethods().getUsageInstance().freeze();
+          const builderOutput = builder(yargs.getInternalMethods().reset(aliases), helpOrVersionSet);
+          if (isPromise(builderOutput)) {
+            return builderOutput.then((output) => {
+              innerYargs = isYargsInstance(output) ? output : yargs;
+              return this.parseAndUpdateUsage(isDefaultCommand, commandHandler, innerYargs, parentCommands, commandIndex, helpOnly);
+            });
+          }
+        } else if (isCommandBuilderOptionDefinitions(builder)) {
+          yargs.getInternalMethods().getUsageInstance().freeze();
+          innerYargs = yargs.getInternalMethods().reset(aliases);
+          Object.keys(commandHandler.builder).forEach((key) => {
+            innerYargs.option(key, builder[key]);
+          });
+        }
+        return this.parseAndUpdateUsage(isDefaultCommand, commandHandler, innerYargs, parentCommands, commandIndex, helpOnly);
+      }
+      parseAndUpdateUsage(isDefaultCommand, commandHandler, innerYargs, parentCommands, commandIndex, helpOnly) {
+        if (isDefaultCommand)
+          innerYargs.getInternalMethods().getUsageInstance().unfreeze(true);
+        if (this.shouldUpdateUsage(innerYargs)) {
+          innerYargs.getInternalMethods().getUsageInstance().usage(this.usageFromParentCommandsCommandHandler(parentCommands, commandHandler), commandHandler.description);
+        }
+        const innerArgv = innerYargs.getInternalMethods().runYargsParserAndExecuteCommands(null, void 0, true, commandIndex, helpOnly);
+        return isPromise(innerArgv) ? innerArgv.then((argv) => ({
+          aliases: innerYargs.parsed.aliases,
+          innerArgv: argv
+        })) : {
+          aliases: innerYargs.parsed.aliases,
+          innerArgv
+        };
+      }
+      shouldUpdateUsage(yargs) {
+        return !yargs.getInternalMethods().getUsageInstance().getUsageDisabled() && yargs.getInternalMethods().getUsageInstance().getUsage().length === 0;
+      }
+      usageFromParentCommandsCommandHandler(parentCommands, commandHandler) {
+        const c3 = DEFAULT_MARKER.test(commandHandler.original) ? commandHandler.original.replace(DEFAULT_MARKER, "").trim() : commandHandler.original;
+        const pc2 = parentCommands.filter((c4) => {
+          return !DEFAULT_MARKER.test(c4);
+        });
+        pc2.push(c3);
+        return `$0 ${pc2.join(" ")}`;
+      }
+      handleValidationAndGetResult(isDefaultCommand, commandHandler, innerArgv, currentContext, aliases, yargs, middlewares, positionalMap) {
+        if (!yargs.getInternalMethods().getHasOutput()) {
+          const validation2 = yargs.getInternalMethods().runValidation(aliases, positionalMap, yargs.parsed.error, isDefaultCommand);
+          innerArgv = maybeAsyncResult(innerArgv, (result) => {
+            validation2(result);
+            return result;
+          });
+        }
+        if (commandHandler.handler && !yargs.getInternalMethods().getHasOutput()) {
+          yargs.getInternalMethods().setHasOutput();
+          const populateDoubleDash = !!yargs.getOptions().configuration["populate--"];
+          yargs.getInternalMethods().postProcess(innerArgv, populateDoubleDash, false, false);
+          innerArgv = applyMiddleware(innerArgv, yargs, middlewares, false);
+          innerArgv = maybeAsyncResult(innerArgv, (result) => {
+            const handlerResult = commandHandler.handler(result);
+            return isPromise(handlerResult) ? handlerResult.then(() => result) : result;
+          });
+          if (!isDefaultCommand) {
+            yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();
+          }
+          if (isPromise(innerArgv) && !yargs.getInternalMethods().hasParseCallback()) {
+            innerArgv.catch((error) => {
+              try {
+                yargs.getInternalMethods().getUsageInstance().fail(null, error);
+              } catch (_err) {
+              }
+            });
+          }
+        }
+        if (!isDefaultCommand) {
+          currentContext.commands.pop();
+          currentContext.fullCommands.pop();
+        }
+        return innerArgv;
+      }
+      applyMiddlewareAndGetResult(isDefaultCommand, commandHandler, innerArgv, currentContext, helpOnly, aliases, yargs) {
+        let positionalMap = {};
+        if (helpOnly)
+          return innerArgv;
+        if (!yargs.getInternalMethods().getHasOutput()) {
+          positionalMap = this.populatePositionals(commandHandler, innerArgv, currentContext, yargs);
+        }
+        const middlewares = this.globalMiddleware.getMiddleware().slice(0).concat(commandHandler.middlewares);
+        const maybePromiseArgv = applyMiddleware(innerArgv, yargs, middlewares, true);
+        return isPromise(maybePromiseArgv) ? maybePromiseArgv.then((resolvedInnerArgv) => this.handleValidationAndGetResult(isDefaultCommand, commandHandler, resolvedInnerArgv, currentContext, aliases, yargs, middlewares, positionalMap)) : this.handleValidationAndGetResult(isDefaultCommand, commandHandler, maybePromiseArgv, currentContext, aliases, yargs, middlewares, positionalMap);
+      }
+      populatePositionals(commandHandler, argv, context, yargs) {
+        argv._ = argv._.slice(context.commands.length);
+        const demanded = commandHandler.demanded.slice(0);
+        const optional = commandHandler.optional.slice(0);
+        const positionalMap = {};
+        this.validation.positionalCount(demanded.length, argv._.length);
+        while (demanded.length) {
+          const demand = demanded.shift();
+          this.populatePositional(demand, argv, positionalMap);
+        }
+        while (optional.length) {
+          const maybe = optional.shift();
+          this.populatePositional(maybe, argv, positionalMap);
+        }
+        argv._ = context.commands.concat(argv._.map((a) => "" + a));
+        this.postProcessPositionals(argv, positionalMap, this.cmdToParseOptions(commandHandler.original), yargs);
+        return positionalMap;
+      }
+      populatePositional(positional, argv, positionalMap) {
+        const cmd = positional.cmd[0];
+        if (positional.variadic) {
+          positionalMap[cmd] = argv._.splice(0).map(String);
+        } else {
+          if (argv._.length)
+            positionalMap[cmd] = [String(argv._.shift())];
+        }
+      }
+      cmdToParseOptions(cmdString) {
+        const parseOptions = {
+          array: [],
+          default: {},
+          alias: {},
+          demand: {}
+        };
+        const parsed = parseCommand(cmdString);
+        parsed.demanded.forEach((d2) => {
+          const [cmd, ...aliases] = d2.cmd;
+          if (d2.variadic) {
+            parseOptions.array.push(cmd);
+            parseOptions.default[cmd] = [];
+          }
+          parseOptions.alias[cmd] = aliases;
+          parseOptions.demand[cmd] = true;
+        });
+        parsed.optional.forEach((o2) => {
+          const [cmd, ...aliases] = o2.cmd;
+          if (o2.variadic) {
+            parseOptions.array.push(cmd);
+            parseOptions.default[cmd] = [];
+          }
+          parseOptions.alias[cmd] = aliases;
+        });
+        return parseOptions;
+      }
+      postProcessPositionals(argv, positionalMap, parseOptions, yargs) {
+        const options = Object.assign({}, yargs.getOptions());
+        options.default = Object.assign(parseOptions.default, options.default);
+        for (const key of Object.keys(parseOptions.alias)) {
+          options.alias[key] = (options.alias[key] || []).concat(parseOptions.alias[key]);
+        }
+        options.array = options.array.concat(parseOptions.array);
+        options.config = {};
+        const unparsed = [];
+        Object.keys(positionalMap).forEach((key) => {
+          positionalMap[key].map((value2) => {
+            if (options.configuration["unknown-options-as-args"])
+              options.key[key] = true;
+            unparsed.push(`--${key}`);
+            unparsed.push(value2);
+          });
+        });
+        if (!unparsed.length)
+          return;
+        const config = Object.assign({}, options.configuration, {
+          "populate--": false
+        });
+        const parsed = this.shim.Parser.detailed(unparsed, Object.assign({}, options, {
+          configuration: config
+        }));
+        if (parsed.error) {
+          yargs.getInternalMethods().getUsageInstance().fail(parsed.error.message, parsed.error);
+        } else {
+          const positionalKeys = Object.keys(positionalMap);
+          Object.keys(positionalMap).forEach((key) => {
+            positionalKeys.push(...parsed.aliases[key]);
+          });
+          Object.keys(parsed.argv).forEach((key) => {
+            if (positionalKeys.includes(key)) {
+              if (!positionalMap[key])
+                positionalMap[key] = parsed.argv[key];
+              if (!this.isInConfigs(yargs, key) && !this.isDefaulted(yargs, key) && Object.prototype.hasOwnProperty.call(argv, key) && Object.prototype.hasOwnProperty.call(parsed.argv, key) && (Array.isArray(argv[key]) || Array.isArray(parsed.argv[key]))) {
+                argv[key] = [].concat(argv[key], parsed.argv[key]);
+              } else {
+                argv[key] = parsed.argv[key];
+              }
+            }
+          });
+        }
+      }
+      isDefaulted(yargs, key) {
+        const { default: defaults } = yargs.getOptions();
+        return Object.prototype.hasOwnProperty.call(defaults, key) || Object.prototype.hasOwnProperty.call(defaults, this.shim.Parser.camelCase(key));
+      }
+      isInConfigs(yargs, key) {
+        const { configObjects } = yargs.getOptions();
+        return configObjects.some((c3) => Object.prototype.hasOwnProperty.call(c3, key)) || configObjects.some((c3) => Object.prototype.hasOwnProperty.call(c3, this.shim.Parser.camelCase(key)));
+      }
+      runDefaultBuilderOn(yargs) {
+        if (!this.defaultCommand)
+          return;
+        if (this.shouldUpdateUsage(yargs)) {
+          const commandString = DEFAULT_MARKER.test(this.defaultCommand.original) ? this.defaultCommand.original : this.defaultCommand.original.replace(/^[^[\]<>]*/, "$0 ");
+          yargs.getInternalMethods().getUsageInstance().usage(commandString, this.defaultCommand.description);
+        }
+        const builder = this.defaultCommand.builder;
+        if (isCommandBuilderCallback(builder)) {
+          return builder(yargs, true);
+        } else if (!isCommandBuilderDefinition(builder)) {
+          Object.keys(builder).forEach((key) => {
+            yargs.option(key, builder[key]);
+          });
+        }
+        return void 0;
+      }
+      extractDesc({ describe: describe2, description, desc }) {
+        for (const test of [describe2, description, desc]) {
+          if (typeof test === "string" || test === false)
+            return test;
+          assertNotStrictEqual(test, true, this.shim);
+        }
+        return false;
+      }
+      freeze() {
+        this.frozens.push({
+          handlers: this.handlers,
+          aliasMap: this.aliasMap,
+          defaultCommand: this.defaultCommand
+        });
+      }
+      unfreeze() {
+        const frozen = this.frozens.pop();
+        assertNotStrictEqual(frozen, void 0, this.shim);
+        ({
+          handlers: this.handlers,
+          aliasMap: this.aliasMap,
+          defaultCommand: this.defaultCommand
+        } = frozen);
+      }
+      reset() {
+        this.handlers = {};
+        this.aliasMap = {};
+        this.defaultCommand = void 0;
+        this.requireCache = /* @__PURE__ */ new Set();
+        return this;
+      }
+    };
+  }
+});
 
 // node_modules/yargs/build/lib/utils/obj-filter.js
 function objFilter(original = {}, filter = () => true) {
@@ -27372,6 +29416,11 @@ function objFilter(original = {}, filter = () => true) {
   });
   return obj;
 }
+var init_obj_filter = __esm({
+  "node_modules/yargs/build/lib/utils/obj-filter.js"() {
+    init_common_types();
+  }
+});
 
 // node_modules/yargs/build/lib/utils/set-blocking.js
 function setBlocking(blocking) {
@@ -27384,6 +29433,10 @@ function setBlocking(blocking) {
     }
   });
 }
+var init_set_blocking = __esm({
+  "node_modules/yargs/build/lib/utils/set-blocking.js"() {
+  }
+});
 
 // node_modules/yargs/build/lib/usage.js
 function isBoolean(fail2) {
@@ -27409,18 +29462,18 @@ function usage(yargs, shim3) {
     return self;
   };
   let failureOutput = false;
-  self.fail = function fail2(msg, err2) {
+  self.fail = function fail2(msg, err) {
     const logger = yargs.getInternalMethods().getLoggerInstance();
     if (fails.length) {
-      for (let i2 = fails.length - 1; i2 >= 0; --i2) {
-        const fail3 = fails[i2];
+      for (let i = fails.length - 1; i >= 0; --i) {
+        const fail3 = fails[i];
         if (isBoolean(fail3)) {
-          if (err2)
-            throw err2;
+          if (err)
+            throw err;
           else if (msg)
             throw Error(msg);
         } else {
-          fail3(msg, err2, self);
+          fail3(msg, err, self);
         }
       }
     } else {
@@ -27432,22 +29485,22 @@ function usage(yargs, shim3) {
           yargs.showHelp("error");
           logger.error();
         }
-        if (msg || err2)
-          logger.error(msg || err2);
+        if (msg || err)
+          logger.error(msg || err);
         const globalOrCommandFailMessage = failMessage || globalFailMessage;
         if (globalOrCommandFailMessage) {
-          if (msg || err2)
+          if (msg || err)
             logger.error("");
           logger.error(globalOrCommandFailMessage);
         }
       }
-      err2 = err2 || new YError(msg);
+      err = err || new YError(msg);
       if (yargs.getExitProcess()) {
         return yargs.exit(1);
       } else if (yargs.getInternalMethods().hasParseCallback()) {
-        return yargs.exit(1, err2);
+        return yargs.exit(1, err);
       } else {
-        throw err2;
+        throw err;
       }
     }
   };
@@ -27576,7 +29629,7 @@ function usage(yargs, shim3) {
       const context = yargs.getInternalMethods().getContext();
       const parentCommands = context.commands.length ? `${context.commands.join(" ")} ` : "";
       if (yargs.getInternalMethods().getParserConfiguration()["sort-commands"] === true) {
-        commands = commands.sort((a, b5) => a[0].localeCompare(b5[0]));
+        commands = commands.sort((a, b3) => a[0].localeCompare(b3[0]));
       }
       const prefix = base$0 ? `${base$0} ` : "";
       commands.forEach((command2) => {
@@ -27622,7 +29675,7 @@ function usage(yargs, shim3) {
       const normalizedKeys = groups[groupName].filter(filterHiddenOptions).map((key) => {
         if (aliasKeys.includes(key))
           return key;
-        for (let i2 = 0, aliasKey; (aliasKey = aliasKeys[i2]) !== void 0; i2++) {
+        for (let i = 0, aliasKey; (aliasKey = aliasKeys[i]) !== void 0; i++) {
           if ((options.alias[aliasKey] || []).includes(key))
             return aliasKey;
         }
@@ -27803,29 +29856,29 @@ function usage(yargs, shim3) {
     const array = [].concat(values);
     if (!values || !array.length)
       return string;
-    array.forEach((value) => {
+    array.forEach((value2) => {
       if (string.length)
         string += sep2;
-      string += JSON.stringify(value);
+      string += JSON.stringify(value2);
     });
     return string;
   };
-  function defaultString(value, defaultDescription) {
+  function defaultString(value2, defaultDescription) {
     let string = `[${__("default:")} `;
-    if (value === void 0 && !defaultDescription)
+    if (value2 === void 0 && !defaultDescription)
       return null;
     if (defaultDescription) {
       string += defaultDescription;
     } else {
-      switch (typeof value) {
+      switch (typeof value2) {
         case "string":
-          string += `"${value}"`;
+          string += `"${value2}"`;
           break;
         case "object":
-          string += JSON.stringify(value);
+          string += JSON.stringify(value2);
           break;
         default:
-          string += value;
+          string += value2;
       }
     }
     return `${string}]`;
@@ -27910,9 +29963,19 @@ function getIndentation(text) {
 function getText(text) {
   return isIndentedText(text) ? text.text : text;
 }
+var init_usage = __esm({
+  "node_modules/yargs/build/lib/usage.js"() {
+    init_obj_filter();
+    init_yerror();
+    init_set_blocking();
+  }
+});
 
 // node_modules/yargs/build/lib/completion-templates.js
-var completionShTemplate = `###-begin-{{app_name}}-completions-###
+var completionShTemplate, completionZshTemplate, completionFishTemplate;
+var init_completion_templates = __esm({
+  "node_modules/yargs/build/lib/completion-templates.js"() {
+    completionShTemplate = `###-begin-{{app_name}}-completions-###
 #
 # yargs command completion script
 #
@@ -27942,7 +30005,7 @@ _{{app_name}}_yargs_completions()
 complete -o bashdefault -o default -F _{{app_name}}_yargs_completions {{app_name}}
 ###-end-{{app_name}}-completions-###
 `;
-var completionZshTemplate = `#compdef {{app_name}}
+    completionZshTemplate = `#compdef {{app_name}}
 ###-begin-{{app_name}}-completions-###
 #
 # yargs command completion script
@@ -27970,7 +30033,7 @@ else
 fi
 ###-end-{{app_name}}-completions-###
 `;
-var completionFishTemplate = `###-begin-{{app_name}}-completions-###
+    completionFishTemplate = `###-begin-{{app_name}}-completions-###
 #
 # yargs command completion script
 #
@@ -27979,233 +30042,10 @@ var completionFishTemplate = `###-begin-{{app_name}}-completions-###
 complete -f -c {{app_name}} -a '({{app_path}} --get-yargs-completions (commandline -o)[2..-1])'
 ###-end-{{app_name}}-completions-###
 `;
+  }
+});
 
 // node_modules/yargs/build/lib/completion.js
-var Completion = class {
-  constructor(yargs, usage2, command2, shim3) {
-    var _a3, _b3, _c2, _d, _e2;
-    this.yargs = yargs;
-    this.usage = usage2;
-    this.command = command2;
-    this.shim = shim3;
-    this.completionKey = "get-yargs-completions";
-    this.aliases = null;
-    this.customCompletionFunction = null;
-    this.indexAfterLastReset = 0;
-    this.zshShell = (_c2 = ((_a3 = this.shim.getEnv("SHELL")) === null || _a3 === void 0 ? void 0 : _a3.includes("zsh")) || ((_b3 = this.shim.getEnv("ZSH_NAME")) === null || _b3 === void 0 ? void 0 : _b3.includes("zsh"))) !== null && _c2 !== void 0 ? _c2 : false;
-    this.fishShell = (_e2 = (_d = this.shim.getEnv("SHELL")) === null || _d === void 0 ? void 0 : _d.includes("fish")) !== null && _e2 !== void 0 ? _e2 : false;
-  }
-  defaultCompletion(args, argv, current, done) {
-    const handlers = this.command.getCommandHandlers();
-    for (let i2 = 0, ii = args.length; i2 < ii; ++i2) {
-      if (handlers[args[i2]] && handlers[args[i2]].builder) {
-        const builder = handlers[args[i2]].builder;
-        if (isCommandBuilderCallback(builder)) {
-          this.indexAfterLastReset = i2 + 1;
-          const y2 = this.yargs.getInternalMethods().reset();
-          builder(y2, true);
-          return y2.argv;
-        }
-      }
-    }
-    const completions = [];
-    this.commandCompletions(completions, args, current);
-    this.optionCompletions(completions, args, argv, current);
-    this.choicesFromOptionsCompletions(completions, args, argv, current);
-    this.choicesFromPositionalsCompletions(completions, args, argv, current);
-    done(null, completions);
-  }
-  commandCompletions(completions, args, current) {
-    const parentCommands = this.yargs.getInternalMethods().getContext().commands;
-    if (!current.match(/^-/) && parentCommands[parentCommands.length - 1] !== current && !this.previousArgHasChoices(args)) {
-      this.usage.getCommands().forEach((usageCommand) => {
-        const commandName = parseCommand(usageCommand[0]).cmd;
-        if (args.indexOf(commandName) === -1) {
-          const desc = usageCommand[1] || "";
-          if (this.fishShell) {
-            completions.push(commandName + "	" + desc);
-          } else if (this.zshShell) {
-            completions.push(commandName.replace(/:/g, "\\:") + ":" + desc);
-          } else {
-            completions.push(commandName);
-          }
-        }
-      });
-    }
-  }
-  optionCompletions(completions, args, argv, current) {
-    if ((current.match(/^-/) || current === "" && completions.length === 0) && !this.previousArgHasChoices(args)) {
-      const options = this.yargs.getOptions();
-      const positionalKeys = this.yargs.getGroups()[this.usage.getPositionalGroupName()] || [];
-      Object.keys(options.key).forEach((key) => {
-        const negable = !!options.configuration["boolean-negation"] && options.boolean.includes(key);
-        const isPositionalKey = positionalKeys.includes(key);
-        if (!isPositionalKey && !options.hiddenOptions.includes(key) && !this.argsContainKey(args, key, negable)) {
-          this.completeOptionKey(key, completions, current, negable && !!options.default[key]);
-        }
-      });
-    }
-  }
-  choicesFromOptionsCompletions(completions, args, argv, current) {
-    if (this.previousArgHasChoices(args)) {
-      const choices = this.getPreviousArgChoices(args);
-      if (choices && choices.length > 0) {
-        if (this.fishShell) {
-          completions.push(...choices);
-        } else {
-          completions.push(...choices.map((c3) => c3.replace(/:/g, "\\:")));
-        }
-      }
-    }
-  }
-  choicesFromPositionalsCompletions(completions, args, argv, current) {
-    if (current === "" && completions.length > 0 && this.previousArgHasChoices(args)) {
-      return;
-    }
-    const positionalKeys = this.yargs.getGroups()[this.usage.getPositionalGroupName()] || [];
-    const offset = Math.max(this.indexAfterLastReset, this.yargs.getInternalMethods().getContext().commands.length + 1);
-    const positionalKey = positionalKeys[argv._.length - offset - 1];
-    if (!positionalKey) {
-      return;
-    }
-    const choices = this.yargs.getOptions().choices[positionalKey] || [];
-    for (const choice of choices) {
-      if (choice.startsWith(current)) {
-        if (this.fishShell) {
-          completions.push(choice);
-        } else {
-          completions.push(choice.replace(/:/g, "\\:"));
-        }
-      }
-    }
-  }
-  getPreviousArgChoices(args) {
-    if (args.length < 1)
-      return;
-    let previousArg = args[args.length - 1];
-    let filter = "";
-    if (!previousArg.startsWith("-") && args.length > 1) {
-      filter = previousArg;
-      previousArg = args[args.length - 2];
-    }
-    if (!previousArg.startsWith("-"))
-      return;
-    const previousArgKey = previousArg.replace(/^-+/, "");
-    const options = this.yargs.getOptions();
-    const possibleAliases = [
-      previousArgKey,
-      ...this.yargs.getAliases()[previousArgKey] || []
-    ];
-    let choices;
-    for (const possibleAlias of possibleAliases) {
-      if (Object.prototype.hasOwnProperty.call(options.key, possibleAlias) && Array.isArray(options.choices[possibleAlias])) {
-        choices = options.choices[possibleAlias];
-        break;
-      }
-    }
-    if (choices) {
-      return choices.filter((choice) => !filter || choice.startsWith(filter));
-    }
-  }
-  previousArgHasChoices(args) {
-    const choices = this.getPreviousArgChoices(args);
-    return choices !== void 0 && choices.length > 0;
-  }
-  argsContainKey(args, key, negable) {
-    const argsContains = (s) => args.indexOf((/^[^0-9]$/.test(s) ? "-" : "--") + s) !== -1;
-    if (argsContains(key))
-      return true;
-    if (negable && argsContains(`no-${key}`))
-      return true;
-    if (this.aliases) {
-      for (const alias of this.aliases[key]) {
-        if (argsContains(alias))
-          return true;
-      }
-    }
-    return false;
-  }
-  completeOptionKey(key, completions, current, negable) {
-    var _a3, _b3, _c2, _d;
-    let keyWithDesc = key;
-    if (this.zshShell || this.fishShell) {
-      const descs = this.usage.getDescriptions();
-      const aliasKey = (_b3 = (_a3 = this === null || this === void 0 ? void 0 : this.aliases) === null || _a3 === void 0 ? void 0 : _a3[key]) === null || _b3 === void 0 ? void 0 : _b3.find((alias) => {
-        const desc2 = descs[alias];
-        return typeof desc2 === "string" && desc2.length > 0;
-      });
-      const descFromAlias = aliasKey ? descs[aliasKey] : void 0;
-      const desc = (_d = (_c2 = descs[key]) !== null && _c2 !== void 0 ? _c2 : descFromAlias) !== null && _d !== void 0 ? _d : "";
-      const cleanedDesc = desc.replace("__yargsString__:", "").replace(/(\r\n|\n|\r)/gm, " ");
-      if (this.fishShell) {
-        keyWithDesc = `${key}	${cleanedDesc}`;
-      } else {
-        keyWithDesc = `${key.replace(/:/g, "\\:")}:${cleanedDesc}`;
-      }
-    }
-    const startsByTwoDashes = (s) => /^--/.test(s);
-    const isShortOption = (s) => /^[^0-9]$/.test(s);
-    const dashes = !startsByTwoDashes(current) && isShortOption(key) ? "-" : "--";
-    completions.push(dashes + keyWithDesc);
-    if (negable) {
-      completions.push(dashes + "no-" + keyWithDesc);
-    }
-  }
-  customCompletion(args, argv, current, done) {
-    assertNotStrictEqual(this.customCompletionFunction, null, this.shim);
-    if (isSyncCompletionFunction(this.customCompletionFunction)) {
-      const result = this.customCompletionFunction(current, argv);
-      if (isPromise(result)) {
-        return result.then((list) => {
-          this.shim.process.nextTick(() => {
-            done(null, list);
-          });
-        }).catch((err2) => {
-          this.shim.process.nextTick(() => {
-            done(err2, void 0);
-          });
-        });
-      }
-      return done(null, result);
-    } else if (isFallbackCompletionFunction(this.customCompletionFunction)) {
-      return this.customCompletionFunction(current, argv, (onCompleted = done) => this.defaultCompletion(args, argv, current, onCompleted), (completions) => {
-        done(null, completions);
-      });
-    } else {
-      return this.customCompletionFunction(current, argv, (completions) => {
-        done(null, completions);
-      });
-    }
-  }
-  getCompletion(args, done) {
-    const current = args.length ? args[args.length - 1] : "";
-    const argv = this.yargs.parse(args, true);
-    const completionFunction = this.customCompletionFunction ? (argv2) => this.customCompletion(args, argv2, current, done) : (argv2) => this.defaultCompletion(args, argv2, current, done);
-    return isPromise(argv) ? argv.then(completionFunction) : completionFunction(argv);
-  }
-  generateCompletionScript($0, cmd) {
-    let script;
-    if (this.zshShell) {
-      script = completionZshTemplate;
-    } else if (this.fishShell) {
-      script = completionFishTemplate;
-    } else {
-      script = completionShTemplate;
-    }
-    const name = this.shim.path.basename($0);
-    if ($0.match(/\.js$/))
-      $0 = `./${$0}`;
-    script = script.replace(/{{app_name}}/g, name);
-    script = script.replace(/{{completion_command}}/g, cmd);
-    return script.replace(/{{app_path}}/g, $0);
-  }
-  registerFunction(fn2) {
-    this.customCompletionFunction = fn2;
-  }
-  setParsed(parsed) {
-    this.aliases = parsed.aliases;
-  }
-};
 function completion(yargs, usage2, command2, shim3) {
   return new Completion(yargs, usage2, command2, shim3);
 }
@@ -28215,40 +30055,278 @@ function isSyncCompletionFunction(completionFunction) {
 function isFallbackCompletionFunction(completionFunction) {
   return completionFunction.length > 3;
 }
+var Completion;
+var init_completion = __esm({
+  "node_modules/yargs/build/lib/completion.js"() {
+    init_command();
+    init_common_types();
+    init_completion_templates();
+    init_is_promise();
+    init_parse_command();
+    Completion = class {
+      constructor(yargs, usage2, command2, shim3) {
+        var _a2, _b2, _c2, _d, _e2;
+        this.yargs = yargs;
+        this.usage = usage2;
+        this.command = command2;
+        this.shim = shim3;
+        this.completionKey = "get-yargs-completions";
+        this.aliases = null;
+        this.customCompletionFunction = null;
+        this.indexAfterLastReset = 0;
+        this.zshShell = (_c2 = ((_a2 = this.shim.getEnv("SHELL")) === null || _a2 === void 0 ? void 0 : _a2.includes("zsh")) || ((_b2 = this.shim.getEnv("ZSH_NAME")) === null || _b2 === void 0 ? void 0 : _b2.includes("zsh"))) !== null && _c2 !== void 0 ? _c2 : false;
+        this.fishShell = (_e2 = (_d = this.shim.getEnv("SHELL")) === null || _d === void 0 ? void 0 : _d.includes("fish")) !== null && _e2 !== void 0 ? _e2 : false;
+      }
+      defaultCompletion(args, argv, current, done) {
+        const handlers = this.command.getCommandHandlers();
+        for (let i = 0, ii = args.length; i < ii; ++i) {
+          if (handlers[args[i]] && handlers[args[i]].builder) {
+            const builder = handlers[args[i]].builder;
+            if (isCommandBuilderCallback(builder)) {
+              this.indexAfterLastReset = i + 1;
+              const y2 = this.yargs.getInternalMethods().reset();
+              builder(y2, true);
+              return y2.argv;
+            }
+          }
+        }
+        const completions = [];
+        this.commandCompletions(completions, args, current);
+        this.optionCompletions(completions, args, argv, current);
+        this.choicesFromOptionsCompletions(completions, args, argv, current);
+        this.choicesFromPositionalsCompletions(completions, args, argv, current);
+        done(null, completions);
+      }
+      commandCompletions(completions, args, current) {
+        const parentCommands = this.yargs.getInternalMethods().getContext().commands;
+        if (!current.match(/^-/) && parentCommands[parentCommands.length - 1] !== current && !this.previousArgHasChoices(args)) {
+          this.usage.getCommands().forEach((usageCommand) => {
+            const commandName = parseCommand(usageCommand[0]).cmd;
+            if (args.indexOf(commandName) === -1) {
+              const desc = usageCommand[1] || "";
+              if (this.fishShell) {
+                completions.push(commandName + "	" + desc);
+              } else if (this.zshShell) {
+                completions.push(commandName.replace(/:/g, "\\:") + ":" + desc);
+              } else {
+                completions.push(commandName);
+              }
+            }
+          });
+        }
+      }
+      optionCompletions(completions, args, argv, current) {
+        if ((current.match(/^-/) || current === "" && completions.length === 0) && !this.previousArgHasChoices(args)) {
+          const options = this.yargs.getOptions();
+          const positionalKeys = this.yargs.getGroups()[this.usage.getPositionalGroupName()] || [];
+          Object.keys(options.key).forEach((key) => {
+            const negable = !!options.configuration["boolean-negation"] && options.boolean.includes(key);
+            const isPositionalKey = positionalKeys.includes(key);
+            if (!isPositionalKey && !options.hiddenOptions.includes(key) && !this.argsContainKey(args, key, negable)) {
+              this.completeOptionKey(key, completions, current, negable && !!options.default[key]);
+            }
+          });
+        }
+      }
+      choicesFromOptionsCompletions(completions, args, argv, current) {
+        if (this.previousArgHasChoices(args)) {
+          const choices = this.getPreviousArgChoices(args);
+          if (choices && choices.length > 0) {
+            if (this.fishShell) {
+              completions.push(...choices);
+            } else {
+              completions.push(...choices.map((c3) => c3.replace(/:/g, "\\:")));
+            }
+          }
+        }
+      }
+      choicesFromPositionalsCompletions(completions, args, argv, current) {
+        if (current === "" && completions.length > 0 && this.previousArgHasChoices(args)) {
+          return;
+        }
+        const positionalKeys = this.yargs.getGroups()[this.usage.getPositionalGroupName()] || [];
+        const offset = Math.max(this.indexAfterLastReset, this.yargs.getInternalMethods().getContext().commands.length + 1);
+        const positionalKey = positionalKeys[argv._.length - offset - 1];
+        if (!positionalKey) {
+          return;
+        }
+        const choices = this.yargs.getOptions().choices[positionalKey] || [];
+        for (const choice of choices) {
+          if (choice.startsWith(current)) {
+            if (this.fishShell) {
+              completions.push(choice);
+            } else {
+              completions.push(choice.replace(/:/g, "\\:"));
+            }
+          }
+        }
+      }
+      getPreviousArgChoices(args) {
+        if (args.length < 1)
+          return;
+        let previousArg = args[args.length - 1];
+        let filter = "";
+        if (!previousArg.startsWith("-") && args.length > 1) {
+          filter = previousArg;
+          previousArg = args[args.length - 2];
+        }
+        if (!previousArg.startsWith("-"))
+          return;
+        const previousArgKey = previousArg.replace(/^-+/, "");
+        const options = this.yargs.getOptions();
+        const possibleAliases = [
+          previousArgKey,
+          ...this.yargs.getAliases()[previousArgKey] || []
+        ];
+        let choices;
+        for (const possibleAlias of possibleAliases) {
+          if (Object.prototype.hasOwnProperty.call(options.key, possibleAlias) && Array.isArray(options.choices[possibleAlias])) {
+            choices = options.choices[possibleAlias];
+            break;
+          }
+        }
+        if (choices) {
+          return choices.filter((choice) => !filter || choice.startsWith(filter));
+        }
+      }
+      previousArgHasChoices(args) {
+        const choices = this.getPreviousArgChoices(args);
+        return choices !== void 0 && choices.length > 0;
+      }
+      argsContainKey(args, key, negable) {
+        const argsContains = (s) => args.indexOf((/^[^0-9]$/.test(s) ? "-" : "--") + s) !== -1;
+        if (argsContains(key))
+          return true;
+        if (negable && argsContains(`no-${key}`))
+          return true;
+        if (this.aliases) {
+          for (const alias of this.aliases[key]) {
+            if (argsContains(alias))
+              return true;
+          }
+        }
+        return false;
+      }
+      completeOptionKey(key, completions, current, negable) {
+        var _a2, _b2, _c2, _d;
+        let keyWithDesc = key;
+        if (this.zshShell || this.fishShell) {
+          const descs = this.usage.getDescriptions();
+          const aliasKey = (_b2 = (_a2 = this === null || this === void 0 ? void 0 : this.aliases) === null || _a2 === void 0 ? void 0 : _a2[key]) === null || _b2 === void 0 ? void 0 : _b2.find((alias) => {
+            const desc2 = descs[alias];
+            return typeof desc2 === "string" && desc2.length > 0;
+          });
+          const descFromAlias = aliasKey ? descs[aliasKey] : void 0;
+          const desc = (_d = (_c2 = descs[key]) !== null && _c2 !== void 0 ? _c2 : descFromAlias) !== null && _d !== void 0 ? _d : "";
+          const cleanedDesc = desc.replace("__yargsString__:", "").replace(/(\r\n|\n|\r)/gm, " ");
+          if (this.fishShell) {
+            keyWithDesc = `${key}	${cleanedDesc}`;
+          } else {
+            keyWithDesc = `${key.replace(/:/g, "\\:")}:${cleanedDesc}`;
+          }
+        }
+        const startsByTwoDashes = (s) => /^--/.test(s);
+        const isShortOption = (s) => /^[^0-9]$/.test(s);
+        const dashes = !startsByTwoDashes(current) && isShortOption(key) ? "-" : "--";
+        completions.push(dashes + keyWithDesc);
+        if (negable) {
+          completions.push(dashes + "no-" + keyWithDesc);
+        }
+      }
+      customCompletion(args, argv, current, done) {
+        assertNotStrictEqual(this.customCompletionFunction, null, this.shim);
+        if (isSyncCompletionFunction(this.customCompletionFunction)) {
+          const result = this.customCompletionFunction(current, argv);
+          if (isPromise(result)) {
+            return result.then((list) => {
+              this.shim.process.nextTick(() => {
+                done(null, list);
+              });
+            }).catch((err) => {
+              this.shim.process.nextTick(() => {
+                done(err, void 0);
+              });
+            });
+          }
+          return done(null, result);
+        } else if (isFallbackCompletionFunction(this.customCompletionFunction)) {
+          return this.customCompletionFunction(current, argv, (onCompleted = done) => this.defaultCompletion(args, argv, current, onCompleted), (completions) => {
+            done(null, completions);
+          });
+        } else {
+          return this.customCompletionFunction(current, argv, (completions) => {
+            done(null, completions);
+          });
+        }
+      }
+      getCompletion(args, done) {
+        const current = args.length ? args[args.length - 1] : "";
+        const argv = this.yargs.parse(args, true);
+        const completionFunction = this.customCompletionFunction ? (argv2) => this.customCompletion(args, argv2, current, done) : (argv2) => this.defaultCompletion(args, argv2, current, done);
+        return isPromise(argv) ? argv.then(completionFunction) : completionFunction(argv);
+      }
+      generateCompletionScript($0, cmd) {
+        let script;
+        if (this.zshShell) {
+          script = completionZshTemplate;
+        } else if (this.fishShell) {
+          script = completionFishTemplate;
+        } else {
+          script = completionShTemplate;
+        }
+        const name = this.shim.path.basename($0);
+        if ($0.match(/\.js$/))
+          $0 = `./${$0}`;
+        script = script.replace(/{{app_name}}/g, name);
+        script = script.replace(/{{completion_command}}/g, cmd);
+        return script.replace(/{{app_path}}/g, $0);
+      }
+      registerFunction(fn2) {
+        this.customCompletionFunction = fn2;
+      }
+      setParsed(parsed) {
+        this.aliases = parsed.aliases;
+      }
+    };
+  }
+});
 
 // node_modules/yargs/build/lib/utils/levenshtein.js
-function levenshtein(a, b5) {
+function levenshtein(a, b3) {
   if (a.length === 0)
-    return b5.length;
-  if (b5.length === 0)
+    return b3.length;
+  if (b3.length === 0)
     return a.length;
   const matrix = [];
-  let i2;
-  for (i2 = 0; i2 <= b5.length; i2++) {
-    matrix[i2] = [i2];
+  let i;
+  for (i = 0; i <= b3.length; i++) {
+    matrix[i] = [i];
   }
   let j3;
   for (j3 = 0; j3 <= a.length; j3++) {
     matrix[0][j3] = j3;
   }
-  for (i2 = 1; i2 <= b5.length; i2++) {
+  for (i = 1; i <= b3.length; i++) {
     for (j3 = 1; j3 <= a.length; j3++) {
-      if (b5.charAt(i2 - 1) === a.charAt(j3 - 1)) {
-        matrix[i2][j3] = matrix[i2 - 1][j3 - 1];
+      if (b3.charAt(i - 1) === a.charAt(j3 - 1)) {
+        matrix[i][j3] = matrix[i - 1][j3 - 1];
       } else {
-        if (i2 > 1 && j3 > 1 && b5.charAt(i2 - 2) === a.charAt(j3 - 1) && b5.charAt(i2 - 1) === a.charAt(j3 - 2)) {
-          matrix[i2][j3] = matrix[i2 - 2][j3 - 2] + 1;
+        if (i > 1 && j3 > 1 && b3.charAt(i - 2) === a.charAt(j3 - 1) && b3.charAt(i - 1) === a.charAt(j3 - 2)) {
+          matrix[i][j3] = matrix[i - 2][j3 - 2] + 1;
         } else {
-          matrix[i2][j3] = Math.min(matrix[i2 - 1][j3 - 1] + 1, Math.min(matrix[i2][j3 - 1] + 1, matrix[i2 - 1][j3] + 1));
+          matrix[i][j3] = Math.min(matrix[i - 1][j3 - 1] + 1, Math.min(matrix[i][j3 - 1] + 1, matrix[i - 1][j3] + 1));
         }
       }
     }
   }
-  return matrix[b5.length][a.length];
+  return matrix[b3.length][a.length];
 }
+var init_levenshtein = __esm({
+  "node_modules/yargs/build/lib/utils/levenshtein.js"() {
+  }
+});
 
 // node_modules/yargs/build/lib/validation.js
-var specialKeys = ["$0", "--", "_"];
 function validation(yargs, usage2, shim3) {
   const __ = shim3.y18n.__;
   const __n = shim3.y18n.__n;
@@ -28300,7 +30378,7 @@ ${customMsgs.join("\n")}` : "";
     }
   };
   self.unknownArguments = function unknownArguments(argv, aliases, positionalMap, isDefaultCommand, checkPositionals = true) {
-    var _a3;
+    var _a2;
     const commandKeys = yargs.getInternalMethods().getCommandInstance().getCommands();
     const unknown = [];
     const currentContext = yargs.getInternalMethods().getContext();
@@ -28318,7 +30396,7 @@ ${customMsgs.join("\n")}` : "";
     }
     if (checkPositionals) {
       const demandedCommands = yargs.getDemandedCommands();
-      const maxNonOptDemanded = ((_a3 = demandedCommands._) === null || _a3 === void 0 ? void 0 : _a3.max) || 0;
+      const maxNonOptDemanded = ((_a2 = demandedCommands._) === null || _a2 === void 0 ? void 0 : _a2.max) || 0;
       const expected = currentContext.commands.length + maxNonOptDemanded;
       if (expected < argv._.length) {
         argv._.slice(expected).forEach((key) => {
@@ -28365,9 +30443,9 @@ ${customMsgs.join("\n")}` : "";
       return;
     Object.keys(argv).forEach((key) => {
       if (specialKeys.indexOf(key) === -1 && Object.prototype.hasOwnProperty.call(options.choices, key)) {
-        [].concat(argv[key]).forEach((value) => {
-          if (options.choices[key].indexOf(value) === -1 && value !== void 0) {
-            invalid[key] = (invalid[key] || []).concat(value);
+        [].concat(argv[key]).forEach((value2) => {
+          if (options.choices[key].indexOf(value2) === -1 && value2 !== void 0) {
+            invalid[key] = (invalid[key] || []).concat(value2);
           }
         });
       }
@@ -28383,8 +30461,8 @@ ${customMsgs.join("\n")}` : "";
     usage2.fail(msg);
   };
   let implied = {};
-  self.implies = function implies(key, value) {
-    argsert("<string|object> [array|number|string]", [key, value], arguments.length);
+  self.implies = function implies(key, value2) {
+    argsert("<string|object> [array|number|string]", [key, value2], arguments.length);
     if (typeof key === "object") {
       Object.keys(key).forEach((k2) => {
         self.implies(k2, key[k2]);
@@ -28394,11 +30472,11 @@ ${customMsgs.join("\n")}` : "";
       if (!implied[key]) {
         implied[key] = [];
       }
-      if (Array.isArray(value)) {
-        value.forEach((i2) => self.implies(key, i2));
+      if (Array.isArray(value2)) {
+        value2.forEach((i) => self.implies(key, i));
       } else {
-        assertNotStrictEqual(value, void 0, shim3);
-        implied[key].push(value);
+        assertNotStrictEqual(value2, void 0, shim3);
+        implied[key].push(value2);
       }
     }
   };
@@ -28422,12 +30500,12 @@ ${customMsgs.join("\n")}` : "";
     const implyFail = [];
     Object.keys(implied).forEach((key) => {
       const origKey = key;
-      (implied[key] || []).forEach((value) => {
+      (implied[key] || []).forEach((value2) => {
         let key2 = origKey;
-        const origValue = value;
+        const origValue = value2;
         key2 = keyExists(argv, key2);
-        value = keyExists(argv, value);
-        if (key2 && !value) {
+        value2 = keyExists(argv, value2);
+        if (key2 && !value2) {
           implyFail.push(` ${origKey} -> ${origValue}`);
         }
       });
@@ -28435,15 +30513,15 @@ ${customMsgs.join("\n")}` : "";
     if (implyFail.length) {
       let msg = `${__("Implications failed:")}
 `;
-      implyFail.forEach((value) => {
-        msg += value;
+      implyFail.forEach((value2) => {
+        msg += value2;
       });
       usage2.fail(msg);
     }
   };
   let conflicting = {};
-  self.conflicts = function conflicts(key, value) {
-    argsert("<string|object> [array|string]", [key, value], arguments.length);
+  self.conflicts = function conflicts(key, value2) {
+    argsert("<string|object> [array|string]", [key, value2], arguments.length);
     if (typeof key === "object") {
       Object.keys(key).forEach((k2) => {
         self.conflicts(k2, key[k2]);
@@ -28453,10 +30531,10 @@ ${customMsgs.join("\n")}` : "";
       if (!conflicting[key]) {
         conflicting[key] = [];
       }
-      if (Array.isArray(value)) {
-        value.forEach((i2) => self.conflicts(key, i2));
+      if (Array.isArray(value2)) {
+        value2.forEach((i) => self.conflicts(key, i));
       } else {
-        conflicting[key].push(value);
+        conflicting[key].push(value2);
       }
     }
   };
@@ -28464,18 +30542,18 @@ ${customMsgs.join("\n")}` : "";
   self.conflicting = function conflictingFn(argv) {
     Object.keys(argv).forEach((key) => {
       if (conflicting[key]) {
-        conflicting[key].forEach((value) => {
-          if (value && argv[key] !== void 0 && argv[value] !== void 0) {
-            usage2.fail(__("Arguments %s and %s are mutually exclusive", key, value));
+        conflicting[key].forEach((value2) => {
+          if (value2 && argv[key] !== void 0 && argv[value2] !== void 0) {
+            usage2.fail(__("Arguments %s and %s are mutually exclusive", key, value2));
           }
         });
       }
     });
     if (yargs.getInternalMethods().getParserConfiguration()["strip-dashed"]) {
       Object.keys(conflicting).forEach((key) => {
-        conflicting[key].forEach((value) => {
-          if (value && argv[shim3.Parser.camelCase(key)] !== void 0 && argv[shim3.Parser.camelCase(value)] !== void 0) {
-            usage2.fail(__("Arguments %s and %s are mutually exclusive", key, value));
+        conflicting[key].forEach((value2) => {
+          if (value2 && argv[shim3.Parser.camelCase(key)] !== void 0 && argv[shim3.Parser.camelCase(value2)] !== void 0) {
+            usage2.fail(__("Arguments %s and %s are mutually exclusive", key, value2));
           }
         });
       });
@@ -28483,10 +30561,10 @@ ${customMsgs.join("\n")}` : "";
   };
   self.recommendCommands = function recommendCommands(cmd, potentialCommands) {
     const threshold = 3;
-    potentialCommands = potentialCommands.sort((a, b5) => b5.length - a.length);
+    potentialCommands = potentialCommands.sort((a, b3) => b3.length - a.length);
     let recommended = null;
     let bestDistance = Infinity;
-    for (let i2 = 0, candidate; (candidate = potentialCommands[i2]) !== void 0; i2++) {
+    for (let i = 0, candidate; (candidate = potentialCommands[i]) !== void 0; i++) {
       const d2 = levenshtein(cmd, candidate);
       if (d2 <= threshold && d2 < bestDistance) {
         bestDistance = d2;
@@ -28515,10 +30593,18 @@ ${customMsgs.join("\n")}` : "";
   };
   return self;
 }
+var specialKeys;
+var init_validation = __esm({
+  "node_modules/yargs/build/lib/validation.js"() {
+    init_argsert();
+    init_common_types();
+    init_levenshtein();
+    init_obj_filter();
+    specialKeys = ["$0", "--", "_"];
+  }
+});
 
 // node_modules/yargs/build/lib/utils/apply-extends.js
-var previouslyVisitedConfigs = [];
-var shim2;
 function applyExtends(config, cwd, mergeExtends, _shim) {
   shim2 = _shim;
   let defaultConfig = {};
@@ -28570,54 +30656,15 @@ function mergeDeep(config1, config2) {
   }
   return target;
 }
+var previouslyVisitedConfigs, shim2;
+var init_apply_extends = __esm({
+  "node_modules/yargs/build/lib/utils/apply-extends.js"() {
+    init_yerror();
+    previouslyVisitedConfigs = [];
+  }
+});
 
 // node_modules/yargs/build/lib/yargs-factory.js
-var __classPrivateFieldSet = function(receiver, state, value, kind, f3) {
-  if (kind === "m") throw new TypeError("Private method is not writable");
-  if (kind === "a" && !f3) throw new TypeError("Private accessor was defined without a setter");
-  if (typeof state === "function" ? receiver !== state || !f3 : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
-  return kind === "a" ? f3.call(receiver, value) : f3 ? f3.value = value : state.set(receiver, value), value;
-};
-var __classPrivateFieldGet = function(receiver, state, kind, f3) {
-  if (kind === "a" && !f3) throw new TypeError("Private accessor was defined without a getter");
-  if (typeof state === "function" ? receiver !== state || !f3 : !state.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
-  return kind === "m" ? f3 : kind === "a" ? f3.call(receiver) : f3 ? f3.value : state.get(receiver);
-};
-var _YargsInstance_command;
-var _YargsInstance_cwd;
-var _YargsInstance_context;
-var _YargsInstance_completion;
-var _YargsInstance_completionCommand;
-var _YargsInstance_defaultShowHiddenOpt;
-var _YargsInstance_exitError;
-var _YargsInstance_detectLocale;
-var _YargsInstance_emittedWarnings;
-var _YargsInstance_exitProcess;
-var _YargsInstance_frozens;
-var _YargsInstance_globalMiddleware;
-var _YargsInstance_groups;
-var _YargsInstance_hasOutput;
-var _YargsInstance_helpOpt;
-var _YargsInstance_isGlobalContext;
-var _YargsInstance_logger;
-var _YargsInstance_output;
-var _YargsInstance_options;
-var _YargsInstance_parentRequire;
-var _YargsInstance_parserConfig;
-var _YargsInstance_parseFn;
-var _YargsInstance_parseContext;
-var _YargsInstance_pkgs;
-var _YargsInstance_preservedGroups;
-var _YargsInstance_processArgs;
-var _YargsInstance_recommendCommands;
-var _YargsInstance_shim;
-var _YargsInstance_strict;
-var _YargsInstance_strictCommands;
-var _YargsInstance_strictOptions;
-var _YargsInstance_usage;
-var _YargsInstance_usageConfig;
-var _YargsInstance_versionOpt;
-var _YargsInstance_validation;
 function YargsFactory(_shim) {
   return (processArgs = [], cwd = _shim.process.cwd(), parentRequire) => {
     const yargs = new YargsInstance(processArgs, cwd, parentRequire, _shim);
@@ -28632,1540 +30679,1609 @@ function YargsFactory(_shim) {
     return yargs;
   };
 }
-var kCopyDoubleDash = /* @__PURE__ */ Symbol("copyDoubleDash");
-var kCreateLogger = /* @__PURE__ */ Symbol("copyDoubleDash");
-var kDeleteFromParserHintObject = /* @__PURE__ */ Symbol("deleteFromParserHintObject");
-var kEmitWarning = /* @__PURE__ */ Symbol("emitWarning");
-var kFreeze = /* @__PURE__ */ Symbol("freeze");
-var kGetDollarZero = /* @__PURE__ */ Symbol("getDollarZero");
-var kGetParserConfiguration = /* @__PURE__ */ Symbol("getParserConfiguration");
-var kGetUsageConfiguration = /* @__PURE__ */ Symbol("getUsageConfiguration");
-var kGuessLocale = /* @__PURE__ */ Symbol("guessLocale");
-var kGuessVersion = /* @__PURE__ */ Symbol("guessVersion");
-var kParsePositionalNumbers = /* @__PURE__ */ Symbol("parsePositionalNumbers");
-var kPkgUp = /* @__PURE__ */ Symbol("pkgUp");
-var kPopulateParserHintArray = /* @__PURE__ */ Symbol("populateParserHintArray");
-var kPopulateParserHintSingleValueDictionary = /* @__PURE__ */ Symbol("populateParserHintSingleValueDictionary");
-var kPopulateParserHintArrayDictionary = /* @__PURE__ */ Symbol("populateParserHintArrayDictionary");
-var kPopulateParserHintDictionary = /* @__PURE__ */ Symbol("populateParserHintDictionary");
-var kSanitizeKey = /* @__PURE__ */ Symbol("sanitizeKey");
-var kSetKey = /* @__PURE__ */ Symbol("setKey");
-var kUnfreeze = /* @__PURE__ */ Symbol("unfreeze");
-var kValidateAsync = /* @__PURE__ */ Symbol("validateAsync");
-var kGetCommandInstance = /* @__PURE__ */ Symbol("getCommandInstance");
-var kGetContext = /* @__PURE__ */ Symbol("getContext");
-var kGetHasOutput = /* @__PURE__ */ Symbol("getHasOutput");
-var kGetLoggerInstance = /* @__PURE__ */ Symbol("getLoggerInstance");
-var kGetParseContext = /* @__PURE__ */ Symbol("getParseContext");
-var kGetUsageInstance = /* @__PURE__ */ Symbol("getUsageInstance");
-var kGetValidationInstance = /* @__PURE__ */ Symbol("getValidationInstance");
-var kHasParseCallback = /* @__PURE__ */ Symbol("hasParseCallback");
-var kIsGlobalContext = /* @__PURE__ */ Symbol("isGlobalContext");
-var kPostProcess = /* @__PURE__ */ Symbol("postProcess");
-var kRebase = /* @__PURE__ */ Symbol("rebase");
-var kReset = /* @__PURE__ */ Symbol("reset");
-var kRunYargsParserAndExecuteCommands = /* @__PURE__ */ Symbol("runYargsParserAndExecuteCommands");
-var kRunValidation = /* @__PURE__ */ Symbol("runValidation");
-var kSetHasOutput = /* @__PURE__ */ Symbol("setHasOutput");
-var kTrackManuallySetKeys = /* @__PURE__ */ Symbol("kTrackManuallySetKeys");
-var DEFAULT_LOCALE = "en_US";
-var YargsInstance = class {
-  constructor(processArgs = [], cwd, parentRequire, shim3) {
-    this.customScriptName = false;
-    this.parsed = false;
-    _YargsInstance_command.set(this, void 0);
-    _YargsInstance_cwd.set(this, void 0);
-    _YargsInstance_context.set(this, { commands: [], fullCommands: [] });
-    _YargsInstance_completion.set(this, null);
-    _YargsInstance_completionCommand.set(this, null);
-    _YargsInstance_defaultShowHiddenOpt.set(this, "show-hidden");
-    _YargsInstance_exitError.set(this, null);
-    _YargsInstance_detectLocale.set(this, true);
-    _YargsInstance_emittedWarnings.set(this, {});
-    _YargsInstance_exitProcess.set(this, true);
-    _YargsInstance_frozens.set(this, []);
-    _YargsInstance_globalMiddleware.set(this, void 0);
-    _YargsInstance_groups.set(this, {});
-    _YargsInstance_hasOutput.set(this, false);
-    _YargsInstance_helpOpt.set(this, null);
-    _YargsInstance_isGlobalContext.set(this, true);
-    _YargsInstance_logger.set(this, void 0);
-    _YargsInstance_output.set(this, "");
-    _YargsInstance_options.set(this, void 0);
-    _YargsInstance_parentRequire.set(this, void 0);
-    _YargsInstance_parserConfig.set(this, {});
-    _YargsInstance_parseFn.set(this, null);
-    _YargsInstance_parseContext.set(this, null);
-    _YargsInstance_pkgs.set(this, {});
-    _YargsInstance_preservedGroups.set(this, {});
-    _YargsInstance_processArgs.set(this, void 0);
-    _YargsInstance_recommendCommands.set(this, false);
-    _YargsInstance_shim.set(this, void 0);
-    _YargsInstance_strict.set(this, false);
-    _YargsInstance_strictCommands.set(this, false);
-    _YargsInstance_strictOptions.set(this, false);
-    _YargsInstance_usage.set(this, void 0);
-    _YargsInstance_usageConfig.set(this, {});
-    _YargsInstance_versionOpt.set(this, null);
-    _YargsInstance_validation.set(this, void 0);
-    __classPrivateFieldSet(this, _YargsInstance_shim, shim3, "f");
-    __classPrivateFieldSet(this, _YargsInstance_processArgs, processArgs, "f");
-    __classPrivateFieldSet(this, _YargsInstance_cwd, cwd, "f");
-    __classPrivateFieldSet(this, _YargsInstance_parentRequire, parentRequire, "f");
-    __classPrivateFieldSet(this, _YargsInstance_globalMiddleware, new GlobalMiddleware(this), "f");
-    this.$0 = this[kGetDollarZero]();
-    this[kReset]();
-    __classPrivateFieldSet(this, _YargsInstance_command, __classPrivateFieldGet(this, _YargsInstance_command, "f"), "f");
-    __classPrivateFieldSet(this, _YargsInstance_usage, __classPrivateFieldGet(this, _YargsInstance_usage, "f"), "f");
-    __classPrivateFieldSet(this, _YargsInstance_validation, __classPrivateFieldGet(this, _YargsInstance_validation, "f"), "f");
-    __classPrivateFieldSet(this, _YargsInstance_options, __classPrivateFieldGet(this, _YargsInstance_options, "f"), "f");
-    __classPrivateFieldGet(this, _YargsInstance_options, "f").showHiddenOpt = __classPrivateFieldGet(this, _YargsInstance_defaultShowHiddenOpt, "f");
-    __classPrivateFieldSet(this, _YargsInstance_logger, this[kCreateLogger](), "f");
-    __classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.setLocale(DEFAULT_LOCALE);
-  }
-  addHelpOpt(opt, msg) {
-    const defaultHelpOpt = "help";
-    argsert("[string|boolean] [string]", [opt, msg], arguments.length);
-    if (__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f")) {
-      this[kDeleteFromParserHintObject](__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f"));
-      __classPrivateFieldSet(this, _YargsInstance_helpOpt, null, "f");
-    }
-    if (opt === false && msg === void 0)
-      return this;
-    __classPrivateFieldSet(this, _YargsInstance_helpOpt, typeof opt === "string" ? opt : defaultHelpOpt, "f");
-    this.boolean(__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f"));
-    this.describe(__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f"), msg || __classPrivateFieldGet(this, _YargsInstance_usage, "f").deferY18nLookup("Show help"));
-    return this;
-  }
-  help(opt, msg) {
-    return this.addHelpOpt(opt, msg);
-  }
-  addShowHiddenOpt(opt, msg) {
-    argsert("[string|boolean] [string]", [opt, msg], arguments.length);
-    if (opt === false && msg === void 0)
-      return this;
-    const showHiddenOpt = typeof opt === "string" ? opt : __classPrivateFieldGet(this, _YargsInstance_defaultShowHiddenOpt, "f");
-    this.boolean(showHiddenOpt);
-    this.describe(showHiddenOpt, msg || __classPrivateFieldGet(this, _YargsInstance_usage, "f").deferY18nLookup("Show hidden options"));
-    __classPrivateFieldGet(this, _YargsInstance_options, "f").showHiddenOpt = showHiddenOpt;
-    return this;
-  }
-  showHidden(opt, msg) {
-    return this.addShowHiddenOpt(opt, msg);
-  }
-  alias(key, value) {
-    argsert("<object|string|array> [string|array]", [key, value], arguments.length);
-    this[kPopulateParserHintArrayDictionary](this.alias.bind(this), "alias", key, value);
-    return this;
-  }
-  array(keys) {
-    argsert("<array|string>", [keys], arguments.length);
-    this[kPopulateParserHintArray]("array", keys);
-    this[kTrackManuallySetKeys](keys);
-    return this;
-  }
-  boolean(keys) {
-    argsert("<array|string>", [keys], arguments.length);
-    this[kPopulateParserHintArray]("boolean", keys);
-    this[kTrackManuallySetKeys](keys);
-    return this;
-  }
-  check(f3, global2) {
-    argsert("<function> [boolean]", [f3, global2], arguments.length);
-    this.middleware((argv, _yargs) => {
-      return maybeAsyncResult(() => {
-        return f3(argv, _yargs.getOptions());
-      }, (result) => {
-        if (!result) {
-          __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(__classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.__("Argument check failed: %s", f3.toString()));
-        } else if (typeof result === "string" || result instanceof Error) {
-          __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(result.toString(), result);
-        }
-        return argv;
-      }, (err2) => {
-        __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(err2.message ? err2.message : err2.toString(), err2);
-        return argv;
-      });
-    }, false, global2);
-    return this;
-  }
-  choices(key, value) {
-    argsert("<object|string|array> [string|array]", [key, value], arguments.length);
-    this[kPopulateParserHintArrayDictionary](this.choices.bind(this), "choices", key, value);
-    return this;
-  }
-  coerce(keys, value) {
-    argsert("<object|string|array> [function]", [keys, value], arguments.length);
-    if (Array.isArray(keys)) {
-      if (!value) {
-        throw new YError("coerce callback must be provided");
-      }
-      for (const key of keys) {
-        this.coerce(key, value);
-      }
-      return this;
-    } else if (typeof keys === "object") {
-      for (const key of Object.keys(keys)) {
-        this.coerce(key, keys[key]);
-      }
-      return this;
-    }
-    if (!value) {
-      throw new YError("coerce callback must be provided");
-    }
-    const coerceKey = keys;
-    __classPrivateFieldGet(this, _YargsInstance_options, "f").key[coerceKey] = true;
-    __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").addCoerceMiddleware((argv, yargs) => {
-      var _a3;
-      const coerceKeyAliases = (_a3 = yargs.getAliases()[coerceKey]) !== null && _a3 !== void 0 ? _a3 : [];
-      const argvKeys = [coerceKey, ...coerceKeyAliases].filter((key) => Object.prototype.hasOwnProperty.call(argv, key));
-      if (argvKeys.length === 0) {
-        return argv;
-      }
-      return maybeAsyncResult(() => {
-        return value(argv[argvKeys[0]]);
-      }, (result) => {
-        argvKeys.forEach((key) => {
-          argv[key] = result;
-        });
-        return argv;
-      }, (err2) => {
-        throw new YError(err2.message);
-      });
-    }, coerceKey);
-    return this;
-  }
-  conflicts(key1, key2) {
-    argsert("<string|object> [string|array]", [key1, key2], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_validation, "f").conflicts(key1, key2);
-    return this;
-  }
-  config(key = "config", msg, parseFn) {
-    argsert("[object|string] [string|function] [function]", [key, msg, parseFn], arguments.length);
-    if (typeof key === "object" && !Array.isArray(key)) {
-      key = applyExtends(key, __classPrivateFieldGet(this, _YargsInstance_cwd, "f"), this[kGetParserConfiguration]()["deep-merge-config"] || false, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
-      __classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects = (__classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects || []).concat(key);
-      return this;
-    }
-    if (typeof msg === "function") {
-      parseFn = msg;
-      msg = void 0;
-    }
-    this.describe(key, msg || __classPrivateFieldGet(this, _YargsInstance_usage, "f").deferY18nLookup("Path to JSON config file"));
-    (Array.isArray(key) ? key : [key]).forEach((k2) => {
-      __classPrivateFieldGet(this, _YargsInstance_options, "f").config[k2] = parseFn || true;
-    });
-    return this;
-  }
-  completion(cmd, desc, fn2) {
-    argsert("[string] [string|boolean|function] [function]", [cmd, desc, fn2], arguments.length);
-    if (typeof desc === "function") {
-      fn2 = desc;
-      desc = void 0;
-    }
-    __classPrivateFieldSet(this, _YargsInstance_completionCommand, cmd || __classPrivateFieldGet(this, _YargsInstance_completionCommand, "f") || "completion", "f");
-    if (!desc && desc !== false) {
-      desc = "generate completion script";
-    }
-    this.command(__classPrivateFieldGet(this, _YargsInstance_completionCommand, "f"), desc);
-    if (fn2)
-      __classPrivateFieldGet(this, _YargsInstance_completion, "f").registerFunction(fn2);
-    return this;
-  }
-  command(cmd, description, builder, handler, middlewares, deprecated) {
-    argsert("<string|array|object> [string|boolean] [function|object] [function] [array] [boolean|string]", [cmd, description, builder, handler, middlewares, deprecated], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_command, "f").addHandler(cmd, description, builder, handler, middlewares, deprecated);
-    return this;
-  }
-  commands(cmd, description, builder, handler, middlewares, deprecated) {
-    return this.command(cmd, description, builder, handler, middlewares, deprecated);
-  }
-  commandDir(dir, opts) {
-    argsert("<string> [object]", [dir, opts], arguments.length);
-    const req = __classPrivateFieldGet(this, _YargsInstance_parentRequire, "f") || __classPrivateFieldGet(this, _YargsInstance_shim, "f").require;
-    __classPrivateFieldGet(this, _YargsInstance_command, "f").addDirectory(dir, req, __classPrivateFieldGet(this, _YargsInstance_shim, "f").getCallerFile(), opts);
-    return this;
-  }
-  count(keys) {
-    argsert("<array|string>", [keys], arguments.length);
-    this[kPopulateParserHintArray]("count", keys);
-    this[kTrackManuallySetKeys](keys);
-    return this;
-  }
-  default(key, value, defaultDescription) {
-    argsert("<object|string|array> [*] [string]", [key, value, defaultDescription], arguments.length);
-    if (defaultDescription) {
-      assertSingleKey(key, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
-      __classPrivateFieldGet(this, _YargsInstance_options, "f").defaultDescription[key] = defaultDescription;
-    }
-    if (typeof value === "function") {
-      assertSingleKey(key, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
-      if (!__classPrivateFieldGet(this, _YargsInstance_options, "f").defaultDescription[key])
-        __classPrivateFieldGet(this, _YargsInstance_options, "f").defaultDescription[key] = __classPrivateFieldGet(this, _YargsInstance_usage, "f").functionDescription(value);
-      value = value.call();
-    }
-    this[kPopulateParserHintSingleValueDictionary](this.default.bind(this), "default", key, value);
-    return this;
-  }
-  defaults(key, value, defaultDescription) {
-    return this.default(key, value, defaultDescription);
-  }
-  demandCommand(min2 = 1, max3, minMsg, maxMsg) {
-    argsert("[number] [number|string] [string|null|undefined] [string|null|undefined]", [min2, max3, minMsg, maxMsg], arguments.length);
-    if (typeof max3 !== "number") {
-      minMsg = max3;
-      max3 = Infinity;
-    }
-    this.global("_", false);
-    __classPrivateFieldGet(this, _YargsInstance_options, "f").demandedCommands._ = {
-      min: min2,
-      max: max3,
-      minMsg,
-      maxMsg
-    };
-    return this;
-  }
-  demand(keys, max3, msg) {
-    if (Array.isArray(max3)) {
-      max3.forEach((key) => {
-        assertNotStrictEqual(msg, true, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
-        this.demandOption(key, msg);
-      });
-      max3 = Infinity;
-    } else if (typeof max3 !== "number") {
-      msg = max3;
-      max3 = Infinity;
-    }
-    if (typeof keys === "number") {
-      assertNotStrictEqual(msg, true, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
-      this.demandCommand(keys, max3, msg, msg);
-    } else if (Array.isArray(keys)) {
-      keys.forEach((key) => {
-        assertNotStrictEqual(msg, true, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
-        this.demandOption(key, msg);
-      });
-    } else {
-      if (typeof msg === "string") {
-        this.demandOption(keys, msg);
-      } else if (msg === true || typeof msg === "undefined") {
-        this.demandOption(keys);
-      }
-    }
-    return this;
-  }
-  demandOption(keys, msg) {
-    argsert("<object|string|array> [string]", [keys, msg], arguments.length);
-    this[kPopulateParserHintSingleValueDictionary](this.demandOption.bind(this), "demandedOptions", keys, msg);
-    return this;
-  }
-  deprecateOption(option, message2) {
-    argsert("<string> [string|boolean]", [option, message2], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_options, "f").deprecatedOptions[option] = message2;
-    return this;
-  }
-  describe(keys, description) {
-    argsert("<object|string|array> [string]", [keys, description], arguments.length);
-    this[kSetKey](keys, true);
-    __classPrivateFieldGet(this, _YargsInstance_usage, "f").describe(keys, description);
-    return this;
-  }
-  detectLocale(detect) {
-    argsert("<boolean>", [detect], arguments.length);
-    __classPrivateFieldSet(this, _YargsInstance_detectLocale, detect, "f");
-    return this;
-  }
-  env(prefix) {
-    argsert("[string|boolean]", [prefix], arguments.length);
-    if (prefix === false)
-      delete __classPrivateFieldGet(this, _YargsInstance_options, "f").envPrefix;
-    else
-      __classPrivateFieldGet(this, _YargsInstance_options, "f").envPrefix = prefix || "";
-    return this;
-  }
-  epilogue(msg) {
-    argsert("<string>", [msg], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_usage, "f").epilog(msg);
-    return this;
-  }
-  epilog(msg) {
-    return this.epilogue(msg);
-  }
-  example(cmd, description) {
-    argsert("<string|array> [string]", [cmd, description], arguments.length);
-    if (Array.isArray(cmd)) {
-      cmd.forEach((exampleParams) => this.example(...exampleParams));
-    } else {
-      __classPrivateFieldGet(this, _YargsInstance_usage, "f").example(cmd, description);
-    }
-    return this;
-  }
-  exit(code2, err2) {
-    __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
-    __classPrivateFieldSet(this, _YargsInstance_exitError, err2, "f");
-    if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
-      __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code2);
-  }
-  exitProcess(enabled = true) {
-    argsert("[boolean]", [enabled], arguments.length);
-    __classPrivateFieldSet(this, _YargsInstance_exitProcess, enabled, "f");
-    return this;
-  }
-  fail(f3) {
-    argsert("<function|boolean>", [f3], arguments.length);
-    if (typeof f3 === "boolean" && f3 !== false) {
-      throw new YError("Invalid first argument. Expected function or boolean 'false'");
-    }
-    __classPrivateFieldGet(this, _YargsInstance_usage, "f").failFn(f3);
-    return this;
-  }
-  getAliases() {
-    return this.parsed ? this.parsed.aliases : {};
-  }
-  async getCompletion(args, done) {
-    argsert("<array> [function]", [args, done], arguments.length);
-    if (!done) {
-      return new Promise((resolve12, reject) => {
-        __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err2, completions) => {
-          if (err2)
-            reject(err2);
-          else
-            resolve12(completions);
-        });
-      });
-    } else {
-      return __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, done);
-    }
-  }
-  getDemandedOptions() {
-    argsert([], 0);
-    return __classPrivateFieldGet(this, _YargsInstance_options, "f").demandedOptions;
-  }
-  getDemandedCommands() {
-    argsert([], 0);
-    return __classPrivateFieldGet(this, _YargsInstance_options, "f").demandedCommands;
-  }
-  getDeprecatedOptions() {
-    argsert([], 0);
-    return __classPrivateFieldGet(this, _YargsInstance_options, "f").deprecatedOptions;
-  }
-  getDetectLocale() {
-    return __classPrivateFieldGet(this, _YargsInstance_detectLocale, "f");
-  }
-  getExitProcess() {
-    return __classPrivateFieldGet(this, _YargsInstance_exitProcess, "f");
-  }
-  getGroups() {
-    return Object.assign({}, __classPrivateFieldGet(this, _YargsInstance_groups, "f"), __classPrivateFieldGet(this, _YargsInstance_preservedGroups, "f"));
-  }
-  getHelp() {
-    __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
-    if (!__classPrivateFieldGet(this, _YargsInstance_usage, "f").hasCachedHelpMessage()) {
-      if (!this.parsed) {
-        const parse = this[kRunYargsParserAndExecuteCommands](__classPrivateFieldGet(this, _YargsInstance_processArgs, "f"), void 0, void 0, 0, true);
-        if (isPromise(parse)) {
-          return parse.then(() => {
-            return __classPrivateFieldGet(this, _YargsInstance_usage, "f").help();
-          });
-        }
-      }
-      const builderResponse = __classPrivateFieldGet(this, _YargsInstance_command, "f").runDefaultBuilderOn(this);
-      if (isPromise(builderResponse)) {
-        return builderResponse.then(() => {
-          return __classPrivateFieldGet(this, _YargsInstance_usage, "f").help();
-        });
-      }
-    }
-    return Promise.resolve(__classPrivateFieldGet(this, _YargsInstance_usage, "f").help());
-  }
-  getOptions() {
-    return __classPrivateFieldGet(this, _YargsInstance_options, "f");
-  }
-  getStrict() {
-    return __classPrivateFieldGet(this, _YargsInstance_strict, "f");
-  }
-  getStrictCommands() {
-    return __classPrivateFieldGet(this, _YargsInstance_strictCommands, "f");
-  }
-  getStrictOptions() {
-    return __classPrivateFieldGet(this, _YargsInstance_strictOptions, "f");
-  }
-  global(globals, global2) {
-    argsert("<string|array> [boolean]", [globals, global2], arguments.length);
-    globals = [].concat(globals);
-    if (global2 !== false) {
-      __classPrivateFieldGet(this, _YargsInstance_options, "f").local = __classPrivateFieldGet(this, _YargsInstance_options, "f").local.filter((l3) => globals.indexOf(l3) === -1);
-    } else {
-      globals.forEach((g2) => {
-        if (!__classPrivateFieldGet(this, _YargsInstance_options, "f").local.includes(g2))
-          __classPrivateFieldGet(this, _YargsInstance_options, "f").local.push(g2);
-      });
-    }
-    return this;
-  }
-  group(opts, groupName) {
-    argsert("<string|array> <string>", [opts, groupName], arguments.length);
-    const existing = __classPrivateFieldGet(this, _YargsInstance_preservedGroups, "f")[groupName] || __classPrivateFieldGet(this, _YargsInstance_groups, "f")[groupName];
-    if (__classPrivateFieldGet(this, _YargsInstance_preservedGroups, "f")[groupName]) {
-      delete __classPrivateFieldGet(this, _YargsInstance_preservedGroups, "f")[groupName];
-    }
-    const seen = {};
-    __classPrivateFieldGet(this, _YargsInstance_groups, "f")[groupName] = (existing || []).concat(opts).filter((key) => {
-      if (seen[key])
-        return false;
-      return seen[key] = true;
-    });
-    return this;
-  }
-  hide(key) {
-    argsert("<string>", [key], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_options, "f").hiddenOptions.push(key);
-    return this;
-  }
-  implies(key, value) {
-    argsert("<string|object> [number|string|array]", [key, value], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_validation, "f").implies(key, value);
-    return this;
-  }
-  locale(locale) {
-    argsert("[string]", [locale], arguments.length);
-    if (locale === void 0) {
-      this[kGuessLocale]();
-      return __classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.getLocale();
-    }
-    __classPrivateFieldSet(this, _YargsInstance_detectLocale, false, "f");
-    __classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.setLocale(locale);
-    return this;
-  }
-  middleware(callback, applyBeforeValidation, global2) {
-    return __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").addMiddleware(callback, !!applyBeforeValidation, global2);
-  }
-  nargs(key, value) {
-    argsert("<string|object|array> [number]", [key, value], arguments.length);
-    this[kPopulateParserHintSingleValueDictionary](this.nargs.bind(this), "narg", key, value);
-    return this;
-  }
-  normalize(keys) {
-    argsert("<array|string>", [keys], arguments.length);
-    this[kPopulateParserHintArray]("normalize", keys);
-    return this;
-  }
-  number(keys) {
-    argsert("<array|string>", [keys], arguments.length);
-    this[kPopulateParserHintArray]("number", keys);
-    this[kTrackManuallySetKeys](keys);
-    return this;
-  }
-  option(key, opt) {
-    argsert("<string|object> [object]", [key, opt], arguments.length);
-    if (typeof key === "object") {
-      Object.keys(key).forEach((k2) => {
-        this.options(k2, key[k2]);
-      });
-    } else {
-      if (typeof opt !== "object") {
-        opt = {};
-      }
-      this[kTrackManuallySetKeys](key);
-      if (__classPrivateFieldGet(this, _YargsInstance_versionOpt, "f") && (key === "version" || (opt === null || opt === void 0 ? void 0 : opt.alias) === "version")) {
-        this[kEmitWarning]([
-          '"version" is a reserved word.',
-          "Please do one of the following:",
-          '- Disable version with `yargs.version(false)` if using "version" as an option',
-          "- Use the built-in `yargs.version` method instead (if applicable)",
-          "- Use a different option key",
-          "https://yargs.js.org/docs/#api-reference-version"
-        ].join("\n"), void 0, "versionWarning");
-      }
-      __classPrivateFieldGet(this, _YargsInstance_options, "f").key[key] = true;
-      if (opt.alias)
-        this.alias(key, opt.alias);
-      const deprecate = opt.deprecate || opt.deprecated;
-      if (deprecate) {
-        this.deprecateOption(key, deprecate);
-      }
-      const demand = opt.demand || opt.required || opt.require;
-      if (demand) {
-        this.demand(key, demand);
-      }
-      if (opt.demandOption) {
-        this.demandOption(key, typeof opt.demandOption === "string" ? opt.demandOption : void 0);
-      }
-      if (opt.conflicts) {
-        this.conflicts(key, opt.conflicts);
-      }
-      if ("default" in opt) {
-        this.default(key, opt.default);
-      }
-      if (opt.implies !== void 0) {
-        this.implies(key, opt.implies);
-      }
-      if (opt.nargs !== void 0) {
-        this.nargs(key, opt.nargs);
-      }
-      if (opt.config) {
-        this.config(key, opt.configParser);
-      }
-      if (opt.normalize) {
-        this.normalize(key);
-      }
-      if (opt.choices) {
-        this.choices(key, opt.choices);
-      }
-      if (opt.coerce) {
-        this.coerce(key, opt.coerce);
-      }
-      if (opt.group) {
-        this.group(key, opt.group);
-      }
-      if (opt.boolean || opt.type === "boolean") {
-        this.boolean(key);
-        if (opt.alias)
-          this.boolean(opt.alias);
-      }
-      if (opt.array || opt.type === "array") {
-        this.array(key);
-        if (opt.alias)
-          this.array(opt.alias);
-      }
-      if (opt.number || opt.type === "number") {
-        this.number(key);
-        if (opt.alias)
-          this.number(opt.alias);
-      }
-      if (opt.string || opt.type === "string") {
-        this.string(key);
-        if (opt.alias)
-          this.string(opt.alias);
-      }
-      if (opt.count || opt.type === "count") {
-        this.count(key);
-      }
-      if (typeof opt.global === "boolean") {
-        this.global(key, opt.global);
-      }
-      if (opt.defaultDescription) {
-        __classPrivateFieldGet(this, _YargsInstance_options, "f").defaultDescription[key] = opt.defaultDescription;
-      }
-      if (opt.skipValidation) {
-        this.skipValidation(key);
-      }
-      const desc = opt.describe || opt.description || opt.desc;
-      const descriptions = __classPrivateFieldGet(this, _YargsInstance_usage, "f").getDescriptions();
-      if (!Object.prototype.hasOwnProperty.call(descriptions, key) || typeof desc === "string") {
-        this.describe(key, desc);
-      }
-      if (opt.hidden) {
-        this.hide(key);
-      }
-      if (opt.requiresArg) {
-        this.requiresArg(key);
-      }
-    }
-    return this;
-  }
-  options(key, opt) {
-    return this.option(key, opt);
-  }
-  parse(args, shortCircuit, _parseFn) {
-    argsert("[string|array] [function|boolean|object] [function]", [args, shortCircuit, _parseFn], arguments.length);
-    this[kFreeze]();
-    if (typeof args === "undefined") {
-      args = __classPrivateFieldGet(this, _YargsInstance_processArgs, "f");
-    }
-    if (typeof shortCircuit === "object") {
-      __classPrivateFieldSet(this, _YargsInstance_parseContext, shortCircuit, "f");
-      shortCircuit = _parseFn;
-    }
-    if (typeof shortCircuit === "function") {
-      __classPrivateFieldSet(this, _YargsInstance_parseFn, shortCircuit, "f");
-      shortCircuit = false;
-    }
-    if (!shortCircuit)
-      __classPrivateFieldSet(this, _YargsInstance_processArgs, args, "f");
-    if (__classPrivateFieldGet(this, _YargsInstance_parseFn, "f"))
-      __classPrivateFieldSet(this, _YargsInstance_exitProcess, false, "f");
-    const parsed = this[kRunYargsParserAndExecuteCommands](args, !!shortCircuit);
-    const tmpParsed = this.parsed;
-    __classPrivateFieldGet(this, _YargsInstance_completion, "f").setParsed(this.parsed);
-    if (isPromise(parsed)) {
-      return parsed.then((argv) => {
-        if (__classPrivateFieldGet(this, _YargsInstance_parseFn, "f"))
-          __classPrivateFieldGet(this, _YargsInstance_parseFn, "f").call(this, __classPrivateFieldGet(this, _YargsInstance_exitError, "f"), argv, __classPrivateFieldGet(this, _YargsInstance_output, "f"));
-        return argv;
-      }).catch((err2) => {
-        if (__classPrivateFieldGet(this, _YargsInstance_parseFn, "f")) {
-          __classPrivateFieldGet(this, _YargsInstance_parseFn, "f")(err2, this.parsed.argv, __classPrivateFieldGet(this, _YargsInstance_output, "f"));
-        }
-        throw err2;
-      }).finally(() => {
-        this[kUnfreeze]();
-        this.parsed = tmpParsed;
-      });
-    } else {
-      if (__classPrivateFieldGet(this, _YargsInstance_parseFn, "f"))
-        __classPrivateFieldGet(this, _YargsInstance_parseFn, "f").call(this, __classPrivateFieldGet(this, _YargsInstance_exitError, "f"), parsed, __classPrivateFieldGet(this, _YargsInstance_output, "f"));
-      this[kUnfreeze]();
-      this.parsed = tmpParsed;
-    }
-    return parsed;
-  }
-  parseAsync(args, shortCircuit, _parseFn) {
-    const maybePromise = this.parse(args, shortCircuit, _parseFn);
-    return !isPromise(maybePromise) ? Promise.resolve(maybePromise) : maybePromise;
-  }
-  parseSync(args, shortCircuit, _parseFn) {
-    const maybePromise = this.parse(args, shortCircuit, _parseFn);
-    if (isPromise(maybePromise)) {
-      throw new YError(".parseSync() must not be used with asynchronous builders, handlers, or middleware");
-    }
-    return maybePromise;
-  }
-  parserConfiguration(config) {
-    argsert("<object>", [config], arguments.length);
-    __classPrivateFieldSet(this, _YargsInstance_parserConfig, config, "f");
-    return this;
-  }
-  pkgConf(key, rootPath) {
-    argsert("<string> [string]", [key, rootPath], arguments.length);
-    let conf = null;
-    const obj = this[kPkgUp](rootPath || __classPrivateFieldGet(this, _YargsInstance_cwd, "f"));
-    if (obj[key] && typeof obj[key] === "object") {
-      conf = applyExtends(obj[key], rootPath || __classPrivateFieldGet(this, _YargsInstance_cwd, "f"), this[kGetParserConfiguration]()["deep-merge-config"] || false, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
-      __classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects = (__classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects || []).concat(conf);
-    }
-    return this;
-  }
-  positional(key, opts) {
-    argsert("<string> <object>", [key, opts], arguments.length);
-    const supportedOpts = [
-      "default",
-      "defaultDescription",
-      "implies",
-      "normalize",
-      "choices",
-      "conflicts",
-      "coerce",
-      "type",
-      "describe",
-      "desc",
-      "description",
-      "alias"
-    ];
-    opts = objFilter(opts, (k2, v2) => {
-      if (k2 === "type" && !["string", "number", "boolean"].includes(v2))
-        return false;
-      return supportedOpts.includes(k2);
-    });
-    const fullCommand = __classPrivateFieldGet(this, _YargsInstance_context, "f").fullCommands[__classPrivateFieldGet(this, _YargsInstance_context, "f").fullCommands.length - 1];
-    const parseOptions = fullCommand ? __classPrivateFieldGet(this, _YargsInstance_command, "f").cmdToParseOptions(fullCommand) : {
-      array: [],
-      alias: {},
-      default: {},
-      demand: {}
-    };
-    objectKeys(parseOptions).forEach((pk) => {
-      const parseOption = parseOptions[pk];
-      if (Array.isArray(parseOption)) {
-        if (parseOption.indexOf(key) !== -1)
-          opts[pk] = true;
-      } else {
-        if (parseOption[key] && !(pk in opts))
-          opts[pk] = parseOption[key];
-      }
-    });
-    this.group(key, __classPrivateFieldGet(this, _YargsInstance_usage, "f").getPositionalGroupName());
-    return this.option(key, opts);
-  }
-  recommendCommands(recommend = true) {
-    argsert("[boolean]", [recommend], arguments.length);
-    __classPrivateFieldSet(this, _YargsInstance_recommendCommands, recommend, "f");
-    return this;
-  }
-  required(keys, max3, msg) {
-    return this.demand(keys, max3, msg);
-  }
-  require(keys, max3, msg) {
-    return this.demand(keys, max3, msg);
-  }
-  requiresArg(keys) {
-    argsert("<array|string|object> [number]", [keys], arguments.length);
-    if (typeof keys === "string" && __classPrivateFieldGet(this, _YargsInstance_options, "f").narg[keys]) {
-      return this;
-    } else {
-      this[kPopulateParserHintSingleValueDictionary](this.requiresArg.bind(this), "narg", keys, NaN);
-    }
-    return this;
-  }
-  showCompletionScript($0, cmd) {
-    argsert("[string] [string]", [$0, cmd], arguments.length);
-    $0 = $0 || this.$0;
-    __classPrivateFieldGet(this, _YargsInstance_logger, "f").log(__classPrivateFieldGet(this, _YargsInstance_completion, "f").generateCompletionScript($0, cmd || __classPrivateFieldGet(this, _YargsInstance_completionCommand, "f") || "completion"));
-    return this;
-  }
-  showHelp(level2) {
-    argsert("[string|function]", [level2], arguments.length);
-    __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
-    if (!__classPrivateFieldGet(this, _YargsInstance_usage, "f").hasCachedHelpMessage()) {
-      if (!this.parsed) {
-        const parse = this[kRunYargsParserAndExecuteCommands](__classPrivateFieldGet(this, _YargsInstance_processArgs, "f"), void 0, void 0, 0, true);
-        if (isPromise(parse)) {
-          parse.then(() => {
-            __classPrivateFieldGet(this, _YargsInstance_usage, "f").showHelp(level2);
-          });
-          return this;
-        }
-      }
-      const builderResponse = __classPrivateFieldGet(this, _YargsInstance_command, "f").runDefaultBuilderOn(this);
-      if (isPromise(builderResponse)) {
-        builderResponse.then(() => {
-          __classPrivateFieldGet(this, _YargsInstance_usage, "f").showHelp(level2);
-        });
-        return this;
-      }
-    }
-    __classPrivateFieldGet(this, _YargsInstance_usage, "f").showHelp(level2);
-    return this;
-  }
-  scriptName(scriptName) {
-    this.customScriptName = true;
-    this.$0 = scriptName;
-    return this;
-  }
-  showHelpOnFail(enabled, message2) {
-    argsert("[boolean|string] [string]", [enabled, message2], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_usage, "f").showHelpOnFail(enabled, message2);
-    return this;
-  }
-  showVersion(level2) {
-    argsert("[string|function]", [level2], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_usage, "f").showVersion(level2);
-    return this;
-  }
-  skipValidation(keys) {
-    argsert("<array|string>", [keys], arguments.length);
-    this[kPopulateParserHintArray]("skipValidation", keys);
-    return this;
-  }
-  strict(enabled) {
-    argsert("[boolean]", [enabled], arguments.length);
-    __classPrivateFieldSet(this, _YargsInstance_strict, enabled !== false, "f");
-    return this;
-  }
-  strictCommands(enabled) {
-    argsert("[boolean]", [enabled], arguments.length);
-    __classPrivateFieldSet(this, _YargsInstance_strictCommands, enabled !== false, "f");
-    return this;
-  }
-  strictOptions(enabled) {
-    argsert("[boolean]", [enabled], arguments.length);
-    __classPrivateFieldSet(this, _YargsInstance_strictOptions, enabled !== false, "f");
-    return this;
-  }
-  string(keys) {
-    argsert("<array|string>", [keys], arguments.length);
-    this[kPopulateParserHintArray]("string", keys);
-    this[kTrackManuallySetKeys](keys);
-    return this;
-  }
-  terminalWidth() {
-    argsert([], 0);
-    return __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.stdColumns;
-  }
-  updateLocale(obj) {
-    return this.updateStrings(obj);
-  }
-  updateStrings(obj) {
-    argsert("<object>", [obj], arguments.length);
-    __classPrivateFieldSet(this, _YargsInstance_detectLocale, false, "f");
-    __classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.updateLocale(obj);
-    return this;
-  }
-  usage(msg, description, builder, handler) {
-    argsert("<string|null|undefined> [string|boolean] [function|object] [function]", [msg, description, builder, handler], arguments.length);
-    if (description !== void 0) {
-      assertNotStrictEqual(msg, null, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
-      if ((msg || "").match(/^\$0( |$)/)) {
-        return this.command(msg, description, builder, handler);
-      } else {
-        throw new YError(".usage() description must start with $0 if being used as alias for .command()");
-      }
-    } else {
-      __classPrivateFieldGet(this, _YargsInstance_usage, "f").usage(msg);
-      return this;
-    }
-  }
-  usageConfiguration(config) {
-    argsert("<object>", [config], arguments.length);
-    __classPrivateFieldSet(this, _YargsInstance_usageConfig, config, "f");
-    return this;
-  }
-  version(opt, msg, ver) {
-    const defaultVersionOpt = "version";
-    argsert("[boolean|string] [string] [string]", [opt, msg, ver], arguments.length);
-    if (__classPrivateFieldGet(this, _YargsInstance_versionOpt, "f")) {
-      this[kDeleteFromParserHintObject](__classPrivateFieldGet(this, _YargsInstance_versionOpt, "f"));
-      __classPrivateFieldGet(this, _YargsInstance_usage, "f").version(void 0);
-      __classPrivateFieldSet(this, _YargsInstance_versionOpt, null, "f");
-    }
-    if (arguments.length === 0) {
-      ver = this[kGuessVersion]();
-      opt = defaultVersionOpt;
-    } else if (arguments.length === 1) {
-      if (opt === false) {
-        return this;
-      }
-      ver = opt;
-      opt = defaultVersionOpt;
-    } else if (arguments.length === 2) {
-      ver = msg;
-      msg = void 0;
-    }
-    __classPrivateFieldSet(this, _YargsInstance_versionOpt, typeof opt === "string" ? opt : defaultVersionOpt, "f");
-    msg = msg || __classPrivateFieldGet(this, _YargsInstance_usage, "f").deferY18nLookup("Show version number");
-    __classPrivateFieldGet(this, _YargsInstance_usage, "f").version(ver || void 0);
-    this.boolean(__classPrivateFieldGet(this, _YargsInstance_versionOpt, "f"));
-    this.describe(__classPrivateFieldGet(this, _YargsInstance_versionOpt, "f"), msg);
-    return this;
-  }
-  wrap(cols) {
-    argsert("<number|null|undefined>", [cols], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_usage, "f").wrap(cols);
-    return this;
-  }
-  [(_YargsInstance_command = /* @__PURE__ */ new WeakMap(), _YargsInstance_cwd = /* @__PURE__ */ new WeakMap(), _YargsInstance_context = /* @__PURE__ */ new WeakMap(), _YargsInstance_completion = /* @__PURE__ */ new WeakMap(), _YargsInstance_completionCommand = /* @__PURE__ */ new WeakMap(), _YargsInstance_defaultShowHiddenOpt = /* @__PURE__ */ new WeakMap(), _YargsInstance_exitError = /* @__PURE__ */ new WeakMap(), _YargsInstance_detectLocale = /* @__PURE__ */ new WeakMap(), _YargsInstance_emittedWarnings = /* @__PURE__ */ new WeakMap(), _YargsInstance_exitProcess = /* @__PURE__ */ new WeakMap(), _YargsInstance_frozens = /* @__PURE__ */ new WeakMap(), _YargsInstance_globalMiddleware = /* @__PURE__ */ new WeakMap(), _YargsInstance_groups = /* @__PURE__ */ new WeakMap(), _YargsInstance_hasOutput = /* @__PURE__ */ new WeakMap(), _YargsInstance_helpOpt = /* @__PURE__ */ new WeakMap(), _YargsInstance_isGlobalContext = /* @__PURE__ */ new WeakMap(), _YargsInstance_logger = /* @__PURE__ */ new WeakMap(), _YargsInstance_output = /* @__PURE__ */ new WeakMap(), _YargsInstance_options = /* @__PURE__ */ new WeakMap(), _YargsInstance_parentRequire = /* @__PURE__ */ new WeakMap(), _YargsInstance_parserConfig = /* @__PURE__ */ new WeakMap(), _YargsInstance_parseFn = /* @__PURE__ */ new WeakMap(), _YargsInstance_parseContext = /* @__PURE__ */ new WeakMap(), _YargsInstance_pkgs = /* @__PURE__ */ new WeakMap(), _YargsInstance_preservedGroups = /* @__PURE__ */ new WeakMap(), _YargsInstance_processArgs = /* @__PURE__ */ new WeakMap(), _YargsInstance_recommendCommands = /* @__PURE__ */ new WeakMap(), _YargsInstance_shim = /* @__PURE__ */ new WeakMap(), _YargsInstance_strict = /* @__PURE__ */ new WeakMap(), _YargsInstance_strictCommands = /* @__PURE__ */ new WeakMap(), _YargsInstance_strictOptions = /* @__PURE__ */ new WeakMap(), _YargsInstance_usage = /* @__PURE__ */ new WeakMap(), _YargsInstance_usageConfig = /* @__PURE__ */ new WeakMap(), _YargsInstance_versionOpt = /* @__PURE__ */ new WeakMap(), _YargsInstance_validation = /* @__PURE__ */ new WeakMap(), kCopyDoubleDash)](argv) {
-    if (!argv._ || !argv["--"])
-      return argv;
-    argv._.push.apply(argv._, argv["--"]);
-    try {
-      delete argv["--"];
-    } catch (_err) {
-    }
-    return argv;
-  }
-  [kCreateLogger]() {
-    return {
-      log: (...args) => {
-        if (!this[kHasParseCallback]())
-          console.log(...args);
-        __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
-        if (__classPrivateFieldGet(this, _YargsInstance_output, "f").length)
-          __classPrivateFieldSet(this, _YargsInstance_output, __classPrivateFieldGet(this, _YargsInstance_output, "f") + "\n", "f");
-        __classPrivateFieldSet(this, _YargsInstance_output, __classPrivateFieldGet(this, _YargsInstance_output, "f") + args.join(" "), "f");
-      },
-      error: (...args) => {
-        if (!this[kHasParseCallback]())
-          console.error(...args);
-        __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
-        if (__classPrivateFieldGet(this, _YargsInstance_output, "f").length)
-          __classPrivateFieldSet(this, _YargsInstance_output, __classPrivateFieldGet(this, _YargsInstance_output, "f") + "\n", "f");
-        __classPrivateFieldSet(this, _YargsInstance_output, __classPrivateFieldGet(this, _YargsInstance_output, "f") + args.join(" "), "f");
-      }
-    };
-  }
-  [kDeleteFromParserHintObject](optionKey) {
-    objectKeys(__classPrivateFieldGet(this, _YargsInstance_options, "f")).forEach((hintKey) => {
-      if (/* @__PURE__ */ ((key) => key === "configObjects")(hintKey))
-        return;
-      const hint = __classPrivateFieldGet(this, _YargsInstance_options, "f")[hintKey];
-      if (Array.isArray(hint)) {
-        if (hint.includes(optionKey))
-          hint.splice(hint.indexOf(optionKey), 1);
-      } else if (typeof hint === "object") {
-        delete hint[optionKey];
-      }
-    });
-    delete __classPrivateFieldGet(this, _YargsInstance_usage, "f").getDescriptions()[optionKey];
-  }
-  [kEmitWarning](warning, type, deduplicationId) {
-    if (!__classPrivateFieldGet(this, _YargsInstance_emittedWarnings, "f")[deduplicationId]) {
-      __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.emitWarning(warning, type);
-      __classPrivateFieldGet(this, _YargsInstance_emittedWarnings, "f")[deduplicationId] = true;
-    }
-  }
-  [kFreeze]() {
-    __classPrivateFieldGet(this, _YargsInstance_frozens, "f").push({
-      options: __classPrivateFieldGet(this, _YargsInstance_options, "f"),
-      configObjects: __classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects.slice(0),
-      exitProcess: __classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"),
-      groups: __classPrivateFieldGet(this, _YargsInstance_groups, "f"),
-      strict: __classPrivateFieldGet(this, _YargsInstance_strict, "f"),
-      strictCommands: __classPrivateFieldGet(this, _YargsInstance_strictCommands, "f"),
-      strictOptions: __classPrivateFieldGet(this, _YargsInstance_strictOptions, "f"),
-      completionCommand: __classPrivateFieldGet(this, _YargsInstance_completionCommand, "f"),
-      output: __classPrivateFieldGet(this, _YargsInstance_output, "f"),
-      exitError: __classPrivateFieldGet(this, _YargsInstance_exitError, "f"),
-      hasOutput: __classPrivateFieldGet(this, _YargsInstance_hasOutput, "f"),
-      parsed: this.parsed,
-      parseFn: __classPrivateFieldGet(this, _YargsInstance_parseFn, "f"),
-      parseContext: __classPrivateFieldGet(this, _YargsInstance_parseContext, "f")
-    });
-    __classPrivateFieldGet(this, _YargsInstance_usage, "f").freeze();
-    __classPrivateFieldGet(this, _YargsInstance_validation, "f").freeze();
-    __classPrivateFieldGet(this, _YargsInstance_command, "f").freeze();
-    __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").freeze();
-  }
-  [kGetDollarZero]() {
-    let $0 = "";
-    let default$0;
-    if (/\b(node|iojs|electron|bun)(\.exe)?$/.test(__classPrivateFieldGet(this, _YargsInstance_shim, "f").process.argv()[0])) {
-      default$0 = __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.argv().slice(1, 2);
-    } else {
-      default$0 = __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.argv().slice(0, 1);
-    }
-    $0 = default$0.map((x4) => {
-      const b5 = this[kRebase](__classPrivateFieldGet(this, _YargsInstance_cwd, "f"), x4);
-      return x4.match(/^(\/|([a-zA-Z]:)?\\)/) && b5.length < x4.length ? b5 : x4;
-    }).join(" ").trim();
-    if (__classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("_") && __classPrivateFieldGet(this, _YargsInstance_shim, "f").getProcessArgvBin() === __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("_")) {
-      $0 = __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("_").replace(`${__classPrivateFieldGet(this, _YargsInstance_shim, "f").path.dirname(__classPrivateFieldGet(this, _YargsInstance_shim, "f").process.execPath())}/`, "");
-    }
-    return $0;
-  }
-  [kGetParserConfiguration]() {
-    return __classPrivateFieldGet(this, _YargsInstance_parserConfig, "f");
-  }
-  [kGetUsageConfiguration]() {
-    return __classPrivateFieldGet(this, _YargsInstance_usageConfig, "f");
-  }
-  [kGuessLocale]() {
-    if (!__classPrivateFieldGet(this, _YargsInstance_detectLocale, "f"))
-      return;
-    const locale = __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("LC_ALL") || __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("LC_MESSAGES") || __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("LANG") || __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("LANGUAGE") || "en_US";
-    this.locale(locale.replace(/[.:].*/, ""));
-  }
-  [kGuessVersion]() {
-    const obj = this[kPkgUp]();
-    return obj.version || "unknown";
-  }
-  [kParsePositionalNumbers](argv) {
-    const args = argv["--"] ? argv["--"] : argv._;
-    for (let i2 = 0, arg; (arg = args[i2]) !== void 0; i2++) {
-      if (__classPrivateFieldGet(this, _YargsInstance_shim, "f").Parser.looksLikeNumber(arg) && Number.isSafeInteger(Math.floor(parseFloat(`${arg}`)))) {
-        args[i2] = Number(arg);
-      }
-    }
-    return argv;
-  }
-  [kPkgUp](rootPath) {
-    const npath = rootPath || "*";
-    if (__classPrivateFieldGet(this, _YargsInstance_pkgs, "f")[npath])
-      return __classPrivateFieldGet(this, _YargsInstance_pkgs, "f")[npath];
-    let obj = {};
-    try {
-      let startDir = rootPath || __classPrivateFieldGet(this, _YargsInstance_shim, "f").mainFilename;
-      if (__classPrivateFieldGet(this, _YargsInstance_shim, "f").path.extname(startDir)) {
-        startDir = __classPrivateFieldGet(this, _YargsInstance_shim, "f").path.dirname(startDir);
-      }
-      const pkgJsonPath = __classPrivateFieldGet(this, _YargsInstance_shim, "f").findUp(startDir, (dir, names) => {
-        if (names.includes("package.json")) {
-          return "package.json";
-        } else {
-          return void 0;
-        }
-      });
-      assertNotStrictEqual(pkgJsonPath, void 0, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
-      obj = JSON.parse(__classPrivateFieldGet(this, _YargsInstance_shim, "f").readFileSync(pkgJsonPath, "utf8"));
-    } catch (_noop) {
-    }
-    __classPrivateFieldGet(this, _YargsInstance_pkgs, "f")[npath] = obj || {};
-    return __classPrivateFieldGet(this, _YargsInstance_pkgs, "f")[npath];
-  }
-  [kPopulateParserHintArray](type, keys) {
-    keys = [].concat(keys);
-    keys.forEach((key) => {
-      key = this[kSanitizeKey](key);
-      __classPrivateFieldGet(this, _YargsInstance_options, "f")[type].push(key);
-    });
-  }
-  [kPopulateParserHintSingleValueDictionary](builder, type, key, value) {
-    this[kPopulateParserHintDictionary](builder, type, key, value, (type2, key2, value2) => {
-      __classPrivateFieldGet(this, _YargsInstance_options, "f")[type2][key2] = value2;
-    });
-  }
-  [kPopulateParserHintArrayDictionary](builder, type, key, value) {
-    this[kPopulateParserHintDictionary](builder, type, key, value, (type2, key2, value2) => {
-      __classPrivateFieldGet(this, _YargsInstance_options, "f")[type2][key2] = (__classPrivateFieldGet(this, _YargsInstance_options, "f")[type2][key2] || []).concat(value2);
-    });
-  }
-  [kPopulateParserHintDictionary](builder, type, key, value, singleKeyHandler) {
-    if (Array.isArray(key)) {
-      key.forEach((k2) => {
-        builder(k2, value);
-      });
-    } else if (/* @__PURE__ */ ((key2) => typeof key2 === "object")(key)) {
-      for (const k2 of objectKeys(key)) {
-        builder(k2, key[k2]);
-      }
-    } else {
-      singleKeyHandler(type, this[kSanitizeKey](key), value);
-    }
-  }
-  [kSanitizeKey](key) {
-    if (key === "__proto__")
-      return "___proto___";
-    return key;
-  }
-  [kSetKey](key, set) {
-    this[kPopulateParserHintSingleValueDictionary](this[kSetKey].bind(this), "key", key, set);
-    return this;
-  }
-  [kUnfreeze]() {
-    var _a3, _b3, _c2, _d, _e2, _f, _g, _h, _j, _k, _l, _m;
-    const frozen = __classPrivateFieldGet(this, _YargsInstance_frozens, "f").pop();
-    assertNotStrictEqual(frozen, void 0, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
-    let configObjects;
-    _a3 = this, _b3 = this, _c2 = this, _d = this, _e2 = this, _f = this, _g = this, _h = this, _j = this, _k = this, _l = this, _m = this, {
-      options: { set value(_o) {
-        __classPrivateFieldSet(_a3, _YargsInstance_options, _o, "f");
-      } }.value,
-      configObjects,
-      exitProcess: { set value(_o) {
-        __classPrivateFieldSet(_b3, _YargsInstance_exitProcess, _o, "f");
-      } }.value,
-      groups: { set value(_o) {
-        __classPrivateFieldSet(_c2, _YargsInstance_groups, _o, "f");
-      } }.value,
-      output: { set value(_o) {
-        __classPrivateFieldSet(_d, _YargsInstance_output, _o, "f");
-      } }.value,
-      exitError: { set value(_o) {
-        __classPrivateFieldSet(_e2, _YargsInstance_exitError, _o, "f");
-      } }.value,
-      hasOutput: { set value(_o) {
-        __classPrivateFieldSet(_f, _YargsInstance_hasOutput, _o, "f");
-      } }.value,
-      parsed: this.parsed,
-      strict: { set value(_o) {
-        __classPrivateFieldSet(_g, _YargsInstance_strict, _o, "f");
-      } }.value,
-      strictCommands: { set value(_o) {
-        __classPrivateFieldSet(_h, _YargsInstance_strictCommands, _o, "f");
-      } }.value,
-      strictOptions: { set value(_o) {
-        __classPrivateFieldSet(_j, _YargsInstance_strictOptions, _o, "f");
-      } }.value,
-      completionCommand: { set value(_o) {
-        __classPrivateFieldSet(_k, _YargsInstance_completionCommand, _o, "f");
-      } }.value,
-      parseFn: { set value(_o) {
-        __classPrivateFieldSet(_l, _YargsInstance_parseFn, _o, "f");
-      } }.value,
-      parseContext: { set value(_o) {
-        __classPrivateFieldSet(_m, _YargsInstance_parseContext, _o, "f");
-      } }.value
-    } = frozen;
-    __classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects = configObjects;
-    __classPrivateFieldGet(this, _YargsInstance_usage, "f").unfreeze();
-    __classPrivateFieldGet(this, _YargsInstance_validation, "f").unfreeze();
-    __classPrivateFieldGet(this, _YargsInstance_command, "f").unfreeze();
-    __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").unfreeze();
-  }
-  [kValidateAsync](validation2, argv) {
-    return maybeAsyncResult(argv, (result) => {
-      validation2(result);
-      return result;
-    });
-  }
-  getInternalMethods() {
-    return {
-      getCommandInstance: this[kGetCommandInstance].bind(this),
-      getContext: this[kGetContext].bind(this),
-      getHasOutput: this[kGetHasOutput].bind(this),
-      getLoggerInstance: this[kGetLoggerInstance].bind(this),
-      getParseContext: this[kGetParseContext].bind(this),
-      getParserConfiguration: this[kGetParserConfiguration].bind(this),
-      getUsageConfiguration: this[kGetUsageConfiguration].bind(this),
-      getUsageInstance: this[kGetUsageInstance].bind(this),
-      getValidationInstance: this[kGetValidationInstance].bind(this),
-      hasParseCallback: this[kHasParseCallback].bind(this),
-      isGlobalContext: this[kIsGlobalContext].bind(this),
-      postProcess: this[kPostProcess].bind(this),
-      reset: this[kReset].bind(this),
-      runValidation: this[kRunValidation].bind(this),
-      runYargsParserAndExecuteCommands: this[kRunYargsParserAndExecuteCommands].bind(this),
-      setHasOutput: this[kSetHasOutput].bind(this)
-    };
-  }
-  [kGetCommandInstance]() {
-    return __classPrivateFieldGet(this, _YargsInstance_command, "f");
-  }
-  [kGetContext]() {
-    return __classPrivateFieldGet(this, _YargsInstance_context, "f");
-  }
-  [kGetHasOutput]() {
-    return __classPrivateFieldGet(this, _YargsInstance_hasOutput, "f");
-  }
-  [kGetLoggerInstance]() {
-    return __classPrivateFieldGet(this, _YargsInstance_logger, "f");
-  }
-  [kGetParseContext]() {
-    return __classPrivateFieldGet(this, _YargsInstance_parseContext, "f") || {};
-  }
-  [kGetUsageInstance]() {
-    return __classPrivateFieldGet(this, _YargsInstance_usage, "f");
-  }
-  [kGetValidationInstance]() {
-    return __classPrivateFieldGet(this, _YargsInstance_validation, "f");
-  }
-  [kHasParseCallback]() {
-    return !!__classPrivateFieldGet(this, _YargsInstance_parseFn, "f");
-  }
-  [kIsGlobalContext]() {
-    return __classPrivateFieldGet(this, _YargsInstance_isGlobalContext, "f");
-  }
-  [kPostProcess](argv, populateDoubleDash, calledFromCommand, runGlobalMiddleware) {
-    if (calledFromCommand)
-      return argv;
-    if (isPromise(argv))
-      return argv;
-    if (!populateDoubleDash) {
-      argv = this[kCopyDoubleDash](argv);
-    }
-    const parsePositionalNumbers = this[kGetParserConfiguration]()["parse-positional-numbers"] || this[kGetParserConfiguration]()["parse-positional-numbers"] === void 0;
-    if (parsePositionalNumbers) {
-      argv = this[kParsePositionalNumbers](argv);
-    }
-    if (runGlobalMiddleware) {
-      argv = applyMiddleware(argv, this, __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").getMiddleware(), false);
-    }
-    return argv;
-  }
-  [kReset](aliases = {}) {
-    __classPrivateFieldSet(this, _YargsInstance_options, __classPrivateFieldGet(this, _YargsInstance_options, "f") || {}, "f");
-    const tmpOptions = {};
-    tmpOptions.local = __classPrivateFieldGet(this, _YargsInstance_options, "f").local || [];
-    tmpOptions.configObjects = __classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects || [];
-    const localLookup = {};
-    tmpOptions.local.forEach((l3) => {
-      localLookup[l3] = true;
-      (aliases[l3] || []).forEach((a) => {
-        localLookup[a] = true;
-      });
-    });
-    Object.assign(__classPrivateFieldGet(this, _YargsInstance_preservedGroups, "f"), Object.keys(__classPrivateFieldGet(this, _YargsInstance_groups, "f")).reduce((acc, groupName) => {
-      const keys = __classPrivateFieldGet(this, _YargsInstance_groups, "f")[groupName].filter((key) => !(key in localLookup));
-      if (keys.length > 0) {
-        acc[groupName] = keys;
-      }
-      return acc;
-    }, {}));
-    __classPrivateFieldSet(this, _YargsInstance_groups, {}, "f");
-    const arrayOptions = [
-      "array",
-      "boolean",
-      "string",
-      "skipValidation",
-      "count",
-      "normalize",
-      "number",
-      "hiddenOptions"
-    ];
-    const objectOptions = [
-      "narg",
-      "key",
-      "alias",
-      "default",
-      "defaultDescription",
-      "config",
-      "choices",
-      "demandedOptions",
-      "demandedCommands",
-      "deprecatedOptions"
-    ];
-    arrayOptions.forEach((k2) => {
-      tmpOptions[k2] = (__classPrivateFieldGet(this, _YargsInstance_options, "f")[k2] || []).filter((k3) => !localLookup[k3]);
-    });
-    objectOptions.forEach((k2) => {
-      tmpOptions[k2] = objFilter(__classPrivateFieldGet(this, _YargsInstance_options, "f")[k2], (k3) => !localLookup[k3]);
-    });
-    tmpOptions.envPrefix = __classPrivateFieldGet(this, _YargsInstance_options, "f").envPrefix;
-    __classPrivateFieldSet(this, _YargsInstance_options, tmpOptions, "f");
-    __classPrivateFieldSet(this, _YargsInstance_usage, __classPrivateFieldGet(this, _YargsInstance_usage, "f") ? __classPrivateFieldGet(this, _YargsInstance_usage, "f").reset(localLookup) : usage(this, __classPrivateFieldGet(this, _YargsInstance_shim, "f")), "f");
-    __classPrivateFieldSet(this, _YargsInstance_validation, __classPrivateFieldGet(this, _YargsInstance_validation, "f") ? __classPrivateFieldGet(this, _YargsInstance_validation, "f").reset(localLookup) : validation(this, __classPrivateFieldGet(this, _YargsInstance_usage, "f"), __classPrivateFieldGet(this, _YargsInstance_shim, "f")), "f");
-    __classPrivateFieldSet(this, _YargsInstance_command, __classPrivateFieldGet(this, _YargsInstance_command, "f") ? __classPrivateFieldGet(this, _YargsInstance_command, "f").reset() : command(__classPrivateFieldGet(this, _YargsInstance_usage, "f"), __classPrivateFieldGet(this, _YargsInstance_validation, "f"), __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f"), __classPrivateFieldGet(this, _YargsInstance_shim, "f")), "f");
-    if (!__classPrivateFieldGet(this, _YargsInstance_completion, "f"))
-      __classPrivateFieldSet(this, _YargsInstance_completion, completion(this, __classPrivateFieldGet(this, _YargsInstance_usage, "f"), __classPrivateFieldGet(this, _YargsInstance_command, "f"), __classPrivateFieldGet(this, _YargsInstance_shim, "f")), "f");
-    __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").reset();
-    __classPrivateFieldSet(this, _YargsInstance_completionCommand, null, "f");
-    __classPrivateFieldSet(this, _YargsInstance_output, "", "f");
-    __classPrivateFieldSet(this, _YargsInstance_exitError, null, "f");
-    __classPrivateFieldSet(this, _YargsInstance_hasOutput, false, "f");
-    this.parsed = false;
-    return this;
-  }
-  [kRebase](base2, dir) {
-    return __classPrivateFieldGet(this, _YargsInstance_shim, "f").path.relative(base2, dir);
-  }
-  [kRunYargsParserAndExecuteCommands](args, shortCircuit, calledFromCommand, commandIndex = 0, helpOnly = false) {
-    var _a3, _b3, _c2, _d;
-    let skipValidation = !!calledFromCommand || helpOnly;
-    args = args || __classPrivateFieldGet(this, _YargsInstance_processArgs, "f");
-    __classPrivateFieldGet(this, _YargsInstance_options, "f").__ = __classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.__;
-    __classPrivateFieldGet(this, _YargsInstance_options, "f").configuration = this[kGetParserConfiguration]();
-    const populateDoubleDash = !!__classPrivateFieldGet(this, _YargsInstance_options, "f").configuration["populate--"];
-    const config = Object.assign({}, __classPrivateFieldGet(this, _YargsInstance_options, "f").configuration, {
-      "populate--": true
-    });
-    const parsed = __classPrivateFieldGet(this, _YargsInstance_shim, "f").Parser.detailed(args, Object.assign({}, __classPrivateFieldGet(this, _YargsInstance_options, "f"), {
-      configuration: { "parse-positional-numbers": false, ...config }
-    }));
-    const argv = Object.assign(parsed.argv, __classPrivateFieldGet(this, _YargsInstance_parseContext, "f"));
-    let argvPromise = void 0;
-    const aliases = parsed.aliases;
-    let helpOptSet = false;
-    let versionOptSet = false;
-    Object.keys(argv).forEach((key) => {
-      if (key === __classPrivateFieldGet(this, _YargsInstance_helpOpt, "f") && argv[key]) {
-        helpOptSet = true;
-      } else if (key === __classPrivateFieldGet(this, _YargsInstance_versionOpt, "f") && argv[key]) {
-        versionOptSet = true;
-      }
-    });
-    argv.$0 = this.$0;
-    this.parsed = parsed;
-    if (commandIndex === 0) {
-      __classPrivateFieldGet(this, _YargsInstance_usage, "f").clearCachedHelpMessage();
-    }
-    try {
-      this[kGuessLocale]();
-      if (shortCircuit) {
-        return this[kPostProcess](argv, populateDoubleDash, !!calledFromCommand, false);
-      }
-      if (__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f")) {
-        const helpCmds = [__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f")].concat(aliases[__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f")] || []).filter((k2) => k2.length > 1);
-        if (helpCmds.includes("" + argv._[argv._.length - 1])) {
-          argv._.pop();
-          helpOptSet = true;
-        }
-      }
-      __classPrivateFieldSet(this, _YargsInstance_isGlobalContext, false, "f");
-      const handlerKeys = __classPrivateFieldGet(this, _YargsInstance_command, "f").getCommands();
-      const requestCompletions = ((_a3 = __classPrivateFieldGet(this, _YargsInstance_completion, "f")) === null || _a3 === void 0 ? void 0 : _a3.completionKey) ? [
-        (_b3 = __classPrivateFieldGet(this, _YargsInstance_completion, "f")) === null || _b3 === void 0 ? void 0 : _b3.completionKey,
-        ...(_d = this.getAliases()[(_c2 = __classPrivateFieldGet(this, _YargsInstance_completion, "f")) === null || _c2 === void 0 ? void 0 : _c2.completionKey]) !== null && _d !== void 0 ? _d : []
-      ].some((key) => Object.prototype.hasOwnProperty.call(argv, key)) : false;
-      const skipRecommendation = helpOptSet || requestCompletions || helpOnly;
-      if (argv._.length) {
-        if (handlerKeys.length) {
-          let firstUnknownCommand;
-          for (let i2 = commandIndex || 0, cmd; argv._[i2] !== void 0; i2++) {
-            cmd = String(argv._[i2]);
-            if (handlerKeys.includes(cmd) && cmd !== __classPrivateFieldGet(this, _YargsInstance_completionCommand, "f")) {
-              const innerArgv = __classPrivateFieldGet(this, _YargsInstance_command, "f").runCommand(cmd, this, parsed, i2 + 1, helpOnly, helpOptSet || versionOptSet || helpOnly);
-              return this[kPostProcess](innerArgv, populateDoubleDash, !!calledFromCommand, false);
-            } else if (!firstUnknownCommand && cmd !== __classPrivateFieldGet(this, _YargsInstance_completionCommand, "f")) {
-              firstUnknownCommand = cmd;
-              break;
-            }
-          }
-          if (!__classPrivateFieldGet(this, _YargsInstance_command, "f").hasDefaultCommand() && __classPrivateFieldGet(this, _YargsInstance_recommendCommands, "f") && firstUnknownCommand && !skipRecommendation) {
-            __classPrivateFieldGet(this, _YargsInstance_validation, "f").recommendCommands(firstUnknownCommand, handlerKeys);
-          }
-        }
-        if (__classPrivateFieldGet(this, _YargsInstance_completionCommand, "f") && argv._.includes(__classPrivateFieldGet(this, _YargsInstance_completionCommand, "f")) && !requestCompletions) {
-          if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
-            setBlocking(true);
-          this.showCompletionScript();
-          this.exit(0);
-        }
-      }
-      if (__classPrivateFieldGet(this, _YargsInstance_command, "f").hasDefaultCommand() && !skipRecommendation) {
-        const innerArgv = __classPrivateFieldGet(this, _YargsInstance_command, "f").runCommand(null, this, parsed, 0, helpOnly, helpOptSet || versionOptSet || helpOnly);
-        return this[kPostProcess](innerArgv, populateDoubleDash, !!calledFromCommand, false);
-      }
-      if (requestCompletions) {
-        if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
-          setBlocking(true);
-        args = [].concat(args);
-        const completionArgs = args.slice(args.indexOf(`--${__classPrivateFieldGet(this, _YargsInstance_completion, "f").completionKey}`) + 1);
-        __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(completionArgs, (err2, completions) => {
-          if (err2)
-            throw new YError(err2.message);
-          (completions || []).forEach((completion2) => {
-            __classPrivateFieldGet(this, _YargsInstance_logger, "f").log(completion2);
-          });
-          this.exit(0);
-        });
-        return this[kPostProcess](argv, !populateDoubleDash, !!calledFromCommand, false);
-      }
-      if (!__classPrivateFieldGet(this, _YargsInstance_hasOutput, "f")) {
-        if (helpOptSet) {
-          if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
-            setBlocking(true);
-          skipValidation = true;
-          this.showHelp((message2) => {
-            __classPrivateFieldGet(this, _YargsInstance_logger, "f").log(message2);
-            this.exit(0);
-          });
-        } else if (versionOptSet) {
-          if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
-            setBlocking(true);
-          skipValidation = true;
-          __classPrivateFieldGet(this, _YargsInstance_usage, "f").showVersion("log");
-          this.exit(0);
-        }
-      }
-      if (!skipValidation && __classPrivateFieldGet(this, _YargsInstance_options, "f").skipValidation.length > 0) {
-        skipValidation = Object.keys(argv).some((key) => __classPrivateFieldGet(this, _YargsInstance_options, "f").skipValidation.indexOf(key) >= 0 && argv[key] === true);
-      }
-      if (!skipValidation) {
-        if (parsed.error)
-          throw new YError(parsed.error.message);
-        if (!requestCompletions) {
-          const validation2 = this[kRunValidation](aliases, {}, parsed.error);
-          if (!calledFromCommand) {
-            argvPromise = applyMiddleware(argv, this, __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").getMiddleware(), true);
-          }
-          argvPromise = this[kValidateAsync](validation2, argvPromise !== null && argvPromise !== void 0 ? argvPromise : argv);
-          if (isPromise(argvPromise) && !calledFromCommand) {
-            argvPromise = argvPromise.then(() => {
-              return applyMiddleware(argv, this, __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").getMiddleware(), false);
-            });
-          }
-        }
-      }
-    } catch (err2) {
-      if (err2 instanceof YError)
-        __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(err2.message, err2);
-      else
-        throw err2;
-    }
-    return this[kPostProcess](argvPromise !== null && argvPromise !== void 0 ? argvPromise : argv, populateDoubleDash, !!calledFromCommand, true);
-  }
-  [kRunValidation](aliases, positionalMap, parseErrors, isDefaultCommand) {
-    const demandedOptions = { ...this.getDemandedOptions() };
-    return (argv) => {
-      if (parseErrors)
-        throw new YError(parseErrors.message);
-      __classPrivateFieldGet(this, _YargsInstance_validation, "f").nonOptionCount(argv);
-      __classPrivateFieldGet(this, _YargsInstance_validation, "f").requiredArguments(argv, demandedOptions);
-      let failedStrictCommands = false;
-      if (__classPrivateFieldGet(this, _YargsInstance_strictCommands, "f")) {
-        failedStrictCommands = __classPrivateFieldGet(this, _YargsInstance_validation, "f").unknownCommands(argv);
-      }
-      if (__classPrivateFieldGet(this, _YargsInstance_strict, "f") && !failedStrictCommands) {
-        __classPrivateFieldGet(this, _YargsInstance_validation, "f").unknownArguments(argv, aliases, positionalMap, !!isDefaultCommand);
-      } else if (__classPrivateFieldGet(this, _YargsInstance_strictOptions, "f")) {
-        __classPrivateFieldGet(this, _YargsInstance_validation, "f").unknownArguments(argv, aliases, {}, false, false);
-      }
-      __classPrivateFieldGet(this, _YargsInstance_validation, "f").limitedChoices(argv);
-      __classPrivateFieldGet(this, _YargsInstance_validation, "f").implications(argv);
-      __classPrivateFieldGet(this, _YargsInstance_validation, "f").conflicting(argv);
-    };
-  }
-  [kSetHasOutput]() {
-    __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
-  }
-  [kTrackManuallySetKeys](keys) {
-    if (typeof keys === "string") {
-      __classPrivateFieldGet(this, _YargsInstance_options, "f").key[keys] = true;
-    } else {
-      for (const k2 of keys) {
-        __classPrivateFieldGet(this, _YargsInstance_options, "f").key[k2] = true;
-      }
-    }
-  }
-};
 function isYargsInstance(y2) {
   return !!y2 && typeof y2.getInternalMethods === "function";
 }
+var __classPrivateFieldSet, __classPrivateFieldGet, _YargsInstance_command, _YargsInstance_cwd, _YargsInstance_context, _YargsInstance_completion, _YargsInstance_completionCommand, _YargsInstance_defaultShowHiddenOpt, _YargsInstance_exitError, _YargsInstance_detectLocale, _YargsInstance_emittedWarnings, _YargsInstance_exitProcess, _YargsInstance_frozens, _YargsInstance_globalMiddleware, _YargsInstance_groups, _YargsInstance_hasOutput, _YargsInstance_helpOpt, _YargsInstance_isGlobalContext, _YargsInstance_logger, _YargsInstance_output, _YargsInstance_options, _YargsInstance_parentRequire, _YargsInstance_parserConfig, _YargsInstance_parseFn, _YargsInstance_parseContext, _YargsInstance_pkgs, _YargsInstance_preservedGroups, _YargsInstance_processArgs, _YargsInstance_recommendCommands, _YargsInstance_shim, _YargsInstance_strict, _YargsInstance_strictCommands, _YargsInstance_strictOptions, _YargsInstance_usage, _YargsInstance_usageConfig, _YargsInstance_versionOpt, _YargsInstance_validation, kCopyDoubleDash, kCreateLogger, kDeleteFromParserHintObject, kEmitWarning, kFreeze, kGetDollarZero, kGetParserConfiguration, kGetUsageConfiguration, kGuessLocale, kGuessVersion, kParsePositionalNumbers, kPkgUp, kPopulateParserHintArray, kPopulateParserHintSingleValueDictionary, kPopulateParserHintArrayDictionary, kPopulateParserHintDictionary, kSanitizeKey, kSetKey, kUnfreeze, kValidateAsync, kGetCommandInstance, kGetContext, kGetHasOutput, kGetLoggerInstance, kGetParseContext, kGetUsageInstance, kGetValidationInstance, kHasParseCallback, kIsGlobalContext, kPostProcess, kRebase, kReset, kRunYargsParserAndExecuteCommands, kRunValidation, kSetHasOutput, kTrackManuallySetKeys, DEFAULT_LOCALE, YargsInstance;
+var init_yargs_factory = __esm({
+  "node_modules/yargs/build/lib/yargs-factory.js"() {
+    init_command();
+    init_common_types();
+    init_yerror();
+    init_usage();
+    init_argsert();
+    init_completion();
+    init_validation();
+    init_obj_filter();
+    init_apply_extends();
+    init_middleware();
+    init_is_promise();
+    init_maybe_async_result();
+    init_set_blocking();
+    __classPrivateFieldSet = function(receiver, state, value2, kind, f3) {
+      if (kind === "m") throw new TypeError("Private method is not writable");
+      if (kind === "a" && !f3) throw new TypeError("Private accessor was defined without a setter");
+      if (typeof state === "function" ? receiver !== state || !f3 : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
+      return kind === "a" ? f3.call(receiver, value2) : f3 ? f3.value = value2 : state.set(receiver, value2), value2;
+    };
+    __classPrivateFieldGet = function(receiver, state, kind, f3) {
+      if (kind === "a" && !f3) throw new TypeError("Private accessor was defined without a getter");
+      if (typeof state === "function" ? receiver !== state || !f3 : !state.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
+      return kind === "m" ? f3 : kind === "a" ? f3.call(receiver) : f3 ? f3.value : state.get(receiver);
+    };
+    kCopyDoubleDash = /* @__PURE__ */ Symbol("copyDoubleDash");
+    kCreateLogger = /* @__PURE__ */ Symbol("copyDoubleDash");
+    kDeleteFromParserHintObject = /* @__PURE__ */ Symbol("deleteFromParserHintObject");
+    kEmitWarning = /* @__PURE__ */ Symbol("emitWarning");
+    kFreeze = /* @__PURE__ */ Symbol("freeze");
+    kGetDollarZero = /* @__PURE__ */ Symbol("getDollarZero");
+    kGetParserConfiguration = /* @__PURE__ */ Symbol("getParserConfiguration");
+    kGetUsageConfiguration = /* @__PURE__ */ Symbol("getUsageConfiguration");
+    kGuessLocale = /* @__PURE__ */ Symbol("guessLocale");
+    kGuessVersion = /* @__PURE__ */ Symbol("guessVersion");
+    kParsePositionalNumbers = /* @__PURE__ */ Symbol("parsePositionalNumbers");
+    kPkgUp = /* @__PURE__ */ Symbol("pkgUp");
+    kPopulateParserHintArray = /* @__PURE__ */ Symbol("populateParserHintArray");
+    kPopulateParserHintSingleValueDictionary = /* @__PURE__ */ Symbol("populateParserHintSingleValueDictionary");
+    kPopulateParserHintArrayDictionary = /* @__PURE__ */ Symbol("populateParserHintArrayDictionary");
+    kPopulateParserHintDictionary = /* @__PURE__ */ Symbol("populateParserHintDictionary");
+    kSanitizeKey = /* @__PURE__ */ Symbol("sanitizeKey");
+    kSetKey = /* @__PURE__ */ Symbol("setKey");
+    kUnfreeze = /* @__PURE__ */ Symbol("unfreeze");
+    kValidateAsync = /* @__PURE__ */ Symbol("validateAsync");
+    kGetCommandInstance = /* @__PURE__ */ Symbol("getCommandInstance");
+    kGetContext = /* @__PURE__ */ Symbol("getContext");
+    kGetHasOutput = /* @__PURE__ */ Symbol("getHasOutput");
+    kGetLoggerInstance = /* @__PURE__ */ Symbol("getLoggerInstance");
+    kGetParseContext = /* @__PURE__ */ Symbol("getParseContext");
+    kGetUsageInstance = /* @__PURE__ */ Symbol("getUsageInstance");
+    kGetValidationInstance = /* @__PURE__ */ Symbol("getValidationInstance");
+    kHasParseCallback = /* @__PURE__ */ Symbol("hasParseCallback");
+    kIsGlobalContext = /* @__PURE__ */ Symbol("isGlobalContext");
+    kPostProcess = /* @__PURE__ */ Symbol("postProcess");
+    kRebase = /* @__PURE__ */ Symbol("rebase");
+    kReset = /* @__PURE__ */ Symbol("reset");
+    kRunYargsParserAndExecuteCommands = /* @__PURE__ */ Symbol("runYargsParserAndExecuteCommands");
+    kRunValidation = /* @__PURE__ */ Symbol("runValidation");
+    kSetHasOutput = /* @__PURE__ */ Symbol("setHasOutput");
+    kTrackManuallySetKeys = /* @__PURE__ */ Symbol("kTrackManuallySetKeys");
+    DEFAULT_LOCALE = "en_US";
+    YargsInstance = class {
+      constructor(processArgs = [], cwd, parentRequire, shim3) {
+        this.customScriptName = false;
+        this.parsed = false;
+        _YargsInstance_command.set(this, void 0);
+        _YargsInstance_cwd.set(this, void 0);
+        _YargsInstance_context.set(this, { commands: [], fullCommands: [] });
+        _YargsInstance_completion.set(this, null);
+        _YargsInstance_completionCommand.set(this, null);
+        _YargsInstance_defaultShowHiddenOpt.set(this, "show-hidden");
+        _YargsInstance_exitError.set(this, null);
+        _YargsInstance_detectLocale.set(this, true);
+        _YargsInstance_emittedWarnings.set(this, {});
+        _YargsInstance_exitProcess.set(this, true);
+        _YargsInstance_frozens.set(this, []);
+        _YargsInstance_globalMiddleware.set(this, void 0);
+        _YargsInstance_groups.set(this, {});
+        _YargsInstance_hasOutput.set(this, false);
+        _YargsInstance_helpOpt.set(this, null);
+        _YargsInstance_isGlobalContext.set(this, true);
+        _YargsInstance_logger.set(this, void 0);
+        _YargsInstance_output.set(this, "");
+        _YargsInstance_options.set(this, void 0);
+        _YargsInstance_parentRequire.set(this, void 0);
+        _YargsInstance_parserConfig.set(this, {});
+        _YargsInstance_parseFn.set(this, null);
+        _YargsInstance_parseContext.set(this, null);
+        _YargsInstance_pkgs.set(this, {});
+        _YargsInstance_preservedGroups.set(this, {});
+        _YargsInstance_processArgs.set(this, void 0);
+        _YargsInstance_recommendCommands.set(this, false);
+        _YargsInstance_shim.set(this, void 0);
+        _YargsInstance_strict.set(this, false);
+        _YargsInstance_strictCommands.set(this, false);
+        _YargsInstance_strictOptions.set(this, false);
+        _YargsInstance_usage.set(this, void 0);
+        _YargsInstance_usageConfig.set(this, {});
+        _YargsInstance_versionOpt.set(this, null);
+        _YargsInstance_validation.set(this, void 0);
+        __classPrivateFieldSet(this, _YargsInstance_shim, shim3, "f");
+        __classPrivateFieldSet(this, _YargsInstance_processArgs, processArgs, "f");
+        __classPrivateFieldSet(this, _YargsInstance_cwd, cwd, "f");
+        __classPrivateFieldSet(this, _YargsInstance_parentRequire, parentRequire, "f");
+        __classPrivateFieldSet(this, _YargsInstance_globalMiddleware, new GlobalMiddleware(this), "f");
+        this.$0 = this[kGetDollarZero]();
+        this[kReset]();
+        __classPrivateFieldSet(this, _YargsInstance_command, __classPrivateFieldGet(this, _YargsInstance_command, "f"), "f");
+        __classPrivateFieldSet(this, _YargsInstance_usage, __classPrivateFieldGet(this, _YargsInstance_usage, "f"), "f");
+        __classPrivateFieldSet(this, _YargsInstance_validation, __classPrivateFieldGet(this, _YargsInstance_validation, "f"), "f");
+        __classPrivateFieldSet(this, _YargsInstance_options, __classPrivateFieldGet(this, _YargsInstance_options, "f"), "f");
+        __classPrivateFieldGet(this, _YargsInstance_options, "f").showHiddenOpt = __classPrivateFieldGet(this, _YargsInstance_defaultShowHiddenOpt, "f");
+        __classPrivateFieldSet(this, _YargsInstance_logger, this[kCreateLogger](), "f");
+        __classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.setLocale(DEFAULT_LOCALE);
+      }
+      addHelpOpt(opt, msg) {
+        const defaultHelpOpt = "help";
+        argsert("[string|boolean] [string]", [opt, msg], arguments.length);
+        if (__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f")) {
+          this[kDeleteFromParserHintObject](__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f"));
+          __classPrivateFieldSet(this, _YargsInstance_helpOpt, null, "f");
+        }
+        if (opt === false && msg === void 0)
+          return this;
+        __classPrivateFieldSet(this, _YargsInstance_helpOpt, typeof opt === "string" ? opt : defaultHelpOpt, "f");
+        this.boolean(__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f"));
+        this.describe(__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f"), msg || __classPrivateFieldGet(this, _YargsInstance_usage, "f").deferY18nLookup("Show help"));
+        return this;
+      }
+      help(opt, msg) {
+        return this.addHelpOpt(opt, msg);
+      }
+      addShowHiddenOpt(opt, msg) {
+        argsert("[string|boolean] [string]", [opt, msg], arguments.length);
+        if (opt === false && msg === void 0)
+          return this;
+        const showHiddenOpt = typeof opt === "string" ? opt : __classPrivateFieldGet(this, _YargsInstance_defaultShowHiddenOpt, "f");
+        this.boolean(showHiddenOpt);
+        this.describe(showHiddenOpt, msg || __classPrivateFieldGet(this, _YargsInstance_usage, "f").deferY18nLookup("Show hidden options"));
+        __classPrivateFieldGet(this, _YargsInstance_options, "f").showHiddenOpt = showHiddenOpt;
+        return this;
+      }
+      showHidden(opt, msg) {
+        return this.addShowHiddenOpt(opt, msg);
+      }
+      alias(key, value2) {
+        argsert("<object|string|array> [string|array]", [key, value2], arguments.length);
+        this[kPopulateParserHintArrayDictionary](this.alias.bind(this), "alias", key, value2);
+        return this;
+      }
+      array(keys) {
+        argsert("<array|string>", [keys], arguments.length);
+        this[kPopulateParserHintArray]("array", keys);
+        this[kTrackManuallySetKeys](keys);
+        return this;
+      }
+      boolean(keys) {
+        argsert("<array|string>", [keys], arguments.length);
+        this[kPopulateParserHintArray]("boolean", keys);
+        this[kTrackManuallySetKeys](keys);
+        return this;
+      }
+      check(f3, global2) {
+        argsert("<function> [boolean]", [f3, global2], arguments.length);
+        this.middleware((argv, _yargs) => {
+          return maybeAsyncResult(() => {
+            return f3(argv, _yargs.getOptions());
+          }, (result) => {
+            if (!result) {
+              __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(__classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.__("Argument check failed: %s", f3.toString()));
+            } else if (typeof result === "string" || result instanceof Error) {
+              __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(result.toString(), result);
+            }
+            return argv;
+          }, (err) => {
+            __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(err.message ? err.message : err.toString(), err);
+            return argv;
+          });
+        }, false, global2);
+        return this;
+      }
+      choices(key, value2) {
+        argsert("<object|string|array> [string|array]", [key, value2], arguments.length);
+        this[kPopulateParserHintArrayDictionary](this.choices.bind(this), "choices", key, value2);
+        return this;
+      }
+      coerce(keys, value2) {
+        argsert("<object|string|array> [function]", [keys, value2], arguments.length);
+        if (Array.isArray(keys)) {
+          if (!value2) {
+            throw new YError("coerce callback must be provided");
+          }
+          for (const key of keys) {
+            this.coerce(key, value2);
+          }
+          return this;
+        } else if (typeof keys === "object") {
+          for (const key of Object.keys(keys)) {
+            this.coerce(key, keys[key]);
+          }
+          return this;
+        }
+        if (!value2) {
+          throw new YError("coerce callback must be provided");
+        }
+        const coerceKey = keys;
+        __classPrivateFieldGet(this, _YargsInstance_options, "f").key[coerceKey] = true;
+        __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").addCoerceMiddleware((argv, yargs) => {
+          var _a2;
+          const coerceKeyAliases = (_a2 = yargs.getAliases()[coerceKey]) !== null && _a2 !== void 0 ? _a2 : [];
+          const argvKeys = [coerceKey, ...coerceKeyAliases].filter((key) => Object.prototype.hasOwnProperty.call(argv, key));
+          if (argvKeys.length === 0) {
+            return argv;
+          }
+          return maybeAsyncResult(() => {
+            return value2(argv[argvKeys[0]]);
+          }, (result) => {
+            argvKeys.forEach((key) => {
+              argv[key] = result;
+            });
+            return argv;
+          }, (err) => {
+            throw new YError(err.message);
+          });
+        }, coerceKey);
+        return this;
+      }
+      conflicts(key1, key2) {
+        argsert("<string|object> [string|array]", [key1, key2], arguments.length);
+        __classPrivateFieldGet(this, _YargsInstance_validation, "f").conflicts(key1, key2);
+        return this;
+      }
+      config(key = "config", msg, parseFn) {
+        argsert("[object|string] [string|function] [function]", [key, msg, parseFn], arguments.length);
+        if (typeof key === "object" && !Array.isArray(key)) {
+          key = applyExtends(key, __classPrivateFieldGet(this, _YargsInstance_cwd, "f"), this[kGetParserConfiguration]()["deep-merge-config"] || false, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
+          __classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects = (__classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects || []).concat(key);
+          return this;
+        }
+        if (typeof msg === "function") {
+          parseFn = msg;
+          msg = void 0;
+        }
+        this.describe(key, msg || __classPrivateFieldGet(this, _YargsInstance_usage, "f").deferY18nLookup("Path to JSON config file"));
+        (Array.isArray(key) ? key : [key]).forEach((k2) => {
+          __classPrivateFieldGet(this, _YargsInstance_options, "f").config[k2] = parseFn || true;
+        });
+        return this;
+      }
+      completion(cmd, desc, fn2) {
+        argsert("[string] [string|boolean|function] [function]", [cmd, desc, fn2], arguments.length);
+        if (typeof desc === "function") {
+          fn2 = desc;
+          desc = void 0;
+        }
+        __classPrivateFieldSet(this, _YargsInstance_completionCommand, cmd || __classPrivateFieldGet(this, _YargsInstance_completionCommand, "f") || "completion", "f");
+        if (!desc && desc !== false) {
+          desc = "generate completion script";
+        }
+        this.command(__classPrivateFieldGet(this, _YargsInstance_completionCommand, "f"), desc);
+        if (fn2)
+          __classPrivateFieldGet(this, _YargsInstance_completion, "f").registerFunction(fn2);
+        return this;
+      }
+      command(cmd, description, builder, handler, middlewares, deprecated) {
+        argsert("<string|array|object> [string|boolean] [function|object] [function] [array] [boolean|string]", [cmd, description, builder, handler, middlewares, deprecated], arguments.length);
+        __classPrivateFieldGet(this, _YargsInstance_command, "f").addHandler(cmd, description, builder, handler, middlewares, deprecated);
+        return this;
+      }
+      commands(cmd, description, builder, handler, middlewares, deprecated) {
+        return this.command(cmd, description, builder, handler, middlewares, deprecated);
+      }
+      commandDir(dir, opts) {
+        argsert("<string> [object]", [dir, opts], arguments.length);
+        const req = __classPrivateFieldGet(this, _YargsInstance_parentRequire, "f") || __classPrivateFieldGet(this, _YargsInstance_shim, "f").require;
+        __classPrivateFieldGet(this, _YargsInstance_command, "f").addDirectory(dir, req, __classPrivateFieldGet(this, _YargsInstance_shim, "f").getCallerFile(), opts);
+        return this;
+      }
+      count(keys) {
+        argsert("<array|string>", [keys], arguments.length);
+        this[kPopulateParserHintArray]("count", keys);
+        this[kTrackManuallySetKeys](keys);
+        return this;
+      }
+      default(key, value2, defaultDescription) {
+        argsert("<object|string|array> [*] [string]", [key, value2, defaultDescription], arguments.length);
+        if (defaultDescription) {
+          assertSingleKey(key, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
+          __classPrivateFieldGet(this, _YargsInstance_options, "f").defaultDescription[key] = defaultDescription;
+        }
+        if (typeof value2 === "function") {
+          assertSingleKey(key, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
+          if (!__classPrivateFieldGet(this, _YargsInstance_options, "f").defaultDescription[key])
+            __classPrivateFieldGet(this, _YargsInstance_options, "f").defaultDescription[key] = __classPrivateFieldGet(this, _YargsInstance_usage, "f").functionDescription(value2);
+          value2 = value2.call();
+        }
+        this[kPopulateParserHintSingleValueDictionary](this.default.bind(this), "default", key, value2);
+        return this;
+      }
+      defaults(key, value2, defaultDescription) {
+        return this.default(key, value2, defaultDescription);
+      }
+      demandCommand(min2 = 1, max2, minMsg, maxMsg) {
+        argsert("[number] [number|string] [string|null|undefined] [string|null|undefined]", [min2, max2, minMsg, maxMsg], arguments.length);
+        if (typeof max2 !== "number") {
+          minMsg = max2;
+          max2 = Infinity;
+        }
+        this.global("_", false);
+        __classPrivateFieldGet(this, _YargsInstance_options, "f").demandedCommands._ = {
+          min: min2,
+          max: max2,
+          minMsg,
+          maxMsg
+        };
+        return this;
+      }
+      demand(keys, max2, msg) {
+        if (Array.isArray(max2)) {
+          max2.forEach((key) => {
+            assertNotStrictEqual(msg, true, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
+            this.demandOption(key, msg);
+          });
+          max2 = Infinity;
+        } else if (typeof max2 !== "number") {
+          msg = max2;
+          max2 = Infinity;
+        }
+        if (typeof keys === "number") {
+          assertNotStrictEqual(msg, true, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
+          this.demandCommand(keys, max2, msg, msg);
+        } else if (Array.isArray(keys)) {
+          keys.forEach((key) => {
+            assertNotStrictEqual(msg, true, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
+            this.demandOption(key, msg);
+          });
+        } else {
+          if (typeof msg === "string") {
+            this.demandOption(keys, msg);
+          } else if (msg === true || typeof msg === "undefined") {
+            this.demandOption(keys);
+          }
+        }
+        return this;
+      }
+      demandOption(keys, msg) {
+        argsert("<object|string|array> [string]", [keys, msg], arguments.length);
+        this[kPopulateParserHintSingleValueDictionary](this.demandOption.bind(this), "demandedOptions", keys, msg);
+        return this;
+      }
+      deprecateOption(option, message2) {
+        argsert("<string> [string|boolean]", [option, message2], arguments.length);
+        __classPrivateFieldGet(this, _YargsInstance_options, "f").deprecatedOptions[option] = message2;
+        return this;
+      }
+      describe(keys, description) {
+        argsert("<object|string|array> [string]", [keys, description], arguments.length);
+        this[kSetKey](keys, true);
+        __classPrivateFieldGet(this, _YargsInstance_usage, "f").describe(keys, description);
+        return this;
+      }
+      detectLocale(detect) {
+        argsert("<boolean>", [detect], arguments.length);
+        __classPrivateFieldSet(this, _YargsInstance_detectLocale, detect, "f");
+        return this;
+      }
+      env(prefix) {
+        argsert("[string|boolean]", [prefix], arguments.length);
+        if (prefix === false)
+          delete __classPrivateFieldGet(this, _YargsInstance_options, "f").envPrefix;
+        else
+          __classPrivateFieldGet(this, _YargsInstance_options, "f").envPrefix = prefix || "";
+        return this;
+      }
+      epilogue(msg) {
+        argsert("<string>", [msg], arguments.length);
+        __classPrivateFieldGet(this, _YargsInstance_usage, "f").epilog(msg);
+        return this;
+      }
+      epilog(msg) {
+        return this.epilogue(msg);
+      }
+      example(cmd, description) {
+        argsert("<string|array> [string]", [cmd, description], arguments.length);
+        if (Array.isArray(cmd)) {
+          cmd.forEach((exampleParams) => this.example(...exampleParams));
+        } else {
+          __classPrivateFieldGet(this, _YargsInstance_usage, "f").example(cmd, description);
+        }
+        return this;
+      }
+      exit(code2, err) {
+        __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
+        __classPrivateFieldSet(this, _YargsInstance_exitError, err, "f");
+        if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
+          __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code2);
+      }
+      exitProcess(enabled = true) {
+        argsert("[boolean]", [enabled], arguments.length);
+        __classPrivateFieldSet(this, _YargsInstance_exitProcess, enabled, "f");
+        return this;
+      }
+      fail(f3) {
+        argsert("<function|boolean>", [f3], arguments.length);
+        if (typeof f3 === "boolean" && f3 !== false) {
+          throw new YError("Invalid first argument. Expected function or boolean 'false'");
+        }
+        __classPrivateFieldGet(this, _YargsInstance_usage, "f").failFn(f3);
+        return this;
+      }
+      getAliases() {
+        return this.parsed ? this.parsed.aliases : {};
+      }
+      async getCompletion(args, done) {
+        argsert("<array> [function]", [args, done], arguments.length);
+        if (!done) {
+          return new Promise((resolve12, reject) => {
+            __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
+              if (err)
+                reject(err);
+              else
+                resolve12(completions);
+            });
+          });
+        } else {
+          return __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, done);
+        }
+      }
+      getDemandedOptions() {
+        argsert([], 0);
+        return __classPrivateFieldGet(this, _YargsInstance_options, "f").demandedOptions;
+      }
+      getDemandedCommands() {
+        argsert([], 0);
+        return __classPrivateFieldGet(this, _YargsInstance_options, "f").demandedCommands;
+      }
+      getDeprecatedOptions() {
+        argsert([], 0);
+        return __classPrivateFieldGet(this, _YargsInstance_options, "f").deprecatedOptions;
+      }
+      getDetectLocale() {
+        return __classPrivateFieldGet(this, _YargsInstance_detectLocale, "f");
+      }
+      getExitProcess() {
+        return __classPrivateFieldGet(this, _YargsInstance_exitProcess, "f");
+      }
+      getGroups() {
+        return Object.assign({}, __classPrivateFieldGet(this, _YargsInstance_groups, "f"), __classPrivateFieldGet(this, _YargsInstance_preservedGroups, "f"));
+      }
+      getHelp() {
+        __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
+        if (!__classPrivateFieldGet(this, _YargsInstance_usage, "f").hasCachedHelpMessage()) {
+          if (!this.parsed) {
+            const parse = this[kRunYargsParserAndExecuteCommands](__classPrivateFieldGet(this, _YargsInstance_processArgs, "f"), void 0, void 0, 0, true);
+            if (isPromise(parse)) {
+              return parse.then(() => {
+                return __classPrivateFieldGet(this, _YargsInstance_usage, "f").help();
+              });
+            }
+          }
+          const builderResponse = __classPrivateFieldGet(this, _YargsInstance_command, "f").runDefaultBuilderOn(this);
+          if (isPromise(builderResponse)) {
+            return builderResponse.then(() => {
+              return __classPrivateFieldGet(this, _YargsInstance_usage, "f").help();
+            });
+          }
+        }
+        return Promise.resolve(__classPrivateFieldGet(this, _YargsInstance_usage, "f").help());
+      }
+      getOptions() {
+        return __classPrivateFieldGet(this, _YargsInstance_options, "f");
+      }
+      getStrict() {
+        return __classPrivateFieldGet(this, _YargsInstance_strict, "f");
+      }
+      getStrictCommands() {
+        return __classPrivateFieldGet(this, _YargsInstance_strictCommands, "f");
+      }
+      getStrictOptions() {
+        return __classPrivateFieldGet(this, _YargsInstance_strictOptions, "f");
+      }
+      global(globals, global2) {
+        argsert("<string|array> [boolean]", [globals, global2], arguments.length);
+        globals = [].concat(globals);
+        if (global2 !== false) {
+          __classPrivateFieldGet(this, _YargsInstance_options, "f").local = __classPrivateFieldGet(this, _YargsInstance_options, "f").local.filter((l3) => globals.indexOf(l3) === -1);
+        } else {
+          globals.forEach((g2) => {
+            if (!__classPrivateFieldGet(this, _YargsInstance_options, "f").local.includes(g2))
+              __classPrivateFieldGet(this, _YargsInstance_options, "f").local.push(g2);
+          });
+        }
+        return this;
+      }
+      group(opts, groupName) {
+        argsert("<string|array> <string>", [opts, groupName], arguments.length);
+        const existing = __classPrivateFieldGet(this, _YargsInstance_preservedGroups, "f")[groupName] || __classPrivateFieldGet(this, _YargsInstance_groups, "f")[groupName];
+        if (__classPrivateFieldGet(this, _YargsInstance_preservedGroups, "f")[groupName]) {
+          delete __classPrivateFieldGet(this, _YargsInstance_preservedGroups, "f")[groupName];
+        }
+        const seen = {};
+        __classPrivateFieldGet(this, _YargsInstance_groups, "f")[groupName] = (existing || []).concat(opts).filter((key) => {
+          if (seen[key])
+            return false;
+          return seen[key] = true;
+        });
+        return this;
+      }
+      hide(key) {
+        argsert("<string>", [key], arguments.length);
+        __classPrivateFieldGet(this, _YargsInstance_options, "f").hiddenOptions.push(key);
+        return this;
+      }
+      implies(key, value2) {
+        argsert("<string|object> [number|string|array]", [key, value2], arguments.length);
+        __classPrivateFieldGet(this, _YargsInstance_validation, "f").implies(key, value2);
+        return this;
+      }
+      locale(locale) {
+        argsert("[string]", [locale], arguments.length);
+        if (locale === void 0) {
+          this[kGuessLocale]();
+          return __classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.getLocale();
+        }
+        __classPrivateFieldSet(this, _YargsInstance_detectLocale, false, "f");
+        __classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.setLocale(locale);
+        return this;
+      }
+      middleware(callback, applyBeforeValidation, global2) {
+        return __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").addMiddleware(callback, !!applyBeforeValidation, global2);
+      }
+      nargs(key, value2) {
+        argsert("<string|object|array> [number]", [key, value2], arguments.length);
+        this[kPopulateParserHintSingleValueDictionary](this.nargs.bind(this), "narg", key, value2);
+        return this;
+      }
+      normalize(keys) {
+        argsert("<array|string>", [keys], arguments.length);
+        this[kPopulateParserHintArray]("normalize", keys);
+        return this;
+      }
+      number(keys) {
+        argsert("<array|string>", [keys], arguments.length);
+        this[kPopulateParserHintArray]("number", keys);
+        this[kTrackManuallySetKeys](keys);
+        return this;
+      }
+      option(key, opt) {
+        argsert("<string|object> [object]", [key, opt], arguments.length);
+        if (typeof key === "object") {
+          Object.keys(key).forEach((k2) => {
+            this.options(k2, key[k2]);
+          });
+        } else {
+          if (typeof opt !== "object") {
+            opt = {};
+          }
+          this[kTrackManuallySetKeys](key);
+          if (__classPrivateFieldGet(this, _YargsInstance_versionOpt, "f") && (key === "version" || (opt === null || opt === void 0 ? void 0 : opt.alias) === "version")) {
+            this[kEmitWarning]([
+              '"version" is a reserved word.',
+              "Please do one of the following:",
+              '- Disable version with `yargs.version(false)` if using "version" as an option',
+              "- Use the built-in `yargs.version` method instead (if applicable)",
+              "- Use a different option key",
+              "https://yargs.js.org/docs/#api-reference-version"
+            ].join("\n"), void 0, "versionWarning");
+          }
+          __classPrivateFieldGet(this, _YargsInstance_options, "f").key[key] = true;
+          if (opt.alias)
+            this.alias(key, opt.alias);
+          const deprecate = opt.deprecate || opt.deprecated;
+          if (deprecate) {
+            this.deprecateOption(key, deprecate);
+          }
+          const demand = opt.demand || opt.required || opt.require;
+          if (demand) {
+            this.demand(key, demand);
+          }
+          if (opt.demandOption) {
+            this.demandOption(key, typeof opt.demandOption === "string" ? opt.demandOption : void 0);
+          }
+          if (opt.conflicts) {
+            this.conflicts(key, opt.conflicts);
+          }
+          if ("default" in opt) {
+            this.default(key, opt.default);
+          }
+          if (opt.implies !== void 0) {
+            this.implies(key, opt.implies);
+          }
+          if (opt.nargs !== void 0) {
+            this.nargs(key, opt.nargs);
+          }
+          if (opt.config) {
+            this.config(key, opt.configParser);
+          }
+          if (opt.normalize) {
+            this.normalize(key);
+          }
+          if (opt.choices) {
+            this.choices(key, opt.choices);
+          }
+          if (opt.coerce) {
+            this.coerce(key, opt.coerce);
+          }
+          if (opt.group) {
+            this.group(key, opt.group);
+          }
+          if (opt.boolean || opt.type === "boolean") {
+            this.boolean(key);
+            if (opt.alias)
+              this.boolean(opt.alias);
+          }
+          if (opt.array || opt.type === "array") {
+            this.array(key);
+            if (opt.alias)
+              this.array(opt.alias);
+          }
+          if (opt.number || opt.type === "number") {
+            this.number(key);
+            if (opt.alias)
+              this.number(opt.alias);
+          }
+          if (opt.string || opt.type === "string") {
+            this.string(key);
+            if (opt.alias)
+              this.string(opt.alias);
+          }
+          if (opt.count || opt.type === "count") {
+            this.count(key);
+          }
+          if (typeof opt.global === "boolean") {
+            this.global(key, opt.global);
+          }
+          if (opt.defaultDescription) {
+            __classPrivateFieldGet(this, _YargsInstance_options, "f").defaultDescription[key] = opt.defaultDescription;
+          }
+          if (opt.skipValidation) {
+            this.skipValidation(key);
+          }
+          const desc = opt.describe || opt.description || opt.desc;
+          const descriptions = __classPrivateFieldGet(this, _YargsInstance_usage, "f").getDescriptions();
+          if (!Object.prototype.hasOwnProperty.call(descriptions, key) || typeof desc === "string") {
+            this.describe(key, desc);
+          }
+          if (opt.hidden) {
+            this.hide(key);
+          }
+          if (opt.requiresArg) {
+            this.requiresArg(key);
+          }
+        }
+        return this;
+      }
+      options(key, opt) {
+        return this.option(key, opt);
+      }
+      parse(args, shortCircuit, _parseFn) {
+        argsert("[string|array] [function|boolean|object] [function]", [args, shortCircuit, _parseFn], arguments.length);
+        this[kFreeze]();
+        if (typeof args === "undefined") {
+          args = __classPrivateFieldGet(this, _YargsInstance_processArgs, "f");
+        }
+        if (typeof shortCircuit === "object") {
+          __classPrivateFieldSet(this, _YargsInstance_parseContext, shortCircuit, "f");
+          shortCircuit = _parseFn;
+        }
+        if (typeof shortCircuit === "function") {
+          __classPrivateFieldSet(this, _YargsInstance_parseFn, shortCircuit, "f");
+          shortCircuit = false;
+        }
+        if (!shortCircuit)
+          __classPrivateFieldSet(this, _YargsInstance_processArgs, args, "f");
+        if (__classPrivateFieldGet(this, _YargsInstance_parseFn, "f"))
+          __classPrivateFieldSet(this, _YargsInstance_exitProcess, false, "f");
+        const parsed = this[kRunYargsParserAndExecuteCommands](args, !!shortCircuit);
+        const tmpParsed = this.parsed;
+        __classPrivateFieldGet(this, _YargsInstance_completion, "f").setParsed(this.parsed);
+        if (isPromise(parsed)) {
+          return parsed.then((argv) => {
+            if (__classPrivateFieldGet(this, _YargsInstance_parseFn, "f"))
+              __classPrivateFieldGet(this, _YargsInstance_parseFn, "f").call(this, __classPrivateFieldGet(this, _YargsInstance_exitError, "f"), argv, __classPrivateFieldGet(this, _YargsInstance_output, "f"));
+            return argv;
+          }).catch((err) => {
+            if (__classPrivateFieldGet(this, _YargsInstance_parseFn, "f")) {
+              __classPrivateFieldGet(this, _YargsInstance_parseFn, "f")(err, this.parsed.argv, __classPrivateFieldGet(this, _YargsInstance_output, "f"));
+            }
+            throw err;
+          }).finally(() => {
+            this[kUnfreeze]();
+            this.parsed = tmpParsed;
+          });
+        } else {
+          if (__classPrivateFieldGet(this, _YargsInstance_parseFn, "f"))
+            __classPrivateFieldGet(this, _YargsInstance_parseFn, "f").call(this, __classPrivateFieldGet(this, _YargsInstance_exitError, "f"), parsed, __classPrivateFieldGet(this, _YargsInstance_output, "f"));
+          this[kUnfreeze]();
+          this.parsed = tmpParsed;
+        }
+        return parsed;
+      }
+      parseAsync(args, shortCircuit, _parseFn) {
+        const maybePromise = this.parse(args, shortCircuit, _parseFn);
+        return !isPromise(maybePromise) ? Promise.resolve(maybePromise) : maybePromise;
+      }
+      parseSync(args, shortCircuit, _parseFn) {
+        const maybePromise = this.parse(args, shortCircuit, _parseFn);
+        if (isPromise(maybePromise)) {
+          throw new YError(".parseSync() must not be used with asynchronous builders, handlers, or middleware");
+        }
+        return maybePromise;
+      }
+      parserConfiguration(config) {
+        argsert("<object>", [config], arguments.length);
+        __classPrivateFieldSet(this, _YargsInstance_parserConfig, config, "f");
+        return this;
+      }
+      pkgConf(key, rootPath) {
+        argsert("<string> [string]", [key, rootPath], arguments.length);
+        let conf = null;
+        const obj = this[kPkgUp](rootPath || __classPrivateFieldGet(this, _YargsInstance_cwd, "f"));
+        if (obj[key] && typeof obj[key] === "object") {
+          conf = applyExtends(obj[key], rootPath || __classPrivateFieldGet(this, _YargsInstance_cwd, "f"), this[kGetParserConfiguration]()["deep-merge-config"] || false, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
+          __classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects = (__classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects || []).concat(conf);
+        }
+        return this;
+      }
+      positional(key, opts) {
+        argsert("<string> <object>", [key, opts], arguments.length);
+        const supportedOpts = [
+          "default",
+          "defaultDescription",
+          "implies",
+          "normalize",
+          "choices",
+          "conflicts",
+          "coerce",
+          "type",
+          "describe",
+          "desc",
+          "description",
+          "alias"
+        ];
+        opts = objFilter(opts, (k2, v2) => {
+          if (k2 === "type" && !["string", "number", "boolean"].includes(v2))
+            return false;
+          return supportedOpts.includes(k2);
+        });
+        const fullCommand = __classPrivateFieldGet(this, _YargsInstance_context, "f").fullCommands[__classPrivateFieldGet(this, _YargsInstance_context, "f").fullCommands.length - 1];
+        const parseOptions = fullCommand ? __classPrivateFieldGet(this, _YargsInstance_command, "f").cmdToParseOptions(fullCommand) : {
+          array: [],
+          alias: {},
+          default: {},
+          demand: {}
+        };
+        objectKeys(parseOptions).forEach((pk) => {
+          const parseOption = parseOptions[pk];
+          if (Array.isArray(parseOption)) {
+            if (parseOption.indexOf(key) !== -1)
+              opts[pk] = true;
+          } else {
+            if (parseOption[key] && !(pk in opts))
+              opts[pk] = parseOption[key];
+          }
+        });
+        this.group(key, __classPrivateFieldGet(this, _YargsInstance_usage, "f").getPositionalGroupName());
+        return this.option(key, opts);
+      }
+      recommendCommands(recommend = true) {
+        argsert("[boolean]", [recommend], arguments.length);
+        __classPrivateFieldSet(this, _YargsInstance_recommendCommands, recommend, "f");
+        return this;
+      }
+      required(keys, max2, msg) {
+        return this.demand(keys, max2, msg);
+      }
+      require(keys, max2, msg) {
+        return this.demand(keys, max2, msg);
+      }
+      requiresArg(keys) {
+        argsert("<array|string|object> [number]", [keys], arguments.length);
+        if (typeof keys === "string" && __classPrivateFieldGet(this, _YargsInstance_options, "f").narg[keys]) {
+          return this;
+        } else {
+          this[kPopulateParserHintSingleValueDictionary](this.requiresArg.bind(this), "narg", keys, NaN);
+        }
+        return this;
+      }
+      showCompletionScript($0, cmd) {
+        argsert("[string] [string]", [$0, cmd], arguments.length);
+        $0 = $0 || this.$0;
+        __classPrivateFieldGet(this, _YargsInstance_logger, "f").log(__classPrivateFieldGet(this, _YargsInstance_completion, "f").generateCompletionScript($0, cmd || __classPrivateFieldGet(this, _YargsInstance_completionCommand, "f") || "completion"));
+        return this;
+      }
+      showHelp(level2) {
+        argsert("[string|function]", [level2], arguments.length);
+        __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
+        if (!__classPrivateFieldGet(this, _YargsInstance_usage, "f").hasCachedHelpMessage()) {
+          if (!this.parsed) {
+            const parse = this[kRunYargsParserAndExecuteCommands](__classPrivateFieldGet(this, _YargsInstance_processArgs, "f"), void 0, void 0, 0, true);
+            if (isPromise(parse)) {
+              parse.then(() => {
+                __classPrivateFieldGet(this, _YargsInstance_usage, "f").showHelp(level2);
+              });
+              return this;
+            }
+          }
+          const builderResponse = __classPrivateFieldGet(this, _YargsInstance_command, "f").runDefaultBuilderOn(this);
+          if (isPromise(builderResponse)) {
+            builderResponse.then(() => {
+              __classPrivateFieldGet(this, _YargsInstance_usage, "f").showHelp(level2);
+            });
+            return this;
+          }
+        }
+        __classPrivateFieldGet(this, _YargsInstance_usage, "f").showHelp(level2);
+        return this;
+      }
+      scriptName(scriptName) {
+        this.customScriptName = true;
+        this.$0 = scriptName;
+        return this;
+      }
+      showHelpOnFail(enabled, message2) {
+        argsert("[boolean|string] [string]", [enabled, message2], arguments.length);
+        __classPrivateFieldGet(this, _YargsInstance_usage, "f").showHelpOnFail(enabled, message2);
+        return this;
+      }
+      showVersion(level2) {
+        argsert("[string|function]", [level2], arguments.length);
+        __classPrivateFieldGet(this, _YargsInstance_usage, "f").showVersion(level2);
+        return this;
+      }
+      skipValidation(keys) {
+        argsert("<array|string>", [keys], arguments.length);
+        this[kPopulateParserHintArray]("skipValidation", keys);
+        return this;
+      }
+      strict(enabled) {
+        argsert("[boolean]", [enabled], arguments.length);
+        __classPrivateFieldSet(this, _YargsInstance_strict, enabled !== false, "f");
+        return this;
+      }
+      strictCommands(enabled) {
+        argsert("[boolean]", [enabled], arguments.length);
+        __classPrivateFieldSet(this, _YargsInstance_strictCommands, enabled !== false, "f");
+        return this;
+      }
+      strictOptions(enabled) {
+        argsert("[boolean]", [enabled], arguments.length);
+        __classPrivateFieldSet(this, _YargsInstance_strictOptions, enabled !== false, "f");
+        return this;
+      }
+      string(keys) {
+        argsert("<array|string>", [keys], arguments.length);
+        this[kPopulateParserHintArray]("string", keys);
+        this[kTrackManuallySetKeys](keys);
+        return this;
+      }
+      terminalWidth() {
+        argsert([], 0);
+        return __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.stdColumns;
+      }
+      updateLocale(obj) {
+        return this.updateStrings(obj);
+      }
+      updateStrings(obj) {
+        argsert("<object>", [obj], arguments.length);
+        __classPrivateFieldSet(this, _YargsInstance_detectLocale, false, "f");
+        __classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.updateLocale(obj);
+        return this;
+      }
+      usage(msg, description, builder, handler) {
+        argsert("<string|null|undefined> [string|boolean] [function|object] [function]", [msg, description, builder, handler], arguments.length);
+        if (description !== void 0) {
+          assertNotStrictEqual(msg, null, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
+          if ((msg || "").match(/^\$0( |$)/)) {
+            return this.command(msg, description, builder, handler);
+          } else {
+            throw new YError(".usage() description must start with $0 if being used as alias for .command()");
+          }
+        } else {
+          __classPrivateFieldGet(this, _YargsInstance_usage, "f").usage(msg);
+          return this;
+        }
+      }
+      usageConfiguration(config) {
+        argsert("<object>", [config], arguments.length);
+        __classPrivateFieldSet(this, _YargsInstance_usageConfig, config, "f");
+        return this;
+      }
+      version(opt, msg, ver) {
+        const defaultVersionOpt = "version";
+        argsert("[boolean|string] [string] [string]", [opt, msg, ver], arguments.length);
+        if (__classPrivateFieldGet(this, _YargsInstance_versionOpt, "f")) {
+          this[kDeleteFromParserHintObject](__classPrivateFieldGet(this, _YargsInstance_versionOpt, "f"));
+          __classPrivateFieldGet(this, _YargsInstance_usage, "f").version(void 0);
+          __classPrivateFieldSet(this, _YargsInstance_versionOpt, null, "f");
+        }
+        if (arguments.length === 0) {
+          ver = this[kGuessVersion]();
+          opt = defaultVersionOpt;
+        } else if (arguments.length === 1) {
+          if (opt === false) {
+            return this;
+          }
+          ver = opt;
+          opt = defaultVersionOpt;
+        } else if (arguments.length === 2) {
+          ver = msg;
+          msg = void 0;
+        }
+        __classPrivateFieldSet(this, _YargsInstance_versionOpt, typeof opt === "string" ? opt : defaultVersionOpt, "f");
+        msg = msg || __classPrivateFieldGet(this, _YargsInstance_usage, "f").deferY18nLookup("Show version number");
+        __classPrivateFieldGet(this, _YargsInstance_usage, "f").version(ver || void 0);
+        this.boolean(__classPrivateFieldGet(this, _YargsInstance_versionOpt, "f"));
+        this.describe(__classPrivateFieldGet(this, _YargsInstance_versionOpt, "f"), msg);
+        return this;
+      }
+      wrap(cols) {
+        argsert("<number|null|undefined>", [cols], arguments.length);
+        __classPrivateFieldGet(this, _YargsInstance_usage, "f").wrap(cols);
+        return this;
+      }
+      [(_YargsInstance_command = /* @__PURE__ */ new WeakMap(), _YargsInstance_cwd = /* @__PURE__ */ new WeakMap(), _YargsInstance_context = /* @__PURE__ */ new WeakMap(), _YargsInstance_completion = /* @__PURE__ */ new WeakMap(), _YargsInstance_completionCommand = /* @__PURE__ */ new WeakMap(), _YargsInstance_defaultShowHiddenOpt = /* @__PURE__ */ new WeakMap(), _YargsInstance_exitError = /* @__PURE__ */ new WeakMap(), _YargsInstance_detectLocale = /* @__PURE__ */ new WeakMap(), _YargsInstance_emittedWarnings = /* @__PURE__ */ new WeakMap(), _YargsInstance_exitProcess = /* @__PURE__ */ new WeakMap(), _YargsInstance_frozens = /* @__PURE__ */ new WeakMap(), _YargsInstance_globalMiddleware = /* @__PURE__ */ new WeakMap(), _YargsInstance_groups = /* @__PURE__ */ new WeakMap(), _YargsInstance_hasOutput = /* @__PURE__ */ new WeakMap(), _YargsInstance_helpOpt = /* @__PURE__ */ new WeakMap(), _YargsInstance_isGlobalContext = /* @__PURE__ */ new WeakMap(), _YargsInstance_logger = /* @__PURE__ */ new WeakMap(), _YargsInstance_output = /* @__PURE__ */ new WeakMap(), _YargsInstance_options = /* @__PURE__ */ new WeakMap(), _YargsInstance_parentRequire = /* @__PURE__ */ new WeakMap(), _YargsInstance_parserConfig = /* @__PURE__ */ new WeakMap(), _YargsInstance_parseFn = /* @__PURE__ */ new WeakMap(), _YargsInstance_parseContext = /* @__PURE__ */ new WeakMap(), _YargsInstance_pkgs = /* @__PURE__ */ new WeakMap(), _YargsInstance_preservedGroups = /* @__PURE__ */ new WeakMap(), _YargsInstance_processArgs = /* @__PURE__ */ new WeakMap(), _YargsInstance_recommendCommands = /* @__PURE__ */ new WeakMap(), _YargsInstance_shim = /* @__PURE__ */ new WeakMap(), _YargsInstance_strict = /* @__PURE__ */ new WeakMap(), _YargsInstance_strictCommands = /* @__PURE__ */ new WeakMap(), _YargsInstance_strictOptions = /* @__PURE__ */ new WeakMap(), _YargsInstance_usage = /* @__PURE__ */ new WeakMap(), _YargsInstance_usageConfig = /* @__PURE__ */ new WeakMap(), _YargsInstance_versionOpt = /* @__PURE__ */ new WeakMap(), _YargsInstance_validation = /* @__PURE__ */ new WeakMap(), kCopyDoubleDash)](argv) {
+        if (!argv._ || !argv["--"])
+          return argv;
+        argv._.push.apply(argv._, argv["--"]);
+        try {
+          delete argv["--"];
+        } catch (_err) {
+        }
+        return argv;
+      }
+      [kCreateLogger]() {
+        return {
+          log: (...args) => {
+            if (!this[kHasParseCallback]())
+              console.log(...args);
+            __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
+            if (__classPrivateFieldGet(this, _YargsInstance_output, "f").length)
+              __classPrivateFieldSet(this, _YargsInstance_output, __classPrivateFieldGet(this, _YargsInstance_output, "f") + "\n", "f");
+            __classPrivateFieldSet(this, _YargsInstance_output, __classPrivateFieldGet(this, _YargsInstance_output, "f") + args.join(" "), "f");
+          },
+          error: (...args) => {
+            if (!this[kHasParseCallback]())
+              console.error(...args);
+            __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
+            if (__classPrivateFieldGet(this, _YargsInstance_output, "f").length)
+              __classPrivateFieldSet(this, _YargsInstance_output, __classPrivateFieldGet(this, _YargsInstance_output, "f") + "\n", "f");
+            __classPrivateFieldSet(this, _YargsInstance_output, __classPrivateFieldGet(this, _YargsInstance_output, "f") + args.join(" "), "f");
+          }
+        };
+      }
+      [kDeleteFromParserHintObject](optionKey) {
+        objectKeys(__classPrivateFieldGet(this, _YargsInstance_options, "f")).forEach((hintKey) => {
+          if (/* @__PURE__ */ ((key) => key === "configObjects")(hintKey))
+            return;
+          const hint = __classPrivateFieldGet(this, _YargsInstance_options, "f")[hintKey];
+          if (Array.isArray(hint)) {
+            if (hint.includes(optionKey))
+              hint.splice(hint.indexOf(optionKey), 1);
+          } else if (typeof hint === "object") {
+            delete hint[optionKey];
+          }
+        });
+        delete __classPrivateFieldGet(this, _YargsInstance_usage, "f").getDescriptions()[optionKey];
+      }
+      [kEmitWarning](warning, type, deduplicationId) {
+        if (!__classPrivateFieldGet(this, _YargsInstance_emittedWarnings, "f")[deduplicationId]) {
+          __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.emitWarning(warning, type);
+          __classPrivateFieldGet(this, _YargsInstance_emittedWarnings, "f")[deduplicationId] = true;
+        }
+      }
+      [kFreeze]() {
+        __classPrivateFieldGet(this, _YargsInstance_frozens, "f").push({
+          options: __classPrivateFieldGet(this, _YargsInstance_options, "f"),
+          configObjects: __classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects.slice(0),
+          exitProcess: __classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"),
+          groups: __classPrivateFieldGet(this, _YargsInstance_groups, "f"),
+          strict: __classPrivateFieldGet(this, _YargsInstance_strict, "f"),
+          strictCommands: __classPrivateFieldGet(this, _YargsInstance_strictCommands, "f"),
+          strictOptions: __classPrivateFieldGet(this, _YargsInstance_strictOptions, "f"),
+          completionCommand: __classPrivateFieldGet(this, _YargsInstance_completionCommand, "f"),
+          output: __classPrivateFieldGet(this, _YargsInstance_output, "f"),
+          exitError: __classPrivateFieldGet(this, _YargsInstance_exitError, "f"),
+          hasOutput: __classPrivateFieldGet(this, _YargsInstance_hasOutput, "f"),
+          parsed: this.parsed,
+          parseFn: __classPrivateFieldGet(this, _YargsInstance_parseFn, "f"),
+          parseContext: __classPrivateFieldGet(this, _YargsInstance_parseContext, "f")
+        });
+        __classPrivateFieldGet(this, _YargsInstance_usage, "f").freeze();
+        __classPrivateFieldGet(this, _YargsInstance_validation, "f").freeze();
+        __classPrivateFieldGet(this, _YargsInstance_command, "f").freeze();
+        __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").freeze();
+      }
+      [kGetDollarZero]() {
+        let $0 = "";
+        let default$0;
+        if (/\b(node|iojs|electron|bun)(\.exe)?$/.test(__classPrivateFieldGet(this, _YargsInstance_shim, "f").process.argv()[0])) {
+          default$0 = __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.argv().slice(1, 2);
+        } else {
+          default$0 = __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.argv().slice(0, 1);
+        }
+        $0 = default$0.map((x3) => {
+          const b3 = this[kRebase](__classPrivateFieldGet(this, _YargsInstance_cwd, "f"), x3);
+          return x3.match(/^(\/|([a-zA-Z]:)?\\)/) && b3.length < x3.length ? b3 : x3;
+        }).join(" ").trim();
+        if (__classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("_") && __classPrivateFieldGet(this, _YargsInstance_shim, "f").getProcessArgvBin() === __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("_")) {
+          $0 = __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("_").replace(`${__classPrivateFieldGet(this, _YargsInstance_shim, "f").path.dirname(__classPrivateFieldGet(this, _YargsInstance_shim, "f").process.execPath())}/`, "");
+        }
+        return $0;
+      }
+      [kGetParserConfiguration]() {
+        return __classPrivateFieldGet(this, _YargsInstance_parserConfig, "f");
+      }
+      [kGetUsageConfiguration]() {
+        return __classPrivateFieldGet(this, _YargsInstance_usageConfig, "f");
+      }
+      [kGuessLocale]() {
+        if (!__classPrivateFieldGet(this, _YargsInstance_detectLocale, "f"))
+          return;
+        const locale = __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("LC_ALL") || __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("LC_MESSAGES") || __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("LANG") || __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("LANGUAGE") || "en_US";
+        this.locale(locale.replace(/[.:].*/, ""));
+      }
+      [kGuessVersion]() {
+        const obj = this[kPkgUp]();
+        return obj.version || "unknown";
+      }
+      [kParsePositionalNumbers](argv) {
+        const args = argv["--"] ? argv["--"] : argv._;
+        for (let i = 0, arg; (arg = args[i]) !== void 0; i++) {
+          if (__classPrivateFieldGet(this, _YargsInstance_shim, "f").Parser.looksLikeNumber(arg) && Number.isSafeInteger(Math.floor(parseFloat(`${arg}`)))) {
+            args[i] = Number(arg);
+          }
+        }
+        return argv;
+      }
+      [kPkgUp](rootPath) {
+        const npath = rootPath || "*";
+        if (__classPrivateFieldGet(this, _YargsInstance_pkgs, "f")[npath])
+          return __classPrivateFieldGet(this, _YargsInstance_pkgs, "f")[npath];
+        let obj = {};
+        try {
+          let startDir = rootPath || __classPrivateFieldGet(this, _YargsInstance_shim, "f").mainFilename;
+          if (__classPrivateFieldGet(this, _YargsInstance_shim, "f").path.extname(startDir)) {
+            startDir = __classPrivateFieldGet(this, _YargsInstance_shim, "f").path.dirname(startDir);
+          }
+          const pkgJsonPath = __classPrivateFieldGet(this, _YargsInstance_shim, "f").findUp(startDir, (dir, names) => {
+            if (names.includes("package.json")) {
+              return "package.json";
+            } else {
+              return void 0;
+            }
+          });
+          assertNotStrictEqual(pkgJsonPath, void 0, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
+          obj = JSON.parse(__classPrivateFieldGet(this, _YargsInstance_shim, "f").readFileSync(pkgJsonPath, "utf8"));
+        } catch (_noop) {
+        }
+        __classPrivateFieldGet(this, _YargsInstance_pkgs, "f")[npath] = obj || {};
+        return __classPrivateFieldGet(this, _YargsInstance_pkgs, "f")[npath];
+      }
+      [kPopulateParserHintArray](type, keys) {
+        keys = [].concat(keys);
+        keys.forEach((key) => {
+          key = this[kSanitizeKey](key);
+          __classPrivateFieldGet(this, _YargsInstance_options, "f")[type].push(key);
+        });
+      }
+      [kPopulateParserHintSingleValueDictionary](builder, type, key, value2) {
+        this[kPopulateParserHintDictionary](builder, type, key, value2, (type2, key2, value3) => {
+          __classPrivateFieldGet(this, _YargsInstance_options, "f")[type2][key2] = value3;
+        });
+      }
+      [kPopulateParserHintArrayDictionary](builder, type, key, value2) {
+        this[kPopulateParserHintDictionary](builder, type, key, value2, (type2, key2, value3) => {
+          __classPrivateFieldGet(this, _YargsInstance_options, "f")[type2][key2] = (__classPrivateFieldGet(this, _YargsInstance_options, "f")[type2][key2] || []).concat(value3);
+        });
+      }
+      [kPopulateParserHintDictionary](builder, type, key, value2, singleKeyHandler) {
+        if (Array.isArray(key)) {
+          key.forEach((k2) => {
+            builder(k2, value2);
+          });
+        } else if (/* @__PURE__ */ ((key2) => typeof key2 === "object")(key)) {
+          for (const k2 of objectKeys(key)) {
+            builder(k2, key[k2]);
+          }
+        } else {
+          singleKeyHandler(type, this[kSanitizeKey](key), value2);
+        }
+      }
+      [kSanitizeKey](key) {
+        if (key === "__proto__")
+          return "___proto___";
+        return key;
+      }
+      [kSetKey](key, set) {
+        this[kPopulateParserHintSingleValueDictionary](this[kSetKey].bind(this), "key", key, set);
+        return this;
+      }
+      [kUnfreeze]() {
+        var _a2, _b2, _c2, _d, _e2, _f, _g, _h, _j, _k, _l, _m;
+        const frozen = __classPrivateFieldGet(this, _YargsInstance_frozens, "f").pop();
+        assertNotStrictEqual(frozen, void 0, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
+        let configObjects;
+        _a2 = this, _b2 = this, _c2 = this, _d = this, _e2 = this, _f = this, _g = this, _h = this, _j = this, _k = this, _l = this, _m = this, {
+          options: { set value(_o) {
+            __classPrivateFieldSet(_a2, _YargsInstance_options, _o, "f");
+          } }.value,
+          configObjects,
+          exitProcess: { set value(_o) {
+            __classPrivateFieldSet(_b2, _YargsInstance_exitProcess, _o, "f");
+          } }.value,
+          groups: { set value(_o) {
+            __classPrivateFieldSet(_c2, _YargsInstance_groups, _o, "f");
+          } }.value,
+          output: { set value(_o) {
+            __classPrivateFieldSet(_d, _YargsInstance_output, _o, "f");
+          } }.value,
+          exitError: { set value(_o) {
+            __classPrivateFieldSet(_e2, _YargsInstance_exitError, _o, "f");
+          } }.value,
+          hasOutput: { set value(_o) {
+            __classPrivateFieldSet(_f, _YargsInstance_hasOutput, _o, "f");
+          } }.value,
+          parsed: this.parsed,
+          strict: { set value(_o) {
+            __classPrivateFieldSet(_g, _YargsInstance_strict, _o, "f");
+          } }.value,
+          strictCommands: { set value(_o) {
+            __classPrivateFieldSet(_h, _YargsInstance_strictCommands, _o, "f");
+          } }.value,
+          strictOptions: { set value(_o) {
+            __classPrivateFieldSet(_j, _YargsInstance_strictOptions, _o, "f");
+          } }.value,
+          completionCommand: { set value(_o) {
+            __classPrivateFieldSet(_k, _YargsInstance_completionCommand, _o, "f");
+          } }.value,
+          parseFn: { set value(_o) {
+            __classPrivateFieldSet(_l, _YargsInstance_parseFn, _o, "f");
+          } }.value,
+          parseContext: { set value(_o) {
+            __classPrivateFieldSet(_m, _YargsInstance_parseContext, _o, "f");
+          } }.value
+        } = frozen;
+        __classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects = configObjects;
+        __classPrivateFieldGet(this, _YargsInstance_usage, "f").unfreeze();
+        __classPrivateFieldGet(this, _YargsInstance_validation, "f").unfreeze();
+        __classPrivateFieldGet(this, _YargsInstance_command, "f").unfreeze();
+        __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").unfreeze();
+      }
+      [kValidateAsync](validation2, argv) {
+        return maybeAsyncResult(argv, (result) => {
+          validation2(result);
+          return result;
+        });
+      }
+      getInternalMethods() {
+        return {
+          getCommandInstance: this[kGetCommandInstance].bind(this),
+          getContext: this[kGetContext].bind(this),
+          getHasOutput: this[kGetHasOutput].bind(this),
+          getLoggerInstance: this[kGetLoggerInstance].bind(this),
+          getParseContext: this[kGetParseContext].bind(this),
+          getParserConfiguration: this[kGetParserConfiguration].bind(this),
+          getUsageConfiguration: this[kGetUsageConfiguration].bind(this),
+          getUsageInstance: this[kGetUsageInstance].bind(this),
+          getValidationInstance: this[kGetValidationInstance].bind(this),
+          hasParseCallback: this[kHasParseCallback].bind(this),
+          isGlobalContext: this[kIsGlobalContext].bind(this),
+          postProcess: this[kPostProcess].bind(this),
+          reset: this[kReset].bind(this),
+          runValidation: this[kRunValidation].bind(this),
+          runYargsParserAndExecuteCommands: this[kRunYargsParserAndExecuteCommands].bind(this),
+          setHasOutput: this[kSetHasOutput].bind(this)
+        };
+      }
+      [kGetCommandInstance]() {
+        return __classPrivateFieldGet(this, _YargsInstance_command, "f");
+      }
+      [kGetContext]() {
+        return __classPrivateFieldGet(this, _YargsInstance_context, "f");
+      }
+      [kGetHasOutput]() {
+        return __classPrivateFieldGet(this, _YargsInstance_hasOutput, "f");
+      }
+      [kGetLoggerInstance]() {
+        return __classPrivateFieldGet(this, _YargsInstance_logger, "f");
+      }
+      [kGetParseContext]() {
+        return __classPrivateFieldGet(this, _YargsInstance_parseContext, "f") || {};
+      }
+      [kGetUsageInstance]() {
+        return __classPrivateFieldGet(this, _YargsInstance_usage, "f");
+      }
+      [kGetValidationInstance]() {
+        return __classPrivateFieldGet(this, _YargsInstance_validation, "f");
+      }
+      [kHasParseCallback]() {
+        return !!__classPrivateFieldGet(this, _YargsInstance_parseFn, "f");
+      }
+      [kIsGlobalContext]() {
+        return __classPrivateFieldGet(this, _YargsInstance_isGlobalContext, "f");
+      }
+      [kPostProcess](argv, populateDoubleDash, calledFromCommand, runGlobalMiddleware) {
+        if (calledFromCommand)
+          return argv;
+        if (isPromise(argv))
+          return argv;
+        if (!populateDoubleDash) {
+          argv = this[kCopyDoubleDash](argv);
+        }
+        const parsePositionalNumbers = this[kGetParserConfiguration]()["parse-positional-numbers"] || this[kGetParserConfiguration]()["parse-positional-numbers"] === void 0;
+        if (parsePositionalNumbers) {
+          argv = this[kParsePositionalNumbers](argv);
+        }
+        if (runGlobalMiddleware) {
+          argv = applyMiddleware(argv, this, __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").getMiddleware(), false);
+        }
+        return argv;
+      }
+      [kReset](aliases = {}) {
+        __classPrivateFieldSet(this, _YargsInstance_options, __classPrivateFieldGet(this, _YargsInstance_options, "f") || {}, "f");
+        const tmpOptions = {};
+        tmpOptions.local = __classPrivateFieldGet(this, _YargsInstance_options, "f").local || [];
+        tmpOptions.configObjects = __classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects || [];
+        const localLookup = {};
+        tmpOptions.local.forEach((l3) => {
+          localLookup[l3] = true;
+          (aliases[l3] || []).forEach((a) => {
+            localLookup[a] = true;
+          });
+        });
+        Object.assign(__classPrivateFieldGet(this, _YargsInstance_preservedGroups, "f"), Object.keys(__classPrivateFieldGet(this, _YargsInstance_groups, "f")).reduce((acc, groupName) => {
+          const keys = __classPrivateFieldGet(this, _YargsInstance_groups, "f")[groupName].filter((key) => !(key in localLookup));
+          if (keys.length > 0) {
+            acc[groupName] = keys;
+          }
+          return acc;
+        }, {}));
+        __classPrivateFieldSet(this, _YargsInstance_groups, {}, "f");
+        const arrayOptions = [
+          "array",
+          "boolean",
+          "string",
+          "skipValidation",
+          "count",
+          "normalize",
+          "number",
+          "hiddenOptions"
+        ];
+        const objectOptions = [
+          "narg",
+          "key",
+          "alias",
+          "default",
+          "defaultDescription",
+          "config",
+          "choices",
+          "demandedOptions",
+          "demandedCommands",
+          "deprecatedOptions"
+        ];
+        arrayOptions.forEach((k2) => {
+          tmpOptions[k2] = (__classPrivateFieldGet(this, _YargsInstance_options, "f")[k2] || []).filter((k3) => !localLookup[k3]);
+        });
+        objectOptions.forEach((k2) => {
+          tmpOptions[k2] = objFilter(__classPrivateFieldGet(this, _YargsInstance_options, "f")[k2], (k3) => !localLookup[k3]);
+        });
+        tmpOptions.envPrefix = __classPrivateFieldGet(this, _YargsInstance_options, "f").envPrefix;
+        __classPrivateFieldSet(this, _YargsInstance_options, tmpOptions, "f");
+        __classPrivateFieldSet(this, _YargsInstance_usage, __classPrivateFieldGet(this, _YargsInstance_usage, "f") ? __classPrivateFieldGet(this, _YargsInstance_usage, "f").reset(localLookup) : usage(this, __classPrivateFieldGet(this, _YargsInstance_shim, "f")), "f");
+        __classPrivateFieldSet(this, _YargsInstance_validation, __classPrivateFieldGet(this, _YargsInstance_validation, "f") ? __classPrivateFieldGet(this, _YargsInstance_validation, "f").reset(localLookup) : validation(this, __classPrivateFieldGet(this, _YargsInstance_usage, "f"), __classPrivateFieldGet(this, _YargsInstance_shim, "f")), "f");
+        __classPrivateFieldSet(this, _YargsInstance_command, __classPrivateFieldGet(this, _YargsInstance_command, "f") ? __classPrivateFieldGet(this, _YargsInstance_command, "f").reset() : command(__classPrivateFieldGet(this, _YargsInstance_usage, "f"), __classPrivateFieldGet(this, _YargsInstance_validation, "f"), __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f"), __classPrivateFieldGet(this, _YargsInstance_shim, "f")), "f");
+        if (!__classPrivateFieldGet(this, _YargsInstance_completion, "f"))
+          __classPrivateFieldSet(this, _YargsInstance_completion, completion(this, __classPrivateFieldGet(this, _YargsInstance_usage, "f"), __classPrivateFieldGet(this, _YargsInstance_command, "f"), __classPrivateFieldGet(this, _YargsInstance_shim, "f")), "f");
+        __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").reset();
+        __classPrivateFieldSet(this, _YargsInstance_completionCommand, null, "f");
+        __classPrivateFieldSet(this, _YargsInstance_output, "", "f");
+        __classPrivateFieldSet(this, _YargsInstance_exitError, null, "f");
+        __classPrivateFieldSet(this, _YargsInstance_hasOutput, false, "f");
+        this.parsed = false;
+        return this;
+      }
+      [kRebase](base2, dir) {
+        return __classPrivateFieldGet(this, _YargsInstance_shim, "f").path.relative(base2, dir);
+      }
+      [kRunYargsParserAndExecuteCommands](args, shortCircuit, calledFromCommand, commandIndex = 0, helpOnly = false) {
+        var _a2, _b2, _c2, _d;
+        let skipValidation = !!calledFromCommand || helpOnly;
+        args = args || __classPrivateFieldGet(this, _YargsInstance_processArgs, "f");
+        __classPrivateFieldGet(this, _YargsInstance_options, "f").__ = __classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.__;
+        __classPrivateFieldGet(this, _YargsInstance_options, "f").configuration = this[kGetParserConfiguration]();
+        const populateDoubleDash = !!__classPrivateFieldGet(this, _YargsInstance_options, "f").configuration["populate--"];
+        const config = Object.assign({}, __classPrivateFieldGet(this, _YargsInstance_options, "f").configuration, {
+          "populate--": true
+        });
+        const parsed = __classPrivateFieldGet(this, _YargsInstance_shim, "f").Parser.detailed(args, Object.assign({}, __classPrivateFieldGet(this, _YargsInstance_options, "f"), {
+          configuration: { "parse-positional-numbers": false, ...config }
+        }));
+        const argv = Object.assign(parsed.argv, __classPrivateFieldGet(this, _YargsInstance_parseContext, "f"));
+        let argvPromise = void 0;
+        const aliases = parsed.aliases;
+        let helpOptSet = false;
+        let versionOptSet = false;
+        Object.keys(argv).forEach((key) => {
+          if (key === __classPrivateFieldGet(this, _YargsInstance_helpOpt, "f") && argv[key]) {
+            helpOptSet = true;
+          } else if (key === __classPrivateFieldGet(this, _YargsInstance_versionOpt, "f") && argv[key]) {
+            versionOptSet = true;
+          }
+        });
+        argv.$0 = this.$0;
+        this.parsed = parsed;
+        if (commandIndex === 0) {
+          __classPrivateFieldGet(this, _YargsInstance_usage, "f").clearCachedHelpMessage();
+        }
+        try {
+          this[kGuessLocale]();
+          if (shortCircuit) {
+            return this[kPostProcess](argv, populateDoubleDash, !!calledFromCommand, false);
+          }
+          if (__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f")) {
+            const helpCmds = [__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f")].concat(aliases[__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f")] || []).filter((k2) => k2.length > 1);
+            if (helpCmds.includes("" + argv._[argv._.length - 1])) {
+              argv._.pop();
+              helpOptSet = true;
+            }
+          }
+          __classPrivateFieldSet(this, _YargsInstance_isGlobalContext, false, "f");
+          const handlerKeys = __classPrivateFieldGet(this, _YargsInstance_command, "f").getCommands();
+          const requestCompletions = ((_a2 = __classPrivateFieldGet(this, _YargsInstance_completion, "f")) === null || _a2 === void 0 ? void 0 : _a2.completionKey) ? [
+            (_b2 = __classPrivateFieldGet(this, _YargsInstance_completion, "f")) === null || _b2 === void 0 ? void 0 : _b2.completionKey,
+            ...(_d = this.getAliases()[(_c2 = __classPrivateFieldGet(this, _YargsInstance_completion, "f")) === null || _c2 === void 0 ? void 0 : _c2.completionKey]) !== null && _d !== void 0 ? _d : []
+          ].some((key) => Object.prototype.hasOwnProperty.call(argv, key)) : false;
+          const skipRecommendation = helpOptSet || requestCompletions || helpOnly;
+          if (argv._.length) {
+            if (handlerKeys.length) {
+              let firstUnknownCommand;
+              for (let i = commandIndex || 0, cmd; argv._[i] !== void 0; i++) {
+                cmd = String(argv._[i]);
+                if (handlerKeys.includes(cmd) && cmd !== __classPrivateFieldGet(this, _YargsInstance_completionCommand, "f")) {
+                  const innerArgv = __classPrivateFieldGet(this, _YargsInstance_command, "f").runCommand(cmd, this, parsed, i + 1, helpOnly, helpOptSet || versionOptSet || helpOnly);
+                  return this[kPostProcess](innerArgv, populateDoubleDash, !!calledFromCommand, false);
+                } else if (!firstUnknownCommand && cmd !== __classPrivateFieldGet(this, _YargsInstance_completionCommand, "f")) {
+                  firstUnknownCommand = cmd;
+                  break;
+                }
+              }
+              if (!__classPrivateFieldGet(this, _YargsInstance_command, "f").hasDefaultCommand() && __classPrivateFieldGet(this, _YargsInstance_recommendCommands, "f") && firstUnknownCommand && !skipRecommendation) {
+                __classPrivateFieldGet(this, _YargsInstance_validation, "f").recommendCommands(firstUnknownCommand, handlerKeys);
+              }
+            }
+            if (__classPrivateFieldGet(this, _YargsInstance_completionCommand, "f") && argv._.includes(__classPrivateFieldGet(this, _YargsInstance_completionCommand, "f")) && !requestCompletions) {
+              if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
+                setBlocking(true);
+              this.showCompletionScript();
+              this.exit(0);
+            }
+          }
+          if (__classPrivateFieldGet(this, _YargsInstance_command, "f").hasDefaultCommand() && !skipRecommendation) {
+            const innerArgv = __classPrivateFieldGet(this, _YargsInstance_command, "f").runCommand(null, this, parsed, 0, helpOnly, helpOptSet || versionOptSet || helpOnly);
+            return this[kPostProcess](innerArgv, populateDoubleDash, !!calledFromCommand, false);
+          }
+          if (requestCompletions) {
+            if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
+              setBlocking(true);
+            args = [].concat(args);
+            const completionArgs = args.slice(args.indexOf(`--${__classPrivateFieldGet(this, _YargsInstance_completion, "f").completionKey}`) + 1);
+            __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(completionArgs, (err, completions) => {
+              if (err)
+                throw new YError(err.message);
+              (completions || []).forEach((completion2) => {
+                __classPrivateFieldGet(this, _YargsInstance_logger, "f").log(completion2);
+              });
+              this.exit(0);
+            });
+            return this[kPostProcess](argv, !populateDoubleDash, !!calledFromCommand, false);
+          }
+          if (!__classPrivateFieldGet(this, _YargsInstance_hasOutput, "f")) {
+            if (helpOptSet) {
+              if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
+                setBlocking(true);
+              skipValidation = true;
+              this.showHelp((message2) => {
+                __classPrivateFieldGet(this, _YargsInstance_logger, "f").log(message2);
+                this.exit(0);
+              });
+            } else if (versionOptSet) {
+              if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
+                setBlocking(true);
+              skipValidation = true;
+              __classPrivateFieldGet(this, _YargsInstance_usage, "f").showVersion("log");
+              this.exit(0);
+            }
+          }
+          if (!skipValidation && __classPrivateFieldGet(this, _YargsInstance_options, "f").skipValidation.length > 0) {
+            skipValidation = Object.keys(argv).some((key) => __classPrivateFieldGet(this, _YargsInstance_options, "f").skipValidation.indexOf(key) >= 0 && argv[key] === true);
+          }
+          if (!skipValidation) {
+            if (parsed.error)
+              throw new YError(parsed.error.message);
+            if (!requestCompletions) {
+              const validation2 = this[kRunValidation](aliases, {}, parsed.error);
+              if (!calledFromCommand) {
+                argvPromise = applyMiddleware(argv, this, __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").getMiddleware(), true);
+              }
+              argvPromise = this[kValidateAsync](validation2, argvPromise !== null && argvPromise !== void 0 ? argvPromise : argv);
+              if (isPromise(argvPromise) && !calledFromCommand) {
+                argvPromise = argvPromise.then(() => {
+                  return applyMiddleware(argv, this, __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").getMiddleware(), false);
+                });
+              }
+            }
+          }
+        } catch (err) {
+          if (err instanceof YError)
+            __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(err.message, err);
+          else
+            throw err;
+        }
+        return this[kPostProcess](argvPromise !== null && argvPromise !== void 0 ? argvPromise : argv, populateDoubleDash, !!calledFromCommand, true);
+      }
+      [kRunValidation](aliases, positionalMap, parseErrors, isDefaultCommand) {
+        const demandedOptions = { ...this.getDemandedOptions() };
+        return (argv) => {
+          if (parseErrors)
+            throw new YError(parseErrors.message);
+          __classPrivateFieldGet(this, _YargsInstance_validation, "f").nonOptionCount(argv);
+          __classPrivateFieldGet(this, _YargsInstance_validation, "f").requiredArguments(argv, demandedOptions);
+          let failedStrictCommands = false;
+          if (__classPrivateFieldGet(this, _YargsInstance_strictCommands, "f")) {
+            failedStrictCommands = __classPrivateFieldGet(this, _YargsInstance_validation, "f").unknownCommands(argv);
+          }
+          if (__classPrivateFieldGet(this, _YargsInstance_strict, "f") && !failedStrictCommands) {
+            __classPrivateFieldGet(this, _YargsInstance_validation, "f").unknownArguments(argv, aliases, positionalMap, !!isDefaultCommand);
+          } else if (__classPrivateFieldGet(this, _YargsInstance_strictOptions, "f")) {
+            __classPrivateFieldGet(this, _YargsInstance_validation, "f").unknownArguments(argv, aliases, {}, false, false);
+          }
+          __classPrivateFieldGet(this, _YargsInstance_validation, "f").limitedChoices(argv);
+          __classPrivateFieldGet(this, _YargsInstance_validation, "f").implications(argv);
+          __classPrivateFieldGet(this, _YargsInstance_validation, "f").conflicting(argv);
+        };
+      }
+      [kSetHasOutput]() {
+        __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
+      }
+      [kTrackManuallySetKeys](keys) {
+        if (typeof keys === "string") {
+          __classPrivateFieldGet(this, _YargsInstance_options, "f").key[keys] = true;
+        } else {
+          for (const k2 of keys) {
+            __classPrivateFieldGet(this, _YargsInstance_options, "f").key[k2] = true;
+          }
+        }
+      }
+    };
+  }
+});
 
 // node_modules/yargs/index.mjs
-var Yargs = YargsFactory(esm_default);
-var yargs_default = Yargs;
-
-// src/cli/main.ts
-init_redact();
-
-// src/cli/options.ts
-function verifyOptions(y2, verifyDefault = false, hubOnly = false) {
-  let p2 = y2.option("endpoint", { type: "string", describe: "Hub endpoint for verification (default: HF_ENDPOINT, else https://huggingface.co); https only, http only to this machine", requiresArg: true }).option("verify-concurrency", { type: "number", describe: "Requests to the Hub at once (default 4)", requiresArg: true }).option("verify-timeout", { type: "number", describe: "Seconds per request to the Hub (default 10)", requiresArg: true }).option("verify-budget", { type: "number", describe: "Seconds for all requests to the Hub together, retries included (default 60)", requiresArg: true }).option("yes", { alias: "y", type: "boolean", default: false, describe: "Revoke without asking (needed when stdin is not a terminal)" });
-  if (!hubOnly) {
-    p2 = p2.option("verify", { type: "boolean", default: verifyDefault, describe: `Ask the Hub who owns each token and what it can do (default ${verifyDefault ? "on; --no-verify to skip" : "off"})` }).option("reach", { type: "boolean", default: false, describe: "With verification: list the repositories each valid token can see (implies --verify)" }).option("revoke", { type: "boolean", default: false, describe: "Revoke the valid tokens found, for good (implies --verify; asks first, or --yes)" });
+var Yargs, yargs_default;
+var init_yargs = __esm({
+  "node_modules/yargs/index.mjs"() {
+    "use strict";
+    init_esm();
+    init_yargs_factory();
+    Yargs = YargsFactory(esm_default);
+    yargs_default = Yargs;
   }
-  const names = ["endpoint", "verify-concurrency", "verify-timeout", "verify-budget", "yes", ...hubOnly ? [] : ["verify", "reach", "revoke"]];
-  return p2.group(names, "Verification and revocation:");
-}
-function commonOptions(y2, defaults = {}) {
-  return verifyOptions(y2, defaults.verifyDefault ?? false).option("format", { alias: "f", type: "string", default: "text", describe: "Report format: text, json, sarif (code scanning), markdown (pull requests, job summaries)", requiresArg: true }).option("output", { alias: "o", type: "string", describe: "Write the report to FILE (created with mode 0600)", requiresArg: true }).option("sarif", { type: "string", describe: "Also write a SARIF report to FILE (mode 0600), beside --format", requiresArg: true }).option("baseline", { type: "string", describe: "Report only findings this baseline lacks (from hfleaks baseline); the exit code follows them", requiresArg: true }).option("show-secrets", { type: "boolean", default: false, describe: "Print raw tokens instead of redacted ones" }).option("config", { alias: "c", type: "string", describe: "Config file with extra rules (default: .hfleaks.json at the root)", requiresArg: true }).option("ignore", { type: "boolean", default: true, describe: "Honour .gitignore and .hfleaksignore (--no-ignore scans everything)" }).option("decode", { type: "boolean", default: true, describe: "Look inside base64 and percent-encoded text (--no-decode to skip)" }).option("archive-depth", { type: "number", describe: "How many nested gzip/zip archives to open (default 3; 0 never opens them)", requiresArg: true }).option("quiet", { alias: "q", type: "boolean", default: false, describe: "No warnings or progress on stderr" }).option("progress", { type: "boolean", default: true, describe: "Progress on stderr when it is a terminal (--no-progress to hide)" }).option("color", { type: "boolean", describe: "Colour in the text report (default: when stdout is a terminal and NO_COLOR is unset)" }).option("debug", { type: "boolean", default: false, describe: "Stack traces on errors" });
-}
+});
 
-// src/cli/commands/index.ts
-var COMMANDS = [
-  {
-    command: "scan [paths..]",
-    describe: "Scan files and directories (default .); - reads stdin",
-    builder: (y2) => commonOptions(y2).positional("paths", { type: "string", array: true, default: ["."], describe: "Files or directories; - for stdin" }).option("max-file-size", { type: "string", describe: "Skip (and list) files larger than this (default 512MB)", requiresArg: true }).option("threads", { type: "number", describe: "Threads scanning files (default: the CPU count, at most 4)", requiresArg: true }),
-    run: async (io2, args) => (await Promise.resolve().then(() => (init_scan(), scan_exports))).runScan(io2, args)
-  },
-  {
-    command: "history [repo]",
-    describe: "Scan git history: every blob reachable from every ref, or what a --range / --since adds",
-    builder: (y2) => commonOptions(y2).positional("repo", { type: "string", describe: "Repository (a working tree, .git directory or bare repository; default: the current one)" }).option("range", { type: "string", describe: "Only what the commits in BASE..HEAD add (pull requests)", requiresArg: true }).option("since", { type: "string", describe: 'Only what commits since DATE add (2024-01-31, "2 weeks ago")', requiresArg: true }).option("max-file-size", { type: "string", describe: "Skip (and list) blobs larger than this (default 512MB)", requiresArg: true }).option("threads", { type: "number", describe: "Threads scanning blobs, each with its own git reader (default: the CPU count, at most 4)", requiresArg: true }).option("submodules", { type: "boolean", default: false, describe: "Also scan the history of submodules whose repository is here (default: list them)" }),
-    run: async (io2, args) => (await Promise.resolve().then(() => (init_history2(), history_exports))).runHistory(io2, args)
-  },
-  {
-    command: "staged",
-    describe: "Scan what the next commit would add (the index against HEAD); for pre-commit hooks",
-    builder: (y2) => commonOptions(y2).option("max-file-size", { type: "string", describe: "Skip (and list) blobs larger than this (default 512MB)", requiresArg: true }),
-    run: async (io2, args) => (await Promise.resolve().then(() => (init_staged2(), staged_exports))).runStaged(io2, args)
-  },
-  {
-    command: "audit [repo]",
-    describe: "Audit a repository: working tree and full history in one report, one finding per secret (verifies by default)",
-    builder: (y2) => commonOptions(y2, { verifyDefault: true }).positional("repo", { type: "string", describe: "Repository (default: the current one)" }).option("max-file-size", { type: "string", describe: "Skip (and list) files and blobs larger than this (default 512MB)", requiresArg: true }).option("threads", { type: "number", describe: "Threads scanning (default: the CPU count, at most 4)", requiresArg: true }).option("submodules", { type: "boolean", default: false, describe: "Also scan the history of submodules whose repository is here (default: list them)" }),
-    run: async (io2, args) => (await Promise.resolve().then(() => (init_audit(), audit_exports))).runAudit(io2, args)
-  },
-  {
-    command: "baseline [path]",
-    describe: "Record the current findings (fingerprints only) so scans with --baseline FILE report only new ones",
-    builder: (y2) => y2.positional("path", { type: "string", describe: "Directory or file to scan (default .)" }).option("output", { alias: "o", type: "string", describe: "Write the baseline to FILE (default: stdout)", requiresArg: true }).option("from", { type: "string", describe: "Take the findings from a JSON report (any command, --format json; - for stdin) instead of scanning", requiresArg: true }).option("config", { alias: "c", type: "string", describe: "Config file with extra rules (default: .hfleaks.json at the root)", requiresArg: true }).option("ignore", { type: "boolean", default: true, describe: "Honour .gitignore and .hfleaksignore (--no-ignore scans everything)" }).option("decode", { type: "boolean", default: true, describe: "Look inside base64 and percent-encoded text (--no-decode to skip)" }).option("archive-depth", { type: "number", describe: "How many nested gzip/zip archives to open (default 3)", requiresArg: true }).option("max-file-size", { type: "string", describe: "Skip (and list) files larger than this (default 512MB)", requiresArg: true }).option("threads", { type: "number", describe: "Threads scanning files (default: the CPU count, at most 4)", requiresArg: true }).option("quiet", { alias: "q", type: "boolean", default: false, describe: "No warnings or progress on stderr" }).option("progress", { type: "boolean", default: true, describe: "Progress on stderr when it is a terminal (--no-progress to hide)" }).option("debug", { type: "boolean", default: false, describe: "Stack traces on errors" }),
-    run: async (io2, args) => (await Promise.resolve().then(() => (init_baseline2(), baseline_exports))).runBaseline(io2, args)
-  },
-  {
-    command: "verify",
-    describe: "Ask the Hub who owns each token on stdin (one a line, or --env NAME) and what it can reach",
-    builder: (y2) => commonOptions(y2, { verifyDefault: true }).option("env", { type: "string", describe: "Read the token(s) from this environment variable instead of stdin", requiresArg: true }),
-    run: async (io2, args) => (await Promise.resolve().then(() => (init_verify(), verify_exports))).runVerify(io2, args)
-  },
-  {
-    command: "revoke",
-    describe: "Revoke the tokens on stdin (one a line, or --env NAME) for good, through the Hub; asks first, or --yes",
-    builder: (y2) => verifyOptions(y2, false, true).option("env", { type: "string", describe: "Read the token(s) from this environment variable instead of stdin", requiresArg: true }).option("format", { alias: "f", type: "string", default: "text", describe: "Output format: text, json", requiresArg: true }).option("quiet", { alias: "q", type: "boolean", default: false, describe: "No warnings on stderr" }).option("debug", { type: "boolean", default: false, describe: "Stack traces on errors" }),
-    run: async (io2, args) => (await Promise.resolve().then(() => (init_revoke2(), revoke_exports))).runRevoke(io2, args)
-  },
-  {
-    command: "hook <action>",
-    describe: "Install or uninstall the git pre-commit hook (runs `hfleaks staged`)",
-    builder: (y2) => y2.positional("action", { type: "string", choices: ["install", "uninstall"], describe: "install or uninstall" }).option("force", { type: "boolean", default: false, describe: "Keep an existing pre-commit hook and chain it (it runs first)" }).option("quiet", { alias: "q", type: "boolean", default: false, describe: "Say nothing on success" }),
-    run: async (io2, args) => (await Promise.resolve().then(() => (init_hook(), hook_exports))).runHook(io2, args, io2.cliPath ?? process.argv[1])
-  }
-];
-
-// src/cli/main.ts
-init_io();
-init_errors();
-init_version();
-async function main(argv, io2) {
+// src/cli/yargs-main.ts
+var yargs_main_exports = {};
+__export(yargs_main_exports, {
+  runWithYargs: () => runWithYargs
+});
+async function runWithYargs(argv, io2, commands = COMMANDS) {
   let code2;
-  let failure;
-  const debug = argv.includes("--debug");
-  let parser2 = yargs_default(argv.map((a) => a === "-" ? DASH : a)).scriptName("hfleaks").usage("$0 <command> [options]\n\nFind, verify and revoke leaked Hugging Face tokens.").strict().exitProcess(false).version(VERSION).help().alias("h", "help").wrap(Math.min(110, process.stdout.columns || 100)).demandCommand(1, "Name a command (hfleaks --help lists them).").fail((msg, err2) => {
-    throw err2 ?? new UsageError(msg);
+  let parser2 = yargs_default(argv.map((a) => a === "-" ? DASH : a)).scriptName("hfleaks").usage("$0 <command> [options]\n\nFind, verify and revoke leaked Hugging Face tokens.").strict().exitProcess(false).version(VERSION).help().alias("h", "help").wrap(Math.min(110, process.stdout.columns || 100)).demandCommand(1, "Name a command (hfleaks --help lists them).").fail((msg, err) => {
+    throw err ?? new UsageError(msg);
   });
   const usage2 = parser2.getInternalMethods?.().getUsageInstance?.();
   if (usage2 && typeof usage2.cacheHelpMessage === "function") usage2.cacheHelpMessage = () => void 0;
-  for (const c3 of COMMANDS) {
-    parser2 = parser2.command(c3.command, c3.describe, c3.builder, async (args) => {
-      code2 = await c3.run(io2, args);
-    });
+  for (const c3 of commands) {
+    parser2 = parser2.command(
+      c3.command,
+      c3.describe,
+      (y2) => {
+        for (const [name, p2] of Object.entries(c3.positionals ?? {})) y2 = y2.positional(name, p2);
+        y2 = y2.options(c3.options);
+        const hub = HUB_OPTIONS.filter((o2) => o2 in c3.options);
+        return hub.length > 0 ? y2.group(hub, VERIFY_GROUP) : y2;
+      },
+      async (args) => {
+        code2 = await c3.run(io2, args);
+      }
+    );
   }
+  await parser2.parseAsync();
+  return code2 ?? 0;
+}
+var HUB_OPTIONS;
+var init_yargs_main = __esm({
+  "src/cli/yargs-main.ts"() {
+    "use strict";
+    init_yargs();
+    init_commands();
+    init_io();
+    init_options();
+    init_version();
+    HUB_OPTIONS = Object.keys(verifyOptions());
+  }
+});
+
+// src/action/index.ts
+import { isMainThread as isMainThread2 } from "node:worker_threads";
+
+// src/action/main.ts
+init_types();
+init_io();
+import { appendFileSync, readFileSync as readFileSync11 } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join8, relative as relative3, resolve as resolve11 } from "node:path";
+
+// src/cli/main.ts
+init_redact();
+init_commands();
+init_io();
+init_errors();
+
+// src/cli/quick-args.ts
+var camel = (name) => name.replace(/-([a-z])/g, (_3, c3) => c3.toUpperCase());
+function lookup(table2, token) {
+  if (token.startsWith("--")) {
+    const name = token.slice(2);
+    const spec = table2[name];
+    return spec ? [name, spec] : void 0;
+  }
+  if (/^-[a-zA-Z]$/.test(token)) {
+    const found = Object.entries(table2).find(([, s]) => s.alias === token[1]);
+    return found;
+  }
+  return void 0;
+}
+function value(spec, raw) {
+  if (raw === void 0 || raw === "" || raw.startsWith("-")) return void 0;
+  if (spec.type === "number") return /^\d{1,9}$/.test(raw) ? Number(raw) : void 0;
+  return raw;
+}
+function quickArgs(argv, commands) {
+  const command2 = commands.find((c3) => c3.command === argv[0]);
+  if (!command2 || command2.positionals) return void 0;
+  const table2 = command2.options;
+  const given = /* @__PURE__ */ new Map();
+  for (let i = 1; i < argv.length; i++) {
+    const token = argv[i];
+    const eq = token.startsWith("--") ? token.indexOf("=") : -1;
+    const head = eq > 0 ? token.slice(0, eq) : token;
+    let found = lookup(table2, head);
+    let negated = false;
+    if (!found && eq < 0 && head.startsWith("--no-")) {
+      const plain = lookup(table2, `--${head.slice(5)}`);
+      if (plain && plain[1].type === "boolean") [found, negated] = [plain, true];
+    }
+    if (!found) return void 0;
+    const [name, spec] = found;
+    if (given.has(name)) return void 0;
+    if (spec.type === "boolean") {
+      if (eq > 0) return void 0;
+      given.set(name, !negated);
+      continue;
+    }
+    const v2 = value(spec, eq > 0 ? token.slice(eq + 1) : argv[++i]);
+    if (v2 === void 0) return void 0;
+    given.set(name, v2);
+  }
+  const args = { _: [argv[0]], $0: "hfleaks" };
+  for (const [name, spec] of Object.entries(table2)) {
+    const v2 = given.has(name) ? given.get(name) : spec.default;
+    if (v2 === void 0) continue;
+    args[name] = v2;
+    args[camel(name)] = v2;
+    if (spec.alias) args[spec.alias] = v2;
+  }
+  return { command: command2, args };
+}
+
+// src/cli/main.ts
+async function main(argv, io2) {
+  const debug = argv.includes("--debug");
   try {
-    await parser2.parseAsync();
-  } catch (e) {
-    failure = e;
-  }
-  if (failure !== void 0) {
+    const quick = quickArgs(argv, COMMANDS);
+    if (quick) return await quick.command.run(io2, quick.args);
+    return await (await Promise.resolve().then(() => (init_yargs_main(), yargs_main_exports))).runWithYargs(argv, io2);
+  } catch (failure) {
     const e = failure;
     const known = e instanceof UsageError || e instanceof RuleError || e instanceof PathError;
     const msg = scrubTokenShapes((e?.message ?? String(e)).split("\n")[0]);
@@ -30175,7 +32291,6 @@ async function main(argv, io2) {
 `);
     return 2;
   }
-  return code2 ?? 0;
 }
 
 // src/action/main.ts
@@ -30189,11 +32304,11 @@ init_dist3();
 init_types();
 var ActionError = class extends Error {
 };
-function input(env3, name) {
-  return (env3[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+function input(env4, name) {
+  return (env4[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
 }
-function bool(env3, name, dflt) {
-  const v2 = input(env3, name).toLowerCase();
+function bool(env4, name, dflt) {
+  const v2 = input(env4, name).toLowerCase();
   if (!v2) return dflt;
   if (["true", "yes", "1", "on"].includes(v2)) return true;
   if (["false", "no", "0", "off"].includes(v2)) return false;
@@ -30205,20 +32320,20 @@ function splitArgs(s) {
   for (let m2 = re3.exec(s); m2; m2 = re3.exec(s)) out.push(m2[1] !== void 0 ? m2[1].replace(/\\(.)/g, "$1") : m2[2] ?? m2[3]);
   return out;
 }
-function readInputs(env3) {
-  const failOn = (input(env3, "fail-on") || "low").toLowerCase();
+function readInputs(env4) {
+  const failOn = (input(env4, "fail-on") || "low").toLowerCase();
   if (!SEVERITIES.includes(failOn)) throw new ActionError(`input fail-on: "${failOn}" is not one of ${SEVERITIES.join(", ")}`);
-  const baseline = input(env3, "baseline");
-  const endpoint = input(env3, "endpoint");
+  const baseline = input(env4, "baseline");
+  const endpoint = input(env4, "endpoint");
   return {
-    verify: bool(env3, "verify", false),
-    reach: bool(env3, "reach", false),
-    revoke: bool(env3, "revoke", false),
+    verify: bool(env4, "verify", false),
+    reach: bool(env4, "reach", false),
+    revoke: bool(env4, "revoke", false),
     failOn,
     ...baseline ? { baseline } : {},
     ...endpoint ? { endpoint } : {},
-    path: input(env3, "path") || ".",
-    args: splitArgs(input(env3, "args"))
+    path: input(env4, "path") || ".",
+    args: splitArgs(input(env4, "args"))
   };
 }
 var ZERO_SHA = /^0{40}$/;
@@ -30257,9 +32372,9 @@ function escapeProperty(s) {
 }
 
 // src/action/fetch.ts
-async function hasCommit(git, rev2) {
+async function hasCommit(git, rev) {
   try {
-    return (await git.raw(["rev-parse", "--verify", `${rev2}^{commit}`])).trim().length > 0;
+    return (await git.raw(["rev-parse", "--verify", `${rev}^{commit}`])).trim().length > 0;
   } catch {
     return false;
   }
@@ -30267,9 +32382,9 @@ async function hasCommit(git, rev2) {
 async function isShallow(git) {
   return (await git.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
 }
-function refspec(rev2) {
-  const m2 = /^origin\/(.+)$/.exec(rev2);
-  return m2 ? `+refs/heads/${m2[1]}:refs/remotes/origin/${m2[1]}` : rev2;
+function refspec(rev) {
+  const m2 = /^origin\/(.+)$/.exec(rev);
+  return m2 ? `+refs/heads/${m2[1]}:refs/remotes/origin/${m2[1]}` : rev;
 }
 async function mergeBase(git, base2, head) {
   try {
@@ -30286,7 +32401,7 @@ async function ensureRange(cwd, base2, head, fallbackBase) {
     await git.raw(["fetch", "--no-tags", "--quiet", ...args]);
   };
   const missing = [];
-  for (const rev2 of [base2, head]) if (!await hasCommit(git, rev2)) missing.push(rev2);
+  for (const rev of [base2, head]) if (!await hasCommit(git, rev)) missing.push(rev);
   if (missing.length) {
     try {
       await fetch(["origin", ...missing.map(refspec)]);
@@ -30334,12 +32449,12 @@ function annotations(findings, prefix) {
   }
   return out;
 }
-function setOutput(env3, name, value) {
-  if (env3.GITHUB_OUTPUT) appendFileSync(env3.GITHUB_OUTPUT, `${name}=${value}
+function setOutput(env4, name, value2) {
+  if (env4.GITHUB_OUTPUT) appendFileSync(env4.GITHUB_OUTPUT, `${name}=${value2}
 `);
 }
-function summary2(env3, text) {
-  if (env3.GITHUB_STEP_SUMMARY) appendFileSync(env3.GITHUB_STEP_SUMMARY, text.endsWith("\n") ? text : `${text}
+function summary2(env4, text) {
+  if (env4.GITHUB_STEP_SUMMARY) appendFileSync(env4.GITHUB_STEP_SUMMARY, text.endsWith("\n") ? text : `${text}
 `);
 }
 function cliArgs(inputs, sarif) {
@@ -30351,43 +32466,43 @@ function cliArgs(inputs, sarif) {
   if (inputs.endpoint) a.push("--endpoint", inputs.endpoint);
   return [...a, ...inputs.args];
 }
-async function runAction(env3, io2 = processIo()) {
+async function runAction(env4, io2 = processIo()) {
   const say = (s) => io2.stdout(`${s}
 `);
   const fail2 = (msg, code2 = 2) => {
     say(`::error title=hfleaks::${escapeData(msg)}`);
-    setOutput(env3, "findings", "0");
-    setOutput(env3, "exit-code", String(code2));
-    summary2(env3, `### hfleaks: the scan failed
+    setOutput(env4, "findings", "0");
+    setOutput(env4, "exit-code", String(code2));
+    summary2(env4, `### hfleaks: the scan failed
 
 ${msg}
 `);
     return code2;
   };
   try {
-    const inputs = readInputs(env3);
-    const workspace = env3.GITHUB_WORKSPACE ?? io2.cwd;
+    const inputs = readInputs(env4);
+    const workspace = env4.GITHUB_WORKSPACE ?? io2.cwd;
     const repo = resolve11(workspace, inputs.path);
-    const eventName = env3.GITHUB_EVENT_NAME ?? "";
+    const eventName = env4.GITHUB_EVENT_NAME ?? "";
     let payload = {};
-    if (env3.GITHUB_EVENT_PATH) {
+    if (env4.GITHUB_EVENT_PATH) {
       try {
-        payload = JSON.parse(readFileSync11(env3.GITHUB_EVENT_PATH, "utf8"));
+        payload = JSON.parse(readFileSync11(env4.GITHUB_EVENT_PATH, "utf8"));
       } catch (e) {
-        throw new ActionError(`cannot read the event payload ${env3.GITHUB_EVENT_PATH}: ${e.message}`);
+        throw new ActionError(`cannot read the event payload ${env4.GITHUB_EVENT_PATH}: ${e.message}`);
       }
     }
     const plan = planFor(eventName, payload);
-    const sarif = join8(env3.RUNNER_TEMP ?? tmpdir(), `hfleaks-${env3.GITHUB_RUN_ID ?? process.pid}.sarif`);
-    setOutput(env3, "sarif-file", sarif);
+    const sarif = join8(env4.RUNNER_TEMP ?? tmpdir(), `hfleaks-${env4.GITHUB_RUN_ID ?? process.pid}.sarif`);
+    setOutput(env4, "sarif-file", sarif);
     say(`hfleaks ${VERSION}: ${plan.why}`);
     let args;
     if (plan.kind === "nothing") {
       const empty = { command: "history", version: VERSION, findings: [], stats: { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 } };
       writePrivateFile(sarif, renderReport("sarif", empty, { showSecrets: false, color: false }));
-      setOutput(env3, "findings", "0");
-      setOutput(env3, "exit-code", "0");
-      summary2(env3, `### hfleaks
+      setOutput(env4, "findings", "0");
+      setOutput(env4, "exit-code", "0");
+      summary2(env4, `### hfleaks
 
 Nothing to scan: ${plan.why}.
 `);
@@ -30405,12 +32520,12 @@ Nothing to scan: ${plan.why}.
     if (code2 === 2 || !report) return fail2("hfleaks could not complete the scan; see the log above.");
     const prefix = relative3(workspace, repo).split("\\").join("/");
     for (const line of annotations(report.findings, prefix)) say(line);
-    summary2(env3, renderReport("markdown", report, { showSecrets: false, color: false }));
+    summary2(env4, renderReport("markdown", report, { showSecrets: false, color: false }));
     const threshold = SEVERITIES.indexOf(inputs.failOn);
     const failing = report.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) >= threshold).length;
     const exit = failing > 0 ? 1 : 0;
-    setOutput(env3, "findings", String(report.findings.length));
-    setOutput(env3, "exit-code", String(exit));
+    setOutput(env4, "findings", String(report.findings.length));
+    setOutput(env4, "exit-code", String(exit));
     if (exit) say(`::error title=hfleaks::${failing} leaked Hugging Face token${failing === 1 ? "" : "s"} at or above severity ${inputs.failOn}`);
     return exit;
   } catch (e) {

@@ -107,7 +107,7 @@ function main() {
   const clean = hyperfine(Number(values.runs), [
     ['node -e 0', `${node} -e 0`],
     ['git diff --cached --quiet', 'git diff --cached --quiet'],
-    ['hfleaks --version (CLI start-up)', `${node} ${cli} --version`],
+    ['hfleaks --version (through yargs)', `${node} ${cli} --version`],
     ['hfleaks staged (clean)', staged],
   ], path.join(WORK, 'out-staged', 'clean.json'));
   // Once more with a token in one staged file: the path that finds, reads HEAD's version

@@ -4,11 +4,13 @@
 // scanned as its own stream, named `archive!member`; anything else goes straight to
 // the detector, text or binary alike.
 import { isUtf8 } from 'node:buffer';
-import { gunzipSync } from 'node:zlib';
-import { Gunzip, Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
+import type { Gunzip } from 'fflate';
+import { fflateLib, lazyBuiltin } from '../core/lazy.ts';
 import type { Match } from '../core/types.ts';
 import type { Detector } from './detector.ts';
 import { ChunkScanner } from './scanner.ts';
+
+const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
 
 export type ContentNote = 'binary' | 'invalid-utf8' | 'long-line';
 
@@ -169,7 +171,7 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
   let heldBytes = 0;
   let gz: Gunzip | undefined;
   const stream = (): Gunzip => {
-    gz ??= new Gunzip((chunk, final) => {
+    gz ??= new (fflateLib().Gunzip)((chunk, final) => {
       if (!failed && spend(budget, chunk.length, path, sink, opts)) member.push(chunk);
       if (final) finish();
     });
@@ -202,7 +204,7 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
           const input = held.length === 1 ? held[0]! : Buffer.concat(held);
           let out: Buffer | undefined;
           try {
-            out = gunzipSync(input, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)) });
+            out = zlib().gunzipSync(input, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)) });
           } catch (e) {
             if ((e as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') return corrupt(e);
           }
@@ -221,6 +223,7 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
 
 function zipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget): ContentStream {
   let failed = false;
+  const { Unzip, UnzipInflate, UnzipPassThrough } = fflateLib();
   const uz = new Unzip((file) => {
     if (file.name.endsWith('/')) return; // a directory entry
     const memberPath = `${path}!${file.name}`;

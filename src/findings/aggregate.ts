@@ -1,7 +1,9 @@
 // Groups matches into findings: one finding per unique secret and rule, with all its
 // locations, a fingerprint from the rule and a hash of the secret (never from line
 // numbers), allow markers and ignored fingerprints applied.
-import { createHash } from 'node:crypto';
+import { lazyBuiltin } from '../core/lazy.ts';
+
+const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 import type { Finding, Location, Match, Rule, Severity } from '../core/types.ts';
 import { redact } from './redact.ts';
 import { reposNear } from './context.ts';
@@ -9,7 +11,7 @@ import { reposNear } from './context.ts';
 export const MAX_LOCATIONS = 10_000;
 
 export function sha256(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
+  return crypto().createHash('sha256').update(s).digest('hex');
 }
 
 export function fingerprintOf(ruleId: string, secret: string): string {

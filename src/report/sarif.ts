@@ -2,7 +2,9 @@
 // help and playbook, one result per location with the redacted token, its verdict and
 // the finding's own steps. Never a raw secret (not even with --show-secrets), never an
 // e-mail address, never a commit message.
-import { createHash } from 'node:crypto';
+import { lazyBuiltin } from '../core/lazy.ts';
+
+const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 import type * as Sarif from 'sarif';
 import { adviseFinding, ruleHelp } from '../advice/index.ts';
 import type { Finding, Location, Severity, Verification } from '../core/types.ts';
@@ -96,7 +98,7 @@ function message(f: Finding, l: Location, advice: string[], more: number): strin
 }
 
 function locationHash(f: Finding, l: Location): string {
-  return createHash('sha256').update(`${f.fingerprint}\0${l.path}\0${l.commit ?? ''}`).digest('hex').slice(0, 32);
+  return crypto().createHash('sha256').update(`${f.fingerprint}\0${l.path}\0${l.commit ?? ''}`).digest('hex').slice(0, 32);
 }
 
 function results(f: Finding, ruleIndex: number): Sarif.Result[] {

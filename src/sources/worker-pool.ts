@@ -1,10 +1,12 @@
 // A small pool of scan workers, started lazily. Each worker holds a few files in flight;
 // if a worker dies, its files are reported as warnings and the pool stops using it.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { lazyBuiltin } from '../core/lazy.ts';
 import type { ContentSink } from '../detect/content.ts';
 import type { WorkerInit, WorkerJob, WorkerResult } from './scan-worker.ts';
 
 const IN_FLIGHT = 16;
+const threads = lazyBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 interface Slot {
   worker: Worker | undefined;
@@ -25,7 +27,7 @@ export function createWorkerPool(size: number, script: string, init: WorkerInit,
   let nextId = 0;
 
   const start = (slot: Slot): Worker => {
-    const w = new Worker(script, { workerData: init });
+    const w = new (threads().Worker)(script, { workerData: init });
     w.on('message', (r: WorkerResult) => {
       const entry = slot.jobs.get(r.id);
       if (!entry) return;

@@ -1,104 +1,109 @@
-// The command table. Each command's code is imported only when it runs, so start-up
-// stays lean (`hfleaks staged` runs on every commit).
-import type { Argv } from 'yargs';
+// The command table, as data. Each command's code is imported only when it runs, and
+// yargs only when the quick parser (quick-args.ts) hands over, so start-up stays lean
+// (`hfleaks staged` runs on every commit).
 import type { Io } from '../io.ts';
-import { commonOptions, verifyOptions } from '../options.ts';
+import type { OptionTable, PositionalSpec } from '../options.ts';
+import { commonOptions, DEBUG, QUIET, SCAN_OPTIONS, verifyOptions } from '../options.ts';
 
 export interface CommandSpec {
+  /** The yargs command string: name, then positionals (`scan [paths..]`). */
   command: string;
   describe: string;
-  builder: (y: Argv) => Argv;
+  positionals?: Record<string, PositionalSpec>;
+  options: OptionTable;
   run: (io: Io, args: Record<string, unknown>) => Promise<number>;
 }
+
+const threads = (what: string): OptionTable => ({
+  threads: { type: 'number', describe: `Threads scanning${what ? ` ${what}` : ''} (default: the CPU count, at most 4)`, requiresArg: true },
+});
+const maxFileSize = (what: string): OptionTable => ({
+  'max-file-size': { type: 'string', describe: `Skip (and list) ${what} larger than this (default 512MB)`, requiresArg: true },
+});
+const submodules: OptionTable = {
+  submodules: { type: 'boolean', default: false, describe: 'Also scan the history of submodules whose repository is here (default: list them)' },
+};
+const env: OptionTable = {
+  env: { type: 'string', describe: 'Read the token(s) from this environment variable instead of stdin', requiresArg: true },
+};
 
 export const COMMANDS: CommandSpec[] = [
   {
     command: 'scan [paths..]',
     describe: 'Scan files and directories (default .); - reads stdin',
-    builder: (y) =>
-      commonOptions(y)
-        .positional('paths', { type: 'string', array: true, default: ['.'], describe: 'Files or directories; - for stdin' })
-        .option('max-file-size', { type: 'string', describe: 'Skip (and list) files larger than this (default 512MB)', requiresArg: true })
-        .option('threads', { type: 'number', describe: 'Threads scanning files (default: the CPU count, at most 4)', requiresArg: true }) as unknown as Argv,
+    positionals: { paths: { type: 'string', array: true, default: ['.'], describe: 'Files or directories; - for stdin' } },
+    options: { ...commonOptions(), ...maxFileSize('files'), ...threads('files') },
     run: async (io, args) => (await import('./scan.ts')).runScan(io, args as never),
   },
   {
     command: 'history [repo]',
     describe: 'Scan git history: every blob reachable from every ref, or what a --range / --since adds',
-    builder: (y) =>
-      commonOptions(y)
-        .positional('repo', { type: 'string', describe: 'Repository (a working tree, .git directory or bare repository; default: the current one)' })
-        .option('range', { type: 'string', describe: 'Only what the commits in BASE..HEAD add (pull requests)', requiresArg: true })
-        .option('since', { type: 'string', describe: 'Only what commits since DATE add (2024-01-31, "2 weeks ago")', requiresArg: true })
-        .option('max-file-size', { type: 'string', describe: 'Skip (and list) blobs larger than this (default 512MB)', requiresArg: true })
-        .option('threads', { type: 'number', describe: 'Threads scanning blobs, each with its own git reader (default: the CPU count, at most 4)', requiresArg: true })
-        .option('submodules', { type: 'boolean', default: false, describe: 'Also scan the history of submodules whose repository is here (default: list them)' }) as unknown as Argv,
+    positionals: { repo: { type: 'string', describe: 'Repository (a working tree, .git directory or bare repository; default: the current one)' } },
+    options: {
+      ...commonOptions(),
+      range: { type: 'string', describe: 'Only what the commits in BASE..HEAD add (pull requests)', requiresArg: true },
+      since: { type: 'string', describe: 'Only what commits since DATE add (2024-01-31, "2 weeks ago")', requiresArg: true },
+      ...maxFileSize('blobs'),
+      ...threads('blobs, each with its own git reader'),
+      ...submodules,
+    },
     run: async (io, args) => (await import('./history.ts')).runHistory(io, args as never),
   },
   {
     command: 'staged',
     describe: 'Scan what the next commit would add (the index against HEAD); for pre-commit hooks',
-    builder: (y) =>
-      commonOptions(y).option('max-file-size', { type: 'string', describe: 'Skip (and list) blobs larger than this (default 512MB)', requiresArg: true }) as unknown as Argv,
+    options: { ...commonOptions(), ...maxFileSize('blobs') },
     run: async (io, args) => (await import('./staged.ts')).runStaged(io, args as never),
   },
   {
     command: 'audit [repo]',
     describe: 'Audit a repository: working tree and full history in one report, one finding per secret (verifies by default)',
-    builder: (y) =>
-      commonOptions(y, { verifyDefault: true })
-        .positional('repo', { type: 'string', describe: 'Repository (default: the current one)' })
-        .option('max-file-size', { type: 'string', describe: 'Skip (and list) files and blobs larger than this (default 512MB)', requiresArg: true })
-        .option('threads', { type: 'number', describe: 'Threads scanning (default: the CPU count, at most 4)', requiresArg: true })
-        .option('submodules', { type: 'boolean', default: false, describe: 'Also scan the history of submodules whose repository is here (default: list them)' }) as unknown as Argv,
+    positionals: { repo: { type: 'string', describe: 'Repository (default: the current one)' } },
+    options: { ...commonOptions({ verifyDefault: true }), ...maxFileSize('files and blobs'), ...threads(''), ...submodules },
     run: async (io, args) => (await import('./audit.ts')).runAudit(io, args as never),
   },
   {
     command: 'baseline [path]',
     describe: 'Record the current findings (fingerprints only) so scans with --baseline FILE report only new ones',
-    builder: (y) =>
-      y
-        .positional('path', { type: 'string', describe: 'Directory or file to scan (default .)' })
-        .option('output', { alias: 'o', type: 'string', describe: 'Write the baseline to FILE (default: stdout)', requiresArg: true })
-        .option('from', { type: 'string', describe: 'Take the findings from a JSON report (any command, --format json; - for stdin) instead of scanning', requiresArg: true })
-        .option('config', { alias: 'c', type: 'string', describe: 'Config file with extra rules (default: .hfleaks.json at the root)', requiresArg: true })
-        .option('ignore', { type: 'boolean', default: true, describe: 'Honour .gitignore and .hfleaksignore (--no-ignore scans everything)' })
-        .option('decode', { type: 'boolean', default: true, describe: 'Look inside base64 and percent-encoded text (--no-decode to skip)' })
-        .option('archive-depth', { type: 'number', describe: 'How many nested gzip/zip archives to open (default 3)', requiresArg: true })
-        .option('max-file-size', { type: 'string', describe: 'Skip (and list) files larger than this (default 512MB)', requiresArg: true })
-        .option('threads', { type: 'number', describe: 'Threads scanning files (default: the CPU count, at most 4)', requiresArg: true })
-        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No warnings or progress on stderr' })
-        .option('progress', { type: 'boolean', default: true, describe: 'Progress on stderr when it is a terminal (--no-progress to hide)' })
-        .option('debug', { type: 'boolean', default: false, describe: 'Stack traces on errors' }) as unknown as Argv,
+    positionals: { path: { type: 'string', describe: 'Directory or file to scan (default .)' } },
+    options: {
+      output: { alias: 'o', type: 'string', describe: 'Write the baseline to FILE (default: stdout)', requiresArg: true },
+      from: { type: 'string', describe: 'Take the findings from a JSON report (any command, --format json; - for stdin) instead of scanning', requiresArg: true },
+      ...SCAN_OPTIONS,
+      ...maxFileSize('files'),
+      ...threads('files'),
+      ...QUIET,
+      progress: { type: 'boolean', default: true, describe: 'Progress on stderr when it is a terminal (--no-progress to hide)' },
+      ...DEBUG,
+    },
     run: async (io, args) => (await import('./baseline.ts')).runBaseline(io, args as never),
   },
   {
     command: 'verify',
     describe: 'Ask the Hub who owns each token on stdin (one a line, or --env NAME) and what it can reach',
-    builder: (y) =>
-      commonOptions(y, { verifyDefault: true })
-        .option('env', { type: 'string', describe: 'Read the token(s) from this environment variable instead of stdin', requiresArg: true }) as unknown as Argv,
+    options: { ...commonOptions({ verifyDefault: true }), ...env },
     run: async (io, args) => (await import('./verify.ts')).runVerify(io, args as never),
   },
   {
     command: 'revoke',
     describe: 'Revoke the tokens on stdin (one a line, or --env NAME) for good, through the Hub; asks first, or --yes',
-    builder: (y) =>
-      verifyOptions(y, false, true)
-        .option('env', { type: 'string', describe: 'Read the token(s) from this environment variable instead of stdin', requiresArg: true })
-        .option('format', { alias: 'f', type: 'string', default: 'text', describe: 'Output format: text, json', requiresArg: true })
-        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No warnings on stderr' })
-        .option('debug', { type: 'boolean', default: false, describe: 'Stack traces on errors' }) as unknown as Argv,
+    options: {
+      ...verifyOptions(false, true),
+      ...env,
+      format: { alias: 'f', type: 'string', default: 'text', describe: 'Output format: text, json', requiresArg: true },
+      quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No warnings on stderr' },
+      ...DEBUG,
+    },
     run: async (io, args) => (await import('./revoke.ts')).runRevoke(io, args as never),
   },
   {
     command: 'hook <action>',
     describe: 'Install or uninstall the git pre-commit hook (runs `hfleaks staged`)',
-    builder: (y) =>
-      y
-        .positional('action', { type: 'string', choices: ['install', 'uninstall'], describe: 'install or uninstall' })
-        .option('force', { type: 'boolean', default: false, describe: 'Keep an existing pre-commit hook and chain it (it runs first)' })
-        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Say nothing on success' }) as unknown as Argv,
+    positionals: { action: { type: 'string', choices: ['install', 'uninstall'], describe: 'install or uninstall' } },
+    options: {
+      force: { type: 'boolean', default: false, describe: 'Keep an existing pre-commit hook and chain it (it runs first)' },
+      quiet: { alias: 'q', type: 'boolean', default: false, describe: 'Say nothing on success' },
+    },
     run: async (io, args) => (await import('./hook.ts')).runHook(io, args as never, io.cliPath ?? process.argv[1]!),
   },
 ];
