@@ -25374,7 +25374,7 @@ async function scanHistory(ctx, repo) {
   const args = ["rev-list", "--objects", "--all", "--missing=print"];
   if (repo.typeFilter) args.push("--filter=object:type=blob");
   if (repo.bitmap) args.push("--use-bitmap-index");
-  const counting = gitOutput(repo, ["rev-list", "--count", "--all"]);
+  const listing = gitOutput(repo, ["rev-list", "--all"]);
   const len = repo.oidLength;
   const queue = listingQueue((job) => scanner.add(job));
   const walk2 = streamRecords(repo, args, (rec) => {
@@ -25425,20 +25425,22 @@ async function scanHistory(ctx, repo) {
   const totals = await scanner.finish();
   stats.blobs = totals.blobs;
   stats.bytes = totals.bytes;
-  stats.commits = Number((await counting).stdout.toString("latin1").trim()) || 0;
+  const commits = await listing;
+  const commitList = commits.code === 0 ? commits.stdout : Buffer.alloc(0);
+  stats.commits = commitList.length / (repo.oidLength + 1);
   missing.finish();
-  if (hits.size) await reportHistoryHits(ctx, repo, hits, stats.commits);
+  if (hits.size) await reportHistoryHits(ctx, repo, hits, commitList);
   return stats;
 }
-async function findIntroductions(ctx, repo, oids, commitCount) {
+async function findIntroductions(ctx, repo, oids, commitList) {
   const out = /* @__PURE__ */ new Map();
   const diff = ["--raw", "-z", "--no-abbrev", "-M", "-c", "--root", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT];
   if (oids.size <= FIND_OBJECT_MAX) for (const o2 of oids) diff.push(`--find-object=${o2}`);
+  const commitCount = commitList.length / (repo.oidLength + 1);
   const parts = commitCount >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
   let inputs = [void 0];
   if (parts > 1) {
-    const list = await gitOutput(repo, ["rev-list", "--all"]);
-    const commits = list.code === 0 ? list.stdout.toString("latin1").split("\n").filter(Boolean) : [];
+    const commits = commitList.toString("latin1").split("\n").filter(Boolean);
     if (commits.length >= SPLIT_WALK) {
       const per = Math.ceil(commits.length / parts);
       inputs = Array.from({ length: parts }, (_3, i) => `${commits.slice(i * per, (i + 1) * per).join("\n")}
@@ -25492,8 +25494,8 @@ function secretsOf(hits) {
   for (const h3 of hits) for (const b3 of h3.matches) out.add(b3.m.secret);
   return out;
 }
-async function reportHistoryHits(ctx, repo, hits, commitCount) {
-  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commitCount);
+async function reportHistoryHits(ctx, repo, hits, commitList) {
+  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commitList);
   const head = await headBlobs(repo);
   const again = [];
   for (const [oid, h3] of hits) {
@@ -32218,6 +32220,7 @@ init_io();
 init_errors();
 
 // src/cli/quick-args.ts
+init_io();
 var camel = (name) => name.replace(/-([a-z])/g, (_3, c3) => c3.toUpperCase());
 function lookup(table2, token) {
   if (token.startsWith("--")) {
@@ -32236,13 +32239,23 @@ function value(spec, raw) {
   if (spec.type === "number") return /^\d{1,9}$/.test(raw) ? Number(raw) : void 0;
   return raw;
 }
+function plainWord(token) {
+  if (token === "-") return true;
+  if (token === "" || token.startsWith("-") || token === "true" || token === "false") return false;
+  return !Number.isFinite(Number(token));
+}
 function quickArgs(argv, commands) {
-  const command2 = commands.find((c3) => c3.command === argv[0]);
-  if (!command2 || command2.positionals) return void 0;
+  const command2 = commands.find((c3) => c3.command.split(" ")[0] === argv[0]);
+  if (!command2) return void 0;
   const table2 = command2.options;
   const given = /* @__PURE__ */ new Map();
+  const words = [];
   for (let i = 1; i < argv.length; i++) {
     const token = argv[i];
+    if (plainWord(token)) {
+      words.push(token === "-" ? DASH : token);
+      continue;
+    }
     const eq = token.startsWith("--") ? token.indexOf("=") : -1;
     const head = eq > 0 ? token.slice(0, eq) : token;
     let found = lookup(table2, head);
@@ -32264,6 +32277,7 @@ function quickArgs(argv, commands) {
     given.set(name, v2);
   }
   const args = { _: [argv[0]], $0: "hfleaks" };
+  if (!positionals(command2, words, args)) return void 0;
   for (const [name, spec] of Object.entries(table2)) {
     const v2 = given.has(name) ? given.get(name) : spec.default;
     if (v2 === void 0) continue;
@@ -32272,6 +32286,25 @@ function quickArgs(argv, commands) {
     if (spec.alias) args[spec.alias] = v2;
   }
   return { command: command2, args };
+}
+function positionals(command2, words, args) {
+  const specs = Object.entries(command2.positionals ?? {});
+  let next = 0;
+  for (const [name, spec] of specs) {
+    let v2;
+    if (spec.array) {
+      v2 = words.slice(next);
+      next = words.length;
+      if (v2.length === 0) v2 = spec.default;
+    } else {
+      v2 = words[next++];
+      const required = command2.command.includes(`<${name}>`);
+      if (v2 === void 0 && required) return false;
+      if (v2 !== void 0 && spec.choices && !spec.choices.includes(v2)) return false;
+    }
+    if (v2 !== void 0) args[name] = v2;
+  }
+  return next >= words.length;
 }
 
 // src/cli/main.ts

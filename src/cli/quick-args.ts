@@ -1,9 +1,11 @@
 // The quick parser: plain command lines (`hfleaks staged --no-progress -f json`) parsed
 // without loading yargs, which costs ~60 ms of every start (the pre-commit hook runs on
 // every commit). It reads the same option tables as yargs and yields the same arguments
-// object; anything it is not sure of (help, version, a positional, a repeated or
-// unknown option, an odd value) returns undefined and yargs takes over, errors included.
+// object; anything it is not sure of (help, version, a missing or extra positional, a
+// repeated or unknown option, an odd value) returns undefined and yargs takes over,
+// errors included.
 import type { CommandSpec } from './commands/index.ts';
+import { DASH } from './io.ts';
 import type { OptionSpec, OptionTable } from './options.ts';
 
 export interface QuickArgs {
@@ -34,14 +36,26 @@ function value(spec: OptionSpec, raw: string | undefined): string | number | und
   return raw;
 }
 
-/** Parses argv for a command without positionals, or returns undefined to hand over to yargs. */
+/** A bare word yargs would read as a positional and keep as it is (not a boolean's `true`, not a number). */
+function plainWord(token: string): boolean {
+  if (token === '-') return true;
+  if (token === '' || token.startsWith('-') || token === 'true' || token === 'false') return false;
+  return !Number.isFinite(Number(token));
+}
+
+/** Parses argv, or returns undefined to hand over to yargs. */
 export function quickArgs(argv: readonly string[], commands: readonly CommandSpec[]): QuickArgs | undefined {
-  const command = commands.find((c) => c.command === argv[0]);
-  if (!command || command.positionals) return undefined;
+  const command = commands.find((c) => c.command.split(' ')[0] === argv[0]);
+  if (!command) return undefined;
   const table = command.options;
   const given = new Map<string, string | number | boolean>();
+  const words: string[] = [];
   for (let i = 1; i < argv.length; i++) {
     const token = argv[i]!;
+    if (plainWord(token)) {
+      words.push(token === '-' ? DASH : token);
+      continue;
+    }
     const eq = token.startsWith('--') ? token.indexOf('=') : -1;
     const head = eq > 0 ? token.slice(0, eq) : token;
     let found = lookup(table, head);
@@ -63,6 +77,7 @@ export function quickArgs(argv: readonly string[], commands: readonly CommandSpe
     given.set(name, v);
   }
   const args: Record<string, unknown> = { _: [argv[0]], $0: 'hfleaks' };
+  if (!positionals(command, words, args)) return undefined;
   for (const [name, spec] of Object.entries(table)) {
     const v = given.has(name) ? given.get(name) : spec.default;
     if (v === undefined) continue;
@@ -71,4 +86,25 @@ export function quickArgs(argv: readonly string[], commands: readonly CommandSpe
     if (spec.alias) args[spec.alias] = v;
   }
   return { command, args };
+}
+
+/** Fills the command's positionals from the bare words; false when yargs should judge them. */
+function positionals(command: CommandSpec, words: string[], args: Record<string, unknown>): boolean {
+  const specs = Object.entries(command.positionals ?? {});
+  let next = 0;
+  for (const [name, spec] of specs) {
+    let v: string | string[] | undefined;
+    if (spec.array) {
+      v = words.slice(next);
+      next = words.length;
+      if (v.length === 0) v = spec.default;
+    } else {
+      v = words[next++];
+      const required = command.command.includes(`<${name}>`);
+      if (v === undefined && required) return false;
+      if (v !== undefined && spec.choices && !spec.choices.includes(v)) return false;
+    }
+    if (v !== undefined) args[name] = v;
+  }
+  return next >= words.length;
 }

@@ -103,8 +103,9 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
   // With a bitmap, objects come without names (and in pack order): names are found
   // later, for the blobs that need one.
   if (repo.bitmap) args.push('--use-bitmap-index');
-  // The object listing leaves most commits out (the type filter drops them): count apart.
-  const counting = gitOutput(repo, ['rev-list', '--count', '--all']);
+  // The object listing leaves most commits out (the type filter drops them): list them
+  // apart, once, for the count and for sharing out the provenance walk.
+  const listing = gitOutput(repo, ['rev-list', '--all']);
   const len = repo.oidLength;
   // The listing runs ahead of the readers into a bounded queue: on most repositories it
   // ends early, so progress can show a total and time left.
@@ -160,9 +161,11 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
   const totals = await scanner.finish();
   stats.blobs = totals.blobs;
   stats.bytes = totals.bytes;
-  stats.commits = Number((await counting).stdout.toString('latin1').trim()) || 0;
+  const commits = await listing;
+  const commitList = commits.code === 0 ? commits.stdout : Buffer.alloc(0);
+  stats.commits = commitList.length / (repo.oidLength + 1);
   missing.finish();
-  if (hits.size) await reportHistoryHits(ctx, repo, hits, stats.commits);
+  if (hits.size) await reportHistoryHits(ctx, repo, hits, commitList);
   return stats;
 }
 
@@ -182,15 +185,15 @@ const SPLIT_WALK = 4000;
  * against all parents); on long histories the commits are shared out among several
  * `git log --no-walk --stdin` processes, one per thread.
  */
-async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, commitCount: number): Promise<Map<string, Introduction[]>> {
+async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, commitList: Buffer): Promise<Map<string, Introduction[]>> {
   const out = new Map<string, Introduction[]>();
   const diff = ['--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT];
   if (oids.size <= FIND_OBJECT_MAX) for (const o of oids) diff.push(`--find-object=${o}`);
+  const commitCount = commitList.length / (repo.oidLength + 1);
   const parts = commitCount >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
   let inputs: (string | undefined)[] = [undefined];
   if (parts > 1) {
-    const list = await gitOutput(repo, ['rev-list', '--all']);
-    const commits = list.code === 0 ? list.stdout.toString('latin1').split('\n').filter(Boolean) : [];
+    const commits = commitList.toString('latin1').split('\n').filter(Boolean);
     if (commits.length >= SPLIT_WALK) {
       const per = Math.ceil(commits.length / parts);
       inputs = Array.from({ length: parts }, (_, i) => `${commits.slice(i * per, (i + 1) * per).join('\n')}\n`);
@@ -255,8 +258,8 @@ function secretsOf(hits: Iterable<BlobHit>): Set<string> {
 }
 
 /** Adds each hit's locations: one per commit that introduced the token, with its path. */
-async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commitCount: number): Promise<void> {
-  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commitCount);
+async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commitList: Buffer): Promise<void> {
+  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commitList);
   // Every blob of HEAD's tree was scanned: those among the hits hold HEAD's secrets.
   const head = await headBlobs(repo);
   // A blob listed without a name (reachability bitmaps give none) takes the path of its
