@@ -19429,7 +19429,164 @@ var init_settings = __esm({
   }
 });
 
+// node_modules/picocolors/picocolors.js
+var require_picocolors = __commonJS({
+  "node_modules/picocolors/picocolors.js"(exports, module) {
+    var p2 = process || {};
+    var argv = p2.argv || [];
+    var env4 = p2.env || {};
+    var isColorSupported = !(!!env4.NO_COLOR || argv.includes("--no-color")) && (!!env4.FORCE_COLOR || argv.includes("--color") || p2.platform === "win32" || (p2.stdout || {}).isTTY && env4.TERM !== "dumb" || !!env4.CI);
+    var formatter = (open2, close, replace = open2) => (input2) => {
+      let string = "" + input2, index = string.indexOf(close, open2.length);
+      return ~index ? open2 + replaceClose(string, close, replace, index) + close : open2 + string + close;
+    };
+    var replaceClose = (string, close, replace, index) => {
+      let result = "", cursor = 0;
+      do {
+        result += string.substring(cursor, index) + replace;
+        cursor = index + close.length;
+        index = string.indexOf(close, cursor);
+      } while (~index);
+      return result + string.substring(cursor);
+    };
+    var createColors = (enabled = isColorSupported) => {
+      let f3 = enabled ? formatter : () => String;
+      return {
+        isColorSupported: enabled,
+        reset: f3("\x1B[0m", "\x1B[0m"),
+        bold: f3("\x1B[1m", "\x1B[22m", "\x1B[22m\x1B[1m"),
+        dim: f3("\x1B[2m", "\x1B[22m", "\x1B[22m\x1B[2m"),
+        italic: f3("\x1B[3m", "\x1B[23m"),
+        underline: f3("\x1B[4m", "\x1B[24m"),
+        inverse: f3("\x1B[7m", "\x1B[27m"),
+        hidden: f3("\x1B[8m", "\x1B[28m"),
+        strikethrough: f3("\x1B[9m", "\x1B[29m"),
+        black: f3("\x1B[30m", "\x1B[39m"),
+        red: f3("\x1B[31m", "\x1B[39m"),
+        green: f3("\x1B[32m", "\x1B[39m"),
+        yellow: f3("\x1B[33m", "\x1B[39m"),
+        blue: f3("\x1B[34m", "\x1B[39m"),
+        magenta: f3("\x1B[35m", "\x1B[39m"),
+        cyan: f3("\x1B[36m", "\x1B[39m"),
+        white: f3("\x1B[37m", "\x1B[39m"),
+        gray: f3("\x1B[90m", "\x1B[39m"),
+        bgBlack: f3("\x1B[40m", "\x1B[49m"),
+        bgRed: f3("\x1B[41m", "\x1B[49m"),
+        bgGreen: f3("\x1B[42m", "\x1B[49m"),
+        bgYellow: f3("\x1B[43m", "\x1B[49m"),
+        bgBlue: f3("\x1B[44m", "\x1B[49m"),
+        bgMagenta: f3("\x1B[45m", "\x1B[49m"),
+        bgCyan: f3("\x1B[46m", "\x1B[49m"),
+        bgWhite: f3("\x1B[47m", "\x1B[49m"),
+        blackBright: f3("\x1B[90m", "\x1B[39m"),
+        redBright: f3("\x1B[91m", "\x1B[39m"),
+        greenBright: f3("\x1B[92m", "\x1B[39m"),
+        yellowBright: f3("\x1B[93m", "\x1B[39m"),
+        blueBright: f3("\x1B[94m", "\x1B[39m"),
+        magentaBright: f3("\x1B[95m", "\x1B[39m"),
+        cyanBright: f3("\x1B[96m", "\x1B[39m"),
+        whiteBright: f3("\x1B[97m", "\x1B[39m"),
+        bgBlackBright: f3("\x1B[100m", "\x1B[49m"),
+        bgRedBright: f3("\x1B[101m", "\x1B[49m"),
+        bgGreenBright: f3("\x1B[102m", "\x1B[49m"),
+        bgYellowBright: f3("\x1B[103m", "\x1B[49m"),
+        bgBlueBright: f3("\x1B[104m", "\x1B[49m"),
+        bgMagentaBright: f3("\x1B[105m", "\x1B[49m"),
+        bgCyanBright: f3("\x1B[106m", "\x1B[49m"),
+        bgWhiteBright: f3("\x1B[107m", "\x1B[49m")
+      };
+    };
+    module.exports = createColors();
+    module.exports.createColors = createColors;
+  }
+});
+
+// src/report/text.ts
+var text_exports = {};
+__export(text_exports, {
+  formatLocation: () => formatLocation,
+  textReport: () => textReport
+});
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MB`;
+  return `${(n / (1 << 30)).toFixed(2)} GB`;
+}
+function formatLocation(l3) {
+  let s = `${l3.path}:${l3.line}:${l3.column}`;
+  if (l3.decoding?.length) s += ` (${l3.decoding.join(", ")})`;
+  if (l3.commit) s += ` in ${l3.commit.slice(0, 12)}${l3.author ? ` by ${l3.author}` : ""}${l3.date ? ` on ${l3.date.slice(0, 10)}` : ""}${l3.inHead === false ? " (history only)" : ""}`;
+  return s;
+}
+function textReport(report, options) {
+  const c3 = import_picocolors.default.createColors(options.color);
+  const sev = {
+    critical: (s) => c3.bold(c3.red(s)),
+    high: c3.red,
+    medium: c3.yellow,
+    low: c3.cyan,
+    info: c3.dim
+  };
+  const out = [];
+  for (const f3 of report.findings) out.push(block(f3, options, c3, sev));
+  out.push(summary(report, c3));
+  return `${out.join("\n")}
+`;
+}
+function block(f3, options, c3, sev) {
+  const lines = [];
+  const secret = options.showSecrets ? f3.secret.raw : f3.secret.redacted;
+  lines.push(`${sev[f3.severity](f3.severity.toUpperCase())} ${c3.bold(f3.title)}: ${secret}`);
+  lines.push(`  rule ${f3.rule}, fingerprint ${f3.fingerprint}`);
+  if (f3.jwt?.expiresAt) lines.push(`  ${f3.jwt.expired ? "expired" : "expires"} ${f3.jwt.expiresAt}${f3.jwt.scope ? `, scope "${f3.jwt.scope}"` : ""}`);
+  const v2 = f3.verification;
+  if (v2?.summary) lines.push(`  ${v2.summary}`);
+  else if (v2?.status && v2.status !== "skipped") lines.push(`  verification: ${v2.status}`);
+  const n = f3.locations.length;
+  lines.push(`  ${n} location${n === 1 ? "" : "s"}:`);
+  for (const l3 of f3.locations.slice(0, 50)) lines.push(`    ${formatLocation(l3)}`);
+  if (n > 50) lines.push(`    \u2026 and ${n - 50} more (see --format json)`);
+  if (f3.advice?.length) {
+    lines.push("  what to do:");
+    f3.advice.forEach((a, i) => lines.push(`    ${i + 1}. ${a}`));
+  }
+  return lines.join("\n");
+}
+function summary(report, c3) {
+  const s = report.stats;
+  const locs = report.findings.reduce((n2, f3) => n2 + f3.locations.length, 0);
+  const parts = [];
+  const n = (k2, w2) => `${k2} ${w2}${k2 === 1 ? "" : "s"}`;
+  const what = s.blobs !== void 0 ? `${n(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${n(s.commits, "commit")}` : ""}` : n(s.files, "file");
+  parts.push(`${what} (${formatBytes(s.bytes)}) scanned in ${(s.durationMs / 1e3).toFixed(2)} s`);
+  if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
+  if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
+  if (s.baselined) parts.push(`${s.baselined} in the baseline`);
+  if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}`);
+  if (s.missingObjects) parts.push(`${s.missingObjects} missing objects`);
+  if (s.shallow) parts.push("shallow clone: older history was not scanned");
+  const head = report.findings.length ? c3.red(c3.bold(`${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found in ${locs} location${locs === 1 ? "" : "s"}`)) : c3.green("No Hugging Face tokens found");
+  const lines = [`${head}. ${parts.join("; ")}.`];
+  for (const k2 of s.skipped.slice(0, 20)) lines.push(c3.dim(`  skipped ${k2.path}: ${k2.reason}`));
+  if (s.skipped.length > 20) lines.push(c3.dim(`  \u2026 and ${s.skipped.length - 20} more skipped (see --format json)`));
+  return lines.join("\n");
+}
+var import_picocolors;
+var init_text = __esm({
+  "src/report/text.ts"() {
+    "use strict";
+    import_picocolors = __toESM(require_picocolors(), 1);
+  }
+});
+
 // src/report/json.ts
+var json_exports = {};
+__export(json_exports, {
+  JSON_REPORT_VERSION: () => JSON_REPORT_VERSION,
+  findingToJson: () => findingToJson,
+  jsonReport: () => jsonReport
+});
 function findingToJson(f3, showSecrets) {
   return {
     fingerprint: f3.fingerprint,
@@ -19466,134 +19623,20 @@ var init_json = __esm({
   }
 });
 
-// src/report/markdown.ts
-function formatBytes(n) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MB`;
-  return `${(n / (1 << 30)).toFixed(2)} GB`;
-}
-function escapeMarkdown(s) {
-  return s.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_[\]|#~!])/g, "\\$1");
-}
-function inlineCode(s, inTable = false) {
-  let text = s.replace(/[\r\n]+/g, "\u2424");
-  if (inTable) text = text.replace(/\|/g, "\\|");
-  const runs = text.match(/`+/g) ?? [];
-  const fence = "`".repeat(Math.max(0, ...runs.map((r2) => r2.length)) + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
-function verdict(v2) {
-  if (!v2 || v2.status === "skipped") return "not verified";
-  let s = v2.status;
-  if (v2.status !== "valid" && v2.reason) s += ` (${escapeMarkdown(v2.reason)})`;
-  if (v2.status === "valid") {
-    const role = v2.role === "fineGrained" ? "fine-grained" : v2.role;
-    if (role) s += `, ${escapeMarkdown(role)}`;
-    if (v2.owner?.name) s += `, owner ${escapeMarkdown(v2.owner.name)}`;
-  }
-  if (v2.revoked) s += ", revoked by this run";
-  return s;
-}
-function place(l3) {
-  let s = `${inlineCode(`${l3.path}:${l3.line}:${l3.column}`)}`;
-  if (l3.decoding?.length) s += ` (${l3.decoding.join(", ")})`;
-  if (l3.commit) {
-    const bits = [l3.date?.slice(0, 10), l3.inHead === false ? "history only" : void 0].filter(Boolean);
-    s += ` in commit ${inlineCode(l3.commit.slice(0, 12))}${bits.length ? ` (${bits.join(", ")})` : ""}`;
-  }
-  return s;
-}
-function secretText(f3, o2, inTable = false) {
-  return inlineCode(o2.showSecrets ? f3.secret.raw : f3.secret.redacted, inTable);
-}
-function table(findings, o2) {
-  const rows = ["| Severity | Secret | Kind | Verification | Where |", "|---|---|---|---|---|"];
-  for (const f3 of findings.slice(0, MAX_TABLE_ROWS)) {
-    const first = f3.locations[0];
-    const where = first ? `${inlineCode(`${first.path}:${first.line}`, true)}${f3.locations.length > 1 ? ` and ${f3.locations.length - 1} more` : ""}` : "";
-    rows.push(`| ${SEV[f3.severity]} | ${secretText(f3, o2, true)} | ${escapeMarkdown(f3.title)} | ${verdict(f3.verification)} | ${where} |`);
-  }
-  if (findings.length > MAX_TABLE_ROWS) rows.push("", `\u2026and ${findings.length - MAX_TABLE_ROWS} more secrets: see the JSON or SARIF report.`);
-  return rows;
-}
-function detail(f3, n, o2) {
-  const out = [`### ${n}. ${secretText(f3, o2)}: ${escapeMarkdown(f3.title)} (${f3.severity})`, ""];
-  out.push(`- Fingerprint: ${inlineCode(f3.fingerprint)}`);
-  const v2 = f3.verification;
-  out.push(`- Verification: ${verdict(v2)}`);
-  if (v2?.summary) out.push(`- Owner and reach: ${escapeMarkdown(v2.summary)}`);
-  if (f3.jwt?.expiresAt) out.push(`- ${f3.jwt.expired ? "Expired" : "Expires"}: ${escapeMarkdown(f3.jwt.expiresAt)}${f3.jwt.scope ? `, scope ${inlineCode(f3.jwt.scope)}` : ""}`);
-  if (f3.repos?.length) out.push(`- Repositories named near it: ${f3.repos.map((r2) => inlineCode(r2)).join(", ")}`);
-  const n2 = f3.locations.length;
-  out.push(`- ${n2} location${n2 === 1 ? "" : "s"}:`);
-  for (const l3 of f3.locations.slice(0, MAX_LOCATIONS_SHOWN)) out.push(`  - ${place(l3)}`);
-  if (n2 > MAX_LOCATIONS_SHOWN) out.push(`  - \u2026and ${n2 - MAX_LOCATIONS_SHOWN} more (see the JSON report)`);
-  if (f3.advice?.length) {
-    out.push("", "**What to do**", "");
-    f3.advice.forEach((a, i) => out.push(`${i + 1}. ${a.replace(/[\r\n]+/g, " ")}`));
-  }
-  out.push("");
-  return out;
-}
-function statsLine(report) {
-  const s = report.stats;
-  const what = s.blobs !== void 0 ? `${s.blobs} blobs${s.commits !== void 0 ? ` in ${s.commits} commits` : ""}` : `${s.files} files`;
-  const parts = [`${what} (${formatBytes(s.bytes)}) scanned by \`hfleaks ${escapeMarkdown(report.command)}\``];
-  if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
-  if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
-  if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}`);
-  if (s.missingObjects) parts.push(`${s.missingObjects} missing objects`);
-  if (s.shallow) parts.push("shallow clone: older history was not scanned");
-  return `${parts.join("; ")}.`;
-}
-function markdownReport(report, options) {
-  const fs2 = report.findings;
-  const out = [];
-  if (!fs2.length) {
-    out.push("## hfleaks: no leaked Hugging Face tokens", "", statsLine(report));
-  } else {
-    const locs = fs2.reduce((n, f3) => n + f3.locations.length, 0);
-    out.push(
-      `## hfleaks: ${fs2.length} leaked secret${fs2.length === 1 ? "" : "s"} in ${locs} location${locs === 1 ? "" : "s"}`,
-      "",
-      statsLine(report),
-      "",
-      "Deleting a line does not un-leak a token that was pushed: revoke each one first (step 1 below).",
-      "",
-      ...table(fs2, options),
-      ""
-    );
-    let size = out.reduce((n, l3) => n + l3.length + 1, 0);
-    let shown = 0;
-    for (const f3 of fs2.slice(0, MAX_DETAILED)) {
-      const lines = detail(f3, shown + 1, options);
-      const add = lines.reduce((n, l3) => n + l3.length + 1, 0);
-      if (size + add > MAX_CHARS) break;
-      out.push(...lines);
-      size += add;
-      shown++;
-    }
-    if (fs2.length > shown) out.push(`\u2026and ${fs2.length - shown} more secrets, each with its own steps: see the JSON or SARIF report.`, "");
-  }
-  out.push("---", "", `<sub>hfleaks ${escapeMarkdown(report.version)}. Fingerprints depend on the rule and the secret only: once a token is revoked, an accepted one can go in \`.hfleaksignore\` or a baseline.</sub>`);
-  return `${out.join("\n")}
-`;
-}
-var MAX_TABLE_ROWS, MAX_DETAILED, MAX_LOCATIONS_SHOWN, MAX_CHARS, SEV;
-var init_markdown = __esm({
-  "src/report/markdown.ts"() {
-    "use strict";
-    MAX_TABLE_ROWS = 100;
-    MAX_DETAILED = 25;
-    MAX_LOCATIONS_SHOWN = 10;
-    MAX_CHARS = 6e4;
-    SEV = { critical: "**CRITICAL**", high: "**HIGH**", medium: "MEDIUM", low: "low", info: "info" };
-  }
-});
-
 // src/report/sarif.ts
+var sarif_exports = {};
+__export(sarif_exports, {
+  INFORMATION_URI: () => INFORMATION_URI,
+  MAX_RESULTS_PER_FINDING: () => MAX_RESULTS_PER_FINDING,
+  SARIF_SCHEMA: () => SARIF_SCHEMA,
+  SECURITY_SEVERITY: () => SECURITY_SEVERITY,
+  buildSarif: () => buildSarif,
+  pathToUri: () => pathToUri,
+  sarifLevel: () => sarifLevel,
+  sarifReport: () => sarifReport,
+  scrubEmails: () => scrubEmails,
+  verdictWords: () => verdictWords
+});
 function sarifLevel(s) {
   return s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "note";
 }
@@ -19788,168 +19831,163 @@ var init_sarif = __esm({
   }
 });
 
-// node_modules/picocolors/picocolors.js
-var require_picocolors = __commonJS({
-  "node_modules/picocolors/picocolors.js"(exports, module) {
-    var p2 = process || {};
-    var argv = p2.argv || [];
-    var env4 = p2.env || {};
-    var isColorSupported = !(!!env4.NO_COLOR || argv.includes("--no-color")) && (!!env4.FORCE_COLOR || argv.includes("--color") || p2.platform === "win32" || (p2.stdout || {}).isTTY && env4.TERM !== "dumb" || !!env4.CI);
-    var formatter = (open2, close, replace = open2) => (input2) => {
-      let string = "" + input2, index = string.indexOf(close, open2.length);
-      return ~index ? open2 + replaceClose(string, close, replace, index) + close : open2 + string + close;
-    };
-    var replaceClose = (string, close, replace, index) => {
-      let result = "", cursor = 0;
-      do {
-        result += string.substring(cursor, index) + replace;
-        cursor = index + close.length;
-        index = string.indexOf(close, cursor);
-      } while (~index);
-      return result + string.substring(cursor);
-    };
-    var createColors = (enabled = isColorSupported) => {
-      let f3 = enabled ? formatter : () => String;
-      return {
-        isColorSupported: enabled,
-        reset: f3("\x1B[0m", "\x1B[0m"),
-        bold: f3("\x1B[1m", "\x1B[22m", "\x1B[22m\x1B[1m"),
-        dim: f3("\x1B[2m", "\x1B[22m", "\x1B[22m\x1B[2m"),
-        italic: f3("\x1B[3m", "\x1B[23m"),
-        underline: f3("\x1B[4m", "\x1B[24m"),
-        inverse: f3("\x1B[7m", "\x1B[27m"),
-        hidden: f3("\x1B[8m", "\x1B[28m"),
-        strikethrough: f3("\x1B[9m", "\x1B[29m"),
-        black: f3("\x1B[30m", "\x1B[39m"),
-        red: f3("\x1B[31m", "\x1B[39m"),
-        green: f3("\x1B[32m", "\x1B[39m"),
-        yellow: f3("\x1B[33m", "\x1B[39m"),
-        blue: f3("\x1B[34m", "\x1B[39m"),
-        magenta: f3("\x1B[35m", "\x1B[39m"),
-        cyan: f3("\x1B[36m", "\x1B[39m"),
-        white: f3("\x1B[37m", "\x1B[39m"),
-        gray: f3("\x1B[90m", "\x1B[39m"),
-        bgBlack: f3("\x1B[40m", "\x1B[49m"),
-        bgRed: f3("\x1B[41m", "\x1B[49m"),
-        bgGreen: f3("\x1B[42m", "\x1B[49m"),
-        bgYellow: f3("\x1B[43m", "\x1B[49m"),
-        bgBlue: f3("\x1B[44m", "\x1B[49m"),
-        bgMagenta: f3("\x1B[45m", "\x1B[49m"),
-        bgCyan: f3("\x1B[46m", "\x1B[49m"),
-        bgWhite: f3("\x1B[47m", "\x1B[49m"),
-        blackBright: f3("\x1B[90m", "\x1B[39m"),
-        redBright: f3("\x1B[91m", "\x1B[39m"),
-        greenBright: f3("\x1B[92m", "\x1B[39m"),
-        yellowBright: f3("\x1B[93m", "\x1B[39m"),
-        blueBright: f3("\x1B[94m", "\x1B[39m"),
-        magentaBright: f3("\x1B[95m", "\x1B[39m"),
-        cyanBright: f3("\x1B[96m", "\x1B[39m"),
-        whiteBright: f3("\x1B[97m", "\x1B[39m"),
-        bgBlackBright: f3("\x1B[100m", "\x1B[49m"),
-        bgRedBright: f3("\x1B[101m", "\x1B[49m"),
-        bgGreenBright: f3("\x1B[102m", "\x1B[49m"),
-        bgYellowBright: f3("\x1B[103m", "\x1B[49m"),
-        bgBlueBright: f3("\x1B[104m", "\x1B[49m"),
-        bgMagentaBright: f3("\x1B[105m", "\x1B[49m"),
-        bgCyanBright: f3("\x1B[106m", "\x1B[49m"),
-        bgWhiteBright: f3("\x1B[107m", "\x1B[49m")
-      };
-    };
-    module.exports = createColors();
-    module.exports.createColors = createColors;
-  }
+// src/report/markdown.ts
+var markdown_exports = {};
+__export(markdown_exports, {
+  MAX_CHARS: () => MAX_CHARS,
+  MAX_DETAILED: () => MAX_DETAILED,
+  MAX_LOCATIONS_SHOWN: () => MAX_LOCATIONS_SHOWN,
+  MAX_TABLE_ROWS: () => MAX_TABLE_ROWS,
+  escapeMarkdown: () => escapeMarkdown,
+  inlineCode: () => inlineCode,
+  markdownReport: () => markdownReport
 });
-
-// src/report/text.ts
 function formatBytes2(n) {
   if (n < 1024) return `${n} B`;
   if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KB`;
   if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MB`;
   return `${(n / (1 << 30)).toFixed(2)} GB`;
 }
-function formatLocation(l3) {
-  let s = `${l3.path}:${l3.line}:${l3.column}`;
-  if (l3.decoding?.length) s += ` (${l3.decoding.join(", ")})`;
-  if (l3.commit) s += ` in ${l3.commit.slice(0, 12)}${l3.author ? ` by ${l3.author}` : ""}${l3.date ? ` on ${l3.date.slice(0, 10)}` : ""}${l3.inHead === false ? " (history only)" : ""}`;
+function escapeMarkdown(s) {
+  return s.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_[\]|#~!])/g, "\\$1");
+}
+function inlineCode(s, inTable = false) {
+  let text = s.replace(/[\r\n]+/g, "\u2424");
+  if (inTable) text = text.replace(/\|/g, "\\|");
+  const runs = text.match(/`+/g) ?? [];
+  const fence = "`".repeat(Math.max(0, ...runs.map((r2) => r2.length)) + 1);
+  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+function verdict(v2) {
+  if (!v2 || v2.status === "skipped") return "not verified";
+  let s = v2.status;
+  if (v2.status !== "valid" && v2.reason) s += ` (${escapeMarkdown(v2.reason)})`;
+  if (v2.status === "valid") {
+    const role = v2.role === "fineGrained" ? "fine-grained" : v2.role;
+    if (role) s += `, ${escapeMarkdown(role)}`;
+    if (v2.owner?.name) s += `, owner ${escapeMarkdown(v2.owner.name)}`;
+  }
+  if (v2.revoked) s += ", revoked by this run";
   return s;
 }
-function textReport(report, options) {
-  const c3 = import_picocolors.default.createColors(options.color);
-  const sev = {
-    critical: (s) => c3.bold(c3.red(s)),
-    high: c3.red,
-    medium: c3.yellow,
-    low: c3.cyan,
-    info: c3.dim
-  };
-  const out = [];
-  for (const f3 of report.findings) out.push(block(f3, options, c3, sev));
-  out.push(summary(report, c3));
-  return `${out.join("\n")}
-`;
-}
-function block(f3, options, c3, sev) {
-  const lines = [];
-  const secret = options.showSecrets ? f3.secret.raw : f3.secret.redacted;
-  lines.push(`${sev[f3.severity](f3.severity.toUpperCase())} ${c3.bold(f3.title)}: ${secret}`);
-  lines.push(`  rule ${f3.rule}, fingerprint ${f3.fingerprint}`);
-  if (f3.jwt?.expiresAt) lines.push(`  ${f3.jwt.expired ? "expired" : "expires"} ${f3.jwt.expiresAt}${f3.jwt.scope ? `, scope "${f3.jwt.scope}"` : ""}`);
-  const v2 = f3.verification;
-  if (v2?.summary) lines.push(`  ${v2.summary}`);
-  else if (v2?.status && v2.status !== "skipped") lines.push(`  verification: ${v2.status}`);
-  const n = f3.locations.length;
-  lines.push(`  ${n} location${n === 1 ? "" : "s"}:`);
-  for (const l3 of f3.locations.slice(0, 50)) lines.push(`    ${formatLocation(l3)}`);
-  if (n > 50) lines.push(`    \u2026 and ${n - 50} more (see --format json)`);
-  if (f3.advice?.length) {
-    lines.push("  what to do:");
-    f3.advice.forEach((a, i) => lines.push(`    ${i + 1}. ${a}`));
+function place(l3) {
+  let s = `${inlineCode(`${l3.path}:${l3.line}:${l3.column}`)}`;
+  if (l3.decoding?.length) s += ` (${l3.decoding.join(", ")})`;
+  if (l3.commit) {
+    const bits = [l3.date?.slice(0, 10), l3.inHead === false ? "history only" : void 0].filter(Boolean);
+    s += ` in commit ${inlineCode(l3.commit.slice(0, 12))}${bits.length ? ` (${bits.join(", ")})` : ""}`;
   }
-  return lines.join("\n");
+  return s;
 }
-function summary(report, c3) {
+function secretText(f3, o2, inTable = false) {
+  return inlineCode(o2.showSecrets ? f3.secret.raw : f3.secret.redacted, inTable);
+}
+function table(findings, o2) {
+  const rows = ["| Severity | Secret | Kind | Verification | Where |", "|---|---|---|---|---|"];
+  for (const f3 of findings.slice(0, MAX_TABLE_ROWS)) {
+    const first = f3.locations[0];
+    const where = first ? `${inlineCode(`${first.path}:${first.line}`, true)}${f3.locations.length > 1 ? ` and ${f3.locations.length - 1} more` : ""}` : "";
+    rows.push(`| ${SEV[f3.severity]} | ${secretText(f3, o2, true)} | ${escapeMarkdown(f3.title)} | ${verdict(f3.verification)} | ${where} |`);
+  }
+  if (findings.length > MAX_TABLE_ROWS) rows.push("", `\u2026and ${findings.length - MAX_TABLE_ROWS} more secrets: see the JSON or SARIF report.`);
+  return rows;
+}
+function detail(f3, n, o2) {
+  const out = [`### ${n}. ${secretText(f3, o2)}: ${escapeMarkdown(f3.title)} (${f3.severity})`, ""];
+  out.push(`- Fingerprint: ${inlineCode(f3.fingerprint)}`);
+  const v2 = f3.verification;
+  out.push(`- Verification: ${verdict(v2)}`);
+  if (v2?.summary) out.push(`- Owner and reach: ${escapeMarkdown(v2.summary)}`);
+  if (f3.jwt?.expiresAt) out.push(`- ${f3.jwt.expired ? "Expired" : "Expires"}: ${escapeMarkdown(f3.jwt.expiresAt)}${f3.jwt.scope ? `, scope ${inlineCode(f3.jwt.scope)}` : ""}`);
+  if (f3.repos?.length) out.push(`- Repositories named near it: ${f3.repos.map((r2) => inlineCode(r2)).join(", ")}`);
+  const n2 = f3.locations.length;
+  out.push(`- ${n2} location${n2 === 1 ? "" : "s"}:`);
+  for (const l3 of f3.locations.slice(0, MAX_LOCATIONS_SHOWN)) out.push(`  - ${place(l3)}`);
+  if (n2 > MAX_LOCATIONS_SHOWN) out.push(`  - \u2026and ${n2 - MAX_LOCATIONS_SHOWN} more (see the JSON report)`);
+  if (f3.advice?.length) {
+    out.push("", "**What to do**", "");
+    f3.advice.forEach((a, i) => out.push(`${i + 1}. ${a.replace(/[\r\n]+/g, " ")}`));
+  }
+  out.push("");
+  return out;
+}
+function statsLine(report) {
   const s = report.stats;
-  const locs = report.findings.reduce((n2, f3) => n2 + f3.locations.length, 0);
-  const parts = [];
-  const n = (k2, w2) => `${k2} ${w2}${k2 === 1 ? "" : "s"}`;
-  const what = s.blobs !== void 0 ? `${n(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${n(s.commits, "commit")}` : ""}` : n(s.files, "file");
-  parts.push(`${what} (${formatBytes2(s.bytes)}) scanned in ${(s.durationMs / 1e3).toFixed(2)} s`);
-  if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
+  const what = s.blobs !== void 0 ? `${s.blobs} blobs${s.commits !== void 0 ? ` in ${s.commits} commits` : ""}` : `${s.files} files`;
+  const parts = [`${what} (${formatBytes2(s.bytes)}) scanned by \`hfleaks ${escapeMarkdown(report.command)}\``];
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
-  if (s.baselined) parts.push(`${s.baselined} in the baseline`);
+  if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}`);
   if (s.missingObjects) parts.push(`${s.missingObjects} missing objects`);
   if (s.shallow) parts.push("shallow clone: older history was not scanned");
-  const head = report.findings.length ? c3.red(c3.bold(`${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found in ${locs} location${locs === 1 ? "" : "s"}`)) : c3.green("No Hugging Face tokens found");
-  const lines = [`${head}. ${parts.join("; ")}.`];
-  for (const k2 of s.skipped.slice(0, 20)) lines.push(c3.dim(`  skipped ${k2.path}: ${k2.reason}`));
-  if (s.skipped.length > 20) lines.push(c3.dim(`  \u2026 and ${s.skipped.length - 20} more skipped (see --format json)`));
-  return lines.join("\n");
+  return `${parts.join("; ")}.`;
 }
-var import_picocolors;
-var init_text = __esm({
-  "src/report/text.ts"() {
+function markdownReport(report, options) {
+  const fs2 = report.findings;
+  const out = [];
+  if (!fs2.length) {
+    out.push("## hfleaks: no leaked Hugging Face tokens", "", statsLine(report));
+  } else {
+    const locs = fs2.reduce((n, f3) => n + f3.locations.length, 0);
+    out.push(
+      `## hfleaks: ${fs2.length} leaked secret${fs2.length === 1 ? "" : "s"} in ${locs} location${locs === 1 ? "" : "s"}`,
+      "",
+      statsLine(report),
+      "",
+      "Deleting a line does not un-leak a token that was pushed: revoke each one first (step 1 below).",
+      "",
+      ...table(fs2, options),
+      ""
+    );
+    let size = out.reduce((n, l3) => n + l3.length + 1, 0);
+    let shown = 0;
+    for (const f3 of fs2.slice(0, MAX_DETAILED)) {
+      const lines = detail(f3, shown + 1, options);
+      const add = lines.reduce((n, l3) => n + l3.length + 1, 0);
+      if (size + add > MAX_CHARS) break;
+      out.push(...lines);
+      size += add;
+      shown++;
+    }
+    if (fs2.length > shown) out.push(`\u2026and ${fs2.length - shown} more secrets, each with its own steps: see the JSON or SARIF report.`, "");
+  }
+  out.push("---", "", `<sub>hfleaks ${escapeMarkdown(report.version)}. Fingerprints depend on the rule and the secret only: once a token is revoked, an accepted one can go in \`.hfleaksignore\` or a baseline.</sub>`);
+  return `${out.join("\n")}
+`;
+}
+var MAX_TABLE_ROWS, MAX_DETAILED, MAX_LOCATIONS_SHOWN, MAX_CHARS, SEV;
+var init_markdown = __esm({
+  "src/report/markdown.ts"() {
     "use strict";
-    import_picocolors = __toESM(require_picocolors(), 1);
+    MAX_TABLE_ROWS = 100;
+    MAX_DETAILED = 25;
+    MAX_LOCATIONS_SHOWN = 10;
+    MAX_CHARS = 6e4;
+    SEV = { critical: "**CRITICAL**", high: "**HIGH**", medium: "MEDIUM", low: "low", info: "info" };
   }
 });
 
 // src/cli/render.ts
-function renderReport(format3, report, options) {
-  const r2 = REPORTERS[format3];
-  if (!r2) throw new UsageError(`unknown format "${format3}" (choose ${Object.keys(REPORTERS).join(", ")})`);
-  return r2(report, options);
+function checkFormat(format3) {
+  if (!Object.hasOwn(REPORTERS, format3)) throw new UsageError(`unknown format "${format3}" (choose ${Object.keys(REPORTERS).join(", ")})`);
+}
+async function renderReport(format3, report, options) {
+  checkFormat(format3);
+  const reporter = await REPORTERS[format3]();
+  return reporter(report, options);
 }
 var REPORTERS;
 var init_render = __esm({
   "src/cli/render.ts"() {
     "use strict";
-    init_json();
-    init_markdown();
-    init_sarif();
-    init_text();
     init_io();
-    REPORTERS = { text: textReport, json: jsonReport, sarif: sarifReport, markdown: markdownReport };
+    REPORTERS = {
+      text: async () => (await Promise.resolve().then(() => (init_text(), text_exports))).textReport,
+      json: async () => (await Promise.resolve().then(() => (init_json(), json_exports))).jsonReport,
+      sarif: async () => (await Promise.resolve().then(() => (init_sarif(), sarif_exports))).sarifReport,
+      markdown: async () => (await Promise.resolve().then(() => (init_markdown(), markdown_exports))).markdownReport
+    };
   }
 });
 
@@ -19969,6 +20007,7 @@ function createSession(io2, args, root) {
   const config = loadConfig(root, args.config);
   verifySettings(io2, args);
   const baseline = args.baseline !== void 0 ? loadBaselineOption(io2.cwd, args.baseline) : void 0;
+  checkFormat(args.format);
   if (args.sarif !== void 0 && undash(args.sarif) === "-") throw new UsageError("--sarif needs a file (--format sarif prints SARIF on stdout)");
   const detector = createDetector(config.rules, { decode: args.decode !== false });
   const ignored = args.ignore === false ? /* @__PURE__ */ new Set() : readHfleaksIgnore(root).fingerprints;
@@ -20032,7 +20071,7 @@ async function finish(io2, args, session, command2) {
   const verified = await verifyStep(io2, args, report.findings, session.warn);
   const color = (!args.output || undash(args.output) === "-") && io2.stdoutIsTTY && !("NO_COLOR" in io2.env) && io2.env.TERM !== "dumb" && args.color !== false;
   attachAdvice(report.findings);
-  const text = renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
+  const text = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
   const output = args.output === void 0 ? void 0 : undash(args.output);
   if (output && output !== "-") {
     try {
@@ -20043,7 +20082,7 @@ async function finish(io2, args, session, command2) {
   } else {
     io2.stdout(text);
   }
-  if (args.sarif !== void 0) writeReportFile(io2, args.sarif, renderReport("sarif", report, { showSecrets: false, color: false }), "SARIF");
+  if (args.sarif !== void 0) writeReportFile(io2, args.sarif, await renderReport("sarif", report, { showSecrets: false, color: false }), "SARIF");
   io2.onReport?.(report);
   if (verified.error) throw new UsageError(verified.error);
   return report.findings.length > 0 ? 1 : 0;
@@ -25625,30 +25664,12 @@ var init_history = __esm({
   }
 });
 
-// src/cli/commands/history.ts
-var history_exports = {};
-__export(history_exports, {
-  DEFAULT_MAX_BLOB_SIZE: () => DEFAULT_MAX_BLOB_SIZE,
-  checkThreads: () => checkThreads,
-  gitContext: () => gitContext,
-  gitErrors: () => gitErrors,
-  openRepoFor: () => openRepoFor,
-  runHistory: () => runHistory,
-  scanRepoHistory: () => scanRepoHistory
-});
+// src/cli/commands/git-common.ts
 import { availableParallelism as availableParallelism2 } from "node:os";
 function checkThreads(threads3) {
   if (threads3 === void 0) return Math.min(4, availableParallelism2());
   if (!Number.isInteger(threads3) || threads3 < 1 || threads3 > 64) throw new UsageError("--threads must be a whole number from 1 to 64");
   return threads3;
-}
-async function openRepoFor(io2, repo) {
-  try {
-    return await openRepo(repo, io2.cwd, io2.env);
-  } catch (e) {
-    if (e instanceof GitError) throw new UsageError(e.message);
-    throw e;
-  }
 }
 async function gitErrors(f3) {
   try {
@@ -25686,6 +25707,34 @@ function gitContext(io2, args, session, git, root, unit, prefix = "") {
     }
   };
   return { ctx, progress };
+}
+var DEFAULT_MAX_BLOB_SIZE;
+var init_git_common = __esm({
+  "src/cli/commands/git-common.ts"() {
+    "use strict";
+    init_config();
+    init_ignore();
+    init_run();
+    init_io();
+    init_progress();
+    DEFAULT_MAX_BLOB_SIZE = 512 << 20;
+  }
+});
+
+// src/cli/commands/history.ts
+var history_exports = {};
+__export(history_exports, {
+  openRepoFor: () => openRepoFor,
+  runHistory: () => runHistory,
+  scanRepoHistory: () => scanRepoHistory
+});
+async function openRepoFor(io2, repo) {
+  try {
+    return await openRepo(repo, io2.cwd, io2.env);
+  } catch (e) {
+    if (e instanceof GitError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 async function scanRepoHistory(io2, args, session, repo, root, prefix = "") {
   if (args.since !== void 0 && !SINCE_RE.test(args.since.trim())) {
@@ -25729,19 +25778,16 @@ async function runHistory(io2, args) {
   await scanRepoHistory(io2, args, session, repo, root);
   return finish(io2, args, session, "history");
 }
-var DEFAULT_MAX_BLOB_SIZE, SINCE_RE;
+var SINCE_RE;
 var init_history2 = __esm({
   "src/cli/commands/history.ts"() {
     "use strict";
-    init_config();
-    init_ignore();
     init_history();
     init_repo();
     init_run();
     init_io();
-    init_progress();
     init_session();
-    DEFAULT_MAX_BLOB_SIZE = 512 << 20;
+    init_git_common();
     SINCE_RE = /^(\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?)?|\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago|yesterday|@\d+)$/i;
   }
 });
@@ -25877,7 +25923,7 @@ var init_staged2 = __esm({
     init_staged();
     init_io();
     init_session();
-    init_history2();
+    init_git_common();
   }
 });
 
@@ -25928,6 +25974,7 @@ var init_audit = __esm({
     init_files();
     init_progress();
     init_session();
+    init_git_common();
     init_history2();
   }
 });
@@ -32532,7 +32579,7 @@ ${msg}
     let args;
     if (plan.kind === "nothing") {
       const empty = { command: "history", version: VERSION, findings: [], stats: { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 } };
-      writePrivateFile(sarif, renderReport("sarif", empty, { showSecrets: false, color: false }));
+      writePrivateFile(sarif, await renderReport("sarif", empty, { showSecrets: false, color: false }));
       setOutput(env4, "findings", "0");
       setOutput(env4, "exit-code", "0");
       summary2(env4, `### hfleaks
@@ -32553,7 +32600,7 @@ Nothing to scan: ${plan.why}.
     if (code2 === 2 || !report) return fail2("hfleaks could not complete the scan; see the log above.");
     const prefix = relative3(workspace, repo).split("\\").join("/");
     for (const line of annotations(report.findings, prefix)) say(line);
-    summary2(env4, renderReport("markdown", report, { showSecrets: false, color: false }));
+    summary2(env4, await renderReport("markdown", report, { showSecrets: false, color: false }));
     const threshold = SEVERITIES.indexOf(inputs.failOn);
     const failing = report.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) >= threshold).length;
     const exit = failing > 0 ? 1 : 0;

@@ -85,7 +85,7 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     let args: string[];
     if (plan.kind === 'nothing') {
       const empty: Report = { command: 'history', version: VERSION, findings: [], stats: { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 } };
-      writePrivateFile(sarif, renderReport('sarif', empty, { showSecrets: false, color: false }));
+      writePrivateFile(sarif, await renderReport('sarif', empty, { showSecrets: false, color: false }));
       setOutput(env, 'findings', '0');
       setOutput(env, 'exit-code', '0');
       summary(env, `### hfleaks\n\nNothing to scan: ${plan.why}.\n`);
@@ -103,7 +103,7 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     if (code === 2 || !report) return fail('hfleaks could not complete the scan; see the log above.');
     const prefix = relative(workspace, repo).split('\\').join('/');
     for (const line of annotations(report.findings, prefix)) say(line);
-    summary(env, renderReport('markdown', report, { showSecrets: false, color: false }));
+    summary(env, await renderReport('markdown', report, { showSecrets: false, color: false }));
     const threshold = SEVERITIES.indexOf(inputs.failOn);
     const failing = report.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= threshold).length;
     const exit = failing > 0 ? 1 : 0;

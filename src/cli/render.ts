@@ -1,15 +1,22 @@
-// Picks the reporter for a format. Reporters know findings, not how they were made.
-import { jsonReport } from '../report/json.ts';
-import { markdownReport } from '../report/markdown.ts';
-import { sarifReport } from '../report/sarif.ts';
-import { textReport } from '../report/text.ts';
+// Picks the reporter for a format. Reporters know findings, not how they were made; each
+// is loaded when a report in its format is written (the hook writes text only).
 import type { Report, ReportOptions, Reporter } from '../report/types.ts';
 import { UsageError } from './io.ts';
 
-const REPORTERS: Record<string, Reporter> = { text: textReport, json: jsonReport, sarif: sarifReport, markdown: markdownReport };
+const REPORTERS: Record<string, () => Promise<Reporter>> = {
+  text: async () => (await import('../report/text.ts')).textReport,
+  json: async () => (await import('../report/json.ts')).jsonReport,
+  sarif: async () => (await import('../report/sarif.ts')).sarifReport,
+  markdown: async () => (await import('../report/markdown.ts')).markdownReport,
+};
 
-export function renderReport(format: string, report: Report, options: ReportOptions): string {
-  const r = REPORTERS[format];
-  if (!r) throw new UsageError(`unknown format "${format}" (choose ${Object.keys(REPORTERS).join(', ')})`);
-  return r(report, options);
+/** Throws a usage error for a format no reporter writes (checked before any scan starts). */
+export function checkFormat(format: string): void {
+  if (!Object.hasOwn(REPORTERS, format)) throw new UsageError(`unknown format "${format}" (choose ${Object.keys(REPORTERS).join(', ')})`);
+}
+
+export async function renderReport(format: string, report: Report, options: ReportOptions): Promise<string> {
+  checkFormat(format);
+  const reporter = await REPORTERS[format]!();
+  return reporter(report, options);
 }

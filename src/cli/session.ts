@@ -20,7 +20,7 @@ import { verifySettings, verifyStep } from '../verify/settings.ts';
 import type { Io } from './io.ts';
 import { UsageError, undash } from './io.ts';
 import type { CommonArgs } from './options.ts';
-import { renderReport } from './render.ts';
+import { checkFormat, renderReport } from './render.ts';
 
 import { VERSION } from '../core/version.ts';
 
@@ -46,6 +46,7 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   const config = loadConfig(root, args.config);
   verifySettings(io, args); // bad --endpoint/--verify-* flags, or --revoke without --yes off a terminal, fail before the scan
   const baseline = args.baseline !== undefined ? loadBaselineOption(io.cwd, args.baseline) : undefined;
+  checkFormat(args.format);
   if (args.sarif !== undefined && undash(args.sarif) === '-') throw new UsageError('--sarif needs a file (--format sarif prints SARIF on stdout)');
   const detector = createDetector(config.rules, { decode: args.decode !== false });
   const ignored = args.ignore === false ? new Set<string>() : readHfleaksIgnore(root).fingerprints;
@@ -106,7 +107,7 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
   const verified = await verifyStep(io, args, report.findings, session.warn); // sets verification and severity
   const color = (!args.output || undash(args.output) === '-') && io.stdoutIsTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb' && args.color !== false;
   attachAdvice(report.findings); // after verification, so the steps follow the verdict
-  const text = renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
+  const text = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
   const output = args.output === undefined ? undefined : undash(args.output);
   if (output && output !== '-') {
     try {
@@ -117,7 +118,7 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
   } else {
     io.stdout(text);
   }
-  if (args.sarif !== undefined) writeReportFile(io, args.sarif, renderReport('sarif', report, { showSecrets: false, color: false }), 'SARIF');
+  if (args.sarif !== undefined) writeReportFile(io, args.sarif, await renderReport('sarif', report, { showSecrets: false, color: false }), 'SARIF');
   io.onReport?.(report);
   if (verified.error) throw new UsageError(verified.error); // a failed --revoke: exit 2, after the report
   return report.findings.length > 0 ? 1 : 0;

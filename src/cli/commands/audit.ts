@@ -8,7 +8,8 @@ import type { Io } from '../io.ts';
 import { createProgress } from '../progress.ts';
 import { createSession, finish } from '../session.ts';
 import type { HistoryArgs } from './history.ts';
-import { checkThreads, DEFAULT_MAX_BLOB_SIZE, openRepoFor, scanRepoHistory } from './history.ts';
+import { checkThreads, DEFAULT_MAX_BLOB_SIZE } from './git-common.ts';
+import { openRepoFor, scanRepoHistory } from './history.ts';
 
 export type AuditArgs = HistoryArgs;
 

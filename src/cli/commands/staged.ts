@@ -7,7 +7,7 @@ import type { Io } from '../io.ts';
 import { UsageError } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
 import { createSession, finish } from '../session.ts';
-import { gitContext, gitErrors } from './history.ts';
+import { gitContext, gitErrors } from './git-common.ts';
 
 export interface StagedArgs extends CommonArgs {
   maxFileSize?: string;

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// The floor for `hfleaks staged` in Node: the least any Node program does to answer the
+// same question. It asks git what is staged (diff-index against HEAD), reads those blobs
+// from one `git cat-file --batch` started at once, counts their bytes and exits: no rules,
+// no scanning, no report. bench/staged.mjs times it beside `hfleaks staged`.
+import { spawn } from 'node:child_process';
+
+function run(args) {
+  return new Promise((resolve, reject) => {
+    const p = spawn('git', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const out = [];
+    p.stdout.on('data', (d) => out.push(d));
+    p.on('error', reject);
+    p.on('close', () => resolve(Buffer.concat(out)));
+  });
+}
+
+const cat = spawn('git', ['cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'inherit'] });
+let bytes = 0;
+cat.stdout.on('data', (d) => (bytes += d.length));
+const closed = new Promise((resolve) => cat.on('close', resolve));
+const raw = await run(['diff-index', '--cached', '--raw', '-z', '--no-abbrev', 'HEAD']);
+// :<old mode> <new mode> <old oid> <new oid> <status>\0<path>\0 …
+const oids = raw
+  .toString('latin1')
+  .split('\0')
+  .filter((s) => s.startsWith(':'))
+  .map((s) => s.split(' ')[3])
+  .filter((oid) => !/^0+$/.test(oid));
+cat.stdin.end(oids.length ? `${oids.join('\n')}\n` : '');
+await closed;
+if (process.argv.includes('--print')) console.log(`${oids.length} blobs, ${bytes} bytes`);
