@@ -85,15 +85,10 @@ function processIo() {
     stdinIsTTY: Boolean(process.stdin.isTTY)
   };
 }
-function undash(v2) {
-  return v2 === DASH ? "-" : v2;
-}
-var DASH;
 var init_io = __esm({
   "src/cli/io.ts"() {
     "use strict";
     init_errors();
-    DASH = "\0-";
   }
 });
 
@@ -16971,6 +16966,13 @@ async function scanPaths(detector, opts, sink) {
     } catch {
       throw new PathError(`${p2}: no such file or directory`);
     }
+    if (st2.isSymbolicLink()) {
+      try {
+        st2 = await fsp.stat(abs);
+      } catch {
+        throw new PathError(`${p2}: a symbolic link to nothing (no such file or directory)`);
+      }
+    }
     targets.push({ abs, dir: st2.isDirectory() });
   }
   const totals = { files: 0, bytes: 0, root };
@@ -17634,7 +17636,7 @@ var init_file = __esm({
 // src/baseline/option.ts
 import { resolve as resolve2 } from "node:path";
 function loadBaselineOption(cwd, file) {
-  const name = undash(file);
+  const name = file;
   if (name === "-") throw new UsageError("--baseline needs a file, not -");
   try {
     return readBaseline(resolve2(cwd, name), name);
@@ -18241,6 +18243,7 @@ function isLoopbackHost(hostname) {
   return false;
 }
 function parseEndpoint(raw, from = "--endpoint") {
+  if (scrubTokenShapes(raw) !== raw) throw new EndpointError(`${from}: the endpoint URL holds what looks like a token; tokens are sent in the Authorization header, never in the URL`);
   let u2;
   try {
     u2 = new URL(raw.trim());
@@ -18271,6 +18274,7 @@ var DEFAULT_ENDPOINT2, EndpointError;
 var init_endpoint = __esm({
   "src/verify/endpoint.ts"() {
     "use strict";
+    init_redact();
     DEFAULT_ENDPOINT2 = "https://huggingface.co";
     EndpointError = class extends Error {
     };
@@ -19307,7 +19311,7 @@ async function verifyFindings(io2, settings, findings, warn) {
     client.close();
   }
   if (!settings.revoke) return {};
-  return revokeFound(io2, settings, findings);
+  return revokeFound(io2, settings, findings, warn);
 }
 async function verifyFinding(client, f3, s) {
   const skip = notSent(f3);
@@ -19326,16 +19330,16 @@ async function verifyFinding(client, f3, s) {
   f3.verification = v2;
   if (HUB_RULES.has(f3.rule)) f3.severity = severityFromVerification(v2, Boolean(skip?.expired || f3.jwt?.expired));
 }
-async function revokeFound(io2, s, findings) {
+async function revokeFound(io2, s, findings, warn) {
   const say = (line) => io2.stderr(`hfleaks: ${line}
 `);
   const live = findings.filter((f3) => f3.verification?.status === "valid");
   const unsure = findings.filter((f3) => HUB_RULES.has(f3.rule) && f3.verification?.status === "unknown");
   if (unsure.length) {
-    say(`${unsure.length} token${unsure.length === 1 ? "" : "s"} could not be verified and ${unsure.length === 1 ? "is" : "are"} not revoked: ${unsure.map((f3) => f3.secret.redacted).join(", ")} (to revoke anyway, pipe them to \`hfleaks revoke\`)`);
+    warn(`${unsure.length} token${unsure.length === 1 ? "" : "s"} could not be verified and ${unsure.length === 1 ? "is" : "are"} not revoked: ${unsure.map((f3) => f3.secret.redacted).join(", ")} (to revoke anyway, pipe them to \`hfleaks revoke\`)`);
   }
   if (!live.length) {
-    say("--revoke: no valid token found, nothing revoked");
+    if (!s.quiet) say("--revoke: no valid token found, nothing revoked");
     return {};
   }
   const tokens = [...new Set(live.map((f3) => f3.secret.raw))];
@@ -19406,7 +19410,9 @@ function verifySettings(io2, args) {
   if (args.revoke && !args.yes && !io2.stdinIsTTY) {
     throw new UsageError("--revoke needs --yes when standard input is not a terminal (hfleaks cannot ask for confirmation)");
   }
-  return { ...hub, reach: Boolean(args.reach), revoke: Boolean(args.revoke), yes: Boolean(args.yes) };
+  enrichment = Promise.resolve().then(() => (init_enrich(), enrich_exports));
+  enrichment.catch(() => void 0);
+  return { ...hub, reach: Boolean(args.reach), revoke: Boolean(args.revoke), yes: Boolean(args.yes), quiet: Boolean(args.quiet) };
 }
 async function verifyStep(io2, args, findings, warn) {
   const settings = verifySettings(io2, args);
@@ -19415,10 +19421,10 @@ async function verifyStep(io2, args, findings, warn) {
     return {};
   }
   if (!findings.length) return {};
-  const { verifyFindings: verifyFindings2 } = await Promise.resolve().then(() => (init_enrich(), enrich_exports));
+  const { verifyFindings: verifyFindings2 } = await (enrichment ?? Promise.resolve().then(() => (init_enrich(), enrich_exports)));
   return verifyFindings2(io2, settings, findings, warn);
 }
-var HUB_RULES;
+var HUB_RULES, enrichment;
 var init_settings = __esm({
   "src/verify/settings.ts"() {
     "use strict";
@@ -19969,15 +19975,24 @@ var init_markdown = __esm({
 });
 
 // src/cli/render.ts
+function load2(format3) {
+  let p2 = loading.get(format3);
+  if (!p2) {
+    p2 = REPORTERS[format3]();
+    p2.catch(() => void 0);
+    loading.set(format3, p2);
+  }
+  return p2;
+}
 function checkFormat(format3) {
   if (!Object.hasOwn(REPORTERS, format3)) throw new UsageError(`unknown format "${format3}" (choose ${Object.keys(REPORTERS).join(", ")})`);
+  void load2(format3);
 }
 async function renderReport(format3, report, options) {
   checkFormat(format3);
-  const reporter = await REPORTERS[format3]();
-  return reporter(report, options);
+  return (await load2(format3))(report, options);
 }
-var REPORTERS;
+var REPORTERS, loading;
 var init_render = __esm({
   "src/cli/render.ts"() {
     "use strict";
@@ -19988,6 +20003,7 @@ var init_render = __esm({
       sarif: async () => (await Promise.resolve().then(() => (init_sarif(), sarif_exports))).sarifReport,
       markdown: async () => (await Promise.resolve().then(() => (init_markdown(), markdown_exports))).markdownReport
     };
+    loading = /* @__PURE__ */ new Map();
   }
 });
 
@@ -20008,7 +20024,10 @@ function createSession(io2, args, root) {
   verifySettings(io2, args);
   const baseline = args.baseline !== void 0 ? loadBaselineOption(io2.cwd, args.baseline) : void 0;
   checkFormat(args.format);
-  if (args.sarif !== void 0 && undash(args.sarif) === "-") throw new UsageError("--sarif needs a file (--format sarif prints SARIF on stdout)");
+  const depth = args.archiveDepth;
+  if (depth !== void 0 && (!Number.isInteger(depth) || depth < 0 || depth > 10)) throw new UsageError("--archive-depth must be a whole number from 0 to 10");
+  if (args.sarif !== void 0 && args.sarif === "-") throw new UsageError("--sarif needs a file (--format sarif prints SARIF on stdout)");
+  if (args.sarif !== void 0) checkFormat("sarif");
   const detector = createDetector(config.rules, { decode: args.decode !== false });
   const ignored = args.ignore === false ? /* @__PURE__ */ new Set() : readHfleaksIgnore(root).fingerprints;
   const aggregator = createAggregator(config.rules, ignored);
@@ -20032,7 +20051,8 @@ function createSession(io2, args, root) {
     }
   };
   const content = {
-    archiveDepth: config.archiveDepth ?? args.archiveDepth ?? DEFAULT_CONTENT_OPTIONS.archiveDepth,
+    // The command line wins over the config file, as for --max-file-size.
+    archiveDepth: args.archiveDepth ?? config.archiveDepth ?? DEFAULT_CONTENT_OPTIONS.archiveDepth,
     archiveBytes: DEFAULT_CONTENT_OPTIONS.archiveBytes
   };
   return {
@@ -20069,10 +20089,11 @@ async function finish(io2, args, session, command2) {
 `);
   }
   const verified = await verifyStep(io2, args, report.findings, session.warn);
-  const color = (!args.output || undash(args.output) === "-") && io2.stdoutIsTTY && !("NO_COLOR" in io2.env) && io2.env.TERM !== "dumb" && args.color !== false;
+  const toStdout = !args.output || args.output === "-";
+  const color = toStdout && (args.color ?? (io2.stdoutIsTTY && !("NO_COLOR" in io2.env) && io2.env.TERM !== "dumb"));
   attachAdvice(report.findings);
   const text = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
-  const output = args.output === void 0 ? void 0 : undash(args.output);
+  const output = args.output;
   if (output && output !== "-") {
     try {
       writePrivateFile(resolve3(io2.cwd, output), text);
@@ -20123,7 +20144,7 @@ async function readStdinInto(io2, push) {
   return n;
 }
 async function runScan(io2, args) {
-  const paths = args.paths.length ? args.paths.map(undash) : ["."];
+  const paths = args.paths.length ? args.paths : ["."];
   if (args.threads !== void 0 && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 64)) {
     throw new UsageError("--threads must be a whole number from 1 to 64");
   }
@@ -20808,7 +20829,7 @@ var require_browser = __commonJS({
   "node_modules/debug/src/browser.js"(exports, module) {
     exports.formatArgs = formatArgs;
     exports.save = save;
-    exports.load = load2;
+    exports.load = load3;
     exports.useColors = useColors;
     exports.storage = localstorage();
     exports.destroy = /* @__PURE__ */ (() => {
@@ -20944,7 +20965,7 @@ var require_browser = __commonJS({
       } catch (error) {
       }
     }
-    function load2() {
+    function load3() {
       let r2;
       try {
         r2 = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
@@ -21131,7 +21152,7 @@ var require_node2 = __commonJS({
     exports.log = log;
     exports.formatArgs = formatArgs;
     exports.save = save;
-    exports.load = load2;
+    exports.load = load3;
     exports.useColors = useColors;
     exports.destroy = util.deprecate(
       () => {
@@ -21273,7 +21294,7 @@ var require_node2 = __commonJS({
         delete process.env.DEBUG;
       }
     }
-    function load2() {
+    function load3() {
       return process.env.DEBUG;
     }
     function init(debug) {
@@ -25413,7 +25434,8 @@ async function scanHistory(ctx, repo) {
   const args = ["rev-list", "--objects", "--all", "--missing=print"];
   if (repo.typeFilter) args.push("--filter=object:type=blob");
   if (repo.bitmap) args.push("--use-bitmap-index");
-  const listing = gitOutput(repo, ["rev-list", "--all"]);
+  const listing = listCommits(repo);
+  listing.catch(() => void 0);
   const len = repo.oidLength;
   const queue = listingQueue((job) => scanner.add(job));
   const walk2 = streamRecords(repo, args, (rec) => {
@@ -25465,21 +25487,34 @@ async function scanHistory(ctx, repo) {
   stats.blobs = totals.blobs;
   stats.bytes = totals.bytes;
   const commits = await listing;
-  const commitList = commits.code === 0 ? commits.stdout : Buffer.alloc(0);
-  stats.commits = commitList.length / (repo.oidLength + 1);
+  stats.commits = commits.count;
   missing.finish();
-  if (hits.size) await reportHistoryHits(ctx, repo, hits, commitList);
+  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits);
   return stats;
 }
-async function findIntroductions(ctx, repo, oids, commitList) {
+async function listCommits(repo) {
+  let count = 0;
+  let list = [];
+  const r2 = await streamRecords(repo, ["rev-list", "--all"], (rec) => {
+    if (!rec.length) return;
+    count++;
+    if (list && count > KEEP_COMMITS) list = void 0;
+    list?.push(rec.toString("latin1"));
+  }).done;
+  return r2.code === 0 ? { count, ...list ? { list } : {} } : { count: 0, list: [] };
+}
+async function findIntroductions(ctx, repo, oids, listing) {
   const out = /* @__PURE__ */ new Map();
   const diff = ["--raw", "-z", "--no-abbrev", "-M", "-c", "--root", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT];
   if (oids.size <= FIND_OBJECT_MAX) for (const o2 of oids) diff.push(`--find-object=${o2}`);
-  const commitCount = commitList.length / (repo.oidLength + 1);
-  const parts = commitCount >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
+  const parts = listing.count >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
   let inputs = [void 0];
   if (parts > 1) {
-    const commits = commitList.toString("latin1").split("\n").filter(Boolean);
+    let commits = listing.list;
+    if (!commits) {
+      const all = await gitOutput(repo, ["rev-list", "--all"]);
+      commits = all.code === 0 ? all.stdout.toString("latin1").split("\n").filter(Boolean) : [];
+    }
     if (commits.length >= SPLIT_WALK) {
       const per = Math.ceil(commits.length / parts);
       inputs = Array.from({ length: parts }, (_3, i) => `${commits.slice(i * per, (i + 1) * per).join("\n")}
@@ -25533,8 +25568,8 @@ function secretsOf(hits) {
   for (const h3 of hits) for (const b3 of h3.matches) out.add(b3.m.secret);
   return out;
 }
-async function reportHistoryHits(ctx, repo, hits, commitList) {
-  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commitList);
+async function reportHistoryHits(ctx, repo, hits, commits) {
+  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commits);
   const head = await headBlobs(repo);
   const again = [];
   for (const [oid, h3] of hits) {
@@ -25565,7 +25600,7 @@ function provenance(c3, inHead) {
 }
 async function resolveRange(repo, range) {
   const m2 = /^(.*?)(\.\.\.?)(.*)$/.exec(range.trim());
-  if (!m2) throw new GitError(`--range "${range}": expected BASE..HEAD (or BASE...HEAD)`);
+  if (!m2 || !m2[1] && !m2[3] || m2[3].includes("..")) throw new GitError(`--range "${range}": expected BASE..HEAD (or BASE...HEAD)`);
   const [, a = "", dots = "..", b3 = ""] = m2;
   const ends = [];
   for (const [which, rev] of [["base", a || "HEAD"], ["head", b3 || "HEAD"]]) {
@@ -25648,7 +25683,7 @@ async function scanChanges(ctx, repo, sel) {
   }
   return stats;
 }
-var SUBMODULE_MODE, FIND_OBJECT_MAX, QUEUE_MAX, SPLIT_WALK;
+var SUBMODULE_MODE, FIND_OBJECT_MAX, QUEUE_MAX, SPLIT_WALK, KEEP_COMMITS;
 var init_history = __esm({
   "src/sources/git/history.ts"() {
     "use strict";
@@ -25661,6 +25696,7 @@ var init_history = __esm({
     FIND_OBJECT_MAX = process.platform === "win32" ? 400 : 1e4;
     QUEUE_MAX = 5e5;
     SPLIT_WALK = 4e3;
+    KEEP_COMMITS = 25e4;
   }
 });
 
@@ -25742,9 +25778,6 @@ async function scanRepoHistory(io2, args, session, repo, root, prefix = "") {
   }
   const stats = session.stats;
   stats.shallow = Boolean(stats.shallow) || repo.shallow;
-  if (repo.shallow) {
-    note(io2, args, `${prefix ? `submodule ${prefix.slice(0, -1)}: ` : ""}shallow clone: only the history present here was scanned (git fetch --unshallow fetches the rest)`);
-  }
   const selection = args.range !== void 0 || args.since !== void 0;
   const { ctx, progress } = gitContext(io2, args, session, repo, root, "blobs", prefix);
   try {
@@ -25755,6 +25788,9 @@ async function scanRepoHistory(io2, args, session, repo, root, prefix = "") {
     stats.missingObjects = (stats.missingObjects ?? 0) + r2.missingObjects;
   } finally {
     progress.done();
+  }
+  if (repo.shallow) {
+    note(io2, args, `${prefix ? `submodule ${prefix.slice(0, -1)}: ` : ""}shallow clone: only the history present here was scanned (git fetch --unshallow fetches the rest)`);
   }
   for (const sub of await listSubmodules(repo)) {
     const where = prefix + sub.path;
@@ -25992,7 +26028,7 @@ async function readAll(io2) {
   return Buffer.concat(chunks).toString("utf8");
 }
 async function fromReport(io2, file) {
-  const name = undash(file);
+  const name = file;
   let text;
   try {
     text = name === "-" ? await readAll(io2) : readFileSync6(resolve6(io2.cwd, name), "utf8");
@@ -26018,7 +26054,7 @@ async function fromScan(io2, args) {
   const quietIo = { ...io2, stdout: (s) => void (json += s) };
   const scanArgs = {
     ...args,
-    paths: [args.path === void 0 ? "." : undash(args.path)],
+    paths: [args.path === void 0 ? "." : args.path],
     format: "json",
     output: void 0,
     showSecrets: false,
@@ -26033,7 +26069,7 @@ async function runBaseline(io2, args) {
   if (args.from !== void 0 && args.path !== void 0) throw new UsageError("name a path to scan or --from REPORT, not both");
   const fingerprints = args.from !== void 0 ? await fromReport(io2, args.from) : await fromScan(io2, args);
   const text = formatBaseline(fingerprints);
-  const output = args.output === void 0 ? void 0 : undash(args.output);
+  const output = args.output === void 0 ? void 0 : args.output;
   const n = new Set(fingerprints).size;
   if (output && output !== "-") {
     try {
@@ -26303,6 +26339,9 @@ var init_hook = __esm({
 });
 
 // src/cli/commands/index.ts
+function without(table2, ...names) {
+  return Object.fromEntries(Object.entries(table2).filter(([name]) => !names.includes(name)));
+}
 var threads2, maxFileSize, submodules, env2, COMMANDS;
 var init_commands = __esm({
   "src/cli/commands/index.ts"() {
@@ -26374,7 +26413,8 @@ var init_commands = __esm({
       {
         command: "verify",
         describe: "Ask the Hub who owns each token on stdin (one a line, or --env NAME) and what it can reach",
-        options: { ...commonOptions({ verifyDefault: true }), ...env2 },
+        // Verifying is what this command does: no --verify/--no-verify.
+        options: { ...without(commonOptions({ verifyDefault: true }), "verify"), ...env2 },
         run: async (io2, args) => (await Promise.resolve().then(() => (init_verify(), verify_exports))).runVerify(io2, args)
       },
       {
@@ -32212,9 +32252,36 @@ var yargs_main_exports = {};
 __export(yargs_main_exports, {
   runWithYargs: () => runWithYargs
 });
+function protect(argv) {
+  const out = [];
+  let rest = false;
+  for (const a of argv) {
+    if (rest) out.push(MARK2 + a);
+    else if (a === "--") rest = true;
+    else out.push(a === "-" ? MARK2 + a : a);
+  }
+  return out;
+}
+function unprotect(v2) {
+  if (typeof v2 === "string") return v2.startsWith(MARK2) ? v2.slice(1) : v2;
+  if (Array.isArray(v2)) return v2.map(unprotect);
+  return v2;
+}
+function checkValues(options, args) {
+  for (const [name, spec] of Object.entries(options)) {
+    if (Array.isArray(args[name])) {
+      const last = args[name].at(-1);
+      for (const key of [name, camel2(name), ...spec.alias ? [spec.alias] : []]) args[key] = last;
+    }
+    if (spec.type === "boolean") continue;
+    const v2 = args[name];
+    if (typeof v2 === "boolean") throw new UsageError(`--no-${name} is not an option (--${name} takes a value)`);
+    if (v2 === "") throw new UsageError(`--${name} needs a value`);
+  }
+}
 async function runWithYargs(argv, io2, commands = COMMANDS) {
   let code2;
-  let parser2 = yargs_default(argv.map((a) => a === "-" ? DASH : a)).scriptName("hfleaks").usage("$0 <command> [options]\n\nFind, verify and revoke leaked Hugging Face tokens.").strict().exitProcess(false).version(VERSION).help().alias("h", "help").wrap(Math.min(110, process.stdout.columns || 100)).demandCommand(1, "Name a command (hfleaks --help lists them).").fail((msg, err) => {
+  let parser2 = yargs_default(protect(argv)).scriptName("hfleaks").usage("$0 <command> [options]\n\nFind, verify and revoke leaked Hugging Face tokens.").strict().exitProcess(false).version(VERSION).help().alias("h", "help").wrap(Math.min(110, process.stdout.columns || 100)).demandCommand(1, "Name a command (hfleaks --help lists them).").fail((msg, err) => {
     throw err ?? new UsageError(msg);
   });
   const usage2 = parser2.getInternalMethods?.().getUsageInstance?.();
@@ -32229,7 +32296,9 @@ async function runWithYargs(argv, io2, commands = COMMANDS) {
         const hub = HUB_OPTIONS.filter((o2) => o2 in c3.options);
         return hub.length > 0 ? y2.group(hub, VERIFY_GROUP) : y2;
       },
-      async (args) => {
+      async (parsed) => {
+        const args = Object.fromEntries(Object.entries(parsed).map(([k2, v2]) => [k2, unprotect(v2)]));
+        checkValues(c3.options, args);
         code2 = await c3.run(io2, args);
       }
     );
@@ -32237,7 +32306,7 @@ async function runWithYargs(argv, io2, commands = COMMANDS) {
   await parser2.parseAsync();
   return code2 ?? 0;
 }
-var HUB_OPTIONS;
+var HUB_OPTIONS, MARK2, camel2;
 var init_yargs_main = __esm({
   "src/cli/yargs-main.ts"() {
     "use strict";
@@ -32247,6 +32316,8 @@ var init_yargs_main = __esm({
     init_options();
     init_version();
     HUB_OPTIONS = Object.keys(verifyOptions());
+    MARK2 = "\0";
+    camel2 = (name) => name.replace(/-([a-z])/g, (_3, c3) => c3.toUpperCase());
   }
 });
 
@@ -32267,13 +32338,11 @@ init_io();
 init_errors();
 
 // src/cli/quick-args.ts
-init_io();
 var camel = (name) => name.replace(/-([a-z])/g, (_3, c3) => c3.toUpperCase());
 function lookup(table2, token) {
   if (token.startsWith("--")) {
     const name = token.slice(2);
-    const spec = table2[name];
-    return spec ? [name, spec] : void 0;
+    return Object.hasOwn(table2, name) ? [name, table2[name]] : void 0;
   }
   if (/^-[a-zA-Z]$/.test(token)) {
     const found = Object.entries(table2).find(([, s]) => s.alias === token[1]);
@@ -32299,8 +32368,12 @@ function quickArgs(argv, commands) {
   const words = [];
   for (let i = 1; i < argv.length; i++) {
     const token = argv[i];
+    if (token === "--") {
+      words.push(...argv.slice(i + 1));
+      break;
+    }
     if (plainWord(token)) {
-      words.push(token === "-" ? DASH : token);
+      words.push(token);
       continue;
     }
     const eq = token.startsWith("--") ? token.indexOf("=") : -1;
@@ -32364,7 +32437,9 @@ async function main(argv, io2) {
   } catch (failure) {
     const e = failure;
     const known = e instanceof UsageError || e instanceof RuleError || e instanceof PathError;
-    const msg = scrubTokenShapes((e?.message ?? String(e)).split("\n")[0]);
+    const msg = scrubTokenShapes(
+      (e?.message ?? String(e)).split("\n").map((l3) => l3.trim()).filter(Boolean).join(" ")
+    );
     io2.stderr(`hfleaks: ${known ? "" : "error: "}${msg}
 `);
     if (debug && e?.stack) io2.stderr(`${scrubTokenShapes(e.stack)}

@@ -1,13 +1,13 @@
 // The CLI's side of baselines: `--baseline FILE` read before the scan starts (so a
 // missing file fails fast, exit 2) and applied to the report before anything else.
 import { resolve } from 'node:path';
-import { UsageError, undash } from '../cli/io.ts';
+import { UsageError } from '../cli/io.ts';
 import type { Report } from '../report/types.ts';
 import { applyBaseline } from './apply.ts';
 import { type Baseline, BaselineError, readBaseline } from './file.ts';
 
 export function loadBaselineOption(cwd: string, file: string): Baseline {
-  const name = undash(file);
+  const name = file;
   if (name === '-') throw new UsageError('--baseline needs a file, not -');
   try {
     return readBaseline(resolve(cwd, name), name);

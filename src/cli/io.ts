@@ -33,12 +33,3 @@ export function processIo(): Io {
 }
 
 export { UsageError } from '../core/errors.ts';
-
-/**
- * yargs drops a lone `-`; main() swaps it for this marker before parsing and
- * commands read it back as `-` (stdin, or stdout for --output).
- */
-export const DASH = '\u0000-';
-export function undash(v: string): string {
-  return v === DASH ? '-' : v;
-}

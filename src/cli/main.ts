@@ -18,7 +18,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (failure) {
     const e = failure as Error;
     const known = e instanceof UsageError || e instanceof RuleError || e instanceof PathError;
-    const msg = scrubTokenShapes((e?.message ?? String(e)).split('\n')[0]!);
+    // One line: yargs spreads some messages over several ("Invalid values:\n  Argument: …").
+    const msg = scrubTokenShapes(
+      (e?.message ?? String(e))
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join(' '),
+    );
     io.stderr(`hfleaks: ${known ? '' : 'error: '}${msg}\n`);
     if (debug && e?.stack) io.stderr(`${scrubTokenShapes(e.stack)}\n`);
     return 2;

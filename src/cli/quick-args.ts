@@ -5,7 +5,6 @@
 // repeated or unknown option, an odd value) returns undefined and yargs takes over,
 // errors included.
 import type { CommandSpec } from './commands/index.ts';
-import { DASH } from './io.ts';
 import type { OptionSpec, OptionTable } from './options.ts';
 
 export interface QuickArgs {
@@ -19,8 +18,7 @@ const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string)
 function lookup(table: OptionTable, token: string): [string, OptionSpec] | undefined {
   if (token.startsWith('--')) {
     const name = token.slice(2);
-    const spec = table[name];
-    return spec ? [name, spec] : undefined;
+    return Object.hasOwn(table, name) ? [name, table[name]!] : undefined;
   }
   if (/^-[a-zA-Z]$/.test(token)) {
     const found = Object.entries(table).find(([, s]) => s.alias === token[1]);
@@ -52,8 +50,12 @@ export function quickArgs(argv: readonly string[], commands: readonly CommandSpe
   const words: string[] = [];
   for (let i = 1; i < argv.length; i++) {
     const token = argv[i]!;
+    if (token === '--') {
+      words.push(...argv.slice(i + 1)); // all plain words, whatever they look like
+      break;
+    }
     if (plainWord(token)) {
-      words.push(token === '-' ? DASH : token);
+      words.push(token);
       continue;
     }
     const eq = token.startsWith('--') ? token.indexOf('=') : -1;

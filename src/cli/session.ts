@@ -18,7 +18,7 @@ import { readHfleaksIgnore } from '../sources/ignore.ts';
 import type { Report } from '../report/types.ts';
 import { verifySettings, verifyStep } from '../verify/settings.ts';
 import type { Io } from './io.ts';
-import { UsageError, undash } from './io.ts';
+import { UsageError } from './io.ts';
 import type { CommonArgs } from './options.ts';
 import { checkFormat, renderReport } from './render.ts';
 
@@ -47,7 +47,10 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   verifySettings(io, args); // bad --endpoint/--verify-* flags, or --revoke without --yes off a terminal, fail before the scan
   const baseline = args.baseline !== undefined ? loadBaselineOption(io.cwd, args.baseline) : undefined;
   checkFormat(args.format);
-  if (args.sarif !== undefined && undash(args.sarif) === '-') throw new UsageError('--sarif needs a file (--format sarif prints SARIF on stdout)');
+  const depth = args.archiveDepth;
+  if (depth !== undefined && (!Number.isInteger(depth) || depth < 0 || depth > 10)) throw new UsageError('--archive-depth must be a whole number from 0 to 10');
+  if (args.sarif !== undefined && args.sarif === '-') throw new UsageError('--sarif needs a file (--format sarif prints SARIF on stdout)');
+  if (args.sarif !== undefined) checkFormat('sarif');
   const detector = createDetector(config.rules, { decode: args.decode !== false });
   const ignored = args.ignore === false ? new Set<string>() : readHfleaksIgnore(root).fingerprints;
   const aggregator = createAggregator(config.rules, ignored);
@@ -70,7 +73,8 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
     },
   };
   const content: ContentOptions = {
-    archiveDepth: config.archiveDepth ?? args.archiveDepth ?? DEFAULT_CONTENT_OPTIONS.archiveDepth,
+    // The command line wins over the config file, as for --max-file-size.
+    archiveDepth: args.archiveDepth ?? config.archiveDepth ?? DEFAULT_CONTENT_OPTIONS.archiveDepth,
     archiveBytes: DEFAULT_CONTENT_OPTIONS.archiveBytes,
   };
   return {
@@ -105,10 +109,12 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
     if (n && !args.quiet) io.stderr(`hfleaks: ${n} finding${n === 1 ? '' : 's'} in the baseline not reported\n`);
   }
   const verified = await verifyStep(io, args, report.findings, session.warn); // sets verification and severity
-  const color = (!args.output || undash(args.output) === '-') && io.stdoutIsTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb' && args.color !== false;
+  // --color and --no-color decide; otherwise colour on a terminal unless NO_COLOR or TERM=dumb.
+  const toStdout = !args.output || args.output === '-';
+  const color = toStdout && (args.color ?? (io.stdoutIsTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb'));
   attachAdvice(report.findings); // after verification, so the steps follow the verdict
   const text = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
-  const output = args.output === undefined ? undefined : undash(args.output);
+  const output = args.output;
   if (output && output !== '-') {
     try {
       writePrivateFile(resolve(io.cwd, output), text);

@@ -4,16 +4,61 @@ import yargs from 'yargs';
 import type { CommandSpec } from './commands/index.ts';
 import { COMMANDS } from './commands/index.ts';
 import type { Io } from './io.ts';
-import { DASH, UsageError } from './io.ts';
+import { UsageError } from './io.ts';
+import type { OptionTable } from './options.ts';
 import { VERIFY_GROUP, verifyOptions } from './options.ts';
 import { VERSION } from '../core/version.ts';
 
 const HUB_OPTIONS = Object.keys(verifyOptions());
 
+/**
+ * yargs drops a lone `-` and everything after `--`. Such words are passed to it behind
+ * this marker, which makes them plain words, and taken off again once parsed.
+ */
+const MARK = '\u0000';
+
+function protect(argv: string[]): string[] {
+  const out: string[] = [];
+  let rest = false;
+  for (const a of argv) {
+    if (rest) out.push(MARK + a);
+    else if (a === '--') rest = true;
+    else out.push(a === '-' ? MARK + a : a);
+  }
+  return out;
+}
+
+function unprotect(v: unknown): unknown {
+  if (typeof v === 'string') return v.startsWith(MARK) ? v.slice(1) : v;
+  if (Array.isArray(v)) return v.map(unprotect);
+  return v;
+}
+
+const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * What yargs lets through and the commands can't use: `--no-output` (a negated option
+ * that takes a value), `--output=` (an empty value), and a repeated option (an array:
+ * the last one wins, as in most tools). yargs' own setting for repeats would also cut
+ * the list of paths to its last, so repeats are settled here.
+ */
+function checkValues(options: OptionTable, args: Record<string, unknown>): void {
+  for (const [name, spec] of Object.entries(options)) {
+    if (Array.isArray(args[name])) {
+      const last = (args[name] as unknown[]).at(-1);
+      for (const key of [name, camel(name), ...(spec.alias ? [spec.alias] : [])]) args[key] = last;
+    }
+    if (spec.type === 'boolean') continue;
+    const v = args[name];
+    if (typeof v === 'boolean') throw new UsageError(`--no-${name} is not an option (--${name} takes a value)`);
+    if (v === '') throw new UsageError(`--${name} needs a value`);
+  }
+}
+
 /** Parses argv and runs the command it names; resolves to its exit code (0 after --help or --version). */
 export async function runWithYargs(argv: string[], io: Io, commands: readonly CommandSpec[] = COMMANDS): Promise<number> {
   let code: number | undefined;
-  let parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
+  let parser = yargs(protect(argv))
     .scriptName('hfleaks')
     .usage('$0 <command> [options]\n\nFind, verify and revoke leaked Hugging Face tokens.')
     .strict()
@@ -42,8 +87,10 @@ export async function runWithYargs(argv: string[], io: Io, commands: readonly Co
         const hub = HUB_OPTIONS.filter((o) => o in c.options);
         return hub.length > 0 ? y.group(hub, VERIFY_GROUP) : y;
       },
-      async (args) => {
-        code = await c.run(io, args as Record<string, unknown>);
+      async (parsed) => {
+        const args = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, unprotect(v)]));
+        checkValues(c.options, args);
+        code = await c.run(io, args);
       },
     );
   }

@@ -301,6 +301,15 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     } catch {
       throw new PathError(`${p}: no such file or directory`);
     }
+    // A link named on the command line is followed, as ripgrep does (links met while
+    // walking never are); one that leads nowhere is a missing path.
+    if (st.isSymbolicLink()) {
+      try {
+        st = await fsp.stat(abs);
+      } catch {
+        throw new PathError(`${p}: a symbolic link to nothing (no such file or directory)`);
+      }
+    }
     targets.push({ abs, dir: st.isDirectory() });
   }
   const totals: FileScanTotals = { files: 0, bytes: 0, root };

@@ -1,6 +1,7 @@
 // Where tokens may be sent: the Hub endpoint, over https, or over plain http only to this
 // machine (tests, local mirrors). Nothing else ever sees a token.
 import { isIP } from 'node:net';
+import { scrubTokenShapes } from '../findings/redact.ts';
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
 
@@ -19,9 +20,11 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /**
  * Validates an endpoint and returns it without a trailing slash. Refused: anything but
- * https (http only to loopback), credentials, a query or fragment.
+ * https (http only to loopback), credentials, a query or fragment, and a token anywhere
+ * in it (the endpoint is printed in advice and prompts; the token goes in a header).
  */
 export function parseEndpoint(raw: string, from = '--endpoint'): string {
+  if (scrubTokenShapes(raw) !== raw) throw new EndpointError(`${from}: the endpoint URL holds what looks like a token; tokens are sent in the Authorization header, never in the URL`);
   let u: URL;
   try {
     u = new URL(raw.trim());

@@ -43,7 +43,7 @@ export async function verifyFindings(io: Io, settings: VerifySettings, findings:
     client.close();
   }
   if (!settings.revoke) return {};
-  return revokeFound(io, settings, findings);
+  return revokeFound(io, settings, findings, warn);
 }
 
 async function verifyFinding(client: HubClient, f: Finding, s: VerifySettings): Promise<void> {
@@ -65,15 +65,15 @@ async function verifyFinding(client: HubClient, f: Finding, s: VerifySettings): 
   if (HUB_RULES.has(f.rule)) f.severity = severityFromVerification(v, Boolean(skip?.expired || f.jwt?.expired));
 }
 
-async function revokeFound(io: Io, s: VerifySettings, findings: Finding[]): Promise<VerifyOutcome> {
+async function revokeFound(io: Io, s: VerifySettings, findings: Finding[], warn: (m: string) => void): Promise<VerifyOutcome> {
   const say = (line: string) => io.stderr(`hfleaks: ${line}\n`);
   const live = findings.filter((f) => f.verification?.status === 'valid');
   const unsure = findings.filter((f) => HUB_RULES.has(f.rule) && f.verification?.status === 'unknown');
   if (unsure.length) {
-    say(`${unsure.length} token${unsure.length === 1 ? '' : 's'} could not be verified and ${unsure.length === 1 ? 'is' : 'are'} not revoked: ${unsure.map((f) => f.secret.redacted).join(', ')} (to revoke anyway, pipe them to \`hfleaks revoke\`)`);
+    warn(`${unsure.length} token${unsure.length === 1 ? '' : 's'} could not be verified and ${unsure.length === 1 ? 'is' : 'are'} not revoked: ${unsure.map((f) => f.secret.redacted).join(', ')} (to revoke anyway, pipe them to \`hfleaks revoke\`)`);
   }
   if (!live.length) {
-    say('--revoke: no valid token found, nothing revoked');
+    if (!s.quiet) say('--revoke: no valid token found, nothing revoked');
     return {};
   }
   const tokens = [...new Set(live.map((f) => f.secret.raw))];

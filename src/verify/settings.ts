@@ -30,6 +30,8 @@ export interface VerifySettings {
   reach: boolean;
   revoke: boolean;
   yes: boolean;
+  /** --quiet: no notes or warnings on stderr (what revocation sent is still said). */
+  quiet: boolean;
 }
 
 /** The Hub endpoint and pacing flags, validated (also what `hfleaks revoke` needs). */
@@ -49,6 +51,9 @@ export function hubSettings(io: Pick<Io, 'env'>, args: VerifyArgs): Pick<VerifyS
 }
 
 /** Validated settings, or undefined when not verifying. --reach and --revoke imply --verify. */
+/** The verification code, loaded as soon as verification is known to be on. */
+let enrichment: Promise<typeof import('./enrich.ts')> | undefined;
+
 export function verifySettings(io: Pick<Io, 'env' | 'stdinIsTTY'>, args: VerifyArgs): VerifySettings | undefined {
   // Not verifying: HF_ENDPOINT is none of our business (it may point at a mirror scans never use).
   if (!(args.verify || args.reach || args.revoke)) return undefined;
@@ -56,7 +61,9 @@ export function verifySettings(io: Pick<Io, 'env' | 'stdinIsTTY'>, args: VerifyA
   if (args.revoke && !args.yes && !io.stdinIsTTY) {
     throw new UsageError('--revoke needs --yes when standard input is not a terminal (hfleaks cannot ask for confirmation)');
   }
-  return { ...hub, reach: Boolean(args.reach), revoke: Boolean(args.revoke), yes: Boolean(args.yes) };
+  enrichment = import('./enrich.ts'); // loaded before the scan, used after it
+  enrichment.catch(() => undefined);
+  return { ...hub, reach: Boolean(args.reach), revoke: Boolean(args.revoke), yes: Boolean(args.yes), quiet: Boolean(args.quiet) };
 }
 
 export interface VerifyOutcome {
@@ -75,6 +82,6 @@ export async function verifyStep(io: Io, args: VerifyArgs, findings: Finding[], 
     return {};
   }
   if (!findings.length) return {};
-  const { verifyFindings } = await import('./enrich.ts');
+  const { verifyFindings } = await (enrichment ?? import('./enrich.ts'));
   return verifyFindings(io, settings, findings, warn);
 }

@@ -1,5 +1,6 @@
 // The quick parser must yield exactly what yargs yields for every command line it
 // accepts, and hand everything else to yargs. Each case runs through both.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, type CommandSpec } from '../../src/cli/commands/index.ts';
 import type { Io } from '../../src/cli/io.ts';
@@ -9,6 +10,13 @@ import { runWithYargs } from '../../src/cli/yargs-main.ts';
 const io = { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: '/' } as unknown as Io;
 
 async function viaYargs(argv: string[]): Promise<Record<string, unknown>> {
+  const r = await tryYargs(argv);
+  if ('error' in r) throw r.error;
+  return r.args;
+}
+
+/** yargs' arguments object for argv, or the error it stops with. */
+async function tryYargs(argv: string[]): Promise<{ args: Record<string, unknown> } | { error: unknown }> {
   let seen: Record<string, unknown> | undefined;
   const capture: CommandSpec[] = COMMANDS.map((c) => ({
     ...c,
@@ -17,9 +25,13 @@ async function viaYargs(argv: string[]): Promise<Record<string, unknown>> {
       return 0;
     },
   }));
-  await runWithYargs(argv, io, capture);
-  if (!seen) throw new Error('yargs ran no command');
-  return seen;
+  try {
+    await runWithYargs(argv, io, capture);
+  } catch (error) {
+    return { error };
+  }
+  if (!seen) return { error: new Error('yargs ran no command') };
+  return { args: seen };
 }
 
 const accepted: string[][] = [
@@ -35,7 +47,7 @@ const accepted: string[][] = [
   ['staged', '--verify', '--endpoint', 'http://127.0.0.1:9', '--verify-concurrency', '8', '--verify-timeout=3', '--verify-budget', '30'],
   ['staged', '--reach', '--revoke', '-y'],
   ['verify'],
-  ['verify', '--no-verify', '--env', 'HF_TOKEN', '-f', 'json'],
+  ['verify', '--env', 'HF_TOKEN', '-f', 'json'],
   ['verify', '--reach', '--quiet', '--no-progress'],
   ['revoke', '--yes', '--env', 'LEAKED', '--format', 'json'],
   ['revoke', '-y', '-q', '--endpoint=http://localhost:1234', '--verify-concurrency=2'],
@@ -53,6 +65,10 @@ const accepted: string[][] = [
   ['baseline', 'src', '--from', 'report.json', '--no-decode'],
   ['hook', 'install'],
   ['hook', 'uninstall', '--force', '-q'],
+  ['scan', '--', '-weird', '--format', '123'],
+  ['scan', '-q', '--', '-'],
+  ['history', '--range', 'a..b', '--', '--repo-dir'],
+  ['staged', '--'],
 ];
 
 const handedOver: string[][] = [
@@ -73,8 +89,13 @@ const handedOver: string[][] = [
   ['staged', '--output', '-'],
   ['staged', '-qf', 'json'],
   ['staged', '--showSecrets'],
-  ['staged', '--'],
   ['staged', '--no-format'],
+  ['staged', '--constructor', 'x'],
+  ['staged', '--__proto__', 'x'],
+  ['scan', '--toString', 'a', 'b'],
+  ['staged', '--no-hasOwnProperty'],
+  ['verify', '--no-verify'],
+  ['staged', '--', 'extra'],
   ['revoke', '--reach'],
   ['--quiet', 'staged'],
   ['history', 'one', 'two'],
@@ -92,10 +113,30 @@ describe('quick command-line parser', () => {
     const quick = quickArgs(argv as string[], COMMANDS);
     expect(quick, 'the quick parser should accept this line').toBeDefined();
     expect(quick!.command.command.split(' ')[0]).toBe((argv as string[])[0]);
-    expect(quick!.args).toEqual(await viaYargs(argv as string[]));
+    expect(quick!.args).toStrictEqual(await viaYargs(argv as string[]));
   });
 
   it.each(handedOver.map((a) => [a.join(' ') || '(nothing)', a]))('hands `%s` to yargs', (_label, argv) => {
     expect(quickArgs(argv as string[], COMMANDS)).toBeUndefined();
+  });
+
+  // Random command lines from each command's own table, spelled every way yargs reads:
+  // whatever the quick parser accepts, yargs must accept and read the same.
+  it('agrees with yargs on random command lines (or hands them over)', async () => {
+    const word = fc.constantFrom('.', 'src', 'a.txt', '-', '--', '', 'true', '12', '-x', 'main..HEAD', 'toString', 'json', 'install');
+    const line = fc.constantFrom(...COMMANDS).chain((c) => {
+      const names = Object.entries(c.options).flatMap(([n, s]) => [`--${n}`, ...(s.type === 'boolean' ? [`--no-${n}`] : [`--${n}=`]), ...(s.alias ? [`-${s.alias}`] : [])]);
+      const token = fc.oneof(fc.constantFrom(...names), word);
+      return fc.array(token, { maxLength: 7 }).map((rest) => [c.command.split(' ')[0]!, ...rest.map((t) => (t.endsWith('=') ? `${t}v` : t))]);
+    });
+    await fc.assert(
+      fc.asyncProperty(line, async (argv) => {
+        const quick = quickArgs(argv, COMMANDS);
+        if (!quick) return;
+        const y = await tryYargs(argv);
+        expect('args' in y ? y.args : y.error, argv.join(' ')).toStrictEqual(quick.args);
+      }),
+      { numRuns: 400, seed: 20261128 },
+    );
   });
 });

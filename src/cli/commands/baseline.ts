@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BaselineError, formatBaseline, parseBaseline } from '../../baseline/index.ts';
 import type { Io } from '../io.ts';
-import { UsageError, undash } from '../io.ts';
+import { UsageError } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
 import type { ScanArgs } from './scan.ts';
 
@@ -25,7 +25,7 @@ async function readAll(io: Io): Promise<string> {
 
 /** Fingerprints of the findings in a JSON report (from `--format json` of any command; - for stdin). */
 async function fromReport(io: Io, file: string): Promise<string[]> {
-  const name = undash(file);
+  const name = file;
   let text: string;
   try {
     text = name === '-' ? await readAll(io) : readFileSync(resolve(io.cwd, name), 'utf8');
@@ -53,7 +53,7 @@ async function fromScan(io: Io, args: BaselineArgs): Promise<string[]> {
   const quietIo: Io = { ...io, stdout: (s) => void (json += s) };
   const scanArgs = {
     ...args,
-    paths: [args.path === undefined ? '.' : undash(args.path)],
+    paths: [args.path === undefined ? '.' : args.path],
     format: 'json',
     output: undefined,
     showSecrets: false,
@@ -69,7 +69,7 @@ export async function runBaseline(io: Io, args: BaselineArgs): Promise<number> {
   if (args.from !== undefined && args.path !== undefined) throw new UsageError('name a path to scan or --from REPORT, not both');
   const fingerprints = args.from !== undefined ? await fromReport(io, args.from) : await fromScan(io, args);
   const text = formatBaseline(fingerprints);
-  const output = args.output === undefined ? undefined : undash(args.output);
+  const output = args.output === undefined ? undefined : args.output;
   const n = new Set(fingerprints).size;
   if (output && output !== '-') {
     try {

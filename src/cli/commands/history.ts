@@ -43,9 +43,6 @@ export async function scanRepoHistory(io: Io, args: HistoryArgs, session: Sessio
   }
   const stats = session.stats;
   stats.shallow = Boolean(stats.shallow) || repo.shallow;
-  if (repo.shallow) {
-    note(io, args, `${prefix ? `submodule ${prefix.slice(0, -1)}: ` : ''}shallow clone: only the history present here was scanned (git fetch --unshallow fetches the rest)`);
-  }
   const selection = args.range !== undefined || args.since !== undefined;
   const { ctx, progress } = gitContext(io, args, session, repo, root, 'blobs', prefix);
   try {
@@ -56,6 +53,10 @@ export async function scanRepoHistory(io: Io, args: HistoryArgs, session: Sessio
     stats.missingObjects = (stats.missingObjects ?? 0) + r.missingObjects;
   } finally {
     progress.done();
+  }
+  // Said once the scan went through (a range reaching past the clone fails instead).
+  if (repo.shallow) {
+    note(io, args, `${prefix ? `submodule ${prefix.slice(0, -1)}: ` : ''}shallow clone: only the history present here was scanned (git fetch --unshallow fetches the rest)`);
   }
   for (const sub of await listSubmodules(repo)) {
     const where = prefix + sub.path;

@@ -27,6 +27,10 @@ const env: OptionTable = {
   env: { type: 'string', describe: 'Read the token(s) from this environment variable instead of stdin', requiresArg: true },
 };
 
+function without(table: OptionTable, ...names: string[]): OptionTable {
+  return Object.fromEntries(Object.entries(table).filter(([name]) => !names.includes(name)));
+}
+
 export const COMMANDS: CommandSpec[] = [
   {
     command: 'scan [paths..]',
@@ -81,7 +85,8 @@ export const COMMANDS: CommandSpec[] = [
   {
     command: 'verify',
     describe: 'Ask the Hub who owns each token on stdin (one a line, or --env NAME) and what it can reach',
-    options: { ...commonOptions({ verifyDefault: true }), ...env },
+    // Verifying is what this command does: no --verify/--no-verify.
+    options: { ...without(commonOptions({ verifyDefault: true }), 'verify'), ...env },
     run: async (io, args) => (await import('./verify.ts')).runVerify(io, args as never),
   },
   {

@@ -4,7 +4,7 @@ import { parseSize } from '../../config.ts';
 import { openContent } from '../../detect/content.ts';
 import { scanPaths, scanRoot } from '../../sources/files.ts';
 import type { Io } from '../io.ts';
-import { UsageError, undash } from '../io.ts';
+import { UsageError } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
 import { createProgress } from '../progress.ts';
 import { createSession, finish } from '../session.ts';
@@ -28,7 +28,7 @@ export async function readStdinInto(io: Io, push: (b: Buffer) => void): Promise<
 }
 
 export async function runScan(io: Io, args: ScanArgs): Promise<number> {
-  const paths = args.paths.length ? args.paths.map(undash) : ['.'];
+  const paths = args.paths.length ? args.paths : ['.'];
   if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 64)) {
     throw new UsageError('--threads must be a whole number from 1 to 64');
   }

@@ -105,7 +105,8 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
   if (repo.bitmap) args.push('--use-bitmap-index');
   // The object listing leaves most commits out (the type filter drops them): list them
   // apart, once, for the count and for sharing out the provenance walk.
-  const listing = gitOutput(repo, ['rev-list', '--all']);
+  const listing = listCommits(repo);
+  listing.catch(() => undefined); // awaited below; not unhandled if the scan fails first
   const len = repo.oidLength;
   // The listing runs ahead of the readers into a bounded queue: on most repositories it
   // ends early, so progress can show a total and time left.
@@ -162,10 +163,9 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
   stats.blobs = totals.blobs;
   stats.bytes = totals.bytes;
   const commits = await listing;
-  const commitList = commits.code === 0 ? commits.stdout : Buffer.alloc(0);
-  stats.commits = commitList.length / (repo.oidLength + 1);
+  stats.commits = commits.count;
   missing.finish();
-  if (hits.size) await reportHistoryHits(ctx, repo, hits, commitList);
+  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits);
   return stats;
 }
 
@@ -185,15 +185,40 @@ const SPLIT_WALK = 4000;
  * against all parents); on long histories the commits are shared out among several
  * `git log --no-walk --stdin` processes, one per thread.
  */
-async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, commitList: Buffer): Promise<Map<string, Introduction[]>> {
+interface CommitListing {
+  count: number;
+  /** Every commit id, newest first; left out past KEEP_COMMITS (listed again if needed). */
+  list?: string[];
+}
+
+/** Commit ids kept from the early listing (about 60 bytes each); larger histories list again. */
+const KEEP_COMMITS = 250_000;
+
+/** Counts the commits reachable from every ref, keeping their ids on all but huge histories. */
+async function listCommits(repo: Repo): Promise<CommitListing> {
+  let count = 0;
+  let list: string[] | undefined = [];
+  const r = await streamRecords(repo, ['rev-list', '--all'], (rec) => {
+    if (!rec.length) return;
+    count++;
+    if (list && count > KEEP_COMMITS) list = undefined;
+    list?.push(rec.toString('latin1'));
+  }).done;
+  return r.code === 0 ? { count, ...(list ? { list } : {}) } : { count: 0, list: [] };
+}
+
+async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, listing: CommitListing): Promise<Map<string, Introduction[]>> {
   const out = new Map<string, Introduction[]>();
   const diff = ['--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT];
   if (oids.size <= FIND_OBJECT_MAX) for (const o of oids) diff.push(`--find-object=${o}`);
-  const commitCount = commitList.length / (repo.oidLength + 1);
-  const parts = commitCount >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
+  const parts = listing.count >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
   let inputs: (string | undefined)[] = [undefined];
   if (parts > 1) {
-    const commits = commitList.toString('latin1').split('\n').filter(Boolean);
+    let commits = listing.list;
+    if (!commits) {
+      const all = await gitOutput(repo, ['rev-list', '--all']);
+      commits = all.code === 0 ? all.stdout.toString('latin1').split('\n').filter(Boolean) : [];
+    }
     if (commits.length >= SPLIT_WALK) {
       const per = Math.ceil(commits.length / parts);
       inputs = Array.from({ length: parts }, (_, i) => `${commits.slice(i * per, (i + 1) * per).join('\n')}\n`);
@@ -258,8 +283,8 @@ function secretsOf(hits: Iterable<BlobHit>): Set<string> {
 }
 
 /** Adds each hit's locations: one per commit that introduced the token, with its path. */
-async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commitList: Buffer): Promise<void> {
-  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commitList);
+async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing): Promise<void> {
+  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commits);
   // Every blob of HEAD's tree was scanned: those among the hits hold HEAD's secrets.
   const head = await headBlobs(repo);
   // A blob listed without a name (reachability bitmaps give none) takes the path of its
@@ -310,7 +335,8 @@ export interface Selection {
 /** Resolves `A..B`: each end must name a commit here, or the user learns what to fetch. */
 export async function resolveRange(repo: Repo, range: string): Promise<string> {
   const m = /^(.*?)(\.\.\.?)(.*)$/.exec(range.trim());
-  if (!m) throw new GitError(`--range "${range}": expected BASE..HEAD (or BASE...HEAD)`);
+  // Either end may be left out (git reads it as HEAD), not both; one range, not a chain.
+  if (!m || (!m[1] && !m[3]) || m[3]!.includes('..')) throw new GitError(`--range "${range}": expected BASE..HEAD (or BASE...HEAD)`);
   const [, a = '', dots = '..', b = ''] = m;
   const ends: string[] = [];
   for (const [which, rev] of [['base', a || 'HEAD'], ['head', b || 'HEAD']] as const) {

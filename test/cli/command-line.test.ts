@@ -1,0 +1,144 @@
+// The command line's edges, end to end through the built CLI: words after `--`, option
+// names that only look like options, empty and negated values, repeated flags, forced
+// colour, named symbolic links, and errors that must say exit 2 rather than "clean".
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { makeRepo, tokens } from '../git/repo.ts';
+import { runCli, runJson, tempDir } from '../helpers/cli.ts';
+
+const t = tokens(91);
+
+function tree(files: Record<string, string | Uint8Array>): string {
+  const dir = tempDir();
+  for (const [p, content] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), content);
+  }
+  return dir;
+}
+
+describe('command line', () => {
+  const token = t.userToken();
+  const leaky = tree({ 'leak.py': `TOKEN = "${token}"\n` });
+  const empty = tempDir();
+
+  it('reads the words after -- as paths, even ones that look like options', async () => {
+    const missing = await runCli(['scan', '--', join(empty, 'nope')], { cwd: empty });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nope: no such file or directory/);
+    const found = await runCli(['scan', '--format', 'json', '--', join(leaky, 'leak.py')], { cwd: empty });
+    expect(found.code).toBe(1);
+    expect(JSON.parse(found.stdout).findings).toHaveLength(1);
+    const dashed = tree({ '-weird.txt': `x = "${token}"\n` });
+    const weird = await runCli(['scan', '-f', 'json', '--', '-weird.txt'], { cwd: dashed });
+    expect(weird.code).toBe(1);
+    expect(JSON.parse(weird.stdout).findings[0].locations[0].path).toBe('-weird.txt');
+    // Through yargs too (an option the quick parser leaves to it comes first).
+    const viaYargs = await runCli(['scan', '--format=json', '--format', 'json', '--', join(empty, 'nope')], { cwd: empty });
+    expect(viaYargs.code).toBe(2);
+  });
+
+  it('refuses names every JavaScript object has (toString, constructor, __proto__) as unknown options', async () => {
+    for (const name of ['--toString', '--constructor', '--__proto__', '--valueOf']) {
+      const r = await runCli(['scan', name, 'x', leaky], { cwd: empty });
+      expect(r.code, name).toBe(2);
+      expect(r.stderr, name).toMatch(/Unknown argument/);
+    }
+  });
+
+  it('says what is wrong with empty, negated and repeated values, in one line, exit 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['scan', leaky, '--output='], /^hfleaks: --output needs a value\n$/],
+      [['scan', leaky, '--baseline='], /^hfleaks: --baseline needs a value\n$/],
+      [['scan', leaky, '--no-sarif'], /^hfleaks: --no-sarif is not an option \(--sarif takes a value\)\n$/],
+      [['scan', leaky, '--no-format'], /--no-format is not an option/],
+      [['history', empty, '--no-since'], /--no-since is not an option/],
+      [['hook', 'foo'], /^hfleaks: Invalid values: Argument: action, Given: "foo", Choices: "install", "uninstall"\n$/],
+      [['verify', '--no-verify'], /Unknown argument/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args, { cwd: empty });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr).not.toContain('\u0000');
+    }
+  });
+
+  it('lets the last of a repeated option win, as most tools do', async () => {
+    const r = await runJson(['scan', leaky, '--format', 'text', '--threads', '1', '--threads', '2'], { cwd: empty });
+    expect(r.code).toBe(1);
+    expect(r.report.findings).toHaveLength(1);
+  });
+
+  it('never shows its internal stdin marker in a message', async () => {
+    const r = await runCli(['history', '-'], { cwd: empty });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^hfleaks: -: /);
+    expect(r.stderr).not.toContain('\u0000');
+  });
+
+  it('validates --archive-depth (0 to 10), and the flag wins over the config file', async () => {
+    const inner = zipSync({ 'deep/secret.env': new TextEncoder().encode(`HF_TOKEN=${token}\n`) });
+    const outer = zipSync({ 'inner.zip': inner });
+    const dir = tree({ 'outer.zip': outer, '.hfleaks.json': JSON.stringify({ archiveDepth: 0 }) });
+    for (const bad of ['-1', '11', '1.5', 'abc']) {
+      const r = await runCli(['scan', '.', '--archive-depth', bad], { cwd: dir });
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr, bad).toMatch(/--archive-depth must be a whole number from 0 to 10/);
+    }
+    const byConfig = await runJson(['scan', '.'], { cwd: dir });
+    expect(byConfig.report.findings).toHaveLength(0);
+    const byFlag = await runJson(['scan', '.', '--archive-depth', '2'], { cwd: dir });
+    expect(byFlag.code).toBe(1);
+    expect(byFlag.report.findings[0].locations[0].path).toBe('outer.zip!inner.zip!deep/secret.env');
+  });
+
+  it('forces colour with --color even through a pipe or with NO_COLOR; none by default off a terminal', async () => {
+    const forced = await runCli(['scan', leaky, '--color'], { cwd: empty, env: { NO_COLOR: '1' } });
+    expect(forced.code).toBe(1);
+    expect(forced.stdout).toMatch(/\u001b\[/);
+    const plain = await runCli(['scan', leaky], { cwd: empty, env: { NO_COLOR: undefined } });
+    expect(plain.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('follows a symbolic link named on the command line; one to nothing is a missing path', async () => {
+    const dir = tempDir();
+    symlinkSync(leaky, join(dir, 'linked-dir'));
+    symlinkSync(join(leaky, 'leak.py'), join(dir, 'linked-file'));
+    symlinkSync(join(dir, 'nothing-here'), join(dir, 'dangling'));
+    const viaDir = await runJson(['scan', 'linked-dir'], { cwd: dir });
+    expect(viaDir.code).toBe(1);
+    expect(viaDir.report.findings[0].locations[0].path).toBe('leak.py'); // as for any directory named alone
+    expect((await runJson(['scan', 'linked-file'], { cwd: dir })).code).toBe(1);
+    const dangling = await runCli(['scan', 'dangling'], { cwd: dir });
+    expect(dangling.code).toBe(2);
+    expect(dangling.stderr).toMatch(/dangling: a symbolic link to nothing/);
+    // Links met while walking are still never followed.
+    const walked = await runJson(['scan', '.'], { cwd: dir });
+    expect(walked.report.findings).toHaveLength(0);
+  });
+
+  it('refuses an endpoint with a token in it, without printing the token', async () => {
+    const r = await runCli(['scan', leaky, '--verify', '--endpoint', `http://127.0.0.1:9/${token}`], { cwd: empty });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/holds what looks like a token/);
+    expect(r.stderr + r.stdout).not.toContain(token);
+  });
+
+  it('rejects a malformed --range (exit 2), never scanning something else', async () => {
+    const repo = makeRepo();
+    repo.write('a.txt', 'one\n');
+    repo.commit('one');
+    repo.write('a.txt', `two ${t.userToken()}\n`);
+    repo.commit('two');
+    for (const range of ['..', '...', 'HEAD~1..HEAD..HEAD', ' ']) {
+      const r = await runCli(['history', '--range', range], { cwd: repo.dir, env: repo.env });
+      expect(r.code, JSON.stringify(range)).toBe(2);
+      expect(r.stderr, range).toMatch(/expected BASE\.\.HEAD|needs a value/);
+    }
+    const ok = await runCli(['history', '--range', 'HEAD~1..'], { cwd: repo.dir, env: repo.env });
+    expect(ok.code).toBe(1);
+  });
+});
