@@ -11,7 +11,7 @@ function run(args) {
     const out = [];
     p.stdout.on('data', (d) => out.push(d));
     p.on('error', reject);
-    p.on('close', () => resolve(Buffer.concat(out)));
+    p.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`git ${args[0]} exited ${code}`))));
   });
 }
 
@@ -20,13 +20,13 @@ let bytes = 0;
 cat.stdout.on('data', (d) => (bytes += d.length));
 const closed = new Promise((resolve) => cat.on('close', resolve));
 const raw = await run(['diff-index', '--cached', '--raw', '-z', '--no-abbrev', 'HEAD']);
-// :<old mode> <new mode> <old oid> <new oid> <status>\0<path>\0 …
-const oids = raw
-  .toString('latin1')
-  .split('\0')
-  .filter((s) => s.startsWith(':'))
-  .map((s) => s.split(' ')[3])
-  .filter((oid) => !/^0+$/.test(oid));
+// :<old mode> <new mode> <old oid> <new oid> <status>\0<path>\0 … (no -M: one path each)
+const fields = raw.toString('latin1').split('\0');
+const oids = [];
+for (let i = 0; i + 1 < fields.length; i += 2) {
+  const oid = fields[i].split(' ')[3];
+  if (oid && !/^0+$/.test(oid)) oids.push(oid);
+}
 cat.stdin.end(oids.length ? `${oids.join('\n')}\n` : '');
 await closed;
 if (process.argv.includes('--print')) console.log(`${oids.length} blobs, ${bytes} bytes`);
