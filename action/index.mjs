@@ -20434,7 +20434,8 @@ function createBlobReader(detector, opts, events) {
       if (cat.pending >= HIGH) return cat.waitBelow(LOW);
     },
     async finish() {
-      await cat.close();
+      if (opts.keepOpen) await cat.drain();
+      else await cat.close();
       return totals;
     },
     abort() {
@@ -25300,12 +25301,15 @@ async function createScanner(ctx, events) {
     }
   };
 }
-async function scanFew(ctx, jobs, quiet = true) {
+async function scanFew(ctx, jobs, quiet = true, cat) {
   const hits = /* @__PURE__ */ new Map();
-  if (!jobs.length) return hits;
+  if (!jobs.length) {
+    await cat?.close();
+    return hits;
+  }
   const reader = createBlobReader(
     ctx.detector,
-    { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize },
+    { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, ...cat ? { cat } : {} },
     {
       hit: (h3) => hits.set(h3.oid, h3),
       missing: () => void 0,
@@ -25853,17 +25857,26 @@ async function stagedChanges(git) {
   }
   return changes;
 }
-async function scanStaged(ctx, changesP = stagedChanges(ctx.git), cat) {
+async function scanStaged(ctx, changesP = stagedChanges(ctx.git), early) {
   const changes = await changesP;
   const stats = { files: changes.length, blobs: 0, bytes: 0, missingObjects: 0 };
   if (!changes.length) {
-    await cat?.close();
+    await early?.close();
     return stats;
   }
+  const cat = early ?? new CatFile({ cwd: ctx.git.cwd, env: ctx.git.env, batchCommand: ctx.git.batchCommand });
+  try {
+    return await scanWith(ctx, changes, stats, cat);
+  } catch (e) {
+    cat.kill();
+    throw e;
+  }
+}
+async function scanWith(ctx, changes, stats, cat) {
   const jobs = /* @__PURE__ */ new Map();
   for (const c3 of changes) if (!jobs.has(c3.newOid)) jobs.set(c3.newOid, { oid: c3.newOid, path: c3.path });
   const hits = /* @__PURE__ */ new Map();
-  const reader = createBlobReader(ctx.detector, { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, cat }, {
+  const reader = createBlobReader(ctx.detector, { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, cat, keepOpen: true }, {
     hit: (h3) => void hits.set(h3.oid, h3),
     missing: (j3) => {
       stats.missingObjects++;
@@ -25880,11 +25893,14 @@ async function scanStaged(ctx, changesP = stagedChanges(ctx.git), cat) {
   const totals = await reader.finish();
   stats.blobs = totals.blobs;
   stats.bytes = totals.bytes;
-  if (!hits.size) return stats;
+  if (!hits.size) {
+    await cat.close();
+    return stats;
+  }
   const hitChanges = changes.filter((c3) => hits.has(c3.newOid));
   const olds = /* @__PURE__ */ new Map();
   for (const c3 of hitChanges) for (const o2 of c3.oldOids) if (!isNullOid(o2) && !olds.has(o2)) olds.set(o2, { oid: o2, path: c3.oldPath ?? c3.path });
-  const oldHits = await scanFew(ctx, [...olds.values()]);
+  const oldHits = await scanFew(ctx, [...olds.values()], true, cat);
   for (const c3 of hitChanges) {
     const h3 = hits.get(c3.newOid);
     const before = c3.oldOids.filter((o2) => !isNullOid(o2)).map((o2) => oldHits.get(o2) ?? { oid: o2, path: c3.oldPath ?? c3.path, matches: [] });
@@ -25897,6 +25913,7 @@ var init_staged = __esm({
     "use strict";
     init_blob_reader();
     init_raw_log();
+    init_cat_file();
     init_run();
     init_scan_context();
   }

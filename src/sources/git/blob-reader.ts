@@ -46,6 +46,8 @@ export interface BlobReaderOptions {
   maxBlobSize: number;
   /** A cat-file process started beforehand (else one is started here). */
   cat?: CatFile;
+  /** finish() leaves the cat-file process running for the caller's next reader. */
+  keepOpen?: boolean;
 }
 
 export interface BlobScanner {
@@ -134,7 +136,8 @@ export function createBlobReader(detector: Detector, opts: BlobReaderOptions, ev
       if (cat.pending >= HIGH) return cat.waitBelow(LOW);
     },
     async finish() {
-      await cat.close();
+      if (opts.keepOpen) await cat.drain();
+      else await cat.close();
       return totals;
     },
     abort() {

@@ -6,6 +6,7 @@ import type { ContentOptions } from '../../detect/content.ts';
 import type { Detector } from '../../detect/detector.ts';
 import type { BlobEvents, BlobHit, BlobJob, BlobMatch, BlobScanner } from './blob-reader.ts';
 import { createBlobReader } from './blob-reader.ts';
+import type { CatFile } from './cat-file.ts';
 import type { GitContext } from './run.ts';
 
 /** Where blobs are read from. */
@@ -94,12 +95,15 @@ export async function createScanner(ctx: GitScanContext, events: BlobEvents): Pr
 }
 
 /** Scans a few blobs on this thread (old versions, rescans) and returns those with hits. */
-export async function scanFew(ctx: GitScanContext, jobs: BlobJob[], quiet = true): Promise<Map<string, BlobHit>> {
+export async function scanFew(ctx: GitScanContext, jobs: BlobJob[], quiet = true, cat?: CatFile): Promise<Map<string, BlobHit>> {
   const hits = new Map<string, BlobHit>();
-  if (!jobs.length) return hits;
+  if (!jobs.length) {
+    await cat?.close();
+    return hits;
+  }
   const reader = createBlobReader(
     ctx.detector,
-    { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize },
+    { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, ...(cat ? { cat } : {}) },
     {
       hit: (h) => hits.set(h.oid, h),
       missing: () => undefined,

@@ -8,7 +8,7 @@ import type { BlobHit, BlobJob } from './blob-reader.ts';
 import { createBlobReader } from './blob-reader.ts';
 import type { RawChange } from './raw-log.ts';
 import { isNullOid, rawLogParser } from './raw-log.ts';
-import type { CatFile } from './cat-file.ts';
+import { CatFile } from './cat-file.ts';
 import type { GitContext } from './run.ts';
 import { GitError, gitMessage, streamRecords } from './run.ts';
 import type { GitScanContext } from './scan-context.ts';
@@ -55,17 +55,28 @@ export async function stagedChanges(git: GitContext): Promise<RawChange[]> {
  * Scans the staged changes. `changes` may be started early (stagedChanges) and `cat`
  * spawned early, so git works while Node loads the rest.
  */
-export async function scanStaged(ctx: GitScanContext, changesP: Promise<RawChange[]> = stagedChanges(ctx.git), cat?: CatFile): Promise<StagedStats> {
+export async function scanStaged(ctx: GitScanContext, changesP: Promise<RawChange[]> = stagedChanges(ctx.git), early?: CatFile): Promise<StagedStats> {
   const changes = await changesP;
   const stats: StagedStats = { files: changes.length, blobs: 0, bytes: 0, missingObjects: 0 };
   if (!changes.length) {
-    await cat?.close();
+    await early?.close();
     return stats;
   }
+  // One reader process for the staged blobs and then, if they hold a hit, HEAD's versions.
+  const cat = early ?? new CatFile({ cwd: ctx.git.cwd, env: ctx.git.env, batchCommand: ctx.git.batchCommand });
+  try {
+    return await scanWith(ctx, changes, stats, cat);
+  } catch (e) {
+    cat.kill();
+    throw e;
+  }
+}
+
+async function scanWith(ctx: GitScanContext, changes: RawChange[], stats: StagedStats, cat: CatFile): Promise<StagedStats> {
   const jobs = new Map<string, BlobJob>();
   for (const c of changes) if (!jobs.has(c.newOid)) jobs.set(c.newOid, { oid: c.newOid, path: c.path });
   const hits = new Map<string, BlobHit>();
-  const reader = createBlobReader(ctx.detector, { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, cat }, {
+  const reader = createBlobReader(ctx.detector, { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, cat, keepOpen: true }, {
     hit: (h) => void hits.set(h.oid, h),
     missing: (j) => {
       stats.missingObjects++;
@@ -82,12 +93,15 @@ export async function scanStaged(ctx: GitScanContext, changesP: Promise<RawChang
   const totals = await reader.finish();
   stats.blobs = totals.blobs;
   stats.bytes = totals.bytes;
-  if (!hits.size) return stats;
+  if (!hits.size) {
+    await cat.close();
+    return stats;
+  }
   // What HEAD already had is not what this commit adds.
   const hitChanges = changes.filter((c) => hits.has(c.newOid));
   const olds = new Map<string, BlobJob>();
   for (const c of hitChanges) for (const o of c.oldOids) if (!isNullOid(o) && !olds.has(o)) olds.set(o, { oid: o, path: c.oldPath ?? c.path });
-  const oldHits = await scanFew(ctx, [...olds.values()]);
+  const oldHits = await scanFew(ctx, [...olds.values()], true, cat);
   for (const c of hitChanges) {
     const h = hits.get(c.newOid)!;
     const before = c.oldOids.filter((o) => !isNullOid(o)).map((o) => oldHits.get(o) ?? { oid: o, path: c.oldPath ?? c.path, matches: [] });
