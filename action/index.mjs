@@ -32443,9 +32443,29 @@ function positionals(command2, words, args) {
   }
   return next >= words.length;
 }
+function commandFirst(argv, commands) {
+  const names = new Set(commands.map((c3) => c3.command.split(" ")[0]));
+  if (!argv.length || names.has(argv[0])) return [...argv];
+  const takesValue = /* @__PURE__ */ new Set();
+  for (const c3 of commands) {
+    for (const [name, spec] of Object.entries(c3.options)) {
+      if (spec.type === "boolean") continue;
+      takesValue.add(`--${name}`);
+      if (spec.alias) takesValue.add(`-${spec.alias}`);
+    }
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (names.has(a)) return [a, ...argv.slice(0, i), ...argv.slice(i + 1)];
+    if (a === "--" || a === "-" || !a.startsWith("-")) break;
+    if (takesValue.has(a)) i++;
+  }
+  return [...argv];
+}
 
 // src/cli/main.ts
-async function main(argv, io2) {
+async function main(given, io2) {
+  const argv = commandFirst(given, COMMANDS);
   const debug = argv.includes("--debug");
   try {
     const quick = quickArgs(argv, COMMANDS);

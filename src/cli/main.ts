@@ -5,9 +5,10 @@ import { COMMANDS } from './commands/index.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
 import { PathError, RuleError } from '../core/errors.ts';
-import { quickArgs } from './quick-args.ts';
+import { commandFirst, quickArgs } from './quick-args.ts';
 
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(given: string[], io: Io): Promise<number> {
+  const argv = commandFirst(given, COMMANDS);
   const debug = argv.includes('--debug');
   try {
     // The plain command lines hooks and scripts use are parsed here; anything else

@@ -110,3 +110,27 @@ function positionals(command: CommandSpec, words: string[], args: Record<string,
   }
   return next >= words.length;
 }
+
+/**
+ * Options written before the command (`hfleaks -q scan .`, `hfleaks --help scan`) move
+ * after it, where yargs and the quick parser read them. Anything else stays as it is.
+ */
+export function commandFirst(argv: readonly string[], commands: readonly CommandSpec[]): string[] {
+  const names = new Set(commands.map((c) => c.command.split(' ')[0]!));
+  if (!argv.length || names.has(argv[0]!)) return [...argv];
+  const takesValue = new Set<string>();
+  for (const c of commands) {
+    for (const [name, spec] of Object.entries(c.options)) {
+      if (spec.type === 'boolean') continue;
+      takesValue.add(`--${name}`);
+      if (spec.alias) takesValue.add(`-${spec.alias}`);
+    }
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (names.has(a)) return [a, ...argv.slice(0, i), ...argv.slice(i + 1)];
+    if (a === '--' || a === '-' || !a.startsWith('-')) break;
+    if (takesValue.has(a)) i++;
+  }
+  return [...argv];
+}

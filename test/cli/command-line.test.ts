@@ -66,6 +66,13 @@ describe('command line', () => {
     }
   });
 
+  it('reads options written before the command', async () => {
+    const r = await runCli(['--format', 'json', '-q', 'scan', leaky], { cwd: empty });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings).toHaveLength(1);
+    expect(r.stderr).toBe('');
+  });
+
   it('lets the last of a repeated option win, as most tools do', async () => {
     const r = await runJson(['scan', leaky, '--format', 'text', '--threads', '1', '--threads', '2'], { cwd: empty });
     expect(r.code).toBe(1);

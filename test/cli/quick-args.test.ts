@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, type CommandSpec } from '../../src/cli/commands/index.ts';
 import type { Io } from '../../src/cli/io.ts';
-import { quickArgs } from '../../src/cli/quick-args.ts';
+import { commandFirst, quickArgs } from '../../src/cli/quick-args.ts';
 import { runWithYargs } from '../../src/cli/yargs-main.ts';
 
 const io = { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: '/' } as unknown as Io;
@@ -138,5 +138,18 @@ describe('quick command-line parser', () => {
       }),
       { numRuns: 400, seed: 20261128 },
     );
+  });
+
+  it('moves options written before the command after it', () => {
+    expect(commandFirst(['-q', 'scan', '.'], COMMANDS)).toEqual(['scan', '-q', '.']);
+    expect(commandFirst(['--format', 'json', '--no-progress', 'staged'], COMMANDS)).toEqual(['staged', '--format', 'json', '--no-progress']);
+    expect(commandFirst(['--help', 'history'], COMMANDS)).toEqual(['history', '--help']);
+    // An option's value that happens to be a command name is a value.
+    expect(commandFirst(['--output', 'scan', 'audit'], COMMANDS)).toEqual(['audit', '--output', 'scan']);
+    // Left alone: the command already first, a word before any command, nothing to move.
+    expect(commandFirst(['scan', '-q'], COMMANDS)).toEqual(['scan', '-q']);
+    expect(commandFirst(['src', 'scan'], COMMANDS)).toEqual(['src', 'scan']);
+    expect(commandFirst(['--version'], COMMANDS)).toEqual(['--version']);
+    expect(commandFirst(['--', 'scan'], COMMANDS)).toEqual(['--', 'scan']);
   });
 });
