@@ -46,13 +46,13 @@ export async function ensureRange(cwd: string, base: string, head: string, fallb
     notes.push(`git fetch ${args.join(' ')}`);
     await git.raw(['fetch', '--no-tags', '--quiet', ...args]);
   };
-  const missing: string[] = [];
-  for (const rev of [base, head]) if (!(await hasCommit(git, rev))) missing.push(rev);
-  if (missing.length) {
+  // One fetch per missing end: a base that is gone must not stop the head from coming.
+  for (const rev of [base, head]) {
+    if (await hasCommit(git, rev)) continue;
     try {
-      await fetch(['origin', ...missing.map(refspec)]);
+      await fetch(['origin', refspec(rev)]);
     } catch (e) {
-      notes.push(`fetch failed: ${(e as Error).message.split('\n')[0]}`);
+      notes.push(`fetch of ${rev} failed: ${(e as Error).message.split('\n')[0]}`);
     }
   }
   if (!(await hasCommit(git, head))) throw new ActionError(`head commit ${head} is not in the checkout and could not be fetched from origin`);
@@ -74,4 +74,21 @@ export async function ensureRange(cwd: string, base: string, head: string, fallb
     await fetch([`--deepen=${depth}`, 'origin', refspec(base), refspec(head)]);
   }
   return { base, head, notes };
+}
+
+/**
+ * The full audit needs every commit of every branch: a shallow checkout (the
+ * actions/checkout default) gets its history and branches from origin, or the step
+ * fails; a scan of one commit must not pass for an audit of the history.
+ */
+export async function ensureFullHistory(cwd: string): Promise<string[]> {
+  const git = simpleGit({ baseDir: cwd });
+  if (!(await isShallow(git))) return [];
+  const args = ['fetch', '--unshallow', '--tags', '--quiet', 'origin', '+refs/heads/*:refs/remotes/origin/*'];
+  try {
+    await git.raw(args);
+  } catch (e) {
+    throw new ActionError(`the checkout is shallow and its history could not be fetched from origin (${(e as Error).message.split('\n')[0]}); use actions/checkout with fetch-depth: 0`);
+  }
+  return [`git ${args.filter((a) => a !== '--quiet').join(' ')}`];
 }

@@ -1,6 +1,7 @@
 // The GitHub Action: scans exactly what a pull request (or push) adds, or runs the full
 // audit on schedule/workflow_dispatch; writes annotations, a job summary, SARIF and the
 // outputs `findings`, `exit-code` and `sarif-file`. It drives the CLI in-process.
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -12,7 +13,7 @@ import { main } from '../cli/main.ts';
 import { renderReport } from '../cli/render.ts';
 import { VERSION, writePrivateFile } from '../cli/session.ts';
 import type { Report } from '../report/types.ts';
-import { ensureRange } from './fetch.ts';
+import { ensureFullHistory, ensureRange } from './fetch.ts';
 import { ActionError, type ActionInputs, escapeData, escapeProperty, planFor, readInputs } from './inputs.ts';
 
 const MAX_ANNOTATIONS = 50;
@@ -96,10 +97,21 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
       for (const n of r.notes) say(n);
       args = ['history', repo, '--range', `${r.base}..${r.head}`, ...cliArgs(inputs, sarif)];
     } else {
+      for (const n of await ensureFullHistory(repo)) say(n);
       args = ['audit', repo, ...cliArgs(inputs, sarif)];
     }
     let report: Report | undefined;
-    const code = await main(args, { ...io, cwd: workspace, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, onReport: (r) => (report = r) });
+    // The scan's own output quotes file names and other text from the repository: the
+    // runner must not read any of it as a workflow command (a file named
+    // "x\n::error::…" in a fork's pull request). Commands resume with a one-off token.
+    const resume = randomBytes(16).toString('hex');
+    say(`::stop-commands::${resume}`);
+    let code: number;
+    try {
+      code = await main(args, { ...io, cwd: workspace, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, onReport: (r) => (report = r) });
+    } finally {
+      say(`::${resume}::`);
+    }
     if (code === 2 || !report) return fail('hfleaks could not complete the scan; see the log above.');
     const prefix = relative(workspace, repo).split('\\').join('/');
     for (const line of annotations(report.findings, prefix)) say(line);

@@ -5,6 +5,7 @@
 import type { Finding } from '../core/types.ts';
 import type { Facts } from './facts.ts';
 import { factsOf } from './facts.ts';
+import { escapeControls } from '../findings/redact.ts';
 import { placeHints } from './where.ts';
 
 /** "a", "a and b", "a, b and c", "a, b, c and 4 more". */
@@ -16,6 +17,12 @@ export function listOf(items: readonly string[], max = 4): string {
 }
 
 const code = (s: string) => `\`${s}\``;
+/**
+ * A file name as code. Steps are plain text that the markdown report also prints, so a
+ * backtick in a crafted name would close the code span and let the rest of the name
+ * become markup: it is shown as a look-alike (ˋ) instead, and control characters escaped.
+ */
+const codePath = (p: string) => code(escapeControls(p).replace(/`/g, '\u02cb'));
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function roleWords(role: string | undefined): string {
@@ -165,7 +172,7 @@ function historyStep(x: Facts): string | undefined {
   // Tokens read from stdin (hfleaks verify, scan -) sit in no file of the repository.
   const files = x.paths.filter((p) => p !== '<stdin>');
   if (!files.length && !x.inHistory) return undefined;
-  const where = files.length ? `Delete it from ${listOf(files.map(code), 3)} and commit the fix.` : 'Delete it wherever you copied it from.';
+  const where = files.length ? `Delete it from ${listOf(files.map(codePath), 3)} and commit the fix.` : 'Delete it wherever you copied it from.';
   const already = x.inHistory && commits ? ` It is already in ${commits}.` : '';
   if (dead(x)) return `${where}${already} It no longer works, so rewriting history is optional.`;
   return `${where} Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks.${already} Revocation is what protects; rewrite history (${code('git filter-repo --replace-text')}) only after revoking, if at all.`;

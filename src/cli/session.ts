@@ -4,7 +4,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { attachAdvice } from '../advice/index.ts';
 import { type Baseline, filterReport, loadBaselineOption } from '../baseline/index.ts';
-import type { Location, Match, ScanStats, Skipped } from '../core/types.ts';
+import type { Finding, Location, Match, ScanStats, Skipped } from '../core/types.ts';
 import type { Config } from '../config.ts';
 import { loadConfig } from '../config.ts';
 import type { ContentOptions, ContentSink } from '../detect/content.ts';
@@ -13,7 +13,7 @@ import type { Detector } from '../detect/detector.ts';
 import { createDetector } from '../detect/detector.ts';
 import type { Aggregator } from '../findings/aggregate.ts';
 import { createAggregator } from '../findings/aggregate.ts';
-import { scrubTokenShapes } from '../findings/redact.ts';
+import { escapeControls, removeEmails, scrubTokenShapes } from '../findings/redact.ts';
 import { readHfleaksIgnore } from '../sources/ignore.ts';
 import type { Report } from '../report/types.ts';
 import { verifySettings, verifyStep } from '../verify/settings.ts';
@@ -56,9 +56,9 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   const aggregator = createAggregator(config.rules, ignored);
   const stats: ScanStats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message: string) => {
-    const clean = scrubTokenShapes(message.replace(/[\r\n]+/g, ' '));
+    const clean = scrubTokenShapes(message);
     stats.warnings.push(clean);
-    if (!args.quiet) io.stderr(`hfleaks: warning: ${clean}\n`);
+    if (!args.quiet) io.stderr(`hfleaks: warning: ${escapeControls(clean)}\n`);
   };
   const skipped = (s: Skipped) => stats.skipped.push(s);
   const sink: ContentSink = {
@@ -113,6 +113,7 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
   const toStdout = !args.output || args.output === '-';
   const color = toStdout && (args.color ?? (io.stdoutIsTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb'));
   attachAdvice(report.findings); // after verification, so the steps follow the verdict
+  removePersonalData(report.findings);
   const text = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
   const output = args.output;
   if (output && output !== '-') {
@@ -128,4 +129,21 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
   io.onReport?.(report);
   if (verified.error) throw new UsageError(verified.error); // a failed --revoke: exit 2, after the report
   return report.findings.length > 0 ? 1 : 0;
+}
+
+/**
+ * No report holds an e-mail address: git authors and Hub full names can be one, and
+ * reports end up in CI logs and pull-request comments.
+ */
+function removePersonalData(findings: Finding[]): void {
+  for (const f of findings) {
+    for (const l of f.locations) if (l.author) l.author = removeEmails(l.author);
+    const v = f.verification;
+    if (v) {
+      if (v.owner?.fullname) v.owner.fullname = removeEmails(v.owner.fullname);
+      if (v.tokenName) v.tokenName = removeEmails(v.tokenName);
+      if (v.summary) v.summary = removeEmails(v.summary);
+    }
+    if (f.advice) f.advice = f.advice.map(removeEmails);
+  }
 }

@@ -21,3 +21,23 @@ export function scrub(text: string, secrets: Iterable<string>): string {
 export function scrubTokenShapes(text: string): string {
   return text.replace(/(hf_oauth_|hf_jwt_|api_org_|hf_)([A-Za-z0-9_.-]{20,})/g, (m) => redact(m));
 }
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+
+/** Removes e-mail addresses from free text (an author name or a Hub full name can be one). */
+export function removeEmails(s: string): string {
+  return s.replace(EMAIL, '[e-mail removed]');
+}
+
+/** Control characters (C0, DEL, C1) and line separators, shown escaped. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text from outside (file names, git authors, Hub names) made safe to print on one line:
+ * a crafted name can't start a new line (a fake report line, or a GitHub workflow
+ * command such as `::error::`) or drive the terminal with escape sequences.
+ */
+export function escapeControls(s: string): string {
+  return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

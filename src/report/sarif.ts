@@ -3,6 +3,7 @@
 // the finding's own steps. Never a raw secret (not even with --show-secrets), never an
 // e-mail address, never a commit message.
 import { lazyBuiltin } from '../core/lazy.ts';
+import { removeEmails } from '../findings/redact.ts';
 
 const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 import type * as Sarif from 'sarif';
@@ -31,12 +32,6 @@ export function sarifLevel(s: Severity): Sarif.Result.level {
   return s === 'critical' || s === 'high' ? 'error' : s === 'medium' ? 'warning' : 'note';
 }
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
-
-/** Removes e-mail addresses from free text (author names can be one). */
-export function scrubEmails(s: string): string {
-  return s.replace(EMAIL, '[e-mail removed]');
-}
 
 /** A location path as a URI reference: relative to %SRCROOT%, or file:// when absolute. */
 export function pathToUri(path: string): { uri: string; uriBaseId?: string } {
@@ -141,7 +136,7 @@ function results(f: Finding, ruleIndex: number): Sarif.Result[] {
 /** Every string in the log, with known secrets and e-mail addresses removed. */
 function scrubDeep<T>(value: T, secrets: readonly string[]): T {
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return scrubEmails(scrub(v, secrets));
+    if (typeof v === 'string') return removeEmails(scrub(v, secrets));
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;

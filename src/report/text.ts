@@ -1,6 +1,9 @@
-// The text report: one block per secret with all its locations, then a summary.
+// The text report: one block per secret with all its locations, then a summary. Text
+// from outside (paths, authors, Hub names, rule data from a repository's config) goes
+// through safe(): one line each, no control characters.
 import pc from 'picocolors';
 import type { Finding, Location, Severity } from '../core/types.ts';
+import { escapeControls as safe } from '../findings/redact.ts';
 import type { Report, ReportOptions } from './types.ts';
 
 function formatBytes(n: number): string {
@@ -11,9 +14,9 @@ function formatBytes(n: number): string {
 }
 
 export function formatLocation(l: Location): string {
-  let s = `${l.path}:${l.line}:${l.column}`;
+  let s = `${safe(l.path)}:${l.line}:${l.column}`;
   if (l.decoding?.length) s += ` (${l.decoding.join(', ')})`;
-  if (l.commit) s += ` in ${l.commit.slice(0, 12)}${l.author ? ` by ${l.author}` : ''}${l.date ? ` on ${l.date.slice(0, 10)}` : ''}${l.inHead === false ? ' (history only)' : ''}`;
+  if (l.commit) s += ` in ${l.commit.slice(0, 12)}${l.author ? ` by ${safe(l.author)}` : ''}${l.date ? ` on ${l.date.slice(0, 10)}` : ''}${l.inHead === false ? ' (history only)' : ''}`;
   return s;
 }
 
@@ -31,11 +34,11 @@ export function textReport(report: Report, options: ReportOptions): string {
 function block(f: Finding, options: ReportOptions, c: ReturnType<typeof pc.createColors>, sev: Record<Severity, (s: string) => string>): string {
   const lines: string[] = [];
   const secret = options.showSecrets ? f.secret.raw : f.secret.redacted;
-  lines.push(`${sev[f.severity](f.severity.toUpperCase())} ${c.bold(f.title)}: ${secret}`);
-  lines.push(`  rule ${f.rule}, fingerprint ${f.fingerprint}`);
-  if (f.jwt?.expiresAt) lines.push(`  ${f.jwt.expired ? 'expired' : 'expires'} ${f.jwt.expiresAt}${f.jwt.scope ? `, scope "${f.jwt.scope}"` : ''}`);
+  lines.push(`${sev[f.severity](f.severity.toUpperCase())} ${c.bold(safe(f.title))}: ${safe(secret)}`);
+  lines.push(`  rule ${safe(f.rule)}, fingerprint ${safe(f.fingerprint)}`);
+  if (f.jwt?.expiresAt) lines.push(`  ${f.jwt.expired ? 'expired' : 'expires'} ${safe(f.jwt.expiresAt)}${f.jwt.scope ? `, scope "${safe(f.jwt.scope)}"` : ''}`);
   const v = f.verification;
-  if (v?.summary) lines.push(`  ${v.summary}`);
+  if (v?.summary) lines.push(`  ${safe(v.summary)}`);
   else if (v?.status && v.status !== 'skipped') lines.push(`  verification: ${v.status}`);
   const n = f.locations.length;
   lines.push(`  ${n} location${n === 1 ? '' : 's'}:`);
@@ -43,7 +46,7 @@ function block(f: Finding, options: ReportOptions, c: ReturnType<typeof pc.creat
   if (n > 50) lines.push(`    … and ${n - 50} more (see --format json)`);
   if (f.advice?.length) {
     lines.push('  what to do:');
-    f.advice.forEach((a, i) => lines.push(`    ${i + 1}. ${a}`));
+    f.advice.forEach((a, i) => lines.push(`    ${i + 1}. ${safe(a)}`));
   }
   return lines.join('\n');
 }
@@ -65,7 +68,7 @@ function summary(report: Report, c: ReturnType<typeof pc.createColors>): string 
     ? c.red(c.bold(`${report.findings.length} secret${report.findings.length === 1 ? '' : 's'} found in ${locs} location${locs === 1 ? '' : 's'}`))
     : c.green('No Hugging Face tokens found');
   const lines = [`${head}. ${parts.join('; ')}.`];
-  for (const k of s.skipped.slice(0, 20)) lines.push(c.dim(`  skipped ${k.path}: ${k.reason}`));
+  for (const k of s.skipped.slice(0, 20)) lines.push(c.dim(`  skipped ${safe(k.path)}: ${safe(k.reason)}`));
   if (s.skipped.length > 20) lines.push(c.dim(`  … and ${s.skipped.length - 20} more skipped (see --format json)`));
   return lines.join('\n');
 }

@@ -172,6 +172,71 @@ describe('GitHub Action on a pull request', () => {
   });
 });
 
+describe('GitHub Action: full audit and hostile names', () => {
+  const gen = tokenGenerator(123);
+  const gone = gen.userToken();
+  const named = gen.userToken();
+  const root = tempDir('hfleaks-action2-');
+  const origin = join(root, 'origin');
+  mkdirSync(origin);
+  git(origin, 'init', '-q');
+  const first = commit(origin, { 'keys.py': `HF = "${gone}"\n` }, 'a token');
+  git(origin, 'rm', '-q', 'keys.py');
+  commit(origin, { 'README.md': 'clean now\n' }, 'removed');
+  git(origin, 'checkout', '-q', '-b', 'side');
+  commit(origin, { 'side.txt': 'side branch\n' }, 'side work');
+  git(origin, 'checkout', '-q', 'main');
+
+  function shallowClone(name: string, from: string): string {
+    const ws = join(root, name);
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${from}`, ws], { env: gitEnv });
+    expect(git(ws, 'rev-parse', '--is-shallow-repository')).toBe('true');
+    return ws;
+  }
+
+  it('on schedule, a depth-1 checkout gets its full history first: the deleted token is found', async () => {
+    const ws = shallowClone('sched', origin);
+    const r = await runAction(ws, 'schedule', {});
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/git fetch --unshallow --tags origin/);
+    expect(r.outputs.findings).toBe('1');
+    expect(r.sarif.runs[0].results[0].partialFingerprints).toBeDefined();
+    expect(r.stdout).toContain(first.slice(0, 12));
+    expect(git(ws, 'rev-parse', '--is-shallow-repository')).toBe('false');
+  });
+
+  it('on workflow_dispatch, fails the step when the history cannot be fetched, never clean', async () => {
+    const ws = shallowClone('dispatch', origin);
+    git(ws, 'remote', 'set-url', 'origin', `file://${join(root, 'no-such-origin')}`);
+    const r = await runAction(ws, 'workflow_dispatch', {});
+    expect(r.code).toBe(2);
+    expect(r.outputs['exit-code']).toBe('2');
+    expect(r.stdout).toMatch(/::error title=hfleaks::the checkout is shallow and its history could not be fetched/);
+  });
+
+  it('a file name cannot inject workflow commands into the log', async () => {
+    const ws = join(root, 'hostile');
+    execFileSync('git', ['clone', '-q', `file://${origin}`, ws], { env: gitEnv });
+    const before = git(ws, 'rev-parse', 'HEAD');
+    const evil = 'g\n::error file=x.py::pwned\n::add-mask::x';
+    const after = commit(ws, { [evil]: `k=${named}\n` }, 'hostile name');
+    const r = await runAction(ws, 'push', { before, after, repository: { default_branch: 'main' } });
+    expect(r.code, r.stdout).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => l.startsWith('::error file=x.py') || l.startsWith('::add-mask::'))).toEqual([]);
+    // The report quotes the name escaped, inside a stretch where commands are off.
+    const stop = lines.findIndex((l) => l.startsWith('::stop-commands::'));
+    const resume = lines.findIndex((l) => l === `::${lines[stop]!.slice('::stop-commands::'.length)}::`);
+    expect(stop).toBeGreaterThanOrEqual(0);
+    expect(resume).toBeGreaterThan(stop);
+    const quoted = lines.findIndex((l) => l.includes('g\\n::error file=x.py::pwned'));
+    expect(quoted).toBeGreaterThan(stop);
+    expect(quoted).toBeLessThan(resume);
+    // The annotation escapes it as a property.
+    expect(r.stdout).toMatch(/^::error file=g%0A%3A%3Aerror file=x\.py%3A%3Apwned%0A/m);
+  });
+});
+
 describe('Action pieces', () => {
   it('plans by event', () => {
     expect(planFor('schedule', {})).toMatchObject({ kind: 'audit' });

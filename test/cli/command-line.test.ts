@@ -148,4 +148,36 @@ describe('command line', () => {
     const ok = await runCli(['history', '--range', 'HEAD~1..'], { cwd: repo.dir, env: repo.env });
     expect(ok.code).toBe(1);
   });
+
+  it('prints file names with control characters escaped, and no markup from a crafted name in markdown', async () => {
+    const dir = tree({ 'a\u001b[2Kb\nc.py': `k = "${token}"\n`, 'x` [click](https:evil.test) <img src=x> `y.py': `k = "${token}"\n` });
+    const text = await runCli(['scan', '.'], { cwd: dir });
+    expect(text.code).toBe(1);
+    expect(text.stdout).not.toContain('\u001b');
+    expect(text.stdout).toContain('a\\u001b[2Kb\\nc.py:1:6');
+    const md = await runCli(['scan', '.', '--format', 'markdown'], { cwd: dir });
+    expect(md.code).toBe(1);
+    // Every occurrence of the crafted name sits inside a code span that its backticks can't
+    // close: with the code spans taken out (a run of N backticks ends at the next run of
+    // exactly N, as CommonMark reads them), no link or HTML is left.
+    const outsideCode = md.stdout.replace(/(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g, '');
+    expect(outsideCode).not.toContain('[click]');
+    expect(outsideCode).not.toContain('<img');
+    expect(md.stdout).toContain('`xˋ [click](https:evil.test) <img src=x> ˋy.py`');
+  });
+
+  it('reports no e-mail address, even when a git author name is one', async () => {
+    const repo = makeRepo();
+    const leaked = t.userToken();
+    repo.write('cfg.py', `T = "${leaked}"\n`);
+    repo.git('add', '-A');
+    repo.git('-c', 'user.name=alice@corp.example', '-c', 'user.email=alice@corp.example', 'commit', '-q', '-m', 'x', '--author', 'alice@corp.example <alice@corp.example>');
+    for (const format of ['json', 'text', 'markdown']) {
+      const r = await runCli(['history', '--format', format], { cwd: repo.dir, env: repo.env });
+      expect(r.code, format).toBe(1);
+      expect(r.stdout, format).not.toContain('corp.example');
+    }
+    const json = await runJson(['history'], { cwd: repo.dir, env: repo.env });
+    expect(json.report.findings[0].locations[0].author).toBe('[e-mail removed]');
+  });
 });
