@@ -65,7 +65,9 @@ export function createAggregator(rules: readonly Rule[], ignoredFingerprints: Re
         groups.set(fp, g);
       }
       const loc: Location = { path, line: m.line, column: m.column, ...(m.decoding ? { decoding: m.decoding } : {}), ...extra };
-      const key = `${loc.path}\0${loc.line}\0${loc.column}\0${loc.commit ?? ''}`;
+      // A history location without a commit (one from before a shallow boundary) has
+      // inHead, and stays apart from the same place in the working tree.
+      const key = `${loc.path}\0${loc.line}\0${loc.column}\0${loc.commit ?? (loc.inHead === undefined ? '' : '\0git')}`;
       if (g.seen.has(key) || g.finding.locations.length >= MAX_LOCATIONS) return;
       g.seen.add(key);
       g.finding.locations.push(loc);

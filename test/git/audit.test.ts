@@ -58,6 +58,37 @@ describe('hfleaks audit', () => {
     expect(bare.report.findings[0].locations).toEqual([expect.objectContaining({ path: 'k.txt', inHead: true })]);
   });
 
+  it('lists a file over the size cap once for the working tree and once, told apart, for its blob', async () => {
+    const r = makeRepo();
+    r.write('big.bin', Buffer.alloc(2 << 20, 0x61));
+    r.write('a.txt', 'a\n');
+    r.commit('big');
+    const blob = r.git('rev-parse', 'HEAD:big.bin').trim();
+    const a = await runJson(['audit', ...OFFLINE, '--max-file-size', '1MB'], { cwd: r.dir, env: r.env });
+    expect(a.code).toBe(0);
+    const skipped = a.report.stats.skipped.filter((s: any) => s.path === 'big.bin');
+    expect(skipped).toHaveLength(2);
+    expect(skipped[0]).toEqual({ path: 'big.bin', reason: `larger than the size cap (${2 << 20} > ${1 << 20} bytes)` });
+    expect(skipped[1]).toEqual({ path: 'big.bin', reason: `git blob ${blob.slice(0, 12)}: larger than the size cap (${2 << 20} > ${1 << 20} bytes)` });
+  });
+
+  it('keeps the commit-less history location of a shallow clone apart from the working-tree one', async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    r.write('k.txt', `${token}\n`);
+    r.commit('k');
+    r.write('b.txt', 'b\n');
+    r.commit('b');
+    const clone = join(tempDir(), 'shallow');
+    runGit(r.dir, r.env, ['clone', '-q', '--depth', '1', `file://${r.dir}`, clone]);
+    const a = await runJson(['audit', ...OFFLINE], { cwd: clone, env: r.env });
+    expect(a.code).toBe(1);
+    expect(a.report.findings[0].locations).toEqual([
+      { path: 'k.txt', line: 1, column: 1 },
+      { path: 'k.txt', line: 1, column: 1, inHead: true },
+    ]);
+  });
+
   it('exits 2 on a path that is not a repository', async () => {
     const dir = tempDir();
     const r = await runCli(['audit', dir, ...OFFLINE], { env: { GIT_CEILING_DIRECTORIES: dir } });

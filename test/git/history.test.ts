@@ -149,6 +149,31 @@ describe('hfleaks history', () => {
     expect(secrets).toEqual(['a.txt', 'tagged.txt', 'wip.txt']);
   });
 
+  it('scans every stash entry, not only the newest (older ones live in the stash reflog)', async () => {
+    const inOlder = gen.userToken();
+    const untracked = gen.userToken();
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    r.write('a.txt', `a\n${inOlder}\n`);
+    r.git('stash', '-q');
+    r.write('scratch.txt', `${untracked}\n`);
+    r.git('stash', '-q', '-u');
+    expect(r.git('stash', 'list').trim().split('\n')).toHaveLength(2);
+    const h = await history(r);
+    expect(h.code).toBe(1);
+    const where = Object.fromEntries(h.report.findings.map((f: any) => [f.locations[0].path, f.locations]));
+    expect(Object.keys(where).sort()).toEqual(['a.txt', 'scratch.txt']);
+    // Each stash entry's location has a commit (the stash's own), so its provenance is known.
+    const stashes = r.git('log', '-g', '--format=%H', 'refs/stash').trim().split('\n');
+    expect(where['a.txt']).toEqual([expect.objectContaining({ line: 2, commit: stashes[1], inHead: false })]);
+    expect(where['scratch.txt']).toEqual([expect.objectContaining({ line: 1, commit: expect.stringMatching(/^[0-9a-f]{40}$/), inHead: false })]);
+    // Both entries' commits (with their index and untracked commits) are counted.
+    const all = r.git('rev-list', '--all', ...stashes).trim().split('\n');
+    expect(all.length).toBeGreaterThan(r.git('rev-list', '--all').trim().split('\n').length);
+    expect(h.report.stats.commits).toBe(all.length);
+  });
+
   it('opens gzip blobs and names the member', async () => {
     const token = gen.userToken();
     const r = makeRepo();
@@ -277,6 +302,35 @@ describe('hfleaks history', () => {
     const quiet = await runJson(['history', '--no-progress', '--quiet'], { cwd: clone, env: r.env });
     expect(quiet.stderr).toBe('');
     expect(quiet.report.stats.shallow).toBe(true);
+  });
+
+  it('in a shallow clone, leaves the commit out of what was there before the boundary', async () => {
+    const old = gen.userToken();
+    const mid = gen.userToken();
+    const recent = gen.userToken();
+    const r = makeRepo();
+    r.write('old.txt', `${old}\n`);
+    r.commit('old');
+    r.write('mid.txt', `${mid}\n`);
+    r.commit('mid');
+    r.write('new.txt', `${recent}\n`);
+    const newCommit = r.commit('new', { author: 'Bob Builder' });
+    const clone = join(tempDir(), 'shallow');
+    runGit(r.dir, r.env, ['clone', '-q', '--depth', '2', `file://${r.dir}`, clone]);
+    const h = await runJson(['history', '--no-progress'], { cwd: clone, env: r.env });
+    expect(h.code).toBe(1);
+    const where = Object.fromEntries(h.report.findings.map((f: any) => [f.locations[0].path, f.locations]));
+    // The boundary commit (mid) has no parents here: old.txt and mid.txt may come from
+    // before it, so neither is credited to it.
+    expect(where['old.txt']).toEqual([{ path: 'old.txt', line: 1, column: 1, inHead: true }]);
+    expect(where['mid.txt']).toEqual([{ path: 'mid.txt', line: 1, column: 1, inHead: true }]);
+    // A commit after the boundary keeps its provenance.
+    expect(where['new.txt']).toEqual([expect.objectContaining({ commit: newCommit, author: 'Bob Builder', inHead: true })]);
+    // Same with --since reaching the boundary.
+    const since = await runJson(['history', '--no-progress', '--since', '2000-01-01'], { cwd: clone, env: r.env });
+    const sinceWhere = Object.fromEntries(since.report.findings.map((f: any) => [f.locations[0].path, f.locations]));
+    expect(sinceWhere['old.txt']).toEqual([{ path: 'old.txt', line: 1, column: 1, inHead: true }]);
+    expect(sinceWhere['new.txt']).toEqual([expect.objectContaining({ commit: newCommit })]);
   });
 
   it('skips missing objects with a warning, counts them and goes on', async () => {
@@ -414,5 +468,31 @@ describe('hfleaks history --range / --since', () => {
     expect(h.report.stats.commits).toBe(1);
     const bad = await runCli(['history', '--since', 'whenever', '--no-progress'], { cwd: r.dir, env: r.env });
     expect(bad.code).toBe(2);
+  });
+
+  it('--since with a bare date means from the start of that day (local time), whatever the time now', async () => {
+    const early = gen.userToken();
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('before', { date: '2024-01-30T23:59:00' });
+    r.write('b.txt', `${early}\n`);
+    // A minute past midnight, local time (git reads a date without a zone as local).
+    const c = r.commit('early that day', { date: '2024-01-31T00:01:00' });
+    const h = await history(r, ['--since', '2024-01-31']);
+    expect(h.report.findings.map((f: any) => f.locations[0].commit)).toEqual([c]);
+    expect(h.report.stats.commits).toBe(1);
+  });
+
+  it('--since rejects impossible dates with one line (exit 2)', async () => {
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    for (const d of ['2025-13-45', '2023-02-29', '2024-04-31', '2024-01-31T25:00', '2024-01-31 12:60']) {
+      const bad = await runCli(['history', '--since', d, '--no-progress'], { cwd: r.dir, env: r.env });
+      expect(bad.code, d).toBe(2);
+      expect(bad.stderr.trim().split('\n'), d).toHaveLength(1);
+      expect(bad.stderr).toContain('--since');
+    }
+    expect((await history(r, ['--since', '2024-02-29'])).code).toBe(0);
   });
 });

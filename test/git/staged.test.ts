@@ -65,6 +65,26 @@ describe('hfleaks staged', () => {
     expect(h.report.findings[0].locations).toEqual([{ path: 'src/config.py', line: 5, column: 11 }]);
   });
 
+  it('a binary file keeping the token HEAD had adds nothing when other bytes change; a new token in it is reported', async () => {
+    const token = gen.userToken();
+    const fresh = gen.userToken();
+    const r = makeRepo();
+    const bytes = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256));
+    r.write('bin.dat', Buffer.concat([bytes, Buffer.from(`hub_token ${token}`), Buffer.from([0, 1, 2])]));
+    r.commit('binary');
+    r.write('bin.dat', Buffer.concat([bytes, Buffer.from(`hub_token ${token}`), Buffer.from([0, 1, 2, 3])]));
+    r.git('add', '-A');
+    const h = await staged(r);
+    expect(h.report.findings).toEqual([]);
+    expect(h.code).toBe(0);
+    r.write('bin.dat', Buffer.concat([bytes, Buffer.from(`hub_token ${token}`), Buffer.from([0, 1, 2, 3]), Buffer.from(`hub_token ${fresh}`)]));
+    r.git('add', '-A');
+    const added = await staged(r);
+    expect(added.code).toBe(1);
+    expect(added.report.findings).toHaveLength(1);
+    expect(added.report.findings[0].locations).toEqual([expect.objectContaining({ path: 'bin.dat' })]);
+  });
+
   it('works in a repository with no commits yet, and from a subdirectory', async () => {
     const token = gen.orgToken();
     const r = makeRepo();

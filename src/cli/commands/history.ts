@@ -22,6 +22,24 @@ export interface HistoryArgs extends GitArgs {
 /** Dates git reads reliably: ISO dates and times, or "N units ago". */
 const SINCE_RE = /^(\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?)?|\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago|yesterday|@\d+)$/i;
 
+/**
+ * --since as git should read it, or a usage error. git takes a bare date at the current
+ * time of day (a commit that morning would drop out in the afternoon): a bare date is
+ * made the start of that day, local time as git reads dates. Impossible dates and times
+ * (2025-13-45, 24:00) are refused rather than left to git's guessing.
+ */
+export function sinceForGit(text: string): string {
+  const since = text.trim();
+  const bad = () => new UsageError(`--since "${text}": use a date (2024-01-31, 2024-01-31T12:00) or "N days ago"`);
+  if (!SINCE_RE.test(since)) throw bad();
+  const d = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(since);
+  if (!d) return since;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = d.slice(1).map((x) => (x === undefined ? undefined : Number(x)));
+  const days = new Date(Date.UTC(year!, month!, 0)).getUTCDate(); // the month's last day
+  if (month! < 1 || month! > 12 || day! < 1 || day! > days || hour > 23 || minute > 59 || second > 59) throw bad();
+  return since.length === 10 ? `${since} 00:00:00` : since;
+}
+
 /** Opens the repository; a path that is not one is a usage error (exit 2). */
 export async function openRepoFor(io: Io, repo: string | undefined): Promise<Repo> {
   try {
@@ -38,15 +56,13 @@ export async function openRepoFor(io: Io, repo: string | undefined): Promise<Rep
  * submodule's path.
  */
 export async function scanRepoHistory(io: Io, args: HistoryArgs, session: Session, repo: Repo, root: string, prefix = ''): Promise<void> {
-  if (args.since !== undefined && !SINCE_RE.test(args.since.trim())) {
-    throw new UsageError(`--since "${args.since}": use a date (2024-01-31, 2024-01-31T12:00) or "N days ago"`);
-  }
+  const since = args.since === undefined ? undefined : sinceForGit(args.since);
   const stats = session.stats;
   stats.shallow = Boolean(stats.shallow) || repo.shallow;
   const selection = args.range !== undefined || args.since !== undefined;
   const { ctx, progress } = gitContext(io, args, session, repo, root, 'blobs', prefix);
   try {
-    const r = await gitErrors(() => (selection ? scanChanges(ctx, repo, { range: args.range, since: args.since?.trim() }) : scanHistory(ctx, repo)));
+    const r = await gitErrors(() => (selection ? scanChanges(ctx, repo, { range: args.range, since }) : scanHistory(ctx, repo)));
     stats.blobs = (stats.blobs ?? 0) + r.blobs;
     stats.commits = (stats.commits ?? 0) + r.commits;
     stats.bytes += r.bytes;

@@ -27,6 +27,11 @@ export interface BlobHit {
   /** The name it was scanned under. */
   path: string;
   matches: BlobMatch[];
+  /**
+   * The scan names (the blob's, or `name!member`) whose content is binary: its "lines"
+   * mean nothing, so what a new version adds is told by secret, not by line.
+   */
+  binary?: string[];
 }
 
 export interface BlobEvents {
@@ -81,6 +86,9 @@ export function createBlobReader(detector: Detector, opts: BlobReaderOptions, ev
     match: (path, m) => current?.matches.push({ path, m }),
     warn: events.warn,
     skip: events.skip,
+    note: (path, kind) => {
+      if (kind === 'binary' && current) (current.binary ??= []).push(path);
+    },
   };
 
   const request = (job: BlobJob) => ({
@@ -91,7 +99,8 @@ export function createBlobReader(detector: Detector, opts: BlobReaderOptions, ev
       }
       const name = blobName(job);
       if (size > opts.maxBlobSize) {
-        events.skip(name, `larger than the size cap (${size} > ${opts.maxBlobSize} bytes)`);
+        // Named by blob: audit lists the working-tree file too, and a path may hold many blobs.
+        events.skip(name, `git blob ${job.oid.slice(0, 12)}: larger than the size cap (${size} > ${opts.maxBlobSize} bytes)`);
         events.done(1, 0);
         return undefined;
       }

@@ -3,12 +3,13 @@
 // read once from long-lived `git cat-file` processes and scanned; provenance is looked up
 // afterwards for the few blobs that hold a hit. Ranges and --since: the files each
 // commit in the selection changed, and of those only what the commit added.
+import type { Location } from '../../core/types.ts';
 import type { BlobHit, BlobJob } from './blob-reader.ts';
 import { blobName } from './blob-reader.ts';
 import type { CommitInfo, RawChange } from './raw-log.ts';
 import { isNullOid, RAW_LOG_FORMAT, rawLogParser } from './raw-log.ts';
 import type { Repo } from './repo.ts';
-import { resolveCommit, shallowCommits } from './repo.ts';
+import { resolveCommit, shallowCommits, stashCommits } from './repo.ts';
 import { GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
 import type { GitScanContext, GitScanStats } from './scan-context.ts';
 import { addedMatches, createScanner, missingReporter, scanFew } from './scan-context.ts';
@@ -86,7 +87,21 @@ function listingQueue(add: (job: BlobJob) => void | Promise<void>) {
   };
 }
 
-/** Every blob reachable from every ref (branches, tags, remotes, stash, notes). */
+/**
+ * The revisions of "every ref": `--all`, and on stdin the stash entries below the newest
+ * (only the stash's reflog holds them; the other reflogs are not history).
+ */
+interface AllRefs {
+  args: string[];
+  input?: string;
+}
+
+async function allRefs(repo: Repo): Promise<AllRefs> {
+  const stash = await stashCommits(repo);
+  return stash.length > 1 ? { args: ['--all', '--stdin'], input: `${stash.join('\n')}\n` } : { args: ['--all'] };
+}
+
+/** Every blob reachable from every ref (branches, tags, remotes, every stash entry, notes). */
 export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitScanStats> {
   const stats = newStats();
   const missing = missingReporter(ctx, stats);
@@ -98,31 +113,37 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
     skip: ctx.skip,
     done: (items, bytes) => ctx.progress.tick(items, bytes),
   });
-  const args = ['rev-list', '--objects', '--all', '--missing=print'];
+  const refs = await allRefs(repo);
+  const args = ['rev-list', '--objects', ...refs.args, '--missing=print'];
   if (repo.typeFilter) args.push('--filter=object:type=blob');
   // With a bitmap, objects come without names (and in pack order): names are found
   // later, for the blobs that need one.
   if (repo.bitmap) args.push('--use-bitmap-index');
   // The object listing leaves most commits out (the type filter drops them): list them
   // apart, once, for the count and for sharing out the provenance walk.
-  const listing = listCommits(repo);
+  const listing = listCommits(repo, refs);
   listing.catch(() => undefined); // awaited below; not unhandled if the scan fails first
   const len = repo.oidLength;
   // The listing runs ahead of the readers into a bounded queue: on most repositories it
   // ends early, so progress can show a total and time left.
   const queue = listingQueue((job) => scanner.add(job));
-  const walk = streamRecords(repo, args, (rec) => {
-    if (rec[0] === 0x3f /* ? */) {
-      missing.add(`object ${rec.toString('latin1', 1, 13)}`);
-      return;
-    }
-    if (rec.length === len) {
-      // A commit (a ref's tip), or with a bitmap any object: cat-file tells which.
-      if (!repo.bitmap) return;
-      return queue.push({ oid: rec.toString('latin1'), path: '' });
-    }
-    return queue.push({ oid: rec.toString('latin1', 0, len), path: rec.toString('utf8', len + 1) });
-  });
+  const walk = streamRecords(
+    repo,
+    args,
+    (rec) => {
+      if (rec[0] === 0x3f /* ? */) {
+        missing.add(`object ${rec.toString('latin1', 1, 13)}`);
+        return;
+      }
+      if (rec.length === len) {
+        // A commit (a ref's tip), or with a bitmap any object: cat-file tells which.
+        if (!repo.bitmap) return;
+        return queue.push({ oid: rec.toString('latin1'), path: '' });
+      }
+      return queue.push({ oid: rec.toString('latin1', 0, len), path: rec.toString('utf8', len + 1) });
+    },
+    refs.input === undefined ? {} : { input: refs.input },
+  );
   let result;
   try {
     result = await walk.done;
@@ -165,7 +186,7 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
   const commits = await listing;
   stats.commits = commits.count;
   missing.finish();
-  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits);
+  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs);
   return stats;
 }
 
@@ -195,19 +216,24 @@ interface CommitListing {
 const KEEP_COMMITS = 250_000;
 
 /** Counts the commits reachable from every ref, keeping their ids on all but huge histories. */
-async function listCommits(repo: Repo): Promise<CommitListing> {
+async function listCommits(repo: Repo, refs: AllRefs): Promise<CommitListing> {
   let count = 0;
   let list: string[] | undefined = [];
-  const r = await streamRecords(repo, ['rev-list', '--all'], (rec) => {
-    if (!rec.length) return;
-    count++;
-    if (list && count > KEEP_COMMITS) list = undefined;
-    list?.push(rec.toString('latin1'));
-  }).done;
+  const r = await streamRecords(
+    repo,
+    ['rev-list', ...refs.args],
+    (rec) => {
+      if (!rec.length) return;
+      count++;
+      if (list && count > KEEP_COMMITS) list = undefined;
+      list?.push(rec.toString('latin1'));
+    },
+    refs.input === undefined ? {} : { input: refs.input },
+  ).done;
   return r.code === 0 ? { count, ...(list ? { list } : {}) } : { count: 0, list: [] };
 }
 
-async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, listing: CommitListing): Promise<Map<string, Introduction[]>> {
+async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, listing: CommitListing, refs: AllRefs): Promise<Map<string, Introduction[]>> {
   const out = new Map<string, Introduction[]>();
   const diff = ['--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT];
   if (oids.size <= FIND_OBJECT_MAX) for (const o of oids) diff.push(`--find-object=${o}`);
@@ -216,7 +242,7 @@ async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<stri
   if (parts > 1) {
     let commits = listing.list;
     if (!commits) {
-      const all = await gitOutput(repo, ['rev-list', '--all']);
+      const all = await gitOutput(repo, ['rev-list', ...refs.args], refs.input);
       commits = all.code === 0 ? all.stdout.toString('latin1').split('\n').filter(Boolean) : [];
     }
     if (commits.length >= SPLIT_WALK) {
@@ -237,8 +263,9 @@ async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<stri
         list.push(intro);
         out.set(c.newOid, list);
       });
-      const args = input === undefined ? ['log', '--all', ...diff] : ['log', '--no-walk=unsorted', '--stdin', ...diff];
-      return streamRecords(repo, args, parse, { sep: 0, ...(input === undefined ? {} : { input }) }).done;
+      const args = input === undefined ? ['log', ...refs.args, ...diff] : ['log', '--no-walk=unsorted', '--stdin', ...diff];
+      const stdin = input ?? refs.input;
+      return streamRecords(repo, args, parse, { sep: 0, ...(stdin === undefined ? {} : { input: stdin }) }).done;
     }),
   );
   // The walk's order (newest first), whichever process finished first.
@@ -283,8 +310,9 @@ function secretsOf(hits: Iterable<BlobHit>): Set<string> {
 }
 
 /** Adds each hit's locations: one per commit that introduced the token, with its path. */
-async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing): Promise<void> {
-  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commits);
+async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing, refs: AllRefs): Promise<void> {
+  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commits, refs);
+  const boundary = shallowCommits(repo);
   // Every blob of HEAD's tree was scanned: those among the hits hold HEAD's secrets.
   const head = await headBlobs(repo);
   // A blob listed without a name (reachability bitmaps give none) takes the path of its
@@ -296,7 +324,7 @@ async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<stri
     const name = intros.get(oid)?.[0]?.path ?? head.get(oid);
     if (!name) continue;
     if (h.matches.some((b) => b.path !== h.path)) again.push({ oid, path: name });
-    else hits.set(oid, { oid, path: name, matches: h.matches.map((b) => ({ path: name, m: b.m })) });
+    else hits.set(oid, { oid, path: name, matches: h.matches.map((b) => ({ path: name, m: b.m })), ...(h.binary ? { binary: h.binary.map((p) => name + p.slice(h.path.length)) } : {}) });
   }
   for (const [oid, h] of await scanFew(ctx, again)) hits.set(oid, h);
   const inHead = secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? []));
@@ -315,14 +343,19 @@ async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<stri
     // hits holds no token.)
     for (const i of list) {
       for (const b of addedMatches(h, i.olds.map((o) => hits.get(o) ?? none(o)))) {
-        ctx.location(i.path + b.path.slice(h.path.length), b.m, provenance(i.commit, inHead.has(b.m.secret)));
+        ctx.location(i.path + b.path.slice(h.path.length), b.m, provenance(i.commit, inHead.has(b.m.secret), boundary));
       }
     }
   }
 }
 
-function provenance(c: CommitInfo, inHead: boolean) {
-  return { commit: c.oid, author: c.author, date: c.date, inHead };
+/**
+ * Where a location came from. A shallow boundary commit has no parents here, so every
+ * file it holds looks added: what it holds may be older, brought by a commit this clone
+ * lacks. Such locations get no commit, author or date rather than false ones.
+ */
+function provenance(c: CommitInfo, inHead: boolean, boundary: Set<string>): Partial<Location> {
+  return boundary.has(c.oid) ? { inHead } : { commit: c.oid, author: c.author, date: c.date, inHead };
 }
 
 export interface Selection {
@@ -360,7 +393,8 @@ export async function resolveRange(repo: Repo, range: string): Promise<string> {
  */
 export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selection): Promise<GitScanStats> {
   const stats = newStats();
-  const revs = sel.range ? [await resolveRange(repo, sel.range)] : ['--all'];
+  const refs: AllRefs = sel.range ? { args: [await resolveRange(repo, sel.range)] } : await allRefs(repo);
+  const revs = [...refs.args];
   if (sel.since) revs.push(`--since=${sel.since}`);
   const changes: RawChange[] = [];
   const commits: CommitInfo[] = [];
@@ -370,7 +404,7 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
     },
     (c) => commits.push(c),
   );
-  const r = await streamRecords(repo, ['log', ...revs, '--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT, '--end-of-options'], parse, { sep: 0 }).done;
+  const r = await streamRecords(repo, ['log', ...revs, '--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT, '--end-of-options'], parse, { sep: 0, ...(refs.input === undefined ? {} : { input: refs.input }) }).done;
   if (r.code !== 0) throw new GitError(`git log ${sel.range ?? ''}: ${gitMessage(r.stderr)}`);
   stats.commits = commits.length;
   const boundary = shallowCommits(repo);
@@ -381,7 +415,7 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
         `--range ${sel.range} reaches past the history this shallow clone holds (commit ${cut[0]!.oid.slice(0, 12)} has no parents here); fetch more history (git fetch --deepen=200, or fetch-depth: 0 with actions/checkout) and run again`,
       );
     }
-    ctx.warn(`shallow clone: commit ${cut[0]!.oid.slice(0, 12)} has no parents here, so all its files count as added`);
+    ctx.warn(`shallow clone: commit ${cut[0]!.oid.slice(0, 12)} has no parents here; what its files hold may be older and is reported without a commit`);
   }
   // Each new blob once.
   const jobs = new Map<string, BlobJob>();
@@ -427,7 +461,7 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
     const before = c.oldOids.filter((o) => !isNullOid(o)).map((o) => oldHits.get(o) ?? { oid: o, path: c.oldPath ?? c.path, matches: [] });
     for (const b of addedMatches(h, before)) {
       const suffix = b.path.slice(h.path.length);
-      ctx.location(c.path + suffix, b.m, provenance(c.commit!, inHead(c.path, b.m.secret)));
+      ctx.location(c.path + suffix, b.m, provenance(c.commit!, inHead(c.path, b.m.secret), boundary));
     }
   }
   return stats;

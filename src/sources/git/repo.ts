@@ -1,6 +1,6 @@
 // The repository a history command works on, found and described through simple-git:
 // where it is, bare or not, shallow or not, its HEAD, what git can do.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { GitContext } from './run.ts';
 import { GitError, gitEnv, gitMessage, gitOutput, simpleGitFor } from './run.ts';
@@ -10,6 +10,10 @@ export interface Repo extends GitContext {
   objectsDir: string;
   /** The file listing shallow boundary commits (may not exist). */
   shallowFile: string;
+  /** The stash's reflog with the files backend (may not exist): every stash entry's commit. */
+  stashLog: string;
+  /** Refs (and reflogs) are kept in a reftable, not in files. */
+  reftable: boolean;
   bare: boolean;
   shallow: boolean;
   /** Top of the working tree (undefined in a bare repository). */
@@ -64,7 +68,7 @@ export async function openRepo(target: string | undefined, cwd: string, env: Nod
   const git = await simpleGitFor(ctx);
   // Four questions at once: what the repository is, which git this is, where the working
   // tree is (fails in a bare repository) and what HEAD is (nothing on an unborn branch).
-  const infoP = git.raw(['rev-parse', '--absolute-git-dir', '--git-path', 'objects', '--git-path', 'shallow', '--is-bare-repository', '--is-shallow-repository', '--is-inside-work-tree', '--show-object-format']);
+  const infoP = git.raw(['rev-parse', '--absolute-git-dir', '--git-path', 'objects', '--git-path', 'shallow', '--git-path', 'logs/refs/stash', '--git-path', 'reftable', '--is-bare-repository', '--is-shallow-repository', '--is-inside-work-tree', '--show-object-format']);
   const versionP = git.raw(['version']).catch(() => '');
   const topP = git.raw(['rev-parse', '--show-toplevel']).catch(() => '');
   const headP = resolveCommit(ctx, 'HEAD');
@@ -77,7 +81,7 @@ export async function openRepo(target: string | undefined, cwd: string, env: Nod
     if (/not a git repository/i.test(msg)) throw new GitError(`${shown}: not a git repository`);
     throw new GitError(`${shown}: ${msg}`);
   }
-  const [gitDir = '', objects = '', shallowPath = '', bare, shallow, inside, format] = info;
+  const [gitDir = '', objects = '', shallowPath = '', stashLog = '', reftable = '', bare, shallow, inside, format] = info;
   const version = parseGitVersion(await versionP);
   const top = (await topP).trim();
   const workTree = inside === 'true' && top ? top : undefined;
@@ -88,6 +92,8 @@ export async function openRepo(target: string | undefined, cwd: string, env: Nod
     gitDir,
     objectsDir,
     shallowFile: isAbsolute(shallowPath) ? shallowPath : resolve(dir, shallowPath),
+    stashLog: isAbsolute(stashLog) ? stashLog : resolve(dir, stashLog),
+    reftable: existsSync(isAbsolute(reftable) ? reftable : resolve(dir, reftable)),
     bare: bare === 'true',
     shallow: shallow === 'true',
     workTree,
@@ -114,6 +120,29 @@ export function shallowCommits(repo: Repo): Set<string> {
   } catch {
     return new Set();
   }
+}
+
+/**
+ * The commits of every stash entry. refs/stash names only the newest (`--all` has it);
+ * the older ones are kept alive by the stash's reflog alone. Read from the file where
+ * there is one (no process), else asked of git (a reftable).
+ */
+export async function stashCommits(repo: Repo): Promise<string[]> {
+  let text: string;
+  try {
+    text = readFileSync(repo.stashLog, 'latin1');
+  } catch {
+    if (!repo.reftable) return [];
+    const r = await gitOutput(repo, ['log', '-g', '--format=%H', 'refs/stash', '--']);
+    return r.code === 0 ? r.stdout.toString('latin1').split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
+  }
+  // <old> SP <new> SP <committer> TAB <message>
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const oid = line.slice(line.indexOf(' ') + 1).split(' ', 1)[0]!;
+    if (/^[0-9a-f]{40,64}$/.test(oid) && !/^0+$/.test(oid)) out.push(oid);
+  }
+  return out;
 }
 
 export interface Submodule {

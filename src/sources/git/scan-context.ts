@@ -120,6 +120,11 @@ export async function scanFew(ctx: GitScanContext, jobs: BlobJob[], quiet = true
   return hits;
 }
 
+/** The secret and where it sits: its rule, and the archive member, if any. */
+function secretKey(hit: BlobHit, b: BlobMatch): string {
+  return `${b.m.ruleId}\0${b.m.secret}\0${b.path.slice(hit.path.length)}`;
+}
+
 /** The text of the line a plain match sits on (from its context), else its decoding. */
 function matchKey(hit: BlobHit, b: BlobMatch): string {
   const { m } = b;
@@ -137,21 +142,29 @@ function matchKey(hit: BlobHit, b: BlobMatch): string {
 /**
  * The matches a new version of a file adds: a token on a line that an old version
  * (any parent's) already had, same line text, is not new. Moving a line is not adding it;
- * copying it is.
+ * copying it is. Binary content has no lines (any changed byte near the token would
+ * make it "new"): there a token is new only if no old version holds the secret.
  */
 export function addedMatches(next: BlobHit, olds: BlobHit[]): BlobMatch[] {
   if (!olds.length) return next.matches;
   const have = new Map<string, number>();
+  const held = new Set<string>();
   for (const old of olds) {
     const counts = new Map<string, number>();
     for (const b of old.matches) {
       const k = matchKey(old, b);
       counts.set(k, (counts.get(k) ?? 0) + 1);
+      held.add(secretKey(old, b));
     }
     for (const [k, n] of counts) have.set(k, Math.max(have.get(k) ?? 0, n));
   }
+  const binary = new Set(next.binary);
   const out: BlobMatch[] = [];
   for (const b of [...next.matches].sort((x, y) => x.m.offset - y.m.offset)) {
+    if (binary.has(b.path)) {
+      if (!held.has(secretKey(next, b))) out.push(b);
+      continue;
+    }
     const k = matchKey(next, b);
     const n = have.get(k) ?? 0;
     if (n > 0) have.set(k, n - 1);
