@@ -50,11 +50,12 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // src/core/types.ts
-var SEVERITIES;
+var SEVERITIES, NOT_REQUESTED;
 var init_types = __esm({
   "src/core/types.ts"() {
     "use strict";
     SEVERITIES = ["info", "low", "medium", "high", "critical"];
+    NOT_REQUESTED = "verification not requested (--verify)";
   }
 });
 
@@ -107,11 +108,20 @@ function scrub(text, secrets) {
 function scrubTokenShapes(text) {
   return text.replace(/(hf_oauth_|hf_jwt_|api_org_|hf_)([A-Za-z0-9_.-]{20,})/g, (m2) => redact(m2));
 }
-var PREFIXES;
+function removeEmails(s) {
+  return s.replace(EMAIL, "[e-mail removed]");
+}
+function escapeControls(s) {
+  return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+var PREFIXES, EMAIL, CONTROL, NAMED;
 var init_redact = __esm({
   "src/findings/redact.ts"() {
     "use strict";
     PREFIXES = ["hf_oauth__refresh_", "hf_oauth_", "hf_jwt_", "api_org_", "hf_"];
+    EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+    CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+    NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
   }
 });
 
@@ -17107,8 +17117,293 @@ var init_progress = __esm({
   }
 });
 
+// src/verify/whoami.ts
+function isObj(x3) {
+  return typeof x3 === "object" && x3 !== null && !Array.isArray(x3);
+}
+function clean(x3, maxLen = 200) {
+  if (typeof x3 !== "string") return void 0;
+  const s = x3.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "").trim();
+  if (!s) return void 0;
+  return s.length > maxLen ? `${s.slice(0, maxLen - 1)}\u2026` : s;
+}
+function strings(x3, cap = MAX_PERMISSIONS) {
+  if (!Array.isArray(x3)) return [];
+  const out = [];
+  for (const v2 of x3) {
+    const s = clean(v2, 100);
+    if (s && out.length < cap) out.push(s);
+  }
+  return out;
+}
+function roleLevel(role) {
+  const r2 = (role ?? "").toLowerCase();
+  if (r2 === "admin" || r2 === "owner") return "admin";
+  if (r2 === "write" || r2 === "contributor") return "write";
+  if (r2 === "read") return "read";
+  if (r2 === "no_access" || r2 === "none") return "none";
+  if (r2.includes("admin")) return "admin";
+  if (r2.includes("write")) return "write";
+  return "read";
+}
+function permissionLevel(p2) {
+  if (p2 in SIDE) return "side";
+  if (p2 === "org.write") return "admin";
+  if (/write|admin|manage|delete/i.test(p2)) return "write";
+  return "read";
+}
+function readsContent(p2) {
+  return p2 === "repo.content.read" || p2.startsWith("repo.") && p2.includes("write");
+}
+function levelOf(perms) {
+  let l3 = "none";
+  for (const p2 of perms) {
+    const pl = permissionLevel(p2);
+    if (pl !== "side") l3 = max(l3, pl);
+  }
+  return l3;
+}
+function orgSummary(access, roleInOrg, tokenRole, how) {
+  const role = (roleInOrg ?? "").toLowerCase();
+  switch (access) {
+    case "none":
+      return how === "fine" ? "no access through this token (no scope names it)" : "no access through this token";
+    case "read":
+      if (how === "classic" && tokenRole === "read" && rank(roleLevel(role)) > rank("read")) return `reads its repositories only: the owner is ${role} there, but this is a read token`;
+      return "reads its repositories, private ones included";
+    case "write":
+      if (role === "contributor") return "creates repositories and pushes to the ones this user created";
+      return "reads and writes its repositories";
+    case "admin":
+      return "reads and writes its repositories and can change its settings and members";
+  }
+}
+function fineGrainedOf(at2) {
+  const fg2 = at2.fineGrained;
+  if (!isObj(fg2)) return void 0;
+  const scoped = [];
+  if (Array.isArray(fg2.scoped)) {
+    for (const s of fg2.scoped) {
+      if (!isObj(s) || scoped.length >= MAX_SCOPED) continue;
+      const e = isObj(s.entity) ? s.entity : {};
+      scoped.push({ type: clean(e.type, 40) ?? "unknown", name: clean(e.name) ?? clean(e._id) ?? "?", permissions: strings(s.permissions) });
+    }
+  }
+  return {
+    global: strings(fg2.global),
+    // Absent means not granted: the report always says which.
+    canReadGatedRepos: fg2.canReadGatedRepos === true,
+    scoped
+  };
+}
+function scopeCap(s, orgs) {
+  if (s.type === "org") {
+    const org = orgs?.find((o2) => o2.name === s.name);
+    return org ? roleLevel(org.roleInOrg) : orgs ? "none" : "admin";
+  }
+  if (s.name.includes("/")) {
+    const org = orgs?.find((o2) => s.name.startsWith(`${o2.name}/`));
+    if (org) return roleLevel(org.roleInOrg);
+  }
+  return "admin";
+}
+function scopeCapabilities(scope) {
+  const s = new Set((scope ?? "").split(/[\s,]+/).filter(Boolean));
+  return {
+    canWrite: ["write-repos", "manage-repos", "write-discussions", "jobs"].some((x3) => s.has(x3)),
+    canReadPrivate: ["read-repos", "write-repos", "manage-repos", "gated-repos"].some((x3) => s.has(x3))
+  };
+}
+function appScope(x3) {
+  if (!isObj(x3)) return void 0;
+  const granted = Object.entries(x3).filter(([, v2]) => v2 !== false && v2 !== null && v2 !== void 0 && !(Array.isArray(v2) && v2.length === 0)).slice(0, 20).map(([k2]) => clean(k2, 60)).filter((k2) => !!k2);
+  return granted.length ? granted.join(" ") : void 0;
+}
+function parseWhoami(json, ctx = {}) {
+  if (!isObj(json)) return void 0;
+  const name = clean(json.name);
+  const auth = isObj(json.auth) ? json.auth : void 0;
+  if (!name && !auth) return void 0;
+  const ownerType = clean(json.type, 40) ?? "user";
+  const v2 = { status: "valid", httpStatus: 200 };
+  const fullname = clean(json.fullname);
+  v2.owner = { name: name ?? "?", type: ownerType, ...fullname && fullname !== name ? { fullname } : {} };
+  const at2 = auth && isObj(auth.accessToken) ? auth.accessToken : void 0;
+  const authType = clean(auth?.type, 40);
+  if (at2) {
+    const tn2 = clean(at2.displayName);
+    if (tn2) v2.tokenName = tn2;
+    const role = clean(at2.role, 40);
+    if (role) v2.role = role;
+    const created = clean(at2.createdAt, 40);
+    if (created) v2.createdAt = created;
+  }
+  const expires = clean(auth?.expiresAt, 40) ?? clean(at2?.expiresAt, 40);
+  if (expires) v2.expiresAt = expires;
+  const fg2 = at2 && (v2.role === "fineGrained" || isObj(at2.fineGrained)) ? fineGrainedOf(at2) : void 0;
+  if (fg2) v2.fineGrained = fg2;
+  const orgs = [];
+  const rawOrgs = Array.isArray(json.orgs) ? json.orgs.slice(0, MAX_ORGS) : [];
+  const classic = v2.role === "read" || v2.role === "write";
+  for (const o2 of rawOrgs) {
+    if (!isObj(o2)) continue;
+    const orgName = clean(o2.name);
+    if (!orgName) continue;
+    const roleInOrg = clean(o2.roleInOrg, 40);
+    const allowed = roleLevel(roleInOrg);
+    let access;
+    let summary3;
+    if (fg2) {
+      const onOrg = fg2.scoped.filter((s) => s.type === "org" && s.name === orgName);
+      const onRepos = fg2.scoped.filter((s) => ["model", "dataset", "space"].includes(s.type) && s.name.startsWith(`${orgName}/`));
+      const orgWide = min(levelOf(onOrg.flatMap((s) => s.permissions)), allowed);
+      const perRepo = min(levelOf(onRepos.flatMap((s) => s.permissions)), allowed);
+      access = max(orgWide, perRepo);
+      summary3 = orgSummary(orgWide, roleInOrg, v2.role, "fine");
+      if (rank(orgWide) === 0 && onRepos.length) {
+        summary3 = `${perRepo === "read" ? "reads" : perRepo === "none" ? "names but cannot use" : "reads and writes"} ${onRepos.length} of its repositories named one by one (${onRepos.slice(0, 3).map((s) => s.name).join(", ")}${onRepos.length > 3 ? ", \u2026" : ""})`;
+      } else if (onRepos.length) {
+        summary3 += `, and ${onRepos.length} of its repositories named one by one`;
+      }
+      if (rank(levelOf(onOrg.flatMap((s) => s.permissions))) > rank(allowed)) summary3 += ` (the scopes ask for more, but the owner is only ${roleInOrg ?? "a member"} there)`;
+    } else if (classic) {
+      access = v2.role === "read" ? min("read", allowed) : allowed;
+      summary3 = orgSummary(access, roleInOrg, v2.role, "classic");
+    } else {
+      access = min(allowed, "read");
+      summary3 = authType === "oauth" ? "membership shown; what the token may do there depends on its OAuth scopes" : "membership shown; the token's access there is not reported";
+    }
+    orgs.push({ name: orgName, ...roleInOrg ? { roleInOrg } : {}, access, summary: summary3 });
+  }
+  if (orgs.length || rawOrgs.length) v2.orgs = orgs;
+  let note2;
+  if (fg2) {
+    const levels = [];
+    let readsPrivate = fg2.canReadGatedRepos === true;
+    const side = /* @__PURE__ */ new Set();
+    for (const p2 of fg2.global) {
+      const l3 = permissionLevel(p2);
+      if (l3 === "side") side.add(SIDE[p2]);
+      else levels.push(l3);
+    }
+    for (const s of fg2.scoped) {
+      const cap = scopeCap(s, v2.orgs);
+      for (const p2 of s.permissions) {
+        const l3 = permissionLevel(p2);
+        if (l3 === "side") {
+          side.add(SIDE[p2]);
+          continue;
+        }
+        const eff = min(l3, cap);
+        levels.push(eff);
+        if (rank(eff) > 0 && readsContent(p2)) readsPrivate = true;
+      }
+    }
+    v2.canWrite = levels.some((l3) => rank(l3) >= rank("write"));
+    v2.canReadPrivate = readsPrivate;
+    if (side.size) note2 = `can ${[...side].join(", and ")}`;
+  } else if (classic) {
+    v2.canWrite = v2.role === "write";
+    v2.canReadPrivate = true;
+  } else if (authType === "oauth") {
+    Object.assign(v2, scopeCapabilities(clean(auth?.scope, 500) ?? ctx.jwtScope));
+  } else if (ownerType === "app") {
+    const scope = appScope(json.scope) ?? clean(auth?.scope, 500) ?? ctx.jwtScope;
+    Object.assign(v2, scopeCapabilities(scope));
+    if (scope) note2 = `scope ${scope.split(/[\s,]+/).filter(Boolean).join(", ")}`;
+  } else if (ownerType === "org") {
+    v2.canWrite = false;
+    v2.canReadPrivate = true;
+  } else if (at2 && v2.role) {
+    v2.canWrite = /write|admin/i.test(v2.role);
+    v2.canReadPrivate = true;
+  }
+  v2.canWrite ??= false;
+  v2.canReadPrivate ??= false;
+  v2.summary = summarize(v2, authType, note2);
+  return v2;
+}
+function ownerText(v2) {
+  const o2 = v2.owner;
+  if (!o2) return "an unknown owner";
+  const kind = o2.type === "user" ? "" : o2.type === "org" ? "organization " : `${o2.type} `;
+  return `${kind}${o2.name}${o2.fullname ? ` (${o2.fullname})` : ""}`;
+}
+function tokenKind(v2, authType) {
+  if (v2.role === "fineGrained") return "fine-grained token";
+  if (v2.role) return `${v2.role} token`;
+  if (authType === "oauth") return "OAuth token";
+  if (v2.owner?.type === "org") return "organization API token";
+  if (v2.owner?.type === "app") return "app token";
+  return "token";
+}
+function ownReach(v2, authType, note2) {
+  const who = v2.owner?.name ?? "the owner";
+  if (v2.fineGrained) {
+    const fg2 = v2.fineGrained;
+    const parts = [];
+    const own = fg2.scoped.filter((s) => s.type === "user");
+    const repos = fg2.scoped.filter((s) => ["model", "dataset", "space"].includes(s.type));
+    if (own.length) parts.push(`${levelOf(own.flatMap((s) => s.permissions)) === "read" ? "reads" : "reads and writes"} ${own.map((s) => s.name).join(", ")}'s repositories`);
+    if (repos.length) parts.push(`reaches ${repos.length} repositor${repos.length === 1 ? "y" : "ies"} named one by one (${repos.slice(0, 3).map((s) => s.name).join(", ")}${repos.length > 3 ? ", \u2026" : ""})`);
+    if (fg2.canReadGatedRepos) parts.push("reads gated repositories its owner accepted");
+    if (fg2.global.length) parts.push(`global permissions ${fg2.global.join(", ")}`);
+    const nowhere = fg2.scoped.filter((s) => s.type === "org" && v2.orgs && !v2.orgs.some((o2) => o2.name === s.name));
+    if (nowhere.length) parts.push(`scopes on ${nowhere.map((s) => s.name).join(", ")} reach nothing (${who} is not a member)`);
+    if (!parts.length) parts.push(fg2.scoped.length ? `nothing of ${who}'s own` : "no scopes at all");
+    return parts.join("; ");
+  }
+  if (v2.role === "write") return `reads and writes ${who}'s repositories, private ones included`;
+  if (v2.role === "read") return `reads ${who}'s repositories, private and gated ones included`;
+  if (authType === "oauth") {
+    if (v2.canWrite) return `acts for ${who} with write scopes`;
+    if (v2.canReadPrivate) return `reads ${who}'s repositories through its OAuth scopes`;
+    return "its OAuth scopes are not known";
+  }
+  if (v2.owner?.type === "app") {
+    if (!note2) return "its scopes are not known";
+    if (v2.canWrite) return `acts for ${who} with write scopes (${note2})`;
+    if (v2.canReadPrivate) return `reads repositories through its scopes (${note2})`;
+    return `${note2}: neither writing nor reading private repositories`;
+  }
+  if (v2.owner?.type === "org") return `acts for the organization ${who}`;
+  return note2 ?? "what it may do is not reported";
+}
+function summarize(v2, authType, note2) {
+  const name = v2.tokenName ? ` "${v2.tokenName}"` : "";
+  const created = v2.createdAt ? `, created ${v2.createdAt.slice(0, 10)}` : "";
+  const expires = v2.expiresAt ? `, expires ${v2.expiresAt.slice(0, 19).replace("T", " ")}` : "";
+  let s = `valid ${tokenKind(v2, authType)}${name} of ${ownerText(v2)}${created}${expires}: ${ownReach(v2, authType, note2)}`;
+  if (note2 && v2.fineGrained) s += `; ${note2}`;
+  if (v2.orgs?.length) {
+    const groups = /* @__PURE__ */ new Map();
+    for (const o2 of v2.orgs) groups.set(o2.summary, [...groups.get(o2.summary) ?? [], `${o2.name}${o2.roleInOrg ? ` (${o2.roleInOrg})` : ""}`]);
+    s += `. Organizations: ${[...groups].map(([what, names]) => `${names.join(", ")}: ${what}`).join("; ")}`;
+  }
+  return `${s}.`;
+}
+var ORDER, rank, min, max, MAX_ORGS, MAX_SCOPED, MAX_PERMISSIONS, SIDE;
+var init_whoami = __esm({
+  "src/verify/whoami.ts"() {
+    "use strict";
+    ORDER = ["none", "read", "write", "admin"];
+    rank = (l3) => ORDER.indexOf(l3);
+    min = (a, b3) => rank(a) <= rank(b3) ? a : b3;
+    max = (a, b3) => rank(a) >= rank(b3) ? a : b3;
+    MAX_ORGS = 200;
+    MAX_SCOPED = 500;
+    MAX_PERMISSIONS = 64;
+    SIDE = {
+      "inference.serverless.write": "call paid inference billed to its owner",
+      "inference.endpoints.infer.write": "call paid inference billed to its owner",
+      "discussion.write": "open discussions and pull requests in its owner's name",
+      "post.write": "publish posts in its owner's name"
+    };
+  }
+});
+
 // src/advice/facts.ts
-function tokenKind(ruleId) {
+function tokenKind2(ruleId) {
   switch (ruleId) {
     case "hf-user-access-token":
       return "user";
@@ -17151,9 +17446,13 @@ function reachFacts(v2, owner) {
     }
     for (const e of fg2.scoped ?? []) {
       const perms = e.permissions ?? [];
-      grants.push(`${perms.join(", ") || "no permission"} on ${e.type} ${e.name}`);
+      const cap = scopeCap(e, v2.orgs);
       const w2 = perms.filter(isWritePermission);
-      if (w2.length) {
+      const who = owner ?? "the owner";
+      const limit = cap === "none" ? `reaches nothing: ${who} has no role there` : cap === "read" && w2.length ? `reads only: ${who} only reads there` : "";
+      grants.push(`${perms.join(", ") || "no permission"} on ${e.type} ${e.name}${limit ? ` (${limit})` : ""}`);
+      if (cap === "none") continue;
+      if (w2.length && cap !== "read") {
         writes = true;
         writeTargets.push(`${e.type} ${e.name} (${w2.join(", ")})`);
       } else if (perms.length) {
@@ -17199,7 +17498,7 @@ function factsOf(f3) {
   const historyOnly = f3.locations.length > 0 && f3.locations.every((l3) => l3.commit && l3.inHead === false);
   const expiresAt = f3.jwt?.expiresAt ?? v2?.expiresAt;
   return {
-    kind: tokenKind(f3.rule),
+    kind: tokenKind2(f3.rule),
     status,
     ...v2?.reason ? { reason: v2.reason } : {},
     revoked: v2?.revoked === true,
@@ -17229,6 +17528,7 @@ var DEFAULT_ENDPOINT, HARMLESS_WRITES;
 var init_facts = __esm({
   "src/advice/facts.ts"() {
     "use strict";
+    init_whoami();
     DEFAULT_ENDPOINT = "https://huggingface.co";
     HARMLESS_WRITES = /* @__PURE__ */ new Set(["inference.serverless.write", "inference.endpoints.infer.write", "discussion.write", "post.write"]);
   }
@@ -17424,7 +17724,7 @@ function historyStep(x3) {
   }
   const files = x3.paths.filter((p2) => p2 !== "<stdin>");
   if (!files.length && !x3.inHistory) return void 0;
-  const where = files.length ? `Delete it from ${listOf(files.map(code), 3)} and commit the fix.` : "Delete it wherever you copied it from.";
+  const where = files.length ? `Delete it from ${listOf(files.map(codePath), 3)} and commit the fix.` : "Delete it wherever you copied it from.";
   const already = x3.inHistory && commits ? ` It is already in ${commits}.` : "";
   if (dead(x3)) return `${where}${already} It no longer works, so rewriting history is optional.`;
   return `${where} Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks.${already} Revocation is what protects; rewrite history (${code("git filter-repo --replace-text")}) only after revoking, if at all.`;
@@ -17435,13 +17735,15 @@ function adviseFinding(f3) {
   const steps2 = [revokeStep(x3), replaceStep(x3, scope), moveStep(f3, x3), reviewStep(x3, scope), historyStep(x3)];
   return steps2.filter((s) => Boolean(s));
 }
-var code, plural, REVOKE_CMD;
+var code, codePath, plural, REVOKE_CMD;
 var init_playbook = __esm({
   "src/advice/playbook.ts"() {
     "use strict";
     init_facts();
+    init_redact();
     init_where();
     code = (s) => `\`${s}\``;
+    codePath = (p2) => code(escapeControls(p2).replace(/`/g, "\u02CB"));
     plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
     REVOKE_CMD = "anyone who found it pipes it into `hfleaks revoke` (the token on stdin, never on the command line), which invalidates it at once and e-mails its owner";
   }
@@ -17485,7 +17787,7 @@ function steps(kind) {
   }
 }
 function rulePlaybook(ruleId) {
-  return steps(tokenKind(ruleId));
+  return steps(tokenKind2(ruleId));
 }
 function ruleHelp(rule) {
   const playbook = rulePlaybook(rule.id);
@@ -18186,7 +18488,7 @@ function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()
         groups.set(fp, g2);
       }
       const loc = { path, line: m2.line, column: m2.column, ...m2.decoding ? { decoding: m2.decoding } : {}, ...extra };
-      const key = `${loc.path}\0${loc.line}\0${loc.column}\0${loc.commit ?? ""}`;
+      const key = `${loc.path}\0${loc.line}\0${loc.column}\0${loc.commit ?? (loc.inHead === void 0 ? "" : "\0git")}`;
       if (g2.seen.has(key) || g2.finding.locations.length >= MAX_LOCATIONS) return;
       g2.seen.add(key);
       g2.finding.locations.push(loc);
@@ -18278,6 +18580,41 @@ var init_endpoint = __esm({
     DEFAULT_ENDPOINT2 = "https://huggingface.co";
     EndpointError = class extends Error {
     };
+  }
+});
+
+// src/verify/verify-token.ts
+async function verifyToken(client, token, ctx = {}, now = () => /* @__PURE__ */ new Date()) {
+  const a = await client.whoami(token);
+  const base2 = { endpoint: client.endpoint, checkedAt: now().toISOString() };
+  if (a.ok) {
+    const v2 = parseWhoami(a.json, ctx);
+    if (v2) return { ...v2, ...base2, httpStatus: a.status };
+    return describe({ status: "unknown", httpStatus: a.status, reason: `HTTP ${a.status} but the answer is not a whoami-v2 shape`, ...base2 });
+  }
+  if (a.status === 401) return describe({ status: "invalid", httpStatus: 401, reason: a.reason, ...base2 });
+  return describe({ status: "unknown", ...a.status !== void 0 ? { httpStatus: a.status } : {}, reason: a.reason, ...base2 });
+}
+function describe(v2) {
+  switch (v2.status) {
+    case "invalid":
+      v2.summary = `invalid: the Hub rejected it (${v2.reason ?? "HTTP 401"}); it no longer works, but it stays in the code and history until removed.`;
+      break;
+    case "unknown":
+      v2.summary = `unknown: ${v2.reason ?? "no usable answer"}. It may still work: treat it as live.`;
+      break;
+    case "skipped":
+      v2.summary = `not verified: ${v2.reason ?? "verification is off"}.`;
+      break;
+    case "valid":
+      break;
+  }
+  return v2;
+}
+var init_verify_token = __esm({
+  "src/verify/verify-token.ts"() {
+    "use strict";
+    init_whoami();
   }
 });
 
@@ -18816,270 +19153,6 @@ var init_input = __esm({
   }
 });
 
-// src/verify/whoami.ts
-function isObj(x3) {
-  return typeof x3 === "object" && x3 !== null && !Array.isArray(x3);
-}
-function clean(x3, maxLen = 200) {
-  if (typeof x3 !== "string") return void 0;
-  const s = x3.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "").trim();
-  if (!s) return void 0;
-  return s.length > maxLen ? `${s.slice(0, maxLen - 1)}\u2026` : s;
-}
-function strings(x3, cap = MAX_PERMISSIONS) {
-  if (!Array.isArray(x3)) return [];
-  const out = [];
-  for (const v2 of x3) {
-    const s = clean(v2, 100);
-    if (s && out.length < cap) out.push(s);
-  }
-  return out;
-}
-function roleLevel(role) {
-  const r2 = (role ?? "").toLowerCase();
-  if (r2 === "admin" || r2 === "owner") return "admin";
-  if (r2 === "write" || r2 === "contributor") return "write";
-  if (r2 === "read") return "read";
-  if (r2 === "no_access" || r2 === "none") return "none";
-  if (r2.includes("admin")) return "admin";
-  if (r2.includes("write")) return "write";
-  return "read";
-}
-function permissionLevel(p2) {
-  if (p2 in SIDE) return "side";
-  if (p2 === "org.write") return "admin";
-  if (/write|admin|manage|delete/i.test(p2)) return "write";
-  return "read";
-}
-function readsContent(p2) {
-  return p2 === "repo.content.read" || p2.startsWith("repo.") && p2.includes("write");
-}
-function levelOf(perms) {
-  let l3 = "none";
-  for (const p2 of perms) {
-    const pl = permissionLevel(p2);
-    if (pl !== "side") l3 = max(l3, pl);
-  }
-  return l3;
-}
-function orgSummary(access, roleInOrg, tokenRole, how) {
-  const role = (roleInOrg ?? "").toLowerCase();
-  switch (access) {
-    case "none":
-      return how === "fine" ? "no access through this token (no scope names it)" : "no access through this token";
-    case "read":
-      if (how === "classic" && tokenRole === "read" && rank(roleLevel(role)) > rank("read")) return `reads its repositories only: the owner is ${role} there, but this is a read token`;
-      return "reads its repositories, private ones included";
-    case "write":
-      if (role === "contributor") return "creates repositories and pushes to the ones this user created";
-      return "reads and writes its repositories";
-    case "admin":
-      return "reads and writes its repositories and can change its settings and members";
-  }
-}
-function fineGrainedOf(at2) {
-  const fg2 = at2.fineGrained;
-  if (!isObj(fg2)) return void 0;
-  const scoped = [];
-  if (Array.isArray(fg2.scoped)) {
-    for (const s of fg2.scoped) {
-      if (!isObj(s) || scoped.length >= MAX_SCOPED) continue;
-      const e = isObj(s.entity) ? s.entity : {};
-      scoped.push({ type: clean(e.type, 40) ?? "unknown", name: clean(e.name) ?? clean(e._id) ?? "?", permissions: strings(s.permissions) });
-    }
-  }
-  return {
-    global: strings(fg2.global),
-    ...typeof fg2.canReadGatedRepos === "boolean" ? { canReadGatedRepos: fg2.canReadGatedRepos } : {},
-    scoped
-  };
-}
-function oauthCapabilities(scope) {
-  if (!scope) return {};
-  const s = new Set(scope.split(/[\s,]+/).filter(Boolean));
-  return {
-    canWrite: ["write-repos", "manage-repos", "write-discussions", "jobs"].some((x3) => s.has(x3)),
-    canReadPrivate: ["read-repos", "write-repos", "manage-repos", "gated-repos"].some((x3) => s.has(x3))
-  };
-}
-function parseWhoami(json, ctx = {}) {
-  if (!isObj(json)) return void 0;
-  const name = clean(json.name);
-  const auth = isObj(json.auth) ? json.auth : void 0;
-  if (!name && !auth) return void 0;
-  const ownerType = clean(json.type, 40) ?? "user";
-  const v2 = { status: "valid", httpStatus: 200 };
-  const fullname = clean(json.fullname);
-  v2.owner = { name: name ?? "?", type: ownerType, ...fullname && fullname !== name ? { fullname } : {} };
-  const at2 = auth && isObj(auth.accessToken) ? auth.accessToken : void 0;
-  const authType = clean(auth?.type, 40);
-  if (at2) {
-    const tn2 = clean(at2.displayName);
-    if (tn2) v2.tokenName = tn2;
-    const role = clean(at2.role, 40);
-    if (role) v2.role = role;
-    const created = clean(at2.createdAt, 40);
-    if (created) v2.createdAt = created;
-  }
-  const expires = clean(auth?.expiresAt, 40) ?? clean(at2?.expiresAt, 40);
-  if (expires) v2.expiresAt = expires;
-  const fg2 = at2 && (v2.role === "fineGrained" || isObj(at2.fineGrained)) ? fineGrainedOf(at2) : void 0;
-  if (fg2) v2.fineGrained = fg2;
-  const orgs = [];
-  const rawOrgs = Array.isArray(json.orgs) ? json.orgs.slice(0, MAX_ORGS) : [];
-  const classic = v2.role === "read" || v2.role === "write";
-  for (const o2 of rawOrgs) {
-    if (!isObj(o2)) continue;
-    const orgName = clean(o2.name);
-    if (!orgName) continue;
-    const roleInOrg = clean(o2.roleInOrg, 40);
-    const allowed = roleLevel(roleInOrg);
-    let access;
-    let summary3;
-    if (fg2) {
-      const onOrg = fg2.scoped.filter((s) => s.type === "org" && s.name === orgName);
-      const onRepos = fg2.scoped.filter((s) => ["model", "dataset", "space"].includes(s.type) && s.name.startsWith(`${orgName}/`));
-      const orgWide = min(levelOf(onOrg.flatMap((s) => s.permissions)), allowed);
-      const perRepo = min(levelOf(onRepos.flatMap((s) => s.permissions)), allowed);
-      access = max(orgWide, perRepo);
-      summary3 = orgSummary(orgWide, roleInOrg, v2.role, "fine");
-      if (rank(orgWide) === 0 && onRepos.length) {
-        summary3 = `${perRepo === "read" ? "reads" : perRepo === "none" ? "names but cannot use" : "reads and writes"} ${onRepos.length} of its repositories named one by one (${onRepos.slice(0, 3).map((s) => s.name).join(", ")}${onRepos.length > 3 ? ", \u2026" : ""})`;
-      } else if (onRepos.length) {
-        summary3 += `, and ${onRepos.length} of its repositories named one by one`;
-      }
-      if (rank(levelOf(onOrg.flatMap((s) => s.permissions))) > rank(allowed)) summary3 += ` (the scopes ask for more, but the owner is only ${roleInOrg ?? "a member"} there)`;
-    } else if (classic) {
-      access = v2.role === "read" ? min("read", allowed) : allowed;
-      summary3 = orgSummary(access, roleInOrg, v2.role, "classic");
-    } else {
-      access = min(allowed, "read");
-      summary3 = authType === "oauth" ? "membership shown; what the token may do there depends on its OAuth scopes" : "membership shown; the token's access there is not reported";
-    }
-    orgs.push({ name: orgName, ...roleInOrg ? { roleInOrg } : {}, access, summary: summary3 });
-  }
-  if (orgs.length || rawOrgs.length) v2.orgs = orgs;
-  let note2;
-  if (fg2) {
-    const levels = [];
-    let readsPrivate = fg2.canReadGatedRepos === true;
-    const side = /* @__PURE__ */ new Set();
-    for (const p2 of fg2.global) {
-      const l3 = permissionLevel(p2);
-      if (l3 === "side") side.add(SIDE[p2]);
-      else levels.push(l3);
-    }
-    for (const s of fg2.scoped) {
-      let cap = "admin";
-      if (s.type === "org") {
-        const org = orgs.find((o2) => o2.name === s.name);
-        cap = org ? roleLevel(org.roleInOrg) : v2.orgs ? "none" : "admin";
-      } else if (s.name.includes("/")) {
-        const org = orgs.find((o2) => s.name.startsWith(`${o2.name}/`));
-        if (org) cap = roleLevel(org.roleInOrg);
-      }
-      for (const p2 of s.permissions) {
-        const l3 = permissionLevel(p2);
-        if (l3 === "side") {
-          side.add(SIDE[p2]);
-          continue;
-        }
-        const eff = min(l3, cap);
-        levels.push(eff);
-        if (rank(eff) > 0 && readsContent(p2)) readsPrivate = true;
-      }
-    }
-    v2.canWrite = levels.some((l3) => rank(l3) >= rank("write"));
-    v2.canReadPrivate = readsPrivate;
-    if (side.size) note2 = `can ${[...side].join(", and ")}`;
-  } else if (classic) {
-    v2.canWrite = v2.role === "write";
-    v2.canReadPrivate = true;
-  } else if (authType === "oauth") {
-    Object.assign(v2, oauthCapabilities(clean(auth?.scope, 500) ?? ctx.jwtScope));
-  } else if (ownerType === "org") {
-    v2.canReadPrivate = true;
-  } else if (ownerType === "app" && isObj(json.scope)) {
-    const keys = Object.keys(json.scope).slice(0, 20).map((k2) => clean(k2, 60)).filter((k2) => !!k2);
-    if (keys.length) note2 = `scope ${keys.join(", ")}`;
-  } else if (at2 && v2.role) {
-    v2.canWrite = /write|admin/i.test(v2.role);
-    v2.canReadPrivate = true;
-  }
-  v2.summary = summarize(v2, authType, note2);
-  return v2;
-}
-function ownerText(v2) {
-  const o2 = v2.owner;
-  if (!o2) return "an unknown owner";
-  const kind = o2.type === "user" ? "" : o2.type === "org" ? "organization " : `${o2.type} `;
-  return `${kind}${o2.name}${o2.fullname ? ` (${o2.fullname})` : ""}`;
-}
-function tokenKind2(v2, authType) {
-  if (v2.role === "fineGrained") return "fine-grained token";
-  if (v2.role) return `${v2.role} token`;
-  if (authType === "oauth") return "OAuth token";
-  if (v2.owner?.type === "org") return "organization API token";
-  if (v2.owner?.type === "app") return "app token";
-  return "token";
-}
-function ownReach(v2, authType, note2) {
-  const who = v2.owner?.name ?? "the owner";
-  if (v2.fineGrained) {
-    const fg2 = v2.fineGrained;
-    const parts = [];
-    const own = fg2.scoped.filter((s) => s.type === "user");
-    const repos = fg2.scoped.filter((s) => ["model", "dataset", "space"].includes(s.type));
-    if (own.length) parts.push(`${levelOf(own.flatMap((s) => s.permissions)) === "read" ? "reads" : "reads and writes"} ${own.map((s) => s.name).join(", ")}'s repositories`);
-    if (repos.length) parts.push(`reaches ${repos.length} repositor${repos.length === 1 ? "y" : "ies"} named one by one (${repos.slice(0, 3).map((s) => s.name).join(", ")}${repos.length > 3 ? ", \u2026" : ""})`);
-    if (fg2.canReadGatedRepos) parts.push("reads gated repositories its owner accepted");
-    if (fg2.global.length) parts.push(`global permissions ${fg2.global.join(", ")}`);
-    if (!parts.length && !fg2.scoped.length) parts.push("no scopes at all");
-    return parts.join("; ");
-  }
-  if (v2.role === "write") return `reads and writes ${who}'s repositories, private ones included`;
-  if (v2.role === "read") return `reads ${who}'s repositories, private and gated ones included`;
-  if (authType === "oauth") {
-    if (v2.canWrite) return `acts for ${who} with write scopes`;
-    if (v2.canReadPrivate) return `reads ${who}'s repositories through its OAuth scopes`;
-    return "its OAuth scopes are not known";
-  }
-  if (v2.owner?.type === "org") return `acts for the organization ${who}`;
-  return note2 ?? "what it may do is not reported";
-}
-function summarize(v2, authType, note2) {
-  const name = v2.tokenName ? ` "${v2.tokenName}"` : "";
-  const created = v2.createdAt ? `, created ${v2.createdAt.slice(0, 10)}` : "";
-  const expires = v2.expiresAt ? `, expires ${v2.expiresAt.slice(0, 19).replace("T", " ")}` : "";
-  let s = `valid ${tokenKind2(v2, authType)}${name} of ${ownerText(v2)}${created}${expires}: ${ownReach(v2, authType, note2)}`;
-  if (note2 && v2.fineGrained) s += `; ${note2}`;
-  if (v2.orgs?.length) {
-    const groups = /* @__PURE__ */ new Map();
-    for (const o2 of v2.orgs) groups.set(o2.summary, [...groups.get(o2.summary) ?? [], `${o2.name}${o2.roleInOrg ? ` (${o2.roleInOrg})` : ""}`]);
-    s += `. Organizations: ${[...groups].map(([what, names]) => `${names.join(", ")}: ${what}`).join("; ")}`;
-  }
-  return `${s}.`;
-}
-var ORDER, rank, min, max, MAX_ORGS, MAX_SCOPED, MAX_PERMISSIONS, SIDE;
-var init_whoami = __esm({
-  "src/verify/whoami.ts"() {
-    "use strict";
-    ORDER = ["none", "read", "write", "admin"];
-    rank = (l3) => ORDER.indexOf(l3);
-    min = (a, b3) => rank(a) <= rank(b3) ? a : b3;
-    max = (a, b3) => rank(a) >= rank(b3) ? a : b3;
-    MAX_ORGS = 200;
-    MAX_SCOPED = 500;
-    MAX_PERMISSIONS = 64;
-    SIDE = {
-      "inference.serverless.write": "call paid inference billed to its owner",
-      "inference.endpoints.infer.write": "call paid inference billed to its owner",
-      "discussion.write": "open discussions and pull requests in its owner's name",
-      "post.write": "publish posts in its owner's name"
-    };
-  }
-});
-
 // src/verify/reach.ts
 function nextLink(header, base2) {
   const v2 = Array.isArray(header) ? header.join(", ") : header;
@@ -19160,9 +19233,9 @@ async function listReach(client, token, authors, opts = {}) {
     total: seen.size,
     private: priv,
     byType,
-    examples: [...privateNames.sort(), ...publicNames.sort()].slice(0, nExamples)
+    examples: [...privateNames.sort(), ...publicNames.sort()].slice(0, nExamples),
+    truncated
   };
-  if (truncated) reach.truncated = true;
   if (problems.length) reach.reason = problems.slice(0, 3).join("; ") + (problems.length > 3 ? `; and ${problems.length - 3} more` : "");
   return reach;
 }
@@ -19209,13 +19282,22 @@ async function revokeTokens(client, tokens, batchSize = REVOKE_BATCH) {
 }
 function describeRevocation(r2) {
   const lines = [];
-  const sent = r2.batches.reduce((n, b3) => n + b3.count, 0);
-  lines.push(`Sent ${sent} token${sent === 1 ? "" : "s"} to ${r2.url} in ${r2.batches.length} request${r2.batches.length === 1 ? "" : "s"}:`);
+  const total = r2.batches.reduce((n, b3) => n + b3.count, 0);
+  const tokens = `${total} token${total === 1 ? "" : "s"}`;
+  const requests = `${r2.batches.length} request${r2.batches.length === 1 ? "" : "s"}`;
+  const unanswered = r2.batches.filter((b3) => b3.status === void 0).reduce((n, b3) => n + b3.count, 0);
+  if (!unanswered) lines.push(`Sent ${tokens} to ${r2.url} in ${requests}:`);
+  else if (unanswered === total) lines.push(`Tried to send ${tokens} to ${r2.url} in ${requests}; the Hub never answered:`);
+  else lines.push(`Tried to send ${tokens} to ${r2.url} in ${requests}; the Hub never answered for ${unanswered} of them:`);
   for (const b3 of r2.batches) {
     lines.push(`  ${b3.redacted.join(", ")}`);
-    lines.push(
-      b3.ok ? `  -> HTTP ${b3.status ?? "?"}${b3.status === 202 ? " Accepted" : ""}: every token listed that existed is revoked for good, and its owner has been e-mailed.` : `  -> FAILED: ${b3.reason ?? "no answer"}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`
-    );
+    if (b3.ok) {
+      lines.push(`  -> HTTP ${b3.status ?? "?"}${b3.status === 202 ? " Accepted" : ""}: every token listed that existed is revoked for good, and its owner has been e-mailed.`);
+    } else if (b3.status === void 0) {
+      lines.push(`  -> FAILED, no answer: ${b3.reason ?? "no answer"}. Nothing shows these tokens were revoked: treat them as live; run again, or delete them from the Access Tokens settings of their owner.`);
+    } else {
+      lines.push(`  -> FAILED: ${b3.reason ?? `HTTP ${b3.status}`}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`);
+    }
   }
   return lines;
 }
@@ -19229,54 +19311,21 @@ var init_revoke = __esm({
 });
 
 // src/verify/severity.ts
+function isDead(v2, expired = false) {
+  if (v2?.status === "invalid") return true;
+  return expired && v2?.status !== "valid";
+}
 function severityFromVerification(v2, expired = false) {
-  if (v2.status === "invalid") return "low";
+  if (isDead(v2, expired)) return "low";
   if (v2.status === "valid") {
     if (v2.canWrite) return "critical";
     if (v2.canReadPrivate || (v2.reach?.private ?? 0) > 0 || v2.fineGrained?.canReadGatedRepos) return "high";
-    return "medium";
   }
-  if (expired) return "low";
   return "medium";
 }
 var init_severity = __esm({
   "src/verify/severity.ts"() {
     "use strict";
-  }
-});
-
-// src/verify/verify-token.ts
-async function verifyToken(client, token, ctx = {}, now = () => /* @__PURE__ */ new Date()) {
-  const a = await client.whoami(token);
-  const base2 = { endpoint: client.endpoint, checkedAt: now().toISOString() };
-  if (a.ok) {
-    const v2 = parseWhoami(a.json, ctx);
-    if (v2) return { ...v2, ...base2, httpStatus: a.status };
-    return describe({ status: "unknown", httpStatus: a.status, reason: `HTTP ${a.status} but the answer is not a whoami-v2 shape`, ...base2 });
-  }
-  if (a.status === 401) return describe({ status: "invalid", httpStatus: 401, reason: a.reason, ...base2 });
-  return describe({ status: "unknown", ...a.status !== void 0 ? { httpStatus: a.status } : {}, reason: a.reason, ...base2 });
-}
-function describe(v2) {
-  switch (v2.status) {
-    case "invalid":
-      v2.summary = `invalid: the Hub rejected it (${v2.reason ?? "HTTP 401"}); it no longer works, but it stays in the code and history until removed.`;
-      break;
-    case "unknown":
-      v2.summary = `unknown: ${v2.reason ?? "no usable answer"}. It may still work: treat it as live.`;
-      break;
-    case "skipped":
-      v2.summary = `not verified: ${v2.reason ?? "verification is off"}.`;
-      break;
-    case "valid":
-      break;
-  }
-  return v2;
-}
-var init_verify_token = __esm({
-  "src/verify/verify-token.ts"() {
-    "use strict";
-    init_whoami();
   }
 });
 
@@ -19417,7 +19466,7 @@ function verifySettings(io2, args) {
 async function verifyStep(io2, args, findings, warn) {
   const settings = verifySettings(io2, args);
   if (!settings) {
-    for (const f3 of findings) f3.verification ??= { status: "skipped", reason: "verification not requested (--verify)" };
+    for (const f3 of findings) f3.verification ??= describe({ status: "skipped", reason: NOT_REQUESTED });
     return {};
   }
   if (!findings.length) return {};
@@ -19428,9 +19477,11 @@ var HUB_RULES, enrichment;
 var init_settings = __esm({
   "src/verify/settings.ts"() {
     "use strict";
+    init_types();
     init_io();
     init_defaults();
     init_endpoint();
+    init_verify_token();
     HUB_RULES = /* @__PURE__ */ new Set(["hf-user-access-token", "hf-org-api-token", "hf-oauth-access-token", "hf-trusted-publisher-token"]);
   }
 });
@@ -19520,9 +19571,10 @@ function formatBytes(n) {
   return `${(n / (1 << 30)).toFixed(2)} GB`;
 }
 function formatLocation(l3) {
-  let s = `${l3.path}:${l3.line}:${l3.column}`;
+  let s = `${escapeControls(l3.path)}:${l3.line}:${l3.column}`;
   if (l3.decoding?.length) s += ` (${l3.decoding.join(", ")})`;
-  if (l3.commit) s += ` in ${l3.commit.slice(0, 12)}${l3.author ? ` by ${l3.author}` : ""}${l3.date ? ` on ${l3.date.slice(0, 10)}` : ""}${l3.inHead === false ? " (history only)" : ""}`;
+  if (l3.commit) s += ` in ${l3.commit.slice(0, 12)}${l3.author ? ` by ${escapeControls(l3.author)}` : ""}${l3.date ? ` on ${l3.date.slice(0, 10)}` : ""}${l3.inHead === false ? " (history only)" : ""}`;
+  else if (l3.inHead !== void 0) s += ` in history (commit unknown)${l3.inHead === false ? " (history only)" : ""}`;
   return s;
 }
 function textReport(report, options) {
@@ -19543,11 +19595,11 @@ function textReport(report, options) {
 function block(f3, options, c3, sev) {
   const lines = [];
   const secret = options.showSecrets ? f3.secret.raw : f3.secret.redacted;
-  lines.push(`${sev[f3.severity](f3.severity.toUpperCase())} ${c3.bold(f3.title)}: ${secret}`);
-  lines.push(`  rule ${f3.rule}, fingerprint ${f3.fingerprint}`);
-  if (f3.jwt?.expiresAt) lines.push(`  ${f3.jwt.expired ? "expired" : "expires"} ${f3.jwt.expiresAt}${f3.jwt.scope ? `, scope "${f3.jwt.scope}"` : ""}`);
+  lines.push(`${sev[f3.severity](f3.severity.toUpperCase())} ${c3.bold(escapeControls(f3.title))}: ${escapeControls(secret)}`);
+  lines.push(`  rule ${escapeControls(f3.rule)}, fingerprint ${escapeControls(f3.fingerprint)}`);
+  if (f3.jwt?.expiresAt) lines.push(`  ${f3.jwt.expired ? "expired" : "expires"} ${escapeControls(f3.jwt.expiresAt)}${f3.jwt.scope ? `, scope "${escapeControls(f3.jwt.scope)}"` : ""}`);
   const v2 = f3.verification;
-  if (v2?.summary) lines.push(`  ${v2.summary}`);
+  if (v2?.summary && v2.reason !== NOT_REQUESTED) lines.push(`  ${escapeControls(v2.summary)}`);
   else if (v2?.status && v2.status !== "skipped") lines.push(`  verification: ${v2.status}`);
   const n = f3.locations.length;
   lines.push(`  ${n} location${n === 1 ? "" : "s"}:`);
@@ -19555,7 +19607,7 @@ function block(f3, options, c3, sev) {
   if (n > 50) lines.push(`    \u2026 and ${n - 50} more (see --format json)`);
   if (f3.advice?.length) {
     lines.push("  what to do:");
-    f3.advice.forEach((a, i) => lines.push(`    ${i + 1}. ${a}`));
+    f3.advice.forEach((a, i) => lines.push(`    ${i + 1}. ${escapeControls(a)}`));
   }
   return lines.join("\n");
 }
@@ -19574,7 +19626,7 @@ function summary(report, c3) {
   if (s.shallow) parts.push("shallow clone: older history was not scanned");
   const head = report.findings.length ? c3.red(c3.bold(`${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found in ${locs} location${locs === 1 ? "" : "s"}`)) : c3.green("No Hugging Face tokens found");
   const lines = [`${head}. ${parts.join("; ")}.`];
-  for (const k2 of s.skipped.slice(0, 20)) lines.push(c3.dim(`  skipped ${k2.path}: ${k2.reason}`));
+  for (const k2 of s.skipped.slice(0, 20)) lines.push(c3.dim(`  skipped ${escapeControls(k2.path)}: ${escapeControls(k2.reason)}`));
   if (s.skipped.length > 20) lines.push(c3.dim(`  \u2026 and ${s.skipped.length - 20} more skipped (see --format json)`));
   return lines.join("\n");
 }
@@ -19583,6 +19635,8 @@ var init_text = __esm({
   "src/report/text.ts"() {
     "use strict";
     import_picocolors = __toESM(require_picocolors(), 1);
+    init_types();
+    init_redact();
   }
 });
 
@@ -19640,14 +19694,10 @@ __export(sarif_exports, {
   pathToUri: () => pathToUri,
   sarifLevel: () => sarifLevel,
   sarifReport: () => sarifReport,
-  scrubEmails: () => scrubEmails,
   verdictWords: () => verdictWords
 });
 function sarifLevel(s) {
   return s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "note";
-}
-function scrubEmails(s) {
-  return s.replace(EMAIL, "[e-mail removed]");
 }
 function pathToUri(path) {
   const enc = (p2) => p2.split("/").map(encodeURIComponent).join("/");
@@ -19744,7 +19794,7 @@ function results(f3, ruleIndex) {
 }
 function scrubDeep(value2, secrets) {
   const walk2 = (v2) => {
-    if (typeof v2 === "string") return scrubEmails(scrub(v2, secrets));
+    if (typeof v2 === "string") return removeEmails(scrub(v2, secrets));
     if (Array.isArray(v2)) return v2.map(walk2);
     if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x3]) => [k2, walk2(x3)]));
     return v2;
@@ -19814,11 +19864,12 @@ function sarifReport(report, _options) {
   return `${JSON.stringify(buildSarif(report), null, 2)}
 `;
 }
-var crypto2, SARIF_SCHEMA, INFORMATION_URI, MAX_RESULTS_PER_FINDING, SECURITY_SEVERITY, RANK, EMAIL;
+var crypto2, SARIF_SCHEMA, INFORMATION_URI, MAX_RESULTS_PER_FINDING, SECURITY_SEVERITY, RANK;
 var init_sarif = __esm({
   "src/report/sarif.ts"() {
     "use strict";
     init_lazy();
+    init_redact();
     init_advice();
     init_redact();
     crypto2 = lazyBuiltin("node:crypto");
@@ -19833,7 +19884,6 @@ var init_sarif = __esm({
       info: "1.0"
     };
     RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
-    EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
   }
 });
 
@@ -19904,7 +19954,7 @@ function detail(f3, n, o2) {
   out.push(`- Fingerprint: ${inlineCode(f3.fingerprint)}`);
   const v2 = f3.verification;
   out.push(`- Verification: ${verdict(v2)}`);
-  if (v2?.summary) out.push(`- Owner and reach: ${escapeMarkdown(v2.summary)}`);
+  if (v2?.summary && v2.reason !== NOT_REQUESTED) out.push(`- Owner and reach: ${escapeMarkdown(v2.summary)}`);
   if (f3.jwt?.expiresAt) out.push(`- ${f3.jwt.expired ? "Expired" : "Expires"}: ${escapeMarkdown(f3.jwt.expiresAt)}${f3.jwt.scope ? `, scope ${inlineCode(f3.jwt.scope)}` : ""}`);
   if (f3.repos?.length) out.push(`- Repositories named near it: ${f3.repos.map((r2) => inlineCode(r2)).join(", ")}`);
   const n2 = f3.locations.length;
@@ -19966,6 +20016,7 @@ var MAX_TABLE_ROWS, MAX_DETAILED, MAX_LOCATIONS_SHOWN, MAX_CHARS, SEV;
 var init_markdown = __esm({
   "src/report/markdown.ts"() {
     "use strict";
+    init_types();
     MAX_TABLE_ROWS = 100;
     MAX_DETAILED = 25;
     MAX_LOCATIONS_SHOWN = 10;
@@ -20033,9 +20084,9 @@ function createSession(io2, args, root) {
   const aggregator = createAggregator(config.rules, ignored);
   const stats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message2) => {
-    const clean2 = scrubTokenShapes(message2.replace(/[\r\n]+/g, " "));
+    const clean2 = scrubTokenShapes(message2);
     stats.warnings.push(clean2);
-    if (!args.quiet) io2.stderr(`hfleaks: warning: ${clean2}
+    if (!args.quiet) io2.stderr(`hfleaks: warning: ${escapeControls(clean2)}
 `);
   };
   const skipped = (s) => stats.skipped.push(s);
@@ -20092,6 +20143,7 @@ async function finish(io2, args, session, command2) {
   const toStdout = !args.output || args.output === "-";
   const color = toStdout && (args.color ?? (io2.stdoutIsTTY && !("NO_COLOR" in io2.env) && io2.env.TERM !== "dumb"));
   attachAdvice(report.findings);
+  removePersonalData(report.findings);
   const text = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
   const output = args.output;
   if (output && output !== "-") {
@@ -20107,6 +20159,18 @@ async function finish(io2, args, session, command2) {
   io2.onReport?.(report);
   if (verified.error) throw new UsageError(verified.error);
   return report.findings.length > 0 ? 1 : 0;
+}
+function removePersonalData(findings) {
+  for (const f3 of findings) {
+    for (const l3 of f3.locations) if (l3.author) l3.author = removeEmails(l3.author);
+    const v2 = f3.verification;
+    if (v2) {
+      if (v2.owner?.fullname) v2.owner.fullname = removeEmails(v2.owner.fullname);
+      if (v2.tokenName) v2.tokenName = removeEmails(v2.tokenName);
+      if (v2.summary) v2.summary = removeEmails(v2.summary);
+    }
+    if (f3.advice) f3.advice = f3.advice.map(removeEmails);
+  }
 }
 var init_session = __esm({
   "src/cli/session.ts"() {
@@ -20380,7 +20444,10 @@ function createBlobReader(detector, opts, events) {
   const sink = {
     match: (path, m2) => current?.matches.push({ path, m: m2 }),
     warn: events.warn,
-    skip: events.skip
+    skip: events.skip,
+    note: (path, kind) => {
+      if (kind === "binary" && current) (current.binary ??= []).push(path);
+    }
   };
   const request = (job) => ({
     start(type, size) {
@@ -20390,7 +20457,7 @@ function createBlobReader(detector, opts, events) {
       }
       const name = blobName(job);
       if (size > opts.maxBlobSize) {
-        events.skip(name, `larger than the size cap (${size} > ${opts.maxBlobSize} bytes)`);
+        events.skip(name, `git blob ${job.oid.slice(0, 12)}: larger than the size cap (${size} > ${opts.maxBlobSize} bytes)`);
         events.done(1, 0);
         return void 0;
       }
@@ -24996,7 +25063,7 @@ var init_run = __esm({
 });
 
 // src/sources/git/repo.ts
-import { readFileSync as readFileSync5, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
+import { existsSync, readFileSync as readFileSync5, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
 import { isAbsolute as isAbsolute2, join as join4, resolve as resolve4 } from "node:path";
 function parseGitVersion(text) {
   const m2 = /(\d+)\.(\d+)/.exec(text);
@@ -25026,7 +25093,7 @@ async function openRepo(target, cwd, env4) {
   }
   const ctx = { cwd: dir, env: gitEnv(env4, target !== void 0) };
   const git = await simpleGitFor(ctx);
-  const infoP = git.raw(["rev-parse", "--absolute-git-dir", "--git-path", "objects", "--git-path", "shallow", "--is-bare-repository", "--is-shallow-repository", "--is-inside-work-tree", "--show-object-format"]);
+  const infoP = git.raw(["rev-parse", "--absolute-git-dir", "--git-path", "objects", "--git-path", "shallow", "--git-path", "logs/refs/stash", "--git-path", "reftable", "--is-bare-repository", "--is-shallow-repository", "--is-inside-work-tree", "--show-object-format"]);
   const versionP = git.raw(["version"]).catch(() => "");
   const topP = git.raw(["rev-parse", "--show-toplevel"]).catch(() => "");
   const headP = resolveCommit(ctx, "HEAD");
@@ -25039,7 +25106,7 @@ async function openRepo(target, cwd, env4) {
     if (/not a git repository/i.test(msg)) throw new GitError(`${shown}: not a git repository`);
     throw new GitError(`${shown}: ${msg}`);
   }
-  const [gitDir = "", objects = "", shallowPath = "", bare, shallow, inside, format3] = info;
+  const [gitDir = "", objects = "", shallowPath = "", stashLog = "", reftable = "", bare, shallow, inside, format3] = info;
   const version = parseGitVersion(await versionP);
   const top2 = (await topP).trim();
   const workTree = inside === "true" && top2 ? top2 : void 0;
@@ -25050,6 +25117,8 @@ async function openRepo(target, cwd, env4) {
     gitDir,
     objectsDir,
     shallowFile: isAbsolute2(shallowPath) ? shallowPath : resolve4(dir, shallowPath),
+    stashLog: isAbsolute2(stashLog) ? stashLog : resolve4(dir, stashLog),
+    reftable: existsSync(isAbsolute2(reftable) ? reftable : resolve4(dir, reftable)),
     bare: bare === "true",
     shallow: shallow === "true",
     workTree,
@@ -25072,6 +25141,22 @@ function shallowCommits(repo) {
   } catch {
     return /* @__PURE__ */ new Set();
   }
+}
+async function stashCommits(repo) {
+  let text;
+  try {
+    text = readFileSync5(repo.stashLog, "latin1");
+  } catch {
+    if (!repo.reftable) return [];
+    const r2 = await gitOutput(repo, ["log", "-g", "--format=%H", "refs/stash", "--"]);
+    return r2.code === 0 ? r2.stdout.toString("latin1").split("\n").filter((l3) => /^[0-9a-f]{40,64}$/.test(l3)) : [];
+  }
+  const out = [];
+  for (const line of text.split("\n")) {
+    const oid = line.slice(line.indexOf(" ") + 1).split(" ", 1)[0];
+    if (/^[0-9a-f]{40,64}$/.test(oid) && !/^0+$/.test(oid)) out.push(oid);
+  }
+  return out;
 }
 async function listSubmodules(repo) {
   if (!repo.head) return [];
@@ -25325,6 +25410,9 @@ async function scanFew(ctx, jobs, quiet = true, cat) {
   await reader.finish();
   return hits;
 }
+function secretKey(hit, b3) {
+  return `${b3.m.ruleId}\0${b3.m.secret}\0${b3.path.slice(hit.path.length)}`;
+}
 function matchKey(hit, b3) {
   const { m: m2 } = b3;
   const suffix = b3.path.slice(hit.path.length);
@@ -25340,16 +25428,23 @@ function matchKey(hit, b3) {
 function addedMatches(next, olds) {
   if (!olds.length) return next.matches;
   const have = /* @__PURE__ */ new Map();
+  const held = /* @__PURE__ */ new Set();
   for (const old of olds) {
     const counts = /* @__PURE__ */ new Map();
     for (const b3 of old.matches) {
       const k2 = matchKey(old, b3);
       counts.set(k2, (counts.get(k2) ?? 0) + 1);
+      held.add(secretKey(old, b3));
     }
     for (const [k2, n] of counts) have.set(k2, Math.max(have.get(k2) ?? 0, n));
   }
+  const binary = new Set(next.binary);
   const out = [];
   for (const b3 of [...next.matches].sort((x3, y2) => x3.m.offset - y2.m.offset)) {
+    if (binary.has(b3.path)) {
+      if (!held.has(secretKey(next, b3))) out.push(b3);
+      continue;
+    }
     const k2 = matchKey(next, b3);
     const n = have.get(k2) ?? 0;
     if (n > 0) have.set(k2, n - 1);
@@ -25424,6 +25519,11 @@ function listingQueue(add) {
     }
   };
 }
+async function allRefs(repo) {
+  const stash = await stashCommits(repo);
+  return stash.length > 1 ? { args: ["--all", "--stdin"], input: `${stash.join("\n")}
+` } : { args: ["--all"] };
+}
 async function scanHistory(ctx, repo) {
   const stats = newStats();
   const missing = missingReporter(ctx, stats);
@@ -25435,24 +25535,30 @@ async function scanHistory(ctx, repo) {
     skip: ctx.skip,
     done: (items, bytes2) => ctx.progress.tick(items, bytes2)
   });
-  const args = ["rev-list", "--objects", "--all", "--missing=print"];
+  const refs = await allRefs(repo);
+  const args = ["rev-list", "--objects", ...refs.args, "--missing=print"];
   if (repo.typeFilter) args.push("--filter=object:type=blob");
   if (repo.bitmap) args.push("--use-bitmap-index");
-  const listing = listCommits(repo);
+  const listing = listCommits(repo, refs);
   listing.catch(() => void 0);
   const len = repo.oidLength;
   const queue = listingQueue((job) => scanner.add(job));
-  const walk2 = streamRecords(repo, args, (rec) => {
-    if (rec[0] === 63) {
-      missing.add(`object ${rec.toString("latin1", 1, 13)}`);
-      return;
-    }
-    if (rec.length === len) {
-      if (!repo.bitmap) return;
-      return queue.push({ oid: rec.toString("latin1"), path: "" });
-    }
-    return queue.push({ oid: rec.toString("latin1", 0, len), path: rec.toString("utf8", len + 1) });
-  });
+  const walk2 = streamRecords(
+    repo,
+    args,
+    (rec) => {
+      if (rec[0] === 63) {
+        missing.add(`object ${rec.toString("latin1", 1, 13)}`);
+        return;
+      }
+      if (rec.length === len) {
+        if (!repo.bitmap) return;
+        return queue.push({ oid: rec.toString("latin1"), path: "" });
+      }
+      return queue.push({ oid: rec.toString("latin1", 0, len), path: rec.toString("utf8", len + 1) });
+    },
+    refs.input === void 0 ? {} : { input: refs.input }
+  );
   let result;
   try {
     result = await walk2.done;
@@ -25493,21 +25599,26 @@ async function scanHistory(ctx, repo) {
   const commits = await listing;
   stats.commits = commits.count;
   missing.finish();
-  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits);
+  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs);
   return stats;
 }
-async function listCommits(repo) {
+async function listCommits(repo, refs) {
   let count = 0;
   let list = [];
-  const r2 = await streamRecords(repo, ["rev-list", "--all"], (rec) => {
-    if (!rec.length) return;
-    count++;
-    if (list && count > KEEP_COMMITS) list = void 0;
-    list?.push(rec.toString("latin1"));
-  }).done;
+  const r2 = await streamRecords(
+    repo,
+    ["rev-list", ...refs.args],
+    (rec) => {
+      if (!rec.length) return;
+      count++;
+      if (list && count > KEEP_COMMITS) list = void 0;
+      list?.push(rec.toString("latin1"));
+    },
+    refs.input === void 0 ? {} : { input: refs.input }
+  ).done;
   return r2.code === 0 ? { count, ...list ? { list } : {} } : { count: 0, list: [] };
 }
-async function findIntroductions(ctx, repo, oids, listing) {
+async function findIntroductions(ctx, repo, oids, listing, refs) {
   const out = /* @__PURE__ */ new Map();
   const diff = ["--raw", "-z", "--no-abbrev", "-M", "-c", "--root", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT];
   if (oids.size <= FIND_OBJECT_MAX) for (const o2 of oids) diff.push(`--find-object=${o2}`);
@@ -25516,7 +25627,7 @@ async function findIntroductions(ctx, repo, oids, listing) {
   if (parts > 1) {
     let commits = listing.list;
     if (!commits) {
-      const all = await gitOutput(repo, ["rev-list", "--all"]);
+      const all = await gitOutput(repo, ["rev-list", ...refs.args], refs.input);
       commits = all.code === 0 ? all.stdout.toString("latin1").split("\n").filter(Boolean) : [];
     }
     if (commits.length >= SPLIT_WALK) {
@@ -25537,8 +25648,9 @@ async function findIntroductions(ctx, repo, oids, listing) {
         list.push(intro);
         out.set(c3.newOid, list);
       });
-      const args = input2 === void 0 ? ["log", "--all", ...diff] : ["log", "--no-walk=unsorted", "--stdin", ...diff];
-      return streamRecords(repo, args, parse, { sep: 0, ...input2 === void 0 ? {} : { input: input2 } }).done;
+      const args = input2 === void 0 ? ["log", ...refs.args, ...diff] : ["log", "--no-walk=unsorted", "--stdin", ...diff];
+      const stdin = input2 ?? refs.input;
+      return streamRecords(repo, args, parse, { sep: 0, ...stdin === void 0 ? {} : { input: stdin } }).done;
     })
   );
   for (const list of out.values()) list.sort((a, b3) => order.get(a) - order.get(b3));
@@ -25572,8 +25684,9 @@ function secretsOf(hits) {
   for (const h3 of hits) for (const b3 of h3.matches) out.add(b3.m.secret);
   return out;
 }
-async function reportHistoryHits(ctx, repo, hits, commits) {
-  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commits);
+async function reportHistoryHits(ctx, repo, hits, commits, refs) {
+  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commits, refs);
+  const boundary = shallowCommits(repo);
   const head = await headBlobs(repo);
   const again = [];
   for (const [oid, h3] of hits) {
@@ -25581,7 +25694,7 @@ async function reportHistoryHits(ctx, repo, hits, commits) {
     const name = intros.get(oid)?.[0]?.path ?? head.get(oid);
     if (!name) continue;
     if (h3.matches.some((b3) => b3.path !== h3.path)) again.push({ oid, path: name });
-    else hits.set(oid, { oid, path: name, matches: h3.matches.map((b3) => ({ path: name, m: b3.m })) });
+    else hits.set(oid, { oid, path: name, matches: h3.matches.map((b3) => ({ path: name, m: b3.m })), ...h3.binary ? { binary: h3.binary.map((p2) => name + p2.slice(h3.path.length)) } : {} });
   }
   for (const [oid, h3] of await scanFew(ctx, again)) hits.set(oid, h3);
   const inHead = secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? []));
@@ -25594,13 +25707,13 @@ async function reportHistoryHits(ctx, repo, hits, commits) {
     }
     for (const i of list) {
       for (const b3 of addedMatches(h3, i.olds.map((o2) => hits.get(o2) ?? none(o2)))) {
-        ctx.location(i.path + b3.path.slice(h3.path.length), b3.m, provenance(i.commit, inHead.has(b3.m.secret)));
+        ctx.location(i.path + b3.path.slice(h3.path.length), b3.m, provenance(i.commit, inHead.has(b3.m.secret), boundary));
       }
     }
   }
 }
-function provenance(c3, inHead) {
-  return { commit: c3.oid, author: c3.author, date: c3.date, inHead };
+function provenance(c3, inHead, boundary) {
+  return boundary.has(c3.oid) ? { inHead } : { commit: c3.oid, author: c3.author, date: c3.date, inHead };
 }
 async function resolveRange(repo, range) {
   const m2 = /^(.*?)(\.\.\.?)(.*)$/.exec(range.trim());
@@ -25619,7 +25732,8 @@ async function resolveRange(repo, range) {
 }
 async function scanChanges(ctx, repo, sel) {
   const stats = newStats();
-  const revs = sel.range ? [await resolveRange(repo, sel.range)] : ["--all"];
+  const refs = sel.range ? { args: [await resolveRange(repo, sel.range)] } : await allRefs(repo);
+  const revs = [...refs.args];
   if (sel.since) revs.push(`--since=${sel.since}`);
   const changes = [];
   const commits = [];
@@ -25629,7 +25743,7 @@ async function scanChanges(ctx, repo, sel) {
     },
     (c3) => commits.push(c3)
   );
-  const r2 = await streamRecords(repo, ["log", ...revs, "--raw", "-z", "--no-abbrev", "-M", "-c", "--root", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT, "--end-of-options"], parse, { sep: 0 }).done;
+  const r2 = await streamRecords(repo, ["log", ...revs, "--raw", "-z", "--no-abbrev", "-M", "-c", "--root", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT, "--end-of-options"], parse, { sep: 0, ...refs.input === void 0 ? {} : { input: refs.input } }).done;
   if (r2.code !== 0) throw new GitError(`git log ${sel.range ?? ""}: ${gitMessage(r2.stderr)}`);
   stats.commits = commits.length;
   const boundary = shallowCommits(repo);
@@ -25640,7 +25754,7 @@ async function scanChanges(ctx, repo, sel) {
         `--range ${sel.range} reaches past the history this shallow clone holds (commit ${cut[0].oid.slice(0, 12)} has no parents here); fetch more history (git fetch --deepen=200, or fetch-depth: 0 with actions/checkout) and run again`
       );
     }
-    ctx.warn(`shallow clone: commit ${cut[0].oid.slice(0, 12)} has no parents here, so all its files count as added`);
+    ctx.warn(`shallow clone: commit ${cut[0].oid.slice(0, 12)} has no parents here; what its files hold may be older and is reported without a commit`);
   }
   const jobs = /* @__PURE__ */ new Map();
   for (const c3 of changes) if (!jobs.has(c3.newOid)) jobs.set(c3.newOid, { oid: c3.newOid, path: c3.path });
@@ -25682,7 +25796,7 @@ async function scanChanges(ctx, repo, sel) {
     const before = c3.oldOids.filter((o2) => !isNullOid(o2)).map((o2) => oldHits.get(o2) ?? { oid: o2, path: c3.oldPath ?? c3.path, matches: [] });
     for (const b3 of addedMatches(h3, before)) {
       const suffix = b3.path.slice(h3.path.length);
-      ctx.location(c3.path + suffix, b3.m, provenance(c3.commit, inHead(c3.path, b3.m.secret)));
+      ctx.location(c3.path + suffix, b3.m, provenance(c3.commit, inHead(c3.path, b3.m.secret), boundary));
     }
   }
   return stats;
@@ -25766,8 +25880,20 @@ var history_exports = {};
 __export(history_exports, {
   openRepoFor: () => openRepoFor,
   runHistory: () => runHistory,
-  scanRepoHistory: () => scanRepoHistory
+  scanRepoHistory: () => scanRepoHistory,
+  sinceForGit: () => sinceForGit
 });
+function sinceForGit(text) {
+  const since2 = text.trim();
+  const bad = () => new UsageError(`--since "${text}": use a date (2024-01-31, 2024-01-31T12:00) or "N days ago"`);
+  if (!SINCE_RE.test(since2)) throw bad();
+  const d2 = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(since2);
+  if (!d2) return since2;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = d2.slice(1).map((x3) => x3 === void 0 ? void 0 : Number(x3));
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) throw bad();
+  return since2.length === 10 ? `${since2} 00:00:00` : since2;
+}
 async function openRepoFor(io2, repo) {
   try {
     return await openRepo(repo, io2.cwd, io2.env);
@@ -25777,15 +25903,13 @@ async function openRepoFor(io2, repo) {
   }
 }
 async function scanRepoHistory(io2, args, session, repo, root, prefix = "") {
-  if (args.since !== void 0 && !SINCE_RE.test(args.since.trim())) {
-    throw new UsageError(`--since "${args.since}": use a date (2024-01-31, 2024-01-31T12:00) or "N days ago"`);
-  }
+  const since2 = args.since === void 0 ? void 0 : sinceForGit(args.since);
   const stats = session.stats;
   stats.shallow = Boolean(stats.shallow) || repo.shallow;
   const selection = args.range !== void 0 || args.since !== void 0;
   const { ctx, progress } = gitContext(io2, args, session, repo, root, "blobs", prefix);
   try {
-    const r2 = await gitErrors(() => selection ? scanChanges(ctx, repo, { range: args.range, since: args.since?.trim() }) : scanHistory(ctx, repo));
+    const r2 = await gitErrors(() => selection ? scanChanges(ctx, repo, { range: args.range, since: since2 }) : scanHistory(ctx, repo));
     stats.blobs = (stats.blobs ?? 0) + r2.blobs;
     stats.commits = (stats.commits ?? 0) + r2.commits;
     stats.bytes += r2.bytes;
@@ -25833,13 +25957,13 @@ var init_history2 = __esm({
 });
 
 // src/sources/git/staged.ts
-import { existsSync } from "node:fs";
+import { existsSync as existsSync2 } from "node:fs";
 import { basename, dirname as dirname2, join as join5, resolve as resolve5 } from "node:path";
 function workTreeTop(cwd, env4) {
   if (env4.GIT_DIR || env4.GIT_WORK_TREE || env4.GIT_CEILING_DIRECTORIES || env4.GIT_DISCOVERY_ACROSS_FILESYSTEM) return void 0;
   for (let dir = resolve5(cwd); ; ) {
     if (basename(dir) === ".git") return void 0;
-    if (existsSync(join5(dir, ".git"))) return dir;
+    if (existsSync2(join5(dir, ".git"))) return dir;
     const up = dirname2(dir);
     if (up === dir) return void 0;
     dir = up;
@@ -26140,13 +26264,14 @@ async function verifyLines(io2, args, session) {
   }
   const code2 = await finish(io2, args, session, "verify");
   if (code2 !== 1) return code2;
-  return session.aggregator.findings().some((f3) => f3.verification?.status !== "invalid") ? 1 : 0;
+  return session.aggregator.findings().some((f3) => !isDead(f3.verification, f3.jwt?.expired)) ? 1 : 0;
 }
 var init_verify = __esm({
   "src/cli/commands/verify.ts"() {
     "use strict";
     init_scanner();
     init_input();
+    init_severity();
     init_io();
     init_session();
   }
@@ -26229,7 +26354,7 @@ var init_revoke2 = __esm({
 });
 
 // src/hook/install.ts
-import { chmodSync as chmodSync2, existsSync as existsSync2, mkdirSync, readFileSync as readFileSync7, renameSync, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { chmodSync as chmodSync2, existsSync as existsSync3, mkdirSync, readFileSync as readFileSync7, renameSync, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { isAbsolute as isAbsolute3, join as join6 } from "node:path";
 async function hooksDir(cwd) {
   const git = wo({ baseDir: cwd });
@@ -26285,9 +26410,9 @@ async function installHook(o2) {
   mkdirSync(dir, { recursive: true });
   const hook = join6(dir, "pre-commit");
   const previous = join6(dir, PREVIOUS);
-  let chained = existsSync2(previous);
+  let chained = existsSync3(previous);
   let what = `installed ${hook}`;
-  if (existsSync2(hook) && !isOurs(hook)) {
+  if (existsSync3(hook) && !isOurs(hook)) {
     if (!o2.force) {
       throw new HookError(`${hook} exists and is not hfleaks'; left alone (--force keeps it and runs it before hfleaks)`);
     }
@@ -26295,7 +26420,7 @@ async function installHook(o2) {
     renameSync(hook, previous);
     chained = true;
     what = `installed ${hook}; the existing hook was kept as ${PREVIOUS} and runs first`;
-  } else if (existsSync2(hook)) {
+  } else if (existsSync3(hook)) {
     what = `updated ${hook}`;
   }
   writeFileSync3(hook, hookScript(o2.node, o2.cli, chained), { mode: 493 });
@@ -26306,10 +26431,10 @@ async function uninstallHook(cwd) {
   const dir = await hooksDir(cwd);
   const hook = join6(dir, "pre-commit");
   const previous = join6(dir, PREVIOUS);
-  if (!existsSync2(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
+  if (!existsSync3(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
   if (!isOurs(hook)) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
   rmSync(hook);
-  if (existsSync2(previous)) {
+  if (existsSync3(previous)) {
     renameSync(previous, hook);
     return `removed the hfleaks hook; restored the previous ${hook}`;
   }
@@ -32344,6 +32469,7 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 // src/action/main.ts
 init_types();
 init_io();
+import { randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync as readFileSync11 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join8, relative as relative3, resolve as resolve11 } from "node:path";
@@ -32592,13 +32718,12 @@ async function ensureRange(cwd, base2, head, fallbackBase) {
     notes.push(`git fetch ${args.join(" ")}`);
     await git.raw(["fetch", "--no-tags", "--quiet", ...args]);
   };
-  const missing = [];
-  for (const rev of [base2, head]) if (!await hasCommit(git, rev)) missing.push(rev);
-  if (missing.length) {
+  for (const rev of [base2, head]) {
+    if (await hasCommit(git, rev)) continue;
     try {
-      await fetch(["origin", ...missing.map(refspec)]);
+      await fetch(["origin", refspec(rev)]);
     } catch (e) {
-      notes.push(`fetch failed: ${e.message.split("\n")[0]}`);
+      notes.push(`fetch of ${rev} failed: ${e.message.split("\n")[0]}`);
     }
   }
   if (!await hasCommit(git, head)) throw new ActionError(`head commit ${head} is not in the checkout and could not be fetched from origin`);
@@ -32619,6 +32744,17 @@ async function ensureRange(cwd, base2, head, fallbackBase) {
     await fetch([`--deepen=${depth}`, "origin", refspec(base2), refspec(head)]);
   }
   return { base: base2, head, notes };
+}
+async function ensureFullHistory(cwd) {
+  const git = wo({ baseDir: cwd });
+  if (!await isShallow(git)) return [];
+  const args = ["fetch", "--unshallow", "--tags", "--quiet", "origin", "+refs/heads/*:refs/remotes/origin/*"];
+  try {
+    await git.raw(args);
+  } catch (e) {
+    throw new ActionError(`the checkout is shallow and its history could not be fetched from origin (${e.message.split("\n")[0]}); use actions/checkout with fetch-depth: 0`);
+  }
+  return [`git ${args.filter((a) => a !== "--quiet").join(" ")}`];
 }
 
 // src/action/main.ts
@@ -32705,10 +32841,18 @@ Nothing to scan: ${plan.why}.
       for (const n of r2.notes) say(n);
       args = ["history", repo, "--range", `${r2.base}..${r2.head}`, ...cliArgs(inputs, sarif)];
     } else {
+      for (const n of await ensureFullHistory(repo)) say(n);
       args = ["audit", repo, ...cliArgs(inputs, sarif)];
     }
     let report;
-    const code2 = await main(args, { ...io2, cwd: workspace, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, onReport: (r2) => report = r2 });
+    const resume = randomBytes(16).toString("hex");
+    say(`::stop-commands::${resume}`);
+    let code2;
+    try {
+      code2 = await main(args, { ...io2, cwd: workspace, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, onReport: (r2) => report = r2 });
+    } finally {
+      say(`::${resume}::`);
+    }
     if (code2 === 2 || !report) return fail2("hfleaks could not complete the scan; see the log above.");
     const prefix = relative3(workspace, repo).split("\\").join("/");
     for (const line of annotations(report.findings, prefix)) say(line);

@@ -2,6 +2,7 @@
 // verification and its locations: the kind of token, whether it works, what it can
 // write, and where and when it leaked.
 import type { Finding, Location, Verification } from '../core/types.ts';
+import { scopeCap } from '../verify/whoami.ts';
 
 export type TokenKind = 'user' | 'org' | 'oauth' | 'publisher' | 'other';
 
@@ -101,9 +102,16 @@ function reachFacts(v: Verification, owner: string | undefined) {
     }
     for (const e of fg.scoped ?? []) {
       const perms = e.permissions ?? [];
-      grants.push(`${perms.join(', ') || 'no permission'} on ${e.type} ${e.name}`);
+      // What the scope asks for is capped by the owner's role where it points (the
+      // verdict's rule): a write scope where the owner reads only reads, and a scope on an
+      // organization the owner left reaches nothing.
+      const cap = scopeCap(e, v.orgs);
       const w = perms.filter(isWritePermission);
-      if (w.length) {
+      const who = owner ?? 'the owner';
+      const limit = cap === 'none' ? `reaches nothing: ${who} has no role there` : cap === 'read' && w.length ? `reads only: ${who} only reads there` : '';
+      grants.push(`${perms.join(', ') || 'no permission'} on ${e.type} ${e.name}${limit ? ` (${limit})` : ''}`);
+      if (cap === 'none') continue;
+      if (w.length && cap !== 'read') {
         writes = true;
         writeTargets.push(`${e.type} ${e.name} (${w.join(', ')})`);
       } else if (perms.length) {

@@ -110,13 +110,16 @@ export interface Reach {
   byType: { model: number; dataset: number; space: number };
   /** A few repository names, as examples. */
   examples: string[];
-  /** True when the request bound stopped the listing early. */
-  truncated?: boolean;
+  /** True when the listing stopped early (the request bound, or a listing that failed): the counts are a floor. */
+  truncated: boolean;
   /** Why the listing is incomplete (a listing failed, a next page pointed elsewhere). */
   reason?: string;
 }
 
 /** The Hub's answer about one token (whoami-v2, and with --reach the listings). */
+/** The reason of a `skipped` verdict when verification was off: reports need not repeat it. */
+export const NOT_REQUESTED = 'verification not requested (--verify)';
+
 export interface Verification {
   status: VerificationStatus;
   /** Why the status is unknown or invalid, in a few words. */

@@ -3,6 +3,7 @@
 // Untrusted text (paths, names) is escaped so a file name can't inject markup, and the
 // report stays well under GitHub's 65,536-character comment limit.
 import type { Finding, Location, Severity, Verification } from '../core/types.ts';
+import { NOT_REQUESTED } from '../core/types.ts';
 import type { Report, ReportOptions } from './types.ts';
 
 /** Secrets listed in the table, and described in detail, at most. */
@@ -84,7 +85,7 @@ function detail(f: Finding, n: number, o: ReportOptions): string[] {
   out.push(`- Fingerprint: ${inlineCode(f.fingerprint)}`);
   const v = f.verification;
   out.push(`- Verification: ${verdict(v)}`);
-  if (v?.summary) out.push(`- Owner and reach: ${escapeMarkdown(v.summary)}`);
+  if (v?.summary && v.reason !== NOT_REQUESTED) out.push(`- Owner and reach: ${escapeMarkdown(v.summary)}`);
   if (f.jwt?.expiresAt) out.push(`- ${f.jwt.expired ? 'Expired' : 'Expires'}: ${escapeMarkdown(f.jwt.expiresAt)}${f.jwt.scope ? `, scope ${inlineCode(f.jwt.scope)}` : ''}`);
   if (f.repos?.length) out.push(`- Repositories named near it: ${f.repos.map((r) => inlineCode(r)).join(', ')}`);
   const n2 = f.locations.length;

@@ -3,6 +3,7 @@
 // through safe(): one line each, no control characters.
 import pc from 'picocolors';
 import type { Finding, Location, Severity } from '../core/types.ts';
+import { NOT_REQUESTED } from '../core/types.ts';
 import { escapeControls as safe } from '../findings/redact.ts';
 import type { Report, ReportOptions } from './types.ts';
 
@@ -17,6 +18,8 @@ export function formatLocation(l: Location): string {
   let s = `${safe(l.path)}:${l.line}:${l.column}`;
   if (l.decoding?.length) s += ` (${l.decoding.join(', ')})`;
   if (l.commit) s += ` in ${l.commit.slice(0, 12)}${l.author ? ` by ${safe(l.author)}` : ''}${l.date ? ` on ${l.date.slice(0, 10)}` : ''}${l.inHead === false ? ' (history only)' : ''}`;
+  // A history location without a commit: before a shallow clone's boundary, or a blob a tag names.
+  else if (l.inHead !== undefined) s += ` in history (commit unknown)${l.inHead === false ? ' (history only)' : ''}`;
   return s;
 }
 
@@ -38,7 +41,8 @@ function block(f: Finding, options: ReportOptions, c: ReturnType<typeof pc.creat
   lines.push(`  rule ${safe(f.rule)}, fingerprint ${safe(f.fingerprint)}`);
   if (f.jwt?.expiresAt) lines.push(`  ${f.jwt.expired ? 'expired' : 'expires'} ${safe(f.jwt.expiresAt)}${f.jwt.scope ? `, scope "${safe(f.jwt.scope)}"` : ''}`);
   const v = f.verification;
-  if (v?.summary) lines.push(`  ${safe(v.summary)}`);
+  // Verification off: nothing to say under each finding (the JSON report keeps the summary).
+  if (v?.summary && v.reason !== NOT_REQUESTED) lines.push(`  ${safe(v.summary)}`);
   else if (v?.status && v.status !== 'skipped') lines.push(`  verification: ${v.status}`);
   const n = f.locations.length;
   lines.push(`  ${n} location${n === 1 ? '' : 's'}:`);

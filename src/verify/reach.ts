@@ -107,8 +107,8 @@ export async function listReach(client: HubClient, token: string, authors: strin
     private: priv,
     byType,
     examples: [...privateNames.sort(), ...publicNames.sort()].slice(0, nExamples),
+    truncated,
   };
-  if (truncated) reach.truncated = true;
   if (problems.length) reach.reason = problems.slice(0, 3).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');
   return reach;
 }

@@ -40,18 +40,29 @@ export async function revokeTokens(client: HubClient, tokens: string[], batchSiz
   return { url: url.toString(), batches, ok: batches.length > 0 && batches.every((b) => b.ok) };
 }
 
-/** What was sent and what the Hub said, in lines a person reads (tokens redacted). */
+/**
+ * What was sent and what the Hub said, in lines a person reads (tokens redacted). Only a
+ * batch the Hub answered is known to have arrived: a refused connection sent nothing, and
+ * after a timeout nobody knows, so the first line says "tried" unless every batch was answered.
+ */
 export function describeRevocation(r: RevokeResult): string[] {
   const lines: string[] = [];
-  const sent = r.batches.reduce((n, b) => n + b.count, 0);
-  lines.push(`Sent ${sent} token${sent === 1 ? '' : 's'} to ${r.url} in ${r.batches.length} request${r.batches.length === 1 ? '' : 's'}:`);
+  const total = r.batches.reduce((n, b) => n + b.count, 0);
+  const tokens = `${total} token${total === 1 ? '' : 's'}`;
+  const requests = `${r.batches.length} request${r.batches.length === 1 ? '' : 's'}`;
+  const unanswered = r.batches.filter((b) => b.status === undefined).reduce((n, b) => n + b.count, 0);
+  if (!unanswered) lines.push(`Sent ${tokens} to ${r.url} in ${requests}:`);
+  else if (unanswered === total) lines.push(`Tried to send ${tokens} to ${r.url} in ${requests}; the Hub never answered:`);
+  else lines.push(`Tried to send ${tokens} to ${r.url} in ${requests}; the Hub never answered for ${unanswered} of them:`);
   for (const b of r.batches) {
     lines.push(`  ${b.redacted.join(', ')}`);
-    lines.push(
-      b.ok
-        ? `  -> HTTP ${b.status ?? '?'}${b.status === 202 ? ' Accepted' : ''}: every token listed that existed is revoked for good, and its owner has been e-mailed.`
-        : `  -> FAILED: ${b.reason ?? 'no answer'}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`,
-    );
+    if (b.ok) {
+      lines.push(`  -> HTTP ${b.status ?? '?'}${b.status === 202 ? ' Accepted' : ''}: every token listed that existed is revoked for good, and its owner has been e-mailed.`);
+    } else if (b.status === undefined) {
+      lines.push(`  -> FAILED, no answer: ${b.reason ?? 'no answer'}. Nothing shows these tokens were revoked: treat them as live; run again, or delete them from the Access Tokens settings of their owner.`);
+    } else {
+      lines.push(`  -> FAILED: ${b.reason ?? `HTTP ${b.status}`}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`);
+    }
   }
   return lines;
 }

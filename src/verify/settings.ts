@@ -2,10 +2,12 @@
 // fails before a long scan), and the Hub client loaded only when verifying, so commands
 // that don't verify (`hfleaks staged` on every commit) start without it.
 import type { Finding } from '../core/types.ts';
+import { NOT_REQUESTED } from '../core/types.ts';
 import type { Io } from '../cli/io.ts';
 import { UsageError } from '../cli/io.ts';
 import { DEFAULT_BUDGET_MS, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './defaults.ts';
 import { EndpointError, resolveEndpoint } from './endpoint.ts';
+import { describe } from './verify-token.ts';
 
 /** The rules whose tokens belong to the Hub: only these are ever sent there. */
 export const HUB_RULES = new Set(['hf-user-access-token', 'hf-org-api-token', 'hf-oauth-access-token', 'hf-trusted-publisher-token']);
@@ -78,7 +80,7 @@ export interface VerifyOutcome {
 export async function verifyStep(io: Io, args: VerifyArgs, findings: Finding[], warn: (m: string) => void): Promise<VerifyOutcome> {
   const settings = verifySettings(io, args);
   if (!settings) {
-    for (const f of findings) f.verification ??= { status: 'skipped', reason: 'verification not requested (--verify)' };
+    for (const f of findings) f.verification ??= describe({ status: 'skipped', reason: NOT_REQUESTED });
     return {};
   }
   if (!findings.length) return {};

@@ -112,23 +112,55 @@ function fineGrainedOf(at: Record<string, unknown>): { global: string[]; canRead
   }
   return {
     global: strings(fg.global),
-    ...(typeof fg.canReadGatedRepos === 'boolean' ? { canReadGatedRepos: fg.canReadGatedRepos } : {}),
+    // Absent means not granted: the report always says which.
+    canReadGatedRepos: fg.canReadGatedRepos === true,
     scoped,
   };
 }
 
-/** OAuth scopes (from the JWT or the answer) to capabilities. */
-function oauthCapabilities(scope: string | undefined): { canWrite?: boolean; canReadPrivate?: boolean } {
-  if (!scope) return {};
-  const s = new Set(scope.split(/[\s,]+/).filter(Boolean));
+/**
+ * The most one fine-grained scope can give: the owner's role in the organization it names
+ * (or that owns the repository it names), and nothing on an organization the owner is not
+ * in when the answer lists the owner's organizations. The advice module uses it too, so the
+ * playbook never reviews what the verdict says the token cannot write.
+ */
+export function scopeCap(s: Pick<ScopedEntity, 'type' | 'name'>, orgs: readonly Pick<OrgAccess, 'name' | 'roleInOrg'>[] | undefined): Level {
+  if (s.type === 'org') {
+    const org = orgs?.find((o) => o.name === s.name);
+    return org ? roleLevel(org.roleInOrg) : orgs ? 'none' : 'admin';
+  }
+  if (s.name.includes('/')) {
+    const org = orgs?.find((o) => s.name.startsWith(`${o.name}/`));
+    if (org) return roleLevel(org.roleInOrg);
+  }
+  return 'admin';
+}
+
+/**
+ * OAuth and app scopes (from the answer or the JWT) to capabilities. Without a scope
+ * nothing shows an ability, so both are false (the summary says the scopes are unknown).
+ */
+function scopeCapabilities(scope: string | undefined): { canWrite: boolean; canReadPrivate: boolean } {
+  const s = new Set((scope ?? '').split(/[\s,]+/).filter(Boolean));
   return {
     canWrite: ['write-repos', 'manage-repos', 'write-discussions', 'jobs'].some((x) => s.has(x)),
     canReadPrivate: ['read-repos', 'write-repos', 'manage-repos', 'gated-repos'].some((x) => s.has(x)),
   };
 }
 
+/** An app token's `scope` object as a scope string: the names whose value grants something. */
+function appScope(x: unknown): string | undefined {
+  if (!isObj(x)) return undefined;
+  const granted = Object.entries(x)
+    .filter(([, v]) => v !== false && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
+    .slice(0, 20)
+    .map(([k]) => clean(k, 60))
+    .filter((k): k is string => !!k);
+  return granted.length ? granted.join(' ') : undefined;
+}
+
 export interface WhoamiContext {
-  /** `scope` from the token's own JWT payload (OAuth tokens). */
+  /** `scope` from the token's own JWT payload (OAuth and Trusted Publisher tokens). */
   jwtScope?: string;
 }
 
@@ -209,15 +241,8 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
       else levels.push(l);
     }
     for (const s of fg.scoped) {
-      let cap: Level = 'admin';
-      if (s.type === 'org') {
-        // A scope on an organization the owner no longer belongs to reaches nothing.
-        const org = orgs.find((o) => o.name === s.name);
-        cap = org ? roleLevel(org.roleInOrg) : v.orgs ? 'none' : 'admin';
-      } else if (s.name.includes('/')) {
-        const org = orgs.find((o) => s.name.startsWith(`${o.name}/`));
-        if (org) cap = roleLevel(org.roleInOrg);
-      }
+      // A scope on an organization the owner no longer belongs to reaches nothing.
+      const cap = scopeCap(s, v.orgs);
       for (const p of s.permissions) {
         const l = permissionLevel(p);
         if (l === 'side') {
@@ -236,18 +261,26 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
     v.canWrite = v.role === 'write';
     v.canReadPrivate = true;
   } else if (authType === 'oauth') {
-    Object.assign(v, oauthCapabilities(clean(auth?.scope, 500) ?? ctx.jwtScope));
+    Object.assign(v, scopeCapabilities(clean(auth?.scope, 500) ?? ctx.jwtScope));
+  } else if (ownerType === 'app') {
+    // Trusted Publisher (app) tokens carry OAuth-style scopes: the same rules apply. The
+    // answer's scope object wins; the token's own JWT is the fallback.
+    const scope = appScope(json.scope) ?? clean(auth?.scope, 500) ?? ctx.jwtScope;
+    Object.assign(v, scopeCapabilities(scope));
+    if (scope) note = `scope ${scope.split(/[\s,]+/).filter(Boolean).join(', ')}`;
   } else if (ownerType === 'org') {
-    // A legacy organization API token acts for its organization; it reads at least.
+    // A legacy organization API token acts for its organization; it reads at least, and
+    // nothing in the answer shows it writing.
+    v.canWrite = false;
     v.canReadPrivate = true;
-  } else if (ownerType === 'app' && isObj(json.scope)) {
-    const keys = Object.keys(json.scope).slice(0, 20).map((k) => clean(k, 60)).filter((k): k is string => !!k);
-    if (keys.length) note = `scope ${keys.join(', ')}`;
   } else if (at && v.role) {
     // An unknown role name: judge by its name.
     v.canWrite = /write|admin/i.test(v.role);
     v.canReadPrivate = true;
   }
+  // Both are always said for a valid token: false where nothing in the answer shows the ability.
+  v.canWrite ??= false;
+  v.canReadPrivate ??= false;
   v.summary = summarize(v, authType, note);
   return v;
 }
@@ -280,7 +313,10 @@ function ownReach(v: Verification, authType: string | undefined, note: string | 
     if (repos.length) parts.push(`reaches ${repos.length} repositor${repos.length === 1 ? 'y' : 'ies'} named one by one (${repos.slice(0, 3).map((s) => s.name).join(', ')}${repos.length > 3 ? ', …' : ''})`);
     if (fg.canReadGatedRepos) parts.push('reads gated repositories its owner accepted');
     if (fg.global.length) parts.push(`global permissions ${fg.global.join(', ')}`);
-    if (!parts.length && !fg.scoped.length) parts.push('no scopes at all');
+    // Scopes on organizations the owner is not in appear under no organization: say so here.
+    const nowhere = fg.scoped.filter((s) => s.type === 'org' && v.orgs && !v.orgs.some((o) => o.name === s.name));
+    if (nowhere.length) parts.push(`scopes on ${nowhere.map((s) => s.name).join(', ')} reach nothing (${who} is not a member)`);
+    if (!parts.length) parts.push(fg.scoped.length ? `nothing of ${who}'s own` : 'no scopes at all');
     return parts.join('; ');
   }
   if (v.role === 'write') return `reads and writes ${who}'s repositories, private ones included`;
@@ -289,6 +325,12 @@ function ownReach(v: Verification, authType: string | undefined, note: string | 
     if (v.canWrite) return `acts for ${who} with write scopes`;
     if (v.canReadPrivate) return `reads ${who}'s repositories through its OAuth scopes`;
     return 'its OAuth scopes are not known';
+  }
+  if (v.owner?.type === 'app') {
+    if (!note) return 'its scopes are not known';
+    if (v.canWrite) return `acts for ${who} with write scopes (${note})`;
+    if (v.canReadPrivate) return `reads repositories through its scopes (${note})`;
+    return `${note}: neither writing nor reading private repositories`;
   }
   if (v.owner?.type === 'org') return `acts for the organization ${who}`;
   return note ?? 'what it may do is not reported';

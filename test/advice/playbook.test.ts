@@ -6,6 +6,8 @@ import type { Finding, Location, Verification } from '../../src/core/types.ts';
 import { fingerprintOf, sha256 } from '../../src/findings/aggregate.ts';
 import { redact } from '../../src/findings/redact.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
+import { parseWhoami } from '../../src/verify/whoami.ts';
+import { whoamiBody } from '../helpers/fake-hub.mjs';
 
 const gen = tokenGenerator(4242);
 
@@ -45,7 +47,7 @@ describe('advice for each status and role', () => {
             { name: 'acme', roleInOrg: 'admin', access: 'admin', summary: 'administers acme' },
             { name: 'beta', roleInOrg: 'read', access: 'read', summary: 'reads beta' },
           ],
-          reach: { total: 40, private: 7, byType: { model: 30, dataset: 5, space: 5 }, examples: ['acme/private-llm', 'alice/notes'] },
+          reach: { total: 40, private: 7, byType: { model: 30, dataset: 5, space: 5 }, examples: ['acme/private-llm', 'alice/notes'], truncated: false },
         }),
       }),
     );
@@ -208,6 +210,67 @@ describe('advice for each status and role', () => {
     const steps = adviseFinding(finding({ rule: 'hf-org-api-token', secret: gen.orgToken() }));
     expect(steps[0]).toContain('An admin of the organization');
     expect(steps[1]).toMatch(/^Organization API tokens are no longer issued/);
+  });
+});
+
+describe('advice follows the verdict, not the raw scopes', () => {
+  /** A finding verified from a whoami answer of the fake Hub, as `hfleaks verify` would see it. */
+  const verified = (spec: Parameters<typeof whoamiBody>[0], rule = 'hf-user-access-token', secret = gen.userToken()) =>
+    finding({ rule, secret, verification: { ...parseWhoami(whoamiBody(spec))!, endpoint: 'https://huggingface.co' } });
+
+  it('a write scope where the owner only reads is not reviewed as written', () => {
+    const f = verified({ name: 'alice', role: 'fineGrained', orgs: [{ name: 'acme', roleInOrg: 'read' }], fineGrained: { scoped: [{ entity: { type: 'org', name: 'acme' }, permissions: ['repo.write'] }] } });
+    expect(f.verification).toMatchObject({ canWrite: false, canReadPrivate: true });
+    expect(factsOf(f).writes).toBe(false);
+    const steps = adviseFinding(f);
+    expect(steps.join('\n')).not.toMatch(/could write/i);
+    expect(steps[1]).toContain('repo.write on org acme (reads only: alice only reads there)');
+    expect(steps[3]).toMatch(/^It could read private or gated content: treat the private and gated content of org acme/);
+  });
+
+  it('a scope on an organization the owner is not in reaches nothing', () => {
+    const f = verified({
+      name: 'alice', role: 'fineGrained', orgs: [{ name: 'beta', roleInOrg: 'write' }],
+      fineGrained: { scoped: [{ entity: { type: 'org', name: 'gone' }, permissions: ['repo.content.read', 'repo.write'] }, { entity: { type: 'model', name: 'beta/llm' }, permissions: ['repo.content.read'] }] },
+    });
+    expect(f.verification).toMatchObject({ canWrite: false, canReadPrivate: true });
+    const x = factsOf(f);
+    expect(x.writes).toBe(false);
+    expect(x.writeTargets).toEqual([]);
+    expect(x.readTargets).not.toContain('org gone');
+    const steps = adviseFinding(f);
+    expect(steps.join('\n')).not.toMatch(/could write|review org gone/i);
+    expect(steps[1]).toContain('on org gone (reaches nothing: alice has no role there)');
+  });
+
+  it('where the owner writes, the write scope is reviewed', () => {
+    const f = verified({ name: 'alice', role: 'fineGrained', orgs: [{ name: 'acme', roleInOrg: 'write' }, { name: 'beta', roleInOrg: 'read' }], fineGrained: { scoped: [{ entity: { type: 'org', name: 'acme' }, permissions: ['repo.write'] }, { entity: { type: 'org', name: 'beta' }, permissions: ['repo.write'] }] } });
+    expect(f.verification!.canWrite).toBe(true);
+    const review = adviseFinding(f)[3]!;
+    expect(review).toMatch(/^It could write: review org acme \(repo\.write\)/);
+    expect(review).not.toContain('org beta (');
+  });
+
+  it('a live app token with a write scope gets the write review; a read one the exposure step', () => {
+    const write = verified({ kind: 'app', name: 'ci-app', scope: { 'write-repos': true } }, 'hf-trusted-publisher-token', gen.publisherToken());
+    expect(factsOf(write).writes).toBe(true);
+    expect(adviseFinding(write).some((s) => s.startsWith('It could write: review everything it could write'))).toBe(true);
+    const read = verified({ kind: 'app', name: 'ci-app', scope: { 'read-repos': true } }, 'hf-trusted-publisher-token', gen.publisherToken());
+    expect(factsOf(read).writes).toBe(false);
+    expect(adviseFinding(read).some((s) => s.startsWith('It could read private or gated content'))).toBe(true);
+  });
+
+  it.each([
+    ['read', { role: 'read', orgs: [{ name: 'acme', roleInOrg: 'admin' }] }],
+    ['write', { role: 'write', orgs: [{ name: 'acme', roleInOrg: 'read' }] }],
+    ['fine-grained, owner contributor', { role: 'fineGrained', orgs: [{ name: 'acme', roleInOrg: 'contributor' }], fineGrained: { global: ['discussion.write'], scoped: [{ entity: { type: 'org', name: 'acme' }, permissions: ['repo.write'] }] } }],
+    ['fine-grained, owner reader or gone', { role: 'fineGrained', orgs: [{ name: 'acme', roleInOrg: 'read' }], fineGrained: { scoped: [{ entity: { type: 'model', name: 'acme/llm' }, permissions: ['repo.write'] }, { entity: { type: 'org', name: 'old' }, permissions: ['org.write'] }] } }],
+    ['organization', { kind: 'org' }],
+    ['OAuth', { kind: 'oauth' }],
+    ['app', { kind: 'app', scope: { 'write-repos': true } }],
+  ] as const)('the playbook and the verdict agree on writing (%s token)', (_kind, spec) => {
+    const f = verified(spec as Parameters<typeof whoamiBody>[0]);
+    expect(factsOf(f).writes).toBe(f.verification!.canWrite);
   });
 });
 

@@ -164,7 +164,7 @@ describe('scan --verify', () => {
     const h = await hub();
     const r = await cliJson(['scan', join(dir, 'train.py'), '--reach', '--endpoint', h.url]);
     const f = bySecret(r.report, T.read);
-    expect(f.verification.reach).toEqual({ total: 2, private: 1, byType: { model: 2, dataset: 0, space: 0 }, examples: ['alice/secret-model', 'acme/open'] });
+    expect(f.verification.reach).toEqual({ total: 2, private: 1, byType: { model: 2, dataset: 0, space: 0 }, examples: ['alice/secret-model', 'acme/open'], truncated: false });
     const listed = h.requests.filter((q) => q.path.startsWith('/api/') && q.path !== '/api/whoami-v2');
     expect(listed.every((q) => q.token === T.read || q.token === T.write)).toBe(true);
     expect(listed.map((q) => q.path)).toContain('/api/datasets?author=acme');

@@ -53,6 +53,7 @@ describe('reach', () => {
       private: 4,
       byType: { model: 7, dataset: 2, space: 1 },
       examples: ['acme/private-llm', 'alice/private-b', 'alice/private-d', 'datasets/acme/private-data', 'acme/open-llm'],
+      truncated: false,
     });
     // alice has 5 models: 3 pages of 2.
     expect(h.requests.filter((q) => q.path.startsWith('/api/models?author=alice'))).toHaveLength(3);

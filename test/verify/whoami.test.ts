@@ -1,8 +1,10 @@
 // Parsing whoami-v2 answers of every documented shape into a Verification: owner, role,
 // organizations with effective access, fine-grained scopes, and the severity that follows.
 import { describe, expect, it } from 'vitest';
-import type { Verification } from '../../src/core/types.ts';
-import { severityFromVerification } from '../../src/verify/severity.ts';
+import type { Io } from '../../src/cli/io.ts';
+import type { Finding, Verification } from '../../src/core/types.ts';
+import { verifyStep } from '../../src/verify/settings.ts';
+import { isDead, severityFromVerification } from '../../src/verify/severity.ts';
 import { describe as describeVerdict } from '../../src/verify/verify-token.ts';
 import { clean, parseWhoami, permissionLevel, roleLevel } from '../../src/verify/whoami.ts';
 import { whoamiBody } from '../helpers/fake-hub.mjs';
@@ -111,11 +113,13 @@ describe('fine-grained tokens', () => {
       fineGrained: { scoped: [{ entity: { type: 'org', name: 'acme' }, permissions: ['repo.write'] }] },
     }));
     expect(v.canWrite).toBe(false);
+    // The summary says so rather than leaving the token's reach blank.
+    expect(v.summary).toMatch(/^valid fine-grained token "laptop" of alice \(Alice\), created 2026-03-02: scopes on acme reach nothing \(alice is not a member\)\. Organizations: beta/);
   });
 
   it('inference-only tokens write nothing and read nothing private: medium', () => {
     const v = parse(whoamiBody({ role: 'fineGrained', fineGrained: { global: ['inference.serverless.write'] } }));
-    expect(v.fineGrained).toEqual({ global: ['inference.serverless.write'], scoped: [] });
+    expect(v.fineGrained).toEqual({ global: ['inference.serverless.write'], canReadGatedRepos: false, scoped: [] });
     expect(v.canWrite).toBe(false);
     expect(v.canReadPrivate).toBe(false);
     expect(severityFromVerification(v)).toBe('medium');
@@ -132,7 +136,8 @@ describe('fine-grained tokens', () => {
   it('global and canReadGatedRepos may be absent', () => {
     const body = whoamiBody({ role: 'fineGrained', fineGrained: {} });
     const v = parse(body);
-    expect(v.fineGrained).toEqual({ global: [], scoped: [] });
+    // Absent means not granted, and the report says so.
+    expect(v.fineGrained).toEqual({ global: [], canReadGatedRepos: false, scoped: [] });
     expect(v.summary).toMatch(/no scopes at all/);
   });
 });
@@ -155,8 +160,10 @@ describe('other token shapes', () => {
     expect(severityFromVerification(v)).toBe('critical');
     const readOnly = parse(body, { jwtScope: 'openid profile read-repos' });
     expect(severityFromVerification(readOnly)).toBe('high');
+    // No scope shows no ability: false, never absent; the summary says the scopes are unknown.
     const unknownScope = parse(body);
-    expect(unknownScope.canWrite).toBeUndefined();
+    expect(unknownScope).toMatchObject({ canWrite: false, canReadPrivate: false });
+    expect(unknownScope.summary).toMatch(/its OAuth scopes are not known/);
     expect(severityFromVerification(unknownScope)).toBe('medium');
   });
 
@@ -164,6 +171,52 @@ describe('other token shapes', () => {
     const v = parse(whoamiBody({ kind: 'app', name: 'my-app', scope: { 'read-repos': true } }));
     expect(v.owner).toMatchObject({ name: 'my-app', type: 'app' });
     expect(v.summary).toMatch(/app token.*scope read-repos/);
+  });
+
+  it('an app (Trusted Publisher) token is judged by the same scope rules as an OAuth token', () => {
+    const write = parse(whoamiBody({ kind: 'app', name: 'ci-app', scope: { 'write-repos': true } }));
+    expect(write).toMatchObject({ canWrite: true, canReadPrivate: true });
+    expect(severityFromVerification(write)).toBe('critical');
+    expect(write.summary).toMatch(/^valid app token of app ci-app: acts for ci-app with write scopes \(scope write-repos\)\.$/);
+    const read = parse(whoamiBody({ kind: 'app', name: 'ci-app', scope: { 'read-repos': true } }));
+    expect(read).toMatchObject({ canWrite: false, canReadPrivate: true });
+    expect(severityFromVerification(read)).toBe('high');
+    // The same scopes on an OAuth token grade the same.
+    const oauth = parse(whoamiBody({ kind: 'oauth' }), { jwtScope: 'read-repos' });
+    expect(severityFromVerification(oauth)).toBe(severityFromVerification(read));
+    // A scope set to false grants nothing.
+    const off = parse(whoamiBody({ kind: 'app', scope: { 'write-repos': false, 'read-repos': true } }));
+    expect(off).toMatchObject({ canWrite: false, canReadPrivate: true });
+  });
+
+  it('an app token without a scope in the answer falls back to its JWT scope', () => {
+    const { scope: _omit, ...body } = whoamiBody({ kind: 'app', name: 'ci-app' }) as Record<string, unknown>;
+    const v = parse(body, { jwtScope: 'openid write-repos' });
+    expect(v).toMatchObject({ canWrite: true, canReadPrivate: true });
+    const none = parse(body);
+    expect(none).toMatchObject({ canWrite: false, canReadPrivate: false });
+    expect(none.summary).toMatch(/its scopes are not known/);
+    expect(severityFromVerification(none)).toBe('medium');
+  });
+
+  it.each([
+    ['read token', whoamiBody({ role: 'read' }), {}],
+    ['write token', whoamiBody({ role: 'write' }), {}],
+    ['fine-grained token', whoamiBody({ role: 'fineGrained', fineGrained: {} }), {}],
+    ['organization API token', whoamiBody({ kind: 'org' }), {}],
+    ['OAuth token with a scope', whoamiBody({ kind: 'oauth' }), { jwtScope: 'openid read-repos' }],
+    ['OAuth token without one', whoamiBody({ kind: 'oauth' }), {}],
+    ['app token', whoamiBody({ kind: 'app' }), {}],
+    ['app token with an empty scope', whoamiBody({ kind: 'app', scope: {} }), {}],
+  ])('a valid %s always says canWrite and canReadPrivate', (_kind, body, ctx) => {
+    const v = parse(body, ctx);
+    expect(typeof v.canWrite).toBe('boolean');
+    expect(typeof v.canReadPrivate).toBe('boolean');
+    expect(typeof v.summary).toBe('string');
+  });
+
+  it('an organization API token reads but is not shown writing', () => {
+    expect(parse(whoamiBody({ kind: 'org', name: 'acme' }))).toMatchObject({ canWrite: false, canReadPrivate: true });
   });
 
   it.each([[[]], ['text'], [null], [42], [{}], [{ orgs: [] }]])('an unexpected shape (%j) is not a verdict', (body) => {
@@ -193,7 +246,22 @@ describe('severity from verification', () => {
     expect(severityFromVerification({ status: 'skipped' }, true)).toBe('low');
     expect(severityFromVerification({ status: 'valid' })).toBe('medium');
     expect(severityFromVerification({ status: 'valid', canWrite: true })).toBe('critical');
-    expect(severityFromVerification({ status: 'valid', reach: { total: 3, private: 1, byType: { model: 3, dataset: 0, space: 0 }, examples: [] } })).toBe('high');
+    expect(severityFromVerification({ status: 'valid', reach: { total: 3, private: 1, byType: { model: 3, dataset: 0, space: 0 }, examples: [], truncated: false } })).toBe('high');
+  });
+
+  it('an expired JWT is dead like an invalid token; unknown and other skipped tokens are not', () => {
+    expect(isDead({ status: 'invalid' })).toBe(true);
+    expect(isDead({ status: 'skipped' }, true)).toBe(true);
+    expect(isDead({ status: 'skipped' })).toBe(false);
+    expect(isDead({ status: 'unknown' })).toBe(false);
+    expect(isDead({ status: 'valid' })).toBe(false);
+    expect(isDead(undefined, true)).toBe(true);
+  });
+
+  it('verification off still reports status, reason and summary', async () => {
+    const f = { rule: 'hf-user-access-token' } as Finding;
+    await verifyStep({} as Io, {}, [f], () => undefined);
+    expect(f.verification).toEqual({ status: 'skipped', reason: 'verification not requested (--verify)', summary: 'not verified: verification not requested (--verify).' });
   });
 
   it('describes verdicts that are not valid', () => {

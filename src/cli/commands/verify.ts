@@ -3,6 +3,7 @@
 // right rule; then the usual report, with verification on.
 import { scanWhole } from '../../detect/scanner.ts';
 import { readTokenLines, releaseLineReader } from '../../verify/input.ts';
+import { isDead } from '../../verify/severity.ts';
 import type { Io } from '../io.ts';
 import { UsageError } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
@@ -41,6 +42,6 @@ async function verifyLines(io: Io, args: VerifyCommandArgs, session: Session): P
   }
   const code = await finish(io, args, session, 'verify');
   if (code !== 1) return code;
-  // 0 when every token is dead; 1 when any is live or could not be checked.
-  return session.aggregator.findings().some((f) => f.verification?.status !== 'invalid') ? 1 : 0;
+  // 0 when every token is dead (invalid, or an expired JWT); 1 when any is live or could not be checked.
+  return session.aggregator.findings().some((f) => !isDead(f.verification, f.jwt?.expired)) ? 1 : 0;
 }
