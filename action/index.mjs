@@ -173,151 +173,112 @@ var init_options = __esm({
   }
 });
 
-// rules/hf-user-access-token.json
-var hf_user_access_token_default;
-var init_hf_user_access_token = __esm({
-  "rules/hf-user-access-token.json"() {
-    hf_user_access_token_default = {
-      id: "hf-user-access-token",
-      title: "Hugging Face user access token",
-      description: "A Hugging Face user access token (read, write or fine-grained). Anyone holding it acts as its owner on the Hub: reads private and gated repositories and, with write access, pushes to them.",
-      keywords: ["hf_"],
-      pattern: "hf_[A-Za-z0-9]{34}",
-      maxLength: 37,
-      severity: "high",
-      filters: { placeholder: true, minEntropy: 3, mixedCase: true },
-      examples: {
-        positive: [
-          "HF_TOKEN={{hf}}",
-          'export HF_TOKEN="{{hf:digits}}"',
-          "token = '{{hf}}'",
-          "login(token=`{{hf}}`)",
-          '{"hub_token": "{{hf}}"}',
-          "headers = {'Authorization': 'Bearer {{hf}}'}",
-          "git clone https://user:{{hf}}@huggingface.co/acme/private-model",
-          '"source": ["import os\\n{{hf}}\\n"]',
-          '"HF_TOKEN=\\"{{hf}}\\""',
-          "args = [{{hf}}, other]",
-          "x({{hf}});",
-          "{{hf}}",
-          "token: {{hf}}\r\n",
-          "?token%3D{{hf}}&x=1",
-          "data:\n  HF_TOKEN: {{b64:{{hf}}}}\n",
-          "https://example.com/?t={{pct:{{hf}}}}"
-        ],
-        negative: [
-          "hf_hub_download_to_local_dir(repo_id)",
-          "from huggingface_hub import hf_hub_download, hf_hub_url",
-          "HF_TOKEN=hf_{{repeat:x:34}}",
-          "HF_TOKEN=hf_{{repeat:X:34}}",
-          "HF_TOKEN=hf_{{repeat:a:34}}",
-          "HF_TOKEN=hf_{{seq:34}}",
-          "HF_TOKEN=hf_your_token_here",
-          "HF_TOKEN=hf_...",
-          "HF_TOKEN=hf_***",
-          "HF_TOKEN=hf_<your token>",
-          "token = 'hf_{{body:35}}'",
-          "token = 'hf_{{body:33}}'",
-          "x = ab{{hf}}",
-          "x = 9{{hf}}",
-          "x = my_{{hf}}",
-          "x = {{hf}}_suffix",
-          "def test_hf_{{body:34}}_works(): pass",
-          "HF_TOKEN=hf_{{lit:yourHuggingFace}}TokenGoesHereNowAbc",
-          "digest = hf_{{lit:0123456789abcdef}}0123456789abcdef01",
-          "sha = hf_{{lit:9f86d081884c7d659a2f}}eaa0c55ad015a3",
-          "id = hf_{{lit:3A7F09B2C4D5E6F7A8B9}}C0D1E2F3A4B5C6",
-          "n = hf_{{lit:12345678901234567}}98765432109876543"
-        ]
-      }
-    };
+// src/detect/filters.ts
+function entropy(s) {
+  if (s.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (const c3 of s) counts.set(c3, (counts.get(c3) ?? 0) + 1);
+  let h3 = 0;
+  for (const n of counts.values()) {
+    const p2 = n / s.length;
+    h3 -= p2 * Math.log2(p2);
+  }
+  return h3;
+}
+function longestRun(s, step) {
+  let best = s.length ? 1 : 0;
+  let run = 1;
+  for (let i = 1; i < s.length; i++) {
+    run = step(s.charCodeAt(i - 1), s.charCodeAt(i)) ? run + 1 : 1;
+    if (run > best) best = run;
+  }
+  return best;
+}
+function isMixedCase(body, n = 3) {
+  let up = 0;
+  let low = 0;
+  for (let i = 0; i < body.length && (up < n || low < n); i++) {
+    const c3 = body.charCodeAt(i);
+    if (c3 >= 65 && c3 <= 90) up++;
+    else if (c3 >= 97 && c3 <= 122) low++;
+  }
+  return up >= n && low >= n;
+}
+function placeholderReason(body) {
+  if (body.length === 0) return "empty";
+  const lower = body.toLowerCase();
+  if (PLACEHOLDER_WORDS.filter((w2) => lower.includes(w2)).length >= 2) return "placeholder words";
+  if (longestRun(lower, (a, b3) => a === b3) >= 6) return "repeated character";
+  if (longestRun(lower, (a, b3) => b3 === a + 1) >= 6 || longestRun(lower, (a, b3) => b3 === a - 1) >= 6) return "alphabet run";
+  const upper = body.replace(/[^A-Z]/g, "").length;
+  const low = body.replace(/[^a-z]/g, "").length;
+  if (upper + low >= 12 && (upper < 3 || low < 3)) return "single-case identifier or digest";
+  return void 0;
+}
+var PLACEHOLDER_WORDS;
+var init_filters = __esm({
+  "src/detect/filters.ts"() {
+    "use strict";
+    PLACEHOLDER_WORDS = [
+      "your",
+      "token",
+      "example",
+      "placeholder",
+      "dummy",
+      "fake",
+      "sample",
+      "redacted",
+      "secret",
+      "changeme",
+      "insert",
+      "replace",
+      "hugging",
+      "face",
+      "here",
+      "access",
+      "test",
+      "goes",
+      "enter",
+      "paste",
+      "dummy",
+      "mock",
+      "invalid",
+      "xxx"
+    ];
   }
 });
 
-// rules/hf-org-api-token.json
-var hf_org_api_token_default;
-var init_hf_org_api_token = __esm({
-  "rules/hf-org-api-token.json"() {
-    hf_org_api_token_default = {
-      id: "hf-org-api-token",
-      title: "Hugging Face organization API token (deprecated)",
-      description: "A legacy Hugging Face organization API token. No longer issued, but old ones in old code may still act for their organization.",
-      keywords: ["api_org_"],
-      pattern: "api_org_[A-Za-z]{34}",
-      maxLength: 42,
-      severity: "high",
-      filters: { placeholder: true, minEntropy: 3, mixedCase: true },
-      examples: {
-        positive: [
-          'API_TOKEN = "{{org}}"',
-          "curl -H 'Authorization: Bearer {{org}}' https://huggingface.co/api/whoami-v2",
-          "{{org}}"
-        ],
-        negative: [
-          "api_org_{{repeat:x:34}}",
-          "api_org_{{seq:34}}",
-          "my_api_org_settings = 1",
-          "x{{org}}",
-          "api_org_{{body:35}}"
-        ]
-      }
-    };
+// src/detect/jwt.ts
+function decodeJwt(jwt, now = Date.now()) {
+  const parts = jwt.split(".");
+  if (parts.length !== 3) return void 0;
+  let payload;
+  try {
+    const header = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8"));
+    if (typeof header !== "object" || header === null) return void 0;
+    payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
+  } catch {
+    return void 0;
   }
-});
-
-// rules/hf-oauth-access-token.json
-var hf_oauth_access_token_default;
-var init_hf_oauth_access_token = __esm({
-  "rules/hf-oauth-access-token.json"() {
-    hf_oauth_access_token_default = {
-      id: "hf-oauth-access-token",
-      title: "Hugging Face OAuth access token",
-      description: 'An OAuth access token from "Sign in with Hugging Face" or a token exchange. It acts for the user within its scopes until it expires.',
-      keywords: ["hf_oauth_"],
-      pattern: "hf_oauth_(?:eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}|_refresh_[A-Za-z0-9_-]{20,})",
-      maxLength: 4096,
-      severity: "high",
-      filters: { placeholder: true, jwt: true },
-      examples: {
-        positive: [
-          "OAUTH_TOKEN={{oauth}}",
-          '{"access_token": "{{oauth:expired}}"}',
-          "Authorization: Bearer {{oauth}}\n"
-        ],
-        negative: [
-          "hf_oauth_callback_url = '/login/callback'",
-          "hf_oauth_eyJ{{repeat:x:4}}",
-          "x{{oauth}}"
-        ]
-      }
-    };
+  if (typeof payload !== "object" || payload === null) return void 0;
+  const p2 = payload;
+  const info = {};
+  if (typeof p2.exp === "number" && Number.isFinite(p2.exp)) {
+    const ms2 = p2.exp * 1e3;
+    if (ms2 > -864e13 && ms2 < 864e13) {
+      info.expiresAt = new Date(ms2).toISOString();
+      info.expired = ms2 < now;
+    }
   }
-});
-
-// rules/hf-trusted-publisher-token.json
-var hf_trusted_publisher_token_default;
-var init_hf_trusted_publisher_token = __esm({
-  "rules/hf-trusted-publisher-token.json"() {
-    hf_trusted_publisher_token_default = {
-      id: "hf-trusted-publisher-token",
-      title: "Hugging Face Trusted Publisher token",
-      description: "A short-lived token minted for a CI job through Trusted Publishers. It may still be valid for about an hour after it was minted.",
-      keywords: ["hf_jwt_"],
-      pattern: "hf_jwt_eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}",
-      maxLength: 4096,
-      severity: "high",
-      filters: { placeholder: true, jwt: true },
-      examples: {
-        positive: [
-          "HF_TOKEN={{jwt}}",
-          'token: "{{jwt:expired}}"'
-        ],
-        negative: [
-          "hf_jwt_decode(token)",
-          "x{{jwt}}"
-        ]
-      }
-    };
+  if (typeof p2.scope === "string") info.scope = p2.scope;
+  else if (Array.isArray(p2.scope)) info.scope = p2.scope.filter((s) => typeof s === "string").join(" ");
+  if (typeof p2.iss === "string") info.issuer = p2.iss;
+  if (typeof p2.sub === "string") info.subject = p2.sub;
+  return info;
+}
+var init_jwt = __esm({
+  "src/detect/jwt.ts"() {
+    "use strict";
   }
 });
 
@@ -7033,6 +6994,675 @@ var init_linear = __esm({
   }
 });
 
+// src/detect/search.ts
+function score(b3) {
+  if (b3 >= 97 && b3 <= 122) return 20 + (26 - COMMON.indexOf(String.fromCharCode(b3))) / 2;
+  if (b3 === 32 || b3 === 10 || b3 === 95 || b3 === 46 || b3 === 40 || b3 === 41 || b3 === 61 || b3 === 34 || b3 === 39) return 30;
+  if (b3 >= 48 && b3 <= 57) return 12;
+  if (b3 >= 65 && b3 <= 90) return "XZQJKV".includes(String.fromCharCode(b3)) ? 2 : 6;
+  if (b3 === 0) return 25;
+  return 4;
+}
+function searcher(needle) {
+  let pos = 0;
+  if (needle.length >= 8) {
+    const rank2 = (b3) => b3 === 95 ? 3 : score(b3);
+    for (let i = 1; i <= needle.length - 4; i++) if (rank2(needle[i]) < rank2(needle[pos])) pos = i;
+  } else {
+    for (let i = 1; i < needle.length; i++) if (score(needle[i]) < score(needle[pos])) pos = i;
+  }
+  const anchor = needle.subarray(pos, Math.min(needle.length, pos + 4));
+  if (pos === 0 && anchor.length === needle.length) return { needle, next: (buf, from) => buf.indexOf(needle, from) };
+  const first = anchor.length === 1 ? anchor[0] : anchor;
+  return {
+    needle,
+    next(buf, from) {
+      for (let a = buf.indexOf(first, from + pos); a !== -1; a = buf.indexOf(first, a + 1)) {
+        const at2 = a - pos;
+        if (at2 + needle.length > buf.length) return -1;
+        let ok = true;
+        for (let i = 0; i < needle.length; i++) {
+          if (buf[at2 + i] !== needle[i]) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) return at2;
+      }
+      return -1;
+    }
+  };
+}
+var COMMON;
+var init_search = __esm({
+  "src/detect/search.ts"() {
+    "use strict";
+    COMMON = "etaoinsrhldcumfpgwybvkxjqz";
+  }
+});
+
+// src/detect/detector.ts
+function isWordByte(b3) {
+  return b3 !== void 0 && (b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 90 || b3 >= 97 && b3 <= 122 || b3 === 95);
+}
+function isHex(b3) {
+  return b3 !== void 0 && (b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 70 || b3 >= 97 && b3 <= 102);
+}
+function isBase64Byte(b3) {
+  return b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 90 || b3 >= 97 && b3 <= 122 || b3 === 43 || b3 === 47 || b3 === 45 || b3 === 95;
+}
+function leftBoundary(get, at2) {
+  const b3 = get(at2 - 1);
+  if (!isWordByte(b3)) return "ok";
+  if (get(at2 - 2) === 92) return "ok";
+  if (get(at2 - 3) === 37 && isHex(get(at2 - 2)) && isHex(b3)) return "percent";
+  if (isHex(b3) && isHex(get(at2 - 2)) && get(at2 - 3) === 120 && get(at2 - 4) === 92) return "ok";
+  if (isHex(b3) && isHex(get(at2 - 2)) && isHex(get(at2 - 3)) && isHex(get(at2 - 4)) && get(at2 - 5) === 117 && get(at2 - 6) === 92) return "ok";
+  return "glued";
+}
+function base64NeedleInfo(kw) {
+  const out = [];
+  const bytes2 = Buffer.from(kw, "latin1");
+  for (let align2 = 0; align2 < 3; align2++) {
+    const encs = [0, 255, 85, 170].map(
+      (fill) => Buffer.concat([Buffer.alloc(align2, fill), bytes2, Buffer.alloc(3, fill)]).toString("base64")
+    );
+    let best = "";
+    let bestAt = 0;
+    let cur = "";
+    for (let i = 0; i < encs[0].length; i++) {
+      const ch = encs[0][i];
+      if (ch !== "=" && encs.every((e) => e[i] === ch)) {
+        cur += ch;
+        if (cur.length > best.length) {
+          best = cur;
+          bestAt = i - cur.length + 1;
+        }
+      } else cur = "";
+    }
+    if (best.length >= 3) out.push({ text: best, offset: bestAt });
+  }
+  return out;
+}
+function bodyPrecheck(pattern2, keyword, flags = "") {
+  const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const rest = pattern2.startsWith(escaped) ? pattern2.slice(escaped.length) : pattern2.startsWith(keyword) ? pattern2.slice(keyword.length) : void 0;
+  if (rest === void 0) return void 0;
+  const m2 = /^(\[(?:\\.|[^\]\\])+\]|\\[dw])(\{(\d+)(?:,\d*)?\}|\+)?/.exec(rest);
+  if (!m2) return void 0;
+  const cls = new RegExp(`^${m2[1]}$`, flags.includes("i") ? "i" : "");
+  const table2 = new Uint8Array(256);
+  for (let c3 = 0; c3 < 256; c3++) table2[c3] = cls.test(String.fromCharCode(c3)) ? 1 : 0;
+  const min2 = m2[3] !== void 0 ? Number(m2[3]) : 1;
+  return { table: table2, min: Math.min(min2, 256) };
+}
+function stickyMatcher(pattern2, flags = "") {
+  const re3 = new RegExp(pattern2, `y${flags}`);
+  return (text) => {
+    re3.lastIndex = 0;
+    return re3.exec(text)?.[0];
+  };
+}
+function compileRules(rules) {
+  const out = [];
+  for (const rule of rules) {
+    for (const keyword of rule.keywords) {
+      const pre = bodyPrecheck(rule.pattern, keyword, rule.flags);
+      out.push({
+        rule,
+        keyword,
+        keywordBytes: Buffer.from(keyword, "latin1"),
+        match: rule.trusted ? stickyMatcher(rule.pattern, rule.flags) : compileLinear(rule.pattern, rule.flags),
+        bodyClass: pre?.table,
+        bodyMin: pre?.min ?? 0
+      });
+    }
+  }
+  return out;
+}
+function couldMatch(c3, buf, at2) {
+  const kb = c3.keywordBytes;
+  if (at2 + kb.length + c3.bodyMin > buf.length) return false;
+  for (let i = 0; i < kb.length; i++) if (buf[at2 + i] !== kb[i]) return false;
+  const t2 = c3.bodyClass;
+  if (t2) {
+    for (let i = at2 + kb.length, end = i + c3.bodyMin; i < end; i++) if (t2[buf[i]] === 0) return false;
+  }
+  return true;
+}
+function buildNeedles(compiled, encode) {
+  const keywords = [...new Set(compiled.map((c3) => c3.keyword))].sort((a, b3) => a.length - b3.length);
+  const roots = [];
+  for (const k2 of keywords) if (!roots.some((r2) => k2.startsWith(r2))) roots.push(k2);
+  return roots.map((root) => ({
+    bytes: encode(root),
+    search: searcher(encode(root)),
+    keyword: root,
+    rules: compiled.filter((c3) => c3.keyword.startsWith(root))
+  }));
+}
+function utf16be(s) {
+  const b3 = Buffer.from(s, "utf16le");
+  b3.swap16();
+  return b3;
+}
+function createDetector(rules, options = {}) {
+  const decode = options.decode !== false;
+  const maxDepth = options.maxDecodeDepth ?? 1;
+  const now = options.now ?? Date.now();
+  const compiled = compileRules(rules);
+  const maxTokenBytes = Math.max(64, ...rules.map((r2) => r2.maxLength));
+  const ascii = buildNeedles(compiled, (k2) => Buffer.from(k2, "latin1"));
+  const le2 = buildNeedles(compiled, (k2) => Buffer.from(k2, "utf16le"));
+  const be2 = buildNeedles(compiled, utf16be);
+  const pct = decode ? ascii.flatMap(
+    (n) => n.keyword.includes("_") ? [n.keyword.replace(/_/g, "%5F"), n.keyword.replace(/_/g, "%5f")].map((k2) => ({ ...n, bytes: Buffer.from(k2, "latin1") })) : []
+  ) : [];
+  const b64 = [];
+  let level2 = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8 }));
+  for (let d2 = 0; decode && d2 < maxDepth; d2++) {
+    const next = [];
+    for (const l3 of level2) {
+      for (const n of base64NeedleInfo(l3.text)) {
+        if (b64.some((x3) => x3.search.needle.toString("latin1") === n.text && x3.offset === n.offset)) continue;
+        const span = Math.ceil((l3.span + 3) / 3) * 4 + 8;
+        b64.push({ search: searcher(Buffer.from(n.text, "latin1")), offset: n.offset, span, before: 8 + 8 * d2 });
+        next.push({ text: n.text, span });
+      }
+    }
+    level2 = next;
+  }
+  function tryRules(needle, text) {
+    for (const c3 of needle.rules) {
+      if (!text.startsWith(c3.keyword)) continue;
+      const secret = c3.match(text);
+      if (secret === void 0) continue;
+      const after = text.charCodeAt(secret.length);
+      if (isWordByte(Number.isNaN(after) ? void 0 : after)) continue;
+      const verdict2 = judge(c3, secret);
+      if (verdict2 === false) continue;
+      return { rule: c3.rule, secret, ...verdict2 === true ? {} : { jwt: verdict2 } };
+    }
+    return void 0;
+  }
+  function judge(c3, secret) {
+    const body = secret.slice(c3.keyword.length);
+    const f3 = c3.rule.filters;
+    if (f3.jwt && body.startsWith("eyJ")) {
+      const info = decodeJwt(body, now);
+      if (!info) return false;
+      return info;
+    }
+    if (f3.placeholder && placeholderReason(body)) return false;
+    if (f3.mixedCase && !isMixedCase(body)) return false;
+    if (f3.minEntropy !== void 0 && entropy(body) < f3.minEntropy) return false;
+    return true;
+  }
+  function scanAscii(buf, from, to2, hits, chain) {
+    const get = (i) => i >= 0 ? buf[i] : void 0;
+    for (const needle of ascii) {
+      for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
+        if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
+        const edge = leftBoundary(get, at2);
+        if (edge === "glued") continue;
+        const text = buf.toString("latin1", at2, Math.min(buf.length, at2 + maxTokenBytes + 1));
+        const found = tryRules(needle, text);
+        if (!found) continue;
+        const decoding = edge === "percent" ? [...chain, "percent"] : chain;
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, ...decoding.length ? { decoding } : {}, ...found.jwt ? { jwt: found.jwt } : {} });
+      }
+    }
+  }
+  function scanUtf16(buf, from, to2, hits, chain, little) {
+    const needles = little ? le2 : be2;
+    for (const needle of needles) {
+      for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
+        const unit = (i) => {
+          const p2 = at2 + 2 * (i - at2);
+          if (p2 < 0 || p2 + 1 >= buf.length) return void 0;
+          return little ? buf[p2] | buf[p2 + 1] << 8 : buf[p2] << 8 | buf[p2 + 1];
+        };
+        if (leftBoundary(unit, at2) !== "ok") continue;
+        let end = Math.min(buf.length, at2 + 2 * (maxTokenBytes + 1));
+        if (end - at2 & 1) end--;
+        const slice = buf.subarray(at2, end);
+        const text = little ? slice.toString("utf16le") : Buffer.from(slice).swap16().toString("utf16le");
+        const found = tryRules(needle, text);
+        if (!found) continue;
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, little ? "utf16le" : "utf16be"], ...found.jwt ? { jwt: found.jwt } : {} });
+      }
+    }
+  }
+  const PCT5 = Buffer.from("%5", "latin1");
+  function scanPercent(buf, from, to2, hits, chain) {
+    const starts = /* @__PURE__ */ new Set();
+    for (let p2 = buf.indexOf(PCT5, Math.max(0, from)); p2 !== -1 && p2 < to2 + 64; p2 = buf.indexOf(PCT5, p2 + 1)) {
+      for (const needle of pct) {
+        const first = needle.bytes.indexOf(PCT5);
+        const at2 = p2 - first;
+        if (at2 < from || at2 >= to2 || starts.has(at2)) continue;
+        if (buf.compare(needle.bytes, 0, needle.bytes.length, at2, at2 + needle.bytes.length) === 0) starts.add(at2);
+      }
+    }
+    for (const at2 of starts) {
+      const needle = pct.find((n) => buf.compare(n.bytes, 0, n.bytes.length, at2, at2 + n.bytes.length) === 0);
+      {
+        const get = (i) => i >= 0 ? buf[i] : void 0;
+        if (leftBoundary(get, at2) === "glued") continue;
+        const raw = buf.toString("latin1", at2, Math.min(buf.length, at2 + 3 * (maxTokenBytes + 1)));
+        const text = raw.replace(/%([0-9A-Fa-f]{2})/g, (_3, h3) => String.fromCharCode(parseInt(h3, 16)));
+        const found = tryRules(needle, text);
+        if (!found) continue;
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, "percent"], ...found.jwt ? { jwt: found.jwt } : {} });
+      }
+    }
+  }
+  function scanBase64(buf, from, to2, hits, chain, depth) {
+    for (const needle of b64) {
+      for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
+        const group = at2 - needle.offset;
+        if (group < 0) continue;
+        let a = group;
+        const floor = Math.max(0, group - needle.before);
+        while (a > floor && isBase64Byte(buf[a - 1])) a--;
+        a = group - Math.floor((group - a) / 4) * 4;
+        let b3 = at2 + needle.search.needle.length;
+        const ceil = Math.min(buf.length, group + needle.span);
+        while (b3 < ceil && isBase64Byte(buf[b3])) b3++;
+        let runStart = a;
+        while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1])) runStart--;
+        if (b3 - runStart < BASE64_MIN_RUN) continue;
+        const decoded = Buffer.from(buf.toString("latin1", a, b3), "base64");
+        const inner = [];
+        scanAscii(decoded, 0, decoded.length, inner, [...chain, "base64"]);
+        if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
+        for (const h3 of inner) {
+          const start = a + Math.floor(h3.start / 3) * 4;
+          if (start >= from && start < to2) hits.push({ ...h3, start });
+        }
+      }
+    }
+  }
+  function scan(buf, from = 0, to2 = buf.length) {
+    const hits = [];
+    scanAscii(buf, from, to2, hits, []);
+    const nul = buf.indexOf(0, Math.max(0, from - 1));
+    if (nul !== -1 && nul < to2 + 2 * maxTokenBytes) {
+      scanUtf16(buf, from, to2, hits, [], true);
+      scanUtf16(buf, from, to2, hits, [], false);
+    }
+    if (decode) {
+      scanPercent(buf, from, to2, hits, []);
+      if (maxDepth > 0) scanBase64(buf, from, to2, hits, [], 0);
+    }
+    return dedupe(hits);
+  }
+  return { rules, maxTokenBytes, scan };
+}
+function utf16Of(h3) {
+  return Boolean(h3.decoding?.some((d2) => d2 === "utf16le" || d2 === "utf16be"));
+}
+function dedupe(hits) {
+  if (hits.length < 2) return hits;
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  hits.sort((x3, y2) => x3.start - y2.start);
+  for (let i = 0; i < hits.length; i++) {
+    const h3 = hits[i];
+    const k2 = `${h3.start}\0${h3.secret}`;
+    if (seen.has(k2)) continue;
+    const twin = hits[i + 1];
+    if (twin && twin.start === h3.start + 1 && twin.secret === h3.secret && utf16Of(h3) && utf16Of(twin)) {
+      const keep = h3.start % 2 === 0 ? h3 : twin;
+      seen.add(`${twin.start}\0${twin.secret}`);
+      seen.add(k2);
+      out.push(keep);
+      i++;
+      continue;
+    }
+    seen.add(k2);
+    out.push(h3);
+  }
+  return out;
+}
+var BASE64_MIN_RUN;
+var init_detector = __esm({
+  "src/detect/detector.ts"() {
+    "use strict";
+    init_filters();
+    init_jwt();
+    init_linear();
+    init_search();
+    BASE64_MIN_RUN = 20;
+  }
+});
+
+// src/detect/scanner.ts
+import { isAscii } from "node:buffer";
+function charCount(buf, a, b3) {
+  if (b3 <= a) return 0;
+  const part = buf.subarray(a, b3);
+  if (isAscii(part)) return b3 - a;
+  let n = 0;
+  for (let i = a; i < b3; i++) {
+    const c3 = buf[i];
+    if ((c3 & 192) !== 128) n += c3 >= 240 ? 2 : 1;
+  }
+  return n;
+}
+function countNewlines(buf, a, b3) {
+  let n = 0;
+  for (let i = buf.indexOf(NL, a); i !== -1 && i < b3; i = buf.indexOf(NL, i + 1)) n++;
+  return n;
+}
+function isUtf16(h3) {
+  const d2 = h3.decoding;
+  if (!d2) return void 0;
+  if (d2.includes("utf16le")) return "le";
+  if (d2.includes("utf16be")) return "be";
+  return void 0;
+}
+function hitsToMatches(buf, hits, state, base2) {
+  const out = [];
+  let counted = 0;
+  let lines = state.lines;
+  for (const h3 of hits.sort((x3, y2) => x3.start - y2.start)) {
+    lines += countNewlines(buf, counted, h3.start);
+    counted = h3.start;
+    const nl = h3.start > 0 ? buf.lastIndexOf(NL, h3.start - 1) : -1;
+    const utf16 = isUtf16(h3);
+    let column;
+    if (utf16) {
+      const lineStart = nl === -1 ? 0 : nl + (utf16 === "le" ? 2 : 1);
+      const bom = nl === -1 && base2 === 0 && (buf[0] === 255 || buf[0] === 254) ? 2 : 0;
+      column = Math.max(0, Math.floor((h3.start - lineStart - bom) / 2)) + (nl === -1 ? state.col : 0) + 1;
+    } else {
+      const bom = nl === -1 && base2 === 0 && buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? 3 : 0;
+      column = charCount(buf, nl === -1 ? bom : nl + 1, h3.start) + (nl === -1 ? state.col : 0) + 1;
+    }
+    const lineFrom = Math.max(nl + 1, h3.start - LINE_WINDOW);
+    let lineTo = buf.indexOf(NL, h3.start);
+    if (lineTo === -1 || lineTo > h3.start + LINE_WINDOW) lineTo = Math.min(buf.length, h3.start + LINE_WINDOW);
+    const line = buf.subarray(lineFrom, lineTo);
+    const allowed = line.includes(ALLOW) || line.includes(ALLOW16);
+    out.push({
+      ruleId: h3.ruleId,
+      secret: h3.secret,
+      offset: base2 + h3.start,
+      line: lines + 1,
+      column,
+      ...h3.decoding ? { decoding: h3.decoding } : {},
+      ...h3.jwt ? { jwt: h3.jwt } : {},
+      ...allowed ? { allowed } : {},
+      context: buf.toString("latin1", Math.max(0, h3.start - CONTEXT), Math.min(buf.length, h3.start + CONTEXT))
+    });
+  }
+  return out;
+}
+function scanWhole(detector, buf) {
+  const hits = detector.scan(buf);
+  return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0) : [];
+}
+var ALLOW, ALLOW16, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, DEFAULT_CHUNK, ChunkScanner;
+var init_scanner = __esm({
+  "src/detect/scanner.ts"() {
+    "use strict";
+    ALLOW = Buffer.from("hfleaks:allow", "latin1");
+    ALLOW16 = Buffer.from("hfleaks:allow", "utf16le");
+    LINE_WINDOW = 4096;
+    CONTEXT = 600;
+    NL = 10;
+    LOOK_BEHIND = 16;
+    DEFAULT_CHUNK = 1 << 20;
+    ChunkScanner = class {
+      constructor(detector, onMatch, chunk = DEFAULT_CHUNK) {
+        this.detector = detector;
+        this.onMatch = onMatch;
+        this.overlap = Math.max(4096, detector.maxTokenBytes * 4 + 64);
+        this.capacity = this.overlap + Math.max(chunk, this.overlap);
+        this.buf = Buffer.alloc(0);
+      }
+      detector;
+      onMatch;
+      buf;
+      overlap;
+      capacity;
+      /** A first piece held without copying: content pushed whole is scanned in place. */
+      pending;
+      len = 0;
+      /** Stream offset of buf[0]. */
+      base = 0;
+      /** Hits starting before this (window-relative) offset were already reported. */
+      done = 0;
+      state = { lines: 0, col: 0 };
+      bytes = 0;
+      /** Length in characters of the longest line seen across windows (0 if all were short). */
+      longestLine = 0;
+      push(data) {
+        if (data.length === 0) return;
+        if (this.len === 0 && !this.pending && data.length <= this.capacity) {
+          this.pending = data;
+          this.bytes += data.length;
+          return;
+        }
+        if (this.pending) {
+          const p2 = this.pending;
+          this.pending = void 0;
+          this.bytes -= p2.length;
+          this.append(p2);
+        }
+        this.append(data);
+      }
+      append(data) {
+        if (this.buf.length < this.capacity) {
+          const next = Buffer.allocUnsafe(Math.min(this.capacity, Math.max(this.len + data.length, 2 * this.buf.length, 65536)));
+          this.buf.copy(next, 0, 0, this.len);
+          this.buf = next;
+        }
+        let off = 0;
+        while (off < data.length) {
+          const n = Math.min(data.length - off, this.buf.length - this.len);
+          data.copy(this.buf, this.len, off, off + n);
+          this.len += n;
+          off += n;
+          this.bytes += n;
+          if (this.len === this.capacity) this.flush(false);
+          else if (this.len === this.buf.length) {
+            const next = Buffer.allocUnsafe(Math.min(this.capacity, 2 * this.buf.length));
+            this.buf.copy(next, 0, 0, this.len);
+            this.buf = next;
+          }
+        }
+      }
+      end() {
+        if (this.pending) {
+          const p2 = this.pending;
+          this.pending = void 0;
+          const hits = this.detector.scan(p2);
+          if (hits.length) for (const m2 of hitsToMatches(p2, hits, this.state, 0)) this.onMatch(m2);
+          return;
+        }
+        this.flush(true);
+      }
+      flush(final) {
+        const w2 = this.buf.subarray(0, this.len);
+        const to2 = final ? this.len : this.len - this.overlap;
+        if (final && this.len > 0 && w2.lastIndexOf(NL, this.len - 1) === -1 && this.state.col + this.len > this.longestLine && this.state.col > 0) {
+          this.longestLine = this.state.col + this.len;
+        }
+        if (to2 > this.done) {
+          const hits = this.detector.scan(w2, this.done, to2);
+          if (hits.length) for (const m2 of hitsToMatches(w2, hits, this.state, this.base)) this.onMatch(m2);
+        }
+        if (final) return;
+        const shift = this.len - this.overlap - LOOK_BEHIND;
+        this.advanceState(w2, shift);
+        this.buf.copy(this.buf, 0, shift, this.len);
+        this.base += shift;
+        this.len -= shift;
+        this.done = Math.max(0, to2 - shift);
+      }
+      advanceState(w2, shift) {
+        const nl = w2.lastIndexOf(NL, shift - 1);
+        if (nl === -1) {
+          this.state = { lines: this.state.lines, col: this.state.col + charCount(w2, 0, shift) };
+          if (this.state.col > this.longestLine) this.longestLine = this.state.col;
+        } else {
+          this.state = { lines: this.state.lines + countNewlines(w2, 0, shift), col: charCount(w2, nl + 1, shift) };
+        }
+      }
+    };
+  }
+});
+
+// rules/hf-user-access-token.json
+var hf_user_access_token_default;
+var init_hf_user_access_token = __esm({
+  "rules/hf-user-access-token.json"() {
+    hf_user_access_token_default = {
+      id: "hf-user-access-token",
+      title: "Hugging Face user access token",
+      description: "A Hugging Face user access token (read, write or fine-grained). Anyone holding it acts as its owner on the Hub: reads private and gated repositories and, with write access, pushes to them.",
+      keywords: ["hf_"],
+      pattern: "hf_[A-Za-z0-9]{34}",
+      maxLength: 37,
+      severity: "high",
+      filters: { placeholder: true, minEntropy: 3, mixedCase: true },
+      examples: {
+        positive: [
+          "HF_TOKEN={{hf}}",
+          'export HF_TOKEN="{{hf:digits}}"',
+          "token = '{{hf}}'",
+          "login(token=`{{hf}}`)",
+          '{"hub_token": "{{hf}}"}',
+          "headers = {'Authorization': 'Bearer {{hf}}'}",
+          "git clone https://user:{{hf}}@huggingface.co/acme/private-model",
+          '"source": ["import os\\n{{hf}}\\n"]',
+          '"HF_TOKEN=\\"{{hf}}\\""',
+          "args = [{{hf}}, other]",
+          "x({{hf}});",
+          "{{hf}}",
+          "token: {{hf}}\r\n",
+          "?token%3D{{hf}}&x=1",
+          "data:\n  HF_TOKEN: {{b64:{{hf}}}}\n",
+          "https://example.com/?t={{pct:{{hf}}}}"
+        ],
+        negative: [
+          "hf_hub_download_to_local_dir(repo_id)",
+          "from huggingface_hub import hf_hub_download, hf_hub_url",
+          "HF_TOKEN=hf_{{repeat:x:34}}",
+          "HF_TOKEN=hf_{{repeat:X:34}}",
+          "HF_TOKEN=hf_{{repeat:a:34}}",
+          "HF_TOKEN=hf_{{seq:34}}",
+          "HF_TOKEN=hf_your_token_here",
+          "HF_TOKEN=hf_...",
+          "HF_TOKEN=hf_***",
+          "HF_TOKEN=hf_<your token>",
+          "token = 'hf_{{body:35}}'",
+          "token = 'hf_{{body:33}}'",
+          "x = ab{{hf}}",
+          "x = 9{{hf}}",
+          "x = my_{{hf}}",
+          "x = {{hf}}_suffix",
+          "def test_hf_{{body:34}}_works(): pass",
+          "HF_TOKEN=hf_{{lit:yourHuggingFace}}TokenGoesHereNowAbc",
+          "digest = hf_{{lit:0123456789abcdef}}0123456789abcdef01",
+          "sha = hf_{{lit:9f86d081884c7d659a2f}}eaa0c55ad015a3",
+          "id = hf_{{lit:3A7F09B2C4D5E6F7A8B9}}C0D1E2F3A4B5C6",
+          "n = hf_{{lit:12345678901234567}}98765432109876543"
+        ]
+      }
+    };
+  }
+});
+
+// rules/hf-org-api-token.json
+var hf_org_api_token_default;
+var init_hf_org_api_token = __esm({
+  "rules/hf-org-api-token.json"() {
+    hf_org_api_token_default = {
+      id: "hf-org-api-token",
+      title: "Hugging Face organization API token (deprecated)",
+      description: "A legacy Hugging Face organization API token. No longer issued, but old ones in old code may still act for their organization.",
+      keywords: ["api_org_"],
+      pattern: "api_org_[A-Za-z]{34}",
+      maxLength: 42,
+      severity: "high",
+      filters: { placeholder: true, minEntropy: 3, mixedCase: true },
+      examples: {
+        positive: [
+          'API_TOKEN = "{{org}}"',
+          "curl -H 'Authorization: Bearer {{org}}' https://huggingface.co/api/whoami-v2",
+          "{{org}}"
+        ],
+        negative: [
+          "api_org_{{repeat:x:34}}",
+          "api_org_{{seq:34}}",
+          "my_api_org_settings = 1",
+          "x{{org}}",
+          "api_org_{{body:35}}"
+        ]
+      }
+    };
+  }
+});
+
+// rules/hf-oauth-access-token.json
+var hf_oauth_access_token_default;
+var init_hf_oauth_access_token = __esm({
+  "rules/hf-oauth-access-token.json"() {
+    hf_oauth_access_token_default = {
+      id: "hf-oauth-access-token",
+      title: "Hugging Face OAuth access token",
+      description: 'An OAuth access token from "Sign in with Hugging Face" or a token exchange. It acts for the user within its scopes until it expires.',
+      keywords: ["hf_oauth_"],
+      pattern: "hf_oauth_(?:eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}|_refresh_[A-Za-z0-9_-]{20,})",
+      maxLength: 4096,
+      severity: "high",
+      filters: { placeholder: true, jwt: true },
+      examples: {
+        positive: [
+          "OAUTH_TOKEN={{oauth}}",
+          '{"access_token": "{{oauth:expired}}"}',
+          "Authorization: Bearer {{oauth}}\n"
+        ],
+        negative: [
+          "hf_oauth_callback_url = '/login/callback'",
+          "hf_oauth_eyJ{{repeat:x:4}}",
+          "x{{oauth}}"
+        ]
+      }
+    };
+  }
+});
+
+// rules/hf-trusted-publisher-token.json
+var hf_trusted_publisher_token_default;
+var init_hf_trusted_publisher_token = __esm({
+  "rules/hf-trusted-publisher-token.json"() {
+    hf_trusted_publisher_token_default = {
+      id: "hf-trusted-publisher-token",
+      title: "Hugging Face Trusted Publisher token",
+      description: "A short-lived token minted for a CI job through Trusted Publishers. It may still be valid for about an hour after it was minted.",
+      keywords: ["hf_jwt_"],
+      pattern: "hf_jwt_eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}",
+      maxLength: 4096,
+      severity: "high",
+      filters: { placeholder: true, jwt: true },
+      examples: {
+        positive: [
+          "HF_TOKEN={{jwt}}",
+          'token: "{{jwt:expired}}"'
+        ],
+        negative: [
+          "hf_jwt_decode(token)",
+          "x{{jwt}}"
+        ]
+      }
+    };
+  }
+});
+
 // src/rules/safety.ts
 function checkPatternSafety(pattern2) {
   if (/\\[1-9]|\\k</.test(pattern2)) return "back-references are not supported (they can make matching exponential)";
@@ -7168,6 +7798,104 @@ var init_builtin = __esm({
   }
 });
 
+// src/rules/template.ts
+function seededRandom(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = a + 1831565813 >>> 0;
+    let t2 = a;
+    t2 = Math.imul(t2 ^ t2 >>> 15, t2 | 1);
+    t2 ^= t2 + Math.imul(t2 ^ t2 >>> 7, t2 | 61);
+    return ((t2 ^ t2 >>> 14) >>> 0) / 4294967296;
+  };
+}
+function b64url(s) {
+  return Buffer.from(s).toString("base64url");
+}
+function tokenGenerator(seed = 1) {
+  const rnd = seededRandom(seed);
+  const pick = (alphabet, n) => {
+    let out = "";
+    for (let i = 0; i < n; i++) out += alphabet[Math.floor(rnd() * alphabet.length)];
+    return out;
+  };
+  const body = (n, digits = false) => {
+    for (; ; ) {
+      const s = pick(LOWER + UPPER + (digits ? DIGITS : ""), n);
+      const up = s.replace(/[^A-Z]/g, "").length;
+      const lo = s.replace(/[^a-z]/g, "").length;
+      const dg = s.replace(/[^0-9]/g, "").length;
+      if (up >= 6 && lo >= 6 && (!digits || dg >= 2)) return s;
+    }
+  };
+  const jwt = (claims) => `${b64url(JSON.stringify({ alg: "EdDSA", typ: "JWT" }))}.${b64url(JSON.stringify(claims))}.${b64url(Buffer.from(pick(LOWER + UPPER + DIGITS, 64)))}`;
+  const future = { exp: 4102444800, scope: "openid profile read-repos", iss: "https://huggingface.co", sub: pick(DIGITS, 12) };
+  return {
+    pick,
+    body,
+    userToken: (digits = false) => `hf_${body(34, digits)}`,
+    orgToken: () => `api_org_${body(34)}`,
+    jwt,
+    oauthToken: (claims = future) => `hf_oauth_${jwt(claims)}`,
+    publisherToken: (claims = future) => `hf_jwt_${jwt(claims)}`
+  };
+}
+function expandTemplate(text, gen) {
+  const expired = { exp: 16e8, scope: "openid profile", iss: "https://huggingface.co" };
+  const inner = /\{\{([^{}]*)\}\}/;
+  let out = text;
+  for (let m2 = inner.exec(out); m2; m2 = inner.exec(out)) {
+    const [kind = "", ...args] = m2[1].split(":");
+    const rest = m2[1].slice(kind.length + 1);
+    let value2;
+    switch (kind) {
+      case "hf":
+        value2 = gen.userToken(args[0] === "digits");
+        break;
+      case "org":
+        value2 = gen.orgToken();
+        break;
+      case "oauth":
+        value2 = args[0] === "expired" ? gen.oauthToken(expired) : gen.oauthToken();
+        break;
+      case "jwt":
+        value2 = args[0] === "expired" ? gen.publisherToken(expired) : gen.publisherToken();
+        break;
+      case "body":
+        value2 = gen.body(Number(args[0]), args[1] === "digits");
+        break;
+      case "repeat":
+        value2 = (args[0] ?? "x").repeat(Number(args[1]));
+        break;
+      case "seq":
+        value2 = (LOWER + UPPER + LOWER).slice(0, Number(args[0]));
+        break;
+      case "lit":
+        value2 = rest;
+        break;
+      case "b64":
+        value2 = Buffer.from(rest).toString("base64");
+        break;
+      case "pct":
+        value2 = encodeURIComponent(rest).replace(/_/g, "%5F");
+        break;
+      default:
+        throw new Error(`unknown template {{${m2[1]}}}`);
+    }
+    out = out.slice(0, m2.index) + value2 + out.slice(m2.index + m2[0].length);
+  }
+  return out;
+}
+var LOWER, UPPER, DIGITS;
+var init_template = __esm({
+  "src/rules/template.ts"() {
+    "use strict";
+    LOWER = "abcdefghijklmnopqrstuvwxyz";
+    UPPER = LOWER.toUpperCase();
+    DIGITS = "0123456789";
+  }
+});
+
 // src/config.ts
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -7221,6 +7949,7 @@ function loadConfig(root, explicit) {
       throw new RuleError(e.message.replace(`${file}: `, `${file}: rules[${i}]: `));
     }
   });
+  checkExamples(file, own);
   let rules = mergeRules(builtinRules(), own);
   if (o2.disableRules !== void 0) {
     if (!Array.isArray(o2.disableRules) || o2.disableRules.some((x3) => typeof x3 !== "string")) {
@@ -7240,12 +7969,29 @@ function loadConfig(root, explicit) {
   }
   return cfg;
 }
+function checkExamples(file, own) {
+  own.forEach((rule, i) => {
+    const detector = createDetector([rule]);
+    const check2 = (list, want, which) => list.forEach((template, k2) => {
+      const text = expandTemplate(template, tokenGenerator(1e3 + k2));
+      const hit = scanWhole(detector, Buffer.from(text)).some((m2) => m2.ruleId === rule.id);
+      if (hit !== want) {
+        throw new RuleError(`${file}: rules[${i}] ("${rule.id}"): examples.${which}[${k2}] ${want ? "is not found" : "is found"}; fix the pattern, keywords or filters, or the example`);
+      }
+    });
+    check2(rule.examples.positive, true, "positive");
+    check2(rule.examples.negative, false, "negative");
+  });
+}
 var DEFAULT_CONFIG_NAMES;
 var init_config = __esm({
   "src/config.ts"() {
     "use strict";
+    init_detector();
+    init_scanner();
     init_builtin();
     init_load();
+    init_template();
     DEFAULT_CONFIG_NAMES = [".hfleaks.json"];
   }
 });
@@ -9633,184 +10379,6 @@ var init_lazy = __esm({
   "src/core/lazy.ts"() {
     "use strict";
     load = createRequire2(import.meta.url);
-  }
-});
-
-// src/detect/scanner.ts
-import { isAscii } from "node:buffer";
-function charCount(buf, a, b3) {
-  if (b3 <= a) return 0;
-  const part = buf.subarray(a, b3);
-  if (isAscii(part)) return b3 - a;
-  let n = 0;
-  for (let i = a; i < b3; i++) {
-    const c3 = buf[i];
-    if ((c3 & 192) !== 128) n += c3 >= 240 ? 2 : 1;
-  }
-  return n;
-}
-function countNewlines(buf, a, b3) {
-  let n = 0;
-  for (let i = buf.indexOf(NL, a); i !== -1 && i < b3; i = buf.indexOf(NL, i + 1)) n++;
-  return n;
-}
-function isUtf16(h3) {
-  const d2 = h3.decoding;
-  if (!d2) return void 0;
-  if (d2.includes("utf16le")) return "le";
-  if (d2.includes("utf16be")) return "be";
-  return void 0;
-}
-function hitsToMatches(buf, hits, state, base2) {
-  const out = [];
-  let counted = 0;
-  let lines = state.lines;
-  for (const h3 of hits.sort((x3, y2) => x3.start - y2.start)) {
-    lines += countNewlines(buf, counted, h3.start);
-    counted = h3.start;
-    const nl = h3.start > 0 ? buf.lastIndexOf(NL, h3.start - 1) : -1;
-    const utf16 = isUtf16(h3);
-    let column;
-    if (utf16) {
-      const lineStart = nl === -1 ? 0 : nl + (utf16 === "le" ? 2 : 1);
-      const bom = nl === -1 && base2 === 0 && (buf[0] === 255 || buf[0] === 254) ? 2 : 0;
-      column = Math.max(0, Math.floor((h3.start - lineStart - bom) / 2)) + (nl === -1 ? state.col : 0) + 1;
-    } else {
-      const bom = nl === -1 && base2 === 0 && buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? 3 : 0;
-      column = charCount(buf, nl === -1 ? bom : nl + 1, h3.start) + (nl === -1 ? state.col : 0) + 1;
-    }
-    const lineFrom = Math.max(nl + 1, h3.start - LINE_WINDOW);
-    let lineTo = buf.indexOf(NL, h3.start);
-    if (lineTo === -1 || lineTo > h3.start + LINE_WINDOW) lineTo = Math.min(buf.length, h3.start + LINE_WINDOW);
-    const line = buf.subarray(lineFrom, lineTo);
-    const allowed = line.includes(ALLOW) || line.includes(ALLOW16);
-    out.push({
-      ruleId: h3.ruleId,
-      secret: h3.secret,
-      offset: base2 + h3.start,
-      line: lines + 1,
-      column,
-      ...h3.decoding ? { decoding: h3.decoding } : {},
-      ...h3.jwt ? { jwt: h3.jwt } : {},
-      ...allowed ? { allowed } : {},
-      context: buf.toString("latin1", Math.max(0, h3.start - CONTEXT), Math.min(buf.length, h3.start + CONTEXT))
-    });
-  }
-  return out;
-}
-function scanWhole(detector, buf) {
-  const hits = detector.scan(buf);
-  return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0) : [];
-}
-var ALLOW, ALLOW16, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, DEFAULT_CHUNK, ChunkScanner;
-var init_scanner = __esm({
-  "src/detect/scanner.ts"() {
-    "use strict";
-    ALLOW = Buffer.from("hfleaks:allow", "latin1");
-    ALLOW16 = Buffer.from("hfleaks:allow", "utf16le");
-    LINE_WINDOW = 4096;
-    CONTEXT = 600;
-    NL = 10;
-    LOOK_BEHIND = 16;
-    DEFAULT_CHUNK = 1 << 20;
-    ChunkScanner = class {
-      constructor(detector, onMatch, chunk = DEFAULT_CHUNK) {
-        this.detector = detector;
-        this.onMatch = onMatch;
-        this.overlap = Math.max(4096, detector.maxTokenBytes * 4 + 64);
-        this.capacity = this.overlap + Math.max(chunk, this.overlap);
-        this.buf = Buffer.alloc(0);
-      }
-      detector;
-      onMatch;
-      buf;
-      overlap;
-      capacity;
-      /** A first piece held without copying: content pushed whole is scanned in place. */
-      pending;
-      len = 0;
-      /** Stream offset of buf[0]. */
-      base = 0;
-      /** Hits starting before this (window-relative) offset were already reported. */
-      done = 0;
-      state = { lines: 0, col: 0 };
-      bytes = 0;
-      /** Length in characters of the longest line seen across windows (0 if all were short). */
-      longestLine = 0;
-      push(data) {
-        if (data.length === 0) return;
-        if (this.len === 0 && !this.pending && data.length <= this.capacity) {
-          this.pending = data;
-          this.bytes += data.length;
-          return;
-        }
-        if (this.pending) {
-          const p2 = this.pending;
-          this.pending = void 0;
-          this.bytes -= p2.length;
-          this.append(p2);
-        }
-        this.append(data);
-      }
-      append(data) {
-        if (this.buf.length < this.capacity) {
-          const next = Buffer.allocUnsafe(Math.min(this.capacity, Math.max(this.len + data.length, 2 * this.buf.length, 65536)));
-          this.buf.copy(next, 0, 0, this.len);
-          this.buf = next;
-        }
-        let off = 0;
-        while (off < data.length) {
-          const n = Math.min(data.length - off, this.buf.length - this.len);
-          data.copy(this.buf, this.len, off, off + n);
-          this.len += n;
-          off += n;
-          this.bytes += n;
-          if (this.len === this.capacity) this.flush(false);
-          else if (this.len === this.buf.length) {
-            const next = Buffer.allocUnsafe(Math.min(this.capacity, 2 * this.buf.length));
-            this.buf.copy(next, 0, 0, this.len);
-            this.buf = next;
-          }
-        }
-      }
-      end() {
-        if (this.pending) {
-          const p2 = this.pending;
-          this.pending = void 0;
-          const hits = this.detector.scan(p2);
-          if (hits.length) for (const m2 of hitsToMatches(p2, hits, this.state, 0)) this.onMatch(m2);
-          return;
-        }
-        this.flush(true);
-      }
-      flush(final) {
-        const w2 = this.buf.subarray(0, this.len);
-        const to2 = final ? this.len : this.len - this.overlap;
-        if (final && this.len > 0 && w2.lastIndexOf(NL, this.len - 1) === -1 && this.state.col + this.len > this.longestLine && this.state.col > 0) {
-          this.longestLine = this.state.col + this.len;
-        }
-        if (to2 > this.done) {
-          const hits = this.detector.scan(w2, this.done, to2);
-          if (hits.length) for (const m2 of hitsToMatches(w2, hits, this.state, this.base)) this.onMatch(m2);
-        }
-        if (final) return;
-        const shift = this.len - this.overlap - LOOK_BEHIND;
-        this.advanceState(w2, shift);
-        this.buf.copy(this.buf, 0, shift, this.len);
-        this.base += shift;
-        this.len -= shift;
-        this.done = Math.max(0, to2 - shift);
-      }
-      advanceState(w2, shift) {
-        const nl = w2.lastIndexOf(NL, shift - 1);
-        if (nl === -1) {
-          this.state = { lines: this.state.lines, col: this.state.col + charCount(w2, 0, shift) };
-          if (this.state.col > this.longestLine) this.longestLine = this.state.col;
-        } else {
-          this.state = { lines: this.state.lines + countNewlines(w2, 0, shift), col: charCount(w2, nl + 1, shift) };
-        }
-      }
-    };
   }
 });
 
@@ -17972,458 +18540,6 @@ var init_baseline = __esm({
   }
 });
 
-// src/detect/filters.ts
-function entropy(s) {
-  if (s.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const c3 of s) counts.set(c3, (counts.get(c3) ?? 0) + 1);
-  let h3 = 0;
-  for (const n of counts.values()) {
-    const p2 = n / s.length;
-    h3 -= p2 * Math.log2(p2);
-  }
-  return h3;
-}
-function longestRun(s, step) {
-  let best = s.length ? 1 : 0;
-  let run = 1;
-  for (let i = 1; i < s.length; i++) {
-    run = step(s.charCodeAt(i - 1), s.charCodeAt(i)) ? run + 1 : 1;
-    if (run > best) best = run;
-  }
-  return best;
-}
-function isMixedCase(body, n = 3) {
-  let up = 0;
-  let low = 0;
-  for (let i = 0; i < body.length && (up < n || low < n); i++) {
-    const c3 = body.charCodeAt(i);
-    if (c3 >= 65 && c3 <= 90) up++;
-    else if (c3 >= 97 && c3 <= 122) low++;
-  }
-  return up >= n && low >= n;
-}
-function placeholderReason(body) {
-  if (body.length === 0) return "empty";
-  const lower = body.toLowerCase();
-  if (PLACEHOLDER_WORDS.filter((w2) => lower.includes(w2)).length >= 2) return "placeholder words";
-  if (longestRun(lower, (a, b3) => a === b3) >= 6) return "repeated character";
-  if (longestRun(lower, (a, b3) => b3 === a + 1) >= 6 || longestRun(lower, (a, b3) => b3 === a - 1) >= 6) return "alphabet run";
-  const upper = body.replace(/[^A-Z]/g, "").length;
-  const low = body.replace(/[^a-z]/g, "").length;
-  if (upper + low >= 12 && (upper < 3 || low < 3)) return "single-case identifier or digest";
-  return void 0;
-}
-var PLACEHOLDER_WORDS;
-var init_filters = __esm({
-  "src/detect/filters.ts"() {
-    "use strict";
-    PLACEHOLDER_WORDS = [
-      "your",
-      "token",
-      "example",
-      "placeholder",
-      "dummy",
-      "fake",
-      "sample",
-      "redacted",
-      "secret",
-      "changeme",
-      "insert",
-      "replace",
-      "hugging",
-      "face",
-      "here",
-      "access",
-      "test",
-      "goes",
-      "enter",
-      "paste",
-      "dummy",
-      "mock",
-      "invalid",
-      "xxx"
-    ];
-  }
-});
-
-// src/detect/jwt.ts
-function decodeJwt(jwt, now = Date.now()) {
-  const parts = jwt.split(".");
-  if (parts.length !== 3) return void 0;
-  let payload;
-  try {
-    const header = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8"));
-    if (typeof header !== "object" || header === null) return void 0;
-    payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
-  } catch {
-    return void 0;
-  }
-  if (typeof payload !== "object" || payload === null) return void 0;
-  const p2 = payload;
-  const info = {};
-  if (typeof p2.exp === "number" && Number.isFinite(p2.exp)) {
-    const ms2 = p2.exp * 1e3;
-    if (ms2 > -864e13 && ms2 < 864e13) {
-      info.expiresAt = new Date(ms2).toISOString();
-      info.expired = ms2 < now;
-    }
-  }
-  if (typeof p2.scope === "string") info.scope = p2.scope;
-  else if (Array.isArray(p2.scope)) info.scope = p2.scope.filter((s) => typeof s === "string").join(" ");
-  if (typeof p2.iss === "string") info.issuer = p2.iss;
-  if (typeof p2.sub === "string") info.subject = p2.sub;
-  return info;
-}
-var init_jwt = __esm({
-  "src/detect/jwt.ts"() {
-    "use strict";
-  }
-});
-
-// src/detect/search.ts
-function score(b3) {
-  if (b3 >= 97 && b3 <= 122) return 20 + (26 - COMMON.indexOf(String.fromCharCode(b3))) / 2;
-  if (b3 === 32 || b3 === 10 || b3 === 95 || b3 === 46 || b3 === 40 || b3 === 41 || b3 === 61 || b3 === 34 || b3 === 39) return 30;
-  if (b3 >= 48 && b3 <= 57) return 12;
-  if (b3 >= 65 && b3 <= 90) return "XZQJKV".includes(String.fromCharCode(b3)) ? 2 : 6;
-  if (b3 === 0) return 25;
-  return 4;
-}
-function searcher(needle) {
-  let pos = 0;
-  if (needle.length >= 8) {
-    const rank2 = (b3) => b3 === 95 ? 3 : score(b3);
-    for (let i = 1; i <= needle.length - 4; i++) if (rank2(needle[i]) < rank2(needle[pos])) pos = i;
-  } else {
-    for (let i = 1; i < needle.length; i++) if (score(needle[i]) < score(needle[pos])) pos = i;
-  }
-  const anchor = needle.subarray(pos, Math.min(needle.length, pos + 4));
-  if (pos === 0 && anchor.length === needle.length) return { needle, next: (buf, from) => buf.indexOf(needle, from) };
-  const first = anchor.length === 1 ? anchor[0] : anchor;
-  return {
-    needle,
-    next(buf, from) {
-      for (let a = buf.indexOf(first, from + pos); a !== -1; a = buf.indexOf(first, a + 1)) {
-        const at2 = a - pos;
-        if (at2 + needle.length > buf.length) return -1;
-        let ok = true;
-        for (let i = 0; i < needle.length; i++) {
-          if (buf[at2 + i] !== needle[i]) {
-            ok = false;
-            break;
-          }
-        }
-        if (ok) return at2;
-      }
-      return -1;
-    }
-  };
-}
-var COMMON;
-var init_search = __esm({
-  "src/detect/search.ts"() {
-    "use strict";
-    COMMON = "etaoinsrhldcumfpgwybvkxjqz";
-  }
-});
-
-// src/detect/detector.ts
-function isWordByte(b3) {
-  return b3 !== void 0 && (b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 90 || b3 >= 97 && b3 <= 122 || b3 === 95);
-}
-function isHex(b3) {
-  return b3 !== void 0 && (b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 70 || b3 >= 97 && b3 <= 102);
-}
-function isBase64Byte(b3) {
-  return b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 90 || b3 >= 97 && b3 <= 122 || b3 === 43 || b3 === 47 || b3 === 45 || b3 === 95;
-}
-function leftBoundary(get, at2) {
-  const b3 = get(at2 - 1);
-  if (!isWordByte(b3)) return "ok";
-  if (get(at2 - 2) === 92) return "ok";
-  if (get(at2 - 3) === 37 && isHex(get(at2 - 2)) && isHex(b3)) return "percent";
-  if (isHex(b3) && isHex(get(at2 - 2)) && get(at2 - 3) === 120 && get(at2 - 4) === 92) return "ok";
-  if (isHex(b3) && isHex(get(at2 - 2)) && isHex(get(at2 - 3)) && isHex(get(at2 - 4)) && get(at2 - 5) === 117 && get(at2 - 6) === 92) return "ok";
-  return "glued";
-}
-function base64NeedleInfo(kw) {
-  const out = [];
-  const bytes2 = Buffer.from(kw, "latin1");
-  for (let align2 = 0; align2 < 3; align2++) {
-    const encs = [0, 255, 85, 170].map(
-      (fill) => Buffer.concat([Buffer.alloc(align2, fill), bytes2, Buffer.alloc(3, fill)]).toString("base64")
-    );
-    let best = "";
-    let bestAt = 0;
-    let cur = "";
-    for (let i = 0; i < encs[0].length; i++) {
-      const ch = encs[0][i];
-      if (ch !== "=" && encs.every((e) => e[i] === ch)) {
-        cur += ch;
-        if (cur.length > best.length) {
-          best = cur;
-          bestAt = i - cur.length + 1;
-        }
-      } else cur = "";
-    }
-    if (best.length >= 3) out.push({ text: best, offset: bestAt });
-  }
-  return out;
-}
-function bodyPrecheck(pattern2, keyword, flags = "") {
-  const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const rest = pattern2.startsWith(escaped) ? pattern2.slice(escaped.length) : pattern2.startsWith(keyword) ? pattern2.slice(keyword.length) : void 0;
-  if (rest === void 0) return void 0;
-  const m2 = /^(\[(?:\\.|[^\]\\])+\]|\\[dw])(\{(\d+)(?:,\d*)?\}|\+)?/.exec(rest);
-  if (!m2) return void 0;
-  const cls = new RegExp(`^${m2[1]}$`, flags.includes("i") ? "i" : "");
-  const table2 = new Uint8Array(256);
-  for (let c3 = 0; c3 < 256; c3++) table2[c3] = cls.test(String.fromCharCode(c3)) ? 1 : 0;
-  const min2 = m2[3] !== void 0 ? Number(m2[3]) : 1;
-  return { table: table2, min: Math.min(min2, 256) };
-}
-function stickyMatcher(pattern2, flags = "") {
-  const re3 = new RegExp(pattern2, `y${flags}`);
-  return (text) => {
-    re3.lastIndex = 0;
-    return re3.exec(text)?.[0];
-  };
-}
-function compileRules(rules) {
-  const out = [];
-  for (const rule of rules) {
-    for (const keyword of rule.keywords) {
-      const pre = bodyPrecheck(rule.pattern, keyword, rule.flags);
-      out.push({
-        rule,
-        keyword,
-        keywordBytes: Buffer.from(keyword, "latin1"),
-        match: rule.trusted ? stickyMatcher(rule.pattern, rule.flags) : compileLinear(rule.pattern, rule.flags),
-        bodyClass: pre?.table,
-        bodyMin: pre?.min ?? 0
-      });
-    }
-  }
-  return out;
-}
-function couldMatch(c3, buf, at2) {
-  const kb = c3.keywordBytes;
-  if (at2 + kb.length + c3.bodyMin > buf.length) return false;
-  for (let i = 0; i < kb.length; i++) if (buf[at2 + i] !== kb[i]) return false;
-  const t2 = c3.bodyClass;
-  if (t2) {
-    for (let i = at2 + kb.length, end = i + c3.bodyMin; i < end; i++) if (t2[buf[i]] === 0) return false;
-  }
-  return true;
-}
-function buildNeedles(compiled, encode) {
-  const keywords = [...new Set(compiled.map((c3) => c3.keyword))].sort((a, b3) => a.length - b3.length);
-  const roots = [];
-  for (const k2 of keywords) if (!roots.some((r2) => k2.startsWith(r2))) roots.push(k2);
-  return roots.map((root) => ({
-    bytes: encode(root),
-    search: searcher(encode(root)),
-    keyword: root,
-    rules: compiled.filter((c3) => c3.keyword.startsWith(root))
-  }));
-}
-function utf16be(s) {
-  const b3 = Buffer.from(s, "utf16le");
-  b3.swap16();
-  return b3;
-}
-function createDetector(rules, options = {}) {
-  const decode = options.decode !== false;
-  const maxDepth = options.maxDecodeDepth ?? 1;
-  const now = options.now ?? Date.now();
-  const compiled = compileRules(rules);
-  const maxTokenBytes = Math.max(64, ...rules.map((r2) => r2.maxLength));
-  const ascii = buildNeedles(compiled, (k2) => Buffer.from(k2, "latin1"));
-  const le2 = buildNeedles(compiled, (k2) => Buffer.from(k2, "utf16le"));
-  const be2 = buildNeedles(compiled, utf16be);
-  const pct = decode ? ascii.flatMap(
-    (n) => n.keyword.includes("_") ? [n.keyword.replace(/_/g, "%5F"), n.keyword.replace(/_/g, "%5f")].map((k2) => ({ ...n, bytes: Buffer.from(k2, "latin1") })) : []
-  ) : [];
-  const b64 = [];
-  let level2 = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8 }));
-  for (let d2 = 0; decode && d2 < maxDepth; d2++) {
-    const next = [];
-    for (const l3 of level2) {
-      for (const n of base64NeedleInfo(l3.text)) {
-        if (b64.some((x3) => x3.search.needle.toString("latin1") === n.text && x3.offset === n.offset)) continue;
-        const span = Math.ceil((l3.span + 3) / 3) * 4 + 8;
-        b64.push({ search: searcher(Buffer.from(n.text, "latin1")), offset: n.offset, span, before: 8 + 8 * d2 });
-        next.push({ text: n.text, span });
-      }
-    }
-    level2 = next;
-  }
-  function tryRules(needle, text) {
-    for (const c3 of needle.rules) {
-      if (!text.startsWith(c3.keyword)) continue;
-      const secret = c3.match(text);
-      if (secret === void 0) continue;
-      const after = text.charCodeAt(secret.length);
-      if (isWordByte(Number.isNaN(after) ? void 0 : after)) continue;
-      const verdict2 = judge(c3, secret);
-      if (verdict2 === false) continue;
-      return { rule: c3.rule, secret, ...verdict2 === true ? {} : { jwt: verdict2 } };
-    }
-    return void 0;
-  }
-  function judge(c3, secret) {
-    const body = secret.slice(c3.keyword.length);
-    const f3 = c3.rule.filters;
-    if (f3.jwt && body.startsWith("eyJ")) {
-      const info = decodeJwt(body, now);
-      if (!info) return false;
-      return info;
-    }
-    if (f3.placeholder && placeholderReason(body)) return false;
-    if (f3.mixedCase && !isMixedCase(body)) return false;
-    if (f3.minEntropy !== void 0 && entropy(body) < f3.minEntropy) return false;
-    return true;
-  }
-  function scanAscii(buf, from, to2, hits, chain) {
-    const get = (i) => i >= 0 ? buf[i] : void 0;
-    for (const needle of ascii) {
-      for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
-        if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
-        const edge = leftBoundary(get, at2);
-        if (edge === "glued") continue;
-        const text = buf.toString("latin1", at2, Math.min(buf.length, at2 + maxTokenBytes + 1));
-        const found = tryRules(needle, text);
-        if (!found) continue;
-        const decoding = edge === "percent" ? [...chain, "percent"] : chain;
-        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, ...decoding.length ? { decoding } : {}, ...found.jwt ? { jwt: found.jwt } : {} });
-      }
-    }
-  }
-  function scanUtf16(buf, from, to2, hits, chain, little) {
-    const needles = little ? le2 : be2;
-    for (const needle of needles) {
-      for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
-        const unit = (i) => {
-          const p2 = at2 + 2 * (i - at2);
-          if (p2 < 0 || p2 + 1 >= buf.length) return void 0;
-          return little ? buf[p2] | buf[p2 + 1] << 8 : buf[p2] << 8 | buf[p2 + 1];
-        };
-        if (leftBoundary(unit, at2) !== "ok") continue;
-        let end = Math.min(buf.length, at2 + 2 * (maxTokenBytes + 1));
-        if (end - at2 & 1) end--;
-        const slice = buf.subarray(at2, end);
-        const text = little ? slice.toString("utf16le") : Buffer.from(slice).swap16().toString("utf16le");
-        const found = tryRules(needle, text);
-        if (!found) continue;
-        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, little ? "utf16le" : "utf16be"], ...found.jwt ? { jwt: found.jwt } : {} });
-      }
-    }
-  }
-  const PCT5 = Buffer.from("%5", "latin1");
-  function scanPercent(buf, from, to2, hits, chain) {
-    const starts = /* @__PURE__ */ new Set();
-    for (let p2 = buf.indexOf(PCT5, Math.max(0, from)); p2 !== -1 && p2 < to2 + 64; p2 = buf.indexOf(PCT5, p2 + 1)) {
-      for (const needle of pct) {
-        const first = needle.bytes.indexOf(PCT5);
-        const at2 = p2 - first;
-        if (at2 < from || at2 >= to2 || starts.has(at2)) continue;
-        if (buf.compare(needle.bytes, 0, needle.bytes.length, at2, at2 + needle.bytes.length) === 0) starts.add(at2);
-      }
-    }
-    for (const at2 of starts) {
-      const needle = pct.find((n) => buf.compare(n.bytes, 0, n.bytes.length, at2, at2 + n.bytes.length) === 0);
-      {
-        const get = (i) => i >= 0 ? buf[i] : void 0;
-        if (leftBoundary(get, at2) === "glued") continue;
-        const raw = buf.toString("latin1", at2, Math.min(buf.length, at2 + 3 * (maxTokenBytes + 1)));
-        const text = raw.replace(/%([0-9A-Fa-f]{2})/g, (_3, h3) => String.fromCharCode(parseInt(h3, 16)));
-        const found = tryRules(needle, text);
-        if (!found) continue;
-        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, "percent"], ...found.jwt ? { jwt: found.jwt } : {} });
-      }
-    }
-  }
-  function scanBase64(buf, from, to2, hits, chain, depth) {
-    for (const needle of b64) {
-      for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
-        const group = at2 - needle.offset;
-        if (group < 0) continue;
-        let a = group;
-        const floor = Math.max(0, group - needle.before);
-        while (a > floor && isBase64Byte(buf[a - 1])) a--;
-        a = group - Math.floor((group - a) / 4) * 4;
-        let b3 = at2 + needle.search.needle.length;
-        const ceil = Math.min(buf.length, group + needle.span);
-        while (b3 < ceil && isBase64Byte(buf[b3])) b3++;
-        let runStart = a;
-        while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1])) runStart--;
-        if (b3 - runStart < BASE64_MIN_RUN) continue;
-        const decoded = Buffer.from(buf.toString("latin1", a, b3), "base64");
-        const inner = [];
-        scanAscii(decoded, 0, decoded.length, inner, [...chain, "base64"]);
-        if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
-        for (const h3 of inner) {
-          const start = a + Math.floor(h3.start / 3) * 4;
-          if (start >= from && start < to2) hits.push({ ...h3, start });
-        }
-      }
-    }
-  }
-  function scan(buf, from = 0, to2 = buf.length) {
-    const hits = [];
-    scanAscii(buf, from, to2, hits, []);
-    const nul = buf.indexOf(0, Math.max(0, from - 1));
-    if (nul !== -1 && nul < to2 + 2 * maxTokenBytes) {
-      scanUtf16(buf, from, to2, hits, [], true);
-      scanUtf16(buf, from, to2, hits, [], false);
-    }
-    if (decode) {
-      scanPercent(buf, from, to2, hits, []);
-      if (maxDepth > 0) scanBase64(buf, from, to2, hits, [], 0);
-    }
-    return dedupe(hits);
-  }
-  return { rules, maxTokenBytes, scan };
-}
-function utf16Of(h3) {
-  return Boolean(h3.decoding?.some((d2) => d2 === "utf16le" || d2 === "utf16be"));
-}
-function dedupe(hits) {
-  if (hits.length < 2) return hits;
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  hits.sort((x3, y2) => x3.start - y2.start);
-  for (let i = 0; i < hits.length; i++) {
-    const h3 = hits[i];
-    const k2 = `${h3.start}\0${h3.secret}`;
-    if (seen.has(k2)) continue;
-    const twin = hits[i + 1];
-    if (twin && twin.start === h3.start + 1 && twin.secret === h3.secret && utf16Of(h3) && utf16Of(twin)) {
-      const keep = h3.start % 2 === 0 ? h3 : twin;
-      seen.add(`${twin.start}\0${twin.secret}`);
-      seen.add(k2);
-      out.push(keep);
-      i++;
-      continue;
-    }
-    seen.add(k2);
-    out.push(h3);
-  }
-  return out;
-}
-var BASE64_MIN_RUN;
-var init_detector = __esm({
-  "src/detect/detector.ts"() {
-    "use strict";
-    init_filters();
-    init_jwt();
-    init_linear();
-    init_search();
-    BASE64_MIN_RUN = 20;
-  }
-});
-
 // src/findings/context.ts
 function reposNear(context) {
   const out = /* @__PURE__ */ new Set();
@@ -26379,10 +26495,17 @@ ${chained ? `"$(dirname "$0")/${PREVIOUS}" "$@" || exit $?
 ` : ""}NODE=${q3(node)}
 [ -x "$NODE" ] || NODE=node
 HFLEAKS_CLI=${q3(cli)}
+TOP=$(git rev-parse --show-toplevel 2>/dev/null)
 if [ -f "$HFLEAKS_CLI" ]; then
   "$NODE" "$HFLEAKS_CLI" staged
+elif [ -n "$TOP" ] && [ -x "$TOP/node_modules/.bin/hfleaks" ]; then
+  "$TOP/node_modules/.bin/hfleaks" staged
+elif command -v hfleaks >/dev/null 2>&1; then
+  hfleaks staged
 else
-  npx --no-install hfleaks staged
+  # No scanner, no scan: say so (exit 2) rather than "token found" or a silent pass.
+  echo "hfleaks: not found at $HFLEAKS_CLI, in this project's node_modules or on PATH; commit blocked, nothing was scanned. Run 'hfleaks hook install' again from where hfleaks is installed, or skip the hook once with: git commit --no-verify" >&2
+  exit 2
 fi
 status=$?
 if [ "$status" -eq 1 ]; then

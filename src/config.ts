@@ -6,8 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Rule } from './core/types.ts';
+import { createDetector } from './detect/detector.ts';
+import { scanWhole } from './detect/scanner.ts';
 import { builtinRules } from './rules/builtin.ts';
 import { RuleError, mergeRules, parseRule } from './rules/load.ts';
+import { expandTemplate, tokenGenerator } from './rules/template.ts';
 
 export interface Config {
   rules: Rule[];
@@ -72,6 +75,7 @@ export function loadConfig(root: string, explicit: string | undefined): Config {
       throw new RuleError((e as Error).message.replace(`${file}: `, `${file}: rules[${i}]: `));
     }
   });
+  checkExamples(file, own);
   let rules = mergeRules(builtinRules(), own);
   if (o.disableRules !== undefined) {
     if (!Array.isArray(o.disableRules) || o.disableRules.some((x) => typeof x !== 'string')) {
@@ -90,4 +94,25 @@ export function loadConfig(root: string, explicit: string | undefined): Config {
     cfg.archiveDepth = o.archiveDepth;
   }
   return cfg;
+}
+
+/**
+ * A config rule's own examples must hold when it loads, as the built-in rules' do in the
+ * test suite: a rule that misses its positive example would otherwise scan for nothing,
+ * silently. Messages name the example by index, never its (expanded) text.
+ */
+function checkExamples(file: string, own: Rule[]): void {
+  own.forEach((rule, i) => {
+    const detector = createDetector([rule]);
+    const check = (list: readonly string[], want: boolean, which: string) =>
+      list.forEach((template, k) => {
+        const text = expandTemplate(template, tokenGenerator(1000 + k));
+        const hit = scanWhole(detector, Buffer.from(text)).some((m) => m.ruleId === rule.id);
+        if (hit !== want) {
+          throw new RuleError(`${file}: rules[${i}] ("${rule.id}"): examples.${which}[${k}] ${want ? 'is not found' : 'is found'}; fix the pattern, keywords or filters, or the example`);
+        }
+      });
+    check(rule.examples.positive, true, 'positive');
+    check(rule.examples.negative, false, 'negative');
+  });
 }

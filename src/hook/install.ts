@@ -39,10 +39,17 @@ ${MARKER} (installed by \`hfleaks hook install\`; remove with \`hfleaks hook uni
 ${chained ? `"$(dirname "$0")/${PREVIOUS}" "$@" || exit $?\n` : ''}NODE=${q(node)}
 [ -x "$NODE" ] || NODE=node
 HFLEAKS_CLI=${q(cli)}
+TOP=$(git rev-parse --show-toplevel 2>/dev/null)
 if [ -f "$HFLEAKS_CLI" ]; then
   "$NODE" "$HFLEAKS_CLI" staged
+elif [ -n "$TOP" ] && [ -x "$TOP/node_modules/.bin/hfleaks" ]; then
+  "$TOP/node_modules/.bin/hfleaks" staged
+elif command -v hfleaks >/dev/null 2>&1; then
+  hfleaks staged
 else
-  npx --no-install hfleaks staged
+  # No scanner, no scan: say so (exit 2) rather than "token found" or a silent pass.
+  echo "hfleaks: not found at $HFLEAKS_CLI, in this project's node_modules or on PATH; commit blocked, nothing was scanned. Run 'hfleaks hook install' again from where hfleaks is installed, or skip the hook once with: git commit --no-verify" >&2
+  exit 2
 fi
 status=$?
 if [ "$status" -eq 1 ]; then

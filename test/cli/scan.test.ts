@@ -246,6 +246,18 @@ describe('config and rules', () => {
     expect(r2.stderr).toMatch(/\.hfleaks\.json: rules\[0\]: rule "y" field "title"/);
   });
 
+  it("checks a config rule's own examples when it loads, naming the one that fails (never its text)", async () => {
+    const base = { id: 'acme', title: 'Acme', description: 'x', keywords: ['acme_hf_'], pattern: 'acme_hf_[A-Za-z0-9]{40}', severity: 'high', filters: { placeholder: true } };
+    const misses = tree({ '.hfleaks.json': JSON.stringify({ rules: [{ ...base, examples: { positive: ['acme_hf_{{body:40:digits}}', 'acme_hf_{{body:39}}'], negative: [] } }] }) });
+    const r = await runCli(['scan', misses]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('hfleaks: .hfleaks.json: rules[0] ("acme"): examples.positive[1] is not found; fix the pattern, keywords or filters, or the example\n');
+    const overmatches = tree({ '.hfleaks.json': JSON.stringify({ rules: [{ ...base, examples: { positive: ['acme_hf_{{body:40}}'], negative: ['TOKEN=acme_hf_{{body:40:digits}}'] } }] }) });
+    const r2 = await runCli(['scan', overmatches]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/rules\[0\] \("acme"\): examples\.negative\[0\] is found/);
+  });
+
   it('runs a user rule prone to catastrophic backtracking in linear time', async () => {
     // On a backtracking engine this pattern takes for ever on the input below.
     const rule = { id: 'evil', title: 'Evil', description: 'x', keywords: ['evil_'], pattern: 'evil_(a+)+b', maxLength: 20000, severity: 'low', examples: { positive: ['evil_aab'] } };

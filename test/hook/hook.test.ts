@@ -55,6 +55,20 @@ describe('hfleaks hook', () => {
     expect(git(dir, 'commit', '-q', '-m', 'read it from the environment').code).toBe(0);
   });
 
+  it('when hfleaks is gone (the clone moved), blocks the commit saying nothing was scanned, not that a token was found', async () => {
+    const dir = repo();
+    expect((await runCli(['hook', 'install'], { cwd: dir })).code).toBe(0);
+    const hook = join(dir, '.git/hooks/pre-commit');
+    writeFileSync(hook, readFileSync(hook, 'utf8').replace(/^HFLEAKS_CLI=.*$/m, "HFLEAKS_CLI='/nonexistent/hfleaks/dist/cli.js'"));
+    writeFileSync(join(dir, 'notes.txt'), 'nothing secret\n');
+    git(dir, 'add', 'notes.txt');
+    // PATH without any hfleaks: the fallbacks (the project's node_modules, PATH) find nothing.
+    const r = git(dir, 'commit', '-q', '-m', 'notes');
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/hfleaks: not found at \/nonexistent\/hfleaks\/dist\/cli\.js, .*nothing was scanned/);
+    expect(r.out).not.toMatch(/would add the Hugging Face token/);
+  });
+
   it('passes when the token sits only in an unstaged change', async () => {
     const dir = repo();
     expect((await runCli(['hook', 'install'], { cwd: dir })).code).toBe(0);
