@@ -103,11 +103,9 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
   const matcher = new IgnoreMatcher();
   const prune = ['**/.git/**'];
   if (useIgnoreFiles) {
-    const rootIgnore = readText(join(dir, '.gitignore'));
-    prune.push(...pruneGlobs('', rootIgnore));
     const hf = readHfleaksIgnore(dir);
     if (hf.paths.length) {
-      matcher.add('', hf.paths.join('\n'));
+      matcher.addAlways(hf.paths.join('\n'));
       prune.push(...pruneGlobs('', hf.paths.join('\n')));
     }
     // Like git (and ripgrep): inside a repository, the ignore files of the directories
@@ -124,17 +122,27 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
       const exclude = readText(join(top, '.git', 'info', 'exclude'));
       if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add('', exclude);
     }
-    const nested = await fg('**/.gitignore', { cwd: dir, dot: true, ignore: prune, suppressErrors: true, followSymbolicLinks: false });
-    for (const g of nested.sort((a, b) => a.length - b.length)) {
+    // Looking for deeper ignore files, the root one's plain patterns already prune (a
+    // directory it excludes is out, whatever a file inside says).
+    const rootPrune = pruneGlobs('', readText(join(dir, '.gitignore')));
+    const nested = await fg('**/.gitignore', { cwd: dir, dot: true, ignore: [...prune, ...rootPrune], suppressErrors: true, followSymbolicLinks: false });
+    const globs: string[] = [];
+    let reincludes = false;
+    // Shallower first: a deeper file overrides a higher one.
+    for (const g of nested.sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))) {
       const d = g === '.gitignore' ? '' : g.slice(0, -'/.gitignore'.length);
       try {
         const text = readFileSync(join(dir, g), 'utf8');
         matcher.add(d, text);
-        prune.push(...pruneGlobs(d, text));
+        globs.push(...pruneGlobs(d, text));
+        if (d && /^\s*!/m.test(text)) reincludes = true;
       } catch (e) {
         sink.warn(`${displayPath(root, join(dir, g))}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       }
     }
+    // A deeper file that re-includes (`!logs` under keep/) can bring back what a higher
+    // one's pattern would prune: then the walk enters everything and the matcher decides.
+    if (!reincludes) prune.push(...globs);
   }
   // fast-glob's patterns never match a name holding a line break, and with
   // suppressErrors it skips a directory it can't read without a word: both would be

@@ -45,12 +45,16 @@ interface Scoped {
 }
 
 /**
- * Decides whether a path (relative to the walk root, `/` separators) is ignored,
- * with .gitignore files found at any depth applied to their own subtree.
+ * Decides whether a path (relative to the walk root, `/` separators) is ignored, as git
+ * does: each .gitignore applies to its own subtree, a deeper file (or a later line)
+ * overrides a higher one, `!pattern` re-includes, and nothing below an excluded directory
+ * comes back. .hfleaksignore globs (addAlways) exclude whatever any .gitignore says.
  */
 export class IgnoreMatcher {
   private readonly scoped: Scoped[] = [];
+  private always: Ignore | undefined;
 
+  /** A .gitignore (or info/exclude) in directory `dir` of the walk: add from the top down. */
   add(dir: string, patterns: string): void {
     this.scoped.push({ dir, ig: ignore().add(patterns) });
   }
@@ -60,17 +64,37 @@ export class IgnoreMatcher {
     this.scoped.push({ dir: '', above, ig: ignore().add(patterns) });
   }
 
+  /** Globs that exclude, never re-included by a .gitignore (.hfleaksignore). */
+  addAlways(patterns: string): void {
+    this.always = (this.always ?? ignore()).add(patterns);
+  }
+
   ignores(rel: string, isDir = false): boolean {
-    for (const s of this.scoped) {
-      if (s.dir && !rel.startsWith(`${s.dir}/`)) continue;
-      const sub = s.above ? `${s.above}/${rel}` : s.dir ? rel.slice(s.dir.length + 1) : rel;
-      if (!sub) continue;
-      if (s.ig.ignores(isDir ? `${sub}/` : sub)) return true;
-      // A file is ignored when any directory above it is.
-      const parts = sub.split('/');
-      for (let i = 1; i < parts.length; i++) {
-        if (s.ig.ignores(`${parts.slice(0, i).join('/')}/`)) return true;
-      }
+    const parts = rel.split('/');
+    // The rule that excluded the previous level, per file: the `ignore` package also
+    // reports a path as ignored when its directory is, and here each level is judged on
+    // its own (a deeper file may have re-included that directory).
+    const parentRule: unknown[] = [];
+    // Each directory on the way down first: git never looks inside an excluded one.
+    for (let i = 1; i <= parts.length; i++) {
+      const path = i === parts.length ? rel : parts.slice(0, i).join('/');
+      const dir = i < parts.length || isDir;
+      if (this.always?.ignores(dir ? `${path}/` : path)) return true;
+      let excluded = false;
+      this.scoped.forEach((s, k) => {
+        const sub = s.dir && !path.startsWith(`${s.dir}/`) ? '' : s.above ? `${s.above}/${path}` : s.dir ? path.slice(s.dir.length + 1) : path;
+        if (!sub) {
+          parentRule[k] = undefined;
+          return;
+        }
+        const r = s.ig.test(dir ? `${sub}/` : sub);
+        const inherited = r.ignored && r.rule !== undefined && r.rule === parentRule[k];
+        parentRule[k] = r.ignored ? r.rule : undefined;
+        if (inherited) return;
+        if (r.ignored) excluded = true;
+        else if (r.unignored) excluded = false;
+      });
+      if (excluded) return true;
     }
     return false;
   }
@@ -80,7 +104,8 @@ const SIMPLE = /^[A-Za-z0-9._*-]+(\/[A-Za-z0-9._*-]+)*$/;
 
 /**
  * fast-glob ignore patterns that prune whole directories early. Only plain patterns
- * of a file without negations are translated; the exact check is IgnoreMatcher's.
+ * of a file without negations are translated; the exact check is IgnoreMatcher's (and
+ * the walk drops these globs altogether when any deeper .gitignore re-includes something).
  */
 export function pruneGlobs(dir: string, patterns: string): string[] {
   const lines = patterns.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
