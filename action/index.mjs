@@ -7055,7 +7055,11 @@ function leftBoundary(get, at2) {
   const b3 = get(at2 - 1);
   if (!isWordByte(b3)) return "ok";
   if (get(at2 - 2) === 92) return "ok";
-  if (get(at2 - 3) === 37 && isHex(get(at2 - 2)) && isHex(b3)) return "percent";
+  if (isHex(get(at2 - 2)) && isHex(b3)) {
+    let p2 = at2 - 3;
+    for (let n = 0; n < 4 && get(p2) === 53 && get(p2 - 1) === 50; n++) p2 -= 2;
+    if (get(p2) === 37) return "percent";
+  }
   if (isHex(b3) && isHex(get(at2 - 2)) && get(at2 - 3) === 120 && get(at2 - 4) === 92) return "ok";
   if (isHex(b3) && isHex(get(at2 - 2)) && isHex(get(at2 - 3)) && isHex(get(at2 - 4)) && get(at2 - 5) === 117 && get(at2 - 6) === 92) return "ok";
   return "glued";
@@ -7259,7 +7263,7 @@ function createDetector(rules, options = {}) {
   }
   function scanBase64(buf, from, to2, hits, chain, depth) {
     for (const needle of b64) {
-      for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
+      for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 - needle.offset < to2; at2 = needle.search.next(buf, at2 + 1)) {
         const group = at2 - needle.offset;
         if (group < 0) continue;
         let a = group;
@@ -7287,15 +7291,19 @@ function createDetector(rules, options = {}) {
     const hits = [];
     scanAscii(buf, from, to2, hits, []);
     const nul = buf.indexOf(0, Math.max(0, from - 1));
+    let wide = false;
     if (nul !== -1 && nul < to2 + 2 * maxTokenBytes) {
-      scanUtf16(buf, from, to2, hits, [], true);
-      scanUtf16(buf, from, to2, hits, [], false);
+      const a = Math.max(0, from - 1);
+      wide = a < from || to2 < buf.length;
+      scanUtf16(buf, a, to2 + 1, hits, [], true);
+      scanUtf16(buf, a, to2 + 1, hits, [], false);
     }
     if (decode) {
       scanPercent(buf, from, to2, hits, []);
       if (maxDepth > 0) scanBase64(buf, from, to2, hits, [], 0);
     }
-    return dedupe(hits);
+    const out = dedupe(hits);
+    return wide ? out.filter((h3) => h3.start >= from && h3.start < to2) : out;
   }
   return { rules, maxTokenBytes, scan };
 }
@@ -7350,10 +7358,42 @@ function charCount(buf, a, b3) {
   }
   return n;
 }
-function countNewlines(buf, a, b3) {
+function textForm(head) {
+  if (head[0] === 255 && head[1] === 254) return "utf16le";
+  if (head[0] === 254 && head[1] === 255) return "utf16be";
+  return "utf8";
+}
+function nlWidth(form) {
+  return form === "utf8" ? 1 : 2;
+}
+function countNewlines(buf, a, b3, form = "utf8") {
   let n = 0;
-  for (let i = buf.indexOf(NL, a); i !== -1 && i < b3; i = buf.indexOf(NL, i + 1)) n++;
+  if (form === "utf8") {
+    for (let i = buf.indexOf(NL, a); i !== -1 && i < b3; i = buf.indexOf(NL, i + 1)) n++;
+    return n;
+  }
+  const nl = NL16[form];
+  for (let i = buf.indexOf(nl, a); i !== -1 && i < b3; i = buf.indexOf(nl, i + 1)) if ((i & 1) === 0) n++;
   return n;
+}
+function lastNewline(buf, before, form) {
+  if (form === "utf8") return before > 0 ? buf.lastIndexOf(NL, before - 1) : -1;
+  const nl = NL16[form];
+  for (let i = before >= 2 ? buf.lastIndexOf(nl, before - 2) : -1; i !== -1; i = i > 0 ? buf.lastIndexOf(nl, i - 1) : -1) {
+    if ((i & 1) === 0) return i;
+  }
+  return -1;
+}
+function nextNewline(buf, from, form) {
+  if (form === "utf8") return buf.indexOf(NL, from);
+  const nl = NL16[form];
+  for (let i = buf.indexOf(nl, from); i !== -1; i = buf.indexOf(nl, i + 1)) if ((i & 1) === 0) return i;
+  return -1;
+}
+function bomBytes(buf, base2, form) {
+  if (base2 !== 0) return 0;
+  if (form !== "utf8") return 2;
+  return buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? 3 : 0;
 }
 function isUtf16(h3) {
   const d2 = h3.decoding;
@@ -7362,17 +7402,20 @@ function isUtf16(h3) {
   if (d2.includes("utf16be")) return "be";
   return void 0;
 }
-function hitsToMatches(buf, hits, state, base2) {
+function hitsToMatches(buf, hits, state, base2, form = "utf8") {
   const out = [];
   let counted = 0;
   let lines = state.lines;
   for (const h3 of hits.sort((x3, y2) => x3.start - y2.start)) {
-    lines += countNewlines(buf, counted, h3.start);
+    lines += countNewlines(buf, counted, h3.start, form);
     counted = h3.start;
-    const nl = h3.start > 0 ? buf.lastIndexOf(NL, h3.start - 1) : -1;
+    const nl = lastNewline(buf, h3.start, form);
     const utf16 = isUtf16(h3);
     let column;
-    if (utf16) {
+    if (form !== "utf8") {
+      const lineStart = nl === -1 ? bomBytes(buf, base2, form) : nl + 2;
+      column = Math.max(0, h3.start - lineStart >> 1) + (nl === -1 ? state.col : 0) + 1;
+    } else if (utf16) {
       const lineStart = nl === -1 ? 0 : nl + (utf16 === "le" ? 2 : 1);
       const bom = nl === -1 && base2 === 0 && (buf[0] === 255 || buf[0] === 254) ? 2 : 0;
       column = Math.max(0, Math.floor((h3.start - lineStart - bom) / 2)) + (nl === -1 ? state.col : 0) + 1;
@@ -7380,8 +7423,8 @@ function hitsToMatches(buf, hits, state, base2) {
       const bom = nl === -1 && base2 === 0 && buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? 3 : 0;
       column = charCount(buf, nl === -1 ? bom : nl + 1, h3.start) + (nl === -1 ? state.col : 0) + 1;
     }
-    const lineFrom = Math.max(nl + 1, h3.start - LINE_WINDOW);
-    let lineTo = buf.indexOf(NL, h3.start);
+    const lineFrom = Math.max(nl === -1 ? 0 : nl + nlWidth(form), h3.start - LINE_WINDOW);
+    let lineTo = nextNewline(buf, h3.start, form);
     if (lineTo === -1 || lineTo > h3.start + LINE_WINDOW) lineTo = Math.min(buf.length, h3.start + LINE_WINDOW);
     const line = buf.subarray(lineFrom, lineTo);
     const allowed = line.includes(ALLOW) || line.includes(ALLOW16);
@@ -7401,9 +7444,9 @@ function hitsToMatches(buf, hits, state, base2) {
 }
 function scanWhole(detector, buf) {
   const hits = detector.scan(buf);
-  return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0) : [];
+  return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0, textForm(buf)) : [];
 }
-var ALLOW, ALLOW16, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, DEFAULT_CHUNK, ChunkScanner;
+var ALLOW, ALLOW16, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, NL16, DEFAULT_CHUNK, ChunkScanner;
 var init_scanner = __esm({
   "src/detect/scanner.ts"() {
     "use strict";
@@ -7413,6 +7456,7 @@ var init_scanner = __esm({
     CONTEXT = 600;
     NL = 10;
     LOOK_BEHIND = 16;
+    NL16 = { utf16le: Buffer.from([10, 0]), utf16be: Buffer.from([0, 10]) };
     DEFAULT_CHUNK = 1 << 20;
     ChunkScanner = class {
       constructor(detector, onMatch, chunk = DEFAULT_CHUNK) {
@@ -7435,6 +7479,8 @@ var init_scanner = __esm({
       /** Hits starting before this (window-relative) offset were already reported. */
       done = 0;
       state = { lines: 0, col: 0 };
+      /** Known from the stream's first bytes, at the first window. */
+      form;
       bytes = 0;
       /** Length in characters of the longest line seen across windows (0 if all were short). */
       longestLine = 0;
@@ -7479,36 +7525,39 @@ var init_scanner = __esm({
           const p2 = this.pending;
           this.pending = void 0;
           const hits = this.detector.scan(p2);
-          if (hits.length) for (const m2 of hitsToMatches(p2, hits, this.state, 0)) this.onMatch(m2);
+          if (hits.length) for (const m2 of hitsToMatches(p2, hits, this.state, 0, textForm(p2))) this.onMatch(m2);
           return;
         }
         this.flush(true);
       }
       flush(final) {
         const w2 = this.buf.subarray(0, this.len);
+        const form = this.form ??= textForm(w2);
         const to2 = final ? this.len : this.len - this.overlap;
-        if (final && this.len > 0 && w2.lastIndexOf(NL, this.len - 1) === -1 && this.state.col + this.len > this.longestLine && this.state.col > 0) {
-          this.longestLine = this.state.col + this.len;
+        const chars = form === "utf8" ? this.len : this.len >> 1;
+        if (final && this.len > 0 && lastNewline(w2, this.len, form) === -1 && this.state.col + chars > this.longestLine && this.state.col > 0) {
+          this.longestLine = this.state.col + chars;
         }
         if (to2 > this.done) {
           const hits = this.detector.scan(w2, this.done, to2);
-          if (hits.length) for (const m2 of hitsToMatches(w2, hits, this.state, this.base)) this.onMatch(m2);
+          if (hits.length) for (const m2 of hitsToMatches(w2, hits, this.state, this.base, form)) this.onMatch(m2);
         }
         if (final) return;
-        const shift = this.len - this.overlap - LOOK_BEHIND;
-        this.advanceState(w2, shift);
+        const shift = this.len - this.overlap - LOOK_BEHIND & ~1;
+        this.advanceState(w2, shift, form);
         this.buf.copy(this.buf, 0, shift, this.len);
         this.base += shift;
         this.len -= shift;
         this.done = Math.max(0, to2 - shift);
       }
-      advanceState(w2, shift) {
-        const nl = w2.lastIndexOf(NL, shift - 1);
+      advanceState(w2, shift, form) {
+        const nl = lastNewline(w2, shift, form);
+        const count = (a) => form === "utf8" ? charCount(w2, a, shift) : Math.max(0, shift - a >> 1);
         if (nl === -1) {
-          this.state = { lines: this.state.lines, col: this.state.col + charCount(w2, 0, shift) };
+          this.state = { lines: this.state.lines, col: this.state.col + count(bomBytes(w2, this.base, form)) };
           if (this.state.col > this.longestLine) this.longestLine = this.state.col;
         } else {
-          this.state = { lines: this.state.lines + countNewlines(w2, 0, shift), col: charCount(w2, nl + 1, shift) };
+          this.state = { lines: this.state.lines + countNewlines(w2, 0, shift, form), col: count(nl + nlWidth(form)) };
         }
       }
     };
@@ -10401,8 +10450,15 @@ function open(detector, path, sink, opts, depth, budget) {
   let inner;
   let head;
   const decide = (first) => {
-    if (depth < opts.archiveDepth && isGzip(first)) return gzipStream(detector, path, sink, opts, depth, budget);
-    if (depth < opts.archiveDepth && isZip(first)) return zipStream(detector, path, sink, opts, depth, budget);
+    const kind = isGzip(first) ? "gzip data" : isZip(first) ? "zip archive" : void 0;
+    if (kind && depth < opts.archiveDepth) {
+      const archive = kind === "gzip data" ? gzipStream : zipStream;
+      return tentative(kind, path, sink, () => plain(first), (t2) => archive(detector, path, sink, opts, depth, budget, t2));
+    }
+    if (kind && depth > 0) sink.skip(path, `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
+    return plain(first);
+  };
+  const plain = (first) => {
     const scanner = new ChunkScanner(detector, (m2) => sink.match(path, m2));
     classify(first, path, sink);
     return {
@@ -10456,55 +10512,94 @@ function classify(first, path, sink) {
   }
 }
 function spend(budget, n, path, sink, opts) {
-  if (budget.exceeded) return false;
-  budget.left -= n;
-  if (budget.left < 0) {
-    budget.exceeded = true;
-    sink.skip(path, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
-    return false;
+  if (budget.exceeded) return 0;
+  if (n <= budget.left) {
+    budget.left -= n;
+    return n;
   }
-  return true;
+  const fits = budget.left;
+  budget.left = 0;
+  budget.exceeded = true;
+  sink.skip(path, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
+  return fits;
 }
-function gzipStream(detector, path, sink, opts, depth, budget) {
-  const memberPath = `${path}!${memberName(path)}`;
-  const member = open(detector, memberPath, sink, opts, depth + 1, budget);
-  let failed = false;
-  let ended = false;
-  const finish2 = () => {
-    if (!ended) member.end();
-    ended = true;
-  };
-  const corrupt = (e) => {
-    failed = true;
-    sink.warn(`${path}: corrupt gzip data (${e.message}); the rest of it was not scanned`);
-    finish2();
-  };
+function tentative(kind, path, sink, raw, archive) {
   let held = [];
   let heldBytes = 0;
+  let fallback;
+  let failed = false;
+  const trial = {
+    proved: () => {
+      held = void 0;
+    },
+    failed: (message2) => {
+      if (failed) return;
+      failed = true;
+      if (!held) return sink.warn(`${path}: corrupt ${kind} (${message2}); the rest of it was not scanned`);
+      sink.warn(`${path}: corrupt ${kind} (${message2}); scanned as raw bytes`);
+      const pieces = held;
+      held = void 0;
+      fallback = raw();
+      for (const p2 of pieces) fallback.push(p2);
+    }
+  };
+  const inner = archive(trial);
+  return {
+    push(d2) {
+      if (fallback) return fallback.push(d2);
+      if (held) {
+        held.push(d2);
+        heldBytes += d2.length;
+        if (heldBytes > HOLD) held = void 0;
+      }
+      inner.push(d2);
+    },
+    end() {
+      if (!fallback) inner.end();
+      if (!fallback && held) trial.failed(kind === "zip archive" ? "no member found" : "no data");
+      fallback?.end();
+    }
+  };
+}
+function gzipStream(detector, path, sink, opts, depth, budget, trial) {
+  const member = open(detector, `${path}!${memberName(path)}`, sink, opts, depth + 1, budget);
+  let done = false;
+  const finish2 = () => {
+    if (!done) member.end();
+    done = true;
+  };
+  const emit = (chunk) => {
+    if (done) return;
+    sink.inflated?.(chunk.length);
+    if (chunk.length) trial.proved();
+    const fits = spend(budget, chunk.length, path, sink, opts);
+    if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
+    if (fits < chunk.length) finish2();
+  };
   let gz;
-  const stream = () => {
-    gz ??= new (fflateLib()).Gunzip((chunk, final) => {
-      if (!failed && spend(budget, chunk.length, path, sink, opts)) member.push(chunk);
-      if (final) finish2();
-    });
-    return gz;
+  const feed = (d2) => {
+    gz ??= new (fflateLib()).Gunzip((chunk) => emit(chunk));
+    for (let i = 0; i < d2.length && !done; i += PIECE) gz.push(d2.subarray(i, i + PIECE), false);
   };
   const guard = (f3) => {
-    if (failed) return;
+    if (done) return;
     try {
       f3();
     } catch (e) {
-      corrupt(e);
+      finish2();
+      trial.failed(e.message);
     }
   };
+  let held = [];
+  let heldBytes = 0;
   const release = () => {
     const pieces = held ?? [];
     held = void 0;
-    for (const p2 of pieces) stream().push(p2, false);
+    for (const p2 of pieces) feed(p2);
   };
   return {
     push: (d2) => guard(() => {
-      if (!held) return stream().push(d2, false);
+      if (!held) return feed(d2);
       held.push(d2);
       heldBytes += d2.length;
       if (heldBytes > GZIP_AT_ONCE_IN) release();
@@ -10515,69 +10610,107 @@ function gzipStream(detector, path, sink, opts, depth, budget) {
         let out;
         try {
           out = zlib().gunzipSync(input2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)) });
-        } catch (e) {
-          if (e.code !== "ERR_BUFFER_TOO_LARGE") return corrupt(e);
+        } catch {
         }
         if (out) {
           held = void 0;
-          if (spend(budget, out.length, path, sink, opts)) member.push(out);
+          emit(out);
+          trial.proved();
           return finish2();
         }
         release();
       }
-      stream().push(new Uint8Array(0), true);
+      if (done) return;
+      (gz ?? new (fflateLib()).Gunzip(emit)).push(EMPTY, true);
+      trial.proved();
       finish2();
     })
   };
 }
-function zipStream(detector, path, sink, opts, depth, budget) {
-  let failed = false;
+function dropper(compression) {
+  return class {
+    static compression = compression;
+    ondata = () => void 0;
+    push(_d, final) {
+      if (final) this.ondata(null, EMPTY, true);
+    }
+  };
+}
+function zipStream(detector, path, sink, opts, depth, budget, trial) {
+  let done = false;
+  let proven = false;
+  let current;
+  const prove = () => {
+    proven = true;
+    trial.proved();
+  };
+  const stop = () => {
+    done = true;
+    current?.end();
+    current = void 0;
+  };
   const { Unzip, UnzipInflate, UnzipPassThrough } = fflateLib();
   const uz = new Unzip((file) => {
-    if (file.name.endsWith("/")) return;
+    if (done) return;
+    if (file.name.endsWith("/")) return prove();
     const memberPath = `${path}!${file.name}`;
-    const member = open(detector, memberPath, sink, opts, depth + 1, budget);
-    let stopped = false;
-    file.ondata = (err, chunk, final) => {
-      if (stopped) return;
-      if (err) {
-        stopped = true;
-        sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
-        member.end();
-        return;
-      }
-      if (!spend(budget, chunk.length, path, sink, opts)) {
-        stopped = true;
-        member.end();
-        file.terminate();
-        return;
-      }
-      member.push(chunk);
-      if (final) member.end();
-    };
-    try {
-      file.start();
-    } catch (e) {
-      sink.warn(`${memberPath}: cannot decompress (${e.message}); skipped`);
+    if (file.compression !== 0 && file.compression !== 8) {
+      const method = `${ZIP_METHODS[file.compression] ?? "unknown"} (method ${file.compression})`;
+      uz.register(dropper(file.compression));
+      file.ondata = (err, _chunk, final) => {
+        if (err || !final || done) return;
+        prove();
+        sink.skip(memberPath, `zip member compressed with ${method}, which hfleaks cannot decompress`);
+        sink.warn(`${memberPath}: compressed with ${method}; not scanned`);
+      };
+      return file.start();
     }
+    const member = open(detector, memberPath, sink, opts, depth + 1, budget);
+    current = member;
+    file.ondata = (err, chunk, final) => {
+      if (done || current !== member) return;
+      if (err) {
+        current = void 0;
+        member.end();
+        if (!proven) throw err;
+        sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
+        return;
+      }
+      sink.inflated?.(chunk.length);
+      if (chunk.length) prove();
+      const fits = spend(budget, chunk.length, path, sink, opts);
+      if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
+      if (fits < chunk.length) return stop();
+      if (final) {
+        prove();
+        current = void 0;
+        member.end();
+      }
+    };
+    file.start();
   });
   uz.register(UnzipInflate);
   uz.register(UnzipPassThrough);
   const guard = (f3) => {
-    if (failed) return;
+    if (done) return;
     try {
       f3();
     } catch (e) {
-      failed = true;
-      sink.warn(`${path}: corrupt zip archive (${e.message}); the rest of it was not scanned`);
+      stop();
+      trial.failed(e.message);
     }
   };
   return {
-    push: (d2) => guard(() => uz.push(d2, false)),
-    end: () => guard(() => uz.push(new Uint8Array(0), true))
+    push: (d2) => guard(() => {
+      for (let i = 0; i < d2.length && !done; i += PIECE) uz.push(d2.subarray(i, i + PIECE), false);
+    }),
+    end: () => guard(() => {
+      uz.push(EMPTY, true);
+      current?.end();
+    })
   };
 }
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT;
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, ZIP_METHODS;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
@@ -10590,6 +10723,10 @@ var init_content = __esm({
     SNIFF = 64 << 10;
     GZIP_AT_ONCE_IN = 8 << 20;
     GZIP_AT_ONCE_OUT = 16 << 20;
+    PIECE = 16 << 10;
+    HOLD = GZIP_AT_ONCE_IN;
+    EMPTY = new Uint8Array(0);
+    ZIP_METHODS = { 9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "zstd", 95: "xz", 98: "PPMd", 99: "AES encryption" };
   }
 });
 
@@ -16346,7 +16483,7 @@ var require_ignore = __commonJS({
       return Array.isArray(subject) ? subject : [subject];
     }
     var UNDEFINED = void 0;
-    var EMPTY = "";
+    var EMPTY2 = "";
     var SPACE = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
@@ -16398,14 +16535,14 @@ var require_ignore = __commonJS({
     var scanBracket = (pattern2, start) => {
       const { length } = pattern2;
       let index = start + 1;
-      let negated = EMPTY;
+      let negated = EMPTY2;
       const lead = pattern2[index];
       if (lead === "!" || lead === "^") {
         negated = "^";
         index++;
       }
-      let body = EMPTY;
-      let prev = EMPTY;
+      let body = EMPTY2;
+      let prev = EMPTY2;
       for (; ; ) {
         const char = pattern2[index];
         if (char === UNDEFINED) {
@@ -16424,7 +16561,7 @@ var require_ignore = __commonJS({
           if (prev <= to2) {
             body += `-${escapeMember(to2)}`;
           }
-          prev = EMPTY;
+          prev = EMPTY2;
         } else if (char === "[" && pattern2[index + 1] === ":") {
           const nameStart = index + 2;
           let end = nameStart;
@@ -16440,7 +16577,7 @@ var require_ignore = __commonJS({
               return null;
             }
             body += POSIX_CLASSES[name];
-            prev = EMPTY;
+            prev = EMPTY2;
             index = end;
           } else {
             body += escapeMember("[");
@@ -16473,7 +16610,7 @@ var require_ignore = __commonJS({
       const sources = [];
       const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
       const { length } = pattern2;
-      let out = EMPTY;
+      let out = EMPTY2;
       let index = 0;
       while (index < length) {
         const char = pattern2[index];
@@ -16650,7 +16787,7 @@ var require_ignore = __commonJS({
         //   two are still distinct, before the unescape steps below collapse the
         //   literal onto the very `\*` a wildcard leaves behind.
         /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        (match, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match,
         "*"
       ],
       [
@@ -16713,7 +16850,7 @@ var require_ignore = __commonJS({
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
     var separatorAfter = (run, at2) => {
-      let separator = EMPTY;
+      let separator = EMPTY2;
       for (let index = at2 + 1; index < run.length && !run[index].wildcard; index++) {
         separator += run[index].single;
       }
@@ -16774,7 +16911,7 @@ var require_ignore = __commonJS({
           index++;
         }
       }
-      let out = EMPTY;
+      let out = EMPTY2;
       let run = [];
       const flush = () => {
         let lastWildcard;
@@ -16853,14 +16990,14 @@ var require_ignore = __commonJS({
       if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
         const slices = path.split(SLASH).filter(Boolean);
         slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY2;
       }
       const end = path.length - 1;
       const cut = path.lastIndexOf(
         SLASH,
         path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
+      return cut < 0 ? EMPTY2 : path.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern2) => pattern2 && isString(pattern2);
@@ -17247,6 +17384,8 @@ var init_ignore = __esm({
     FINGERPRINT_RE = /^[a-z0-9][a-z0-9-]*:[0-9a-f]{16,64}$/;
     IgnoreMatcher = class {
       scoped = [];
+      always;
+      /** A .gitignore (or info/exclude) in directory `dir` of the walk: add from the top down. */
       add(dir, patterns) {
         this.scoped.push({ dir, ig: (0, import_ignore.default)().add(patterns) });
       }
@@ -17254,16 +17393,32 @@ var init_ignore = __esm({
       addAbove(above, patterns) {
         this.scoped.push({ dir: "", above, ig: (0, import_ignore.default)().add(patterns) });
       }
+      /** Globs that exclude, never re-included by a .gitignore (.hfleaksignore). */
+      addAlways(patterns) {
+        this.always = (this.always ?? (0, import_ignore.default)()).add(patterns);
+      }
       ignores(rel, isDir = false) {
-        for (const s of this.scoped) {
-          if (s.dir && !rel.startsWith(`${s.dir}/`)) continue;
-          const sub = s.above ? `${s.above}/${rel}` : s.dir ? rel.slice(s.dir.length + 1) : rel;
-          if (!sub) continue;
-          if (s.ig.ignores(isDir ? `${sub}/` : sub)) return true;
-          const parts = sub.split("/");
-          for (let i = 1; i < parts.length; i++) {
-            if (s.ig.ignores(`${parts.slice(0, i).join("/")}/`)) return true;
-          }
+        const parts = rel.split("/");
+        const parentRule = [];
+        for (let i = 1; i <= parts.length; i++) {
+          const path = i === parts.length ? rel : parts.slice(0, i).join("/");
+          const dir = i < parts.length || isDir;
+          if (this.always?.ignores(dir ? `${path}/` : path)) return true;
+          let excluded = false;
+          this.scoped.forEach((s, k2) => {
+            const sub = s.dir && !path.startsWith(`${s.dir}/`) ? "" : s.above ? `${s.above}/${path}` : s.dir ? path.slice(s.dir.length + 1) : path;
+            if (!sub) {
+              parentRule[k2] = void 0;
+              return;
+            }
+            const r2 = s.ig.test(dir ? `${sub}/` : sub);
+            const inherited = r2.ignored && r2.rule !== void 0 && r2.rule === parentRule[k2];
+            parentRule[k2] = r2.ignored ? r2.rule : void 0;
+            if (inherited) return;
+            if (r2.ignored) excluded = true;
+            else if (r2.unignored) excluded = false;
+          });
+          if (excluded) return true;
         }
         return false;
       }
@@ -17377,11 +17532,9 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
   const matcher = new IgnoreMatcher();
   const prune = ["**/.git/**"];
   if (useIgnoreFiles) {
-    const rootIgnore = readText(join3(dir, ".gitignore"));
-    prune.push(...pruneGlobs("", rootIgnore));
     const hf = readHfleaksIgnore(dir);
     if (hf.paths.length) {
-      matcher.add("", hf.paths.join("\n"));
+      matcher.addAlways(hf.paths.join("\n"));
       prune.push(...pruneGlobs("", hf.paths.join("\n")));
     }
     const top2 = repoTop(dir);
@@ -17396,17 +17549,22 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
       const exclude = readText(join3(top2, ".git", "info", "exclude"));
       if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add("", exclude);
     }
-    const nested = await (0, import_fast_glob.default)("**/.gitignore", { cwd: dir, dot: true, ignore: prune, suppressErrors: true, followSymbolicLinks: false });
-    for (const g2 of nested.sort((a, b3) => a.length - b3.length)) {
+    const rootPrune = pruneGlobs("", readText(join3(dir, ".gitignore")));
+    const nested = await (0, import_fast_glob.default)("**/.gitignore", { cwd: dir, dot: true, ignore: [...prune, ...rootPrune], suppressErrors: true, followSymbolicLinks: false });
+    const globs = [];
+    let reincludes = false;
+    for (const g2 of nested.sort((a, b3) => a.split("/").length - b3.split("/").length || a.localeCompare(b3))) {
       const d2 = g2 === ".gitignore" ? "" : g2.slice(0, -"/.gitignore".length);
       try {
         const text = readFileSync3(join3(dir, g2), "utf8");
         matcher.add(d2, text);
-        prune.push(...pruneGlobs(d2, text));
+        globs.push(...pruneGlobs(d2, text));
+        if (d2 && /^\s*!/m.test(text)) reincludes = true;
       } catch (e) {
         sink.warn(`${displayPath(root, join3(dir, g2))}: cannot read (${e.code ?? e.message})`);
       }
     }
+    if (!reincludes) prune.push(...globs);
   }
   const oddNames = [];
   const lossyDirs = /* @__PURE__ */ new Set();
@@ -19953,7 +20111,8 @@ function buildSarif(report) {
     runs: [
       {
         tool: { driver: { name: "hfleaks", version: report.version, semanticVersion: report.version, informationUri: INFORMATION_URI, rules } },
-        columnKind: "unicodeCodePoints",
+        // Columns count UTF-16 code units (an astral character is two), as editors do.
+        columnKind: "utf16CodeUnits",
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "The directory that was scanned (the repository root for history scans)." } } },
         invocations: [
           {

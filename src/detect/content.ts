@@ -4,7 +4,7 @@
 // scanned as its own stream, named `archive!member`; anything else goes straight to
 // the detector, text or binary alike.
 import { isUtf8 } from 'node:buffer';
-import type { Gunzip } from 'fflate';
+import type { Gunzip, UnzipDecoder, UnzipDecoderConstructor } from 'fflate';
 import { fflateLib, lazyBuiltin } from '../core/lazy.ts';
 import type { Match } from '../core/types.ts';
 import type { Detector } from './detector.ts';
@@ -20,6 +20,11 @@ export interface ContentSink {
   skip(path: string, reason: string): void;
   /** Counts what kind of content a path held (binary, invalid UTF-8, a huge line). */
   note?(path: string, kind: ContentNote): void;
+  /**
+   * Counts bytes as the decompressors produce them, before the budget cuts them: what a
+   * bomb costs in memory and time (for tests and debugging).
+   */
+  inflated?(bytes: number): void;
 }
 
 export interface ContentOptions {
@@ -70,8 +75,17 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
   let head: Buffer | undefined;
 
   const decide = (first: Uint8Array): ContentStream => {
-    if (depth < opts.archiveDepth && isGzip(first)) return gzipStream(detector, path, sink, opts, depth, budget);
-    if (depth < opts.archiveDepth && isZip(first)) return zipStream(detector, path, sink, opts, depth, budget);
+    const kind = isGzip(first) ? 'gzip data' : isZip(first) ? 'zip archive' : undefined;
+    if (kind && depth < opts.archiveDepth) {
+      const archive = kind === 'gzip data' ? gzipStream : zipStream;
+      return tentative(kind, path, sink, () => plain(first), (t) => archive(detector, path, sink, opts, depth, budget, t));
+    }
+    // Still scanned as bytes below, but listed: its members were not looked at.
+    if (kind && depth > 0) sink.skip(path, `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
+    return plain(first);
+  };
+
+  const plain = (first: Uint8Array): ContentStream => {
     const scanner = new ChunkScanner(detector, (m) => sink.match(path, m));
     classify(first, path, sink);
     return {
@@ -135,65 +149,136 @@ function classify(first: Uint8Array, path: string, sink: ContentSink): void {
   }
 }
 
-/** Counts decompressed bytes against the budget; false once it is spent. */
-function spend(budget: Budget, n: number, path: string, sink: ContentSink, opts: ContentOptions): boolean {
-  if (budget.exceeded) return false;
-  budget.left -= n;
-  if (budget.left < 0) {
-    budget.exceeded = true;
-    sink.skip(path, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
-    return false;
+/**
+ * Charges `n` decompressed bytes to the budget; returns how many of them fit (all of
+ * them until the budget is spent, then the part that still fits, then none).
+ */
+function spend(budget: Budget, n: number, path: string, sink: ContentSink, opts: ContentOptions): number {
+  if (budget.exceeded) return 0;
+  if (n <= budget.left) {
+    budget.left -= n;
+    return n;
   }
-  return true;
+  const fits = budget.left;
+  budget.left = 0;
+  budget.exceeded = true;
+  sink.skip(path, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
+  return fits;
 }
 
 /** Gzip content up to this size is inflated at once by zlib (native, about 3x fflate). */
 const GZIP_AT_ONCE_IN = 8 << 20;
 const GZIP_AT_ONCE_OUT = 16 << 20;
+/**
+ * Decompressors are fed this much input at a time: deflate expands at most about
+ * 1032:1, so one piece yields at most ~17 MB, and a bomb stops within one piece of the
+ * budget instead of inflating whole before the budget sees it.
+ */
+const PIECE = 16 << 10;
+/** Raw bytes held back until an archive proves to be one (as much as the one-call path holds). */
+const HOLD = GZIP_AT_ONCE_IN;
+const EMPTY = new Uint8Array(0);
 
-function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget): ContentStream {
-  const memberPath = `${path}!${memberName(path)}`;
-  const member = open(detector, memberPath, sink, opts, depth + 1, budget);
-  let failed = false;
-  let ended = false;
-  const finish = () => {
-    if (!ended) member.end();
-    ended = true;
-  };
-  const corrupt = (e: unknown) => {
-    failed = true;
-    sink.warn(`${path}: corrupt gzip data (${(e as Error).message}); the rest of it was not scanned`);
-    finish();
-  };
-  // Small content is held until the end and inflated in one call; larger content (or
-  // content that inflates past the one-call limit) streams through fflate.
+/**
+ * What an archive tells the stream that opened it: `proved` once it yielded a member or
+ * output (it really is an archive), `failed` when it cannot be decompressed.
+ */
+interface Trial {
+  proved(): void;
+  failed(message: string): void;
+}
+
+/**
+ * Content that starts like an archive. Its first bytes (up to HOLD) are held until the
+ * archive proves itself; if it fails before that (a binary that merely starts with the
+ * magic bytes, a truncated header), the held bytes and the rest are scanned as a plain
+ * binary stream, so a token in it is still found.
+ */
+function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: ContentSink, raw: () => ContentStream, archive: (t: Trial) => ContentStream): ContentStream {
   let held: Uint8Array[] | undefined = [];
   let heldBytes = 0;
+  let fallback: ContentStream | undefined;
+  let failed = false;
+  const trial: Trial = {
+    proved: () => {
+      held = undefined;
+    },
+    failed: (message) => {
+      if (failed) return;
+      failed = true;
+      if (!held) return sink.warn(`${path}: corrupt ${kind} (${message}); the rest of it was not scanned`);
+      sink.warn(`${path}: corrupt ${kind} (${message}); scanned as raw bytes`);
+      const pieces = held;
+      held = undefined;
+      fallback = raw();
+      for (const p of pieces) fallback.push(p);
+    },
+  };
+  const inner = archive(trial);
+  return {
+    push(d) {
+      if (fallback) return fallback.push(d);
+      if (held) {
+        held.push(d);
+        heldBytes += d.length;
+        if (heldBytes > HOLD) held = undefined; // too late to fall back: memory stays bounded
+      }
+      inner.push(d);
+    },
+    end() {
+      if (!fallback) inner.end();
+      if (!fallback && held) trial.failed(kind === 'zip archive' ? 'no member found' : 'no data');
+      fallback?.end();
+    },
+  };
+}
+
+function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, trial: Trial): ContentStream {
+  const member = open(detector, `${path}!${memberName(path)}`, sink, opts, depth + 1, budget);
+  let done = false; // finished, failed or out of budget: the rest is ignored
+  const finish = () => {
+    if (!done) member.end();
+    done = true;
+  };
+  // Output goes to the member as far as the budget allows.
+  const emit = (chunk: Uint8Array) => {
+    if (done) return;
+    sink.inflated?.(chunk.length);
+    if (chunk.length) trial.proved();
+    const fits = spend(budget, chunk.length, path, sink, opts);
+    if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
+    if (fits < chunk.length) finish();
+  };
   let gz: Gunzip | undefined;
-  const stream = (): Gunzip => {
-    gz ??= new (fflateLib().Gunzip)((chunk, final) => {
-      if (!failed && spend(budget, chunk.length, path, sink, opts)) member.push(chunk);
-      if (final) finish();
-    });
-    return gz;
+  const feed = (d: Uint8Array) => {
+    gz ??= new (fflateLib().Gunzip)((chunk) => emit(chunk));
+    for (let i = 0; i < d.length && !done; i += PIECE) gz.push(d.subarray(i, i + PIECE), false);
   };
   const guard = (f: () => void) => {
-    if (failed) return;
+    if (done) return;
     try {
       f();
     } catch (e) {
-      corrupt(e);
+      // What was inflated before the error has been scanned; end the member first so a
+      // fallback to raw bytes (nothing inflated) comes after it.
+      finish();
+      trial.failed((e as Error).message);
     }
   };
+  // Small content is held until the end and inflated in one call; larger content, and
+  // content that inflates past the one-call limit or fails in it (zlib yields nothing
+  // then, fflate yields what came before the error), streams through fflate.
+  let held: Uint8Array[] | undefined = [];
+  let heldBytes = 0;
   const release = () => {
     const pieces = held ?? [];
     held = undefined;
-    for (const p of pieces) stream().push(p, false);
+    for (const p of pieces) feed(p);
   };
   return {
     push: (d) =>
       guard(() => {
-        if (!held) return stream().push(d, false);
+        if (!held) return feed(d);
         held.push(d);
         heldBytes += d.length;
         if (heldBytes > GZIP_AT_ONCE_IN) release();
@@ -205,66 +290,117 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
           let out: Buffer | undefined;
           try {
             out = zlib().gunzipSync(input, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)) });
-          } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') return corrupt(e);
+          } catch {
+            // too large for one call, or corrupt: fflate below says which, and how far
           }
           if (out) {
             held = undefined;
-            if (spend(budget, out.length, path, sink, opts)) member.push(out);
+            emit(out);
+            trial.proved();
             return finish();
           }
           release();
         }
-        stream().push(new Uint8Array(0), true);
+        if (done) return;
+        (gz ?? new (fflateLib().Gunzip)(emit)).push(EMPTY, true);
+        trial.proved(); // it ended cleanly (an empty gzip yields nothing)
         finish();
       }),
   };
 }
 
-function zipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget): ContentStream {
-  let failed = false;
+/** Zip compression methods fflate cannot decompress, by name for the skip reason. */
+const ZIP_METHODS: Record<number, string> = { 9: 'deflate64', 12: 'bzip2', 14: 'LZMA', 93: 'zstd', 95: 'xz', 98: 'PPMd', 99: 'AES encryption' };
+
+/**
+ * A zip decoder that drops a member's bytes. fflate keeps the bytes of a member never
+ * started, and throws when one with an unknown method is started, so unsupported
+ * members are started with this instead.
+ */
+function dropper(compression: number): UnzipDecoderConstructor {
+  return class {
+    static compression = compression;
+    ondata: UnzipDecoder['ondata'] = () => undefined;
+    push(_d: Uint8Array, final: boolean) {
+      if (final) this.ondata(null, EMPTY, true);
+    }
+  };
+}
+
+function zipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, trial: Trial): ContentStream {
+  let done = false; // failed or out of budget: the rest is ignored
+  let proven = false;
+  let current: ContentStream | undefined; // the member being decompressed
+  const prove = () => {
+    proven = true;
+    trial.proved();
+  };
+  const stop = () => {
+    done = true;
+    current?.end();
+    current = undefined;
+  };
   const { Unzip, UnzipInflate, UnzipPassThrough } = fflateLib();
   const uz = new Unzip((file) => {
-    if (file.name.endsWith('/')) return; // a directory entry
+    if (done) return;
+    if (file.name.endsWith('/')) return prove(); // a directory entry
     const memberPath = `${path}!${file.name}`;
-    const member = open(detector, memberPath, sink, opts, depth + 1, budget);
-    let stopped = false;
-    file.ondata = (err, chunk, final) => {
-      if (stopped) return;
-      if (err) {
-        stopped = true;
-        sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
-        member.end();
-        return;
-      }
-      if (!spend(budget, chunk.length, path, sink, opts)) {
-        stopped = true;
-        member.end();
-        file.terminate();
-        return;
-      }
-      member.push(chunk);
-      if (final) member.end();
-    };
-    try {
-      file.start();
-    } catch (e) {
-      sink.warn(`${memberPath}: cannot decompress (${(e as Error).message}); skipped`);
+    if (file.compression !== 0 && file.compression !== 8) {
+      const method = `${ZIP_METHODS[file.compression] ?? 'unknown'} (method ${file.compression})`;
+      uz.register(dropper(file.compression));
+      file.ondata = (err, _chunk, final) => {
+        // Reported once its data ended, so a garbage header in a non-zip says nothing.
+        if (err || !final || done) return;
+        prove();
+        sink.skip(memberPath, `zip member compressed with ${method}, which hfleaks cannot decompress`);
+        sink.warn(`${memberPath}: compressed with ${method}; not scanned`);
+      };
+      return file.start();
     }
+    const member = open(detector, memberPath, sink, opts, depth + 1, budget);
+    current = member;
+    file.ondata = (err, chunk, final) => {
+      if (done || current !== member) return;
+      if (err) {
+        current = undefined;
+        member.end();
+        if (!proven) throw err; // the first member fails: probably not a zip at all
+        sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
+        return;
+      }
+      sink.inflated?.(chunk.length);
+      if (chunk.length) prove();
+      const fits = spend(budget, chunk.length, path, sink, opts);
+      if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
+      if (fits < chunk.length) return stop();
+      if (final) {
+        prove();
+        current = undefined;
+        member.end();
+      }
+    };
+    file.start();
   });
   uz.register(UnzipInflate);
   uz.register(UnzipPassThrough);
   const guard = (f: () => void) => {
-    if (failed) return;
+    if (done) return;
     try {
       f();
     } catch (e) {
-      failed = true;
-      sink.warn(`${path}: corrupt zip archive (${(e as Error).message}); the rest of it was not scanned`);
+      stop();
+      trial.failed((e as Error).message);
     }
   };
   return {
-    push: (d) => guard(() => uz.push(d, false)),
-    end: () => guard(() => uz.push(new Uint8Array(0), true)),
+    push: (d) =>
+      guard(() => {
+        for (let i = 0; i < d.length && !done; i += PIECE) uz.push(d.subarray(i, i + PIECE), false);
+      }),
+    end: () =>
+      guard(() => {
+        uz.push(EMPTY, true);
+        current?.end();
+      }),
   };
 }

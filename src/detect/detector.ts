@@ -77,7 +77,13 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
   const b = get(at - 1);
   if (!isWordByte(b)) return 'ok';
   if (get(at - 2) === 0x5c) return 'ok'; // \n \t \r \" \0 ...
-  if (get(at - 3) === 0x25 && isHex(get(at - 2)) && isHex(b)) return 'percent';
+  if (isHex(get(at - 2)) && isHex(b)) {
+    // `%3D`, or the escape itself percent-encoded once or more (`%253D`, `%25253D`): a
+    // URL in a query parameter of another URL. Each `25` is one more level.
+    let p = at - 3;
+    for (let n = 0; n < 4 && get(p) === 0x35 && get(p - 1) === 0x32; n++) p -= 2;
+    if (get(p) === 0x25) return 'percent';
+  }
   // \u0022 or \x22 before the token
   if (isHex(b) && isHex(get(at - 2)) && get(at - 3) === 0x78 && get(at - 4) === 0x5c) return 'ok';
   if (isHex(b) && isHex(get(at - 2)) && isHex(get(at - 3)) && isHex(get(at - 4)) && get(at - 5) === 0x75 && get(at - 6) === 0x5c) return 'ok';
@@ -329,7 +335,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
 
   function scanBase64(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], depth: number): void {
     for (const needle of b64) {
-      for (let at = needle.search.next(buf, from); at !== -1 && at < to; at = needle.search.next(buf, at + 1)) {
+      // A finding starts at its needle's group, up to `offset` bytes before the needle: a
+      // needle just past `to` can still start a finding this window must report (the
+      // next one treats everything before its `from` as done).
+      for (let at = needle.search.next(buf, from); at !== -1 && at - needle.offset < to; at = needle.search.next(buf, at + 1)) {
         // The group boundary this hit implies, and a window of whole groups around it,
         // clipped to the run of base64 characters.
         const group = at - needle.offset;
@@ -362,15 +371,22 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     scanAscii(buf, from, to, hits, []);
     // UTF-16 text of ASCII tokens always has NUL bytes; most files have none.
     const nul = buf.indexOf(0, Math.max(0, from - 1));
+    // Both byte orders match UTF-16 text one byte apart, and dedupe keeps one reading.
+    // The pair may straddle `from` or `to`: search a byte wider so that both windows
+    // see the whole pair and agree which one is reported, then keep [from, to).
+    let wide = false;
     if (nul !== -1 && nul < to + 2 * maxTokenBytes) {
-      scanUtf16(buf, from, to, hits, [], true);
-      scanUtf16(buf, from, to, hits, [], false);
+      const a = Math.max(0, from - 1);
+      wide = a < from || to < buf.length;
+      scanUtf16(buf, a, to + 1, hits, [], true);
+      scanUtf16(buf, a, to + 1, hits, [], false);
     }
     if (decode) {
       scanPercent(buf, from, to, hits, []);
       if (maxDepth > 0) scanBase64(buf, from, to, hits, [], 0);
     }
-    return dedupe(hits);
+    const out = dedupe(hits);
+    return wide ? out.filter((h) => h.start >= from && h.start < to) : out;
   }
 
   return { rules, maxTokenBytes, scan };

@@ -25,17 +25,70 @@ function charCount(buf: Buffer, a: number, b: number): number {
   return n;
 }
 
-function countNewlines(buf: Buffer, a: number, b: number): number {
+/**
+ * How a stream's text is stored, for counting lines and columns. UTF-16 is known by
+ * its BOM; its code units then sit at even offsets of every window (windows slide by
+ * an even number of bytes).
+ */
+export type TextForm = 'utf8' | 'utf16le' | 'utf16be';
+
+export function textForm(head: Buffer): TextForm {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf16be';
+  return 'utf8';
+}
+
+// In UTF-16 a newline is the code unit 0x000A. Many others hold a 0x0A byte (上 is
+// U+4E0A, 《 U+300A), so bytes are not counted: the two-byte unit is, at even offsets.
+const NL16 = { utf16le: Buffer.from([0x0a, 0x00]), utf16be: Buffer.from([0x00, 0x0a]) };
+
+function nlWidth(form: TextForm): number {
+  return form === 'utf8' ? 1 : 2;
+}
+
+/** Newlines starting in buf[a, b). */
+function countNewlines(buf: Buffer, a: number, b: number, form: TextForm = 'utf8'): number {
   let n = 0;
-  for (let i = buf.indexOf(NL, a); i !== -1 && i < b; i = buf.indexOf(NL, i + 1)) n++;
+  if (form === 'utf8') {
+    for (let i = buf.indexOf(NL, a); i !== -1 && i < b; i = buf.indexOf(NL, i + 1)) n++;
+    return n;
+  }
+  const nl = NL16[form];
+  for (let i = buf.indexOf(nl, a); i !== -1 && i < b; i = buf.indexOf(nl, i + 1)) if ((i & 1) === 0) n++;
   return n;
+}
+
+/** Offset of the last newline that ends at or before `before`, or -1. */
+function lastNewline(buf: Buffer, before: number, form: TextForm): number {
+  // lastIndexOf with a negative offset would search from the end of the buffer.
+  if (form === 'utf8') return before > 0 ? buf.lastIndexOf(NL, before - 1) : -1;
+  const nl = NL16[form];
+  for (let i = before >= 2 ? buf.lastIndexOf(nl, before - 2) : -1; i !== -1; i = i > 0 ? buf.lastIndexOf(nl, i - 1) : -1) {
+    if ((i & 1) === 0) return i;
+  }
+  return -1;
+}
+
+/** Offset of the first newline at or after `from`, or -1. */
+function nextNewline(buf: Buffer, from: number, form: TextForm): number {
+  if (form === 'utf8') return buf.indexOf(NL, from);
+  const nl = NL16[form];
+  for (let i = buf.indexOf(nl, from); i !== -1; i = buf.indexOf(nl, i + 1)) if ((i & 1) === 0) return i;
+  return -1;
+}
+
+/** Bytes of BOM at buf[0] when buf starts the stream. */
+function bomBytes(buf: Buffer, base: number, form: TextForm): number {
+  if (base !== 0) return 0;
+  if (form !== 'utf8') return 2;
+  return buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
 }
 
 /** Line and column state at the start of a window. */
 export interface LineState {
   /** Newlines before the window. */
   lines: number;
-  /** Characters since the last newline before the window. */
+  /** Characters (UTF-16 code units) since the last newline before the window. */
   col: number;
 }
 
@@ -49,20 +102,25 @@ function isUtf16(h: Hit): 'le' | 'be' | undefined {
 
 /**
  * Matches for `hits` (offsets into `buf`), with 1-based lines and columns.
- * `state` describes buf[0]; `base` is buf[0]'s offset in the whole stream.
+ * `state` describes buf[0]; `base` is buf[0]'s offset in the whole stream; `form` is
+ * the stream's text form (see textForm).
  */
-export function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number): Match[] {
+export function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number, form: TextForm = 'utf8'): Match[] {
   const out: Match[] = [];
   let counted = 0;
   let lines = state.lines;
   for (const h of hits.sort((x, y) => x.start - y.start)) {
-    lines += countNewlines(buf, counted, h.start);
+    lines += countNewlines(buf, counted, h.start, form);
     counted = h.start;
-    // lastIndexOf with -1 would search from the end of the buffer.
-    const nl = h.start > 0 ? buf.lastIndexOf(NL, h.start - 1) : -1;
+    const nl = lastNewline(buf, h.start, form);
     const utf16 = isUtf16(h);
     let column: number;
-    if (utf16) {
+    if (form !== 'utf8') {
+      // A UTF-16 file: columns are code units from the line start (the BOM is none).
+      const lineStart = nl === -1 ? bomBytes(buf, base, form) : nl + 2;
+      column = Math.max(0, (h.start - lineStart) >> 1) + (nl === -1 ? state.col : 0) + 1;
+    } else if (utf16) {
+      // UTF-16 text without a BOM (or inside binary content): the best guess from bytes.
       const lineStart = nl === -1 ? 0 : nl + (utf16 === 'le' ? 2 : 1);
       const bom = nl === -1 && base === 0 && (buf[0] === 0xff || buf[0] === 0xfe) ? 2 : 0;
       column = Math.max(0, Math.floor((h.start - lineStart - bom) / 2)) + (nl === -1 ? state.col : 0) + 1;
@@ -70,8 +128,8 @@ export function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: 
       const bom = nl === -1 && base === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
       column = charCount(buf, nl === -1 ? bom : nl + 1, h.start) + (nl === -1 ? state.col : 0) + 1;
     }
-    const lineFrom = Math.max(nl + 1, h.start - LINE_WINDOW);
-    let lineTo = buf.indexOf(NL, h.start);
+    const lineFrom = Math.max(nl === -1 ? 0 : nl + nlWidth(form), h.start - LINE_WINDOW);
+    let lineTo = nextNewline(buf, h.start, form);
     if (lineTo === -1 || lineTo > h.start + LINE_WINDOW) lineTo = Math.min(buf.length, h.start + LINE_WINDOW);
     const line = buf.subarray(lineFrom, lineTo);
     const allowed = line.includes(ALLOW) || line.includes(ALLOW16);
@@ -93,7 +151,7 @@ export function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: 
 /** Scans a whole buffer at once. */
 export function scanWhole(detector: Detector, buf: Buffer): Match[] {
   const hits = detector.scan(buf);
-  return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0) : [];
+  return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0, textForm(buf)) : [];
 }
 
 export const DEFAULT_CHUNK = 1 << 20;
@@ -114,6 +172,8 @@ export class ChunkScanner {
   /** Hits starting before this (window-relative) offset were already reported. */
   private done = 0;
   private state: LineState = { lines: 0, col: 0 };
+  /** Known from the stream's first bytes, at the first window. */
+  private form: TextForm | undefined;
   bytes = 0;
   /** Length in characters of the longest line seen across windows (0 if all were short). */
   longestLine = 0;
@@ -174,7 +234,7 @@ export class ChunkScanner {
       const p = this.pending;
       this.pending = undefined;
       const hits = this.detector.scan(p);
-      if (hits.length) for (const m of hitsToMatches(p, hits, this.state, 0)) this.onMatch(m);
+      if (hits.length) for (const m of hitsToMatches(p, hits, this.state, 0, textForm(p))) this.onMatch(m);
       return;
     }
     this.flush(true);
@@ -182,34 +242,39 @@ export class ChunkScanner {
 
   private flush(final: boolean): void {
     const w = this.buf.subarray(0, this.len);
+    const form = (this.form ??= textForm(w));
     // Tokens that start in the last `overlap` bytes wait for the next window, which
     // sees them whole.
     const to = final ? this.len : this.len - this.overlap;
-    if (final && this.len > 0 && w.lastIndexOf(NL, this.len - 1) === -1 && this.state.col + this.len > this.longestLine && this.state.col > 0) {
-      this.longestLine = this.state.col + this.len;
+    const chars = form === 'utf8' ? this.len : this.len >> 1;
+    if (final && this.len > 0 && lastNewline(w, this.len, form) === -1 && this.state.col + chars > this.longestLine && this.state.col > 0) {
+      this.longestLine = this.state.col + chars;
     }
     if (to > this.done) {
       const hits = this.detector.scan(w, this.done, to);
-      if (hits.length) for (const m of hitsToMatches(w, hits, this.state, this.base)) this.onMatch(m);
+      if (hits.length) for (const m of hitsToMatches(w, hits, this.state, this.base, form)) this.onMatch(m);
     }
     if (final) return;
     // Slide: keep the overlap, and a few bytes before it so the next window can see
-    // what precedes its first token (a glued letter, a `%3D`, an escape).
-    const shift = this.len - this.overlap - LOOK_BEHIND;
-    this.advanceState(w, shift);
+    // what precedes its first token (a glued letter, a `%3D`, an escape). An even shift
+    // keeps UTF-16 code units at even offsets in every window.
+    const shift = (this.len - this.overlap - LOOK_BEHIND) & ~1;
+    this.advanceState(w, shift, form);
     this.buf.copy(this.buf, 0, shift, this.len);
     this.base += shift;
     this.len -= shift;
     this.done = Math.max(0, to - shift);
   }
 
-  private advanceState(w: Buffer, shift: number): void {
-    const nl = w.lastIndexOf(NL, shift - 1);
+  private advanceState(w: Buffer, shift: number, form: TextForm): void {
+    const nl = lastNewline(w, shift, form);
+    // Characters between a and shift: UTF-8 counted by lead bytes, UTF-16 by code units.
+    const count = (a: number) => (form === 'utf8' ? charCount(w, a, shift) : Math.max(0, (shift - a) >> 1));
     if (nl === -1) {
-      this.state = { lines: this.state.lines, col: this.state.col + charCount(w, 0, shift) };
+      this.state = { lines: this.state.lines, col: this.state.col + count(bomBytes(w, this.base, form)) };
       if (this.state.col > this.longestLine) this.longestLine = this.state.col;
     } else {
-      this.state = { lines: this.state.lines + countNewlines(w, 0, shift), col: charCount(w, nl + 1, shift) };
+      this.state = { lines: this.state.lines + countNewlines(w, 0, shift, form), col: count(nl + nlWidth(form)) };
     }
   }
 }

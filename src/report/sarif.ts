@@ -181,7 +181,8 @@ export function buildSarif(report: Report): Sarif.Log {
     runs: [
       {
         tool: { driver: { name: 'hfleaks', version: report.version, semanticVersion: report.version, informationUri: INFORMATION_URI, rules } },
-        columnKind: 'unicodeCodePoints',
+        // Columns count UTF-16 code units (an astral character is two), as editors do.
+        columnKind: 'utf16CodeUnits',
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory that was scanned (the repository root for history scans).' } } },
         invocations: [
           {

@@ -87,6 +87,11 @@ describe('positions', () => {
     const [m] = find(text);
     expect(m).toMatchObject({ line: 3, column: 12 });
   });
+  it('counts columns in UTF-16 code units, as SARIF utf16CodeUnits says: an emoji is two', () => {
+    expect(find(`\u{1F917} ${t}`)[0]).toMatchObject({ column: 4 });
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`\u{1F917} ${t}`, 'utf16le')]);
+    expect(find(le)[0]).toMatchObject({ column: 4, decoding: ['utf16le'] });
+  });
   it('counts a UTF-8 BOM as no column', () => {
     const [m] = find(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t)]));
     expect(m).toMatchObject({ line: 1, column: 1 });
@@ -104,6 +109,29 @@ describe('positions', () => {
     const ms = find(bom ? Buffer.concat([mark, body]) : body);
     expect(ms).toHaveLength(1);
     expect(ms[0]).toMatchObject({ secret: t, line: 2, column: 8, decoding: [enc] });
+  });
+});
+
+describe('UTF-16 lines', () => {
+  const t = gen.userToken();
+  // 上 U+4E0A, 《 U+300A, 》 U+300B, Њ U+040A, ਊ U+0A0A: code units holding a 0x0A byte.
+  it.each(['utf16le', 'utf16be'] as const)('counts newlines as code units in %s, not 0x0A bytes', (enc) => {
+    const text = `# 上传 《模型》 Њ ਊ\n配置\nHF_TOKEN=${t}\n`;
+    let body = Buffer.from(text, 'utf16le');
+    if (enc === 'utf16be') body = Buffer.from(body).swap16();
+    const bom = Buffer.from(enc === 'utf16le' ? [0xff, 0xfe] : [0xfe, 0xff]);
+    const buf = Buffer.concat([bom, body]);
+    expect(find(buf).map((m) => [m.line, m.column, m.decoding])).toEqual([[3, 10, [enc]]]);
+    const found: Match[] = [];
+    const sc = new ChunkScanner(detector, (m) => found.push(m), 4096);
+    const long = Buffer.concat([bom, Buffer.from(enc === 'utf16le' ? Buffer.from('上\n'.repeat(20000), 'utf16le') : Buffer.from('上\n'.repeat(20000), 'utf16le').swap16()), body]);
+    for (let i = 0; i < long.length; i += 5000) sc.push(Buffer.from(long.subarray(i, i + 5000)));
+    sc.end();
+    expect(found.map((m) => [m.line, m.column])).toEqual([[20003, 10]]);
+  });
+  it('keeps an allow marker on a UTF-16 line after a code unit holding 0x0A', () => {
+    const body = Buffer.from(`x = "${t}" # 上 hfleaks:allow\n`, 'utf16le');
+    expect(find(Buffer.concat([Buffer.from([0xff, 0xfe]), body])).map((m) => m.allowed)).toEqual([true]);
   });
 });
 
@@ -133,6 +161,12 @@ describe('decoders', () => {
     expect(a.map((m) => [m.secret, m.decoding])).toEqual([[t, ['percent']]]);
     const b = find(`GET /x?q=${t.replace('_', '%5F')}&y=1`);
     expect(b.map((m) => [m.secret, m.decoding])).toEqual([[t, ['percent']]]);
+  });
+  it('finds a token after a double-encoded = (%253D), not one glued to a word', () => {
+    const a = find(`GET /r?next=%2Fcb%3Ftoken%253D${t}&x=1`);
+    expect(a.map((m) => [m.secret, m.decoding])).toEqual([[t, ['percent']]]);
+    expect(find(`GET /r?next=%2Fcb%3Ftoken%25253D${t}&x=1`).map((m) => m.secret)).toEqual([t]);
+    for (const pre of ['x%253', '%253Dab', '%25ZZ', 'a3D', '%2G3D']) expect(find(`q=${pre}${t} y`), pre).toEqual([]);
   });
   it('has stable base64 needles for each alignment', () => {
     expect(base64Needles('hf_')).toEqual(['aGZf', 'hmX', 'oZl']);
@@ -214,6 +248,58 @@ describe('chunked streams', () => {
     }
   });
 
+  it('finds base64 whose 4-character group starts 1 to 3 bytes before a window edge', () => {
+    // The needle lies past the edge but the finding starts at its group: the window
+    // holding the group's start must report it, not the next one.
+    const t = gen.userToken();
+    const run = (buf: Buffer, piece: number): Match[] => {
+      const found: Match[] = [];
+      const sc = new ChunkScanner(detector, (m) => found.push(m), 4096);
+      for (let i = 0; i < buf.length; i += piece) sc.push(Buffer.from(buf.subarray(i, i + piece)));
+      sc.end();
+      return found;
+    };
+    for (const pre of ['', 'X=', 'XY=', 'XYZ=']) {
+      // A finding starts at the group that encodes the keyword's first byte.
+      const b64 = Buffer.from(`${pre}${t}`).toString('base64');
+      for (const edge of [16448, 32880]) {
+        for (let at = edge - 5; at <= edge + 1; at++) {
+          const buf = Buffer.from(`${' '.repeat(at)}${b64} ${'b '.repeat(20000)}`);
+          for (const piece of [buf.length, 4096]) {
+            const ms = run(buf, piece);
+            expect(ms.map((m) => [m.secret, m.offset, m.decoding]), `${pre} at ${at}, piece ${piece}`).toEqual([[t, at + Math.floor(pre.length / 3) * 4, ['base64']]]);
+          }
+        }
+      }
+    }
+  });
+  it('finds base64 right before the 1 MiB window edges of a 12 MB file read in 1 MB pieces', () => {
+    const t = gen.userToken();
+    const b64 = Buffer.from(`X=${t}`).toString('base64');
+    const buf = Buffer.alloc(12 << 20, 0x20);
+    const at = [(1 << 20) - 3, (2 << 20) - 2, (5 << 20) - 1];
+    for (const a of at) buf.write(b64, a - 16 * Math.floor(a / (1 << 20)), 'latin1');
+    const found: Match[] = [];
+    const sc = new ChunkScanner(detector, (m) => found.push(m));
+    for (let i = 0; i < buf.length; i += 1 << 20) sc.push(Buffer.from(buf.subarray(i, i + (1 << 20))));
+    sc.end();
+    expect(found.map((m) => m.offset)).toEqual(at.map((a) => a - 16 * Math.floor(a / (1 << 20))));
+  });
+  it('counts columns in code units on a UTF-16 line longer than a window', () => {
+    const t = gen.userToken();
+    for (const [enc, bom] of [['utf16le', [0xff, 0xfe]], ['utf16be', [0xfe, 0xff]]] as const) {
+      let body = Buffer.from(`${'a '.repeat(350000)}k=${t}\n`, 'utf16le');
+      if (enc === 'utf16be') body = Buffer.from(body).swap16();
+      const buf = Buffer.concat([Buffer.from(bom), body]);
+      for (const piece of [buf.length, 1 << 16]) {
+        const found: Match[] = [];
+        const sc = new ChunkScanner(detector, (m) => found.push(m));
+        for (let i = 0; i < buf.length; i += piece) sc.push(Buffer.from(buf.subarray(i, i + piece)));
+        sc.end();
+        expect(found.map((m) => [m.line, m.column]), `${enc} piece ${piece}`).toEqual([[1, 700003]]);
+      }
+    }
+  });
   it('finds a token at the end of one very long line', () => {
     const t = gen.userToken();
     const found: Match[] = [];

@@ -1,0 +1,152 @@
+// Content streams and archives: the decompression budget holds while inflating, and
+// content that only looks like an archive is still scanned. Inputs are built at run
+// time; tokens come from tokenGenerator, never literals.
+import { gzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import type { Match } from '../../src/core/types.ts';
+import { type ContentOptions, DEFAULT_CONTENT_OPTIONS, openContent } from '../../src/detect/content.ts';
+import { createDetector } from '../../src/detect/detector.ts';
+import { builtinRules } from '../../src/rules/builtin.ts';
+import { seededRandom, tokenGenerator } from '../../src/rules/template.ts';
+
+const detector = createDetector(builtinRules());
+const gen = tokenGenerator(7);
+const MB = 1 << 20;
+
+interface Run {
+  found: { path: string; m: Match }[];
+  warnings: string[];
+  skipped: { path: string; reason: string }[];
+  inflated: number;
+  largestBurst: number;
+}
+
+/** Streams `buf` through openContent in `piece`-sized pushes (as a file read would). */
+function run(buf: Uint8Array, path: string, opts: Partial<ContentOptions> = {}, piece = buf.length || 1): Run {
+  const r: Run = { found: [], warnings: [], skipped: [], inflated: 0, largestBurst: 0 };
+  const s = openContent(
+    detector,
+    path,
+    {
+      match: (p, m) => r.found.push({ path: p, m }),
+      warn: (w) => r.warnings.push(w),
+      skip: (p, reason) => r.skipped.push({ path: p, reason }),
+      inflated: (n) => {
+        r.inflated += n;
+        r.largestBurst = Math.max(r.largestBurst, n);
+      },
+    },
+    { ...DEFAULT_CONTENT_OPTIONS, ...opts },
+  );
+  for (let i = 0; i < buf.length; i += piece) s.push(Buffer.from(buf.subarray(i, i + piece)));
+  s.end();
+  return r;
+}
+
+function randomBytes(n: number, seed: number): Buffer {
+  const rnd = seededRandom(seed);
+  return Buffer.from(Array.from({ length: n }, () => Math.floor(rnd() * 256)));
+}
+
+describe('the decompression budget holds while inflating', () => {
+  it('stops a gzip bomb within one input piece of the budget', () => {
+    // 1 GiB of zeros: 16 gzip members of 64 MB each (about 1 MB on disk).
+    const member = gzipSync(Buffer.alloc(64 * MB));
+    const bomb = Buffer.concat(Array.from({ length: 16 }, () => member));
+    const r = run(bomb, 'bomb.gz', { archiveBytes: 8 * MB });
+    expect(r.skipped).toEqual([{ path: 'bomb.gz', reason: 'archive holds more than 8 MB decompressed; the rest was not scanned' }]);
+    expect(r.inflated).toBeGreaterThanOrEqual(8 * MB);
+    expect(r.inflated).toBeLessThanOrEqual(8 * MB + 17 * MB);
+    expect(r.largestBurst).toBeLessThanOrEqual(17 * MB);
+  });
+
+  it('stops a zip bomb within one input piece of the budget', () => {
+    const zip = zipSync({ 'zeros.bin': new Uint8Array(32 * MB), 'more.bin': new Uint8Array(16 * MB) });
+    const r = run(zip, 'bomb.zip', { archiveBytes: 4 * MB });
+    expect(r.skipped).toEqual([{ path: 'bomb.zip', reason: 'archive holds more than 4 MB decompressed; the rest was not scanned' }]);
+    expect(r.inflated).toBeGreaterThanOrEqual(4 * MB);
+    expect(r.inflated).toBeLessThanOrEqual(4 * MB + 17 * MB);
+  });
+
+  it('scans the part of an over-budget gzip that fits: a token on line 1 is found', () => {
+    const t = gen.userToken();
+    // 40 MB of text in one gzip member: it inflates in bursts far larger than the budget.
+    const log = gzipSync(Buffer.concat([Buffer.from(`HF_TOKEN=${t}\n`), Buffer.alloc(40 * MB, 'log line\n')]));
+    expect(log.length).toBeLessThan(8 * MB); // the one-call path's size
+    const r = run(log, 'train.log.gz', { archiveBytes: 16 * MB });
+    expect(r.found.map((x) => [x.path, x.m.line, x.m.secret])).toEqual([['train.log.gz!train.log', 1, t]]);
+    expect(r.skipped.map((s) => s.path)).toEqual(['train.log.gz']);
+  });
+
+  it('scans up to the last byte the budget allows, inside a burst', () => {
+    const t = gen.userToken();
+    const text = Buffer.concat([Buffer.alloc(MB / 2, 'a\n'), Buffer.from(`HF_TOKEN=${t}\n`), Buffer.alloc(40 * MB, 'b\n')]);
+    const r = run(gzipSync(text), 'x.gz', { archiveBytes: MB });
+    expect(r.found.map((x) => x.m.secret)).toEqual([t]);
+  });
+
+});
+
+describe('content that only looks like an archive', () => {
+  it('scans a file with zip magic bytes that is not a zip as raw bytes', () => {
+    const t = gen.userToken();
+    const buf = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), randomBytes(100, 1), Buffer.from(`HF_TOKEN=${t}`)]);
+    for (const piece of [buf.length, 7]) {
+      const r = run(buf, 'weights.bin', {}, piece);
+      expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['weights.bin', t]]);
+      expect(r.warnings).toHaveLength(1);
+      expect(r.warnings[0]).toMatch(/^weights\.bin: corrupt zip archive \(.*\); scanned as raw bytes$/);
+    }
+  });
+
+  it('scans a binary with gzip magic bytes that is not gzip as raw bytes', () => {
+    const t = gen.userToken();
+    const buf = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x00]), randomBytes(200, 2), Buffer.from(`\x00hub_token ${t}\x00`, 'latin1'), randomBytes(50, 3)]);
+    const r = run(buf, 'state.bin');
+    expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['state.bin', t]]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^state\.bin: corrupt gzip data \(.*\); scanned as raw bytes$/)]);
+  });
+
+  it('scans what a truncated gzip inflated before the error', () => {
+    const t = gen.userToken();
+    const lines = Array.from({ length: 4000 }, (_, i) => `step ${i} loss ${(1 / (i + 1)).toFixed(6)}`).join('\n');
+    const gz = gzipSync(Buffer.from(`HF_TOKEN=${t}\n${lines}\n`));
+    const truncated = gz.subarray(0, gz.length >> 1);
+    const r = run(truncated, 'run.log.gz');
+    expect(r.found.map((x) => [x.path, x.m.line, x.m.secret])).toEqual([['run.log.gz!run.log', 1, t]]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^run\.log\.gz: corrupt gzip data \(.*\); the rest of it was not scanned$/)]);
+  });
+
+  it('scans what a large truncated gzip inflated before the error (streaming path)', () => {
+    const t = gen.userToken();
+    const gz = gzipSync(Buffer.concat([Buffer.from(`HF_TOKEN=${t}\n`), randomBytes(12 * MB, 4)]), { level: 0 });
+    const r = run(gz.subarray(0, gz.length - 1000), 'dump.gz', {}, 1 * MB);
+    expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['dump.gz!dump', t]]);
+  });
+});
+
+describe('zip members and nesting that are not opened', () => {
+  it('gives one warning and a skip entry for a member compressed with bzip2', () => {
+    const t = gen.userToken();
+    const zip = Buffer.from(zipSync({ 'model.bin': randomBytes(4000, 5), 'conf.env': Buffer.from(`HF_TOKEN=${t}\n`) }, { level: 0 }));
+    // Mark model.bin as bzip2 (method 12) in its local header and central directory entry.
+    zip.writeUInt16LE(12, 8);
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip.writeUInt16LE(12, central + 10);
+    const r = run(zip, 'm.zip');
+    expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['m.zip!conf.env', t]]);
+    expect(r.warnings).toEqual(['m.zip!model.bin: compressed with bzip2 (method 12); not scanned']);
+    expect(r.skipped).toEqual([{ path: 'm.zip!model.bin', reason: 'zip member compressed with bzip2 (method 12), which hfleaks cannot decompress' }]);
+  });
+
+  it('lists an archive nested deeper than the depth limit as skipped, and still scans its bytes', () => {
+    const t = gen.userToken();
+    const inner = zipSync({ 'secret.txt': Buffer.from(`HF_TOKEN=${t}\n`) }, { level: 0 });
+    const outer = zipSync({ 'inner.zip': inner }, { level: 0 });
+    const r = run(outer, 'o.zip', { archiveDepth: 1 });
+    expect(r.skipped).toEqual([{ path: 'o.zip!inner.zip', reason: 'archive nested deeper than --archive-depth 1' }]);
+    expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['o.zip!inner.zip', t]]);
+    expect(run(outer, 'o.zip', { archiveDepth: 0 }).skipped).toEqual([]);
+  });
+});
