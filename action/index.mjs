@@ -7048,6 +7048,12 @@ function isWordByte(b3) {
 function isHex(b3) {
   return b3 !== void 0 && (b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 70 || b3 >= 97 && b3 <= 102);
 }
+function wrappedBreak(buf, i) {
+  const len = buf[i] === 10 ? 1 : buf[i] === 13 && buf[i + 1] === 10 ? 2 : 0;
+  if (!len || i < WRAP_MIN_LINE || i + len >= buf.length || !isBase64Byte(buf[i + len])) return 0;
+  for (let k2 = i - WRAP_MIN_LINE; k2 < i; k2++) if (!isBase64Byte(buf[k2])) return 0;
+  return len;
+}
 function isBase64Byte(b3) {
   return b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 90 || b3 >= 97 && b3 <= 122 || b3 === 43 || b3 === 47 || b3 === 45 || b3 === 95;
 }
@@ -7271,12 +7277,21 @@ function createDetector(rules, options = {}) {
         while (a > floor && isBase64Byte(buf[a - 1])) a--;
         a = group - Math.floor((group - a) / 4) * 4;
         let b3 = at2 + needle.search.needle.length;
-        const ceil = Math.min(buf.length, group + needle.span);
-        while (b3 < ceil && isBase64Byte(buf[b3])) b3++;
+        let ceil = Math.min(buf.length, group + needle.span);
+        let joined = "";
+        let piece = a;
+        for (; ; ) {
+          while (b3 < ceil && isBase64Byte(buf[b3])) b3++;
+          const wrap = b3 < ceil ? wrappedBreak(buf, b3) : 0;
+          if (!wrap) break;
+          joined += buf.toString("latin1", piece, b3);
+          piece = b3 = b3 + wrap;
+          ceil = Math.min(buf.length, ceil + wrap);
+        }
         let runStart = a;
         while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1])) runStart--;
-        if (b3 - runStart < BASE64_MIN_RUN) continue;
-        const decoded = Buffer.from(buf.toString("latin1", a, b3), "base64");
+        if (joined.length + (b3 - piece) + (a - runStart) < BASE64_MIN_RUN) continue;
+        const decoded = Buffer.from(joined + buf.toString("latin1", piece, b3), "base64");
         const inner = [];
         scanAscii(decoded, 0, decoded.length, inner, [...chain, "base64"]);
         if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
@@ -7333,7 +7348,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN;
+var BASE64_MIN_RUN, WRAP_MIN_LINE;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -7342,6 +7357,7 @@ var init_detector = __esm({
     init_linear();
     init_search();
     BASE64_MIN_RUN = 20;
+    WRAP_MIN_LINE = 60;
   }
 });
 

@@ -63,6 +63,21 @@ function isWordByte(b: number | undefined): boolean {
 function isHex(b: number | undefined): boolean {
   return b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
 }
+/** Shortest line taken for wrapped base64 (PEM wraps at 64, GNU base64 at 76). */
+const WRAP_MIN_LINE = 60;
+
+/**
+ * The length of the line break at `i` (1 or 2) when it wraps a base64 run: the line
+ * before it is at least WRAP_MIN_LINE base64 characters and the next one goes on in
+ * base64; else 0.
+ */
+function wrappedBreak(buf: Buffer, i: number): number {
+  const len = buf[i] === 0x0a ? 1 : buf[i] === 0x0d && buf[i + 1] === 0x0a ? 2 : 0;
+  if (!len || i < WRAP_MIN_LINE || i + len >= buf.length || !isBase64Byte(buf[i + len]!)) return 0;
+  for (let k = i - WRAP_MIN_LINE; k < i; k++) if (!isBase64Byte(buf[k]!)) return 0;
+  return len;
+}
+
 function isBase64Byte(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2b || b === 0x2f || b === 0x2d || b === 0x5f;
 }
@@ -348,12 +363,23 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         while (a > floor && isBase64Byte(buf[a - 1]!)) a--;
         a = group - Math.floor((group - a) / 4) * 4; // the first whole group at or after a
         let b = at + needle.search.needle.length;
-        const ceil = Math.min(buf.length, group + needle.span);
-        while (b < ceil && isBase64Byte(buf[b]!)) b++;
+        let ceil = Math.min(buf.length, group + needle.span);
+        // Wrapped base64 (GNU base64 breaks lines at 76 columns, PEM at 64): a full line
+        // that ends in a line break and goes on in base64 is one run, breaks left out.
+        let joined = '';
+        let piece = a;
+        for (;;) {
+          while (b < ceil && isBase64Byte(buf[b]!)) b++;
+          const wrap = b < ceil ? wrappedBreak(buf, b) : 0;
+          if (!wrap) break;
+          joined += buf.toString('latin1', piece, b);
+          piece = b = b + wrap;
+          ceil = Math.min(buf.length, ceil + wrap);
+        }
         let runStart = a;
         while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1]!)) runStart--;
-        if (b - runStart < BASE64_MIN_RUN) continue;
-        const decoded = Buffer.from(buf.toString('latin1', a, b), 'base64');
+        if (joined.length + (b - piece) + (a - runStart) < BASE64_MIN_RUN) continue;
+        const decoded = Buffer.from(joined + buf.toString('latin1', piece, b), 'base64');
         const inner: Hit[] = [];
         scanAscii(decoded, 0, decoded.length, inner, [...chain, 'base64']);
         if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, 'base64'], depth + 1);

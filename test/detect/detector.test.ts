@@ -354,3 +354,46 @@ describe('placeholder filter', () => {
     }
   });
 });
+
+describe('wrapped base64', () => {
+  // `base64 .env` (GNU coreutils) wraps at 76 columns, PEM at 64: a token's encoding
+  // often straddles a line break.
+  const wrap = (b64: string, width: number, eol: string) => b64.match(new RegExp(`.{1,${width}}`, 'g'))!.join(eol) + eol;
+
+  it.each([
+    [76, '\n'],
+    [64, '\n'],
+    [76, '\r\n'],
+  ])('finds a token across the line breaks of base64 wrapped at %i columns', (width, eol) => {
+    const t = gen.userToken();
+    let found = 0;
+    let straddled = 0;
+    for (let shift = 0; shift < width; shift++) {
+      const env = `${'#'.repeat(shift)}\nHF_TOKEN=${t}\nOTHER=1\n`;
+      const b64 = Buffer.from(env).toString('base64');
+      const text = `data: |\n${wrap(b64, width, eol)}`;
+      const at = env.indexOf(t);
+      // Where the token's encoding lies, and whether a line break falls inside it.
+      const from = Math.floor(at / 3) * 4;
+      const to = Math.ceil((at + t.length) / 3) * 4;
+      if (Math.floor(from / width) !== Math.floor((to - 1) / width)) straddled++;
+      const ms = find(text).filter((m) => m.secret === t);
+      expect(ms.length, `shift ${shift}`).toBeLessThanOrEqual(1);
+      if (ms.length) {
+        expect(ms[0]!.decoding).toEqual(['base64']);
+        found++;
+      }
+    }
+    expect(straddled).toBeGreaterThan(width / 2); // the case this is about
+    // Only a break inside the few characters that encode the keyword itself can hide it.
+    expect(found).toBeGreaterThanOrEqual(width - 8);
+  });
+
+  it('does not join base64-looking lines that are not a wrapped run', () => {
+    const t = gen.userToken();
+    const b64 = Buffer.from(`HF_TOKEN=${t}\n`).toString('base64');
+    // Short lines: not wrapping, so nothing is joined (and the halves decode to nothing).
+    const text = `${b64.slice(0, 20)}\n${b64.slice(20)}\n`;
+    expect(find(text).filter((m) => m.secret === t)).toHaveLength(0);
+  });
+});
