@@ -20368,16 +20368,16 @@ function createSession(io2, args, root) {
   checkFormat(args.format);
   const depth = args.archiveDepth;
   if (depth !== void 0 && (!Number.isInteger(depth) || depth < 0 || depth > 10)) throw new UsageError("--archive-depth must be a whole number from 0 to 10");
-  if (args.sarif !== void 0 && args.sarif === "-") throw new UsageError("--sarif needs a file (--format sarif prints SARIF on stdout)");
+  if (args.sarif === "-") throw new UsageError("--sarif needs a file (--format sarif prints SARIF on stdout)");
   if (args.sarif !== void 0) checkFormat("sarif");
   const detector = createDetector(config.rules, { decode: args.decode !== false });
   const ignored = args.ignore === false ? /* @__PURE__ */ new Set() : readHfleaksIgnore(root).fingerprints;
   const aggregator = createAggregator(config.rules, ignored);
   const stats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message2) => {
-    const clean2 = scrubTokenShapes(message2);
+    const clean2 = escapeControls(scrubTokenShapes(message2));
     stats.warnings.push(clean2);
-    if (!args.quiet) io2.stderr(`hfleaks: warning: ${escapeControls(clean2)}
+    if (!args.quiet) io2.stderr(`hfleaks: warning: ${clean2}
 `);
   };
   const skipped = (s) => stats.skipped.push(s);

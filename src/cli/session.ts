@@ -49,16 +49,17 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   checkFormat(args.format);
   const depth = args.archiveDepth;
   if (depth !== undefined && (!Number.isInteger(depth) || depth < 0 || depth > 10)) throw new UsageError('--archive-depth must be a whole number from 0 to 10');
-  if (args.sarif !== undefined && args.sarif === '-') throw new UsageError('--sarif needs a file (--format sarif prints SARIF on stdout)');
+  if (args.sarif === '-') throw new UsageError('--sarif needs a file (--format sarif prints SARIF on stdout)');
   if (args.sarif !== undefined) checkFormat('sarif');
   const detector = createDetector(config.rules, { decode: args.decode !== false });
   const ignored = args.ignore === false ? new Set<string>() : readHfleaksIgnore(root).fingerprints;
   const aggregator = createAggregator(config.rules, ignored);
   const stats: ScanStats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message: string) => {
-    const clean = scrubTokenShapes(message);
+    // One line each, in the report as on stderr: names in messages come from outside.
+    const clean = escapeControls(scrubTokenShapes(message));
     stats.warnings.push(clean);
-    if (!args.quiet) io.stderr(`hfleaks: warning: ${escapeControls(clean)}\n`);
+    if (!args.quiet) io.stderr(`hfleaks: warning: ${clean}\n`);
   };
   const skipped = (s: Skipped) => stats.skipped.push(s);
   const sink: ContentSink = {
