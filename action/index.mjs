@@ -7280,11 +7280,13 @@ function createDetector(rules, options = {}) {
         let ceil = Math.min(buf.length, group + needle.span);
         let joined = "";
         let piece = a;
+        let firstBreak = Infinity;
         for (; ; ) {
           while (b3 < ceil && isBase64Byte(buf[b3])) b3++;
           const wrap = b3 < ceil ? wrappedBreak(buf, b3) : 0;
           if (!wrap) break;
           joined += buf.toString("latin1", piece, b3);
+          if (firstBreak === Infinity) firstBreak = joined.length;
           piece = b3 = b3 + wrap;
           ceil = Math.min(buf.length, ceil + wrap);
         }
@@ -7296,7 +7298,9 @@ function createDetector(rules, options = {}) {
         scanAscii(decoded, 0, decoded.length, inner, [...chain, "base64"]);
         if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
         for (const h3 of inner) {
-          const start = a + Math.floor(h3.start / 3) * 4;
+          const encoded = Math.floor(h3.start / 3) * 4;
+          if (encoded >= firstBreak) continue;
+          const start = a + encoded;
           if (start >= from && start < to2) hits.push({ ...h3, start });
         }
       }
@@ -7471,7 +7475,7 @@ var init_scanner = __esm({
     LINE_WINDOW = 4096;
     CONTEXT = 600;
     NL = 10;
-    LOOK_BEHIND = 16;
+    LOOK_BEHIND = 64;
     NL16 = { utf16le: Buffer.from([10, 0]), utf16be: Buffer.from([0, 10]) };
     DEFAULT_CHUNK = 1 << 20;
     ChunkScanner = class {
@@ -10450,7 +10454,17 @@ var init_lazy = __esm({
 // src/detect/content.ts
 import { isUtf8 } from "node:buffer";
 function isGzip(b3) {
-  return b3[0] === 31 && b3[1] === 139;
+  if (b3[0] !== 31 || b3[1] !== 139 || b3[2] !== 8 || (b3[3] & 224) !== 0) return false;
+  const flags = b3[3];
+  let at2 = 10;
+  if (flags & 4) at2 += 2 + (b3[10] | b3[11] << 8);
+  for (const bit of [8, 16]) {
+    if (!(flags & bit)) continue;
+    const nul = b3.indexOf(0, at2);
+    if (nul === -1) return b3.length < 64 << 10;
+    at2 = nul + 1;
+  }
+  return at2 <= b3.length || b3.length < 64 << 10;
 }
 function isZip(b3) {
   return b3[0] === 80 && b3[1] === 75 && b3[2] === 3 && b3[3] === 4;
@@ -10566,9 +10580,9 @@ function tentative(kind, path, sink, raw, archive) {
       if (held) {
         held.push(d2);
         heldBytes += d2.length;
-        if (heldBytes > HOLD) held = void 0;
       }
       inner.push(d2);
+      if (held && !fallback && heldBytes > HOLD) held = void 0;
     },
     end() {
       if (!fallback) inner.end();
@@ -10584,10 +10598,14 @@ function gzipStream(detector, path, sink, opts, depth, budget, trial) {
     if (!done) member.end();
     done = true;
   };
+  let emitted = false;
   const emit = (chunk) => {
     if (done) return;
     sink.inflated?.(chunk.length);
-    if (chunk.length) trial.proved();
+    if (chunk.length) {
+      emitted = true;
+      trial.proved();
+    }
     const fits = spend(budget, chunk.length, path, sink, opts);
     if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
     if (fits < chunk.length) finish2();
@@ -10638,7 +10656,7 @@ function gzipStream(detector, path, sink, opts, depth, budget, trial) {
       }
       if (done) return;
       (gz ?? new (fflateLib()).Gunzip(emit)).push(EMPTY, true);
-      trial.proved();
+      if (!emitted) throw new Error("no data");
       finish2();
     })
   };
@@ -10652,18 +10670,39 @@ function dropper(compression) {
     }
   };
 }
+function stopsOnError(Base) {
+  return class {
+    static compression = Base.compression;
+    ondata = () => void 0;
+    inner;
+    failed = false;
+    constructor(name, size, originalSize) {
+      this.inner = new Base(name, size, originalSize);
+      this.inner.ondata = (err, data, final) => {
+        if (err) this.failed = true;
+        this.ondata(err, data, final);
+      };
+    }
+    push(d2, final) {
+      if (!this.failed) this.inner.push(d2, final);
+    }
+  };
+}
 function zipStream(detector, path, sink, opts, depth, budget, trial) {
   let done = false;
   let proven = false;
-  let current;
+  const members = /* @__PURE__ */ new Set();
   const prove = () => {
     proven = true;
     trial.proved();
   };
+  const endAll = () => {
+    for (const m2 of members) m2.end();
+    members.clear();
+  };
   const stop = () => {
     done = true;
-    current?.end();
-    current = void 0;
+    endAll();
   };
   const { Unzip, UnzipInflate, UnzipPassThrough } = fflateLib();
   const uz = new Unzip((file) => {
@@ -10682,11 +10721,11 @@ function zipStream(detector, path, sink, opts, depth, budget, trial) {
       return file.start();
     }
     const member = open(detector, memberPath, sink, opts, depth + 1, budget);
-    current = member;
+    members.add(member);
     file.ondata = (err, chunk, final) => {
-      if (done || current !== member) return;
+      if (done || !members.has(member)) return;
       if (err) {
-        current = void 0;
+        members.delete(member);
         member.end();
         if (!proven) throw err;
         sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
@@ -10699,13 +10738,13 @@ function zipStream(detector, path, sink, opts, depth, budget, trial) {
       if (fits < chunk.length) return stop();
       if (final) {
         prove();
-        current = void 0;
+        members.delete(member);
         member.end();
       }
     };
     file.start();
   });
-  uz.register(UnzipInflate);
+  uz.register(stopsOnError(UnzipInflate));
   uz.register(UnzipPassThrough);
   const guard = (f3) => {
     if (done) return;
@@ -10722,7 +10761,7 @@ function zipStream(detector, path, sink, opts, depth, budget, trial) {
     }),
     end: () => guard(() => {
       uz.push(EMPTY, true);
-      current?.end();
+      endAll();
     })
   };
 }

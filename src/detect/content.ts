@@ -53,8 +53,25 @@ interface Budget {
 const MB = 1 << 20;
 const LONG_LINE = 8 * MB;
 
+/**
+ * A gzip header (RFC 1952): magic, deflate, no reserved flag bits, and when the first
+ * piece is long enough to tell, a file name or comment that ends within it. fflate waits
+ * for ever (and ever more slowly) on a header that never ends, then yields nothing:
+ * such content is plain bytes, scanned as they are.
+ */
 function isGzip(b: Uint8Array): boolean {
-  return b[0] === 0x1f && b[1] === 0x8b;
+  if (b[0] !== 0x1f || b[1] !== 0x8b || b[2] !== 8 || (b[3]! & 0xe0) !== 0) return false;
+  const flags = b[3]!;
+  let at = 10;
+  if (flags & 4) at += 2 + (b[10]! | (b[11]! << 8)); // FEXTRA
+  for (const bit of [8, 16]) {
+    // FNAME, FCOMMENT: NUL-terminated
+    if (!(flags & bit)) continue;
+    const nul = b.indexOf(0, at);
+    if (nul === -1) return b.length < 64 << 10; // can't tell yet from a short first piece
+    at = nul + 1;
+  }
+  return at <= b.length || b.length < 64 << 10;
 }
 function isZip(b: Uint8Array): boolean {
   return b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
@@ -221,9 +238,11 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
       if (held) {
         held.push(d);
         heldBytes += d.length;
-        if (heldBytes > HOLD) held = undefined; // too late to fall back: memory stays bounded
       }
+      // The archive sees the piece first: if it fails on it, the held bytes (this piece
+      // included) go to the raw scan.
       inner.push(d);
+      if (held && !fallback && heldBytes > HOLD) held = undefined; // too late to fall back: memory stays bounded
     },
     end() {
       if (!fallback) inner.end();
@@ -241,10 +260,14 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
     done = true;
   };
   // Output goes to the member as far as the budget allows.
+  let emitted = false;
   const emit = (chunk: Uint8Array) => {
     if (done) return;
     sink.inflated?.(chunk.length);
-    if (chunk.length) trial.proved();
+    if (chunk.length) {
+      emitted = true;
+      trial.proved();
+    }
     const fits = spend(budget, chunk.length, path, sink, opts);
     if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
     if (fits < chunk.length) finish();
@@ -303,7 +326,8 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
         }
         if (done) return;
         (gz ?? new (fflateLib().Gunzip)(emit)).push(EMPTY, true);
-        trial.proved(); // it ended cleanly (an empty gzip yields nothing)
+        // Streamed (over 8 MB in) and nothing came out: not a gzip, whatever its header.
+        if (!emitted) throw new Error('no data');
         finish();
       }),
   };
@@ -327,18 +351,47 @@ function dropper(compression: number): UnzipDecoderConstructor {
   };
 }
 
+/**
+ * fflate's inflater for zip members, made to ignore a member's input after its first
+ * error: fflate goes on pushing the rest of a failed member into it, and each push then
+ * copies everything pushed so far (quadratic on a large corrupt member).
+ */
+function stopsOnError(Base: UnzipDecoderConstructor): UnzipDecoderConstructor {
+  return class {
+    static compression = Base.compression;
+    ondata: UnzipDecoder['ondata'] = () => undefined;
+    private readonly inner: UnzipDecoder;
+    private failed = false;
+    constructor(name: string, size?: number, originalSize?: number) {
+      this.inner = new Base(name, size, originalSize);
+      this.inner.ondata = (err, data, final) => {
+        if (err) this.failed = true;
+        this.ondata(err, data, final);
+      };
+    }
+    push(d: Uint8Array, final: boolean) {
+      if (!this.failed) this.inner.push(d, final);
+    }
+  };
+}
+
 function zipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, trial: Trial): ContentStream {
   let done = false; // failed or out of budget: the rest is ignored
   let proven = false;
-  let current: ContentStream | undefined; // the member being decompressed
+  // Members being decompressed: with a data descriptor that has no signature, fflate
+  // announces the next member before the last chunk of this one, so several can be open.
+  const members = new Set<ContentStream>();
   const prove = () => {
     proven = true;
     trial.proved();
   };
+  const endAll = () => {
+    for (const m of members) m.end();
+    members.clear();
+  };
   const stop = () => {
     done = true;
-    current?.end();
-    current = undefined;
+    endAll();
   };
   const { Unzip, UnzipInflate, UnzipPassThrough } = fflateLib();
   const uz = new Unzip((file) => {
@@ -358,11 +411,11 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
       return file.start();
     }
     const member = open(detector, memberPath, sink, opts, depth + 1, budget);
-    current = member;
+    members.add(member);
     file.ondata = (err, chunk, final) => {
-      if (done || current !== member) return;
+      if (done || !members.has(member)) return;
       if (err) {
-        current = undefined;
+        members.delete(member);
         member.end();
         if (!proven) throw err; // the first member fails: probably not a zip at all
         sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
@@ -375,13 +428,13 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
       if (fits < chunk.length) return stop();
       if (final) {
         prove();
-        current = undefined;
+        members.delete(member);
         member.end();
       }
     };
     file.start();
   });
-  uz.register(UnzipInflate);
+  uz.register(stopsOnError(UnzipInflate));
   uz.register(UnzipPassThrough);
   const guard = (f: () => void) => {
     if (done) return;
@@ -400,7 +453,7 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
     end: () =>
       guard(() => {
         uz.push(EMPTY, true);
-        current?.end();
+        endAll();
       }),
   };
 }

@@ -368,11 +368,13 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         // that ends in a line break and goes on in base64 is one run, breaks left out.
         let joined = '';
         let piece = a;
+        let firstBreak = Infinity; // where, in the joined text, the first break was left out
         for (;;) {
           while (b < ceil && isBase64Byte(buf[b]!)) b++;
           const wrap = b < ceil ? wrappedBreak(buf, b) : 0;
           if (!wrap) break;
           joined += buf.toString('latin1', piece, b);
+          if (firstBreak === Infinity) firstBreak = joined.length;
           piece = b = b + wrap;
           ceil = Math.min(buf.length, ceil + wrap);
         }
@@ -384,8 +386,12 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         scanAscii(decoded, 0, decoded.length, inner, [...chain, 'base64']);
         if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, 'base64'], depth + 1);
         for (const h of inner) {
-          // Map the decoded offset back to where its encoding sits.
-          const start = a + Math.floor(h.start / 3) * 4;
+          // Map the decoded offset back to where its encoding sits. A hit that starts past
+          // a left-out line break is another token of the run: its own needle, on its own
+          // line, reports it at the right place.
+          const encoded = Math.floor(h.start / 3) * 4;
+          if (encoded >= firstBreak) continue;
+          const start = a + encoded;
           if (start >= from && start < to) hits.push({ ...h, start });
         }
       }

@@ -10,7 +10,12 @@ const ALLOW16 = Buffer.from('hfleaks:allow', 'utf16le');
 const LINE_WINDOW = 4096;
 const CONTEXT = 600;
 const NL = 0x0a;
-const LOOK_BEHIND = 16;
+/**
+ * Bytes kept before each window's start for checks that look back: a token's left
+ * boundary (up to 11 bytes for %25-encoded escapes) and a wrapped base64 line (60
+ * characters of the line before a break). Even, so UTF-16 code units stay aligned.
+ */
+const LOOK_BEHIND = 64;
 
 /** Characters (UTF-16 code units, as editors and SARIF count them) in buf[a, b) read as UTF-8. */
 function charCount(buf: Buffer, a: number, b: number): number {

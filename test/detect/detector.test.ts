@@ -389,6 +389,37 @@ describe('wrapped base64', () => {
     expect(found).toBeGreaterThanOrEqual(width - 8);
   });
 
+  it('reports each of two tokens in one wrapped run once, at its own line', () => {
+    const [t1, t2] = [gen.userToken(), gen.userToken()];
+    const env = `${'# a comment to push the second token a few lines down\n'.repeat(12)}A=${t1}\n${'x'.repeat(300)}\nB=${t2}\n`;
+    const text = wrap(Buffer.from(env).toString('base64'), 76, '\n');
+    const ms = find(text);
+    for (const tok of [t1, t2]) expect(ms.filter((m) => m.secret === tok), tok).toHaveLength(1);
+    const lineOf = (tok: string) => {
+      const enc = Math.floor(env.indexOf(tok) / 3) * 4; // the group holding its keyword
+      return Math.floor(enc / 76) + 1;
+    };
+    expect(ms.find((m) => m.secret === t2)!.line).toBe(lineOf(t2));
+    expect(ms.find((m) => m.secret === t1)!.line).toBe(lineOf(t1));
+  });
+
+  it('joins a wrapped run across a window edge (the line before the break is in the look-behind)', () => {
+    const t = gen.userToken();
+    const env = `HF_TOKEN=${t}\n`;
+    const b64 = wrap(Buffer.from(env).toString('base64'), 76, '\n');
+    let missed = 0;
+    for (let pad = 4000; pad < 4200; pad += 3) {
+      const buf = Buffer.from(`${'.'.repeat(pad)}\n${b64}`);
+      const found: Match[] = [];
+      const sc = new ChunkScanner(detector, (m) => found.push(m), 4096);
+      for (let i = 0; i < buf.length; i += 1000) sc.push(Buffer.from(buf.subarray(i, i + 1000)));
+      sc.end();
+      const whole = find(buf).filter((m) => m.secret === t).length;
+      if (found.filter((m) => m.secret === t).length !== whole) missed++;
+    }
+    expect(missed).toBe(0);
+  });
+
   it('does not join base64-looking lines that are not a wrapped run', () => {
     const t = gen.userToken();
     const b64 = Buffer.from(`HF_TOKEN=${t}\n`).toString('base64');
