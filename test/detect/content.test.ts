@@ -1,7 +1,7 @@
 // Content streams and archives: the decompression budget holds while inflating, and
 // content that only looks like an archive is still scanned. Inputs are built at run
 // time; tokens come from tokenGenerator, never literals.
-import { gzipSync } from 'node:zlib';
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { Match } from '../../src/core/types.ts';
@@ -158,3 +158,46 @@ describe('zip members and nesting that are not opened', () => {
     expect(run(outer, 'o.zip', { archiveDepth: 0 }).skipped).toEqual([]);
   });
 });
+
+/**
+ * A streamed zip as some writers make it: each member's sizes in a data descriptor after
+ * its data, without the optional PK\x07\x08 signature, and no central directory needed
+ * to read it front to back.
+ */
+function zipWithBareDescriptors(members: [string, string][]): Buffer {
+  const parts: Buffer[] = [];
+  for (const [name, text] of members) {
+    const data = Buffer.from(text);
+    const packed = deflateRawSync(data);
+    const head = Buffer.alloc(30);
+    head.writeUInt32LE(0x04034b50, 0);
+    head.writeUInt16LE(20, 4);
+    head.writeUInt16LE(0x0008, 6); // sizes and CRC follow the data
+    head.writeUInt16LE(8, 8); // deflate
+    head.writeUInt16LE(Buffer.byteLength(name), 26);
+    const tail = Buffer.alloc(12);
+    tail.writeUInt32LE(crc32(data), 0);
+    tail.writeUInt32LE(packed.length, 4);
+    tail.writeUInt32LE(data.length, 8);
+    parts.push(head, Buffer.from(name), packed, tail);
+  }
+  return Buffer.concat(parts);
+}
+
+describe('zip members whose descriptors have no signature', () => {
+  it('scans every member (fflate announces the next one before this one ends)', () => {
+    const [a, b] = [gen.userToken(), gen.userToken()];
+    const zip = zipWithBareDescriptors([
+      ['a.env', `HF_TOKEN=${a}\n`],
+      ['b.txt', `other = "${b}"\n`],
+    ]);
+    for (const piece of [zip.length, 7, 64]) {
+      const r = run(zip, 'stream.zip', {}, piece);
+      expect(r.found.map((x) => [x.path, x.m.secret]).sort(), `piece ${piece}`).toEqual([
+        ['stream.zip!a.env', a],
+        ['stream.zip!b.txt', b],
+      ]);
+    }
+  });
+});
+
