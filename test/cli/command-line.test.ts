@@ -1,23 +1,14 @@
 // The command line's edges, end to end through the built CLI: words after `--`, option
 // names that only look like options, empty and negated values, repeated flags, forced
 // colour, named symbolic links, and errors that must say exit 2 rather than "clean".
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { makeRepo, tokens } from '../git/repo.ts';
-import { runCli, runJson, tempDir } from '../helpers/cli.ts';
+import { runCli, runJson, tempDir, tree } from '../helpers/cli.ts';
 
 const t = tokens(91);
-
-function tree(files: Record<string, string | Uint8Array>): string {
-  const dir = tempDir();
-  for (const [p, content] of Object.entries(files)) {
-    mkdirSync(join(dir, p, '..'), { recursive: true });
-    writeFileSync(join(dir, p), content);
-  }
-  return dir;
-}
 
 describe('command line', () => {
   const token = t.userToken();

@@ -1,22 +1,13 @@
 // `hfleaks scan` end to end: the built CLI on fixture trees made at run time.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tokenGenerator } from '../../src/rules/template.ts';
-import { runCli, runJson, tempDir } from '../helpers/cli.ts';
+import { runCli, runJson, tempDir, tree } from '../helpers/cli.ts';
 
 const gen = tokenGenerator(7);
-
-function tree(files: Record<string, string | Buffer>): string {
-  const dir = tempDir();
-  for (const [p, content] of Object.entries(files)) {
-    mkdirSync(join(dir, p, '..'), { recursive: true });
-    writeFileSync(join(dir, p), content);
-  }
-  return dir;
-}
 
 describe('hfleaks scan', () => {
   const a = gen.userToken();

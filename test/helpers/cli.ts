@@ -1,6 +1,6 @@
 // Runs the built CLI (dist/cli.js) as a user would, in a child process.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
@@ -66,5 +66,15 @@ export async function runJson(args: string[], opts: CliOptions = {}): Promise<Cl
 export function tempDir(prefix = 'hfleaks-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A temporary directory holding these files (paths with `/`, parents made as needed). */
+export function tree(files: Record<string, string | Uint8Array>): string {
+  const dir = tempDir();
+  for (const [p, content] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), content);
+  }
   return dir;
 }
