@@ -126,6 +126,10 @@ var init_redact = __esm({
 });
 
 // src/cli/options.ts
+function optionKeys(name, spec) {
+  const camel = name.replace(/-([a-z])/g, (_3, c3) => c3.toUpperCase());
+  return [.../* @__PURE__ */ new Set([name, camel])].concat(spec.alias ? [spec.alias] : []);
+}
 function verifyOptions(verifyDefault = false, hubOnly = false) {
   const hub = {
     endpoint: { type: "string", describe: "Hub endpoint for verification (default: HF_ENDPOINT, else https://huggingface.co); https only, http only to this machine", requiresArg: true },
@@ -170,6 +174,2948 @@ var init_options = __esm({
     };
     QUIET = { quiet: { alias: "q", type: "boolean", default: false, describe: "No warnings or progress on stderr" } };
     DEBUG = { debug: { type: "boolean", default: false, describe: "Stack traces on errors" } };
+  }
+});
+
+// node_modules/fflate/lib/node.cjs
+var require_node = __commonJS({
+  "node_modules/fflate/lib/node.cjs"(exports) {
+    "use strict";
+    exports.deflate = deflate;
+    exports.deflateSync = deflateSync;
+    exports.inflate = inflate;
+    exports.inflateSync = inflateSync;
+    exports.gzip = gzip;
+    exports.compress = gzip;
+    exports.gzipSync = gzipSync;
+    exports.compressSync = gzipSync;
+    exports.gunzip = gunzip;
+    exports.gunzipSync = gunzipSync;
+    exports.zlib = zlib2;
+    exports.zlibSync = zlibSync;
+    exports.unzlib = unzlib;
+    exports.unzlibSync = unzlibSync;
+    exports.gzip = gzip;
+    exports.compress = gzip;
+    exports.decompress = decompress;
+    exports.decompressSync = decompressSync;
+    exports.strToU8 = strToU8;
+    exports.strFromU8 = strFromU8;
+    exports.zip = zip;
+    exports.zipSync = zipSync;
+    exports.unzip = unzip;
+    exports.unzipSync = unzipSync;
+    var _a2;
+    var Worker2;
+    var isMarkedAsUntransferable;
+    var workerAdd = ";var __w=require('worker_threads');__w.parentPort.on('message',function(m){onmessage({data:m})}),postMessage=function(m,t){__w.parentPort.postMessage(m,t)},close=process.exit;self=global";
+    try {
+      _a2 = __require("worker_threads"), Worker2 = _a2.Worker, isMarkedAsUntransferable = _a2.isMarkedAsUntransferable;
+    } catch (e) {
+    }
+    var node_worker_1 = {};
+    node_worker_1["default"] = Worker2 ? function(c3, _3, msg, transfer, cb) {
+      var done = false;
+      var w2 = new Worker2(c3 + workerAdd, { eval: true }).on("error", function(e) {
+        return cb(e, null);
+      }).on("message", function(m2) {
+        return cb(null, m2);
+      }).on("exit", function(c4) {
+        if (c4 && !done)
+          cb(new Error("exited with code " + c4), null);
+      });
+      if (isMarkedAsUntransferable)
+        transfer = transfer.filter(function(t2) {
+          return !isMarkedAsUntransferable(t2);
+        });
+      w2.postMessage(msg, transfer);
+      w2.terminate = function() {
+        done = true;
+        return Worker2.prototype.terminate.call(w2);
+      };
+      return w2;
+    } : function(_3, __, ___, ____, cb) {
+      setImmediate(function() {
+        return cb(new Error("async operations unsupported - update to Node 12+ (or Node 10-11 with the --experimental-worker CLI flag)"), null);
+      });
+      var NOP = function() {
+      };
+      return {
+        terminate: NOP,
+        postMessage: NOP
+      };
+    };
+    var u8 = Uint8Array;
+    var u16 = Uint16Array;
+    var i32 = Int32Array;
+    var fleb = new u8([
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      1,
+      1,
+      2,
+      2,
+      2,
+      2,
+      3,
+      3,
+      3,
+      3,
+      4,
+      4,
+      4,
+      4,
+      5,
+      5,
+      5,
+      5,
+      0,
+      /* unused */
+      0,
+      0,
+      /* impossible */
+      0
+    ]);
+    var fdeb = new u8([
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      2,
+      2,
+      3,
+      3,
+      4,
+      4,
+      5,
+      5,
+      6,
+      6,
+      7,
+      7,
+      8,
+      8,
+      9,
+      9,
+      10,
+      10,
+      11,
+      11,
+      12,
+      12,
+      13,
+      13,
+      /* unused */
+      0,
+      0
+    ]);
+    var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+    var freb = function(eb, start) {
+      var b3 = new u16(31);
+      for (var i2 = 0; i2 < 31; ++i2) {
+        b3[i2] = start += 1 << eb[i2 - 1];
+      }
+      var r2 = new i32(b3[30]);
+      for (var i2 = 1; i2 < 30; ++i2) {
+        for (var j3 = b3[i2]; j3 < b3[i2 + 1]; ++j3) {
+          r2[j3] = j3 - b3[i2] << 5 | i2;
+        }
+      }
+      return { b: b3, r: r2 };
+    };
+    var _a2 = freb(fleb, 2);
+    var fl = _a2.b;
+    var revfl = _a2.r;
+    fl[28] = 258, revfl[258] = 28;
+    var _b2 = freb(fdeb, 0);
+    var fd = _b2.b;
+    var revfd = _b2.r;
+    var rev = new u16(32768);
+    for (i = 0; i < 32768; ++i) {
+      x3 = (i & 43690) >> 1 | (i & 21845) << 1;
+      x3 = (x3 & 52428) >> 2 | (x3 & 13107) << 2;
+      x3 = (x3 & 61680) >> 4 | (x3 & 3855) << 4;
+      rev[i] = ((x3 & 65280) >> 8 | (x3 & 255) << 8) >> 1;
+    }
+    var x3;
+    var i;
+    var hMap = (function(cd, mb, r2) {
+      var s = cd.length;
+      var i2 = 0;
+      var l3 = new u16(mb);
+      for (; i2 < s; ++i2) {
+        if (cd[i2])
+          ++l3[cd[i2] - 1];
+      }
+      var le2 = new u16(mb);
+      for (i2 = 1; i2 < mb; ++i2) {
+        le2[i2] = le2[i2 - 1] + l3[i2 - 1] << 1;
+      }
+      var co;
+      if (r2) {
+        co = new u16(1 << mb);
+        var rvb = 15 - mb;
+        for (i2 = 0; i2 < s; ++i2) {
+          if (cd[i2]) {
+            var sv = i2 << 4 | cd[i2];
+            var r_1 = mb - cd[i2];
+            var v2 = le2[cd[i2] - 1]++ << r_1;
+            for (var m2 = v2 | (1 << r_1) - 1; v2 <= m2; ++v2) {
+              co[rev[v2] >> rvb] = sv;
+            }
+          }
+        }
+      } else {
+        co = new u16(s);
+        for (i2 = 0; i2 < s; ++i2) {
+          if (cd[i2]) {
+            co[i2] = rev[le2[cd[i2] - 1]++] >> 15 - cd[i2];
+          }
+        }
+      }
+      return co;
+    });
+    var flt = new u8(288);
+    for (i = 0; i < 144; ++i)
+      flt[i] = 8;
+    var i;
+    for (i = 144; i < 256; ++i)
+      flt[i] = 9;
+    var i;
+    for (i = 256; i < 280; ++i)
+      flt[i] = 7;
+    var i;
+    for (i = 280; i < 288; ++i)
+      flt[i] = 8;
+    var i;
+    var fdt = new u8(32);
+    for (i = 0; i < 32; ++i)
+      fdt[i] = 5;
+    var i;
+    var flm = /* @__PURE__ */ hMap(flt, 9, 0);
+    var flrm = /* @__PURE__ */ hMap(flt, 9, 1);
+    var fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
+    var fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
+    var max2 = function(a) {
+      var m2 = a[0];
+      for (var i2 = 1; i2 < a.length; ++i2) {
+        if (a[i2] > m2)
+          m2 = a[i2];
+      }
+      return m2;
+    };
+    var bits = function(d2, p2, m2) {
+      var o2 = p2 / 8 | 0;
+      return (d2[o2] | d2[o2 + 1] << 8) >> (p2 & 7) & m2;
+    };
+    var bits16 = function(d2, p2) {
+      var o2 = p2 / 8 | 0;
+      return (d2[o2] | d2[o2 + 1] << 8 | d2[o2 + 2] << 16) >> (p2 & 7);
+    };
+    var shft = function(p2) {
+      return (p2 + 7) / 8 | 0;
+    };
+    var slc = function(v2, s, e) {
+      if (s == null || s < 0)
+        s = 0;
+      if (e == null || e > v2.length)
+        e = v2.length;
+      return new u8(v2.subarray(s, e));
+    };
+    exports.FlateErrorCode = {
+      UnexpectedEOF: 0,
+      InvalidBlockType: 1,
+      InvalidLengthLiteral: 2,
+      InvalidDistance: 3,
+      StreamFinished: 4,
+      NoStreamHandler: 5,
+      InvalidHeader: 6,
+      NoCallback: 7,
+      InvalidUTF8: 8,
+      ExtraFieldTooLong: 9,
+      InvalidDate: 10,
+      FilenameTooLong: 11,
+      StreamFinishing: 12,
+      InvalidZipData: 13,
+      UnknownCompressionMethod: 14
+    };
+    var ec = [
+      "unexpected EOF",
+      "invalid block type",
+      "invalid length/literal",
+      "invalid distance",
+      "stream finished",
+      "no stream handler",
+      ,
+      // determined by compression function
+      "no callback",
+      "invalid UTF-8 data",
+      "extra field too long",
+      "date not in range 1980-2099",
+      "filename too long",
+      "stream finishing",
+      "invalid zip data"
+      // determined by unknown compression method
+    ];
+    var err = function(ind, msg, nt2) {
+      var e = new Error(msg || ec[ind]);
+      e.code = ind;
+      if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+      if (!nt2)
+        throw e;
+      return e;
+    };
+    var inflt = function(dat, st2, buf, dict) {
+      var sl = dat.length, dl = dict ? dict.length : 0;
+      if (!sl || st2.f && !st2.l)
+        return buf || new u8(0);
+      var noBuf = !buf;
+      var resize = noBuf || st2.i != 2;
+      var noSt = st2.i;
+      if (noBuf)
+        buf = new u8(sl * 3);
+      var cbuf = function(l4) {
+        var bl = buf.length;
+        if (l4 > bl) {
+          var nbuf = new u8(Math.max(bl * 2, l4));
+          nbuf.set(buf);
+          buf = nbuf;
+        }
+      };
+      var final = st2.f || 0, pos = st2.p || 0, bt2 = st2.b || 0, lm = st2.l, dm = st2.d, lbt = st2.m, dbt = st2.n;
+      var tbts = sl * 8;
+      do {
+        if (!lm) {
+          final = bits(dat, pos, 1);
+          var type = bits(dat, pos + 1, 3);
+          pos += 3;
+          if (!type) {
+            var s = shft(pos) + 4, l3 = dat[s - 4] | dat[s - 3] << 8, t2 = s + l3;
+            if (t2 > sl) {
+              if (noSt)
+                err(0);
+              break;
+            }
+            if (resize)
+              cbuf(bt2 + l3);
+            buf.set(dat.subarray(s, t2), bt2);
+            st2.b = bt2 += l3, st2.p = pos = t2 * 8, st2.f = final;
+            continue;
+          } else if (type == 1)
+            lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
+          else if (type == 2) {
+            var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
+            var tl = hLit + bits(dat, pos + 5, 31) + 1;
+            pos += 14;
+            var ldt = new u8(tl);
+            var clt = new u8(19);
+            for (var i2 = 0; i2 < hcLen; ++i2) {
+              clt[clim[i2]] = bits(dat, pos + i2 * 3, 7);
+            }
+            pos += hcLen * 3;
+            var clb = max2(clt), clbmsk = (1 << clb) - 1;
+            var clm = hMap(clt, clb, 1);
+            for (var i2 = 0; i2 < tl; ) {
+              var r2 = clm[bits(dat, pos, clbmsk)];
+              pos += r2 & 15;
+              var s = r2 >> 4;
+              if (s < 16) {
+                ldt[i2++] = s;
+              } else {
+                var c3 = 0, n = 0;
+                if (s == 16)
+                  n = 3 + bits(dat, pos, 3), pos += 2, c3 = ldt[i2 - 1];
+                else if (s == 17)
+                  n = 3 + bits(dat, pos, 7), pos += 3;
+                else if (s == 18)
+                  n = 11 + bits(dat, pos, 127), pos += 7;
+                while (n--)
+                  ldt[i2++] = c3;
+              }
+            }
+            var lt2 = ldt.subarray(0, hLit), dt2 = ldt.subarray(hLit);
+            lbt = max2(lt2);
+            dbt = max2(dt2);
+            lm = hMap(lt2, lbt, 1);
+            dm = hMap(dt2, dbt, 1);
+          } else
+            err(1);
+          if (pos > tbts) {
+            if (noSt)
+              err(0);
+            break;
+          }
+        }
+        if (resize)
+          cbuf(bt2 + 131072);
+        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
+        var lpos = pos;
+        for (; ; lpos = pos) {
+          var c3 = lm[bits16(dat, pos) & lms], sym = c3 >> 4;
+          pos += c3 & 15;
+          if (pos > tbts) {
+            if (noSt)
+              err(0);
+            break;
+          }
+          if (!c3)
+            err(2);
+          if (sym < 256)
+            buf[bt2++] = sym;
+          else if (sym == 256) {
+            lpos = pos, lm = null;
+            break;
+          } else {
+            var add = sym - 254;
+            if (sym > 264) {
+              var i2 = sym - 257, b3 = fleb[i2];
+              add = bits(dat, pos, (1 << b3) - 1) + fl[i2];
+              pos += b3;
+            }
+            var d2 = dm[bits16(dat, pos) & dms], dsym = d2 >> 4;
+            if (!d2)
+              err(3);
+            pos += d2 & 15;
+            var dt2 = fd[dsym];
+            if (dsym > 3) {
+              var b3 = fdeb[dsym];
+              dt2 += bits16(dat, pos) & (1 << b3) - 1, pos += b3;
+            }
+            if (pos > tbts) {
+              if (noSt)
+                err(0);
+              break;
+            }
+            if (resize)
+              cbuf(bt2 + 131072);
+            var end = bt2 + add;
+            if (bt2 < dt2) {
+              var shift = dl - dt2, dend = Math.min(dt2, end);
+              if (shift + bt2 < 0)
+                err(3);
+              for (; bt2 < dend; ++bt2)
+                buf[bt2] = dict[shift + bt2];
+            }
+            for (; bt2 < end; ++bt2)
+              buf[bt2] = buf[bt2 - dt2];
+          }
+        }
+        st2.l = lm, st2.p = lpos, st2.b = bt2, st2.f = final;
+        if (lm)
+          final = 1, st2.m = lbt, st2.d = dm, st2.n = dbt;
+      } while (!final);
+      return bt2 != buf.length && noBuf ? slc(buf, 0, bt2) : buf.subarray(0, bt2);
+    };
+    var wbits = function(d2, p2, v2) {
+      v2 <<= p2 & 7;
+      var o2 = p2 / 8 | 0;
+      d2[o2] |= v2;
+      d2[o2 + 1] |= v2 >> 8;
+    };
+    var wbits16 = function(d2, p2, v2) {
+      v2 <<= p2 & 7;
+      var o2 = p2 / 8 | 0;
+      d2[o2] |= v2;
+      d2[o2 + 1] |= v2 >> 8;
+      d2[o2 + 2] |= v2 >> 16;
+    };
+    var hTree = function(d2, mb) {
+      var t2 = [];
+      for (var i2 = 0; i2 < d2.length; ++i2) {
+        if (d2[i2])
+          t2.push({ s: i2, f: d2[i2] });
+      }
+      var s = t2.length;
+      var t22 = t2.slice();
+      if (!s)
+        return { t: et2, l: 0 };
+      if (s == 1) {
+        var v2 = new u8(t2[0].s + 1);
+        v2[t2[0].s] = 1;
+        return { t: v2, l: 1 };
+      }
+      t2.sort(function(a, b3) {
+        return a.f - b3.f;
+      });
+      t2.push({ s: -1, f: 25001 });
+      var l3 = t2[0], r2 = t2[1], i0 = 0, i1 = 1, i22 = 2;
+      t2[0] = { s: -1, f: l3.f + r2.f, l: l3, r: r2 };
+      while (i1 != s - 1) {
+        l3 = t2[t2[i0].f < t2[i22].f ? i0++ : i22++];
+        r2 = t2[i0 != i1 && t2[i0].f < t2[i22].f ? i0++ : i22++];
+        t2[i1++] = { s: -1, f: l3.f + r2.f, l: l3, r: r2 };
+      }
+      var maxSym = t22[0].s;
+      for (var i2 = 1; i2 < s; ++i2) {
+        if (t22[i2].s > maxSym)
+          maxSym = t22[i2].s;
+      }
+      var tr2 = new u16(maxSym + 1);
+      var mbt = ln2(t2[i1 - 1], tr2, 0);
+      if (mbt > mb) {
+        var i2 = 0, dt2 = 0;
+        var lft = mbt - mb, cst = 1 << lft;
+        t22.sort(function(a, b3) {
+          return tr2[b3.s] - tr2[a.s] || a.f - b3.f;
+        });
+        for (; i2 < s; ++i2) {
+          var i2_1 = t22[i2].s;
+          if (tr2[i2_1] > mb) {
+            dt2 += cst - (1 << mbt - tr2[i2_1]);
+            tr2[i2_1] = mb;
+          } else
+            break;
+        }
+        dt2 >>= lft;
+        while (dt2 > 0) {
+          var i2_2 = t22[i2].s;
+          if (tr2[i2_2] < mb)
+            dt2 -= 1 << mb - tr2[i2_2]++ - 1;
+          else
+            ++i2;
+        }
+        for (; i2 >= 0 && dt2; --i2) {
+          var i2_3 = t22[i2].s;
+          if (tr2[i2_3] == mb) {
+            --tr2[i2_3];
+            ++dt2;
+          }
+        }
+        mbt = mb;
+      }
+      return { t: new u8(tr2), l: mbt };
+    };
+    var ln2 = function(n, l3, d2) {
+      return n.s == -1 ? Math.max(ln2(n.l, l3, d2 + 1), ln2(n.r, l3, d2 + 1)) : l3[n.s] = d2;
+    };
+    var lc = function(c3) {
+      var s = c3.length;
+      while (s && !c3[--s])
+        ;
+      var cl = new u16(++s);
+      var cli = 0, cln = c3[0], cls = 1;
+      var w2 = function(v2) {
+        cl[cli++] = v2;
+      };
+      for (var i2 = 1; i2 <= s; ++i2) {
+        if (c3[i2] == cln && i2 != s)
+          ++cls;
+        else {
+          if (!cln && cls > 2) {
+            for (; cls > 138; cls -= 138)
+              w2(32754);
+            if (cls > 2) {
+              w2(cls > 10 ? cls - 11 << 5 | 28690 : cls - 3 << 5 | 12305);
+              cls = 0;
+            }
+          } else if (cls > 3) {
+            w2(cln), --cls;
+            for (; cls > 6; cls -= 6)
+              w2(8304);
+            if (cls > 2)
+              w2(cls - 3 << 5 | 8208), cls = 0;
+          }
+          while (cls--)
+            w2(cln);
+          cls = 1;
+          cln = c3[i2];
+        }
+      }
+      return { c: cl.subarray(0, cli), n: s };
+    };
+    var clen = function(cf, cl) {
+      var l3 = 0;
+      for (var i2 = 0; i2 < cl.length; ++i2)
+        l3 += cf[i2] * cl[i2];
+      return l3;
+    };
+    var wfblk = function(out, pos, dat) {
+      var s = dat.length;
+      var o2 = shft(pos + 2);
+      out[o2] = s & 255;
+      out[o2 + 1] = s >> 8;
+      out[o2 + 2] = out[o2] ^ 255;
+      out[o2 + 3] = out[o2 + 1] ^ 255;
+      for (var i2 = 0; i2 < s; ++i2)
+        out[o2 + i2 + 4] = dat[i2];
+      return (o2 + 4 + s) * 8;
+    };
+    var wblk = function(dat, out, final, syms, lf, df, eb, li, bs2, bl, p2) {
+      wbits(out, p2++, final);
+      ++lf[256];
+      var _a3 = hTree(lf, 15), dlt = _a3.t, mlb = _a3.l;
+      var _b3 = hTree(df, 15), ddt = _b3.t, mdb = _b3.l;
+      var _c2 = lc(dlt), lclt = _c2.c, nlc = _c2.n;
+      var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
+      var lcfreq = new u16(19);
+      for (var i2 = 0; i2 < lclt.length; ++i2)
+        ++lcfreq[lclt[i2] & 31];
+      for (var i2 = 0; i2 < lcdt.length; ++i2)
+        ++lcfreq[lcdt[i2] & 31];
+      var _e2 = hTree(lcfreq, 7), lct = _e2.t, mlcb = _e2.l;
+      var nlcc = 19;
+      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
+        ;
+      var flen = bl + 5 << 3;
+      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
+      var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
+      if (bs2 >= 0 && flen <= ftlen && flen <= dtlen)
+        return wfblk(out, p2, dat.subarray(bs2, bs2 + bl));
+      var lm, ll, dm, dl;
+      wbits(out, p2, 1 + (dtlen < ftlen)), p2 += 2;
+      if (dtlen < ftlen) {
+        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
+        var llm = hMap(lct, mlcb, 0);
+        wbits(out, p2, nlc - 257);
+        wbits(out, p2 + 5, ndc - 1);
+        wbits(out, p2 + 10, nlcc - 4);
+        p2 += 14;
+        for (var i2 = 0; i2 < nlcc; ++i2)
+          wbits(out, p2 + 3 * i2, lct[clim[i2]]);
+        p2 += 3 * nlcc;
+        var lcts = [lclt, lcdt];
+        for (var it2 = 0; it2 < 2; ++it2) {
+          var clct = lcts[it2];
+          for (var i2 = 0; i2 < clct.length; ++i2) {
+            var len = clct[i2] & 31;
+            wbits(out, p2, llm[len]), p2 += lct[len];
+            if (len > 15)
+              wbits(out, p2, clct[i2] >> 5 & 127), p2 += clct[i2] >> 12;
+          }
+        }
+      } else {
+        lm = flm, ll = flt, dm = fdm, dl = fdt;
+      }
+      for (var i2 = 0; i2 < li; ++i2) {
+        var sym = syms[i2];
+        if (sym > 255) {
+          var len = sym >> 18 & 31;
+          wbits16(out, p2, lm[len + 257]), p2 += ll[len + 257];
+          if (len > 7)
+            wbits(out, p2, sym >> 23 & 31), p2 += fleb[len];
+          var dst = sym & 31;
+          wbits16(out, p2, dm[dst]), p2 += dl[dst];
+          if (dst > 3)
+            wbits16(out, p2, sym >> 5 & 8191), p2 += fdeb[dst];
+        } else {
+          wbits16(out, p2, lm[sym]), p2 += ll[sym];
+        }
+      }
+      wbits16(out, p2, lm[256]);
+      return p2 + ll[256];
+    };
+    var deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
+    var et2 = /* @__PURE__ */ new u8(0);
+    var dflt = function(dat, lvl, plvl, pre, post, st2) {
+      var s = st2.z || dat.length;
+      var o2 = new u8(pre + s + 5 * (1 + Math.ceil(s / 7e3)) + post);
+      var w2 = o2.subarray(pre, o2.length - post);
+      var lst = st2.l;
+      var pos = (st2.r || 0) & 7;
+      if (lvl) {
+        if (pos)
+          w2[0] = st2.r >> 3;
+        var opt = deo[lvl - 1];
+        var n = opt >> 13, c3 = opt & 8191;
+        var msk_1 = (1 << plvl) - 1;
+        var prev = st2.p || new u16(32768), head = st2.h || new u16(msk_1 + 1);
+        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
+        var hsh = function(i3) {
+          return (dat[i3] ^ dat[i3 + 1] << bs1_1 ^ dat[i3 + 2] << bs2_1) & msk_1;
+        };
+        var syms = new i32(25e3);
+        var lf = new u16(288), df = new u16(32);
+        var lc_1 = 0, eb = 0, i2 = st2.i || 0, li = 0, wi = st2.w || 0, bs2 = 0;
+        for (; i2 + 2 < s; ++i2) {
+          var hv = hsh(i2);
+          var imod = i2 & 32767, pimod = head[hv];
+          prev[imod] = pimod;
+          head[hv] = imod;
+          if (wi <= i2) {
+            var rem = s - i2;
+            if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
+              pos = wblk(dat, w2, 0, syms, lf, df, eb, li, bs2, i2 - bs2, pos);
+              li = lc_1 = eb = 0, bs2 = i2;
+              for (var j3 = 0; j3 < 286; ++j3)
+                lf[j3] = 0;
+              for (var j3 = 0; j3 < 30; ++j3)
+                df[j3] = 0;
+            }
+            var l3 = 2, d2 = 0, ch_1 = c3, dif = imod - pimod & 32767;
+            if (rem > 2 && hv == hsh(i2 - dif)) {
+              var maxn = Math.min(n, rem) - 1;
+              var maxd = Math.min(32767, i2);
+              var ml = Math.min(258, rem);
+              while (dif <= maxd && --ch_1 && imod != pimod) {
+                if (dat[i2 + l3] == dat[i2 + l3 - dif]) {
+                  var nl = 0;
+                  for (; nl < ml && dat[i2 + nl] == dat[i2 + nl - dif]; ++nl)
+                    ;
+                  if (nl > l3) {
+                    l3 = nl, d2 = dif;
+                    if (nl > maxn)
+                      break;
+                    var mmd = Math.min(dif, nl - 2);
+                    var md = 0;
+                    for (var j3 = 0; j3 < mmd; ++j3) {
+                      var ti = i2 - dif + j3 & 32767;
+                      var pti = prev[ti];
+                      var cd = ti - pti & 32767;
+                      if (cd > md)
+                        md = cd, pimod = ti;
+                    }
+                  }
+                }
+                imod = pimod, pimod = prev[imod];
+                dif += imod - pimod & 32767;
+              }
+            }
+            if (d2) {
+              syms[li++] = 268435456 | revfl[l3] << 18 | revfd[d2];
+              var lin = revfl[l3] & 31, din = revfd[d2] & 31;
+              eb += fleb[lin] + fdeb[din];
+              ++lf[257 + lin];
+              ++df[din];
+              wi = i2 + l3;
+              ++lc_1;
+            } else {
+              syms[li++] = dat[i2];
+              ++lf[dat[i2]];
+            }
+          }
+        }
+        for (i2 = Math.max(i2, wi); i2 < s; ++i2) {
+          syms[li++] = dat[i2];
+          ++lf[dat[i2]];
+        }
+        pos = wblk(dat, w2, lst, syms, lf, df, eb, li, bs2, i2 - bs2, pos);
+        if (!lst) {
+          st2.r = pos & 7 | w2[pos / 8 | 0] << 3;
+          pos -= 7;
+          st2.h = head, st2.p = prev, st2.i = i2, st2.w = wi;
+        }
+      } else {
+        for (var i2 = st2.w || 0; i2 < s + lst; i2 += 65535) {
+          var e = i2 + 65535;
+          if (e >= s) {
+            w2[pos / 8 | 0] = lst;
+            e = s;
+          }
+          pos = wfblk(w2, pos + 1, dat.subarray(i2, e));
+        }
+        st2.i = s;
+      }
+      return slc(o2, 0, pre + shft(pos) + post);
+    };
+    var crct = /* @__PURE__ */ (function() {
+      var t2 = new Int32Array(256);
+      for (var i2 = 0; i2 < 256; ++i2) {
+        var c3 = i2, k2 = 9;
+        while (--k2)
+          c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
+        t2[i2] = c3;
+      }
+      return t2;
+    })();
+    var crc = function() {
+      var c3 = -1;
+      return {
+        p: function(d2) {
+          var cr2 = c3;
+          for (var i2 = 0; i2 < d2.length; ++i2)
+            cr2 = crct[cr2 & 255 ^ d2[i2]] ^ cr2 >>> 8;
+          c3 = cr2;
+        },
+        d: function() {
+          return ~c3;
+        }
+      };
+    };
+    var adler = function() {
+      var a = 1, b3 = 0;
+      return {
+        p: function(d2) {
+          var n = a, m2 = b3;
+          var l3 = d2.length | 0;
+          for (var i2 = 0; i2 != l3; ) {
+            var e = Math.min(i2 + 2655, l3);
+            for (; i2 < e; ++i2)
+              m2 += n += d2[i2];
+            n = (n & 65535) + 15 * (n >> 16), m2 = (m2 & 65535) + 15 * (m2 >> 16);
+          }
+          a = n, b3 = m2;
+        },
+        d: function() {
+          a %= 65521, b3 %= 65521;
+          return (a & 255) << 24 | (a & 65280) << 8 | (b3 & 255) << 8 | b3 >> 8;
+        }
+      };
+    };
+    var dopt = function(dat, opt, pre, post, st2) {
+      if (!st2) {
+        st2 = { l: 1 };
+        if (opt.dictionary) {
+          var dict = opt.dictionary.subarray(-32768);
+          var newDat = new u8(dict.length + dat.length);
+          newDat.set(dict);
+          newDat.set(dat, dict.length);
+          dat = newDat;
+          st2.w = dict.length;
+        }
+      }
+      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st2.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post, st2);
+    };
+    var mrg = function(a, b3) {
+      var o2 = {};
+      for (var k2 in a)
+        o2[k2] = a[k2];
+      for (var k2 in b3)
+        o2[k2] = b3[k2];
+      return o2;
+    };
+    var wcln = function(fn2, fnStr, td2) {
+      var dt2 = fn2();
+      var st2 = fn2.toString();
+      var ks2 = st2.slice(st2.indexOf("[") + 1, st2.lastIndexOf("]")).replace(/\s+/g, "").split(",");
+      for (var i2 = 0; i2 < dt2.length; ++i2) {
+        var v2 = dt2[i2], k2 = ks2[i2];
+        if (typeof v2 == "function") {
+          fnStr += ";" + k2 + "=";
+          var st_1 = v2.toString();
+          if (v2.prototype) {
+            if (st_1.indexOf("[native code]") != -1) {
+              var spInd = st_1.indexOf(" ", 8) + 1;
+              fnStr += st_1.slice(spInd, st_1.indexOf("(", spInd));
+            } else {
+              fnStr += st_1;
+              for (var t2 in v2.prototype)
+                fnStr += ";" + k2 + ".prototype." + t2 + "=" + v2.prototype[t2].toString();
+            }
+          } else
+            fnStr += st_1;
+        } else
+          td2[k2] = v2;
+      }
+      return fnStr;
+    };
+    var ch = [];
+    var cbfs = function(v2) {
+      var tl = [];
+      for (var k2 in v2) {
+        if (v2[k2].buffer) {
+          tl.push((v2[k2] = new v2[k2].constructor(v2[k2])).buffer);
+        }
+      }
+      return tl;
+    };
+    var wrkr = function(fns, init, id, cb) {
+      if (!ch[id]) {
+        var fnStr = "", td_1 = {}, m2 = fns.length - 1;
+        for (var i2 = 0; i2 < m2; ++i2)
+          fnStr = wcln(fns[i2], fnStr, td_1);
+        ch[id] = { c: wcln(fns[m2], fnStr, td_1), e: td_1 };
+      }
+      var td2 = mrg({}, ch[id].e);
+      return (0, node_worker_1.default)(ch[id].c + ";onmessage=function(e){for(var k in e.data)self[k]=e.data[k];onmessage=" + init.toString() + "}", id, td2, cbfs(td2), cb);
+    };
+    var bInflt = function() {
+      return [u8, u16, i32, fleb, fdeb, clim, fl, fd, flrm, fdrm, rev, ec, hMap, max2, bits, bits16, shft, slc, err, inflt, inflateSync, pbf, gopt];
+    };
+    var bDflt = function() {
+      return [u8, u16, i32, fleb, fdeb, clim, revfl, revfd, flm, flt, fdm, fdt, rev, deo, et2, hMap, wbits, wbits16, hTree, ln2, lc, clen, wfblk, wblk, shft, slc, dflt, dopt, deflateSync, pbf];
+    };
+    var gze = function() {
+      return [gzh, gzhl, wbytes, crc, crct];
+    };
+    var guze = function() {
+      return [gzs, gzl];
+    };
+    var zle = function() {
+      return [zlh, wbytes, adler];
+    };
+    var zule = function() {
+      return [zls];
+    };
+    var pbf = function(msg) {
+      return postMessage(msg, [msg.buffer]);
+    };
+    var gopt = function(o2) {
+      return o2 && {
+        out: o2.size && new u8(o2.size),
+        dictionary: o2.dictionary
+      };
+    };
+    var cbify = function(dat, opts, fns, init, id, cb) {
+      var w2 = wrkr(fns, init, id, function(err2, dat2) {
+        w2.terminate();
+        cb(err2, dat2);
+      });
+      w2.postMessage([dat, opts], opts.consume ? [dat.buffer] : []);
+      return function() {
+        w2.terminate();
+      };
+    };
+    var astrm = function(strm) {
+      strm.ondata = function(dat, final) {
+        return postMessage([dat, final], [dat.buffer]);
+      };
+      return function(ev) {
+        if (ev.data[0]) {
+          strm.push(ev.data[0], ev.data[1]);
+          postMessage([ev.data[0].length]);
+        } else
+          strm.flush(ev.data[1]);
+      };
+    };
+    var astrmify = function(fns, strm, opts, init, id, flush, ext) {
+      var t2;
+      var w2 = wrkr(fns, init, id, function(err2, dat) {
+        if (err2)
+          w2.terminate(), strm.ondata.call(strm, err2);
+        else if (!Array.isArray(dat))
+          ext(dat);
+        else if (dat.length == 1) {
+          strm.queuedSize -= dat[0];
+          if (strm.ondrain)
+            strm.ondrain(dat[0]);
+        } else {
+          if (dat[1])
+            w2.terminate();
+          strm.ondata.call(strm, err2, dat[0], dat[1]);
+        }
+      });
+      w2.postMessage(opts);
+      strm.queuedSize = 0;
+      strm.push = function(d2, f3) {
+        if (!strm.ondata)
+          err(5);
+        if (t2)
+          strm.ondata(err(4, 0, 1), null, !!f3);
+        strm.queuedSize += d2.length;
+        w2.postMessage([d2, t2 = f3], d2.buffer instanceof ArrayBuffer ? [d2.buffer] : []);
+      };
+      strm.terminate = function() {
+        w2.terminate();
+      };
+      if (flush) {
+        strm.flush = function(sync) {
+          w2.postMessage([0, sync]);
+        };
+      }
+    };
+    var b22 = function(d2, b3) {
+      return d2[b3] | d2[b3 + 1] << 8;
+    };
+    var b4 = function(d2, b3) {
+      return (d2[b3] | d2[b3 + 1] << 8 | d2[b3 + 2] << 16 | d2[b3 + 3] << 24) >>> 0;
+    };
+    var b8 = function(d2, b3) {
+      return b4(d2, b3) + b4(d2, b3 + 4) * 4294967296;
+    };
+    var wbytes = function(d2, b3, v2) {
+      for (; v2; ++b3)
+        d2[b3] = v2, v2 >>>= 8;
+    };
+    var gzh = function(c3, o2) {
+      var fn2 = o2.filename;
+      c3[0] = 31, c3[1] = 139, c3[2] = 8, c3[8] = o2.level < 2 ? 4 : o2.level == 9 ? 2 : 0, c3[9] = 3;
+      if (o2.mtime != 0)
+        wbytes(c3, 4, Math.floor(new Date(o2.mtime || Date.now()) / 1e3));
+      if (fn2) {
+        c3[3] = 8;
+        for (var i2 = 0; i2 <= fn2.length; ++i2)
+          c3[i2 + 10] = fn2.charCodeAt(i2);
+      }
+    };
+    var gzs = function(d2) {
+      if (d2[0] != 31 || d2[1] != 139 || d2[2] != 8)
+        err(6, "invalid gzip data");
+      var flg = d2[3];
+      var st2 = 10;
+      if (flg & 4)
+        st2 += (d2[10] | d2[11] << 8) + 2;
+      for (var zs2 = (flg >> 3 & 1) + (flg >> 4 & 1); zs2 > 0; zs2 -= !d2[st2++])
+        ;
+      return st2 + (flg & 2);
+    };
+    var gzl = function(d2) {
+      var l3 = d2.length;
+      return (d2[l3 - 4] | d2[l3 - 3] << 8 | d2[l3 - 2] << 16 | d2[l3 - 1] << 24) >>> 0;
+    };
+    var gzhl = function(o2) {
+      return 10 + (o2.filename ? o2.filename.length + 1 : 0);
+    };
+    var zlh = function(c3, o2) {
+      var lv = o2.level, fl2 = lv == 0 ? 0 : lv < 6 ? 1 : lv == 9 ? 3 : 2;
+      c3[0] = 120, c3[1] = fl2 << 6 | (o2.dictionary && 32);
+      c3[1] |= 31 - (c3[0] << 8 | c3[1]) % 31;
+      if (o2.dictionary) {
+        var h3 = adler();
+        h3.p(o2.dictionary);
+        wbytes(c3, 2, h3.d());
+      }
+    };
+    var zls = function(d2, dict) {
+      if ((d2[0] & 15) != 8 || d2[0] >> 4 > 7 || (d2[0] << 8 | d2[1]) % 31)
+        err(6, "invalid zlib data");
+      if ((d2[1] >> 5 & 1) == +!dict)
+        err(6, "invalid zlib data: " + (d2[1] & 32 ? "need" : "unexpected") + " dictionary");
+      return (d2[1] >> 3 & 4) + 2;
+    };
+    function StrmOpt(opts, cb) {
+      if (typeof opts == "function")
+        cb = opts, opts = {};
+      this.ondata = cb;
+      return opts;
+    }
+    var Deflate = /* @__PURE__ */ (function() {
+      function Deflate2(opts, cb) {
+        if (typeof opts == "function")
+          cb = opts, opts = {};
+        this.ondata = cb;
+        this.o = opts || {};
+        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
+        this.b = new u8(98304);
+        if (this.o.dictionary) {
+          var dict = this.o.dictionary.subarray(-32768);
+          this.b.set(dict, 32768 - dict.length);
+          this.s.i = 32768 - dict.length;
+        }
+      }
+      Deflate2.prototype.p = function(c3, f3) {
+        this.ondata(dopt(c3, this.o, 0, 0, this.s), f3);
+      };
+      Deflate2.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        if (this.s.l)
+          err(4);
+        var endLen = chunk.length + this.s.z;
+        if (endLen > this.b.length) {
+          if (endLen > 2 * this.b.length - 32768) {
+            var newBuf = new u8(endLen & -32768);
+            newBuf.set(this.b.subarray(0, this.s.z));
+            this.b = newBuf;
+          }
+          var split = this.b.length - this.s.z;
+          this.b.set(chunk.subarray(0, split), this.s.z);
+          this.s.z = this.b.length;
+          this.p(this.b, false);
+          this.b.set(this.b.subarray(-32768));
+          this.b.set(chunk.subarray(split), 32768);
+          this.s.z = chunk.length - split + 32768;
+          this.s.i = 32766, this.s.w = 32768;
+        } else {
+          this.b.set(chunk, this.s.z);
+          this.s.z += chunk.length;
+        }
+        this.s.l = final & 1;
+        if (this.s.z > this.s.w + 8191 || final) {
+          this.p(this.b, final || false);
+          this.s.w = this.s.i, this.s.i -= 2;
+        }
+        if (final) {
+          this.s = this.o = {};
+          this.b = et2;
+        }
+      };
+      Deflate2.prototype.flush = function(sync) {
+        if (!this.ondata)
+          err(5);
+        if (this.s.l)
+          err(4);
+        this.p(this.b, false);
+        this.s.w = this.s.i, this.s.i -= 2;
+        if (sync) {
+          var c3 = new u8(6);
+          c3[0] = this.s.r >> 3;
+          var ep = wfblk(c3, this.s.r, et2);
+          this.s.r = 0;
+          this.ondata(c3.subarray(0, ep >> 3), false);
+        }
+      };
+      return Deflate2;
+    })();
+    exports.Deflate = Deflate;
+    var AsyncDeflate = /* @__PURE__ */ (function() {
+      function AsyncDeflate2(opts, cb) {
+        astrmify([
+          bDflt,
+          function() {
+            return [astrm, Deflate];
+          }
+        ], this, StrmOpt.call(this, opts, cb), function(ev) {
+          var strm = new Deflate(ev.data);
+          onmessage = astrm(strm);
+        }, 6, 1);
+      }
+      return AsyncDeflate2;
+    })();
+    exports.AsyncDeflate = AsyncDeflate;
+    function deflate(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      return cbify(data, opts, [
+        bDflt
+      ], function(ev) {
+        return pbf(deflateSync(ev.data[0], ev.data[1]));
+      }, 0, cb);
+    }
+    function deflateSync(data, opts) {
+      return dopt(data, opts || {}, 0, 0);
+    }
+    var Inflate = /* @__PURE__ */ (function() {
+      function Inflate2(opts, cb) {
+        if (typeof opts == "function")
+          cb = opts, opts = {};
+        this.ondata = cb;
+        var dict = opts && opts.dictionary && opts.dictionary.subarray(-32768);
+        this.s = { i: 0, b: dict ? dict.length : 0 };
+        this.o = new u8(32768);
+        this.p = new u8(0);
+        if (dict)
+          this.o.set(dict);
+      }
+      Inflate2.prototype.e = function(c3) {
+        if (!this.ondata)
+          err(5);
+        if (this.d)
+          err(4);
+        if (!this.p.length)
+          this.p = c3;
+        else if (c3.length) {
+          var n = new u8(this.p.length + c3.length);
+          n.set(this.p), n.set(c3, this.p.length), this.p = n;
+        }
+      };
+      Inflate2.prototype.c = function(final) {
+        this.s.i = +(this.d = final || false);
+        var bts = this.s.b;
+        var dt2 = inflt(this.p, this.s, this.o);
+        this.ondata(slc(dt2, bts, this.s.b), this.d);
+        this.o = slc(dt2, this.s.b - 32768), this.s.b = this.o.length;
+        this.p = slc(this.p, this.s.p / 8 | 0), this.s.p &= 7;
+      };
+      Inflate2.prototype.push = function(chunk, final) {
+        this.e(chunk), this.c(final);
+      };
+      return Inflate2;
+    })();
+    exports.Inflate = Inflate;
+    var AsyncInflate = /* @__PURE__ */ (function() {
+      function AsyncInflate2(opts, cb) {
+        astrmify([
+          bInflt,
+          function() {
+            return [astrm, Inflate];
+          }
+        ], this, StrmOpt.call(this, opts, cb), function(ev) {
+          var strm = new Inflate(ev.data);
+          onmessage = astrm(strm);
+        }, 7, 0);
+      }
+      return AsyncInflate2;
+    })();
+    exports.AsyncInflate = AsyncInflate;
+    function inflate(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      return cbify(data, opts, [
+        bInflt
+      ], function(ev) {
+        return pbf(inflateSync(ev.data[0], gopt(ev.data[1])));
+      }, 1, cb);
+    }
+    function inflateSync(data, opts) {
+      return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+    }
+    var Gzip = /* @__PURE__ */ (function() {
+      function Gzip2(opts, cb) {
+        this.c = crc();
+        this.l = 0;
+        this.v = 1;
+        Deflate.call(this, opts, cb);
+      }
+      Gzip2.prototype.push = function(chunk, final) {
+        this.c.p(chunk);
+        this.l += chunk.length;
+        Deflate.prototype.push.call(this, chunk, final);
+      };
+      Gzip2.prototype.p = function(c3, f3) {
+        var raw = dopt(c3, this.o, this.v && gzhl(this.o), f3 && 8, this.s);
+        if (this.v)
+          gzh(raw, this.o), this.v = 0;
+        if (f3)
+          wbytes(raw, raw.length - 8, this.c.d()), wbytes(raw, raw.length - 4, this.l);
+        this.ondata(raw, f3);
+      };
+      Gzip2.prototype.flush = function(sync) {
+        Deflate.prototype.flush.call(this, sync);
+      };
+      return Gzip2;
+    })();
+    exports.Gzip = Gzip;
+    exports.Compress = Gzip;
+    var AsyncGzip = /* @__PURE__ */ (function() {
+      function AsyncGzip2(opts, cb) {
+        astrmify([
+          bDflt,
+          gze,
+          function() {
+            return [astrm, Deflate, Gzip];
+          }
+        ], this, StrmOpt.call(this, opts, cb), function(ev) {
+          var strm = new Gzip(ev.data);
+          onmessage = astrm(strm);
+        }, 8, 1);
+      }
+      return AsyncGzip2;
+    })();
+    exports.AsyncGzip = AsyncGzip;
+    exports.AsyncCompress = AsyncGzip;
+    function gzip(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      return cbify(data, opts, [
+        bDflt,
+        gze,
+        function() {
+          return [gzipSync];
+        }
+      ], function(ev) {
+        return pbf(gzipSync(ev.data[0], ev.data[1]));
+      }, 2, cb);
+    }
+    function gzipSync(data, opts) {
+      if (!opts)
+        opts = {};
+      var c3 = crc(), l3 = data.length;
+      c3.p(data);
+      var d2 = dopt(data, opts, gzhl(opts), 8), s = d2.length;
+      return gzh(d2, opts), wbytes(d2, s - 8, c3.d()), wbytes(d2, s - 4, l3), d2;
+    }
+    var Gunzip = /* @__PURE__ */ (function() {
+      function Gunzip2(opts, cb) {
+        this.v = 1;
+        this.r = 0;
+        Inflate.call(this, opts, cb);
+      }
+      Gunzip2.prototype.push = function(chunk, final) {
+        Inflate.prototype.e.call(this, chunk);
+        this.r += chunk.length;
+        if (this.v) {
+          var p2 = this.p.subarray(this.v - 1);
+          var s = p2.length > 3 ? gzs(p2) : 4;
+          if (s > p2.length) {
+            if (!final)
+              return;
+          } else if (this.v > 1 && this.onmember) {
+            this.onmember(this.r - p2.length);
+          }
+          this.p = p2.subarray(s), this.v = 0;
+        }
+        Inflate.prototype.c.call(this, 0);
+        if (this.s.f && !this.s.l) {
+          this.v = shft(this.s.p) + 9;
+          this.s = { i: 0 };
+          this.o = new u8(0);
+          this.push(new u8(0), final);
+        } else if (final) {
+          Inflate.prototype.c.call(this, final);
+        }
+      };
+      return Gunzip2;
+    })();
+    exports.Gunzip = Gunzip;
+    var AsyncGunzip = /* @__PURE__ */ (function() {
+      function AsyncGunzip2(opts, cb) {
+        var _this = this;
+        astrmify([
+          bInflt,
+          guze,
+          function() {
+            return [astrm, Inflate, Gunzip];
+          }
+        ], this, StrmOpt.call(this, opts, cb), function(ev) {
+          var strm = new Gunzip(ev.data);
+          strm.onmember = function(offset) {
+            return postMessage(offset);
+          };
+          onmessage = astrm(strm);
+        }, 9, 0, function(offset) {
+          return _this.onmember && _this.onmember(offset);
+        });
+      }
+      return AsyncGunzip2;
+    })();
+    exports.AsyncGunzip = AsyncGunzip;
+    function gunzip(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      return cbify(data, opts, [
+        bInflt,
+        guze,
+        function() {
+          return [gunzipSync];
+        }
+      ], function(ev) {
+        return pbf(gunzipSync(ev.data[0], ev.data[1]));
+      }, 3, cb);
+    }
+    function gunzipSync(data, opts) {
+      var st2 = gzs(data);
+      if (st2 + 8 > data.length)
+        err(6, "invalid gzip data");
+      return inflt(data.subarray(st2, -8), { i: 2 }, opts && opts.out || new u8(gzl(data)), opts && opts.dictionary);
+    }
+    var Zlib = /* @__PURE__ */ (function() {
+      function Zlib2(opts, cb) {
+        this.c = adler();
+        this.v = 1;
+        Deflate.call(this, opts, cb);
+      }
+      Zlib2.prototype.push = function(chunk, final) {
+        this.c.p(chunk);
+        Deflate.prototype.push.call(this, chunk, final);
+      };
+      Zlib2.prototype.p = function(c3, f3) {
+        var raw = dopt(c3, this.o, this.v && (this.o.dictionary ? 6 : 2), f3 && 4, this.s);
+        if (this.v)
+          zlh(raw, this.o), this.v = 0;
+        if (f3)
+          wbytes(raw, raw.length - 4, this.c.d());
+        this.ondata(raw, f3);
+      };
+      Zlib2.prototype.flush = function(sync) {
+        Deflate.prototype.flush.call(this, sync);
+      };
+      return Zlib2;
+    })();
+    exports.Zlib = Zlib;
+    var AsyncZlib = /* @__PURE__ */ (function() {
+      function AsyncZlib2(opts, cb) {
+        astrmify([
+          bDflt,
+          zle,
+          function() {
+            return [astrm, Deflate, Zlib];
+          }
+        ], this, StrmOpt.call(this, opts, cb), function(ev) {
+          var strm = new Zlib(ev.data);
+          onmessage = astrm(strm);
+        }, 10, 1);
+      }
+      return AsyncZlib2;
+    })();
+    exports.AsyncZlib = AsyncZlib;
+    function zlib2(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      return cbify(data, opts, [
+        bDflt,
+        zle,
+        function() {
+          return [zlibSync];
+        }
+      ], function(ev) {
+        return pbf(zlibSync(ev.data[0], ev.data[1]));
+      }, 4, cb);
+    }
+    function zlibSync(data, opts) {
+      if (!opts)
+        opts = {};
+      var a = adler();
+      a.p(data);
+      var d2 = dopt(data, opts, opts.dictionary ? 6 : 2, 4);
+      return zlh(d2, opts), wbytes(d2, d2.length - 4, a.d()), d2;
+    }
+    var Unzlib = /* @__PURE__ */ (function() {
+      function Unzlib2(opts, cb) {
+        Inflate.call(this, opts, cb);
+        this.v = opts && opts.dictionary ? 2 : 1;
+      }
+      Unzlib2.prototype.push = function(chunk, final) {
+        Inflate.prototype.e.call(this, chunk);
+        if (this.v) {
+          if (this.p.length < 6 && !final)
+            return;
+          this.p = this.p.subarray(zls(this.p, this.v - 1)), this.v = 0;
+        }
+        if (final) {
+          if (this.p.length < 4)
+            err(6, "invalid zlib data");
+          this.p = this.p.subarray(0, -4);
+        }
+        Inflate.prototype.c.call(this, final);
+      };
+      return Unzlib2;
+    })();
+    exports.Unzlib = Unzlib;
+    var AsyncUnzlib = /* @__PURE__ */ (function() {
+      function AsyncUnzlib2(opts, cb) {
+        astrmify([
+          bInflt,
+          zule,
+          function() {
+            return [astrm, Inflate, Unzlib];
+          }
+        ], this, StrmOpt.call(this, opts, cb), function(ev) {
+          var strm = new Unzlib(ev.data);
+          onmessage = astrm(strm);
+        }, 11, 0);
+      }
+      return AsyncUnzlib2;
+    })();
+    exports.AsyncUnzlib = AsyncUnzlib;
+    function unzlib(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      return cbify(data, opts, [
+        bInflt,
+        zule,
+        function() {
+          return [unzlibSync];
+        }
+      ], function(ev) {
+        return pbf(unzlibSync(ev.data[0], gopt(ev.data[1])));
+      }, 5, cb);
+    }
+    function unzlibSync(data, opts) {
+      return inflt(data.subarray(zls(data, opts && opts.dictionary), -4), { i: 2 }, opts && opts.out, opts && opts.dictionary);
+    }
+    var Decompress = /* @__PURE__ */ (function() {
+      function Decompress2(opts, cb) {
+        this.o = StrmOpt.call(this, opts, cb) || {};
+        this.G = Gunzip;
+        this.I = Inflate;
+        this.Z = Unzlib;
+      }
+      Decompress2.prototype.i = function() {
+        var _this = this;
+        this.s.ondata = function(dat, final) {
+          _this.ondata(dat, final);
+        };
+      };
+      Decompress2.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        if (!this.s) {
+          if (this.p && this.p.length) {
+            var n = new u8(this.p.length + chunk.length);
+            n.set(this.p), n.set(chunk, this.p.length);
+          } else
+            this.p = chunk;
+          if (this.p.length > 2) {
+            this.s = this.p[0] == 31 && this.p[1] == 139 && this.p[2] == 8 ? new this.G(this.o) : (this.p[0] & 15) != 8 || this.p[0] >> 4 > 7 || (this.p[0] << 8 | this.p[1]) % 31 ? new this.I(this.o) : new this.Z(this.o);
+            this.i();
+            this.s.push(this.p, final);
+            this.p = null;
+          }
+        } else
+          this.s.push(chunk, final);
+      };
+      return Decompress2;
+    })();
+    exports.Decompress = Decompress;
+    var AsyncDecompress = /* @__PURE__ */ (function() {
+      function AsyncDecompress2(opts, cb) {
+        Decompress.call(this, opts, cb);
+        this.queuedSize = 0;
+        this.G = AsyncGunzip;
+        this.I = AsyncInflate;
+        this.Z = AsyncUnzlib;
+      }
+      AsyncDecompress2.prototype.i = function() {
+        var _this = this;
+        this.s.ondata = function(err2, dat, final) {
+          _this.ondata(err2, dat, final);
+        };
+        this.s.ondrain = function(size) {
+          _this.queuedSize -= size;
+          if (_this.ondrain)
+            _this.ondrain(size);
+        };
+      };
+      AsyncDecompress2.prototype.push = function(chunk, final) {
+        this.queuedSize += chunk.length;
+        Decompress.prototype.push.call(this, chunk, final);
+      };
+      return AsyncDecompress2;
+    })();
+    exports.AsyncDecompress = AsyncDecompress;
+    function decompress(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      return data[0] == 31 && data[1] == 139 && data[2] == 8 ? gunzip(data, opts, cb) : (data[0] & 15) != 8 || data[0] >> 4 > 7 || (data[0] << 8 | data[1]) % 31 ? inflate(data, opts, cb) : unzlib(data, opts, cb);
+    }
+    function decompressSync(data, opts) {
+      return data[0] == 31 && data[1] == 139 && data[2] == 8 ? gunzipSync(data, opts) : (data[0] & 15) != 8 || data[0] >> 4 > 7 || (data[0] << 8 | data[1]) % 31 ? inflateSync(data, opts) : unzlibSync(data, opts);
+    }
+    var fltn = function(d2, p2, t2, o2) {
+      for (var k2 in d2) {
+        var val = d2[k2], n = p2 + k2, op = o2;
+        if (Array.isArray(val))
+          op = mrg(o2, val[1]), val = val[0];
+        if (ArrayBuffer.isView(val))
+          t2[n] = [val, op];
+        else {
+          t2[n += "/"] = [new u8(0), op];
+          fltn(val, n, t2, o2);
+        }
+      }
+    };
+    var te2 = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
+    var td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
+    var tds = 0;
+    try {
+      td.decode(et2, { stream: true });
+      tds = 1;
+    } catch (e) {
+    }
+    var dutf8 = function(d2) {
+      for (var r2 = "", i2 = 0; ; ) {
+        var c3 = d2[i2++];
+        var eb = (c3 > 127) + (c3 > 223) + (c3 > 239);
+        if (i2 + eb > d2.length)
+          return { s: r2, r: slc(d2, i2 - 1) };
+        if (!eb)
+          r2 += String.fromCharCode(c3);
+        else if (eb == 3) {
+          c3 = ((c3 & 15) << 18 | (d2[i2++] & 63) << 12 | (d2[i2++] & 63) << 6 | d2[i2++] & 63) - 65536, r2 += String.fromCharCode(55296 | c3 >> 10, 56320 | c3 & 1023);
+        } else if (eb & 1)
+          r2 += String.fromCharCode((c3 & 31) << 6 | d2[i2++] & 63);
+        else
+          r2 += String.fromCharCode((c3 & 15) << 12 | (d2[i2++] & 63) << 6 | d2[i2++] & 63);
+      }
+    };
+    var DecodeUTF8 = /* @__PURE__ */ (function() {
+      function DecodeUTF82(cb) {
+        this.ondata = cb;
+        if (tds)
+          this.t = new TextDecoder();
+        else
+          this.p = et2;
+      }
+      DecodeUTF82.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        final = !!final;
+        if (this.t) {
+          this.ondata(this.t.decode(chunk, { stream: true }), final);
+          if (final) {
+            if (this.t.decode().length)
+              err(8);
+            this.t = null;
+          }
+          return;
+        }
+        if (!this.p)
+          err(4);
+        var dat = new u8(this.p.length + chunk.length);
+        dat.set(this.p);
+        dat.set(chunk, this.p.length);
+        var _a3 = dutf8(dat), s = _a3.s, r2 = _a3.r;
+        if (final) {
+          if (r2.length)
+            err(8);
+          this.p = null;
+        } else
+          this.p = r2;
+        this.ondata(s, final);
+      };
+      return DecodeUTF82;
+    })();
+    exports.DecodeUTF8 = DecodeUTF8;
+    var EncodeUTF8 = /* @__PURE__ */ (function() {
+      function EncodeUTF82(cb) {
+        this.ondata = cb;
+      }
+      EncodeUTF82.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        if (this.d)
+          err(4);
+        this.ondata(strToU8(chunk), this.d = final || false);
+      };
+      return EncodeUTF82;
+    })();
+    exports.EncodeUTF8 = EncodeUTF8;
+    function strToU8(str2, latin1) {
+      if (latin1) {
+        var ar_1 = new u8(str2.length);
+        for (var i2 = 0; i2 < str2.length; ++i2)
+          ar_1[i2] = str2.charCodeAt(i2);
+        return ar_1;
+      }
+      if (te2)
+        return te2.encode(str2);
+      var l3 = str2.length;
+      var ar2 = new u8(str2.length + (str2.length >> 1));
+      var ai = 0;
+      var w2 = function(v2) {
+        ar2[ai++] = v2;
+      };
+      for (var i2 = 0; i2 < l3; ++i2) {
+        if (ai + 5 > ar2.length) {
+          var n = new u8(ai + 8 + (l3 - i2 << 1));
+          n.set(ar2);
+          ar2 = n;
+        }
+        var c3 = str2.charCodeAt(i2);
+        if (c3 < 128 || latin1)
+          w2(c3);
+        else if (c3 < 2048)
+          w2(192 | c3 >> 6), w2(128 | c3 & 63);
+        else if (c3 > 55295 && c3 < 57344)
+          c3 = 65536 + (c3 & 1023 << 10) | str2.charCodeAt(++i2) & 1023, w2(240 | c3 >> 18), w2(128 | c3 >> 12 & 63), w2(128 | c3 >> 6 & 63), w2(128 | c3 & 63);
+        else
+          w2(224 | c3 >> 12), w2(128 | c3 >> 6 & 63), w2(128 | c3 & 63);
+      }
+      return slc(ar2, 0, ai);
+    }
+    function strFromU8(dat, latin1) {
+      if (latin1) {
+        var r2 = "";
+        for (var i2 = 0; i2 < dat.length; i2 += 16384)
+          r2 += String.fromCharCode.apply(null, dat.subarray(i2, i2 + 16384));
+        return r2;
+      } else if (td) {
+        return td.decode(dat);
+      } else {
+        var _a3 = dutf8(dat), s = _a3.s, r2 = _a3.r;
+        if (r2.length)
+          err(8);
+        return s;
+      }
+    }
+    var dbf = function(l3) {
+      return l3 == 1 ? 3 : l3 < 6 ? 2 : l3 == 9 ? 1 : 0;
+    };
+    var slzh = function(d2, b3) {
+      return b3 + 30 + b22(d2, b3 + 26) + b22(d2, b3 + 28);
+    };
+    var zh = function(d2, b3, z3) {
+      var fnl = b22(d2, b3 + 28), efl = b22(d2, b3 + 30), fn2 = strFromU8(d2.subarray(b3 + 46, b3 + 46 + fnl), !(b22(d2, b3 + 8) & 2048)), es2 = b3 + 46 + fnl;
+      var _a3 = z64hs(d2, es2, efl, z3, b4(d2, b3 + 20), b4(d2, b3 + 24), b4(d2, b3 + 42)), sc = _a3[0], su = _a3[1], off = _a3[2];
+      return [b22(d2, b3 + 10), sc, su, fn2, es2 + efl + b22(d2, b3 + 32), off];
+    };
+    var z64hs = function(d2, b3, l3, z3, sc, su, off) {
+      var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b3 + l3;
+      var nf = nsc + nsu + noff;
+      if (z3 && nf) {
+        for (; b3 + 4 < e; b3 += 4 + b22(d2, b3 + 2)) {
+          if (b22(d2, b3) == 1) {
+            return [
+              nsc ? b8(d2, b3 + 4 + 8 * nsu) : sc,
+              nsu ? b8(d2, b3 + 4) : su,
+              noff ? b8(d2, b3 + 4 + 8 * (nsu + nsc)) : off,
+              1
+            ];
+          }
+        }
+        if (z3 < 2)
+          err(13);
+      }
+      return [sc, su, off, 0];
+    };
+    var exfl = function(ex) {
+      var le2 = 0;
+      if (ex) {
+        for (var k2 in ex) {
+          var l3 = ex[k2].length;
+          if (l3 > 65535)
+            err(9);
+          le2 += l3 + 4;
+        }
+      }
+      return le2;
+    };
+    var wzh = function(d2, b3, f3, fn2, u2, c3, ce2, co) {
+      var fl2 = fn2.length, ex = f3.extra, col = co && co.length;
+      var exl = exfl(ex);
+      wbytes(d2, b3, ce2 != null ? 33639248 : 67324752), b3 += 4;
+      if (ce2 != null)
+        d2[b3++] = 20, d2[b3++] = f3.os;
+      d2[b3] = 20, b3 += 2;
+      d2[b3++] = f3.flag << 1 | (c3 < 0 && 8), d2[b3++] = u2 && 8;
+      d2[b3++] = f3.compression & 255, d2[b3++] = f3.compression >> 8;
+      var dt2 = new Date(f3.mtime == null ? Date.now() : f3.mtime), y2 = dt2.getFullYear() - 1980;
+      if (y2 < 0 || y2 > 119)
+        err(10);
+      wbytes(d2, b3, y2 << 25 | dt2.getMonth() + 1 << 21 | dt2.getDate() << 16 | dt2.getHours() << 11 | dt2.getMinutes() << 5 | dt2.getSeconds() >> 1), b3 += 4;
+      if (c3 != -1) {
+        wbytes(d2, b3, f3.crc);
+        wbytes(d2, b3 + 4, c3 < 0 ? -c3 - 2 : c3);
+        wbytes(d2, b3 + 8, f3.size);
+      }
+      wbytes(d2, b3 + 12, fl2);
+      wbytes(d2, b3 + 14, exl), b3 += 16;
+      if (ce2 != null) {
+        wbytes(d2, b3, col);
+        wbytes(d2, b3 + 6, f3.attrs);
+        wbytes(d2, b3 + 10, ce2), b3 += 14;
+      }
+      d2.set(fn2, b3);
+      b3 += fl2;
+      if (exl) {
+        for (var k2 in ex) {
+          var exf = ex[k2], l3 = exf.length;
+          wbytes(d2, b3, +k2);
+          wbytes(d2, b3 + 2, l3);
+          d2.set(exf, b3 + 4), b3 += 4 + l3;
+        }
+      }
+      if (col)
+        d2.set(co, b3), b3 += col;
+      return b3;
+    };
+    var wzf = function(o2, b3, c3, d2, e) {
+      wbytes(o2, b3, 101010256);
+      wbytes(o2, b3 + 8, c3);
+      wbytes(o2, b3 + 10, c3);
+      wbytes(o2, b3 + 12, d2);
+      wbytes(o2, b3 + 16, e);
+    };
+    var ZipPassThrough = /* @__PURE__ */ (function() {
+      function ZipPassThrough2(filename) {
+        this.filename = filename;
+        this.c = crc();
+        this.size = 0;
+        this.compression = 0;
+      }
+      ZipPassThrough2.prototype.process = function(chunk, final) {
+        this.ondata(null, chunk, final);
+      };
+      ZipPassThrough2.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        this.c.p(chunk);
+        this.size += chunk.length;
+        if (final)
+          this.crc = this.c.d();
+        this.process(chunk, final || false);
+      };
+      return ZipPassThrough2;
+    })();
+    exports.ZipPassThrough = ZipPassThrough;
+    var ZipDeflate = /* @__PURE__ */ (function() {
+      function ZipDeflate2(filename, opts) {
+        var _this = this;
+        if (!opts)
+          opts = {};
+        ZipPassThrough.call(this, filename);
+        this.d = new Deflate(opts, function(dat, final) {
+          _this.ondata(null, dat, final);
+        });
+        this.compression = 8;
+        this.flag = dbf(opts.level);
+      }
+      ZipDeflate2.prototype.process = function(chunk, final) {
+        try {
+          this.d.push(chunk, final);
+        } catch (e) {
+          this.ondata(e, null, final);
+        }
+      };
+      ZipDeflate2.prototype.push = function(chunk, final) {
+        ZipPassThrough.prototype.push.call(this, chunk, final);
+      };
+      return ZipDeflate2;
+    })();
+    exports.ZipDeflate = ZipDeflate;
+    var AsyncZipDeflate = /* @__PURE__ */ (function() {
+      function AsyncZipDeflate2(filename, opts) {
+        var _this = this;
+        if (!opts)
+          opts = {};
+        ZipPassThrough.call(this, filename);
+        this.d = new AsyncDeflate(opts, function(err2, dat, final) {
+          _this.ondata(err2, dat, final);
+        });
+        this.compression = 8;
+        this.flag = dbf(opts.level);
+        this.terminate = this.d.terminate;
+      }
+      AsyncZipDeflate2.prototype.process = function(chunk, final) {
+        this.d.push(chunk, final);
+      };
+      AsyncZipDeflate2.prototype.push = function(chunk, final) {
+        ZipPassThrough.prototype.push.call(this, chunk, final);
+      };
+      return AsyncZipDeflate2;
+    })();
+    exports.AsyncZipDeflate = AsyncZipDeflate;
+    var Zip = /* @__PURE__ */ (function() {
+      function Zip2(cb) {
+        this.ondata = cb;
+        this.u = [];
+        this.d = 1;
+      }
+      Zip2.prototype.add = function(file) {
+        var _this = this;
+        if (!this.ondata)
+          err(5);
+        if (this.d & 2)
+          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
+        else {
+          var f3 = strToU8(file.filename), fl_1 = f3.length;
+          var com = file.comment, o2 = com && strToU8(com);
+          var u2 = fl_1 != file.filename.length || o2 && com.length != o2.length;
+          var hl_1 = fl_1 + exfl(file.extra) + 30;
+          if (fl_1 > 65535)
+            this.ondata(err(11, 0, 1), null, false);
+          var header = new u8(hl_1);
+          wzh(header, 0, file, f3, u2, -1);
+          var chks_1 = [header];
+          var pAll_1 = function() {
+            for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
+              var chk = chks_2[_i];
+              _this.ondata(null, chk, false);
+            }
+            chks_1 = [];
+          };
+          var tr_1 = this.d;
+          this.d = 0;
+          var ind_1 = this.u.length;
+          var uf_1 = mrg(file, {
+            f: f3,
+            u: u2,
+            o: o2,
+            t: function() {
+              if (file.terminate)
+                file.terminate();
+            },
+            r: function() {
+              pAll_1();
+              if (tr_1) {
+                var nxt = _this.u[ind_1 + 1];
+                if (nxt)
+                  nxt.r();
+                else
+                  _this.d = 1;
+              }
+              tr_1 = 1;
+            }
+          });
+          var cl_1 = 0;
+          file.ondata = function(err2, dat, final) {
+            if (err2) {
+              _this.ondata(err2, dat, final);
+              _this.terminate();
+            } else {
+              cl_1 += dat.length;
+              chks_1.push(dat);
+              if (final) {
+                var dd = new u8(16);
+                wbytes(dd, 0, 134695760);
+                wbytes(dd, 4, file.crc);
+                wbytes(dd, 8, cl_1);
+                wbytes(dd, 12, file.size);
+                chks_1.push(dd);
+                uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file.crc, uf_1.size = file.size;
+                if (tr_1)
+                  uf_1.r();
+                tr_1 = 1;
+              } else if (tr_1)
+                pAll_1();
+            }
+          };
+          this.u.push(uf_1);
+        }
+      };
+      Zip2.prototype.end = function() {
+        var _this = this;
+        if (this.d & 2) {
+          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
+          return;
+        }
+        if (this.d)
+          this.e();
+        else
+          this.u.push({
+            r: function() {
+              if (!(_this.d & 1))
+                return;
+              _this.u.splice(-1, 1);
+              _this.e();
+            },
+            t: function() {
+            }
+          });
+        this.d = 3;
+      };
+      Zip2.prototype.e = function() {
+        var bt2 = 0, l3 = 0, tl = 0;
+        for (var _i = 0, _a3 = this.u; _i < _a3.length; _i++) {
+          var f3 = _a3[_i];
+          tl += 46 + f3.f.length + exfl(f3.extra) + (f3.o ? f3.o.length : 0);
+        }
+        var out = new u8(tl + 22);
+        for (var _b3 = 0, _c2 = this.u; _b3 < _c2.length; _b3++) {
+          var f3 = _c2[_b3];
+          wzh(out, bt2, f3, f3.f, f3.u, -f3.c - 2, l3, f3.o);
+          bt2 += 46 + f3.f.length + exfl(f3.extra) + (f3.o ? f3.o.length : 0), l3 += f3.b;
+        }
+        wzf(out, bt2, this.u.length, tl, l3);
+        this.ondata(null, out, true);
+        this.d = 2;
+      };
+      Zip2.prototype.terminate = function() {
+        for (var _i = 0, _a3 = this.u; _i < _a3.length; _i++) {
+          var f3 = _a3[_i];
+          f3.t();
+        }
+        this.d = 2;
+      };
+      return Zip2;
+    })();
+    exports.Zip = Zip;
+    function zip(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      var r2 = {};
+      fltn(data, "", r2, opts);
+      var k2 = Object.keys(r2);
+      var lft = k2.length, o2 = 0, tot = 0;
+      var slft = lft, files = new Array(lft);
+      var term = [];
+      var tAll = function() {
+        for (var i3 = 0; i3 < term.length; ++i3)
+          term[i3]();
+      };
+      var cbd = function(a, b3) {
+        mt2(function() {
+          cb(a, b3);
+        });
+      };
+      mt2(function() {
+        cbd = cb;
+      });
+      var cbf = function() {
+        var out = new u8(tot + 22), oe3 = o2, cdl = tot - o2;
+        tot = 0;
+        for (var i3 = 0; i3 < slft; ++i3) {
+          var f3 = files[i3];
+          try {
+            var l3 = f3.c.length;
+            wzh(out, tot, f3, f3.f, f3.u, l3);
+            var badd = 30 + f3.f.length + exfl(f3.extra);
+            var loc = tot + badd;
+            out.set(f3.c, loc);
+            wzh(out, o2, f3, f3.f, f3.u, l3, tot, f3.m), o2 += 16 + badd + (f3.m ? f3.m.length : 0), tot = loc + l3;
+          } catch (e) {
+            return cbd(e, null);
+          }
+        }
+        wzf(out, o2, files.length, cdl, oe3);
+        cbd(null, out);
+      };
+      if (!lft)
+        cbf();
+      var _loop_1 = function(i3) {
+        var fn2 = k2[i3];
+        var _a3 = r2[fn2], file = _a3[0], p2 = _a3[1];
+        var c3 = crc(), size = file.length;
+        c3.p(file);
+        var f3 = strToU8(fn2), s = f3.length;
+        var com = p2.comment, m2 = com && strToU8(com), ms2 = m2 && m2.length;
+        var exl = exfl(p2.extra);
+        var compression = p2.level == 0 ? 0 : 8;
+        var cbl = function(e, d2) {
+          if (e) {
+            tAll();
+            cbd(e, null);
+          } else {
+            var l3 = d2.length;
+            files[i3] = mrg(p2, {
+              size,
+              crc: c3.d(),
+              c: d2,
+              f: f3,
+              m: m2,
+              u: s != fn2.length || m2 && com.length != ms2,
+              compression
+            });
+            o2 += 30 + s + exl + l3;
+            tot += 76 + 2 * (s + exl) + (ms2 || 0) + l3;
+            if (!--lft)
+              cbf();
+          }
+        };
+        if (s > 65535)
+          cbl(err(11, 0, 1), null);
+        if (!compression)
+          cbl(null, file);
+        else if (size < 16e4) {
+          try {
+            cbl(null, deflateSync(file, p2));
+          } catch (e) {
+            cbl(e, null);
+          }
+        } else
+          term.push(deflate(file, p2, cbl));
+      };
+      for (var i2 = 0; i2 < slft; ++i2) {
+        _loop_1(i2);
+      }
+      return tAll;
+    }
+    function zipSync(data, opts) {
+      if (!opts)
+        opts = {};
+      var r2 = {};
+      var files = [];
+      fltn(data, "", r2, opts);
+      var o2 = 0;
+      var tot = 0;
+      for (var fn2 in r2) {
+        var _a3 = r2[fn2], file = _a3[0], p2 = _a3[1];
+        var compression = p2.level == 0 ? 0 : 8;
+        var f3 = strToU8(fn2), s = f3.length;
+        var com = p2.comment, m2 = com && strToU8(com), ms2 = m2 && m2.length;
+        var exl = exfl(p2.extra);
+        if (s > 65535)
+          err(11);
+        var d2 = compression ? deflateSync(file, p2) : file, l3 = d2.length;
+        var c3 = crc();
+        c3.p(file);
+        files.push(mrg(p2, {
+          size: file.length,
+          crc: c3.d(),
+          c: d2,
+          f: f3,
+          m: m2,
+          u: s != fn2.length || m2 && com.length != ms2,
+          o: o2,
+          compression
+        }));
+        o2 += 30 + s + exl + l3;
+        tot += 76 + 2 * (s + exl) + (ms2 || 0) + l3;
+      }
+      var out = new u8(tot + 22), oe3 = o2, cdl = tot - o2;
+      for (var i2 = 0; i2 < files.length; ++i2) {
+        var f3 = files[i2];
+        wzh(out, f3.o, f3, f3.f, f3.u, f3.c.length);
+        var badd = 30 + f3.f.length + exfl(f3.extra);
+        out.set(f3.c, f3.o + badd);
+        wzh(out, o2, f3, f3.f, f3.u, f3.c.length, f3.o, f3.m), o2 += 16 + badd + (f3.m ? f3.m.length : 0);
+      }
+      wzf(out, o2, files.length, cdl, oe3);
+      return out;
+    }
+    var UnzipPassThrough = /* @__PURE__ */ (function() {
+      function UnzipPassThrough2() {
+      }
+      UnzipPassThrough2.prototype.push = function(chunk, final) {
+        this.ondata(null, chunk, final);
+      };
+      UnzipPassThrough2.compression = 0;
+      return UnzipPassThrough2;
+    })();
+    exports.UnzipPassThrough = UnzipPassThrough;
+    var UnzipInflate = /* @__PURE__ */ (function() {
+      function UnzipInflate2() {
+        var _this = this;
+        this.i = new Inflate(function(dat, final) {
+          _this.ondata(null, dat, final);
+        });
+      }
+      UnzipInflate2.prototype.push = function(chunk, final) {
+        try {
+          this.i.push(chunk, final);
+        } catch (e) {
+          this.ondata(e, null, final);
+        }
+      };
+      UnzipInflate2.compression = 8;
+      return UnzipInflate2;
+    })();
+    exports.UnzipInflate = UnzipInflate;
+    var AsyncUnzipInflate = /* @__PURE__ */ (function() {
+      function AsyncUnzipInflate2(_3, sz) {
+        var _this = this;
+        if (sz < 32e4) {
+          this.i = new Inflate(function(dat, final) {
+            _this.ondata(null, dat, final);
+          });
+        } else {
+          this.i = new AsyncInflate(function(err2, dat, final) {
+            _this.ondata(err2, dat, final);
+          });
+          this.terminate = this.i.terminate;
+        }
+      }
+      AsyncUnzipInflate2.prototype.push = function(chunk, final) {
+        if (this.i.terminate)
+          chunk = slc(chunk, 0);
+        this.i.push(chunk, final);
+      };
+      AsyncUnzipInflate2.compression = 8;
+      return AsyncUnzipInflate2;
+    })();
+    exports.AsyncUnzipInflate = AsyncUnzipInflate;
+    var Unzip = /* @__PURE__ */ (function() {
+      function Unzip2(cb) {
+        this.onfile = cb;
+        this.k = [];
+        this.o = {
+          0: UnzipPassThrough
+        };
+        this.p = et2;
+      }
+      Unzip2.prototype.push = function(chunk, final) {
+        var _this = this;
+        if (!this.onfile)
+          err(5);
+        if (!this.p)
+          err(4);
+        if (this.c > 0) {
+          var len = Math.min(this.c, chunk.length);
+          var toAdd = chunk.subarray(0, len);
+          this.c -= len;
+          if (this.d)
+            this.d.push(toAdd, !this.c);
+          else
+            this.k[0].push(toAdd);
+          chunk = chunk.subarray(len);
+          if (chunk.length)
+            return this.push(chunk, final);
+        } else {
+          var f3 = 0, i2 = 0, is2 = void 0, buf = void 0;
+          if (!this.p.length)
+            buf = chunk;
+          else if (!chunk.length)
+            buf = this.p;
+          else {
+            buf = new u8(this.p.length + chunk.length);
+            buf.set(this.p), buf.set(chunk, this.p.length);
+          }
+          var l3 = buf.length, oc = this.c, add = oc && this.d;
+          var _loop_2 = function() {
+            var sig = b4(buf, i2);
+            if (sig == 67324752) {
+              f3 = 1, is2 = i2;
+              this_1.d = null;
+              this_1.c = 0;
+              var bf = b22(buf, i2 + 6), cmp_1 = b22(buf, i2 + 8), u2 = bf & 2048, dd = bf & 8, fnl = b22(buf, i2 + 26), es2 = b22(buf, i2 + 28);
+              if (l3 > i2 + 30 + fnl + es2) {
+                var chks_3 = [];
+                this_1.k.unshift(chks_3);
+                f3 = 2;
+                var lsc = b4(buf, i2 + 18), lsu = b4(buf, i2 + 22);
+                var fn_1 = strFromU8(buf.subarray(i2 + 30, i2 += 30 + fnl), !u2);
+                var _a3 = z64hs(buf, i2, es2, 2, lsc, lsu, 0), sc_1 = _a3[0], su_1 = _a3[1], z64 = _a3[3];
+                if (dd)
+                  sc_1 = -1 - z64;
+                i2 += es2;
+                this_1.c = sc_1;
+                var d_1;
+                var file_1 = {
+                  name: fn_1,
+                  compression: cmp_1,
+                  start: function() {
+                    if (!file_1.ondata)
+                      err(5);
+                    if (!sc_1)
+                      file_1.ondata(null, et2, true);
+                    else {
+                      var ctr = _this.o[cmp_1];
+                      if (!ctr)
+                        file_1.ondata(err(14, "unknown compression type " + cmp_1, 1), null, false);
+                      d_1 = sc_1 < 0 ? new ctr(fn_1) : new ctr(fn_1, sc_1, su_1);
+                      d_1.ondata = function(err2, dat3, final2) {
+                        file_1.ondata(err2, dat3, final2);
+                      };
+                      for (var _i = 0, chks_4 = chks_3; _i < chks_4.length; _i++) {
+                        var dat2 = chks_4[_i];
+                        d_1.push(dat2, false);
+                      }
+                      if (_this.k[0] == chks_3 && _this.c)
+                        _this.d = d_1;
+                      else
+                        d_1.push(et2, true);
+                    }
+                  },
+                  terminate: function() {
+                    if (d_1 && d_1.terminate)
+                      d_1.terminate();
+                  }
+                };
+                if (sc_1 >= 0)
+                  file_1.size = sc_1, file_1.originalSize = su_1;
+                this_1.onfile(file_1);
+              }
+              return "break";
+            } else if (oc) {
+              if (sig == 134695760) {
+                is2 = i2 += 12 + (oc == -2 && 8), f3 = 3, this_1.c = 0;
+                return "break";
+              } else if (sig == 33639248) {
+                is2 = i2 -= 4, f3 = 3, this_1.c = 0;
+                return "break";
+              }
+            }
+          };
+          var this_1 = this;
+          for (; i2 < l3 - 4; ++i2) {
+            var state_1 = _loop_2();
+            if (state_1 === "break")
+              break;
+          }
+          this.p = et2;
+          if (oc < 0) {
+            var dat = f3 ? buf.subarray(0, is2 - 12 - (oc == -2 && 8) - (b4(buf, is2 - 16) == 134695760 && 4)) : buf.subarray(0, i2);
+            if (add)
+              add.push(dat, !!f3);
+            else
+              this.k[+(f3 == 2)].push(dat);
+          }
+          if (f3 & 2)
+            return this.push(buf.subarray(i2), final);
+          this.p = buf.subarray(i2);
+        }
+        if (final) {
+          if (this.c)
+            err(13);
+          this.p = null;
+        }
+      };
+      Unzip2.prototype.register = function(decoder) {
+        this.o[decoder.compression] = decoder;
+      };
+      return Unzip2;
+    })();
+    exports.Unzip = Unzip;
+    var mt2 = typeof queueMicrotask == "function" ? queueMicrotask : typeof setTimeout == "function" ? setTimeout : function(fn2) {
+      fn2();
+    };
+    function unzip(data, opts, cb) {
+      if (!cb)
+        cb = opts, opts = {};
+      if (typeof cb != "function")
+        err(7);
+      var term = [];
+      var tAll = function() {
+        for (var i3 = 0; i3 < term.length; ++i3)
+          term[i3]();
+      };
+      var files = {};
+      var cbd = function(a, b3) {
+        mt2(function() {
+          cb(a, b3);
+        });
+      };
+      mt2(function() {
+        cbd = cb;
+      });
+      var e = data.length - 22;
+      for (; b4(data, e) != 101010256; --e) {
+        if (!e || data.length - e > 65558) {
+          cbd(err(13, 0, 1), null);
+          return tAll;
+        }
+      }
+      ;
+      var lft = b22(data, e + 8);
+      if (lft) {
+        var c3 = lft;
+        var o2 = b4(data, e + 16);
+        var z3 = b4(data, e - 20) == 117853008;
+        if (z3) {
+          var ze2 = b4(data, e - 12);
+          z3 = b4(data, ze2) == 101075792;
+          if (z3) {
+            c3 = lft = b4(data, ze2 + 32);
+            o2 = b4(data, ze2 + 48);
+          }
+        }
+        var fltr = opts && opts.filter;
+        var _loop_3 = function(i3) {
+          var _a3 = zh(data, o2, z3), c_1 = _a3[0], sc = _a3[1], su = _a3[2], fn2 = _a3[3], no2 = _a3[4], off = _a3[5], b3 = slzh(data, off);
+          o2 = no2;
+          var cbl = function(e2, d2) {
+            if (e2) {
+              tAll();
+              cbd(e2, null);
+            } else {
+              if (d2)
+                files[fn2] = d2;
+              if (!--lft)
+                cbd(null, files);
+            }
+          };
+          if (!fltr || fltr({
+            name: fn2,
+            size: sc,
+            originalSize: su,
+            compression: c_1
+          })) {
+            if (!c_1)
+              cbl(null, slc(data, b3, b3 + sc));
+            else if (c_1 == 8) {
+              var infl = data.subarray(b3, b3 + sc);
+              if (su < 524288 || sc > 0.8 * su) {
+                try {
+                  cbl(null, inflateSync(infl, { out: new u8(su) }));
+                } catch (e2) {
+                  cbl(e2, null);
+                }
+              } else
+                term.push(inflate(infl, { size: su }, cbl));
+            } else
+              cbl(err(14, "unknown compression type " + c_1, 1), null);
+          } else
+            cbl(null, null);
+        };
+        for (var i2 = 0; i2 < c3; ++i2) {
+          _loop_3(i2);
+        }
+      } else
+        cbd(null, {});
+      return tAll;
+    }
+    function unzipSync(data, opts) {
+      var files = {};
+      var e = data.length - 22;
+      for (; b4(data, e) != 101010256; --e) {
+        if (!e || data.length - e > 65558)
+          err(13);
+      }
+      ;
+      var c3 = b22(data, e + 8);
+      if (!c3)
+        return {};
+      var o2 = b4(data, e + 16);
+      var z3 = b4(data, e - 20) == 117853008;
+      if (z3) {
+        var ze2 = b4(data, e - 12);
+        z3 = b4(data, ze2) == 101075792;
+        if (z3) {
+          c3 = b4(data, ze2 + 32);
+          o2 = b4(data, ze2 + 48);
+        }
+      }
+      var fltr = opts && opts.filter;
+      for (var i2 = 0; i2 < c3; ++i2) {
+        var _a3 = zh(data, o2, z3), c_2 = _a3[0], sc = _a3[1], su = _a3[2], fn2 = _a3[3], no2 = _a3[4], off = _a3[5], b3 = slzh(data, off);
+        o2 = no2;
+        if (!fltr || fltr({
+          name: fn2,
+          size: sc,
+          originalSize: su,
+          compression: c_2
+        })) {
+          if (!c_2)
+            files[fn2] = slc(data, b3, b3 + sc);
+          else if (c_2 == 8)
+            files[fn2] = inflateSync(data.subarray(b3, b3 + sc), { out: new u8(su) });
+          else
+            err(14, "unknown compression type " + c_2);
+        }
+      }
+      return files;
+    }
+  }
+});
+
+// src/core/lazy.ts
+import { createRequire } from "node:module";
+function lazyBuiltin(id) {
+  let m2;
+  return () => m2 ??= load(id);
+}
+function fflateLib() {
+  fflate ??= typeof __require === "function" ? require_node() : load("fflate");
+  return fflate;
+}
+var load, fflate;
+var init_lazy = __esm({
+  "src/core/lazy.ts"() {
+    "use strict";
+    load = createRequire(import.meta.url);
+  }
+});
+
+// src/detect/scanner.ts
+import { isAscii } from "node:buffer";
+function charCount(buf, a, b3) {
+  if (b3 <= a) return 0;
+  const part = buf.subarray(a, b3);
+  if (isAscii(part)) return b3 - a;
+  let n = 0;
+  for (let i = a; i < b3; i++) {
+    const c3 = buf[i];
+    if ((c3 & 192) !== 128) n += c3 >= 240 ? 2 : 1;
+  }
+  return n;
+}
+function textForm(head) {
+  if (head[0] === 255 && head[1] === 254) return "utf16le";
+  if (head[0] === 254 && head[1] === 255) return "utf16be";
+  return "utf8";
+}
+function nlWidth(form) {
+  return form === "utf8" ? 1 : 2;
+}
+function countNewlines(buf, a, b3, form = "utf8") {
+  let n = 0;
+  if (form === "utf8") {
+    for (let i = buf.indexOf(NL, a); i !== -1 && i < b3; i = buf.indexOf(NL, i + 1)) n++;
+    return n;
+  }
+  const nl = NL16[form];
+  for (let i = buf.indexOf(nl, a); i !== -1 && i < b3; i = buf.indexOf(nl, i + 1)) if ((i & 1) === 0) n++;
+  return n;
+}
+function lastNewline(buf, before, form) {
+  if (form === "utf8") return before > 0 ? buf.lastIndexOf(NL, before - 1) : -1;
+  const nl = NL16[form];
+  for (let i = before >= 2 ? buf.lastIndexOf(nl, before - 2) : -1; i !== -1; i = i > 0 ? buf.lastIndexOf(nl, i - 1) : -1) {
+    if ((i & 1) === 0) return i;
+  }
+  return -1;
+}
+function nextNewline(buf, from, form) {
+  if (form === "utf8") return buf.indexOf(NL, from);
+  const nl = NL16[form];
+  for (let i = buf.indexOf(nl, from); i !== -1; i = buf.indexOf(nl, i + 1)) if ((i & 1) === 0) return i;
+  return -1;
+}
+function bomBytes(buf, base2, form) {
+  if (base2 !== 0) return 0;
+  if (form !== "utf8") return 2;
+  return buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? 3 : 0;
+}
+function isUtf16(h3) {
+  const d2 = h3.decoding;
+  if (!d2) return void 0;
+  if (d2.includes("utf16le")) return "le";
+  if (d2.includes("utf16be")) return "be";
+  return void 0;
+}
+function hitsToMatches(buf, hits, state, base2, form = "utf8") {
+  const out = [];
+  let counted = 0;
+  let lines = state.lines;
+  for (const h3 of hits.sort((x3, y2) => x3.start - y2.start)) {
+    lines += countNewlines(buf, counted, h3.start, form);
+    counted = h3.start;
+    const nl = lastNewline(buf, h3.start, form);
+    const utf16 = isUtf16(h3);
+    let column;
+    if (form !== "utf8") {
+      const lineStart = nl === -1 ? bomBytes(buf, base2, form) : nl + 2;
+      column = Math.max(0, h3.start - lineStart >> 1) + (nl === -1 ? state.col : 0) + 1;
+    } else if (utf16) {
+      const lineStart = nl === -1 ? 0 : nl + (utf16 === "le" ? 2 : 1);
+      const bom = nl === -1 && base2 === 0 && (buf[0] === 255 || buf[0] === 254) ? 2 : 0;
+      column = Math.max(0, Math.floor((h3.start - lineStart - bom) / 2)) + (nl === -1 ? state.col : 0) + 1;
+    } else {
+      const bom = nl === -1 && base2 === 0 && buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? 3 : 0;
+      column = charCount(buf, nl === -1 ? bom : nl + 1, h3.start) + (nl === -1 ? state.col : 0) + 1;
+    }
+    const lineFrom = Math.max(nl === -1 ? 0 : nl + nlWidth(form), h3.start - LINE_WINDOW);
+    let lineTo = nextNewline(buf, h3.start, form);
+    if (lineTo === -1 || lineTo > h3.start + LINE_WINDOW) lineTo = Math.min(buf.length, h3.start + LINE_WINDOW);
+    const line = buf.subarray(lineFrom, lineTo);
+    const allowed = line.includes(ALLOW) || line.includes(ALLOW16);
+    out.push({
+      ruleId: h3.ruleId,
+      secret: h3.secret,
+      offset: base2 + h3.start,
+      line: lines + 1,
+      column,
+      ...h3.decoding ? { decoding: h3.decoding } : {},
+      ...h3.jwt ? { jwt: h3.jwt } : {},
+      ...allowed ? { allowed } : {},
+      context: buf.toString("latin1", Math.max(0, h3.start - CONTEXT), Math.min(buf.length, h3.start + CONTEXT))
+    });
+  }
+  return out;
+}
+function scanWhole(detector, buf) {
+  const hits = detector.scan(buf);
+  return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0, textForm(buf)) : [];
+}
+var ALLOW, ALLOW16, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, NL16, DEFAULT_CHUNK, ChunkScanner;
+var init_scanner = __esm({
+  "src/detect/scanner.ts"() {
+    "use strict";
+    ALLOW = Buffer.from("hfleaks:allow", "latin1");
+    ALLOW16 = Buffer.from("hfleaks:allow", "utf16le");
+    LINE_WINDOW = 4096;
+    CONTEXT = 600;
+    NL = 10;
+    LOOK_BEHIND = 64;
+    NL16 = { utf16le: Buffer.from([10, 0]), utf16be: Buffer.from([0, 10]) };
+    DEFAULT_CHUNK = 1 << 20;
+    ChunkScanner = class {
+      constructor(detector, onMatch, chunk = DEFAULT_CHUNK) {
+        this.detector = detector;
+        this.onMatch = onMatch;
+        this.overlap = Math.max(4096, detector.maxTokenBytes * 4 + 64);
+        this.capacity = this.overlap + Math.max(chunk, this.overlap);
+        this.buf = Buffer.alloc(0);
+      }
+      detector;
+      onMatch;
+      buf;
+      overlap;
+      capacity;
+      /** A first piece held without copying: content pushed whole is scanned in place. */
+      pending;
+      len = 0;
+      /** Stream offset of buf[0]. */
+      base = 0;
+      /** Hits starting before this (window-relative) offset were already reported. */
+      done = 0;
+      state = { lines: 0, col: 0 };
+      /** Known from the stream's first bytes, at the first window. */
+      form;
+      bytes = 0;
+      /** Length in characters of the longest line seen across windows (0 if all were short). */
+      longestLine = 0;
+      push(data) {
+        if (data.length === 0) return;
+        if (this.len === 0 && !this.pending && data.length <= this.capacity) {
+          this.pending = data;
+          this.bytes += data.length;
+          return;
+        }
+        if (this.pending) {
+          const p2 = this.pending;
+          this.pending = void 0;
+          this.bytes -= p2.length;
+          this.append(p2);
+        }
+        this.append(data);
+      }
+      append(data) {
+        if (this.buf.length < this.capacity) {
+          const next = Buffer.allocUnsafe(Math.min(this.capacity, Math.max(this.len + data.length, 2 * this.buf.length, 65536)));
+          this.buf.copy(next, 0, 0, this.len);
+          this.buf = next;
+        }
+        let off = 0;
+        while (off < data.length) {
+          const n = Math.min(data.length - off, this.buf.length - this.len);
+          data.copy(this.buf, this.len, off, off + n);
+          this.len += n;
+          off += n;
+          this.bytes += n;
+          if (this.len === this.capacity) this.flush(false);
+          else if (this.len === this.buf.length) {
+            const next = Buffer.allocUnsafe(Math.min(this.capacity, 2 * this.buf.length));
+            this.buf.copy(next, 0, 0, this.len);
+            this.buf = next;
+          }
+        }
+      }
+      end() {
+        if (this.pending) {
+          const p2 = this.pending;
+          this.pending = void 0;
+          const hits = this.detector.scan(p2);
+          if (hits.length) for (const m2 of hitsToMatches(p2, hits, this.state, 0, textForm(p2))) this.onMatch(m2);
+          return;
+        }
+        this.flush(true);
+      }
+      flush(final) {
+        const w2 = this.buf.subarray(0, this.len);
+        const form = this.form ??= textForm(w2);
+        const to2 = final ? this.len : this.len - this.overlap;
+        const chars = form === "utf8" ? this.len : this.len >> 1;
+        if (final && this.len > 0 && lastNewline(w2, this.len, form) === -1 && this.state.col + chars > this.longestLine && this.state.col > 0) {
+          this.longestLine = this.state.col + chars;
+        }
+        if (to2 > this.done) {
+          const hits = this.detector.scan(w2, this.done, to2);
+          if (hits.length) for (const m2 of hitsToMatches(w2, hits, this.state, this.base, form)) this.onMatch(m2);
+        }
+        if (final) return;
+        const shift = this.len - this.overlap - LOOK_BEHIND & ~1;
+        this.advanceState(w2, shift, form);
+        this.buf.copy(this.buf, 0, shift, this.len);
+        this.base += shift;
+        this.len -= shift;
+        this.done = Math.max(0, to2 - shift);
+      }
+      advanceState(w2, shift, form) {
+        const nl = lastNewline(w2, shift, form);
+        const count = (a) => form === "utf8" ? charCount(w2, a, shift) : Math.max(0, shift - a >> 1);
+        if (nl === -1) {
+          this.state = { lines: this.state.lines, col: this.state.col + count(bomBytes(w2, this.base, form)) };
+          if (this.state.col > this.longestLine) this.longestLine = this.state.col;
+        } else {
+          this.state = { lines: this.state.lines + countNewlines(w2, 0, shift, form), col: count(nl + nlWidth(form)) };
+        }
+      }
+    };
+  }
+});
+
+// src/detect/content.ts
+import { isUtf8 } from "node:buffer";
+function isArchiveDepth(n) {
+  return typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= 10;
+}
+function isGzip(b3) {
+  if (b3[0] !== 31 || b3[1] !== 139 || b3[2] !== 8 || (b3[3] & 224) !== 0) return false;
+  const flags = b3[3];
+  let at2 = 10;
+  if (flags & 4) at2 += 2 + (b3[10] | b3[11] << 8);
+  for (const bit of [8, 16]) {
+    if (!(flags & bit)) continue;
+    const nul = b3.indexOf(0, at2);
+    if (nul === -1) return b3.length < 64 << 10;
+    at2 = nul + 1;
+  }
+  return at2 <= b3.length || b3.length < 64 << 10;
+}
+function isZip(b3) {
+  return b3[0] === 80 && b3[1] === 75 && b3[2] === 3 && b3[3] === 4;
+}
+function memberName(path) {
+  const base2 = path.slice(path.lastIndexOf("/") + 1).replace(/^.*!/, "");
+  return base2.replace(/\.(gz|tgz)$/i, (m2) => m2.toLowerCase() === ".tgz" ? ".tar" : "") || "content";
+}
+function openContent(detector, path, sink, opts = DEFAULT_CONTENT_OPTIONS) {
+  return open(detector, path, sink, opts, 0, { left: opts.archiveBytes, exceeded: false });
+}
+function open(detector, path, sink, opts, depth, budget) {
+  let inner;
+  let head;
+  const decide = (first) => {
+    const kind = isGzip(first) ? "gzip data" : isZip(first) ? "zip archive" : void 0;
+    if (kind && depth < opts.archiveDepth) {
+      const archive = kind === "gzip data" ? gzipStream : zipStream;
+      return tentative(kind, path, sink, () => plain(first), (t2) => archive(detector, path, sink, opts, depth, budget, t2));
+    }
+    if (kind && depth > 0) sink.skip(path, `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
+    return plain(first);
+  };
+  const plain = (first) => {
+    const scanner = new ChunkScanner(detector, (m2) => sink.match(path, m2));
+    classify(first, path, sink);
+    return {
+      push: (d2) => scanner.push(Buffer.isBuffer(d2) ? d2 : Buffer.from(d2.buffer, d2.byteOffset, d2.byteLength)),
+      end: () => {
+        scanner.end();
+        if (scanner.longestLine >= LONG_LINE) {
+          sink.note?.(path, "long-line");
+          sink.warn(`${path}: a single line of ${Math.round(scanner.longestLine / MB)} MB; scanned in chunks`);
+        }
+      }
+    };
+  };
+  return {
+    push(data) {
+      if (inner) return inner.push(data);
+      if (!head && data.length >= 4) {
+        inner = decide(data);
+        return inner.push(data);
+      }
+      head = head ? Buffer.concat([head, data]) : Buffer.from(data);
+      if (head.length < 4) return;
+      inner = decide(head);
+      const h3 = head;
+      head = void 0;
+      inner.push(h3);
+    },
+    end() {
+      if (!inner) {
+        inner = decide(head ?? Buffer.alloc(0));
+        if (head?.length) inner.push(head);
+      }
+      inner.end();
+    }
+  };
+}
+function classify(first, path, sink) {
+  const head = first.subarray(0, SNIFF);
+  if (head.length === 0) return;
+  const bom16 = head[0] === 255 && head[1] === 254 || head[0] === 254 && head[1] === 255;
+  if (head.indexOf(0) !== -1) {
+    if (!bom16) sink.note?.(path, "binary");
+    return;
+  }
+  let end = head.length;
+  if (first.length > SNIFF) while (end > head.length - 4 && end > 0 && (head[end - 1] & 192) === 128) end--;
+  if (first.length > SNIFF && end > 0 && head[end - 1] >= 192) end--;
+  if (!isUtf8(head.subarray(0, end))) {
+    sink.note?.(path, "invalid-utf8");
+    sink.warn(`${path}: not valid UTF-8; scanned as bytes`);
+  }
+}
+function spend(budget, n, path, sink, opts) {
+  if (budget.exceeded) return 0;
+  if (n <= budget.left) {
+    budget.left -= n;
+    return n;
+  }
+  const fits = budget.left;
+  budget.left = 0;
+  budget.exceeded = true;
+  sink.skip(path, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
+  return fits;
+}
+function tentative(kind, path, sink, raw, archive) {
+  let held = [];
+  let heldBytes = 0;
+  let fallback;
+  let failed = false;
+  const trial = {
+    proved: () => {
+      held = void 0;
+    },
+    failed: (message2) => {
+      if (failed) return;
+      failed = true;
+      if (!held) return sink.warn(`${path}: corrupt ${kind} (${message2}); the rest of it was not scanned`);
+      sink.warn(`${path}: corrupt ${kind} (${message2}); scanned as raw bytes`);
+      const pieces = held;
+      held = void 0;
+      fallback = raw();
+      for (const p2 of pieces) fallback.push(p2);
+    }
+  };
+  const inner = archive(trial);
+  return {
+    push(d2) {
+      if (fallback) return fallback.push(d2);
+      if (held) {
+        held.push(d2);
+        heldBytes += d2.length;
+      }
+      inner.push(d2);
+      if (held && !fallback && heldBytes > HOLD) held = void 0;
+    },
+    end() {
+      if (!fallback) inner.end();
+      if (!fallback && held) trial.failed(kind === "zip archive" ? "no member found" : "no data");
+      fallback?.end();
+    }
+  };
+}
+function gzipStream(detector, path, sink, opts, depth, budget, trial) {
+  const member = open(detector, `${path}!${memberName(path)}`, sink, opts, depth + 1, budget);
+  let done = false;
+  const finish2 = () => {
+    if (!done) member.end();
+    done = true;
+  };
+  let emitted = false;
+  const emit = (chunk) => {
+    if (done) return;
+    sink.inflated?.(chunk.length);
+    if (chunk.length) {
+      emitted = true;
+      trial.proved();
+    }
+    const fits = spend(budget, chunk.length, path, sink, opts);
+    if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
+    if (fits < chunk.length) finish2();
+  };
+  let gz;
+  const feed = (d2) => {
+    gz ??= new (fflateLib()).Gunzip((chunk) => emit(chunk));
+    for (let i = 0; i < d2.length && !done; i += PIECE) gz.push(d2.subarray(i, i + PIECE), false);
+  };
+  const guard = (f3) => {
+    if (done) return;
+    try {
+      f3();
+    } catch (e) {
+      finish2();
+      trial.failed(e.message);
+    }
+  };
+  let held = [];
+  let heldBytes = 0;
+  const release = () => {
+    const pieces = held ?? [];
+    held = void 0;
+    for (const p2 of pieces) feed(p2);
+  };
+  return {
+    push: (d2) => guard(() => {
+      if (!held) return feed(d2);
+      held.push(d2);
+      heldBytes += d2.length;
+      if (heldBytes > GZIP_AT_ONCE_IN) release();
+    }),
+    end: () => guard(() => {
+      if (held) {
+        const input2 = held.length === 1 ? held[0] : Buffer.concat(held);
+        let out;
+        try {
+          out = zlib().gunzipSync(input2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)) });
+        } catch {
+        }
+        if (out) {
+          held = void 0;
+          emit(out);
+          trial.proved();
+          return finish2();
+        }
+        release();
+      }
+      if (done) return;
+      (gz ?? new (fflateLib()).Gunzip(emit)).push(EMPTY, true);
+      if (!emitted) throw new Error("no data");
+      finish2();
+    })
+  };
+}
+function dropper(compression) {
+  return class {
+    static compression = compression;
+    ondata = () => void 0;
+    push(_d, final) {
+      if (final) this.ondata(null, EMPTY, true);
+    }
+  };
+}
+function stopsOnError(Base) {
+  return class {
+    static compression = Base.compression;
+    ondata = () => void 0;
+    inner;
+    failed = false;
+    constructor(name, size, originalSize) {
+      this.inner = new Base(name, size, originalSize);
+      this.inner.ondata = (err, data, final) => {
+        if (err) this.failed = true;
+        this.ondata(err, data, final);
+      };
+    }
+    push(d2, final) {
+      if (!this.failed) this.inner.push(d2, final);
+    }
+  };
+}
+function zipStream(detector, path, sink, opts, depth, budget, trial) {
+  let done = false;
+  let proven = false;
+  const members = /* @__PURE__ */ new Set();
+  const prove = () => {
+    proven = true;
+    trial.proved();
+  };
+  const endAll = () => {
+    for (const m2 of members) m2.end();
+    members.clear();
+  };
+  const stop = () => {
+    done = true;
+    endAll();
+  };
+  const { Unzip, UnzipInflate, UnzipPassThrough } = fflateLib();
+  const uz = new Unzip((file) => {
+    if (done) return;
+    if (file.name.endsWith("/")) return prove();
+    const memberPath = `${path}!${file.name}`;
+    if (file.compression !== 0 && file.compression !== 8) {
+      const method = `${ZIP_METHODS[file.compression] ?? "unknown"} (method ${file.compression})`;
+      uz.register(dropper(file.compression));
+      file.ondata = (err, _chunk, final) => {
+        if (err || !final || done) return;
+        prove();
+        sink.skip(memberPath, `zip member compressed with ${method}, which hfleaks cannot decompress`);
+        sink.warn(`${memberPath}: compressed with ${method}; not scanned`);
+      };
+      return file.start();
+    }
+    const member = open(detector, memberPath, sink, opts, depth + 1, budget);
+    members.add(member);
+    file.ondata = (err, chunk, final) => {
+      if (done || !members.has(member)) return;
+      if (err) {
+        members.delete(member);
+        member.end();
+        if (!proven) throw err;
+        sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
+        return;
+      }
+      sink.inflated?.(chunk.length);
+      if (chunk.length) prove();
+      const fits = spend(budget, chunk.length, path, sink, opts);
+      if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
+      if (fits < chunk.length) return stop();
+      if (final) {
+        prove();
+        members.delete(member);
+        member.end();
+      }
+    };
+    file.start();
+  });
+  uz.register(stopsOnError(UnzipInflate));
+  uz.register(UnzipPassThrough);
+  const guard = (f3) => {
+    if (done) return;
+    try {
+      f3();
+    } catch (e) {
+      stop();
+      trial.failed(e.message);
+    }
+  };
+  return {
+    push: (d2) => guard(() => {
+      for (let i = 0; i < d2.length && !done; i += PIECE) uz.push(d2.subarray(i, i + PIECE), false);
+    }),
+    end: () => guard(() => {
+      uz.push(EMPTY, true);
+      endAll();
+    })
+  };
+}
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, ZIP_METHODS;
+var init_content = __esm({
+  "src/detect/content.ts"() {
+    "use strict";
+    init_lazy();
+    init_scanner();
+    zlib = lazyBuiltin("node:zlib");
+    DEFAULT_CONTENT_OPTIONS = { archiveDepth: 3, archiveBytes: 256 << 20 };
+    MB = 1 << 20;
+    LONG_LINE = 8 * MB;
+    SNIFF = 64 << 10;
+    GZIP_AT_ONCE_IN = 8 << 20;
+    GZIP_AT_ONCE_OUT = 16 << 20;
+    PIECE = 16 << 10;
+    HOLD = GZIP_AT_ONCE_IN;
+    EMPTY = new Uint8Array(0);
+    ZIP_METHODS = { 9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "zstd", 95: "xz", 98: "PPMd", 99: "AES encryption" };
   }
 });
 
@@ -6974,9 +9920,9 @@ var require_build = __commonJS({
 });
 
 // src/detect/linear.ts
-import { createRequire } from "node:module";
+import { createRequire as createRequire2 } from "node:module";
 function re2() {
-  loaded ??= typeof __require === "function" ? require_build() : createRequire(import.meta.url)("re2js");
+  loaded ??= typeof __require === "function" ? require_build() : createRequire2(import.meta.url)("re2js");
   return loaded;
 }
 function compileLinear(pattern2, flags = "") {
@@ -7365,225 +10311,6 @@ var init_detector = __esm({
   }
 });
 
-// src/detect/scanner.ts
-import { isAscii } from "node:buffer";
-function charCount(buf, a, b3) {
-  if (b3 <= a) return 0;
-  const part = buf.subarray(a, b3);
-  if (isAscii(part)) return b3 - a;
-  let n = 0;
-  for (let i = a; i < b3; i++) {
-    const c3 = buf[i];
-    if ((c3 & 192) !== 128) n += c3 >= 240 ? 2 : 1;
-  }
-  return n;
-}
-function textForm(head) {
-  if (head[0] === 255 && head[1] === 254) return "utf16le";
-  if (head[0] === 254 && head[1] === 255) return "utf16be";
-  return "utf8";
-}
-function nlWidth(form) {
-  return form === "utf8" ? 1 : 2;
-}
-function countNewlines(buf, a, b3, form = "utf8") {
-  let n = 0;
-  if (form === "utf8") {
-    for (let i = buf.indexOf(NL, a); i !== -1 && i < b3; i = buf.indexOf(NL, i + 1)) n++;
-    return n;
-  }
-  const nl = NL16[form];
-  for (let i = buf.indexOf(nl, a); i !== -1 && i < b3; i = buf.indexOf(nl, i + 1)) if ((i & 1) === 0) n++;
-  return n;
-}
-function lastNewline(buf, before, form) {
-  if (form === "utf8") return before > 0 ? buf.lastIndexOf(NL, before - 1) : -1;
-  const nl = NL16[form];
-  for (let i = before >= 2 ? buf.lastIndexOf(nl, before - 2) : -1; i !== -1; i = i > 0 ? buf.lastIndexOf(nl, i - 1) : -1) {
-    if ((i & 1) === 0) return i;
-  }
-  return -1;
-}
-function nextNewline(buf, from, form) {
-  if (form === "utf8") return buf.indexOf(NL, from);
-  const nl = NL16[form];
-  for (let i = buf.indexOf(nl, from); i !== -1; i = buf.indexOf(nl, i + 1)) if ((i & 1) === 0) return i;
-  return -1;
-}
-function bomBytes(buf, base2, form) {
-  if (base2 !== 0) return 0;
-  if (form !== "utf8") return 2;
-  return buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? 3 : 0;
-}
-function isUtf16(h3) {
-  const d2 = h3.decoding;
-  if (!d2) return void 0;
-  if (d2.includes("utf16le")) return "le";
-  if (d2.includes("utf16be")) return "be";
-  return void 0;
-}
-function hitsToMatches(buf, hits, state, base2, form = "utf8") {
-  const out = [];
-  let counted = 0;
-  let lines = state.lines;
-  for (const h3 of hits.sort((x3, y2) => x3.start - y2.start)) {
-    lines += countNewlines(buf, counted, h3.start, form);
-    counted = h3.start;
-    const nl = lastNewline(buf, h3.start, form);
-    const utf16 = isUtf16(h3);
-    let column;
-    if (form !== "utf8") {
-      const lineStart = nl === -1 ? bomBytes(buf, base2, form) : nl + 2;
-      column = Math.max(0, h3.start - lineStart >> 1) + (nl === -1 ? state.col : 0) + 1;
-    } else if (utf16) {
-      const lineStart = nl === -1 ? 0 : nl + (utf16 === "le" ? 2 : 1);
-      const bom = nl === -1 && base2 === 0 && (buf[0] === 255 || buf[0] === 254) ? 2 : 0;
-      column = Math.max(0, Math.floor((h3.start - lineStart - bom) / 2)) + (nl === -1 ? state.col : 0) + 1;
-    } else {
-      const bom = nl === -1 && base2 === 0 && buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? 3 : 0;
-      column = charCount(buf, nl === -1 ? bom : nl + 1, h3.start) + (nl === -1 ? state.col : 0) + 1;
-    }
-    const lineFrom = Math.max(nl === -1 ? 0 : nl + nlWidth(form), h3.start - LINE_WINDOW);
-    let lineTo = nextNewline(buf, h3.start, form);
-    if (lineTo === -1 || lineTo > h3.start + LINE_WINDOW) lineTo = Math.min(buf.length, h3.start + LINE_WINDOW);
-    const line = buf.subarray(lineFrom, lineTo);
-    const allowed = line.includes(ALLOW) || line.includes(ALLOW16);
-    out.push({
-      ruleId: h3.ruleId,
-      secret: h3.secret,
-      offset: base2 + h3.start,
-      line: lines + 1,
-      column,
-      ...h3.decoding ? { decoding: h3.decoding } : {},
-      ...h3.jwt ? { jwt: h3.jwt } : {},
-      ...allowed ? { allowed } : {},
-      context: buf.toString("latin1", Math.max(0, h3.start - CONTEXT), Math.min(buf.length, h3.start + CONTEXT))
-    });
-  }
-  return out;
-}
-function scanWhole(detector, buf) {
-  const hits = detector.scan(buf);
-  return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0, textForm(buf)) : [];
-}
-var ALLOW, ALLOW16, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, NL16, DEFAULT_CHUNK, ChunkScanner;
-var init_scanner = __esm({
-  "src/detect/scanner.ts"() {
-    "use strict";
-    ALLOW = Buffer.from("hfleaks:allow", "latin1");
-    ALLOW16 = Buffer.from("hfleaks:allow", "utf16le");
-    LINE_WINDOW = 4096;
-    CONTEXT = 600;
-    NL = 10;
-    LOOK_BEHIND = 64;
-    NL16 = { utf16le: Buffer.from([10, 0]), utf16be: Buffer.from([0, 10]) };
-    DEFAULT_CHUNK = 1 << 20;
-    ChunkScanner = class {
-      constructor(detector, onMatch, chunk = DEFAULT_CHUNK) {
-        this.detector = detector;
-        this.onMatch = onMatch;
-        this.overlap = Math.max(4096, detector.maxTokenBytes * 4 + 64);
-        this.capacity = this.overlap + Math.max(chunk, this.overlap);
-        this.buf = Buffer.alloc(0);
-      }
-      detector;
-      onMatch;
-      buf;
-      overlap;
-      capacity;
-      /** A first piece held without copying: content pushed whole is scanned in place. */
-      pending;
-      len = 0;
-      /** Stream offset of buf[0]. */
-      base = 0;
-      /** Hits starting before this (window-relative) offset were already reported. */
-      done = 0;
-      state = { lines: 0, col: 0 };
-      /** Known from the stream's first bytes, at the first window. */
-      form;
-      bytes = 0;
-      /** Length in characters of the longest line seen across windows (0 if all were short). */
-      longestLine = 0;
-      push(data) {
-        if (data.length === 0) return;
-        if (this.len === 0 && !this.pending && data.length <= this.capacity) {
-          this.pending = data;
-          this.bytes += data.length;
-          return;
-        }
-        if (this.pending) {
-          const p2 = this.pending;
-          this.pending = void 0;
-          this.bytes -= p2.length;
-          this.append(p2);
-        }
-        this.append(data);
-      }
-      append(data) {
-        if (this.buf.length < this.capacity) {
-          const next = Buffer.allocUnsafe(Math.min(this.capacity, Math.max(this.len + data.length, 2 * this.buf.length, 65536)));
-          this.buf.copy(next, 0, 0, this.len);
-          this.buf = next;
-        }
-        let off = 0;
-        while (off < data.length) {
-          const n = Math.min(data.length - off, this.buf.length - this.len);
-          data.copy(this.buf, this.len, off, off + n);
-          this.len += n;
-          off += n;
-          this.bytes += n;
-          if (this.len === this.capacity) this.flush(false);
-          else if (this.len === this.buf.length) {
-            const next = Buffer.allocUnsafe(Math.min(this.capacity, 2 * this.buf.length));
-            this.buf.copy(next, 0, 0, this.len);
-            this.buf = next;
-          }
-        }
-      }
-      end() {
-        if (this.pending) {
-          const p2 = this.pending;
-          this.pending = void 0;
-          const hits = this.detector.scan(p2);
-          if (hits.length) for (const m2 of hitsToMatches(p2, hits, this.state, 0, textForm(p2))) this.onMatch(m2);
-          return;
-        }
-        this.flush(true);
-      }
-      flush(final) {
-        const w2 = this.buf.subarray(0, this.len);
-        const form = this.form ??= textForm(w2);
-        const to2 = final ? this.len : this.len - this.overlap;
-        const chars = form === "utf8" ? this.len : this.len >> 1;
-        if (final && this.len > 0 && lastNewline(w2, this.len, form) === -1 && this.state.col + chars > this.longestLine && this.state.col > 0) {
-          this.longestLine = this.state.col + chars;
-        }
-        if (to2 > this.done) {
-          const hits = this.detector.scan(w2, this.done, to2);
-          if (hits.length) for (const m2 of hitsToMatches(w2, hits, this.state, this.base, form)) this.onMatch(m2);
-        }
-        if (final) return;
-        const shift = this.len - this.overlap - LOOK_BEHIND & ~1;
-        this.advanceState(w2, shift, form);
-        this.buf.copy(this.buf, 0, shift, this.len);
-        this.base += shift;
-        this.len -= shift;
-        this.done = Math.max(0, to2 - shift);
-      }
-      advanceState(w2, shift, form) {
-        const nl = lastNewline(w2, shift, form);
-        const count = (a) => form === "utf8" ? charCount(w2, a, shift) : Math.max(0, shift - a >> 1);
-        if (nl === -1) {
-          this.state = { lines: this.state.lines, col: this.state.col + count(bomBytes(w2, this.base, form)) };
-          if (this.state.col > this.longestLine) this.longestLine = this.state.col;
-        } else {
-          this.state = { lines: this.state.lines + countNewlines(w2, 0, shift, form), col: count(nl + nlWidth(form)) };
-        }
-      }
-    };
-  }
-});
-
 // rules/hf-user-access-token.json
 var hf_user_access_token_default;
 var init_hf_user_access_token = __esm({
@@ -7968,6 +10695,9 @@ var init_template = __esm({
 // src/config.ts
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+function maxFileSizeOf(flag, config) {
+  return flag !== void 0 ? parseSize(flag, "--max-file-size") : config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+}
 function parseSize(v2, what) {
   if (typeof v2 === "number" && Number.isFinite(v2) && v2 >= 0) return Math.floor(v2);
   const m2 = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(String(v2));
@@ -8031,7 +10761,7 @@ function loadConfig(root, explicit) {
   const cfg = { rules, file };
   if (o2.maxFileSize !== void 0) cfg.maxFileSize = parseSize(o2.maxFileSize, `${file}: field "maxFileSize"`);
   if (o2.archiveDepth !== void 0) {
-    if (typeof o2.archiveDepth !== "number" || !Number.isInteger(o2.archiveDepth) || o2.archiveDepth < 0 || o2.archiveDepth > 10) {
+    if (!isArchiveDepth(o2.archiveDepth)) {
       throw new RuleError(`${file}: field "archiveDepth" must be a whole number from 0 to 10`);
     }
     cfg.archiveDepth = o2.archiveDepth;
@@ -8052,2736 +10782,18 @@ function checkExamples(file, own) {
     check2(rule.examples.negative, false, "negative");
   });
 }
-var DEFAULT_CONFIG_NAMES;
+var DEFAULT_CONFIG_NAMES, DEFAULT_MAX_FILE_SIZE;
 var init_config = __esm({
   "src/config.ts"() {
     "use strict";
+    init_content();
     init_detector();
     init_scanner();
     init_builtin();
     init_load();
     init_template();
     DEFAULT_CONFIG_NAMES = [".hfleaks.json"];
-  }
-});
-
-// node_modules/fflate/lib/node.cjs
-var require_node = __commonJS({
-  "node_modules/fflate/lib/node.cjs"(exports) {
-    "use strict";
-    exports.deflate = deflate;
-    exports.deflateSync = deflateSync;
-    exports.inflate = inflate;
-    exports.inflateSync = inflateSync;
-    exports.gzip = gzip;
-    exports.compress = gzip;
-    exports.gzipSync = gzipSync;
-    exports.compressSync = gzipSync;
-    exports.gunzip = gunzip;
-    exports.gunzipSync = gunzipSync;
-    exports.zlib = zlib2;
-    exports.zlibSync = zlibSync;
-    exports.unzlib = unzlib;
-    exports.unzlibSync = unzlibSync;
-    exports.gzip = gzip;
-    exports.compress = gzip;
-    exports.decompress = decompress;
-    exports.decompressSync = decompressSync;
-    exports.strToU8 = strToU8;
-    exports.strFromU8 = strFromU8;
-    exports.zip = zip;
-    exports.zipSync = zipSync;
-    exports.unzip = unzip;
-    exports.unzipSync = unzipSync;
-    var _a2;
-    var Worker2;
-    var isMarkedAsUntransferable;
-    var workerAdd = ";var __w=require('worker_threads');__w.parentPort.on('message',function(m){onmessage({data:m})}),postMessage=function(m,t){__w.parentPort.postMessage(m,t)},close=process.exit;self=global";
-    try {
-      _a2 = __require("worker_threads"), Worker2 = _a2.Worker, isMarkedAsUntransferable = _a2.isMarkedAsUntransferable;
-    } catch (e) {
-    }
-    var node_worker_1 = {};
-    node_worker_1["default"] = Worker2 ? function(c3, _3, msg, transfer, cb) {
-      var done = false;
-      var w2 = new Worker2(c3 + workerAdd, { eval: true }).on("error", function(e) {
-        return cb(e, null);
-      }).on("message", function(m2) {
-        return cb(null, m2);
-      }).on("exit", function(c4) {
-        if (c4 && !done)
-          cb(new Error("exited with code " + c4), null);
-      });
-      if (isMarkedAsUntransferable)
-        transfer = transfer.filter(function(t2) {
-          return !isMarkedAsUntransferable(t2);
-        });
-      w2.postMessage(msg, transfer);
-      w2.terminate = function() {
-        done = true;
-        return Worker2.prototype.terminate.call(w2);
-      };
-      return w2;
-    } : function(_3, __, ___, ____, cb) {
-      setImmediate(function() {
-        return cb(new Error("async operations unsupported - update to Node 12+ (or Node 10-11 with the --experimental-worker CLI flag)"), null);
-      });
-      var NOP = function() {
-      };
-      return {
-        terminate: NOP,
-        postMessage: NOP
-      };
-    };
-    var u8 = Uint8Array;
-    var u16 = Uint16Array;
-    var i32 = Int32Array;
-    var fleb = new u8([
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      1,
-      1,
-      2,
-      2,
-      2,
-      2,
-      3,
-      3,
-      3,
-      3,
-      4,
-      4,
-      4,
-      4,
-      5,
-      5,
-      5,
-      5,
-      0,
-      /* unused */
-      0,
-      0,
-      /* impossible */
-      0
-    ]);
-    var fdeb = new u8([
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      2,
-      2,
-      3,
-      3,
-      4,
-      4,
-      5,
-      5,
-      6,
-      6,
-      7,
-      7,
-      8,
-      8,
-      9,
-      9,
-      10,
-      10,
-      11,
-      11,
-      12,
-      12,
-      13,
-      13,
-      /* unused */
-      0,
-      0
-    ]);
-    var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-    var freb = function(eb, start) {
-      var b3 = new u16(31);
-      for (var i2 = 0; i2 < 31; ++i2) {
-        b3[i2] = start += 1 << eb[i2 - 1];
-      }
-      var r2 = new i32(b3[30]);
-      for (var i2 = 1; i2 < 30; ++i2) {
-        for (var j3 = b3[i2]; j3 < b3[i2 + 1]; ++j3) {
-          r2[j3] = j3 - b3[i2] << 5 | i2;
-        }
-      }
-      return { b: b3, r: r2 };
-    };
-    var _a2 = freb(fleb, 2);
-    var fl = _a2.b;
-    var revfl = _a2.r;
-    fl[28] = 258, revfl[258] = 28;
-    var _b2 = freb(fdeb, 0);
-    var fd = _b2.b;
-    var revfd = _b2.r;
-    var rev = new u16(32768);
-    for (i = 0; i < 32768; ++i) {
-      x3 = (i & 43690) >> 1 | (i & 21845) << 1;
-      x3 = (x3 & 52428) >> 2 | (x3 & 13107) << 2;
-      x3 = (x3 & 61680) >> 4 | (x3 & 3855) << 4;
-      rev[i] = ((x3 & 65280) >> 8 | (x3 & 255) << 8) >> 1;
-    }
-    var x3;
-    var i;
-    var hMap = (function(cd, mb, r2) {
-      var s = cd.length;
-      var i2 = 0;
-      var l3 = new u16(mb);
-      for (; i2 < s; ++i2) {
-        if (cd[i2])
-          ++l3[cd[i2] - 1];
-      }
-      var le2 = new u16(mb);
-      for (i2 = 1; i2 < mb; ++i2) {
-        le2[i2] = le2[i2 - 1] + l3[i2 - 1] << 1;
-      }
-      var co;
-      if (r2) {
-        co = new u16(1 << mb);
-        var rvb = 15 - mb;
-        for (i2 = 0; i2 < s; ++i2) {
-          if (cd[i2]) {
-            var sv = i2 << 4 | cd[i2];
-            var r_1 = mb - cd[i2];
-            var v2 = le2[cd[i2] - 1]++ << r_1;
-            for (var m2 = v2 | (1 << r_1) - 1; v2 <= m2; ++v2) {
-              co[rev[v2] >> rvb] = sv;
-            }
-          }
-        }
-      } else {
-        co = new u16(s);
-        for (i2 = 0; i2 < s; ++i2) {
-          if (cd[i2]) {
-            co[i2] = rev[le2[cd[i2] - 1]++] >> 15 - cd[i2];
-          }
-        }
-      }
-      return co;
-    });
-    var flt = new u8(288);
-    for (i = 0; i < 144; ++i)
-      flt[i] = 8;
-    var i;
-    for (i = 144; i < 256; ++i)
-      flt[i] = 9;
-    var i;
-    for (i = 256; i < 280; ++i)
-      flt[i] = 7;
-    var i;
-    for (i = 280; i < 288; ++i)
-      flt[i] = 8;
-    var i;
-    var fdt = new u8(32);
-    for (i = 0; i < 32; ++i)
-      fdt[i] = 5;
-    var i;
-    var flm = /* @__PURE__ */ hMap(flt, 9, 0);
-    var flrm = /* @__PURE__ */ hMap(flt, 9, 1);
-    var fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
-    var fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
-    var max2 = function(a) {
-      var m2 = a[0];
-      for (var i2 = 1; i2 < a.length; ++i2) {
-        if (a[i2] > m2)
-          m2 = a[i2];
-      }
-      return m2;
-    };
-    var bits = function(d2, p2, m2) {
-      var o2 = p2 / 8 | 0;
-      return (d2[o2] | d2[o2 + 1] << 8) >> (p2 & 7) & m2;
-    };
-    var bits16 = function(d2, p2) {
-      var o2 = p2 / 8 | 0;
-      return (d2[o2] | d2[o2 + 1] << 8 | d2[o2 + 2] << 16) >> (p2 & 7);
-    };
-    var shft = function(p2) {
-      return (p2 + 7) / 8 | 0;
-    };
-    var slc = function(v2, s, e) {
-      if (s == null || s < 0)
-        s = 0;
-      if (e == null || e > v2.length)
-        e = v2.length;
-      return new u8(v2.subarray(s, e));
-    };
-    exports.FlateErrorCode = {
-      UnexpectedEOF: 0,
-      InvalidBlockType: 1,
-      InvalidLengthLiteral: 2,
-      InvalidDistance: 3,
-      StreamFinished: 4,
-      NoStreamHandler: 5,
-      InvalidHeader: 6,
-      NoCallback: 7,
-      InvalidUTF8: 8,
-      ExtraFieldTooLong: 9,
-      InvalidDate: 10,
-      FilenameTooLong: 11,
-      StreamFinishing: 12,
-      InvalidZipData: 13,
-      UnknownCompressionMethod: 14
-    };
-    var ec = [
-      "unexpected EOF",
-      "invalid block type",
-      "invalid length/literal",
-      "invalid distance",
-      "stream finished",
-      "no stream handler",
-      ,
-      // determined by compression function
-      "no callback",
-      "invalid UTF-8 data",
-      "extra field too long",
-      "date not in range 1980-2099",
-      "filename too long",
-      "stream finishing",
-      "invalid zip data"
-      // determined by unknown compression method
-    ];
-    var err = function(ind, msg, nt2) {
-      var e = new Error(msg || ec[ind]);
-      e.code = ind;
-      if (Error.captureStackTrace)
-        Error.captureStackTrace(e, err);
-      if (!nt2)
-        throw e;
-      return e;
-    };
-    var inflt = function(dat, st2, buf, dict) {
-      var sl = dat.length, dl = dict ? dict.length : 0;
-      if (!sl || st2.f && !st2.l)
-        return buf || new u8(0);
-      var noBuf = !buf;
-      var resize = noBuf || st2.i != 2;
-      var noSt = st2.i;
-      if (noBuf)
-        buf = new u8(sl * 3);
-      var cbuf = function(l4) {
-        var bl = buf.length;
-        if (l4 > bl) {
-          var nbuf = new u8(Math.max(bl * 2, l4));
-          nbuf.set(buf);
-          buf = nbuf;
-        }
-      };
-      var final = st2.f || 0, pos = st2.p || 0, bt2 = st2.b || 0, lm = st2.l, dm = st2.d, lbt = st2.m, dbt = st2.n;
-      var tbts = sl * 8;
-      do {
-        if (!lm) {
-          final = bits(dat, pos, 1);
-          var type = bits(dat, pos + 1, 3);
-          pos += 3;
-          if (!type) {
-            var s = shft(pos) + 4, l3 = dat[s - 4] | dat[s - 3] << 8, t2 = s + l3;
-            if (t2 > sl) {
-              if (noSt)
-                err(0);
-              break;
-            }
-            if (resize)
-              cbuf(bt2 + l3);
-            buf.set(dat.subarray(s, t2), bt2);
-            st2.b = bt2 += l3, st2.p = pos = t2 * 8, st2.f = final;
-            continue;
-          } else if (type == 1)
-            lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
-          else if (type == 2) {
-            var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
-            var tl = hLit + bits(dat, pos + 5, 31) + 1;
-            pos += 14;
-            var ldt = new u8(tl);
-            var clt = new u8(19);
-            for (var i2 = 0; i2 < hcLen; ++i2) {
-              clt[clim[i2]] = bits(dat, pos + i2 * 3, 7);
-            }
-            pos += hcLen * 3;
-            var clb = max2(clt), clbmsk = (1 << clb) - 1;
-            var clm = hMap(clt, clb, 1);
-            for (var i2 = 0; i2 < tl; ) {
-              var r2 = clm[bits(dat, pos, clbmsk)];
-              pos += r2 & 15;
-              var s = r2 >> 4;
-              if (s < 16) {
-                ldt[i2++] = s;
-              } else {
-                var c3 = 0, n = 0;
-                if (s == 16)
-                  n = 3 + bits(dat, pos, 3), pos += 2, c3 = ldt[i2 - 1];
-                else if (s == 17)
-                  n = 3 + bits(dat, pos, 7), pos += 3;
-                else if (s == 18)
-                  n = 11 + bits(dat, pos, 127), pos += 7;
-                while (n--)
-                  ldt[i2++] = c3;
-              }
-            }
-            var lt2 = ldt.subarray(0, hLit), dt2 = ldt.subarray(hLit);
-            lbt = max2(lt2);
-            dbt = max2(dt2);
-            lm = hMap(lt2, lbt, 1);
-            dm = hMap(dt2, dbt, 1);
-          } else
-            err(1);
-          if (pos > tbts) {
-            if (noSt)
-              err(0);
-            break;
-          }
-        }
-        if (resize)
-          cbuf(bt2 + 131072);
-        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
-        var lpos = pos;
-        for (; ; lpos = pos) {
-          var c3 = lm[bits16(dat, pos) & lms], sym = c3 >> 4;
-          pos += c3 & 15;
-          if (pos > tbts) {
-            if (noSt)
-              err(0);
-            break;
-          }
-          if (!c3)
-            err(2);
-          if (sym < 256)
-            buf[bt2++] = sym;
-          else if (sym == 256) {
-            lpos = pos, lm = null;
-            break;
-          } else {
-            var add = sym - 254;
-            if (sym > 264) {
-              var i2 = sym - 257, b3 = fleb[i2];
-              add = bits(dat, pos, (1 << b3) - 1) + fl[i2];
-              pos += b3;
-            }
-            var d2 = dm[bits16(dat, pos) & dms], dsym = d2 >> 4;
-            if (!d2)
-              err(3);
-            pos += d2 & 15;
-            var dt2 = fd[dsym];
-            if (dsym > 3) {
-              var b3 = fdeb[dsym];
-              dt2 += bits16(dat, pos) & (1 << b3) - 1, pos += b3;
-            }
-            if (pos > tbts) {
-              if (noSt)
-                err(0);
-              break;
-            }
-            if (resize)
-              cbuf(bt2 + 131072);
-            var end = bt2 + add;
-            if (bt2 < dt2) {
-              var shift = dl - dt2, dend = Math.min(dt2, end);
-              if (shift + bt2 < 0)
-                err(3);
-              for (; bt2 < dend; ++bt2)
-                buf[bt2] = dict[shift + bt2];
-            }
-            for (; bt2 < end; ++bt2)
-              buf[bt2] = buf[bt2 - dt2];
-          }
-        }
-        st2.l = lm, st2.p = lpos, st2.b = bt2, st2.f = final;
-        if (lm)
-          final = 1, st2.m = lbt, st2.d = dm, st2.n = dbt;
-      } while (!final);
-      return bt2 != buf.length && noBuf ? slc(buf, 0, bt2) : buf.subarray(0, bt2);
-    };
-    var wbits = function(d2, p2, v2) {
-      v2 <<= p2 & 7;
-      var o2 = p2 / 8 | 0;
-      d2[o2] |= v2;
-      d2[o2 + 1] |= v2 >> 8;
-    };
-    var wbits16 = function(d2, p2, v2) {
-      v2 <<= p2 & 7;
-      var o2 = p2 / 8 | 0;
-      d2[o2] |= v2;
-      d2[o2 + 1] |= v2 >> 8;
-      d2[o2 + 2] |= v2 >> 16;
-    };
-    var hTree = function(d2, mb) {
-      var t2 = [];
-      for (var i2 = 0; i2 < d2.length; ++i2) {
-        if (d2[i2])
-          t2.push({ s: i2, f: d2[i2] });
-      }
-      var s = t2.length;
-      var t22 = t2.slice();
-      if (!s)
-        return { t: et2, l: 0 };
-      if (s == 1) {
-        var v2 = new u8(t2[0].s + 1);
-        v2[t2[0].s] = 1;
-        return { t: v2, l: 1 };
-      }
-      t2.sort(function(a, b3) {
-        return a.f - b3.f;
-      });
-      t2.push({ s: -1, f: 25001 });
-      var l3 = t2[0], r2 = t2[1], i0 = 0, i1 = 1, i22 = 2;
-      t2[0] = { s: -1, f: l3.f + r2.f, l: l3, r: r2 };
-      while (i1 != s - 1) {
-        l3 = t2[t2[i0].f < t2[i22].f ? i0++ : i22++];
-        r2 = t2[i0 != i1 && t2[i0].f < t2[i22].f ? i0++ : i22++];
-        t2[i1++] = { s: -1, f: l3.f + r2.f, l: l3, r: r2 };
-      }
-      var maxSym = t22[0].s;
-      for (var i2 = 1; i2 < s; ++i2) {
-        if (t22[i2].s > maxSym)
-          maxSym = t22[i2].s;
-      }
-      var tr2 = new u16(maxSym + 1);
-      var mbt = ln2(t2[i1 - 1], tr2, 0);
-      if (mbt > mb) {
-        var i2 = 0, dt2 = 0;
-        var lft = mbt - mb, cst = 1 << lft;
-        t22.sort(function(a, b3) {
-          return tr2[b3.s] - tr2[a.s] || a.f - b3.f;
-        });
-        for (; i2 < s; ++i2) {
-          var i2_1 = t22[i2].s;
-          if (tr2[i2_1] > mb) {
-            dt2 += cst - (1 << mbt - tr2[i2_1]);
-            tr2[i2_1] = mb;
-          } else
-            break;
-        }
-        dt2 >>= lft;
-        while (dt2 > 0) {
-          var i2_2 = t22[i2].s;
-          if (tr2[i2_2] < mb)
-            dt2 -= 1 << mb - tr2[i2_2]++ - 1;
-          else
-            ++i2;
-        }
-        for (; i2 >= 0 && dt2; --i2) {
-          var i2_3 = t22[i2].s;
-          if (tr2[i2_3] == mb) {
-            --tr2[i2_3];
-            ++dt2;
-          }
-        }
-        mbt = mb;
-      }
-      return { t: new u8(tr2), l: mbt };
-    };
-    var ln2 = function(n, l3, d2) {
-      return n.s == -1 ? Math.max(ln2(n.l, l3, d2 + 1), ln2(n.r, l3, d2 + 1)) : l3[n.s] = d2;
-    };
-    var lc = function(c3) {
-      var s = c3.length;
-      while (s && !c3[--s])
-        ;
-      var cl = new u16(++s);
-      var cli = 0, cln = c3[0], cls = 1;
-      var w2 = function(v2) {
-        cl[cli++] = v2;
-      };
-      for (var i2 = 1; i2 <= s; ++i2) {
-        if (c3[i2] == cln && i2 != s)
-          ++cls;
-        else {
-          if (!cln && cls > 2) {
-            for (; cls > 138; cls -= 138)
-              w2(32754);
-            if (cls > 2) {
-              w2(cls > 10 ? cls - 11 << 5 | 28690 : cls - 3 << 5 | 12305);
-              cls = 0;
-            }
-          } else if (cls > 3) {
-            w2(cln), --cls;
-            for (; cls > 6; cls -= 6)
-              w2(8304);
-            if (cls > 2)
-              w2(cls - 3 << 5 | 8208), cls = 0;
-          }
-          while (cls--)
-            w2(cln);
-          cls = 1;
-          cln = c3[i2];
-        }
-      }
-      return { c: cl.subarray(0, cli), n: s };
-    };
-    var clen = function(cf, cl) {
-      var l3 = 0;
-      for (var i2 = 0; i2 < cl.length; ++i2)
-        l3 += cf[i2] * cl[i2];
-      return l3;
-    };
-    var wfblk = function(out, pos, dat) {
-      var s = dat.length;
-      var o2 = shft(pos + 2);
-      out[o2] = s & 255;
-      out[o2 + 1] = s >> 8;
-      out[o2 + 2] = out[o2] ^ 255;
-      out[o2 + 3] = out[o2 + 1] ^ 255;
-      for (var i2 = 0; i2 < s; ++i2)
-        out[o2 + i2 + 4] = dat[i2];
-      return (o2 + 4 + s) * 8;
-    };
-    var wblk = function(dat, out, final, syms, lf, df, eb, li, bs2, bl, p2) {
-      wbits(out, p2++, final);
-      ++lf[256];
-      var _a3 = hTree(lf, 15), dlt = _a3.t, mlb = _a3.l;
-      var _b3 = hTree(df, 15), ddt = _b3.t, mdb = _b3.l;
-      var _c2 = lc(dlt), lclt = _c2.c, nlc = _c2.n;
-      var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
-      var lcfreq = new u16(19);
-      for (var i2 = 0; i2 < lclt.length; ++i2)
-        ++lcfreq[lclt[i2] & 31];
-      for (var i2 = 0; i2 < lcdt.length; ++i2)
-        ++lcfreq[lcdt[i2] & 31];
-      var _e2 = hTree(lcfreq, 7), lct = _e2.t, mlcb = _e2.l;
-      var nlcc = 19;
-      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
-        ;
-      var flen = bl + 5 << 3;
-      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
-      var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
-      if (bs2 >= 0 && flen <= ftlen && flen <= dtlen)
-        return wfblk(out, p2, dat.subarray(bs2, bs2 + bl));
-      var lm, ll, dm, dl;
-      wbits(out, p2, 1 + (dtlen < ftlen)), p2 += 2;
-      if (dtlen < ftlen) {
-        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
-        var llm = hMap(lct, mlcb, 0);
-        wbits(out, p2, nlc - 257);
-        wbits(out, p2 + 5, ndc - 1);
-        wbits(out, p2 + 10, nlcc - 4);
-        p2 += 14;
-        for (var i2 = 0; i2 < nlcc; ++i2)
-          wbits(out, p2 + 3 * i2, lct[clim[i2]]);
-        p2 += 3 * nlcc;
-        var lcts = [lclt, lcdt];
-        for (var it2 = 0; it2 < 2; ++it2) {
-          var clct = lcts[it2];
-          for (var i2 = 0; i2 < clct.length; ++i2) {
-            var len = clct[i2] & 31;
-            wbits(out, p2, llm[len]), p2 += lct[len];
-            if (len > 15)
-              wbits(out, p2, clct[i2] >> 5 & 127), p2 += clct[i2] >> 12;
-          }
-        }
-      } else {
-        lm = flm, ll = flt, dm = fdm, dl = fdt;
-      }
-      for (var i2 = 0; i2 < li; ++i2) {
-        var sym = syms[i2];
-        if (sym > 255) {
-          var len = sym >> 18 & 31;
-          wbits16(out, p2, lm[len + 257]), p2 += ll[len + 257];
-          if (len > 7)
-            wbits(out, p2, sym >> 23 & 31), p2 += fleb[len];
-          var dst = sym & 31;
-          wbits16(out, p2, dm[dst]), p2 += dl[dst];
-          if (dst > 3)
-            wbits16(out, p2, sym >> 5 & 8191), p2 += fdeb[dst];
-        } else {
-          wbits16(out, p2, lm[sym]), p2 += ll[sym];
-        }
-      }
-      wbits16(out, p2, lm[256]);
-      return p2 + ll[256];
-    };
-    var deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
-    var et2 = /* @__PURE__ */ new u8(0);
-    var dflt = function(dat, lvl, plvl, pre, post, st2) {
-      var s = st2.z || dat.length;
-      var o2 = new u8(pre + s + 5 * (1 + Math.ceil(s / 7e3)) + post);
-      var w2 = o2.subarray(pre, o2.length - post);
-      var lst = st2.l;
-      var pos = (st2.r || 0) & 7;
-      if (lvl) {
-        if (pos)
-          w2[0] = st2.r >> 3;
-        var opt = deo[lvl - 1];
-        var n = opt >> 13, c3 = opt & 8191;
-        var msk_1 = (1 << plvl) - 1;
-        var prev = st2.p || new u16(32768), head = st2.h || new u16(msk_1 + 1);
-        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
-        var hsh = function(i3) {
-          return (dat[i3] ^ dat[i3 + 1] << bs1_1 ^ dat[i3 + 2] << bs2_1) & msk_1;
-        };
-        var syms = new i32(25e3);
-        var lf = new u16(288), df = new u16(32);
-        var lc_1 = 0, eb = 0, i2 = st2.i || 0, li = 0, wi = st2.w || 0, bs2 = 0;
-        for (; i2 + 2 < s; ++i2) {
-          var hv = hsh(i2);
-          var imod = i2 & 32767, pimod = head[hv];
-          prev[imod] = pimod;
-          head[hv] = imod;
-          if (wi <= i2) {
-            var rem = s - i2;
-            if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
-              pos = wblk(dat, w2, 0, syms, lf, df, eb, li, bs2, i2 - bs2, pos);
-              li = lc_1 = eb = 0, bs2 = i2;
-              for (var j3 = 0; j3 < 286; ++j3)
-                lf[j3] = 0;
-              for (var j3 = 0; j3 < 30; ++j3)
-                df[j3] = 0;
-            }
-            var l3 = 2, d2 = 0, ch_1 = c3, dif = imod - pimod & 32767;
-            if (rem > 2 && hv == hsh(i2 - dif)) {
-              var maxn = Math.min(n, rem) - 1;
-              var maxd = Math.min(32767, i2);
-              var ml = Math.min(258, rem);
-              while (dif <= maxd && --ch_1 && imod != pimod) {
-                if (dat[i2 + l3] == dat[i2 + l3 - dif]) {
-                  var nl = 0;
-                  for (; nl < ml && dat[i2 + nl] == dat[i2 + nl - dif]; ++nl)
-                    ;
-                  if (nl > l3) {
-                    l3 = nl, d2 = dif;
-                    if (nl > maxn)
-                      break;
-                    var mmd = Math.min(dif, nl - 2);
-                    var md = 0;
-                    for (var j3 = 0; j3 < mmd; ++j3) {
-                      var ti = i2 - dif + j3 & 32767;
-                      var pti = prev[ti];
-                      var cd = ti - pti & 32767;
-                      if (cd > md)
-                        md = cd, pimod = ti;
-                    }
-                  }
-                }
-                imod = pimod, pimod = prev[imod];
-                dif += imod - pimod & 32767;
-              }
-            }
-            if (d2) {
-              syms[li++] = 268435456 | revfl[l3] << 18 | revfd[d2];
-              var lin = revfl[l3] & 31, din = revfd[d2] & 31;
-              eb += fleb[lin] + fdeb[din];
-              ++lf[257 + lin];
-              ++df[din];
-              wi = i2 + l3;
-              ++lc_1;
-            } else {
-              syms[li++] = dat[i2];
-              ++lf[dat[i2]];
-            }
-          }
-        }
-        for (i2 = Math.max(i2, wi); i2 < s; ++i2) {
-          syms[li++] = dat[i2];
-          ++lf[dat[i2]];
-        }
-        pos = wblk(dat, w2, lst, syms, lf, df, eb, li, bs2, i2 - bs2, pos);
-        if (!lst) {
-          st2.r = pos & 7 | w2[pos / 8 | 0] << 3;
-          pos -= 7;
-          st2.h = head, st2.p = prev, st2.i = i2, st2.w = wi;
-        }
-      } else {
-        for (var i2 = st2.w || 0; i2 < s + lst; i2 += 65535) {
-          var e = i2 + 65535;
-          if (e >= s) {
-            w2[pos / 8 | 0] = lst;
-            e = s;
-          }
-          pos = wfblk(w2, pos + 1, dat.subarray(i2, e));
-        }
-        st2.i = s;
-      }
-      return slc(o2, 0, pre + shft(pos) + post);
-    };
-    var crct = /* @__PURE__ */ (function() {
-      var t2 = new Int32Array(256);
-      for (var i2 = 0; i2 < 256; ++i2) {
-        var c3 = i2, k2 = 9;
-        while (--k2)
-          c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
-        t2[i2] = c3;
-      }
-      return t2;
-    })();
-    var crc = function() {
-      var c3 = -1;
-      return {
-        p: function(d2) {
-          var cr2 = c3;
-          for (var i2 = 0; i2 < d2.length; ++i2)
-            cr2 = crct[cr2 & 255 ^ d2[i2]] ^ cr2 >>> 8;
-          c3 = cr2;
-        },
-        d: function() {
-          return ~c3;
-        }
-      };
-    };
-    var adler = function() {
-      var a = 1, b3 = 0;
-      return {
-        p: function(d2) {
-          var n = a, m2 = b3;
-          var l3 = d2.length | 0;
-          for (var i2 = 0; i2 != l3; ) {
-            var e = Math.min(i2 + 2655, l3);
-            for (; i2 < e; ++i2)
-              m2 += n += d2[i2];
-            n = (n & 65535) + 15 * (n >> 16), m2 = (m2 & 65535) + 15 * (m2 >> 16);
-          }
-          a = n, b3 = m2;
-        },
-        d: function() {
-          a %= 65521, b3 %= 65521;
-          return (a & 255) << 24 | (a & 65280) << 8 | (b3 & 255) << 8 | b3 >> 8;
-        }
-      };
-    };
-    var dopt = function(dat, opt, pre, post, st2) {
-      if (!st2) {
-        st2 = { l: 1 };
-        if (opt.dictionary) {
-          var dict = opt.dictionary.subarray(-32768);
-          var newDat = new u8(dict.length + dat.length);
-          newDat.set(dict);
-          newDat.set(dat, dict.length);
-          dat = newDat;
-          st2.w = dict.length;
-        }
-      }
-      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st2.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post, st2);
-    };
-    var mrg = function(a, b3) {
-      var o2 = {};
-      for (var k2 in a)
-        o2[k2] = a[k2];
-      for (var k2 in b3)
-        o2[k2] = b3[k2];
-      return o2;
-    };
-    var wcln = function(fn2, fnStr, td2) {
-      var dt2 = fn2();
-      var st2 = fn2.toString();
-      var ks2 = st2.slice(st2.indexOf("[") + 1, st2.lastIndexOf("]")).replace(/\s+/g, "").split(",");
-      for (var i2 = 0; i2 < dt2.length; ++i2) {
-        var v2 = dt2[i2], k2 = ks2[i2];
-        if (typeof v2 == "function") {
-          fnStr += ";" + k2 + "=";
-          var st_1 = v2.toString();
-          if (v2.prototype) {
-            if (st_1.indexOf("[native code]") != -1) {
-              var spInd = st_1.indexOf(" ", 8) + 1;
-              fnStr += st_1.slice(spInd, st_1.indexOf("(", spInd));
-            } else {
-              fnStr += st_1;
-              for (var t2 in v2.prototype)
-                fnStr += ";" + k2 + ".prototype." + t2 + "=" + v2.prototype[t2].toString();
-            }
-          } else
-            fnStr += st_1;
-        } else
-          td2[k2] = v2;
-      }
-      return fnStr;
-    };
-    var ch = [];
-    var cbfs = function(v2) {
-      var tl = [];
-      for (var k2 in v2) {
-        if (v2[k2].buffer) {
-          tl.push((v2[k2] = new v2[k2].constructor(v2[k2])).buffer);
-        }
-      }
-      return tl;
-    };
-    var wrkr = function(fns, init, id, cb) {
-      if (!ch[id]) {
-        var fnStr = "", td_1 = {}, m2 = fns.length - 1;
-        for (var i2 = 0; i2 < m2; ++i2)
-          fnStr = wcln(fns[i2], fnStr, td_1);
-        ch[id] = { c: wcln(fns[m2], fnStr, td_1), e: td_1 };
-      }
-      var td2 = mrg({}, ch[id].e);
-      return (0, node_worker_1.default)(ch[id].c + ";onmessage=function(e){for(var k in e.data)self[k]=e.data[k];onmessage=" + init.toString() + "}", id, td2, cbfs(td2), cb);
-    };
-    var bInflt = function() {
-      return [u8, u16, i32, fleb, fdeb, clim, fl, fd, flrm, fdrm, rev, ec, hMap, max2, bits, bits16, shft, slc, err, inflt, inflateSync, pbf, gopt];
-    };
-    var bDflt = function() {
-      return [u8, u16, i32, fleb, fdeb, clim, revfl, revfd, flm, flt, fdm, fdt, rev, deo, et2, hMap, wbits, wbits16, hTree, ln2, lc, clen, wfblk, wblk, shft, slc, dflt, dopt, deflateSync, pbf];
-    };
-    var gze = function() {
-      return [gzh, gzhl, wbytes, crc, crct];
-    };
-    var guze = function() {
-      return [gzs, gzl];
-    };
-    var zle = function() {
-      return [zlh, wbytes, adler];
-    };
-    var zule = function() {
-      return [zls];
-    };
-    var pbf = function(msg) {
-      return postMessage(msg, [msg.buffer]);
-    };
-    var gopt = function(o2) {
-      return o2 && {
-        out: o2.size && new u8(o2.size),
-        dictionary: o2.dictionary
-      };
-    };
-    var cbify = function(dat, opts, fns, init, id, cb) {
-      var w2 = wrkr(fns, init, id, function(err2, dat2) {
-        w2.terminate();
-        cb(err2, dat2);
-      });
-      w2.postMessage([dat, opts], opts.consume ? [dat.buffer] : []);
-      return function() {
-        w2.terminate();
-      };
-    };
-    var astrm = function(strm) {
-      strm.ondata = function(dat, final) {
-        return postMessage([dat, final], [dat.buffer]);
-      };
-      return function(ev) {
-        if (ev.data[0]) {
-          strm.push(ev.data[0], ev.data[1]);
-          postMessage([ev.data[0].length]);
-        } else
-          strm.flush(ev.data[1]);
-      };
-    };
-    var astrmify = function(fns, strm, opts, init, id, flush, ext) {
-      var t2;
-      var w2 = wrkr(fns, init, id, function(err2, dat) {
-        if (err2)
-          w2.terminate(), strm.ondata.call(strm, err2);
-        else if (!Array.isArray(dat))
-          ext(dat);
-        else if (dat.length == 1) {
-          strm.queuedSize -= dat[0];
-          if (strm.ondrain)
-            strm.ondrain(dat[0]);
-        } else {
-          if (dat[1])
-            w2.terminate();
-          strm.ondata.call(strm, err2, dat[0], dat[1]);
-        }
-      });
-      w2.postMessage(opts);
-      strm.queuedSize = 0;
-      strm.push = function(d2, f3) {
-        if (!strm.ondata)
-          err(5);
-        if (t2)
-          strm.ondata(err(4, 0, 1), null, !!f3);
-        strm.queuedSize += d2.length;
-        w2.postMessage([d2, t2 = f3], d2.buffer instanceof ArrayBuffer ? [d2.buffer] : []);
-      };
-      strm.terminate = function() {
-        w2.terminate();
-      };
-      if (flush) {
-        strm.flush = function(sync) {
-          w2.postMessage([0, sync]);
-        };
-      }
-    };
-    var b22 = function(d2, b3) {
-      return d2[b3] | d2[b3 + 1] << 8;
-    };
-    var b4 = function(d2, b3) {
-      return (d2[b3] | d2[b3 + 1] << 8 | d2[b3 + 2] << 16 | d2[b3 + 3] << 24) >>> 0;
-    };
-    var b8 = function(d2, b3) {
-      return b4(d2, b3) + b4(d2, b3 + 4) * 4294967296;
-    };
-    var wbytes = function(d2, b3, v2) {
-      for (; v2; ++b3)
-        d2[b3] = v2, v2 >>>= 8;
-    };
-    var gzh = function(c3, o2) {
-      var fn2 = o2.filename;
-      c3[0] = 31, c3[1] = 139, c3[2] = 8, c3[8] = o2.level < 2 ? 4 : o2.level == 9 ? 2 : 0, c3[9] = 3;
-      if (o2.mtime != 0)
-        wbytes(c3, 4, Math.floor(new Date(o2.mtime || Date.now()) / 1e3));
-      if (fn2) {
-        c3[3] = 8;
-        for (var i2 = 0; i2 <= fn2.length; ++i2)
-          c3[i2 + 10] = fn2.charCodeAt(i2);
-      }
-    };
-    var gzs = function(d2) {
-      if (d2[0] != 31 || d2[1] != 139 || d2[2] != 8)
-        err(6, "invalid gzip data");
-      var flg = d2[3];
-      var st2 = 10;
-      if (flg & 4)
-        st2 += (d2[10] | d2[11] << 8) + 2;
-      for (var zs2 = (flg >> 3 & 1) + (flg >> 4 & 1); zs2 > 0; zs2 -= !d2[st2++])
-        ;
-      return st2 + (flg & 2);
-    };
-    var gzl = function(d2) {
-      var l3 = d2.length;
-      return (d2[l3 - 4] | d2[l3 - 3] << 8 | d2[l3 - 2] << 16 | d2[l3 - 1] << 24) >>> 0;
-    };
-    var gzhl = function(o2) {
-      return 10 + (o2.filename ? o2.filename.length + 1 : 0);
-    };
-    var zlh = function(c3, o2) {
-      var lv = o2.level, fl2 = lv == 0 ? 0 : lv < 6 ? 1 : lv == 9 ? 3 : 2;
-      c3[0] = 120, c3[1] = fl2 << 6 | (o2.dictionary && 32);
-      c3[1] |= 31 - (c3[0] << 8 | c3[1]) % 31;
-      if (o2.dictionary) {
-        var h3 = adler();
-        h3.p(o2.dictionary);
-        wbytes(c3, 2, h3.d());
-      }
-    };
-    var zls = function(d2, dict) {
-      if ((d2[0] & 15) != 8 || d2[0] >> 4 > 7 || (d2[0] << 8 | d2[1]) % 31)
-        err(6, "invalid zlib data");
-      if ((d2[1] >> 5 & 1) == +!dict)
-        err(6, "invalid zlib data: " + (d2[1] & 32 ? "need" : "unexpected") + " dictionary");
-      return (d2[1] >> 3 & 4) + 2;
-    };
-    function StrmOpt(opts, cb) {
-      if (typeof opts == "function")
-        cb = opts, opts = {};
-      this.ondata = cb;
-      return opts;
-    }
-    var Deflate = /* @__PURE__ */ (function() {
-      function Deflate2(opts, cb) {
-        if (typeof opts == "function")
-          cb = opts, opts = {};
-        this.ondata = cb;
-        this.o = opts || {};
-        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
-        this.b = new u8(98304);
-        if (this.o.dictionary) {
-          var dict = this.o.dictionary.subarray(-32768);
-          this.b.set(dict, 32768 - dict.length);
-          this.s.i = 32768 - dict.length;
-        }
-      }
-      Deflate2.prototype.p = function(c3, f3) {
-        this.ondata(dopt(c3, this.o, 0, 0, this.s), f3);
-      };
-      Deflate2.prototype.push = function(chunk, final) {
-        if (!this.ondata)
-          err(5);
-        if (this.s.l)
-          err(4);
-        var endLen = chunk.length + this.s.z;
-        if (endLen > this.b.length) {
-          if (endLen > 2 * this.b.length - 32768) {
-            var newBuf = new u8(endLen & -32768);
-            newBuf.set(this.b.subarray(0, this.s.z));
-            this.b = newBuf;
-          }
-          var split = this.b.length - this.s.z;
-          this.b.set(chunk.subarray(0, split), this.s.z);
-          this.s.z = this.b.length;
-          this.p(this.b, false);
-          this.b.set(this.b.subarray(-32768));
-          this.b.set(chunk.subarray(split), 32768);
-          this.s.z = chunk.length - split + 32768;
-          this.s.i = 32766, this.s.w = 32768;
-        } else {
-          this.b.set(chunk, this.s.z);
-          this.s.z += chunk.length;
-        }
-        this.s.l = final & 1;
-        if (this.s.z > this.s.w + 8191 || final) {
-          this.p(this.b, final || false);
-          this.s.w = this.s.i, this.s.i -= 2;
-        }
-        if (final) {
-          this.s = this.o = {};
-          this.b = et2;
-        }
-      };
-      Deflate2.prototype.flush = function(sync) {
-        if (!this.ondata)
-          err(5);
-        if (this.s.l)
-          err(4);
-        this.p(this.b, false);
-        this.s.w = this.s.i, this.s.i -= 2;
-        if (sync) {
-          var c3 = new u8(6);
-          c3[0] = this.s.r >> 3;
-          var ep = wfblk(c3, this.s.r, et2);
-          this.s.r = 0;
-          this.ondata(c3.subarray(0, ep >> 3), false);
-        }
-      };
-      return Deflate2;
-    })();
-    exports.Deflate = Deflate;
-    var AsyncDeflate = /* @__PURE__ */ (function() {
-      function AsyncDeflate2(opts, cb) {
-        astrmify([
-          bDflt,
-          function() {
-            return [astrm, Deflate];
-          }
-        ], this, StrmOpt.call(this, opts, cb), function(ev) {
-          var strm = new Deflate(ev.data);
-          onmessage = astrm(strm);
-        }, 6, 1);
-      }
-      return AsyncDeflate2;
-    })();
-    exports.AsyncDeflate = AsyncDeflate;
-    function deflate(data, opts, cb) {
-      if (!cb)
-        cb = opts, opts = {};
-      if (typeof cb != "function")
-        err(7);
-      return cbify(data, opts, [
-        bDflt
-      ], function(ev) {
-        return pbf(deflateSync(ev.data[0], ev.data[1]));
-      }, 0, cb);
-    }
-    function deflateSync(data, opts) {
-      return dopt(data, opts || {}, 0, 0);
-    }
-    var Inflate = /* @__PURE__ */ (function() {
-      function Inflate2(opts, cb) {
-        if (typeof opts == "function")
-          cb = opts, opts = {};
-        this.ondata = cb;
-        var dict = opts && opts.dictionary && opts.dictionary.subarray(-32768);
-        this.s = { i: 0, b: dict ? dict.length : 0 };
-        this.o = new u8(32768);
-        this.p = new u8(0);
-        if (dict)
-          this.o.set(dict);
-      }
-      Inflate2.prototype.e = function(c3) {
-        if (!this.ondata)
-          err(5);
-        if (this.d)
-          err(4);
-        if (!this.p.length)
-          this.p = c3;
-        else if (c3.length) {
-          var n = new u8(this.p.length + c3.length);
-          n.set(this.p), n.set(c3, this.p.length), this.p = n;
-        }
-      };
-      Inflate2.prototype.c = function(final) {
-        this.s.i = +(this.d = final || false);
-        var bts = this.s.b;
-        var dt2 = inflt(this.p, this.s, this.o);
-        this.ondata(slc(dt2, bts, this.s.b), this.d);
-        this.o = slc(dt2, this.s.b - 32768), this.s.b = this.o.length;
-        this.p = slc(this.p, this.s.p / 8 | 0), this.s.p &= 7;
-      };
-      Inflate2.prototype.push = function(chunk, final) {
-        this.e(chunk), this.c(final);
-      };
-      return Inflate2;
-    })();
-    exports.Inflate = Inflate;
-    var AsyncInflate = /* @__PURE__ */ (function() {
-      function AsyncInflate2(opts, cb) {
-        astrmify([
-          bInflt,
-          function() {
-            return [astrm, Inflate];
-          }
-        ], this, StrmOpt.call(this, opts, cb), function(ev) {
-          var strm = new Inflate(ev.data);
-          onmessage = astrm(strm);
-        }, 7, 0);
-      }
-      return AsyncInflate2;
-    })();
-    exports.AsyncInflate = AsyncInflate;
-    function inflate(data, opts, cb) {
-      if (!cb)
-        cb = opts, opts = {};
-      if (typeof cb != "function")
-        err(7);
-      return cbify(data, opts, [
-        bInflt
-      ], function(ev) {
-        return pbf(inflateSync(ev.data[0], gopt(ev.data[1])));
-      }, 1, cb);
-    }
-    function inflateSync(data, opts) {
-      return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
-    }
-    var Gzip = /* @__PURE__ */ (function() {
-      function Gzip2(opts, cb) {
-        this.c = crc();
-        this.l = 0;
-        this.v = 1;
-        Deflate.call(this, opts, cb);
-      }
-      Gzip2.prototype.push = function(chunk, final) {
-        this.c.p(chunk);
-        this.l += chunk.length;
-        Deflate.prototype.push.call(this, chunk, final);
-      };
-      Gzip2.prototype.p = function(c3, f3) {
-        var raw = dopt(c3, this.o, this.v && gzhl(this.o), f3 && 8, this.s);
-        if (this.v)
-          gzh(raw, this.o), this.v = 0;
-        if (f3)
-          wbytes(raw, raw.length - 8, this.c.d()), wbytes(raw, raw.length - 4, this.l);
-        this.ondata(raw, f3);
-      };
-      Gzip2.prototype.flush = function(sync) {
-        Deflate.prototype.flush.call(this, sync);
-      };
-      return Gzip2;
-    })();
-    exports.Gzip = Gzip;
-    exports.Compress = Gzip;
-    var AsyncGzip = /* @__PURE__ */ (function() {
-      function AsyncGzip2(opts, cb) {
-        astrmify([
-          bDflt,
-          gze,
-          function() {
-            return [astrm, Deflate, Gzip];
-          }
-        ], this, StrmOpt.call(this, opts, cb), function(ev) {
-          var strm = new Gzip(ev.data);
-          onmessage = astrm(strm);
-        }, 8, 1);
-      }
-      return AsyncGzip2;
-    })();
-    exports.AsyncGzip = AsyncGzip;
-    exports.AsyncCompress = AsyncGzip;
-    function gzip(data, opts, cb) {
-      if (!cb)
-        cb = opts, opts = {};
-      if (typeof cb != "function")
-        err(7);
-      return cbify(data, opts, [
-        bDflt,
-        gze,
-        function() {
-          return [gzipSync];
-        }
-      ], function(ev) {
-        return pbf(gzipSync(ev.data[0], ev.data[1]));
-      }, 2, cb);
-    }
-    function gzipSync(data, opts) {
-      if (!opts)
-        opts = {};
-      var c3 = crc(), l3 = data.length;
-      c3.p(data);
-      var d2 = dopt(data, opts, gzhl(opts), 8), s = d2.length;
-      return gzh(d2, opts), wbytes(d2, s - 8, c3.d()), wbytes(d2, s - 4, l3), d2;
-    }
-    var Gunzip = /* @__PURE__ */ (function() {
-      function Gunzip2(opts, cb) {
-        this.v = 1;
-        this.r = 0;
-        Inflate.call(this, opts, cb);
-      }
-      Gunzip2.prototype.push = function(chunk, final) {
-        Inflate.prototype.e.call(this, chunk);
-        this.r += chunk.length;
-        if (this.v) {
-          var p2 = this.p.subarray(this.v - 1);
-          var s = p2.length > 3 ? gzs(p2) : 4;
-          if (s > p2.length) {
-            if (!final)
-              return;
-          } else if (this.v > 1 && this.onmember) {
-            this.onmember(this.r - p2.length);
-          }
-          this.p = p2.subarray(s), this.v = 0;
-        }
-        Inflate.prototype.c.call(this, 0);
-        if (this.s.f && !this.s.l) {
-          this.v = shft(this.s.p) + 9;
-          this.s = { i: 0 };
-          this.o = new u8(0);
-          this.push(new u8(0), final);
-        } else if (final) {
-          Inflate.prototype.c.call(this, final);
-        }
-      };
-      return Gunzip2;
-    })();
-    exports.Gunzip = Gunzip;
-    var AsyncGunzip = /* @__PURE__ */ (function() {
-      function AsyncGunzip2(opts, cb) {
-        var _this = this;
-        astrmify([
-          bInflt,
-          guze,
-          function() {
-            return [astrm, Inflate, Gunzip];
-          }
-        ], this, StrmOpt.call(this, opts, cb), function(ev) {
-          var strm = new Gunzip(ev.data);
-          strm.onmember = function(offset) {
-            return postMessage(offset);
-          };
-          onmessage = astrm(strm);
-        }, 9, 0, function(offset) {
-          return _this.onmember && _this.onmember(offset);
-        });
-      }
-      return AsyncGunzip2;
-    })();
-    exports.AsyncGunzip = AsyncGunzip;
-    function gunzip(data, opts, cb) {
-      if (!cb)
-        cb = opts, opts = {};
-      if (typeof cb != "function")
-        err(7);
-      return cbify(data, opts, [
-        bInflt,
-        guze,
-        function() {
-          return [gunzipSync];
-        }
-      ], function(ev) {
-        return pbf(gunzipSync(ev.data[0], ev.data[1]));
-      }, 3, cb);
-    }
-    function gunzipSync(data, opts) {
-      var st2 = gzs(data);
-      if (st2 + 8 > data.length)
-        err(6, "invalid gzip data");
-      return inflt(data.subarray(st2, -8), { i: 2 }, opts && opts.out || new u8(gzl(data)), opts && opts.dictionary);
-    }
-    var Zlib = /* @__PURE__ */ (function() {
-      function Zlib2(opts, cb) {
-        this.c = adler();
-        this.v = 1;
-        Deflate.call(this, opts, cb);
-      }
-      Zlib2.prototype.push = function(chunk, final) {
-        this.c.p(chunk);
-        Deflate.prototype.push.call(this, chunk, final);
-      };
-      Zlib2.prototype.p = function(c3, f3) {
-        var raw = dopt(c3, this.o, this.v && (this.o.dictionary ? 6 : 2), f3 && 4, this.s);
-        if (this.v)
-          zlh(raw, this.o), this.v = 0;
-        if (f3)
-          wbytes(raw, raw.length - 4, this.c.d());
-        this.ondata(raw, f3);
-      };
-      Zlib2.prototype.flush = function(sync) {
-        Deflate.prototype.flush.call(this, sync);
-      };
-      return Zlib2;
-    })();
-    exports.Zlib = Zlib;
-    var AsyncZlib = /* @__PURE__ */ (function() {
-      function AsyncZlib2(opts, cb) {
-        astrmify([
-          bDflt,
-          zle,
-          function() {
-            return [astrm, Deflate, Zlib];
-          }
-        ], this, StrmOpt.call(this, opts, cb), function(ev) {
-          var strm = new Zlib(ev.data);
-          onmessage = astrm(strm);
-        }, 10, 1);
-      }
-      return AsyncZlib2;
-    })();
-    exports.AsyncZlib = AsyncZlib;
-    function zlib2(data, opts, cb) {
-      if (!cb)
-        cb = opts, opts = {};
-      if (typeof cb != "function")
-        err(7);
-      return cbify(data, opts, [
-        bDflt,
-        zle,
-        function() {
-          return [zlibSync];
-        }
-      ], function(ev) {
-        return pbf(zlibSync(ev.data[0], ev.data[1]));
-      }, 4, cb);
-    }
-    function zlibSync(data, opts) {
-      if (!opts)
-        opts = {};
-      var a = adler();
-      a.p(data);
-      var d2 = dopt(data, opts, opts.dictionary ? 6 : 2, 4);
-      return zlh(d2, opts), wbytes(d2, d2.length - 4, a.d()), d2;
-    }
-    var Unzlib = /* @__PURE__ */ (function() {
-      function Unzlib2(opts, cb) {
-        Inflate.call(this, opts, cb);
-        this.v = opts && opts.dictionary ? 2 : 1;
-      }
-      Unzlib2.prototype.push = function(chunk, final) {
-        Inflate.prototype.e.call(this, chunk);
-        if (this.v) {
-          if (this.p.length < 6 && !final)
-            return;
-          this.p = this.p.subarray(zls(this.p, this.v - 1)), this.v = 0;
-        }
-        if (final) {
-          if (this.p.length < 4)
-            err(6, "invalid zlib data");
-          this.p = this.p.subarray(0, -4);
-        }
-        Inflate.prototype.c.call(this, final);
-      };
-      return Unzlib2;
-    })();
-    exports.Unzlib = Unzlib;
-    var AsyncUnzlib = /* @__PURE__ */ (function() {
-      function AsyncUnzlib2(opts, cb) {
-        astrmify([
-          bInflt,
-          zule,
-          function() {
-            return [astrm, Inflate, Unzlib];
-          }
-        ], this, StrmOpt.call(this, opts, cb), function(ev) {
-          var strm = new Unzlib(ev.data);
-          onmessage = astrm(strm);
-        }, 11, 0);
-      }
-      return AsyncUnzlib2;
-    })();
-    exports.AsyncUnzlib = AsyncUnzlib;
-    function unzlib(data, opts, cb) {
-      if (!cb)
-        cb = opts, opts = {};
-      if (typeof cb != "function")
-        err(7);
-      return cbify(data, opts, [
-        bInflt,
-        zule,
-        function() {
-          return [unzlibSync];
-        }
-      ], function(ev) {
-        return pbf(unzlibSync(ev.data[0], gopt(ev.data[1])));
-      }, 5, cb);
-    }
-    function unzlibSync(data, opts) {
-      return inflt(data.subarray(zls(data, opts && opts.dictionary), -4), { i: 2 }, opts && opts.out, opts && opts.dictionary);
-    }
-    var Decompress = /* @__PURE__ */ (function() {
-      function Decompress2(opts, cb) {
-        this.o = StrmOpt.call(this, opts, cb) || {};
-        this.G = Gunzip;
-        this.I = Inflate;
-        this.Z = Unzlib;
-      }
-      Decompress2.prototype.i = function() {
-        var _this = this;
-        this.s.ondata = function(dat, final) {
-          _this.ondata(dat, final);
-        };
-      };
-      Decompress2.prototype.push = function(chunk, final) {
-        if (!this.ondata)
-          err(5);
-        if (!this.s) {
-          if (this.p && this.p.length) {
-            var n = new u8(this.p.length + chunk.length);
-            n.set(this.p), n.set(chunk, this.p.length);
-          } else
-            this.p = chunk;
-          if (this.p.length > 2) {
-            this.s = this.p[0] == 31 && this.p[1] == 139 && this.p[2] == 8 ? new this.G(this.o) : (this.p[0] & 15) != 8 || this.p[0] >> 4 > 7 || (this.p[0] << 8 | this.p[1]) % 31 ? new this.I(this.o) : new this.Z(this.o);
-            this.i();
-            this.s.push(this.p, final);
-            this.p = null;
-          }
-        } else
-          this.s.push(chunk, final);
-      };
-      return Decompress2;
-    })();
-    exports.Decompress = Decompress;
-    var AsyncDecompress = /* @__PURE__ */ (function() {
-      function AsyncDecompress2(opts, cb) {
-        Decompress.call(this, opts, cb);
-        this.queuedSize = 0;
-        this.G = AsyncGunzip;
-        this.I = AsyncInflate;
-        this.Z = AsyncUnzlib;
-      }
-      AsyncDecompress2.prototype.i = function() {
-        var _this = this;
-        this.s.ondata = function(err2, dat, final) {
-          _this.ondata(err2, dat, final);
-        };
-        this.s.ondrain = function(size) {
-          _this.queuedSize -= size;
-          if (_this.ondrain)
-            _this.ondrain(size);
-        };
-      };
-      AsyncDecompress2.prototype.push = function(chunk, final) {
-        this.queuedSize += chunk.length;
-        Decompress.prototype.push.call(this, chunk, final);
-      };
-      return AsyncDecompress2;
-    })();
-    exports.AsyncDecompress = AsyncDecompress;
-    function decompress(data, opts, cb) {
-      if (!cb)
-        cb = opts, opts = {};
-      if (typeof cb != "function")
-        err(7);
-      return data[0] == 31 && data[1] == 139 && data[2] == 8 ? gunzip(data, opts, cb) : (data[0] & 15) != 8 || data[0] >> 4 > 7 || (data[0] << 8 | data[1]) % 31 ? inflate(data, opts, cb) : unzlib(data, opts, cb);
-    }
-    function decompressSync(data, opts) {
-      return data[0] == 31 && data[1] == 139 && data[2] == 8 ? gunzipSync(data, opts) : (data[0] & 15) != 8 || data[0] >> 4 > 7 || (data[0] << 8 | data[1]) % 31 ? inflateSync(data, opts) : unzlibSync(data, opts);
-    }
-    var fltn = function(d2, p2, t2, o2) {
-      for (var k2 in d2) {
-        var val = d2[k2], n = p2 + k2, op = o2;
-        if (Array.isArray(val))
-          op = mrg(o2, val[1]), val = val[0];
-        if (ArrayBuffer.isView(val))
-          t2[n] = [val, op];
-        else {
-          t2[n += "/"] = [new u8(0), op];
-          fltn(val, n, t2, o2);
-        }
-      }
-    };
-    var te2 = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
-    var td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
-    var tds = 0;
-    try {
-      td.decode(et2, { stream: true });
-      tds = 1;
-    } catch (e) {
-    }
-    var dutf8 = function(d2) {
-      for (var r2 = "", i2 = 0; ; ) {
-        var c3 = d2[i2++];
-        var eb = (c3 > 127) + (c3 > 223) + (c3 > 239);
-        if (i2 + eb > d2.length)
-          return { s: r2, r: slc(d2, i2 - 1) };
-        if (!eb)
-          r2 += String.fromCharCode(c3);
-        else if (eb == 3) {
-          c3 = ((c3 & 15) << 18 | (d2[i2++] & 63) << 12 | (d2[i2++] & 63) << 6 | d2[i2++] & 63) - 65536, r2 += String.fromCharCode(55296 | c3 >> 10, 56320 | c3 & 1023);
-        } else if (eb & 1)
-          r2 += String.fromCharCode((c3 & 31) << 6 | d2[i2++] & 63);
-        else
-          r2 += String.fromCharCode((c3 & 15) << 12 | (d2[i2++] & 63) << 6 | d2[i2++] & 63);
-      }
-    };
-    var DecodeUTF8 = /* @__PURE__ */ (function() {
-      function DecodeUTF82(cb) {
-        this.ondata = cb;
-        if (tds)
-          this.t = new TextDecoder();
-        else
-          this.p = et2;
-      }
-      DecodeUTF82.prototype.push = function(chunk, final) {
-        if (!this.ondata)
-          err(5);
-        final = !!final;
-        if (this.t) {
-          this.ondata(this.t.decode(chunk, { stream: true }), final);
-          if (final) {
-            if (this.t.decode().length)
-              err(8);
-            this.t = null;
-          }
-          return;
-        }
-        if (!this.p)
-          err(4);
-        var dat = new u8(this.p.length + chunk.length);
-        dat.set(this.p);
-        dat.set(chunk, this.p.length);
-        var _a3 = dutf8(dat), s = _a3.s, r2 = _a3.r;
-        if (final) {
-          if (r2.length)
-            err(8);
-          this.p = null;
-        } else
-          this.p = r2;
-        this.ondata(s, final);
-      };
-      return DecodeUTF82;
-    })();
-    exports.DecodeUTF8 = DecodeUTF8;
-    var EncodeUTF8 = /* @__PURE__ */ (function() {
-      function EncodeUTF82(cb) {
-        this.ondata = cb;
-      }
-      EncodeUTF82.prototype.push = function(chunk, final) {
-        if (!this.ondata)
-          err(5);
-        if (this.d)
-          err(4);
-        this.ondata(strToU8(chunk), this.d = final || false);
-      };
-      return EncodeUTF82;
-    })();
-    exports.EncodeUTF8 = EncodeUTF8;
-    function strToU8(str2, latin1) {
-      if (latin1) {
-        var ar_1 = new u8(str2.length);
-        for (var i2 = 0; i2 < str2.length; ++i2)
-          ar_1[i2] = str2.charCodeAt(i2);
-        return ar_1;
-      }
-      if (te2)
-        return te2.encode(str2);
-      var l3 = str2.length;
-      var ar2 = new u8(str2.length + (str2.length >> 1));
-      var ai = 0;
-      var w2 = function(v2) {
-        ar2[ai++] = v2;
-      };
-      for (var i2 = 0; i2 < l3; ++i2) {
-        if (ai + 5 > ar2.length) {
-          var n = new u8(ai + 8 + (l3 - i2 << 1));
-          n.set(ar2);
-          ar2 = n;
-        }
-        var c3 = str2.charCodeAt(i2);
-        if (c3 < 128 || latin1)
-          w2(c3);
-        else if (c3 < 2048)
-          w2(192 | c3 >> 6), w2(128 | c3 & 63);
-        else if (c3 > 55295 && c3 < 57344)
-          c3 = 65536 + (c3 & 1023 << 10) | str2.charCodeAt(++i2) & 1023, w2(240 | c3 >> 18), w2(128 | c3 >> 12 & 63), w2(128 | c3 >> 6 & 63), w2(128 | c3 & 63);
-        else
-          w2(224 | c3 >> 12), w2(128 | c3 >> 6 & 63), w2(128 | c3 & 63);
-      }
-      return slc(ar2, 0, ai);
-    }
-    function strFromU8(dat, latin1) {
-      if (latin1) {
-        var r2 = "";
-        for (var i2 = 0; i2 < dat.length; i2 += 16384)
-          r2 += String.fromCharCode.apply(null, dat.subarray(i2, i2 + 16384));
-        return r2;
-      } else if (td) {
-        return td.decode(dat);
-      } else {
-        var _a3 = dutf8(dat), s = _a3.s, r2 = _a3.r;
-        if (r2.length)
-          err(8);
-        return s;
-      }
-    }
-    var dbf = function(l3) {
-      return l3 == 1 ? 3 : l3 < 6 ? 2 : l3 == 9 ? 1 : 0;
-    };
-    var slzh = function(d2, b3) {
-      return b3 + 30 + b22(d2, b3 + 26) + b22(d2, b3 + 28);
-    };
-    var zh = function(d2, b3, z3) {
-      var fnl = b22(d2, b3 + 28), efl = b22(d2, b3 + 30), fn2 = strFromU8(d2.subarray(b3 + 46, b3 + 46 + fnl), !(b22(d2, b3 + 8) & 2048)), es2 = b3 + 46 + fnl;
-      var _a3 = z64hs(d2, es2, efl, z3, b4(d2, b3 + 20), b4(d2, b3 + 24), b4(d2, b3 + 42)), sc = _a3[0], su = _a3[1], off = _a3[2];
-      return [b22(d2, b3 + 10), sc, su, fn2, es2 + efl + b22(d2, b3 + 32), off];
-    };
-    var z64hs = function(d2, b3, l3, z3, sc, su, off) {
-      var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b3 + l3;
-      var nf = nsc + nsu + noff;
-      if (z3 && nf) {
-        for (; b3 + 4 < e; b3 += 4 + b22(d2, b3 + 2)) {
-          if (b22(d2, b3) == 1) {
-            return [
-              nsc ? b8(d2, b3 + 4 + 8 * nsu) : sc,
-              nsu ? b8(d2, b3 + 4) : su,
-              noff ? b8(d2, b3 + 4 + 8 * (nsu + nsc)) : off,
-              1
-            ];
-          }
-        }
-        if (z3 < 2)
-          err(13);
-      }
-      return [sc, su, off, 0];
-    };
-    var exfl = function(ex) {
-      var le2 = 0;
-      if (ex) {
-        for (var k2 in ex) {
-          var l3 = ex[k2].length;
-          if (l3 > 65535)
-            err(9);
-          le2 += l3 + 4;
-        }
-      }
-      return le2;
-    };
-    var wzh = function(d2, b3, f3, fn2, u2, c3, ce2, co) {
-      var fl2 = fn2.length, ex = f3.extra, col = co && co.length;
-      var exl = exfl(ex);
-      wbytes(d2, b3, ce2 != null ? 33639248 : 67324752), b3 += 4;
-      if (ce2 != null)
-        d2[b3++] = 20, d2[b3++] = f3.os;
-      d2[b3] = 20, b3 += 2;
-      d2[b3++] = f3.flag << 1 | (c3 < 0 && 8), d2[b3++] = u2 && 8;
-      d2[b3++] = f3.compression & 255, d2[b3++] = f3.compression >> 8;
-      var dt2 = new Date(f3.mtime == null ? Date.now() : f3.mtime), y2 = dt2.getFullYear() - 1980;
-      if (y2 < 0 || y2 > 119)
-        err(10);
-      wbytes(d2, b3, y2 << 25 | dt2.getMonth() + 1 << 21 | dt2.getDate() << 16 | dt2.getHours() << 11 | dt2.getMinutes() << 5 | dt2.getSeconds() >> 1), b3 += 4;
-      if (c3 != -1) {
-        wbytes(d2, b3, f3.crc);
-        wbytes(d2, b3 + 4, c3 < 0 ? -c3 - 2 : c3);
-        wbytes(d2, b3 + 8, f3.size);
-      }
-      wbytes(d2, b3 + 12, fl2);
-      wbytes(d2, b3 + 14, exl), b3 += 16;
-      if (ce2 != null) {
-        wbytes(d2, b3, col);
-        wbytes(d2, b3 + 6, f3.attrs);
-        wbytes(d2, b3 + 10, ce2), b3 += 14;
-      }
-      d2.set(fn2, b3);
-      b3 += fl2;
-      if (exl) {
-        for (var k2 in ex) {
-          var exf = ex[k2], l3 = exf.length;
-          wbytes(d2, b3, +k2);
-          wbytes(d2, b3 + 2, l3);
-          d2.set(exf, b3 + 4), b3 += 4 + l3;
-        }
-      }
-      if (col)
-        d2.set(co, b3), b3 += col;
-      return b3;
-    };
-    var wzf = function(o2, b3, c3, d2, e) {
-      wbytes(o2, b3, 101010256);
-      wbytes(o2, b3 + 8, c3);
-      wbytes(o2, b3 + 10, c3);
-      wbytes(o2, b3 + 12, d2);
-      wbytes(o2, b3 + 16, e);
-    };
-    var ZipPassThrough = /* @__PURE__ */ (function() {
-      function ZipPassThrough2(filename) {
-        this.filename = filename;
-        this.c = crc();
-        this.size = 0;
-        this.compression = 0;
-      }
-      ZipPassThrough2.prototype.process = function(chunk, final) {
-        this.ondata(null, chunk, final);
-      };
-      ZipPassThrough2.prototype.push = function(chunk, final) {
-        if (!this.ondata)
-          err(5);
-        this.c.p(chunk);
-        this.size += chunk.length;
-        if (final)
-          this.crc = this.c.d();
-        this.process(chunk, final || false);
-      };
-      return ZipPassThrough2;
-    })();
-    exports.ZipPassThrough = ZipPassThrough;
-    var ZipDeflate = /* @__PURE__ */ (function() {
-      function ZipDeflate2(filename, opts) {
-        var _this = this;
-        if (!opts)
-          opts = {};
-        ZipPassThrough.call(this, filename);
-        this.d = new Deflate(opts, function(dat, final) {
-          _this.ondata(null, dat, final);
-        });
-        this.compression = 8;
-        this.flag = dbf(opts.level);
-      }
-      ZipDeflate2.prototype.process = function(chunk, final) {
-        try {
-          this.d.push(chunk, final);
-        } catch (e) {
-          this.ondata(e, null, final);
-        }
-      };
-      ZipDeflate2.prototype.push = function(chunk, final) {
-        ZipPassThrough.prototype.push.call(this, chunk, final);
-      };
-      return ZipDeflate2;
-    })();
-    exports.ZipDeflate = ZipDeflate;
-    var AsyncZipDeflate = /* @__PURE__ */ (function() {
-      function AsyncZipDeflate2(filename, opts) {
-        var _this = this;
-        if (!opts)
-          opts = {};
-        ZipPassThrough.call(this, filename);
-        this.d = new AsyncDeflate(opts, function(err2, dat, final) {
-          _this.ondata(err2, dat, final);
-        });
-        this.compression = 8;
-        this.flag = dbf(opts.level);
-        this.terminate = this.d.terminate;
-      }
-      AsyncZipDeflate2.prototype.process = function(chunk, final) {
-        this.d.push(chunk, final);
-      };
-      AsyncZipDeflate2.prototype.push = function(chunk, final) {
-        ZipPassThrough.prototype.push.call(this, chunk, final);
-      };
-      return AsyncZipDeflate2;
-    })();
-    exports.AsyncZipDeflate = AsyncZipDeflate;
-    var Zip = /* @__PURE__ */ (function() {
-      function Zip2(cb) {
-        this.ondata = cb;
-        this.u = [];
-        this.d = 1;
-      }
-      Zip2.prototype.add = function(file) {
-        var _this = this;
-        if (!this.ondata)
-          err(5);
-        if (this.d & 2)
-          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
-        else {
-          var f3 = strToU8(file.filename), fl_1 = f3.length;
-          var com = file.comment, o2 = com && strToU8(com);
-          var u2 = fl_1 != file.filename.length || o2 && com.length != o2.length;
-          var hl_1 = fl_1 + exfl(file.extra) + 30;
-          if (fl_1 > 65535)
-            this.ondata(err(11, 0, 1), null, false);
-          var header = new u8(hl_1);
-          wzh(header, 0, file, f3, u2, -1);
-          var chks_1 = [header];
-          var pAll_1 = function() {
-            for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
-              var chk = chks_2[_i];
-              _this.ondata(null, chk, false);
-            }
-            chks_1 = [];
-          };
-          var tr_1 = this.d;
-          this.d = 0;
-          var ind_1 = this.u.length;
-          var uf_1 = mrg(file, {
-            f: f3,
-            u: u2,
-            o: o2,
-            t: function() {
-              if (file.terminate)
-                file.terminate();
-            },
-            r: function() {
-              pAll_1();
-              if (tr_1) {
-                var nxt = _this.u[ind_1 + 1];
-                if (nxt)
-                  nxt.r();
-                else
-                  _this.d = 1;
-              }
-              tr_1 = 1;
-            }
-          });
-          var cl_1 = 0;
-          file.ondata = function(err2, dat, final) {
-            if (err2) {
-              _this.ondata(err2, dat, final);
-              _this.terminate();
-            } else {
-              cl_1 += dat.length;
-              chks_1.push(dat);
-              if (final) {
-                var dd = new u8(16);
-                wbytes(dd, 0, 134695760);
-                wbytes(dd, 4, file.crc);
-                wbytes(dd, 8, cl_1);
-                wbytes(dd, 12, file.size);
-                chks_1.push(dd);
-                uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file.crc, uf_1.size = file.size;
-                if (tr_1)
-                  uf_1.r();
-                tr_1 = 1;
-              } else if (tr_1)
-                pAll_1();
-            }
-          };
-          this.u.push(uf_1);
-        }
-      };
-      Zip2.prototype.end = function() {
-        var _this = this;
-        if (this.d & 2) {
-          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
-          return;
-        }
-        if (this.d)
-          this.e();
-        else
-          this.u.push({
-            r: function() {
-              if (!(_this.d & 1))
-                return;
-              _this.u.splice(-1, 1);
-              _this.e();
-            },
-            t: function() {
-            }
-          });
-        this.d = 3;
-      };
-      Zip2.prototype.e = function() {
-        var bt2 = 0, l3 = 0, tl = 0;
-        for (var _i = 0, _a3 = this.u; _i < _a3.length; _i++) {
-          var f3 = _a3[_i];
-          tl += 46 + f3.f.length + exfl(f3.extra) + (f3.o ? f3.o.length : 0);
-        }
-        var out = new u8(tl + 22);
-        for (var _b3 = 0, _c2 = this.u; _b3 < _c2.length; _b3++) {
-          var f3 = _c2[_b3];
-          wzh(out, bt2, f3, f3.f, f3.u, -f3.c - 2, l3, f3.o);
-          bt2 += 46 + f3.f.length + exfl(f3.extra) + (f3.o ? f3.o.length : 0), l3 += f3.b;
-        }
-        wzf(out, bt2, this.u.length, tl, l3);
-        this.ondata(null, out, true);
-        this.d = 2;
-      };
-      Zip2.prototype.terminate = function() {
-        for (var _i = 0, _a3 = this.u; _i < _a3.length; _i++) {
-          var f3 = _a3[_i];
-          f3.t();
-        }
-        this.d = 2;
-      };
-      return Zip2;
-    })();
-    exports.Zip = Zip;
-    function zip(data, opts, cb) {
-      if (!cb)
-        cb = opts, opts = {};
-      if (typeof cb != "function")
-        err(7);
-      var r2 = {};
-      fltn(data, "", r2, opts);
-      var k2 = Object.keys(r2);
-      var lft = k2.length, o2 = 0, tot = 0;
-      var slft = lft, files = new Array(lft);
-      var term = [];
-      var tAll = function() {
-        for (var i3 = 0; i3 < term.length; ++i3)
-          term[i3]();
-      };
-      var cbd = function(a, b3) {
-        mt2(function() {
-          cb(a, b3);
-        });
-      };
-      mt2(function() {
-        cbd = cb;
-      });
-      var cbf = function() {
-        var out = new u8(tot + 22), oe3 = o2, cdl = tot - o2;
-        tot = 0;
-        for (var i3 = 0; i3 < slft; ++i3) {
-          var f3 = files[i3];
-          try {
-            var l3 = f3.c.length;
-            wzh(out, tot, f3, f3.f, f3.u, l3);
-            var badd = 30 + f3.f.length + exfl(f3.extra);
-            var loc = tot + badd;
-            out.set(f3.c, loc);
-            wzh(out, o2, f3, f3.f, f3.u, l3, tot, f3.m), o2 += 16 + badd + (f3.m ? f3.m.length : 0), tot = loc + l3;
-          } catch (e) {
-            return cbd(e, null);
-          }
-        }
-        wzf(out, o2, files.length, cdl, oe3);
-        cbd(null, out);
-      };
-      if (!lft)
-        cbf();
-      var _loop_1 = function(i3) {
-        var fn2 = k2[i3];
-        var _a3 = r2[fn2], file = _a3[0], p2 = _a3[1];
-        var c3 = crc(), size = file.length;
-        c3.p(file);
-        var f3 = strToU8(fn2), s = f3.length;
-        var com = p2.comment, m2 = com && strToU8(com), ms2 = m2 && m2.length;
-        var exl = exfl(p2.extra);
-        var compression = p2.level == 0 ? 0 : 8;
-        var cbl = function(e, d2) {
-          if (e) {
-            tAll();
-            cbd(e, null);
-          } else {
-            var l3 = d2.length;
-            files[i3] = mrg(p2, {
-              size,
-              crc: c3.d(),
-              c: d2,
-              f: f3,
-              m: m2,
-              u: s != fn2.length || m2 && com.length != ms2,
-              compression
-            });
-            o2 += 30 + s + exl + l3;
-            tot += 76 + 2 * (s + exl) + (ms2 || 0) + l3;
-            if (!--lft)
-              cbf();
-          }
-        };
-        if (s > 65535)
-          cbl(err(11, 0, 1), null);
-        if (!compression)
-          cbl(null, file);
-        else if (size < 16e4) {
-          try {
-            cbl(null, deflateSync(file, p2));
-          } catch (e) {
-            cbl(e, null);
-          }
-        } else
-          term.push(deflate(file, p2, cbl));
-      };
-      for (var i2 = 0; i2 < slft; ++i2) {
-        _loop_1(i2);
-      }
-      return tAll;
-    }
-    function zipSync(data, opts) {
-      if (!opts)
-        opts = {};
-      var r2 = {};
-      var files = [];
-      fltn(data, "", r2, opts);
-      var o2 = 0;
-      var tot = 0;
-      for (var fn2 in r2) {
-        var _a3 = r2[fn2], file = _a3[0], p2 = _a3[1];
-        var compression = p2.level == 0 ? 0 : 8;
-        var f3 = strToU8(fn2), s = f3.length;
-        var com = p2.comment, m2 = com && strToU8(com), ms2 = m2 && m2.length;
-        var exl = exfl(p2.extra);
-        if (s > 65535)
-          err(11);
-        var d2 = compression ? deflateSync(file, p2) : file, l3 = d2.length;
-        var c3 = crc();
-        c3.p(file);
-        files.push(mrg(p2, {
-          size: file.length,
-          crc: c3.d(),
-          c: d2,
-          f: f3,
-          m: m2,
-          u: s != fn2.length || m2 && com.length != ms2,
-          o: o2,
-          compression
-        }));
-        o2 += 30 + s + exl + l3;
-        tot += 76 + 2 * (s + exl) + (ms2 || 0) + l3;
-      }
-      var out = new u8(tot + 22), oe3 = o2, cdl = tot - o2;
-      for (var i2 = 0; i2 < files.length; ++i2) {
-        var f3 = files[i2];
-        wzh(out, f3.o, f3, f3.f, f3.u, f3.c.length);
-        var badd = 30 + f3.f.length + exfl(f3.extra);
-        out.set(f3.c, f3.o + badd);
-        wzh(out, o2, f3, f3.f, f3.u, f3.c.length, f3.o, f3.m), o2 += 16 + badd + (f3.m ? f3.m.length : 0);
-      }
-      wzf(out, o2, files.length, cdl, oe3);
-      return out;
-    }
-    var UnzipPassThrough = /* @__PURE__ */ (function() {
-      function UnzipPassThrough2() {
-      }
-      UnzipPassThrough2.prototype.push = function(chunk, final) {
-        this.ondata(null, chunk, final);
-      };
-      UnzipPassThrough2.compression = 0;
-      return UnzipPassThrough2;
-    })();
-    exports.UnzipPassThrough = UnzipPassThrough;
-    var UnzipInflate = /* @__PURE__ */ (function() {
-      function UnzipInflate2() {
-        var _this = this;
-        this.i = new Inflate(function(dat, final) {
-          _this.ondata(null, dat, final);
-        });
-      }
-      UnzipInflate2.prototype.push = function(chunk, final) {
-        try {
-          this.i.push(chunk, final);
-        } catch (e) {
-          this.ondata(e, null, final);
-        }
-      };
-      UnzipInflate2.compression = 8;
-      return UnzipInflate2;
-    })();
-    exports.UnzipInflate = UnzipInflate;
-    var AsyncUnzipInflate = /* @__PURE__ */ (function() {
-      function AsyncUnzipInflate2(_3, sz) {
-        var _this = this;
-        if (sz < 32e4) {
-          this.i = new Inflate(function(dat, final) {
-            _this.ondata(null, dat, final);
-          });
-        } else {
-          this.i = new AsyncInflate(function(err2, dat, final) {
-            _this.ondata(err2, dat, final);
-          });
-          this.terminate = this.i.terminate;
-        }
-      }
-      AsyncUnzipInflate2.prototype.push = function(chunk, final) {
-        if (this.i.terminate)
-          chunk = slc(chunk, 0);
-        this.i.push(chunk, final);
-      };
-      AsyncUnzipInflate2.compression = 8;
-      return AsyncUnzipInflate2;
-    })();
-    exports.AsyncUnzipInflate = AsyncUnzipInflate;
-    var Unzip = /* @__PURE__ */ (function() {
-      function Unzip2(cb) {
-        this.onfile = cb;
-        this.k = [];
-        this.o = {
-          0: UnzipPassThrough
-        };
-        this.p = et2;
-      }
-      Unzip2.prototype.push = function(chunk, final) {
-        var _this = this;
-        if (!this.onfile)
-          err(5);
-        if (!this.p)
-          err(4);
-        if (this.c > 0) {
-          var len = Math.min(this.c, chunk.length);
-          var toAdd = chunk.subarray(0, len);
-          this.c -= len;
-          if (this.d)
-            this.d.push(toAdd, !this.c);
-          else
-            this.k[0].push(toAdd);
-          chunk = chunk.subarray(len);
-          if (chunk.length)
-            return this.push(chunk, final);
-        } else {
-          var f3 = 0, i2 = 0, is2 = void 0, buf = void 0;
-          if (!this.p.length)
-            buf = chunk;
-          else if (!chunk.length)
-            buf = this.p;
-          else {
-            buf = new u8(this.p.length + chunk.length);
-            buf.set(this.p), buf.set(chunk, this.p.length);
-          }
-          var l3 = buf.length, oc = this.c, add = oc && this.d;
-          var _loop_2 = function() {
-            var sig = b4(buf, i2);
-            if (sig == 67324752) {
-              f3 = 1, is2 = i2;
-              this_1.d = null;
-              this_1.c = 0;
-              var bf = b22(buf, i2 + 6), cmp_1 = b22(buf, i2 + 8), u2 = bf & 2048, dd = bf & 8, fnl = b22(buf, i2 + 26), es2 = b22(buf, i2 + 28);
-              if (l3 > i2 + 30 + fnl + es2) {
-                var chks_3 = [];
-                this_1.k.unshift(chks_3);
-                f3 = 2;
-                var lsc = b4(buf, i2 + 18), lsu = b4(buf, i2 + 22);
-                var fn_1 = strFromU8(buf.subarray(i2 + 30, i2 += 30 + fnl), !u2);
-                var _a3 = z64hs(buf, i2, es2, 2, lsc, lsu, 0), sc_1 = _a3[0], su_1 = _a3[1], z64 = _a3[3];
-                if (dd)
-                  sc_1 = -1 - z64;
-                i2 += es2;
-                this_1.c = sc_1;
-                var d_1;
-                var file_1 = {
-                  name: fn_1,
-                  compression: cmp_1,
-                  start: function() {
-                    if (!file_1.ondata)
-                      err(5);
-                    if (!sc_1)
-                      file_1.ondata(null, et2, true);
-                    else {
-                      var ctr = _this.o[cmp_1];
-                      if (!ctr)
-                        file_1.ondata(err(14, "unknown compression type " + cmp_1, 1), null, false);
-                      d_1 = sc_1 < 0 ? new ctr(fn_1) : new ctr(fn_1, sc_1, su_1);
-                      d_1.ondata = function(err2, dat3, final2) {
-                        file_1.ondata(err2, dat3, final2);
-                      };
-                      for (var _i = 0, chks_4 = chks_3; _i < chks_4.length; _i++) {
-                        var dat2 = chks_4[_i];
-                        d_1.push(dat2, false);
-                      }
-                      if (_this.k[0] == chks_3 && _this.c)
-                        _this.d = d_1;
-                      else
-                        d_1.push(et2, true);
-                    }
-                  },
-                  terminate: function() {
-                    if (d_1 && d_1.terminate)
-                      d_1.terminate();
-                  }
-                };
-                if (sc_1 >= 0)
-                  file_1.size = sc_1, file_1.originalSize = su_1;
-                this_1.onfile(file_1);
-              }
-              return "break";
-            } else if (oc) {
-              if (sig == 134695760) {
-                is2 = i2 += 12 + (oc == -2 && 8), f3 = 3, this_1.c = 0;
-                return "break";
-              } else if (sig == 33639248) {
-                is2 = i2 -= 4, f3 = 3, this_1.c = 0;
-                return "break";
-              }
-            }
-          };
-          var this_1 = this;
-          for (; i2 < l3 - 4; ++i2) {
-            var state_1 = _loop_2();
-            if (state_1 === "break")
-              break;
-          }
-          this.p = et2;
-          if (oc < 0) {
-            var dat = f3 ? buf.subarray(0, is2 - 12 - (oc == -2 && 8) - (b4(buf, is2 - 16) == 134695760 && 4)) : buf.subarray(0, i2);
-            if (add)
-              add.push(dat, !!f3);
-            else
-              this.k[+(f3 == 2)].push(dat);
-          }
-          if (f3 & 2)
-            return this.push(buf.subarray(i2), final);
-          this.p = buf.subarray(i2);
-        }
-        if (final) {
-          if (this.c)
-            err(13);
-          this.p = null;
-        }
-      };
-      Unzip2.prototype.register = function(decoder) {
-        this.o[decoder.compression] = decoder;
-      };
-      return Unzip2;
-    })();
-    exports.Unzip = Unzip;
-    var mt2 = typeof queueMicrotask == "function" ? queueMicrotask : typeof setTimeout == "function" ? setTimeout : function(fn2) {
-      fn2();
-    };
-    function unzip(data, opts, cb) {
-      if (!cb)
-        cb = opts, opts = {};
-      if (typeof cb != "function")
-        err(7);
-      var term = [];
-      var tAll = function() {
-        for (var i3 = 0; i3 < term.length; ++i3)
-          term[i3]();
-      };
-      var files = {};
-      var cbd = function(a, b3) {
-        mt2(function() {
-          cb(a, b3);
-        });
-      };
-      mt2(function() {
-        cbd = cb;
-      });
-      var e = data.length - 22;
-      for (; b4(data, e) != 101010256; --e) {
-        if (!e || data.length - e > 65558) {
-          cbd(err(13, 0, 1), null);
-          return tAll;
-        }
-      }
-      ;
-      var lft = b22(data, e + 8);
-      if (lft) {
-        var c3 = lft;
-        var o2 = b4(data, e + 16);
-        var z3 = b4(data, e - 20) == 117853008;
-        if (z3) {
-          var ze2 = b4(data, e - 12);
-          z3 = b4(data, ze2) == 101075792;
-          if (z3) {
-            c3 = lft = b4(data, ze2 + 32);
-            o2 = b4(data, ze2 + 48);
-          }
-        }
-        var fltr = opts && opts.filter;
-        var _loop_3 = function(i3) {
-          var _a3 = zh(data, o2, z3), c_1 = _a3[0], sc = _a3[1], su = _a3[2], fn2 = _a3[3], no2 = _a3[4], off = _a3[5], b3 = slzh(data, off);
-          o2 = no2;
-          var cbl = function(e2, d2) {
-            if (e2) {
-              tAll();
-              cbd(e2, null);
-            } else {
-              if (d2)
-                files[fn2] = d2;
-              if (!--lft)
-                cbd(null, files);
-            }
-          };
-          if (!fltr || fltr({
-            name: fn2,
-            size: sc,
-            originalSize: su,
-            compression: c_1
-          })) {
-            if (!c_1)
-              cbl(null, slc(data, b3, b3 + sc));
-            else if (c_1 == 8) {
-              var infl = data.subarray(b3, b3 + sc);
-              if (su < 524288 || sc > 0.8 * su) {
-                try {
-                  cbl(null, inflateSync(infl, { out: new u8(su) }));
-                } catch (e2) {
-                  cbl(e2, null);
-                }
-              } else
-                term.push(inflate(infl, { size: su }, cbl));
-            } else
-              cbl(err(14, "unknown compression type " + c_1, 1), null);
-          } else
-            cbl(null, null);
-        };
-        for (var i2 = 0; i2 < c3; ++i2) {
-          _loop_3(i2);
-        }
-      } else
-        cbd(null, {});
-      return tAll;
-    }
-    function unzipSync(data, opts) {
-      var files = {};
-      var e = data.length - 22;
-      for (; b4(data, e) != 101010256; --e) {
-        if (!e || data.length - e > 65558)
-          err(13);
-      }
-      ;
-      var c3 = b22(data, e + 8);
-      if (!c3)
-        return {};
-      var o2 = b4(data, e + 16);
-      var z3 = b4(data, e - 20) == 117853008;
-      if (z3) {
-        var ze2 = b4(data, e - 12);
-        z3 = b4(data, ze2) == 101075792;
-        if (z3) {
-          c3 = b4(data, ze2 + 32);
-          o2 = b4(data, ze2 + 48);
-        }
-      }
-      var fltr = opts && opts.filter;
-      for (var i2 = 0; i2 < c3; ++i2) {
-        var _a3 = zh(data, o2, z3), c_2 = _a3[0], sc = _a3[1], su = _a3[2], fn2 = _a3[3], no2 = _a3[4], off = _a3[5], b3 = slzh(data, off);
-        o2 = no2;
-        if (!fltr || fltr({
-          name: fn2,
-          size: sc,
-          originalSize: su,
-          compression: c_2
-        })) {
-          if (!c_2)
-            files[fn2] = slc(data, b3, b3 + sc);
-          else if (c_2 == 8)
-            files[fn2] = inflateSync(data.subarray(b3, b3 + sc), { out: new u8(su) });
-          else
-            err(14, "unknown compression type " + c_2);
-        }
-      }
-      return files;
-    }
-  }
-});
-
-// src/core/lazy.ts
-import { createRequire as createRequire2 } from "node:module";
-function lazyBuiltin(id) {
-  let m2;
-  return () => m2 ??= load(id);
-}
-function fflateLib() {
-  fflate ??= typeof __require === "function" ? require_node() : load("fflate");
-  return fflate;
-}
-var load, fflate;
-var init_lazy = __esm({
-  "src/core/lazy.ts"() {
-    "use strict";
-    load = createRequire2(import.meta.url);
-  }
-});
-
-// src/detect/content.ts
-import { isUtf8 } from "node:buffer";
-function isGzip(b3) {
-  if (b3[0] !== 31 || b3[1] !== 139 || b3[2] !== 8 || (b3[3] & 224) !== 0) return false;
-  const flags = b3[3];
-  let at2 = 10;
-  if (flags & 4) at2 += 2 + (b3[10] | b3[11] << 8);
-  for (const bit of [8, 16]) {
-    if (!(flags & bit)) continue;
-    const nul = b3.indexOf(0, at2);
-    if (nul === -1) return b3.length < 64 << 10;
-    at2 = nul + 1;
-  }
-  return at2 <= b3.length || b3.length < 64 << 10;
-}
-function isZip(b3) {
-  return b3[0] === 80 && b3[1] === 75 && b3[2] === 3 && b3[3] === 4;
-}
-function memberName(path) {
-  const base2 = path.slice(path.lastIndexOf("/") + 1).replace(/^.*!/, "");
-  return base2.replace(/\.(gz|tgz)$/i, (m2) => m2.toLowerCase() === ".tgz" ? ".tar" : "") || "content";
-}
-function openContent(detector, path, sink, opts = DEFAULT_CONTENT_OPTIONS) {
-  return open(detector, path, sink, opts, 0, { left: opts.archiveBytes, exceeded: false });
-}
-function open(detector, path, sink, opts, depth, budget) {
-  let inner;
-  let head;
-  const decide = (first) => {
-    const kind = isGzip(first) ? "gzip data" : isZip(first) ? "zip archive" : void 0;
-    if (kind && depth < opts.archiveDepth) {
-      const archive = kind === "gzip data" ? gzipStream : zipStream;
-      return tentative(kind, path, sink, () => plain(first), (t2) => archive(detector, path, sink, opts, depth, budget, t2));
-    }
-    if (kind && depth > 0) sink.skip(path, `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
-    return plain(first);
-  };
-  const plain = (first) => {
-    const scanner = new ChunkScanner(detector, (m2) => sink.match(path, m2));
-    classify(first, path, sink);
-    return {
-      push: (d2) => scanner.push(Buffer.isBuffer(d2) ? d2 : Buffer.from(d2.buffer, d2.byteOffset, d2.byteLength)),
-      end: () => {
-        scanner.end();
-        if (scanner.longestLine >= LONG_LINE) {
-          sink.note?.(path, "long-line");
-          sink.warn(`${path}: a single line of ${Math.round(scanner.longestLine / MB)} MB; scanned in chunks`);
-        }
-      }
-    };
-  };
-  return {
-    push(data) {
-      if (inner) return inner.push(data);
-      if (!head && data.length >= 4) {
-        inner = decide(data);
-        return inner.push(data);
-      }
-      head = head ? Buffer.concat([head, data]) : Buffer.from(data);
-      if (head.length < 4) return;
-      inner = decide(head);
-      const h3 = head;
-      head = void 0;
-      inner.push(h3);
-    },
-    end() {
-      if (!inner) {
-        inner = decide(head ?? Buffer.alloc(0));
-        if (head?.length) inner.push(head);
-      }
-      inner.end();
-    }
-  };
-}
-function classify(first, path, sink) {
-  const head = first.subarray(0, SNIFF);
-  if (head.length === 0) return;
-  const bom16 = head[0] === 255 && head[1] === 254 || head[0] === 254 && head[1] === 255;
-  if (head.indexOf(0) !== -1) {
-    if (!bom16) sink.note?.(path, "binary");
-    return;
-  }
-  let end = head.length;
-  if (first.length > SNIFF) while (end > head.length - 4 && end > 0 && (head[end - 1] & 192) === 128) end--;
-  if (first.length > SNIFF && end > 0 && head[end - 1] >= 192) end--;
-  if (!isUtf8(head.subarray(0, end))) {
-    sink.note?.(path, "invalid-utf8");
-    sink.warn(`${path}: not valid UTF-8; scanned as bytes`);
-  }
-}
-function spend(budget, n, path, sink, opts) {
-  if (budget.exceeded) return 0;
-  if (n <= budget.left) {
-    budget.left -= n;
-    return n;
-  }
-  const fits = budget.left;
-  budget.left = 0;
-  budget.exceeded = true;
-  sink.skip(path, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
-  return fits;
-}
-function tentative(kind, path, sink, raw, archive) {
-  let held = [];
-  let heldBytes = 0;
-  let fallback;
-  let failed = false;
-  const trial = {
-    proved: () => {
-      held = void 0;
-    },
-    failed: (message2) => {
-      if (failed) return;
-      failed = true;
-      if (!held) return sink.warn(`${path}: corrupt ${kind} (${message2}); the rest of it was not scanned`);
-      sink.warn(`${path}: corrupt ${kind} (${message2}); scanned as raw bytes`);
-      const pieces = held;
-      held = void 0;
-      fallback = raw();
-      for (const p2 of pieces) fallback.push(p2);
-    }
-  };
-  const inner = archive(trial);
-  return {
-    push(d2) {
-      if (fallback) return fallback.push(d2);
-      if (held) {
-        held.push(d2);
-        heldBytes += d2.length;
-      }
-      inner.push(d2);
-      if (held && !fallback && heldBytes > HOLD) held = void 0;
-    },
-    end() {
-      if (!fallback) inner.end();
-      if (!fallback && held) trial.failed(kind === "zip archive" ? "no member found" : "no data");
-      fallback?.end();
-    }
-  };
-}
-function gzipStream(detector, path, sink, opts, depth, budget, trial) {
-  const member = open(detector, `${path}!${memberName(path)}`, sink, opts, depth + 1, budget);
-  let done = false;
-  const finish2 = () => {
-    if (!done) member.end();
-    done = true;
-  };
-  let emitted = false;
-  const emit = (chunk) => {
-    if (done) return;
-    sink.inflated?.(chunk.length);
-    if (chunk.length) {
-      emitted = true;
-      trial.proved();
-    }
-    const fits = spend(budget, chunk.length, path, sink, opts);
-    if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
-    if (fits < chunk.length) finish2();
-  };
-  let gz;
-  const feed = (d2) => {
-    gz ??= new (fflateLib()).Gunzip((chunk) => emit(chunk));
-    for (let i = 0; i < d2.length && !done; i += PIECE) gz.push(d2.subarray(i, i + PIECE), false);
-  };
-  const guard = (f3) => {
-    if (done) return;
-    try {
-      f3();
-    } catch (e) {
-      finish2();
-      trial.failed(e.message);
-    }
-  };
-  let held = [];
-  let heldBytes = 0;
-  const release = () => {
-    const pieces = held ?? [];
-    held = void 0;
-    for (const p2 of pieces) feed(p2);
-  };
-  return {
-    push: (d2) => guard(() => {
-      if (!held) return feed(d2);
-      held.push(d2);
-      heldBytes += d2.length;
-      if (heldBytes > GZIP_AT_ONCE_IN) release();
-    }),
-    end: () => guard(() => {
-      if (held) {
-        const input2 = held.length === 1 ? held[0] : Buffer.concat(held);
-        let out;
-        try {
-          out = zlib().gunzipSync(input2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)) });
-        } catch {
-        }
-        if (out) {
-          held = void 0;
-          emit(out);
-          trial.proved();
-          return finish2();
-        }
-        release();
-      }
-      if (done) return;
-      (gz ?? new (fflateLib()).Gunzip(emit)).push(EMPTY, true);
-      if (!emitted) throw new Error("no data");
-      finish2();
-    })
-  };
-}
-function dropper(compression) {
-  return class {
-    static compression = compression;
-    ondata = () => void 0;
-    push(_d, final) {
-      if (final) this.ondata(null, EMPTY, true);
-    }
-  };
-}
-function stopsOnError(Base) {
-  return class {
-    static compression = Base.compression;
-    ondata = () => void 0;
-    inner;
-    failed = false;
-    constructor(name, size, originalSize) {
-      this.inner = new Base(name, size, originalSize);
-      this.inner.ondata = (err, data, final) => {
-        if (err) this.failed = true;
-        this.ondata(err, data, final);
-      };
-    }
-    push(d2, final) {
-      if (!this.failed) this.inner.push(d2, final);
-    }
-  };
-}
-function zipStream(detector, path, sink, opts, depth, budget, trial) {
-  let done = false;
-  let proven = false;
-  const members = /* @__PURE__ */ new Set();
-  const prove = () => {
-    proven = true;
-    trial.proved();
-  };
-  const endAll = () => {
-    for (const m2 of members) m2.end();
-    members.clear();
-  };
-  const stop = () => {
-    done = true;
-    endAll();
-  };
-  const { Unzip, UnzipInflate, UnzipPassThrough } = fflateLib();
-  const uz = new Unzip((file) => {
-    if (done) return;
-    if (file.name.endsWith("/")) return prove();
-    const memberPath = `${path}!${file.name}`;
-    if (file.compression !== 0 && file.compression !== 8) {
-      const method = `${ZIP_METHODS[file.compression] ?? "unknown"} (method ${file.compression})`;
-      uz.register(dropper(file.compression));
-      file.ondata = (err, _chunk, final) => {
-        if (err || !final || done) return;
-        prove();
-        sink.skip(memberPath, `zip member compressed with ${method}, which hfleaks cannot decompress`);
-        sink.warn(`${memberPath}: compressed with ${method}; not scanned`);
-      };
-      return file.start();
-    }
-    const member = open(detector, memberPath, sink, opts, depth + 1, budget);
-    members.add(member);
-    file.ondata = (err, chunk, final) => {
-      if (done || !members.has(member)) return;
-      if (err) {
-        members.delete(member);
-        member.end();
-        if (!proven) throw err;
-        sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
-        return;
-      }
-      sink.inflated?.(chunk.length);
-      if (chunk.length) prove();
-      const fits = spend(budget, chunk.length, path, sink, opts);
-      if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
-      if (fits < chunk.length) return stop();
-      if (final) {
-        prove();
-        members.delete(member);
-        member.end();
-      }
-    };
-    file.start();
-  });
-  uz.register(stopsOnError(UnzipInflate));
-  uz.register(UnzipPassThrough);
-  const guard = (f3) => {
-    if (done) return;
-    try {
-      f3();
-    } catch (e) {
-      stop();
-      trial.failed(e.message);
-    }
-  };
-  return {
-    push: (d2) => guard(() => {
-      for (let i = 0; i < d2.length && !done; i += PIECE) uz.push(d2.subarray(i, i + PIECE), false);
-    }),
-    end: () => guard(() => {
-      uz.push(EMPTY, true);
-      endAll();
-    })
-  };
-}
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, ZIP_METHODS;
-var init_content = __esm({
-  "src/detect/content.ts"() {
-    "use strict";
-    init_lazy();
-    init_scanner();
-    zlib = lazyBuiltin("node:zlib");
-    DEFAULT_CONTENT_OPTIONS = { archiveDepth: 3, archiveBytes: 256 << 20 };
-    MB = 1 << 20;
-    LONG_LINE = 8 * MB;
-    SNIFF = 64 << 10;
-    GZIP_AT_ONCE_IN = 8 << 20;
-    GZIP_AT_ONCE_OUT = 16 << 20;
-    PIECE = 16 << 10;
-    HOLD = GZIP_AT_ONCE_IN;
-    EMPTY = new Uint8Array(0);
-    ZIP_METHODS = { 9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "zstd", 95: "xz", 98: "PPMd", 99: "AES encryption" };
+    DEFAULT_MAX_FILE_SIZE = 512 << 20;
   }
 });
 
@@ -20399,14 +20411,19 @@ var init_version = __esm({
 
 // src/cli/session.ts
 import { chmodSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { resolve as resolve3 } from "node:path";
+function checkThreads(threads3) {
+  if (threads3 === void 0) return Math.min(4, availableParallelism());
+  if (!Number.isInteger(threads3) || threads3 < 1 || threads3 > 64) throw new UsageError("--threads must be a whole number from 1 to 64");
+  return threads3;
+}
 function createSession(io2, args, root) {
   const config = loadConfig(root, args.config);
   verifySettings(io2, args);
   const baseline = args.baseline !== void 0 ? loadBaselineOption(io2.cwd, args.baseline) : void 0;
   checkFormat(args.format);
-  const depth = args.archiveDepth;
-  if (depth !== void 0 && (!Number.isInteger(depth) || depth < 0 || depth > 10)) throw new UsageError("--archive-depth must be a whole number from 0 to 10");
+  if (args.archiveDepth !== void 0 && !isArchiveDepth(args.archiveDepth)) throw new UsageError("--archive-depth must be a whole number from 0 to 10");
   if (args.sarif === "-") throw new UsageError("--sarif needs a file (--format sarif prints SARIF on stdout)");
   if (args.sarif !== void 0) checkFormat("sarif");
   const detector = createDetector(config.rules, { decode: args.decode !== false });
@@ -20523,11 +20540,9 @@ var init_session = __esm({
 // src/cli/commands/scan.ts
 var scan_exports = {};
 __export(scan_exports, {
-  DEFAULT_MAX_FILE_SIZE: () => DEFAULT_MAX_FILE_SIZE,
   readStdinInto: () => readStdinInto,
   runScan: () => runScan
 });
-import { availableParallelism } from "node:os";
 async function readStdinInto(io2, push) {
   let n = 0;
   for await (const chunk of io2.stdin) {
@@ -20539,13 +20554,11 @@ async function readStdinInto(io2, push) {
 }
 async function runScan(io2, args) {
   const paths = args.paths.length ? args.paths : ["."];
-  if (args.threads !== void 0 && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 64)) {
-    throw new UsageError("--threads must be a whole number from 1 to 64");
-  }
+  const threads3 = checkThreads(args.threads);
   const fileArgs = paths.filter((p2) => p2 !== "-");
   const root = scanRoot(fileArgs.length ? fileArgs : ["."], io2.cwd);
   const session = createSession(io2, args, root);
-  const maxFileSize2 = args.maxFileSize !== void 0 ? parseSize(args.maxFileSize, "--max-file-size") : session.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const maxFileSize2 = maxFileSizeOf(args.maxFileSize, session.config);
   if (paths.includes("-")) {
     const content = openContent(session.detector, "<stdin>", session.sink, session.content);
     session.stats.bytes += await readStdinInto(io2, (b3) => content.push(b3));
@@ -20564,7 +20577,7 @@ async function runScan(io2, args) {
           maxFileSize: maxFileSize2,
           content: session.content,
           onFile: (bytes2) => progress.tick(1, bytes2),
-          threads: args.threads ?? Math.min(4, availableParallelism()),
+          threads: threads3,
           ...io2.workerScript ? { worker: { script: io2.workerScript, init: { rules: session.config.rules, decode: args.decode !== false } } } : {}
         },
         session.sink
@@ -20577,17 +20590,14 @@ async function runScan(io2, args) {
   }
   return finish(io2, args, session, "scan");
 }
-var DEFAULT_MAX_FILE_SIZE;
 var init_scan = __esm({
   "src/cli/commands/scan.ts"() {
     "use strict";
     init_config();
     init_content();
     init_files();
-    init_io();
     init_progress();
     init_session();
-    DEFAULT_MAX_FILE_SIZE = 512 << 20;
   }
 });
 
@@ -26149,12 +26159,6 @@ var init_history = __esm({
 });
 
 // src/cli/commands/git-common.ts
-import { availableParallelism as availableParallelism2 } from "node:os";
-function checkThreads(threads3) {
-  if (threads3 === void 0) return Math.min(4, availableParallelism2());
-  if (!Number.isInteger(threads3) || threads3 < 1 || threads3 > 64) throw new UsageError("--threads must be a whole number from 1 to 64");
-  return threads3;
-}
 async function gitErrors(f3) {
   try {
     return await f3();
@@ -26168,10 +26172,10 @@ function note(io2, args, text) {
 `);
 }
 function gitContext(io2, args, session, git, root, unit, prefix = "") {
-  const maxBlobSize = args.maxFileSize !== void 0 ? parseSize(args.maxFileSize, "--max-file-size") : session.config.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
+  const maxBlobSize = maxFileSizeOf(args.maxFileSize, session.config);
   const globs = args.ignore === false ? [] : readHfleaksIgnore(root).paths;
   const matcher = globs.length ? new IgnoreMatcher() : void 0;
-  matcher?.add("", globs.join("\n"));
+  matcher?.addAlways(globs.join("\n"));
   const progress = createProgress(io2, args, unit);
   const ctx = {
     git,
@@ -26192,7 +26196,6 @@ function gitContext(io2, args, session, git, root, unit, prefix = "") {
   };
   return { ctx, progress };
 }
-var DEFAULT_MAX_BLOB_SIZE;
 var init_git_common = __esm({
   "src/cli/commands/git-common.ts"() {
     "use strict";
@@ -26201,7 +26204,7 @@ var init_git_common = __esm({
     init_run();
     init_io();
     init_progress();
-    DEFAULT_MAX_BLOB_SIZE = 512 << 20;
+    init_session();
   }
 });
 
@@ -26439,14 +26442,14 @@ var audit_exports = {};
 __export(audit_exports, {
   runAudit: () => runAudit
 });
-import { availableParallelism as availableParallelism3 } from "node:os";
+import { availableParallelism as availableParallelism2 } from "node:os";
 async function runAudit(io2, args) {
   const threads3 = checkThreads(args.threads);
   const repo = await openRepoFor(io2, args.repo);
   const root = repo.workTree ?? repo.gitDir;
   const session = createSession(io2, args, root);
   if (repo.workTree) {
-    const maxFileSize2 = args.maxFileSize !== void 0 ? parseSize(args.maxFileSize, "--max-file-size") : session.config.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
+    const maxFileSize2 = maxFileSizeOf(args.maxFileSize, session.config);
     const progress = createProgress(io2, args, "files");
     try {
       const totals = await scanPaths(
@@ -26458,7 +26461,7 @@ async function runAudit(io2, args) {
           maxFileSize: maxFileSize2,
           content: session.content,
           onFile: (bytes2) => progress.tick(1, bytes2),
-          threads: Math.min(threads3, availableParallelism3()),
+          threads: Math.min(threads3, availableParallelism2()),
           ...io2.workerScript ? { worker: { script: io2.workerScript, init: { rules: session.config.rules, decode: args.decode !== false } } } : {}
         },
         session.sink
@@ -26481,7 +26484,6 @@ var init_audit = __esm({
     init_files();
     init_progress();
     init_session();
-    init_git_common();
     init_history2();
   }
 });
@@ -32750,7 +32752,7 @@ function checkValues(options, args) {
   for (const [name, spec] of Object.entries(options)) {
     if (Array.isArray(args[name])) {
       const last = args[name].at(-1);
-      for (const key of [name, camel2(name), ...spec.alias ? [spec.alias] : []]) args[key] = last;
+      for (const key of optionKeys(name, spec)) args[key] = last;
     }
     if (spec.type === "boolean") continue;
     const v2 = args[name];
@@ -32785,7 +32787,7 @@ async function runWithYargs(argv, io2, commands = COMMANDS) {
   await parser2.parseAsync();
   return code2 ?? 0;
 }
-var HUB_OPTIONS, MARK2, camel2;
+var HUB_OPTIONS, MARK2;
 var init_yargs_main = __esm({
   "src/cli/yargs-main.ts"() {
     "use strict";
@@ -32796,7 +32798,6 @@ var init_yargs_main = __esm({
     init_version();
     HUB_OPTIONS = Object.keys(verifyOptions());
     MARK2 = "\0";
-    camel2 = (name) => name.replace(/-([a-z])/g, (_3, c3) => c3.toUpperCase());
   }
 });
 
@@ -32818,7 +32819,7 @@ init_io();
 init_errors();
 
 // src/cli/quick-args.ts
-var camel = (name) => name.replace(/-([a-z])/g, (_3, c3) => c3.toUpperCase());
+init_options();
 function lookup(table2, token) {
   if (token.startsWith("--")) {
     const name = token.slice(2);
@@ -32881,9 +32882,7 @@ function quickArgs(argv, commands) {
   for (const [name, spec] of Object.entries(table2)) {
     const v2 = given.has(name) ? given.get(name) : spec.default;
     if (v2 === void 0) continue;
-    args[name] = v2;
-    args[camel(name)] = v2;
-    if (spec.alias) args[spec.alias] = v2;
+    for (const key of optionKeys(name, spec)) args[key] = v2;
   }
   return { command: command2, args };
 }

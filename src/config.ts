@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Rule } from './core/types.ts';
+import { isArchiveDepth } from './detect/content.ts';
 import { createDetector } from './detect/detector.ts';
 import { scanWhole } from './detect/scanner.ts';
 import { builtinRules } from './rules/builtin.ts';
@@ -21,6 +22,14 @@ export interface Config {
 }
 
 export const DEFAULT_CONFIG_NAMES = ['.hfleaks.json'];
+
+/** Files and blobs larger than this are skipped (and listed) unless --max-file-size says otherwise. */
+export const DEFAULT_MAX_FILE_SIZE = 512 << 20;
+
+/** The size cap: --max-file-size, else the config file's maxFileSize, else the default. */
+export function maxFileSizeOf(flag: string | undefined, config: Config): number {
+  return flag !== undefined ? parseSize(flag, '--max-file-size') : config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+}
 
 /** Parses sizes such as 512MB, 1GiB, 1048576. */
 export function parseSize(v: string | number, what: string): number {
@@ -88,7 +97,7 @@ export function loadConfig(root: string, explicit: string | undefined): Config {
   const cfg: Config = { rules, file };
   if (o.maxFileSize !== undefined) cfg.maxFileSize = parseSize(o.maxFileSize as string, `${file}: field "maxFileSize"`);
   if (o.archiveDepth !== undefined) {
-    if (typeof o.archiveDepth !== 'number' || !Number.isInteger(o.archiveDepth) || o.archiveDepth < 0 || o.archiveDepth > 10) {
+    if (!isArchiveDepth(o.archiveDepth)) {
       throw new RuleError(`${file}: field "archiveDepth" must be a whole number from 0 to 10`);
     }
     cfg.archiveDepth = o.archiveDepth;

@@ -32,6 +32,12 @@ export interface OptionSpec {
 }
 export type OptionTable = Record<string, OptionSpec>;
 
+/** The keys yargs sets for an option: its name, the camelCase form, and its alias. */
+export function optionKeys(name: string, spec: OptionSpec): string[] {
+  const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return [...new Set([name, camel])].concat(spec.alias ? [spec.alias] : []);
+}
+
 /** A positional argument, in the shape yargs' .positional() takes. */
 export interface PositionalSpec {
   type: 'string';

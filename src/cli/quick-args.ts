@@ -6,13 +6,12 @@
 // errors included.
 import type { CommandSpec } from './commands/index.ts';
 import type { OptionSpec, OptionTable } from './options.ts';
+import { optionKeys } from './options.ts';
 
 export interface QuickArgs {
   command: CommandSpec;
   args: Record<string, unknown>;
 }
-
-const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** The option a `--long` or `-x` token names, or undefined. */
 function lookup(table: OptionTable, token: string): [string, OptionSpec] | undefined {
@@ -83,9 +82,7 @@ export function quickArgs(argv: readonly string[], commands: readonly CommandSpe
   for (const [name, spec] of Object.entries(table)) {
     const v = given.has(name) ? given.get(name) : spec.default;
     if (v === undefined) continue;
-    args[name] = v;
-    args[camel(name)] = v;
-    if (spec.alias) args[spec.alias] = v;
+    for (const key of optionKeys(name, spec)) args[key] = v;
   }
   return { command, args };
 }

@@ -1,6 +1,7 @@
 // What every scanning command shares: rules and config, the detector, the aggregator,
 // warnings on stderr, and the final report written in the chosen formats.
 import { chmodSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { attachAdvice } from '../advice/index.ts';
 import { type Baseline, filterReport, loadBaselineOption } from '../baseline/index.ts';
@@ -8,7 +9,7 @@ import type { Finding, Location, Match, ScanStats, Skipped } from '../core/types
 import type { Config } from '../config.ts';
 import { loadConfig } from '../config.ts';
 import type { ContentOptions, ContentSink } from '../detect/content.ts';
-import { DEFAULT_CONTENT_OPTIONS } from '../detect/content.ts';
+import { DEFAULT_CONTENT_OPTIONS, isArchiveDepth } from '../detect/content.ts';
 import type { Detector } from '../detect/detector.ts';
 import { createDetector } from '../detect/detector.ts';
 import type { Aggregator } from '../findings/aggregate.ts';
@@ -42,13 +43,19 @@ export interface Session {
   addMatch(path: string, m: Match, extra?: Partial<Location>): void;
 }
 
+/** --threads, checked; by default the CPU count, at most 4. */
+export function checkThreads(threads: number | undefined): number {
+  if (threads === undefined) return Math.min(4, availableParallelism());
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError('--threads must be a whole number from 1 to 64');
+  return threads;
+}
+
 export function createSession(io: Io, args: CommonArgs, root: string): Session {
   const config = loadConfig(root, args.config);
   verifySettings(io, args); // bad --endpoint/--verify-* flags, or --revoke without --yes off a terminal, fail before the scan
   const baseline = args.baseline !== undefined ? loadBaselineOption(io.cwd, args.baseline) : undefined;
   checkFormat(args.format);
-  const depth = args.archiveDepth;
-  if (depth !== undefined && (!Number.isInteger(depth) || depth < 0 || depth > 10)) throw new UsageError('--archive-depth must be a whole number from 0 to 10');
+  if (args.archiveDepth !== undefined && !isArchiveDepth(args.archiveDepth)) throw new UsageError('--archive-depth must be a whole number from 0 to 10');
   if (args.sarif === '-') throw new UsageError('--sarif needs a file (--format sarif prints SARIF on stdout)');
   if (args.sarif !== undefined) checkFormat('sarif');
   const detector = createDetector(config.rules, { decode: args.decode !== false });

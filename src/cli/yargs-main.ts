@@ -6,7 +6,7 @@ import { COMMANDS } from './commands/index.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
 import type { OptionTable } from './options.ts';
-import { VERIFY_GROUP, verifyOptions } from './options.ts';
+import { optionKeys, VERIFY_GROUP, verifyOptions } from './options.ts';
 import { VERSION } from '../core/version.ts';
 
 const HUB_OPTIONS = Object.keys(verifyOptions());
@@ -34,8 +34,6 @@ function unprotect(v: unknown): unknown {
   return v;
 }
 
-const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-
 /**
  * What yargs lets through and the commands can't use: `--no-output` (a negated option
  * that takes a value), `--output=` (an empty value), and a repeated option (an array:
@@ -46,7 +44,7 @@ function checkValues(options: OptionTable, args: Record<string, unknown>): void 
   for (const [name, spec] of Object.entries(options)) {
     if (Array.isArray(args[name])) {
       const last = (args[name] as unknown[]).at(-1);
-      for (const key of [name, camel(name), ...(spec.alias ? [spec.alias] : [])]) args[key] = last;
+      for (const key of optionKeys(name, spec)) args[key] = last;
     }
     if (spec.type === 'boolean') continue;
     const v = args[name];

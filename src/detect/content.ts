@@ -36,6 +36,11 @@ export interface ContentOptions {
 
 export const DEFAULT_CONTENT_OPTIONS: ContentOptions = { archiveDepth: 3, archiveBytes: 256 << 20 };
 
+/** An archive depth the flag and the config file accept: a whole number from 0 to 10. */
+export function isArchiveDepth(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 10;
+}
+
 /**
  * A stream of one content's bytes. `push` takes ownership of the bytes it is given:
  * the caller must not reuse that memory afterwards.

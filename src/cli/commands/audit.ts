@@ -2,13 +2,13 @@
 // A secret is one finding whatever its locations: files on disk (no commit) and every
 // commit that introduced it.
 import { availableParallelism } from 'node:os';
-import { parseSize } from '../../config.ts';
+import { maxFileSizeOf } from '../../config.ts';
 import { scanPaths } from '../../sources/files.ts';
 import type { Io } from '../io.ts';
 import { createProgress } from '../progress.ts';
-import { createSession, finish } from '../session.ts';
+import { checkThreads, createSession, finish } from '../session.ts';
 import type { HistoryArgs } from './history.ts';
-import { checkThreads, DEFAULT_MAX_BLOB_SIZE } from './git-common.ts';
+
 import { openRepoFor, scanRepoHistory } from './history.ts';
 
 export type AuditArgs = HistoryArgs;
@@ -19,7 +19,7 @@ export async function runAudit(io: Io, args: AuditArgs): Promise<number> {
   const root = repo.workTree ?? repo.gitDir;
   const session = createSession(io, args, root);
   if (repo.workTree) {
-    const maxFileSize = args.maxFileSize !== undefined ? parseSize(args.maxFileSize, '--max-file-size') : session.config.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
+    const maxFileSize = maxFileSizeOf(args.maxFileSize, session.config);
     const progress = createProgress(io, args, 'files');
     try {
       const totals = await scanPaths(

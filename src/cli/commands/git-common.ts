@@ -1,8 +1,7 @@
 // What the git commands share: the scan context bound to a session, thread and size
 // defaults, and git's errors as usage errors. Apart from history.ts so that `hfleaks
 // staged` (every commit) loads none of the full-history code.
-import { availableParallelism } from 'node:os';
-import { parseSize } from '../../config.ts';
+import { maxFileSizeOf } from '../../config.ts';
 import { IgnoreMatcher, readHfleaksIgnore } from '../../sources/ignore.ts';
 import { GitError } from '../../sources/git/run.ts';
 import type { BlobSource, GitScanContext } from '../../sources/git/scan-context.ts';
@@ -11,18 +10,11 @@ import { UsageError } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
 import { createProgress } from '../progress.ts';
 import type { Session } from '../session.ts';
+import { checkThreads } from '../session.ts';
 
 export interface GitArgs extends CommonArgs {
   threads?: number;
   maxFileSize?: string;
-}
-
-export const DEFAULT_MAX_BLOB_SIZE = 512 << 20;
-
-export function checkThreads(threads: number | undefined): number {
-  if (threads === undefined) return Math.min(4, availableParallelism());
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError('--threads must be a whole number from 1 to 64');
-  return threads;
 }
 
 /** Turns git's user-facing errors into usage errors (one line, exit 2). */
@@ -42,12 +34,12 @@ export function note(io: Io, args: CommonArgs, text: string): void {
 
 /** The context the git sources run in, bound to a session. */
 export function gitContext(io: Io, args: GitArgs, session: Session, git: BlobSource, root: string, unit: string, prefix = '') {
-  const maxBlobSize = args.maxFileSize !== undefined ? parseSize(args.maxFileSize, '--max-file-size') : session.config.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
+  const maxBlobSize = maxFileSizeOf(args.maxFileSize, session.config);
   // .hfleaksignore path globs apply to history paths too (.gitignore does not: what was
   // committed was committed).
   const globs = args.ignore === false ? [] : readHfleaksIgnore(root).paths;
   const matcher = globs.length ? new IgnoreMatcher() : undefined;
-  matcher?.add('', globs.join('\n'));
+  matcher?.addAlways(globs.join('\n'));
   const progress = createProgress(io, args, unit);
   const ctx: GitScanContext = {
     git,

@@ -8,8 +8,8 @@ import { GitError } from '../../sources/git/run.ts';
 import type { Io } from '../io.ts';
 import { UsageError } from '../io.ts';
 import type { Session } from '../session.ts';
-import { createSession, finish } from '../session.ts';
-import { checkThreads, gitContext, gitErrors, note, type GitArgs } from './git-common.ts';
+import { checkThreads, createSession, finish } from '../session.ts';
+import { gitContext, gitErrors, note, type GitArgs } from './git-common.ts';
 
 export interface HistoryArgs extends GitArgs {
   repo?: string;
