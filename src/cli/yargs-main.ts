@@ -53,6 +53,23 @@ function checkValues(options: OptionTable, args: Record<string, unknown>): void 
   }
 }
 
+/**
+ * yargs names an unknown option in both spellings ("bogus-flag, bogusFlag") and drops
+ * the `no-` of `--no-bogus`: name each once, as the user wrote it (`--no-bogus`).
+ */
+export function unknownNames(msg: string, argv: readonly string[]): string {
+  const m = /^Unknown arguments?: (.*)$/s.exec(msg);
+  if (!m) return msg;
+  const names = m[1]!.split(', ');
+  const camel = (n: string) => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const kept = names.filter((n) => !names.some((o) => o !== n && o.includes('-') && camel(o) === n));
+  const written = kept.map((n) => {
+    const flag = argv.find((a) => new RegExp(`^--?(no-)?${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(=|$)`).test(a));
+    return flag ? flag.replace(/=.*$/s, '') : n;
+  });
+  return `Unknown argument${written.length > 1 ? 's' : ''}: ${written.join(', ')}`;
+}
+
 /** Parses argv and runs the command it names; resolves to its exit code (0 after --help or --version). */
 export async function runWithYargs(argv: string[], io: Io, commands: readonly CommandSpec[] = COMMANDS): Promise<number> {
   let code: number | undefined;
@@ -67,7 +84,7 @@ export async function runWithYargs(argv: string[], io: Io, commands: readonly Co
     .wrap(Math.min(110, process.stdout.columns || 100))
     .demandCommand(1, 'Name a command (hfleaks --help lists them).')
     .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
+      throw err ?? new UsageError(unknownNames(msg, argv));
     });
   // yargs renders the whole help text after every command just in case an error needs
   // it (~30 ms); our errors are one line, so skip that.

@@ -47,7 +47,10 @@ describe('command line', () => {
       [['scan', leaky, '--no-format'], /--no-format is not an option/],
       [['history', empty, '--no-since'], /--no-since is not an option/],
       [['hook', 'foo'], /^hfleaks: Invalid values: Argument: action, Given: "foo", Choices: "install", "uninstall"\n$/],
-      [['verify', '--no-verify'], /Unknown argument/],
+      [['verify', '--no-verify'], /^hfleaks: Unknown argument: --no-verify\n$/],
+      // Each unknown option once, as written (yargs lists bogus-flag, bogusFlag and drops no-).
+      [['scan', leaky, '--bogus-flag=3'], /^hfleaks: Unknown argument: --bogus-flag\n$/],
+      [['staged', '--no-such-thing', '-z'], /^hfleaks: Unknown arguments: --no-such-thing, -z\n$/],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args, { cwd: empty });
