@@ -93,38 +93,6 @@ var init_io = __esm({
   }
 });
 
-// src/findings/redact.ts
-function redact(secret, prefixes = PREFIXES) {
-  const prefix = [...prefixes].sort((a, b3) => b3.length - a.length).find((p2) => secret.startsWith(p2)) ?? "";
-  const body = secret.slice(prefix.length);
-  if (body.length < 8) return `${prefix}\u2026`;
-  return `${prefix}${body.slice(0, 2)}\u2026${body.slice(-2)}`;
-}
-function scrub(text, secrets) {
-  let out = text;
-  for (const s of secrets) if (s && out.includes(s)) out = out.split(s).join(redact(s));
-  return out;
-}
-function scrubTokenShapes(text) {
-  return text.replace(/(hf_oauth_|hf_jwt_|api_org_|hf_)([A-Za-z0-9_.-]{20,})/g, (m2) => redact(m2));
-}
-function removeEmails(s) {
-  return s.replace(EMAIL, "[e-mail removed]");
-}
-function escapeControls(s) {
-  return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-var PREFIXES, EMAIL, CONTROL, NAMED;
-var init_redact = __esm({
-  "src/findings/redact.ts"() {
-    "use strict";
-    PREFIXES = ["hf_oauth__refresh_", "hf_oauth_", "hf_jwt_", "api_org_", "hf_"];
-    EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
-    CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-    NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
-  }
-});
-
 // src/cli/options.ts
 function optionKeys(name, spec) {
   const camel = name.replace(/-([a-z])/g, (_3, c3) => c3.toUpperCase());
@@ -161,7 +129,7 @@ function commonOptions(defaults = {}) {
     ...DEBUG
   };
 }
-var VERIFY_GROUP, SCAN_OPTIONS, QUIET, DEBUG;
+var VERIFY_GROUP, SCAN_OPTIONS, QUIET, DEBUG, threads, maxFileSize, STAGED_OPTIONS;
 var init_options = __esm({
   "src/cli/options.ts"() {
     "use strict";
@@ -174,6 +142,13 @@ var init_options = __esm({
     };
     QUIET = { quiet: { alias: "q", type: "boolean", default: false, describe: "No warnings or progress on stderr" } };
     DEBUG = { debug: { type: "boolean", default: false, describe: "Stack traces on errors" } };
+    threads = (what) => ({
+      threads: { type: "number", describe: `Threads scanning${what ? ` ${what}` : ""} (default: the CPU count, at most 4)`, requiresArg: true }
+    });
+    maxFileSize = (what) => ({
+      "max-file-size": { type: "string", describe: `Skip (and list) ${what} larger than this (default 512MB)`, requiresArg: true }
+    });
+    STAGED_OPTIONS = { ...commonOptions(), ...maxFileSize("blobs") };
   }
 });
 
@@ -2891,14 +2866,14 @@ function tentative(kind, path, sink, raw, archive) {
   let held = [];
   let heldBytes = 0;
   let fallback;
-  let failed = false;
+  let failed2 = false;
   const trial = {
     proved: () => {
       held = void 0;
     },
     failed: (message2) => {
-      if (failed) return;
-      failed = true;
+      if (failed2) return;
+      failed2 = true;
       if (!held) return sink.warn(`${path}: corrupt ${kind} (${message2}); the rest of it was not scanned`);
       sink.warn(`${path}: corrupt ${kind} (${message2}); scanned as raw bytes`);
       const pieces = held;
@@ -17499,7 +17474,7 @@ function createWorkerPool(size, script, init, sink) {
   const slots = Array.from({ length: size }, () => ({ worker: void 0, jobs: /* @__PURE__ */ new Map(), dead: false }));
   let nextId = 0;
   const start = (slot) => {
-    const w2 = new (threads()).Worker(script, { workerData: init });
+    const w2 = new (threads2()).Worker(script, { workerData: init });
     w2.on("message", (r2) => {
       const entry = slot.jobs.get(r2.id);
       if (!entry) return;
@@ -17545,13 +17520,13 @@ function createWorkerPool(size, script, init, sink) {
     }
   };
 }
-var IN_FLIGHT, threads;
+var IN_FLIGHT, threads2;
 var init_worker_pool = __esm({
   "src/sources/worker-pool.ts"() {
     "use strict";
     init_lazy();
     IN_FLIGHT = 16;
-    threads = lazyBuiltin("node:worker_threads");
+    threads2 = lazyBuiltin("node:worker_threads");
   }
 });
 
@@ -18324,6 +18299,38 @@ var init_facts = __esm({
     init_whoami();
     DEFAULT_ENDPOINT = "https://huggingface.co";
     HARMLESS_WRITES = /* @__PURE__ */ new Set(["inference.serverless.write", "inference.endpoints.infer.write", "discussion.write", "post.write"]);
+  }
+});
+
+// src/findings/redact.ts
+function redact(secret, prefixes = PREFIXES) {
+  const prefix = [...prefixes].sort((a, b3) => b3.length - a.length).find((p2) => secret.startsWith(p2)) ?? "";
+  const body = secret.slice(prefix.length);
+  if (body.length < 8) return `${prefix}\u2026`;
+  return `${prefix}${body.slice(0, 2)}\u2026${body.slice(-2)}`;
+}
+function scrub(text, secrets) {
+  let out = text;
+  for (const s of secrets) if (s && out.includes(s)) out = out.split(s).join(redact(s));
+  return out;
+}
+function scrubTokenShapes(text) {
+  return text.replace(/(hf_oauth_|hf_jwt_|api_org_|hf_)([A-Za-z0-9_.-]{20,})/g, (m2) => redact(m2));
+}
+function removeEmails(s) {
+  return s.replace(EMAIL, "[e-mail removed]");
+}
+function escapeControls(s) {
+  return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+var PREFIXES, EMAIL, CONTROL, NAMED;
+var init_redact = __esm({
+  "src/findings/redact.ts"() {
+    "use strict";
+    PREFIXES = ["hf_oauth__refresh_", "hf_oauth_", "hf_jwt_", "api_org_", "hf_"];
+    EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+    CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+    NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
   }
 });
 
@@ -19756,8 +19763,8 @@ async function revokeFound(io2, s, findings, warn) {
       f3.verification.summary = `REVOKED by hfleaks in this run. Before that it was a ${f3.verification.summary ?? "valid token."}`;
     }
     if (!r2.ok) {
-      const failed = r2.batches.filter((b3) => !b3.ok);
-      return { error: `revocation failed for ${failed.reduce((n, b3) => n + b3.count, 0)} token${failed.length === 1 && failed[0].count === 1 ? "" : "s"} (${failed[0].reason ?? "no answer"}); they still work` };
+      const failed2 = r2.batches.filter((b3) => !b3.ok);
+      return { error: `revocation failed for ${failed2.reduce((n, b3) => n + b3.count, 0)} token${failed2.length === 1 && failed2[0].count === 1 ? "" : "s"} (${failed2[0].reason ?? "no answer"}); they still work` };
     }
     return {};
   } finally {
@@ -20802,14 +20809,14 @@ function createBlobReader(detector, opts, events) {
         return void 0;
       }
       const hit = { oid: job.oid, path: name, matches: [] };
-      let failed = false;
+      let failed2 = false;
       const guard = (f3) => {
-        if (failed) return;
+        if (failed2) return;
         current = hit;
         try {
           f3();
         } catch (e) {
-          failed = true;
+          failed2 = true;
           events.warn(`${name}: scan failed (${e.message}); skipped`);
         } finally {
           current = void 0;
@@ -25994,8 +26001,8 @@ async function findIntroductions(ctx, repo, oids, listing, refs) {
     })
   );
   for (const list of out.values()) list.sort((a, b3) => order.get(a) - order.get(b3));
-  const failed = results2.find((r2) => r2.code !== 0);
-  if (failed) ctx.warn(`finding the commits that introduced each leak failed (${gitMessage(failed.stderr)}); some locations have no commit`);
+  const failed2 = results2.find((r2) => r2.code !== 0);
+  if (failed2) ctx.warn(`finding the commits that introduced each leak failed (${gitMessage(failed2.stderr)}); some locations have no commit`);
   return out;
 }
 async function headBlobs(repo, paths) {
@@ -26823,17 +26830,11 @@ var init_hook = __esm({
 function without(table2, ...names) {
   return Object.fromEntries(Object.entries(table2).filter(([name]) => !names.includes(name)));
 }
-var threads2, maxFileSize, submodules, env2, COMMANDS;
+var submodules, env2, COMMANDS;
 var init_commands = __esm({
   "src/cli/commands/index.ts"() {
     "use strict";
     init_options();
-    threads2 = (what) => ({
-      threads: { type: "number", describe: `Threads scanning${what ? ` ${what}` : ""} (default: the CPU count, at most 4)`, requiresArg: true }
-    });
-    maxFileSize = (what) => ({
-      "max-file-size": { type: "string", describe: `Skip (and list) ${what} larger than this (default 512MB)`, requiresArg: true }
-    });
     submodules = {
       submodules: { type: "boolean", default: false, describe: "Also scan the history of submodules whose repository is here (default: list them)" }
     };
@@ -26845,7 +26846,7 @@ var init_commands = __esm({
         command: "scan [paths..]",
         describe: "Scan files and directories (default .); - reads stdin",
         positionals: { paths: { type: "string", array: true, default: ["."], describe: "Files or directories; - for stdin" } },
-        options: { ...commonOptions(), ...maxFileSize("files"), ...threads2("files") },
+        options: { ...commonOptions(), ...maxFileSize("files"), ...threads("files") },
         run: async (io2, args) => (await Promise.resolve().then(() => (init_scan(), scan_exports))).runScan(io2, args)
       },
       {
@@ -26857,7 +26858,7 @@ var init_commands = __esm({
           range: { type: "string", describe: "Only what the commits in BASE..HEAD add (pull requests)", requiresArg: true },
           since: { type: "string", describe: 'Only what commits since DATE add (2024-01-31, "2 weeks ago")', requiresArg: true },
           ...maxFileSize("blobs"),
-          ...threads2("blobs, each with its own git reader"),
+          ...threads("blobs, each with its own git reader"),
           ...submodules
         },
         run: async (io2, args) => (await Promise.resolve().then(() => (init_history2(), history_exports))).runHistory(io2, args)
@@ -26865,14 +26866,14 @@ var init_commands = __esm({
       {
         command: "staged",
         describe: "Scan what the next commit would add (the index against HEAD); for pre-commit hooks",
-        options: { ...commonOptions(), ...maxFileSize("blobs") },
+        options: STAGED_OPTIONS,
         run: async (io2, args) => (await Promise.resolve().then(() => (init_staged2(), staged_exports))).runStaged(io2, args)
       },
       {
         command: "audit [repo]",
         describe: "Audit a repository: working tree and full history in one report, one finding per secret (verifies by default)",
         positionals: { repo: { type: "string", describe: "Repository (default: the current one)" } },
-        options: { ...commonOptions({ verifyDefault: true }), ...maxFileSize("files and blobs"), ...threads2(""), ...submodules },
+        options: { ...commonOptions({ verifyDefault: true }), ...maxFileSize("files and blobs"), ...threads(""), ...submodules },
         run: async (io2, args) => (await Promise.resolve().then(() => (init_audit(), audit_exports))).runAudit(io2, args)
       },
       {
@@ -26884,7 +26885,7 @@ var init_commands = __esm({
           from: { type: "string", describe: "Take the findings from a JSON report (any command, --format json; - for stdin) instead of scanning", requiresArg: true },
           ...SCAN_OPTIONS,
           ...maxFileSize("files"),
-          ...threads2("files"),
+          ...threads("files"),
           ...QUIET,
           progress: { type: "boolean", default: true, describe: "Progress on stderr when it is a terminal (--no-progress to hide)" },
           ...DEBUG
@@ -32731,7 +32732,8 @@ var init_yargs = __esm({
 // src/cli/yargs-main.ts
 var yargs_main_exports = {};
 __export(yargs_main_exports, {
-  runWithYargs: () => runWithYargs
+  runWithYargs: () => runWithYargs,
+  unknownNames: () => unknownNames
 });
 function protect(argv) {
   const out = [];
@@ -32760,10 +32762,22 @@ function checkValues(options, args) {
     if (v2 === "") throw new UsageError(`--${name} needs a value`);
   }
 }
+function unknownNames(msg, argv) {
+  const m2 = /^Unknown arguments?: (.*)$/s.exec(msg);
+  if (!m2) return msg;
+  const names = m2[1].split(", ");
+  const camel = (n) => n.replace(/-([a-z])/g, (_3, c3) => c3.toUpperCase());
+  const kept = names.filter((n) => !names.some((o2) => o2 !== n && o2.includes("-") && camel(o2) === n));
+  const written = kept.map((n) => {
+    const flag = argv.find((a) => new RegExp(`^--?(no-)?${n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(=|$)`).test(a));
+    return flag ? flag.replace(/=.*$/s, "") : n;
+  });
+  return `Unknown argument${written.length > 1 ? "s" : ""}: ${written.join(", ")}`;
+}
 async function runWithYargs(argv, io2, commands = COMMANDS) {
   let code2;
   let parser2 = yargs_default(protect(argv)).scriptName("hfleaks").usage("$0 <command> [options]\n\nFind, verify and revoke leaked Hugging Face tokens.").strict().exitProcess(false).version(VERSION).help().alias("h", "help").wrap(Math.min(110, process.stdout.columns || 100)).demandCommand(1, "Name a command (hfleaks --help lists them).").fail((msg, err) => {
-    throw err ?? new UsageError(msg);
+    throw err ?? new UsageError(unknownNames(msg, argv));
   });
   const usage2 = parser2.getInternalMethods?.().getUsageInstance?.();
   if (usage2 && typeof usage2.cacheHelpMessage === "function") usage2.cacheHelpMessage = () => void 0;
@@ -32813,10 +32827,23 @@ import { tmpdir } from "node:os";
 import { join as join8, relative as relative3, resolve as resolve11 } from "node:path";
 
 // src/cli/main.ts
-init_redact();
 init_commands();
-init_io();
+
+// src/cli/failure.ts
 init_errors();
+init_redact();
+function failed(io2, failure, debug) {
+  const e = failure;
+  const known = e instanceof UsageError || e instanceof RuleError || e instanceof PathError;
+  const msg = scrubTokenShapes(
+    (e?.message ?? String(e)).split("\n").map((l3) => l3.trim()).filter(Boolean).join(" ")
+  );
+  io2.stderr(`hfleaks: ${known ? "" : "error: "}${msg}
+`);
+  if (debug && e?.stack) io2.stderr(`${scrubTokenShapes(e.stack)}
+`);
+  return 2;
+}
 
 // src/cli/quick-args.ts
 init_options();
@@ -32928,22 +32955,12 @@ function commandFirst(argv, commands) {
 // src/cli/main.ts
 async function main(given, io2) {
   const argv = commandFirst(given, COMMANDS);
-  const debug = argv.includes("--debug");
   try {
     const quick = quickArgs(argv, COMMANDS);
     if (quick) return await quick.command.run(io2, quick.args);
     return await (await Promise.resolve().then(() => (init_yargs_main(), yargs_main_exports))).runWithYargs(argv, io2);
   } catch (failure) {
-    const e = failure;
-    const known = e instanceof UsageError || e instanceof RuleError || e instanceof PathError;
-    const msg = scrubTokenShapes(
-      (e?.message ?? String(e)).split("\n").map((l3) => l3.trim()).filter(Boolean).join(" ")
-    );
-    io2.stderr(`hfleaks: ${known ? "" : "error: "}${msg}
-`);
-    if (debug && e?.stack) io2.stderr(`${scrubTokenShapes(e.stack)}
-`);
-    return 2;
+    return failed(io2, failure, argv.includes("--debug"));
   }
 }
 

@@ -879,15 +879,15 @@ function du(dir) {
 /** A private copy of dist/, so a rebuild by someone else mid-benchmark can't break a run. */
 function snapshotCli() {
   const dist = path.join(ROOT, 'dist');
-  if (!fs.existsSync(path.join(dist, 'cli.js'))) {
-    console.log('dist/cli.js missing: npm run build');
+  if (!fs.existsSync(path.join(dist, 'hfleaks.cjs'))) {
+    console.log('dist/hfleaks.cjs missing: npm run build');
     const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
     if (b.status !== 0) throw new Error('npm run build failed');
   }
   const snap = path.join(WORK, 'dist');
   fs.rmSync(snap, { recursive: true, force: true });
   fs.cpSync(dist, snap, { recursive: true });
-  return path.join(snap, 'cli.js');
+  return path.join(snap, 'hfleaks.cjs');
 }
 
 // ---------------------------------------------------------------------------------------

@@ -294,7 +294,7 @@ const median = (xs) => {
 /** A private copy of dist/, so a rebuild by someone else mid-benchmark can't break a run. */
 function snapshotCli() {
   const dist = path.join(ROOT, 'dist');
-  const ok = fs.existsSync(path.join(dist, 'cli.js')) && spawnSync(process.execPath, [path.join(dist, 'cli.js'), 'history', '--help'], { stdio: 'ignore' }).status === 0;
+  const ok = fs.existsSync(path.join(dist, 'hfleaks.cjs')) && spawnSync(process.execPath, [path.join(dist, 'hfleaks.cjs'), 'history', '--help'], { stdio: 'ignore' }).status === 0;
   if (!ok) {
     console.log('building dist/ (npm run build)…');
     const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
@@ -303,7 +303,7 @@ function snapshotCli() {
   const snap = path.join(WORK, 'dist-history');
   fs.rmSync(snap, { recursive: true, force: true });
   fs.cpSync(dist, snap, { recursive: true });
-  return path.join(snap, 'cli.js');
+  return path.join(snap, 'hfleaks.cjs');
 }
 
 /** Fingerprints and locations of a JSON report, as one comparable string. */

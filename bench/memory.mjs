@@ -49,7 +49,7 @@ function measure(label, args) {
   const out = path.join(WORK, `memory-${label.replace(/\W+/g, '-')}.json`);
   const fd = fs.openSync(out, 'w', 0o600);
   const t0 = Date.now();
-  const r = spawnSync(TIME, ['-f', '%M %e', process.execPath, path.join(DIST, 'cli.js'), ...args, '--format', 'json', '--no-progress', '-q', ...threads], {
+  const r = spawnSync(TIME, ['-f', '%M %e', process.execPath, path.join(DIST, 'hfleaks.cjs'), ...args, '--format', 'json', '--no-progress', '-q', ...threads], {
     stdio: ['ignore', fd, 'pipe'],
     encoding: 'utf8',
     maxBuffer: 1 << 26,

@@ -2,7 +2,7 @@
 // `npm run bench:staged`: the pre-commit case. A repository of 10,000 files with 10 files
 // staged; `hfleaks staged` is timed beside `node -e 0` (the floor for any Node CLI) and
 // `git diff --cached --quiet` (the floor for asking git what is staged), all interleaved.
-// Goal: median wall time of `hfleaks staged` <= 150 ms. Also timed: bench/staged-floor.mjs,
+// Goal: median wall time of `hfleaks staged` <= 150 ms. Also timed: bench/staged-floor.cjs,
 // the least a Node program does to answer the same question (ask git, read the staged
 // blobs, no scanning), and `hfleaks --version`, which goes through yargs.
 //
@@ -74,7 +74,7 @@ function build() {
 
 function snapshotCli() {
   const dist = path.join(ROOT, 'dist');
-  const ok = fs.existsSync(path.join(dist, 'cli.js')) && spawnSync(process.execPath, [path.join(dist, 'cli.js'), 'staged', '--help'], { stdio: 'ignore' }).status === 0;
+  const ok = fs.existsSync(path.join(dist, 'hfleaks.cjs')) && spawnSync(process.execPath, [path.join(dist, 'hfleaks.cjs'), 'staged', '--help'], { stdio: 'ignore' }).status === 0;
   if (!ok) {
     console.log('building dist/ (npm run build)…');
     if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
@@ -82,7 +82,8 @@ function snapshotCli() {
   const snap = path.join(WORK, 'dist-staged');
   fs.rmSync(snap, { recursive: true, force: true });
   fs.cpSync(dist, snap, { recursive: true });
-  return path.join(snap, 'cli.js');
+  // The installed command (package.json "bin"), as the hook runs it.
+  return path.join(snap, 'hfleaks.cjs');
 }
 
 /** Median, mean and standard deviation of a list of times (ms). */
@@ -132,7 +133,7 @@ function main() {
   const results = interleaved(Number(values.runs), [
     ['node -e 0', [node, '-e', '0'], REPO],
     ['git diff --cached --quiet', ['git', 'diff', '--cached', '--quiet'], REPO],
-    ['Node floor (staged-floor.mjs)', [node, path.join(ROOT, 'bench', 'staged-floor.mjs')], REPO],
+    ['Node floor (staged-floor.cjs)', [node, path.join(ROOT, 'bench', 'staged-floor.cjs')], REPO],
     ['hfleaks --version (through yargs)', [node, cli, '--version'], REPO],
     ['hfleaks staged (clean)', [node, cli, 'staged', '--no-progress'], REPO],
     ['hfleaks staged (a token staged)', [node, cli, 'staged', '--no-progress'], LEAK],

@@ -22,7 +22,7 @@ import { startFakeHub } from '../test/helpers/fake-hub.mjs';
 import { mulberry32 } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
+const CLI = path.join(ROOT, 'dist', 'hfleaks.cjs');
 
 const { values: opt } = parseArgs({
   options: {

@@ -1,7 +1,10 @@
 // Bundles the CLI (and the GitHub Action entry) with esbuild: one file per entry,
 // lazily loaded chunks per command so `hfleaks staged` starts fast.
 import { build } from 'esbuild';
-import { renameSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const banner = "import { createRequire as __hfCreateRequire } from 'node:module'; const require = __hfCreateRequire(import.meta.url);";
 
@@ -28,6 +31,21 @@ await build({
   banner: { js: banner },
   logLevel: 'warning',
 });
+// The installed command and the hook's path, CommonJS (no ES module loader to start):
+// dist/hfleaks.cjs decides, dist/staged.cjs runs `hfleaks staged` from one file.
+const cjs = { outdir, bundle: true, format: 'cjs', platform: 'node', target: 'node20', outExtension: { '.js': '.cjs' }, legalComments: 'none', logLevel: 'warning' };
+await build({ ...cjs, entryPoints: { hfleaks: 'src/launcher.ts' } });
+await build({
+  ...cjs,
+  entryPoints: { staged: 'src/staged-bin.ts' },
+  // Required from node_modules when first needed: a user rule, an archive (fflate is a
+  // third of this bundle, and most commits hold no archive).
+  external: ['re2js', 'fflate'],
+  // Only the blob workers read it, and staged runs on one thread.
+  define: { 'import.meta.url': '__hfModuleUrl' },
+  banner: { js: "const __hfModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+warmStagedCache(outdir);
 const old = `${finalDir}.old-${process.pid}`;
 try {
   renameSync(finalDir, old);
@@ -51,4 +69,25 @@ if (!process.env.HFLEAKS_OUTDIR) {
     logLevel: 'warning',
   });
   renameSync(`action/index.mjs.tmp-${process.pid}`, 'action/index.mjs');
+}
+
+/**
+ * The V8 code cache of dist/staged.cjs (src/launcher.ts reads it): `hfleaks staged` run
+ * once on a throwaway repository with a file staged, then everything it compiled saved.
+ * It saves about 20 ms of the hook's 150 ms. Without git there is no cache, and staged
+ * compiles as usual.
+ */
+function warmStagedCache(dir) {
+  const repo = mkdtempSync(join(tmpdir(), 'hfleaks-warm-'));
+  try {
+    const git = (...args) => spawnSync('git', ['-c', 'init.defaultBranch=main', ...args], { cwd: repo, stdio: 'ignore' }).status === 0;
+    if (!git('init', '-q')) return;
+    writeFileSync(join(repo, 'train.py'), 'from huggingface_hub import hf_hub_download\nimport os\ntoken = os.environ["HF_TOKEN"]\n');
+    if (!git('add', 'train.py')) return;
+    const launcher = resolve(dir, 'hfleaks.cjs');
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(launcher)}).writeCodeCache(['staged', '--no-progress'])`], { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) console.warn(`build: no code cache for staged.cjs (${r.stderr.trim().split('\n')[0] ?? `exit ${r.status}`})`);
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
 }

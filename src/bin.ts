@@ -1,17 +1,15 @@
 #!/usr/bin/env node
-import { main } from './cli/main.ts';
-import { processIo } from './cli/io.ts';
-
-// A closed pipe (`hfleaks scan | head`) is a clean exit, as in ripgrep.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-});
-
+// dist/cli.js: the full CLI, an ES module whose commands load lazily (dist/chunks/).
+// The installed command is dist/hfleaks.cjs (src/launcher.ts), which loads this file.
 import { fileURLToPath } from 'node:url';
+import { exitOnClosedPipe, processIo } from './cli/io.ts';
+import { main } from './cli/main.ts';
+
+exitOnClosedPipe();
 
 const workerScript = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
-
-const cliPath = fileURLToPath(import.meta.url);
+// The pre-commit hook runs the installed command by absolute path.
+const cliPath = fileURLToPath(new URL('./hfleaks.cjs', import.meta.url));
 
 main(process.argv.slice(2), { ...processIo(), workerScript, cliPath }).then(
   (code) => {

@@ -32,4 +32,11 @@ export function processIo(): Io {
   };
 }
 
+/** A closed pipe (`hfleaks scan | head`) is a clean exit, as in ripgrep. */
+export function exitOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+}
+
 export { UsageError } from '../core/errors.ts';

@@ -98,3 +98,13 @@ export function commonOptions(defaults: CommonDefaults = {}): OptionTable {
     ...DEBUG,
   };
 }
+
+export const threads = (what: string): OptionTable => ({
+  threads: { type: 'number', describe: `Threads scanning${what ? ` ${what}` : ''} (default: the CPU count, at most 4)`, requiresArg: true },
+});
+export const maxFileSize = (what: string): OptionTable => ({
+  'max-file-size': { type: 'string', describe: `Skip (and list) ${what} larger than this (default 512MB)`, requiresArg: true },
+});
+
+/** `hfleaks staged`: here rather than in the command table so the hook's bundle (src/staged-bin.ts) needs no other command. */
+export const STAGED_OPTIONS: OptionTable = { ...commonOptions(), ...maxFileSize('blobs') };

@@ -1,8 +1,10 @@
 // `hfleaks staged`: the index against HEAD, only what the next commit adds.
+import { cpSync, existsSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { runCli, runJson, tempDir } from '../helpers/cli.ts';
+import { CLI, ROOT, runCli, runJson, tempDir } from '../helpers/cli.ts';
 import { makeRepo, tokens } from './repo.ts';
 
 const gen = tokens(777);
@@ -143,5 +145,69 @@ describe('hfleaks staged', () => {
     expect((await staged(r)).code).toBe(0); // the real index has nothing staged
     const h = await runJson(['staged', '--no-progress'], { cwd: r.dir, env });
     expect(h.code).toBe(1);
+  });
+});
+
+// The installed command runs `hfleaks staged` from dist/staged.cjs, one CommonJS file
+// compiled with the code cache the build leaves beside it, and hands any other command
+// line to the full CLI (dist/cli.js).
+describe('the hook path (dist/hfleaks.cjs → dist/staged.cjs)', () => {
+  it('takes plain command lines itself and hands the rest to the full CLI', async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    r.write('app.py', `HF_TOKEN = "${token}"\n`);
+    r.git('add', '-A');
+    const opts = { cwd: r.dir, env: r.env };
+    const help = await runCli(['staged', '--help'], opts);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Scan what the next commit would add');
+    const unknown = await runCli(['staged', '--no-such-flag'], opts);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('hfleaks: Unknown argument: --no-such-flag\n');
+    const badFormat = await runCli(['staged', '--format', 'yaml'], opts);
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toMatch(/^hfleaks: unknown format "yaml"/);
+    // An option before the command goes through yargs, and finds the same.
+    const before = await runCli(['--format', 'json', 'staged', '--no-progress'], opts);
+    expect(before.code).toBe(1);
+    expect(JSON.parse(before.stdout).findings).toHaveLength(1);
+    const sarif = await runCli(['staged', '--format', 'sarif', '--no-progress'], opts);
+    expect(sarif.code).toBe(1);
+    expect(JSON.parse(sarif.stdout).runs[0].results).toHaveLength(1);
+    expect(sarif.stdout + before.stdout).not.toContain(token);
+  });
+
+  it('reads archives in staged blobs (fflate is required from node_modules when needed)', async () => {
+    const r = makeRepo();
+    r.write('export.zip', Buffer.from(zipSync({ 'conf/secrets.env': Buffer.from(`HF_TOKEN=${gen.userToken()}\n`) })));
+    r.git('add', '-A');
+    const h = await staged(r);
+    expect(h.code).toBe(1);
+    expect(h.report.findings[0].locations).toEqual([{ path: 'export.zip!conf/secrets.env', line: 1, column: 10 }]);
+  });
+
+  it('works with the code cache as built, with none, and with one that does not fit', async () => {
+    expect(existsSync(join(ROOT, 'dist', 'staged.cjs.cache'))).toBe(true);
+    // A private copy of the installed layout: dist/ beside node_modules/.
+    const pkg = tempDir();
+    cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+    const cli = join(pkg, 'dist', 'hfleaks.cjs');
+    const cache = join(pkg, 'dist', 'staged.cjs.cache');
+    const r = makeRepo();
+    r.write('app.py', `HF_TOKEN = "${gen.userToken()}"\n`);
+    r.git('add', '-A');
+    const run = () => runCli(['staged', '--no-progress', '--debug', '--format', 'json'], { cwd: r.dir, env: r.env, cli });
+    const built = await run();
+    expect([built.code, built.stderr]).toEqual([1, '']);
+    writeFileSync(cache, Buffer.alloc(4096, 7));
+    const foreign = await run();
+    expect(foreign.code).toBe(1);
+    expect(foreign.stderr).toMatch(/^hfleaks: debug: .*staged\.cjs\.cache does not fit this Node; compiled without it\n$/);
+    rmSync(cache);
+    const none = await run();
+    expect([none.code, none.stderr]).toEqual([1, '']);
+    for (const out of [built, foreign, none]) expect(JSON.parse(out.stdout).findings).toHaveLength(1);
+    expect(CLI.endsWith(join('dist', 'hfleaks.cjs'))).toBe(true);
   });
 });

@@ -1,11 +1,13 @@
-// Runs the built CLI (dist/cli.js) as a user would, in a child process.
+// Runs the built CLI as a user would, in a child process: the installed command
+// (package.json "bin", dist/hfleaks.cjs), which loads dist/staged.cjs or dist/cli.js.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
 
-export const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const CLI = resolve(ROOT, (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { bin: { hfleaks: string } }).bin.hfleaks);
 
 export interface CliResult {
   code: number;
@@ -18,6 +20,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   input?: string | Buffer;
   timeoutMs?: number;
+  /** Another copy of the installed command to run (default CLI). */
+  cli?: string;
   /** Run as this user and group (the test runner must be root). */
   uid?: number;
   gid?: number;
@@ -27,7 +31,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
   return new Promise((resolvePromise, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', CI: '1', HF_ENDPOINT: undefined, ...opts.env };
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [opts.cli ?? CLI, ...args], {
       cwd: opts.cwd ?? process.cwd(),
       env: env as NodeJS.ProcessEnv,
       ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid ?? opts.uid } : {}),

@@ -3,7 +3,7 @@
 // (`hfleaks staged` runs on every commit).
 import type { Io } from '../io.ts';
 import type { OptionTable, PositionalSpec } from '../options.ts';
-import { commonOptions, DEBUG, QUIET, SCAN_OPTIONS, verifyOptions } from '../options.ts';
+import { commonOptions, DEBUG, maxFileSize, QUIET, SCAN_OPTIONS, STAGED_OPTIONS, threads, verifyOptions } from '../options.ts';
 
 export interface CommandSpec {
   /** The yargs command string: name, then positionals (`scan [paths..]`). */
@@ -14,12 +14,6 @@ export interface CommandSpec {
   run: (io: Io, args: Record<string, unknown>) => Promise<number>;
 }
 
-const threads = (what: string): OptionTable => ({
-  threads: { type: 'number', describe: `Threads scanning${what ? ` ${what}` : ''} (default: the CPU count, at most 4)`, requiresArg: true },
-});
-const maxFileSize = (what: string): OptionTable => ({
-  'max-file-size': { type: 'string', describe: `Skip (and list) ${what} larger than this (default 512MB)`, requiresArg: true },
-});
 const submodules: OptionTable = {
   submodules: { type: 'boolean', default: false, describe: 'Also scan the history of submodules whose repository is here (default: list them)' },
 };
@@ -56,7 +50,7 @@ export const COMMANDS: CommandSpec[] = [
   {
     command: 'staged',
     describe: 'Scan what the next commit would add (the index against HEAD); for pre-commit hooks',
-    options: { ...commonOptions(), ...maxFileSize('blobs') },
+    options: STAGED_OPTIONS,
     run: async (io, args) => (await import('./staged.ts')).runStaged(io, args as never),
   },
   {
