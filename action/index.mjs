@@ -20888,10 +20888,10 @@ function rawLogParser(onChange, onCommit = () => void 0) {
       return;
     }
     if (want === "path" || want === "dst") {
-      onChange({ ...pending, path: tok, ...want === "dst" ? { oldPath: src } : {} });
+      const change = { ...pending, path: tok, ...want === "dst" ? { oldPath: src } : {} };
       want = void 0;
       pending = void 0;
-      return;
+      return onChange(change);
     }
     if (want === "src") {
       src = tok;
@@ -25882,15 +25882,71 @@ async function scanHistory(ctx, repo) {
     skip: ctx.skip,
     done: (items, bytes2) => ctx.progress.tick(items, bytes2)
   });
-  const refs = await allRefs(repo);
+  const [refs, viaLog] = await Promise.all([allRefs(repo), listThroughLog(repo)]);
+  const queue = listingQueue((job) => scanner.add(job));
+  let listed;
+  try {
+    listed = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats) : await listByObjects(ctx, repo, refs, queue, missing, stats);
+    ctx.progress.total(queue.listed);
+    await queue.drain();
+  } catch (e) {
+    scanner.abort();
+    throw e;
+  }
+  const totals = await scanner.finish();
+  stats.blobs = totals.blobs;
+  stats.bytes = totals.bytes;
+  const commits = await listed.commits;
+  stats.commits = commits.count;
+  missing.finish();
+  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.intros);
+  return stats;
+}
+async function listThroughLog(repo) {
+  if (repo.bitmap) return false;
+  const [refs, count] = await Promise.all([
+    gitOutput(repo, ["for-each-ref", "--format=%(objecttype) %(*objecttype)"]),
+    gitOutput(repo, ["count-objects", "-v"])
+  ]);
+  if (refs.code !== 0 || count.code !== 0) return false;
+  if (!refs.stdout.toString("latin1").split("\n").every((l3) => l3 === "" || l3 === "commit " || l3 === "tag commit")) return false;
+  const n = (key) => Number(new RegExp(`^${key}: (\\d+)$`, "m").exec(count.stdout.toString("latin1"))?.[1] ?? NaN);
+  const objects = n("count") + n("in-pack");
+  return objects <= LOG_LISTING_MAX_OBJECTS;
+}
+async function listByLog(ctx, repo, refs, queue, missing, stats) {
+  const seen = /* @__PURE__ */ new Map();
+  let kept = 0;
+  let count = 0;
+  const parse = rawLogParser(
+    (c3) => {
+      if (isNullOid(c3.newOid) || c3.newMode === SUBMODULE_MODE || !c3.commit) return;
+      const list = seen.get(c3.newOid);
+      if (kept <= INTROS_MAX) {
+        const intro = { commit: c3.commit, path: c3.path, olds: c3.oldOids.filter((o2) => !isNullOid(o2)) };
+        if (list) list.push(intro);
+        else seen.set(c3.newOid, [intro]);
+        if (++kept > INTROS_MAX) for (const k2 of seen.keys()) seen.set(k2, null);
+      } else if (list === void 0) seen.set(c3.newOid, null);
+      if (list === void 0) return queue.push({ oid: c3.newOid, path: c3.path });
+    },
+    () => void count++
+  );
+  const args = ["log", ...refs.args, "--raw", "-z", "--no-abbrev", "-M", "-c", "--root", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT];
+  const r2 = await streamRecords(repo, args, parse, { sep: 0, ...refs.input === void 0 ? {} : { input: refs.input } }).done;
+  if (r2.code !== 0) return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
+  const intros = kept <= INTROS_MAX ? seen : void 0;
+  return { commits: Promise.resolve({ count }), ...intros ? { intros } : {} };
+}
+async function listByObjects(ctx, repo, refs, queue, missing, stats, done) {
   const args = ["rev-list", "--objects", ...refs.args, "--missing=print"];
   if (repo.typeFilter) args.push("--filter=object:type=blob");
   if (repo.bitmap) args.push("--use-bitmap-index");
-  const listing = listCommits(repo, refs);
-  listing.catch(() => void 0);
+  const commits = listCommits(repo, refs);
+  commits.catch(() => void 0);
   const len = repo.oidLength;
-  const queue = listingQueue((job) => scanner.add(job));
-  const walk2 = streamRecords(
+  const push = (oid, path) => done?.has(oid) ? void 0 : queue.push({ oid, path });
+  const result = await streamRecords(
     repo,
     args,
     (rec) => {
@@ -25900,19 +25956,12 @@ async function scanHistory(ctx, repo) {
       }
       if (rec.length === len) {
         if (!repo.bitmap) return;
-        return queue.push({ oid: rec.toString("latin1"), path: "" });
+        return push(rec.toString("latin1"), "");
       }
-      return queue.push({ oid: rec.toString("latin1", 0, len), path: rec.toString("utf8", len + 1) });
+      return push(rec.toString("latin1", 0, len), rec.toString("utf8", len + 1));
     },
     refs.input === void 0 ? {} : { input: refs.input }
-  );
-  let result;
-  try {
-    result = await walk2.done;
-  } catch (e) {
-    scanner.abort();
-    throw e;
-  }
+  ).done;
   if (result.code !== 0) {
     const why = gitMessage(result.stderr || `exit ${result.code}`);
     if (/missing|bad object|could not read|unable to read|corrupt/i.test(why)) stats.missingObjects++;
@@ -25920,34 +25969,14 @@ async function scanHistory(ctx, repo) {
       ctx.warn(`cannot walk the history (${why}); scanning every blob in the object database instead`);
       const all = await streamRecords(repo, ["cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objectname) %(objecttype)"], (rec) => {
         if (rec.toString("latin1", len + 1) !== "blob") return;
-        return queue.push({ oid: rec.toString("latin1", 0, len), path: "" });
-      }).done.catch((e) => {
-        scanner.abort();
-        throw e;
-      });
-      if (all.code !== 0) {
-        scanner.abort();
-        throw new GitError(`cannot read the repository's objects: ${gitMessage(all.stderr)}`);
-      }
+        return push(rec.toString("latin1", 0, len), "");
+      }).done;
+      if (all.code !== 0) throw new GitError(`cannot read the repository's objects: ${gitMessage(all.stderr)}`);
     } else {
       ctx.warn(`walking the history stopped early (${why}); objects beyond it were not scanned`);
     }
   }
-  ctx.progress.total(queue.listed);
-  try {
-    await queue.drain();
-  } catch (e) {
-    scanner.abort();
-    throw e;
-  }
-  const totals = await scanner.finish();
-  stats.blobs = totals.blobs;
-  stats.bytes = totals.bytes;
-  const commits = await listing;
-  stats.commits = commits.count;
-  missing.finish();
-  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs);
-  return stats;
+  return { commits };
 }
 async function listCommits(repo, refs) {
   let count = 0;
@@ -26031,8 +26060,8 @@ function secretsOf(hits) {
   for (const h3 of hits) for (const b3 of h3.matches) out.add(b3.m.secret);
   return out;
 }
-async function reportHistoryHits(ctx, repo, hits, commits, refs) {
-  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commits, refs);
+async function reportHistoryHits(ctx, repo, hits, commits, refs, known) {
+  const intros = known ?? await findIntroductions(ctx, repo, new Set(hits.keys()), commits, refs);
   const boundary = shallowCommits(repo);
   const head = await headBlobs(repo);
   const again = [];
@@ -26148,7 +26177,7 @@ async function scanChanges(ctx, repo, sel) {
   }
   return stats;
 }
-var SUBMODULE_MODE, FIND_OBJECT_MAX, QUEUE_MAX, SPLIT_WALK, KEEP_COMMITS;
+var SUBMODULE_MODE, FIND_OBJECT_MAX, QUEUE_MAX, LOG_LISTING_MAX_OBJECTS, INTROS_MAX, SPLIT_WALK, KEEP_COMMITS;
 var init_history = __esm({
   "src/sources/git/history.ts"() {
     "use strict";
@@ -26160,6 +26189,8 @@ var init_history = __esm({
     SUBMODULE_MODE = "160000";
     FIND_OBJECT_MAX = process.platform === "win32" ? 400 : 1e4;
     QUEUE_MAX = 5e5;
+    LOG_LISTING_MAX_OBJECTS = 1e6;
+    INTROS_MAX = 4e5;
     SPLIT_WALK = 4e3;
     KEEP_COMMITS = 25e4;
   }

@@ -230,6 +230,63 @@ describe('hfleaks history', () => {
     expect(h.report.stats).toMatchObject({ blobs: 2, commits: 2 });
   });
 
+  it('gives the same report whether blobs are listed through the diffs or by rev-list (a bitmap)', async () => {
+    // Renames, an evil merge, a token kept through edits, one that comes back after its
+    // removal, and one in a file renamed and edited at once: provenance from the listing
+    // walk must equal the walk after the scan.
+    const [a, b, c, d] = [gen.userToken(), gen.userToken(), gen.orgToken(), gen.userToken()];
+    const r = makeRepo();
+    r.write('conf/a.env', `A=${a}\n`);
+    r.write('keep.py', `x = 1\nK = "${b}"\n`);
+    r.commit('start');
+    r.git('checkout', '-q', '-b', 'side');
+    r.write('side.txt', `org ${c}\n`);
+    r.git('mv', 'conf/a.env', 'conf/b.env');
+    r.commit('side: move and add');
+    r.git('checkout', '-q', 'main');
+    r.write('keep.py', `x = 2\nK = "${b}"\n`);
+    r.commit('edit keep');
+    r.git('merge', '-q', '--no-ff', '--no-commit', 'side');
+    r.write('merged.md', `note ${d}\n`);
+    r.commit('merge side');
+    r.remove('keep.py');
+    r.commit('drop keep');
+    r.write('keep.py', `x = 2\nK = "${b}"\n`);
+    r.commit('bring keep back');
+    r.write('conf/c.env', `# moved\nA=${a}\n`);
+    r.remove('conf/b.env');
+    r.commit('rename and edit');
+    const diffs = await history(r);
+    r.git('repack', '-a', '-d', '-b', '-q');
+    expect(readdirSync(join(r.dir, '.git/objects/pack')).some((f) => f.endsWith('.bitmap'))).toBe(true);
+    const objects = await history(r);
+    expect(diffs.code).toBe(1);
+    expect(diffs.report.findings).toHaveLength(4);
+    expect(diffs.report.findings).toEqual(objects.report.findings);
+    expect({ ...diffs.report.stats, durationMs: 0 }).toEqual({ ...objects.report.stats, durationMs: 0 });
+  });
+
+  it('scans a blob or tree that only a tag names', async () => {
+    const inBlob = gen.userToken();
+    const inTree = gen.userToken();
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    r.write('loose.txt', `T=${inBlob}\n`);
+    r.git('tag', 'blob-tag', r.git('hash-object', '-w', 'loose.txt').trim());
+    r.write('sub/in-tree.txt', `T=${inTree}\n`);
+    r.git('add', 'sub');
+    const tree = r.git('write-tree', '--prefix=sub/').trim();
+    r.git('tag', '-a', '-m', 'a tree', 'tree-tag', tree);
+    r.git('reset', '-q');
+    r.remove('loose.txt');
+    r.remove('sub/in-tree.txt');
+    const h = await history(r);
+    expect(h.code).toBe(1);
+    expect(h.report.findings).toHaveLength(2);
+    for (const f of h.report.findings) expect(f.locations[0].commit).toBeUndefined();
+  });
+
   it('works in a SHA-256 repository', async () => {
     const r = makeRepo({ sha256: true });
     r.write('a.txt', 'a\n');

@@ -1,7 +1,8 @@
 // Git history as a source. Full history: every blob reachable from every ref, listed by
-// `git rev-list --objects` (no tree walk at all when a reachability bitmap exists), each
-// read once from long-lived `git cat-file` processes and scanned; provenance is looked up
-// afterwards for the few blobs that hold a hit. Ranges and --since: the files each
+// the history's diffs (`git log --raw`, which also tells where each blob came from) or,
+// with a reachability bitmap or a huge repository, by `git rev-list --objects` (then
+// provenance is looked up afterwards for the few blobs that hold a hit); each blob read
+// once from long-lived `git cat-file` processes and scanned. Ranges and --since: the files each
 // commit in the selection changed, and of those only what the commit added.
 import type { Location } from '../../core/types.ts';
 import type { BlobHit, BlobJob } from './blob-reader.ts';
@@ -113,7 +114,101 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
     skip: ctx.skip,
     done: (items, bytes) => ctx.progress.tick(items, bytes),
   });
-  const refs = await allRefs(repo);
+  const [refs, viaLog] = await Promise.all([allRefs(repo), listThroughLog(repo)]);
+  // The listing runs ahead of the readers into a bounded queue: on most repositories it
+  // ends early, so progress can show a total and time left.
+  const queue = listingQueue((job) => scanner.add(job));
+  let listed: Listed;
+  try {
+    listed = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats) : await listByObjects(ctx, repo, refs, queue, missing, stats);
+    ctx.progress.total(queue.listed);
+    await queue.drain();
+  } catch (e) {
+    scanner.abort();
+    throw e;
+  }
+  const totals = await scanner.finish();
+  stats.blobs = totals.blobs;
+  stats.bytes = totals.bytes;
+  const commits = await listed.commits;
+  stats.commits = commits.count;
+  missing.finish();
+  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.intros);
+  return stats;
+}
+
+/** What a listing leaves: the commits, and the introductions of every blob when it kept them. */
+interface Listed {
+  commits: Promise<CommitListing>;
+  intros?: Map<string, Introduction[]>;
+}
+
+type Queue = ReturnType<typeof listingQueue>;
+type Missing = ReturnType<typeof missingReporter>;
+
+/** Objects up to which blobs are listed through the history's diffs (one entry per blob is kept here). */
+const LOG_LISTING_MAX_OBJECTS = 1_000_000;
+/** Introductions kept from that listing (about 200 bytes each); beyond, provenance is walked after the scan. */
+const INTROS_MAX = 400_000;
+
+/**
+ * Whether to list through `git log --raw` (listByLog): no reachability bitmap (with one,
+ * rev-list lists objects without walking a tree), every ref names a commit (a tag of a
+ * tree or blob is no commit's change), and a repository small enough to remember each
+ * blob here.
+ */
+async function listThroughLog(repo: Repo): Promise<boolean> {
+  if (repo.bitmap) return false;
+  const [refs, count] = await Promise.all([
+    gitOutput(repo, ['for-each-ref', '--format=%(objecttype) %(*objecttype)']),
+    gitOutput(repo, ['count-objects', '-v']),
+  ]);
+  if (refs.code !== 0 || count.code !== 0) return false;
+  if (!refs.stdout.toString('latin1').split('\n').every((l) => l === '' || l === 'commit ' || l === 'tag commit')) return false;
+  const n = (key: string) => Number(new RegExp(`^${key}: (\\d+)$`, 'm').exec(count.stdout.toString('latin1'))?.[1] ?? NaN);
+  const objects = n('count') + n('in-pack');
+  return objects <= LOG_LISTING_MAX_OBJECTS;
+}
+
+/**
+ * Lists every blob through the history's diffs (`git log --raw`, merges against all
+ * parents, renames followed), which costs git about what `rev-list --objects` does and
+ * also says which commits introduced each blob: provenance is known when the scan ends,
+ * with no second walk. Each blob is read once. Should git fail (a damaged repository),
+ * rev-list lists what is left.
+ */
+async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: Missing, stats: GitScanStats): Promise<Listed> {
+  // Each blob seen, with its introductions in walk order (newest first) while they are kept.
+  const seen = new Map<string, Introduction[] | null>();
+  let kept = 0;
+  let count = 0;
+  const parse = rawLogParser(
+    (c) => {
+      if (isNullOid(c.newOid) || c.newMode === SUBMODULE_MODE || !c.commit) return;
+      const list = seen.get(c.newOid);
+      if (kept <= INTROS_MAX) {
+        const intro = { commit: c.commit, path: c.path, olds: c.oldOids.filter((o) => !isNullOid(o)) };
+        if (list) list.push(intro);
+        else seen.set(c.newOid, [intro]);
+        if (++kept > INTROS_MAX) for (const k of seen.keys()) seen.set(k, null);
+      } else if (list === undefined) seen.set(c.newOid, null);
+      if (list === undefined) return queue.push({ oid: c.newOid, path: c.path });
+    },
+    () => void count++,
+  );
+  const args = ['log', ...refs.args, '--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT];
+  const r = await streamRecords(repo, args, parse, { sep: 0, ...(refs.input === undefined ? {} : { input: refs.input }) }).done;
+  if (r.code !== 0) return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
+  const intros = kept <= INTROS_MAX ? (seen as Map<string, Introduction[]>) : undefined;
+  return { commits: Promise.resolve({ count }), ...(intros ? { intros } : {}) };
+}
+
+/**
+ * Lists every blob with `git rev-list --objects` (no tree walk at all with a
+ * reachability bitmap); provenance is walked after the scan for the blobs with hits.
+ * Blobs in `done` were listed already.
+ */
+async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: Missing, stats: GitScanStats, done?: Map<string, unknown>): Promise<Listed> {
   const args = ['rev-list', '--objects', ...refs.args, '--missing=print'];
   if (repo.typeFilter) args.push('--filter=object:type=blob');
   // With a bitmap, objects come without names (and in pack order): names are found
@@ -121,13 +216,11 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
   if (repo.bitmap) args.push('--use-bitmap-index');
   // The object listing leaves most commits out (the type filter drops them): list them
   // apart, once, for the count and for sharing out the provenance walk.
-  const listing = listCommits(repo, refs);
-  listing.catch(() => undefined); // awaited below; not unhandled if the scan fails first
+  const commits = listCommits(repo, refs);
+  commits.catch(() => undefined); // awaited by the caller; not unhandled if the scan fails first
   const len = repo.oidLength;
-  // The listing runs ahead of the readers into a bounded queue: on most repositories it
-  // ends early, so progress can show a total and time left.
-  const queue = listingQueue((job) => scanner.add(job));
-  const walk = streamRecords(
+  const push = (oid: string, path: string) => (done?.has(oid) ? undefined : queue.push({ oid, path }));
+  const result = await streamRecords(
     repo,
     args,
     (rec) => {
@@ -138,19 +231,12 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
       if (rec.length === len) {
         // A commit (a ref's tip), or with a bitmap any object: cat-file tells which.
         if (!repo.bitmap) return;
-        return queue.push({ oid: rec.toString('latin1'), path: '' });
+        return push(rec.toString('latin1'), '');
       }
-      return queue.push({ oid: rec.toString('latin1', 0, len), path: rec.toString('utf8', len + 1) });
+      return push(rec.toString('latin1', 0, len), rec.toString('utf8', len + 1));
     },
     refs.input === undefined ? {} : { input: refs.input },
-  );
-  let result;
-  try {
-    result = await walk.done;
-  } catch (e) {
-    scanner.abort();
-    throw e;
-  }
+  ).done;
   if (result.code !== 0) {
     const why = gitMessage(result.stderr || `exit ${result.code}`);
     if (/missing|bad object|could not read|unable to read|corrupt/i.test(why)) stats.missingObjects++;
@@ -160,34 +246,14 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
       ctx.warn(`cannot walk the history (${why}); scanning every blob in the object database instead`);
       const all = await streamRecords(repo, ['cat-file', '--batch-all-objects', '--unordered', '--batch-check=%(objectname) %(objecttype)'], (rec) => {
         if (rec.toString('latin1', len + 1) !== 'blob') return;
-        return queue.push({ oid: rec.toString('latin1', 0, len), path: '' });
-      }).done.catch((e: unknown) => {
-        scanner.abort();
-        throw e;
-      });
-      if (all.code !== 0) {
-        scanner.abort();
-        throw new GitError(`cannot read the repository's objects: ${gitMessage(all.stderr)}`);
-      }
+        return push(rec.toString('latin1', 0, len), '');
+      }).done;
+      if (all.code !== 0) throw new GitError(`cannot read the repository's objects: ${gitMessage(all.stderr)}`);
     } else {
       ctx.warn(`walking the history stopped early (${why}); objects beyond it were not scanned`);
     }
   }
-  ctx.progress.total(queue.listed);
-  try {
-    await queue.drain();
-  } catch (e) {
-    scanner.abort();
-    throw e;
-  }
-  const totals = await scanner.finish();
-  stats.blobs = totals.blobs;
-  stats.bytes = totals.bytes;
-  const commits = await listing;
-  stats.commits = commits.count;
-  missing.finish();
-  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs);
-  return stats;
+  return { commits };
 }
 
 interface Introduction {
@@ -310,8 +376,8 @@ function secretsOf(hits: Iterable<BlobHit>): Set<string> {
 }
 
 /** Adds each hit's locations: one per commit that introduced the token, with its path. */
-async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing, refs: AllRefs): Promise<void> {
-  const intros = await findIntroductions(ctx, repo, new Set(hits.keys()), commits, refs);
+async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing, refs: AllRefs, known?: Map<string, Introduction[]>): Promise<void> {
+  const intros = known ?? (await findIntroductions(ctx, repo, new Set(hits.keys()), commits, refs));
   const boundary = shallowCommits(repo);
   // Every blob of HEAD's tree was scanned: those among the hits hold HEAD's secrets.
   const head = await headBlobs(repo);

@@ -25,13 +25,16 @@ export interface RawChange {
   oldPath?: string;
 }
 
-/** Feeds NUL-separated records; calls back per commit and per changed file. */
-export function rawLogParser(onChange: (c: RawChange) => void, onCommit: (c: CommitInfo) => void = () => undefined) {
+/**
+ * Feeds NUL-separated records; calls back per commit and per changed file. What
+ * `onChange` returns (a promise to pause the stream) is returned.
+ */
+export function rawLogParser(onChange: (c: RawChange) => void | Promise<void>, onCommit: (c: CommitInfo) => void = () => undefined) {
   let commit: CommitInfo | undefined;
   let want: 'author' | 'date' | 'path' | 'src' | 'dst' | undefined;
   let pending: Omit<RawChange, 'path'> | undefined;
   let src = '';
-  return (rec: Buffer): void => {
+  return (rec: Buffer): void | Promise<void> => {
     let tok = rec.toString('utf8');
     if (want === 'author') {
       commit!.author = tok;
@@ -45,10 +48,10 @@ export function rawLogParser(onChange: (c: RawChange) => void, onCommit: (c: Com
       return;
     }
     if (want === 'path' || want === 'dst') {
-      onChange({ ...pending!, path: tok, ...(want === 'dst' ? { oldPath: src } : {}) });
+      const change = { ...pending!, path: tok, ...(want === 'dst' ? { oldPath: src } : {}) };
       want = undefined;
       pending = undefined;
-      return;
+      return onChange(change);
     }
     if (want === 'src') {
       src = tok;
