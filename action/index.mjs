@@ -9954,6 +9954,33 @@ function searcher(needle) {
     }
   };
 }
+function shareAnchors(needles) {
+  const left2 = new Set(needles.map((_3, i) => i));
+  const groups = [];
+  while (left2.size) {
+    const counts = /* @__PURE__ */ new Map();
+    for (const i of left2) {
+      const bytes2 = [...new Set(needles[i].needle)];
+      const best = Math.min(...bytes2.map(score));
+      for (const b3 of bytes2) if (score(b3) <= Math.max(best, 8)) counts.set(b3, (counts.get(b3) ?? 0) + 1);
+    }
+    const [anchor] = [...counts].sort((x3, y2) => y2[1] - x3[1] || score(x3[0]) - score(y2[0]) || x3[0] - y2[0])[0];
+    const members = [];
+    for (const i of [...left2]) {
+      const at2 = needles[i].needle.indexOf(anchor);
+      if (at2 === -1) continue;
+      members.push({ needle: needles[i].needle, at: at2, data: needles[i].data });
+      left2.delete(i);
+    }
+    groups.push({ anchor, members });
+  }
+  return groups;
+}
+function occursAt(buf, at2, needle) {
+  if (at2 < 0 || at2 + needle.length > buf.length) return false;
+  for (let i = 0; i < needle.length; i++) if (buf[at2 + i] !== needle[i]) return false;
+  return true;
+}
 var COMMON;
 var init_search = __esm({
   "src/detect/search.ts"() {
@@ -10095,14 +10122,16 @@ function createDetector(rules, options = {}) {
     const next = [];
     for (const l3 of level2) {
       for (const n of base64NeedleInfo(l3.text)) {
-        if (b64.some((x3) => x3.search.needle.toString("latin1") === n.text && x3.offset === n.offset)) continue;
+        if (b64.some((x3) => x3.needle.toString("latin1") === n.text && x3.offset === n.offset)) continue;
         const span = Math.ceil((l3.span + 3) / 3) * 4 + 8;
-        b64.push({ search: searcher(Buffer.from(n.text, "latin1")), offset: n.offset, span, before: 8 + 8 * d2 });
+        b64.push({ needle: Buffer.from(n.text, "latin1"), offset: n.offset, span, before: 8 + 8 * d2 });
         next.push({ text: n.text, span });
       }
     }
     level2 = next;
   }
+  const b64Groups = shareAnchors(b64.map((n) => ({ needle: n.needle, data: n })));
+  const b64Reach = b64Groups.map((g2) => Math.max(...g2.members.map((m2) => m2.at + m2.data.offset)));
   function tryRules(needle, text) {
     for (const c3 of needle.rules) {
       if (!text.startsWith(c3.keyword)) continue;
@@ -10189,42 +10218,51 @@ function createDetector(rules, options = {}) {
     }
   }
   function scanBase64(buf, from, to2, hits, chain, depth) {
-    for (const needle of b64) {
-      for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 - needle.offset < to2; at2 = needle.search.next(buf, at2 + 1)) {
-        const group = at2 - needle.offset;
-        if (group < 0) continue;
-        let a = group;
-        const floor = Math.max(0, group - needle.before);
-        while (a > floor && isBase64Byte(buf[a - 1])) a--;
-        a = group - Math.floor((group - a) / 4) * 4;
-        let b3 = at2 + needle.search.needle.length;
-        let ceil = Math.min(buf.length, group + needle.span);
-        let joined = "";
-        let piece = a;
-        let firstBreak = Infinity;
-        for (; ; ) {
-          while (b3 < ceil && isBase64Byte(buf[b3])) b3++;
-          const wrap = b3 < ceil ? wrappedBreak(buf, b3) : 0;
-          if (!wrap) break;
-          joined += buf.toString("latin1", piece, b3);
-          if (firstBreak === Infinity) firstBreak = joined.length;
-          piece = b3 = b3 + wrap;
-          ceil = Math.min(buf.length, ceil + wrap);
-        }
-        let runStart = a;
-        while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1])) runStart--;
-        if (joined.length + (b3 - piece) + (a - runStart) < BASE64_MIN_RUN) continue;
-        const decoded = Buffer.from(joined + buf.toString("latin1", piece, b3), "base64");
-        const inner = [];
-        scanAscii(decoded, 0, decoded.length, inner, [...chain, "base64"]);
-        if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
-        for (const h3 of inner) {
-          const encoded = Math.floor(h3.start / 3) * 4;
-          if (encoded >= firstBreak) continue;
-          const start = a + encoded;
-          if (start >= from && start < to2) hits.push({ ...h3, start });
+    for (let g2 = 0; g2 < b64Groups.length; g2++) {
+      const { anchor, members } = b64Groups[g2];
+      const stop = to2 + b64Reach[g2];
+      for (let a = buf.indexOf(anchor, from); a !== -1 && a < stop; a = buf.indexOf(anchor, a + 1)) {
+        for (const m2 of members) {
+          const at2 = a - m2.at;
+          if (at2 < from || at2 - m2.data.offset >= to2 || !occursAt(buf, at2, m2.needle)) continue;
+          base64Hit(buf, m2.data, at2, from, to2, hits, chain, depth);
         }
       }
+    }
+  }
+  function base64Hit(buf, needle, at2, from, to2, hits, chain, depth) {
+    const group = at2 - needle.offset;
+    if (group < 0) return;
+    let a = group;
+    const floor = Math.max(0, group - needle.before);
+    while (a > floor && isBase64Byte(buf[a - 1])) a--;
+    a = group - Math.floor((group - a) / 4) * 4;
+    let b3 = at2 + needle.needle.length;
+    let ceil = Math.min(buf.length, group + needle.span);
+    let joined = "";
+    let piece = a;
+    let firstBreak = Infinity;
+    for (; ; ) {
+      while (b3 < ceil && isBase64Byte(buf[b3])) b3++;
+      const wrap = b3 < ceil ? wrappedBreak(buf, b3) : 0;
+      if (!wrap) break;
+      joined += buf.toString("latin1", piece, b3);
+      if (firstBreak === Infinity) firstBreak = joined.length;
+      piece = b3 = b3 + wrap;
+      ceil = Math.min(buf.length, ceil + wrap);
+    }
+    let runStart = a;
+    while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1])) runStart--;
+    if (joined.length + (b3 - piece) + (a - runStart) < BASE64_MIN_RUN) return;
+    const decoded = Buffer.from(joined + buf.toString("latin1", piece, b3), "base64");
+    const inner = [];
+    scanAscii(decoded, 0, decoded.length, inner, [...chain, "base64"]);
+    if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
+    for (const h3 of inner) {
+      const encoded = Math.floor(h3.start / 3) * 4;
+      if (encoded >= firstBreak) continue;
+      const start = a + encoded;
+      if (start >= from && start < to2) hits.push({ ...h3, start });
     }
   }
   function scan(buf, from = 0, to2 = buf.length) {

@@ -7,7 +7,7 @@ import type { Decoding, JwtInfo, Rule } from '../core/types.ts';
 import { entropy, isMixedCase, placeholderReason } from './filters.ts';
 import { decodeJwt } from './jwt.ts';
 import { compileLinear } from './linear.ts';
-import { type Searcher, searcher } from './search.ts';
+import { occursAt, type Searcher, searcher, shareAnchors } from './search.ts';
 
 /** A token found in a buffer, before line numbers and aggregation. */
 export interface Hit {
@@ -237,21 +237,24 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   // Needles for each level of nesting: the base64 of a keyword, the base64 of that, ...
   // Each knows where its 4-character group starts, so only a small window around a hit
   // is decoded, in the one alignment the hit implies.
-  interface B64 { search: Searcher; offset: number; span: number; before: number }
+  interface B64 { needle: Buffer; offset: number; span: number; before: number }
   const b64: B64[] = [];
   let level: { text: string; span: number }[] = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8 }));
   for (let d = 0; decode && d < maxDepth; d++) {
     const next: { text: string; span: number }[] = [];
     for (const l of level) {
       for (const n of base64NeedleInfo(l.text)) {
-        if (b64.some((x) => x.search.needle.toString('latin1') === n.text && x.offset === n.offset)) continue;
+        if (b64.some((x) => x.needle.toString('latin1') === n.text && x.offset === n.offset)) continue;
         const span = Math.ceil((l.span + 3) / 3) * 4 + 8;
-        b64.push({ search: searcher(Buffer.from(n.text, 'latin1')), offset: n.offset, span, before: 8 + 8 * d });
+        b64.push({ needle: Buffer.from(n.text, 'latin1'), offset: n.offset, span, before: 8 + 8 * d });
         next.push({ text: n.text, span });
       }
     }
     level = next;
   }
+  // The needles share their rare capitals: one pass per shared anchor byte, not per needle.
+  const b64Groups = shareAnchors(b64.map((n) => ({ needle: n.needle, data: n })));
+  const b64Reach = b64Groups.map((g) => Math.max(...g.members.map((m) => m.at + m.data.offset)));
 
   /** Tries the rules of `needle` on `text` (a decoded window that starts at the keyword). */
   function tryRules(needle: Needle, text: string): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
@@ -349,52 +352,63 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   }
 
   function scanBase64(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], depth: number): void {
-    for (const needle of b64) {
-      // A finding starts at its needle's group, up to `offset` bytes before the needle: a
-      // needle just past `to` can still start a finding this window must report (the
-      // next one treats everything before its `from` as done).
-      for (let at = needle.search.next(buf, from); at !== -1 && at - needle.offset < to; at = needle.search.next(buf, at + 1)) {
-        // The group boundary this hit implies, and a window of whole groups around it,
-        // clipped to the run of base64 characters.
-        const group = at - needle.offset;
-        if (group < 0) continue;
-        let a = group;
-        const floor = Math.max(0, group - needle.before);
-        while (a > floor && isBase64Byte(buf[a - 1]!)) a--;
-        a = group - Math.floor((group - a) / 4) * 4; // the first whole group at or after a
-        let b = at + needle.search.needle.length;
-        let ceil = Math.min(buf.length, group + needle.span);
-        // Wrapped base64 (GNU base64 breaks lines at 76 columns, PEM at 64): a full line
-        // that ends in a line break and goes on in base64 is one run, breaks left out.
-        let joined = '';
-        let piece = a;
-        let firstBreak = Infinity; // where, in the joined text, the first break was left out
-        for (;;) {
-          while (b < ceil && isBase64Byte(buf[b]!)) b++;
-          const wrap = b < ceil ? wrappedBreak(buf, b) : 0;
-          if (!wrap) break;
-          joined += buf.toString('latin1', piece, b);
-          if (firstBreak === Infinity) firstBreak = joined.length;
-          piece = b = b + wrap;
-          ceil = Math.min(buf.length, ceil + wrap);
-        }
-        let runStart = a;
-        while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1]!)) runStart--;
-        if (joined.length + (b - piece) + (a - runStart) < BASE64_MIN_RUN) continue;
-        const decoded = Buffer.from(joined + buf.toString('latin1', piece, b), 'base64');
-        const inner: Hit[] = [];
-        scanAscii(decoded, 0, decoded.length, inner, [...chain, 'base64']);
-        if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, 'base64'], depth + 1);
-        for (const h of inner) {
-          // Map the decoded offset back to where its encoding sits. A hit that starts past
-          // a left-out line break is another token of the run: its own needle, on its own
-          // line, reports it at the right place.
-          const encoded = Math.floor(h.start / 3) * 4;
-          if (encoded >= firstBreak) continue;
-          const start = a + encoded;
-          if (start >= from && start < to) hits.push({ ...h, start });
+    // A finding starts at its needle's group, up to `offset` bytes before the needle: a
+    // needle just past `to` can still start a finding this window must report (the next
+    // one treats everything before its `from` as done).
+    for (let g = 0; g < b64Groups.length; g++) {
+      const { anchor, members } = b64Groups[g]!;
+      const stop = to + b64Reach[g]!;
+      for (let a = buf.indexOf(anchor, from); a !== -1 && a < stop; a = buf.indexOf(anchor, a + 1)) {
+        for (const m of members) {
+          const at = a - m.at;
+          if (at < from || at - m.data.offset >= to || !occursAt(buf, at, m.needle)) continue;
+          base64Hit(buf, m.data, at, from, to, hits, chain, depth);
         }
       }
+    }
+  }
+
+  /** Decodes the base64 around a needle at `at` and scans it. */
+  function base64Hit(buf: Buffer, needle: B64, at: number, from: number, to: number, hits: Hit[], chain: Decoding[], depth: number): void {
+    // The group boundary this hit implies, and a window of whole groups around it,
+    // clipped to the run of base64 characters.
+    const group = at - needle.offset;
+    if (group < 0) return;
+    let a = group;
+    const floor = Math.max(0, group - needle.before);
+    while (a > floor && isBase64Byte(buf[a - 1]!)) a--;
+    a = group - Math.floor((group - a) / 4) * 4; // the first whole group at or after a
+    let b = at + needle.needle.length;
+    let ceil = Math.min(buf.length, group + needle.span);
+    // Wrapped base64 (GNU base64 breaks lines at 76 columns, PEM at 64): a full line
+    // that ends in a line break and goes on in base64 is one run, breaks left out.
+    let joined = '';
+    let piece = a;
+    let firstBreak = Infinity; // where, in the joined text, the first break was left out
+    for (;;) {
+      while (b < ceil && isBase64Byte(buf[b]!)) b++;
+      const wrap = b < ceil ? wrappedBreak(buf, b) : 0;
+      if (!wrap) break;
+      joined += buf.toString('latin1', piece, b);
+      if (firstBreak === Infinity) firstBreak = joined.length;
+      piece = b = b + wrap;
+      ceil = Math.min(buf.length, ceil + wrap);
+    }
+    let runStart = a;
+    while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1]!)) runStart--;
+    if (joined.length + (b - piece) + (a - runStart) < BASE64_MIN_RUN) return;
+    const decoded = Buffer.from(joined + buf.toString('latin1', piece, b), 'base64');
+    const inner: Hit[] = [];
+    scanAscii(decoded, 0, decoded.length, inner, [...chain, 'base64']);
+    if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, 'base64'], depth + 1);
+    for (const h of inner) {
+      // Map the decoded offset back to where its encoding sits. A hit that starts past
+      // a left-out line break is another token of the run: its own needle, on its own
+      // line, reports it at the right place.
+      const encoded = Math.floor(h.start / 3) * 4;
+      if (encoded >= firstBreak) continue;
+      const start = a + encoded;
+      if (start >= from && start < to) hits.push({ ...h, start });
     }
   }
 

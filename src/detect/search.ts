@@ -54,3 +54,54 @@ export function searcher(needle: Buffer): Searcher {
     },
   };
 }
+
+/** One needle of a shared search, and where its anchor byte sits in it. */
+export interface SharedNeedle<T> {
+  needle: Buffer;
+  /** The needle's offset of the anchor byte its group searches for. */
+  at: number;
+  data: T;
+}
+
+/** Needles searched together: one pass over the buffer per anchor byte. */
+export interface SharedGroup<T> {
+  anchor: number;
+  members: SharedNeedle<T>[];
+}
+
+/**
+ * Groups needles so that every needle holds its group's anchor byte, with as few groups
+ * as possible, each anchored on a rare byte: each group costs one memchr pass, so six
+ * base64 needles sharing three rare capitals cost half their separate passes. Only
+ * bytes much rarer than lowercase letters are anchors when a needle has one.
+ */
+export function shareAnchors<T>(needles: { needle: Buffer; data: T }[]): SharedGroup<T>[] {
+  const left = new Set(needles.map((_, i) => i));
+  const groups: SharedGroup<T>[] = [];
+  while (left.size) {
+    // The byte held by the most needles left, among each needle's rarest bytes; rarer first on ties.
+    const counts = new Map<number, number>();
+    for (const i of left) {
+      const bytes = [...new Set(needles[i]!.needle)];
+      const best = Math.min(...bytes.map(score));
+      for (const b of bytes) if (score(b) <= Math.max(best, 8)) counts.set(b, (counts.get(b) ?? 0) + 1);
+    }
+    const [anchor] = [...counts].sort((x, y) => y[1] - x[1] || score(x[0]) - score(y[0]) || x[0] - y[0])[0]!;
+    const members: SharedNeedle<T>[] = [];
+    for (const i of [...left]) {
+      const at = needles[i]!.needle.indexOf(anchor);
+      if (at === -1) continue;
+      members.push({ needle: needles[i]!.needle, at, data: needles[i]!.data });
+      left.delete(i);
+    }
+    groups.push({ anchor, members });
+  }
+  return groups;
+}
+
+/** Whether `needle` occurs in `buf` at `at`. */
+export function occursAt(buf: Buffer, at: number, needle: Buffer): boolean {
+  if (at < 0 || at + needle.length > buf.length) return false;
+  for (let i = 0; i < needle.length; i++) if (buf[at + i] !== needle[i]) return false;
+  return true;
+}
