@@ -20913,45 +20913,47 @@ function rawLogParser(onChange, onCommit = () => void 0) {
   let pending;
   let src = "";
   return (rec) => {
-    let tok = rec.toString("utf8");
     if (want === "author") {
-      commit.author = tok;
+      commit.author = rec.toString("utf8");
       want = "date";
       return;
     }
     if (want === "date") {
-      commit.date = tok;
+      commit.date = rec.toString("utf8");
       want = void 0;
       onCommit(commit);
       return;
     }
     if (want === "path" || want === "dst") {
-      const change = { ...pending, path: tok, ...want === "dst" ? { oldPath: src } : {} };
+      const change = { ...pending, path: rec.toString("utf8"), ...want === "dst" ? { oldPath: src } : {} };
       want = void 0;
       pending = void 0;
       return onChange(change);
     }
     if (want === "src") {
-      src = tok;
+      src = rec.toString("utf8");
       want = "dst";
       return;
     }
-    if (tok.startsWith("\n")) tok = tok.slice(1);
-    if (!tok) return;
-    if (tok.charCodeAt(0) === 1) {
-      commit = { oid: tok.slice(1), author: "", date: "" };
-      want = "author";
+    const off = rec[0] === 10 ? 1 : 0;
+    if (rec[off] === 58) {
+      let n = 0;
+      while (rec[off + n] === 58) n++;
+      const f3 = [];
+      for (let p2 = off + n; ; ) {
+        const sp = rec.indexOf(32, p2);
+        f3.push(rec.toString("latin1", p2, sp === -1 ? rec.length : sp));
+        if (sp === -1) break;
+        p2 = sp + 1;
+      }
+      const status = f3[2 * n + 2] ?? "";
+      pending = { commit, oldOids: f3.slice(n + 1, 2 * n + 1), newOid: f3[2 * n + 1] ?? "", newMode: f3[n] ?? "", status };
+      want = n === 1 && (status[0] === "R" || status[0] === "C") ? "src" : "path";
       return;
     }
-    if (tok.charCodeAt(0) === 58) {
-      let n = 0;
-      while (tok.charCodeAt(n) === 58) n++;
-      const f3 = tok.slice(n).split(" ");
-      const modes = f3.slice(0, n + 1);
-      const oids = f3.slice(n + 1, 2 * n + 2);
-      const status = f3[2 * n + 2] ?? "";
-      pending = { commit, oldOids: oids.slice(0, n), newOid: oids[n] ?? "", newMode: modes[n] ?? "", status };
-      want = n === 1 && (status[0] === "R" || status[0] === "C") ? "src" : "path";
+    if (rec[off] === 1) {
+      commit = { oid: rec.toString("latin1", off + 1), author: "", date: "" };
+      want = "author";
     }
   };
 }
@@ -25368,6 +25370,7 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
   const pump = async () => {
     let rest;
     for await (const chunk of proc.stdout) {
+      opts.onChunk?.(chunk);
       const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
       rest = void 0;
       let start = 0;
@@ -25411,6 +25414,20 @@ function gitOutput(ctx, args, input2) {
     proc.on("error", (e) => reject(new GitError(`cannot run git (${e.message}); is git installed?`)));
     proc.on("close", (code2) => resolve12({ code: code2 ?? -1, stdout: Buffer.concat(out), stderr }));
   });
+}
+function eachRecord(chunks, sep2, onRecord) {
+  let rest;
+  for (const chunk of chunks) {
+    const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+    rest = void 0;
+    let start = 0;
+    for (let i = buf.indexOf(sep2); i !== -1; i = buf.indexOf(sep2, start)) {
+      onRecord(buf.subarray(start, i));
+      start = i + 1;
+    }
+    if (start < buf.length) rest = buf.subarray(start);
+  }
+  if (rest?.length) onRecord(rest);
 }
 var GitError, simple, UNSAFE_OK;
 var init_run = __esm({
@@ -25953,28 +25970,44 @@ async function listThroughLog(repo) {
   return objects <= LOG_LISTING_MAX_OBJECTS;
 }
 async function listByLog(ctx, repo, refs, queue, missing, stats) {
-  const seen = /* @__PURE__ */ new Map();
-  let kept = 0;
+  const seen = /* @__PURE__ */ new Set();
   let count = 0;
   const parse = rawLogParser(
     (c3) => {
-      if (isNullOid(c3.newOid) || c3.newMode === SUBMODULE_MODE || !c3.commit) return;
-      const list = seen.get(c3.newOid);
-      if (kept <= INTROS_MAX) {
-        const intro = { commit: c3.commit, path: c3.path, olds: c3.oldOids.filter((o2) => !isNullOid(o2)) };
-        if (list) list.push(intro);
-        else seen.set(c3.newOid, [intro]);
-        if (++kept > INTROS_MAX) for (const k2 of seen.keys()) seen.set(k2, null);
-      } else if (list === void 0) seen.set(c3.newOid, null);
-      if (list === void 0) return queue.push({ oid: c3.newOid, path: c3.path });
+      if (isNullOid(c3.newOid) || c3.newMode === SUBMODULE_MODE || seen.has(c3.newOid)) return;
+      seen.add(c3.newOid);
+      return queue.push({ oid: c3.newOid, path: c3.path });
     },
     () => void count++
   );
-  const args = ["log", ...refs.args, "--raw", "-z", "--no-abbrev", "-M", "-c", "--root", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT];
-  const r2 = await streamRecords(repo, args, parse, { sep: 0, ...refs.input === void 0 ? {} : { input: refs.input } }).done;
+  let kept = [];
+  let keptBytes = 0;
+  const onChunk = (chunk) => {
+    if (!kept) return;
+    keptBytes += chunk.length;
+    if (keptBytes <= KEEP_LOG_MAX) kept.push(chunk);
+    else kept = void 0;
+  };
+  const r2 = await streamRecords(repo, ["log", ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, ...refs.input === void 0 ? {} : { input: refs.input } }).done;
   if (r2.code !== 0) return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
-  const intros = kept <= INTROS_MAX ? seen : void 0;
-  return { commits: Promise.resolve({ count }), ...intros ? { intros } : {} };
+  const log = kept;
+  return { commits: Promise.resolve({ count }), ...log ? { intros: (oids) => introductionsIn(log, oids) } : {} };
+}
+function introParser(oids, out, onIntro) {
+  return rawLogParser((c3) => {
+    if (!oids.has(c3.newOid) || !c3.commit) return;
+    const intro = { commit: c3.commit, path: c3.path, olds: c3.oldOids.filter((o2) => !isNullOid(o2)) };
+    onIntro?.(intro);
+    const list = out.get(c3.newOid);
+    if (list) list.push(intro);
+    else out.set(c3.newOid, [intro]);
+  });
+}
+function introductionsIn(log, oids) {
+  const out = /* @__PURE__ */ new Map();
+  const parse = introParser(oids, out);
+  eachRecord(log, 0, (rec) => void parse(rec));
+  return out;
 }
 async function listByObjects(ctx, repo, refs, queue, missing, stats, done) {
   const args = ["rev-list", "--objects", ...refs.args, "--missing=print"];
@@ -26034,7 +26067,7 @@ async function listCommits(repo, refs) {
 }
 async function findIntroductions(ctx, repo, oids, listing, refs) {
   const out = /* @__PURE__ */ new Map();
-  const diff = ["--raw", "-z", "--no-abbrev", "-M", "-c", "--root", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT];
+  const diff = [...INTRO_DIFF];
   if (oids.size <= FIND_OBJECT_MAX) for (const o2 of oids) diff.push(`--find-object=${o2}`);
   const parts = listing.count >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
   let inputs = [void 0];
@@ -26054,14 +26087,7 @@ async function findIntroductions(ctx, repo, oids, listing, refs) {
   const results2 = await Promise.all(
     inputs.map((input2, part) => {
       let seq = part * 2 ** 32;
-      const parse = rawLogParser((c3) => {
-        if (!oids.has(c3.newOid) || !c3.commit) return;
-        const list = out.get(c3.newOid) ?? [];
-        const intro = { commit: c3.commit, path: c3.path, olds: c3.oldOids.filter((o2) => !isNullOid(o2)) };
-        order.set(intro, seq++);
-        list.push(intro);
-        out.set(c3.newOid, list);
-      });
+      const parse = introParser(oids, out, (intro) => order.set(intro, seq++));
       const args = input2 === void 0 ? ["log", ...refs.args, ...diff] : ["log", "--no-walk=unsorted", "--stdin", ...diff];
       const stdin = input2 ?? refs.input;
       return streamRecords(repo, args, parse, { sep: 0, ...stdin === void 0 ? {} : { input: stdin } }).done;
@@ -26098,8 +26124,9 @@ function secretsOf(hits) {
   for (const h3 of hits) for (const b3 of h3.matches) out.add(b3.m.secret);
   return out;
 }
-async function reportHistoryHits(ctx, repo, hits, commits, refs, known) {
-  const intros = known ?? await findIntroductions(ctx, repo, new Set(hits.keys()), commits, refs);
+async function reportHistoryHits(ctx, repo, hits, commits, refs, kept) {
+  const oids = new Set(hits.keys());
+  const intros = kept ? kept(oids) : await findIntroductions(ctx, repo, oids, commits, refs);
   const boundary = shallowCommits(repo);
   const head = await headBlobs(repo);
   const again = [];
@@ -26215,7 +26242,7 @@ async function scanChanges(ctx, repo, sel) {
   }
   return stats;
 }
-var SUBMODULE_MODE, FIND_OBJECT_MAX, QUEUE_MAX, LOG_LISTING_MAX_OBJECTS, INTROS_MAX, SPLIT_WALK, KEEP_COMMITS;
+var SUBMODULE_MODE, FIND_OBJECT_MAX, QUEUE_MAX, LOG_LISTING_MAX_OBJECTS, KEEP_LOG_MAX, INTRO_DIFF, SPLIT_WALK, KEEP_COMMITS;
 var init_history = __esm({
   "src/sources/git/history.ts"() {
     "use strict";
@@ -26228,7 +26255,8 @@ var init_history = __esm({
     FIND_OBJECT_MAX = process.platform === "win32" ? 400 : 1e4;
     QUEUE_MAX = 5e5;
     LOG_LISTING_MAX_OBJECTS = 1e6;
-    INTROS_MAX = 4e5;
+    KEEP_LOG_MAX = 64 << 20;
+    INTRO_DIFF = ["--raw", "-z", "--no-abbrev", "-M", "-c", "--root", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT];
     SPLIT_WALK = 4e3;
     KEEP_COMMITS = 25e4;
   }

@@ -5,6 +5,9 @@
 //   (a) git cat-file --batch-all-objects --batch --unordered | cat >/dev/null
 //   (b) git log -p -U0 --all | rg -c PATTERN
 //   (c) hfleaks history
+//   (d) hfleaks history on a copy without the reachability bitmap, when the repository
+//       has one (the generated one does, as `git repack` writes for bare repositories; a
+//       fresh `git clone` has none): hfleaks lists blobs another way there.
 //
 // Goals: (c) <= 1.0x (a), (c) >= 3x faster than (b), peak RSS <= 256 MB, and the same
 // findings every run (every planted token among them).
@@ -307,6 +310,26 @@ function snapshotCli() {
 }
 
 /** Fingerprints and locations of a JSON report, as one comparable string. */
+/**
+ * A copy of the repository's git directory without its reachability bitmap (removed
+ * and rebuilt with the repository), or undefined when it has no bitmap.
+ */
+function withoutBitmap(repo) {
+  const gitDir = spawnSync('git', ['rev-parse', '--absolute-git-dir'], { cwd: repo, encoding: 'utf8' }).stdout.trim();
+  const packs = path.join(gitDir, 'objects', 'pack');
+  if (!fs.existsSync(packs) || !fs.readdirSync(packs).some((f) => f.endsWith('.bitmap'))) return undefined;
+  const copy = path.join(WORK, 'history-repo-no-bitmap.git');
+  const stamp = path.join(copy, 'hfleaks-bench-source');
+  const source = `${gitDir} ${fs.readdirSync(packs).sort().join(' ')}`;
+  if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== source) {
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.cpSync(gitDir, copy, { recursive: true });
+    for (const f of fs.readdirSync(path.join(copy, 'objects', 'pack'))) if (f.endsWith('.bitmap')) fs.rmSync(path.join(copy, 'objects', 'pack', f));
+    fs.writeFileSync(stamp, source);
+  }
+  return copy;
+}
+
 function findingsKey(report) {
   return JSON.stringify(
     report.findings.map((f) => [f.fingerprint, f.locations.map((l) => `${l.path}:${l.line}:${l.column}@${l.commit ?? ''}:${l.inHead}`).sort()]).sort(),
@@ -337,22 +360,30 @@ async function main() {
   }
   const pack = spawnSync('git', ['count-objects', '-vH'], { cwd: repo, encoding: 'utf8' }).stdout.match(/size-pack: (.*)/)?.[1];
   const cli = snapshotCli();
-  console.log(`pack size ${pack}; ${rounds} rounds, alternating (a) (b) (c); ${process.platform} ${process.arch}, ${(await import('node:os')).availableParallelism()} CPUs, Node ${process.version}, ${spawnSync('git', ['--version'], { encoding: 'utf8' }).stdout.trim()}`);
+  console.log(`pack size ${pack}; ${rounds} rounds, alternating (a) (b) (c), and (d) when it has a bitmap; ${process.platform} ${process.arch}, ${(await import('node:os')).availableParallelism()} CPUs, Node ${process.version}, ${spawnSync('git', ['--version'], { encoding: 'utf8' }).stdout.trim()}`);
 
+  const hfleaks = [process.execPath, cli, 'history', '--format', 'json', '--no-progress', ...(values.threads ? ['--threads', values.threads] : [])];
   const commands = {
     a: ['sh', '-c', 'git cat-file --batch-all-objects --batch --unordered | cat >/dev/null'],
     b: ['sh', '-c', `git log -p -U0 --all | ${RG} -c '${RG_PATTERN}' || true`],
-    c: [process.execPath, cli, 'history', '--format', 'json', '--no-progress', ...(values.threads ? ['--threads', values.threads] : [])],
+    c: hfleaks,
   };
-  const results = { a: [], b: [], c: [] };
+  const cwd = { a: repo, b: repo, c: repo };
+  const plain = withoutBitmap(repo);
+  if (plain) {
+    commands.d = hfleaks;
+    cwd.d = plain;
+  }
+  const kinds = Object.keys(commands);
+  const results = { a: [], b: [], c: [], d: [] };
   const keys = new Set();
   let lastReport;
   for (let round = 1; round <= rounds; round++) {
-    for (const k of ['a', 'b', 'c']) {
-      const r = await measure(`${k}-${round}`, commands[k], { cwd: repo });
+    for (const k of kinds) {
+      const r = await measure(`${k}-${round}`, commands[k], { cwd: cwd[k] });
       results[k].push(r);
       let extra = '';
-      if (k === 'c') {
+      if (k === 'c' || k === 'd') {
         if (r.code !== 0 && r.code !== 1) throw new Error(`hfleaks history exited ${r.code}: ${fs.readFileSync(r.stdoutFile.replace(/\.out$/, '.err'), 'utf8')}`);
         lastReport = JSON.parse(fs.readFileSync(r.stdoutFile, 'utf8'));
         keys.add(findingsKey(lastReport));
@@ -368,13 +399,14 @@ async function main() {
   // Rounds where other processes took under half a CPU-second: the machine was ours.
   const quiet = (k) => results[k].filter((r) => r.others !== undefined && r.others < 0.5).map((r) => r.wallMs / 1000);
   const [a, b, c] = [med('a'), med('b'), med('c')];
-  const ownRss = Math.max(...results.c.map((r) => r.ownMB));
+  const ownRss = Math.max(...[...results.c, ...results.d].map((r) => r.ownMB));
   const treeRss = Math.max(...results.c.map((r) => r.treeMB));
   const s = lastReport.stats;
   console.log('\nmedian wall time');
   console.log(`  (a) git cat-file --batch-all-objects | cat   ${a.toFixed(2)} s   peak RSS ${Math.max(...results.a.map((r) => r.treeMB)).toFixed(0)} MB`);
   console.log(`  (b) git log -p -U0 --all | rg -c             ${b.toFixed(2)} s   peak RSS ${Math.max(...results.b.map((r) => r.treeMB)).toFixed(0)} MB`);
   console.log(`  (c) hfleaks history                          ${c.toFixed(2)} s   peak RSS ${ownRss.toFixed(0)} MB (Node), ${treeRss.toFixed(0)} MB (largest process incl. git)`);
+  if (plain) console.log(`  (d) hfleaks history, no bitmap               ${med('d').toFixed(2)} s   peak RSS ${Math.max(...results.d.map((r) => r.ownMB)).toFixed(0)} MB (Node): (d)/(a) ${(med('d') / a).toFixed(2)}x, (b)/(d) ${(b / med('d')).toFixed(1)}x`);
   console.log(`  best runs: (a) ${best('a').toFixed(2)} s, (b) ${best('b').toFixed(2)} s, (c) ${best('c').toFixed(2)} s: (c)/(a) ${(best('c') / best('a')).toFixed(2)}x, (b)/(c) ${(best('b') / best('c')).toFixed(1)}x`);
   const [qa, qb, qc] = ['a', 'b', 'c'].map(quiet);
   if (qa.length && qb.length && qc.length) {
@@ -387,7 +419,7 @@ async function main() {
     [`(c)/(a) = ${(c / a).toFixed(2)}x`, c / a <= GOALS.vsCatFile, `goal <= ${GOALS.vsCatFile.toFixed(1)}x`],
     [`(b)/(c) = ${(b / c).toFixed(1)}x faster than patches`, b / c >= GOALS.vsLogPatch, `goal >= ${GOALS.vsLogPatch}x`],
     [`peak RSS ${ownRss.toFixed(0)} MB (hfleaks process)`, ownRss <= GOALS.rssMB, `goal <= ${GOALS.rssMB} MB`],
-    [`same findings in all ${rounds} runs`, keys.size === 1, ''],
+    [`same findings in all ${rounds * (plain ? 2 : 1)} runs${plain ? ', with and without the bitmap' : ''}`, keys.size === 1, ''],
   ];
   if (manifest) checks.push([`every planted token found (${manifest.tokens.length - planted.length}/${manifest.tokens.length}), ${lastReport.findings.length} findings`, planted.length === 0 && lastReport.findings.length === manifest.tokens.length, '']);
   console.log('');

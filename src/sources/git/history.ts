@@ -11,7 +11,7 @@ import type { CommitInfo, RawChange } from './raw-log.ts';
 import { isNullOid, RAW_LOG_FORMAT, rawLogParser } from './raw-log.ts';
 import type { Repo } from './repo.ts';
 import { resolveCommit, shallowCommits, stashCommits } from './repo.ts';
-import { GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
+import { eachRecord, GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
 import type { GitScanContext, GitScanStats } from './scan-context.ts';
 import { addedMatches, createScanner, missingReporter, scanFew } from './scan-context.ts';
 
@@ -137,19 +137,20 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
   return stats;
 }
 
-/** What a listing leaves: the commits, and the introductions of every blob when it kept them. */
+/** What a listing leaves: the commits, and where it can tell the introductions of blobs from. */
 interface Listed {
   commits: Promise<CommitListing>;
-  intros?: Map<string, Introduction[]>;
+  /** The commits that introduced these blobs, from what the listing kept (else walked afterwards). */
+  intros?: (oids: Set<string>) => Map<string, Introduction[]>;
 }
 
 type Queue = ReturnType<typeof listingQueue>;
 type Missing = ReturnType<typeof missingReporter>;
 
-/** Objects up to which blobs are listed through the history's diffs (one entry per blob is kept here). */
+/** Objects up to which blobs are listed through the history's diffs (the blob ids listed are kept here). */
 const LOG_LISTING_MAX_OBJECTS = 1_000_000;
-/** Introductions kept from that listing (about 200 bytes each); beyond, provenance is walked after the scan. */
-const INTROS_MAX = 400_000;
+/** The listing walk's output kept for provenance (about 140 bytes a change); beyond it, provenance is walked after the scan. */
+const KEEP_LOG_MAX = 64 << 20;
 
 /**
  * Whether to list through `git log --raw` (listByLog): no reachability bitmap (with one,
@@ -173,34 +174,58 @@ async function listThroughLog(repo: Repo): Promise<boolean> {
 /**
  * Lists every blob through the history's diffs (`git log --raw`, merges against all
  * parents, renames followed), which costs git about what `rev-list --objects` does and
- * also says which commits introduced each blob: provenance is known when the scan ends,
- * with no second walk. Each blob is read once. Should git fail (a damaged repository),
- * rev-list lists what is left.
+ * also says which commits introduced each blob: its output is kept (up to KEEP_LOG_MAX)
+ * and read again for the blobs with hits, so no second walk is needed. Each blob is read
+ * once. Should git fail (a damaged repository), rev-list lists what is left.
  */
 async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: Missing, stats: GitScanStats): Promise<Listed> {
-  // Each blob seen, with its introductions in walk order (newest first) while they are kept.
-  const seen = new Map<string, Introduction[] | null>();
-  let kept = 0;
+  const seen = new Set<string>();
   let count = 0;
   const parse = rawLogParser(
     (c) => {
-      if (isNullOid(c.newOid) || c.newMode === SUBMODULE_MODE || !c.commit) return;
-      const list = seen.get(c.newOid);
-      if (kept <= INTROS_MAX) {
-        const intro = { commit: c.commit, path: c.path, olds: c.oldOids.filter((o) => !isNullOid(o)) };
-        if (list) list.push(intro);
-        else seen.set(c.newOid, [intro]);
-        if (++kept > INTROS_MAX) for (const k of seen.keys()) seen.set(k, null);
-      } else if (list === undefined) seen.set(c.newOid, null);
-      if (list === undefined) return queue.push({ oid: c.newOid, path: c.path });
+      if (isNullOid(c.newOid) || c.newMode === SUBMODULE_MODE || seen.has(c.newOid)) return;
+      seen.add(c.newOid);
+      return queue.push({ oid: c.newOid, path: c.path });
     },
     () => void count++,
   );
-  const args = ['log', ...refs.args, '--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT];
-  const r = await streamRecords(repo, args, parse, { sep: 0, ...(refs.input === undefined ? {} : { input: refs.input }) }).done;
+  // The walk's output, kept as git wrote it (off the JavaScript heap): read again after
+  // the scan for the few blobs with a hit, it says which commits brought them.
+  let kept: Buffer[] | undefined = [];
+  let keptBytes = 0;
+  const onChunk = (chunk: Buffer) => {
+    if (!kept) return;
+    keptBytes += chunk.length;
+    if (keptBytes <= KEEP_LOG_MAX) kept.push(chunk);
+    else kept = undefined;
+  };
+  const r = await streamRecords(repo, ['log', ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, ...(refs.input === undefined ? {} : { input: refs.input }) }).done;
   if (r.code !== 0) return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
-  const intros = kept <= INTROS_MAX ? (seen as Map<string, Introduction[]>) : undefined;
-  return { commits: Promise.resolve({ count }), ...(intros ? { intros } : {}) };
+  const log = kept;
+  return { commits: Promise.resolve({ count }), ...(log ? { intros: (oids: Set<string>) => introductionsIn(log, oids) } : {}) };
+}
+
+/** The diff options of the walks that tell where blobs came from: renames followed, merges against all parents. */
+const INTRO_DIFF = ['--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT];
+
+/** A parser of such a walk that gathers the introductions of `oids`, in walk order (newest first). */
+function introParser(oids: Set<string>, out: Map<string, Introduction[]>, onIntro?: (i: Introduction) => void) {
+  return rawLogParser((c) => {
+    if (!oids.has(c.newOid) || !c.commit) return;
+    const intro = { commit: c.commit, path: c.path, olds: c.oldOids.filter((o) => !isNullOid(o)) };
+    onIntro?.(intro);
+    const list = out.get(c.newOid);
+    if (list) list.push(intro);
+    else out.set(c.newOid, [intro]);
+  });
+}
+
+/** The introductions of `oids` in the kept output of a listing walk. */
+function introductionsIn(log: readonly Buffer[], oids: Set<string>): Map<string, Introduction[]> {
+  const out = new Map<string, Introduction[]>();
+  const parse = introParser(oids, out);
+  eachRecord(log, 0, (rec) => void parse(rec));
+  return out;
 }
 
 /**
@@ -208,7 +233,7 @@ async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: 
  * reachability bitmap); provenance is walked after the scan for the blobs with hits.
  * Blobs in `done` were listed already.
  */
-async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: Missing, stats: GitScanStats, done?: Map<string, unknown>): Promise<Listed> {
+async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: Missing, stats: GitScanStats, done?: ReadonlySet<string>): Promise<Listed> {
   const args = ['rev-list', '--objects', ...refs.args, '--missing=print'];
   if (repo.typeFilter) args.push('--filter=object:type=blob');
   // With a bitmap, objects come without names (and in pack order): names are found
@@ -301,7 +326,7 @@ async function listCommits(repo: Repo, refs: AllRefs): Promise<CommitListing> {
 
 async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, listing: CommitListing, refs: AllRefs): Promise<Map<string, Introduction[]>> {
   const out = new Map<string, Introduction[]>();
-  const diff = ['--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT];
+  const diff = [...INTRO_DIFF];
   if (oids.size <= FIND_OBJECT_MAX) for (const o of oids) diff.push(`--find-object=${o}`);
   const parts = listing.count >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
   let inputs: (string | undefined)[] = [undefined];
@@ -321,14 +346,7 @@ async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<stri
     inputs.map((input, part) => {
       // Each walk gets its own parser (records of different processes must not mix).
       let seq = part * 2 ** 32;
-      const parse = rawLogParser((c) => {
-        if (!oids.has(c.newOid) || !c.commit) return;
-        const list = out.get(c.newOid) ?? [];
-        const intro = { commit: c.commit, path: c.path, olds: c.oldOids.filter((o) => !isNullOid(o)) };
-        order.set(intro, seq++);
-        list.push(intro);
-        out.set(c.newOid, list);
-      });
+      const parse = introParser(oids, out, (intro) => order.set(intro, seq++));
       const args = input === undefined ? ['log', ...refs.args, ...diff] : ['log', '--no-walk=unsorted', '--stdin', ...diff];
       const stdin = input ?? refs.input;
       return streamRecords(repo, args, parse, { sep: 0, ...(stdin === undefined ? {} : { input: stdin }) }).done;
@@ -376,8 +394,9 @@ function secretsOf(hits: Iterable<BlobHit>): Set<string> {
 }
 
 /** Adds each hit's locations: one per commit that introduced the token, with its path. */
-async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing, refs: AllRefs, known?: Map<string, Introduction[]>): Promise<void> {
-  const intros = known ?? (await findIntroductions(ctx, repo, new Set(hits.keys()), commits, refs));
+async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing, refs: AllRefs, kept?: Listed['intros']): Promise<void> {
+  const oids = new Set(hits.keys());
+  const intros = kept ? kept(oids) : await findIntroductions(ctx, repo, oids, commits, refs);
   const boundary = shallowCommits(repo);
   // Every blob of HEAD's tree was scanned: those among the hits hold HEAD's secrets.
   const head = await headBlobs(repo);

@@ -35,45 +35,50 @@ export function rawLogParser(onChange: (c: RawChange) => void | Promise<void>, o
   let pending: Omit<RawChange, 'path'> | undefined;
   let src = '';
   return (rec: Buffer): void | Promise<void> => {
-    let tok = rec.toString('utf8');
     if (want === 'author') {
-      commit!.author = tok;
+      commit!.author = rec.toString('utf8');
       want = 'date';
       return;
     }
     if (want === 'date') {
-      commit!.date = tok;
+      commit!.date = rec.toString('utf8');
       want = undefined;
       onCommit(commit!);
       return;
     }
     if (want === 'path' || want === 'dst') {
-      const change = { ...pending!, path: tok, ...(want === 'dst' ? { oldPath: src } : {}) };
+      const change = { ...pending!, path: rec.toString('utf8'), ...(want === 'dst' ? { oldPath: src } : {}) };
       want = undefined;
       pending = undefined;
       return onChange(change);
     }
     if (want === 'src') {
-      src = tok;
+      src = rec.toString('utf8');
       want = 'dst';
       return;
     }
-    if (tok.startsWith('\n')) tok = tok.slice(1);
-    if (!tok) return;
-    if (tok.charCodeAt(0) === 1) {
-      commit = { oid: tok.slice(1), author: '', date: '' };
-      want = 'author';
+    const off = rec[0] === 10 ? 1 : 0;
+    if (rec[off] === 58 /* : */) {
+      // `:<modes> <oids> <status>` (one colon per parent), read from the bytes: each field
+      // its own small string, not a slice that would keep the whole record alive while the
+      // change is remembered.
+      let n = 0;
+      while (rec[off + n] === 58) n++;
+      const f: string[] = [];
+      for (let p = off + n; ; ) {
+        const sp = rec.indexOf(32, p);
+        f.push(rec.toString('latin1', p, sp === -1 ? rec.length : sp));
+        if (sp === -1) break;
+        p = sp + 1;
+      }
+      const status = f[2 * n + 2] ?? '';
+      pending = { commit, oldOids: f.slice(n + 1, 2 * n + 1), newOid: f[2 * n + 1] ?? '', newMode: f[n] ?? '', status };
+      want = n === 1 && (status[0] === 'R' || status[0] === 'C') ? 'src' : 'path';
       return;
     }
-    if (tok.charCodeAt(0) === 58 /* : */) {
-      let n = 0;
-      while (tok.charCodeAt(n) === 58) n++;
-      const f = tok.slice(n).split(' ');
-      const modes = f.slice(0, n + 1);
-      const oids = f.slice(n + 1, 2 * n + 2);
-      const status = f[2 * n + 2] ?? '';
-      pending = { commit, oldOids: oids.slice(0, n), newOid: oids[n] ?? '', newMode: modes[n] ?? '', status };
-      want = n === 1 && (status[0] === 'R' || status[0] === 'C') ? 'src' : 'path';
+    if (rec[off] === 1) {
+      commit = { oid: rec.toString('latin1', off + 1), author: '', date: '' };
+      want = 'author';
     }
   };
 }

@@ -57,13 +57,13 @@ export interface StreamResult {
 /**
  * Runs git and hands each record of its output (split at `sep`) to `onRecord`, as raw
  * bytes. When `onRecord` returns a promise, reading pauses until it settles (git blocks
- * on a full pipe: memory stays bounded).
+ * on a full pipe: memory stays bounded). `onChunk` sees the output as it comes, unsplit.
  */
 export function streamRecords(
   ctx: GitContext,
   args: string[],
   onRecord: (rec: Buffer) => void | Promise<void>,
-  opts: { sep?: number; input?: string } = {},
+  opts: { sep?: number; input?: string; onChunk?: (chunk: Buffer) => void } = {},
 ): { done: Promise<StreamResult>; kill: () => void } {
   const sep = opts.sep ?? 10;
   const proc = spawn('git', args, { cwd: ctx.cwd, env: ctx.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
@@ -82,6 +82,7 @@ export function streamRecords(
   const pump = async () => {
     let rest: Buffer | undefined;
     for await (const chunk of proc.stdout! as AsyncIterable<Buffer>) {
+      opts.onChunk?.(chunk);
       const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
       rest = undefined;
       let start = 0;
@@ -127,4 +128,20 @@ export function gitOutput(ctx: GitContext, args: string[], input?: string): Prom
     proc.on('error', (e) => reject(new GitError(`cannot run git (${e.message}); is git installed?`)));
     proc.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr }));
   });
+}
+
+/** Hands each record (split at `sep`) of output kept in pieces to `onRecord`. */
+export function eachRecord(chunks: readonly Buffer[], sep: number, onRecord: (rec: Buffer) => void): void {
+  let rest: Buffer | undefined;
+  for (const chunk of chunks) {
+    const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+    rest = undefined;
+    let start = 0;
+    for (let i = buf.indexOf(sep); i !== -1; i = buf.indexOf(sep, start)) {
+      onRecord(buf.subarray(start, i));
+      start = i + 1;
+    }
+    if (start < buf.length) rest = buf.subarray(start);
+  }
+  if (rest?.length) onRecord(rest);
 }
