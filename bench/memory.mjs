@@ -3,7 +3,9 @@
 //   (1) a 300 MB file that is one line, with a token at its very end;
 //   (2) a 2 GB tree: the files benchmark's tree (bench/.work/tree, ~550 MB) linked four
 //       times over (hard links: no extra disk, same bytes to read);
-//   (3) a 1 GB history: the history benchmark's repository (bench/.work/history-repo).
+//   (3) a 1 GB history: the history benchmark's repository (bench/.work/history-repo),
+//       as generated (with a reachability bitmap) and as a copy without it (what a fresh
+//       clone has; bench:history makes it): hfleaks lists blobs differently in each.
 // It also checks that each run found what it should. Peak RSS comes from GNU time
 // (`%M`), for the hfleaks process itself.
 //
@@ -116,6 +118,11 @@ rows.push({ ...r2, input: `${(tree.bytes / 2 ** 30).toFixed(2)} GB tree (4 x the
 const repo = historyRepo();
 const r3 = measure('1 GB history', ['history', repo]);
 rows.push({ ...r3, input: `history of ${path.relative(ROOT, repo)}`, ok: r3.code === 1 && (r3.report?.findings?.length ?? 0) > 0 });
+const plain = path.join(WORK, 'history-repo-no-bitmap.git');
+if (fs.existsSync(plain)) {
+  const r4 = measure('1 GB history without bitmap', ['history', plain]);
+  rows.push({ ...r4, input: 'the same history without its bitmap', ok: r4.code === 1 && r4.report?.findings?.length === r3.report?.findings?.length });
+} else console.log(`${path.relative(ROOT, plain)} missing: run npm run bench:history once to measure the history without a bitmap`);
 
 console.log('\nPeak RSS of hfleaks (goal <= 256 MB each)\n');
 console.log('| input | time | peak RSS | goal | found |');
