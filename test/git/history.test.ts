@@ -361,6 +361,45 @@ describe('hfleaks history', () => {
     expect(quiet.report.stats.shallow).toBe(true);
   });
 
+  it('in a partial clone, reports the blobs it lacks as missing and fetches nothing', async () => {
+    const r = makeRepo();
+    r.write('a.env', `T=${gen.userToken()}\n`);
+    r.commit('a');
+    r.write('b.env', `T=${gen.userToken()}\n`);
+    r.commit('b');
+    r.git('config', 'uploadpack.allowFilter', 'true');
+    const parent = tempDir();
+    const clone = join(parent, 'partial');
+    runGit(parent, r.env, ['clone', '-q', '--no-checkout', '--filter=blob:none', `file://${r.dir}`, clone]);
+    // The remote goes away: a fetch would fail the scan rather than pass unnoticed.
+    rmSync(join(r.dir, '.git'), { recursive: true, force: true });
+    const h = await runJson(['history', '--no-progress'], { cwd: clone, env: r.env });
+    expect(h.code).toBe(0);
+    expect(h.report.stats.missingObjects).toBe(2);
+    expect(h.stderr).toMatch(/is missing from the repository; skipped/);
+    expect(h.stderr).not.toMatch(/fetch|stopped early/i);
+  });
+
+  it('sees the whole history from a subdirectory, even with diff.relative set', async () => {
+    const [top, deep, later] = [gen.userToken(), gen.userToken(), gen.userToken()];
+    const r = makeRepo();
+    r.write('top.env', `T=${top}\n`);
+    r.write('sub/deep.env', `T=${deep}\n`);
+    const base = r.commit('both');
+    r.write('later.env', `T=${later}\n`);
+    r.commit('later');
+    r.git('config', 'diff.relative', 'true');
+    const sub = join(r.dir, 'sub');
+    const all = await runJson(['history', '--no-progress'], { cwd: sub, env: r.env });
+    expect(all.report.findings.map((f: any) => f.locations[0].path).sort()).toEqual(['later.env', 'sub/deep.env', 'top.env']);
+    const range = await runJson(['history', '--no-progress', '--range', `${base}..HEAD`], { cwd: sub, env: r.env });
+    expect(range.report.findings.map((f: any) => f.locations[0].path)).toEqual(['later.env']);
+    // The rev-list listing and its provenance walk (with a bitmap) too.
+    r.git('repack', '-a', '-d', '-b', '-q');
+    const bitmap = await runJson(['history', '--no-progress'], { cwd: sub, env: r.env });
+    expect(bitmap.report.findings).toEqual(all.report.findings);
+  });
+
   it('in a shallow clone, leaves the commit out of what was there before the boundary', async () => {
     const old = gen.userToken();
     const mid = gen.userToken();

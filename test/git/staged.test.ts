@@ -1,5 +1,6 @@
 // `hfleaks staged`: the index against HEAD, only what the next commit adds.
-import { cpSync, existsSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
@@ -130,6 +131,18 @@ describe('hfleaks staged', () => {
     expect(b.stderr).toMatch(/working tree/);
   });
 
+  it('sees what is staged outside the current directory, even with diff.relative set', async () => {
+    const r = makeRepo();
+    r.write('sub/x.txt', 'x\n');
+    r.commit('x');
+    r.git('config', 'diff.relative', 'true');
+    r.write('top.env', `T=${gen.userToken()}\n`);
+    r.git('add', '-A');
+    const h = await staged(r, join(r.dir, 'sub'));
+    expect(h.code).toBe(1);
+    expect(h.report.findings[0].locations[0].path).toBe('top.env');
+  });
+
   it('scans the index a hook is given (GIT_INDEX_FILE), as in `git commit -a`', async () => {
     const token = gen.userToken();
     const r = makeRepo();
@@ -186,7 +199,7 @@ describe('the hook path (dist/hfleaks.cjs → dist/staged.cjs)', () => {
     expect(h.report.findings[0].locations).toEqual([{ path: 'export.zip!conf/secrets.env', line: 1, column: 10 }]);
   });
 
-  it('works with the code cache as built, with none, and with one that does not fit', async () => {
+  it('works with the code cache as built, with none, and never runs a cache made for other code', async () => {
     expect(existsSync(join(ROOT, 'dist', 'staged.cjs.cache'))).toBe(true);
     // A private copy of the installed layout: dist/ beside node_modules/.
     const pkg = tempDir();
@@ -194,20 +207,55 @@ describe('the hook path (dist/hfleaks.cjs → dist/staged.cjs)', () => {
     symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
     const cli = join(pkg, 'dist', 'hfleaks.cjs');
     const cache = join(pkg, 'dist', 'staged.cjs.cache');
+    const code = join(pkg, 'dist', 'staged.cjs');
+    const built = readFileSync(cache);
     const r = makeRepo();
-    r.write('app.py', `HF_TOKEN = "${gen.userToken()}"\n`);
+    r.write('app.py', 'x = 1\n');
     r.git('add', '-A');
-    const run = () => runCli(['staged', '--no-progress', '--debug', '--format', 'json'], { cwd: r.dir, env: r.env, cli });
-    const built = await run();
-    expect([built.code, built.stderr]).toEqual([1, '']);
-    writeFileSync(cache, Buffer.alloc(4096, 7));
-    const foreign = await run();
-    expect(foreign.code).toBe(1);
-    expect(foreign.stderr).toMatch(/^hfleaks: debug: .*staged\.cjs\.cache does not fit this Node; compiled without it\n$/);
+    const run = () => runCli(['staged', '--no-progress', '--debug'], { cwd: r.dir, env: r.env, cli });
+    const asBuilt = await run();
+    expect([asBuilt.code, asBuilt.stderr]).toEqual([0, '']);
+    expect(asBuilt.stdout).toMatch(/^No Hugging Face tokens found/);
+    // staged.cjs edited, same length: V8 alone would run the cached (old) code.
+    writeFileSync(code, readFileSync(code, 'utf8').replace('No Hugging Face tokens found', 'NO HUGGING FACE TOKENS FOUND'));
+    const edited = await run();
+    expect(edited.code).toBe(0);
+    expect(edited.stdout).toMatch(/^NO HUGGING FACE TOKENS FOUND/);
+    expect(edited.stderr).toMatch(/^hfleaks: debug: .*staged\.cjs\.cache was not made for this staged\.cjs \(or is damaged\); compiled without it\n$/);
+    // Damaged data (V8 would crash on it), with the original code: never handed to V8.
+    cpSync(join(ROOT, 'dist', 'staged.cjs'), code);
+    const damaged = Buffer.from(built);
+    for (let i = damaged.length - 4000; i < damaged.length; i += 97) damaged[i]! ^= 0x5a;
+    writeFileSync(cache, damaged);
+    const bad = await run();
+    expect([bad.code, bad.stdout.startsWith('No Hugging Face tokens found')]).toEqual([0, true]);
+    expect(bad.stderr).toMatch(/was not made for this staged\.cjs \(or is damaged\)/);
     rmSync(cache);
     const none = await run();
-    expect([none.code, none.stderr]).toEqual([1, '']);
-    for (const out of [built, foreign, none]) expect(JSON.parse(out.stdout).findings).toHaveLength(1);
+    expect([none.code, none.stderr]).toEqual([0, '']);
+    // A broken install is an error (exit 2), never "token found" (1) to the hook.
+    rmSync(code);
+    const broken = await run();
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^hfleaks: internal error: .*staged\.cjs/);
     expect(CLI.endsWith(join('dist', 'hfleaks.cjs'))).toBe(true);
+  });
+
+  it('the build warms its cache without touching the repository whose hook runs it', async () => {
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    r.write('b.txt', 'b\n');
+    r.git('add', 'b.txt');
+    const before = r.git('ls-files', '--stage');
+    const out = tempDir();
+    // As inside a hook of that repository: git's variables name it.
+    const env = { ...process.env, ...r.env, GIT_DIR: join(r.dir, '.git'), GIT_INDEX_FILE: join(r.dir, '.git', 'index'), GIT_WORK_TREE: r.dir, HFLEAKS_OUTDIR: join(out, 'dist') };
+    const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(build.status, build.stderr).toBe(0);
+    expect(build.stderr).toBe('');
+    expect(existsSync(join(out, 'dist', 'staged.cjs.cache'))).toBe(true);
+    expect(r.git('ls-files', '--stage')).toBe(before);
+    expect(r.git('status', '--porcelain')).toBe('A  b.txt\n');
   });
 });

@@ -11,7 +11,7 @@ import type { CommitInfo, RawChange } from './raw-log.ts';
 import { isNullOid, RAW_LOG_FORMAT, rawLogParser } from './raw-log.ts';
 import type { Repo } from './repo.ts';
 import { resolveCommit, shallowCommits, stashCommits } from './repo.ts';
-import { eachRecord, GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
+import { eachRecord, GitError, gitMessage, gitOutput, streamRecords, WHOLE_TREE } from './run.ts';
 import type { GitScanContext, GitScanStats } from './scan-context.ts';
 import { addedMatches, createScanner, missingReporter, scanFew } from './scan-context.ts';
 
@@ -154,12 +154,14 @@ const KEEP_LOG_MAX = 64 << 20;
 
 /**
  * Whether to list through `git log --raw` (listByLog): no reachability bitmap (with one,
- * rev-list lists objects without walking a tree), every ref names a commit (a tag of a
+ * rev-list lists objects without walking a tree), not a partial clone, every ref names a commit (a tag of a
  * tree or blob is no commit's change), and a repository small enough to remember each
  * blob here.
  */
 async function listThroughLog(repo: Repo): Promise<boolean> {
-  if (repo.bitmap) return false;
+  // A partial clone lacks blobs: rev-list reports them missing, where log's rename
+  // detection would fetch them (and fail offline).
+  if (repo.bitmap || repo.partial) return false;
   const [refs, count] = await Promise.all([
     gitOutput(repo, ['for-each-ref', '--format=%(objecttype) %(*objecttype)']),
     gitOutput(repo, ['count-objects', '-v']),
@@ -199,7 +201,7 @@ async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: 
     if (keptBytes <= KEEP_LOG_MAX) kept.push(chunk);
     else kept = undefined;
   };
-  const r = await streamRecords(repo, ['log', ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, ...(refs.input === undefined ? {} : { input: refs.input }) }).done;
+  const r = await streamRecords(repo, [...WHOLE_TREE, 'log', ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, ...(refs.input === undefined ? {} : { input: refs.input }) }).done;
   if (r.code !== 0) return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
   const log = kept;
   return { commits: Promise.resolve({ count }), ...(log ? { intros: (oids: Set<string>) => introductionsIn(log, oids) } : {}) };
@@ -347,7 +349,7 @@ async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<stri
       // Each walk gets its own parser (records of different processes must not mix).
       let seq = part * 2 ** 32;
       const parse = introParser(oids, out, (intro) => order.set(intro, seq++));
-      const args = input === undefined ? ['log', ...refs.args, ...diff] : ['log', '--no-walk=unsorted', '--stdin', ...diff];
+      const args = [...WHOLE_TREE, ...(input === undefined ? ['log', ...refs.args, ...diff] : ['log', '--no-walk=unsorted', '--stdin', ...diff])];
       const stdin = input ?? refs.input;
       return streamRecords(repo, args, parse, { sep: 0, ...(stdin === undefined ? {} : { input: stdin }) }).done;
     }),
@@ -489,7 +491,7 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
     },
     (c) => commits.push(c),
   );
-  const r = await streamRecords(repo, ['log', ...revs, '--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT, '--end-of-options'], parse, { sep: 0, ...(refs.input === undefined ? {} : { input: refs.input }) }).done;
+  const r = await streamRecords(repo, [...WHOLE_TREE, 'log', ...revs, '--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT, '--end-of-options'], parse, { sep: 0, ...(refs.input === undefined ? {} : { input: refs.input }) }).done;
   if (r.code !== 0) throw new GitError(`git log ${sel.range ?? ''}: ${gitMessage(r.stderr)}`);
   stats.commits = commits.length;
   const boundary = shallowCommits(repo);

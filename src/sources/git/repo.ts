@@ -28,6 +28,8 @@ export interface Repo extends GitContext {
   typeFilter: boolean;
   /** A reachability bitmap exists (rev-list lists objects without walking trees). */
   bitmap: boolean;
+  /** A partial clone: objects may be missing on purpose (packs from a promisor remote). */
+  partial: boolean;
 }
 
 /** Parses `git version 2.39.5` (and vendor suffixes) into [major, minor]. */
@@ -40,9 +42,10 @@ function atLeast(v: [number, number], major: number, minor: number): boolean {
   return v[0] > major || (v[0] === major && v[1] >= minor);
 }
 
-function hasBitmap(objectsDir: string): boolean {
+/** Whether a file of the object database's pack directory ends so (`.bitmap`, `.promisor`). */
+function packFile(objectsDir: string, ending: string): boolean {
   try {
-    return readdirSync(join(objectsDir, 'pack')).some((f) => f.endsWith('.bitmap'));
+    return readdirSync(join(objectsDir, 'pack')).some((f) => f.endsWith(ending));
   } catch {
     return false;
   }
@@ -101,7 +104,8 @@ export async function openRepo(target: string | undefined, cwd: string, env: Nod
     oidLength: format === 'sha256' ? 64 : 40,
     batchCommand: atLeast(version, 2, 36),
     typeFilter: atLeast(version, 2, 32),
-    bitmap: hasBitmap(objectsDir),
+    bitmap: packFile(objectsDir, '.bitmap'),
+    partial: packFile(objectsDir, '.promisor'),
   };
 }
 

@@ -15,7 +15,9 @@ export interface GitContext {
 
 /** The environment for git: a repository named on the command line wins over GIT_DIR & co. */
 export function gitEnv(env: NodeJS.ProcessEnv, named: boolean): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+  // GIT_NO_LAZY_FETCH (git 2.44+): a partial clone's missing objects are reported
+  // missing, never fetched from its remote behind the user's back.
+  const out: NodeJS.ProcessEnv = { ...env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', GIT_NO_LAZY_FETCH: '1' };
   if (named) for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_PREFIX']) delete out[k];
   return out;
 }
@@ -53,6 +55,12 @@ export interface StreamResult {
   code: number;
   stderr: string;
 }
+
+/**
+ * Put before `log`/`diff` when their paths must cover the whole repository: with
+ * `diff.relative` set, git would show only what lies under the current directory.
+ */
+export const WHOLE_TREE = ['-c', 'diff.relative=false'];
 
 /**
  * Runs git and hands each record of its output (split at `sep`) to `onRecord`, as raw
