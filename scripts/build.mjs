@@ -45,7 +45,6 @@ await build({
   define: { 'import.meta.url': '__hfModuleUrl' },
   banner: { js: "const __hfModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
-warmStagedCache(outdir);
 const old = `${finalDir}.old-${process.pid}`;
 try {
   renameSync(finalDir, old);
@@ -54,6 +53,8 @@ try {
 }
 renameSync(outdir, finalDir);
 rmSync(old, { recursive: true, force: true });
+// In place: the cache remembers its file's name (stack traces show it).
+warmStagedCache(finalDir);
 
 // The GitHub Action: one self-contained file, committed (CI checks it is up to date).
 if (!process.env.HFLEAKS_OUTDIR) {
@@ -79,13 +80,16 @@ if (!process.env.HFLEAKS_OUTDIR) {
  */
 function warmStagedCache(dir) {
   const repo = mkdtempSync(join(tmpdir(), 'hfleaks-warm-'));
+  // None of the caller's git environment: inside a hook, GIT_DIR and GIT_INDEX_FILE name
+  // the user's repository, which this must never touch.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
   try {
-    const git = (...args) => spawnSync('git', ['-c', 'init.defaultBranch=main', ...args], { cwd: repo, stdio: 'ignore' }).status === 0;
+    const git = (...args) => spawnSync('git', ['-c', 'init.defaultBranch=main', ...args], { cwd: repo, env, stdio: 'ignore' }).status === 0;
     if (!git('init', '-q')) return;
     writeFileSync(join(repo, 'train.py'), 'from huggingface_hub import hf_hub_download\nimport os\ntoken = os.environ["HF_TOKEN"]\n');
     if (!git('add', 'train.py')) return;
     const launcher = resolve(dir, 'hfleaks.cjs');
-    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(launcher)}).writeCodeCache(['staged', '--no-progress'])`], { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(launcher)}).writeCodeCache(['staged', '--no-progress'])`], { cwd: repo, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     if (r.status !== 0) console.warn(`build: no code cache for staged.cjs (${r.stderr.trim().split('\n')[0] ?? `exit ${r.status}`})`);
   } finally {
     rmSync(repo, { recursive: true, force: true });
