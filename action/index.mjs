@@ -25337,7 +25337,7 @@ var init_dist3 = __esm({
 // src/sources/git/run.ts
 import { spawn as spawn2 } from "node:child_process";
 function gitEnv(env4, named) {
-  const out = { ...env4, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" };
+  const out = { ...env4, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", GIT_NO_LAZY_FETCH: "1" };
   if (named) for (const k2 of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX"]) delete out[k2];
   return out;
 }
@@ -25429,7 +25429,7 @@ function eachRecord(chunks, sep2, onRecord) {
   }
   if (rest?.length) onRecord(rest);
 }
-var GitError, simple, UNSAFE_OK;
+var GitError, simple, UNSAFE_OK, WHOLE_TREE;
 var init_run = __esm({
   "src/sources/git/run.ts"() {
     "use strict";
@@ -25461,6 +25461,7 @@ var init_run = __esm({
       "allowUnsafeTemplateDir",
       "allowUnsafeUrlRewrite"
     ];
+    WHOLE_TREE = ["-c", "diff.relative=false"];
   }
 });
 
@@ -25474,9 +25475,9 @@ function parseGitVersion(text) {
 function atLeast(v2, major, minor) {
   return v2[0] > major || v2[0] === major && v2[1] >= minor;
 }
-function hasBitmap(objectsDir) {
+function packFile(objectsDir, ending) {
   try {
-    return readdirSync2(join4(objectsDir, "pack")).some((f3) => f3.endsWith(".bitmap"));
+    return readdirSync2(join4(objectsDir, "pack")).some((f3) => f3.endsWith(ending));
   } catch {
     return false;
   }
@@ -25528,7 +25529,8 @@ async function openRepo(target, cwd, env4) {
     oidLength: format3 === "sha256" ? 64 : 40,
     batchCommand: atLeast(version, 2, 36),
     typeFilter: atLeast(version, 2, 32),
-    bitmap: hasBitmap(objectsDir)
+    bitmap: packFile(objectsDir, ".bitmap"),
+    partial: packFile(objectsDir, ".promisor")
   };
 }
 async function resolveCommit(ctx, rev) {
@@ -25958,7 +25960,7 @@ async function scanHistory(ctx, repo) {
   return stats;
 }
 async function listThroughLog(repo) {
-  if (repo.bitmap) return false;
+  if (repo.bitmap || repo.partial) return false;
   const [refs, count] = await Promise.all([
     gitOutput(repo, ["for-each-ref", "--format=%(objecttype) %(*objecttype)"]),
     gitOutput(repo, ["count-objects", "-v"])
@@ -25988,7 +25990,7 @@ async function listByLog(ctx, repo, refs, queue, missing, stats) {
     if (keptBytes <= KEEP_LOG_MAX) kept.push(chunk);
     else kept = void 0;
   };
-  const r2 = await streamRecords(repo, ["log", ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, ...refs.input === void 0 ? {} : { input: refs.input } }).done;
+  const r2 = await streamRecords(repo, [...WHOLE_TREE, "log", ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, ...refs.input === void 0 ? {} : { input: refs.input } }).done;
   if (r2.code !== 0) return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
   const log = kept;
   return { commits: Promise.resolve({ count }), ...log ? { intros: (oids) => introductionsIn(log, oids) } : {} };
@@ -26088,7 +26090,7 @@ async function findIntroductions(ctx, repo, oids, listing, refs) {
     inputs.map((input2, part) => {
       let seq = part * 2 ** 32;
       const parse = introParser(oids, out, (intro) => order.set(intro, seq++));
-      const args = input2 === void 0 ? ["log", ...refs.args, ...diff] : ["log", "--no-walk=unsorted", "--stdin", ...diff];
+      const args = [...WHOLE_TREE, ...input2 === void 0 ? ["log", ...refs.args, ...diff] : ["log", "--no-walk=unsorted", "--stdin", ...diff]];
       const stdin = input2 ?? refs.input;
       return streamRecords(repo, args, parse, { sep: 0, ...stdin === void 0 ? {} : { input: stdin } }).done;
     })
@@ -26184,7 +26186,7 @@ async function scanChanges(ctx, repo, sel) {
     },
     (c3) => commits.push(c3)
   );
-  const r2 = await streamRecords(repo, ["log", ...revs, "--raw", "-z", "--no-abbrev", "-M", "-c", "--root", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT, "--end-of-options"], parse, { sep: 0, ...refs.input === void 0 ? {} : { input: refs.input } }).done;
+  const r2 = await streamRecords(repo, [...WHOLE_TREE, "log", ...revs, "--raw", "-z", "--no-abbrev", "-M", "-c", "--root", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT, "--end-of-options"], parse, { sep: 0, ...refs.input === void 0 ? {} : { input: refs.input } }).done;
   if (r2.code !== 0) throw new GitError(`git log ${sel.range ?? ""}: ${gitMessage(r2.stderr)}`);
   stats.commits = commits.length;
   const boundary = shallowCommits(repo);
@@ -26411,7 +26413,7 @@ async function stagedChanges(git) {
   const parse = rawLogParser((c3) => {
     if (!isNullOid(c3.newOid) && c3.newMode !== "160000" && !c3.status.startsWith("D")) changes.push(c3);
   });
-  const r2 = await streamRecords(git, ["diff", "--cached", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff", "--no-color", "--no-textconv"], parse, { sep: 0 }).done;
+  const r2 = await streamRecords(git, [...WHOLE_TREE, "diff", "--cached", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff", "--no-color", "--no-textconv"], parse, { sep: 0 }).done;
   if (r2.code !== 0) {
     const msg = gitMessage(r2.stderr || `git diff exited ${r2.code}`);
     throw new GitError(msg);
@@ -26507,13 +26509,15 @@ async function runStaged(io2, args) {
     root = t2.stdout.toString("utf8").replace(/\n$/, "");
   }
   let session;
+  let scan;
   try {
     session = createSession(io2, args, root);
+    scan = gitContext(io2, { ...args, threads: 1 }, session, git, root, "files");
   } catch (e) {
     cat.kill();
     throw e;
   }
-  const { ctx, progress } = gitContext(io2, { ...args, threads: 1 }, session, git, root, "files");
+  const { ctx, progress } = scan;
   try {
     const r2 = await gitErrors(() => scanStaged(ctx, changes, cat)).catch((e) => {
       cat.kill();
@@ -32860,16 +32864,24 @@ function checkValues(options, args) {
   }
 }
 function unknownNames(msg, argv) {
-  const m2 = /^Unknown arguments?: (.*)$/s.exec(msg);
-  if (!m2) return msg;
-  const names = m2[1].split(", ");
-  const camel = (n) => n.replace(/-([a-z])/g, (_3, c3) => c3.toUpperCase());
-  const kept = names.filter((n) => !names.some((o2) => o2 !== n && o2.includes("-") && camel(o2) === n));
-  const written = kept.map((n) => {
-    const flag = argv.find((a) => new RegExp(`^--?(no-)?${n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(=|$)`).test(a));
-    return flag ? flag.replace(/=.*$/s, "") : n;
+  const m2 = /^Unknown arguments?: (.*)$/s.exec(msg.replace(/\u0000/g, ""));
+  if (!m2) return msg.replace(/\u0000/g, "");
+  const key = (n) => n.replace(/^-+/, "").replace(/-(.)/g, (_3, c3) => c3.toUpperCase());
+  const names = [...new Map(m2[1].split(", ").map((n) => [key(n), n])).values()];
+  const end = argv.indexOf("--");
+  const tokens = (end === -1 ? argv : argv.slice(0, end)).slice(1).map((t2) => ({ t: t2, used: false }));
+  const flagKeys = (t2) => {
+    const bare = t2.replace(/^-+/, "").replace(/=.*$/s, "");
+    return [key(bare), key(bare.replace(/^no-/, ""))];
+  };
+  const shown = names.map((n) => {
+    const word = tokens.find((k2) => !k2.used && k2.t === n);
+    const flag = word ?? tokens.find((k2) => !k2.used && k2.t.startsWith("-") && flagKeys(k2.t).includes(key(n)));
+    if (!flag) return n.length === 1 ? `-${n}` : n;
+    flag.used = true;
+    return word ? n : flag.t.replace(/=.*$/s, "");
   });
-  return `Unknown argument${written.length > 1 ? "s" : ""}: ${written.join(", ")}`;
+  return `Unknown argument${shown.length > 1 ? "s" : ""}: ${shown.join(", ")}`;
 }
 async function runWithYargs(argv, io2, commands = COMMANDS) {
   let code2;

@@ -54,20 +54,32 @@ function checkValues(options: OptionTable, args: Record<string, unknown>): void 
 }
 
 /**
- * yargs names an unknown option in both spellings ("bogus-flag, bogusFlag") and drops
- * the `no-` of `--no-bogus`: name each once, as the user wrote it (`--no-bogus`).
+ * yargs names an unknown option in both spellings ("bogus-flag, bogusFlag"), drops the
+ * `no-` of `--no-bogus` and the dashes of every name: name each once, as the user wrote
+ * it (`--no-bogus`, `-z`, a stray word as it is).
  */
 export function unknownNames(msg: string, argv: readonly string[]): string {
-  const m = /^Unknown arguments?: (.*)$/s.exec(msg);
-  if (!m) return msg;
-  const names = m[1]!.split(', ');
-  const camel = (n: string) => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  const kept = names.filter((n) => !names.some((o) => o !== n && o.includes('-') && camel(o) === n));
-  const written = kept.map((n) => {
-    const flag = argv.find((a) => new RegExp(`^--?(no-)?${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(=|$)`).test(a));
-    return flag ? flag.replace(/=.*$/s, '') : n;
+  const m = /^Unknown arguments?: (.*)$/s.exec(msg.replace(/\u0000/g, ''));
+  if (!m) return msg.replace(/\u0000/g, '');
+  const key = (n: string) => n.replace(/^-+/, '').replace(/-(.)/g, (_, c: string) => c.toUpperCase());
+  const names = [...new Map(m[1]!.split(', ').map((n) => [key(n), n] as const)).values()];
+  // The command word and words after `--` are never what is unknown; a flag is known by
+  // its name without dashes, value or `no-`.
+  const end = argv.indexOf('--');
+  const tokens = (end === -1 ? argv : argv.slice(0, end)).slice(1).map((t) => ({ t, used: false }));
+  const flagKeys = (t: string) => {
+    const bare = t.replace(/^-+/, '').replace(/=.*$/s, '');
+    return [key(bare), key(bare.replace(/^no-/, ''))];
+  };
+  const shown = names.map((n) => {
+    // A stray word and a flag of the same name: the word is what yargs means.
+    const word = tokens.find((k) => !k.used && k.t === n);
+    const flag = word ?? tokens.find((k) => !k.used && k.t.startsWith('-') && flagKeys(k.t).includes(key(n)));
+    if (!flag) return n.length === 1 ? `-${n}` : n;
+    flag.used = true;
+    return word ? n : flag.t.replace(/=.*$/s, '');
   });
-  return `Unknown argument${written.length > 1 ? 's' : ''}: ${written.join(', ')}`;
+  return `Unknown argument${shown.length > 1 ? 's' : ''}: ${shown.join(', ')}`;
 }
 
 /** Parses argv and runs the command it names; resolves to its exit code (0 after --help or --version). */

@@ -51,6 +51,10 @@ describe('command line', () => {
       // Each unknown option once, as written (yargs lists bogus-flag, bogusFlag and drops no-).
       [['scan', leaky, '--bogus-flag=3'], /^hfleaks: Unknown argument: --bogus-flag\n$/],
       [['staged', '--no-such-thing', '-z'], /^hfleaks: Unknown arguments: --no-such-thing, -z\n$/],
+      // A stray word is named as itself, even beside a real option of the same name.
+      [['staged', 'debug', '--debug'], /^hfleaks: Unknown argument: debug\n/],
+      [['staged', '-zx'], /^hfleaks: Unknown arguments: -z, -x\n$/],
+      [['staged', '--', '--x'], /^hfleaks: Unknown argument: --x\n$/],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args, { cwd: empty });

@@ -41,13 +41,15 @@ export async function runStaged(io: Io, args: StagedArgs): Promise<number> {
     root = t.stdout.toString('utf8').replace(/\n$/, '');
   }
   let session;
+  let scan;
   try {
     session = createSession(io, args, root);
+    scan = gitContext(io, { ...args, threads: 1 }, session, git, root, 'files');
   } catch (e) {
-    cat.kill();
+    cat.kill(); // a bad option (--max-file-size x) must not leave git waiting for input
     throw e;
   }
-  const { ctx, progress } = gitContext(io, { ...args, threads: 1 }, session, git, root, 'files');
+  const { ctx, progress } = scan;
   try {
     const r = await gitErrors(() => scanStaged(ctx, changes, cat)).catch((e: unknown) => {
       cat.kill();
