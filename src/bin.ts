@@ -2,7 +2,7 @@
 // dist/cli.js: the full CLI, an ES module whose commands load lazily (dist/chunks/).
 // The installed command is dist/hfleaks.cjs (src/launcher.ts), which loads this file.
 import { fileURLToPath } from 'node:url';
-import { exitOnClosedPipe, processIo } from './cli/io.ts';
+import { exitOnClosedPipe, processIo, withIo } from './cli/io.ts';
 import { main } from './cli/main.ts';
 
 exitOnClosedPipe();
@@ -11,7 +11,7 @@ const workerScript = fileURLToPath(new URL('./scan-worker.js', import.meta.url))
 // The pre-commit hook runs the installed command by absolute path.
 const cliPath = fileURLToPath(new URL('./hfleaks.cjs', import.meta.url));
 
-main(process.argv.slice(2), { ...processIo(), workerScript, cliPath }).then(
+main(process.argv.slice(2), withIo(processIo(), { workerScript, cliPath })).then(
   (code) => {
     process.exitCode = code;
   },

@@ -4,7 +4,6 @@
 // dist/staged.cjs (src/staged-bin.ts) is one CommonJS file, compiled with the V8 code
 // cache the build leaves beside it (dist/staged.cjs.cache; scripts/build.mjs). Every
 // other command loads the full CLI, dist/cli.js (src/bin.ts).
-import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { join } from 'node:path';
@@ -19,25 +18,33 @@ const STAGED = join(__dirname, 'staged.cjs');
 const CACHE = `${STAGED}.cache`;
 
 /**
- * The cache file: a tag, the SHA-1 of staged.cjs and of V8's data, then the data. V8
- * itself checks little (a cache of another file of the same length, or damaged data,
- * runs the wrong code or crashes the process), so nothing reaches it unchecked.
+ * The cache file: a tag, two lengths, the staged.cjs it was made for, then V8's data
+ * twice. V8 itself checks little (a cache of another file of the same length, or damaged
+ * data, runs the wrong code or crashes the process), so nothing reaches it unless the
+ * source is byte for byte this one and both copies of the data agree: two memory
+ * compares, where hashing would cost the hook milliseconds (loading node:crypto alone
+ * takes 5 to 10).
  */
-const TAG = Buffer.from('hfleaks-code-cache-1\n', 'latin1');
-const sha1 = (b: Buffer) => createHash('sha1').update(b).digest();
+const TAG = Buffer.from('hfleaks-code-cache-3\n', 'latin1');
+const HEAD = TAG.length + 8;
 
 function cacheFile(source: Buffer, data: Buffer): Buffer {
-  return Buffer.concat([TAG, sha1(source), sha1(data), data]);
+  const head = Buffer.alloc(HEAD);
+  TAG.copy(head);
+  head.writeUInt32LE(source.length, TAG.length);
+  head.writeUInt32LE(data.length, TAG.length + 4);
+  return Buffer.concat([head, source, data, data]);
 }
 
-/** The V8 data of a cache file made for exactly this source, else undefined. */
+/** The V8 data of a cache file made for exactly this source, undamaged, else undefined. */
 function cacheData(file: Buffer, source: Buffer): Buffer | undefined {
-  const head = TAG.length + 40;
-  if (file.length <= head || !file.subarray(0, TAG.length).equals(TAG)) return undefined;
-  const data = file.subarray(head);
-  if (!file.subarray(TAG.length, TAG.length + 20).equals(sha1(source))) return undefined;
-  if (!file.subarray(TAG.length + 20, head).equals(sha1(data))) return undefined;
-  return data;
+  if (file.length < HEAD || !file.subarray(0, TAG.length).equals(TAG)) return undefined;
+  const n = file.readUInt32LE(TAG.length);
+  const d = file.readUInt32LE(TAG.length + 4);
+  if (n !== source.length || file.length !== HEAD + n + 2 * d || d === 0) return undefined;
+  if (!file.subarray(HEAD, HEAD + n).equals(source)) return undefined;
+  const data = file.subarray(HEAD + n, HEAD + n + d);
+  return data.equals(file.subarray(HEAD + n + d)) ? data : undefined;
 }
 
 /** dist/staged.cjs, compiled with its code cache when it has a sound one that V8 accepts. */

@@ -8,7 +8,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Finding, Severity } from '../core/types.ts';
 import { SEVERITIES } from '../core/types.ts';
 import type { Io } from '../cli/io.ts';
-import { processIo } from '../cli/io.ts';
+import { processIo, withIo } from '../cli/io.ts';
 import { main } from '../cli/main.ts';
 import { renderReport } from '../cli/render.ts';
 import { VERSION, writePrivateFile } from '../cli/session.ts';
@@ -108,7 +108,7 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     say(`::stop-commands::${resume}`);
     let code: number;
     try {
-      code = await main(args, { ...io, cwd: workspace, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, onReport: (r) => (report = r) });
+      code = await main(args, withIo(io, { cwd: workspace, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, onReport: (r) => (report = r) }));
     } finally {
       say(`::${resume}::`);
     }

@@ -23,13 +23,24 @@ export function processIo(): Io {
   return {
     stdout: (s) => void process.stdout.write(s),
     stderr: (s) => void process.stderr.write(s),
-    stdin: process.stdin,
+    // Opened on first use: most commands never read stdin, and opening it costs a few
+    // milliseconds on every run of the pre-commit hook.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    get stdinIsTTY() {
+      return Boolean(process.stdin.isTTY);
+    },
   };
+}
+
+/** `io` with some members replaced, keeping its lazy ones lazy (a spread would open stdin). */
+export function withIo(io: Io, changes: Partial<Io>): Io {
+  return Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(io), ...Object.getOwnPropertyDescriptors(changes) }) as Io;
 }
 
 /** A closed pipe (`hfleaks scan | head`) is a clean exit, as in ripgrep. */

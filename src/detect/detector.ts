@@ -122,7 +122,9 @@ export function base64NeedleInfo(kw: string): Base64Needle[] {
   const out: Base64Needle[] = [];
   const bytes = Buffer.from(kw, 'latin1');
   for (let align = 0; align < 3; align++) {
-    const encs = [0x00, 0xff, 0x55, 0xaa].map((fill) =>
+    // A character that takes any bit from the surrounding bytes differs between all-zero
+    // and all-one surroundings; one that is the same in both depends on the keyword alone.
+    const encs = [0x00, 0xff].map((fill) =>
       Buffer.concat([Buffer.alloc(align, fill), bytes, Buffer.alloc(3, fill)]).toString('base64'),
     );
     // Longest run of positions where every fill gives the same character.

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BaselineError, formatBaseline, parseBaseline } from '../../baseline/index.ts';
 import type { Io } from '../io.ts';
-import { UsageError } from '../io.ts';
+import { UsageError, withIo } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
 import type { ScanArgs } from './scan.ts';
 
@@ -50,7 +50,7 @@ async function fromReport(io: Io, file: string): Promise<string[]> {
 /** Runs `hfleaks scan` on the path with a JSON report captured in memory; returns its fingerprints. */
 async function fromScan(io: Io, args: BaselineArgs): Promise<string[]> {
   let json = '';
-  const quietIo: Io = { ...io, stdout: (s) => void (json += s) };
+  const quietIo: Io = withIo(io, { stdout: (s) => void (json += s) });
   const scanArgs = {
     ...args,
     paths: [args.path === undefined ? '.' : args.path],

@@ -87,25 +87,75 @@ export function streamRecords(
     proc.on('error', (e) => reject(new GitError(`cannot run git (${e.message}); is git installed?`)));
     proc.on('close', (code) => resolve(code ?? -1));
   });
-  const pump = async () => {
-    let rest: Buffer | undefined;
-    for await (const chunk of proc.stdout! as AsyncIterable<Buffer>) {
-      opts.onChunk?.(chunk);
-      const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
-      rest = undefined;
-      let start = 0;
-      for (let i = buf.indexOf(sep); i !== -1; i = buf.indexOf(sep, start)) {
-        const p = onRecord(buf.subarray(start, i));
-        start = i + 1;
-        if (p) await p;
-      }
-      if (start < buf.length) rest = buf.subarray(start);
-    }
-    if (rest?.length) {
-      const p = onRecord(rest);
-      if (p) await p;
-    }
-  };
+  // 'data' events rather than `for await`: the async iterator loads Node's whole stream
+  // toolkit, a few milliseconds of every pre-commit hook run.
+  const pump = () =>
+    new Promise<void>((resolve, reject) => {
+      const out = proc.stdout!;
+      let rest: Buffer | undefined;
+      let failed = false;
+      let waiting = false; // a record asked to wait: reading is paused
+      let ended = false;
+      const fail = (e: unknown) => {
+        if (failed) return;
+        failed = true;
+        out.removeAllListeners('data');
+        reject(e);
+      };
+      const finish = () => {
+        try {
+          const p = rest?.length ? onRecord(rest) : undefined;
+          rest = undefined;
+          if (p) p.then(() => resolve(), fail);
+          else resolve();
+        } catch (e) {
+          fail(e);
+        }
+      };
+      /** Hands over the records of `buf` from `start`; true when one asked to wait. */
+      const feed = (buf: Buffer, start: number): boolean => {
+        for (let i = buf.indexOf(sep, start); i !== -1; i = buf.indexOf(sep, start)) {
+          const p = onRecord(buf.subarray(start, i));
+          start = i + 1;
+          if (p) {
+            waiting = true;
+            out.pause();
+            p.then(() => {
+              waiting = false;
+              try {
+                if (feed(buf, start) || failed) return;
+              } catch (e) {
+                fail(e);
+                return;
+              }
+              // 'end' may come while paused (git had nothing more to say).
+              if (ended) finish();
+              else out.resume();
+            }, fail);
+            return true;
+          }
+        }
+        rest = start < buf.length ? buf.subarray(start) : undefined;
+        return false;
+      };
+      out.on('data', (chunk: Buffer) => {
+        if (failed) return;
+        opts.onChunk?.(chunk);
+        const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+        rest = undefined;
+        try {
+          feed(buf, 0);
+        } catch (e) {
+          fail(e);
+        }
+      });
+      out.on('error', fail);
+      out.on('end', () => {
+        if (failed) return;
+        ended = true;
+        if (!waiting) finish();
+      });
+    });
   const done = (async () => {
     try {
       await pump();

@@ -1,0 +1,55 @@
+// streamRecords: git's output as records, in order, whether the consumer takes them at
+// once or asks to wait (a promise pauses reading), up to the last one without separator.
+import { describe, expect, it } from 'vitest';
+import { streamRecords } from '../../src/sources/git/run.ts';
+import { makeRepo } from './repo.ts';
+
+describe('streamRecords', () => {
+  const r = makeRepo();
+  const ctx = { cwd: r.dir, env: { ...process.env, ...r.env } };
+  // cat-file answers each input line with "<line> missing": many records, known in advance.
+  const names = Array.from({ length: 20_000 }, (_, i) => `no-such-object-${i}`);
+  const input = `${names.join('\n')}\n`;
+  const expected = names.map((n) => `${n} missing`);
+
+  it('hands over every record in order, pausing whenever the consumer asks', async () => {
+    const got: string[] = [];
+    let n = 0;
+    const done = await streamRecords(ctx, ['cat-file', '--batch-check'], (rec) => {
+      got.push(rec.toString());
+      // Wait now and then, sometimes across a timer, sometimes a microtask.
+      if (++n % 997 === 0) return new Promise((res) => setTimeout(res, 2));
+      if (n % 89 === 0) return Promise.resolve();
+    }, { input }).done;
+    expect(done.code).toBe(0);
+    expect(got).toEqual(expected);
+  });
+
+  it('gives the last record even without a separator, and waits for it too', async () => {
+    const got: string[] = [];
+    const done = await streamRecords(ctx, ['cat-file', '--batch-check'], (rec) => {
+      got.push(rec.toString());
+      return new Promise((res) => setImmediate(res));
+    }, { input: 'a\nb', sep: 0x20 }).done;
+    expect(done.code).toBe(0);
+    // Split at spaces: "a", "missing\nb", "missing\n".
+    expect(got).toEqual(['a', 'missing\nb', 'missing\n']);
+  });
+
+  it('rejects when the consumer throws, and stops git', async () => {
+    let n = 0;
+    const run = streamRecords(ctx, ['cat-file', '--batch-check'], () => {
+      if (++n === 5000) throw new Error('consumer failed');
+    }, { input });
+    await expect(run.done).rejects.toThrow('consumer failed');
+  });
+
+  it('rejects when a consumer promise rejects', async () => {
+    let n = 0;
+    const run = streamRecords(ctx, ['cat-file', '--batch-check'], () => {
+      if (++n === 300) return Promise.reject(new Error('later failure'));
+      if (n % 50 === 0) return Promise.resolve();
+    }, { input });
+    await expect(run.done).rejects.toThrow('later failure');
+  });
+});
