@@ -25376,68 +25376,82 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
     proc.on("error", (e) => reject(new GitError(`cannot run git (${e.message}); is git installed?`)));
     proc.on("close", (code2) => resolve12(code2 ?? -1));
   });
+  exit.catch(() => void 0);
   const pump = () => new Promise((resolve12, reject) => {
     const out = proc.stdout;
+    const chunks = [];
+    let buf;
+    let start = 0;
     let rest;
-    let failed2 = false;
     let waiting = false;
     let ended = false;
+    let settled = false;
     const fail2 = (e) => {
-      if (failed2) return;
-      failed2 = true;
-      out.removeAllListeners("data");
+      if (settled) return;
+      settled = true;
       reject(e);
     };
     const finish2 = () => {
+      settled = true;
       try {
         const p2 = rest?.length ? onRecord(rest) : void 0;
         rest = void 0;
-        if (p2) p2.then(() => resolve12(), fail2);
+        if (p2) p2.then(() => resolve12(), reject);
         else resolve12();
       } catch (e) {
-        fail2(e);
+        reject(e);
       }
     };
-    const feed = (buf, start) => {
-      for (let i = buf.indexOf(sep2, start); i !== -1; i = buf.indexOf(sep2, start)) {
-        const p2 = onRecord(buf.subarray(start, i));
-        start = i + 1;
-        if (p2) {
-          waiting = true;
-          out.pause();
-          p2.then(() => {
-            waiting = false;
-            try {
-              if (feed(buf, start) || failed2) return;
-            } catch (e) {
-              fail2(e);
+    const run = () => {
+      try {
+        for (; ; ) {
+          if (!buf) {
+            const chunk = chunks.shift();
+            if (!chunk) break;
+            buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+            rest = void 0;
+            start = 0;
+          }
+          for (let i = buf.indexOf(sep2, start); i !== -1; i = buf.indexOf(sep2, start)) {
+            const p2 = onRecord(buf.subarray(start, i));
+            start = i + 1;
+            if (p2) {
+              waiting = true;
+              out.pause();
+              p2.then(() => {
+                waiting = false;
+                if (!settled) run();
+              }, fail2);
               return;
             }
-            if (ended) finish2();
-            else out.resume();
-          }, fail2);
-          return true;
+          }
+          rest = start < buf.length ? buf.subarray(start) : void 0;
+          buf = void 0;
         }
-      }
-      rest = start < buf.length ? buf.subarray(start) : void 0;
-      return false;
-    };
-    out.on("data", (chunk) => {
-      if (failed2) return;
-      opts.onChunk?.(chunk);
-      const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
-      rest = void 0;
-      try {
-        feed(buf, 0);
       } catch (e) {
         fail2(e);
+        return;
       }
+      if (ended) finish2();
+      else out.resume();
+    };
+    out.on("data", (chunk) => {
+      if (settled) return;
+      try {
+        opts.onChunk?.(chunk);
+      } catch (e) {
+        fail2(e);
+        return;
+      }
+      chunks.push(chunk);
+      if (!waiting) run();
     });
     out.on("error", fail2);
+    proc.on("error", fail2);
     out.on("end", () => {
-      if (failed2) return;
+      if (settled) return;
       ended = true;
-      if (!waiting) finish2();
+      if (!waiting) run();
     });
   });
   const done = (async () => {
@@ -25445,8 +25459,7 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
       await pump();
     } catch (e) {
       proc.kill();
-      await exit.catch(() => void 0);
-      throw e;
+      throw await exit.then(() => void 0, (spawnError) => spawnError) ?? e;
     }
     return { code: await exit, stderr };
   })();

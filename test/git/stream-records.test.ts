@@ -1,5 +1,7 @@
 // streamRecords: git's output as records, in order, whether the consumer takes them at
 // once or asks to wait (a promise pauses reading), up to the last one without separator.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { streamRecords } from '../../src/sources/git/run.ts';
 import { makeRepo } from './repo.ts';
@@ -25,6 +27,36 @@ describe('streamRecords', () => {
     expect(got).toEqual(expected);
   });
 
+  it('keeps order when a record waits as git exits (Node then resumes the stream on its own)', async () => {
+    // A third of the records wait, on a timer, a macrotask or a microtask: some wait at
+    // the moment git exits, and the last chunks must still come after the pending one.
+    for (const seed of [1, 2, 3]) {
+      let x = seed;
+      const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+      const got: string[] = [];
+      let pending = 0;
+      let most = 0;
+      const done = await streamRecords(ctx, ['cat-file', '--batch-check'], (rec) => {
+        got.push(rec.toString());
+        const r = rnd();
+        if (r >= 0.3) return;
+        most = Math.max(most, ++pending);
+        return new Promise<void>((res) => {
+          const go = () => {
+            pending--;
+            res();
+          };
+          if (r < 0.02) setTimeout(go, Math.floor(rnd() * 3));
+          else if (r < 0.15) setImmediate(go);
+          else queueMicrotask(go);
+        });
+      }, { input }).done;
+      expect(done.code).toBe(0);
+      expect(got).toEqual(expected);
+      expect(most).toBe(1);
+    }
+  });
+
   it('gives the last record even without a separator, and waits for it too', async () => {
     const got: string[] = [];
     const done = await streamRecords(ctx, ['cat-file', '--batch-check'], (rec) => {
@@ -42,6 +74,11 @@ describe('streamRecords', () => {
       if (++n === 5000) throw new Error('consumer failed');
     }, { input });
     await expect(run.done).rejects.toThrow('consumer failed');
+  });
+
+  it('rejects when git cannot start, with a clear message', async () => {
+    const run = streamRecords({ cwd: join(tmpdir(), 'no-such-directory-for-hfleaks'), env: process.env }, ['version'], () => undefined);
+    await expect(run.done).rejects.toThrow(/cannot run git/);
   });
 
   it('rejects when a consumer promise rejects', async () => {

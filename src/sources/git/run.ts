@@ -87,73 +87,87 @@ export function streamRecords(
     proc.on('error', (e) => reject(new GitError(`cannot run git (${e.message}); is git installed?`)));
     proc.on('close', (code) => resolve(code ?? -1));
   });
+  exit.catch(() => undefined); // awaited below; a failed spawn must not be an unhandled rejection
   // 'data' events rather than `for await`: the async iterator loads Node's whole stream
-  // toolkit, a few milliseconds of every pre-commit hook run.
+  // toolkit, a few milliseconds of every pre-commit hook run. Chunks are queued in order:
+  // pausing the stream is only back-pressure, since Node resumes a child's stdout when
+  // the child exits, and its last chunks then arrive while a record is still pending.
   const pump = () =>
     new Promise<void>((resolve, reject) => {
       const out = proc.stdout!;
-      let rest: Buffer | undefined;
-      let failed = false;
-      let waiting = false; // a record asked to wait: reading is paused
+      const chunks: Buffer[] = [];
+      let buf: Buffer | undefined; // the chunk being handed over, from `start`
+      let start = 0;
+      let rest: Buffer | undefined; // an unfinished record from the chunk before
+      let waiting = false; // a record asked to wait
       let ended = false;
+      let settled = false;
       const fail = (e: unknown) => {
-        if (failed) return;
-        failed = true;
-        out.removeAllListeners('data');
+        if (settled) return;
+        settled = true;
         reject(e);
       };
       const finish = () => {
+        settled = true;
         try {
           const p = rest?.length ? onRecord(rest) : undefined;
           rest = undefined;
-          if (p) p.then(() => resolve(), fail);
+          if (p) p.then(() => resolve(), reject);
           else resolve();
         } catch (e) {
-          fail(e);
+          reject(e);
         }
       };
-      /** Hands over the records of `buf` from `start`; true when one asked to wait. */
-      const feed = (buf: Buffer, start: number): boolean => {
-        for (let i = buf.indexOf(sep, start); i !== -1; i = buf.indexOf(sep, start)) {
-          const p = onRecord(buf.subarray(start, i));
-          start = i + 1;
-          if (p) {
-            waiting = true;
-            out.pause();
-            p.then(() => {
-              waiting = false;
-              try {
-                if (feed(buf, start) || failed) return;
-              } catch (e) {
-                fail(e);
+      const run = (): void => {
+        try {
+          for (;;) {
+            if (!buf) {
+              const chunk = chunks.shift();
+              if (!chunk) break;
+              buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+              rest = undefined;
+              start = 0;
+            }
+            for (let i = buf.indexOf(sep, start); i !== -1; i = buf.indexOf(sep, start)) {
+              const p = onRecord(buf.subarray(start, i));
+              start = i + 1;
+              if (p) {
+                waiting = true;
+                out.pause();
+                p.then(() => {
+                  waiting = false;
+                  if (!settled) run();
+                }, fail);
                 return;
               }
-              // 'end' may come while paused (git had nothing more to say).
-              if (ended) finish();
-              else out.resume();
-            }, fail);
-            return true;
+            }
+            rest = start < buf.length ? buf.subarray(start) : undefined;
+            buf = undefined;
           }
-        }
-        rest = start < buf.length ? buf.subarray(start) : undefined;
-        return false;
-      };
-      out.on('data', (chunk: Buffer) => {
-        if (failed) return;
-        opts.onChunk?.(chunk);
-        const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
-        rest = undefined;
-        try {
-          feed(buf, 0);
         } catch (e) {
           fail(e);
+          return;
         }
+        if (ended) finish();
+        else out.resume();
+      };
+      out.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        try {
+          opts.onChunk?.(chunk);
+        } catch (e) {
+          fail(e);
+          return;
+        }
+        chunks.push(chunk);
+        if (!waiting) run();
       });
       out.on('error', fail);
+      proc.on('error', fail);
       out.on('end', () => {
-        if (failed) return;
+        if (settled) return;
         ended = true;
-        if (!waiting) finish();
+        if (!waiting) run();
       });
     });
   const done = (async () => {
@@ -161,8 +175,8 @@ export function streamRecords(
       await pump();
     } catch (e) {
       proc.kill();
-      await exit.catch(() => undefined);
-      throw e;
+      // git could not start at all: say so, rather than the stream's own error.
+      throw (await exit.then(() => undefined, (spawnError: unknown) => spawnError)) ?? e;
     }
     return { code: await exit, stderr };
   })();
