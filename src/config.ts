@@ -24,7 +24,7 @@ export interface Config {
 export const DEFAULT_CONFIG_NAMES = ['.hfleaks.json'];
 
 /** Files and blobs larger than this are skipped (and listed) unless --max-file-size says otherwise. */
-export const DEFAULT_MAX_FILE_SIZE = 512 << 20;
+const DEFAULT_MAX_FILE_SIZE = 512 << 20;
 
 /** The size cap: --max-file-size, else the config file's maxFileSize, else the default. */
 export function maxFileSizeOf(flag: string | undefined, config: Config): number {

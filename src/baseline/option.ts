@@ -7,10 +7,9 @@ import { applyBaseline } from './apply.ts';
 import { type Baseline, BaselineError, readBaseline } from './file.ts';
 
 export function loadBaselineOption(cwd: string, file: string): Baseline {
-  const name = file;
-  if (name === '-') throw new UsageError('--baseline needs a file, not -');
+  if (file === '-') throw new UsageError('--baseline needs a file, not -');
   try {
-    return readBaseline(resolve(cwd, name), name);
+    return readBaseline(resolve(cwd, file), file);
   } catch (e) {
     if (e instanceof BaselineError) throw new UsageError(e.message);
     throw e;

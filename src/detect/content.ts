@@ -247,7 +247,7 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
       // The archive sees the piece first: if it fails on it, the held bytes (this piece
       // included) go to the raw scan.
       inner.push(d);
-      if (held && !fallback && heldBytes > HOLD) held = undefined; // too late to fall back: memory stays bounded
+      if (held && heldBytes > HOLD) held = undefined; // too late to fall back: memory stays bounded
     },
     end() {
       if (!fallback) inner.end();
@@ -278,9 +278,9 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
     if (fits < chunk.length) finish();
   };
   let gz: Gunzip | undefined;
+  const gunzip = () => (gz ??= new (fflateLib().Gunzip)(emit));
   const feed = (d: Uint8Array) => {
-    gz ??= new (fflateLib().Gunzip)((chunk) => emit(chunk));
-    for (let i = 0; i < d.length && !done; i += PIECE) gz.push(d.subarray(i, i + PIECE), false);
+    for (let i = 0; i < d.length && !done; i += PIECE) gunzip().push(d.subarray(i, i + PIECE), false);
   };
   const guard = (f: () => void) => {
     if (done) return;
@@ -330,7 +330,7 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
           release();
         }
         if (done) return;
-        (gz ?? new (fflateLib().Gunzip)(emit)).push(EMPTY, true);
+        gunzip().push(EMPTY, true);
         // Streamed (over 8 MB in) and nothing came out: not a gzip, whatever its header.
         if (!emitted) throw new Error('no data');
         finish();

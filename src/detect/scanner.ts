@@ -35,9 +35,9 @@ function charCount(buf: Buffer, a: number, b: number): number {
  * its BOM; its code units then sit at even offsets of every window (windows slide by
  * an even number of bytes).
  */
-export type TextForm = 'utf8' | 'utf16le' | 'utf16be';
+type TextForm = 'utf8' | 'utf16le' | 'utf16be';
 
-export function textForm(head: Buffer): TextForm {
+function textForm(head: Buffer): TextForm {
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf16be';
   return 'utf8';
@@ -54,12 +54,7 @@ function nlWidth(form: TextForm): number {
 /** Newlines starting in buf[a, b). */
 function countNewlines(buf: Buffer, a: number, b: number, form: TextForm = 'utf8'): number {
   let n = 0;
-  if (form === 'utf8') {
-    for (let i = buf.indexOf(NL, a); i !== -1 && i < b; i = buf.indexOf(NL, i + 1)) n++;
-    return n;
-  }
-  const nl = NL16[form];
-  for (let i = buf.indexOf(nl, a); i !== -1 && i < b; i = buf.indexOf(nl, i + 1)) if ((i & 1) === 0) n++;
+  for (let i = nextNewline(buf, a, form); i !== -1 && i < b; i = nextNewline(buf, i + 1, form)) n++;
   return n;
 }
 
@@ -130,7 +125,7 @@ export function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: 
       const bom = nl === -1 && base === 0 && (buf[0] === 0xff || buf[0] === 0xfe) ? 2 : 0;
       column = Math.max(0, Math.floor((h.start - lineStart - bom) / 2)) + (nl === -1 ? state.col : 0) + 1;
     } else {
-      const bom = nl === -1 && base === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+      const bom = nl === -1 ? bomBytes(buf, base, 'utf8') : 0;
       column = charCount(buf, nl === -1 ? bom : nl + 1, h.start) + (nl === -1 ? state.col : 0) + 1;
     }
     const lineFrom = Math.max(nl === -1 ? 0 : nl + nlWidth(form), h.start - LINE_WINDOW);

@@ -41,14 +41,7 @@ export function searcher(needle: Buffer): Searcher {
       for (let a = buf.indexOf(first, from + pos); a !== -1; a = buf.indexOf(first, a + 1)) {
         const at = a - pos;
         if (at + needle.length > buf.length) return -1;
-        let ok = true;
-        for (let i = 0; i < needle.length; i++) {
-          if (buf[at + i] !== needle[i]) {
-            ok = false;
-            break;
-          }
-        }
-        if (ok) return at;
+        if (occursAt(buf, at, needle)) return at;
       }
       return -1;
     },
@@ -56,7 +49,7 @@ export function searcher(needle: Buffer): Searcher {
 }
 
 /** One needle of a shared search, and where its anchor byte sits in it. */
-export interface SharedNeedle<T> {
+interface SharedNeedle<T> {
   needle: Buffer;
   /** The needle's offset of the anchor byte its group searches for. */
   at: number;
@@ -64,7 +57,7 @@ export interface SharedNeedle<T> {
 }
 
 /** Needles searched together: one pass over the buffer per anchor byte. */
-export interface SharedGroup<T> {
+interface SharedGroup<T> {
   anchor: number;
   members: SharedNeedle<T>[];
 }

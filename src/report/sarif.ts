@@ -2,14 +2,11 @@
 // help and playbook, one result per location with the redacted token, its verdict and
 // the finding's own steps. Never a raw secret (not even with --show-secrets), never an
 // e-mail address, never a commit message.
-import { lazyBuiltin } from '../core/lazy.ts';
-import { removeEmails } from '../findings/redact.ts';
-
-const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 import type * as Sarif from 'sarif';
 import { adviseFinding, ruleHelp } from '../advice/index.ts';
 import type { Finding, Location, Severity, Verification } from '../core/types.ts';
-import { scrub } from '../findings/redact.ts';
+import { sha256 } from '../findings/aggregate.ts';
+import { removeEmails, scrub } from '../findings/redact.ts';
 import type { Report, ReportOptions } from './types.ts';
 
 export const SARIF_SCHEMA = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json';
@@ -93,7 +90,7 @@ function message(f: Finding, l: Location, advice: string[], more: number): strin
 }
 
 function locationHash(f: Finding, l: Location): string {
-  return crypto().createHash('sha256').update(`${f.fingerprint}\0${l.path}\0${l.commit ?? ''}`).digest('hex').slice(0, 32);
+  return sha256(`${f.fingerprint}\0${l.path}\0${l.commit ?? ''}`).slice(0, 32);
 }
 
 function results(f: Finding, ruleIndex: number): Sarif.Result[] {
