@@ -39,10 +39,9 @@ ${MARKER} (installed by \`hfleaks hook install\`; remove with \`hfleaks hook uni
 ${chained ? `"$(dirname "$0")/${PREVIOUS}" "$@" || exit $?\n` : ''}NODE=${q(node)}
 [ -x "$NODE" ] || NODE=node
 HFLEAKS_CLI=${q(cli)}
-TOP=$(git rev-parse --show-toplevel 2>/dev/null)
 if [ -f "$HFLEAKS_CLI" ]; then
   "$NODE" "$HFLEAKS_CLI" staged
-elif [ -n "$TOP" ] && [ -x "$TOP/node_modules/.bin/hfleaks" ]; then
+elif TOP=$(git rev-parse --show-toplevel 2>/dev/null) && [ -x "$TOP/node_modules/.bin/hfleaks" ]; then
   "$TOP/node_modules/.bin/hfleaks" staged
 elif command -v hfleaks >/dev/null 2>&1; then
   hfleaks staged

@@ -52,10 +52,10 @@ export function hubSettings(io: Pick<Io, 'env'>, args: VerifyArgs): Pick<VerifyS
   }
 }
 
-/** Validated settings, or undefined when not verifying. --reach and --revoke imply --verify. */
 /** The verification code, loaded as soon as verification is known to be on. */
 let enrichment: Promise<typeof import('./enrich.ts')> | undefined;
 
+/** Validated settings, or undefined when not verifying. --reach and --revoke imply --verify. */
 export function verifySettings(io: Pick<Io, 'env' | 'stdinIsTTY'>, args: VerifyArgs): VerifySettings | undefined {
   // Not verifying: HF_ENDPOINT is none of our business (it may point at a mirror scans never use).
   if (!(args.verify || args.reach || args.revoke)) return undefined;

@@ -11,7 +11,7 @@ import type { CommitInfo, RawChange } from './raw-log.ts';
 import { isNullOid, RAW_LOG_FORMAT, rawLogParser } from './raw-log.ts';
 import type { Repo } from './repo.ts';
 import { resolveCommit, shallowCommits, stashCommits } from './repo.ts';
-import { eachRecord, GitError, gitMessage, gitOutput, streamRecords, WHOLE_TREE } from './run.ts';
+import { eachRecord, GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
 import type { GitScanContext, GitScanStats } from './scan-context.ts';
 import { addedMatches, createScanner, missingReporter, scanFew } from './scan-context.ts';
 
@@ -133,15 +133,15 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
   const commits = await listed.commits;
   stats.commits = commits.count;
   missing.finish();
-  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.intros);
+  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log);
   return stats;
 }
 
 /** What a listing leaves: the commits, and where it can tell the introductions of blobs from. */
 interface Listed {
   commits: Promise<CommitListing>;
-  /** The commits that introduced these blobs, from what the listing kept (else walked afterwards). */
-  intros?: (oids: Set<string>) => Map<string, Introduction[]>;
+  /** The listing walk's output, kept: it tells which commits introduced each blob (else walked afterwards). */
+  log?: readonly Buffer[];
 }
 
 type Queue = ReturnType<typeof listingQueue>;
@@ -201,10 +201,9 @@ async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: 
     if (keptBytes <= KEEP_LOG_MAX) kept.push(chunk);
     else kept = undefined;
   };
-  const r = await streamRecords(repo, [...WHOLE_TREE, 'log', ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, ...(refs.input === undefined ? {} : { input: refs.input }) }).done;
+  const r = await streamRecords(repo, ['log', ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, input: refs.input }).done;
   if (r.code !== 0) return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
-  const log = kept;
-  return { commits: Promise.resolve({ count }), ...(log ? { intros: (oids: Set<string>) => introductionsIn(log, oids) } : {}) };
+  return { commits: Promise.resolve({ count }), log: kept };
 }
 
 /** The diff options of the walks that tell where blobs came from: renames followed, merges against all parents. */
@@ -262,7 +261,7 @@ async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, que
       }
       return push(rec.toString('latin1', 0, len), rec.toString('utf8', len + 1));
     },
-    refs.input === undefined ? {} : { input: refs.input },
+    { input: refs.input },
   ).done;
   if (result.code !== 0) {
     const why = gitMessage(result.stderr || `exit ${result.code}`);
@@ -293,12 +292,7 @@ interface Introduction {
 /** Commits in history from which the provenance walk is split over several git processes. */
 const SPLIT_WALK = 4000;
 
-/**
- * The commits (and paths) where each blob appeared: its file is new or changed to it.
- * One `git log` walk, diffing each commit against its parents (renames followed, merges
- * against all parents); on long histories the commits are shared out among several
- * `git log --no-walk --stdin` processes, one per thread.
- */
+/** The commits reachable from every ref: how many, and their ids unless there are very many. */
 interface CommitListing {
   count: number;
   /** Every commit id, newest first; left out past KEEP_COMMITS (listed again if needed). */
@@ -321,11 +315,17 @@ async function listCommits(repo: Repo, refs: AllRefs): Promise<CommitListing> {
       if (list && count > KEEP_COMMITS) list = undefined;
       list?.push(rec.toString('latin1'));
     },
-    refs.input === undefined ? {} : { input: refs.input },
+    { input: refs.input },
   ).done;
   return r.code === 0 ? { count, ...(list ? { list } : {}) } : { count: 0, list: [] };
 }
 
+/**
+ * The commits (and paths) where each blob appeared: its file is new or changed to it.
+ * One `git log` walk, diffing each commit against its parents (renames followed, merges
+ * against all parents); on long histories the commits are shared out among several
+ * `git log --no-walk --stdin` processes, one per thread.
+ */
 async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, listing: CommitListing, refs: AllRefs): Promise<Map<string, Introduction[]>> {
   const out = new Map<string, Introduction[]>();
   const diff = [...INTRO_DIFF];
@@ -349,9 +349,9 @@ async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<stri
       // Each walk gets its own parser (records of different processes must not mix).
       let seq = part * 2 ** 32;
       const parse = introParser(oids, out, (intro) => order.set(intro, seq++));
-      const args = [...WHOLE_TREE, ...(input === undefined ? ['log', ...refs.args, ...diff] : ['log', '--no-walk=unsorted', '--stdin', ...diff])];
+      const args = input === undefined ? ['log', ...refs.args, ...diff] : ['log', '--no-walk=unsorted', '--stdin', ...diff];
       const stdin = input ?? refs.input;
-      return streamRecords(repo, args, parse, { sep: 0, ...(stdin === undefined ? {} : { input: stdin }) }).done;
+      return streamRecords(repo, args, parse, { sep: 0, input: stdin }).done;
     }),
   );
   // The walk's order (newest first), whichever process finished first.
@@ -396,9 +396,9 @@ function secretsOf(hits: Iterable<BlobHit>): Set<string> {
 }
 
 /** Adds each hit's locations: one per commit that introduced the token, with its path. */
-async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing, refs: AllRefs, kept?: Listed['intros']): Promise<void> {
+async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing, refs: AllRefs, log?: readonly Buffer[]): Promise<void> {
   const oids = new Set(hits.keys());
-  const intros = kept ? kept(oids) : await findIntroductions(ctx, repo, oids, commits, refs);
+  const intros = log ? introductionsIn(log, oids) : await findIntroductions(ctx, repo, oids, commits, refs);
   const boundary = shallowCommits(repo);
   // Every blob of HEAD's tree was scanned: those among the hits hold HEAD's secrets.
   const head = await headBlobs(repo);
@@ -491,7 +491,7 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
     },
     (c) => commits.push(c),
   );
-  const r = await streamRecords(repo, [...WHOLE_TREE, 'log', ...revs, '--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT, '--end-of-options'], parse, { sep: 0, ...(refs.input === undefined ? {} : { input: refs.input }) }).done;
+  const r = await streamRecords(repo, ['log', ...revs, ...INTRO_DIFF, '--end-of-options'], parse, { sep: 0, input: refs.input }).done;
   if (r.code !== 0) throw new GitError(`git log ${sel.range ?? ''}: ${gitMessage(r.stderr)}`);
   stats.commits = commits.length;
   const boundary = shallowCommits(repo);

@@ -42,12 +42,12 @@ function atLeast(v: [number, number], major: number, minor: number): boolean {
   return v[0] > major || (v[0] === major && v[1] >= minor);
 }
 
-/** Whether a file of the object database's pack directory ends so (`.bitmap`, `.promisor`). */
-function packFile(objectsDir: string, ending: string): boolean {
+/** The names in the object database's pack directory (none if it can't be read). */
+function packFiles(objectsDir: string): string[] {
   try {
-    return readdirSync(join(objectsDir, 'pack')).some((f) => f.endsWith(ending));
+    return readdirSync(join(objectsDir, 'pack'));
   } catch {
-    return false;
+    return [];
   }
 }
 
@@ -90,6 +90,7 @@ export async function openRepo(target: string | undefined, cwd: string, env: Nod
   const workTree = inside === 'true' && top ? top : undefined;
   const head = await headP;
   const objectsDir = isAbsolute(objects) ? objects : resolve(dir, objects);
+  const packs = packFiles(objectsDir);
   return {
     ...ctx,
     gitDir,
@@ -104,8 +105,8 @@ export async function openRepo(target: string | undefined, cwd: string, env: Nod
     oidLength: format === 'sha256' ? 64 : 40,
     batchCommand: atLeast(version, 2, 36),
     typeFilter: atLeast(version, 2, 32),
-    bitmap: packFile(objectsDir, '.bitmap'),
-    partial: packFile(objectsDir, '.promisor'),
+    bitmap: packs.some((f) => f.endsWith('.bitmap')),
+    partial: packs.some((f) => f.endsWith('.promisor')),
   };
 }
 

@@ -57,10 +57,13 @@ export interface StreamResult {
 }
 
 /**
- * Put before `log`/`diff` when their paths must cover the whole repository: with
- * `diff.relative` set, git would show only what lies under the current directory.
+ * git, for every command hfleaks runs through these helpers. `log` and `diff` must cover
+ * the whole repository: with `diff.relative` set, git would show only what lies under
+ * the current directory (the setting means nothing to other commands).
  */
-export const WHOLE_TREE = ['-c', 'diff.relative=false'];
+function spawnGit(ctx: GitContext, args: string[], stdin: boolean) {
+  return spawn('git', ['-c', 'diff.relative=false', ...args], { cwd: ctx.cwd, env: ctx.env, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+}
 
 /**
  * Runs git and hands each record of its output (split at `sep`) to `onRecord`, as raw
@@ -74,7 +77,7 @@ export function streamRecords(
   opts: { sep?: number; input?: string; onChunk?: (chunk: Buffer) => void } = {},
 ): { done: Promise<StreamResult>; kill: () => void } {
   const sep = opts.sep ?? 10;
-  const proc = spawn('git', args, { cwd: ctx.cwd, env: ctx.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const proc = spawnGit(ctx, args, opts.input !== undefined);
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => {
     if (stderr.length < 16384) stderr += d.toString('utf8');
@@ -186,7 +189,7 @@ export function streamRecords(
 /** Runs git to completion and returns its standard output (for small outputs). */
 export function gitOutput(ctx: GitContext, args: string[], input?: string): Promise<{ code: number; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn('git', args, { cwd: ctx.cwd, env: ctx.env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const proc = spawnGit(ctx, args, input !== undefined);
     const out: Buffer[] = [];
     let stderr = '';
     proc.stdout!.on('data', (d: Buffer) => out.push(d));

@@ -10,7 +10,7 @@ import type { RawChange } from './raw-log.ts';
 import { isNullOid, rawLogParser } from './raw-log.ts';
 import { CatFile } from './cat-file.ts';
 import type { GitContext } from './run.ts';
-import { GitError, gitMessage, streamRecords, WHOLE_TREE } from './run.ts';
+import { GitError, gitMessage, streamRecords } from './run.ts';
 import type { GitScanContext } from './scan-context.ts';
 import { addedMatches, scanFew } from './scan-context.ts';
 
@@ -43,7 +43,7 @@ export async function stagedChanges(git: GitContext): Promise<RawChange[]> {
   const parse = rawLogParser((c) => {
     if (!isNullOid(c.newOid) && c.newMode !== '160000' && !c.status.startsWith('D')) changes.push(c);
   });
-  const r = await streamRecords(git, [...WHOLE_TREE, 'diff', '--cached', '--raw', '-z', '--no-abbrev', '-M', '--no-ext-diff', '--no-color', '--no-textconv'], parse, { sep: 0 }).done;
+  const r = await streamRecords(git, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '-M', '--no-ext-diff', '--no-color', '--no-textconv'], parse, { sep: 0 }).done;
   if (r.code !== 0) {
     const msg = gitMessage(r.stderr || `git diff exited ${r.code}`);
     throw new GitError(msg);
