@@ -138,7 +138,7 @@ function commonOptions(defaults = {}) {
     ...DEBUG
   };
 }
-var VERIFY_GROUP, SCAN_OPTIONS, QUIET, DEBUG, threads, maxFileSize, STAGED_OPTIONS;
+var VERIFY_GROUP, SCAN_OPTIONS, QUIET, DEBUG, threads, maxFileSize, STAGED_COMMAND;
 var init_options = __esm({
   "src/cli/options.ts"() {
     "use strict";
@@ -157,7 +157,11 @@ var init_options = __esm({
     maxFileSize = (what) => ({
       "max-file-size": { type: "string", describe: `Skip (and list) ${what} larger than this (default 512MB)`, requiresArg: true }
     });
-    STAGED_OPTIONS = { ...commonOptions(), ...maxFileSize("blobs") };
+    STAGED_COMMAND = {
+      command: "staged",
+      describe: "Scan what the next commit would add (the index against HEAD); for pre-commit hooks",
+      options: { ...commonOptions(), ...maxFileSize("blobs") }
+    };
   }
 });
 
@@ -2570,12 +2574,7 @@ function nlWidth(form) {
 }
 function countNewlines(buf, a, b3, form = "utf8") {
   let n = 0;
-  if (form === "utf8") {
-    for (let i = buf.indexOf(NL, a); i !== -1 && i < b3; i = buf.indexOf(NL, i + 1)) n++;
-    return n;
-  }
-  const nl = NL16[form];
-  for (let i = buf.indexOf(nl, a); i !== -1 && i < b3; i = buf.indexOf(nl, i + 1)) if ((i & 1) === 0) n++;
+  for (let i = nextNewline(buf, a, form); i !== -1 && i < b3; i = nextNewline(buf, i + 1, form)) n++;
   return n;
 }
 function lastNewline(buf, before, form) {
@@ -2622,7 +2621,7 @@ function hitsToMatches(buf, hits, state, base2, form = "utf8") {
       const bom = nl === -1 && base2 === 0 && (buf[0] === 255 || buf[0] === 254) ? 2 : 0;
       column = Math.max(0, Math.floor((h3.start - lineStart - bom) / 2)) + (nl === -1 ? state.col : 0) + 1;
     } else {
-      const bom = nl === -1 && base2 === 0 && buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? 3 : 0;
+      const bom = nl === -1 ? bomBytes(buf, base2, "utf8") : 0;
       column = charCount(buf, nl === -1 ? bom : nl + 1, h3.start) + (nl === -1 ? state.col : 0) + 1;
     }
     const lineFrom = Math.max(nl === -1 ? 0 : nl + nlWidth(form), h3.start - LINE_WINDOW);
@@ -2900,7 +2899,7 @@ function tentative(kind, path, sink, raw, archive) {
         heldBytes += d2.length;
       }
       inner.push(d2);
-      if (held && !fallback && heldBytes > HOLD) held = void 0;
+      if (held && heldBytes > HOLD) held = void 0;
     },
     end() {
       if (!fallback) inner.end();
@@ -2929,9 +2928,9 @@ function gzipStream(detector, path, sink, opts, depth, budget, trial) {
     if (fits < chunk.length) finish2();
   };
   let gz;
+  const gunzip = () => gz ??= new (fflateLib()).Gunzip(emit);
   const feed = (d2) => {
-    gz ??= new (fflateLib()).Gunzip((chunk) => emit(chunk));
-    for (let i = 0; i < d2.length && !done; i += PIECE) gz.push(d2.subarray(i, i + PIECE), false);
+    for (let i = 0; i < d2.length && !done; i += PIECE) gunzip().push(d2.subarray(i, i + PIECE), false);
   };
   const guard = (f3) => {
     if (done) return;
@@ -2973,7 +2972,7 @@ function gzipStream(detector, path, sink, opts, depth, budget, trial) {
         release();
       }
       if (done) return;
-      (gz ?? new (fflateLib()).Gunzip(emit)).push(EMPTY, true);
+      gunzip().push(EMPTY, true);
       if (!emitted) throw new Error("no data");
       finish2();
     })
@@ -9950,14 +9949,7 @@ function searcher(needle) {
       for (let a = buf.indexOf(first, from + pos); a !== -1; a = buf.indexOf(first, a + 1)) {
         const at2 = a - pos;
         if (at2 + needle.length > buf.length) return -1;
-        let ok = true;
-        for (let i = 0; i < needle.length; i++) {
-          if (buf[at2 + i] !== needle[i]) {
-            ok = false;
-            break;
-          }
-        }
-        if (ok) return at2;
+        if (occursAt(buf, at2, needle)) return at2;
       }
       return -1;
     }
@@ -18785,10 +18777,9 @@ var init_file = __esm({
 // src/baseline/option.ts
 import { resolve as resolve2 } from "node:path";
 function loadBaselineOption(cwd, file) {
-  const name = file;
-  if (name === "-") throw new UsageError("--baseline needs a file, not -");
+  if (file === "-") throw new UsageError("--baseline needs a file, not -");
   try {
-    return readBaseline(resolve2(cwd, name), name);
+    return readBaseline(resolve2(cwd, file), file);
   } catch (e) {
     if (e instanceof BaselineError) throw new UsageError(e.message);
     throw e;
@@ -20149,7 +20140,7 @@ What to do:
 ${advice.map((s, i) => `${i + 1}. ${s.replace(/`/g, "")}`).join("\n")}`;
 }
 function locationHash(f3, l3) {
-  return crypto2().createHash("sha256").update(`${f3.fingerprint}\0${l3.path}\0${l3.commit ?? ""}`).digest("hex").slice(0, 32);
+  return sha256(`${f3.fingerprint}\0${l3.path}\0${l3.commit ?? ""}`).slice(0, 32);
 }
 function results(f3, ruleIndex) {
   const advice = f3.advice ?? adviseFinding(f3);
@@ -20260,15 +20251,13 @@ function sarifReport(report, _options) {
   return `${JSON.stringify(buildSarif(report), null, 2)}
 `;
 }
-var crypto2, SARIF_SCHEMA, INFORMATION_URI, MAX_RESULTS_PER_FINDING, SECURITY_SEVERITY, RANK;
+var SARIF_SCHEMA, INFORMATION_URI, MAX_RESULTS_PER_FINDING, SECURITY_SEVERITY, RANK;
 var init_sarif = __esm({
   "src/report/sarif.ts"() {
     "use strict";
-    init_lazy();
-    init_redact();
     init_advice();
+    init_aggregate();
     init_redact();
-    crypto2 = lazyBuiltin("node:crypto");
     SARIF_SCHEMA = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
     INFORMATION_URI = "https://www.npmjs.com/package/hfleaks";
     MAX_RESULTS_PER_FINDING = 100;
@@ -20528,7 +20517,7 @@ function writeReportFile(io2, file, text, what) {
   try {
     writePrivateFile(resolve3(io2.cwd, file), text);
   } catch (e) {
-    throw new UsageError(`${file}: cannot write ${what} report (${e.code ?? e.message})`);
+    throw new UsageError(`${file}: cannot write ${what ? `${what} ` : ""}report (${e.code ?? e.message})`);
   }
 }
 async function finish(io2, args, session, command2) {
@@ -20546,16 +20535,8 @@ async function finish(io2, args, session, command2) {
   attachAdvice(report.findings);
   removePersonalData(report.findings);
   const text = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
-  const output = args.output;
-  if (output && output !== "-") {
-    try {
-      writePrivateFile(resolve3(io2.cwd, output), text);
-    } catch (e) {
-      throw new UsageError(`${output}: cannot write report (${e.code ?? e.message})`);
-    }
-  } else {
-    io2.stdout(text);
-  }
+  if (toStdout) io2.stdout(text);
+  else writeReportFile(io2, args.output, text);
   if (args.sarif !== void 0) writeReportFile(io2, args.sarif, await renderReport("sarif", report, { showSecrets: false, color: false }), "SARIF");
   io2.onReport?.(report);
   if (verified.error) throw new UsageError(verified.error);
@@ -25361,9 +25342,12 @@ function gitMessage(e) {
   const line = text.split("\n").map((l3) => l3.trim()).find((l3) => l3.length > 0) ?? text;
   return line.replace(/^(fatal|error): /, "");
 }
+function spawnGit(ctx, args, stdin) {
+  return spawn2("git", ["-c", "diff.relative=false", ...args], { cwd: ctx.cwd, env: ctx.env, stdio: [stdin ? "pipe" : "ignore", "pipe", "pipe"] });
+}
 function streamRecords(ctx, args, onRecord, opts = {}) {
   const sep2 = opts.sep ?? 10;
-  const proc = spawn2("git", args, { cwd: ctx.cwd, env: ctx.env, stdio: [opts.input === void 0 ? "ignore" : "pipe", "pipe", "pipe"] });
+  const proc = spawnGit(ctx, args, opts.input !== void 0);
   let stderr = "";
   proc.stderr.on("data", (d2) => {
     if (stderr.length < 16384) stderr += d2.toString("utf8");
@@ -25467,7 +25451,7 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
 }
 function gitOutput(ctx, args, input2) {
   return new Promise((resolve12, reject) => {
-    const proc = spawn2("git", args, { cwd: ctx.cwd, env: ctx.env, stdio: [input2 === void 0 ? "ignore" : "pipe", "pipe", "pipe"] });
+    const proc = spawnGit(ctx, args, input2 !== void 0);
     const out = [];
     let stderr = "";
     proc.stdout.on("data", (d2) => out.push(d2));
@@ -25496,7 +25480,7 @@ function eachRecord(chunks, sep2, onRecord) {
   }
   if (rest?.length) onRecord(rest);
 }
-var GitError, simple, UNSAFE_OK, WHOLE_TREE;
+var GitError, simple, UNSAFE_OK;
 var init_run = __esm({
   "src/sources/git/run.ts"() {
     "use strict";
@@ -25528,7 +25512,6 @@ var init_run = __esm({
       "allowUnsafeTemplateDir",
       "allowUnsafeUrlRewrite"
     ];
-    WHOLE_TREE = ["-c", "diff.relative=false"];
   }
 });
 
@@ -25542,11 +25525,11 @@ function parseGitVersion(text) {
 function atLeast(v2, major, minor) {
   return v2[0] > major || v2[0] === major && v2[1] >= minor;
 }
-function packFile(objectsDir, ending) {
+function packFiles(objectsDir) {
   try {
-    return readdirSync2(join4(objectsDir, "pack")).some((f3) => f3.endsWith(ending));
+    return readdirSync2(join4(objectsDir, "pack"));
   } catch {
-    return false;
+    return [];
   }
 }
 async function openRepo(target, cwd, env4) {
@@ -25582,6 +25565,7 @@ async function openRepo(target, cwd, env4) {
   const workTree = inside === "true" && top2 ? top2 : void 0;
   const head = await headP;
   const objectsDir = isAbsolute2(objects) ? objects : resolve4(dir, objects);
+  const packs = packFiles(objectsDir);
   return {
     ...ctx,
     gitDir,
@@ -25596,8 +25580,8 @@ async function openRepo(target, cwd, env4) {
     oidLength: format3 === "sha256" ? 64 : 40,
     batchCommand: atLeast(version, 2, 36),
     typeFilter: atLeast(version, 2, 32),
-    bitmap: packFile(objectsDir, ".bitmap"),
-    partial: packFile(objectsDir, ".promisor")
+    bitmap: packs.some((f3) => f3.endsWith(".bitmap")),
+    partial: packs.some((f3) => f3.endsWith(".promisor"))
   };
 }
 async function resolveCommit(ctx, rev) {
@@ -26023,7 +26007,7 @@ async function scanHistory(ctx, repo) {
   const commits = await listed.commits;
   stats.commits = commits.count;
   missing.finish();
-  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.intros);
+  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log);
   return stats;
 }
 async function listThroughLog(repo) {
@@ -26057,10 +26041,9 @@ async function listByLog(ctx, repo, refs, queue, missing, stats) {
     if (keptBytes <= KEEP_LOG_MAX) kept.push(chunk);
     else kept = void 0;
   };
-  const r2 = await streamRecords(repo, [...WHOLE_TREE, "log", ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, ...refs.input === void 0 ? {} : { input: refs.input } }).done;
+  const r2 = await streamRecords(repo, ["log", ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, input: refs.input }).done;
   if (r2.code !== 0) return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
-  const log = kept;
-  return { commits: Promise.resolve({ count }), ...log ? { intros: (oids) => introductionsIn(log, oids) } : {} };
+  return { commits: Promise.resolve({ count }), log: kept };
 }
 function introParser(oids, out, onIntro) {
   return rawLogParser((c3) => {
@@ -26100,7 +26083,7 @@ async function listByObjects(ctx, repo, refs, queue, missing, stats, done) {
       }
       return push(rec.toString("latin1", 0, len), rec.toString("utf8", len + 1));
     },
-    refs.input === void 0 ? {} : { input: refs.input }
+    { input: refs.input }
   ).done;
   if (result.code !== 0) {
     const why = gitMessage(result.stderr || `exit ${result.code}`);
@@ -26130,7 +26113,7 @@ async function listCommits(repo, refs) {
       if (list && count > KEEP_COMMITS) list = void 0;
       list?.push(rec.toString("latin1"));
     },
-    refs.input === void 0 ? {} : { input: refs.input }
+    { input: refs.input }
   ).done;
   return r2.code === 0 ? { count, ...list ? { list } : {} } : { count: 0, list: [] };
 }
@@ -26157,9 +26140,9 @@ async function findIntroductions(ctx, repo, oids, listing, refs) {
     inputs.map((input2, part) => {
       let seq = part * 2 ** 32;
       const parse = introParser(oids, out, (intro) => order.set(intro, seq++));
-      const args = [...WHOLE_TREE, ...input2 === void 0 ? ["log", ...refs.args, ...diff] : ["log", "--no-walk=unsorted", "--stdin", ...diff]];
+      const args = input2 === void 0 ? ["log", ...refs.args, ...diff] : ["log", "--no-walk=unsorted", "--stdin", ...diff];
       const stdin = input2 ?? refs.input;
-      return streamRecords(repo, args, parse, { sep: 0, ...stdin === void 0 ? {} : { input: stdin } }).done;
+      return streamRecords(repo, args, parse, { sep: 0, input: stdin }).done;
     })
   );
   for (const list of out.values()) list.sort((a, b3) => order.get(a) - order.get(b3));
@@ -26193,9 +26176,9 @@ function secretsOf(hits) {
   for (const h3 of hits) for (const b3 of h3.matches) out.add(b3.m.secret);
   return out;
 }
-async function reportHistoryHits(ctx, repo, hits, commits, refs, kept) {
+async function reportHistoryHits(ctx, repo, hits, commits, refs, log) {
   const oids = new Set(hits.keys());
-  const intros = kept ? kept(oids) : await findIntroductions(ctx, repo, oids, commits, refs);
+  const intros = log ? introductionsIn(log, oids) : await findIntroductions(ctx, repo, oids, commits, refs);
   const boundary = shallowCommits(repo);
   const head = await headBlobs(repo);
   const again = [];
@@ -26253,7 +26236,7 @@ async function scanChanges(ctx, repo, sel) {
     },
     (c3) => commits.push(c3)
   );
-  const r2 = await streamRecords(repo, [...WHOLE_TREE, "log", ...revs, "--raw", "-z", "--no-abbrev", "-M", "-c", "--root", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT, "--end-of-options"], parse, { sep: 0, ...refs.input === void 0 ? {} : { input: refs.input } }).done;
+  const r2 = await streamRecords(repo, ["log", ...revs, ...INTRO_DIFF, "--end-of-options"], parse, { sep: 0, input: refs.input }).done;
   if (r2.code !== 0) throw new GitError(`git log ${sel.range ?? ""}: ${gitMessage(r2.stderr)}`);
   stats.commits = commits.length;
   const boundary = shallowCommits(repo);
@@ -26386,8 +26369,7 @@ var history_exports = {};
 __export(history_exports, {
   openRepoFor: () => openRepoFor,
   runHistory: () => runHistory,
-  scanRepoHistory: () => scanRepoHistory,
-  sinceForGit: () => sinceForGit
+  scanRepoHistory: () => scanRepoHistory
 });
 function sinceForGit(text) {
   const since2 = text.trim();
@@ -26400,13 +26382,8 @@ function sinceForGit(text) {
   if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) throw bad();
   return since2.length === 10 ? `${since2} 00:00:00` : since2;
 }
-async function openRepoFor(io2, repo) {
-  try {
-    return await openRepo(repo, io2.cwd, io2.env);
-  } catch (e) {
-    if (e instanceof GitError) throw new UsageError(e.message);
-    throw e;
-  }
+function openRepoFor(io2, repo) {
+  return gitErrors(() => openRepo(repo, io2.cwd, io2.env));
 }
 async function scanRepoHistory(io2, args, session, repo, root, prefix = "") {
   const since2 = args.since === void 0 ? void 0 : sinceForGit(args.since);
@@ -26454,7 +26431,6 @@ var init_history2 = __esm({
     "use strict";
     init_history();
     init_repo();
-    init_run();
     init_io();
     init_session();
     init_git_common();
@@ -26480,7 +26456,7 @@ async function stagedChanges(git) {
   const parse = rawLogParser((c3) => {
     if (!isNullOid(c3.newOid) && c3.newMode !== "160000" && !c3.status.startsWith("D")) changes.push(c3);
   });
-  const r2 = await streamRecords(git, [...WHOLE_TREE, "diff", "--cached", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff", "--no-color", "--no-textconv"], parse, { sep: 0 }).done;
+  const r2 = await streamRecords(git, ["diff", "--cached", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff", "--no-color", "--no-textconv"], parse, { sep: 0 }).done;
   if (r2.code !== 0) {
     const msg = gitMessage(r2.stderr || `git diff exited ${r2.code}`);
     throw new GitError(msg);
@@ -26646,9 +26622,7 @@ async function runAudit(io2, args) {
     } finally {
       progress.done();
     }
-  } else if (!args.quiet) {
-    io2.stderr("hfleaks: note: bare repository: no working tree to scan, history only\n");
-  }
+  } else note(io2, args, "bare repository: no working tree to scan, history only");
   await scanRepoHistory(io2, { ...args, range: void 0, since: void 0 }, session, repo, root);
   return finish(io2, args, session, "audit");
 }
@@ -26659,6 +26633,7 @@ var init_audit = __esm({
     init_files();
     init_progress();
     init_session();
+    init_git_common();
     init_history2();
   }
 });
@@ -26676,22 +26651,21 @@ async function readAll(io2) {
   return Buffer.concat(chunks).toString("utf8");
 }
 async function fromReport(io2, file) {
-  const name = file;
   let text;
   try {
-    text = name === "-" ? await readAll(io2) : readFileSync6(resolve6(io2.cwd, name), "utf8");
+    text = file === "-" ? await readAll(io2) : readFileSync6(resolve6(io2.cwd, file), "utf8");
   } catch (e) {
-    throw new UsageError(`${name}: cannot read report (${e.code ?? e.message})`);
+    throw new UsageError(`${file}: cannot read report (${e.code ?? e.message})`);
   }
   let data;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`${name === "-" ? "stdin" : name}: not a JSON report (${e.message})`);
+    throw new UsageError(`${file === "-" ? "stdin" : file}: not a JSON report (${e.message})`);
   }
-  if (!data || !Array.isArray(data.findings)) throw new UsageError(`${name === "-" ? "stdin" : name}: not a JSON report (no "findings"; make one with --format json)`);
+  if (!data || !Array.isArray(data.findings)) throw new UsageError(`${file === "-" ? "stdin" : file}: not a JSON report (no "findings"; make one with --format json)`);
   try {
-    return [...parseBaseline(text, name).fingerprints];
+    return [...parseBaseline(text, file).fingerprints];
   } catch (e) {
     if (e instanceof BaselineError) throw new UsageError(e.message);
     throw e;
@@ -26702,7 +26676,7 @@ async function fromScan(io2, args) {
   const quietIo = withIo(io2, { stdout: (s) => void (json += s) });
   const scanArgs = {
     ...args,
-    paths: [args.path === void 0 ? "." : args.path],
+    paths: [args.path ?? "."],
     format: "json",
     output: void 0,
     showSecrets: false,
@@ -26717,7 +26691,7 @@ async function runBaseline(io2, args) {
   if (args.from !== void 0 && args.path !== void 0) throw new UsageError("name a path to scan or --from REPORT, not both");
   const fingerprints = args.from !== void 0 ? await fromReport(io2, args.from) : await fromScan(io2, args);
   const text = formatBaseline(fingerprints);
-  const output = args.output === void 0 ? void 0 : args.output;
+  const output = args.output;
   const n = new Set(fingerprints).size;
   if (output && output !== "-") {
     try {
@@ -26886,10 +26860,9 @@ ${chained ? `"$(dirname "$0")/${PREVIOUS}" "$@" || exit $?
 ` : ""}NODE=${q3(node)}
 [ -x "$NODE" ] || NODE=node
 HFLEAKS_CLI=${q3(cli)}
-TOP=$(git rev-parse --show-toplevel 2>/dev/null)
 if [ -f "$HFLEAKS_CLI" ]; then
   "$NODE" "$HFLEAKS_CLI" staged
-elif [ -n "$TOP" ] && [ -x "$TOP/node_modules/.bin/hfleaks" ]; then
+elif TOP=$(git rev-parse --show-toplevel 2>/dev/null) && [ -x "$TOP/node_modules/.bin/hfleaks" ]; then
   "$TOP/node_modules/.bin/hfleaks" staged
 elif command -v hfleaks >/dev/null 2>&1; then
   hfleaks staged
@@ -27032,9 +27005,7 @@ var init_commands = __esm({
         run: async (io2, args) => (await Promise.resolve().then(() => (init_history2(), history_exports))).runHistory(io2, args)
       },
       {
-        command: "staged",
-        describe: "Scan what the next commit would add (the index against HEAD); for pre-commit hooks",
-        options: STAGED_OPTIONS,
+        ...STAGED_COMMAND,
         run: async (io2, args) => (await Promise.resolve().then(() => (init_staged2(), staged_exports))).runStaged(io2, args)
       },
       {
@@ -32900,8 +32871,7 @@ var init_yargs = __esm({
 // src/cli/yargs-main.ts
 var yargs_main_exports = {};
 __export(yargs_main_exports, {
-  runWithYargs: () => runWithYargs,
-  unknownNames: () => unknownNames
+  runWithYargs: () => runWithYargs
 });
 function protect(argv) {
   const out = [];

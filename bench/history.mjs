@@ -309,18 +309,18 @@ function snapshotCli() {
   return path.join(snap, 'hfleaks.cjs');
 }
 
-/** Fingerprints and locations of a JSON report, as one comparable string. */
 /**
  * A copy of the repository's git directory without its reachability bitmap (removed
  * and rebuilt with the repository), or undefined when it has no bitmap.
  */
 function withoutBitmap(repo) {
   const gitDir = spawnSync('git', ['rev-parse', '--absolute-git-dir'], { cwd: repo, encoding: 'utf8' }).stdout.trim();
-  const packs = path.join(gitDir, 'objects', 'pack');
-  if (!fs.existsSync(packs) || !fs.readdirSync(packs).some((f) => f.endsWith('.bitmap'))) return undefined;
+  const dir = path.join(gitDir, 'objects', 'pack');
+  const packs = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+  if (!packs.some((f) => f.endsWith('.bitmap'))) return undefined;
   const copy = path.join(WORK, 'history-repo-no-bitmap.git');
   const stamp = path.join(copy, 'hfleaks-bench-source');
-  const source = `${gitDir} ${fs.readdirSync(packs).sort().join(' ')}`;
+  const source = `${gitDir} ${packs.join(' ')}`;
   if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== source) {
     fs.rmSync(copy, { recursive: true, force: true });
     fs.cpSync(gitDir, copy, { recursive: true });
@@ -330,6 +330,7 @@ function withoutBitmap(repo) {
   return copy;
 }
 
+/** Fingerprints and locations of a JSON report, as one comparable string. */
 function findingsKey(report) {
   return JSON.stringify(
     report.findings.map((f) => [f.fingerprint, f.locations.map((l) => `${l.path}:${l.line}:${l.column}@${l.commit ?? ''}:${l.inHead}`).sort()]).sort(),

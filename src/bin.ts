@@ -2,6 +2,7 @@
 // dist/cli.js: the full CLI, an ES module whose commands load lazily (dist/chunks/).
 // The installed command is dist/hfleaks.cjs (src/launcher.ts), which loads this file.
 import { fileURLToPath } from 'node:url';
+import { internalError } from './cli/internal-error.ts';
 import { exitOnClosedPipe, processIo, withIo } from './cli/io.ts';
 import { main } from './cli/main.ts';
 
@@ -15,8 +16,5 @@ main(process.argv.slice(2), withIo(processIo(), { workerScript, cliPath })).then
   (code) => {
     process.exitCode = code;
   },
-  (e: unknown) => {
-    process.stderr.write(`hfleaks: internal error: ${(e as Error).message}\n`);
-    process.exitCode = 2;
-  },
+  internalError,
 );

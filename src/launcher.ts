@@ -8,6 +8,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
+import { internalError } from './cli/internal-error.ts';
 
 interface StagedModule {
   staged(argv: string[]): Promise<number> | undefined;
@@ -66,21 +67,16 @@ function loadStaged(debug: boolean): { mod: StagedModule; script: Script; source
   return { mod: mod.exports, script, source };
 }
 
-function failed(e: unknown): void {
-  process.stderr.write(`hfleaks: internal error: ${(e as Error)?.message ?? String(e)}\n`);
-  process.exitCode = 2;
-}
-
 function main(): void {
   const argv = process.argv.slice(2);
   const run = argv[0] === 'staged' ? loadStaged(argv.includes('--debug')).mod.staged(argv) : undefined;
   if (!run) {
-    import(FULL_CLI).catch(failed);
+    import(FULL_CLI).catch(internalError);
     return;
   }
   run.then((code) => {
     process.exitCode = code;
-  }, failed);
+  }, internalError);
 }
 
 /**
@@ -101,6 +97,6 @@ if (require.main === module) {
   try {
     main();
   } catch (e) {
-    failed(e);
+    internalError(e);
   }
 }

@@ -4,7 +4,7 @@
 import { runStaged } from './cli/commands/staged.ts';
 import { failed } from './cli/failure.ts';
 import { exitOnClosedPipe, processIo } from './cli/io.ts';
-import { STAGED_OPTIONS } from './cli/options.ts';
+import { STAGED_COMMAND } from './cli/options.ts';
 import { quickArgs } from './cli/quick-args.ts';
 
 /**
@@ -13,7 +13,7 @@ import { quickArgs } from './cli/quick-args.ts';
  * it again with yargs.
  */
 export function staged(argv: string[]): Promise<number> | undefined {
-  const quick = quickArgs(argv, [{ command: 'staged', describe: '', options: STAGED_OPTIONS, run: (io, args) => runStaged(io, args as never) }]);
+  const quick = quickArgs(argv, [{ ...STAGED_COMMAND, run: (io, args) => runStaged(io, args as never) }]);
   if (!quick) return undefined;
   exitOnClosedPipe();
   const io = processIo();

@@ -107,4 +107,8 @@ export const maxFileSize = (what: string): OptionTable => ({
 });
 
 /** `hfleaks staged`: here rather than in the command table so the hook's bundle (src/staged-bin.ts) needs no other command. */
-export const STAGED_OPTIONS: OptionTable = { ...commonOptions(), ...maxFileSize('blobs') };
+export const STAGED_COMMAND = {
+  command: 'staged',
+  describe: 'Scan what the next commit would add (the index against HEAD); for pre-commit hooks',
+  options: { ...commonOptions(), ...maxFileSize('blobs') } as OptionTable,
+};

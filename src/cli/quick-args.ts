@@ -8,7 +8,7 @@ import type { CommandSpec } from './commands/index.ts';
 import type { OptionSpec, OptionTable } from './options.ts';
 import { optionKeys } from './options.ts';
 
-export interface QuickArgs {
+interface QuickArgs {
   command: CommandSpec;
   args: Record<string, unknown>;
 }

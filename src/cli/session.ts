@@ -98,11 +98,11 @@ export function writePrivateFile(path: string, data: string): void {
 }
 
 /** Writes a report file with mode 0600; a failure is a one-line error (exit 2). */
-function writeReportFile(io: Io, file: string, text: string, what: string): void {
+function writeReportFile(io: Io, file: string, text: string, what?: string): void {
   try {
     writePrivateFile(resolve(io.cwd, file), text);
   } catch (e) {
-    throw new UsageError(`${file}: cannot write ${what} report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(`${file}: cannot write ${what ? `${what} ` : ''}report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
 }
 
@@ -123,16 +123,8 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
   attachAdvice(report.findings); // after verification, so the steps follow the verdict
   removePersonalData(report.findings);
   const text = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
-  const output = args.output;
-  if (output && output !== '-') {
-    try {
-      writePrivateFile(resolve(io.cwd, output), text);
-    } catch (e) {
-      throw new UsageError(`${output}: cannot write report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-  } else {
-    io.stdout(text);
-  }
+  if (toStdout) io.stdout(text);
+  else writeReportFile(io, args.output!, text);
   if (args.sarif !== undefined) writeReportFile(io, args.sarif, await renderReport('sarif', report, { showSecrets: false, color: false }), 'SARIF');
   io.onReport?.(report);
   if (verified.error) throw new UsageError(verified.error); // a failed --revoke: exit 2, after the report

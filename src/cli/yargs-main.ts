@@ -58,7 +58,7 @@ function checkValues(options: OptionTable, args: Record<string, unknown>): void 
  * `no-` of `--no-bogus` and the dashes of every name: name each once, as the user wrote
  * it (`--no-bogus`, `-z`, a stray word as it is).
  */
-export function unknownNames(msg: string, argv: readonly string[]): string {
+function unknownNames(msg: string, argv: readonly string[]): string {
   const m = /^Unknown arguments?: (.*)$/s.exec(msg.replace(/\u0000/g, ''));
   if (!m) return msg.replace(/\u0000/g, '');
   const key = (n: string) => n.replace(/^-+/, '').replace(/-(.)/g, (_, c: string) => c.toUpperCase());

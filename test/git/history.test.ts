@@ -13,6 +13,12 @@ function history(repo: { dir: string; env: Record<string, string> }, args: strin
   return runJson(['history', '--no-progress', ...args], { cwd: repo.dir, env: repo.env });
 }
 
+/** `history --since DATE`: the commit of each finding's first location, and how many commits were read. */
+async function since(repo: { dir: string; env: Record<string, string> }, date: string) {
+  const h = await history(repo, ['--since', date]);
+  return { found: h.report.findings.map((f: any) => f.locations[0].commit), read: h.report.stats.commits };
+}
+
 describe('hfleaks history', () => {
   it('finds a token that only history holds, with the commit that added it', async () => {
     const token = gen.userToken();
@@ -559,9 +565,7 @@ describe('hfleaks history --range / --since', () => {
     r.commit('early', { date: '2020-01-01T00:00:00Z' });
     r.write('b.txt', `${late}\n`);
     const lateCommit = r.commit('late', { date: '2023-06-01T00:00:00Z' });
-    const h = await history(r, ['--since', '2022-01-01']);
-    expect(h.report.findings.map((f: any) => f.locations[0].commit)).toEqual([lateCommit]);
-    expect(h.report.stats.commits).toBe(1);
+    expect(await since(r, '2022-01-01')).toEqual({ found: [lateCommit], read: 1 });
     const bad = await runCli(['history', '--since', 'whenever', '--no-progress'], { cwd: r.dir, env: r.env });
     expect(bad.code).toBe(2);
   });
@@ -574,9 +578,7 @@ describe('hfleaks history --range / --since', () => {
     r.write('b.txt', `${early}\n`);
     // A minute past midnight, local time (git reads a date without a zone as local).
     const c = r.commit('early that day', { date: '2024-01-31T00:01:00' });
-    const h = await history(r, ['--since', '2024-01-31']);
-    expect(h.report.findings.map((f: any) => f.locations[0].commit)).toEqual([c]);
-    expect(h.report.stats.commits).toBe(1);
+    expect(await since(r, '2024-01-31')).toEqual({ found: [c], read: 1 });
   });
 
   it('--since rejects impossible dates with one line (exit 2)', async () => {

@@ -9,6 +9,7 @@ import { createProgress } from '../progress.ts';
 import { checkThreads, createSession, finish } from '../session.ts';
 import type { HistoryArgs } from './history.ts';
 
+import { note } from './git-common.ts';
 import { openRepoFor, scanRepoHistory } from './history.ts';
 
 export type AuditArgs = HistoryArgs;
@@ -37,9 +38,7 @@ export async function runAudit(io: Io, args: AuditArgs): Promise<number> {
     } finally {
       progress.done();
     }
-  } else if (!args.quiet) {
-    io.stderr('hfleaks: note: bare repository: no working tree to scan, history only\n');
-  }
+  } else note(io, args, 'bare repository: no working tree to scan, history only');
   await scanRepoHistory(io, { ...args, range: undefined, since: undefined }, session, repo, root);
   return finish(io, args, session, 'audit');
 }

@@ -25,22 +25,21 @@ async function readAll(io: Io): Promise<string> {
 
 /** Fingerprints of the findings in a JSON report (from `--format json` of any command; - for stdin). */
 async function fromReport(io: Io, file: string): Promise<string[]> {
-  const name = file;
   let text: string;
   try {
-    text = name === '-' ? await readAll(io) : readFileSync(resolve(io.cwd, name), 'utf8');
+    text = file === '-' ? await readAll(io) : readFileSync(resolve(io.cwd, file), 'utf8');
   } catch (e) {
-    throw new UsageError(`${name}: cannot read report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(`${file}: cannot read report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   let data: { findings?: unknown } | undefined;
   try {
     data = JSON.parse(text) as { findings?: unknown };
   } catch (e) {
-    throw new UsageError(`${name === '-' ? 'stdin' : name}: not a JSON report (${(e as Error).message})`);
+    throw new UsageError(`${file === '-' ? 'stdin' : file}: not a JSON report (${(e as Error).message})`);
   }
-  if (!data || !Array.isArray(data.findings)) throw new UsageError(`${name === '-' ? 'stdin' : name}: not a JSON report (no "findings"; make one with --format json)`);
+  if (!data || !Array.isArray(data.findings)) throw new UsageError(`${file === '-' ? 'stdin' : file}: not a JSON report (no "findings"; make one with --format json)`);
   try {
-    return [...parseBaseline(text, name).fingerprints];
+    return [...parseBaseline(text, file).fingerprints];
   } catch (e) {
     if (e instanceof BaselineError) throw new UsageError(e.message);
     throw e;
@@ -53,7 +52,7 @@ async function fromScan(io: Io, args: BaselineArgs): Promise<string[]> {
   const quietIo: Io = withIo(io, { stdout: (s) => void (json += s) });
   const scanArgs = {
     ...args,
-    paths: [args.path === undefined ? '.' : args.path],
+    paths: [args.path ?? '.'],
     format: 'json',
     output: undefined,
     showSecrets: false,
@@ -69,7 +68,7 @@ export async function runBaseline(io: Io, args: BaselineArgs): Promise<number> {
   if (args.from !== undefined && args.path !== undefined) throw new UsageError('name a path to scan or --from REPORT, not both');
   const fingerprints = args.from !== undefined ? await fromReport(io, args.from) : await fromScan(io, args);
   const text = formatBaseline(fingerprints);
-  const output = args.output === undefined ? undefined : args.output;
+  const output = args.output;
   const n = new Set(fingerprints).size;
   if (output && output !== '-') {
     try {

@@ -4,7 +4,6 @@
 import { scanChanges, scanHistory } from '../../sources/git/history.ts';
 import type { Repo } from '../../sources/git/repo.ts';
 import { listSubmodules, openRepo, openSubmodule } from '../../sources/git/repo.ts';
-import { GitError } from '../../sources/git/run.ts';
 import type { Io } from '../io.ts';
 import { UsageError } from '../io.ts';
 import type { Session } from '../session.ts';
@@ -28,7 +27,7 @@ const SINCE_RE = /^(\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|
  * made the start of that day, local time as git reads dates. Impossible dates and times
  * (2025-13-45, 24:00) are refused rather than left to git's guessing.
  */
-export function sinceForGit(text: string): string {
+function sinceForGit(text: string): string {
   const since = text.trim();
   const bad = () => new UsageError(`--since "${text}": use a date (2024-01-31, 2024-01-31T12:00) or "N days ago"`);
   if (!SINCE_RE.test(since)) throw bad();
@@ -41,13 +40,8 @@ export function sinceForGit(text: string): string {
 }
 
 /** Opens the repository; a path that is not one is a usage error (exit 2). */
-export async function openRepoFor(io: Io, repo: string | undefined): Promise<Repo> {
-  try {
-    return await openRepo(repo, io.cwd, io.env);
-  } catch (e) {
-    if (e instanceof GitError) throw new UsageError(e.message);
-    throw e;
-  }
+export function openRepoFor(io: Io, repo: string | undefined): Promise<Repo> {
+  return gitErrors(() => openRepo(repo, io.cwd, io.env));
 }
 
 /**

@@ -3,7 +3,7 @@
 // (`hfleaks staged` runs on every commit).
 import type { Io } from '../io.ts';
 import type { OptionTable, PositionalSpec } from '../options.ts';
-import { commonOptions, DEBUG, maxFileSize, QUIET, SCAN_OPTIONS, STAGED_OPTIONS, threads, verifyOptions } from '../options.ts';
+import { commonOptions, DEBUG, maxFileSize, QUIET, SCAN_OPTIONS, STAGED_COMMAND, threads, verifyOptions } from '../options.ts';
 
 export interface CommandSpec {
   /** The yargs command string: name, then positionals (`scan [paths..]`). */
@@ -48,9 +48,7 @@ export const COMMANDS: CommandSpec[] = [
     run: async (io, args) => (await import('./history.ts')).runHistory(io, args as never),
   },
   {
-    command: 'staged',
-    describe: 'Scan what the next commit would add (the index against HEAD); for pre-commit hooks',
-    options: STAGED_OPTIONS,
+    ...STAGED_COMMAND,
     run: async (io, args) => (await import('./staged.ts')).runStaged(io, args as never),
   },
   {

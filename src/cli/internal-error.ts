@@ -1,0 +1,6 @@
+// An error no command caught: one line, exit 2 (1 would tell a hook a token was found).
+// No imports: the launcher loads this before knowing which command runs.
+export function internalError(e: unknown): void {
+  process.stderr.write(`hfleaks: internal error: ${(e as Error | undefined)?.message ?? String(e)}\n`);
+  process.exitCode = 2;
+}
