@@ -2786,35 +2786,35 @@ function isGzip(b3) {
 function isZip(b3) {
   return b3[0] === 80 && b3[1] === 75 && b3[2] === 3 && b3[3] === 4;
 }
-function memberName(path) {
-  const base2 = path.slice(path.lastIndexOf("/") + 1).replace(/^.*!/, "");
+function memberName(path2) {
+  const base2 = path2.slice(path2.lastIndexOf("/") + 1).replace(/^.*!/, "");
   return base2.replace(/\.(gz|tgz)$/i, (m2) => m2.toLowerCase() === ".tgz" ? ".tar" : "") || "content";
 }
-function openContent(detector, path, sink, opts = DEFAULT_CONTENT_OPTIONS) {
-  return open(detector, path, sink, opts, 0, { left: opts.archiveBytes, exceeded: false });
+function openContent(detector, path2, sink, opts = DEFAULT_CONTENT_OPTIONS) {
+  return open(detector, path2, sink, opts, 0, { left: opts.archiveBytes, exceeded: false });
 }
-function open(detector, path, sink, opts, depth, budget) {
+function open(detector, path2, sink, opts, depth, budget) {
   let inner;
   let head;
   const decide = (first) => {
     const kind = isGzip(first) ? "gzip data" : isZip(first) ? "zip archive" : void 0;
     if (kind && depth < opts.archiveDepth) {
       const archive = kind === "gzip data" ? gzipStream : zipStream;
-      return tentative(kind, path, sink, () => plain(first), (t2) => archive(detector, path, sink, opts, depth, budget, t2));
+      return tentative(kind, path2, sink, () => plain(first), (t2) => archive(detector, path2, sink, opts, depth, budget, t2));
     }
-    if (kind && depth > 0) sink.skip(path, `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
+    if (kind && depth > 0) sink.skip(path2, `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
     return plain(first);
   };
   const plain = (first) => {
-    const scanner = new ChunkScanner(detector, (m2) => sink.match(path, m2));
-    classify(first, path, sink);
+    const scanner = new ChunkScanner(detector, (m2) => sink.match(path2, m2));
+    classify(first, path2, sink);
     return {
       push: (d2) => scanner.push(Buffer.isBuffer(d2) ? d2 : Buffer.from(d2.buffer, d2.byteOffset, d2.byteLength)),
       end: () => {
         scanner.end();
         if (scanner.longestLine >= LONG_LINE) {
-          sink.note?.(path, "long-line");
-          sink.warn(`${path}: a single line of ${Math.round(scanner.longestLine / MB)} MB; scanned in chunks`);
+          sink.note?.(path2, "long-line");
+          sink.warn(`${path2}: a single line of ${Math.round(scanner.longestLine / MB)} MB; scanned in chunks`);
         }
       }
     };
@@ -2842,23 +2842,23 @@ function open(detector, path, sink, opts, depth, budget) {
     }
   };
 }
-function classify(first, path, sink) {
+function classify(first, path2, sink) {
   const head = first.subarray(0, SNIFF);
   if (head.length === 0) return;
   const bom16 = head[0] === 255 && head[1] === 254 || head[0] === 254 && head[1] === 255;
   if (head.indexOf(0) !== -1) {
-    if (!bom16) sink.note?.(path, "binary");
+    if (!bom16) sink.note?.(path2, "binary");
     return;
   }
   let end = head.length;
   if (first.length > SNIFF) while (end > head.length - 4 && end > 0 && (head[end - 1] & 192) === 128) end--;
   if (first.length > SNIFF && end > 0 && head[end - 1] >= 192) end--;
   if (!isUtf8(head.subarray(0, end))) {
-    sink.note?.(path, "invalid-utf8");
-    sink.warn(`${path}: not valid UTF-8; scanned as bytes`);
+    sink.note?.(path2, "invalid-utf8");
+    sink.warn(`${path2}: not valid UTF-8; scanned as bytes`);
   }
 }
-function spend(budget, n, path, sink, opts) {
+function spend(budget, n, path2, sink, opts) {
   if (budget.exceeded) return 0;
   if (n <= budget.left) {
     budget.left -= n;
@@ -2867,10 +2867,10 @@ function spend(budget, n, path, sink, opts) {
   const fits = budget.left;
   budget.left = 0;
   budget.exceeded = true;
-  sink.skip(path, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
+  sink.skip(path2, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
   return fits;
 }
-function tentative(kind, path, sink, raw, archive) {
+function tentative(kind, path2, sink, raw, archive) {
   let held = [];
   let heldBytes = 0;
   let fallback;
@@ -2882,8 +2882,8 @@ function tentative(kind, path, sink, raw, archive) {
     failed: (message2) => {
       if (failed2) return;
       failed2 = true;
-      if (!held) return sink.warn(`${path}: corrupt ${kind} (${message2}); the rest of it was not scanned`);
-      sink.warn(`${path}: corrupt ${kind} (${message2}); scanned as raw bytes`);
+      if (!held) return sink.warn(`${path2}: corrupt ${kind} (${message2}); the rest of it was not scanned`);
+      sink.warn(`${path2}: corrupt ${kind} (${message2}); scanned as raw bytes`);
       const pieces = held;
       held = void 0;
       fallback = raw();
@@ -2908,8 +2908,8 @@ function tentative(kind, path, sink, raw, archive) {
     }
   };
 }
-function gzipStream(detector, path, sink, opts, depth, budget, trial) {
-  const member = open(detector, `${path}!${memberName(path)}`, sink, opts, depth + 1, budget);
+function gzipStream(detector, path2, sink, opts, depth, budget, trial) {
+  const member = open(detector, `${path2}!${memberName(path2)}`, sink, opts, depth + 1, budget);
   let done = false;
   const finish2 = () => {
     if (!done) member.end();
@@ -2923,7 +2923,7 @@ function gzipStream(detector, path, sink, opts, depth, budget, trial) {
       emitted = true;
       trial.proved();
     }
-    const fits = spend(budget, chunk.length, path, sink, opts);
+    const fits = spend(budget, chunk.length, path2, sink, opts);
     if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
     if (fits < chunk.length) finish2();
   };
@@ -3005,7 +3005,7 @@ function stopsOnError(Base) {
     }
   };
 }
-function zipStream(detector, path, sink, opts, depth, budget, trial) {
+function zipStream(detector, path2, sink, opts, depth, budget, trial) {
   let done = false;
   let proven = false;
   const members = /* @__PURE__ */ new Set();
@@ -3025,7 +3025,7 @@ function zipStream(detector, path, sink, opts, depth, budget, trial) {
   const uz = new Unzip((file) => {
     if (done) return;
     if (file.name.endsWith("/")) return prove();
-    const memberPath = `${path}!${file.name}`;
+    const memberPath = `${path2}!${file.name}`;
     if (file.compression !== 0 && file.compression !== 8) {
       const method = `${ZIP_METHODS[file.compression] ?? "unknown"} (method ${file.compression})`;
       uz.register(dropper(file.compression));
@@ -3050,7 +3050,7 @@ function zipStream(detector, path, sink, opts, depth, budget, trial) {
       }
       sink.inflated?.(chunk.length);
       if (chunk.length) prove();
-      const fits = spend(budget, chunk.length, path, sink, opts);
+      const fits = spend(budget, chunk.length, path2, sink, opts);
       if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
       if (fits < chunk.length) return stop();
       if (final) {
@@ -10883,7 +10883,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os3 = __require("os");
-    var path = __require("path");
+    var path2 = __require("path");
     var IS_WINDOWS_PLATFORM = os3.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -10895,7 +10895,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path.resolve(cwd, filepath);
+      return path2.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -12192,7 +12192,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path = __require("path");
+    var path2 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -12366,7 +12366,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path.sep,
+      SEP: path2.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -12393,7 +12393,7 @@ var require_constants2 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path = __require("path");
+    var path2 = __require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -12422,7 +12422,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path.sep === "\\";
+      return win32 === true || path2.sep === "\\";
     };
     exports.escapeLast = (input2, char, lastIdx) => {
       const idx = input2.lastIndexOf(char, lastIdx);
@@ -12784,7 +12784,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants2 = require_constants2();
+    var constants3 = require_constants2();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -12792,7 +12792,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -12998,7 +12998,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -13031,8 +13031,8 @@ var require_parse2 = __commonJS({
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
       const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants2.globChars(win32);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(win32);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -13731,7 +13731,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(win32);
+      } = constants3.globChars(win32);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -13786,11 +13786,11 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path = __require("path");
+    var path2 = __require("path");
     var scan = require_scan();
     var parse = require_parse2();
     var utils = require_utils2();
-    var constants2 = require_constants2();
+    var constants3 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -13871,7 +13871,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input2, glob, options, posix = utils.isWindows(options)) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex2.test(path.basename(input2));
+      return regex2.test(path2.basename(input2));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern2, options) => {
@@ -13918,7 +13918,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch.constants = constants2;
+    picomatch.constants = constants3;
     module.exports = picomatch;
   }
 });
@@ -14098,7 +14098,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path = __require("path");
+    var path2 = __require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR = "**";
@@ -14193,7 +14193,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern2) {
-      const basename3 = path.basename(pattern2);
+      const basename3 = path2.basename(pattern2);
       return endsWithSlashGlobStar(pattern2) || isStaticPattern(basename3);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -14251,7 +14251,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute4(pattern2) {
-      return path.isAbsolute(pattern2);
+      return path2.isAbsolute(pattern2);
     }
     exports.isAbsolute = isAbsolute4;
   }
@@ -14428,8 +14428,8 @@ var require_utils3 = __commonJS({
     exports.errno = errno;
     var fs2 = require_fs();
     exports.fs = fs2;
-    var path = require_path();
-    exports.path = path;
+    var path2 = require_path();
+    exports.path = path2;
     var pattern2 = require_pattern();
     exports.pattern = pattern2;
     var stream = require_stream();
@@ -14541,8 +14541,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path, settings, callback) {
-      settings.fs.lstat(path, (lstatError, lstat) => {
+    function read(path2, settings, callback) {
+      settings.fs.lstat(path2, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -14551,7 +14551,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path, (statError, stat) => {
+        settings.fs.stat(path2, (statError, stat) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -14583,13 +14583,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path, settings) {
-      const lstat = settings.fs.lstatSync(path);
+    function read(path2, settings) {
+      const lstat = settings.fs.lstatSync(path2);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
       }
       try {
-        const stat = settings.fs.statSync(path);
+        const stat = settings.fs.statSync(path2);
         if (settings.markSymbolicLink) {
           stat.isSymbolicLink = () => true;
         }
@@ -14660,17 +14660,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat(path, optionsOrSettingsOrCallback, callback) {
+    function stat(path2, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path2, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path2, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat;
-    function statSync5(path, optionsOrSettings) {
+    function statSync5(path2, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path, settings);
+      return sync.read(path2, settings);
     }
     exports.statSync = statSync5;
     function getSettings(settingsOrOptions = {}) {
@@ -14886,16 +14886,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path2 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path2, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path,
+                path: path2,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -15013,7 +15013,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
+    var path2 = __require("path");
     var fsStat = require_out();
     var fs2 = require_fs4();
     var Settings = class {
@@ -15021,7 +15021,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path2.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -15048,17 +15048,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path, optionsOrSettingsOrCallback, callback) {
+    function scandir(path2, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path2, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path2, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path, optionsOrSettings) {
+    function scandirSync(path2, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path, settings);
+      return sync.read(path2, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -15706,7 +15706,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
+    var path2 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -15716,7 +15716,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path2.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -15778,7 +15778,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
+    var path2 = __require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -15791,7 +15791,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path.resolve(this._settings.cwd, filepath);
+        return path2.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern2) {
         const entry = {
@@ -16207,7 +16207,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
+    var path2 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -16221,7 +16221,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path.resolve(this._settings.cwd, task.base);
+        return path2.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -17059,26 +17059,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path) => {
-      const end = path.length - 1;
-      const index = path.lastIndexOf(
+    var basenameOf = (path2) => {
+      const end = path2.length - 1;
+      const index = path2.lastIndexOf(
         SLASH,
-        path[end] === SLASH ? end - 1 : end
+        path2[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path : path.slice(index + 1);
+      return index < 0 ? path2 : path2.slice(index + 1);
     };
-    var parentOf = (path) => {
-      if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path.split(SLASH).filter(Boolean);
+    var parentOf = (path2) => {
+      if (path2.charCodeAt(0) === SLASH_CODE || path2.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path2.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY2;
       }
-      const end = path.length - 1;
-      const cut = path.lastIndexOf(
+      const end = path2.length - 1;
+      const cut = path2.lastIndexOf(
         SLASH,
-        path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path2.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY2 : path.slice(0, cut + 1);
+      return cut < 0 ? EMPTY2 : path2.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern2) => pattern2 && isString(pattern2);
@@ -17228,7 +17228,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path) {
+      testLiteral(path2) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -17237,7 +17237,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path)) {
+          if (rule.checkRegex.test(path2)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -17257,15 +17257,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path, mode) {
+      test(path2, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename3 = shortcut ? basenameOf(path) : path;
+        const basename3 = shortcut ? basenameOf(path2) : path2;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename3 : path
+            shortcut && rule._basenameOnly ? basename3 : path2
           )) {
             const { negative } = rule;
             const ret = {
@@ -17287,17 +17287,17 @@ var require_ignore = __commonJS({
     var throwError = (message2, Ctor) => {
       throw new Ctor(message2);
     };
-    var checkPath = (path, originalPath, doThrow) => {
-      if (!isString(path)) {
+    var checkPath = (path2, originalPath, doThrow) => {
+      if (!isString(path2)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path) {
+      if (!path2) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path)) {
+      if (checkPath.isNotRelative(path2)) {
         const r2 = "`path.relative()`d";
         return doThrow(
           `path should be a ${r2} string, but got "${originalPath}"`,
@@ -17306,25 +17306,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path) => {
-      const first = path.charCodeAt(0);
+    var isNotRelative = (path2) => {
+      const first = path2.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path.length === 1) {
+      if (path2.length === 1) {
         return true;
       }
-      const second = path.charCodeAt(1);
+      const second = path2.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
+      return path2.length === 2 || path2.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p2) => p2;
@@ -17355,59 +17355,59 @@ var require_ignore = __commonJS({
         return this.add(pattern2);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path) {
+      _test(originalPath, cache, path2) {
         checkPath(
-          path,
+          path2,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path ? this._t(path, cache) : {
+        return path2 ? this._t(path2, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path = convertPath(target);
-        if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path);
+        const path2 = convertPath(target);
+        if (!path2 || path2.charCodeAt(path2.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path2);
         }
-        const dir = this._t(path, this._testCache);
+        const dir = this._t(path2, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path);
+        const literal = this._rules.testLiteral(path2);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path, cache) {
-        const cached2 = cache[path];
+      _t(path2, cache) {
+        const cached2 = cache[path2];
         if (cached2) {
           return cached2;
         }
-        const parentPath = parentOf(path);
+        const parentPath = parentOf(path2);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+        return cache[path2] = parent && parent.ignored ? parent : this._rules.test(path2, MODE_IGNORE);
       }
-      ignores(path) {
-        return this._test(path, this._ignoreCache, convertPath(path)).ignored;
+      ignores(path2) {
+        return this._test(path2, this._ignoreCache, convertPath(path2)).ignored;
       }
       createFilter() {
-        return (path) => !this.ignores(path);
+        return (path2) => !this.ignores(path2);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path) {
-        return this._test(path, this._testCache, convertPath(path));
+      test(path2) {
+        return this._test(path2, this._testCache, convertPath(path2));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
+    var isPathValid = (path2) => checkPath(convertPath(path2), path2, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
+      checkPath.isNotRelative = (path2) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path2) || isNotRelative(path2);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -17482,12 +17482,12 @@ var init_ignore = __esm({
         const parts = rel.split("/");
         const parentRule = [];
         for (let i = 1; i <= parts.length; i++) {
-          const path = i === parts.length ? rel : parts.slice(0, i).join("/");
+          const path2 = i === parts.length ? rel : parts.slice(0, i).join("/");
           const dir = i < parts.length || isDir;
-          if (this.always?.ignores(dir ? `${path}/` : path)) return true;
+          if (this.always?.ignores(dir ? `${path2}/` : path2)) return true;
           let excluded = false;
           this.scoped.forEach((s, k2) => {
-            const sub = s.dir && !path.startsWith(`${s.dir}/`) ? "" : s.above ? `${s.above}/${path}` : s.dir ? path.slice(s.dir.length + 1) : path;
+            const sub = s.dir && !path2.startsWith(`${s.dir}/`) ? "" : s.above ? `${s.above}/${path2}` : s.dir ? path2.slice(s.dir.length + 1) : path2;
             if (!sub) {
               parentRule[k2] = void 0;
               return;
@@ -17518,7 +17518,7 @@ function createWorkerPool(size, script, init, sink) {
       const entry = slot.jobs.get(r2.id);
       if (!entry) return;
       slot.jobs.delete(r2.id);
-      for (const { path, m: m2 } of r2.matches) sink.match(path, m2);
+      for (const { path: path2, m: m2 } of r2.matches) sink.match(path2, m2);
       for (const warning of r2.warnings) sink.warn(warning);
       for (const s of r2.skips) sink.skip(s.path, s.reason);
       for (const n of r2.notes) sink.note?.(n.path, n.kind);
@@ -17590,9 +17590,9 @@ function displayPath(root, abs) {
   if (!rel) return ".";
   return toPosix(rel.startsWith("..") || isAbsolute(rel) ? abs : rel);
 }
-function readText(path) {
+function readText(path2) {
   try {
-    return readFileSync3(path, "utf8");
+    return readFileSync3(path2, "utf8");
   } catch {
     return "";
   }
@@ -17649,18 +17649,18 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
   }
   const oddNames = [];
   const lossyDirs = /* @__PURE__ */ new Set();
-  const readdirSeen = ((path, options, cb) => {
-    fsReaddir(path, options, (err, entries) => {
-      if (err && path.includes("\uFFFD")) {
+  const readdirSeen = ((path2, options, cb) => {
+    fsReaddir(path2, options, (err, entries) => {
+      if (err && path2.includes("\uFFFD")) {
       } else if (err) {
-        const shown = displayPath(root, path);
+        const shown = displayPath(root, path2);
         const why = err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code ?? err.message;
         sink.warn(`${shown}/: cannot read directory (${why}); skipped`);
         sink.skip(`${shown}/`, why);
       } else {
         for (const d2 of entries) {
-          if (/[\r\n]/.test(d2.name)) oddNames.push({ parent: path, dirent: d2 });
-          else if (d2.name.includes("\uFFFD")) lossyDirs.add(path);
+          if (/[\r\n]/.test(d2.name)) oddNames.push({ parent: path2, dirent: d2 });
+          else if (d2.name.includes("\uFFFD")) lossyDirs.add(path2);
         }
       }
       cb(err, entries);
@@ -18234,9 +18234,9 @@ function isWritePermission(p2) {
 function uniq(xs2) {
   return [...new Set(xs2)];
 }
-function archiveOf(path) {
-  const i = path.indexOf("!");
-  return i === -1 ? path : path.slice(0, i);
+function archiveOf(path2) {
+  const i = path2.indexOf("!");
+  return i === -1 ? path2 : path2.slice(0, i);
 }
 function reachFacts(v2, owner) {
   const writeTargets = [];
@@ -18753,10 +18753,10 @@ function parseBaseline(text, name) {
   });
   return { fingerprints };
 }
-function readBaseline(path, name = path) {
+function readBaseline(path2, name = path2) {
   let text;
   try {
-    text = readFileSync4(path, "utf8");
+    text = readFileSync4(path2, "utf8");
   } catch (e) {
     const code2 = e.code;
     throw new BaselineError(`${name}: cannot read baseline (${code2 === "ENOENT" ? "no such file; create one with `hfleaks baseline -o FILE`" : code2 ?? e.message})`);
@@ -18847,7 +18847,7 @@ function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()
   const groups = /* @__PURE__ */ new Map();
   let suppressed = 0;
   return {
-    add(path, m2, extra = {}) {
+    add(path2, m2, extra = {}) {
       const rule = byRule.get(m2.ruleId);
       if (!rule) return;
       const fp = fingerprintOf(rule.id, m2.secret);
@@ -18873,7 +18873,7 @@ function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()
         };
         groups.set(fp, g2);
       }
-      const loc = { path, line: m2.line, column: m2.column, ...m2.decoding ? { decoding: m2.decoding } : {}, ...extra };
+      const loc = { path: path2, line: m2.line, column: m2.column, ...m2.decoding ? { decoding: m2.decoding } : {}, ...extra };
       const key = `${loc.path}\0${loc.line}\0${loc.column}\0${loc.commit ?? (loc.inHead === void 0 ? "" : "\0git")}`;
       if (g2.seen.has(key) || g2.finding.locations.length >= MAX_LOCATIONS) return;
       g2.seen.add(key);
@@ -19565,8 +19565,8 @@ async function listReach(client, token, authors, opts = {}) {
   const seen = /* @__PURE__ */ new Map();
   const problems = [];
   let truncated = false;
-  async function listing(path, type, author) {
-    let url = new URL(`${client.endpoint}/api/${path}?author=${encodeURIComponent(author)}`);
+  async function listing(path2, type, author) {
+    let url = new URL(`${client.endpoint}/api/${path2}?author=${encodeURIComponent(author)}`);
     for (let page = 0; url; page++) {
       if (page >= maxPages || requests >= maxRequests) {
         truncated = true;
@@ -19576,12 +19576,12 @@ async function listReach(client, token, authors, opts = {}) {
       const a = await client.request({ method: "GET", url, token, maxBytes: MAX_LIST_BYTES, json: true });
       if (!a.ok) {
         truncated = true;
-        problems.push(`${path} of ${author}: ${a.reason}`);
+        problems.push(`${path2} of ${author}: ${a.reason}`);
         return;
       }
       if (!Array.isArray(a.json)) {
         truncated = true;
-        problems.push(`${path} of ${author}: the answer was not a list`);
+        problems.push(`${path2} of ${author}: the answer was not a list`);
         return;
       }
       for (const r2 of a.json) {
@@ -19594,14 +19594,14 @@ async function listReach(client, token, authors, opts = {}) {
       const next = nextLink(a.headers.link, url);
       if (next && !isUnderEndpoint(next, client.endpoint)) {
         truncated = true;
-        problems.push(`${path} of ${author}: the next page is on ${next.host}; not followed`);
+        problems.push(`${path2} of ${author}: the next page is on ${next.host}; not followed`);
         return;
       }
       url = next;
     }
   }
   const unique = [...new Set(authors.filter(Boolean))];
-  await Promise.all(unique.flatMap((author) => KINDS.map(([path, type]) => listing(path, type, author))));
+  await Promise.all(unique.flatMap((author) => KINDS.map(([path2, type]) => listing(path2, type, author))));
   const byType = { model: 0, dataset: 0, space: 0 };
   let priv = 0;
   const privateNames = [];
@@ -20085,11 +20085,11 @@ __export(sarif_exports, {
 function sarifLevel(s) {
   return s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "note";
 }
-function pathToUri(path) {
+function pathToUri(path2) {
   const enc = (p2) => p2.split("/").map(encodeURIComponent).join("/");
-  if (path.startsWith("/")) return { uri: `file://${enc(path)}` };
-  if (/^[A-Za-z]:\//.test(path)) return { uri: `file:///${path.slice(0, 2)}${enc(path.slice(2))}` };
-  return { uri: enc(path), uriBaseId: "%SRCROOT%" };
+  if (path2.startsWith("/")) return { uri: `file://${enc(path2)}` };
+  if (/^[A-Za-z]:\//.test(path2)) return { uri: `file:///${path2.slice(0, 2)}${enc(path2.slice(2))}` };
+  return { uri: enc(path2), uriBaseId: "%SRCROOT%" };
 }
 function ruleName(id) {
   return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w2) => w2[0].toUpperCase() + w2.slice(1)).join("");
@@ -20481,9 +20481,9 @@ function createSession(io2, args, root) {
   };
   const skipped = (s) => stats.skipped.push(s);
   const sink = {
-    match: (path, m2) => aggregator.add(path, m2),
+    match: (path2, m2) => aggregator.add(path2, m2),
     warn,
-    skip: (path, reason) => skipped({ path, reason }),
+    skip: (path2, reason) => skipped({ path: path2, reason }),
     note: (_path, kind) => {
       const c3 = stats.content ??= { binary: 0, invalidUtf8: 0, longLines: 0 };
       if (kind === "binary") c3.binary++;
@@ -20506,12 +20506,12 @@ function createSession(io2, args, root) {
     started: Date.now(),
     warn,
     ...baseline ? { baseline } : {},
-    addMatch: (path, m2, extra) => aggregator.add(path, m2, extra)
+    addMatch: (path2, m2, extra) => aggregator.add(path2, m2, extra)
   };
 }
-function writePrivateFile(path, data) {
-  writeFileSync(path, data, { mode: 384 });
-  chmodSync(path, 384);
+function writePrivateFile(path2, data) {
+  writeFileSync(path2, data, { mode: 384 });
+  chmodSync(path2, 384);
 }
 function writeReportFile(io2, file, text, what) {
   try {
@@ -20637,11 +20637,63 @@ var init_scan = __esm({
 });
 
 // src/sources/git/cat-file.ts
-import { spawn } from "node:child_process";
-var BURST, CatFileError, CatFile;
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync as closeSync2, constants as constants2, mkdtempSync, openSync as openSync2, rmSync } from "node:fs";
+import { Socket } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+function openFifo() {
+  if (process.platform === "win32") return void 0;
+  let dir;
+  try {
+    dir = mkdtempSync(path.join(tmpdir(), "hfleaks-"));
+    const name = path.join(dir, "out");
+    if (spawnSync("mkfifo", ["-m", "600", name], { stdio: "ignore" }).status !== 0) return void 0;
+    const read = openSync2(name, constants2.O_RDONLY | constants2.O_NONBLOCK);
+    try {
+      return { read, write: openSync2(name, constants2.O_WRONLY) };
+    } catch {
+      closeSync2(read);
+      return void 0;
+    }
+  } catch {
+    return void 0;
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+function readSlabs(fd, onData) {
+  let slab = Buffer.allocUnsafe(SLAB);
+  let used = 0;
+  const out = new Socket({
+    fd,
+    readable: true,
+    writable: false,
+    onread: {
+      buffer: () => {
+        if (SLAB - used < READ_MIN) {
+          slab = Buffer.allocUnsafe(SLAB);
+          used = 0;
+        }
+        return slab.subarray(used);
+      },
+      callback: (n, buf) => {
+        used += n;
+        onData(Buffer.from(buf.buffer, buf.byteOffset, n));
+      }
+    }
+  });
+  return new Promise((resolve12) => {
+    out.on("error", () => void 0);
+    out.on("close", () => resolve12());
+  });
+}
+var SLAB, READ_MIN, BURST, CatFileError, CatFile;
 var init_cat_file = __esm({
   "src/sources/git/cat-file.ts"() {
     "use strict";
+    SLAB = 1 << 20;
+    READ_MIN = 64 << 10;
     BURST = 512;
     CatFileError = class extends Error {
     };
@@ -20652,6 +20704,8 @@ var init_cat_file = __esm({
       state = 0 /* Header */;
       headerParts = [];
       current;
+      /** The current object's bytes not yet handed over: reads that lie end to end in one slab. */
+      held;
       remaining = 0;
       writeBuf = "";
       unflushed = 0;
@@ -20661,11 +20715,20 @@ var init_cat_file = __esm({
       exited;
       waiters = [];
       batchCommand;
+      /** Whether answers come through a FIFO (else the socket Node gives a child). */
+      viaFifo;
       constructor(opts) {
         this.batchCommand = opts.batchCommand !== false;
         const args = this.batchCommand ? ["cat-file", "--batch-command", "--buffer"] : ["cat-file", "--batch"];
-        this.proc = spawn("git", args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
-        this.proc.stdout.on("data", (chunk) => this.parse(chunk));
+        const fifo = opts.fifo ? openFifo() : void 0;
+        try {
+          this.proc = spawn("git", args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["pipe", fifo?.write ?? "pipe", "pipe"] });
+        } finally {
+          if (fifo) closeSync2(fifo.write);
+        }
+        this.viaFifo = fifo !== void 0;
+        const outputEnded = fifo ? readSlabs(fifo.read, (piece) => this.parse(piece)) : Promise.resolve();
+        if (!fifo) this.proc.stdout.on("data", (chunk) => this.parse(chunk));
         this.proc.stderr.on("data", (d2) => {
           if (this.stderr.length < 4096) this.stderr += d2.toString("utf8");
         });
@@ -20675,7 +20738,8 @@ var init_cat_file = __esm({
             this.fail(new CatFileError(`cannot run git cat-file (${e.message})`));
             resolve12(-1);
           });
-          this.proc.on("close", (code2) => {
+          this.proc.on("close", async (code2) => {
+            await outputEnded;
             if (this.pending > 0 || this.state !== 0 /* Header */) {
               this.fail(new CatFileError(`git cat-file stopped early (exit ${code2})${this.stderr ? `: ${this.stderr.trim().split("\n")[0]}` : ""}`));
             }
@@ -20755,7 +20819,7 @@ var init_cat_file = __esm({
           if (this.state === 1 /* Content */) {
             const n = Math.min(this.remaining, len - off);
             if (n > 0) {
-              this.current?.push(off === 0 && n === len ? chunk : chunk.subarray(off, off + n));
+              if (this.current) this.hold(off === 0 && n === len ? chunk : chunk.subarray(off, off + n));
               off += n;
               this.remaining -= n;
             }
@@ -20766,6 +20830,8 @@ var init_cat_file = __esm({
             this.current = void 0;
             this.state = 0 /* Header */;
             this.answered();
+            if (this.held) out?.push(this.held);
+            this.held = void 0;
             out?.end();
           } else {
             const nl = chunk.indexOf(10, off);
@@ -20783,6 +20849,20 @@ var init_cat_file = __esm({
             this.onHeader(header);
           }
         }
+      }
+      /**
+       * Hands over the object's bytes in as few pieces as the reads allow: a read that goes on
+       * where the held piece ends in the same slab extends it (no copy), so an object that
+       * spans reads mostly arrives whole and is scanned where it lies.
+       */
+      hold(piece) {
+        const h3 = this.held;
+        if (h3 && h3.buffer === piece.buffer && h3.byteOffset + h3.length === piece.byteOffset) {
+          this.held = Buffer.from(h3.buffer, h3.byteOffset, h3.length + piece.length);
+          return;
+        }
+        if (h3) this.current.push(h3);
+        this.held = piece;
       }
       onHeader(header) {
         const req = this.queue[this.head];
@@ -20813,15 +20893,15 @@ function blobName(job) {
   return job.path || `blob ${job.oid.slice(0, 12)}`;
 }
 function createBlobReader(detector, opts, events) {
-  const cat = opts.cat ?? new CatFile({ cwd: opts.git.cwd, env: opts.git.env, batchCommand: opts.batchCommand });
+  const cat = opts.cat ?? new CatFile({ cwd: opts.git.cwd, env: opts.git.env, batchCommand: opts.batchCommand, fifo: true });
   const totals = { blobs: 0, bytes: 0 };
   let current;
   const sink = {
-    match: (path, m2) => current?.matches.push({ path, m: m2 }),
+    match: (path2, m2) => current?.matches.push({ path: path2, m: m2 }),
     warn: events.warn,
     skip: events.skip,
-    note: (path, kind) => {
-      if (kind === "binary" && current) (current.binary ??= []).push(path);
+    note: (path2, kind) => {
+      if (kind === "binary" && current) (current.binary ??= []).push(path2);
     }
   };
   const request = (job) => ({
@@ -21784,10 +21864,10 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check2(path, isFile, isDirectory) {
-      log(`checking %s`, path);
+    function check2(path2, isFile, isDirectory) {
+      log(`checking %s`, path2);
       try {
-        const stat = fs_1.statSync(path);
+        const stat = fs_1.statSync(path2);
         if (stat.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
@@ -21807,8 +21887,8 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists(path, type = exports.READABLE) {
-      return check2(path, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists(path2, type = exports.READABLE) {
+      return check2(path2, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
     exports.exists = exists;
     exports.FILE = 1;
@@ -25652,9 +25732,9 @@ __export(blob_worker_exports, {
   createWorkerScanner: () => createWorkerScanner
 });
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-function pathHash(path) {
+function pathHash(path2) {
   let h3 = 2166136261;
-  for (let i = 0; i < path.length; i++) h3 = Math.imul(h3 ^ path.charCodeAt(i), 16777619);
+  for (let i = 0; i < path2.length; i++) h3 = Math.imul(h3 ^ path2.charCodeAt(i), 16777619);
   return h3 >>> 0;
 }
 function serve(init) {
@@ -25666,7 +25746,7 @@ function serve(init) {
     hit: (h3) => head()?.hits.push(h3),
     missing: (j3) => head()?.missing.push(j3),
     warn: (w2) => head()?.warnings.push(w2),
-    skip: (path, reason) => head()?.skips.push({ path, reason }),
+    skip: (path2, reason) => head()?.skips.push({ path: path2, reason }),
     done: (items, bytes2) => {
       const b3 = head();
       if (!b3) return;
@@ -25708,7 +25788,7 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
     w2?.();
   };
   const slots = Array.from({ length: threads3 }, () => {
-    const worker = new Worker(new URL(WORKER_URL), { workerData: init });
+    const worker = new Worker(new URL(WORKER_URL), { workerData: init, trackUnmanagedFds: false });
     const slot = { worker, inFlight: 0 };
     slot.ended = new Promise((resolve12, reject) => {
       worker.on("message", (msg) => {
@@ -26068,7 +26148,7 @@ async function listByObjects(ctx, repo, refs, queue, missing, stats, done) {
   const commits = listCommits(repo, refs);
   commits.catch(() => void 0);
   const len = repo.oidLength;
-  const push = (oid, path) => done?.has(oid) ? void 0 : queue.push({ oid, path });
+  const push = (oid, path2) => done?.has(oid) ? void 0 : queue.push({ oid, path: path2 });
   const result = await streamRecords(
     repo,
     args,
@@ -26178,9 +26258,8 @@ function secretsOf(hits) {
 }
 async function reportHistoryHits(ctx, repo, hits, commits, refs, log) {
   const oids = new Set(hits.keys());
-  const intros = log ? introductionsIn(log, oids) : await findIntroductions(ctx, repo, oids, commits, refs);
+  const [intros, head] = await Promise.all([log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs), headBlobs(repo)]);
   const boundary = shallowCommits(repo);
-  const head = await headBlobs(repo);
   const again = [];
   for (const [oid, h3] of hits) {
     if (h3.path !== blobName({ oid, path: "" })) continue;
@@ -26281,7 +26360,7 @@ async function scanChanges(ctx, repo, sel) {
   for (const c3 of hitChanges) for (const o2 of c3.oldOids) if (!isNullOid(o2) && !olds.has(o2)) olds.set(o2, { oid: o2, path: c3.oldPath ?? c3.path });
   const oldHits = await scanFew(ctx, [...olds.values()]);
   const head = await headBlobs(repo, [...new Set(hitChanges.map((c3) => c3.path))]);
-  const unknown = [...head].filter(([oid]) => !hits.has(oid) && !jobs.has(oid)).map(([oid, path]) => ({ oid, path }));
+  const unknown = [...head].filter(([oid]) => !hits.has(oid) && !jobs.has(oid)).map(([oid, path2]) => ({ oid, path: path2 }));
   const inHeadSet = secretsOf([...[...head.keys()].flatMap((oid) => hits.get(oid) ?? []), ...(await scanFew(ctx, unknown)).values()]);
   const inHead = (_path, secret) => inHeadSet.has(secret);
   for (const c3 of hitChanges) {
@@ -26342,10 +26421,10 @@ function gitContext(io2, args, session, git, root, unit, prefix = "") {
     maxBlobSize,
     threads: checkThreads(args.threads),
     warn: session.warn,
-    skip: (path, reason) => session.sink.skip(path, reason),
+    skip: (path2, reason) => session.sink.skip(path2, reason),
     progress,
-    location: (path, m2, extra) => {
-      const full = prefix + path;
+    location: (path2, m2, extra) => {
+      const full = prefix + path2;
       if (matcher?.ignores(full.split("!")[0])) return;
       session.addMatch(full, m2, extra);
     }
@@ -26391,6 +26470,8 @@ async function scanRepoHistory(io2, args, session, repo, root, prefix = "") {
   stats.shallow = Boolean(stats.shallow) || repo.shallow;
   const selection = args.range !== void 0 || args.since !== void 0;
   const { ctx, progress } = gitContext(io2, args, session, repo, root, "blobs", prefix);
+  const submodules2 = listSubmodules(repo);
+  submodules2.catch(() => void 0);
   try {
     const r2 = await gitErrors(() => selection ? scanChanges(ctx, repo, { range: args.range, since: since2 }) : scanHistory(ctx, repo));
     stats.blobs = (stats.blobs ?? 0) + r2.blobs;
@@ -26403,7 +26484,7 @@ async function scanRepoHistory(io2, args, session, repo, root, prefix = "") {
   if (repo.shallow) {
     note(io2, args, `${prefix ? `submodule ${prefix.slice(0, -1)}: ` : ""}shallow clone: only the history present here was scanned (git fetch --unshallow fetches the rest)`);
   }
-  for (const sub of await listSubmodules(repo)) {
+  for (const sub of await submodules2) {
     const where = prefix + sub.path;
     if (!args.submodules || selection) {
       session.sink.skip(where, `submodule: listed, not followed${selection ? " (ranges name commits of this repository)" : " (--submodules scans its history too)"}`);
@@ -26835,7 +26916,7 @@ var init_revoke2 = __esm({
 });
 
 // src/hook/install.ts
-import { chmodSync as chmodSync2, existsSync as existsSync3, mkdirSync, readFileSync as readFileSync7, renameSync, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { chmodSync as chmodSync2, existsSync as existsSync3, mkdirSync, readFileSync as readFileSync7, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { isAbsolute as isAbsolute3, join as join6 } from "node:path";
 async function hooksDir(cwd) {
   const git = wo({ baseDir: cwd });
@@ -26885,9 +26966,9 @@ fi
 exit $status
 `;
 }
-function isOurs(path) {
+function isOurs(path2) {
   try {
-    return readFileSync7(path, "utf8").includes(MARKER);
+    return readFileSync7(path2, "utf8").includes(MARKER);
   } catch {
     return false;
   }
@@ -26920,7 +27001,7 @@ async function uninstallHook(cwd) {
   const previous = join6(dir, PREVIOUS);
   if (!existsSync3(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
   if (!isOurs(hook)) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
-  rmSync(hook);
+  rmSync2(hook);
   if (existsSync3(previous)) {
     renameSync(previous, hook);
     return `removed the hfleaks hook; restored the previous ${hook}`;
@@ -28962,11 +29043,11 @@ var init_lib2 = __esm({
       format,
       normalize,
       resolve: resolve8,
-      require: (path) => {
+      require: (path2) => {
         if (typeof require2 !== "undefined") {
-          return require2(path);
-        } else if (path.match(/\.json$/)) {
-          return JSON.parse(readFileSync8(path, "utf8"));
+          return require2(path2);
+        } else if (path2.match(/\.json$/)) {
+          return JSON.parse(readFileSync8(path2, "utf8"));
         } else {
           throw Error("only .json config files are supported in ESM");
         }
@@ -32969,7 +33050,7 @@ init_types();
 init_io();
 import { randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync as readFileSync11 } from "node:fs";
-import { tmpdir } from "node:os";
+import { tmpdir as tmpdir2 } from "node:os";
 import { join as join8, relative as relative3, resolve as resolve11 } from "node:path";
 
 // src/cli/main.ts
@@ -33320,7 +33401,7 @@ ${msg}
       }
     }
     const plan = planFor(eventName, payload);
-    const sarif = join8(env4.RUNNER_TEMP ?? tmpdir(), `hfleaks-${env4.GITHUB_RUN_ID ?? process.pid}.sarif`);
+    const sarif = join8(env4.RUNNER_TEMP ?? tmpdir2(), `hfleaks-${env4.GITHUB_RUN_ID ?? process.pid}.sarif`);
     setOutput(env4, "sarif-file", sarif);
     say(`hfleaks ${VERSION}: ${plan.why}`);
     let args;

@@ -79,7 +79,7 @@ export function blobName(job: BlobJob): string {
 }
 
 export function createBlobReader(detector: Detector, opts: BlobReaderOptions, events: BlobEvents): BlobScanner {
-  const cat = opts.cat ?? new CatFile({ cwd: opts.git.cwd, env: opts.git.env, batchCommand: opts.batchCommand });
+  const cat = opts.cat ?? new CatFile({ cwd: opts.git.cwd, env: opts.git.env, batchCommand: opts.batchCommand, fifo: true });
   const totals: BlobTotals = { blobs: 0, bytes: 0 };
   let current: BlobHit | undefined;
   const sink: ContentSink = {

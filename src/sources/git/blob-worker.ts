@@ -112,7 +112,12 @@ export function createWorkerScanner(threads: number, rules: Rule[], decode: bool
     w?.();
   };
   const slots: Slot[] = Array.from({ length: threads }, () => {
-    const worker = new Worker(new URL(WORKER_URL), { workerData: init });
+    // Not tracking fds: a worker's cat-file answers come through a FIFO whose read end is
+    // opened with fs.openSync, then owned and closed by a socket (libuv), which a tracking
+    // worker never hears of: at its exit it would close that fd number again, by then
+    // perhaps another thread's (seen as libuv aborting the process). Every fd a worker
+    // opens is closed by its own code.
+    const worker = new Worker(new URL(WORKER_URL), { workerData: init, trackUnmanagedFds: false });
     const slot = { worker, inFlight: 0 } as Slot;
     slot.ended = new Promise<BlobTotals>((resolve, reject) => {
       worker.on('message', (msg: FromWorker) => {
