@@ -55,6 +55,9 @@ export async function scanRepoHistory(io: Io, args: HistoryArgs, session: Sessio
   stats.shallow = Boolean(stats.shallow) || repo.shallow;
   const selection = args.range !== undefined || args.since !== undefined;
   const { ctx, progress } = gitContext(io, args, session, repo, root, 'blobs', prefix);
+  // Asked beside the scan, not after it: one git process less on the way out.
+  const submodules = listSubmodules(repo);
+  submodules.catch(() => undefined); // awaited below; not unhandled if the scan fails first
   try {
     const r = await gitErrors(() => (selection ? scanChanges(ctx, repo, { range: args.range, since }) : scanHistory(ctx, repo)));
     stats.blobs = (stats.blobs ?? 0) + r.blobs;
@@ -68,7 +71,7 @@ export async function scanRepoHistory(io: Io, args: HistoryArgs, session: Sessio
   if (repo.shallow) {
     note(io, args, `${prefix ? `submodule ${prefix.slice(0, -1)}: ` : ''}shallow clone: only the history present here was scanned (git fetch --unshallow fetches the rest)`);
   }
-  for (const sub of await listSubmodules(repo)) {
+  for (const sub of await submodules) {
     const where = prefix + sub.path;
     if (!args.submodules || selection) {
       session.sink.skip(where, `submodule: listed, not followed${selection ? ' (ranges name commits of this repository)' : ' (--submodules scans its history too)'}`);

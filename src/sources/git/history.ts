@@ -398,10 +398,9 @@ function secretsOf(hits: Iterable<BlobHit>): Set<string> {
 /** Adds each hit's locations: one per commit that introduced the token, with its path. */
 async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing, refs: AllRefs, log?: readonly Buffer[]): Promise<void> {
   const oids = new Set(hits.keys());
-  const intros = log ? introductionsIn(log, oids) : await findIntroductions(ctx, repo, oids, commits, refs);
-  const boundary = shallowCommits(repo);
   // Every blob of HEAD's tree was scanned: those among the hits hold HEAD's secrets.
-  const head = await headBlobs(repo);
+  const [intros, head] = await Promise.all([log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs), headBlobs(repo)]);
+  const boundary = shallowCommits(repo);
   // A blob listed without a name (reachability bitmaps give none) takes the path of its
   // first introduction, else its path in HEAD; one holding archive members is scanned
   // again under that name, so members are named as they would be on disk.
