@@ -336,11 +336,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         const first = needle.bytes.indexOf(PCT5);
         const at = p - first;
         if (at < from || at >= to || starts.has(at)) continue;
-        if (buf.compare(needle.bytes, 0, needle.bytes.length, at, at + needle.bytes.length) === 0) starts.add(at);
+        if (occursAt(buf, at, needle.bytes)) starts.add(at);
       }
     }
     for (const at of starts) {
-      const needle = pct.find((n) => buf.compare(n.bytes, 0, n.bytes.length, at, at + n.bytes.length) === 0)!;
+      const needle = pct.find((n) => occursAt(buf, at, n.bytes))!;
       {
         const get = (i: number) => (i >= 0 ? buf[i] : undefined);
         if (leftBoundary(get, at) === 'glued') continue;

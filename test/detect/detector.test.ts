@@ -162,6 +162,12 @@ describe('decoders', () => {
     const b = find(`GET /x?q=${t.replace('_', '%5F')}&y=1`);
     expect(b.map((m) => [m.secret, m.decoding])).toEqual([[t, ['percent']]]);
   });
+  it('scans content that ends inside a percent-encoded keyword (it used to throw and skip the file)', () => {
+    const tail = t.replace('_', '%5F');
+    for (let cut = 1; cut < tail.indexOf('%5F') + 6; cut++) {
+      expect(find(`HF_TOKEN=${t}\nnext=${tail.slice(0, cut)}`).map((m) => m.secret), `cut ${cut}`).toEqual([t]);
+    }
+  });
   it('finds a token after a double-encoded = (%253D), not one glued to a word', () => {
     const a = find(`GET /r?next=%2Fcb%3Ftoken%253D${t}&x=1`);
     expect(a.map((m) => [m.secret, m.decoding])).toEqual([[t, ['percent']]]);
