@@ -8,7 +8,7 @@ import type { Gunzip, UnzipDecoder, UnzipDecoderConstructor } from 'fflate';
 import { fflateLib, lazyBuiltin } from '../core/lazy.ts';
 import type { Match } from '../core/types.ts';
 import type { Detector } from './detector.ts';
-import { ChunkScanner } from './scanner.ts';
+import { ChunkScanner, textForm } from './scanner.ts';
 
 const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
 
@@ -156,7 +156,7 @@ const SNIFF = 64 << 10;
 function classify(first: Uint8Array, path: string, sink: ContentSink): void {
   const head = first.subarray(0, SNIFF);
   if (head.length === 0) return;
-  const bom16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+  const bom16 = textForm(head) !== 'utf8';
   if (head.indexOf(0) !== -1) {
     if (!bom16) sink.note?.(path, 'binary');
     return;
@@ -172,20 +172,22 @@ function classify(first: Uint8Array, path: string, sink: ContentSink): void {
 }
 
 /**
- * Charges `n` decompressed bytes to the budget; returns how many of them fit (all of
- * them until the budget is spent, then the part that still fits, then none).
+ * Hands decompressed bytes to an archive member as far as the budget allows; false once
+ * the budget is spent (the part that still fitted went through, the rest is cut).
  */
-function spend(budget: Budget, n: number, path: string, sink: ContentSink, opts: ContentOptions): number {
-  if (budget.exceeded) return 0;
-  if (n <= budget.left) {
-    budget.left -= n;
-    return n;
+function charge(budget: Budget, chunk: Uint8Array, member: ContentStream, path: string, sink: ContentSink, opts: ContentOptions): boolean {
+  sink.inflated?.(chunk.length);
+  let fits = 0; // nothing once the budget is spent
+  if (!budget.exceeded) {
+    fits = Math.min(chunk.length, budget.left);
+    budget.left -= fits;
+    if (fits < chunk.length) {
+      budget.exceeded = true;
+      sink.skip(path, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
+    }
   }
-  const fits = budget.left;
-  budget.left = 0;
-  budget.exceeded = true;
-  sink.skip(path, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
-  return fits;
+  if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
+  return fits === chunk.length;
 }
 
 /** Gzip content up to this size is inflated at once by zlib (native, about 3x fflate). */
@@ -251,7 +253,8 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
     },
     end() {
       if (!fallback) inner.end();
-      if (!fallback && held) trial.failed(kind === 'zip archive' ? 'no member found' : 'no data');
+      // (A gzip stream always proves itself or fails in its own end.)
+      if (!fallback && held) trial.failed('no member found');
       fallback?.end();
     },
   };
@@ -268,14 +271,11 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
   let emitted = false;
   const emit = (chunk: Uint8Array) => {
     if (done) return;
-    sink.inflated?.(chunk.length);
     if (chunk.length) {
       emitted = true;
       trial.proved();
     }
-    const fits = spend(budget, chunk.length, path, sink, opts);
-    if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
-    if (fits < chunk.length) finish();
+    if (!charge(budget, chunk, member, path, sink, opts)) finish();
   };
   let gz: Gunzip | undefined;
   const gunzip = () => (gz ??= new (fflateLib().Gunzip)(emit));
@@ -426,11 +426,8 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
         sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
         return;
       }
-      sink.inflated?.(chunk.length);
       if (chunk.length) prove();
-      const fits = spend(budget, chunk.length, path, sink, opts);
-      if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
-      if (fits < chunk.length) return stop();
+      if (!charge(budget, chunk, member, path, sink, opts)) return stop();
       if (final) {
         prove();
         members.delete(member);

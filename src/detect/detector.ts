@@ -192,7 +192,7 @@ export function compileRules(rules: readonly Rule[]): CompiledRule[] {
 function couldMatch(c: CompiledRule, buf: Buffer, at: number): boolean {
   const kb = c.keywordBytes;
   if (at + kb.length + c.bodyMin > buf.length) return false;
-  for (let i = 0; i < kb.length; i++) if (buf[at + i] !== kb[i]) return false;
+  if (!occursAt(buf, at, kb)) return false;
   const t = c.bodyClass;
   if (t) for (let i = at + kb.length, end = i + c.bodyMin; i < end; i++) if (t[buf[i]!] === 0) return false;
   return true;
@@ -422,10 +422,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     // Both byte orders match UTF-16 text one byte apart, and dedupe keeps one reading.
     // The pair may straddle `from` or `to`: search a byte wider so that both windows
     // see the whole pair and agree which one is reported, then keep [from, to).
-    let wide = false;
     if (nul !== -1 && nul < to + 2 * maxTokenBytes) {
       const a = Math.max(0, from - 1);
-      wide = a < from || to < buf.length;
       scanUtf16(buf, a, to + 1, hits, [], true);
       scanUtf16(buf, a, to + 1, hits, [], false);
     }
@@ -433,8 +431,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       scanPercent(buf, from, to, hits, []);
       if (maxDepth > 0) scanBase64(buf, from, to, hits, [], 0);
     }
-    const out = dedupe(hits);
-    return wide ? out.filter((h) => h.start >= from && h.start < to) : out;
+    return dedupe(hits).filter((h) => h.start >= from && h.start < to);
   }
 
   return { rules, maxTokenBytes, scan };

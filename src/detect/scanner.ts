@@ -37,7 +37,7 @@ function charCount(buf: Buffer, a: number, b: number): number {
  */
 type TextForm = 'utf8' | 'utf16le' | 'utf16be';
 
-function textForm(head: Buffer): TextForm {
+export function textForm(head: Uint8Array): TextForm {
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf16be';
   return 'utf8';
@@ -52,7 +52,7 @@ function nlWidth(form: TextForm): number {
 }
 
 /** Newlines starting in buf[a, b). */
-function countNewlines(buf: Buffer, a: number, b: number, form: TextForm = 'utf8'): number {
+function countNewlines(buf: Buffer, a: number, b: number, form: TextForm): number {
   let n = 0;
   for (let i = nextNewline(buf, a, form); i !== -1 && i < b; i = nextNewline(buf, i + 1, form)) n++;
   return n;
@@ -105,7 +105,7 @@ function isUtf16(h: Hit): 'le' | 'be' | undefined {
  * `state` describes buf[0]; `base` is buf[0]'s offset in the whole stream; `form` is
  * the stream's text form (see textForm).
  */
-export function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number, form: TextForm = 'utf8'): Match[] {
+function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number, form: TextForm): Match[] {
   const out: Match[] = [];
   let counted = 0;
   let lines = state.lines;
@@ -184,7 +184,7 @@ export class ChunkScanner {
     chunk = DEFAULT_CHUNK,
   ) {
     // The overlap covers the longest token, its base64 form and the look-behind.
-    this.overlap = Math.max(4096, detector.maxTokenBytes * 4 + 64);
+    this.overlap = Math.max(4096, detector.maxTokenBytes * 4 + LOOK_BEHIND);
     this.capacity = this.overlap + Math.max(chunk, this.overlap);
     this.buf = Buffer.alloc(0);
   }
