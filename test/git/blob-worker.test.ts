@@ -5,16 +5,17 @@
 // aborts the process, or a git pipe is lost). The threads must leave the main thread's
 // descriptors alone.
 import { closeSync, fstatSync, openSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTENT_OPTIONS } from '../../src/detect/content.ts';
 import { builtinRules } from '../../src/rules/builtin.ts';
 import type { BlobHit } from '../../src/sources/git/blob-reader.ts';
 import type * as BlobWorker from '../../src/sources/git/blob-worker.ts';
+import { ROOT } from '../helpers/cli.ts';
 import { makeRepo, tokens } from './repo.ts';
 
-const CHUNKS = resolve(import.meta.dirname, '..', '..', 'dist', 'chunks');
+const CHUNKS = join(ROOT, 'dist', 'chunks');
 const threadCount = () => readdirSync('/proc/self/task').length;
 
 describe.skipIf(process.platform !== 'linux')('blob worker threads', () => {
@@ -35,7 +36,7 @@ describe.skipIf(process.platform !== 'linux')('blob worker threads', () => {
       2,
       builtinRules(),
       true,
-      { git: { cwd: r.dir, env: { ...process.env, ...r.env } }, batchCommand: false, content: DEFAULT_CONTENT_OPTIONS, maxBlobSize: 1 << 30 },
+      { git: { cwd: r.dir, env: { ...process.env, ...r.env } }, batchCommand: false, content: DEFAULT_CONTENT_OPTIONS, maxBlobSize: 1 << 30, fifo: true },
       { hit: (h) => hits.push(h), missing: () => undefined, warn: (w) => warnings.push(w), skip: () => undefined, done: () => undefined },
     );
     // While the threads work and exit, this thread keeps opening files: as soon as a thread

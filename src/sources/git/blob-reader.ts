@@ -49,6 +49,8 @@ export interface BlobReaderOptions {
   content: ContentOptions;
   /** Larger blobs are skipped (their bytes read past, not scanned) and listed. */
   maxBlobSize: number;
+  /** Read answers through a FIFO (long reads: see CatFileOptions.fifo). */
+  fifo?: boolean;
   /** A cat-file process started beforehand (else one is started here). */
   cat?: CatFile;
   /** finish() leaves the cat-file process running for the caller's next reader. */
@@ -79,7 +81,7 @@ export function blobName(job: BlobJob): string {
 }
 
 export function createBlobReader(detector: Detector, opts: BlobReaderOptions, events: BlobEvents): BlobScanner {
-  const cat = opts.cat ?? new CatFile({ cwd: opts.git.cwd, env: opts.git.env, batchCommand: opts.batchCommand, fifo: true });
+  const cat = opts.cat ?? new CatFile({ cwd: opts.git.cwd, env: opts.git.env, batchCommand: opts.batchCommand, fifo: opts.fifo === true });
   const totals: BlobTotals = { blobs: 0, bytes: 0 };
   let current: BlobHit | undefined;
   const sink: ContentSink = {

@@ -8,14 +8,14 @@ import type { Location } from '../../core/types.ts';
 import type { BlobHit, BlobJob } from './blob-reader.ts';
 import { blobName } from './blob-reader.ts';
 import type { CommitInfo, RawChange } from './raw-log.ts';
-import { isNullOid, RAW_LOG_FORMAT, rawLogParser } from './raw-log.ts';
+import { isNullOid, newBlobOf, RAW_LOG_FORMAT, rawLogParser } from './raw-log.ts';
 import type { Repo } from './repo.ts';
 import { resolveCommit, shallowCommits, stashCommits } from './repo.ts';
 import { eachRecord, GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
 import type { GitScanContext, GitScanStats } from './scan-context.ts';
-import { addedMatches, createScanner, missingReporter, scanFew } from './scan-context.ts';
+import type { MissingReporter } from './scan-context.ts';
+import { addedByChanges, addedMatches, scanBlobs, scanFew } from './scan-context.ts';
 
-const SUBMODULE_MODE = '160000';
 /**
  * Up to this many hit blobs, git itself filters the provenance walk (one --find-object
  * each; Windows command lines are short), beyond it the whole walk is parsed here.
@@ -105,34 +105,18 @@ async function allRefs(repo: Repo): Promise<AllRefs> {
 /** Every blob reachable from every ref (branches, tags, remotes, every stash entry, notes). */
 export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitScanStats> {
   const stats = newStats();
-  const missing = missingReporter(ctx, stats);
-  const hits = new Map<string, BlobHit>();
-  const scanner = await createScanner(ctx, {
-    hit: (h) => hits.set(h.oid, h),
-    missing: (j) => missing.add(j.path ? `blob ${j.oid.slice(0, 12)} (${j.path})` : `blob ${j.oid.slice(0, 12)}`),
-    warn: ctx.warn,
-    skip: ctx.skip,
-    done: (items, bytes) => ctx.progress.tick(items, bytes),
-  });
   const [refs, viaLog] = await Promise.all([allRefs(repo), listThroughLog(repo)]);
-  // The listing runs ahead of the readers into a bounded queue: on most repositories it
-  // ends early, so progress can show a total and time left.
-  const queue = listingQueue((job) => scanner.add(job));
-  let listed: Listed;
-  try {
-    listed = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats) : await listByObjects(ctx, repo, refs, queue, missing, stats);
+  const { hits, fed: listed } = await scanBlobs(ctx, stats, async (scanner, missing) => {
+    // The listing runs ahead of the readers into a bounded queue: on most repositories it
+    // ends early, so progress can show a total and time left.
+    const queue = listingQueue((job) => scanner.add(job));
+    const out = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats) : await listByObjects(ctx, repo, refs, queue, missing, stats);
     ctx.progress.total(queue.listed);
     await queue.drain();
-  } catch (e) {
-    scanner.abort();
-    throw e;
-  }
-  const totals = await scanner.finish();
-  stats.blobs = totals.blobs;
-  stats.bytes = totals.bytes;
+    return out;
+  });
   const commits = await listed.commits;
   stats.commits = commits.count;
-  missing.finish();
   if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log);
   return stats;
 }
@@ -145,7 +129,6 @@ interface Listed {
 }
 
 type Queue = ReturnType<typeof listingQueue>;
-type Missing = ReturnType<typeof missingReporter>;
 
 /** Objects up to which blobs are listed through the history's diffs (the blob ids listed are kept here). */
 const LOG_LISTING_MAX_OBJECTS = 1_000_000;
@@ -180,12 +163,12 @@ async function listThroughLog(repo: Repo): Promise<boolean> {
  * and read again for the blobs with hits, so no second walk is needed. Each blob is read
  * once. Should git fail (a damaged repository), rev-list lists what is left.
  */
-async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: Missing, stats: GitScanStats): Promise<Listed> {
+async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: MissingReporter, stats: GitScanStats): Promise<Listed> {
   const seen = new Set<string>();
   let count = 0;
   const parse = rawLogParser(
     (c) => {
-      if (isNullOid(c.newOid) || c.newMode === SUBMODULE_MODE || seen.has(c.newOid)) return;
+      if (!newBlobOf(c) || seen.has(c.newOid)) return;
       seen.add(c.newOid);
       return queue.push({ oid: c.newOid, path: c.path });
     },
@@ -234,7 +217,7 @@ function introductionsIn(log: readonly Buffer[], oids: Set<string>): Map<string,
  * reachability bitmap); provenance is walked after the scan for the blobs with hits.
  * Blobs in `done` were listed already.
  */
-async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: Missing, stats: GitScanStats, done?: ReadonlySet<string>): Promise<Listed> {
+async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: MissingReporter, stats: GitScanStats, done?: ReadonlySet<string>): Promise<Listed> {
   const args = ['rev-list', '--objects', ...refs.args, '--missing=print'];
   if (repo.typeFilter) args.push('--filter=object:type=blob');
   // With a bitmap, objects come without names (and in pack order): names are found
@@ -399,7 +382,8 @@ function secretsOf(hits: Iterable<BlobHit>): Set<string> {
 async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing, refs: AllRefs, log?: readonly Buffer[]): Promise<void> {
   const oids = new Set(hits.keys());
   // Every blob of HEAD's tree was scanned: those among the hits hold HEAD's secrets.
-  const [intros, head] = await Promise.all([log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs), headBlobs(repo)]);
+  // (ls-tree first: parsing the kept log is synchronous and would hold it back.)
+  const [head, intros] = await Promise.all([headBlobs(repo), log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs)]);
   const boundary = shallowCommits(repo);
   // A blob listed without a name (reachability bitmaps give none) takes the path of its
   // first introduction, else its path in HEAD; one holding archive members is scanned
@@ -486,7 +470,7 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
   const commits: CommitInfo[] = [];
   const parse = rawLogParser(
     (c) => {
-      if (!isNullOid(c.newOid) && c.newMode !== SUBMODULE_MODE && !c.status.startsWith('D')) changes.push(c);
+      if (newBlobOf(c) && !c.status.startsWith('D')) changes.push(c);
     },
     (c) => commits.push(c),
   );
@@ -507,48 +491,22 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
   const jobs = new Map<string, BlobJob>();
   for (const c of changes) if (!jobs.has(c.newOid)) jobs.set(c.newOid, { oid: c.newOid, path: c.path });
   ctx.progress.total(jobs.size);
-  const missing = missingReporter(ctx, stats);
-  const hits = new Map<string, BlobHit>();
-  const events = {
-    hit: (h: BlobHit) => void hits.set(h.oid, h),
-    missing: (j: BlobJob) => missing.add(`blob ${j.oid.slice(0, 12)} (${j.path})`),
-    warn: ctx.warn,
-    skip: ctx.skip,
-    done: (items: number, bytes: number) => ctx.progress.tick(items, bytes),
-  };
-  const scanner = await createScanner(ctx, events);
-  try {
+  const { hits } = await scanBlobs(ctx, stats, async (scanner) => {
     for (const j of jobs.values()) {
       const p = scanner.add(j);
       if (p) await p;
     }
-  } catch (e) {
-    scanner.abort();
-    throw e;
-  }
-  const totals = await scanner.finish();
-  stats.blobs = totals.blobs;
-  stats.bytes = totals.bytes;
-  missing.finish();
+  });
   if (!hits.size) return stats;
 
-  // The old versions of the files that gained a hit, to tell new tokens from old ones.
-  const hitChanges = changes.filter((c) => hits.has(c.newOid));
-  const olds = new Map<string, BlobJob>();
-  for (const c of hitChanges) for (const o of c.oldOids) if (!isNullOid(o) && !olds.has(o)) olds.set(o, { oid: o, path: c.oldPath ?? c.path });
-  const oldHits = await scanFew(ctx, [...olds.values()]);
-  // Is each secret still in HEAD? Look at HEAD's files where the range put secrets.
-  const head = await headBlobs(repo, [...new Set(hitChanges.map((c) => c.path))]);
+  // What each change adds over its old versions; and is each secret still in HEAD? (HEAD's
+  // files where the range put secrets.)
+  const hitPaths = [...new Set(changes.filter((c) => hits.has(c.newOid)).map((c) => c.path))];
+  const [added, head] = await Promise.all([addedByChanges(ctx, changes, hits), headBlobs(repo, hitPaths)]);
   const unknown = [...head].filter(([oid]) => !hits.has(oid) && !jobs.has(oid)).map(([oid, path]) => ({ oid, path }));
-  const inHeadSet = secretsOf([...[...head.keys()].flatMap((oid) => hits.get(oid) ?? []), ...(await scanFew(ctx, unknown)).values()]);
-  const inHead = (_path: string, secret: string) => inHeadSet.has(secret);
-  for (const c of hitChanges) {
-    const h = hits.get(c.newOid)!;
-    const before = c.oldOids.filter((o) => !isNullOid(o)).map((o) => oldHits.get(o) ?? { oid: o, path: c.oldPath ?? c.path, matches: [] });
-    for (const b of addedMatches(h, before)) {
-      const suffix = b.path.slice(h.path.length);
-      ctx.location(c.path + suffix, b.m, provenance(c.commit!, inHead(c.path, b.m.secret), boundary));
-    }
+  const inHead = secretsOf([...[...head.keys()].flatMap((oid) => hits.get(oid) ?? []), ...(await scanFew(ctx, unknown)).values()]);
+  for (const { change: c, hit: h, added: matches } of added) {
+    for (const b of matches) ctx.location(c.path + b.path.slice(h.path.length), b.m, provenance(c.commit!, inHead.has(b.m.secret), boundary));
   }
   return stats;
 }

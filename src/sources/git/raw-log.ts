@@ -87,3 +87,11 @@ export function rawLogParser(onChange: (c: RawChange) => void | Promise<void>, o
 export function isNullOid(oid: string): boolean {
   return /^0+$/.test(oid);
 }
+
+/** The mode of a submodule entry: its "blob" is a commit of another repository. */
+const SUBMODULE_MODE = '160000';
+
+/** Whether a change leaves content to scan: a file's new blob, not a submodule's commit. */
+export function newBlobOf(c: RawChange): boolean {
+  return !isNullOid(c.newOid) && c.newMode !== SUBMODULE_MODE;
+}

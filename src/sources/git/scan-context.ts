@@ -7,6 +7,8 @@ import type { Detector } from '../../detect/detector.ts';
 import type { BlobEvents, BlobHit, BlobJob, BlobMatch, BlobScanner } from './blob-reader.ts';
 import { createBlobReader } from './blob-reader.ts';
 import type { CatFile } from './cat-file.ts';
+import type { RawChange } from './raw-log.ts';
+import { isNullOid } from './raw-log.ts';
 import type { GitContext } from './run.ts';
 
 /** Where blobs are read from. */
@@ -40,7 +42,7 @@ export interface GitScanStats {
 }
 
 /** Warnings about missing objects: the first few in full, then a count. */
-export function missingReporter(ctx: GitScanContext, stats: GitScanStats) {
+function missingReporter(ctx: GitScanContext, stats: GitScanStats) {
   const LIMIT = 20;
   return {
     add(what: string): void {
@@ -53,6 +55,8 @@ export function missingReporter(ctx: GitScanContext, stats: GitScanStats) {
   };
 }
 
+export type MissingReporter = ReturnType<typeof missingReporter>;
+
 /** Blobs listed before worker threads are worth starting (a small repository is done sooner on this one). */
 const THREAD_THRESHOLD = 2000;
 
@@ -60,8 +64,8 @@ const THREAD_THRESHOLD = 2000;
  * A scanner for many blobs: worker threads when there are several, the bundle can start
  * them and the listing turns out to be long enough; else this thread.
  */
-export async function createScanner(ctx: GitScanContext, events: BlobEvents): Promise<BlobScanner> {
-  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize };
+async function createScanner(ctx: GitScanContext, events: BlobEvents): Promise<BlobScanner> {
+  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, fifo: true };
   const local = () => createBlobReader(ctx.detector, reader, events);
   if (ctx.threads <= 1) return local();
   const mod = await import('./blob-worker.ts');
@@ -94,6 +98,39 @@ export async function createScanner(ctx: GitScanContext, events: BlobEvents): Pr
   };
 }
 
+/**
+ * Scans the blobs `feed` hands to a scanner (threads or this thread), counting missing
+ * objects into `stats` as it goes: the scanner stops if feeding fails; totals, the
+ * missing-object summary and every blob with a hit once it is done.
+ */
+export async function scanBlobs<T>(
+  ctx: GitScanContext,
+  stats: GitScanStats,
+  feed: (scanner: BlobScanner, missing: MissingReporter) => Promise<T>,
+): Promise<{ hits: Map<string, BlobHit>; fed: T }> {
+  const missing = missingReporter(ctx, stats);
+  const hits = new Map<string, BlobHit>();
+  const scanner = await createScanner(ctx, {
+    hit: (h) => hits.set(h.oid, h),
+    missing: (j) => missing.add(j.path ? `blob ${j.oid.slice(0, 12)} (${j.path})` : `blob ${j.oid.slice(0, 12)}`),
+    warn: ctx.warn,
+    skip: ctx.skip,
+    done: (items, bytes) => ctx.progress.tick(items, bytes),
+  });
+  let fed: T;
+  try {
+    fed = await feed(scanner, missing);
+  } catch (e) {
+    scanner.abort();
+    throw e;
+  }
+  const totals = await scanner.finish();
+  stats.blobs = totals.blobs;
+  stats.bytes = totals.bytes;
+  missing.finish();
+  return { hits, fed };
+}
+
 /** Scans a few blobs on this thread (old versions, rescans) and returns those with hits. */
 export async function scanFew(ctx: GitScanContext, jobs: BlobJob[], quiet = true, cat?: CatFile): Promise<Map<string, BlobHit>> {
   const hits = new Map<string, BlobHit>();
@@ -118,6 +155,29 @@ export async function scanFew(ctx: GitScanContext, jobs: BlobJob[], quiet = true
   }
   await reader.finish();
   return hits;
+}
+
+/** A change whose new blob holds hits, and the matches it adds over its old versions. */
+export interface AddedByChange {
+  change: RawChange;
+  hit: BlobHit;
+  added: BlobMatch[];
+}
+
+/**
+ * For each change whose new blob has a hit, the matches it adds: its old versions (the
+ * parents' blobs, scanned here, on `cat` if given) already holding a line are not new.
+ */
+export async function addedByChanges(ctx: GitScanContext, changes: readonly RawChange[], hits: ReadonlyMap<string, BlobHit>, cat?: CatFile): Promise<AddedByChange[]> {
+  const hitChanges = changes.filter((c) => hits.has(c.newOid));
+  const olds = new Map<string, BlobJob>();
+  for (const c of hitChanges) for (const o of c.oldOids) if (!isNullOid(o) && !olds.has(o)) olds.set(o, { oid: o, path: c.oldPath ?? c.path });
+  const oldHits = await scanFew(ctx, [...olds.values()], true, cat);
+  return hitChanges.map((c) => {
+    const hit = hits.get(c.newOid)!;
+    const before = c.oldOids.filter((o) => !isNullOid(o)).map((o) => oldHits.get(o) ?? { oid: o, path: c.oldPath ?? c.path, matches: [] });
+    return { change: c, hit, added: addedMatches(hit, before) };
+  });
 }
 
 /** The secret and where it sits: its rule, and the archive member, if any. */

@@ -7,12 +7,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { BlobHit, BlobJob } from './blob-reader.ts';
 import { createBlobReader } from './blob-reader.ts';
 import type { RawChange } from './raw-log.ts';
-import { isNullOid, rawLogParser } from './raw-log.ts';
+import { newBlobOf, rawLogParser } from './raw-log.ts';
 import { CatFile } from './cat-file.ts';
 import type { GitContext } from './run.ts';
 import { GitError, gitMessage, streamRecords } from './run.ts';
 import type { GitScanContext } from './scan-context.ts';
-import { addedMatches, scanFew } from './scan-context.ts';
+import { addedByChanges } from './scan-context.ts';
 
 export interface StagedStats {
   files: number;
@@ -41,7 +41,7 @@ export function workTreeTop(cwd: string, env: NodeJS.ProcessEnv): string | undef
 export async function stagedChanges(git: GitContext): Promise<RawChange[]> {
   const changes: RawChange[] = [];
   const parse = rawLogParser((c) => {
-    if (!isNullOid(c.newOid) && c.newMode !== '160000' && !c.status.startsWith('D')) changes.push(c);
+    if (newBlobOf(c) && !c.status.startsWith('D')) changes.push(c);
   });
   const r = await streamRecords(git, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '-M', '--no-ext-diff', '--no-color', '--no-textconv'], parse, { sep: 0 }).done;
   if (r.code !== 0) {
@@ -98,14 +98,8 @@ async function scanWith(ctx: GitScanContext, changes: RawChange[], stats: Staged
     return stats;
   }
   // What HEAD already had is not what this commit adds.
-  const hitChanges = changes.filter((c) => hits.has(c.newOid));
-  const olds = new Map<string, BlobJob>();
-  for (const c of hitChanges) for (const o of c.oldOids) if (!isNullOid(o) && !olds.has(o)) olds.set(o, { oid: o, path: c.oldPath ?? c.path });
-  const oldHits = await scanFew(ctx, [...olds.values()], true, cat);
-  for (const c of hitChanges) {
-    const h = hits.get(c.newOid)!;
-    const before = c.oldOids.filter((o) => !isNullOid(o)).map((o) => oldHits.get(o) ?? { oid: o, path: c.oldPath ?? c.path, matches: [] });
-    for (const b of addedMatches(h, before)) ctx.location(c.path + b.path.slice(h.path.length), b.m, {});
+  for (const { change: c, hit: h, added } of await addedByChanges(ctx, changes, hits, cat)) {
+    for (const b of added) ctx.location(c.path + b.path.slice(h.path.length), b.m, {});
   }
   return stats;
 }
