@@ -2572,7 +2572,7 @@ function textForm(head) {
 function nlWidth(form) {
   return form === "utf8" ? 1 : 2;
 }
-function countNewlines(buf, a, b3, form = "utf8") {
+function countNewlines(buf, a, b3, form) {
   let n = 0;
   for (let i = nextNewline(buf, a, form); i !== -1 && i < b3; i = nextNewline(buf, i + 1, form)) n++;
   return n;
@@ -2603,7 +2603,7 @@ function isUtf16(h3) {
   if (d2.includes("utf16be")) return "be";
   return void 0;
 }
-function hitsToMatches(buf, hits, state, base2, form = "utf8") {
+function hitsToMatches(buf, hits, state, base2, form) {
   const out = [];
   let counted = 0;
   let lines = state.lines;
@@ -2663,7 +2663,7 @@ var init_scanner = __esm({
       constructor(detector, onMatch, chunk = DEFAULT_CHUNK) {
         this.detector = detector;
         this.onMatch = onMatch;
-        this.overlap = Math.max(4096, detector.maxTokenBytes * 4 + 64);
+        this.overlap = Math.max(4096, detector.maxTokenBytes * 4 + LOOK_BEHIND);
         this.capacity = this.overlap + Math.max(chunk, this.overlap);
         this.buf = Buffer.alloc(0);
       }
@@ -2845,7 +2845,7 @@ function open(detector, path2, sink, opts, depth, budget) {
 function classify(first, path2, sink) {
   const head = first.subarray(0, SNIFF);
   if (head.length === 0) return;
-  const bom16 = head[0] === 255 && head[1] === 254 || head[0] === 254 && head[1] === 255;
+  const bom16 = textForm(head) !== "utf8";
   if (head.indexOf(0) !== -1) {
     if (!bom16) sink.note?.(path2, "binary");
     return;
@@ -2858,17 +2858,19 @@ function classify(first, path2, sink) {
     sink.warn(`${path2}: not valid UTF-8; scanned as bytes`);
   }
 }
-function spend(budget, n, path2, sink, opts) {
-  if (budget.exceeded) return 0;
-  if (n <= budget.left) {
-    budget.left -= n;
-    return n;
+function charge(budget, chunk, member, path2, sink, opts) {
+  sink.inflated?.(chunk.length);
+  let fits = 0;
+  if (!budget.exceeded) {
+    fits = Math.min(chunk.length, budget.left);
+    budget.left -= fits;
+    if (fits < chunk.length) {
+      budget.exceeded = true;
+      sink.skip(path2, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
+    }
   }
-  const fits = budget.left;
-  budget.left = 0;
-  budget.exceeded = true;
-  sink.skip(path2, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
-  return fits;
+  if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
+  return fits === chunk.length;
 }
 function tentative(kind, path2, sink, raw, archive) {
   let held = [];
@@ -2903,7 +2905,7 @@ function tentative(kind, path2, sink, raw, archive) {
     },
     end() {
       if (!fallback) inner.end();
-      if (!fallback && held) trial.failed(kind === "zip archive" ? "no member found" : "no data");
+      if (!fallback && held) trial.failed("no member found");
       fallback?.end();
     }
   };
@@ -2918,14 +2920,11 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial) {
   let emitted = false;
   const emit = (chunk) => {
     if (done) return;
-    sink.inflated?.(chunk.length);
     if (chunk.length) {
       emitted = true;
       trial.proved();
     }
-    const fits = spend(budget, chunk.length, path2, sink, opts);
-    if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
-    if (fits < chunk.length) finish2();
+    if (!charge(budget, chunk, member, path2, sink, opts)) finish2();
   };
   let gz;
   const gunzip = () => gz ??= new (fflateLib()).Gunzip(emit);
@@ -3048,11 +3047,8 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
         sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
         return;
       }
-      sink.inflated?.(chunk.length);
       if (chunk.length) prove();
-      const fits = spend(budget, chunk.length, path2, sink, opts);
-      if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
-      if (fits < chunk.length) return stop();
+      if (!charge(budget, chunk, member, path2, sink, opts)) return stop();
       if (final) {
         prove();
         members.delete(member);
@@ -10082,7 +10078,7 @@ function compileRules(rules) {
 function couldMatch(c3, buf, at2) {
   const kb = c3.keywordBytes;
   if (at2 + kb.length + c3.bodyMin > buf.length) return false;
-  for (let i = 0; i < kb.length; i++) if (buf[at2 + i] !== kb[i]) return false;
+  if (!occursAt(buf, at2, kb)) return false;
   const t2 = c3.bodyClass;
   if (t2) {
     for (let i = at2 + kb.length, end = i + c3.bodyMin; i < end; i++) if (t2[buf[i]] === 0) return false;
@@ -10202,11 +10198,11 @@ function createDetector(rules, options = {}) {
         const first = needle.bytes.indexOf(PCT5);
         const at2 = p2 - first;
         if (at2 < from || at2 >= to2 || starts.has(at2)) continue;
-        if (buf.compare(needle.bytes, 0, needle.bytes.length, at2, at2 + needle.bytes.length) === 0) starts.add(at2);
+        if (occursAt(buf, at2, needle.bytes)) starts.add(at2);
       }
     }
     for (const at2 of starts) {
-      const needle = pct.find((n) => buf.compare(n.bytes, 0, n.bytes.length, at2, at2 + n.bytes.length) === 0);
+      const needle = pct.find((n) => occursAt(buf, at2, n.bytes));
       {
         const get = (i) => i >= 0 ? buf[i] : void 0;
         if (leftBoundary(get, at2) === "glued") continue;
@@ -10270,10 +10266,8 @@ function createDetector(rules, options = {}) {
     const hits = [];
     scanAscii(buf, from, to2, hits, []);
     const nul = buf.indexOf(0, Math.max(0, from - 1));
-    let wide = false;
     if (nul !== -1 && nul < to2 + 2 * maxTokenBytes) {
       const a = Math.max(0, from - 1);
-      wide = a < from || to2 < buf.length;
       scanUtf16(buf, a, to2 + 1, hits, [], true);
       scanUtf16(buf, a, to2 + 1, hits, [], false);
     }
@@ -10281,8 +10275,7 @@ function createDetector(rules, options = {}) {
       scanPercent(buf, from, to2, hits, []);
       if (maxDepth > 0) scanBase64(buf, from, to2, hits, [], 0);
     }
-    const out = dedupe(hits);
-    return wide ? out.filter((h3) => h3.start >= from && h3.start < to2) : out;
+    return dedupe(hits).filter((h3) => h3.start >= from && h3.start < to2);
   }
   return { rules, maxTokenBytes, scan };
 }
@@ -17639,7 +17632,7 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
       try {
         const text = readFileSync3(join3(dir, g2), "utf8");
         matcher.add(d2, text);
-        globs.push(...pruneGlobs(d2, text));
+        globs.push(...d2 ? pruneGlobs(d2, text) : rootPrune);
         if (d2 && /^\s*!/m.test(text)) reincludes = true;
       } catch (e) {
         sink.warn(`${displayPath(root, join3(dir, g2))}: cannot read (${e.code ?? e.message})`);
@@ -20470,8 +20463,8 @@ function createSession(io2, args, root) {
   if (args.sarif === "-") throw new UsageError("--sarif needs a file (--format sarif prints SARIF on stdout)");
   if (args.sarif !== void 0) checkFormat("sarif");
   const detector = createDetector(config.rules, { decode: args.decode !== false });
-  const ignored = args.ignore === false ? /* @__PURE__ */ new Set() : readHfleaksIgnore(root).fingerprints;
-  const aggregator = createAggregator(config.rules, ignored);
+  const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: /* @__PURE__ */ new Set() } : readHfleaksIgnore(root);
+  const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
   const stats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message2) => {
     const clean2 = escapeControls(scrubTokenShapes(message2));
@@ -20505,6 +20498,7 @@ function createSession(io2, args, root) {
     stats,
     started: Date.now(),
     warn,
+    hfleaksIgnore,
     ...baseline ? { baseline } : {},
     addMatch: (path2, m2, extra) => aggregator.add(path2, m2, extra)
   };
@@ -20893,7 +20887,7 @@ function blobName(job) {
   return job.path || `blob ${job.oid.slice(0, 12)}`;
 }
 function createBlobReader(detector, opts, events) {
-  const cat = opts.cat ?? new CatFile({ cwd: opts.git.cwd, env: opts.git.env, batchCommand: opts.batchCommand, fifo: true });
+  const cat = opts.cat ?? new CatFile({ cwd: opts.git.cwd, env: opts.git.env, batchCommand: opts.batchCommand, fifo: opts.fifo === true });
   const totals = { blobs: 0, bytes: 0 };
   let current;
   const sink = {
@@ -21030,11 +21024,15 @@ function rawLogParser(onChange, onCommit = () => void 0) {
 function isNullOid(oid) {
   return /^0+$/.test(oid);
 }
-var RAW_LOG_FORMAT;
+function newBlobOf(c3) {
+  return !isNullOid(c3.newOid) && c3.newMode !== SUBMODULE_MODE;
+}
+var RAW_LOG_FORMAT, SUBMODULE_MODE;
 var init_raw_log = __esm({
   "src/sources/git/raw-log.ts"() {
     "use strict";
     RAW_LOG_FORMAT = "--format=%x01%H%x00%aN%x00%aI";
+    SUBMODULE_MODE = "160000";
   }
 });
 
@@ -25890,7 +25888,7 @@ function missingReporter(ctx, stats) {
   };
 }
 async function createScanner(ctx, events) {
-  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize };
+  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, fifo: true };
   const local = () => createBlobReader(ctx.detector, reader, events);
   if (ctx.threads <= 1) return local();
   const mod = await Promise.resolve().then(() => (init_blob_worker(), blob_worker_exports));
@@ -25921,6 +25919,29 @@ async function createScanner(ctx, events) {
     }
   };
 }
+async function scanBlobs(ctx, stats, feed) {
+  const missing = missingReporter(ctx, stats);
+  const hits = /* @__PURE__ */ new Map();
+  const scanner = await createScanner(ctx, {
+    hit: (h3) => hits.set(h3.oid, h3),
+    missing: (j3) => missing.add(j3.path ? `blob ${j3.oid.slice(0, 12)} (${j3.path})` : `blob ${j3.oid.slice(0, 12)}`),
+    warn: ctx.warn,
+    skip: ctx.skip,
+    done: (items, bytes2) => ctx.progress.tick(items, bytes2)
+  });
+  let fed;
+  try {
+    fed = await feed(scanner, missing);
+  } catch (e) {
+    scanner.abort();
+    throw e;
+  }
+  const totals = await scanner.finish();
+  stats.blobs = totals.blobs;
+  stats.bytes = totals.bytes;
+  missing.finish();
+  return { hits, fed };
+}
 async function scanFew(ctx, jobs, quiet = true, cat) {
   const hits = /* @__PURE__ */ new Map();
   if (!jobs.length) {
@@ -25944,6 +25965,17 @@ async function scanFew(ctx, jobs, quiet = true, cat) {
   }
   await reader.finish();
   return hits;
+}
+async function addedByChanges(ctx, changes, hits, cat) {
+  const hitChanges = changes.filter((c3) => hits.has(c3.newOid));
+  const olds = /* @__PURE__ */ new Map();
+  for (const c3 of hitChanges) for (const o2 of c3.oldOids) if (!isNullOid(o2) && !olds.has(o2)) olds.set(o2, { oid: o2, path: c3.oldPath ?? c3.path });
+  const oldHits = await scanFew(ctx, [...olds.values()], true, cat);
+  return hitChanges.map((c3) => {
+    const hit = hits.get(c3.newOid);
+    const before = c3.oldOids.filter((o2) => !isNullOid(o2)).map((o2) => oldHits.get(o2) ?? { oid: o2, path: c3.oldPath ?? c3.path, matches: [] });
+    return { change: c3, hit, added: addedMatches(hit, before) };
+  });
 }
 function secretKey(hit, b3) {
   return `${b3.m.ruleId}\0${b3.m.secret}\0${b3.path.slice(hit.path.length)}`;
@@ -25992,6 +26024,7 @@ var init_scan_context = __esm({
   "src/sources/git/scan-context.ts"() {
     "use strict";
     init_blob_reader();
+    init_raw_log();
     THREAD_THRESHOLD = 2e3;
   }
 });
@@ -26061,32 +26094,16 @@ async function allRefs(repo) {
 }
 async function scanHistory(ctx, repo) {
   const stats = newStats();
-  const missing = missingReporter(ctx, stats);
-  const hits = /* @__PURE__ */ new Map();
-  const scanner = await createScanner(ctx, {
-    hit: (h3) => hits.set(h3.oid, h3),
-    missing: (j3) => missing.add(j3.path ? `blob ${j3.oid.slice(0, 12)} (${j3.path})` : `blob ${j3.oid.slice(0, 12)}`),
-    warn: ctx.warn,
-    skip: ctx.skip,
-    done: (items, bytes2) => ctx.progress.tick(items, bytes2)
-  });
   const [refs, viaLog] = await Promise.all([allRefs(repo), listThroughLog(repo)]);
-  const queue = listingQueue((job) => scanner.add(job));
-  let listed;
-  try {
-    listed = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats) : await listByObjects(ctx, repo, refs, queue, missing, stats);
+  const { hits, fed: listed } = await scanBlobs(ctx, stats, async (scanner, missing) => {
+    const queue = listingQueue((job) => scanner.add(job));
+    const out = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats) : await listByObjects(ctx, repo, refs, queue, missing, stats);
     ctx.progress.total(queue.listed);
     await queue.drain();
-  } catch (e) {
-    scanner.abort();
-    throw e;
-  }
-  const totals = await scanner.finish();
-  stats.blobs = totals.blobs;
-  stats.bytes = totals.bytes;
+    return out;
+  });
   const commits = await listed.commits;
   stats.commits = commits.count;
-  missing.finish();
   if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log);
   return stats;
 }
@@ -26107,7 +26124,7 @@ async function listByLog(ctx, repo, refs, queue, missing, stats) {
   let count = 0;
   const parse = rawLogParser(
     (c3) => {
-      if (isNullOid(c3.newOid) || c3.newMode === SUBMODULE_MODE || seen.has(c3.newOid)) return;
+      if (!newBlobOf(c3) || seen.has(c3.newOid)) return;
       seen.add(c3.newOid);
       return queue.push({ oid: c3.newOid, path: c3.path });
     },
@@ -26258,7 +26275,7 @@ function secretsOf(hits) {
 }
 async function reportHistoryHits(ctx, repo, hits, commits, refs, log) {
   const oids = new Set(hits.keys());
-  const [intros, head] = await Promise.all([log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs), headBlobs(repo)]);
+  const [head, intros] = await Promise.all([headBlobs(repo), log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs)]);
   const boundary = shallowCommits(repo);
   const again = [];
   for (const [oid, h3] of hits) {
@@ -26311,7 +26328,7 @@ async function scanChanges(ctx, repo, sel) {
   const commits = [];
   const parse = rawLogParser(
     (c3) => {
-      if (!isNullOid(c3.newOid) && c3.newMode !== SUBMODULE_MODE && !c3.status.startsWith("D")) changes.push(c3);
+      if (newBlobOf(c3) && !c3.status.startsWith("D")) changes.push(c3);
     },
     (c3) => commits.push(c3)
   );
@@ -26331,49 +26348,23 @@ async function scanChanges(ctx, repo, sel) {
   const jobs = /* @__PURE__ */ new Map();
   for (const c3 of changes) if (!jobs.has(c3.newOid)) jobs.set(c3.newOid, { oid: c3.newOid, path: c3.path });
   ctx.progress.total(jobs.size);
-  const missing = missingReporter(ctx, stats);
-  const hits = /* @__PURE__ */ new Map();
-  const events = {
-    hit: (h3) => void hits.set(h3.oid, h3),
-    missing: (j3) => missing.add(`blob ${j3.oid.slice(0, 12)} (${j3.path})`),
-    warn: ctx.warn,
-    skip: ctx.skip,
-    done: (items, bytes2) => ctx.progress.tick(items, bytes2)
-  };
-  const scanner = await createScanner(ctx, events);
-  try {
+  const { hits } = await scanBlobs(ctx, stats, async (scanner) => {
     for (const j3 of jobs.values()) {
       const p2 = scanner.add(j3);
       if (p2) await p2;
     }
-  } catch (e) {
-    scanner.abort();
-    throw e;
-  }
-  const totals = await scanner.finish();
-  stats.blobs = totals.blobs;
-  stats.bytes = totals.bytes;
-  missing.finish();
+  });
   if (!hits.size) return stats;
-  const hitChanges = changes.filter((c3) => hits.has(c3.newOid));
-  const olds = /* @__PURE__ */ new Map();
-  for (const c3 of hitChanges) for (const o2 of c3.oldOids) if (!isNullOid(o2) && !olds.has(o2)) olds.set(o2, { oid: o2, path: c3.oldPath ?? c3.path });
-  const oldHits = await scanFew(ctx, [...olds.values()]);
-  const head = await headBlobs(repo, [...new Set(hitChanges.map((c3) => c3.path))]);
+  const hitPaths = [...new Set(changes.filter((c3) => hits.has(c3.newOid)).map((c3) => c3.path))];
+  const [added, head] = await Promise.all([addedByChanges(ctx, changes, hits), headBlobs(repo, hitPaths)]);
   const unknown = [...head].filter(([oid]) => !hits.has(oid) && !jobs.has(oid)).map(([oid, path2]) => ({ oid, path: path2 }));
-  const inHeadSet = secretsOf([...[...head.keys()].flatMap((oid) => hits.get(oid) ?? []), ...(await scanFew(ctx, unknown)).values()]);
-  const inHead = (_path, secret) => inHeadSet.has(secret);
-  for (const c3 of hitChanges) {
-    const h3 = hits.get(c3.newOid);
-    const before = c3.oldOids.filter((o2) => !isNullOid(o2)).map((o2) => oldHits.get(o2) ?? { oid: o2, path: c3.oldPath ?? c3.path, matches: [] });
-    for (const b3 of addedMatches(h3, before)) {
-      const suffix = b3.path.slice(h3.path.length);
-      ctx.location(c3.path + suffix, b3.m, provenance(c3.commit, inHead(c3.path, b3.m.secret), boundary));
-    }
+  const inHead = secretsOf([...[...head.keys()].flatMap((oid) => hits.get(oid) ?? []), ...(await scanFew(ctx, unknown)).values()]);
+  for (const { change: c3, hit: h3, added: matches } of added) {
+    for (const b3 of matches) ctx.location(c3.path + b3.path.slice(h3.path.length), b3.m, provenance(c3.commit, inHead.has(b3.m.secret), boundary));
   }
   return stats;
 }
-var SUBMODULE_MODE, FIND_OBJECT_MAX, QUEUE_MAX, LOG_LISTING_MAX_OBJECTS, KEEP_LOG_MAX, INTRO_DIFF, SPLIT_WALK, KEEP_COMMITS;
+var FIND_OBJECT_MAX, QUEUE_MAX, LOG_LISTING_MAX_OBJECTS, KEEP_LOG_MAX, INTRO_DIFF, SPLIT_WALK, KEEP_COMMITS;
 var init_history = __esm({
   "src/sources/git/history.ts"() {
     "use strict";
@@ -26382,7 +26373,6 @@ var init_history = __esm({
     init_repo();
     init_run();
     init_scan_context();
-    SUBMODULE_MODE = "160000";
     FIND_OBJECT_MAX = process.platform === "win32" ? 400 : 1e4;
     QUEUE_MAX = 5e5;
     LOG_LISTING_MAX_OBJECTS = 1e6;
@@ -26406,9 +26396,9 @@ function note(io2, args, text) {
   if (!args.quiet) io2.stderr(`hfleaks: note: ${text}
 `);
 }
-function gitContext(io2, args, session, git, root, unit, prefix = "") {
+function gitContext(io2, args, session, git, unit, prefix = "") {
   const maxBlobSize = maxFileSizeOf(args.maxFileSize, session.config);
-  const globs = args.ignore === false ? [] : readHfleaksIgnore(root).paths;
+  const globs = session.hfleaksIgnore.paths;
   const matcher = globs.length ? new IgnoreMatcher() : void 0;
   matcher?.addAlways(globs.join("\n"));
   const progress = createProgress(io2, args, unit);
@@ -26464,12 +26454,12 @@ function sinceForGit(text) {
 function openRepoFor(io2, repo) {
   return gitErrors(() => openRepo(repo, io2.cwd, io2.env));
 }
-async function scanRepoHistory(io2, args, session, repo, root, prefix = "") {
+async function scanRepoHistory(io2, args, session, repo, prefix = "") {
   const since2 = args.since === void 0 ? void 0 : sinceForGit(args.since);
   const stats = session.stats;
   stats.shallow = Boolean(stats.shallow) || repo.shallow;
   const selection = args.range !== void 0 || args.since !== void 0;
-  const { ctx, progress } = gitContext(io2, args, session, repo, root, "blobs", prefix);
+  const { ctx, progress } = gitContext(io2, args, session, repo, "blobs", prefix);
   const submodules2 = listSubmodules(repo);
   submodules2.catch(() => void 0);
   try {
@@ -26495,7 +26485,7 @@ async function scanRepoHistory(io2, args, session, repo, root, prefix = "") {
       session.sink.skip(where, "submodule: its repository is not here (git submodule update --init), not scanned");
       continue;
     }
-    await scanRepoHistory(io2, args, session, inner, root, `${where}/`);
+    await scanRepoHistory(io2, args, session, inner, `${where}/`);
   }
 }
 async function runHistory(io2, args) {
@@ -26503,7 +26493,7 @@ async function runHistory(io2, args) {
   const repo = await openRepoFor(io2, args.repo);
   const root = repo.workTree ?? repo.gitDir;
   const session = createSession(io2, args, root);
-  await scanRepoHistory(io2, args, session, repo, root);
+  await scanRepoHistory(io2, args, session, repo);
   return finish(io2, args, session, "history");
 }
 var SINCE_RE;
@@ -26535,7 +26525,7 @@ function workTreeTop(cwd, env4) {
 async function stagedChanges(git) {
   const changes = [];
   const parse = rawLogParser((c3) => {
-    if (!isNullOid(c3.newOid) && c3.newMode !== "160000" && !c3.status.startsWith("D")) changes.push(c3);
+    if (newBlobOf(c3) && !c3.status.startsWith("D")) changes.push(c3);
   });
   const r2 = await streamRecords(git, ["diff", "--cached", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff", "--no-color", "--no-textconv"], parse, { sep: 0 }).done;
   if (r2.code !== 0) {
@@ -26584,14 +26574,8 @@ async function scanWith(ctx, changes, stats, cat) {
     await cat.close();
     return stats;
   }
-  const hitChanges = changes.filter((c3) => hits.has(c3.newOid));
-  const olds = /* @__PURE__ */ new Map();
-  for (const c3 of hitChanges) for (const o2 of c3.oldOids) if (!isNullOid(o2) && !olds.has(o2)) olds.set(o2, { oid: o2, path: c3.oldPath ?? c3.path });
-  const oldHits = await scanFew(ctx, [...olds.values()], true, cat);
-  for (const c3 of hitChanges) {
-    const h3 = hits.get(c3.newOid);
-    const before = c3.oldOids.filter((o2) => !isNullOid(o2)).map((o2) => oldHits.get(o2) ?? { oid: o2, path: c3.oldPath ?? c3.path, matches: [] });
-    for (const b3 of addedMatches(h3, before)) ctx.location(c3.path + b3.path.slice(h3.path.length), b3.m, {});
+  for (const { change: c3, hit: h3, added } of await addedByChanges(ctx, changes, hits, cat)) {
+    for (const b3 of added) ctx.location(c3.path + b3.path.slice(h3.path.length), b3.m, {});
   }
   return stats;
 }
@@ -26623,37 +26607,31 @@ async function runStaged(io2, args) {
   const changes = stagedChanges(git);
   changes.catch(() => void 0);
   const cat = new CatFile({ cwd: io2.cwd, env: env4, batchCommand: false });
-  let root = workTreeTop(io2.cwd, env4);
-  if (root === void 0) {
-    const t2 = await gitOutput(git, ["rev-parse", "--show-toplevel"]);
-    if (t2.code !== 0) {
-      cat.kill();
-      throw whereError(t2.stderr);
-    }
-    root = t2.stdout.toString("utf8").replace(/\n$/, "");
-  }
   let session;
-  let scan;
   try {
+    let root = workTreeTop(io2.cwd, env4);
+    if (root === void 0) {
+      const t2 = await gitOutput(git, ["rev-parse", "--show-toplevel"]);
+      if (t2.code !== 0) throw whereError(t2.stderr);
+      root = t2.stdout.toString("utf8").replace(/\n$/, "");
+    }
     session = createSession(io2, args, root);
-    scan = gitContext(io2, { ...args, threads: 1 }, session, git, root, "files");
+    const { ctx, progress } = gitContext(io2, { ...args, threads: 1 }, session, git, "files");
+    try {
+      const r2 = await gitErrors(() => scanStaged(ctx, changes, cat)).catch((e) => {
+        if (e instanceof UsageError && /not a git repository|work tree/i.test(e.message)) throw whereError(e.message);
+        throw e;
+      });
+      session.stats.files += r2.files;
+      session.stats.blobs = r2.blobs;
+      session.stats.bytes += r2.bytes;
+      if (r2.missingObjects) session.stats.missingObjects = r2.missingObjects;
+    } finally {
+      progress.done();
+    }
   } catch (e) {
     cat.kill();
     throw e;
-  }
-  const { ctx, progress } = scan;
-  try {
-    const r2 = await gitErrors(() => scanStaged(ctx, changes, cat)).catch((e) => {
-      cat.kill();
-      if (e instanceof UsageError && /not a git repository|work tree/i.test(e.message)) throw whereError(e.message);
-      throw e;
-    });
-    session.stats.files += r2.files;
-    session.stats.blobs = r2.blobs;
-    session.stats.bytes += r2.bytes;
-    if (r2.missingObjects) session.stats.missingObjects = r2.missingObjects;
-  } finally {
-    progress.done();
   }
   return finish(io2, args, session, "staged");
 }
@@ -26704,7 +26682,7 @@ async function runAudit(io2, args) {
       progress.done();
     }
   } else note(io2, args, "bare repository: no working tree to scan, history only");
-  await scanRepoHistory(io2, { ...args, range: void 0, since: void 0 }, session, repo, root);
+  await scanRepoHistory(io2, { ...args, range: void 0, since: void 0 }, session, repo);
   return finish(io2, args, session, "audit");
 }
 var init_audit = __esm({
@@ -32982,8 +32960,9 @@ function checkValues(options, args) {
   }
 }
 function unknownNames(msg, argv) {
-  const m2 = /^Unknown arguments?: (.*)$/s.exec(msg.replace(/\u0000/g, ""));
-  if (!m2) return msg.replace(/\u0000/g, "");
+  const text = msg.replaceAll(MARK2, "");
+  const m2 = /^Unknown arguments?: (.*)$/s.exec(text);
+  if (!m2) return text;
   const key = (n) => n.replace(/^-+/, "").replace(/-(.)/g, (_3, c3) => c3.toUpperCase());
   const names = [...new Map(m2[1].split(", ").map((n) => [key(n), n])).values()];
   const end = argv.indexOf("--");

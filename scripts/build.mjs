@@ -90,7 +90,7 @@ function warmStagedCache(dir) {
     if (!git('add', 'train.py')) return;
     const launcher = resolve(dir, 'hfleaks.cjs');
     const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(launcher)}).writeCodeCache(['staged', '--no-progress'])`], { cwd: repo, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    if (r.status !== 0) console.warn(`build: no code cache for staged.cjs (${r.stderr.trim().split('\n')[0] ?? `exit ${r.status}`})`);
+    if (r.status !== 0) console.warn(`build: no code cache for staged.cjs (${r.stderr.trim().split('\n')[0] || `exit ${r.status}`})`);
   } finally {
     rmSync(repo, { recursive: true, force: true });
   }

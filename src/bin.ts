@@ -2,7 +2,7 @@
 // dist/cli.js: the full CLI, an ES module whose commands load lazily (dist/chunks/).
 // The installed command is dist/hfleaks.cjs (src/launcher.ts), which loads this file.
 import { fileURLToPath } from 'node:url';
-import { internalError } from './cli/internal-error.ts';
+import { exitWith } from './cli/internal-error.ts';
 import { exitOnClosedPipe, processIo, withIo } from './cli/io.ts';
 import { main } from './cli/main.ts';
 
@@ -12,9 +12,4 @@ const workerScript = fileURLToPath(new URL('./scan-worker.js', import.meta.url))
 // The pre-commit hook runs the installed command by absolute path.
 const cliPath = fileURLToPath(new URL('./hfleaks.cjs', import.meta.url));
 
-main(process.argv.slice(2), withIo(processIo(), { workerScript, cliPath })).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  internalError,
-);
+exitWith(main(process.argv.slice(2), withIo(processIo(), { workerScript, cliPath })));

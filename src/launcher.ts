@@ -8,11 +8,9 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
-import { internalError } from './cli/internal-error.ts';
+import { exitWith, internalError } from './cli/internal-error.ts';
 
-interface StagedModule {
-  staged(argv: string[]): Promise<number> | undefined;
-}
+type StagedModule = typeof import('./staged-bin.ts');
 
 const FULL_CLI = './cli.js';
 const STAGED = join(__dirname, 'staged.cjs');
@@ -74,9 +72,7 @@ function main(): void {
     import(FULL_CLI).catch(internalError);
     return;
   }
-  run.then((code) => {
-    process.exitCode = code;
-  }, internalError);
+  exitWith(run);
 }
 
 /**

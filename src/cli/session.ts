@@ -15,6 +15,7 @@ import { createDetector } from '../detect/detector.ts';
 import type { Aggregator } from '../findings/aggregate.ts';
 import { createAggregator } from '../findings/aggregate.ts';
 import { escapeControls, removeEmails, scrubTokenShapes } from '../findings/redact.ts';
+import type { HfleaksIgnore } from '../sources/ignore.ts';
 import { readHfleaksIgnore } from '../sources/ignore.ts';
 import type { Report } from '../report/types.ts';
 import { verifySettings, verifyStep } from '../verify/settings.ts';
@@ -37,6 +38,8 @@ export interface Session {
   started: number;
   /** --baseline FILE, read before the scan so a bad file fails fast. */
   baseline?: Baseline;
+  /** The root's .hfleaksignore (empty with --no-ignore): its fingerprints apply here, its globs to git paths. */
+  hfleaksIgnore: HfleaksIgnore;
   /** Prints a warning (unless --quiet) and records it. */
   warn(message: string): void;
   /** Records a location with extra fields (git provenance). */
@@ -59,8 +62,8 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   if (args.sarif === '-') throw new UsageError('--sarif needs a file (--format sarif prints SARIF on stdout)');
   if (args.sarif !== undefined) checkFormat('sarif');
   const detector = createDetector(config.rules, { decode: args.decode !== false });
-  const ignored = args.ignore === false ? new Set<string>() : readHfleaksIgnore(root).fingerprints;
-  const aggregator = createAggregator(config.rules, ignored);
+  const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: new Set<string>() } : readHfleaksIgnore(root);
+  const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
   const stats: ScanStats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message: string) => {
     // One line each, in the report as on stderr: names in messages come from outside.
@@ -86,7 +89,7 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
     archiveBytes: DEFAULT_CONTENT_OPTIONS.archiveBytes,
   };
   return {
-    config, detector, aggregator, sink, content, stats, started: Date.now(), warn, ...(baseline ? { baseline } : {}),
+    config, detector, aggregator, sink, content, stats, started: Date.now(), warn, hfleaksIgnore, ...(baseline ? { baseline } : {}),
     addMatch: (path, m, extra) => aggregator.add(path, m, extra),
   };
 }

@@ -59,8 +59,9 @@ function checkValues(options: OptionTable, args: Record<string, unknown>): void 
  * it (`--no-bogus`, `-z`, a stray word as it is).
  */
 function unknownNames(msg: string, argv: readonly string[]): string {
-  const m = /^Unknown arguments?: (.*)$/s.exec(msg.replace(/\u0000/g, ''));
-  if (!m) return msg.replace(/\u0000/g, '');
+  const text = msg.replaceAll(MARK, '');
+  const m = /^Unknown arguments?: (.*)$/s.exec(text);
+  if (!m) return text;
   const key = (n: string) => n.replace(/^-+/, '').replace(/-(.)/g, (_, c: string) => c.toUpperCase());
   const names = [...new Map(m[1]!.split(', ').map((n) => [key(n), n] as const)).values()];
   // The command word and words after `--` are never what is unknown; a flag is known by

@@ -134,7 +134,7 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
       try {
         const text = readFileSync(join(dir, g), 'utf8');
         matcher.add(d, text);
-        globs.push(...pruneGlobs(d, text));
+        globs.push(...(d ? pruneGlobs(d, text) : rootPrune));
         if (d && /^\s*!/m.test(text)) reincludes = true;
       } catch (e) {
         sink.warn(`${displayPath(root, join(dir, g))}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);

@@ -39,6 +39,6 @@ export async function runAudit(io: Io, args: AuditArgs): Promise<number> {
       progress.done();
     }
   } else note(io, args, 'bare repository: no working tree to scan, history only');
-  await scanRepoHistory(io, { ...args, range: undefined, since: undefined }, session, repo, root);
+  await scanRepoHistory(io, { ...args, range: undefined, since: undefined }, session, repo);
   return finish(io, args, session, 'audit');
 }

@@ -1,8 +1,8 @@
-// What the git commands share: the scan context bound to a session, thread and size
-// defaults, and git's errors as usage errors. Apart from history.ts so that `hfleaks
-// staged` (every commit) loads none of the full-history code.
+// What the git commands share: the scan context bound to a session, and git's errors as
+// usage errors. Apart from history.ts so that `hfleaks staged` (every commit) loads none
+// of the full-history code.
 import { maxFileSizeOf } from '../../config.ts';
-import { IgnoreMatcher, readHfleaksIgnore } from '../../sources/ignore.ts';
+import { IgnoreMatcher } from '../../sources/ignore.ts';
 import { GitError } from '../../sources/git/run.ts';
 import type { BlobSource, GitScanContext } from '../../sources/git/scan-context.ts';
 import type { Io } from '../io.ts';
@@ -33,11 +33,11 @@ export function note(io: Io, args: CommonArgs, text: string): void {
 }
 
 /** The context the git sources run in, bound to a session. */
-export function gitContext(io: Io, args: GitArgs, session: Session, git: BlobSource, root: string, unit: string, prefix = '') {
+export function gitContext(io: Io, args: GitArgs, session: Session, git: BlobSource, unit: string, prefix = '') {
   const maxBlobSize = maxFileSizeOf(args.maxFileSize, session.config);
   // .hfleaksignore path globs apply to history paths too (.gitignore does not: what was
   // committed was committed).
-  const globs = args.ignore === false ? [] : readHfleaksIgnore(root).paths;
+  const globs = session.hfleaksIgnore.paths;
   const matcher = globs.length ? new IgnoreMatcher() : undefined;
   matcher?.addAlways(globs.join('\n'));
   const progress = createProgress(io, args, unit);

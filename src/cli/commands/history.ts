@@ -49,12 +49,12 @@ export function openRepoFor(io: Io, repo: string | undefined): Promise<Repo> {
  * then the history of each submodule whose repository is here, its paths under the
  * submodule's path.
  */
-export async function scanRepoHistory(io: Io, args: HistoryArgs, session: Session, repo: Repo, root: string, prefix = ''): Promise<void> {
+export async function scanRepoHistory(io: Io, args: HistoryArgs, session: Session, repo: Repo, prefix = ''): Promise<void> {
   const since = args.since === undefined ? undefined : sinceForGit(args.since);
   const stats = session.stats;
   stats.shallow = Boolean(stats.shallow) || repo.shallow;
   const selection = args.range !== undefined || args.since !== undefined;
-  const { ctx, progress } = gitContext(io, args, session, repo, root, 'blobs', prefix);
+  const { ctx, progress } = gitContext(io, args, session, repo, 'blobs', prefix);
   // Asked beside the scan, not after it: one git process less on the way out.
   const submodules = listSubmodules(repo);
   submodules.catch(() => undefined); // awaited below; not unhandled if the scan fails first
@@ -82,7 +82,7 @@ export async function scanRepoHistory(io: Io, args: HistoryArgs, session: Sessio
       session.sink.skip(where, 'submodule: its repository is not here (git submodule update --init), not scanned');
       continue;
     }
-    await scanRepoHistory(io, args, session, inner, root, `${where}/`);
+    await scanRepoHistory(io, args, session, inner, `${where}/`);
   }
 }
 
@@ -91,6 +91,6 @@ export async function runHistory(io: Io, args: HistoryArgs): Promise<number> {
   const repo = await openRepoFor(io, args.repo);
   const root = repo.workTree ?? repo.gitDir;
   const session = createSession(io, args, root);
-  await scanRepoHistory(io, args, session, repo, root);
+  await scanRepoHistory(io, args, session, repo);
   return finish(io, args, session, 'history');
 }

@@ -31,37 +31,33 @@ export async function runStaged(io: Io, args: StagedArgs): Promise<number> {
   const changes = stagedChanges(git);
   changes.catch(() => undefined); // reported below, or by rev-parse
   const cat = new CatFile({ cwd: io.cwd, env, batchCommand: false });
-  let root = workTreeTop(io.cwd, env);
-  if (root === undefined) {
-    const t = await gitOutput(git, ['rev-parse', '--show-toplevel']);
-    if (t.code !== 0) {
-      cat.kill();
-      throw whereError(t.stderr);
-    }
-    root = t.stdout.toString('utf8').replace(/\n$/, '');
-  }
+  // Whatever fails from here on, git must not be left waiting for input (a bad option,
+  // --max-file-size x, fails only now).
   let session;
-  let scan;
   try {
+    let root = workTreeTop(io.cwd, env);
+    if (root === undefined) {
+      const t = await gitOutput(git, ['rev-parse', '--show-toplevel']);
+      if (t.code !== 0) throw whereError(t.stderr);
+      root = t.stdout.toString('utf8').replace(/\n$/, '');
+    }
     session = createSession(io, args, root);
-    scan = gitContext(io, { ...args, threads: 1 }, session, git, root, 'files');
+    const { ctx, progress } = gitContext(io, { ...args, threads: 1 }, session, git, 'files');
+    try {
+      const r = await gitErrors(() => scanStaged(ctx, changes, cat)).catch((e: unknown) => {
+        if (e instanceof UsageError && /not a git repository|work tree/i.test(e.message)) throw whereError(e.message);
+        throw e;
+      });
+      session.stats.files += r.files;
+      session.stats.blobs = r.blobs;
+      session.stats.bytes += r.bytes;
+      if (r.missingObjects) session.stats.missingObjects = r.missingObjects;
+    } finally {
+      progress.done();
+    }
   } catch (e) {
-    cat.kill(); // a bad option (--max-file-size x) must not leave git waiting for input
+    cat.kill();
     throw e;
-  }
-  const { ctx, progress } = scan;
-  try {
-    const r = await gitErrors(() => scanStaged(ctx, changes, cat)).catch((e: unknown) => {
-      cat.kill();
-      if (e instanceof UsageError && /not a git repository|work tree/i.test(e.message)) throw whereError(e.message);
-      throw e;
-    });
-    session.stats.files += r.files;
-    session.stats.blobs = r.blobs;
-    session.stats.bytes += r.bytes;
-    if (r.missingObjects) session.stats.missingObjects = r.missingObjects;
-  } finally {
-    progress.done();
   }
   return finish(io, args, session, 'staged');
 }
