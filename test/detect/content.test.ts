@@ -8,7 +8,8 @@ import type { Match } from '../../src/core/types.ts';
 import { type ContentOptions, DEFAULT_CONTENT_OPTIONS, openContent } from '../../src/detect/content.ts';
 import { createDetector } from '../../src/detect/detector.ts';
 import { builtinRules } from '../../src/rules/builtin.ts';
-import { seededRandom, tokenGenerator } from '../../src/rules/template.ts';
+import { tokenGenerator } from '../../src/rules/template.ts';
+import { seededBytes } from '../helpers/detect.ts';
 
 const detector = createDetector(builtinRules());
 const gen = tokenGenerator(7);
@@ -42,11 +43,6 @@ function run(buf: Uint8Array, path: string, opts: Partial<ContentOptions> = {}, 
   for (let i = 0; i < buf.length; i += piece) s.push(Buffer.from(buf.subarray(i, i + piece)));
   s.end();
   return r;
-}
-
-function randomBytes(n: number, seed: number): Buffer {
-  const rnd = seededRandom(seed);
-  return Buffer.from(Array.from({ length: n }, () => Math.floor(rnd() * 256)));
 }
 
 describe('the decompression budget holds while inflating', () => {
@@ -91,7 +87,7 @@ describe('the decompression budget holds while inflating', () => {
 describe('content that only looks like an archive', () => {
   it('scans a file with zip magic bytes that is not a zip as raw bytes', () => {
     const t = gen.userToken();
-    const buf = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), randomBytes(100, 1), Buffer.from(`HF_TOKEN=${t}`)]);
+    const buf = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), seededBytes(100, 1), Buffer.from(`HF_TOKEN=${t}`)]);
     for (const piece of [buf.length, 7]) {
       const r = run(buf, 'weights.bin', {}, piece);
       expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['weights.bin', t]]);
@@ -102,7 +98,7 @@ describe('content that only looks like an archive', () => {
 
   it('scans a binary with gzip magic bytes that is not gzip as raw bytes', () => {
     const t = gen.userToken();
-    const buf = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x00]), randomBytes(200, 2), Buffer.from(`\x00hub_token ${t}\x00`, 'latin1'), randomBytes(50, 3)]);
+    const buf = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x00]), seededBytes(200, 2), Buffer.from(`\x00hub_token ${t}\x00`, 'latin1'), seededBytes(50, 3)]);
     const r = run(buf, 'state.bin');
     expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['state.bin', t]]);
     // Not deflate (method 0): plain bytes from the start, nothing to warn about.
@@ -128,7 +124,7 @@ describe('content that only looks like an archive', () => {
 
   it('scans what a large truncated gzip inflated before the error (streaming path)', () => {
     const t = gen.userToken();
-    const gz = gzipSync(Buffer.concat([Buffer.from(`HF_TOKEN=${t}\n`), randomBytes(12 * MB, 4)]), { level: 0 });
+    const gz = gzipSync(Buffer.concat([Buffer.from(`HF_TOKEN=${t}\n`), seededBytes(12 * MB, 4)]), { level: 0 });
     const r = run(gz.subarray(0, gz.length - 1000), 'dump.gz', {}, 1 * MB);
     expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['dump.gz!dump', t]]);
   });
@@ -137,7 +133,7 @@ describe('content that only looks like an archive', () => {
 describe('zip members and nesting that are not opened', () => {
   it('gives one warning and a skip entry for a member compressed with bzip2', () => {
     const t = gen.userToken();
-    const zip = Buffer.from(zipSync({ 'model.bin': randomBytes(4000, 5), 'conf.env': Buffer.from(`HF_TOKEN=${t}\n`) }, { level: 0 }));
+    const zip = Buffer.from(zipSync({ 'model.bin': seededBytes(4000, 5), 'conf.env': Buffer.from(`HF_TOKEN=${t}\n`) }, { level: 0 }));
     // Mark model.bin as bzip2 (method 12) in its local header and central directory entry.
     zip.writeUInt16LE(12, 8);
     const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));

@@ -8,6 +8,7 @@ import { base64Needles, createDetector } from '../../src/detect/detector.ts';
 import { ChunkScanner, scanWhole } from '../../src/detect/scanner.ts';
 import { builtinRules } from '../../src/rules/builtin.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
+import { streamed, utf16 } from '../helpers/detect.ts';
 
 const detector = createDetector(builtinRules());
 const gen = tokenGenerator(42);
@@ -102,11 +103,7 @@ describe('positions', () => {
     ['utf16be with BOM', 'utf16be', true],
     ['utf16be without BOM', 'utf16be', false],
   ] as const)('finds tokens in %s with the right line and column', (_n, enc, bom) => {
-    const text = `line one\r\nkey = "${t}"\r\n`;
-    let body = Buffer.from(text, 'utf16le');
-    if (enc === 'utf16be') body = Buffer.from(body).swap16();
-    const mark = enc === 'utf16le' ? Buffer.from([0xff, 0xfe]) : Buffer.from([0xfe, 0xff]);
-    const ms = find(bom ? Buffer.concat([mark, body]) : body);
+    const ms = find(utf16(`line one\r\nkey = "${t}"\r\n`, enc, bom));
     expect(ms).toHaveLength(1);
     expect(ms[0]).toMatchObject({ secret: t, line: 2, column: 8, decoding: [enc] });
   });
@@ -117,16 +114,8 @@ describe('UTF-16 lines', () => {
   // 上 U+4E0A, 《 U+300A, 》 U+300B, Њ U+040A, ਊ U+0A0A: code units holding a 0x0A byte.
   it.each(['utf16le', 'utf16be'] as const)('counts newlines as code units in %s, not 0x0A bytes', (enc) => {
     const text = `# 上传 《模型》 Њ ਊ\n配置\nHF_TOKEN=${t}\n`;
-    let body = Buffer.from(text, 'utf16le');
-    if (enc === 'utf16be') body = Buffer.from(body).swap16();
-    const bom = Buffer.from(enc === 'utf16le' ? [0xff, 0xfe] : [0xfe, 0xff]);
-    const buf = Buffer.concat([bom, body]);
-    expect(find(buf).map((m) => [m.line, m.column, m.decoding])).toEqual([[3, 10, [enc]]]);
-    const found: Match[] = [];
-    const sc = new ChunkScanner(detector, (m) => found.push(m), 4096);
-    const long = Buffer.concat([bom, Buffer.from(enc === 'utf16le' ? Buffer.from('上\n'.repeat(20000), 'utf16le') : Buffer.from('上\n'.repeat(20000), 'utf16le').swap16()), body]);
-    for (let i = 0; i < long.length; i += 5000) sc.push(Buffer.from(long.subarray(i, i + 5000)));
-    sc.end();
+    expect(find(utf16(text, enc)).map((m) => [m.line, m.column, m.decoding])).toEqual([[3, 10, [enc]]]);
+    const found = streamed(detector, utf16(`${'上\n'.repeat(20000)}${text}`, enc), 5000, 4096);
     expect(found.map((m) => [m.line, m.column])).toEqual([[20003, 10]]);
   });
   it('keeps an allow marker on a UTF-16 line after a code unit holding 0x0A', () => {
@@ -224,22 +213,13 @@ describe('chunked streams', () => {
     const prefix = 'a'.repeat(5000) + '\n' + 'b'.repeat(3000) + ' ';
     const text = Buffer.from(`${prefix}${t} tail\n`);
     for (const piece of [1, 7, 1000, 4096, 5033, 8001]) {
-      const found: Match[] = [];
-      const sc = new ChunkScanner(detector, (m) => found.push(m), 4096);
-      for (let i = 0; i < text.length; i += piece) sc.push(Buffer.from(text.subarray(i, i + piece)));
-      sc.end();
+      const found = streamed(detector, text, piece, 4096);
       expect(found.map((m) => [m.secret, m.line, m.column, m.offset]), `piece ${piece}`).toEqual([[t, 2, 3002, prefix.length]]);
     }
   });
   it('is exact on window edges: a token starting there, a glued look-alike, a percent escape', () => {
     const t = gen.userToken();
-    const run = (text: string): Match[] => {
-      const found: Match[] = [];
-      const sc = new ChunkScanner(detector, (m) => found.push(m), 4096);
-      sc.push(Buffer.from(text));
-      sc.end();
-      return found;
-    };
+    const run = (text: string): Match[] => streamed(detector, Buffer.from(text), undefined, 4096);
     // Windows are at least as large as the overlap (16448 bytes for 4 KB tokens): the first
     // edge is there, later ones a little earlier (the look-behind). Try every offset near them.
     const edges = [];
@@ -258,13 +238,7 @@ describe('chunked streams', () => {
     // The needle lies past the edge but the finding starts at its group: the window
     // holding the group's start must report it, not the next one.
     const t = gen.userToken();
-    const run = (buf: Buffer, piece: number): Match[] => {
-      const found: Match[] = [];
-      const sc = new ChunkScanner(detector, (m) => found.push(m), 4096);
-      for (let i = 0; i < buf.length; i += piece) sc.push(Buffer.from(buf.subarray(i, i + piece)));
-      sc.end();
-      return found;
-    };
+    const run = (buf: Buffer, piece: number): Match[] => streamed(detector, buf, piece, 4096);
     for (const pre of ['', 'X=', 'XY=', 'XYZ=']) {
       // A finding starts at the group that encodes the keyword's first byte.
       const b64 = Buffer.from(`${pre}${t}`).toString('base64');
@@ -285,23 +259,15 @@ describe('chunked streams', () => {
     const buf = Buffer.alloc(12 << 20, 0x20);
     const at = [(1 << 20) - 3, (2 << 20) - 2, (5 << 20) - 1];
     for (const a of at) buf.write(b64, a - 16 * Math.floor(a / (1 << 20)), 'latin1');
-    const found: Match[] = [];
-    const sc = new ChunkScanner(detector, (m) => found.push(m));
-    for (let i = 0; i < buf.length; i += 1 << 20) sc.push(Buffer.from(buf.subarray(i, i + (1 << 20))));
-    sc.end();
+    const found = streamed(detector, buf, 1 << 20);
     expect(found.map((m) => m.offset)).toEqual(at.map((a) => a - 16 * Math.floor(a / (1 << 20))));
   });
   it('counts columns in code units on a UTF-16 line longer than a window', () => {
     const t = gen.userToken();
-    for (const [enc, bom] of [['utf16le', [0xff, 0xfe]], ['utf16be', [0xfe, 0xff]]] as const) {
-      let body = Buffer.from(`${'a '.repeat(350000)}k=${t}\n`, 'utf16le');
-      if (enc === 'utf16be') body = Buffer.from(body).swap16();
-      const buf = Buffer.concat([Buffer.from(bom), body]);
+    for (const enc of ['utf16le', 'utf16be'] as const) {
+      const buf = utf16(`${'a '.repeat(350000)}k=${t}\n`, enc);
       for (const piece of [buf.length, 1 << 16]) {
-        const found: Match[] = [];
-        const sc = new ChunkScanner(detector, (m) => found.push(m));
-        for (let i = 0; i < buf.length; i += piece) sc.push(Buffer.from(buf.subarray(i, i + piece)));
-        sc.end();
+        const found = streamed(detector, buf, piece);
         expect(found.map((m) => [m.line, m.column]), `${enc} piece ${piece}`).toEqual([[1, 700003]]);
       }
     }
@@ -411,16 +377,19 @@ describe('wrapped base64', () => {
 
   it('joins a wrapped run across a window edge (the line before the break is in the look-behind)', () => {
     const t = gen.userToken();
-    const env = `HF_TOKEN=${t}\n`;
+    // The keyword's encoding starts late on the first 76-character line: the token's
+    // encoding goes on past the break.
+    const env = `${'#'.repeat(40)}\nHF_TOKEN=${t}\n`;
     const b64 = wrap(Buffer.from(env).toString('base64'), 76, '\n');
+    expect(b64.indexOf('\n')).toBeLessThan(Math.ceil(((41 + 9 + t.length) * 4) / 3));
     let missed = 0;
-    for (let pad = 4000; pad < 4200; pad += 3) {
-      const buf = Buffer.from(`${'.'.repeat(pad)}\n${b64}`);
-      const found: Match[] = [];
-      const sc = new ChunkScanner(detector, (m) => found.push(m), 4096);
-      for (let i = 0; i < buf.length; i += 1000) sc.push(Buffer.from(buf.subarray(i, i + 1000)));
-      sc.end();
+    // The run, and its break, placed all around the first window edge (16448 bytes); the
+    // filler after it makes the scanner slide its window.
+    for (let pad = 16448 - 160; pad < 16448 + 40; pad += 3) {
+      const buf = Buffer.from(`${'.'.repeat(pad)}\n${b64}\n${'.'.repeat(30000)}`);
+      const found = streamed(detector, buf, 1000, 4096);
       const whole = find(buf).filter((m) => m.secret === t).length;
+      expect(whole, `pad ${pad}`).toBe(1);
       if (found.filter((m) => m.secret === t).length !== whole) missed++;
     }
     expect(missed).toBe(0);

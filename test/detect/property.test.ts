@@ -2,33 +2,19 @@
 // text or bytes, across chunk boundaries, under every supported encoding, is found once
 // at the right place; random input never throws.
 import fc from 'fast-check';
-import { placeholderReason } from '../../src/detect/filters.ts';
 import { describe, expect, it } from 'vitest';
-import type { Match } from '../../src/core/types.ts';
 import { openContent } from '../../src/detect/content.ts';
 import { createDetector } from '../../src/detect/detector.ts';
-import { ChunkScanner, scanWhole } from '../../src/detect/scanner.ts';
+import { scanWhole } from '../../src/detect/scanner.ts';
 import { builtinRules } from '../../src/rules/builtin.ts';
-import { tokenGenerator } from '../../src/rules/template.ts';
+import { tokens } from '../git/repo.ts';
+import { streamed, utf16 } from '../helpers/detect.ts';
 
 const detector = createDetector(builtinRules());
 const runs = { numRuns: 150 };
 
 /** Text that can't glue to a token: random printable words separated by spaces and newlines. */
 const filler = fc.array(fc.oneof(fc.constantFrom(' ', '\n', '\r\n', '"', "'", '=', ': ', '(', ')', ',', ';', '\t', '{"a": 1}', 'é', '€', '日本'), fc.stringMatching(/^[a-z]{1,8}$/)), { maxLength: 60 }).map((parts) => parts.join(''));
-/**
- * A user token from seed s that the filters accept: a random body can, about once in
- * 2,000 draws, spell a placeholder word or an alphabet run, which the detector rightly
- * drops; the property is about finding real tokens, so such a body is drawn again.
- */
-function cleanToken(s: number, digits = false): string {
-  const gen = tokenGenerator(s);
-  for (;;) {
-    const t = gen.userToken(digits);
-    if (!placeholderReason(t.slice(3))) return t;
-  }
-}
-
 const seed = fc.integer({ min: 1, max: 1_000_000 });
 
 function lineCol(text: string, index: number): { line: number; column: number } {
@@ -38,19 +24,12 @@ function lineCol(text: string, index: number): { line: number; column: number } 
   return { line, column };
 }
 
-function streamed(buf: Buffer, piece: number, chunk: number): Match[] {
-  const out: Match[] = [];
-  const sc = new ChunkScanner(detector, (m) => out.push(m), chunk);
-  for (let i = 0; i < buf.length; i += piece) sc.push(Buffer.from(buf.subarray(i, i + piece)));
-  sc.end();
-  return out;
-}
 
 describe('detector properties', () => {
   it('finds a token planted in random text exactly once, at the right line and column', () => {
     fc.assert(
       fc.property(filler, filler, seed, fc.boolean(), (before, after, s, digits) => {
-        const t = cleanToken(s, digits);
+        const t = tokens(s).userToken(digits);
         const sep = before && /[a-zA-Z0-9_\\]$/.test(before) ? ' ' : '';
         const sep2 = after && /^[a-zA-Z0-9_]/.test(after) ? ' ' : '';
         const text = `${before}${sep}${t}${sep2}${after}`;
@@ -66,9 +45,9 @@ describe('detector properties', () => {
   it('finds it once whatever the chunk size and however the stream is cut', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 20_000 }), seed, fc.integer({ min: 1, max: 9000 }), (offset, s, piece) => {
-        const t = cleanToken(s);
+        const t = tokens(s).userToken();
         const text = Buffer.from(`${'x '.repeat(offset >> 1)}\n${t}\n`);
-        const ms = streamed(text, piece, 4096);
+        const ms = streamed(detector, text, piece, 4096);
         expect(ms.map((m) => [m.secret, m.line, m.offset])).toEqual([[t, 2, (offset >> 1) * 2 + 1]]);
       }),
       { numRuns: 60 },
@@ -82,9 +61,9 @@ describe('detector properties', () => {
   it('finds base64 planted around a window edge once, at its group', () => {
     fc.assert(
       fc.property(nearEdge, seed, fc.constantFrom('', 'X=', 'XY=', 'K: ', 'HF_TOKEN='), pieceSize, (at, s, pre, piece) => {
-        const t = cleanToken(s);
+        const t = tokens(s).userToken();
         const buf = Buffer.from(`${' '.repeat(at)}${Buffer.from(pre + t).toString('base64')} ${'b '.repeat(10000)}`);
-        const ms = streamed(buf, piece, 4096);
+        const ms = streamed(detector, buf, piece, 4096);
         expect(ms.map((m) => [m.secret, m.offset, m.decoding])).toEqual([[t, at + Math.floor(pre.length / 3) * 4, ['base64']]]);
       }),
       { numRuns: 60 },
@@ -96,16 +75,14 @@ describe('detector properties', () => {
     const part = fc.constantFrom('上', '《', 'Њ', 'ਊ', '\u{10A0A}', 'a', ' ', '\n', '\r\n', '配置');
     fc.assert(
       fc.property(nearEdge, fc.array(part, { maxLength: 40 }), seed, fc.boolean(), pieceSize, (at, parts, s, little, piece) => {
-        const t = cleanToken(s);
+        const t = tokens(s).userToken();
         const tail = `${parts.join('')} k=`;
         // Pad so the token's first code unit lands near the edge (2 bytes of BOM first).
         const text = `${'上'.repeat(Math.max(0, (at - 2) / 2 - tail.length))}${tail}${t}\n${'b '.repeat(10000)}`;
-        let body = Buffer.from(text, 'utf16le');
-        if (!little) body = Buffer.from(body).swap16();
-        const buf = Buffer.concat([Buffer.from(little ? [0xff, 0xfe] : [0xfe, 0xff]), body]);
+        const buf = utf16(text, little ? 'utf16le' : 'utf16be');
         const idx = text.indexOf(t);
         const want = [[t, 2 + 2 * idx, lineCol(text, idx).line, lineCol(text, idx).column]];
-        expect(streamed(buf, piece, 4096).map((m) => [m.secret, m.offset, m.line, m.column])).toEqual(want);
+        expect(streamed(detector, buf, piece, 4096).map((m) => [m.secret, m.offset, m.line, m.column])).toEqual(want);
         expect(scanWhole(detector, buf).map((m) => [m.secret, m.offset, m.line, m.column])).toEqual(want);
       }),
       { numRuns: 60 },
@@ -115,7 +92,7 @@ describe('detector properties', () => {
   it('finds a token in random binary bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 3000 }), fc.uint8Array({ maxLength: 3000 }), seed, (a, b, s) => {
-        const t = cleanToken(s);
+        const t = tokens(s).userToken();
         const buf = Buffer.concat([Buffer.from(a), Buffer.from([0]), Buffer.from(t), Buffer.from([0]), Buffer.from(b)]);
         const ms = scanWhole(detector, buf).filter((m) => m.secret === t);
         expect(ms.length).toBeGreaterThanOrEqual(1);
@@ -127,14 +104,14 @@ describe('detector properties', () => {
 
   it('finds a token under every encoding: UTF-16 LE/BE, base64, percent, gzip', () => {
     const encodings: [string, (s: string) => Buffer, string | undefined][] = [
-      ['utf16le', (s) => Buffer.from(s, 'utf16le'), 'utf16le'],
-      ['utf16be', (s) => Buffer.from(s, 'utf16le').swap16(), 'utf16be'],
+      ['utf16le', (s) => utf16(s, 'utf16le', false), 'utf16le'],
+      ['utf16be', (s) => utf16(s, 'utf16be', false), 'utf16be'],
       ['base64', (s) => Buffer.from(`blob: ${Buffer.from(s).toString('base64')}\n`), 'base64'],
       ['percent', (s) => Buffer.from(encodeURIComponent(s).replace(/_/g, '%5F')), 'percent'],
     ];
     fc.assert(
       fc.property(filler, filler, seed, fc.constantFrom(...encodings), (before, after, s, [, enc, name]) => {
-        const t = cleanToken(s);
+        const t = tokens(s).userToken();
         const text = `${before} ${t} ${after}`;
         const ms = scanWhole(detector, enc(text)).filter((m) => m.secret === t);
         expect(ms).toHaveLength(1);

@@ -3,25 +3,10 @@
 // --batch; objects spanning many reads and slabs, empty ones, missing ones, non-blobs.
 // Pieces are kept until the end: a slab must never be written over while a piece of it
 // is still owned by its consumer.
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CatFile } from '../../src/sources/git/cat-file.ts';
+import { seededBytes } from '../helpers/detect.ts';
 import { makeRepo } from './repo.ts';
-
-/** Deterministic bytes (xorshift), so a failure reproduces. */
-function bytes(n: number, seed: number): Buffer {
-  const out = Buffer.allocUnsafe(n);
-  let x = seed | 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 interface Answer {
   type?: string;
@@ -36,12 +21,9 @@ describe('CatFile', () => {
   // Sizes around the pipe's 64 KiB reads and the 1 MiB slabs, many small ones between.
   const sizes = [0, 1, 4095, 65_535, 65_536, 65_537, 300_000, 1_048_575, 1_048_576, 3_500_000];
   for (let i = 0; i < 400; i++) sizes.push((i * 7919) % 20_000);
-  const contents = sizes.map((n, i) => bytes(n, i + 1));
-  const oids = contents.map((c, i) => {
-    const f = join(r.dir, `blob-${i}`);
-    writeFileSync(f, c);
-    return execFileSync('git', ['hash-object', '-w', f], { cwd: r.dir, env: { ...process.env, ...r.env } }).toString().trim();
-  });
+  const contents = sizes.map((n, i) => seededBytes(n, i + 1));
+  contents.forEach((c, i) => r.write(`blob-${i}`, c));
+  const oids = r.git('hash-object', '-w', ...contents.map((_, i) => `blob-${i}`)).trim().split('\n');
   const commit = r.commit('one commit');
   const missingOid = '0123456789abcdef0123456789abcdef01234567';
   // Missing objects and a commit among the blobs, twice each.

@@ -317,7 +317,7 @@ describe('hfleaks history', () => {
     expect(bare.report.findings[0].locations[0]).toMatchObject({ path: 'k.txt', inHead: true });
     const wt = join(tempDir(), 'wt');
     r.git('worktree', 'add', '-q', '-b', 'other', wt);
-    const fromWorktree = await runJson(['history', '--no-progress'], { cwd: wt, env: r.env });
+    const fromWorktree = await history({ dir: wt, env: r.env });
     expect(fromWorktree.report.findings).toHaveLength(1);
   });
 
@@ -340,7 +340,7 @@ describe('hfleaks history', () => {
     // A submodule whose repository is not here is listed as such.
     const clone = join(tempDir(), 'no-init');
     runGit(r.dir, r.env, ['clone', '-q', r.dir, clone]);
-    const bare = await runJson(['history', '--no-progress', '--submodules'], { cwd: clone, env: r.env });
+    const bare = await history({ dir: clone, env: r.env }, ['--submodules']);
     expect(bare.code).toBe(0);
     expect(bare.report.stats.skipped).toEqual([{ path: 'vendor/inner', reason: expect.stringContaining('not here') }]);
   });
@@ -357,12 +357,12 @@ describe('hfleaks history', () => {
     r.commit('new');
     const clone = join(tempDir(), 'shallow');
     runGit(r.dir, r.env, ['clone', '-q', '--depth', '1', `file://${r.dir}`, clone]);
-    const h = await runJson(['history', '--no-progress'], { cwd: clone, env: r.env });
+    const h = await history({ dir: clone, env: r.env });
     expect(h.code).toBe(1);
     expect(h.report.stats.shallow).toBe(true);
     expect(h.stderr).toMatch(/shallow clone/);
     expect(h.report.findings.map((f: any) => f.locations[0].path)).toEqual(['new.txt']);
-    const quiet = await runJson(['history', '--no-progress', '--quiet'], { cwd: clone, env: r.env });
+    const quiet = await history({ dir: clone, env: r.env }, ['--quiet']);
     expect(quiet.stderr).toBe('');
     expect(quiet.report.stats.shallow).toBe(true);
   });
@@ -379,7 +379,7 @@ describe('hfleaks history', () => {
     runGit(parent, r.env, ['clone', '-q', '--no-checkout', '--filter=blob:none', `file://${r.dir}`, clone]);
     // The remote goes away: a fetch would fail the scan rather than pass unnoticed.
     rmSync(join(r.dir, '.git'), { recursive: true, force: true });
-    const h = await runJson(['history', '--no-progress'], { cwd: clone, env: r.env });
+    const h = await history({ dir: clone, env: r.env });
     expect(h.code).toBe(0);
     expect(h.report.stats.missingObjects).toBe(2);
     expect(h.stderr).toMatch(/is missing from the repository; skipped/);
@@ -396,13 +396,13 @@ describe('hfleaks history', () => {
     r.commit('later');
     r.git('config', 'diff.relative', 'true');
     const sub = join(r.dir, 'sub');
-    const all = await runJson(['history', '--no-progress'], { cwd: sub, env: r.env });
+    const all = await history({ dir: sub, env: r.env });
     expect(all.report.findings.map((f: any) => f.locations[0].path).sort()).toEqual(['later.env', 'sub/deep.env', 'top.env']);
-    const range = await runJson(['history', '--no-progress', '--range', `${base}..HEAD`], { cwd: sub, env: r.env });
+    const range = await history({ dir: sub, env: r.env }, ['--range', `${base}..HEAD`]);
     expect(range.report.findings.map((f: any) => f.locations[0].path)).toEqual(['later.env']);
     // The rev-list listing and its provenance walk (with a bitmap) too.
     r.git('repack', '-a', '-d', '-b', '-q');
-    const bitmap = await runJson(['history', '--no-progress'], { cwd: sub, env: r.env });
+    const bitmap = await history({ dir: sub, env: r.env });
     expect(bitmap.report.findings).toEqual(all.report.findings);
   });
 
@@ -419,7 +419,7 @@ describe('hfleaks history', () => {
     const newCommit = r.commit('new', { author: 'Bob Builder' });
     const clone = join(tempDir(), 'shallow');
     runGit(r.dir, r.env, ['clone', '-q', '--depth', '2', `file://${r.dir}`, clone]);
-    const h = await runJson(['history', '--no-progress'], { cwd: clone, env: r.env });
+    const h = await history({ dir: clone, env: r.env });
     expect(h.code).toBe(1);
     const where = Object.fromEntries(h.report.findings.map((f: any) => [f.locations[0].path, f.locations]));
     // The boundary commit (mid) has no parents here: old.txt and mid.txt may come from
@@ -429,7 +429,7 @@ describe('hfleaks history', () => {
     // A commit after the boundary keeps its provenance.
     expect(where['new.txt']).toEqual([expect.objectContaining({ commit: newCommit, author: 'Bob Builder', inHead: true })]);
     // Same with --since reaching the boundary.
-    const since = await runJson(['history', '--no-progress', '--since', '2000-01-01'], { cwd: clone, env: r.env });
+    const since = await history({ dir: clone, env: r.env }, ['--since', '2000-01-01']);
     const sinceWhere = Object.fromEntries(since.report.findings.map((f: any) => [f.locations[0].path, f.locations]));
     expect(sinceWhere['old.txt']).toEqual([{ path: 'old.txt', line: 1, column: 1, inHead: true }]);
     expect(sinceWhere['new.txt']).toEqual([expect.objectContaining({ commit: newCommit })]);

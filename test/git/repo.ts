@@ -20,7 +20,7 @@ export function tokens(seed: number) {
       if (!placeholderReason(t.slice(prefix.length))) return t;
     }
   };
-  return { userToken: () => clean(() => gen.userToken(), 'hf_'), orgToken: () => clean(() => gen.orgToken(), 'api_org_') };
+  return { userToken: (digits = false) => clean(() => gen.userToken(digits), 'hf_'), orgToken: () => clean(() => gen.orgToken(), 'api_org_') };
 }
 
 /** Environment for git and for the CLI under test: no global or system config. */

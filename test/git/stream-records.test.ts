@@ -74,6 +74,7 @@ describe('streamRecords', () => {
       if (++n === 5000) throw new Error('consumer failed');
     }, { input });
     await expect(run.done).rejects.toThrow('consumer failed');
+    expect(n).toBe(5000); // no record after the failure
   });
 
   it('rejects when git cannot start, with a clear message', async () => {
