@@ -22,11 +22,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 import { zipSync } from 'fflate';
-import { mulberry32 } from './lib.mjs';
+import { median, mulberry32, ROOT, snapshotCli, WORK } from './lib.mjs';
 
 /** Bump when the generated tree changes: a cached tree of another version is regenerated. */
 const GENERATOR_VERSION = 6;
@@ -34,8 +33,6 @@ const SEED = 0x4f1eed;
 const REPOS = 10;
 const MB = 1 << 20;
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const WORK = path.join(ROOT, 'bench', '.work');
 const TREE = path.join(WORK, 'tree');
 const MANIFEST = path.join(WORK, 'manifest.json');
 const OUT = path.join(WORK, 'out');
@@ -801,11 +798,6 @@ function processTree(pid) {
   return out;
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function rgCount(file) {
   let n = 0;
@@ -874,20 +866,6 @@ function du(dir) {
     }
   }
   return { files, bytes };
-}
-
-/** A private copy of dist/, so a rebuild by someone else mid-benchmark can't break a run. */
-function snapshotCli() {
-  const dist = path.join(ROOT, 'dist');
-  if (!fs.existsSync(path.join(dist, 'hfleaks.cjs'))) {
-    console.log('dist/hfleaks.cjs missing: npm run build');
-    const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-    if (b.status !== 0) throw new Error('npm run build failed');
-  }
-  const snap = path.join(WORK, 'dist');
-  fs.rmSync(snap, { recursive: true, force: true });
-  fs.cpSync(dist, snap, { recursive: true });
-  return path.join(snap, 'hfleaks.cjs');
 }
 
 // ---------------------------------------------------------------------------------------
@@ -973,7 +951,7 @@ async function main() {
   if (tree.files !== manifest.files) console.warn(`warning: the tree holds ${tree.files} files, the manifest ${manifest.files}; run with --regen`);
   if (!spawnSync(RG, ['--version']).stdout) throw new Error(`ripgrep not found (${RG}); apt-get install ripgrep`);
   const rgVersion = spawnSync(RG, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
-  const cli = snapshotCli();
+  const cli = snapshotCli('dist');
   const hfExtra = values.threads ? ['--threads', values.threads] : [];
   console.log(`tree: ${tree.files} files, ${(tree.bytes / MB).toFixed(0)} MiB; ${manifest.planted.length} planted secrets; ${os.cpus().length} CPUs; node ${process.version}; ${rgVersion}`);
   if (!TIME) console.log('(GNU time not found: peak RSS polled from /proc/PID/status VmHWM)');

@@ -29,15 +29,12 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { mulberry32 } from './lib.mjs';
+import { median, mulberry32, ROOT, snapshotCli, withoutBitmap, WORK } from './lib.mjs';
 
 /** Bump when the generated repository changes: a cached one of another version is rebuilt. */
 const GENERATOR_VERSION = 2;
 const PARAMS = { commits: 20_000, bytes: 1 << 30, seed: 7, version: GENERATOR_VERSION };
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const WORK = path.join(ROOT, 'bench', '.work');
 const REPO = path.join(WORK, 'history-repo');
 const OUT = path.join(WORK, 'out-history');
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
@@ -288,47 +285,6 @@ function cpuBusy() {
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-/** A private copy of dist/, so a rebuild by someone else mid-benchmark can't break a run. */
-function snapshotCli() {
-  const dist = path.join(ROOT, 'dist');
-  const ok = fs.existsSync(path.join(dist, 'hfleaks.cjs')) && spawnSync(process.execPath, [path.join(dist, 'hfleaks.cjs'), 'history', '--help'], { stdio: 'ignore' }).status === 0;
-  if (!ok) {
-    console.log('building dist/ (npm run build)…');
-    const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-    if (b.status !== 0) throw new Error('npm run build failed');
-  }
-  const snap = path.join(WORK, 'dist-history');
-  fs.rmSync(snap, { recursive: true, force: true });
-  fs.cpSync(dist, snap, { recursive: true });
-  return path.join(snap, 'hfleaks.cjs');
-}
-
-/**
- * A copy of the repository's git directory without its reachability bitmap (removed
- * and rebuilt with the repository), or undefined when it has no bitmap.
- */
-function withoutBitmap(repo) {
-  const gitDir = spawnSync('git', ['rev-parse', '--absolute-git-dir'], { cwd: repo, encoding: 'utf8' }).stdout.trim();
-  const dir = path.join(gitDir, 'objects', 'pack');
-  const packs = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
-  if (!packs.some((f) => f.endsWith('.bitmap'))) return undefined;
-  const copy = path.join(WORK, 'history-repo-no-bitmap.git');
-  const stamp = path.join(copy, 'hfleaks-bench-source');
-  const source = `${gitDir} ${packs.join(' ')}`;
-  if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== source) {
-    fs.rmSync(copy, { recursive: true, force: true });
-    fs.cpSync(gitDir, copy, { recursive: true });
-    for (const f of fs.readdirSync(path.join(copy, 'objects', 'pack'))) if (f.endsWith('.bitmap')) fs.rmSync(path.join(copy, 'objects', 'pack', f));
-    fs.writeFileSync(stamp, source);
-  }
-  return copy;
-}
 
 /** Fingerprints and locations of a JSON report, as one comparable string. */
 function findingsKey(report) {
@@ -360,7 +316,7 @@ async function main() {
     console.log(`repository: ${repo}`);
   }
   const pack = spawnSync('git', ['count-objects', '-vH'], { cwd: repo, encoding: 'utf8' }).stdout.match(/size-pack: (.*)/)?.[1];
-  const cli = snapshotCli();
+  const cli = snapshotCli('dist-history', ['history', '--help']);
   console.log(`pack size ${pack}; ${rounds} rounds, alternating (a) (b) (c), and (d) when it has a bitmap; ${process.platform} ${process.arch}, ${(await import('node:os')).availableParallelism()} CPUs, Node ${process.version}, ${spawnSync('git', ['--version'], { encoding: 'utf8' }).stdout.trim()}`);
 
   const hfleaks = [process.execPath, cli, 'history', '--format', 'json', '--no-progress', ...(values.threads ? ['--threads', values.threads] : [])];

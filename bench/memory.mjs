@@ -14,11 +14,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { mulberry32 } from './lib.mjs';
+import { BIN, mulberry32, ROOT, withoutBitmap, WORK } from './lib.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const WORK = path.join(ROOT, 'bench', '.work');
 const DIST = path.join(WORK, 'dist-memory');
 const GOAL_MB = 256;
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
@@ -51,7 +48,7 @@ function measure(label, args) {
   const out = path.join(WORK, `memory-${label.replace(/\W+/g, '-')}.json`);
   const fd = fs.openSync(out, 'w', 0o600);
   const t0 = Date.now();
-  const r = spawnSync(TIME, ['-f', '%M %e', process.execPath, path.join(DIST, 'hfleaks.cjs'), ...args, '--format', 'json', '--no-progress', '-q', ...threads], {
+  const r = spawnSync(TIME, ['-f', '%M %e', process.execPath, path.join(DIST, BIN), ...args, '--format', 'json', '--no-progress', '-q', ...threads], {
     stdio: ['ignore', fd, 'pipe'],
     encoding: 'utf8',
     maxBuffer: 1 << 26,
@@ -118,11 +115,11 @@ rows.push({ ...r2, input: `${(tree.bytes / 2 ** 30).toFixed(2)} GB tree (4 x the
 const repo = historyRepo();
 const r3 = measure('1 GB history', ['history', repo]);
 rows.push({ ...r3, input: `history of ${path.relative(ROOT, repo)}`, ok: r3.code === 1 && (r3.report?.findings?.length ?? 0) > 0 });
-const plain = path.join(WORK, 'history-repo-no-bitmap.git');
-if (fs.existsSync(plain)) {
+const plain = withoutBitmap(repo);
+if (plain) {
   const r4 = measure('1 GB history without bitmap', ['history', plain]);
   rows.push({ ...r4, input: 'the same history without its bitmap', ok: r4.code === 1 && r4.report?.findings?.length === r3.report?.findings?.length });
-} else console.log(`${path.relative(ROOT, plain)} missing: run npm run bench:history once to measure the history without a bitmap`);
+}
 
 console.log('\nPeak RSS of hfleaks (goal <= 256 MB each)\n');
 console.log('| input | time | peak RSS | goal | found |');

@@ -14,12 +14,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { mulberry32 } from './lib.mjs';
+import { mulberry32, ROOT, snapshotCli, WORK } from './lib.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const WORK = path.join(ROOT, 'bench', '.work');
 const REPO = path.join(WORK, 'staged-repo');
 const FILES = 10_000;
 const STAGED = 10;
@@ -72,20 +69,6 @@ function build() {
   if (staged !== STAGED) throw new Error(`expected ${STAGED} staged files, got ${staged}`);
 }
 
-function snapshotCli() {
-  const dist = path.join(ROOT, 'dist');
-  const ok = fs.existsSync(path.join(dist, 'hfleaks.cjs')) && spawnSync(process.execPath, [path.join(dist, 'hfleaks.cjs'), 'staged', '--help'], { stdio: 'ignore' }).status === 0;
-  if (!ok) {
-    console.log('building dist/ (npm run build)…');
-    if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
-  }
-  const snap = path.join(WORK, 'dist-staged');
-  fs.rmSync(snap, { recursive: true, force: true });
-  fs.cpSync(dist, snap, { recursive: true });
-  // The installed command (package.json "bin"), as the hook runs it.
-  return path.join(snap, 'hfleaks.cjs');
-}
-
 /** Median, mean and standard deviation of a list of times (ms). */
 function stats(times) {
   const sorted = [...times].sort((a, b) => a - b);
@@ -115,7 +98,7 @@ function interleaved(runs, commands) {
 function main() {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '40' } } });
   build();
-  const cli = snapshotCli();
+  const cli = snapshotCli('dist-staged', ['staged', '--help']);
   const node = process.execPath;
   // Check the command does what is timed: clean, 10 files scanned.
   const check = spawnSync(node, [cli, 'staged', '--no-progress', '--format', 'json'], { cwd: REPO, env: ENV, encoding: 'utf8' });

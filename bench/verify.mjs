@@ -16,13 +16,11 @@ import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startFakeHub } from '../test/helpers/fake-hub.mjs';
-import { mulberry32 } from './lib.mjs';
+import { BIN, mulberry32, ROOT } from './lib.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist', 'hfleaks.cjs');
+const CLI = path.join(ROOT, 'dist', BIN);
 
 const { values: opt } = parseArgs({
   options: {
