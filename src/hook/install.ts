@@ -36,7 +36,10 @@ export function hookScript(node: string, cli: string, chained: boolean): string 
   return `#!/bin/sh
 ${MARKER} (installed by \`hfleaks hook install\`; remove with \`hfleaks hook uninstall\`)
 # Scans only what this commit adds, offline. Skip it once with: git commit --no-verify
-${chained ? `"$(dirname "$0")/${PREVIOUS}" "$@" || exit $?\n` : ''}NODE=${q(node)}
+${chained ? `"$(dirname "$0")/${PREVIOUS}" "$@" || exit $?\n` : ''}# The scan is offline, but Node 20 parses every root certificate at start-up when
+# NODE_EXTRA_CA_CERTS is set: tens of milliseconds on every commit for nothing.
+unset NODE_EXTRA_CA_CERTS
+NODE=${q(node)}
 [ -x "$NODE" ] || NODE=node
 HFLEAKS_CLI=${q(cli)}
 if [ -f "$HFLEAKS_CLI" ]; then

@@ -69,6 +69,28 @@ describe('hfleaks hook', () => {
     expect(r.out).not.toMatch(/would add the Hugging Face token/);
   });
 
+  it('runs the offline scan without loading NODE_EXTRA_CA_CERTS (Node parses them at start-up), and still blocks', async () => {
+    const dir = repo();
+    expect((await runCli(['hook', 'install'], { cwd: dir })).code).toBe(0);
+    writeFileSync(join(dir, 'a.env'), `HF_TOKEN=${gen.userToken()}\n`);
+    git(dir, 'add', 'a.env');
+    // A file Node can't load: Node warns at start-up when it tries to.
+    const before = env.NODE_EXTRA_CA_CERTS;
+    env.NODE_EXTRA_CA_CERTS = join(dir, 'no-such-bundle.pem');
+    try {
+      const r = git(dir, 'commit', '-m', 'leak');
+      expect(r.code).not.toBe(0);
+      expect(r.out).toContain('a.env:1:');
+      expect(r.out).not.toMatch(/extra certs/i);
+    } finally {
+      if (before === undefined) delete env.NODE_EXTRA_CA_CERTS;
+      else env.NODE_EXTRA_CA_CERTS = before;
+    }
+    // The same variable reaches a program that does not unset it: the warning is real.
+    const direct = spawnSync(process.execPath, ['-e', '0'], { env: { ...env, NODE_EXTRA_CA_CERTS: join(dir, 'no-such-bundle.pem') }, encoding: 'utf8' });
+    expect(direct.stderr).toMatch(/extra certs/i);
+  });
+
   it('passes when the token sits only in an unstaged change', async () => {
     const dir = repo();
     expect((await runCli(['hook', 'install'], { cwd: dir })).code).toBe(0);
