@@ -962,6 +962,7 @@ async function main() {
     rg: { label: `rg -c --no-ignore --hidden '${RG_PATTERN}'`, cmd: RG, args: ['-c', '--no-ignore', '--hidden', RG_PATTERN, TREE] },
     'rg -j1': { label: 'rg, one thread (-j1), for reference', cmd: RG, args: ['-j1', '-c', '--no-ignore', '--hidden', RG_PATTERN, TREE] },
     'rg -a': { label: 'rg, binaries read whole (-a), for reference', cmd: RG, args: ['-a', '-c', '--no-ignore', '--hidden', RG_PATTERN, TREE] },
+    'node floor': { label: 'bench/files-floor.mjs: Node walking, reading and running one indexOf("hf_") per chunk, in worker threads; the least any Node scanner pays', cmd: process.execPath, args: [path.join(ROOT, 'bench', 'files-floor.mjs'), TREE] },
     hfleaks: { label: `hfleaks scan --format json --no-ignore${hfExtra.length ? ` ${hfExtra.join(' ')}` : ''}`, cmd: process.execPath, args: [cli, 'scan', TREE, '--format', 'json', '--no-ignore', ...hfExtra] },
   };
   const times = Object.fromEntries(Object.keys(tools).map((k) => [k, []]));
@@ -1054,7 +1055,7 @@ async function main() {
     if (i === 0) console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   }
   console.log('');
-  for (const [k, t] of Object.entries(tools)) console.log(`  ${pad(k, 8)} ${t.label}`);
+  for (const [k, t] of Object.entries(tools)) console.log(`  ${pad(k, 10)} ${t.label}`);
   if (sl) console.log(`  secretlint: recommended preset, ${sl.mode}`);
 
   const vsRg = med.hfleaks / med.rg;
@@ -1062,6 +1063,8 @@ async function main() {
   const ok = (b) => (b ? 'PASS' : 'FAIL');
   console.log('\nGoals:');
   console.log(`  ${ok(vsRg <= GOALS.vsRipgrep)}  hfleaks / rg time = ${vsRg.toFixed(2)}x (goal <= ${GOALS.vsRipgrep}x; hfleaks / rg -j1 = ${(med.hfleaks / med['rg -j1']).toFixed(2)}x, / rg -a = ${(med.hfleaks / med['rg -a']).toFixed(2)}x${medCpu.hfleaks && medCpu.rg ? `; CPU time ${(medCpu.hfleaks / medCpu.rg).toFixed(2)}x` : ''})`);
+  const floorVsRg = med['node floor'] / med.rg;
+  console.log(`  ${ok(floorVsRg <= GOALS.vsRipgrep)}  (the Node floor / rg time = ${floorVsRg.toFixed(2)}x: no Node scanner can do better here; hfleaks / the Node floor = ${(med.hfleaks / med['node floor']).toFixed(2)}x)`);
   if (vsSl !== undefined) {
     const how = sl.lowerBound ? ' or more (secretlint was killed: a lower bound)' : sl.scaled ? ' (secretlint estimated from a subset)' : '';
     console.log(`  ${ok(vsSl >= GOALS.vsSecretlint)}  secretlint / hfleaks time = ${vsSl.toFixed(1)}x${how} (goal >= ${GOALS.vsSecretlint}x)`);
@@ -1086,7 +1089,7 @@ async function main() {
     tree: { files: tree.files, bytes: tree.bytes, planted: manifest.planted.length },
     loadAverage: { before: load0, after: os.loadavg()[0] },
     medianMs: med, medianCpuMs: medCpu, peakRssMB: peak, runsMs: times, secretlint: sl ?? null,
-    ratios: { hfleaksOverRg: vsRg, secretlintOverHfleaks: vsSl ?? null },
+    ratios: { hfleaksOverRg: vsRg, nodeFloorOverRg: floorVsRg, hfleaksOverNodeFloor: med.hfleaks / med['node floor'], secretlintOverHfleaks: vsSl ?? null },
     check: { missed: check.missed.length, wrongPlace: check.wrongPlace.length, extra: check.extra.length },
   };
   fs.writeFileSync(path.join(WORK, 'results-files.json'), `${JSON.stringify(results, null, 2)}\n`);
