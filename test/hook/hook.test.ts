@@ -8,12 +8,12 @@ import { tokenGenerator } from '../../src/rules/template.ts';
 import { runCli, tempDir } from '../helpers/cli.ts';
 
 const gen = tokenGenerator(4242);
-const env = {
+const env: NodeJS.ProcessEnv = {
   ...process.env,
   GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.invalid', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.invalid',
   GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', NO_COLOR: '1',
 };
-delete (env as Record<string, string | undefined>).EDITOR;
+delete env.EDITOR;
 
 function git(cwd: string, ...args: string[]): { code: number; out: string } {
   const r = spawnSync('git', ['-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { cwd, env, encoding: 'utf8' });
