@@ -15,9 +15,14 @@ const env: NodeJS.ProcessEnv = {
 };
 delete env.EDITOR;
 
-function git(cwd: string, ...args: string[]): { code: number; out: string } {
-  const r = spawnSync('git', ['-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { cwd, env, encoding: 'utf8' });
+/** git with the test environment, and `extra` on top of it. */
+function gitWith(extra: NodeJS.ProcessEnv, cwd: string, ...args: string[]): { code: number; out: string } {
+  const r = spawnSync('git', ['-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { cwd, env: { ...env, ...extra }, encoding: 'utf8' });
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+function git(cwd: string, ...args: string[]): { code: number; out: string } {
+  return gitWith({}, cwd, ...args);
 }
 
 function repo(): string {
@@ -69,25 +74,22 @@ describe('hfleaks hook', () => {
     expect(r.out).not.toMatch(/would add the Hugging Face token/);
   });
 
-  it('runs the offline scan without loading NODE_EXTRA_CA_CERTS (Node parses them at start-up), and still blocks', async () => {
+  it('runs the offline scan without loading NODE_EXTRA_CA_CERTS (Node parses them at start-up), and still blocks; a chained hook keeps it', async () => {
     const dir = repo();
-    expect((await runCli(['hook', 'install'], { cwd: dir })).code).toBe(0);
+    // A previous hook that notes the variable it was given.
+    writeFileSync(join(dir, '.git/hooks/pre-commit'), '#!/bin/sh\nprintf %s "$NODE_EXTRA_CA_CERTS" > "$(git rev-parse --git-dir)/seen"\n', { mode: 0o755 });
+    expect((await runCli(['hook', 'install', '--force'], { cwd: dir })).code).toBe(0);
     writeFileSync(join(dir, 'a.env'), `HF_TOKEN=${gen.userToken()}\n`);
     git(dir, 'add', 'a.env');
     // A file Node can't load: Node warns at start-up when it tries to.
-    const before = env.NODE_EXTRA_CA_CERTS;
-    env.NODE_EXTRA_CA_CERTS = join(dir, 'no-such-bundle.pem');
-    try {
-      const r = git(dir, 'commit', '-m', 'leak');
-      expect(r.code).not.toBe(0);
-      expect(r.out).toContain('a.env:1:');
-      expect(r.out).not.toMatch(/extra certs/i);
-    } finally {
-      if (before === undefined) delete env.NODE_EXTRA_CA_CERTS;
-      else env.NODE_EXTRA_CA_CERTS = before;
-    }
+    const bundle = join(dir, 'no-such-bundle.pem');
+    const r = gitWith({ NODE_EXTRA_CA_CERTS: bundle }, dir, 'commit', '-m', 'leak');
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain('a.env:1:');
+    expect(r.out).not.toMatch(/extra certs/i);
+    expect(readFileSync(join(dir, '.git/seen'), 'utf8')).toBe(bundle);
     // The same variable reaches a program that does not unset it: the warning is real.
-    const direct = spawnSync(process.execPath, ['-e', '0'], { env: { ...env, NODE_EXTRA_CA_CERTS: join(dir, 'no-such-bundle.pem') }, encoding: 'utf8' });
+    const direct = spawnSync(process.execPath, ['-e', '0'], { env: { ...env, NODE_EXTRA_CA_CERTS: bundle }, encoding: 'utf8' });
     expect(direct.stderr).toMatch(/extra certs/i);
   });
 
