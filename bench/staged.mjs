@@ -117,13 +117,18 @@ function main() {
   fs.cpSync(REPO, LEAK, { recursive: true });
   fs.appendFileSync(path.join(LEAK, path.relative(REPO, fileOf(0))), `HF_TOKEN = "hf${'_'}${tokenBody()}"\n`);
   execFileSync('git', ['add', '-A'], { cwd: LEAK, env: ENV });
-  // The hook as `hfleaks hook install` writes it, running this snapshot; copied with the
-  // repository below. It must pass the clean change and block the token.
-  execFileSync(node, [cli, 'hook', 'install'], { cwd: REPO, env: ENV, stdio: 'ignore' });
   const leakCheck = spawnSync(node, [cli, 'staged', '--no-progress', '--format', 'json'], { cwd: LEAK, env: ENV, encoding: 'utf8' });
   if (leakCheck.status !== 1 || JSON.parse(leakCheck.stdout).findings.length !== 1) throw new Error(`hfleaks staged with a token: exit ${leakCheck.status}`);
+  // The hook as `hfleaks hook install` writes it, running this snapshot. Git runs it in
+  // the repository being committed to: here REPO's hook runs in REPO and in LEAK. It must
+  // pass the clean change and block the token, or its time means nothing.
+  execFileSync(node, [cli, 'hook', 'install'], { cwd: REPO, env: ENV, stdio: 'ignore' });
   const hook = path.join(REPO, '.git', 'hooks', 'pre-commit');
   const hookSh = ['/bin/sh', hook];
+  for (const [cwd, want] of [[REPO, 0], [LEAK, 1]]) {
+    const r = spawnSync(hookSh[0], hookSh.slice(1), { cwd, env: ENV, encoding: 'utf8' });
+    if (r.status !== want) throw new Error(`the pre-commit hook in ${path.basename(cwd)}: exit ${r.status}, expected ${want}: ${r.stderr.slice(0, 300)}`);
+  }
   const caVar = process.env.NODE_EXTRA_CA_CERTS ? 'NODE_EXTRA_CA_CERTS' : undefined;
   const withoutCa = (argv) => (caVar ? ['/usr/bin/env', '-u', caVar, ...argv] : argv);
   const results = interleaved(Number(values.runs), [
