@@ -63,10 +63,15 @@ export function scanRoot(paths: string[], cwd: string): string {
   return cwd;
 }
 
+/** Whether a path relative to some directory leads out of it (`..foo` is a name inside). */
+function outside(rel: string): boolean {
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+
 function displayPath(root: string, abs: string): string {
   const rel = relative(root, abs);
   if (!rel) return '.';
-  return toPosix(rel.startsWith('..') || isAbsolute(rel) ? abs : rel);
+  return toPosix(outside(rel) ? abs : rel);
 }
 
 function readText(path: string): string {
@@ -103,8 +108,13 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
   const matcher = new IgnoreMatcher();
   const prune = ['**/.git/**'];
   if (useIgnoreFiles) {
-    const hf = readHfleaksIgnore(dir);
-    if (hf.paths.length) {
+    // The scan root's .hfleaksignore, whichever directory under it was named (a directory
+    // named outside the root goes by its own).
+    const fromRoot = relative(root, dir);
+    const hf = readHfleaksIgnore(fromRoot && !outside(fromRoot) ? root : dir);
+    if (hf.paths.length && fromRoot && !outside(fromRoot)) {
+      matcher.addAlways(hf.paths.join('\n'), toPosix(fromRoot));
+    } else if (hf.paths.length) {
       matcher.addAlways(hf.paths.join('\n'));
       prune.push(...pruneGlobs('', hf.paths.join('\n')));
     }

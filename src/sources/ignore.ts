@@ -45,6 +45,31 @@ interface Scoped {
 }
 
 /**
+ * Git matches ignore patterns case-sensitively unless core.ignorecase is set, which git
+ * sets where the file system ignores case (macOS, Windows); the `ignore` package's
+ * default is the opposite.
+ */
+const IGNORE_CASE = process.platform === 'darwin' || process.platform === 'win32';
+
+function scoped(dir: string, patterns: string, above?: string): Scoped {
+  let lines = patterns.split(/\r?\n/);
+  let ig = ignore({ ignorecase: IGNORE_CASE }).add(lines);
+  if (above === undefined) return { dir, ig };
+  // The user named the walk root, so it is scanned even if this file excludes it (as
+  // ripgrep does): the lines that exclude it or a directory above it are left out, and
+  // the file's other lines still judge what is inside.
+  for (let n = 0; n < 16; n++) {
+    const pattern = (ig.test(`${above}/`).rule as { pattern?: string } | undefined)?.pattern?.trim();
+    if (pattern === undefined || !ig.ignores(`${above}/`)) break;
+    const kept = lines.filter((l) => l.trim() !== pattern);
+    if (kept.length === lines.length) break;
+    lines = kept;
+    ig = ignore({ ignorecase: IGNORE_CASE }).add(lines);
+  }
+  return { dir, ig, above };
+}
+
+/**
  * Decides whether a path (relative to the walk root, `/` separators) is ignored, as git
  * does: each .gitignore applies to its own subtree, a deeper file (or a later line)
  * overrides a higher one, `!pattern` re-includes, and nothing below an excluded directory
@@ -52,21 +77,24 @@ interface Scoped {
  */
 export class IgnoreMatcher {
   private readonly scoped: Scoped[] = [];
-  private always: Ignore | undefined;
+  private readonly always: Scoped[] = [];
 
   /** A .gitignore (or info/exclude) in directory `dir` of the walk: add from the top down. */
   add(dir: string, patterns: string): void {
-    this.scoped.push({ dir, ig: ignore().add(patterns) });
+    this.scoped.push(scoped(dir, patterns));
   }
 
   /** An ignore file in a directory above the walk root; `above` is the root's path from it. */
   addAbove(above: string, patterns: string): void {
-    this.scoped.push({ dir: '', above, ig: ignore().add(patterns) });
+    this.scoped.push(scoped('', patterns, above));
   }
 
-  /** Globs that exclude, never re-included by a .gitignore (.hfleaksignore). */
-  addAlways(patterns: string): void {
-    this.always = (this.always ?? ignore()).add(patterns);
+  /**
+   * Globs that exclude, never re-included by a .gitignore (.hfleaksignore); `above` as
+   * for addAbove when they are relative to a directory above the walk root.
+   */
+  addAlways(patterns: string, above?: string): void {
+    this.always.push(scoped('', patterns, above));
   }
 
   ignores(rel: string, isDir = false): boolean {
@@ -75,24 +103,16 @@ export class IgnoreMatcher {
     // reports a path as ignored when its directory is, and here each level is judged on
     // its own (a deeper file may have re-included that directory).
     const parentRule: unknown[] = [];
+    const alwaysRule: unknown[] = [];
     // Each directory on the way down first: git never looks inside an excluded one.
     for (let i = 1; i <= parts.length; i++) {
       const path = i === parts.length ? rel : parts.slice(0, i).join('/');
       const dir = i < parts.length || isDir;
-      if (this.always?.ignores(dir ? `${path}/` : path)) return true;
+      if (this.always.some((s, k) => judge(s, path, dir, alwaysRule, k) === true)) return true;
       let excluded = false;
       this.scoped.forEach((s, k) => {
-        const sub = s.dir && !path.startsWith(`${s.dir}/`) ? '' : s.above ? `${s.above}/${path}` : s.dir ? path.slice(s.dir.length + 1) : path;
-        if (!sub) {
-          parentRule[k] = undefined;
-          return;
-        }
-        const r = s.ig.test(dir ? `${sub}/` : sub);
-        const inherited = r.ignored && r.rule !== undefined && r.rule === parentRule[k];
-        parentRule[k] = r.ignored ? r.rule : undefined;
-        if (inherited) return;
-        if (r.ignored) excluded = true;
-        else if (r.unignored) excluded = false;
+        const verdict = judge(s, path, dir, parentRule, k);
+        if (verdict !== undefined) excluded = verdict;
       });
       if (excluded) return true;
     }
@@ -100,24 +120,51 @@ export class IgnoreMatcher {
   }
 }
 
+/**
+ * What one ignore file says about `path` at this level: true excluded, false re-included,
+ * undefined nothing (or only what it already said of the level above, which was judged
+ * there). Keeps the rule that matched in `rules[k]` for the next level.
+ */
+function judge(s: Scoped, path: string, dir: boolean, rules: unknown[], k: number): boolean | undefined {
+  const sub = s.dir && !path.startsWith(`${s.dir}/`) ? '' : s.above ? `${s.above}/${path}` : s.dir ? path.slice(s.dir.length + 1) : path;
+  if (!sub) {
+    rules[k] = undefined;
+    return undefined;
+  }
+  const r = s.ig.test(dir ? `${sub}/` : sub);
+  const inherited = r.ignored && r.rule !== undefined && r.rule === rules[k];
+  rules[k] = r.ignored ? r.rule : undefined;
+  if (inherited) return undefined;
+  if (r.ignored) return true;
+  if (r.unignored) return false;
+  return undefined;
+}
+
 const SIMPLE = /^[A-Za-z0-9._*-]+(\/[A-Za-z0-9._*-]+)*$/;
+/** A directory name that means itself in a glob. */
+const LITERAL_DIR = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 /**
  * fast-glob ignore patterns that prune whole directories early. Only plain patterns
- * of a file without negations are translated; the exact check is IgnoreMatcher's (and
- * the walk drops these globs altogether when any deeper .gitignore re-includes something).
+ * of a file without negations, in a directory whose name holds no glob syntax, are
+ * translated; the exact check is IgnoreMatcher's (and the walk drops these globs
+ * altogether when any deeper .gitignore re-includes something).
  */
 export function pruneGlobs(dir: string, patterns: string): string[] {
+  if (dir && !LITERAL_DIR.test(dir)) return [];
   const lines = patterns.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   if (lines.some((l) => l.startsWith('!'))) return [];
   const out: string[] = [];
   for (let l of lines) {
+    const dirOnly = l.endsWith('/');
     const anchored = l.startsWith('/') || l.replace(/\/$/, '').includes('/');
     l = l.replace(/^\//, '').replace(/\/$/, '');
     if (!SIMPLE.test(l) || l.includes('**')) continue;
     const prefix = dir ? `${dir}/` : '';
     const g = anchored ? `${prefix}${l}` : `${prefix}**/${l}`;
-    out.push(`${g}/**`);
+    // `x/**` also matches a file named x, which `x/` (directories only) leaves alone:
+    // then only what is inside such a directory is pruned.
+    out.push(dirOnly ? `${g}/*/**` : `${g}/**`);
   }
   return out;
 }
