@@ -1,12 +1,13 @@
 // Hostile repositories: an empty one, a detached HEAD, 10,000 refs, a corrupt pack file.
 // Each asserts a clear result or warning, no crash, no hang, and every other finding.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runJson } from '../helpers/cli.ts';
 import { sha256 } from '../../src/findings/aggregate.ts';
 import { makeRepo, tokens } from '../git/repo.ts';
+import { seededBytes } from '../helpers/detect.ts';
 
 const OFFLINE = ['--no-verify', '--no-progress'];
 
@@ -88,5 +89,67 @@ describe('hostile repositories', () => {
     const report = JSON.parse(h.stdout);
     expect(report.findings.map((f: any) => f.secret.sha256).sort()).toEqual([sha256(a), sha256(b)].sort());
     expect(report.stats.warnings.length).toBeGreaterThan(0);
+  });
+
+  it('a corrupt blob in a pack: git gives up on it, hfleaks says which and reads the rest', async () => {
+    const r = makeRepo();
+    const tk = tokens(5);
+    const a = tk.userToken();
+    const z = tk.userToken();
+    r.write('a.env', `A=${a}\n`);
+    // Random bytes do not compress: the blob keeps its size in the pack, and damage in
+    // its middle hits it and nothing else.
+    r.write('junk.bin', seededBytes(40_000, 7));
+    r.write('z.env', `Z=${z}\n`);
+    r.commit('three files');
+    r.git('repack', '-adq');
+    const junk = r.git('rev-parse', 'HEAD:junk.bin').trim();
+    const packDir = join(r.dir, '.git', 'objects', 'pack');
+    const idx = readdirSync(packDir).find((f) => f.endsWith('.idx'))!;
+    // verify-pack: <oid> <type> <size> <size-in-pack> <offset>
+    const line = r.git('verify-pack', '-v', join(packDir, idx)).split('\n').find((l) => l.startsWith(junk))!;
+    const [, , , inPack, offset] = line.trim().split(/\s+/).map(Number);
+    const pack = join(packDir, idx.replace(/\.idx$/, '.pack'));
+    const bytes = readFileSync(pack);
+    for (let i = offset! + Math.floor(inPack! / 2); i < offset! + Math.floor(inPack! / 2) + 8; i++) bytes[i] = 0;
+    writeFileSync(pack, bytes);
+    for (const cmd of ['history', 'audit']) {
+      const h = await runCli([cmd, r.dir, '--format', 'json', ...OFFLINE], { env: r.env, timeoutMs: 60_000 });
+      expect(h.code, h.stderr).toBe(1);
+      expect(h.stderr).toContain(`warning: git object ${junk.slice(0, 12)}: git cannot read it (`);
+      const report = JSON.parse(h.stdout);
+      expect(report.findings.map((f: any) => f.secret.sha256).sort()).toEqual([sha256(a), sha256(z)].sort());
+    }
+  });
+
+  it('a tree git cannot read: a warning and a count, not a clean result', async () => {
+    const r = makeRepo();
+    const t = tokens(6).userToken();
+    r.write('d/a.env', `A=${t}\n`);
+    r.commit('in d');
+    r.remove('d/a.env');
+    r.write('x.txt', 'x\n');
+    r.commit('d removed');
+    const tree = r.git('rev-parse', 'HEAD~1:d').trim();
+    rmSync(join(r.dir, '.git', 'objects', tree.slice(0, 2), tree.slice(2)));
+    const h = await runCli(['history', r.dir, '--format', 'json', ...OFFLINE], { env: r.env, timeoutMs: 60_000 });
+    expect(h.stderr).toMatch(/warning: walking the history's changes failed \(.*tree.*\); blobs only reachable through what git could not read were not scanned/);
+    const report = JSON.parse(h.stdout);
+    expect(report.stats.missingObjects).toBeGreaterThan(0);
+  });
+
+  it('a `!` in a file name is part of the name: .hfleaksignore globs match the whole of it', async () => {
+    const r = makeRepo();
+    const tk = tokens(8);
+    r.write('.hfleaksignore', 'notes\n');
+    r.write('notes!v2.txt', `K=${tk.userToken()}\n`);
+    r.write('notes', `K=${tk.userToken()}\n`);
+    r.git('add', '-A');
+    const s = await runJson(['staged'], { cwd: r.dir, env: r.env });
+    expect(s.code, s.stderr).toBe(1);
+    expect(s.report.findings.flatMap((f: any) => f.locations.map((l: any) => l.path))).toEqual(['notes!v2.txt']);
+    r.commit('notes');
+    const h = await runJson(['history', r.dir, ...OFFLINE], { env: r.env });
+    expect(h.report.findings.flatMap((f: any) => f.locations.map((l: any) => l.path))).toEqual(['notes!v2.txt']);
   });
 });

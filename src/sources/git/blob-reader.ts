@@ -6,7 +6,7 @@ import type { ContentOptions, ContentSink } from '../../detect/content.ts';
 import { openContent } from '../../detect/content.ts';
 import type { Detector } from '../../detect/detector.ts';
 import type { ObjectStream } from './cat-file.ts';
-import { CatFile } from './cat-file.ts';
+import { CatFile, CatFileDied } from './cat-file.ts';
 import type { GitContext } from './run.ts';
 
 /** A blob to scan, and the name it is scanned under (its path in some tree, if known). */
@@ -74,6 +74,12 @@ export interface BlobTotals {
 /** Requests allowed in flight before `add` asks the caller to wait. */
 const HIGH = 2048;
 const LOW = 1024;
+/**
+ * Objects git may give up on (each costs a new cat-file process) before the reader gives
+ * up too: a few corrupt objects are skipped, a repository where every read fails is an
+ * error.
+ */
+const MAX_RESTARTS = 100;
 
 /** The name a blob is shown under when no tree named it (reachability bitmaps give none). */
 export function blobName(job: BlobJob): string {
@@ -81,7 +87,21 @@ export function blobName(job: BlobJob): string {
 }
 
 export function createBlobReader(detector: Detector, opts: BlobReaderOptions, events: BlobEvents): BlobScanner {
-  const cat = opts.cat ?? new CatFile({ cwd: opts.git.cwd, env: opts.git.env, batchCommand: opts.batchCommand, fifo: opts.fifo === true });
+  const start = () => new CatFile({ cwd: opts.git.cwd, env: opts.git.env, batchCommand: opts.batchCommand, fifo: opts.fifo === true });
+  let cat = opts.cat ?? start();
+  let restarts = 0;
+  /**
+   * After git gave up on one object: says which, and asks a new process for the objects
+   * still unanswered. False when the failure is another kind, or there were too many.
+   */
+  const recover = (e: unknown): boolean => {
+    if (!(e instanceof CatFileDied) || restarts >= MAX_RESTARTS) return false;
+    restarts++;
+    events.warn(e.message);
+    cat = start();
+    for (const { oid, req } of e.rest) cat.request(oid, req);
+    return true;
+  };
   const totals: BlobTotals = { blobs: 0, bytes: 0 };
   let current: BlobHit | undefined;
   const sink: ContentSink = {
@@ -143,13 +163,26 @@ export function createBlobReader(detector: Detector, opts: BlobReaderOptions, ev
 
   return {
     add(job) {
-      cat.request(job.oid, request(job));
-      if (cat.pending >= HIGH) return cat.waitBelow(LOW);
+      for (;;) {
+        try {
+          cat.request(job.oid, request(job));
+          if (cat.pending >= HIGH) return cat.waitBelow(LOW);
+          return;
+        } catch (e) {
+          if (!recover(e)) throw e;
+        }
+      }
     },
     async finish() {
-      if (opts.keepOpen) await cat.drain();
-      else await cat.close();
-      return totals;
+      for (;;) {
+        try {
+          if (opts.keepOpen) await cat.drain();
+          else await cat.close();
+          return totals;
+        } catch (e) {
+          if (!recover(e)) throw e;
+        }
+      }
     },
     abort() {
       cat.kill();

@@ -111,9 +111,24 @@ const BURST = 512;
 
 export class CatFileError extends Error {}
 
+/**
+ * git cat-file died on one object (a corrupt pack entry, a partial clone's blob it could
+ * not fetch): that object was answered as far as git got (its stream ended, or reported
+ * missing), and `rest` are the requests still unanswered, to ask a new process.
+ */
+export class CatFileDied extends CatFileError {
+  constructor(
+    message: string,
+    readonly oid: string,
+    readonly rest: { oid: string; req: ObjectRequest }[],
+  ) {
+    super(message);
+  }
+}
+
 export class CatFile {
   private readonly proc: ChildProcess & { stdin: NonNullable<ChildProcess['stdin']>; stderr: NonNullable<ChildProcess['stderr']> };
-  private readonly queue: (ObjectRequest | undefined)[] = [];
+  private readonly queue: ({ oid: string; req: ObjectRequest } | undefined)[] = [];
   private head = 0;
   private state = State.Header;
   private headerParts: Buffer[] = [];
@@ -126,6 +141,7 @@ export class CatFile {
   private scheduled = false;
   private failure: Error | undefined;
   private stderr = '';
+  private killed = false;
   private readonly exited: Promise<number>;
   private waiters: { below: number; resolve: () => void }[] = [];
   private readonly batchCommand: boolean;
@@ -155,9 +171,7 @@ export class CatFile {
       });
       this.proc.on('close', async (code) => {
         await outputEnded;
-        if (this.pending > 0 || this.state !== State.Header) {
-          this.fail(new CatFileError(`git cat-file stopped early (exit ${code})${this.stderr ? `: ${this.stderr.trim().split('\n')[0]}` : ''}`));
-        }
+        if (this.pending > 0 || this.state !== State.Header) this.died(code);
         resolve(code ?? -1);
       });
     });
@@ -171,7 +185,7 @@ export class CatFile {
   /** Asks for an object (a full object id). */
   request(oid: string, req: ObjectRequest): void {
     if (this.failure) throw this.failure;
-    this.queue.push(req);
+    this.queue.push({ oid, req });
     this.writeBuf += this.batchCommand ? `contents ${oid}\n` : `${oid}\n`;
     if (++this.unflushed >= BURST) this.flushWrites();
     else if (!this.scheduled) {
@@ -203,7 +217,45 @@ export class CatFile {
 
   /** Stops the process at once (on errors). */
   kill(): void {
+    this.killed = true;
     this.proc.kill();
+  }
+
+  /**
+   * The process ended with requests unanswered. When git itself gave up on an object
+   * (exit 128 with a message, after answering everything before it), that object is
+   * settled here and the rest can go to a new process (CatFileDied); anything else is
+   * a plain failure.
+   */
+  private died(code: number | null): void {
+    const lines = this.stderr.trim().split('\n');
+    const said = lines.find((l) => l.startsWith('fatal: ')) ?? lines[0] ?? '';
+    const entry = this.queue[this.head];
+    if (this.killed || this.failure || code !== 128 || !said || !entry) {
+      this.fail(new CatFileError(`git cat-file stopped early (exit ${code})${said ? `: ${said}` : ''}`));
+      return;
+    }
+    const why = said.replace(/^(fatal|error): /, '');
+    let how: string;
+    if (this.state !== State.Header) {
+      // Cut off inside the object: what came was scanned.
+      const out = this.current;
+      this.current = undefined;
+      this.state = State.Header;
+      this.headerParts = [];
+      if (this.held) out?.push(this.held);
+      this.held = undefined;
+      this.answered();
+      out?.end();
+      how = '; scanned as far as git could read it';
+    } else {
+      this.headerParts = [];
+      this.answered();
+      entry.req.missing();
+      how = '';
+    }
+    const rest = this.queue.slice(this.head).filter((e): e is { oid: string; req: ObjectRequest } => e !== undefined);
+    this.fail(new CatFileDied(`git object ${entry.oid.slice(0, 12)}: git cannot read it (${why})${how}`, entry.oid, rest));
   }
 
   private flushWrites(): void {
@@ -289,7 +341,7 @@ export class CatFile {
   }
 
   private onHeader(header: string): void {
-    const req = this.queue[this.head];
+    const req = this.queue[this.head]?.req;
     if (!req) {
       this.fail(new CatFileError(`git cat-file: unexpected output "${header.slice(0, 80)}"`));
       this.proc.kill();

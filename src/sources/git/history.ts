@@ -185,7 +185,15 @@ async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: 
     else kept = undefined;
   };
   const r = await streamRecords(repo, ['log', ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, input: refs.input }).done;
-  if (r.code !== 0) return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
+  if (r.code !== 0) {
+    // A tree git can't read hides every blob below it, and the object listing that
+    // takes over passes over it without a word (its type filter drops what is missing
+    // along with every other tree): say so here, where git did.
+    const why = gitMessage(r.stderr || `exit ${r.code}`);
+    if (/missing|bad object|could not read|unable to read|corrupt/i.test(why)) stats.missingObjects++;
+    ctx.warn(`walking the history's changes failed (${why}); blobs only reachable through what git could not read were not scanned`);
+    return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
+  }
   return { commits: Promise.resolve({ count }), log: kept };
 }
 
@@ -404,7 +412,7 @@ async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<stri
     const list = intros.get(oid);
     if (!list?.length) {
       // Reachable, yet no commit shows it arriving (a tag naming a tree or blob).
-      for (const b of h.matches) ctx.location(b.path, b.m, { inHead: inHead.has(b.m.secret) });
+      for (const b of h.matches) ctx.location(h.path, b.path.slice(h.path.length), b.m, { inHead: inHead.has(b.m.secret) });
       continue;
     }
     // A commit introduces a location only if its parents' version lacked that line:
@@ -413,7 +421,7 @@ async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<stri
     // hits holds no token.)
     for (const i of list) {
       for (const b of addedMatches(h, i.olds.map((o) => hits.get(o) ?? none(o)))) {
-        ctx.location(i.path + b.path.slice(h.path.length), b.m, provenance(i.commit, inHead.has(b.m.secret), boundary));
+        ctx.location(i.path, b.path.slice(h.path.length), b.m, provenance(i.commit, inHead.has(b.m.secret), boundary));
       }
     }
   }
@@ -506,7 +514,7 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
   const unknown = [...head].filter(([oid]) => !hits.has(oid) && !jobs.has(oid)).map(([oid, path]) => ({ oid, path }));
   const inHead = secretsOf([...[...head.keys()].flatMap((oid) => hits.get(oid) ?? []), ...(await scanFew(ctx, unknown)).values()]);
   for (const { change: c, hit: h, added: matches } of added) {
-    for (const b of matches) ctx.location(c.path + b.path.slice(h.path.length), b.m, provenance(c.commit!, inHead.has(b.m.secret), boundary));
+    for (const b of matches) ctx.location(c.path, b.path.slice(h.path.length), b.m, provenance(c.commit!, inHead.has(b.m.secret), boundary));
   }
   return stats;
 }
