@@ -10136,13 +10136,13 @@ function createDetector(rules, options = {}) {
       if (secret === void 0) continue;
       const after = text.charCodeAt(secret.length);
       if (isWordByte(Number.isNaN(after) ? void 0 : after)) continue;
-      const verdict2 = judge(c3, secret);
+      const verdict2 = judge2(c3, secret);
       if (verdict2 === false) continue;
       return { rule: c3.rule, secret, ...verdict2 === true ? {} : { jwt: verdict2 } };
     }
     return void 0;
   }
-  function judge(c3, secret) {
+  function judge2(c3, secret) {
     const body = secret.slice(c3.keyword.length);
     const f3 = c3.rule.filters;
     if (f3.jwt && body.startsWith("eyJ")) {
@@ -17436,61 +17436,87 @@ function readHfleaksIgnore(root) {
     return { paths: [], fingerprints: /* @__PURE__ */ new Set() };
   }
 }
+function scoped(dir, patterns, above) {
+  let lines = patterns.split(/\r?\n/);
+  let ig = (0, import_ignore.default)({ ignorecase: IGNORE_CASE }).add(lines);
+  if (above === void 0) return { dir, ig };
+  for (let n = 0; n < 16; n++) {
+    const pattern2 = ig.test(`${above}/`).rule?.pattern?.trim();
+    if (pattern2 === void 0 || !ig.ignores(`${above}/`)) break;
+    const kept = lines.filter((l3) => l3.trim() !== pattern2);
+    if (kept.length === lines.length) break;
+    lines = kept;
+    ig = (0, import_ignore.default)({ ignorecase: IGNORE_CASE }).add(lines);
+  }
+  return { dir, ig, above };
+}
+function judge(s, path2, dir, rules, k2) {
+  const sub = s.dir && !path2.startsWith(`${s.dir}/`) ? "" : s.above ? `${s.above}/${path2}` : s.dir ? path2.slice(s.dir.length + 1) : path2;
+  if (!sub) {
+    rules[k2] = void 0;
+    return void 0;
+  }
+  const r2 = s.ig.test(dir ? `${sub}/` : sub);
+  const inherited = r2.ignored && r2.rule !== void 0 && r2.rule === rules[k2];
+  rules[k2] = r2.ignored ? r2.rule : void 0;
+  if (inherited) return void 0;
+  if (r2.ignored) return true;
+  if (r2.unignored) return false;
+  return void 0;
+}
 function pruneGlobs(dir, patterns) {
+  if (dir && !LITERAL_DIR.test(dir)) return [];
   const lines = patterns.split(/\r?\n/).map((l3) => l3.trim()).filter((l3) => l3 && !l3.startsWith("#"));
   if (lines.some((l3) => l3.startsWith("!"))) return [];
   const out = [];
   for (let l3 of lines) {
+    const dirOnly = l3.endsWith("/");
     const anchored = l3.startsWith("/") || l3.replace(/\/$/, "").includes("/");
     l3 = l3.replace(/^\//, "").replace(/\/$/, "");
     if (!SIMPLE.test(l3) || l3.includes("**")) continue;
     const prefix = dir ? `${dir}/` : "";
     const g2 = anchored ? `${prefix}${l3}` : `${prefix}**/${l3}`;
-    out.push(`${g2}/**`);
+    out.push(dirOnly ? `${g2}/*/**` : `${g2}/**`);
   }
   return out;
 }
-var import_ignore, FINGERPRINT_RE, IgnoreMatcher, SIMPLE;
+var import_ignore, FINGERPRINT_RE, IGNORE_CASE, IgnoreMatcher, SIMPLE, LITERAL_DIR;
 var init_ignore = __esm({
   "src/sources/ignore.ts"() {
     "use strict";
     import_ignore = __toESM(require_ignore(), 1);
     FINGERPRINT_RE = /^[a-z0-9][a-z0-9-]*:[0-9a-f]{16,64}$/;
+    IGNORE_CASE = process.platform === "darwin" || process.platform === "win32";
     IgnoreMatcher = class {
       scoped = [];
-      always;
+      always = [];
       /** A .gitignore (or info/exclude) in directory `dir` of the walk: add from the top down. */
       add(dir, patterns) {
-        this.scoped.push({ dir, ig: (0, import_ignore.default)().add(patterns) });
+        this.scoped.push(scoped(dir, patterns));
       }
       /** An ignore file in a directory above the walk root; `above` is the root's path from it. */
       addAbove(above, patterns) {
-        this.scoped.push({ dir: "", above, ig: (0, import_ignore.default)().add(patterns) });
+        this.scoped.push(scoped("", patterns, above));
       }
-      /** Globs that exclude, never re-included by a .gitignore (.hfleaksignore). */
-      addAlways(patterns) {
-        this.always = (this.always ?? (0, import_ignore.default)()).add(patterns);
+      /**
+       * Globs that exclude, never re-included by a .gitignore (.hfleaksignore); `above` as
+       * for addAbove when they are relative to a directory above the walk root.
+       */
+      addAlways(patterns, above) {
+        this.always.push(scoped("", patterns, above));
       }
       ignores(rel, isDir = false) {
         const parts = rel.split("/");
         const parentRule = [];
+        const alwaysRule = [];
         for (let i = 1; i <= parts.length; i++) {
           const path2 = i === parts.length ? rel : parts.slice(0, i).join("/");
           const dir = i < parts.length || isDir;
-          if (this.always?.ignores(dir ? `${path2}/` : path2)) return true;
+          if (this.always.some((s, k2) => judge(s, path2, dir, alwaysRule, k2) === true)) return true;
           let excluded = false;
           this.scoped.forEach((s, k2) => {
-            const sub = s.dir && !path2.startsWith(`${s.dir}/`) ? "" : s.above ? `${s.above}/${path2}` : s.dir ? path2.slice(s.dir.length + 1) : path2;
-            if (!sub) {
-              parentRule[k2] = void 0;
-              return;
-            }
-            const r2 = s.ig.test(dir ? `${sub}/` : sub);
-            const inherited = r2.ignored && r2.rule !== void 0 && r2.rule === parentRule[k2];
-            parentRule[k2] = r2.ignored ? r2.rule : void 0;
-            if (inherited) return;
-            if (r2.ignored) excluded = true;
-            else if (r2.unignored) excluded = false;
+            const verdict2 = judge(s, path2, dir, parentRule, k2);
+            if (verdict2 !== void 0) excluded = verdict2;
           });
           if (excluded) return true;
         }
@@ -17498,6 +17524,7 @@ var init_ignore = __esm({
       }
     };
     SIMPLE = /^[A-Za-z0-9._*-]+(\/[A-Za-z0-9._*-]+)*$/;
+    LITERAL_DIR = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
   }
 });
 
@@ -17578,10 +17605,13 @@ function scanRoot(paths, cwd) {
   }
   return cwd;
 }
+function outside(rel) {
+  return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
 function displayPath(root, abs) {
   const rel = relative(root, abs);
   if (!rel) return ".";
-  return toPosix(rel.startsWith("..") || isAbsolute(rel) ? abs : rel);
+  return toPosix(outside(rel) ? abs : rel);
 }
 function readText(path2) {
   try {
@@ -17606,8 +17636,11 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
   const matcher = new IgnoreMatcher();
   const prune = ["**/.git/**"];
   if (useIgnoreFiles) {
-    const hf = readHfleaksIgnore(dir);
-    if (hf.paths.length) {
+    const fromRoot = relative(root, dir);
+    const hf = readHfleaksIgnore(fromRoot && !outside(fromRoot) ? root : dir);
+    if (hf.paths.length && fromRoot && !outside(fromRoot)) {
+      matcher.addAlways(hf.paths.join("\n"), toPosix(fromRoot));
+    } else if (hf.paths.length) {
       matcher.addAlways(hf.paths.join("\n"));
       prune.push(...pruneGlobs("", hf.paths.join("\n")));
     }
@@ -17981,19 +18014,19 @@ function orgSummary(access, roleInOrg, tokenRole, how) {
 function fineGrainedOf(at2) {
   const fg2 = at2.fineGrained;
   if (!isObj(fg2)) return void 0;
-  const scoped = [];
+  const scoped2 = [];
   if (Array.isArray(fg2.scoped)) {
     for (const s of fg2.scoped) {
-      if (!isObj(s) || scoped.length >= MAX_SCOPED) continue;
+      if (!isObj(s) || scoped2.length >= MAX_SCOPED) continue;
       const e = isObj(s.entity) ? s.entity : {};
-      scoped.push({ type: clean(e.type, 40) ?? "unknown", name: clean(e.name) ?? clean(e._id) ?? "?", permissions: strings(s.permissions) });
+      scoped2.push({ type: clean(e.type, 40) ?? "unknown", name: clean(e.name) ?? clean(e._id) ?? "?", permissions: strings(s.permissions) });
     }
   }
   return {
     global: strings(fg2.global),
     // Absent means not granted: the report always says which.
     canReadGatedRepos: fg2.canReadGatedRepos === true,
-    scoped
+    scoped: scoped2
   };
 }
 function scopeCap(s, orgs) {
@@ -20682,7 +20715,7 @@ function readSlabs(fd, onData) {
     out.on("close", () => resolve12());
   });
 }
-var SLAB, READ_MIN, BURST, CatFileError, CatFile;
+var SLAB, READ_MIN, BURST, CatFileError, CatFileDied, CatFile;
 var init_cat_file = __esm({
   "src/sources/git/cat-file.ts"() {
     "use strict";
@@ -20690,6 +20723,15 @@ var init_cat_file = __esm({
     READ_MIN = 64 << 10;
     BURST = 512;
     CatFileError = class extends Error {
+    };
+    CatFileDied = class extends CatFileError {
+      constructor(message2, oid, rest) {
+        super(message2);
+        this.oid = oid;
+        this.rest = rest;
+      }
+      oid;
+      rest;
     };
     CatFile = class {
       proc;
@@ -20706,6 +20748,7 @@ var init_cat_file = __esm({
       scheduled = false;
       failure;
       stderr = "";
+      killed = false;
       exited;
       waiters = [];
       batchCommand;
@@ -20734,9 +20777,7 @@ var init_cat_file = __esm({
           });
           this.proc.on("close", async (code2) => {
             await outputEnded;
-            if (this.pending > 0 || this.state !== 0 /* Header */) {
-              this.fail(new CatFileError(`git cat-file stopped early (exit ${code2})${this.stderr ? `: ${this.stderr.trim().split("\n")[0]}` : ""}`));
-            }
+            if (this.pending > 0 || this.state !== 0 /* Header */) this.died(code2);
             resolve12(code2 ?? -1);
           });
         });
@@ -20748,7 +20789,7 @@ var init_cat_file = __esm({
       /** Asks for an object (a full object id). */
       request(oid, req) {
         if (this.failure) throw this.failure;
-        this.queue.push(req);
+        this.queue.push({ oid, req });
         this.writeBuf += this.batchCommand ? `contents ${oid}
 ` : `${oid}
 `;
@@ -20778,7 +20819,43 @@ var init_cat_file = __esm({
       }
       /** Stops the process at once (on errors). */
       kill() {
+        this.killed = true;
         this.proc.kill();
+      }
+      /**
+       * The process ended with requests unanswered. When git itself gave up on an object
+       * (exit 128 with a message, after answering everything before it), that object is
+       * settled here and the rest can go to a new process (CatFileDied); anything else is
+       * a plain failure.
+       */
+      died(code2) {
+        const lines = this.stderr.trim().split("\n");
+        const said = lines.find((l3) => l3.startsWith("fatal: ")) ?? lines[0] ?? "";
+        const entry = this.queue[this.head];
+        if (this.killed || this.failure || code2 !== 128 || !said || !entry) {
+          this.fail(new CatFileError(`git cat-file stopped early (exit ${code2})${said ? `: ${said}` : ""}`));
+          return;
+        }
+        const why = said.replace(/^(fatal|error): /, "");
+        let how;
+        if (this.state !== 0 /* Header */) {
+          const out = this.current;
+          this.current = void 0;
+          this.state = 0 /* Header */;
+          this.headerParts = [];
+          if (this.held) out?.push(this.held);
+          this.held = void 0;
+          this.answered();
+          out?.end();
+          how = "; scanned as far as git could read it";
+        } else {
+          this.headerParts = [];
+          this.answered();
+          entry.req.missing();
+          how = "";
+        }
+        const rest = this.queue.slice(this.head).filter((e) => e !== void 0);
+        this.fail(new CatFileDied(`git object ${entry.oid.slice(0, 12)}: git cannot read it (${why})${how}`, entry.oid, rest));
       }
       flushWrites() {
         this.scheduled = false;
@@ -20859,7 +20936,7 @@ var init_cat_file = __esm({
         this.held = piece;
       }
       onHeader(header) {
-        const req = this.queue[this.head];
+        const req = this.queue[this.head]?.req;
         if (!req) {
           this.fail(new CatFileError(`git cat-file: unexpected output "${header.slice(0, 80)}"`));
           this.proc.kill();
@@ -20887,7 +20964,17 @@ function blobName(job) {
   return job.path || `blob ${job.oid.slice(0, 12)}`;
 }
 function createBlobReader(detector, opts, events) {
-  const cat = opts.cat ?? new CatFile({ cwd: opts.git.cwd, env: opts.git.env, batchCommand: opts.batchCommand, fifo: opts.fifo === true });
+  const start = () => new CatFile({ cwd: opts.git.cwd, env: opts.git.env, batchCommand: opts.batchCommand, fifo: opts.fifo === true });
+  let cat = opts.cat ?? start();
+  let restarts = 0;
+  const recover = (e) => {
+    if (!(e instanceof CatFileDied) || restarts >= MAX_RESTARTS) return false;
+    restarts++;
+    events.warn(e.message);
+    cat = start();
+    for (const { oid, req } of e.rest) cat.request(oid, req);
+    return true;
+  };
   const totals = { blobs: 0, bytes: 0 };
   let current;
   const sink = {
@@ -20946,20 +21033,33 @@ function createBlobReader(detector, opts, events) {
   });
   return {
     add(job) {
-      cat.request(job.oid, request(job));
-      if (cat.pending >= HIGH) return cat.waitBelow(LOW);
+      for (; ; ) {
+        try {
+          cat.request(job.oid, request(job));
+          if (cat.pending >= HIGH) return cat.waitBelow(LOW);
+          return;
+        } catch (e) {
+          if (!recover(e)) throw e;
+        }
+      }
     },
     async finish() {
-      if (opts.keepOpen) await cat.drain();
-      else await cat.close();
-      return totals;
+      for (; ; ) {
+        try {
+          if (opts.keepOpen) await cat.drain();
+          else await cat.close();
+          return totals;
+        } catch (e) {
+          if (!recover(e)) throw e;
+        }
+      }
     },
     abort() {
       cat.kill();
     }
   };
 }
-var HIGH, LOW;
+var HIGH, LOW, MAX_RESTARTS;
 var init_blob_reader = __esm({
   "src/sources/git/blob-reader.ts"() {
     "use strict";
@@ -20967,6 +21067,7 @@ var init_blob_reader = __esm({
     init_cat_file();
     HIGH = 2048;
     LOW = 1024;
+    MAX_RESTARTS = 100;
   }
 });
 
@@ -26139,7 +26240,12 @@ async function listByLog(ctx, repo, refs, queue, missing, stats) {
     else kept = void 0;
   };
   const r2 = await streamRecords(repo, ["log", ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, input: refs.input }).done;
-  if (r2.code !== 0) return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
+  if (r2.code !== 0) {
+    const why = gitMessage(r2.stderr || `exit ${r2.code}`);
+    if (/missing|bad object|could not read|unable to read|corrupt/i.test(why)) stats.missingObjects++;
+    ctx.warn(`walking the history's changes failed (${why}); blobs only reachable through what git could not read were not scanned`);
+    return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
+  }
   return { commits: Promise.resolve({ count }), log: kept };
 }
 function introParser(oids, out, onIntro) {
@@ -26291,12 +26397,12 @@ async function reportHistoryHits(ctx, repo, hits, commits, refs, log) {
   for (const [oid, h3] of [...hits].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0)) {
     const list = intros.get(oid);
     if (!list?.length) {
-      for (const b3 of h3.matches) ctx.location(b3.path, b3.m, { inHead: inHead.has(b3.m.secret) });
+      for (const b3 of h3.matches) ctx.location(h3.path, b3.path.slice(h3.path.length), b3.m, { inHead: inHead.has(b3.m.secret) });
       continue;
     }
     for (const i of list) {
       for (const b3 of addedMatches(h3, i.olds.map((o2) => hits.get(o2) ?? none(o2)))) {
-        ctx.location(i.path + b3.path.slice(h3.path.length), b3.m, provenance(i.commit, inHead.has(b3.m.secret), boundary));
+        ctx.location(i.path, b3.path.slice(h3.path.length), b3.m, provenance(i.commit, inHead.has(b3.m.secret), boundary));
       }
     }
   }
@@ -26360,7 +26466,7 @@ async function scanChanges(ctx, repo, sel) {
   const unknown = [...head].filter(([oid]) => !hits.has(oid) && !jobs.has(oid)).map(([oid, path2]) => ({ oid, path: path2 }));
   const inHead = secretsOf([...[...head.keys()].flatMap((oid) => hits.get(oid) ?? []), ...(await scanFew(ctx, unknown)).values()]);
   for (const { change: c3, hit: h3, added: matches } of added) {
-    for (const b3 of matches) ctx.location(c3.path + b3.path.slice(h3.path.length), b3.m, provenance(c3.commit, inHead.has(b3.m.secret), boundary));
+    for (const b3 of matches) ctx.location(c3.path, b3.path.slice(h3.path.length), b3.m, provenance(c3.commit, inHead.has(b3.m.secret), boundary));
   }
   return stats;
 }
@@ -26413,10 +26519,9 @@ function gitContext(io2, args, session, git, unit, prefix = "") {
     warn: session.warn,
     skip: (path2, reason) => session.sink.skip(path2, reason),
     progress,
-    location: (path2, m2, extra) => {
-      const full = prefix + path2;
-      if (matcher?.ignores(full.split("!")[0])) return;
-      session.addMatch(full, m2, extra);
+    location: (file, member, m2, extra) => {
+      if (matcher?.ignores(prefix + file)) return;
+      session.addMatch(prefix + file + member, m2, extra);
     }
   };
   return { ctx, progress };
@@ -26575,7 +26680,7 @@ async function scanWith(ctx, changes, stats, cat) {
     return stats;
   }
   for (const { change: c3, hit: h3, added } of await addedByChanges(ctx, changes, hits, cat)) {
-    for (const b3 of added) ctx.location(c3.path + b3.path.slice(h3.path.length), b3.m, {});
+    for (const b3 of added) ctx.location(c3.path, b3.path.slice(h3.path.length), b3.m, {});
   }
   return stats;
 }

@@ -52,10 +52,11 @@ export function gitContext(io: Io, args: GitArgs, session: Session, git: BlobSou
     warn: session.warn,
     skip: (path, reason) => session.sink.skip(path, reason),
     progress,
-    location: (path, m, extra) => {
-      const full = prefix + path;
-      if (matcher?.ignores(full.split('!')[0]!)) return;
-      session.addMatch(full, m, extra);
+    location: (file, member, m, extra) => {
+      // Globs name files: an archive member goes by its archive's path (a `!` in a
+      // file's own name is just a character).
+      if (matcher?.ignores(prefix + file)) return;
+      session.addMatch(prefix + file + member, m, extra);
     },
   };
   return { ctx, progress };

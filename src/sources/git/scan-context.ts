@@ -30,8 +30,11 @@ export interface GitScanContext {
   warn(message: string): void;
   skip(path: string, reason: string): void;
   progress: { total(n: number): void; tick(items: number, bytes: number): void };
-  /** One location of a secret, with its git provenance. */
-  location(path: string, m: Match, extra: Partial<Location>): void;
+  /**
+   * One location of a secret, with its git provenance: in file `file`, or in archive
+   * member `member` of it (`!name`, nested `!a!b`; '' for the file itself).
+   */
+  location(file: string, member: string, m: Match, extra: Partial<Location>): void;
 }
 
 export interface GitScanStats {

@@ -99,7 +99,7 @@ async function scanWith(ctx: GitScanContext, changes: RawChange[], stats: Staged
   }
   // What HEAD already had is not what this commit adds.
   for (const { change: c, hit: h, added } of await addedByChanges(ctx, changes, hits, cat)) {
-    for (const b of added) ctx.location(c.path + b.path.slice(h.path.length), b.m, {});
+    for (const b of added) ctx.location(c.path, b.path.slice(h.path.length), b.m, {});
   }
   return stats;
 }
