@@ -9999,6 +9999,37 @@ function wrappedBreak(buf, i) {
   for (let k2 = i - WRAP_MIN_LINE; k2 < i; k2++) if (!isBase64Byte(buf[k2])) return 0;
   return len;
 }
+function groupStart(buf, at2, offset) {
+  let i = at2;
+  for (let n = 0; n < offset; n++) {
+    i--;
+    if (i > 0 && buf[i] === 10) {
+      const brk = buf[i - 1] === 13 ? i - 1 : i;
+      if (wrappedBreak(buf, brk)) i = brk - 1;
+    }
+  }
+  return i;
+}
+function splitNext(buf, a, needle, k2) {
+  const before = buf[a - 1];
+  const after = buf[a + 1];
+  return (k2 === 0 || before === needle[k2 - 1] || before === 10) && (k2 === needle.length - 1 || after === needle[k2 + 1] || after === 13 || after === 10);
+}
+function straddled(buf, a, needle, k2) {
+  const n = needle.length;
+  for (let s = 1; s < n; s++) {
+    for (const width of [1, 2]) {
+      const start = s <= k2 ? a - k2 - width : a - k2;
+      const brk = start + s;
+      if (start < 0 || brk + width + n - s > buf.length || wrappedBreak(buf, brk) !== width) continue;
+      let ok = true;
+      for (let i = 0; i < s && ok; i++) ok = buf[start + i] === needle[i];
+      for (let i = s; i < n && ok; i++) ok = buf[brk + width + i - s] === needle[i];
+      if (ok) return { start, width };
+    }
+  }
+  return void 0;
+}
 function isBase64Byte(b3) {
   return b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 90 || b3 >= 97 && b3 <= 122 || b3 === 43 || b3 === 47 || b3 === 45 || b3 === 95;
 }
@@ -10013,7 +10044,29 @@ function leftBoundary(get, at2) {
   }
   if (isHex(b3) && isHex(get(at2 - 2)) && get(at2 - 3) === 120 && get(at2 - 4) === 92) return "ok";
   if (isHex(b3) && isHex(get(at2 - 2)) && isHex(get(at2 - 3)) && isHex(get(at2 - 4)) && get(at2 - 5) === 117 && get(at2 - 6) === 92) return "ok";
+  if (b3 === 109 && afterColourCode(get, at2 - 1)) return "ok";
+  const b22 = get(at2 - 2);
+  if (b22 !== void 0 && get(at2 - 3) === 61 && QP_BEFORE.has(String.fromCharCode(b22, b3).toUpperCase())) return "ok";
+  if (b3 === 86 && get(at2 - 2) === 10) return "ok";
   return "glued";
+}
+function afterColourCode(get, m2) {
+  let i = m2 - 1;
+  for (let n = 0; n < 16; n++, i--) {
+    const c3 = get(i);
+    if (c3 === void 0) return false;
+    if (c3 === 91) break;
+    if (!(c3 >= 48 && c3 <= 57 || c3 === 59)) return false;
+  }
+  if (get(i) !== 91) return false;
+  const endsWith = (s) => {
+    for (let k2 = 0; k2 < s.length; k2++) {
+      const c3 = get(i - s.length + k2);
+      if (c3 === void 0 || String.fromCharCode(c3).toLowerCase() !== s[k2]) return false;
+    }
+    return true;
+  };
+  return get(i - 1) === 27 || endsWith("\\u001b") || endsWith("\\x1b") || endsWith("\\033") || endsWith("\\e");
 }
 function base64NeedleInfo(kw) {
   const out = [];
@@ -10113,16 +10166,22 @@ function createDetector(rules, options = {}) {
   const pct = decode ? ascii.flatMap(
     (n) => n.keyword.includes("_") ? [n.keyword.replace(/_/g, "%5F"), n.keyword.replace(/_/g, "%5f")].map((k2) => ({ ...n, bytes: Buffer.from(k2, "latin1") })) : []
   ) : [];
+  const SHORT = Math.max(64, ...rules.filter((r2) => r2.maxLength <= 256).map((r2) => r2.maxLength));
+  const longKeywords = [...new Set(compiled.filter((c3) => c3.rule.maxLength > SHORT).map((c3) => c3.keyword))];
+  const longKeywordBytes = longKeywords.map((k2) => Buffer.from(k2, "latin1"));
+  const startsLong = (text) => longKeywords.some((k2) => text.startsWith(k2));
   const b64 = [];
-  let level2 = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8 }));
+  const spanOf = (bytes2) => Math.ceil((bytes2 + 3) / 3) * 4 + 8;
+  let level2 = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8 }));
   for (let d2 = 0; decode && d2 < maxDepth; d2++) {
     const next = [];
     for (const l3 of level2) {
       for (const n of base64NeedleInfo(l3.text)) {
         if (b64.some((x3) => x3.needle.toString("latin1") === n.text && x3.offset === n.offset)) continue;
-        const span = Math.ceil((l3.span + 3) / 3) * 4 + 8;
-        b64.push({ needle: Buffer.from(n.text, "latin1"), offset: n.offset, span, before: 8 + 8 * d2 });
-        next.push({ text: n.text, span });
+        const span = spanOf(l3.span);
+        const shortSpan = spanOf(l3.shortSpan);
+        b64.push({ needle: Buffer.from(n.text, "latin1"), offset: n.offset, span, shortSpan, before: 8 + 8 * d2 });
+        next.push({ text: n.text, span, shortSpan });
       }
     }
     level2 = next;
@@ -10162,7 +10221,8 @@ function createDetector(rules, options = {}) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
         const edge = leftBoundary(get, at2);
         if (edge === "glued") continue;
-        const text = buf.toString("latin1", at2, Math.min(buf.length, at2 + maxTokenBytes + 1));
+        const long = longKeywordBytes.some((k2) => occursAt(buf, at2, k2));
+        const text = buf.toString("latin1", at2, Math.min(buf.length, at2 + (long ? maxTokenBytes : SHORT) + 1));
         const found = tryRules(needle, text);
         if (!found) continue;
         const decoding = edge === "percent" ? [...chain, "percent"] : chain;
@@ -10180,10 +10240,14 @@ function createDetector(rules, options = {}) {
           return little ? buf[p2] | buf[p2 + 1] << 8 : buf[p2] << 8 | buf[p2 + 1];
         };
         if (leftBoundary(unit, at2) !== "ok") continue;
-        let end = Math.min(buf.length, at2 + 2 * (maxTokenBytes + 1));
-        if (end - at2 & 1) end--;
-        const slice = buf.subarray(at2, end);
-        const text = little ? slice.toString("utf16le") : Buffer.from(slice).swap16().toString("utf16le");
+        const decodeUnits = (units) => {
+          let end = Math.min(buf.length, at2 + 2 * units);
+          if (end - at2 & 1) end--;
+          const slice = buf.subarray(at2, end);
+          return little ? slice.toString("utf16le") : Buffer.from(slice).swap16().toString("utf16le");
+        };
+        let text = decodeUnits(SHORT + 1);
+        if (startsLong(text)) text = decodeUnits(maxTokenBytes + 1);
         const found = tryRules(needle, text);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, little ? "utf16le" : "utf16be"], ...found.jwt ? { jwt: found.jwt } : {} });
@@ -10206,8 +10270,9 @@ function createDetector(rules, options = {}) {
       {
         const get = (i) => i >= 0 ? buf[i] : void 0;
         if (leftBoundary(get, at2) === "glued") continue;
-        const raw = buf.toString("latin1", at2, Math.min(buf.length, at2 + 3 * (maxTokenBytes + 1)));
-        const text = raw.replace(/%([0-9A-Fa-f]{2})/g, (_3, h3) => String.fromCharCode(parseInt(h3, 16)));
+        const decodeChars = (chars) => buf.toString("latin1", at2, Math.min(buf.length, at2 + 3 * chars)).replace(/%([0-9A-Fa-f]{2})/g, (_3, h3) => String.fromCharCode(parseInt(h3, 16)));
+        let text = decodeChars(SHORT + 1);
+        if (startsLong(text)) text = decodeChars(maxTokenBytes + 1);
         const found = tryRules(needle, text);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, "percent"], ...found.jwt ? { jwt: found.jwt } : {} });
@@ -10220,25 +10285,54 @@ function createDetector(rules, options = {}) {
       const stop = to2 + b64Reach[g2];
       for (let a = buf.indexOf(anchor, from); a !== -1 && a < stop; a = buf.indexOf(anchor, a + 1)) {
         for (const m2 of members) {
-          const at2 = a - m2.at;
-          if (at2 < from || at2 - m2.data.offset >= to2 || !occursAt(buf, at2, m2.needle)) continue;
-          base64Hit(buf, m2.data, at2, from, to2, hits, chain, depth);
+          let at2 = a - m2.at;
+          let inside = 0;
+          if (!occursAt(buf, at2, m2.needle)) {
+            const s = splitNext(buf, a, m2.needle, m2.at) ? straddled(buf, a, m2.needle, m2.at) : void 0;
+            if (!s) continue;
+            at2 = s.start;
+            inside = s.width;
+          }
+          if (at2 < from || at2 - m2.data.offset >= to2) continue;
+          base64Hit(buf, m2.data, at2, inside, from, to2, hits, chain, depth);
         }
       }
     }
   }
-  function base64Hit(buf, needle, at2, from, to2, hits, chain, depth) {
-    const group = at2 - needle.offset;
-    if (group < 0) return;
+  function base64Hit(buf, needle, at2, inside, from, to2, hits, chain, depth) {
+    const nested = depth + 1 < maxDepth;
+    let w2 = base64Window(buf, needle, at2, inside, nested ? needle.span : needle.shortSpan);
+    if (w2 && !nested && longKeywordBytes.some((k2) => w2.decoded.indexOf(k2) !== -1)) w2 = base64Window(buf, needle, at2, inside, needle.span);
+    if (!w2) return;
+    const { a, decoded, firstBreak } = w2;
+    const inner = [];
+    scanAscii(decoded, 0, decoded.length, inner, [...chain, "base64"]);
+    if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
+    for (const h3 of inner) {
+      const encoded = Math.floor(h3.start / 3) * 4;
+      if (encoded >= firstBreak) continue;
+      const start = a + encoded;
+      if (start >= from && start < to2) hits.push({ ...h3, start });
+    }
+  }
+  function base64Window(buf, needle, at2, inside, span) {
+    const group = groupStart(buf, at2, needle.offset);
+    if (group < 0) return void 0;
     let a = group;
     const floor = Math.max(0, group - needle.before);
     while (a > floor && isBase64Byte(buf[a - 1])) a--;
     a = group - Math.floor((group - a) / 4) * 4;
-    let b3 = at2 + needle.needle.length;
-    let ceil = Math.min(buf.length, group + needle.span);
+    let b3 = at2 + needle.needle.length + inside;
+    let ceil = Math.min(buf.length, group + span + inside);
     let joined = "";
     let piece = a;
     let firstBreak = Infinity;
+    for (let p2 = group; p2 < at2 + needle.needle.length + inside; p2++) {
+      if (buf[p2] === 10 || buf[p2] === 13) {
+        firstBreak = p2 - a;
+        break;
+      }
+    }
     for (; ; ) {
       while (b3 < ceil && isBase64Byte(buf[b3])) b3++;
       const wrap = b3 < ceil ? wrappedBreak(buf, b3) : 0;
@@ -10250,17 +10344,8 @@ function createDetector(rules, options = {}) {
     }
     let runStart = a;
     while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1])) runStart--;
-    if (joined.length + (b3 - piece) + (a - runStart) < BASE64_MIN_RUN) return;
-    const decoded = Buffer.from(joined + buf.toString("latin1", piece, b3), "base64");
-    const inner = [];
-    scanAscii(decoded, 0, decoded.length, inner, [...chain, "base64"]);
-    if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
-    for (const h3 of inner) {
-      const encoded = Math.floor(h3.start / 3) * 4;
-      if (encoded >= firstBreak) continue;
-      const start = a + encoded;
-      if (start >= from && start < to2) hits.push({ ...h3, start });
-    }
+    if (joined.length + (b3 - piece) + (a - runStart) < BASE64_MIN_RUN) return void 0;
+    return { a, decoded: Buffer.from(joined + buf.toString("latin1", piece, b3), "base64"), firstBreak };
   }
   function scan(buf, from = 0, to2 = buf.length) {
     const hits = [];
@@ -10305,7 +10390,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, WRAP_MIN_LINE;
+var BASE64_MIN_RUN, WRAP_MIN_LINE, QP_BEFORE;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -10315,6 +10400,7 @@ var init_detector = __esm({
     init_search();
     BASE64_MIN_RUN = 20;
     WRAP_MIN_LINE = 60;
+    QP_BEFORE = /* @__PURE__ */ new Set(["3D", "20", "22", "27", "09", "60"]);
   }
 });
 

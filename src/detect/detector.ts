@@ -78,6 +78,53 @@ function wrappedBreak(buf: Buffer, i: number): number {
   return len;
 }
 
+/**
+ * Where the 4-character group holding a base64 needle starts: `offset` characters
+ * before it, stepping over a line break that wraps the run.
+ */
+function groupStart(buf: Buffer, at: number, offset: number): number {
+  let i = at;
+  for (let n = 0; n < offset; n++) {
+    i--;
+    if (i > 0 && buf[i] === 0x0a) {
+      const brk = buf[i - 1] === 0x0d ? i - 1 : i;
+      if (wrappedBreak(buf, brk)) i = brk - 1;
+    }
+  }
+  return i;
+}
+
+/**
+ * Whether the bytes next to the anchor `needle[k]` at `a` are the needle's own or a line
+ * break: a needle that a wrapped run splits passes, almost nothing else does.
+ */
+function splitNext(buf: Buffer, a: number, needle: Buffer, k: number): boolean {
+  const before = buf[a - 1];
+  const after = buf[a + 1];
+  return (k === 0 || before === needle[k - 1] || before === 0x0a) && (k === needle.length - 1 || after === needle[k + 1] || after === 0x0d || after === 0x0a);
+}
+
+/**
+ * A base64 needle split by the line break of a wrapped run: where it starts and how
+ * wide the break inside it is, or undefined. Its byte `needle[k]` lies at `a`.
+ */
+function straddled(buf: Buffer, a: number, needle: Buffer, k: number): { start: number; width: number } | undefined {
+  const n = needle.length;
+  for (let s = 1; s < n; s++) {
+    for (const width of [1, 2]) {
+      // The break goes between needle[s - 1] and needle[s]; bytes before it shift back.
+      const start = s <= k ? a - k - width : a - k;
+      const brk = start + s;
+      if (start < 0 || brk + width + n - s > buf.length || wrappedBreak(buf, brk) !== width) continue;
+      let ok = true;
+      for (let i = 0; i < s && ok; i++) ok = buf[start + i] === needle[i];
+      for (let i = s; i < n && ok; i++) ok = buf[brk + width + i - s] === needle[i];
+      if (ok) return { start, width };
+    }
+  }
+  return undefined;
+}
+
 function isBase64Byte(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2b || b === 0x2f || b === 0x2d || b === 0x5f;
 }
@@ -102,7 +149,41 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
   // \u0022 or \x22 before the token
   if (isHex(b) && isHex(get(at - 2)) && get(at - 3) === 0x78 && get(at - 4) === 0x5c) return 'ok';
   if (isHex(b) && isHex(get(at - 2)) && isHex(get(at - 3)) && isHex(get(at - 4)) && get(at - 5) === 0x75 && get(at - 6) === 0x5c) return 'ok';
+  // A colour code before it (`ESC[32m` in a CI log, `\u001b[1m` in a notebook's output).
+  if (b === 0x6d && afterColourCode(get, at - 1)) return 'ok';
+  // Quoted-printable mail: `HF_TOKEN=3D<token>`.
+  const b2 = get(at - 2);
+  if (b2 !== undefined && get(at - 3) === 0x3d && QP_BEFORE.has(String.fromCharCode(b2, b!).toUpperCase())) return 'ok';
+  // A protocol-0 pickle's string opcode: `V<token>` on its own line.
+  if (b === 0x56 && get(at - 2) === 0x0a) return 'ok';
   return 'glued';
+}
+
+/** Quoted-printable escapes of what commonly precedes a token (`=`, space, quotes, tab). */
+const QP_BEFORE = new Set(['3D', '20', '22', '27', '09', '60']);
+
+/**
+ * Whether the `m` at `m` ends an SGR colour code: `[`, digits and `;`, `m`, after an
+ * ESC byte or an escaped one (`\u001b`, `\x1b`, `\033`, `\e`).
+ */
+function afterColourCode(get: (i: number) => number | undefined, m: number): boolean {
+  let i = m - 1;
+  for (let n = 0; n < 16; n++, i--) {
+    const c = get(i);
+    if (c === undefined) return false;
+    if (c === 0x5b) break; // [
+    if (!((c >= 0x30 && c <= 0x39) || c === 0x3b)) return false;
+  }
+  if (get(i) !== 0x5b) return false;
+  // Whether the bytes just before the `[` spell `s` (any case).
+  const endsWith = (s: string) => {
+    for (let k = 0; k < s.length; k++) {
+      const c = get(i - s.length + k);
+      if (c === undefined || String.fromCharCode(c).toLowerCase() !== s[k]) return false;
+    }
+    return true;
+  };
+  return get(i - 1) === 0x1b || endsWith('\\u001b') || endsWith('\\x1b') || endsWith('\\033') || endsWith('\\e');
 }
 
 /** Characters of the base64 encoding of `kw` that don't depend on the bytes around it, per alignment. */
@@ -239,17 +320,27 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   // Needles for each level of nesting: the base64 of a keyword, the base64 of that, ...
   // Each knows where its 4-character group starts, so only a small window around a hit
   // is decoded, in the one alignment the hit implies.
-  interface B64 { needle: Buffer; offset: number; span: number; before: number }
+  // Windows: the rules whose tokens run long (JWTs, up to 4 KB) get a long one, the others
+  // SHORT bytes. A candidate gets the long window only where a long rule's keyword starts:
+  // a file of nothing but `hf%5F`, or its base64, would otherwise cost kilobytes of
+  // decoding every few bytes.
+  const SHORT = Math.max(64, ...rules.filter((r) => r.maxLength <= 256).map((r) => r.maxLength));
+  const longKeywords = [...new Set(compiled.filter((c) => c.rule.maxLength > SHORT).map((c) => c.keyword))];
+  const longKeywordBytes = longKeywords.map((k) => Buffer.from(k, 'latin1'));
+  const startsLong = (text: string) => longKeywords.some((k) => text.startsWith(k));
+  interface B64 { needle: Buffer; offset: number; span: number; shortSpan: number; before: number }
   const b64: B64[] = [];
-  let level: { text: string; span: number }[] = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8 }));
+  const spanOf = (bytes: number) => Math.ceil((bytes + 3) / 3) * 4 + 8;
+  let level: { text: string; span: number; shortSpan: number }[] = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8 }));
   for (let d = 0; decode && d < maxDepth; d++) {
-    const next: { text: string; span: number }[] = [];
+    const next: typeof level = [];
     for (const l of level) {
       for (const n of base64NeedleInfo(l.text)) {
         if (b64.some((x) => x.needle.toString('latin1') === n.text && x.offset === n.offset)) continue;
-        const span = Math.ceil((l.span + 3) / 3) * 4 + 8;
-        b64.push({ needle: Buffer.from(n.text, 'latin1'), offset: n.offset, span, before: 8 + 8 * d });
-        next.push({ text: n.text, span });
+        const span = spanOf(l.span);
+        const shortSpan = spanOf(l.shortSpan);
+        b64.push({ needle: Buffer.from(n.text, 'latin1'), offset: n.offset, span, shortSpan, before: 8 + 8 * d });
+        next.push({ text: n.text, span, shortSpan });
       }
     }
     level = next;
@@ -295,7 +386,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
         const edge = leftBoundary(get, at);
         if (edge === 'glued') continue;
-        const text = buf.toString('latin1', at, Math.min(buf.length, at + maxTokenBytes + 1));
+        const long = longKeywordBytes.some((k) => occursAt(buf, at, k));
+        const text = buf.toString('latin1', at, Math.min(buf.length, at + (long ? maxTokenBytes : SHORT) + 1));
         const found = tryRules(needle, text);
         if (!found) continue;
         const decoding: Decoding[] = edge === 'percent' ? [...chain, 'percent'] : chain;
@@ -315,10 +407,14 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           return little ? buf[p]! | (buf[p + 1]! << 8) : (buf[p]! << 8) | buf[p + 1]!;
         };
         if (leftBoundary(unit, at) !== 'ok') continue;
-        let end = Math.min(buf.length, at + 2 * (maxTokenBytes + 1));
-        if ((end - at) & 1) end--;
-        const slice = buf.subarray(at, end);
-        const text = little ? slice.toString('utf16le') : Buffer.from(slice).swap16().toString('utf16le');
+        const decodeUnits = (units: number) => {
+          let end = Math.min(buf.length, at + 2 * units);
+          if ((end - at) & 1) end--;
+          const slice = buf.subarray(at, end);
+          return little ? slice.toString('utf16le') : Buffer.from(slice).swap16().toString('utf16le');
+        };
+        let text = decodeUnits(SHORT + 1);
+        if (startsLong(text)) text = decodeUnits(maxTokenBytes + 1);
         const found = tryRules(needle, text);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [...chain, little ? 'utf16le' : 'utf16be'], ...(found.jwt ? { jwt: found.jwt } : {}) });
@@ -344,8 +440,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       {
         const get = (i: number) => (i >= 0 ? buf[i] : undefined);
         if (leftBoundary(get, at) === 'glued') continue;
-        const raw = buf.toString('latin1', at, Math.min(buf.length, at + 3 * (maxTokenBytes + 1)));
-        const text = raw.replace(/%([0-9A-Fa-f]{2})/g, (_: string, h: string) => String.fromCharCode(parseInt(h, 16)));
+        const decodeChars = (chars: number) =>
+          buf.toString('latin1', at, Math.min(buf.length, at + 3 * chars)).replace(/%([0-9A-Fa-f]{2})/g, (_: string, h: string) => String.fromCharCode(parseInt(h, 16)));
+        let text = decodeChars(SHORT + 1);
+        if (startsLong(text)) text = decodeChars(maxTokenBytes + 1);
         const found = tryRules(needle, text);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [...chain, 'percent'], ...(found.jwt ? { jwt: found.jwt } : {}) });
@@ -362,44 +460,34 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       const stop = to + b64Reach[g]!;
       for (let a = buf.indexOf(anchor, from); a !== -1 && a < stop; a = buf.indexOf(anchor, a + 1)) {
         for (const m of members) {
-          const at = a - m.at;
-          if (at < from || at - m.data.offset >= to || !occursAt(buf, at, m.needle)) continue;
-          base64Hit(buf, m.data, at, from, to, hits, chain, depth);
+          let at = a - m.at;
+          let inside = 0;
+          if (!occursAt(buf, at, m.needle)) {
+            // Wrapped base64 may split the needle itself: then each byte next to the anchor
+            // is the needle's, or the line break (which turns away nearly every other hit).
+            const s = splitNext(buf, a, m.needle, m.at) ? straddled(buf, a, m.needle, m.at) : undefined;
+            if (!s) continue;
+            at = s.start;
+            inside = s.width;
+          }
+          if (at < from || at - m.data.offset >= to) continue;
+          base64Hit(buf, m.data, at, inside, from, to, hits, chain, depth);
         }
       }
     }
   }
 
-  /** Decodes the base64 around a needle at `at` and scans it. */
-  function base64Hit(buf: Buffer, needle: B64, at: number, from: number, to: number, hits: Hit[], chain: Decoding[], depth: number): void {
-    // The group boundary this hit implies, and a window of whole groups around it,
-    // clipped to the run of base64 characters.
-    const group = at - needle.offset;
-    if (group < 0) return;
-    let a = group;
-    const floor = Math.max(0, group - needle.before);
-    while (a > floor && isBase64Byte(buf[a - 1]!)) a--;
-    a = group - Math.floor((group - a) / 4) * 4; // the first whole group at or after a
-    let b = at + needle.needle.length;
-    let ceil = Math.min(buf.length, group + needle.span);
-    // Wrapped base64 (GNU base64 breaks lines at 76 columns, PEM at 64): a full line
-    // that ends in a line break and goes on in base64 is one run, breaks left out.
-    let joined = '';
-    let piece = a;
-    let firstBreak = Infinity; // where, in the joined text, the first break was left out
-    for (;;) {
-      while (b < ceil && isBase64Byte(buf[b]!)) b++;
-      const wrap = b < ceil ? wrappedBreak(buf, b) : 0;
-      if (!wrap) break;
-      joined += buf.toString('latin1', piece, b);
-      if (firstBreak === Infinity) firstBreak = joined.length;
-      piece = b = b + wrap;
-      ceil = Math.min(buf.length, ceil + wrap);
-    }
-    let runStart = a;
-    while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1]!)) runStart--;
-    if (joined.length + (b - piece) + (a - runStart) < BASE64_MIN_RUN) return;
-    const decoded = Buffer.from(joined + buf.toString('latin1', piece, b), 'base64');
+  /**
+   * Decodes the base64 around a needle at `at` (`inside`: the width of a line break
+   * within the needle) and scans it: a window of SHORT bytes, or the long one when a
+   * long rule's keyword shows in it (always, when base64 may nest further).
+   */
+  function base64Hit(buf: Buffer, needle: B64, at: number, inside: number, from: number, to: number, hits: Hit[], chain: Decoding[], depth: number): void {
+    const nested = depth + 1 < maxDepth;
+    let w = base64Window(buf, needle, at, inside, nested ? needle.span : needle.shortSpan);
+    if (w && !nested && longKeywordBytes.some((k) => w!.decoded.indexOf(k) !== -1)) w = base64Window(buf, needle, at, inside, needle.span);
+    if (!w) return;
+    const { a, decoded, firstBreak } = w;
     const inner: Hit[] = [];
     scanAscii(decoded, 0, decoded.length, inner, [...chain, 'base64']);
     if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, 'base64'], depth + 1);
@@ -412,6 +500,48 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       const start = a + encoded;
       if (start >= from && start < to) hits.push({ ...h, start });
     }
+  }
+
+  /**
+   * The base64 around a needle at `at`, decoded: the group boundary the needle implies,
+   * and whole groups from there over `span` characters, clipped to the run of base64
+   * characters. Undefined for a run too short to be base64.
+   */
+  function base64Window(buf: Buffer, needle: B64, at: number, inside: number, span: number): { a: number; decoded: Buffer; firstBreak: number } | undefined {
+    const group = groupStart(buf, at, needle.offset);
+    if (group < 0) return undefined;
+    let a = group;
+    const floor = Math.max(0, group - needle.before);
+    while (a > floor && isBase64Byte(buf[a - 1]!)) a--;
+    a = group - Math.floor((group - a) / 4) * 4; // the first whole group at or after a
+    let b = at + needle.needle.length + inside;
+    let ceil = Math.min(buf.length, group + span + inside);
+    // Wrapped base64 (GNU base64 breaks lines at 76 columns, PEM at 64): a full line
+    // that ends in a line break and goes on in base64 is one run, breaks left out.
+    let joined = '';
+    let piece = a;
+    // Where, in the joined text, the first break was left out. A break between the group
+    // boundary and the needle's end stays in the text (base64 decoding skips it).
+    let firstBreak = Infinity;
+    for (let p = group; p < at + needle.needle.length + inside; p++) {
+      if (buf[p] === 0x0a || buf[p] === 0x0d) {
+        firstBreak = p - a;
+        break;
+      }
+    }
+    for (;;) {
+      while (b < ceil && isBase64Byte(buf[b]!)) b++;
+      const wrap = b < ceil ? wrappedBreak(buf, b) : 0;
+      if (!wrap) break;
+      joined += buf.toString('latin1', piece, b);
+      if (firstBreak === Infinity) firstBreak = joined.length;
+      piece = b = b + wrap;
+      ceil = Math.min(buf.length, ceil + wrap);
+    }
+    let runStart = a;
+    while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1]!)) runStart--;
+    if (joined.length + (b - piece) + (a - runStart) < BASE64_MIN_RUN) return undefined;
+    return { a, decoded: Buffer.from(joined + buf.toString('latin1', piece, b), 'base64'), firstBreak };
   }
 
   function scan(buf: Buffer, from = 0, to = buf.length): Hit[] {
