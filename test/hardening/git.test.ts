@@ -119,6 +119,7 @@ describe('hostile repositories', () => {
       expect(h.stderr).toContain(`warning: git object ${junk.slice(0, 12)}: git cannot read it (`);
       const report = JSON.parse(h.stdout);
       expect(report.findings.map((f: any) => f.secret.sha256).sort()).toEqual([sha256(a), sha256(z)].sort());
+      expect(report.stats.missingObjects).toBe(1);
     }
   });
 

@@ -37,6 +37,8 @@ export interface BlobHit {
 export interface BlobEvents {
   hit(h: BlobHit): void;
   missing(job: BlobJob): void;
+  /** A blob git could read only part of (counted with the missing ones; a warning names it). */
+  damaged?(job: BlobJob): void;
   warn(message: string): void;
   skip(path: string, reason: string): void;
   /** Objects answered (scanned, skipped or missing), with the bytes scanned. */
@@ -95,7 +97,8 @@ export function createBlobReader(detector: Detector, opts: BlobReaderOptions, ev
    * still unanswered. False when the failure is another kind, or there were too many.
    */
   const recover = (e: unknown): boolean => {
-    if (!(e instanceof CatFileDied) || restarts >= MAX_RESTARTS) return false;
+    // A process the caller started stays the caller's: it sees the failure itself.
+    if (!(e instanceof CatFileDied) || opts.cat || restarts >= MAX_RESTARTS) return false;
     restarts++;
     events.warn(e.message);
     cat = start();
@@ -158,6 +161,9 @@ export function createBlobReader(detector: Detector, opts: BlobReaderOptions, ev
     missing() {
       events.missing(job);
       events.done(1, 0);
+    },
+    damaged() {
+      events.damaged?.(job);
     },
   });
 

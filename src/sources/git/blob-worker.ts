@@ -28,6 +28,8 @@ interface BatchResult {
   id: number;
   hits: BlobHit[];
   missing: BlobJob[];
+  /** Blobs git could read only part of. */
+  damaged: number;
   warnings: string[];
   skips: Skipped[];
   bytes: number;
@@ -55,6 +57,10 @@ function serve(init: WorkerInit): void {
   const events: BlobEvents = {
     hit: (h) => head()?.hits.push(h),
     missing: (j) => head()?.missing.push(j),
+    damaged: () => {
+      const b = head();
+      if (b) b.damaged++;
+    },
     warn: (w) => head()?.warnings.push(w),
     skip: (path, reason) => head()?.skips.push({ path, reason }),
     done: (items, bytes) => {
@@ -78,7 +84,7 @@ function serve(init: WorkerInit): void {
           port.postMessage({ kind: 'end', totals } satisfies FromWorker);
           return;
         }
-        open.push({ id: msg.id, hits: [], missing: [], warnings: [], skips: [], bytes: 0, answered: 0, size: msg.jobs.length });
+        open.push({ id: msg.id, hits: [], missing: [], damaged: 0, warnings: [], skips: [], bytes: 0, answered: 0, size: msg.jobs.length });
         for (const job of msg.jobs) {
           const p = reader.add(job);
           if (p) await p;
@@ -125,6 +131,7 @@ export function createWorkerScanner(threads: number, rules: Rule[], decode: bool
           slot.inFlight--;
           for (const h of msg.hits) events.hit(h);
           for (const j of msg.missing) events.missing(j);
+          for (let i = 0; i < msg.damaged; i++) events.damaged?.({ oid: '', path: '' });
           for (const w of msg.warnings) events.warn(w);
           for (const s of msg.skips) events.skip(s.path, s.reason);
           events.done(msg.answered, msg.bytes);

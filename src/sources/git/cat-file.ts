@@ -20,6 +20,8 @@ export interface ObjectRequest {
   start(type: string, size: number): ObjectStream | undefined;
   /** The object is not in the repository. */
   missing(): void;
+  /** git gave up part-way through the object's bytes (after its stream ended). */
+  damaged?(): void;
 }
 
 export interface CatFileOptions {
@@ -231,7 +233,8 @@ export class CatFile {
     const lines = this.stderr.trim().split('\n');
     const said = lines.find((l) => l.startsWith('fatal: ')) ?? lines[0] ?? '';
     const entry = this.queue[this.head];
-    if (this.killed || this.failure || code !== 128 || !said || !entry) {
+    // Only an error that names the object is pinned on it.
+    if (this.killed || this.failure || code !== 128 || !said || !entry || !this.stderr.includes(entry.oid)) {
       this.fail(new CatFileError(`git cat-file stopped early (exit ${code})${said ? `: ${said}` : ''}`));
       return;
     }
@@ -246,6 +249,7 @@ export class CatFile {
       if (this.held) out?.push(this.held);
       this.held = undefined;
       this.answered();
+      entry.req.damaged?.(); // before end(), which may close the batch it belongs to
       out?.end();
       how = '; scanned as far as git could read it';
     } else {

@@ -116,6 +116,7 @@ export async function scanBlobs<T>(
   const scanner = await createScanner(ctx, {
     hit: (h) => hits.set(h.oid, h),
     missing: (j) => missing.add(j.path ? `blob ${j.oid.slice(0, 12)} (${j.path})` : `blob ${j.oid.slice(0, 12)}`),
+    damaged: () => void stats.missingObjects++,
     warn: ctx.warn,
     skip: ctx.skip,
     done: (items, bytes) => ctx.progress.tick(items, bytes),
