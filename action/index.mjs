@@ -10282,7 +10282,7 @@ function createDetector(rules, options = {}) {
   function scanBase64(buf, from, to2, hits, chain, depth) {
     for (let g2 = 0; g2 < b64Groups.length; g2++) {
       const { anchor, members } = b64Groups[g2];
-      const stop = to2 + b64Reach[g2];
+      const stop = to2 + b64Reach[g2] + 2;
       for (let a = buf.indexOf(anchor, from); a !== -1 && a < stop; a = buf.indexOf(anchor, a + 1)) {
         for (const m2 of members) {
           let at2 = a - m2.at;
@@ -10293,7 +10293,7 @@ function createDetector(rules, options = {}) {
             at2 = s.start;
             inside = s.width;
           }
-          if (at2 < from || at2 - m2.data.offset >= to2) continue;
+          if (at2 < from || groupStart(buf, at2, m2.data.offset) >= to2) continue;
           base64Hit(buf, m2.data, at2, inside, from, to2, hits, chain, depth);
         }
       }
@@ -10304,11 +10304,12 @@ function createDetector(rules, options = {}) {
     let w2 = base64Window(buf, needle, at2, inside, nested ? needle.span : needle.shortSpan);
     if (w2 && !nested && longKeywordBytes.some((k2) => w2.decoded.indexOf(k2) !== -1)) w2 = base64Window(buf, needle, at2, inside, needle.span);
     if (!w2) return;
-    const { a, decoded, firstBreak } = w2;
+    const { a, decoded, firstBreak, cut } = w2;
     const inner = [];
     scanAscii(decoded, 0, decoded.length, inner, [...chain, "base64"]);
     if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
     for (const h3 of inner) {
+      if (cut && h3.start + h3.secret.length >= decoded.length) continue;
       const encoded = Math.floor(h3.start / 3) * 4;
       if (encoded >= firstBreak) continue;
       const start = a + encoded;
@@ -10345,7 +10346,7 @@ function createDetector(rules, options = {}) {
     let runStart = a;
     while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1])) runStart--;
     if (joined.length + (b3 - piece) + (a - runStart) < BASE64_MIN_RUN) return void 0;
-    return { a, decoded: Buffer.from(joined + buf.toString("latin1", piece, b3), "base64"), firstBreak };
+    return { a, decoded: Buffer.from(joined + buf.toString("latin1", piece, b3), "base64"), firstBreak, cut: b3 >= ceil && b3 < buf.length };
   }
   function scan(buf, from = 0, to2 = buf.length) {
     const hits = [];
@@ -20918,7 +20919,7 @@ var init_cat_file = __esm({
         const lines = this.stderr.trim().split("\n");
         const said = lines.find((l3) => l3.startsWith("fatal: ")) ?? lines[0] ?? "";
         const entry = this.queue[this.head];
-        if (this.killed || this.failure || code2 !== 128 || !said || !entry) {
+        if (this.killed || this.failure || code2 !== 128 || !said || !entry || !this.stderr.includes(entry.oid)) {
           this.fail(new CatFileError(`git cat-file stopped early (exit ${code2})${said ? `: ${said}` : ""}`));
           return;
         }
@@ -20932,6 +20933,7 @@ var init_cat_file = __esm({
           if (this.held) out?.push(this.held);
           this.held = void 0;
           this.answered();
+          entry.req.damaged?.();
           out?.end();
           how = "; scanned as far as git could read it";
         } else {
@@ -21054,7 +21056,7 @@ function createBlobReader(detector, opts, events) {
   let cat = opts.cat ?? start();
   let restarts = 0;
   const recover = (e) => {
-    if (!(e instanceof CatFileDied) || restarts >= MAX_RESTARTS) return false;
+    if (!(e instanceof CatFileDied) || opts.cat || restarts >= MAX_RESTARTS) return false;
     restarts++;
     events.warn(e.message);
     cat = start();
@@ -21115,6 +21117,9 @@ function createBlobReader(detector, opts, events) {
     missing() {
       events.missing(job);
       events.done(1, 0);
+    },
+    damaged() {
+      events.damaged?.(job);
     }
   });
   return {
@@ -25930,6 +25935,10 @@ function serve(init) {
   const events = {
     hit: (h3) => head()?.hits.push(h3),
     missing: (j3) => head()?.missing.push(j3),
+    damaged: () => {
+      const b3 = head();
+      if (b3) b3.damaged++;
+    },
     warn: (w2) => head()?.warnings.push(w2),
     skip: (path2, reason) => head()?.skips.push({ path: path2, reason }),
     done: (items, bytes2) => {
@@ -25952,7 +25961,7 @@ function serve(init) {
         port.postMessage({ kind: "end", totals });
         return;
       }
-      open2.push({ id: msg.id, hits: [], missing: [], warnings: [], skips: [], bytes: 0, answered: 0, size: msg.jobs.length });
+      open2.push({ id: msg.id, hits: [], missing: [], damaged: 0, warnings: [], skips: [], bytes: 0, answered: 0, size: msg.jobs.length });
       for (const job of msg.jobs) {
         const p2 = reader.add(job);
         if (p2) await p2;
@@ -25981,6 +25990,7 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
           slot.inFlight--;
           for (const h3 of msg.hits) events.hit(h3);
           for (const j3 of msg.missing) events.missing(j3);
+          for (let i = 0; i < msg.damaged; i++) events.damaged?.({ oid: "", path: "" });
           for (const w2 of msg.warnings) events.warn(w2);
           for (const s of msg.skips) events.skip(s.path, s.reason);
           events.done(msg.answered, msg.bytes);
@@ -26112,6 +26122,7 @@ async function scanBlobs(ctx, stats, feed) {
   const scanner = await createScanner(ctx, {
     hit: (h3) => hits.set(h3.oid, h3),
     missing: (j3) => missing.add(j3.path ? `blob ${j3.oid.slice(0, 12)} (${j3.path})` : `blob ${j3.oid.slice(0, 12)}`),
+    damaged: () => void stats.missingObjects++,
     warn: ctx.warn,
     skip: ctx.skip,
     done: (items, bytes2) => ctx.progress.tick(items, bytes2)

@@ -457,7 +457,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     // one treats everything before its `from` as done).
     for (let g = 0; g < b64Groups.length; g++) {
       const { anchor, members } = b64Groups[g]!;
-      const stop = to + b64Reach[g]!;
+      const stop = to + b64Reach[g]! + 2; // (a line break may lie between group and needle)
       for (let a = buf.indexOf(anchor, from); a !== -1 && a < stop; a = buf.indexOf(anchor, a + 1)) {
         for (const m of members) {
           let at = a - m.at;
@@ -470,7 +470,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
             at = s.start;
             inside = s.width;
           }
-          if (at < from || at - m.data.offset >= to) continue;
+          if (at < from || groupStart(buf, at, m.data.offset) >= to) continue;
           base64Hit(buf, m.data, at, inside, from, to, hits, chain, depth);
         }
       }
@@ -487,11 +487,14 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     let w = base64Window(buf, needle, at, inside, nested ? needle.span : needle.shortSpan);
     if (w && !nested && longKeywordBytes.some((k) => w!.decoded.indexOf(k) !== -1)) w = base64Window(buf, needle, at, inside, needle.span);
     if (!w) return;
-    const { a, decoded, firstBreak } = w;
+    const { a, decoded, firstBreak, cut } = w;
     const inner: Hit[] = [];
     scanAscii(decoded, 0, decoded.length, inner, [...chain, 'base64']);
     if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, 'base64'], depth + 1);
     for (const h of inner) {
+      // A token that reaches the end of a window the span cut short may go on past it:
+      // what follows is unknown here (its own needle sees it whole).
+      if (cut && h.start + h.secret.length >= decoded.length) continue;
       // Map the decoded offset back to where its encoding sits. A hit that starts past
       // a left-out line break is another token of the run: its own needle, on its own
       // line, reports it at the right place.
@@ -507,7 +510,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
    * and whole groups from there over `span` characters, clipped to the run of base64
    * characters. Undefined for a run too short to be base64.
    */
-  function base64Window(buf: Buffer, needle: B64, at: number, inside: number, span: number): { a: number; decoded: Buffer; firstBreak: number } | undefined {
+  function base64Window(buf: Buffer, needle: B64, at: number, inside: number, span: number): { a: number; decoded: Buffer; firstBreak: number; cut: boolean } | undefined {
     const group = groupStart(buf, at, needle.offset);
     if (group < 0) return undefined;
     let a = group;
@@ -541,7 +544,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     let runStart = a;
     while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1]!)) runStart--;
     if (joined.length + (b - piece) + (a - runStart) < BASE64_MIN_RUN) return undefined;
-    return { a, decoded: Buffer.from(joined + buf.toString('latin1', piece, b), 'base64'), firstBreak };
+    return { a, decoded: Buffer.from(joined + buf.toString('latin1', piece, b), 'base64'), firstBreak, cut: b >= ceil && b < buf.length };
   }
 
   function scan(buf: Buffer, from = 0, to = buf.length): Hit[] {

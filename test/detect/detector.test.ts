@@ -169,6 +169,16 @@ describe('decoders', () => {
       expect(find(`env: ${blob}`).map((m) => m.secret), pre).toEqual([t]);
     }
   });
+  it('does not cut a longer look-alike down to a token at the end of a short decoding window', () => {
+    // A first needle decodes a window of about 70 bytes; a 40-character body that runs
+    // past its end must not pass for a 34-character token (its own needle sees it whole).
+    const long = `hf${'_'}${gen.body(40, true)}`;
+    for (let pad = 0; pad < 48; pad++) {
+      const text = Buffer.from(`hf${'_'}ab ${'x'.repeat(pad)} ${long}\n`).toString('base64');
+      expect(find(`data: ${text}\n`), `pad ${pad}`).toEqual([]);
+    }
+  });
+
   it('finds base64 nested in base64', () => {
     const inner = Buffer.from(`{"auths":{"hf":{"auth":"${t}"}}}`).toString('base64');
     const outer = Buffer.from(`config: ${inner}\n`).toString('base64');
