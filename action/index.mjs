@@ -17553,7 +17553,7 @@ function judge(s, path2, dir, rules, k2) {
 }
 function pruneGlobs(dir, patterns) {
   if (dir && !LITERAL_DIR.test(dir)) return [];
-  const lines = patterns.split(/\r?\n/).map((l3) => l3.trim()).filter((l3) => l3 && !l3.startsWith("#"));
+  const lines = patterns.split(/\r?\n/).map((l3) => l3.trimEnd()).filter((l3) => l3 && !l3.startsWith("#"));
   if (lines.some((l3) => l3.startsWith("!"))) return [];
   const out = [];
   for (let l3 of lines) {

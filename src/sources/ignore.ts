@@ -152,7 +152,8 @@ const LITERAL_DIR = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
  */
 export function pruneGlobs(dir: string, patterns: string): string[] {
   if (dir && !LITERAL_DIR.test(dir)) return [];
-  const lines = patterns.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  // (A leading space is part of a pattern, as git reads it: such a line is not plain.)
+  const lines = patterns.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l && !l.startsWith('#'));
   if (lines.some((l) => l.startsWith('!'))) return [];
   const out: string[] = [];
   for (let l of lines) {

@@ -53,7 +53,7 @@ describe('.gitignore, as git reads it', () => {
   // (Case-insensitive file systems can't hold out/ beside Out/, and git ignores case there.)
   it.skipIf(process.platform === 'darwin' || process.platform === 'win32')('matches git where a shortcut could go wrong: a file named like a directory pattern, glob syntax in a directory name, case', async () => {
     const r = layout({
-      '.gitignore': 'build/\n/out/\n',
+      '.gitignore': 'build/\n/out/\n logs\n',
       '[ab]/.gitignore': 'secret\n',
       'x*y/.gitignore': 'drop\n',
       '.hfleaksignore': 'cache/\n',
@@ -64,10 +64,13 @@ describe('.gitignore, as git reads it', () => {
       '[ab]/secret', 'a/secret/t.txt', 'b/secret', 'x*y/drop', 'xzy/drop',
       // Git matches case (core.ignorecase is false on a case-sensitive file system).
       'Out/app.py', 'out/app.py', 'Build/x.txt',
+      // A leading space is part of the pattern: ` logs` is not `logs`.
+      'logs/a.txt', ' logs',
     ]);
     // (.hfleaksignore's cache/ is hfleaks' own: git knows nothing of it.)
     const expected = gitKeeps(r).filter((p) => !p.startsWith('sub/cache/'));
-    expect(expected).toEqual(expect.arrayContaining(['build', 'cache', 'a/secret/t.txt', 'xzy/drop', 'Out/app.py', 'Build/x.txt']));
+    expect(expected).toEqual(expect.arrayContaining(['build', 'cache', 'a/secret/t.txt', 'xzy/drop', 'Out/app.py', 'Build/x.txt', 'logs/a.txt']));
+    expect(expected).not.toContain(' logs');
     expect(await scanned(r, '.')).toEqual(expected);
   });
 });
