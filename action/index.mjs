@@ -17735,13 +17735,13 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
     if (top2 !== void 0) {
       const relDir = relative(top2, dir).split(sep).join("/");
       const parts = relDir ? relDir.split("/") : [];
+      const exclude = readText(join3(top2, ".git", "info", "exclude"));
+      if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add("", exclude);
       for (let i = 0; i < parts.length; i++) {
         const ancestor = join3(top2, ...parts.slice(0, i));
         const text = readText(join3(ancestor, ".gitignore"));
         if (text) matcher.addAbove(parts.slice(i).join("/"), text);
       }
-      const exclude = readText(join3(top2, ".git", "info", "exclude"));
-      if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add("", exclude);
     }
     const rootPrune = pruneGlobs("", readText(join3(dir, ".gitignore")));
     const nested = await (0, import_fast_glob.default)("**/.gitignore", { cwd: dir, dot: true, ignore: [...prune, ...rootPrune], suppressErrors: true, followSymbolicLinks: false });

@@ -124,13 +124,14 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     if (top !== undefined) {
       const relDir = relative(top, dir).split(sep).join('/');
       const parts = relDir ? relDir.split('/') : [];
+      // info/exclude first: any .gitignore outranks it, as in git.
+      const exclude = readText(join(top, '.git', 'info', 'exclude'));
+      if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add('', exclude);
       for (let i = 0; i < parts.length; i++) {
         const ancestor = join(top, ...parts.slice(0, i));
         const text = readText(join(ancestor, '.gitignore'));
         if (text) matcher.addAbove(parts.slice(i).join('/'), text);
       }
-      const exclude = readText(join(top, '.git', 'info', 'exclude'));
-      if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add('', exclude);
     }
     // Looking for deeper ignore files, the root one's plain patterns already prune (a
     // directory it excludes is out, whatever a file inside says).

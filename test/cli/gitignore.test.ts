@@ -83,6 +83,14 @@ describe('paths the user names', () => {
     expect(await scanned(r, 'vendor/lib')).toEqual(['v.txt']);
   });
 
+  it('lets a .gitignore re-include what info/exclude leaves out, from any directory named', async () => {
+    const r = layout({ '.git/info/exclude': '*.log\n', '.gitignore': '!keep.log\n' }, ['a/b/keep.log', 'a/b/drop.log', 'a/b/c.txt']);
+    const expected = gitKeeps(r);
+    expect(expected).toEqual(['a/b/c.txt', 'a/b/keep.log']);
+    expect(await scanned(r, '.')).toEqual(expected);
+    expect(await scanned(r, 'a/b')).toEqual(['c.txt', 'keep.log']);
+  });
+
   it('applies the root .hfleaksignore to every directory named under it', async () => {
     const r = layout({ '.hfleaksignore': 'tests/fixtures/**\n*.snap\n' }, ['src/a.txt', 'tests/b.txt', 'tests/fixtures/c.txt', 'src/d.snap']);
     expect(await scanned(r, 'src', 'tests')).toEqual(['src/a.txt', 'tests/b.txt']);
