@@ -18469,6 +18469,10 @@ function scrub(text, secrets) {
 function scrubTokenShapes(text) {
   return text.replace(/(hf_oauth_|hf_jwt_|api_org_|hf_)([A-Za-z0-9_.-]{20,})/g, (m2) => redact(m2));
 }
+function scrubPathTokens(path2) {
+  if (!path2.includes("hf_") && !path2.includes("api_org_")) return path2;
+  return path2.replace(/(?:hf_oauth_|hf_jwt_)eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, (m2) => redact(m2)).replace(/(?:api_org_|hf_)[A-Za-z0-9]{34}(?![A-Za-z0-9])/g, (m2) => redact(m2));
+}
 function removeEmails(s) {
   return s.replace(EMAIL, "[e-mail removed]");
 }
@@ -20592,9 +20596,10 @@ function createSession(io2, args, root) {
     if (!args.quiet) io2.stderr(`hfleaks: warning: ${clean2}
 `);
   };
-  const skipped = (s) => stats.skipped.push(s);
+  const shown = (path2) => args.showSecrets ? path2 : scrubPathTokens(path2);
+  const skipped = (s) => stats.skipped.push({ ...s, path: shown(s.path) });
   const sink = {
-    match: (path2, m2) => aggregator.add(path2, m2),
+    match: (path2, m2) => aggregator.add(shown(path2), m2),
     warn,
     skip: (path2, reason) => skipped({ path: path2, reason }),
     note: (_path, kind) => {
@@ -20620,7 +20625,7 @@ function createSession(io2, args, root) {
     warn,
     hfleaksIgnore,
     ...baseline ? { baseline } : {},
-    addMatch: (path2, m2, extra) => aggregator.add(path2, m2, extra)
+    addMatch: (path2, m2, extra) => aggregator.add(shown(path2), m2, extra)
   };
 }
 function writePrivateFile(path2, data) {

@@ -14,7 +14,7 @@ import type { Detector } from '../detect/detector.ts';
 import { createDetector } from '../detect/detector.ts';
 import type { Aggregator } from '../findings/aggregate.ts';
 import { createAggregator } from '../findings/aggregate.ts';
-import { escapeControls, removeEmails, scrubTokenShapes } from '../findings/redact.ts';
+import { escapeControls, removeEmails, scrubPathTokens, scrubTokenShapes } from '../findings/redact.ts';
 import type { HfleaksIgnore } from '../sources/ignore.ts';
 import { readHfleaksIgnore } from '../sources/ignore.ts';
 import type { Report } from '../report/types.ts';
@@ -71,9 +71,12 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
     stats.warnings.push(clean);
     if (!args.quiet) io.stderr(`hfleaks: warning: ${clean}\n`);
   };
-  const skipped = (s: Skipped) => stats.skipped.push(s);
+  // A file can be named after a token (and a FIFO, a skipped blob…): its path is shown
+  // with the token redacted, as the token itself is, unless --show-secrets.
+  const shown = (path: string): string => (args.showSecrets ? path : scrubPathTokens(path));
+  const skipped = (s: Skipped) => stats.skipped.push({ ...s, path: shown(s.path) });
   const sink: ContentSink = {
-    match: (path, m) => aggregator.add(path, m),
+    match: (path, m) => aggregator.add(shown(path), m),
     warn,
     skip: (path, reason) => skipped({ path, reason }),
     note: (_path, kind) => {
@@ -90,7 +93,7 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   };
   return {
     config, detector, aggregator, sink, content, stats, started: Date.now(), warn, hfleaksIgnore, ...(baseline ? { baseline } : {}),
-    addMatch: (path, m, extra) => aggregator.add(path, m, extra),
+    addMatch: (path, m, extra) => aggregator.add(shown(path), m, extra),
   };
 }
 

@@ -22,6 +22,19 @@ export function scrubTokenShapes(text: string): string {
   return text.replace(/(hf_oauth_|hf_jwt_|api_org_|hf_)([A-Za-z0-9_.-]{20,})/g, (m) => redact(m));
 }
 
+/**
+ * Redacts token-shaped runs in a path (a file named after a token): the detector's
+ * boundaries would let `cache_hf_…` pass as glued to a word, and a loose pattern would
+ * redact ordinary names like `hf_hub_download.py`, so the token's own shape is matched,
+ * wherever it starts.
+ */
+export function scrubPathTokens(path: string): string {
+  if (!path.includes('hf_') && !path.includes('api_org_')) return path;
+  return path
+    .replace(/(?:hf_oauth_|hf_jwt_)eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, (m) => redact(m))
+    .replace(/(?:api_org_|hf_)[A-Za-z0-9]{34}(?![A-Za-z0-9])/g, (m) => redact(m));
+}
+
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 
 /** Removes e-mail addresses from free text (an author name or a Hub full name can be one). */

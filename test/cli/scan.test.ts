@@ -54,6 +54,24 @@ describe('hfleaks scan', () => {
     expect(json.report.findings.map((f: any) => f.secret.raw).sort()).toEqual([a, b, org].sort());
   });
 
+  it('redacts a token in a file name too, in every format, unless --show-secrets', async () => {
+    const inName = gen.userToken();
+    const inside = gen.userToken();
+    const named = tree({ [`cache_${inName}.json`]: `{"token": "${inside}"}\n`, 'hf_hub_download_helper.py': 'x = 1\n' });
+    execFileSync('mkfifo', [join(named, `pipe_${inName}`)]);
+    for (const format of ['text', 'json', 'sarif', 'markdown']) {
+      const r = await runCli(['scan', named, '--format', format]);
+      expect(r.code).toBe(1);
+      expect(r.stdout, format).not.toContain(inName);
+      expect(r.stderr, format).not.toContain(inName);
+      expect(r.stdout, format).toContain(`cache_${inName.slice(0, 5)}…${inName.slice(-2)}.json`);
+    }
+    const json = await runJson(['scan', named]);
+    expect(json.report.stats.skipped.map((x: any) => x.path)).toEqual([`pipe_${inName.slice(0, 5)}…${inName.slice(-2)}`]);
+    const shown = await runJson(['scan', named, '--show-secrets']);
+    expect(shown.report.findings[0].locations[0].path).toBe(`cache_${inName}.json`);
+  });
+
   it('exits 0 with a summary on a clean tree, and the fingerprint is stable across runs', async () => {
     const clean = tree({ 'a.py': 'from huggingface_hub import hf_hub_download\n' });
     const r = await runCli(['scan', clean]);
