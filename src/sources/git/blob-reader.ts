@@ -38,7 +38,7 @@ export interface BlobEvents {
   hit(h: BlobHit): void;
   missing(job: BlobJob): void;
   /** A blob git could read only part of (counted with the missing ones; a warning names it). */
-  damaged?(job: BlobJob): void;
+  damaged?(): void;
   warn(message: string): void;
   skip(path: string, reason: string): void;
   /** Objects answered (scanned, skipped or missing), with the bytes scanned. */
@@ -163,7 +163,7 @@ export function createBlobReader(detector: Detector, opts: BlobReaderOptions, ev
       events.done(1, 0);
     },
     damaged() {
-      events.damaged?.(job);
+      events.damaged?.();
     },
   });
 

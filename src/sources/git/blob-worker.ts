@@ -131,7 +131,7 @@ export function createWorkerScanner(threads: number, rules: Rule[], decode: bool
           slot.inFlight--;
           for (const h of msg.hits) events.hit(h);
           for (const j of msg.missing) events.missing(j);
-          for (let i = 0; i < msg.damaged; i++) events.damaged?.({ oid: '', path: '' });
+          for (let i = 0; i < msg.damaged; i++) events.damaged?.();
           for (const w of msg.warnings) events.warn(w);
           for (const s of msg.skips) events.skip(s.path, s.reason);
           events.done(msg.answered, msg.bytes);

@@ -121,7 +121,6 @@ export class CatFileError extends Error {}
 export class CatFileDied extends CatFileError {
   constructor(
     message: string,
-    readonly oid: string,
     readonly rest: { oid: string; req: ObjectRequest }[],
   ) {
     super(message);
@@ -240,26 +239,31 @@ export class CatFile {
     }
     const why = said.replace(/^(fatal|error): /, '');
     let how: string;
+    this.headerParts = [];
     if (this.state !== State.Header) {
-      // Cut off inside the object: what came was scanned.
-      const out = this.current;
-      this.current = undefined;
-      this.state = State.Header;
-      this.headerParts = [];
-      if (this.held) out?.push(this.held);
-      this.held = undefined;
-      this.answered();
-      entry.req.damaged?.(); // before end(), which may close the batch it belongs to
-      out?.end();
+      // Cut off inside the object: what came was scanned. (Counted before its end, which
+      // may close the batch it belongs to.)
+      this.endObject(() => entry.req.damaged?.());
       how = '; scanned as far as git could read it';
     } else {
-      this.headerParts = [];
       this.answered();
       entry.req.missing();
       how = '';
     }
     const rest = this.queue.slice(this.head).filter((e): e is { oid: string; req: ObjectRequest } => e !== undefined);
-    this.fail(new CatFileDied(`git object ${entry.oid.slice(0, 12)}: git cannot read it (${why})${how}`, entry.oid, rest));
+    this.fail(new CatFileDied(`git object ${entry.oid.slice(0, 12)}: git cannot read it (${why})${how}`, rest));
+  }
+
+  /** The current object is over: the request is answered, its held bytes and its end go out. */
+  private endObject(beforeEnd?: () => void): void {
+    const out = this.current;
+    this.current = undefined;
+    this.state = State.Header;
+    this.answered();
+    if (this.held) out?.push(this.held);
+    this.held = undefined;
+    beforeEnd?.();
+    out?.end();
   }
 
   private flushWrites(): void {
@@ -304,13 +308,7 @@ export class CatFile {
         if (this.remaining === 0) this.state = State.Trailer;
       } else if (this.state === State.Trailer) {
         off++; // the newline after the content
-        const out = this.current;
-        this.current = undefined;
-        this.state = State.Header;
-        this.answered();
-        if (this.held) out?.push(this.held);
-        this.held = undefined;
-        out?.end();
+        this.endObject();
       } else {
         const nl = chunk.indexOf(10, off);
         if (nl === -1) {

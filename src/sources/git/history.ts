@@ -190,12 +190,15 @@ async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: 
     // takes over passes over it without a word (its type filter drops what is missing
     // along with every other tree): say so here, where git did.
     const why = gitMessage(r.stderr || `exit ${r.code}`);
-    if (/missing|bad object|could not read|unable to read|corrupt/i.test(why)) stats.missingObjects++;
+    if (NAMES_MISSING_OBJECT.test(why)) stats.missingObjects++;
     ctx.warn(`walking the history's changes failed (${why}); blobs only reachable through what git could not read were not scanned`);
     return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
   }
   return { commits: Promise.resolve({ count }), log: kept };
 }
+
+/** A git error that says an object is missing or unreadable (counted with the missing objects). */
+const NAMES_MISSING_OBJECT = /missing|bad object|could not read|unable to read|corrupt/i;
 
 /** The diff options of the walks that tell where blobs came from: renames followed, merges against all parents. */
 const INTRO_DIFF = ['--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT];
@@ -256,7 +259,7 @@ async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, que
   ).done;
   if (result.code !== 0) {
     const why = gitMessage(result.stderr || `exit ${result.code}`);
-    if (/missing|bad object|could not read|unable to read|corrupt/i.test(why)) stats.missingObjects++;
+    if (NAMES_MISSING_OBJECT.test(why)) stats.missingObjects++;
     if (queue.listed === 0) {
       // The walk died before listing any object (a missing or damaged commit): scan every
       // blob the object database holds instead, reachable or not.
