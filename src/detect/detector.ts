@@ -327,7 +327,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   const SHORT = Math.max(64, ...rules.filter((r) => r.maxLength <= 256).map((r) => r.maxLength));
   const longKeywords = [...new Set(compiled.filter((c) => c.rule.maxLength > SHORT).map((c) => c.keyword))];
   const longKeywordBytes = longKeywords.map((k) => Buffer.from(k, 'latin1'));
-  const startsLong = (text: string) => longKeywords.some((k) => text.startsWith(k));
+  /** A candidate's text, `decode(n)` giving its first n characters: SHORT + 1, or the long window. */
+  const textWindow = (decode: (chars: number) => string): string => {
+    const text = decode(SHORT + 1);
+    return longKeywords.some((k) => text.startsWith(k)) ? decode(maxTokenBytes + 1) : text;
+  };
   interface B64 { needle: Buffer; offset: number; span: number; shortSpan: number; before: number }
   const b64: B64[] = [];
   const spanOf = (bytes: number) => Math.ceil((bytes + 3) / 3) * 4 + 8;
@@ -386,8 +390,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
         const edge = leftBoundary(get, at);
         if (edge === 'glued') continue;
-        const long = longKeywordBytes.some((k) => occursAt(buf, at, k));
-        const text = buf.toString('latin1', at, Math.min(buf.length, at + (long ? maxTokenBytes : SHORT) + 1));
+        const text = textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n)));
         const found = tryRules(needle, text);
         if (!found) continue;
         const decoding: Decoding[] = edge === 'percent' ? [...chain, 'percent'] : chain;
@@ -407,14 +410,12 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           return little ? buf[p]! | (buf[p + 1]! << 8) : (buf[p]! << 8) | buf[p + 1]!;
         };
         if (leftBoundary(unit, at) !== 'ok') continue;
-        const decodeUnits = (units: number) => {
+        const text = textWindow((units) => {
           let end = Math.min(buf.length, at + 2 * units);
           if ((end - at) & 1) end--;
           const slice = buf.subarray(at, end);
           return little ? slice.toString('utf16le') : Buffer.from(slice).swap16().toString('utf16le');
-        };
-        let text = decodeUnits(SHORT + 1);
-        if (startsLong(text)) text = decodeUnits(maxTokenBytes + 1);
+        });
         const found = tryRules(needle, text);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [...chain, little ? 'utf16le' : 'utf16be'], ...(found.jwt ? { jwt: found.jwt } : {}) });
@@ -440,10 +441,9 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       {
         const get = (i: number) => (i >= 0 ? buf[i] : undefined);
         if (leftBoundary(get, at) === 'glued') continue;
-        const decodeChars = (chars: number) =>
-          buf.toString('latin1', at, Math.min(buf.length, at + 3 * chars)).replace(/%([0-9A-Fa-f]{2})/g, (_: string, h: string) => String.fromCharCode(parseInt(h, 16)));
-        let text = decodeChars(SHORT + 1);
-        if (startsLong(text)) text = decodeChars(maxTokenBytes + 1);
+        const text = textWindow((chars) =>
+          buf.toString('latin1', at, Math.min(buf.length, at + 3 * chars)).replace(/%([0-9A-Fa-f]{2})/g, (_: string, h: string) => String.fromCharCode(parseInt(h, 16))),
+        );
         const found = tryRules(needle, text);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [...chain, 'percent'], ...(found.jwt ? { jwt: found.jwt } : {}) });
