@@ -111,8 +111,9 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     // The scan root's .hfleaksignore, whichever directory under it was named (a directory
     // named outside the root goes by its own).
     const fromRoot = relative(root, dir);
-    const hf = readHfleaksIgnore(fromRoot && !outside(fromRoot) ? root : dir);
-    if (hf.paths.length && fromRoot && !outside(fromRoot)) {
+    const under = fromRoot !== '' && !outside(fromRoot);
+    const hf = readHfleaksIgnore(under ? root : dir);
+    if (hf.paths.length && under) {
       matcher.addAlways(hf.paths.join('\n'), toPosix(fromRoot));
     } else if (hf.paths.length) {
       matcher.addAlways(hf.paths.join('\n'));

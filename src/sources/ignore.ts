@@ -52,19 +52,21 @@ interface Scoped {
 const IGNORE_CASE = process.platform === 'darwin' || process.platform === 'win32';
 
 function scoped(dir: string, patterns: string, above?: string): Scoped {
+  const make = (ls: string[]) => ignore({ ignorecase: IGNORE_CASE }).add(ls);
   let lines = patterns.split(/\r?\n/);
-  let ig = ignore({ ignorecase: IGNORE_CASE }).add(lines);
+  let ig = make(lines);
   if (above === undefined) return { dir, ig };
   // The user named the walk root, so it is scanned even if this file excludes it (as
   // ripgrep does): the lines that exclude it or a directory above it are left out, and
   // the file's other lines still judge what is inside.
   for (let n = 0; n < 16; n++) {
-    const pattern = (ig.test(`${above}/`).rule as { pattern?: string } | undefined)?.pattern?.trim();
-    if (pattern === undefined || !ig.ignores(`${above}/`)) break;
+    const r = ig.test(`${above}/`);
+    const pattern = (r.rule as { pattern?: string } | undefined)?.pattern?.trim();
+    if (!r.ignored || pattern === undefined) break;
     const kept = lines.filter((l) => l.trim() !== pattern);
     if (kept.length === lines.length) break;
     lines = kept;
-    ig = ignore({ ignorecase: IGNORE_CASE }).add(lines);
+    ig = make(lines);
   }
   return { dir, ig, above };
 }
