@@ -10169,7 +10169,10 @@ function createDetector(rules, options = {}) {
   const SHORT = Math.max(64, ...rules.filter((r2) => r2.maxLength <= 256).map((r2) => r2.maxLength));
   const longKeywords = [...new Set(compiled.filter((c3) => c3.rule.maxLength > SHORT).map((c3) => c3.keyword))];
   const longKeywordBytes = longKeywords.map((k2) => Buffer.from(k2, "latin1"));
-  const startsLong = (text) => longKeywords.some((k2) => text.startsWith(k2));
+  const textWindow = (decode2) => {
+    const text = decode2(SHORT + 1);
+    return longKeywords.some((k2) => text.startsWith(k2)) ? decode2(maxTokenBytes + 1) : text;
+  };
   const b64 = [];
   const spanOf = (bytes2) => Math.ceil((bytes2 + 3) / 3) * 4 + 8;
   let level2 = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8 }));
@@ -10221,8 +10224,7 @@ function createDetector(rules, options = {}) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
         const edge = leftBoundary(get, at2);
         if (edge === "glued") continue;
-        const long = longKeywordBytes.some((k2) => occursAt(buf, at2, k2));
-        const text = buf.toString("latin1", at2, Math.min(buf.length, at2 + (long ? maxTokenBytes : SHORT) + 1));
+        const text = textWindow((n) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n)));
         const found = tryRules(needle, text);
         if (!found) continue;
         const decoding = edge === "percent" ? [...chain, "percent"] : chain;
@@ -10240,14 +10242,12 @@ function createDetector(rules, options = {}) {
           return little ? buf[p2] | buf[p2 + 1] << 8 : buf[p2] << 8 | buf[p2 + 1];
         };
         if (leftBoundary(unit, at2) !== "ok") continue;
-        const decodeUnits = (units) => {
+        const text = textWindow((units) => {
           let end = Math.min(buf.length, at2 + 2 * units);
           if (end - at2 & 1) end--;
           const slice = buf.subarray(at2, end);
           return little ? slice.toString("utf16le") : Buffer.from(slice).swap16().toString("utf16le");
-        };
-        let text = decodeUnits(SHORT + 1);
-        if (startsLong(text)) text = decodeUnits(maxTokenBytes + 1);
+        });
         const found = tryRules(needle, text);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, little ? "utf16le" : "utf16be"], ...found.jwt ? { jwt: found.jwt } : {} });
@@ -10270,9 +10270,9 @@ function createDetector(rules, options = {}) {
       {
         const get = (i) => i >= 0 ? buf[i] : void 0;
         if (leftBoundary(get, at2) === "glued") continue;
-        const decodeChars = (chars) => buf.toString("latin1", at2, Math.min(buf.length, at2 + 3 * chars)).replace(/%([0-9A-Fa-f]{2})/g, (_3, h3) => String.fromCharCode(parseInt(h3, 16)));
-        let text = decodeChars(SHORT + 1);
-        if (startsLong(text)) text = decodeChars(maxTokenBytes + 1);
+        const text = textWindow(
+          (chars) => buf.toString("latin1", at2, Math.min(buf.length, at2 + 3 * chars)).replace(/%([0-9A-Fa-f]{2})/g, (_3, h3) => String.fromCharCode(parseInt(h3, 16)))
+        );
         const found = tryRules(needle, text);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, "percent"], ...found.jwt ? { jwt: found.jwt } : {} });
@@ -17524,16 +17524,18 @@ function readHfleaksIgnore(root) {
   }
 }
 function scoped(dir, patterns, above) {
+  const make = (ls2) => (0, import_ignore.default)({ ignorecase: IGNORE_CASE }).add(ls2);
   let lines = patterns.split(/\r?\n/);
-  let ig = (0, import_ignore.default)({ ignorecase: IGNORE_CASE }).add(lines);
+  let ig = make(lines);
   if (above === void 0) return { dir, ig };
   for (let n = 0; n < 16; n++) {
-    const pattern2 = ig.test(`${above}/`).rule?.pattern?.trim();
-    if (pattern2 === void 0 || !ig.ignores(`${above}/`)) break;
+    const r2 = ig.test(`${above}/`);
+    const pattern2 = r2.rule?.pattern?.trim();
+    if (!r2.ignored || pattern2 === void 0) break;
     const kept = lines.filter((l3) => l3.trim() !== pattern2);
     if (kept.length === lines.length) break;
     lines = kept;
-    ig = (0, import_ignore.default)({ ignorecase: IGNORE_CASE }).add(lines);
+    ig = make(lines);
   }
   return { dir, ig, above };
 }
@@ -17724,8 +17726,9 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
   const prune = ["**/.git/**"];
   if (useIgnoreFiles) {
     const fromRoot = relative(root, dir);
-    const hf = readHfleaksIgnore(fromRoot && !outside(fromRoot) ? root : dir);
-    if (hf.paths.length && fromRoot && !outside(fromRoot)) {
+    const under = fromRoot !== "" && !outside(fromRoot);
+    const hf = readHfleaksIgnore(under ? root : dir);
+    if (hf.paths.length && under) {
       matcher.addAlways(hf.paths.join("\n"), toPosix(fromRoot));
     } else if (hf.paths.length) {
       matcher.addAlways(hf.paths.join("\n"));
@@ -20817,12 +20820,10 @@ var init_cat_file = __esm({
     CatFileError = class extends Error {
     };
     CatFileDied = class extends CatFileError {
-      constructor(message2, oid, rest) {
+      constructor(message2, rest) {
         super(message2);
-        this.oid = oid;
         this.rest = rest;
       }
-      oid;
       rest;
     };
     CatFile = class {
@@ -20930,25 +20931,28 @@ var init_cat_file = __esm({
         }
         const why = said.replace(/^(fatal|error): /, "");
         let how;
+        this.headerParts = [];
         if (this.state !== 0 /* Header */) {
-          const out = this.current;
-          this.current = void 0;
-          this.state = 0 /* Header */;
-          this.headerParts = [];
-          if (this.held) out?.push(this.held);
-          this.held = void 0;
-          this.answered();
-          entry.req.damaged?.();
-          out?.end();
+          this.endObject(() => entry.req.damaged?.());
           how = "; scanned as far as git could read it";
         } else {
-          this.headerParts = [];
           this.answered();
           entry.req.missing();
           how = "";
         }
         const rest = this.queue.slice(this.head).filter((e) => e !== void 0);
-        this.fail(new CatFileDied(`git object ${entry.oid.slice(0, 12)}: git cannot read it (${why})${how}`, entry.oid, rest));
+        this.fail(new CatFileDied(`git object ${entry.oid.slice(0, 12)}: git cannot read it (${why})${how}`, rest));
+      }
+      /** The current object is over: the request is answered, its held bytes and its end go out. */
+      endObject(beforeEnd) {
+        const out = this.current;
+        this.current = void 0;
+        this.state = 0 /* Header */;
+        this.answered();
+        if (this.held) out?.push(this.held);
+        this.held = void 0;
+        beforeEnd?.();
+        out?.end();
       }
       flushWrites() {
         this.scheduled = false;
@@ -20990,13 +20994,7 @@ var init_cat_file = __esm({
             if (this.remaining === 0) this.state = 2 /* Trailer */;
           } else if (this.state === 2 /* Trailer */) {
             off++;
-            const out = this.current;
-            this.current = void 0;
-            this.state = 0 /* Header */;
-            this.answered();
-            if (this.held) out?.push(this.held);
-            this.held = void 0;
-            out?.end();
+            this.endObject();
           } else {
             const nl = chunk.indexOf(10, off);
             if (nl === -1) {
@@ -21124,7 +21122,7 @@ function createBlobReader(detector, opts, events) {
       events.done(1, 0);
     },
     damaged() {
-      events.damaged?.(job);
+      events.damaged?.();
     }
   });
   return {
@@ -25995,7 +25993,7 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
           slot.inFlight--;
           for (const h3 of msg.hits) events.hit(h3);
           for (const j3 of msg.missing) events.missing(j3);
-          for (let i = 0; i < msg.damaged; i++) events.damaged?.({ oid: "", path: "" });
+          for (let i = 0; i < msg.damaged; i++) events.damaged?.();
           for (const w2 of msg.warnings) events.warn(w2);
           for (const s of msg.skips) events.skip(s.path, s.reason);
           events.done(msg.answered, msg.bytes);
@@ -26344,7 +26342,7 @@ async function listByLog(ctx, repo, refs, queue, missing, stats) {
   const r2 = await streamRecords(repo, ["log", ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, input: refs.input }).done;
   if (r2.code !== 0) {
     const why = gitMessage(r2.stderr || `exit ${r2.code}`);
-    if (/missing|bad object|could not read|unable to read|corrupt/i.test(why)) stats.missingObjects++;
+    if (NAMES_MISSING_OBJECT.test(why)) stats.missingObjects++;
     ctx.warn(`walking the history's changes failed (${why}); blobs only reachable through what git could not read were not scanned`);
     return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
   }
@@ -26392,7 +26390,7 @@ async function listByObjects(ctx, repo, refs, queue, missing, stats, done) {
   ).done;
   if (result.code !== 0) {
     const why = gitMessage(result.stderr || `exit ${result.code}`);
-    if (/missing|bad object|could not read|unable to read|corrupt/i.test(why)) stats.missingObjects++;
+    if (NAMES_MISSING_OBJECT.test(why)) stats.missingObjects++;
     if (queue.listed === 0) {
       ctx.warn(`cannot walk the history (${why}); scanning every blob in the object database instead`);
       const all = await streamRecords(repo, ["cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objectname) %(objecttype)"], (rec) => {
@@ -26572,7 +26570,7 @@ async function scanChanges(ctx, repo, sel) {
   }
   return stats;
 }
-var FIND_OBJECT_MAX, QUEUE_MAX, LOG_LISTING_MAX_OBJECTS, KEEP_LOG_MAX, INTRO_DIFF, SPLIT_WALK, KEEP_COMMITS;
+var FIND_OBJECT_MAX, QUEUE_MAX, LOG_LISTING_MAX_OBJECTS, KEEP_LOG_MAX, NAMES_MISSING_OBJECT, INTRO_DIFF, SPLIT_WALK, KEEP_COMMITS;
 var init_history = __esm({
   "src/sources/git/history.ts"() {
     "use strict";
@@ -26585,6 +26583,7 @@ var init_history = __esm({
     QUEUE_MAX = 5e5;
     LOG_LISTING_MAX_OBJECTS = 1e6;
     KEEP_LOG_MAX = 64 << 20;
+    NAMES_MISSING_OBJECT = /missing|bad object|could not read|unable to read|corrupt/i;
     INTRO_DIFF = ["--raw", "-z", "--no-abbrev", "-M", "-c", "--root", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT];
     SPLIT_WALK = 4e3;
     KEEP_COMMITS = 25e4;

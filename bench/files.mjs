@@ -25,7 +25,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 import { zipSync } from 'fflate';
-import { median, mulberry32, ROOT, snapshotCli, WORK } from './lib.mjs';
+import { CA_VAR, median, mulberry32, ROOT, snapshotCli, WORK, withoutCa } from './lib.mjs';
 
 /** Bump when the generated tree changes: a cached tree of another version is regenerated. */
 const GENERATOR_VERSION = 6;
@@ -41,6 +41,12 @@ const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const RG_PATTERN = 'hf_[A-Za-z0-9]{34}';
 
 const GOALS = { vsRipgrep: 2, vsSecretlint: 20, rssMB: 200 };
+
+/** The Node baseline with NODE_EXTRA_CA_CERTS unset (when this environment sets it). */
+function floorWithoutCa() {
+  const [cmd, ...args] = withoutCa([process.execPath, path.join(ROOT, 'bench', 'files-floor.mjs'), TREE]);
+  return { label: `the same baseline with ${CA_VAR} unset (this environment sets it)`, cmd, args };
+}
 
 // ---------------------------------------------------------------------------------------
 // Seeded randomness and tokens
@@ -963,10 +969,7 @@ async function main() {
     'rg -j1': { label: 'rg, one thread (-j1), for reference', cmd: RG, args: ['-j1', '-c', '--no-ignore', '--hidden', RG_PATTERN, TREE] },
     'rg -a': { label: 'rg, binaries read whole (-a), for reference', cmd: RG, args: ['-a', '-c', '--no-ignore', '--hidden', RG_PATTERN, TREE] },
     'node floor': { label: 'bench/files-floor.mjs: a simple Node baseline, walking, reading and running one indexOf("hf_") per chunk, in worker threads', cmd: process.execPath, args: [path.join(ROOT, 'bench', 'files-floor.mjs'), TREE] },
-    // When set, NODE_EXTRA_CA_CERTS makes Node parse every root certificate at start-up.
-    ...(process.env.NODE_EXTRA_CA_CERTS
-      ? { 'floor -CA': { label: 'the same baseline with NODE_EXTRA_CA_CERTS unset (this environment sets it)', cmd: '/usr/bin/env', args: ['-u', 'NODE_EXTRA_CA_CERTS', process.execPath, path.join(ROOT, 'bench', 'files-floor.mjs'), TREE] } }
-      : {}),
+    ...(CA_VAR ? { 'floor -CA': floorWithoutCa() } : {}),
     hfleaks: { label: `hfleaks scan --format json --no-ignore${hfExtra.length ? ` ${hfExtra.join(' ')}` : ''}`, cmd: process.execPath, args: [cli, 'scan', TREE, '--format', 'json', '--no-ignore', ...hfExtra] },
   };
   const times = Object.fromEntries(Object.keys(tools).map((k) => [k, []]));

@@ -10,6 +10,17 @@ export const WORK = path.join(ROOT, 'bench', '.work');
 /** The installed command's file name in a dist directory (package.json "bin"). */
 export const BIN = path.basename(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).bin.hfleaks);
 
+/**
+ * Set in this environment, NODE_EXTRA_CA_CERTS makes every Node start parse the root
+ * certificates first (tens of milliseconds): the benches also time Node without it.
+ */
+export const CA_VAR = process.env.NODE_EXTRA_CA_CERTS ? 'NODE_EXTRA_CA_CERTS' : undefined;
+
+/** A command line run with NODE_EXTRA_CA_CERTS unset. */
+export function withoutCa(argv) {
+  return ['/usr/bin/env', '-u', 'NODE_EXTRA_CA_CERTS', ...argv];
+}
+
 /** mulberry32: the same seeded generator as src/rules/template.ts, so fixtures repeat. */
 export function mulberry32(seed) {
   let a = seed >>> 0;

@@ -21,7 +21,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { mulberry32, ROOT, snapshotCli, WORK } from './lib.mjs';
+import { CA_VAR, mulberry32, ROOT, snapshotCli, WORK, withoutCa } from './lib.mjs';
 
 const REPO = path.join(WORK, 'staged-repo');
 const FILES = 10_000;
@@ -129,8 +129,6 @@ function main() {
     const r = spawnSync(hookSh[0], hookSh.slice(1), { cwd, env: ENV, encoding: 'utf8' });
     if (r.status !== want) throw new Error(`the pre-commit hook in ${path.basename(cwd)}: exit ${r.status}, expected ${want}: ${r.stderr.slice(0, 300)}`);
   }
-  const caVar = process.env.NODE_EXTRA_CA_CERTS ? 'NODE_EXTRA_CA_CERTS' : undefined;
-  const withoutCa = (argv) => (caVar ? ['/usr/bin/env', '-u', caVar, ...argv] : argv);
   const results = interleaved(Number(values.runs), [
     ['node -e 0', [node, '-e', '0'], REPO],
     ['git diff --cached --quiet', ['git', 'diff', '--cached', '--quiet'], REPO],
@@ -140,10 +138,10 @@ function main() {
     ['hfleaks staged (a token staged)', [node, cli, 'staged', '--no-progress'], LEAK],
     ['the pre-commit hook (clean)', hookSh, REPO],
     ['the pre-commit hook (a token staged)', hookSh, LEAK],
-    ...(caVar
+    ...(CA_VAR
       ? [
-          [`node -e 0, ${caVar} unset`, withoutCa([node, '-e', '0']), REPO],
-          [`hfleaks staged (clean), ${caVar} unset`, withoutCa([node, cli, 'staged', '--no-progress']), REPO],
+          [`node -e 0, ${CA_VAR} unset`, withoutCa([node, '-e', '0']), REPO],
+          [`hfleaks staged (clean), ${CA_VAR} unset`, withoutCa([node, cli, 'staged', '--no-progress']), REPO],
         ]
       : []),
   ]);
@@ -158,8 +156,8 @@ function main() {
   console.log(`\n  ${verdict(hookClean.median)} the pre-commit hook: ${hookClean.median.toFixed(0)} ms (goal <= ${GOAL_MS} ms)`);
   console.log(`  ${verdict(clean.median)} hfleaks staged run directly: ${clean.median.toFixed(0)} ms; ${(clean.median - nodeOnly.median).toFixed(0)} ms above node -e 0, ${(clean.median - floorRun.median).toFixed(0)} ms above the Node floor (${floorRun.median.toFixed(0)} ms)`);
   if (cleanBare) {
-    console.log(`  ${verdict(cleanBare.median)} hfleaks staged run directly, ${caVar} unset: ${cleanBare.median.toFixed(0)} ms; ${(cleanBare.median - nodeBare.median).toFixed(0)} ms above node -e 0 (${nodeBare.median.toFixed(0)} ms)`);
-    console.log(`  ${caVar} costs every Node start ${(nodeOnly.median - nodeBare.median).toFixed(0)} ms here; the hook unsets it, the scan being offline.`);
+    console.log(`  ${verdict(cleanBare.median)} hfleaks staged run directly, ${CA_VAR} unset: ${cleanBare.median.toFixed(0)} ms; ${(cleanBare.median - nodeBare.median).toFixed(0)} ms above node -e 0 (${nodeBare.median.toFixed(0)} ms)`);
+    console.log(`  ${CA_VAR} costs every Node start ${(nodeOnly.median - nodeBare.median).toFixed(0)} ms here; the hook unsets it, the scan being offline.`);
   }
 }
 

@@ -11,6 +11,17 @@ import { seededBytes } from '../helpers/detect.ts';
 
 const OFFLINE = ['--no-verify', '--no-progress'];
 
+/** Repacks the repository into one pack, lets `damage` change its bytes, writes them back; returns the pack. */
+function damagePack(r: ReturnType<typeof makeRepo>, damage: (bytes: Buffer, pack: string) => void): string {
+  r.git('repack', '-adq');
+  const dir = join(r.dir, '.git', 'objects', 'pack');
+  const pack = join(dir, readdirSync(dir).find((f) => f.endsWith('.pack'))!);
+  const bytes = readFileSync(pack);
+  damage(bytes, pack);
+  writeFileSync(pack, bytes);
+  return pack;
+}
+
 describe('hostile repositories', () => {
   it('an empty repository with no commits: history is clean (exit 0), staged and audit work', async () => {
     const r = makeRepo();
@@ -73,14 +84,11 @@ describe('hostile repositories', () => {
     r.commit('a');
     r.write('b.env', `B=${b}\n`);
     r.commit('b');
-    r.git('repack', '-adq');
-    const packDir = join(r.dir, '.git', 'objects', 'pack');
-    const pack = readdirSync(packDir).find((f) => f.endsWith('.pack'))!;
-    const bytes = readFileSync(join(packDir, pack));
     // Flip bytes in the middle of the pack: some objects no longer inflate.
-    for (let i = Math.floor(bytes.length / 3); i < Math.floor(bytes.length / 3) + 64 && i < bytes.length - 20; i++) bytes[i] = bytes[i]! ^ 0xff;
-    writeFileSync(join(packDir, pack), bytes);
-    expect(existsSync(join(packDir, pack))).toBe(true);
+    const pack = damagePack(r, (bytes) => {
+      for (let i = Math.floor(bytes.length / 3); i < Math.floor(bytes.length / 3) + 64 && i < bytes.length - 20; i++) bytes[i] = bytes[i]! ^ 0xff;
+    });
+    expect(existsSync(pack)).toBe(true);
     const h = await runCli(['history', r.dir, '--format', 'json', ...OFFLINE], { env: r.env, timeoutMs: 60_000 });
     // The flipped bytes land in a commit: the walk fails, hfleaks says so and falls back
     // to every blob in the object database, so both tokens are still found.
@@ -102,17 +110,13 @@ describe('hostile repositories', () => {
     r.write('junk.bin', seededBytes(40_000, 7));
     r.write('z.env', `Z=${z}\n`);
     r.commit('three files');
-    r.git('repack', '-adq');
     const junk = r.git('rev-parse', 'HEAD:junk.bin').trim();
-    const packDir = join(r.dir, '.git', 'objects', 'pack');
-    const idx = readdirSync(packDir).find((f) => f.endsWith('.idx'))!;
-    // verify-pack: <oid> <type> <size> <size-in-pack> <offset>
-    const line = r.git('verify-pack', '-v', join(packDir, idx)).split('\n').find((l) => l.startsWith(junk))!;
-    const [, , , inPack, offset] = line.trim().split(/\s+/).map(Number);
-    const pack = join(packDir, idx.replace(/\.idx$/, '.pack'));
-    const bytes = readFileSync(pack);
-    for (let i = offset! + Math.floor(inPack! / 2); i < offset! + Math.floor(inPack! / 2) + 8; i++) bytes[i] = 0;
-    writeFileSync(pack, bytes);
+    damagePack(r, (bytes, pack) => {
+      // verify-pack: <oid> <type> <size> <size-in-pack> <offset>
+      const line = r.git('verify-pack', '-v', pack.replace(/\.pack$/, '.idx')).split('\n').find((l) => l.startsWith(junk))!;
+      const [, , , inPack, offset] = line.trim().split(/\s+/).map(Number);
+      for (let i = offset! + Math.floor(inPack! / 2); i < offset! + Math.floor(inPack! / 2) + 8; i++) bytes[i] = 0;
+    });
     for (const cmd of ['history', 'audit']) {
       const h = await runCli([cmd, r.dir, '--format', 'json', ...OFFLINE], { env: r.env, timeoutMs: 60_000 });
       expect(h.code, h.stderr).toBe(1);
