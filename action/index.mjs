@@ -20128,9 +20128,9 @@ function summary(report, c3) {
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.baselined) parts.push(`${s.baselined} in the baseline`);
   if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}`);
-  if (s.missingObjects) parts.push(`${s.missingObjects} missing objects`);
+  if (s.missingObjects) parts.push(`${n(s.missingObjects, "object")} missing, not scanned`);
   if (s.shallow) parts.push("shallow clone: older history was not scanned");
-  const head = report.findings.length ? c3.red(c3.bold(`${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found in ${locs} location${locs === 1 ? "" : "s"}`)) : c3.green("No Hugging Face tokens found");
+  const head = report.findings.length ? c3.red(c3.bold(`${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found in ${locs} location${locs === 1 ? "" : "s"}`)) : s.missingObjects ? c3.yellow("No Hugging Face tokens found in what git could read") : c3.green("No Hugging Face tokens found");
   const lines = [`${head}. ${parts.join("; ")}.`];
   for (const k2 of s.skipped.slice(0, 20)) lines.push(c3.dim(`  skipped ${escapeControls(k2.path)}: ${escapeControls(k2.reason)}`));
   if (s.skipped.length > 20) lines.push(c3.dim(`  \u2026 and ${s.skipped.length - 20} more skipped (see --format json)`));
@@ -20475,12 +20475,13 @@ function detail(f3, n, o2) {
 }
 function statsLine(report) {
   const s = report.stats;
-  const what = s.blobs !== void 0 ? `${s.blobs} blobs${s.commits !== void 0 ? ` in ${s.commits} commits` : ""}` : `${s.files} files`;
+  const n = (k2, w2) => `${k2} ${w2}${k2 === 1 ? "" : "s"}`;
+  const what = s.blobs !== void 0 ? `${n(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${n(s.commits, "commit")}` : ""}` : n(s.files, "file");
   const parts = [`${what} (${formatBytes2(s.bytes)}) scanned by \`hfleaks ${escapeMarkdown(report.command)}\``];
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}`);
-  if (s.missingObjects) parts.push(`${s.missingObjects} missing objects`);
+  if (s.missingObjects) parts.push(`${n(s.missingObjects, "object")} missing, not scanned`);
   if (s.shallow) parts.push("shallow clone: older history was not scanned");
   return `${parts.join("; ")}.`;
 }
@@ -26295,16 +26296,19 @@ async function allRefs(repo) {
 }
 async function scanHistory(ctx, repo) {
   const stats = newStats();
-  const [refs, viaLog] = await Promise.all([allRefs(repo), listThroughLog(repo)]);
+  const [refs, viaLog, treeless] = await Promise.all([allRefs(repo), listThroughLog(repo), treesMayBeMissing(repo)]);
   const { hits, fed: listed } = await scanBlobs(ctx, stats, async (scanner, missing) => {
     const queue = listingQueue((job) => scanner.add(job));
-    const out = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats) : await listByObjects(ctx, repo, refs, queue, missing, stats);
+    const out = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats) : await listByObjects(ctx, repo, refs, queue, missing, stats, void 0, treeless !== void 0);
     ctx.progress.total(queue.listed);
     await queue.drain();
     return out;
   });
   const commits = await listed.commits;
   stats.commits = commits.count;
+  if (treeless !== void 0 && stats.missingObjects) {
+    ctx.warn(`a partial clone (filter ${treeless}) lacks trees: the files below a missing tree were not scanned; clone without --filter to scan the whole history`);
+  }
   if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log);
   return stats;
 }
@@ -26348,6 +26352,14 @@ async function listByLog(ctx, repo, refs, queue, missing, stats) {
   }
   return { commits: Promise.resolve({ count }), log: kept };
 }
+async function treesMayBeMissing(repo) {
+  if (!repo.partial) return void 0;
+  const r2 = await gitOutput(repo, ["config", "--get-regexp", "^remote\\..*\\.partialclonefilter$"]);
+  const filters = r2.stdout.toString("utf8").split("\n").filter(Boolean).map((l3) => l3.slice(l3.indexOf(" ") + 1));
+  if (!filters.length) return "unknown";
+  const keepsTrees = (f3) => f3.replace(/^combine:/, "").split("+").every((part) => /^(blob|sparse)(:|%3a)/i.test(part));
+  return filters.find((f3) => !keepsTrees(f3));
+}
 function introParser(oids, out, onIntro) {
   return rawLogParser((c3) => {
     if (!oids.has(c3.newOid) || !c3.commit) return;
@@ -26364,9 +26376,9 @@ function introductionsIn(log, oids) {
   eachRecord(log, 0, (rec) => void parse(rec));
   return out;
 }
-async function listByObjects(ctx, repo, refs, queue, missing, stats, done) {
+async function listByObjects(ctx, repo, refs, queue, missing, stats, done, trees = false) {
   const args = ["rev-list", "--objects", ...refs.args, "--missing=print"];
-  if (repo.typeFilter) args.push("--filter=object:type=blob");
+  if (repo.typeFilter && !trees) args.push("--filter=object:type=blob");
   if (repo.bitmap) args.push("--use-bitmap-index");
   const commits = listCommits(repo, refs);
   commits.catch(() => void 0);

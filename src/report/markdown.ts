@@ -102,12 +102,13 @@ function detail(f: Finding, n: number, o: ReportOptions): string[] {
 
 function statsLine(report: Report): string {
   const s = report.stats;
-  const what = s.blobs !== undefined ? `${s.blobs} blobs${s.commits !== undefined ? ` in ${s.commits} commits` : ''}` : `${s.files} files`;
+  const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
+  const what = s.blobs !== undefined ? `${n(s.blobs, 'blob')}${s.commits !== undefined ? ` in ${n(s.commits, 'commit')}` : ''}` : n(s.files, 'file');
   const parts = [`${what} (${formatBytes(s.bytes)}) scanned by \`hfleaks ${escapeMarkdown(report.command)}\``];
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}`);
-  if (s.missingObjects) parts.push(`${s.missingObjects} missing objects`);
+  if (s.missingObjects) parts.push(`${n(s.missingObjects, 'object')} missing, not scanned`);
   if (s.shallow) parts.push('shallow clone: older history was not scanned');
   return `${parts.join('; ')}.`;
 }

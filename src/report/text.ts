@@ -66,11 +66,13 @@ function summary(report: Report, c: ReturnType<typeof pc.createColors>): string 
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.baselined) parts.push(`${s.baselined} in the baseline`);
   if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}`);
-  if (s.missingObjects) parts.push(`${s.missingObjects} missing objects`);
+  if (s.missingObjects) parts.push(`${n(s.missingObjects, 'object')} missing, not scanned`);
   if (s.shallow) parts.push('shallow clone: older history was not scanned');
   const head = report.findings.length
     ? c.red(c.bold(`${report.findings.length} secret${report.findings.length === 1 ? '' : 's'} found in ${locs} location${locs === 1 ? '' : 's'}`))
-    : c.green('No Hugging Face tokens found');
+    : s.missingObjects
+      ? c.yellow('No Hugging Face tokens found in what git could read') // not "clean": some history was not scanned
+      : c.green('No Hugging Face tokens found');
   const lines = [`${head}. ${parts.join('; ')}.`];
   for (const k of s.skipped.slice(0, 20)) lines.push(c.dim(`  skipped ${safe(k.path)}: ${safe(k.reason)}`));
   if (s.skipped.length > 20) lines.push(c.dim(`  … and ${s.skipped.length - 20} more skipped (see --format json)`));

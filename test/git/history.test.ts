@@ -386,6 +386,28 @@ describe('hfleaks history', () => {
     expect(h.stderr).not.toMatch(/fetch|stopped early/i);
   });
 
+  it('in a treeless partial clone, counts the missing trees instead of calling the history clean', async () => {
+    const r = makeRepo();
+    r.write('cfg/old.env', `T=${gen.userToken()}\n`);
+    r.commit('a token in a directory');
+    r.remove('cfg/old.env');
+    r.write('README.md', 'clean now\n');
+    r.commit('removed');
+    r.git('config', 'uploadpack.allowFilter', 'true');
+    const parent = tempDir();
+    const clone = join(parent, 'treeless');
+    runGit(parent, r.env, ['clone', '-q', '--no-checkout', '--filter=tree:0', `file://${r.dir}`, clone]);
+    rmSync(join(r.dir, '.git'), { recursive: true, force: true });
+    // git drops a missing tree without a word when asked for blobs only: the blobs below
+    // it were never listed, so the run read as a clean history.
+    const h = await history({ dir: clone, env: r.env });
+    expect(h.code).toBe(0);
+    expect(h.report.stats.missingObjects).toBeGreaterThanOrEqual(2); // both commits' root trees
+    expect(h.stderr).toMatch(/partial clone \(filter tree:0\) lacks trees/);
+    const text = await runCli(['history', '--no-progress'], { cwd: clone, env: r.env });
+    expect(text.stdout).toMatch(/^No Hugging Face tokens found in what git could read\. .*\d+ objects missing, not scanned/);
+  });
+
   it('sees the whole history from a subdirectory, even with diff.relative set', async () => {
     const [top, deep, later] = [gen.userToken(), gen.userToken(), gen.userToken()];
     const r = makeRepo();

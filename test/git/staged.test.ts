@@ -217,7 +217,7 @@ describe('the hook path (dist/hfleaks.cjs → dist/staged.cjs)', () => {
     expect([asBuilt.code, asBuilt.stderr]).toEqual([0, '']);
     expect(asBuilt.stdout).toMatch(/^No Hugging Face tokens found/);
     // staged.cjs edited, same length: V8 alone would run the cached (old) code.
-    writeFileSync(code, readFileSync(code, 'utf8').replace('No Hugging Face tokens found', 'NO HUGGING FACE TOKENS FOUND'));
+    writeFileSync(code, readFileSync(code, 'utf8').replaceAll('No Hugging Face tokens found', 'NO HUGGING FACE TOKENS FOUND'));
     const edited = await run();
     expect(edited.code).toBe(0);
     expect(edited.stdout).toMatch(/^NO HUGGING FACE TOKENS FOUND/);

@@ -105,18 +105,21 @@ async function allRefs(repo: Repo): Promise<AllRefs> {
 /** Every blob reachable from every ref (branches, tags, remotes, every stash entry, notes). */
 export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitScanStats> {
   const stats = newStats();
-  const [refs, viaLog] = await Promise.all([allRefs(repo), listThroughLog(repo)]);
+  const [refs, viaLog, treeless] = await Promise.all([allRefs(repo), listThroughLog(repo), treesMayBeMissing(repo)]);
   const { hits, fed: listed } = await scanBlobs(ctx, stats, async (scanner, missing) => {
     // The listing runs ahead of the readers into a bounded queue: on most repositories it
     // ends early, so progress can show a total and time left.
     const queue = listingQueue((job) => scanner.add(job));
-    const out = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats) : await listByObjects(ctx, repo, refs, queue, missing, stats);
+    const out = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats) : await listByObjects(ctx, repo, refs, queue, missing, stats, undefined, treeless !== undefined);
     ctx.progress.total(queue.listed);
     await queue.drain();
     return out;
   });
   const commits = await listed.commits;
   stats.commits = commits.count;
+  if (treeless !== undefined && stats.missingObjects) {
+    ctx.warn(`a partial clone (filter ${treeless}) lacks trees: the files below a missing tree were not scanned; clone without --filter to scan the whole history`);
+  }
   if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log);
   return stats;
 }
@@ -197,6 +200,25 @@ async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: 
   return { commits: Promise.resolve({ count }), log: kept };
 }
 
+/**
+ * A partial clone's filter when it may have left trees out (`tree:0`, `object:type=blob`,
+ * or a filter not known here): a missing tree hides the blobs below it, and only a
+ * listing that keeps trees says which are missing. `blob:none`, `blob:limit` and `sparse`
+ * filters leave every tree in. Undefined for other repositories.
+ */
+async function treesMayBeMissing(repo: Repo): Promise<string | undefined> {
+  if (!repo.partial) return undefined;
+  const r = await gitOutput(repo, ['config', '--get-regexp', '^remote\\..*\\.partialclonefilter$']);
+  const filters = r.stdout
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(l.indexOf(' ') + 1));
+  if (!filters.length) return 'unknown';
+  const keepsTrees = (f: string) => f.replace(/^combine:/, '').split('+').every((part) => /^(blob|sparse)(:|%3a)/i.test(part));
+  return filters.find((f) => !keepsTrees(f));
+}
+
 /** A git error that says an object is missing or unreadable (counted with the missing objects). */
 const NAMES_MISSING_OBJECT = /missing|bad object|could not read|unable to read|corrupt/i;
 
@@ -228,9 +250,11 @@ function introductionsIn(log: readonly Buffer[], oids: Set<string>): Map<string,
  * reachability bitmap); provenance is walked after the scan for the blobs with hits.
  * Blobs in `done` were listed already.
  */
-async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: MissingReporter, stats: GitScanStats, done?: ReadonlySet<string>): Promise<Listed> {
+async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: MissingReporter, stats: GitScanStats, done?: ReadonlySet<string>, trees = false): Promise<Listed> {
   const args = ['rev-list', '--objects', ...refs.args, '--missing=print'];
-  if (repo.typeFilter) args.push('--filter=object:type=blob');
+  // The type filter also drops missing trees without a word: where trees may be missing,
+  // the trees that are there are listed too (cat-file says they are no blob; they are few).
+  if (repo.typeFilter && !trees) args.push('--filter=object:type=blob');
   // With a bitmap, objects come without names (and in pack order): names are found
   // later, for the blobs that need one.
   if (repo.bitmap) args.push('--use-bitmap-index');
