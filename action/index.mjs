@@ -2753,12 +2753,12 @@ var init_scanner = __esm({
       }
       advanceState(w2, shift, form) {
         const nl = lastNewline(w2, shift, form);
-        const count = (a) => form === "utf8" ? charCount(w2, a, shift) : Math.max(0, shift - a >> 1);
+        const count2 = (a) => form === "utf8" ? charCount(w2, a, shift) : Math.max(0, shift - a >> 1);
         if (nl === -1) {
-          this.state = { lines: this.state.lines, col: this.state.col + count(bomBytes(w2, this.base, form)) };
+          this.state = { lines: this.state.lines, col: this.state.col + count2(bomBytes(w2, this.base, form)) };
           if (this.state.col > this.longestLine) this.longestLine = this.state.col;
         } else {
-          this.state = { lines: this.state.lines + countNewlines(w2, 0, shift, form), col: count(nl + nlWidth(form)) };
+          this.state = { lines: this.state.lines + countNewlines(w2, 0, shift, form), col: count2(nl + nlWidth(form)) };
         }
       }
     };
@@ -10710,12 +10710,14 @@ function tokenGenerator(seed = 1) {
     return out;
   };
   const body = (n, digits = false) => {
+    const letters = Math.min(6, Math.floor(n / 3));
+    const numbers = digits ? Math.min(2, Math.floor(n / 3)) : 0;
     for (; ; ) {
       const s = pick(LOWER + UPPER + (digits ? DIGITS : ""), n);
       const up = s.replace(/[^A-Z]/g, "").length;
       const lo = s.replace(/[^a-z]/g, "").length;
       const dg = s.replace(/[^0-9]/g, "").length;
-      if (up >= 6 && lo >= 6 && (!digits || dg >= 2)) return s;
+      if (up >= letters && lo >= letters && dg >= numbers) return s;
     }
   };
   const jwt = (claims) => `${b64url(JSON.stringify({ alg: "EdDSA", typ: "JWT" }))}.${b64url(JSON.stringify(claims))}.${b64url(Buffer.from(pick(LOWER + UPPER + DIGITS, 64)))}`;
@@ -10732,11 +10734,12 @@ function tokenGenerator(seed = 1) {
 }
 function expandTemplate(text, gen) {
   const expired = { exp: 16e8, scope: "openid profile", iss: "https://huggingface.co" };
-  const inner = /\{\{([^{}]*)\}\}/;
+  const inner = /\{\{([a-z0-9]+)(?::([^{}]*))?\}\}/;
   let out = text;
   for (let m2 = inner.exec(out); m2; m2 = inner.exec(out)) {
-    const [kind = "", ...args] = m2[1].split(":");
-    const rest = m2[1].slice(kind.length + 1);
+    const kind = m2[1];
+    const rest = m2[2] ?? "";
+    const args = rest.split(":");
     let value2;
     switch (kind) {
       case "hf":
@@ -10752,13 +10755,13 @@ function expandTemplate(text, gen) {
         value2 = args[0] === "expired" ? gen.publisherToken(expired) : gen.publisherToken();
         break;
       case "body":
-        value2 = gen.body(Number(args[0]), args[1] === "digits");
+        value2 = gen.body(count(m2[0], args[0], 1, 4096), args[1] === "digits");
         break;
       case "repeat":
-        value2 = (args[0] ?? "x").repeat(Number(args[1]));
+        value2 = (args[0] || "x").repeat(count(m2[0], args[1], 0, 1 << 20));
         break;
       case "seq":
-        value2 = (LOWER + UPPER + LOWER).slice(0, Number(args[0]));
+        value2 = (LOWER + UPPER + LOWER).slice(0, count(m2[0], args[0], 0, 78));
         break;
       case "lit":
         value2 = rest;
@@ -10770,11 +10773,17 @@ function expandTemplate(text, gen) {
         value2 = encodeURIComponent(rest).replace(/_/g, "%5F");
         break;
       default:
-        throw new Error(`unknown template {{${m2[1]}}}`);
+        throw new Error(`unknown template ${m2[0]}`);
     }
     out = out.slice(0, m2.index) + value2 + out.slice(m2.index + m2[0].length);
+    if (out.length > 1 << 22) throw new Error(`${m2[0]}: the expanded text is longer than 4 MiB`);
   }
   return out;
+}
+function count(template, arg, min2, max2) {
+  const n = Number(arg);
+  if (arg === void 0 || !/^\d+$/.test(arg) || n < min2 || n > max2) throw new Error(`${template}: the count must be a whole number from ${min2} to ${max2}`);
+  return n;
 }
 var LOWER, UPPER, DIGITS;
 var init_template = __esm({
@@ -10866,7 +10875,12 @@ function checkExamples(file, own) {
   own.forEach((rule, i) => {
     const detector = createDetector([rule]);
     const check2 = (list, want, which) => list.forEach((template, k2) => {
-      const text = expandTemplate(template, tokenGenerator(1e3 + k2));
+      let text;
+      try {
+        text = expandTemplate(template, tokenGenerator(1e3 + k2));
+      } catch (e) {
+        throw new RuleError(`${file}: rules[${i}] ("${rule.id}"): examples.${which}[${k2}]: ${e.message}`);
+      }
       const hit = scanWhole(detector, Buffer.from(text)).some((m2) => m2.ruleId === rule.id);
       if (hit !== want) {
         throw new RuleError(`${file}: rules[${i}] ("${rule.id}"): examples.${which}[${k2}] ${want ? "is not found" : "is found"}; fix the pattern, keywords or filters, or the example`);
@@ -11415,7 +11429,7 @@ var require_to_regex_range = __commonJS({
       let zipped = zip(start, stop);
       let digits = zipped.length;
       let pattern2 = "";
-      let count = 0;
+      let count2 = 0;
       for (let i = 0; i < digits; i++) {
         let [startDigit, stopDigit] = zipped[i];
         if (startDigit === stopDigit) {
@@ -11423,13 +11437,13 @@ var require_to_regex_range = __commonJS({
         } else if (startDigit !== "0" || stopDigit !== "9") {
           pattern2 += toCharacterClass(startDigit, stopDigit, options);
         } else {
-          count++;
+          count2++;
         }
       }
-      if (count) {
+      if (count2) {
         pattern2 += options.shorthand === true ? "\\d" : "[0-9]";
       }
-      return { pattern: pattern2, count: [count], digits };
+      return { pattern: pattern2, count: [count2], digits };
     }
     function splitToPatterns(min2, max2, tok, options) {
       let ranges = splitToRanges(min2, max2);
@@ -13176,13 +13190,13 @@ var require_parse2 = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count = 1;
+        let count2 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count++;
+          count2++;
         }
-        if (count % 2 === 0) {
+        if (count2 % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -17203,11 +17217,11 @@ var require_ignore = __commonJS({
       }
     };
     var hasTrailingBackslash = (str2) => {
-      let count = 0;
-      while (str2[str2.length - count - 1] === ESCAPE) {
-        count++;
+      let count2 = 0;
+      while (str2[str2.length - count2 - 1] === ESCAPE) {
+        count2++;
       }
-      return count % 2 === 1;
+      return count2 % 2 === 1;
     };
     var trimEnd = (body, stripLineEnd) => {
       let lineEnd = body.length;
@@ -26314,26 +26328,26 @@ async function scanHistory(ctx, repo) {
 }
 async function listThroughLog(repo) {
   if (repo.bitmap || repo.partial) return false;
-  const [refs, count] = await Promise.all([
+  const [refs, count2] = await Promise.all([
     gitOutput(repo, ["for-each-ref", "--format=%(objecttype) %(*objecttype)"]),
     gitOutput(repo, ["count-objects", "-v"])
   ]);
-  if (refs.code !== 0 || count.code !== 0) return false;
+  if (refs.code !== 0 || count2.code !== 0) return false;
   if (!refs.stdout.toString("latin1").split("\n").every((l3) => l3 === "" || l3 === "commit " || l3 === "tag commit")) return false;
-  const n = (key) => Number(new RegExp(`^${key}: (\\d+)$`, "m").exec(count.stdout.toString("latin1"))?.[1] ?? NaN);
+  const n = (key) => Number(new RegExp(`^${key}: (\\d+)$`, "m").exec(count2.stdout.toString("latin1"))?.[1] ?? NaN);
   const objects = n("count") + n("in-pack");
   return objects <= LOG_LISTING_MAX_OBJECTS;
 }
 async function listByLog(ctx, repo, refs, queue, missing, stats) {
   const seen = /* @__PURE__ */ new Set();
-  let count = 0;
+  let count2 = 0;
   const parse = rawLogParser(
     (c3) => {
       if (!newBlobOf(c3) || seen.has(c3.newOid)) return;
       seen.add(c3.newOid);
       return queue.push({ oid: c3.newOid, path: c3.path });
     },
-    () => void count++
+    () => void count2++
   );
   let kept = [];
   let keptBytes = 0;
@@ -26350,7 +26364,7 @@ async function listByLog(ctx, repo, refs, queue, missing, stats) {
     ctx.warn(`walking the history's changes failed (${why}); blobs only reachable through what git could not read were not scanned`);
     return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
   }
-  return { commits: Promise.resolve({ count }), log: kept };
+  return { commits: Promise.resolve({ count: count2 }), log: kept };
 }
 async function treesMayBeMissing(repo) {
   if (!repo.partial) return void 0;
@@ -26417,20 +26431,20 @@ async function listByObjects(ctx, repo, refs, queue, missing, stats, done, trees
   return { commits };
 }
 async function listCommits(repo, refs) {
-  let count = 0;
+  let count2 = 0;
   let list = [];
   const r2 = await streamRecords(
     repo,
     ["rev-list", ...refs.args],
     (rec) => {
       if (!rec.length) return;
-      count++;
-      if (list && count > KEEP_COMMITS) list = void 0;
+      count2++;
+      if (list && count2 > KEEP_COMMITS) list = void 0;
       list?.push(rec.toString("latin1"));
     },
     { input: refs.input }
   ).done;
-  return r2.code === 0 ? { count, ...list ? { list } : {} } : { count: 0, list: [] };
+  return r2.code === 0 ? { count: count2, ...list ? { list } : {} } : { count: 0, list: [] };
 }
 async function findIntroductions(ctx, repo, oids, listing, refs) {
   const out = /* @__PURE__ */ new Map();

@@ -115,7 +115,12 @@ function checkExamples(file: string, own: Rule[]): void {
     const detector = createDetector([rule]);
     const check = (list: readonly string[], want: boolean, which: string) =>
       list.forEach((template, k) => {
-        const text = expandTemplate(template, tokenGenerator(1000 + k));
+        let text: string;
+        try {
+          text = expandTemplate(template, tokenGenerator(1000 + k));
+        } catch (e) {
+          throw new RuleError(`${file}: rules[${i}] ("${rule.id}"): examples.${which}[${k}]: ${(e as Error).message}`);
+        }
         const hit = scanWhole(detector, Buffer.from(text)).some((m) => m.ruleId === rule.id);
         if (hit !== want) {
           throw new RuleError(`${file}: rules[${i}] ("${rule.id}"): examples.${which}[${k}] ${want ? 'is not found' : 'is found'}; fix the pattern, keywords or filters, or the example`);

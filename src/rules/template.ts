@@ -45,13 +45,16 @@ export function tokenGenerator(seed = 1): TokenGenerator {
     return out;
   };
   const body = (n: number, digits = false): string => {
-    // Guarantee the mix a real token has: upper, lower (and digits), shuffled.
+    // Guarantee the mix a real token has: upper, lower (and digits), shuffled. A short
+    // body can't hold six of each: it asks for a third of its length (always met in time).
+    const letters = Math.min(6, Math.floor(n / 3));
+    const numbers = digits ? Math.min(2, Math.floor(n / 3)) : 0;
     for (;;) {
       const s = pick(LOWER + UPPER + (digits ? DIGITS : ''), n);
       const up = s.replace(/[^A-Z]/g, '').length;
       const lo = s.replace(/[^a-z]/g, '').length;
       const dg = s.replace(/[^0-9]/g, '').length;
-      if (up >= 6 && lo >= 6 && (!digits || dg >= 2)) return s;
+      if (up >= letters && lo >= letters && dg >= numbers) return s;
     }
   };
   const jwt = (claims: Record<string, unknown>): string =>
@@ -84,27 +87,37 @@ export function tokenGenerator(seed = 1): TokenGenerator {
  */
 export function expandTemplate(text: string, gen: TokenGenerator): string {
   const expired = { exp: 1_600_000_000, scope: 'openid profile', iss: 'https://huggingface.co' };
-  // Innermost first, so {{b64:HF_TOKEN={{hf}}}} works.
-  const inner = /\{\{([^{}]*)\}\}/;
+  // Innermost first, so {{b64:HF_TOKEN={{hf}}}} works. Only `{{name}}` and `{{name:...}}`
+  // are templates: other double braces (`${{ secrets.HF_TOKEN }}`) are text.
+  const inner = /\{\{([a-z0-9]+)(?::([^{}]*))?\}\}/;
   let out = text;
   for (let m = inner.exec(out); m; m = inner.exec(out)) {
-    const [kind = '', ...args] = m[1]!.split(':');
-    const rest = m[1]!.slice(kind.length + 1);
+    const kind = m[1]!;
+    const rest = m[2] ?? '';
+    const args = rest.split(':');
     let value: string;
     switch (kind) {
       case 'hf': value = gen.userToken(args[0] === 'digits'); break;
       case 'org': value = gen.orgToken(); break;
       case 'oauth': value = args[0] === 'expired' ? gen.oauthToken(expired) : gen.oauthToken(); break;
       case 'jwt': value = args[0] === 'expired' ? gen.publisherToken(expired) : gen.publisherToken(); break;
-      case 'body': value = gen.body(Number(args[0]), args[1] === 'digits'); break;
-      case 'repeat': value = (args[0] ?? 'x').repeat(Number(args[1])); break;
-      case 'seq': value = (LOWER + UPPER + LOWER).slice(0, Number(args[0])); break;
+      case 'body': value = gen.body(count(m[0], args[0], 1, 4096), args[1] === 'digits'); break;
+      case 'repeat': value = (args[0] || 'x').repeat(count(m[0], args[1], 0, 1 << 20)); break;
+      case 'seq': value = (LOWER + UPPER + LOWER).slice(0, count(m[0], args[0], 0, 78)); break;
       case 'lit': value = rest; break;
       case 'b64': value = Buffer.from(rest).toString('base64'); break;
       case 'pct': value = encodeURIComponent(rest).replace(/_/g, '%5F'); break;
-      default: throw new Error(`unknown template {{${m[1]}}}`);
+      default: throw new Error(`unknown template ${m[0]}`);
     }
     out = out.slice(0, m.index) + value + out.slice(m.index + m[0].length);
+    if (out.length > 1 << 22) throw new Error(`${m[0]}: the expanded text is longer than 4 MiB`);
   }
   return out;
+}
+
+/** A template's count: a whole number from min to max, or a one-line error naming the template. */
+function count(template: string, arg: string | undefined, min: number, max: number): number {
+  const n = Number(arg);
+  if (arg === undefined || !/^\d+$/.test(arg) || n < min || n > max) throw new Error(`${template}: the count must be a whole number from ${min} to ${max}`);
+  return n;
 }

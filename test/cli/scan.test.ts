@@ -267,6 +267,16 @@ describe('config and rules', () => {
     expect(r2.stderr).toMatch(/rules\[0\] \("acme"\): examples\.negative\[0\] is found/);
   });
 
+  it('names the rule and example of a bad template, and never hangs on a short body', async () => {
+    const base = { id: 'acme', title: 'Acme', description: 'x', keywords: ['acme_hf_'], pattern: 'acme_hf_[A-Za-z0-9]{40}', severity: 'high', filters: { placeholder: true } };
+    const rules = (negative: string[]) => tree({ '.hfleaks.json': JSON.stringify({ rules: [{ ...base, examples: { positive: ['acme_hf_{{body:40}}'], negative } }] }), 'a.txt': 'x\n' });
+    const short = await runCli(['scan', rules(['acme_hf_{{body:4}}', 'run: ${{ secrets.ACME_TOKEN }}'])], { timeoutMs: 20_000 });
+    expect([short.code, short.stderr]).toEqual([0, '']);
+    const bad = await runCli(['scan', rules(['acme_hf_{{repeat:a:-1}}'])]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('hfleaks: .hfleaks.json: rules[0] ("acme"): examples.negative[0]: {{repeat:a:-1}}: the count must be a whole number from 0 to 1048576\n');
+  });
+
   it('runs a user rule prone to catastrophic backtracking in linear time', async () => {
     // On a backtracking engine this pattern takes for ever on the input below.
     const rule = { id: 'evil', title: 'Evil', description: 'x', keywords: ['evil_'], pattern: 'evil_(a+)+b', maxLength: 20000, severity: 'low', examples: { positive: ['evil_aab'] } };
