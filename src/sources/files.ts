@@ -7,6 +7,7 @@ import fg from 'fast-glob';
 import type { ContentSink, ContentOptions } from '../detect/content.ts';
 import { openContent } from '../detect/content.ts';
 import type { Detector } from '../detect/detector.ts';
+import { gitEnv, gitOutput } from './git/run.ts';
 import { IgnoreMatcher, pruneGlobs, readHfleaksIgnore } from './ignore.ts';
 import type { WorkerInit } from './scan-worker.ts';
 import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
@@ -104,9 +105,25 @@ function repoTop(dir: string): string | undefined {
  */
 export type FilePath = string | { raw: Buffer; shown: string };
 
+/**
+ * The files under `dir` that git tracks although an ignore file matches them (`git add
+ * -f`): git never ignores a tracked file, so neither does the walk. Paths are relative
+ * to `dir`; empty when git can't say (no git, not a work tree).
+ */
+async function trackedIgnored(dir: string): Promise<Set<string>> {
+  try {
+    // Paths come relative to the directory git runs in; -z leaves them unquoted.
+    const r = await gitOutput({ cwd: dir, env: gitEnv(process.env, true) }, ['ls-files', '-z', '--cached', '--ignored', '--exclude-standard', '--', '.']);
+    return new Set(r.code === 0 ? r.stdout.toString('utf8').split('\0').filter(Boolean) : []);
+  } catch {
+    return new Set();
+  }
+}
+
 async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, root: string): AsyncGenerator<FilePath> {
   const matcher = new IgnoreMatcher();
   const prune = ['**/.git/**'];
+  let tracked = new Set<string>();
   if (useIgnoreFiles) {
     // The scan root's .hfleaksignore, whichever directory under it was named (a directory
     // named outside the root goes by its own).
@@ -122,6 +139,7 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     // Like git (and ripgrep): inside a repository, the ignore files of the directories
     // above the one named apply too, and so does the repository's info/exclude.
     const top = repoTop(dir);
+    const trackedP = top !== undefined ? trackedIgnored(dir) : undefined;
     if (top !== undefined) {
       const relDir = relative(top, dir).split(sep).join('/');
       const parts = relDir ? relDir.split('/') : [];
@@ -155,6 +173,7 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     // A deeper file that re-includes (`!logs` under keep/) can bring back what a higher
     // one's pattern would prune: then the walk enters everything and the matcher decides.
     if (!reincludes) prune.push(...globs);
+    if (trackedP) tracked = await trackedP;
   }
   // fast-glob's patterns never match a name holding a line break, and with
   // suppressErrors it skips a directory it can't read without a word: both would be
@@ -189,10 +208,12 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     ignore: prune,
     fs: { readdir: readdirSeen },
   }) as AsyncIterable<fg.Entry>;
+  /** An ignored file that git tracks is scanned (once), unless .hfleaksignore excludes it. */
+  const trackedAnyway = (rel: string): boolean => tracked.delete(rel) && !matcher.excludedAlways(rel);
   const keep = function* (rel: string, d: Dirent): Generator<string> {
     if (d.isDirectory()) return;
     if (rel.includes('\uFFFD')) return; // reached through its raw bytes below
-    if (useIgnoreFiles && matcher.ignores(rel)) return;
+    if (useIgnoreFiles && matcher.ignores(rel) && !trackedAnyway(rel)) return;
     if (d.isSymbolicLink()) return; // never followed: no loops, no escaping the tree
     if (!d.isFile()) {
       sink.skip(displayPath(root, join(dir, rel)), 'not a regular file');
@@ -201,6 +222,16 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     yield join(dir, rel);
   };
   for await (const e of stream) yield* keep(e.path, e.dirent as unknown as Dirent);
+  // Tracked files below a directory the ignore rules pruned were never seen by the walk.
+  for (const rel of [...tracked]) {
+    if (!matcher.ignores(rel) || !trackedAnyway(rel)) continue;
+    const abs = join(dir, rel);
+    try {
+      if ((await fsp.lstat(abs)).isFile()) yield abs;
+    } catch {
+      /* tracked but deleted from the working tree: nothing to scan */
+    }
+  }
   for (const { parent, dirent } of oddNames) {
     const abs = join(parent, dirent.name);
     const rel = relative(dir, abs).split(sep).join('/');

@@ -99,6 +99,17 @@ export class IgnoreMatcher {
     this.always.push(scoped('', patterns, above));
   }
 
+  /** Whether the .hfleaksignore globs (addAlways) exclude the file `rel`: they hold even for files git tracks. */
+  excludedAlways(rel: string): boolean {
+    const parts = rel.split('/');
+    const rules: unknown[] = [];
+    for (let i = 1; i <= parts.length; i++) {
+      const path = i === parts.length ? rel : parts.slice(0, i).join('/');
+      if (this.always.some((s, k) => judge(s, path, i < parts.length, rules, k) === true)) return true;
+    }
+    return false;
+  }
+
   ignores(rel: string, isDir = false): boolean {
     const parts = rel.split('/');
     // The rule that excluded the previous level, per file: the `ignore` package also

@@ -75,6 +75,24 @@ describe('.gitignore, as git reads it', () => {
   });
 });
 
+describe('files git tracks', () => {
+  it('scans a tracked file an ignore file matches, as git never ignores what it tracks; .hfleaksignore still excludes', async () => {
+    const r = layout({ '.gitignore': '*.env\nbuild/\n', '.hfleaksignore': 'fixtures/\n' }, []);
+    r.write('prod.env', 'A=1\n');
+    r.write('build/keep.cfg', 'x\n');
+    r.write('fixtures/f.env', 'x\n');
+    r.git('add', '.gitignore', '.hfleaksignore');
+    r.git('add', '-f', 'prod.env', 'build/keep.cfg', 'fixtures/f.env');
+    r.commit('tracked despite .gitignore');
+    for (const f of ['prod.env', 'build/keep.cfg', 'fixtures/f.env', 'local.env', 'build/untracked.cfg']) r.write(f, `token = "${t.userToken()}"\n`);
+    // What git itself reports changed in the working tree, untracked files left out.
+    expect(r.git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean).map((l) => l.slice(3)).sort()).toEqual(['build/keep.cfg', 'fixtures/f.env', 'prod.env']);
+    expect(await scanned(r, '.')).toEqual(['build/keep.cfg', 'prod.env']);
+    const audit = await runJson(['audit', '--no-verify', '--no-progress'], { cwd: r.dir, env: r.env });
+    expect([...new Set(audit.report.findings.flatMap((f: any) => f.locations.map((l: any) => l.path)))].sort()).toEqual(['build/keep.cfg', 'prod.env']);
+  });
+});
+
 describe('paths the user names', () => {
   it('scans a directory named on the command line even if ignored, as ripgrep does; other patterns still apply inside', async () => {
     const r = layout({ '.gitignore': 'build/\n*.log\n', '.git/info/exclude': 'vendor/\n' }, ['build/x.txt', 'build/sub/y.txt', 'build/a.log', 'vendor/lib/v.txt']);
