@@ -1,6 +1,6 @@
 // What every scanning command shares: rules and config, the detector, the aggregator,
 // warnings on stderr, and the final report written in the chosen formats.
-import { chmodSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { attachAdvice } from '../advice/index.ts';
@@ -99,8 +99,18 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
 
 /** Writes a file that may hold secrets: created with mode 0600, and made 0600 if it existed. */
 export function writePrivateFile(path: string, data: string): void {
-  writeFileSync(path, data, { mode: 0o600 });
-  chmodSync(path, 0o600);
+  // An existing file is made private before a byte is written (and left untouched if it
+  // can't be); it is emptied only then. Not a regular file (/dev/stdout): written as is.
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT, 0o600);
+  try {
+    if (fstatSync(fd).isFile()) {
+      fchmodSync(fd, 0o600);
+      ftruncateSync(fd, 0);
+    }
+    writeFileSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Writes a report file with mode 0600; a failure is a one-line error (exit 2). */

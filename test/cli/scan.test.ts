@@ -1,11 +1,11 @@
 // `hfleaks scan` end to end: the built CLI on fixture trees made at run time.
-import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tokenGenerator } from '../../src/rules/template.ts';
-import { runCli, runJson, tempDir, tree } from '../helpers/cli.ts';
+import { CLI, runCli, runJson, tempDir, tree } from '../helpers/cli.ts';
 
 const gen = tokenGenerator(7);
 
@@ -109,6 +109,32 @@ describe('hfleaks scan', () => {
     expect(r.stdout).toBe('');
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(out, 'utf8')).findings).toHaveLength(3);
+  });
+
+  it('makes an existing --output file private before writing, and leaves it untouched when it cannot', async () => {
+    const d = tempDir();
+    const out = join(d, 'report.json');
+    writeFileSync(out, 'old report, readable by all\n', { mode: 0o644 });
+    chmodSync(out, 0o644);
+    const r = await runCli(['scan', dir, '--format', 'json', '--output', out]);
+    expect(r.code).toBe(1);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(out, 'utf8')).findings).toHaveLength(3);
+    // Someone else's world-writable file: the mode can't be changed, so not a byte of the
+    // report (the raw tokens, with --show-secrets) may go in.
+    if (process.getuid?.() !== 0) return; // needs root to act as another user
+    const shared = tempDir();
+    chmodSync(shared, 0o1777);
+    const theirs = join(shared, 'theirs.txt');
+    writeFileSync(theirs, 'theirs\n');
+    chmodSync(theirs, 0o666);
+    const src = join(shared, 'src.txt');
+    writeFileSync(src, `t = "${a}"\n`);
+    chmodSync(src, 0o644);
+    const res = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'scan', src, '--show-secrets', '-o', theirs], { encoding: 'utf8' });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/theirs\.txt: cannot write report \(EPERM\)/);
+    expect([readFileSync(theirs, 'utf8'), statSync(theirs).mode & 0o777]).toEqual(['theirs\n', 0o666]);
   });
 
   it('suppresses hfleaks:allow lines and counts them', async () => {
