@@ -57,6 +57,10 @@ let enrichment: Promise<typeof import('./enrich.ts')> | undefined;
 
 /** Validated settings, or undefined when not verifying. --reach and --revoke imply --verify. */
 export function verifySettings(io: Pick<Io, 'env' | 'stdinIsTTY'>, args: VerifyArgs): VerifySettings | undefined {
+  // --no-verify promises an offline run: a flag that needs the Hub beside it is a contradiction, not an override.
+  if (args.verify === false && (args.reach || args.revoke)) {
+    throw new UsageError(`--no-verify and --${args.reach ? 'reach' : 'revoke'} contradict each other: ${args.reach ? '--reach' : '--revoke'} asks the Hub about each token`);
+  }
   // Not verifying: HF_ENDPOINT is none of our business (it may point at a mirror scans never use).
   if (!(args.verify || args.reach || args.revoke)) return undefined;
   const hub = hubSettings(io, args);

@@ -135,6 +135,19 @@ describe('scan --verify', () => {
     expect(r.code).toBe(1);
   });
 
+  it('--no-verify beside --reach or --revoke is a contradiction (exit 2), and nothing is sent', async () => {
+    const before = shared.requests.length;
+    for (const args of [['scan', dir, '--no-verify', '--reach'], ['scan', dir, '--no-verify', '--revoke', '--yes'], ['scan', dir, '--reach', '--no-verify']]) {
+      const r = await cli([...args, '--endpoint', shared.url]);
+      expect([r.code, r.stdout], args.join(' ')).toEqual([2, '']);
+      expect(r.stderr).toMatch(/^hfleaks: --no-verify and --(reach|revoke) contradict each other/);
+    }
+    expect(shared.requests.length).toBe(before);
+    // --reach alone still implies verification.
+    const ok = await cliJson(['scan', join(dir, 'train.py'), '--reach', '--endpoint', shared.url]);
+    expect(ok.report.findings.map((f: any) => f.verification.status)).toEqual(['valid', 'valid']);
+  });
+
   it('validates the verification flags', async () => {
     for (const [flag, value, msg] of [['--verify-concurrency', '0', /--verify-concurrency must be/], ['--verify-timeout', '-1', /--verify-timeout must be/], ['--verify-budget', '0', /--verify-budget must be/]] as const) {
       const r = await cli(['scan', dir, '--verify', '--endpoint', shared.url, flag, value]);
