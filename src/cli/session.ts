@@ -61,6 +61,9 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   if (args.archiveDepth !== undefined && !isArchiveDepth(args.archiveDepth)) throw new UsageError('--archive-depth must be a whole number from 0 to 10');
   if (args.sarif === '-') throw new UsageError('--sarif needs a file (--format sarif prints SARIF on stdout)');
   if (args.sarif !== undefined) checkFormat('sarif');
+  if (args.sarif !== undefined && args.output !== undefined && resolve(io.cwd, args.sarif) === resolve(io.cwd, args.output)) {
+    throw new UsageError('--output and --sarif name the same file: one report would overwrite the other');
+  }
   const detector = createDetector(config.rules, { decode: args.decode !== false });
   const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: new Set<string>() } : readHfleaksIgnore(root);
   const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);

@@ -5,7 +5,7 @@ import type { CommandSpec } from './commands/index.ts';
 import { COMMANDS } from './commands/index.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
-import type { OptionTable } from './options.ts';
+import type { OptionSpec } from './options.ts';
 import { optionKeys, VERIFY_GROUP, verifyOptions } from './options.ts';
 import { VERSION } from '../core/version.ts';
 
@@ -40,8 +40,17 @@ function unprotect(v: unknown): unknown {
  * the last one wins, as in most tools). yargs' own setting for repeats would also cut
  * the list of paths to its last, so repeats are settled here.
  */
-function checkValues(options: OptionTable, args: Record<string, unknown>): void {
+function checkValues(c: CommandSpec, args: Record<string, unknown>, argv: readonly string[]): void {
+  const options = c.options;
+  // An empty word where a path goes (`scan "$DIR"` with DIR unset) would mean the current
+  // directory: a scan of something the user never named.
+  for (const name of Object.keys(c.positionals ?? {})) {
+    const v = args[name];
+    if (v === '' || (Array.isArray(v) && v.includes(''))) throw new UsageError(`an empty ${name === 'paths' || name === 'repo' ? 'path' : name} was given (an unset variable?)`);
+  }
   for (const [name, spec] of Object.entries(options)) {
+    // yargs reads an empty or blank number (`--archive-depth ''`) as 0.
+    if (spec.type === 'number' && rawValues(argv, name, spec).some((v) => v.trim() === '')) throw new UsageError(`--${name} needs a value`);
     if (Array.isArray(args[name])) {
       const last = (args[name] as unknown[]).at(-1);
       for (const key of optionKeys(name, spec)) args[key] = last;
@@ -51,6 +60,20 @@ function checkValues(options: OptionTable, args: Record<string, unknown>): void 
     if (typeof v === 'boolean') throw new UsageError(`--no-${name} is not an option (--${name} takes a value)`);
     if (v === '') throw new UsageError(`--${name} needs a value`);
   }
+}
+
+/** The values given to an option on the command line as written (`--name=v`, `--name v`, `-x v`), before any `--`. */
+function rawValues(argv: readonly string[], name: string, spec: OptionSpec): string[] {
+  const end = argv.indexOf('--');
+  const words = end === -1 ? argv : argv.slice(0, end);
+  const flags = [`--${name}`, ...(spec.alias ? [`-${spec.alias}`] : [])];
+  const out: string[] = [];
+  words.forEach((w, i) => {
+    const eq = w.indexOf('=');
+    if (w.startsWith('--') && eq > 0 && w.slice(0, eq) === `--${name}`) out.push(w.slice(eq + 1));
+    else if (flags.includes(w) && i + 1 < words.length) out.push(words[i + 1]!);
+  });
+  return out;
 }
 
 /**
@@ -117,7 +140,7 @@ export async function runWithYargs(argv: string[], io: Io, commands: readonly Co
       },
       async (parsed) => {
         const args = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, unprotect(v)]));
-        checkValues(c.options, args);
+        checkValues(c, args, argv);
         code = await c.run(io, args);
       },
     );

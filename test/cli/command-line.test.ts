@@ -44,6 +44,16 @@ describe('command line', () => {
       [['scan', leaky, '--output='], /^hfleaks: --output needs a value\n$/],
       [['scan', leaky, '--baseline='], /^hfleaks: --baseline needs a value\n$/],
       [['scan', leaky, '--no-sarif'], /^hfleaks: --no-sarif is not an option \(--sarif takes a value\)\n$/],
+      // yargs reads an empty number as 0: archives would silently go unopened.
+      [['scan', leaky, '--archive-depth', ''], /^hfleaks: --archive-depth needs a value\n$/],
+      [['scan', leaky, '--archive-depth='], /^hfleaks: --archive-depth needs a value\n$/],
+      [['scan', leaky, '--threads', ' '], /^hfleaks: --threads needs a value\n$/],
+      // An empty path (an unset variable) would mean the current directory.
+      [['scan', ''], /^hfleaks: an empty path was given \(an unset variable\?\)\n$/],
+      [['scan', leaky, ''], /^hfleaks: an empty path was given/],
+      [['history', ''], /^hfleaks: an empty path was given/],
+      [['audit', ''], /^hfleaks: an empty path was given/],
+      [['scan', leaky, '-f', 'json', '-o', 'r.json', '--sarif', './r.json'], /^hfleaks: --output and --sarif name the same file/],
       [['scan', leaky, '--no-format'], /--no-format is not an option/],
       [['history', empty, '--no-since'], /--no-since is not an option/],
       [['hook', 'foo'], /^hfleaks: Invalid values: Argument: action, Given: "foo", Choices: "install", "uninstall"\n$/],
