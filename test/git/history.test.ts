@@ -615,4 +615,23 @@ describe('hfleaks history --range / --since', () => {
     }
     expect((await history(r, ['--since', '2024-02-29'])).code).toBe(0);
   });
+
+  it('--since far back means all of history, and a date in the future is exit 2 (git misreads both)', async () => {
+    const old = gen.userToken();
+    const recent = gen.userToken();
+    const r = makeRepo();
+    r.write('a.txt', `${old}\n`);
+    const first = r.commit('1999', { date: '1999-05-01T00:00:00Z' });
+    r.write('b.txt', `${recent}\n`);
+    const second = r.commit('now');
+    // git reads these as no commit at all (or, for 1969, as 2012): a clean result about nothing.
+    for (const d of ['60 years ago', '700 months ago', '4000 weeks ago', '1969-12-31', '@0', '1970-01-02']) {
+      expect(await since(r, d), d).toEqual({ found: [first, second], read: 2 });
+    }
+    expect(await since(r, '2000-01-01T00:00:00+02:00')).toEqual({ found: [second], read: 1 });
+    for (const d of ['2100-01-01', '2200-01-01', '@99999999999']) {
+      const bad = await runCli(['history', '--since', d, '--no-progress'], { cwd: r.dir, env: r.env });
+      expect([bad.code, bad.stderr], d).toEqual([2, `hfleaks: --since "${d}" is in the future: no commit is newer\n`]);
+    }
+  });
 });

@@ -22,21 +22,51 @@ export interface HistoryArgs extends GitArgs {
 const SINCE_RE = /^(\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?)?|\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago|yesterday|@\d+)$/i;
 
 /**
- * --since as git should read it, or a usage error. git takes a bare date at the current
- * time of day (a commit that morning would drop out in the afternoon): a bare date is
- * made the start of that day, local time as git reads dates. Impossible dates and times
- * (2025-13-45, 24:00) are refused rather than left to git's guessing.
+ * --since as a point in time (seconds since 1970), or a usage error. It is computed here,
+ * not left to git: git misreads dates before 1970 and from 2100 on, and large "N units
+ * ago", as no commit or every commit. A bare date is the start of that day, local time as
+ * git reads dates (a commit that morning would otherwise drop out in the afternoon).
+ * Impossible dates and times (2025-13-45, 24:00) and dates in the future are refused.
+ * Undefined when the date is before any commit could be (all of history).
  */
-function sinceForGit(text: string): string {
+export function sinceEpoch(text: string, now = Date.now()): number | undefined {
   const since = text.trim();
   const bad = () => new UsageError(`--since "${text}": use a date (2024-01-31, 2024-01-31T12:00) or "N days ago"`);
   if (!SINCE_RE.test(since)) throw bad();
-  const d = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(since);
-  if (!d) return since;
-  const [year, month, day, hour = 0, minute = 0, second = 0] = d.slice(1).map((x) => (x === undefined ? undefined : Number(x)));
-  const days = new Date(Date.UTC(year!, month!, 0)).getUTCDate(); // the month's last day
-  if (month! < 1 || month! > 12 || day! < 1 || day! > days || hour > 23 || minute > 59 || second > 59) throw bad();
-  return since.length === 10 ? `${since} 00:00:00` : since;
+  let ms: number;
+  const d = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(since);
+  const ago = /^(\d+)\s+(second|minute|hour|day|week|month|year)s?\s+ago$/i.exec(since);
+  if (d) {
+    const [year, month, day, hour = 0, minute = 0, second = 0] = d.slice(1, 7).map((x) => (x === undefined ? undefined : Number(x)));
+    const days = new Date(Date.UTC(year!, month!, 0)).getUTCDate(); // the month's last day
+    if (month! < 1 || month! > 12 || day! < 1 || day! > days || hour > 23 || minute > 59 || second > 59) throw bad();
+    const zone = d[7];
+    if (zone === undefined) {
+      const local = new Date(0);
+      local.setFullYear(year!, month! - 1, day!); // (a two-digit year is a year, not 19xx)
+      local.setHours(hour, minute, second, 0);
+      ms = local.getTime();
+    } else {
+      const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+      const offset = z ? (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3])) : 0;
+      ms = Date.UTC(year!, month! - 1, day!, hour, minute, second) - offset * 60_000;
+    }
+  } else if (since.startsWith('@')) {
+    ms = Number(since.slice(1)) * 1000;
+  } else if (/^yesterday$/i.test(since)) {
+    ms = now - 86_400_000;
+  } else {
+    const n = Number(ago![1]);
+    const unit = ago![2]!.toLowerCase();
+    const at = new Date(now);
+    if (unit === 'month') at.setMonth(at.getMonth() - n);
+    else if (unit === 'year') at.setFullYear(at.getFullYear() - n);
+    else at.setTime(now - n * { second: 1, minute: 60, hour: 3600, day: 86_400, week: 604_800 }[unit as 'day'] * 1000);
+    ms = at.getTime();
+  }
+  if (Number.isNaN(ms) || ms <= 0) return undefined; // before 1970 (or too far back to say): all of history
+  if (ms > now) throw new UsageError(`--since "${text}" is in the future: no commit is newer`);
+  return Math.floor(ms / 1000);
 }
 
 /** Opens the repository; a path that is not one is a usage error (exit 2). */
@@ -50,10 +80,10 @@ export function openRepoFor(io: Io, repo: string | undefined): Promise<Repo> {
  * submodule's path.
  */
 export async function scanRepoHistory(io: Io, args: HistoryArgs, session: Session, repo: Repo, prefix = ''): Promise<void> {
-  const since = args.since === undefined ? undefined : sinceForGit(args.since);
+  const since = args.since === undefined ? undefined : sinceEpoch(args.since);
   const stats = session.stats;
   stats.shallow = Boolean(stats.shallow) || repo.shallow;
-  const selection = args.range !== undefined || args.since !== undefined;
+  const selection = args.range !== undefined || since !== undefined;
   const { ctx, progress } = gitContext(io, args, session, repo, 'blobs', prefix);
   // Asked beside the scan, not after it: one git process less on the way out.
   const submodules = listSubmodules(repo);

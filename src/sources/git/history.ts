@@ -466,8 +466,8 @@ function provenance(c: CommitInfo, inHead: boolean, boundary: Set<string>): Part
 export interface Selection {
   /** `A..B` or `A...B`. */
   range?: string;
-  /** Commit date lower bound, as git understands it. */
-  since?: string;
+  /** Commit date lower bound, in seconds since 1970. */
+  since?: number;
 }
 
 /** Resolves `A..B`: each end must name a commit here, or the user learns what to fetch. */
@@ -500,7 +500,7 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
   const stats = newStats();
   const refs: AllRefs = sel.range ? { args: [await resolveRange(repo, sel.range)] } : await allRefs(repo);
   const revs = [...refs.args];
-  if (sel.since) revs.push(`--since=${sel.since}`);
+  if (sel.since !== undefined) revs.push(`--max-age=${sel.since}`);
   const changes: RawChange[] = [];
   const commits: CommitInfo[] = [];
   const parse = rawLogParser(
