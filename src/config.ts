@@ -3,8 +3,9 @@
 //     "disableRules": ["rule-id"],
 //     "maxFileSize": "512MB",
 //     "archiveDepth": 3 }
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { jsonProblem, readSmallFile } from './core/files.ts';
 import type { Rule } from './core/types.ts';
 import { isArchiveDepth } from './detect/content.ts';
 import { createDetector } from './detect/detector.ts';
@@ -41,25 +42,54 @@ export function parseSize(v: string | number, what: string): number {
   return Math.floor(Number(m[1]) * mult);
 }
 
-export function loadConfig(root: string, explicit: string | undefined): Config {
+/** A config file is a few rules: anything larger is not one. */
+const MAX_CONFIG_BYTES = 4 << 20;
+
+function readConfig(path: string, shown: string): string {
+  try {
+    return readSmallFile(path, MAX_CONFIG_BYTES);
+  } catch (e) {
+    throw new RuleError(`${shown}: cannot read config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/**
+ * The default config's place: `.hfleaks.json` in the scan root, else in the nearest
+ * directory above it up to the top of its git work tree (`scan src` in a project reads
+ * the project's config), or up to `cwd` outside a repository.
+ */
+export function findConfig(root: string, cwd: string): { path: string; shown: string } | undefined {
+  // (Shown relative to the root: `.hfleaks.json`, or `../.hfleaks.json` from above it.)
+  const top = workTreeTop(root);
+  const stop = top ?? (relative(cwd, root).startsWith('..') ? root : resolve(cwd));
+  for (let dir = resolve(root); ; dir = dirname(dir)) {
+    for (const name of DEFAULT_CONFIG_NAMES) {
+      const path = join(dir, name);
+      if (existsSync(path)) return { path, shown: relative(root, path) || name };
+    }
+    if (dir === stop || dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The nearest directory at or above `dir` holding `.git`, if any. */
+function workTreeTop(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+export function loadConfig(root: string, explicit: string | undefined, cwd = root): Config {
   let file: string | undefined;
   let text: string | undefined;
   if (explicit) {
     file = explicit;
-    try {
-      text = readFileSync(explicit, 'utf8');
-    } catch (e) {
-      throw new RuleError(`${explicit}: cannot read config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
+    text = readConfig(resolve(cwd, explicit), explicit);
   } else {
-    for (const name of DEFAULT_CONFIG_NAMES) {
-      try {
-        text = readFileSync(join(root, name), 'utf8');
-        file = name;
-        break;
-      } catch {
-        /* none there */
-      }
+    const found = findConfig(root, cwd);
+    if (found) {
+      file = found.shown;
+      text = readConfig(found.path, found.shown);
     }
   }
   if (text === undefined || file === undefined) return { rules: builtinRules() };
@@ -67,7 +97,7 @@ export function loadConfig(root: string, explicit: string | undefined): Config {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new RuleError(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new RuleError(`${file}: ${jsonProblem(text, e)}`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new RuleError(`${file}: must hold a JSON object`);
   const o = data as Record<string, unknown>;
@@ -93,9 +123,13 @@ export function loadConfig(root: string, explicit: string | undefined): Config {
     const off = new Set(o.disableRules as string[]);
     for (const id of off) if (!rules.some((r) => r.id === id)) throw new RuleError(`${file}: field "disableRules": no rule "${id}"`);
     rules = rules.filter((r) => !off.has(r.id));
+    if (!rules.length) throw new RuleError(`${file}: field "disableRules" turns off every rule: nothing would be looked for`);
   }
   const cfg: Config = { rules, file };
-  if (o.maxFileSize !== undefined) cfg.maxFileSize = parseSize(o.maxFileSize as string, `${file}: field "maxFileSize"`);
+  if (o.maxFileSize !== undefined) {
+    if (typeof o.maxFileSize !== 'string' && typeof o.maxFileSize !== 'number') throw new RuleError(`${file}: field "maxFileSize" must be a size ("100MB") or a number of bytes`);
+    cfg.maxFileSize = parseSize(o.maxFileSize, `${file}: field "maxFileSize"`);
+  }
   if (o.archiveDepth !== undefined) {
     if (!isArchiveDepth(o.archiveDepth)) {
       throw new RuleError(`${file}: field "archiveDepth" must be a whole number from 0 to 10`);

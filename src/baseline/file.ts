@@ -1,7 +1,7 @@
 // The baseline file: the fingerprints (rule + hash of the secret) of findings a team has
 // accepted, sorted, one a line. No secret, no line number, no date: edits around a leak
 // don't resurrect it, and two branches that baseline the same leak merge cleanly.
-import { readFileSync } from 'node:fs';
+import { jsonProblem, readSmallFile } from '../core/files.ts';
 import { FINGERPRINT_RE } from '../sources/ignore.ts';
 
 export const BASELINE_VERSION = 1;
@@ -48,7 +48,7 @@ export function parseBaseline(text: string, name: string): Baseline {
     try {
       data = JSON.parse(trimmed);
     } catch (e) {
-      throw new BaselineError(`${name}: not valid JSON (${(e as Error).message})`);
+      throw new BaselineError(`${name}: ${jsonProblem(trimmed, e)}`);
     }
     const obj = data as Record<string, unknown>;
     let entries: unknown[];
@@ -85,10 +85,13 @@ export function parseBaseline(text: string, name: string): Baseline {
   return { fingerprints };
 }
 
+/** A baseline may be a whole JSON report: large, but not endless (`--baseline /dev/zero`). */
+const MAX_BASELINE_BYTES = 512 << 20;
+
 export function readBaseline(path: string, name = path): Baseline {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readSmallFile(path, MAX_BASELINE_BYTES);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new BaselineError(`${name}: cannot read baseline (${code === 'ENOENT' ? 'no such file; create one with `hfleaks baseline -o FILE`' : code ?? (e as Error).message})`);

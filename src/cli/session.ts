@@ -54,7 +54,7 @@ export function checkThreads(threads: number | undefined): number {
 }
 
 export function createSession(io: Io, args: CommonArgs, root: string): Session {
-  const config = loadConfig(root, args.config);
+  const config = loadConfig(root, args.config, io.cwd);
   verifySettings(io, args); // bad --endpoint/--verify-* flags, or --revoke without --yes off a terminal, fail before the scan
   const baseline = args.baseline !== undefined ? loadBaselineOption(io.cwd, args.baseline) : undefined;
   checkFormat(args.format);

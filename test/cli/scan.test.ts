@@ -293,6 +293,36 @@ describe('config and rules', () => {
     expect(r2.stderr).toMatch(/rules\[0\] \("acme"\): examples\.negative\[0\] is found/);
   });
 
+  it("finds the project's .hfleaks.json from a subdirectory named, and refuses configs that can't be one", async () => {
+    const rule = { id: 'acme', title: 'Acme', description: 'x', keywords: ['acme_hf_'], pattern: 'acme_hf_[A-Za-z0-9]{40}', severity: 'high', filters: { placeholder: true }, examples: { positive: ['acme_hf_{{body:40:digits}}'], negative: [] } };
+    const project = tree({ '.git/HEAD': 'ref: refs/heads/main\n', '.hfleaks.json': JSON.stringify({ rules: [rule] }), 'src/app.txt': `k = acme_hf_${gen.body(40, true)}\n` });
+    for (const args of [['scan', 'src'], ['scan', '.'], ['scan', 'src/app.txt']]) {
+      const r = await runJson(args, { cwd: project });
+      expect(r.report.findings.map((f: any) => f.rule), args.join(' ')).toEqual(['acme']);
+    }
+    const inside = await runJson(['scan', '.'], { cwd: join(project, 'src') });
+    expect(inside.report.findings.map((f: any) => f.rule)).toEqual(['acme']);
+    // A config that is a directory, a device, or disables every rule: exit 2, never a scan for nothing.
+    const dir = tree({ 'a.env': `HF_TOKEN=${t}\n` });
+    const d = tree({ '.hfleaks.json/x': '', 'a.txt': 'x\n' });
+    expect(await runCli(['scan', d])).toMatchObject({ code: 2, stderr: 'hfleaks: .hfleaks.json: cannot read config (not a regular file)\n' });
+    expect(await runCli(['scan', d, '-c', '/dev/zero'])).toMatchObject({ code: 2, stderr: 'hfleaks: /dev/zero: cannot read config (not a regular file)\n' });
+    expect(await runCli(['scan', dir, '--baseline', '/dev/zero'])).toMatchObject({ code: 2, stderr: 'hfleaks: /dev/zero: cannot read baseline (not a regular file)\n' });
+    const off = tree({ 'c.json': JSON.stringify({ disableRules: ['hf-user-access-token', 'hf-org-api-token', 'hf-oauth-access-token', 'hf-trusted-publisher-token'] }) });
+    expect((await runCli(['scan', dir, '-c', join(off, 'c.json')])).stderr).toMatch(/field "disableRules" turns off every rule/);
+    const size = tree({ 'c.json': '{"maxFileSize": [1]}' });
+    expect((await runCli(['scan', dir, '-c', join(size, 'c.json')])).stderr).toMatch(/field "maxFileSize" must be a size/);
+    // A byte-order mark is no error; a JSON error never quotes the file (a token may sit there).
+    const bom = tree({ 'c.json': `\uFEFF${JSON.stringify({ archiveDepth: 2 })}` });
+    expect((await runCli(['scan', dir, '-c', join(bom, 'c.json')])).code).toBe(1);
+    const broken = tree({ 'c.json': `{\n  "rules": [],\n  "token": ${t}\n}`, 'b.json': `{"fingerprints": [${t}]}` });
+    const bad = await runCli(['scan', dir, '-c', join(broken, 'c.json')]);
+    expect(bad.stderr).toMatch(/c\.json: not valid JSON \(unexpected "h"\)\n$/);
+    const badBaseline = await runCli(['scan', dir, '--baseline', join(broken, 'b.json')]);
+    expect(badBaseline.stderr).toMatch(/b\.json: not valid JSON/);
+    for (const r of [bad, badBaseline]) expect(r.stderr).not.toContain(t.slice(3, 8));
+  });
+
   it('names the rule and example of a bad template, and never hangs on a short body', async () => {
     const base = { id: 'acme', title: 'Acme', description: 'x', keywords: ['acme_hf_'], pattern: 'acme_hf_[A-Za-z0-9]{40}', severity: 'high', filters: { placeholder: true } };
     const rules = (negative: string[]) => tree({ '.hfleaks.json': JSON.stringify({ rules: [{ ...base, examples: { positive: ['acme_hf_{{body:40}}'], negative } }] }), 'a.txt': 'x\n' });

@@ -1,0 +1,33 @@
+// Small files the user names (config, baselines): read whole, but only when they are
+// regular files of a sane size. `-c /dev/zero` would otherwise read until memory runs out.
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+
+/** Reads a regular file of at most `maxBytes` as UTF-8, without a leading byte-order mark. */
+export function readSmallFile(path: string, maxBytes: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
+    if (st.size > maxBytes) throw Object.assign(new Error('too large'), { code: `larger than ${maxBytes >> 20} MiB` });
+    return readFileSync(fd, 'utf8').replace(/^\uFEFF/, '');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Why `text` is not valid JSON, by line and column. V8's own message quotes the text
+ * around the error, which in a file holding a token would put part of it on stderr.
+ */
+export function jsonProblem(text: string, e: unknown): string {
+  const msg = (e as Error).message;
+  const pos = /at position (\d+)/.exec(msg);
+  if (pos) {
+    const at = Number(pos[1]);
+    const before = text.slice(0, at);
+    return `not valid JSON (line ${before.split('\n').length}, column ${at - before.lastIndexOf('\n')})`;
+  }
+  const token = /^Unexpected token '(.)'/u.exec(msg);
+  if (token) return `not valid JSON (unexpected ${JSON.stringify(token[1])})`;
+  return /end of JSON input/.test(msg) ? 'not valid JSON (it ends too soon)' : 'not valid JSON';
+}
