@@ -14,7 +14,7 @@ import type { Detector } from '../detect/detector.ts';
 import { createDetector } from '../detect/detector.ts';
 import type { Aggregator } from '../findings/aggregate.ts';
 import { createAggregator } from '../findings/aggregate.ts';
-import { escapeControls, removeEmails, scrubPathTokens, scrubTokenShapes } from '../findings/redact.ts';
+import { escapeControls, removeEmails, scrub, scrubPathTokens, scrubTokenShapes } from '../findings/redact.ts';
 import type { HfleaksIgnore } from '../sources/ignore.ts';
 import { readHfleaksIgnore } from '../sources/ignore.ts';
 import type { Report } from '../report/types.ts';
@@ -155,14 +155,30 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
  * reports end up in CI logs and pull-request comments.
  */
 function removePersonalData(findings: Finding[]): void {
+  // Free text from git and the Hub can hold a token too (an author name, a display name
+  // echoed back): every secret found, and anything token-shaped, is redacted there even
+  // with --show-secrets, which shows the secret in its own field only.
+  const secrets = findings.map((f) => f.secret.raw);
+  // (The token's own shape, as for paths: a loose pattern would redact repository names like hf_distilbert_finetuned_sentiment.)
+  const clean = (s: string) => scrubPathTokens(scrub(s, secrets));
   for (const f of findings) {
-    for (const l of f.locations) if (l.author) l.author = removeEmails(l.author);
+    for (const l of f.locations) if (l.author) l.author = clean(removeEmails(l.author));
     const v = f.verification;
     if (v) {
       if (v.owner?.fullname) v.owner.fullname = removeEmails(v.owner.fullname);
       if (v.tokenName) v.tokenName = removeEmails(v.tokenName);
       if (v.summary) v.summary = removeEmails(v.summary);
+      scrubStrings(v, clean);
     }
-    if (f.advice) f.advice = f.advice.map(removeEmails);
+    if (f.advice) f.advice = f.advice.map((a) => clean(removeEmails(a)));
+  }
+}
+
+/** Applies `clean` to every string inside a plain object or array, in place. */
+function scrubStrings(o: object, clean: (s: string) => string): void {
+  const entries = Array.isArray(o) ? o.entries() : Object.entries(o);
+  for (const [k, v] of entries) {
+    if (typeof v === 'string') (o as Record<string | number, unknown>)[k] = clean(v);
+    else if (v && typeof v === 'object') scrubStrings(v, clean);
   }
 }

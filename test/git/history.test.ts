@@ -20,6 +20,26 @@ async function since(repo: { dir: string; env: Record<string, string> }, date: s
 }
 
 describe('hfleaks history', () => {
+  it('redacts a token that sits in an author name, in every format, even with --show-secrets', async () => {
+    const token = gen.userToken();
+    const other = gen.userToken();
+    const r = makeRepo();
+    r.write('a.env', `HF_TOKEN=${token}\n`);
+    r.commit('oops', { author: `dev ${token}` });
+    r.write('b.env', `HF_TOKEN=${other}\n`);
+    r.commit('oops again', { author: `dev ${gen.userToken()}` }); // token-shaped, though not found in any file
+    for (const format of ['json', 'text', 'markdown', 'sarif']) {
+      const out = await runCli(['history', '--no-progress', '-f', format], { cwd: r.dir, env: r.env });
+      expect(out.code, format).toBe(1);
+      if (format === 'json' || format === 'text') expect(out.stdout, format).toContain('dev hf_'); // (markdown and SARIF name no author)
+      expect(out.stdout.match(/hf_[A-Za-z]{34}/g), format).toBeNull();
+    }
+    const shown = await runJson(['history', '--no-progress', '--show-secrets'], { cwd: r.dir, env: r.env });
+    const authors = shown.report.findings.flatMap((f: any) => f.locations.map((l: any) => l.author));
+    expect(authors).toHaveLength(2);
+    for (const a of authors) expect(a).toMatch(/^dev hf_[A-Za-z]{2}…[A-Za-z]{2}$/);
+  });
+
   it('finds a token that only history holds, with the commit that added it', async () => {
     const token = gen.userToken();
     const r = makeRepo();
