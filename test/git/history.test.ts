@@ -575,6 +575,18 @@ describe('hfleaks history --range / --since', () => {
     expect(empty.report.stats.commits).toBe(0);
   });
 
+  it('reads BASE...HEAD as git diff and GitHub do (what HEAD adds since the merge base), not as the two sides', async () => {
+    const { r } = prRepo();
+    // main moves on with a token of its own: not the pull request's.
+    r.git('checkout', '-q', 'main');
+    r.write('main.py', `M = "${gen.userToken()}"\n`);
+    r.commit('main moves on');
+    const two = await history(r, ['--range', 'main..pr']);
+    const three = await history(r, ['--range', 'main...pr']);
+    expect(three.report.findings.map((f: any) => f.locations[0].path)).toEqual(['app.py']);
+    expect(three.report).toEqual({ ...two.report, stats: { ...two.report.stats, durationMs: three.report.stats.durationMs } });
+  });
+
   it('exits 2 when an end of the range cannot be resolved', async () => {
     const { r, head } = prRepo();
     const bad = await runCli(['history', '--range', `deadbeefdeadbeefdeadbeefdeadbeefdeadbeef..${head}`, '--no-progress'], { cwd: r.dir, env: r.env });

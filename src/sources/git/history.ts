@@ -475,7 +475,7 @@ export async function resolveRange(repo: Repo, range: string): Promise<string> {
   const m = /^(.*?)(\.\.\.?)(.*)$/.exec(range.trim());
   // Either end may be left out (git reads it as HEAD), not both; one range, not a chain.
   if (!m || (!m[1] && !m[3]) || m[3]!.includes('..')) throw new GitError(`--range "${range}": expected BASE..HEAD (or BASE...HEAD)`);
-  const [, a = '', dots = '..', b = ''] = m;
+  const [, a = '', , b = ''] = m;
   const ends: string[] = [];
   for (const [which, rev] of [['base', a || 'HEAD'], ['head', b || 'HEAD']] as const) {
     const oid = await resolveCommit(repo, rev);
@@ -489,7 +489,10 @@ export async function resolveRange(repo: Repo, range: string): Promise<string> {
     }
     ends.push(oid);
   }
-  return `${ends[0]}${dots}${ends[1]}`;
+  // `A...B` means what git diff and GitHub's compare view mean: what B adds since the
+  // merge base. To git log it would be both sides (main's own commits too); the commits
+  // B adds since the merge base are exactly those of A..B.
+  return `${ends[0]}..${ends[1]}`;
 }
 
 /**
