@@ -67,7 +67,7 @@ export function verifyOptions(verifyDefault = false, hubOnly = false): OptionTab
   return {
     ...hub,
     // Off by default for most commands, but left unset: an explicit --no-verify must be told apart (it contradicts --reach and --revoke).
-    verify: { type: 'boolean', default: verifyDefault ? true : undefined, describe: `Ask the Hub who owns each token and what it can do (default ${verifyDefault ? 'on; --no-verify to skip' : 'off'})` },
+    verify: { type: 'boolean', ...(verifyDefault ? { default: true } : {}), describe: `Ask the Hub who owns each token and what it can do (default ${verifyDefault ? 'on; --no-verify to skip' : 'off'})` },
     reach: { type: 'boolean', default: false, describe: 'With verification: list the repositories each valid token can see (implies --verify)' },
     revoke: { type: 'boolean', default: false, describe: 'Revoke the valid tokens found, for good (implies --verify; asks first, or --yes)' },
   };

@@ -60,7 +60,9 @@ function summary(report: Report, c: ReturnType<typeof pc.createColors>): string 
   const locs = report.findings.reduce((n, f) => n + f.locations.length, 0);
   const parts: string[] = [];
   const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
-  const what = s.blobs !== undefined ? `${n(s.blobs, 'blob')}${s.commits !== undefined ? ` in ${n(s.commits, 'commit')}` : ''}` : n(s.files, 'file');
+  // audit reads both: the working tree's files and history's blobs.
+  const blobs = s.blobs !== undefined ? `${n(s.blobs, 'blob')}${s.commits !== undefined ? ` in ${n(s.commits, 'commit')}` : ''}` : undefined;
+  const what = blobs === undefined ? n(s.files, 'file') : s.files ? `${n(s.files, 'file')} and ${blobs}` : blobs;
   parts.push(`${what} (${formatBytes(s.bytes)}) scanned in ${(s.durationMs / 1000).toFixed(2)} s`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);

@@ -265,9 +265,12 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
   for (const parent of lossyDirs) yield* rawWalk(Buffer.from(parent), parent, false);
 }
 
+/** scanFile's answer for a file it skipped (listed in `skipped`, not counted as scanned). */
+export const SKIPPED = -1;
+
 /**
- * Reads one file into a content stream and returns the bytes read; problems become
- * warnings, it never throws. Synchronous: from the page cache a read is a memcpy, and
+ * Reads one file into a content stream and returns the bytes read (SKIPPED when it was
+ * not scanned); problems become warnings, it never throws. Synchronous: from the page cache a read is a memcpy, and
  * the promise-based FileHandle API costs more than the scan of a small file. Scanning
  * is CPU-bound anyway; parallelism comes from worker threads.
  */
@@ -285,11 +288,11 @@ export function scanFile(
     const st = fstatSync(fd);
     if (!st.isFile()) {
       sink.skip(display, 'not a regular file');
-      return 0;
+      return SKIPPED;
     }
     if (st.size > opts.maxFileSize) {
       sink.skip(display, `larger than the size cap (${st.size} > ${opts.maxFileSize} bytes)`);
-      return 0;
+      return SKIPPED;
     }
     const content = openContent(detector, display, sink, opts.content);
     let total = 0;
@@ -328,7 +331,7 @@ export function scanFile(
       : err.code ?? err.message;
     sink.warn(`${display}: cannot read (${why}); skipped`);
     sink.skip(display, why);
-    return 0;
+    return SKIPPED;
   } finally {
     if (fd !== undefined) {
       try {
@@ -361,13 +364,16 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
         throw new PathError(`${p}: a symbolic link to nothing (no such file or directory)`);
       }
     }
-    targets.push({ abs, dir: st.isDirectory() });
+    // The same path named twice is scanned once (a file inside a directory named is a finding's own place either way).
+    if (!targets.some((t) => t.abs === abs)) targets.push({ abs, dir: st.isDirectory() });
   }
   const totals: FileScanTotals = { files: 0, bytes: 0, root };
   const done = (n: number) => {
-    totals.files++;
-    totals.bytes += n;
-    opts.onFile?.(n);
+    if (n !== SKIPPED) {
+      totals.files++;
+      totals.bytes += n;
+    }
+    opts.onFile?.(Math.max(0, n));
   };
   // Worker threads join once the tree proves big enough to pay for their start-up.
   const threads = opts.worker ? Math.max(1, opts.threads ?? 1) : 1;

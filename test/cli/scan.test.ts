@@ -111,6 +111,14 @@ describe('hfleaks scan', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).findings).toHaveLength(3);
   });
 
+  it('counts what it scanned: not a skipped file, not a path named twice', async () => {
+    const d = tree({ 'a.txt': 'x\n', 'b.txt': 'yy\n' });
+    const capped = await runJson(['scan', join(d, 'a.txt'), join(d, 'b.txt'), '--max-file-size', '2']);
+    expect(capped.report.stats).toMatchObject({ files: 1, bytes: 2, skipped: [{ path: join(d, 'b.txt'), reason: 'larger than the size cap (3 > 2 bytes)' }] });
+    const twice = await runCli(['scan', join(d, 'a.txt'), join(d, 'a.txt')]);
+    expect(twice.stdout).toMatch(/^No Hugging Face tokens found\. 1 file \(2 B\) scanned/);
+  });
+
   it('makes an existing --output file private before writing, and leaves it untouched when it cannot', async () => {
     const d = tempDir();
     const out = join(d, 'report.json');

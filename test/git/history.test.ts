@@ -40,6 +40,15 @@ describe('hfleaks history', () => {
     for (const a of authors) expect(a).toMatch(/^dev hf_[A-Za-z]{2}…[A-Za-z]{2}$/);
   });
 
+  it("audit's summary names both what it read: the working tree's files and history's blobs", async () => {
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.write('b.txt', 'b\n');
+    r.commit('two files');
+    const text = await runCli(['audit', '--no-verify', '--no-progress'], { cwd: r.dir, env: r.env });
+    expect(text.stdout).toMatch(/^No Hugging Face tokens found\. 2 files and 2 blobs in 1 commit \(8 B\) scanned/);
+  });
+
   it('finds a token that only history holds, with the commit that added it', async () => {
     const token = gen.userToken();
     const r = makeRepo();
