@@ -357,7 +357,9 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   function tryRules(needle: Needle, text: string): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
     for (const c of needle.rules) {
       if (!text.startsWith(c.keyword)) continue;
-      const secret = c.match(text);
+      // The pattern sees at most maxLength characters: a longer token is cut there, and
+      // then turned away below as part of a longer word.
+      const secret = c.match(text.length > c.rule.maxLength ? text.slice(0, c.rule.maxLength) : text);
       if (secret === undefined) continue;
       const after = text.charCodeAt(secret.length);
       if (isWordByte(Number.isNaN(after) ? undefined : after)) continue; // part of a longer word

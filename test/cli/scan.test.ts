@@ -331,6 +331,14 @@ describe('config and rules', () => {
     for (const r of [bad, badBaseline]) expect(r.stderr).not.toContain(t.slice(3, 8));
   });
 
+  it("a rule's maxLength bounds what its pattern sees, however short", async () => {
+    const rule = { id: 'short', title: 'Short', description: 'x', keywords: ['acme_'], pattern: 'acme_[A-Za-z]+', maxLength: 10, severity: 'low', examples: { positive: ['k = acme_{{body:5}}'], negative: ['k = acme_{{body:40}}'] } };
+    const d = tree({ '.hfleaks.json': JSON.stringify({ rules: [rule] }), 'a.txt': `a = acme_${gen.body(5)}\nb = acme_${gen.body(40)}\n` });
+    const r = await runJson(['scan', d]);
+    expect(r.stderr).toBe('');
+    expect(r.report.findings.flatMap((f: any) => f.locations.map((l: any) => l.line))).toEqual([1]);
+  });
+
   it('names the rule and example of a bad template, and never hangs on a short body', async () => {
     const base = { id: 'acme', title: 'Acme', description: 'x', keywords: ['acme_hf_'], pattern: 'acme_hf_[A-Za-z0-9]{40}', severity: 'high', filters: { placeholder: true } };
     const rules = (negative: string[]) => tree({ '.hfleaks.json': JSON.stringify({ rules: [{ ...base, examples: { positive: ['acme_hf_{{body:40}}'], negative } }] }), 'a.txt': 'x\n' });
