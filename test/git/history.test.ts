@@ -604,6 +604,11 @@ describe('hfleaks history --range / --since', () => {
     const shape = await runCli(['history', '--range', 'main', '--no-progress'], { cwd: r.dir, env: r.env });
     expect(shape.code).toBe(2);
     expect(shape.stderr).toMatch(/BASE\.\.HEAD/);
+    // An end left empty ("$BASE..HEAD" with BASE unset) would be HEAD..HEAD: nothing, clean.
+    for (const [range, which] of [['..HEAD', 'base'], ['HEAD..', 'head'], ['...HEAD', 'base'], [' ..HEAD', 'base']]) {
+      const empty = await runCli(['history', '--range', range!, '--no-progress'], { cwd: r.dir, env: r.env });
+      expect([empty.code, empty.stderr], range).toEqual([2, `hfleaks: --range "${range}": the ${which} is empty (an unset variable?); name both ends, e.g. origin/main..HEAD\n`]);
+    }
   });
 
   it('in a shallow clone, a base that is not there is an error with a hint to fetch more', async () => {

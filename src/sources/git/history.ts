@@ -473,8 +473,10 @@ export interface Selection {
 /** Resolves `A..B`: each end must name a commit here, or the user learns what to fetch. */
 export async function resolveRange(repo: Repo, range: string): Promise<string> {
   const m = /^(.*?)(\.\.\.?)(.*)$/.exec(range.trim());
-  // Either end may be left out (git reads it as HEAD), not both; one range, not a chain.
-  if (!m || (!m[1] && !m[3]) || m[3]!.includes('..')) throw new GitError(`--range "${range}": expected BASE..HEAD (or BASE...HEAD)`);
+  // One range, not a chain, and both ends named: git reads a missing end as HEAD, so
+  // "$BASE..HEAD" with BASE unset would be HEAD..HEAD, a clean scan of nothing.
+  if (!m || m[3]!.includes('..')) throw new GitError(`--range "${range}": expected BASE..HEAD (or BASE...HEAD)`);
+  if (!m[1]!.trim() || !m[3]!.trim()) throw new GitError(`--range "${range}": the ${m[1]!.trim() ? 'head' : 'base'} is empty (an unset variable?); name both ends, e.g. origin/main..HEAD`);
   const [, a = '', , b = ''] = m;
   const ends: string[] = [];
   for (const [which, rev] of [['base', a || 'HEAD'], ['head', b || 'HEAD']] as const) {
