@@ -352,8 +352,9 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     let st;
     try {
       st = await fsp.lstat(abs);
-    } catch {
-      throw new PathError(`${p}: no such file or directory`);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new PathError(code === 'EACCES' || code === 'EPERM' ? `${p}: cannot read (permission denied)` : `${p}: no such file or directory`);
     }
     // A link named on the command line is followed, as ripgrep does (links met while
     // walking never are); one that leads nowhere is a missing path.
@@ -363,6 +364,14 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
       } catch {
         throw new PathError(`${p}: a symbolic link to nothing (no such file or directory)`);
       }
+    }
+    // A path the user named that can't be read is an error, like one that doesn't exist:
+    // a run that read nothing of it must not read as clean.
+    try {
+      await fsp.access(abs, st.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new PathError(`${p}: cannot read ${st.isDirectory() ? 'directory' : 'file'} (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code})`);
     }
     // The same path named twice is scanned once (a file inside a directory named is a finding's own place either way).
     if (!targets.some((t) => t.abs === abs)) targets.push({ abs, dir: st.isDirectory() });

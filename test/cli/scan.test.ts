@@ -255,6 +255,24 @@ describe('hostile files', () => {
     expect(r.report.stats.skipped).toContainEqual({ path: 'locked/', reason: 'permission denied' });
     expect(r.report.findings[0].locations.map((l: any) => l.path)).toEqual(['ok.txt']);
   });
+
+  it('exits 2 on a path it was named but cannot read, as on one that does not exist', async () => {
+    const dir = tree({ 'locked/inside.txt': `t=${t}`, 'secret.txt': `t=${t}` });
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'secret.txt'), 0);
+    chmodSync(join(dir, 'locked'), 0);
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534, cwd: dir } : { cwd: dir };
+    const cases: [string, string][] = [
+      ['locked', 'locked: cannot read directory (permission denied)'],
+      ['secret.txt', 'secret.txt: cannot read file (permission denied)'],
+      ['locked/inside.txt', 'locked/inside.txt: cannot read (permission denied)'],
+    ];
+    for (const [path, message] of cases) {
+      const r = await runCli(['scan', path], asUser);
+      expect([r.code, r.stdout, r.stderr], path).toEqual([2, '', `hfleaks: ${message}\n`]);
+    }
+    chmodSync(join(dir, 'locked'), 0o755);
+  });
 });
 
 describe('config and rules', () => {
