@@ -56,6 +56,11 @@ describe('hfleaks audit', () => {
     expect(bare.code).toBe(1);
     expect(bare.stderr).toMatch(/bare repository/);
     expect(bare.report.findings[0].locations).toEqual([expect.objectContaining({ path: 'k.txt', inHead: true })]);
+    // A working tree's .git directory is no bare repository: say what was left out.
+    const dotGit = await runJson(['audit', join(r.dir, '.git'), ...OFFLINE], { env: r.env });
+    expect(dotGit.code).toBe(1);
+    expect(dotGit.stderr).toMatch(/a \.git directory: its working tree is not scanned, history only/);
+    expect(dotGit.stderr).not.toMatch(/bare/);
   });
 
   it('lists a file over the size cap once for the working tree and once, told apart, for its blob', async () => {

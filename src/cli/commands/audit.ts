@@ -38,7 +38,8 @@ export async function runAudit(io: Io, args: AuditArgs): Promise<number> {
     } finally {
       progress.done();
     }
-  } else note(io, args, 'bare repository: no working tree to scan, history only');
+  } else if (repo.bare) note(io, args, 'bare repository: no working tree to scan, history only');
+  else note(io, args, 'a .git directory: its working tree is not scanned, history only (name the working tree to scan its files too)');
   await scanRepoHistory(io, { ...args, range: undefined, since: undefined }, session, repo);
   return finish(io, args, session, 'audit');
 }
