@@ -76,6 +76,11 @@ export function planFor(eventName: string, payload: any): Plan {
     if (before === after) return { kind: 'nothing', why: `push with no new commits (${after.slice(0, 7)})` };
     const dflt = payload?.repository?.default_branch;
     if (typeof before !== 'string' || ZERO_SHA.test(before)) {
+      // The push that creates the default branch (a new repository's first push) has
+      // nothing to compare with: all it brought is new, so the whole history.
+      if (typeof dflt === 'string' && payload?.ref === `refs/heads/${dflt}`) {
+        return { kind: 'audit', why: `push created the default branch ${dflt}: full audit` };
+      }
       // A new branch: what it adds over the default branch.
       if (typeof dflt !== 'string') throw new ActionError('push of a new branch, and the event names no default branch to compare with');
       return { kind: 'range', base: `origin/${dflt}`, head: after, why: `new branch: origin/${dflt}..${after.slice(0, 7)}` };

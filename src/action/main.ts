@@ -13,7 +13,7 @@ import { main } from '../cli/main.ts';
 import { renderReport } from '../cli/render.ts';
 import { VERSION, writePrivateFile } from '../cli/session.ts';
 import type { Report } from '../report/types.ts';
-import { ensureFullHistory, ensureRange } from './fetch.ts';
+import { ensureFullHistory, ensureRange, partialCloneFilter, repoTop } from './fetch.ts';
 import { ActionError, type ActionInputs, escapeData, escapeProperty, planFor, readInputs } from './inputs.ts';
 
 const MAX_ANNOTATIONS = 50;
@@ -59,12 +59,14 @@ function cliArgs(inputs: ActionInputs, sarif: string): string[] {
 /** Runs the Action against the runner's environment; returns the process exit code. */
 export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): Promise<number> {
   const say = (s: string) => io.stdout(`${s}\n`);
-  const fail = (msg: string, code = 2) => {
+  // Exit 2: the step fails. `findings` counts what a report that stands despite the
+  // failure holds (its annotations are already out).
+  const fail = (msg: string, findings = 0, what = 'the scan failed') => {
     say(`::error title=hfleaks::${escapeData(msg)}`);
-    setOutput(env, 'findings', '0');
-    setOutput(env, 'exit-code', String(code));
-    summary(env, `### hfleaks: the scan failed\n\n${msg}\n`);
-    return code;
+    setOutput(env, 'findings', String(findings));
+    setOutput(env, 'exit-code', '2');
+    summary(env, `### hfleaks: ${what}\n\n${msg}\n`);
+    return 2;
   };
   try {
     const inputs = readInputs(env);
@@ -107,19 +109,42 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     const resume = randomBytes(16).toString('hex');
     say(`::stop-commands::${resume}`);
     let code: number;
+    // The CLI's one-line error, for the step's: a failed revocation comes after the report.
+    let lastError = '';
+    const stderr = (s: string) => {
+      if (s.startsWith('hfleaks: ')) lastError = s.slice('hfleaks: '.length).trim();
+      io.stderr(s);
+    };
     try {
-      code = await main(args, withIo(io, { cwd: workspace, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, onReport: (r) => (report = r) }));
+      code = await main(args, withIo(io, { cwd: workspace, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, stderr, onReport: (r) => (report = r) }));
     } finally {
       say(`::${resume}::`);
     }
-    if (code === 2 || !report) return fail('hfleaks could not complete the scan; see the log above.');
-    const prefix = relative(workspace, repo).split('\\').join('/');
+    if (!report) return fail('hfleaks could not complete the scan; see the log above.');
+    const found = report.findings.length;
+    // History paths (and the audit's) are relative to the top of the repository, which
+    // the `path` input may name a directory below.
+    const prefix = relative(workspace, await repoTop(repo)).split('\\').join('/');
     for (const line of annotations(report.findings, prefix)) say(line);
-    summary(env, await renderReport('markdown', report, { showSecrets: false, color: false }));
+    // The headline of a run that found nothing reads clean: not for a scan that missed objects.
+    const missing = report.stats.missingObjects ?? 0;
+    if (found || !missing) summary(env, await renderReport('markdown', report, { showSecrets: false, color: false }));
+    if (code === 2) {
+      // The report stands (annotated and summarised above); a step after it failed, a
+      // revocation that did not go through.
+      return fail(lastError || 'hfleaks could not complete the run; see the log above.', found, 'the run failed after the scan');
+    }
     const threshold = SEVERITIES.indexOf(inputs.failOn);
     const failing = report.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= threshold).length;
     const exit = failing > 0 ? 1 : 0;
-    setOutput(env, 'findings', String(report.findings.length));
+    if (missing) {
+      const filter = await partialCloneFilter(repo);
+      const msg = `${missing} git object${missing === 1 ? ' was' : 's were'} missing from the checkout and not scanned${filter ? ` (a partial clone, filter ${filter})` : ''}: check out without a filter (actions/checkout without \`filter\`) or fetch the missing objects, and run again`;
+      // Findings that fail the step already do; otherwise a scan that missed objects fails it.
+      if (!exit) return fail(`${found ? '' : 'no tokens found, but '}${msg}`, found, 'the scan is incomplete');
+      say(`::warning title=hfleaks::${escapeData(msg)}`);
+    }
+    setOutput(env, 'findings', String(found));
     setOutput(env, 'exit-code', String(exit));
     if (exit) say(`::error title=hfleaks::${failing} leaked Hugging Face token${failing === 1 ? '' : 's'} at or above severity ${inputs.failOn}`);
     return exit;

@@ -36,7 +36,7 @@ export function hookScript(node: string, cli: string, chained: boolean): string 
   return `#!/bin/sh
 ${MARKER} (installed by \`hfleaks hook install\`; remove with \`hfleaks hook uninstall\`)
 # Scans only what this commit adds, offline. Skip it once with: git commit --no-verify
-${chained ? `"$(dirname "$0")/${PREVIOUS}" "$@" || exit $?\n` : ''}# The scan is offline, but Node 20 parses every root certificate at start-up when
+${chained ? `# git runs a hook only if it is executable; so does this chain.\nPREVIOUS="$(dirname "$0")/${PREVIOUS}"\nif [ -x "$PREVIOUS" ]; then "$PREVIOUS" "$@" || exit $?; fi\n` : ''}# The scan is offline, but Node 20 parses every root certificate at start-up when
 # NODE_EXTRA_CA_CERTS is set: tens of milliseconds on every commit for nothing.
 unset NODE_EXTRA_CA_CERTS
 NODE=${q(node)}
@@ -76,6 +76,22 @@ function isOurs(path: string): boolean {
   }
 }
 
+/**
+ * Whether husky manages the hooks in `dir`. Its hooks find the user's script by their own
+ * name (husky 9: .husky/_/pre-commit runs .husky/pre-commit; husky 4 reads package.json
+ * by it): kept under another name to chain it, the user's hook silently stops running.
+ */
+function huskyManaged(dir: string): boolean {
+  // husky 4 and 9 keep a husky.sh beside their hooks (9's is empty: its script is h),
+  // husky 5 to 8 in _/ below the user's scripts.
+  if (existsSync(join(dir, 'husky.sh')) || existsSync(join(dir, '_', 'husky.sh'))) return true;
+  try {
+    return readFileSync(join(dir, 'h'), 'utf8').includes('husky');
+  } catch {
+    return false;
+  }
+}
+
 export interface InstallOptions {
   cwd: string;
   force: boolean;
@@ -89,6 +105,9 @@ export async function installHook(o: InstallOptions): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const hook = join(dir, 'pre-commit');
   const previous = join(dir, PREVIOUS);
+  if (huskyManaged(dir)) {
+    throw new HookError(`husky manages the git hooks in ${dir}; left alone: add the line \`npx --no-install hfleaks staged\` to .husky/pre-commit instead`);
+  }
   let chained = existsSync(previous);
   let what = `installed ${hook}`;
   if (existsSync(hook) && !isOurs(hook)) {

@@ -2,13 +2,14 @@
 // variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, a workspace that is a real
 // clone (full, and one commit deep as actions/checkout makes it).
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { annotations } from '../../src/action/main.ts';
 import { planFor, splitArgs } from '../../src/action/inputs.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
 import { tempDir } from '../helpers/cli.ts';
+import { startFakeHub } from '../helpers/fake-hub.mjs';
 import { expectNoSecretsOrEmails, expectValidSarif } from '../report/helpers.ts';
 
 const BUNDLE = resolve(import.meta.dirname, '../../action/index.mjs');
@@ -158,6 +159,47 @@ describe('GitHub Action on a pull request', () => {
     expect(crit.code).toBe(0);
   });
 
+  it('with `path` naming a directory of the repository, annotations name files from the workspace', async () => {
+    const mergeClone = (ws: string) => {
+      execFileSync('git', ['clone', '-q', `file://${origin}`, ws], { env: gitEnv });
+      git(ws, 'fetch', '-q', 'origin', 'refs/pull/1/merge');
+      git(ws, 'checkout', '-q', '--detach', 'FETCH_HEAD');
+    };
+    const ws = join(root, 'full-path');
+    mergeClone(ws);
+    const r = await runAction(ws, 'pull_request', payload, { path: 'src' });
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/^::error file=src\/new\.py,line=2,/m);
+    // A repository of its own below the workspace: its files are named from the workspace.
+    const outer = join(root, 'outer');
+    mkdirSync(outer);
+    mergeClone(join(outer, 'nested'));
+    const nested = await runAction(outer, 'pull_request', payload, { path: 'nested' });
+    expect(nested.code, nested.stdout).toBe(1);
+    expect(nested.stdout).toMatch(/^::error file=nested\/src\/new\.py,line=2,/m);
+  });
+
+  it('a revocation that fails still annotates and counts what the scan found, then fails the step', async () => {
+    const hub = await startFakeHub({ tokens: { [newToken]: { role: 'write' } }, revokeStatus: 500 });
+    try {
+      const ws = join(root, 'revoke');
+      execFileSync('git', ['clone', '-q', `file://${origin}`, ws], { env: gitEnv });
+      const r = await runAction(ws, 'pull_request', payload, { verify: 'true', revoke: 'true', endpoint: hub.url, args: '--verify-budget 10' });
+      expect(r.code, r.stdout).toBe(2);
+      expect(r.outputs).toMatchObject({ findings: '1', 'exit-code': '2' });
+      expect(r.stdout).toMatch(/^::error file=src\/new\.py,line=2,col=14,/m);
+      expect(r.stdout).toMatch(/^::error title=hfleaks::revocation failed for 1 token\b/m);
+      expect(r.summary).toContain(`${newToken.slice(0, 5)}…${newToken.slice(-2)}`);
+      expect(r.summary).toMatch(/revocation failed/);
+      // Asked (and retried), never done.
+      expect(new Set(hub.revocations.flat())).toEqual(new Set([newToken]));
+      expect(hub.revoked.size).toBe(0);
+      for (const text of [r.stdout, r.summary]) expectNoSecretsOrEmails(text, [newToken, oldToken]);
+    } finally {
+      await hub.close();
+    }
+  });
+
   it('on push: scans before..after, and says so when there is nothing new', async () => {
     const ws = join(root, 'full3');
     execFileSync('git', ['clone', '-q', `file://${origin}`, ws], { env: gitEnv });
@@ -237,11 +279,172 @@ describe('GitHub Action: full audit and hostile names', () => {
   });
 });
 
+describe('GitHub Action: what the checkout lacks', () => {
+  const gen = tokenGenerator(321);
+  const first = gen.userToken();
+  const gone = gen.userToken();
+  const root = tempDir('hfleaks-action3-');
+
+  /** A bare origin that serves any commit and partial clones, as GitHub does. */
+  function bareOrigin(name: string, from: string): string {
+    const bare = join(root, `${name}.git`);
+    execFileSync('git', ['clone', '-q', '--bare', from, bare], { env: gitEnv });
+    git(bare, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
+    git(bare, 'config', 'uploadpack.allowFilter', 'true');
+    return bare;
+  }
+
+  /** actions/checkout with `filter` or `fetch-depth`: one commit, as a fresh repository. */
+  function checkout(name: string, bare: string, rev: string, fetchArgs: string[]): string {
+    const ws = join(root, name);
+    mkdirSync(ws);
+    git(ws, 'init', '-q');
+    git(ws, 'remote', 'add', 'origin', `file://${bare}`);
+    git(ws, 'fetch', '-q', '--no-tags', ...fetchArgs, 'origin', `+${rev}:refs/remotes/origin/ws`);
+    git(ws, 'checkout', '-q', '--detach', 'refs/remotes/origin/ws');
+    return ws;
+  }
+
+  it('fails the step, never clean, when a blobless checkout lacks what the pull request added', async () => {
+    const dev = join(root, 'dev');
+    mkdirSync(dev);
+    git(dev, 'init', '-q');
+    const base = commit(dev, { 'README.md': '# demo\n' }, 'base');
+    git(dev, 'checkout', '-q', '-b', 'feature');
+    commit(dev, { 'keys.py': `HF = "${gone}"\n` }, 'a token');
+    git(dev, 'rm', '-q', 'keys.py');
+    git(dev, 'commit', '-q', '-m', 'removed');
+    const head = commit(dev, { 'notes.md': 'more\n' }, 'more');
+    const bare = bareOrigin('blobless', dev);
+    const ws = checkout('blobless-ws', bare, head, ['--filter=blob:none']);
+    // The remote gone (or GIT_NO_LAZY_FETCH): the token's blob can't be read.
+    git(ws, 'remote', 'set-url', 'origin', `file://${join(root, 'no-such-origin')}`);
+    const r = await runAction(ws, 'pull_request', { number: 2, pull_request: { number: 2, base: { sha: base }, head: { sha: head } } });
+    expect(r.code, r.stdout).toBe(2);
+    expect(r.outputs).toMatchObject({ findings: '0', 'exit-code': '2' });
+    expect(r.stdout).toMatch(/^::error title=hfleaks::no tokens found, but 1 git object was missing from the checkout and not scanned \(a partial clone, filter blob:none\): check out without a filter .* or fetch the missing objects, and run again$/m);
+    expect(r.summary).toMatch(/incomplete/);
+    expect(r.summary).not.toMatch(/no leaked|no Hugging Face tokens? found|clean/i);
+  });
+
+  it('the push that creates the default branch gets the full audit, not an empty range', async () => {
+    const dev = join(root, 'new-repo');
+    mkdirSync(dev);
+    git(dev, 'init', '-q');
+    const leak = commit(dev, { 'config.py': `HF = "${first}"\n` }, 'initial import');
+    const after = commit(dev, { 'more.txt': 'x\n' }, 'second');
+    const bare = bareOrigin('first-push', dev);
+    const ws = checkout('first-push-ws', bare, after, ['--depth=1']);
+    const r = await runAction(ws, 'push', { ref: 'refs/heads/main', before: '0'.repeat(40), after, created: true, repository: { default_branch: 'main' } });
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/push created the default branch main: full audit/);
+    expect(r.outputs.findings).toBe('1');
+    expect(r.stdout).toContain(`added in ${leak.slice(0, 12)}`);
+  });
+});
+
+describe('GitHub Action: deepening a shallow checkout until the range is whole', () => {
+  const gen = tokenGenerator(777);
+  const oldToken = gen.userToken();
+  const tokens = { long: gen.userToken(), forked: gen.userToken(), short: gen.userToken() };
+  const root = tempDir('hfleaks-action4-');
+  const origin = join(root, 'origin');
+  mkdirSync(origin);
+  git(origin, 'init', '-q');
+  git(origin, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
+  // Commits six hours apart, as a busy repository's are: the committer time is what
+  // tells how far back the base's history has to reach.
+  let clock = Date.UTC(2024, 0, 1) / 1000;
+  const dated = (cwd: string, ...args: string[]) => {
+    clock += 6 * 3600;
+    return execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd, env: { ...gitEnv, GIT_AUTHOR_DATE: `@${clock} +0000`, GIT_COMMITTER_DATE: `@${clock} +0000` }, encoding: 'utf8' });
+  };
+  const empty = (n: number, msg: string) => {
+    for (let i = 1; i <= n; i++) dated(origin, 'commit', '-q', '--allow-empty', '-m', `${msg}${i}`);
+  };
+  const add = (path: string, text: string) => {
+    writeFileSync(join(origin, path), text);
+    git(origin, 'add', path);
+    dated(origin, 'commit', '-q', '-m', `add ${path}`);
+  };
+  add('old.txt', `old=${oldToken}\n`); // main's root commit
+  empty(3, 'm');
+  git(origin, 'branch', 'side'); // forks from old main
+  empty(47, 'm');
+  git(origin, 'branch', 'long');
+  empty(40, 'm');
+  git(origin, 'branch', 'forked');
+  empty(5, 'm');
+  git(origin, 'branch', 'short');
+  empty(5, 'm');
+  git(origin, 'checkout', '-q', 'side');
+  empty(3, 's');
+  // Longer than the first deepening, with main merged in on the way.
+  git(origin, 'checkout', '-q', 'long');
+  empty(3, 'p');
+  add('long.txt', `k=${tokens.long}\n`);
+  empty(37, 'p');
+  dated(origin, 'merge', '-q', '--no-edit', 'main~5');
+  empty(5, 'p');
+  // Brings along the side branch, and with it (seen from a shallow base) old main.
+  git(origin, 'checkout', '-q', 'forked');
+  dated(origin, 'merge', '-q', '--no-edit', 'side');
+  add('forked.txt', `k=${tokens.forked}\n`);
+  git(origin, 'checkout', '-q', 'short');
+  add('short.txt', `k=${tokens.short}\n`);
+  git(origin, 'checkout', '-q', 'main');
+  const base = git(origin, 'rev-parse', 'HEAD');
+
+  /** The pull request of `branch`, checked out as actions/checkout does with fetch-depth 2. */
+  async function pr(branch: keyof typeof tokens) {
+    const head = git(origin, 'rev-parse', branch);
+    dated(origin, 'merge', '-q', '--no-edit', '--no-ff', branch);
+    const merge = git(origin, 'rev-parse', 'HEAD');
+    git(origin, 'reset', '-q', '--hard', base);
+    const ws = join(root, branch);
+    rmSync(ws, { recursive: true, force: true });
+    mkdirSync(ws);
+    git(ws, 'init', '-q');
+    git(ws, 'remote', 'add', 'origin', `file://${origin}`);
+    git(ws, 'fetch', '-q', '--no-tags', '--depth=2', 'origin', merge);
+    git(ws, 'checkout', '-q', '--detach', 'FETCH_HEAD');
+    const r = await runAction(ws, 'pull_request', { number: 3, pull_request: { number: 3, base: { sha: base, ref: 'main' }, head: { sha: head, ref: branch } }, repository: { default_branch: 'main' } });
+    for (const text of [r.stdout, r.summary]) expectNoSecretsOrEmails(text, [oldToken, ...Object.values(tokens)]);
+    return { r, ws };
+  }
+  const files = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::error file=')).map((l) => /file=([^,]+)/.exec(l)![1]);
+
+  it('a range reaching past the shallow boundary once the merge base shows: deepens on, finds what the PR added', async () => {
+    const { r } = await pr('long');
+    expect(r.code, r.stdout).toBe(1);
+    expect(files(r.stdout)).toEqual(['long.txt']);
+    expect(r.stdout).toContain(`added in ${git(origin, 'rev-parse', ':/add long.txt').slice(0, 12)}`);
+  });
+
+  it("a side branch forked from old main: old main's commits are not the pull request's", async () => {
+    const { r } = await pr('forked');
+    expect(r.code, r.stdout).toBe(1);
+    expect(files(r.stdout)).toEqual(['forked.txt']);
+    expect(r.outputs.findings).toBe('1');
+  });
+
+  it('a short pull request deepens once, and the checkout stays shallow', async () => {
+    const { r, ws } = await pr('short');
+    expect(r.code, r.stdout).toBe(1);
+    expect(files(r.stdout)).toEqual(['short.txt']);
+    expect(r.stdout.match(/^git fetch .*$/gm)).toEqual([expect.stringMatching(/^git fetch --deepen=32 /)]);
+    expect(git(ws, 'rev-parse', '--is-shallow-repository')).toBe('true');
+  });
+});
+
 describe('Action pieces', () => {
   it('plans by event', () => {
     expect(planFor('schedule', {})).toMatchObject({ kind: 'audit' });
     expect(planFor('workflow_dispatch', {})).toMatchObject({ kind: 'audit' });
     expect(planFor('push', { before: '0'.repeat(40), after: 'b'.repeat(40), repository: { default_branch: 'main' } })).toMatchObject({ kind: 'range', base: 'origin/main' });
+    expect(planFor('push', { ref: 'refs/heads/dev', before: '0'.repeat(40), after: 'b'.repeat(40), repository: { default_branch: 'main' } })).toMatchObject({ kind: 'range', base: 'origin/main' });
+    // The push that creates the default branch: nothing to compare with.
+    expect(planFor('push', { ref: 'refs/heads/main', before: '0'.repeat(40), after: 'b'.repeat(40), repository: { default_branch: 'main' } })).toMatchObject({ kind: 'audit' });
     expect(planFor('push', { before: 'a'.repeat(40), after: '0'.repeat(40) })).toMatchObject({ kind: 'nothing' });
     expect(() => planFor('pull_request', {})).toThrow(/base\.sha/);
   });

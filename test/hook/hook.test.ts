@@ -1,7 +1,7 @@
 // The pre-commit hook, end to end: install it in real repositories and run real
 // `git commit`s.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tokenGenerator } from '../../src/rules/template.ts';
@@ -138,6 +138,64 @@ describe('hfleaks hook', () => {
     const un = await runCli(['hook', 'uninstall'], { cwd: dir });
     expect(un.code).toBe(0);
     expect(readFileSync(hook, 'utf8')).toBe(mine);
+  });
+
+  it('--force chains a non-executable hook only as git would run it: when it is executable', async () => {
+    const dir = repo();
+    const hook = join(dir, '.git/hooks/pre-commit');
+    mkdirSync(join(dir, '.git/hooks'), { recursive: true });
+    // git ignores a hook that is not executable: this one has never blocked a commit.
+    writeFileSync(hook, '#!/bin/sh\necho previous-hook-ran >&2\nexit 1\n', { mode: 0o644 });
+    expect((await runCli(['hook', 'install', '--force'], { cwd: dir })).code).toBe(0);
+    writeFileSync(join(dir, 'b.txt'), 'clean\n');
+    git(dir, 'add', 'b.txt');
+    const r = git(dir, 'commit', '-q', '-m', 'clean');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).not.toMatch(/previous-hook-ran|Permission denied/);
+    // Made executable, it runs, as git would run it.
+    chmodSync(join(dir, '.git/hooks/pre-commit.hfleaks-previous'), 0o755);
+    writeFileSync(join(dir, 'c.txt'), 'clean\n');
+    git(dir, 'add', 'c.txt');
+    const blocked = git(dir, 'commit', '-q', '-m', 'clean too');
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.out).toMatch(/previous-hook-ran/);
+  });
+
+  it('refuses to touch hooks husky manages, with or without --force, and says what to do', async () => {
+    // husky 9: core.hooksPath .husky/_, whose stubs source h, which runs the user's
+    // .husky/<name of the stub> (h shortened from husky's).
+    const dir = repo();
+    mkdirSync(join(dir, '.husky/_'), { recursive: true });
+    git(dir, 'config', 'core.hooksPath', '.husky/_');
+    const h = '#!/usr/bin/env sh\nn=$(basename "$0")\ns=$(dirname "$(dirname "$0")")/$n\n[ ! -f "$s" ] && exit 0\nsh -e "$s" "$@"\nc=$?\n[ $c != 0 ] && echo "husky - $n script failed (code $c)"\nexit $c\n';
+    writeFileSync(join(dir, '.husky/_/h'), h, { mode: 0o755 });
+    const stub = '#!/usr/bin/env sh\n. "${0%/*}/h"\n';
+    writeFileSync(join(dir, '.husky/_/pre-commit'), stub, { mode: 0o755 });
+    writeFileSync(join(dir, '.husky/pre-commit'), 'echo users-husky-hook-ran >&2\nexit 1\n');
+    for (const args of [['hook', 'install'], ['hook', 'install', '--force']]) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/husky manages the git hooks in .*\.husky\/_; left alone: add the line `npx --no-install hfleaks staged` to \.husky\/pre-commit instead/);
+    }
+    expect(readdirSync(join(dir, '.husky/_')).sort()).toEqual(['h', 'pre-commit']);
+    expect(readFileSync(join(dir, '.husky/_/pre-commit'), 'utf8')).toBe(stub);
+    // The user's hook still runs.
+    writeFileSync(join(dir, 'b.txt'), 'x\n');
+    git(dir, 'add', 'b.txt');
+    const c = git(dir, 'commit', '-q', '-m', 'x');
+    expect(c.code).not.toBe(0);
+    expect(c.out).toMatch(/users-husky-hook-ran/);
+
+    // husky 5 to 8: core.hooksPath .husky, the user's scripts there, husky's in .husky/_.
+    const old = repo();
+    mkdirSync(join(old, '.husky/_'), { recursive: true });
+    git(old, 'config', 'core.hooksPath', '.husky');
+    writeFileSync(join(old, '.husky/_/husky.sh'), '#!/usr/bin/env sh\n');
+    const r = await runCli(['hook', 'install', '--force'], { cwd: old });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/husky manages the git hooks/);
+    expect(existsSync(join(old, '.husky/pre-commit'))).toBe(false);
   });
 
   it('uninstall touches nothing it did not install; outside a repository is an error', async () => {
