@@ -415,6 +415,28 @@ describe('hfleaks history', () => {
     expect(h.stderr).not.toMatch(/fetch|stopped early/i);
   });
 
+  it('in a blobless clone, a commit that moves a file (so rename detection would need absent blobs) still gets its commit', async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    r.write('a.py', `line1\nline2\nline3\nx = '${token}'\n`);
+    r.commit('one');
+    r.remove('a.py');
+    r.write('b.py', `line1\nline2\nline3\nx = '${token}'\nmore\n`);
+    const moved = r.commit('moved and changed');
+    r.git('config', 'uploadpack.allowFilter', 'true');
+    const parent = tempDir();
+    const clone = join(parent, 'blobless');
+    runGit(parent, r.env, ['clone', '-q', '--filter=blob:none', `file://${r.dir}`, clone]); // checks out HEAD: b.py's blob is here, a.py's is not
+    rmSync(join(r.dir, '.git'), { recursive: true, force: true });
+    const h = await history({ dir: clone, env: r.env });
+    expect(h.code).toBe(1);
+    expect(h.report.findings[0].locations).toEqual([expect.objectContaining({ path: 'b.py', commit: moved, inHead: true })]);
+    expect(h.stderr).not.toMatch(/failed/);
+    const range = await history({ dir: clone, env: r.env }, ['--range', 'HEAD~1..HEAD']);
+    expect(range.code).toBe(1);
+    expect(range.report.findings[0].locations).toEqual([expect.objectContaining({ path: 'b.py', commit: moved })]);
+  });
+
   it('in a treeless partial clone, counts the missing trees instead of calling the history clean', async () => {
     const r = makeRepo();
     r.write('cfg/old.env', `T=${gen.userToken()}\n`);

@@ -187,7 +187,7 @@ async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: 
     if (keptBytes <= KEEP_LOG_MAX) kept.push(chunk);
     else kept = undefined;
   };
-  const r = await streamRecords(repo, ['log', ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, input: refs.input }).done;
+  const r = await streamRecords(repo, ['log', ...refs.args, ...introDiff(repo)], parse, { sep: 0, onChunk, input: refs.input }).done;
   if (r.code !== 0) {
     // A tree git can't read hides every blob below it, and the object listing that
     // takes over passes over it without a word (its type filter drops what is missing
@@ -224,6 +224,15 @@ const NAMES_MISSING_OBJECT = /missing|bad object|could not read|unable to read|c
 
 /** The diff options of the walks that tell where blobs came from: renames followed, merges against all parents. */
 const INTRO_DIFF = ['--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT];
+
+/**
+ * INTRO_DIFF for this repository. Following a rename that changed the file means comparing
+ * blob contents, which a partial clone lacks: git then fails the whole walk. There a rename
+ * is a deletion and an addition (the commit that moved a token is named as bringing it).
+ */
+function introDiff(repo: Repo): string[] {
+  return repo.partial ? INTRO_DIFF.map((o) => (o === '-M' ? '--no-renames' : o)) : INTRO_DIFF;
+}
 
 /** A parser of such a walk that gathers the introductions of `oids`, in walk order (newest first). */
 function introParser(oids: Set<string>, out: Map<string, Introduction[]>, onIntro?: (i: Introduction) => void) {
@@ -346,8 +355,9 @@ async function listCommits(repo: Repo, refs: AllRefs): Promise<CommitListing> {
  */
 async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, listing: CommitListing, refs: AllRefs): Promise<Map<string, Introduction[]>> {
   const out = new Map<string, Introduction[]>();
-  const diff = [...INTRO_DIFF];
-  if (oids.size <= FIND_OBJECT_MAX) for (const o of oids) diff.push(`--find-object=${o}`);
+  const diff = [...introDiff(repo)];
+  // (--find-object reads the blobs of every change it passes over: a partial clone lacks them, and git gives up.)
+  if (oids.size <= FIND_OBJECT_MAX && !repo.partial) for (const o of oids) diff.push(`--find-object=${o}`);
   const parts = listing.count >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
   let inputs: (string | undefined)[] = [undefined];
   if (parts > 1) {
@@ -514,7 +524,7 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
     },
     (c) => commits.push(c),
   );
-  const r = await streamRecords(repo, ['log', ...revs, ...INTRO_DIFF, '--end-of-options'], parse, { sep: 0, input: refs.input }).done;
+  const r = await streamRecords(repo, ['log', ...revs, ...introDiff(repo), '--end-of-options'], parse, { sep: 0, input: refs.input }).done;
   if (r.code !== 0) throw new GitError(`git log ${sel.range ?? ''}: ${gitMessage(r.stderr)}`);
   stats.commits = commits.length;
   const boundary = shallowCommits(repo);
