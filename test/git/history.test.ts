@@ -606,6 +606,17 @@ describe('hfleaks history --range / --since', () => {
     expect(empty.report.stats.commits).toBe(0);
   });
 
+  it('warns when the range changes .hfleaksignore, which decides what the scan of it leaves out', async () => {
+    const { r } = prRepo();
+    r.git('checkout', '-q', 'pr');
+    r.write('.hfleaksignore', 'app.py\n');
+    r.commit('hide it');
+    const h = await history(r, ['--range', 'main..pr']);
+    expect(h.code).toBe(0);
+    expect(h.stderr).toMatch(/warning: these commits change \.hfleaksignore, which decides what this scan leaves out: review that change/);
+    expect(h.report.stats.warnings).toHaveLength(1);
+  });
+
   it('reads BASE...HEAD as git diff and GitHub do (what HEAD adds since the merge base), not as the two sides', async () => {
     const { r } = prRepo();
     // main moves on with a token of its own: not the pull request's.

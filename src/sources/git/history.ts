@@ -527,6 +527,9 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
   const r = await streamRecords(repo, ['log', ...revs, ...introDiff(repo), '--end-of-options'], parse, { sep: 0, input: refs.input }).done;
   if (r.code !== 0) throw new GitError(`git log ${sel.range ?? ''}: ${gitMessage(r.stderr)}`);
   stats.commits = commits.length;
+  // A pull request can change what the scan of itself leaves out: say so where it does.
+  const rules = [...new Set(changes.map((c) => c.path).filter((p) => p === '.hfleaksignore' || p === '.hfleaks.json'))];
+  if (rules.length) ctx.warn(`these commits change ${rules.join(' and ')}, which decide${rules.length === 1 ? 's' : ''} what this scan leaves out: review that change`);
   const boundary = shallowCommits(repo);
   const cut = commits.filter((c) => boundary.has(c.oid));
   if (cut.length) {
