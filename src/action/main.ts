@@ -82,7 +82,9 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
       }
     }
     const plan = planFor(eventName, payload);
-    const sarif = join(env.RUNNER_TEMP ?? tmpdir(), `hfleaks-${env.GITHUB_RUN_ID ?? process.pid}.sarif`);
+    // One file per step: two hfleaks steps in a job (GITHUB_ACTION names the step) must not share it.
+    const step = (env.GITHUB_ACTION ?? '').replace(/[^A-Za-z0-9_-]/g, '_');
+    const sarif = join(env.RUNNER_TEMP ?? tmpdir(), `hfleaks-${env.GITHUB_RUN_ID ?? process.pid}${step ? `-${step}` : ''}.sarif`);
     setOutput(env, 'sarif-file', sarif);
     say(`hfleaks ${VERSION}: ${plan.why}`);
     let args: string[];

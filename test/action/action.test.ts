@@ -40,8 +40,8 @@ interface RunResult {
   sarif: any;
 }
 
-function runAction(workspace: string, event: string, payload: unknown, inputs: Record<string, string> = {}): Promise<RunResult> {
-  const dir = tempDir('hfleaks-runner-');
+function runAction(workspace: string, event: string, payload: unknown, inputs: Record<string, string> = {}, runner: { temp?: string; step?: string } = {}): Promise<RunResult> {
+  const dir = runner.temp ?? tempDir('hfleaks-runner-');
   const eventPath = join(dir, 'event.json');
   writeFileSync(eventPath, JSON.stringify(payload));
   const out = join(dir, 'output');
@@ -52,6 +52,7 @@ function runAction(workspace: string, event: string, payload: unknown, inputs: R
     ...(gitEnv as Record<string, string>),
     GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: eventPath, GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: out,
     GITHUB_STEP_SUMMARY: sum, RUNNER_TEMP: dir, GITHUB_RUN_ID: '42', CI: 'true',
+    ...(runner.step ? { GITHUB_ACTION: runner.step } : {}),
   };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   return new Promise((done, reject) => {
@@ -118,6 +119,12 @@ describe('GitHub Action on a pull request', () => {
     git(ws, 'fetch', '-q', 'origin', 'refs/pull/1/merge');
     git(ws, 'checkout', '-q', '--detach', 'FETCH_HEAD');
     assertPrResult(await runAction(ws, 'pull_request', payload));
+    // Two hfleaks steps in one job share RUNNER_TEMP and the run id: each keeps its own SARIF.
+    const temp = tempDir('hfleaks-runner-');
+    const first = await runAction(ws, 'pull_request', payload, {}, { temp, step: 'scan' });
+    const second = await runAction(ws, 'pull_request', payload, { 'fail-on': 'critical' }, { temp, step: '__run_2' });
+    expect(first.outputs['sarif-file']).not.toBe(second.outputs['sarif-file']);
+    for (const r of [first, second]) expectValidSarif(r.sarif);
   });
 
   it('fetches what it needs in a depth-1 checkout of the merge commit', async () => {
