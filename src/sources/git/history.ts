@@ -483,10 +483,11 @@ export interface Selection {
 /** Resolves `A..B`: each end must name a commit here, or the user learns what to fetch. */
 export async function resolveRange(repo: Repo, range: string): Promise<string> {
   const m = /^(.*?)(\.\.\.?)(.*)$/.exec(range.trim());
-  // One range, not a chain, and both ends named: git reads a missing end as HEAD, so
-  // "$BASE..HEAD" with BASE unset would be HEAD..HEAD, a clean scan of nothing.
+  // One range, not a chain, and a base named: git reads a missing end as HEAD, so
+  // "$BASE..HEAD" with BASE unset would be HEAD..HEAD, a clean scan of nothing. (A
+  // missing head, `BASE..`, is git's way to say BASE..HEAD.)
   if (!m || m[3]!.includes('..')) throw new GitError(`--range "${range}": expected BASE..HEAD (or BASE...HEAD)`);
-  if (!m[1]!.trim() || !m[3]!.trim()) throw new GitError(`--range "${range}": the ${m[1]!.trim() ? 'head' : 'base'} is empty (an unset variable?); name both ends, e.g. origin/main..HEAD`);
+  if (!m[1]!.trim()) throw new GitError(`--range "${range}": the base is empty (an unset variable?); name it, e.g. origin/main..HEAD`);
   const [, a = '', , b = ''] = m;
   const ends: string[] = [];
   for (const [which, rev] of [['base', a || 'HEAD'], ['head', b || 'HEAD']] as const) {
