@@ -114,7 +114,8 @@ function reachFacts(v: Verification, owner: string | undefined) {
       if (w.length && cap !== 'read') {
         writes = true;
         writeTargets.push(`${e.type} ${e.name} (${w.join(', ')})`);
-      } else if (perms.length) {
+      } else if (perms.some((p) => !HARMLESS_WRITES.has(p))) {
+        // Inference, discussions and posts alone read nothing there.
         readTargets.push(`${e.type} ${e.name}`);
       }
     }

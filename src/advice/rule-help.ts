@@ -1,6 +1,7 @@
 // The playbook for a kind of token rather than one finding: rule help in SARIF (what
 // code scanning shows beside every alert of the rule). Each result's own message
 // carries the finding's specific steps.
+import { escapeMarkdown } from '../report/markdown-text.ts';
 import { DEFAULT_ENDPOINT, type TokenKind, tokenKind } from './facts.ts';
 
 export interface RuleInfo {
@@ -67,8 +68,9 @@ export function ruleHelp(rule: RuleInfo): { text: string; markdown: string } {
     'What to do when one leaks:',
     ...playbook.map((s, i) => `${i + 1}. ${s.replace(/`/g, '')}`),
   ].join('\n');
+  // A config rule's title and description are anyone's text: no markup from them.
   const markdown = [
-    `**${rule.title}.** ${rule.description}`,
+    `**${escapeMarkdown(rule.title)}.** ${escapeMarkdown(rule.description)}`,
     '',
     '**What to do when one leaks**',
     '',

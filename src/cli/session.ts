@@ -14,7 +14,7 @@ import type { Detector } from '../detect/detector.ts';
 import { createDetector } from '../detect/detector.ts';
 import type { Aggregator } from '../findings/aggregate.ts';
 import { createAggregator } from '../findings/aggregate.ts';
-import { escapeControls, removeEmails, scrub, scrubPathTokens, scrubTokenShapes } from '../findings/redact.ts';
+import { escapeControls, removeEmails, scrubber, scrubPathTokens, scrubTokenShapes } from '../findings/redact.ts';
 import type { HfleaksIgnore } from '../sources/ignore.ts';
 import { readHfleaksIgnore } from '../sources/ignore.ts';
 import type { Report } from '../report/types.ts';
@@ -158,9 +158,9 @@ function removePersonalData(findings: Finding[]): void {
   // Free text from git and the Hub can hold a token too (an author name, a display name
   // echoed back): every secret found, and anything token-shaped, is redacted there even
   // with --show-secrets, which shows the secret in its own field only.
-  const secrets = findings.map((f) => f.secret.raw);
+  const known = scrubber(findings.map((f) => f.secret.raw));
   // (The token's own shape, as for paths: a loose pattern would redact repository names like hf_distilbert_finetuned_sentiment.)
-  const clean = (s: string) => scrubPathTokens(scrub(s, secrets));
+  const clean = (s: string) => scrubPathTokens(known(s));
   for (const f of findings) {
     for (const l of f.locations) if (l.author) l.author = clean(removeEmails(l.author));
     const v = f.verification;

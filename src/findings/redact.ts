@@ -10,11 +10,72 @@ export function redact(secret: string, prefixes: readonly string[] = PREFIXES): 
   return `${prefix}${body.slice(0, 2)}…${body.slice(-2)}`;
 }
 
-/** Replaces every occurrence of the given secrets in free text (error messages, logs). */
+/**
+ * The forms a secret takes in text someone else wrote: a server that echoes a token back
+ * (in a name, in an error message) may give it whole, as base64, or as its body without
+ * the prefix.
+ */
+function echoForms(secret: string): string[] {
+  const prefix = PREFIXES.find((p) => secret.startsWith(p)) ?? '';
+  const body = secret.slice(prefix.length);
+  const b64 = Buffer.from(secret).toString('base64');
+  const forms = [secret, b64, b64.replace(/=+$/, ''), Buffer.from(secret).toString('base64url')];
+  // A short body could be ordinary text; real token bodies are 34 characters or more.
+  if (body.length >= 16) forms.push(body);
+  return [...new Set(forms)];
+}
+
+/** Forms are looked up by their first KEY characters, so the cost doesn't grow with the number of secrets. */
+const KEY = 16;
+
+interface Form {
+  form: string;
+  shown: string;
+}
+
+/**
+ * A function that redacts every form of the given secrets in free text (error messages,
+ * logs, what the Hub says back). Made once for many texts: a report can hold thousands of
+ * secrets and of strings.
+ */
+export function scrubber(secrets: Iterable<string>): (text: string) => string {
+  const byKey = new Map<string, Form[]>();
+  const short: Form[] = [];
+  for (const s of secrets) {
+    if (!s) continue;
+    for (const form of echoForms(s)) {
+      const f = { form, shown: redact(s) };
+      if (form.length < KEY) short.push(f);
+      else byKey.set(form.slice(0, KEY), [...(byKey.get(form.slice(0, KEY)) ?? []), f]);
+    }
+  }
+  return (text) => {
+    let out = text;
+    for (const f of short) if (out.includes(f.form)) out = out.split(f.form).join(f.shown);
+    if (!byKey.size || out.length < KEY) return out;
+    // Left to right, the longest form that starts at each place.
+    let result = '';
+    let done = 0;
+    for (let i = 0; i + KEY <= out.length; ) {
+      const hit = byKey
+        .get(out.slice(i, i + KEY))
+        ?.filter((f) => out.startsWith(f.form, i))
+        .reduce<Form | undefined>((a, b) => (a && a.form.length >= b.form.length ? a : b), undefined);
+      if (!hit) {
+        i++;
+        continue;
+      }
+      result += out.slice(done, i) + hit.shown;
+      i += hit.form.length;
+      done = i;
+    }
+    return result + out.slice(done);
+  };
+}
+
+/** Replaces every form of the given secrets in free text (see scrubber). */
 export function scrub(text: string, secrets: Iterable<string>): string {
-  let out = text;
-  for (const s of secrets) if (s && out.includes(s)) out = out.split(s).join(redact(s));
-  return out;
+  return scrubber(secrets)(text);
 }
 
 /** A defensive pass over any text: redacts whatever still looks like a token. */
@@ -42,14 +103,18 @@ export function removeEmails(s: string): string {
   return s.replace(EMAIL, '[e-mail removed]');
 }
 
-/** Control characters (C0, DEL, C1) and line separators, shown escaped. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * Control characters (C0, DEL, C1), line separators and the bidirectional embedding,
+ * override and isolate controls (which reorder what follows them on screen), shown escaped.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
  * Text from outside (file names, git authors, Hub names) made safe to print on one line:
  * a crafted name can't start a new line (a fake report line, or a GitHub workflow
- * command such as `::error::`) or drive the terminal with escape sequences.
+ * command such as `::error::`), drive the terminal with escape sequences, or reverse
+ * the text after it.
  */
 export function escapeControls(s: string): string {
   return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -1,10 +1,14 @@
 // The markdown report: what a person reads in a pull-request comment or a job summary.
 // A table of the secrets, then per secret its verdict, locations and the playbook.
-// Untrusted text (paths, names) is escaped so a file name can't inject markup, and the
-// report stays well under GitHub's 65,536-character comment limit.
+// Untrusted text (paths, names, what the Hub says, the steps' names and scopes) is
+// escaped so it can't inject markup, and the report stays well under GitHub's
+// 65,536-character comment limit.
 import type { Finding, Location, Severity, Verification } from '../core/types.ts';
 import { NOT_REQUESTED } from '../core/types.ts';
+import { escapeMarkdown, inlineCode, stepMarkdown } from './markdown-text.ts';
 import type { Report, ReportOptions } from './types.ts';
+
+export { escapeMarkdown, inlineCode, stepMarkdown };
 
 /** Secrets listed in the table, and described in detail, at most. */
 export const MAX_TABLE_ROWS = 100;
@@ -18,26 +22,6 @@ function formatBytes(n: number): string {
   if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KB`;
   if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MB`;
   return `${(n / (1 << 30)).toFixed(2)} GB`;
-}
-
-/** Free text: HTML and markdown punctuation neutralised, kept on one line. */
-export function escapeMarkdown(s: string): string {
-  return s
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|#~!])/g, '\\$1');
-}
-
-/** An inline code span that holds any text (backticks in it included); `|` escaped in table cells. */
-export function inlineCode(s: string, inTable = false): string {
-  let text = s.replace(/[\r\n]+/g, '␤');
-  if (inTable) text = text.replace(/\|/g, '\\|');
-  const runs = text.match(/`+/g) ?? [];
-  const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 const SEV: Record<Severity, string> = { critical: '**CRITICAL**', high: '**HIGH**', medium: 'MEDIUM', low: 'low', info: 'info' };
@@ -94,7 +78,7 @@ function detail(f: Finding, n: number, o: ReportOptions): string[] {
   if (n2 > MAX_LOCATIONS_SHOWN) out.push(`  - …and ${n2 - MAX_LOCATIONS_SHOWN} more (see the JSON report)`);
   if (f.advice?.length) {
     out.push('', '**What to do**', '');
-    f.advice.forEach((a, i) => out.push(`${i + 1}. ${a.replace(/[\r\n]+/g, ' ')}`));
+    f.advice.forEach((a, i) => out.push(`${i + 1}. ${stepMarkdown(a)}`));
   }
   out.push('');
   return out;
@@ -117,7 +101,10 @@ export function markdownReport(report: Report, options: ReportOptions): string {
   const fs = report.findings;
   const out: string[] = [];
   if (!fs.length) {
-    out.push('## hfleaks: no leaked Hugging Face tokens', '', statsLine(report));
+    // Objects git could not read were not scanned: not "no leaks", only none in what was read
+    // (the line below counts the missing objects).
+    const head = report.stats.missingObjects ? 'no Hugging Face tokens found in what git could read' : 'no leaked Hugging Face tokens';
+    out.push(`## hfleaks: ${head}`, '', statsLine(report));
   } else {
     const locs = fs.reduce((n, f) => n + f.locations.length, 0);
     out.push(

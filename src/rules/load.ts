@@ -92,9 +92,24 @@ export function parseRule(raw: unknown, file: string, trusted = false): Rule {
   };
 }
 
-/** Merges rule sets; a later rule with the same id replaces an earlier one. */
+/**
+ * Merges rule sets (the built-in rules first, then a config's own). Ids are unique: a
+ * rule may not take the id of one before it. A built-in id names a Hub token to
+ * verification, so a config rule under one would send what it matches to the Hub
+ * (built-in rules are turned off with `disableRules`, and a replacement gets its own id);
+ * and of two config rules with one id, one would silently hide the other's findings.
+ */
 export function mergeRules(...sets: Rule[][]): Rule[] {
   const byId = new Map<string, Rule>();
-  for (const set of sets) for (const r of set) byId.set(r.id, r);
+  for (const set of sets) {
+    for (const r of set) {
+      const before = byId.get(r.id);
+      if (before?.trusted) {
+        throw new RuleError(`${r.source}: rule "${r.id}": the id of a built-in rule; to replace it, list "${r.id}" in "disableRules" and give your rule another id`);
+      }
+      if (before) throw new RuleError(`${r.source}: rule "${r.id}": another rule${before.source === r.source ? '' : ` (in ${before.source})`} has this id; give each rule its own`);
+      byId.set(r.id, r);
+    }
+  }
   return [...byId.values()];
 }

@@ -4,7 +4,9 @@
 //    with backoff and jitter; Retry-After and an exhausted RateLimit quota pause every
 //    request (the Hub limits per address, so one 429 speaks for all);
 //  - an overall time budget and a breaker for an endpoint that stopped answering, so a
-//    hung Hub can't hang a scan;
+//    hung Hub can't hang a scan: when it trips, requests in flight, queued or waiting to
+//    retry end at once;
+//  - TLS certificates are always checked, whatever NODE_TLS_REJECT_UNAUTHORIZED says;
 //  - the token is sent only to URLs under the endpoint, redirects are never followed,
 //    bodies are capped; whoami is asked at most once per unique token.
 import http from 'node:http';
@@ -15,6 +17,7 @@ import { isUnderEndpoint } from './endpoint.ts';
 import type { Exchange } from './http.ts';
 import { exchange } from './http.ts';
 import { backoffMs, parseRateLimit, parseRetryAfter, spreadMs } from './ratelimit.ts';
+import { clean } from './whoami.ts';
 
 import { DEFAULT_BUDGET_MS, DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, MAX_WHOAMI_BYTES } from './defaults.ts';
 
@@ -26,6 +29,11 @@ export interface HubClientOptions {
   timeoutMs?: number;
   retries?: number;
   budgetMs?: number;
+  /**
+   * Time of the budget already used by an earlier client of the same run (revocation
+   * comes after verification, and the budget is for all requests together).
+   */
+  spentMs?: number;
   maxWhoamiBytes?: number;
   maxListBytes?: number;
   userAgent?: string;
@@ -63,6 +71,8 @@ export interface HubClient {
   whoami(token: string): Promise<Answer>;
   request(spec: RequestSpec): Promise<Answer>;
   stats(): ClientStats;
+  /** Milliseconds of the budget used so far (spentMs included). */
+  spentMs(): number;
   close(): void;
 }
 
@@ -78,7 +88,10 @@ function bytes(n: number): string {
   return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(0)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
 }
 
-/** A short, safe description of a server's error message (no token shapes, one line, bounded). */
+/**
+ * A short, safe description of a server's error message: one line, no control characters
+ * (terminal escapes, bidirectional overrides), no token shapes, bounded.
+ */
 function serverMessage(ex: Exchange & { kind: 'response' }): string | undefined {
   let msg = ex.headers['x-error-message'];
   if (Array.isArray(msg)) msg = msg[0];
@@ -91,8 +104,9 @@ function serverMessage(ex: Exchange & { kind: 'response' }): string | undefined 
     }
   }
   if (!msg) return undefined;
-  const clean = msg.replace(/[\r\n\t]+/g, ' ').replace(/(hf_|api_org_)[A-Za-z0-9_.-]{8,}/g, '$1…').trim();
-  return clean.length > 120 ? `${clean.slice(0, 117)}…` : clean;
+  const text = clean(msg.replace(/[\r\n\t]+/g, ' '), 10_000)?.replace(/(hf_|api_org_)[A-Za-z0-9_.-]{8,}/g, '$1…');
+  if (!text) return undefined;
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
 
 export function createHubClient(opts: HubClientOptions): HubClient {
@@ -108,9 +122,14 @@ export function createHubClient(opts: HubClientOptions): HubClient {
   const endpointUrl = new URL(endpoint);
   const whoamiUrl = new URL(`${endpoint}/api/whoami-v2`);
   const isHttps = endpointUrl.protocol === 'https:';
-  const agent = isHttps ? new https.Agent({ keepAlive: true, maxSockets: concurrency }) : new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  // rejectUnauthorized is said, not left to its default: NODE_TLS_REJECT_UNAUTHORIZED=0 in
+  // the environment would otherwise send tokens to whoever answers.
+  const agent = isHttps
+    ? new https.Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: true })
+    : new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const started = now();
-  const deadline = started + budgetMs;
+  const spentBefore = Math.max(0, opts.spentMs ?? 0);
+  const deadline = started + budgetMs - spentBefore;
   const stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
   /** No request starts before this time (Retry-After, exhausted quota). */
   let pauseUntil = 0;
@@ -119,6 +138,11 @@ export function createHubClient(opts: HubClientOptions): HubClient {
   let deadInARow = 0;
   let down: string | undefined;
   const breakerAt = Math.max(3, concurrency);
+  /** Aborted when the breaker trips: ends the exchanges in flight and the waits. */
+  const tripped = new AbortController();
+  const onTrip = new Promise<void>((r) => tripped.signal.addEventListener('abort', () => r(), { once: true }));
+  /** A wait that the breaker cuts short. */
+  const wait = (ms: number) => Promise.race([sleep(ms), onTrip]);
   const whoamiCache = new Map<string, Promise<Answer>>();
 
   const budgetReason = () => `the verification time budget (${seconds(budgetMs)}) was used up`;
@@ -145,7 +169,8 @@ export function createHubClient(opts: HubClientOptions): HubClient {
       if (pauseUntil > deadline) return { final: { ok: false, reason: `${pauseWhy}; the Hub asked to wait ${seconds(Math.ceil((pauseUntil - t) / 1000) * 1000)}, beyond the time budget` } };
       const w = pauseUntil - t + spreadMs(pauseUntil - t, random);
       stats.waitedMs += w;
-      await sleep(w);
+      await wait(w);
+      if (down) return { final: { ok: false, reason: down } };
     }
     const left = deadline - now();
     if (left <= 0) return { final: { ok: false, reason: budgetReason() } };
@@ -163,9 +188,14 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     }
     stats.requests++;
     const perTry = Math.min(timeoutMs, left);
-    const ex = await exchange(spec.url, { method: spec.method, headers, body, timeoutMs: perTry, maxBytes: spec.maxBytes, agent });
+    const ex = await exchange(spec.url, { method: spec.method, headers, body, timeoutMs: perTry, maxBytes: spec.maxBytes, agent, signal: tripped.signal });
+    if (ex.kind === 'aborted') return { final: { ok: false, reason: down ?? 'the endpoint stopped answering' } };
     if (ex.kind === 'timeout' || (ex.kind === 'network' && (UNREACHABLE.has(ex.code) || TLS_CODES.test(ex.code)))) {
-      if (++deadInARow >= breakerAt && !down) down = `the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
+      if (++deadInARow >= breakerAt && !down) {
+        down = `the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
+        // The others would each wait out their own timeout for nothing.
+        tripped.abort();
+      }
     } else {
       deadInARow = 0;
     }
@@ -218,14 +248,15 @@ export function createHubClient(opts: HubClientOptions): HubClient {
       if ('final' in a) return a.final;
       if (attempt >= retries) return retries ? { ...a.retry, reason: `${a.retry.reason}, after ${retries} ${retries === 1 ? 'retry' : 'retries'}` } : a.retry;
       // Never sooner than the Hub asked, never a tight loop when it asked for 0 s.
-      const wait = Math.max(a.waitMs !== undefined ? a.waitMs + spreadMs(a.waitMs, random) : 0, backoffMs(attempt, random));
-      if (now() + wait > deadline) {
+      const pause = Math.max(a.waitMs !== undefined ? a.waitMs + spreadMs(a.waitMs, random) : 0, backoffMs(attempt, random));
+      if (now() + pause > deadline) {
         const why = a.waitMs !== undefined ? `the Hub asked to wait ${seconds(Math.ceil(a.waitMs / 1000) * 1000)}, beyond the time budget` : 'no time left in the budget to retry';
         return { ...a.retry, reason: `${a.retry.reason}; ${why}` };
       }
       stats.retries++;
-      stats.waitedMs += wait;
-      await sleep(wait);
+      stats.waitedMs += pause;
+      await wait(pause);
+      if (down) return { ok: false, reason: down };
     }
   }
 
@@ -241,6 +272,7 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     },
     request,
     stats: () => ({ ...stats }),
+    spentMs: () => spentBefore + (now() - started),
     close: () => agent.destroy(),
   };
 }

@@ -3,6 +3,11 @@
 // --reach, and with --revoke revokes the valid tokens (after confirmation).
 import type { Finding, Verification } from '../core/types.ts';
 import type { Io } from '../cli/io.ts';
+import type { Detector } from '../detect/detector.ts';
+import { createDetector } from '../detect/detector.ts';
+import { scanWhole } from '../detect/scanner.ts';
+import { scrubber } from '../findings/redact.ts';
+import { builtinRules } from '../rules/builtin.ts';
 import type { HubClient } from './client.ts';
 import { createHubClient } from './client.ts';
 import { confirm } from './input.ts';
@@ -15,13 +20,28 @@ import { describe, verifyToken } from './verify-token.ts';
 
 export const USER_AGENT = 'hfleaks/0.1.0 (+https://github.com/hfleaks)';
 
-export function clientFor(s: Pick<VerifySettings, 'endpoint' | 'concurrency' | 'timeoutMs' | 'budgetMs'>): HubClient {
-  return createHubClient({ endpoint: s.endpoint, concurrency: s.concurrency, timeoutMs: s.timeoutMs, budgetMs: s.budgetMs, userAgent: USER_AGENT });
+/** `spentMs`: budget an earlier client of the same run used (see createHubClient). */
+export function clientFor(s: Pick<VerifySettings, 'endpoint' | 'concurrency' | 'timeoutMs' | 'budgetMs'>, spentMs = 0): HubClient {
+  return createHubClient({ endpoint: s.endpoint, concurrency: s.concurrency, timeoutMs: s.timeoutMs, budgetMs: s.budgetMs, spentMs, userAgent: USER_AGENT });
+}
+
+let hubDetector: Detector | undefined;
+
+/**
+ * The finding is a Hub token by the built-in rule definitions: its rule id is one of
+ * theirs and that rule, as shipped, finds the secret on its own. A rule id alone is not
+ * enough: a finding made some other way (a rule that took a built-in id) must never put
+ * whatever it matched in an Authorization header, nor be graded as a Hub token.
+ */
+export function isHubToken(f: Pick<Finding, 'rule' | 'secret'>): boolean {
+  if (!HUB_RULES.has(f.rule)) return false;
+  hubDetector ??= createDetector(builtinRules().filter((r) => HUB_RULES.has(r.id)), { decode: false });
+  return scanWhole(hubDetector, Buffer.from(f.secret.raw)).some((m) => m.ruleId === f.rule && m.secret === f.secret.raw);
 }
 
 /** Why a finding is not sent to the Hub, or undefined when it is. */
 function notSent(f: Finding): { reason: string; expired?: boolean } | undefined {
-  if (!HUB_RULES.has(f.rule)) return { reason: 'not a Hugging Face token rule; never sent to the Hub' };
+  if (!isHubToken(f)) return { reason: 'not a Hugging Face token rule; never sent to the Hub' };
   if (f.secret.raw.startsWith('hf_oauth__refresh_')) return { reason: 'an OAuth refresh token cannot be checked with whoami; treat it as live' };
   if (f.jwt?.expired) return { reason: `expired${f.jwt.expiresAt ? ` on ${f.jwt.expiresAt}` : ''} (its JWT says so); not sent to the Hub`, expired: true };
   return undefined;
@@ -30,8 +50,13 @@ function notSent(f: Finding): { reason: string; expired?: boolean } | undefined 
 /** Verifies the findings in place: verification, severity, reach, and revocation with --revoke. */
 export async function verifyFindings(io: Io, settings: VerifySettings, findings: Finding[], warn: (m: string) => void): Promise<VerifyOutcome> {
   const client = clientFor(settings);
+  let spentMs = 0;
   try {
     await Promise.all(findings.map((f) => verifyFinding(client, f, settings)));
+    // What the Hub says (names, messages) is printed: a server that echoes a token back
+    // must not put it in the report.
+    const scrub = scrubber(findings.map((f) => f.secret.raw));
+    for (const f of findings) if (f.verification) f.verification = scrubDeep(f.verification, scrub);
     const unknown = findings.filter((f) => f.verification?.status === 'unknown');
     if (unknown.length) {
       const reasons = [...new Set(unknown.map((f) => f.verification?.reason ?? 'no usable answer'))];
@@ -40,10 +65,22 @@ export async function verifyFindings(io: Io, settings: VerifySettings, findings:
     const incomplete = findings.filter((f) => f.verification?.reach?.reason).length;
     if (incomplete) warn(`the reach listing is incomplete for ${incomplete} token${incomplete === 1 ? '' : 's'} (see the report)`);
   } finally {
+    spentMs = client.spentMs();
     client.close();
   }
   if (!settings.revoke) return {};
-  return revokeFound(io, settings, findings, warn);
+  return revokeFound(io, settings, findings, warn, spentMs);
+}
+
+/** Every string in a plain value passed through `scrub`. */
+function scrubDeep<T>(value: T, scrub: (s: string) => string): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return scrub(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
 }
 
 async function verifyFinding(client: HubClient, f: Finding, s: VerifySettings): Promise<void> {
@@ -62,13 +99,18 @@ async function verifyFinding(client: HubClient, f: Finding, s: VerifySettings): 
   }
   f.verification = v;
   // A custom rule's severity is the user's: verification only grades Hub tokens.
-  if (HUB_RULES.has(f.rule)) f.severity = severityFromVerification(v, Boolean(skip?.expired || f.jwt?.expired));
+  if (isHubToken(f)) f.severity = severityFromVerification(v, Boolean(skip?.expired || f.jwt?.expired));
 }
 
-async function revokeFound(io: Io, s: VerifySettings, findings: Finding[], warn: (m: string) => void): Promise<VerifyOutcome> {
+/**
+ * Revokes the valid tokens (after a confirmation unless --yes). `spentMs` is the budget
+ * verification used: --verify-budget is for all requests together, revocation included;
+ * the time a person takes to answer the prompt is not a request and doesn't count.
+ */
+async function revokeFound(io: Io, s: VerifySettings, findings: Finding[], warn: (m: string) => void, spentMs: number): Promise<VerifyOutcome> {
   const say = (line: string) => io.stderr(`hfleaks: ${line}\n`);
   const live = findings.filter((f) => f.verification?.status === 'valid');
-  const unsure = findings.filter((f) => HUB_RULES.has(f.rule) && f.verification?.status === 'unknown');
+  const unsure = findings.filter((f) => isHubToken(f) && f.verification?.status === 'unknown');
   if (unsure.length) {
     warn(`${unsure.length} token${unsure.length === 1 ? '' : 's'} could not be verified and ${unsure.length === 1 ? 'is' : 'are'} not revoked: ${unsure.map((f) => f.secret.redacted).join(', ')} (to revoke anyway, pipe them to \`hfleaks revoke\`)`);
   }
@@ -85,7 +127,7 @@ async function revokeFound(io: Io, s: VerifySettings, findings: Finding[], warn:
       return {};
     }
   }
-  const client = clientFor(s);
+  const client = clientFor(s, spentMs);
   try {
     const r = await revokeTokens(client, tokens);
     for (const line of describeRevocation(r)) say(line);

@@ -11,7 +11,8 @@ export type Exchange =
   | { kind: 'redirect'; status: number; headers: IncomingHttpHeaders; location?: string }
   | { kind: 'too-large'; status: number; headers: IncomingHttpHeaders }
   | { kind: 'timeout' }
-  | { kind: 'network'; code: string };
+  | { kind: 'network'; code: string }
+  | { kind: 'aborted' };
 
 export interface ExchangeOptions {
   method: 'GET' | 'POST';
@@ -22,6 +23,8 @@ export interface ExchangeOptions {
   /** Bodies longer than this are refused (the connection is dropped). */
   maxBytes: number;
   agent?: http.Agent;
+  /** Ends the exchange at once (the client's breaker: the endpoint is down). */
+  signal?: AbortSignal;
 }
 
 export function exchange(url: URL, opts: ExchangeOptions): Promise<Exchange> {
@@ -47,6 +50,13 @@ export function exchange(url: URL, opts: ExchangeOptions): Promise<Exchange> {
       done({ kind: 'timeout' });
       req.destroy();
     }, Math.max(1, opts.timeoutMs));
+    const abort = () => {
+      done({ kind: 'aborted' });
+      req.destroy();
+    };
+    if (opts.signal?.aborted) abort();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    req.on('close', () => opts.signal?.removeEventListener('abort', abort));
     req.on('error', (e: NodeJS.ErrnoException) => done({ kind: 'network', code: e.code ?? 'ECONNECTION' }));
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;

@@ -13,10 +13,23 @@ export interface LineReader {
 
 const readers = new WeakMap<Readable, LineReader>();
 
+/** A stream already read to its end (or destroyed): nothing more will ever come from it. */
+function finished(stream: Readable): boolean {
+  return stream.readableEnded || stream.destroyed;
+}
+
 /** One reader per stream, shared, so a prompt can follow the token list on a terminal. */
 export function lineReader(stream: Readable): LineReader {
   let r = readers.get(stream);
   if (r) return r;
+  if (finished(stream)) {
+    // `scan -` read standard input to its end before the prompt: a readline made now
+    // would wait for an end that already came, and the process would quit with no
+    // report. There is no more input: no line, no answer.
+    r = { next: async () => undefined, close: () => undefined };
+    readers.set(stream, r);
+    return r;
+  }
   const rl = createInterface({ input: stream, crlfDelay: Infinity, terminal: false });
   const it = rl[Symbol.asyncIterator]();
   let ended = false;
@@ -47,9 +60,18 @@ export function releaseLineReader(stream: Readable): void {
 }
 
 export interface TokenLine {
+  /** The line without its leading and trailing blanks. */
   text: string;
   /** 1-based line number in the input. */
   line: number;
+  /** 1-based column where `text` starts in the line (after the leading blanks). */
+  column: number;
+}
+
+/** A line as a TokenLine: trimmed, and where the trimmed text starts. */
+function tokenLine(raw: string, line: number): TokenLine {
+  const text = raw.trim();
+  return { text, line, column: raw.length - raw.trimStart().length + 1 };
 }
 
 export interface TokenSource {
@@ -81,7 +103,7 @@ export async function readTokenLines(io: ReadTokensIo, envName: string | undefin
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envName)) throw new InputError(`--env: "${envName}" is not an environment variable name`);
     const value = io.env[envName];
     if (value === undefined || value.trim() === '') throw new InputError(`--env ${envName}: the variable is not set or is empty`);
-    const lines = value.split(/\r?\n/).map((text, i) => ({ text: text.trim(), line: i + 1 })).filter((l) => l.text !== '');
+    const lines = value.split(/\r?\n/).map((text, i) => tokenLine(text, i + 1)).filter((l) => l.text !== '');
     return { path: `$${envName}`, lines, bytes: Buffer.byteLength(value) };
   }
   if (io.stdinIsTTY && !quiet) io.stderr('Paste the tokens, one a line; an empty line ends the list.\n');
@@ -94,7 +116,7 @@ export async function readTokenLines(io: ReadTokensIo, envName: string | undefin
     if (io.stdinIsTTY && raw.trim() === '') break;
     bytes += Buffer.byteLength(raw) + 1;
     if (raw.length > MAX_LINE) throw new InputError(`line ${n} of standard input is longer than ${MAX_LINE} characters; one token a line`);
-    if (raw.trim() !== '') lines.push({ text: raw.trim(), line: n });
+    if (raw.trim() !== '') lines.push(tokenLine(raw, n));
     if (lines.length > MAX_LINES) throw new InputError(`more than ${MAX_LINES} lines on standard input`);
   }
   return { path: '<stdin>', lines, bytes };

@@ -1,7 +1,7 @@
 // Revocation: POST {endpoint}/api/credentials/revoke with {"credentials": [...]}, in
 // batches. The endpoint needs no authentication and answers 202 whether or not the tokens
 // existed; every listed token that exists stops working everywhere, for good.
-import { redact } from '../findings/redact.ts';
+import { redact, scrub } from '../findings/redact.ts';
 import type { HubClient } from './client.ts';
 
 export const REVOKE_BATCH = 100;
@@ -34,7 +34,8 @@ export async function revokeTokens(client: HubClient, tokens: string[], batchSiz
       redacted: chunk.map((t) => redact(t)),
       ok: a.ok,
       ...(a.status !== undefined ? { status: a.status } : {}),
-      ...(a.ok ? {} : { reason: a.reason }),
+      // The reason can quote the Hub's message, which could echo a token back.
+      ...(a.ok ? {} : { reason: scrub(a.reason, chunk) }),
     });
   }
   return { url: url.toString(), batches, ok: batches.length > 0 && batches.every((b) => b.ok) };

@@ -36,6 +36,11 @@ export interface VerifySettings {
   quiet: boolean;
 }
 
+/** Seconds above 0 as whole milliseconds, at least 1: 0.0001 s must not become a budget of 0. */
+function millis(seconds: number): number {
+  return Math.max(1, Math.round(seconds * 1000));
+}
+
 /** The Hub endpoint and pacing flags, validated (also what `hfleaks revoke` needs). */
 export function hubSettings(io: Pick<Io, 'env'>, args: VerifyArgs): Pick<VerifySettings, 'endpoint' | 'concurrency' | 'timeoutMs' | 'budgetMs'> {
   const concurrency = args.verifyConcurrency ?? DEFAULT_CONCURRENCY;
@@ -45,7 +50,7 @@ export function hubSettings(io: Pick<Io, 'env'>, args: VerifyArgs): Pick<VerifyS
   const budget = args.verifyBudget ?? DEFAULT_BUDGET_MS / 1000;
   if (typeof budget !== 'number' || !Number.isFinite(budget) || budget <= 0 || budget > 3600) throw new UsageError('--verify-budget must be a number of seconds above 0, at most 3600');
   try {
-    return { endpoint: resolveEndpoint(args.endpoint, io.env), concurrency, timeoutMs: Math.round(timeout * 1000), budgetMs: Math.round(budget * 1000) };
+    return { endpoint: resolveEndpoint(args.endpoint, io.env), concurrency, timeoutMs: millis(timeout), budgetMs: millis(budget) };
   } catch (e) {
     if (e instanceof EndpointError) throw new UsageError(e.message);
     throw e;

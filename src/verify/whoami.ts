@@ -74,6 +74,11 @@ function readsContent(p: string): boolean {
   return p === 'repo.content.read' || (p.startsWith('repo.') && p.includes('write'));
 }
 
+/** What the side permissions among these allow, in words, each once. */
+function sideOf(perms: string[]): string[] {
+  return [...new Set(perms.filter((p) => p in SIDE).map((p) => SIDE[p]!))];
+}
+
 function levelOf(perms: string[]): Level {
   let l: Level = 'none';
   for (const p of perms) {
@@ -207,16 +212,25 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
     if (fg) {
       const onOrg = fg.scoped.filter((s) => s.type === 'org' && s.name === orgName);
       const onRepos = fg.scoped.filter((s) => ['model', 'dataset', 'space'].includes(s.type) && s.name.startsWith(`${orgName}/`));
-      const orgWide = min(levelOf(onOrg.flatMap((s) => s.permissions)), allowed);
+      const asked = levelOf(onOrg.flatMap((s) => s.permissions));
+      const orgWide = min(asked, allowed);
       const perRepo = min(levelOf(onRepos.flatMap((s) => s.permissions)), allowed);
       access = max(orgWide, perRepo);
-      summary = orgSummary(orgWide, roleInOrg, v.role, 'fine');
+      if (onOrg.length && rank(asked) === 0) {
+        // A scope names it but asks nothing of its repositories (discussion.write alone).
+        const side = sideOf(onOrg.flatMap((s) => s.permissions));
+        summary = side.length ? `no access to its repositories; the token can ${side.join(', and ')} there` : 'no access through this token (its scope there grants no permission)';
+      } else if (onOrg.length && rank(orgWide) === 0) {
+        summary = 'no access through this token'; // the owner's role allows none: said below
+      } else {
+        summary = orgSummary(orgWide, roleInOrg, v.role, 'fine');
+      }
       if (rank(orgWide) === 0 && onRepos.length) {
         summary = `${perRepo === 'read' ? 'reads' : perRepo === 'none' ? 'names but cannot use' : 'reads and writes'} ${onRepos.length} of its repositories named one by one (${onRepos.slice(0, 3).map((s) => s.name).join(', ')}${onRepos.length > 3 ? ', …' : ''})`;
       } else if (onRepos.length) {
         summary += `, and ${onRepos.length} of its repositories named one by one`;
       }
-      if (rank(levelOf(onOrg.flatMap((s) => s.permissions))) > rank(allowed)) summary += ` (the scopes ask for more, but the owner is only ${roleInOrg ?? 'a member'} there)`;
+      if (rank(asked) > rank(allowed)) summary += ` (the scopes ask for more, but the owner is only ${roleInOrg ?? 'a member'} there)`;
     } else if (classic) {
       access = v.role === 'read' ? min('read', allowed) : allowed;
       summary = orgSummary(access, roleInOrg, v.role, 'classic');
@@ -227,7 +241,9 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
     }
     orgs.push({ name: orgName, ...(roleInOrg ? { roleInOrg } : {}), access, summary });
   }
-  if (orgs.length || rawOrgs.length) v.orgs = orgs;
+  // A list, even an empty one, is a known membership: a scope on an organization it doesn't
+  // name reaches nothing. Without a list the membership is unknown.
+  if (Array.isArray(json.orgs)) v.orgs = orgs;
 
   // What the token can do at all.
   let note: string | undefined;
@@ -301,6 +317,15 @@ function tokenKind(v: Verification, authType: string | undefined): string {
   return 'token';
 }
 
+/**
+ * A user scope's access to that user's repositories. Inference, discussion and post
+ * permissions (or none at all) leave them untouched: level 'none'.
+ */
+function ownLevelWords(l: Level): string {
+  if (l === 'none') return 'no access to';
+  return l === 'read' ? 'reads' : 'reads and writes';
+}
+
 /** What the token does with its owner's own account, in words. */
 function ownReach(v: Verification, authType: string | undefined, note: string | undefined): string {
   const who = v.owner?.name ?? 'the owner';
@@ -309,7 +334,7 @@ function ownReach(v: Verification, authType: string | undefined, note: string | 
     const parts: string[] = [];
     const own = fg.scoped.filter((s) => s.type === 'user');
     const repos = fg.scoped.filter((s) => ['model', 'dataset', 'space'].includes(s.type));
-    if (own.length) parts.push(`${levelOf(own.flatMap((s) => s.permissions)) === 'read' ? 'reads' : 'reads and writes'} ${own.map((s) => s.name).join(', ')}'s repositories`);
+    if (own.length) parts.push(`${ownLevelWords(levelOf(own.flatMap((s) => s.permissions)))} ${own.map((s) => s.name).join(', ')}'s repositories`);
     if (repos.length) parts.push(`reaches ${repos.length} repositor${repos.length === 1 ? 'y' : 'ies'} named one by one (${repos.slice(0, 3).map((s) => s.name).join(', ')}${repos.length > 3 ? ', …' : ''})`);
     if (fg.canReadGatedRepos) parts.push('reads gated repositories its owner accepted');
     if (fg.global.length) parts.push(`global permissions ${fg.global.join(', ')}`);

@@ -313,4 +313,10 @@ describe('attachAdvice and rule help', () => {
   it('custom rules get generic steps', () => {
     expect(adviseFinding(finding({ rule: 'acme-token' }))[0]).toContain('Revoke it where it was issued');
   });
+  it("a config rule's title and description are escaped in the markdown help, left as they are in the text help", () => {
+    const help = ruleHelp({ id: 'acme-token', title: 'Acme <img src=https://evil.example/p.png>', description: '[Log in again](https://evil.example/login) **now**' });
+    expect(help.markdown).toMatch(/^\*\*Acme &lt;img src=https:\/\/evil\.example\/p\.png&gt;\.\*\* \\\[Log in again\\\]\(https:\/\/evil\.example\/login\) \\\*\\\*now\\\*\\\*\n/);
+    expect(help.markdown).not.toContain('<img');
+    expect(help.text).toMatch(/^Acme <img src=https:\/\/evil\.example\/p\.png>\. \[Log in again\]/);
+  });
 });

@@ -34,6 +34,7 @@ import http from 'node:http';
  * @property {Behavior} [behavior]  default 'ok'
  * @property {number} [failFirst]  with a failing behavior: fail this many times, then answer 'ok'
  * @property {number} [retryAfter]  Retry-After (seconds) on 429 answers; omitted when undefined
+ * @property {string} [message]  the `error` of a 403 answer (a proxy's or a firewall's words, control characters and all)
  */
 
 /**
@@ -227,7 +228,7 @@ export async function startFakeHub(opts = {}) {
       case '401':
         return json(res, 401, { error: 'Invalid credentials in Authorization header' });
       case '403':
-        return json(res, 403, { error: 'Forbidden by a firewall' });
+        return json(res, 403, { error: t.message ?? 'Forbidden by a firewall' });
       case '429':
         return json(res, 429, { error: 'rate limited' }, t.retryAfter !== undefined ? { 'retry-after': String(t.retryAfter) } : {});
       case '500':

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { attachAdvice } from '../../src/advice/index.ts';
 import type { Finding, Location } from '../../src/core/types.ts';
 import { fingerprintOf, sha256 } from '../../src/findings/aggregate.ts';
-import { redact } from '../../src/findings/redact.ts';
-import { escapeMarkdown, inlineCode, MAX_DETAILED, MAX_LOCATIONS_SHOWN, markdownReport } from '../../src/report/markdown.ts';
+import { escapeControls, redact } from '../../src/findings/redact.ts';
+import { escapeMarkdown, inlineCode, MAX_DETAILED, MAX_LOCATIONS_SHOWN, markdownReport, stepMarkdown } from '../../src/report/markdown.ts';
 import type { Report } from '../../src/report/types.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
 import { expectNoSecretsOrEmails } from './helpers.ts';
@@ -37,6 +37,14 @@ describe('markdown report', () => {
   it('says so when nothing was found', () => {
     const md = markdownReport(report([]), opts);
     expect(md).toMatch(/^## hfleaks: no leaked Hugging Face tokens\n\n2 files \(2\.0 KB\) scanned by `hfleaks scan`; 1 suppressed\./);
+  });
+
+  it('does not call a history with objects git could not read clean', () => {
+    const r = report([]);
+    r.stats = { ...r.stats, blobs: 40, commits: 9, missingObjects: 3 };
+    const md = markdownReport(r, opts);
+    expect(md).toMatch(/^## hfleaks: no Hugging Face tokens found in what git could read\n\n40 blobs in 9 commits \(2\.0 KB\) scanned by `hfleaks scan`; 1 suppressed; 3 objects missing, not scanned\./);
+    expect(md).not.toContain('no leaked');
   });
 
   it('has a table row and a section with the numbered playbook per secret', () => {
@@ -79,6 +87,50 @@ describe('markdown report', () => {
     expect(inlineCode('`a')).toBe('`` `a ``');
     expect(inlineCode('a|b', true)).toBe('`a\\|b`');
     expect(escapeMarkdown('a\nb [x](y)')).toBe('a b \\[x\\](y)');
+  });
+
+  it('shows control characters escaped, never raw: terminal escapes, NUL, bidirectional controls', () => {
+    const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    const bad = 'x\u001b]0;pwned\u0007 \u202eevil\u2066\u0000';
+    const f = finding([{ path: `p${bad}.py`, line: 1, column: 1 }], { verification: { status: 'unknown', reason: `HTTP 403: ${bad}`, summary: `unknown: ${bad}` } });
+    attachAdvice([f]);
+    f.advice = [...f.advice!, `A step naming ${bad} and \`${bad}\``];
+    const md = markdownReport(report([f]), opts);
+    expect(md).not.toMatch(CONTROLS);
+    expect(md).toContain('\\u202eevil');
+    expect(escapeMarkdown('a\u202eb\u0000')).toBe('a\\\\u202eb\\\\u0000');
+    expect(escapeControls('a\u202eb\u2066c\u2069')).toBe('a\\u202eb\\u2066c\\u2069');
+    expect(inlineCode('a\u001bb')).toBe('`a\\u001bb`');
+  });
+
+  it('escapes what others chose in the steps (names, organizations, grants, scopes), and keeps the steps plain text elsewhere', () => {
+    const link = '[click me](https://evil.example/x) <img src=x>';
+    const f = finding([{ path: 'src/a.py', line: 1, column: 1 }], {
+      verification: {
+        status: 'valid', role: 'fineGrained', tokenName: link, owner: { name: 'eve**bold**', type: 'user' },
+        orgs: [{ name: 'acme_[x](y)', roleInOrg: 'admin', access: 'admin', summary: 'admin' }],
+        fineGrained: { global: [], canReadGatedRepos: false, scoped: [{ type: 'org', name: 'acme_[x](y)', permissions: ['repo.write', `<b>${link}</b>`] }] },
+        canWrite: true, canReadPrivate: true,
+      },
+    });
+    attachAdvice([f]);
+    // Plain text for the text and JSON reports.
+    expect(f.advice!.join('\n')).toContain(`the token named "${link}"`);
+    const md = markdownReport(report([f]), opts);
+    const steps = md.slice(md.indexOf('**What to do**'));
+    expect(steps).not.toMatch(/<img|<b>|(?<!\\)\]\(https|(?<!\\)\*\*bold/);
+    expect(steps).toContain('the token named "\\[click me\\](https://evil.example/x) &lt;img src=x&gt;"');
+    expect(steps).toContain('acts as eve\\*\\*bold\\*\\*');
+    // A JWT's scope, from the file the token was found in.
+    const oauth = finding([{ path: 'app.py', line: 1, column: 1 }], { rule: 'hf-oauth-access-token', jwt: { scope: `write-repos ${link}` }, verification: { status: 'unknown', reason: 'timeout' } });
+    attachAdvice([oauth]);
+    expect(oauth.advice!.join('\n')).toContain(`the scopes "write-repos ${link}"`);
+    const omd = markdownReport(report([oauth]), opts);
+    expect(omd.slice(omd.indexOf('**What to do**'))).not.toMatch(/<img|(?<!\\)\]\(https/);
+    // The steps' own code spans stay code.
+    expect(steps).toContain('`hfleaks revoke`');
+    expect(stepMarkdown('run `a` then [x](y) ``')).toBe('run `a` then \\[x\\](y) \\`\\`');
+    expect(stepMarkdown('a `x<y` b')).toBe('a `x<y` b');
   });
 
   it('stays bounded: detail and locations are capped with a pointer to the full report', () => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, Location, Verification } from '../../src/core/types.ts';
 import { fingerprintOf, sha256 } from '../../src/findings/aggregate.ts';
-import { redact } from '../../src/findings/redact.ts';
+import { redact, scrub, scrubber } from '../../src/findings/redact.ts';
 import { builtinRules } from '../../src/rules/builtin.ts';
 import { buildSarif, MAX_RESULTS_PER_FINDING, pathToUri, sarifReport } from '../../src/report/sarif.ts';
 import type { Report } from '../../src/report/types.ts';
@@ -169,5 +169,24 @@ describe('SARIF', () => {
   it('reports warnings as tool notifications, without e-mail addresses', () => {
     const n = log.runs[0]!.invocations![0]!.toolExecutionNotifications!;
     expect(n[0]!.message.text).toBe('x.txt: cannot read; owner [e-mail removed]');
+  });
+});
+
+describe('scrubbing known secrets from free text', () => {
+  it('redacts a secret whole, in base64 and as its body without the prefix; leaves other text', () => {
+    const t = gen.userToken();
+    const text = `a ${t} b ${Buffer.from(t).toString('base64')} c ${t.slice(3)} d hf_short e`;
+    expect(scrub(text, [t])).toBe(`a ${redact(t)} b ${redact(t)} c ${redact(t)} d hf_short e`);
+    expect(scrub('nothing here', [t])).toBe('nothing here');
+  });
+
+  it('stays fast with thousands of secrets and strings', () => {
+    const g = tokenGenerator(5);
+    const secrets = Array.from({ length: 3000 }, () => g.userToken());
+    const clean = scrubber(secrets);
+    const t0 = Date.now();
+    for (let i = 0; i < 3000; i++) clean(`valid write token "laptop" of alice (Alice), created 2026-03-02: reads and writes alice's repositories, private ones included. ${i}`);
+    expect(clean(`x${secrets[1234]}y`)).toBe(`x${redact(secrets[1234]!)}y`);
+    expect(Date.now() - t0).toBeLessThan(2000);
   });
 });

@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
+import { fingerprintOf } from '../../src/findings/aggregate.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
 import type { CliResult } from '../helpers/cli.ts';
 import { runCli, runJson, tempDir } from '../helpers/cli.ts';
@@ -248,6 +249,58 @@ describe('hfleaks verify', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).not.toContain(T.read);
   });
+
+  it('columns count the blanks before the token', async () => {
+    const r = await cliJson(['verify', '--endpoint', shared.url], { input: `  ${T.read}\n\t${T.dead}\n` });
+    expect(bySecret(r.report, T.read).locations).toEqual([{ path: '<stdin>', line: 1, column: 3 }]);
+    expect(bySecret(r.report, T.dead).locations).toEqual([{ path: '<stdin>', line: 2, column: 2 }]);
+    const env = await cliJson(['verify', '--env', 'MY_TOKEN', '--endpoint', shared.url], { env: { MY_TOKEN: `\n   ${T.write}` } });
+    expect(env.report.findings[0].locations).toEqual([{ path: '$MY_TOKEN', line: 2, column: 4 }]);
+  });
+
+  it('with --baseline, a baselined token counts neither in the report nor in the exit code', async () => {
+    const base = join(tempDir(), 'baseline.txt');
+    writeFileSync(base, `${fingerprintOf('hf-user-access-token', T.read)}\n`);
+    const before = shared.requests.length;
+    // T.read is valid (exit 1 on its own), T.dead invalid (exit 0 on its own).
+    const r = await cliJson(['verify', '--endpoint', shared.url, '--baseline', base], { input: `${T.read}\n${T.dead}\n` });
+    expect(r.report.findings.map((f: any) => f.verification.status)).toEqual(['invalid']);
+    expect(r.report.stats.baselined).toBe(1);
+    expect(r.code).toBe(0);
+    expect(shared.requests.slice(before).map((q) => q.token)).toEqual([T.dead]);
+  });
+
+  it("a Hub message's control characters reach no report and no warning", async () => {
+    const h = await hub({ tokens: { [T.read]: { behavior: '403', message: 'blocked \u001b[2J\u001b]0;pwned\u0007 by \u202eproxy\u2067\u0000 end' } } });
+    // eslint-disable-next-line no-control-regex
+    const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    for (const format of ['text', 'json', 'markdown']) {
+      const r = await cli(['verify', '--endpoint', h.url, '--format', format], { input: `${T.read}\n` });
+      expect(r.code, format).toBe(1);
+      expect(r.stdout, format).not.toMatch(CONTROLS);
+      expect(r.stderr, format).not.toMatch(CONTROLS);
+      expect(r.stderr).toMatch(/could not be verified \(HTTP 403: blocked \[2J\]0;pwned by proxy end\)/);
+    }
+  });
+
+  it('a token the Hub echoes back, in names or in a message, whole, as base64 or without its prefix, is redacted', async () => {
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const h = await hub({
+      tokens: {
+        [T.read]: { role: 'write', fullname: T.read, displayName: T.read, orgs: [{ name: T.read, roleInOrg: 'admin' }] },
+        [T.write]: { behavior: '403', message: `token ${T.write.slice(3)} refused (${b64(T.write)})` },
+      },
+    });
+    for (const format of ['text', 'json', 'markdown', 'sarif']) {
+      const r = await cli(['verify', '--endpoint', h.url, '--format', format], { input: `${T.read}\n${T.write}\n` });
+      expect(r.code, format).toBe(1);
+      for (const t of [T.read, T.write]) {
+        expect(r.stdout + r.stderr, format).not.toContain(t.slice(3));
+        expect(r.stdout + r.stderr, format).not.toContain(b64(t).replace(/=+$/, ''));
+      }
+      if (format === 'text') expect(r.stdout).toMatch(/valid write token "hf_..….." of alice \(hf_..…..\)/);
+    }
+  });
 });
 
 describe('hfleaks revoke', () => {
@@ -312,6 +365,16 @@ describe('scan --revoke', () => {
     expect(h.requests).toHaveLength(0);
   });
 
+  it('revocation shares --verify-budget with verification: "time for all requests together"', async () => {
+    // whoami takes 1.2 s of the 2 s budget; the revocation has what is left, too little for the Hub's 1.2 s.
+    const h = await hub({ latencyMs: 1200 });
+    const r = await cliJson(['verify', '--revoke', '--yes', '--endpoint', h.url, '--verify-budget', '2'], { input: `${T.read}\n` });
+    expect(bySecret(r.report, T.read).verification.status).toBe('valid');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/FAILED, no answer: the verification time budget \(2 s\) was used up/);
+    expect(r.stderr).toMatch(/hfleaks: revocation failed for 1 token \(the verification time budget \(2 s\) was used up\); they still work/);
+  });
+
   it('a failed revocation is exit 2, after the report', async () => {
     const h = await hub({ revokeStatus: 503 });
     const r = await cliJson(['scan', join(dir, 'train.py'), '--revoke', '--yes', '--endpoint', h.url, '--verify-budget', '10']);
@@ -361,6 +424,15 @@ describe('confirmation on a terminal', () => {
     expect(r.err).toMatch(/revoke 1 token \(hf_..…..\)/);
     expect(h.revocations).toEqual([[T.write]]);
   });
+
+  it('scan - reads standard input to its end: the prompt gets no answer, declines, and the report is written', async () => {
+    const h = await hub();
+    const r = await onTerminal(['scan', '-', '--revoke', '--endpoint', h.url, '--format', 'json'], `T=${T.write}\n`);
+    expect(r.err).toMatch(/revoke 1 valid token \(hf_..…..\) at http:\/\/127\.0\.0\.1:\d+\? It stops working everywhere, for good\. \[y\/N\] \nhfleaks: not revoked\n/);
+    expect(h.revocations).toHaveLength(0);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).findings.map((f: any) => f.verification.status)).toEqual(['valid']);
+  }, 15_000);
 
   it('revoke: end of input declines', async () => {
     const h = await hub();

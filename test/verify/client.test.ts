@@ -1,12 +1,18 @@
 // The Hub client against the fake Hub (127.0.0.1 only): classification, retries,
 // Retry-After and RateLimit, the time budget, redirects, body caps, the endpoint rules.
 // Waits go through an injected clock, so nothing here depends on timing.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tokenGenerator } from '../../src/rules/template.ts';
 import type { HubClientOptions } from '../../src/verify/client.ts';
 import { createHubClient } from '../../src/verify/client.ts';
 import { EndpointError, isLoopbackHost, isUnderEndpoint, parseEndpoint, resolveEndpoint } from '../../src/verify/endpoint.ts';
 import { backoffMs, parseRateLimit, parseRetryAfter } from '../../src/verify/ratelimit.ts';
+import { hubSettings } from '../../src/verify/settings.ts';
 import type { FakeHub, FakeHubOptions, FakeToken } from '../helpers/fake-hub.mjs';
 import { startFakeHub } from '../helpers/fake-hub.mjs';
 
@@ -144,6 +150,12 @@ describe('whoami classification', () => {
     const { a, h } = await oneToken({ behavior: '403' });
     expect(a).toMatchObject({ ok: false, status: 403 });
     expect(h.requests).toHaveLength(1);
+  });
+
+  it("a server's message loses its control characters: terminal escapes, NUL, bidirectional overrides", async () => {
+    const { a } = await oneToken({ behavior: '403', message: 'blocked \u001b[2J\u001b]0;pwned\u0007 by \u202eproxy\u2066\u0000 end' });
+    expect(a.ok).toBe(false);
+    if (!a.ok) expect(a.reason).toBe('HTTP 403: blocked [2J]0;pwned by proxy end');
   });
 
   it('retries a 429 after the Retry-After it names, then succeeds', async () => {
@@ -300,6 +312,25 @@ describe('pacing across requests', () => {
     expect(h.requests.length).toBe(before + 1);
   });
 
+  it('when the breaker trips, the requests in flight and the queued ones end at once', async () => {
+    const tokens = Array.from({ length: 30 }, () => gen.userToken());
+    const h = await hub({ tokens: Object.fromEntries(tokens.map((t) => [t, { behavior: 'hang' }])) });
+    // A real clock for the timeouts, waits without delay (the retries' backoff).
+    const timeoutMs = 1000;
+    const c = createHubClient({ endpoint: h.url, concurrency: 4, timeoutMs, budgetMs: 60_000, now: Date.now, sleep: async () => undefined });
+    const t0 = Date.now();
+    const answers = await Promise.all(tokens.map((t) => c.whoami(t)));
+    const took = Date.now() - t0;
+    c.close();
+    for (const a of answers) {
+      expect(a.ok).toBe(false);
+      if (!a.ok) expect(a.reason).toMatch(/the endpoint stopped answering \(4 requests in a row timed out or could not connect\)/);
+    }
+    // One timeout, not two: requests started by freed slots before the breaker tripped
+    // were cut short with it. (Two would take 2 s; the margin is for a busy machine.)
+    expect(took).toBeLessThan(1.75 * timeoutMs);
+  });
+
   it('refuses to send the token outside the endpoint', async () => {
     const h = await hub();
     const { c } = client(h);
@@ -308,5 +339,56 @@ describe('pacing across requests', () => {
     expect(a.ok).toBe(false);
     if (!a.ok) expect(a.reason).toMatch(/refused to send the token/);
     expect(h.other.requests).toHaveLength(0);
+  });
+});
+
+describe('TLS', () => {
+  // A throwaway self-signed certificate, made for this run (no key material in the repository).
+  const hasOpenssl = (() => {
+    try {
+      execFileSync('openssl', ['version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!hasOpenssl)('checks certificates even with NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hfleaks-tls-'));
+    const saved = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    const got: (string | undefined)[] = [];
+    let server: https.Server | undefined;
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+      server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+        got.push(req.headers.authorization);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ type: 'user', name: 'mallory', auth: { type: 'access_token', accessToken: { role: 'write' } } }));
+      });
+      await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+      const port = (server.address() as { port: number }).port;
+      process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+      const c = createHubClient({ endpoint: `https://127.0.0.1:${port}`, ...fakeClock() });
+      const a = await c.whoami(gen.userToken());
+      c.close();
+      expect(a.ok).toBe(false);
+      if (!a.ok) expect(a.reason).toMatch(/the endpoint's TLS certificate was refused \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+      expect(got).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = saved;
+      server?.closeAllConnections();
+      await new Promise((r) => (server ? server.close(r) : r(undefined)));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('pacing flags', () => {
+  it('a time under a millisecond rounds up to 1 ms, never to a budget of 0', () => {
+    const s = hubSettings({ env: {} }, { verifyBudget: 0.0001, verifyTimeout: 0.0001 });
+    expect(s.budgetMs).toBe(1);
+    expect(s.timeoutMs).toBe(1);
+    expect(hubSettings({ env: {} }, { verifyBudget: 0.3, verifyTimeout: 2.5 })).toMatchObject({ budgetMs: 300, timeoutMs: 2500 });
   });
 });

@@ -47,7 +47,8 @@ describe('classic user tokens', () => {
 
   it('a user in no organization', () => {
     const v = parse(whoamiBody({ name: 'bob', role: 'write' }));
-    expect(v.orgs).toBeUndefined();
+    // An empty list is a known membership: none.
+    expect(v.orgs).toEqual([]);
     expect(v.summary).not.toMatch(/Organizations/);
   });
 });
@@ -115,6 +116,45 @@ describe('fine-grained tokens', () => {
     expect(v.canWrite).toBe(false);
     // The summary says so rather than leaving the token's reach blank.
     expect(v.summary).toMatch(/^valid fine-grained token "laptop" of alice \(Alice\), created 2026-03-02: scopes on acme reach nothing \(alice is not a member\)\. Organizations: beta/);
+  });
+
+  it('an empty list of organizations is a known membership: a scope on an organization reaches nothing', () => {
+    const scoped = [{ entity: { type: 'org', name: 'acme' }, permissions: ['repo.write', 'repo.content.read'] }];
+    const v = parse(whoamiBody({ name: 'alice', role: 'fineGrained', orgs: [], fineGrained: { scoped } }));
+    expect(v.orgs).toEqual([]);
+    expect(v).toMatchObject({ canWrite: false, canReadPrivate: false });
+    expect(severityFromVerification(v)).toBe('medium');
+    expect(v.summary).toMatch(/: scopes on acme reach nothing \(alice is not a member\)\.$/);
+    // Without a list the membership is unknown, and the scope is taken at its word.
+    const body = whoamiBody({ name: 'alice', role: 'fineGrained', fineGrained: { scoped } }) as Record<string, unknown>;
+    delete body.orgs;
+    expect(parse(body)).toMatchObject({ canWrite: true, canReadPrivate: true });
+  });
+
+  it('a user scope with inference permissions only, or none, does not read or write the repositories', () => {
+    const inference = parse(whoamiBody({
+      name: 'alice', role: 'fineGrained',
+      fineGrained: { scoped: [{ entity: { type: 'user', name: 'alice' }, permissions: ['inference.serverless.write', 'inference.endpoints.infer.write'] }] },
+    }));
+    expect(inference.summary).toMatch(/: no access to alice's repositories; can call paid inference billed to its owner\.$/);
+    expect(inference.summary).not.toMatch(/reads/);
+    expect(inference).toMatchObject({ canWrite: false, canReadPrivate: false });
+    const empty = parse(whoamiBody({ name: 'alice', role: 'fineGrained', fineGrained: { scoped: [{ entity: { type: 'user', name: 'alice' }, permissions: [] }] } }));
+    expect(empty.summary).toMatch(/: no access to alice's repositories\.$/);
+    const reads = parse(whoamiBody({ name: 'alice', role: 'fineGrained', fineGrained: { scoped: [{ entity: { type: 'user', name: 'alice' }, permissions: ['repo.content.read', 'inference.serverless.write'] }] } }));
+    expect(reads.summary).toMatch(/: reads alice's repositories; can call paid inference/);
+  });
+
+  it('an organization scope with discussion.write only: named, no repository access, and says what it can do', () => {
+    const v = parse(whoamiBody({
+      name: 'alice', role: 'fineGrained', orgs: [{ name: 'acme', roleInOrg: 'admin' }],
+      fineGrained: { scoped: [{ entity: { type: 'org', name: 'acme' }, permissions: ['discussion.write'] }] },
+    }));
+    const acme = v.orgs!.find((o) => o.name === 'acme')!;
+    expect(acme.access).toBe('none');
+    expect(acme.summary).toBe("no access to its repositories; the token can open discussions and pull requests in its owner's name there");
+    expect(v.summary).not.toMatch(/no scope names it/);
+    expect(v.canWrite).toBe(false);
   });
 
   it('inference-only tokens write nothing and read nothing private: medium', () => {

@@ -4,8 +4,9 @@
 import { scanWhole } from '../../detect/scanner.ts';
 import { readTokenLines, releaseLineReader } from '../../verify/input.ts';
 import { isDead } from '../../verify/severity.ts';
+import type { Report } from '../../report/types.ts';
 import type { Io } from '../io.ts';
-import { UsageError } from '../io.ts';
+import { UsageError, withIo } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
 import type { Session } from '../session.ts';
 import { createSession, finish } from '../session.ts';
@@ -33,15 +34,22 @@ async function verifyLines(io: Io, args: VerifyCommandArgs, session: Session): P
       session.warn(`${src.path} line ${l.line}: not a Hugging Face token; skipped`);
       continue;
     }
-    for (const m of matches) session.addMatch(src.path, { ...m, line: l.line, allowed: false });
+    // Columns count from the start of the line as given, leading blanks included.
+    for (const m of matches) session.addMatch(src.path, { ...m, line: l.line, column: m.column + l.column - 1, allowed: false });
   }
   session.stats.files = 1;
   session.stats.bytes = src.bytes;
   if (!session.aggregator.findings().length) {
     throw new UsageError(src.lines.length ? 'no Hugging Face token among the lines given' : 'no tokens given: pass them on standard input, one a line, or name a variable with --env');
   }
-  const code = await finish(io, args, session, 'verify');
+  // The exit code follows the report's findings: what --baseline left out counts for nothing.
+  let report: Report | undefined;
+  const seen = withIo(io, { onReport: (r) => {
+    report = r;
+    io.onReport?.(r);
+  } });
+  const code = await finish(seen, args, session, 'verify');
   if (code !== 1) return code;
   // 0 when every token is dead (invalid, or an expired JWT); 1 when any is live or could not be checked.
-  return session.aggregator.findings().some((f) => !isDead(f.verification, f.jwt?.expired)) ? 1 : 0;
+  return (report?.findings ?? session.aggregator.findings()).some((f) => !isDead(f.verification, f.jwt?.expired)) ? 1 : 0;
 }
