@@ -118,7 +118,8 @@ function verifyOptions(verifyDefault = false, hubOnly = false) {
   if (hubOnly) return hub;
   return {
     ...hub,
-    verify: { type: "boolean", default: verifyDefault, describe: `Ask the Hub who owns each token and what it can do (default ${verifyDefault ? "on; --no-verify to skip" : "off"})` },
+    // Off by default for most commands, but left unset: an explicit --no-verify must be told apart (it contradicts --reach and --revoke).
+    verify: { type: "boolean", ...verifyDefault ? { default: true } : {}, describe: `Ask the Hub who owns each token and what it can do (default ${verifyDefault ? "on; --no-verify to skip" : "off"})` },
     reach: { type: "boolean", default: false, describe: "With verification: list the repositories each valid token can see (implies --verify)" },
     revoke: { type: "boolean", default: false, describe: "Revoke the valid tokens found, for good (implies --verify; asks first, or --yes)" }
   };
@@ -162,6 +163,37 @@ var init_options = __esm({
       describe: "Scan what the next commit would add (the index against HEAD); for pre-commit hooks",
       options: { ...commonOptions(), ...maxFileSize("blobs") }
     };
+  }
+});
+
+// src/core/files.ts
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+function readSmallFile(path2, maxBytes) {
+  const fd = openSync(path2, "r");
+  try {
+    const st2 = fstatSync(fd);
+    if (!st2.isFile()) throw Object.assign(new Error("not a regular file"), { code: "not a regular file" });
+    if (st2.size > maxBytes) throw Object.assign(new Error("too large"), { code: `larger than ${maxBytes >> 20} MiB` });
+    return readFileSync(fd, "utf8").replace(/^\uFEFF/, "");
+  } finally {
+    closeSync(fd);
+  }
+}
+function jsonProblem(text, e) {
+  const msg = e.message;
+  const pos = /at position (\d+)/.exec(msg);
+  if (pos) {
+    const at2 = Number(pos[1]);
+    const before = text.slice(0, at2);
+    return `not valid JSON (line ${before.split("\n").length}, column ${at2 - before.lastIndexOf("\n")})`;
+  }
+  const token = /^Unexpected token '(.)'/u.exec(msg);
+  if (token) return `not valid JSON (unexpected ${JSON.stringify(token[1])})`;
+  return /end of JSON input/.test(msg) ? "not valid JSON (it ends too soon)" : "not valid JSON";
+}
+var init_files = __esm({
+  "src/core/files.ts"() {
+    "use strict";
   }
 });
 
@@ -10194,7 +10226,7 @@ function createDetector(rules, options = {}) {
   function tryRules(needle, text) {
     for (const c3 of needle.rules) {
       if (!text.startsWith(c3.keyword)) continue;
-      const secret = c3.match(text);
+      const secret = c3.match(text.length > c3.rule.maxLength ? text.slice(0, c3.rule.maxLength) : text);
       if (secret === void 0) continue;
       const after = text.charCodeAt(secret.length);
       if (isWordByte(Number.isNaN(after) ? void 0 : after)) continue;
@@ -10652,7 +10684,16 @@ function parseRule(raw, file, trusted = false) {
 }
 function mergeRules(...sets) {
   const byId = /* @__PURE__ */ new Map();
-  for (const set of sets) for (const r2 of set) byId.set(r2.id, r2);
+  for (const set of sets) {
+    for (const r2 of set) {
+      const before = byId.get(r2.id);
+      if (before?.trusted) {
+        throw new RuleError(`${r2.source}: rule "${r2.id}": the id of a built-in rule; to replace it, list "${r2.id}" in "disableRules" and give your rule another id`);
+      }
+      if (before) throw new RuleError(`${r2.source}: rule "${r2.id}": another rule${before.source === r2.source ? "" : ` (in ${before.source})`} has this id; give each rule its own`);
+      byId.set(r2.id, r2);
+    }
+  }
   return [...byId.values()];
 }
 var init_load = __esm({
@@ -10796,8 +10837,8 @@ var init_template = __esm({
 });
 
 // src/config.ts
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 function maxFileSizeOf(flag, config) {
   return flag !== void 0 ? parseSize(flag, "--max-file-size") : config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
 }
@@ -10809,24 +10850,41 @@ function parseSize(v2, what) {
   const mult = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
   return Math.floor(Number(m2[1]) * mult);
 }
-function loadConfig(root, explicit) {
+function readConfig(path2, shown) {
+  try {
+    return readSmallFile(path2, MAX_CONFIG_BYTES);
+  } catch (e) {
+    throw new RuleError(`${shown}: cannot read config (${e.code ?? e.message})`);
+  }
+}
+function findConfig(root, cwd) {
+  const top2 = workTreeTop(root);
+  const stop = top2 ?? (relative(cwd, root).startsWith("..") ? root : resolve(cwd));
+  for (let dir = resolve(root); ; dir = dirname(dir)) {
+    for (const name of DEFAULT_CONFIG_NAMES) {
+      const path2 = join(dir, name);
+      if (existsSync(path2)) return { path: path2, shown: relative(root, path2) || name };
+    }
+    if (dir === stop || dirname(dir) === dir) return void 0;
+  }
+}
+function workTreeTop(dir) {
+  for (let d2 = resolve(dir); ; d2 = dirname(d2)) {
+    if (existsSync(join(d2, ".git"))) return d2;
+    if (dirname(d2) === d2) return void 0;
+  }
+}
+function loadConfig(root, explicit, cwd = root) {
   let file;
   let text;
   if (explicit) {
     file = explicit;
-    try {
-      text = readFileSync(explicit, "utf8");
-    } catch (e) {
-      throw new RuleError(`${explicit}: cannot read config (${e.code ?? e.message})`);
-    }
+    text = readConfig(resolve(cwd, explicit), explicit);
   } else {
-    for (const name of DEFAULT_CONFIG_NAMES) {
-      try {
-        text = readFileSync(join(root, name), "utf8");
-        file = name;
-        break;
-      } catch {
-      }
+    const found = findConfig(root, cwd);
+    if (found) {
+      file = found.shown;
+      text = readConfig(found.path, found.shown);
     }
   }
   if (text === void 0 || file === void 0) return { rules: builtinRules() };
@@ -10834,7 +10892,7 @@ function loadConfig(root, explicit) {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new RuleError(`${file}: not valid JSON (${e.message})`);
+    throw new RuleError(`${file}: ${jsonProblem(text, e)}`);
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new RuleError(`${file}: must hold a JSON object`);
   const o2 = data;
@@ -10860,9 +10918,13 @@ function loadConfig(root, explicit) {
     const off = new Set(o2.disableRules);
     for (const id of off) if (!rules.some((r2) => r2.id === id)) throw new RuleError(`${file}: field "disableRules": no rule "${id}"`);
     rules = rules.filter((r2) => !off.has(r2.id));
+    if (!rules.length) throw new RuleError(`${file}: field "disableRules" turns off every rule: nothing would be looked for`);
   }
   const cfg = { rules, file };
-  if (o2.maxFileSize !== void 0) cfg.maxFileSize = parseSize(o2.maxFileSize, `${file}: field "maxFileSize"`);
+  if (o2.maxFileSize !== void 0) {
+    if (typeof o2.maxFileSize !== "string" && typeof o2.maxFileSize !== "number") throw new RuleError(`${file}: field "maxFileSize" must be a size ("100MB") or a number of bytes`);
+    cfg.maxFileSize = parseSize(o2.maxFileSize, `${file}: field "maxFileSize"`);
+  }
   if (o2.archiveDepth !== void 0) {
     if (!isArchiveDepth(o2.archiveDepth)) {
       throw new RuleError(`${file}: field "archiveDepth" must be a whole number from 0 to 10`);
@@ -10890,10 +10952,11 @@ function checkExamples(file, own) {
     check2(rule.examples.negative, false, "negative");
   });
 }
-var DEFAULT_CONFIG_NAMES, DEFAULT_MAX_FILE_SIZE;
+var DEFAULT_CONFIG_NAMES, DEFAULT_MAX_FILE_SIZE, MAX_CONFIG_BYTES;
 var init_config = __esm({
   "src/config.ts"() {
     "use strict";
+    init_files();
     init_content();
     init_detector();
     init_scanner();
@@ -10902,6 +10965,7 @@ var init_config = __esm({
     init_template();
     DEFAULT_CONFIG_NAMES = [".hfleaks.json"];
     DEFAULT_MAX_FILE_SIZE = 512 << 20;
+    MAX_CONFIG_BYTES = 4 << 20;
   }
 });
 
@@ -12609,7 +12673,7 @@ var require_scan = __commonJS({
       let backslashes = false;
       let negated = false;
       let negatedExtglob = false;
-      let finished = false;
+      let finished2 = false;
       let braces = 0;
       let prev;
       let code2;
@@ -12646,7 +12710,7 @@ var require_scan = __commonJS({
             if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
-              finished = true;
+              finished2 = true;
               if (scanToEnd === true) {
                 continue;
               }
@@ -12655,7 +12719,7 @@ var require_scan = __commonJS({
             if (braceEscaped !== true && code2 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
-              finished = true;
+              finished2 = true;
               if (scanToEnd === true) {
                 continue;
               }
@@ -12666,7 +12730,7 @@ var require_scan = __commonJS({
               if (braces === 0) {
                 braceEscaped = false;
                 isBrace = token.isBrace = true;
-                finished = true;
+                finished2 = true;
                 break;
               }
             }
@@ -12680,7 +12744,7 @@ var require_scan = __commonJS({
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
+          if (finished2 === true) continue;
           if (prev === CHAR_DOT && index === start + 1) {
             start += 2;
             continue;
@@ -12693,7 +12757,7 @@ var require_scan = __commonJS({
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
-            finished = true;
+            finished2 = true;
             if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
@@ -12706,7 +12770,7 @@ var require_scan = __commonJS({
                 }
                 if (code2 === CHAR_RIGHT_PARENTHESES) {
                   isGlob = token.isGlob = true;
-                  finished = true;
+                  finished2 = true;
                   break;
                 }
               }
@@ -12718,7 +12782,7 @@ var require_scan = __commonJS({
         if (code2 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
-          finished = true;
+          finished2 = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -12726,7 +12790,7 @@ var require_scan = __commonJS({
         }
         if (code2 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
-          finished = true;
+          finished2 = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -12742,7 +12806,7 @@ var require_scan = __commonJS({
             if (next === CHAR_RIGHT_SQUARE_BRACKET) {
               isBracket = token.isBracket = true;
               isGlob = token.isGlob = true;
-              finished = true;
+              finished2 = true;
               break;
             }
           }
@@ -12766,7 +12830,7 @@ var require_scan = __commonJS({
                 continue;
               }
               if (code2 === CHAR_RIGHT_PARENTHESES) {
-                finished = true;
+                finished2 = true;
                 break;
               }
             }
@@ -12775,7 +12839,7 @@ var require_scan = __commonJS({
           break;
         }
         if (isGlob === true) {
-          finished = true;
+          finished2 = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -12878,7 +12942,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -12886,7 +12950,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants3;
+    } = constants4;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -13092,7 +13156,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -13125,8 +13189,8 @@ var require_parse2 = __commonJS({
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
       const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants3.globChars(win32);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants4.globChars(win32);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -13825,7 +13889,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants3.globChars(win32);
+      } = constants4.globChars(win32);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -13884,7 +13948,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse = require_parse2();
     var utils = require_utils2();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -14012,7 +14076,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch.constants = constants3;
+    picomatch.constants = constants4;
     module.exports = picomatch;
   }
 });
@@ -14333,21 +14397,21 @@ var require_pattern = __commonJS({
     exports.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative4 = [];
+      const relative5 = [];
       for (const pattern2 of patterns) {
-        if (isAbsolute4(pattern2)) {
+        if (isAbsolute5(pattern2)) {
           absolute.push(pattern2);
         } else {
-          relative4.push(pattern2);
+          relative5.push(pattern2);
         }
       }
-      return [absolute, relative4];
+      return [absolute, relative5];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute4(pattern2) {
+    function isAbsolute5(pattern2) {
       return path2.isAbsolute(pattern2);
     }
-    exports.isAbsolute = isAbsolute4;
+    exports.isAbsolute = isAbsolute5;
   }
 });
 
@@ -15432,41 +15496,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value2) {
-        var p2 = new Promise(function(resolve12, reject) {
+        var p2 = new Promise(function(resolve14, reject) {
           pushCb(value2, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve12(result);
+            resolve14(result);
           });
         });
         p2.catch(noop);
         return p2;
       }
       function unshift(value2) {
-        var p2 = new Promise(function(resolve12, reject) {
+        var p2 = new Promise(function(resolve14, reject) {
           unshiftCb(value2, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve12(result);
+            resolve14(result);
           });
         });
         p2.catch(noop);
         return p2;
       }
       function drained() {
-        var p2 = new Promise(function(resolve12) {
+        var p2 = new Promise(function(resolve14) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve12();
+              resolve14();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve12();
+                resolve14();
                 queue.drain = previousDrain;
               };
             }
@@ -15952,9 +16016,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve14, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve12(stats) : reject(error);
+            return error === null ? resolve14(stats) : reject(error);
           });
         });
       }
@@ -15978,10 +16042,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve14, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve12(entries);
+              resolve14(entries);
             } else {
               reject(error);
             }
@@ -15991,10 +16055,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve14, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve12(entries));
+          stream.once("end", () => resolve14(entries));
         });
       }
     };
@@ -16648,4601 +16712,6 @@ var require_out4 = __commonJS({
       }
     }
     module.exports = FastGlob;
-  }
-});
-
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY2 = "";
-    var SPACE = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define = (object, key, value2) => {
-      Object.defineProperty(object, key, { value: value2 });
-      return value2;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
-      if (negated) {
-        return `[^\\/${body}]`;
-      }
-      const source = `[${body}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern2, start) => {
-      const { length } = pattern2;
-      let index = start + 1;
-      let negated = EMPTY2;
-      const lead = pattern2[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body = EMPTY2;
-      let prev = EMPTY2;
-      for (; ; ) {
-        const char = pattern2[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern2[++index];
-          body += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern2[index + 1] !== "]") {
-          index++;
-          let to2 = pattern2[index];
-          if (to2 === ESCAPE) {
-            to2 = pattern2[index += 1];
-          }
-          if (prev <= to2) {
-            body += `-${escapeMember(to2)}`;
-          }
-          prev = EMPTY2;
-        } else if (char === "[" && pattern2[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern2[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern2[end - 1] === ":") {
-            const name = pattern2.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body += POSIX_CLASSES[name];
-            prev = EMPTY2;
-            index = end;
-          } else {
-            body += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern2[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "\uE000";
-    var TRAILING_DOUBLESTAR = "\uE001";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern2) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern2;
-      let out = EMPTY2;
-      let index = 0;
-      while (index < length) {
-        const char = pattern2[index];
-        if (char === ESCAPE) {
-          const escaped = pattern2[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern2.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern2, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_3, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
-        ESCAPE + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_3, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern2) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern2) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_3, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_3, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_3, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run, at2) => {
-      let separator = EMPTY2;
-      for (let index = at2 + 1; index < run.length && !run[index].wildcard; index++) {
-        separator += run[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY2;
-      let run = [];
-      const flush = () => {
-        let lastWildcard;
-        run.forEach((token, at2) => {
-          if (token.wildcard) {
-            lastWildcard = at2;
-          }
-        });
-        run.forEach((token, at2) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at2 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at2)})[^\\/])*`;
-        });
-        run = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern2) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern2)) {
-        pattern2 = "**";
-      }
-      const { source, sources } = extractBrackets(pattern2);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern2);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern2)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH);
-      return index < 0 || index === body.length - 1;
-    };
-    var basenameOf = (path2) => {
-      const end = path2.length - 1;
-      const index = path2.lastIndexOf(
-        SLASH,
-        path2[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path2 : path2.slice(index + 1);
-    };
-    var parentOf = (path2) => {
-      if (path2.charCodeAt(0) === SLASH_CODE || path2.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path2.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY2;
-      }
-      const end = path2.length - 1;
-      const cut = path2.lastIndexOf(
-        SLASH,
-        path2.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY2 : path2.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern2) => pattern2 && isString(pattern2);
-    var splitPattern = (pattern2) => (pattern2[pattern2.length - 1] === "\r" ? pattern2.slice(0, -1) : pattern2).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern2, mark, body, ignoreCase, negative, prefix) {
-        this.pattern = pattern2;
-        this.mark = mark;
-        this.negative = negative;
-        define(this, "body", body);
-        define(this, "ignoreCase", ignoreCase);
-        define(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str2 = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex2 = this.ignoreCase ? new RegExp(str2, "i") : new RegExp(str2);
-        return define(this, key, regex2);
-      }
-    };
-    var hasTrailingBackslash = (str2) => {
-      let count2 = 0;
-      while (str2[str2.length - count2 - 1] === ESCAPE) {
-        count2++;
-      }
-      return count2 % 2 === 1;
-    };
-    var trimEnd = (body, stripLineEnd) => {
-      let lineEnd = body.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
-    };
-    var createRule = (pattern2, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern2[0] === BOM ? pattern2.slice(1) : pattern2;
-      if (body[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body[0] === "!") {
-        negative = true;
-        body = body.slice(1);
-      }
-      const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd(body, stripLineEnd);
-      }
-      if (!body || hasTrailingBackslash(body)) {
-        return;
-      }
-      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body);
-      return new IgnoreRule(
-        pattern2,
-        mark,
-        body,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern2, index) {
-        if (pattern2 && pattern2[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern2._rules._rules);
-          this._basenameCount += pattern2._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern2);
-        const raw = isStr ? pattern2 : pattern2.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern2.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern2) {
-        this._added = false;
-        this._split = isString(pattern2);
-        this._stripBOM = !this._split || pattern2[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern2) : pattern2
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path2) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule.checkRegex.test(path2)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path2, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename3 = shortcut ? basenameOf(path2) : path2;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename3 : path2
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message2, Ctor) => {
-      throw new Ctor(message2);
-    };
-    var checkPath = (path2, originalPath, doThrow) => {
-      if (!isString(path2)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path2) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path2)) {
-        const r2 = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r2} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path2) => {
-      const first = path2.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path2.length === 1) {
-        return true;
-      }
-      const second = path2.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path2.length === 2 || path2.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p2) => p2;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern2) {
-        if (this._rules.add(pattern2)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern2) {
-        return this.add(pattern2);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path2) {
-        checkPath(
-          path2,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path2 ? this._t(path2, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path2 = convertPath(target);
-        if (!path2 || path2.charCodeAt(path2.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path2);
-        }
-        const dir = this._t(path2, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path2);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path2, cache) {
-        const cached2 = cache[path2];
-        if (cached2) {
-          return cached2;
-        }
-        const parentPath = parentOf(path2);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path2] = parent && parent.ignored ? parent : this._rules.test(path2, MODE_IGNORE);
-      }
-      ignores(path2) {
-        return this._test(path2, this._ignoreCache, convertPath(path2)).ignored;
-      }
-      createFilter() {
-        return (path2) => !this.ignores(path2);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path2) {
-        return this._test(path2, this._testCache, convertPath(path2));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path2) => checkPath(convertPath(path2), path2, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path2) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path2) || isNotRelative(path2);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
-// src/sources/ignore.ts
-import { readFileSync as readFileSync2 } from "node:fs";
-import { join as join2 } from "node:path";
-function parseHfleaksIgnore(text) {
-  const paths = [];
-  const fingerprints = /* @__PURE__ */ new Set();
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/(^|\s)#.*$/, "").trim();
-    if (!line) continue;
-    if (FINGERPRINT_RE.test(line)) fingerprints.add(line);
-    else paths.push(line);
-  }
-  return { paths, fingerprints };
-}
-function readHfleaksIgnore(root) {
-  try {
-    return parseHfleaksIgnore(readFileSync2(join2(root, ".hfleaksignore"), "utf8"));
-  } catch {
-    return { paths: [], fingerprints: /* @__PURE__ */ new Set() };
-  }
-}
-function scoped(dir, patterns, above) {
-  const make = (ls2) => (0, import_ignore.default)({ ignorecase: IGNORE_CASE }).add(ls2);
-  let lines = patterns.split(/\r?\n/);
-  let ig = make(lines);
-  if (above === void 0) return { dir, ig };
-  for (let n = 0; n < 16; n++) {
-    const r2 = ig.test(`${above}/`);
-    const pattern2 = r2.rule?.pattern?.trim();
-    if (!r2.ignored || pattern2 === void 0) break;
-    const kept = lines.filter((l3) => l3.trim() !== pattern2);
-    if (kept.length === lines.length) break;
-    lines = kept;
-    ig = make(lines);
-  }
-  return { dir, ig, above };
-}
-function judge(s, path2, dir, rules, k2) {
-  const sub = s.dir && !path2.startsWith(`${s.dir}/`) ? "" : s.above ? `${s.above}/${path2}` : s.dir ? path2.slice(s.dir.length + 1) : path2;
-  if (!sub) {
-    rules[k2] = void 0;
-    return void 0;
-  }
-  const r2 = s.ig.test(dir ? `${sub}/` : sub);
-  const inherited = r2.ignored && r2.rule !== void 0 && r2.rule === rules[k2];
-  rules[k2] = r2.ignored ? r2.rule : void 0;
-  if (inherited) return void 0;
-  if (r2.ignored) return true;
-  if (r2.unignored) return false;
-  return void 0;
-}
-function pruneGlobs(dir, patterns) {
-  if (dir && !LITERAL_DIR.test(dir)) return [];
-  const lines = patterns.split(/\r?\n/).map((l3) => l3.trimEnd()).filter((l3) => l3 && !l3.startsWith("#"));
-  if (lines.some((l3) => l3.startsWith("!"))) return [];
-  const out = [];
-  for (let l3 of lines) {
-    const dirOnly = l3.endsWith("/");
-    const anchored = l3.startsWith("/") || l3.replace(/\/$/, "").includes("/");
-    l3 = l3.replace(/^\//, "").replace(/\/$/, "");
-    if (!SIMPLE.test(l3) || l3.includes("**")) continue;
-    const prefix = dir ? `${dir}/` : "";
-    const g2 = anchored ? `${prefix}${l3}` : `${prefix}**/${l3}`;
-    out.push(dirOnly ? `${g2}/*/**` : `${g2}/**`);
-  }
-  return out;
-}
-var import_ignore, FINGERPRINT_RE, IGNORE_CASE, IgnoreMatcher, SIMPLE, LITERAL_DIR;
-var init_ignore = __esm({
-  "src/sources/ignore.ts"() {
-    "use strict";
-    import_ignore = __toESM(require_ignore(), 1);
-    FINGERPRINT_RE = /^[a-z0-9][a-z0-9-]*:[0-9a-f]{16,64}$/;
-    IGNORE_CASE = process.platform === "darwin" || process.platform === "win32";
-    IgnoreMatcher = class {
-      scoped = [];
-      always = [];
-      /** A .gitignore (or info/exclude) in directory `dir` of the walk: add from the top down. */
-      add(dir, patterns) {
-        this.scoped.push(scoped(dir, patterns));
-      }
-      /** An ignore file in a directory above the walk root; `above` is the root's path from it. */
-      addAbove(above, patterns) {
-        this.scoped.push(scoped("", patterns, above));
-      }
-      /**
-       * Globs that exclude, never re-included by a .gitignore (.hfleaksignore); `above` as
-       * for addAbove when they are relative to a directory above the walk root.
-       */
-      addAlways(patterns, above) {
-        this.always.push(scoped("", patterns, above));
-      }
-      ignores(rel, isDir = false) {
-        const parts = rel.split("/");
-        const parentRule = [];
-        const alwaysRule = [];
-        for (let i = 1; i <= parts.length; i++) {
-          const path2 = i === parts.length ? rel : parts.slice(0, i).join("/");
-          const dir = i < parts.length || isDir;
-          if (this.always.some((s, k2) => judge(s, path2, dir, alwaysRule, k2) === true)) return true;
-          let excluded = false;
-          this.scoped.forEach((s, k2) => {
-            const verdict2 = judge(s, path2, dir, parentRule, k2);
-            if (verdict2 !== void 0) excluded = verdict2;
-          });
-          if (excluded) return true;
-        }
-        return false;
-      }
-    };
-    SIMPLE = /^[A-Za-z0-9._*-]+(\/[A-Za-z0-9._*-]+)*$/;
-    LITERAL_DIR = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
-  }
-});
-
-// src/sources/worker-pool.ts
-function createWorkerPool(size, script, init, sink) {
-  const slots = Array.from({ length: size }, () => ({ worker: void 0, jobs: /* @__PURE__ */ new Map(), dead: false }));
-  let nextId = 0;
-  const start = (slot) => {
-    const w2 = new (threads2()).Worker(script, { workerData: init });
-    w2.on("message", (r2) => {
-      const entry = slot.jobs.get(r2.id);
-      if (!entry) return;
-      slot.jobs.delete(r2.id);
-      for (const { path: path2, m: m2 } of r2.matches) sink.match(path2, m2);
-      for (const warning of r2.warnings) sink.warn(warning);
-      for (const s of r2.skips) sink.skip(s.path, s.reason);
-      for (const n of r2.notes) sink.note?.(n.path, n.kind);
-      entry.resolve(r2.bytes);
-    });
-    const fail2 = (why) => {
-      if (slot.dead) return;
-      slot.dead = true;
-      for (const { job, resolve: resolve12 } of slot.jobs.values()) {
-        sink.warn(`${job.display}: scan worker failed (${why}); not scanned`);
-        sink.skip(job.display, "scan worker failed");
-        resolve12(0);
-      }
-      slot.jobs.clear();
-    };
-    w2.on("error", (e) => fail2(e.message));
-    w2.on("exit", (code2) => {
-      if (code2 !== 0) fail2(`exit code ${code2}`);
-    });
-    slot.worker = w2;
-    return w2;
-  };
-  const free = () => slots.find((s) => !s.dead && s.jobs.size < IN_FLIGHT);
-  return {
-    hasRoom: () => free() !== void 0,
-    idle: () => slots.every((s) => s.jobs.size === 0),
-    run(abs, display) {
-      const slot = free();
-      const w2 = slot.worker ?? start(slot);
-      const job = { id: nextId++, abs, display };
-      return new Promise((resolve12) => {
-        slot.jobs.set(job.id, { job, resolve: resolve12 });
-        w2.postMessage(job);
-      });
-    },
-    async close() {
-      await Promise.all(slots.map((s) => s.worker && !s.dead ? s.worker.terminate() : void 0));
-    }
-  };
-}
-var IN_FLIGHT, threads2;
-var init_worker_pool = __esm({
-  "src/sources/worker-pool.ts"() {
-    "use strict";
-    init_lazy();
-    IN_FLIGHT = 16;
-    threads2 = lazyBuiltin("node:worker_threads");
-  }
-});
-
-// src/sources/files.ts
-import { closeSync, constants, fstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync3, readSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join as join3, relative, resolve, sep } from "node:path";
-function toPosix(p2) {
-  return sep === "/" ? p2 : p2.split(sep).join("/");
-}
-function scanRoot(paths, cwd) {
-  if (paths.length === 1) {
-    const abs = resolve(cwd, paths[0]);
-    try {
-      if (statSync(abs).isDirectory()) return abs;
-    } catch {
-    }
-  }
-  return cwd;
-}
-function outside(rel) {
-  return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
-}
-function displayPath(root, abs) {
-  const rel = relative(root, abs);
-  if (!rel) return ".";
-  return toPosix(outside(rel) ? abs : rel);
-}
-function readText(path2) {
-  try {
-    return readFileSync3(path2, "utf8");
-  } catch {
-    return "";
-  }
-}
-function repoTop(dir) {
-  for (let d2 = resolve(dir); ; ) {
-    try {
-      statSync(join3(d2, ".git"));
-      return d2;
-    } catch {
-    }
-    const up = dirname(d2);
-    if (up === d2) return void 0;
-    d2 = up;
-  }
-}
-async function* walk(dir, useIgnoreFiles, sink, root) {
-  const matcher = new IgnoreMatcher();
-  const prune = ["**/.git/**"];
-  if (useIgnoreFiles) {
-    const fromRoot = relative(root, dir);
-    const under = fromRoot !== "" && !outside(fromRoot);
-    const hf = readHfleaksIgnore(under ? root : dir);
-    if (hf.paths.length && under) {
-      matcher.addAlways(hf.paths.join("\n"), toPosix(fromRoot));
-    } else if (hf.paths.length) {
-      matcher.addAlways(hf.paths.join("\n"));
-      prune.push(...pruneGlobs("", hf.paths.join("\n")));
-    }
-    const top2 = repoTop(dir);
-    if (top2 !== void 0) {
-      const relDir = relative(top2, dir).split(sep).join("/");
-      const parts = relDir ? relDir.split("/") : [];
-      const exclude = readText(join3(top2, ".git", "info", "exclude"));
-      if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add("", exclude);
-      for (let i = 0; i < parts.length; i++) {
-        const ancestor = join3(top2, ...parts.slice(0, i));
-        const text = readText(join3(ancestor, ".gitignore"));
-        if (text) matcher.addAbove(parts.slice(i).join("/"), text);
-      }
-    }
-    const rootPrune = pruneGlobs("", readText(join3(dir, ".gitignore")));
-    const nested = await (0, import_fast_glob.default)("**/.gitignore", { cwd: dir, dot: true, ignore: [...prune, ...rootPrune], suppressErrors: true, followSymbolicLinks: false });
-    const globs = [];
-    let reincludes = false;
-    for (const g2 of nested.sort((a, b3) => a.split("/").length - b3.split("/").length || a.localeCompare(b3))) {
-      const d2 = g2 === ".gitignore" ? "" : g2.slice(0, -"/.gitignore".length);
-      try {
-        const text = readFileSync3(join3(dir, g2), "utf8");
-        matcher.add(d2, text);
-        globs.push(...d2 ? pruneGlobs(d2, text) : rootPrune);
-        if (d2 && /^\s*!/m.test(text)) reincludes = true;
-      } catch (e) {
-        sink.warn(`${displayPath(root, join3(dir, g2))}: cannot read (${e.code ?? e.message})`);
-      }
-    }
-    if (!reincludes) prune.push(...globs);
-  }
-  const oddNames = [];
-  const lossyDirs = /* @__PURE__ */ new Set();
-  const readdirSeen = ((path2, options, cb) => {
-    fsReaddir(path2, options, (err, entries) => {
-      if (err && path2.includes("\uFFFD")) {
-      } else if (err) {
-        const shown = displayPath(root, path2);
-        const why = err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code ?? err.message;
-        sink.warn(`${shown}/: cannot read directory (${why}); skipped`);
-        sink.skip(`${shown}/`, why);
-      } else {
-        for (const d2 of entries) {
-          if (/[\r\n]/.test(d2.name)) oddNames.push({ parent: path2, dirent: d2 });
-          else if (d2.name.includes("\uFFFD")) lossyDirs.add(path2);
-        }
-      }
-      cb(err, entries);
-    });
-  });
-  const stream = import_fast_glob.default.stream("**", {
-    cwd: dir,
-    dot: true,
-    onlyFiles: false,
-    objectMode: true,
-    followSymbolicLinks: false,
-    suppressErrors: true,
-    ignore: prune,
-    fs: { readdir: readdirSeen }
-  });
-  const keep = function* (rel, d2) {
-    if (d2.isDirectory()) return;
-    if (rel.includes("\uFFFD")) return;
-    if (useIgnoreFiles && matcher.ignores(rel)) return;
-    if (d2.isSymbolicLink()) return;
-    if (!d2.isFile()) {
-      sink.skip(displayPath(root, join3(dir, rel)), "not a regular file");
-      return;
-    }
-    yield join3(dir, rel);
-  };
-  for await (const e of stream) yield* keep(e.path, e.dirent);
-  for (const { parent, dirent } of oddNames) {
-    const abs = join3(parent, dirent.name);
-    const rel = relative(dir, abs).split(sep).join("/");
-    if (useIgnoreFiles && matcher.ignores(rel, dirent.isDirectory())) continue;
-    if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root);
-    else yield* keep(rel, dirent);
-  }
-  const rawWalk = function* (rawDir, shownDir, everything) {
-    let entries;
-    try {
-      entries = readdirSync(rawDir, { withFileTypes: true, encoding: "buffer" });
-    } catch (e) {
-      sink.warn(`${displayPath(root, shownDir)}/: cannot read directory (${e.code ?? e.message}); skipped`);
-      return;
-    }
-    for (const d2 of entries) {
-      const shown = join3(shownDir, d2.name.toString("utf8"));
-      if (!everything && !shown.slice(shownDir.length).includes("\uFFFD")) continue;
-      const rel = relative(dir, shown).split(sep).join("/");
-      if (useIgnoreFiles && matcher.ignores(rel, d2.isDirectory())) continue;
-      if (d2.isSymbolicLink()) continue;
-      const raw = Buffer.concat([rawDir, Buffer.from(sep), d2.name]);
-      if (d2.isDirectory()) yield* rawWalk(raw, shown, true);
-      else if (!d2.isFile()) sink.skip(displayPath(root, shown), "not a regular file");
-      else yield { raw, shown };
-    }
-  };
-  for (const parent of lossyDirs) yield* rawWalk(Buffer.from(parent), parent, false);
-}
-function scanFile(abs, display, detector, sink, opts) {
-  let fd;
-  try {
-    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
-    const st2 = fstatSync(fd);
-    if (!st2.isFile()) {
-      sink.skip(display, "not a regular file");
-      return 0;
-    }
-    if (st2.size > opts.maxFileSize) {
-      sink.skip(display, `larger than the size cap (${st2.size} > ${opts.maxFileSize} bytes)`);
-      return 0;
-    }
-    const content = openContent(detector, display, sink, opts.content);
-    let total = 0;
-    if (st2.size <= READ_WHOLE) {
-      if (readBuffer.length < st2.size) readBuffer = Buffer.allocUnsafeSlow(Math.min(READ_WHOLE, Math.max(st2.size, 2 * readBuffer.length)));
-      const buf = readBuffer.subarray(0, st2.size);
-      while (total < st2.size) {
-        const n = readSync(fd, buf, total, st2.size - total, total);
-        if (n === 0) break;
-        total += n;
-      }
-      if (total < st2.size) sink.warn(`${display}: file shrank while being read (${total} of ${st2.size} bytes scanned)`);
-      content.push(total === st2.size ? buf : buf.subarray(0, total));
-    } else {
-      for (; ; ) {
-        const buf = Buffer.allocUnsafe(READ_CHUNK);
-        const n = readSync(fd, buf, 0, READ_CHUNK, total);
-        if (n === 0) break;
-        total += n;
-        content.push(n === READ_CHUNK ? buf : buf.subarray(0, n));
-        if (total > opts.maxFileSize) {
-          sink.skip(display, `grew past the size cap while being read; first ${total} bytes scanned`);
-          break;
-        }
-      }
-    }
-    content.end();
-    return total;
-  } catch (e) {
-    const err = e;
-    const why = err.code === "ENOENT" ? "vanished before it could be read" : err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code ?? err.message;
-    sink.warn(`${display}: cannot read (${why}); skipped`);
-    sink.skip(display, why);
-    return 0;
-  } finally {
-    if (fd !== void 0) {
-      try {
-        closeSync(fd);
-      } catch {
-      }
-    }
-  }
-}
-async function scanPaths(detector, opts, sink) {
-  const root = scanRoot(opts.paths, opts.cwd);
-  const targets = [];
-  for (const p2 of opts.paths) {
-    const abs = resolve(opts.cwd, p2);
-    let st2;
-    try {
-      st2 = await fsp.lstat(abs);
-    } catch {
-      throw new PathError(`${p2}: no such file or directory`);
-    }
-    if (st2.isSymbolicLink()) {
-      try {
-        st2 = await fsp.stat(abs);
-      } catch {
-        throw new PathError(`${p2}: a symbolic link to nothing (no such file or directory)`);
-      }
-    }
-    targets.push({ abs, dir: st2.isDirectory() });
-  }
-  const totals = { files: 0, bytes: 0, root };
-  const done = (n) => {
-    totals.files++;
-    totals.bytes += n;
-    opts.onFile?.(n);
-  };
-  const threads3 = opts.worker ? Math.max(1, opts.threads ?? 1) : 1;
-  let pool;
-  const queue = [];
-  let walking = true;
-  let wakeMain;
-  let wakeWalk;
-  const signal = () => {
-    const a = wakeMain;
-    const b3 = wakeWalk;
-    wakeMain = wakeWalk = void 0;
-    a?.();
-    b3?.();
-  };
-  const display = (f3) => displayPath(root, typeof f3 === "string" ? f3 : f3.shown);
-  const feed = () => {
-    while (pool && queue.length && pool.hasRoom() && typeof queue[0] === "string") {
-      const abs = queue.shift();
-      void pool.run(abs, display(abs)).then((n) => {
-        done(n);
-        feed();
-        signal();
-      });
-    }
-    signal();
-  };
-  const producer = (async () => {
-    let seen = 0;
-    for (const t2 of targets) {
-      const files = t2.dir ? walk(t2.abs, opts.useIgnoreFiles, sink, root) : single(t2.abs);
-      for await (const abs of files) {
-        queue.push(abs);
-        if (++seen === WORKERS_AFTER && threads3 > 1 && opts.worker) {
-          pool = createWorkerPool(threads3 - 1, opts.worker.script, { ...opts.worker.init, maxFileSize: opts.maxFileSize, content: opts.content }, sink);
-        }
-        feed();
-        while (queue.length > QUEUE_HIGH) await new Promise((r2) => wakeWalk = r2);
-      }
-    }
-    walking = false;
-    signal();
-  })();
-  try {
-    for (; ; ) {
-      const abs = queue.shift();
-      if (abs !== void 0) {
-        signal();
-        done(scanFile(typeof abs === "string" ? abs : abs.raw, display(abs), detector, sink, opts));
-        await new Promise((r2) => setImmediate(r2));
-        feed();
-        continue;
-      }
-      if (!walking && (!pool || pool.idle())) break;
-      await new Promise((r2) => wakeMain = r2);
-    }
-    await producer;
-  } finally {
-    await pool?.close();
-  }
-  return totals;
-}
-async function* single(abs) {
-  yield abs;
-}
-var import_fast_glob, READ_WHOLE, readBuffer, READ_CHUNK, QUEUE_HIGH, WORKERS_AFTER;
-var init_files = __esm({
-  "src/sources/files.ts"() {
-    "use strict";
-    import_fast_glob = __toESM(require_out4(), 1);
-    init_content();
-    init_ignore();
-    init_worker_pool();
-    init_errors();
-    READ_WHOLE = 8 << 20;
-    readBuffer = Buffer.allocUnsafeSlow(1 << 16);
-    READ_CHUNK = 1 << 20;
-    QUEUE_HIGH = 256;
-    WORKERS_AFTER = 48;
-  }
-});
-
-// src/cli/progress.ts
-function createProgress(io2, args, unit) {
-  if (!io2.stderrIsTTY || args.quiet || args.progress === false || io2.env.CI) return NONE;
-  const start = Date.now();
-  let items = 0;
-  let bytes2 = 0;
-  let total = 0;
-  let last = 0;
-  let shown = false;
-  const draw = () => {
-    const secs = (Date.now() - start) / 1e3;
-    const mbs = secs > 0 ? bytes2 / (1 << 20) / secs : 0;
-    let s = `${items}${total ? `/${total}` : ""} ${unit}, ${(bytes2 / (1 << 20)).toFixed(0)} MB, ${mbs.toFixed(0)} MB/s`;
-    if (total && items > 0) s += `, ${Math.max(0, Math.round((total - items) * secs / items))} s left`;
-    io2.stderr(`\r\x1B[2K${s}`);
-    shown = true;
-  };
-  return {
-    total(n) {
-      total = n;
-    },
-    tick(i, b3) {
-      items += i;
-      bytes2 += b3;
-      const now = Date.now();
-      if (now - last > 200) {
-        last = now;
-        draw();
-      }
-    },
-    done() {
-      if (shown) io2.stderr("\r\x1B[2K");
-    }
-  };
-}
-var NONE;
-var init_progress = __esm({
-  "src/cli/progress.ts"() {
-    "use strict";
-    NONE = { total() {
-    }, tick() {
-    }, done() {
-    } };
-  }
-});
-
-// src/verify/whoami.ts
-function isObj(x3) {
-  return typeof x3 === "object" && x3 !== null && !Array.isArray(x3);
-}
-function clean(x3, maxLen = 200) {
-  if (typeof x3 !== "string") return void 0;
-  const s = x3.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "").trim();
-  if (!s) return void 0;
-  return s.length > maxLen ? `${s.slice(0, maxLen - 1)}\u2026` : s;
-}
-function strings(x3, cap = MAX_PERMISSIONS) {
-  if (!Array.isArray(x3)) return [];
-  const out = [];
-  for (const v2 of x3) {
-    const s = clean(v2, 100);
-    if (s && out.length < cap) out.push(s);
-  }
-  return out;
-}
-function roleLevel(role) {
-  const r2 = (role ?? "").toLowerCase();
-  if (r2 === "admin" || r2 === "owner") return "admin";
-  if (r2 === "write" || r2 === "contributor") return "write";
-  if (r2 === "read") return "read";
-  if (r2 === "no_access" || r2 === "none") return "none";
-  if (r2.includes("admin")) return "admin";
-  if (r2.includes("write")) return "write";
-  return "read";
-}
-function permissionLevel(p2) {
-  if (p2 in SIDE) return "side";
-  if (p2 === "org.write") return "admin";
-  if (/write|admin|manage|delete/i.test(p2)) return "write";
-  return "read";
-}
-function readsContent(p2) {
-  return p2 === "repo.content.read" || p2.startsWith("repo.") && p2.includes("write");
-}
-function levelOf(perms) {
-  let l3 = "none";
-  for (const p2 of perms) {
-    const pl = permissionLevel(p2);
-    if (pl !== "side") l3 = max(l3, pl);
-  }
-  return l3;
-}
-function orgSummary(access, roleInOrg, tokenRole, how) {
-  const role = (roleInOrg ?? "").toLowerCase();
-  switch (access) {
-    case "none":
-      return how === "fine" ? "no access through this token (no scope names it)" : "no access through this token";
-    case "read":
-      if (how === "classic" && tokenRole === "read" && rank(roleLevel(role)) > rank("read")) return `reads its repositories only: the owner is ${role} there, but this is a read token`;
-      return "reads its repositories, private ones included";
-    case "write":
-      if (role === "contributor") return "creates repositories and pushes to the ones this user created";
-      return "reads and writes its repositories";
-    case "admin":
-      return "reads and writes its repositories and can change its settings and members";
-  }
-}
-function fineGrainedOf(at2) {
-  const fg2 = at2.fineGrained;
-  if (!isObj(fg2)) return void 0;
-  const scoped2 = [];
-  if (Array.isArray(fg2.scoped)) {
-    for (const s of fg2.scoped) {
-      if (!isObj(s) || scoped2.length >= MAX_SCOPED) continue;
-      const e = isObj(s.entity) ? s.entity : {};
-      scoped2.push({ type: clean(e.type, 40) ?? "unknown", name: clean(e.name) ?? clean(e._id) ?? "?", permissions: strings(s.permissions) });
-    }
-  }
-  return {
-    global: strings(fg2.global),
-    // Absent means not granted: the report always says which.
-    canReadGatedRepos: fg2.canReadGatedRepos === true,
-    scoped: scoped2
-  };
-}
-function scopeCap(s, orgs) {
-  if (s.type === "org") {
-    const org = orgs?.find((o2) => o2.name === s.name);
-    return org ? roleLevel(org.roleInOrg) : orgs ? "none" : "admin";
-  }
-  if (s.name.includes("/")) {
-    const org = orgs?.find((o2) => s.name.startsWith(`${o2.name}/`));
-    if (org) return roleLevel(org.roleInOrg);
-  }
-  return "admin";
-}
-function scopeCapabilities(scope) {
-  const s = new Set((scope ?? "").split(/[\s,]+/).filter(Boolean));
-  return {
-    canWrite: ["write-repos", "manage-repos", "write-discussions", "jobs"].some((x3) => s.has(x3)),
-    canReadPrivate: ["read-repos", "write-repos", "manage-repos", "gated-repos"].some((x3) => s.has(x3))
-  };
-}
-function appScope(x3) {
-  if (!isObj(x3)) return void 0;
-  const granted = Object.entries(x3).filter(([, v2]) => v2 !== false && v2 !== null && v2 !== void 0 && !(Array.isArray(v2) && v2.length === 0)).slice(0, 20).map(([k2]) => clean(k2, 60)).filter((k2) => !!k2);
-  return granted.length ? granted.join(" ") : void 0;
-}
-function parseWhoami(json, ctx = {}) {
-  if (!isObj(json)) return void 0;
-  const name = clean(json.name);
-  const auth = isObj(json.auth) ? json.auth : void 0;
-  if (!name && !auth) return void 0;
-  const ownerType = clean(json.type, 40) ?? "user";
-  const v2 = { status: "valid", httpStatus: 200 };
-  const fullname = clean(json.fullname);
-  v2.owner = { name: name ?? "?", type: ownerType, ...fullname && fullname !== name ? { fullname } : {} };
-  const at2 = auth && isObj(auth.accessToken) ? auth.accessToken : void 0;
-  const authType = clean(auth?.type, 40);
-  if (at2) {
-    const tn2 = clean(at2.displayName);
-    if (tn2) v2.tokenName = tn2;
-    const role = clean(at2.role, 40);
-    if (role) v2.role = role;
-    const created = clean(at2.createdAt, 40);
-    if (created) v2.createdAt = created;
-  }
-  const expires = clean(auth?.expiresAt, 40) ?? clean(at2?.expiresAt, 40);
-  if (expires) v2.expiresAt = expires;
-  const fg2 = at2 && (v2.role === "fineGrained" || isObj(at2.fineGrained)) ? fineGrainedOf(at2) : void 0;
-  if (fg2) v2.fineGrained = fg2;
-  const orgs = [];
-  const rawOrgs = Array.isArray(json.orgs) ? json.orgs.slice(0, MAX_ORGS) : [];
-  const classic = v2.role === "read" || v2.role === "write";
-  for (const o2 of rawOrgs) {
-    if (!isObj(o2)) continue;
-    const orgName = clean(o2.name);
-    if (!orgName) continue;
-    const roleInOrg = clean(o2.roleInOrg, 40);
-    const allowed = roleLevel(roleInOrg);
-    let access;
-    let summary3;
-    if (fg2) {
-      const onOrg = fg2.scoped.filter((s) => s.type === "org" && s.name === orgName);
-      const onRepos = fg2.scoped.filter((s) => ["model", "dataset", "space"].includes(s.type) && s.name.startsWith(`${orgName}/`));
-      const orgWide = min(levelOf(onOrg.flatMap((s) => s.permissions)), allowed);
-      const perRepo = min(levelOf(onRepos.flatMap((s) => s.permissions)), allowed);
-      access = max(orgWide, perRepo);
-      summary3 = orgSummary(orgWide, roleInOrg, v2.role, "fine");
-      if (rank(orgWide) === 0 && onRepos.length) {
-        summary3 = `${perRepo === "read" ? "reads" : perRepo === "none" ? "names but cannot use" : "reads and writes"} ${onRepos.length} of its repositories named one by one (${onRepos.slice(0, 3).map((s) => s.name).join(", ")}${onRepos.length > 3 ? ", \u2026" : ""})`;
-      } else if (onRepos.length) {
-        summary3 += `, and ${onRepos.length} of its repositories named one by one`;
-      }
-      if (rank(levelOf(onOrg.flatMap((s) => s.permissions))) > rank(allowed)) summary3 += ` (the scopes ask for more, but the owner is only ${roleInOrg ?? "a member"} there)`;
-    } else if (classic) {
-      access = v2.role === "read" ? min("read", allowed) : allowed;
-      summary3 = orgSummary(access, roleInOrg, v2.role, "classic");
-    } else {
-      access = min(allowed, "read");
-      summary3 = authType === "oauth" ? "membership shown; what the token may do there depends on its OAuth scopes" : "membership shown; the token's access there is not reported";
-    }
-    orgs.push({ name: orgName, ...roleInOrg ? { roleInOrg } : {}, access, summary: summary3 });
-  }
-  if (orgs.length || rawOrgs.length) v2.orgs = orgs;
-  let note2;
-  if (fg2) {
-    const levels = [];
-    let readsPrivate = fg2.canReadGatedRepos === true;
-    const side = /* @__PURE__ */ new Set();
-    for (const p2 of fg2.global) {
-      const l3 = permissionLevel(p2);
-      if (l3 === "side") side.add(SIDE[p2]);
-      else levels.push(l3);
-    }
-    for (const s of fg2.scoped) {
-      const cap = scopeCap(s, v2.orgs);
-      for (const p2 of s.permissions) {
-        const l3 = permissionLevel(p2);
-        if (l3 === "side") {
-          side.add(SIDE[p2]);
-          continue;
-        }
-        const eff = min(l3, cap);
-        levels.push(eff);
-        if (rank(eff) > 0 && readsContent(p2)) readsPrivate = true;
-      }
-    }
-    v2.canWrite = levels.some((l3) => rank(l3) >= rank("write"));
-    v2.canReadPrivate = readsPrivate;
-    if (side.size) note2 = `can ${[...side].join(", and ")}`;
-  } else if (classic) {
-    v2.canWrite = v2.role === "write";
-    v2.canReadPrivate = true;
-  } else if (authType === "oauth") {
-    Object.assign(v2, scopeCapabilities(clean(auth?.scope, 500) ?? ctx.jwtScope));
-  } else if (ownerType === "app") {
-    const scope = appScope(json.scope) ?? clean(auth?.scope, 500) ?? ctx.jwtScope;
-    Object.assign(v2, scopeCapabilities(scope));
-    if (scope) note2 = `scope ${scope.split(/[\s,]+/).filter(Boolean).join(", ")}`;
-  } else if (ownerType === "org") {
-    v2.canWrite = false;
-    v2.canReadPrivate = true;
-  } else if (at2 && v2.role) {
-    v2.canWrite = /write|admin/i.test(v2.role);
-    v2.canReadPrivate = true;
-  }
-  v2.canWrite ??= false;
-  v2.canReadPrivate ??= false;
-  v2.summary = summarize(v2, authType, note2);
-  return v2;
-}
-function ownerText(v2) {
-  const o2 = v2.owner;
-  if (!o2) return "an unknown owner";
-  const kind = o2.type === "user" ? "" : o2.type === "org" ? "organization " : `${o2.type} `;
-  return `${kind}${o2.name}${o2.fullname ? ` (${o2.fullname})` : ""}`;
-}
-function tokenKind(v2, authType) {
-  if (v2.role === "fineGrained") return "fine-grained token";
-  if (v2.role) return `${v2.role} token`;
-  if (authType === "oauth") return "OAuth token";
-  if (v2.owner?.type === "org") return "organization API token";
-  if (v2.owner?.type === "app") return "app token";
-  return "token";
-}
-function ownReach(v2, authType, note2) {
-  const who = v2.owner?.name ?? "the owner";
-  if (v2.fineGrained) {
-    const fg2 = v2.fineGrained;
-    const parts = [];
-    const own = fg2.scoped.filter((s) => s.type === "user");
-    const repos = fg2.scoped.filter((s) => ["model", "dataset", "space"].includes(s.type));
-    if (own.length) parts.push(`${levelOf(own.flatMap((s) => s.permissions)) === "read" ? "reads" : "reads and writes"} ${own.map((s) => s.name).join(", ")}'s repositories`);
-    if (repos.length) parts.push(`reaches ${repos.length} repositor${repos.length === 1 ? "y" : "ies"} named one by one (${repos.slice(0, 3).map((s) => s.name).join(", ")}${repos.length > 3 ? ", \u2026" : ""})`);
-    if (fg2.canReadGatedRepos) parts.push("reads gated repositories its owner accepted");
-    if (fg2.global.length) parts.push(`global permissions ${fg2.global.join(", ")}`);
-    const nowhere = fg2.scoped.filter((s) => s.type === "org" && v2.orgs && !v2.orgs.some((o2) => o2.name === s.name));
-    if (nowhere.length) parts.push(`scopes on ${nowhere.map((s) => s.name).join(", ")} reach nothing (${who} is not a member)`);
-    if (!parts.length) parts.push(fg2.scoped.length ? `nothing of ${who}'s own` : "no scopes at all");
-    return parts.join("; ");
-  }
-  if (v2.role === "write") return `reads and writes ${who}'s repositories, private ones included`;
-  if (v2.role === "read") return `reads ${who}'s repositories, private and gated ones included`;
-  if (authType === "oauth") {
-    if (v2.canWrite) return `acts for ${who} with write scopes`;
-    if (v2.canReadPrivate) return `reads ${who}'s repositories through its OAuth scopes`;
-    return "its OAuth scopes are not known";
-  }
-  if (v2.owner?.type === "app") {
-    if (!note2) return "its scopes are not known";
-    if (v2.canWrite) return `acts for ${who} with write scopes (${note2})`;
-    if (v2.canReadPrivate) return `reads repositories through its scopes (${note2})`;
-    return `${note2}: neither writing nor reading private repositories`;
-  }
-  if (v2.owner?.type === "org") return `acts for the organization ${who}`;
-  return note2 ?? "what it may do is not reported";
-}
-function summarize(v2, authType, note2) {
-  const name = v2.tokenName ? ` "${v2.tokenName}"` : "";
-  const created = v2.createdAt ? `, created ${v2.createdAt.slice(0, 10)}` : "";
-  const expires = v2.expiresAt ? `, expires ${v2.expiresAt.slice(0, 19).replace("T", " ")}` : "";
-  let s = `valid ${tokenKind(v2, authType)}${name} of ${ownerText(v2)}${created}${expires}: ${ownReach(v2, authType, note2)}`;
-  if (note2 && v2.fineGrained) s += `; ${note2}`;
-  if (v2.orgs?.length) {
-    const groups = /* @__PURE__ */ new Map();
-    for (const o2 of v2.orgs) groups.set(o2.summary, [...groups.get(o2.summary) ?? [], `${o2.name}${o2.roleInOrg ? ` (${o2.roleInOrg})` : ""}`]);
-    s += `. Organizations: ${[...groups].map(([what, names]) => `${names.join(", ")}: ${what}`).join("; ")}`;
-  }
-  return `${s}.`;
-}
-var ORDER, rank, min, max, MAX_ORGS, MAX_SCOPED, MAX_PERMISSIONS, SIDE;
-var init_whoami = __esm({
-  "src/verify/whoami.ts"() {
-    "use strict";
-    ORDER = ["none", "read", "write", "admin"];
-    rank = (l3) => ORDER.indexOf(l3);
-    min = (a, b3) => rank(a) <= rank(b3) ? a : b3;
-    max = (a, b3) => rank(a) >= rank(b3) ? a : b3;
-    MAX_ORGS = 200;
-    MAX_SCOPED = 500;
-    MAX_PERMISSIONS = 64;
-    SIDE = {
-      "inference.serverless.write": "call paid inference billed to its owner",
-      "inference.endpoints.infer.write": "call paid inference billed to its owner",
-      "discussion.write": "open discussions and pull requests in its owner's name",
-      "post.write": "publish posts in its owner's name"
-    };
-  }
-});
-
-// src/advice/facts.ts
-function tokenKind2(ruleId) {
-  switch (ruleId) {
-    case "hf-user-access-token":
-      return "user";
-    case "hf-org-api-token":
-      return "org";
-    case "hf-oauth-access-token":
-      return "oauth";
-    case "hf-trusted-publisher-token":
-      return "publisher";
-    default:
-      return "other";
-  }
-}
-function statusOf(v2) {
-  if (!v2 || v2.status === "skipped") return "unverified";
-  return v2.status === "valid" || v2.status === "invalid" || v2.status === "unknown" ? v2.status : "unknown";
-}
-function isWritePermission(p2) {
-  return /write|admin|manage|delete/i.test(p2) && !HARMLESS_WRITES.has(p2);
-}
-function uniq(xs2) {
-  return [...new Set(xs2)];
-}
-function archiveOf(path2) {
-  const i = path2.indexOf("!");
-  return i === -1 ? path2 : path2.slice(0, i);
-}
-function reachFacts(v2, owner) {
-  const writeTargets = [];
-  const readTargets = [];
-  const grants = [];
-  const adminOrgs = [];
-  let writes;
-  const fg2 = v2.fineGrained;
-  if (fg2) {
-    writes = false;
-    for (const p2 of fg2.global ?? []) {
-      grants.push(`${p2} (global)`);
-      if (isWritePermission(p2)) writes = true;
-    }
-    for (const e of fg2.scoped ?? []) {
-      const perms = e.permissions ?? [];
-      const cap = scopeCap(e, v2.orgs);
-      const w2 = perms.filter(isWritePermission);
-      const who = owner ?? "the owner";
-      const limit = cap === "none" ? `reaches nothing: ${who} has no role there` : cap === "read" && w2.length ? `reads only: ${who} only reads there` : "";
-      grants.push(`${perms.join(", ") || "no permission"} on ${e.type} ${e.name}${limit ? ` (${limit})` : ""}`);
-      if (cap === "none") continue;
-      if (w2.length && cap !== "read") {
-        writes = true;
-        writeTargets.push(`${e.type} ${e.name} (${w2.join(", ")})`);
-      } else if (perms.length) {
-        readTargets.push(`${e.type} ${e.name}`);
-      }
-    }
-    if (fg2.canReadGatedRepos) grants.push("read access to gated repositories");
-  }
-  for (const o2 of v2.orgs ?? []) {
-    if (o2.access === "admin") adminOrgs.push(o2.name);
-    if (o2.access === "write" || o2.access === "admin") {
-      writeTargets.push(`the ${o2.name} organization (${o2.access})`);
-      if (!fg2) writes = true;
-    } else if (o2.access === "read") {
-      readTargets.push(`the ${o2.name} organization`);
-    }
-  }
-  if (!fg2) {
-    if (v2.role === "write") {
-      writes = true;
-      writeTargets.unshift(owner ? `${owner}'s own repositories` : "the owner's own repositories");
-    } else if (v2.role === "read") {
-      writes ??= false;
-      readTargets.unshift(owner ? `${owner}'s own repositories` : "the owner's own repositories");
-    }
-  }
-  if (writes === void 0 && v2.canWrite !== void 0) writes = v2.canWrite;
-  if (v2.canWrite === true && writes === false && !fg2) writes = true;
-  return { writeTargets: uniq(writeTargets), readTargets: uniq(readTargets), grants, adminOrgs: uniq(adminOrgs), writes };
-}
-function byDate(a, b3) {
-  return (a.date ?? "\uFFFF").localeCompare(b3.date ?? "\uFFFF");
-}
-function factsOf(f3) {
-  const v2 = f3.verification;
-  const status = statusOf(v2);
-  const owner = v2?.owner?.name;
-  const reach = v2 && (status === "valid" || v2.revoked) ? reachFacts(v2, owner) : void 0;
-  const history = f3.locations.filter((l3) => l3.commit);
-  const dated = history.filter((l3) => l3.date).sort(byDate);
-  const firstDate = dated[0]?.date?.slice(0, 10);
-  const commits = uniq([...dated, ...history].map((l3) => l3.commit.slice(0, 12)));
-  const historyOnly = f3.locations.length > 0 && f3.locations.every((l3) => l3.commit && l3.inHead === false);
-  const expiresAt = f3.jwt?.expiresAt ?? v2?.expiresAt;
-  return {
-    kind: tokenKind2(f3.rule),
-    status,
-    ...v2?.reason ? { reason: v2.reason } : {},
-    revoked: v2?.revoked === true,
-    expired: f3.jwt?.expired === true,
-    ...expiresAt ? { expiresAt } : {},
-    ...owner ? { owner } : {},
-    ...v2?.tokenName ? { tokenName: v2.tokenName } : {},
-    ...v2?.role ? { role: v2.role } : {},
-    writes: reach?.writes,
-    adminOrgs: reach?.adminOrgs ?? [],
-    writeTargets: reach?.writeTargets ?? [],
-    readTargets: reach?.readTargets ?? [],
-    readsPrivate: Boolean(v2?.canReadPrivate || (v2?.reach?.private ?? 0) > 0 || v2?.fineGrained?.canReadGatedRepos),
-    grants: reach?.grants ?? [],
-    repos: f3.repos ?? [],
-    reachExamples: v2?.reach?.examples ?? [],
-    ...v2?.reach ? { reachTotal: v2.reach.total, reachPrivate: v2.reach.private } : {},
-    ...firstDate ? { firstDate } : {},
-    commits,
-    historyOnly,
-    inHistory: history.length > 0,
-    paths: uniq(f3.locations.map((l3) => archiveOf(l3.path))),
-    endpoint: (v2?.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, "")
-  };
-}
-var DEFAULT_ENDPOINT, HARMLESS_WRITES;
-var init_facts = __esm({
-  "src/advice/facts.ts"() {
-    "use strict";
-    init_whoami();
-    DEFAULT_ENDPOINT = "https://huggingface.co";
-    HARMLESS_WRITES = /* @__PURE__ */ new Set(["inference.serverless.write", "inference.endpoints.infer.write", "discussion.write", "post.write"]);
-  }
-});
-
-// src/findings/redact.ts
-function redact(secret, prefixes = PREFIXES) {
-  const prefix = [...prefixes].sort((a, b3) => b3.length - a.length).find((p2) => secret.startsWith(p2)) ?? "";
-  const body = secret.slice(prefix.length);
-  if (body.length < 8) return `${prefix}\u2026`;
-  return `${prefix}${body.slice(0, 2)}\u2026${body.slice(-2)}`;
-}
-function scrub(text, secrets) {
-  let out = text;
-  for (const s of secrets) if (s && out.includes(s)) out = out.split(s).join(redact(s));
-  return out;
-}
-function scrubTokenShapes(text) {
-  return text.replace(/(hf_oauth_|hf_jwt_|api_org_|hf_)([A-Za-z0-9_.-]{20,})/g, (m2) => redact(m2));
-}
-function scrubPathTokens(path2) {
-  if (!path2.includes("hf_") && !path2.includes("api_org_")) return path2;
-  return path2.replace(/(?:hf_oauth_|hf_jwt_)eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, (m2) => redact(m2)).replace(/(?:api_org_|hf_)[A-Za-z0-9]{34}(?![A-Za-z0-9])/g, (m2) => redact(m2));
-}
-function removeEmails(s) {
-  return s.replace(EMAIL, "[e-mail removed]");
-}
-function escapeControls(s) {
-  return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-var PREFIXES, EMAIL, CONTROL, NAMED;
-var init_redact = __esm({
-  "src/findings/redact.ts"() {
-    "use strict";
-    PREFIXES = ["hf_oauth__refresh_", "hf_oauth_", "hf_jwt_", "api_org_", "hf_"];
-    EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
-    CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-    NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
-  }
-});
-
-// src/advice/where.ts
-function placeHints(locations) {
-  const out = [];
-  for (const place2 of PLACES) {
-    if (locations.some((l3) => place2.test(l3.path, l3))) out.push(place2.hint);
-  }
-  return out;
-}
-var base, PLACES;
-var init_where = __esm({
-  "src/advice/where.ts"() {
-    "use strict";
-    base = (p2) => p2.slice(p2.lastIndexOf("/") + 1);
-    PLACES = [
-      {
-        test: (p2) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(p2),
-        hint: "In GitHub Actions keep it in the repository's secrets (Settings \u2192 Secrets and variables \u2192 Actions) and read it as `${{ secrets.HF_TOKEN }}`; a job that publishes to the Hub can use Trusted Publishers instead and store no token at all."
-      },
-      {
-        test: (p2) => /(^|\/)(\.gitlab-ci\.ya?ml|\.circleci\/[^/]+|Jenkinsfile|azure-pipelines\.ya?ml|\.travis\.ya?ml|bitbucket-pipelines\.ya?ml|\.buildkite\/[^/]+|\.drone\.ya?ml)$/.test(p2),
-        hint: "In CI keep it in the CI system's secret store (a masked, protected variable), or use Trusted Publishers so the job needs no stored token at all."
-      },
-      {
-        test: (p2) => /\.ipynb$/i.test(p2),
-        hint: "Notebooks save their code and outputs in the file: log in with `huggingface_hub.notebook_login()` or the platform's secrets (Colab, Kaggle), and clear outputs before committing."
-      },
-      {
-        test: (p2) => /^\.env(\..+)?$|^.+\.env$/.test(base(p2)) && !/\.(example|sample|template)$/.test(p2),
-        hint: "`.env` files belong in `.gitignore`; commit a `.env.example` without values instead."
-      },
-      {
-        test: (p2) => /^training_args\.bin$/.test(base(p2.slice(p2.lastIndexOf("!") + 1))),
-        hint: "`training_args.bin` is a pickle of `TrainingArguments`, `hub_token` included: stop passing `hub_token=` (the Trainer uses `HF_TOKEN` or the stored login) and delete the uploaded file or replace it with one saved without the token."
-      },
-      {
-        test: (p2) => /(^|\/)(Dockerfile|Containerfile)(\.[^/]*)?$|\.dockerfile$/i.test(p2),
-        hint: "Never bake it into an image (`ENV` and `ARG` values stay in its layers): pass it when the container runs, or as a build secret (`RUN --mount=type=secret,id=hf_token`)."
-      },
-      {
-        test: (p2, l3) => /\.ya?ml$/i.test(p2) && (l3.decoding ?? []).includes("base64"),
-        hint: "A Kubernetes Secret's `data:` is base64, not encryption: keep the manifest out of git and use a secret manager (External Secrets, Sealed Secrets, SOPS)."
-      },
-      {
-        test: (p2) => /\.(log|out)$/i.test(p2) || /(^|\/)logs?\//i.test(p2),
-        hint: "It was written to a log: find what printed it (verbose HTTP logging, `print(token)`, `set -x`), stop it, and keep logs out of git."
-      }
-    ];
-  }
-});
-
-// src/advice/playbook.ts
-function listOf(items, max2 = 4) {
-  if (items.length === 0) return "";
-  if (items.length === 1) return items[0];
-  if (items.length > max2) return `${items.slice(0, max2).join(", ")} and ${items.length - max2} more`;
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}
-function roleWords(role) {
-  if (!role) return "";
-  return role === "fineGrained" ? "fine-grained" : role;
-}
-function dead(x3) {
-  return x3.status === "invalid" || x3.expired && x3.status !== "valid";
-}
-function revokeStep(x3) {
-  const owner = x3.owner ? ` (${x3.owner})` : "";
-  if (x3.revoked) {
-    return `Revoked by this run: the Hub invalidated it and e-mailed its owner${owner}. Nothing more to revoke; the steps below keep its replacement from leaking the same way.`;
-  }
-  if (x3.expired && x3.status !== "valid") {
-    const when = x3.expiresAt ? ` on ${x3.expiresAt.slice(0, 10)}` : "";
-    if (x3.kind === "oauth") {
-      return `Nothing to revoke: this OAuth token expired${when} and no longer authenticates. If a refresh token (${code("hf_oauth__refresh_\u2026")}) was stored beside it, revoke the app's access on the Connected Apps page of the owner's Hub settings, or pipe the refresh token into ${code("hfleaks revoke")}.`;
-    }
-    return `Nothing to revoke: this token expired${when} and no longer authenticates.`;
-  }
-  if (x3.status === "invalid") {
-    return `Nothing to revoke: the Hub rejects this token${x3.reason ? ` (${x3.reason})` : ""}, so it was already revoked or deleted. Remove it all the same (below), and check that no live token replaced it in the same place.`;
-  }
-  let why;
-  if (x3.status === "valid") {
-    const role = roleWords(x3.role);
-    why = `Revoke it now: it works${x3.owner ? ` and acts as ${x3.owner}` : ""}${role ? ` with a ${role} role` : ""}.`;
-  } else if (x3.status === "unknown") {
-    why = `Revoke it now and treat it as live: the Hub could not confirm it${x3.reason ? ` (${x3.reason})` : ""}.`;
-  } else {
-    why = `Revoke it now and treat it as live (it was not verified: ${code("--verify")} tells whether it works and what it reaches).`;
-  }
-  const named = x3.tokenName ? `the token named "${x3.tokenName}"` : "it";
-  switch (x3.kind) {
-    case "user":
-      return `${why} The owner${owner} deletes ${named} on the Access Tokens page of the Hub settings (${x3.endpoint}/settings/tokens), or uses Manage \u2192 Refresh to get a new value; ${REVOKE_CMD}.`;
-    case "org":
-      return `${why} An admin of the organization${owner} deletes it from the organization's settings; ${REVOKE_CMD}.`;
-    case "oauth":
-      return `${why} The owner${owner} revokes the app's access on the Connected Apps page of the Hub settings; ${REVOKE_CMD}.`;
-    case "publisher":
-      return `${why} It expires by itself${x3.expiresAt ? ` at ${x3.expiresAt}` : ", about an hour after it was minted"}; until then it acts for the CI job's identity: ${REVOKE_CMD}.`;
-    default:
-      return `${why} Revoke it where it was issued${x3.owner ? ` (its owner is ${x3.owner})` : ""}, or pipe it into ${code("hfleaks revoke")} if the Hub issued it.`;
-  }
-}
-function replaceStep(x3, scope) {
-  if (x3.kind === "publisher") return void 0;
-  if (x3.kind === "oauth") {
-    return `Sign in again for a new token, and have the app ask only for the scopes it uses (${code("read-repos")} rather than ${code("write-repos")} when it only reads)${scope ? `; the leaked token had the scopes "${scope}"` : ""}.`;
-  }
-  const fg2 = "a fine-grained token (Access Tokens \u2192 Create new token \u2192 Fine-grained)";
-  let s;
-  if (dead(x3)) s = `If the code still needs a token, give it ${fg2} scoped to what it does`;
-  else if (x3.kind === "org") s = `Organization API tokens are no longer issued: replace it with ${fg2}, of a dedicated bot account if no person should own it, scoped to what the code does`;
-  else s = `Replace it with ${fg2} scoped to what the code does`;
-  if (x3.repos.length) {
-    const them = x3.repos.length === 1 ? "that repository" : "those repositories";
-    s += `: the code around the leak uses ${listOf(x3.repos, 6)}, so grant ${code("repo.content.read")} on ${them} and ${code("repo.write")} only where the code pushes, nothing global.`;
-  } else {
-    s += `: ${code("repo.content.read")} on the repositories it downloads, ${code("repo.write")} only on those it pushes to, nothing global.`;
-  }
-  if (!dead(x3) && x3.status === "valid") {
-    if (x3.grants.length) {
-      s += ` The leaked token granted ${listOf(x3.grants, 6)}; leave out what the code does not use.`;
-    } else if (x3.role === "write") {
-      s += ` The leaked write token could push wherever ${x3.owner ?? "its owner"} can${x3.writeTargets.length ? ` (${listOf(x3.writeTargets)})` : ""}.`;
-    } else if (x3.role === "read") {
-      s += ` The leaked read token could read everything ${x3.owner ?? "its owner"} can read${x3.readTargets.length > 1 ? ` (${listOf(x3.readTargets)})` : ""}, private and gated repositories included.`;
-    }
-  }
-  return s;
-}
-function moveStep(f3, x3) {
-  const hints = placeHints(f3.locations);
-  if (x3.kind === "publisher") {
-    const ci = hints.filter((h3) => !h3.includes("Trusted Publishers"));
-    return [
-      "Find what exposed it: Trusted Publisher tokens are minted for one CI job and need no storage, so a step printed it, wrote it to a file, a cache or an artifact, or handed it to an untrusted action. Fix that step.",
-      ...ci
-    ].join(" ");
-  }
-  if (x3.kind === "oauth") {
-    return ["Keep OAuth tokens on the server side of the app (its session store), never in code, notebooks, logs or client bundles.", ...hints].join(" ");
-  }
-  return [
-    `Keep the new token out of code and files: read it from the ${code("HF_TOKEN")} environment variable (huggingface_hub, transformers and datasets pick it up by themselves), log in once per machine with ${code("hf auth login")}, keep it in the CI system's secret store, or use Trusted Publishers so CI jobs need no stored token at all. One token per app or machine, so a leak means one rotation.`,
-    ...hints
-  ].join(" ");
-}
-function since(x3) {
-  return x3.firstDate ? `since ${x3.firstDate}, the leak's first commit` : "since the leak was first pushed (`hfleaks history` dates it)";
-}
-function reachSentence(x3) {
-  if (x3.reachTotal === void 0) return "";
-  const eg = x3.reachExamples.length ? `, for example ${listOf(x3.reachExamples, 3)}` : "";
-  return ` It reaches ${plural(x3.reachTotal, "repository", "repositories")} (${x3.reachPrivate ?? 0} private)${eg}.`;
-}
-function reviewStep(x3, scope) {
-  if (dead(x3)) return void 0;
-  const step = reviewChanges(x3, scope);
-  if (!x3.grants.some((g2) => g2.startsWith("inference."))) return step;
-  const billing = `Check ${x3.owner ? `${x3.owner}'s` : "the owner's"} inference usage and billing ${since(x3)}: the token could call paid inference.`;
-  return step ? `${step} ${billing}` : billing;
-}
-function reviewChanges(x3, scope) {
-  const what = "recent commits and tags of models, datasets and Spaces, repository settings (visibility, gating, collaborators, webhooks), and Space secrets and variables";
-  const admin = x3.adminOrgs.length ? `; in ${listOf(x3.adminOrgs)} also members, invitations, tokens and resource groups` : "";
-  const start = x3.repos.length ? ` Start with the repositories the code uses: ${listOf(x3.repos, 6)}.` : "";
-  if (x3.writes === true) {
-    const targets = x3.writeTargets.length ? listOf(x3.writeTargets, 6) : "everything it could write";
-    const verb = x3.adminOrgs.length ? `write and administer` : "write";
-    return `It could ${verb}: review ${targets} for changes ${since(x3)}: ${what}${admin}.${reachSentence(x3)}${start}`;
-  }
-  if (x3.writes === false) {
-    if (!x3.readsPrivate) return void 0;
-    const what2 = x3.readTargets.length ? `the private and gated content of ${listOf(x3.readTargets)}` : `what ${x3.owner ?? "its owner"} can read privately`;
-    return `It could read private or gated content: treat ${what2} as exposed ${since(x3)}: weights, datasets, Space code, and any credential stored in them (rotate those too).${reachSentence(x3)}`;
-  }
-  if (x3.kind === "publisher") return void 0;
-  if (x3.kind === "oauth") {
-    if (!scope || !/write|manage|admin/.test(scope)) return void 0;
-    return `Its scopes ("${scope}") allow writing: review what the signed-in user can write for changes ${since(x3)}: ${what}.${start}`;
-  }
-  return `If it could write (a write token, or fine-grained with write permissions; ${code("--verify")} tells), review the repositories its owner can write for changes ${since(x3)}: ${what}.${start}`;
-}
-function historyStep(x3) {
-  const commits = x3.commits.length ? `${plural(x3.commits.length, "commit")}, first ${x3.commits[0]}${x3.firstDate ? ` on ${x3.firstDate}` : ""}` : "";
-  if (x3.historyOnly) {
-    if (dead(x3)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
-    return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${code("git filter-repo --replace-text")} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
-  }
-  const files = x3.paths.filter((p2) => p2 !== "<stdin>");
-  if (!files.length && !x3.inHistory) return void 0;
-  const where = files.length ? `Delete it from ${listOf(files.map(codePath), 3)} and commit the fix.` : "Delete it wherever you copied it from.";
-  const already = x3.inHistory && commits ? ` It is already in ${commits}.` : "";
-  if (dead(x3)) return `${where}${already} It no longer works, so rewriting history is optional.`;
-  return `${where} Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks.${already} Revocation is what protects; rewrite history (${code("git filter-repo --replace-text")}) only after revoking, if at all.`;
-}
-function adviseFinding(f3) {
-  const x3 = factsOf(f3);
-  const scope = f3.jwt?.scope;
-  const steps2 = [revokeStep(x3), replaceStep(x3, scope), moveStep(f3, x3), reviewStep(x3, scope), historyStep(x3)];
-  return steps2.filter((s) => Boolean(s));
-}
-var code, codePath, plural, REVOKE_CMD;
-var init_playbook = __esm({
-  "src/advice/playbook.ts"() {
-    "use strict";
-    init_facts();
-    init_redact();
-    init_where();
-    code = (s) => `\`${s}\``;
-    codePath = (p2) => code(escapeControls(p2).replace(/`/g, "\u02CB"));
-    plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-    REVOKE_CMD = "anyone who found it pipes it into `hfleaks revoke` (the token on stdin, never on the command line), which invalidates it at once and e-mails its owner";
-  }
-});
-
-// src/advice/rule-help.ts
-function steps(kind) {
-  switch (kind) {
-    case "user":
-      return [
-        `Revoke it now. The owner deletes it on the Access Tokens page of the Hub settings (${DEFAULT_ENDPOINT}/settings/tokens), or uses Manage \u2192 Refresh. ${REVOKE_ANYONE} A token the Hub rejects or that has expired needs no revocation.`,
-        LEAST,
-        MOVE,
-        REVIEW,
-        CLEAN
-      ];
-    case "org":
-      return [
-        `Revoke it now: an admin of the organization deletes it from the organization's settings. ${REVOKE_ANYONE}`,
-        `Organization API tokens are no longer issued: ${LEAST.charAt(0).toLowerCase()}${LEAST.slice(1)}`,
-        MOVE,
-        REVIEW,
-        CLEAN
-      ];
-    case "oauth":
-      return [
-        `Revoke it now unless it has expired: the owner revokes the app's access on the Connected Apps page of the Hub settings. ${REVOKE_ANYONE}`,
-        "Sign in again for a new token, and have the app ask only for the scopes it uses.",
-        "Keep OAuth tokens on the server side of the app, never in code, notebooks, logs or client bundles.",
-        "If its scopes allow writing: review what the signed-in user can write since the leak's first commit.",
-        CLEAN
-      ];
-    case "publisher":
-      return [
-        `Revoke it unless it has expired: it lasts about an hour after it was minted, and until then acts for the CI job's identity. ${REVOKE_ANYONE}`,
-        "Find what exposed it (a step that printed it, wrote it to a file, cache or artifact, or handed it to an untrusted action) and fix that step: Trusted Publisher tokens need no storage.",
-        CLEAN
-      ];
-    default:
-      return ["Revoke it where it was issued.", "Replace it with a token that has only the permissions the code needs.", MOVE, CLEAN];
-  }
-}
-function rulePlaybook(ruleId) {
-  return steps(tokenKind2(ruleId));
-}
-function ruleHelp(rule) {
-  const playbook = rulePlaybook(rule.id);
-  const text = [
-    `${rule.title}. ${rule.description}`,
-    "",
-    "What to do when one leaks:",
-    ...playbook.map((s, i) => `${i + 1}. ${s.replace(/`/g, "")}`)
-  ].join("\n");
-  const markdown = [
-    `**${rule.title}.** ${rule.description}`,
-    "",
-    "**What to do when one leaks**",
-    "",
-    ...playbook.map((s, i) => `${i + 1}. ${s}`),
-    "",
-    "Each alert's message adds what is known of that token: whether it works, its owner, role and reach, and where it leaked."
-  ].join("\n");
-  return { text, markdown };
-}
-var REVOKE_ANYONE, MOVE, REVIEW, CLEAN, LEAST;
-var init_rule_help = __esm({
-  "src/advice/rule-help.ts"() {
-    "use strict";
-    init_facts();
-    REVOKE_ANYONE = "Anyone who found it pipes it into `hfleaks revoke` (on stdin, never on the command line), which invalidates it at once and e-mails its owner.";
-    MOVE = "Keep the new token out of code and files: the `HF_TOKEN` environment variable, `hf auth login` once per machine, the CI system's secret store, or Trusted Publishers so CI jobs need no stored token at all. One token per app or machine.";
-    REVIEW = "If it could write or administer: review recent commits and tags, repository settings and Space secrets of what it could reach, since the leak's first commit.";
-    CLEAN = "Delete it from the code. Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks, so revocation is what protects. Rewrite history (`git filter-repo --replace-text`) only after revoking, if at all.";
-    LEAST = "Replace it with a fine-grained token scoped to what the code does: `repo.content.read` on the repositories it downloads, `repo.write` only where it pushes (each alert names the repositories the code around the leak uses).";
-  }
-});
-
-// src/advice/index.ts
-function attachAdvice(findings) {
-  for (const f3 of findings) f3.advice = adviseFinding(f3);
-}
-var init_advice = __esm({
-  "src/advice/index.ts"() {
-    "use strict";
-    init_playbook();
-    init_playbook();
-    init_facts();
-    init_rule_help();
-    init_where();
-  }
-});
-
-// src/baseline/apply.ts
-function applyBaseline(findings, baseline) {
-  const kept = findings.filter((f3) => !baseline.fingerprints.has(f3.fingerprint));
-  return { findings: kept, baselined: findings.length - kept.length };
-}
-var init_apply = __esm({
-  "src/baseline/apply.ts"() {
-    "use strict";
-  }
-});
-
-// src/baseline/file.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-function formatBaseline(fingerprints) {
-  const list = [...new Set(fingerprints)].sort();
-  return `${JSON.stringify(
-    {
-      version: BASELINE_VERSION,
-      tool: "hfleaks",
-      description: "Accepted findings: `hfleaks scan --baseline FILE` reports only what this list lacks. Fingerprints are rule:hash-of-secret; no secrets, no line numbers.",
-      fingerprints: list
-    },
-    null,
-    2
-  )}
-`;
-}
-function check(fp, name, where) {
-  if (typeof fp !== "string" || !FINGERPRINT_RE.test(fp)) {
-    const shown = typeof fp === "string" ? `"${fp.slice(0, 80)}"` : JSON.stringify(fp)?.slice(0, 80);
-    throw new BaselineError(`${name}: ${where} is not a fingerprint (${shown}; expected rule-id:hex, as \`hfleaks baseline\` writes)`);
-  }
-  return fp;
-}
-function parseBaseline(text, name) {
-  const fingerprints = /* @__PURE__ */ new Set();
-  const trimmed = text.replace(/^\uFEFF/, "").trim();
-  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-    let data;
-    try {
-      data = JSON.parse(trimmed);
-    } catch (e) {
-      throw new BaselineError(`${name}: not valid JSON (${e.message})`);
-    }
-    const obj = data;
-    let entries;
-    let field;
-    if (Array.isArray(data)) {
-      entries = data;
-      field = "entry";
-    } else if (obj && Array.isArray(obj.fingerprints)) {
-      if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
-        throw new BaselineError(`${name}: baseline version ${obj.version} is newer than this hfleaks understands (${BASELINE_VERSION}); upgrade hfleaks`);
-      }
-      entries = obj.fingerprints;
-      field = "fingerprints";
-    } else if (obj && Array.isArray(obj.findings)) {
-      entries = obj.findings;
-      field = "findings";
-    } else {
-      throw new BaselineError(`${name}: expected {"fingerprints": [...]} (from \`hfleaks baseline\`) or a JSON report with "findings"`);
-    }
-    entries.forEach((e, i) => {
-      const fp = e && typeof e === "object" ? e.fingerprint : e;
-      fingerprints.add(check(fp, name, `${field}[${i}]`));
-    });
-    return { fingerprints };
-  }
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(/(^|\s)#.*$/, "").trim();
-    if (!line) return;
-    if (!FINGERPRINT_RE.test(line)) {
-      throw new BaselineError(`${name}:${i + 1}: "${line.slice(0, 80)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
-    }
-    fingerprints.add(line);
-  });
-  return { fingerprints };
-}
-function readBaseline(path2, name = path2) {
-  let text;
-  try {
-    text = readFileSync4(path2, "utf8");
-  } catch (e) {
-    const code2 = e.code;
-    throw new BaselineError(`${name}: cannot read baseline (${code2 === "ENOENT" ? "no such file; create one with `hfleaks baseline -o FILE`" : code2 ?? e.message})`);
-  }
-  return parseBaseline(text, name);
-}
-var BASELINE_VERSION, BaselineError;
-var init_file = __esm({
-  "src/baseline/file.ts"() {
-    "use strict";
-    init_ignore();
-    BASELINE_VERSION = 1;
-    BaselineError = class extends Error {
-    };
-  }
-});
-
-// src/baseline/option.ts
-import { resolve as resolve2 } from "node:path";
-function loadBaselineOption(cwd, file) {
-  if (file === "-") throw new UsageError("--baseline needs a file, not -");
-  try {
-    return readBaseline(resolve2(cwd, file), file);
-  } catch (e) {
-    if (e instanceof BaselineError) throw new UsageError(e.message);
-    throw e;
-  }
-}
-function filterReport(report, baseline) {
-  const { findings, baselined } = applyBaseline(report.findings, baseline);
-  report.findings = findings;
-  report.stats.baselined = baselined;
-  return baselined;
-}
-var init_option = __esm({
-  "src/baseline/option.ts"() {
-    "use strict";
-    init_io();
-    init_apply();
-    init_file();
-  }
-});
-
-// src/baseline/index.ts
-var init_baseline = __esm({
-  "src/baseline/index.ts"() {
-    "use strict";
-    init_apply();
-    init_file();
-    init_option();
-  }
-});
-
-// src/findings/context.ts
-function reposNear(context) {
-  const out = /* @__PURE__ */ new Set();
-  for (const re3 of PATTERNS) {
-    re3.lastIndex = 0;
-    for (let m2 = re3.exec(context); m2; m2 = re3.exec(context)) {
-      const name = m2[1].replace(/\.git$/, "");
-      if (!/^(api|docs|settings|blog|models|datasets|spaces)\//.test(name)) out.add(name);
-    }
-  }
-  return [...out];
-}
-var PATTERNS;
-var init_context = __esm({
-  "src/findings/context.ts"() {
-    "use strict";
-    PATTERNS = [
-      /from_pretrained\(\s*["']([\w.-]+\/[\w.-]+)["']/g,
-      /repo_id\s*[=:]\s*["']([\w.-]+\/[\w.-]+)["']/g,
-      /(?:hf_hub_download|snapshot_download|load_dataset|create_repo|upload_folder|upload_file|push_to_hub)\(\s*["']([\w.-]+\/[\w.-]+)["']/g,
-      /huggingface\.co\/(?:datasets\/|spaces\/)?([\w.-]+\/[\w.-]+)/g
-    ];
-  }
-});
-
-// src/findings/aggregate.ts
-function sha256(s) {
-  return crypto().createHash("sha256").update(s).digest("hex");
-}
-function fingerprintOf(ruleId, secret) {
-  return `${ruleId}:${sha256(secret).slice(0, 16)}`;
-}
-function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()) {
-  const byRule = new Map(rules.map((r2) => [r2.id, r2]));
-  const groups = /* @__PURE__ */ new Map();
-  let suppressed = 0;
-  return {
-    add(path2, m2, extra = {}) {
-      const rule = byRule.get(m2.ruleId);
-      if (!rule) return;
-      const fp = fingerprintOf(rule.id, m2.secret);
-      if (m2.allowed || ignoredFingerprints.has(fp)) {
-        suppressed++;
-        return;
-      }
-      let g2 = groups.get(fp);
-      if (!g2) {
-        const severity = m2.jwt?.expired ? "low" : rule.severity;
-        g2 = {
-          finding: {
-            fingerprint: fp,
-            rule: rule.id,
-            title: rule.title,
-            severity,
-            secret: { raw: m2.secret, redacted: redact(m2.secret, rule.keywords), sha256: sha256(m2.secret) },
-            locations: [],
-            ...m2.jwt ? { jwt: m2.jwt } : {}
-          },
-          seen: /* @__PURE__ */ new Set(),
-          repos: /* @__PURE__ */ new Set()
-        };
-        groups.set(fp, g2);
-      }
-      const loc = { path: path2, line: m2.line, column: m2.column, ...m2.decoding ? { decoding: m2.decoding } : {}, ...extra };
-      const key = `${loc.path}\0${loc.line}\0${loc.column}\0${loc.commit ?? (loc.inHead === void 0 ? "" : "\0git")}`;
-      if (g2.seen.has(key) || g2.finding.locations.length >= MAX_LOCATIONS) return;
-      g2.seen.add(key);
-      g2.finding.locations.push(loc);
-      if (m2.context && g2.repos.size < 10) for (const r2 of reposNear(m2.context)) g2.repos.add(r2);
-    },
-    findings() {
-      const out = [];
-      for (const g2 of groups.values()) {
-        const f3 = g2.finding;
-        f3.locations.sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : a.line - b3.line || a.column - b3.column);
-        if (g2.repos.size) f3.repos = [...g2.repos].sort();
-        out.push(f3);
-      }
-      const first = (f3) => f3.locations[0];
-      return out.sort((a, b3) => first(a).path < first(b3).path ? -1 : first(a).path > first(b3).path ? 1 : first(a).line - first(b3).line || a.fingerprint.localeCompare(b3.fingerprint));
-    },
-    suppressed: () => suppressed,
-    secrets: () => [...groups.values()].map((g2) => g2.finding.secret.raw)
-  };
-}
-var crypto, MAX_LOCATIONS;
-var init_aggregate = __esm({
-  "src/findings/aggregate.ts"() {
-    "use strict";
-    init_lazy();
-    init_redact();
-    init_context();
-    crypto = lazyBuiltin("node:crypto");
-    MAX_LOCATIONS = 1e4;
-  }
-});
-
-// src/verify/defaults.ts
-var DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, DEFAULT_BUDGET_MS, MAX_WHOAMI_BYTES, MAX_LIST_BYTES;
-var init_defaults = __esm({
-  "src/verify/defaults.ts"() {
-    "use strict";
-    DEFAULT_CONCURRENCY = 4;
-    DEFAULT_TIMEOUT_MS = 1e4;
-    DEFAULT_RETRIES = 3;
-    DEFAULT_BUDGET_MS = 6e4;
-    MAX_WHOAMI_BYTES = 1 << 20;
-    MAX_LIST_BYTES = 8 << 20;
-  }
-});
-
-// src/verify/endpoint.ts
-import { isIP } from "node:net";
-function isLoopbackHost(hostname) {
-  const h3 = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (h3 === "localhost") return true;
-  if (isIP(h3) === 4) return h3.startsWith("127.");
-  if (isIP(h3) === 6) return h3 === "::1" || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(h3);
-  return false;
-}
-function parseEndpoint(raw, from = "--endpoint") {
-  if (scrubTokenShapes(raw) !== raw) throw new EndpointError(`${from}: the endpoint URL holds what looks like a token; tokens are sent in the Authorization header, never in the URL`);
-  let u2;
-  try {
-    u2 = new URL(raw.trim());
-  } catch {
-    throw new EndpointError(`${from}: "${raw}" is not a URL (try https://huggingface.co)`);
-  }
-  if (u2.protocol !== "https:" && u2.protocol !== "http:") throw new EndpointError(`${from}: only https endpoints are allowed (got ${u2.protocol.replace(/:$/, "")})`);
-  if (u2.protocol === "http:" && !isLoopbackHost(u2.hostname)) {
-    throw new EndpointError(`${from}: plain http is allowed only to this machine (127.0.0.1, ::1, localhost); use https for ${u2.hostname}`);
-  }
-  if (u2.username || u2.password) throw new EndpointError(`${from}: credentials in the endpoint URL are not allowed`);
-  if (u2.search || u2.hash) throw new EndpointError(`${from}: the endpoint must not have a query or fragment`);
-  return `${u2.origin}${u2.pathname.replace(/\/+$/, "")}`;
-}
-function resolveEndpoint(flag, env4) {
-  if (flag !== void 0 && flag !== "") return parseEndpoint(flag, "--endpoint");
-  const fromEnv = env4.HF_ENDPOINT;
-  if (fromEnv !== void 0 && fromEnv.trim() !== "") return parseEndpoint(fromEnv, "HF_ENDPOINT");
-  return DEFAULT_ENDPOINT2;
-}
-function isUnderEndpoint(url, endpoint) {
-  const e = typeof endpoint === "string" ? new URL(endpoint) : endpoint;
-  if (url.origin !== e.origin) return false;
-  const prefix = e.pathname.replace(/\/+$/, "");
-  return prefix === "" || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`);
-}
-var DEFAULT_ENDPOINT2, EndpointError;
-var init_endpoint = __esm({
-  "src/verify/endpoint.ts"() {
-    "use strict";
-    init_redact();
-    DEFAULT_ENDPOINT2 = "https://huggingface.co";
-    EndpointError = class extends Error {
-    };
-  }
-});
-
-// src/verify/verify-token.ts
-async function verifyToken(client, token, ctx = {}, now = () => /* @__PURE__ */ new Date()) {
-  const a = await client.whoami(token);
-  const base2 = { endpoint: client.endpoint, checkedAt: now().toISOString() };
-  if (a.ok) {
-    const v2 = parseWhoami(a.json, ctx);
-    if (v2) return { ...v2, ...base2, httpStatus: a.status };
-    return describe({ status: "unknown", httpStatus: a.status, reason: `HTTP ${a.status} but the answer is not a whoami-v2 shape`, ...base2 });
-  }
-  if (a.status === 401) return describe({ status: "invalid", httpStatus: 401, reason: a.reason, ...base2 });
-  return describe({ status: "unknown", ...a.status !== void 0 ? { httpStatus: a.status } : {}, reason: a.reason, ...base2 });
-}
-function describe(v2) {
-  switch (v2.status) {
-    case "invalid":
-      v2.summary = `invalid: the Hub rejected it (${v2.reason ?? "HTTP 401"}); it no longer works, but it stays in the code and history until removed.`;
-      break;
-    case "unknown":
-      v2.summary = `unknown: ${v2.reason ?? "no usable answer"}. It may still work: treat it as live.`;
-      break;
-    case "skipped":
-      v2.summary = `not verified: ${v2.reason ?? "verification is off"}.`;
-      break;
-    case "valid":
-      break;
-  }
-  return v2;
-}
-var init_verify_token = __esm({
-  "src/verify/verify-token.ts"() {
-    "use strict";
-    init_whoami();
-  }
-});
-
-// node_modules/yocto-queue/index.js
-var Node, Queue;
-var init_yocto_queue = __esm({
-  "node_modules/yocto-queue/index.js"() {
-    Node = class {
-      value;
-      next;
-      constructor(value2) {
-        this.value = value2;
-      }
-    };
-    Queue = class {
-      #head;
-      #tail;
-      #size;
-      constructor() {
-        this.clear();
-      }
-      enqueue(value2) {
-        const node = new Node(value2);
-        if (this.#head) {
-          this.#tail.next = node;
-          this.#tail = node;
-        } else {
-          this.#head = node;
-          this.#tail = node;
-        }
-        this.#size++;
-      }
-      dequeue() {
-        const current = this.#head;
-        if (!current) {
-          return;
-        }
-        this.#head = this.#head.next;
-        this.#size--;
-        if (!this.#head) {
-          this.#tail = void 0;
-        }
-        return current.value;
-      }
-      peek() {
-        if (!this.#head) {
-          return;
-        }
-        return this.#head.value;
-      }
-      clear() {
-        this.#head = void 0;
-        this.#tail = void 0;
-        this.#size = 0;
-      }
-      get size() {
-        return this.#size;
-      }
-      *[Symbol.iterator]() {
-        let current = this.#head;
-        while (current) {
-          yield current.value;
-          current = current.next;
-        }
-      }
-      *drain() {
-        while (this.#head) {
-          yield this.dequeue();
-        }
-      }
-    };
-  }
-});
-
-// node_modules/p-limit/index.js
-function pLimit(concurrency) {
-  let rejectOnClear = false;
-  if (typeof concurrency === "object") {
-    ({ concurrency, rejectOnClear = false } = concurrency);
-  }
-  validateConcurrency(concurrency);
-  if (typeof rejectOnClear !== "boolean") {
-    throw new TypeError("Expected `rejectOnClear` to be a boolean");
-  }
-  const queue = new Queue();
-  let activeCount = 0;
-  const resumeNext = () => {
-    if (activeCount < concurrency && queue.size > 0) {
-      activeCount++;
-      queue.dequeue().run();
-    }
-  };
-  const next = () => {
-    activeCount--;
-    resumeNext();
-  };
-  const run = async (function_, resolve12, arguments_) => {
-    const result = (async () => function_(...arguments_))();
-    resolve12(result);
-    try {
-      await result;
-    } catch {
-    }
-    next();
-  };
-  const enqueue = (function_, resolve12, reject, arguments_) => {
-    const queueItem = { reject };
-    new Promise((internalResolve) => {
-      queueItem.run = internalResolve;
-      queue.enqueue(queueItem);
-    }).then(run.bind(void 0, function_, resolve12, arguments_));
-    if (activeCount < concurrency) {
-      resumeNext();
-    }
-  };
-  const generator = (function_, ...arguments_) => new Promise((resolve12, reject) => {
-    enqueue(function_, resolve12, reject, arguments_);
-  });
-  Object.defineProperties(generator, {
-    activeCount: {
-      get: () => activeCount
-    },
-    pendingCount: {
-      get: () => queue.size
-    },
-    clearQueue: {
-      value() {
-        if (!rejectOnClear) {
-          queue.clear();
-          return;
-        }
-        const abortError = AbortSignal.abort().reason;
-        while (queue.size > 0) {
-          queue.dequeue().reject(abortError);
-        }
-      }
-    },
-    concurrency: {
-      get: () => concurrency,
-      set(newConcurrency) {
-        validateConcurrency(newConcurrency);
-        concurrency = newConcurrency;
-        queueMicrotask(() => {
-          while (activeCount < concurrency && queue.size > 0) {
-            resumeNext();
-          }
-        });
-      }
-    },
-    map: {
-      async value(iterable, function_) {
-        const promises = [];
-        try {
-          Array.from(iterable, (value2, index) => {
-            const promise = generator(function_, value2, index);
-            promises.push(promise);
-            return promise;
-          });
-        } catch (error) {
-          for (const promise of promises) {
-            promise.catch(() => {
-            });
-          }
-          throw error;
-        }
-        return Promise.all(promises);
-      }
-    }
-  });
-  return generator;
-}
-function validateConcurrency(concurrency) {
-  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
-  }
-}
-var init_p_limit = __esm({
-  "node_modules/p-limit/index.js"() {
-    init_yocto_queue();
-  }
-});
-
-// src/verify/http.ts
-import http from "node:http";
-import https from "node:https";
-function exchange(url, opts) {
-  return new Promise((resolve12) => {
-    let settled = false;
-    const done = (x3) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve12(x3);
-    };
-    const lib = url.protocol === "https:" ? https : http;
-    const headers = { ...opts.headers };
-    if (opts.body) headers["content-length"] = String(opts.body.length);
-    let req;
-    try {
-      req = lib.request(url, { method: opts.method, headers, agent: opts.agent });
-    } catch (e) {
-      resolve12({ kind: "network", code: e.code ?? "EREQUEST" });
-      return;
-    }
-    const timer = setTimeout(() => {
-      done({ kind: "timeout" });
-      req.destroy();
-    }, Math.max(1, opts.timeoutMs));
-    req.on("error", (e) => done({ kind: "network", code: e.code ?? "ECONNECTION" }));
-    req.on("response", (res) => {
-      const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400) {
-        done({ kind: "redirect", status, headers: res.headers, ...res.headers.location ? { location: res.headers.location } : {} });
-        res.destroy();
-        return;
-      }
-      const declared = Number(res.headers["content-length"]);
-      if (Number.isFinite(declared) && declared > opts.maxBytes) {
-        done({ kind: "too-large", status, headers: res.headers });
-        res.destroy();
-        return;
-      }
-      const parts = [];
-      let size = 0;
-      res.on("data", (chunk) => {
-        size += chunk.length;
-        if (size > opts.maxBytes) {
-          done({ kind: "too-large", status, headers: res.headers });
-          res.destroy();
-          return;
-        }
-        parts.push(chunk);
-      });
-      res.on("end", () => done({ kind: "response", status, headers: res.headers, body: Buffer.concat(parts) }));
-      res.on("error", (e) => done({ kind: "network", code: e.code ?? "ECONNRESET" }));
-      res.on("close", () => done({ kind: "network", code: "ECONNRESET" }));
-    });
-    req.end(opts.body);
-  });
-}
-var init_http = __esm({
-  "src/verify/http.ts"() {
-    "use strict";
-  }
-});
-
-// src/verify/ratelimit.ts
-function parseRetryAfter(value2, now) {
-  const v2 = (Array.isArray(value2) ? value2[0] : value2)?.trim();
-  if (!v2) return void 0;
-  if (/^\d+(\.\d+)?$/.test(v2)) return Math.round(Number(v2) * 1e3);
-  const at2 = Date.parse(v2);
-  if (Number.isNaN(at2)) return void 0;
-  return Math.max(0, at2 - now);
-}
-function parseRateLimit(value2) {
-  const v2 = Array.isArray(value2) ? value2.join(", ") : value2;
-  if (!v2) return void 0;
-  let best;
-  const consider = (r2, t2) => {
-    if (!Number.isFinite(r2) || !Number.isFinite(t2) || r2 < 0 || t2 < 0) return;
-    const s = { remaining: r2, resetMs: Math.round(t2 * 1e3) };
-    if (!best || s.remaining < best.remaining || s.remaining === best.remaining && s.resetMs > best.resetMs) best = s;
-  };
-  if (/(^|[\s,])remaining\s*=/i.test(v2)) {
-    const r2 = /remaining\s*=\s*(\d+)/i.exec(v2);
-    const t2 = /reset\s*=\s*(\d+(?:\.\d+)?)/i.exec(v2);
-    if (r2 && t2) consider(Number(r2[1]), Number(t2[1]));
-    return best;
-  }
-  for (const item of v2.split(",")) {
-    const r2 = /;\s*r\s*=\s*(\d+)/.exec(item);
-    const t2 = /;\s*t\s*=\s*(\d+(?:\.\d+)?)/.exec(item);
-    if (r2 && t2) consider(Number(r2[1]), Number(t2[1]));
-  }
-  return best;
-}
-function backoffMs(attempt, random, baseMs = 250, capMs = 8e3) {
-  const d2 = Math.min(capMs, baseMs * 2 ** attempt);
-  return Math.round(d2 / 2 + random() * (d2 / 2));
-}
-function spreadMs(waitMs, random) {
-  return Math.round(random() * Math.min(250, waitMs * 0.1));
-}
-var init_ratelimit = __esm({
-  "src/verify/ratelimit.ts"() {
-    "use strict";
-  }
-});
-
-// src/verify/client.ts
-import http2 from "node:http";
-import https2 from "node:https";
-function seconds(ms2) {
-  if (ms2 < 1e3) return `${ms2} ms`;
-  return ms2 % 1e3 === 0 ? `${ms2 / 1e3} s` : `${(ms2 / 1e3).toFixed(1)} s`;
-}
-function bytes(n) {
-  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(0)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
-}
-function serverMessage(ex) {
-  let msg = ex.headers["x-error-message"];
-  if (Array.isArray(msg)) msg = msg[0];
-  if (!msg) {
-    try {
-      const j3 = JSON.parse(ex.body.toString("utf8"));
-      if (typeof j3?.error === "string") msg = j3.error;
-    } catch {
-    }
-  }
-  if (!msg) return void 0;
-  const clean2 = msg.replace(/[\r\n\t]+/g, " ").replace(/(hf_|api_org_)[A-Za-z0-9_.-]{8,}/g, "$1\u2026").trim();
-  return clean2.length > 120 ? `${clean2.slice(0, 117)}\u2026` : clean2;
-}
-function createHubClient(opts) {
-  const endpoint = opts.endpoint;
-  const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const retries = opts.retries ?? DEFAULT_RETRIES;
-  const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
-  const now = opts.now ?? Date.now;
-  const sleep = opts.sleep ?? ((ms2) => new Promise((r2) => setTimeout(r2, ms2)));
-  const random = opts.random ?? Math.random;
-  const limit = pLimit(concurrency);
-  const endpointUrl = new URL(endpoint);
-  const whoamiUrl = new URL(`${endpoint}/api/whoami-v2`);
-  const isHttps = endpointUrl.protocol === "https:";
-  const agent = isHttps ? new https2.Agent({ keepAlive: true, maxSockets: concurrency }) : new http2.Agent({ keepAlive: true, maxSockets: concurrency });
-  const started = now();
-  const deadline = started + budgetMs;
-  const stats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
-  let pauseUntil = 0;
-  let pauseWhy = "";
-  let deadInARow = 0;
-  let down;
-  const breakerAt = Math.max(3, concurrency);
-  const whoamiCache = /* @__PURE__ */ new Map();
-  const budgetReason = () => `the verification time budget (${seconds(budgetMs)}) was used up`;
-  function pace(headers, status) {
-    const t2 = now();
-    let wait;
-    if (status === 429 || status === 503) wait = parseRetryAfter(headers["retry-after"], t2);
-    const rl = parseRateLimit(headers.ratelimit);
-    if (rl && rl.remaining === 0) wait = Math.max(wait ?? 0, rl.resetMs);
-    if (wait !== void 0 && wait > 0 && t2 + wait > pauseUntil) {
-      pauseUntil = t2 + wait;
-      pauseWhy = status === 429 ? "rate-limited by the Hub" : "the Hub quota is used up";
-    }
-    return wait;
-  }
-  async function attemptOnce(spec) {
-    if (down) return { final: { ok: false, reason: down } };
-    for (let t2 = now(); t2 < pauseUntil; t2 = now()) {
-      if (pauseUntil > deadline) return { final: { ok: false, reason: `${pauseWhy}; the Hub asked to wait ${seconds(Math.ceil((pauseUntil - t2) / 1e3) * 1e3)}, beyond the time budget` } };
-      const w2 = pauseUntil - t2 + spreadMs(pauseUntil - t2, random);
-      stats.waitedMs += w2;
-      await sleep(w2);
-    }
-    const left2 = deadline - now();
-    if (left2 <= 0) return { final: { ok: false, reason: budgetReason() } };
-    const headers = { accept: "application/json", "user-agent": opts.userAgent ?? "hfleaks" };
-    if (spec.token !== void 0) {
-      if (!isUnderEndpoint(spec.url, endpointUrl)) return { final: { ok: false, reason: `refused to send the token to ${spec.url.host}, outside the endpoint` } };
-      if (!/^[\x21-\x7e]+$/.test(spec.token)) return { final: { ok: false, reason: "the token holds characters an HTTP header cannot carry" } };
-      headers.authorization = `Bearer ${spec.token}`;
-    }
-    let body;
-    if (spec.body !== void 0) {
-      body = Buffer.from(JSON.stringify(spec.body));
-      headers["content-type"] = "application/json";
-    }
-    stats.requests++;
-    const perTry = Math.min(timeoutMs, left2);
-    const ex = await exchange(spec.url, { method: spec.method, headers, body, timeoutMs: perTry, maxBytes: spec.maxBytes, agent });
-    if (ex.kind === "timeout" || ex.kind === "network" && (UNREACHABLE.has(ex.code) || TLS_CODES.test(ex.code))) {
-      if (++deadInARow >= breakerAt && !down) down = `the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
-    } else {
-      deadInARow = 0;
-    }
-    switch (ex.kind) {
-      case "timeout":
-        return perTry < timeoutMs ? { final: { ok: false, reason: budgetReason() } } : { retry: { ok: false, reason: `no answer within ${seconds(timeoutMs)}` } };
-      case "network":
-        if (TLS_CODES.test(ex.code)) return { final: { ok: false, reason: `the endpoint's TLS certificate was refused (${ex.code})` } };
-        return { retry: { ok: false, reason: `connection failed (${ex.code})` } };
-      case "redirect": {
-        let where = "another address";
-        try {
-          where = new URL(ex.location ?? "", spec.url).host || where;
-        } catch {
-        }
-        return { final: { ok: false, status: ex.status, headers: ex.headers, reason: `the endpoint redirected (HTTP ${ex.status}) to ${where}; not followed, so the token went nowhere else` } };
-      }
-      case "too-large":
-        pace(ex.headers, ex.status);
-        if (!spec.json && ex.status >= 200 && ex.status <= 299) return { final: { ok: true, status: ex.status, headers: ex.headers, json: void 0 } };
-        return { final: { ok: false, status: ex.status, headers: ex.headers, reason: `the answer was larger than ${bytes(spec.maxBytes)}` } };
-      case "response":
-        break;
-    }
-    const { status } = ex;
-    const waitMs = pace(ex.headers, status);
-    if (status === 429) {
-      stats.rateLimited++;
-      return { retry: { ok: false, status, headers: ex.headers, reason: "rate-limited by the Hub (HTTP 429)" }, waitMs };
-    }
-    if (status >= 500) return { retry: { ok: false, status, headers: ex.headers, reason: `the Hub answered HTTP ${status}` }, waitMs };
-    if (status < 200 || status > 299) {
-      const msg = serverMessage(ex);
-      return { final: { ok: false, status, headers: ex.headers, reason: `HTTP ${status}${msg ? `: ${msg}` : ""}` } };
-    }
-    if (!spec.json) return { final: { ok: true, status, headers: ex.headers, json: void 0 } };
-    const text = ex.body.toString("utf8");
-    try {
-      return { final: { ok: true, status, headers: ex.headers, json: JSON.parse(text) } };
-    } catch {
-      return { final: { ok: false, status, headers: ex.headers, reason: `HTTP ${status} but the answer was not valid JSON` } };
-    }
-  }
-  async function request(spec) {
-    for (let attempt = 0; ; attempt++) {
-      const a = await limit(() => attemptOnce(spec));
-      if ("final" in a) return a.final;
-      if (attempt >= retries) return retries ? { ...a.retry, reason: `${a.retry.reason}, after ${retries} ${retries === 1 ? "retry" : "retries"}` } : a.retry;
-      const wait = Math.max(a.waitMs !== void 0 ? a.waitMs + spreadMs(a.waitMs, random) : 0, backoffMs(attempt, random));
-      if (now() + wait > deadline) {
-        const why = a.waitMs !== void 0 ? `the Hub asked to wait ${seconds(Math.ceil(a.waitMs / 1e3) * 1e3)}, beyond the time budget` : "no time left in the budget to retry";
-        return { ...a.retry, reason: `${a.retry.reason}; ${why}` };
-      }
-      stats.retries++;
-      stats.waitedMs += wait;
-      await sleep(wait);
-    }
-  }
-  return {
-    endpoint,
-    whoami(token) {
-      let p2 = whoamiCache.get(token);
-      if (!p2) {
-        p2 = request({ method: "GET", url: whoamiUrl, token, maxBytes: opts.maxWhoamiBytes ?? MAX_WHOAMI_BYTES, json: true });
-        whoamiCache.set(token, p2);
-      }
-      return p2;
-    },
-    request,
-    stats: () => ({ ...stats }),
-    close: () => agent.destroy()
-  };
-}
-var TLS_CODES, UNREACHABLE;
-var init_client = __esm({
-  "src/verify/client.ts"() {
-    "use strict";
-    init_p_limit();
-    init_endpoint();
-    init_http();
-    init_ratelimit();
-    init_defaults();
-    init_defaults();
-    TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_SSL_)/;
-    UNREACHABLE = /* @__PURE__ */ new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "EADDRNOTAVAIL"]);
-  }
-});
-
-// src/verify/input.ts
-import { createInterface } from "node:readline";
-function lineReader(stream) {
-  let r2 = readers.get(stream);
-  if (r2) return r2;
-  const rl = createInterface({ input: stream, crlfDelay: Infinity, terminal: false });
-  const it2 = rl[Symbol.asyncIterator]();
-  let ended = false;
-  r2 = {
-    async next() {
-      if (ended) return void 0;
-      const x3 = await it2.next();
-      if (x3.done) {
-        ended = true;
-        return void 0;
-      }
-      return x3.value;
-    },
-    close() {
-      ended = true;
-      rl.close();
-      if ("isTTY" in stream && stream.isTTY) stream.pause();
-    }
-  };
-  readers.set(stream, r2);
-  return r2;
-}
-function releaseLineReader(stream) {
-  readers.get(stream)?.close();
-}
-async function readTokenLines(io2, envName, quiet = false) {
-  if (envName !== void 0) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envName)) throw new InputError(`--env: "${envName}" is not an environment variable name`);
-    const value2 = io2.env[envName];
-    if (value2 === void 0 || value2.trim() === "") throw new InputError(`--env ${envName}: the variable is not set or is empty`);
-    const lines2 = value2.split(/\r?\n/).map((text, i) => ({ text: text.trim(), line: i + 1 })).filter((l3) => l3.text !== "");
-    return { path: `$${envName}`, lines: lines2, bytes: Buffer.byteLength(value2) };
-  }
-  if (io2.stdinIsTTY && !quiet) io2.stderr("Paste the tokens, one a line; an empty line ends the list.\n");
-  const reader = lineReader(io2.stdin);
-  const lines = [];
-  let bytes2 = 0;
-  for (let n = 1; ; n++) {
-    const raw = await reader.next();
-    if (raw === void 0) break;
-    if (io2.stdinIsTTY && raw.trim() === "") break;
-    bytes2 += Buffer.byteLength(raw) + 1;
-    if (raw.length > MAX_LINE) throw new InputError(`line ${n} of standard input is longer than ${MAX_LINE} characters; one token a line`);
-    if (raw.trim() !== "") lines.push({ text: raw.trim(), line: n });
-    if (lines.length > MAX_LINES) throw new InputError(`more than ${MAX_LINES} lines on standard input`);
-  }
-  return { path: "<stdin>", lines, bytes: bytes2 };
-}
-async function confirm(io2, question) {
-  io2.stderr(`${question} [y/N] `);
-  const reader = lineReader(io2.stdin);
-  const answer = await reader.next();
-  reader.close();
-  if (answer === void 0) io2.stderr("\n");
-  return /^\s*y(es)?\s*$/i.test(answer ?? "");
-}
-var readers, InputError, MAX_LINES, MAX_LINE;
-var init_input = __esm({
-  "src/verify/input.ts"() {
-    "use strict";
-    init_errors();
-    readers = /* @__PURE__ */ new WeakMap();
-    InputError = class extends UsageError {
-    };
-    MAX_LINES = 1e5;
-    MAX_LINE = 64 << 10;
-  }
-});
-
-// src/verify/reach.ts
-function nextLink(header, base2) {
-  const v2 = Array.isArray(header) ? header.join(", ") : header;
-  if (!v2) return void 0;
-  for (const part of v2.split(/,(?=\s*<)/)) {
-    const m2 = /^\s*<([^>]*)>(.*)$/s.exec(part);
-    if (!m2) continue;
-    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;\s,]+))/i.exec(m2[2]);
-    const rels = (rel?.[1] ?? rel?.[2] ?? "").toLowerCase().split(/\s+/);
-    if (!rels.includes("next")) continue;
-    try {
-      return new URL(m2[1], base2);
-    } catch {
-      return void 0;
-    }
-  }
-  return void 0;
-}
-async function listReach(client, token, authors, opts = {}) {
-  const maxPages = opts.maxPages ?? 10;
-  const maxRequests = opts.maxRequests ?? 60;
-  const nExamples = opts.examples ?? 5;
-  let requests = 0;
-  const seen = /* @__PURE__ */ new Map();
-  const problems = [];
-  let truncated = false;
-  async function listing(path2, type, author) {
-    let url = new URL(`${client.endpoint}/api/${path2}?author=${encodeURIComponent(author)}`);
-    for (let page = 0; url; page++) {
-      if (page >= maxPages || requests >= maxRequests) {
-        truncated = true;
-        return;
-      }
-      requests++;
-      const a = await client.request({ method: "GET", url, token, maxBytes: MAX_LIST_BYTES, json: true });
-      if (!a.ok) {
-        truncated = true;
-        problems.push(`${path2} of ${author}: ${a.reason}`);
-        return;
-      }
-      if (!Array.isArray(a.json)) {
-        truncated = true;
-        problems.push(`${path2} of ${author}: the answer was not a list`);
-        return;
-      }
-      for (const r2 of a.json) {
-        if (typeof r2 !== "object" || r2 === null) continue;
-        const id = clean(r2.id);
-        if (!id) continue;
-        const key = `${type}:${id}`;
-        if (!seen.has(key)) seen.set(key, { type, private: r2.private === true });
-      }
-      const next = nextLink(a.headers.link, url);
-      if (next && !isUnderEndpoint(next, client.endpoint)) {
-        truncated = true;
-        problems.push(`${path2} of ${author}: the next page is on ${next.host}; not followed`);
-        return;
-      }
-      url = next;
-    }
-  }
-  const unique = [...new Set(authors.filter(Boolean))];
-  await Promise.all(unique.flatMap((author) => KINDS.map(([path2, type]) => listing(path2, type, author))));
-  const byType = { model: 0, dataset: 0, space: 0 };
-  let priv = 0;
-  const privateNames = [];
-  const publicNames = [];
-  for (const [key, r2] of seen) {
-    byType[r2.type]++;
-    const name = key.slice(key.indexOf(":") + 1);
-    const shown = r2.type === "model" ? name : `${r2.type}s/${name}`;
-    if (r2.private) {
-      priv++;
-      privateNames.push(shown);
-    } else publicNames.push(shown);
-  }
-  const reach = {
-    total: seen.size,
-    private: priv,
-    byType,
-    examples: [...privateNames.sort(), ...publicNames.sort()].slice(0, nExamples),
-    truncated
-  };
-  if (problems.length) reach.reason = problems.slice(0, 3).join("; ") + (problems.length > 3 ? `; and ${problems.length - 3} more` : "");
-  return reach;
-}
-function reachSentence2(r2) {
-  const parts = [`${r2.byType.model} model${r2.byType.model === 1 ? "" : "s"}`, `${r2.byType.dataset} dataset${r2.byType.dataset === 1 ? "" : "s"}`, `${r2.byType.space} space${r2.byType.space === 1 ? "" : "s"}`];
-  let s = `It sees ${r2.truncated ? "at least " : ""}${r2.total} repositor${r2.total === 1 ? "y" : "ies"} (${r2.private} private; ${parts.join(", ")})`;
-  if (r2.examples.length) s += `, e.g. ${r2.examples.join(", ")}`;
-  if (r2.reason) s += ` [listing incomplete: ${r2.reason}]`;
-  else if (r2.truncated) s += " [listing stopped at the request bound]";
-  return `${s}.`;
-}
-var KINDS;
-var init_reach = __esm({
-  "src/verify/reach.ts"() {
-    "use strict";
-    init_client();
-    init_endpoint();
-    init_whoami();
-    KINDS = [
-      ["models", "model"],
-      ["datasets", "dataset"],
-      ["spaces", "space"]
-    ];
-  }
-});
-
-// src/verify/revoke.ts
-async function revokeTokens(client, tokens, batchSize = REVOKE_BATCH) {
-  const unique = [...new Set(tokens)];
-  const url = new URL(`${client.endpoint}/api/credentials/revoke`);
-  const batches = [];
-  for (let i = 0; i < unique.length; i += batchSize) {
-    const chunk = unique.slice(i, i + batchSize);
-    const a = await client.request({ method: "POST", url, body: { credentials: chunk }, maxBytes: 64 << 10, json: false });
-    batches.push({
-      count: chunk.length,
-      redacted: chunk.map((t2) => redact(t2)),
-      ok: a.ok,
-      ...a.status !== void 0 ? { status: a.status } : {},
-      ...a.ok ? {} : { reason: a.reason }
-    });
-  }
-  return { url: url.toString(), batches, ok: batches.length > 0 && batches.every((b3) => b3.ok) };
-}
-function describeRevocation(r2) {
-  const lines = [];
-  const total = r2.batches.reduce((n, b3) => n + b3.count, 0);
-  const tokens = `${total} token${total === 1 ? "" : "s"}`;
-  const requests = `${r2.batches.length} request${r2.batches.length === 1 ? "" : "s"}`;
-  const unanswered = r2.batches.filter((b3) => b3.status === void 0).reduce((n, b3) => n + b3.count, 0);
-  if (!unanswered) lines.push(`Sent ${tokens} to ${r2.url} in ${requests}:`);
-  else if (unanswered === total) lines.push(`Tried to send ${tokens} to ${r2.url} in ${requests}; the Hub never answered:`);
-  else lines.push(`Tried to send ${tokens} to ${r2.url} in ${requests}; the Hub never answered for ${unanswered} of them:`);
-  for (const b3 of r2.batches) {
-    lines.push(`  ${b3.redacted.join(", ")}`);
-    if (b3.ok) {
-      lines.push(`  -> HTTP ${b3.status ?? "?"}${b3.status === 202 ? " Accepted" : ""}: every token listed that existed is revoked for good, and its owner has been e-mailed.`);
-    } else if (b3.status === void 0) {
-      lines.push(`  -> FAILED, no answer: ${b3.reason ?? "no answer"}. Nothing shows these tokens were revoked: treat them as live; run again, or delete them from the Access Tokens settings of their owner.`);
-    } else {
-      lines.push(`  -> FAILED: ${b3.reason ?? `HTTP ${b3.status}`}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`);
-    }
-  }
-  return lines;
-}
-var REVOKE_BATCH;
-var init_revoke = __esm({
-  "src/verify/revoke.ts"() {
-    "use strict";
-    init_redact();
-    REVOKE_BATCH = 100;
-  }
-});
-
-// src/verify/severity.ts
-function isDead(v2, expired = false) {
-  if (v2?.status === "invalid") return true;
-  return expired && v2?.status !== "valid";
-}
-function severityFromVerification(v2, expired = false) {
-  if (isDead(v2, expired)) return "low";
-  if (v2.status === "valid") {
-    if (v2.canWrite) return "critical";
-    if (v2.canReadPrivate || (v2.reach?.private ?? 0) > 0 || v2.fineGrained?.canReadGatedRepos) return "high";
-  }
-  return "medium";
-}
-var init_severity = __esm({
-  "src/verify/severity.ts"() {
-    "use strict";
-  }
-});
-
-// src/verify/enrich.ts
-var enrich_exports = {};
-__export(enrich_exports, {
-  USER_AGENT: () => USER_AGENT,
-  clientFor: () => clientFor,
-  verifyFindings: () => verifyFindings
-});
-function clientFor(s) {
-  return createHubClient({ endpoint: s.endpoint, concurrency: s.concurrency, timeoutMs: s.timeoutMs, budgetMs: s.budgetMs, userAgent: USER_AGENT });
-}
-function notSent(f3) {
-  if (!HUB_RULES.has(f3.rule)) return { reason: "not a Hugging Face token rule; never sent to the Hub" };
-  if (f3.secret.raw.startsWith("hf_oauth__refresh_")) return { reason: "an OAuth refresh token cannot be checked with whoami; treat it as live" };
-  if (f3.jwt?.expired) return { reason: `expired${f3.jwt.expiresAt ? ` on ${f3.jwt.expiresAt}` : ""} (its JWT says so); not sent to the Hub`, expired: true };
-  return void 0;
-}
-async function verifyFindings(io2, settings, findings, warn) {
-  const client = clientFor(settings);
-  try {
-    await Promise.all(findings.map((f3) => verifyFinding(client, f3, settings)));
-    const unknown = findings.filter((f3) => f3.verification?.status === "unknown");
-    if (unknown.length) {
-      const reasons = [...new Set(unknown.map((f3) => f3.verification?.reason ?? "no usable answer"))];
-      warn(`${unknown.length} token${unknown.length === 1 ? "" : "s"} could not be verified (${reasons.slice(0, 2).join("; ")}${reasons.length > 2 ? "; \u2026" : ""}); treat ${unknown.length === 1 ? "it" : "them"} as live`);
-    }
-    const incomplete = findings.filter((f3) => f3.verification?.reach?.reason).length;
-    if (incomplete) warn(`the reach listing is incomplete for ${incomplete} token${incomplete === 1 ? "" : "s"} (see the report)`);
-  } finally {
-    client.close();
-  }
-  if (!settings.revoke) return {};
-  return revokeFound(io2, settings, findings, warn);
-}
-async function verifyFinding(client, f3, s) {
-  const skip = notSent(f3);
-  let v2;
-  if (skip) {
-    v2 = describe({ status: "skipped", reason: skip.reason });
-  } else {
-    v2 = await verifyToken(client, f3.secret.raw, f3.jwt?.scope ? { jwtScope: f3.jwt.scope } : {});
-    if (v2.status === "valid" && s.reach) {
-      const authors = [v2.owner?.name ?? "", ...(v2.orgs ?? []).map((o2) => o2.name)].filter((n) => n && n !== "?");
-      v2.reach = await listReach(client, f3.secret.raw, authors);
-      if (v2.reach.private > 0) v2.canReadPrivate = true;
-      v2.summary = `${v2.summary ?? ""} ${reachSentence2(v2.reach)}`.trim();
-    }
-  }
-  f3.verification = v2;
-  if (HUB_RULES.has(f3.rule)) f3.severity = severityFromVerification(v2, Boolean(skip?.expired || f3.jwt?.expired));
-}
-async function revokeFound(io2, s, findings, warn) {
-  const say = (line) => io2.stderr(`hfleaks: ${line}
-`);
-  const live = findings.filter((f3) => f3.verification?.status === "valid");
-  const unsure = findings.filter((f3) => HUB_RULES.has(f3.rule) && f3.verification?.status === "unknown");
-  if (unsure.length) {
-    warn(`${unsure.length} token${unsure.length === 1 ? "" : "s"} could not be verified and ${unsure.length === 1 ? "is" : "are"} not revoked: ${unsure.map((f3) => f3.secret.redacted).join(", ")} (to revoke anyway, pipe them to \`hfleaks revoke\`)`);
-  }
-  if (!live.length) {
-    if (!s.quiet) say("--revoke: no valid token found, nothing revoked");
-    return {};
-  }
-  const tokens = [...new Set(live.map((f3) => f3.secret.raw))];
-  if (!s.yes) {
-    const list = live.map((f3) => f3.secret.redacted).join(", ");
-    const ok = await confirm(io2, `hfleaks: revoke ${tokens.length} valid token${tokens.length === 1 ? "" : "s"} (${list}) at ${s.endpoint}? ${tokens.length === 1 ? "It stops" : "They stop"} working everywhere, for good.`);
-    if (!ok) {
-      say("not revoked");
-      return {};
-    }
-  }
-  const client = clientFor(s);
-  try {
-    const r2 = await revokeTokens(client, tokens);
-    for (const line of describeRevocation(r2)) say(line);
-    const done = /* @__PURE__ */ new Set();
-    let i = 0;
-    for (const b3 of r2.batches) {
-      for (let k2 = 0; k2 < b3.count; k2++, i++) if (b3.ok) done.add(tokens[i]);
-    }
-    for (const f3 of live) {
-      if (!done.has(f3.secret.raw) || !f3.verification) continue;
-      f3.verification.revoked = true;
-      f3.verification.summary = `REVOKED by hfleaks in this run. Before that it was a ${f3.verification.summary ?? "valid token."}`;
-    }
-    if (!r2.ok) {
-      const failed2 = r2.batches.filter((b3) => !b3.ok);
-      return { error: `revocation failed for ${failed2.reduce((n, b3) => n + b3.count, 0)} token${failed2.length === 1 && failed2[0].count === 1 ? "" : "s"} (${failed2[0].reason ?? "no answer"}); they still work` };
-    }
-    return {};
-  } finally {
-    client.close();
-  }
-}
-var USER_AGENT;
-var init_enrich = __esm({
-  "src/verify/enrich.ts"() {
-    "use strict";
-    init_client();
-    init_input();
-    init_reach();
-    init_revoke();
-    init_settings();
-    init_severity();
-    init_verify_token();
-    USER_AGENT = "hfleaks/0.1.0 (+https://github.com/hfleaks)";
-  }
-});
-
-// src/verify/settings.ts
-function hubSettings(io2, args) {
-  const concurrency = args.verifyConcurrency ?? DEFAULT_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError("--verify-concurrency must be a whole number from 1 to 64");
-  const timeout = args.verifyTimeout ?? DEFAULT_TIMEOUT_MS / 1e3;
-  if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0 || timeout > 120) throw new UsageError("--verify-timeout must be a number of seconds above 0, at most 120");
-  const budget = args.verifyBudget ?? DEFAULT_BUDGET_MS / 1e3;
-  if (typeof budget !== "number" || !Number.isFinite(budget) || budget <= 0 || budget > 3600) throw new UsageError("--verify-budget must be a number of seconds above 0, at most 3600");
-  try {
-    return { endpoint: resolveEndpoint(args.endpoint, io2.env), concurrency, timeoutMs: Math.round(timeout * 1e3), budgetMs: Math.round(budget * 1e3) };
-  } catch (e) {
-    if (e instanceof EndpointError) throw new UsageError(e.message);
-    throw e;
-  }
-}
-function verifySettings(io2, args) {
-  if (!(args.verify || args.reach || args.revoke)) return void 0;
-  const hub = hubSettings(io2, args);
-  if (args.revoke && !args.yes && !io2.stdinIsTTY) {
-    throw new UsageError("--revoke needs --yes when standard input is not a terminal (hfleaks cannot ask for confirmation)");
-  }
-  enrichment = Promise.resolve().then(() => (init_enrich(), enrich_exports));
-  enrichment.catch(() => void 0);
-  return { ...hub, reach: Boolean(args.reach), revoke: Boolean(args.revoke), yes: Boolean(args.yes), quiet: Boolean(args.quiet) };
-}
-async function verifyStep(io2, args, findings, warn) {
-  const settings = verifySettings(io2, args);
-  if (!settings) {
-    for (const f3 of findings) f3.verification ??= describe({ status: "skipped", reason: NOT_REQUESTED });
-    return {};
-  }
-  if (!findings.length) return {};
-  const { verifyFindings: verifyFindings2 } = await (enrichment ?? Promise.resolve().then(() => (init_enrich(), enrich_exports)));
-  return verifyFindings2(io2, settings, findings, warn);
-}
-var HUB_RULES, enrichment;
-var init_settings = __esm({
-  "src/verify/settings.ts"() {
-    "use strict";
-    init_types();
-    init_io();
-    init_defaults();
-    init_endpoint();
-    init_verify_token();
-    HUB_RULES = /* @__PURE__ */ new Set(["hf-user-access-token", "hf-org-api-token", "hf-oauth-access-token", "hf-trusted-publisher-token"]);
-  }
-});
-
-// node_modules/picocolors/picocolors.js
-var require_picocolors = __commonJS({
-  "node_modules/picocolors/picocolors.js"(exports, module) {
-    var p2 = process || {};
-    var argv = p2.argv || [];
-    var env4 = p2.env || {};
-    var isColorSupported = !(!!env4.NO_COLOR || argv.includes("--no-color")) && (!!env4.FORCE_COLOR || argv.includes("--color") || p2.platform === "win32" || (p2.stdout || {}).isTTY && env4.TERM !== "dumb" || !!env4.CI);
-    var formatter = (open2, close, replace = open2) => (input2) => {
-      let string = "" + input2, index = string.indexOf(close, open2.length);
-      return ~index ? open2 + replaceClose(string, close, replace, index) + close : open2 + string + close;
-    };
-    var replaceClose = (string, close, replace, index) => {
-      let result = "", cursor = 0;
-      do {
-        result += string.substring(cursor, index) + replace;
-        cursor = index + close.length;
-        index = string.indexOf(close, cursor);
-      } while (~index);
-      return result + string.substring(cursor);
-    };
-    var createColors = (enabled = isColorSupported) => {
-      let f3 = enabled ? formatter : () => String;
-      return {
-        isColorSupported: enabled,
-        reset: f3("\x1B[0m", "\x1B[0m"),
-        bold: f3("\x1B[1m", "\x1B[22m", "\x1B[22m\x1B[1m"),
-        dim: f3("\x1B[2m", "\x1B[22m", "\x1B[22m\x1B[2m"),
-        italic: f3("\x1B[3m", "\x1B[23m"),
-        underline: f3("\x1B[4m", "\x1B[24m"),
-        inverse: f3("\x1B[7m", "\x1B[27m"),
-        hidden: f3("\x1B[8m", "\x1B[28m"),
-        strikethrough: f3("\x1B[9m", "\x1B[29m"),
-        black: f3("\x1B[30m", "\x1B[39m"),
-        red: f3("\x1B[31m", "\x1B[39m"),
-        green: f3("\x1B[32m", "\x1B[39m"),
-        yellow: f3("\x1B[33m", "\x1B[39m"),
-        blue: f3("\x1B[34m", "\x1B[39m"),
-        magenta: f3("\x1B[35m", "\x1B[39m"),
-        cyan: f3("\x1B[36m", "\x1B[39m"),
-        white: f3("\x1B[37m", "\x1B[39m"),
-        gray: f3("\x1B[90m", "\x1B[39m"),
-        bgBlack: f3("\x1B[40m", "\x1B[49m"),
-        bgRed: f3("\x1B[41m", "\x1B[49m"),
-        bgGreen: f3("\x1B[42m", "\x1B[49m"),
-        bgYellow: f3("\x1B[43m", "\x1B[49m"),
-        bgBlue: f3("\x1B[44m", "\x1B[49m"),
-        bgMagenta: f3("\x1B[45m", "\x1B[49m"),
-        bgCyan: f3("\x1B[46m", "\x1B[49m"),
-        bgWhite: f3("\x1B[47m", "\x1B[49m"),
-        blackBright: f3("\x1B[90m", "\x1B[39m"),
-        redBright: f3("\x1B[91m", "\x1B[39m"),
-        greenBright: f3("\x1B[92m", "\x1B[39m"),
-        yellowBright: f3("\x1B[93m", "\x1B[39m"),
-        blueBright: f3("\x1B[94m", "\x1B[39m"),
-        magentaBright: f3("\x1B[95m", "\x1B[39m"),
-        cyanBright: f3("\x1B[96m", "\x1B[39m"),
-        whiteBright: f3("\x1B[97m", "\x1B[39m"),
-        bgBlackBright: f3("\x1B[100m", "\x1B[49m"),
-        bgRedBright: f3("\x1B[101m", "\x1B[49m"),
-        bgGreenBright: f3("\x1B[102m", "\x1B[49m"),
-        bgYellowBright: f3("\x1B[103m", "\x1B[49m"),
-        bgBlueBright: f3("\x1B[104m", "\x1B[49m"),
-        bgMagentaBright: f3("\x1B[105m", "\x1B[49m"),
-        bgCyanBright: f3("\x1B[106m", "\x1B[49m"),
-        bgWhiteBright: f3("\x1B[107m", "\x1B[49m")
-      };
-    };
-    module.exports = createColors();
-    module.exports.createColors = createColors;
-  }
-});
-
-// src/report/text.ts
-var text_exports = {};
-__export(text_exports, {
-  formatLocation: () => formatLocation,
-  textReport: () => textReport
-});
-function formatBytes(n) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MB`;
-  return `${(n / (1 << 30)).toFixed(2)} GB`;
-}
-function formatLocation(l3) {
-  let s = `${escapeControls(l3.path)}:${l3.line}:${l3.column}`;
-  if (l3.decoding?.length) s += ` (${l3.decoding.join(", ")})`;
-  if (l3.commit) s += ` in ${l3.commit.slice(0, 12)}${l3.author ? ` by ${escapeControls(l3.author)}` : ""}${l3.date ? ` on ${l3.date.slice(0, 10)}` : ""}${l3.inHead === false ? " (history only)" : ""}`;
-  else if (l3.inHead !== void 0) s += ` in history (commit unknown)${l3.inHead === false ? " (history only)" : ""}`;
-  return s;
-}
-function textReport(report, options) {
-  const c3 = import_picocolors.default.createColors(options.color);
-  const sev = {
-    critical: (s) => c3.bold(c3.red(s)),
-    high: c3.red,
-    medium: c3.yellow,
-    low: c3.cyan,
-    info: c3.dim
-  };
-  const out = [];
-  for (const f3 of report.findings) out.push(block(f3, options, c3, sev));
-  out.push(summary(report, c3));
-  return `${out.join("\n")}
-`;
-}
-function block(f3, options, c3, sev) {
-  const lines = [];
-  const secret = options.showSecrets ? f3.secret.raw : f3.secret.redacted;
-  lines.push(`${sev[f3.severity](f3.severity.toUpperCase())} ${c3.bold(escapeControls(f3.title))}: ${escapeControls(secret)}`);
-  lines.push(`  rule ${escapeControls(f3.rule)}, fingerprint ${escapeControls(f3.fingerprint)}`);
-  if (f3.jwt?.expiresAt) lines.push(`  ${f3.jwt.expired ? "expired" : "expires"} ${escapeControls(f3.jwt.expiresAt)}${f3.jwt.scope ? `, scope "${escapeControls(f3.jwt.scope)}"` : ""}`);
-  const v2 = f3.verification;
-  if (v2?.summary && v2.reason !== NOT_REQUESTED) lines.push(`  ${escapeControls(v2.summary)}`);
-  else if (v2?.status && v2.status !== "skipped") lines.push(`  verification: ${v2.status}`);
-  const n = f3.locations.length;
-  lines.push(`  ${n} location${n === 1 ? "" : "s"}:`);
-  for (const l3 of f3.locations.slice(0, 50)) lines.push(`    ${formatLocation(l3)}`);
-  if (n > 50) lines.push(`    \u2026 and ${n - 50} more (see --format json)`);
-  if (f3.advice?.length) {
-    lines.push("  what to do:");
-    f3.advice.forEach((a, i) => lines.push(`    ${i + 1}. ${escapeControls(a)}`));
-  }
-  return lines.join("\n");
-}
-function summary(report, c3) {
-  const s = report.stats;
-  const locs = report.findings.reduce((n2, f3) => n2 + f3.locations.length, 0);
-  const parts = [];
-  const n = (k2, w2) => `${k2} ${w2}${k2 === 1 ? "" : "s"}`;
-  const what = s.blobs !== void 0 ? `${n(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${n(s.commits, "commit")}` : ""}` : n(s.files, "file");
-  parts.push(`${what} (${formatBytes(s.bytes)}) scanned in ${(s.durationMs / 1e3).toFixed(2)} s`);
-  if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
-  if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
-  if (s.baselined) parts.push(`${s.baselined} in the baseline`);
-  if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}`);
-  if (s.missingObjects) parts.push(`${n(s.missingObjects, "object")} missing, not scanned`);
-  if (s.shallow) parts.push("shallow clone: older history was not scanned");
-  const head = report.findings.length ? c3.red(c3.bold(`${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found in ${locs} location${locs === 1 ? "" : "s"}`)) : s.missingObjects ? c3.yellow("No Hugging Face tokens found in what git could read") : c3.green("No Hugging Face tokens found");
-  const lines = [`${head}. ${parts.join("; ")}.`];
-  for (const k2 of s.skipped.slice(0, 20)) lines.push(c3.dim(`  skipped ${escapeControls(k2.path)}: ${escapeControls(k2.reason)}`));
-  if (s.skipped.length > 20) lines.push(c3.dim(`  \u2026 and ${s.skipped.length - 20} more skipped (see --format json)`));
-  return lines.join("\n");
-}
-var import_picocolors;
-var init_text = __esm({
-  "src/report/text.ts"() {
-    "use strict";
-    import_picocolors = __toESM(require_picocolors(), 1);
-    init_types();
-    init_redact();
-  }
-});
-
-// src/report/json.ts
-var json_exports = {};
-__export(json_exports, {
-  JSON_REPORT_VERSION: () => JSON_REPORT_VERSION,
-  findingToJson: () => findingToJson,
-  jsonReport: () => jsonReport
-});
-function findingToJson(f3, showSecrets) {
-  return {
-    fingerprint: f3.fingerprint,
-    rule: f3.rule,
-    title: f3.title,
-    severity: f3.severity,
-    secret: { redacted: f3.secret.redacted, sha256: f3.secret.sha256, ...showSecrets ? { raw: f3.secret.raw } : {} },
-    locations: f3.locations,
-    ...f3.jwt ? { jwt: f3.jwt } : {},
-    ...f3.repos ? { repos: f3.repos } : {},
-    ...f3.verification !== void 0 ? { verification: f3.verification } : {},
-    ...f3.advice ? { advice: f3.advice } : {}
-  };
-}
-function jsonReport(report, options) {
-  return `${JSON.stringify(
-    {
-      version: JSON_REPORT_VERSION,
-      tool: { name: "hfleaks", version: report.version },
-      command: report.command,
-      findings: report.findings.map((f3) => findingToJson(f3, options.showSecrets)),
-      stats: report.stats
-    },
-    null,
-    2
-  )}
-`;
-}
-var JSON_REPORT_VERSION;
-var init_json = __esm({
-  "src/report/json.ts"() {
-    "use strict";
-    JSON_REPORT_VERSION = 1;
-  }
-});
-
-// src/report/sarif.ts
-var sarif_exports = {};
-__export(sarif_exports, {
-  INFORMATION_URI: () => INFORMATION_URI,
-  MAX_RESULTS_PER_FINDING: () => MAX_RESULTS_PER_FINDING,
-  SARIF_SCHEMA: () => SARIF_SCHEMA,
-  SECURITY_SEVERITY: () => SECURITY_SEVERITY,
-  buildSarif: () => buildSarif,
-  pathToUri: () => pathToUri,
-  sarifLevel: () => sarifLevel,
-  sarifReport: () => sarifReport,
-  verdictWords: () => verdictWords
-});
-function sarifLevel(s) {
-  return s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "note";
-}
-function pathToUri(path2) {
-  const enc = (p2) => p2.split("/").map(encodeURIComponent).join("/");
-  if (path2.startsWith("/")) return { uri: `file://${enc(path2)}` };
-  if (/^[A-Za-z]:\//.test(path2)) return { uri: `file:///${path2.slice(0, 2)}${enc(path2.slice(2))}` };
-  return { uri: enc(path2), uriBaseId: "%SRCROOT%" };
-}
-function ruleName(id) {
-  return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w2) => w2[0].toUpperCase() + w2.slice(1)).join("");
-}
-function roleWords2(role) {
-  return role === "fineGrained" ? "fine-grained" : role ?? "unknown";
-}
-function verdictWords(v2) {
-  if (!v2 || v2.status === "skipped") return "not verified, role unknown";
-  const extra = [];
-  if (v2.status === "valid" || v2.role) extra.push(`role ${roleWords2(v2.role)}`);
-  else extra.push("role unknown");
-  if (v2.owner?.name) extra.push(`owner ${v2.owner.name}`);
-  if (v2.revoked) extra.push("revoked by this run");
-  const why = v2.status !== "valid" && v2.reason ? ` (${v2.reason})` : "";
-  return `verification ${v2.status}${why}, ${extra.join(", ")}`;
-}
-function verificationProperties(v2) {
-  return {
-    status: v2.status,
-    ...v2.reason ? { reason: v2.reason } : {},
-    ...v2.httpStatus !== void 0 ? { httpStatus: v2.httpStatus } : {},
-    ...v2.endpoint ? { endpoint: v2.endpoint } : {},
-    ...v2.checkedAt ? { checkedAt: v2.checkedAt } : {},
-    ...v2.owner ? { owner: { name: v2.owner.name, type: v2.owner.type } } : {},
-    ...v2.tokenName ? { tokenName: v2.tokenName } : {},
-    ...v2.role ? { role: v2.role } : {},
-    ...v2.createdAt ? { createdAt: v2.createdAt } : {},
-    ...v2.expiresAt ? { expiresAt: v2.expiresAt } : {},
-    ...v2.orgs ? { orgs: v2.orgs.map((o2) => ({ name: o2.name, ...o2.roleInOrg ? { roleInOrg: o2.roleInOrg } : {}, access: o2.access })) } : {},
-    ...v2.fineGrained ? { fineGrained: v2.fineGrained } : {},
-    ...v2.canWrite !== void 0 ? { canWrite: v2.canWrite } : {},
-    ...v2.canReadPrivate !== void 0 ? { canReadPrivate: v2.canReadPrivate } : {},
-    ...v2.reach ? { reach: v2.reach } : {},
-    ...v2.summary ? { summary: v2.summary } : {},
-    ...v2.revoked !== void 0 ? { revoked: v2.revoked } : {}
-  };
-}
-function message(f3, l3, advice, more) {
-  const where = l3.commit ? ` Found in commit ${l3.commit.slice(0, 12)}${l3.date ? ` (${l3.date.slice(0, 10)})` : ""}${l3.inHead === false ? ", no longer in the current tree" : ""}.` : "";
-  const decoded = l3.decoding?.length ? ` Revealed by decoding ${l3.decoding.join(", ")}.` : "";
-  const others = f3.locations.length > 1 ? ` The same secret is at ${f3.locations.length - 1} other location${f3.locations.length === 2 ? "" : "s"}${more ? ` (${more} not listed as alerts)` : ""}.` : "";
-  const head = `${f3.title} ${f3.secret.redacted} (${f3.severity}): ${verdictWords(f3.verification)}.${where}${decoded}${others}`;
-  if (!advice.length) return head;
-  return `${head}
-
-What to do:
-${advice.map((s, i) => `${i + 1}. ${s.replace(/`/g, "")}`).join("\n")}`;
-}
-function locationHash(f3, l3) {
-  return sha256(`${f3.fingerprint}\0${l3.path}\0${l3.commit ?? ""}`).slice(0, 32);
-}
-function results(f3, ruleIndex) {
-  const advice = f3.advice ?? adviseFinding(f3);
-  const shown = f3.locations.slice(0, MAX_RESULTS_PER_FINDING);
-  const more = f3.locations.length - shown.length;
-  return shown.map((l3, i) => {
-    const region = { startLine: Math.max(1, l3.line), startColumn: Math.max(1, l3.column) };
-    if (!l3.decoding?.some((d2) => d2 === "base64" || d2 === "percent")) region.endColumn = region.startColumn + f3.secret.raw.length;
-    return {
-      ruleId: f3.rule,
-      ruleIndex,
-      level: sarifLevel(f3.severity),
-      message: { text: message(f3, l3, advice, more) },
-      locations: [{ physicalLocation: { artifactLocation: pathToUri(l3.path), region } }],
-      partialFingerprints: {
-        // Rule + hash of the secret: the same alert across runs, edits and line moves.
-        "hfleaksSecret/v1": f3.fingerprint,
-        // ...and one alert per file (and commit) the secret sits in, still without line numbers.
-        "hfleaksLocation/v1": locationHash(f3, l3)
-      },
-      properties: {
-        fingerprint: f3.fingerprint,
-        severity: f3.severity,
-        redacted: f3.secret.redacted,
-        locationIndex: i + 1,
-        locationCount: f3.locations.length,
-        ...l3.commit ? { commit: l3.commit } : {},
-        ...l3.date ? { commitDate: l3.date } : {},
-        ...l3.inHead !== void 0 ? { inHead: l3.inHead } : {},
-        ...l3.decoding?.length ? { decoding: l3.decoding } : {},
-        ...f3.jwt ? { jwt: f3.jwt } : {},
-        ...f3.repos?.length ? { repos: f3.repos } : {},
-        verification: f3.verification ? verificationProperties(f3.verification) : { status: "skipped" }
-      }
-    };
-  });
-}
-function scrubDeep(value2, secrets) {
-  const walk2 = (v2) => {
-    if (typeof v2 === "string") return removeEmails(scrub(v2, secrets));
-    if (Array.isArray(v2)) return v2.map(walk2);
-    if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x3]) => [k2, walk2(x3)]));
-    return v2;
-  };
-  return walk2(value2);
-}
-function buildSarif(report) {
-  const infos = /* @__PURE__ */ new Map();
-  for (const r2 of report.rules ?? []) infos.set(r2.id, r2);
-  for (const f3 of report.findings) if (!infos.has(f3.rule)) infos.set(f3.rule, { id: f3.rule, title: f3.title, description: f3.title, severity: f3.severity });
-  const ids = [...infos.keys()].sort();
-  const index = new Map(ids.map((id, i) => [id, i]));
-  const worst = /* @__PURE__ */ new Map();
-  for (const f3 of report.findings) {
-    const w2 = worst.get(f3.rule);
-    if (!w2 || RANK[f3.severity] > RANK[w2]) worst.set(f3.rule, f3.severity);
-  }
-  const rules = ids.map((id) => {
-    const r2 = infos.get(id);
-    const sev = worst.get(id) ?? r2.severity;
-    const help = ruleHelp(r2);
-    return {
-      id,
-      name: ruleName(id),
-      shortDescription: { text: r2.title },
-      fullDescription: { text: r2.description },
-      help: { text: help.text, markdown: help.markdown },
-      defaultConfiguration: { level: sarifLevel(sev) },
-      properties: {
-        tags: ["security", "secret", "huggingface", "external/cwe/cwe-798"],
-        precision: "high",
-        "security-severity": SECURITY_SEVERITY[sev]
-      }
-    };
-  });
-  const stats = report.stats;
-  const log = {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: { driver: { name: "hfleaks", version: report.version, semanticVersion: report.version, informationUri: INFORMATION_URI, rules } },
-        // Columns count UTF-16 code units (an astral character is two), as editors do.
-        columnKind: "utf16CodeUnits",
-        originalUriBaseIds: { "%SRCROOT%": { description: { text: "The directory that was scanned (the repository root for history scans)." } } },
-        invocations: [
-          {
-            executionSuccessful: true,
-            toolExecutionNotifications: stats.warnings.map((w2) => ({ level: "warning", message: { text: w2 } }))
-          }
-        ],
-        results: report.findings.flatMap((f3) => results(f3, index.get(f3.rule))),
-        properties: {
-          command: report.command,
-          files: stats.files,
-          ...stats.blobs !== void 0 ? { blobs: stats.blobs } : {},
-          ...stats.commits !== void 0 ? { commits: stats.commits } : {},
-          suppressed: stats.suppressed,
-          skipped: stats.skipped.length,
-          ...stats.shallow ? { shallow: true } : {}
-        }
-      }
-    ]
-  };
-  return scrubDeep(log, report.findings.map((f3) => f3.secret.raw));
-}
-function sarifReport(report, _options) {
-  return `${JSON.stringify(buildSarif(report), null, 2)}
-`;
-}
-var SARIF_SCHEMA, INFORMATION_URI, MAX_RESULTS_PER_FINDING, SECURITY_SEVERITY, RANK;
-var init_sarif = __esm({
-  "src/report/sarif.ts"() {
-    "use strict";
-    init_advice();
-    init_aggregate();
-    init_redact();
-    SARIF_SCHEMA = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
-    INFORMATION_URI = "https://www.npmjs.com/package/hfleaks";
-    MAX_RESULTS_PER_FINDING = 100;
-    SECURITY_SEVERITY = {
-      critical: "9.5",
-      high: "8.0",
-      medium: "5.5",
-      low: "3.0",
-      info: "1.0"
-    };
-    RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
-  }
-});
-
-// src/report/markdown.ts
-var markdown_exports = {};
-__export(markdown_exports, {
-  MAX_CHARS: () => MAX_CHARS,
-  MAX_DETAILED: () => MAX_DETAILED,
-  MAX_LOCATIONS_SHOWN: () => MAX_LOCATIONS_SHOWN,
-  MAX_TABLE_ROWS: () => MAX_TABLE_ROWS,
-  escapeMarkdown: () => escapeMarkdown,
-  inlineCode: () => inlineCode,
-  markdownReport: () => markdownReport
-});
-function formatBytes2(n) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MB`;
-  return `${(n / (1 << 30)).toFixed(2)} GB`;
-}
-function escapeMarkdown(s) {
-  return s.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_[\]|#~!])/g, "\\$1");
-}
-function inlineCode(s, inTable = false) {
-  let text = s.replace(/[\r\n]+/g, "\u2424");
-  if (inTable) text = text.replace(/\|/g, "\\|");
-  const runs = text.match(/`+/g) ?? [];
-  const fence = "`".repeat(Math.max(0, ...runs.map((r2) => r2.length)) + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
-function verdict(v2) {
-  if (!v2 || v2.status === "skipped") return "not verified";
-  let s = v2.status;
-  if (v2.status !== "valid" && v2.reason) s += ` (${escapeMarkdown(v2.reason)})`;
-  if (v2.status === "valid") {
-    const role = v2.role === "fineGrained" ? "fine-grained" : v2.role;
-    if (role) s += `, ${escapeMarkdown(role)}`;
-    if (v2.owner?.name) s += `, owner ${escapeMarkdown(v2.owner.name)}`;
-  }
-  if (v2.revoked) s += ", revoked by this run";
-  return s;
-}
-function place(l3) {
-  let s = `${inlineCode(`${l3.path}:${l3.line}:${l3.column}`)}`;
-  if (l3.decoding?.length) s += ` (${l3.decoding.join(", ")})`;
-  if (l3.commit) {
-    const bits = [l3.date?.slice(0, 10), l3.inHead === false ? "history only" : void 0].filter(Boolean);
-    s += ` in commit ${inlineCode(l3.commit.slice(0, 12))}${bits.length ? ` (${bits.join(", ")})` : ""}`;
-  }
-  return s;
-}
-function secretText(f3, o2, inTable = false) {
-  return inlineCode(o2.showSecrets ? f3.secret.raw : f3.secret.redacted, inTable);
-}
-function table(findings, o2) {
-  const rows = ["| Severity | Secret | Kind | Verification | Where |", "|---|---|---|---|---|"];
-  for (const f3 of findings.slice(0, MAX_TABLE_ROWS)) {
-    const first = f3.locations[0];
-    const where = first ? `${inlineCode(`${first.path}:${first.line}`, true)}${f3.locations.length > 1 ? ` and ${f3.locations.length - 1} more` : ""}` : "";
-    rows.push(`| ${SEV[f3.severity]} | ${secretText(f3, o2, true)} | ${escapeMarkdown(f3.title)} | ${verdict(f3.verification)} | ${where} |`);
-  }
-  if (findings.length > MAX_TABLE_ROWS) rows.push("", `\u2026and ${findings.length - MAX_TABLE_ROWS} more secrets: see the JSON or SARIF report.`);
-  return rows;
-}
-function detail(f3, n, o2) {
-  const out = [`### ${n}. ${secretText(f3, o2)}: ${escapeMarkdown(f3.title)} (${f3.severity})`, ""];
-  out.push(`- Fingerprint: ${inlineCode(f3.fingerprint)}`);
-  const v2 = f3.verification;
-  out.push(`- Verification: ${verdict(v2)}`);
-  if (v2?.summary && v2.reason !== NOT_REQUESTED) out.push(`- Owner and reach: ${escapeMarkdown(v2.summary)}`);
-  if (f3.jwt?.expiresAt) out.push(`- ${f3.jwt.expired ? "Expired" : "Expires"}: ${escapeMarkdown(f3.jwt.expiresAt)}${f3.jwt.scope ? `, scope ${inlineCode(f3.jwt.scope)}` : ""}`);
-  if (f3.repos?.length) out.push(`- Repositories named near it: ${f3.repos.map((r2) => inlineCode(r2)).join(", ")}`);
-  const n2 = f3.locations.length;
-  out.push(`- ${n2} location${n2 === 1 ? "" : "s"}:`);
-  for (const l3 of f3.locations.slice(0, MAX_LOCATIONS_SHOWN)) out.push(`  - ${place(l3)}`);
-  if (n2 > MAX_LOCATIONS_SHOWN) out.push(`  - \u2026and ${n2 - MAX_LOCATIONS_SHOWN} more (see the JSON report)`);
-  if (f3.advice?.length) {
-    out.push("", "**What to do**", "");
-    f3.advice.forEach((a, i) => out.push(`${i + 1}. ${a.replace(/[\r\n]+/g, " ")}`));
-  }
-  out.push("");
-  return out;
-}
-function statsLine(report) {
-  const s = report.stats;
-  const n = (k2, w2) => `${k2} ${w2}${k2 === 1 ? "" : "s"}`;
-  const what = s.blobs !== void 0 ? `${n(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${n(s.commits, "commit")}` : ""}` : n(s.files, "file");
-  const parts = [`${what} (${formatBytes2(s.bytes)}) scanned by \`hfleaks ${escapeMarkdown(report.command)}\``];
-  if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
-  if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
-  if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}`);
-  if (s.missingObjects) parts.push(`${n(s.missingObjects, "object")} missing, not scanned`);
-  if (s.shallow) parts.push("shallow clone: older history was not scanned");
-  return `${parts.join("; ")}.`;
-}
-function markdownReport(report, options) {
-  const fs2 = report.findings;
-  const out = [];
-  if (!fs2.length) {
-    out.push("## hfleaks: no leaked Hugging Face tokens", "", statsLine(report));
-  } else {
-    const locs = fs2.reduce((n, f3) => n + f3.locations.length, 0);
-    out.push(
-      `## hfleaks: ${fs2.length} leaked secret${fs2.length === 1 ? "" : "s"} in ${locs} location${locs === 1 ? "" : "s"}`,
-      "",
-      statsLine(report),
-      "",
-      "Deleting a line does not un-leak a token that was pushed: revoke each one first (step 1 below).",
-      "",
-      ...table(fs2, options),
-      ""
-    );
-    let size = out.reduce((n, l3) => n + l3.length + 1, 0);
-    let shown = 0;
-    for (const f3 of fs2.slice(0, MAX_DETAILED)) {
-      const lines = detail(f3, shown + 1, options);
-      const add = lines.reduce((n, l3) => n + l3.length + 1, 0);
-      if (size + add > MAX_CHARS) break;
-      out.push(...lines);
-      size += add;
-      shown++;
-    }
-    if (fs2.length > shown) out.push(`\u2026and ${fs2.length - shown} more secrets, each with its own steps: see the JSON or SARIF report.`, "");
-  }
-  out.push("---", "", `<sub>hfleaks ${escapeMarkdown(report.version)}. Fingerprints depend on the rule and the secret only: once a token is revoked, an accepted one can go in \`.hfleaksignore\` or a baseline.</sub>`);
-  return `${out.join("\n")}
-`;
-}
-var MAX_TABLE_ROWS, MAX_DETAILED, MAX_LOCATIONS_SHOWN, MAX_CHARS, SEV;
-var init_markdown = __esm({
-  "src/report/markdown.ts"() {
-    "use strict";
-    init_types();
-    MAX_TABLE_ROWS = 100;
-    MAX_DETAILED = 25;
-    MAX_LOCATIONS_SHOWN = 10;
-    MAX_CHARS = 6e4;
-    SEV = { critical: "**CRITICAL**", high: "**HIGH**", medium: "MEDIUM", low: "low", info: "info" };
-  }
-});
-
-// src/cli/render.ts
-function load2(format3) {
-  let p2 = loading.get(format3);
-  if (!p2) {
-    p2 = REPORTERS[format3]();
-    p2.catch(() => void 0);
-    loading.set(format3, p2);
-  }
-  return p2;
-}
-function checkFormat(format3) {
-  if (!Object.hasOwn(REPORTERS, format3)) throw new UsageError(`unknown format "${format3}" (choose ${Object.keys(REPORTERS).join(", ")})`);
-  void load2(format3);
-}
-async function renderReport(format3, report, options) {
-  checkFormat(format3);
-  return (await load2(format3))(report, options);
-}
-var REPORTERS, loading;
-var init_render = __esm({
-  "src/cli/render.ts"() {
-    "use strict";
-    init_io();
-    REPORTERS = {
-      text: async () => (await Promise.resolve().then(() => (init_text(), text_exports))).textReport,
-      json: async () => (await Promise.resolve().then(() => (init_json(), json_exports))).jsonReport,
-      sarif: async () => (await Promise.resolve().then(() => (init_sarif(), sarif_exports))).sarifReport,
-      markdown: async () => (await Promise.resolve().then(() => (init_markdown(), markdown_exports))).markdownReport
-    };
-    loading = /* @__PURE__ */ new Map();
-  }
-});
-
-// src/core/version.ts
-var VERSION;
-var init_version = __esm({
-  "src/core/version.ts"() {
-    "use strict";
-    VERSION = "0.1.0";
-  }
-});
-
-// src/cli/session.ts
-import { chmodSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
-import { resolve as resolve3 } from "node:path";
-function checkThreads(threads3) {
-  if (threads3 === void 0) return Math.min(4, availableParallelism());
-  if (!Number.isInteger(threads3) || threads3 < 1 || threads3 > 64) throw new UsageError("--threads must be a whole number from 1 to 64");
-  return threads3;
-}
-function createSession(io2, args, root) {
-  const config = loadConfig(root, args.config);
-  verifySettings(io2, args);
-  const baseline = args.baseline !== void 0 ? loadBaselineOption(io2.cwd, args.baseline) : void 0;
-  checkFormat(args.format);
-  if (args.archiveDepth !== void 0 && !isArchiveDepth(args.archiveDepth)) throw new UsageError("--archive-depth must be a whole number from 0 to 10");
-  if (args.sarif === "-") throw new UsageError("--sarif needs a file (--format sarif prints SARIF on stdout)");
-  if (args.sarif !== void 0) checkFormat("sarif");
-  const detector = createDetector(config.rules, { decode: args.decode !== false });
-  const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: /* @__PURE__ */ new Set() } : readHfleaksIgnore(root);
-  const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
-  const stats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
-  const warn = (message2) => {
-    const clean2 = escapeControls(scrubTokenShapes(message2));
-    stats.warnings.push(clean2);
-    if (!args.quiet) io2.stderr(`hfleaks: warning: ${clean2}
-`);
-  };
-  const shown = (path2) => args.showSecrets ? path2 : scrubPathTokens(path2);
-  const skipped = (s) => stats.skipped.push({ ...s, path: shown(s.path) });
-  const sink = {
-    match: (path2, m2) => aggregator.add(shown(path2), m2),
-    warn,
-    skip: (path2, reason) => skipped({ path: path2, reason }),
-    note: (_path, kind) => {
-      const c3 = stats.content ??= { binary: 0, invalidUtf8: 0, longLines: 0 };
-      if (kind === "binary") c3.binary++;
-      else if (kind === "invalid-utf8") c3.invalidUtf8++;
-      else c3.longLines++;
-    }
-  };
-  const content = {
-    // The command line wins over the config file, as for --max-file-size.
-    archiveDepth: args.archiveDepth ?? config.archiveDepth ?? DEFAULT_CONTENT_OPTIONS.archiveDepth,
-    archiveBytes: DEFAULT_CONTENT_OPTIONS.archiveBytes
-  };
-  return {
-    config,
-    detector,
-    aggregator,
-    sink,
-    content,
-    stats,
-    started: Date.now(),
-    warn,
-    hfleaksIgnore,
-    ...baseline ? { baseline } : {},
-    addMatch: (path2, m2, extra) => aggregator.add(shown(path2), m2, extra)
-  };
-}
-function writePrivateFile(path2, data) {
-  writeFileSync(path2, data, { mode: 384 });
-  chmodSync(path2, 384);
-}
-function writeReportFile(io2, file, text, what) {
-  try {
-    writePrivateFile(resolve3(io2.cwd, file), text);
-  } catch (e) {
-    throw new UsageError(`${file}: cannot write ${what ? `${what} ` : ""}report (${e.code ?? e.message})`);
-  }
-}
-async function finish(io2, args, session, command2) {
-  session.stats.durationMs = Date.now() - session.started;
-  session.stats.suppressed = session.aggregator.suppressed();
-  const report = { command: command2, version: VERSION, findings: session.aggregator.findings(), stats: session.stats, rules: session.config.rules };
-  if (session.baseline) {
-    const n = filterReport(report, session.baseline);
-    if (n && !args.quiet) io2.stderr(`hfleaks: ${n} finding${n === 1 ? "" : "s"} in the baseline not reported
-`);
-  }
-  const verified = await verifyStep(io2, args, report.findings, session.warn);
-  const toStdout = !args.output || args.output === "-";
-  const color = toStdout && (args.color ?? (io2.stdoutIsTTY && !("NO_COLOR" in io2.env) && io2.env.TERM !== "dumb"));
-  attachAdvice(report.findings);
-  removePersonalData(report.findings);
-  const text = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
-  if (toStdout) io2.stdout(text);
-  else writeReportFile(io2, args.output, text);
-  if (args.sarif !== void 0) writeReportFile(io2, args.sarif, await renderReport("sarif", report, { showSecrets: false, color: false }), "SARIF");
-  io2.onReport?.(report);
-  if (verified.error) throw new UsageError(verified.error);
-  return report.findings.length > 0 ? 1 : 0;
-}
-function removePersonalData(findings) {
-  for (const f3 of findings) {
-    for (const l3 of f3.locations) if (l3.author) l3.author = removeEmails(l3.author);
-    const v2 = f3.verification;
-    if (v2) {
-      if (v2.owner?.fullname) v2.owner.fullname = removeEmails(v2.owner.fullname);
-      if (v2.tokenName) v2.tokenName = removeEmails(v2.tokenName);
-      if (v2.summary) v2.summary = removeEmails(v2.summary);
-    }
-    if (f3.advice) f3.advice = f3.advice.map(removeEmails);
-  }
-}
-var init_session = __esm({
-  "src/cli/session.ts"() {
-    "use strict";
-    init_advice();
-    init_baseline();
-    init_config();
-    init_content();
-    init_detector();
-    init_aggregate();
-    init_redact();
-    init_ignore();
-    init_settings();
-    init_io();
-    init_render();
-    init_version();
-  }
-});
-
-// src/cli/commands/scan.ts
-var scan_exports = {};
-__export(scan_exports, {
-  readStdinInto: () => readStdinInto,
-  runScan: () => runScan
-});
-async function readStdinInto(io2, push) {
-  let n = 0;
-  for await (const chunk of io2.stdin) {
-    const b3 = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    n += b3.length;
-    push(b3);
-  }
-  return n;
-}
-async function runScan(io2, args) {
-  const paths = args.paths.length ? args.paths : ["."];
-  const threads3 = checkThreads(args.threads);
-  const fileArgs = paths.filter((p2) => p2 !== "-");
-  const root = scanRoot(fileArgs.length ? fileArgs : ["."], io2.cwd);
-  const session = createSession(io2, args, root);
-  const maxFileSize2 = maxFileSizeOf(args.maxFileSize, session.config);
-  if (paths.includes("-")) {
-    const content = openContent(session.detector, "<stdin>", session.sink, session.content);
-    session.stats.bytes += await readStdinInto(io2, (b3) => content.push(b3));
-    content.end();
-    session.stats.files++;
-  }
-  if (fileArgs.length) {
-    const progress = createProgress(io2, args, "files");
-    try {
-      const totals = await scanPaths(
-        session.detector,
-        {
-          paths: fileArgs,
-          cwd: io2.cwd,
-          useIgnoreFiles: args.ignore !== false,
-          maxFileSize: maxFileSize2,
-          content: session.content,
-          onFile: (bytes2) => progress.tick(1, bytes2),
-          threads: threads3,
-          ...io2.workerScript ? { worker: { script: io2.workerScript, init: { rules: session.config.rules, decode: args.decode !== false } } } : {}
-        },
-        session.sink
-      );
-      session.stats.files += totals.files;
-      session.stats.bytes += totals.bytes;
-    } finally {
-      progress.done();
-    }
-  }
-  return finish(io2, args, session, "scan");
-}
-var init_scan = __esm({
-  "src/cli/commands/scan.ts"() {
-    "use strict";
-    init_config();
-    init_content();
-    init_files();
-    init_progress();
-    init_session();
-  }
-});
-
-// src/sources/git/cat-file.ts
-import { spawn, spawnSync } from "node:child_process";
-import { closeSync as closeSync2, constants as constants2, mkdtempSync, openSync as openSync2, rmSync } from "node:fs";
-import { Socket } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
-function openFifo() {
-  if (process.platform === "win32") return void 0;
-  let dir;
-  try {
-    dir = mkdtempSync(path.join(tmpdir(), "hfleaks-"));
-    const name = path.join(dir, "out");
-    if (spawnSync("mkfifo", ["-m", "600", name], { stdio: "ignore" }).status !== 0) return void 0;
-    const read = openSync2(name, constants2.O_RDONLY | constants2.O_NONBLOCK);
-    try {
-      return { read, write: openSync2(name, constants2.O_WRONLY) };
-    } catch {
-      closeSync2(read);
-      return void 0;
-    }
-  } catch {
-    return void 0;
-  } finally {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }
-}
-function readSlabs(fd, onData) {
-  let slab = Buffer.allocUnsafe(SLAB);
-  let used = 0;
-  const out = new Socket({
-    fd,
-    readable: true,
-    writable: false,
-    onread: {
-      buffer: () => {
-        if (SLAB - used < READ_MIN) {
-          slab = Buffer.allocUnsafe(SLAB);
-          used = 0;
-        }
-        return slab.subarray(used);
-      },
-      callback: (n, buf) => {
-        used += n;
-        onData(Buffer.from(buf.buffer, buf.byteOffset, n));
-      }
-    }
-  });
-  return new Promise((resolve12) => {
-    out.on("error", () => void 0);
-    out.on("close", () => resolve12());
-  });
-}
-var SLAB, READ_MIN, BURST, CatFileError, CatFileDied, CatFile;
-var init_cat_file = __esm({
-  "src/sources/git/cat-file.ts"() {
-    "use strict";
-    SLAB = 1 << 20;
-    READ_MIN = 64 << 10;
-    BURST = 512;
-    CatFileError = class extends Error {
-    };
-    CatFileDied = class extends CatFileError {
-      constructor(message2, rest) {
-        super(message2);
-        this.rest = rest;
-      }
-      rest;
-    };
-    CatFile = class {
-      proc;
-      queue = [];
-      head = 0;
-      state = 0 /* Header */;
-      headerParts = [];
-      current;
-      /** The current object's bytes not yet handed over: reads that lie end to end in one slab. */
-      held;
-      remaining = 0;
-      writeBuf = "";
-      unflushed = 0;
-      scheduled = false;
-      failure;
-      stderr = "";
-      killed = false;
-      exited;
-      waiters = [];
-      batchCommand;
-      /** Whether answers come through a FIFO (else the socket Node gives a child). */
-      viaFifo;
-      constructor(opts) {
-        this.batchCommand = opts.batchCommand !== false;
-        const args = this.batchCommand ? ["cat-file", "--batch-command", "--buffer"] : ["cat-file", "--batch"];
-        const fifo = opts.fifo ? openFifo() : void 0;
-        try {
-          this.proc = spawn("git", args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["pipe", fifo?.write ?? "pipe", "pipe"] });
-        } finally {
-          if (fifo) closeSync2(fifo.write);
-        }
-        this.viaFifo = fifo !== void 0;
-        const outputEnded = fifo ? readSlabs(fifo.read, (piece) => this.parse(piece)) : Promise.resolve();
-        if (!fifo) this.proc.stdout.on("data", (chunk) => this.parse(chunk));
-        this.proc.stderr.on("data", (d2) => {
-          if (this.stderr.length < 4096) this.stderr += d2.toString("utf8");
-        });
-        this.proc.stdin.on("error", () => void 0);
-        this.exited = new Promise((resolve12) => {
-          this.proc.on("error", (e) => {
-            this.fail(new CatFileError(`cannot run git cat-file (${e.message})`));
-            resolve12(-1);
-          });
-          this.proc.on("close", async (code2) => {
-            await outputEnded;
-            if (this.pending > 0 || this.state !== 0 /* Header */) this.died(code2);
-            resolve12(code2 ?? -1);
-          });
-        });
-      }
-      /** Requests answered so far subtracted from requests made. */
-      get pending() {
-        return this.queue.length - this.head;
-      }
-      /** Asks for an object (a full object id). */
-      request(oid, req) {
-        if (this.failure) throw this.failure;
-        this.queue.push({ oid, req });
-        this.writeBuf += this.batchCommand ? `contents ${oid}
-` : `${oid}
-`;
-        if (++this.unflushed >= BURST) this.flushWrites();
-        else if (!this.scheduled) {
-          this.scheduled = true;
-          setImmediate(() => this.flushWrites());
-        }
-      }
-      /** Resolves once fewer than `below` requests are unanswered (or the process failed). */
-      waitBelow(below) {
-        if (this.pending < below || this.failure) return Promise.resolve();
-        this.flushWrites();
-        return new Promise((resolve12) => this.waiters.push({ below, resolve: resolve12 }));
-      }
-      /** Resolves when every request has been answered; rejects if the process failed. */
-      async drain() {
-        await this.waitBelow(1);
-        if (this.failure) throw this.failure;
-      }
-      /** Ends the process once every answer is in. */
-      async close() {
-        this.flushWrites();
-        this.proc.stdin.end();
-        await this.exited;
-        if (this.failure) throw this.failure;
-      }
-      /** Stops the process at once (on errors). */
-      kill() {
-        this.killed = true;
-        this.proc.kill();
-      }
-      /**
-       * The process ended with requests unanswered. When git itself gave up on an object
-       * (exit 128 with a message, after answering everything before it), that object is
-       * settled here and the rest can go to a new process (CatFileDied); anything else is
-       * a plain failure.
-       */
-      died(code2) {
-        const lines = this.stderr.trim().split("\n");
-        const said = lines.find((l3) => l3.startsWith("fatal: ")) ?? lines[0] ?? "";
-        const entry = this.queue[this.head];
-        if (this.killed || this.failure || code2 !== 128 || !said || !entry || !this.stderr.includes(entry.oid)) {
-          this.fail(new CatFileError(`git cat-file stopped early (exit ${code2})${said ? `: ${said}` : ""}`));
-          return;
-        }
-        const why = said.replace(/^(fatal|error): /, "");
-        let how;
-        this.headerParts = [];
-        if (this.state !== 0 /* Header */) {
-          this.endObject(() => entry.req.damaged?.());
-          how = "; scanned as far as git could read it";
-        } else {
-          this.answered();
-          entry.req.missing();
-          how = "";
-        }
-        const rest = this.queue.slice(this.head).filter((e) => e !== void 0);
-        this.fail(new CatFileDied(`git object ${entry.oid.slice(0, 12)}: git cannot read it (${why})${how}`, rest));
-      }
-      /** The current object is over: the request is answered, its held bytes and its end go out. */
-      endObject(beforeEnd) {
-        const out = this.current;
-        this.current = void 0;
-        this.state = 0 /* Header */;
-        this.answered();
-        if (this.held) out?.push(this.held);
-        this.held = void 0;
-        beforeEnd?.();
-        out?.end();
-      }
-      flushWrites() {
-        this.scheduled = false;
-        if (!this.writeBuf || this.failure) return;
-        const text = this.batchCommand ? `${this.writeBuf}flush
-` : this.writeBuf;
-        this.writeBuf = "";
-        this.unflushed = 0;
-        this.proc.stdin.write(text);
-      }
-      fail(e) {
-        if (this.failure) return;
-        this.failure = e;
-        for (const w2 of this.waiters) w2.resolve();
-        this.waiters = [];
-      }
-      answered() {
-        this.queue[this.head++] = void 0;
-        if (this.head > 4096 && this.head * 2 > this.queue.length) {
-          this.queue.splice(0, this.head);
-          this.head = 0;
-        }
-        if (this.waiters.length) {
-          const n = this.pending;
-          this.waiters = this.waiters.filter((w2) => n < w2.below ? (w2.resolve(), false) : true);
-        }
-      }
-      parse(chunk) {
-        let off = 0;
-        const len = chunk.length;
-        while (off < len) {
-          if (this.state === 1 /* Content */) {
-            const n = Math.min(this.remaining, len - off);
-            if (n > 0) {
-              if (this.current) this.hold(off === 0 && n === len ? chunk : chunk.subarray(off, off + n));
-              off += n;
-              this.remaining -= n;
-            }
-            if (this.remaining === 0) this.state = 2 /* Trailer */;
-          } else if (this.state === 2 /* Trailer */) {
-            off++;
-            this.endObject();
-          } else {
-            const nl = chunk.indexOf(10, off);
-            if (nl === -1) {
-              this.headerParts.push(chunk.subarray(off));
-              return;
-            }
-            let header;
-            if (this.headerParts.length) {
-              this.headerParts.push(chunk.subarray(off, nl));
-              header = Buffer.concat(this.headerParts).toString("latin1");
-              this.headerParts = [];
-            } else header = chunk.toString("latin1", off, nl);
-            off = nl + 1;
-            this.onHeader(header);
-          }
-        }
-      }
-      /**
-       * Hands over the object's bytes in as few pieces as the reads allow: a read that goes on
-       * where the held piece ends in the same slab extends it (no copy), so an object that
-       * spans reads mostly arrives whole and is scanned where it lies.
-       */
-      hold(piece) {
-        const h3 = this.held;
-        if (h3 && h3.buffer === piece.buffer && h3.byteOffset + h3.length === piece.byteOffset) {
-          this.held = Buffer.from(h3.buffer, h3.byteOffset, h3.length + piece.length);
-          return;
-        }
-        if (h3) this.current.push(h3);
-        this.held = piece;
-      }
-      onHeader(header) {
-        const req = this.queue[this.head]?.req;
-        if (!req) {
-          this.fail(new CatFileError(`git cat-file: unexpected output "${header.slice(0, 80)}"`));
-          this.proc.kill();
-          return;
-        }
-        const sp2 = header.lastIndexOf(" ");
-        const sp1 = header.indexOf(" ");
-        if (sp1 === sp2) {
-          this.answered();
-          req.missing();
-          return;
-        }
-        const type = header.slice(sp1 + 1, sp2);
-        const size = Number(header.slice(sp2 + 1));
-        this.current = req.start(type, size);
-        this.remaining = size;
-        this.state = size === 0 ? 2 /* Trailer */ : 1 /* Content */;
-      }
-    };
-  }
-});
-
-// src/sources/git/blob-reader.ts
-function blobName(job) {
-  return job.path || `blob ${job.oid.slice(0, 12)}`;
-}
-function createBlobReader(detector, opts, events) {
-  const start = () => new CatFile({ cwd: opts.git.cwd, env: opts.git.env, batchCommand: opts.batchCommand, fifo: opts.fifo === true });
-  let cat = opts.cat ?? start();
-  let restarts = 0;
-  const recover = (e) => {
-    if (!(e instanceof CatFileDied) || opts.cat || restarts >= MAX_RESTARTS) return false;
-    restarts++;
-    events.warn(e.message);
-    cat = start();
-    for (const { oid, req } of e.rest) cat.request(oid, req);
-    return true;
-  };
-  const totals = { blobs: 0, bytes: 0 };
-  let current;
-  const sink = {
-    match: (path2, m2) => current?.matches.push({ path: path2, m: m2 }),
-    warn: events.warn,
-    skip: events.skip,
-    note: (path2, kind) => {
-      if (kind === "binary" && current) (current.binary ??= []).push(path2);
-    }
-  };
-  const request = (job) => ({
-    start(type, size) {
-      if (type !== "blob") {
-        events.done(1, 0);
-        return void 0;
-      }
-      const name = blobName(job);
-      if (size > opts.maxBlobSize) {
-        events.skip(name, `git blob ${job.oid.slice(0, 12)}: larger than the size cap (${size} > ${opts.maxBlobSize} bytes)`);
-        events.done(1, 0);
-        return void 0;
-      }
-      const hit = { oid: job.oid, path: name, matches: [] };
-      let failed2 = false;
-      const guard = (f3) => {
-        if (failed2) return;
-        current = hit;
-        try {
-          f3();
-        } catch (e) {
-          failed2 = true;
-          events.warn(`${name}: scan failed (${e.message}); skipped`);
-        } finally {
-          current = void 0;
-        }
-      };
-      let stream;
-      guard(() => {
-        stream = openContent(detector, name, sink, opts.content);
-      });
-      return {
-        push: (piece) => guard(() => stream.push(piece)),
-        end: () => {
-          guard(() => stream.end());
-          totals.blobs++;
-          totals.bytes += size;
-          if (hit.matches.length) events.hit(hit);
-          events.done(1, size);
-        }
-      };
-    },
-    missing() {
-      events.missing(job);
-      events.done(1, 0);
-    },
-    damaged() {
-      events.damaged?.();
-    }
-  });
-  return {
-    add(job) {
-      for (; ; ) {
-        try {
-          cat.request(job.oid, request(job));
-          if (cat.pending >= HIGH) return cat.waitBelow(LOW);
-          return;
-        } catch (e) {
-          if (!recover(e)) throw e;
-        }
-      }
-    },
-    async finish() {
-      for (; ; ) {
-        try {
-          if (opts.keepOpen) await cat.drain();
-          else await cat.close();
-          return totals;
-        } catch (e) {
-          if (!recover(e)) throw e;
-        }
-      }
-    },
-    abort() {
-      cat.kill();
-    }
-  };
-}
-var HIGH, LOW, MAX_RESTARTS;
-var init_blob_reader = __esm({
-  "src/sources/git/blob-reader.ts"() {
-    "use strict";
-    init_content();
-    init_cat_file();
-    HIGH = 2048;
-    LOW = 1024;
-    MAX_RESTARTS = 100;
-  }
-});
-
-// src/sources/git/raw-log.ts
-function rawLogParser(onChange, onCommit = () => void 0) {
-  let commit;
-  let want;
-  let pending;
-  let src = "";
-  return (rec) => {
-    if (want === "author") {
-      commit.author = rec.toString("utf8");
-      want = "date";
-      return;
-    }
-    if (want === "date") {
-      commit.date = rec.toString("utf8");
-      want = void 0;
-      onCommit(commit);
-      return;
-    }
-    if (want === "path" || want === "dst") {
-      const change = { ...pending, path: rec.toString("utf8"), ...want === "dst" ? { oldPath: src } : {} };
-      want = void 0;
-      pending = void 0;
-      return onChange(change);
-    }
-    if (want === "src") {
-      src = rec.toString("utf8");
-      want = "dst";
-      return;
-    }
-    const off = rec[0] === 10 ? 1 : 0;
-    if (rec[off] === 58) {
-      let n = 0;
-      while (rec[off + n] === 58) n++;
-      const f3 = [];
-      for (let p2 = off + n; ; ) {
-        const sp = rec.indexOf(32, p2);
-        f3.push(rec.toString("latin1", p2, sp === -1 ? rec.length : sp));
-        if (sp === -1) break;
-        p2 = sp + 1;
-      }
-      const status = f3[2 * n + 2] ?? "";
-      pending = { commit, oldOids: f3.slice(n + 1, 2 * n + 1), newOid: f3[2 * n + 1] ?? "", newMode: f3[n] ?? "", status };
-      want = n === 1 && (status[0] === "R" || status[0] === "C") ? "src" : "path";
-      return;
-    }
-    if (rec[off] === 1) {
-      commit = { oid: rec.toString("latin1", off + 1), author: "", date: "" };
-      want = "author";
-    }
-  };
-}
-function isNullOid(oid) {
-  return /^0+$/.test(oid);
-}
-function newBlobOf(c3) {
-  return !isNullOid(c3.newOid) && c3.newMode !== SUBMODULE_MODE;
-}
-var RAW_LOG_FORMAT, SUBMODULE_MODE;
-var init_raw_log = __esm({
-  "src/sources/git/raw-log.ts"() {
-    "use strict";
-    RAW_LOG_FORMAT = "--format=%x01%H%x00%aN%x00%aI";
-    SUBMODULE_MODE = "160000";
   }
 });
 
@@ -25613,7 +21082,7 @@ var init_dist3 = __esm({
 });
 
 // src/sources/git/run.ts
-import { spawn as spawn2 } from "node:child_process";
+import { spawn } from "node:child_process";
 function gitEnv(env4, named) {
   const out = { ...env4, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", GIT_NO_LAZY_FETCH: "1" };
   if (named) for (const k2 of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX"]) delete out[k2];
@@ -25631,7 +21100,7 @@ function gitMessage(e) {
   return line.replace(/^(fatal|error): /, "");
 }
 function spawnGit(ctx, args, stdin) {
-  return spawn2("git", ["-c", "diff.relative=false", ...args], { cwd: ctx.cwd, env: ctx.env, stdio: [stdin ? "pipe" : "ignore", "pipe", "pipe"] });
+  return spawn("git", ["-c", "diff.relative=false", ...args], { cwd: ctx.cwd, env: ctx.env, stdio: [stdin ? "pipe" : "ignore", "pipe", "pipe"] });
 }
 function streamRecords(ctx, args, onRecord, opts = {}) {
   const sep2 = opts.sep ?? 10;
@@ -25644,12 +21113,12 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
     proc.stdin.on("error", () => void 0);
     proc.stdin.end(opts.input);
   }
-  const exit = new Promise((resolve12, reject) => {
+  const exit = new Promise((resolve14, reject) => {
     proc.on("error", (e) => reject(new GitError(`cannot run git (${e.message}); is git installed?`)));
-    proc.on("close", (code2) => resolve12(code2 ?? -1));
+    proc.on("close", (code2) => resolve14(code2 ?? -1));
   });
   exit.catch(() => void 0);
-  const pump = () => new Promise((resolve12, reject) => {
+  const pump = () => new Promise((resolve14, reject) => {
     const out = proc.stdout;
     const chunks = [];
     let buf;
@@ -25668,8 +21137,8 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
       try {
         const p2 = rest?.length ? onRecord(rest) : void 0;
         rest = void 0;
-        if (p2) p2.then(() => resolve12(), reject);
-        else resolve12();
+        if (p2) p2.then(() => resolve14(), reject);
+        else resolve14();
       } catch (e) {
         reject(e);
       }
@@ -25738,7 +21207,7 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
   return { done, kill: () => proc.kill() };
 }
 function gitOutput(ctx, args, input2) {
-  return new Promise((resolve12, reject) => {
+  return new Promise((resolve14, reject) => {
     const proc = spawnGit(ctx, args, input2 !== void 0);
     const out = [];
     let stderr = "";
@@ -25751,7 +21220,7 @@ function gitOutput(ctx, args, input2) {
       proc.stdin.end(input2);
     }
     proc.on("error", (e) => reject(new GitError(`cannot run git (${e.message}); is git installed?`)));
-    proc.on("close", (code2) => resolve12({ code: code2 ?? -1, stdout: Buffer.concat(out), stderr }));
+    proc.on("close", (code2) => resolve14({ code: code2 ?? -1, stdout: Buffer.concat(out), stderr }));
   });
 }
 function eachRecord(chunks, sep2, onRecord) {
@@ -25803,9 +21272,4805 @@ var init_run = __esm({
   }
 });
 
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY2 = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define = (object, key, value2) => {
+      Object.defineProperty(object, key, { value: value2 });
+      return value2;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern2, start) => {
+      const { length } = pattern2;
+      let index = start + 1;
+      let negated = EMPTY2;
+      const lead = pattern2[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body = EMPTY2;
+      let prev = EMPTY2;
+      for (; ; ) {
+        const char = pattern2[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern2[++index];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern2[index + 1] !== "]") {
+          index++;
+          let to2 = pattern2[index];
+          if (to2 === ESCAPE) {
+            to2 = pattern2[index += 1];
+          }
+          if (prev <= to2) {
+            body += `-${escapeMember(to2)}`;
+          }
+          prev = EMPTY2;
+        } else if (char === "[" && pattern2[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern2[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern2[end - 1] === ":") {
+            const name = pattern2.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name];
+            prev = EMPTY2;
+            index = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern2[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "\uE000";
+    var TRAILING_DOUBLESTAR = "\uE001";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern2) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern2;
+      let out = EMPTY2;
+      let index = 0;
+      while (index < length) {
+        const char = pattern2[index];
+        if (char === ESCAPE) {
+          const escaped = pattern2[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern2.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern2, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_3, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_3, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern2) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern2) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_3, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_3, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_3, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run, at2) => {
+      let separator = EMPTY2;
+      for (let index = at2 + 1; index < run.length && !run[index].wildcard; index++) {
+        separator += run[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY2;
+      let run = [];
+      const flush = () => {
+        let lastWildcard;
+        run.forEach((token, at2) => {
+          if (token.wildcard) {
+            lastWildcard = at2;
+          }
+        });
+        run.forEach((token, at2) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at2 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at2)})[^\\/])*`;
+        });
+        run = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern2) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern2)) {
+        pattern2 = "**";
+      }
+      const { source, sources } = extractBrackets(pattern2);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern2);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern2)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index = body.indexOf(SLASH);
+      return index < 0 || index === body.length - 1;
+    };
+    var basenameOf = (path2) => {
+      const end = path2.length - 1;
+      const index = path2.lastIndexOf(
+        SLASH,
+        path2[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path2 : path2.slice(index + 1);
+    };
+    var parentOf = (path2) => {
+      if (path2.charCodeAt(0) === SLASH_CODE || path2.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path2.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY2;
+      }
+      const end = path2.length - 1;
+      const cut = path2.lastIndexOf(
+        SLASH,
+        path2.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY2 : path2.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern2) => pattern2 && isString(pattern2);
+    var splitPattern = (pattern2) => (pattern2[pattern2.length - 1] === "\r" ? pattern2.slice(0, -1) : pattern2).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern2, mark, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern2;
+        this.mark = mark;
+        this.negative = negative;
+        define(this, "body", body);
+        define(this, "ignoreCase", ignoreCase);
+        define(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str2 = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex2 = this.ignoreCase ? new RegExp(str2, "i") : new RegExp(str2);
+        return define(this, key, regex2);
+      }
+    };
+    var hasTrailingBackslash = (str2) => {
+      let count2 = 0;
+      while (str2[str2.length - count2 - 1] === ESCAPE) {
+        count2++;
+      }
+      return count2 % 2 === 1;
+    };
+    var trimEnd = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+    };
+    var createRule = (pattern2, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern2[0] === BOM ? pattern2.slice(1) : pattern2;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern2,
+        mark,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern2, index) {
+        if (pattern2 && pattern2[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern2._rules._rules);
+          this._basenameCount += pattern2._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern2);
+        const raw = isStr ? pattern2 : pattern2.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern2.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern2) {
+        this._added = false;
+        this._split = isString(pattern2);
+        this._stripBOM = !this._split || pattern2[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern2) : pattern2
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path2) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path2)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path2, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename3 = shortcut ? basenameOf(path2) : path2;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename3 : path2
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message2, Ctor) => {
+      throw new Ctor(message2);
+    };
+    var checkPath = (path2, originalPath, doThrow) => {
+      if (!isString(path2)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path2) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path2)) {
+        const r2 = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r2} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path2) => {
+      const first = path2.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path2.length === 1) {
+        return true;
+      }
+      const second = path2.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path2.length === 2 || path2.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p2) => p2;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern2) {
+        if (this._rules.add(pattern2)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern2) {
+        return this.add(pattern2);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path2) {
+        checkPath(
+          path2,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path2 ? this._t(path2, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path2 = convertPath(target);
+        if (!path2 || path2.charCodeAt(path2.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path2);
+        }
+        const dir = this._t(path2, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path2);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path2, cache) {
+        const cached2 = cache[path2];
+        if (cached2) {
+          return cached2;
+        }
+        const parentPath = parentOf(path2);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path2] = parent && parent.ignored ? parent : this._rules.test(path2, MODE_IGNORE);
+      }
+      ignores(path2) {
+        return this._test(path2, this._ignoreCache, convertPath(path2)).ignored;
+      }
+      createFilter() {
+        return (path2) => !this.ignores(path2);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path2) {
+        return this._test(path2, this._testCache, convertPath(path2));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path2) => checkPath(convertPath(path2), path2, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path2) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path2) || isNotRelative(path2);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// src/sources/ignore.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+import { join as join2 } from "node:path";
+function parseHfleaksIgnore(text) {
+  const paths = [];
+  const fingerprints = /* @__PURE__ */ new Set();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (!line) continue;
+    if (FINGERPRINT_RE.test(line)) fingerprints.add(line);
+    else paths.push(line);
+  }
+  return { paths, fingerprints };
+}
+function readHfleaksIgnore(root) {
+  try {
+    return parseHfleaksIgnore(readFileSync2(join2(root, ".hfleaksignore"), "utf8"));
+  } catch {
+    return { paths: [], fingerprints: /* @__PURE__ */ new Set() };
+  }
+}
+function scoped(dir, patterns, above) {
+  const make = (ls2) => (0, import_ignore.default)({ ignorecase: IGNORE_CASE }).add(ls2);
+  let lines = patterns.split(/\r?\n/);
+  let ig = make(lines);
+  if (above === void 0) return { dir, ig };
+  for (let n = 0; n < 16; n++) {
+    const r2 = ig.test(`${above}/`);
+    const pattern2 = r2.rule?.pattern?.trim();
+    if (!r2.ignored || pattern2 === void 0) break;
+    const kept = lines.filter((l3) => l3.trim() !== pattern2);
+    if (kept.length === lines.length) break;
+    lines = kept;
+    ig = make(lines);
+  }
+  return { dir, ig, above };
+}
+function judge(s, path2, dir, rules, k2) {
+  const sub = s.dir && !path2.startsWith(`${s.dir}/`) ? "" : s.above ? `${s.above}/${path2}` : s.dir ? path2.slice(s.dir.length + 1) : path2;
+  if (!sub) {
+    rules[k2] = void 0;
+    return void 0;
+  }
+  const r2 = s.ig.test(dir ? `${sub}/` : sub);
+  const inherited = r2.ignored && r2.rule !== void 0 && r2.rule === rules[k2];
+  rules[k2] = r2.ignored ? r2.rule : void 0;
+  if (inherited) return void 0;
+  if (r2.ignored) return true;
+  if (r2.unignored) return false;
+  return void 0;
+}
+function pruneGlobs(dir, patterns) {
+  if (dir && !LITERAL_DIR.test(dir)) return [];
+  const lines = patterns.split(/\r?\n/).map((l3) => l3.trimEnd()).filter((l3) => l3 && !l3.startsWith("#"));
+  if (lines.some((l3) => l3.startsWith("!"))) return [];
+  const out = [];
+  for (let l3 of lines) {
+    const dirOnly = l3.endsWith("/");
+    const anchored = l3.startsWith("/") || l3.replace(/\/$/, "").includes("/");
+    l3 = l3.replace(/^\//, "").replace(/\/$/, "");
+    if (!SIMPLE.test(l3) || l3.includes("**")) continue;
+    const prefix = dir ? `${dir}/` : "";
+    const g2 = anchored ? `${prefix}${l3}` : `${prefix}**/${l3}`;
+    out.push(dirOnly ? `${g2}/*/**` : `${g2}/**`);
+  }
+  return out;
+}
+var import_ignore, FINGERPRINT_RE, IGNORE_CASE, IgnoreMatcher, SIMPLE, LITERAL_DIR;
+var init_ignore = __esm({
+  "src/sources/ignore.ts"() {
+    "use strict";
+    import_ignore = __toESM(require_ignore(), 1);
+    FINGERPRINT_RE = /^[a-z0-9][a-z0-9-]*:[0-9a-f]{16,64}$/;
+    IGNORE_CASE = process.platform === "darwin" || process.platform === "win32";
+    IgnoreMatcher = class {
+      scoped = [];
+      always = [];
+      /** A .gitignore (or info/exclude) in directory `dir` of the walk: add from the top down. */
+      add(dir, patterns) {
+        this.scoped.push(scoped(dir, patterns));
+      }
+      /** An ignore file in a directory above the walk root; `above` is the root's path from it. */
+      addAbove(above, patterns) {
+        this.scoped.push(scoped("", patterns, above));
+      }
+      /**
+       * Globs that exclude, never re-included by a .gitignore (.hfleaksignore); `above` as
+       * for addAbove when they are relative to a directory above the walk root.
+       */
+      addAlways(patterns, above) {
+        this.always.push(scoped("", patterns, above));
+      }
+      /** Whether the .hfleaksignore globs (addAlways) exclude the file `rel`: they hold even for files git tracks. */
+      excludedAlways(rel) {
+        const parts = rel.split("/");
+        const rules = [];
+        for (let i = 1; i <= parts.length; i++) {
+          const path2 = i === parts.length ? rel : parts.slice(0, i).join("/");
+          if (this.always.some((s, k2) => judge(s, path2, i < parts.length, rules, k2) === true)) return true;
+        }
+        return false;
+      }
+      ignores(rel, isDir = false) {
+        const parts = rel.split("/");
+        const parentRule = [];
+        const alwaysRule = [];
+        for (let i = 1; i <= parts.length; i++) {
+          const path2 = i === parts.length ? rel : parts.slice(0, i).join("/");
+          const dir = i < parts.length || isDir;
+          if (this.always.some((s, k2) => judge(s, path2, dir, alwaysRule, k2) === true)) return true;
+          let excluded = false;
+          this.scoped.forEach((s, k2) => {
+            const verdict2 = judge(s, path2, dir, parentRule, k2);
+            if (verdict2 !== void 0) excluded = verdict2;
+          });
+          if (excluded) return true;
+        }
+        return false;
+      }
+    };
+    SIMPLE = /^[A-Za-z0-9._*-]+(\/[A-Za-z0-9._*-]+)*$/;
+    LITERAL_DIR = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+  }
+});
+
+// src/sources/worker-pool.ts
+function createWorkerPool(size, script, init, sink) {
+  const slots = Array.from({ length: size }, () => ({ worker: void 0, jobs: /* @__PURE__ */ new Map(), dead: false }));
+  let nextId = 0;
+  const start = (slot) => {
+    const w2 = new (threads2()).Worker(script, { workerData: init });
+    w2.on("message", (r2) => {
+      const entry = slot.jobs.get(r2.id);
+      if (!entry) return;
+      slot.jobs.delete(r2.id);
+      for (const { path: path2, m: m2 } of r2.matches) sink.match(path2, m2);
+      for (const warning of r2.warnings) sink.warn(warning);
+      for (const s of r2.skips) sink.skip(s.path, s.reason);
+      for (const n of r2.notes) sink.note?.(n.path, n.kind);
+      entry.resolve(r2.bytes);
+    });
+    const fail2 = (why) => {
+      if (slot.dead) return;
+      slot.dead = true;
+      for (const { job, resolve: resolve14 } of slot.jobs.values()) {
+        sink.warn(`${job.display}: scan worker failed (${why}); not scanned`);
+        sink.skip(job.display, "scan worker failed");
+        resolve14(0);
+      }
+      slot.jobs.clear();
+    };
+    w2.on("error", (e) => fail2(e.message));
+    w2.on("exit", (code2) => {
+      if (code2 !== 0) fail2(`exit code ${code2}`);
+    });
+    slot.worker = w2;
+    return w2;
+  };
+  const free = () => slots.find((s) => !s.dead && s.jobs.size < IN_FLIGHT);
+  return {
+    hasRoom: () => free() !== void 0,
+    idle: () => slots.every((s) => s.jobs.size === 0),
+    run(abs, display) {
+      const slot = free();
+      const w2 = slot.worker ?? start(slot);
+      const job = { id: nextId++, abs, display };
+      return new Promise((resolve14) => {
+        slot.jobs.set(job.id, { job, resolve: resolve14 });
+        w2.postMessage(job);
+      });
+    },
+    async close() {
+      await Promise.all(slots.map((s) => s.worker && !s.dead ? s.worker.terminate() : void 0));
+    }
+  };
+}
+var IN_FLIGHT, threads2;
+var init_worker_pool = __esm({
+  "src/sources/worker-pool.ts"() {
+    "use strict";
+    init_lazy();
+    IN_FLIGHT = 16;
+    threads2 = lazyBuiltin("node:worker_threads");
+  }
+});
+
+// src/sources/files.ts
+import { closeSync as closeSync2, constants, fstatSync as fstatSync2, openSync as openSync2, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync3, readSync, statSync } from "node:fs";
+import { dirname as dirname2, isAbsolute, join as join3, relative as relative2, resolve as resolve2, sep } from "node:path";
+function toPosix(p2) {
+  return sep === "/" ? p2 : p2.split(sep).join("/");
+}
+function scanRoot(paths, cwd) {
+  if (paths.length === 1) {
+    const abs = resolve2(cwd, paths[0]);
+    try {
+      if (statSync(abs).isDirectory()) return abs;
+    } catch {
+    }
+  }
+  return cwd;
+}
+function outside(rel) {
+  return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+function displayPath(root, abs) {
+  const rel = relative2(root, abs);
+  if (!rel) return ".";
+  return toPosix(outside(rel) ? abs : rel);
+}
+function readText(path2) {
+  try {
+    return readFileSync3(path2, "utf8");
+  } catch {
+    return "";
+  }
+}
+function repoTop(dir) {
+  for (let d2 = resolve2(dir); ; ) {
+    try {
+      statSync(join3(d2, ".git"));
+      return d2;
+    } catch {
+    }
+    const up = dirname2(d2);
+    if (up === d2) return void 0;
+    d2 = up;
+  }
+}
+async function trackedIgnored(dir) {
+  try {
+    const r2 = await gitOutput({ cwd: dir, env: gitEnv(process.env, true) }, ["ls-files", "-z", "--cached", "--ignored", "--exclude-standard", "--", "."]);
+    return new Set(r2.code === 0 ? r2.stdout.toString("utf8").split("\0").filter(Boolean) : []);
+  } catch {
+    return /* @__PURE__ */ new Set();
+  }
+}
+async function* walk(dir, useIgnoreFiles, sink, root) {
+  const matcher = new IgnoreMatcher();
+  const prune = ["**/.git/**"];
+  let tracked = /* @__PURE__ */ new Set();
+  if (useIgnoreFiles) {
+    const fromRoot = relative2(root, dir);
+    const under = fromRoot !== "" && !outside(fromRoot);
+    const hf = readHfleaksIgnore(under ? root : dir);
+    if (hf.paths.length && under) {
+      matcher.addAlways(hf.paths.join("\n"), toPosix(fromRoot));
+    } else if (hf.paths.length) {
+      matcher.addAlways(hf.paths.join("\n"));
+      prune.push(...pruneGlobs("", hf.paths.join("\n")));
+    }
+    const top2 = repoTop(dir);
+    const trackedP = top2 !== void 0 ? trackedIgnored(dir) : void 0;
+    if (top2 !== void 0) {
+      const relDir = relative2(top2, dir).split(sep).join("/");
+      const parts = relDir ? relDir.split("/") : [];
+      const exclude = readText(join3(top2, ".git", "info", "exclude"));
+      if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add("", exclude);
+      for (let i = 0; i < parts.length; i++) {
+        const ancestor = join3(top2, ...parts.slice(0, i));
+        const text = readText(join3(ancestor, ".gitignore"));
+        if (text) matcher.addAbove(parts.slice(i).join("/"), text);
+      }
+    }
+    const rootPrune = pruneGlobs("", readText(join3(dir, ".gitignore")));
+    const nested = await (0, import_fast_glob.default)("**/.gitignore", { cwd: dir, dot: true, ignore: [...prune, ...rootPrune], suppressErrors: true, followSymbolicLinks: false });
+    const globs = [];
+    let reincludes = false;
+    for (const g2 of nested.sort((a, b3) => a.split("/").length - b3.split("/").length || a.localeCompare(b3))) {
+      const d2 = g2 === ".gitignore" ? "" : g2.slice(0, -"/.gitignore".length);
+      try {
+        const text = readFileSync3(join3(dir, g2), "utf8");
+        matcher.add(d2, text);
+        globs.push(...d2 ? pruneGlobs(d2, text) : rootPrune);
+        if (d2 && /^\s*!/m.test(text)) reincludes = true;
+      } catch (e) {
+        sink.warn(`${displayPath(root, join3(dir, g2))}: cannot read (${e.code ?? e.message})`);
+      }
+    }
+    if (!reincludes) prune.push(...globs);
+    if (trackedP) tracked = await trackedP;
+  }
+  const oddNames = [];
+  const lossyDirs = /* @__PURE__ */ new Set();
+  const readdirSeen = ((path2, options, cb) => {
+    fsReaddir(path2, options, (err, entries) => {
+      if (err && path2.includes("\uFFFD")) {
+      } else if (err) {
+        const shown = displayPath(root, path2);
+        const why = err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code ?? err.message;
+        sink.warn(`${shown}/: cannot read directory (${why}); skipped`);
+        sink.skip(`${shown}/`, why);
+      } else {
+        for (const d2 of entries) {
+          if (/[\r\n]/.test(d2.name)) oddNames.push({ parent: path2, dirent: d2 });
+          else if (d2.name.includes("\uFFFD")) lossyDirs.add(path2);
+        }
+      }
+      cb(err, entries);
+    });
+  });
+  const stream = import_fast_glob.default.stream("**", {
+    cwd: dir,
+    dot: true,
+    onlyFiles: false,
+    objectMode: true,
+    followSymbolicLinks: false,
+    suppressErrors: true,
+    ignore: prune,
+    fs: { readdir: readdirSeen }
+  });
+  const trackedAnyway = (rel) => tracked.delete(rel) && !matcher.excludedAlways(rel);
+  const keep = function* (rel, d2) {
+    if (d2.isDirectory()) return;
+    if (rel.includes("\uFFFD")) return;
+    if (useIgnoreFiles && matcher.ignores(rel) && !trackedAnyway(rel)) return;
+    if (d2.isSymbolicLink()) return;
+    if (!d2.isFile()) {
+      sink.skip(displayPath(root, join3(dir, rel)), "not a regular file");
+      return;
+    }
+    yield join3(dir, rel);
+  };
+  for await (const e of stream) yield* keep(e.path, e.dirent);
+  for (const rel of [...tracked]) {
+    if (!matcher.ignores(rel) || !trackedAnyway(rel)) continue;
+    const abs = join3(dir, rel);
+    try {
+      if ((await fsp.lstat(abs)).isFile()) yield abs;
+    } catch {
+    }
+  }
+  for (const { parent, dirent } of oddNames) {
+    const abs = join3(parent, dirent.name);
+    const rel = relative2(dir, abs).split(sep).join("/");
+    if (useIgnoreFiles && matcher.ignores(rel, dirent.isDirectory())) continue;
+    if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root);
+    else yield* keep(rel, dirent);
+  }
+  const rawWalk = function* (rawDir, shownDir, everything) {
+    let entries;
+    try {
+      entries = readdirSync(rawDir, { withFileTypes: true, encoding: "buffer" });
+    } catch (e) {
+      sink.warn(`${displayPath(root, shownDir)}/: cannot read directory (${e.code ?? e.message}); skipped`);
+      return;
+    }
+    for (const d2 of entries) {
+      const shown = join3(shownDir, d2.name.toString("utf8"));
+      if (!everything && !shown.slice(shownDir.length).includes("\uFFFD")) continue;
+      const rel = relative2(dir, shown).split(sep).join("/");
+      if (useIgnoreFiles && matcher.ignores(rel, d2.isDirectory())) continue;
+      if (d2.isSymbolicLink()) continue;
+      const raw = Buffer.concat([rawDir, Buffer.from(sep), d2.name]);
+      if (d2.isDirectory()) yield* rawWalk(raw, shown, true);
+      else if (!d2.isFile()) sink.skip(displayPath(root, shown), "not a regular file");
+      else yield { raw, shown };
+    }
+  };
+  for (const parent of lossyDirs) yield* rawWalk(Buffer.from(parent), parent, false);
+}
+function scanFile(abs, display, detector, sink, opts) {
+  let fd;
+  try {
+    fd = openSync2(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st2 = fstatSync2(fd);
+    if (!st2.isFile()) {
+      sink.skip(display, "not a regular file");
+      return SKIPPED;
+    }
+    if (st2.size > opts.maxFileSize) {
+      sink.skip(display, `larger than the size cap (${st2.size} > ${opts.maxFileSize} bytes)`);
+      return SKIPPED;
+    }
+    const content = openContent(detector, display, sink, opts.content);
+    let total = 0;
+    if (st2.size <= READ_WHOLE) {
+      if (readBuffer.length < st2.size) readBuffer = Buffer.allocUnsafeSlow(Math.min(READ_WHOLE, Math.max(st2.size, 2 * readBuffer.length)));
+      const buf = readBuffer.subarray(0, st2.size);
+      while (total < st2.size) {
+        const n = readSync(fd, buf, total, st2.size - total, total);
+        if (n === 0) break;
+        total += n;
+      }
+      if (total < st2.size) sink.warn(`${display}: file shrank while being read (${total} of ${st2.size} bytes scanned)`);
+      content.push(total === st2.size ? buf : buf.subarray(0, total));
+    } else {
+      for (; ; ) {
+        const buf = Buffer.allocUnsafe(READ_CHUNK);
+        const n = readSync(fd, buf, 0, READ_CHUNK, total);
+        if (n === 0) break;
+        total += n;
+        content.push(n === READ_CHUNK ? buf : buf.subarray(0, n));
+        if (total > opts.maxFileSize) {
+          sink.skip(display, `grew past the size cap while being read; first ${total} bytes scanned`);
+          break;
+        }
+      }
+    }
+    content.end();
+    return total;
+  } catch (e) {
+    const err = e;
+    const why = err.code === "ENOENT" ? "vanished before it could be read" : err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code ?? err.message;
+    sink.warn(`${display}: cannot read (${why}); skipped`);
+    sink.skip(display, why);
+    return SKIPPED;
+  } finally {
+    if (fd !== void 0) {
+      try {
+        closeSync2(fd);
+      } catch {
+      }
+    }
+  }
+}
+async function scanPaths(detector, opts, sink) {
+  const root = scanRoot(opts.paths, opts.cwd);
+  const targets = [];
+  for (const p2 of opts.paths) {
+    const abs = resolve2(opts.cwd, p2);
+    let st2;
+    try {
+      st2 = await fsp.lstat(abs);
+    } catch (e) {
+      const code2 = e.code;
+      throw new PathError(code2 === "EACCES" || code2 === "EPERM" ? `${p2}: cannot read (permission denied)` : `${p2}: no such file or directory`);
+    }
+    if (st2.isSymbolicLink()) {
+      try {
+        st2 = await fsp.stat(abs);
+      } catch {
+        throw new PathError(`${p2}: a symbolic link to nothing (no such file or directory)`);
+      }
+    }
+    try {
+      await fsp.access(abs, st2.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
+    } catch (e) {
+      const code2 = e.code;
+      throw new PathError(`${p2}: cannot read ${st2.isDirectory() ? "directory" : "file"} (${code2 === "EACCES" || code2 === "EPERM" ? "permission denied" : code2})`);
+    }
+    if (!targets.some((t2) => t2.abs === abs)) targets.push({ abs, dir: st2.isDirectory() });
+  }
+  const totals = { files: 0, bytes: 0, root };
+  const done = (n) => {
+    if (n !== SKIPPED) {
+      totals.files++;
+      totals.bytes += n;
+    }
+    opts.onFile?.(Math.max(0, n));
+  };
+  const threads3 = opts.worker ? Math.max(1, opts.threads ?? 1) : 1;
+  let pool;
+  const queue = [];
+  let walking = true;
+  let wakeMain;
+  let wakeWalk;
+  const signal = () => {
+    const a = wakeMain;
+    const b3 = wakeWalk;
+    wakeMain = wakeWalk = void 0;
+    a?.();
+    b3?.();
+  };
+  const display = (f3) => displayPath(root, typeof f3 === "string" ? f3 : f3.shown);
+  const feed = () => {
+    while (pool && queue.length && pool.hasRoom() && typeof queue[0] === "string") {
+      const abs = queue.shift();
+      void pool.run(abs, display(abs)).then((n) => {
+        done(n);
+        feed();
+        signal();
+      });
+    }
+    signal();
+  };
+  const producer = (async () => {
+    let seen = 0;
+    for (const t2 of targets) {
+      const files = t2.dir ? walk(t2.abs, opts.useIgnoreFiles, sink, root) : single(t2.abs);
+      for await (const abs of files) {
+        queue.push(abs);
+        if (++seen === WORKERS_AFTER && threads3 > 1 && opts.worker) {
+          pool = createWorkerPool(threads3 - 1, opts.worker.script, { ...opts.worker.init, maxFileSize: opts.maxFileSize, content: opts.content }, sink);
+        }
+        feed();
+        while (queue.length > QUEUE_HIGH) await new Promise((r2) => wakeWalk = r2);
+      }
+    }
+    walking = false;
+    signal();
+  })();
+  try {
+    for (; ; ) {
+      const abs = queue.shift();
+      if (abs !== void 0) {
+        signal();
+        done(scanFile(typeof abs === "string" ? abs : abs.raw, display(abs), detector, sink, opts));
+        await new Promise((r2) => setImmediate(r2));
+        feed();
+        continue;
+      }
+      if (!walking && (!pool || pool.idle())) break;
+      await new Promise((r2) => wakeMain = r2);
+    }
+    await producer;
+  } finally {
+    await pool?.close();
+  }
+  return totals;
+}
+async function* single(abs) {
+  yield abs;
+}
+var import_fast_glob, READ_WHOLE, readBuffer, READ_CHUNK, SKIPPED, QUEUE_HIGH, WORKERS_AFTER;
+var init_files2 = __esm({
+  "src/sources/files.ts"() {
+    "use strict";
+    import_fast_glob = __toESM(require_out4(), 1);
+    init_content();
+    init_run();
+    init_ignore();
+    init_worker_pool();
+    init_errors();
+    READ_WHOLE = 8 << 20;
+    readBuffer = Buffer.allocUnsafeSlow(1 << 16);
+    READ_CHUNK = 1 << 20;
+    SKIPPED = -1;
+    QUEUE_HIGH = 256;
+    WORKERS_AFTER = 48;
+  }
+});
+
+// src/cli/progress.ts
+function createProgress(io2, args, unit) {
+  if (!io2.stderrIsTTY || args.quiet || args.progress === false || io2.env.CI) return NONE;
+  const start = Date.now();
+  let items = 0;
+  let bytes2 = 0;
+  let total = 0;
+  let last = 0;
+  let shown = false;
+  const draw = () => {
+    const secs = (Date.now() - start) / 1e3;
+    const mbs = secs > 0 ? bytes2 / (1 << 20) / secs : 0;
+    let s = `${items}${total ? `/${total}` : ""} ${unit}, ${(bytes2 / (1 << 20)).toFixed(0)} MB, ${mbs.toFixed(0)} MB/s`;
+    if (total && items > 0) s += `, ${Math.max(0, Math.round((total - items) * secs / items))} s left`;
+    io2.stderr(`\r\x1B[2K${s}`);
+    shown = true;
+  };
+  return {
+    total(n) {
+      total = n;
+    },
+    tick(i, b3) {
+      items += i;
+      bytes2 += b3;
+      const now = Date.now();
+      if (now - last > 200) {
+        last = now;
+        draw();
+      }
+    },
+    done() {
+      if (shown) io2.stderr("\r\x1B[2K");
+    }
+  };
+}
+var NONE;
+var init_progress = __esm({
+  "src/cli/progress.ts"() {
+    "use strict";
+    NONE = { total() {
+    }, tick() {
+    }, done() {
+    } };
+  }
+});
+
+// src/verify/whoami.ts
+function isObj(x3) {
+  return typeof x3 === "object" && x3 !== null && !Array.isArray(x3);
+}
+function clean(x3, maxLen = 200) {
+  if (typeof x3 !== "string") return void 0;
+  const s = x3.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "").trim();
+  if (!s) return void 0;
+  return s.length > maxLen ? `${s.slice(0, maxLen - 1)}\u2026` : s;
+}
+function strings(x3, cap = MAX_PERMISSIONS) {
+  if (!Array.isArray(x3)) return [];
+  const out = [];
+  for (const v2 of x3) {
+    const s = clean(v2, 100);
+    if (s && out.length < cap) out.push(s);
+  }
+  return out;
+}
+function roleLevel(role) {
+  const r2 = (role ?? "").toLowerCase();
+  if (r2 === "admin" || r2 === "owner") return "admin";
+  if (r2 === "write" || r2 === "contributor") return "write";
+  if (r2 === "read") return "read";
+  if (r2 === "no_access" || r2 === "none") return "none";
+  if (r2.includes("admin")) return "admin";
+  if (r2.includes("write")) return "write";
+  return "read";
+}
+function permissionLevel(p2) {
+  if (p2 in SIDE) return "side";
+  if (p2 === "org.write") return "admin";
+  if (/write|admin|manage|delete/i.test(p2)) return "write";
+  return "read";
+}
+function readsContent(p2) {
+  return p2 === "repo.content.read" || p2.startsWith("repo.") && p2.includes("write");
+}
+function sideOf(perms) {
+  return [...new Set(perms.filter((p2) => p2 in SIDE).map((p2) => SIDE[p2]))];
+}
+function levelOf(perms) {
+  let l3 = "none";
+  for (const p2 of perms) {
+    const pl = permissionLevel(p2);
+    if (pl !== "side") l3 = max(l3, pl);
+  }
+  return l3;
+}
+function orgSummary(access, roleInOrg, tokenRole, how) {
+  const role = (roleInOrg ?? "").toLowerCase();
+  switch (access) {
+    case "none":
+      return how === "fine" ? "no access through this token (no scope names it)" : "no access through this token";
+    case "read":
+      if (how === "classic" && tokenRole === "read" && rank(roleLevel(role)) > rank("read")) return `reads its repositories only: the owner is ${role} there, but this is a read token`;
+      return "reads its repositories, private ones included";
+    case "write":
+      if (role === "contributor") return "creates repositories and pushes to the ones this user created";
+      return "reads and writes its repositories";
+    case "admin":
+      return "reads and writes its repositories and can change its settings and members";
+  }
+}
+function fineGrainedOf(at2) {
+  const fg2 = at2.fineGrained;
+  if (!isObj(fg2)) return void 0;
+  const scoped2 = [];
+  if (Array.isArray(fg2.scoped)) {
+    for (const s of fg2.scoped) {
+      if (!isObj(s) || scoped2.length >= MAX_SCOPED) continue;
+      const e = isObj(s.entity) ? s.entity : {};
+      scoped2.push({ type: clean(e.type, 40) ?? "unknown", name: clean(e.name) ?? clean(e._id) ?? "?", permissions: strings(s.permissions) });
+    }
+  }
+  return {
+    global: strings(fg2.global),
+    // Absent means not granted: the report always says which.
+    canReadGatedRepos: fg2.canReadGatedRepos === true,
+    scoped: scoped2
+  };
+}
+function scopeCap(s, orgs) {
+  if (s.type === "org") {
+    const org = orgs?.find((o2) => o2.name === s.name);
+    return org ? roleLevel(org.roleInOrg) : orgs ? "none" : "admin";
+  }
+  if (s.name.includes("/")) {
+    const org = orgs?.find((o2) => s.name.startsWith(`${o2.name}/`));
+    if (org) return roleLevel(org.roleInOrg);
+  }
+  return "admin";
+}
+function scopeCapabilities(scope) {
+  const s = new Set((scope ?? "").split(/[\s,]+/).filter(Boolean));
+  return {
+    canWrite: ["write-repos", "manage-repos", "write-discussions", "jobs"].some((x3) => s.has(x3)),
+    canReadPrivate: ["read-repos", "write-repos", "manage-repos", "gated-repos"].some((x3) => s.has(x3))
+  };
+}
+function appScope(x3) {
+  if (!isObj(x3)) return void 0;
+  const granted = Object.entries(x3).filter(([, v2]) => v2 !== false && v2 !== null && v2 !== void 0 && !(Array.isArray(v2) && v2.length === 0)).slice(0, 20).map(([k2]) => clean(k2, 60)).filter((k2) => !!k2);
+  return granted.length ? granted.join(" ") : void 0;
+}
+function parseWhoami(json, ctx = {}) {
+  if (!isObj(json)) return void 0;
+  const name = clean(json.name);
+  const auth = isObj(json.auth) ? json.auth : void 0;
+  if (!name && !auth) return void 0;
+  const ownerType = clean(json.type, 40) ?? "user";
+  const v2 = { status: "valid", httpStatus: 200 };
+  const fullname = clean(json.fullname);
+  v2.owner = { name: name ?? "?", type: ownerType, ...fullname && fullname !== name ? { fullname } : {} };
+  const at2 = auth && isObj(auth.accessToken) ? auth.accessToken : void 0;
+  const authType = clean(auth?.type, 40);
+  if (at2) {
+    const tn2 = clean(at2.displayName);
+    if (tn2) v2.tokenName = tn2;
+    const role = clean(at2.role, 40);
+    if (role) v2.role = role;
+    const created = clean(at2.createdAt, 40);
+    if (created) v2.createdAt = created;
+  }
+  const expires = clean(auth?.expiresAt, 40) ?? clean(at2?.expiresAt, 40);
+  if (expires) v2.expiresAt = expires;
+  const fg2 = at2 && (v2.role === "fineGrained" || isObj(at2.fineGrained)) ? fineGrainedOf(at2) : void 0;
+  if (fg2) v2.fineGrained = fg2;
+  const orgs = [];
+  const rawOrgs = Array.isArray(json.orgs) ? json.orgs.slice(0, MAX_ORGS) : [];
+  const classic = v2.role === "read" || v2.role === "write";
+  for (const o2 of rawOrgs) {
+    if (!isObj(o2)) continue;
+    const orgName = clean(o2.name);
+    if (!orgName) continue;
+    const roleInOrg = clean(o2.roleInOrg, 40);
+    const allowed = roleLevel(roleInOrg);
+    let access;
+    let summary3;
+    if (fg2) {
+      const onOrg = fg2.scoped.filter((s) => s.type === "org" && s.name === orgName);
+      const onRepos = fg2.scoped.filter((s) => ["model", "dataset", "space"].includes(s.type) && s.name.startsWith(`${orgName}/`));
+      const asked = levelOf(onOrg.flatMap((s) => s.permissions));
+      const orgWide = min(asked, allowed);
+      const perRepo = min(levelOf(onRepos.flatMap((s) => s.permissions)), allowed);
+      access = max(orgWide, perRepo);
+      if (onOrg.length && rank(asked) === 0) {
+        const side = sideOf(onOrg.flatMap((s) => s.permissions));
+        summary3 = side.length ? `no access to its repositories; the token can ${side.join(", and ")} there` : "no access through this token (its scope there grants no permission)";
+      } else if (onOrg.length && rank(orgWide) === 0) {
+        summary3 = "no access through this token";
+      } else {
+        summary3 = orgSummary(orgWide, roleInOrg, v2.role, "fine");
+      }
+      if (rank(orgWide) === 0 && onRepos.length) {
+        summary3 = `${perRepo === "read" ? "reads" : perRepo === "none" ? "names but cannot use" : "reads and writes"} ${onRepos.length} of its repositories named one by one (${onRepos.slice(0, 3).map((s) => s.name).join(", ")}${onRepos.length > 3 ? ", \u2026" : ""})`;
+      } else if (onRepos.length) {
+        summary3 += `, and ${onRepos.length} of its repositories named one by one`;
+      }
+      if (rank(asked) > rank(allowed)) summary3 += ` (the scopes ask for more, but the owner is only ${roleInOrg ?? "a member"} there)`;
+    } else if (classic) {
+      access = v2.role === "read" ? min("read", allowed) : allowed;
+      summary3 = orgSummary(access, roleInOrg, v2.role, "classic");
+    } else {
+      access = min(allowed, "read");
+      summary3 = authType === "oauth" ? "membership shown; what the token may do there depends on its OAuth scopes" : "membership shown; the token's access there is not reported";
+    }
+    orgs.push({ name: orgName, ...roleInOrg ? { roleInOrg } : {}, access, summary: summary3 });
+  }
+  if (Array.isArray(json.orgs)) v2.orgs = orgs;
+  let note2;
+  if (fg2) {
+    const levels = [];
+    let readsPrivate = fg2.canReadGatedRepos === true;
+    const side = /* @__PURE__ */ new Set();
+    for (const p2 of fg2.global) {
+      const l3 = permissionLevel(p2);
+      if (l3 === "side") side.add(SIDE[p2]);
+      else levels.push(l3);
+    }
+    for (const s of fg2.scoped) {
+      const cap = scopeCap(s, v2.orgs);
+      for (const p2 of s.permissions) {
+        const l3 = permissionLevel(p2);
+        if (l3 === "side") {
+          side.add(SIDE[p2]);
+          continue;
+        }
+        const eff = min(l3, cap);
+        levels.push(eff);
+        if (rank(eff) > 0 && readsContent(p2)) readsPrivate = true;
+      }
+    }
+    v2.canWrite = levels.some((l3) => rank(l3) >= rank("write"));
+    v2.canReadPrivate = readsPrivate;
+    if (side.size) note2 = `can ${[...side].join(", and ")}`;
+  } else if (classic) {
+    v2.canWrite = v2.role === "write";
+    v2.canReadPrivate = true;
+  } else if (authType === "oauth") {
+    Object.assign(v2, scopeCapabilities(clean(auth?.scope, 500) ?? ctx.jwtScope));
+  } else if (ownerType === "app") {
+    const scope = appScope(json.scope) ?? clean(auth?.scope, 500) ?? ctx.jwtScope;
+    Object.assign(v2, scopeCapabilities(scope));
+    if (scope) note2 = `scope ${scope.split(/[\s,]+/).filter(Boolean).join(", ")}`;
+  } else if (ownerType === "org") {
+    v2.canWrite = false;
+    v2.canReadPrivate = true;
+  } else if (at2 && v2.role) {
+    v2.canWrite = /write|admin/i.test(v2.role);
+    v2.canReadPrivate = true;
+  }
+  v2.canWrite ??= false;
+  v2.canReadPrivate ??= false;
+  v2.summary = summarize(v2, authType, note2);
+  return v2;
+}
+function ownerText(v2) {
+  const o2 = v2.owner;
+  if (!o2) return "an unknown owner";
+  const kind = o2.type === "user" ? "" : o2.type === "org" ? "organization " : `${o2.type} `;
+  return `${kind}${o2.name}${o2.fullname ? ` (${o2.fullname})` : ""}`;
+}
+function tokenKind(v2, authType) {
+  if (v2.role === "fineGrained") return "fine-grained token";
+  if (v2.role) return `${v2.role} token`;
+  if (authType === "oauth") return "OAuth token";
+  if (v2.owner?.type === "org") return "organization API token";
+  if (v2.owner?.type === "app") return "app token";
+  return "token";
+}
+function ownLevelWords(l3) {
+  if (l3 === "none") return "no access to";
+  return l3 === "read" ? "reads" : "reads and writes";
+}
+function ownReach(v2, authType, note2) {
+  const who = v2.owner?.name ?? "the owner";
+  if (v2.fineGrained) {
+    const fg2 = v2.fineGrained;
+    const parts = [];
+    const own = fg2.scoped.filter((s) => s.type === "user");
+    const repos = fg2.scoped.filter((s) => ["model", "dataset", "space"].includes(s.type));
+    if (own.length) parts.push(`${ownLevelWords(levelOf(own.flatMap((s) => s.permissions)))} ${own.map((s) => s.name).join(", ")}'s repositories`);
+    if (repos.length) parts.push(`reaches ${repos.length} repositor${repos.length === 1 ? "y" : "ies"} named one by one (${repos.slice(0, 3).map((s) => s.name).join(", ")}${repos.length > 3 ? ", \u2026" : ""})`);
+    if (fg2.canReadGatedRepos) parts.push("reads gated repositories its owner accepted");
+    if (fg2.global.length) parts.push(`global permissions ${fg2.global.join(", ")}`);
+    const nowhere = fg2.scoped.filter((s) => s.type === "org" && v2.orgs && !v2.orgs.some((o2) => o2.name === s.name));
+    if (nowhere.length) parts.push(`scopes on ${nowhere.map((s) => s.name).join(", ")} reach nothing (${who} is not a member)`);
+    if (!parts.length) parts.push(fg2.scoped.length ? `nothing of ${who}'s own` : "no scopes at all");
+    return parts.join("; ");
+  }
+  if (v2.role === "write") return `reads and writes ${who}'s repositories, private ones included`;
+  if (v2.role === "read") return `reads ${who}'s repositories, private and gated ones included`;
+  if (authType === "oauth") {
+    if (v2.canWrite) return `acts for ${who} with write scopes`;
+    if (v2.canReadPrivate) return `reads ${who}'s repositories through its OAuth scopes`;
+    return "its OAuth scopes are not known";
+  }
+  if (v2.owner?.type === "app") {
+    if (!note2) return "its scopes are not known";
+    if (v2.canWrite) return `acts for ${who} with write scopes (${note2})`;
+    if (v2.canReadPrivate) return `reads repositories through its scopes (${note2})`;
+    return `${note2}: neither writing nor reading private repositories`;
+  }
+  if (v2.owner?.type === "org") return `acts for the organization ${who}`;
+  return note2 ?? "what it may do is not reported";
+}
+function summarize(v2, authType, note2) {
+  const name = v2.tokenName ? ` "${v2.tokenName}"` : "";
+  const created = v2.createdAt ? `, created ${v2.createdAt.slice(0, 10)}` : "";
+  const expires = v2.expiresAt ? `, expires ${v2.expiresAt.slice(0, 19).replace("T", " ")}` : "";
+  let s = `valid ${tokenKind(v2, authType)}${name} of ${ownerText(v2)}${created}${expires}: ${ownReach(v2, authType, note2)}`;
+  if (note2 && v2.fineGrained) s += `; ${note2}`;
+  if (v2.orgs?.length) {
+    const groups = /* @__PURE__ */ new Map();
+    for (const o2 of v2.orgs) groups.set(o2.summary, [...groups.get(o2.summary) ?? [], `${o2.name}${o2.roleInOrg ? ` (${o2.roleInOrg})` : ""}`]);
+    s += `. Organizations: ${[...groups].map(([what, names]) => `${names.join(", ")}: ${what}`).join("; ")}`;
+  }
+  return `${s}.`;
+}
+var ORDER, rank, min, max, MAX_ORGS, MAX_SCOPED, MAX_PERMISSIONS, SIDE;
+var init_whoami = __esm({
+  "src/verify/whoami.ts"() {
+    "use strict";
+    ORDER = ["none", "read", "write", "admin"];
+    rank = (l3) => ORDER.indexOf(l3);
+    min = (a, b3) => rank(a) <= rank(b3) ? a : b3;
+    max = (a, b3) => rank(a) >= rank(b3) ? a : b3;
+    MAX_ORGS = 200;
+    MAX_SCOPED = 500;
+    MAX_PERMISSIONS = 64;
+    SIDE = {
+      "inference.serverless.write": "call paid inference billed to its owner",
+      "inference.endpoints.infer.write": "call paid inference billed to its owner",
+      "discussion.write": "open discussions and pull requests in its owner's name",
+      "post.write": "publish posts in its owner's name"
+    };
+  }
+});
+
+// src/advice/facts.ts
+function tokenKind2(ruleId) {
+  switch (ruleId) {
+    case "hf-user-access-token":
+      return "user";
+    case "hf-org-api-token":
+      return "org";
+    case "hf-oauth-access-token":
+      return "oauth";
+    case "hf-trusted-publisher-token":
+      return "publisher";
+    default:
+      return "other";
+  }
+}
+function statusOf(v2) {
+  if (!v2 || v2.status === "skipped") return "unverified";
+  return v2.status === "valid" || v2.status === "invalid" || v2.status === "unknown" ? v2.status : "unknown";
+}
+function isWritePermission(p2) {
+  return /write|admin|manage|delete/i.test(p2) && !HARMLESS_WRITES.has(p2);
+}
+function uniq(xs2) {
+  return [...new Set(xs2)];
+}
+function archiveOf(path2) {
+  const i = path2.indexOf("!");
+  return i === -1 ? path2 : path2.slice(0, i);
+}
+function reachFacts(v2, owner) {
+  const writeTargets = [];
+  const readTargets = [];
+  const grants = [];
+  const adminOrgs = [];
+  let writes;
+  const fg2 = v2.fineGrained;
+  if (fg2) {
+    writes = false;
+    for (const p2 of fg2.global ?? []) {
+      grants.push(`${p2} (global)`);
+      if (isWritePermission(p2)) writes = true;
+    }
+    for (const e of fg2.scoped ?? []) {
+      const perms = e.permissions ?? [];
+      const cap = scopeCap(e, v2.orgs);
+      const w2 = perms.filter(isWritePermission);
+      const who = owner ?? "the owner";
+      const limit = cap === "none" ? `reaches nothing: ${who} has no role there` : cap === "read" && w2.length ? `reads only: ${who} only reads there` : "";
+      grants.push(`${perms.join(", ") || "no permission"} on ${e.type} ${e.name}${limit ? ` (${limit})` : ""}`);
+      if (cap === "none") continue;
+      if (w2.length && cap !== "read") {
+        writes = true;
+        writeTargets.push(`${e.type} ${e.name} (${w2.join(", ")})`);
+      } else if (perms.some((p2) => !HARMLESS_WRITES.has(p2))) {
+        readTargets.push(`${e.type} ${e.name}`);
+      }
+    }
+    if (fg2.canReadGatedRepos) grants.push("read access to gated repositories");
+  }
+  for (const o2 of v2.orgs ?? []) {
+    if (o2.access === "admin") adminOrgs.push(o2.name);
+    if (o2.access === "write" || o2.access === "admin") {
+      writeTargets.push(`the ${o2.name} organization (${o2.access})`);
+      if (!fg2) writes = true;
+    } else if (o2.access === "read") {
+      readTargets.push(`the ${o2.name} organization`);
+    }
+  }
+  if (!fg2) {
+    if (v2.role === "write") {
+      writes = true;
+      writeTargets.unshift(owner ? `${owner}'s own repositories` : "the owner's own repositories");
+    } else if (v2.role === "read") {
+      writes ??= false;
+      readTargets.unshift(owner ? `${owner}'s own repositories` : "the owner's own repositories");
+    }
+  }
+  if (writes === void 0 && v2.canWrite !== void 0) writes = v2.canWrite;
+  if (v2.canWrite === true && writes === false && !fg2) writes = true;
+  return { writeTargets: uniq(writeTargets), readTargets: uniq(readTargets), grants, adminOrgs: uniq(adminOrgs), writes };
+}
+function byDate(a, b3) {
+  return (a.date ?? "\uFFFF").localeCompare(b3.date ?? "\uFFFF");
+}
+function factsOf(f3) {
+  const v2 = f3.verification;
+  const status = statusOf(v2);
+  const owner = v2?.owner?.name;
+  const reach = v2 && (status === "valid" || v2.revoked) ? reachFacts(v2, owner) : void 0;
+  const history = f3.locations.filter((l3) => l3.commit);
+  const dated = history.filter((l3) => l3.date).sort(byDate);
+  const firstDate = dated[0]?.date?.slice(0, 10);
+  const commits = uniq([...dated, ...history].map((l3) => l3.commit.slice(0, 12)));
+  const historyOnly = f3.locations.length > 0 && f3.locations.every((l3) => l3.commit && l3.inHead === false);
+  const expiresAt = f3.jwt?.expiresAt ?? v2?.expiresAt;
+  return {
+    kind: tokenKind2(f3.rule),
+    status,
+    ...v2?.reason ? { reason: v2.reason } : {},
+    revoked: v2?.revoked === true,
+    expired: f3.jwt?.expired === true,
+    ...expiresAt ? { expiresAt } : {},
+    ...owner ? { owner } : {},
+    ...v2?.tokenName ? { tokenName: v2.tokenName } : {},
+    ...v2?.role ? { role: v2.role } : {},
+    writes: reach?.writes,
+    adminOrgs: reach?.adminOrgs ?? [],
+    writeTargets: reach?.writeTargets ?? [],
+    readTargets: reach?.readTargets ?? [],
+    readsPrivate: Boolean(v2?.canReadPrivate || (v2?.reach?.private ?? 0) > 0 || v2?.fineGrained?.canReadGatedRepos),
+    grants: reach?.grants ?? [],
+    repos: f3.repos ?? [],
+    reachExamples: v2?.reach?.examples ?? [],
+    ...v2?.reach ? { reachTotal: v2.reach.total, reachPrivate: v2.reach.private } : {},
+    ...firstDate ? { firstDate } : {},
+    commits,
+    historyOnly,
+    inHistory: history.length > 0,
+    paths: uniq(f3.locations.map((l3) => archiveOf(l3.path))),
+    endpoint: (v2?.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, "")
+  };
+}
+var DEFAULT_ENDPOINT, HARMLESS_WRITES;
+var init_facts = __esm({
+  "src/advice/facts.ts"() {
+    "use strict";
+    init_whoami();
+    DEFAULT_ENDPOINT = "https://huggingface.co";
+    HARMLESS_WRITES = /* @__PURE__ */ new Set(["inference.serverless.write", "inference.endpoints.infer.write", "discussion.write", "post.write"]);
+  }
+});
+
+// src/findings/redact.ts
+function redact(secret, prefixes = PREFIXES) {
+  const prefix = [...prefixes].sort((a, b3) => b3.length - a.length).find((p2) => secret.startsWith(p2)) ?? "";
+  const body = secret.slice(prefix.length);
+  if (body.length < 8) return `${prefix}\u2026`;
+  return `${prefix}${body.slice(0, 2)}\u2026${body.slice(-2)}`;
+}
+function echoForms(secret) {
+  const prefix = PREFIXES.find((p2) => secret.startsWith(p2)) ?? "";
+  const body = secret.slice(prefix.length);
+  const b64 = Buffer.from(secret).toString("base64");
+  const forms = [secret, b64, b64.replace(/=+$/, ""), Buffer.from(secret).toString("base64url")];
+  if (body.length >= 16) forms.push(body);
+  return [...new Set(forms)];
+}
+function scrubber(secrets) {
+  const byKey = /* @__PURE__ */ new Map();
+  const short = [];
+  for (const s of secrets) {
+    if (!s) continue;
+    for (const form of echoForms(s)) {
+      const f3 = { form, shown: redact(s) };
+      if (form.length < KEY) short.push(f3);
+      else byKey.set(form.slice(0, KEY), [...byKey.get(form.slice(0, KEY)) ?? [], f3]);
+    }
+  }
+  return (text) => {
+    let out = text;
+    for (const f3 of short) if (out.includes(f3.form)) out = out.split(f3.form).join(f3.shown);
+    if (!byKey.size || out.length < KEY) return out;
+    let result = "";
+    let done = 0;
+    for (let i = 0; i + KEY <= out.length; ) {
+      const hit = byKey.get(out.slice(i, i + KEY))?.filter((f3) => out.startsWith(f3.form, i)).reduce((a, b3) => a && a.form.length >= b3.form.length ? a : b3, void 0);
+      if (!hit) {
+        i++;
+        continue;
+      }
+      result += out.slice(done, i) + hit.shown;
+      i += hit.form.length;
+      done = i;
+    }
+    return result + out.slice(done);
+  };
+}
+function scrub(text, secrets) {
+  return scrubber(secrets)(text);
+}
+function scrubTokenShapes(text) {
+  return text.replace(/(hf_oauth_|hf_jwt_|api_org_|hf_)([A-Za-z0-9_.-]{20,})/g, (m2) => redact(m2));
+}
+function scrubPathTokens(path2) {
+  if (!path2.includes("hf_") && !path2.includes("api_org_")) return path2;
+  return path2.replace(/(?:hf_oauth_|hf_jwt_)eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, (m2) => redact(m2)).replace(/(?:api_org_|hf_)[A-Za-z0-9]{34}(?![A-Za-z0-9])/g, (m2) => redact(m2));
+}
+function removeEmails(s) {
+  return s.replace(EMAIL, "[e-mail removed]");
+}
+function escapeControls(s) {
+  return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+var PREFIXES, KEY, EMAIL, CONTROL, NAMED;
+var init_redact = __esm({
+  "src/findings/redact.ts"() {
+    "use strict";
+    PREFIXES = ["hf_oauth__refresh_", "hf_oauth_", "hf_jwt_", "api_org_", "hf_"];
+    KEY = 16;
+    EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+    CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+  }
+});
+
+// src/advice/where.ts
+function placeHints(locations) {
+  const out = [];
+  for (const place2 of PLACES) {
+    if (locations.some((l3) => place2.test(l3.path, l3))) out.push(place2.hint);
+  }
+  return out;
+}
+var base, PLACES;
+var init_where = __esm({
+  "src/advice/where.ts"() {
+    "use strict";
+    base = (p2) => p2.slice(p2.lastIndexOf("/") + 1);
+    PLACES = [
+      {
+        test: (p2) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(p2),
+        hint: "In GitHub Actions keep it in the repository's secrets (Settings \u2192 Secrets and variables \u2192 Actions) and read it as `${{ secrets.HF_TOKEN }}`; a job that publishes to the Hub can use Trusted Publishers instead and store no token at all."
+      },
+      {
+        test: (p2) => /(^|\/)(\.gitlab-ci\.ya?ml|\.circleci\/[^/]+|Jenkinsfile|azure-pipelines\.ya?ml|\.travis\.ya?ml|bitbucket-pipelines\.ya?ml|\.buildkite\/[^/]+|\.drone\.ya?ml)$/.test(p2),
+        hint: "In CI keep it in the CI system's secret store (a masked, protected variable), or use Trusted Publishers so the job needs no stored token at all."
+      },
+      {
+        test: (p2) => /\.ipynb$/i.test(p2),
+        hint: "Notebooks save their code and outputs in the file: log in with `huggingface_hub.notebook_login()` or the platform's secrets (Colab, Kaggle), and clear outputs before committing."
+      },
+      {
+        test: (p2) => /^\.env(\..+)?$|^.+\.env$/.test(base(p2)) && !/\.(example|sample|template)$/.test(p2),
+        hint: "`.env` files belong in `.gitignore`; commit a `.env.example` without values instead."
+      },
+      {
+        test: (p2) => /^training_args\.bin$/.test(base(p2.slice(p2.lastIndexOf("!") + 1))),
+        hint: "`training_args.bin` is a pickle of `TrainingArguments`, `hub_token` included: stop passing `hub_token=` (the Trainer uses `HF_TOKEN` or the stored login) and delete the uploaded file or replace it with one saved without the token."
+      },
+      {
+        test: (p2) => /(^|\/)(Dockerfile|Containerfile)(\.[^/]*)?$|\.dockerfile$/i.test(p2),
+        hint: "Never bake it into an image (`ENV` and `ARG` values stay in its layers): pass it when the container runs, or as a build secret (`RUN --mount=type=secret,id=hf_token`)."
+      },
+      {
+        test: (p2, l3) => /\.ya?ml$/i.test(p2) && (l3.decoding ?? []).includes("base64"),
+        hint: "A Kubernetes Secret's `data:` is base64, not encryption: keep the manifest out of git and use a secret manager (External Secrets, Sealed Secrets, SOPS)."
+      },
+      {
+        test: (p2) => /\.(log|out)$/i.test(p2) || /(^|\/)logs?\//i.test(p2),
+        hint: "It was written to a log: find what printed it (verbose HTTP logging, `print(token)`, `set -x`), stop it, and keep logs out of git."
+      }
+    ];
+  }
+});
+
+// src/advice/playbook.ts
+function listOf(items, max2 = 4) {
+  if (items.length === 0) return "";
+  if (items.length === 1) return items[0];
+  if (items.length > max2) return `${items.slice(0, max2).join(", ")} and ${items.length - max2} more`;
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+function roleWords(role) {
+  if (!role) return "";
+  return role === "fineGrained" ? "fine-grained" : role;
+}
+function dead(x3) {
+  return x3.status === "invalid" || x3.expired && x3.status !== "valid";
+}
+function revokeStep(x3) {
+  const owner = x3.owner ? ` (${x3.owner})` : "";
+  if (x3.revoked) {
+    return `Revoked by this run: the Hub invalidated it and e-mailed its owner${owner}. Nothing more to revoke; the steps below keep its replacement from leaking the same way.`;
+  }
+  if (x3.expired && x3.status !== "valid") {
+    const when = x3.expiresAt ? ` on ${x3.expiresAt.slice(0, 10)}` : "";
+    if (x3.kind === "oauth") {
+      return `Nothing to revoke: this OAuth token expired${when} and no longer authenticates. If a refresh token (${code("hf_oauth__refresh_\u2026")}) was stored beside it, revoke the app's access on the Connected Apps page of the owner's Hub settings, or pipe the refresh token into ${code("hfleaks revoke")}.`;
+    }
+    return `Nothing to revoke: this token expired${when} and no longer authenticates.`;
+  }
+  if (x3.status === "invalid") {
+    return `Nothing to revoke: the Hub rejects this token${x3.reason ? ` (${x3.reason})` : ""}, so it was already revoked or deleted. Remove it all the same (below), and check that no live token replaced it in the same place.`;
+  }
+  let why;
+  if (x3.status === "valid") {
+    const role = roleWords(x3.role);
+    why = `Revoke it now: it works${x3.owner ? ` and acts as ${x3.owner}` : ""}${role ? ` with a ${role} role` : ""}.`;
+  } else if (x3.status === "unknown") {
+    why = `Revoke it now and treat it as live: the Hub could not confirm it${x3.reason ? ` (${x3.reason})` : ""}.`;
+  } else {
+    why = `Revoke it now and treat it as live (it was not verified: ${code("--verify")} tells whether it works and what it reaches).`;
+  }
+  const named = x3.tokenName ? `the token named "${x3.tokenName}"` : "it";
+  switch (x3.kind) {
+    case "user":
+      return `${why} The owner${owner} deletes ${named} on the Access Tokens page of the Hub settings (${x3.endpoint}/settings/tokens), or uses Manage \u2192 Refresh to get a new value; ${REVOKE_CMD}.`;
+    case "org":
+      return `${why} An admin of the organization${owner} deletes it from the organization's settings; ${REVOKE_CMD}.`;
+    case "oauth":
+      return `${why} The owner${owner} revokes the app's access on the Connected Apps page of the Hub settings; ${REVOKE_CMD}.`;
+    case "publisher":
+      return `${why} It expires by itself${x3.expiresAt ? ` at ${x3.expiresAt}` : ", about an hour after it was minted"}; until then it acts for the CI job's identity: ${REVOKE_CMD}.`;
+    default:
+      return `${why} Revoke it where it was issued${x3.owner ? ` (its owner is ${x3.owner})` : ""}, or pipe it into ${code("hfleaks revoke")} if the Hub issued it.`;
+  }
+}
+function replaceStep(x3, scope) {
+  if (x3.kind === "publisher") return void 0;
+  if (x3.kind === "oauth") {
+    return `Sign in again for a new token, and have the app ask only for the scopes it uses (${code("read-repos")} rather than ${code("write-repos")} when it only reads)${scope ? `; the leaked token had the scopes "${scope}"` : ""}.`;
+  }
+  const fg2 = "a fine-grained token (Access Tokens \u2192 Create new token \u2192 Fine-grained)";
+  let s;
+  if (dead(x3)) s = `If the code still needs a token, give it ${fg2} scoped to what it does`;
+  else if (x3.kind === "org") s = `Organization API tokens are no longer issued: replace it with ${fg2}, of a dedicated bot account if no person should own it, scoped to what the code does`;
+  else s = `Replace it with ${fg2} scoped to what the code does`;
+  if (x3.repos.length) {
+    const them = x3.repos.length === 1 ? "that repository" : "those repositories";
+    s += `: the code around the leak uses ${listOf(x3.repos, 6)}, so grant ${code("repo.content.read")} on ${them} and ${code("repo.write")} only where the code pushes, nothing global.`;
+  } else {
+    s += `: ${code("repo.content.read")} on the repositories it downloads, ${code("repo.write")} only on those it pushes to, nothing global.`;
+  }
+  if (!dead(x3) && x3.status === "valid") {
+    if (x3.grants.length) {
+      s += ` The leaked token granted ${listOf(x3.grants, 6)}; leave out what the code does not use.`;
+    } else if (x3.role === "write") {
+      s += ` The leaked write token could push wherever ${x3.owner ?? "its owner"} can${x3.writeTargets.length ? ` (${listOf(x3.writeTargets)})` : ""}.`;
+    } else if (x3.role === "read") {
+      s += ` The leaked read token could read everything ${x3.owner ?? "its owner"} can read${x3.readTargets.length > 1 ? ` (${listOf(x3.readTargets)})` : ""}, private and gated repositories included.`;
+    }
+  }
+  return s;
+}
+function moveStep(f3, x3) {
+  const hints = placeHints(f3.locations);
+  if (x3.kind === "publisher") {
+    const ci = hints.filter((h3) => !h3.includes("Trusted Publishers"));
+    return [
+      "Find what exposed it: Trusted Publisher tokens are minted for one CI job and need no storage, so a step printed it, wrote it to a file, a cache or an artifact, or handed it to an untrusted action. Fix that step.",
+      ...ci
+    ].join(" ");
+  }
+  if (x3.kind === "oauth") {
+    return ["Keep OAuth tokens on the server side of the app (its session store), never in code, notebooks, logs or client bundles.", ...hints].join(" ");
+  }
+  return [
+    `Keep the new token out of code and files: read it from the ${code("HF_TOKEN")} environment variable (huggingface_hub, transformers and datasets pick it up by themselves), log in once per machine with ${code("hf auth login")}, keep it in the CI system's secret store, or use Trusted Publishers so CI jobs need no stored token at all. One token per app or machine, so a leak means one rotation.`,
+    ...hints
+  ].join(" ");
+}
+function since(x3) {
+  return x3.firstDate ? `since ${x3.firstDate}, the leak's first commit` : "since the leak was first pushed (`hfleaks history` dates it)";
+}
+function reachSentence(x3) {
+  if (x3.reachTotal === void 0) return "";
+  const eg = x3.reachExamples.length ? `, for example ${listOf(x3.reachExamples, 3)}` : "";
+  return ` It reaches ${plural(x3.reachTotal, "repository", "repositories")} (${x3.reachPrivate ?? 0} private)${eg}.`;
+}
+function reviewStep(x3, scope) {
+  if (dead(x3)) return void 0;
+  const step = reviewChanges(x3, scope);
+  if (!x3.grants.some((g2) => g2.startsWith("inference."))) return step;
+  const billing = `Check ${x3.owner ? `${x3.owner}'s` : "the owner's"} inference usage and billing ${since(x3)}: the token could call paid inference.`;
+  return step ? `${step} ${billing}` : billing;
+}
+function reviewChanges(x3, scope) {
+  const what = "recent commits and tags of models, datasets and Spaces, repository settings (visibility, gating, collaborators, webhooks), and Space secrets and variables";
+  const admin = x3.adminOrgs.length ? `; in ${listOf(x3.adminOrgs)} also members, invitations, tokens and resource groups` : "";
+  const start = x3.repos.length ? ` Start with the repositories the code uses: ${listOf(x3.repos, 6)}.` : "";
+  if (x3.writes === true) {
+    const targets = x3.writeTargets.length ? listOf(x3.writeTargets, 6) : "everything it could write";
+    const verb = x3.adminOrgs.length ? `write and administer` : "write";
+    return `It could ${verb}: review ${targets} for changes ${since(x3)}: ${what}${admin}.${reachSentence(x3)}${start}`;
+  }
+  if (x3.writes === false) {
+    if (!x3.readsPrivate) return void 0;
+    const what2 = x3.readTargets.length ? `the private and gated content of ${listOf(x3.readTargets)}` : `what ${x3.owner ?? "its owner"} can read privately`;
+    return `It could read private or gated content: treat ${what2} as exposed ${since(x3)}: weights, datasets, Space code, and any credential stored in them (rotate those too).${reachSentence(x3)}`;
+  }
+  if (x3.kind === "publisher") return void 0;
+  if (x3.kind === "oauth") {
+    if (!scope || !/write|manage|admin/.test(scope)) return void 0;
+    return `Its scopes ("${scope}") allow writing: review what the signed-in user can write for changes ${since(x3)}: ${what}.${start}`;
+  }
+  return `If it could write (a write token, or fine-grained with write permissions; ${code("--verify")} tells), review the repositories its owner can write for changes ${since(x3)}: ${what}.${start}`;
+}
+function historyStep(x3) {
+  const commits = x3.commits.length ? `${plural(x3.commits.length, "commit")}, first ${x3.commits[0]}${x3.firstDate ? ` on ${x3.firstDate}` : ""}` : "";
+  if (x3.historyOnly) {
+    if (dead(x3)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
+    return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${code("git filter-repo --replace-text")} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
+  }
+  const files = x3.paths.filter((p2) => p2 !== "<stdin>");
+  if (!files.length && !x3.inHistory) return void 0;
+  const where = files.length ? `Delete it from ${listOf(files.map(codePath), 3)} and commit the fix.` : "Delete it wherever you copied it from.";
+  const already = x3.inHistory && commits ? ` It is already in ${commits}.` : "";
+  if (dead(x3)) return `${where}${already} It no longer works, so rewriting history is optional.`;
+  return `${where} Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks.${already} Revocation is what protects; rewrite history (${code("git filter-repo --replace-text")}) only after revoking, if at all.`;
+}
+function adviseFinding(f3) {
+  const x3 = factsOf(f3);
+  const scope = f3.jwt?.scope;
+  const steps2 = [revokeStep(x3), replaceStep(x3, scope), moveStep(f3, x3), reviewStep(x3, scope), historyStep(x3)];
+  return steps2.filter((s) => Boolean(s));
+}
+var code, codePath, plural, REVOKE_CMD;
+var init_playbook = __esm({
+  "src/advice/playbook.ts"() {
+    "use strict";
+    init_facts();
+    init_redact();
+    init_where();
+    code = (s) => `\`${s}\``;
+    codePath = (p2) => code(escapeControls(p2).replace(/`/g, "\u02CB"));
+    plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+    REVOKE_CMD = "anyone who found it pipes it into `hfleaks revoke` (the token on stdin, never on the command line), which invalidates it at once and e-mails its owner";
+  }
+});
+
+// src/report/markdown-text.ts
+function escapeMarkdown(s) {
+  return escapeControls(s.replace(/[\r\n]+/g, " ")).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_[\]|#~!])/g, "\\$1");
+}
+function inlineCode(s, inTable = false) {
+  let text = escapeControls(s.replace(/[\r\n]+/g, "\u2424"));
+  if (inTable) text = text.replace(/\|/g, "\\|");
+  const runs = text.match(/`+/g) ?? [];
+  const fence = "`".repeat(Math.max(0, ...runs.map((r2) => r2.length)) + 1);
+  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+function stepMarkdown(step) {
+  const out = [];
+  let last = 0;
+  for (const m2 of step.matchAll(/`([^`\r\n]+)`/g)) {
+    out.push(escapeMarkdown(step.slice(last, m2.index)), inlineCode(m2[1]));
+    last = m2.index + m2[0].length;
+  }
+  out.push(escapeMarkdown(step.slice(last)));
+  return out.join("");
+}
+var init_markdown_text = __esm({
+  "src/report/markdown-text.ts"() {
+    "use strict";
+    init_redact();
+  }
+});
+
+// src/advice/rule-help.ts
+function steps(kind) {
+  switch (kind) {
+    case "user":
+      return [
+        `Revoke it now. The owner deletes it on the Access Tokens page of the Hub settings (${DEFAULT_ENDPOINT}/settings/tokens), or uses Manage \u2192 Refresh. ${REVOKE_ANYONE} A token the Hub rejects or that has expired needs no revocation.`,
+        LEAST,
+        MOVE,
+        REVIEW,
+        CLEAN
+      ];
+    case "org":
+      return [
+        `Revoke it now: an admin of the organization deletes it from the organization's settings. ${REVOKE_ANYONE}`,
+        `Organization API tokens are no longer issued: ${LEAST.charAt(0).toLowerCase()}${LEAST.slice(1)}`,
+        MOVE,
+        REVIEW,
+        CLEAN
+      ];
+    case "oauth":
+      return [
+        `Revoke it now unless it has expired: the owner revokes the app's access on the Connected Apps page of the Hub settings. ${REVOKE_ANYONE}`,
+        "Sign in again for a new token, and have the app ask only for the scopes it uses.",
+        "Keep OAuth tokens on the server side of the app, never in code, notebooks, logs or client bundles.",
+        "If its scopes allow writing: review what the signed-in user can write since the leak's first commit.",
+        CLEAN
+      ];
+    case "publisher":
+      return [
+        `Revoke it unless it has expired: it lasts about an hour after it was minted, and until then acts for the CI job's identity. ${REVOKE_ANYONE}`,
+        "Find what exposed it (a step that printed it, wrote it to a file, cache or artifact, or handed it to an untrusted action) and fix that step: Trusted Publisher tokens need no storage.",
+        CLEAN
+      ];
+    default:
+      return ["Revoke it where it was issued.", "Replace it with a token that has only the permissions the code needs.", MOVE, CLEAN];
+  }
+}
+function rulePlaybook(ruleId) {
+  return steps(tokenKind2(ruleId));
+}
+function ruleHelp(rule) {
+  const playbook = rulePlaybook(rule.id);
+  const text = [
+    `${rule.title}. ${rule.description}`,
+    "",
+    "What to do when one leaks:",
+    ...playbook.map((s, i) => `${i + 1}. ${s.replace(/`/g, "")}`)
+  ].join("\n");
+  const markdown = [
+    `**${escapeMarkdown(rule.title)}.** ${escapeMarkdown(rule.description)}`,
+    "",
+    "**What to do when one leaks**",
+    "",
+    ...playbook.map((s, i) => `${i + 1}. ${s}`),
+    "",
+    "Each alert's message adds what is known of that token: whether it works, its owner, role and reach, and where it leaked."
+  ].join("\n");
+  return { text, markdown };
+}
+var REVOKE_ANYONE, MOVE, REVIEW, CLEAN, LEAST;
+var init_rule_help = __esm({
+  "src/advice/rule-help.ts"() {
+    "use strict";
+    init_markdown_text();
+    init_facts();
+    REVOKE_ANYONE = "Anyone who found it pipes it into `hfleaks revoke` (on stdin, never on the command line), which invalidates it at once and e-mails its owner.";
+    MOVE = "Keep the new token out of code and files: the `HF_TOKEN` environment variable, `hf auth login` once per machine, the CI system's secret store, or Trusted Publishers so CI jobs need no stored token at all. One token per app or machine.";
+    REVIEW = "If it could write or administer: review recent commits and tags, repository settings and Space secrets of what it could reach, since the leak's first commit.";
+    CLEAN = "Delete it from the code. Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks, so revocation is what protects. Rewrite history (`git filter-repo --replace-text`) only after revoking, if at all.";
+    LEAST = "Replace it with a fine-grained token scoped to what the code does: `repo.content.read` on the repositories it downloads, `repo.write` only where it pushes (each alert names the repositories the code around the leak uses).";
+  }
+});
+
+// src/advice/index.ts
+function attachAdvice(findings) {
+  for (const f3 of findings) f3.advice = adviseFinding(f3);
+}
+var init_advice = __esm({
+  "src/advice/index.ts"() {
+    "use strict";
+    init_playbook();
+    init_playbook();
+    init_facts();
+    init_rule_help();
+    init_where();
+  }
+});
+
+// src/baseline/apply.ts
+function applyBaseline(findings, baseline) {
+  const kept = findings.filter((f3) => !baseline.fingerprints.has(f3.fingerprint));
+  return { findings: kept, baselined: findings.length - kept.length };
+}
+var init_apply = __esm({
+  "src/baseline/apply.ts"() {
+    "use strict";
+  }
+});
+
+// src/baseline/file.ts
+function formatBaseline(fingerprints) {
+  const list = [...new Set(fingerprints)].sort();
+  return `${JSON.stringify(
+    {
+      version: BASELINE_VERSION,
+      tool: "hfleaks",
+      description: "Accepted findings: `hfleaks scan --baseline FILE` reports only what this list lacks. Fingerprints are rule:hash-of-secret; no secrets, no line numbers.",
+      fingerprints: list
+    },
+    null,
+    2
+  )}
+`;
+}
+function check(fp, name, where) {
+  if (typeof fp !== "string" || !FINGERPRINT_RE.test(fp)) {
+    const shown = typeof fp === "string" ? `"${fp.slice(0, 80)}"` : JSON.stringify(fp)?.slice(0, 80);
+    throw new BaselineError(`${name}: ${where} is not a fingerprint (${shown}; expected rule-id:hex, as \`hfleaks baseline\` writes)`);
+  }
+  return fp;
+}
+function parseBaseline(text, name) {
+  const fingerprints = /* @__PURE__ */ new Set();
+  const trimmed = text.replace(/^\uFEFF/, "").trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    let data;
+    try {
+      data = JSON.parse(trimmed);
+    } catch (e) {
+      throw new BaselineError(`${name}: ${jsonProblem(trimmed, e)}`);
+    }
+    const obj = data;
+    let entries;
+    let field;
+    if (Array.isArray(data)) {
+      entries = data;
+      field = "entry";
+    } else if (obj && Array.isArray(obj.fingerprints)) {
+      if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
+        throw new BaselineError(`${name}: baseline version ${obj.version} is newer than this hfleaks understands (${BASELINE_VERSION}); upgrade hfleaks`);
+      }
+      entries = obj.fingerprints;
+      field = "fingerprints";
+    } else if (obj && Array.isArray(obj.findings)) {
+      entries = obj.findings;
+      field = "findings";
+    } else {
+      throw new BaselineError(`${name}: expected {"fingerprints": [...]} (from \`hfleaks baseline\`) or a JSON report with "findings"`);
+    }
+    entries.forEach((e, i) => {
+      const fp = e && typeof e === "object" ? e.fingerprint : e;
+      fingerprints.add(check(fp, name, `${field}[${i}]`));
+    });
+    return { fingerprints };
+  }
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (!line) return;
+    if (!FINGERPRINT_RE.test(line)) {
+      throw new BaselineError(`${name}:${i + 1}: "${line.slice(0, 80)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
+    }
+    fingerprints.add(line);
+  });
+  return { fingerprints };
+}
+function readBaseline(path2, name = path2) {
+  let text;
+  try {
+    text = readSmallFile(path2, MAX_BASELINE_BYTES);
+  } catch (e) {
+    const code2 = e.code;
+    throw new BaselineError(`${name}: cannot read baseline (${code2 === "ENOENT" ? "no such file; create one with `hfleaks baseline -o FILE`" : code2 ?? e.message})`);
+  }
+  return parseBaseline(text, name);
+}
+var BASELINE_VERSION, BaselineError, MAX_BASELINE_BYTES;
+var init_file = __esm({
+  "src/baseline/file.ts"() {
+    "use strict";
+    init_files();
+    init_ignore();
+    BASELINE_VERSION = 1;
+    BaselineError = class extends Error {
+    };
+    MAX_BASELINE_BYTES = 512 << 20;
+  }
+});
+
+// src/baseline/option.ts
+import { resolve as resolve3 } from "node:path";
+function loadBaselineOption(cwd, file) {
+  if (file === "-") throw new UsageError("--baseline needs a file, not -");
+  try {
+    return readBaseline(resolve3(cwd, file), file);
+  } catch (e) {
+    if (e instanceof BaselineError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+function filterReport(report, baseline) {
+  const { findings, baselined } = applyBaseline(report.findings, baseline);
+  report.findings = findings;
+  report.stats.baselined = baselined;
+  return baselined;
+}
+var init_option = __esm({
+  "src/baseline/option.ts"() {
+    "use strict";
+    init_io();
+    init_apply();
+    init_file();
+  }
+});
+
+// src/baseline/index.ts
+var init_baseline = __esm({
+  "src/baseline/index.ts"() {
+    "use strict";
+    init_apply();
+    init_file();
+    init_option();
+  }
+});
+
+// src/findings/context.ts
+function reposNear(context) {
+  const out = /* @__PURE__ */ new Set();
+  for (const re3 of PATTERNS) {
+    re3.lastIndex = 0;
+    for (let m2 = re3.exec(context); m2; m2 = re3.exec(context)) {
+      const name = m2[1].replace(/\.git$/, "");
+      if (!/^(api|docs|settings|blog|models|datasets|spaces)\//.test(name)) out.add(name);
+    }
+  }
+  return [...out];
+}
+var PATTERNS;
+var init_context = __esm({
+  "src/findings/context.ts"() {
+    "use strict";
+    PATTERNS = [
+      /from_pretrained\(\s*["']([\w.-]+\/[\w.-]+)["']/g,
+      /repo_id\s*[=:]\s*["']([\w.-]+\/[\w.-]+)["']/g,
+      /(?:hf_hub_download|snapshot_download|load_dataset|create_repo|upload_folder|upload_file|push_to_hub)\(\s*["']([\w.-]+\/[\w.-]+)["']/g,
+      /huggingface\.co\/(?:datasets\/|spaces\/)?([\w.-]+\/[\w.-]+)/g
+    ];
+  }
+});
+
+// src/findings/aggregate.ts
+function sha256(s) {
+  return crypto().createHash("sha256").update(s).digest("hex");
+}
+function fingerprintOf(ruleId, secret) {
+  return `${ruleId}:${sha256(secret).slice(0, 16)}`;
+}
+function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()) {
+  const byRule = new Map(rules.map((r2) => [r2.id, r2]));
+  const groups = /* @__PURE__ */ new Map();
+  let suppressed = 0;
+  return {
+    add(path2, m2, extra = {}) {
+      const rule = byRule.get(m2.ruleId);
+      if (!rule) return;
+      const fp = fingerprintOf(rule.id, m2.secret);
+      if (m2.allowed || ignoredFingerprints.has(fp)) {
+        suppressed++;
+        return;
+      }
+      let g2 = groups.get(fp);
+      if (!g2) {
+        const severity = m2.jwt?.expired ? "low" : rule.severity;
+        g2 = {
+          finding: {
+            fingerprint: fp,
+            rule: rule.id,
+            title: rule.title,
+            severity,
+            secret: { raw: m2.secret, redacted: redact(m2.secret, rule.keywords), sha256: sha256(m2.secret) },
+            locations: [],
+            ...m2.jwt ? { jwt: m2.jwt } : {}
+          },
+          seen: /* @__PURE__ */ new Set(),
+          repos: /* @__PURE__ */ new Set()
+        };
+        groups.set(fp, g2);
+      }
+      const loc = { path: path2, line: m2.line, column: m2.column, ...m2.decoding ? { decoding: m2.decoding } : {}, ...extra };
+      const key = `${loc.path}\0${loc.line}\0${loc.column}\0${loc.commit ?? (loc.inHead === void 0 ? "" : "\0git")}`;
+      if (g2.seen.has(key) || g2.finding.locations.length >= MAX_LOCATIONS) return;
+      g2.seen.add(key);
+      g2.finding.locations.push(loc);
+      if (m2.context && g2.repos.size < 10) for (const r2 of reposNear(m2.context)) g2.repos.add(r2);
+    },
+    findings() {
+      const out = [];
+      for (const g2 of groups.values()) {
+        const f3 = g2.finding;
+        f3.locations.sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : a.line - b3.line || a.column - b3.column);
+        if (g2.repos.size) f3.repos = [...g2.repos].sort();
+        out.push(f3);
+      }
+      const first = (f3) => f3.locations[0];
+      return out.sort((a, b3) => first(a).path < first(b3).path ? -1 : first(a).path > first(b3).path ? 1 : first(a).line - first(b3).line || a.fingerprint.localeCompare(b3.fingerprint));
+    },
+    suppressed: () => suppressed,
+    secrets: () => [...groups.values()].map((g2) => g2.finding.secret.raw)
+  };
+}
+var crypto, MAX_LOCATIONS;
+var init_aggregate = __esm({
+  "src/findings/aggregate.ts"() {
+    "use strict";
+    init_lazy();
+    init_redact();
+    init_context();
+    crypto = lazyBuiltin("node:crypto");
+    MAX_LOCATIONS = 1e4;
+  }
+});
+
+// src/verify/defaults.ts
+var DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, DEFAULT_BUDGET_MS, MAX_WHOAMI_BYTES, MAX_LIST_BYTES;
+var init_defaults = __esm({
+  "src/verify/defaults.ts"() {
+    "use strict";
+    DEFAULT_CONCURRENCY = 4;
+    DEFAULT_TIMEOUT_MS = 1e4;
+    DEFAULT_RETRIES = 3;
+    DEFAULT_BUDGET_MS = 6e4;
+    MAX_WHOAMI_BYTES = 1 << 20;
+    MAX_LIST_BYTES = 8 << 20;
+  }
+});
+
+// src/verify/endpoint.ts
+import { isIP } from "node:net";
+function isLoopbackHost(hostname) {
+  const h3 = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (h3 === "localhost") return true;
+  if (isIP(h3) === 4) return h3.startsWith("127.");
+  if (isIP(h3) === 6) return h3 === "::1" || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(h3);
+  return false;
+}
+function parseEndpoint(raw, from = "--endpoint") {
+  if (scrubTokenShapes(raw) !== raw) throw new EndpointError(`${from}: the endpoint URL holds what looks like a token; tokens are sent in the Authorization header, never in the URL`);
+  let u2;
+  try {
+    u2 = new URL(raw.trim());
+  } catch {
+    throw new EndpointError(`${from}: "${raw}" is not a URL (try https://huggingface.co)`);
+  }
+  if (u2.protocol !== "https:" && u2.protocol !== "http:") throw new EndpointError(`${from}: only https endpoints are allowed (got ${u2.protocol.replace(/:$/, "")})`);
+  if (u2.protocol === "http:" && !isLoopbackHost(u2.hostname)) {
+    throw new EndpointError(`${from}: plain http is allowed only to this machine (127.0.0.1, ::1, localhost); use https for ${u2.hostname}`);
+  }
+  if (u2.username || u2.password) throw new EndpointError(`${from}: credentials in the endpoint URL are not allowed`);
+  if (u2.search || u2.hash) throw new EndpointError(`${from}: the endpoint must not have a query or fragment`);
+  return `${u2.origin}${u2.pathname.replace(/\/+$/, "")}`;
+}
+function resolveEndpoint(flag, env4) {
+  if (flag !== void 0 && flag !== "") return parseEndpoint(flag, "--endpoint");
+  const fromEnv = env4.HF_ENDPOINT;
+  if (fromEnv !== void 0 && fromEnv.trim() !== "") return parseEndpoint(fromEnv, "HF_ENDPOINT");
+  return DEFAULT_ENDPOINT2;
+}
+function isUnderEndpoint(url, endpoint) {
+  const e = typeof endpoint === "string" ? new URL(endpoint) : endpoint;
+  if (url.origin !== e.origin) return false;
+  const prefix = e.pathname.replace(/\/+$/, "");
+  return prefix === "" || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`);
+}
+var DEFAULT_ENDPOINT2, EndpointError;
+var init_endpoint = __esm({
+  "src/verify/endpoint.ts"() {
+    "use strict";
+    init_redact();
+    DEFAULT_ENDPOINT2 = "https://huggingface.co";
+    EndpointError = class extends Error {
+    };
+  }
+});
+
+// src/verify/verify-token.ts
+async function verifyToken(client, token, ctx = {}, now = () => /* @__PURE__ */ new Date()) {
+  const a = await client.whoami(token);
+  const base2 = { endpoint: client.endpoint, checkedAt: now().toISOString() };
+  if (a.ok) {
+    const v2 = parseWhoami(a.json, ctx);
+    if (v2) return { ...v2, ...base2, httpStatus: a.status };
+    return describe({ status: "unknown", httpStatus: a.status, reason: `HTTP ${a.status} but the answer is not a whoami-v2 shape`, ...base2 });
+  }
+  if (a.status === 401) return describe({ status: "invalid", httpStatus: 401, reason: a.reason, ...base2 });
+  return describe({ status: "unknown", ...a.status !== void 0 ? { httpStatus: a.status } : {}, reason: a.reason, ...base2 });
+}
+function describe(v2) {
+  switch (v2.status) {
+    case "invalid":
+      v2.summary = `invalid: the Hub rejected it (${v2.reason ?? "HTTP 401"}); it no longer works, but it stays in the code and history until removed.`;
+      break;
+    case "unknown":
+      v2.summary = `unknown: ${v2.reason ?? "no usable answer"}. It may still work: treat it as live.`;
+      break;
+    case "skipped":
+      v2.summary = `not verified: ${v2.reason ?? "verification is off"}.`;
+      break;
+    case "valid":
+      break;
+  }
+  return v2;
+}
+var init_verify_token = __esm({
+  "src/verify/verify-token.ts"() {
+    "use strict";
+    init_whoami();
+  }
+});
+
+// node_modules/yocto-queue/index.js
+var Node, Queue;
+var init_yocto_queue = __esm({
+  "node_modules/yocto-queue/index.js"() {
+    Node = class {
+      value;
+      next;
+      constructor(value2) {
+        this.value = value2;
+      }
+    };
+    Queue = class {
+      #head;
+      #tail;
+      #size;
+      constructor() {
+        this.clear();
+      }
+      enqueue(value2) {
+        const node = new Node(value2);
+        if (this.#head) {
+          this.#tail.next = node;
+          this.#tail = node;
+        } else {
+          this.#head = node;
+          this.#tail = node;
+        }
+        this.#size++;
+      }
+      dequeue() {
+        const current = this.#head;
+        if (!current) {
+          return;
+        }
+        this.#head = this.#head.next;
+        this.#size--;
+        if (!this.#head) {
+          this.#tail = void 0;
+        }
+        return current.value;
+      }
+      peek() {
+        if (!this.#head) {
+          return;
+        }
+        return this.#head.value;
+      }
+      clear() {
+        this.#head = void 0;
+        this.#tail = void 0;
+        this.#size = 0;
+      }
+      get size() {
+        return this.#size;
+      }
+      *[Symbol.iterator]() {
+        let current = this.#head;
+        while (current) {
+          yield current.value;
+          current = current.next;
+        }
+      }
+      *drain() {
+        while (this.#head) {
+          yield this.dequeue();
+        }
+      }
+    };
+  }
+});
+
+// node_modules/p-limit/index.js
+function pLimit(concurrency) {
+  let rejectOnClear = false;
+  if (typeof concurrency === "object") {
+    ({ concurrency, rejectOnClear = false } = concurrency);
+  }
+  validateConcurrency(concurrency);
+  if (typeof rejectOnClear !== "boolean") {
+    throw new TypeError("Expected `rejectOnClear` to be a boolean");
+  }
+  const queue = new Queue();
+  let activeCount = 0;
+  const resumeNext = () => {
+    if (activeCount < concurrency && queue.size > 0) {
+      activeCount++;
+      queue.dequeue().run();
+    }
+  };
+  const next = () => {
+    activeCount--;
+    resumeNext();
+  };
+  const run = async (function_, resolve14, arguments_) => {
+    const result = (async () => function_(...arguments_))();
+    resolve14(result);
+    try {
+      await result;
+    } catch {
+    }
+    next();
+  };
+  const enqueue = (function_, resolve14, reject, arguments_) => {
+    const queueItem = { reject };
+    new Promise((internalResolve) => {
+      queueItem.run = internalResolve;
+      queue.enqueue(queueItem);
+    }).then(run.bind(void 0, function_, resolve14, arguments_));
+    if (activeCount < concurrency) {
+      resumeNext();
+    }
+  };
+  const generator = (function_, ...arguments_) => new Promise((resolve14, reject) => {
+    enqueue(function_, resolve14, reject, arguments_);
+  });
+  Object.defineProperties(generator, {
+    activeCount: {
+      get: () => activeCount
+    },
+    pendingCount: {
+      get: () => queue.size
+    },
+    clearQueue: {
+      value() {
+        if (!rejectOnClear) {
+          queue.clear();
+          return;
+        }
+        const abortError = AbortSignal.abort().reason;
+        while (queue.size > 0) {
+          queue.dequeue().reject(abortError);
+        }
+      }
+    },
+    concurrency: {
+      get: () => concurrency,
+      set(newConcurrency) {
+        validateConcurrency(newConcurrency);
+        concurrency = newConcurrency;
+        queueMicrotask(() => {
+          while (activeCount < concurrency && queue.size > 0) {
+            resumeNext();
+          }
+        });
+      }
+    },
+    map: {
+      async value(iterable, function_) {
+        const promises = [];
+        try {
+          Array.from(iterable, (value2, index) => {
+            const promise = generator(function_, value2, index);
+            promises.push(promise);
+            return promise;
+          });
+        } catch (error) {
+          for (const promise of promises) {
+            promise.catch(() => {
+            });
+          }
+          throw error;
+        }
+        return Promise.all(promises);
+      }
+    }
+  });
+  return generator;
+}
+function validateConcurrency(concurrency) {
+  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
+  }
+}
+var init_p_limit = __esm({
+  "node_modules/p-limit/index.js"() {
+    init_yocto_queue();
+  }
+});
+
+// src/verify/http.ts
+import http from "node:http";
+import https from "node:https";
+function exchange(url, opts) {
+  return new Promise((resolve14) => {
+    let settled = false;
+    const done = (x3) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve14(x3);
+    };
+    const lib = url.protocol === "https:" ? https : http;
+    const headers = { ...opts.headers };
+    if (opts.body) headers["content-length"] = String(opts.body.length);
+    let req;
+    try {
+      req = lib.request(url, { method: opts.method, headers, agent: opts.agent });
+    } catch (e) {
+      resolve14({ kind: "network", code: e.code ?? "EREQUEST" });
+      return;
+    }
+    const timer = setTimeout(() => {
+      done({ kind: "timeout" });
+      req.destroy();
+    }, Math.max(1, opts.timeoutMs));
+    const abort = () => {
+      done({ kind: "aborted" });
+      req.destroy();
+    };
+    if (opts.signal?.aborted) abort();
+    opts.signal?.addEventListener("abort", abort, { once: true });
+    req.on("close", () => opts.signal?.removeEventListener("abort", abort));
+    req.on("error", (e) => done({ kind: "network", code: e.code ?? "ECONNECTION" }));
+    req.on("response", (res) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 300 && status < 400) {
+        done({ kind: "redirect", status, headers: res.headers, ...res.headers.location ? { location: res.headers.location } : {} });
+        res.destroy();
+        return;
+      }
+      const declared = Number(res.headers["content-length"]);
+      if (Number.isFinite(declared) && declared > opts.maxBytes) {
+        done({ kind: "too-large", status, headers: res.headers });
+        res.destroy();
+        return;
+      }
+      const parts = [];
+      let size = 0;
+      res.on("data", (chunk) => {
+        size += chunk.length;
+        if (size > opts.maxBytes) {
+          done({ kind: "too-large", status, headers: res.headers });
+          res.destroy();
+          return;
+        }
+        parts.push(chunk);
+      });
+      res.on("end", () => done({ kind: "response", status, headers: res.headers, body: Buffer.concat(parts) }));
+      res.on("error", (e) => done({ kind: "network", code: e.code ?? "ECONNRESET" }));
+      res.on("close", () => done({ kind: "network", code: "ECONNRESET" }));
+    });
+    req.end(opts.body);
+  });
+}
+var init_http = __esm({
+  "src/verify/http.ts"() {
+    "use strict";
+  }
+});
+
+// src/verify/ratelimit.ts
+function parseRetryAfter(value2, now) {
+  const v2 = (Array.isArray(value2) ? value2[0] : value2)?.trim();
+  if (!v2) return void 0;
+  if (/^\d+(\.\d+)?$/.test(v2)) return Math.round(Number(v2) * 1e3);
+  const at2 = Date.parse(v2);
+  if (Number.isNaN(at2)) return void 0;
+  return Math.max(0, at2 - now);
+}
+function parseRateLimit(value2) {
+  const v2 = Array.isArray(value2) ? value2.join(", ") : value2;
+  if (!v2) return void 0;
+  let best;
+  const consider = (r2, t2) => {
+    if (!Number.isFinite(r2) || !Number.isFinite(t2) || r2 < 0 || t2 < 0) return;
+    const s = { remaining: r2, resetMs: Math.round(t2 * 1e3) };
+    if (!best || s.remaining < best.remaining || s.remaining === best.remaining && s.resetMs > best.resetMs) best = s;
+  };
+  if (/(^|[\s,])remaining\s*=/i.test(v2)) {
+    const r2 = /remaining\s*=\s*(\d+)/i.exec(v2);
+    const t2 = /reset\s*=\s*(\d+(?:\.\d+)?)/i.exec(v2);
+    if (r2 && t2) consider(Number(r2[1]), Number(t2[1]));
+    return best;
+  }
+  for (const item of v2.split(",")) {
+    const r2 = /;\s*r\s*=\s*(\d+)/.exec(item);
+    const t2 = /;\s*t\s*=\s*(\d+(?:\.\d+)?)/.exec(item);
+    if (r2 && t2) consider(Number(r2[1]), Number(t2[1]));
+  }
+  return best;
+}
+function backoffMs(attempt, random, baseMs = 250, capMs = 8e3) {
+  const d2 = Math.min(capMs, baseMs * 2 ** attempt);
+  return Math.round(d2 / 2 + random() * (d2 / 2));
+}
+function spreadMs(waitMs, random) {
+  return Math.round(random() * Math.min(250, waitMs * 0.1));
+}
+var init_ratelimit = __esm({
+  "src/verify/ratelimit.ts"() {
+    "use strict";
+  }
+});
+
+// src/verify/client.ts
+import http2 from "node:http";
+import https2 from "node:https";
+function seconds(ms2) {
+  if (ms2 < 1e3) return `${ms2} ms`;
+  return ms2 % 1e3 === 0 ? `${ms2 / 1e3} s` : `${(ms2 / 1e3).toFixed(1)} s`;
+}
+function bytes(n) {
+  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(0)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
+}
+function serverMessage(ex) {
+  let msg = ex.headers["x-error-message"];
+  if (Array.isArray(msg)) msg = msg[0];
+  if (!msg) {
+    try {
+      const j3 = JSON.parse(ex.body.toString("utf8"));
+      if (typeof j3?.error === "string") msg = j3.error;
+    } catch {
+    }
+  }
+  if (!msg) return void 0;
+  const text = clean(msg.replace(/[\r\n\t]+/g, " "), 1e4)?.replace(/(hf_|api_org_)[A-Za-z0-9_.-]{8,}/g, "$1\u2026");
+  if (!text) return void 0;
+  return text.length > 120 ? `${text.slice(0, 117)}\u2026` : text;
+}
+function createHubClient(opts) {
+  const endpoint = opts.endpoint;
+  const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const retries = opts.retries ?? DEFAULT_RETRIES;
+  const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms2) => new Promise((r2) => setTimeout(r2, ms2)));
+  const random = opts.random ?? Math.random;
+  const limit = pLimit(concurrency);
+  const endpointUrl = new URL(endpoint);
+  const whoamiUrl = new URL(`${endpoint}/api/whoami-v2`);
+  const isHttps = endpointUrl.protocol === "https:";
+  const agent = isHttps ? new https2.Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: true }) : new http2.Agent({ keepAlive: true, maxSockets: concurrency });
+  const started = now();
+  const spentBefore = Math.max(0, opts.spentMs ?? 0);
+  const deadline = started + budgetMs - spentBefore;
+  const stats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
+  let pauseUntil = 0;
+  let pauseWhy = "";
+  let deadInARow = 0;
+  let down;
+  const breakerAt = Math.max(3, concurrency);
+  const tripped = new AbortController();
+  const onTrip = new Promise((r2) => tripped.signal.addEventListener("abort", () => r2(), { once: true }));
+  const wait = (ms2) => Promise.race([sleep(ms2), onTrip]);
+  const whoamiCache = /* @__PURE__ */ new Map();
+  const budgetReason = () => `the verification time budget (${seconds(budgetMs)}) was used up`;
+  function pace(headers, status) {
+    const t2 = now();
+    let wait2;
+    if (status === 429 || status === 503) wait2 = parseRetryAfter(headers["retry-after"], t2);
+    const rl = parseRateLimit(headers.ratelimit);
+    if (rl && rl.remaining === 0) wait2 = Math.max(wait2 ?? 0, rl.resetMs);
+    if (wait2 !== void 0 && wait2 > 0 && t2 + wait2 > pauseUntil) {
+      pauseUntil = t2 + wait2;
+      pauseWhy = status === 429 ? "rate-limited by the Hub" : "the Hub quota is used up";
+    }
+    return wait2;
+  }
+  async function attemptOnce(spec) {
+    if (down) return { final: { ok: false, reason: down } };
+    for (let t2 = now(); t2 < pauseUntil; t2 = now()) {
+      if (pauseUntil > deadline) return { final: { ok: false, reason: `${pauseWhy}; the Hub asked to wait ${seconds(Math.ceil((pauseUntil - t2) / 1e3) * 1e3)}, beyond the time budget` } };
+      const w2 = pauseUntil - t2 + spreadMs(pauseUntil - t2, random);
+      stats.waitedMs += w2;
+      await wait(w2);
+      if (down) return { final: { ok: false, reason: down } };
+    }
+    const left2 = deadline - now();
+    if (left2 <= 0) return { final: { ok: false, reason: budgetReason() } };
+    const headers = { accept: "application/json", "user-agent": opts.userAgent ?? "hfleaks" };
+    if (spec.token !== void 0) {
+      if (!isUnderEndpoint(spec.url, endpointUrl)) return { final: { ok: false, reason: `refused to send the token to ${spec.url.host}, outside the endpoint` } };
+      if (!/^[\x21-\x7e]+$/.test(spec.token)) return { final: { ok: false, reason: "the token holds characters an HTTP header cannot carry" } };
+      headers.authorization = `Bearer ${spec.token}`;
+    }
+    let body;
+    if (spec.body !== void 0) {
+      body = Buffer.from(JSON.stringify(spec.body));
+      headers["content-type"] = "application/json";
+    }
+    stats.requests++;
+    const perTry = Math.min(timeoutMs, left2);
+    const ex = await exchange(spec.url, { method: spec.method, headers, body, timeoutMs: perTry, maxBytes: spec.maxBytes, agent, signal: tripped.signal });
+    if (ex.kind === "aborted") return { final: { ok: false, reason: down ?? "the endpoint stopped answering" } };
+    if (ex.kind === "timeout" || ex.kind === "network" && (UNREACHABLE.has(ex.code) || TLS_CODES.test(ex.code))) {
+      if (++deadInARow >= breakerAt && !down) {
+        down = `the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
+        tripped.abort();
+      }
+    } else {
+      deadInARow = 0;
+    }
+    switch (ex.kind) {
+      case "timeout":
+        return perTry < timeoutMs ? { final: { ok: false, reason: budgetReason() } } : { retry: { ok: false, reason: `no answer within ${seconds(timeoutMs)}` } };
+      case "network":
+        if (TLS_CODES.test(ex.code)) return { final: { ok: false, reason: `the endpoint's TLS certificate was refused (${ex.code})` } };
+        return { retry: { ok: false, reason: `connection failed (${ex.code})` } };
+      case "redirect": {
+        let where = "another address";
+        try {
+          where = new URL(ex.location ?? "", spec.url).host || where;
+        } catch {
+        }
+        return { final: { ok: false, status: ex.status, headers: ex.headers, reason: `the endpoint redirected (HTTP ${ex.status}) to ${where}; not followed, so the token went nowhere else` } };
+      }
+      case "too-large":
+        pace(ex.headers, ex.status);
+        if (!spec.json && ex.status >= 200 && ex.status <= 299) return { final: { ok: true, status: ex.status, headers: ex.headers, json: void 0 } };
+        return { final: { ok: false, status: ex.status, headers: ex.headers, reason: `the answer was larger than ${bytes(spec.maxBytes)}` } };
+      case "response":
+        break;
+    }
+    const { status } = ex;
+    const waitMs = pace(ex.headers, status);
+    if (status === 429) {
+      stats.rateLimited++;
+      return { retry: { ok: false, status, headers: ex.headers, reason: "rate-limited by the Hub (HTTP 429)" }, waitMs };
+    }
+    if (status >= 500) return { retry: { ok: false, status, headers: ex.headers, reason: `the Hub answered HTTP ${status}` }, waitMs };
+    if (status < 200 || status > 299) {
+      const msg = serverMessage(ex);
+      return { final: { ok: false, status, headers: ex.headers, reason: `HTTP ${status}${msg ? `: ${msg}` : ""}` } };
+    }
+    if (!spec.json) return { final: { ok: true, status, headers: ex.headers, json: void 0 } };
+    const text = ex.body.toString("utf8");
+    try {
+      return { final: { ok: true, status, headers: ex.headers, json: JSON.parse(text) } };
+    } catch {
+      return { final: { ok: false, status, headers: ex.headers, reason: `HTTP ${status} but the answer was not valid JSON` } };
+    }
+  }
+  async function request(spec) {
+    for (let attempt = 0; ; attempt++) {
+      const a = await limit(() => attemptOnce(spec));
+      if ("final" in a) return a.final;
+      if (attempt >= retries) return retries ? { ...a.retry, reason: `${a.retry.reason}, after ${retries} ${retries === 1 ? "retry" : "retries"}` } : a.retry;
+      const pause = Math.max(a.waitMs !== void 0 ? a.waitMs + spreadMs(a.waitMs, random) : 0, backoffMs(attempt, random));
+      if (now() + pause > deadline) {
+        const why = a.waitMs !== void 0 ? `the Hub asked to wait ${seconds(Math.ceil(a.waitMs / 1e3) * 1e3)}, beyond the time budget` : "no time left in the budget to retry";
+        return { ...a.retry, reason: `${a.retry.reason}; ${why}` };
+      }
+      stats.retries++;
+      stats.waitedMs += pause;
+      await wait(pause);
+      if (down) return { ok: false, reason: down };
+    }
+  }
+  return {
+    endpoint,
+    whoami(token) {
+      let p2 = whoamiCache.get(token);
+      if (!p2) {
+        p2 = request({ method: "GET", url: whoamiUrl, token, maxBytes: opts.maxWhoamiBytes ?? MAX_WHOAMI_BYTES, json: true });
+        whoamiCache.set(token, p2);
+      }
+      return p2;
+    },
+    request,
+    stats: () => ({ ...stats }),
+    spentMs: () => spentBefore + (now() - started),
+    close: () => agent.destroy()
+  };
+}
+var TLS_CODES, UNREACHABLE;
+var init_client = __esm({
+  "src/verify/client.ts"() {
+    "use strict";
+    init_p_limit();
+    init_endpoint();
+    init_http();
+    init_ratelimit();
+    init_whoami();
+    init_defaults();
+    init_defaults();
+    TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_SSL_)/;
+    UNREACHABLE = /* @__PURE__ */ new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "EADDRNOTAVAIL"]);
+  }
+});
+
+// src/verify/input.ts
+import { createInterface } from "node:readline";
+function finished(stream) {
+  return stream.readableEnded || stream.destroyed;
+}
+function lineReader(stream) {
+  let r2 = readers.get(stream);
+  if (r2) return r2;
+  if (finished(stream)) {
+    r2 = { next: async () => void 0, close: () => void 0 };
+    readers.set(stream, r2);
+    return r2;
+  }
+  const rl = createInterface({ input: stream, crlfDelay: Infinity, terminal: false });
+  const it2 = rl[Symbol.asyncIterator]();
+  let ended = false;
+  r2 = {
+    async next() {
+      if (ended) return void 0;
+      const x3 = await it2.next();
+      if (x3.done) {
+        ended = true;
+        return void 0;
+      }
+      return x3.value;
+    },
+    close() {
+      ended = true;
+      rl.close();
+      if ("isTTY" in stream && stream.isTTY) stream.pause();
+    }
+  };
+  readers.set(stream, r2);
+  return r2;
+}
+function releaseLineReader(stream) {
+  readers.get(stream)?.close();
+}
+function tokenLine(raw, line) {
+  const text = raw.trim();
+  return { text, line, column: raw.length - raw.trimStart().length + 1 };
+}
+async function readTokenLines(io2, envName, quiet = false) {
+  if (envName !== void 0) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envName)) throw new InputError(`--env: "${envName}" is not an environment variable name`);
+    const value2 = io2.env[envName];
+    if (value2 === void 0 || value2.trim() === "") throw new InputError(`--env ${envName}: the variable is not set or is empty`);
+    const lines2 = value2.split(/\r?\n/).map((text, i) => tokenLine(text, i + 1)).filter((l3) => l3.text !== "");
+    return { path: `$${envName}`, lines: lines2, bytes: Buffer.byteLength(value2) };
+  }
+  if (io2.stdinIsTTY && !quiet) io2.stderr("Paste the tokens, one a line; an empty line ends the list.\n");
+  const reader = lineReader(io2.stdin);
+  const lines = [];
+  let bytes2 = 0;
+  for (let n = 1; ; n++) {
+    const raw = await reader.next();
+    if (raw === void 0) break;
+    if (io2.stdinIsTTY && raw.trim() === "") break;
+    bytes2 += Buffer.byteLength(raw) + 1;
+    if (raw.length > MAX_LINE) throw new InputError(`line ${n} of standard input is longer than ${MAX_LINE} characters; one token a line`);
+    if (raw.trim() !== "") lines.push(tokenLine(raw, n));
+    if (lines.length > MAX_LINES) throw new InputError(`more than ${MAX_LINES} lines on standard input`);
+  }
+  return { path: "<stdin>", lines, bytes: bytes2 };
+}
+async function confirm(io2, question) {
+  io2.stderr(`${question} [y/N] `);
+  const reader = lineReader(io2.stdin);
+  const answer = await reader.next();
+  reader.close();
+  if (answer === void 0) io2.stderr("\n");
+  return /^\s*y(es)?\s*$/i.test(answer ?? "");
+}
+var readers, InputError, MAX_LINES, MAX_LINE;
+var init_input = __esm({
+  "src/verify/input.ts"() {
+    "use strict";
+    init_errors();
+    readers = /* @__PURE__ */ new WeakMap();
+    InputError = class extends UsageError {
+    };
+    MAX_LINES = 1e5;
+    MAX_LINE = 64 << 10;
+  }
+});
+
+// src/verify/reach.ts
+function nextLink(header, base2) {
+  const v2 = Array.isArray(header) ? header.join(", ") : header;
+  if (!v2) return void 0;
+  for (const part of v2.split(/,(?=\s*<)/)) {
+    const m2 = /^\s*<([^>]*)>(.*)$/s.exec(part);
+    if (!m2) continue;
+    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;\s,]+))/i.exec(m2[2]);
+    const rels = (rel?.[1] ?? rel?.[2] ?? "").toLowerCase().split(/\s+/);
+    if (!rels.includes("next")) continue;
+    try {
+      return new URL(m2[1], base2);
+    } catch {
+      return void 0;
+    }
+  }
+  return void 0;
+}
+async function listReach(client, token, authors, opts = {}) {
+  const maxPages = opts.maxPages ?? 10;
+  const maxRequests = opts.maxRequests ?? 60;
+  const nExamples = opts.examples ?? 5;
+  let requests = 0;
+  const seen = /* @__PURE__ */ new Map();
+  const problems = [];
+  let truncated = false;
+  async function listing(path2, type, author) {
+    let url = new URL(`${client.endpoint}/api/${path2}?author=${encodeURIComponent(author)}`);
+    for (let page = 0; url; page++) {
+      if (page >= maxPages || requests >= maxRequests) {
+        truncated = true;
+        return;
+      }
+      requests++;
+      const a = await client.request({ method: "GET", url, token, maxBytes: MAX_LIST_BYTES, json: true });
+      if (!a.ok) {
+        truncated = true;
+        problems.push(`${path2} of ${author}: ${a.reason}`);
+        return;
+      }
+      if (!Array.isArray(a.json)) {
+        truncated = true;
+        problems.push(`${path2} of ${author}: the answer was not a list`);
+        return;
+      }
+      for (const r2 of a.json) {
+        if (typeof r2 !== "object" || r2 === null) continue;
+        const id = clean(r2.id);
+        if (!id) continue;
+        const key = `${type}:${id}`;
+        if (!seen.has(key)) seen.set(key, { type, private: r2.private === true });
+      }
+      const next = nextLink(a.headers.link, url);
+      if (next && !isUnderEndpoint(next, client.endpoint)) {
+        truncated = true;
+        problems.push(`${path2} of ${author}: the next page is on ${next.host}; not followed`);
+        return;
+      }
+      url = next;
+    }
+  }
+  const unique = [...new Set(authors.filter(Boolean))];
+  await Promise.all(unique.flatMap((author) => KINDS.map(([path2, type]) => listing(path2, type, author))));
+  const byType = { model: 0, dataset: 0, space: 0 };
+  let priv = 0;
+  const privateNames = [];
+  const publicNames = [];
+  for (const [key, r2] of seen) {
+    byType[r2.type]++;
+    const name = key.slice(key.indexOf(":") + 1);
+    const shown = r2.type === "model" ? name : `${r2.type}s/${name}`;
+    if (r2.private) {
+      priv++;
+      privateNames.push(shown);
+    } else publicNames.push(shown);
+  }
+  const reach = {
+    total: seen.size,
+    private: priv,
+    byType,
+    examples: [...privateNames.sort(), ...publicNames.sort()].slice(0, nExamples),
+    truncated
+  };
+  if (problems.length) reach.reason = problems.slice(0, 3).join("; ") + (problems.length > 3 ? `; and ${problems.length - 3} more` : "");
+  return reach;
+}
+function reachSentence2(r2) {
+  const parts = [`${r2.byType.model} model${r2.byType.model === 1 ? "" : "s"}`, `${r2.byType.dataset} dataset${r2.byType.dataset === 1 ? "" : "s"}`, `${r2.byType.space} space${r2.byType.space === 1 ? "" : "s"}`];
+  let s = `It sees ${r2.truncated ? "at least " : ""}${r2.total} repositor${r2.total === 1 ? "y" : "ies"} (${r2.private} private; ${parts.join(", ")})`;
+  if (r2.examples.length) s += `, e.g. ${r2.examples.join(", ")}`;
+  if (r2.reason) s += ` [listing incomplete: ${r2.reason}]`;
+  else if (r2.truncated) s += " [listing stopped at the request bound]";
+  return `${s}.`;
+}
+var KINDS;
+var init_reach = __esm({
+  "src/verify/reach.ts"() {
+    "use strict";
+    init_client();
+    init_endpoint();
+    init_whoami();
+    KINDS = [
+      ["models", "model"],
+      ["datasets", "dataset"],
+      ["spaces", "space"]
+    ];
+  }
+});
+
+// src/verify/revoke.ts
+async function revokeTokens(client, tokens, batchSize = REVOKE_BATCH) {
+  const unique = [...new Set(tokens)];
+  const url = new URL(`${client.endpoint}/api/credentials/revoke`);
+  const batches = [];
+  for (let i = 0; i < unique.length; i += batchSize) {
+    const chunk = unique.slice(i, i + batchSize);
+    const a = await client.request({ method: "POST", url, body: { credentials: chunk }, maxBytes: 64 << 10, json: false });
+    batches.push({
+      count: chunk.length,
+      redacted: chunk.map((t2) => redact(t2)),
+      ok: a.ok,
+      ...a.status !== void 0 ? { status: a.status } : {},
+      // The reason can quote the Hub's message, which could echo a token back.
+      ...a.ok ? {} : { reason: scrub(a.reason, chunk) }
+    });
+  }
+  return { url: url.toString(), batches, ok: batches.length > 0 && batches.every((b3) => b3.ok) };
+}
+function describeRevocation(r2) {
+  const lines = [];
+  const total = r2.batches.reduce((n, b3) => n + b3.count, 0);
+  const tokens = `${total} token${total === 1 ? "" : "s"}`;
+  const requests = `${r2.batches.length} request${r2.batches.length === 1 ? "" : "s"}`;
+  const unanswered = r2.batches.filter((b3) => b3.status === void 0).reduce((n, b3) => n + b3.count, 0);
+  if (!unanswered) lines.push(`Sent ${tokens} to ${r2.url} in ${requests}:`);
+  else if (unanswered === total) lines.push(`Tried to send ${tokens} to ${r2.url} in ${requests}; the Hub never answered:`);
+  else lines.push(`Tried to send ${tokens} to ${r2.url} in ${requests}; the Hub never answered for ${unanswered} of them:`);
+  for (const b3 of r2.batches) {
+    lines.push(`  ${b3.redacted.join(", ")}`);
+    if (b3.ok) {
+      lines.push(`  -> HTTP ${b3.status ?? "?"}${b3.status === 202 ? " Accepted" : ""}: every token listed that existed is revoked for good, and its owner has been e-mailed.`);
+    } else if (b3.status === void 0) {
+      lines.push(`  -> FAILED, no answer: ${b3.reason ?? "no answer"}. Nothing shows these tokens were revoked: treat them as live; run again, or delete them from the Access Tokens settings of their owner.`);
+    } else {
+      lines.push(`  -> FAILED: ${b3.reason ?? `HTTP ${b3.status}`}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`);
+    }
+  }
+  return lines;
+}
+var REVOKE_BATCH;
+var init_revoke = __esm({
+  "src/verify/revoke.ts"() {
+    "use strict";
+    init_redact();
+    REVOKE_BATCH = 100;
+  }
+});
+
+// src/verify/severity.ts
+function isDead(v2, expired = false) {
+  if (v2?.status === "invalid") return true;
+  return expired && v2?.status !== "valid";
+}
+function severityFromVerification(v2, expired = false) {
+  if (isDead(v2, expired)) return "low";
+  if (v2.status === "valid") {
+    if (v2.canWrite) return "critical";
+    if (v2.canReadPrivate || (v2.reach?.private ?? 0) > 0 || v2.fineGrained?.canReadGatedRepos) return "high";
+  }
+  return "medium";
+}
+var init_severity = __esm({
+  "src/verify/severity.ts"() {
+    "use strict";
+  }
+});
+
+// src/verify/enrich.ts
+var enrich_exports = {};
+__export(enrich_exports, {
+  USER_AGENT: () => USER_AGENT,
+  clientFor: () => clientFor,
+  isHubToken: () => isHubToken,
+  verifyFindings: () => verifyFindings
+});
+function clientFor(s, spentMs = 0) {
+  return createHubClient({ endpoint: s.endpoint, concurrency: s.concurrency, timeoutMs: s.timeoutMs, budgetMs: s.budgetMs, spentMs, userAgent: USER_AGENT });
+}
+function isHubToken(f3) {
+  if (!HUB_RULES.has(f3.rule)) return false;
+  hubDetector ??= createDetector(builtinRules().filter((r2) => HUB_RULES.has(r2.id)), { decode: false });
+  return scanWhole(hubDetector, Buffer.from(f3.secret.raw)).some((m2) => m2.ruleId === f3.rule && m2.secret === f3.secret.raw);
+}
+function notSent(f3) {
+  if (!isHubToken(f3)) return { reason: "not a Hugging Face token rule; never sent to the Hub" };
+  if (f3.secret.raw.startsWith("hf_oauth__refresh_")) return { reason: "an OAuth refresh token cannot be checked with whoami; treat it as live" };
+  if (f3.jwt?.expired) return { reason: `expired${f3.jwt.expiresAt ? ` on ${f3.jwt.expiresAt}` : ""} (its JWT says so); not sent to the Hub`, expired: true };
+  return void 0;
+}
+async function verifyFindings(io2, settings, findings, warn) {
+  const client = clientFor(settings);
+  let spentMs = 0;
+  try {
+    await Promise.all(findings.map((f3) => verifyFinding(client, f3, settings)));
+    const scrub2 = scrubber(findings.map((f3) => f3.secret.raw));
+    for (const f3 of findings) if (f3.verification) f3.verification = scrubDeep(f3.verification, scrub2);
+    const unknown = findings.filter((f3) => f3.verification?.status === "unknown");
+    if (unknown.length) {
+      const reasons = [...new Set(unknown.map((f3) => f3.verification?.reason ?? "no usable answer"))];
+      warn(`${unknown.length} token${unknown.length === 1 ? "" : "s"} could not be verified (${reasons.slice(0, 2).join("; ")}${reasons.length > 2 ? "; \u2026" : ""}); treat ${unknown.length === 1 ? "it" : "them"} as live`);
+    }
+    const incomplete = findings.filter((f3) => f3.verification?.reach?.reason).length;
+    if (incomplete) warn(`the reach listing is incomplete for ${incomplete} token${incomplete === 1 ? "" : "s"} (see the report)`);
+  } finally {
+    spentMs = client.spentMs();
+    client.close();
+  }
+  if (!settings.revoke) return {};
+  return revokeFound(io2, settings, findings, warn, spentMs);
+}
+function scrubDeep(value2, scrub2) {
+  const walk2 = (v2) => {
+    if (typeof v2 === "string") return scrub2(v2);
+    if (Array.isArray(v2)) return v2.map(walk2);
+    if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x3]) => [k2, walk2(x3)]));
+    return v2;
+  };
+  return walk2(value2);
+}
+async function verifyFinding(client, f3, s) {
+  const skip = notSent(f3);
+  let v2;
+  if (skip) {
+    v2 = describe({ status: "skipped", reason: skip.reason });
+  } else {
+    v2 = await verifyToken(client, f3.secret.raw, f3.jwt?.scope ? { jwtScope: f3.jwt.scope } : {});
+    if (v2.status === "valid" && s.reach) {
+      const authors = [v2.owner?.name ?? "", ...(v2.orgs ?? []).map((o2) => o2.name)].filter((n) => n && n !== "?");
+      v2.reach = await listReach(client, f3.secret.raw, authors);
+      if (v2.reach.private > 0) v2.canReadPrivate = true;
+      v2.summary = `${v2.summary ?? ""} ${reachSentence2(v2.reach)}`.trim();
+    }
+  }
+  f3.verification = v2;
+  if (isHubToken(f3)) f3.severity = severityFromVerification(v2, Boolean(skip?.expired || f3.jwt?.expired));
+}
+async function revokeFound(io2, s, findings, warn, spentMs) {
+  const say = (line) => io2.stderr(`hfleaks: ${line}
+`);
+  const live = findings.filter((f3) => f3.verification?.status === "valid");
+  const unsure = findings.filter((f3) => isHubToken(f3) && f3.verification?.status === "unknown");
+  if (unsure.length) {
+    warn(`${unsure.length} token${unsure.length === 1 ? "" : "s"} could not be verified and ${unsure.length === 1 ? "is" : "are"} not revoked: ${unsure.map((f3) => f3.secret.redacted).join(", ")} (to revoke anyway, pipe them to \`hfleaks revoke\`)`);
+  }
+  if (!live.length) {
+    if (!s.quiet) say("--revoke: no valid token found, nothing revoked");
+    return {};
+  }
+  const tokens = [...new Set(live.map((f3) => f3.secret.raw))];
+  if (!s.yes) {
+    const list = live.map((f3) => f3.secret.redacted).join(", ");
+    const ok = await confirm(io2, `hfleaks: revoke ${tokens.length} valid token${tokens.length === 1 ? "" : "s"} (${list}) at ${s.endpoint}? ${tokens.length === 1 ? "It stops" : "They stop"} working everywhere, for good.`);
+    if (!ok) {
+      say("not revoked");
+      return {};
+    }
+  }
+  const client = clientFor(s, spentMs);
+  try {
+    const r2 = await revokeTokens(client, tokens);
+    for (const line of describeRevocation(r2)) say(line);
+    const done = /* @__PURE__ */ new Set();
+    let i = 0;
+    for (const b3 of r2.batches) {
+      for (let k2 = 0; k2 < b3.count; k2++, i++) if (b3.ok) done.add(tokens[i]);
+    }
+    for (const f3 of live) {
+      if (!done.has(f3.secret.raw) || !f3.verification) continue;
+      f3.verification.revoked = true;
+      f3.verification.summary = `REVOKED by hfleaks in this run. Before that it was a ${f3.verification.summary ?? "valid token."}`;
+    }
+    if (!r2.ok) {
+      const failed2 = r2.batches.filter((b3) => !b3.ok);
+      return { error: `revocation failed for ${failed2.reduce((n, b3) => n + b3.count, 0)} token${failed2.length === 1 && failed2[0].count === 1 ? "" : "s"} (${failed2[0].reason ?? "no answer"}); they still work` };
+    }
+    return {};
+  } finally {
+    client.close();
+  }
+}
+var USER_AGENT, hubDetector;
+var init_enrich = __esm({
+  "src/verify/enrich.ts"() {
+    "use strict";
+    init_detector();
+    init_scanner();
+    init_redact();
+    init_builtin();
+    init_client();
+    init_input();
+    init_reach();
+    init_revoke();
+    init_settings();
+    init_severity();
+    init_verify_token();
+    USER_AGENT = "hfleaks/0.1.0 (+https://github.com/hfleaks)";
+  }
+});
+
+// src/verify/settings.ts
+function millis(seconds2) {
+  return Math.max(1, Math.round(seconds2 * 1e3));
+}
+function hubSettings(io2, args) {
+  const concurrency = args.verifyConcurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError("--verify-concurrency must be a whole number from 1 to 64");
+  const timeout = args.verifyTimeout ?? DEFAULT_TIMEOUT_MS / 1e3;
+  if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0 || timeout > 120) throw new UsageError("--verify-timeout must be a number of seconds above 0, at most 120");
+  const budget = args.verifyBudget ?? DEFAULT_BUDGET_MS / 1e3;
+  if (typeof budget !== "number" || !Number.isFinite(budget) || budget <= 0 || budget > 3600) throw new UsageError("--verify-budget must be a number of seconds above 0, at most 3600");
+  try {
+    return { endpoint: resolveEndpoint(args.endpoint, io2.env), concurrency, timeoutMs: millis(timeout), budgetMs: millis(budget) };
+  } catch (e) {
+    if (e instanceof EndpointError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+function verifySettings(io2, args) {
+  if (args.verify === false && (args.reach || args.revoke)) {
+    throw new UsageError(`--no-verify and --${args.reach ? "reach" : "revoke"} contradict each other: ${args.reach ? "--reach" : "--revoke"} asks the Hub about each token`);
+  }
+  if (!(args.verify || args.reach || args.revoke)) return void 0;
+  const hub = hubSettings(io2, args);
+  if (args.revoke && !args.yes && !io2.stdinIsTTY) {
+    throw new UsageError("--revoke needs --yes when standard input is not a terminal (hfleaks cannot ask for confirmation)");
+  }
+  enrichment = Promise.resolve().then(() => (init_enrich(), enrich_exports));
+  enrichment.catch(() => void 0);
+  return { ...hub, reach: Boolean(args.reach), revoke: Boolean(args.revoke), yes: Boolean(args.yes), quiet: Boolean(args.quiet) };
+}
+async function verifyStep(io2, args, findings, warn) {
+  const settings = verifySettings(io2, args);
+  if (!settings) {
+    for (const f3 of findings) f3.verification ??= describe({ status: "skipped", reason: NOT_REQUESTED });
+    return {};
+  }
+  if (!findings.length) return {};
+  const { verifyFindings: verifyFindings2 } = await (enrichment ?? Promise.resolve().then(() => (init_enrich(), enrich_exports)));
+  return verifyFindings2(io2, settings, findings, warn);
+}
+var HUB_RULES, enrichment;
+var init_settings = __esm({
+  "src/verify/settings.ts"() {
+    "use strict";
+    init_types();
+    init_io();
+    init_defaults();
+    init_endpoint();
+    init_verify_token();
+    HUB_RULES = /* @__PURE__ */ new Set(["hf-user-access-token", "hf-org-api-token", "hf-oauth-access-token", "hf-trusted-publisher-token"]);
+  }
+});
+
+// node_modules/picocolors/picocolors.js
+var require_picocolors = __commonJS({
+  "node_modules/picocolors/picocolors.js"(exports, module) {
+    var p2 = process || {};
+    var argv = p2.argv || [];
+    var env4 = p2.env || {};
+    var isColorSupported = !(!!env4.NO_COLOR || argv.includes("--no-color")) && (!!env4.FORCE_COLOR || argv.includes("--color") || p2.platform === "win32" || (p2.stdout || {}).isTTY && env4.TERM !== "dumb" || !!env4.CI);
+    var formatter = (open2, close, replace = open2) => (input2) => {
+      let string = "" + input2, index = string.indexOf(close, open2.length);
+      return ~index ? open2 + replaceClose(string, close, replace, index) + close : open2 + string + close;
+    };
+    var replaceClose = (string, close, replace, index) => {
+      let result = "", cursor = 0;
+      do {
+        result += string.substring(cursor, index) + replace;
+        cursor = index + close.length;
+        index = string.indexOf(close, cursor);
+      } while (~index);
+      return result + string.substring(cursor);
+    };
+    var createColors = (enabled = isColorSupported) => {
+      let f3 = enabled ? formatter : () => String;
+      return {
+        isColorSupported: enabled,
+        reset: f3("\x1B[0m", "\x1B[0m"),
+        bold: f3("\x1B[1m", "\x1B[22m", "\x1B[22m\x1B[1m"),
+        dim: f3("\x1B[2m", "\x1B[22m", "\x1B[22m\x1B[2m"),
+        italic: f3("\x1B[3m", "\x1B[23m"),
+        underline: f3("\x1B[4m", "\x1B[24m"),
+        inverse: f3("\x1B[7m", "\x1B[27m"),
+        hidden: f3("\x1B[8m", "\x1B[28m"),
+        strikethrough: f3("\x1B[9m", "\x1B[29m"),
+        black: f3("\x1B[30m", "\x1B[39m"),
+        red: f3("\x1B[31m", "\x1B[39m"),
+        green: f3("\x1B[32m", "\x1B[39m"),
+        yellow: f3("\x1B[33m", "\x1B[39m"),
+        blue: f3("\x1B[34m", "\x1B[39m"),
+        magenta: f3("\x1B[35m", "\x1B[39m"),
+        cyan: f3("\x1B[36m", "\x1B[39m"),
+        white: f3("\x1B[37m", "\x1B[39m"),
+        gray: f3("\x1B[90m", "\x1B[39m"),
+        bgBlack: f3("\x1B[40m", "\x1B[49m"),
+        bgRed: f3("\x1B[41m", "\x1B[49m"),
+        bgGreen: f3("\x1B[42m", "\x1B[49m"),
+        bgYellow: f3("\x1B[43m", "\x1B[49m"),
+        bgBlue: f3("\x1B[44m", "\x1B[49m"),
+        bgMagenta: f3("\x1B[45m", "\x1B[49m"),
+        bgCyan: f3("\x1B[46m", "\x1B[49m"),
+        bgWhite: f3("\x1B[47m", "\x1B[49m"),
+        blackBright: f3("\x1B[90m", "\x1B[39m"),
+        redBright: f3("\x1B[91m", "\x1B[39m"),
+        greenBright: f3("\x1B[92m", "\x1B[39m"),
+        yellowBright: f3("\x1B[93m", "\x1B[39m"),
+        blueBright: f3("\x1B[94m", "\x1B[39m"),
+        magentaBright: f3("\x1B[95m", "\x1B[39m"),
+        cyanBright: f3("\x1B[96m", "\x1B[39m"),
+        whiteBright: f3("\x1B[97m", "\x1B[39m"),
+        bgBlackBright: f3("\x1B[100m", "\x1B[49m"),
+        bgRedBright: f3("\x1B[101m", "\x1B[49m"),
+        bgGreenBright: f3("\x1B[102m", "\x1B[49m"),
+        bgYellowBright: f3("\x1B[103m", "\x1B[49m"),
+        bgBlueBright: f3("\x1B[104m", "\x1B[49m"),
+        bgMagentaBright: f3("\x1B[105m", "\x1B[49m"),
+        bgCyanBright: f3("\x1B[106m", "\x1B[49m"),
+        bgWhiteBright: f3("\x1B[107m", "\x1B[49m")
+      };
+    };
+    module.exports = createColors();
+    module.exports.createColors = createColors;
+  }
+});
+
+// src/report/text.ts
+var text_exports = {};
+__export(text_exports, {
+  formatLocation: () => formatLocation,
+  textReport: () => textReport
+});
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MB`;
+  return `${(n / (1 << 30)).toFixed(2)} GB`;
+}
+function formatLocation(l3) {
+  let s = `${escapeControls(l3.path)}:${l3.line}:${l3.column}`;
+  if (l3.decoding?.length) s += ` (${l3.decoding.join(", ")})`;
+  if (l3.commit) s += ` in ${l3.commit.slice(0, 12)}${l3.author ? ` by ${escapeControls(l3.author)}` : ""}${l3.date ? ` on ${l3.date.slice(0, 10)}` : ""}${l3.inHead === false ? " (history only)" : ""}`;
+  else if (l3.inHead !== void 0) s += ` in history (commit unknown)${l3.inHead === false ? " (history only)" : ""}`;
+  return s;
+}
+function textReport(report, options) {
+  const c3 = import_picocolors.default.createColors(options.color);
+  const sev = {
+    critical: (s) => c3.bold(c3.red(s)),
+    high: c3.red,
+    medium: c3.yellow,
+    low: c3.cyan,
+    info: c3.dim
+  };
+  const out = [];
+  for (const f3 of report.findings) out.push(block(f3, options, c3, sev));
+  out.push(summary(report, c3));
+  return `${out.join("\n")}
+`;
+}
+function block(f3, options, c3, sev) {
+  const lines = [];
+  const secret = options.showSecrets ? f3.secret.raw : f3.secret.redacted;
+  lines.push(`${sev[f3.severity](f3.severity.toUpperCase())} ${c3.bold(escapeControls(f3.title))}: ${escapeControls(secret)}`);
+  lines.push(`  rule ${escapeControls(f3.rule)}, fingerprint ${escapeControls(f3.fingerprint)}`);
+  if (f3.jwt?.expiresAt) lines.push(`  ${f3.jwt.expired ? "expired" : "expires"} ${escapeControls(f3.jwt.expiresAt)}${f3.jwt.scope ? `, scope "${escapeControls(f3.jwt.scope)}"` : ""}`);
+  const v2 = f3.verification;
+  if (v2?.summary && v2.reason !== NOT_REQUESTED) lines.push(`  ${escapeControls(v2.summary)}`);
+  else if (v2?.status && v2.status !== "skipped") lines.push(`  verification: ${v2.status}`);
+  const n = f3.locations.length;
+  lines.push(`  ${n} location${n === 1 ? "" : "s"}:`);
+  for (const l3 of f3.locations.slice(0, 50)) lines.push(`    ${formatLocation(l3)}`);
+  if (n > 50) lines.push(`    \u2026 and ${n - 50} more (see --format json)`);
+  if (f3.advice?.length) {
+    lines.push("  what to do:");
+    f3.advice.forEach((a, i) => lines.push(`    ${i + 1}. ${escapeControls(a)}`));
+  }
+  return lines.join("\n");
+}
+function summary(report, c3) {
+  const s = report.stats;
+  const locs = report.findings.reduce((n2, f3) => n2 + f3.locations.length, 0);
+  const parts = [];
+  const n = (k2, w2) => `${k2} ${w2}${k2 === 1 ? "" : "s"}`;
+  const blobs = s.blobs !== void 0 ? `${n(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${n(s.commits, "commit")}` : ""}` : void 0;
+  const what = blobs === void 0 ? n(s.files, "file") : s.files ? `${n(s.files, "file")} and ${blobs}` : blobs;
+  parts.push(`${what} (${formatBytes(s.bytes)}) scanned in ${(s.durationMs / 1e3).toFixed(2)} s`);
+  if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
+  if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
+  if (s.baselined) parts.push(`${s.baselined} in the baseline`);
+  if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}`);
+  if (s.missingObjects) parts.push(`${n(s.missingObjects, "object")} missing, not scanned`);
+  if (s.shallow) parts.push("shallow clone: older history was not scanned");
+  const head = report.findings.length ? c3.red(c3.bold(`${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found in ${locs} location${locs === 1 ? "" : "s"}`)) : s.missingObjects ? c3.yellow("No Hugging Face tokens found in what git could read") : c3.green("No Hugging Face tokens found");
+  const lines = [`${head}. ${parts.join("; ")}.`];
+  for (const k2 of s.skipped.slice(0, 20)) lines.push(c3.dim(`  skipped ${escapeControls(k2.path)}: ${escapeControls(k2.reason)}`));
+  if (s.skipped.length > 20) lines.push(c3.dim(`  \u2026 and ${s.skipped.length - 20} more skipped (see --format json)`));
+  return lines.join("\n");
+}
+var import_picocolors;
+var init_text = __esm({
+  "src/report/text.ts"() {
+    "use strict";
+    import_picocolors = __toESM(require_picocolors(), 1);
+    init_types();
+    init_redact();
+  }
+});
+
+// src/report/json.ts
+var json_exports = {};
+__export(json_exports, {
+  JSON_REPORT_VERSION: () => JSON_REPORT_VERSION,
+  findingToJson: () => findingToJson,
+  jsonReport: () => jsonReport
+});
+function findingToJson(f3, showSecrets) {
+  return {
+    fingerprint: f3.fingerprint,
+    rule: f3.rule,
+    title: f3.title,
+    severity: f3.severity,
+    secret: { redacted: f3.secret.redacted, sha256: f3.secret.sha256, ...showSecrets ? { raw: f3.secret.raw } : {} },
+    locations: f3.locations,
+    ...f3.jwt ? { jwt: f3.jwt } : {},
+    ...f3.repos ? { repos: f3.repos } : {},
+    ...f3.verification !== void 0 ? { verification: f3.verification } : {},
+    ...f3.advice ? { advice: f3.advice } : {}
+  };
+}
+function jsonReport(report, options) {
+  return `${JSON.stringify(
+    {
+      version: JSON_REPORT_VERSION,
+      tool: { name: "hfleaks", version: report.version },
+      command: report.command,
+      findings: report.findings.map((f3) => findingToJson(f3, options.showSecrets)),
+      stats: report.stats
+    },
+    null,
+    2
+  )}
+`;
+}
+var JSON_REPORT_VERSION;
+var init_json = __esm({
+  "src/report/json.ts"() {
+    "use strict";
+    JSON_REPORT_VERSION = 1;
+  }
+});
+
+// src/report/sarif.ts
+var sarif_exports = {};
+__export(sarif_exports, {
+  INFORMATION_URI: () => INFORMATION_URI,
+  MAX_RESULTS_PER_FINDING: () => MAX_RESULTS_PER_FINDING,
+  SARIF_SCHEMA: () => SARIF_SCHEMA,
+  SECURITY_SEVERITY: () => SECURITY_SEVERITY,
+  buildSarif: () => buildSarif,
+  pathToUri: () => pathToUri,
+  sarifLevel: () => sarifLevel,
+  sarifReport: () => sarifReport,
+  verdictWords: () => verdictWords
+});
+function sarifLevel(s) {
+  return s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "note";
+}
+function pathToUri(path2) {
+  const enc = (p2) => p2.split("/").map(encodeURIComponent).join("/");
+  if (path2.startsWith("/")) return { uri: `file://${enc(path2)}` };
+  if (/^[A-Za-z]:\//.test(path2)) return { uri: `file:///${path2.slice(0, 2)}${enc(path2.slice(2))}` };
+  return { uri: enc(path2), uriBaseId: "%SRCROOT%" };
+}
+function ruleName(id) {
+  return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w2) => w2[0].toUpperCase() + w2.slice(1)).join("");
+}
+function roleWords2(role) {
+  return role === "fineGrained" ? "fine-grained" : role ?? "unknown";
+}
+function verdictWords(v2) {
+  if (!v2 || v2.status === "skipped") return "not verified, role unknown";
+  const extra = [];
+  if (v2.status === "valid" || v2.role) extra.push(`role ${roleWords2(v2.role)}`);
+  else extra.push("role unknown");
+  if (v2.owner?.name) extra.push(`owner ${v2.owner.name}`);
+  if (v2.revoked) extra.push("revoked by this run");
+  const why = v2.status !== "valid" && v2.reason ? ` (${v2.reason})` : "";
+  return `verification ${v2.status}${why}, ${extra.join(", ")}`;
+}
+function verificationProperties(v2) {
+  return {
+    status: v2.status,
+    ...v2.reason ? { reason: v2.reason } : {},
+    ...v2.httpStatus !== void 0 ? { httpStatus: v2.httpStatus } : {},
+    ...v2.endpoint ? { endpoint: v2.endpoint } : {},
+    ...v2.checkedAt ? { checkedAt: v2.checkedAt } : {},
+    ...v2.owner ? { owner: { name: v2.owner.name, type: v2.owner.type } } : {},
+    ...v2.tokenName ? { tokenName: v2.tokenName } : {},
+    ...v2.role ? { role: v2.role } : {},
+    ...v2.createdAt ? { createdAt: v2.createdAt } : {},
+    ...v2.expiresAt ? { expiresAt: v2.expiresAt } : {},
+    ...v2.orgs ? { orgs: v2.orgs.map((o2) => ({ name: o2.name, ...o2.roleInOrg ? { roleInOrg: o2.roleInOrg } : {}, access: o2.access })) } : {},
+    ...v2.fineGrained ? { fineGrained: v2.fineGrained } : {},
+    ...v2.canWrite !== void 0 ? { canWrite: v2.canWrite } : {},
+    ...v2.canReadPrivate !== void 0 ? { canReadPrivate: v2.canReadPrivate } : {},
+    ...v2.reach ? { reach: v2.reach } : {},
+    ...v2.summary ? { summary: v2.summary } : {},
+    ...v2.revoked !== void 0 ? { revoked: v2.revoked } : {}
+  };
+}
+function message(f3, l3, advice, more) {
+  const where = l3.commit ? ` Found in commit ${l3.commit.slice(0, 12)}${l3.date ? ` (${l3.date.slice(0, 10)})` : ""}${l3.inHead === false ? ", no longer in the current tree" : ""}.` : "";
+  const decoded = l3.decoding?.length ? ` Revealed by decoding ${l3.decoding.join(", ")}.` : "";
+  const others = f3.locations.length > 1 ? ` The same secret is at ${f3.locations.length - 1} other location${f3.locations.length === 2 ? "" : "s"}${more ? ` (${more} not listed as alerts)` : ""}.` : "";
+  const head = `${f3.title} ${f3.secret.redacted} (${f3.severity}): ${verdictWords(f3.verification)}.${where}${decoded}${others}`;
+  if (!advice.length) return head;
+  return `${head}
+
+What to do:
+${advice.map((s, i) => `${i + 1}. ${s.replace(/`/g, "")}`).join("\n")}`;
+}
+function locationHash(f3, l3) {
+  return sha256(`${f3.fingerprint}\0${l3.path}\0${l3.commit ?? ""}`).slice(0, 32);
+}
+function results(f3, ruleIndex) {
+  const advice = f3.advice ?? adviseFinding(f3);
+  const shown = f3.locations.slice(0, MAX_RESULTS_PER_FINDING);
+  const more = f3.locations.length - shown.length;
+  return shown.map((l3, i) => {
+    const region = { startLine: Math.max(1, l3.line), startColumn: Math.max(1, l3.column) };
+    if (!l3.decoding?.some((d2) => d2 === "base64" || d2 === "percent")) region.endColumn = region.startColumn + f3.secret.raw.length;
+    return {
+      ruleId: f3.rule,
+      ruleIndex,
+      level: sarifLevel(f3.severity),
+      message: { text: message(f3, l3, advice, more) },
+      locations: [{ physicalLocation: { artifactLocation: pathToUri(l3.path), region } }],
+      partialFingerprints: {
+        // Rule + hash of the secret: the same alert across runs, edits and line moves.
+        "hfleaksSecret/v1": f3.fingerprint,
+        // ...and one alert per file (and commit) the secret sits in, still without line numbers.
+        "hfleaksLocation/v1": locationHash(f3, l3)
+      },
+      properties: {
+        fingerprint: f3.fingerprint,
+        severity: f3.severity,
+        redacted: f3.secret.redacted,
+        locationIndex: i + 1,
+        locationCount: f3.locations.length,
+        ...l3.commit ? { commit: l3.commit } : {},
+        ...l3.date ? { commitDate: l3.date } : {},
+        ...l3.inHead !== void 0 ? { inHead: l3.inHead } : {},
+        ...l3.decoding?.length ? { decoding: l3.decoding } : {},
+        ...f3.jwt ? { jwt: f3.jwt } : {},
+        ...f3.repos?.length ? { repos: f3.repos } : {},
+        verification: f3.verification ? verificationProperties(f3.verification) : { status: "skipped" }
+      }
+    };
+  });
+}
+function scrubDeep2(value2, secrets) {
+  const scrub2 = scrubber(secrets);
+  const walk2 = (v2) => {
+    if (typeof v2 === "string") return removeEmails(scrub2(v2));
+    if (Array.isArray(v2)) return v2.map(walk2);
+    if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x3]) => [k2, walk2(x3)]));
+    return v2;
+  };
+  return walk2(value2);
+}
+function buildSarif(report) {
+  const infos = /* @__PURE__ */ new Map();
+  for (const r2 of report.rules ?? []) infos.set(r2.id, r2);
+  for (const f3 of report.findings) if (!infos.has(f3.rule)) infos.set(f3.rule, { id: f3.rule, title: f3.title, description: f3.title, severity: f3.severity });
+  const ids = [...infos.keys()].sort();
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const worst = /* @__PURE__ */ new Map();
+  for (const f3 of report.findings) {
+    const w2 = worst.get(f3.rule);
+    if (!w2 || RANK[f3.severity] > RANK[w2]) worst.set(f3.rule, f3.severity);
+  }
+  const rules = ids.map((id) => {
+    const r2 = infos.get(id);
+    const sev = worst.get(id) ?? r2.severity;
+    const help = ruleHelp(r2);
+    return {
+      id,
+      name: ruleName(id),
+      shortDescription: { text: r2.title },
+      fullDescription: { text: r2.description },
+      help: { text: help.text, markdown: help.markdown },
+      defaultConfiguration: { level: sarifLevel(sev) },
+      properties: {
+        tags: ["security", "secret", "huggingface", "external/cwe/cwe-798"],
+        precision: "high",
+        "security-severity": SECURITY_SEVERITY[sev]
+      }
+    };
+  });
+  const stats = report.stats;
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "hfleaks", version: report.version, semanticVersion: report.version, informationUri: INFORMATION_URI, rules } },
+        // Columns count UTF-16 code units (an astral character is two), as editors do.
+        columnKind: "utf16CodeUnits",
+        originalUriBaseIds: { "%SRCROOT%": { description: { text: "The directory that was scanned (the repository root for history scans)." } } },
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: stats.warnings.map((w2) => ({ level: "warning", message: { text: w2 } }))
+          }
+        ],
+        results: report.findings.flatMap((f3) => results(f3, index.get(f3.rule))),
+        properties: {
+          command: report.command,
+          files: stats.files,
+          ...stats.blobs !== void 0 ? { blobs: stats.blobs } : {},
+          ...stats.commits !== void 0 ? { commits: stats.commits } : {},
+          suppressed: stats.suppressed,
+          skipped: stats.skipped.length,
+          ...stats.shallow ? { shallow: true } : {}
+        }
+      }
+    ]
+  };
+  return scrubDeep2(log, report.findings.map((f3) => f3.secret.raw));
+}
+function sarifReport(report, _options) {
+  return `${JSON.stringify(buildSarif(report), null, 2)}
+`;
+}
+var SARIF_SCHEMA, INFORMATION_URI, MAX_RESULTS_PER_FINDING, SECURITY_SEVERITY, RANK;
+var init_sarif = __esm({
+  "src/report/sarif.ts"() {
+    "use strict";
+    init_advice();
+    init_aggregate();
+    init_redact();
+    SARIF_SCHEMA = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
+    INFORMATION_URI = "https://www.npmjs.com/package/hfleaks";
+    MAX_RESULTS_PER_FINDING = 100;
+    SECURITY_SEVERITY = {
+      critical: "9.5",
+      high: "8.0",
+      medium: "5.5",
+      low: "3.0",
+      info: "1.0"
+    };
+    RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
+  }
+});
+
+// src/report/markdown.ts
+var markdown_exports = {};
+__export(markdown_exports, {
+  MAX_CHARS: () => MAX_CHARS,
+  MAX_DETAILED: () => MAX_DETAILED,
+  MAX_LOCATIONS_SHOWN: () => MAX_LOCATIONS_SHOWN,
+  MAX_TABLE_ROWS: () => MAX_TABLE_ROWS,
+  escapeMarkdown: () => escapeMarkdown,
+  inlineCode: () => inlineCode,
+  markdownReport: () => markdownReport,
+  stepMarkdown: () => stepMarkdown
+});
+function formatBytes2(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MB`;
+  return `${(n / (1 << 30)).toFixed(2)} GB`;
+}
+function verdict(v2) {
+  if (!v2 || v2.status === "skipped") return "not verified";
+  let s = v2.status;
+  if (v2.status !== "valid" && v2.reason) s += ` (${escapeMarkdown(v2.reason)})`;
+  if (v2.status === "valid") {
+    const role = v2.role === "fineGrained" ? "fine-grained" : v2.role;
+    if (role) s += `, ${escapeMarkdown(role)}`;
+    if (v2.owner?.name) s += `, owner ${escapeMarkdown(v2.owner.name)}`;
+  }
+  if (v2.revoked) s += ", revoked by this run";
+  return s;
+}
+function place(l3) {
+  let s = `${inlineCode(`${l3.path}:${l3.line}:${l3.column}`)}`;
+  if (l3.decoding?.length) s += ` (${l3.decoding.join(", ")})`;
+  if (l3.commit) {
+    const bits = [l3.date?.slice(0, 10), l3.inHead === false ? "history only" : void 0].filter(Boolean);
+    s += ` in commit ${inlineCode(l3.commit.slice(0, 12))}${bits.length ? ` (${bits.join(", ")})` : ""}`;
+  }
+  return s;
+}
+function secretText(f3, o2, inTable = false) {
+  return inlineCode(o2.showSecrets ? f3.secret.raw : f3.secret.redacted, inTable);
+}
+function table(findings, o2) {
+  const rows = ["| Severity | Secret | Kind | Verification | Where |", "|---|---|---|---|---|"];
+  for (const f3 of findings.slice(0, MAX_TABLE_ROWS)) {
+    const first = f3.locations[0];
+    const where = first ? `${inlineCode(`${first.path}:${first.line}`, true)}${f3.locations.length > 1 ? ` and ${f3.locations.length - 1} more` : ""}` : "";
+    rows.push(`| ${SEV[f3.severity]} | ${secretText(f3, o2, true)} | ${escapeMarkdown(f3.title)} | ${verdict(f3.verification)} | ${where} |`);
+  }
+  if (findings.length > MAX_TABLE_ROWS) rows.push("", `\u2026and ${findings.length - MAX_TABLE_ROWS} more secrets: see the JSON or SARIF report.`);
+  return rows;
+}
+function detail(f3, n, o2) {
+  const out = [`### ${n}. ${secretText(f3, o2)}: ${escapeMarkdown(f3.title)} (${f3.severity})`, ""];
+  out.push(`- Fingerprint: ${inlineCode(f3.fingerprint)}`);
+  const v2 = f3.verification;
+  out.push(`- Verification: ${verdict(v2)}`);
+  if (v2?.summary && v2.reason !== NOT_REQUESTED) out.push(`- Owner and reach: ${escapeMarkdown(v2.summary)}`);
+  if (f3.jwt?.expiresAt) out.push(`- ${f3.jwt.expired ? "Expired" : "Expires"}: ${escapeMarkdown(f3.jwt.expiresAt)}${f3.jwt.scope ? `, scope ${inlineCode(f3.jwt.scope)}` : ""}`);
+  if (f3.repos?.length) out.push(`- Repositories named near it: ${f3.repos.map((r2) => inlineCode(r2)).join(", ")}`);
+  const n2 = f3.locations.length;
+  out.push(`- ${n2} location${n2 === 1 ? "" : "s"}:`);
+  for (const l3 of f3.locations.slice(0, MAX_LOCATIONS_SHOWN)) out.push(`  - ${place(l3)}`);
+  if (n2 > MAX_LOCATIONS_SHOWN) out.push(`  - \u2026and ${n2 - MAX_LOCATIONS_SHOWN} more (see the JSON report)`);
+  if (f3.advice?.length) {
+    out.push("", "**What to do**", "");
+    f3.advice.forEach((a, i) => out.push(`${i + 1}. ${stepMarkdown(a)}`));
+  }
+  out.push("");
+  return out;
+}
+function statsLine(report) {
+  const s = report.stats;
+  const n = (k2, w2) => `${k2} ${w2}${k2 === 1 ? "" : "s"}`;
+  const what = s.blobs !== void 0 ? `${n(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${n(s.commits, "commit")}` : ""}` : n(s.files, "file");
+  const parts = [`${what} (${formatBytes2(s.bytes)}) scanned by \`hfleaks ${escapeMarkdown(report.command)}\``];
+  if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
+  if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
+  if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}`);
+  if (s.missingObjects) parts.push(`${n(s.missingObjects, "object")} missing, not scanned`);
+  if (s.shallow) parts.push("shallow clone: older history was not scanned");
+  return `${parts.join("; ")}.`;
+}
+function markdownReport(report, options) {
+  const fs2 = report.findings;
+  const out = [];
+  if (!fs2.length) {
+    const head = report.stats.missingObjects ? "no Hugging Face tokens found in what git could read" : "no leaked Hugging Face tokens";
+    out.push(`## hfleaks: ${head}`, "", statsLine(report));
+  } else {
+    const locs = fs2.reduce((n, f3) => n + f3.locations.length, 0);
+    out.push(
+      `## hfleaks: ${fs2.length} leaked secret${fs2.length === 1 ? "" : "s"} in ${locs} location${locs === 1 ? "" : "s"}`,
+      "",
+      statsLine(report),
+      "",
+      "Deleting a line does not un-leak a token that was pushed: revoke each one first (step 1 below).",
+      "",
+      ...table(fs2, options),
+      ""
+    );
+    let size = out.reduce((n, l3) => n + l3.length + 1, 0);
+    let shown = 0;
+    for (const f3 of fs2.slice(0, MAX_DETAILED)) {
+      const lines = detail(f3, shown + 1, options);
+      const add = lines.reduce((n, l3) => n + l3.length + 1, 0);
+      if (size + add > MAX_CHARS) break;
+      out.push(...lines);
+      size += add;
+      shown++;
+    }
+    if (fs2.length > shown) out.push(`\u2026and ${fs2.length - shown} more secrets, each with its own steps: see the JSON or SARIF report.`, "");
+  }
+  out.push("---", "", `<sub>hfleaks ${escapeMarkdown(report.version)}. Fingerprints depend on the rule and the secret only: once a token is revoked, an accepted one can go in \`.hfleaksignore\` or a baseline.</sub>`);
+  return `${out.join("\n")}
+`;
+}
+var MAX_TABLE_ROWS, MAX_DETAILED, MAX_LOCATIONS_SHOWN, MAX_CHARS, SEV;
+var init_markdown = __esm({
+  "src/report/markdown.ts"() {
+    "use strict";
+    init_types();
+    init_markdown_text();
+    MAX_TABLE_ROWS = 100;
+    MAX_DETAILED = 25;
+    MAX_LOCATIONS_SHOWN = 10;
+    MAX_CHARS = 6e4;
+    SEV = { critical: "**CRITICAL**", high: "**HIGH**", medium: "MEDIUM", low: "low", info: "info" };
+  }
+});
+
+// src/cli/render.ts
+function load2(format3) {
+  let p2 = loading.get(format3);
+  if (!p2) {
+    p2 = REPORTERS[format3]();
+    p2.catch(() => void 0);
+    loading.set(format3, p2);
+  }
+  return p2;
+}
+function checkFormat(format3) {
+  if (!Object.hasOwn(REPORTERS, format3)) throw new UsageError(`unknown format "${format3}" (choose ${Object.keys(REPORTERS).join(", ")})`);
+  void load2(format3);
+}
+async function renderReport(format3, report, options) {
+  checkFormat(format3);
+  return (await load2(format3))(report, options);
+}
+var REPORTERS, loading;
+var init_render = __esm({
+  "src/cli/render.ts"() {
+    "use strict";
+    init_io();
+    REPORTERS = {
+      text: async () => (await Promise.resolve().then(() => (init_text(), text_exports))).textReport,
+      json: async () => (await Promise.resolve().then(() => (init_json(), json_exports))).jsonReport,
+      sarif: async () => (await Promise.resolve().then(() => (init_sarif(), sarif_exports))).sarifReport,
+      markdown: async () => (await Promise.resolve().then(() => (init_markdown(), markdown_exports))).markdownReport
+    };
+    loading = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/core/version.ts
+var VERSION;
+var init_version = __esm({
+  "src/core/version.ts"() {
+    "use strict";
+    VERSION = "0.1.0";
+  }
+});
+
+// src/cli/session.ts
+import { closeSync as closeSync3, constants as constants2, fchmodSync, fstatSync as fstatSync3, ftruncateSync, openSync as openSync3, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { resolve as resolve4 } from "node:path";
+function checkThreads(threads3) {
+  if (threads3 === void 0) return Math.min(4, availableParallelism());
+  if (!Number.isInteger(threads3) || threads3 < 1 || threads3 > 64) throw new UsageError("--threads must be a whole number from 1 to 64");
+  return threads3;
+}
+function createSession(io2, args, root) {
+  const config = loadConfig(root, args.config, io2.cwd);
+  verifySettings(io2, args);
+  const baseline = args.baseline !== void 0 ? loadBaselineOption(io2.cwd, args.baseline) : void 0;
+  checkFormat(args.format);
+  if (args.archiveDepth !== void 0 && !isArchiveDepth(args.archiveDepth)) throw new UsageError("--archive-depth must be a whole number from 0 to 10");
+  if (args.sarif === "-") throw new UsageError("--sarif needs a file (--format sarif prints SARIF on stdout)");
+  if (args.sarif !== void 0) checkFormat("sarif");
+  if (args.sarif !== void 0 && args.output !== void 0 && resolve4(io2.cwd, args.sarif) === resolve4(io2.cwd, args.output)) {
+    throw new UsageError("--output and --sarif name the same file: one report would overwrite the other");
+  }
+  const detector = createDetector(config.rules, { decode: args.decode !== false });
+  const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: /* @__PURE__ */ new Set() } : readHfleaksIgnore(root);
+  const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
+  const stats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
+  const warn = (message2) => {
+    const clean2 = escapeControls(scrubTokenShapes(message2));
+    stats.warnings.push(clean2);
+    if (!args.quiet) io2.stderr(`hfleaks: warning: ${clean2}
+`);
+  };
+  const shown = (path2) => args.showSecrets ? path2 : scrubPathTokens(path2);
+  const skipped = (s) => stats.skipped.push({ ...s, path: shown(s.path) });
+  const sink = {
+    match: (path2, m2) => aggregator.add(shown(path2), m2),
+    warn,
+    skip: (path2, reason) => skipped({ path: path2, reason }),
+    note: (_path, kind) => {
+      const c3 = stats.content ??= { binary: 0, invalidUtf8: 0, longLines: 0 };
+      if (kind === "binary") c3.binary++;
+      else if (kind === "invalid-utf8") c3.invalidUtf8++;
+      else c3.longLines++;
+    }
+  };
+  const content = {
+    // The command line wins over the config file, as for --max-file-size.
+    archiveDepth: args.archiveDepth ?? config.archiveDepth ?? DEFAULT_CONTENT_OPTIONS.archiveDepth,
+    archiveBytes: DEFAULT_CONTENT_OPTIONS.archiveBytes
+  };
+  return {
+    config,
+    detector,
+    aggregator,
+    sink,
+    content,
+    stats,
+    started: Date.now(),
+    warn,
+    hfleaksIgnore,
+    ...baseline ? { baseline } : {},
+    addMatch: (path2, m2, extra) => aggregator.add(shown(path2), m2, extra)
+  };
+}
+function writePrivateFile(path2, data) {
+  const fd = openSync3(path2, constants2.O_WRONLY | constants2.O_CREAT, 384);
+  try {
+    if (fstatSync3(fd).isFile()) {
+      fchmodSync(fd, 384);
+      ftruncateSync(fd, 0);
+    }
+    writeFileSync(fd, data);
+  } finally {
+    closeSync3(fd);
+  }
+}
+function writeReportFile(io2, file, text, what) {
+  try {
+    writePrivateFile(resolve4(io2.cwd, file), text);
+  } catch (e) {
+    throw new UsageError(`${file}: cannot write ${what ? `${what} ` : ""}report (${e.code ?? e.message})`);
+  }
+}
+async function finish(io2, args, session, command2) {
+  session.stats.durationMs = Date.now() - session.started;
+  session.stats.suppressed = session.aggregator.suppressed();
+  const report = { command: command2, version: VERSION, findings: session.aggregator.findings(), stats: session.stats, rules: session.config.rules };
+  if (session.baseline) {
+    const n = filterReport(report, session.baseline);
+    if (n && !args.quiet) io2.stderr(`hfleaks: ${n} finding${n === 1 ? "" : "s"} in the baseline not reported
+`);
+  }
+  const verified = await verifyStep(io2, args, report.findings, session.warn);
+  const toStdout = !args.output || args.output === "-";
+  const color = toStdout && (args.color ?? (io2.stdoutIsTTY && !("NO_COLOR" in io2.env) && io2.env.TERM !== "dumb"));
+  attachAdvice(report.findings);
+  removePersonalData(report.findings);
+  const text = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
+  if (toStdout) io2.stdout(text);
+  else writeReportFile(io2, args.output, text);
+  if (args.sarif !== void 0) writeReportFile(io2, args.sarif, await renderReport("sarif", report, { showSecrets: false, color: false }), "SARIF");
+  io2.onReport?.(report);
+  if (verified.error) throw new UsageError(verified.error);
+  return report.findings.length > 0 ? 1 : 0;
+}
+function removePersonalData(findings) {
+  const known = scrubber(findings.map((f3) => f3.secret.raw));
+  const clean2 = (s) => scrubPathTokens(known(s));
+  for (const f3 of findings) {
+    for (const l3 of f3.locations) if (l3.author) l3.author = clean2(removeEmails(l3.author));
+    const v2 = f3.verification;
+    if (v2) {
+      if (v2.owner?.fullname) v2.owner.fullname = removeEmails(v2.owner.fullname);
+      if (v2.tokenName) v2.tokenName = removeEmails(v2.tokenName);
+      if (v2.summary) v2.summary = removeEmails(v2.summary);
+      scrubStrings(v2, clean2);
+    }
+    if (f3.advice) f3.advice = f3.advice.map((a) => clean2(removeEmails(a)));
+  }
+}
+function scrubStrings(o2, clean2) {
+  const entries = Array.isArray(o2) ? o2.entries() : Object.entries(o2);
+  for (const [k2, v2] of entries) {
+    if (typeof v2 === "string") o2[k2] = clean2(v2);
+    else if (v2 && typeof v2 === "object") scrubStrings(v2, clean2);
+  }
+}
+var init_session = __esm({
+  "src/cli/session.ts"() {
+    "use strict";
+    init_advice();
+    init_baseline();
+    init_config();
+    init_content();
+    init_detector();
+    init_aggregate();
+    init_redact();
+    init_ignore();
+    init_settings();
+    init_io();
+    init_render();
+    init_version();
+  }
+});
+
+// src/cli/commands/scan.ts
+var scan_exports = {};
+__export(scan_exports, {
+  readStdinInto: () => readStdinInto,
+  runScan: () => runScan
+});
+async function readStdinInto(io2, push) {
+  let n = 0;
+  for await (const chunk of io2.stdin) {
+    const b3 = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    n += b3.length;
+    push(b3);
+  }
+  return n;
+}
+async function runScan(io2, args) {
+  const paths = args.paths.length ? args.paths : ["."];
+  const threads3 = checkThreads(args.threads);
+  const fileArgs = paths.filter((p2) => p2 !== "-");
+  const root = scanRoot(fileArgs.length ? fileArgs : ["."], io2.cwd);
+  const session = createSession(io2, args, root);
+  const maxFileSize2 = maxFileSizeOf(args.maxFileSize, session.config);
+  if (paths.includes("-")) {
+    const content = openContent(session.detector, "<stdin>", session.sink, session.content);
+    session.stats.bytes += await readStdinInto(io2, (b3) => content.push(b3));
+    content.end();
+    session.stats.files++;
+  }
+  if (fileArgs.length) {
+    const progress = createProgress(io2, args, "files");
+    try {
+      const totals = await scanPaths(
+        session.detector,
+        {
+          paths: fileArgs,
+          cwd: io2.cwd,
+          useIgnoreFiles: args.ignore !== false,
+          maxFileSize: maxFileSize2,
+          content: session.content,
+          onFile: (bytes2) => progress.tick(1, bytes2),
+          threads: threads3,
+          ...io2.workerScript ? { worker: { script: io2.workerScript, init: { rules: session.config.rules, decode: args.decode !== false } } } : {}
+        },
+        session.sink
+      );
+      session.stats.files += totals.files;
+      session.stats.bytes += totals.bytes;
+    } finally {
+      progress.done();
+    }
+  }
+  return finish(io2, args, session, "scan");
+}
+var init_scan = __esm({
+  "src/cli/commands/scan.ts"() {
+    "use strict";
+    init_config();
+    init_content();
+    init_files2();
+    init_progress();
+    init_session();
+  }
+});
+
+// src/sources/git/cat-file.ts
+import { spawn as spawn2, spawnSync } from "node:child_process";
+import { closeSync as closeSync4, constants as constants3, mkdtempSync, openSync as openSync4, rmSync } from "node:fs";
+import { Socket } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+function openFifo() {
+  if (process.platform === "win32") return void 0;
+  let dir;
+  try {
+    dir = mkdtempSync(path.join(tmpdir(), "hfleaks-"));
+    const name = path.join(dir, "out");
+    if (spawnSync("mkfifo", ["-m", "600", name], { stdio: "ignore" }).status !== 0) return void 0;
+    const read = openSync4(name, constants3.O_RDONLY | constants3.O_NONBLOCK);
+    try {
+      return { read, write: openSync4(name, constants3.O_WRONLY) };
+    } catch {
+      closeSync4(read);
+      return void 0;
+    }
+  } catch {
+    return void 0;
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+function readSlabs(fd, onData) {
+  let slab = Buffer.allocUnsafe(SLAB);
+  let used = 0;
+  const out = new Socket({
+    fd,
+    readable: true,
+    writable: false,
+    onread: {
+      buffer: () => {
+        if (SLAB - used < READ_MIN) {
+          slab = Buffer.allocUnsafe(SLAB);
+          used = 0;
+        }
+        return slab.subarray(used);
+      },
+      callback: (n, buf) => {
+        used += n;
+        onData(Buffer.from(buf.buffer, buf.byteOffset, n));
+      }
+    }
+  });
+  return new Promise((resolve14) => {
+    out.on("error", () => void 0);
+    out.on("close", () => resolve14());
+  });
+}
+var SLAB, READ_MIN, BURST, CatFileError, CatFileDied, CatFile;
+var init_cat_file = __esm({
+  "src/sources/git/cat-file.ts"() {
+    "use strict";
+    SLAB = 1 << 20;
+    READ_MIN = 64 << 10;
+    BURST = 512;
+    CatFileError = class extends Error {
+    };
+    CatFileDied = class extends CatFileError {
+      constructor(message2, rest) {
+        super(message2);
+        this.rest = rest;
+      }
+      rest;
+    };
+    CatFile = class {
+      proc;
+      queue = [];
+      head = 0;
+      state = 0 /* Header */;
+      headerParts = [];
+      current;
+      /** The current object's bytes not yet handed over: reads that lie end to end in one slab. */
+      held;
+      remaining = 0;
+      writeBuf = "";
+      unflushed = 0;
+      scheduled = false;
+      failure;
+      stderr = "";
+      killed = false;
+      exited;
+      waiters = [];
+      batchCommand;
+      /** Whether answers come through a FIFO (else the socket Node gives a child). */
+      viaFifo;
+      constructor(opts) {
+        this.batchCommand = opts.batchCommand !== false;
+        const args = this.batchCommand ? ["cat-file", "--batch-command", "--buffer"] : ["cat-file", "--batch"];
+        const fifo = opts.fifo ? openFifo() : void 0;
+        try {
+          this.proc = spawn2("git", args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["pipe", fifo?.write ?? "pipe", "pipe"] });
+        } finally {
+          if (fifo) closeSync4(fifo.write);
+        }
+        this.viaFifo = fifo !== void 0;
+        const outputEnded = fifo ? readSlabs(fifo.read, (piece) => this.parse(piece)) : Promise.resolve();
+        if (!fifo) this.proc.stdout.on("data", (chunk) => this.parse(chunk));
+        this.proc.stderr.on("data", (d2) => {
+          if (this.stderr.length < 4096) this.stderr += d2.toString("utf8");
+        });
+        this.proc.stdin.on("error", () => void 0);
+        this.exited = new Promise((resolve14) => {
+          this.proc.on("error", (e) => {
+            this.fail(new CatFileError(`cannot run git cat-file (${e.message})`));
+            resolve14(-1);
+          });
+          this.proc.on("close", async (code2) => {
+            await outputEnded;
+            if (this.pending > 0 || this.state !== 0 /* Header */) this.died(code2);
+            resolve14(code2 ?? -1);
+          });
+        });
+      }
+      /** Requests answered so far subtracted from requests made. */
+      get pending() {
+        return this.queue.length - this.head;
+      }
+      /** Asks for an object (a full object id). */
+      request(oid, req) {
+        if (this.failure) throw this.failure;
+        this.queue.push({ oid, req });
+        this.writeBuf += this.batchCommand ? `contents ${oid}
+` : `${oid}
+`;
+        if (++this.unflushed >= BURST) this.flushWrites();
+        else if (!this.scheduled) {
+          this.scheduled = true;
+          setImmediate(() => this.flushWrites());
+        }
+      }
+      /** Resolves once fewer than `below` requests are unanswered (or the process failed). */
+      waitBelow(below) {
+        if (this.pending < below || this.failure) return Promise.resolve();
+        this.flushWrites();
+        return new Promise((resolve14) => this.waiters.push({ below, resolve: resolve14 }));
+      }
+      /** Resolves when every request has been answered; rejects if the process failed. */
+      async drain() {
+        await this.waitBelow(1);
+        if (this.failure) throw this.failure;
+      }
+      /** Ends the process once every answer is in. */
+      async close() {
+        this.flushWrites();
+        this.proc.stdin.end();
+        await this.exited;
+        if (this.failure) throw this.failure;
+      }
+      /** Stops the process at once (on errors). */
+      kill() {
+        this.killed = true;
+        this.proc.kill();
+      }
+      /**
+       * The process ended with requests unanswered. When git itself gave up on an object
+       * (exit 128 with a message, after answering everything before it), that object is
+       * settled here and the rest can go to a new process (CatFileDied); anything else is
+       * a plain failure.
+       */
+      died(code2) {
+        const lines = this.stderr.trim().split("\n");
+        const said = lines.find((l3) => l3.startsWith("fatal: ")) ?? lines[0] ?? "";
+        const entry = this.queue[this.head];
+        if (this.killed || this.failure || code2 !== 128 || !said || !entry || !this.stderr.includes(entry.oid)) {
+          this.fail(new CatFileError(`git cat-file stopped early (exit ${code2})${said ? `: ${said}` : ""}`));
+          return;
+        }
+        const why = said.replace(/^(fatal|error): /, "");
+        let how;
+        this.headerParts = [];
+        if (this.state !== 0 /* Header */) {
+          this.endObject(() => entry.req.damaged?.());
+          how = "; scanned as far as git could read it";
+        } else {
+          this.answered();
+          entry.req.missing();
+          how = "";
+        }
+        const rest = this.queue.slice(this.head).filter((e) => e !== void 0);
+        this.fail(new CatFileDied(`git object ${entry.oid.slice(0, 12)}: git cannot read it (${why})${how}`, rest));
+      }
+      /** The current object is over: the request is answered, its held bytes and its end go out. */
+      endObject(beforeEnd) {
+        const out = this.current;
+        this.current = void 0;
+        this.state = 0 /* Header */;
+        this.answered();
+        if (this.held) out?.push(this.held);
+        this.held = void 0;
+        beforeEnd?.();
+        out?.end();
+      }
+      flushWrites() {
+        this.scheduled = false;
+        if (!this.writeBuf || this.failure) return;
+        const text = this.batchCommand ? `${this.writeBuf}flush
+` : this.writeBuf;
+        this.writeBuf = "";
+        this.unflushed = 0;
+        this.proc.stdin.write(text);
+      }
+      fail(e) {
+        if (this.failure) return;
+        this.failure = e;
+        for (const w2 of this.waiters) w2.resolve();
+        this.waiters = [];
+      }
+      answered() {
+        this.queue[this.head++] = void 0;
+        if (this.head > 4096 && this.head * 2 > this.queue.length) {
+          this.queue.splice(0, this.head);
+          this.head = 0;
+        }
+        if (this.waiters.length) {
+          const n = this.pending;
+          this.waiters = this.waiters.filter((w2) => n < w2.below ? (w2.resolve(), false) : true);
+        }
+      }
+      parse(chunk) {
+        let off = 0;
+        const len = chunk.length;
+        while (off < len) {
+          if (this.state === 1 /* Content */) {
+            const n = Math.min(this.remaining, len - off);
+            if (n > 0) {
+              if (this.current) this.hold(off === 0 && n === len ? chunk : chunk.subarray(off, off + n));
+              off += n;
+              this.remaining -= n;
+            }
+            if (this.remaining === 0) this.state = 2 /* Trailer */;
+          } else if (this.state === 2 /* Trailer */) {
+            off++;
+            this.endObject();
+          } else {
+            const nl = chunk.indexOf(10, off);
+            if (nl === -1) {
+              this.headerParts.push(chunk.subarray(off));
+              return;
+            }
+            let header;
+            if (this.headerParts.length) {
+              this.headerParts.push(chunk.subarray(off, nl));
+              header = Buffer.concat(this.headerParts).toString("latin1");
+              this.headerParts = [];
+            } else header = chunk.toString("latin1", off, nl);
+            off = nl + 1;
+            this.onHeader(header);
+          }
+        }
+      }
+      /**
+       * Hands over the object's bytes in as few pieces as the reads allow: a read that goes on
+       * where the held piece ends in the same slab extends it (no copy), so an object that
+       * spans reads mostly arrives whole and is scanned where it lies.
+       */
+      hold(piece) {
+        const h3 = this.held;
+        if (h3 && h3.buffer === piece.buffer && h3.byteOffset + h3.length === piece.byteOffset) {
+          this.held = Buffer.from(h3.buffer, h3.byteOffset, h3.length + piece.length);
+          return;
+        }
+        if (h3) this.current.push(h3);
+        this.held = piece;
+      }
+      onHeader(header) {
+        const req = this.queue[this.head]?.req;
+        if (!req) {
+          this.fail(new CatFileError(`git cat-file: unexpected output "${header.slice(0, 80)}"`));
+          this.proc.kill();
+          return;
+        }
+        const sp2 = header.lastIndexOf(" ");
+        const sp1 = header.indexOf(" ");
+        if (sp1 === sp2) {
+          this.answered();
+          req.missing();
+          return;
+        }
+        const type = header.slice(sp1 + 1, sp2);
+        const size = Number(header.slice(sp2 + 1));
+        this.current = req.start(type, size);
+        this.remaining = size;
+        this.state = size === 0 ? 2 /* Trailer */ : 1 /* Content */;
+      }
+    };
+  }
+});
+
+// src/sources/git/blob-reader.ts
+function blobName(job) {
+  return job.path || `blob ${job.oid.slice(0, 12)}`;
+}
+function createBlobReader(detector, opts, events) {
+  const start = () => new CatFile({ cwd: opts.git.cwd, env: opts.git.env, batchCommand: opts.batchCommand, fifo: opts.fifo === true });
+  let cat = opts.cat ?? start();
+  let restarts = 0;
+  const recover = (e) => {
+    if (!(e instanceof CatFileDied) || opts.cat || restarts >= MAX_RESTARTS) return false;
+    restarts++;
+    events.warn(e.message);
+    cat = start();
+    for (const { oid, req } of e.rest) cat.request(oid, req);
+    return true;
+  };
+  const totals = { blobs: 0, bytes: 0 };
+  let current;
+  const sink = {
+    match: (path2, m2) => current?.matches.push({ path: path2, m: m2 }),
+    warn: events.warn,
+    skip: events.skip,
+    note: (path2, kind) => {
+      if (kind === "binary" && current) (current.binary ??= []).push(path2);
+    }
+  };
+  const request = (job) => ({
+    start(type, size) {
+      if (type !== "blob") {
+        events.done(1, 0);
+        return void 0;
+      }
+      const name = blobName(job);
+      if (size > opts.maxBlobSize) {
+        events.skip(name, `git blob ${job.oid.slice(0, 12)}: larger than the size cap (${size} > ${opts.maxBlobSize} bytes)`);
+        events.done(1, 0);
+        return void 0;
+      }
+      const hit = { oid: job.oid, path: name, matches: [] };
+      let failed2 = false;
+      const guard = (f3) => {
+        if (failed2) return;
+        current = hit;
+        try {
+          f3();
+        } catch (e) {
+          failed2 = true;
+          events.warn(`${name}: scan failed (${e.message}); skipped`);
+        } finally {
+          current = void 0;
+        }
+      };
+      let stream;
+      guard(() => {
+        stream = openContent(detector, name, sink, opts.content);
+      });
+      return {
+        push: (piece) => guard(() => stream.push(piece)),
+        end: () => {
+          guard(() => stream.end());
+          totals.blobs++;
+          totals.bytes += size;
+          if (hit.matches.length) events.hit(hit);
+          events.done(1, size);
+        }
+      };
+    },
+    missing() {
+      events.missing(job);
+      events.done(1, 0);
+    },
+    damaged() {
+      events.damaged?.();
+    }
+  });
+  return {
+    add(job) {
+      for (; ; ) {
+        try {
+          cat.request(job.oid, request(job));
+          if (cat.pending >= HIGH) return cat.waitBelow(LOW);
+          return;
+        } catch (e) {
+          if (!recover(e)) throw e;
+        }
+      }
+    },
+    async finish() {
+      for (; ; ) {
+        try {
+          if (opts.keepOpen) await cat.drain();
+          else await cat.close();
+          return totals;
+        } catch (e) {
+          if (!recover(e)) throw e;
+        }
+      }
+    },
+    abort() {
+      cat.kill();
+    }
+  };
+}
+var HIGH, LOW, MAX_RESTARTS;
+var init_blob_reader = __esm({
+  "src/sources/git/blob-reader.ts"() {
+    "use strict";
+    init_content();
+    init_cat_file();
+    HIGH = 2048;
+    LOW = 1024;
+    MAX_RESTARTS = 100;
+  }
+});
+
+// src/sources/git/raw-log.ts
+function rawLogParser(onChange, onCommit = () => void 0) {
+  let commit;
+  let want;
+  let pending;
+  let src = "";
+  return (rec) => {
+    if (want === "author") {
+      commit.author = rec.toString("utf8");
+      want = "date";
+      return;
+    }
+    if (want === "date") {
+      commit.date = rec.toString("utf8");
+      want = void 0;
+      onCommit(commit);
+      return;
+    }
+    if (want === "path" || want === "dst") {
+      const change = { ...pending, path: rec.toString("utf8"), ...want === "dst" ? { oldPath: src } : {} };
+      want = void 0;
+      pending = void 0;
+      return onChange(change);
+    }
+    if (want === "src") {
+      src = rec.toString("utf8");
+      want = "dst";
+      return;
+    }
+    const off = rec[0] === 10 ? 1 : 0;
+    if (rec[off] === 58) {
+      let n = 0;
+      while (rec[off + n] === 58) n++;
+      const f3 = [];
+      for (let p2 = off + n; ; ) {
+        const sp = rec.indexOf(32, p2);
+        f3.push(rec.toString("latin1", p2, sp === -1 ? rec.length : sp));
+        if (sp === -1) break;
+        p2 = sp + 1;
+      }
+      const status = f3[2 * n + 2] ?? "";
+      pending = { commit, oldOids: f3.slice(n + 1, 2 * n + 1), newOid: f3[2 * n + 1] ?? "", newMode: f3[n] ?? "", status };
+      want = n === 1 && (status[0] === "R" || status[0] === "C") ? "src" : "path";
+      return;
+    }
+    if (rec[off] === 1) {
+      commit = { oid: rec.toString("latin1", off + 1), author: "", date: "" };
+      want = "author";
+    }
+  };
+}
+function isNullOid(oid) {
+  return /^0+$/.test(oid);
+}
+function newBlobOf(c3) {
+  return !isNullOid(c3.newOid) && c3.newMode !== SUBMODULE_MODE;
+}
+var RAW_LOG_FORMAT, SUBMODULE_MODE;
+var init_raw_log = __esm({
+  "src/sources/git/raw-log.ts"() {
+    "use strict";
+    RAW_LOG_FORMAT = "--format=%x01%H%x00%aN%x00%aI";
+    SUBMODULE_MODE = "160000";
+  }
+});
+
 // src/sources/git/repo.ts
-import { existsSync, readFileSync as readFileSync5, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join4, resolve as resolve4 } from "node:path";
+import { existsSync as existsSync2, readFileSync as readFileSync4, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
+import { isAbsolute as isAbsolute2, join as join4, resolve as resolve5 } from "node:path";
 function parseGitVersion(text) {
   const m2 = /(\d+)\.(\d+)/.exec(text);
   return m2 ? [Number(m2[1]), Number(m2[2])] : [0, 0];
@@ -25821,7 +26086,7 @@ function packFiles(objectsDir) {
   }
 }
 async function openRepo(target, cwd, env4) {
-  const dir = target === void 0 ? cwd : resolve4(cwd, target);
+  const dir = target === void 0 ? cwd : resolve5(cwd, target);
   const shown = target ?? ".";
   if (target !== void 0) {
     let isDir = false;
@@ -25852,15 +26117,15 @@ async function openRepo(target, cwd, env4) {
   const top2 = (await topP).trim();
   const workTree = inside === "true" && top2 ? top2 : void 0;
   const head = await headP;
-  const objectsDir = isAbsolute2(objects) ? objects : resolve4(dir, objects);
+  const objectsDir = isAbsolute2(objects) ? objects : resolve5(dir, objects);
   const packs = packFiles(objectsDir);
   return {
     ...ctx,
     gitDir,
     objectsDir,
-    shallowFile: isAbsolute2(shallowPath) ? shallowPath : resolve4(dir, shallowPath),
-    stashLog: isAbsolute2(stashLog) ? stashLog : resolve4(dir, stashLog),
-    reftable: existsSync(isAbsolute2(reftable) ? reftable : resolve4(dir, reftable)),
+    shallowFile: isAbsolute2(shallowPath) ? shallowPath : resolve5(dir, shallowPath),
+    stashLog: isAbsolute2(stashLog) ? stashLog : resolve5(dir, stashLog),
+    reftable: existsSync2(isAbsolute2(reftable) ? reftable : resolve5(dir, reftable)),
     bare: bare === "true",
     shallow: shallow === "true",
     workTree,
@@ -25880,7 +26145,7 @@ async function resolveCommit(ctx, rev) {
 }
 function shallowCommits(repo) {
   try {
-    return new Set(readFileSync5(repo.shallowFile, "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
+    return new Set(readFileSync4(repo.shallowFile, "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -25888,7 +26153,7 @@ function shallowCommits(repo) {
 async function stashCommits(repo) {
   let text;
   try {
-    text = readFileSync5(repo.stashLog, "latin1");
+    text = readFileSync4(repo.stashLog, "latin1");
   } catch {
     if (!repo.reftable) return [];
     const r2 = await gitOutput(repo, ["log", "-g", "--format=%H", "refs/stash", "--"]);
@@ -26002,7 +26267,7 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
   const slots = Array.from({ length: threads3 }, () => {
     const worker = new Worker(new URL(WORKER_URL), { workerData: init, trackUnmanagedFds: false });
     const slot = { worker, inFlight: 0 };
-    slot.ended = new Promise((resolve12, reject) => {
+    slot.ended = new Promise((resolve14, reject) => {
       worker.on("message", (msg) => {
         if (msg.kind === "batch") {
           slot.inFlight--;
@@ -26014,7 +26279,7 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
           events.done(msg.answered, msg.bytes);
           wake();
         } else if (msg.kind === "end") {
-          resolve12(msg.totals);
+          resolve14(msg.totals);
           void worker.terminate();
         } else {
           failure ??= new Error(msg.message);
@@ -26357,7 +26622,7 @@ async function listByLog(ctx, repo, refs, queue, missing, stats) {
     if (keptBytes <= KEEP_LOG_MAX) kept.push(chunk);
     else kept = void 0;
   };
-  const r2 = await streamRecords(repo, ["log", ...refs.args, ...INTRO_DIFF], parse, { sep: 0, onChunk, input: refs.input }).done;
+  const r2 = await streamRecords(repo, ["log", ...refs.args, ...introDiff(repo)], parse, { sep: 0, onChunk, input: refs.input }).done;
   if (r2.code !== 0) {
     const why = gitMessage(r2.stderr || `exit ${r2.code}`);
     if (NAMES_MISSING_OBJECT.test(why)) stats.missingObjects++;
@@ -26373,6 +26638,9 @@ async function treesMayBeMissing(repo) {
   if (!filters.length) return "unknown";
   const keepsTrees = (f3) => f3.replace(/^combine:/, "").split("+").every((part) => /^(blob|sparse)(:|%3a)/i.test(part));
   return filters.find((f3) => !keepsTrees(f3));
+}
+function introDiff(repo) {
+  return repo.partial ? INTRO_DIFF.map((o2) => o2 === "-M" ? "--no-renames" : o2) : INTRO_DIFF;
 }
 function introParser(oids, out, onIntro) {
   return rawLogParser((c3) => {
@@ -26448,8 +26716,8 @@ async function listCommits(repo, refs) {
 }
 async function findIntroductions(ctx, repo, oids, listing, refs) {
   const out = /* @__PURE__ */ new Map();
-  const diff = [...INTRO_DIFF];
-  if (oids.size <= FIND_OBJECT_MAX) for (const o2 of oids) diff.push(`--find-object=${o2}`);
+  const diff = [...introDiff(repo)];
+  if (oids.size <= FIND_OBJECT_MAX && !repo.partial) for (const o2 of oids) diff.push(`--find-object=${o2}`);
   const parts = listing.count >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
   let inputs = [void 0];
   if (parts > 1) {
@@ -26538,8 +26806,9 @@ function provenance(c3, inHead, boundary) {
 }
 async function resolveRange(repo, range) {
   const m2 = /^(.*?)(\.\.\.?)(.*)$/.exec(range.trim());
-  if (!m2 || !m2[1] && !m2[3] || m2[3].includes("..")) throw new GitError(`--range "${range}": expected BASE..HEAD (or BASE...HEAD)`);
-  const [, a = "", dots = "..", b3 = ""] = m2;
+  if (!m2 || m2[3].includes("..")) throw new GitError(`--range "${range}": expected BASE..HEAD (or BASE...HEAD)`);
+  if (!m2[1].trim()) throw new GitError(`--range "${range}": the base is empty (an unset variable?); name it, e.g. origin/main..HEAD`);
+  const [, a = "", , b3 = ""] = m2;
   const ends = [];
   for (const [which, rev] of [["base", a || "HEAD"], ["head", b3 || "HEAD"]]) {
     const oid = await resolveCommit(repo, rev);
@@ -26549,13 +26818,13 @@ async function resolveRange(repo, range) {
     }
     ends.push(oid);
   }
-  return `${ends[0]}${dots}${ends[1]}`;
+  return `${ends[0]}..${ends[1]}`;
 }
 async function scanChanges(ctx, repo, sel) {
   const stats = newStats();
   const refs = sel.range ? { args: [await resolveRange(repo, sel.range)] } : await allRefs(repo);
   const revs = [...refs.args];
-  if (sel.since) revs.push(`--since=${sel.since}`);
+  if (sel.since !== void 0) revs.push(`--max-age=${sel.since}`);
   const changes = [];
   const commits = [];
   const parse = rawLogParser(
@@ -26564,9 +26833,11 @@ async function scanChanges(ctx, repo, sel) {
     },
     (c3) => commits.push(c3)
   );
-  const r2 = await streamRecords(repo, ["log", ...revs, ...INTRO_DIFF, "--end-of-options"], parse, { sep: 0, input: refs.input }).done;
+  const r2 = await streamRecords(repo, ["log", ...revs, ...introDiff(repo), "--end-of-options"], parse, { sep: 0, input: refs.input }).done;
   if (r2.code !== 0) throw new GitError(`git log ${sel.range ?? ""}: ${gitMessage(r2.stderr)}`);
   stats.commits = commits.length;
+  const rules = [...new Set(changes.map((c3) => c3.path).filter((p2) => p2 === ".hfleaksignore" || p2 === ".hfleaks.json"))];
+  if (rules.length) ctx.warn(`these commits change ${rules.join(" and ")}, which decide${rules.length === 1 ? "s" : ""} what this scan leaves out: review that change`);
   const boundary = shallowCommits(repo);
   const cut = commits.filter((c3) => boundary.has(c3.oid));
   if (cut.length) {
@@ -26670,27 +26941,56 @@ var history_exports = {};
 __export(history_exports, {
   openRepoFor: () => openRepoFor,
   runHistory: () => runHistory,
-  scanRepoHistory: () => scanRepoHistory
+  scanRepoHistory: () => scanRepoHistory,
+  sinceEpoch: () => sinceEpoch
 });
-function sinceForGit(text) {
+function sinceEpoch(text, now = Date.now()) {
   const since2 = text.trim();
   const bad = () => new UsageError(`--since "${text}": use a date (2024-01-31, 2024-01-31T12:00) or "N days ago"`);
   if (!SINCE_RE.test(since2)) throw bad();
-  const d2 = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(since2);
-  if (!d2) return since2;
-  const [year, month, day, hour = 0, minute = 0, second = 0] = d2.slice(1).map((x3) => x3 === void 0 ? void 0 : Number(x3));
-  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) throw bad();
-  return since2.length === 10 ? `${since2} 00:00:00` : since2;
+  let ms2;
+  const d2 = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(since2);
+  const ago = /^(\d+)\s+(second|minute|hour|day|week|month|year)s?\s+ago$/i.exec(since2);
+  if (d2) {
+    const [year, month, day, hour = 0, minute = 0, second = 0] = d2.slice(1, 7).map((x3) => x3 === void 0 ? void 0 : Number(x3));
+    const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) throw bad();
+    const zone = d2[7];
+    if (zone === void 0) {
+      const local = /* @__PURE__ */ new Date(0);
+      local.setFullYear(year, month - 1, day);
+      local.setHours(hour, minute, second, 0);
+      ms2 = local.getTime();
+    } else {
+      const z3 = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+      const offset = z3 ? (z3[1] === "-" ? -1 : 1) * (Number(z3[2]) * 60 + Number(z3[3])) : 0;
+      ms2 = Date.UTC(year, month - 1, day, hour, minute, second) - offset * 6e4;
+    }
+  } else if (since2.startsWith("@")) {
+    ms2 = Number(since2.slice(1)) * 1e3;
+  } else if (/^yesterday$/i.test(since2)) {
+    ms2 = now - 864e5;
+  } else {
+    const n = Number(ago[1]);
+    const unit = ago[2].toLowerCase();
+    const at2 = new Date(now);
+    if (unit === "month") at2.setMonth(at2.getMonth() - n);
+    else if (unit === "year") at2.setFullYear(at2.getFullYear() - n);
+    else at2.setTime(now - n * { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800 }[unit] * 1e3);
+    ms2 = at2.getTime();
+  }
+  if (Number.isNaN(ms2) || ms2 <= 0) return void 0;
+  if (ms2 > now) throw new UsageError(`--since "${text}" is in the future: no commit is newer`);
+  return Math.floor(ms2 / 1e3);
 }
 function openRepoFor(io2, repo) {
   return gitErrors(() => openRepo(repo, io2.cwd, io2.env));
 }
 async function scanRepoHistory(io2, args, session, repo, prefix = "") {
-  const since2 = args.since === void 0 ? void 0 : sinceForGit(args.since);
+  const since2 = args.since === void 0 ? void 0 : sinceEpoch(args.since);
   const stats = session.stats;
   stats.shallow = Boolean(stats.shallow) || repo.shallow;
-  const selection = args.range !== void 0 || args.since !== void 0;
+  const selection = args.range !== void 0 || since2 !== void 0;
   const { ctx, progress } = gitContext(io2, args, session, repo, "blobs", prefix);
   const submodules2 = listSubmodules(repo);
   submodules2.catch(() => void 0);
@@ -26742,14 +27042,14 @@ var init_history2 = __esm({
 });
 
 // src/sources/git/staged.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { basename, dirname as dirname2, join as join5, resolve as resolve5 } from "node:path";
-function workTreeTop(cwd, env4) {
+import { existsSync as existsSync3 } from "node:fs";
+import { basename, dirname as dirname3, join as join5, resolve as resolve6 } from "node:path";
+function workTreeTop2(cwd, env4) {
   if (env4.GIT_DIR || env4.GIT_WORK_TREE || env4.GIT_CEILING_DIRECTORIES || env4.GIT_DISCOVERY_ACROSS_FILESYSTEM) return void 0;
-  for (let dir = resolve5(cwd); ; ) {
+  for (let dir = resolve6(cwd); ; ) {
     if (basename(dir) === ".git") return void 0;
-    if (existsSync2(join5(dir, ".git"))) return dir;
-    const up = dirname2(dir);
+    if (existsSync3(join5(dir, ".git"))) return dir;
+    const up = dirname3(dir);
     if (up === dir) return void 0;
     dir = up;
   }
@@ -26841,7 +27141,7 @@ async function runStaged(io2, args) {
   const cat = new CatFile({ cwd: io2.cwd, env: env4, batchCommand: false });
   let session;
   try {
-    let root = workTreeTop(io2.cwd, env4);
+    let root = workTreeTop2(io2.cwd, env4);
     if (root === void 0) {
       const t2 = await gitOutput(git, ["rev-parse", "--show-toplevel"]);
       if (t2.code !== 0) throw whereError(t2.stderr);
@@ -26913,7 +27213,8 @@ async function runAudit(io2, args) {
     } finally {
       progress.done();
     }
-  } else note(io2, args, "bare repository: no working tree to scan, history only");
+  } else if (repo.bare) note(io2, args, "bare repository: no working tree to scan, history only");
+  else note(io2, args, "a .git directory: its working tree is not scanned, history only (name the working tree to scan its files too)");
   await scanRepoHistory(io2, { ...args, range: void 0, since: void 0 }, session, repo);
   return finish(io2, args, session, "audit");
 }
@@ -26921,7 +27222,7 @@ var init_audit = __esm({
   "src/cli/commands/audit.ts"() {
     "use strict";
     init_config();
-    init_files();
+    init_files2();
     init_progress();
     init_session();
     init_git_common();
@@ -26934,8 +27235,8 @@ var baseline_exports = {};
 __export(baseline_exports, {
   runBaseline: () => runBaseline
 });
-import { readFileSync as readFileSync6, writeFileSync as writeFileSync2 } from "node:fs";
-import { resolve as resolve6 } from "node:path";
+import { readFileSync as readFileSync5, writeFileSync as writeFileSync2 } from "node:fs";
+import { resolve as resolve7 } from "node:path";
 async function readAll(io2) {
   const chunks = [];
   for await (const c3 of io2.stdin) chunks.push(Buffer.isBuffer(c3) ? c3 : Buffer.from(c3));
@@ -26944,7 +27245,7 @@ async function readAll(io2) {
 async function fromReport(io2, file) {
   let text;
   try {
-    text = file === "-" ? await readAll(io2) : readFileSync6(resolve6(io2.cwd, file), "utf8");
+    text = file === "-" ? await readAll(io2) : readFileSync5(resolve7(io2.cwd, file), "utf8");
   } catch (e) {
     throw new UsageError(`${file}: cannot read report (${e.code ?? e.message})`);
   }
@@ -26986,7 +27287,7 @@ async function runBaseline(io2, args) {
   const n = new Set(fingerprints).size;
   if (output && output !== "-") {
     try {
-      writeFileSync2(resolve6(io2.cwd, output), text);
+      writeFileSync2(resolve7(io2.cwd, output), text);
     } catch (e) {
       throw new UsageError(`${output}: cannot write baseline (${e.code ?? e.message})`);
     }
@@ -27027,16 +27328,21 @@ async function verifyLines(io2, args, session) {
       session.warn(`${src.path} line ${l3.line}: not a Hugging Face token; skipped`);
       continue;
     }
-    for (const m2 of matches) session.addMatch(src.path, { ...m2, line: l3.line, allowed: false });
+    for (const m2 of matches) session.addMatch(src.path, { ...m2, line: l3.line, column: m2.column + l3.column - 1, allowed: false });
   }
   session.stats.files = 1;
   session.stats.bytes = src.bytes;
   if (!session.aggregator.findings().length) {
     throw new UsageError(src.lines.length ? "no Hugging Face token among the lines given" : "no tokens given: pass them on standard input, one a line, or name a variable with --env");
   }
-  const code2 = await finish(io2, args, session, "verify");
+  let report;
+  const seen = withIo(io2, { onReport: (r2) => {
+    report = r2;
+    io2.onReport?.(r2);
+  } });
+  const code2 = await finish(seen, args, session, "verify");
   if (code2 !== 1) return code2;
-  return session.aggregator.findings().some((f3) => !isDead(f3.verification, f3.jwt?.expired)) ? 1 : 0;
+  return (report?.findings ?? session.aggregator.findings()).some((f3) => !isDead(f3.verification, f3.jwt?.expired)) ? 1 : 0;
 }
 var init_verify = __esm({
   "src/cli/commands/verify.ts"() {
@@ -27126,7 +27432,7 @@ var init_revoke2 = __esm({
 });
 
 // src/hook/install.ts
-import { chmodSync as chmodSync2, existsSync as existsSync3, mkdirSync, readFileSync as readFileSync7, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { chmodSync, existsSync as existsSync4, mkdirSync, readFileSync as readFileSync6, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { isAbsolute as isAbsolute3, join as join6 } from "node:path";
 async function hooksDir(cwd) {
   const git = wo({ baseDir: cwd });
@@ -27147,7 +27453,9 @@ function hookScript(node, cli, chained) {
   return `#!/bin/sh
 ${MARKER} (installed by \`hfleaks hook install\`; remove with \`hfleaks hook uninstall\`)
 # Scans only what this commit adds, offline. Skip it once with: git commit --no-verify
-${chained ? `"$(dirname "$0")/${PREVIOUS}" "$@" || exit $?
+${chained ? `# git runs a hook only if it is executable; so does this chain.
+PREVIOUS="$(dirname "$0")/${PREVIOUS}"
+if [ -x "$PREVIOUS" ]; then "$PREVIOUS" "$@" || exit $?; fi
 ` : ""}# The scan is offline, but Node 20 parses every root certificate at start-up when
 # NODE_EXTRA_CA_CERTS is set: tens of milliseconds on every commit for nothing.
 unset NODE_EXTRA_CA_CERTS
@@ -27181,7 +27489,15 @@ exit $status
 }
 function isOurs(path2) {
   try {
-    return readFileSync7(path2, "utf8").includes(MARKER);
+    return readFileSync6(path2, "utf8").includes(MARKER);
+  } catch {
+    return false;
+  }
+}
+function huskyManaged(dir) {
+  if (existsSync4(join6(dir, "husky.sh")) || existsSync4(join6(dir, "_", "husky.sh"))) return true;
+  try {
+    return readFileSync6(join6(dir, "h"), "utf8").includes("husky");
   } catch {
     return false;
   }
@@ -27191,9 +27507,12 @@ async function installHook(o2) {
   mkdirSync(dir, { recursive: true });
   const hook = join6(dir, "pre-commit");
   const previous = join6(dir, PREVIOUS);
-  let chained = existsSync3(previous);
+  if (huskyManaged(dir)) {
+    throw new HookError(`husky manages the git hooks in ${dir}; left alone: add the line \`npx --no-install hfleaks staged\` to .husky/pre-commit instead`);
+  }
+  let chained = existsSync4(previous);
   let what = `installed ${hook}`;
-  if (existsSync3(hook) && !isOurs(hook)) {
+  if (existsSync4(hook) && !isOurs(hook)) {
     if (!o2.force) {
       throw new HookError(`${hook} exists and is not hfleaks'; left alone (--force keeps it and runs it before hfleaks)`);
     }
@@ -27201,21 +27520,21 @@ async function installHook(o2) {
     renameSync(hook, previous);
     chained = true;
     what = `installed ${hook}; the existing hook was kept as ${PREVIOUS} and runs first`;
-  } else if (existsSync3(hook)) {
+  } else if (existsSync4(hook)) {
     what = `updated ${hook}`;
   }
   writeFileSync3(hook, hookScript(o2.node, o2.cli, chained), { mode: 493 });
-  chmodSync2(hook, 493);
+  chmodSync(hook, 493);
   return what;
 }
 async function uninstallHook(cwd) {
   const dir = await hooksDir(cwd);
   const hook = join6(dir, "pre-commit");
   const previous = join6(dir, PREVIOUS);
-  if (!existsSync3(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
+  if (!existsSync4(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
   if (!isOurs(hook)) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
   rmSync2(hook);
-  if (existsSync3(previous)) {
+  if (existsSync4(previous)) {
     renameSync(previous, hook);
     return `removed the hfleaks hook; restored the previous ${hook}`;
   }
@@ -28254,18 +28573,18 @@ var init_cliui = __esm({
 });
 
 // node_modules/escalade/sync/index.mjs
-import { dirname as dirname3, resolve as resolve7 } from "path";
+import { dirname as dirname4, resolve as resolve8 } from "path";
 import { readdirSync as readdirSync3, statSync as statSync3 } from "fs";
 function sync_default(start, callback) {
-  let dir = resolve7(".", start);
+  let dir = resolve8(".", start);
   let tmp, stats = statSync3(dir);
   if (!stats.isDirectory()) {
-    dir = dirname3(dir);
+    dir = dirname4(dir);
   }
   while (true) {
     tmp = callback(dir, readdirSync3(dir));
-    if (tmp) return resolve7(dir, tmp);
-    dir = dirname3(tmp = dir);
+    if (tmp) return resolve8(dir, tmp);
+    dir = dirname4(tmp = dir);
     if (tmp === dir) break;
   }
 }
@@ -29230,8 +29549,8 @@ var init_yargs_parser = __esm({
 
 // node_modules/yargs-parser/build/lib/index.js
 import { format } from "util";
-import { normalize, resolve as resolve8 } from "path";
-import { readFileSync as readFileSync8 } from "fs";
+import { normalize, resolve as resolve9 } from "path";
+import { readFileSync as readFileSync7 } from "fs";
 import { createRequire as createRequire3 } from "node:module";
 var _a, _b, _c, minNodeVersion, nodeVersion, env3, require2, parser, yargsParser, lib_default;
 var init_lib2 = __esm({
@@ -29255,12 +29574,12 @@ var init_lib2 = __esm({
       },
       format,
       normalize,
-      resolve: resolve8,
+      resolve: resolve9,
       require: (path2) => {
         if (typeof require2 !== "undefined") {
           return require2(path2);
         } else if (path2.match(/\.json$/)) {
-          return JSON.parse(readFileSync8(path2, "utf8"));
+          return JSON.parse(readFileSync7(path2, "utf8"));
         } else {
           throw Error("only .json config files are supported in ESM");
         }
@@ -29431,19 +29750,19 @@ var init_string_width3 = __esm({
 });
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync9, statSync as statSync4, writeFile } from "fs";
+import { readFileSync as readFileSync8, statSync as statSync4, writeFile } from "fs";
 import { format as format2 } from "util";
-import { resolve as resolve9 } from "path";
+import { resolve as resolve10 } from "path";
 var node_default;
 var init_node = __esm({
   "node_modules/y18n/build/lib/platform-shims/node.js"() {
     node_default = {
       fs: {
-        readFileSync: readFileSync9,
+        readFileSync: readFileSync8,
         writeFile
       },
       format: format2,
-      resolve: resolve9,
+      resolve: resolve10,
       exists: (file) => {
         try {
           return statSync4(file).isFile();
@@ -29661,9 +29980,9 @@ var require_get_caller_file = __commonJS({
 import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath } from "url";
-import { basename as basename2, dirname as dirname4, extname, relative as relative2, resolve as resolve10, join as join7 } from "path";
+import { basename as basename2, dirname as dirname5, extname, relative as relative3, resolve as resolve11, join as join7 } from "path";
 import { createRequire as createRequire4 } from "node:module";
-import { readFileSync as readFileSync10, readdirSync as readdirSync4 } from "node:fs";
+import { readFileSync as readFileSync9, readdirSync as readdirSync4 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
 var init_esm = __esm({
   "node_modules/yargs/lib/platform-shims/esm.mjs"() {
@@ -29694,10 +30013,10 @@ var init_esm = __esm({
       Parser: lib_default,
       path: {
         basename: basename2,
-        dirname: dirname4,
+        dirname: dirname5,
         extname,
-        relative: relative2,
-        resolve: resolve10,
+        relative: relative3,
+        resolve: resolve11,
         join: join7
       },
       process: {
@@ -29711,7 +30030,7 @@ var init_esm = __esm({
         nextTick: process.nextTick,
         stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
       },
-      readFileSync: readFileSync10,
+      readFileSync: readFileSync9,
       readdirSync: readdirSync4,
       require: require3,
       getCallerFile: () => {
@@ -29720,7 +30039,7 @@ var init_esm = __esm({
       },
       stringWidth: stringWidth3,
       y18n: y18n_default({
-        directory: resolve10(__dirname, "../../../locales"),
+        directory: resolve11(__dirname, "../../../locales"),
         updateFiles: false
       })
     };
@@ -32105,12 +32424,12 @@ var init_yargs_factory = __esm({
       async getCompletion(args, done) {
         argsert("<array> [function]", [args, done], arguments.length);
         if (!done) {
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve14, reject) => {
             __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
               if (err)
                 reject(err);
               else
-                resolve12(completions);
+                resolve14(completions);
             });
           });
         } else {
@@ -33182,8 +33501,14 @@ function unprotect(v2) {
   if (Array.isArray(v2)) return v2.map(unprotect);
   return v2;
 }
-function checkValues(options, args) {
+function checkValues(c3, args, argv) {
+  const options = c3.options;
+  for (const name of Object.keys(c3.positionals ?? {})) {
+    const v2 = args[name];
+    if (v2 === "" || Array.isArray(v2) && v2.includes("")) throw new UsageError(`an empty ${name === "paths" || name === "repo" ? "path" : name} was given (an unset variable?)`);
+  }
   for (const [name, spec] of Object.entries(options)) {
+    if (spec.type === "number" && rawValues(argv, name, spec).some((v3) => v3.trim() === "")) throw new UsageError(`--${name} needs a value`);
     if (Array.isArray(args[name])) {
       const last = args[name].at(-1);
       for (const key of optionKeys(name, spec)) args[key] = last;
@@ -33193,6 +33518,18 @@ function checkValues(options, args) {
     if (typeof v2 === "boolean") throw new UsageError(`--no-${name} is not an option (--${name} takes a value)`);
     if (v2 === "") throw new UsageError(`--${name} needs a value`);
   }
+}
+function rawValues(argv, name, spec) {
+  const end = argv.indexOf("--");
+  const words = end === -1 ? argv : argv.slice(0, end);
+  const flags = [`--${name}`, ...spec.alias ? [`-${spec.alias}`] : []];
+  const out = [];
+  words.forEach((w2, i) => {
+    const eq = w2.indexOf("=");
+    if (w2.startsWith("--") && eq > 0 && w2.slice(0, eq) === `--${name}`) out.push(w2.slice(eq + 1));
+    else if (flags.includes(w2) && i + 1 < words.length) out.push(words[i + 1]);
+  });
+  return out;
 }
 function unknownNames(msg, argv) {
   const text = msg.replaceAll(MARK2, "");
@@ -33234,7 +33571,7 @@ async function runWithYargs(argv, io2, commands = COMMANDS) {
       },
       async (parsed) => {
         const args = Object.fromEntries(Object.entries(parsed).map(([k2, v2]) => [k2, unprotect(v2)]));
-        checkValues(c3.options, args);
+        checkValues(c3, args, argv);
         code2 = await c3.run(io2, args);
       }
     );
@@ -33265,7 +33602,7 @@ init_io();
 import { randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync as readFileSync11 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join8, relative as relative3, resolve as resolve11 } from "node:path";
+import { join as join8, relative as relative4, resolve as resolve13 } from "node:path";
 
 // src/cli/main.ts
 init_commands();
@@ -33411,6 +33748,8 @@ init_session();
 
 // src/action/fetch.ts
 init_dist3();
+import { readFileSync as readFileSync10 } from "node:fs";
+import { isAbsolute as isAbsolute4, resolve as resolve12 } from "node:path";
 
 // src/action/inputs.ts
 init_types();
@@ -33463,6 +33802,9 @@ function planFor(eventName, payload) {
     if (before === after) return { kind: "nothing", why: `push with no new commits (${after.slice(0, 7)})` };
     const dflt = payload?.repository?.default_branch;
     if (typeof before !== "string" || ZERO_SHA.test(before)) {
+      if (typeof dflt === "string" && payload?.ref === `refs/heads/${dflt}`) {
+        return { kind: "audit", why: `push created the default branch ${dflt}: full audit` };
+      }
       if (typeof dflt !== "string") throw new ActionError("push of a new branch, and the event names no default branch to compare with");
       return { kind: "range", base: `origin/${dflt}`, head: after, why: `new branch: origin/${dflt}..${after.slice(0, 7)}` };
     }
@@ -33505,6 +33847,35 @@ async function mergeBase(git, base2, head) {
     return void 0;
   }
 }
+async function shallowCommits2(git, cwd) {
+  const rel = (await git.raw(["rev-parse", "--git-path", "shallow"])).trim();
+  try {
+    return new Set(readFileSync10(isAbsolute4(rel) ? rel : resolve12(cwd, rel), "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
+  } catch {
+    return /* @__PURE__ */ new Set();
+  }
+}
+async function datedCommits(git, revs) {
+  const out = await git.raw(["rev-list", "--timestamp", ...revs, "--"]);
+  return out.split("\n").filter(Boolean).map((l3) => {
+    const [time = "0", oid = ""] = l3.split(" ");
+    return { oid, time: Number(time) };
+  });
+}
+var CLOCK_SLOP = 24 * 3600;
+async function rangeGap(git, cwd, base2, head) {
+  if (!await mergeBase(git, base2, head)) return "no merge base";
+  const shallow = await shallowCommits2(git, cwd);
+  if (!shallow.size) return void 0;
+  const range = await datedCommits(git, [`${base2}..${head}`]);
+  const cut = range.find((c3) => shallow.has(c3.oid));
+  if (cut) return `commit ${cut.oid.slice(0, 12)} of the range has no parents here`;
+  if (!range.length) return void 0;
+  const oldest = Math.min(...range.map((c3) => c3.time));
+  const early = (await datedCommits(git, [base2])).find((c3) => shallow.has(c3.oid) && c3.time >= oldest - CLOCK_SLOP);
+  if (early) return `the base's history stops at ${early.oid.slice(0, 12)}, not older than the range`;
+  return void 0;
+}
 async function ensureRange(cwd, base2, head, fallbackBase) {
   const git = wo({ baseDir: cwd });
   const notes = [];
@@ -33529,13 +33900,17 @@ async function ensureRange(cwd, base2, head, fallbackBase) {
       throw new ActionError(`base commit ${base2} is not in the checkout and could not be fetched from origin; fetch more history (actions/checkout with fetch-depth: 0)`);
     }
   }
-  for (let depth = 32; !await mergeBase(git, base2, head); depth *= 4) {
+  const steps2 = [32, 128, 512, 2048, 8192];
+  for (let i = 0; ; i++) {
+    const gap = await rangeGap(git, cwd, base2, head);
+    if (!gap) break;
     if (!await isShallow(git)) throw new ActionError(`${base2.slice(0, 12)} and ${head.slice(0, 12)} have no common history`);
-    if (depth > 8192) {
-      await fetch(["--unshallow", "origin"]);
-      continue;
+    if (i > steps2.length) throw new ActionError(`the checkout is still shallow after git fetch --unshallow, and ${base2.slice(0, 12)}..${head.slice(0, 12)} incomplete (${gap}); use actions/checkout with fetch-depth: 0`);
+    try {
+      await fetch([i < steps2.length ? `--deepen=${steps2[i]}` : "--unshallow", "origin", refspec(base2), refspec(head)]);
+    } catch (e) {
+      throw new ActionError(`the checkout is shallow, ${base2.slice(0, 12)}..${head.slice(0, 12)} needs more history (${gap}), and it could not be fetched from origin (${e.message.split("\n")[0]}); use actions/checkout with fetch-depth: 0`);
     }
-    await fetch([`--deepen=${depth}`, "origin", refspec(base2), refspec(head)]);
   }
   return { base: base2, head, notes };
 }
@@ -33549,6 +33924,21 @@ async function ensureFullHistory(cwd) {
     throw new ActionError(`the checkout is shallow and its history could not be fetched from origin (${e.message.split("\n")[0]}); use actions/checkout with fetch-depth: 0`);
   }
   return [`git ${args.filter((a) => a !== "--quiet").join(" ")}`];
+}
+async function repoTop2(dir) {
+  try {
+    return resolve12(dir, (await wo({ baseDir: dir }).raw(["rev-parse", "--show-cdup"])).trim());
+  } catch {
+    return dir;
+  }
+}
+async function partialCloneFilter(dir) {
+  try {
+    const out = await wo({ baseDir: dir }).raw(["config", "--get-regexp", "^remote\\..*\\.partialclonefilter$"]);
+    return out.trim().split("\n")[0]?.split(" ")[1] || void 0;
+  } catch {
+    return void 0;
+  }
 }
 
 // src/action/main.ts
@@ -33591,20 +33981,20 @@ function cliArgs(inputs, sarif) {
 async function runAction(env4, io2 = processIo()) {
   const say = (s) => io2.stdout(`${s}
 `);
-  const fail2 = (msg, code2 = 2) => {
+  const fail2 = (msg, findings = 0, what = "the scan failed") => {
     say(`::error title=hfleaks::${escapeData(msg)}`);
-    setOutput(env4, "findings", "0");
-    setOutput(env4, "exit-code", String(code2));
-    summary2(env4, `### hfleaks: the scan failed
+    setOutput(env4, "findings", String(findings));
+    setOutput(env4, "exit-code", "2");
+    summary2(env4, `### hfleaks: ${what}
 
 ${msg}
 `);
-    return code2;
+    return 2;
   };
   try {
     const inputs = readInputs(env4);
     const workspace = env4.GITHUB_WORKSPACE ?? io2.cwd;
-    const repo = resolve11(workspace, inputs.path);
+    const repo = resolve13(workspace, inputs.path);
     const eventName = env4.GITHUB_EVENT_NAME ?? "";
     let payload = {};
     if (env4.GITHUB_EVENT_PATH) {
@@ -33615,7 +34005,8 @@ ${msg}
       }
     }
     const plan = planFor(eventName, payload);
-    const sarif = join8(env4.RUNNER_TEMP ?? tmpdir2(), `hfleaks-${env4.GITHUB_RUN_ID ?? process.pid}.sarif`);
+    const step = (env4.GITHUB_ACTION ?? "").replace(/[^A-Za-z0-9_-]/g, "_");
+    const sarif = join8(env4.RUNNER_TEMP ?? tmpdir2(), `hfleaks-${env4.GITHUB_RUN_ID ?? process.pid}${step ? `-${step}` : ""}.sarif`);
     setOutput(env4, "sarif-file", sarif);
     say(`hfleaks ${VERSION}: ${plan.why}`);
     let args;
@@ -33642,19 +34033,35 @@ Nothing to scan: ${plan.why}.
     const resume = randomBytes(16).toString("hex");
     say(`::stop-commands::${resume}`);
     let code2;
+    let lastError = "";
+    const stderr = (s) => {
+      if (s.startsWith("hfleaks: ")) lastError = s.slice("hfleaks: ".length).trim();
+      io2.stderr(s);
+    };
     try {
-      code2 = await main(args, withIo(io2, { cwd: workspace, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, onReport: (r2) => report = r2 }));
+      code2 = await main(args, withIo(io2, { cwd: workspace, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, stderr, onReport: (r2) => report = r2 }));
     } finally {
       say(`::${resume}::`);
     }
-    if (code2 === 2 || !report) return fail2("hfleaks could not complete the scan; see the log above.");
-    const prefix = relative3(workspace, repo).split("\\").join("/");
+    if (!report) return fail2("hfleaks could not complete the scan; see the log above.");
+    const found = report.findings.length;
+    const prefix = relative4(workspace, await repoTop2(repo)).split("\\").join("/");
     for (const line of annotations(report.findings, prefix)) say(line);
-    summary2(env4, await renderReport("markdown", report, { showSecrets: false, color: false }));
+    const missing = report.stats.missingObjects ?? 0;
+    if (found || !missing) summary2(env4, await renderReport("markdown", report, { showSecrets: false, color: false }));
+    if (code2 === 2) {
+      return fail2(lastError || "hfleaks could not complete the run; see the log above.", found, "the run failed after the scan");
+    }
     const threshold = SEVERITIES.indexOf(inputs.failOn);
     const failing = report.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) >= threshold).length;
     const exit = failing > 0 ? 1 : 0;
-    setOutput(env4, "findings", String(report.findings.length));
+    if (missing) {
+      const filter = await partialCloneFilter(repo);
+      const msg = `${missing} git object${missing === 1 ? " was" : "s were"} missing from the checkout and not scanned${filter ? ` (a partial clone, filter ${filter})` : ""}: check out without a filter (actions/checkout without \`filter\`) or fetch the missing objects, and run again`;
+      if (!exit) return fail2(`${found ? "" : "no tokens found, but "}${msg}`, found, "the scan is incomplete");
+      say(`::warning title=hfleaks::${escapeData(msg)}`);
+    }
+    setOutput(env4, "findings", String(found));
     setOutput(env4, "exit-code", String(exit));
     if (exit) say(`::error title=hfleaks::${failing} leaked Hugging Face token${failing === 1 ? "" : "s"} at or above severity ${inputs.failOn}`);
     return exit;
