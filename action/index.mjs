@@ -23180,15 +23180,18 @@ function scrubber(secrets) {
     if (!byKey.size || out.length < KEY) return out;
     let result = "";
     let done = 0;
-    for (let i = 0; i + KEY <= out.length; ) {
-      const hit = byKey.get(out.slice(i, i + KEY))?.filter((f3) => out.startsWith(f3.form, i)).reduce((a, b3) => a && a.form.length >= b3.form.length ? a : b3, void 0);
-      if (!hit) {
-        i++;
-        continue;
+    for (const run of out.matchAll(FORM_RUN)) {
+      const end = run.index + run[0].length;
+      for (let i = Math.max(run.index, done); i + KEY <= end; ) {
+        const hit = byKey.get(out.slice(i, i + KEY))?.filter((f3) => out.startsWith(f3.form, i)).reduce((a, b3) => a && a.form.length >= b3.form.length ? a : b3, void 0);
+        if (!hit) {
+          i++;
+          continue;
+        }
+        result += out.slice(done, i) + hit.shown;
+        i += hit.form.length;
+        done = i;
       }
-      result += out.slice(done, i) + hit.shown;
-      i += hit.form.length;
-      done = i;
     }
     return result + out.slice(done);
   };
@@ -23209,12 +23212,13 @@ function removeEmails(s) {
 function escapeControls(s) {
   return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
-var PREFIXES, KEY, EMAIL, CONTROL, NAMED;
+var PREFIXES, KEY, FORM_RUN, EMAIL, CONTROL, NAMED;
 var init_redact = __esm({
   "src/findings/redact.ts"() {
     "use strict";
     PREFIXES = ["hf_oauth__refresh_", "hf_oauth_", "hf_jwt_", "api_org_", "hf_"];
     KEY = 16;
+    FORM_RUN = new RegExp(`[A-Za-z0-9_+/=.-]{${KEY},}`, "g");
     EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
     CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
     NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
@@ -25501,16 +25505,8 @@ function removePersonalData(findings) {
       if (v2.owner?.fullname) v2.owner.fullname = removeEmails(v2.owner.fullname);
       if (v2.tokenName) v2.tokenName = removeEmails(v2.tokenName);
       if (v2.summary) v2.summary = removeEmails(v2.summary);
-      scrubStrings(v2, clean2);
     }
     if (f3.advice) f3.advice = f3.advice.map((a) => clean2(removeEmails(a)));
-  }
-}
-function scrubStrings(o2, clean2) {
-  const entries = Array.isArray(o2) ? o2.entries() : Object.entries(o2);
-  for (const [k2, v2] of entries) {
-    if (typeof v2 === "string") o2[k2] = clean2(v2);
-    else if (v2 && typeof v2 === "object") scrubStrings(v2, clean2);
   }
 }
 var init_session = __esm({

@@ -155,9 +155,9 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
  * reports end up in CI logs and pull-request comments.
  */
 function removePersonalData(findings: Finding[]): void {
-  // Free text from git and the Hub can hold a token too (an author name, a display name
-  // echoed back): every secret found, and anything token-shaped, is redacted there even
-  // with --show-secrets, which shows the secret in its own field only.
+  // Free text from git can hold a token too (an author name): every secret found, and
+  // anything token-shaped, is redacted there even with --show-secrets, which shows the
+  // secret in its own field only.
   const known = scrubber(findings.map((f) => f.secret.raw));
   // (The token's own shape, as for paths: a loose pattern would redact repository names like hf_distilbert_finetuned_sentiment.)
   const clean = (s: string) => scrubPathTokens(known(s));
@@ -168,17 +168,9 @@ function removePersonalData(findings: Finding[]): void {
       if (v.owner?.fullname) v.owner.fullname = removeEmails(v.owner.fullname);
       if (v.tokenName) v.tokenName = removeEmails(v.tokenName);
       if (v.summary) v.summary = removeEmails(v.summary);
-      scrubStrings(v, clean);
+      // (What the Hub said was cleaned of every known secret where it came in: verify/enrich.ts.)
     }
     if (f.advice) f.advice = f.advice.map((a) => clean(removeEmails(a)));
   }
 }
 
-/** Applies `clean` to every string inside a plain object or array, in place. */
-function scrubStrings(o: object, clean: (s: string) => string): void {
-  const entries = Array.isArray(o) ? o.entries() : Object.entries(o);
-  for (const [k, v] of entries) {
-    if (typeof v === 'string') (o as Record<string | number, unknown>)[k] = clean(v);
-    else if (v && typeof v === 'object') scrubStrings(v, clean);
-  }
-}

@@ -27,6 +27,8 @@ function echoForms(secret: string): string[] {
 
 /** Forms are looked up by their first KEY characters, so the cost doesn't grow with the number of secrets. */
 const KEY = 16;
+/** A run of the characters tokens, their base64 and base64url forms are made of, long enough to hold a form. */
+const FORM_RUN = new RegExp(`[A-Za-z0-9_+/=.-]{${KEY},}`, 'g');
 
 interface Form {
   form: string;
@@ -53,21 +55,25 @@ export function scrubber(secrets: Iterable<string>): (text: string) => string {
     let out = text;
     for (const f of short) if (out.includes(f.form)) out = out.split(f.form).join(f.shown);
     if (!byKey.size || out.length < KEY) return out;
-    // Left to right, the longest form that starts at each place.
+    // Every form is made of token characters: only runs of them long enough are looked
+    // at (prose has few), left to right, the longest form that starts at each place.
     let result = '';
     let done = 0;
-    for (let i = 0; i + KEY <= out.length; ) {
-      const hit = byKey
-        .get(out.slice(i, i + KEY))
-        ?.filter((f) => out.startsWith(f.form, i))
-        .reduce<Form | undefined>((a, b) => (a && a.form.length >= b.form.length ? a : b), undefined);
-      if (!hit) {
-        i++;
-        continue;
+    for (const run of out.matchAll(FORM_RUN)) {
+      const end = run.index + run[0].length;
+      for (let i = Math.max(run.index, done); i + KEY <= end; ) {
+        const hit = byKey
+          .get(out.slice(i, i + KEY))
+          ?.filter((f) => out.startsWith(f.form, i))
+          .reduce<Form | undefined>((a, b) => (a && a.form.length >= b.form.length ? a : b), undefined);
+        if (!hit) {
+          i++;
+          continue;
+        }
+        result += out.slice(done, i) + hit.shown;
+        i += hit.form.length;
+        done = i;
       }
-      result += out.slice(done, i) + hit.shown;
-      i += hit.form.length;
-      done = i;
     }
     return result + out.slice(done);
   };

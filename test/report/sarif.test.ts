@@ -180,13 +180,14 @@ describe('scrubbing known secrets from free text', () => {
     expect(scrub('nothing here', [t])).toBe('nothing here');
   });
 
-  it('stays fast with thousands of secrets and strings', () => {
+  it('with thousands of secrets, finds each wherever it sits in a run of token characters', () => {
     const g = tokenGenerator(5);
     const secrets = Array.from({ length: 3000 }, () => g.userToken());
     const clean = scrubber(secrets);
-    const t0 = Date.now();
-    for (let i = 0; i < 3000; i++) clean(`valid write token "laptop" of alice (Alice), created 2026-03-02: reads and writes alice's repositories, private ones included. ${i}`);
+    const prose = `valid write token "laptop" of alice (Alice), created 2026-03-02: reads and writes alice's repositories, private ones included.`;
+    expect(clean(prose)).toBe(prose);
     expect(clean(`x${secrets[1234]}y`)).toBe(`x${redact(secrets[1234]!)}y`);
-    expect(Date.now() - t0).toBeLessThan(2000);
+    const b64 = Buffer.from(secrets[7]!).toString('base64');
+    expect(clean(`see a/b+c=${secrets[2999]}.d and ${b64} and path/${secrets[0]!.slice(3)}/x`)).toBe(`see a/b+c=${redact(secrets[2999]!)}.d and ${redact(secrets[7]!)} and path/${redact(secrets[0]!)}/x`);
   });
 });
