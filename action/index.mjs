@@ -22445,12 +22445,14 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
     objectMode: true,
     followSymbolicLinks: false,
     suppressErrors: true,
-    ignore: prune,
+    // Inside .git only the files at its top are listed (its config is scanned, below).
+    ignore: prune.map((g2) => g2 === "**/.git/**" ? "**/.git/*/**" : g2),
     fs: { readdir: readdirSeen }
   });
   const trackedAnyway = (rel) => tracked.delete(rel) && !matcher.excludedAlways(rel);
   const keep = function* (rel, d2) {
     if (d2.isDirectory()) return;
+    if (GIT_DIR_FILE.test(rel) && !GIT_CONFIG.test(rel)) return;
     if (rel.includes("\uFFFD")) return;
     if (useIgnoreFiles && matcher.ignores(rel) && !trackedAnyway(rel)) return;
     if (d2.isSymbolicLink()) return;
@@ -22651,7 +22653,7 @@ async function scanPaths(detector, opts, sink) {
 async function* single(abs) {
   yield abs;
 }
-var import_fast_glob, READ_WHOLE, readBuffer, READ_CHUNK, SKIPPED, QUEUE_HIGH, WORKERS_AFTER;
+var import_fast_glob, READ_WHOLE, readBuffer, READ_CHUNK, GIT_DIR_FILE, GIT_CONFIG, SKIPPED, QUEUE_HIGH, WORKERS_AFTER;
 var init_files2 = __esm({
   "src/sources/files.ts"() {
     "use strict";
@@ -22664,6 +22666,8 @@ var init_files2 = __esm({
     READ_WHOLE = 8 << 20;
     readBuffer = Buffer.allocUnsafeSlow(1 << 16);
     READ_CHUNK = 1 << 20;
+    GIT_DIR_FILE = /(^|\/)\.git\//;
+    GIT_CONFIG = /(^|\/)\.git\/config$/;
     SKIPPED = -1;
     QUEUE_HIGH = 256;
     WORKERS_AFTER = 48;
@@ -23268,6 +23272,10 @@ var init_where = __esm({
         hint: "A Kubernetes Secret's `data:` is base64, not encryption: keep the manifest out of git and use a secret manager (External Secrets, Sealed Secrets, SOPS)."
       },
       {
+        test: (p2) => /(^|\/)\.git\/config$/.test(p2),
+        hint: "A remote URL held it (`git clone https://<user>:<token>@huggingface.co/...` writes it into `.git/config`, and `git remote -v` shows it): clone from the plain URL and let git ask the credential helper, which `hf auth login` can fill."
+      },
+      {
         test: (p2) => /\.(log|out)$/i.test(p2) || /(^|\/)logs?\//i.test(p2),
         hint: "It was written to a log: find what printed it (verbose HTTP logging, `print(token)`, `set -x`), stop it, and keep logs out of git."
       }
@@ -23413,9 +23421,15 @@ function historyStep(x3) {
     if (dead(x3)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
     return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${code("git filter-repo --replace-text")} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
   }
-  const files = x3.paths.filter((p2) => p2 !== "<stdin>");
-  if (!files.length && !x3.inHistory) return void 0;
-  const where = files.length ? `Delete it from ${listOf(files.map(codePath), 3)} and commit the fix.` : "Delete it wherever you copied it from.";
+  const all = x3.paths.filter((p2) => p2 !== "<stdin>");
+  if (!all.length && !x3.inHistory) return void 0;
+  const configs = all.filter((p2) => GIT_CONFIG2.test(p2));
+  const files = all.filter((p2) => !GIT_CONFIG2.test(p2));
+  const remote = configs.length ? `Take it out of the remote URL in ${listOf(configs.map(codePath), 3)}: ${code("git remote set-url origin https://huggingface.co/OWNER/REPO")}, then let git's credential helper hold the token. ` : "";
+  if (!files.length && !x3.inHistory) {
+    return `${remote}It was never committed, but whatever copies this clone (an archive, a container image, a shared disk) copies the token.`;
+  }
+  const where = remote + (files.length ? `Delete it from ${listOf(files.map(codePath), 3)} and commit the fix.` : configs.length ? "" : "Delete it wherever you copied it from.");
   const already = x3.inHistory && commits ? ` It is already in ${commits}.` : "";
   if (dead(x3)) return `${where}${already} It no longer works, so rewriting history is optional.`;
   return `${where} Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks.${already} Revocation is what protects; rewrite history (${code("git filter-repo --replace-text")}) only after revoking, if at all.`;
@@ -23426,7 +23440,7 @@ function adviseFinding(f3) {
   const steps2 = [revokeStep(x3), replaceStep(x3, scope), moveStep(f3, x3), reviewStep(x3, scope), historyStep(x3)];
   return steps2.filter((s) => Boolean(s));
 }
-var code, codePath, plural, REVOKE_CMD;
+var code, codePath, plural, REVOKE_CMD, GIT_CONFIG2;
 var init_playbook = __esm({
   "src/advice/playbook.ts"() {
     "use strict";
@@ -23437,6 +23451,7 @@ var init_playbook = __esm({
     codePath = (p2) => code(escapeControls(p2).replace(/`/g, "\u02CB"));
     plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
     REVOKE_CMD = "anyone who found it pipes it into `hfleaks revoke` (the token on stdin, never on the command line), which invalidates it at once and e-mails its owner";
+    GIT_CONFIG2 = /(^|\/)\.git\/config$/;
   }
 });
 

@@ -163,6 +163,8 @@ function reviewChanges(x: Facts, scope: string | undefined): string | undefined 
   return `If it could write (a write token, or fine-grained with write permissions; ${code('--verify')} tells), review the repositories its owner can write for changes ${since(x)}: ${what}.${start}`;
 }
 
+const GIT_CONFIG = /(^|\/)\.git\/config$/;
+
 function historyStep(x: Facts): string | undefined {
   const commits = x.commits.length ? `${plural(x.commits.length, 'commit')}, first ${x.commits[0]}${x.firstDate ? ` on ${x.firstDate}` : ''}` : '';
   if (x.historyOnly) {
@@ -170,9 +172,18 @@ function historyStep(x: Facts): string | undefined {
     return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${code('git filter-repo --replace-text')} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
   }
   // Tokens read from stdin (hfleaks verify, scan -) sit in no file of the repository.
-  const files = x.paths.filter((p) => p !== '<stdin>');
-  if (!files.length && !x.inHistory) return undefined;
-  const where = files.length ? `Delete it from ${listOf(files.map(codePath), 3)} and commit the fix.` : 'Delete it wherever you copied it from.';
+  const all = x.paths.filter((p) => p !== '<stdin>');
+  if (!all.length && !x.inHistory) return undefined;
+  // A repository's own .git/config (a remote URL) is never committed: it is edited, not deleted.
+  const configs = all.filter((p) => GIT_CONFIG.test(p));
+  const files = all.filter((p) => !GIT_CONFIG.test(p));
+  const remote = configs.length
+    ? `Take it out of the remote URL in ${listOf(configs.map(codePath), 3)}: ${code('git remote set-url origin https://huggingface.co/OWNER/REPO')}, then let git's credential helper hold the token. `
+    : '';
+  if (!files.length && !x.inHistory) {
+    return `${remote}It was never committed, but whatever copies this clone (an archive, a container image, a shared disk) copies the token.`;
+  }
+  const where = remote + (files.length ? `Delete it from ${listOf(files.map(codePath), 3)} and commit the fix.` : configs.length ? '' : 'Delete it wherever you copied it from.');
   const already = x.inHistory && commits ? ` It is already in ${commits}.` : '';
   if (dead(x)) return `${where}${already} It no longer works, so rewriting history is optional.`;
   return `${where} Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks.${already} Revocation is what protects; rewrite history (${code('git filter-repo --replace-text')}) only after revoking, if at all.`;

@@ -44,6 +44,10 @@ const PLACES: Place[] = [
     hint: 'A Kubernetes Secret\'s `data:` is base64, not encryption: keep the manifest out of git and use a secret manager (External Secrets, Sealed Secrets, SOPS).',
   },
   {
+    test: (p) => /(^|\/)\.git\/config$/.test(p),
+    hint: 'A remote URL held it (`git clone https://<user>:<token>@huggingface.co/...` writes it into `.git/config`, and `git remote -v` shows it): clone from the plain URL and let git ask the credential helper, which `hf auth login` can fill.',
+  },
+  {
     test: (p) => /\.(log|out)$/i.test(p) || /(^|\/)logs?\//i.test(p),
     hint: "It was written to a log: find what printed it (verbose HTTP logging, `print(token)`, `set -x`), stop it, and keep logs out of git.",
   },

@@ -205,13 +205,17 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     objectMode: true,
     followSymbolicLinks: false,
     suppressErrors: true,
-    ignore: prune,
+    // Inside .git only the files at its top are listed (its config is scanned, below).
+    ignore: prune.map((g) => (g === '**/.git/**' ? '**/.git/*/**' : g)),
     fs: { readdir: readdirSeen },
   }) as AsyncIterable<fg.Entry>;
   /** An ignored file that git tracks is scanned (once), unless .hfleaksignore excludes it. */
   const trackedAnyway = (rel: string): boolean => tracked.delete(rel) && !matcher.excludedAlways(rel);
   const keep = function* (rel: string, d: Dirent): Generator<string> {
     if (d.isDirectory()) return;
+    // Of a repository's own files, only its config holds what a user wrote: a remote URL
+    // with a token in it (`git clone https://user:TOKEN@huggingface.co/...` keeps it there).
+    if (GIT_DIR_FILE.test(rel) && !GIT_CONFIG.test(rel)) return;
     if (rel.includes('\uFFFD')) return; // reached through its raw bytes below
     if (useIgnoreFiles && matcher.ignores(rel) && !trackedAnyway(rel)) return;
     if (d.isSymbolicLink()) return; // never followed: no loops, no escaping the tree
@@ -264,6 +268,10 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
   };
   for (const parent of lossyDirs) yield* rawWalk(Buffer.from(parent), parent, false);
 }
+
+/** A file inside a `.git` directory, and a repository's config file. */
+const GIT_DIR_FILE = /(^|\/)\.git\//;
+const GIT_CONFIG = /(^|\/)\.git\/config$/;
 
 /** scanFile's answer for a file it skipped (listed in `skipped`, not counted as scanned). */
 export const SKIPPED = -1;

