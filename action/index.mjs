@@ -22368,7 +22368,7 @@ function repoTop(dir) {
 }
 async function trackedIgnored(dir) {
   try {
-    const r2 = await gitOutput({ cwd: dir, env: gitEnv(process.env, true) }, ["ls-files", "-z", "--cached", "--ignored", "--exclude-standard", "--", "."]);
+    const r2 = await gitOutput({ cwd: dir, env: gitEnv(process.env, true) }, ["-c", "core.fsmonitor=false", "ls-files", "-z", "--cached", "--ignored", "--exclude-standard", "--", "."]);
     return new Set(r2.code === 0 ? r2.stdout.toString("utf8").split("\0").filter(Boolean) : []);
   } catch {
     return /* @__PURE__ */ new Set();
@@ -23174,7 +23174,7 @@ function scrubber(secrets) {
     if (!s) continue;
     for (const form of echoForms(s)) {
       const f3 = { form, shown: redact(s) };
-      if (form.length < KEY) short.push(f3);
+      if (form.length < KEY || !FORM_CHARS.test(form)) short.push(f3);
       else byKey.set(form.slice(0, KEY), [...byKey.get(form.slice(0, KEY)) ?? [], f3]);
     }
   }
@@ -23216,13 +23216,14 @@ function removeEmails(s) {
 function escapeControls(s) {
   return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
-var PREFIXES, KEY, FORM_RUN, EMAIL, CONTROL, NAMED;
+var PREFIXES, KEY, FORM_RUN, FORM_CHARS, EMAIL, CONTROL, NAMED;
 var init_redact = __esm({
   "src/findings/redact.ts"() {
     "use strict";
     PREFIXES = ["hf_oauth__refresh_", "hf_oauth_", "hf_jwt_", "api_org_", "hf_"];
     KEY = 16;
     FORM_RUN = new RegExp(`[A-Za-z0-9_+/=.-]{${KEY},}`, "g");
+    FORM_CHARS = /^[A-Za-z0-9_+/=.-]+$/;
     EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
     CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
     NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
@@ -24197,6 +24198,7 @@ var init_ratelimit = __esm({
 });
 
 // src/verify/client.ts
+import { setMaxListeners } from "node:events";
 import http2 from "node:http";
 import https2 from "node:https";
 function seconds(ms2) {
@@ -24245,6 +24247,7 @@ function createHubClient(opts) {
   let down;
   const breakerAt = Math.max(3, concurrency);
   const tripped = new AbortController();
+  setMaxListeners(0, tripped.signal);
   const onTrip = new Promise((r2) => tripped.signal.addEventListener("abort", () => r2(), { once: true }));
   const wait = (ms2) => Promise.race([sleep(ms2), onTrip]);
   const whoamiCache = /* @__PURE__ */ new Map();
@@ -26975,7 +26978,10 @@ function sinceEpoch(text, now = Date.now()) {
     } else {
       const z3 = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
       const offset = z3 ? (z3[1] === "-" ? -1 : 1) * (Number(z3[2]) * 60 + Number(z3[3])) : 0;
-      ms2 = Date.UTC(year, month - 1, day, hour, minute, second) - offset * 6e4;
+      const utc = /* @__PURE__ */ new Date(0);
+      utc.setUTCFullYear(year, month - 1, day);
+      utc.setUTCHours(hour, minute, second, 0);
+      ms2 = utc.getTime() - offset * 6e4;
     }
   } else if (since2.startsWith("@")) {
     ms2 = Number(since2.slice(1)) * 1e3;
@@ -33982,7 +33988,7 @@ function summary2(env4, text) {
 }
 function cliArgs(inputs, sarif) {
   const a = ["--format", "text", "--sarif", sarif, "--no-progress", "--no-color"];
-  a.push(inputs.verify ? "--verify" : "--no-verify");
+  a.push(inputs.verify || inputs.reach || inputs.revoke ? "--verify" : "--no-verify");
   if (inputs.reach) a.push("--reach");
   if (inputs.revoke) a.push("--revoke", "--yes");
   if (inputs.baseline) a.push("--baseline", inputs.baseline);

@@ -48,7 +48,8 @@ function summary(env: NodeJS.ProcessEnv, text: string): void {
 
 function cliArgs(inputs: ActionInputs, sarif: string): string[] {
   const a = ['--format', 'text', '--sarif', sarif, '--no-progress', '--no-color'];
-  a.push(inputs.verify ? '--verify' : '--no-verify');
+  // reach and revoke need the Hub: they imply verification (--no-verify beside them is an error).
+  a.push(inputs.verify || inputs.reach || inputs.revoke ? '--verify' : '--no-verify');
   if (inputs.reach) a.push('--reach');
   if (inputs.revoke) a.push('--revoke', '--yes');
   if (inputs.baseline) a.push('--baseline', inputs.baseline);

@@ -29,6 +29,7 @@ function echoForms(secret: string): string[] {
 const KEY = 16;
 /** A run of the characters tokens, their base64 and base64url forms are made of, long enough to hold a form. */
 const FORM_RUN = new RegExp(`[A-Za-z0-9_+/=.-]{${KEY},}`, 'g');
+const FORM_CHARS = /^[A-Za-z0-9_+/=.-]+$/;
 
 interface Form {
   form: string;
@@ -47,7 +48,8 @@ export function scrubber(secrets: Iterable<string>): (text: string) => string {
     if (!s) continue;
     for (const form of echoForms(s)) {
       const f = { form, shown: redact(s) };
-      if (form.length < KEY) short.push(f);
+      // (A form with a character runs never hold, from a config rule, is looked for whole.)
+      if (form.length < KEY || !FORM_CHARS.test(form)) short.push(f);
       else byKey.set(form.slice(0, KEY), [...(byKey.get(form.slice(0, KEY)) ?? []), f]);
     }
   }

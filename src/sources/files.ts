@@ -113,7 +113,9 @@ export type FilePath = string | { raw: Buffer; shown: string };
 async function trackedIgnored(dir: string): Promise<Set<string>> {
   try {
     // Paths come relative to the directory git runs in; -z leaves them unquoted.
-    const r = await gitOutput({ cwd: dir, env: gitEnv(process.env, true) }, ['ls-files', '-z', '--cached', '--ignored', '--exclude-standard', '--', '.']);
+    // The tree being scanned may be anyone's: its config must not make git run a program
+    // (core.fsmonitor is a command git starts for ls-files).
+    const r = await gitOutput({ cwd: dir, env: gitEnv(process.env, true) }, ['-c', 'core.fsmonitor=false', 'ls-files', '-z', '--cached', '--ignored', '--exclude-standard', '--', '.']);
     return new Set(r.code === 0 ? r.stdout.toString('utf8').split('\0').filter(Boolean) : []);
   } catch {
     return new Set();

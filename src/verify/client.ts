@@ -9,6 +9,7 @@
 //  - TLS certificates are always checked, whatever NODE_TLS_REJECT_UNAUTHORIZED says;
 //  - the token is sent only to URLs under the endpoint, redirects are never followed,
 //    bodies are capped; whoami is asked at most once per unique token.
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import pLimit from 'p-limit';
@@ -140,6 +141,8 @@ export function createHubClient(opts: HubClientOptions): HubClient {
   const breakerAt = Math.max(3, concurrency);
   /** Aborted when the breaker trips: ends the exchanges in flight and the waits. */
   const tripped = new AbortController();
+  // Every request in flight (up to --verify-concurrency, 64) listens for the trip: not a leak.
+  setMaxListeners(0, tripped.signal);
   const onTrip = new Promise<void>((r) => tripped.signal.addEventListener('abort', () => r(), { once: true }));
   /** A wait that the breaker cuts short. */
   const wait = (ms: number) => Promise.race([sleep(ms), onTrip]);

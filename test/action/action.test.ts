@@ -207,6 +207,20 @@ describe('GitHub Action on a pull request', () => {
     }
   });
 
+  it('revoke (and reach) without verify: true verify, as the flags imply, and revoke', async () => {
+    const hub = await startFakeHub({ tokens: { [newToken]: { role: 'write' } } });
+    try {
+      const ws = join(root, 'revoke-alone');
+      execFileSync('git', ['clone', '-q', `file://${origin}`, ws], { env: gitEnv });
+      const r = await runAction(ws, 'pull_request', payload, { revoke: 'true', reach: 'true', endpoint: hub.url });
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.outputs).toMatchObject({ findings: '1', 'exit-code': '1' });
+      expect([...hub.revoked]).toEqual([newToken]);
+    } finally {
+      await hub.close();
+    }
+  });
+
   it('on push: scans before..after, and says so when there is nothing new', async () => {
     const ws = join(root, 'full3');
     execFileSync('git', ['clone', '-q', `file://${origin}`, ws], { env: gitEnv });

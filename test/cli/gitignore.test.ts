@@ -2,6 +2,8 @@
 // and the files hfleaks reports must be exactly those git calls untracked and not
 // ignored (deeper files overriding higher ones, `!` re-including, nothing coming back
 // from inside an excluded directory).
+import { chmodSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeRepo, tokens } from '../git/repo.ts';
 import { runJson } from '../helpers/cli.ts';
@@ -88,6 +90,13 @@ describe('files git tracks', () => {
     // What git itself reports changed in the working tree, untracked files left out.
     expect(r.git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean).map((l) => l.slice(3)).sort()).toEqual(['build/keep.cfg', 'fixtures/f.env', 'prod.env']);
     expect(await scanned(r, '.')).toEqual(['build/keep.cfg', 'prod.env']);
+    // Asking the index runs git in the scanned tree: its config must not make git run a program.
+    const marker = join(r.dir, 'fsmonitor-ran');
+    r.write('fsmonitor.sh', `#!/bin/sh\ntouch "${marker}"\n`);
+    chmodSync(join(r.dir, 'fsmonitor.sh'), 0o755);
+    r.git('config', 'core.fsmonitor', join(r.dir, 'fsmonitor.sh'));
+    expect(await scanned(r, '.')).toEqual(['build/keep.cfg', 'prod.env']);
+    expect(existsSync(marker)).toBe(false);
     const audit = await runJson(['audit', '--no-verify', '--no-progress'], { cwd: r.dir, env: r.env });
     expect([...new Set(audit.report.findings.flatMap((f: any) => f.locations.map((l: any) => l.path)))].sort()).toEqual(['build/keep.cfg', 'prod.env']);
   });

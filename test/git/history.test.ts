@@ -709,6 +709,8 @@ describe('hfleaks history --range / --since', () => {
       expect(await since(r, d), d).toEqual({ found: [first, second], read: 2 });
     }
     expect(await since(r, '2000-01-01T00:00:00+02:00')).toEqual({ found: [second], read: 1 });
+    // Year 99 is year 99 with a zone too (Date.UTC would read 1999: a clean result about 1999's commit).
+    expect(await since(r, '0099-12-31T00:00Z')).toEqual({ found: [first, second], read: 2 });
     for (const d of ['2100-01-01', '2200-01-01', '@99999999999']) {
       const bad = await runCli(['history', '--since', d, '--no-progress'], { cwd: r.dir, env: r.env });
       expect([bad.code, bad.stderr], d).toEqual([2, `hfleaks: --since "${d}" is in the future: no commit is newer\n`]);

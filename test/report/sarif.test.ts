@@ -180,6 +180,11 @@ describe('scrubbing known secrets from free text', () => {
     expect(scrub('nothing here', [t])).toBe('nothing here');
   });
 
+  it("redacts a config rule's secret made of characters no token run holds", () => {
+    const odd = `acme_${gen.body(10)}!${gen.body(10)}`;
+    expect(scrub(`file cache_${odd}.txt and ${odd}`, [odd, gen.userToken()])).toBe(`file cache_${redact(odd)}.txt and ${redact(odd)}`);
+  });
+
   it('with thousands of secrets, finds each wherever it sits in a run of token characters', () => {
     const g = tokenGenerator(5);
     const secrets = Array.from({ length: 3000 }, () => g.userToken());

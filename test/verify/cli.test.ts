@@ -163,6 +163,12 @@ describe('scan --verify', () => {
     expect(r.code).toBe(1);
     expect(r.report.findings.every((f: any) => f.verification.status === 'unknown')).toBe(true);
     expect(r.report.findings.every((f: any) => f.severity === 'medium')).toBe(true);
+    // Many requests in flight at once, each listening for the breaker: no Node warning on stderr.
+    const many = Array.from({ length: 20 }, () => gen.userToken());
+    const wide = await hub({ tokens: Object.fromEntries(many.map((t) => [t, { behavior: 'hang' }])) });
+    const w = await cli(['verify', '--endpoint', wide.url, '--verify-concurrency', '20', '--verify-timeout', '0.3', '--verify-budget', '3', '--quiet'], { input: `${many.join('\n')}\n` });
+    expect(w.code).toBe(1);
+    expect(w.stderr).not.toMatch(/MaxListeners|Warning/);
   });
 
   it('a redirect is unknown and the token never reaches the other host', async () => {

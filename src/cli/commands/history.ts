@@ -49,7 +49,10 @@ export function sinceEpoch(text: string, now = Date.now()): number | undefined {
     } else {
       const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
       const offset = z ? (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3])) : 0;
-      ms = Date.UTC(year!, month! - 1, day!, hour, minute, second) - offset * 60_000;
+      const utc = new Date(0);
+      utc.setUTCFullYear(year!, month! - 1, day!); // (Date.UTC reads a two-digit year as 19xx)
+      utc.setUTCHours(hour, minute, second, 0);
+      ms = utc.getTime() - offset * 60_000;
     }
   } else if (since.startsWith('@')) {
     ms = Number(since.slice(1)) * 1000;
