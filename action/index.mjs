@@ -10837,7 +10837,7 @@ var init_template = __esm({
 });
 
 // src/config.ts
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 function maxFileSizeOf(flag, config) {
   return flag !== void 0 ? parseSize(flag, "--max-file-size") : config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
@@ -10870,7 +10870,15 @@ function findConfig(root, cwd) {
 }
 function workTreeTop(dir) {
   for (let d2 = resolve(dir); ; d2 = dirname(d2)) {
-    if (existsSync(join(d2, ".git"))) return d2;
+    const git = join(d2, ".git");
+    try {
+      const st2 = statSync(git);
+      const real = st2.isDirectory() ? existsSync(join(git, "HEAD")) : readFileSync2(git, "utf8").startsWith("gitdir:");
+      const mine = process.getuid === void 0 || st2.uid === process.getuid();
+      if (real && mine) return d2;
+      if (real) return void 0;
+    } catch {
+    }
     if (dirname(d2) === d2) return void 0;
   }
 }
@@ -10920,7 +10928,7 @@ function loadConfig(root, explicit, cwd = root) {
     rules = rules.filter((r2) => !off.has(r2.id));
     if (!rules.length) throw new RuleError(`${file}: field "disableRules" turns off every rule: nothing would be looked for`);
   }
-  const cfg = { rules, file };
+  const cfg = { rules, file, ...file.startsWith("..") ? { above: true } : {} };
   if (o2.maxFileSize !== void 0) {
     if (typeof o2.maxFileSize !== "string" && typeof o2.maxFileSize !== "number") throw new RuleError(`${file}: field "maxFileSize" must be a size ("100MB") or a number of bytes`);
     cfg.maxFileSize = parseSize(o2.maxFileSize, `${file}: field "maxFileSize"`);
@@ -14826,11 +14834,11 @@ var require_out = __commonJS({
       async.read(path2, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat;
-    function statSync5(path2, optionsOrSettings) {
+    function statSync6(path2, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path2, settings);
     }
-    exports.statSync = statSync5;
+    exports.statSync = statSync6;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -22138,7 +22146,7 @@ var require_ignore = __commonJS({
 });
 
 // src/sources/ignore.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 import { join as join2 } from "node:path";
 function parseHfleaksIgnore(text) {
   const paths = [];
@@ -22153,7 +22161,7 @@ function parseHfleaksIgnore(text) {
 }
 function readHfleaksIgnore(root) {
   try {
-    return parseHfleaksIgnore(readFileSync2(join2(root, ".hfleaksignore"), "utf8"));
+    return parseHfleaksIgnore(readFileSync3(join2(root, ".hfleaksignore"), "utf8"));
   } catch {
     return { paths: [], fingerprints: /* @__PURE__ */ new Set() };
   }
@@ -22324,7 +22332,7 @@ var init_worker_pool = __esm({
 });
 
 // src/sources/files.ts
-import { closeSync as closeSync2, constants, fstatSync as fstatSync2, openSync as openSync2, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync3, readSync, statSync } from "node:fs";
+import { closeSync as closeSync2, constants, fstatSync as fstatSync2, openSync as openSync2, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync4, readSync, statSync as statSync2 } from "node:fs";
 import { dirname as dirname2, isAbsolute, join as join3, relative as relative2, resolve as resolve2, sep } from "node:path";
 function toPosix(p2) {
   return sep === "/" ? p2 : p2.split(sep).join("/");
@@ -22333,7 +22341,7 @@ function scanRoot(paths, cwd) {
   if (paths.length === 1) {
     const abs = resolve2(cwd, paths[0]);
     try {
-      if (statSync(abs).isDirectory()) return abs;
+      if (statSync2(abs).isDirectory()) return abs;
     } catch {
     }
   }
@@ -22349,7 +22357,7 @@ function displayPath(root, abs) {
 }
 function readText(path2) {
   try {
-    return readFileSync3(path2, "utf8");
+    return readFileSync4(path2, "utf8");
   } catch {
     return "";
   }
@@ -22357,7 +22365,7 @@ function readText(path2) {
 function repoTop(dir) {
   for (let d2 = resolve2(dir); ; ) {
     try {
-      statSync(join3(d2, ".git"));
+      statSync2(join3(d2, ".git"));
       return d2;
     } catch {
     }
@@ -22408,7 +22416,7 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
     for (const g2 of nested.sort((a, b3) => a.split("/").length - b3.split("/").length || a.localeCompare(b3))) {
       const d2 = g2 === ".gitignore" ? "" : g2.slice(0, -"/.gitignore".length);
       try {
-        const text = readFileSync3(join3(dir, g2), "utf8");
+        const text = readFileSync4(join3(dir, g2), "utf8");
         matcher.add(d2, text);
         globs.push(...d2 ? pruneGlobs(d2, text) : rootPrune);
         if (d2 && /^\s*!/m.test(text)) reincludes = true;
@@ -25421,6 +25429,8 @@ function checkThreads(threads3) {
 }
 function createSession(io2, args, root) {
   const config = loadConfig(root, args.config, io2.cwd);
+  if (config.above && !args.quiet) io2.stderr(`hfleaks: note: using ${config.file}, the config of the project around the scanned directory
+`);
   verifySettings(io2, args);
   const baseline = args.baseline !== void 0 ? loadBaselineOption(io2.cwd, args.baseline) : void 0;
   checkFormat(args.format);
@@ -26083,7 +26093,7 @@ var init_raw_log = __esm({
 });
 
 // src/sources/git/repo.ts
-import { existsSync as existsSync2, readFileSync as readFileSync4, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync5, readdirSync as readdirSync2, statSync as statSync3 } from "node:fs";
 import { isAbsolute as isAbsolute2, join as join4, resolve as resolve5 } from "node:path";
 function parseGitVersion(text) {
   const m2 = /(\d+)\.(\d+)/.exec(text);
@@ -26105,7 +26115,7 @@ async function openRepo(target, cwd, env4) {
   if (target !== void 0) {
     let isDir = false;
     try {
-      isDir = statSync2(dir).isDirectory();
+      isDir = statSync3(dir).isDirectory();
     } catch {
       throw new GitError(`${shown}: no such directory`);
     }
@@ -26159,7 +26169,7 @@ async function resolveCommit(ctx, rev) {
 }
 function shallowCommits(repo) {
   try {
-    return new Set(readFileSync4(repo.shallowFile, "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
+    return new Set(readFileSync5(repo.shallowFile, "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -26167,7 +26177,7 @@ function shallowCommits(repo) {
 async function stashCommits(repo) {
   let text;
   try {
-    text = readFileSync4(repo.stashLog, "latin1");
+    text = readFileSync5(repo.stashLog, "latin1");
   } catch {
     if (!repo.reftable) return [];
     const r2 = await gitOutput(repo, ["log", "-g", "--format=%H", "refs/stash", "--"]);
@@ -26197,7 +26207,7 @@ async function openSubmodule(repo, sub) {
   const candidates = [...repo.workTree ? [join4(repo.workTree, sub.path)] : [], join4(repo.gitDir, "modules", sub.name)];
   for (const dir of candidates) {
     try {
-      if (!statSync2(dir).isDirectory()) continue;
+      if (!statSync3(dir).isDirectory()) continue;
       const r2 = await openRepo(dir, dir, repo.env);
       if (r2.gitDir !== repo.gitDir) return r2;
     } catch {
@@ -27252,7 +27262,7 @@ var baseline_exports = {};
 __export(baseline_exports, {
   runBaseline: () => runBaseline
 });
-import { readFileSync as readFileSync5, writeFileSync as writeFileSync2 } from "node:fs";
+import { readFileSync as readFileSync6, writeFileSync as writeFileSync2 } from "node:fs";
 import { resolve as resolve7 } from "node:path";
 async function readAll(io2) {
   const chunks = [];
@@ -27262,7 +27272,7 @@ async function readAll(io2) {
 async function fromReport(io2, file) {
   let text;
   try {
-    text = file === "-" ? await readAll(io2) : readFileSync5(resolve7(io2.cwd, file), "utf8");
+    text = file === "-" ? await readAll(io2) : readFileSync6(resolve7(io2.cwd, file), "utf8");
   } catch (e) {
     throw new UsageError(`${file}: cannot read report (${e.code ?? e.message})`);
   }
@@ -27449,7 +27459,7 @@ var init_revoke2 = __esm({
 });
 
 // src/hook/install.ts
-import { chmodSync, existsSync as existsSync4, mkdirSync, readFileSync as readFileSync6, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { chmodSync, existsSync as existsSync4, mkdirSync, readFileSync as readFileSync7, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { isAbsolute as isAbsolute3, join as join6 } from "node:path";
 async function hooksDir(cwd) {
   const git = wo({ baseDir: cwd });
@@ -27506,7 +27516,7 @@ exit $status
 }
 function isOurs(path2) {
   try {
-    return readFileSync6(path2, "utf8").includes(MARKER);
+    return readFileSync7(path2, "utf8").includes(MARKER);
   } catch {
     return false;
   }
@@ -27514,7 +27524,7 @@ function isOurs(path2) {
 function huskyManaged(dir) {
   if (existsSync4(join6(dir, "husky.sh")) || existsSync4(join6(dir, "_", "husky.sh"))) return true;
   try {
-    return readFileSync6(join6(dir, "h"), "utf8").includes("husky");
+    return readFileSync7(join6(dir, "h"), "utf8").includes("husky");
   } catch {
     return false;
   }
@@ -28591,10 +28601,10 @@ var init_cliui = __esm({
 
 // node_modules/escalade/sync/index.mjs
 import { dirname as dirname4, resolve as resolve8 } from "path";
-import { readdirSync as readdirSync3, statSync as statSync3 } from "fs";
+import { readdirSync as readdirSync3, statSync as statSync4 } from "fs";
 function sync_default(start, callback) {
   let dir = resolve8(".", start);
-  let tmp, stats = statSync3(dir);
+  let tmp, stats = statSync4(dir);
   if (!stats.isDirectory()) {
     dir = dirname4(dir);
   }
@@ -29567,7 +29577,7 @@ var init_yargs_parser = __esm({
 // node_modules/yargs-parser/build/lib/index.js
 import { format } from "util";
 import { normalize, resolve as resolve9 } from "path";
-import { readFileSync as readFileSync7 } from "fs";
+import { readFileSync as readFileSync8 } from "fs";
 import { createRequire as createRequire3 } from "node:module";
 var _a, _b, _c, minNodeVersion, nodeVersion, env3, require2, parser, yargsParser, lib_default;
 var init_lib2 = __esm({
@@ -29596,7 +29606,7 @@ var init_lib2 = __esm({
         if (typeof require2 !== "undefined") {
           return require2(path2);
         } else if (path2.match(/\.json$/)) {
-          return JSON.parse(readFileSync7(path2, "utf8"));
+          return JSON.parse(readFileSync8(path2, "utf8"));
         } else {
           throw Error("only .json config files are supported in ESM");
         }
@@ -29767,7 +29777,7 @@ var init_string_width3 = __esm({
 });
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync8, statSync as statSync4, writeFile } from "fs";
+import { readFileSync as readFileSync9, statSync as statSync5, writeFile } from "fs";
 import { format as format2 } from "util";
 import { resolve as resolve10 } from "path";
 var node_default;
@@ -29775,14 +29785,14 @@ var init_node = __esm({
   "node_modules/y18n/build/lib/platform-shims/node.js"() {
     node_default = {
       fs: {
-        readFileSync: readFileSync8,
+        readFileSync: readFileSync9,
         writeFile
       },
       format: format2,
       resolve: resolve10,
       exists: (file) => {
         try {
-          return statSync4(file).isFile();
+          return statSync5(file).isFile();
         } catch (err) {
           return false;
         }
@@ -29999,7 +30009,7 @@ import { inspect } from "util";
 import { fileURLToPath } from "url";
 import { basename as basename2, dirname as dirname5, extname, relative as relative3, resolve as resolve11, join as join7 } from "path";
 import { createRequire as createRequire4 } from "node:module";
-import { readFileSync as readFileSync9, readdirSync as readdirSync4 } from "node:fs";
+import { readFileSync as readFileSync10, readdirSync as readdirSync4 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
 var init_esm = __esm({
   "node_modules/yargs/lib/platform-shims/esm.mjs"() {
@@ -30047,7 +30057,7 @@ var init_esm = __esm({
         nextTick: process.nextTick,
         stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
       },
-      readFileSync: readFileSync9,
+      readFileSync: readFileSync10,
       readdirSync: readdirSync4,
       require: require3,
       getCallerFile: () => {
@@ -33617,7 +33627,7 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 init_types();
 init_io();
 import { randomBytes } from "node:crypto";
-import { appendFileSync, readFileSync as readFileSync11 } from "node:fs";
+import { appendFileSync, readFileSync as readFileSync12 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join8, relative as relative4, resolve as resolve13 } from "node:path";
 
@@ -33765,7 +33775,7 @@ init_session();
 
 // src/action/fetch.ts
 init_dist3();
-import { readFileSync as readFileSync10 } from "node:fs";
+import { readFileSync as readFileSync11 } from "node:fs";
 import { isAbsolute as isAbsolute4, resolve as resolve12 } from "node:path";
 
 // src/action/inputs.ts
@@ -33867,7 +33877,7 @@ async function mergeBase(git, base2, head) {
 async function shallowCommits2(git, cwd) {
   const rel = (await git.raw(["rev-parse", "--git-path", "shallow"])).trim();
   try {
-    return new Set(readFileSync10(isAbsolute4(rel) ? rel : resolve12(cwd, rel), "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
+    return new Set(readFileSync11(isAbsolute4(rel) ? rel : resolve12(cwd, rel), "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -34016,7 +34026,7 @@ ${msg}
     let payload = {};
     if (env4.GITHUB_EVENT_PATH) {
       try {
-        payload = JSON.parse(readFileSync11(env4.GITHUB_EVENT_PATH, "utf8"));
+        payload = JSON.parse(readFileSync12(env4.GITHUB_EVENT_PATH, "utf8"));
       } catch (e) {
         throw new ActionError(`cannot read the event payload ${env4.GITHUB_EVENT_PATH}: ${e.message}`);
       }

@@ -3,7 +3,7 @@
 //     "disableRules": ["rule-id"],
 //     "maxFileSize": "512MB",
 //     "archiveDepth": 3 }
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { jsonProblem, readSmallFile } from './core/files.ts';
 import type { Rule } from './core/types.ts';
@@ -20,6 +20,8 @@ export interface Config {
   archiveDepth?: number;
   /** Where the config came from, if anywhere. */
   file?: string;
+  /** Found in a directory above the scan root (said in a note: it decides what is looked for). */
+  above?: boolean;
 }
 
 export const DEFAULT_CONFIG_NAMES = ['.hfleaks.json'];
@@ -71,10 +73,24 @@ export function findConfig(root: string, cwd: string): { path: string; shown: st
   }
 }
 
-/** The nearest directory at or above `dir` holding `.git`, if any. */
+/**
+ * The top of the git work tree holding `dir`: the nearest directory above it with a
+ * `.git` that is a repository (a directory with HEAD, or a gitfile) owned by this user.
+ * Anyone can create /tmp/.git; a config found through one must not decide this scan
+ * (git itself refuses such repositories since CVE-2022-24765).
+ */
 function workTreeTop(dir: string): string | undefined {
   for (let d = resolve(dir); ; d = dirname(d)) {
-    if (existsSync(join(d, '.git'))) return d;
+    const git = join(d, '.git');
+    try {
+      const st = statSync(git);
+      const real = st.isDirectory() ? existsSync(join(git, 'HEAD')) : readFileSync(git, 'utf8').startsWith('gitdir:');
+      const mine = process.getuid === undefined || st.uid === process.getuid();
+      if (real && mine) return d;
+      if (real) return undefined; // someone else's repository: look no higher
+    } catch {
+      /* no .git here */
+    }
     if (dirname(d) === d) return undefined;
   }
 }
@@ -125,7 +141,7 @@ export function loadConfig(root: string, explicit: string | undefined, cwd = roo
     rules = rules.filter((r) => !off.has(r.id));
     if (!rules.length) throw new RuleError(`${file}: field "disableRules" turns off every rule: nothing would be looked for`);
   }
-  const cfg: Config = { rules, file };
+  const cfg: Config = { rules, file, ...(file.startsWith('..') ? { above: true } : {}) };
   if (o.maxFileSize !== undefined) {
     if (typeof o.maxFileSize !== 'string' && typeof o.maxFileSize !== 'number') throw new RuleError(`${file}: field "maxFileSize" must be a size ("100MB") or a number of bytes`);
     cfg.maxFileSize = parseSize(o.maxFileSize, `${file}: field "maxFileSize"`);

@@ -55,6 +55,7 @@ export function checkThreads(threads: number | undefined): number {
 
 export function createSession(io: Io, args: CommonArgs, root: string): Session {
   const config = loadConfig(root, args.config, io.cwd);
+  if (config.above && !args.quiet) io.stderr(`hfleaks: note: using ${config.file}, the config of the project around the scanned directory\n`);
   verifySettings(io, args); // bad --endpoint/--verify-* flags, or --revoke without --yes off a terminal, fail before the scan
   const baseline = args.baseline !== undefined ? loadBaselineOption(io.cwd, args.baseline) : undefined;
   checkFormat(args.format);

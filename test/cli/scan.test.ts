@@ -119,7 +119,7 @@ describe('hfleaks scan', () => {
     expect(twice.stdout).toMatch(/^No Hugging Face tokens found\. 1 file \(2 B\) scanned/);
   });
 
-  it('makes an existing --output file private before writing, and leaves it untouched when it cannot', async () => {
+  it('makes an existing --output file private before writing', async () => {
     const d = tempDir();
     const out = join(d, 'report.json');
     writeFileSync(out, 'old report, readable by all\n', { mode: 0o644 });
@@ -128,9 +128,12 @@ describe('hfleaks scan', () => {
     expect(r.code).toBe(1);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(out, 'utf8')).findings).toHaveLength(3);
-    // Someone else's world-writable file: the mode can't be changed, so not a byte of the
-    // report (the raw tokens, with --show-secrets) may go in.
-    if (process.getuid?.() !== 0) return; // needs root to act as another user
+  });
+
+  // Acting as another user needs root (CI runs as root).
+  it.skipIf(process.getuid?.() !== 0)("leaves someone else's --output file untouched when it can't make it private", async () => {
+    // Their world-writable file: the mode can't be changed, so not a byte of the report
+    // (the raw tokens, with --show-secrets) may go in.
     const shared = tempDir();
     chmodSync(shared, 0o1777);
     const theirs = join(shared, 'theirs.txt');
@@ -355,6 +358,21 @@ describe('config and rules', () => {
     const r = await runJson(['scan', d]);
     expect(r.stderr).toBe('');
     expect(r.report.findings.flatMap((f: any) => f.locations.map((l: any) => l.line))).toEqual([1]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("never takes a config from above through someone else's .git (as git refuses such repositories)", async () => {
+    const t = gen.userToken();
+    const shared = tree({ '.git/HEAD': 'ref: refs/heads/main\n', '.hfleaks.json': JSON.stringify({ disableRules: ['hf-user-access-token'] }), 'victim/build/a.env': `HF_TOKEN=${t}\n` });
+    execFileSync('chown', ['-R', '65534:65534', join(shared, '.git')]);
+    const elsewhere = tempDir();
+    const r = await runJson(['scan', join(shared, 'victim', 'build')], { cwd: elsewhere });
+    expect(r.report.findings.map((f: any) => f.rule)).toEqual(['hf-user-access-token']);
+    expect(r.stderr).toBe('');
+    // The same layout owned by this user is a project: its config applies, and a note says so.
+    execFileSync('chown', ['-R', `${process.getuid!()}:${process.getgid!()}`, join(shared, '.git')]);
+    const own = await runCli(['scan', join(shared, 'victim', 'build')], { cwd: elsewhere });
+    expect(own.code).toBe(0);
+    expect(own.stderr).toBe('hfleaks: note: using ../../.hfleaks.json, the config of the project around the scanned directory\n');
   });
 
   it('names the rule and example of a bad template, and never hangs on a short body', async () => {
