@@ -16837,20 +16837,20 @@ var require_ms = __commonJS({
     function fmtLong(ms2) {
       var msAbs = Math.abs(ms2);
       if (msAbs >= d2) {
-        return plural2(ms2, msAbs, d2, "day");
+        return plural3(ms2, msAbs, d2, "day");
       }
       if (msAbs >= h3) {
-        return plural2(ms2, msAbs, h3, "hour");
+        return plural3(ms2, msAbs, h3, "hour");
       }
       if (msAbs >= m2) {
-        return plural2(ms2, msAbs, m2, "minute");
+        return plural3(ms2, msAbs, m2, "minute");
       }
       if (msAbs >= s) {
-        return plural2(ms2, msAbs, s, "second");
+        return plural3(ms2, msAbs, s, "second");
       }
       return ms2 + " ms";
     }
-    function plural2(ms2, msAbs, n, name) {
+    function plural3(ms2, msAbs, n, name) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms2 / n) + " " + name + (isPlural ? "s" : "");
     }
@@ -24843,6 +24843,22 @@ var init_settings = __esm({
   }
 });
 
+// src/report/scanned.ts
+function plural2(k2, word) {
+  return `${k2} ${word}${k2 === 1 ? "" : "s"}`;
+}
+function scannedWhat(report) {
+  const s = report.stats;
+  if (s.blobs === void 0) return plural2(s.files, "file");
+  const blobs = `${plural2(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${plural2(s.commits, "commit")}` : ""}`;
+  return report.command === "audit" && s.files ? `${plural2(s.files, "file")} and ${blobs}` : blobs;
+}
+var init_scanned = __esm({
+  "src/report/scanned.ts"() {
+    "use strict";
+  }
+});
+
 // node_modules/picocolors/picocolors.js
 var require_picocolors = __commonJS({
   "node_modules/picocolors/picocolors.js"(exports, module) {
@@ -24970,17 +24986,15 @@ function block(f3, options, c3, sev) {
 }
 function summary(report, c3) {
   const s = report.stats;
-  const locs = report.findings.reduce((n2, f3) => n2 + f3.locations.length, 0);
+  const locs = report.findings.reduce((n, f3) => n + f3.locations.length, 0);
   const parts = [];
-  const n = (k2, w2) => `${k2} ${w2}${k2 === 1 ? "" : "s"}`;
-  const blobs = s.blobs !== void 0 ? `${n(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${n(s.commits, "commit")}` : ""}` : void 0;
-  const what = blobs === void 0 ? n(s.files, "file") : s.files ? `${n(s.files, "file")} and ${blobs}` : blobs;
+  const what = scannedWhat(report);
   parts.push(`${what} (${formatBytes(s.bytes)}) scanned in ${(s.durationMs / 1e3).toFixed(2)} s`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.baselined) parts.push(`${s.baselined} in the baseline`);
   if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}`);
-  if (s.missingObjects) parts.push(`${n(s.missingObjects, "object")} missing, not scanned`);
+  if (s.missingObjects) parts.push(`${plural2(s.missingObjects, "object")} missing, not scanned`);
   if (s.shallow) parts.push("shallow clone: older history was not scanned");
   const head = report.findings.length ? c3.red(c3.bold(`${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found in ${locs} location${locs === 1 ? "" : "s"}`)) : s.missingObjects ? c3.yellow("No Hugging Face tokens found in what git could read") : c3.green("No Hugging Face tokens found");
   const lines = [`${head}. ${parts.join("; ")}.`];
@@ -24992,6 +25006,7 @@ var import_picocolors;
 var init_text = __esm({
   "src/report/text.ts"() {
     "use strict";
+    init_scanned();
     import_picocolors = __toESM(require_picocolors(), 1);
     init_types();
     init_redact();
@@ -25318,13 +25333,12 @@ function detail(f3, n, o2) {
 }
 function statsLine(report) {
   const s = report.stats;
-  const n = (k2, w2) => `${k2} ${w2}${k2 === 1 ? "" : "s"}`;
-  const what = s.blobs !== void 0 ? `${n(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${n(s.commits, "commit")}` : ""}` : n(s.files, "file");
+  const what = scannedWhat(report);
   const parts = [`${what} (${formatBytes2(s.bytes)}) scanned by \`hfleaks ${escapeMarkdown(report.command)}\``];
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}`);
-  if (s.missingObjects) parts.push(`${n(s.missingObjects, "object")} missing, not scanned`);
+  if (s.missingObjects) parts.push(`${plural2(s.missingObjects, "object")} missing, not scanned`);
   if (s.shallow) parts.push("shallow clone: older history was not scanned");
   return `${parts.join("; ")}.`;
 }
@@ -25366,6 +25380,7 @@ var MAX_TABLE_ROWS, MAX_DETAILED, MAX_LOCATIONS_SHOWN, MAX_CHARS, SEV;
 var init_markdown = __esm({
   "src/report/markdown.ts"() {
     "use strict";
+    init_scanned();
     init_types();
     init_markdown_text();
     MAX_TABLE_ROWS = 100;
@@ -29855,7 +29870,7 @@ var init_lib3 = __esm({
       __n() {
         const args = Array.prototype.slice.call(arguments);
         const singular = args.shift();
-        const plural2 = args.shift();
+        const plural3 = args.shift();
         const quantity = args.shift();
         let cb = function() {
         };
@@ -29863,7 +29878,7 @@ var init_lib3 = __esm({
           cb = args.pop();
         if (!this.cache[this.locale])
           this._readLocaleFile();
-        let str2 = quantity === 1 ? singular : plural2;
+        let str2 = quantity === 1 ? singular : plural3;
         if (this.cache[this.locale][singular]) {
           const entry = this.cache[this.locale][singular];
           str2 = entry[quantity === 1 ? "one" : "other"];
@@ -29871,7 +29886,7 @@ var init_lib3 = __esm({
         if (!this.cache[this.locale][singular] && this.updateFiles) {
           this.cache[this.locale][singular] = {
             one: singular,
-            other: plural2
+            other: plural3
           };
           this._enqueueWrite({
             directory: this.directory,

@@ -3,6 +3,7 @@
 // Untrusted text (paths, names, what the Hub says, the steps' names and scopes) is
 // escaped so it can't inject markup, and the report stays well under GitHub's
 // 65,536-character comment limit.
+import { plural, scannedWhat } from './scanned.ts';
 import type { Finding, Location, Severity, Verification } from '../core/types.ts';
 import { NOT_REQUESTED } from '../core/types.ts';
 import { escapeMarkdown, inlineCode, stepMarkdown } from './markdown-text.ts';
@@ -86,13 +87,12 @@ function detail(f: Finding, n: number, o: ReportOptions): string[] {
 
 function statsLine(report: Report): string {
   const s = report.stats;
-  const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
-  const what = s.blobs !== undefined ? `${n(s.blobs, 'blob')}${s.commits !== undefined ? ` in ${n(s.commits, 'commit')}` : ''}` : n(s.files, 'file');
+  const what = scannedWhat(report);
   const parts = [`${what} (${formatBytes(s.bytes)}) scanned by \`hfleaks ${escapeMarkdown(report.command)}\``];
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}`);
-  if (s.missingObjects) parts.push(`${n(s.missingObjects, 'object')} missing, not scanned`);
+  if (s.missingObjects) parts.push(`${plural(s.missingObjects, 'object')} missing, not scanned`);
   if (s.shallow) parts.push('shallow clone: older history was not scanned');
   return `${parts.join('; ')}.`;
 }

@@ -1,6 +1,7 @@
 // The text report: one block per secret with all its locations, then a summary. Text
 // from outside (paths, authors, Hub names, rule data from a repository's config) goes
 // through safe(): one line each, no control characters.
+import { plural, scannedWhat } from './scanned.ts';
 import pc from 'picocolors';
 import type { Finding, Location, Severity } from '../core/types.ts';
 import { NOT_REQUESTED } from '../core/types.ts';
@@ -59,16 +60,13 @@ function summary(report: Report, c: ReturnType<typeof pc.createColors>): string 
   const s = report.stats;
   const locs = report.findings.reduce((n, f) => n + f.locations.length, 0);
   const parts: string[] = [];
-  const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
-  // audit reads both: the working tree's files and history's blobs.
-  const blobs = s.blobs !== undefined ? `${n(s.blobs, 'blob')}${s.commits !== undefined ? ` in ${n(s.commits, 'commit')}` : ''}` : undefined;
-  const what = blobs === undefined ? n(s.files, 'file') : s.files ? `${n(s.files, 'file')} and ${blobs}` : blobs;
+  const what = scannedWhat(report);
   parts.push(`${what} (${formatBytes(s.bytes)}) scanned in ${(s.durationMs / 1000).toFixed(2)} s`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.baselined) parts.push(`${s.baselined} in the baseline`);
   if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}`);
-  if (s.missingObjects) parts.push(`${n(s.missingObjects, 'object')} missing, not scanned`);
+  if (s.missingObjects) parts.push(`${plural(s.missingObjects, 'object')} missing, not scanned`);
   if (s.shallow) parts.push('shallow clone: older history was not scanned');
   const head = report.findings.length
     ? c.red(c.bold(`${report.findings.length} secret${report.findings.length === 1 ? '' : 's'} found in ${locs} location${locs === 1 ? '' : 's'}`))

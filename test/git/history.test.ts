@@ -48,6 +48,13 @@ describe('hfleaks history', () => {
     const text = await runCli(['audit', '--no-verify', '--no-progress'], { cwd: r.dir, env: r.env });
     // (The working tree's files: a.txt, b.txt and the repository's .git/config.)
     expect(text.stdout).toMatch(/^No Hugging Face tokens found\. 3 files and 2 blobs in 1 commit \(\d+ B\) scanned/);
+    const md = await runCli(['audit', '--no-verify', '--no-progress', '-f', 'markdown'], { cwd: r.dir, env: r.env });
+    expect(md.stdout).toMatch(/3 files and 2 blobs in 1 commit \(\d+ B\) scanned by `hfleaks audit`/);
+    // staged reads blobs only (each also counted as a file): it names the blobs, once.
+    r.write('c.txt', 'c\n');
+    r.git('add', 'c.txt');
+    const staged = await runCli(['staged', '--no-progress'], { cwd: r.dir, env: r.env });
+    expect(staged.stdout).toMatch(/^No Hugging Face tokens found\. 1 blob \(2 B\) scanned/);
   });
 
   it('finds a token that only history holds, with the commit that added it', async () => {
