@@ -24747,7 +24747,7 @@ async function revokeFound(io2, s, findings, warn, spentMs) {
       return {};
     }
   }
-  const client = clientFor(s, spentMs);
+  const client = clientFor(s, Math.max(0, Math.min(spentMs, s.budgetMs - s.timeoutMs)));
   try {
     const r2 = await revokeTokens(client, tokens);
     for (const line of describeRevocation(r2)) say(line);

@@ -127,7 +127,9 @@ async function revokeFound(io: Io, s: VerifySettings, findings: Finding[], warn:
       return {};
     }
   }
-  const client = clientFor(s, spentMs);
+  // What verification left of the budget, but at least one request's timeout: a run slowed
+  // by rate limits must not refuse the one thing the user asked for.
+  const client = clientFor(s, Math.max(0, Math.min(spentMs, s.budgetMs - s.timeoutMs)));
   try {
     const r = await revokeTokens(client, tokens);
     for (const line of describeRevocation(r)) say(line);

@@ -371,14 +371,15 @@ describe('scan --revoke', () => {
     expect(h.requests).toHaveLength(0);
   });
 
-  it('revocation shares --verify-budget with verification: "time for all requests together"', async () => {
-    // whoami takes 1.2 s of the 2 s budget; the revocation has what is left, too little for the Hub's 1.2 s.
+  it('revocation shares --verify-budget with verification, but always keeps one --verify-timeout', async () => {
+    // whoami takes 1.2 s of the 2 s budget: 0.8 s is left, too little for the Hub's 1.2 s;
+    // the revocation still gets one timeout's worth (1.5 s) and goes through.
     const h = await hub({ latencyMs: 1200 });
-    const r = await cliJson(['verify', '--revoke', '--yes', '--endpoint', h.url, '--verify-budget', '2'], { input: `${T.read}\n` });
+    const r = await cliJson(['verify', '--revoke', '--yes', '--endpoint', h.url, '--verify-budget', '2', '--verify-timeout', '1.5'], { input: `${T.read}\n` });
     expect(bySecret(r.report, T.read).verification.status).toBe('valid');
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/FAILED, no answer: the verification time budget \(2 s\) was used up/);
-    expect(r.stderr).toMatch(/hfleaks: revocation failed for 1 token \(the verification time budget \(2 s\) was used up\); they still work/);
+    expect(r.code).not.toBe(2);
+    expect(r.stderr).not.toMatch(/FAILED/);
+    expect([...h.revoked]).toEqual([T.read]);
   });
 
   it('a failed revocation is exit 2, after the report', async () => {
