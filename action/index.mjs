@@ -22332,7 +22332,7 @@ var init_worker_pool = __esm({
 });
 
 // src/sources/files.ts
-import { closeSync as closeSync2, constants, fstatSync as fstatSync2, openSync as openSync2, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync4, readSync, statSync as statSync2 } from "node:fs";
+import { accessSync, closeSync as closeSync2, constants, fstatSync as fstatSync2, lstatSync, openSync as openSync2, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync4, readSync, statSync as statSync2 } from "node:fs";
 import { dirname as dirname2, isAbsolute, join as join3, relative as relative2, resolve as resolve2, sep } from "node:path";
 function toPosix(p2) {
   return sep === "/" ? p2 : p2.split(sep).join("/");
@@ -22386,6 +22386,7 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
   const matcher = new IgnoreMatcher();
   const prune = ["**/.git/**"];
   let tracked = /* @__PURE__ */ new Set();
+  let trackedP;
   if (useIgnoreFiles) {
     const fromRoot = relative2(root, dir);
     const under = fromRoot !== "" && !outside(fromRoot);
@@ -22397,7 +22398,13 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
       prune.push(...pruneGlobs("", hf.paths.join("\n")));
     }
     const top2 = repoTop(dir);
-    const trackedP = top2 !== void 0 ? trackedIgnored(dir) : void 0;
+    if (top2 !== void 0) {
+      const p2 = trackedIgnored(dir);
+      trackedP = p2;
+      void p2.then((set) => {
+        if (trackedP === p2) [tracked, trackedP] = [set, void 0];
+      });
+    }
     if (top2 !== void 0) {
       const relDir = relative2(top2, dir).split(sep).join("/");
       const parts = relDir ? relDir.split("/") : [];
@@ -22425,7 +22432,6 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
       }
     }
     if (!reincludes) prune.push(...globs);
-    if (trackedP) tracked = await trackedP;
   }
   const oddNames = [];
   const lossyDirs = /* @__PURE__ */ new Set();
@@ -22470,7 +22476,11 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
     }
     yield join3(dir, rel);
   };
-  for await (const e of stream) yield* keep(e.path, e.dirent);
+  for await (const e of stream) {
+    if (trackedP && useIgnoreFiles && matcher.ignores(e.path)) [tracked, trackedP] = [await trackedP, void 0];
+    yield* keep(e.path, e.dirent);
+  }
+  if (trackedP) [tracked, trackedP] = [await trackedP, void 0];
   for (const rel of [...tracked]) {
     if (!matcher.ignores(rel) || !trackedAnyway(rel)) continue;
     const abs = join3(dir, rel);
@@ -22566,29 +22576,32 @@ function scanFile(abs, display, detector, sink, opts) {
 async function scanPaths(detector, opts, sink) {
   const root = scanRoot(opts.paths, opts.cwd);
   const targets = [];
+  const named = /* @__PURE__ */ new Set();
   for (const p2 of opts.paths) {
     const abs = resolve2(opts.cwd, p2);
     let st2;
     try {
-      st2 = await fsp.lstat(abs);
+      st2 = lstatSync(abs);
     } catch (e) {
       const code2 = e.code;
       throw new PathError(code2 === "EACCES" || code2 === "EPERM" ? `${p2}: cannot read (permission denied)` : `${p2}: no such file or directory`);
     }
     if (st2.isSymbolicLink()) {
       try {
-        st2 = await fsp.stat(abs);
+        st2 = statSync2(abs);
       } catch {
         throw new PathError(`${p2}: a symbolic link to nothing (no such file or directory)`);
       }
     }
     try {
-      await fsp.access(abs, st2.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
+      accessSync(abs, st2.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
     } catch (e) {
       const code2 = e.code;
       throw new PathError(`${p2}: cannot read ${st2.isDirectory() ? "directory" : "file"} (${code2 === "EACCES" || code2 === "EPERM" ? "permission denied" : code2})`);
     }
-    if (!targets.some((t2) => t2.abs === abs)) targets.push({ abs, dir: st2.isDirectory() });
+    if (named.has(abs)) continue;
+    named.add(abs);
+    targets.push({ abs, dir: st2.isDirectory() });
   }
   const totals = { files: 0, bytes: 0, root };
   const done = (n) => {

@@ -1,7 +1,7 @@
 // Files on disk: walks directories with fast-glob (honouring .gitignore and
 // .hfleaksignore), never follows symbolic links, never opens FIFOs or devices, and
 // streams each regular file into a content stream.
-import { type Dirent, closeSync, constants, fstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { type Dirent, accessSync, closeSync, constants, fstatSync, lstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import type { ContentSink, ContentOptions } from '../detect/content.ts';
@@ -126,6 +126,8 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
   const matcher = new IgnoreMatcher();
   const prune = ['**/.git/**'];
   let tracked = new Set<string>();
+  // Asked of git beside the walk, awaited only when an ignored file needs the answer.
+  let trackedP: Promise<Set<string>> | undefined;
   if (useIgnoreFiles) {
     // The scan root's .hfleaksignore, whichever directory under it was named (a directory
     // named outside the root goes by its own).
@@ -141,7 +143,13 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     // Like git (and ripgrep): inside a repository, the ignore files of the directories
     // above the one named apply too, and so does the repository's info/exclude.
     const top = repoTop(dir);
-    const trackedP = top !== undefined ? trackedIgnored(dir) : undefined;
+    if (top !== undefined) {
+      const p = trackedIgnored(dir);
+      trackedP = p;
+      void p.then((set) => {
+        if (trackedP === p) [tracked, trackedP] = [set, undefined];
+      });
+    }
     if (top !== undefined) {
       const relDir = relative(top, dir).split(sep).join('/');
       const parts = relDir ? relDir.split('/') : [];
@@ -175,7 +183,6 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     // A deeper file that re-includes (`!logs` under keep/) can bring back what a higher
     // one's pattern would prune: then the walk enters everything and the matcher decides.
     if (!reincludes) prune.push(...globs);
-    if (trackedP) tracked = await trackedP;
   }
   // fast-glob's patterns never match a name holding a line break, and with
   // suppressErrors it skips a directory it can't read without a word: both would be
@@ -227,7 +234,11 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     }
     yield join(dir, rel);
   };
-  for await (const e of stream) yield* keep(e.path, e.dirent as unknown as Dirent);
+  for await (const e of stream) {
+    if (trackedP && useIgnoreFiles && matcher.ignores(e.path)) [tracked, trackedP] = [await trackedP, undefined];
+    yield* keep(e.path, e.dirent as unknown as Dirent);
+  }
+  if (trackedP) [tracked, trackedP] = [await trackedP, undefined];
   // Tracked files below a directory the ignore rules pruned were never seen by the walk.
   for (const rel of [...tracked]) {
     if (!matcher.ignores(rel) || !trackedAnyway(rel)) continue;
@@ -356,12 +367,15 @@ export function scanFile(
 /** Scans the named paths; a named path that does not exist is a PathError. */
 export async function scanPaths(detector: Detector, opts: FileScanOptions, sink: ContentSink): Promise<FileScanTotals> {
   const root = scanRoot(opts.paths, opts.cwd);
+  // Checked one by one, synchronously: a pre-commit framework batch names thousands of
+  // files, and each check is one system call.
   const targets: { abs: string; dir: boolean }[] = [];
+  const named = new Set<string>();
   for (const p of opts.paths) {
     const abs = resolve(opts.cwd, p);
     let st;
     try {
-      st = await fsp.lstat(abs);
+      st = lstatSync(abs);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new PathError(code === 'EACCES' || code === 'EPERM' ? `${p}: cannot read (permission denied)` : `${p}: no such file or directory`);
@@ -370,7 +384,7 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     // walking never are); one that leads nowhere is a missing path.
     if (st.isSymbolicLink()) {
       try {
-        st = await fsp.stat(abs);
+        st = statSync(abs);
       } catch {
         throw new PathError(`${p}: a symbolic link to nothing (no such file or directory)`);
       }
@@ -378,13 +392,15 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     // A path the user named that can't be read is an error, like one that doesn't exist:
     // a run that read nothing of it must not read as clean.
     try {
-      await fsp.access(abs, st.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
+      accessSync(abs, st.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new PathError(`${p}: cannot read ${st.isDirectory() ? 'directory' : 'file'} (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code})`);
     }
     // The same path named twice is scanned once (a file inside a directory named is a finding's own place either way).
-    if (!targets.some((t) => t.abs === abs)) targets.push({ abs, dir: st.isDirectory() });
+    if (named.has(abs)) continue;
+    named.add(abs);
+    targets.push({ abs, dir: st.isDirectory() });
   }
   const totals: FileScanTotals = { files: 0, bytes: 0, root };
   const done = (n: number) => {
