@@ -22452,7 +22452,8 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
       cb(err, entries);
     });
   });
-  const stream = import_fast_glob.default.stream("**", {
+  const rootMangled = sep === "/" && dir.includes("\\");
+  const stream = import_fast_glob.default.stream(rootMangled ? [] : "**", {
     cwd: dir,
     dot: true,
     onlyFiles: false,
@@ -22511,12 +22512,14 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
       if (useIgnoreFiles && matcher.ignores(rel, d2.isDirectory())) continue;
       if (d2.isSymbolicLink()) continue;
       const raw = Buffer.concat([rawDir, Buffer.from(sep), d2.name]);
+      if (GIT_DIR_FILE.test(d2.isDirectory() ? `${rel}/` : rel) && !GIT_CONFIG.test(rel) && !/(^|\/)\.git$/.test(rel)) continue;
       if (d2.isDirectory()) yield* rawWalk(raw, shown, true);
       else if (!d2.isFile()) sink.skip(displayPath(root, shown), "not a regular file");
       else yield { raw, shown };
     }
   };
   for (const parent of lossyDirs) yield* rawWalk(Buffer.from(parent), parent, false);
+  if (rootMangled) yield* rawWalk(Buffer.from(dir), dir, true);
 }
 function scanFile(abs, display, detector, sink, opts) {
   let fd;

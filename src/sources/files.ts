@@ -207,7 +207,8 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
       cb(err, entries);
     });
   }) as unknown as typeof fsReaddir;
-  const stream = fg.stream('**', {
+  const rootMangled = sep === '/' && dir.includes('\\');
+  const stream = fg.stream(rootMangled ? [] : '**', {
     cwd: dir,
     dot: true,
     onlyFiles: false,
@@ -274,12 +275,16 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
       if (useIgnoreFiles && matcher.ignores(rel, d.isDirectory())) continue;
       if (d.isSymbolicLink()) continue;
       const raw = Buffer.concat([rawDir, Buffer.from(sep), d.name]);
+      if (GIT_DIR_FILE.test(d.isDirectory() ? `${rel}/` : rel) && !GIT_CONFIG.test(rel) && !/(^|\/)\.git$/.test(rel)) continue; // of .git, its config only
       if (d.isDirectory()) yield* rawWalk(raw, shown, true);
       else if (!d.isFile()) sink.skip(displayPath(root, shown), 'not a regular file');
       else yield { raw, shown };
     }
   };
   for (const parent of lossyDirs) yield* rawWalk(Buffer.from(parent), parent, false);
+  // fast-glob reads a backslash in its cwd as a separator and would walk a directory that
+  // isn't there: such a root is walked here instead.
+  if (rootMangled) yield* rawWalk(Buffer.from(dir), dir, true);
 }
 
 /** A file inside a `.git` directory, and a repository's config file. */

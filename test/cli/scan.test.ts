@@ -259,6 +259,13 @@ describe('hostile files', () => {
     expect(r.report.findings[0].locations.map((l: any) => l.path)).toEqual(['ok.txt']);
   });
 
+  it.skipIf(process.platform === 'win32')('walks a directory named with a backslash in its name (fast-glob would read it as a separator)', async () => {
+    const d = tree({ 'odd\\dir/a.txt': `t=${t}\n`, 'odd\\dir/sub/b.txt': `t=${t}\n` });
+    const r = await runJson(['scan', join(d, 'odd\\dir')]);
+    expect([r.code, r.stderr]).toEqual([1, '']);
+    expect(r.report.findings[0].locations.map((l: any) => l.path).sort()).toEqual(['a.txt', 'sub/b.txt']);
+  });
+
   it('exits 2 on a path it was named but cannot read, as on one that does not exist', async () => {
     const dir = tree({ 'locked/inside.txt': `t=${t}`, 'secret.txt': `t=${t}` });
     chmodSync(dir, 0o755);
