@@ -10079,8 +10079,15 @@ function leftBoundary(get, at2) {
   if (b3 === 109 && afterColourCode(get, at2 - 1)) return "ok";
   const b22 = get(at2 - 2);
   if (b22 !== void 0 && get(at2 - 3) === 61 && QP_BEFORE.has(String.fromCharCode(b22, b3).toUpperCase())) return "ok";
-  if (b3 === 86 && get(at2 - 2) === 10) return "ok";
+  if (b3 === 86 && (get(at2 - 2) === 10 || get(at2 - 2) === 40)) return "ok";
   return "glued";
+}
+function declaredLengths(buf, at2) {
+  if (at2 < 1) return void 0;
+  const one = buf[at2 - 1];
+  const four = at2 >= 4 && one === 0 && buf[at2 - 2] === 0 && buf[at2 - 3] === 0 ? buf[at2 - 4] : void 0;
+  if (four !== void 0) return [four];
+  return one >= 16 ? [one] : void 0;
 }
 function afterColourCode(get, m2) {
   let i = m2 - 1;
@@ -10223,13 +10230,13 @@ function createDetector(rules, options = {}) {
   }
   const b64Groups = shareAnchors(b64.map((n) => ({ needle: n.needle, data: n })));
   const b64Reach = b64Groups.map((g2) => Math.max(...g2.members.map((m2) => m2.at + m2.data.offset)));
-  function tryRules(needle, text) {
+  function tryRules(needle, text, declared) {
     for (const c3 of needle.rules) {
       if (!text.startsWith(c3.keyword)) continue;
       const secret = c3.match(text.length > c3.rule.maxLength ? text.slice(0, c3.rule.maxLength) : text);
       if (secret === void 0) continue;
       const after = text.charCodeAt(secret.length);
-      if (isWordByte(Number.isNaN(after) ? void 0 : after)) continue;
+      if (isWordByte(Number.isNaN(after) ? void 0 : after) && !declared?.includes(secret.length)) continue;
       const verdict2 = judge2(c3, secret);
       if (verdict2 === false) continue;
       return { rule: c3.rule, secret, ...verdict2 === true ? {} : { jwt: verdict2 } };
@@ -10257,7 +10264,7 @@ function createDetector(rules, options = {}) {
         const edge = leftBoundary(get, at2);
         if (edge === "glued") continue;
         const text = textWindow((n) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n)));
-        const found = tryRules(needle, text);
+        const found = tryRules(needle, text, edge === "ok" ? declaredLengths(buf, at2) : void 0);
         if (!found) continue;
         const decoding = edge === "percent" ? [...chain, "percent"] : chain;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, ...decoding.length ? { decoding } : {}, ...found.jwt ? { jwt: found.jwt } : {} });

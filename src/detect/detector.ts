@@ -154,9 +154,23 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
   // Quoted-printable mail: `HF_TOKEN=3D<token>`.
   const b2 = get(at - 2);
   if (b2 !== undefined && get(at - 3) === 0x3d && QP_BEFORE.has(String.fromCharCode(b2, b!).toUpperCase())) return 'ok';
-  // A protocol-0 pickle's string opcode: `V<token>` on its own line.
-  if (b === 0x56 && get(at - 2) === 0x0a) return 'ok';
+  // A protocol-0 pickle's string opcode: `V<token>` on its own line, or first in a tuple (`(V`).
+  if (b === 0x56 && (get(at - 2) === 0x0a || get(at - 2) === 0x28)) return 'ok';
   return 'glued';
+}
+
+/**
+ * The string lengths that the bytes before `at` may declare: one byte (pickle's
+ * SHORT_BINUNICODE, marshal's short strings, msgpack str8, or the low byte of Java's
+ * two-byte length) and four bytes little-endian (pickle's BINUNICODE, marshal's long
+ * strings). Undefined when neither could be one.
+ */
+function declaredLengths(buf: Buffer, at: number): number[] | undefined {
+  if (at < 1) return undefined;
+  const one = buf[at - 1]!;
+  const four = at >= 4 && one === 0 && buf[at - 2] === 0 && buf[at - 3] === 0 ? buf[at - 4]! : undefined;
+  if (four !== undefined) return [four];
+  return one >= 16 ? [one] : undefined;
 }
 
 /** Quoted-printable escapes of what commonly precedes a token (`=`, space, quotes, tab). */
@@ -354,7 +368,13 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   const b64Reach = b64Groups.map((g) => Math.max(...g.members.map((m) => m.at + m.data.offset)));
 
   /** Tries the rules of `needle` on `text` (a decoded window that starts at the keyword). */
-  function tryRules(needle: Needle, text: string): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
+  /**
+   * `declared`: string lengths the bytes just before the candidate declare, in a binary
+   * format that writes a length before each string (pickle, Python's marshal in .pyc
+   * files, msgpack, Java's writeUTF). There the next string follows with no separator:
+   * a secret exactly that long ends there, whatever byte comes next.
+   */
+  function tryRules(needle: Needle, text: string, declared?: readonly number[]): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
     for (const c of needle.rules) {
       if (!text.startsWith(c.keyword)) continue;
       // The pattern sees at most maxLength characters: a longer token is cut there, and
@@ -362,7 +382,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       const secret = c.match(text.length > c.rule.maxLength ? text.slice(0, c.rule.maxLength) : text);
       if (secret === undefined) continue;
       const after = text.charCodeAt(secret.length);
-      if (isWordByte(Number.isNaN(after) ? undefined : after)) continue; // part of a longer word
+      if (isWordByte(Number.isNaN(after) ? undefined : after) && !declared?.includes(secret.length)) continue; // part of a longer word
       const verdict = judge(c, secret);
       if (verdict === false) continue;
       return { rule: c.rule, secret, ...(verdict === true ? {} : { jwt: verdict }) };
@@ -393,7 +413,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         const edge = leftBoundary(get, at);
         if (edge === 'glued') continue;
         const text = textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n)));
-        const found = tryRules(needle, text);
+        const found = tryRules(needle, text, edge === 'ok' ? declaredLengths(buf, at) : undefined);
         if (!found) continue;
         const decoding: Decoding[] = edge === 'percent' ? [...chain, 'percent'] : chain;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, ...(decoding.length ? { decoding } : {}), ...(found.jwt ? { jwt: found.jwt } : {}) });

@@ -54,6 +54,7 @@ describe('boundaries', () => {
     ['an escaped colour code in source', `print("\\x1b[1m${t}")`],
     ['quoted-printable mail', `HF_TOKEN=3D${t}=\r\n`],
     ['a protocol-0 pickle string', `(dp0\nVhub_token\np1\nV${t}\np2\ns.`],
+    ['a protocol-0 pickle tuple', `(V${t}\np0\ntp1\n.`],
   ];
   it.each(surroundings)('finds a token surrounded by %s', (_name, text) => {
     const ms = find(text);
@@ -214,6 +215,23 @@ describe('binary content and archives', () => {
   it('finds a token in pickled bytes (training_args.bin style)', () => {
     const pickle = Buffer.concat([Buffer.from([0x80, 0x04, 0x95, 0x10, 0, 0, 0]), Buffer.from('\x8c\x09hub_token\x94\x8c\x25', 'latin1'), Buffer.from(t), Buffer.from([0x94, 0x2e])]);
     expect(collect(pickle).map((x) => x.m.secret)).toEqual([t]);
+  });
+  // Strings with their length written before them run into the next opcode with no
+  // separator: `q` (BINPUT) after a string in protocols 1 to 3, what torch.save writes.
+  const bytes = (s: string) => Buffer.from(s, 'latin1');
+  it.each([
+    ['pickle protocol 2 (BINUNICODE, then BINPUT)', bytes(`\x80\x02}q\x00X\x09\x00\x00\x00hub_tokenq\x01X\x25\x00\x00\x00${t}q\x02s.`)],
+    ['pickle protocol 1 (BINUNICODE, then LONG_BINPUT)', bytes(`}q\x00(X\x09\x00\x00\x00hub_tokenq\x01X\x25\x00\x00\x00${t}r\x00\x01\x00\x00u.`)],
+    ['pickled bytes (SHORT_BINBYTES, then BINPUT)', bytes(`\x80\x03C\x25${t}q\x00.`)],
+    ['a .pyc constant (marshal short string, then the next type code)', bytes(`\xe3\x00\x00\x00\xda\x25${t}N\xdaNz\x05login`)],
+    ['a packed protocol-5 string (SHORT_BINUNICODE, then another)', bytes(`\x8c\x25${t}\x8c\x04next`)],
+  ])('finds a token in %s', (_name, buf) => {
+    expect(collect(buf).map((x) => x.m.secret)).toEqual([t]);
+  });
+  it('still refuses a glued token whose declared length is another (or that has none)', () => {
+    for (const before of ['X\x26\x00\x00\x00', '\x8c\x24', ' ', 'X\x25\x00\x01\x00']) {
+      expect(collect(bytes(`${before}${t}q\x02`)).map((x) => x.m.secret), JSON.stringify(before)).toEqual([]);
+    }
   });
   it('opens gzip files and names the member', () => {
     const gz = gzipSync(Buffer.from(`log line\nHF_TOKEN=${t}\n`));
