@@ -179,12 +179,12 @@ function readSmallFile(path2, maxBytes) {
     closeSync(fd);
   }
 }
-function jsonProblem(text, e) {
+function jsonProblem(text2, e) {
   const msg = e.message;
   const pos = /at position (\d+)/.exec(msg);
   if (pos) {
     const at2 = Number(pos[1]);
-    const before = text.slice(0, at2);
+    const before = text2.slice(0, at2);
     return `not valid JSON (line ${before.split("\n").length}, column ${at2 - before.lastIndexOf("\n")})`;
   }
   const token = /^Unexpected token '(.)'/u.exec(msg);
@@ -2797,6 +2797,131 @@ var init_scanner = __esm({
   }
 });
 
+// src/detect/tar.ts
+function isTar(b3) {
+  if (b3.length < BLOCK) return false;
+  if (String.fromCharCode(...b3.subarray(257, 262)) !== "ustar") return false;
+  return checksumOk(b3.subarray(0, BLOCK));
+}
+function checksumOk(h3) {
+  const want = octal(h3.subarray(148, 156));
+  if (want === void 0) return false;
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : h3[i];
+  return sum === want;
+}
+function octal(f3) {
+  if (f3[0] & 128) {
+    let n = 0;
+    for (let i = 1; i < f3.length; i++) n = n * 256 + f3[i];
+    return n;
+  }
+  const s = String.fromCharCode(...f3).replace(/[\0 ]+$/, "").trim();
+  return /^[0-7]+$/.test(s) ? parseInt(s, 8) : s === "" ? 0 : void 0;
+}
+function text(f3) {
+  const nul = f3.indexOf(0);
+  return Buffer.from(f3.subarray(0, nul === -1 ? f3.length : nul)).toString("utf8");
+}
+function tarReader(ev) {
+  const header = new Uint8Array(BLOCK);
+  let have = 0;
+  let member;
+  let collect;
+  let collectKind = "";
+  let left2 = 0;
+  let pad = 0;
+  let longName;
+  let paxPath;
+  let raw;
+  let ended = false;
+  const startEntry = () => {
+    if (header.every((b3) => b3 === 0)) {
+      ended = true;
+      return;
+    }
+    if (!checksumOk(header)) {
+      raw = ev.corrupt("a tar header with a bad checksum");
+      raw.push(header.slice());
+      return;
+    }
+    const size = octal(header.subarray(124, 136)) ?? 0;
+    const type = String.fromCharCode(header[156]);
+    const prefix = String.fromCharCode(...header.subarray(257, 262)) === "ustar" ? text(header.subarray(345, 500)) : "";
+    const base2 = text(header.subarray(0, 100));
+    const name = paxPath ?? longName ?? (prefix ? `${prefix}/${base2}` : base2);
+    left2 = size;
+    pad = (BLOCK - size % BLOCK) % BLOCK;
+    if (type === "L" || type === "x") {
+      collect = [];
+      collectKind = type;
+      return;
+    }
+    longName = void 0;
+    if (type !== "g") paxPath = void 0;
+    if (type === "0" || type === "\0" || type === "7") {
+      member = ev.member(name);
+      if (left2 === 0) finishData();
+    }
+  };
+  const finishData = () => {
+    member?.end();
+    member = void 0;
+    if (collect) {
+      const body = Buffer.concat(collect);
+      collect = void 0;
+      if (collectKind === "L") longName = text(body);
+      else paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"))?.[1] ?? paxPath;
+    }
+  };
+  return {
+    push(d2) {
+      let i = 0;
+      while (i < d2.length) {
+        if (raw) return raw.push(d2.subarray(i));
+        if (ended) return;
+        if (left2 > 0) {
+          const n2 = Math.min(left2, d2.length - i);
+          const piece = d2.subarray(i, i + n2);
+          if (collect) collect.push(piece.slice());
+          else member?.push(piece);
+          left2 -= n2;
+          i += n2;
+          if (left2 === 0) finishData();
+          continue;
+        }
+        if (pad > 0) {
+          const n2 = Math.min(pad, d2.length - i);
+          pad -= n2;
+          i += n2;
+          continue;
+        }
+        const n = Math.min(BLOCK - have, d2.length - i);
+        header.set(d2.subarray(i, i + n), have);
+        have += n;
+        i += n;
+        if (have === BLOCK) {
+          have = 0;
+          startEntry();
+        }
+      }
+    },
+    end() {
+      if (member || collect) {
+        finishData();
+      }
+      raw?.end();
+    }
+  };
+}
+var BLOCK;
+var init_tar = __esm({
+  "src/detect/tar.ts"() {
+    "use strict";
+    BLOCK = 512;
+  }
+});
+
 // src/detect/content.ts
 import { isUtf8 } from "node:buffer";
 function isArchiveDepth(n) {
@@ -2829,8 +2954,9 @@ function open(detector, path2, sink, opts, depth, budget) {
   let inner;
   let head;
   const decide = (first) => {
-    const kind = isGzip(first) ? "gzip data" : isZip(first) ? "zip archive" : void 0;
-    if (kind && depth < opts.archiveDepth) {
+    const kind = isGzip(first) ? "gzip data" : isZip(first) ? "zip archive" : isTar(first) ? "tar archive" : void 0;
+    if (kind === "tar archive" && depth < opts.archiveDepth && path2.split("!").length <= MAX_NESTING) return tarStream(detector, path2, sink, opts, depth, budget, plain);
+    if (kind && kind !== "tar archive" && depth < opts.archiveDepth) {
       const archive = kind === "gzip data" ? gzipStream : zipStream;
       return tentative(kind, path2, sink, () => plain(first), (t2) => archive(detector, path2, sink, opts, depth, budget, t2));
     }
@@ -2854,12 +2980,12 @@ function open(detector, path2, sink, opts, depth, budget) {
   return {
     push(data) {
       if (inner) return inner.push(data);
-      if (!head && data.length >= 4) {
+      if (!head && data.length >= SNIFF_BYTES) {
         inner = decide(data);
         return inner.push(data);
       }
       head = head ? Buffer.concat([head, data]) : Buffer.from(data);
-      if (head.length < 4) return;
+      if (head.length < SNIFF_BYTES) return;
       inner = decide(head);
       const h3 = head;
       head = void 0;
@@ -2873,6 +2999,17 @@ function open(detector, path2, sink, opts, depth, budget) {
       inner.end();
     }
   };
+}
+function tarStream(detector, path2, sink, opts, depth, budget, plain) {
+  return tarReader({
+    // A tar level inflates nothing (each member is bytes of the input): it does not count
+    // against --archive-depth, so an OCI image's gzip layers open from a .tar.gz too.
+    member: (name) => open(detector, `${path2}!${name}`, sink, opts, depth, budget),
+    corrupt: (reason) => {
+      sink.warn(`${path2}: ${reason}; the rest is scanned as raw bytes`);
+      return plain(new Uint8Array(0));
+    }
+  });
 }
 function classify(first, path2, sink) {
   const head = first.subarray(0, SNIFF);
@@ -3110,17 +3247,20 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     })
   };
 }
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, ZIP_METHODS;
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, ZIP_METHODS;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
     init_lazy();
     init_scanner();
+    init_tar();
     zlib = lazyBuiltin("node:zlib");
     DEFAULT_CONTENT_OPTIONS = { archiveDepth: 3, archiveBytes: 256 << 20 };
     MB = 1 << 20;
     LONG_LINE = 8 * MB;
     SNIFF = 64 << 10;
+    MAX_NESTING = 16;
+    SNIFF_BYTES = 512;
     GZIP_AT_ONCE_IN = 8 << 20;
     GZIP_AT_ONCE_OUT = 16 << 20;
     PIECE = 16 << 10;
@@ -9939,8 +10079,8 @@ function re2() {
 function compileLinear(pattern2, flags = "") {
   const { RE2JS } = re2();
   const p2 = RE2JS.compile(pattern2, flags.includes("i") ? RE2JS.CASE_INSENSITIVE : 0);
-  return (text) => {
-    const m2 = p2.matcher(text);
+  return (text2) => {
+    const m2 = p2.matcher(text2);
     return m2.lookingAt() ? m2.group() ?? void 0 : void 0;
   };
 }
@@ -10145,9 +10285,9 @@ function bodyPrecheck(pattern2, keyword, flags = "") {
 }
 function stickyMatcher(pattern2, flags = "") {
   const re3 = new RegExp(pattern2, `y${flags}`);
-  return (text) => {
+  return (text2) => {
     re3.lastIndex = 0;
-    return re3.exec(text)?.[0];
+    return re3.exec(text2)?.[0];
   };
 }
 function compileRules(rules) {
@@ -10209,8 +10349,8 @@ function createDetector(rules, options = {}) {
   const longKeywords = [...new Set(compiled.filter((c3) => c3.rule.maxLength > SHORT).map((c3) => c3.keyword))];
   const longKeywordBytes = longKeywords.map((k2) => Buffer.from(k2, "latin1"));
   const textWindow = (decode2) => {
-    const text = decode2(SHORT + 1);
-    return longKeywords.some((k2) => text.startsWith(k2)) ? decode2(maxTokenBytes + 1) : text;
+    const text2 = decode2(SHORT + 1);
+    return longKeywords.some((k2) => text2.startsWith(k2)) ? decode2(maxTokenBytes + 1) : text2;
   };
   const b64 = [];
   const spanOf = (bytes2) => Math.ceil((bytes2 + 3) / 3) * 4 + 8;
@@ -10230,12 +10370,12 @@ function createDetector(rules, options = {}) {
   }
   const b64Groups = shareAnchors(b64.map((n) => ({ needle: n.needle, data: n })));
   const b64Reach = b64Groups.map((g2) => Math.max(...g2.members.map((m2) => m2.at + m2.data.offset)));
-  function tryRules(needle, text, declared) {
+  function tryRules(needle, text2, declared) {
     for (const c3 of needle.rules) {
-      if (!text.startsWith(c3.keyword)) continue;
-      const secret = c3.match(text.length > c3.rule.maxLength ? text.slice(0, c3.rule.maxLength) : text);
+      if (!text2.startsWith(c3.keyword)) continue;
+      const secret = c3.match(text2.length > c3.rule.maxLength ? text2.slice(0, c3.rule.maxLength) : text2);
       if (secret === void 0) continue;
-      const after = text.charCodeAt(secret.length);
+      const after = text2.charCodeAt(secret.length);
       if (isWordByte(Number.isNaN(after) ? void 0 : after) && !declared?.includes(secret.length)) continue;
       const verdict2 = judge2(c3, secret);
       if (verdict2 === false) continue;
@@ -10263,8 +10403,8 @@ function createDetector(rules, options = {}) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
         const edge = leftBoundary(get, at2);
         if (edge === "glued") continue;
-        const text = textWindow((n) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n)));
-        const found = tryRules(needle, text, edge === "ok" ? declaredLengths(buf, at2) : void 0);
+        const text2 = textWindow((n) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n)));
+        const found = tryRules(needle, text2, edge === "ok" ? declaredLengths(buf, at2) : void 0);
         if (!found) continue;
         const decoding = edge === "percent" ? [...chain, "percent"] : chain;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, ...decoding.length ? { decoding } : {}, ...found.jwt ? { jwt: found.jwt } : {} });
@@ -10281,13 +10421,13 @@ function createDetector(rules, options = {}) {
           return little ? buf[p2] | buf[p2 + 1] << 8 : buf[p2] << 8 | buf[p2 + 1];
         };
         if (leftBoundary(unit, at2) !== "ok") continue;
-        const text = textWindow((units) => {
+        const text2 = textWindow((units) => {
           let end = Math.min(buf.length, at2 + 2 * units);
           if (end - at2 & 1) end--;
           const slice = buf.subarray(at2, end);
           return little ? slice.toString("utf16le") : Buffer.from(slice).swap16().toString("utf16le");
         });
-        const found = tryRules(needle, text);
+        const found = tryRules(needle, text2);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, little ? "utf16le" : "utf16be"], ...found.jwt ? { jwt: found.jwt } : {} });
       }
@@ -10309,10 +10449,10 @@ function createDetector(rules, options = {}) {
       {
         const get = (i) => i >= 0 ? buf[i] : void 0;
         if (leftBoundary(get, at2) === "glued") continue;
-        const text = textWindow(
+        const text2 = textWindow(
           (chars) => buf.toString("latin1", at2, Math.min(buf.length, at2 + 3 * chars)).replace(/%([0-9A-Fa-f]{2})/g, (_3, h3) => String.fromCharCode(parseInt(h3, 16)))
         );
-        const found = tryRules(needle, text);
+        const found = tryRules(needle, text2);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, "percent"], ...found.jwt ? { jwt: found.jwt } : {} });
       }
@@ -10780,10 +10920,10 @@ function tokenGenerator(seed = 1) {
     publisherToken: (claims = future) => `hf_jwt_${jwt(claims)}`
   };
 }
-function expandTemplate(text, gen) {
+function expandTemplate(text2, gen) {
   const expired = { exp: 16e8, scope: "openid profile", iss: "https://huggingface.co" };
   const inner = /\{\{([a-z0-9]+)(?::([^{}]*))?\}\}/;
-  let out = text;
+  let out = text2;
   for (let m2 = inner.exec(out); m2; m2 = inner.exec(out)) {
     const kind = m2[1];
     const rest = m2[2] ?? "";
@@ -10891,23 +11031,23 @@ function workTreeTop(dir) {
 }
 function loadConfig(root, explicit, cwd = root) {
   let file;
-  let text;
+  let text2;
   if (explicit) {
     file = explicit;
-    text = readConfig(resolve(cwd, explicit), explicit);
+    text2 = readConfig(resolve(cwd, explicit), explicit);
   } else {
     const found = findConfig(root, cwd);
     if (found) {
       file = found.shown;
-      text = readConfig(found.path, found.shown);
+      text2 = readConfig(found.path, found.shown);
     }
   }
-  if (text === void 0 || file === void 0) return { rules: builtinRules() };
+  if (text2 === void 0 || file === void 0) return { rules: builtinRules() };
   let data;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text2);
   } catch (e) {
-    throw new RuleError(`${file}: ${jsonProblem(text, e)}`);
+    throw new RuleError(`${file}: ${jsonProblem(text2, e)}`);
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new RuleError(`${file}: must hold a JSON object`);
   const o2 = data;
@@ -10952,13 +11092,13 @@ function checkExamples(file, own) {
   own.forEach((rule, i) => {
     const detector = createDetector([rule]);
     const check2 = (list, want, which) => list.forEach((template, k2) => {
-      let text;
+      let text2;
       try {
-        text = expandTemplate(template, tokenGenerator(1e3 + k2));
+        text2 = expandTemplate(template, tokenGenerator(1e3 + k2));
       } catch (e) {
         throw new RuleError(`${file}: rules[${i}] ("${rule.id}"): examples.${which}[${k2}]: ${e.message}`);
       }
-      const hit = scanWhole(detector, Buffer.from(text)).some((m2) => m2.ruleId === rule.id);
+      const hit = scanWhole(detector, Buffer.from(text2)).some((m2) => m2.ruleId === rule.id);
       if (hit !== want) {
         throw new RuleError(`${file}: rules[${i}] ("${rule.id}"): examples.${which}[${k2}] ${want ? "is not found" : "is found"}; fix the pattern, keywords or filters, or the example`);
       }
@@ -21110,8 +21250,8 @@ async function simpleGitFor(ctx) {
   return simple.simpleGit({ baseDir: ctx.cwd, maxConcurrentProcesses: 4, trimmed: false, allowEnvironment, unsafe }).env(ctx.env);
 }
 function gitMessage(e) {
-  const text = e?.message ?? String(e);
-  const line = text.split("\n").map((l3) => l3.trim()).find((l3) => l3.length > 0) ?? text;
+  const text2 = e?.message ?? String(e);
+  const line = text2.split("\n").map((l3) => l3.trim()).find((l3) => l3.length > 0) ?? text2;
   return line.replace(/^(fatal|error): /, "");
 }
 function spawnGit(ctx, args, stdin) {
@@ -22155,10 +22295,10 @@ var require_ignore = __commonJS({
 // src/sources/ignore.ts
 import { readFileSync as readFileSync3 } from "node:fs";
 import { join as join2 } from "node:path";
-function parseHfleaksIgnore(text) {
+function parseHfleaksIgnore(text2) {
   const paths = [];
   const fingerprints = /* @__PURE__ */ new Set();
-  for (const raw of text.split(/\r?\n/)) {
+  for (const raw of text2.split(/\r?\n/)) {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (!line) continue;
     if (FINGERPRINT_RE.test(line)) fingerprints.add(line);
@@ -22419,8 +22559,8 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
       if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add("", exclude);
       for (let i = 0; i < parts.length; i++) {
         const ancestor = join3(top2, ...parts.slice(0, i));
-        const text = readText(join3(ancestor, ".gitignore"));
-        if (text) matcher.addAbove(parts.slice(i).join("/"), text);
+        const text2 = readText(join3(ancestor, ".gitignore"));
+        if (text2) matcher.addAbove(parts.slice(i).join("/"), text2);
       }
     }
     const rootPrune = pruneGlobs("", readText(join3(dir, ".gitignore")));
@@ -22430,10 +22570,10 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
     for (const g2 of nested.sort((a, b3) => a.split("/").length - b3.split("/").length || a.localeCompare(b3))) {
       const d2 = g2 === ".gitignore" ? "" : g2.slice(0, -"/.gitignore".length);
       try {
-        const text = readFileSync4(join3(dir, g2), "utf8");
-        matcher.add(d2, text);
-        globs.push(...d2 ? pruneGlobs(d2, text) : rootPrune);
-        if (d2 && /^\s*!/m.test(text)) reincludes = true;
+        const text2 = readFileSync4(join3(dir, g2), "utf8");
+        matcher.add(d2, text2);
+        globs.push(...d2 ? pruneGlobs(d2, text2) : rootPrune);
+        if (d2 && /^\s*!/m.test(text2)) reincludes = true;
       } catch (e) {
         sink.warn(`${displayPath(root, join3(dir, g2))}: cannot read (${e.code ?? e.message})`);
       }
@@ -23209,8 +23349,8 @@ function scrubber(secrets) {
       else byKey.set(form.slice(0, KEY), [...byKey.get(form.slice(0, KEY)) ?? [], f3]);
     }
   }
-  return (text) => {
-    let out = text;
+  return (text2) => {
+    let out = text2;
     for (const f3 of short) if (out.includes(f3.form)) out = out.split(f3.form).join(f3.shown);
     if (!byKey.size || out.length < KEY) return out;
     let result = "";
@@ -23231,11 +23371,11 @@ function scrubber(secrets) {
     return result + out.slice(done);
   };
 }
-function scrub(text, secrets) {
-  return scrubber(secrets)(text);
+function scrub(text2, secrets) {
+  return scrubber(secrets)(text2);
 }
-function scrubTokenShapes(text) {
-  return text.replace(/(hf_oauth_|hf_jwt_|api_org_|hf_)([A-Za-z0-9_.-]{20,})/g, (m2) => redact(m2));
+function scrubTokenShapes(text2) {
+  return text2.replace(/(hf_oauth_|hf_jwt_|api_org_|hf_)([A-Za-z0-9_.-]{20,})/g, (m2) => redact(m2));
 }
 function scrubPathTokens(path2) {
   if (!path2.includes("hf_") && !path2.includes("api_org_")) return path2;
@@ -23492,12 +23632,12 @@ function escapeMarkdown(s) {
   return escapeControls(s.replace(/[\r\n]+/g, " ")).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_[\]|#~!])/g, "\\$1");
 }
 function inlineCode(s, inTable = false) {
-  let text = escapeControls(s.replace(/[\r\n]+/g, "\u2424"));
-  if (inTable) text = text.replace(/\|/g, "\\|");
-  const runs = text.match(/`+/g) ?? [];
+  let text2 = escapeControls(s.replace(/[\r\n]+/g, "\u2424"));
+  if (inTable) text2 = text2.replace(/\|/g, "\\|");
+  const runs = text2.match(/`+/g) ?? [];
   const fence = "`".repeat(Math.max(0, ...runs.map((r2) => r2.length)) + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
+  const pad = text2.startsWith("`") || text2.endsWith("`") ? " " : "";
+  return `${fence}${pad}${text2}${pad}${fence}`;
 }
 function stepMarkdown(step) {
   const out = [];
@@ -23558,7 +23698,7 @@ function rulePlaybook(ruleId) {
 }
 function ruleHelp(rule) {
   const playbook = rulePlaybook(rule.id);
-  const text = [
+  const text2 = [
     `${rule.title}. ${rule.description}`,
     "",
     "What to do when one leaks:",
@@ -23573,7 +23713,7 @@ function ruleHelp(rule) {
     "",
     "Each alert's message adds what is known of that token: whether it works, its owner, role and reach, and where it leaked."
   ].join("\n");
-  return { text, markdown };
+  return { text: text2, markdown };
 }
 var REVOKE_ANYONE, MOVE, REVIEW, CLEAN, LEAST;
 var init_rule_help = __esm({
@@ -23637,9 +23777,9 @@ function check(fp, name, where) {
   }
   return fp;
 }
-function parseBaseline(text, name) {
+function parseBaseline(text2, name) {
   const fingerprints = /* @__PURE__ */ new Set();
-  const trimmed = text.replace(/^\uFEFF/, "").trim();
+  const trimmed = text2.replace(/^\uFEFF/, "").trim();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
     let data;
     try {
@@ -23671,7 +23811,7 @@ function parseBaseline(text, name) {
     });
     return { fingerprints };
   }
-  text.split(/\r?\n/).forEach((raw, i) => {
+  text2.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (!line) return;
     if (!FINGERPRINT_RE.test(line)) {
@@ -23682,14 +23822,14 @@ function parseBaseline(text, name) {
   return { fingerprints };
 }
 function readBaseline(path2, name = path2) {
-  let text;
+  let text2;
   try {
-    text = readSmallFile(path2, MAX_BASELINE_BYTES);
+    text2 = readSmallFile(path2, MAX_BASELINE_BYTES);
   } catch (e) {
     const code2 = e.code;
     throw new BaselineError(`${name}: cannot read baseline (${code2 === "ENOENT" ? "no such file; create one with `hfleaks baseline -o FILE`" : code2 ?? e.message})`);
   }
-  return parseBaseline(text, name);
+  return parseBaseline(text2, name);
 }
 var BASELINE_VERSION, BaselineError, MAX_BASELINE_BYTES;
 var init_file = __esm({
@@ -24250,9 +24390,9 @@ function serverMessage(ex) {
     }
   }
   if (!msg) return void 0;
-  const text = clean(msg.replace(/[\r\n\t]+/g, " "), 1e4)?.replace(/(hf_|api_org_)[A-Za-z0-9_.-]{8,}/g, "$1\u2026");
-  if (!text) return void 0;
-  return text.length > 120 ? `${text.slice(0, 117)}\u2026` : text;
+  const text2 = clean(msg.replace(/[\r\n\t]+/g, " "), 1e4)?.replace(/(hf_|api_org_)[A-Za-z0-9_.-]{8,}/g, "$1\u2026");
+  if (!text2) return void 0;
+  return text2.length > 120 ? `${text2.slice(0, 117)}\u2026` : text2;
 }
 function createHubClient(opts) {
   const endpoint = opts.endpoint;
@@ -24362,9 +24502,9 @@ function createHubClient(opts) {
       return { final: { ok: false, status, headers: ex.headers, reason: `HTTP ${status}${msg ? `: ${msg}` : ""}` } };
     }
     if (!spec.json) return { final: { ok: true, status, headers: ex.headers, json: void 0 } };
-    const text = ex.body.toString("utf8");
+    const text2 = ex.body.toString("utf8");
     try {
-      return { final: { ok: true, status, headers: ex.headers, json: JSON.parse(text) } };
+      return { final: { ok: true, status, headers: ex.headers, json: JSON.parse(text2) } };
     } catch {
       return { final: { ok: false, status, headers: ex.headers, reason: `HTTP ${status} but the answer was not valid JSON` } };
     }
@@ -24456,15 +24596,15 @@ function releaseLineReader(stream) {
   readers.get(stream)?.close();
 }
 function tokenLine(raw, line) {
-  const text = raw.trim();
-  return { text, line, column: raw.length - raw.trimStart().length + 1 };
+  const text2 = raw.trim();
+  return { text: text2, line, column: raw.length - raw.trimStart().length + 1 };
 }
 async function readTokenLines(io2, envName, quiet = false) {
   if (envName !== void 0) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envName)) throw new InputError(`--env: "${envName}" is not an environment variable name`);
     const value2 = io2.env[envName];
     if (value2 === void 0 || value2.trim() === "") throw new InputError(`--env ${envName}: the variable is not set or is empty`);
-    const lines2 = value2.split(/\r?\n/).map((text, i) => tokenLine(text, i + 1)).filter((l3) => l3.text !== "");
+    const lines2 = value2.split(/\r?\n/).map((text2, i) => tokenLine(text2, i + 1)).filter((l3) => l3.text !== "");
     return { path: `$${envName}`, lines: lines2, bytes: Buffer.byteLength(value2) };
   }
   if (io2.stdinIsTTY && !quiet) io2.stderr("Paste the tokens, one a line; an empty line ends the list.\n");
@@ -25532,9 +25672,9 @@ function writePrivateFile(path2, data) {
     closeSync3(fd);
   }
 }
-function writeReportFile(io2, file, text, what) {
+function writeReportFile(io2, file, text2, what) {
   try {
-    writePrivateFile(resolve4(io2.cwd, file), text);
+    writePrivateFile(resolve4(io2.cwd, file), text2);
   } catch (e) {
     throw new UsageError(`${file}: cannot write ${what ? `${what} ` : ""}report (${e.code ?? e.message})`);
   }
@@ -25553,9 +25693,9 @@ async function finish(io2, args, session, command2) {
   const color = toStdout && (args.color ?? (io2.stdoutIsTTY && !("NO_COLOR" in io2.env) && io2.env.TERM !== "dumb"));
   attachAdvice(report.findings);
   removePersonalData(report.findings);
-  const text = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
-  if (toStdout) io2.stdout(text);
-  else writeReportFile(io2, args.output, text);
+  const text2 = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
+  if (toStdout) io2.stdout(text2);
+  else writeReportFile(io2, args.output, text2);
   if (args.sarif !== void 0) writeReportFile(io2, args.sarif, await renderReport("sarif", report, { showSecrets: false, color: false }), "SARIF");
   io2.onReport?.(report);
   if (verified.error) throw new UsageError(verified.error);
@@ -25856,11 +25996,11 @@ var init_cat_file = __esm({
       flushWrites() {
         this.scheduled = false;
         if (!this.writeBuf || this.failure) return;
-        const text = this.batchCommand ? `${this.writeBuf}flush
+        const text2 = this.batchCommand ? `${this.writeBuf}flush
 ` : this.writeBuf;
         this.writeBuf = "";
         this.unflushed = 0;
-        this.proc.stdin.write(text);
+        this.proc.stdin.write(text2);
       }
       fail(e) {
         if (this.failure) return;
@@ -26133,8 +26273,8 @@ var init_raw_log = __esm({
 // src/sources/git/repo.ts
 import { existsSync as existsSync2, readFileSync as readFileSync5, readdirSync as readdirSync2, statSync as statSync3 } from "node:fs";
 import { isAbsolute as isAbsolute2, join as join4, resolve as resolve5 } from "node:path";
-function parseGitVersion(text) {
-  const m2 = /(\d+)\.(\d+)/.exec(text);
+function parseGitVersion(text2) {
+  const m2 = /(\d+)\.(\d+)/.exec(text2);
   return m2 ? [Number(m2[1]), Number(m2[2])] : [0, 0];
 }
 function atLeast(v2, major, minor) {
@@ -26213,16 +26353,16 @@ function shallowCommits(repo) {
   }
 }
 async function stashCommits(repo) {
-  let text;
+  let text2;
   try {
-    text = readFileSync5(repo.stashLog, "latin1");
+    text2 = readFileSync5(repo.stashLog, "latin1");
   } catch {
     if (!repo.reftable) return [];
     const r2 = await gitOutput(repo, ["log", "-g", "--format=%H", "refs/stash", "--"]);
     return r2.code === 0 ? r2.stdout.toString("latin1").split("\n").filter((l3) => /^[0-9a-f]{40,64}$/.test(l3)) : [];
   }
   const out = [];
-  for (const line of text.split("\n")) {
+  for (const line of text2.split("\n")) {
     const oid = line.slice(line.indexOf(" ") + 1).split(" ", 1)[0];
     if (/^[0-9a-f]{40,64}$/.test(oid) && !/^0+$/.test(oid)) out.push(oid);
   }
@@ -26958,8 +27098,8 @@ async function gitErrors(f3) {
     throw e;
   }
 }
-function note(io2, args, text) {
-  if (!args.quiet) io2.stderr(`hfleaks: note: ${text}
+function note(io2, args, text2) {
+  if (!args.quiet) io2.stderr(`hfleaks: note: ${text2}
 `);
 }
 function gitContext(io2, args, session, git, unit, prefix = "") {
@@ -27006,9 +27146,9 @@ __export(history_exports, {
   scanRepoHistory: () => scanRepoHistory,
   sinceEpoch: () => sinceEpoch
 });
-function sinceEpoch(text, now = Date.now()) {
-  const since2 = text.trim();
-  const bad = () => new UsageError(`--since "${text}": use a date (2024-01-31, 2024-01-31T12:00) or "N days ago"`);
+function sinceEpoch(text2, now = Date.now()) {
+  const since2 = text2.trim();
+  const bad = () => new UsageError(`--since "${text2}": use a date (2024-01-31, 2024-01-31T12:00) or "N days ago"`);
   if (!SINCE_RE.test(since2)) throw bad();
   let ms2;
   const d2 = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(since2);
@@ -27045,7 +27185,7 @@ function sinceEpoch(text, now = Date.now()) {
     ms2 = at2.getTime();
   }
   if (Number.isNaN(ms2) || ms2 <= 0) return void 0;
-  if (ms2 > now) throw new UsageError(`--since "${text}" is in the future: no commit is newer`);
+  if (ms2 > now) throw new UsageError(`--since "${text2}" is in the future: no commit is newer`);
   return Math.floor(ms2 / 1e3);
 }
 function openRepoFor(io2, repo) {
@@ -27308,21 +27448,21 @@ async function readAll(io2) {
   return Buffer.concat(chunks).toString("utf8");
 }
 async function fromReport(io2, file) {
-  let text;
+  let text2;
   try {
-    text = file === "-" ? await readAll(io2) : readFileSync6(resolve7(io2.cwd, file), "utf8");
+    text2 = file === "-" ? await readAll(io2) : readFileSync6(resolve7(io2.cwd, file), "utf8");
   } catch (e) {
     throw new UsageError(`${file}: cannot read report (${e.code ?? e.message})`);
   }
   let data;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text2);
   } catch (e) {
     throw new UsageError(`${file === "-" ? "stdin" : file}: not a JSON report (${e.message})`);
   }
   if (!data || !Array.isArray(data.findings)) throw new UsageError(`${file === "-" ? "stdin" : file}: not a JSON report (no "findings"; make one with --format json)`);
   try {
-    return [...parseBaseline(text, file).fingerprints];
+    return [...parseBaseline(text2, file).fingerprints];
   } catch (e) {
     if (e instanceof BaselineError) throw new UsageError(e.message);
     throw e;
@@ -27347,19 +27487,19 @@ async function fromScan(io2, args) {
 async function runBaseline(io2, args) {
   if (args.from !== void 0 && args.path !== void 0) throw new UsageError("name a path to scan or --from REPORT, not both");
   const fingerprints = args.from !== void 0 ? await fromReport(io2, args.from) : await fromScan(io2, args);
-  const text = formatBaseline(fingerprints);
+  const text2 = formatBaseline(fingerprints);
   const output = args.output;
   const n = new Set(fingerprints).size;
   if (output && output !== "-") {
     try {
-      writeFileSync2(resolve7(io2.cwd, output), text);
+      writeFileSync2(resolve7(io2.cwd, output), text2);
     } catch (e) {
       throw new UsageError(`${output}: cannot write baseline (${e.code ?? e.message})`);
     }
     if (!args.quiet) io2.stderr(`hfleaks: baseline of ${n} finding${n === 1 ? "" : "s"} written to ${output}; scan with --baseline ${output} to report only new ones
 `);
   } else {
-    io2.stdout(text);
+    io2.stdout(text2);
   }
   return 0;
 }
@@ -27856,10 +27996,10 @@ var init_lib = __esm({
         });
         return this.rows[this.rows.length - 1];
       }
-      colFromString(text) {
+      colFromString(text2) {
         return {
-          text,
-          padding: this.measurePadding(text)
+          text: text2,
+          padding: this.measurePadding(text2)
         };
       }
       measurePadding(str2) {
@@ -31339,17 +31479,17 @@ function usage(yargs, shim3) {
   };
   return self;
 }
-function isIndentedText(text) {
-  return typeof text === "object";
+function isIndentedText(text2) {
+  return typeof text2 === "object";
 }
-function addIndentation(text, indent) {
-  return isIndentedText(text) ? { text: text.text, indentation: text.indentation + indent } : { text, indentation: indent };
+function addIndentation(text2, indent) {
+  return isIndentedText(text2) ? { text: text2.text, indentation: text2.indentation + indent } : { text: text2, indentation: indent };
 }
-function getIndentation(text) {
-  return isIndentedText(text) ? text.indentation : 0;
+function getIndentation(text2) {
+  return isIndentedText(text2) ? text2.indentation : 0;
 }
-function getText(text) {
-  return isIndentedText(text) ? text.text : text;
+function getText(text2) {
+  return isIndentedText(text2) ? text2.text : text2;
 }
 var init_usage = __esm({
   "node_modules/yargs/build/lib/usage.js"() {
@@ -33597,9 +33737,9 @@ function rawValues(argv, name, spec) {
   return out;
 }
 function unknownNames(msg, argv) {
-  const text = msg.replaceAll(MARK2, "");
-  const m2 = /^Unknown arguments?: (.*)$/s.exec(text);
-  if (!m2) return text;
+  const text2 = msg.replaceAll(MARK2, "");
+  const m2 = /^Unknown arguments?: (.*)$/s.exec(text2);
+  if (!m2) return text2;
   const key = (n) => n.replace(/^-+/, "").replace(/-(.)/g, (_3, c3) => c3.toUpperCase());
   const names = [...new Map(m2[1].split(", ").map((n) => [key(n), n])).values()];
   const end = argv.indexOf("--");
@@ -34030,8 +34170,8 @@ function setOutput(env4, name, value2) {
   if (env4.GITHUB_OUTPUT) appendFileSync(env4.GITHUB_OUTPUT, `${name}=${value2}
 `);
 }
-function summary2(env4, text) {
-  if (env4.GITHUB_STEP_SUMMARY) appendFileSync(env4.GITHUB_STEP_SUMMARY, text.endsWith("\n") ? text : `${text}
+function summary2(env4, text2) {
+  if (env4.GITHUB_STEP_SUMMARY) appendFileSync(env4.GITHUB_STEP_SUMMARY, text2.endsWith("\n") ? text2 : `${text2}
 `);
 }
 function cliArgs(inputs, sarif) {

@@ -1,6 +1,6 @@
 // Content streams: bytes pushed in pieces of any size, from a file, stdin or a git
-// blob. The first bytes decide what they are: gzip and zip archives are opened (with a
-// bounded depth and a bounded number of decompressed bytes) and each member is
+// blob. The first bytes decide what they are: gzip, zip and tar archives are opened (with
+// a bounded depth and a bounded number of decompressed bytes) and each member is
 // scanned as its own stream, named `archive!member`; anything else goes straight to
 // the detector, text or binary alike.
 import { isUtf8 } from 'node:buffer';
@@ -9,6 +9,7 @@ import { fflateLib, lazyBuiltin } from '../core/lazy.ts';
 import type { Match } from '../core/types.ts';
 import type { Detector } from './detector.ts';
 import { ChunkScanner, textForm } from './scanner.ts';
+import { isTar, tarReader } from './tar.ts';
 
 const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
 
@@ -97,8 +98,10 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
   let head: Buffer | undefined;
 
   const decide = (first: Uint8Array): ContentStream => {
-    const kind = isGzip(first) ? 'gzip data' : isZip(first) ? 'zip archive' : undefined;
-    if (kind && depth < opts.archiveDepth) {
+    const kind = isGzip(first) ? 'gzip data' : isZip(first) ? 'zip archive' : isTar(first) ? 'tar archive' : undefined;
+    // (Tar levels don't count against the depth, but a tar of a tar of a tar... is bounded all the same.)
+    if (kind === 'tar archive' && depth < opts.archiveDepth && path.split('!').length <= MAX_NESTING) return tarStream(detector, path, sink, opts, depth, budget, plain);
+    if (kind && kind !== 'tar archive' && depth < opts.archiveDepth) {
       const archive = kind === 'gzip data' ? gzipStream : zipStream;
       return tentative(kind, path, sink, () => plain(first), (t) => archive(detector, path, sink, opts, depth, budget, t));
     }
@@ -125,13 +128,14 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
   return {
     push(data) {
       if (inner) return inner.push(data);
-      if (!head && data.length >= 4) {
+      if (!head && data.length >= SNIFF_BYTES) {
         inner = decide(data);
         return inner.push(data);
       }
-      // Sniff the first four bytes (they may arrive in several pieces).
+      // Sniff the first bytes (they may arrive in several pieces): four tell gzip and zip,
+      // a tar header takes a block.
       head = head ? Buffer.concat([head, data]) : Buffer.from(data);
-      if (head.length < 4) return;
+      if (head.length < SNIFF_BYTES) return;
       inner = decide(head);
       const h = head;
       head = undefined;
@@ -148,6 +152,27 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
 }
 
 const SNIFF = 64 << 10;
+/** Archives inside archives, tar levels included, beyond which a tar is scanned as bytes. */
+const MAX_NESTING = 16;
+/** Bytes that decide what content is: a tar header is a 512-byte block. */
+const SNIFF_BYTES = 512;
+
+/**
+ * A tar archive: each regular member is opened as its own content (so it may be an
+ * archive in turn), named `archive!member`. A damaged header hands the rest to `plain`,
+ * scanned as bytes: nothing is left unread.
+ */
+function tarStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, plain: (first: Uint8Array) => ContentStream): ContentStream {
+  return tarReader({
+    // A tar level inflates nothing (each member is bytes of the input): it does not count
+    // against --archive-depth, so an OCI image's gzip layers open from a .tar.gz too.
+    member: (name) => open(detector, `${path}!${name}`, sink, opts, depth, budget),
+    corrupt: (reason) => {
+      sink.warn(`${path}: ${reason}; the rest is scanned as raw bytes`);
+      return plain(new Uint8Array(0));
+    },
+  });
+}
 
 /**
  * Binary content (NUL bytes, no UTF-16 BOM) is counted; text that is not valid UTF-8
