@@ -62,7 +62,7 @@ function scan(buf: Buffer, path = 'image.tar', pieces = 1) {
 describe('tar archives', () => {
   const [a, b, c, d] = [gen.userToken(), gen.userToken(), gen.userToken(), gen.userToken()];
   const layer = gzipSync(tar([{ name: 'root/.cache/huggingface/token', data: Buffer.from(a) }]));
-  const wheel = zipSync({ 'pkg/config.py': Buffer.from(`# cfg\nTOKEN = "${b}"\n`) });
+  const wheel = Buffer.from(zipSync({ 'pkg/config.py': Buffer.from(`# cfg\nTOKEN = "${b}"\n`) }));
   const long = `very/${'deep/'.repeat(30)}settings.env`;
   const image = tar([
     { name: 'blobs/sha256/', type: '5' },
