@@ -10373,8 +10373,8 @@ function createDetector(rules, options = {}) {
   function tryRules(needle, text2, declared) {
     for (const c3 of needle.rules) {
       if (!text2.startsWith(c3.keyword)) continue;
-      const secret = c3.match(text2.length > c3.rule.maxLength ? text2.slice(0, c3.rule.maxLength) : text2);
-      if (secret === void 0) continue;
+      const secret = c3.match(text2);
+      if (secret === void 0 || secret.length > c3.rule.maxLength) continue;
       const after = text2.charCodeAt(secret.length);
       if (isWordByte(Number.isNaN(after) ? void 0 : after) && !declared?.includes(secret.length)) continue;
       const verdict2 = judge2(c3, secret);

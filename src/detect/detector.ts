@@ -377,10 +377,9 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   function tryRules(needle: Needle, text: string, declared?: readonly number[]): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
     for (const c of needle.rules) {
       if (!text.startsWith(c.keyword)) continue;
-      // The pattern sees at most maxLength characters: a longer token is cut there, and
-      // then turned away below as part of a longer word.
-      const secret = c.match(text.length > c.rule.maxLength ? text.slice(0, c.rule.maxLength) : text);
-      if (secret === undefined) continue;
+      const secret = c.match(text);
+      // A match longer than the rule's longest token is not one (the window is at least 64).
+      if (secret === undefined || secret.length > c.rule.maxLength) continue;
       const after = text.charCodeAt(secret.length);
       if (isWordByte(Number.isNaN(after) ? undefined : after) && !declared?.includes(secret.length)) continue; // part of a longer word
       const verdict = judge(c, secret);
