@@ -23591,7 +23591,9 @@ function historyStep(x3) {
   const commits = x3.commits.length ? `${plural(x3.commits.length, "commit")}, first ${x3.commits[0]}${x3.firstDate ? ` on ${x3.firstDate}` : ""}` : "";
   if (x3.historyOnly) {
     if (dead(x3)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
-    return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${code("git filter-repo --replace-text")} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
+    const messages = x3.paths.some((p2) => /^<(commit message|tag .*)>$/.test(p2));
+    const rewrite = messages ? `${code("git filter-repo --replace-message")} for commit and tag messages${x3.paths.some((p2) => !p2.startsWith("<")) ? `, ${code("--replace-text")} for files` : ""}` : code("git filter-repo --replace-text");
+    return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${rewrite} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
   }
   const all = x3.paths.filter((p2) => p2 !== "<stdin>");
   if (!all.length && !x3.inHistory) return void 0;
@@ -25797,6 +25799,92 @@ var init_scan = __esm({
   }
 });
 
+// src/sources/git/messages.ts
+function batcher(ctx) {
+  let parts = [];
+  let starts = [];
+  let bytes2 = 0;
+  let lines = 0;
+  const NL2 = Buffer.from("\n");
+  const flush = () => {
+    if (!parts.length) return;
+    const matches = scanWhole(ctx.detector, Buffer.concat(parts));
+    for (const match of matches) {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = lo + hi + 1 >> 1;
+        if (starts[mid].line <= match.line) lo = mid;
+        else hi = mid - 1;
+      }
+      const s = starts[lo];
+      const m2 = { ...match, line: match.line - s.line + 1 };
+      ctx.location(s.m.path, "", m2, { ...s.m.extra, inHead: false });
+    }
+    parts = [];
+    starts = [];
+    bytes2 = 0;
+    lines = 0;
+  };
+  return {
+    add(m2) {
+      starts.push({ line: lines + 1, m: m2 });
+      parts.push(m2.text);
+      let n = 0;
+      for (let i = m2.text.indexOf(10); i !== -1; i = m2.text.indexOf(10, i + 1)) n++;
+      if (m2.text.length && m2.text[m2.text.length - 1] !== 10) {
+        parts.push(NL2);
+        n++;
+      }
+      lines += n;
+      bytes2 += m2.text.length + 1;
+      if (bytes2 >= BATCH) flush();
+    },
+    flush
+  };
+}
+async function scanMessages(ctx, repo, revs, input2, tags) {
+  const b3 = batcher(ctx);
+  let fields = [];
+  const r2 = await streamRecords(
+    repo,
+    ["log", ...revs, "-z", "--no-show-signature", "--encoding=UTF-8", "--format=%H%x00%aN%x00%aI%x00%B", "--end-of-options"],
+    (rec) => {
+      fields.push(Buffer.from(rec));
+      if (fields.length < 4) return;
+      const [oid, author, date, text2] = fields;
+      fields = [];
+      b3.add({ path: COMMIT_MESSAGE, extra: { commit: oid.toString("latin1"), author: author.toString("utf8"), date: date.toString("latin1") }, text: text2 });
+    },
+    { sep: 0, input: input2 }
+  ).done;
+  if (r2.code !== 0) ctx.warn(`reading commit messages failed (${gitMessage(r2.stderr || `exit ${r2.code}`)}); they were not scanned`);
+  if (tags) {
+    const t2 = await gitOutput(repo, ["for-each-ref", "--format=%(objecttype)%00%(refname:short)%00%(taggername)%00%(taggerdate:iso-strict)%00%(contents)%00", "refs/tags"]);
+    if (t2.code !== 0) ctx.warn(`reading tag messages failed (${gitMessage(t2.stderr)}); they were not scanned`);
+    else {
+      const f3 = t2.stdout.toString("utf8").split("\0");
+      for (let i = 0; i + 5 < f3.length; i += 5) {
+        const [type, name, tagger, date, contents] = f3.slice(i, i + 5);
+        if (type.replace(/^\n/, "") !== "tag") continue;
+        b3.add({ path: tagMessage(name), extra: { author: tagger.replace(/\s*<[^>]*>$/, ""), date }, text: Buffer.from(contents) });
+      }
+    }
+  }
+  b3.flush();
+}
+var COMMIT_MESSAGE, tagMessage, BATCH;
+var init_messages = __esm({
+  "src/sources/git/messages.ts"() {
+    "use strict";
+    init_scanner();
+    init_run();
+    COMMIT_MESSAGE = "<commit message>";
+    tagMessage = (name) => `<tag ${name}>`;
+    BATCH = 8 << 20;
+  }
+});
+
 // src/sources/git/cat-file.ts
 import { spawn as spawn2, spawnSync } from "node:child_process";
 import { closeSync as closeSync4, constants as constants3, mkdtempSync, openSync as openSync4, rmSync } from "node:fs";
@@ -26526,7 +26614,7 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
       let i = next;
       if (job.path) i = pathHash(job.path) % slots.length;
       pending[i].push(job);
-      if (pending[i].length >= BATCH) {
+      if (pending[i].length >= BATCH2) {
         if (!job.path) next = (next + 1) % slots.length;
         return send(i);
       }
@@ -26542,7 +26630,7 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
     }
   };
 }
-var WORKER_URL, MARK, BATCH, IN_FLIGHT2;
+var WORKER_URL, MARK, BATCH2, IN_FLIGHT2;
 var init_blob_worker = __esm({
   "src/sources/git/blob-worker.ts"() {
     "use strict";
@@ -26550,7 +26638,7 @@ var init_blob_worker = __esm({
     init_blob_reader();
     WORKER_URL = import.meta.url;
     MARK = "hfleaks-blob-worker";
-    BATCH = 1024;
+    BATCH2 = 1024;
     IN_FLIGHT2 = 2;
     if (!isMainThread && workerData?.kind === MARK) serve(workerData);
   }
@@ -26778,6 +26866,8 @@ async function allRefs(repo) {
 async function scanHistory(ctx, repo) {
   const stats = newStats();
   const [refs, viaLog, treeless] = await Promise.all([allRefs(repo), listThroughLog(repo), treesMayBeMissing(repo)]);
+  const messages = scanMessages(ctx, repo, refs.args, refs.input, true);
+  messages.catch(() => void 0);
   const { hits, fed: listed } = await scanBlobs(ctx, stats, async (scanner, missing) => {
     const queue = listingQueue((job) => scanner.add(job));
     const out = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats) : await listByObjects(ctx, repo, refs, queue, missing, stats, void 0, treeless !== void 0);
@@ -26791,6 +26881,7 @@ async function scanHistory(ctx, repo) {
     ctx.warn(`a partial clone (filter ${treeless}) lacks trees: the files below a missing tree were not scanned; clone without --filter to scan the whole history`);
   }
   if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log);
+  await messages;
   return stats;
 }
 async function listThroughLog(repo) {
@@ -27027,6 +27118,8 @@ async function scanChanges(ctx, repo, sel) {
   const refs = sel.range ? { args: [await resolveRange(repo, sel.range)] } : await allRefs(repo);
   const revs = [...refs.args];
   if (sel.since !== void 0) revs.push(`--max-age=${sel.since}`);
+  const messages = scanMessages(ctx, repo, revs, refs.input, false);
+  messages.catch(() => void 0);
   const changes = [];
   const commits = [];
   const parse = rawLogParser(
@@ -27059,7 +27152,10 @@ async function scanChanges(ctx, repo, sel) {
       if (p2) await p2;
     }
   });
-  if (!hits.size) return stats;
+  if (!hits.size) {
+    await messages;
+    return stats;
+  }
   const hitPaths = [...new Set(changes.filter((c3) => hits.has(c3.newOid)).map((c3) => c3.path))];
   const [added, head] = await Promise.all([addedByChanges(ctx, changes, hits), headBlobs(repo, hitPaths)]);
   const unknown = [...head].filter(([oid]) => !hits.has(oid) && !jobs.has(oid)).map(([oid, path2]) => ({ oid, path: path2 }));
@@ -27067,12 +27163,14 @@ async function scanChanges(ctx, repo, sel) {
   for (const { change: c3, hit: h3, added: matches } of added) {
     for (const b3 of matches) ctx.location(c3.path, b3.path.slice(h3.path.length), b3.m, provenance(c3.commit, inHead.has(b3.m.secret), boundary));
   }
+  await messages;
   return stats;
 }
 var FIND_OBJECT_MAX, QUEUE_MAX, LOG_LISTING_MAX_OBJECTS, KEEP_LOG_MAX, NAMES_MISSING_OBJECT, INTRO_DIFF, SPLIT_WALK, KEEP_COMMITS;
 var init_history = __esm({
   "src/sources/git/history.ts"() {
     "use strict";
+    init_messages();
     init_blob_reader();
     init_raw_log();
     init_repo();
@@ -34159,9 +34257,16 @@ function annotations(findings, prefix) {
     for (const l3 of f3.locations) {
       if (out.length >= MAX_ANNOTATIONS) return out;
       const where = l3.commit ? ` (added in ${l3.commit.slice(0, 12)})` : "";
+      const title = `title=${escapeProperty(`hfleaks: ${f3.rule}`)}`;
+      const message2 = /^<(commit message|tag .*)>$/.exec(l3.path)?.[1];
+      if (message2) {
+        const inWhat = message2 === "commit message" ? "in a commit message" : `in the message of ${message2}`;
+        out.push(`::${level(f3.severity)} ${title}::${escapeData(`${f3.title}: ${f3.secret.redacted}${status} ${inWhat}${where}. Revoke it (see the job summary).`)}`);
+        continue;
+      }
       const msg = `${f3.title}: ${f3.secret.redacted}${status}${where}. Revoke it, then move it out of the code (see the job summary).`;
       const file = prefix ? `${prefix}/${l3.path}` : l3.path;
-      out.push(`::${level(f3.severity)} file=${escapeProperty(file)},line=${l3.line},col=${l3.column},title=${escapeProperty(`hfleaks: ${f3.rule}`)}::${escapeData(msg)}`);
+      out.push(`::${level(f3.severity)} file=${escapeProperty(file)},line=${l3.line},col=${l3.column},${title}::${escapeData(msg)}`);
     }
   }
   return out;

@@ -30,9 +30,17 @@ export function annotations(findings: Finding[], prefix: string): string[] {
     for (const l of f.locations) {
       if (out.length >= MAX_ANNOTATIONS) return out;
       const where = l.commit ? ` (added in ${l.commit.slice(0, 12)})` : '';
+      const title = `title=${escapeProperty(`hfleaks: ${f.rule}`)}`;
+      // A commit or tag message (`<commit message>`) is in no file: an annotation of the run.
+      const message = /^<(commit message|tag .*)>$/.exec(l.path)?.[1];
+      if (message) {
+        const inWhat = message === 'commit message' ? 'in a commit message' : `in the message of ${message}`;
+        out.push(`::${level(f.severity)} ${title}::${escapeData(`${f.title}: ${f.secret.redacted}${status} ${inWhat}${where}. Revoke it (see the job summary).`)}`);
+        continue;
+      }
       const msg = `${f.title}: ${f.secret.redacted}${status}${where}. Revoke it, then move it out of the code (see the job summary).`;
       const file = prefix ? `${prefix}/${l.path}` : l.path;
-      out.push(`::${level(f.severity)} file=${escapeProperty(file)},line=${l.line},col=${l.column},title=${escapeProperty(`hfleaks: ${f.rule}`)}::${escapeData(msg)}`);
+      out.push(`::${level(f.severity)} file=${escapeProperty(file)},line=${l.line},col=${l.column},${title}::${escapeData(msg)}`);
     }
   }
   return out;

@@ -169,7 +169,10 @@ function historyStep(x: Facts): string | undefined {
   const commits = x.commits.length ? `${plural(x.commits.length, 'commit')}, first ${x.commits[0]}${x.firstDate ? ` on ${x.firstDate}` : ''}` : '';
   if (x.historyOnly) {
     if (dead(x)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
-    return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${code('git filter-repo --replace-text')} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
+    // A commit or tag message (`<commit message>`, `<tag v1>`) is rewritten with --replace-message.
+    const messages = x.paths.some((p) => /^<(commit message|tag .*)>$/.test(p));
+    const rewrite = messages ? `${code('git filter-repo --replace-message')} for commit and tag messages${x.paths.some((p) => !p.startsWith('<')) ? `, ${code('--replace-text')} for files` : ''}` : code('git filter-repo --replace-text');
+    return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${rewrite} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
   }
   // Tokens read from stdin (hfleaks verify, scan -) sit in no file of the repository.
   const all = x.paths.filter((p) => p !== '<stdin>');

@@ -477,4 +477,11 @@ describe('Action pieces', () => {
     );
     expect(lines).toEqual(['::warning file=sub/a%2Cb%3Ac.py,line=3,col=4,title=hfleaks%3A r::T: hf_ab…yz. Revoke it, then move it out of the code (see the job summary).']);
   });
+  it('annotates a token in a commit or tag message on the run, not on a file', () => {
+    const finding = (path: string, commit?: string) => ({ fingerprint: 'r:1', rule: 'r', title: 'T', severity: 'high' as const, secret: { raw: 'x', redacted: 'hf_ab…yz', sha256: '0' }, locations: [{ path, line: 3, column: 4, ...(commit ? { commit } : {}) }] });
+    expect(annotations([finding('<commit message>', 'c'.repeat(40)), finding('<tag v1>')], '')).toEqual([
+      `::error title=hfleaks%3A r::T: hf_ab…yz in a commit message (added in ${'c'.repeat(12)}). Revoke it (see the job summary).`,
+      '::error title=hfleaks%3A r::T: hf_ab…yz in the message of tag v1. Revoke it (see the job summary).',
+    ]);
+  });
 });

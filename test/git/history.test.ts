@@ -57,6 +57,35 @@ describe('hfleaks history', () => {
     expect(staged.stdout).toMatch(/^No Hugging Face tokens found\. 1 blob \(2 B\) scanned/);
   });
 
+  it('reads commit and annotated tag messages, where no file ever held the token', async () => {
+    const [inCommit, inTag, inFile] = [gen.userToken(), gen.userToken(), gen.userToken()];
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    const base = r.commit('start');
+    r.write('b.txt', 'b\n');
+    const leaky = r.commit(`ci: use the token\n\nfor now: HF_TOKEN=${inCommit}\n`);
+    r.git('tag', '-a', 'v1', '-m', `release\n\ntoken ${inTag}`);
+    r.git('tag', 'light'); // a lightweight tag has no message of its own
+    r.write('c.txt', `${inFile}\n`);
+    r.commit('c');
+    const h = await history(r);
+    expect(h.code).toBe(1);
+    const where = Object.fromEntries(h.report.findings.map((f: any) => [f.secret.sha256, f.locations]));
+    const bySecret = (t: string) => where[h.report.findings.find((f: any) => f.secret.redacted === `hf_${t.slice(3, 5)}…${t.slice(-2)}`).secret.sha256];
+    expect(bySecret(inCommit)).toEqual([{ path: '<commit message>', line: 3, column: 19, commit: leaky, author: 'Alice Example', date: expect.any(String), inHead: false }]);
+    expect(bySecret(inTag)).toEqual([{ path: '<tag v1>', line: 3, column: 7, author: expect.any(String), date: expect.any(String), inHead: false }]);
+    expect(bySecret(inFile)).toEqual([expect.objectContaining({ path: 'c.txt', inHead: true })]);
+    // A range reads the messages of its own commits only; tags belong to no range.
+    const range = await history(r, ['--range', `${base}..HEAD`]);
+    expect(range.report.findings.map((f: any) => f.locations[0].path).sort()).toEqual(['<commit message>', 'c.txt']);
+    const after = await history(r, ['--range', `${leaky}..HEAD`]);
+    expect(after.report.findings.map((f: any) => f.locations[0].path)).toEqual(['c.txt']);
+    for (const format of ['text', 'markdown', 'sarif']) {
+      const out = await runCli(['history', '--no-progress', '-f', format], { cwd: r.dir, env: r.env });
+      for (const t of [inCommit, inTag, inFile]) expect(out.stdout, format).not.toContain(t);
+    }
+  });
+
   it('finds a token that only history holds, with the commit that added it', async () => {
     const token = gen.userToken();
     const r = makeRepo();

@@ -4,6 +4,7 @@
 // provenance is looked up afterwards for the few blobs that hold a hit); each blob read
 // once from long-lived `git cat-file` processes and scanned. Ranges and --since: the files each
 // commit in the selection changed, and of those only what the commit added.
+import { scanMessages } from './messages.ts';
 import type { Location } from '../../core/types.ts';
 import type { BlobHit, BlobJob } from './blob-reader.ts';
 import { blobName } from './blob-reader.ts';
@@ -106,6 +107,9 @@ async function allRefs(repo: Repo): Promise<AllRefs> {
 export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitScanStats> {
   const stats = newStats();
   const [refs, viaLog, treeless] = await Promise.all([allRefs(repo), listThroughLog(repo), treesMayBeMissing(repo)]);
+  // Commit and tag messages, beside the blobs (git reads commit objects only for them).
+  const messages = scanMessages(ctx, repo, refs.args, refs.input, true);
+  messages.catch(() => undefined); // awaited below; not unhandled if the blob scan fails first
   const { hits, fed: listed } = await scanBlobs(ctx, stats, async (scanner, missing) => {
     // The listing runs ahead of the readers into a bounded queue: on most repositories it
     // ends early, so progress can show a total and time left.
@@ -121,6 +125,7 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
     ctx.warn(`a partial clone (filter ${treeless}) lacks trees: the files below a missing tree were not scanned; clone without --filter to scan the whole history`);
   }
   if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log);
+  await messages;
   return stats;
 }
 
@@ -517,6 +522,9 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
   const refs: AllRefs = sel.range ? { args: [await resolveRange(repo, sel.range)] } : await allRefs(repo);
   const revs = [...refs.args];
   if (sel.since !== undefined) revs.push(`--max-age=${sel.since}`);
+  // The selected commits' messages (tags belong to no range).
+  const messages = scanMessages(ctx, repo, revs, refs.input, false);
+  messages.catch(() => undefined); // awaited below; not unhandled if the scan fails first
   const changes: RawChange[] = [];
   const commits: CommitInfo[] = [];
   const parse = rawLogParser(
@@ -551,7 +559,10 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
       if (p) await p;
     }
   });
-  if (!hits.size) return stats;
+  if (!hits.size) {
+    await messages;
+    return stats;
+  }
 
   // What each change adds over its old versions; and is each secret still in HEAD? (HEAD's
   // files where the range put secrets.)
@@ -562,5 +573,6 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
   for (const { change: c, hit: h, added: matches } of added) {
     for (const b of matches) ctx.location(c.path, b.path.slice(h.path.length), b.m, provenance(c.commit!, inHead.has(b.m.secret), boundary));
   }
+  await messages;
   return stats;
 }
