@@ -25800,78 +25800,90 @@ var init_scan = __esm({
 });
 
 // src/sources/git/messages.ts
-function batcher(ctx) {
-  let parts = [];
-  let starts = [];
-  let bytes2 = 0;
+function messageBatcher(ctx) {
+  let buf = Buffer.allocUnsafe(BATCH);
+  let used = 0;
   let lines = 0;
-  const NL2 = Buffer.from("\n");
+  let origins = [];
+  let firstLines = [];
   const flush = () => {
-    if (!parts.length) return;
-    const matches = scanWhole(ctx.detector, Buffer.concat(parts));
-    for (const match of matches) {
+    if (!used) return;
+    for (const match of scanWhole(ctx.detector, buf.subarray(0, used))) {
       let lo = 0;
-      let hi = starts.length - 1;
+      let hi = firstLines.length - 1;
       while (lo < hi) {
         const mid = lo + hi + 1 >> 1;
-        if (starts[mid].line <= match.line) lo = mid;
+        if (firstLines[mid] <= match.line) lo = mid;
         else hi = mid - 1;
       }
-      const s = starts[lo];
-      const m2 = { ...match, line: match.line - s.line + 1 };
-      ctx.location(s.m.path, "", m2, { ...s.m.extra, inHead: false });
+      const o2 = origins[lo];
+      const m2 = { ...match, line: match.line - firstLines[lo] + 1 };
+      if ("oid" in o2) ctx.location(COMMIT_MESSAGE, "", m2, { commit: o2.oid, author: o2.author, date: o2.date, inHead: false });
+      else ctx.location(o2.path, "", m2, { author: o2.author, date: o2.date, inHead: false });
     }
-    parts = [];
-    starts = [];
-    bytes2 = 0;
+    used = 0;
     lines = 0;
+    origins = [];
+    firstLines = [];
+  };
+  const add = (o2, text2) => {
+    if (!text2.length) return;
+    const need = text2.length + 1;
+    if (used + need > buf.length) {
+      flush();
+      buf = need > BATCH ? Buffer.allocUnsafe(need) : buf.length > BATCH ? Buffer.allocUnsafe(BATCH) : buf;
+    }
+    origins.push(o2);
+    firstLines.push(lines + 1);
+    buf.set(text2, used);
+    used += text2.length;
+    let n = 0;
+    for (let i = text2.indexOf(10); i !== -1; i = text2.indexOf(10, i + 1)) n++;
+    if (text2[text2.length - 1] !== 10) {
+      buf[used++] = 10;
+      n++;
+    }
+    lines += n;
   };
   return {
-    add(m2) {
-      starts.push({ line: lines + 1, m: m2 });
-      parts.push(m2.text);
-      let n = 0;
-      for (let i = m2.text.indexOf(10); i !== -1; i = m2.text.indexOf(10, i + 1)) n++;
-      if (m2.text.length && m2.text[m2.text.length - 1] !== 10) {
-        parts.push(NL2);
-        n++;
-      }
-      lines += n;
-      bytes2 += m2.text.length + 1;
-      if (bytes2 >= BATCH) flush();
-    },
-    flush
+    commit: (c3, text2) => add(c3, text2),
+    tag: (name, tagger, date, text2) => add({ path: tagMessage(name), author: tagger, date }, text2),
+    flush: () => {
+      flush();
+      if (buf.length > BATCH) buf = Buffer.allocUnsafe(BATCH);
+    }
   };
 }
-async function scanMessages(ctx, repo, revs, input2, tags) {
-  const b3 = batcher(ctx);
+async function walkCommitMessages(repo, revs, input2, messages, onCommit) {
   let fields = [];
   const r2 = await streamRecords(
     repo,
-    ["log", ...revs, "-z", "--no-show-signature", "--encoding=UTF-8", "--format=%H%x00%aN%x00%aI%x00%B", "--end-of-options"],
+    ["log", ...revs, "-z", "--no-show-signature", "--encoding=UTF-8", "--format=%H%x00%aN%x00%aI%x00%B"],
     (rec) => {
-      fields.push(Buffer.from(rec));
+      fields.push(rec);
       if (fields.length < 4) return;
       const [oid, author, date, text2] = fields;
       fields = [];
-      b3.add({ path: COMMIT_MESSAGE, extra: { commit: oid.toString("latin1"), author: author.toString("utf8"), date: date.toString("latin1") }, text: text2 });
+      const c3 = { oid: oid.toString("latin1"), author: author.toString("utf8"), date: date.toString("latin1") };
+      onCommit(c3.oid);
+      messages.commit(c3, text2);
     },
     { sep: 0, input: input2 }
   ).done;
-  if (r2.code !== 0) ctx.warn(`reading commit messages failed (${gitMessage(r2.stderr || `exit ${r2.code}`)}); they were not scanned`);
-  if (tags) {
-    const t2 = await gitOutput(repo, ["for-each-ref", "--format=%(objecttype)%00%(refname:short)%00%(taggername)%00%(taggerdate:iso-strict)%00%(contents)%00", "refs/tags"]);
-    if (t2.code !== 0) ctx.warn(`reading tag messages failed (${gitMessage(t2.stderr)}); they were not scanned`);
-    else {
-      const f3 = t2.stdout.toString("utf8").split("\0");
-      for (let i = 0; i + 5 < f3.length; i += 5) {
-        const [type, name, tagger, date, contents] = f3.slice(i, i + 5);
-        if (type.replace(/^\n/, "") !== "tag") continue;
-        b3.add({ path: tagMessage(name), extra: { author: tagger.replace(/\s*<[^>]*>$/, ""), date }, text: Buffer.from(contents) });
-      }
-    }
+  return r2.code;
+}
+async function scanTagMessages(ctx, repo, messages) {
+  const t2 = await gitOutput(repo, ["for-each-ref", "--format=%(objecttype)%00%(refname:short)%00%(taggername)%00%(taggerdate:iso-strict)%00%(contents)%00", "refs/tags"]);
+  if (t2.code !== 0) {
+    ctx.warn(`reading tag messages failed (${gitMessage(t2.stderr)}); they were not scanned`);
+    return;
   }
-  b3.flush();
+  const f3 = t2.stdout.toString("utf8").split("\0");
+  for (let i = 0; i + 5 < f3.length; i += 5) {
+    const [type, name, tagger, date, contents] = f3.slice(i, i + 5);
+    if (type.replace(/^\n/, "") !== "tag") continue;
+    messages.tag(name, tagger, date, Buffer.from(contents));
+  }
 }
 var COMMIT_MESSAGE, tagMessage, BATCH;
 var init_messages = __esm({
@@ -25881,7 +25893,7 @@ var init_messages = __esm({
     init_run();
     COMMIT_MESSAGE = "<commit message>";
     tagMessage = (name) => `<tag ${name}>`;
-    BATCH = 8 << 20;
+    BATCH = 256 << 10;
   }
 });
 
@@ -26306,8 +26318,12 @@ function rawLogParser(onChange, onCommit = () => void 0) {
     }
     if (want === "date") {
       commit.date = rec.toString("utf8");
+      want = "message";
+      return;
+    }
+    if (want === "message") {
       want = void 0;
-      onCommit(commit);
+      onCommit(commit, rec);
       return;
     }
     if (want === "path" || want === "dst") {
@@ -26353,7 +26369,7 @@ var RAW_LOG_FORMAT, SUBMODULE_MODE;
 var init_raw_log = __esm({
   "src/sources/git/raw-log.ts"() {
     "use strict";
-    RAW_LOG_FORMAT = "--format=%x01%H%x00%aN%x00%aI";
+    RAW_LOG_FORMAT = "--format=%x01%H%x00%aN%x00%aI%x00%B";
     SUBMODULE_MODE = "160000";
   }
 });
@@ -26866,11 +26882,12 @@ async function allRefs(repo) {
 async function scanHistory(ctx, repo) {
   const stats = newStats();
   const [refs, viaLog, treeless] = await Promise.all([allRefs(repo), listThroughLog(repo), treesMayBeMissing(repo)]);
-  const messages = scanMessages(ctx, repo, refs.args, refs.input, true);
-  messages.catch(() => void 0);
+  const messages = messageBatcher(ctx);
+  const tags = scanTagMessages(ctx, repo, messages);
+  tags.catch(() => void 0);
   const { hits, fed: listed } = await scanBlobs(ctx, stats, async (scanner, missing) => {
     const queue = listingQueue((job) => scanner.add(job));
-    const out = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats) : await listByObjects(ctx, repo, refs, queue, missing, stats, void 0, treeless !== void 0);
+    const out = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats, messages) : await listByObjects(ctx, repo, refs, queue, missing, stats, messages, void 0, treeless !== void 0);
     ctx.progress.total(queue.listed);
     await queue.drain();
     return out;
@@ -26881,7 +26898,8 @@ async function scanHistory(ctx, repo) {
     ctx.warn(`a partial clone (filter ${treeless}) lacks trees: the files below a missing tree were not scanned; clone without --filter to scan the whole history`);
   }
   if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log);
-  await messages;
+  await tags;
+  messages.flush();
   return stats;
 }
 async function listThroughLog(repo) {
@@ -26896,7 +26914,7 @@ async function listThroughLog(repo) {
   const objects = n("count") + n("in-pack");
   return objects <= LOG_LISTING_MAX_OBJECTS;
 }
-async function listByLog(ctx, repo, refs, queue, missing, stats) {
+async function listByLog(ctx, repo, refs, queue, missing, stats, messages) {
   const seen = /* @__PURE__ */ new Set();
   let count2 = 0;
   const parse = rawLogParser(
@@ -26905,7 +26923,10 @@ async function listByLog(ctx, repo, refs, queue, missing, stats) {
       seen.add(c3.newOid);
       return queue.push({ oid: c3.newOid, path: c3.path });
     },
-    () => void count2++
+    (c3, text2) => {
+      count2++;
+      messages.commit(c3, text2);
+    }
   );
   let kept = [];
   let keptBytes = 0;
@@ -26920,7 +26941,7 @@ async function listByLog(ctx, repo, refs, queue, missing, stats) {
     const why = gitMessage(r2.stderr || `exit ${r2.code}`);
     if (NAMES_MISSING_OBJECT.test(why)) stats.missingObjects++;
     ctx.warn(`walking the history's changes failed (${why}); blobs only reachable through what git could not read were not scanned`);
-    return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
+    return listByObjects(ctx, repo, refs, queue, missing, stats, messages, seen);
   }
   return { commits: Promise.resolve({ count: count2 }), log: kept };
 }
@@ -26951,11 +26972,11 @@ function introductionsIn(log, oids) {
   eachRecord(log, 0, (rec) => void parse(rec));
   return out;
 }
-async function listByObjects(ctx, repo, refs, queue, missing, stats, done, trees = false) {
+async function listByObjects(ctx, repo, refs, queue, missing, stats, messages, done, trees = false) {
   const args = ["rev-list", "--objects", ...refs.args, "--missing=print"];
   if (repo.typeFilter && !trees) args.push("--filter=object:type=blob");
   if (repo.bitmap) args.push("--use-bitmap-index");
-  const commits = listCommits(repo, refs);
+  const commits = listCommits(repo, refs, messages);
   commits.catch(() => void 0);
   const len = repo.oidLength;
   const push = (oid, path2) => done?.has(oid) ? void 0 : queue.push({ oid, path: path2 });
@@ -26991,21 +27012,15 @@ async function listByObjects(ctx, repo, refs, queue, missing, stats, done, trees
   }
   return { commits };
 }
-async function listCommits(repo, refs) {
+async function listCommits(repo, refs, messages) {
   let count2 = 0;
   let list = [];
-  const r2 = await streamRecords(
-    repo,
-    ["rev-list", ...refs.args],
-    (rec) => {
-      if (!rec.length) return;
-      count2++;
-      if (list && count2 > KEEP_COMMITS) list = void 0;
-      list?.push(rec.toString("latin1"));
-    },
-    { input: refs.input }
-  ).done;
-  return r2.code === 0 ? { count: count2, ...list ? { list } : {} } : { count: 0, list: [] };
+  const code2 = await walkCommitMessages(repo, refs.args, refs.input, messages, (oid) => {
+    count2++;
+    if (list && count2 > KEEP_COMMITS) list = void 0;
+    list?.push(oid);
+  });
+  return code2 === 0 ? { count: count2, ...list ? { list } : {} } : { count: 0, list: [] };
 }
 async function findIntroductions(ctx, repo, oids, listing, refs) {
   const out = /* @__PURE__ */ new Map();
@@ -27118,15 +27133,17 @@ async function scanChanges(ctx, repo, sel) {
   const refs = sel.range ? { args: [await resolveRange(repo, sel.range)] } : await allRefs(repo);
   const revs = [...refs.args];
   if (sel.since !== void 0) revs.push(`--max-age=${sel.since}`);
-  const messages = scanMessages(ctx, repo, revs, refs.input, false);
-  messages.catch(() => void 0);
+  const messages = messageBatcher(ctx);
   const changes = [];
   const commits = [];
   const parse = rawLogParser(
     (c3) => {
       if (newBlobOf(c3) && !c3.status.startsWith("D")) changes.push(c3);
     },
-    (c3) => commits.push(c3)
+    (c3, text2) => {
+      commits.push(c3);
+      messages.commit(c3, text2);
+    }
   );
   const r2 = await streamRecords(repo, ["log", ...revs, ...introDiff(repo), "--end-of-options"], parse, { sep: 0, input: refs.input }).done;
   if (r2.code !== 0) throw new GitError(`git log ${sel.range ?? ""}: ${gitMessage(r2.stderr)}`);
@@ -27152,10 +27169,8 @@ async function scanChanges(ctx, repo, sel) {
       if (p2) await p2;
     }
   });
-  if (!hits.size) {
-    await messages;
-    return stats;
-  }
+  messages.flush();
+  if (!hits.size) return stats;
   const hitPaths = [...new Set(changes.filter((c3) => hits.has(c3.newOid)).map((c3) => c3.path))];
   const [added, head] = await Promise.all([addedByChanges(ctx, changes, hits), headBlobs(repo, hitPaths)]);
   const unknown = [...head].filter(([oid]) => !hits.has(oid) && !jobs.has(oid)).map(([oid, path2]) => ({ oid, path: path2 }));
@@ -27163,7 +27178,6 @@ async function scanChanges(ctx, repo, sel) {
   for (const { change: c3, hit: h3, added: matches } of added) {
     for (const b3 of matches) ctx.location(c3.path, b3.path.slice(h3.path.length), b3.m, provenance(c3.commit, inHead.has(b3.m.secret), boundary));
   }
-  await messages;
   return stats;
 }
 var FIND_OBJECT_MAX, QUEUE_MAX, LOG_LISTING_MAX_OBJECTS, KEEP_LOG_MAX, NAMES_MISSING_OBJECT, INTRO_DIFF, SPLIT_WALK, KEEP_COMMITS;

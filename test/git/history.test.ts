@@ -75,6 +75,10 @@ describe('hfleaks history', () => {
     expect(bySecret(inCommit)).toEqual([{ path: '<commit message>', line: 3, column: 19, commit: leaky, author: 'Alice Example', date: expect.any(String), inHead: false }]);
     expect(bySecret(inTag)).toEqual([{ path: '<tag v1>', line: 3, column: 7, author: expect.any(String), date: expect.any(String), inHead: false }]);
     expect(bySecret(inFile)).toEqual([expect.objectContaining({ path: 'c.txt', inHead: true })]);
+    // The same from the object listing (a bitmap), where a commit walk of its own reads them.
+    r.git('repack', '-a', '-d', '-b', '-q');
+    const objects = await history(r);
+    expect(objects.report.findings).toEqual(h.report.findings);
     // A range reads the messages of its own commits only; tags belong to no range.
     const range = await history(r, ['--range', `${base}..HEAD`]);
     expect(range.report.findings.map((f: any) => f.locations[0].path).sort()).toEqual(['<commit message>', 'c.txt']);

@@ -4,7 +4,7 @@
 // provenance is looked up afterwards for the few blobs that hold a hit); each blob read
 // once from long-lived `git cat-file` processes and scanned. Ranges and --since: the files each
 // commit in the selection changed, and of those only what the commit added.
-import { scanMessages } from './messages.ts';
+import { messageBatcher, scanTagMessages, walkCommitMessages, type MessageBatcher } from './messages.ts';
 import type { Location } from '../../core/types.ts';
 import type { BlobHit, BlobJob } from './blob-reader.ts';
 import { blobName } from './blob-reader.ts';
@@ -107,14 +107,15 @@ async function allRefs(repo: Repo): Promise<AllRefs> {
 export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitScanStats> {
   const stats = newStats();
   const [refs, viaLog, treeless] = await Promise.all([allRefs(repo), listThroughLog(repo), treesMayBeMissing(repo)]);
-  // Commit and tag messages, beside the blobs (git reads commit objects only for them).
-  const messages = scanMessages(ctx, repo, refs.args, refs.input, true);
-  messages.catch(() => undefined); // awaited below; not unhandled if the blob scan fails first
+  // Commit messages come with the listing walks; annotated tags' from for-each-ref.
+  const messages = messageBatcher(ctx);
+  const tags = scanTagMessages(ctx, repo, messages);
+  tags.catch(() => undefined); // awaited below; not unhandled if the blob scan fails first
   const { hits, fed: listed } = await scanBlobs(ctx, stats, async (scanner, missing) => {
     // The listing runs ahead of the readers into a bounded queue: on most repositories it
     // ends early, so progress can show a total and time left.
     const queue = listingQueue((job) => scanner.add(job));
-    const out = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats) : await listByObjects(ctx, repo, refs, queue, missing, stats, undefined, treeless !== undefined);
+    const out = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats, messages) : await listByObjects(ctx, repo, refs, queue, missing, stats, messages, undefined, treeless !== undefined);
     ctx.progress.total(queue.listed);
     await queue.drain();
     return out;
@@ -125,7 +126,8 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
     ctx.warn(`a partial clone (filter ${treeless}) lacks trees: the files below a missing tree were not scanned; clone without --filter to scan the whole history`);
   }
   if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log);
-  await messages;
+  await tags;
+  messages.flush();
   return stats;
 }
 
@@ -171,7 +173,7 @@ async function listThroughLog(repo: Repo): Promise<boolean> {
  * and read again for the blobs with hits, so no second walk is needed. Each blob is read
  * once. Should git fail (a damaged repository), rev-list lists what is left.
  */
-async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: MissingReporter, stats: GitScanStats): Promise<Listed> {
+async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: MissingReporter, stats: GitScanStats, messages: MessageBatcher): Promise<Listed> {
   const seen = new Set<string>();
   let count = 0;
   const parse = rawLogParser(
@@ -180,7 +182,10 @@ async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: 
       seen.add(c.newOid);
       return queue.push({ oid: c.newOid, path: c.path });
     },
-    () => void count++,
+    (c, text) => {
+      count++;
+      messages.commit(c, text);
+    },
   );
   // The walk's output, kept as git wrote it (off the JavaScript heap): read again after
   // the scan for the few blobs with a hit, it says which commits brought them.
@@ -200,7 +205,7 @@ async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: 
     const why = gitMessage(r.stderr || `exit ${r.code}`);
     if (NAMES_MISSING_OBJECT.test(why)) stats.missingObjects++;
     ctx.warn(`walking the history's changes failed (${why}); blobs only reachable through what git could not read were not scanned`);
-    return listByObjects(ctx, repo, refs, queue, missing, stats, seen);
+    return listByObjects(ctx, repo, refs, queue, missing, stats, messages, seen);
   }
   return { commits: Promise.resolve({ count }), log: kept };
 }
@@ -264,7 +269,7 @@ function introductionsIn(log: readonly Buffer[], oids: Set<string>): Map<string,
  * reachability bitmap); provenance is walked after the scan for the blobs with hits.
  * Blobs in `done` were listed already.
  */
-async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: MissingReporter, stats: GitScanStats, done?: ReadonlySet<string>, trees = false): Promise<Listed> {
+async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: MissingReporter, stats: GitScanStats, messages: MessageBatcher, done?: ReadonlySet<string>, trees = false): Promise<Listed> {
   const args = ['rev-list', '--objects', ...refs.args, '--missing=print'];
   // The type filter also drops missing trees without a word: where trees may be missing,
   // the trees that are there are listed too (cat-file says they are no blob; they are few).
@@ -274,7 +279,7 @@ async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, que
   if (repo.bitmap) args.push('--use-bitmap-index');
   // The object listing leaves most commits out (the type filter drops them): list them
   // apart, once, for the count and for sharing out the provenance walk.
-  const commits = listCommits(repo, refs);
+  const commits = listCommits(repo, refs, messages);
   commits.catch(() => undefined); // awaited by the caller; not unhandled if the scan fails first
   const len = repo.oidLength;
   const push = (oid: string, path: string) => (done?.has(oid) ? undefined : queue.push({ oid, path }));
@@ -335,21 +340,16 @@ interface CommitListing {
 const KEEP_COMMITS = 250_000;
 
 /** Counts the commits reachable from every ref, keeping their ids on all but huge histories. */
-async function listCommits(repo: Repo, refs: AllRefs): Promise<CommitListing> {
+async function listCommits(repo: Repo, refs: AllRefs, messages: MessageBatcher): Promise<CommitListing> {
   let count = 0;
   let list: string[] | undefined = [];
-  const r = await streamRecords(
-    repo,
-    ['rev-list', ...refs.args],
-    (rec) => {
-      if (!rec.length) return;
-      count++;
-      if (list && count > KEEP_COMMITS) list = undefined;
-      list?.push(rec.toString('latin1'));
-    },
-    { input: refs.input },
-  ).done;
-  return r.code === 0 ? { count, ...(list ? { list } : {}) } : { count: 0, list: [] };
+  // git log rather than rev-list: the same walk over commit objects, and their messages.
+  const code = await walkCommitMessages(repo, refs.args, refs.input, messages, (oid) => {
+    count++;
+    if (list && count > KEEP_COMMITS) list = undefined;
+    list?.push(oid);
+  });
+  return code === 0 ? { count, ...(list ? { list } : {}) } : { count: 0, list: [] };
 }
 
 /**
@@ -522,16 +522,18 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
   const refs: AllRefs = sel.range ? { args: [await resolveRange(repo, sel.range)] } : await allRefs(repo);
   const revs = [...refs.args];
   if (sel.since !== undefined) revs.push(`--max-age=${sel.since}`);
-  // The selected commits' messages (tags belong to no range).
-  const messages = scanMessages(ctx, repo, revs, refs.input, false);
-  messages.catch(() => undefined); // awaited below; not unhandled if the scan fails first
+  // The selected commits' messages come with the walk (tags belong to no range).
+  const messages = messageBatcher(ctx);
   const changes: RawChange[] = [];
   const commits: CommitInfo[] = [];
   const parse = rawLogParser(
     (c) => {
       if (newBlobOf(c) && !c.status.startsWith('D')) changes.push(c);
     },
-    (c) => commits.push(c),
+    (c, text) => {
+      commits.push(c);
+      messages.commit(c, text);
+    },
   );
   const r = await streamRecords(repo, ['log', ...revs, ...introDiff(repo), '--end-of-options'], parse, { sep: 0, input: refs.input }).done;
   if (r.code !== 0) throw new GitError(`git log ${sel.range ?? ''}: ${gitMessage(r.stderr)}`);
@@ -559,10 +561,8 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
       if (p) await p;
     }
   });
-  if (!hits.size) {
-    await messages;
-    return stats;
-  }
+  messages.flush();
+  if (!hits.size) return stats;
 
   // What each change adds over its old versions; and is each secret still in HEAD? (HEAD's
   // files where the range put secrets.)
@@ -573,6 +573,5 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
   for (const { change: c, hit: h, added: matches } of added) {
     for (const b of matches) ctx.location(c.path, b.path.slice(h.path.length), b.m, provenance(c.commit!, inHead.has(b.m.secret), boundary));
   }
-  await messages;
   return stats;
 }

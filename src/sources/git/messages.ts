@@ -1,10 +1,12 @@
 // Commit and tag messages: a token pasted into `git commit -m` or `git tag -m` is history
 // too, though no file ever held it (file scanners, TruffleHog and gitleaks among them,
-// read contents only). One `git log` that reads commit objects only, over the commits the
-// scan covers, and for the whole history the annotated tags. Messages are scanned in
-// batches joined by line breaks: one detector pass per batch, not one per commit.
+// read contents only). The walks that list the commits anyway hand each message over
+// (RAW_LOG_FORMAT carries it), so reading them costs git nothing more; annotated tags
+// come from one `for-each-ref`. Messages are scanned in batches joined by line breaks:
+// one detector pass per batch, not one per commit.
 import type { Match } from '../../core/types.ts';
 import { scanWhole } from '../../detect/scanner.ts';
+import type { CommitInfo } from './raw-log.ts';
 import type { Repo } from './repo.ts';
 import { gitMessage, gitOutput, streamRecords } from './run.ts';
 import type { GitScanContext } from './scan-context.ts';
@@ -13,94 +15,113 @@ import type { GitScanContext } from './scan-context.ts';
 export const COMMIT_MESSAGE = '<commit message>';
 export const tagMessage = (name: string) => `<tag ${name}>`;
 
-interface Message {
-  path: string;
-  extra: { commit?: string; author?: string; date?: string };
-  text: Buffer;
-}
+/** Where a message came from: a commit (its CommitInfo, already made by the walk) or a tag. */
+type Origin = CommitInfo | { path: string; author: string; date: string };
 
-const BATCH = 8 << 20;
-
-/** Scans a stream of messages in batches; `add` takes one, `flush` scans what is left. */
-function batcher(ctx: GitScanContext) {
-  let parts: Buffer[] = [];
-  let starts: { line: number; m: Message }[] = [];
-  let bytes = 0;
-  let lines = 0;
-  const NL = Buffer.from('\n');
-  const flush = () => {
-    if (!parts.length) return;
-    const matches = scanWhole(ctx.detector, Buffer.concat(parts));
-    for (const match of matches) {
-      // The message holding the match: the last that starts at or before its line.
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid]!.line <= match.line) lo = mid;
-        else hi = mid - 1;
-      }
-      const s = starts[lo]!;
-      const m: Match = { ...match, line: match.line - s.line + 1 };
-      ctx.location(s.m.path, '', m, { ...s.m.extra, inHead: false });
-    }
-    parts = [];
-    starts = [];
-    bytes = 0;
-    lines = 0;
-  };
-  return {
-    add(m: Message): void {
-      starts.push({ line: lines + 1, m });
-      parts.push(m.text);
-      let n = 0;
-      for (let i = m.text.indexOf(10); i !== -1; i = m.text.indexOf(10, i + 1)) n++;
-      // Each message ends its last line: a token can't run on into the next one.
-      if (m.text.length && m.text[m.text.length - 1] !== 10) {
-        parts.push(NL);
-        n++;
-      }
-      lines += n;
-      bytes += m.text.length + 1;
-      if (bytes >= BATCH) flush();
-    },
-    flush,
-  };
-}
+/** Bytes of messages per detector pass. */
+const BATCH = 256 << 10;
 
 /**
- * Scans the messages of the commits `revs` selects (as `git log` reads them, `input` on
- * its stdin) and, with `tags`, of every annotated tag. A failure is a warning: the files
- * were scanned all the same.
+ * Batches messages for scanning: their bytes are copied into one reused buffer, one
+ * line break after each, and each message costs an origin reference and a line number,
+ * nothing more (a walk hands over tens of thousands while the blobs are scanned).
+ * `flush` scans what is left; call it once all are in.
  */
-export async function scanMessages(ctx: GitScanContext, repo: Repo, revs: string[], input: string | undefined, tags: boolean): Promise<void> {
-  const b = batcher(ctx);
+export function messageBatcher(ctx: GitScanContext) {
+  let buf = Buffer.allocUnsafe(BATCH);
+  let used = 0;
+  let lines = 0;
+  let origins: Origin[] = [];
+  let firstLines: number[] = [];
+  const flush = () => {
+    if (!used) return;
+    for (const match of scanWhole(ctx.detector, buf.subarray(0, used))) {
+      // The message holding the match: the last that starts at or before its line.
+      let lo = 0;
+      let hi = firstLines.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (firstLines[mid]! <= match.line) lo = mid;
+        else hi = mid - 1;
+      }
+      const o = origins[lo]!;
+      const m: Match = { ...match, line: match.line - firstLines[lo]! + 1 };
+      if ('oid' in o) ctx.location(COMMIT_MESSAGE, '', m, { commit: o.oid, author: o.author, date: o.date, inHead: false });
+      else ctx.location(o.path, '', m, { author: o.author, date: o.date, inHead: false });
+    }
+    used = 0;
+    lines = 0;
+    origins = [];
+    firstLines = [];
+  };
+  const add = (o: Origin, text: Uint8Array): void => {
+    if (!text.length) return;
+    const need = text.length + 1;
+    if (used + need > buf.length) {
+      flush();
+      // One huge message: a buffer its size, for this batch (then back to BATCH).
+      buf = need > BATCH ? Buffer.allocUnsafe(need) : buf.length > BATCH ? Buffer.allocUnsafe(BATCH) : buf;
+    }
+    origins.push(o);
+    firstLines.push(lines + 1);
+    buf.set(text, used);
+    used += text.length;
+    let n = 0;
+    for (let i = text.indexOf(10); i !== -1; i = text.indexOf(10, i + 1)) n++;
+    // Each message ends its last line: a token can't run on into the next one.
+    if (text[text.length - 1] !== 10) {
+      buf[used++] = 10;
+      n++;
+    }
+    lines += n;
+  };
+  return {
+    commit: (c: CommitInfo, text: Uint8Array) => add(c, text),
+    tag: (name: string, tagger: string, date: string, text: Uint8Array) => add({ path: tagMessage(name), author: tagger, date }, text),
+    flush: () => {
+      flush();
+      if (buf.length > BATCH) buf = Buffer.allocUnsafe(BATCH);
+    },
+  };
+}
+
+export type MessageBatcher = ReturnType<typeof messageBatcher>;
+
+/**
+ * Lists the commits `revs` selects (`input` on git's stdin) with `git log`, reading
+ * their messages into `messages` on the way; `onCommit` gets each id.
+ */
+export async function walkCommitMessages(repo: Repo, revs: string[], input: string | undefined, messages: MessageBatcher, onCommit: (oid: string) => void): Promise<number> {
   // -z ends each commit with a NUL, and %x00 separates its fields: 4 records a commit.
   let fields: Buffer[] = [];
   const r = await streamRecords(
     repo,
-    ['log', ...revs, '-z', '--no-show-signature', '--encoding=UTF-8', '--format=%H%x00%aN%x00%aI%x00%B', '--end-of-options'],
+    ['log', ...revs, '-z', '--no-show-signature', '--encoding=UTF-8', '--format=%H%x00%aN%x00%aI%x00%B'],
     (rec) => {
-      fields.push(Buffer.from(rec));
+      fields.push(rec);
       if (fields.length < 4) return;
       const [oid, author, date, text] = fields;
       fields = [];
-      b.add({ path: COMMIT_MESSAGE, extra: { commit: oid!.toString('latin1'), author: author!.toString('utf8'), date: date!.toString('latin1') }, text: text! });
+      const c = { oid: oid!.toString('latin1'), author: author!.toString('utf8'), date: date!.toString('latin1') };
+      onCommit(c.oid);
+      messages.commit(c, text!);
     },
     { sep: 0, input },
   ).done;
-  if (r.code !== 0) ctx.warn(`reading commit messages failed (${gitMessage(r.stderr || `exit ${r.code}`)}); they were not scanned`);
-  if (tags) {
-    const t = await gitOutput(repo, ['for-each-ref', '--format=%(objecttype)%00%(refname:short)%00%(taggername)%00%(taggerdate:iso-strict)%00%(contents)%00', 'refs/tags']);
-    if (t.code !== 0) ctx.warn(`reading tag messages failed (${gitMessage(t.stderr)}); they were not scanned`);
-    else {
-      const f = t.stdout.toString('utf8').split('\0');
-      for (let i = 0; i + 5 < f.length; i += 5) {
-        const [type, name, tagger, date, contents] = f.slice(i, i + 5);
-        if (type!.replace(/^\n/, '') !== 'tag') continue; // a lightweight tag has no message of its own
-        b.add({ path: tagMessage(name!), extra: { author: tagger!.replace(/\s*<[^>]*>$/, ''), date: date! }, text: Buffer.from(contents!) });
-      }
-    }
+  return r.code;
+}
+
+/** Every annotated tag's message into `messages` (a lightweight tag has none of its own). */
+export async function scanTagMessages(ctx: GitScanContext, repo: Repo, messages: MessageBatcher): Promise<void> {
+  const t = await gitOutput(repo, ['for-each-ref', '--format=%(objecttype)%00%(refname:short)%00%(taggername)%00%(taggerdate:iso-strict)%00%(contents)%00', 'refs/tags']);
+  if (t.code !== 0) {
+    ctx.warn(`reading tag messages failed (${gitMessage(t.stderr)}); they were not scanned`);
+    return;
   }
-  b.flush();
+  const f = t.stdout.toString('utf8').split('\0');
+  for (let i = 0; i + 5 < f.length; i += 5) {
+    const [type, name, tagger, date, contents] = f.slice(i, i + 5);
+    if (type!.replace(/^\n/, '') !== 'tag') continue;
+    messages.tag(name!, tagger!, date!, Buffer.from(contents!));
+  }
 }

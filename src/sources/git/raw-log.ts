@@ -1,8 +1,8 @@
 // Parses `git log --raw -z` (and `git diff --raw -z`) output: commits with their author
 // name and date (never the e-mail), and the files each one changed, with blob ids.
 
-/** The format string that goes with `parseRawLog`. */
-export const RAW_LOG_FORMAT = '--format=%x01%H%x00%aN%x00%aI';
+/** The format string that goes with `parseRawLog`: the commit, its author and date, and its message. */
+export const RAW_LOG_FORMAT = '--format=%x01%H%x00%aN%x00%aI%x00%B';
 
 export interface CommitInfo {
   oid: string;
@@ -29,9 +29,9 @@ export interface RawChange {
  * Feeds NUL-separated records; calls back per commit and per changed file. What
  * `onChange` returns (a promise to pause the stream) is returned.
  */
-export function rawLogParser(onChange: (c: RawChange) => void | Promise<void>, onCommit: (c: CommitInfo) => void = () => undefined) {
+export function rawLogParser(onChange: (c: RawChange) => void | Promise<void>, onCommit: (c: CommitInfo, message: Buffer) => void = () => undefined) {
   let commit: CommitInfo | undefined;
-  let want: 'author' | 'date' | 'path' | 'src' | 'dst' | undefined;
+  let want: 'author' | 'date' | 'message' | 'path' | 'src' | 'dst' | undefined;
   let pending: Omit<RawChange, 'path'> | undefined;
   let src = '';
   return (rec: Buffer): void | Promise<void> => {
@@ -42,8 +42,12 @@ export function rawLogParser(onChange: (c: RawChange) => void | Promise<void>, o
     }
     if (want === 'date') {
       commit!.date = rec.toString('utf8');
+      want = 'message';
+      return;
+    }
+    if (want === 'message') {
       want = undefined;
-      onCommit(commit!);
+      onCommit(commit!, rec);
       return;
     }
     if (want === 'path' || want === 'dst') {
