@@ -7,7 +7,23 @@ export function internalError(e: unknown): void {
 
 /** Sets the exit code a command resolves to; anything it throws is an internal error. */
 export function exitWith(run: Promise<number>): void {
-  run.then((code) => {
-    process.exitCode = code;
-  }, internalError);
+  // Node exits when nothing is left to wait for, with code 0 unless told otherwise: a
+  // command stuck on something that can never happen (a read from a stream that already
+  // ended) would pass for a clean run, with no report. A run that never settled is an error.
+  let settled = false;
+  run.then(
+    (code) => {
+      settled = true;
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      settled = true;
+      internalError(e);
+    },
+  );
+  process.once('beforeExit', () => {
+    if (settled) return;
+    process.stderr.write('hfleaks: internal error: the command stopped before it finished\n');
+    process.exitCode = 2;
+  });
 }
