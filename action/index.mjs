@@ -2675,9 +2675,9 @@ function hitsToMatches(buf, hits, state, base2, form) {
   }
   return out;
 }
-function scanWhole(detector, buf) {
+function scanWhole(detector, buf, form) {
   const hits = detector.scan(buf);
-  return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0, textForm(buf)) : [];
+  return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0, form ?? textForm(buf)) : [];
 }
 var ALLOW, ALLOW16, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, NL16, DEFAULT_CHUNK, ChunkScanner;
 var init_scanner = __esm({
@@ -2828,33 +2828,36 @@ function tarReader(ev) {
   let have = 0;
   let member;
   let collect;
+  let collected = 0;
   let collectKind = "";
   let left2 = 0;
   let pad = 0;
   let longName;
   let paxPath;
-  let raw;
-  let ended = false;
+  let broken = false;
+  let rest;
+  const other = (d2) => (rest ??= ev.rest()).push(d2);
   const startEntry = () => {
-    if (header.every((b3) => b3 === 0)) {
-      ended = true;
-      return;
-    }
+    other(header.slice());
+    if (header.every((b3) => b3 === 0)) return;
     if (!checksumOk(header)) {
-      raw = ev.corrupt("a tar header with a bad checksum");
-      raw.push(header.slice());
+      ev.warn("a tar header with a bad checksum");
+      broken = true;
       return;
     }
     const size = octal(header.subarray(124, 136)) ?? 0;
     const type = String.fromCharCode(header[156]);
-    const prefix = String.fromCharCode(...header.subarray(257, 262)) === "ustar" ? text(header.subarray(345, 500)) : "";
+    const posix = String.fromCharCode(...header.subarray(257, 263)) === "ustar\0";
+    const prefix = posix ? text(header.subarray(345, 500)) : "";
     const base2 = text(header.subarray(0, 100));
     const name = paxPath ?? longName ?? (prefix ? `${prefix}/${base2}` : base2);
     left2 = size;
     pad = (BLOCK - size % BLOCK) % BLOCK;
     if (type === "L" || type === "x") {
       collect = [];
+      collected = 0;
       collectKind = type;
+      if (left2 === 0) finishData();
       return;
     }
     longName = void 0;
@@ -2870,7 +2873,7 @@ function tarReader(ev) {
     if (collect) {
       const body = Buffer.concat(collect);
       collect = void 0;
-      if (collectKind === "L") longName = text(body);
+      if (collectKind === "L") longName = text(body) || void 0;
       else paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"))?.[1] ?? paxPath;
     }
   };
@@ -2878,13 +2881,18 @@ function tarReader(ev) {
     push(d2) {
       let i = 0;
       while (i < d2.length) {
-        if (raw) return raw.push(d2.subarray(i));
-        if (ended) return;
+        if (broken) return other(d2.subarray(i));
         if (left2 > 0) {
           const n2 = Math.min(left2, d2.length - i);
           const piece = d2.subarray(i, i + n2);
-          if (collect) collect.push(piece.slice());
-          else member?.push(piece);
+          if (member) member.push(piece);
+          else {
+            if (collect && collected < MAX_META) {
+              collect.push(piece.slice(0, MAX_META - collected));
+              collected += piece.length;
+            }
+            other(piece);
+          }
           left2 -= n2;
           i += n2;
           if (left2 === 0) finishData();
@@ -2892,6 +2900,7 @@ function tarReader(ev) {
         }
         if (pad > 0) {
           const n2 = Math.min(pad, d2.length - i);
+          other(d2.subarray(i, i + n2));
           pad -= n2;
           i += n2;
           continue;
@@ -2907,18 +2916,18 @@ function tarReader(ev) {
       }
     },
     end() {
-      if (member || collect) {
-        finishData();
-      }
-      raw?.end();
+      if (member || collect) finishData();
+      if (have) other(header.slice(0, have));
+      rest?.end();
     }
   };
 }
-var BLOCK;
+var BLOCK, MAX_META;
 var init_tar = __esm({
   "src/detect/tar.ts"() {
     "use strict";
     BLOCK = 512;
+    MAX_META = 1 << 20;
   }
 });
 
@@ -3005,10 +3014,8 @@ function tarStream(detector, path2, sink, opts, depth, budget, plain) {
     // A tar level inflates nothing (each member is bytes of the input): it does not count
     // against --archive-depth, so an OCI image's gzip layers open from a .tar.gz too.
     member: (name) => open(detector, `${path2}!${name}`, sink, opts, depth, budget),
-    corrupt: (reason) => {
-      sink.warn(`${path2}: ${reason}; the rest is scanned as raw bytes`);
-      return plain(new Uint8Array(0));
-    }
+    rest: () => plain(new Uint8Array(0)),
+    warn: (reason) => sink.warn(`${path2}: ${reason}; the rest is scanned as raw bytes`)
   });
 }
 function classify(first, path2, sink) {
@@ -10223,11 +10230,10 @@ function leftBoundary(get, at2) {
   return "glued";
 }
 function declaredLengths(buf, at2) {
-  if (at2 < 1) return void 0;
+  if (at2 < 2) return void 0;
   const one = buf[at2 - 1];
-  const four = at2 >= 4 && one === 0 && buf[at2 - 2] === 0 && buf[at2 - 3] === 0 ? buf[at2 - 4] : void 0;
-  if (four !== void 0) return [four];
-  return one >= 16 ? [one] : void 0;
+  if (at2 >= 5 && one === 0 && buf[at2 - 2] === 0 && buf[at2 - 3] === 0 && LONG_STRING.has(buf[at2 - 5])) return [buf[at2 - 4]];
+  return one >= 16 && SHORT_STRING.has(buf[at2 - 2]) ? [one] : void 0;
 }
 function afterColourCode(get, m2) {
   let i = m2 - 1;
@@ -10570,7 +10576,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, WRAP_MIN_LINE, QP_BEFORE;
+var BASE64_MIN_RUN, WRAP_MIN_LINE, SHORT_STRING, LONG_STRING, QP_BEFORE;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -10580,6 +10586,8 @@ var init_detector = __esm({
     init_search();
     BASE64_MIN_RUN = 20;
     WRAP_MIN_LINE = 60;
+    SHORT_STRING = /* @__PURE__ */ new Set([140, 85, 67, 122, 90, 250, 218, 217, 120]);
+    LONG_STRING = /* @__PURE__ */ new Set([88, 84, 66, 117, 97, 65, 116, 115, 245, 225, 193, 244, 243]);
     QP_BEFORE = /* @__PURE__ */ new Set(["3D", "20", "22", "27", "09", "60"]);
   }
 });
@@ -21290,7 +21298,7 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
     const finish2 = () => {
       settled = true;
       try {
-        const p2 = rest?.length ? onRecord(rest) : void 0;
+        const p2 = rest?.length ? onRecord(Buffer.concat(rest)) : void 0;
         rest = void 0;
         if (p2) p2.then(() => resolve14(), reject);
         else resolve14();
@@ -21304,9 +21312,29 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
           if (!buf) {
             const chunk = chunks.shift();
             if (!chunk) break;
-            buf = rest ? Buffer.concat([rest, chunk]) : chunk;
-            rest = void 0;
+            buf = chunk;
             start = 0;
+            if (rest) {
+              const end = chunk.indexOf(sep2);
+              if (end === -1) {
+                rest.push(chunk);
+                buf = void 0;
+                continue;
+              }
+              const record = Buffer.concat([...rest, chunk.subarray(0, end)]);
+              rest = void 0;
+              start = end + 1;
+              const p2 = onRecord(record);
+              if (p2) {
+                waiting = true;
+                out.pause();
+                p2.then(() => {
+                  waiting = false;
+                  if (!settled) run();
+                }, fail2);
+                return;
+              }
+            }
           }
           for (let i = buf.indexOf(sep2, start); i !== -1; i = buf.indexOf(sep2, start)) {
             const p2 = onRecord(buf.subarray(start, i));
@@ -21321,7 +21349,7 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
               return;
             }
           }
-          rest = start < buf.length ? buf.subarray(start) : void 0;
+          rest = start < buf.length ? [buf.subarray(start)] : void 0;
           buf = void 0;
         }
       } catch (e) {
@@ -21381,16 +21409,24 @@ function gitOutput(ctx, args, input2) {
 function eachRecord(chunks, sep2, onRecord) {
   let rest;
   for (const chunk of chunks) {
-    const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
-    rest = void 0;
     let start = 0;
-    for (let i = buf.indexOf(sep2); i !== -1; i = buf.indexOf(sep2, start)) {
-      onRecord(buf.subarray(start, i));
+    if (rest) {
+      const end = chunk.indexOf(sep2);
+      if (end === -1) {
+        rest.push(chunk);
+        continue;
+      }
+      onRecord(Buffer.concat([...rest, chunk.subarray(0, end)]));
+      rest = void 0;
+      start = end + 1;
+    }
+    for (let i = chunk.indexOf(sep2, start); i !== -1; i = chunk.indexOf(sep2, start)) {
+      onRecord(chunk.subarray(start, i));
       start = i + 1;
     }
-    if (start < buf.length) rest = buf.subarray(start);
+    if (start < chunk.length) rest = [chunk.subarray(start)];
   }
-  if (rest?.length) onRecord(rest);
+  if (rest) onRecord(Buffer.concat(rest));
 }
 var GitError, simple, UNSAFE_OK;
 var init_run = __esm({
@@ -23591,11 +23627,11 @@ function historyStep(x3) {
   const commits = x3.commits.length ? `${plural(x3.commits.length, "commit")}, first ${x3.commits[0]}${x3.firstDate ? ` on ${x3.firstDate}` : ""}` : "";
   if (x3.historyOnly) {
     if (dead(x3)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
-    const messages = x3.paths.some((p2) => /^<(commit message|tag .*)>$/.test(p2));
-    const rewrite = messages ? `${code("git filter-repo --replace-message")} for commit and tag messages${x3.paths.some((p2) => !p2.startsWith("<")) ? `, ${code("--replace-text")} for files` : ""}` : code("git filter-repo --replace-text");
-    return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${rewrite} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
+    const messages = x3.paths.some((p2) => MESSAGE_PATH.test(p2));
+    const rewrite2 = messages ? `${code("git filter-repo --replace-message")} for commit and tag messages${x3.paths.some((p2) => !p2.startsWith("<")) ? `, ${code("--replace-text")} for files` : ""}` : code("git filter-repo --replace-text");
+    return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${rewrite2} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
   }
-  const all = x3.paths.filter((p2) => p2 !== "<stdin>");
+  const all = x3.paths.filter((p2) => p2 !== "<stdin>" && !MESSAGE_PATH.test(p2));
   if (!all.length && !x3.inHistory) return void 0;
   const configs = all.filter((p2) => GIT_CONFIG2.test(p2));
   const files = all.filter((p2) => !GIT_CONFIG2.test(p2));
@@ -23606,7 +23642,8 @@ function historyStep(x3) {
   const where = remote + (files.length ? `Delete it from ${listOf(files.map(codePath), 3)} and commit the fix.` : configs.length ? "" : "Delete it wherever you copied it from.");
   const already = x3.inHistory && commits ? ` It is already in ${commits}.` : "";
   if (dead(x3)) return `${where}${already} It no longer works, so rewriting history is optional.`;
-  return `${where} Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks.${already} Revocation is what protects; rewrite history (${code("git filter-repo --replace-text")}) only after revoking, if at all.`;
+  const rewrite = x3.paths.some((p2) => MESSAGE_PATH.test(p2)) ? `${code("git filter-repo --replace-text")}, and ${code("--replace-message")} for commit and tag messages` : code("git filter-repo --replace-text");
+  return `${where} Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks.${already} Revocation is what protects; rewrite history (${rewrite}) only after revoking, if at all.`;
 }
 function adviseFinding(f3) {
   const x3 = factsOf(f3);
@@ -23614,7 +23651,7 @@ function adviseFinding(f3) {
   const steps2 = [revokeStep(x3), replaceStep(x3, scope), moveStep(f3, x3), reviewStep(x3, scope), historyStep(x3)];
   return steps2.filter((s) => Boolean(s));
 }
-var code, codePath, plural, REVOKE_CMD, GIT_CONFIG2;
+var code, codePath, plural, REVOKE_CMD, GIT_CONFIG2, MESSAGE_PATH;
 var init_playbook = __esm({
   "src/advice/playbook.ts"() {
     "use strict";
@@ -23626,6 +23663,7 @@ var init_playbook = __esm({
     plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
     REVOKE_CMD = "anyone who found it pipes it into `hfleaks revoke` (the token on stdin, never on the command line), which invalidates it at once and e-mails its owner";
     GIT_CONFIG2 = /(^|\/)\.git\/config$/;
+    MESSAGE_PATH = /^<(commit message|tag .*)>$/;
   }
 });
 
@@ -25808,7 +25846,7 @@ function messageBatcher(ctx) {
   let firstLines = [];
   const flush = () => {
     if (!used) return;
-    for (const match of scanWhole(ctx.detector, buf.subarray(0, used))) {
+    for (const match of scanWhole(ctx.detector, buf.subarray(0, used), "utf8")) {
       let lo = 0;
       let hi = firstLines.length - 1;
       while (lo < hi) {

@@ -159,18 +159,17 @@ const SNIFF_BYTES = 512;
 
 /**
  * A tar archive: each regular member is opened as its own content (so it may be an
- * archive in turn), named `archive!member`. A damaged header hands the rest to `plain`,
- * scanned as bytes: nothing is left unread.
+ * archive in turn), named `archive!member`; every other byte (headers, links, what
+ * follows the end, all of it after a damaged header) goes to `plain`, scanned as bytes:
+ * nothing is left unread.
  */
 function tarStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, plain: (first: Uint8Array) => ContentStream): ContentStream {
   return tarReader({
     // A tar level inflates nothing (each member is bytes of the input): it does not count
     // against --archive-depth, so an OCI image's gzip layers open from a .tar.gz too.
     member: (name) => open(detector, `${path}!${name}`, sink, opts, depth, budget),
-    corrupt: (reason) => {
-      sink.warn(`${path}: ${reason}; the rest is scanned as raw bytes`);
-      return plain(new Uint8Array(0));
-    },
+    rest: () => plain(new Uint8Array(0)),
+    warn: (reason) => sink.warn(`${path}: ${reason}; the rest is scanned as raw bytes`),
   });
 }
 

@@ -160,18 +160,21 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
 }
 
 /**
- * The string lengths that the bytes before `at` may declare: one byte (pickle's
- * SHORT_BINUNICODE, marshal's short strings, msgpack str8, or the low byte of Java's
- * two-byte length) and four bytes little-endian (pickle's BINUNICODE, marshal's long
- * strings). Undefined when neither could be one.
+ * The string lengths that the bytes before `at` declare, after a string type's opcode:
+ * one byte (pickle's SHORT_BINUNICODE, marshal's short strings, msgpack str8) or four
+ * bytes little-endian (pickle's BINUNICODE, marshal's long strings). Undefined otherwise.
  */
 function declaredLengths(buf: Buffer, at: number): number[] | undefined {
-  if (at < 1) return undefined;
+  if (at < 2) return undefined;
   const one = buf[at - 1]!;
-  const four = at >= 4 && one === 0 && buf[at - 2] === 0 && buf[at - 3] === 0 ? buf[at - 4]! : undefined;
-  if (four !== undefined) return [four];
-  return one >= 16 ? [one] : undefined;
+  // The opcode before the length must be a string type's, so `%hf_…` in text is no length.
+  if (at >= 5 && one === 0 && buf[at - 2] === 0 && buf[at - 3] === 0 && LONG_STRING.has(buf[at - 5]!)) return [buf[at - 4]!];
+  return one >= 16 && SHORT_STRING.has(buf[at - 2]!) ? [one] : undefined;
 }
+/** Types of strings with a one-byte length: pickle SHORT_BINUNICODE, SHORT_BINSTRING, SHORT_BINBYTES; marshal short ASCII (interned, referenced); msgpack str8; CBOR text. */
+const SHORT_STRING = new Set([0x8c, 0x55, 0x43, 0x7a, 0x5a, 0xfa, 0xda, 0xd9, 0x78]);
+/** Types of strings with a four-byte little-endian length: pickle BINUNICODE, BINSTRING, BINBYTES; marshal unicode, ASCII, interned, bytes (and referenced). */
+const LONG_STRING = new Set([0x58, 0x54, 0x42, 0x75, 0x61, 0x41, 0x74, 0x73, 0xf5, 0xe1, 0xc1, 0xf4, 0xf3]);
 
 /** Quoted-printable escapes of what commonly precedes a token (`=`, space, quotes, tab). */
 const QP_BEFORE = new Set(['3D', '20', '22', '27', '09', '60']);

@@ -149,9 +149,10 @@ function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number,
 }
 
 /** Scans a whole buffer at once. */
-export function scanWhole(detector: Detector, buf: Buffer): Match[] {
+/** Scans a whole buffer; `form` says how to count its lines when its first bytes can't (text joined from many sources). */
+export function scanWhole(detector: Detector, buf: Buffer, form?: TextForm): Match[] {
   const hits = detector.scan(buf);
-  return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0, textForm(buf)) : [];
+  return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0, form ?? textForm(buf)) : [];
 }
 
 export const DEFAULT_CHUNK = 1 << 20;

@@ -44,44 +44,57 @@ export interface TarMember {
 export interface TarEvents {
   /** A regular file starts: where its bytes go. */
   member(name: string): TarMember;
-  /** The archive went wrong at `offset`: the bytes from there on are handed over raw. */
-  corrupt(reason: string): TarMember;
+  /**
+   * Where every other byte goes, scanned as raw bytes: headers, long names and pax
+   * records, the data of links and other entry types, padding, whatever follows the
+   * end of the archive, and all of it after a damaged header. Nothing goes unread.
+   */
+  rest(): TarMember;
+  /** Something is wrong with the archive (said once). */
+  warn(reason: string): void;
 }
+
+/** Long names and pax records are read up to this size (scanned as raw bytes whatever their size). */
+const MAX_META = 1 << 20;
 
 /** A streaming tar reader: push the archive's bytes in pieces of any size. */
 export function tarReader(ev: TarEvents): { push(d: Uint8Array): void; end(): void } {
   const header = new Uint8Array(BLOCK);
   let have = 0; // bytes of the header so far
-  let member: TarMember | undefined; // where the current entry's data goes
+  let member: TarMember | undefined; // where the current entry's data goes (else: rest)
   let collect: Uint8Array[] | undefined; // a GNU long name or pax header being read
+  let collected = 0;
   let collectKind = '';
   let left = 0; // data bytes left in this entry
-  let pad = 0; // padding bytes to skip after it
+  let pad = 0; // padding bytes after it
   let longName: string | undefined;
   let paxPath: string | undefined;
-  let raw: TarMember | undefined; // after corruption or the end marker: everything else
-  let ended = false;
+  let broken = false; // a damaged header: everything from here on is rest
+  let rest: TarMember | undefined;
+  const other = (d: Uint8Array) => (rest ??= ev.rest()).push(d);
 
   const startEntry = (): void => {
-    if (header.every((b) => b === 0)) {
-      ended = true; // end of archive: two zero blocks; what follows is padding
-      return;
-    }
+    other(header.slice());
+    if (header.every((b) => b === 0)) return; // the end of the archive (two zero blocks), or padding: whatever follows is rest
     if (!checksumOk(header)) {
-      raw = ev.corrupt('a tar header with a bad checksum');
-      raw.push(header.slice());
+      ev.warn('a tar header with a bad checksum');
+      broken = true;
       return;
     }
     const size = octal(header.subarray(124, 136)) ?? 0;
     const type = String.fromCharCode(header[156]!);
-    const prefix = String.fromCharCode(...header.subarray(257, 262)) === 'ustar' ? text(header.subarray(345, 500)) : '';
+    // (The POSIX prefix field: GNU's old `ustar  ` header keeps times there instead.)
+    const posix = String.fromCharCode(...header.subarray(257, 263)) === 'ustar\0';
+    const prefix = posix ? text(header.subarray(345, 500)) : '';
     const base = text(header.subarray(0, 100));
     const name = paxPath ?? longName ?? (prefix ? `${prefix}/${base}` : base);
     left = size;
     pad = (BLOCK - (size % BLOCK)) % BLOCK;
     if (type === 'L' || type === 'x') {
       collect = [];
+      collected = 0;
       collectKind = type;
+      if (left === 0) finishData();
       return;
     }
     longName = undefined;
@@ -98,7 +111,7 @@ export function tarReader(ev: TarEvents): { push(d: Uint8Array): void; end(): vo
     if (collect) {
       const body = Buffer.concat(collect);
       collect = undefined;
-      if (collectKind === 'L') longName = text(body);
+      if (collectKind === 'L') longName = text(body) || undefined;
       else paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString('utf8'))?.[1] ?? paxPath;
     }
   };
@@ -107,13 +120,18 @@ export function tarReader(ev: TarEvents): { push(d: Uint8Array): void; end(): vo
     push(d) {
       let i = 0;
       while (i < d.length) {
-        if (raw) return raw.push(d.subarray(i));
-        if (ended) return;
+        if (broken) return other(d.subarray(i));
         if (left > 0) {
           const n = Math.min(left, d.length - i);
           const piece = d.subarray(i, i + n);
-          if (collect) collect.push(piece.slice());
-          else member?.push(piece);
+          if (member) member.push(piece);
+          else {
+            if (collect && collected < MAX_META) {
+              collect.push(piece.slice(0, MAX_META - collected));
+              collected += piece.length;
+            }
+            other(piece);
+          }
           left -= n;
           i += n;
           if (left === 0) finishData();
@@ -121,6 +139,7 @@ export function tarReader(ev: TarEvents): { push(d: Uint8Array): void; end(): vo
         }
         if (pad > 0) {
           const n = Math.min(pad, d.length - i);
+          other(d.subarray(i, i + n));
           pad -= n;
           i += n;
           continue;
@@ -136,10 +155,9 @@ export function tarReader(ev: TarEvents): { push(d: Uint8Array): void; end(): vo
       }
     },
     end() {
-      if (member || collect) {
-        finishData();
-      }
-      raw?.end();
+      if (member || collect) finishData();
+      if (have) other(header.slice(0, have)); // a truncated header
+      rest?.end();
     },
   };
 }

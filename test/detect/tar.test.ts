@@ -116,6 +116,32 @@ describe('tar archives', () => {
   });
 });
 
+describe('tar: no byte goes unread', () => {
+  const [a, b, c, d, e] = [gen.userToken(), gen.userToken(), gen.userToken(), gen.userToken(), gen.userToken()];
+  it('scans as raw bytes what is no regular member: link targets, other entry types, what follows the end', () => {
+    const link = header('ln', 0, '2');
+    link.write(`/tmp/${a}`, 157, 'latin1'); // the symlink's target
+    let sum = 0;
+    link.fill(0x20, 148, 156);
+    for (const x of link) sum += x;
+    link.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    const archive = Buffer.concat([
+      link,
+      tar([{ name: 'sparse', type: 'S', data: Buffer.from(`T=${b}\n`) }, { name: 'hard', type: '1', data: Buffer.from(`T=${c}\n`) }]),
+      Buffer.from(`\ntrailing T=${d}\n`),
+    ]);
+    expect(scan(archive).where.map((w) => [w[0], w[3]])).toEqual([['image.tar', a], ['image.tar', b], ['image.tar', c], ['image.tar', d]]);
+  });
+  it('a long-name or pax entry of size 0 hides nothing; one whose size lies is read as bytes', () => {
+    for (const type of ['L', 'x']) {
+      const r = scan(tar([{ name: 'meta', type }, { name: 'f.txt', data: Buffer.from(`T=${e}\n`) }]));
+      expect(r.where, type).toEqual([['image.tar!f.txt', 1, 3, e]]);
+    }
+    const lying = Buffer.concat([header('././@LongLink', 50 << 20, 'L'), header('f.txt', 10, '0'), Buffer.from(`T=${e}\n`)]);
+    expect(scan(lying).where.map((w) => [w[0], w[3]])).toEqual([['image.tar', e]]);
+  });
+});
+
 describe('tar nesting', () => {
   it('a tar of a tar of a tar... is opened a bounded number of times, then scanned as bytes', () => {
     const t = gen.userToken();

@@ -3,7 +3,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { streamRecords } from '../../src/sources/git/run.ts';
+import { eachRecord, streamRecords } from '../../src/sources/git/run.ts';
 import { makeRepo } from './repo.ts';
 
 describe('streamRecords', () => {
@@ -89,5 +89,34 @@ describe('streamRecords', () => {
       if (n % 50 === 0) return Promise.resolve();
     }, { input });
     await expect(run.done).rejects.toThrow('later failure');
+  });
+});
+
+describe('records longer than a chunk', () => {
+  const r = makeRepo();
+  const ctx = { cwd: r.dir, env: { ...process.env, ...r.env } };
+  // A 3 MB record between short ones (a huge commit message), split by the pipe into many chunks.
+  const big = 'x'.repeat(3 << 20);
+  const input = `a\n${big}\nb\n${big}y\n`;
+
+  it('streamRecords joins a record that spans many chunks, and pauses after it', async () => {
+    const got: number[] = [];
+    // cat-file answers each line with "<line> missing".
+    const done = await streamRecords(ctx, ['cat-file', '--batch-check'], (rec) => {
+      got.push(rec.length);
+      if (got.length === 2) return new Promise((res) => setTimeout(res, 5));
+    }, { input }).done;
+    expect(done.code).toBe(0);
+    const m = ' missing'.length;
+    expect(got).toEqual([1 + m, big.length + m, 1 + m, big.length + 1 + m]);
+  });
+
+  it('eachRecord does the same over kept chunks', () => {
+    const data = Buffer.from(input);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < data.length; i += 65_536) chunks.push(data.subarray(i, i + 65_536));
+    const got: number[] = [];
+    eachRecord(chunks, 10, (rec) => got.push(rec.length));
+    expect(got).toEqual([1, big.length, 1, big.length + 1]);
   });
 });

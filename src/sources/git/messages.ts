@@ -35,7 +35,9 @@ export function messageBatcher(ctx: GitScanContext) {
   let firstLines: number[] = [];
   const flush = () => {
     if (!used) return;
-    for (const match of scanWhole(ctx.detector, buf.subarray(0, used))) {
+    // Lines counted as UTF-8 whatever the first message's bytes look like (FF FE would
+    // read as UTF-16 and credit every token of the batch to the first commit).
+    for (const match of scanWhole(ctx.detector, buf.subarray(0, used), 'utf8')) {
       // The message holding the match: the last that starts at or before its line.
       let lo = 0;
       let hi = firstLines.length - 1;

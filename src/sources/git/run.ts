@@ -101,7 +101,9 @@ export function streamRecords(
       const chunks: Buffer[] = [];
       let buf: Buffer | undefined; // the chunk being handed over, from `start`
       let start = 0;
-      let rest: Buffer | undefined; // an unfinished record from the chunk before
+      // An unfinished record from the chunks before, in pieces: joined once it ends (a
+      // 64 MB commit message joined chunk by chunk would cost quadratic time).
+      let rest: Buffer[] | undefined;
       let waiting = false; // a record asked to wait
       let ended = false;
       let settled = false;
@@ -113,7 +115,7 @@ export function streamRecords(
       const finish = () => {
         settled = true;
         try {
-          const p = rest?.length ? onRecord(rest) : undefined;
+          const p = rest?.length ? onRecord(Buffer.concat(rest)) : undefined;
           rest = undefined;
           if (p) p.then(() => resolve(), reject);
           else resolve();
@@ -127,9 +129,29 @@ export function streamRecords(
             if (!buf) {
               const chunk = chunks.shift();
               if (!chunk) break;
-              buf = rest ? Buffer.concat([rest, chunk]) : chunk;
-              rest = undefined;
+              buf = chunk;
               start = 0;
+              if (rest) {
+                const end = chunk.indexOf(sep);
+                if (end === -1) {
+                  rest.push(chunk);
+                  buf = undefined;
+                  continue;
+                }
+                const record = Buffer.concat([...rest, chunk.subarray(0, end)]);
+                rest = undefined;
+                start = end + 1;
+                const p = onRecord(record);
+                if (p) {
+                  waiting = true;
+                  out.pause();
+                  p.then(() => {
+                    waiting = false;
+                    if (!settled) run();
+                  }, fail);
+                  return;
+                }
+              }
             }
             for (let i = buf.indexOf(sep, start); i !== -1; i = buf.indexOf(sep, start)) {
               const p = onRecord(buf.subarray(start, i));
@@ -144,7 +166,7 @@ export function streamRecords(
                 return;
               }
             }
-            rest = start < buf.length ? buf.subarray(start) : undefined;
+            rest = start < buf.length ? [buf.subarray(start)] : undefined;
             buf = undefined;
           }
         } catch (e) {
@@ -207,16 +229,24 @@ export function gitOutput(ctx: GitContext, args: string[], input?: string): Prom
 
 /** Hands each record (split at `sep`) of output kept in pieces to `onRecord`. */
 export function eachRecord(chunks: readonly Buffer[], sep: number, onRecord: (rec: Buffer) => void): void {
-  let rest: Buffer | undefined;
+  let rest: Buffer[] | undefined; // an unfinished record, in pieces: joined once, when it ends
   for (const chunk of chunks) {
-    const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
-    rest = undefined;
     let start = 0;
-    for (let i = buf.indexOf(sep); i !== -1; i = buf.indexOf(sep, start)) {
-      onRecord(buf.subarray(start, i));
+    if (rest) {
+      const end = chunk.indexOf(sep);
+      if (end === -1) {
+        rest.push(chunk);
+        continue;
+      }
+      onRecord(Buffer.concat([...rest, chunk.subarray(0, end)]));
+      rest = undefined;
+      start = end + 1;
+    }
+    for (let i = chunk.indexOf(sep, start); i !== -1; i = chunk.indexOf(sep, start)) {
+      onRecord(chunk.subarray(start, i));
       start = i + 1;
     }
-    if (start < buf.length) rest = buf.subarray(start);
+    if (start < chunk.length) rest = [chunk.subarray(start)];
   }
-  if (rest?.length) onRecord(rest);
+  if (rest) onRecord(Buffer.concat(rest));
 }
