@@ -3040,10 +3040,11 @@ function charge(budget, chunk, member, path2, sink, opts) {
   if (!budget.exceeded) {
     fits = Math.min(chunk.length, budget.left);
     budget.left -= fits;
-    if (fits < chunk.length) {
-      budget.exceeded = true;
-      sink.skip(path2, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
-    }
+    if (fits < chunk.length) budget.exceeded = true;
+  }
+  if (fits < chunk.length && !(budget.cut ??= /* @__PURE__ */ new Set()).has(path2)) {
+    budget.cut.add(path2);
+    sink.skip(path2, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
   }
   if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
   return fits === chunk.length;

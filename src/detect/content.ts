@@ -54,6 +54,8 @@ export interface ContentStream {
 interface Budget {
   left: number;
   exceeded: boolean;
+  /** The archives already listed as cut short. */
+  cut?: Set<string>;
 }
 
 const MB = 1 << 20;
@@ -205,10 +207,13 @@ function charge(budget: Budget, chunk: Uint8Array, member: ContentStream, path: 
   if (!budget.exceeded) {
     fits = Math.min(chunk.length, budget.left);
     budget.left -= fits;
-    if (fits < chunk.length) {
-      budget.exceeded = true;
-      sink.skip(path, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
-    }
+    if (fits < chunk.length) budget.exceeded = true;
+  }
+  // Each archive the spent budget cuts says so, the outer ones too (a layer inside a
+  // .tar.gz can spend what the rest of the outer archive needed).
+  if (fits < chunk.length && !(budget.cut ??= new Set()).has(path)) {
+    budget.cut.add(path);
+    sink.skip(path, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
   }
   if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
   return fits === chunk.length;

@@ -1,5 +1,6 @@
 // Tar archives: each member scanned as its own content, named `archive!member`, with its
 // own lines; compressed members (an OCI image's gzip layers, a wheel in an sdist) opened.
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -150,5 +151,21 @@ describe('tar nesting', () => {
     const r = scan(nested, 'deep.tar');
     expect(r.where.map((w) => w[3])).toEqual([t]);
     expect(String(r.where[0]![0]).split('!')).toHaveLength(17);
+  });
+});
+
+describe('tar and the decompression budget', () => {
+  it('a layer that spends the budget of a .tar.gz: both the layer and the outer archive are listed as cut', () => {
+    const t = gen.userToken();
+    // Incompressible bytes first, so the outer archive is inflated piece by piece (not at
+    // once), then a layer that inflates past what is left, then a file the cut leaves out.
+    const noise = randomBytes(9 << 20);
+    const layer = gzipSync(Buffer.alloc(16 << 20));
+    const image = gzipSync(tar([{ name: 'noise.bin', data: noise }, { name: 'blobs/layer', data: layer }, { name: 'more.bin', data: randomBytes(2 << 20) }, { name: 'after.env', data: Buffer.from(`T=${t}\n`) }]));
+    const skipped: string[] = [];
+    const s = openContent(detector, 'image.tar.gz', { match: () => undefined, warn: () => undefined, skip: (p) => skipped.push(p) }, { archiveDepth: 3, archiveBytes: 12 << 20 });
+    s.push(image);
+    s.end();
+    expect(skipped.sort()).toEqual(['image.tar.gz', 'image.tar.gz!image.tar!blobs/layer']);
   });
 });
