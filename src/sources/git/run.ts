@@ -123,6 +123,15 @@ export function streamRecords(
           reject(e);
         }
       };
+      // A record asked to wait: stop reading until it is done, then go on where it stopped.
+      const wait = (p: Promise<void>): void => {
+        waiting = true;
+        out.pause();
+        p.then(() => {
+          waiting = false;
+          if (!settled) run();
+        }, fail);
+      };
       const run = (): void => {
         try {
           for (;;) {
@@ -142,29 +151,13 @@ export function streamRecords(
                 rest = undefined;
                 start = end + 1;
                 const p = onRecord(record);
-                if (p) {
-                  waiting = true;
-                  out.pause();
-                  p.then(() => {
-                    waiting = false;
-                    if (!settled) run();
-                  }, fail);
-                  return;
-                }
+                if (p) return wait(p);
               }
             }
             for (let i = buf.indexOf(sep, start); i !== -1; i = buf.indexOf(sep, start)) {
               const p = onRecord(buf.subarray(start, i));
               start = i + 1;
-              if (p) {
-                waiting = true;
-                out.pause();
-                p.then(() => {
-                  waiting = false;
-                  if (!settled) run();
-                }, fail);
-                return;
-              }
+              if (p) return wait(p);
             }
             rest = start < buf.length ? [buf.subarray(start)] : undefined;
             buf = undefined;
