@@ -6,7 +6,7 @@
 // one detector pass per batch, not one per commit.
 import type { Match } from '../../core/types.ts';
 import { scanWhole } from '../../detect/scanner.ts';
-import type { CommitInfo } from './raw-log.ts';
+import { type CommitInfo, RAW_LOG_FORMAT, rawLogParser } from './raw-log.ts';
 import type { Repo } from './repo.ts';
 import { gitMessage, gitOutput, streamRecords } from './run.ts';
 import type { GitScanContext } from './scan-context.ts';
@@ -94,22 +94,15 @@ export type MessageBatcher = ReturnType<typeof messageBatcher>;
  * their messages into `messages` on the way; `onCommit` gets each id.
  */
 export async function walkCommitMessages(repo: Repo, revs: string[], input: string | undefined, messages: MessageBatcher, onCommit: (oid: string) => void): Promise<number> {
-  // -z ends each commit with a NUL, and %x00 separates its fields: 4 records a commit.
-  let fields: Buffer[] = [];
-  const r = await streamRecords(
-    repo,
-    ['log', ...revs, '-z', '--no-show-signature', '--encoding=UTF-8', '--format=%H%x00%aN%x00%aI%x00%B'],
-    (rec) => {
-      fields.push(rec);
-      if (fields.length < 4) return;
-      const [oid, author, date, text] = fields;
-      fields = [];
-      const c = { oid: oid!.toString('latin1'), author: author!.toString('utf8'), date: date!.toString('latin1') };
+  // The listing walks' own format and parser, without the changes.
+  const parse = rawLogParser(
+    () => undefined,
+    (c, text) => {
       onCommit(c.oid);
-      messages.commit(c, text!);
+      messages.commit(c, text);
     },
-    { sep: 0, input },
-  ).done;
+  );
+  const r = await streamRecords(repo, ['log', ...revs, '-z', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT], parse, { sep: 0, input }).done;
   return r.code;
 }
 
