@@ -49,6 +49,20 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
+// src/core/places.ts
+function messageOf(path2) {
+  return /^<(commit message|tag .*)>$/.exec(path2)?.[1];
+}
+var COMMIT_MESSAGE, tagMessage, GIT_CONFIG;
+var init_places = __esm({
+  "src/core/places.ts"() {
+    "use strict";
+    COMMIT_MESSAGE = "<commit message>";
+    tagMessage = (name) => `<tag ${name}>`;
+    GIT_CONFIG = /(^|\/)\.git\/config$/;
+  }
+});
+
 // src/core/types.ts
 var SEVERITIES, NOT_REQUESTED;
 var init_types = __esm({
@@ -21307,6 +21321,14 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
         reject(e);
       }
     };
+    const wait = (p2) => {
+      waiting = true;
+      out.pause();
+      p2.then(() => {
+        waiting = false;
+        if (!settled) run();
+      }, fail2);
+    };
     const run = () => {
       try {
         for (; ; ) {
@@ -21326,29 +21348,13 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
               rest = void 0;
               start = end + 1;
               const p2 = onRecord(record);
-              if (p2) {
-                waiting = true;
-                out.pause();
-                p2.then(() => {
-                  waiting = false;
-                  if (!settled) run();
-                }, fail2);
-                return;
-              }
+              if (p2) return wait(p2);
             }
           }
           for (let i = buf.indexOf(sep2, start); i !== -1; i = buf.indexOf(sep2, start)) {
             const p2 = onRecord(buf.subarray(start, i));
             start = i + 1;
-            if (p2) {
-              waiting = true;
-              out.pause();
-              p2.then(() => {
-                waiting = false;
-                if (!settled) run();
-              }, fail2);
-              return;
-            }
+            if (p2) return wait(p2);
           }
           rest = start < buf.length ? [buf.subarray(start)] : void 0;
           buf = void 0;
@@ -22861,10 +22867,11 @@ async function scanPaths(detector, opts, sink) {
 async function* single(abs) {
   yield abs;
 }
-var import_fast_glob, READ_WHOLE, readBuffer, READ_CHUNK, GIT_DIR_FILE, GIT_CONFIG, SKIPPED, QUEUE_HIGH, WORKERS_AFTER;
+var import_fast_glob, READ_WHOLE, readBuffer, READ_CHUNK, GIT_DIR_FILE, SKIPPED, QUEUE_HIGH, WORKERS_AFTER;
 var init_files2 = __esm({
   "src/sources/files.ts"() {
     "use strict";
+    init_places();
     import_fast_glob = __toESM(require_out4(), 1);
     init_content();
     init_run();
@@ -22875,7 +22882,6 @@ var init_files2 = __esm({
     readBuffer = Buffer.allocUnsafeSlow(1 << 16);
     READ_CHUNK = 1 << 20;
     GIT_DIR_FILE = /(^|\/)\.git\//;
-    GIT_CONFIG = /(^|\/)\.git\/config$/;
     SKIPPED = -1;
     QUEUE_HIGH = 256;
     WORKERS_AFTER = 48;
@@ -23626,16 +23632,16 @@ function reviewChanges(x3, scope) {
 }
 function historyStep(x3) {
   const commits = x3.commits.length ? `${plural(x3.commits.length, "commit")}, first ${x3.commits[0]}${x3.firstDate ? ` on ${x3.firstDate}` : ""}` : "";
+  const all = x3.paths.filter((p2) => p2 !== "<stdin>" && messageOf(p2) === void 0);
+  const messages = x3.paths.some((p2) => messageOf(p2) !== void 0);
   if (x3.historyOnly) {
     if (dead(x3)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
-    const messages = x3.paths.some((p2) => MESSAGE_PATH.test(p2));
-    const rewrite2 = messages ? `${code("git filter-repo --replace-message")} for commit and tag messages${x3.paths.some((p2) => !p2.startsWith("<")) ? `, ${code("--replace-text")} for files` : ""}` : code("git filter-repo --replace-text");
+    const rewrite2 = messages ? `${code("git filter-repo --replace-message")} for commit and tag messages${all.length ? `, ${code("--replace-text")} for files` : ""}` : code("git filter-repo --replace-text");
     return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${rewrite2} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
   }
-  const all = x3.paths.filter((p2) => p2 !== "<stdin>" && !MESSAGE_PATH.test(p2));
   if (!all.length && !x3.inHistory) return void 0;
-  const configs = all.filter((p2) => GIT_CONFIG2.test(p2));
-  const files = all.filter((p2) => !GIT_CONFIG2.test(p2));
+  const configs = all.filter((p2) => GIT_CONFIG.test(p2));
+  const files = all.filter((p2) => !GIT_CONFIG.test(p2));
   const remote = configs.length ? `Take it out of the remote URL in ${listOf(configs.map(codePath), 3)}: ${code("git remote set-url origin https://huggingface.co/OWNER/REPO")}, then let git's credential helper hold the token. ` : "";
   if (!files.length && !x3.inHistory) {
     return `${remote}It was never committed, but whatever copies this clone (an archive, a container image, a shared disk) copies the token.`;
@@ -23643,7 +23649,7 @@ function historyStep(x3) {
   const where = remote + (files.length ? `Delete it from ${listOf(files.map(codePath), 3)} and commit the fix.` : configs.length ? "" : "Delete it wherever you copied it from.");
   const already = x3.inHistory && commits ? ` It is already in ${commits}.` : "";
   if (dead(x3)) return `${where}${already} It no longer works, so rewriting history is optional.`;
-  const rewrite = x3.paths.some((p2) => MESSAGE_PATH.test(p2)) ? `${code("git filter-repo --replace-text")}, and ${code("--replace-message")} for commit and tag messages` : code("git filter-repo --replace-text");
+  const rewrite = messages ? `${code("git filter-repo --replace-text")}, and ${code("--replace-message")} for commit and tag messages` : code("git filter-repo --replace-text");
   return `${where} Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks.${already} Revocation is what protects; rewrite history (${rewrite}) only after revoking, if at all.`;
 }
 function adviseFinding(f3) {
@@ -23652,10 +23658,11 @@ function adviseFinding(f3) {
   const steps2 = [revokeStep(x3), replaceStep(x3, scope), moveStep(f3, x3), reviewStep(x3, scope), historyStep(x3)];
   return steps2.filter((s) => Boolean(s));
 }
-var code, codePath, plural, REVOKE_CMD, GIT_CONFIG2, MESSAGE_PATH;
+var code, codePath, plural, REVOKE_CMD;
 var init_playbook = __esm({
   "src/advice/playbook.ts"() {
     "use strict";
+    init_places();
     init_facts();
     init_redact();
     init_where();
@@ -23663,8 +23670,6 @@ var init_playbook = __esm({
     codePath = (p2) => code(escapeControls(p2).replace(/`/g, "\u02CB"));
     plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
     REVOKE_CMD = "anyone who found it pipes it into `hfleaks revoke` (the token on stdin, never on the command line), which invalidates it at once and e-mails its owner";
-    GIT_CONFIG2 = /(^|\/)\.git\/config$/;
-    MESSAGE_PATH = /^<(commit message|tag .*)>$/;
   }
 });
 
@@ -25838,6 +25843,76 @@ var init_scan = __esm({
   }
 });
 
+// src/sources/git/raw-log.ts
+function rawLogParser(onChange, onCommit = () => void 0) {
+  let commit;
+  let want;
+  let pending;
+  let src = "";
+  return (rec) => {
+    if (want === "author") {
+      commit.author = rec.toString("utf8");
+      want = "date";
+      return;
+    }
+    if (want === "date") {
+      commit.date = rec.toString("utf8");
+      want = "message";
+      return;
+    }
+    if (want === "message") {
+      want = void 0;
+      onCommit(commit, rec);
+      return;
+    }
+    if (want === "path" || want === "dst") {
+      const change = { ...pending, path: rec.toString("utf8"), ...want === "dst" ? { oldPath: src } : {} };
+      want = void 0;
+      pending = void 0;
+      return onChange(change);
+    }
+    if (want === "src") {
+      src = rec.toString("utf8");
+      want = "dst";
+      return;
+    }
+    const off = rec[0] === 10 ? 1 : 0;
+    if (rec[off] === 58) {
+      let n = 0;
+      while (rec[off + n] === 58) n++;
+      const f3 = [];
+      for (let p2 = off + n; ; ) {
+        const sp = rec.indexOf(32, p2);
+        f3.push(rec.toString("latin1", p2, sp === -1 ? rec.length : sp));
+        if (sp === -1) break;
+        p2 = sp + 1;
+      }
+      const status = f3[2 * n + 2] ?? "";
+      pending = { commit, oldOids: f3.slice(n + 1, 2 * n + 1), newOid: f3[2 * n + 1] ?? "", newMode: f3[n] ?? "", status };
+      want = n === 1 && (status[0] === "R" || status[0] === "C") ? "src" : "path";
+      return;
+    }
+    if (rec[off] === 1) {
+      commit = { oid: rec.toString("latin1", off + 1), author: "", date: "" };
+      want = "author";
+    }
+  };
+}
+function isNullOid(oid) {
+  return /^0+$/.test(oid);
+}
+function newBlobOf(c3) {
+  return !isNullOid(c3.newOid) && c3.newMode !== SUBMODULE_MODE;
+}
+var RAW_LOG_FORMAT, SUBMODULE_MODE;
+var init_raw_log = __esm({
+  "src/sources/git/raw-log.ts"() {
+    "use strict";
+    RAW_LOG_FORMAT = "--format=%x01%H%x00%aN%x00%aI%x00%B";
+    SUBMODULE_MODE = "160000";
+  }
+});
+
 // src/sources/git/messages.ts
 function messageBatcher(ctx) {
   let buf = Buffer.allocUnsafe(BATCH);
@@ -25894,21 +25969,14 @@ function messageBatcher(ctx) {
   };
 }
 async function walkCommitMessages(repo, revs, input2, messages, onCommit) {
-  let fields = [];
-  const r2 = await streamRecords(
-    repo,
-    ["log", ...revs, "-z", "--no-show-signature", "--encoding=UTF-8", "--format=%H%x00%aN%x00%aI%x00%B"],
-    (rec) => {
-      fields.push(rec);
-      if (fields.length < 4) return;
-      const [oid, author, date, text2] = fields;
-      fields = [];
-      const c3 = { oid: oid.toString("latin1"), author: author.toString("utf8"), date: date.toString("latin1") };
+  const parse = rawLogParser(
+    () => void 0,
+    (c3, text2) => {
       onCommit(c3.oid);
       messages.commit(c3, text2);
-    },
-    { sep: 0, input: input2 }
-  ).done;
+    }
+  );
+  const r2 = await streamRecords(repo, ["log", ...revs, "-z", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT], parse, { sep: 0, input: input2 }).done;
   return r2.code;
 }
 async function scanTagMessages(ctx, repo, messages) {
@@ -25924,14 +25992,14 @@ async function scanTagMessages(ctx, repo, messages) {
     messages.tag(name, tagger, date, Buffer.from(contents));
   }
 }
-var COMMIT_MESSAGE, tagMessage, BATCH;
+var BATCH;
 var init_messages = __esm({
   "src/sources/git/messages.ts"() {
     "use strict";
+    init_places();
     init_scanner();
+    init_raw_log();
     init_run();
-    COMMIT_MESSAGE = "<commit message>";
-    tagMessage = (name) => `<tag ${name}>`;
     BATCH = 256 << 10;
   }
 });
@@ -26340,76 +26408,6 @@ var init_blob_reader = __esm({
     HIGH = 2048;
     LOW = 1024;
     MAX_RESTARTS = 100;
-  }
-});
-
-// src/sources/git/raw-log.ts
-function rawLogParser(onChange, onCommit = () => void 0) {
-  let commit;
-  let want;
-  let pending;
-  let src = "";
-  return (rec) => {
-    if (want === "author") {
-      commit.author = rec.toString("utf8");
-      want = "date";
-      return;
-    }
-    if (want === "date") {
-      commit.date = rec.toString("utf8");
-      want = "message";
-      return;
-    }
-    if (want === "message") {
-      want = void 0;
-      onCommit(commit, rec);
-      return;
-    }
-    if (want === "path" || want === "dst") {
-      const change = { ...pending, path: rec.toString("utf8"), ...want === "dst" ? { oldPath: src } : {} };
-      want = void 0;
-      pending = void 0;
-      return onChange(change);
-    }
-    if (want === "src") {
-      src = rec.toString("utf8");
-      want = "dst";
-      return;
-    }
-    const off = rec[0] === 10 ? 1 : 0;
-    if (rec[off] === 58) {
-      let n = 0;
-      while (rec[off + n] === 58) n++;
-      const f3 = [];
-      for (let p2 = off + n; ; ) {
-        const sp = rec.indexOf(32, p2);
-        f3.push(rec.toString("latin1", p2, sp === -1 ? rec.length : sp));
-        if (sp === -1) break;
-        p2 = sp + 1;
-      }
-      const status = f3[2 * n + 2] ?? "";
-      pending = { commit, oldOids: f3.slice(n + 1, 2 * n + 1), newOid: f3[2 * n + 1] ?? "", newMode: f3[n] ?? "", status };
-      want = n === 1 && (status[0] === "R" || status[0] === "C") ? "src" : "path";
-      return;
-    }
-    if (rec[off] === 1) {
-      commit = { oid: rec.toString("latin1", off + 1), author: "", date: "" };
-      want = "author";
-    }
-  };
-}
-function isNullOid(oid) {
-  return /^0+$/.test(oid);
-}
-function newBlobOf(c3) {
-  return !isNullOid(c3.newOid) && c3.newMode !== SUBMODULE_MODE;
-}
-var RAW_LOG_FORMAT, SUBMODULE_MODE;
-var init_raw_log = __esm({
-  "src/sources/git/raw-log.ts"() {
-    "use strict";
-    RAW_LOG_FORMAT = "--format=%x01%H%x00%aN%x00%aI%x00%B";
-    SUBMODULE_MODE = "160000";
   }
 });
 
@@ -33953,6 +33951,7 @@ var init_yargs_main = __esm({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action/main.ts
+init_places();
 init_types();
 init_io();
 import { randomBytes } from "node:crypto";
@@ -34311,7 +34310,7 @@ function annotations(findings, prefix) {
       if (out.length >= MAX_ANNOTATIONS) return out;
       const where = l3.commit ? ` (added in ${l3.commit.slice(0, 12)})` : "";
       const title = `title=${escapeProperty(`hfleaks: ${f3.rule}`)}`;
-      const message2 = /^<(commit message|tag .*)>$/.exec(l3.path)?.[1];
+      const message2 = messageOf(l3.path);
       if (message2) {
         const inWhat = message2 === "commit message" ? "in a commit message" : `in the message of ${message2}`;
         out.push(`::${level(f3.severity)} ${title}::${escapeData(`${f3.title}: ${f3.secret.redacted}${status} ${inWhat}${where}. Revoke it (see the job summary).`)}`);

@@ -1,6 +1,7 @@
 // The GitHub Action: scans exactly what a pull request (or push) adds, or runs the full
 // audit on schedule/workflow_dispatch; writes annotations, a job summary, SARIF and the
 // outputs `findings`, `exit-code` and `sarif-file`. It drives the CLI in-process.
+import { messageOf } from '../core/places.ts';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,7 @@ export function annotations(findings: Finding[], prefix: string): string[] {
       const where = l.commit ? ` (added in ${l.commit.slice(0, 12)})` : '';
       const title = `title=${escapeProperty(`hfleaks: ${f.rule}`)}`;
       // A commit or tag message (`<commit message>`) is in no file: an annotation of the run.
-      const message = /^<(commit message|tag .*)>$/.exec(l.path)?.[1];
+      const message = messageOf(l.path);
       if (message) {
         const inWhat = message === 'commit message' ? 'in a commit message' : `in the message of ${message}`;
         out.push(`::${level(f.severity)} ${title}::${escapeData(`${f.title}: ${f.secret.redacted}${status} ${inWhat}${where}. Revoke it (see the job summary).`)}`);

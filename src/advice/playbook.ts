@@ -2,6 +2,7 @@
 // least privilege, move out of code, review what it could change, clean up) whose
 // wording follows what is known of the token: its kind, whether it works, its role
 // and reach, the repositories the code names, and where and when it leaked.
+import { GIT_CONFIG, messageOf } from '../core/places.ts';
 import type { Finding } from '../core/types.ts';
 import type { Facts } from './facts.ts';
 import { factsOf } from './facts.ts';
@@ -163,21 +164,18 @@ function reviewChanges(x: Facts, scope: string | undefined): string | undefined 
   return `If it could write (a write token, or fine-grained with write permissions; ${code('--verify')} tells), review the repositories its owner can write for changes ${since(x)}: ${what}.${start}`;
 }
 
-const GIT_CONFIG = /(^|\/)\.git\/config$/;
-const MESSAGE_PATH = /^<(commit message|tag .*)>$/;
 
 function historyStep(x: Facts): string | undefined {
   const commits = x.commits.length ? `${plural(x.commits.length, 'commit')}, first ${x.commits[0]}${x.firstDate ? ` on ${x.firstDate}` : ''}` : '';
+  // Files, and commit or tag messages (`<commit message>`, `<tag v1>`): no files, they are
+  // rewritten with --replace-message, never edited. (Tokens read from stdin sit in neither.)
+  const all = x.paths.filter((p) => p !== '<stdin>' && messageOf(p) === undefined);
+  const messages = x.paths.some((p) => messageOf(p) !== undefined);
   if (x.historyOnly) {
     if (dead(x)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
-    // A commit or tag message (`<commit message>`, `<tag v1>`) is rewritten with --replace-message.
-    const messages = x.paths.some((p) => MESSAGE_PATH.test(p));
-    const rewrite = messages ? `${code('git filter-repo --replace-message')} for commit and tag messages${x.paths.some((p) => !p.startsWith('<')) ? `, ${code('--replace-text')} for files` : ''}` : code('git filter-repo --replace-text');
+    const rewrite = messages ? `${code('git filter-repo --replace-message')} for commit and tag messages${all.length ? `, ${code('--replace-text')} for files` : ''}` : code('git filter-repo --replace-text');
     return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${rewrite} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
   }
-  // Tokens read from stdin (hfleaks verify, scan -) sit in no file of the repository.
-  // (Commit and tag messages, `<commit message>`, are no files: they are rewritten, not edited.)
-  const all = x.paths.filter((p) => p !== '<stdin>' && !MESSAGE_PATH.test(p));
   if (!all.length && !x.inHistory) return undefined;
   // A repository's own .git/config (a remote URL) is never committed: it is edited, not deleted.
   const configs = all.filter((p) => GIT_CONFIG.test(p));
@@ -191,7 +189,7 @@ function historyStep(x: Facts): string | undefined {
   const where = remote + (files.length ? `Delete it from ${listOf(files.map(codePath), 3)} and commit the fix.` : configs.length ? '' : 'Delete it wherever you copied it from.');
   const already = x.inHistory && commits ? ` It is already in ${commits}.` : '';
   if (dead(x)) return `${where}${already} It no longer works, so rewriting history is optional.`;
-  const rewrite = x.paths.some((p) => MESSAGE_PATH.test(p)) ? `${code('git filter-repo --replace-text')}, and ${code('--replace-message')} for commit and tag messages` : code('git filter-repo --replace-text');
+  const rewrite = messages ? `${code('git filter-repo --replace-text')}, and ${code('--replace-message')} for commit and tag messages` : code('git filter-repo --replace-text');
   return `${where} Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks.${already} Revocation is what protects; rewrite history (${rewrite}) only after revoking, if at all.`;
 }
 

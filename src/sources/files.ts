@@ -1,6 +1,7 @@
 // Files on disk: walks directories with fast-glob (honouring .gitignore and
 // .hfleaksignore), never follows symbolic links, never opens FIFOs or devices, and
 // streams each regular file into a content stream.
+import { GIT_CONFIG } from '../core/places.ts';
 import { type Dirent, accessSync, closeSync, constants, fstatSync, lstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
@@ -287,9 +288,8 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
   if (rootMangled) yield* rawWalk(Buffer.from(dir), dir, true);
 }
 
-/** A file inside a `.git` directory, and a repository's config file. */
+/** A file inside a `.git` directory (of which only GIT_CONFIG is scanned). */
 const GIT_DIR_FILE = /(^|\/)\.git\//;
-const GIT_CONFIG = /(^|\/)\.git\/config$/;
 
 /** scanFile's answer for a file it skipped (listed in `skipped`, not counted as scanned). */
 export const SKIPPED = -1;

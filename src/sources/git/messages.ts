@@ -4,6 +4,7 @@
 // (RAW_LOG_FORMAT carries it), so reading them costs git nothing more; annotated tags
 // come from one `for-each-ref`. Messages are scanned in batches joined by line breaks:
 // one detector pass per batch, not one per commit.
+import { COMMIT_MESSAGE, tagMessage } from '../../core/places.ts';
 import type { Match } from '../../core/types.ts';
 import { scanWhole } from '../../detect/scanner.ts';
 import { type CommitInfo, RAW_LOG_FORMAT, rawLogParser } from './raw-log.ts';
@@ -11,9 +12,6 @@ import type { Repo } from './repo.ts';
 import { gitMessage, gitOutput, streamRecords } from './run.ts';
 import type { GitScanContext } from './scan-context.ts';
 
-/** How commit and tag messages appear in locations (they are in no file). */
-export const COMMIT_MESSAGE = '<commit message>';
-export const tagMessage = (name: string) => `<tag ${name}>`;
 
 /** Where a message came from: a commit (its CommitInfo, already made by the walk) or a tag. */
 type Origin = CommitInfo | { path: string; author: string; date: string };

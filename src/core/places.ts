@@ -1,0 +1,14 @@
+// Places a location can name besides an ordinary file, shared by the sources that make
+// them and the reporters and advice that treat them apart.
+
+/** A commit or tag message is in no file: its locations carry one of these paths. */
+export const COMMIT_MESSAGE = '<commit message>';
+export const tagMessage = (name: string): string => `<tag ${name}>`;
+
+/** What a message location names ("commit message", "tag v1"), or undefined for a file. */
+export function messageOf(path: string): string | undefined {
+  return /^<(commit message|tag .*)>$/.exec(path)?.[1];
+}
+
+/** A repository's own config file (`.git/config`, where a clone URL can keep a token). */
+export const GIT_CONFIG = /(^|\/)\.git\/config$/;
