@@ -22655,11 +22655,11 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
     fs: { readdir: readdirSeen }
   });
   const trackedAnyway = (rel) => tracked.delete(rel) && !matcher.excludedAlways(rel);
-  const keep = function* (rel, d2) {
+  const keep = function* (rel, d2, ignored) {
     if (d2.isDirectory()) return;
     if (GIT_DIR_FILE.test(rel) && !GIT_CONFIG.test(rel)) return;
     if (rel.includes("\uFFFD")) return;
-    if (useIgnoreFiles && matcher.ignores(rel) && !trackedAnyway(rel)) return;
+    if (ignored && !trackedAnyway(rel)) return;
     if (d2.isSymbolicLink()) return;
     if (!d2.isFile()) {
       sink.skip(displayPath(root, join3(dir, rel)), "not a regular file");
@@ -22668,8 +22668,10 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
     yield join3(dir, rel);
   };
   for await (const e of stream) {
-    if (trackedP && useIgnoreFiles && matcher.ignores(e.path)) [tracked, trackedP] = [await trackedP, void 0];
-    yield* keep(e.path, e.dirent);
+    const d2 = e.dirent;
+    const ignored = useIgnoreFiles && !d2.isDirectory() && matcher.ignores(e.path);
+    if (ignored && trackedP) [tracked, trackedP] = [await trackedP, void 0];
+    yield* keep(e.path, d2, ignored);
   }
   if (trackedP) [tracked, trackedP] = [await trackedP, void 0];
   for (const rel of [...tracked]) {
@@ -22685,7 +22687,7 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
     const rel = relative2(dir, abs).split(sep).join("/");
     if (useIgnoreFiles && matcher.ignores(rel, dirent.isDirectory())) continue;
     if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root);
-    else yield* keep(rel, dirent);
+    else yield* keep(rel, dirent, false);
   }
   const rawWalk = function* (rawDir, shownDir, everything) {
     let entries;

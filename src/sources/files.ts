@@ -222,13 +222,14 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
   }) as AsyncIterable<fg.Entry>;
   /** An ignored file that git tracks is scanned (once), unless .hfleaksignore excludes it. */
   const trackedAnyway = (rel: string): boolean => tracked.delete(rel) && !matcher.excludedAlways(rel);
-  const keep = function* (rel: string, d: Dirent): Generator<string> {
+  /** `ignored`: what the ignore rules say of the file, judged once by the caller. */
+  const keep = function* (rel: string, d: Dirent, ignored: boolean): Generator<string> {
     if (d.isDirectory()) return;
     // Of a repository's own files, only its config holds what a user wrote: a remote URL
     // with a token in it (`git clone https://user:TOKEN@huggingface.co/...` keeps it there).
     if (GIT_DIR_FILE.test(rel) && !GIT_CONFIG.test(rel)) return;
     if (rel.includes('\uFFFD')) return; // reached through its raw bytes below
-    if (useIgnoreFiles && matcher.ignores(rel) && !trackedAnyway(rel)) return;
+    if (ignored && !trackedAnyway(rel)) return;
     if (d.isSymbolicLink()) return; // never followed: no loops, no escaping the tree
     if (!d.isFile()) {
       sink.skip(displayPath(root, join(dir, rel)), 'not a regular file');
@@ -237,8 +238,11 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     yield join(dir, rel);
   };
   for await (const e of stream) {
-    if (trackedP && useIgnoreFiles && matcher.ignores(e.path)) [tracked, trackedP] = [await trackedP, undefined];
-    yield* keep(e.path, e.dirent as unknown as Dirent);
+    const d = e.dirent as unknown as Dirent;
+    const ignored = useIgnoreFiles && !d.isDirectory() && matcher.ignores(e.path);
+    // An ignored file may be tracked: the first one waits for git's answer.
+    if (ignored && trackedP) [tracked, trackedP] = [await trackedP, undefined];
+    yield* keep(e.path, d, ignored);
   }
   if (trackedP) [tracked, trackedP] = [await trackedP, undefined];
   // Tracked files below a directory the ignore rules pruned were never seen by the walk.
@@ -256,7 +260,7 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     const rel = relative(dir, abs).split(sep).join('/');
     if (useIgnoreFiles && matcher.ignores(rel, dirent.isDirectory())) continue;
     if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root);
-    else yield* keep(rel, dirent);
+    else yield* keep(rel, dirent, false); // (judged just above)
   }
   // Names that are not valid UTF-8 decode to U+FFFD and can't be opened by that string:
   // read the directory again as bytes and open those files by their raw path.
