@@ -26610,7 +26610,7 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
     w2?.();
   };
   const slots = Array.from({ length: threads3 }, () => {
-    const worker = new Worker(new URL(WORKER_URL), { workerData: init, trackUnmanagedFds: false });
+    const worker = new Worker(new URL(WORKER_URL), { workerData: init, trackUnmanagedFds: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     const slot = { worker, inFlight: 0 };
     slot.ended = new Promise((resolve14, reject) => {
       worker.on("message", (msg) => {
@@ -26685,7 +26685,7 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
     }
   };
 }
-var WORKER_URL, MARK, BATCH2, IN_FLIGHT2;
+var WORKER_URL, MARK, BATCH2, IN_FLIGHT2, YOUNG_GENERATION_MB;
 var init_blob_worker = __esm({
   "src/sources/git/blob-worker.ts"() {
     "use strict";
@@ -26695,6 +26695,7 @@ var init_blob_worker = __esm({
     MARK = "hfleaks-blob-worker";
     BATCH2 = 1024;
     IN_FLIGHT2 = 2;
+    YOUNG_GENERATION_MB = 16;
     if (!isMainThread && workerData?.kind === MARK) serve(workerData);
   }
 });

@@ -16,6 +16,14 @@ const MARK = 'hfleaks-blob-worker';
 /** Blobs sent to a worker at once, and batches a worker may hold. */
 const BATCH = 1024;
 const IN_FLIGHT = 2;
+/**
+ * A blob worker's young generation. Its garbage is small and short-lived (headers, jobs,
+ * hits: blob bytes live in slabs outside the heap), yet V8's default lets each worker's
+ * young generation grow far larger. On 1 GB of history without a bitmap this cut peak
+ * RSS from 250–262 MB to 236–240 MB at no measurable cost in time; 8 MB cut it to about
+ * 205 MB but cost a few percent.
+ */
+const YOUNG_GENERATION_MB = 16;
 
 interface WorkerInit {
   kind: typeof MARK;
@@ -123,7 +131,7 @@ export function createWorkerScanner(threads: number, rules: Rule[], decode: bool
     // worker never hears of: at its exit it would close that fd number again, by then
     // perhaps another thread's (seen as libuv aborting the process). Every fd a worker
     // opens is closed by its own code.
-    const worker = new Worker(new URL(WORKER_URL), { workerData: init, trackUnmanagedFds: false });
+    const worker = new Worker(new URL(WORKER_URL), { workerData: init, trackUnmanagedFds: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     const slot = { worker, inFlight: 0 } as Slot;
     slot.ended = new Promise<BlobTotals>((resolve, reject) => {
       worker.on('message', (msg: FromWorker) => {
