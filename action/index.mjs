@@ -2611,6 +2611,7 @@ function charCount(buf, a, b3) {
   return n;
 }
 function textForm(head) {
+  if (head[0] === 255 && head[1] === 254 && head[2] === 0 && head[3] === 0) return "utf8";
   if (head[0] === 255 && head[1] === 254) return "utf16le";
   if (head[0] === 254 && head[1] === 255) return "utf16be";
   return "utf8";
@@ -2637,16 +2638,24 @@ function nextNewline(buf, from, form) {
   for (let i = buf.indexOf(nl, from); i !== -1; i = buf.indexOf(nl, i + 1)) if ((i & 1) === 0) return i;
   return -1;
 }
+function wideBom(buf, width) {
+  if (width === 2) return buf[0] === 255 || buf[0] === 254 ? 2 : 0;
+  const le2 = buf[0] === 255 && buf[1] === 254 && buf[2] === 0 && buf[3] === 0;
+  const be2 = buf[0] === 0 && buf[1] === 0 && buf[2] === 254 && buf[3] === 255;
+  return le2 || be2 ? 4 : 0;
+}
 function bomBytes(buf, base2, form) {
   if (base2 !== 0) return 0;
   if (form !== "utf8") return 2;
   return buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? 3 : 0;
 }
-function isUtf16(h3) {
+function wideForm(h3) {
   const d2 = h3.decoding;
   if (!d2) return void 0;
-  if (d2.includes("utf16le")) return "le";
-  if (d2.includes("utf16be")) return "be";
+  if (d2.includes("utf16le")) return { width: 2, le: true };
+  if (d2.includes("utf16be")) return { width: 2, le: false };
+  if (d2.includes("utf32le")) return { width: 4, le: true };
+  if (d2.includes("utf32be")) return { width: 4, le: false };
   return void 0;
 }
 function hitsToMatches(buf, hits, state, base2, form) {
@@ -2657,15 +2666,16 @@ function hitsToMatches(buf, hits, state, base2, form) {
     lines += countNewlines(buf, counted, h3.start, form);
     counted = h3.start;
     const nl = lastNewline(buf, h3.start, form);
-    const utf16 = isUtf16(h3);
+    const wide = wideForm(h3);
     let column;
     if (form !== "utf8") {
       const lineStart = nl === -1 ? bomBytes(buf, base2, form) : nl + 2;
       column = Math.max(0, h3.start - lineStart >> 1) + (nl === -1 ? state.col : 0) + 1;
-    } else if (utf16) {
-      const lineStart = nl === -1 ? 0 : nl + (utf16 === "le" ? 2 : 1);
-      const bom = nl === -1 && base2 === 0 && (buf[0] === 255 || buf[0] === 254) ? 2 : 0;
-      column = Math.max(0, Math.floor((h3.start - lineStart - bom) / 2)) + (nl === -1 ? state.col : 0) + 1;
+    } else if (wide) {
+      const { width, le: le2 } = wide;
+      const lineStart = nl === -1 ? 0 : nl + (le2 ? width : 1);
+      const bom = nl === -1 && base2 === 0 ? wideBom(buf, width) : 0;
+      column = Math.max(0, Math.floor((h3.start - lineStart - bom) / width)) + (nl === -1 ? state.col : 0) + 1;
     } else {
       const bom = nl === -1 ? bomBytes(buf, base2, "utf8") : 0;
       column = charCount(buf, nl === -1 ? bom : nl + 1, h3.start) + (nl === -1 ? state.col : 0) + 1;
@@ -10349,6 +10359,14 @@ function buildNeedles(compiled, encode) {
     rules: compiled.filter((c3) => c3.keyword.startsWith(root))
   }));
 }
+function utf32(s, little) {
+  const out = Buffer.alloc(4 * s.length);
+  for (let i = 0; i < s.length; i++) {
+    if (little) out.writeUInt32LE(s.charCodeAt(i), 4 * i);
+    else out.writeUInt32BE(s.charCodeAt(i), 4 * i);
+  }
+  return out;
+}
 function utf16be(s) {
   const b3 = Buffer.from(s, "utf16le");
   b3.swap16();
@@ -10363,6 +10381,8 @@ function createDetector(rules, options = {}) {
   const ascii = buildNeedles(compiled, (k2) => Buffer.from(k2, "latin1"));
   const le2 = buildNeedles(compiled, (k2) => Buffer.from(k2, "utf16le"));
   const be2 = buildNeedles(compiled, utf16be);
+  const le32 = buildNeedles(compiled, (k2) => utf32(k2, true));
+  const be32 = buildNeedles(compiled, (k2) => utf32(k2, false));
   const pct = decode ? ascii.flatMap(
     (n) => n.keyword.includes("_") ? [n.keyword.replace(/_/g, "%5F"), n.keyword.replace(/_/g, "%5f")].map((k2) => ({ ...n, bytes: Buffer.from(k2, "latin1") })) : []
   ) : [];
@@ -10432,25 +10452,36 @@ function createDetector(rules, options = {}) {
       }
     }
   }
-  function scanUtf16(buf, from, to2, hits, chain, little) {
-    const needles = little ? le2 : be2;
+  function scanWide(buf, from, to2, hits, chain, width, little) {
+    const needles = width === 2 ? little ? le2 : be2 : little ? le32 : be32;
+    const unitAt = (p2) => {
+      if (p2 < 0 || p2 + width > buf.length) return void 0;
+      if (width === 2) return little ? buf[p2] | buf[p2 + 1] << 8 : buf[p2] << 8 | buf[p2 + 1];
+      return little ? buf.readUInt32LE(p2) : buf.readUInt32BE(p2);
+    };
+    const decoding = width === 2 ? little ? "utf16le" : "utf16be" : little ? "utf32le" : "utf32be";
     for (const needle of needles) {
       for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
-        const unit = (i) => {
-          const p2 = at2 + 2 * (i - at2);
-          if (p2 < 0 || p2 + 1 >= buf.length) return void 0;
-          return little ? buf[p2] | buf[p2 + 1] << 8 : buf[p2] << 8 | buf[p2 + 1];
-        };
+        if (at2 > 0 && at2 < width) continue;
+        const unit = (i) => unitAt(at2 + width * (i - at2));
         if (leftBoundary(unit, at2) !== "ok") continue;
         const text2 = textWindow((units) => {
-          let end = Math.min(buf.length, at2 + 2 * units);
-          if (end - at2 & 1) end--;
-          const slice = buf.subarray(at2, end);
-          return little ? slice.toString("utf16le") : Buffer.from(slice).swap16().toString("utf16le");
+          let end = Math.min(buf.length, at2 + width * units);
+          end -= (end - at2) % width;
+          if (width === 2) {
+            const slice = buf.subarray(at2, end);
+            return little ? slice.toString("utf16le") : Buffer.from(slice).swap16().toString("utf16le");
+          }
+          let out = "";
+          for (let p2 = at2; p2 < end; p2 += 4) {
+            const u2 = unitAt(p2);
+            out += u2 <= 1114111 && (u2 < 55296 || u2 > 57343) ? String.fromCodePoint(u2) : "\uFFFD";
+          }
+          return out;
         });
         const found = tryRules(needle, text2);
         if (!found) continue;
-        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, little ? "utf16le" : "utf16be"], ...found.jwt ? { jwt: found.jwt } : {} });
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, decoding], ...found.jwt ? { jwt: found.jwt } : {} });
       }
     }
   }
@@ -10554,8 +10585,14 @@ function createDetector(rules, options = {}) {
     const nul = buf.indexOf(0, Math.max(0, from - 1));
     if (nul !== -1 && nul < to2 + 2 * maxTokenBytes) {
       const a = Math.max(0, from - 1);
-      scanUtf16(buf, a, to2 + 1, hits, [], true);
-      scanUtf16(buf, a, to2 + 1, hits, [], false);
+      scanWide(buf, a, to2 + 1, hits, [], 2, true);
+      scanWide(buf, a, to2 + 1, hits, [], 2, false);
+      const nul3 = buf.indexOf(NUL3, Math.max(0, from - 3));
+      if (nul3 !== -1 && nul3 < to2 + 4 * maxTokenBytes) {
+        const b3 = Math.max(0, from - 3);
+        scanWide(buf, b3, to2 + 3, hits, [], 4, true);
+        scanWide(buf, b3, to2 + 3, hits, [], 4, false);
+      }
     }
     if (decode) {
       scanPercent(buf, from, to2, hits, []);
@@ -10577,6 +10614,17 @@ function dedupe(hits) {
     const h3 = hits[i];
     const k2 = `${h3.start}\0${h3.secret}`;
     if (seen.has(k2)) continue;
+    if (h3.decoding?.at(-1) === "utf32be") {
+      let le2 = false;
+      for (let j3 = i + 1; j3 < hits.length && hits[j3].start <= h3.start + 3 && !le2; j3++) {
+        const x3 = hits[j3];
+        le2 = x3.start === h3.start + 3 && x3.secret === h3.secret && x3.decoding?.at(-1) === "utf32le";
+      }
+      if (le2) {
+        seen.add(k2);
+        continue;
+      }
+    }
     const twin = hits[i + 1];
     if (twin && twin.start === h3.start + 1 && twin.secret === h3.secret && utf16Of(h3) && utf16Of(twin)) {
       const keep = h3.start % 2 === 0 ? h3 : twin;
@@ -10591,7 +10639,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, WRAP_MIN_LINE, SHORT_STRING, LONG_STRING, QP_BEFORE;
+var BASE64_MIN_RUN, WRAP_MIN_LINE, SHORT_STRING, LONG_STRING, QP_BEFORE, NUL3;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -10604,6 +10652,7 @@ var init_detector = __esm({
     SHORT_STRING = /* @__PURE__ */ new Set([140, 85, 67, 122, 90, 250, 218, 217, 120]);
     LONG_STRING = /* @__PURE__ */ new Set([88, 84, 66, 117, 97, 65, 116, 115, 245, 225, 193, 244, 243]);
     QP_BEFORE = /* @__PURE__ */ new Set(["3D", "20", "22", "27", "09", "60"]);
+    NUL3 = Buffer.alloc(3);
   }
 });
 

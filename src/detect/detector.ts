@@ -312,6 +312,17 @@ function buildNeedles(compiled: CompiledRule[], encode: (kw: string) => Buffer):
   }));
 }
 
+const NUL3 = Buffer.alloc(3);
+
+function utf32(s: string, little: boolean): Buffer {
+  const out = Buffer.alloc(4 * s.length);
+  for (let i = 0; i < s.length; i++) {
+    if (little) out.writeUInt32LE(s.charCodeAt(i), 4 * i);
+    else out.writeUInt32BE(s.charCodeAt(i), 4 * i);
+  }
+  return out;
+}
+
 function utf16be(s: string): Buffer {
   const b = Buffer.from(s, 'utf16le');
   b.swap16();
@@ -327,6 +338,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   const ascii = buildNeedles(compiled, (k) => Buffer.from(k, 'latin1'));
   const le = buildNeedles(compiled, (k) => Buffer.from(k, 'utf16le'));
   const be = buildNeedles(compiled, utf16be);
+  const le32 = buildNeedles(compiled, (k) => utf32(k, true));
+  const be32 = buildNeedles(compiled, (k) => utf32(k, false));
   const pct = decode
     ? ascii.flatMap((n) =>
         n.keyword.includes('_')
@@ -423,26 +436,40 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     }
   }
 
-  function scanUtf16(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], little: boolean): void {
-    const needles = little ? le : be;
+  /** Text in UTF-16 (`width` 2) or UTF-32 (`width` 4), of either byte order. */
+  function scanWide(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], width: 2 | 4, little: boolean): void {
+    const needles = width === 2 ? (little ? le : be) : little ? le32 : be32;
+    const unitAt = (p: number): number | undefined => {
+      if (p < 0 || p + width > buf.length) return undefined;
+      if (width === 2) return little ? buf[p]! | (buf[p + 1]! << 8) : (buf[p]! << 8) | buf[p + 1]!;
+      return little ? buf.readUInt32LE(p) : buf.readUInt32BE(p);
+    };
+    const decoding: Decoding = width === 2 ? (little ? 'utf16le' : 'utf16be') : little ? 'utf32le' : 'utf32be';
     for (const needle of needles) {
       for (let at = needle.search.next(buf, from); at !== -1 && at < to; at = needle.search.next(buf, at + 1)) {
-        // The code unit before the token, as a number (undefined at the start).
-        const unit = (i: number): number | undefined => {
-          const p = at + 2 * (i - at);
-          if (p < 0 || p + 1 >= buf.length) return undefined;
-          return little ? buf[p]! | (buf[p + 1]! << 8) : (buf[p]! << 8) | buf[p + 1]!;
-        };
+        // The code unit before the token, as a number (undefined at the start). Bytes
+        // before the token too few for a unit: this reading is off by a byte or three
+        // from text that starts the buffer (the other byte order's, glued or not).
+        if (at > 0 && at < width) continue;
+        const unit = (i: number): number | undefined => unitAt(at + width * (i - at));
         if (leftBoundary(unit, at) !== 'ok') continue;
         const text = textWindow((units) => {
-          let end = Math.min(buf.length, at + 2 * units);
-          if ((end - at) & 1) end--;
-          const slice = buf.subarray(at, end);
-          return little ? slice.toString('utf16le') : Buffer.from(slice).swap16().toString('utf16le');
+          let end = Math.min(buf.length, at + width * units);
+          end -= (end - at) % width;
+          if (width === 2) {
+            const slice = buf.subarray(at, end);
+            return little ? slice.toString('utf16le') : Buffer.from(slice).swap16().toString('utf16le');
+          }
+          let out = '';
+          for (let p = at; p < end; p += 4) {
+            const u = unitAt(p)!;
+            out += u <= 0x10ffff && (u < 0xd800 || u > 0xdfff) ? String.fromCodePoint(u) : '\ufffd';
+          }
+          return out;
         });
         const found = tryRules(needle, text);
         if (!found) continue;
-        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [...chain, little ? 'utf16le' : 'utf16be'], ...(found.jwt ? { jwt: found.jwt } : {}) });
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [...chain, decoding], ...(found.jwt ? { jwt: found.jwt } : {}) });
       }
     }
   }
@@ -581,8 +608,16 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     // see the whole pair and agree which one is reported, then keep [from, to).
     if (nul !== -1 && nul < to + 2 * maxTokenBytes) {
       const a = Math.max(0, from - 1);
-      scanUtf16(buf, a, to + 1, hits, [], true);
-      scanUtf16(buf, a, to + 1, hits, [], false);
+      scanWide(buf, a, to + 1, hits, [], 2, true);
+      scanWide(buf, a, to + 1, hits, [], 2, false);
+      // UTF-32 (numpy's `<U` string arrays, Python's own wide strings): three NULs a
+      // character. The two byte orders read the same text three bytes apart.
+      const nul3 = buf.indexOf(NUL3, Math.max(0, from - 3));
+      if (nul3 !== -1 && nul3 < to + 4 * maxTokenBytes) {
+        const b = Math.max(0, from - 3);
+        scanWide(buf, b, to + 3, hits, [], 4, true);
+        scanWide(buf, b, to + 3, hits, [], 4, false);
+      }
     }
     if (decode) {
       scanPercent(buf, from, to, hits, []);
@@ -612,6 +647,21 @@ function dedupe(hits: Hit[]): Hit[] {
     const h = hits[i]!;
     const k = `${h.start}\0${h.secret}`;
     if (seen.has(k)) continue;
+    if (h.decoding?.at(-1) === 'utf32be') {
+      // UTF-32 reads the same text in both byte orders, the little-endian reading three
+      // bytes on. Which one the file holds, its bytes can't tell (only where it starts):
+      // the little-endian one, numpy's on every common machine, is kept, whatever the
+      // window (so windows never disagree). Both give the same column.
+      let le = false;
+      for (let j = i + 1; j < hits.length && hits[j]!.start <= h.start + 3 && !le; j++) {
+        const x = hits[j]!;
+        le = x.start === h.start + 3 && x.secret === h.secret && x.decoding?.at(-1) === 'utf32le';
+      }
+      if (le) {
+        seen.add(k);
+        continue;
+      }
+    }
     const twin = hits[i + 1];
     if (twin && twin.start === h.start + 1 && twin.secret === h.secret && utf16Of(h) && utf16Of(twin)) {
       const keep = h.start % 2 === 0 ? h : twin;

@@ -38,6 +38,8 @@ function charCount(buf: Buffer, a: number, b: number): number {
 type TextForm = 'utf8' | 'utf16le' | 'utf16be';
 
 export function textForm(head: Uint8Array): TextForm {
+  // UTF-32's little-endian BOM starts like UTF-16's; its newlines are single 0x0A bytes.
+  if (head[0] === 0xff && head[1] === 0xfe && head[2] === 0 && head[3] === 0) return 'utf8';
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf16be';
   return 'utf8';
@@ -77,6 +79,14 @@ function nextNewline(buf: Buffer, from: number, form: TextForm): number {
   return -1;
 }
 
+/** Bytes of a UTF-16 or UTF-32 BOM at buf[0]. */
+function wideBom(buf: Buffer, width: 2 | 4): number {
+  if (width === 2) return buf[0] === 0xff || buf[0] === 0xfe ? 2 : 0;
+  const le = buf[0] === 0xff && buf[1] === 0xfe && buf[2] === 0 && buf[3] === 0;
+  const be = buf[0] === 0 && buf[1] === 0 && buf[2] === 0xfe && buf[3] === 0xff;
+  return le || be ? 4 : 0;
+}
+
 /** Bytes of BOM at buf[0] when buf starts the stream. */
 function bomBytes(buf: Buffer, base: number, form: TextForm): number {
   if (base !== 0) return 0;
@@ -92,11 +102,14 @@ export interface LineState {
   col: number;
 }
 
-function isUtf16(h: Hit): 'le' | 'be' | undefined {
+/** How wide the hit's code units are and their byte order, when it was found in UTF-16 or UTF-32. */
+function wideForm(h: Hit): { width: 2 | 4; le: boolean } | undefined {
   const d = h.decoding;
   if (!d) return undefined;
-  if (d.includes('utf16le')) return 'le';
-  if (d.includes('utf16be')) return 'be';
+  if (d.includes('utf16le')) return { width: 2, le: true };
+  if (d.includes('utf16be')) return { width: 2, le: false };
+  if (d.includes('utf32le')) return { width: 4, le: true };
+  if (d.includes('utf32be')) return { width: 4, le: false };
   return undefined;
 }
 
@@ -113,17 +126,20 @@ function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number,
     lines += countNewlines(buf, counted, h.start, form);
     counted = h.start;
     const nl = lastNewline(buf, h.start, form);
-    const utf16 = isUtf16(h);
+    const wide = wideForm(h);
     let column: number;
     if (form !== 'utf8') {
       // A UTF-16 file: columns are code units from the line start (the BOM is none).
       const lineStart = nl === -1 ? bomBytes(buf, base, form) : nl + 2;
       column = Math.max(0, (h.start - lineStart) >> 1) + (nl === -1 ? state.col : 0) + 1;
-    } else if (utf16) {
-      // UTF-16 text without a BOM (or inside binary content): the best guess from bytes.
-      const lineStart = nl === -1 ? 0 : nl + (utf16 === 'le' ? 2 : 1);
-      const bom = nl === -1 && base === 0 && (buf[0] === 0xff || buf[0] === 0xfe) ? 2 : 0;
-      column = Math.max(0, Math.floor((h.start - lineStart - bom) / 2)) + (nl === -1 ? state.col : 0) + 1;
+    } else if (wide) {
+      // UTF-16 or UTF-32 text without a BOM (or inside binary content): the best guess
+      // from bytes. A newline's 0x0A byte comes first in a little-endian unit, last in a
+      // big-endian one.
+      const { width, le } = wide;
+      const lineStart = nl === -1 ? 0 : nl + (le ? width : 1);
+      const bom = nl === -1 && base === 0 ? wideBom(buf, width) : 0;
+      column = Math.max(0, Math.floor((h.start - lineStart - bom) / width)) + (nl === -1 ? state.col : 0) + 1;
     } else {
       const bom = nl === -1 ? bomBytes(buf, base, 'utf8') : 0;
       column = charCount(buf, nl === -1 ? bom : nl + 1, h.start) + (nl === -1 ? state.col : 0) + 1;

@@ -150,9 +150,62 @@ describe('UTF-16 lines', () => {
     const found = streamed(detector, utf16(`${'上\n'.repeat(20000)}${text}`, enc), 5000, 4096);
     expect(found.map((m) => [m.line, m.column])).toEqual([[20003, 10]]);
   });
+  it('turns away a token glued to a letter at the very start of UTF-16 text (the other byte order read one byte on used to take it)', () => {
+    expect(find(Buffer.from(`x${t}`, 'utf16le'))).toEqual([]);
+    expect(find(Buffer.from(`x${t}`, 'utf16le').swap16())).toEqual([]);
+    expect(find(Buffer.from(t, 'utf16le')).map((m) => m.decoding)).toEqual([['utf16le']]);
+  });
   it('keeps an allow marker on a UTF-16 line after a code unit holding 0x0A', () => {
     const body = Buffer.from(`x = "${t}" # 上 hfleaks:allow\n`, 'utf16le');
     expect(find(Buffer.concat([Buffer.from([0xff, 0xfe]), body])).map((m) => m.allowed)).toEqual([true]);
+  });
+});
+
+/** `text` in UTF-32 of this byte order, after its byte-order mark when `bom`. */
+function utf32(text: string, le: boolean, bom: boolean): Buffer {
+  const cps = [...(bom ? '\ufeff' : ''), ...text].map((c) => c.codePointAt(0)!);
+  const out = Buffer.alloc(4 * cps.length);
+  cps.forEach((c, i) => (le ? out.writeUInt32LE(c, 4 * i) : out.writeUInt32BE(c, 4 * i)));
+  return out;
+}
+
+describe('UTF-32', () => {
+  const t = gen.userToken();
+  it('finds a token in a numpy string array saved with np.save (`<U` is UTF-32LE, NUL-padded)', () => {
+    const header = "{'descr': '<U40', 'fortran_order': False, 'shape': (2,), }";
+    const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY\x01\x00', 'latin1'), Buffer.from([header.length + 1, 0]), Buffer.from(`${header}\n`)]);
+    const cell = (s: string) => utf32(s.padEnd(40, '\0'), true, false);
+    const ms = find(Buffer.concat([head, cell('meta-llama/Llama-3.1-8B'), cell(t)]));
+    expect(ms.map((m) => [m.secret, m.decoding])).toEqual([[t, ['utf32le']]]);
+  });
+  it.each([
+    ['little-endian with BOM', true, true],
+    ['little-endian without BOM', true, false],
+    ['big-endian with BOM', false, true],
+    ['big-endian without BOM', false, false],
+  ])('finds tokens in UTF-32 %s, once, with the right line and column', (_n, le, bom) => {
+    const ms = find(utf32(`line one\r\n\u{1F917} key = "${t}"\r\n`, le, bom));
+    // Big-endian text reads as little-endian three bytes on: one finding either way.
+    expect(ms.map((m) => [m.secret, m.line, m.column])).toEqual([[t, 2, 10]]);
+    expect(ms[0]!.decoding![0]).toMatch(/^utf32(le|be)$/);
+  });
+  it('reports a big-endian token that ends its file (no little-endian reading fits there)', () => {
+    expect(find(utf32(`k=${t}`, false, false)).map((m) => [m.secret, m.column, m.decoding])).toEqual([[t, 3, ['utf32be']]]);
+  });
+  it('turns away UTF-32 look-alikes: glued to letters, placeholders, a 35-character body', () => {
+    expect(find(utf32(`x${t}`, true, false))).toEqual([]);
+    expect(find(utf32(`k="hf_${'x'.repeat(34)}"`, true, false))).toEqual([]);
+    expect(find(utf32(`k="${t}A"`, true, false))).toEqual([]);
+  });
+  it('finds a UTF-32 token across every chunk boundary near it exactly once', () => {
+    for (const le of [true, false]) {
+      const prefix = `${'ab\n'.repeat(1500)}key=`;
+      const buf = utf32(`${prefix}${t} tail\n`, le, false);
+      for (const piece of [1, 7, 1000, 4096, 5033]) {
+        const found = streamed(detector, buf, piece, 4096);
+        expect(found.map((m) => [m.secret, m.line, m.column]), `${le ? 'le' : 'be'} piece ${piece}`).toEqual([[t, 1501, 5]]);
+      }
+    }
   });
 });
 
