@@ -161,7 +161,7 @@ var init_options = __esm({
     SCAN_OPTIONS = {
       config: { alias: "c", type: "string", describe: "Config file with extra rules (default: .hfleaks.json at the root)", requiresArg: true },
       ignore: { type: "boolean", default: true, describe: "Honour .gitignore and .hfleaksignore (--no-ignore scans everything)" },
-      decode: { type: "boolean", default: true, describe: "Look inside base64 and percent-encoded text (--no-decode to skip)" },
+      decode: { type: "boolean", default: true, describe: "Look inside base64, percent-encoded and escaped text (--no-decode to skip)" },
       "archive-depth": { type: "number", describe: "How many nested gzip/zip archives to open (default 3; 0 never opens them)", requiresArg: true }
     };
     QUIET = { quiet: { alias: "q", type: "boolean", default: false, describe: "No warnings or progress on stderr" } };
@@ -10123,6 +10123,92 @@ var init_linear = __esm({
   }
 });
 
+// src/detect/escapes.ts
+function hexValue(b3) {
+  if (b3 === void 0) return -1;
+  if (b3 >= 48 && b3 <= 57) return b3 - 48;
+  const l3 = b3 | 32;
+  return l3 >= 97 && l3 <= 102 ? l3 - 97 + 10 : -1;
+}
+function hexRun(buf, at2, n) {
+  if (at2 < 0 || at2 + n > buf.length) return -1;
+  let v2 = 0;
+  for (let i = 0; i < n; i++) {
+    const d2 = hexValue(buf[at2 + i]);
+    if (d2 < 0) return -1;
+    v2 = v2 * 16 + d2;
+  }
+  return v2;
+}
+function escapeAt(buf, at2) {
+  const b3 = buf[at2];
+  if (b3 === 37) {
+    const v3 = hexRun(buf, at2 + 1, 2);
+    return v3 < 0 ? void 0 : { cp: v3, len: 3 };
+  }
+  if (b3 !== 92) return void 0;
+  const k2 = buf[at2 + 1];
+  if (k2 === 120) {
+    const v3 = hexRun(buf, at2 + 2, 2);
+    return v3 < 0 ? void 0 : { cp: v3, len: 4 };
+  }
+  if (k2 === 85) {
+    const v3 = hexRun(buf, at2 + 2, 8);
+    return v3 < 0 || v3 > 1114111 ? void 0 : { cp: v3, len: 10 };
+  }
+  if (k2 !== 117) return void 0;
+  if (buf[at2 + 2] === 123) {
+    let v3 = 0;
+    let i = at2 + 3;
+    for (; i < at2 + 9 && hexValue(buf[i]) >= 0; i++) v3 = v3 * 16 + hexValue(buf[i]);
+    return i > at2 + 3 && buf[i] === 125 && v3 <= 1114111 ? { cp: v3, len: i + 1 - at2 } : void 0;
+  }
+  const v2 = hexRun(buf, at2 + 2, 4);
+  return v2 < 0 ? void 0 : { cp: v2, len: 6 };
+}
+function charBefore(buf, at2) {
+  for (const len of [10, 6, 4, 3]) {
+    const e = at2 - len >= 0 ? escapeAt(buf, at2 - len) : void 0;
+    if (e && e.len === len) return e.cp;
+  }
+  if (buf[at2 - 1] === 125) {
+    for (let a = at2 - 5; a >= at2 - 10 && a >= 0; a--) {
+      const e = escapeAt(buf, a);
+      if (e && a + e.len === at2) return e.cp;
+    }
+  }
+  return at2 > 0 ? buf[at2 - 1] : -1;
+}
+function unescape(buf, from, to2) {
+  const out = Buffer.allocUnsafe(to2 - from);
+  const offsets = new Int32Array(to2 - from + 1);
+  let n = 0;
+  let p2 = from;
+  while (p2 < to2) {
+    const b3 = buf[p2];
+    const e = b3 === 92 || b3 === 37 ? escapeAt(buf, p2) : void 0;
+    offsets[n] = p2;
+    if (e && p2 + e.len <= to2) {
+      out[n++] = e.cp > 255 ? 255 : e.cp;
+      p2 += e.len;
+    } else {
+      out[n++] = b3;
+      p2++;
+    }
+  }
+  offsets[n] = p2;
+  return { text: out.toString("latin1", 0, n), offsets: offsets.subarray(0, n + 1) };
+}
+function isEscapedUnderscore(buf, at2) {
+  const e = escapeAt(buf, at2);
+  return e && e.cp === 95 ? e.len : 0;
+}
+var init_escapes = __esm({
+  "src/detect/escapes.ts"() {
+    "use strict";
+  }
+});
+
 // src/detect/search.ts
 function score(b3) {
   if (b3 >= 97 && b3 <= 122) return 20 + (26 - COMMON.indexOf(String.fromCharCode(b3))) / 2;
@@ -10409,6 +10495,8 @@ function createDetector(rules, options = {}) {
     }
     level2 = next;
   }
+  const escapeReach = ESCAPE_MAX * Math.max(...ascii.map((n) => n.keyword.lastIndexOf("_")), 0);
+  const beforeUnderscore = new Set(ascii.flatMap((n) => [...n.keyword].flatMap((c3, i) => c3 === "_" && i > 0 ? [n.keyword.charCodeAt(i - 1)] : [])));
   const b64Groups = shareAnchors(b64.map((n) => ({ needle: n.needle, data: n })));
   const b64Reach = b64Groups.map((g2) => Math.max(...g2.members.map((m2) => m2.at + m2.data.offset)));
   function tryRules(needle, text2, declared) {
@@ -10486,15 +10574,18 @@ function createDetector(rules, options = {}) {
     }
   }
   const PCT5 = Buffer.from("%5", "latin1");
-  function scanPercent(buf, from, to2, hits, chain) {
+  function scanPercent(buf, from, to2, hits, chain, cache) {
     const starts = /* @__PURE__ */ new Set();
     for (let p2 = buf.indexOf(PCT5, Math.max(0, from)); p2 !== -1 && p2 < to2 + 64; p2 = buf.indexOf(PCT5, p2 + 1)) {
+      let keyword = false;
       for (const needle of pct) {
         const first = needle.bytes.indexOf(PCT5);
         const at2 = p2 - first;
-        if (at2 < from || at2 >= to2 || starts.has(at2)) continue;
-        if (occursAt(buf, at2, needle.bytes)) starts.add(at2);
+        if (!occursAt(buf, at2, needle.bytes)) continue;
+        keyword = true;
+        if (at2 >= from && at2 < to2) starts.add(at2);
       }
+      if (!keyword && (buf[p2 + 2] | 32) === 102) escapedHit(buf, p2, from, to2, hits, chain, "percent", cache);
     }
     for (const at2 of starts) {
       const needle = pct.find((n) => occursAt(buf, at2, n.bytes));
@@ -10507,6 +10598,60 @@ function createDetector(rules, options = {}) {
         const found = tryRules(needle, text2);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, "percent"], ...found.jwt ? { jwt: found.jwt } : {} });
+      }
+    }
+  }
+  function scanEscapes(buf, from, to2, hits, chain, cache) {
+    const stop = Math.min(buf.length, to2 + escapeReach);
+    for (let p2 = buf.indexOf(BACKSLASH, Math.max(0, from)); p2 !== -1 && p2 < stop; p2 = buf.indexOf(BACKSLASH, p2 + 1)) {
+      const k2 = buf[p2 + 1];
+      if (k2 !== 117 && k2 !== 85 && k2 !== 120 || !isEscapedUnderscore(buf, p2)) continue;
+      escapedHit(buf, p2, from, to2, hits, chain, "escape", cache);
+    }
+  }
+  function decodedAround(buf, p2, chars, cache) {
+    const from = Math.max(0, p2 - escapeReach - 2 * ESCAPE_MAX);
+    const need = Math.min(buf.length, p2 + ESCAPE_MAX * (chars + 1));
+    if (!cache.u || from < cache.from || need > cache.to) {
+      const to2 = Math.min(buf.length, Math.max(need, from + 2 * (need - from), cache.to + (need - from)));
+      cache.u = unescape(buf, from, to2);
+      cache.from = from;
+      cache.to = to2;
+    }
+    const offs = cache.u.offsets;
+    let lo = 0;
+    let hi = offs.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (offs[mid] < p2) lo = mid + 1;
+      else hi = mid;
+    }
+    return offs[lo] === p2 ? { u: cache.u, at: lo } : void 0;
+  }
+  function escapedHit(buf, p2, from, to2, hits, chain, label, cache) {
+    if (!beforeUnderscore.has(charBefore(buf, p2))) return;
+    let d2 = decodedAround(buf, p2, SHORT + 1, cache);
+    if (!d2) return;
+    for (const needle of ascii) {
+      for (let k2 = needle.keyword.indexOf("_"); k2 !== -1; k2 = needle.keyword.indexOf("_", k2 + 1)) {
+        let s = d2.at - k2;
+        if (s < 0 || !d2.u.text.startsWith(needle.keyword, s)) continue;
+        const start = d2.u.offsets[s];
+        if (start < from || start >= to2) continue;
+        const long = longKeywords.some((kw) => d2.u.text.startsWith(kw, s));
+        if (long && d2.u.text.length - s < maxTokenBytes + 1) {
+          d2 = decodedAround(buf, p2, maxTokenBytes + 1, cache);
+          if (!d2) return;
+          s = d2.at - k2;
+        }
+        const { u: u2 } = d2;
+        const get = (i) => i >= 0 ? u2.text.charCodeAt(i) : void 0;
+        if (leftBoundary(get, s) === "glued") continue;
+        const found = tryRules(needle, u2.text.slice(s, s + (long ? maxTokenBytes : SHORT) + 1));
+        if (!found) continue;
+        if (u2.offsets[u2.offsets.length - 1] < buf.length && s + found.secret.length >= u2.text.length) continue;
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start, decoding: [...chain, label], ...found.jwt ? { jwt: found.jwt } : {} });
+        return;
       }
     }
   }
@@ -10595,7 +10740,9 @@ function createDetector(rules, options = {}) {
       }
     }
     if (decode) {
-      scanPercent(buf, from, to2, hits, []);
+      const cache = { from: 0, to: 0 };
+      scanPercent(buf, from, to2, hits, [], cache);
+      scanEscapes(buf, from, to2, hits, [], cache);
       if (maxDepth > 0) scanBase64(buf, from, to2, hits, [], 0);
     }
     return dedupe(hits).filter((h3) => h3.start >= from && h3.start < to2);
@@ -10639,13 +10786,14 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, WRAP_MIN_LINE, SHORT_STRING, LONG_STRING, QP_BEFORE, NUL3;
+var BASE64_MIN_RUN, WRAP_MIN_LINE, SHORT_STRING, LONG_STRING, QP_BEFORE, NUL3, BACKSLASH, ESCAPE_MAX;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
     init_filters();
     init_jwt();
     init_linear();
+    init_escapes();
     init_search();
     BASE64_MIN_RUN = 20;
     WRAP_MIN_LINE = 60;
@@ -10653,6 +10801,8 @@ var init_detector = __esm({
     LONG_STRING = /* @__PURE__ */ new Set([88, 84, 66, 117, 97, 65, 116, 115, 245, 225, 193, 244, 243]);
     QP_BEFORE = /* @__PURE__ */ new Set(["3D", "20", "22", "27", "09", "60"]);
     NUL3 = Buffer.alloc(3);
+    BACKSLASH = 92;
+    ESCAPE_MAX = 10;
   }
 });
 

@@ -7,6 +7,7 @@ import type { Decoding, JwtInfo, Rule } from '../core/types.ts';
 import { entropy, isMixedCase, placeholderReason } from './filters.ts';
 import { decodeJwt } from './jwt.ts';
 import { compileLinear } from './linear.ts';
+import { charBefore, isEscapedUnderscore, unescape, type Unescaped } from './escapes.ts';
 import { occursAt, type Searcher, searcher, shareAnchors } from './search.ts';
 
 /** A token found in a buffer, before line numbers and aggregation. */
@@ -48,7 +49,7 @@ export interface Detector {
 }
 
 export interface DetectorOptions {
-  /** Look inside base64 and percent-encoded text (default true). */
+  /** Look inside base64, percent-encoded and escaped text (default true). */
   decode?: boolean;
   /** How deep base64 may nest (2: base64 inside base64); default 1. */
   maxDecodeDepth?: number;
@@ -314,6 +315,16 @@ function buildNeedles(compiled: CompiledRule[], encode: (kw: string) => Buffer):
 
 const NUL3 = Buffer.alloc(3);
 
+/** Text decoded by escapedHit, kept for the anchors after it (buf[from, to)). */
+interface EscapeCache {
+  u?: Unescaped;
+  from: number;
+  to: number;
+}
+const BACKSLASH = 0x5c;
+/** Bytes one escaped character takes at most (`\U0000005f`). */
+const ESCAPE_MAX = 10;
+
 function utf32(s: string, little: boolean): Buffer {
   const out = Buffer.alloc(4 * s.length);
   for (let i = 0; i < s.length; i++) {
@@ -379,6 +390,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     }
     level = next;
   }
+  // An escaped token is anchored at one of its keyword's underscores: the keyword can
+  // start this many bytes before it (every character before escaped, the longest way).
+  const escapeReach = ESCAPE_MAX * Math.max(...ascii.map((n) => n.keyword.lastIndexOf('_')), 0);
+  /** The characters (codes) just before an underscore in some keyword. */
+  const beforeUnderscore = new Set(ascii.flatMap((n) => [...n.keyword].flatMap((c, i) => (c === '_' && i > 0 ? [n.keyword.charCodeAt(i - 1)] : []))));
   // The needles share their rare capitals: one pass per shared anchor byte, not per needle.
   const b64Groups = shareAnchors(b64.map((n) => ({ needle: n.needle, data: n })));
   const b64Reach = b64Groups.map((g) => Math.max(...g.members.map((m) => m.at + m.data.offset)));
@@ -475,17 +491,22 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   }
 
   const PCT5 = Buffer.from('%5', 'latin1');
-  function scanPercent(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[]): void {
+  function scanPercent(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], cache: EscapeCache): void {
     // Every percent needle holds "%5F"/"%5f": one pass finds them all, then each
     // needle is compared where it would start.
     const starts = new Set<number>();
     for (let p = buf.indexOf(PCT5, Math.max(0, from)); p !== -1 && p < to + 64; p = buf.indexOf(PCT5, p + 1)) {
+      let keyword = false;
       for (const needle of pct) {
         const first = needle.bytes.indexOf(PCT5);
         const at = p - first;
-        if (at < from || at >= to || starts.has(at)) continue;
-        if (occursAt(buf, at, needle.bytes)) starts.add(at);
+        if (!occursAt(buf, at, needle.bytes)) continue;
+        keyword = true;
+        if (at >= from && at < to) starts.add(at);
       }
+      // `%5F` with no keyword's letters before it as they are: perhaps they are
+      // percent-encoded too (`%68%66%5F…`).
+      if (!keyword && (buf[p + 2]! | 0x20) === 0x66) escapedHit(buf, p, from, to, hits, chain, 'percent', cache);
     }
     for (const at of starts) {
       const needle = pct.find((n) => occursAt(buf, at, n.bytes))!;
@@ -498,6 +519,82 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         const found = tryRules(needle, text);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [...chain, 'percent'], ...(found.jwt ? { jwt: found.jwt } : {}) });
+      }
+    }
+  }
+
+  /**
+   * Backslash escapes (`\u005f`, `\U0000005f`, `\u{5f}`, `\x5f`): one pass over the
+   * backslashes, and where one escapes an underscore, the text around it is decoded.
+   */
+  function scanEscapes(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], cache: EscapeCache): void {
+    const stop = Math.min(buf.length, to + escapeReach);
+    for (let p = buf.indexOf(BACKSLASH, Math.max(0, from)); p !== -1 && p < stop; p = buf.indexOf(BACKSLASH, p + 1)) {
+      const k = buf[p + 1];
+      if ((k !== 0x75 && k !== 0x55 && k !== 0x78) || !isEscapedUnderscore(buf, p)) continue;
+      escapedHit(buf, p, from, to, hits, chain, 'escape', cache);
+    }
+  }
+
+  /**
+   * The decoded text around `p`, from far enough before it for any keyword, to `chars`
+   * characters after it at least. Decoded once for many anchors: a region is reused while
+   * it covers them, and a new one reaches twice as far, so a buffer of nothing but
+   * escaped underscores is decoded about twice, not once per anchor.
+   */
+  function decodedAround(buf: Buffer, p: number, chars: number, cache: EscapeCache): { u: Unescaped; at: number } | undefined {
+    const from = Math.max(0, p - escapeReach - 2 * ESCAPE_MAX);
+    const need = Math.min(buf.length, p + ESCAPE_MAX * (chars + 1));
+    if (!cache.u || from < cache.from || need > cache.to) {
+      const to = Math.min(buf.length, Math.max(need, from + 2 * (need - from), cache.to + (need - from)));
+      cache.u = unescape(buf, from, to);
+      cache.from = from;
+      cache.to = to;
+    }
+    const offs = cache.u.offsets;
+    let lo = 0;
+    let hi = offs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (offs[mid]! < p) lo = mid + 1;
+      else hi = mid;
+    }
+    return offs[lo] === p ? { u: cache.u, at: lo } : undefined;
+  }
+
+  /**
+   * The token, if any, whose keyword holds the escaped underscore at `p`: the text around
+   * it is decoded (every escape, whatever its kind) and each keyword tried where one of
+   * its underscores would sit at `p`.
+   */
+  function escapedHit(buf: Buffer, p: number, from: number, to: number, hits: Hit[], chain: Decoding[], label: Decoding, cache: EscapeCache): void {
+    // Only an underscore after a keyword's letter (`f` of hf_, `i` and `g` of api_org_, ...)
+    // is worth decoding around: a run of escaped underscores costs a check each.
+    if (!beforeUnderscore.has(charBefore(buf, p))) return;
+    let d = decodedAround(buf, p, SHORT + 1, cache);
+    if (!d) return;
+    for (const needle of ascii) {
+      for (let k = needle.keyword.indexOf('_'); k !== -1; k = needle.keyword.indexOf('_', k + 1)) {
+        let s = d.at - k;
+        if (s < 0 || !d.u.text.startsWith(needle.keyword, s)) continue;
+        const start = d.u.offsets[s]!;
+        if (start < from || start >= to) continue;
+        // The window textWindow would take: SHORT + 1 characters, or the long one.
+        const long = longKeywords.some((kw) => d!.u.text.startsWith(kw, s));
+        if (long && d.u.text.length - s < maxTokenBytes + 1) {
+          d = decodedAround(buf, p, maxTokenBytes + 1, cache);
+          if (!d) return;
+          s = d.at - k;
+        }
+        const { u } = d;
+        const get = (i: number) => (i >= 0 ? u.text.charCodeAt(i) : undefined);
+        if (leftBoundary(get, s) === 'glued') continue;
+        const found = tryRules(needle, u.text.slice(s, s + (long ? maxTokenBytes : SHORT) + 1));
+        if (!found) continue;
+        // A token that runs to the end of text decoded short of the buffer's end may go on.
+        if (u.offsets[u.offsets.length - 1]! < buf.length && s + found.secret.length >= u.text.length) continue;
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start, decoding: [...chain, label], ...(found.jwt ? { jwt: found.jwt } : {}) });
+        return;
       }
     }
   }
@@ -620,7 +717,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       }
     }
     if (decode) {
-      scanPercent(buf, from, to, hits, []);
+      // Both decode escapes of every kind around an escaped underscore: one cache.
+      const cache: EscapeCache = { from: 0, to: 0 };
+      scanPercent(buf, from, to, hits, [], cache);
+      scanEscapes(buf, from, to, hits, [], cache);
       if (maxDepth > 0) scanBase64(buf, from, to, hits, [], 0);
     }
     return dedupe(hits).filter((h) => h.start >= from && h.start < to);

@@ -246,6 +246,40 @@ describe('decoders', () => {
     const b = find(`GET /x?q=${t.replace('_', '%5F')}&y=1`);
     expect(b.map((m) => [m.secret, m.decoding])).toEqual([[t, ['percent']]]);
   });
+  describe('escaped characters (TruffleHog decodes escaped unicode; gitleaks percent)', () => {
+    const u = (x: string) => [...x].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    const hx = (x: string) => [...x].map((c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
+    const pc = (x: string) => [...x].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    const org = gen.orgToken();
+    it.each([
+      ['every character \\u-escaped', `k = "${u(t)}"`, t, 6, 'escape'],
+      ['the underscore \\u-escaped', `k = "${t.replace('_', '\\u005f')}"`, t, 6, 'escape'],
+      ['the underscore \\U-escaped (Python)', `k = "${t.replace('_', '\\U0000005F')}"`, t, 6, 'escape'],
+      ['the underscore \\u{}-escaped (JavaScript)', `k = "${t.replace('_', '\\u{5f}')}"`, t, 6, 'escape'],
+      ['every character \\x-escaped', `k = b"${hx(t)}"`, t, 7, 'escape'],
+      ['escapes of several kinds mixed', `k = "hf\\x5f${u(t.slice(3, 10))}${t.slice(10)}"`, t, 6, 'escape'],
+      ['an organization token, both underscores escaped', `k = '${org.replace(/_/g, '\\u005F')}'`, org, 6, 'escape'],
+      ['every character percent-encoded', `GET /x?token=${pc(t)}&next=/`, t, 14, 'percent'],
+      ['the letters before the underscore percent-encoded', `GET /x?token=${pc('hf_')}${t.slice(3)}&next=/`, t, 14, 'percent'],
+    ])('finds a token with %s', (_n, text, secret, column, decoding) => {
+      expect(find(text).map((m) => [m.secret, m.line, m.column, m.decoding])).toEqual([[secret, 1, column, [decoding]]]);
+    });
+    it('keeps the boundary rules: glued (raw or escaped), a 35-character body, a placeholder', () => {
+      expect(find(`k = "x${u(t)}"`)).toEqual([]);
+      expect(find(`k = "\\u0078${u(t)}"`)).toEqual([]);
+      expect(find(`k = "${u(t)}\\u0041"`)).toEqual([]);
+      expect(find(`k = "${u(`hf_${'x'.repeat(34)}`)}"`)).toEqual([]);
+      // An escaped quote or newline around it is no glue.
+      expect(find(`"\\u0022${u(t)}\\u0022\\n"`).map((m) => m.secret)).toEqual([t]);
+    });
+    it('finds an escaped token across every window edge near it exactly once', () => {
+      const text = `${'a b\n'.repeat(4100)}k="${u(t)}"\n`;
+      for (const piece of [1, 997, 4096, 5000]) {
+        const found = streamed(detector, Buffer.from(text), piece, 4096);
+        expect(found.map((m) => [m.secret, m.line, m.column, m.decoding]), `piece ${piece}`).toEqual([[t, 4101, 4, ['escape']]]);
+      }
+    });
+  });
   it('scans content that ends inside a percent-encoded keyword (it used to throw and skip the file)', () => {
     const tail = t.replace('_', '%5F');
     for (let cut = 1; cut < tail.indexOf('%5F') + 6; cut++) {

@@ -1,0 +1,73 @@
+// The escape decoder, and what the detector asks of it on crafted input.
+import { describe, expect, it, vi } from 'vitest';
+
+const decoded = vi.hoisted(() => ({ bytes: 0 }));
+vi.mock('../../src/detect/escapes.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/detect/escapes.ts')>();
+  return {
+    ...real,
+    unescape: (buf: Uint8Array, from: number, to: number) => {
+      decoded.bytes += to - from;
+      return real.unescape(buf, from, to);
+    },
+  };
+});
+
+const { charBefore, escapeAt, unescape } = await import('../../src/detect/escapes.ts');
+const { createDetector } = await import('../../src/detect/detector.ts');
+const { builtinRules } = await import('../../src/rules/builtin.ts');
+const { tokenGenerator } = await import('../../src/rules/template.ts');
+
+describe('escapeAt', () => {
+  it.each([
+    ['\\u005f', 0x5f, 6],
+    ['\\u005F', 0x5f, 6],
+    ['\\U0000005f', 0x5f, 10],
+    ['\\u{5f}', 0x5f, 6],
+    ['\\u{1F917}', 0x1f917, 9],
+    ['\\x5f', 0x5f, 4],
+    ['%5F', 0x5f, 3],
+  ])('reads %s', (text, cp, len) => {
+    expect(escapeAt(Buffer.from(`${text}rest`), 0)).toEqual({ cp, len });
+  });
+  it.each(['\\u005', '\\uXYZW', '\\x5', '%5', '%G0', '\\u{}', '\\u{5f', '\\U0011FFFF', '\\n', 'u005f'])('is no escape: %s', (text) => {
+    expect(escapeAt(Buffer.from(text), 0)).toBeUndefined();
+  });
+});
+
+describe('unescape and charBefore', () => {
+  it('decodes every kind, keeps other bytes, and maps each character to where its bytes start', () => {
+    const buf = Buffer.from('a\\u0062%63\\x64\\u{65}\\U00000066g');
+    const u = unescape(buf, 0, buf.length);
+    expect(u.text).toBe('abcdefg');
+    expect([...u.offsets]).toEqual([0, 1, 7, 10, 14, 20, 30, 31]);
+  });
+  it('reads a character beyond U+00FF as one that is no letter', () => {
+    const u = unescape(Buffer.from('\\u4e0a'), 0, 6);
+    expect(u.text).toBe('\u00ff');
+  });
+  it('tells the character before an escape, escaped or not', () => {
+    for (const [text, at, ch] of [['hf\\u005f', 2, 'f'], ['h\\u0066\\u005f', 7, 'f'], ['\\u005f\\u005f', 6, '_'], ['h\\x66%5F', 5, 'f'], ['%66%5F', 3, 'f'], ['\\u{66}\\u005f', 6, 'f']] as const) {
+      expect(String.fromCharCode(charBefore(Buffer.from(text), at)), text).toBe(ch);
+    }
+    expect(charBefore(Buffer.from('\\u005f'), 0)).toBe(-1);
+  });
+});
+
+describe('crafted input', () => {
+  const detector = createDetector(builtinRules());
+  it('decodes a run of escaped keywords about twice over, not once per keyword', () => {
+    // Counted, not timed: the bytes the detector asks to decode, against the input's size.
+    for (const unit of ['\\u005f', 'hf\\u005f', 'hf\\u005fjwt\\u005f', 'api\\x5forg\\x5f', '%66%5F', '\\u0068\\u0066\\u005f']) {
+      const buf = Buffer.from(unit.repeat(Math.ceil(200_000 / unit.length)));
+      decoded.bytes = 0;
+      expect(detector.scan(buf), unit).toEqual([]);
+      expect(decoded.bytes / buf.length, unit).toBeLessThan(3);
+    }
+  });
+  it('still finds the one real token among them', () => {
+    const t = tokenGenerator(7).userToken();
+    const buf = Buffer.from(`${'hf\\u005f'.repeat(30_000)} "${t.replace('_', '\\u005f')}" ${'hf\\u005f'.repeat(30_000)}`);
+    expect(detector.scan(buf).map((h) => [h.secret, h.decoding])).toEqual([[t, ['escape']]]);
+  });
+});
