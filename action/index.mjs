@@ -10140,57 +10140,57 @@ function hexRun(buf, at2, n) {
   }
   return v2;
 }
-function escapeAt(buf, at2) {
+function escapeCode(buf, at2) {
   const b3 = buf[at2];
   if (b3 === 37) {
     const v3 = hexRun(buf, at2 + 1, 2);
-    return v3 < 0 ? void 0 : { cp: v3, len: 3 };
+    return v3 < 0 ? -1 : v3 * 16 + 3;
   }
-  if (b3 !== 92) return void 0;
+  if (b3 !== 92) return -1;
   const k2 = buf[at2 + 1];
   if (k2 === 120) {
     const v3 = hexRun(buf, at2 + 2, 2);
-    return v3 < 0 ? void 0 : { cp: v3, len: 4 };
+    return v3 < 0 ? -1 : v3 * 16 + 4;
   }
   if (k2 === 85) {
     const v3 = hexRun(buf, at2 + 2, 8);
-    return v3 < 0 || v3 > 1114111 ? void 0 : { cp: v3, len: 10 };
+    return v3 < 0 || v3 > 1114111 ? -1 : v3 * 16 + 10;
   }
-  if (k2 !== 117) return void 0;
+  if (k2 !== 117) return -1;
   if (buf[at2 + 2] === 123) {
     let v3 = 0;
     let i = at2 + 3;
     for (; i < at2 + 9 && hexValue(buf[i]) >= 0; i++) v3 = v3 * 16 + hexValue(buf[i]);
-    return i > at2 + 3 && buf[i] === 125 && v3 <= 1114111 ? { cp: v3, len: i + 1 - at2 } : void 0;
+    return i > at2 + 3 && buf[i] === 125 && v3 <= 1114111 ? v3 * 16 + (i + 1 - at2) : -1;
   }
   const v2 = hexRun(buf, at2 + 2, 4);
-  return v2 < 0 ? void 0 : { cp: v2, len: 6 };
+  return v2 < 0 ? -1 : v2 * 16 + 6;
 }
 function charBefore(buf, at2) {
   for (const len of [10, 6, 4, 3]) {
-    const e = at2 - len >= 0 ? escapeAt(buf, at2 - len) : void 0;
-    if (e && e.len === len) return e.cp;
+    const e = at2 - len >= 0 ? escapeCode(buf, at2 - len) : -1;
+    if (e >= 0 && (e & 15) === len) return e >> 4;
   }
   if (buf[at2 - 1] === 125) {
     for (let a = at2 - 5; a >= at2 - 10 && a >= 0; a--) {
-      const e = escapeAt(buf, a);
-      if (e && a + e.len === at2) return e.cp;
+      const e = escapeCode(buf, a);
+      if (e >= 0 && a + (e & 15) === at2) return e >> 4;
     }
   }
   return at2 > 0 ? buf[at2 - 1] : -1;
 }
-function unescape(buf, from, to2) {
+function unescape(buf, from, to2, max2 = Infinity) {
   const out = Buffer.allocUnsafe(to2 - from);
   const offsets = new Int32Array(to2 - from + 1);
   let n = 0;
   let p2 = from;
-  while (p2 < to2) {
+  while (p2 < to2 && n < max2) {
     const b3 = buf[p2];
-    const e = b3 === 92 || b3 === 37 ? escapeAt(buf, p2) : void 0;
+    const e = b3 === 92 || b3 === 37 ? escapeCode(buf, p2) : -1;
     offsets[n] = p2;
-    if (e && p2 + e.len <= to2) {
-      out[n++] = e.cp > 255 ? 255 : e.cp;
-      p2 += e.len;
+    if (e >= 0 && p2 + (e & 15) <= to2) {
+      out[n++] = e >> 4 > 255 ? 255 : e >> 4;
+      p2 += e & 15;
     } else {
       out[n++] = b3;
       p2++;
@@ -10200,12 +10200,31 @@ function unescape(buf, from, to2) {
   return { text: out.toString("latin1", 0, n), offsets: offsets.subarray(0, n + 1) };
 }
 function isEscapedUnderscore(buf, at2) {
-  const e = escapeAt(buf, at2);
-  return e && e.cp === 95 ? e.len : 0;
+  const e = escapeCode(buf, at2);
+  return e >= 0 && e >> 4 === 95 ? e & 15 : 0;
 }
+function unescapeText(buf, from, to2, max2 = Infinity) {
+  if (scratch.length < to2 - from) scratch = Buffer.allocUnsafe(2 * (to2 - from));
+  let n = 0;
+  let p2 = from;
+  while (p2 < to2 && n < max2) {
+    const b3 = buf[p2];
+    const e = b3 === 92 || b3 === 37 ? escapeCode(buf, p2) : -1;
+    if (e >= 0 && p2 + (e & 15) <= to2) {
+      scratch[n++] = e >> 4 > 255 ? 255 : e >> 4;
+      p2 += e & 15;
+    } else {
+      scratch[n++] = b3;
+      p2++;
+    }
+  }
+  return scratch.toString("latin1", 0, n);
+}
+var scratch;
 var init_escapes = __esm({
   "src/detect/escapes.ts"() {
     "use strict";
+    scratch = Buffer.allocUnsafe(1024);
   }
 });
 
@@ -10319,6 +10338,28 @@ function straddled(buf, a, needle, k2) {
     }
   }
   return void 0;
+}
+function isStandardBase64(b3) {
+  return b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 90 || b3 >= 97 && b3 <= 122 || b3 === 43 || b3 === 47;
+}
+function couldStartIn(c3, dec, o2) {
+  const kb = c3.keywordBytes;
+  for (let i = 0; i < kb.length; i++) {
+    if (o2 + i >= dec.length) return true;
+    if (dec[o2 + i] !== kb[i]) return false;
+  }
+  const t2 = c3.bodyClass;
+  if (!t2) return true;
+  for (let j3 = o2 + kb.length, end = Math.min(dec.length, j3 + c3.bodyMin); j3 < end; j3++) if (t2[dec[j3]] === 0) return false;
+  return true;
+}
+function base64Plausible(buf, group, rules) {
+  const end = group + 16;
+  if (end > buf.length) return true;
+  for (let i = group; i < end; i++) if (!isStandardBase64(buf[i])) return true;
+  const dec = Buffer.from(buf.toString("latin1", group, end), "base64");
+  for (let o2 = 0; o2 < 3; o2++) for (const c3 of rules) if (couldStartIn(c3, dec, o2)) return true;
+  return false;
 }
 function isBase64Byte(b3) {
   return b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 90 || b3 >= 97 && b3 <= 122 || b3 === 43 || b3 === 47 || b3 === 45 || b3 === 95;
@@ -10481,15 +10522,20 @@ function createDetector(rules, options = {}) {
   };
   const b64 = [];
   const spanOf = (bytes2) => Math.ceil((bytes2 + 3) / 3) * 4 + 8;
-  let level2 = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8 }));
+  let level2 = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8, rules: n.rules }));
   for (let d2 = 0; decode && d2 < maxDepth; d2++) {
     const next = [];
     for (const l3 of level2) {
       for (const n of base64NeedleInfo(l3.text)) {
-        if (b64.some((x3) => x3.needle.toString("latin1") === n.text && x3.offset === n.offset)) continue;
+        const same = b64.find((x3) => x3.needle.toString("latin1") === n.text && x3.offset === n.offset);
+        if (same) {
+          if (same.rules && l3.rules) same.rules = [.../* @__PURE__ */ new Set([...same.rules, ...l3.rules])];
+          else same.rules = void 0;
+          continue;
+        }
         const span = spanOf(l3.span);
         const shortSpan = spanOf(l3.shortSpan);
-        b64.push({ needle: Buffer.from(n.text, "latin1"), offset: n.offset, span, shortSpan, before: 8 + 8 * d2 });
+        b64.push({ needle: Buffer.from(n.text, "latin1"), offset: n.offset, span, shortSpan, before: 8 + 8 * d2, ...l3.rules ? { rules: l3.rules } : {} });
         next.push({ text: n.text, span, shortSpan });
       }
     }
@@ -10592,9 +10638,9 @@ function createDetector(rules, options = {}) {
       {
         const get = (i) => i >= 0 ? buf[i] : void 0;
         if (leftBoundary(get, at2) === "glued") continue;
-        const text2 = textWindow(
-          (chars) => buf.toString("latin1", at2, Math.min(buf.length, at2 + 3 * chars)).replace(/%([0-9A-Fa-f]{2})/g, (_3, h3) => String.fromCharCode(parseInt(h3, 16)))
-        );
+        const head = Buffer.from(unescapeText(buf, at2, Math.min(buf.length, at2 + 3 * 16), 16), "latin1");
+        if (!needle.rules.some((c3) => couldStartIn(c3, head, 0))) continue;
+        const text2 = textWindow((chars) => unescapeText(buf, at2, Math.min(buf.length, at2 + 3 * chars), chars));
         const found = tryRules(needle, text2);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, "percent"], ...found.jwt ? { jwt: found.jwt } : {} });
@@ -10669,7 +10715,9 @@ function createDetector(rules, options = {}) {
             at2 = s.start;
             inside = s.width;
           }
-          if (at2 < from || groupStart(buf, at2, m2.data.offset) >= to2) continue;
+          const group = groupStart(buf, at2, m2.data.offset);
+          if (at2 < from || group >= to2) continue;
+          if (m2.data.rules && !base64Plausible(buf, group, m2.data.rules)) continue;
           base64Hit(buf, m2.data, at2, inside, from, to2, hits, chain, depth);
         }
       }
@@ -10680,9 +10728,10 @@ function createDetector(rules, options = {}) {
     let w2 = base64Window(buf, needle, at2, inside, nested ? needle.span : needle.shortSpan);
     if (w2 && !nested && longKeywordBytes.some((k2) => w2.decoded.indexOf(k2) !== -1)) w2 = base64Window(buf, needle, at2, inside, needle.span);
     if (!w2) return;
-    const { a, decoded, firstBreak, cut } = w2;
+    const { a, group, decoded, firstBreak, cut } = w2;
     const inner = [];
-    scanAscii(decoded, 0, decoded.length, inner, [...chain, "base64"]);
+    const keywordEnd = Math.min(decoded.length, (group - a) / 4 * 3 + 3);
+    scanAscii(decoded, 0, nested ? decoded.length : keywordEnd, inner, [...chain, "base64"]);
     if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
     for (const h3 of inner) {
       if (cut && h3.start + h3.secret.length >= decoded.length) continue;
@@ -10722,7 +10771,7 @@ function createDetector(rules, options = {}) {
     let runStart = a;
     while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1])) runStart--;
     if (joined.length + (b3 - piece) + (a - runStart) < BASE64_MIN_RUN) return void 0;
-    return { a, decoded: Buffer.from(joined + buf.toString("latin1", piece, b3), "base64"), firstBreak, cut: b3 >= ceil && b3 < buf.length };
+    return { a, group, decoded: Buffer.from(joined + buf.toString("latin1", piece, b3), "base64"), firstBreak, cut: b3 >= ceil && b3 < buf.length };
   }
   function scan(buf, from = 0, to2 = buf.length) {
     const hits = [];
@@ -29029,7 +29078,7 @@ var init_wrap_ansi = __esm({
         return "";
       }
       let returnValue = "";
-      let escapeCode;
+      let escapeCode2;
       let escapeUrl;
       const lengths = wordLengths(string);
       let rows = [""];
@@ -29083,22 +29132,22 @@ var init_wrap_ansi = __esm({
           const { groups } = new RegExp(`(?:\\${ANSI_CSI}(?<code>\\d+)m|\\${ANSI_ESCAPE_LINK}(?<uri>.*)${ANSI_ESCAPE_BELL})`).exec(preString.slice(preStringIndex)) || { groups: {} };
           if (groups.code !== void 0) {
             const code3 = Number.parseFloat(groups.code);
-            escapeCode = code3 === END_CODE ? void 0 : code3;
+            escapeCode2 = code3 === END_CODE ? void 0 : code3;
           } else if (groups.uri !== void 0) {
             escapeUrl = groups.uri.length === 0 ? void 0 : groups.uri;
           }
         }
-        const code2 = ansi_styles_default.codes.get(Number(escapeCode));
+        const code2 = ansi_styles_default.codes.get(Number(escapeCode2));
         if (pre[index + 1] === "\n") {
           if (escapeUrl) {
             returnValue += wrapAnsiHyperlink("");
           }
-          if (escapeCode && code2) {
+          if (escapeCode2 && code2) {
             returnValue += wrapAnsiCode(code2);
           }
         } else if (character === "\n") {
-          if (escapeCode && code2) {
-            returnValue += wrapAnsiCode(escapeCode);
+          if (escapeCode2 && code2) {
+            returnValue += wrapAnsiCode(escapeCode2);
           }
           if (escapeUrl) {
             returnValue += wrapAnsiHyperlink(escapeUrl);

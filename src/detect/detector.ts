@@ -7,7 +7,7 @@ import type { Decoding, JwtInfo, Rule } from '../core/types.ts';
 import { entropy, isMixedCase, placeholderReason } from './filters.ts';
 import { decodeJwt } from './jwt.ts';
 import { compileLinear } from './linear.ts';
-import { charBefore, isEscapedUnderscore, unescape, type Unescaped } from './escapes.ts';
+import { charBefore, isEscapedUnderscore, unescape, unescapeText, type Unescaped } from './escapes.ts';
 import { occursAt, type Searcher, searcher, shareAnchors } from './search.ts';
 
 /** A token found in a buffer, before line numbers and aggregation. */
@@ -124,6 +124,40 @@ function straddled(buf: Buffer, a: number, needle: Buffer, k: number): { start: 
     }
   }
   return undefined;
+}
+
+/** A's, digits, `+` and `/`: the standard base64 alphabet, no padding, no line break. */
+function isStandardBase64(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2b || b === 0x2f;
+}
+
+/** Whether a token of rule `c` could start at dec[o], as far as dec goes. */
+function couldStartIn(c: CompiledRule, dec: Buffer, o: number): boolean {
+  const kb = c.keywordBytes;
+  for (let i = 0; i < kb.length; i++) {
+    if (o + i >= dec.length) return true;
+    if (dec[o + i] !== kb[i]) return false;
+  }
+  const t = c.bodyClass;
+  if (!t) return true;
+  for (let j = o + kb.length, end = Math.min(dec.length, j + c.bodyMin); j < end; j++) if (t[dec[j]!] === 0) return false;
+  return true;
+}
+
+/**
+ * A quick look at the 12 bytes the 16 base64 characters from a needle's group decode to:
+ * false when no rule's keyword and body can start there (a run of encoded keywords,
+ * `aGZfaGZf…`, would otherwise cost each a decoded window and its search). Where those
+ * characters are not plain base64 (a line break, the url-safe alphabet, the run's end),
+ * it can't tell, and says true.
+ */
+function base64Plausible(buf: Buffer, group: number, rules: readonly CompiledRule[]): boolean {
+  const end = group + 16;
+  if (end > buf.length) return true;
+  for (let i = group; i < end; i++) if (!isStandardBase64(buf[i]!)) return true;
+  const dec = Buffer.from(buf.toString('latin1', group, end), 'base64');
+  for (let o = 0; o < 3; o++) for (const c of rules) if (couldStartIn(c, dec, o)) return true;
+  return false;
 }
 
 function isBase64Byte(b: number): boolean {
@@ -373,18 +407,24 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     const text = decode(SHORT + 1);
     return longKeywords.some((k) => text.startsWith(k)) ? decode(maxTokenBytes + 1) : text;
   };
-  interface B64 { needle: Buffer; offset: number; span: number; shortSpan: number; before: number }
+  /** `rules`: for the needles of plain keywords (not nested base64), the rules a token there would be of. */
+  interface B64 { needle: Buffer; offset: number; span: number; shortSpan: number; before: number; rules?: CompiledRule[] }
   const b64: B64[] = [];
   const spanOf = (bytes: number) => Math.ceil((bytes + 3) / 3) * 4 + 8;
-  let level: { text: string; span: number; shortSpan: number }[] = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8 }));
+  let level: { text: string; span: number; shortSpan: number; rules?: CompiledRule[] }[] = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8, rules: n.rules }));
   for (let d = 0; decode && d < maxDepth; d++) {
     const next: typeof level = [];
     for (const l of level) {
       for (const n of base64NeedleInfo(l.text)) {
-        if (b64.some((x) => x.needle.toString('latin1') === n.text && x.offset === n.offset)) continue;
+        const same = b64.find((x) => x.needle.toString('latin1') === n.text && x.offset === n.offset);
+        if (same) {
+          if (same.rules && l.rules) same.rules = [...new Set([...same.rules, ...l.rules])];
+          else same.rules = undefined;
+          continue;
+        }
         const span = spanOf(l.span);
         const shortSpan = spanOf(l.shortSpan);
-        b64.push({ needle: Buffer.from(n.text, 'latin1'), offset: n.offset, span, shortSpan, before: 8 + 8 * d });
+        b64.push({ needle: Buffer.from(n.text, 'latin1'), offset: n.offset, span, shortSpan, before: 8 + 8 * d, ...(l.rules ? { rules: l.rules } : {}) });
         next.push({ text: n.text, span, shortSpan });
       }
     }
@@ -513,9 +553,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       {
         const get = (i: number) => (i >= 0 ? buf[i] : undefined);
         if (leftBoundary(get, at) === 'glued') continue;
-        const text = textWindow((chars) =>
-          buf.toString('latin1', at, Math.min(buf.length, at + 3 * chars)).replace(/%([0-9A-Fa-f]{2})/g, (_: string, h: string) => String.fromCharCode(parseInt(h, 16))),
-        );
+        // The keyword and the start of the body first: a run of encoded keywords
+        // (`hf%5Fhf%5F…`) is turned away before a window is decoded for each.
+        const head = Buffer.from(unescapeText(buf, at, Math.min(buf.length, at + 3 * 16), 16), 'latin1');
+        if (!needle.rules.some((c) => couldStartIn(c, head, 0))) continue;
+        const text = textWindow((chars) => unescapeText(buf, at, Math.min(buf.length, at + 3 * chars), chars));
         const found = tryRules(needle, text);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [...chain, 'percent'], ...(found.jwt ? { jwt: found.jwt } : {}) });
@@ -618,7 +660,9 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
             at = s.start;
             inside = s.width;
           }
-          if (at < from || groupStart(buf, at, m.data.offset) >= to) continue;
+          const group = groupStart(buf, at, m.data.offset);
+          if (at < from || group >= to) continue;
+          if (m.data.rules && !base64Plausible(buf, group, m.data.rules)) continue;
           base64Hit(buf, m.data, at, inside, from, to, hits, chain, depth);
         }
       }
@@ -635,9 +679,13 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     let w = base64Window(buf, needle, at, inside, nested ? needle.span : needle.shortSpan);
     if (w && !nested && longKeywordBytes.some((k) => w!.decoded.indexOf(k) !== -1)) w = base64Window(buf, needle, at, inside, needle.span);
     if (!w) return;
-    const { a, decoded, firstBreak, cut } = w;
+    const { a, group, decoded, firstBreak, cut } = w;
     const inner: Hit[] = [];
-    scanAscii(decoded, 0, decoded.length, inner, [...chain, 'base64']);
+    // The keyword starts in its needle's group: a token elsewhere in the window has a
+    // needle of its own. (Searching the whole window cost each of a run of encoded
+    // keywords a few dozen searches.)
+    const keywordEnd = Math.min(decoded.length, ((group - a) / 4) * 3 + 3);
+    scanAscii(decoded, 0, nested ? decoded.length : keywordEnd, inner, [...chain, 'base64']);
     if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, 'base64'], depth + 1);
     for (const h of inner) {
       // A token that reaches the end of a window the span cut short may go on past it:
@@ -658,7 +706,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
    * and whole groups from there over `span` characters, clipped to the run of base64
    * characters. Undefined for a run too short to be base64.
    */
-  function base64Window(buf: Buffer, needle: B64, at: number, inside: number, span: number): { a: number; decoded: Buffer; firstBreak: number; cut: boolean } | undefined {
+  function base64Window(buf: Buffer, needle: B64, at: number, inside: number, span: number): { a: number; group: number; decoded: Buffer; firstBreak: number; cut: boolean } | undefined {
     const group = groupStart(buf, at, needle.offset);
     if (group < 0) return undefined;
     let a = group;
@@ -692,7 +740,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     let runStart = a;
     while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1]!)) runStart--;
     if (joined.length + (b - piece) + (a - runStart) < BASE64_MIN_RUN) return undefined;
-    return { a, decoded: Buffer.from(joined + buf.toString('latin1', piece, b), 'base64'), firstBreak, cut: b >= ceil && b < buf.length };
+    return { a, group, decoded: Buffer.from(joined + buf.toString('latin1', piece, b), 'base64'), firstBreak, cut: b >= ceil && b < buf.length };
   }
 
   function scan(buf: Buffer, from = 0, to = buf.length): Hit[] {

@@ -28,32 +28,41 @@ function hexRun(buf: Uint8Array, at: number, n: number): number {
   return v;
 }
 
-/** The escape at buf[at]: the code point and the bytes it takes, or undefined. */
-export function escapeAt(buf: Uint8Array, at: number): { cp: number; len: number } | undefined {
+/**
+ * The escape at buf[at], packed: its code point times 16 plus the bytes it takes (at
+ * most 10), or -1. (No object per escape: runs of them are decoded in hot loops.)
+ */
+function escapeCode(buf: Uint8Array, at: number): number {
   const b = buf[at];
   if (b === 0x25 /* % */) {
     const v = hexRun(buf, at + 1, 2);
-    return v < 0 ? undefined : { cp: v, len: 3 };
+    return v < 0 ? -1 : v * 16 + 3;
   }
-  if (b !== 0x5c /* \ */) return undefined;
+  if (b !== 0x5c /* \ */) return -1;
   const k = buf[at + 1];
   if (k === 0x78 /* x */) {
     const v = hexRun(buf, at + 2, 2);
-    return v < 0 ? undefined : { cp: v, len: 4 };
+    return v < 0 ? -1 : v * 16 + 4;
   }
   if (k === 0x55 /* U */) {
     const v = hexRun(buf, at + 2, 8);
-    return v < 0 || v > 0x10ffff ? undefined : { cp: v, len: 10 };
+    return v < 0 || v > 0x10ffff ? -1 : v * 16 + 10;
   }
-  if (k !== 0x75 /* u */) return undefined;
+  if (k !== 0x75 /* u */) return -1;
   if (buf[at + 2] === 0x7b /* { */) {
     let v = 0;
     let i = at + 3;
     for (; i < at + 9 && hexValue(buf[i]) >= 0; i++) v = v * 16 + hexValue(buf[i]);
-    return i > at + 3 && buf[i] === 0x7d && v <= 0x10ffff ? { cp: v, len: i + 1 - at } : undefined;
+    return i > at + 3 && buf[i] === 0x7d && v <= 0x10ffff ? v * 16 + (i + 1 - at) : -1;
   }
   const v = hexRun(buf, at + 2, 4);
-  return v < 0 ? undefined : { cp: v, len: 6 };
+  return v < 0 ? -1 : v * 16 + 6;
+}
+
+/** The escape at buf[at]: the code point and the bytes it takes, or undefined. */
+export function escapeAt(buf: Uint8Array, at: number): { cp: number; len: number } | undefined {
+  const e = escapeCode(buf, at);
+  return e < 0 ? undefined : { cp: e >> 4, len: e & 15 };
 }
 
 /**
@@ -62,35 +71,35 @@ export function escapeAt(buf: Uint8Array, at: number): { cp: number; len: number
  */
 export function charBefore(buf: Uint8Array, at: number): number {
   for (const len of [10, 6, 4, 3]) {
-    const e = at - len >= 0 ? escapeAt(buf, at - len) : undefined;
-    if (e && e.len === len) return e.cp;
+    const e = at - len >= 0 ? escapeCode(buf, at - len) : -1;
+    if (e >= 0 && (e & 15) === len) return e >> 4;
   }
   if (buf[at - 1] === 0x7d /* } */) {
     for (let a = at - 5; a >= at - 10 && a >= 0; a--) {
-      const e = escapeAt(buf, a);
-      if (e && a + e.len === at) return e.cp;
+      const e = escapeCode(buf, a);
+      if (e >= 0 && a + (e & 15) === at) return e >> 4;
     }
   }
   return at > 0 ? buf[at - 1]! : -1;
 }
 
 /**
- * Decodes buf[from, to): escapes become their character, other bytes stand for
+ * Decodes buf[from, to), at most `max` characters: escapes become their character, other bytes stand for
  * themselves. A start inside an escape only garbles the first few characters: every
  * escape begins with `\` or `%`.
  */
-export function unescape(buf: Uint8Array, from: number, to: number): Unescaped {
+export function unescape(buf: Uint8Array, from: number, to: number, max = Infinity): Unescaped {
   const out = Buffer.allocUnsafe(to - from);
   const offsets = new Int32Array(to - from + 1);
   let n = 0;
   let p = from;
-  while (p < to) {
+  while (p < to && n < max) {
     const b = buf[p]!;
-    const e = b === 0x5c || b === 0x25 ? escapeAt(buf, p) : undefined;
+    const e = b === 0x5c || b === 0x25 ? escapeCode(buf, p) : -1;
     offsets[n] = p;
-    if (e && p + e.len <= to) {
-      out[n++] = e.cp > 0xff ? 0xff : e.cp;
-      p += e.len;
+    if (e >= 0 && p + (e & 15) <= to) {
+      out[n++] = e >> 4 > 0xff ? 0xff : e >> 4;
+      p += e & 15;
     } else {
       out[n++] = b;
       p++;
@@ -102,6 +111,27 @@ export function unescape(buf: Uint8Array, from: number, to: number): Unescaped {
 
 /** Bytes of the escape at buf[at] when it stands for an underscore (else 0): every Hugging Face keyword holds one. */
 export function isEscapedUnderscore(buf: Uint8Array, at: number): number {
-  const e = escapeAt(buf, at);
-  return e && e.cp === 0x5f ? e.len : 0;
+  const e = escapeCode(buf, at);
+  return e >= 0 && e >> 4 === 0x5f ? e & 15 : 0;
+}
+
+let scratch = Buffer.allocUnsafe(1024);
+
+/** unescape's text alone: no offsets, decoded into a buffer kept between calls. */
+export function unescapeText(buf: Uint8Array, from: number, to: number, max = Infinity): string {
+  if (scratch.length < to - from) scratch = Buffer.allocUnsafe(2 * (to - from));
+  let n = 0;
+  let p = from;
+  while (p < to && n < max) {
+    const b = buf[p]!;
+    const e = b === 0x5c || b === 0x25 ? escapeCode(buf, p) : -1;
+    if (e >= 0 && p + (e & 15) <= to) {
+      scratch[n++] = e >> 4 > 0xff ? 0xff : e >> 4;
+      p += e & 15;
+    } else {
+      scratch[n++] = b;
+      p++;
+    }
+  }
+  return scratch.toString('latin1', 0, n);
 }

@@ -6,9 +6,13 @@ vi.mock('../../src/detect/escapes.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/detect/escapes.ts')>();
   return {
     ...real,
-    unescape: (buf: Uint8Array, from: number, to: number) => {
+    unescape: (buf: Uint8Array, from: number, to: number, max?: number) => {
       decoded.bytes += to - from;
-      return real.unescape(buf, from, to);
+      return real.unescape(buf, from, to, max);
+    },
+    unescapeText: (buf: Uint8Array, from: number, to: number, max?: number) => {
+      decoded.bytes += to - from;
+      return real.unescapeText(buf, from, to, max);
     },
   };
 });
@@ -64,6 +68,27 @@ describe('crafted input', () => {
       expect(detector.scan(buf), unit).toEqual([]);
       expect(decoded.bytes / buf.length, unit).toBeLessThan(3);
     }
+  });
+  it('turns away each of a run of percent-encoded or base64 keywords after a look at a few bytes', () => {
+    // Each used to cost a decoded window of about 200 bytes and its search (seconds per
+    // megabyte). Counted, not timed: bytes decoded against the input's size.
+    const pct = Buffer.from('hf%5F'.repeat(40_000));
+    decoded.bytes = 0;
+    expect(detector.scan(pct)).toEqual([]);
+    expect(decoded.bytes / pct.length).toBeLessThan(12);
+    const b64 = Buffer.from('aGZf'.repeat(50_000));
+    let chars = 0;
+    const real = Buffer.from;
+    Buffer.from = function (this: unknown, ...args: unknown[]) {
+      if (args[1] === 'base64' && typeof args[0] === 'string') chars += args[0].length;
+      return (real as (...a: unknown[]) => Buffer).apply(this, args);
+    } as typeof Buffer.from;
+    try {
+      expect(detector.scan(b64)).toEqual([]);
+    } finally {
+      Buffer.from = real;
+    }
+    expect(chars / b64.length).toBeLessThan(6);
   });
   it('still finds the one real token among them', () => {
     const t = tokenGenerator(7).userToken();
