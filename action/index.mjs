@@ -10441,6 +10441,61 @@ function bodyPrecheck(pattern2, keyword, flags = "") {
   const min2 = m2[3] !== void 0 ? Number(m2[3]) : 1;
   return { table: table2, min: Math.min(min2, 256) };
 }
+function literalStarts(pattern2, keyword) {
+  const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const rest = pattern2.startsWith(escaped) ? pattern2.slice(escaped.length) : pattern2.startsWith(keyword) ? pattern2.slice(keyword.length) : void 0;
+  if (rest === void 0) return void 0;
+  let alts = [rest];
+  if (rest.startsWith("(?:")) {
+    alts = [];
+    let depth = 0;
+    let from = 3;
+    let i = 0;
+    for (; i < rest.length; i++) {
+      const ch = rest[i];
+      if (ch === "\\") i++;
+      else if (ch === "[") {
+        for (i++; i < rest.length && rest[i] !== "]"; i++) if (rest[i] === "\\") i++;
+      } else if (ch === "(") depth++;
+      else if (ch === ")" && --depth === 0) break;
+      else if (ch === "|" && depth === 1) {
+        alts.push(rest.slice(from, i));
+        from = i + 1;
+      }
+    }
+    if (i >= rest.length || /^[?*{]/.test(rest.slice(i + 1))) return void 0;
+    alts.push(rest.slice(from, i));
+  }
+  const out = [];
+  for (const a of alts) {
+    let lit = /^(?:[A-Za-z0-9_-]|\\[.\-_/])*/.exec(a)[0];
+    if (/^[?*{]/.test(a.slice(lit.length))) lit = lit.slice(0, -1).replace(/\\$/, "");
+    lit = lit.replace(/\\(.)/g, "$1");
+    if (!lit) return void 0;
+    out.push(lit);
+  }
+  return out;
+}
+function tokenAlphabet(pattern2) {
+  const out = new Uint8Array(256);
+  const classes = pattern2.match(/\[(?:\\.|[^\]\\])+\]/g) ?? [];
+  for (const cls of classes) {
+    const re3 = new RegExp(`^${cls}$`);
+    for (let c3 = 0; c3 < 256; c3++) if (re3.test(String.fromCharCode(c3))) out[c3] = 1;
+  }
+  const rest = pattern2.replace(/\[(?:\\.|[^\]\\])+\]/g, "").replace(/\{\d+(?:,\d*)?\}/g, "").replace(/\(\?:/g, "");
+  for (let i = 0; i < rest.length; i++) {
+    let ch = rest[i];
+    if (ch === "\\") ch = rest[++i] ?? "";
+    else if ("()|?*+^$".includes(ch)) continue;
+    else if (ch === ".") {
+      out.fill(1);
+      return out;
+    }
+    if (ch) out[ch.charCodeAt(0) & 255] = 1;
+  }
+  return out;
+}
 function stickyMatcher(pattern2, flags = "") {
   const re3 = new RegExp(pattern2, `y${flags}`);
   return (text2) => {
@@ -10514,11 +10569,23 @@ function createDetector(rules, options = {}) {
     (n) => n.keyword.includes("_") ? [n.keyword.replace(/_/g, "%5F"), n.keyword.replace(/_/g, "%5f")].map((k2) => ({ ...n, bytes: Buffer.from(k2, "latin1") })) : []
   ) : [];
   const SHORT = Math.max(64, ...rules.filter((r2) => r2.maxLength <= 256).map((r2) => r2.maxLength));
-  const longKeywords = [...new Set(compiled.filter((c3) => c3.rule.maxLength > SHORT).map((c3) => c3.keyword))];
-  const longKeywordBytes = longKeywords.map((k2) => Buffer.from(k2, "latin1"));
+  const longRules = compiled.filter((c3) => c3.rule.maxLength > SHORT).map((c3) => ({ keyword: c3.keyword, then: literalStarts(c3.rule.pattern, c3.keyword), alphabet: tokenAlphabet(c3.rule.pattern) }));
+  const startsLong = (text2, s = 0) => longRules.some((l3) => {
+    if (!text2.startsWith(l3.keyword, s) || l3.then && !l3.then.some((t2) => text2.startsWith(t2, s + l3.keyword.length))) return false;
+    const end = Math.min(text2.length, s + SHORT + 1);
+    for (let i = s + l3.keyword.length; i < end; i++) if (l3.alphabet[text2.charCodeAt(i) & 255] === 0) return false;
+    return true;
+  });
+  const holdsLong = (text2) => {
+    const get = (i) => i >= 0 ? text2.charCodeAt(i) : void 0;
+    return longRules.some((l3) => {
+      for (let i = text2.indexOf(l3.keyword); i !== -1; i = text2.indexOf(l3.keyword, i + 1)) if (leftBoundary(get, i) !== "glued" && startsLong(text2, i)) return true;
+      return false;
+    });
+  };
   const textWindow = (decode2) => {
     const text2 = decode2(SHORT + 1);
-    return longKeywords.some((k2) => text2.startsWith(k2)) ? decode2(maxTokenBytes + 1) : text2;
+    return startsLong(text2) ? decode2(maxTokenBytes + 1) : text2;
   };
   const b64 = [];
   const spanOf = (bytes2) => Math.ceil((bytes2 + 3) / 3) * 4 + 8;
@@ -10684,7 +10751,7 @@ function createDetector(rules, options = {}) {
         if (s < 0 || !d2.u.text.startsWith(needle.keyword, s)) continue;
         const start = d2.u.offsets[s];
         if (start < from || start >= to2) continue;
-        const long = longKeywords.some((kw) => d2.u.text.startsWith(kw, s));
+        const long = startsLong(d2.u.text, s);
         if (long && d2.u.text.length - s < maxTokenBytes + 1) {
           d2 = decodedAround(buf, p2, maxTokenBytes + 1, cache);
           if (!d2) return;
@@ -10726,7 +10793,7 @@ function createDetector(rules, options = {}) {
   function base64Hit(buf, needle, at2, inside, from, to2, hits, chain, depth) {
     const nested = depth + 1 < maxDepth;
     let w2 = base64Window(buf, needle, at2, inside, nested ? needle.span : needle.shortSpan);
-    if (w2 && !nested && longKeywordBytes.some((k2) => w2.decoded.indexOf(k2) !== -1)) w2 = base64Window(buf, needle, at2, inside, needle.span);
+    if (w2 && !nested && holdsLong(w2.decoded.toString("latin1"))) w2 = base64Window(buf, needle, at2, inside, needle.span);
     if (!w2) return;
     const { a, group, decoded, firstBreak, cut } = w2;
     const inner = [];

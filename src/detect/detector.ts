@@ -298,6 +298,74 @@ export function bodyPrecheck(pattern: string, keyword: string, flags = ''): { ta
   return { table, min: Math.min(min, 256) };
 }
 
+/**
+ * The literal texts a rule's pattern goes on with after its keyword, one per alternative
+ * (`hf_oauth_(?:eyJ…|_refresh_…)` gives `eyJ` and `_refresh_`), or undefined when the
+ * pattern doesn't say (an alternative that starts with a class, an optional group).
+ */
+export function literalStarts(pattern: string, keyword: string): string[] | undefined {
+  const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const rest = pattern.startsWith(escaped) ? pattern.slice(escaped.length) : pattern.startsWith(keyword) ? pattern.slice(keyword.length) : undefined;
+  if (rest === undefined) return undefined;
+  let alts = [rest];
+  if (rest.startsWith('(?:')) {
+    alts = [];
+    let depth = 0;
+    let from = 3;
+    let i = 0;
+    for (; i < rest.length; i++) {
+      const ch = rest[i];
+      if (ch === '\\') i++;
+      else if (ch === '[') {
+        for (i++; i < rest.length && rest[i] !== ']'; i++) if (rest[i] === '\\') i++;
+      } else if (ch === '(') depth++;
+      else if (ch === ')' && --depth === 0) break;
+      else if (ch === '|' && depth === 1) {
+        alts.push(rest.slice(from, i));
+        from = i + 1;
+      }
+    }
+    if (i >= rest.length || /^[?*{]/.test(rest.slice(i + 1))) return undefined;
+    alts.push(rest.slice(from, i));
+  }
+  const out: string[] = [];
+  for (const a of alts) {
+    let lit = /^(?:[A-Za-z0-9_-]|\\[.\-_/])*/.exec(a)![0];
+    // A quantifier after the run makes its last character optional.
+    if (/^[?*{]/.test(a.slice(lit.length))) lit = lit.slice(0, -1).replace(/\\$/, '');
+    lit = lit.replace(/\\(.)/g, '$1');
+    if (!lit) return undefined;
+    out.push(lit);
+  }
+  return out;
+}
+
+/**
+ * The characters a token of `pattern` may hold: those of its character classes and its
+ * literal characters (a superset: quantifiers and anchors are not read). 256 flags.
+ */
+export function tokenAlphabet(pattern: string): Uint8Array {
+  const out = new Uint8Array(256);
+  const classes = pattern.match(/\[(?:\\.|[^\]\\])+\]/g) ?? [];
+  for (const cls of classes) {
+    const re = new RegExp(`^${cls}$`);
+    for (let c = 0; c < 256; c++) if (re.test(String.fromCharCode(c))) out[c] = 1;
+  }
+  const rest = pattern.replace(/\[(?:\\.|[^\]\\])+\]/g, '').replace(/\{\d+(?:,\d*)?\}/g, '').replace(/\(\?:/g, '');
+  for (let i = 0; i < rest.length; i++) {
+    let ch = rest[i]!;
+    if (ch === '\\') ch = rest[++i] ?? '';
+    else if ('()|?*+^$'.includes(ch)) continue;
+    else if (ch === '.') {
+      // An unescaped dot is any character: can't tell.
+      out.fill(1);
+      return out;
+    }
+    if (ch) out[ch.charCodeAt(0) & 0xff] = 1;
+  }
+  return out;
+}
+
 function stickyMatcher(pattern: string, flags = ''): (text: string) => string | undefined {
   const re = new RegExp(pattern, `y${flags}`);
   return (text) => {
@@ -400,12 +468,33 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   // a file of nothing but `hf%5F`, or its base64, would otherwise cost kilobytes of
   // decoding every few bytes.
   const SHORT = Math.max(64, ...rules.filter((r) => r.maxLength <= 256).map((r) => r.maxLength));
-  const longKeywords = [...new Set(compiled.filter((c) => c.rule.maxLength > SHORT).map((c) => c.keyword))];
-  const longKeywordBytes = longKeywords.map((k) => Buffer.from(k, 'latin1'));
+  // The long window only where a long rule's keyword goes on as its pattern must (`eyJ`
+  // after hf_oauth_): a run of `hf_oauth_` would otherwise cost 4 KB a keyword.
+  // And only where the short window's text after the keyword is all the token's characters:
+  // a token that ends inside it needs no more.
+  const longRules = compiled
+    .filter((c) => c.rule.maxLength > SHORT)
+    .map((c) => ({ keyword: c.keyword, then: literalStarts(c.rule.pattern, c.keyword), alphabet: tokenAlphabet(c.rule.pattern) }));
+  /** Whether a long rule's token may start at text[s] and run past SHORT characters. */
+  const startsLong = (text: string, s = 0): boolean =>
+    longRules.some((l) => {
+      if (!text.startsWith(l.keyword, s) || (l.then && !l.then.some((t) => text.startsWith(t, s + l.keyword.length)))) return false;
+      const end = Math.min(text.length, s + SHORT + 1);
+      for (let i = s + l.keyword.length; i < end; i++) if (l.alphabet[text.charCodeAt(i) & 0xff] === 0) return false;
+      return true;
+    });
+  /** Whether a long rule's token may start anywhere in `text` (not glued to what precedes it). */
+  const holdsLong = (text: string): boolean => {
+    const get = (i: number) => (i >= 0 ? text.charCodeAt(i) : undefined);
+    return longRules.some((l) => {
+      for (let i = text.indexOf(l.keyword); i !== -1; i = text.indexOf(l.keyword, i + 1)) if (leftBoundary(get, i) !== 'glued' && startsLong(text, i)) return true;
+      return false;
+    });
+  };
   /** A candidate's text, `decode(n)` giving its first n characters: SHORT + 1, or the long window. */
   const textWindow = (decode: (chars: number) => string): string => {
     const text = decode(SHORT + 1);
-    return longKeywords.some((k) => text.startsWith(k)) ? decode(maxTokenBytes + 1) : text;
+    return startsLong(text) ? decode(maxTokenBytes + 1) : text;
   };
   /** `rules`: for the needles of plain keywords (not nested base64), the rules a token there would be of. */
   interface B64 { needle: Buffer; offset: number; span: number; shortSpan: number; before: number; rules?: CompiledRule[] }
@@ -622,7 +711,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         const start = d.u.offsets[s]!;
         if (start < from || start >= to) continue;
         // The window textWindow would take: SHORT + 1 characters, or the long one.
-        const long = longKeywords.some((kw) => d!.u.text.startsWith(kw, s));
+        const long = startsLong(d.u.text, s);
         if (long && d.u.text.length - s < maxTokenBytes + 1) {
           d = decodedAround(buf, p, maxTokenBytes + 1, cache);
           if (!d) return;
@@ -677,7 +766,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   function base64Hit(buf: Buffer, needle: B64, at: number, inside: number, from: number, to: number, hits: Hit[], chain: Decoding[], depth: number): void {
     const nested = depth + 1 < maxDepth;
     let w = base64Window(buf, needle, at, inside, nested ? needle.span : needle.shortSpan);
-    if (w && !nested && longKeywordBytes.some((k) => w!.decoded.indexOf(k) !== -1)) w = base64Window(buf, needle, at, inside, needle.span);
+    if (w && !nested && holdsLong(w.decoded.toString('latin1'))) w = base64Window(buf, needle, at, inside, needle.span);
     if (!w) return;
     const { a, group, decoded, firstBreak, cut } = w;
     const inner: Hit[] = [];

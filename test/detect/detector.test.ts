@@ -442,6 +442,19 @@ describe('JWT tokens', () => {
     expect(d).toMatchObject({ ruleId: 'hf-trusted-publisher-token' });
     expect(d!.jwt?.expired).toBe(true);
   });
+  it.each([
+    ['as it is', (x: string) => Buffer.from(`t = "${x}"`), 'none'],
+    ['in base64', (x: string) => Buffer.from(`data: ${Buffer.from(`TOKEN=${x}\n`).toString('base64')}\n`), 'base64'],
+    ['with its underscores percent-encoded', (x: string) => Buffer.from(`GET /cb?t=${x.replace(/_/g, '%5F')}&s=1`), 'percent'],
+    ['with its underscores \\u-escaped', (x: string) => Buffer.from(`{"t": "${x.replace(/_/g, '\\u005f')}"}`), 'escape'],
+    ['in UTF-16LE', (x: string) => Buffer.from(`t = "${x}"`, 'utf16le'), 'utf16le'],
+    ['in UTF-32LE', (x: string) => Buffer.from([...`t = "${x}"`].map((c) => `${c}\0\0\0`).join(''), 'latin1'), 'utf32le'],
+  ])('finds a whole OAuth token (hundreds of characters, past the short window) %s', (_n, encode, decoding) => {
+    const long = gen.oauthToken({ exp: 4102444800, scope: 'openid profile read-repos write-repos manage-repos inference-api', sub: '6'.repeat(24) });
+    expect(long.length).toBeGreaterThan(200);
+    const ms = find(encode(long));
+    expect(ms.map((m) => [m.secret === long, m.decoding?.[0] ?? 'none'])).toEqual([[true, decoding]]);
+  });
   it('rejects an hf_oauth_ string whose body is not a JWT', () => {
     expect(find(`hf_oauth_eyJ${'a'.repeat(20)}.${'b'.repeat(20)}.${'c'.repeat(20)}`)).toEqual([]);
   });

@@ -18,7 +18,7 @@ vi.mock('../../src/detect/escapes.ts', async (importOriginal) => {
 });
 
 const { charBefore, escapeAt, unescape } = await import('../../src/detect/escapes.ts');
-const { createDetector } = await import('../../src/detect/detector.ts');
+const { createDetector, literalStarts, tokenAlphabet } = await import('../../src/detect/detector.ts');
 const { builtinRules } = await import('../../src/rules/builtin.ts');
 const { tokenGenerator } = await import('../../src/rules/template.ts');
 
@@ -90,9 +90,57 @@ describe('crafted input', () => {
     }
     expect(chars / b64.length).toBeLessThan(6);
   });
+  it('decodes no long window for a run of long keywords that no JWT follows, glued or not', () => {
+    // A window for a JWT rule is 4 KB: decoded for each of a run of `hf_oauth_` it cost
+    // seconds per megabyte. Counted, not timed: base64 characters decoded per input byte.
+    for (const unit of ['hf_oauth_', 'hf_oauth_eyJ', ' hf_oauth_eyJ', 'hf_jwt_eyJ']) {
+      const b64 = Buffer.from(Buffer.from(unit.repeat(Math.ceil(150_000 / unit.length))).toString('base64'));
+      let chars = 0;
+      const real = Buffer.from;
+      Buffer.from = function (this: unknown, ...args: unknown[]) {
+        if (args[1] === 'base64' && typeof args[0] === 'string') chars += args[0].length;
+        return (real as (...a: unknown[]) => Buffer).apply(this, args);
+      } as typeof Buffer.from;
+      try {
+        expect(detector.scan(b64), unit).toEqual([]);
+      } finally {
+        Buffer.from = real;
+      }
+      // Short windows: 8 to 11 characters decoded per input character; long ones made it hundreds.
+      expect(chars / b64.length, unit).toBeLessThan(20);
+    }
+    const pct = Buffer.from('hf%5Foauth%5F'.repeat(20_000));
+    decoded.bytes = 0;
+    expect(detector.scan(pct)).toEqual([]);
+    // A short window per keyword: about 19 bytes per input byte; a long one, about 900.
+    expect(decoded.bytes / pct.length).toBeLessThan(40);
+  });
   it('still finds the one real token among them', () => {
     const t = tokenGenerator(7).userToken();
     const buf = Buffer.from(`${'hf\\u005f'.repeat(30_000)} "${t.replace('_', '\\u005f')}" ${'hf\\u005f'.repeat(30_000)}`);
     expect(detector.scan(buf).map((h) => [h.secret, h.decoding])).toEqual([[t, ['escape']]]);
+  });
+});
+
+describe('what a long rule must go on with', () => {
+  const rule = (id: string) => builtinRules().find((r) => r.id === id)!;
+  it('reads the literal after the keyword, per alternative, from the shipped JWT rules', () => {
+    expect(literalStarts(rule('hf-oauth-access-token').pattern, 'hf_oauth_')).toEqual(['eyJ', '_refresh_']);
+    expect(literalStarts(rule('hf-trusted-publisher-token').pattern, 'hf_jwt_')).toEqual(['eyJ']);
+  });
+  it('says it cannot tell where the pattern does not start with a literal', () => {
+    expect(literalStarts(rule('hf-user-access-token').pattern, 'hf_')).toBeUndefined();
+    expect(literalStarts('ab_(?:x|y)?z', 'ab_')).toBeUndefined();
+    expect(literalStarts('ab_c?d', 'ab_')).toBeUndefined();
+    expect(literalStarts('ab_(?:[a-z]+|q)', 'ab_')).toBeUndefined();
+    expect(literalStarts('ab_xy{2}', 'ab_')).toEqual(['x']);
+    expect(literalStarts('ab_\\.x[a-z]', 'ab_')).toEqual(['.x']);
+  });
+  it('takes a token alphabet from classes and literals, and gives up on a bare dot', () => {
+    const a = tokenAlphabet(rule('hf-oauth-access-token').pattern);
+    const has = (s: string) => [...s].every((c) => a[c.charCodeAt(0)] === 1);
+    expect(has('azAZ09_-.')).toBe(true);
+    expect([' ', '"', '=', '/', '+'].some((c) => a[c.charCodeAt(0)] === 1)).toBe(false);
+    expect(tokenAlphabet('ab.c').every((x) => x === 1)).toBe(true);
   });
 });
