@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tokenGenerator } from '../../src/rules/template.ts';
 import { CLI, runCli, runJson, tempDir, tree } from '../helpers/cli.ts';
+import { expectValidSarif } from '../report/helpers.ts';
 
 const gen = tokenGenerator(7);
 
@@ -229,6 +230,30 @@ describe('hostile files', () => {
     expect(r.report.findings[0].locations.map((l: any) => l.path).sort()).toEqual(['blob.bin', 'logs/app.log.gz!app.log', 'weird.txt']);
     expect(r.report.stats.content).toEqual({ binary: 1, invalidUtf8: 1, longLines: 0 });
     expect(r.stderr).toMatch(/weird\.txt: not valid UTF-8; scanned as bytes/);
+  });
+
+  it('finds tokens kept as numpy strings (UTF-32), escaped or fully percent-encoded, and says how; SARIF too', async () => {
+    const u = gen.userToken();
+    const v = gen.userToken(true);
+    const w = gen.userToken();
+    const header = "{'descr': '<U40', 'fortran_order': False, 'shape': (1,), }";
+    const npy = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY\x01\x00', 'latin1'), Buffer.from([header.length + 1, 0]), Buffer.from(`${header}\n`), Buffer.from([...u.padEnd(40, '\0')].map((c) => `${c}\0\0\0`).join(''), 'latin1')]);
+    const escaped = [...v].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    const pct = [...w].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join('');
+    const dir = tree({
+      'data/args.npy': npy,
+      'web/settings.json': `{\n  "hub": {"token": "${escaped}"}\n}\n`,
+      'logs/callback.log': `GET /oauth/cb?state=1&token=${pct} 200\n`,
+    });
+    const r = await runJson(['scan', dir]);
+    expect(r.code).toBe(1);
+    const got = r.report.findings.map((f: any) => f.locations.map((l: any) => `${l.path}:${l.line}:${l.column} ${l.decoding?.join('+')}`)).flat().sort();
+    expect(got).toEqual(['data/args.npy:2:1 utf32le', 'logs/callback.log:1:29 percent', 'web/settings.json:2:21 escape']);
+    for (const x of [u, v, w]) expect(r.stdout.includes(x)).toBe(false);
+    const sarif = await runCli(['scan', dir, '--format', 'sarif']);
+    expectValidSarif(sarif.stdout);
+    const decodings = JSON.parse(sarif.stdout).runs[0].results.map((x: any) => x.properties.decoding?.join('+')).sort();
+    expect(decodings).toEqual(['escape', 'percent', 'utf32le']);
   });
 
   it('warns about an unreadable file and reports the rest', async () => {
