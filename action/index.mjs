@@ -26161,7 +26161,7 @@ var init_scan = __esm({
 });
 
 // src/sources/git/raw-log.ts
-function rawLogParser(onChange, onCommit = () => void 0) {
+function rawLogParser(onChange, onCommit = () => void 0, wantNew) {
   let commit;
   let want;
   let pending;
@@ -26193,10 +26193,25 @@ function rawLogParser(onChange, onCommit = () => void 0) {
       want = "dst";
       return;
     }
+    if (want === "skip" || want === "skip2") {
+      want = want === "skip2" ? "skip" : void 0;
+      return;
+    }
     const off = rec[0] === 10 ? 1 : 0;
     if (rec[off] === 58) {
       let n = 0;
       while (rec[off + n] === 58) n++;
+      if (wantNew) {
+        const ids = off + n + 7 * (n + 1);
+        const sp = rec.indexOf(32, ids);
+        const len = sp - ids;
+        const at2 = ids + (len + 1) * n;
+        if (sp !== -1 && at2 + len <= rec.length && !wantNew(rec, at2, len)) {
+          const status2 = rec[at2 + len + 1];
+          want = n === 1 && (status2 === 82 || status2 === 67) ? "skip2" : "skip";
+          return;
+        }
+      }
       const f3 = [];
       for (let p2 = off + n; ; ) {
         const sp = rec.indexOf(32, p2);
@@ -26217,6 +26232,21 @@ function rawLogParser(onChange, onCommit = () => void 0) {
 }
 function isNullOid(oid) {
   return /^0+$/.test(oid);
+}
+function oidPrefixTest(oids) {
+  const prefixes = /* @__PURE__ */ new Set();
+  for (const o2 of oids) prefixes.add(Number.parseInt(o2.slice(0, 8), 16));
+  return (rec, at2, len) => {
+    if (len < 8) return true;
+    let v2 = 0;
+    for (let i = at2; i < at2 + 8; i++) {
+      const c3 = rec[i];
+      const d2 = c3 <= 57 ? c3 - 48 : (c3 | 32) - 87;
+      if (d2 < 0 || d2 > 15) return true;
+      v2 = v2 * 16 + d2;
+    }
+    return prefixes.has(v2);
+  };
 }
 function newBlobOf(c3) {
   return !isNullOid(c3.newOid) && c3.newMode !== SUBMODULE_MODE;
@@ -27319,7 +27349,7 @@ function introParser(oids, out, onIntro) {
     const list = out.get(c3.newOid);
     if (list) list.push(intro);
     else out.set(c3.newOid, [intro]);
-  });
+  }, void 0, oidPrefixTest(oids));
 }
 function introductionsIn(log, oids) {
   const out = /* @__PURE__ */ new Map();

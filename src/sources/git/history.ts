@@ -9,7 +9,7 @@ import type { Location } from '../../core/types.ts';
 import type { BlobHit, BlobJob } from './blob-reader.ts';
 import { blobName } from './blob-reader.ts';
 import type { CommitInfo, RawChange } from './raw-log.ts';
-import { isNullOid, newBlobOf, RAW_LOG_FORMAT, rawLogParser } from './raw-log.ts';
+import { isNullOid, newBlobOf, oidPrefixTest, RAW_LOG_FORMAT, rawLogParser } from './raw-log.ts';
 import type { Repo } from './repo.ts';
 import { resolveCommit, shallowCommits, stashCommits } from './repo.ts';
 import { eachRecord, GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
@@ -246,6 +246,7 @@ function introDiff(repo: Repo): string[] {
 
 /** A parser of such a walk that gathers the introductions of `oids`, in walk order (newest first). */
 function introParser(oids: Set<string>, out: Map<string, Introduction[]>, onIntro?: (i: Introduction) => void) {
+  // Most changes are of other blobs: skipped on their id's first digits, unparsed.
   return rawLogParser((c) => {
     if (!oids.has(c.newOid) || !c.commit) return;
     const intro = { commit: c.commit, path: c.path, olds: c.oldOids.filter((o) => !isNullOid(o)) };
@@ -253,7 +254,7 @@ function introParser(oids: Set<string>, out: Map<string, Introduction[]>, onIntr
     const list = out.get(c.newOid);
     if (list) list.push(intro);
     else out.set(c.newOid, [intro]);
-  });
+  }, undefined, oidPrefixTest(oids));
 }
 
 /** The introductions of `oids` in the kept output of a listing walk. */

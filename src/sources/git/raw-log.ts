@@ -29,9 +29,9 @@ export interface RawChange {
  * Feeds NUL-separated records; calls back per commit and per changed file. What
  * `onChange` returns (a promise to pause the stream) is returned.
  */
-export function rawLogParser(onChange: (c: RawChange) => void | Promise<void>, onCommit: (c: CommitInfo, message: Buffer) => void = () => undefined) {
+export function rawLogParser(onChange: (c: RawChange) => void | Promise<void>, onCommit: (c: CommitInfo, message: Buffer) => void = () => undefined, wantNew?: NewBlobTest) {
   let commit: CommitInfo | undefined;
-  let want: 'author' | 'date' | 'message' | 'path' | 'src' | 'dst' | undefined;
+  let want: 'author' | 'date' | 'message' | 'path' | 'src' | 'dst' | 'skip' | 'skip2' | undefined;
   let pending: Omit<RawChange, 'path'> | undefined;
   let src = '';
   return (rec: Buffer): void | Promise<void> => {
@@ -61,6 +61,10 @@ export function rawLogParser(onChange: (c: RawChange) => void | Promise<void>, o
       want = 'dst';
       return;
     }
+    if (want === 'skip' || want === 'skip2') {
+      want = want === 'skip2' ? 'skip' : undefined;
+      return;
+    }
     const off = rec[0] === 10 ? 1 : 0;
     if (rec[off] === 58 /* : */) {
       // `:<modes> <oids> <status>` (one colon per parent), read from the bytes: each field
@@ -68,6 +72,19 @@ export function rawLogParser(onChange: (c: RawChange) => void | Promise<void>, o
       // change is remembered.
       let n = 0;
       while (rec[off + n] === 58) n++;
+      if (wantNew) {
+        // Skipped unread where the caller's test on the new blob id says so: modes are six
+        // digits each, and the id length is the first id's.
+        const ids = off + n + 7 * (n + 1);
+        const sp = rec.indexOf(32, ids);
+        const len = sp - ids;
+        const at = ids + (len + 1) * n;
+        if (sp !== -1 && at + len <= rec.length && !wantNew(rec, at, len)) {
+          const status = rec[at + len + 1];
+          want = n === 1 && (status === 0x52 /* R */ || status === 0x43) /* C */ ? 'skip2' : 'skip';
+          return;
+        }
+      }
       const f: string[] = [];
       for (let p = off + n; ; ) {
         const sp = rec.indexOf(32, p);
@@ -96,6 +113,29 @@ export function isNullOid(oid: string): boolean {
 const SUBMODULE_MODE = '160000';
 
 /** Whether a change leaves content to scan: a file's new blob, not a submodule's commit. */
+/** A test on a change's new blob id, as it lies in the record: rec[at, at + len). */
+export type NewBlobTest = (rec: Buffer, at: number, len: number) => boolean;
+
+/**
+ * A NewBlobTest that passes the ids in `oids` (and, rarely, others that share their first
+ * eight digits): no string is made for the rest.
+ */
+export function oidPrefixTest(oids: Iterable<string>): NewBlobTest {
+  const prefixes = new Set<number>();
+  for (const o of oids) prefixes.add(Number.parseInt(o.slice(0, 8), 16));
+  return (rec, at, len) => {
+    if (len < 8) return true;
+    let v = 0;
+    for (let i = at; i < at + 8; i++) {
+      const c = rec[i]!;
+      const d = c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57;
+      if (d < 0 || d > 15) return true;
+      v = v * 16 + d;
+    }
+    return prefixes.has(v);
+  };
+}
+
 export function newBlobOf(c: RawChange): boolean {
   return !isNullOid(c.newOid) && c.newMode !== SUBMODULE_MODE;
 }
