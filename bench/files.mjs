@@ -28,7 +28,7 @@ import { zipSync } from 'fflate';
 import { CA_VAR, median, mulberry32, ROOT, snapshotCli, WORK, withoutCa } from './lib.mjs';
 
 /** Bump when the generated tree changes: a cached tree of another version is regenerated. */
-const GENERATOR_VERSION = 6;
+const GENERATOR_VERSION = 7;
 const SEED = 0x4f1eed;
 const REPOS = 10;
 const MB = 1 << 20;
@@ -669,6 +669,36 @@ function generate() {
       t.locations.push({ path: at('logs/access.log'), line: 501 });
       t.how.push('percent');
     }
+    if (k === 3) {
+      // numpy's `<U` string arrays are UTF-32LE: a list of run settings saved with np.save.
+      const t = newToken();
+      const cells = ['meta-llama/Llama-3.1-8B', 'bf16', t.token, 'cosine'];
+      const header = `{'descr': '<U40', 'fortran_order': False, 'shape': (${cells.length},), }`;
+      const pad = 128 - 10 - header.length - 1;
+      const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY\x01\x00', 'latin1'), Buffer.from([header.length + pad + 1, 0]), Buffer.from(`${header}${' '.repeat(pad)}\n`)]);
+      const data = Buffer.from(cells.map((c) => [...c.padEnd(40, '\0')].map((ch) => `${ch}\0\0\0`).join('')).join(''), 'latin1');
+      write(at('checkpoints/run_settings.npy'), Buffer.concat([head, data]), 'binary');
+      t.locations.push({ path: at('checkpoints/run_settings.npy') });
+      t.how.push('utf32le');
+    }
+    if (k === 4) {
+      // A front-end config written with every non-alphanumeric character \u-escaped.
+      const t = newToken();
+      const esc = t.token.replace('_', '\\u005f');
+      const text = `{\n  "app": "${REPO_NAMES[k]}",\n  "hubToken": "${esc}",\n  "theme": "dark"\n}\n`;
+      write(at('web/static/config.json'), text, 'config');
+      t.locations.push({ path: at('web/static/config.json'), ...lineCol(text, text.indexOf(esc)) });
+      t.how.push('escape');
+      // And a callback logged with every character of the token percent-encoded.
+      const u = newToken();
+      const pct = [...u.token].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).join('');
+      const line = `${timestamp(r, 2)} - INFO - uvicorn.access - 10.0.3.9:5512 - "GET /oauth/done?hf=${pct}&ok=1 HTTP/1.1" 200\n`;
+      const pre = Array.from({ length: 300 }, (_, i) => `${logLine(r, i)}\n`).join('');
+      const full = pre + line;
+      write(at('logs/oauth-callback.log'), full, 'log');
+      u.locations.push({ path: at('logs/oauth-callback.log'), ...lineCol(full, full.indexOf(pct)) });
+      u.how.push('percent');
+    }
     if (k === 5) {
       const t = newToken();
       const lines = ['**********************', 'Windows PowerShell transcript start', `Start time: 20240514${r.int(100000, 235959)}`, '**********************'];
@@ -881,7 +911,8 @@ function du(dir) {
 const PROFILE_CATEGORIES = [
   ['garbage collection', (f) => f.functionName === '(garbage collector)'],
   ['detector: base64 pass', (f) => f.functionName === 'scanBase64'],
-  ['detector: UTF-16 pass', (f) => f.functionName === 'scanUtf16'],
+  ['detector: UTF-16 and UTF-32 passes', (f) => f.functionName === 'scanWide'],
+  ['detector: escapes pass', (f) => f.functionName === 'scanEscapes' || f.functionName === 'escapedHit'],
   ['detector: percent pass', (f) => f.functionName === 'scanPercent'],
   ['detector: ASCII pass (with filters)', (f) => f.functionName === 'scanAscii'],
   ['detector: scan() itself (NUL check, dedupe)', (f) => f.functionName === 'scan'],
@@ -1085,7 +1116,7 @@ async function main() {
   for (const m of check.missed) console.log(`        missed: ${m}`);
   for (const m of check.wrongPlace.slice(0, 20)) console.log(`        wrong location: ${m}`);
   for (const m of check.extra.slice(0, 20)) console.log(`        extra: ${m}`);
-  const plainHf = manifest.planted.filter((p) => p.rule === 'hf-user-access-token' && p.how.every((h) => !['base64', 'percent', 'utf16le', 'zip-member', 'gzip-member', 'pickle'].includes(h))).length;
+  const plainHf = manifest.planted.filter((p) => p.rule === 'hf-user-access-token' && p.how.every((h) => !['base64', 'percent', 'escape', 'utf16le', 'utf32le', 'zip-member', 'gzip-member', 'pickle'].includes(h))).length;
   console.log(`\n  rg counts ${rgMatches} matching lines: ${plainHf} planted user tokens sit in plain text; the rest are look-alikes hfleaks rejects (placeholders, hf_ + 35+ character identifiers).`);
   console.log(`  hfleaks stats: ${check.stats.files} files, ${(check.stats.bytes / MB).toFixed(0)} MiB, ${check.stats.skipped.length} skipped, ${check.stats.warnings.length} warnings`);
   const load1 = os.loadavg()[0];
