@@ -2673,7 +2673,9 @@ function hitsToMatches(buf, hits, state, base2, form) {
       column = Math.max(0, h3.start - lineStart >> 1) + (nl === -1 ? state.col : 0) + 1;
     } else if (wide) {
       const { width, le: le2 } = wide;
-      const lineStart = nl === -1 ? 0 : nl + (le2 ? width : 1);
+      let nlBytes = 1;
+      if (le2 && nl !== -1) while (nlBytes < width && buf[nl + nlBytes] === 0) nlBytes++;
+      const lineStart = nl === -1 ? 0 : nl + (nlBytes === width ? width : 1);
       const bom = nl === -1 && base2 === 0 ? wideBom(buf, width) : 0;
       column = Math.max(0, Math.floor((h3.start - lineStart - bom) / width)) + (nl === -1 ? state.col : 0) + 1;
     } else {
@@ -10476,23 +10478,34 @@ function literalStarts(pattern2, keyword) {
   }
   return out;
 }
-function tokenAlphabet(pattern2) {
+function tokenAlphabet(pattern2, flags = "") {
   const out = new Uint8Array(256);
+  const fold = flags.includes("i") ? "i" : "";
   const classes = pattern2.match(/\[(?:\\.|[^\]\\])+\]/g) ?? [];
   for (const cls of classes) {
-    const re3 = new RegExp(`^${cls}$`);
+    let re3;
+    try {
+      re3 = new RegExp(`^${cls}$`, fold);
+    } catch {
+      return out.fill(1);
+    }
     for (let c3 = 0; c3 < 256; c3++) if (re3.test(String.fromCharCode(c3))) out[c3] = 1;
   }
   const rest = pattern2.replace(/\[(?:\\.|[^\]\\])+\]/g, "").replace(/\{\d+(?:,\d*)?\}/g, "").replace(/\(\?:/g, "");
   for (let i = 0; i < rest.length; i++) {
     let ch = rest[i];
-    if (ch === "\\") ch = rest[++i] ?? "";
-    else if ("()|?*+^$".includes(ch)) continue;
-    else if (ch === ".") {
-      out.fill(1);
-      return out;
+    if (ch === "\\") {
+      ch = rest[++i] ?? "";
+      if (/[A-Za-z0-9]/.test(ch)) return out.fill(1);
+    } else if ("()|?*+^$".includes(ch)) continue;
+    else if (ch === ".") return out.fill(1);
+    if (ch) {
+      out[ch.charCodeAt(0) & 255] = 1;
+      if (fold) {
+        out[ch.toLowerCase().charCodeAt(0) & 255] = 1;
+        out[ch.toUpperCase().charCodeAt(0) & 255] = 1;
+      }
     }
-    if (ch) out[ch.charCodeAt(0) & 255] = 1;
   }
   return out;
 }
@@ -10569,7 +10582,7 @@ function createDetector(rules, options = {}) {
     (n) => n.keyword.includes("_") ? [n.keyword.replace(/_/g, "%5F"), n.keyword.replace(/_/g, "%5f")].map((k2) => ({ ...n, bytes: Buffer.from(k2, "latin1") })) : []
   ) : [];
   const SHORT = Math.max(64, ...rules.filter((r2) => r2.maxLength <= 256).map((r2) => r2.maxLength));
-  const longRules = compiled.filter((c3) => c3.rule.maxLength > SHORT).map((c3) => ({ keyword: c3.keyword, then: literalStarts(c3.rule.pattern, c3.keyword), alphabet: tokenAlphabet(c3.rule.pattern) }));
+  const longRules = compiled.filter((c3) => c3.rule.maxLength > SHORT).map((c3) => ({ keyword: c3.keyword, then: c3.rule.flags?.includes("i") ? void 0 : literalStarts(c3.rule.pattern, c3.keyword), alphabet: tokenAlphabet(c3.rule.pattern, c3.rule.flags) }));
   const startsLong = (text2, s = 0) => longRules.some((l3) => {
     if (!text2.startsWith(l3.keyword, s) || l3.then && !l3.then.some((t2) => text2.startsWith(t2, s + l3.keyword.length))) return false;
     const end = Math.min(text2.length, s + SHORT + 1);
@@ -10608,8 +10621,8 @@ function createDetector(rules, options = {}) {
     }
     level2 = next;
   }
-  const escapeReach = ESCAPE_MAX * Math.max(...ascii.map((n) => n.keyword.lastIndexOf("_")), 0);
-  const beforeUnderscore = new Set(ascii.flatMap((n) => [...n.keyword].flatMap((c3, i) => c3 === "_" && i > 0 ? [n.keyword.charCodeAt(i - 1)] : [])));
+  const escapeReach = ESCAPE_MAX * Math.max(...compiled.map((c3) => c3.keyword.lastIndexOf("_")), 0);
+  const beforeUnderscore = new Set(compiled.flatMap((c3) => [...c3.keyword].flatMap((ch, i) => ch === "_" && i > 0 ? [c3.keyword.charCodeAt(i - 1)] : [])));
   const b64Groups = shareAnchors(b64.map((n) => ({ needle: n.needle, data: n })));
   const b64Reach = b64Groups.map((g2) => Math.max(...g2.members.map((m2) => m2.at + m2.data.offset)));
   function tryRules(needle, text2, declared) {
@@ -10661,6 +10674,20 @@ function createDetector(rules, options = {}) {
       return little ? buf.readUInt32LE(p2) : buf.readUInt32BE(p2);
     };
     const decoding = width === 2 ? little ? "utf16le" : "utf16be" : little ? "utf32le" : "utf32be";
+    let region;
+    const utf32Text = (at2, end) => {
+      const r2 = region;
+      if (r2 && at2 >= r2.from && (at2 - r2.from) % 4 === 0 && end <= r2.to) return r2.text.slice(at2 - r2.from >> 2, end - r2.from >> 2);
+      let to3 = Math.min(buf.length, at2 + 2 * (end - at2));
+      to3 -= (to3 - at2) % 4;
+      const out = Buffer.allocUnsafe(to3 - at2 >> 1);
+      for (let p2 = at2, o2 = 0; p2 < to3; p2 += 4, o2 += 2) {
+        const u2 = unitAt(p2);
+        out.writeUInt16LE(u2 > 65535 || u2 >= 55296 && u2 <= 57343 ? 65533 : u2, o2);
+      }
+      region = { from: at2, to: to3, text: out.toString("utf16le") };
+      return region.text.slice(0, end - at2 >> 2);
+    };
     for (const needle of needles) {
       for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
         if (at2 > 0 && at2 < width) continue;
@@ -10673,12 +10700,7 @@ function createDetector(rules, options = {}) {
             const slice = buf.subarray(at2, end);
             return little ? slice.toString("utf16le") : Buffer.from(slice).swap16().toString("utf16le");
           }
-          let out = "";
-          for (let p2 = at2; p2 < end; p2 += 4) {
-            const u2 = unitAt(p2);
-            out += u2 <= 1114111 && (u2 < 55296 || u2 > 57343) ? String.fromCodePoint(u2) : "\uFFFD";
-          }
-          return out;
+          return utf32Text(at2, end);
         });
         const found = tryRules(needle, text2);
         if (!found) continue;
@@ -10746,9 +10768,11 @@ function createDetector(rules, options = {}) {
     let d2 = decodedAround(buf, p2, SHORT + 1, cache);
     if (!d2) return;
     for (const needle of ascii) {
-      for (let k2 = needle.keyword.indexOf("_"); k2 !== -1; k2 = needle.keyword.indexOf("_", k2 + 1)) {
+      const tried = /* @__PURE__ */ new Set();
+      for (const { keyword } of needle.rules) for (let k2 = keyword.indexOf("_"); k2 !== -1; k2 = keyword.indexOf("_", k2 + 1)) {
         let s = d2.at - k2;
-        if (s < 0 || !d2.u.text.startsWith(needle.keyword, s)) continue;
+        if (s < 0 || tried.has(s) || !d2.u.text.startsWith(keyword, s)) continue;
+        tried.add(s);
         const start = d2.u.offsets[s];
         if (start < from || start >= to2) continue;
         const long = startsLong(d2.u.text, s);
@@ -10756,6 +10780,8 @@ function createDetector(rules, options = {}) {
           d2 = decodedAround(buf, p2, maxTokenBytes + 1, cache);
           if (!d2) return;
           s = d2.at - k2;
+          tried.clear();
+          tried.add(s);
         }
         const { u: u2 } = d2;
         const get = (i) => i >= 0 ? u2.text.charCodeAt(i) : void 0;

@@ -344,24 +344,36 @@ export function literalStarts(pattern: string, keyword: string): string[] | unde
  * The characters a token of `pattern` may hold: those of its character classes and its
  * literal characters (a superset: quantifiers and anchors are not read). 256 flags.
  */
-export function tokenAlphabet(pattern: string): Uint8Array {
+export function tokenAlphabet(pattern: string, flags = ''): Uint8Array {
   const out = new Uint8Array(256);
+  const fold = flags.includes('i') ? 'i' : '';
   const classes = pattern.match(/\[(?:\\.|[^\]\\])+\]/g) ?? [];
   for (const cls of classes) {
-    const re = new RegExp(`^${cls}$`);
+    let re: RegExp;
+    try {
+      re = new RegExp(`^${cls}$`, fold);
+    } catch {
+      return out.fill(1); // (a class this flag set can't read, like \p{L}: can't tell)
+    }
     for (let c = 0; c < 256; c++) if (re.test(String.fromCharCode(c))) out[c] = 1;
   }
   const rest = pattern.replace(/\[(?:\\.|[^\]\\])+\]/g, '').replace(/\{\d+(?:,\d*)?\}/g, '').replace(/\(\?:/g, '');
   for (let i = 0; i < rest.length; i++) {
     let ch = rest[i]!;
-    if (ch === '\\') ch = rest[++i] ?? '';
-    else if ('()|?*+^$'.includes(ch)) continue;
-    else if (ch === '.') {
-      // An unescaped dot is any character: can't tell.
-      out.fill(1);
-      return out;
+    if (ch === '\\') {
+      ch = rest[++i] ?? '';
+      // A shorthand class (\w, \d, \S, …) or another escape that is no plain character: can't tell.
+      if (/[A-Za-z0-9]/.test(ch)) return out.fill(1);
+    } else if ('()|?*+^$'.includes(ch)) continue;
+    // An unescaped dot is any character: can't tell.
+    else if (ch === '.') return out.fill(1);
+    if (ch) {
+      out[ch.charCodeAt(0) & 0xff] = 1;
+      if (fold) {
+        out[ch.toLowerCase().charCodeAt(0) & 0xff] = 1;
+        out[ch.toUpperCase().charCodeAt(0) & 0xff] = 1;
+      }
     }
-    if (ch) out[ch.charCodeAt(0) & 0xff] = 1;
   }
   return out;
 }
@@ -474,7 +486,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   // a token that ends inside it needs no more.
   const longRules = compiled
     .filter((c) => c.rule.maxLength > SHORT)
-    .map((c) => ({ keyword: c.keyword, then: literalStarts(c.rule.pattern, c.keyword), alphabet: tokenAlphabet(c.rule.pattern) }));
+    // (A case-insensitive rule's literals are not compared: any case may follow.)
+    .map((c) => ({ keyword: c.keyword, then: c.rule.flags?.includes('i') ? undefined : literalStarts(c.rule.pattern, c.keyword), alphabet: tokenAlphabet(c.rule.pattern, c.rule.flags) }));
   /** Whether a long rule's token may start at text[s] and run past SHORT characters. */
   const startsLong = (text: string, s = 0): boolean =>
     longRules.some((l) => {
@@ -521,9 +534,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   }
   // An escaped token is anchored at one of its keyword's underscores: the keyword can
   // start this many bytes before it (every character before escaped, the longest way).
-  const escapeReach = ESCAPE_MAX * Math.max(...ascii.map((n) => n.keyword.lastIndexOf('_')), 0);
+  // (Every rule's keyword, not just the needles': `hf_oauth\u005f` escapes its second.)
+  const escapeReach = ESCAPE_MAX * Math.max(...compiled.map((c) => c.keyword.lastIndexOf('_')), 0);
   /** The characters (codes) just before an underscore in some keyword. */
-  const beforeUnderscore = new Set(ascii.flatMap((n) => [...n.keyword].flatMap((c, i) => (c === '_' && i > 0 ? [n.keyword.charCodeAt(i - 1)] : []))));
+  const beforeUnderscore = new Set(compiled.flatMap((c) => [...c.keyword].flatMap((ch, i) => (ch === '_' && i > 0 ? [c.keyword.charCodeAt(i - 1)] : []))));
   // The needles share their rare capitals: one pass per shared anchor byte, not per needle.
   const b64Groups = shareAnchors(b64.map((n) => ({ needle: n.needle, data: n })));
   const b64Reach = b64Groups.map((g) => Math.max(...g.members.map((m) => m.at + m.data.offset)));
@@ -590,6 +604,24 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       return little ? buf.readUInt32LE(p) : buf.readUInt32BE(p);
     };
     const decoding: Decoding = width === 2 ? (little ? 'utf16le' : 'utf16be') : little ? 'utf32le' : 'utf32be';
+    // UTF-32 has no native decoder: text is decoded here, one code unit a character (one
+    // beyond U+FFFF reads as U+FFFD: no token holds one), into a region kept for the
+    // candidates after it, which reaches twice as far as asked: a run of candidates costs
+    // one decoding of its bytes, not a 4 KB window each.
+    let region: { from: number; to: number; text: string } | undefined;
+    const utf32Text = (at: number, end: number): string => {
+      const r = region;
+      if (r && at >= r.from && (at - r.from) % 4 === 0 && end <= r.to) return r.text.slice((at - r.from) >> 2, (end - r.from) >> 2);
+      let to = Math.min(buf.length, at + 2 * (end - at));
+      to -= (to - at) % 4;
+      const out = Buffer.allocUnsafe((to - at) >> 1);
+      for (let p = at, o = 0; p < to; p += 4, o += 2) {
+        const u = unitAt(p)!;
+        out.writeUInt16LE(u > 0xffff || (u >= 0xd800 && u <= 0xdfff) ? 0xfffd : u, o);
+      }
+      region = { from: at, to, text: out.toString('utf16le') };
+      return region.text.slice(0, (end - at) >> 2);
+    };
     for (const needle of needles) {
       for (let at = needle.search.next(buf, from); at !== -1 && at < to; at = needle.search.next(buf, at + 1)) {
         // The code unit before the token, as a number (undefined at the start). Bytes
@@ -605,12 +637,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
             const slice = buf.subarray(at, end);
             return little ? slice.toString('utf16le') : Buffer.from(slice).swap16().toString('utf16le');
           }
-          let out = '';
-          for (let p = at; p < end; p += 4) {
-            const u = unitAt(p)!;
-            out += u <= 0x10ffff && (u < 0xd800 || u > 0xdfff) ? String.fromCodePoint(u) : '\ufffd';
-          }
-          return out;
+          return utf32Text(at, end);
         });
         const found = tryRules(needle, text);
         if (!found) continue;
@@ -705,9 +732,12 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     let d = decodedAround(buf, p, SHORT + 1, cache);
     if (!d) return;
     for (const needle of ascii) {
-      for (let k = needle.keyword.indexOf('_'); k !== -1; k = needle.keyword.indexOf('_', k + 1)) {
+      // Each underscore of each keyword this needle leads to may be the escaped one.
+      const tried = new Set<number>();
+      for (const { keyword } of needle.rules) for (let k = keyword.indexOf('_'); k !== -1; k = keyword.indexOf('_', k + 1)) {
         let s = d.at - k;
-        if (s < 0 || !d.u.text.startsWith(needle.keyword, s)) continue;
+        if (s < 0 || tried.has(s) || !d.u.text.startsWith(keyword, s)) continue;
+        tried.add(s);
         const start = d.u.offsets[s]!;
         if (start < from || start >= to) continue;
         // The window textWindow would take: SHORT + 1 characters, or the long one.
@@ -716,6 +746,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           d = decodedAround(buf, p, maxTokenBytes + 1, cache);
           if (!d) return;
           s = d.at - k;
+          tried.clear(); // (offsets into the new region from here on)
+          tried.add(s);
         }
         const { u } = d;
         const get = (i: number) => (i >= 0 ? u.text.charCodeAt(i) : undefined);

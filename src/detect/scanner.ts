@@ -137,7 +137,11 @@ function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number,
       // from bytes. A newline's 0x0A byte comes first in a little-endian unit, last in a
       // big-endian one.
       const { width, le } = wide;
-      const lineStart = nl === -1 ? 0 : nl + (le ? width : 1);
+      // A little-endian newline unit is 0x0A and NULs; a plain one-byte newline (a numpy
+      // header's, before the array's UTF-32) is followed by the text itself.
+      let nlBytes = 1;
+      if (le && nl !== -1) while (nlBytes < width && buf[nl + nlBytes] === 0) nlBytes++;
+      const lineStart = nl === -1 ? 0 : nl + (nlBytes === width ? width : 1);
       const bom = nl === -1 && base === 0 ? wideBom(buf, width) : 0;
       column = Math.max(0, Math.floor((h.start - lineStart - bom) / width)) + (nl === -1 ? state.col : 0) + 1;
     } else {

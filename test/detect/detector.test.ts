@@ -176,7 +176,8 @@ describe('UTF-32', () => {
     const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY\x01\x00', 'latin1'), Buffer.from([header.length + 1, 0]), Buffer.from(`${header}\n`)]);
     const cell = (s: string) => utf32(s.padEnd(40, '\0'), true, false);
     const ms = find(Buffer.concat([head, cell('meta-llama/Llama-3.1-8B'), cell(t)]));
-    expect(ms.map((m) => [m.secret, m.decoding])).toEqual([[t, ['utf32le']]]);
+    // The header's newline is one byte: the second cell starts at character 41 of line 2.
+    expect(ms.map((m) => [m.secret, m.decoding, m.line, m.column])).toEqual([[t, ['utf32le'], 2, 41]]);
   });
   it.each([
     ['little-endian with BOM', true, true],
@@ -251,6 +252,8 @@ describe('decoders', () => {
     const hx = (x: string) => [...x].map((c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
     const pc = (x: string) => [...x].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).join('');
     const org = gen.orgToken();
+    const oauth = gen.oauthToken();
+    const publisher = gen.publisherToken();
     it.each([
       ['every character \\u-escaped', `k = "${u(t)}"`, t, 6, 'escape'],
       ['the underscore \\u-escaped', `k = "${t.replace('_', '\\u005f')}"`, t, 6, 'escape'],
@@ -259,6 +262,9 @@ describe('decoders', () => {
       ['every character \\x-escaped', `k = b"${hx(t)}"`, t, 7, 'escape'],
       ['escapes of several kinds mixed', `k = "hf\\x5f${u(t.slice(3, 10))}${t.slice(10)}"`, t, 6, 'escape'],
       ['an organization token, both underscores escaped', `k = '${org.replace(/_/g, '\\u005F')}'`, org, 6, 'escape'],
+      ['an organization token, only its second underscore escaped', `k = '${org.replace('org_', 'org\\x5f')}'`, org, 6, 'escape'],
+      ['an OAuth token, only its second underscore escaped', `k = "${oauth.replace('oauth_', 'oauth\\u005f')}"`, oauth, 6, 'escape'],
+      ['a Trusted Publisher token, only its second underscore percent-encoded', `t=${publisher.replace('jwt_', 'jwt%5F')}&`, publisher, 3, 'percent'],
       ['every character percent-encoded', `GET /x?token=${pc(t)}&next=/`, t, 14, 'percent'],
       ['the letters before the underscore percent-encoded', `GET /x?token=${pc('hf_')}${t.slice(3)}&next=/`, t, 14, 'percent'],
     ])('finds a token with %s', (_n, text, secret, column, decoding) => {

@@ -19,9 +19,9 @@ const IN_FLIGHT = 2;
 /**
  * A blob worker's young generation. Its garbage is small and short-lived (headers, jobs,
  * hits: blob bytes live in slabs outside the heap), yet V8's default lets each worker's
- * young generation grow far larger. On 1 GB of history without a bitmap this cut peak
- * RSS from 250–262 MB to 236–240 MB at no measurable cost in time; 8 MB cut it to about
- * 205 MB but cost a few percent.
+ * young generation grow far larger. On the bench's 1 GB history, in 6 interleaved rounds,
+ * peak RSS went from 255–258 to 229–234 MB without a bitmap (203–221 to 193–197 MB with
+ * one) at the same CPU time; smaller caps (8 and 12 MB) cut more but cost 3 to 5%.
  */
 const YOUNG_GENERATION_MB = 16;
 
