@@ -10628,6 +10628,7 @@ function createDetector(rules, options = {}) {
   function tryRules(needle, text2, declared) {
     for (const c3 of needle.rules) {
       if (!text2.startsWith(c3.keyword)) continue;
+      if (c3.rule.filters.jwt && text2.startsWith("eyJ", c3.keyword.length) && text2.indexOf(".", c3.keyword.length) === -1) continue;
       const secret = c3.match(text2);
       if (secret === void 0 || secret.length > c3.rule.maxLength) continue;
       const after = text2.charCodeAt(secret.length);
@@ -10654,7 +10655,9 @@ function createDetector(rules, options = {}) {
   function scanAscii(buf, from, to2, hits, chain) {
     const get = (i) => i >= 0 ? buf[i] : void 0;
     for (const needle of ascii) {
-      for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
+      const end = to2 + needle.bytes.length;
+      const hay = end < buf.length ? buf.subarray(0, end) : buf;
+      for (let at2 = needle.search.next(hay, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(hay, at2 + 1)) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
         const edge = leftBoundary(get, at2);
         if (edge === "glued") continue;
@@ -10729,7 +10732,10 @@ function createDetector(rules, options = {}) {
         if (leftBoundary(get, at2) === "glued") continue;
         const head = Buffer.from(unescapeText(buf, at2, Math.min(buf.length, at2 + 3 * 16), 16), "latin1");
         if (!needle.rules.some((c3) => couldStartIn(c3, head, 0))) continue;
-        const text2 = textWindow((chars) => unescapeText(buf, at2, Math.min(buf.length, at2 + 3 * chars), chars));
+        const text2 = textWindow((chars) => {
+          const d2 = chars > SHORT + 1 ? decodedAround(buf, at2, chars, cache) : void 0;
+          return d2 ? d2.u.text.slice(d2.at, d2.at + chars) : unescapeText(buf, at2, Math.min(buf.length, at2 + 3 * chars), chars);
+        });
         const found = tryRules(needle, text2);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, "percent"], ...found.jwt ? { jwt: found.jwt } : {} });
@@ -10795,6 +10801,7 @@ function createDetector(rules, options = {}) {
     }
   }
   function scanBase64(buf, from, to2, hits, chain, depth) {
+    const run = { from: 0, to: 0 };
     for (let g2 = 0; g2 < b64Groups.length; g2++) {
       const { anchor, members } = b64Groups[g2];
       const stop = to2 + b64Reach[g2] + 2;
@@ -10811,15 +10818,15 @@ function createDetector(rules, options = {}) {
           const group = groupStart(buf, at2, m2.data.offset);
           if (at2 < from || group >= to2) continue;
           if (m2.data.rules && !base64Plausible(buf, group, m2.data.rules)) continue;
-          base64Hit(buf, m2.data, at2, inside, from, to2, hits, chain, depth);
+          base64Hit(buf, m2.data, at2, inside, from, to2, hits, chain, depth, run);
         }
       }
     }
   }
-  function base64Hit(buf, needle, at2, inside, from, to2, hits, chain, depth) {
+  function base64Hit(buf, needle, at2, inside, from, to2, hits, chain, depth, run) {
     const nested = depth + 1 < maxDepth;
-    let w2 = base64Window(buf, needle, at2, inside, nested ? needle.span : needle.shortSpan);
-    if (w2 && !nested && holdsLong(w2.decoded.toString("latin1"))) w2 = base64Window(buf, needle, at2, inside, needle.span);
+    let w2 = base64Window(buf, needle, at2, inside, nested ? needle.span : needle.shortSpan, run);
+    if (w2 && !nested && holdsLong(w2.decoded.toString("latin1"))) w2 = base64Window(buf, needle, at2, inside, needle.span, run);
     if (!w2) return;
     const { a, group, decoded, firstBreak, cut } = w2;
     const inner = [];
@@ -10834,7 +10841,7 @@ function createDetector(rules, options = {}) {
       if (start >= from && start < to2) hits.push({ ...h3, start });
     }
   }
-  function base64Window(buf, needle, at2, inside, span) {
+  function base64Window(buf, needle, at2, inside, span, run) {
     const group = groupStart(buf, at2, needle.offset);
     if (group < 0) return void 0;
     let a = group;
@@ -10853,7 +10860,13 @@ function createDetector(rules, options = {}) {
       }
     }
     for (; ; ) {
+      const seen = b3;
+      if (b3 >= run.from && b3 < run.to) b3 = Math.min(run.to, ceil);
       while (b3 < ceil && isBase64Byte(buf[b3])) b3++;
+      if (b3 > run.to || seen < run.from) {
+        run.from = seen;
+        run.to = b3;
+      }
       const wrap = b3 < ceil ? wrappedBreak(buf, b3) : 0;
       if (!wrap) break;
       joined += buf.toString("latin1", piece, b3);

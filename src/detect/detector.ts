@@ -429,6 +429,12 @@ function buildNeedles(compiled: CompiledRule[], encode: (kw: string) => Buffer):
 
 const NUL3 = Buffer.alloc(3);
 
+/** Bytes of a buffer seen to be base64 characters, all of buf[from, to). */
+interface Base64Run {
+  from: number;
+  to: number;
+}
+
 /** Text decoded by escapedHit, kept for the anchors after it (buf[from, to)). */
 interface EscapeCache {
   u?: Unescaped;
@@ -552,6 +558,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   function tryRules(needle: Needle, text: string, declared?: readonly number[]): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
     for (const c of needle.rules) {
       if (!text.startsWith(c.keyword)) continue;
+      // A JWT body (the jwt filter) is three dot-separated parts: without a dot in the
+      // window it can't be one, and the pattern need not run over 4 KB to find that out
+      // (a run of `-hf_oauth_eyJ` cost seconds per megabyte).
+      if (c.rule.filters.jwt && text.startsWith('eyJ', c.keyword.length) && text.indexOf('.', c.keyword.length) === -1) continue;
       const secret = c.match(text);
       // A match longer than the rule's longest token is not one (the window is at least 64).
       if (secret === undefined || secret.length > c.rule.maxLength) continue;
@@ -582,7 +592,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   function scanAscii(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[]): void {
     const get = (i: number) => (i >= 0 ? buf[i] : undefined);
     for (const needle of ascii) {
-      for (let at = needle.search.next(buf, from); at !== -1 && at < to; at = needle.search.next(buf, at + 1)) {
+      // Searched only as far as a needle starting before `to` reaches (the bytes past it
+      // are context: a decoded base64 window holds 4 KB after a keyword at its start).
+      const end = to + needle.bytes.length;
+      const hay = end < buf.length ? buf.subarray(0, end) : buf;
+      for (let at = needle.search.next(hay, from); at !== -1 && at < to; at = needle.search.next(hay, at + 1)) {
         if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
         const edge = leftBoundary(get, at);
         if (edge === 'glued') continue;
@@ -673,7 +687,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         // (`hf%5Fhf%5F…`) is turned away before a window is decoded for each.
         const head = Buffer.from(unescapeText(buf, at, Math.min(buf.length, at + 3 * 16), 16), 'latin1');
         if (!needle.rules.some((c) => couldStartIn(c, head, 0))) continue;
-        const text = textWindow((chars) => unescapeText(buf, at, Math.min(buf.length, at + 3 * chars), chars));
+        // A long window comes from text decoded once for the candidates around it.
+        const text = textWindow((chars) => {
+          const d = chars > SHORT + 1 ? decodedAround(buf, at, chars, cache) : undefined;
+          return d ? d.u.text.slice(d.at, d.at + chars) : unescapeText(buf, at, Math.min(buf.length, at + 3 * chars), chars);
+        });
         const found = tryRules(needle, text);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [...chain, 'percent'], ...(found.jwt ? { jwt: found.jwt } : {}) });
@@ -763,6 +781,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   }
 
   function scanBase64(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], depth: number): void {
+    const run: Base64Run = { from: 0, to: 0 };
     // A finding starts at its needle's group, up to `offset` bytes before the needle: a
     // needle just past `to` can still start a finding this window must report (the next
     // one treats everything before its `from` as done).
@@ -784,7 +803,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           const group = groupStart(buf, at, m.data.offset);
           if (at < from || group >= to) continue;
           if (m.data.rules && !base64Plausible(buf, group, m.data.rules)) continue;
-          base64Hit(buf, m.data, at, inside, from, to, hits, chain, depth);
+          base64Hit(buf, m.data, at, inside, from, to, hits, chain, depth, run);
         }
       }
     }
@@ -795,10 +814,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
    * within the needle) and scans it: a window of SHORT bytes, or the long one when a
    * long rule's keyword shows in it (always, when base64 may nest further).
    */
-  function base64Hit(buf: Buffer, needle: B64, at: number, inside: number, from: number, to: number, hits: Hit[], chain: Decoding[], depth: number): void {
+  function base64Hit(buf: Buffer, needle: B64, at: number, inside: number, from: number, to: number, hits: Hit[], chain: Decoding[], depth: number, run: Base64Run): void {
     const nested = depth + 1 < maxDepth;
-    let w = base64Window(buf, needle, at, inside, nested ? needle.span : needle.shortSpan);
-    if (w && !nested && holdsLong(w.decoded.toString('latin1'))) w = base64Window(buf, needle, at, inside, needle.span);
+    let w = base64Window(buf, needle, at, inside, nested ? needle.span : needle.shortSpan, run);
+    if (w && !nested && holdsLong(w.decoded.toString('latin1'))) w = base64Window(buf, needle, at, inside, needle.span, run);
     if (!w) return;
     const { a, group, decoded, firstBreak, cut } = w;
     const inner: Hit[] = [];
@@ -827,7 +846,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
    * and whole groups from there over `span` characters, clipped to the run of base64
    * characters. Undefined for a run too short to be base64.
    */
-  function base64Window(buf: Buffer, needle: B64, at: number, inside: number, span: number): { a: number; group: number; decoded: Buffer; firstBreak: number; cut: boolean } | undefined {
+  function base64Window(buf: Buffer, needle: B64, at: number, inside: number, span: number, run: Base64Run): { a: number; group: number; decoded: Buffer; firstBreak: number; cut: boolean } | undefined {
     const group = groupStart(buf, at, needle.offset);
     if (group < 0) return undefined;
     let a = group;
@@ -850,7 +869,15 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       }
     }
     for (;;) {
+      // Bytes already seen to be base64 (a run of candidates shares one run) are not
+      // looked at again.
+      const seen = b;
+      if (b >= run.from && b < run.to) b = Math.min(run.to, ceil);
       while (b < ceil && isBase64Byte(buf[b]!)) b++;
+      if (b > run.to || seen < run.from) {
+        run.from = seen;
+        run.to = b;
+      }
       const wrap = b < ceil ? wrappedBreak(buf, b) : 0;
       if (!wrap) break;
       joined += buf.toString('latin1', piece, b);

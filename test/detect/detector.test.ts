@@ -455,11 +455,17 @@ describe('JWT tokens', () => {
     ['with its underscores \\u-escaped', (x: string) => Buffer.from(`{"t": "${x.replace(/_/g, '\\u005f')}"}`), 'escape'],
     ['in UTF-16LE', (x: string) => Buffer.from(`t = "${x}"`, 'utf16le'), 'utf16le'],
     ['in UTF-32LE', (x: string) => Buffer.from([...`t = "${x}"`].map((c) => `${c}\0\0\0`).join(''), 'latin1'), 'utf32le'],
-  ])('finds a whole OAuth token (hundreds of characters, past the short window) %s', (_n, encode, decoding) => {
+  ])('finds a whole OAuth token (hundreds of characters, past the short window) %s, even with a header longer than that window', (_n, encode, decoding) => {
     const long = gen.oauthToken({ exp: 4102444800, scope: 'openid profile read-repos write-repos manage-repos inference-api', sub: '6'.repeat(24) });
     expect(long.length).toBeGreaterThan(200);
-    const ms = find(encode(long));
-    expect(ms.map((m) => [m.secret === long, m.decoding?.[0] ?? 'none'])).toEqual([[true, decoding]]);
+    expect(find(encode(long)).map((m) => [m.secret === long, m.decoding?.[0] ?? 'none'])).toEqual([[true, decoding]]);
+    // Its first dot 150 characters in: the long window must not hang on a dot in the short one.
+    const b64url = (x: string) => Buffer.from(x).toString('base64url');
+    const header = b64url(JSON.stringify({ alg: 'EdDSA', typ: 'JWT', kid: gen.pick('abcdefghijklmnop', 96) }));
+    const [, payload, sig] = long.slice('hf_oauth_'.length).split('.');
+    const kid = `hf_oauth_${header}.${payload}.${sig}`;
+    expect(header.length).toBeGreaterThan(100);
+    expect(find(encode(kid)).map((m) => [m.secret === kid, m.decoding?.[0] ?? 'none'])).toEqual([[true, decoding]]);
   });
   it('rejects an hf_oauth_ string whose body is not a JWT', () => {
     expect(find(`hf_oauth_eyJ${'a'.repeat(20)}.${'b'.repeat(20)}.${'c'.repeat(20)}`)).toEqual([]);

@@ -115,6 +115,36 @@ describe('crafted input', () => {
     // A short window per keyword: about 19 bytes per input byte; a long one, about 900.
     expect(decoded.bytes / pct.length).toBeLessThan(40);
   });
+  it('runs no JWT pattern over a 4 KB window that holds no dot, in any encoding', () => {
+    // `-hf_oauth_eyJ` over and over: each keyword used to get a 4 KB window and the
+    // pattern's backtracking over it, seconds per megabyte. Counted, not timed: pattern
+    // runs over long text.
+    const u32 = (x: string) => Buffer.from([...x].map((c) => `${c}\0\0\0`).join(''), 'latin1');
+    const unit = '-hf_oauth_eyJ';
+    const inputs: [string, Buffer][] = [
+      ['plain', Buffer.from(unit.repeat(8000))],
+      ['UTF-16', Buffer.from(unit.repeat(8000), 'utf16le')],
+      ['UTF-32', u32(unit.repeat(8000))],
+      ['escaped', Buffer.from('-hf\\u005foauth\\u005feyJ'.repeat(8000))],
+      ['percent', Buffer.from('-hf%5Foauth%5FeyJ'.repeat(8000))],
+      ['base64', Buffer.from(Buffer.from(unit.repeat(8000)).toString('base64'))],
+    ];
+    const real = RegExp.prototype.exec;
+    let long = 0;
+    RegExp.prototype.exec = function (this: RegExp, text: string) {
+      if (text.length > 1000 && this.source.includes('eyJ')) long++;
+      return real.call(this, text);
+    };
+    try {
+      for (const [name, buf] of inputs) {
+        long = 0;
+        expect(detector.scan(buf), name).toEqual([]);
+        expect(long, name).toBe(0);
+      }
+    } finally {
+      RegExp.prototype.exec = real;
+    }
+  });
   it('still finds the one real token among them', () => {
     const t = tokenGenerator(7).userToken();
     const buf = Buffer.from(`${'hf\\u005f'.repeat(30_000)} "${t.replace('_', '\\u005f')}" ${'hf\\u005f'.repeat(30_000)}`);
