@@ -2674,7 +2674,7 @@ function hitsToMatches(buf, hits, state, base2, form) {
     } else if (wide) {
       const { width, le: le2 } = wide;
       let nlBytes = 1;
-      if (le2 && nl !== -1) while (nlBytes < width && buf[nl + nlBytes] === 0) nlBytes++;
+      if (le2 && nl !== -1 && (h3.start - nl) % width === 0) while (nlBytes < width && buf[nl + nlBytes] === 0) nlBytes++;
       const lineStart = nl === -1 ? 0 : nl + (nlBytes === width ? width : 1);
       const bom = nl === -1 && base2 === 0 ? wideBom(buf, width) : 0;
       column = Math.max(0, Math.floor((h3.start - lineStart - bom) / width)) + (nl === -1 ? state.col : 0) + 1;
@@ -10443,10 +10443,24 @@ function bodyPrecheck(pattern2, keyword, flags = "") {
   const min2 = m2[3] !== void 0 ? Number(m2[3]) : 1;
   return { table: table2, min: Math.min(min2, 256) };
 }
+function hasTopLevelBar(pattern2) {
+  let depth = 0;
+  for (let i = 0; i < pattern2.length; i++) {
+    const ch = pattern2[i];
+    if (ch === "\\") i++;
+    else if (ch === "[") {
+      for (i++; i < pattern2.length && pattern2[i] !== "]"; i++) if (pattern2[i] === "\\") i++;
+    } else if (ch === "(") depth++;
+    else if (ch === ")") depth--;
+    else if (ch === "|" && depth === 0) return true;
+  }
+  return false;
+}
 function literalStarts(pattern2, keyword) {
   const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const rest = pattern2.startsWith(escaped) ? pattern2.slice(escaped.length) : pattern2.startsWith(keyword) ? pattern2.slice(keyword.length) : void 0;
   if (rest === void 0) return void 0;
+  if (hasTopLevelBar(rest)) return void 0;
   let alts = [rest];
   if (rest.startsWith("(?:")) {
     alts = [];
@@ -10677,9 +10691,9 @@ function createDetector(rules, options = {}) {
       return little ? buf.readUInt32LE(p2) : buf.readUInt32BE(p2);
     };
     const decoding = width === 2 ? little ? "utf16le" : "utf16be" : little ? "utf32le" : "utf32be";
-    let region;
+    const regions = [];
     const utf32Text = (at2, end) => {
-      const r2 = region;
+      const r2 = regions[at2 & 3];
       if (r2 && at2 >= r2.from && (at2 - r2.from) % 4 === 0 && end <= r2.to) return r2.text.slice(at2 - r2.from >> 2, end - r2.from >> 2);
       let to3 = Math.min(buf.length, at2 + 2 * (end - at2));
       to3 -= (to3 - at2) % 4;
@@ -10688,7 +10702,8 @@ function createDetector(rules, options = {}) {
         const u2 = unitAt(p2);
         out.writeUInt16LE(u2 > 65535 || u2 >= 55296 && u2 <= 57343 ? 65533 : u2, o2);
       }
-      region = { from: at2, to: to3, text: out.toString("utf16le") };
+      const region = { from: at2, to: to3, text: out.toString("utf16le") };
+      regions[at2 & 3] = region;
       return region.text.slice(0, end - at2 >> 2);
     };
     for (const needle of needles) {
@@ -10722,6 +10737,7 @@ function createDetector(rules, options = {}) {
         if (!occursAt(buf, at2, needle.bytes)) continue;
         keyword = true;
         if (at2 >= from && at2 < to2) starts.add(at2);
+        (cache.tried ??= /* @__PURE__ */ new Set()).add(at2);
       }
       if (!keyword && (buf[p2 + 2] | 32) === 102) escapedHit(buf, p2, from, to2, hits, chain, "percent", cache);
     }
@@ -10781,6 +10797,9 @@ function createDetector(rules, options = {}) {
         tried.add(s);
         const start = d2.u.offsets[s];
         if (start < from || start >= to2) continue;
+        const done = cache.tried ??= /* @__PURE__ */ new Set();
+        if (done.has(start)) continue;
+        done.add(start);
         const long = startsLong(d2.u.text, s);
         if (long && d2.u.text.length - s < maxTokenBytes + 1) {
           d2 = decodedAround(buf, p2, maxTokenBytes + 1, cache);

@@ -303,10 +303,27 @@ export function bodyPrecheck(pattern: string, keyword: string, flags = ''): { ta
  * (`hf_oauth_(?:eyJ…|_refresh_…)` gives `eyJ` and `_refresh_`), or undefined when the
  * pattern doesn't say (an alternative that starts with a class, an optional group).
  */
+/** Whether `pattern` holds a `|` outside every group and class. */
+function hasTopLevelBar(pattern: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\') i++;
+    else if (ch === '[') {
+      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+    } else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
 export function literalStarts(pattern: string, keyword: string): string[] | undefined {
   const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const rest = pattern.startsWith(escaped) ? pattern.slice(escaped.length) : pattern.startsWith(keyword) ? pattern.slice(keyword.length) : undefined;
   if (rest === undefined) return undefined;
+  // An alternation at the top (`kw_a…|kw_b…`): the keyword covers only the first branch.
+  if (hasTopLevelBar(rest)) return undefined;
   let alts = [rest];
   if (rest.startsWith('(?:')) {
     alts = [];
@@ -440,6 +457,8 @@ interface EscapeCache {
   u?: Unescaped;
   from: number;
   to: number;
+  /** Where a keyword was tried already (raw offsets): a token with two escaped underscores is two anchors. */
+  tried?: Set<number>;
 }
 const BACKSLASH = 0x5c;
 /** Bytes one escaped character takes at most (`\U0000005f`). */
@@ -622,9 +641,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     // beyond U+FFFF reads as U+FFFD: no token holds one), into a region kept for the
     // candidates after it, which reaches twice as far as asked: a run of candidates costs
     // one decoding of its bytes, not a 4 KB window each.
-    let region: { from: number; to: number; text: string } | undefined;
+    // (One region per alignment: candidates of two interleaved texts don't evict each other.)
+    const regions: ({ from: number; to: number; text: string } | undefined)[] = [];
     const utf32Text = (at: number, end: number): string => {
-      const r = region;
+      const r = regions[at & 3];
       if (r && at >= r.from && (at - r.from) % 4 === 0 && end <= r.to) return r.text.slice((at - r.from) >> 2, (end - r.from) >> 2);
       let to = Math.min(buf.length, at + 2 * (end - at));
       to -= (to - at) % 4;
@@ -633,7 +653,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         const u = unitAt(p)!;
         out.writeUInt16LE(u > 0xffff || (u >= 0xd800 && u <= 0xdfff) ? 0xfffd : u, o);
       }
-      region = { from: at, to, text: out.toString('utf16le') };
+      const region = { from: at, to, text: out.toString('utf16le') };
+      regions[at & 3] = region;
       return region.text.slice(0, (end - at) >> 2);
     };
     for (const needle of needles) {
@@ -673,6 +694,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         if (!occursAt(buf, at, needle.bytes)) continue;
         keyword = true;
         if (at >= from && at < to) starts.add(at);
+        (cache.tried ??= new Set()).add(at); // (the escape pass need not try it again)
       }
       // `%5F` with no keyword's letters before it as they are: perhaps they are
       // percent-encoded too (`%68%66%5F…`).
@@ -758,6 +780,9 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         tried.add(s);
         const start = d.u.offsets[s]!;
         if (start < from || start >= to) continue;
+        const done = (cache.tried ??= new Set());
+        if (done.has(start)) continue;
+        done.add(start);
         // The window textWindow would take: SHORT + 1 characters, or the long one.
         const long = startsLong(d.u.text, s);
         if (long && d.u.text.length - s < maxTokenBytes + 1) {

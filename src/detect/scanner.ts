@@ -139,8 +139,9 @@ function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number,
       const { width, le } = wide;
       // A little-endian newline unit is 0x0A and NULs; a plain one-byte newline (a numpy
       // header's, before the array's UTF-32) is followed by the text itself.
+      // (A wide newline also lies a whole number of units before the token.)
       let nlBytes = 1;
-      if (le && nl !== -1) while (nlBytes < width && buf[nl + nlBytes] === 0) nlBytes++;
+      if (le && nl !== -1 && (h.start - nl) % width === 0) while (nlBytes < width && buf[nl + nlBytes] === 0) nlBytes++;
       const lineStart = nl === -1 ? 0 : nl + (nlBytes === width ? width : 1);
       const bom = nl === -1 && base === 0 ? wideBom(buf, width) : 0;
       column = Math.max(0, Math.floor((h.start - lineStart - bom) / width)) + (nl === -1 ? state.col : 0) + 1;

@@ -334,25 +334,26 @@ describe('config and rules', () => {
   it('finds long tokens of a user rule whatever its pattern is written with: \\w, \\S, a class with the i flag', async () => {
     // Long rules get a 4 KB window only where the pattern allows it; patterns that can't be
     // read that closely must still get it (a review found these stopped at their examples).
-    const cases: [string, string, string][] = [
+    const cases: [string, string, string, string?][] = [
       ['word', 'acme_\\w{300,400}', ''],
       ['nonspace', 'acme_\\S{300,400}', ''],
       ['folded', 'acme_[a-z0-9]{300,400}', 'i'],
       ['plain', 'acme_[A-Za-z0-9]{300,400}', ''],
+      ['alternation', 'acme_live_[A-Za-z0-9]{300,400}|acme_test_[A-Za-z0-9]{300,400}', '', 'test_'],
     ];
-    for (const [name, pattern, flags] of cases) {
+    for (const [name, pattern, flags, lead = ''] of cases) {
       const body = gen.body(350, true);
       const dir = tree({
         '.hfleaks.json': JSON.stringify({
           rules: [{
             id: `acme-${name}`, title: 'Acme long token', description: 'Internal', keywords: ['acme_'], pattern, ...(flags ? { flags } : {}),
-            maxLength: 500, severity: 'high', filters: { placeholder: false }, examples: { positive: ['t = acme_{{body:350}}'] },
+            maxLength: 500, severity: 'high', filters: { placeholder: false }, examples: { positive: [`t = acme_${lead}{{body:350}}`] },
           }],
         }),
-        'a.txt': `t = acme_${body}\n`,
+        'a.txt': `t = acme_${lead}${body}\n`,
       });
-      const r = await runJson(['scan', dir]);
-      expect([r.code, r.stderr, r.report?.findings.map((f: any) => [f.rule, f.locations[0].column])], name).toEqual([1, '', [[`acme-${name}`, 5]]]);
+      const r = await runJson(['scan', dir, '--show-secrets']);
+      expect([r.code, r.stderr, r.report?.findings.map((f: any) => [f.rule, f.locations[0].column, f.secret.raw.length])], name).toEqual([1, '', [[`acme-${name}`, 5, 5 + lead.length + 350]]]);
     }
   });
 

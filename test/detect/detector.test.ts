@@ -176,8 +176,11 @@ describe('UTF-32', () => {
     const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY\x01\x00', 'latin1'), Buffer.from([header.length + 1, 0]), Buffer.from(`${header}\n`)]);
     const cell = (s: string) => utf32(s.padEnd(40, '\0'), true, false);
     const ms = find(Buffer.concat([head, cell('meta-llama/Llama-3.1-8B'), cell(t)]));
-    // The header's newline is one byte: the second cell starts at character 41 of line 2.
+    // The header's newline is one byte: the second cell starts at character 41 of line 2,
+    // the third at 81 (an empty first cell, all NULs, is no newline's).
     expect(ms.map((m) => [m.secret, m.decoding, m.line, m.column])).toEqual([[t, ['utf32le'], 2, 41]]);
+    const empty = find(Buffer.concat([head, cell(''), cell('x'), cell(t)]));
+    expect(empty.map((m) => [m.line, m.column])).toEqual([[2, 81]]);
   });
   it.each([
     ['little-endian with BOM', true, true],

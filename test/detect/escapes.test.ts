@@ -145,6 +145,26 @@ describe('crafted input', () => {
       RegExp.prototype.exec = real;
     }
   });
+  it('tries a token with two escaped underscores once, not once per underscore', () => {
+    // Counted: runs of the OAuth pattern over long text, one per keyword at most.
+    const pc = (x: string) => [...x].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    const unit = '-hf_oauth_eyJabcdefghij.';
+    const real = RegExp.prototype.exec;
+    let runs = 0;
+    RegExp.prototype.exec = function (this: RegExp, text: string) {
+      if (text.length > 1000 && this.source.includes('eyJ')) runs++;
+      return real.call(this, text);
+    };
+    try {
+      for (const buf of [Buffer.from(pc(unit).repeat(1000)), Buffer.from(unit.replace(/_/g, '\\u005f').repeat(1000))]) {
+        runs = 0;
+        expect(detector.scan(buf)).toEqual([]);
+        expect(runs).toBeLessThanOrEqual(1000);
+      }
+    } finally {
+      RegExp.prototype.exec = real;
+    }
+  });
   it('still finds the one real token among them', () => {
     const t = tokenGenerator(7).userToken();
     const buf = Buffer.from(`${'hf\\u005f'.repeat(30_000)} "${t.replace('_', '\\u005f')}" ${'hf\\u005f'.repeat(30_000)}`);
@@ -164,6 +184,9 @@ describe('what a long rule must go on with', () => {
     expect(literalStarts('ab_c?d', 'ab_')).toBeUndefined();
     expect(literalStarts('ab_(?:[a-z]+|q)', 'ab_')).toBeUndefined();
     expect(literalStarts('ab_xy{2}', 'ab_')).toEqual(['x']);
+    // A top-level alternation: the keyword leads only the first branch's literal.
+    expect(literalStarts('acme_live_[A-Za-z0-9]{40,400}|acme_test_[A-Za-z0-9]{40,400}', 'acme_')).toBeUndefined();
+    expect(literalStarts('acme_(?:a|b)x|acme_c', 'acme_')).toBeUndefined();
     expect(literalStarts('ab_\\.x[a-z]', 'ab_')).toEqual(['.x']);
   });
   it('takes a token alphabet from classes and literals, and gives up on a bare dot', () => {
