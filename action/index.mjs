@@ -10184,12 +10184,16 @@ function charBefore(buf, at2) {
 function unescape(buf, from, to2, max2 = Infinity) {
   const out = Buffer.allocUnsafe(to2 - from);
   const offsets = new Int32Array(to2 - from + 1);
+  const n = decodeInto(buf, from, to2, max2, out, offsets);
+  return { text: out.toString("latin1", 0, n), offsets: offsets.subarray(0, n + 1) };
+}
+function decodeInto(buf, from, to2, max2, out, offsets) {
   let n = 0;
   let p2 = from;
   while (p2 < to2 && n < max2) {
     const b3 = buf[p2];
     const e = b3 === 92 || b3 === 37 ? escapeCode(buf, p2) : -1;
-    offsets[n] = p2;
+    if (offsets) offsets[n] = p2;
     if (e >= 0 && p2 + (e & 15) <= to2) {
       out[n++] = e >> 4 > 255 ? 255 : e >> 4;
       p2 += e & 15;
@@ -10198,8 +10202,8 @@ function unescape(buf, from, to2, max2 = Infinity) {
       p2++;
     }
   }
-  offsets[n] = p2;
-  return { text: out.toString("latin1", 0, n), offsets: offsets.subarray(0, n + 1) };
+  if (offsets) offsets[n] = p2;
+  return n;
 }
 function isEscapedUnderscore(buf, at2) {
   const e = escapeCode(buf, at2);
@@ -10207,20 +10211,7 @@ function isEscapedUnderscore(buf, at2) {
 }
 function unescapeText(buf, from, to2, max2 = Infinity) {
   if (scratch.length < to2 - from) scratch = Buffer.allocUnsafe(2 * (to2 - from));
-  let n = 0;
-  let p2 = from;
-  while (p2 < to2 && n < max2) {
-    const b3 = buf[p2];
-    const e = b3 === 92 || b3 === 37 ? escapeCode(buf, p2) : -1;
-    if (e >= 0 && p2 + (e & 15) <= to2) {
-      scratch[n++] = e >> 4 > 255 ? 255 : e >> 4;
-      p2 += e & 15;
-    } else {
-      scratch[n++] = b3;
-      p2++;
-    }
-  }
-  return scratch.toString("latin1", 0, n);
+  return scratch.toString("latin1", 0, decodeInto(buf, from, to2, max2, scratch));
 }
 var scratch;
 var init_escapes = __esm({

@@ -91,12 +91,22 @@ export function charBefore(buf: Uint8Array, at: number): number {
 export function unescape(buf: Uint8Array, from: number, to: number, max = Infinity): Unescaped {
   const out = Buffer.allocUnsafe(to - from);
   const offsets = new Int32Array(to - from + 1);
+  const n = decodeInto(buf, from, to, max, out, offsets);
+  return { text: out.toString('latin1', 0, n), offsets: offsets.subarray(0, n + 1) };
+}
+
+/**
+ * Decodes buf[from, to) into `out` (one byte a character: beyond U+00FF, 0xFF), at most
+ * `max` characters; with `offsets`, where each character's bytes start, and the end after
+ * the last. Returns the characters decoded.
+ */
+function decodeInto(buf: Uint8Array, from: number, to: number, max: number, out: Buffer, offsets?: Int32Array): number {
   let n = 0;
   let p = from;
   while (p < to && n < max) {
     const b = buf[p]!;
     const e = b === 0x5c || b === 0x25 ? escapeCode(buf, p) : -1;
-    offsets[n] = p;
+    if (offsets) offsets[n] = p;
     if (e >= 0 && p + (e & 15) <= to) {
       out[n++] = e >> 4 > 0xff ? 0xff : e >> 4;
       p += e & 15;
@@ -105,8 +115,8 @@ export function unescape(buf: Uint8Array, from: number, to: number, max = Infini
       p++;
     }
   }
-  offsets[n] = p;
-  return { text: out.toString('latin1', 0, n), offsets: offsets.subarray(0, n + 1) };
+  if (offsets) offsets[n] = p;
+  return n;
 }
 
 /** Bytes of the escape at buf[at] when it stands for an underscore (else 0): every Hugging Face keyword holds one. */
@@ -120,18 +130,5 @@ let scratch = Buffer.allocUnsafe(1024);
 /** unescape's text alone: no offsets, decoded into a buffer kept between calls. */
 export function unescapeText(buf: Uint8Array, from: number, to: number, max = Infinity): string {
   if (scratch.length < to - from) scratch = Buffer.allocUnsafe(2 * (to - from));
-  let n = 0;
-  let p = from;
-  while (p < to && n < max) {
-    const b = buf[p]!;
-    const e = b === 0x5c || b === 0x25 ? escapeCode(buf, p) : -1;
-    if (e >= 0 && p + (e & 15) <= to) {
-      scratch[n++] = e >> 4 > 0xff ? 0xff : e >> 4;
-      p += e & 15;
-    } else {
-      scratch[n++] = b;
-      p++;
-    }
-  }
-  return scratch.toString('latin1', 0, n);
+  return scratch.toString('latin1', 0, decodeInto(buf, from, to, max, scratch));
 }

@@ -58,6 +58,38 @@ describe('unescape and charBefore', () => {
   });
 });
 
+/** The base64 characters `fn` has Buffer.from decode. */
+function base64Decoded(fn: () => void): number {
+  let chars = 0;
+  const real = Buffer.from;
+  Buffer.from = function (this: unknown, ...args: unknown[]) {
+    if (args[1] === 'base64' && typeof args[0] === 'string') chars += args[0].length;
+    return (real as (...a: unknown[]) => Buffer).apply(this, args);
+  } as typeof Buffer.from;
+  try {
+    fn();
+  } finally {
+    Buffer.from = real;
+  }
+  return chars;
+}
+
+/** Runs of a JWT rule's pattern (the OAuth and Trusted Publisher ones) over text longer than 1,000 characters while `fn` runs. */
+function jwtRunsOverLongText(fn: () => void): number {
+  let runs = 0;
+  const real = RegExp.prototype.exec;
+  RegExp.prototype.exec = function (this: RegExp, text: string) {
+    if (text.length > 1000 && this.source.includes('eyJ')) runs++;
+    return real.call(this, text);
+  };
+  try {
+    fn();
+  } finally {
+    RegExp.prototype.exec = real;
+  }
+  return runs;
+}
+
 describe('crafted input', () => {
   const detector = createDetector(builtinRules());
   it('decodes a run of escaped keywords about twice over, not once per keyword', () => {
@@ -77,35 +109,14 @@ describe('crafted input', () => {
     expect(detector.scan(pct)).toEqual([]);
     expect(decoded.bytes / pct.length).toBeLessThan(12);
     const b64 = Buffer.from('aGZf'.repeat(50_000));
-    let chars = 0;
-    const real = Buffer.from;
-    Buffer.from = function (this: unknown, ...args: unknown[]) {
-      if (args[1] === 'base64' && typeof args[0] === 'string') chars += args[0].length;
-      return (real as (...a: unknown[]) => Buffer).apply(this, args);
-    } as typeof Buffer.from;
-    try {
-      expect(detector.scan(b64)).toEqual([]);
-    } finally {
-      Buffer.from = real;
-    }
-    expect(chars / b64.length).toBeLessThan(6);
+    expect(base64Decoded(() => expect(detector.scan(b64)).toEqual([])) / b64.length).toBeLessThan(6);
   });
   it('decodes no long window for a run of long keywords that no JWT follows, glued or not', () => {
     // A window for a JWT rule is 4 KB: decoded for each of a run of `hf_oauth_` it cost
     // seconds per megabyte. Counted, not timed: base64 characters decoded per input byte.
     for (const unit of ['hf_oauth_', 'hf_oauth_eyJ', ' hf_oauth_eyJ', 'hf_jwt_eyJ']) {
       const b64 = Buffer.from(Buffer.from(unit.repeat(Math.ceil(150_000 / unit.length))).toString('base64'));
-      let chars = 0;
-      const real = Buffer.from;
-      Buffer.from = function (this: unknown, ...args: unknown[]) {
-        if (args[1] === 'base64' && typeof args[0] === 'string') chars += args[0].length;
-        return (real as (...a: unknown[]) => Buffer).apply(this, args);
-      } as typeof Buffer.from;
-      try {
-        expect(detector.scan(b64), unit).toEqual([]);
-      } finally {
-        Buffer.from = real;
-      }
+      const chars = base64Decoded(() => expect(detector.scan(b64), unit).toEqual([]));
       // Short windows: 8 to 11 characters decoded per input character; long ones made it hundreds.
       expect(chars / b64.length, unit).toBeLessThan(20);
     }
@@ -129,40 +140,14 @@ describe('crafted input', () => {
       ['percent', Buffer.from('-hf%5Foauth%5FeyJ'.repeat(8000))],
       ['base64', Buffer.from(Buffer.from(unit.repeat(8000)).toString('base64'))],
     ];
-    const real = RegExp.prototype.exec;
-    let long = 0;
-    RegExp.prototype.exec = function (this: RegExp, text: string) {
-      if (text.length > 1000 && this.source.includes('eyJ')) long++;
-      return real.call(this, text);
-    };
-    try {
-      for (const [name, buf] of inputs) {
-        long = 0;
-        expect(detector.scan(buf), name).toEqual([]);
-        expect(long, name).toBe(0);
-      }
-    } finally {
-      RegExp.prototype.exec = real;
-    }
+    for (const [name, buf] of inputs) expect(jwtRunsOverLongText(() => expect(detector.scan(buf), name).toEqual([])), name).toBe(0);
   });
   it('tries a token with two escaped underscores once, not once per underscore', () => {
     // Counted: runs of the OAuth pattern over long text, one per keyword at most.
     const pc = (x: string) => [...x].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).join('');
     const unit = '-hf_oauth_eyJabcdefghij.';
-    const real = RegExp.prototype.exec;
-    let runs = 0;
-    RegExp.prototype.exec = function (this: RegExp, text: string) {
-      if (text.length > 1000 && this.source.includes('eyJ')) runs++;
-      return real.call(this, text);
-    };
-    try {
-      for (const buf of [Buffer.from(pc(unit).repeat(1000)), Buffer.from(unit.replace(/_/g, '\\u005f').repeat(1000))]) {
-        runs = 0;
-        expect(detector.scan(buf)).toEqual([]);
-        expect(runs).toBeLessThanOrEqual(1000);
-      }
-    } finally {
-      RegExp.prototype.exec = real;
+    for (const buf of [Buffer.from(pc(unit).repeat(1000)), Buffer.from(unit.replace(/_/g, '\\u005f').repeat(1000))]) {
+      expect(jwtRunsOverLongText(() => expect(detector.scan(buf)).toEqual([]))).toBeLessThanOrEqual(1000);
     }
   });
   it('still finds the one real token among them', () => {
