@@ -10559,6 +10559,11 @@ function buildNeedles(compiled, encode) {
     rules: compiled.filter((c3) => c3.keyword.startsWith(root))
   }));
 }
+function mayBeJwt(text2, at2) {
+  const dot = text2.indexOf(".", at2);
+  if (dot === -1 || text2.indexOf(".", dot + 1) === -1) return false;
+  return Buffer.from(text2.slice(at2, dot), "base64url").toString("latin1").trimEnd().endsWith("}");
+}
 function utf32(s, little) {
   const out = Buffer.alloc(4 * s.length);
   for (let i = 0; i < s.length; i++) {
@@ -10633,7 +10638,7 @@ function createDetector(rules, options = {}) {
   function tryRules(needle, text2, declared) {
     for (const c3 of needle.rules) {
       if (!text2.startsWith(c3.keyword)) continue;
-      if (c3.rule.filters.jwt && text2.startsWith("eyJ", c3.keyword.length) && text2.indexOf(".", c3.keyword.length) === -1) continue;
+      if (c3.rule.filters.jwt && text2.startsWith("eyJ", c3.keyword.length) && !mayBeJwt(text2, c3.keyword.length)) continue;
       const secret = c3.match(text2);
       if (secret === void 0 || secret.length > c3.rule.maxLength) continue;
       const after = text2.charCodeAt(secret.length);

@@ -446,6 +446,16 @@ function buildNeedles(compiled: CompiledRule[], encode: (kw: string) => Buffer):
 
 const NUL3 = Buffer.alloc(3);
 
+/**
+ * Whether text[at…] may start a JWT as decodeJwt takes one: two dots ahead, and the part
+ * before the first decoding to text that ends in `}` (JSON.parse wants an object).
+ */
+function mayBeJwt(text: string, at: number): boolean {
+  const dot = text.indexOf('.', at);
+  if (dot === -1 || text.indexOf('.', dot + 1) === -1) return false;
+  return Buffer.from(text.slice(at, dot), 'base64url').toString('latin1').trimEnd().endsWith('}');
+}
+
 /** Bytes of a buffer seen to be base64 characters, all of buf[from, to). */
 interface Base64Run {
   from: number;
@@ -577,10 +587,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   function tryRules(needle: Needle, text: string, declared?: readonly number[]): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
     for (const c of needle.rules) {
       if (!text.startsWith(c.keyword)) continue;
-      // A JWT body (the jwt filter) is three dot-separated parts: without a dot in the
-      // window it can't be one, and the pattern need not run over 4 KB to find that out
-      // (a run of `-hf_oauth_eyJ` cost seconds per megabyte).
-      if (c.rule.filters.jwt && text.startsWith('eyJ', c.keyword.length) && text.indexOf('.', c.keyword.length) === -1) continue;
+      // A JWT body (the jwt filter) is three dot-separated parts whose first decodes to a
+      // JSON object: without two dots in the window, or with a first part that can't end
+      // in `}`, it can't be one, and the pattern need not run over 4 KB to find that out
+      // (runs of `-hf_oauth_eyJ`, with or without a dot now and then, cost seconds per MB).
+      if (c.rule.filters.jwt && text.startsWith('eyJ', c.keyword.length) && !mayBeJwt(text, c.keyword.length)) continue;
       const secret = c.match(text);
       // A match longer than the rule's longest token is not one (the window is at least 64).
       if (secret === undefined || secret.length > c.rule.maxLength) continue;

@@ -126,7 +126,7 @@ describe('crafted input', () => {
     // A short window per keyword: about 19 bytes per input byte; a long one, about 900.
     expect(decoded.bytes / pct.length).toBeLessThan(40);
   });
-  it('runs no JWT pattern over a 4 KB window that holds no dot, in any encoding', () => {
+  it('runs no JWT pattern over a 4 KB window that holds no JWT header, in any encoding', () => {
     // `-hf_oauth_eyJ` over and over: each keyword used to get a 4 KB window and the
     // pattern's backtracking over it, seconds per megabyte. Counted, not timed: pattern
     // runs over long text.
@@ -139,6 +139,11 @@ describe('crafted input', () => {
       ['escaped', Buffer.from('-hf\\u005foauth\\u005feyJ'.repeat(8000))],
       ['percent', Buffer.from('-hf%5Foauth%5FeyJ'.repeat(8000))],
       ['base64', Buffer.from(Buffer.from(unit.repeat(8000)).toString('base64'))],
+      // A dot now and then: the window holds two, but no JWT header before the first.
+      ['plain, a dot every 4 KB', Buffer.from(`${unit.repeat(307)}.`.repeat(25))],
+      ['percent, a dot every 4 KB', Buffer.from(`${'-hf%5Foauth%5FeyJ'.repeat(307)}.`.repeat(25))],
+      ['UTF-16BE, a dot every 4 KB', Buffer.from(`${unit.repeat(307)}.`.repeat(25), 'utf16le').swap16()],
+      ['Trusted Publisher, a dot every 4 KB', Buffer.from(`${'-hf_jwt_eyJ'.repeat(370)}.`.repeat(25))],
     ];
     for (const [name, buf] of inputs) expect(jwtRunsOverLongText(() => expect(detector.scan(buf), name).toEqual([])), name).toBe(0);
   });
