@@ -10209,9 +10209,12 @@ function isEscapedUnderscore(buf, at2) {
   const e = escapeCode(buf, at2);
   return e >= 0 && e >> 4 === 95 ? e & 15 : 0;
 }
-function unescapeText(buf, from, to2, max2 = Infinity) {
+function unescapeBytes(buf, from, to2, max2 = Infinity) {
   if (scratch.length < to2 - from) scratch = Buffer.allocUnsafe(2 * (to2 - from));
-  return scratch.toString("latin1", 0, decodeInto(buf, from, to2, max2, scratch));
+  return scratch.subarray(0, decodeInto(buf, from, to2, max2, scratch));
+}
+function unescapeText(buf, from, to2, max2 = Infinity) {
+  return unescapeBytes(buf, from, to2, max2).toString("latin1");
 }
 var scratch;
 var init_escapes = __esm({
@@ -10355,7 +10358,7 @@ function base64Plausible(buf, group, rules) {
   return false;
 }
 function isBase64Byte(b3) {
-  return b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 90 || b3 >= 97 && b3 <= 122 || b3 === 43 || b3 === 47 || b3 === 45 || b3 === 95;
+  return isStandardBase64(b3) || b3 === 45 || b3 === 95;
 }
 function leftBoundary(get, at2) {
   const b3 = get(at2 - 1);
@@ -10422,9 +10425,12 @@ function base64NeedleInfo(kw) {
   }
   return out;
 }
-function bodyPrecheck(pattern2, keyword, flags = "") {
+function afterKeyword(pattern2, keyword) {
   const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const rest = pattern2.startsWith(escaped) ? pattern2.slice(escaped.length) : pattern2.startsWith(keyword) ? pattern2.slice(keyword.length) : void 0;
+  return pattern2.startsWith(escaped) ? pattern2.slice(escaped.length) : pattern2.startsWith(keyword) ? pattern2.slice(keyword.length) : void 0;
+}
+function bodyPrecheck(pattern2, keyword, flags = "") {
+  const rest = afterKeyword(pattern2, keyword);
   if (rest === void 0) return void 0;
   const m2 = /^(\[(?:\\.|[^\]\\])+\]|\\[dw])(\{(\d+)(?:,\d*)?\}|\+)?/.exec(rest);
   if (!m2) return void 0;
@@ -10434,44 +10440,34 @@ function bodyPrecheck(pattern2, keyword, flags = "") {
   const min2 = m2[3] !== void 0 ? Number(m2[3]) : 1;
   return { table: table2, min: Math.min(min2, 256) };
 }
-function hasTopLevelBar(pattern2) {
+function alternatives(pattern2, from) {
+  const alts = [];
   let depth = 0;
-  for (let i = 0; i < pattern2.length; i++) {
+  let start = from;
+  let i = from;
+  for (; i < pattern2.length; i++) {
     const ch = pattern2[i];
     if (ch === "\\") i++;
     else if (ch === "[") {
       for (i++; i < pattern2.length && pattern2[i] !== "]"; i++) if (pattern2[i] === "\\") i++;
     } else if (ch === "(") depth++;
-    else if (ch === ")") depth--;
-    else if (ch === "|" && depth === 0) return true;
+    else if (ch === ")" && depth-- === 0) break;
+    else if (ch === "|" && depth === 0) {
+      alts.push(pattern2.slice(start, i));
+      start = i + 1;
+    }
   }
-  return false;
+  alts.push(pattern2.slice(start, i));
+  return { alts, end: i };
 }
 function literalStarts(pattern2, keyword) {
-  const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const rest = pattern2.startsWith(escaped) ? pattern2.slice(escaped.length) : pattern2.startsWith(keyword) ? pattern2.slice(keyword.length) : void 0;
-  if (rest === void 0) return void 0;
-  if (hasTopLevelBar(rest)) return void 0;
+  const rest = afterKeyword(pattern2, keyword);
+  if (rest === void 0 || alternatives(rest, 0).alts.length > 1) return void 0;
   let alts = [rest];
   if (rest.startsWith("(?:")) {
-    alts = [];
-    let depth = 0;
-    let from = 3;
-    let i = 0;
-    for (; i < rest.length; i++) {
-      const ch = rest[i];
-      if (ch === "\\") i++;
-      else if (ch === "[") {
-        for (i++; i < rest.length && rest[i] !== "]"; i++) if (rest[i] === "\\") i++;
-      } else if (ch === "(") depth++;
-      else if (ch === ")" && --depth === 0) break;
-      else if (ch === "|" && depth === 1) {
-        alts.push(rest.slice(from, i));
-        from = i + 1;
-      }
-    }
-    if (i >= rest.length || /^[?*{]/.test(rest.slice(i + 1))) return void 0;
-    alts.push(rest.slice(from, i));
+    const group = alternatives(rest, 3);
+    if (group.end >= rest.length || /^[?*{]/.test(rest.slice(group.end + 1))) return void 0;
+    alts = group.alts;
   }
   const out = [];
   for (const a of alts) {
@@ -10539,14 +10535,7 @@ function compileRules(rules) {
   return out;
 }
 function couldMatch(c3, buf, at2) {
-  const kb = c3.keywordBytes;
-  if (at2 + kb.length + c3.bodyMin > buf.length) return false;
-  if (!occursAt(buf, at2, kb)) return false;
-  const t2 = c3.bodyClass;
-  if (t2) {
-    for (let i = at2 + kb.length, end = i + c3.bodyMin; i < end; i++) if (t2[buf[i]] === 0) return false;
-  }
-  return true;
+  return at2 + c3.keywordBytes.length + c3.bodyMin <= buf.length && couldStartIn(c3, buf, at2);
 }
 function buildNeedles(compiled, encode) {
   const keywords = [...new Set(compiled.map((c3) => c3.keyword))].sort((a, b3) => a.length - b3.length);
@@ -10724,7 +10713,7 @@ function createDetector(rules, options = {}) {
   }
   const PCT5 = Buffer.from("%5", "latin1");
   function scanPercent(buf, from, to2, hits, chain, cache) {
-    const starts = /* @__PURE__ */ new Set();
+    const starts = /* @__PURE__ */ new Map();
     for (let p2 = buf.indexOf(PCT5, Math.max(0, from)); p2 !== -1 && p2 < to2 + 64; p2 = buf.indexOf(PCT5, p2 + 1)) {
       let keyword = false;
       for (const needle of pct) {
@@ -10732,17 +10721,16 @@ function createDetector(rules, options = {}) {
         const at2 = p2 - first;
         if (!occursAt(buf, at2, needle.bytes)) continue;
         keyword = true;
-        if (at2 >= from && at2 < to2) starts.add(at2);
+        if (at2 >= from && at2 < to2 && !starts.has(at2)) starts.set(at2, needle);
         (cache.tried ??= /* @__PURE__ */ new Set()).add(at2);
       }
       if (!keyword && (buf[p2 + 2] | 32) === 102) escapedHit(buf, p2, from, to2, hits, chain, "percent", cache);
     }
-    for (const at2 of starts) {
-      const needle = pct.find((n) => occursAt(buf, at2, n.bytes));
+    for (const [at2, needle] of starts) {
       {
         const get = (i) => i >= 0 ? buf[i] : void 0;
         if (leftBoundary(get, at2) === "glued") continue;
-        const head = Buffer.from(unescapeText(buf, at2, Math.min(buf.length, at2 + 3 * 16), 16), "latin1");
+        const head = unescapeBytes(buf, at2, Math.min(buf.length, at2 + 3 * 16), 16);
         if (!needle.rules.some((c3) => couldStartIn(c3, head, 0))) continue;
         const text2 = textWindow((chars) => {
           const d2 = chars > SHORT + 1 ? decodedAround(buf, at2, chars, cache) : void 0;
@@ -10785,24 +10773,19 @@ function createDetector(rules, options = {}) {
     if (!beforeUnderscore.has(charBefore(buf, p2))) return;
     let d2 = decodedAround(buf, p2, SHORT + 1, cache);
     if (!d2) return;
+    const done = cache.tried ??= /* @__PURE__ */ new Set();
     for (const needle of ascii) {
-      const tried = /* @__PURE__ */ new Set();
       for (const { keyword } of needle.rules) for (let k2 = keyword.indexOf("_"); k2 !== -1; k2 = keyword.indexOf("_", k2 + 1)) {
         let s = d2.at - k2;
-        if (s < 0 || tried.has(s) || !d2.u.text.startsWith(keyword, s)) continue;
-        tried.add(s);
+        if (s < 0 || !d2.u.text.startsWith(keyword, s)) continue;
         const start = d2.u.offsets[s];
-        if (start < from || start >= to2) continue;
-        const done = cache.tried ??= /* @__PURE__ */ new Set();
-        if (done.has(start)) continue;
+        if (start < from || start >= to2 || done.has(start)) continue;
         done.add(start);
         const long = startsLong(d2.u.text, s);
         if (long && d2.u.text.length - s < maxTokenBytes + 1) {
           d2 = decodedAround(buf, p2, maxTokenBytes + 1, cache);
           if (!d2) return;
           s = d2.at - k2;
-          tried.clear();
-          tried.add(s);
         }
         const { u: u2 } = d2;
         const get = (i) => i >= 0 ? u2.text.charCodeAt(i) : void 0;

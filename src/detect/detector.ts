@@ -7,7 +7,7 @@ import type { Decoding, JwtInfo, Rule } from '../core/types.ts';
 import { entropy, isMixedCase, placeholderReason } from './filters.ts';
 import { decodeJwt } from './jwt.ts';
 import { compileLinear } from './linear.ts';
-import { charBefore, isEscapedUnderscore, unescape, unescapeText, type Unescaped } from './escapes.ts';
+import { charBefore, isEscapedUnderscore, unescape, unescapeBytes, unescapeText, type Unescaped } from './escapes.ts';
 import { occursAt, type Searcher, searcher, shareAnchors } from './search.ts';
 
 /** A token found in a buffer, before line numbers and aggregation. */
@@ -160,8 +160,9 @@ function base64Plausible(buf: Buffer, group: number, rules: readonly CompiledRul
   return false;
 }
 
+/** A base64 character of either alphabet (standard, or url-safe `-` and `_`). */
 function isBase64Byte(b: number): boolean {
-  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2b || b === 0x2f || b === 0x2d || b === 0x5f;
+  return isStandardBase64(b) || b === 0x2d || b === 0x5f;
 }
 
 /**
@@ -279,6 +280,12 @@ export function base64NeedleInfo(kw: string): Base64Needle[] {
   return out;
 }
 
+/** What a pattern says after its keyword (written escaped or as it is), or undefined when it doesn't start with it. */
+function afterKeyword(pattern: string, keyword: string): string | undefined {
+  const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return pattern.startsWith(escaped) ? pattern.slice(escaped.length) : pattern.startsWith(keyword) ? pattern.slice(keyword.length) : undefined;
+}
+
 /**
  * When the pattern continues after its keyword with a character class and a
  * quantifier (`hf_[A-Za-z0-9]{34}`), the bytes after a candidate can be checked
@@ -286,8 +293,7 @@ export function base64NeedleInfo(kw: string): Base64Needle[] {
  * `hf_hub_download`, rejected at its fourth byte.
  */
 export function bodyPrecheck(pattern: string, keyword: string, flags = ''): { table: Uint8Array; min: number } | undefined {
-  const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const rest = pattern.startsWith(escaped) ? pattern.slice(escaped.length) : pattern.startsWith(keyword) ? pattern.slice(keyword.length) : undefined;
+  const rest = afterKeyword(pattern, keyword);
   if (rest === undefined) return undefined;
   const m = /^(\[(?:\\.|[^\]\\])+\]|\\[dw])(\{(\d+)(?:,\d*)?\}|\+)?/.exec(rest);
   if (!m) return undefined;
@@ -299,51 +305,45 @@ export function bodyPrecheck(pattern: string, keyword: string, flags = ''): { ta
 }
 
 /**
- * The literal texts a rule's pattern goes on with after its keyword, one per alternative
- * (`hf_oauth_(?:eyJ…|_refresh_…)` gives `eyJ` and `_refresh_`), or undefined when the
- * pattern doesn't say (an alternative that starts with a class, an optional group).
+ * The alternatives of the group body that starts at pattern[from] (the whole pattern
+ * when 0): split at each `|` of that depth, up to the `)` that closes it (`end`, or the
+ * pattern's length). Classes and escapes are stepped over.
  */
-/** Whether `pattern` holds a `|` outside every group and class. */
-function hasTopLevelBar(pattern: string): boolean {
+function alternatives(pattern: string, from: number): { alts: string[]; end: number } {
+  const alts: string[] = [];
   let depth = 0;
-  for (let i = 0; i < pattern.length; i++) {
+  let start = from;
+  let i = from;
+  for (; i < pattern.length; i++) {
     const ch = pattern[i];
     if (ch === '\\') i++;
     else if (ch === '[') {
       for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
     } else if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (ch === '|' && depth === 0) return true;
+    else if (ch === ')' && depth-- === 0) break;
+    else if (ch === '|' && depth === 0) {
+      alts.push(pattern.slice(start, i));
+      start = i + 1;
+    }
   }
-  return false;
+  alts.push(pattern.slice(start, i));
+  return { alts, end: i };
 }
 
+/**
+ * The literal texts a rule's pattern goes on with after its keyword, one per alternative
+ * (`hf_oauth_(?:eyJ…|_refresh_…)` gives `eyJ` and `_refresh_`), or undefined when the
+ * pattern doesn't say (an alternative that starts with a class, an optional group, an
+ * alternation at the top, where the keyword leads only the first branch).
+ */
 export function literalStarts(pattern: string, keyword: string): string[] | undefined {
-  const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const rest = pattern.startsWith(escaped) ? pattern.slice(escaped.length) : pattern.startsWith(keyword) ? pattern.slice(keyword.length) : undefined;
-  if (rest === undefined) return undefined;
-  // An alternation at the top (`kw_a…|kw_b…`): the keyword covers only the first branch.
-  if (hasTopLevelBar(rest)) return undefined;
+  const rest = afterKeyword(pattern, keyword);
+  if (rest === undefined || alternatives(rest, 0).alts.length > 1) return undefined;
   let alts = [rest];
   if (rest.startsWith('(?:')) {
-    alts = [];
-    let depth = 0;
-    let from = 3;
-    let i = 0;
-    for (; i < rest.length; i++) {
-      const ch = rest[i];
-      if (ch === '\\') i++;
-      else if (ch === '[') {
-        for (i++; i < rest.length && rest[i] !== ']'; i++) if (rest[i] === '\\') i++;
-      } else if (ch === '(') depth++;
-      else if (ch === ')' && --depth === 0) break;
-      else if (ch === '|' && depth === 1) {
-        alts.push(rest.slice(from, i));
-        from = i + 1;
-      }
-    }
-    if (i >= rest.length || /^[?*{]/.test(rest.slice(i + 1))) return undefined;
-    alts.push(rest.slice(from, i));
+    const group = alternatives(rest, 3);
+    if (group.end >= rest.length || /^[?*{]/.test(rest.slice(group.end + 1))) return undefined;
+    alts = group.alts;
   }
   const out: string[] = [];
   for (const a of alts) {
@@ -420,12 +420,7 @@ export function compileRules(rules: readonly Rule[]): CompiledRule[] {
 
 /** Cheap byte-level test that a rule could match at `at` (raw bytes only). */
 function couldMatch(c: CompiledRule, buf: Buffer, at: number): boolean {
-  const kb = c.keywordBytes;
-  if (at + kb.length + c.bodyMin > buf.length) return false;
-  if (!occursAt(buf, at, kb)) return false;
-  const t = c.bodyClass;
-  if (t) for (let i = at + kb.length, end = i + c.bodyMin; i < end; i++) if (t[buf[i]!] === 0) return false;
-  return true;
+  return at + c.keywordBytes.length + c.bodyMin <= buf.length && couldStartIn(c, buf, at);
 }
 
 /**
@@ -696,7 +691,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   function scanPercent(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], cache: EscapeCache): void {
     // Every percent needle holds "%5F"/"%5f": one pass finds them all, then each
     // needle is compared where it would start.
-    const starts = new Set<number>();
+    const starts = new Map<number, Needle>();
     for (let p = buf.indexOf(PCT5, Math.max(0, from)); p !== -1 && p < to + 64; p = buf.indexOf(PCT5, p + 1)) {
       let keyword = false;
       for (const needle of pct) {
@@ -704,21 +699,20 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         const at = p - first;
         if (!occursAt(buf, at, needle.bytes)) continue;
         keyword = true;
-        if (at >= from && at < to) starts.add(at);
+        if (at >= from && at < to && !starts.has(at)) starts.set(at, needle);
         (cache.tried ??= new Set()).add(at); // (the escape pass need not try it again)
       }
       // `%5F` with no keyword's letters before it as they are: perhaps they are
       // percent-encoded too (`%68%66%5F…`).
       if (!keyword && (buf[p + 2]! | 0x20) === 0x66) escapedHit(buf, p, from, to, hits, chain, 'percent', cache);
     }
-    for (const at of starts) {
-      const needle = pct.find((n) => occursAt(buf, at, n.bytes))!;
+    for (const [at, needle] of starts) {
       {
         const get = (i: number) => (i >= 0 ? buf[i] : undefined);
         if (leftBoundary(get, at) === 'glued') continue;
         // The keyword and the start of the body first: a run of encoded keywords
         // (`hf%5Fhf%5F…`) is turned away before a window is decoded for each.
-        const head = Buffer.from(unescapeText(buf, at, Math.min(buf.length, at + 3 * 16), 16), 'latin1');
+        const head = unescapeBytes(buf, at, Math.min(buf.length, at + 3 * 16), 16);
         if (!needle.rules.some((c) => couldStartIn(c, head, 0))) continue;
         // A long window comes from text decoded once for the candidates around it.
         const text = textWindow((chars) => {
@@ -782,17 +776,14 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     if (!beforeUnderscore.has(charBefore(buf, p))) return;
     let d = decodedAround(buf, p, SHORT + 1, cache);
     if (!d) return;
+    const done = (cache.tried ??= new Set());
     for (const needle of ascii) {
       // Each underscore of each keyword this needle leads to may be the escaped one.
-      const tried = new Set<number>();
       for (const { keyword } of needle.rules) for (let k = keyword.indexOf('_'); k !== -1; k = keyword.indexOf('_', k + 1)) {
         let s = d.at - k;
-        if (s < 0 || tried.has(s) || !d.u.text.startsWith(keyword, s)) continue;
-        tried.add(s);
+        if (s < 0 || !d.u.text.startsWith(keyword, s)) continue;
         const start = d.u.offsets[s]!;
-        if (start < from || start >= to) continue;
-        const done = (cache.tried ??= new Set());
-        if (done.has(start)) continue;
+        if (start < from || start >= to || done.has(start)) continue;
         done.add(start);
         // The window textWindow would take: SHORT + 1 characters, or the long one.
         const long = startsLong(d.u.text, s);
@@ -800,8 +791,6 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           d = decodedAround(buf, p, maxTokenBytes + 1, cache);
           if (!d) return;
           s = d.at - k;
-          tried.clear(); // (offsets into the new region from here on)
-          tried.add(s);
         }
         const { u } = d;
         const get = (i: number) => (i >= 0 ? u.text.charCodeAt(i) : undefined);

@@ -127,8 +127,13 @@ export function isEscapedUnderscore(buf: Uint8Array, at: number): number {
 
 let scratch = Buffer.allocUnsafe(1024);
 
-/** unescape's text alone: no offsets, decoded into a buffer kept between calls. */
-export function unescapeText(buf: Uint8Array, from: number, to: number, max = Infinity): string {
+/** unescape's characters alone as bytes (latin1), in a buffer that the next call reuses. */
+export function unescapeBytes(buf: Uint8Array, from: number, to: number, max = Infinity): Buffer {
   if (scratch.length < to - from) scratch = Buffer.allocUnsafe(2 * (to - from));
-  return scratch.toString('latin1', 0, decodeInto(buf, from, to, max, scratch));
+  return scratch.subarray(0, decodeInto(buf, from, to, max, scratch));
+}
+
+/** unescape's text alone: no offsets. */
+export function unescapeText(buf: Uint8Array, from: number, to: number, max = Infinity): string {
+  return unescapeBytes(buf, from, to, max).toString('latin1');
 }

@@ -169,7 +169,6 @@ function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number,
   return out;
 }
 
-/** Scans a whole buffer at once. */
 /** Scans a whole buffer; `form` says how to count its lines when its first bytes can't (text joined from many sources). */
 export function scanWhole(detector: Detector, buf: Buffer, form?: TextForm): Match[] {
   const hits = detector.scan(buf);
