@@ -1,6 +1,7 @@
 // Where a token leaked says how it should have been kept: a CI file wants the CI
 // system's secret store (or no token at all), a notebook wants a login prompt, a
 // Dockerfile wants a build secret. One sentence per kind of place, each at most once.
+import { GIT_CONFIG } from '../core/places.ts';
 import type { Location } from '../core/types.ts';
 
 interface Place {
@@ -44,7 +45,7 @@ const PLACES: Place[] = [
     hint: 'A Kubernetes Secret\'s `data:` is base64, not encryption: keep the manifest out of git and use a secret manager (External Secrets, Sealed Secrets, SOPS).',
   },
   {
-    test: (p) => /(^|\/)\.git\/config$/.test(p),
+    test: (p) => GIT_CONFIG.test(p),
     hint: 'A remote URL held it (`git clone https://<user>:<token>@huggingface.co/...` writes it into `.git/config`, and `git remote -v` shows it): clone from the plain URL and let git ask the credential helper, which `hf auth login` can fill.',
   },
   {

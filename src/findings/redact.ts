@@ -46,11 +46,17 @@ export function scrubber(secrets: Iterable<string>): (text: string) => string {
   const short: Form[] = [];
   for (const s of secrets) {
     if (!s) continue;
+    const shown = redact(s);
     for (const form of echoForms(s)) {
-      const f = { form, shown: redact(s) };
+      const f = { form, shown };
       // (A form with a character runs never hold, from a config rule, is looked for whole.)
       if (form.length < KEY || !FORM_CHARS.test(form)) short.push(f);
-      else byKey.set(form.slice(0, KEY), [...(byKey.get(form.slice(0, KEY)) ?? []), f]);
+      else {
+        const key = form.slice(0, KEY);
+        const bucket = byKey.get(key);
+        if (bucket) bucket.push(f);
+        else byKey.set(key, [f]);
+      }
     }
   }
   return (text) => {
@@ -126,4 +132,15 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
  */
 export function escapeControls(s: string): string {
   return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A plain value (strings, arrays, objects) with every string in it passed through `f`. */
+export function mapStrings<T>(value: T, f: (s: string) => string): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return f(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
 }

@@ -9,7 +9,6 @@ import { NOT_REQUESTED } from '../core/types.ts';
 import { escapeMarkdown, inlineCode, stepMarkdown } from './markdown-text.ts';
 import type { Report, ReportOptions } from './types.ts';
 
-export { escapeMarkdown, inlineCode, stepMarkdown };
 
 /** Secrets listed in the table, and described in detail, at most. */
 export const MAX_TABLE_ROWS = 100;
@@ -91,7 +90,7 @@ function statsLine(report: Report): string {
   const parts = [`${what} (${formatBytes(s.bytes)}) scanned by \`hfleaks ${escapeMarkdown(report.command)}\``];
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
-  if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}`);
+  if (s.warnings.length) parts.push(plural(s.warnings.length, 'warning'));
   if (s.missingObjects) parts.push(`${plural(s.missingObjects, 'object')} missing, not scanned`);
   if (s.shallow) parts.push('shallow clone: older history was not scanned');
   return `${parts.join('; ')}.`;

@@ -6,7 +6,7 @@ import type * as Sarif from 'sarif';
 import { adviseFinding, ruleHelp } from '../advice/index.ts';
 import type { Finding, Location, Severity, Verification } from '../core/types.ts';
 import { sha256 } from '../findings/aggregate.ts';
-import { removeEmails, scrubber } from '../findings/redact.ts';
+import { mapStrings, removeEmails, scrubber } from '../findings/redact.ts';
 import type { Report, ReportOptions } from './types.ts';
 
 export const SARIF_SCHEMA = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json';
@@ -133,13 +133,7 @@ function results(f: Finding, ruleIndex: number): Sarif.Result[] {
 /** Every string in the log, with known secrets and e-mail addresses removed. */
 function scrubDeep<T>(value: T, secrets: readonly string[]): T {
   const scrub = scrubber(secrets);
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return removeEmails(scrub(v));
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return walk(value) as T;
+  return mapStrings(value, (s) => removeEmails(scrub(s)));
 }
 
 export function buildSarif(report: Report): Sarif.Log {

@@ -65,7 +65,7 @@ function summary(report: Report, c: ReturnType<typeof pc.createColors>): string 
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.baselined) parts.push(`${s.baselined} in the baseline`);
-  if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}`);
+  if (s.warnings.length) parts.push(plural(s.warnings.length, 'warning'));
   if (s.missingObjects) parts.push(`${plural(s.missingObjects, 'object')} missing, not scanned`);
   if (s.shallow) parts.push('shallow clone: older history was not scanned');
   const head = report.findings.length

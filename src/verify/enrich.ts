@@ -6,7 +6,7 @@ import type { Io } from '../cli/io.ts';
 import type { Detector } from '../detect/detector.ts';
 import { createDetector } from '../detect/detector.ts';
 import { scanWhole } from '../detect/scanner.ts';
-import { scrubber } from '../findings/redact.ts';
+import { mapStrings, scrubber } from '../findings/redact.ts';
 import { builtinRules } from '../rules/builtin.ts';
 import type { HubClient } from './client.ts';
 import { createHubClient } from './client.ts';
@@ -40,8 +40,8 @@ export function isHubToken(f: Pick<Finding, 'rule' | 'secret'>): boolean {
 }
 
 /** Why a finding is not sent to the Hub, or undefined when it is. */
-function notSent(f: Finding): { reason: string; expired?: boolean } | undefined {
-  if (!isHubToken(f)) return { reason: 'not a Hugging Face token rule; never sent to the Hub' };
+function notSent(f: Finding, hub: boolean): { reason: string; expired?: boolean } | undefined {
+  if (!hub) return { reason: 'not a Hugging Face token rule; never sent to the Hub' };
   if (f.secret.raw.startsWith('hf_oauth__refresh_')) return { reason: 'an OAuth refresh token cannot be checked with whoami; treat it as live' };
   if (f.jwt?.expired) return { reason: `expired${f.jwt.expiresAt ? ` on ${f.jwt.expiresAt}` : ''} (its JWT says so); not sent to the Hub`, expired: true };
   return undefined;
@@ -56,7 +56,7 @@ export async function verifyFindings(io: Io, settings: VerifySettings, findings:
     // What the Hub says (names, messages) is printed: a server that echoes a token back
     // must not put it in the report.
     const scrub = scrubber(findings.map((f) => f.secret.raw));
-    for (const f of findings) if (f.verification) f.verification = scrubDeep(f.verification, scrub);
+    for (const f of findings) if (f.verification) f.verification = mapStrings(f.verification, scrub);
     const unknown = findings.filter((f) => f.verification?.status === 'unknown');
     if (unknown.length) {
       const reasons = [...new Set(unknown.map((f) => f.verification?.reason ?? 'no usable answer'))];
@@ -72,19 +72,9 @@ export async function verifyFindings(io: Io, settings: VerifySettings, findings:
   return revokeFound(io, settings, findings, warn, spentMs);
 }
 
-/** Every string in a plain value passed through `scrub`. */
-function scrubDeep<T>(value: T, scrub: (s: string) => string): T {
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return scrub(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return walk(value) as T;
-}
-
 async function verifyFinding(client: HubClient, f: Finding, s: VerifySettings): Promise<void> {
-  const skip = notSent(f);
+  const hub = isHubToken(f);
+  const skip = notSent(f, hub);
   let v: Verification;
   if (skip) {
     v = describe({ status: 'skipped', reason: skip.reason });
@@ -99,7 +89,7 @@ async function verifyFinding(client: HubClient, f: Finding, s: VerifySettings): 
   }
   f.verification = v;
   // A custom rule's severity is the user's: verification only grades Hub tokens.
-  if (isHubToken(f)) f.severity = severityFromVerification(v, Boolean(skip?.expired || f.jwt?.expired));
+  if (hub) f.severity = severityFromVerification(v, Boolean(skip?.expired || f.jwt?.expired));
 }
 
 /**

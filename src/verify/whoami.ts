@@ -212,13 +212,14 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
     if (fg) {
       const onOrg = fg.scoped.filter((s) => s.type === 'org' && s.name === orgName);
       const onRepos = fg.scoped.filter((s) => ['model', 'dataset', 'space'].includes(s.type) && s.name.startsWith(`${orgName}/`));
-      const asked = levelOf(onOrg.flatMap((s) => s.permissions));
+      const orgPerms = onOrg.flatMap((s) => s.permissions);
+      const asked = levelOf(orgPerms);
       const orgWide = min(asked, allowed);
       const perRepo = min(levelOf(onRepos.flatMap((s) => s.permissions)), allowed);
       access = max(orgWide, perRepo);
       if (onOrg.length && rank(asked) === 0) {
         // A scope names it but asks nothing of its repositories (discussion.write alone).
-        const side = sideOf(onOrg.flatMap((s) => s.permissions));
+        const side = sideOf(orgPerms);
         summary = side.length ? `no access to its repositories; the token can ${side.join(', and ')} there` : 'no access through this token (its scope there grants no permission)';
       } else if (onOrg.length && rank(orgWide) === 0) {
         summary = 'no access through this token'; // the owner's role allows none: said below
