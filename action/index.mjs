@@ -2983,7 +2983,7 @@ function memberName(path2) {
   return base2.replace(/\.(gz|tgz)$/i, (m2) => m2.toLowerCase() === ".tgz" ? ".tar" : "") || "content";
 }
 function openContent(detector, path2, sink, opts = DEFAULT_CONTENT_OPTIONS) {
-  return open(detector, path2, sink, opts, 0, { left: opts.archiveBytes, exceeded: false });
+  return open(detector, path2, sink, opts, 0, { left: opts.archiveBytes, cut: /* @__PURE__ */ new Set() });
 }
 function open(detector, path2, sink, opts, depth, budget) {
   let inner;
@@ -3062,13 +3062,9 @@ function classify(first, path2, sink) {
 }
 function charge(budget, chunk, member, path2, sink, opts) {
   sink.inflated?.(chunk.length);
-  let fits = 0;
-  if (!budget.exceeded) {
-    fits = Math.min(chunk.length, budget.left);
-    budget.left -= fits;
-    if (fits < chunk.length) budget.exceeded = true;
-  }
-  if (fits < chunk.length && !(budget.cut ??= /* @__PURE__ */ new Set()).has(path2)) {
+  const fits = Math.min(chunk.length, budget.left);
+  budget.left -= fits;
+  if (fits < chunk.length && !budget.cut.has(path2)) {
     budget.cut.add(path2);
     sink.skip(path2, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
   }
@@ -21690,16 +21686,14 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
             buf = chunk;
             start = 0;
             if (rest) {
-              const end = chunk.indexOf(sep2);
-              if (end === -1) {
-                rest.push(chunk);
+              const done2 = finishRecord(rest, chunk, sep2);
+              if (!done2) {
                 buf = void 0;
                 continue;
               }
-              const record = Buffer.concat([...rest, chunk.subarray(0, end)]);
               rest = void 0;
-              start = end + 1;
-              const p2 = onRecord(record);
+              start = done2.next;
+              const p2 = onRecord(done2.record);
               if (p2) return wait(p2);
             }
           }
@@ -21765,19 +21759,24 @@ function gitOutput(ctx, args, input2) {
     proc.on("close", (code2) => resolve14({ code: code2 ?? -1, stdout: Buffer.concat(out), stderr }));
   });
 }
+function finishRecord(rest, chunk, sep2) {
+  const end = chunk.indexOf(sep2);
+  if (end === -1) {
+    rest.push(chunk);
+    return void 0;
+  }
+  return { record: Buffer.concat([...rest, chunk.subarray(0, end)]), next: end + 1 };
+}
 function eachRecord(chunks, sep2, onRecord) {
   let rest;
   for (const chunk of chunks) {
     let start = 0;
     if (rest) {
-      const end = chunk.indexOf(sep2);
-      if (end === -1) {
-        rest.push(chunk);
-        continue;
-      }
-      onRecord(Buffer.concat([...rest, chunk.subarray(0, end)]));
+      const done = finishRecord(rest, chunk, sep2);
+      if (!done) continue;
+      onRecord(done.record);
       rest = void 0;
-      start = end + 1;
+      start = done.next;
     }
     for (let i = chunk.indexOf(sep2, start); i !== -1; i = chunk.indexOf(sep2, start)) {
       onRecord(chunk.subarray(start, i));
@@ -23430,12 +23429,13 @@ function parseWhoami(json, ctx = {}) {
     if (fg2) {
       const onOrg = fg2.scoped.filter((s) => s.type === "org" && s.name === orgName);
       const onRepos = fg2.scoped.filter((s) => ["model", "dataset", "space"].includes(s.type) && s.name.startsWith(`${orgName}/`));
-      const asked = levelOf(onOrg.flatMap((s) => s.permissions));
+      const orgPerms = onOrg.flatMap((s) => s.permissions);
+      const asked = levelOf(orgPerms);
       const orgWide = min(asked, allowed);
       const perRepo = min(levelOf(onRepos.flatMap((s) => s.permissions)), allowed);
       access = max(orgWide, perRepo);
       if (onOrg.length && rank(asked) === 0) {
-        const side = sideOf(onOrg.flatMap((s) => s.permissions));
+        const side = sideOf(orgPerms);
         summary3 = side.length ? `no access to its repositories; the token can ${side.join(", and ")} there` : "no access through this token (its scope there grants no permission)";
       } else if (onOrg.length && rank(orgWide) === 0) {
         summary3 = "no access through this token";
@@ -23740,10 +23740,16 @@ function scrubber(secrets) {
   const short = [];
   for (const s of secrets) {
     if (!s) continue;
+    const shown = redact(s);
     for (const form of echoForms(s)) {
-      const f3 = { form, shown: redact(s) };
+      const f3 = { form, shown };
       if (form.length < KEY || !FORM_CHARS.test(form)) short.push(f3);
-      else byKey.set(form.slice(0, KEY), [...byKey.get(form.slice(0, KEY)) ?? [], f3]);
+      else {
+        const key = form.slice(0, KEY);
+        const bucket = byKey.get(key);
+        if (bucket) bucket.push(f3);
+        else byKey.set(key, [f3]);
+      }
     }
   }
   return (text2) => {
@@ -23784,6 +23790,15 @@ function removeEmails(s) {
 function escapeControls(s) {
   return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
+function mapStrings(value2, f3) {
+  const walk2 = (v2) => {
+    if (typeof v2 === "string") return f3(v2);
+    if (Array.isArray(v2)) return v2.map(walk2);
+    if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x3]) => [k2, walk2(x3)]));
+    return v2;
+  };
+  return walk2(value2);
+}
 var PREFIXES, KEY, FORM_RUN, FORM_CHARS, EMAIL, CONTROL, NAMED;
 var init_redact = __esm({
   "src/findings/redact.ts"() {
@@ -23810,6 +23825,7 @@ var base, PLACES;
 var init_where = __esm({
   "src/advice/where.ts"() {
     "use strict";
+    init_places();
     base = (p2) => p2.slice(p2.lastIndexOf("/") + 1);
     PLACES = [
       {
@@ -23841,7 +23857,7 @@ var init_where = __esm({
         hint: "A Kubernetes Secret's `data:` is base64, not encryption: keep the manifest out of git and use a secret manager (External Secrets, Sealed Secrets, SOPS)."
       },
       {
-        test: (p2) => /(^|\/)\.git\/config$/.test(p2),
+        test: (p2) => GIT_CONFIG.test(p2),
         hint: "A remote URL held it (`git clone https://<user>:<token>@huggingface.co/...` writes it into `.git/config`, and `git remote -v` shows it): clone from the plain URL and let git ask the credential helper, which `hf auth login` can fill."
       },
       {
@@ -25236,8 +25252,8 @@ function isHubToken(f3) {
   hubDetector ??= createDetector(builtinRules().filter((r2) => HUB_RULES.has(r2.id)), { decode: false });
   return scanWhole(hubDetector, Buffer.from(f3.secret.raw)).some((m2) => m2.ruleId === f3.rule && m2.secret === f3.secret.raw);
 }
-function notSent(f3) {
-  if (!isHubToken(f3)) return { reason: "not a Hugging Face token rule; never sent to the Hub" };
+function notSent(f3, hub) {
+  if (!hub) return { reason: "not a Hugging Face token rule; never sent to the Hub" };
   if (f3.secret.raw.startsWith("hf_oauth__refresh_")) return { reason: "an OAuth refresh token cannot be checked with whoami; treat it as live" };
   if (f3.jwt?.expired) return { reason: `expired${f3.jwt.expiresAt ? ` on ${f3.jwt.expiresAt}` : ""} (its JWT says so); not sent to the Hub`, expired: true };
   return void 0;
@@ -25248,7 +25264,7 @@ async function verifyFindings(io2, settings, findings, warn) {
   try {
     await Promise.all(findings.map((f3) => verifyFinding(client, f3, settings)));
     const scrub2 = scrubber(findings.map((f3) => f3.secret.raw));
-    for (const f3 of findings) if (f3.verification) f3.verification = scrubDeep(f3.verification, scrub2);
+    for (const f3 of findings) if (f3.verification) f3.verification = mapStrings(f3.verification, scrub2);
     const unknown = findings.filter((f3) => f3.verification?.status === "unknown");
     if (unknown.length) {
       const reasons = [...new Set(unknown.map((f3) => f3.verification?.reason ?? "no usable answer"))];
@@ -25263,17 +25279,9 @@ async function verifyFindings(io2, settings, findings, warn) {
   if (!settings.revoke) return {};
   return revokeFound(io2, settings, findings, warn, spentMs);
 }
-function scrubDeep(value2, scrub2) {
-  const walk2 = (v2) => {
-    if (typeof v2 === "string") return scrub2(v2);
-    if (Array.isArray(v2)) return v2.map(walk2);
-    if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x3]) => [k2, walk2(x3)]));
-    return v2;
-  };
-  return walk2(value2);
-}
 async function verifyFinding(client, f3, s) {
-  const skip = notSent(f3);
+  const hub = isHubToken(f3);
+  const skip = notSent(f3, hub);
   let v2;
   if (skip) {
     v2 = describe({ status: "skipped", reason: skip.reason });
@@ -25287,7 +25295,7 @@ async function verifyFinding(client, f3, s) {
     }
   }
   f3.verification = v2;
-  if (isHubToken(f3)) f3.severity = severityFromVerification(v2, Boolean(skip?.expired || f3.jwt?.expired));
+  if (hub) f3.severity = severityFromVerification(v2, Boolean(skip?.expired || f3.jwt?.expired));
 }
 async function revokeFound(io2, s, findings, warn, spentMs) {
   const say = (line) => io2.stderr(`hfleaks: ${line}
@@ -25556,7 +25564,7 @@ function summary(report, c3) {
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.baselined) parts.push(`${s.baselined} in the baseline`);
-  if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}`);
+  if (s.warnings.length) parts.push(plural2(s.warnings.length, "warning"));
   if (s.missingObjects) parts.push(`${plural2(s.missingObjects, "object")} missing, not scanned`);
   if (s.shallow) parts.push("shallow clone: older history was not scanned");
   const head = report.findings.length ? c3.red(c3.bold(`${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found in ${locs} location${locs === 1 ? "" : "s"}`)) : s.missingObjects ? c3.yellow("No Hugging Face tokens found in what git could read") : c3.green("No Hugging Face tokens found");
@@ -25728,15 +25736,9 @@ function results(f3, ruleIndex) {
     };
   });
 }
-function scrubDeep2(value2, secrets) {
+function scrubDeep(value2, secrets) {
   const scrub2 = scrubber(secrets);
-  const walk2 = (v2) => {
-    if (typeof v2 === "string") return removeEmails(scrub2(v2));
-    if (Array.isArray(v2)) return v2.map(walk2);
-    if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x3]) => [k2, walk2(x3)]));
-    return v2;
-  };
-  return walk2(value2);
+  return mapStrings(value2, (s) => removeEmails(scrub2(s)));
 }
 function buildSarif(report) {
   const infos = /* @__PURE__ */ new Map();
@@ -25796,7 +25798,7 @@ function buildSarif(report) {
       }
     ]
   };
-  return scrubDeep2(log, report.findings.map((f3) => f3.secret.raw));
+  return scrubDeep(log, report.findings.map((f3) => f3.secret.raw));
 }
 function sarifReport(report, _options) {
   return `${JSON.stringify(buildSarif(report), null, 2)}
@@ -25830,10 +25832,7 @@ __export(markdown_exports, {
   MAX_DETAILED: () => MAX_DETAILED,
   MAX_LOCATIONS_SHOWN: () => MAX_LOCATIONS_SHOWN,
   MAX_TABLE_ROWS: () => MAX_TABLE_ROWS,
-  escapeMarkdown: () => escapeMarkdown,
-  inlineCode: () => inlineCode,
-  markdownReport: () => markdownReport,
-  stepMarkdown: () => stepMarkdown
+  markdownReport: () => markdownReport
 });
 function formatBytes2(n) {
   if (n < 1024) return `${n} B`;
@@ -25900,7 +25899,7 @@ function statsLine(report) {
   const parts = [`${what} (${formatBytes2(s.bytes)}) scanned by \`hfleaks ${escapeMarkdown(report.command)}\``];
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
-  if (s.warnings.length) parts.push(`${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}`);
+  if (s.warnings.length) parts.push(plural2(s.warnings.length, "warning"));
   if (s.missingObjects) parts.push(`${plural2(s.missingObjects, "object")} missing, not scanned`);
   if (s.shallow) parts.push("shallow clone: older history was not scanned");
   return `${parts.join("; ")}.`;
@@ -26288,11 +26287,12 @@ function oidPrefixTest(oids) {
 function newBlobOf(c3) {
   return !isNullOid(c3.newOid) && c3.newMode !== SUBMODULE_MODE;
 }
-var RAW_LOG_FORMAT, SUBMODULE_MODE;
+var RAW_LOG_FORMAT, RAW_LOG_ARGS, SUBMODULE_MODE;
 var init_raw_log = __esm({
   "src/sources/git/raw-log.ts"() {
     "use strict";
     RAW_LOG_FORMAT = "--format=%x01%H%x00%aN%x00%aI%x00%B";
+    RAW_LOG_ARGS = ["-z", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT];
     SUBMODULE_MODE = "160000";
   }
 });
@@ -26360,7 +26360,7 @@ async function walkCommitMessages(repo, revs, input2, messages, onCommit) {
       messages.commit(c3, text2);
     }
   );
-  const r2 = await streamRecords(repo, ["log", ...revs, "-z", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT], parse, { sep: 0, input: input2 }).done;
+  const r2 = await streamRecords(repo, ["log", ...revs, ...RAW_LOG_ARGS], parse, { sep: 0, input: input2 }).done;
   return r2.code;
 }
 async function scanTagMessages(ctx, repo, messages) {
@@ -27617,7 +27617,7 @@ var init_history = __esm({
     LOG_LISTING_MAX_OBJECTS = 1e6;
     KEEP_LOG_MAX = 64 << 20;
     NAMES_MISSING_OBJECT = /missing|bad object|could not read|unable to read|corrupt/i;
-    INTRO_DIFF = ["--raw", "-z", "--no-abbrev", "-M", "-c", "--root", "--no-show-signature", "--encoding=UTF-8", RAW_LOG_FORMAT];
+    INTRO_DIFF = ["--raw", "--no-abbrev", "-M", "-c", "--root", ...RAW_LOG_ARGS];
     SPLIT_WALK = 4e3;
     KEEP_COMMITS = 25e4;
   }

@@ -53,9 +53,8 @@ export interface ContentStream {
 
 interface Budget {
   left: number;
-  exceeded: boolean;
   /** The archives already listed as cut short. */
-  cut?: Set<string>;
+  cut: Set<string>;
 }
 
 const MB = 1 << 20;
@@ -92,7 +91,7 @@ function memberName(path: string): string {
 
 /** Opens a content stream for `path`; matches and problems go to `sink`. */
 export function openContent(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions = DEFAULT_CONTENT_OPTIONS): ContentStream {
-  return open(detector, path, sink, opts, 0, { left: opts.archiveBytes, exceeded: false });
+  return open(detector, path, sink, opts, 0, { left: opts.archiveBytes, cut: new Set() });
 }
 
 function open(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget): ContentStream {
@@ -203,15 +202,11 @@ function classify(first: Uint8Array, path: string, sink: ContentSink): void {
  */
 function charge(budget: Budget, chunk: Uint8Array, member: ContentStream, path: string, sink: ContentSink, opts: ContentOptions): boolean {
   sink.inflated?.(chunk.length);
-  let fits = 0; // nothing once the budget is spent
-  if (!budget.exceeded) {
-    fits = Math.min(chunk.length, budget.left);
-    budget.left -= fits;
-    if (fits < chunk.length) budget.exceeded = true;
-  }
+  const fits = Math.min(chunk.length, budget.left); // nothing once the budget is spent
+  budget.left -= fits;
   // Each archive the spent budget cuts says so, the outer ones too (a layer inside a
   // .tar.gz can spend what the rest of the outer archive needed).
-  if (fits < chunk.length && !(budget.cut ??= new Set()).has(path)) {
+  if (fits < chunk.length && !budget.cut.has(path)) {
     budget.cut.add(path);
     sink.skip(path, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
   }

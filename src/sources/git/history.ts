@@ -9,7 +9,7 @@ import type { Location } from '../../core/types.ts';
 import type { BlobHit, BlobJob } from './blob-reader.ts';
 import { blobName } from './blob-reader.ts';
 import type { CommitInfo, RawChange } from './raw-log.ts';
-import { isNullOid, newBlobOf, oidPrefixTest, RAW_LOG_FORMAT, rawLogParser } from './raw-log.ts';
+import { isNullOid, newBlobOf, oidPrefixTest, RAW_LOG_ARGS, rawLogParser } from './raw-log.ts';
 import type { Repo } from './repo.ts';
 import { resolveCommit, shallowCommits, stashCommits } from './repo.ts';
 import { eachRecord, GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
@@ -233,7 +233,7 @@ async function treesMayBeMissing(repo: Repo): Promise<string | undefined> {
 const NAMES_MISSING_OBJECT = /missing|bad object|could not read|unable to read|corrupt/i;
 
 /** The diff options of the walks that tell where blobs came from: renames followed, merges against all parents. */
-const INTRO_DIFF = ['--raw', '-z', '--no-abbrev', '-M', '-c', '--root', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT];
+const INTRO_DIFF = ['--raw', '--no-abbrev', '-M', '-c', '--root', ...RAW_LOG_ARGS];
 
 /**
  * INTRO_DIFF for this repository. Following a rename that changed the file means comparing

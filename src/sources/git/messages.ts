@@ -7,7 +7,7 @@
 import { COMMIT_MESSAGE, tagMessage } from '../../core/places.ts';
 import type { Match } from '../../core/types.ts';
 import { scanWhole } from '../../detect/scanner.ts';
-import { type CommitInfo, RAW_LOG_FORMAT, rawLogParser } from './raw-log.ts';
+import { type CommitInfo, RAW_LOG_ARGS, rawLogParser } from './raw-log.ts';
 import type { Repo } from './repo.ts';
 import { gitMessage, gitOutput, streamRecords } from './run.ts';
 import type { GitScanContext } from './scan-context.ts';
@@ -100,7 +100,7 @@ export async function walkCommitMessages(repo: Repo, revs: string[], input: stri
       messages.commit(c, text);
     },
   );
-  const r = await streamRecords(repo, ['log', ...revs, '-z', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT], parse, { sep: 0, input }).done;
+  const r = await streamRecords(repo, ['log', ...revs, ...RAW_LOG_ARGS], parse, { sep: 0, input }).done;
   return r.code;
 }
 

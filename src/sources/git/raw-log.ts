@@ -3,6 +3,8 @@
 
 /** The format string that goes with `parseRawLog`: the commit, its author and date, and its message. */
 export const RAW_LOG_FORMAT = '--format=%x01%H%x00%aN%x00%aI%x00%B';
+/** The `git log` options every walk that rawLogParser reads shares: NUL-separated, no signatures, UTF-8, RAW_LOG_FORMAT. */
+export const RAW_LOG_ARGS = ['-z', '--no-show-signature', '--encoding=UTF-8', RAW_LOG_FORMAT];
 
 export interface CommitInfo {
   oid: string;
@@ -112,7 +114,6 @@ export function isNullOid(oid: string): boolean {
 /** The mode of a submodule entry: its "blob" is a commit of another repository. */
 const SUBMODULE_MODE = '160000';
 
-/** Whether a change leaves content to scan: a file's new blob, not a submodule's commit. */
 /** A test on a change's new blob id, as it lies in the record: rec[at, at + len). */
 export type NewBlobTest = (rec: Buffer, at: number, len: number) => boolean;
 
@@ -136,6 +137,7 @@ export function oidPrefixTest(oids: Iterable<string>): NewBlobTest {
   };
 }
 
+/** Whether a change leaves content to scan: a file's new blob, not a submodule's commit. */
 export function newBlobOf(c: RawChange): boolean {
   return !isNullOid(c.newOid) && c.newMode !== SUBMODULE_MODE;
 }

@@ -141,16 +141,14 @@ export function streamRecords(
               buf = chunk;
               start = 0;
               if (rest) {
-                const end = chunk.indexOf(sep);
-                if (end === -1) {
-                  rest.push(chunk);
+                const done = finishRecord(rest, chunk, sep);
+                if (!done) {
                   buf = undefined;
                   continue;
                 }
-                const record = Buffer.concat([...rest, chunk.subarray(0, end)]);
                 rest = undefined;
-                start = end + 1;
-                const p = onRecord(record);
+                start = done.next;
+                const p = onRecord(done.record);
                 if (p) return wait(p);
               }
             }
@@ -220,20 +218,31 @@ export function gitOutput(ctx: GitContext, args: string[], input?: string): Prom
   });
 }
 
+/**
+ * The record that an unfinished one (`rest`, in pieces) ends with in `chunk`, joined once,
+ * and where the chunk's next record starts; undefined, with the chunk added to `rest`,
+ * when the record goes on past it.
+ */
+function finishRecord(rest: Buffer[], chunk: Buffer, sep: number): { record: Buffer; next: number } | undefined {
+  const end = chunk.indexOf(sep);
+  if (end === -1) {
+    rest.push(chunk);
+    return undefined;
+  }
+  return { record: Buffer.concat([...rest, chunk.subarray(0, end)]), next: end + 1 };
+}
+
 /** Hands each record (split at `sep`) of output kept in pieces to `onRecord`. */
 export function eachRecord(chunks: readonly Buffer[], sep: number, onRecord: (rec: Buffer) => void): void {
   let rest: Buffer[] | undefined; // an unfinished record, in pieces: joined once, when it ends
   for (const chunk of chunks) {
     let start = 0;
     if (rest) {
-      const end = chunk.indexOf(sep);
-      if (end === -1) {
-        rest.push(chunk);
-        continue;
-      }
-      onRecord(Buffer.concat([...rest, chunk.subarray(0, end)]));
+      const done = finishRecord(rest, chunk, sep);
+      if (!done) continue;
+      onRecord(done.record);
       rest = undefined;
-      start = end + 1;
+      start = done.next;
     }
     for (let i = chunk.indexOf(sep, start); i !== -1; i = chunk.indexOf(sep, start)) {
       onRecord(chunk.subarray(start, i));
