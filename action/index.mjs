@@ -22940,13 +22940,7 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
     }
     const top2 = repoTop(dir);
     if (top2 !== void 0) {
-      const p2 = trackedIgnored(dir);
-      trackedP = p2;
-      void p2.then((set) => {
-        if (trackedP === p2) [tracked, trackedP] = [set, void 0];
-      });
-    }
-    if (top2 !== void 0) {
+      trackedP = trackedIgnored(dir);
       const relDir = relative2(top2, dir).split(sep).join("/");
       const parts = relDir ? relDir.split("/") : [];
       const exclude = readText(join3(top2, ".git", "info", "exclude"));
@@ -23008,7 +23002,7 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
   const trackedAnyway = (rel) => tracked.delete(rel) && !matcher.excludedAlways(rel);
   const keep = function* (rel, d2, ignored) {
     if (d2.isDirectory()) return;
-    if (GIT_DIR_FILE.test(rel) && !GIT_CONFIG.test(rel)) return;
+    if (gitInternal(rel)) return;
     if (rel.includes("\uFFFD")) return;
     if (ignored && !trackedAnyway(rel)) return;
     if (d2.isSymbolicLink()) return;
@@ -23055,7 +23049,7 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
       if (useIgnoreFiles && matcher.ignores(rel, d2.isDirectory())) continue;
       if (d2.isSymbolicLink()) continue;
       const raw = Buffer.concat([rawDir, Buffer.from(sep), d2.name]);
-      if (GIT_DIR_FILE.test(d2.isDirectory() ? `${rel}/` : rel) && !GIT_CONFIG.test(rel) && !/(^|\/)\.git$/.test(rel)) continue;
+      if (gitInternal(rel)) continue;
       if (d2.isDirectory()) yield* rawWalk(raw, shown, true);
       else if (!d2.isFile()) sink.skip(displayPath(root, shown), "not a regular file");
       else yield { raw, shown };
@@ -23063,6 +23057,9 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
   };
   for (const parent of lossyDirs) yield* rawWalk(Buffer.from(parent), parent, false);
   if (rootMangled) yield* rawWalk(Buffer.from(dir), dir, true);
+}
+function gitInternal(rel) {
+  return GIT_DIR_FILE.test(rel) && !GIT_CONFIG.test(rel);
 }
 function scanFile(abs, display, detector, sink, opts) {
   let fd;

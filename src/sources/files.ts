@@ -145,13 +145,7 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     // above the one named apply too, and so does the repository's info/exclude.
     const top = repoTop(dir);
     if (top !== undefined) {
-      const p = trackedIgnored(dir);
-      trackedP = p;
-      void p.then((set) => {
-        if (trackedP === p) [tracked, trackedP] = [set, undefined];
-      });
-    }
-    if (top !== undefined) {
+      trackedP = trackedIgnored(dir); // awaited at the first ignored file
       const relDir = relative(top, dir).split(sep).join('/');
       const parts = relDir ? relDir.split('/') : [];
       // info/exclude first: any .gitignore outranks it, as in git.
@@ -227,7 +221,7 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     if (d.isDirectory()) return;
     // Of a repository's own files, only its config holds what a user wrote: a remote URL
     // with a token in it (`git clone https://user:TOKEN@huggingface.co/...` keeps it there).
-    if (GIT_DIR_FILE.test(rel) && !GIT_CONFIG.test(rel)) return;
+    if (gitInternal(rel)) return;
     if (rel.includes('\uFFFD')) return; // reached through its raw bytes below
     if (ignored && !trackedAnyway(rel)) return;
     if (d.isSymbolicLink()) return; // never followed: no loops, no escaping the tree
@@ -280,7 +274,7 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
       if (useIgnoreFiles && matcher.ignores(rel, d.isDirectory())) continue;
       if (d.isSymbolicLink()) continue;
       const raw = Buffer.concat([rawDir, Buffer.from(sep), d.name]);
-      if (GIT_DIR_FILE.test(d.isDirectory() ? `${rel}/` : rel) && !GIT_CONFIG.test(rel) && !/(^|\/)\.git$/.test(rel)) continue; // of .git, its config only
+      if (gitInternal(rel)) continue; // of .git, its config only
       if (d.isDirectory()) yield* rawWalk(raw, shown, true);
       else if (!d.isFile()) sink.skip(displayPath(root, shown), 'not a regular file');
       else yield { raw, shown };
@@ -294,6 +288,11 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
 
 /** A file inside a `.git` directory (of which only GIT_CONFIG is scanned). */
 const GIT_DIR_FILE = /(^|\/)\.git\//;
+
+/** A file or directory inside a repository's .git, but its config (and the way to it). */
+function gitInternal(rel: string): boolean {
+  return GIT_DIR_FILE.test(rel) && !GIT_CONFIG.test(rel);
+}
 
 /** scanFile's answer for a file it skipped (listed in `skipped`, not counted as scanned). */
 export const SKIPPED = -1;
