@@ -161,7 +161,7 @@ var init_options = __esm({
     SCAN_OPTIONS = {
       config: { alias: "c", type: "string", describe: "Config file with extra rules (default: .hfleaks.json at the root)", requiresArg: true },
       ignore: { type: "boolean", default: true, describe: "Honour .gitignore and .hfleaksignore (--no-ignore scans everything)" },
-      decode: { type: "boolean", default: true, describe: "Look inside base64, percent-encoded and escaped text (--no-decode to skip)" },
+      decode: { type: "boolean", default: true, describe: "Look inside base64, percent-encoded, hex and escaped text (--no-decode to skip)" },
       "archive-depth": { type: "number", describe: "How many nested gzip/zip archives to open (default 3; 0 never opens them)", requiresArg: true }
     };
     QUIET = { quiet: { alias: "q", type: "boolean", default: false, describe: "No warnings or progress on stderr" } };
@@ -10544,6 +10544,24 @@ function buildNeedles(compiled, encode) {
     rules: compiled.filter((c3) => c3.keyword.startsWith(root))
   }));
 }
+function isHexDigit(b3) {
+  return b3 !== void 0 && (b3 >= 48 && b3 <= 57 || (b3 | 32) >= 97 && (b3 | 32) <= 102);
+}
+function hexAt(buf, at2, hex) {
+  if (at2 + hex.length > buf.length) return false;
+  for (let i = 0; i < hex.length; i++) {
+    const c3 = buf[at2 + i];
+    const h3 = hex[i];
+    if (c3 !== h3 && !(h3 >= 97 && c3 === h3 - 32)) return false;
+  }
+  return true;
+}
+function hexNeedle(n) {
+  const hex = n.bytes.toString("hex");
+  const digits = /^[0-9]*/.exec(hex)[0];
+  const anchors = digits.length >= 3 ? [digits] : [.../* @__PURE__ */ new Set([hex, hex.toUpperCase()])];
+  return { needle: n, hex: Buffer.from(hex, "latin1"), anchors: anchors.map((a) => Buffer.from(a, "latin1")) };
+}
 function mayBeJwt(text2, at2) {
   const dot = text2.indexOf(".", at2);
   if (dot === -1 || text2.indexOf(".", dot + 1) === -1) return false;
@@ -10576,6 +10594,7 @@ function createDetector(rules, options = {}) {
   const pct = decode ? ascii.flatMap(
     (n) => n.keyword.includes("_") ? [n.keyword.replace(/_/g, "%5F"), n.keyword.replace(/_/g, "%5f")].map((k2) => ({ ...n, bytes: Buffer.from(k2, "latin1") })) : []
   ) : [];
+  const hexNeedles = decode ? ascii.map(hexNeedle) : [];
   const SHORT = Math.max(64, ...rules.filter((r2) => r2.maxLength <= 256).map((r2) => r2.maxLength));
   const longRules = compiled.filter((c3) => c3.rule.maxLength > SHORT).map((c3) => ({ keyword: c3.keyword, then: c3.rule.flags?.includes("i") ? void 0 : literalStarts(c3.rule.pattern, c3.keyword), alphabet: tokenAlphabet(c3.rule.pattern, c3.rule.flags) }));
   const startsLong = (text2, s = 0) => longRules.some((l3) => {
@@ -10738,6 +10757,36 @@ function createDetector(rules, options = {}) {
       }
     }
   }
+  function scanHex(buf, from, to2, hits, chain) {
+    let region;
+    const decoded = (a, b3) => {
+      b3 = Math.min(buf.length, b3);
+      const r2 = region;
+      if (r2 && a >= r2.from && (a - r2.from & 1) === 0) {
+        const i = a - r2.from >> 1;
+        if (i < r2.bytes.length && (b3 <= r2.to || 2 * r2.bytes.length < r2.to - r2.from)) return r2.bytes.subarray(i, Math.min(r2.bytes.length, b3 - r2.from >> 1));
+      }
+      const end = Math.min(buf.length, Math.max(b3, a + 2 * (b3 - a)));
+      region = { from: a, to: end, bytes: Buffer.from(buf.toString("latin1", a, end), "hex") };
+      return region.bytes.subarray(0, b3 - a >> 1);
+    };
+    for (const h3 of hexNeedles) {
+      for (const anchor of h3.anchors) {
+        for (let p2 = buf.indexOf(anchor, from); p2 !== -1 && p2 < to2; p2 = buf.indexOf(anchor, p2 + 1)) {
+          if (!hexAt(buf, p2, h3.hex)) continue;
+          let p0 = p2;
+          while (p0 > 0 && p2 - p0 < 16 && isHexDigit(buf[p0 - 1]) && isHexDigit(buf[p0 - 2])) p0 -= 2;
+          const k2 = p2 - p0 >> 1;
+          if (!h3.needle.rules.some((c3) => couldStartIn(c3, decoded(p2, p2 + 2 * 16), 0))) continue;
+          let text2 = decoded(p0, p2 + 2 * (SHORT + 1));
+          if (holdsLong(text2.toString("latin1", k2))) text2 = decoded(p0, p2 + 2 * (maxTokenBytes + 1));
+          const inner = [];
+          scanAscii(text2, k2, k2 + 1, inner, [...chain, "hex"]);
+          for (const hit of inner) hits.push({ ...hit, start: p0 + 2 * hit.start });
+        }
+      }
+    }
+  }
   function scanEscapes(buf, from, to2, hits, chain, cache) {
     const stop = Math.min(buf.length, to2 + escapeReach);
     for (let p2 = buf.indexOf(BACKSLASH, Math.max(0, from)); p2 !== -1 && p2 < stop; p2 = buf.indexOf(BACKSLASH, p2 + 1)) {
@@ -10891,6 +10940,7 @@ function createDetector(rules, options = {}) {
     if (decode) {
       const cache = { from: 0, to: 0 };
       scanPercent(buf, from, to2, hits, [], cache);
+      scanHex(buf, from, to2, hits, []);
       scanEscapes(buf, from, to2, hits, [], cache);
       if (maxDepth > 0) scanBase64(buf, from, to2, hits, [], 0);
     }
@@ -10985,7 +11035,9 @@ var init_hf_user_access_token = __esm({
           "token: {{hf}}\r\n",
           "?token%3D{{hf}}&x=1",
           "data:\n  HF_TOKEN: {{b64:{{hf}}}}\n",
-          "https://example.com/?t={{pct:{{hf}}}}"
+          "https://example.com/?t={{pct:{{hf}}}}",
+          "blob = '{{hex:HF_TOKEN={{hf}}}}'",
+          "ENC_TOKEN=0x{{hex:{{hf:digits}}}}"
         ],
         negative: [
           "hf_hub_download_to_local_dir(repo_id)",
@@ -11009,7 +11061,8 @@ var init_hf_user_access_token = __esm({
           "digest = hf_{{lit:0123456789abcdef}}0123456789abcdef01",
           "sha = hf_{{lit:9f86d081884c7d659a2f}}eaa0c55ad015a3",
           "id = hf_{{lit:3A7F09B2C4D5E6F7A8B9}}C0D1E2F3A4B5C6",
-          "n = hf_{{lit:12345678901234567}}98765432109876543"
+          "n = hf_{{lit:12345678901234567}}98765432109876543",
+          "glued = '{{hex:x{{hf}}}}'"
         ]
       }
     };
@@ -11330,6 +11383,9 @@ function expandTemplate(text2, gen) {
         break;
       case "pct":
         value2 = encodeURIComponent(rest).replace(/_/g, "%5F");
+        break;
+      case "hex":
+        value2 = Buffer.from(rest).toString("hex");
         break;
       default:
         throw new Error(`unknown template ${m2[0]}`);
@@ -25703,7 +25759,7 @@ function results(f3, ruleIndex) {
   const more = f3.locations.length - shown.length;
   return shown.map((l3, i) => {
     const region = { startLine: Math.max(1, l3.line), startColumn: Math.max(1, l3.column) };
-    if (!l3.decoding?.some((d2) => d2 === "base64" || d2 === "percent")) region.endColumn = region.startColumn + f3.secret.raw.length;
+    if (!l3.decoding?.some((d2) => d2 === "base64" || d2 === "percent" || d2 === "escape" || d2 === "hex")) region.endColumn = region.startColumn + f3.secret.raw.length;
     return {
       ruleId: f3.rule,
       ruleIndex,

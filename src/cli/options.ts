@@ -77,7 +77,7 @@ export function verifyOptions(verifyDefault = false, hubOnly = false): OptionTab
 export const SCAN_OPTIONS: OptionTable = {
   config: { alias: 'c', type: 'string', describe: 'Config file with extra rules (default: .hfleaks.json at the root)', requiresArg: true },
   ignore: { type: 'boolean', default: true, describe: 'Honour .gitignore and .hfleaksignore (--no-ignore scans everything)' },
-  decode: { type: 'boolean', default: true, describe: 'Look inside base64, percent-encoded and escaped text (--no-decode to skip)' },
+  decode: { type: 'boolean', default: true, describe: 'Look inside base64, percent-encoded, hex and escaped text (--no-decode to skip)' },
   'archive-depth': { type: 'number', describe: 'How many nested gzip/zip archives to open (default 3; 0 never opens them)', requiresArg: true },
 };
 

@@ -5,7 +5,7 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
 /** How the bytes that held a token were decoded before the token showed. */
-export type Decoding = 'base64' | 'percent' | 'escape' | 'utf16le' | 'utf16be' | 'utf32le' | 'utf32be' | 'gzip' | 'zip';
+export type Decoding = 'base64' | 'percent' | 'hex' | 'escape' | 'utf16le' | 'utf16be' | 'utf32le' | 'utf32be' | 'gzip' | 'zip';
 
 export interface RuleFilters {
   /** Reject placeholder bodies (xxxx, repeated letters, alphabet runs, your_token_here). */

@@ -49,7 +49,7 @@ export interface Detector {
 }
 
 export interface DetectorOptions {
-  /** Look inside base64, percent-encoded and escaped text (default true). */
+  /** Look inside base64, percent-encoded, hex and escaped text (default true). */
   decode?: boolean;
   /** How deep base64 may nest (2: base64 inside base64); default 1. */
   maxDecodeDepth?: number;
@@ -441,6 +441,32 @@ function buildNeedles(compiled: CompiledRule[], encode: (kw: string) => Buffer):
 
 const NUL3 = Buffer.alloc(3);
 
+function isHexDigit(b: number | undefined): boolean {
+  return b !== undefined && ((b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66));
+}
+
+/** Whether buf holds, at `at`, the lowercase hex digits `hex` in either case. */
+function hexAt(buf: Buffer, at: number, hex: Buffer): boolean {
+  if (at + hex.length > buf.length) return false;
+  for (let i = 0; i < hex.length; i++) {
+    const c = buf[at + i]!;
+    const h = hex[i]!;
+    if (c !== h && !(h >= 0x61 && c === h - 0x20)) return false;
+  }
+  return true;
+}
+
+/**
+ * A keyword in hex, and what to search for: the digits its hex starts with (at least
+ * three), else the whole of it in each case.
+ */
+function hexNeedle(n: Needle): { needle: Needle; hex: Buffer; anchors: Buffer[] } {
+  const hex = n.bytes.toString('hex');
+  const digits = /^[0-9]*/.exec(hex)![0];
+  const anchors = digits.length >= 3 ? [digits] : [...new Set([hex, hex.toUpperCase()])];
+  return { needle: n, hex: Buffer.from(hex, 'latin1'), anchors: anchors.map((a) => Buffer.from(a, 'latin1')) };
+}
+
 /**
  * Whether text[at…] may start a JWT as decodeJwt takes one: two dots ahead, and the part
  * before the first decoding to text that ends in `}` (JSON.parse wants an object).
@@ -502,6 +528,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           : [],
       )
     : [];
+  // Keywords in hex (`68665f` for hf_, in either case), found from the run of digits
+  // their hex starts with: every ASCII keyword's starts with one, as the byte below 0x80
+  // that begins it. A hex run is decoded from where a keyword's starts.
+  const hexNeedles = decode ? ascii.map(hexNeedle) : [];
   // Needles for each level of nesting: the base64 of a keyword, the base64 of that, ...
   // Each knows where its 4-character group starts, so only a small window around a hit
   // is decoded, in the one alignment the hit implies.
@@ -727,6 +757,50 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   }
 
   /**
+   * Hex text (`xxd -p`, `bytes.hex()`, a `\x`-prefixed bytea): where a keyword's hex
+   * starts, the pairs from a few bytes before it on are decoded and searched like text.
+   * Decoding from the keyword itself needs no look for where the run starts: a keyword
+   * read a digit out of step decodes to bytes no token is made of.
+   */
+  function scanHex(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[]): void {
+    // Hex decoded once for the candidates in it: a region is reused while it covers
+    // them, and a new one reaches twice as far (a run of encoded keywords would otherwise
+    // cost each its own window).
+    let region: { from: number; to: number; bytes: Buffer } | undefined;
+    const decoded = (a: number, b: number): Buffer => {
+      b = Math.min(buf.length, b);
+      const r = region;
+      if (r && a >= r.from && ((a - r.from) & 1) === 0) {
+        const i = (a - r.from) >> 1;
+        // (Decoding stops where the run does: a region shorter than asked for holds its end.)
+        if (i < r.bytes.length && (b <= r.to || 2 * r.bytes.length < r.to - r.from)) return r.bytes.subarray(i, Math.min(r.bytes.length, (b - r.from) >> 1));
+      }
+      const end = Math.min(buf.length, Math.max(b, a + 2 * (b - a)));
+      region = { from: a, to: end, bytes: Buffer.from(buf.toString('latin1', a, end), 'hex') };
+      return region.bytes.subarray(0, (b - a) >> 1);
+    };
+    for (const h of hexNeedles) {
+      for (const anchor of h.anchors) {
+        for (let p = buf.indexOf(anchor, from); p !== -1 && p < to; p = buf.indexOf(anchor, p + 1)) {
+          if (!hexAt(buf, p, h.hex)) continue;
+          // Up to 8 bytes before the keyword, for what it may be glued to.
+          let p0 = p;
+          while (p0 > 0 && p - p0 < 16 && isHexDigit(buf[p0 - 1]!) && isHexDigit(buf[p0 - 2]!)) p0 -= 2;
+          const k = (p - p0) >> 1;
+          // The keyword and the start of the body first: a run of encoded keywords is
+          // turned away before a window is decoded for each.
+          if (!h.needle.rules.some((c) => couldStartIn(c, decoded(p, p + 2 * 16), 0))) continue;
+          let text = decoded(p0, p + 2 * (SHORT + 1));
+          if (holdsLong(text.toString('latin1', k))) text = decoded(p0, p + 2 * (maxTokenBytes + 1));
+          const inner: Hit[] = [];
+          scanAscii(text, k, k + 1, inner, [...chain, 'hex']);
+          for (const hit of inner) hits.push({ ...hit, start: p0 + 2 * hit.start });
+        }
+      }
+    }
+  }
+
+  /**
    * Backslash escapes (`\u005f`, `\U0000005f`, `\u{5f}`, `\x5f`): one pass over the
    * backslashes, and where one escapes an underscore, the text around it is decoded.
    */
@@ -941,6 +1015,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       // Both decode escapes of every kind around an escaped underscore: one cache.
       const cache: EscapeCache = { from: 0, to: 0 };
       scanPercent(buf, from, to, hits, [], cache);
+      scanHex(buf, from, to, hits, []);
       scanEscapes(buf, from, to, hits, [], cache);
       if (maxDepth > 0) scanBase64(buf, from, to, hits, [], 0);
     }

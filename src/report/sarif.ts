@@ -99,7 +99,8 @@ function results(f: Finding, ruleIndex: number): Sarif.Result[] {
   const more = f.locations.length - shown.length;
   return shown.map((l, i) => {
     const region: Sarif.Region = { startLine: Math.max(1, l.line), startColumn: Math.max(1, l.column) };
-    if (!l.decoding?.some((d) => d === 'base64' || d === 'percent')) region.endColumn = region.startColumn! + f.secret.raw.length;
+    // Where the token is written as itself (or in wide characters, counted as characters), it ends its length on.
+    if (!l.decoding?.some((d) => d === 'base64' || d === 'percent' || d === 'escape' || d === 'hex')) region.endColumn = region.startColumn! + f.secret.raw.length;
     return {
       ruleId: f.rule,
       ruleIndex,

@@ -83,6 +83,7 @@ export function tokenGenerator(seed = 1): TokenGenerator {
  *   {{lit:TEXT}}                    TEXT itself (breaks up token-shaped literals in the repository)
  *   {{b64:TEXT}}                    TEXT (itself expanded) in base64
  *   {{pct:TEXT}}                    TEXT (itself expanded) percent-encoded
+ *   {{hex:TEXT}}                    TEXT (itself expanded) in hex digits (lowercase)
  * The same seed always gives the same text.
  */
 export function expandTemplate(text: string, gen: TokenGenerator): string {
@@ -107,6 +108,7 @@ export function expandTemplate(text: string, gen: TokenGenerator): string {
       case 'lit': value = rest; break;
       case 'b64': value = Buffer.from(rest).toString('base64'); break;
       case 'pct': value = encodeURIComponent(rest).replace(/_/g, '%5F'); break;
+      case 'hex': value = Buffer.from(rest).toString('hex'); break;
       default: throw new Error(`unknown template ${m[0]}`);
     }
     out = out.slice(0, m.index) + value + out.slice(m.index + m[0].length);

@@ -232,10 +232,11 @@ describe('hostile files', () => {
     expect(r.stderr).toMatch(/weird\.txt: not valid UTF-8; scanned as bytes/);
   });
 
-  it('finds tokens kept as numpy strings (UTF-32), escaped or fully percent-encoded, and says how; SARIF too', async () => {
+  it('finds tokens kept as numpy strings (UTF-32), escaped, fully percent-encoded or in hex, and says how; SARIF too', async () => {
     const u = gen.userToken();
     const v = gen.userToken(true);
     const w = gen.userToken();
+    const x = gen.userToken();
     const header = "{'descr': '<U40', 'fortran_order': False, 'shape': (1,), }";
     const npy = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY\x01\x00', 'latin1'), Buffer.from([header.length + 1, 0]), Buffer.from(`${header}\n`), Buffer.from([...u.padEnd(40, '\0')].map((c) => `${c}\0\0\0`).join(''), 'latin1')]);
     const escaped = [...v].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
@@ -244,16 +245,20 @@ describe('hostile files', () => {
       'data/args.npy': npy,
       'web/settings.json': `{\n  "hub": {"token": "${escaped}"}\n}\n`,
       'logs/callback.log': `GET /oauth/cb?state=1&token=${pct} 200\n`,
+      'db/dump.sql': `-- settings\nINSERT INTO secrets VALUES ('\\x${Buffer.from(x).toString('hex')}');\n`,
     });
     const r = await runJson(['scan', dir]);
     expect(r.code).toBe(1);
     const got = r.report.findings.map((f: any) => f.locations.map((l: any) => `${l.path}:${l.line}:${l.column} ${l.decoding?.join('+')}`)).flat().sort();
-    expect(got).toEqual(['data/args.npy:2:1 utf32le', 'logs/callback.log:1:29 percent', 'web/settings.json:2:21 escape']);
-    for (const x of [u, v, w]) expect(r.stdout.includes(x)).toBe(false);
+    expect(got).toEqual(['data/args.npy:2:1 utf32le', 'db/dump.sql:2:32 hex', 'logs/callback.log:1:29 percent', 'web/settings.json:2:21 escape']);
+    for (const secret of [u, v, w, x]) expect(r.stdout.includes(secret)).toBe(false);
     const sarif = await runCli(['scan', dir, '--format', 'sarif']);
     expectValidSarif(sarif.stdout);
     const decodings = JSON.parse(sarif.stdout).runs[0].results.map((x: any) => x.properties.decoding?.join('+')).sort();
-    expect(decodings).toEqual(['escape', 'percent', 'utf32le']);
+    expect(decodings).toEqual(['escape', 'hex', 'percent', 'utf32le']);
+    // A region ends where the token does only where it is written as itself, in characters.
+    const ends = JSON.parse(sarif.stdout).runs[0].results.map((x: any) => `${x.properties.decoding.join('+')} ${x.locations[0].physicalLocation.region.endColumn ?? '-'}`).sort();
+    expect(ends).toEqual(['escape -', 'hex -', 'percent -', `utf32le ${1 + u.length}`]);
   });
 
   it('warns about an unreadable file and reports the rest', async () => {

@@ -250,6 +250,38 @@ describe('decoders', () => {
     const b = find(`GET /x?q=${t.replace('_', '%5F')}&y=1`);
     expect(b.map((m) => [m.secret, m.decoding])).toEqual([[t, ['percent']]]);
   });
+  describe('hex (gitleaks decodes it)', () => {
+    const hex = (x: string) => Buffer.from(x).toString('hex');
+    const oauth = gen.oauthToken();
+    const org = gen.orgToken();
+    it.each([
+      ['lowercase, in quotes', `blob = '${hex(`HF_TOKEN=${t}`)}'`, t, 8 + 2 * 'HF_TOKEN='.length],
+      ['uppercase', `BLOB=${hex(t).toUpperCase()}`, t, 5],
+      ['after 0x', `x = 0x${hex(t)};`, t, 6],
+      ['a bytea value, after \\x', `INSERT INTO s VALUES ('\\x${hex(t)}');`, t, 25],
+      ['an OAuth token', `"${hex(oauth)}"`, oauth, 1],
+      ['an organization token', `${hex(`k: ${org}`)}\n`, org, 6],
+    ])('%s', (_name, text, secret, start) => {
+      const hits = detector.scan(Buffer.from(text));
+      expect(hits.map((h) => [h.secret, h.start, h.decoding])).toEqual([[secret, start, ['hex']]]);
+    });
+    it('reads the claims of a hex-encoded JWT token', () => {
+      const [hit] = detector.scan(Buffer.from(hex(oauth)));
+      expect(hit?.jwt?.scope).toBeDefined();
+    });
+    it('finds a token in hex split over chunk windows, once', () => {
+      const text = Buffer.from(`${'0123456789abcdef'.repeat(700)}${hex(`=${t}`)}${'fedcba9876543210'.repeat(700)}`);
+      for (const chunk of [4096, 5000, 8192]) expect(streamed(detector, text, 1000, chunk).map((m) => [m.secret, m.decoding]), `chunk ${chunk}`).toEqual([[t, ['hex']]]);
+    });
+    it('leaves alone a hex token glued to a letter or digit, a truncated one, and hex of what is no token', () => {
+      for (const text of [hex(`x${t}`), hex(`9${t}`), hex(t).slice(0, -2), hex(`hf_${'a'.repeat(34)}`), hex(`${t}Z`), `${hex(t.slice(0, 20))}zz${hex(t.slice(20))}`]) {
+        expect(detector.scan(Buffer.from(text)), text).toEqual([]);
+      }
+    });
+    it('decodes nothing with decoding off', () => {
+      expect(createDetector(builtinRules(), { decode: false }).scan(Buffer.from(hex(t)))).toEqual([]);
+    });
+  });
   describe('escaped characters (TruffleHog decodes escaped unicode; gitleaks percent)', () => {
     const u = (x: string) => [...x].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
     const hx = (x: string) => [...x].map((c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');

@@ -59,11 +59,11 @@ describe('unescape and charBefore', () => {
 });
 
 /** The base64 characters `fn` has Buffer.from decode. */
-function base64Decoded(fn: () => void): number {
+function base64Decoded(fn: () => void, encoding = 'base64'): number {
   let chars = 0;
   const real = Buffer.from;
   Buffer.from = function (this: unknown, ...args: unknown[]) {
-    if (args[1] === 'base64' && typeof args[0] === 'string') chars += args[0].length;
+    if (args[1] === encoding && typeof args[0] === 'string') chars += args[0].length;
     return (real as (...a: unknown[]) => Buffer).apply(this, args);
   } as typeof Buffer.from;
   try {
@@ -110,6 +110,11 @@ describe('crafted input', () => {
     expect(decoded.bytes / pct.length).toBeLessThan(12);
     const b64 = Buffer.from('aGZf'.repeat(50_000));
     expect(base64Decoded(() => expect(detector.scan(b64)).toEqual([])) / b64.length).toBeLessThan(6);
+    // Hex: about twice over (a region reused for the keywords in it), not a window each (about 25 times).
+    for (const unit of ['hf_', 'hf_oauth_eyJ', 'api_org_']) {
+      const hex = Buffer.from(Buffer.from(unit.repeat(Math.ceil(100_000 / unit.length))).toString('hex'));
+      expect(base64Decoded(() => expect(detector.scan(hex), unit).toEqual([]), 'hex') / hex.length, unit).toBeLessThan(4);
+    }
   });
   it('decodes no long window for a run of long keywords that no JWT follows, glued or not', () => {
     // A window for a JWT rule is 4 KB: decoded for each of a run of `hf_oauth_` it cost
@@ -139,6 +144,7 @@ describe('crafted input', () => {
       ['escaped', Buffer.from('-hf\\u005foauth\\u005feyJ'.repeat(8000))],
       ['percent', Buffer.from('-hf%5Foauth%5FeyJ'.repeat(8000))],
       ['base64', Buffer.from(Buffer.from(unit.repeat(8000)).toString('base64'))],
+      ['hex', Buffer.from(Buffer.from(unit.repeat(8000)).toString('hex'))],
       // A dot now and then: the window holds two, but no JWT header before the first.
       ['plain, a dot every 4 KB', Buffer.from(`${unit.repeat(307)}.`.repeat(25))],
       ['percent, a dot every 4 KB', Buffer.from(`${'-hf%5Foauth%5FeyJ'.repeat(307)}.`.repeat(25))],
