@@ -28,7 +28,7 @@ import { zipSync } from 'fflate';
 import { CA_VAR, median, mulberry32, ROOT, snapshotCli, WORK, withoutCa } from './lib.mjs';
 
 /** Bump when the generated tree changes: a cached tree of another version is regenerated. */
-const GENERATOR_VERSION = 7;
+const GENERATOR_VERSION = 8;
 const SEED = 0x4f1eed;
 const REPOS = 10;
 const MB = 1 << 20;
@@ -698,6 +698,15 @@ function generate() {
       write(at('logs/oauth-callback.log'), full, 'log');
       u.locations.push({ path: at('logs/oauth-callback.log'), ...lineCol(full, full.indexOf(pct)) });
       u.how.push('percent');
+      // And a settings table dumped from PostgreSQL, the token as a bytea (hex, after \x).
+      const v = newToken();
+      const hex = Buffer.from(v.token).toString('hex');
+      const rows = Array.from({ length: 200 }, (_, i) => `INSERT INTO settings (id, key, value) VALUES (${i + 1}, 'k${i}', '\\x${Buffer.from(r.pick(LOWER + DIGITS, 24)).toString('hex')}');\n`);
+      rows.splice(120, 0, `INSERT INTO settings (id, key, value) VALUES (999, 'hub_token', '\\x${hex}');\n`);
+      const dump = `-- PostgreSQL database dump\n${rows.join('')}`;
+      write(at('data/settings-dump.sql'), dump, 'config');
+      v.locations.push({ path: at('data/settings-dump.sql'), ...lineCol(dump, dump.indexOf(hex)) });
+      v.how.push('hex');
     }
     if (k === 5) {
       const t = newToken();
@@ -914,6 +923,7 @@ const PROFILE_CATEGORIES = [
   ['detector: UTF-16 and UTF-32 passes', (f) => f.functionName === 'scanWide'],
   ['detector: escapes pass', (f) => f.functionName === 'scanEscapes' || f.functionName === 'escapedHit'],
   ['detector: percent pass', (f) => f.functionName === 'scanPercent'],
+  ['detector: hex pass', (f) => f.functionName === 'scanHex'],
   ['detector: ASCII pass (with filters)', (f) => f.functionName === 'scanAscii'],
   ['detector: scan() itself (NUL check, dedupe)', (f) => f.functionName === 'scan'],
   ['lines, columns, matches', (f) => ['hitsToMatches', 'countNewlines', 'advanceState', 'charCount'].includes(f.functionName)],
@@ -1116,7 +1126,7 @@ async function main() {
   for (const m of check.missed) console.log(`        missed: ${m}`);
   for (const m of check.wrongPlace.slice(0, 20)) console.log(`        wrong location: ${m}`);
   for (const m of check.extra.slice(0, 20)) console.log(`        extra: ${m}`);
-  const plainHf = manifest.planted.filter((p) => p.rule === 'hf-user-access-token' && p.how.every((h) => !['base64', 'percent', 'escape', 'utf16le', 'utf32le', 'zip-member', 'gzip-member', 'pickle'].includes(h))).length;
+  const plainHf = manifest.planted.filter((p) => p.rule === 'hf-user-access-token' && p.how.every((h) => !['base64', 'percent', 'hex', 'escape', 'utf16le', 'utf32le', 'zip-member', 'gzip-member', 'pickle'].includes(h))).length;
   console.log(`\n  rg counts ${rgMatches} matching lines: ${plainHf} planted user tokens sit in plain text; the rest are look-alikes hfleaks rejects (placeholders, hf_ + 35+ character identifiers).`);
   console.log(`  hfleaks stats: ${check.stats.files} files, ${(check.stats.bytes / MB).toFixed(0)} MiB, ${check.stats.skipped.length} skipped, ${check.stats.warnings.length} warnings`);
   const load1 = os.loadavg()[0];
