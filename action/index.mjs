@@ -10639,6 +10639,19 @@ function createDetector(rules, options = {}) {
   const beforeUnderscore = new Set(compiled.flatMap((c3) => [...c3.keyword].flatMap((ch, i) => ch === "_" && i > 0 ? [c3.keyword.charCodeAt(i - 1)] : [])));
   const b64Groups = shareAnchors(b64.map((n) => ({ needle: n.needle, data: n })));
   const b64Reach = b64Groups.map((g2) => Math.max(...g2.members.map((m2) => m2.at + m2.data.offset)));
+  const b64Beside = b64Groups.map((g2) => {
+    const before = new Uint8Array(256);
+    const after = new Uint8Array(256);
+    for (const m2 of g2.members) {
+      if (m2.at === 0) before.fill(1);
+      else before[m2.needle[m2.at - 1]] = 1;
+      if (m2.at === m2.needle.length - 1) after.fill(1);
+      else after[m2.needle[m2.at + 1]] = 1;
+    }
+    before[10] = 1;
+    after[10] = after[13] = 1;
+    return { before, after };
+  });
   function tryRules(needle, text2, declared) {
     for (const c3 of needle.rules) {
       if (!text2.startsWith(c3.keyword)) continue;
@@ -10847,8 +10860,10 @@ function createDetector(rules, options = {}) {
     const run = { from: 0, to: 0 };
     for (let g2 = 0; g2 < b64Groups.length; g2++) {
       const { anchor, members } = b64Groups[g2];
+      const { before, after } = b64Beside[g2];
       const stop = to2 + b64Reach[g2] + 2;
       for (let a = buf.indexOf(anchor, from); a !== -1 && a < stop; a = buf.indexOf(anchor, a + 1)) {
+        if (a > 0 && before[buf[a - 1]] === 0 || a + 1 < buf.length && after[buf[a + 1]] === 0) continue;
         for (const m2 of members) {
           let at2 = a - m2.at;
           let inside = 0;
