@@ -457,14 +457,17 @@ function hexAt(buf: Buffer, at: number, hex: Buffer): boolean {
 }
 
 /**
- * A keyword in hex, and what to search for: the digits its hex starts with (at least
- * three), else the whole of it in each case.
+ * A keyword in hex, and what to search for, `at` digits into it: its longest run of
+ * decimal digits (the same in either case) when it has one of three or more, else the
+ * whole of it in lower and in upper case (a keyword of letters whose hex mixes the cases
+ * is then missed).
  */
-function hexNeedle(n: Needle): { needle: Needle; hex: Buffer; anchors: Buffer[] } {
+function hexNeedle(n: Needle): { needle: Needle; hex: Buffer; anchors: Buffer[]; at: number } {
   const hex = n.bytes.toString('hex');
-  const digits = /^[0-9]*/.exec(hex)![0];
-  const anchors = digits.length >= 3 ? [digits] : [...new Set([hex, hex.toUpperCase()])];
-  return { needle: n, hex: Buffer.from(hex, 'latin1'), anchors: anchors.map((a) => Buffer.from(a, 'latin1')) };
+  const runs = [...hex.matchAll(/[0-9]+/g)].sort((a, b) => b[0].length - a[0].length);
+  const best = runs[0];
+  const anchors = best && best[0].length >= 3 ? [best[0]] : [...new Set([hex, hex.toUpperCase()])];
+  return { needle: n, hex: Buffer.from(hex, 'latin1'), anchors: anchors.map((a) => Buffer.from(a, 'latin1')), at: best && best[0].length >= 3 ? best.index! : 0 };
 }
 
 /**
@@ -773,35 +776,39 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   }
 
   /**
-   * Hex text (`xxd -p`, `bytes.hex()`, a `\x`-prefixed bytea): where a keyword's hex
-   * starts, the pairs from a few bytes before it on are decoded and searched like text.
-   * Decoding from the keyword itself needs no look for where the run starts: a keyword
-   * read a digit out of step decodes to bytes no token is made of.
+   * Hex text (`bytes.hex()`, `binascii.hexlify`, a `\x`-prefixed bytea): where a keyword's
+   * hex starts, the pairs from a few bytes before it on are decoded and searched like
+   * text. Decoding from the keyword itself needs no look for where the run starts: a
+   * keyword read a digit out of step decodes to bytes no token is made of. (A run split
+   * over lines, as `xxd -p` writes it, is not joined.)
    */
   function scanHex(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[]): void {
     // Hex decoded once for the candidates in it: a region is reused while it covers
     // them, and a new one reaches twice as far (a run of encoded keywords would otherwise
-    // cost each its own window).
-    let region: { from: number; to: number; bytes: Buffer } | undefined;
+    // cost each its own window). One region per parity: candidates an odd number of
+    // digits apart can't share one, and would otherwise take turns throwing it away.
+    const regions: ({ from: number; to: number; bytes: Buffer } | undefined)[] = [undefined, undefined];
     const decoded = (a: number, b: number): Buffer => {
       b = Math.min(buf.length, b);
-      const r = region;
-      if (r && a >= r.from && ((a - r.from) & 1) === 0) {
+      const r = regions[a & 1];
+      if (r && a >= r.from) {
         const i = (a - r.from) >> 1;
         // (Decoding stops where the run does: a region shorter than asked for holds its end.)
         if (i < r.bytes.length && (b <= r.to || 2 * r.bytes.length < r.to - r.from)) return r.bytes.subarray(i, Math.min(r.bytes.length, (b - r.from) >> 1));
       }
       const end = Math.min(buf.length, Math.max(b, a + 2 * (b - a)));
-      region = { from: a, to: end, bytes: Buffer.from(buf.toString('latin1', a, end), 'hex') };
-      return region.bytes.subarray(0, (b - a) >> 1);
+      const fresh = { from: a, to: end, bytes: Buffer.from(buf.toString('latin1', a, end), 'hex') };
+      regions[a & 1] = fresh;
+      return fresh.bytes.subarray(0, (b - a) >> 1);
     };
     for (const h of hexNeedles) {
       for (const anchor of h.anchors) {
-        for (let p = buf.indexOf(anchor, from); p !== -1 && p < to; p = buf.indexOf(anchor, p + 1)) {
-          if (!hexAt(buf, p, h.hex)) continue;
-          // Up to 8 bytes before the keyword, for what it may be glued to.
+        for (let q = buf.indexOf(anchor, from + h.at); q !== -1 && q - h.at < to; q = buf.indexOf(anchor, q + 1)) {
+          const p = q - h.at;
+          if (p < from || !hexAt(buf, p, h.hex)) continue;
+          // Up to 20 bytes before the keyword, for what it may be glued to (a colour code, `\x1b[38;2;255;99;0m`).
           let p0 = p;
-          while (p0 > 0 && p - p0 < 16 && isHexDigit(buf[p0 - 1]!) && isHexDigit(buf[p0 - 2]!)) p0 -= 2;
+          while (p0 > 0 && p - p0 < 40 && isHexDigit(buf[p0 - 1]!) && isHexDigit(buf[p0 - 2]!)) p0 -= 2;
           const k = (p - p0) >> 1;
           // The keyword and the start of the body first: a run of encoded keywords is
           // turned away before a window is decoded for each.

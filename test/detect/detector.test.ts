@@ -281,6 +281,23 @@ describe('decoders', () => {
     it('decodes nothing with decoding off', () => {
       expect(createDetector(builtinRules(), { decode: false }).scan(Buffer.from(hex(t)))).toEqual([]);
     });
+    it('sees a colour code before a hex token as what it is glued to, not as letters', () => {
+      const esc = String.fromCharCode(27);
+      for (const code of [`${esc}[1m`, `${esc}[38;2;255;99;0m`]) {
+        expect(detector.scan(Buffer.from(hex(`${code}${t}`))).map((h) => h.secret), JSON.stringify(code)).toEqual([t]);
+      }
+    });
+    it("finds a custom rule's token whose keyword's hex mixes letters and digits, in any case", () => {
+      // A keyword of letters: its hex holds letters (6e for n), in whatever case the encoder chose.
+      const kw = ['n', 'p', 'm', '_'].join('');
+      const rule = { ...builtinRules()[0]!, id: 'custom-npm', keywords: [kw], pattern: `${kw}[A-Za-z0-9]{36}`, maxLength: 40, filters: { placeholder: false }, trusted: false };
+      const custom = createDetector([rule]);
+      const token = kw + gen.body(36, true);
+      const lower = hex(token);
+      for (const text of [lower, lower.toUpperCase(), lower.slice(0, 2).toUpperCase() + lower.slice(2), `x=${lower.slice(0, 20).toUpperCase()}${lower.slice(20)};`]) {
+        expect(custom.scan(Buffer.from(text)).map((h) => [h.secret, h.decoding]), text.slice(0, 12)).toEqual([[token, ['hex']]]);
+      }
+    });
   });
   describe('escaped characters (TruffleHog decodes escaped unicode; gitleaks percent)', () => {
     const u = (x: string) => [...x].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');

@@ -115,6 +115,10 @@ describe('crafted input', () => {
       const hex = Buffer.from(Buffer.from(unit.repeat(Math.ceil(100_000 / unit.length))).toString('hex'));
       expect(base64Decoded(() => expect(detector.scan(hex), unit).toEqual([]), 'hex') / hex.length, unit).toBeLessThan(4);
     }
+    // Keywords an odd number of digits apart (a stray digit after each) need a region each
+    // of their own parity; sharing one, each threw the other's 8 KB window away.
+    const odd = Buffer.from(`${Buffer.from(`hf_oauth_eyJ${'A'.repeat(60)}`).toString('hex')}5`.repeat(700));
+    expect(base64Decoded(() => expect(detector.scan(odd)).toEqual([]), 'hex') / odd.length).toBeLessThan(8);
   });
   it('decodes no long window for a run of long keywords that no JWT follows, glued or not', () => {
     // A window for a JWT rule is 4 KB: decoded for each of a run of `hf_oauth_` it cost
