@@ -10558,9 +10558,10 @@ function hexAt(buf, at2, hex) {
 }
 function hexNeedle(n) {
   const hex = n.bytes.toString("hex");
-  const digits = /^[0-9]*/.exec(hex)[0];
-  const anchors = digits.length >= 3 ? [digits] : [.../* @__PURE__ */ new Set([hex, hex.toUpperCase()])];
-  return { needle: n, hex: Buffer.from(hex, "latin1"), anchors: anchors.map((a) => Buffer.from(a, "latin1")) };
+  const runs = [...hex.matchAll(/[0-9]+/g)].sort((a, b3) => b3[0].length - a[0].length);
+  const best = runs[0];
+  const anchors = best && best[0].length >= 3 ? [best[0]] : [.../* @__PURE__ */ new Set([hex, hex.toUpperCase()])];
+  return { needle: n, hex: Buffer.from(hex, "latin1"), anchors: anchors.map((a) => Buffer.from(a, "latin1")), at: best && best[0].length >= 3 ? best.index : 0 };
 }
 function mayBeJwt(text2, at2) {
   const dot = text2.indexOf(".", at2);
@@ -10771,24 +10772,26 @@ function createDetector(rules, options = {}) {
     }
   }
   function scanHex(buf, from, to2, hits, chain) {
-    let region;
+    const regions = [void 0, void 0];
     const decoded = (a, b3) => {
       b3 = Math.min(buf.length, b3);
-      const r2 = region;
-      if (r2 && a >= r2.from && (a - r2.from & 1) === 0) {
+      const r2 = regions[a & 1];
+      if (r2 && a >= r2.from) {
         const i = a - r2.from >> 1;
         if (i < r2.bytes.length && (b3 <= r2.to || 2 * r2.bytes.length < r2.to - r2.from)) return r2.bytes.subarray(i, Math.min(r2.bytes.length, b3 - r2.from >> 1));
       }
       const end = Math.min(buf.length, Math.max(b3, a + 2 * (b3 - a)));
-      region = { from: a, to: end, bytes: Buffer.from(buf.toString("latin1", a, end), "hex") };
-      return region.bytes.subarray(0, b3 - a >> 1);
+      const fresh = { from: a, to: end, bytes: Buffer.from(buf.toString("latin1", a, end), "hex") };
+      regions[a & 1] = fresh;
+      return fresh.bytes.subarray(0, b3 - a >> 1);
     };
     for (const h3 of hexNeedles) {
       for (const anchor of h3.anchors) {
-        for (let p2 = buf.indexOf(anchor, from); p2 !== -1 && p2 < to2; p2 = buf.indexOf(anchor, p2 + 1)) {
-          if (!hexAt(buf, p2, h3.hex)) continue;
+        for (let q4 = buf.indexOf(anchor, from + h3.at); q4 !== -1 && q4 - h3.at < to2; q4 = buf.indexOf(anchor, q4 + 1)) {
+          const p2 = q4 - h3.at;
+          if (p2 < from || !hexAt(buf, p2, h3.hex)) continue;
           let p0 = p2;
-          while (p0 > 0 && p2 - p0 < 16 && isHexDigit(buf[p0 - 1]) && isHexDigit(buf[p0 - 2])) p0 -= 2;
+          while (p0 > 0 && p2 - p0 < 40 && isHexDigit(buf[p0 - 1]) && isHexDigit(buf[p0 - 2])) p0 -= 2;
           const k2 = p2 - p0 >> 1;
           if (!h3.needle.rules.some((c3) => couldStartIn(c3, decoded(p2, p2 + 2 * 16), 0))) continue;
           let text2 = decoded(p0, p2 + 2 * (SHORT + 1));
@@ -23773,6 +23776,7 @@ function factsOf(f3) {
     ...firstDate ? { firstDate } : {},
     commits,
     historyOnly,
+    unreachableOnly: f3.locations.length > 0 && f3.locations.every((l3) => l3.unreachable),
     inHistory: history.length > 0,
     paths: uniq(f3.locations.map((l3) => archiveOf(l3.path))),
     endpoint: (v2?.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, "")
@@ -24072,6 +24076,12 @@ function historyStep(x3) {
   const commits = x3.commits.length ? `${plural(x3.commits.length, "commit")}, first ${x3.commits[0]}${x3.firstDate ? ` on ${x3.firstDate}` : ""}` : "";
   const all = x3.paths.filter((p2) => p2 !== "<stdin>" && messageOf(p2) === void 0);
   const messages = x3.paths.some((p2) => messageOf(p2) !== void 0);
+  if (x3.unreachableOnly) {
+    const held = commits ? ` (${commits})` : "";
+    const prune = `${code("git reflog expire --expire=now --expire-unreachable=now --all && git gc --prune=now")} deletes it from this clone`;
+    if (dead(x3)) return `It is only in objects no branch, tag or stash reaches${held}, and it no longer works: ${prune}, if you want it gone.`;
+    return `It is only in objects no branch, tag or stash reaches${held}: a commit amended, reset or rebased away, a dropped stash, or a file staged and never committed. Pushing from here does not send it, but a push made before the rewrite did (a remote keeps a force-pushed commit, reachable by its id), and whatever copies this .git directory copies it (an archive, a container image, a backup). After revoking it, ${prune}.`;
+  }
   if (x3.historyOnly) {
     if (dead(x3)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
     const rewrite2 = messages ? `${code("git filter-repo --replace-message")} for commit and tag messages${all.length ? `, ${code("--replace-text")} for files` : ""}` : code("git filter-repo --replace-text");
@@ -25585,8 +25595,9 @@ function formatBytes(n) {
 function formatLocation(l3) {
   let s = `${escapeControls(l3.path)}:${l3.line}:${l3.column}`;
   if (l3.decoding?.length) s += ` (${l3.decoding.join(", ")})`;
-  if (l3.commit) s += ` in ${l3.commit.slice(0, 12)}${l3.author ? ` by ${escapeControls(l3.author)}` : ""}${l3.date ? ` on ${l3.date.slice(0, 10)}` : ""}${l3.inHead === false ? " (history only)" : ""}`;
-  else if (l3.inHead !== void 0) s += ` in history (commit unknown)${l3.inHead === false ? " (history only)" : ""}`;
+  const only = l3.unreachable ? " (unreachable: no branch, tag or stash holds it)" : l3.inHead === false ? " (history only)" : "";
+  if (l3.commit) s += ` in ${l3.commit.slice(0, 12)}${l3.author ? ` by ${escapeControls(l3.author)}` : ""}${l3.date ? ` on ${l3.date.slice(0, 10)}` : ""}${only}`;
+  else if (l3.inHead !== void 0) s += ` in ${l3.unreachable ? "no commit" : "history (commit unknown)"}${only}`;
   return s;
 }
 function textReport(report, options) {
@@ -25635,6 +25646,7 @@ function summary(report, c3) {
   if (s.warnings.length) parts.push(plural2(s.warnings.length, "warning"));
   if (s.missingObjects) parts.push(`${plural2(s.missingObjects, "object")} missing, not scanned`);
   if (s.shallow) parts.push("shallow clone: older history was not scanned");
+  if (s.unreachable) parts.push(`${plural2(s.unreachable.blobs, "blob")} and ${plural2(s.unreachable.commits, "commit")} no ref reaches included`);
   const head = report.findings.length ? c3.red(c3.bold(`${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found in ${locs} location${locs === 1 ? "" : "s"}`)) : s.missingObjects ? c3.yellow("No Hugging Face tokens found in what git could read") : c3.green("No Hugging Face tokens found");
   const lines = [`${head}. ${parts.join("; ")}.`];
   for (const k2 of s.skipped.slice(0, 20)) lines.push(c3.dim(`  skipped ${escapeControls(k2.path)}: ${escapeControls(k2.reason)}`));
@@ -25755,7 +25767,8 @@ function verificationProperties(v2) {
   };
 }
 function message(f3, l3, advice, more) {
-  const where = l3.commit ? ` Found in commit ${l3.commit.slice(0, 12)}${l3.date ? ` (${l3.date.slice(0, 10)})` : ""}${l3.inHead === false ? ", no longer in the current tree" : ""}.` : "";
+  const unreachable2 = l3.unreachable ? ", which no branch, tag or stash reaches" : l3.inHead === false ? ", no longer in the current tree" : "";
+  const where = l3.commit ? ` Found in commit ${l3.commit.slice(0, 12)}${l3.date ? ` (${l3.date.slice(0, 10)})` : ""}${unreachable2}.` : l3.unreachable ? " Found in an object no commit holds (staged, never committed)." : "";
   const decoded = l3.decoding?.length ? ` Revealed by decoding ${l3.decoding.join(", ")}.` : "";
   const others = f3.locations.length > 1 ? ` The same secret is at ${f3.locations.length - 1} other location${f3.locations.length === 2 ? "" : "s"}${more ? ` (${more} not listed as alerts)` : ""}.` : "";
   const head = `${f3.title} ${f3.secret.redacted} (${f3.severity}): ${verdictWords(f3.verification)}.${where}${decoded}${others}`;
@@ -25796,6 +25809,7 @@ function results(f3, ruleIndex) {
         ...l3.commit ? { commit: l3.commit } : {},
         ...l3.date ? { commitDate: l3.date } : {},
         ...l3.inHead !== void 0 ? { inHead: l3.inHead } : {},
+        ...l3.unreachable ? { unreachable: true } : {},
         ...l3.decoding?.length ? { decoding: l3.decoding } : {},
         ...f3.jwt ? { jwt: f3.jwt } : {},
         ...f3.repos?.length ? { repos: f3.repos } : {},
@@ -25924,7 +25938,7 @@ function place(l3) {
   let s = `${inlineCode(`${l3.path}:${l3.line}:${l3.column}`)}`;
   if (l3.decoding?.length) s += ` (${l3.decoding.join(", ")})`;
   if (l3.commit) {
-    const bits = [l3.date?.slice(0, 10), l3.inHead === false ? "history only" : void 0].filter(Boolean);
+    const bits = [l3.date?.slice(0, 10), l3.unreachable ? "unreachable" : l3.inHead === false ? "history only" : void 0].filter(Boolean);
     s += ` in commit ${inlineCode(l3.commit.slice(0, 12))}${bits.length ? ` (${bits.join(", ")})` : ""}`;
   }
   return s;
@@ -27369,15 +27383,17 @@ async function allRefs(repo) {
   return stash.length > 1 ? { args: ["--all", "--stdin"], input: `${stash.join("\n")}
 ` } : { args: ["--all"] };
 }
-async function scanHistory(ctx, repo) {
+async function scanHistory(ctx, repo, opts = {}) {
   const stats = newStats();
   const [refs, viaLog, treeless] = await Promise.all([allRefs(repo), listThroughLog(repo), treesMayBeMissing(repo)]);
   const messages = messageBatcher(ctx);
   const tags = scanTagMessages(ctx, repo, messages);
   tags.catch(() => void 0);
+  let listedBlobs = 0;
   const { hits, fed: listed } = await scanBlobs(ctx, stats, async (scanner, missing) => {
     const queue = listingQueue((job) => scanner.add(job));
     const out = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats, messages) : await listByObjects(ctx, repo, refs, queue, missing, stats, messages, void 0, treeless !== void 0);
+    listedBlobs = queue.listed;
     ctx.progress.total(queue.listed);
     await queue.drain();
     return out;
@@ -27390,7 +27406,55 @@ async function scanHistory(ctx, repo) {
   if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log);
   await tags;
   messages.flush();
+  if (opts.unreachable) await scanUnreachable(ctx, repo, refs, stats, hits, listedBlobs);
   return stats;
+}
+async function unreachableObjects(ctx, repo, refs) {
+  let commits = [];
+  let blobs = [];
+  const r2 = await streamRecords(repo, ["fsck", "--unreachable", "--no-reflogs", "--connectivity-only", "--no-progress"], (rec) => {
+    const m2 = /^unreachable (commit|blob) ([0-9a-f]{40,64})$/.exec(rec.toString("latin1"));
+    if (m2) (m2[1] === "commit" ? commits : blobs).push(m2[2]);
+  }).done;
+  if (r2.code !== 0) ctx.warn(`git fsck, listing the objects no ref reaches, reported problems (${gitMessage(r2.stderr || `exit ${r2.code}`)}); what it listed was scanned`);
+  const stash = refs.input?.split("\n").filter(Boolean) ?? [];
+  if (stash.length && (commits.length || blobs.length)) {
+    const kept = await gitOutput(repo, ["rev-list", "--objects", ...stash, "--not", "--all"]);
+    if (kept.code === 0) {
+      const seen = new Set(kept.stdout.toString("latin1").split("\n").map((l3) => l3.slice(0, repo.oidLength)));
+      commits = commits.filter((o2) => !seen.has(o2));
+      blobs = blobs.filter((o2) => !seen.has(o2));
+    }
+  }
+  return { commits, blobs };
+}
+async function scanUnreachable(ctx, repo, refs, stats, reachable, listed) {
+  const found = await unreachableObjects(ctx, repo, refs);
+  stats.unreachable = { commits: found.commits.length, blobs: found.blobs.length };
+  const marked = { ...ctx, location: (file, member, m2, extra) => ctx.location(file, member, m2, { ...extra, unreachable: true }) };
+  if (found.commits.length) {
+    const messages = messageBatcher(marked);
+    const code2 = await walkCommitMessages(repo, ["--no-walk=unsorted", "--stdin"], `${found.commits.join("\n")}
+`, messages, () => void 0);
+    if (code2 !== 0) ctx.warn("reading the messages of unreachable commits failed; they were not scanned");
+    messages.flush();
+  }
+  if (!found.blobs.length) return;
+  ctx.progress.total(listed + found.blobs.length);
+  const more = newStats();
+  const { hits } = await scanBlobs(ctx, more, async (scanner) => {
+    for (const oid of found.blobs) {
+      const p2 = scanner.add({ oid, path: "" });
+      if (p2) await p2;
+    }
+  });
+  stats.blobs += more.blobs;
+  stats.bytes += more.bytes;
+  stats.missingObjects += more.missingObjects;
+  if (!hits.size) return;
+  const oids = new Set(hits.keys());
+  const intros = found.commits.length ? await walkIntroductions(ctx, repo, oids, commitInputs(found.commits, ctx.threads), refs) : /* @__PURE__ */ new Map();
+  await placeHits(marked, repo, hits, intros, /* @__PURE__ */ new Map(), reachable);
 }
 async function listThroughLog(repo) {
   if (repo.bitmap || repo.partial) return false;
@@ -27513,9 +27577,6 @@ async function listCommits(repo, refs, messages) {
   return code2 === 0 ? { count: count2, ...list ? { list } : {} } : { count: 0, list: [] };
 }
 async function findIntroductions(ctx, repo, oids, listing, refs) {
-  const out = /* @__PURE__ */ new Map();
-  const diff = [...introDiff(repo)];
-  if (oids.size <= FIND_OBJECT_MAX && !repo.partial) for (const o2 of oids) diff.push(`--find-object=${o2}`);
   const parts = listing.count >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
   let inputs = [void 0];
   if (parts > 1) {
@@ -27524,12 +27585,20 @@ async function findIntroductions(ctx, repo, oids, listing, refs) {
       const all = await gitOutput(repo, ["rev-list", ...refs.args], refs.input);
       commits = all.code === 0 ? all.stdout.toString("latin1").split("\n").filter(Boolean) : [];
     }
-    if (commits.length >= SPLIT_WALK) {
-      const per = Math.ceil(commits.length / parts);
-      inputs = Array.from({ length: parts }, (_3, i) => `${commits.slice(i * per, (i + 1) * per).join("\n")}
-`);
-    }
+    if (commits.length >= SPLIT_WALK) inputs = commitInputs(commits, parts);
   }
+  return walkIntroductions(ctx, repo, oids, inputs, refs);
+}
+function commitInputs(commits, parts) {
+  const n = commits.length >= SPLIT_WALK ? Math.max(1, Math.min(parts, 4)) : 1;
+  const per = Math.ceil(commits.length / n);
+  return Array.from({ length: n }, (_3, i) => `${commits.slice(i * per, (i + 1) * per).join("\n")}
+`);
+}
+async function walkIntroductions(ctx, repo, oids, inputs, refs) {
+  const out = /* @__PURE__ */ new Map();
+  const diff = [...introDiff(repo)];
+  if (oids.size <= FIND_OBJECT_MAX && !repo.partial) for (const o2 of oids) diff.push(`--find-object=${o2}`);
   const order = /* @__PURE__ */ new Map();
   const results2 = await Promise.all(
     inputs.map((input2, part) => {
@@ -27574,6 +27643,9 @@ function secretsOf(hits) {
 async function reportHistoryHits(ctx, repo, hits, commits, refs, log) {
   const oids = new Set(hits.keys());
   const [head, intros] = await Promise.all([headBlobs(repo), log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs)]);
+  await placeHits(ctx, repo, hits, intros, head);
+}
+async function placeHits(ctx, repo, hits, intros, head, others) {
   const boundary = shallowCommits(repo);
   const again = [];
   for (const [oid, h3] of hits) {
@@ -27585,7 +27657,7 @@ async function reportHistoryHits(ctx, repo, hits, commits, refs, log) {
   }
   for (const [oid, h3] of await scanFew(ctx, again)) hits.set(oid, h3);
   const inHead = secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? []));
-  const none = (oid) => ({ oid, path: "", matches: [] });
+  const old = (oid) => hits.get(oid) ?? others?.get(oid) ?? { oid, path: "", matches: [] };
   for (const [oid, h3] of [...hits].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0)) {
     const list = intros.get(oid);
     if (!list?.length) {
@@ -27593,7 +27665,7 @@ async function reportHistoryHits(ctx, repo, hits, commits, refs, log) {
       continue;
     }
     for (const i of list) {
-      for (const b3 of addedMatches(h3, i.olds.map((o2) => hits.get(o2) ?? none(o2)))) {
+      for (const b3 of addedMatches(h3, i.olds.map(old))) {
         ctx.location(i.path, b3.path.slice(h3.path.length), b3.m, provenance(i.commit, inHead.has(b3.m.secret), boundary));
       }
     }
@@ -27798,12 +27870,14 @@ async function scanRepoHistory(io2, args, session, repo, prefix = "") {
   const stats = session.stats;
   stats.shallow = Boolean(stats.shallow) || repo.shallow;
   const selection = args.range !== void 0 || since2 !== void 0;
+  if (args.unreachable && selection) throw new UsageError("--unreachable reads the whole object database: it does not go with --range or --since");
   const { ctx, progress } = gitContext(io2, args, session, repo, "blobs", prefix);
   const submodules2 = listSubmodules(repo);
   submodules2.catch(() => void 0);
   try {
-    const r2 = await gitErrors(() => selection ? scanChanges(ctx, repo, { range: args.range, since: since2 }) : scanHistory(ctx, repo));
+    const r2 = await gitErrors(() => selection ? scanChanges(ctx, repo, { range: args.range, since: since2 }) : scanHistory(ctx, repo, { unreachable: args.unreachable === true }));
     stats.blobs = (stats.blobs ?? 0) + r2.blobs;
+    if (r2.unreachable) stats.unreachable = { commits: (stats.unreachable?.commits ?? 0) + r2.unreachable.commits, blobs: (stats.unreachable?.blobs ?? 0) + r2.unreachable.blobs };
     stats.commits = (stats.commits ?? 0) + r2.commits;
     stats.bytes += r2.bytes;
     stats.missingObjects = (stats.missingObjects ?? 0) + r2.missingObjects;
@@ -28391,13 +28465,16 @@ var init_hook = __esm({
 function without(table2, ...names) {
   return Object.fromEntries(Object.entries(table2).filter(([name]) => !names.includes(name)));
 }
-var submodules, env2, COMMANDS;
+var submodules, unreachable, env2, COMMANDS;
 var init_commands = __esm({
   "src/cli/commands/index.ts"() {
     "use strict";
     init_options();
     submodules = {
       submodules: { type: "boolean", default: false, describe: "Also scan the history of submodules whose repository is here (default: list them)" }
+    };
+    unreachable = {
+      unreachable: { type: "boolean", default: false, describe: "Also scan objects no ref reaches: commits only a reflog keeps (amended, reset, rebased away), dropped stashes, files staged and never committed" }
     };
     env2 = {
       env: { type: "string", describe: "Read the token(s) from this environment variable instead of stdin", requiresArg: true }
@@ -28420,7 +28497,8 @@ var init_commands = __esm({
           since: { type: "string", describe: 'Only what commits since DATE add (2024-01-31, "2 weeks ago")', requiresArg: true },
           ...maxFileSize("blobs"),
           ...threads("blobs, each with its own git reader"),
-          ...submodules
+          ...submodules,
+          ...unreachable
         },
         run: async (io2, args) => (await Promise.resolve().then(() => (init_history2(), history_exports))).runHistory(io2, args)
       },
@@ -28432,7 +28510,7 @@ var init_commands = __esm({
         command: "audit [repo]",
         describe: "Audit a repository: working tree and full history in one report, one finding per secret (verifies by default)",
         positionals: { repo: { type: "string", describe: "Repository (default: the current one)" } },
-        options: { ...commonOptions({ verifyDefault: true }), ...maxFileSize("files and blobs"), ...threads(""), ...submodules },
+        options: { ...commonOptions({ verifyDefault: true }), ...maxFileSize("files and blobs"), ...threads(""), ...submodules, ...unreachable },
         run: async (io2, args) => (await Promise.resolve().then(() => (init_audit(), audit_exports))).runAudit(io2, args)
       },
       {

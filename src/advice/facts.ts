@@ -45,6 +45,8 @@ export interface Facts {
   commits: string[];
   /** Every location is in history and none is in the current tree. */
   historyOnly: boolean;
+  /** Every location is in an object no ref reaches (history --unreachable). */
+  unreachableOnly: boolean;
   /** Some location is in git history. */
   inHistory: boolean;
   /** Distinct paths (archive members by their archive). */
@@ -183,6 +185,7 @@ export function factsOf(f: Finding): Facts {
     ...(firstDate ? { firstDate } : {}),
     commits,
     historyOnly,
+    unreachableOnly: f.locations.length > 0 && f.locations.every((l) => l.unreachable),
     inHistory: history.length > 0,
     paths: uniq(f.locations.map((l) => archiveOf(l.path))),
     endpoint: (v?.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''),

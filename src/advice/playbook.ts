@@ -171,6 +171,13 @@ function historyStep(x: Facts): string | undefined {
   // rewritten with --replace-message, never edited. (Tokens read from stdin sit in neither.)
   const all = x.paths.filter((p) => p !== '<stdin>' && messageOf(p) === undefined);
   const messages = x.paths.some((p) => messageOf(p) !== undefined);
+  if (x.unreachableOnly) {
+    // filter-repo has nothing to rewrite: no branch or tag holds it. Pruning does it.
+    const held = commits ? ` (${commits})` : '';
+    const prune = `${code('git reflog expire --expire=now --expire-unreachable=now --all && git gc --prune=now')} deletes it from this clone`;
+    if (dead(x)) return `It is only in objects no branch, tag or stash reaches${held}, and it no longer works: ${prune}, if you want it gone.`;
+    return `It is only in objects no branch, tag or stash reaches${held}: a commit amended, reset or rebased away, a dropped stash, or a file staged and never committed. Pushing from here does not send it, but a push made before the rewrite did (a remote keeps a force-pushed commit, reachable by its id), and whatever copies this .git directory copies it (an archive, a container image, a backup). After revoking it, ${prune}.`;
+  }
   if (x.historyOnly) {
     if (dead(x)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
     const rewrite = messages ? `${code('git filter-repo --replace-message')} for commit and tag messages${all.length ? `, ${code('--replace-text')} for files` : ''}` : code('git filter-repo --replace-text');

@@ -83,6 +83,8 @@ export interface Location {
   author?: string;
   date?: string;
   inHead?: boolean;
+  /** In an object no ref reaches (history --unreachable): a reflog's commit, a dropped stash, a blob never committed. */
+  unreachable?: boolean;
 }
 
 export type VerificationStatus = 'valid' | 'invalid' | 'unknown' | 'skipped';
@@ -177,6 +179,8 @@ export interface ScanStats {
   durationMs: number;
   shallow?: boolean;
   missingObjects?: number;
+  /** With --unreachable: the commits and blobs no ref reaches that were scanned. */
+  unreachable?: { commits: number; blobs: number };
   /** Files (or members, blobs) by what they held: binary, invalid UTF-8, a line of 8 MB or more. */
   content?: { binary: number; invalidUtf8: number; longLines: number };
 }

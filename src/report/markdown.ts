@@ -43,7 +43,7 @@ function place(l: Location): string {
   let s = `${inlineCode(`${l.path}:${l.line}:${l.column}`)}`;
   if (l.decoding?.length) s += ` (${l.decoding.join(', ')})`;
   if (l.commit) {
-    const bits = [l.date?.slice(0, 10), l.inHead === false ? 'history only' : undefined].filter(Boolean);
+    const bits = [l.date?.slice(0, 10), l.unreachable ? 'unreachable' : l.inHead === false ? 'history only' : undefined].filter(Boolean);
     s += ` in commit ${inlineCode(l.commit.slice(0, 12))}${bits.length ? ` (${bits.join(', ')})` : ''}`;
   }
   return s;

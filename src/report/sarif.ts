@@ -81,7 +81,8 @@ function verificationProperties(v: Verification): Record<string, unknown> {
 }
 
 function message(f: Finding, l: Location, advice: string[], more: number): string {
-  const where = l.commit ? ` Found in commit ${l.commit.slice(0, 12)}${l.date ? ` (${l.date.slice(0, 10)})` : ''}${l.inHead === false ? ', no longer in the current tree' : ''}.` : '';
+  const unreachable = l.unreachable ? ', which no branch, tag or stash reaches' : l.inHead === false ? ', no longer in the current tree' : '';
+  const where = l.commit ? ` Found in commit ${l.commit.slice(0, 12)}${l.date ? ` (${l.date.slice(0, 10)})` : ''}${unreachable}.` : l.unreachable ? ' Found in an object no commit holds (staged, never committed).' : '';
   const decoded = l.decoding?.length ? ` Revealed by decoding ${l.decoding.join(', ')}.` : '';
   const others = f.locations.length > 1 ? ` The same secret is at ${f.locations.length - 1} other location${f.locations.length === 2 ? '' : 's'}${more ? ` (${more} not listed as alerts)` : ''}.` : '';
   const head = `${f.title} ${f.secret.redacted} (${f.severity}): ${verdictWords(f.verification)}.${where}${decoded}${others}`;
@@ -122,6 +123,7 @@ function results(f: Finding, ruleIndex: number): Sarif.Result[] {
         ...(l.commit ? { commit: l.commit } : {}),
         ...(l.date ? { commitDate: l.date } : {}),
         ...(l.inHead !== undefined ? { inHead: l.inHead } : {}),
+        ...(l.unreachable ? { unreachable: true } : {}),
         ...(l.decoding?.length ? { decoding: l.decoding } : {}),
         ...(f.jwt ? { jwt: f.jwt } : {}),
         ...(f.repos?.length ? { repos: f.repos } : {}),

@@ -18,9 +18,11 @@ function formatBytes(n: number): string {
 export function formatLocation(l: Location): string {
   let s = `${safe(l.path)}:${l.line}:${l.column}`;
   if (l.decoding?.length) s += ` (${l.decoding.join(', ')})`;
-  if (l.commit) s += ` in ${l.commit.slice(0, 12)}${l.author ? ` by ${safe(l.author)}` : ''}${l.date ? ` on ${l.date.slice(0, 10)}` : ''}${l.inHead === false ? ' (history only)' : ''}`;
-  // A history location without a commit: before a shallow clone's boundary, or a blob a tag names.
-  else if (l.inHead !== undefined) s += ` in history (commit unknown)${l.inHead === false ? ' (history only)' : ''}`;
+  const only = l.unreachable ? ' (unreachable: no branch, tag or stash holds it)' : l.inHead === false ? ' (history only)' : '';
+  if (l.commit) s += ` in ${l.commit.slice(0, 12)}${l.author ? ` by ${safe(l.author)}` : ''}${l.date ? ` on ${l.date.slice(0, 10)}` : ''}${only}`;
+  // A history location without a commit: before a shallow clone's boundary, a blob a tag
+  // names, or an unreachable blob no commit holds (staged and never committed).
+  else if (l.inHead !== undefined) s += ` in ${l.unreachable ? 'no commit' : 'history (commit unknown)'}${only}`;
   return s;
 }
 
@@ -68,6 +70,7 @@ function summary(report: Report, c: ReturnType<typeof pc.createColors>): string 
   if (s.warnings.length) parts.push(plural(s.warnings.length, 'warning'));
   if (s.missingObjects) parts.push(`${plural(s.missingObjects, 'object')} missing, not scanned`);
   if (s.shallow) parts.push('shallow clone: older history was not scanned');
+  if (s.unreachable) parts.push(`${plural(s.unreachable.blobs, 'blob')} and ${plural(s.unreachable.commits, 'commit')} no ref reaches included`);
   const head = report.findings.length
     ? c.red(c.bold(`${report.findings.length} secret${report.findings.length === 1 ? '' : 's'} found in ${locs} location${locs === 1 ? '' : 's'}`))
     : s.missingObjects

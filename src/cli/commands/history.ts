@@ -16,6 +16,8 @@ export interface HistoryArgs extends GitArgs {
   since?: string;
   /** Also scan the history of submodules whose repository is here. */
   submodules?: boolean;
+  /** Also scan the objects no ref reaches. */
+  unreachable?: boolean;
 }
 
 /** Dates git reads reliably: ISO dates and times, or "N units ago". */
@@ -87,13 +89,15 @@ export async function scanRepoHistory(io: Io, args: HistoryArgs, session: Sessio
   const stats = session.stats;
   stats.shallow = Boolean(stats.shallow) || repo.shallow;
   const selection = args.range !== undefined || since !== undefined;
+  if (args.unreachable && selection) throw new UsageError('--unreachable reads the whole object database: it does not go with --range or --since');
   const { ctx, progress } = gitContext(io, args, session, repo, 'blobs', prefix);
   // Asked beside the scan, not after it: one git process less on the way out.
   const submodules = listSubmodules(repo);
   submodules.catch(() => undefined); // awaited below; not unhandled if the scan fails first
   try {
-    const r = await gitErrors(() => (selection ? scanChanges(ctx, repo, { range: args.range, since }) : scanHistory(ctx, repo)));
+    const r = await gitErrors(() => (selection ? scanChanges(ctx, repo, { range: args.range, since }) : scanHistory(ctx, repo, { unreachable: args.unreachable === true })));
     stats.blobs = (stats.blobs ?? 0) + r.blobs;
+    if (r.unreachable) stats.unreachable = { commits: (stats.unreachable?.commits ?? 0) + r.unreachable.commits, blobs: (stats.unreachable?.blobs ?? 0) + r.unreachable.blobs };
     stats.commits = (stats.commits ?? 0) + r.commits;
     stats.bytes += r.bytes;
     stats.missingObjects = (stats.missingObjects ?? 0) + r.missingObjects;

@@ -17,6 +17,9 @@ export interface CommandSpec {
 const submodules: OptionTable = {
   submodules: { type: 'boolean', default: false, describe: 'Also scan the history of submodules whose repository is here (default: list them)' },
 };
+const unreachable: OptionTable = {
+  unreachable: { type: 'boolean', default: false, describe: 'Also scan objects no ref reaches: commits only a reflog keeps (amended, reset, rebased away), dropped stashes, files staged and never committed' },
+};
 const env: OptionTable = {
   env: { type: 'string', describe: 'Read the token(s) from this environment variable instead of stdin', requiresArg: true },
 };
@@ -44,6 +47,7 @@ export const COMMANDS: CommandSpec[] = [
       ...maxFileSize('blobs'),
       ...threads('blobs, each with its own git reader'),
       ...submodules,
+      ...unreachable,
     },
     run: async (io, args) => (await import('./history.ts')).runHistory(io, args as never),
   },
@@ -55,7 +59,7 @@ export const COMMANDS: CommandSpec[] = [
     command: 'audit [repo]',
     describe: 'Audit a repository: working tree and full history in one report, one finding per secret (verifies by default)',
     positionals: { repo: { type: 'string', describe: 'Repository (default: the current one)' } },
-    options: { ...commonOptions({ verifyDefault: true }), ...maxFileSize('files and blobs'), ...threads(''), ...submodules },
+    options: { ...commonOptions({ verifyDefault: true }), ...maxFileSize('files and blobs'), ...threads(''), ...submodules, ...unreachable },
     run: async (io, args) => (await import('./audit.ts')).runAudit(io, args as never),
   },
   {

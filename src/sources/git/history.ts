@@ -103,19 +103,26 @@ async function allRefs(repo: Repo): Promise<AllRefs> {
   return stash.length > 1 ? { args: ['--all', '--stdin'], input: `${stash.join('\n')}\n` } : { args: ['--all'] };
 }
 
+export interface HistoryOptions {
+  /** Also the objects no ref reaches (reflogs, dropped stashes, what was staged and never committed). */
+  unreachable?: boolean;
+}
+
 /** Every blob reachable from every ref (branches, tags, remotes, every stash entry, notes). */
-export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitScanStats> {
+export async function scanHistory(ctx: GitScanContext, repo: Repo, opts: HistoryOptions = {}): Promise<GitScanStats> {
   const stats = newStats();
   const [refs, viaLog, treeless] = await Promise.all([allRefs(repo), listThroughLog(repo), treesMayBeMissing(repo)]);
   // Commit messages come with the listing walks; annotated tags' from for-each-ref.
   const messages = messageBatcher(ctx);
   const tags = scanTagMessages(ctx, repo, messages);
   tags.catch(() => undefined); // awaited below; not unhandled if the blob scan fails first
+  let listedBlobs = 0;
   const { hits, fed: listed } = await scanBlobs(ctx, stats, async (scanner, missing) => {
     // The listing runs ahead of the readers into a bounded queue: on most repositories it
     // ends early, so progress can show a total and time left.
     const queue = listingQueue((job) => scanner.add(job));
     const out = viaLog ? await listByLog(ctx, repo, refs, queue, missing, stats, messages) : await listByObjects(ctx, repo, refs, queue, missing, stats, messages, undefined, treeless !== undefined);
+    listedBlobs = queue.listed;
     ctx.progress.total(queue.listed);
     await queue.drain();
     return out;
@@ -128,7 +135,68 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo): Promise<GitS
   if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log);
   await tags;
   messages.flush();
+  if (opts.unreachable) await scanUnreachable(ctx, repo, refs, stats, hits, listedBlobs);
   return stats;
+}
+
+/**
+ * The objects no ref reaches, as `git fsck --unreachable --no-reflogs` lists them: commits
+ * only a reflog keeps (amended, reset or rebased away), dropped stashes and their files,
+ * blobs staged and never committed. The older stash entries are left out (the history
+ * scan read them); the index still counts as reaching what it holds.
+ */
+async function unreachableObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs): Promise<{ commits: string[]; blobs: string[] }> {
+  let commits: string[] = [];
+  let blobs: string[] = [];
+  const r = await streamRecords(repo, ['fsck', '--unreachable', '--no-reflogs', '--connectivity-only', '--no-progress'], (rec) => {
+    const m = /^unreachable (commit|blob) ([0-9a-f]{40,64})$/.exec(rec.toString('latin1'));
+    if (m) (m[1] === 'commit' ? commits : blobs).push(m[2]!);
+  }).done;
+  if (r.code !== 0) ctx.warn(`git fsck, listing the objects no ref reaches, reported problems (${gitMessage(r.stderr || `exit ${r.code}`)}); what it listed was scanned`);
+  const stash = refs.input?.split('\n').filter(Boolean) ?? [];
+  if (stash.length && (commits.length || blobs.length)) {
+    const kept = await gitOutput(repo, ['rev-list', '--objects', ...stash, '--not', '--all']);
+    if (kept.code === 0) {
+      const seen = new Set(kept.stdout.toString('latin1').split('\n').map((l) => l.slice(0, repo.oidLength)));
+      commits = commits.filter((o) => !seen.has(o));
+      blobs = blobs.filter((o) => !seen.has(o));
+    }
+  }
+  return { commits, blobs };
+}
+
+/**
+ * Scans the blobs and commit messages no ref reaches. Their locations say `unreachable`;
+ * a blob that an unreachable commit brought is placed at that commit and path, one no
+ * commit holds (staged, then unstaged) as `blob <id>`.
+ */
+async function scanUnreachable(ctx: GitScanContext, repo: Repo, refs: AllRefs, stats: GitScanStats, reachable: ReadonlyMap<string, BlobHit>, listed: number): Promise<void> {
+  const found = await unreachableObjects(ctx, repo, refs);
+  stats.unreachable = { commits: found.commits.length, blobs: found.blobs.length };
+  const marked: GitScanContext = { ...ctx, location: (file, member, m, extra) => ctx.location(file, member, m, { ...extra, unreachable: true }) };
+  if (found.commits.length) {
+    const messages = messageBatcher(marked);
+    const code = await walkCommitMessages(repo, ['--no-walk=unsorted', '--stdin'], `${found.commits.join('\n')}\n`, messages, () => undefined);
+    if (code !== 0) ctx.warn('reading the messages of unreachable commits failed; they were not scanned');
+    messages.flush();
+  }
+  if (!found.blobs.length) return;
+  ctx.progress.total(listed + found.blobs.length);
+  const more = newStats();
+  const { hits } = await scanBlobs(ctx, more, async (scanner) => {
+    for (const oid of found.blobs) {
+      const p = scanner.add({ oid, path: '' });
+      if (p) await p;
+    }
+  });
+  stats.blobs += more.blobs;
+  stats.bytes += more.bytes;
+  stats.missingObjects += more.missingObjects;
+  if (!hits.size) return;
+  const oids = new Set(hits.keys());
+  const intros = found.commits.length ? await walkIntroductions(ctx, repo, oids, commitInputs(found.commits, ctx.threads), refs) : new Map<string, Introduction[]>();
+  // No ref reaches them, so HEAD's tree holds none.
+  await placeHits(marked, repo, hits, intros, new Map(), reachable);
 }
 
 /** What a listing leaves: the commits, and where it can tell the introductions of blobs from. */
@@ -360,10 +428,6 @@ async function listCommits(repo: Repo, refs: AllRefs, messages: MessageBatcher):
  * `git log --no-walk --stdin` processes, one per thread.
  */
 async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, listing: CommitListing, refs: AllRefs): Promise<Map<string, Introduction[]>> {
-  const out = new Map<string, Introduction[]>();
-  const diff = [...introDiff(repo)];
-  // (--find-object reads the blobs of every change it passes over: a partial clone lacks them, and git gives up.)
-  if (oids.size <= FIND_OBJECT_MAX && !repo.partial) for (const o of oids) diff.push(`--find-object=${o}`);
   const parts = listing.count >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
   let inputs: (string | undefined)[] = [undefined];
   if (parts > 1) {
@@ -372,11 +436,27 @@ async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<stri
       const all = await gitOutput(repo, ['rev-list', ...refs.args], refs.input);
       commits = all.code === 0 ? all.stdout.toString('latin1').split('\n').filter(Boolean) : [];
     }
-    if (commits.length >= SPLIT_WALK) {
-      const per = Math.ceil(commits.length / parts);
-      inputs = Array.from({ length: parts }, (_, i) => `${commits.slice(i * per, (i + 1) * per).join('\n')}\n`);
-    }
+    if (commits.length >= SPLIT_WALK) inputs = commitInputs(commits, parts);
   }
+  return walkIntroductions(ctx, repo, oids, inputs, refs);
+}
+
+/** Commits shared out over `parts` walks (fewer when there are few), as their stdin. */
+function commitInputs(commits: readonly string[], parts: number): string[] {
+  const n = commits.length >= SPLIT_WALK ? Math.max(1, Math.min(parts, 4)) : 1;
+  const per = Math.ceil(commits.length / n);
+  return Array.from({ length: n }, (_, i) => `${commits.slice(i * per, (i + 1) * per).join('\n')}\n`);
+}
+
+/**
+ * The introductions of `oids`, one `git log` walk per input: the commits it lists, each
+ * diffed against its parents (`--no-walk --stdin`), or undefined for the walk over every ref.
+ */
+async function walkIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, inputs: readonly (string | undefined)[], refs: AllRefs): Promise<Map<string, Introduction[]>> {
+  const out = new Map<string, Introduction[]>();
+  const diff = [...introDiff(repo)];
+  // (--find-object reads the blobs of every change it passes over: a partial clone lacks them, and git gives up.)
+  if (oids.size <= FIND_OBJECT_MAX && !repo.partial) for (const o of oids) diff.push(`--find-object=${o}`);
   const order = new Map<Introduction, number>();
   const results = await Promise.all(
     inputs.map((input, part) => {
@@ -435,6 +515,15 @@ async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<stri
   // Every blob of HEAD's tree was scanned: those among the hits hold HEAD's secrets.
   // (ls-tree first: parsing the kept log is synchronous and would hold it back.)
   const [head, intros] = await Promise.all([headBlobs(repo), log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs)]);
+  await placeHits(ctx, repo, hits, intros, head);
+}
+
+/**
+ * Reports each hit blob's matches where they arrived: at each commit that introduced the
+ * blob (`intros`), else at the blob's name. `head`: HEAD's blobs and their paths. Old
+ * versions are looked up among `hits`, then `others`.
+ */
+async function placeHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, intros: ReadonlyMap<string, Introduction[]>, head: ReadonlyMap<string, string>, others?: ReadonlyMap<string, BlobHit>): Promise<void> {
   const boundary = shallowCommits(repo);
   // A blob listed without a name (reachability bitmaps give none) takes the path of its
   // first introduction, else its path in HEAD; one holding archive members is scanned
@@ -449,12 +538,13 @@ async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<stri
   }
   for (const [oid, h] of await scanFew(ctx, again)) hits.set(oid, h);
   const inHead = secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? []));
-  const none = (oid: string): BlobHit => ({ oid, path: '', matches: [] });
+  const old = (oid: string): BlobHit => hits.get(oid) ?? others?.get(oid) ?? { oid, path: '', matches: [] };
   // In blob id order: threads deliver hits in any order, reports must not vary.
   for (const [oid, h] of [...hits].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const list = intros.get(oid);
     if (!list?.length) {
-      // Reachable, yet no commit shows it arriving (a tag naming a tree or blob).
+      // Reachable, yet no commit shows it arriving (a tag naming a tree or blob); or no
+      // commit holds it at all (an unreachable blob, staged and never committed).
       for (const b of h.matches) ctx.location(h.path, b.path.slice(h.path.length), b.m, { inHead: inHead.has(b.m.secret) });
       continue;
     }
@@ -463,7 +553,7 @@ async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<stri
     // renamed file brings nothing new. (Every parent blob was scanned; one without
     // hits holds no token.)
     for (const i of list) {
-      for (const b of addedMatches(h, i.olds.map((o) => hits.get(o) ?? none(o)))) {
+      for (const b of addedMatches(h, i.olds.map(old))) {
         ctx.location(i.path, b.path.slice(h.path.length), b.m, provenance(i.commit, inHead.has(b.m.secret), boundary));
       }
     }
