@@ -53,12 +53,16 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 function messageOf(path2) {
   return /^<(commit message|tag .*)>$/.exec(path2)?.[1];
 }
-var COMMIT_MESSAGE, tagMessage, GIT_CONFIG;
+function isFilePlace(path2) {
+  return path2 !== "<stdin>" && !/^<(commit message|tag .*|blob [0-9a-f]+)>$/.test(path2);
+}
+var COMMIT_MESSAGE, tagMessage, unreachableBlob, GIT_CONFIG;
 var init_places = __esm({
   "src/core/places.ts"() {
     "use strict";
     COMMIT_MESSAGE = "<commit message>";
     tagMessage = (name) => `<tag ${name}>`;
+    unreachableBlob = (oid) => `<blob ${oid.slice(0, 12)}>`;
     GIT_CONFIG = /(^|\/)\.git\/config$/;
   }
 });
@@ -17429,20 +17433,20 @@ var require_ms = __commonJS({
     function fmtLong(ms2) {
       var msAbs = Math.abs(ms2);
       if (msAbs >= d2) {
-        return plural3(ms2, msAbs, d2, "day");
+        return plural2(ms2, msAbs, d2, "day");
       }
       if (msAbs >= h3) {
-        return plural3(ms2, msAbs, h3, "hour");
+        return plural2(ms2, msAbs, h3, "hour");
       }
       if (msAbs >= m2) {
-        return plural3(ms2, msAbs, m2, "minute");
+        return plural2(ms2, msAbs, m2, "minute");
       }
       if (msAbs >= s) {
-        return plural3(ms2, msAbs, s, "second");
+        return plural2(ms2, msAbs, s, "second");
       }
       return ms2 + " ms";
     }
-    function plural3(ms2, msAbs, n, name) {
+    function plural2(ms2, msAbs, n, name) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms2 / n) + " " + name + (isPlural ? "s" : "");
     }
@@ -21684,7 +21688,8 @@ var init_dist3 = __esm({
 // src/sources/git/run.ts
 import { spawn } from "node:child_process";
 function gitEnv(env4, named) {
-  const out = { ...env4, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", GIT_NO_LAZY_FETCH: "1" };
+  const out = { ...env4, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", GIT_NO_LAZY_FETCH: "1", LC_ALL: "C" };
+  delete out.LANGUAGE;
   if (named) for (const k2 of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX"]) delete out[k2];
   return out;
 }
@@ -23748,11 +23753,13 @@ function factsOf(f3) {
   const status = statusOf(v2);
   const owner = v2?.owner?.name;
   const reach = v2 && (status === "valid" || v2.revoked) ? reachFacts(v2, owner) : void 0;
-  const history = f3.locations.filter((l3) => l3.commit);
+  const reachable = f3.locations.filter((l3) => !l3.unreachable);
+  const all = f3.locations.filter((l3) => l3.commit);
+  const history = reachable.some((l3) => l3.commit) ? all.filter((l3) => !l3.unreachable) : all;
   const dated = history.filter((l3) => l3.date).sort(byDate);
-  const firstDate = dated[0]?.date?.slice(0, 10);
+  const firstDate = all.filter((l3) => l3.date).sort(byDate)[0]?.date?.slice(0, 10);
   const commits = uniq([...dated, ...history].map((l3) => l3.commit.slice(0, 12)));
-  const historyOnly = f3.locations.length > 0 && f3.locations.every((l3) => l3.commit && l3.inHead === false);
+  const historyOnly = reachable.length > 0 && reachable.every((l3) => l3.commit && l3.inHead === false);
   const expiresAt = f3.jwt?.expiresAt ?? v2?.expiresAt;
   return {
     kind: tokenKind2(f3.rule),
@@ -23776,8 +23783,10 @@ function factsOf(f3) {
     ...firstDate ? { firstDate } : {},
     commits,
     historyOnly,
-    unreachableOnly: f3.locations.length > 0 && f3.locations.every((l3) => l3.unreachable),
-    inHistory: history.length > 0,
+    unreachableOnly: f3.locations.length > 0 && reachable.length === 0,
+    unreachable: reachable.length < f3.locations.length,
+    reachablePaths: uniq(reachable.map((l3) => archiveOf(l3.path))),
+    inHistory: reachable.some((l3) => l3.commit),
     paths: uniq(f3.locations.map((l3) => archiveOf(l3.path))),
     endpoint: (v2?.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, "")
   };
@@ -23940,6 +23949,16 @@ var init_where = __esm({
   }
 });
 
+// src/core/words.ts
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+var init_words = __esm({
+  "src/core/words.ts"() {
+    "use strict";
+  }
+});
+
 // src/advice/playbook.ts
 function listOf(items, max2 = 4) {
   if (items.length === 0) return "";
@@ -24074,14 +24093,20 @@ function reviewChanges(x3, scope) {
 }
 function historyStep(x3) {
   const commits = x3.commits.length ? `${plural(x3.commits.length, "commit")}, first ${x3.commits[0]}${x3.firstDate ? ` on ${x3.firstDate}` : ""}` : "";
-  const all = x3.paths.filter((p2) => p2 !== "<stdin>" && messageOf(p2) === void 0);
-  const messages = x3.paths.some((p2) => messageOf(p2) !== void 0);
+  const all = x3.reachablePaths.filter(isFilePlace);
+  const messages = x3.reachablePaths.some((p2) => messageOf(p2) !== void 0);
+  const prune = `${code("git reflog expire --expire=now --expire-unreachable=now --all && git gc --prune=now")}, run in the repository that holds it (a submodule's own, for one in a submodule), deletes it from that clone; it also empties every reflog and the stash list, so apply or keep what you still need first`;
   if (x3.unreachableOnly) {
     const held = commits ? ` (${commits})` : "";
-    const prune = `${code("git reflog expire --expire=now --expire-unreachable=now --all && git gc --prune=now")} deletes it from this clone`;
-    if (dead(x3)) return `It is only in objects no branch, tag or stash reaches${held}, and it no longer works: ${prune}, if you want it gone.`;
-    return `It is only in objects no branch, tag or stash reaches${held}: a commit amended, reset or rebased away, a dropped stash, or a file staged and never committed. Pushing from here does not send it, but a push made before the rewrite did (a remote keeps a force-pushed commit, reachable by its id), and whatever copies this .git directory copies it (an archive, a container image, a backup). After revoking it, ${prune}.`;
+    if (dead(x3)) return `It is only in objects no branch, tag or stash reaches${held}, and it no longer works. If you want it gone: ${prune}.`;
+    return `It is only in objects no branch, tag or stash reaches${held}: a commit amended, reset or rebased away, a dropped stash, a deleted tag, or a file staged and never committed. Pushing from here does not send it, but a push made before the rewrite did (a remote keeps a force-pushed commit, reachable by its id), and whatever copies this .git directory copies it (an archive, a container image, a backup). After revoking it: ${prune}.`;
   }
+  const step = reachableHistoryStep(x3, commits, all, messages);
+  if (!x3.unreachable) return step;
+  const also = `Copies also sit in objects no branch, tag or stash reaches: a history rewrite with filter-repo prunes them too; otherwise ${prune}.`;
+  return step ? `${step} ${also}` : also;
+}
+function reachableHistoryStep(x3, commits, all, messages) {
   if (x3.historyOnly) {
     if (dead(x3)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
     const rewrite2 = messages ? `${code("git filter-repo --replace-message")} for commit and tag messages${all.length ? `, ${code("--replace-text")} for files` : ""}` : code("git filter-repo --replace-text");
@@ -24106,7 +24131,7 @@ function adviseFinding(f3) {
   const steps2 = [revokeStep(x3), replaceStep(x3, scope), moveStep(f3, x3), reviewStep(x3, scope), historyStep(x3)];
   return steps2.filter((s) => Boolean(s));
 }
-var code, codePath, plural, REVOKE_CMD;
+var code, codePath, REVOKE_CMD;
 var init_playbook = __esm({
   "src/advice/playbook.ts"() {
     "use strict";
@@ -24114,9 +24139,9 @@ var init_playbook = __esm({
     init_facts();
     init_redact();
     init_where();
+    init_words();
     code = (s) => `\`${s}\``;
     codePath = (p2) => code(escapeControls(p2).replace(/`/g, "\u02CB"));
-    plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
     REVOKE_CMD = "anyone who found it pipes it into `hfleaks revoke` (the token on stdin, never on the command line), which invalidates it at once and e-mails its owner";
   }
 });
@@ -25493,18 +25518,20 @@ var init_settings = __esm({
 });
 
 // src/report/scanned.ts
-function plural2(k2, word) {
-  return `${k2} ${word}${k2 === 1 ? "" : "s"}`;
-}
 function scannedWhat(report) {
   const s = report.stats;
-  if (s.blobs === void 0) return plural2(s.files, "file");
-  const blobs = `${plural2(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${plural2(s.commits, "commit")}` : ""}`;
-  return report.command === "audit" && s.files ? `${plural2(s.files, "file")} and ${blobs}` : blobs;
+  if (s.blobs === void 0) return plural(s.files, "file");
+  const blobs = `${plural(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${plural(s.commits, "commit")}` : ""}`;
+  return report.command === "audit" && s.files ? `${plural(s.files, "file")} and ${blobs}` : blobs;
+}
+function unreachableWords(u2) {
+  const parts = [plural(u2.blobs, "blob"), plural(u2.commits, "commit"), ...u2.tags ? [plural(u2.tags, "annotated tag")] : []];
+  return parts.length === 3 ? `${parts[0]}, ${parts[1]} and ${parts[2]}` : `${parts[0]} and ${parts[1]}`;
 }
 var init_scanned = __esm({
   "src/report/scanned.ts"() {
     "use strict";
+    init_words();
   }
 });
 
@@ -25643,10 +25670,10 @@ function summary(report, c3) {
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.baselined) parts.push(`${s.baselined} in the baseline`);
-  if (s.warnings.length) parts.push(plural2(s.warnings.length, "warning"));
-  if (s.missingObjects) parts.push(`${plural2(s.missingObjects, "object")} missing, not scanned`);
+  if (s.warnings.length) parts.push(plural(s.warnings.length, "warning"));
+  if (s.missingObjects) parts.push(`${plural(s.missingObjects, "object")} missing, not scanned`);
   if (s.shallow) parts.push("shallow clone: older history was not scanned");
-  if (s.unreachable) parts.push(`${plural2(s.unreachable.blobs, "blob")} and ${plural2(s.unreachable.commits, "commit")} no ref reaches included`);
+  if (s.unreachable) parts.push(`${unreachableWords(s.unreachable)} no ref reaches included`);
   const head = report.findings.length ? c3.red(c3.bold(`${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found in ${locs} location${locs === 1 ? "" : "s"}`)) : s.missingObjects ? c3.yellow("No Hugging Face tokens found in what git could read") : c3.green("No Hugging Face tokens found");
   const lines = [`${head}. ${parts.join("; ")}.`];
   for (const k2 of s.skipped.slice(0, 20)) lines.push(c3.dim(`  skipped ${escapeControls(k2.path)}: ${escapeControls(k2.reason)}`));
@@ -25657,6 +25684,7 @@ var import_picocolors;
 var init_text = __esm({
   "src/report/text.ts"() {
     "use strict";
+    init_words();
     init_scanned();
     import_picocolors = __toESM(require_picocolors(), 1);
     init_types();
@@ -25940,7 +25968,7 @@ function place(l3) {
   if (l3.commit) {
     const bits = [l3.date?.slice(0, 10), l3.unreachable ? "unreachable" : l3.inHead === false ? "history only" : void 0].filter(Boolean);
     s += ` in commit ${inlineCode(l3.commit.slice(0, 12))}${bits.length ? ` (${bits.join(", ")})` : ""}`;
-  }
+  } else if (l3.unreachable) s += " in no commit (unreachable)";
   return s;
 }
 function secretText(f3, o2, inTable = false) {
@@ -25981,9 +26009,10 @@ function statsLine(report) {
   const parts = [`${what} (${formatBytes2(s.bytes)}) scanned by \`hfleaks ${escapeMarkdown(report.command)}\``];
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
-  if (s.warnings.length) parts.push(plural2(s.warnings.length, "warning"));
-  if (s.missingObjects) parts.push(`${plural2(s.missingObjects, "object")} missing, not scanned`);
+  if (s.warnings.length) parts.push(plural(s.warnings.length, "warning"));
+  if (s.missingObjects) parts.push(`${plural(s.missingObjects, "object")} missing, not scanned`);
   if (s.shallow) parts.push("shallow clone: older history was not scanned");
+  if (s.unreachable) parts.push(`${unreachableWords(s.unreachable)} no ref reaches included`);
   return `${parts.join("; ")}.`;
 }
 function markdownReport(report, options) {
@@ -26024,6 +26053,7 @@ var MAX_TABLE_ROWS, MAX_DETAILED, MAX_LOCATIONS_SHOWN, MAX_CHARS, SEV;
 var init_markdown = __esm({
   "src/report/markdown.ts"() {
     "use strict";
+    init_words();
     init_scanned();
     init_types();
     init_markdown_text();
@@ -27321,6 +27351,8 @@ var init_scan_context = __esm({
 });
 
 // src/sources/git/history.ts
+import { readdirSync as readdirSync3, readFileSync as readFileSync6 } from "node:fs";
+import { join as join5 } from "node:path";
 function newStats() {
   return { blobs: 0, bytes: 0, commits: 0, missingObjects: 0 };
 }
@@ -27403,42 +27435,78 @@ async function scanHistory(ctx, repo, opts = {}) {
   if (treeless !== void 0 && stats.missingObjects) {
     ctx.warn(`a partial clone (filter ${treeless}) lacks trees: the files below a missing tree were not scanned; clone without --filter to scan the whole history`);
   }
-  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log);
+  const inHead = hits.size ? await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log) : /* @__PURE__ */ new Set();
   await tags;
   messages.flush();
-  if (opts.unreachable) await scanUnreachable(ctx, repo, refs, stats, hits, listedBlobs);
+  if (opts.unreachable) await scanUnreachable(ctx, repo, refs, stats, hits, inHead, listedBlobs);
   return stats;
 }
 async function unreachableObjects(ctx, repo, refs) {
-  let commits = [];
-  let blobs = [];
+  const found = { commits: [], blobs: [], tags: [] };
   const r2 = await streamRecords(repo, ["fsck", "--unreachable", "--no-reflogs", "--connectivity-only", "--no-progress"], (rec) => {
-    const m2 = /^unreachable (commit|blob) ([0-9a-f]{40,64})$/.exec(rec.toString("latin1"));
-    if (m2) (m2[1] === "commit" ? commits : blobs).push(m2[2]);
+    const m2 = /^unreachable (commit|blob|tag) ([0-9a-f]{40,64})$/.exec(rec.toString("latin1"));
+    if (m2) found[`${m2[1]}s`].push(m2[2]);
   }).done;
   if (r2.code !== 0) ctx.warn(`git fsck, listing the objects no ref reaches, reported problems (${gitMessage(r2.stderr || `exit ${r2.code}`)}); what it listed was scanned`);
+  const keep = (test) => {
+    for (const k2 of ["commits", "blobs", "tags"]) found[k2] = found[k2].filter(test);
+  };
   const stash = refs.input?.split("\n").filter(Boolean) ?? [];
-  if (stash.length && (commits.length || blobs.length)) {
+  if (stash.length && found.commits.length + found.blobs.length) {
     const kept = await gitOutput(repo, ["rev-list", "--objects", ...stash, "--not", "--all"]);
     if (kept.code === 0) {
       const seen = new Set(kept.stdout.toString("latin1").split("\n").map((l3) => l3.slice(0, repo.oidLength)));
-      commits = commits.filter((o2) => !seen.has(o2));
-      blobs = blobs.filter((o2) => !seen.has(o2));
+      keep((o2) => !seen.has(o2));
     }
   }
-  return { commits, blobs };
+  const local = await localObjects(ctx, repo);
+  if (local) keep((o2) => local.has(o2));
+  return found;
 }
-async function scanUnreachable(ctx, repo, refs, stats, reachable, listed) {
+async function localObjects(ctx, repo) {
+  let alternates = "";
+  try {
+    alternates = readFileSync6(join5(repo.objectsDir, "info", "alternates"), "utf8");
+  } catch {
+  }
+  if (!alternates.trim() && !ctx.git.env.GIT_ALTERNATE_OBJECT_DIRECTORIES) return void 0;
+  const out = /* @__PURE__ */ new Set();
+  const hex = /^[0-9a-f]{2}$/;
+  for (const dir of safeReaddir(repo.objectsDir)) {
+    if (!hex.test(dir)) continue;
+    for (const f3 of safeReaddir(join5(repo.objectsDir, dir))) out.add(dir + f3);
+  }
+  const packs = join5(repo.objectsDir, "pack");
+  for (const idx of safeReaddir(packs).filter((f3) => f3.endsWith(".idx"))) {
+    const r2 = await gitOutput(repo, ["show-index", `--object-format=${repo.oidLength === 64 ? "sha256" : "sha1"}`], readFileSync6(join5(packs, idx), "latin1"));
+    if (r2.code !== 0) continue;
+    for (const line of r2.stdout.toString("latin1").split("\n")) {
+      const oid = line.split(" ")[1];
+      if (oid) out.add(oid);
+    }
+  }
+  return out;
+}
+function safeReaddir(dir) {
+  try {
+    return readdirSync3(dir);
+  } catch {
+    return [];
+  }
+}
+async function scanUnreachable(ctx, repo, refs, stats, reachable, inHead, listed) {
   const found = await unreachableObjects(ctx, repo, refs);
-  stats.unreachable = { commits: found.commits.length, blobs: found.blobs.length };
-  const marked = { ...ctx, location: (file, member, m2, extra) => ctx.location(file, member, m2, { ...extra, unreachable: true }) };
+  stats.unreachable = { commits: found.commits.length, blobs: found.blobs.length, tags: found.tags.length };
+  const place2 = (file) => /^blob [0-9a-f]{12}$/.test(file) ? unreachableBlob(file.slice(5)) : file;
+  const marked = { ...ctx, location: (file, member, m2, extra) => ctx.location(place2(file), member, m2, { ...extra, unreachable: true }) };
+  const messages = messageBatcher(marked);
   if (found.commits.length) {
-    const messages = messageBatcher(marked);
     const code2 = await walkCommitMessages(repo, ["--no-walk=unsorted", "--stdin"], `${found.commits.join("\n")}
 `, messages, () => void 0);
-    if (code2 !== 0) ctx.warn("reading the messages of unreachable commits failed; they were not scanned");
-    messages.flush();
+    if (code2 !== 0) ctx.warn("reading the messages of unreachable commits failed; some were not scanned");
   }
+  if (found.tags.length) await readTagObjects(ctx, repo, found.tags, messages);
+  messages.flush();
   if (!found.blobs.length) return;
   ctx.progress.total(listed + found.blobs.length);
   const more = newStats();
@@ -27453,8 +27521,58 @@ async function scanUnreachable(ctx, repo, refs, stats, reachable, listed) {
   stats.missingObjects += more.missingObjects;
   if (!hits.size) return;
   const oids = new Set(hits.keys());
-  const intros = found.commits.length ? await walkIntroductions(ctx, repo, oids, commitInputs(found.commits, ctx.threads), refs) : /* @__PURE__ */ new Map();
-  await placeHits(marked, repo, hits, intros, /* @__PURE__ */ new Map(), reachable);
+  const intros = found.commits.length ? await unreachableIntroductions(ctx, repo, oids, found.commits, refs) : /* @__PURE__ */ new Map();
+  await placeHits(marked, repo, hits, intros, /* @__PURE__ */ new Map(), reachable, inHead);
+}
+async function unreachableIntroductions(ctx, repo, oids, commits, refs) {
+  const quiet = { ...ctx, warn: () => void 0 };
+  let failed2 = false;
+  const all = await walkIntroductions({ ...quiet, warn: () => void (failed2 = true) }, repo, oids, commitInputs(commits, ctx.threads), refs);
+  if (!failed2) return all;
+  const out = /* @__PURE__ */ new Map();
+  let lost = 0;
+  for (const c3 of commits.slice(0, PER_COMMIT_WALKS)) {
+    let bad = false;
+    const one = await walkIntroductions({ ...quiet, warn: () => void (bad = true) }, repo, oids, [`${c3}
+`], refs);
+    if (bad) lost++;
+    for (const [oid, list] of one) out.set(oid, [...out.get(oid) ?? [], ...list]);
+  }
+  lost += Math.max(0, commits.length - PER_COMMIT_WALKS);
+  if (lost) ctx.warn(`${plural(lost, "unreachable commit")} could not be read whole (a missing parent or tree); what they brought has no commit in the report`);
+  return out;
+}
+async function readTagObjects(ctx, repo, tags, messages) {
+  const r2 = await gitOutput(repo, ["cat-file", "--batch"], `${tags.join("\n")}
+`);
+  if (r2.code !== 0) {
+    ctx.warn(`reading unreachable tags failed (${gitMessage(r2.stderr)}); their messages were not scanned`);
+    return;
+  }
+  const out = r2.stdout;
+  for (let at2 = 0; at2 < out.length; ) {
+    const nl = out.indexOf(10, at2);
+    if (nl === -1) break;
+    const header = out.toString("latin1", at2, nl).split(" ");
+    const size = Number(header[2]);
+    if (header[1] !== "tag" || !Number.isFinite(size)) {
+      at2 = nl + 1;
+      continue;
+    }
+    const body = out.subarray(nl + 1, nl + 1 + size);
+    at2 = nl + 1 + size + 1;
+    const blank = body.indexOf("\n\n");
+    const head = body.toString("utf8", 0, blank === -1 ? body.length : blank);
+    const name = /^tag (.*)$/m.exec(head)?.[1] ?? header[0].slice(0, 12);
+    const tagger = /^tagger (.*) <[^>]*> (\d+) ([+-]\d{4})$/m.exec(head);
+    messages.tag(name, tagger?.[1] ?? "", tagger ? isoDate(Number(tagger[2]), tagger[3]) : "", blank === -1 ? Buffer.alloc(0) : body.subarray(blank + 2));
+  }
+}
+function isoDate(seconds2, zone) {
+  const sign = zone[0] === "-" ? -1 : 1;
+  const minutes = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5)));
+  const local = new Date((seconds2 + minutes * 60) * 1e3).toISOString().slice(0, 19);
+  return `${local}${minutes === 0 ? "+00:00" : `${zone.slice(0, 3)}:${zone.slice(3, 5)}`}`;
 }
 async function listThroughLog(repo) {
   if (repo.bitmap || repo.partial) return false;
@@ -27643,9 +27761,9 @@ function secretsOf(hits) {
 async function reportHistoryHits(ctx, repo, hits, commits, refs, log) {
   const oids = new Set(hits.keys());
   const [head, intros] = await Promise.all([headBlobs(repo), log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs)]);
-  await placeHits(ctx, repo, hits, intros, head);
+  return placeHits(ctx, repo, hits, intros, head);
 }
-async function placeHits(ctx, repo, hits, intros, head, others) {
+async function placeHits(ctx, repo, hits, intros, head, others, inHeadSecrets) {
   const boundary = shallowCommits(repo);
   const again = [];
   for (const [oid, h3] of hits) {
@@ -27656,7 +27774,7 @@ async function placeHits(ctx, repo, hits, intros, head, others) {
     else hits.set(oid, { oid, path: name, matches: h3.matches.map((b3) => ({ path: name, m: b3.m })), ...h3.binary ? { binary: h3.binary.map((p2) => name + p2.slice(h3.path.length)) } : {} });
   }
   for (const [oid, h3] of await scanFew(ctx, again)) hits.set(oid, h3);
-  const inHead = secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? []));
+  const inHead = new Set(inHeadSecrets ?? secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? [])));
   const old = (oid) => hits.get(oid) ?? others?.get(oid) ?? { oid, path: "", matches: [] };
   for (const [oid, h3] of [...hits].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0)) {
     const list = intros.get(oid);
@@ -27670,6 +27788,7 @@ async function placeHits(ctx, repo, hits, intros, head, others) {
       }
     }
   }
+  return inHead;
 }
 function provenance(c3, inHead, boundary) {
   return boundary.has(c3.oid) ? { inHead } : { commit: c3.oid, author: c3.author, date: c3.date, inHead };
@@ -27742,7 +27861,7 @@ async function scanChanges(ctx, repo, sel) {
   }
   return stats;
 }
-var FIND_OBJECT_MAX, QUEUE_MAX, LOG_LISTING_MAX_OBJECTS, KEEP_LOG_MAX, NAMES_MISSING_OBJECT, INTRO_DIFF, SPLIT_WALK, KEEP_COMMITS;
+var FIND_OBJECT_MAX, QUEUE_MAX, PER_COMMIT_WALKS, LOG_LISTING_MAX_OBJECTS, KEEP_LOG_MAX, NAMES_MISSING_OBJECT, INTRO_DIFF, SPLIT_WALK, KEEP_COMMITS;
 var init_history = __esm({
   "src/sources/git/history.ts"() {
     "use strict";
@@ -27750,10 +27869,13 @@ var init_history = __esm({
     init_blob_reader();
     init_raw_log();
     init_repo();
+    init_places();
+    init_words();
     init_run();
     init_scan_context();
     FIND_OBJECT_MAX = process.platform === "win32" ? 400 : 1e4;
     QUEUE_MAX = 5e5;
+    PER_COMMIT_WALKS = 2e3;
     LOG_LISTING_MAX_OBJECTS = 1e6;
     KEEP_LOG_MAX = 64 << 20;
     NAMES_MISSING_OBJECT = /missing|bad object|could not read|unable to read|corrupt/i;
@@ -27877,7 +27999,12 @@ async function scanRepoHistory(io2, args, session, repo, prefix = "") {
   try {
     const r2 = await gitErrors(() => selection ? scanChanges(ctx, repo, { range: args.range, since: since2 }) : scanHistory(ctx, repo, { unreachable: args.unreachable === true }));
     stats.blobs = (stats.blobs ?? 0) + r2.blobs;
-    if (r2.unreachable) stats.unreachable = { commits: (stats.unreachable?.commits ?? 0) + r2.unreachable.commits, blobs: (stats.unreachable?.blobs ?? 0) + r2.unreachable.blobs };
+    if (r2.unreachable) {
+      const u2 = stats.unreachable ??= { commits: 0, blobs: 0, tags: 0 };
+      u2.commits += r2.unreachable.commits;
+      u2.blobs += r2.unreachable.blobs;
+      u2.tags += r2.unreachable.tags;
+    }
     stats.commits = (stats.commits ?? 0) + r2.commits;
     stats.bytes += r2.bytes;
     stats.missingObjects = (stats.missingObjects ?? 0) + r2.missingObjects;
@@ -27924,12 +28051,12 @@ var init_history2 = __esm({
 
 // src/sources/git/staged.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { basename, dirname as dirname3, join as join5, resolve as resolve6 } from "node:path";
+import { basename, dirname as dirname3, join as join6, resolve as resolve6 } from "node:path";
 function workTreeTop2(cwd, env4) {
   if (env4.GIT_DIR || env4.GIT_WORK_TREE || env4.GIT_CEILING_DIRECTORIES || env4.GIT_DISCOVERY_ACROSS_FILESYSTEM) return void 0;
   for (let dir = resolve6(cwd); ; ) {
     if (basename(dir) === ".git") return void 0;
-    if (existsSync3(join5(dir, ".git"))) return dir;
+    if (existsSync3(join6(dir, ".git"))) return dir;
     const up = dirname3(dir);
     if (up === dir) return void 0;
     dir = up;
@@ -28116,7 +28243,7 @@ var baseline_exports = {};
 __export(baseline_exports, {
   runBaseline: () => runBaseline
 });
-import { readFileSync as readFileSync6, writeFileSync as writeFileSync2 } from "node:fs";
+import { readFileSync as readFileSync7, writeFileSync as writeFileSync2 } from "node:fs";
 import { resolve as resolve7 } from "node:path";
 async function readAll(io2) {
   const chunks = [];
@@ -28126,7 +28253,7 @@ async function readAll(io2) {
 async function fromReport(io2, file) {
   let text2;
   try {
-    text2 = file === "-" ? await readAll(io2) : readFileSync6(resolve7(io2.cwd, file), "utf8");
+    text2 = file === "-" ? await readAll(io2) : readFileSync7(resolve7(io2.cwd, file), "utf8");
   } catch (e) {
     throw new UsageError(`${file}: cannot read report (${e.code ?? e.message})`);
   }
@@ -28313,8 +28440,8 @@ var init_revoke2 = __esm({
 });
 
 // src/hook/install.ts
-import { chmodSync, existsSync as existsSync4, mkdirSync, readFileSync as readFileSync7, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join6 } from "node:path";
+import { chmodSync, existsSync as existsSync4, mkdirSync, readFileSync as readFileSync8, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { isAbsolute as isAbsolute3, join as join7 } from "node:path";
 async function hooksDir(cwd) {
   const git = wo({ baseDir: cwd });
   try {
@@ -28323,9 +28450,9 @@ async function hooksDir(cwd) {
     const hooksPath = (await git.raw(["config", "--get", "core.hooksPath"]).catch(() => "")).trim();
     if (hooksPath && !isAbsolute3(hooksPath)) {
       const top2 = (await git.raw(["rev-parse", "--show-toplevel"])).trim();
-      return join6(top2, hooksPath);
+      return join7(top2, hooksPath);
     }
-    return join6(cwd, rel);
+    return join7(cwd, rel);
   } catch {
     throw new HookError(`${cwd}: not a git repository`);
   }
@@ -28370,15 +28497,15 @@ exit $status
 }
 function isOurs(path2) {
   try {
-    return readFileSync7(path2, "utf8").includes(MARKER);
+    return readFileSync8(path2, "utf8").includes(MARKER);
   } catch {
     return false;
   }
 }
 function huskyManaged(dir) {
-  if (existsSync4(join6(dir, "husky.sh")) || existsSync4(join6(dir, "_", "husky.sh"))) return true;
+  if (existsSync4(join7(dir, "husky.sh")) || existsSync4(join7(dir, "_", "husky.sh"))) return true;
   try {
-    return readFileSync7(join6(dir, "h"), "utf8").includes("husky");
+    return readFileSync8(join7(dir, "h"), "utf8").includes("husky");
   } catch {
     return false;
   }
@@ -28386,8 +28513,8 @@ function huskyManaged(dir) {
 async function installHook(o2) {
   const dir = await hooksDir(o2.cwd);
   mkdirSync(dir, { recursive: true });
-  const hook = join6(dir, "pre-commit");
-  const previous = join6(dir, PREVIOUS);
+  const hook = join7(dir, "pre-commit");
+  const previous = join7(dir, PREVIOUS);
   if (huskyManaged(dir)) {
     throw new HookError(`husky manages the git hooks in ${dir}; left alone: add the line \`npx --no-install hfleaks staged\` to .husky/pre-commit instead`);
   }
@@ -28410,8 +28537,8 @@ async function installHook(o2) {
 }
 async function uninstallHook(cwd) {
   const dir = await hooksDir(cwd);
-  const hook = join6(dir, "pre-commit");
-  const previous = join6(dir, PREVIOUS);
+  const hook = join7(dir, "pre-commit");
+  const previous = join7(dir, PREVIOUS);
   if (!existsSync4(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
   if (!isOurs(hook)) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
   rmSync2(hook);
@@ -29459,7 +29586,7 @@ var init_cliui = __esm({
 
 // node_modules/escalade/sync/index.mjs
 import { dirname as dirname4, resolve as resolve8 } from "path";
-import { readdirSync as readdirSync3, statSync as statSync4 } from "fs";
+import { readdirSync as readdirSync4, statSync as statSync4 } from "fs";
 function sync_default(start, callback) {
   let dir = resolve8(".", start);
   let tmp, stats = statSync4(dir);
@@ -29467,7 +29594,7 @@ function sync_default(start, callback) {
     dir = dirname4(dir);
   }
   while (true) {
-    tmp = callback(dir, readdirSync3(dir));
+    tmp = callback(dir, readdirSync4(dir));
     if (tmp) return resolve8(dir, tmp);
     dir = dirname4(tmp = dir);
     if (tmp === dir) break;
@@ -30435,7 +30562,7 @@ var init_yargs_parser = __esm({
 // node_modules/yargs-parser/build/lib/index.js
 import { format } from "util";
 import { normalize, resolve as resolve9 } from "path";
-import { readFileSync as readFileSync8 } from "fs";
+import { readFileSync as readFileSync9 } from "fs";
 import { createRequire as createRequire3 } from "node:module";
 var _a, _b, _c, minNodeVersion, nodeVersion, env3, require2, parser, yargsParser, lib_default;
 var init_lib2 = __esm({
@@ -30464,7 +30591,7 @@ var init_lib2 = __esm({
         if (typeof require2 !== "undefined") {
           return require2(path2);
         } else if (path2.match(/\.json$/)) {
-          return JSON.parse(readFileSync8(path2, "utf8"));
+          return JSON.parse(readFileSync9(path2, "utf8"));
         } else {
           throw Error("only .json config files are supported in ESM");
         }
@@ -30635,7 +30762,7 @@ var init_string_width3 = __esm({
 });
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync9, statSync as statSync5, writeFile } from "fs";
+import { readFileSync as readFileSync10, statSync as statSync5, writeFile } from "fs";
 import { format as format2 } from "util";
 import { resolve as resolve10 } from "path";
 var node_default;
@@ -30643,7 +30770,7 @@ var init_node = __esm({
   "node_modules/y18n/build/lib/platform-shims/node.js"() {
     node_default = {
       fs: {
-        readFileSync: readFileSync9,
+        readFileSync: readFileSync10,
         writeFile
       },
       format: format2,
@@ -30713,7 +30840,7 @@ var init_lib3 = __esm({
       __n() {
         const args = Array.prototype.slice.call(arguments);
         const singular = args.shift();
-        const plural3 = args.shift();
+        const plural2 = args.shift();
         const quantity = args.shift();
         let cb = function() {
         };
@@ -30721,7 +30848,7 @@ var init_lib3 = __esm({
           cb = args.pop();
         if (!this.cache[this.locale])
           this._readLocaleFile();
-        let str2 = quantity === 1 ? singular : plural3;
+        let str2 = quantity === 1 ? singular : plural2;
         if (this.cache[this.locale][singular]) {
           const entry = this.cache[this.locale][singular];
           str2 = entry[quantity === 1 ? "one" : "other"];
@@ -30729,7 +30856,7 @@ var init_lib3 = __esm({
         if (!this.cache[this.locale][singular] && this.updateFiles) {
           this.cache[this.locale][singular] = {
             one: singular,
-            other: plural3
+            other: plural2
           };
           this._enqueueWrite({
             directory: this.directory,
@@ -30865,9 +30992,9 @@ var require_get_caller_file = __commonJS({
 import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath } from "url";
-import { basename as basename2, dirname as dirname5, extname, relative as relative3, resolve as resolve11, join as join7 } from "path";
+import { basename as basename2, dirname as dirname5, extname, relative as relative3, resolve as resolve11, join as join8 } from "path";
 import { createRequire as createRequire4 } from "node:module";
-import { readFileSync as readFileSync10, readdirSync as readdirSync4 } from "node:fs";
+import { readFileSync as readFileSync11, readdirSync as readdirSync5 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
 var init_esm = __esm({
   "node_modules/yargs/lib/platform-shims/esm.mjs"() {
@@ -30902,7 +31029,7 @@ var init_esm = __esm({
         extname,
         relative: relative3,
         resolve: resolve11,
-        join: join7
+        join: join8
       },
       process: {
         argv: () => process.argv,
@@ -30915,8 +31042,8 @@ var init_esm = __esm({
         nextTick: process.nextTick,
         stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
       },
-      readFileSync: readFileSync10,
-      readdirSync: readdirSync4,
+      readFileSync: readFileSync11,
+      readdirSync: readdirSync5,
       require: require3,
       getCallerFile: () => {
         const callerFile = (0, import_get_caller_file.default)(3);
@@ -34486,9 +34613,9 @@ init_places();
 init_types();
 init_io();
 import { randomBytes } from "node:crypto";
-import { appendFileSync, readFileSync as readFileSync12 } from "node:fs";
+import { appendFileSync, readFileSync as readFileSync13 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join8, relative as relative4, resolve as resolve13 } from "node:path";
+import { join as join9, relative as relative4, resolve as resolve13 } from "node:path";
 
 // src/cli/main.ts
 init_commands();
@@ -34634,7 +34761,7 @@ init_session();
 
 // src/action/fetch.ts
 init_dist3();
-import { readFileSync as readFileSync11 } from "node:fs";
+import { readFileSync as readFileSync12 } from "node:fs";
 import { isAbsolute as isAbsolute4, resolve as resolve12 } from "node:path";
 
 // src/action/inputs.ts
@@ -34736,7 +34863,7 @@ async function mergeBase(git, base2, head) {
 async function shallowCommits2(git, cwd) {
   const rel = (await git.raw(["rev-parse", "--git-path", "shallow"])).trim();
   try {
-    return new Set(readFileSync11(isAbsolute4(rel) ? rel : resolve12(cwd, rel), "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
+    return new Set(readFileSync12(isAbsolute4(rel) ? rel : resolve12(cwd, rel), "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -34892,14 +35019,14 @@ ${msg}
     let payload = {};
     if (env4.GITHUB_EVENT_PATH) {
       try {
-        payload = JSON.parse(readFileSync12(env4.GITHUB_EVENT_PATH, "utf8"));
+        payload = JSON.parse(readFileSync13(env4.GITHUB_EVENT_PATH, "utf8"));
       } catch (e) {
         throw new ActionError(`cannot read the event payload ${env4.GITHUB_EVENT_PATH}: ${e.message}`);
       }
     }
     const plan = planFor(eventName, payload);
     const step = (env4.GITHUB_ACTION ?? "").replace(/[^A-Za-z0-9_-]/g, "_");
-    const sarif = join8(env4.RUNNER_TEMP ?? tmpdir2(), `hfleaks-${env4.GITHUB_RUN_ID ?? process.pid}${step ? `-${step}` : ""}.sarif`);
+    const sarif = join9(env4.RUNNER_TEMP ?? tmpdir2(), `hfleaks-${env4.GITHUB_RUN_ID ?? process.pid}${step ? `-${step}` : ""}.sarif`);
     setOutput(env4, "sarif-file", sarif);
     say(`hfleaks ${VERSION}: ${plan.why}`);
     let args;

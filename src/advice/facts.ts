@@ -47,6 +47,10 @@ export interface Facts {
   historyOnly: boolean;
   /** Every location is in an object no ref reaches (history --unreachable). */
   unreachableOnly: boolean;
+  /** Some location is. */
+  unreachable: boolean;
+  /** Distinct paths of the locations a ref reaches (archive members by their archive). */
+  reachablePaths: string[];
   /** Some location is in git history. */
   inHistory: boolean;
   /** Distinct paths (archive members by their archive). */
@@ -157,11 +161,16 @@ export function factsOf(f: Finding): Facts {
   const status = statusOf(v);
   const owner = v?.owner?.name;
   const reach = v && (status === 'valid' || v.revoked) ? reachFacts(v, owner) : undefined;
-  const history = f.locations.filter((l) => l.commit);
+  // What no ref reaches is pruned, not rewritten: it has a step of its own, and the
+  // commits named are those a ref reaches where there are any.
+  const reachable = f.locations.filter((l) => !l.unreachable);
+  const all = f.locations.filter((l) => l.commit);
+  const history = reachable.some((l) => l.commit) ? all.filter((l) => !l.unreachable) : all;
   const dated = history.filter((l) => l.date).sort(byDate);
-  const firstDate = dated[0]?.date?.slice(0, 10);
+  // The leak began at its first commit, reachable or not.
+  const firstDate = all.filter((l) => l.date).sort(byDate)[0]?.date?.slice(0, 10);
   const commits = uniq([...dated, ...history].map((l) => l.commit!.slice(0, 12)));
-  const historyOnly = f.locations.length > 0 && f.locations.every((l) => l.commit && l.inHead === false);
+  const historyOnly = reachable.length > 0 && reachable.every((l) => l.commit && l.inHead === false);
   const expiresAt = f.jwt?.expiresAt ?? v?.expiresAt;
   return {
     kind: tokenKind(f.rule),
@@ -185,8 +194,10 @@ export function factsOf(f: Finding): Facts {
     ...(firstDate ? { firstDate } : {}),
     commits,
     historyOnly,
-    unreachableOnly: f.locations.length > 0 && f.locations.every((l) => l.unreachable),
-    inHistory: history.length > 0,
+    unreachableOnly: f.locations.length > 0 && reachable.length === 0,
+    unreachable: reachable.length < f.locations.length,
+    reachablePaths: uniq(reachable.map((l) => archiveOf(l.path))),
+    inHistory: reachable.some((l) => l.commit),
     paths: uniq(f.locations.map((l) => archiveOf(l.path))),
     endpoint: (v?.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''),
   };

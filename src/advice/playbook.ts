@@ -2,12 +2,13 @@
 // least privilege, move out of code, review what it could change, clean up) whose
 // wording follows what is known of the token: its kind, whether it works, its role
 // and reach, the repositories the code names, and where and when it leaked.
-import { GIT_CONFIG, messageOf } from '../core/places.ts';
+import { GIT_CONFIG, isFilePlace, messageOf } from '../core/places.ts';
 import type { Finding } from '../core/types.ts';
 import type { Facts } from './facts.ts';
 import { factsOf } from './facts.ts';
 import { escapeControls } from '../findings/redact.ts';
 import { placeHints } from './where.ts';
+import { plural } from '../core/words.ts';
 
 /** "a", "a and b", "a, b and c", "a, b, c and 4 more". */
 export function listOf(items: readonly string[], max = 4): string {
@@ -24,7 +25,6 @@ const code = (s: string) => `\`${s}\``;
  * become markup: it is shown as a look-alike (ˋ) instead, and control characters escaped.
  */
 const codePath = (p: string) => code(escapeControls(p).replace(/`/g, '\u02cb'));
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function roleWords(role: string | undefined): string {
   if (!role) return '';
@@ -168,16 +168,25 @@ function reviewChanges(x: Facts, scope: string | undefined): string | undefined 
 function historyStep(x: Facts): string | undefined {
   const commits = x.commits.length ? `${plural(x.commits.length, 'commit')}, first ${x.commits[0]}${x.firstDate ? ` on ${x.firstDate}` : ''}` : '';
   // Files, and commit or tag messages (`<commit message>`, `<tag v1>`): no files, they are
-  // rewritten with --replace-message, never edited. (Tokens read from stdin sit in neither.)
-  const all = x.paths.filter((p) => p !== '<stdin>' && messageOf(p) === undefined);
-  const messages = x.paths.some((p) => messageOf(p) !== undefined);
+  // rewritten with --replace-message, never edited. (Tokens read from stdin sit in neither,
+  // and what no ref reaches is pruned, not edited.)
+  const all = x.reachablePaths.filter(isFilePlace);
+  const messages = x.reachablePaths.some((p) => messageOf(p) !== undefined);
+  // filter-repo has nothing to rewrite where no branch or tag holds it: pruning does it.
+  const prune = `${code('git reflog expire --expire=now --expire-unreachable=now --all && git gc --prune=now')}, run in the repository that holds it (a submodule's own, for one in a submodule), deletes it from that clone; it also empties every reflog and the stash list, so apply or keep what you still need first`;
   if (x.unreachableOnly) {
-    // filter-repo has nothing to rewrite: no branch or tag holds it. Pruning does it.
     const held = commits ? ` (${commits})` : '';
-    const prune = `${code('git reflog expire --expire=now --expire-unreachable=now --all && git gc --prune=now')} deletes it from this clone`;
-    if (dead(x)) return `It is only in objects no branch, tag or stash reaches${held}, and it no longer works: ${prune}, if you want it gone.`;
-    return `It is only in objects no branch, tag or stash reaches${held}: a commit amended, reset or rebased away, a dropped stash, or a file staged and never committed. Pushing from here does not send it, but a push made before the rewrite did (a remote keeps a force-pushed commit, reachable by its id), and whatever copies this .git directory copies it (an archive, a container image, a backup). After revoking it, ${prune}.`;
+    if (dead(x)) return `It is only in objects no branch, tag or stash reaches${held}, and it no longer works. If you want it gone: ${prune}.`;
+    return `It is only in objects no branch, tag or stash reaches${held}: a commit amended, reset or rebased away, a dropped stash, a deleted tag, or a file staged and never committed. Pushing from here does not send it, but a push made before the rewrite did (a remote keeps a force-pushed commit, reachable by its id), and whatever copies this .git directory copies it (an archive, a container image, a backup). After revoking it: ${prune}.`;
   }
+  const step = reachableHistoryStep(x, commits, all, messages);
+  if (!x.unreachable) return step;
+  const also = `Copies also sit in objects no branch, tag or stash reaches: a history rewrite with filter-repo prunes them too; otherwise ${prune}.`;
+  return step ? `${step} ${also}` : also;
+}
+
+/** The clean-up step for the locations a ref reaches. */
+function reachableHistoryStep(x: Facts, commits: string, all: string[], messages: boolean): string | undefined {
   if (x.historyOnly) {
     if (dead(x)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
     const rewrite = messages ? `${code('git filter-repo --replace-message')} for commit and tag messages${all.length ? `, ${code('--replace-text')} for files` : ''}` : code('git filter-repo --replace-text');

@@ -10,5 +10,13 @@ export function messageOf(path: string): string | undefined {
   return /^<(commit message|tag .*)>$/.exec(path)?.[1];
 }
 
+/** A blob no ref reaches and no readable commit holds (staged, never committed): its locations carry this path. */
+export const unreachableBlob = (oid: string): string => `<blob ${oid.slice(0, 12)}>`;
+
+/** Whether a path names a file (not a message, an unreachable blob, or standard input). */
+export function isFilePlace(path: string): boolean {
+  return path !== '<stdin>' && !/^<(commit message|tag .*|blob [0-9a-f]+)>$/.test(path);
+}
+
 /** A repository's own config file (`.git/config`, where a clone URL can keep a token). */
 export const GIT_CONFIG = /(^|\/)\.git\/config$/;

@@ -179,8 +179,8 @@ export interface ScanStats {
   durationMs: number;
   shallow?: boolean;
   missingObjects?: number;
-  /** With --unreachable: the commits and blobs no ref reaches that were scanned. */
-  unreachable?: { commits: number; blobs: number };
+  /** With --unreachable: the commits, blobs and annotated tags no ref reaches that git listed (each was read, as far as the size cap allows). */
+  unreachable?: { commits: number; blobs: number; tags: number };
   /** Files (or members, blobs) by what they held: binary, invalid UTF-8, a line of 8 MB or more. */
   content?: { binary: number; invalidUtf8: number; longLines: number };
 }

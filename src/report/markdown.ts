@@ -3,7 +3,8 @@
 // Untrusted text (paths, names, what the Hub says, the steps' names and scopes) is
 // escaped so it can't inject markup, and the report stays well under GitHub's
 // 65,536-character comment limit.
-import { plural, scannedWhat } from './scanned.ts';
+import { plural } from '../core/words.ts';
+import { scannedWhat, unreachableWords } from './scanned.ts';
 import type { Finding, Location, Severity, Verification } from '../core/types.ts';
 import { NOT_REQUESTED } from '../core/types.ts';
 import { escapeMarkdown, inlineCode, stepMarkdown } from './markdown-text.ts';
@@ -45,7 +46,7 @@ function place(l: Location): string {
   if (l.commit) {
     const bits = [l.date?.slice(0, 10), l.unreachable ? 'unreachable' : l.inHead === false ? 'history only' : undefined].filter(Boolean);
     s += ` in commit ${inlineCode(l.commit.slice(0, 12))}${bits.length ? ` (${bits.join(', ')})` : ''}`;
-  }
+  } else if (l.unreachable) s += ' in no commit (unreachable)';
   return s;
 }
 
@@ -93,6 +94,7 @@ function statsLine(report: Report): string {
   if (s.warnings.length) parts.push(plural(s.warnings.length, 'warning'));
   if (s.missingObjects) parts.push(`${plural(s.missingObjects, 'object')} missing, not scanned`);
   if (s.shallow) parts.push('shallow clone: older history was not scanned');
+  if (s.unreachable) parts.push(`${unreachableWords(s.unreachable)} no ref reaches included`);
   return `${parts.join('; ')}.`;
 }
 

@@ -1,9 +1,7 @@
 // What a run read, in words, for the text and markdown summaries.
+import { plural } from '../core/words.ts';
 import type { Report } from './types.ts';
 
-export function plural(k: number, word: string): string {
-  return `${k} ${word}${k === 1 ? '' : 's'}`;
-}
 
 /**
  * "12 files", "80 blobs in 20 commits", or for audit, which reads both the working tree
@@ -15,4 +13,10 @@ export function scannedWhat(report: Pick<Report, 'command' | 'stats'>): string {
   if (s.blobs === undefined) return plural(s.files, 'file');
   const blobs = `${plural(s.blobs, 'blob')}${s.commits !== undefined ? ` in ${plural(s.commits, 'commit')}` : ''}`;
   return report.command === 'audit' && s.files ? `${plural(s.files, 'file')} and ${blobs}` : blobs;
+}
+
+/** "3 blobs, 4 commits and 1 annotated tag": what --unreachable found, for the summaries. */
+export function unreachableWords(u: { commits: number; blobs: number; tags: number }): string {
+  const parts = [plural(u.blobs, 'blob'), plural(u.commits, 'commit'), ...(u.tags ? [plural(u.tags, 'annotated tag')] : [])];
+  return parts.length === 3 ? `${parts[0]}, ${parts[1]} and ${parts[2]}` : `${parts[0]} and ${parts[1]}`;
 }

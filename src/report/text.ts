@@ -1,7 +1,8 @@
 // The text report: one block per secret with all its locations, then a summary. Text
 // from outside (paths, authors, Hub names, rule data from a repository's config) goes
 // through safe(): one line each, no control characters.
-import { plural, scannedWhat } from './scanned.ts';
+import { plural } from '../core/words.ts';
+import { scannedWhat, unreachableWords } from './scanned.ts';
 import pc from 'picocolors';
 import type { Finding, Location, Severity } from '../core/types.ts';
 import { NOT_REQUESTED } from '../core/types.ts';
@@ -70,7 +71,7 @@ function summary(report: Report, c: ReturnType<typeof pc.createColors>): string 
   if (s.warnings.length) parts.push(plural(s.warnings.length, 'warning'));
   if (s.missingObjects) parts.push(`${plural(s.missingObjects, 'object')} missing, not scanned`);
   if (s.shallow) parts.push('shallow clone: older history was not scanned');
-  if (s.unreachable) parts.push(`${plural(s.unreachable.blobs, 'blob')} and ${plural(s.unreachable.commits, 'commit')} no ref reaches included`);
+  if (s.unreachable) parts.push(`${unreachableWords(s.unreachable)} no ref reaches included`);
   const head = report.findings.length
     ? c.red(c.bold(`${report.findings.length} secret${report.findings.length === 1 ? '' : 's'} found in ${locs} location${locs === 1 ? '' : 's'}`))
     : s.missingObjects

@@ -1,6 +1,8 @@
 // `history --unreachable` (and audit's): the objects no ref reaches, end to end through the
 // built CLI on a real repository.
 import { createHash } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runJson } from '../helpers/cli.ts';
 import { expectValidSarif } from '../report/helpers.ts';
@@ -18,13 +20,16 @@ function leakyRepo() {
     message: gen.userToken(),
     olderStash: gen.userToken(),
     committed: gen.userToken(),
+    tag: gen.userToken(),
   };
   const r = makeRepo();
   r.write('a.txt', 'a\n');
   r.write('app.py', `TOKEN = "${t.committed}"\n`);
   r.commit('first');
-  // Committed, then reset away: only the branch's reflog keeps the commit.
+  // Committed, then reset away: only the branch's reflog keeps the commit. (It copied
+  // app.py's token too, which HEAD still holds.)
   r.write('.env', `HF_TOKEN=${t.reset}\n`);
+  r.write('copy.py', `copied = "${t.committed}"\n`);
   const resetAway = r.commit('add env');
   r.git('reset', '-q', '--hard', 'HEAD~1');
   // Staged, then unstaged: a blob no commit holds.
@@ -41,6 +46,9 @@ function leakyRepo() {
   r.write('b.txt', 'b\n');
   const amended = r.commit(`deploy with ${t.message}`);
   r.git('commit', '-q', '--amend', '-m', 'deploy');
+  // An annotated tag deleted.
+  r.git('tag', '-a', 'v1', '-m', `release with ${t.tag}`);
+  r.git('tag', '-d', 'v1');
   // An older stash entry: history reads it anyway (the stash's reflog), so it is no unreachable object.
   r.write('a.txt', `a\n${t.olderStash}\n`);
   r.git('stash', '-q');
@@ -61,32 +69,93 @@ describe('history --unreachable', () => {
     const h = await runJson(['history', '--no-progress', '--unreachable'], { cwd: r.dir, env: r.env });
     expect(h.code).toBe(1);
     const found = secretsOf(h.report) as Map<string, any>;
-    expect(found.size).toBe(6);
+    expect(found.size).toBe(7);
     expect(found.get(sha(t.reset)).locations).toEqual([expect.objectContaining({ path: '.env', line: 1, column: 10, commit: resetAway, inHead: false, unreachable: true })]);
     expect(found.get(sha(t.dropped)).locations).toEqual([expect.objectContaining({ path: 'a.txt', line: 2, commit: dropped, unreachable: true })]);
     expect(found.get(sha(t.message)).locations).toEqual([expect.objectContaining({ path: '<commit message>', commit: amended, unreachable: true })]);
-    // Staged and never committed: no commit, no path; the blob is named.
+    expect(found.get(sha(t.tag)).locations).toEqual([expect.objectContaining({ path: '<tag v1>', line: 1, author: expect.any(String), unreachable: true })]);
+    // Staged and never committed: no commit, no file; the blob is named.
     const [blob] = found.get(sha(t.unstaged)).locations;
-    expect(blob).toEqual({ path: expect.stringMatching(/^blob [0-9a-f]{12}$/), line: 1, column: 6, inHead: false, unreachable: true });
-    expect(r.git('cat-file', '-p', blob.path.slice(5))).toContain('t = "hf_');
-    // What a ref reaches is not marked.
-    for (const x of [t.committed, t.olderStash]) for (const l of found.get(sha(x)).locations) expect(l.unreachable).toBeUndefined();
+    expect(blob).toEqual({ path: expect.stringMatching(/^<blob [0-9a-f]{12}>$/), line: 1, column: 6, inHead: false, unreachable: true });
+    expect(r.git('cat-file', '-p', blob.path.slice(6, -1))).toContain('t = "hf_');
+    // What a ref reaches is not marked; a secret HEAD holds is in HEAD wherever else it sits.
+    for (const l of found.get(sha(t.olderStash)).locations) expect(l.unreachable).toBeUndefined();
+    expect(found.get(sha(t.committed)).locations).toEqual([
+      expect.objectContaining({ path: 'app.py', inHead: true }),
+      expect.objectContaining({ path: 'copy.py', commit: resetAway, inHead: true, unreachable: true }),
+    ]);
+    expect(found.get(sha(t.committed)).locations[0].unreachable).toBeUndefined();
     // The commit reset away, the one amended, the dropped stash and its index commit; the
-    // blobs of .env, notes.py and the dropped a.txt. (Not the older stash entry's.)
-    expect(h.report.stats.unreachable).toEqual({ commits: 4, blobs: 3 });
+    // blobs of .env, copy.py, notes.py and the dropped a.txt; the tag. (Not the older stash entry's.)
+    expect(h.report.stats.unreachable).toEqual({ commits: 4, blobs: 4, tags: 1 });
     expect(h.report.stats.blobs).toBeGreaterThan(plain.report.stats.blobs);
 
     // The other formats say it too, and the playbook tells how to prune, not to rewrite history.
     const text = await runCli(['history', '--no-progress', '--unreachable'], { cwd: r.dir, env: r.env });
     expect(text.stdout).toContain('.env:1:10 in ' + resetAway.slice(0, 12));
     expect(text.stdout).toContain('(unreachable: no branch, tag or stash holds it)');
-    expect(text.stdout).toMatch(/blob [0-9a-f]{12}:1:6 in no commit \(unreachable/);
+    expect(text.stdout).toMatch(/<blob [0-9a-f]{12}>:1:6 in no commit \(unreachable/);
     expect(text.stdout).toContain('git reflog expire --expire=now --expire-unreachable=now --all && git gc --prune=now');
-    expect(text.stdout).toMatch(/\d+ blobs? and \d+ commits? no ref reaches included/);
+    expect(text.stdout).toContain('it also empties every reflog and the stash list');
+    expect(text.stdout).toContain('4 blobs, 4 commits and 1 annotated tag no ref reaches included');
+    // The secret HEAD still holds: delete it from the file a ref reaches, and prune the copy no ref does.
+    const committed = h.report.findings.find((f: any) => f.secret.sha256 === sha(t.committed));
+    const cleanUp = committed.advice.at(-1);
+    expect(cleanUp).toContain('Delete it from `app.py`');
+    expect(cleanUp).not.toContain('copy.py');
+    expect(cleanUp).toContain('Copies also sit in objects no branch, tag or stash reaches');
+    const md = await runCli(['history', '--no-progress', '--unreachable', '-f', 'markdown'], { cwd: r.dir, env: r.env });
+    expect(md.stdout).toMatch(/<blob [0-9a-f]{12}>:1:6`? in no commit \(unreachable\)/);
     const sarif = await runCli(['history', '--no-progress', '--unreachable', '-f', 'sarif'], { cwd: r.dir, env: r.env });
     expectValidSarif(JSON.parse(sarif.stdout));
     const marked = JSON.parse(sarif.stdout).runs[0].results.filter((x: any) => x.properties.unreachable === true);
-    expect(marked).toHaveLength(4);
+    expect(marked).toHaveLength(6);
+    // git speaking another language reads the same (its listing is parsed).
+    const german = await runJson(['history', '--no-progress', '--unreachable'], { cwd: r.dir, env: { ...r.env, LANGUAGE: 'de', LANG: 'C.UTF-8' } });
+    expect(german.report.findings.length).toBe(7);
+  });
+
+  it('leaves out what a borrowed object store holds (alternates: another repository reaches it)', async () => {
+    const src = makeRepo();
+    src.write('a.txt', 'a\n');
+    src.commit('a');
+    src.git('checkout', '-q', '-b', 'private');
+    src.write('secret.env', `HF_TOKEN=${gen.userToken()}\n`);
+    src.commit('private');
+    src.git('checkout', '-q', 'main');
+    const shared = makeRepo();
+    shared.git('remote', 'add', 'origin', src.dir);
+    shared.git('fetch', '-q', 'origin', 'main');
+    shared.git('reset', '-q', '--hard', 'origin/main');
+    // Borrow src's objects, as `git clone --shared` does, and drop the fetched copies.
+    writeFileSync(join(shared.dir, '.git', 'objects', 'info', 'alternates'), `${join(src.dir, '.git', 'objects')}\n`);
+    shared.git('repack', '-a', '-d', '-l', '-q');
+    const h = await runJson(['history', '--no-progress', '--unreachable'], { cwd: shared.dir, env: shared.env });
+    expect(h.code).toBe(0);
+    expect(h.report.findings).toEqual([]);
+  });
+
+  it('keeps the commits of the unreachable objects it can read when one is damaged', async () => {
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    const [one, two] = [gen.userToken(), gen.userToken()];
+    r.write('one.cfg', `k=${one}\n`);
+    const first = r.commit('one');
+    r.git('reset', '-q', '--hard', 'HEAD~1');
+    r.write('b.txt', 'b\n');
+    const parent = r.commit('b');
+    r.write('two.cfg', `k=${two}\n`);
+    r.commit('two');
+    r.git('reset', '-q', '--hard', 'HEAD~2');
+    // The parent of the second unreachable commit is gone: a walk over it fails.
+    rmSync(join(r.dir, '.git', 'objects', parent.slice(0, 2), parent.slice(2)));
+    const h = await runJson(['history', '--no-progress', '--unreachable'], { cwd: r.dir, env: r.env });
+    expect(h.code).toBe(1);
+    const where = new Map(h.report.findings.map((f: any) => [f.secret.sha256, f.locations[0]]));
+    expect(where.get(sha(one))).toEqual(expect.objectContaining({ path: 'one.cfg', commit: first, unreachable: true }));
+    expect(where.get(sha(two))).toEqual(expect.objectContaining({ path: expect.stringMatching(/^<blob [0-9a-f]{12}>$/), unreachable: true }));
+    expect(h.report.stats.warnings.join('\n')).toMatch(/1 unreachable commit could not be read whole/);
   });
 
   it('goes with audit, and not with --range or --since', async () => {
@@ -107,6 +176,6 @@ describe('history --unreachable', () => {
     r.commit('a');
     const h = await runJson(['history', '--no-progress', '--unreachable'], { cwd: r.dir, env: r.env });
     expect(h.code).toBe(0);
-    expect(h.report.stats.unreachable).toEqual({ commits: 0, blobs: 0 });
+    expect(h.report.stats.unreachable).toEqual({ commits: 0, blobs: 0, tags: 0 });
   });
 });

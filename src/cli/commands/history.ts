@@ -97,7 +97,12 @@ export async function scanRepoHistory(io: Io, args: HistoryArgs, session: Sessio
   try {
     const r = await gitErrors(() => (selection ? scanChanges(ctx, repo, { range: args.range, since }) : scanHistory(ctx, repo, { unreachable: args.unreachable === true })));
     stats.blobs = (stats.blobs ?? 0) + r.blobs;
-    if (r.unreachable) stats.unreachable = { commits: (stats.unreachable?.commits ?? 0) + r.unreachable.commits, blobs: (stats.unreachable?.blobs ?? 0) + r.unreachable.blobs };
+    if (r.unreachable) {
+      const u = (stats.unreachable ??= { commits: 0, blobs: 0, tags: 0 });
+      u.commits += r.unreachable.commits;
+      u.blobs += r.unreachable.blobs;
+      u.tags += r.unreachable.tags;
+    }
     stats.commits = (stats.commits ?? 0) + r.commits;
     stats.bytes += r.bytes;
     stats.missingObjects = (stats.missingObjects ?? 0) + r.missingObjects;

@@ -12,6 +12,10 @@ import type { CommitInfo, RawChange } from './raw-log.ts';
 import { isNullOid, newBlobOf, oidPrefixTest, RAW_LOG_ARGS, rawLogParser } from './raw-log.ts';
 import type { Repo } from './repo.ts';
 import { resolveCommit, shallowCommits, stashCommits } from './repo.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unreachableBlob } from '../../core/places.ts';
+import { plural } from '../../core/words.ts';
 import { eachRecord, GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
 import type { GitScanContext, GitScanStats } from './scan-context.ts';
 import type { MissingReporter } from './scan-context.ts';
@@ -132,54 +136,107 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo, opts: History
   if (treeless !== undefined && stats.missingObjects) {
     ctx.warn(`a partial clone (filter ${treeless}) lacks trees: the files below a missing tree were not scanned; clone without --filter to scan the whole history`);
   }
-  if (hits.size) await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log);
+  const inHead = hits.size ? await reportHistoryHits(ctx, repo, hits, commits, refs, listed.log) : new Set<string>();
   await tags;
   messages.flush();
-  if (opts.unreachable) await scanUnreachable(ctx, repo, refs, stats, hits, listedBlobs);
+  if (opts.unreachable) await scanUnreachable(ctx, repo, refs, stats, hits, inHead, listedBlobs);
   return stats;
+}
+
+/** The objects no ref reaches, by type (as git fsck names them). */
+interface Unreachable {
+  commits: string[];
+  blobs: string[];
+  tags: string[];
 }
 
 /**
  * The objects no ref reaches, as `git fsck --unreachable --no-reflogs` lists them: commits
  * only a reflog keeps (amended, reset or rebased away), dropped stashes and their files,
- * blobs staged and never committed. The older stash entries are left out (the history
- * scan read them); the index still counts as reaching what it holds.
+ * blobs staged and never committed, deleted annotated tags. The older stash entries are
+ * left out (the history scan read them), and so are objects borrowed from another
+ * repository's store (alternates: its branches reach them); the index still counts as
+ * reaching what it holds.
  */
-async function unreachableObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs): Promise<{ commits: string[]; blobs: string[] }> {
-  let commits: string[] = [];
-  let blobs: string[] = [];
+async function unreachableObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs): Promise<Unreachable> {
+  const found: Unreachable = { commits: [], blobs: [], tags: [] };
   const r = await streamRecords(repo, ['fsck', '--unreachable', '--no-reflogs', '--connectivity-only', '--no-progress'], (rec) => {
-    const m = /^unreachable (commit|blob) ([0-9a-f]{40,64})$/.exec(rec.toString('latin1'));
-    if (m) (m[1] === 'commit' ? commits : blobs).push(m[2]!);
+    const m = /^unreachable (commit|blob|tag) ([0-9a-f]{40,64})$/.exec(rec.toString('latin1'));
+    if (m) found[`${m[1] as 'commit' | 'blob' | 'tag'}s`].push(m[2]!);
   }).done;
   if (r.code !== 0) ctx.warn(`git fsck, listing the objects no ref reaches, reported problems (${gitMessage(r.stderr || `exit ${r.code}`)}); what it listed was scanned`);
+  const keep = (test: (oid: string) => boolean) => {
+    for (const k of ['commits', 'blobs', 'tags'] as const) found[k] = found[k].filter(test);
+  };
   const stash = refs.input?.split('\n').filter(Boolean) ?? [];
-  if (stash.length && (commits.length || blobs.length)) {
+  if (stash.length && found.commits.length + found.blobs.length) {
     const kept = await gitOutput(repo, ['rev-list', '--objects', ...stash, '--not', '--all']);
     if (kept.code === 0) {
       const seen = new Set(kept.stdout.toString('latin1').split('\n').map((l) => l.slice(0, repo.oidLength)));
-      commits = commits.filter((o) => !seen.has(o));
-      blobs = blobs.filter((o) => !seen.has(o));
+      keep((o) => !seen.has(o));
     }
   }
-  return { commits, blobs };
+  const local = await localObjects(ctx, repo);
+  if (local) keep((o) => local.has(o));
+  return found;
 }
 
 /**
- * Scans the blobs and commit messages no ref reaches. Their locations say `unreachable`;
- * a blob that an unreachable commit brought is placed at that commit and path, one no
- * commit holds (staged, then unstaged) as `blob <id>`.
+ * The ids of the objects in this repository's own store, where it borrows from others
+ * (`objects/info/alternates`); undefined where it borrows nothing (every object is its own).
  */
-async function scanUnreachable(ctx: GitScanContext, repo: Repo, refs: AllRefs, stats: GitScanStats, reachable: ReadonlyMap<string, BlobHit>, listed: number): Promise<void> {
-  const found = await unreachableObjects(ctx, repo, refs);
-  stats.unreachable = { commits: found.commits.length, blobs: found.blobs.length };
-  const marked: GitScanContext = { ...ctx, location: (file, member, m, extra) => ctx.location(file, member, m, { ...extra, unreachable: true }) };
-  if (found.commits.length) {
-    const messages = messageBatcher(marked);
-    const code = await walkCommitMessages(repo, ['--no-walk=unsorted', '--stdin'], `${found.commits.join('\n')}\n`, messages, () => undefined);
-    if (code !== 0) ctx.warn('reading the messages of unreachable commits failed; they were not scanned');
-    messages.flush();
+async function localObjects(ctx: GitScanContext, repo: Repo): Promise<Set<string> | undefined> {
+  let alternates = '';
+  try {
+    alternates = readFileSync(join(repo.objectsDir, 'info', 'alternates'), 'utf8');
+  } catch {
+    /* none */
   }
+  if (!alternates.trim() && !ctx.git.env.GIT_ALTERNATE_OBJECT_DIRECTORIES) return undefined;
+  const out = new Set<string>();
+  const hex = /^[0-9a-f]{2}$/;
+  for (const dir of safeReaddir(repo.objectsDir)) {
+    if (!hex.test(dir)) continue;
+    for (const f of safeReaddir(join(repo.objectsDir, dir))) out.add(dir + f);
+  }
+  const packs = join(repo.objectsDir, 'pack');
+  for (const idx of safeReaddir(packs).filter((f) => f.endsWith('.idx'))) {
+    const r = await gitOutput(repo, ['show-index', `--object-format=${repo.oidLength === 64 ? 'sha256' : 'sha1'}`], readFileSync(join(packs, idx), 'latin1'));
+    if (r.code !== 0) continue;
+    for (const line of r.stdout.toString('latin1').split('\n')) {
+      const oid = line.split(' ')[1];
+      if (oid) out.add(oid);
+    }
+  }
+  return out;
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Scans the blobs and the commit and tag messages no ref reaches. Their locations say
+ * `unreachable`; a blob that an unreachable commit brought is placed at that commit and
+ * path, one no readable commit holds (staged, then unstaged) as `blob <id>`.
+ */
+async function scanUnreachable(ctx: GitScanContext, repo: Repo, refs: AllRefs, stats: GitScanStats, reachable: ReadonlyMap<string, BlobHit>, inHead: ReadonlySet<string>, listed: number): Promise<void> {
+  const found = await unreachableObjects(ctx, repo, refs);
+  stats.unreachable = { commits: found.commits.length, blobs: found.blobs.length, tags: found.tags.length };
+  // (A blob no readable commit holds is named as such: `<blob 1a2b3c4d5e6f>`, no file.)
+  const place = (file: string) => (/^blob [0-9a-f]{12}$/.test(file) ? unreachableBlob(file.slice(5)) : file);
+  const marked: GitScanContext = { ...ctx, location: (file, member, m, extra) => ctx.location(place(file), member, m, { ...extra, unreachable: true }) };
+  const messages = messageBatcher(marked);
+  if (found.commits.length) {
+    const code = await walkCommitMessages(repo, ['--no-walk=unsorted', '--stdin'], `${found.commits.join('\n')}\n`, messages, () => undefined);
+    if (code !== 0) ctx.warn('reading the messages of unreachable commits failed; some were not scanned');
+  }
+  if (found.tags.length) await readTagObjects(ctx, repo, found.tags, messages);
+  messages.flush();
   if (!found.blobs.length) return;
   ctx.progress.total(listed + found.blobs.length);
   const more = newStats();
@@ -194,9 +251,70 @@ async function scanUnreachable(ctx: GitScanContext, repo: Repo, refs: AllRefs, s
   stats.missingObjects += more.missingObjects;
   if (!hits.size) return;
   const oids = new Set(hits.keys());
-  const intros = found.commits.length ? await walkIntroductions(ctx, repo, oids, commitInputs(found.commits, ctx.threads), refs) : new Map<string, Introduction[]>();
-  // No ref reaches them, so HEAD's tree holds none.
-  await placeHits(marked, repo, hits, intros, new Map(), reachable);
+  const intros = found.commits.length ? await unreachableIntroductions(ctx, repo, oids, found.commits, refs) : new Map<string, Introduction[]>();
+  // No ref reaches them, so HEAD's tree holds none of these blobs; a secret HEAD holds elsewhere is still in HEAD.
+  await placeHits(marked, repo, hits, intros, new Map(), reachable, inHead);
+}
+
+/**
+ * The introductions of `oids` by unreachable commits. One walk over them all; should
+ * git give up on it (a commit whose parent is unreadable fails the whole walk), a walk per
+ * commit, so that one damaged commit costs its own locations only.
+ */
+async function unreachableIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, commits: readonly string[], refs: AllRefs): Promise<Map<string, Introduction[]>> {
+  const quiet: GitScanContext = { ...ctx, warn: () => undefined };
+  let failed = false;
+  const all = await walkIntroductions({ ...quiet, warn: () => void (failed = true) }, repo, oids, commitInputs(commits, ctx.threads), refs);
+  if (!failed) return all;
+  const out = new Map<string, Introduction[]>();
+  let lost = 0;
+  for (const c of commits.slice(0, PER_COMMIT_WALKS)) {
+    let bad = false;
+    const one = await walkIntroductions({ ...quiet, warn: () => void (bad = true) }, repo, oids, [`${c}\n`], refs);
+    if (bad) lost++;
+    for (const [oid, list] of one) out.set(oid, [...(out.get(oid) ?? []), ...list]);
+  }
+  lost += Math.max(0, commits.length - PER_COMMIT_WALKS);
+  if (lost) ctx.warn(`${plural(lost, 'unreachable commit')} could not be read whole (a missing parent or tree); what they brought has no commit in the report`);
+  return out;
+}
+
+/** Unreachable commits walked one at a time when the walk over all of them fails. */
+const PER_COMMIT_WALKS = 2000;
+
+/** Reads annotated tag objects (`git cat-file --batch`) into `messages`, each under `<tag NAME>`. */
+async function readTagObjects(ctx: GitScanContext, repo: Repo, tags: readonly string[], messages: MessageBatcher): Promise<void> {
+  const r = await gitOutput(repo, ['cat-file', '--batch'], `${tags.join('\n')}\n`);
+  if (r.code !== 0) {
+    ctx.warn(`reading unreachable tags failed (${gitMessage(r.stderr)}); their messages were not scanned`);
+    return;
+  }
+  const out = r.stdout;
+  for (let at = 0; at < out.length; ) {
+    const nl = out.indexOf(10, at);
+    if (nl === -1) break;
+    const header = out.toString('latin1', at, nl).split(' ');
+    const size = Number(header[2]);
+    if (header[1] !== 'tag' || !Number.isFinite(size)) {
+      at = nl + 1;
+      continue;
+    }
+    const body = out.subarray(nl + 1, nl + 1 + size);
+    at = nl + 1 + size + 1;
+    const blank = body.indexOf('\n\n');
+    const head = body.toString('utf8', 0, blank === -1 ? body.length : blank);
+    const name = /^tag (.*)$/m.exec(head)?.[1] ?? header[0]!.slice(0, 12);
+    const tagger = /^tagger (.*) <[^>]*> (\d+) ([+-]\d{4})$/m.exec(head);
+    messages.tag(name, tagger?.[1] ?? '', tagger ? isoDate(Number(tagger[2]), tagger[3]!) : '', blank === -1 ? Buffer.alloc(0) : body.subarray(blank + 2));
+  }
+}
+
+/** A git timestamp and zone (`1700000000 +0100`) as ISO 8601 in that zone, as git's iso-strict dates read. */
+function isoDate(seconds: number, zone: string): string {
+  const sign = zone[0] === '-' ? -1 : 1;
+  const minutes = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5)));
+  const local = new Date((seconds + minutes * 60) * 1000).toISOString().slice(0, 19);
+  return `${local}${minutes === 0 ? '+00:00' : `${zone.slice(0, 3)}:${zone.slice(3, 5)}`}`;
 }
 
 /** What a listing leaves: the commits, and where it can tell the introductions of blobs from. */
@@ -510,20 +628,29 @@ function secretsOf(hits: Iterable<BlobHit>): Set<string> {
 }
 
 /** Adds each hit's locations: one per commit that introduced the token, with its path. */
-async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing, refs: AllRefs, log?: readonly Buffer[]): Promise<void> {
+async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing, refs: AllRefs, log?: readonly Buffer[]): Promise<Set<string>> {
   const oids = new Set(hits.keys());
   // Every blob of HEAD's tree was scanned: those among the hits hold HEAD's secrets.
   // (ls-tree first: parsing the kept log is synchronous and would hold it back.)
   const [head, intros] = await Promise.all([headBlobs(repo), log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs)]);
-  await placeHits(ctx, repo, hits, intros, head);
+  return placeHits(ctx, repo, hits, intros, head);
 }
 
 /**
  * Reports each hit blob's matches where they arrived: at each commit that introduced the
- * blob (`intros`), else at the blob's name. `head`: HEAD's blobs and their paths. Old
- * versions are looked up among `hits`, then `others`.
+ * blob (`intros`), else at the blob's name. `head`: HEAD's blobs and their paths, which
+ * tell the secrets HEAD holds (unless `inHeadSecrets` says). Old versions are looked up
+ * among `hits`, then `others`. Returns the secrets HEAD holds.
  */
-async function placeHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, intros: ReadonlyMap<string, Introduction[]>, head: ReadonlyMap<string, string>, others?: ReadonlyMap<string, BlobHit>): Promise<void> {
+async function placeHits(
+  ctx: GitScanContext,
+  repo: Repo,
+  hits: Map<string, BlobHit>,
+  intros: ReadonlyMap<string, Introduction[]>,
+  head: ReadonlyMap<string, string>,
+  others?: ReadonlyMap<string, BlobHit>,
+  inHeadSecrets?: ReadonlySet<string>,
+): Promise<Set<string>> {
   const boundary = shallowCommits(repo);
   // A blob listed without a name (reachability bitmaps give none) takes the path of its
   // first introduction, else its path in HEAD; one holding archive members is scanned
@@ -537,7 +664,7 @@ async function placeHits(ctx: GitScanContext, repo: Repo, hits: Map<string, Blob
     else hits.set(oid, { oid, path: name, matches: h.matches.map((b) => ({ path: name, m: b.m })), ...(h.binary ? { binary: h.binary.map((p) => name + p.slice(h.path.length)) } : {}) });
   }
   for (const [oid, h] of await scanFew(ctx, again)) hits.set(oid, h);
-  const inHead = secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? []));
+  const inHead = new Set(inHeadSecrets ?? secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? [])));
   const old = (oid: string): BlobHit => hits.get(oid) ?? others?.get(oid) ?? { oid, path: '', matches: [] };
   // In blob id order: threads deliver hits in any order, reports must not vary.
   for (const [oid, h] of [...hits].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -558,6 +685,7 @@ async function placeHits(ctx: GitScanContext, repo: Repo, hits: Map<string, Blob
       }
     }
   }
+  return inHead;
 }
 
 /**

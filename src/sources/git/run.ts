@@ -17,7 +17,10 @@ export interface GitContext {
 export function gitEnv(env: NodeJS.ProcessEnv, named: boolean): NodeJS.ProcessEnv {
   // GIT_NO_LAZY_FETCH (git 2.44+): a partial clone's missing objects are reported
   // missing, never fetched from its remote behind the user's back.
-  const out: NodeJS.ProcessEnv = { ...env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', GIT_NO_LAZY_FETCH: '1' };
+  // LC_ALL=C: git's messages in English, whatever the user's language (fsck's listing and
+  // the errors that name a missing object are read here; in German they would read as nothing).
+  const out: NodeJS.ProcessEnv = { ...env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', GIT_NO_LAZY_FETCH: '1', LC_ALL: 'C' };
+  delete out.LANGUAGE;
   if (named) for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_PREFIX']) delete out[k];
   return out;
 }

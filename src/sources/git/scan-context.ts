@@ -42,8 +42,8 @@ export interface GitScanStats {
   bytes: number;
   commits: number;
   missingObjects: number;
-  /** With --unreachable: the objects no ref reaches, as git fsck listed them. */
-  unreachable?: { commits: number; blobs: number };
+  /** With --unreachable: the objects no ref reaches that git fsck listed (and were read). */
+  unreachable?: { commits: number; blobs: number; tags: number };
 }
 
 /** Warnings about missing objects: the first few in full, then a count. */
