@@ -27459,11 +27459,11 @@ async function unreachableObjects(ctx, repo, refs) {
       keep((o2) => !seen.has(o2));
     }
   }
-  const local = await localObjects(ctx, repo);
+  const local = localObjects(ctx, repo);
   if (local) keep((o2) => local.has(o2));
   return found;
 }
-async function localObjects(ctx, repo) {
+function localObjects(ctx, repo) {
   let alternates = "";
   try {
     alternates = readFileSync6(join5(repo.objectsDir, "info", "alternates"), "utf8");
@@ -27471,21 +27471,28 @@ async function localObjects(ctx, repo) {
   }
   if (!alternates.trim() && !ctx.git.env.GIT_ALTERNATE_OBJECT_DIRECTORIES) return void 0;
   const out = /* @__PURE__ */ new Set();
-  const hex = /^[0-9a-f]{2}$/;
   for (const dir of safeReaddir(repo.objectsDir)) {
-    if (!hex.test(dir)) continue;
-    for (const f3 of safeReaddir(join5(repo.objectsDir, dir))) out.add(dir + f3);
+    if (/^[0-9a-f]{2}$/.test(dir)) for (const f3 of safeReaddir(join5(repo.objectsDir, dir))) out.add(dir + f3);
   }
   const packs = join5(repo.objectsDir, "pack");
   for (const idx of safeReaddir(packs).filter((f3) => f3.endsWith(".idx"))) {
-    const r2 = await gitOutput(repo, ["show-index", `--object-format=${repo.oidLength === 64 ? "sha256" : "sha1"}`], readFileSync6(join5(packs, idx), "latin1"));
-    if (r2.code !== 0) continue;
-    for (const line of r2.stdout.toString("latin1").split("\n")) {
-      const oid = line.split(" ")[1];
-      if (oid) out.add(oid);
+    try {
+      for (const oid of packIndexIds(readFileSync6(join5(packs, idx)), repo.oidLength / 2)) out.add(oid);
+    } catch {
     }
   }
   return out;
+}
+function packIndexIds(idx, idBytes) {
+  const v2 = idx.readUInt32BE(0) === 4285812579;
+  const fanout = v2 ? 8 : 0;
+  const count2 = idx.readUInt32BE(fanout + 255 * 4);
+  const ids = [];
+  for (let i = 0; i < count2; i++) {
+    const at2 = v2 ? fanout + 1024 + i * idBytes : 1024 + i * (4 + idBytes) + 4;
+    ids.push(idx.toString("hex", at2, at2 + idBytes));
+  }
+  return ids;
 }
 function safeReaddir(dir) {
   try {
@@ -27525,15 +27532,14 @@ async function scanUnreachable(ctx, repo, refs, stats, reachable, inHead, listed
   await placeHits(marked, repo, hits, intros, /* @__PURE__ */ new Map(), reachable, inHead);
 }
 async function unreachableIntroductions(ctx, repo, oids, commits, refs) {
-  const quiet = { ...ctx, warn: () => void 0 };
   let failed2 = false;
-  const all = await walkIntroductions({ ...quiet, warn: () => void (failed2 = true) }, repo, oids, commitInputs(commits, ctx.threads), refs);
+  const all = await walkIntroductions({ ...ctx, warn: () => void (failed2 = true) }, repo, oids, commitInputs(commits, ctx.threads), refs);
   if (!failed2) return all;
   const out = /* @__PURE__ */ new Map();
   let lost = 0;
   for (const c3 of commits.slice(0, PER_COMMIT_WALKS)) {
     let bad = false;
-    const one = await walkIntroductions({ ...quiet, warn: () => void (bad = true) }, repo, oids, [`${c3}
+    const one = await walkIntroductions({ ...ctx, warn: () => void (bad = true) }, repo, oids, [`${c3}
 `], refs);
     if (bad) lost++;
     for (const [oid, list] of one) out.set(oid, [...out.get(oid) ?? [], ...list]);

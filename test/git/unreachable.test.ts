@@ -1,7 +1,7 @@
 // `history --unreachable` (and audit's): the objects no ref reaches, end to end through the
 // built CLI on a real repository.
 import { createHash } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runJson } from '../helpers/cli.ts';
@@ -129,10 +129,19 @@ describe('history --unreachable', () => {
     shared.git('reset', '-q', '--hard', 'origin/main');
     // Borrow src's objects, as `git clone --shared` does, and drop the fetched copies.
     writeFileSync(join(shared.dir, '.git', 'objects', 'info', 'alternates'), `${join(src.dir, '.git', 'objects')}\n`);
+    // Its own unreachable objects still count, packed or loose.
+    const [packed, loose] = [gen.userToken(), gen.userToken()];
+    shared.write('own.cfg', `k=${packed}\n`);
+    shared.commit('own, to be packed');
     shared.git('repack', '-a', '-d', '-l', '-q');
+    shared.git('reset', '-q', '--hard', 'HEAD~1');
+    shared.write('loose.cfg', `k=${loose}\n`);
+    shared.commit('own, loose');
+    shared.git('reset', '-q', '--hard', 'HEAD~1');
+    expect(readdirSync(join(shared.dir, '.git', 'objects', 'pack')).some((f) => f.endsWith('.idx'))).toBe(true);
     const h = await runJson(['history', '--no-progress', '--unreachable'], { cwd: shared.dir, env: shared.env });
-    expect(h.code).toBe(0);
-    expect(h.report.findings).toEqual([]);
+    expect(h.code).toBe(1);
+    expect(h.report.findings.map((f: any) => f.secret.sha256).sort()).toEqual([sha(packed), sha(loose)].sort());
   });
 
   it('keeps the commits of the unreachable objects it can read when one is damaged', async () => {

@@ -4,6 +4,8 @@
 // provenance is looked up afterwards for the few blobs that hold a hit); each blob read
 // once from long-lived `git cat-file` processes and scanned. Ranges and --since: the files each
 // commit in the selection changed, and of those only what the commit added.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { messageBatcher, scanTagMessages, walkCommitMessages, type MessageBatcher } from './messages.ts';
 import type { Location } from '../../core/types.ts';
 import type { BlobHit, BlobJob } from './blob-reader.ts';
@@ -12,8 +14,6 @@ import type { CommitInfo, RawChange } from './raw-log.ts';
 import { isNullOid, newBlobOf, oidPrefixTest, RAW_LOG_ARGS, rawLogParser } from './raw-log.ts';
 import type { Repo } from './repo.ts';
 import { resolveCommit, shallowCommits, stashCommits } from './repo.ts';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { unreachableBlob } from '../../core/places.ts';
 import { plural } from '../../core/words.ts';
 import { eachRecord, GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
@@ -176,7 +176,7 @@ async function unreachableObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs
       keep((o) => !seen.has(o));
     }
   }
-  const local = await localObjects(ctx, repo);
+  const local = localObjects(ctx, repo);
   if (local) keep((o) => local.has(o));
   return found;
 }
@@ -184,8 +184,9 @@ async function unreachableObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs
 /**
  * The ids of the objects in this repository's own store, where it borrows from others
  * (`objects/info/alternates`); undefined where it borrows nothing (every object is its own).
+ * Loose objects by their file names, packed ones from the packs' indexes.
  */
-async function localObjects(ctx: GitScanContext, repo: Repo): Promise<Set<string> | undefined> {
+function localObjects(ctx: GitScanContext, repo: Repo): Set<string> | undefined {
   let alternates = '';
   try {
     alternates = readFileSync(join(repo.objectsDir, 'info', 'alternates'), 'utf8');
@@ -194,21 +195,34 @@ async function localObjects(ctx: GitScanContext, repo: Repo): Promise<Set<string
   }
   if (!alternates.trim() && !ctx.git.env.GIT_ALTERNATE_OBJECT_DIRECTORIES) return undefined;
   const out = new Set<string>();
-  const hex = /^[0-9a-f]{2}$/;
   for (const dir of safeReaddir(repo.objectsDir)) {
-    if (!hex.test(dir)) continue;
-    for (const f of safeReaddir(join(repo.objectsDir, dir))) out.add(dir + f);
+    if (/^[0-9a-f]{2}$/.test(dir)) for (const f of safeReaddir(join(repo.objectsDir, dir))) out.add(dir + f);
   }
   const packs = join(repo.objectsDir, 'pack');
   for (const idx of safeReaddir(packs).filter((f) => f.endsWith('.idx'))) {
-    const r = await gitOutput(repo, ['show-index', `--object-format=${repo.oidLength === 64 ? 'sha256' : 'sha1'}`], readFileSync(join(packs, idx), 'latin1'));
-    if (r.code !== 0) continue;
-    for (const line of r.stdout.toString('latin1').split('\n')) {
-      const oid = line.split(' ')[1];
-      if (oid) out.add(oid);
+    try {
+      for (const oid of packIndexIds(readFileSync(join(packs, idx)), repo.oidLength / 2)) out.add(oid);
+    } catch {
+      /* unreadable or damaged: its objects count as borrowed */
     }
   }
   return out;
+}
+
+/**
+ * The object ids a pack index lists (gitformat-pack: version 2, `\377tOc`, a fan-out table of
+ * 256 counts, then the sorted ids; version 1, the fan-out table, then an offset before each id).
+ */
+export function packIndexIds(idx: Buffer, idBytes: number): string[] {
+  const v2 = idx.readUInt32BE(0) === 0xff744f63;
+  const fanout = v2 ? 8 : 0;
+  const count = idx.readUInt32BE(fanout + 255 * 4);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = v2 ? fanout + 1024 + i * idBytes : 1024 + i * (4 + idBytes) + 4;
+    ids.push(idx.toString('hex', at, at + idBytes));
+  }
+  return ids;
 }
 
 function safeReaddir(dir: string): string[] {
@@ -222,7 +236,7 @@ function safeReaddir(dir: string): string[] {
 /**
  * Scans the blobs and the commit and tag messages no ref reaches. Their locations say
  * `unreachable`; a blob that an unreachable commit brought is placed at that commit and
- * path, one no readable commit holds (staged, then unstaged) as `blob <id>`.
+ * path, one no readable commit holds (staged, then unstaged) as `<blob 1a2b3c4d5e6f>`.
  */
 async function scanUnreachable(ctx: GitScanContext, repo: Repo, refs: AllRefs, stats: GitScanStats, reachable: ReadonlyMap<string, BlobHit>, inHead: ReadonlySet<string>, listed: number): Promise<void> {
   const found = await unreachableObjects(ctx, repo, refs);
@@ -262,15 +276,14 @@ async function scanUnreachable(ctx: GitScanContext, repo: Repo, refs: AllRefs, s
  * commit, so that one damaged commit costs its own locations only.
  */
 async function unreachableIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, commits: readonly string[], refs: AllRefs): Promise<Map<string, Introduction[]>> {
-  const quiet: GitScanContext = { ...ctx, warn: () => undefined };
   let failed = false;
-  const all = await walkIntroductions({ ...quiet, warn: () => void (failed = true) }, repo, oids, commitInputs(commits, ctx.threads), refs);
+  const all = await walkIntroductions({ ...ctx, warn: () => void (failed = true) }, repo, oids, commitInputs(commits, ctx.threads), refs);
   if (!failed) return all;
   const out = new Map<string, Introduction[]>();
   let lost = 0;
   for (const c of commits.slice(0, PER_COMMIT_WALKS)) {
     let bad = false;
-    const one = await walkIntroductions({ ...quiet, warn: () => void (bad = true) }, repo, oids, [`${c}\n`], refs);
+    const one = await walkIntroductions({ ...ctx, warn: () => void (bad = true) }, repo, oids, [`${c}\n`], refs);
     if (bad) lost++;
     for (const [oid, list] of one) out.set(oid, [...(out.get(oid) ?? []), ...list]);
   }
