@@ -25344,6 +25344,7 @@ var enrich_exports = {};
 __export(enrich_exports, {
   USER_AGENT: () => USER_AGENT,
   clientFor: () => clientFor,
+  hubTokens: () => hubTokens,
   isHubToken: () => isHubToken,
   verifyFindings: () => verifyFindings
 });
@@ -25351,9 +25352,14 @@ function clientFor(s, spentMs = 0) {
   return createHubClient({ endpoint: s.endpoint, concurrency: s.concurrency, timeoutMs: s.timeoutMs, budgetMs: s.budgetMs, spentMs, userAgent: USER_AGENT });
 }
 function isHubToken(f3) {
-  if (!HUB_RULES.has(f3.rule)) return false;
+  return hubTokens([f3]).has(f3);
+}
+function hubTokens(findings) {
+  const candidates = findings.filter((f3) => HUB_RULES.has(f3.rule) && !/[\r\n]/.test(f3.secret.raw));
+  if (!candidates.length) return /* @__PURE__ */ new Set();
   hubDetector ??= createDetector(builtinRules().filter((r2) => HUB_RULES.has(r2.id)), { decode: false });
-  return scanWhole(hubDetector, Buffer.from(f3.secret.raw)).some((m2) => m2.ruleId === f3.rule && m2.secret === f3.secret.raw);
+  const found = new Set(scanWhole(hubDetector, Buffer.from(candidates.map((f3) => f3.secret.raw).join("\n")), "utf8").map((m2) => `${m2.ruleId}\0${m2.secret}`));
+  return new Set(candidates.filter((f3) => found.has(`${f3.rule}\0${f3.secret.raw}`)));
 }
 function notSent(f3, hub) {
   if (!hub) return { reason: "not a Hugging Face token rule; never sent to the Hub" };
@@ -25363,11 +25369,18 @@ function notSent(f3, hub) {
 }
 async function verifyFindings(io2, settings, findings, warn) {
   const client = clientFor(settings);
+  const hub = hubTokens(findings);
   let spentMs = 0;
   try {
-    await Promise.all(findings.map((f3) => verifyFinding(client, f3, settings)));
+    await Promise.all(findings.map((f3) => verifyFinding(client, f3, settings, hub.has(f3))));
     const scrub2 = scrubber(findings.map((f3) => f3.secret.raw));
-    for (const f3 of findings) if (f3.verification) f3.verification = mapStrings(f3.verification, scrub2);
+    const done = /* @__PURE__ */ new Map();
+    const once = (t2) => {
+      let out = done.get(t2);
+      if (out === void 0) done.set(t2, out = scrub2(t2));
+      return out;
+    };
+    for (const f3 of findings) if (f3.verification) f3.verification = mapStrings(f3.verification, once);
     const unknown = findings.filter((f3) => f3.verification?.status === "unknown");
     if (unknown.length) {
       const reasons = [...new Set(unknown.map((f3) => f3.verification?.reason ?? "no usable answer"))];
@@ -25380,10 +25393,9 @@ async function verifyFindings(io2, settings, findings, warn) {
     client.close();
   }
   if (!settings.revoke) return {};
-  return revokeFound(io2, settings, findings, warn, spentMs);
+  return revokeFound(io2, settings, findings, hub, warn, spentMs);
 }
-async function verifyFinding(client, f3, s) {
-  const hub = isHubToken(f3);
+async function verifyFinding(client, f3, s, hub) {
   const skip = notSent(f3, hub);
   let v2;
   if (skip) {
@@ -25400,11 +25412,11 @@ async function verifyFinding(client, f3, s) {
   f3.verification = v2;
   if (hub) f3.severity = severityFromVerification(v2, Boolean(skip?.expired || f3.jwt?.expired));
 }
-async function revokeFound(io2, s, findings, warn, spentMs) {
+async function revokeFound(io2, s, findings, hub, warn, spentMs) {
   const say = (line) => io2.stderr(`hfleaks: ${line}
 `);
   const live = findings.filter((f3) => f3.verification?.status === "valid");
-  const unsure = findings.filter((f3) => isHubToken(f3) && f3.verification?.status === "unknown");
+  const unsure = findings.filter((f3) => hub.has(f3) && f3.verification?.status === "unknown");
   if (unsure.length) {
     warn(`${unsure.length} token${unsure.length === 1 ? "" : "s"} could not be verified and ${unsure.length === 1 ? "is" : "are"} not revoked: ${unsure.map((f3) => f3.secret.redacted).join(", ")} (to revoke anyway, pipe them to \`hfleaks revoke\`)`);
   }
@@ -26214,16 +26226,21 @@ async function finish(io2, args, session, command2) {
 }
 function removePersonalData(findings) {
   const known = scrubber(findings.map((f3) => f3.secret.raw));
-  const clean2 = (s) => scrubPathTokens(known(s));
+  const done = /* @__PURE__ */ new Map();
+  const clean2 = (s) => {
+    let out = done.get(s);
+    if (out === void 0) done.set(s, out = scrubPathTokens(known(removeEmails(s))));
+    return out;
+  };
   for (const f3 of findings) {
-    for (const l3 of f3.locations) if (l3.author) l3.author = clean2(removeEmails(l3.author));
+    for (const l3 of f3.locations) if (l3.author) l3.author = clean2(l3.author);
     const v2 = f3.verification;
     if (v2) {
       if (v2.owner?.fullname) v2.owner.fullname = removeEmails(v2.owner.fullname);
       if (v2.tokenName) v2.tokenName = removeEmails(v2.tokenName);
       if (v2.summary) v2.summary = removeEmails(v2.summary);
     }
-    if (f3.advice) f3.advice = f3.advice.map((a) => clean2(removeEmails(a)));
+    if (f3.advice) f3.advice = f3.advice.map(clean2);
   }
 }
 var init_session = __esm({
@@ -28336,14 +28353,14 @@ async function runVerify(io2, args) {
 }
 async function verifyLines(io2, args, session) {
   const src = await readTokenLines(io2, args.env, args.quiet);
-  for (const l3 of src.lines) {
-    const matches = scanWhole(session.detector, Buffer.from(l3.text));
-    if (!matches.length) {
-      session.warn(`${src.path} line ${l3.line}: not a Hugging Face token; skipped`);
-      continue;
-    }
-    for (const m2 of matches) session.addMatch(src.path, { ...m2, line: l3.line, column: m2.column + l3.column - 1, allowed: false });
-  }
+  const matches = scanWhole(session.detector, Buffer.from(src.lines.map((l3) => l3.text).join("\n")), "utf8");
+  const byLine = /* @__PURE__ */ new Map();
+  for (const m2 of matches) byLine.set(m2.line, [...byLine.get(m2.line) ?? [], m2]);
+  src.lines.forEach((l3, i) => {
+    const found = byLine.get(i + 1);
+    if (!found) return session.warn(`${src.path} line ${l3.line}: not a Hugging Face token; skipped`);
+    for (const m2 of found) session.addMatch(src.path, { ...m2, line: l3.line, column: m2.column + l3.column - 1, allowed: false });
+  });
   session.stats.files = 1;
   session.stats.bytes = src.bytes;
   if (!session.aggregator.findings().length) {

@@ -161,9 +161,15 @@ function removePersonalData(findings: Finding[]): void {
   // secret in its own field only.
   const known = scrubber(findings.map((f) => f.secret.raw));
   // (The token's own shape, as for paths: a loose pattern would redact repository names like hf_distilbert_finetuned_sentiment.)
-  const clean = (s: string) => scrubPathTokens(known(s));
+  // Once per distinct text: a thousand findings share most of their playbook's steps.
+  const done = new Map<string, string>();
+  const clean = (s: string) => {
+    let out = done.get(s);
+    if (out === undefined) done.set(s, (out = scrubPathTokens(known(removeEmails(s)))));
+    return out;
+  };
   for (const f of findings) {
-    for (const l of f.locations) if (l.author) l.author = clean(removeEmails(l.author));
+    for (const l of f.locations) if (l.author) l.author = clean(l.author);
     const v = f.verification;
     if (v) {
       if (v.owner?.fullname) v.owner.fullname = removeEmails(v.owner.fullname);
@@ -171,7 +177,7 @@ function removePersonalData(findings: Finding[]): void {
       if (v.summary) v.summary = removeEmails(v.summary);
       // (What the Hub said was cleaned of every known secret where it came in: verify/enrich.ts.)
     }
-    if (f.advice) f.advice = f.advice.map((a) => clean(removeEmails(a)));
+    if (f.advice) f.advice = f.advice.map(clean);
   }
 }
 

@@ -34,9 +34,20 @@ let hubDetector: Detector | undefined;
  * whatever it matched in an Authorization header, nor be graded as a Hub token.
  */
 export function isHubToken(f: Pick<Finding, 'rule' | 'secret'>): boolean {
-  if (!HUB_RULES.has(f.rule)) return false;
+  return hubTokens([f]).has(f);
+}
+
+/**
+ * The findings among `findings` that are Hub tokens (see isHubToken), told in one
+ * detector pass over their secrets, one a line (a thousand tokens to verify cost a
+ * thousand passes before the first request went out).
+ */
+export function hubTokens<F extends Pick<Finding, 'rule' | 'secret'>>(findings: readonly F[]): Set<F> {
+  const candidates = findings.filter((f) => HUB_RULES.has(f.rule) && !/[\r\n]/.test(f.secret.raw));
+  if (!candidates.length) return new Set();
   hubDetector ??= createDetector(builtinRules().filter((r) => HUB_RULES.has(r.id)), { decode: false });
-  return scanWhole(hubDetector, Buffer.from(f.secret.raw)).some((m) => m.ruleId === f.rule && m.secret === f.secret.raw);
+  const found = new Set(scanWhole(hubDetector, Buffer.from(candidates.map((f) => f.secret.raw).join('\n')), 'utf8').map((m) => `${m.ruleId}\0${m.secret}`));
+  return new Set(candidates.filter((f) => found.has(`${f.rule}\0${f.secret.raw}`)));
 }
 
 /** Why a finding is not sent to the Hub, or undefined when it is. */
@@ -50,13 +61,21 @@ function notSent(f: Finding, hub: boolean): { reason: string; expired?: boolean 
 /** Verifies the findings in place: verification, severity, reach, and revocation with --revoke. */
 export async function verifyFindings(io: Io, settings: VerifySettings, findings: Finding[], warn: (m: string) => void): Promise<VerifyOutcome> {
   const client = clientFor(settings);
+  const hub = hubTokens(findings);
   let spentMs = 0;
   try {
-    await Promise.all(findings.map((f) => verifyFinding(client, f, settings)));
+    await Promise.all(findings.map((f) => verifyFinding(client, f, settings, hub.has(f))));
     // What the Hub says (names, messages) is printed: a server that echoes a token back
     // must not put it in the report.
     const scrub = scrubber(findings.map((f) => f.secret.raw));
-    for (const f of findings) if (f.verification) f.verification = mapStrings(f.verification, scrub);
+    // Once per distinct text: the Hub's answers repeat (owners, organizations, messages).
+    const done = new Map<string, string>();
+    const once = (t: string) => {
+      let out = done.get(t);
+      if (out === undefined) done.set(t, (out = scrub(t)));
+      return out;
+    };
+    for (const f of findings) if (f.verification) f.verification = mapStrings(f.verification, once);
     const unknown = findings.filter((f) => f.verification?.status === 'unknown');
     if (unknown.length) {
       const reasons = [...new Set(unknown.map((f) => f.verification?.reason ?? 'no usable answer'))];
@@ -69,11 +88,10 @@ export async function verifyFindings(io: Io, settings: VerifySettings, findings:
     client.close();
   }
   if (!settings.revoke) return {};
-  return revokeFound(io, settings, findings, warn, spentMs);
+  return revokeFound(io, settings, findings, hub, warn, spentMs);
 }
 
-async function verifyFinding(client: HubClient, f: Finding, s: VerifySettings): Promise<void> {
-  const hub = isHubToken(f);
+async function verifyFinding(client: HubClient, f: Finding, s: VerifySettings, hub: boolean): Promise<void> {
   const skip = notSent(f, hub);
   let v: Verification;
   if (skip) {
@@ -97,10 +115,10 @@ async function verifyFinding(client: HubClient, f: Finding, s: VerifySettings): 
  * verification used: --verify-budget is for all requests together, revocation included;
  * the time a person takes to answer the prompt is not a request and doesn't count.
  */
-async function revokeFound(io: Io, s: VerifySettings, findings: Finding[], warn: (m: string) => void, spentMs: number): Promise<VerifyOutcome> {
+async function revokeFound(io: Io, s: VerifySettings, findings: Finding[], hub: ReadonlySet<Finding>, warn: (m: string) => void, spentMs: number): Promise<VerifyOutcome> {
   const say = (line: string) => io.stderr(`hfleaks: ${line}\n`);
   const live = findings.filter((f) => f.verification?.status === 'valid');
-  const unsure = findings.filter((f) => isHubToken(f) && f.verification?.status === 'unknown');
+  const unsure = findings.filter((f) => hub.has(f) && f.verification?.status === 'unknown');
   if (unsure.length) {
     warn(`${unsure.length} token${unsure.length === 1 ? '' : 's'} could not be verified and ${unsure.length === 1 ? 'is' : 'are'} not revoked: ${unsure.map((f) => f.secret.redacted).join(', ')} (to revoke anyway, pipe them to \`hfleaks revoke\`)`);
   }
