@@ -51,17 +51,22 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 
 // src/core/places.ts
 function messageOf(path2) {
-  return /^<(commit message|tag .*)>$/.exec(path2)?.[1];
+  return MESSAGE.exec(path2)?.[1];
+}
+function isBlobPlace(path2) {
+  return BLOB.test(path2);
 }
 function isFilePlace(path2) {
-  return path2 !== "<stdin>" && !/^<(commit message|tag .*|blob [0-9a-f]+)>$/.test(path2);
+  return path2 !== "<stdin>" && !MESSAGE.test(path2) && !BLOB.test(path2);
 }
-var COMMIT_MESSAGE, tagMessage, unreachableBlob, GIT_CONFIG;
+var COMMIT_MESSAGE, tagMessage, MESSAGE, BLOB, unreachableBlob, GIT_CONFIG;
 var init_places = __esm({
   "src/core/places.ts"() {
     "use strict";
     COMMIT_MESSAGE = "<commit message>";
     tagMessage = (name) => `<tag ${name}>`;
+    MESSAGE = /^<(commit message|tag .*)>$/;
+    BLOB = /^<blob [0-9a-f]+>$/;
     unreachableBlob = (oid) => `<blob ${oid.slice(0, 12)}>`;
     GIT_CONFIG = /(^|\/)\.git\/config$/;
   }
@@ -2708,6 +2713,12 @@ function hitsToMatches(buf, hits, state, base2, form) {
 function scanWhole(detector, buf, form) {
   const hits = detector.scan(buf);
   return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0, form ?? textForm(buf)) : [];
+}
+function scanLines(detector, texts) {
+  const out = texts.map(() => []);
+  if (!texts.length) return out;
+  for (const m2 of scanWhole(detector, Buffer.from(texts.join("\n")), "utf8")) out[m2.line - 1]?.push({ ...m2, line: 1 });
+  return out;
 }
 var ALLOW, ALLOW16, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, NL16, DEFAULT_CHUNK, ChunkScanner;
 var init_scanner = __esm({
@@ -10797,7 +10808,8 @@ function createDetector(rules, options = {}) {
           let p0 = p2;
           while (p0 > 0 && p2 - p0 < 40 && isHexDigit(buf[p0 - 1]) && isHexDigit(buf[p0 - 2])) p0 -= 2;
           const k2 = p2 - p0 >> 1;
-          if (!h3.needle.rules.some((c3) => couldStartIn(c3, decoded(p2, p2 + 2 * 16), 0))) continue;
+          const head = decoded(p0, p2 + 2 * 16);
+          if (!h3.needle.rules.some((c3) => couldStartIn(c3, head, k2))) continue;
           let text2 = decoded(p0, p2 + 2 * (SHORT + 1));
           if (holdsLong(text2.toString("latin1", k2))) text2 = decoded(p0, p2 + 2 * (maxTokenBytes + 1));
           const inner = [];
@@ -23754,10 +23766,11 @@ function factsOf(f3) {
   const owner = v2?.owner?.name;
   const reach = v2 && (status === "valid" || v2.revoked) ? reachFacts(v2, owner) : void 0;
   const reachable = f3.locations.filter((l3) => !l3.unreachable);
-  const all = f3.locations.filter((l3) => l3.commit);
-  const history = reachable.some((l3) => l3.commit) ? all.filter((l3) => !l3.unreachable) : all;
+  const withCommit = (ls2) => ls2.filter((l3) => l3.commit);
+  const history = withCommit(reachable).length ? withCommit(reachable) : withCommit(f3.locations);
   const dated = history.filter((l3) => l3.date).sort(byDate);
-  const firstDate = all.filter((l3) => l3.date).sort(byDate)[0]?.date?.slice(0, 10);
+  const firstDate = dated[0]?.date?.slice(0, 10);
+  const leakDate = withCommit(f3.locations).filter((l3) => l3.date).sort(byDate)[0]?.date?.slice(0, 10);
   const commits = uniq([...dated, ...history].map((l3) => l3.commit.slice(0, 12)));
   const historyOnly = reachable.length > 0 && reachable.every((l3) => l3.commit && l3.inHead === false);
   const expiresAt = f3.jwt?.expiresAt ?? v2?.expiresAt;
@@ -23781,6 +23794,7 @@ function factsOf(f3) {
     reachExamples: v2?.reach?.examples ?? [],
     ...v2?.reach ? { reachTotal: v2.reach.total, reachPrivate: v2.reach.private } : {},
     ...firstDate ? { firstDate } : {},
+    ...leakDate ? { leakDate } : {},
     commits,
     historyOnly,
     unreachableOnly: f3.locations.length > 0 && reachable.length === 0,
@@ -23833,27 +23847,33 @@ function scrubber(secrets) {
       }
     }
   }
+  const done = /* @__PURE__ */ new Map();
   return (text2) => {
+    let out = done.get(text2);
+    if (out === void 0) done.set(text2, out = scrubOnce(text2));
+    return out;
+  };
+  function scrubOnce(text2) {
     let out = text2;
     for (const f3 of short) if (out.includes(f3.form)) out = out.split(f3.form).join(f3.shown);
     if (!byKey.size || out.length < KEY) return out;
     let result = "";
-    let done = 0;
+    let kept = 0;
     for (const run of out.matchAll(FORM_RUN)) {
       const end = run.index + run[0].length;
-      for (let i = Math.max(run.index, done); i + KEY <= end; ) {
+      for (let i = Math.max(run.index, kept); i + KEY <= end; ) {
         const hit = byKey.get(out.slice(i, i + KEY))?.filter((f3) => out.startsWith(f3.form, i)).reduce((a, b3) => a && a.form.length >= b3.form.length ? a : b3, void 0);
         if (!hit) {
           i++;
           continue;
         }
-        result += out.slice(done, i) + hit.shown;
+        result += out.slice(kept, i) + hit.shown;
         i += hit.form.length;
-        done = i;
+        kept = i;
       }
     }
-    return result + out.slice(done);
-  };
+    return result + out.slice(kept);
+  }
 }
 function scrub(text2, secrets) {
   return scrubber(secrets)(text2);
@@ -23953,6 +23973,12 @@ var init_where = __esm({
 function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
+function listOf(items, max2 = 4) {
+  if (items.length === 0) return "";
+  if (items.length === 1) return items[0];
+  if (items.length > max2) return `${items.slice(0, max2).join(", ")} and ${items.length - max2} more`;
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
 var init_words = __esm({
   "src/core/words.ts"() {
     "use strict";
@@ -23960,12 +23986,6 @@ var init_words = __esm({
 });
 
 // src/advice/playbook.ts
-function listOf(items, max2 = 4) {
-  if (items.length === 0) return "";
-  if (items.length === 1) return items[0];
-  if (items.length > max2) return `${items.slice(0, max2).join(", ")} and ${items.length - max2} more`;
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}
 function roleWords(role) {
   if (!role) return "";
   return role === "fineGrained" ? "fine-grained" : role;
@@ -24056,7 +24076,7 @@ function moveStep(f3, x3) {
   ].join(" ");
 }
 function since(x3) {
-  return x3.firstDate ? `since ${x3.firstDate}, the leak's first commit` : "since the leak was first pushed (`hfleaks history` dates it)";
+  return x3.leakDate ? `since ${x3.leakDate}, the leak's first commit` : "since the leak was first pushed (`hfleaks history` dates it)";
 }
 function reachSentence(x3) {
   if (x3.reachTotal === void 0) return "";
@@ -25356,10 +25376,9 @@ function isHubToken(f3) {
 }
 function hubTokens(findings) {
   const candidates = findings.filter((f3) => HUB_RULES.has(f3.rule) && !/[\r\n]/.test(f3.secret.raw));
-  if (!candidates.length) return /* @__PURE__ */ new Set();
   hubDetector ??= createDetector(builtinRules().filter((r2) => HUB_RULES.has(r2.id)), { decode: false });
-  const found = new Set(scanWhole(hubDetector, Buffer.from(candidates.map((f3) => f3.secret.raw).join("\n")), "utf8").map((m2) => `${m2.ruleId}\0${m2.secret}`));
-  return new Set(candidates.filter((f3) => found.has(`${f3.rule}\0${f3.secret.raw}`)));
+  const found = scanLines(hubDetector, candidates.map((f3) => f3.secret.raw));
+  return new Set(candidates.filter((f3, i) => found[i].some((m2) => m2.ruleId === f3.rule && m2.secret === f3.secret.raw)));
 }
 function notSent(f3, hub) {
   if (!hub) return { reason: "not a Hugging Face token rule; never sent to the Hub" };
@@ -25374,13 +25393,7 @@ async function verifyFindings(io2, settings, findings, warn) {
   try {
     await Promise.all(findings.map((f3) => verifyFinding(client, f3, settings, hub.has(f3))));
     const scrub2 = scrubber(findings.map((f3) => f3.secret.raw));
-    const done = /* @__PURE__ */ new Map();
-    const once = (t2) => {
-      let out = done.get(t2);
-      if (out === void 0) done.set(t2, out = scrub2(t2));
-      return out;
-    };
-    for (const f3 of findings) if (f3.verification) f3.verification = mapStrings(f3.verification, once);
+    for (const f3 of findings) if (f3.verification) f3.verification = mapStrings(f3.verification, scrub2);
     const unknown = findings.filter((f3) => f3.verification?.status === "unknown");
     if (unknown.length) {
       const reasons = [...new Set(unknown.map((f3) => f3.verification?.reason ?? "no usable answer"))];
@@ -25529,24 +25542,6 @@ var init_settings = __esm({
   }
 });
 
-// src/report/scanned.ts
-function scannedWhat(report) {
-  const s = report.stats;
-  if (s.blobs === void 0) return plural(s.files, "file");
-  const blobs = `${plural(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${plural(s.commits, "commit")}` : ""}`;
-  return report.command === "audit" && s.files ? `${plural(s.files, "file")} and ${blobs}` : blobs;
-}
-function unreachableWords(u2) {
-  const parts = [plural(u2.blobs, "blob"), plural(u2.commits, "commit"), ...u2.tags ? [plural(u2.tags, "annotated tag")] : []];
-  return parts.length === 3 ? `${parts[0]}, ${parts[1]} and ${parts[2]}` : `${parts[0]} and ${parts[1]}`;
-}
-var init_scanned = __esm({
-  "src/report/scanned.ts"() {
-    "use strict";
-    init_words();
-  }
-});
-
 // node_modules/picocolors/picocolors.js
 var require_picocolors = __commonJS({
   "node_modules/picocolors/picocolors.js"(exports, module) {
@@ -25619,6 +25614,23 @@ var require_picocolors = __commonJS({
   }
 });
 
+// src/report/scanned.ts
+function scannedWhat(report) {
+  const s = report.stats;
+  if (s.blobs === void 0) return plural(s.files, "file");
+  const blobs = `${plural(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${plural(s.commits, "commit")}` : ""}`;
+  return report.command === "audit" && s.files ? `${plural(s.files, "file")} and ${blobs}` : blobs;
+}
+function unreachableWords(u2) {
+  return listOf([plural(u2.blobs, "blob"), plural(u2.commits, "commit"), ...u2.tags ? [plural(u2.tags, "annotated tag")] : []]);
+}
+var init_scanned = __esm({
+  "src/report/scanned.ts"() {
+    "use strict";
+    init_words();
+  }
+});
+
 // src/report/text.ts
 var text_exports = {};
 __export(text_exports, {
@@ -25636,7 +25648,7 @@ function formatLocation(l3) {
   if (l3.decoding?.length) s += ` (${l3.decoding.join(", ")})`;
   const only = l3.unreachable ? " (unreachable: no branch, tag or stash holds it)" : l3.inHead === false ? " (history only)" : "";
   if (l3.commit) s += ` in ${l3.commit.slice(0, 12)}${l3.author ? ` by ${escapeControls(l3.author)}` : ""}${l3.date ? ` on ${l3.date.slice(0, 10)}` : ""}${only}`;
-  else if (l3.inHead !== void 0) s += ` in ${l3.unreachable ? "no commit" : "history (commit unknown)"}${only}`;
+  else if (l3.inHead !== void 0) s += ` in ${isBlobPlace(l3.path) ? "no commit" : "history (commit unknown)"}${only}`;
   return s;
 }
 function textReport(report, options) {
@@ -25696,9 +25708,10 @@ var import_picocolors;
 var init_text = __esm({
   "src/report/text.ts"() {
     "use strict";
+    import_picocolors = __toESM(require_picocolors(), 1);
+    init_places();
     init_words();
     init_scanned();
-    import_picocolors = __toESM(require_picocolors(), 1);
     init_types();
     init_redact();
   }
@@ -25808,7 +25821,7 @@ function verificationProperties(v2) {
 }
 function message(f3, l3, advice, more) {
   const unreachable2 = l3.unreachable ? ", which no branch, tag or stash reaches" : l3.inHead === false ? ", no longer in the current tree" : "";
-  const where = l3.commit ? ` Found in commit ${l3.commit.slice(0, 12)}${l3.date ? ` (${l3.date.slice(0, 10)})` : ""}${unreachable2}.` : l3.unreachable ? " Found in an object no commit holds (staged, never committed)." : "";
+  const where = l3.commit ? ` Found in commit ${l3.commit.slice(0, 12)}${l3.date ? ` (${l3.date.slice(0, 10)})` : ""}${unreachable2}.` : isBlobPlace(l3.path) ? " Found in a blob that no commit holds (staged, never committed)." : l3.unreachable ? " Found in an object no branch, tag or stash reaches." : "";
   const decoded = l3.decoding?.length ? ` Revealed by decoding ${l3.decoding.join(", ")}.` : "";
   const others = f3.locations.length > 1 ? ` The same secret is at ${f3.locations.length - 1} other location${f3.locations.length === 2 ? "" : "s"}${more ? ` (${more} not listed as alerts)` : ""}.` : "";
   const head = `${f3.title} ${f3.secret.redacted} (${f3.severity}): ${verdictWords(f3.verification)}.${where}${decoded}${others}`;
@@ -25930,6 +25943,7 @@ var SARIF_SCHEMA, INFORMATION_URI, MAX_RESULTS_PER_FINDING, SECURITY_SEVERITY, R
 var init_sarif = __esm({
   "src/report/sarif.ts"() {
     "use strict";
+    init_places();
     init_advice();
     init_aggregate();
     init_redact();
@@ -25980,7 +25994,7 @@ function place(l3) {
   if (l3.commit) {
     const bits = [l3.date?.slice(0, 10), l3.unreachable ? "unreachable" : l3.inHead === false ? "history only" : void 0].filter(Boolean);
     s += ` in commit ${inlineCode(l3.commit.slice(0, 12))}${bits.length ? ` (${bits.join(", ")})` : ""}`;
-  } else if (l3.unreachable) s += " in no commit (unreachable)";
+  } else if (l3.unreachable) s += isBlobPlace(l3.path) ? " in no commit (unreachable)" : " (unreachable)";
   return s;
 }
 function secretText(f3, o2, inTable = false) {
@@ -26065,6 +26079,7 @@ var MAX_TABLE_ROWS, MAX_DETAILED, MAX_LOCATIONS_SHOWN, MAX_CHARS, SEV;
 var init_markdown = __esm({
   "src/report/markdown.ts"() {
     "use strict";
+    init_places();
     init_words();
     init_scanned();
     init_types();
@@ -26226,12 +26241,7 @@ async function finish(io2, args, session, command2) {
 }
 function removePersonalData(findings) {
   const known = scrubber(findings.map((f3) => f3.secret.raw));
-  const done = /* @__PURE__ */ new Map();
-  const clean2 = (s) => {
-    let out = done.get(s);
-    if (out === void 0) done.set(s, out = scrubPathTokens(known(removeEmails(s))));
-    return out;
-  };
+  const clean2 = (s) => scrubPathTokens(known(removeEmails(s)));
   for (const f3 of findings) {
     for (const l3 of f3.locations) if (l3.author) l3.author = clean2(l3.author);
     const v2 = f3.verification;
@@ -27368,7 +27378,8 @@ var init_scan_context = __esm({
 });
 
 // src/sources/git/history.ts
-import { readdirSync as readdirSync3, readFileSync as readFileSync6 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync6 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
 import { join as join5 } from "node:path";
 function newStats() {
   return { blobs: 0, bytes: 0, commits: 0, missingObjects: 0 };
@@ -27460,7 +27471,9 @@ async function scanHistory(ctx, repo, opts = {}) {
 }
 async function unreachableObjects(ctx, repo, refs) {
   const found = { commits: [], blobs: [], tags: [] };
-  const r2 = await streamRecords(repo, ["fsck", "--unreachable", "--no-reflogs", "--connectivity-only", "--no-progress"], (rec) => {
+  const noIndex = { ...repo, env: { ...repo.env, GIT_INDEX_FILE: join5(tmpdir2(), `hfleaks-no-index-${process.pid}-${Date.now()}`) } };
+  const args = ["-c", "core.commitGraph=false", "-c", "core.multiPackIndex=false", "fsck", "--unreachable", "--no-reflogs", "--connectivity-only", "--no-progress"];
+  const r2 = await streamRecords(noIndex, args, (rec) => {
     const m2 = /^unreachable (commit|blob|tag) ([0-9a-f]{40,64})$/.exec(rec.toString("latin1"));
     if (m2) found[`${m2[1]}s`].push(m2[2]);
   }).done;
@@ -27476,53 +27489,49 @@ async function unreachableObjects(ctx, repo, refs) {
       keep((o2) => !seen.has(o2));
     }
   }
-  const local = localObjects(ctx, repo);
-  if (local) keep((o2) => local.has(o2));
+  const own = ownObjects(ctx, repo);
+  if (own) keep(own);
   return found;
 }
-function localObjects(ctx, repo) {
+function ownObjects(ctx, repo) {
   let alternates = "";
   try {
     alternates = readFileSync6(join5(repo.objectsDir, "info", "alternates"), "utf8");
   } catch {
   }
   if (!alternates.trim() && !ctx.git.env.GIT_ALTERNATE_OBJECT_DIRECTORIES) return void 0;
-  const out = /* @__PURE__ */ new Set();
-  for (const dir of safeReaddir(repo.objectsDir)) {
-    if (/^[0-9a-f]{2}$/.test(dir)) for (const f3 of safeReaddir(join5(repo.objectsDir, dir))) out.add(dir + f3);
-  }
-  const packs = join5(repo.objectsDir, "pack");
-  for (const idx of safeReaddir(packs).filter((f3) => f3.endsWith(".idx"))) {
+  const indexes = [];
+  for (const f3 of packFiles(repo.objectsDir)) {
+    if (!f3.endsWith(".idx")) continue;
     try {
-      for (const oid of packIndexIds(readFileSync6(join5(packs, idx)), repo.oidLength / 2)) out.add(oid);
+      indexes.push(readFileSync6(join5(repo.objectsDir, "pack", f3)));
     } catch {
     }
   }
-  return out;
+  const bytes2 = repo.oidLength / 2;
+  return (oid) => existsSync3(join5(repo.objectsDir, oid.slice(0, 2), oid.slice(2))) || indexes.some((idx) => packIndexHas(idx, Buffer.from(oid, "hex"), bytes2));
 }
-function packIndexIds(idx, idBytes) {
+function packIndexHas(idx, id, bytes2) {
   const v2 = idx.readUInt32BE(0) === 4285812579;
   const fanout = v2 ? 8 : 0;
-  const count2 = idx.readUInt32BE(fanout + 255 * 4);
-  const ids = [];
-  for (let i = 0; i < count2; i++) {
-    const at2 = v2 ? fanout + 1024 + i * idBytes : 1024 + i * (4 + idBytes) + 4;
-    ids.push(idx.toString("hex", at2, at2 + idBytes));
+  const stride = v2 ? bytes2 : 4 + bytes2;
+  const table2 = v2 ? fanout + 1024 : 1024 + 4;
+  let lo = id[0] === 0 ? 0 : idx.readUInt32BE(fanout + (id[0] - 1) * 4);
+  let hi = idx.readUInt32BE(fanout + id[0] * 4);
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    const at2 = table2 + mid * stride;
+    const c3 = id.compare(idx, at2, at2 + bytes2, 0, bytes2);
+    if (c3 === 0) return true;
+    if (c3 < 0) hi = mid;
+    else lo = mid + 1;
   }
-  return ids;
-}
-function safeReaddir(dir) {
-  try {
-    return readdirSync3(dir);
-  } catch {
-    return [];
-  }
+  return false;
 }
 async function scanUnreachable(ctx, repo, refs, stats, reachable, inHead, listed) {
   const found = await unreachableObjects(ctx, repo, refs);
   stats.unreachable = { commits: found.commits.length, blobs: found.blobs.length, tags: found.tags.length };
-  const place2 = (file) => /^blob [0-9a-f]{12}$/.test(file) ? unreachableBlob(file.slice(5)) : file;
-  const marked = { ...ctx, location: (file, member, m2, extra) => ctx.location(place2(file), member, m2, { ...extra, unreachable: true }) };
+  const marked = { ...ctx, location: (file, member, m2, extra) => ctx.location(file, member, m2, { ...extra, unreachable: true }) };
   const messages = messageBatcher(marked);
   if (found.commits.length) {
     const code2 = await walkCommitMessages(repo, ["--no-walk=unsorted", "--stdin"], `${found.commits.join("\n")}
@@ -27531,26 +27540,31 @@ async function scanUnreachable(ctx, repo, refs, stats, reachable, inHead, listed
   }
   if (found.tags.length) await readTagObjects(ctx, repo, found.tags, messages);
   messages.flush();
-  if (!found.blobs.length) return;
-  ctx.progress.total(listed + found.blobs.length);
-  const more = newStats();
-  const { hits } = await scanBlobs(ctx, more, async (scanner) => {
-    for (const oid of found.blobs) {
-      const p2 = scanner.add({ oid, path: "" });
-      if (p2) await p2;
-    }
-  });
-  stats.blobs += more.blobs;
-  stats.bytes += more.bytes;
-  stats.missingObjects += more.missingObjects;
-  if (!hits.size) return;
-  const oids = new Set(hits.keys());
+  let hits = /* @__PURE__ */ new Map();
+  if (found.blobs.length) {
+    ctx.progress.total(listed + found.blobs.length);
+    const more = newStats();
+    ({ hits } = await scanBlobs(ctx, more, async (scanner) => {
+      for (const oid of found.blobs) {
+        const p2 = scanner.add({ oid, path: "" });
+        if (p2) await p2;
+      }
+    }));
+    stats.blobs += more.blobs;
+    stats.bytes += more.bytes;
+    stats.missingObjects += more.missingObjects;
+  }
+  const oids = /* @__PURE__ */ new Set([...hits.keys(), ...reachable.keys()]);
+  if (!oids.size) return;
   const intros = found.commits.length ? await unreachableIntroductions(ctx, repo, oids, found.commits, refs) : /* @__PURE__ */ new Map();
-  await placeHits(marked, repo, hits, intros, /* @__PURE__ */ new Map(), reachable, inHead);
+  const place2 = new Map(hits);
+  for (const [oid, h3] of reachable) if (intros.has(oid)) place2.set(oid, h3);
+  await placeHits(marked, repo, place2, intros, /* @__PURE__ */ new Map(), reachable, inHead, unreachableBlob);
 }
 async function unreachableIntroductions(ctx, repo, oids, commits, refs) {
   let failed2 = false;
-  const all = await walkIntroductions({ ...ctx, warn: () => void (failed2 = true) }, repo, oids, commitInputs(commits, ctx.threads), refs);
+  const parts = commits.length >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
+  const all = await walkIntroductions({ ...ctx, warn: () => void (failed2 = true) }, repo, oids, commitInputs(commits, parts), refs);
   if (!failed2) return all;
   const out = /* @__PURE__ */ new Map();
   let lost = 0;
@@ -27731,9 +27745,8 @@ async function findIntroductions(ctx, repo, oids, listing, refs) {
   return walkIntroductions(ctx, repo, oids, inputs, refs);
 }
 function commitInputs(commits, parts) {
-  const n = commits.length >= SPLIT_WALK ? Math.max(1, Math.min(parts, 4)) : 1;
-  const per = Math.ceil(commits.length / n);
-  return Array.from({ length: n }, (_3, i) => `${commits.slice(i * per, (i + 1) * per).join("\n")}
+  const per = Math.ceil(commits.length / parts);
+  return Array.from({ length: parts }, (_3, i) => `${commits.slice(i * per, (i + 1) * per).join("\n")}
 `);
 }
 async function walkIntroductions(ctx, repo, oids, inputs, refs) {
@@ -27786,7 +27799,7 @@ async function reportHistoryHits(ctx, repo, hits, commits, refs, log) {
   const [head, intros] = await Promise.all([headBlobs(repo), log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs)]);
   return placeHits(ctx, repo, hits, intros, head);
 }
-async function placeHits(ctx, repo, hits, intros, head, others, inHeadSecrets) {
+async function placeHits(ctx, repo, hits, intros, head, others, inHeadSecrets, nameless) {
   const boundary = shallowCommits(repo);
   const again = [];
   for (const [oid, h3] of hits) {
@@ -27802,7 +27815,8 @@ async function placeHits(ctx, repo, hits, intros, head, others, inHeadSecrets) {
   for (const [oid, h3] of [...hits].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0)) {
     const list = intros.get(oid);
     if (!list?.length) {
-      for (const b3 of h3.matches) ctx.location(h3.path, b3.path.slice(h3.path.length), b3.m, { inHead: inHead.has(b3.m.secret) });
+      const name = nameless && h3.path === blobName({ oid, path: "" }) ? nameless(oid) : h3.path;
+      for (const b3 of h3.matches) ctx.location(name, b3.path.slice(h3.path.length), b3.m, { inHead: inHead.has(b3.m.secret) });
       continue;
     }
     for (const i of list) {
@@ -28073,13 +28087,13 @@ var init_history2 = __esm({
 });
 
 // src/sources/git/staged.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { basename, dirname as dirname3, join as join6, resolve as resolve6 } from "node:path";
 function workTreeTop2(cwd, env4) {
   if (env4.GIT_DIR || env4.GIT_WORK_TREE || env4.GIT_CEILING_DIRECTORIES || env4.GIT_DISCOVERY_ACROSS_FILESYSTEM) return void 0;
   for (let dir = resolve6(cwd); ; ) {
     if (basename(dir) === ".git") return void 0;
-    if (existsSync3(join6(dir, ".git"))) return dir;
+    if (existsSync4(join6(dir, ".git"))) return dir;
     const up = dirname3(dir);
     if (up === dir) return void 0;
     dir = up;
@@ -28353,13 +28367,10 @@ async function runVerify(io2, args) {
 }
 async function verifyLines(io2, args, session) {
   const src = await readTokenLines(io2, args.env, args.quiet);
-  const matches = scanWhole(session.detector, Buffer.from(src.lines.map((l3) => l3.text).join("\n")), "utf8");
-  const byLine = /* @__PURE__ */ new Map();
-  for (const m2 of matches) byLine.set(m2.line, [...byLine.get(m2.line) ?? [], m2]);
+  const found = scanLines(session.detector, src.lines.map((l3) => l3.text));
   src.lines.forEach((l3, i) => {
-    const found = byLine.get(i + 1);
-    if (!found) return session.warn(`${src.path} line ${l3.line}: not a Hugging Face token; skipped`);
-    for (const m2 of found) session.addMatch(src.path, { ...m2, line: l3.line, column: m2.column + l3.column - 1, allowed: false });
+    if (!found[i].length) return session.warn(`${src.path} line ${l3.line}: not a Hugging Face token; skipped`);
+    for (const m2 of found[i]) session.addMatch(src.path, { ...m2, line: l3.line, column: m2.column + l3.column - 1, allowed: false });
   });
   session.stats.files = 1;
   session.stats.bytes = src.bytes;
@@ -28406,8 +28417,9 @@ async function revokeLines(io2, args) {
   const src = await readTokenLines(io2, args.env, args.quiet);
   const detector = createDetector(builtinRules(), { decode: false });
   const tokens = [];
-  for (const l3 of src.lines) {
-    const hits = scanWhole(detector, Buffer.from(l3.text)).filter((m2) => HUB_RULES.has(m2.ruleId));
+  const found = scanLines(detector, src.lines.map((l3) => l3.text));
+  for (const [i, l3] of src.lines.entries()) {
+    const hits = found[i].filter((m2) => HUB_RULES.has(m2.ruleId));
     if (!hits.length && !args.quiet) io2.stderr(`hfleaks: warning: ${src.path} line ${l3.line}: not a Hugging Face token; skipped
 `);
     for (const h3 of hits) if (!tokens.includes(h3.secret)) tokens.push(h3.secret);
@@ -28463,7 +28475,7 @@ var init_revoke2 = __esm({
 });
 
 // src/hook/install.ts
-import { chmodSync, existsSync as existsSync4, mkdirSync, readFileSync as readFileSync8, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { chmodSync, existsSync as existsSync5, mkdirSync, readFileSync as readFileSync8, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { isAbsolute as isAbsolute3, join as join7 } from "node:path";
 async function hooksDir(cwd) {
   const git = wo({ baseDir: cwd });
@@ -28526,7 +28538,7 @@ function isOurs(path2) {
   }
 }
 function huskyManaged(dir) {
-  if (existsSync4(join7(dir, "husky.sh")) || existsSync4(join7(dir, "_", "husky.sh"))) return true;
+  if (existsSync5(join7(dir, "husky.sh")) || existsSync5(join7(dir, "_", "husky.sh"))) return true;
   try {
     return readFileSync8(join7(dir, "h"), "utf8").includes("husky");
   } catch {
@@ -28541,9 +28553,9 @@ async function installHook(o2) {
   if (huskyManaged(dir)) {
     throw new HookError(`husky manages the git hooks in ${dir}; left alone: add the line \`npx --no-install hfleaks staged\` to .husky/pre-commit instead`);
   }
-  let chained = existsSync4(previous);
+  let chained = existsSync5(previous);
   let what = `installed ${hook}`;
-  if (existsSync4(hook) && !isOurs(hook)) {
+  if (existsSync5(hook) && !isOurs(hook)) {
     if (!o2.force) {
       throw new HookError(`${hook} exists and is not hfleaks'; left alone (--force keeps it and runs it before hfleaks)`);
     }
@@ -28551,7 +28563,7 @@ async function installHook(o2) {
     renameSync(hook, previous);
     chained = true;
     what = `installed ${hook}; the existing hook was kept as ${PREVIOUS} and runs first`;
-  } else if (existsSync4(hook)) {
+  } else if (existsSync5(hook)) {
     what = `updated ${hook}`;
   }
   writeFileSync3(hook, hookScript(o2.node, o2.cli, chained), { mode: 493 });
@@ -28562,10 +28574,10 @@ async function uninstallHook(cwd) {
   const dir = await hooksDir(cwd);
   const hook = join7(dir, "pre-commit");
   const previous = join7(dir, PREVIOUS);
-  if (!existsSync4(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
+  if (!existsSync5(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
   if (!isOurs(hook)) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
   rmSync2(hook);
-  if (existsSync4(previous)) {
+  if (existsSync5(previous)) {
     renameSync(previous, hook);
     return `removed the hfleaks hook; restored the previous ${hook}`;
   }
@@ -29609,7 +29621,7 @@ var init_cliui = __esm({
 
 // node_modules/escalade/sync/index.mjs
 import { dirname as dirname4, resolve as resolve8 } from "path";
-import { readdirSync as readdirSync4, statSync as statSync4 } from "fs";
+import { readdirSync as readdirSync3, statSync as statSync4 } from "fs";
 function sync_default(start, callback) {
   let dir = resolve8(".", start);
   let tmp, stats = statSync4(dir);
@@ -29617,7 +29629,7 @@ function sync_default(start, callback) {
     dir = dirname4(dir);
   }
   while (true) {
-    tmp = callback(dir, readdirSync4(dir));
+    tmp = callback(dir, readdirSync3(dir));
     if (tmp) return resolve8(dir, tmp);
     dir = dirname4(tmp = dir);
     if (tmp === dir) break;
@@ -31017,7 +31029,7 @@ import { inspect } from "util";
 import { fileURLToPath } from "url";
 import { basename as basename2, dirname as dirname5, extname, relative as relative3, resolve as resolve11, join as join8 } from "path";
 import { createRequire as createRequire4 } from "node:module";
-import { readFileSync as readFileSync11, readdirSync as readdirSync5 } from "node:fs";
+import { readFileSync as readFileSync11, readdirSync as readdirSync4 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
 var init_esm = __esm({
   "node_modules/yargs/lib/platform-shims/esm.mjs"() {
@@ -31066,7 +31078,7 @@ var init_esm = __esm({
         stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
       },
       readFileSync: readFileSync11,
-      readdirSync: readdirSync5,
+      readdirSync: readdirSync4,
       require: require3,
       getCallerFile: () => {
         const callerFile = (0, import_get_caller_file.default)(3);
@@ -34637,7 +34649,7 @@ init_types();
 init_io();
 import { randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync as readFileSync13 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
+import { tmpdir as tmpdir3 } from "node:os";
 import { join as join9, relative as relative4, resolve as resolve13 } from "node:path";
 
 // src/cli/main.ts
@@ -35049,7 +35061,7 @@ ${msg}
     }
     const plan = planFor(eventName, payload);
     const step = (env4.GITHUB_ACTION ?? "").replace(/[^A-Za-z0-9_-]/g, "_");
-    const sarif = join9(env4.RUNNER_TEMP ?? tmpdir2(), `hfleaks-${env4.GITHUB_RUN_ID ?? process.pid}${step ? `-${step}` : ""}.sarif`);
+    const sarif = join9(env4.RUNNER_TEMP ?? tmpdir3(), `hfleaks-${env4.GITHUB_RUN_ID ?? process.pid}${step ? `-${step}` : ""}.sarif`);
     setOutput(env4, "sarif-file", sarif);
     say(`hfleaks ${VERSION}: ${plan.why}`);
     let args;

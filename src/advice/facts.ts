@@ -39,8 +39,10 @@ export interface Facts {
   reachExamples: string[];
   reachTotal?: number;
   reachPrivate?: number;
-  /** Earliest commit date among the locations (YYYY-MM-DD). */
+  /** Date of the first of `commits` (YYYY-MM-DD). */
   firstDate?: string;
+  /** Earliest commit date among all the locations, reachable or not: when the leak began. */
+  leakDate?: string;
   /** Commits that hold the leak, oldest first where dates are known (12-character ids). */
   commits: string[];
   /** Every location is in history and none is in the current tree. */
@@ -164,11 +166,12 @@ export function factsOf(f: Finding): Facts {
   // What no ref reaches is pruned, not rewritten: it has a step of its own, and the
   // commits named are those a ref reaches where there are any.
   const reachable = f.locations.filter((l) => !l.unreachable);
-  const all = f.locations.filter((l) => l.commit);
-  const history = reachable.some((l) => l.commit) ? all.filter((l) => !l.unreachable) : all;
+  const withCommit = (ls: Location[]) => ls.filter((l) => l.commit);
+  const history = withCommit(reachable).length ? withCommit(reachable) : withCommit(f.locations);
   const dated = history.filter((l) => l.date).sort(byDate);
+  const firstDate = dated[0]?.date?.slice(0, 10);
   // The leak began at its first commit, reachable or not.
-  const firstDate = all.filter((l) => l.date).sort(byDate)[0]?.date?.slice(0, 10);
+  const leakDate = withCommit(f.locations).filter((l) => l.date).sort(byDate)[0]?.date?.slice(0, 10);
   const commits = uniq([...dated, ...history].map((l) => l.commit!.slice(0, 12)));
   const historyOnly = reachable.length > 0 && reachable.every((l) => l.commit && l.inHead === false);
   const expiresAt = f.jwt?.expiresAt ?? v?.expiresAt;
@@ -192,6 +195,7 @@ export function factsOf(f: Finding): Facts {
     reachExamples: v?.reach?.examples ?? [],
     ...(v?.reach ? { reachTotal: v.reach.total, reachPrivate: v.reach.private } : {}),
     ...(firstDate ? { firstDate } : {}),
+    ...(leakDate ? { leakDate } : {}),
     commits,
     historyOnly,
     unreachableOnly: f.locations.length > 0 && reachable.length === 0,

@@ -2,7 +2,7 @@
 import type { Finding } from '../core/types.ts';
 import { adviseFinding } from './playbook.ts';
 
-export { adviseFinding, listOf } from './playbook.ts';
+export { adviseFinding } from './playbook.ts';
 export { factsOf, tokenKind, type Facts, type TokenKind } from './facts.ts';
 export { ruleHelp, rulePlaybook, type RuleInfo } from './rule-help.ts';
 export { placeHints } from './where.ts';

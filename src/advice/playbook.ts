@@ -8,15 +8,8 @@ import type { Facts } from './facts.ts';
 import { factsOf } from './facts.ts';
 import { escapeControls } from '../findings/redact.ts';
 import { placeHints } from './where.ts';
-import { plural } from '../core/words.ts';
+import { listOf, plural } from '../core/words.ts';
 
-/** "a", "a and b", "a, b and c", "a, b, c and 4 more". */
-export function listOf(items: readonly string[], max = 4): string {
-  if (items.length === 0) return '';
-  if (items.length === 1) return items[0]!;
-  if (items.length > max) return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
 
 const code = (s: string) => `\`${s}\``;
 /**
@@ -123,7 +116,7 @@ function moveStep(f: Finding, x: Facts): string {
 }
 
 function since(x: Facts): string {
-  return x.firstDate ? `since ${x.firstDate}, the leak's first commit` : 'since the leak was first pushed (`hfleaks history` dates it)';
+  return x.leakDate ? `since ${x.leakDate}, the leak's first commit` : 'since the leak was first pushed (`hfleaks history` dates it)';
 }
 
 function reachSentence(x: Facts): string {

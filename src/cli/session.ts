@@ -161,13 +161,7 @@ function removePersonalData(findings: Finding[]): void {
   // secret in its own field only.
   const known = scrubber(findings.map((f) => f.secret.raw));
   // (The token's own shape, as for paths: a loose pattern would redact repository names like hf_distilbert_finetuned_sentiment.)
-  // Once per distinct text: a thousand findings share most of their playbook's steps.
-  const done = new Map<string, string>();
-  const clean = (s: string) => {
-    let out = done.get(s);
-    if (out === undefined) done.set(s, (out = scrubPathTokens(known(removeEmails(s)))));
-    return out;
-  };
+  const clean = (s: string) => scrubPathTokens(known(removeEmails(s)));
   for (const f of findings) {
     for (const l of f.locations) if (l.author) l.author = clean(l.author);
     const v = f.verification;

@@ -7,15 +7,23 @@ export const tagMessage = (name: string): string => `<tag ${name}>`;
 
 /** What a message location names ("commit message", "tag v1"), or undefined for a file. */
 export function messageOf(path: string): string | undefined {
-  return /^<(commit message|tag .*)>$/.exec(path)?.[1];
+  return MESSAGE.exec(path)?.[1];
 }
+
+const MESSAGE = /^<(commit message|tag .*)>$/;
+const BLOB = /^<blob [0-9a-f]+>$/;
 
 /** A blob no ref reaches and no readable commit holds (staged, never committed): its locations carry this path. */
 export const unreachableBlob = (oid: string): string => `<blob ${oid.slice(0, 12)}>`;
 
+/** Whether a location path names an unreachable blob no commit holds (`<blob 1a2b3c4d5e6f>`). */
+export function isBlobPlace(path: string): boolean {
+  return BLOB.test(path);
+}
+
 /** Whether a path names a file (not a message, an unreachable blob, or standard input). */
 export function isFilePlace(path: string): boolean {
-  return path !== '<stdin>' && !/^<(commit message|tag .*|blob [0-9a-f]+)>$/.test(path);
+  return path !== '<stdin>' && !MESSAGE.test(path) && !BLOB.test(path);
 }
 
 /** A repository's own config file (`.git/config`, where a clone URL can keep a token). */

@@ -531,9 +531,9 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           : [],
       )
     : [];
-  // Keywords in hex (`68665f` for hf_, in either case), found from the run of digits
-  // their hex starts with: every ASCII keyword's starts with one, as the byte below 0x80
-  // that begins it. A hex run is decoded from where a keyword's starts.
+  // Keywords in hex (`68665f` for hf_, in either case), found from the longest run of
+  // decimal digits in their hex (see hexNeedle). A hex run is decoded from where a
+  // keyword's starts.
   const hexNeedles = decode ? ascii.map(hexNeedle) : [];
   // Needles for each level of nesting: the base64 of a keyword, the base64 of that, ...
   // Each knows where its 4-character group starts, so only a small window around a hit
@@ -812,7 +812,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           const k = (p - p0) >> 1;
           // The keyword and the start of the body first: a run of encoded keywords is
           // turned away before a window is decoded for each.
-          if (!h.needle.rules.some((c) => couldStartIn(c, decoded(p, p + 2 * 16), 0))) continue;
+          const head = decoded(p0, p + 2 * 16);
+          if (!h.needle.rules.some((c) => couldStartIn(c, head, k))) continue;
           let text = decoded(p0, p + 2 * (SHORT + 1));
           if (holdsLong(text.toString('latin1', k))) text = decoded(p0, p + 2 * (maxTokenBytes + 1));
           const inner: Hit[] = [];

@@ -39,7 +39,8 @@ interface Form {
 /**
  * A function that redacts every form of the given secrets in free text (error messages,
  * logs, what the Hub says back). Made once for many texts: a report can hold thousands of
- * secrets and of strings.
+ * secrets and of strings, most of them repeated (a playbook's steps, an owner's name), so
+ * each distinct text is scrubbed once.
  */
 export function scrubber(secrets: Iterable<string>): (text: string) => string {
   const byKey = new Map<string, Form[]>();
@@ -59,17 +60,23 @@ export function scrubber(secrets: Iterable<string>): (text: string) => string {
       }
     }
   }
+  const done = new Map<string, string>();
   return (text) => {
+    let out = done.get(text);
+    if (out === undefined) done.set(text, (out = scrubOnce(text)));
+    return out;
+  };
+  function scrubOnce(text: string): string {
     let out = text;
     for (const f of short) if (out.includes(f.form)) out = out.split(f.form).join(f.shown);
     if (!byKey.size || out.length < KEY) return out;
     // Every form is made of token characters: only runs of them long enough are looked
     // at (prose has few), left to right, the longest form that starts at each place.
     let result = '';
-    let done = 0;
+    let kept = 0;
     for (const run of out.matchAll(FORM_RUN)) {
       const end = run.index + run[0].length;
-      for (let i = Math.max(run.index, done); i + KEY <= end; ) {
+      for (let i = Math.max(run.index, kept); i + KEY <= end; ) {
         const hit = byKey
           .get(out.slice(i, i + KEY))
           ?.filter((f) => out.startsWith(f.form, i))
@@ -78,13 +85,13 @@ export function scrubber(secrets: Iterable<string>): (text: string) => string {
           i++;
           continue;
         }
-        result += out.slice(done, i) + hit.shown;
+        result += out.slice(kept, i) + hit.shown;
         i += hit.form.length;
-        done = i;
+        kept = i;
       }
     }
-    return result + out.slice(done);
-  };
+    return result + out.slice(kept);
+  }
 }
 
 /** Replaces every form of the given secrets in free text (see scrubber). */

@@ -3,6 +3,7 @@
 // Untrusted text (paths, names, what the Hub says, the steps' names and scopes) is
 // escaped so it can't inject markup, and the report stays well under GitHub's
 // 65,536-character comment limit.
+import { isBlobPlace } from '../core/places.ts';
 import { plural } from '../core/words.ts';
 import { scannedWhat, unreachableWords } from './scanned.ts';
 import type { Finding, Location, Severity, Verification } from '../core/types.ts';
@@ -46,7 +47,7 @@ function place(l: Location): string {
   if (l.commit) {
     const bits = [l.date?.slice(0, 10), l.unreachable ? 'unreachable' : l.inHead === false ? 'history only' : undefined].filter(Boolean);
     s += ` in commit ${inlineCode(l.commit.slice(0, 12))}${bits.length ? ` (${bits.join(', ')})` : ''}`;
-  } else if (l.unreachable) s += ' in no commit (unreachable)';
+  } else if (l.unreachable) s += isBlobPlace(l.path) ? ' in no commit (unreachable)' : ' (unreachable)';
   return s;
 }
 

@@ -2,6 +2,7 @@
 // help and playbook, one result per location with the redacted token, its verdict and
 // the finding's own steps. Never a raw secret (not even with --show-secrets), never an
 // e-mail address, never a commit message.
+import { isBlobPlace } from '../core/places.ts';
 import type * as Sarif from 'sarif';
 import { adviseFinding, ruleHelp } from '../advice/index.ts';
 import type { Finding, Location, Severity, Verification } from '../core/types.ts';
@@ -82,7 +83,10 @@ function verificationProperties(v: Verification): Record<string, unknown> {
 
 function message(f: Finding, l: Location, advice: string[], more: number): string {
   const unreachable = l.unreachable ? ', which no branch, tag or stash reaches' : l.inHead === false ? ', no longer in the current tree' : '';
-  const where = l.commit ? ` Found in commit ${l.commit.slice(0, 12)}${l.date ? ` (${l.date.slice(0, 10)})` : ''}${unreachable}.` : l.unreachable ? ' Found in an object no commit holds (staged, never committed).' : '';
+  const where = l.commit
+    ? ` Found in commit ${l.commit.slice(0, 12)}${l.date ? ` (${l.date.slice(0, 10)})` : ''}${unreachable}.`
+    : isBlobPlace(l.path) ? ' Found in a blob that no commit holds (staged, never committed).'
+    : l.unreachable ? ' Found in an object no branch, tag or stash reaches.' : '';
   const decoded = l.decoding?.length ? ` Revealed by decoding ${l.decoding.join(', ')}.` : '';
   const others = f.locations.length > 1 ? ` The same secret is at ${f.locations.length - 1} other location${f.locations.length === 2 ? '' : 's'}${more ? ` (${more} not listed as alerts)` : ''}.` : '';
   const head = `${f.title} ${f.secret.redacted} (${f.severity}): ${verdictWords(f.verification)}.${where}${decoded}${others}`;

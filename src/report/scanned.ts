@@ -1,5 +1,5 @@
 // What a run read, in words, for the text and markdown summaries.
-import { plural } from '../core/words.ts';
+import { listOf, plural } from '../core/words.ts';
 import type { Report } from './types.ts';
 
 
@@ -17,6 +17,5 @@ export function scannedWhat(report: Pick<Report, 'command' | 'stats'>): string {
 
 /** "3 blobs, 4 commits and 1 annotated tag": what --unreachable found, for the summaries. */
 export function unreachableWords(u: { commits: number; blobs: number; tags: number }): string {
-  const parts = [plural(u.blobs, 'blob'), plural(u.commits, 'commit'), ...(u.tags ? [plural(u.tags, 'annotated tag')] : [])];
-  return parts.length === 3 ? `${parts[0]}, ${parts[1]} and ${parts[2]}` : `${parts[0]} and ${parts[1]}`;
+  return listOf([plural(u.blobs, 'blob'), plural(u.commits, 'commit'), ...(u.tags ? [plural(u.tags, 'annotated tag')] : [])]);
 }

@@ -1,9 +1,10 @@
 // The text report: one block per secret with all its locations, then a summary. Text
 // from outside (paths, authors, Hub names, rule data from a repository's config) goes
 // through safe(): one line each, no control characters.
+import pc from 'picocolors';
+import { isBlobPlace } from '../core/places.ts';
 import { plural } from '../core/words.ts';
 import { scannedWhat, unreachableWords } from './scanned.ts';
-import pc from 'picocolors';
 import type { Finding, Location, Severity } from '../core/types.ts';
 import { NOT_REQUESTED } from '../core/types.ts';
 import { escapeControls as safe } from '../findings/redact.ts';
@@ -23,7 +24,7 @@ export function formatLocation(l: Location): string {
   if (l.commit) s += ` in ${l.commit.slice(0, 12)}${l.author ? ` by ${safe(l.author)}` : ''}${l.date ? ` on ${l.date.slice(0, 10)}` : ''}${only}`;
   // A history location without a commit: before a shallow clone's boundary, a blob a tag
   // names, or an unreachable blob no commit holds (staged and never committed).
-  else if (l.inHead !== undefined) s += ` in ${l.unreachable ? 'no commit' : 'history (commit unknown)'}${only}`;
+  else if (l.inHead !== undefined) s += ` in ${isBlobPlace(l.path) ? 'no commit' : 'history (commit unknown)'}${only}`;
   return s;
 }
 

@@ -5,7 +5,7 @@ import type { Finding, Verification } from '../core/types.ts';
 import type { Io } from '../cli/io.ts';
 import type { Detector } from '../detect/detector.ts';
 import { createDetector } from '../detect/detector.ts';
-import { scanWhole } from '../detect/scanner.ts';
+import { scanLines } from '../detect/scanner.ts';
 import { mapStrings, scrubber } from '../findings/redact.ts';
 import { builtinRules } from '../rules/builtin.ts';
 import type { HubClient } from './client.ts';
@@ -44,10 +44,9 @@ export function isHubToken(f: Pick<Finding, 'rule' | 'secret'>): boolean {
  */
 export function hubTokens<F extends Pick<Finding, 'rule' | 'secret'>>(findings: readonly F[]): Set<F> {
   const candidates = findings.filter((f) => HUB_RULES.has(f.rule) && !/[\r\n]/.test(f.secret.raw));
-  if (!candidates.length) return new Set();
   hubDetector ??= createDetector(builtinRules().filter((r) => HUB_RULES.has(r.id)), { decode: false });
-  const found = new Set(scanWhole(hubDetector, Buffer.from(candidates.map((f) => f.secret.raw).join('\n')), 'utf8').map((m) => `${m.ruleId}\0${m.secret}`));
-  return new Set(candidates.filter((f) => found.has(`${f.rule}\0${f.secret.raw}`)));
+  const found = scanLines(hubDetector, candidates.map((f) => f.secret.raw));
+  return new Set(candidates.filter((f, i) => found[i]!.some((m) => m.ruleId === f.rule && m.secret === f.secret.raw)));
 }
 
 /** Why a finding is not sent to the Hub, or undefined when it is. */
@@ -68,14 +67,7 @@ export async function verifyFindings(io: Io, settings: VerifySettings, findings:
     // What the Hub says (names, messages) is printed: a server that echoes a token back
     // must not put it in the report.
     const scrub = scrubber(findings.map((f) => f.secret.raw));
-    // Once per distinct text: the Hub's answers repeat (owners, organizations, messages).
-    const done = new Map<string, string>();
-    const once = (t: string) => {
-      let out = done.get(t);
-      if (out === undefined) done.set(t, (out = scrub(t)));
-      return out;
-    };
-    for (const f of findings) if (f.verification) f.verification = mapStrings(f.verification, once);
+    for (const f of findings) if (f.verification) f.verification = mapStrings(f.verification, scrub);
     const unknown = findings.filter((f) => f.verification?.status === 'unknown');
     if (unknown.length) {
       const reasons = [...new Set(unknown.map((f) => f.verification?.reason ?? 'no usable answer'))];

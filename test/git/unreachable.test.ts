@@ -167,6 +167,43 @@ describe('history --unreachable', () => {
     expect(h.report.stats.warnings.join('\n')).toMatch(/1 unreachable commit could not be read whole/);
   });
 
+  it('reads what `reset --soft` left staged, and dates a leak from a commit reset away', async () => {
+    const [soft, again] = [gen.userToken(), gen.userToken()];
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    // Committed, reset away, then committed again later: one blob, reachable, brought first by an unreachable commit.
+    r.write('again.env', `T=${again}\n`);
+    const first = r.commit('again, first', { date: '2024-01-05T10:00:00+0000' });
+    r.git('reset', '-q', '--hard', 'HEAD~1');
+    r.write('again.env', `T=${again}\n`);
+    const later = r.commit('again, later', { date: '2024-03-05T10:00:00+0000' });
+    // Committed, then reset --soft: the commit is gone, its file still staged, in no commit.
+    r.write('soft.env', `T=${soft}\n`);
+    r.commit('soft');
+    r.git('reset', '-q', '--soft', 'HEAD~1');
+    expect(r.git('diff', '--cached', '--name-only').trim()).toBe('soft.env');
+    const h = await runJson(['history', '--no-progress', '--unreachable'], { cwd: r.dir, env: r.env });
+    const byToken = new Map(h.report.findings.map((f: any) => [f.secret.sha256, f]));
+    expect((byToken.get(sha(soft)) as any).locations).toEqual([expect.objectContaining({ path: 'soft.env', unreachable: true })]);
+    const twice = byToken.get(sha(again)) as any;
+    expect(twice.locations).toHaveLength(2);
+    expect(twice.locations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'again.env', commit: first, unreachable: true }),
+        expect.objectContaining({ path: 'again.env', commit: later, inHead: true }),
+      ]),
+    );
+    expect(twice.locations.find((l: any) => l.commit === later).unreachable).toBeUndefined();
+    // The playbook names the commit a ref reaches with its own date, and reviews from the first.
+    const firstDate = twice.locations.find((l: any) => l.commit === first).date.slice(0, 10);
+    const laterDate = twice.locations.find((l: any) => l.commit === later).date.slice(0, 10);
+    const advice = twice.advice.join('\n');
+    expect(firstDate).not.toBe(laterDate);
+    expect(advice).toContain(`since ${firstDate}, the leak's first commit`);
+    expect(advice).not.toContain(`${later.slice(0, 12)} on ${firstDate}`);
+  });
+
   it('goes with audit, and not with --range or --since', async () => {
     const { r, t } = leakyRepo();
     const audit = await runJson(['audit', '--no-verify', '--no-progress', '--unreachable'], { cwd: r.dir, env: r.env });

@@ -3,7 +3,7 @@
 // needs --yes otherwise; prints what it sent, redacted. Exit 0 when the Hub accepted
 // every batch (202), 2 otherwise.
 import { createDetector } from '../../detect/detector.ts';
-import { scanWhole } from '../../detect/scanner.ts';
+import { scanLines } from '../../detect/scanner.ts';
 import { sha256 } from '../../findings/aggregate.ts';
 import { redact } from '../../findings/redact.ts';
 import { builtinRules } from '../../rules/builtin.ts';
@@ -39,8 +39,9 @@ async function revokeLines(io: Io, args: RevokeCommandArgs): Promise<number> {
   // Only Hugging Face tokens go to the Hub: each line must hold one the built-in rules know.
   const detector = createDetector(builtinRules(), { decode: false });
   const tokens: string[] = [];
-  for (const l of src.lines) {
-    const hits = scanWhole(detector, Buffer.from(l.text)).filter((m) => HUB_RULES.has(m.ruleId));
+  const found = scanLines(detector, src.lines.map((l) => l.text));
+  for (const [i, l] of src.lines.entries()) {
+    const hits = found[i]!.filter((m) => HUB_RULES.has(m.ruleId));
     if (!hits.length && !args.quiet) io.stderr(`hfleaks: warning: ${src.path} line ${l.line}: not a Hugging Face token; skipped\n`);
     for (const h of hits) if (!tokens.includes(h.secret)) tokens.push(h.secret);
   }

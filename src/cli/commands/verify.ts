@@ -1,7 +1,7 @@
 // `hfleaks verify`: tokens on standard input, one a line (or in the variable named by
 // --env), never in argv. Each line goes through the detector, so a finding carries the
 // right rule; then the usual report, with verification on.
-import { scanWhole } from '../../detect/scanner.ts';
+import { scanLines } from '../../detect/scanner.ts';
 import { readTokenLines, releaseLineReader } from '../../verify/input.ts';
 import { isDead } from '../../verify/severity.ts';
 import type { Report } from '../../report/types.ts';
@@ -28,16 +28,11 @@ export async function runVerify(io: Io, args: VerifyCommandArgs): Promise<number
 
 async function verifyLines(io: Io, args: VerifyCommandArgs, session: Session): Promise<number> {
   const src = await readTokenLines(io, args.env, args.quiet);
-  // One detector pass over all the lines (a pass per line cost a thousand tokens 0.1 s),
-  // each match then taken back to its line as given.
-  const matches = scanWhole(session.detector, Buffer.from(src.lines.map((l) => l.text).join('\n')), 'utf8');
-  const byLine = new Map<number, typeof matches>();
-  for (const m of matches) byLine.set(m.line, [...(byLine.get(m.line) ?? []), m]);
+  const found = scanLines(session.detector, src.lines.map((l) => l.text));
   src.lines.forEach((l, i) => {
-    const found = byLine.get(i + 1);
-    if (!found) return session.warn(`${src.path} line ${l.line}: not a Hugging Face token; skipped`);
+    if (!found[i]!.length) return session.warn(`${src.path} line ${l.line}: not a Hugging Face token; skipped`);
     // Columns count from the start of the line as given, leading blanks included.
-    for (const m of found) session.addMatch(src.path, { ...m, line: l.line, column: m.column + l.column - 1, allowed: false });
+    for (const m of found[i]!) session.addMatch(src.path, { ...m, line: l.line, column: m.column + l.column - 1, allowed: false });
   });
   session.stats.files = 1;
   session.stats.bytes = src.bytes;

@@ -4,7 +4,8 @@
 // provenance is looked up afterwards for the few blobs that hold a hit); each blob read
 // once from long-lived `git cat-file` processes and scanned. Ranges and --since: the files each
 // commit in the selection changed, and of those only what the commit added.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { messageBatcher, scanTagMessages, walkCommitMessages, type MessageBatcher } from './messages.ts';
 import type { Location } from '../../core/types.ts';
@@ -13,7 +14,7 @@ import { blobName } from './blob-reader.ts';
 import type { CommitInfo, RawChange } from './raw-log.ts';
 import { isNullOid, newBlobOf, oidPrefixTest, RAW_LOG_ARGS, rawLogParser } from './raw-log.ts';
 import type { Repo } from './repo.ts';
-import { resolveCommit, shallowCommits, stashCommits } from './repo.ts';
+import { packFiles, resolveCommit, shallowCommits, stashCommits } from './repo.ts';
 import { unreachableBlob } from '../../core/places.ts';
 import { plural } from '../../core/words.ts';
 import { eachRecord, GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
@@ -155,12 +156,16 @@ interface Unreachable {
  * only a reflog keeps (amended, reset or rebased away), dropped stashes and their files,
  * blobs staged and never committed, deleted annotated tags. The older stash entries are
  * left out (the history scan read them), and so are objects borrowed from another
- * repository's store (alternates: its branches reach them); the index still counts as
- * reaching what it holds.
+ * repository's store (alternates: its branches reach them).
  */
 async function unreachableObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs): Promise<Unreachable> {
   const found: Unreachable = { commits: [], blobs: [], tags: [] };
-  const r = await streamRecords(repo, ['fsck', '--unreachable', '--no-reflogs', '--connectivity-only', '--no-progress'], (rec) => {
+  // The index is no head here: what it holds was never committed (a file staged, or left
+  // staged by `git reset --soft`) and the history scan did not read it. (No commit-graph
+  // or multi-pack-index checks: fsck runs them too, and they list nothing.)
+  const noIndex = { ...repo, env: { ...repo.env, GIT_INDEX_FILE: join(tmpdir(), `hfleaks-no-index-${process.pid}-${Date.now()}`) } };
+  const args = ['-c', 'core.commitGraph=false', '-c', 'core.multiPackIndex=false', 'fsck', '--unreachable', '--no-reflogs', '--connectivity-only', '--no-progress'];
+  const r = await streamRecords(noIndex, args, (rec) => {
     const m = /^unreachable (commit|blob|tag) ([0-9a-f]{40,64})$/.exec(rec.toString('latin1'));
     if (m) found[`${m[1] as 'commit' | 'blob' | 'tag'}s`].push(m[2]!);
   }).done;
@@ -176,17 +181,17 @@ async function unreachableObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs
       keep((o) => !seen.has(o));
     }
   }
-  const local = localObjects(ctx, repo);
-  if (local) keep((o) => local.has(o));
+  const own = ownObjects(ctx, repo);
+  if (own) keep(own);
   return found;
 }
 
 /**
- * The ids of the objects in this repository's own store, where it borrows from others
- * (`objects/info/alternates`); undefined where it borrows nothing (every object is its own).
- * Loose objects by their file names, packed ones from the packs' indexes.
+ * Where the repository borrows objects from others (`objects/info/alternates`), a test of
+ * whether an object is in its own store: loose, or in one of its packs (looked up in the
+ * pack's index). Undefined where it borrows nothing: every object is its own.
  */
-function localObjects(ctx: GitScanContext, repo: Repo): Set<string> | undefined {
+function ownObjects(ctx: GitScanContext, repo: Repo): ((oid: string) => boolean) | undefined {
   let alternates = '';
   try {
     alternates = readFileSync(join(repo.objectsDir, 'info', 'alternates'), 'utf8');
@@ -194,43 +199,40 @@ function localObjects(ctx: GitScanContext, repo: Repo): Set<string> | undefined 
     /* none */
   }
   if (!alternates.trim() && !ctx.git.env.GIT_ALTERNATE_OBJECT_DIRECTORIES) return undefined;
-  const out = new Set<string>();
-  for (const dir of safeReaddir(repo.objectsDir)) {
-    if (/^[0-9a-f]{2}$/.test(dir)) for (const f of safeReaddir(join(repo.objectsDir, dir))) out.add(dir + f);
-  }
-  const packs = join(repo.objectsDir, 'pack');
-  for (const idx of safeReaddir(packs).filter((f) => f.endsWith('.idx'))) {
+  const indexes: Buffer[] = [];
+  for (const f of packFiles(repo.objectsDir)) {
+    if (!f.endsWith('.idx')) continue;
     try {
-      for (const oid of packIndexIds(readFileSync(join(packs, idx)), repo.oidLength / 2)) out.add(oid);
+      indexes.push(readFileSync(join(repo.objectsDir, 'pack', f)));
     } catch {
-      /* unreadable or damaged: its objects count as borrowed */
+      /* unreadable: its objects count as borrowed */
     }
   }
-  return out;
+  const bytes = repo.oidLength / 2;
+  return (oid) => existsSync(join(repo.objectsDir, oid.slice(0, 2), oid.slice(2))) || indexes.some((idx) => packIndexHas(idx, Buffer.from(oid, 'hex'), bytes));
 }
 
 /**
- * The object ids a pack index lists (gitformat-pack: version 2, `\377tOc`, a fan-out table of
- * 256 counts, then the sorted ids; version 1, the fan-out table, then an offset before each id).
+ * Whether a pack index lists `id` (gitformat-pack: version 2 starts `\377tOc`, then a
+ * fan-out table of 256 counts and the sorted ids; version 1 has the fan-out table, then
+ * an offset before each id). A binary search among the ids that share its first byte.
  */
-export function packIndexIds(idx: Buffer, idBytes: number): string[] {
+export function packIndexHas(idx: Buffer, id: Buffer, bytes: number): boolean {
   const v2 = idx.readUInt32BE(0) === 0xff744f63;
   const fanout = v2 ? 8 : 0;
-  const count = idx.readUInt32BE(fanout + 255 * 4);
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const at = v2 ? fanout + 1024 + i * idBytes : 1024 + i * (4 + idBytes) + 4;
-    ids.push(idx.toString('hex', at, at + idBytes));
+  const stride = v2 ? bytes : 4 + bytes;
+  const table = v2 ? fanout + 1024 : 1024 + 4;
+  let lo = id[0] === 0 ? 0 : idx.readUInt32BE(fanout + (id[0]! - 1) * 4);
+  let hi = idx.readUInt32BE(fanout + id[0]! * 4);
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const at = table + mid * stride;
+    const c = id.compare(idx, at, at + bytes, 0, bytes);
+    if (c === 0) return true;
+    if (c < 0) hi = mid;
+    else lo = mid + 1;
   }
-  return ids;
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
+  return false;
 }
 
 /**
@@ -241,9 +243,7 @@ function safeReaddir(dir: string): string[] {
 async function scanUnreachable(ctx: GitScanContext, repo: Repo, refs: AllRefs, stats: GitScanStats, reachable: ReadonlyMap<string, BlobHit>, inHead: ReadonlySet<string>, listed: number): Promise<void> {
   const found = await unreachableObjects(ctx, repo, refs);
   stats.unreachable = { commits: found.commits.length, blobs: found.blobs.length, tags: found.tags.length };
-  // (A blob no readable commit holds is named as such: `<blob 1a2b3c4d5e6f>`, no file.)
-  const place = (file: string) => (/^blob [0-9a-f]{12}$/.test(file) ? unreachableBlob(file.slice(5)) : file);
-  const marked: GitScanContext = { ...ctx, location: (file, member, m, extra) => ctx.location(place(file), member, m, { ...extra, unreachable: true }) };
+  const marked: GitScanContext = { ...ctx, location: (file, member, m, extra) => ctx.location(file, member, m, { ...extra, unreachable: true }) };
   const messages = messageBatcher(marked);
   if (found.commits.length) {
     const code = await walkCommitMessages(repo, ['--no-walk=unsorted', '--stdin'], `${found.commits.join('\n')}\n`, messages, () => undefined);
@@ -251,23 +251,30 @@ async function scanUnreachable(ctx: GitScanContext, repo: Repo, refs: AllRefs, s
   }
   if (found.tags.length) await readTagObjects(ctx, repo, found.tags, messages);
   messages.flush();
-  if (!found.blobs.length) return;
-  ctx.progress.total(listed + found.blobs.length);
-  const more = newStats();
-  const { hits } = await scanBlobs(ctx, more, async (scanner) => {
-    for (const oid of found.blobs) {
-      const p = scanner.add({ oid, path: '' });
-      if (p) await p;
-    }
-  });
-  stats.blobs += more.blobs;
-  stats.bytes += more.bytes;
-  stats.missingObjects += more.missingObjects;
-  if (!hits.size) return;
-  const oids = new Set(hits.keys());
+  let hits = new Map<string, BlobHit>();
+  if (found.blobs.length) {
+    ctx.progress.total(listed + found.blobs.length);
+    const more = newStats();
+    ({ hits } = await scanBlobs(ctx, more, async (scanner) => {
+      for (const oid of found.blobs) {
+        const p = scanner.add({ oid, path: '' });
+        if (p) await p;
+      }
+    }));
+    stats.blobs += more.blobs;
+    stats.bytes += more.bytes;
+    stats.missingObjects += more.missingObjects;
+  }
+  // The unreachable commits may have brought reachable blobs with hits too (a token
+  // committed, reset away, committed again later): their walk looks for both.
+  const oids = new Set([...hits.keys(), ...reachable.keys()]);
+  if (!oids.size) return;
   const intros = found.commits.length ? await unreachableIntroductions(ctx, repo, oids, found.commits, refs) : new Map<string, Introduction[]>();
-  // No ref reaches them, so HEAD's tree holds none of these blobs; a secret HEAD holds elsewhere is still in HEAD.
-  await placeHits(marked, repo, hits, intros, new Map(), reachable, inHead);
+  const place = new Map(hits);
+  for (const [oid, h] of reachable) if (intros.has(oid)) place.set(oid, h);
+  // No ref reaches them, so HEAD's tree holds none of these blobs; a secret HEAD holds
+  // elsewhere is still in HEAD. A blob no readable commit holds is named as such.
+  await placeHits(marked, repo, place, intros, new Map(), reachable, inHead, unreachableBlob);
 }
 
 /**
@@ -277,7 +284,8 @@ async function scanUnreachable(ctx: GitScanContext, repo: Repo, refs: AllRefs, s
  */
 async function unreachableIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, commits: readonly string[], refs: AllRefs): Promise<Map<string, Introduction[]>> {
   let failed = false;
-  const all = await walkIntroductions({ ...ctx, warn: () => void (failed = true) }, repo, oids, commitInputs(commits, ctx.threads), refs);
+  const parts = commits.length >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
+  const all = await walkIntroductions({ ...ctx, warn: () => void (failed = true) }, repo, oids, commitInputs(commits, parts), refs);
   if (!failed) return all;
   const out = new Map<string, Introduction[]>();
   let lost = 0;
@@ -572,11 +580,10 @@ async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<stri
   return walkIntroductions(ctx, repo, oids, inputs, refs);
 }
 
-/** Commits shared out over `parts` walks (fewer when there are few), as their stdin. */
+/** Commits shared out over `parts` walks, as their stdin. */
 function commitInputs(commits: readonly string[], parts: number): string[] {
-  const n = commits.length >= SPLIT_WALK ? Math.max(1, Math.min(parts, 4)) : 1;
-  const per = Math.ceil(commits.length / n);
-  return Array.from({ length: n }, (_, i) => `${commits.slice(i * per, (i + 1) * per).join('\n')}\n`);
+  const per = Math.ceil(commits.length / parts);
+  return Array.from({ length: parts }, (_, i) => `${commits.slice(i * per, (i + 1) * per).join('\n')}\n`);
 }
 
 /**
@@ -663,6 +670,7 @@ async function placeHits(
   head: ReadonlyMap<string, string>,
   others?: ReadonlyMap<string, BlobHit>,
   inHeadSecrets?: ReadonlySet<string>,
+  nameless?: (oid: string) => string,
 ): Promise<Set<string>> {
   const boundary = shallowCommits(repo);
   // A blob listed without a name (reachability bitmaps give none) takes the path of its
@@ -684,8 +692,9 @@ async function placeHits(
     const list = intros.get(oid);
     if (!list?.length) {
       // Reachable, yet no commit shows it arriving (a tag naming a tree or blob); or no
-      // commit holds it at all (an unreachable blob, staged and never committed).
-      for (const b of h.matches) ctx.location(h.path, b.path.slice(h.path.length), b.m, { inHead: inHead.has(b.m.secret) });
+      // commit holds it at all (an unreachable blob, staged and never committed: `nameless`).
+      const name = nameless && h.path === blobName({ oid, path: '' }) ? nameless(oid) : h.path;
+      for (const b of h.matches) ctx.location(name, b.path.slice(h.path.length), b.m, { inHead: inHead.has(b.m.secret) });
       continue;
     }
     // A commit introduces a location only if its parents' version lacked that line:

@@ -43,7 +43,7 @@ function atLeast(v: [number, number], major: number, minor: number): boolean {
 }
 
 /** The names in the object database's pack directory (none if it can't be read). */
-function packFiles(objectsDir: string): string[] {
+export function packFiles(objectsDir: string): string[] {
   try {
     return readdirSync(join(objectsDir, 'pack'));
   } catch {
