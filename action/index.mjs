@@ -65,8 +65,8 @@ var init_places = __esm({
     "use strict";
     COMMIT_MESSAGE = "<commit message>";
     tagMessage = (name) => `<tag ${name}>`;
-    MESSAGE = /^<(commit message|tag .*)>$/;
-    BLOB = /^<blob [0-9a-f]+>$/;
+    MESSAGE = /(?:^|\/)<(commit message|tag .*)>$/;
+    BLOB = /(?:^|\/)<blob [0-9a-f]+>$/;
     unreachableBlob = (oid) => `<blob ${oid.slice(0, 12)}>`;
     GIT_CONFIG = /(^|\/)\.git\/config$/;
   }
@@ -23799,6 +23799,7 @@ function factsOf(f3) {
     historyOnly,
     unreachableOnly: f3.locations.length > 0 && reachable.length === 0,
     unreachable: reachable.length < f3.locations.length,
+    neverCommitted: f3.locations.some((l3) => isBlobPlace(l3.path)),
     reachablePaths: uniq(reachable.map((l3) => archiveOf(l3.path))),
     inHistory: reachable.some((l3) => l3.commit),
     paths: uniq(f3.locations.map((l3) => archiveOf(l3.path))),
@@ -23809,6 +23810,7 @@ var DEFAULT_ENDPOINT, HARMLESS_WRITES;
 var init_facts = __esm({
   "src/advice/facts.ts"() {
     "use strict";
+    init_places();
     init_whoami();
     DEFAULT_ENDPOINT = "https://huggingface.co";
     HARMLESS_WRITES = /* @__PURE__ */ new Set(["inference.serverless.write", "inference.endpoints.infer.write", "discussion.write", "post.write"]);
@@ -24076,7 +24078,8 @@ function moveStep(f3, x3) {
   ].join(" ");
 }
 function since(x3) {
-  return x3.leakDate ? `since ${x3.leakDate}, the leak's first commit` : "since the leak was first pushed (`hfleaks history` dates it)";
+  if (x3.leakDate) return `since ${x3.leakDate}, the leak's first commit`;
+  return x3.unreachableOnly ? "since it was written (no commit holds it, so git has no date for it)" : "since the leak was first pushed (`hfleaks history` dates it)";
 }
 function reachSentence(x3) {
   if (x3.reachTotal === void 0) return "";
@@ -24116,14 +24119,15 @@ function historyStep(x3) {
   const all = x3.reachablePaths.filter(isFilePlace);
   const messages = x3.reachablePaths.some((p2) => messageOf(p2) !== void 0);
   const prune = `${code("git reflog expire --expire=now --expire-unreachable=now --all && git gc --prune=now")}, run in the repository that holds it (a submodule's own, for one in a submodule), deletes it from that clone; it also empties every reflog and the stash list, so apply or keep what you still need first`;
+  const staged = x3.neverCommitted ? ` If the file is still staged (${code("git status")} lists it), unstage it first (${code("git restore --staged FILE")}): the index keeps what it holds.` : "";
   if (x3.unreachableOnly) {
     const held = commits ? ` (${commits})` : "";
-    if (dead(x3)) return `It is only in objects no branch, tag or stash reaches${held}, and it no longer works. If you want it gone: ${prune}.`;
-    return `It is only in objects no branch, tag or stash reaches${held}: a commit amended, reset or rebased away, a dropped stash, a deleted tag, or a file staged and never committed. Pushing from here does not send it, but a push made before the rewrite did (a remote keeps a force-pushed commit, reachable by its id), and whatever copies this .git directory copies it (an archive, a container image, a backup). After revoking it: ${prune}.`;
+    if (dead(x3)) return `It is only in objects no branch, tag or stash reaches${held}, and it no longer works. If you want it gone: ${prune}.${staged}`;
+    return `It is only in objects no branch, tag or stash reaches${held}: a commit amended, reset or rebased away, a dropped stash, a deleted tag, or a file staged and never committed. Pushing from here does not send it, but a push made before the rewrite did (a remote keeps a force-pushed commit, reachable by its id), and whatever copies this .git directory copies it (an archive, a container image, a backup). After revoking it: ${prune}.${staged}`;
   }
   const step = reachableHistoryStep(x3, commits, all, messages);
   if (!x3.unreachable) return step;
-  const also = `Copies also sit in objects no branch, tag or stash reaches: a history rewrite with filter-repo prunes them too; otherwise ${prune}.`;
+  const also = `Copies also sit in objects no branch, tag or stash reaches: a history rewrite with filter-repo prunes them too; otherwise ${prune}.${staged}`;
   return step ? `${step} ${also}` : also;
 }
 function reachableHistoryStep(x3, commits, all, messages) {
@@ -27472,12 +27476,14 @@ async function scanHistory(ctx, repo, opts = {}) {
 async function unreachableObjects(ctx, repo, refs) {
   const found = { commits: [], blobs: [], tags: [] };
   const noIndex = { ...repo, env: { ...repo.env, GIT_INDEX_FILE: join5(tmpdir2(), `hfleaks-no-index-${process.pid}-${Date.now()}`) } };
-  const args = ["-c", "core.commitGraph=false", "-c", "core.multiPackIndex=false", "fsck", "--unreachable", "--no-reflogs", "--connectivity-only", "--no-progress"];
+  const refs0 = await gitOutput(repo, ["for-each-ref", "--count=1", "--format=%(refname)"]);
+  const noRefs = refs0.code === 0 && refs0.stdout.length === 0;
+  const args = noRefs ? ["cat-file", "--batch-all-objects", "--unordered", "--batch-check=unreachable %(objecttype) %(objectname)"] : ["-c", "core.commitGraph=false", "-c", "core.multiPackIndex=false", "fsck", "--unreachable", "--no-reflogs", "--connectivity-only", "--no-progress"];
   const r2 = await streamRecords(noIndex, args, (rec) => {
     const m2 = /^unreachable (commit|blob|tag) ([0-9a-f]{40,64})$/.exec(rec.toString("latin1"));
     if (m2) found[`${m2[1]}s`].push(m2[2]);
   }).done;
-  if (r2.code !== 0) ctx.warn(`git fsck, listing the objects no ref reaches, reported problems (${gitMessage(r2.stderr || `exit ${r2.code}`)}); what it listed was scanned`);
+  if (r2.code !== 0) ctx.warn(`git ${args.includes("fsck") ? "fsck" : "cat-file"}, listing the objects no ref reaches, reported problems (${gitMessage(r2.stderr || `exit ${r2.code}`)}); what it listed was scanned`);
   const keep = (test) => {
     for (const k2 of ["commits", "blobs", "tags"]) found[k2] = found[k2].filter(test);
   };

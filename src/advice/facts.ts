@@ -1,6 +1,7 @@
 // What the playbook needs to know about one finding, read once from its rule, its
 // verification and its locations: the kind of token, whether it works, what it can
 // write, and where and when it leaked.
+import { isBlobPlace } from '../core/places.ts';
 import type { Finding, Location, Verification } from '../core/types.ts';
 import { scopeCap } from '../verify/whoami.ts';
 
@@ -51,6 +52,8 @@ export interface Facts {
   unreachableOnly: boolean;
   /** Some location is. */
   unreachable: boolean;
+  /** Some location is a blob no commit holds (staged, perhaps still): `<blob 1a2b3c4d5e6f>`. */
+  neverCommitted: boolean;
   /** Distinct paths of the locations a ref reaches (archive members by their archive). */
   reachablePaths: string[];
   /** Some location is in git history. */
@@ -200,6 +203,7 @@ export function factsOf(f: Finding): Facts {
     historyOnly,
     unreachableOnly: f.locations.length > 0 && reachable.length === 0,
     unreachable: reachable.length < f.locations.length,
+    neverCommitted: f.locations.some((l) => isBlobPlace(l.path)),
     reachablePaths: uniq(reachable.map((l) => archiveOf(l.path))),
     inHistory: reachable.some((l) => l.commit),
     paths: uniq(f.locations.map((l) => archiveOf(l.path))),

@@ -116,7 +116,8 @@ function moveStep(f: Finding, x: Facts): string {
 }
 
 function since(x: Facts): string {
-  return x.leakDate ? `since ${x.leakDate}, the leak's first commit` : 'since the leak was first pushed (`hfleaks history` dates it)';
+  if (x.leakDate) return `since ${x.leakDate}, the leak's first commit`;
+  return x.unreachableOnly ? 'since it was written (no commit holds it, so git has no date for it)' : 'since the leak was first pushed (`hfleaks history` dates it)';
 }
 
 function reachSentence(x: Facts): string {
@@ -167,14 +168,16 @@ function historyStep(x: Facts): string | undefined {
   const messages = x.reachablePaths.some((p) => messageOf(p) !== undefined);
   // filter-repo has nothing to rewrite where no branch or tag holds it: pruning does it.
   const prune = `${code('git reflog expire --expire=now --expire-unreachable=now --all && git gc --prune=now')}, run in the repository that holds it (a submodule's own, for one in a submodule), deletes it from that clone; it also empties every reflog and the stash list, so apply or keep what you still need first`;
+  // A blob no commit holds may still be staged: the index keeps it through any prune.
+  const staged = x.neverCommitted ? ` If the file is still staged (${code('git status')} lists it), unstage it first (${code('git restore --staged FILE')}): the index keeps what it holds.` : '';
   if (x.unreachableOnly) {
     const held = commits ? ` (${commits})` : '';
-    if (dead(x)) return `It is only in objects no branch, tag or stash reaches${held}, and it no longer works. If you want it gone: ${prune}.`;
-    return `It is only in objects no branch, tag or stash reaches${held}: a commit amended, reset or rebased away, a dropped stash, a deleted tag, or a file staged and never committed. Pushing from here does not send it, but a push made before the rewrite did (a remote keeps a force-pushed commit, reachable by its id), and whatever copies this .git directory copies it (an archive, a container image, a backup). After revoking it: ${prune}.`;
+    if (dead(x)) return `It is only in objects no branch, tag or stash reaches${held}, and it no longer works. If you want it gone: ${prune}.${staged}`;
+    return `It is only in objects no branch, tag or stash reaches${held}: a commit amended, reset or rebased away, a dropped stash, a deleted tag, or a file staged and never committed. Pushing from here does not send it, but a push made before the rewrite did (a remote keeps a force-pushed commit, reachable by its id), and whatever copies this .git directory copies it (an archive, a container image, a backup). After revoking it: ${prune}.${staged}`;
   }
   const step = reachableHistoryStep(x, commits, all, messages);
   if (!x.unreachable) return step;
-  const also = `Copies also sit in objects no branch, tag or stash reaches: a history rewrite with filter-repo prunes them too; otherwise ${prune}.`;
+  const also = `Copies also sit in objects no branch, tag or stash reaches: a history rewrite with filter-repo prunes them too; otherwise ${prune}.${staged}`;
   return step ? `${step} ${also}` : also;
 }
 

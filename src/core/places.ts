@@ -10,8 +10,9 @@ export function messageOf(path: string): string | undefined {
   return MESSAGE.exec(path)?.[1];
 }
 
-const MESSAGE = /^<(commit message|tag .*)>$/;
-const BLOB = /^<blob [0-9a-f]+>$/;
+// (A submodule's places come under its path: `lib/<commit message>`.)
+const MESSAGE = /(?:^|\/)<(commit message|tag .*)>$/;
+const BLOB = /(?:^|\/)<blob [0-9a-f]+>$/;
 
 /** A blob no ref reaches and no readable commit holds (staged, never committed): its locations carry this path. */
 export const unreachableBlob = (oid: string): string => `<blob ${oid.slice(0, 12)}>`;

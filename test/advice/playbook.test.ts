@@ -320,3 +320,22 @@ describe('attachAdvice and rule help', () => {
     expect(help.text).toMatch(/^Acme <img src=https:\/\/evil\.example\/p\.png>\. \[Log in again\]/);
   });
 });
+
+describe('advice for what no ref reaches', () => {
+  it('says to unstage a blob no commit holds before pruning, in a submodule too, and dates nothing', () => {
+    for (const path of ['<blob 0123456789ab>', 'lib/<blob 0123456789ab>']) {
+      const steps = adviseFinding(finding({ locations: [{ path, line: 1, column: 3, inHead: false, unreachable: true }] }));
+      const last = steps.at(-1)!;
+      expect(last, path).toContain('It is only in objects no branch, tag or stash reaches');
+      expect(last, path).toContain('git restore --staged FILE');
+      expect(last, path).toContain('git gc --prune=now');
+      expect(steps.join('\n'), path).not.toContain('Delete it from');
+      expect(steps.join('\n'), path).toContain('no commit holds it, so git has no date for it');
+    }
+  });
+  it('leaves the unstaging out where every copy was committed', () => {
+    const steps = adviseFinding(finding({ locations: [{ ...historyLocs[0]!, unreachable: true }] }));
+    expect(steps.at(-1)).toContain('git gc --prune=now');
+    expect(steps.join('\n')).not.toContain('git restore --staged');
+  });
+});

@@ -216,6 +216,19 @@ describe('history --unreachable', () => {
     }
   });
 
+  it('reads a repository with no ref at all (no commit yet, a token staged)', async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    r.write('first.env', `T=${token}\n`);
+    r.git('add', 'first.env');
+    const plain = await runJson(['history', '--no-progress'], { cwd: r.dir, env: r.env });
+    expect(plain.report.findings).toEqual([]);
+    const h = await runJson(['history', '--no-progress', '--unreachable'], { cwd: r.dir, env: r.env });
+    expect(h.code).toBe(1);
+    expect(h.report.findings.map((f: any) => [f.secret.sha256, f.locations[0].path])).toEqual([[sha(token), expect.stringMatching(/^<blob [0-9a-f]{12}>$/)]]);
+    expect(h.report.stats.unreachable).toEqual({ commits: 0, blobs: 1, tags: 0 });
+  });
+
   it('finds nothing more in a repository where every object is reachable', async () => {
     const r = makeRepo();
     r.write('a.txt', 'a\n');

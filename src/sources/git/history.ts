@@ -164,12 +164,18 @@ async function unreachableObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs
   // staged by `git reset --soft`) and the history scan did not read it. (No commit-graph
   // or multi-pack-index checks: fsck runs them too, and they list nothing.)
   const noIndex = { ...repo, env: { ...repo.env, GIT_INDEX_FILE: join(tmpdir(), `hfleaks-no-index-${process.pid}-${Date.now()}`) } };
-  const args = ['-c', 'core.commitGraph=false', '-c', 'core.multiPackIndex=false', 'fsck', '--unreachable', '--no-reflogs', '--connectivity-only', '--no-progress'];
+  // With no ref at all, fsck lists only the tips of what it finds ("dangling"): then
+  // every object is one no ref reaches, and the object database lists them.
+  const refs0 = await gitOutput(repo, ['for-each-ref', '--count=1', '--format=%(refname)']);
+  const noRefs = refs0.code === 0 && refs0.stdout.length === 0;
+  const args = noRefs
+    ? ['cat-file', '--batch-all-objects', '--unordered', '--batch-check=unreachable %(objecttype) %(objectname)']
+    : ['-c', 'core.commitGraph=false', '-c', 'core.multiPackIndex=false', 'fsck', '--unreachable', '--no-reflogs', '--connectivity-only', '--no-progress'];
   const r = await streamRecords(noIndex, args, (rec) => {
     const m = /^unreachable (commit|blob|tag) ([0-9a-f]{40,64})$/.exec(rec.toString('latin1'));
     if (m) found[`${m[1] as 'commit' | 'blob' | 'tag'}s`].push(m[2]!);
   }).done;
-  if (r.code !== 0) ctx.warn(`git fsck, listing the objects no ref reaches, reported problems (${gitMessage(r.stderr || `exit ${r.code}`)}); what it listed was scanned`);
+  if (r.code !== 0) ctx.warn(`git ${args.includes('fsck') ? 'fsck' : 'cat-file'}, listing the objects no ref reaches, reported problems (${gitMessage(r.stderr || `exit ${r.code}`)}); what it listed was scanned`);
   const keep = (test: (oid: string) => boolean) => {
     for (const k of ['commits', 'blobs', 'tags'] as const) found[k] = found[k].filter(test);
   };
