@@ -1,11 +1,12 @@
 // `history --unreachable` (and audit's): the objects no ref reaches, end to end through the
 // built CLI on a real repository.
 import { createHash } from 'node:crypto';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runJson } from '../helpers/cli.ts';
 import { expectValidSarif } from '../report/helpers.ts';
+import { packIndexHas } from '../../src/sources/git/history.ts';
 import { makeRepo, tokens } from './repo.ts';
 
 const gen = tokens(5151);
@@ -236,5 +237,24 @@ describe('history --unreachable', () => {
     const h = await runJson(['history', '--no-progress', '--unreachable'], { cwd: r.dir, env: r.env });
     expect(h.code).toBe(0);
     expect(h.report.stats.unreachable).toEqual({ commits: 0, blobs: 0, tags: 0 });
+  });
+
+  it('reads pack indexes of both versions git writes', () => {
+    const r = makeRepo();
+    for (const i of [1, 2, 3, 4, 5]) {
+      r.write(`f${i}.txt`, `${i}\n`);
+      r.commit(`c${i}`);
+    }
+    const ids = r.git('cat-file', '--batch-all-objects', '--batch-check=%(objectname)').trim().split('\n');
+    for (const version of ['1', '2']) {
+      r.git('-c', `pack.indexVersion=${version}`, 'repack', '-a', '-d', '-f', '-q');
+      const dir = join(r.dir, '.git', 'objects', 'pack');
+      const idx = readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.idx'))!));
+      expect(idx.readUInt32BE(0) === 0xff744f63, version).toBe(version === '2');
+      for (const id of ids) expect(packIndexHas(idx, Buffer.from(id, 'hex'), 20), `${version} ${id}`).toBe(true);
+      for (const other of ['0'.repeat(40), 'f'.repeat(40), ids[0]!.slice(0, 39) + (ids[0]!.endsWith('0') ? '1' : '0')]) {
+        expect(packIndexHas(idx, Buffer.from(other, 'hex'), 20), `${version} ${other}`).toBe(ids.includes(other));
+      }
+    }
   });
 });
