@@ -23359,6 +23359,10 @@ function createProgress(io2, args, unit) {
         draw();
       }
     },
+    phase(text2) {
+      io2.stderr(`\r\x1B[2K${text2}`);
+      shown = true;
+    },
     done() {
       if (shown) io2.stderr("\r\x1B[2K");
     }
@@ -23370,6 +23374,7 @@ var init_progress = __esm({
     "use strict";
     NONE = { total() {
     }, tick() {
+    }, phase() {
     }, done() {
     } };
   }
@@ -27535,6 +27540,7 @@ function packIndexHas(idx, id, bytes2) {
   return false;
 }
 async function scanUnreachable(ctx, repo, refs, stats, reachable, inHead, listed) {
+  ctx.progress.phase("listing the objects no ref reaches (git fsck)\u2026");
   const found = await unreachableObjects(ctx, repo, refs);
   stats.unreachable = { commits: found.commits.length, blobs: found.blobs.length, tags: found.tags.length };
   const marked = { ...ctx, location: (file, member, m2, extra) => ctx.location(file, member, m2, { ...extra, unreachable: true }) };

@@ -5,10 +5,12 @@ import type { Io } from './io.ts';
 export interface Progress {
   total(n: number): void;
   tick(items: number, bytes: number): void;
+  /** Says what a long step with nothing to count is doing (until the next tick). */
+  phase(text: string): void;
   done(): void;
 }
 
-const NONE: Progress = { total() {}, tick() {}, done() {} };
+const NONE: Progress = { total() {}, tick() {}, phase() {}, done() {} };
 
 export function createProgress(io: Io, args: { quiet?: boolean; progress?: boolean }, unit: string): Progress {
   if (!io.stderrIsTTY || args.quiet || args.progress === false || io.env.CI) return NONE;
@@ -38,6 +40,10 @@ export function createProgress(io: Io, args: { quiet?: boolean; progress?: boole
         last = now;
         draw();
       }
+    },
+    phase(text) {
+      io.stderr(`\r\x1b[2K${text}`);
+      shown = true;
     },
     done() {
       if (shown) io.stderr('\r\x1b[2K');

@@ -247,6 +247,8 @@ export function packIndexHas(idx: Buffer, id: Buffer, bytes: number): boolean {
  * path, one no readable commit holds (staged, then unstaged) as `<blob 1a2b3c4d5e6f>`.
  */
 async function scanUnreachable(ctx: GitScanContext, repo: Repo, refs: AllRefs, stats: GitScanStats, reachable: ReadonlyMap<string, BlobHit>, inHead: ReadonlySet<string>, listed: number): Promise<void> {
+  // fsck reads every object (seconds on a large store): say so on a terminal.
+  ctx.progress.phase('listing the objects no ref reaches (git fsck)…');
   const found = await unreachableObjects(ctx, repo, refs);
   stats.unreachable = { commits: found.commits.length, blobs: found.blobs.length, tags: found.tags.length };
   const marked: GitScanContext = { ...ctx, location: (file, member, m, extra) => ctx.location(file, member, m, { ...extra, unreachable: true }) };

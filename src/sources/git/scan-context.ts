@@ -29,7 +29,7 @@ export interface GitScanContext {
   threads: number;
   warn(message: string): void;
   skip(path: string, reason: string): void;
-  progress: { total(n: number): void; tick(items: number, bytes: number): void };
+  progress: { total(n: number): void; tick(items: number, bytes: number): void; phase(text: string): void };
   /**
    * One location of a secret, with its git provenance: in file `file`, or in archive
    * member `member` of it (`!name`, nested `!a!b`; '' for the file itself).
