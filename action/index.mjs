@@ -10559,8 +10559,22 @@ function buildNeedles(compiled, encode) {
     rules: compiled.filter((c3) => c3.keyword.startsWith(root))
   }));
 }
-function isHexDigit(b3) {
-  return b3 !== void 0 && (b3 >= 48 && b3 <= 57 || (b3 | 32) >= 97 && (b3 | 32) <= 102);
+function regionDecoder(buf, unit, perUnit, decode) {
+  const regions = [];
+  const size = (bytes2) => Math.floor(bytes2 / unit) * perUnit;
+  return (a, b3) => {
+    b3 = Math.min(buf.length, b3);
+    const r2 = regions[a % unit];
+    if (r2 && a >= r2.from) {
+      const i = size(a - r2.from);
+      if (i < r2.bytes.length && (b3 <= r2.to || r2.bytes.length < size(r2.to - r2.from))) return r2.bytes.subarray(i, Math.min(r2.bytes.length, size(b3 - r2.from)));
+    }
+    let end = Math.min(buf.length, Math.max(b3, a + 2 * (b3 - a)));
+    end -= (end - a) % unit;
+    const fresh = { from: a, to: end, bytes: decode(a, end) };
+    regions[a % unit] = fresh;
+    return fresh.bytes.subarray(0, size(b3 - a));
+  };
 }
 function hexAt(buf, at2, hex) {
   if (at2 + hex.length > buf.length) return false;
@@ -10712,7 +10726,7 @@ function createDetector(rules, options = {}) {
       }
     }
   }
-  function scanWide(buf, from, to2, hits, chain, width, little) {
+  function scanWide(buf, from, to2, hits, width, little) {
     const needles = width === 2 ? little ? le2 : be2 : little ? le32 : be32;
     const unitAt = (p2) => {
       if (p2 < 0 || p2 + width > buf.length) return void 0;
@@ -10720,21 +10734,14 @@ function createDetector(rules, options = {}) {
       return little ? buf.readUInt32LE(p2) : buf.readUInt32BE(p2);
     };
     const decoding = width === 2 ? little ? "utf16le" : "utf16be" : little ? "utf32le" : "utf32be";
-    const regions = [];
-    const utf32Text = (at2, end) => {
-      const r2 = regions[at2 & 3];
-      if (r2 && at2 >= r2.from && (at2 - r2.from) % 4 === 0 && end <= r2.to) return r2.text.slice(at2 - r2.from >> 2, end - r2.from >> 2);
-      let to3 = Math.min(buf.length, at2 + 2 * (end - at2));
-      to3 -= (to3 - at2) % 4;
-      const out = Buffer.allocUnsafe(to3 - at2 >> 1);
-      for (let p2 = at2, o2 = 0; p2 < to3; p2 += 4, o2 += 2) {
+    const utf322 = regionDecoder(buf, 4, 2, (at2, end) => {
+      const out = Buffer.allocUnsafe(end - at2 >> 1);
+      for (let p2 = at2, o2 = 0; p2 < end; p2 += 4, o2 += 2) {
         const u2 = unitAt(p2);
         out.writeUInt16LE(u2 > 65535 || u2 >= 55296 && u2 <= 57343 ? 65533 : u2, o2);
       }
-      const region = { from: at2, to: to3, text: out.toString("utf16le") };
-      regions[at2 & 3] = region;
-      return region.text.slice(0, end - at2 >> 2);
-    };
+      return out;
+    });
     for (const needle of needles) {
       for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
         if (at2 > 0 && at2 < width) continue;
@@ -10747,16 +10754,16 @@ function createDetector(rules, options = {}) {
             const slice = buf.subarray(at2, end);
             return little ? slice.toString("utf16le") : Buffer.from(slice).swap16().toString("utf16le");
           }
-          return utf32Text(at2, end);
+          return utf322(at2, end).toString("utf16le");
         });
         const found = tryRules(needle, text2);
         if (!found) continue;
-        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, decoding], ...found.jwt ? { jwt: found.jwt } : {} });
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [decoding], ...found.jwt ? { jwt: found.jwt } : {} });
       }
     }
   }
   const PCT5 = Buffer.from("%5", "latin1");
-  function scanPercent(buf, from, to2, hits, chain, cache) {
+  function scanPercent(buf, from, to2, hits, cache) {
     const starts = /* @__PURE__ */ new Map();
     for (let p2 = buf.indexOf(PCT5, Math.max(0, from)); p2 !== -1 && p2 < to2 + 64; p2 = buf.indexOf(PCT5, p2 + 1)) {
       let keyword = false;
@@ -10766,9 +10773,9 @@ function createDetector(rules, options = {}) {
         if (!occursAt(buf, at2, needle.bytes)) continue;
         keyword = true;
         if (at2 >= from && at2 < to2 && !starts.has(at2)) starts.set(at2, needle);
-        (cache.tried ??= /* @__PURE__ */ new Set()).add(at2);
+        cache.tried.add(at2);
       }
-      if (!keyword && (buf[p2 + 2] | 32) === 102) escapedHit(buf, p2, from, to2, hits, chain, "percent", cache);
+      if (!keyword && (buf[p2 + 2] | 32) === 102) escapedHit(buf, p2, from, to2, hits, "percent", cache);
     }
     for (const [at2, needle] of starts) {
       {
@@ -10782,49 +10789,36 @@ function createDetector(rules, options = {}) {
         });
         const found = tryRules(needle, text2);
         if (!found) continue;
-        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [...chain, "percent"], ...found.jwt ? { jwt: found.jwt } : {} });
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: ["percent"], ...found.jwt ? { jwt: found.jwt } : {} });
       }
     }
   }
-  function scanHex(buf, from, to2, hits, chain) {
-    const regions = [void 0, void 0];
-    const decoded = (a, b3) => {
-      b3 = Math.min(buf.length, b3);
-      const r2 = regions[a & 1];
-      if (r2 && a >= r2.from) {
-        const i = a - r2.from >> 1;
-        if (i < r2.bytes.length && (b3 <= r2.to || 2 * r2.bytes.length < r2.to - r2.from)) return r2.bytes.subarray(i, Math.min(r2.bytes.length, b3 - r2.from >> 1));
-      }
-      const end = Math.min(buf.length, Math.max(b3, a + 2 * (b3 - a)));
-      const fresh = { from: a, to: end, bytes: Buffer.from(buf.toString("latin1", a, end), "hex") };
-      regions[a & 1] = fresh;
-      return fresh.bytes.subarray(0, b3 - a >> 1);
-    };
+  function scanHex(buf, from, to2, hits) {
+    const decoded = regionDecoder(buf, 2, 1, (a, b3) => Buffer.from(buf.toString("latin1", a, b3), "hex"));
     for (const h3 of hexNeedles) {
       for (const anchor of h3.anchors) {
         for (let q4 = buf.indexOf(anchor, from + h3.at); q4 !== -1 && q4 - h3.at < to2; q4 = buf.indexOf(anchor, q4 + 1)) {
           const p2 = q4 - h3.at;
           if (p2 < from || !hexAt(buf, p2, h3.hex)) continue;
           let p0 = p2;
-          while (p0 > 0 && p2 - p0 < 40 && isHexDigit(buf[p0 - 1]) && isHexDigit(buf[p0 - 2])) p0 -= 2;
+          while (p0 > 0 && p2 - p0 < 40 && isHex(buf[p0 - 1]) && isHex(buf[p0 - 2])) p0 -= 2;
           const k2 = p2 - p0 >> 1;
-          const head = decoded(p0, p2 + 2 * 16);
-          if (!h3.needle.rules.some((c3) => couldStartIn(c3, head, k2))) continue;
           let text2 = decoded(p0, p2 + 2 * (SHORT + 1));
-          if (holdsLong(text2.toString("latin1", k2))) text2 = decoded(p0, p2 + 2 * (maxTokenBytes + 1));
+          if (!h3.needle.rules.some((c3) => couldStartIn(c3, text2, k2))) continue;
+          if (startsLong(text2.toString("latin1"), k2)) text2 = decoded(p0, p2 + 2 * (maxTokenBytes + 1));
           const inner = [];
-          scanAscii(text2, k2, k2 + 1, inner, [...chain, "hex"]);
+          scanAscii(text2, k2, k2 + 1, inner, ["hex"]);
           for (const hit of inner) hits.push({ ...hit, start: p0 + 2 * hit.start });
         }
       }
     }
   }
-  function scanEscapes(buf, from, to2, hits, chain, cache) {
+  function scanEscapes(buf, from, to2, hits, cache) {
     const stop = Math.min(buf.length, to2 + escapeReach);
     for (let p2 = buf.indexOf(BACKSLASH, Math.max(0, from)); p2 !== -1 && p2 < stop; p2 = buf.indexOf(BACKSLASH, p2 + 1)) {
       const k2 = buf[p2 + 1];
       if (k2 !== 117 && k2 !== 85 && k2 !== 120 || !isEscapedUnderscore(buf, p2)) continue;
-      escapedHit(buf, p2, from, to2, hits, chain, "escape", cache);
+      escapedHit(buf, p2, from, to2, hits, "escape", cache);
     }
   }
   function decodedAround(buf, p2, chars, cache) {
@@ -10846,11 +10840,11 @@ function createDetector(rules, options = {}) {
     }
     return offs[lo] === p2 ? { u: cache.u, at: lo } : void 0;
   }
-  function escapedHit(buf, p2, from, to2, hits, chain, label, cache) {
+  function escapedHit(buf, p2, from, to2, hits, label, cache) {
     if (!beforeUnderscore.has(charBefore(buf, p2))) return;
     let d2 = decodedAround(buf, p2, SHORT + 1, cache);
     if (!d2) return;
-    const done = cache.tried ??= /* @__PURE__ */ new Set();
+    const done = cache.tried;
     for (const needle of ascii) {
       for (const { keyword } of needle.rules) for (let k2 = keyword.indexOf("_"); k2 !== -1; k2 = keyword.indexOf("_", k2 + 1)) {
         let s = d2.at - k2;
@@ -10870,7 +10864,7 @@ function createDetector(rules, options = {}) {
         const found = tryRules(needle, u2.text.slice(s, s + (long ? maxTokenBytes : SHORT) + 1));
         if (!found) continue;
         if (u2.offsets[u2.offsets.length - 1] < buf.length && s + found.secret.length >= u2.text.length) continue;
-        hits.push({ ruleId: found.rule.id, secret: found.secret, start, decoding: [...chain, label], ...found.jwt ? { jwt: found.jwt } : {} });
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start, decoding: [label], ...found.jwt ? { jwt: found.jwt } : {} });
         return;
       }
     }
@@ -10962,20 +10956,20 @@ function createDetector(rules, options = {}) {
     const nul = buf.indexOf(0, Math.max(0, from - 1));
     if (nul !== -1 && nul < to2 + 2 * maxTokenBytes) {
       const a = Math.max(0, from - 1);
-      scanWide(buf, a, to2 + 1, hits, [], 2, true);
-      scanWide(buf, a, to2 + 1, hits, [], 2, false);
+      scanWide(buf, a, to2 + 1, hits, 2, true);
+      scanWide(buf, a, to2 + 1, hits, 2, false);
       const nul3 = buf.indexOf(NUL3, Math.max(0, from - 3));
       if (nul3 !== -1 && nul3 < to2 + 4 * maxTokenBytes) {
         const b3 = Math.max(0, from - 3);
-        scanWide(buf, b3, to2 + 3, hits, [], 4, true);
-        scanWide(buf, b3, to2 + 3, hits, [], 4, false);
+        scanWide(buf, b3, to2 + 3, hits, 4, true);
+        scanWide(buf, b3, to2 + 3, hits, 4, false);
       }
     }
     if (decode) {
-      const cache = { from: 0, to: 0 };
-      scanPercent(buf, from, to2, hits, [], cache);
-      scanHex(buf, from, to2, hits, []);
-      scanEscapes(buf, from, to2, hits, [], cache);
+      const cache = { from: 0, to: 0, tried: /* @__PURE__ */ new Set() };
+      scanPercent(buf, from, to2, hits, cache);
+      scanHex(buf, from, to2, hits);
+      scanEscapes(buf, from, to2, hits, cache);
       if (maxDepth > 0) scanBase64(buf, from, to2, hits, [], 0);
     }
     return dedupe(hits).filter((h3) => h3.start >= from && h3.start < to2);

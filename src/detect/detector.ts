@@ -441,8 +441,31 @@ function buildNeedles(compiled: CompiledRule[], encode: (kw: string) => Buffer):
 
 const NUL3 = Buffer.alloc(3);
 
-function isHexDigit(b: number | undefined): boolean {
-  return b !== undefined && ((b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66));
+/**
+ * Decoded text of `buf` for the candidates of one pass, each asking for the text of
+ * buf[from, to) (whole units of `unit` bytes; `decode` gives `perUnit` bytes a unit, and
+ * may stop early where the encoding ends). A region is reused while it covers what is
+ * asked, and a new one reaches twice as far: a run of candidates costs one decoding of
+ * its bytes, not a window each. One region per alignment, so that candidates of
+ * interleaved texts don't take turns throwing each other's away.
+ */
+function regionDecoder(buf: Buffer, unit: number, perUnit: number, decode: (from: number, to: number) => Buffer): (from: number, to: number) => Buffer {
+  const regions: ({ from: number; to: number; bytes: Buffer } | undefined)[] = [];
+  const size = (bytes: number) => Math.floor(bytes / unit) * perUnit;
+  return (a, b) => {
+    b = Math.min(buf.length, b);
+    const r = regions[a % unit];
+    if (r && a >= r.from) {
+      const i = size(a - r.from);
+      // (A region decoded short of its end, where the encoding stopped, holds that end.)
+      if (i < r.bytes.length && (b <= r.to || r.bytes.length < size(r.to - r.from))) return r.bytes.subarray(i, Math.min(r.bytes.length, size(b - r.from)));
+    }
+    let end = Math.min(buf.length, Math.max(b, a + 2 * (b - a)));
+    end -= (end - a) % unit;
+    const fresh = { from: a, to: end, bytes: decode(a, end) };
+    regions[a % unit] = fresh;
+    return fresh.bytes.subarray(0, size(b - a));
+  };
 }
 
 /** Whether buf holds, at `at`, the lowercase hex digits `hex` in either case. */
@@ -492,7 +515,7 @@ interface EscapeCache {
   from: number;
   to: number;
   /** Where a keyword was tried already (raw offsets): a token with two escaped underscores is two anchors. */
-  tried?: Set<number>;
+  tried: Set<number>;
 }
 const BACKSLASH = 0x5c;
 /** Bytes one escaped character takes at most (`\U0000005f`). */
@@ -684,7 +707,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   }
 
   /** Text in UTF-16 (`width` 2) or UTF-32 (`width` 4), of either byte order. */
-  function scanWide(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], width: 2 | 4, little: boolean): void {
+  function scanWide(buf: Buffer, from: number, to: number, hits: Hit[], width: 2 | 4, little: boolean): void {
     const needles = width === 2 ? (little ? le : be) : little ? le32 : be32;
     const unitAt = (p: number): number | undefined => {
       if (p < 0 || p + width > buf.length) return undefined;
@@ -693,25 +716,16 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     };
     const decoding: Decoding = width === 2 ? (little ? 'utf16le' : 'utf16be') : little ? 'utf32le' : 'utf32be';
     // UTF-32 has no native decoder: text is decoded here, one code unit a character (one
-    // beyond U+FFFF reads as U+FFFD: no token holds one), into a region kept for the
-    // candidates after it, which reaches twice as far as asked: a run of candidates costs
-    // one decoding of its bytes, not a 4 KB window each.
-    // (One region per alignment: candidates of two interleaved texts don't evict each other.)
-    const regions: ({ from: number; to: number; text: string } | undefined)[] = [];
-    const utf32Text = (at: number, end: number): string => {
-      const r = regions[at & 3];
-      if (r && at >= r.from && (at - r.from) % 4 === 0 && end <= r.to) return r.text.slice((at - r.from) >> 2, (end - r.from) >> 2);
-      let to = Math.min(buf.length, at + 2 * (end - at));
-      to -= (to - at) % 4;
-      const out = Buffer.allocUnsafe((to - at) >> 1);
-      for (let p = at, o = 0; p < to; p += 4, o += 2) {
+    // beyond U+FFFF reads as U+FFFD: no token holds one), to UTF-16, in regions shared by
+    // the candidates in them.
+    const utf32 = regionDecoder(buf, 4, 2, (at, end) => {
+      const out = Buffer.allocUnsafe((end - at) >> 1);
+      for (let p = at, o = 0; p < end; p += 4, o += 2) {
         const u = unitAt(p)!;
         out.writeUInt16LE(u > 0xffff || (u >= 0xd800 && u <= 0xdfff) ? 0xfffd : u, o);
       }
-      const region = { from: at, to, text: out.toString('utf16le') };
-      regions[at & 3] = region;
-      return region.text.slice(0, (end - at) >> 2);
-    };
+      return out;
+    });
     for (const needle of needles) {
       for (let at = needle.search.next(buf, from); at !== -1 && at < to; at = needle.search.next(buf, at + 1)) {
         // The code unit before the token, as a number (undefined at the start). Bytes
@@ -727,17 +741,17 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
             const slice = buf.subarray(at, end);
             return little ? slice.toString('utf16le') : Buffer.from(slice).swap16().toString('utf16le');
           }
-          return utf32Text(at, end);
+          return utf32(at, end).toString('utf16le');
         });
         const found = tryRules(needle, text);
         if (!found) continue;
-        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [...chain, decoding], ...(found.jwt ? { jwt: found.jwt } : {}) });
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [decoding], ...(found.jwt ? { jwt: found.jwt } : {}) });
       }
     }
   }
 
   const PCT5 = Buffer.from('%5', 'latin1');
-  function scanPercent(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], cache: EscapeCache): void {
+  function scanPercent(buf: Buffer, from: number, to: number, hits: Hit[], cache: EscapeCache): void {
     // Every percent needle holds "%5F"/"%5f": one pass finds them all, then each
     // needle is compared where it would start.
     const starts = new Map<number, Needle>();
@@ -749,11 +763,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         if (!occursAt(buf, at, needle.bytes)) continue;
         keyword = true;
         if (at >= from && at < to && !starts.has(at)) starts.set(at, needle);
-        (cache.tried ??= new Set()).add(at); // (the escape pass need not try it again)
+        cache.tried.add(at); // (the escape pass need not try it again)
       }
       // `%5F` with no keyword's letters before it as they are: perhaps they are
       // percent-encoded too (`%68%66%5F…`).
-      if (!keyword && (buf[p + 2]! | 0x20) === 0x66) escapedHit(buf, p, from, to, hits, chain, 'percent', cache);
+      if (!keyword && (buf[p + 2]! | 0x20) === 0x66) escapedHit(buf, p, from, to, hits, 'percent', cache);
     }
     for (const [at, needle] of starts) {
       {
@@ -770,7 +784,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         });
         const found = tryRules(needle, text);
         if (!found) continue;
-        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [...chain, 'percent'], ...(found.jwt ? { jwt: found.jwt } : {}) });
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: ['percent'], ...(found.jwt ? { jwt: found.jwt } : {}) });
       }
     }
   }
@@ -782,25 +796,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
    * keyword read a digit out of step decodes to bytes no token is made of. (A run split
    * over lines, as `xxd -p` writes it, is not joined.)
    */
-  function scanHex(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[]): void {
-    // Hex decoded once for the candidates in it: a region is reused while it covers
-    // them, and a new one reaches twice as far (a run of encoded keywords would otherwise
-    // cost each its own window). One region per parity: candidates an odd number of
-    // digits apart can't share one, and would otherwise take turns throwing it away.
-    const regions: ({ from: number; to: number; bytes: Buffer } | undefined)[] = [undefined, undefined];
-    const decoded = (a: number, b: number): Buffer => {
-      b = Math.min(buf.length, b);
-      const r = regions[a & 1];
-      if (r && a >= r.from) {
-        const i = (a - r.from) >> 1;
-        // (Decoding stops where the run does: a region shorter than asked for holds its end.)
-        if (i < r.bytes.length && (b <= r.to || 2 * r.bytes.length < r.to - r.from)) return r.bytes.subarray(i, Math.min(r.bytes.length, (b - r.from) >> 1));
-      }
-      const end = Math.min(buf.length, Math.max(b, a + 2 * (b - a)));
-      const fresh = { from: a, to: end, bytes: Buffer.from(buf.toString('latin1', a, end), 'hex') };
-      regions[a & 1] = fresh;
-      return fresh.bytes.subarray(0, (b - a) >> 1);
-    };
+  function scanHex(buf: Buffer, from: number, to: number, hits: Hit[]): void {
+    // Hex decoded once for the candidates in it (Node's decoder stops where the run does;
+    // a pair's two parities are two alignments).
+    const decoded = regionDecoder(buf, 2, 1, (a, b) => Buffer.from(buf.toString('latin1', a, b), 'hex'));
     for (const h of hexNeedles) {
       for (const anchor of h.anchors) {
         for (let q = buf.indexOf(anchor, from + h.at); q !== -1 && q - h.at < to; q = buf.indexOf(anchor, q + 1)) {
@@ -808,16 +807,15 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           if (p < from || !hexAt(buf, p, h.hex)) continue;
           // Up to 20 bytes before the keyword, for what it may be glued to (a colour code, `\x1b[38;2;255;99;0m`).
           let p0 = p;
-          while (p0 > 0 && p - p0 < 40 && isHexDigit(buf[p0 - 1]!) && isHexDigit(buf[p0 - 2]!)) p0 -= 2;
+          while (p0 > 0 && p - p0 < 40 && isHex(buf[p0 - 1]) && isHex(buf[p0 - 2])) p0 -= 2;
           const k = (p - p0) >> 1;
           // The keyword and the start of the body first: a run of encoded keywords is
-          // turned away before a window is decoded for each.
-          const head = decoded(p0, p + 2 * 16);
-          if (!h.needle.rules.some((c) => couldStartIn(c, head, k))) continue;
+          // turned away before its window is searched.
           let text = decoded(p0, p + 2 * (SHORT + 1));
-          if (holdsLong(text.toString('latin1', k))) text = decoded(p0, p + 2 * (maxTokenBytes + 1));
+          if (!h.needle.rules.some((c) => couldStartIn(c, text, k))) continue;
+          if (startsLong(text.toString('latin1'), k)) text = decoded(p0, p + 2 * (maxTokenBytes + 1));
           const inner: Hit[] = [];
-          scanAscii(text, k, k + 1, inner, [...chain, 'hex']);
+          scanAscii(text, k, k + 1, inner, ['hex']);
           for (const hit of inner) hits.push({ ...hit, start: p0 + 2 * hit.start });
         }
       }
@@ -828,12 +826,12 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
    * Backslash escapes (`\u005f`, `\U0000005f`, `\u{5f}`, `\x5f`): one pass over the
    * backslashes, and where one escapes an underscore, the text around it is decoded.
    */
-  function scanEscapes(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], cache: EscapeCache): void {
+  function scanEscapes(buf: Buffer, from: number, to: number, hits: Hit[], cache: EscapeCache): void {
     const stop = Math.min(buf.length, to + escapeReach);
     for (let p = buf.indexOf(BACKSLASH, Math.max(0, from)); p !== -1 && p < stop; p = buf.indexOf(BACKSLASH, p + 1)) {
       const k = buf[p + 1];
       if ((k !== 0x75 && k !== 0x55 && k !== 0x78) || !isEscapedUnderscore(buf, p)) continue;
-      escapedHit(buf, p, from, to, hits, chain, 'escape', cache);
+      escapedHit(buf, p, from, to, hits, 'escape', cache);
     }
   }
 
@@ -868,13 +866,13 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
    * it is decoded (every escape, whatever its kind) and each keyword tried where one of
    * its underscores would sit at `p`.
    */
-  function escapedHit(buf: Buffer, p: number, from: number, to: number, hits: Hit[], chain: Decoding[], label: Decoding, cache: EscapeCache): void {
+  function escapedHit(buf: Buffer, p: number, from: number, to: number, hits: Hit[], label: Decoding, cache: EscapeCache): void {
     // Only an underscore after a keyword's letter (`f` of hf_, `i` and `g` of api_org_, ...)
     // is worth decoding around: a run of escaped underscores costs a check each.
     if (!beforeUnderscore.has(charBefore(buf, p))) return;
     let d = decodedAround(buf, p, SHORT + 1, cache);
     if (!d) return;
-    const done = (cache.tried ??= new Set());
+    const done = cache.tried;
     for (const needle of ascii) {
       // Each underscore of each keyword this needle leads to may be the escaped one.
       for (const { keyword } of needle.rules) for (let k = keyword.indexOf('_'); k !== -1; k = keyword.indexOf('_', k + 1)) {
@@ -897,7 +895,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         if (!found) continue;
         // A token that runs to the end of text decoded short of the buffer's end may go on.
         if (u.offsets[u.offsets.length - 1]! < buf.length && s + found.secret.length >= u.text.length) continue;
-        hits.push({ ruleId: found.rule.id, secret: found.secret, start, decoding: [...chain, label], ...(found.jwt ? { jwt: found.jwt } : {}) });
+        hits.push({ ruleId: found.rule.id, secret: found.secret, start, decoding: [label], ...(found.jwt ? { jwt: found.jwt } : {}) });
         return;
       }
     }
@@ -1026,23 +1024,23 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     // see the whole pair and agree which one is reported, then keep [from, to).
     if (nul !== -1 && nul < to + 2 * maxTokenBytes) {
       const a = Math.max(0, from - 1);
-      scanWide(buf, a, to + 1, hits, [], 2, true);
-      scanWide(buf, a, to + 1, hits, [], 2, false);
+      scanWide(buf, a, to + 1, hits, 2, true);
+      scanWide(buf, a, to + 1, hits, 2, false);
       // UTF-32 (numpy's `<U` string arrays, Python's own wide strings): three NULs a
       // character. The two byte orders read the same text three bytes apart.
       const nul3 = buf.indexOf(NUL3, Math.max(0, from - 3));
       if (nul3 !== -1 && nul3 < to + 4 * maxTokenBytes) {
         const b = Math.max(0, from - 3);
-        scanWide(buf, b, to + 3, hits, [], 4, true);
-        scanWide(buf, b, to + 3, hits, [], 4, false);
+        scanWide(buf, b, to + 3, hits, 4, true);
+        scanWide(buf, b, to + 3, hits, 4, false);
       }
     }
     if (decode) {
       // Both decode escapes of every kind around an escaped underscore: one cache.
-      const cache: EscapeCache = { from: 0, to: 0 };
-      scanPercent(buf, from, to, hits, [], cache);
-      scanHex(buf, from, to, hits, []);
-      scanEscapes(buf, from, to, hits, [], cache);
+      const cache: EscapeCache = { from: 0, to: 0, tried: new Set() };
+      scanPercent(buf, from, to, hits, cache);
+      scanHex(buf, from, to, hits);
+      scanEscapes(buf, from, to, hits, cache);
       if (maxDepth > 0) scanBase64(buf, from, to, hits, [], 0);
     }
     return dedupe(hits).filter((h) => h.start >= from && h.start < to);
