@@ -191,6 +191,13 @@ var init_options = __esm({
 
 // src/core/files.ts
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+function readText(path2) {
+  try {
+    return readFileSync(path2, "utf8");
+  } catch {
+    return "";
+  }
+}
 function readSmallFile(path2, maxBytes) {
   const fd = openSync(path2, "r");
   try {
@@ -22981,13 +22988,6 @@ function displayPath(root, abs) {
   if (!rel) return ".";
   return toPosix(outside(rel) ? abs : rel);
 }
-function readText(path2) {
-  try {
-    return readFileSync4(path2, "utf8");
-  } catch {
-    return "";
-  }
-}
 function repoTop(dir) {
   for (let d2 = resolve2(dir); ; ) {
     try {
@@ -23306,6 +23306,7 @@ var import_fast_glob, READ_WHOLE, readBuffer, READ_CHUNK, GIT_DIR_FILE, SKIPPED,
 var init_files2 = __esm({
   "src/sources/files.ts"() {
     "use strict";
+    init_files();
     init_places();
     import_fast_glob = __toESM(require_out4(), 1);
     init_content();
@@ -27499,12 +27500,7 @@ async function unreachableObjects(ctx, repo, refs) {
   return found;
 }
 function ownObjects(ctx, repo) {
-  let alternates = "";
-  try {
-    alternates = readFileSync6(join5(repo.objectsDir, "info", "alternates"), "utf8");
-  } catch {
-  }
-  if (!alternates.trim() && !ctx.git.env.GIT_ALTERNATE_OBJECT_DIRECTORIES) return void 0;
+  if (!readText(join5(repo.objectsDir, "info", "alternates")).trim() && !ctx.git.env.GIT_ALTERNATE_OBJECT_DIRECTORIES) return void 0;
   const indexes = [];
   for (const f3 of packFiles(repo.objectsDir)) {
     if (!f3.endsWith(".idx")) continue;
@@ -27565,48 +27561,42 @@ async function scanUnreachable(ctx, repo, refs, stats, reachable, inHead, listed
   const intros = found.commits.length ? await unreachableIntroductions(ctx, repo, oids, found.commits, refs) : /* @__PURE__ */ new Map();
   const place2 = new Map(hits);
   for (const [oid, h3] of reachable) if (intros.has(oid)) place2.set(oid, h3);
-  await placeHits(marked, repo, place2, intros, /* @__PURE__ */ new Map(), reachable, inHead, unreachableBlob);
+  await placeHits(marked, repo, place2, intros, /* @__PURE__ */ new Map(), { reachable, inHead });
 }
 async function unreachableIntroductions(ctx, repo, oids, commits, refs) {
-  let failed2 = false;
-  const parts = commits.length >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
-  const all = await walkIntroductions({ ...ctx, warn: () => void (failed2 = true) }, repo, oids, commitInputs(commits, parts), refs);
-  if (!failed2) return all;
+  const all = await walkIntroductions(repo, oids, commitInputs(commits, ctx.threads), refs);
+  if (!all.failure) return all.intros;
   const out = /* @__PURE__ */ new Map();
   let lost = 0;
   for (const c3 of commits.slice(0, PER_COMMIT_WALKS)) {
-    let bad = false;
-    const one = await walkIntroductions({ ...ctx, warn: () => void (bad = true) }, repo, oids, [`${c3}
+    const one = await walkIntroductions(repo, oids, [`${c3}
 `], refs);
-    if (bad) lost++;
-    for (const [oid, list] of one) out.set(oid, [...out.get(oid) ?? [], ...list]);
+    if (one.failure) lost++;
+    for (const [oid, list] of one.intros) out.set(oid, [...out.get(oid) ?? [], ...list]);
   }
   lost += Math.max(0, commits.length - PER_COMMIT_WALKS);
   if (lost) ctx.warn(`${plural(lost, "unreachable commit")} could not be read whole (a missing parent or tree); what they brought has no commit in the report`);
   return out;
 }
 async function readTagObjects(ctx, repo, tags, messages) {
-  const r2 = await gitOutput(repo, ["cat-file", "--batch"], `${tags.join("\n")}
-`);
-  if (r2.code !== 0) {
-    ctx.warn(`reading unreachable tags failed (${gitMessage(r2.stderr)}); their messages were not scanned`);
+  const bodies = [];
+  const cat = new CatFile({ cwd: repo.cwd, env: repo.env, batchCommand: ctx.git.batchCommand });
+  try {
+    for (const oid of tags) {
+      const pieces = [];
+      const stream = { push: (piece) => void pieces.push(Buffer.from(piece)), end: () => void bodies.push({ oid, body: Buffer.concat(pieces) }) };
+      cat.request(oid, { start: (type) => type === "tag" ? stream : void 0, missing: () => void 0 });
+    }
+    await cat.close();
+  } catch (e) {
+    cat.kill();
+    ctx.warn(`reading unreachable tags failed (${e.message}); their messages were not scanned`);
     return;
   }
-  const out = r2.stdout;
-  for (let at2 = 0; at2 < out.length; ) {
-    const nl = out.indexOf(10, at2);
-    if (nl === -1) break;
-    const header = out.toString("latin1", at2, nl).split(" ");
-    const size = Number(header[2]);
-    if (header[1] !== "tag" || !Number.isFinite(size)) {
-      at2 = nl + 1;
-      continue;
-    }
-    const body = out.subarray(nl + 1, nl + 1 + size);
-    at2 = nl + 1 + size + 1;
+  for (const { oid, body } of bodies) {
     const blank = body.indexOf("\n\n");
     const head = body.toString("utf8", 0, blank === -1 ? body.length : blank);
-    const name = /^tag (.*)$/m.exec(head)?.[1] ?? header[0].slice(0, 12);
+    const name = /^tag (.*)$/m.exec(head)?.[1] ?? oid.slice(0, 12);
     const tagger = /^tagger (.*) <[^>]*> (\d+) ([+-]\d{4})$/m.exec(head);
     messages.tag(name, tagger?.[1] ?? "", tagger ? isoDate(Number(tagger[2]), tagger[3]) : "", blank === -1 ? Buffer.alloc(0) : body.subarray(blank + 2));
   }
@@ -27738,24 +27728,26 @@ async function listCommits(repo, refs, messages) {
   return code2 === 0 ? { count: count2, ...list ? { list } : {} } : { count: 0, list: [] };
 }
 async function findIntroductions(ctx, repo, oids, listing, refs) {
-  const parts = listing.count >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
   let inputs = [void 0];
-  if (parts > 1) {
+  if (listing.count >= SPLIT_WALK && ctx.threads > 1) {
     let commits = listing.list;
     if (!commits) {
       const all = await gitOutput(repo, ["rev-list", ...refs.args], refs.input);
       commits = all.code === 0 ? all.stdout.toString("latin1").split("\n").filter(Boolean) : [];
     }
-    if (commits.length >= SPLIT_WALK) inputs = commitInputs(commits, parts);
+    if (commits.length >= SPLIT_WALK) inputs = commitInputs(commits, ctx.threads);
   }
-  return walkIntroductions(ctx, repo, oids, inputs, refs);
+  const { intros, failure } = await walkIntroductions(repo, oids, inputs, refs);
+  if (failure) ctx.warn(`finding the commits that introduced each leak failed (${failure}); some locations have no commit`);
+  return intros;
 }
-function commitInputs(commits, parts) {
+function commitInputs(commits, threads3) {
+  const parts = commits.length >= SPLIT_WALK ? Math.max(1, Math.min(threads3, 4)) : 1;
   const per = Math.ceil(commits.length / parts);
   return Array.from({ length: parts }, (_3, i) => `${commits.slice(i * per, (i + 1) * per).join("\n")}
 `);
 }
-async function walkIntroductions(ctx, repo, oids, inputs, refs) {
+async function walkIntroductions(repo, oids, inputs, refs) {
   const out = /* @__PURE__ */ new Map();
   const diff = [...introDiff(repo)];
   if (oids.size <= FIND_OBJECT_MAX && !repo.partial) for (const o2 of oids) diff.push(`--find-object=${o2}`);
@@ -27771,8 +27763,7 @@ async function walkIntroductions(ctx, repo, oids, inputs, refs) {
   );
   for (const list of out.values()) list.sort((a, b3) => order.get(a) - order.get(b3));
   const failed2 = results2.find((r2) => r2.code !== 0);
-  if (failed2) ctx.warn(`finding the commits that introduced each leak failed (${gitMessage(failed2.stderr)}); some locations have no commit`);
-  return out;
+  return { intros: out, ...failed2 ? { failure: gitMessage(failed2.stderr) } : {} };
 }
 async function headBlobs(repo, paths) {
   const out = /* @__PURE__ */ new Map();
@@ -27805,7 +27796,7 @@ async function reportHistoryHits(ctx, repo, hits, commits, refs, log) {
   const [head, intros] = await Promise.all([headBlobs(repo), log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs)]);
   return placeHits(ctx, repo, hits, intros, head);
 }
-async function placeHits(ctx, repo, hits, intros, head, others, inHeadSecrets, nameless) {
+async function placeHits(ctx, repo, hits, intros, head, unreachable2) {
   const boundary = shallowCommits(repo);
   const again = [];
   for (const [oid, h3] of hits) {
@@ -27816,12 +27807,12 @@ async function placeHits(ctx, repo, hits, intros, head, others, inHeadSecrets, n
     else hits.set(oid, { oid, path: name, matches: h3.matches.map((b3) => ({ path: name, m: b3.m })), ...h3.binary ? { binary: h3.binary.map((p2) => name + p2.slice(h3.path.length)) } : {} });
   }
   for (const [oid, h3] of await scanFew(ctx, again)) hits.set(oid, h3);
-  const inHead = new Set(inHeadSecrets ?? secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? [])));
-  const old = (oid) => hits.get(oid) ?? others?.get(oid) ?? { oid, path: "", matches: [] };
+  const inHead = new Set(unreachable2?.inHead ?? secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? [])));
+  const old = (oid) => hits.get(oid) ?? unreachable2?.reachable.get(oid) ?? { oid, path: "", matches: [] };
   for (const [oid, h3] of [...hits].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0)) {
     const list = intros.get(oid);
     if (!list?.length) {
-      const name = nameless && h3.path === blobName({ oid, path: "" }) ? nameless(oid) : h3.path;
+      const name = unreachable2 && h3.path === blobName({ oid, path: "" }) ? unreachableBlob(oid) : h3.path;
       for (const b3 of h3.matches) ctx.location(name, b3.path.slice(h3.path.length), b3.m, { inHead: inHead.has(b3.m.secret) });
       continue;
     }
@@ -27910,8 +27901,10 @@ var init_history = __esm({
     "use strict";
     init_messages();
     init_blob_reader();
+    init_cat_file();
     init_raw_log();
     init_repo();
+    init_files();
     init_places();
     init_words();
     init_run();

@@ -2,6 +2,15 @@
 // regular files of a sane size. `-c /dev/zero` would otherwise read until memory runs out.
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 
+/** A file's text, or '' when it can't be read (absent, a directory, no permission). */
+export function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** Reads a regular file of at most `maxBytes` as UTF-8, without a leading byte-order mark. */
 export function readSmallFile(path: string, maxBytes: number): string {
   const fd = openSync(path, 'r');

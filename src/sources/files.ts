@@ -1,6 +1,7 @@
 // Files on disk: walks directories with fast-glob (honouring .gitignore and
 // .hfleaksignore), never follows symbolic links, never opens FIFOs or devices, and
 // streams each regular file into a content stream.
+import { readText } from '../core/files.ts';
 import { GIT_CONFIG } from '../core/places.ts';
 import { type Dirent, accessSync, closeSync, constants, fstatSync, lstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -74,14 +75,6 @@ function displayPath(root: string, abs: string): string {
   const rel = relative(root, abs);
   if (!rel) return '.';
   return toPosix(outside(rel) ? abs : rel);
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
 }
 
 /** The top of the git work tree holding `dir` (the nearest directory with a .git), if any. */

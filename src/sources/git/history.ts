@@ -11,10 +11,12 @@ import { messageBatcher, scanTagMessages, walkCommitMessages, type MessageBatche
 import type { Location } from '../../core/types.ts';
 import type { BlobHit, BlobJob } from './blob-reader.ts';
 import { blobName } from './blob-reader.ts';
+import { CatFile } from './cat-file.ts';
 import type { CommitInfo, RawChange } from './raw-log.ts';
 import { isNullOid, newBlobOf, oidPrefixTest, RAW_LOG_ARGS, rawLogParser } from './raw-log.ts';
 import type { Repo } from './repo.ts';
 import { packFiles, resolveCommit, shallowCommits, stashCommits } from './repo.ts';
+import { readText } from '../../core/files.ts';
 import { unreachableBlob } from '../../core/places.ts';
 import { plural } from '../../core/words.ts';
 import { eachRecord, GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
@@ -198,13 +200,7 @@ async function unreachableObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs
  * pack's index). Undefined where it borrows nothing: every object is its own.
  */
 function ownObjects(ctx: GitScanContext, repo: Repo): ((oid: string) => boolean) | undefined {
-  let alternates = '';
-  try {
-    alternates = readFileSync(join(repo.objectsDir, 'info', 'alternates'), 'utf8');
-  } catch {
-    /* none */
-  }
-  if (!alternates.trim() && !ctx.git.env.GIT_ALTERNATE_OBJECT_DIRECTORIES) return undefined;
+  if (!readText(join(repo.objectsDir, 'info', 'alternates')).trim() && !ctx.git.env.GIT_ALTERNATE_OBJECT_DIRECTORIES) return undefined;
   const indexes: Buffer[] = [];
   for (const f of packFiles(repo.objectsDir)) {
     if (!f.endsWith('.idx')) continue;
@@ -282,7 +278,7 @@ async function scanUnreachable(ctx: GitScanContext, repo: Repo, refs: AllRefs, s
   for (const [oid, h] of reachable) if (intros.has(oid)) place.set(oid, h);
   // No ref reaches them, so HEAD's tree holds none of these blobs; a secret HEAD holds
   // elsewhere is still in HEAD. A blob no readable commit holds is named as such.
-  await placeHits(marked, repo, place, intros, new Map(), reachable, inHead, unreachableBlob);
+  await placeHits(marked, repo, place, intros, new Map(), { reachable, inHead });
 }
 
 /**
@@ -291,17 +287,14 @@ async function scanUnreachable(ctx: GitScanContext, repo: Repo, refs: AllRefs, s
  * commit, so that one damaged commit costs its own locations only.
  */
 async function unreachableIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, commits: readonly string[], refs: AllRefs): Promise<Map<string, Introduction[]>> {
-  let failed = false;
-  const parts = commits.length >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
-  const all = await walkIntroductions({ ...ctx, warn: () => void (failed = true) }, repo, oids, commitInputs(commits, parts), refs);
-  if (!failed) return all;
+  const all = await walkIntroductions(repo, oids, commitInputs(commits, ctx.threads), refs);
+  if (!all.failure) return all.intros;
   const out = new Map<string, Introduction[]>();
   let lost = 0;
   for (const c of commits.slice(0, PER_COMMIT_WALKS)) {
-    let bad = false;
-    const one = await walkIntroductions({ ...ctx, warn: () => void (bad = true) }, repo, oids, [`${c}\n`], refs);
-    if (bad) lost++;
-    for (const [oid, list] of one) out.set(oid, [...(out.get(oid) ?? []), ...list]);
+    const one = await walkIntroductions(repo, oids, [`${c}\n`], refs);
+    if (one.failure) lost++;
+    for (const [oid, list] of one.intros) out.set(oid, [...(out.get(oid) ?? []), ...list]);
   }
   lost += Math.max(0, commits.length - PER_COMMIT_WALKS);
   if (lost) ctx.warn(`${plural(lost, 'unreachable commit')} could not be read whole (a missing parent or tree); what they brought has no commit in the report`);
@@ -311,28 +304,26 @@ async function unreachableIntroductions(ctx: GitScanContext, repo: Repo, oids: S
 /** Unreachable commits walked one at a time when the walk over all of them fails. */
 const PER_COMMIT_WALKS = 2000;
 
-/** Reads annotated tag objects (`git cat-file --batch`) into `messages`, each under `<tag NAME>`. */
+/** Reads annotated tag objects (`git cat-file`) into `messages`, each under `<tag NAME>`. */
 async function readTagObjects(ctx: GitScanContext, repo: Repo, tags: readonly string[], messages: MessageBatcher): Promise<void> {
-  const r = await gitOutput(repo, ['cat-file', '--batch'], `${tags.join('\n')}\n`);
-  if (r.code !== 0) {
-    ctx.warn(`reading unreachable tags failed (${gitMessage(r.stderr)}); their messages were not scanned`);
+  const bodies: { oid: string; body: Buffer }[] = [];
+  const cat = new CatFile({ cwd: repo.cwd, env: repo.env, batchCommand: ctx.git.batchCommand });
+  try {
+    for (const oid of tags) {
+      const pieces: Buffer[] = [];
+      const stream = { push: (piece: Buffer) => void pieces.push(Buffer.from(piece)), end: () => void bodies.push({ oid, body: Buffer.concat(pieces) }) };
+      cat.request(oid, { start: (type) => (type === 'tag' ? stream : undefined), missing: () => undefined });
+    }
+    await cat.close();
+  } catch (e) {
+    cat.kill();
+    ctx.warn(`reading unreachable tags failed (${(e as Error).message}); their messages were not scanned`);
     return;
   }
-  const out = r.stdout;
-  for (let at = 0; at < out.length; ) {
-    const nl = out.indexOf(10, at);
-    if (nl === -1) break;
-    const header = out.toString('latin1', at, nl).split(' ');
-    const size = Number(header[2]);
-    if (header[1] !== 'tag' || !Number.isFinite(size)) {
-      at = nl + 1;
-      continue;
-    }
-    const body = out.subarray(nl + 1, nl + 1 + size);
-    at = nl + 1 + size + 1;
+  for (const { oid, body } of bodies) {
     const blank = body.indexOf('\n\n');
     const head = body.toString('utf8', 0, blank === -1 ? body.length : blank);
-    const name = /^tag (.*)$/m.exec(head)?.[1] ?? header[0]!.slice(0, 12);
+    const name = /^tag (.*)$/m.exec(head)?.[1] ?? oid.slice(0, 12);
     const tagger = /^tagger (.*) <[^>]*> (\d+) ([+-]\d{4})$/m.exec(head);
     messages.tag(name, tagger?.[1] ?? '', tagger ? isoDate(Number(tagger[2]), tagger[3]!) : '', blank === -1 ? Buffer.alloc(0) : body.subarray(blank + 2));
   }
@@ -575,30 +566,33 @@ async function listCommits(repo: Repo, refs: AllRefs, messages: MessageBatcher):
  * `git log --no-walk --stdin` processes, one per thread.
  */
 async function findIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, listing: CommitListing, refs: AllRefs): Promise<Map<string, Introduction[]>> {
-  const parts = listing.count >= SPLIT_WALK ? Math.min(ctx.threads, 4) : 1;
   let inputs: (string | undefined)[] = [undefined];
-  if (parts > 1) {
+  if (listing.count >= SPLIT_WALK && ctx.threads > 1) {
     let commits = listing.list;
     if (!commits) {
       const all = await gitOutput(repo, ['rev-list', ...refs.args], refs.input);
       commits = all.code === 0 ? all.stdout.toString('latin1').split('\n').filter(Boolean) : [];
     }
-    if (commits.length >= SPLIT_WALK) inputs = commitInputs(commits, parts);
+    if (commits.length >= SPLIT_WALK) inputs = commitInputs(commits, ctx.threads);
   }
-  return walkIntroductions(ctx, repo, oids, inputs, refs);
+  const { intros, failure } = await walkIntroductions(repo, oids, inputs, refs);
+  if (failure) ctx.warn(`finding the commits that introduced each leak failed (${failure}); some locations have no commit`);
+  return intros;
 }
 
-/** Commits shared out over `parts` walks, as their stdin. */
-function commitInputs(commits: readonly string[], parts: number): string[] {
+/** Commits shared out over walks, one per thread (at most 4) once there are many, as their stdin. */
+function commitInputs(commits: readonly string[], threads: number): string[] {
+  const parts = commits.length >= SPLIT_WALK ? Math.max(1, Math.min(threads, 4)) : 1;
   const per = Math.ceil(commits.length / parts);
   return Array.from({ length: parts }, (_, i) => `${commits.slice(i * per, (i + 1) * per).join('\n')}\n`);
 }
 
 /**
  * The introductions of `oids`, one `git log` walk per input: the commits it lists, each
- * diffed against its parents (`--no-walk --stdin`), or undefined for the walk over every ref.
+ * diffed against its parents (`--no-walk --stdin`), or undefined for the walk over every
+ * ref. `failure`: what git said when a walk failed.
  */
-async function walkIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<string>, inputs: readonly (string | undefined)[], refs: AllRefs): Promise<Map<string, Introduction[]>> {
+async function walkIntroductions(repo: Repo, oids: Set<string>, inputs: readonly (string | undefined)[], refs: AllRefs): Promise<{ intros: Map<string, Introduction[]>; failure?: string }> {
   const out = new Map<string, Introduction[]>();
   const diff = [...introDiff(repo)];
   // (--find-object reads the blobs of every change it passes over: a partial clone lacks them, and git gives up.)
@@ -617,8 +611,7 @@ async function walkIntroductions(ctx: GitScanContext, repo: Repo, oids: Set<stri
   // The walk's order (newest first), whichever process finished first.
   for (const list of out.values()) list.sort((a, b) => order.get(a)! - order.get(b)!);
   const failed = results.find((r) => r.code !== 0);
-  if (failed) ctx.warn(`finding the commits that introduced each leak failed (${gitMessage(failed.stderr)}); some locations have no commit`);
-  return out;
+  return { intros: out, ...(failed ? { failure: gitMessage(failed.stderr) } : {}) };
 }
 
 /**
@@ -667,8 +660,9 @@ async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<stri
 /**
  * Reports each hit blob's matches where they arrived: at each commit that introduced the
  * blob (`intros`), else at the blob's name. `head`: HEAD's blobs and their paths, which
- * tell the secrets HEAD holds (unless `inHeadSecrets` says). Old versions are looked up
- * among `hits`, then `others`. Returns the secrets HEAD holds.
+ * tell the secrets HEAD holds. For hits no ref reaches, `unreachable` gives the reachable
+ * scan's hits (old versions are looked up there too) and the secrets it found in HEAD,
+ * and a blob no commit holds is named `<blob …>`. Returns the secrets HEAD holds.
  */
 async function placeHits(
   ctx: GitScanContext,
@@ -676,9 +670,7 @@ async function placeHits(
   hits: Map<string, BlobHit>,
   intros: ReadonlyMap<string, Introduction[]>,
   head: ReadonlyMap<string, string>,
-  others?: ReadonlyMap<string, BlobHit>,
-  inHeadSecrets?: ReadonlySet<string>,
-  nameless?: (oid: string) => string,
+  unreachable?: { reachable: ReadonlyMap<string, BlobHit>; inHead: ReadonlySet<string> },
 ): Promise<Set<string>> {
   const boundary = shallowCommits(repo);
   // A blob listed without a name (reachability bitmaps give none) takes the path of its
@@ -693,15 +685,15 @@ async function placeHits(
     else hits.set(oid, { oid, path: name, matches: h.matches.map((b) => ({ path: name, m: b.m })), ...(h.binary ? { binary: h.binary.map((p) => name + p.slice(h.path.length)) } : {}) });
   }
   for (const [oid, h] of await scanFew(ctx, again)) hits.set(oid, h);
-  const inHead = new Set(inHeadSecrets ?? secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? [])));
-  const old = (oid: string): BlobHit => hits.get(oid) ?? others?.get(oid) ?? { oid, path: '', matches: [] };
+  const inHead = new Set(unreachable?.inHead ?? secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? [])));
+  const old = (oid: string): BlobHit => hits.get(oid) ?? unreachable?.reachable.get(oid) ?? { oid, path: '', matches: [] };
   // In blob id order: threads deliver hits in any order, reports must not vary.
   for (const [oid, h] of [...hits].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const list = intros.get(oid);
     if (!list?.length) {
       // Reachable, yet no commit shows it arriving (a tag naming a tree or blob); or no
-      // commit holds it at all (an unreachable blob, staged and never committed: `nameless`).
-      const name = nameless && h.path === blobName({ oid, path: '' }) ? nameless(oid) : h.path;
+      // commit holds it at all (an unreachable blob, staged and never committed).
+      const name = unreachable && h.path === blobName({ oid, path: '' }) ? unreachableBlob(oid) : h.path;
       for (const b of h.matches) ctx.location(name, b.path.slice(h.path.length), b.m, { inHead: inHead.has(b.m.secret) });
       continue;
     }
