@@ -23766,11 +23766,12 @@ function factsOf(f3) {
   const owner = v2?.owner?.name;
   const reach = v2 && (status === "valid" || v2.revoked) ? reachFacts(v2, owner) : void 0;
   const reachable = f3.locations.filter((l3) => !l3.unreachable);
-  const withCommit = (ls2) => ls2.filter((l3) => l3.commit);
-  const history = withCommit(reachable).length ? withCommit(reachable) : withCommit(f3.locations);
+  const inGit = f3.locations.filter((l3) => l3.commit);
+  const reachableInGit = inGit.filter((l3) => !l3.unreachable);
+  const history = reachableInGit.length ? reachableInGit : inGit;
   const dated = history.filter((l3) => l3.date).sort(byDate);
   const firstDate = dated[0]?.date?.slice(0, 10);
-  const leakDate = withCommit(f3.locations).filter((l3) => l3.date).sort(byDate)[0]?.date?.slice(0, 10);
+  const leakDate = inGit.filter((l3) => l3.date).sort(byDate)[0]?.date?.slice(0, 10);
   const commits = uniq([...dated, ...history].map((l3) => l3.commit.slice(0, 12)));
   const historyOnly = reachable.length > 0 && reachable.every((l3) => l3.commit && l3.inHead === false);
   const expiresAt = f3.jwt?.expiresAt ?? v2?.expiresAt;
@@ -23801,8 +23802,7 @@ function factsOf(f3) {
     unreachable: reachable.length < f3.locations.length,
     neverCommitted: f3.locations.some((l3) => isBlobPlace(l3.path)),
     reachablePaths: uniq(reachable.map((l3) => archiveOf(l3.path))),
-    inHistory: reachable.some((l3) => l3.commit),
-    paths: uniq(f3.locations.map((l3) => archiveOf(l3.path))),
+    inHistory: reachableInGit.length > 0,
     endpoint: (v2?.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, "")
   };
 }
@@ -25317,8 +25317,8 @@ async function revokeTokens(client, tokens, batchSize = REVOKE_BATCH) {
 function describeRevocation(r2) {
   const lines = [];
   const total = r2.batches.reduce((n, b3) => n + b3.count, 0);
-  const tokens = `${total} token${total === 1 ? "" : "s"}`;
-  const requests = `${r2.batches.length} request${r2.batches.length === 1 ? "" : "s"}`;
+  const tokens = plural(total, "token");
+  const requests = plural(r2.batches.length, "request");
   const unanswered = r2.batches.filter((b3) => b3.status === void 0).reduce((n, b3) => n + b3.count, 0);
   if (!unanswered) lines.push(`Sent ${tokens} to ${r2.url} in ${requests}:`);
   else if (unanswered === total) lines.push(`Tried to send ${tokens} to ${r2.url} in ${requests}; the Hub never answered:`);
@@ -25340,6 +25340,7 @@ var init_revoke = __esm({
   "src/verify/revoke.ts"() {
     "use strict";
     init_redact();
+    init_words();
     REVOKE_BATCH = 100;
   }
 });
@@ -25369,14 +25370,10 @@ __export(enrich_exports, {
   USER_AGENT: () => USER_AGENT,
   clientFor: () => clientFor,
   hubTokens: () => hubTokens,
-  isHubToken: () => isHubToken,
   verifyFindings: () => verifyFindings
 });
 function clientFor(s, spentMs = 0) {
   return createHubClient({ endpoint: s.endpoint, concurrency: s.concurrency, timeoutMs: s.timeoutMs, budgetMs: s.budgetMs, spentMs, userAgent: USER_AGENT });
-}
-function isHubToken(f3) {
-  return hubTokens([f3]).has(f3);
 }
 function hubTokens(findings) {
   const candidates = findings.filter((f3) => HUB_RULES.has(f3.rule) && !/[\r\n]/.test(f3.secret.raw));
@@ -25401,10 +25398,10 @@ async function verifyFindings(io2, settings, findings, warn) {
     const unknown = findings.filter((f3) => f3.verification?.status === "unknown");
     if (unknown.length) {
       const reasons = [...new Set(unknown.map((f3) => f3.verification?.reason ?? "no usable answer"))];
-      warn(`${unknown.length} token${unknown.length === 1 ? "" : "s"} could not be verified (${reasons.slice(0, 2).join("; ")}${reasons.length > 2 ? "; \u2026" : ""}); treat ${unknown.length === 1 ? "it" : "them"} as live`);
+      warn(`${plural(unknown.length, "token")} could not be verified (${reasons.slice(0, 2).join("; ")}${reasons.length > 2 ? "; \u2026" : ""}); treat ${unknown.length === 1 ? "it" : "them"} as live`);
     }
     const incomplete = findings.filter((f3) => f3.verification?.reach?.reason).length;
-    if (incomplete) warn(`the reach listing is incomplete for ${incomplete} token${incomplete === 1 ? "" : "s"} (see the report)`);
+    if (incomplete) warn(`the reach listing is incomplete for ${plural(incomplete, "token")} (see the report)`);
   } finally {
     spentMs = client.spentMs();
     client.close();
@@ -25435,7 +25432,7 @@ async function revokeFound(io2, s, findings, hub, warn, spentMs) {
   const live = findings.filter((f3) => f3.verification?.status === "valid");
   const unsure = findings.filter((f3) => hub.has(f3) && f3.verification?.status === "unknown");
   if (unsure.length) {
-    warn(`${unsure.length} token${unsure.length === 1 ? "" : "s"} could not be verified and ${unsure.length === 1 ? "is" : "are"} not revoked: ${unsure.map((f3) => f3.secret.redacted).join(", ")} (to revoke anyway, pipe them to \`hfleaks revoke\`)`);
+    warn(`${plural(unsure.length, "token")} could not be verified and ${unsure.length === 1 ? "is" : "are"} not revoked: ${unsure.map((f3) => f3.secret.redacted).join(", ")} (to revoke anyway, pipe them to \`hfleaks revoke\`)`);
   }
   if (!live.length) {
     if (!s.quiet) say("--revoke: no valid token found, nothing revoked");
@@ -25444,7 +25441,7 @@ async function revokeFound(io2, s, findings, hub, warn, spentMs) {
   const tokens = [...new Set(live.map((f3) => f3.secret.raw))];
   if (!s.yes) {
     const list = live.map((f3) => f3.secret.redacted).join(", ");
-    const ok = await confirm(io2, `hfleaks: revoke ${tokens.length} valid token${tokens.length === 1 ? "" : "s"} (${list}) at ${s.endpoint}? ${tokens.length === 1 ? "It stops" : "They stop"} working everywhere, for good.`);
+    const ok = await confirm(io2, `hfleaks: revoke ${plural(tokens.length, "valid token")} (${list}) at ${s.endpoint}? ${tokens.length === 1 ? "It stops" : "They stop"} working everywhere, for good.`);
     if (!ok) {
       say("not revoked");
       return {};
@@ -25466,7 +25463,7 @@ async function revokeFound(io2, s, findings, hub, warn, spentMs) {
     }
     if (!r2.ok) {
       const failed2 = r2.batches.filter((b3) => !b3.ok);
-      return { error: `revocation failed for ${failed2.reduce((n, b3) => n + b3.count, 0)} token${failed2.length === 1 && failed2[0].count === 1 ? "" : "s"} (${failed2[0].reason ?? "no answer"}); they still work` };
+      return { error: `revocation failed for ${plural(failed2.reduce((n, b3) => n + b3.count, 0), "token")} (${failed2[0].reason ?? "no answer"}); they still work` };
     }
     return {};
   } finally {
@@ -25488,6 +25485,7 @@ var init_enrich = __esm({
     init_settings();
     init_severity();
     init_verify_token();
+    init_words();
     USER_AGENT = "hfleaks/0.1.0 (+https://github.com/hfleaks)";
   }
 });
@@ -25625,8 +25623,13 @@ function scannedWhat(report) {
   const blobs = `${plural(s.blobs, "blob")}${s.commits !== void 0 ? ` in ${plural(s.commits, "commit")}` : ""}`;
   return report.command === "audit" && s.files ? `${plural(s.files, "file")} and ${blobs}` : blobs;
 }
-function unreachableWords(u2) {
-  return listOf([plural(u2.blobs, "blob"), plural(u2.commits, "commit"), ...u2.tags ? [plural(u2.tags, "annotated tag")] : []]);
+function historyNotes(s) {
+  const notes = [];
+  if (s.missingObjects) notes.push(`${plural(s.missingObjects, "object")} missing, not scanned`);
+  if (s.shallow) notes.push("shallow clone: older history was not scanned");
+  const u2 = s.unreachable;
+  if (u2) notes.push(`${listOf([plural(u2.blobs, "blob"), plural(u2.commits, "commit"), ...u2.tags ? [plural(u2.tags, "annotated tag")] : []])} no ref reaches included`);
+  return notes;
 }
 var init_scanned = __esm({
   "src/report/scanned.ts"() {
@@ -25680,7 +25683,7 @@ function block(f3, options, c3, sev) {
   if (v2?.summary && v2.reason !== NOT_REQUESTED) lines.push(`  ${escapeControls(v2.summary)}`);
   else if (v2?.status && v2.status !== "skipped") lines.push(`  verification: ${v2.status}`);
   const n = f3.locations.length;
-  lines.push(`  ${n} location${n === 1 ? "" : "s"}:`);
+  lines.push(`  ${plural(n, "location")}:`);
   for (const l3 of f3.locations.slice(0, 50)) lines.push(`    ${formatLocation(l3)}`);
   if (n > 50) lines.push(`    \u2026 and ${n - 50} more (see --format json)`);
   if (f3.advice?.length) {
@@ -25699,10 +25702,8 @@ function summary(report, c3) {
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.baselined) parts.push(`${s.baselined} in the baseline`);
   if (s.warnings.length) parts.push(plural(s.warnings.length, "warning"));
-  if (s.missingObjects) parts.push(`${plural(s.missingObjects, "object")} missing, not scanned`);
-  if (s.shallow) parts.push("shallow clone: older history was not scanned");
-  if (s.unreachable) parts.push(`${unreachableWords(s.unreachable)} no ref reaches included`);
-  const head = report.findings.length ? c3.red(c3.bold(`${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found in ${locs} location${locs === 1 ? "" : "s"}`)) : s.missingObjects ? c3.yellow("No Hugging Face tokens found in what git could read") : c3.green("No Hugging Face tokens found");
+  parts.push(...historyNotes(s));
+  const head = report.findings.length ? c3.red(c3.bold(`${plural(report.findings.length, "secret")} found in ${plural(locs, "location")}`)) : s.missingObjects ? c3.yellow("No Hugging Face tokens found in what git could read") : c3.green("No Hugging Face tokens found");
   const lines = [`${head}. ${parts.join("; ")}.`];
   for (const k2 of s.skipped.slice(0, 20)) lines.push(c3.dim(`  skipped ${escapeControls(k2.path)}: ${escapeControls(k2.reason)}`));
   if (s.skipped.length > 20) lines.push(c3.dim(`  \u2026 and ${s.skipped.length - 20} more skipped (see --format json)`));
@@ -26023,7 +26024,7 @@ function detail(f3, n, o2) {
   if (f3.jwt?.expiresAt) out.push(`- ${f3.jwt.expired ? "Expired" : "Expires"}: ${escapeMarkdown(f3.jwt.expiresAt)}${f3.jwt.scope ? `, scope ${inlineCode(f3.jwt.scope)}` : ""}`);
   if (f3.repos?.length) out.push(`- Repositories named near it: ${f3.repos.map((r2) => inlineCode(r2)).join(", ")}`);
   const n2 = f3.locations.length;
-  out.push(`- ${n2} location${n2 === 1 ? "" : "s"}:`);
+  out.push(`- ${plural(n2, "location")}:`);
   for (const l3 of f3.locations.slice(0, MAX_LOCATIONS_SHOWN)) out.push(`  - ${place(l3)}`);
   if (n2 > MAX_LOCATIONS_SHOWN) out.push(`  - \u2026and ${n2 - MAX_LOCATIONS_SHOWN} more (see the JSON report)`);
   if (f3.advice?.length) {
@@ -26040,9 +26041,7 @@ function statsLine(report) {
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.warnings.length) parts.push(plural(s.warnings.length, "warning"));
-  if (s.missingObjects) parts.push(`${plural(s.missingObjects, "object")} missing, not scanned`);
-  if (s.shallow) parts.push("shallow clone: older history was not scanned");
-  if (s.unreachable) parts.push(`${unreachableWords(s.unreachable)} no ref reaches included`);
+  parts.push(...historyNotes(s));
   return `${parts.join("; ")}.`;
 }
 function markdownReport(report, options) {
@@ -26054,7 +26053,7 @@ function markdownReport(report, options) {
   } else {
     const locs = fs2.reduce((n, f3) => n + f3.locations.length, 0);
     out.push(
-      `## hfleaks: ${fs2.length} leaked secret${fs2.length === 1 ? "" : "s"} in ${locs} location${locs === 1 ? "" : "s"}`,
+      `## hfleaks: ${plural(fs2.length, "leaked secret")} in ${plural(locs, "location")}`,
       "",
       statsLine(report),
       "",
@@ -26227,7 +26226,7 @@ async function finish(io2, args, session, command2) {
   const report = { command: command2, version: VERSION, findings: session.aggregator.findings(), stats: session.stats, rules: session.config.rules };
   if (session.baseline) {
     const n = filterReport(report, session.baseline);
-    if (n && !args.quiet) io2.stderr(`hfleaks: ${n} finding${n === 1 ? "" : "s"} in the baseline not reported
+    if (n && !args.quiet) io2.stderr(`hfleaks: ${plural(n, "finding")} in the baseline not reported
 `);
   }
   const verified = await verifyStep(io2, args, report.findings, session.warn);
@@ -26272,6 +26271,7 @@ var init_session = __esm({
     init_io();
     init_render();
     init_version();
+    init_words();
   }
 });
 
@@ -28425,7 +28425,7 @@ async function revokeLines(io2, args) {
   }
   if (!tokens.length) throw new UsageError(src.lines.length ? "no Hugging Face token among the lines given; nothing revoked" : "no tokens given: pass them on standard input, one a line, or name a variable with --env");
   if (!args.yes) {
-    const ok = await confirm(io2, `hfleaks: revoke ${tokens.length} token${tokens.length === 1 ? "" : "s"} (${tokens.map((t2) => redact(t2)).join(", ")}) at ${hub.endpoint}? ${tokens.length === 1 ? "It stops" : "They stop"} working everywhere, for good.`);
+    const ok = await confirm(io2, `hfleaks: revoke ${plural(tokens.length, "token")} (${tokens.map((t2) => redact(t2)).join(", ")}) at ${hub.endpoint}? ${tokens.length === 1 ? "It stops" : "They stop"} working everywhere, for good.`);
     if (!ok) {
       io2.stderr("hfleaks: not revoked\n");
       return 2;
@@ -28470,6 +28470,7 @@ var init_revoke2 = __esm({
     init_settings();
     init_io();
     init_session();
+    init_words();
   }
 });
 

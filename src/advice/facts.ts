@@ -58,8 +58,6 @@ export interface Facts {
   reachablePaths: string[];
   /** Some location is in git history. */
   inHistory: boolean;
-  /** Distinct paths (archive members by their archive). */
-  paths: string[];
   /** The Hub the token belongs to (verification's endpoint, else huggingface.co). */
   endpoint: string;
 }
@@ -169,12 +167,13 @@ export function factsOf(f: Finding): Facts {
   // What no ref reaches is pruned, not rewritten: it has a step of its own, and the
   // commits named are those a ref reaches where there are any.
   const reachable = f.locations.filter((l) => !l.unreachable);
-  const withCommit = (ls: Location[]) => ls.filter((l) => l.commit);
-  const history = withCommit(reachable).length ? withCommit(reachable) : withCommit(f.locations);
+  const inGit = f.locations.filter((l) => l.commit);
+  const reachableInGit = inGit.filter((l) => !l.unreachable);
+  const history = reachableInGit.length ? reachableInGit : inGit;
   const dated = history.filter((l) => l.date).sort(byDate);
   const firstDate = dated[0]?.date?.slice(0, 10);
   // The leak began at its first commit, reachable or not.
-  const leakDate = withCommit(f.locations).filter((l) => l.date).sort(byDate)[0]?.date?.slice(0, 10);
+  const leakDate = inGit.filter((l) => l.date).sort(byDate)[0]?.date?.slice(0, 10);
   const commits = uniq([...dated, ...history].map((l) => l.commit!.slice(0, 12)));
   const historyOnly = reachable.length > 0 && reachable.every((l) => l.commit && l.inHead === false);
   const expiresAt = f.jwt?.expiresAt ?? v?.expiresAt;
@@ -205,8 +204,7 @@ export function factsOf(f: Finding): Facts {
     unreachable: reachable.length < f.locations.length,
     neverCommitted: f.locations.some((l) => isBlobPlace(l.path)),
     reachablePaths: uniq(reachable.map((l) => archiveOf(l.path))),
-    inHistory: reachable.some((l) => l.commit),
-    paths: uniq(f.locations.map((l) => archiveOf(l.path))),
+    inHistory: reachableInGit.length > 0,
     endpoint: (v?.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''),
   };
 }

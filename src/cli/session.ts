@@ -25,6 +25,7 @@ import type { CommonArgs } from './options.ts';
 import { checkFormat, renderReport } from './render.ts';
 
 import { VERSION } from '../core/version.ts';
+import { plural } from '../core/words.ts';
 
 export { VERSION };
 
@@ -134,7 +135,7 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
   // The baseline first: what it accepts is neither verified nor reported, nor counted in the exit code.
   if (session.baseline) {
     const n = filterReport(report, session.baseline);
-    if (n && !args.quiet) io.stderr(`hfleaks: ${n} finding${n === 1 ? '' : 's'} in the baseline not reported\n`);
+    if (n && !args.quiet) io.stderr(`hfleaks: ${plural(n, 'finding')} in the baseline not reported\n`);
   }
   const verified = await verifyStep(io, args, report.findings, session.warn); // sets verification and severity
   // --color and --no-color decide; otherwise colour on a terminal unless NO_COLOR or TERM=dumb.

@@ -5,7 +5,7 @@
 // 65,536-character comment limit.
 import { isBlobPlace } from '../core/places.ts';
 import { plural } from '../core/words.ts';
-import { scannedWhat, unreachableWords } from './scanned.ts';
+import { historyNotes, scannedWhat } from './scanned.ts';
 import type { Finding, Location, Severity, Verification } from '../core/types.ts';
 import { NOT_REQUESTED } from '../core/types.ts';
 import { escapeMarkdown, inlineCode, stepMarkdown } from './markdown-text.ts';
@@ -75,7 +75,7 @@ function detail(f: Finding, n: number, o: ReportOptions): string[] {
   if (f.jwt?.expiresAt) out.push(`- ${f.jwt.expired ? 'Expired' : 'Expires'}: ${escapeMarkdown(f.jwt.expiresAt)}${f.jwt.scope ? `, scope ${inlineCode(f.jwt.scope)}` : ''}`);
   if (f.repos?.length) out.push(`- Repositories named near it: ${f.repos.map((r) => inlineCode(r)).join(', ')}`);
   const n2 = f.locations.length;
-  out.push(`- ${n2} location${n2 === 1 ? '' : 's'}:`);
+  out.push(`- ${plural(n2, 'location')}:`);
   for (const l of f.locations.slice(0, MAX_LOCATIONS_SHOWN)) out.push(`  - ${place(l)}`);
   if (n2 > MAX_LOCATIONS_SHOWN) out.push(`  - …and ${n2 - MAX_LOCATIONS_SHOWN} more (see the JSON report)`);
   if (f.advice?.length) {
@@ -93,9 +93,7 @@ function statsLine(report: Report): string {
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.warnings.length) parts.push(plural(s.warnings.length, 'warning'));
-  if (s.missingObjects) parts.push(`${plural(s.missingObjects, 'object')} missing, not scanned`);
-  if (s.shallow) parts.push('shallow clone: older history was not scanned');
-  if (s.unreachable) parts.push(`${unreachableWords(s.unreachable)} no ref reaches included`);
+  parts.push(...historyNotes(s));
   return `${parts.join('; ')}.`;
 }
 
@@ -110,7 +108,7 @@ export function markdownReport(report: Report, options: ReportOptions): string {
   } else {
     const locs = fs.reduce((n, f) => n + f.locations.length, 0);
     out.push(
-      `## hfleaks: ${fs.length} leaked secret${fs.length === 1 ? '' : 's'} in ${locs} location${locs === 1 ? '' : 's'}`,
+      `## hfleaks: ${plural(fs.length, 'leaked secret')} in ${plural(locs, 'location')}`,
       '',
       statsLine(report),
       '',

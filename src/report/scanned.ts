@@ -15,7 +15,12 @@ export function scannedWhat(report: Pick<Report, 'command' | 'stats'>): string {
   return report.command === 'audit' && s.files ? `${plural(s.files, 'file')} and ${blobs}` : blobs;
 }
 
-/** "3 blobs, 4 commits and 1 annotated tag": what --unreachable found, for the summaries. */
-export function unreachableWords(u: { commits: number; blobs: number; tags: number }): string {
-  return listOf([plural(u.blobs, 'blob'), plural(u.commits, 'commit'), ...(u.tags ? [plural(u.tags, 'annotated tag')] : [])]);
+/** What the summaries add about git history: objects missing, a shallow clone, what --unreachable read. */
+export function historyNotes(s: Report['stats']): string[] {
+  const notes: string[] = [];
+  if (s.missingObjects) notes.push(`${plural(s.missingObjects, 'object')} missing, not scanned`);
+  if (s.shallow) notes.push('shallow clone: older history was not scanned');
+  const u = s.unreachable;
+  if (u) notes.push(`${listOf([plural(u.blobs, 'blob'), plural(u.commits, 'commit'), ...(u.tags ? [plural(u.tags, 'annotated tag')] : [])])} no ref reaches included`);
+  return notes;
 }

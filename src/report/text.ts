@@ -4,7 +4,7 @@
 import pc from 'picocolors';
 import { isBlobPlace } from '../core/places.ts';
 import { plural } from '../core/words.ts';
-import { scannedWhat, unreachableWords } from './scanned.ts';
+import { historyNotes, scannedWhat } from './scanned.ts';
 import type { Finding, Location, Severity } from '../core/types.ts';
 import { NOT_REQUESTED } from '../core/types.ts';
 import { escapeControls as safe } from '../findings/redact.ts';
@@ -50,7 +50,7 @@ function block(f: Finding, options: ReportOptions, c: ReturnType<typeof pc.creat
   if (v?.summary && v.reason !== NOT_REQUESTED) lines.push(`  ${safe(v.summary)}`);
   else if (v?.status && v.status !== 'skipped') lines.push(`  verification: ${v.status}`);
   const n = f.locations.length;
-  lines.push(`  ${n} location${n === 1 ? '' : 's'}:`);
+  lines.push(`  ${plural(n, 'location')}:`);
   for (const l of f.locations.slice(0, 50)) lines.push(`    ${formatLocation(l)}`);
   if (n > 50) lines.push(`    … and ${n - 50} more (see --format json)`);
   if (f.advice?.length) {
@@ -70,11 +70,9 @@ function summary(report: Report, c: ReturnType<typeof pc.createColors>): string 
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.baselined) parts.push(`${s.baselined} in the baseline`);
   if (s.warnings.length) parts.push(plural(s.warnings.length, 'warning'));
-  if (s.missingObjects) parts.push(`${plural(s.missingObjects, 'object')} missing, not scanned`);
-  if (s.shallow) parts.push('shallow clone: older history was not scanned');
-  if (s.unreachable) parts.push(`${unreachableWords(s.unreachable)} no ref reaches included`);
+  parts.push(...historyNotes(s));
   const head = report.findings.length
-    ? c.red(c.bold(`${report.findings.length} secret${report.findings.length === 1 ? '' : 's'} found in ${locs} location${locs === 1 ? '' : 's'}`))
+    ? c.red(c.bold(`${plural(report.findings.length, 'secret')} found in ${plural(locs, 'location')}`))
     : s.missingObjects
       ? c.yellow('No Hugging Face tokens found in what git could read') // not "clean": some history was not scanned
       : c.green('No Hugging Face tokens found');

@@ -17,6 +17,7 @@ import type { VerifyOutcome, VerifySettings } from './settings.ts';
 import { HUB_RULES } from './settings.ts';
 import { severityFromVerification } from './severity.ts';
 import { describe, verifyToken } from './verify-token.ts';
+import { plural } from '../core/words.ts';
 
 export const USER_AGENT = 'hfleaks/0.1.0 (+https://github.com/hfleaks)';
 
@@ -28,19 +29,12 @@ export function clientFor(s: Pick<VerifySettings, 'endpoint' | 'concurrency' | '
 let hubDetector: Detector | undefined;
 
 /**
- * The finding is a Hub token by the built-in rule definitions: its rule id is one of
- * theirs and that rule, as shipped, finds the secret on its own. A rule id alone is not
- * enough: a finding made some other way (a rule that took a built-in id) must never put
- * whatever it matched in an Authorization header, nor be graded as a Hub token.
- */
-export function isHubToken(f: Pick<Finding, 'rule' | 'secret'>): boolean {
-  return hubTokens([f]).has(f);
-}
-
-/**
- * The findings among `findings` that are Hub tokens (see isHubToken), told in one
- * detector pass over their secrets, one a line (a thousand tokens to verify cost a
- * thousand passes before the first request went out).
+ * The findings among `findings` that are Hub tokens by the built-in rule definitions:
+ * the rule id is one of theirs and that rule, as shipped, finds the secret on its own. A
+ * rule id alone is not enough: a finding made some other way (a rule that took a built-in
+ * id) must never put whatever it matched in an Authorization header, nor be graded as a
+ * Hub token. Told in one detector pass over their secrets, one a line (a thousand tokens
+ * to verify cost a thousand passes before the first request went out).
  */
 export function hubTokens<F extends Pick<Finding, 'rule' | 'secret'>>(findings: readonly F[]): Set<F> {
   const candidates = findings.filter((f) => HUB_RULES.has(f.rule) && !/[\r\n]/.test(f.secret.raw));
@@ -71,10 +65,10 @@ export async function verifyFindings(io: Io, settings: VerifySettings, findings:
     const unknown = findings.filter((f) => f.verification?.status === 'unknown');
     if (unknown.length) {
       const reasons = [...new Set(unknown.map((f) => f.verification?.reason ?? 'no usable answer'))];
-      warn(`${unknown.length} token${unknown.length === 1 ? '' : 's'} could not be verified (${reasons.slice(0, 2).join('; ')}${reasons.length > 2 ? '; …' : ''}); treat ${unknown.length === 1 ? 'it' : 'them'} as live`);
+      warn(`${plural(unknown.length, 'token')} could not be verified (${reasons.slice(0, 2).join('; ')}${reasons.length > 2 ? '; …' : ''}); treat ${unknown.length === 1 ? 'it' : 'them'} as live`);
     }
     const incomplete = findings.filter((f) => f.verification?.reach?.reason).length;
-    if (incomplete) warn(`the reach listing is incomplete for ${incomplete} token${incomplete === 1 ? '' : 's'} (see the report)`);
+    if (incomplete) warn(`the reach listing is incomplete for ${plural(incomplete, 'token')} (see the report)`);
   } finally {
     spentMs = client.spentMs();
     client.close();
@@ -112,7 +106,7 @@ async function revokeFound(io: Io, s: VerifySettings, findings: Finding[], hub: 
   const live = findings.filter((f) => f.verification?.status === 'valid');
   const unsure = findings.filter((f) => hub.has(f) && f.verification?.status === 'unknown');
   if (unsure.length) {
-    warn(`${unsure.length} token${unsure.length === 1 ? '' : 's'} could not be verified and ${unsure.length === 1 ? 'is' : 'are'} not revoked: ${unsure.map((f) => f.secret.redacted).join(', ')} (to revoke anyway, pipe them to \`hfleaks revoke\`)`);
+    warn(`${plural(unsure.length, 'token')} could not be verified and ${unsure.length === 1 ? 'is' : 'are'} not revoked: ${unsure.map((f) => f.secret.redacted).join(', ')} (to revoke anyway, pipe them to \`hfleaks revoke\`)`);
   }
   if (!live.length) {
     if (!s.quiet) say('--revoke: no valid token found, nothing revoked');
@@ -121,7 +115,7 @@ async function revokeFound(io: Io, s: VerifySettings, findings: Finding[], hub: 
   const tokens = [...new Set(live.map((f) => f.secret.raw))];
   if (!s.yes) {
     const list = live.map((f) => f.secret.redacted).join(', ');
-    const ok = await confirm(io, `hfleaks: revoke ${tokens.length} valid token${tokens.length === 1 ? '' : 's'} (${list}) at ${s.endpoint}? ${tokens.length === 1 ? 'It stops' : 'They stop'} working everywhere, for good.`);
+    const ok = await confirm(io, `hfleaks: revoke ${plural(tokens.length, 'valid token')} (${list}) at ${s.endpoint}? ${tokens.length === 1 ? 'It stops' : 'They stop'} working everywhere, for good.`);
     if (!ok) {
       say('not revoked');
       return {};
@@ -145,7 +139,7 @@ async function revokeFound(io: Io, s: VerifySettings, findings: Finding[], hub: 
     }
     if (!r.ok) {
       const failed = r.batches.filter((b) => !b.ok);
-      return { error: `revocation failed for ${failed.reduce((n, b) => n + b.count, 0)} token${failed.length === 1 && failed[0]!.count === 1 ? '' : 's'} (${failed[0]!.reason ?? 'no answer'}); they still work` };
+      return { error: `revocation failed for ${plural(failed.reduce((n, b) => n + b.count, 0), 'token')} (${failed[0]!.reason ?? 'no answer'}); they still work` };
     }
     return {};
   } finally {

@@ -3,6 +3,7 @@
 // existed; every listed token that exists stops working everywhere, for good.
 import { redact, scrub } from '../findings/redact.ts';
 import type { HubClient } from './client.ts';
+import { plural } from '../core/words.ts';
 
 export const REVOKE_BATCH = 100;
 
@@ -49,8 +50,8 @@ export async function revokeTokens(client: HubClient, tokens: string[], batchSiz
 export function describeRevocation(r: RevokeResult): string[] {
   const lines: string[] = [];
   const total = r.batches.reduce((n, b) => n + b.count, 0);
-  const tokens = `${total} token${total === 1 ? '' : 's'}`;
-  const requests = `${r.batches.length} request${r.batches.length === 1 ? '' : 's'}`;
+  const tokens = plural(total, 'token');
+  const requests = plural(r.batches.length, 'request');
   const unanswered = r.batches.filter((b) => b.status === undefined).reduce((n, b) => n + b.count, 0);
   if (!unanswered) lines.push(`Sent ${tokens} to ${r.url} in ${requests}:`);
   else if (unanswered === total) lines.push(`Tried to send ${tokens} to ${r.url} in ${requests}; the Hub never answered:`);

@@ -9,7 +9,7 @@ import type { Finding } from '../../src/core/types.ts';
 import { fingerprintOf, sha256 } from '../../src/findings/aggregate.ts';
 import { redact } from '../../src/findings/redact.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
-import { isHubToken } from '../../src/verify/enrich.ts';
+import { hubTokens } from '../../src/verify/enrich.ts';
 import { verifyStep } from '../../src/verify/settings.ts';
 import { runCli, tempDir } from '../helpers/cli.ts';
 import type { FakeHub } from '../helpers/fake-hub.mjs';
@@ -68,6 +68,7 @@ describe('the Hub check follows the built-in rule definitions', () => {
   });
 
   it('knows every kind of Hub token by its own rule only', () => {
+    const isHubToken = (f: ReturnType<typeof finding>) => hubTokens([f]).has(f);
     expect(isHubToken(finding('hf-user-access-token', gen.userToken(true)))).toBe(true);
     expect(isHubToken(finding('hf-org-api-token', gen.orgToken()))).toBe(true);
     expect(isHubToken(finding('hf-oauth-access-token', gen.oauthToken()))).toBe(true);

@@ -15,6 +15,7 @@ import { HUB_RULES, hubSettings } from '../../verify/settings.ts';
 import type { Io } from '../io.ts';
 import { UsageError } from '../io.ts';
 import { VERSION } from '../session.ts';
+import { plural } from '../../core/words.ts';
 
 export interface RevokeCommandArgs extends VerifyArgs {
   env?: string;
@@ -47,7 +48,7 @@ async function revokeLines(io: Io, args: RevokeCommandArgs): Promise<number> {
   }
   if (!tokens.length) throw new UsageError(src.lines.length ? 'no Hugging Face token among the lines given; nothing revoked' : 'no tokens given: pass them on standard input, one a line, or name a variable with --env');
   if (!args.yes) {
-    const ok = await confirm(io, `hfleaks: revoke ${tokens.length} token${tokens.length === 1 ? '' : 's'} (${tokens.map((t) => redact(t)).join(', ')}) at ${hub.endpoint}? ${tokens.length === 1 ? 'It stops' : 'They stop'} working everywhere, for good.`);
+    const ok = await confirm(io, `hfleaks: revoke ${plural(tokens.length, 'token')} (${tokens.map((t) => redact(t)).join(', ')}) at ${hub.endpoint}? ${tokens.length === 1 ? 'It stops' : 'They stop'} working everywhere, for good.`);
     if (!ok) {
       io.stderr('hfleaks: not revoked\n');
       return 2;
