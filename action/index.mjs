@@ -10594,10 +10594,89 @@ function hexAt(buf, at2, hex) {
 }
 function hexNeedle(n) {
   const hex = n.bytes.toString("hex");
-  const runs = [...hex.matchAll(/[0-9]+/g)].sort((a, b3) => b3[0].length - a[0].length);
-  const best = runs[0];
-  const anchors = best && best[0].length >= 3 ? [best[0]] : [.../* @__PURE__ */ new Set([hex, hex.toUpperCase()])];
-  return { needle: n, hex: Buffer.from(hex, "latin1"), anchors: anchors.map((a) => Buffer.from(a, "latin1")), at: best && best[0].length >= 3 ? best.index : 0 };
+  const pair = [...n.bytes].findIndex((b3) => b3 >> 4 <= 9 && (b3 & 15) <= 9);
+  const anchors = pair !== -1 ? [hex.slice(2 * pair, 2 * pair + 2)] : [.../* @__PURE__ */ new Set([hex, hex.toUpperCase()])];
+  return { needle: n, hex: Buffer.from(hex, "latin1"), anchors: anchors.map((a) => Buffer.from(a, "latin1")), at: pair !== -1 ? 2 * pair : 0 };
+}
+function hexWrap(buf, i) {
+  const len = buf[i] === 10 ? 1 : buf[i] === 13 && buf[i + 1] === 10 ? 2 : 0;
+  if (!len || i < HEX_WRAP_MIN_LINE || !isHex(buf[i + len])) return 0;
+  for (let k2 = i - HEX_WRAP_MIN_LINE; k2 < i; k2++) if (!isHex(buf[k2])) return 0;
+  return len;
+}
+function hexWrapBefore(buf, i) {
+  if (buf[i - 1] !== 10) return -1;
+  const brk = buf[i - 2] === 13 ? i - 2 : i - 1;
+  return hexWrap(buf, brk) ? brk : -1;
+}
+function hexDigitBefore(buf, i) {
+  if (isHex(buf[i - 1])) return i - 1;
+  const brk = hexWrapBefore(buf, i);
+  return brk === -1 ? -1 : brk - 1;
+}
+function hexDigitAfter(buf, i) {
+  return isHex(buf[i + 1]) ? i + 1 : i + 1 + hexWrap(buf, i + 1);
+}
+function hexAtWrapped(buf, at2, hex) {
+  for (let i = 0, j3 = at2; i < hex.length; i++, j3++) {
+    if (!isHex(buf[j3])) {
+      const w2 = hexWrap(buf, j3);
+      if (!w2) return false;
+      j3 += w2;
+    }
+    const c3 = buf[j3];
+    const h3 = hex[i];
+    if (c3 !== h3 && !(h3 >= 97 && c3 === h3 - 32)) return false;
+  }
+  return true;
+}
+function wrappedHexDecoder(buf) {
+  let r2;
+  const join10 = (a, n) => {
+    const pieces = [];
+    const offs = [];
+    let digits = "";
+    let ended = false;
+    for (let i = a; ; ) {
+      const lim = Math.min(buf.length, i + n - digits.length);
+      let e = i;
+      while (e < lim && isHex(buf[e])) e++;
+      pieces.push(i);
+      offs.push(digits.length);
+      digits += buf.toString("latin1", i, e);
+      if (digits.length >= n) break;
+      const w2 = hexWrap(buf, e);
+      if (!w2) {
+        ended = true;
+        break;
+      }
+      i = e + w2;
+    }
+    return { pieces, offs, digits, ended, decoded: [] };
+  };
+  const from = (x3, i, bytes2) => {
+    const parity = i % 2;
+    const dec = x3.decoded[parity] ??= Buffer.from(parity ? x3.digits.slice(1) : x3.digits, "hex");
+    const at2 = i - parity >> 1;
+    return dec.subarray(at2, at2 + bytes2);
+  };
+  return (a, bytes2) => {
+    if (r2 && a >= r2.pieces[0]) {
+      let lo = 0;
+      let hi = r2.pieces.length - 1;
+      while (lo < hi) {
+        const mid = lo + hi + 1 >> 1;
+        if (r2.pieces[mid] <= a) lo = mid;
+        else hi = mid - 1;
+      }
+      const j3 = lo;
+      const i = r2.offs[j3] + a - r2.pieces[j3];
+      const pieceEnd = j3 + 1 < r2.offs.length ? r2.offs[j3 + 1] : r2.digits.length;
+      if (i < pieceEnd && (i + 2 * bytes2 <= r2.digits.length || r2.ended)) return from(r2, i, bytes2);
+    }
+    r2 = join10(a, 4 * bytes2);
+    return from(r2, 0, bytes2);
+  };
 }
 function mayBeJwt(text2, at2) {
   const dot = text2.indexOf(".", at2);
@@ -10802,20 +10881,67 @@ function createDetector(rules, options = {}) {
   }
   function scanHex(buf, from, to2, hits) {
     const decoded = regionDecoder(buf, 2, 1, (a, b3) => Buffer.from(buf.toString("latin1", a, b3), "hex"));
+    const joined = wrappedHexDecoder(buf);
+    const wrapsAt = (a, got, want) => {
+      if (got >= want) return false;
+      const stop = a + 2 * got;
+      return hexWrap(buf, stop) > 0 || isHex(buf[stop]) && hexWrap(buf, stop + 1) > 0;
+    };
+    const found = (p2, text2, k2) => {
+      const inner = [];
+      scanAscii(text2, k2, k2 + 1, inner, ["hex"]);
+      for (const hit of inner) hits.push({ ...hit, start: p2 });
+    };
+    const wrapped = (h3, p2) => {
+      let p0 = p2;
+      let n = 0;
+      for (let b3 = hexDigitBefore(buf, p0); b3 !== -1 && n < 40; b3 = hexDigitBefore(buf, p0), n++) p0 = b3;
+      if (n % 2) p0 = hexDigitAfter(buf, p0);
+      const k2 = n >> 1;
+      const text2 = (bytes2) => joined(p0, k2 + bytes2);
+      let t2 = text2(SHORT + 1);
+      if (!h3.needle.rules.some((c3) => couldStartIn(c3, t2, k2))) return;
+      if (startsLong(t2.toString("latin1"), k2)) t2 = text2(maxTokenBytes + 1);
+      found(p2, t2, k2);
+    };
     for (const h3 of hexNeedles) {
       for (const anchor of h3.anchors) {
-        for (let q4 = buf.indexOf(anchor, from + h3.at); q4 !== -1 && q4 - h3.at < to2; q4 = buf.indexOf(anchor, q4 + 1)) {
-          const p2 = q4 - h3.at;
-          if (p2 < from || !hexAt(buf, p2, h3.hex)) continue;
+        for (let q4 = buf.indexOf(anchor, from + h3.at); q4 !== -1 && q4 - h3.at - 2 < to2; q4 = buf.indexOf(anchor, q4 + 1)) {
+          const next = h3.hex[h3.at + anchor.length];
+          if (next !== void 0) {
+            const c3 = buf[q4 + anchor.length];
+            if (c3 !== next && c3 !== next - 32 && c3 !== 10 && c3 !== 13) continue;
+          }
+          let p2 = q4;
+          for (let i = 0; i < h3.at && p2 !== -1; i++) p2 = hexDigitBefore(buf, p2);
+          if (p2 < from || p2 >= to2) continue;
+          if (!hexAt(buf, p2, h3.hex)) {
+            if (hexAtWrapped(buf, p2, h3.hex)) wrapped(h3, p2);
+            continue;
+          }
           let p0 = p2;
           while (p0 > 0 && p2 - p0 < 40 && isHex(buf[p0 - 1]) && isHex(buf[p0 - 2])) p0 -= 2;
+          if (p2 - p0 < 40 && hexWrapBefore(buf, isHex(buf[p0 - 1]) ? p0 - 1 : p0) !== -1) {
+            wrapped(h3, p2);
+            continue;
+          }
           const k2 = p2 - p0 >> 1;
-          let text2 = decoded(p0, p2 + 2 * (SHORT + 1));
+          let want = k2 + SHORT + 1;
+          let text2 = decoded(p0, p0 + 2 * want);
+          if (wrapsAt(p0, text2.length, want)) {
+            wrapped(h3, p2);
+            continue;
+          }
           if (!h3.needle.rules.some((c3) => couldStartIn(c3, text2, k2))) continue;
-          if (startsLong(text2.toString("latin1"), k2)) text2 = decoded(p0, p2 + 2 * (maxTokenBytes + 1));
-          const inner = [];
-          scanAscii(text2, k2, k2 + 1, inner, ["hex"]);
-          for (const hit of inner) hits.push({ ...hit, start: p0 + 2 * hit.start });
+          if (startsLong(text2.toString("latin1"), k2)) {
+            want = k2 + maxTokenBytes + 1;
+            text2 = decoded(p0, p0 + 2 * want);
+            if (wrapsAt(p0, text2.length, want)) {
+              wrapped(h3, p2);
+              continue;
+            }
+          }
+          found(p2, text2, k2);
         }
       }
     }
@@ -11020,7 +11146,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, WRAP_MIN_LINE, SHORT_STRING, LONG_STRING, QP_BEFORE, NUL3, BACKSLASH, ESCAPE_MAX;
+var BASE64_MIN_RUN, WRAP_MIN_LINE, SHORT_STRING, LONG_STRING, QP_BEFORE, NUL3, HEX_WRAP_MIN_LINE, BACKSLASH, ESCAPE_MAX;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -11035,6 +11161,7 @@ var init_detector = __esm({
     LONG_STRING = /* @__PURE__ */ new Set([88, 84, 66, 117, 97, 65, 116, 115, 245, 225, 193, 244, 243]);
     QP_BEFORE = /* @__PURE__ */ new Set(["3D", "20", "22", "27", "09", "60"]);
     NUL3 = Buffer.alloc(3);
+    HEX_WRAP_MIN_LINE = 32;
     BACKSLASH = 92;
     ESCAPE_MAX = 10;
   }

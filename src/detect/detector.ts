@@ -480,17 +480,129 @@ function hexAt(buf: Buffer, at: number, hex: Buffer): boolean {
 }
 
 /**
- * A keyword in hex, and what to search for, `at` digits into it: its longest run of
- * decimal digits (the same in either case) when it has one of three or more, else the
- * whole of it in lower and in upper case (a keyword of letters whose hex mixes the cases
- * is then missed).
+ * A keyword in hex, and what to search for, `at` digits into it: the hex of one of its
+ * bytes that is all decimal digits (the same in either case: `68` for the h of hf_), else
+ * the whole of it in lower and in upper case (a keyword of letters whose hex mixes the
+ * cases is then missed). One byte's digits stay together where hex wrapped over lines
+ * (`xxd -p`, 60 digits a line) breaks the keyword between two of its bytes.
  */
 function hexNeedle(n: Needle): { needle: Needle; hex: Buffer; anchors: Buffer[]; at: number } {
   const hex = n.bytes.toString('hex');
-  const runs = [...hex.matchAll(/[0-9]+/g)].sort((a, b) => b[0].length - a[0].length);
-  const best = runs[0];
-  const anchors = best && best[0].length >= 3 ? [best[0]] : [...new Set([hex, hex.toUpperCase()])];
-  return { needle: n, hex: Buffer.from(hex, 'latin1'), anchors: anchors.map((a) => Buffer.from(a, 'latin1')), at: best && best[0].length >= 3 ? best.index! : 0 };
+  const pair = [...n.bytes].findIndex((b) => (b >> 4) <= 9 && (b & 15) <= 9);
+  const anchors = pair !== -1 ? [hex.slice(2 * pair, 2 * pair + 2)] : [...new Set([hex, hex.toUpperCase()])];
+  return { needle: n, hex: Buffer.from(hex, 'latin1'), anchors: anchors.map((a) => Buffer.from(a, 'latin1')), at: pair !== -1 ? 2 * pair : 0 };
+}
+
+/** Shortest line of hex digits taken for wrapped hex (`xxd -p -c 16` writes 32). */
+const HEX_WRAP_MIN_LINE = 32;
+
+/**
+ * The length of the line break at `i` (1 or 2) when it wraps a hex run: at least
+ * HEX_WRAP_MIN_LINE hex digits before it and a hex digit after; else 0.
+ */
+function hexWrap(buf: Buffer, i: number): number {
+  const len = buf[i] === 0x0a ? 1 : buf[i] === 0x0d && buf[i + 1] === 0x0a ? 2 : 0;
+  if (!len || i < HEX_WRAP_MIN_LINE || !isHex(buf[i + len])) return 0;
+  for (let k = i - HEX_WRAP_MIN_LINE; k < i; k++) if (!isHex(buf[k])) return 0;
+  return len;
+}
+
+/** Where the line break that ends just before `i` starts, when it wraps a hex run; else -1. */
+function hexWrapBefore(buf: Buffer, i: number): number {
+  if (buf[i - 1] !== 0x0a) return -1;
+  const brk = buf[i - 2] === 0x0d ? i - 2 : i - 1;
+  return hexWrap(buf, brk) ? brk : -1;
+}
+
+/** The hex digit before the one at `i`, stepping back over a break that wraps the run; -1 at the run's start. */
+function hexDigitBefore(buf: Buffer, i: number): number {
+  if (isHex(buf[i - 1])) return i - 1;
+  const brk = hexWrapBefore(buf, i);
+  return brk === -1 ? -1 : brk - 1;
+}
+
+/** The hex digit after the one at `i`, stepping over a break that wraps the run. */
+function hexDigitAfter(buf: Buffer, i: number): number {
+  return isHex(buf[i + 1]) ? i + 1 : i + 1 + hexWrap(buf, i + 1);
+}
+
+/** Whether buf holds, from `at` on, the hex digits `hex` in either case, line breaks that wrap the run stepped over. */
+function hexAtWrapped(buf: Buffer, at: number, hex: Buffer): boolean {
+  for (let i = 0, j = at; i < hex.length; i++, j++) {
+    if (!isHex(buf[j])) {
+      const w = hexWrap(buf, j);
+      if (!w) return false;
+      j += w;
+    }
+    const c = buf[j]!;
+    const h = hex[i]!;
+    if (c !== h && !(h >= 0x61 && c === h - 0x20)) return false;
+  }
+  return true;
+}
+
+/**
+ * Hex wrapped over lines, decoded from the digit at `a` on, the breaks that wrap the run
+ * left out: `bytes` bytes, or fewer where the run ends. A region is reused while it covers
+ * what is asked (its digits decoded once in each of the two alignments a candidate may
+ * need), and a new one reaches twice as far: a run of candidates costs a pass or two
+ * over its bytes, not a window each.
+ */
+function wrappedHexDecoder(buf: Buffer): (a: number, bytes: number) => Buffer {
+  interface Region {
+    pieces: number[];
+    offs: number[];
+    digits: string;
+    ended: boolean;
+    decoded: (Buffer | undefined)[];
+  }
+  let r: Region | undefined;
+  const join = (a: number, n: number): Region => {
+    const pieces: number[] = [];
+    const offs: number[] = [];
+    let digits = '';
+    let ended = false;
+    for (let i = a; ; ) {
+      const lim = Math.min(buf.length, i + n - digits.length);
+      let e = i;
+      while (e < lim && isHex(buf[e])) e++;
+      pieces.push(i);
+      offs.push(digits.length);
+      digits += buf.toString('latin1', i, e);
+      if (digits.length >= n) break;
+      const w = hexWrap(buf, e);
+      if (!w) {
+        ended = true;
+        break;
+      }
+      i = e + w;
+    }
+    return { pieces, offs, digits, ended, decoded: [] };
+  };
+  const from = (x: Region, i: number, bytes: number): Buffer => {
+    const parity = i % 2;
+    const dec = (x.decoded[parity] ??= Buffer.from(parity ? x.digits.slice(1) : x.digits, 'hex'));
+    const at = (i - parity) >> 1;
+    return dec.subarray(at, at + bytes);
+  };
+  return (a, bytes) => {
+    if (r && a >= r.pieces[0]!) {
+      // The last piece that starts at or before `a`.
+      let lo = 0;
+      let hi = r.pieces.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (r.pieces[mid]! <= a) lo = mid;
+        else hi = mid - 1;
+      }
+      const j = lo;
+      const i = r.offs[j]! + a - r.pieces[j]!;
+      const pieceEnd = j + 1 < r.offs.length ? r.offs[j + 1]! : r.digits.length;
+      if (i < pieceEnd && (i + 2 * bytes <= r.digits.length || r.ended)) return from(r, i, bytes);
+    }
+    r = join(a, 4 * bytes);
+    return from(r, 0, bytes);
+  };
 }
 
 /**
@@ -790,33 +902,87 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   }
 
   /**
-   * Hex text (`bytes.hex()`, `binascii.hexlify`, a `\x`-prefixed bytea): where a keyword's
-   * hex starts, the pairs from a few bytes before it on are decoded and searched like
-   * text. Decoding from the keyword itself needs no look for where the run starts: a
-   * keyword read a digit out of step decodes to bytes no token is made of. (A run split
-   * over lines, as `xxd -p` writes it, is not joined.)
+   * Hex text (`bytes.hex()`, `binascii.hexlify`, a `\x`-prefixed bytea, `xxd -p`): where a
+   * keyword's hex starts, the pairs from a few bytes before it on are decoded and searched
+   * like text. Decoding from the keyword itself needs no look for where the run starts: a
+   * keyword read a digit out of step decodes to bytes no token is made of. A run wrapped
+   * over lines is joined where a candidate's window meets a break.
    */
   function scanHex(buf: Buffer, from: number, to: number, hits: Hit[]): void {
     // Hex decoded once for the candidates in it (Node's decoder stops where the run does;
     // a pair's two parities are two alignments).
     const decoded = regionDecoder(buf, 2, 1, (a, b) => Buffer.from(buf.toString('latin1', a, b), 'hex'));
+    const joined = wrappedHexDecoder(buf);
+    /** Whether the run of hex decoded from `a` stopped at `got` bytes, short of `want`, at a wrapping break. */
+    const wrapsAt = (a: number, got: number, want: number): boolean => {
+      if (got >= want) return false;
+      const stop = a + 2 * got;
+      return hexWrap(buf, stop) > 0 || (isHex(buf[stop]) && hexWrap(buf, stop + 1) > 0);
+    };
+    const found = (p: number, text: Buffer, k: number): void => {
+      const inner: Hit[] = [];
+      scanAscii(text, k, k + 1, inner, ['hex']);
+      for (const hit of inner) hits.push({ ...hit, start: p });
+    };
+    /** A keyword's hex at `p` in a run wrapped over lines: joined, then as plain hex. */
+    const wrapped = (h: (typeof hexNeedles)[number], p: number): void => {
+      // Up to 20 bytes before the keyword, for what it may be glued to.
+      let p0 = p;
+      let n = 0;
+      for (let b = hexDigitBefore(buf, p0); b !== -1 && n < 40; b = hexDigitBefore(buf, p0), n++) p0 = b;
+      // (An odd count starts a digit on: the pairs are the keyword's.)
+      if (n % 2) p0 = hexDigitAfter(buf, p0);
+      const k = n >> 1;
+      const text = (bytes: number) => joined(p0, k + bytes);
+      let t = text(SHORT + 1);
+      if (!h.needle.rules.some((c) => couldStartIn(c, t, k))) return;
+      if (startsLong(t.toString('latin1'), k)) t = text(maxTokenBytes + 1);
+      found(p, t, k);
+    };
     for (const h of hexNeedles) {
       for (const anchor of h.anchors) {
-        for (let q = buf.indexOf(anchor, from + h.at); q !== -1 && q - h.at < to; q = buf.indexOf(anchor, q + 1)) {
-          const p = q - h.at;
-          if (p < from || !hexAt(buf, p, h.hex)) continue;
+        // (The anchor lies `at` digits after the keyword's first, and perhaps a line break.)
+        for (let q = buf.indexOf(anchor, from + h.at); q !== -1 && q - h.at - 2 < to; q = buf.indexOf(anchor, q + 1)) {
+          // What follows the anchor is the keyword's next digit or a line break: a look at one
+          // byte turns away nearly every other pair of digits.
+          const next = h.hex[h.at + anchor.length];
+          if (next !== undefined) {
+            const c = buf[q + anchor.length];
+            if (c !== next && c !== next - 0x20 && c !== 0x0a && c !== 0x0d) continue;
+          }
+          let p = q;
+          for (let i = 0; i < h.at && p !== -1; i++) p = hexDigitBefore(buf, p);
+          if (p < from || p >= to) continue;
+          if (!hexAt(buf, p, h.hex)) {
+            if (hexAtWrapped(buf, p, h.hex)) wrapped(h, p);
+            continue;
+          }
           // Up to 20 bytes before the keyword, for what it may be glued to (a colour code, `\x1b[38;2;255;99;0m`).
           let p0 = p;
           while (p0 > 0 && p - p0 < 40 && isHex(buf[p0 - 1]) && isHex(buf[p0 - 2])) p0 -= 2;
+          if (p - p0 < 40 && hexWrapBefore(buf, isHex(buf[p0 - 1]) ? p0 - 1 : p0) !== -1) {
+            wrapped(h, p);
+            continue;
+          }
           const k = (p - p0) >> 1;
           // The keyword and the start of the body first: a run of encoded keywords is
           // turned away before its window is searched.
-          let text = decoded(p0, p + 2 * (SHORT + 1));
+          let want = k + SHORT + 1;
+          let text = decoded(p0, p0 + 2 * want);
+          if (wrapsAt(p0, text.length, want)) {
+            wrapped(h, p);
+            continue;
+          }
           if (!h.needle.rules.some((c) => couldStartIn(c, text, k))) continue;
-          if (startsLong(text.toString('latin1'), k)) text = decoded(p0, p + 2 * (maxTokenBytes + 1));
-          const inner: Hit[] = [];
-          scanAscii(text, k, k + 1, inner, ['hex']);
-          for (const hit of inner) hits.push({ ...hit, start: p0 + 2 * hit.start });
+          if (startsLong(text.toString('latin1'), k)) {
+            want = k + maxTokenBytes + 1;
+            text = decoded(p0, p0 + 2 * want);
+            if (wrapsAt(p0, text.length, want)) {
+              wrapped(h, p);
+              continue;
+            }
+          }
+          found(p, text, k);
         }
       }
     }

@@ -261,6 +261,17 @@ describe('hostile files', () => {
     expect(ends).toEqual(['escape -', 'hex -', 'percent -', `utf32le ${1 + u.length}`]);
   });
 
+  it('finds a token in an xxd -p dump where a line break splits its keyword, at the line and column its hex starts', async () => {
+    const u = gen.userToken();
+    // 28 bytes before the token: its keyword's first two digits end the first line.
+    const digits = Buffer.from(`{"hub": {"token": "${u}"}}`.padStart(29 + u.length + 3, ' ')).toString('hex');
+    const dir = tree({ 'dump.hex': `${digits.replace(/.{60}/g, '$&\n')}\n` });
+    const r = await runJson(['scan', dir]);
+    expect(r.code).toBe(1);
+    expect(r.report.findings.map((f: any) => f.locations.map((l: any) => `${l.path}:${l.line}:${l.column} ${l.decoding?.join('+')}`)).flat()).toEqual(['dump.hex:1:59 hex']);
+    expect(r.stdout.includes(u)).toBe(false);
+  });
+
   it('warns about an unreadable file and reports the rest', async () => {
     const dir = tree({ 'secret.txt': `t=${t}`, 'ok.txt': `t=${t}` });
     chmodSync(dir, 0o755);

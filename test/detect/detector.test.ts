@@ -278,6 +278,40 @@ describe('decoders', () => {
         expect(detector.scan(Buffer.from(text)), text).toEqual([]);
       }
     });
+    describe('wrapped over lines, as xxd -p (60 digits a line) and base16 -w 76 write it', () => {
+      const wrap = (h: string, width: number, eol: string) => `${h.match(new RegExp(`.{1,${width}}`, 'g'))!.join(eol)}${eol}`;
+      const layouts: [number, string, boolean][] = [
+        [60, '\n', false],
+        [60, '\r\n', false],
+        [32, '\n', true], // xxd -p -u -c 16
+        [76, '\n', false],
+      ];
+      it('finds the token wherever a break falls, inside its keyword too, at its keyword\'s first digit', () => {
+        for (const token of [t, org, oauth]) {
+          for (const [width, eol, upper] of layouts) {
+            for (let pre = 0; pre < width / 2; pre++) {
+              const digits = hex(`${'x'.repeat(pre)}=${token}\n`);
+              const text = wrap(upper ? digits.toUpperCase() : digits, width, eol);
+              const at = 2 * (pre + 1);
+              const hits = detector.scan(Buffer.from(text));
+              expect(hits.map((h) => [h.secret, h.start, h.decoding]), `${token.slice(0, 4)} ${width} ${JSON.stringify(eol)} ${pre}`).toEqual([[token, at + Math.floor(at / width) * eol.length, ['hex']]]);
+            }
+          }
+        }
+      });
+      it('finds a wrapped token over chunk windows, once', () => {
+        const filler = Buffer.from('0123456789abcdef'.repeat(500), 'hex').toString('latin1');
+        const text = Buffer.from(wrap(Buffer.from(`${filler}=${t}${filler}`, 'latin1').toString('hex'), 60, '\n'));
+        for (const chunk of [4096, 5000, 8192]) expect(streamed(detector, text, 1000, chunk).map((m) => [m.secret, m.decoding]), `chunk ${chunk}`).toEqual([[t, ['hex']]]);
+      });
+      it('joins no line shorter than 32 digits, and a token glued across a break is none', () => {
+        const h = hex(`=${t}`);
+        // A short line, a token glued to the 9 that ends the line before it, an indented line.
+        for (const text of [`${h.slice(0, 30)}\n${h.slice(30)}`, wrap(hex(`${'x'.repeat(29)}9${t}`), 60, '\n'), `${h.slice(0, 60)}\n  ${h.slice(60)}`]) {
+          expect(detector.scan(Buffer.from(text)), text).toEqual([]);
+        }
+      });
+    });
     it('decodes nothing with decoding off', () => {
       expect(createDetector(builtinRules(), { decode: false }).scan(Buffer.from(hex(t)))).toEqual([]);
     });

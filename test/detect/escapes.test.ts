@@ -115,6 +115,16 @@ describe('crafted input', () => {
       const hex = Buffer.from(Buffer.from(unit.repeat(Math.ceil(100_000 / unit.length))).toString('hex'));
       expect(base64Decoded(() => expect(detector.scan(hex), unit).toEqual([]), 'hex') / hex.length, unit).toBeLessThan(4);
     }
+    // Wrapped over lines as `xxd -p` writes it (60 digits a line, or 61: odd widths put
+    // the keywords out of step): the joined text decoded about twice over too, with the
+    // pieces of each line that plain hex decoding reads before it meets the break.
+    for (const unit of ['hf_', '-hf_oauth_eyJ', 'api_org_']) {
+      const digits = Buffer.from(unit.repeat(Math.ceil(100_000 / unit.length))).toString('hex');
+      for (const width of [60, 61]) {
+        const wrapped = Buffer.from(`${digits.match(new RegExp(`.{1,${width}}`, 'g'))!.join('\n')}\n`);
+        expect(base64Decoded(() => expect(detector.scan(wrapped), unit).toEqual([]), 'hex') / wrapped.length, `${unit} ${width}`).toBeLessThan(10);
+      }
+    }
     // Keywords an odd number of digits apart (a stray digit after each) need a region each
     // of their own parity; sharing one, each threw the other's 8 KB window away.
     const odd = Buffer.from(`${Buffer.from(`hf_oauth_eyJ${'A'.repeat(60)}`).toString('hex')}5`.repeat(700));
@@ -149,6 +159,7 @@ describe('crafted input', () => {
       ['percent', Buffer.from('-hf%5Foauth%5FeyJ'.repeat(8000))],
       ['base64', Buffer.from(Buffer.from(unit.repeat(8000)).toString('base64'))],
       ['hex', Buffer.from(Buffer.from(unit.repeat(8000)).toString('hex'))],
+      ['hex wrapped as xxd -p', Buffer.from(Buffer.from(unit.repeat(8000)).toString('hex').replace(/.{60}/g, '$&\n'))],
       // A dot now and then: the window holds two, but no JWT header before the first.
       ['plain, a dot every 4 KB', Buffer.from(`${unit.repeat(307)}.`.repeat(25))],
       ['percent, a dot every 4 KB', Buffer.from(`${'-hf%5Foauth%5FeyJ'.repeat(307)}.`.repeat(25))],
