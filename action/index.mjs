@@ -2627,13 +2627,22 @@ function charCount(buf, a, b3) {
   return n;
 }
 function textForm(head) {
-  if (head[0] === 255 && head[1] === 254 && head[2] === 0 && head[3] === 0) return "utf8";
+  if (head[0] === 255 && head[1] === 254 && head[2] === 0 && head[3] === 0) return "utf32le";
+  if (head[0] === 0 && head[1] === 0 && head[2] === 254 && head[3] === 255) return "utf32be";
   if (head[0] === 255 && head[1] === 254) return "utf16le";
   if (head[0] === 254 && head[1] === 255) return "utf16be";
   return "utf8";
 }
 function nlWidth(form) {
-  return form === "utf8" ? 1 : 2;
+  return form === "utf8" ? 1 : form === "utf16le" || form === "utf16be" ? 2 : 4;
+}
+function unitCount(buf, a, b3, form) {
+  const width = nlWidth(form);
+  if (b3 <= a) return 0;
+  if (width === 2) return b3 - a >> 1;
+  let n = 0;
+  for (let i = a; i + 4 <= b3; i += 4) n += (form === "utf32le" ? buf.readUInt32LE(i) : buf.readUInt32BE(i)) > 65535 ? 2 : 1;
+  return n;
 }
 function countNewlines(buf, a, b3, form) {
   let n = 0;
@@ -2642,16 +2651,17 @@ function countNewlines(buf, a, b3, form) {
 }
 function lastNewline(buf, before, form) {
   if (form === "utf8") return before > 0 ? buf.lastIndexOf(NL, before - 1) : -1;
-  const nl = NL16[form];
-  for (let i = before >= 2 ? buf.lastIndexOf(nl, before - 2) : -1; i !== -1; i = i > 0 ? buf.lastIndexOf(nl, i - 1) : -1) {
-    if ((i & 1) === 0) return i;
+  const nl = NL_UNIT[form];
+  const w2 = nl.length;
+  for (let i = before >= w2 ? buf.lastIndexOf(nl, before - w2) : -1; i !== -1; i = i > 0 ? buf.lastIndexOf(nl, i - 1) : -1) {
+    if (i % w2 === 0) return i;
   }
   return -1;
 }
 function nextNewline(buf, from, form) {
   if (form === "utf8") return buf.indexOf(NL, from);
-  const nl = NL16[form];
-  for (let i = buf.indexOf(nl, from); i !== -1; i = buf.indexOf(nl, i + 1)) if ((i & 1) === 0) return i;
+  const nl = NL_UNIT[form];
+  for (let i = buf.indexOf(nl, from); i !== -1; i = buf.indexOf(nl, i + 1)) if (i % nl.length === 0) return i;
   return -1;
 }
 function wideBom(buf, width) {
@@ -2662,7 +2672,7 @@ function wideBom(buf, width) {
 }
 function bomBytes(buf, base2, form) {
   if (base2 !== 0) return 0;
-  if (form !== "utf8") return 2;
+  if (form !== "utf8") return nlWidth(form);
   return buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? 3 : 0;
 }
 function wideForm(h3) {
@@ -2685,8 +2695,8 @@ function hitsToMatches(buf, hits, state, base2, form) {
     const wide = wideForm(h3);
     let column;
     if (form !== "utf8") {
-      const lineStart = nl === -1 ? bomBytes(buf, base2, form) : nl + 2;
-      column = Math.max(0, h3.start - lineStart >> 1) + (nl === -1 ? state.col : 0) + 1;
+      const lineStart = nl === -1 ? bomBytes(buf, base2, form) : nl + nlWidth(form);
+      column = unitCount(buf, lineStart, h3.start, form) + (nl === -1 ? state.col : 0) + 1;
     } else if (wide) {
       const { width, le: le2 } = wide;
       let nlBytes = 1;
@@ -2702,7 +2712,7 @@ function hitsToMatches(buf, hits, state, base2, form) {
     let lineTo = nextNewline(buf, h3.start, form);
     if (lineTo === -1 || lineTo > h3.start + LINE_WINDOW) lineTo = Math.min(buf.length, h3.start + LINE_WINDOW);
     const line = buf.subarray(lineFrom, lineTo);
-    const allowed = line.includes(ALLOW) || line.includes(ALLOW16);
+    const allowed = line.includes(ALLOW) || line.includes(ALLOW16) || line.includes(ALLOW32);
     out.push({
       ruleId: h3.ruleId,
       secret: h3.secret,
@@ -2727,17 +2737,23 @@ function scanLines(detector, texts) {
   for (const m2 of scanWhole(detector, Buffer.from(texts.join("\n")), "utf8")) out[m2.line - 1]?.push({ ...m2, line: 1 });
   return out;
 }
-var ALLOW, ALLOW16, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, NL16, DEFAULT_CHUNK, ChunkScanner;
+var ALLOW, ALLOW16, ALLOW32, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, NL_UNIT, DEFAULT_CHUNK, ChunkScanner;
 var init_scanner = __esm({
   "src/detect/scanner.ts"() {
     "use strict";
     ALLOW = Buffer.from("hfleaks:allow", "latin1");
     ALLOW16 = Buffer.from("hfleaks:allow", "utf16le");
+    ALLOW32 = Buffer.from([..."hfleaks:allow"].map((c3) => `${c3}\0\0\0`).join(""), "latin1");
     LINE_WINDOW = 4096;
     CONTEXT = 600;
     NL = 10;
     LOOK_BEHIND = 64;
-    NL16 = { utf16le: Buffer.from([10, 0]), utf16be: Buffer.from([0, 10]) };
+    NL_UNIT = {
+      utf16le: Buffer.from([10, 0]),
+      utf16be: Buffer.from([0, 10]),
+      utf32le: Buffer.from([10, 0, 0, 0]),
+      utf32be: Buffer.from([0, 0, 0, 10])
+    };
     DEFAULT_CHUNK = 1 << 20;
     ChunkScanner = class {
       constructor(detector, onMatch, chunk = DEFAULT_CHUNK) {
@@ -2815,7 +2831,7 @@ var init_scanner = __esm({
         const w2 = this.buf.subarray(0, this.len);
         const form = this.form ??= textForm(w2);
         const to2 = final ? this.len : this.len - this.overlap;
-        const chars = form === "utf8" ? this.len : this.len >> 1;
+        const chars = Math.floor(this.len / nlWidth(form));
         if (final && this.len > 0 && lastNewline(w2, this.len, form) === -1 && this.state.col + chars > this.longestLine && this.state.col > 0) {
           this.longestLine = this.state.col + chars;
         }
@@ -2824,7 +2840,7 @@ var init_scanner = __esm({
           if (hits.length) for (const m2 of hitsToMatches(w2, hits, this.state, this.base, form)) this.onMatch(m2);
         }
         if (final) return;
-        const shift = this.len - this.overlap - LOOK_BEHIND & ~1;
+        const shift = this.len - this.overlap - LOOK_BEHIND & ~3;
         this.advanceState(w2, shift, form);
         this.buf.copy(this.buf, 0, shift, this.len);
         this.base += shift;
@@ -2833,7 +2849,7 @@ var init_scanner = __esm({
       }
       advanceState(w2, shift, form) {
         const nl = lastNewline(w2, shift, form);
-        const count2 = (a) => form === "utf8" ? charCount(w2, a, shift) : Math.max(0, shift - a >> 1);
+        const count2 = (a) => form === "utf8" ? charCount(w2, a, shift) : unitCount(w2, a, shift, form);
         if (nl === -1) {
           this.state = { lines: this.state.lines, col: this.state.col + count2(bomBytes(w2, this.base, form)) };
           if (this.state.col > this.longestLine) this.longestLine = this.state.col;
@@ -3069,9 +3085,9 @@ function tarStream(detector, path2, sink, opts, depth, budget, plain) {
 function classify(first, path2, sink) {
   const head = first.subarray(0, SNIFF);
   if (head.length === 0) return;
-  const bom16 = textForm(head) !== "utf8";
+  const wideText = textForm(head) !== "utf8";
   if (head.indexOf(0) !== -1) {
-    if (!bom16) sink.note?.(path2, "binary");
+    if (!wideText) sink.note?.(path2, "binary");
     return;
   }
   let end = head.length;

@@ -175,15 +175,15 @@ function tarStream(detector: Detector, path: string, sink: ContentSink, opts: Co
 }
 
 /**
- * Binary content (NUL bytes, no UTF-16 BOM) is counted; text that is not valid UTF-8
+ * Binary content (NUL bytes, no UTF-16 or UTF-32 BOM) is counted; text that is not valid UTF-8
  * gets a warning. Either way every byte is scanned.
  */
 function classify(first: Uint8Array, path: string, sink: ContentSink): void {
   const head = first.subarray(0, SNIFF);
   if (head.length === 0) return;
-  const bom16 = textForm(head) !== 'utf8';
+  const wideText = textForm(head) !== 'utf8';
   if (head.indexOf(0) !== -1) {
-    if (!bom16) sink.note?.(path, 'binary');
+    if (!wideText) sink.note?.(path, 'binary');
     return;
   }
   // A multi-byte character may be cut at the end of the sniffed part: trim it.

@@ -7,13 +7,16 @@ import type { Detector, Hit } from './detector.ts';
 
 const ALLOW = Buffer.from('hfleaks:allow', 'latin1');
 const ALLOW16 = Buffer.from('hfleaks:allow', 'utf16le');
+// (Big-endian text holds the little-endian needle one byte or three on.)
+const ALLOW32 = Buffer.from([...'hfleaks:allow'].map((c) => `${c}\0\0\0`).join(''), 'latin1');
 const LINE_WINDOW = 4096;
 const CONTEXT = 600;
 const NL = 0x0a;
 /**
  * Bytes kept before each window's start for checks that look back: a token's left
  * boundary (up to 11 bytes for %25-encoded escapes) and a wrapped base64 line (60
- * characters of the line before a break). Even, so UTF-16 code units stay aligned.
+ * characters of the line before a break). A multiple of 4, so UTF-16 and UTF-32 code
+ * units stay aligned.
  */
 const LOOK_BEHIND = 64;
 
@@ -31,26 +34,46 @@ function charCount(buf: Buffer, a: number, b: number): number {
 }
 
 /**
- * How a stream's text is stored, for counting lines and columns. UTF-16 is known by
- * its BOM; its code units then sit at even offsets of every window (windows slide by
- * an even number of bytes).
+ * How a stream's text is stored, for counting lines and columns. UTF-16 and UTF-32 are
+ * known by their BOM; their code units then sit at offsets of every window that are a
+ * multiple of their width (windows slide by a multiple of 4 bytes).
  */
-type TextForm = 'utf8' | 'utf16le' | 'utf16be';
+type TextForm = 'utf8' | 'utf16le' | 'utf16be' | 'utf32le' | 'utf32be';
 
 export function textForm(head: Uint8Array): TextForm {
-  // UTF-32's little-endian BOM starts like UTF-16's; its newlines are single 0x0A bytes.
-  if (head[0] === 0xff && head[1] === 0xfe && head[2] === 0 && head[3] === 0) return 'utf8';
+  // UTF-32's little-endian BOM starts like UTF-16's.
+  if (head[0] === 0xff && head[1] === 0xfe && head[2] === 0 && head[3] === 0) return 'utf32le';
+  if (head[0] === 0 && head[1] === 0 && head[2] === 0xfe && head[3] === 0xff) return 'utf32be';
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf16be';
   return 'utf8';
 }
 
 // In UTF-16 a newline is the code unit 0x000A. Many others hold a 0x0A byte (上 is
-// U+4E0A, 《 U+300A), so bytes are not counted: the two-byte unit is, at even offsets.
-const NL16 = { utf16le: Buffer.from([0x0a, 0x00]), utf16be: Buffer.from([0x00, 0x0a]) };
+// U+4E0A, 《 U+300A), so bytes are not counted: the whole unit is, at aligned offsets.
+const NL_UNIT = {
+  utf16le: Buffer.from([0x0a, 0x00]),
+  utf16be: Buffer.from([0x00, 0x0a]),
+  utf32le: Buffer.from([0x0a, 0x00, 0x00, 0x00]),
+  utf32be: Buffer.from([0x00, 0x00, 0x00, 0x0a]),
+};
 
-function nlWidth(form: TextForm): number {
-  return form === 'utf8' ? 1 : 2;
+/** Bytes a code unit (and a newline) takes in this form. */
+function nlWidth(form: TextForm): 1 | 2 | 4 {
+  return form === 'utf8' ? 1 : form === 'utf16le' || form === 'utf16be' ? 2 : 4;
+}
+
+/**
+ * Characters (UTF-16 code units, as editors count them) in buf[a, b) of a UTF-16 or
+ * UTF-32 form: UTF-32 units beyond U+FFFF are two.
+ */
+function unitCount(buf: Buffer, a: number, b: number, form: Exclude<TextForm, 'utf8'>): number {
+  const width = nlWidth(form);
+  if (b <= a) return 0;
+  if (width === 2) return (b - a) >> 1;
+  let n = 0;
+  for (let i = a; i + 4 <= b; i += 4) n += (form === 'utf32le' ? buf.readUInt32LE(i) : buf.readUInt32BE(i)) > 0xffff ? 2 : 1;
+  return n;
 }
 
 /** Newlines starting in buf[a, b). */
@@ -64,9 +87,10 @@ function countNewlines(buf: Buffer, a: number, b: number, form: TextForm): numbe
 function lastNewline(buf: Buffer, before: number, form: TextForm): number {
   // lastIndexOf with a negative offset would search from the end of the buffer.
   if (form === 'utf8') return before > 0 ? buf.lastIndexOf(NL, before - 1) : -1;
-  const nl = NL16[form];
-  for (let i = before >= 2 ? buf.lastIndexOf(nl, before - 2) : -1; i !== -1; i = i > 0 ? buf.lastIndexOf(nl, i - 1) : -1) {
-    if ((i & 1) === 0) return i;
+  const nl = NL_UNIT[form];
+  const w = nl.length;
+  for (let i = before >= w ? buf.lastIndexOf(nl, before - w) : -1; i !== -1; i = i > 0 ? buf.lastIndexOf(nl, i - 1) : -1) {
+    if (i % w === 0) return i;
   }
   return -1;
 }
@@ -74,8 +98,8 @@ function lastNewline(buf: Buffer, before: number, form: TextForm): number {
 /** Offset of the first newline at or after `from`, or -1. */
 function nextNewline(buf: Buffer, from: number, form: TextForm): number {
   if (form === 'utf8') return buf.indexOf(NL, from);
-  const nl = NL16[form];
-  for (let i = buf.indexOf(nl, from); i !== -1; i = buf.indexOf(nl, i + 1)) if ((i & 1) === 0) return i;
+  const nl = NL_UNIT[form];
+  for (let i = buf.indexOf(nl, from); i !== -1; i = buf.indexOf(nl, i + 1)) if (i % nl.length === 0) return i;
   return -1;
 }
 
@@ -90,7 +114,7 @@ function wideBom(buf: Buffer, width: 2 | 4): number {
 /** Bytes of BOM at buf[0] when buf starts the stream. */
 function bomBytes(buf: Buffer, base: number, form: TextForm): number {
   if (base !== 0) return 0;
-  if (form !== 'utf8') return 2;
+  if (form !== 'utf8') return nlWidth(form);
   return buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
 }
 
@@ -129,9 +153,9 @@ function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number,
     const wide = wideForm(h);
     let column: number;
     if (form !== 'utf8') {
-      // A UTF-16 file: columns are code units from the line start (the BOM is none).
-      const lineStart = nl === -1 ? bomBytes(buf, base, form) : nl + 2;
-      column = Math.max(0, (h.start - lineStart) >> 1) + (nl === -1 ? state.col : 0) + 1;
+      // A UTF-16 or UTF-32 file: columns are code units from the line start (the BOM is none).
+      const lineStart = nl === -1 ? bomBytes(buf, base, form) : nl + nlWidth(form);
+      column = unitCount(buf, lineStart, h.start, form) + (nl === -1 ? state.col : 0) + 1;
     } else if (wide) {
       // UTF-16 or UTF-32 text without a BOM (or inside binary content): the best guess
       // from bytes. A newline's 0x0A byte comes first in a little-endian unit, last in a
@@ -153,7 +177,7 @@ function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number,
     let lineTo = nextNewline(buf, h.start, form);
     if (lineTo === -1 || lineTo > h.start + LINE_WINDOW) lineTo = Math.min(buf.length, h.start + LINE_WINDOW);
     const line = buf.subarray(lineFrom, lineTo);
-    const allowed = line.includes(ALLOW) || line.includes(ALLOW16);
+    const allowed = line.includes(ALLOW) || line.includes(ALLOW16) || line.includes(ALLOW32);
     out.push({
       ruleId: h.ruleId,
       secret: h.secret,
@@ -279,7 +303,7 @@ export class ChunkScanner {
     // Tokens that start in the last `overlap` bytes wait for the next window, which
     // sees them whole.
     const to = final ? this.len : this.len - this.overlap;
-    const chars = form === 'utf8' ? this.len : this.len >> 1;
+    const chars = Math.floor(this.len / nlWidth(form));
     if (final && this.len > 0 && lastNewline(w, this.len, form) === -1 && this.state.col + chars > this.longestLine && this.state.col > 0) {
       this.longestLine = this.state.col + chars;
     }
@@ -289,9 +313,9 @@ export class ChunkScanner {
     }
     if (final) return;
     // Slide: keep the overlap, and a few bytes before it so the next window can see
-    // what precedes its first token (a glued letter, a `%3D`, an escape). An even shift
-    // keeps UTF-16 code units at even offsets in every window.
-    const shift = (this.len - this.overlap - LOOK_BEHIND) & ~1;
+    // what precedes its first token (a glued letter, a `%3D`, an escape). A shift by a
+    // multiple of 4 keeps UTF-16 and UTF-32 code units aligned in every window.
+    const shift = (this.len - this.overlap - LOOK_BEHIND) & ~3;
     this.advanceState(w, shift, form);
     this.buf.copy(this.buf, 0, shift, this.len);
     this.base += shift;
@@ -301,8 +325,8 @@ export class ChunkScanner {
 
   private advanceState(w: Buffer, shift: number, form: TextForm): void {
     const nl = lastNewline(w, shift, form);
-    // Characters between a and shift: UTF-8 counted by lead bytes, UTF-16 by code units.
-    const count = (a: number) => (form === 'utf8' ? charCount(w, a, shift) : Math.max(0, (shift - a) >> 1));
+    // Characters between a and shift: UTF-8 counted by lead bytes, UTF-16 and UTF-32 by code units.
+    const count = (a: number) => (form === 'utf8' ? charCount(w, a, shift) : unitCount(w, a, shift, form));
     if (nl === -1) {
       this.state = { lines: this.state.lines, col: this.state.col + count(bomBytes(w, this.base, form)) };
       if (this.state.col > this.longestLine) this.longestLine = this.state.col;

@@ -183,15 +183,27 @@ describe('UTF-32', () => {
     expect(empty.map((m) => [m.line, m.column])).toEqual([[2, 81]]);
   });
   it.each([
-    ['little-endian with BOM', true, true],
-    ['little-endian without BOM', true, false],
-    ['big-endian with BOM', false, true],
-    ['big-endian without BOM', false, false],
-  ])('finds tokens in UTF-32 %s, once, with the right line and column', (_n, le, bom) => {
+    // With a BOM the file is known to be UTF-32 and the emoji counts two, as editors count
+    // it; without one, columns are a guess from the bytes (a unit a character).
+    ['little-endian with BOM', true, true, 11],
+    ['little-endian without BOM', true, false, 10],
+    ['big-endian with BOM', false, true, 11],
+    ['big-endian without BOM', false, false, 10],
+  ])('finds tokens in UTF-32 %s, once, with the right line and column', (_n, le, bom, column) => {
     const ms = find(utf32(`line one\r\n\u{1F917} key = "${t}"\r\n`, le, bom));
     // Big-endian text reads as little-endian three bytes on: one finding either way.
-    expect(ms.map((m) => [m.secret, m.line, m.column])).toEqual([[t, 2, 10]]);
+    expect(ms.map((m) => [m.secret, m.line, m.column])).toEqual([[t, 2, column]]);
     expect(ms[0]!.decoding![0]).toMatch(/^utf32(le|be)$/);
+  });
+  it('counts the column of a token in a UTF-32 file with a BOM whose line started windows before', () => {
+    for (const le of [true, false]) {
+      const prefix = `${'ab\n'.repeat(10)}${'\u{1F917}x'.repeat(3000)} key=`;
+      const buf = utf32(`${prefix}${t} tail\n${'cd\n'.repeat(5000)}`, le, true);
+      for (const piece of [4096, 5033, buf.length]) {
+        const found = streamed(detector, buf, piece, 4096);
+        expect(found.map((m) => [m.secret, m.line, m.column]), `${le ? 'le' : 'be'} piece ${piece}`).toEqual([[t, 11, 9000 + 6]]);
+      }
+    }
   });
   it('reports a big-endian token that ends its file (no little-endian reading fits there)', () => {
     expect(find(utf32(`k=${t}`, false, false)).map((m) => [m.secret, m.column, m.decoding])).toEqual([[t, 3, ['utf32be']]]);
