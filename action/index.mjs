@@ -3369,12 +3369,17 @@ function isMixedCase(body, n = 3) {
   }
   return up >= n && low >= n;
 }
+function isCamelCaseName(body) {
+  const m2 = /^((?:[A-Z][a-z]{2,})+)\d*$/.exec(body);
+  return m2 !== null && m2[1].match(/[A-Z][a-z]+/g).every((w2) => /[aeiouy]/.test(w2.slice(1)));
+}
 function placeholderReason(body) {
   if (body.length === 0) return "empty";
   const lower = body.toLowerCase();
   if (PLACEHOLDER_WORDS.filter((w2) => lower.includes(w2)).length >= 2) return "placeholder words";
   if (longestRun(lower, (a, b3) => a === b3) >= 6) return "repeated character";
   if (longestRun(lower, (a, b3) => b3 === a + 1) >= 6 || longestRun(lower, (a, b3) => b3 === a - 1) >= 6) return "alphabet run";
+  if (isCamelCaseName(body)) return "camel-case identifier";
   const upper = body.replace(/[^A-Z]/g, "").length;
   const low = body.replace(/[^a-z]/g, "").length;
   if (upper + low >= 12 && (upper < 3 || low < 3)) return "single-case identifier or digest";
@@ -11240,6 +11245,8 @@ var init_hf_user_access_token = __esm({
           "sha = hf_{{lit:9f86d081884c7d659a2f}}eaa0c55ad015a3",
           "id = hf_{{lit:3A7F09B2C4D5E6F7A8B9}}C0D1E2F3A4B5C6",
           "n = hf_{{lit:12345678901234567}}98765432109876543",
+          "cls = hf_{{lit:AutoModelForSequence}}Classification",
+          "path = 'weights/hf_{{lit:LlamaTokenizerFast}}PretrainedModel1.bin'",
           "glued = '{{hex:x{{hf}}}}'"
         ]
       }

@@ -43,6 +43,16 @@ export function isMixedCase(body: string, n = 3): boolean {
   return up >= n && low >= n;
 }
 
+/**
+ * Words in title case, each of three letters or more with a vowel after its capital, and
+ * perhaps digits at the end: a class name (`AutoModelForSequenceClassification` is 34
+ * letters). About 1 random token in 3 million has this shape.
+ */
+function isCamelCaseName(body: string): boolean {
+  const m = /^((?:[A-Z][a-z]{2,})+)\d*$/.exec(body);
+  return m !== null && m[1]!.match(/[A-Z][a-z]+/g)!.every((w) => /[aeiouy]/.test(w.slice(1)));
+}
+
 /** Why `body` looks like a placeholder rather than a token, or undefined. */
 export function placeholderReason(body: string): string | undefined {
   if (body.length === 0) return 'empty';
@@ -50,6 +60,7 @@ export function placeholderReason(body: string): string | undefined {
   if (PLACEHOLDER_WORDS.filter((w) => lower.includes(w)).length >= 2) return 'placeholder words';
   if (longestRun(lower, (a, b) => a === b) >= 6) return 'repeated character';
   if (longestRun(lower, (a, b) => b === a + 1) >= 6 || longestRun(lower, (a, b) => b === a - 1) >= 6) return 'alphabet run';
+  if (isCamelCaseName(body)) return 'camel-case identifier';
   // Real tokens are random mixed case; identifiers and hex digests are not.
   const upper = body.replace(/[^A-Z]/g, '').length;
   const low = body.replace(/[^a-z]/g, '').length;

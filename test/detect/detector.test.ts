@@ -595,6 +595,12 @@ describe('placeholder filter', () => {
       expect(placeholderReason(p), p).toBeDefined();
     }
   });
+  it('rejects class names of 34 characters, and keeps a body that is title-case words only by chance', async () => {
+    const { placeholderReason } = await import('../../src/detect/filters.ts');
+    for (const p of ['AutoModelFor' + 'SequenceClassification', 'LlamaTokenizer' + 'FastPretrainedModel1']) expect(placeholderReason(p), p).toBe('camel-case identifier');
+    // Words with no vowel are no English words: a random body of this shape is kept.
+    expect(placeholderReason('QxzKrtPwvBnmDfgLkjhMnbQwrtPxcvTzrk')).toBeUndefined();
+  });
 });
 
 describe('wrapped base64', () => {
