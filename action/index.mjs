@@ -2620,9 +2620,17 @@ function charCount(buf, a, b3) {
   const part = buf.subarray(a, b3);
   if (isAscii(part)) return b3 - a;
   let n = 0;
+  let follow = 0;
   for (let i = a; i < b3; i++) {
     const c3 = buf[i];
-    if ((c3 & 192) !== 128) n += c3 >= 240 ? 2 : 1;
+    if (c3 < 128) {
+      n++;
+      follow = 0;
+    } else if (c3 >= 192) {
+      n += c3 >= 240 ? 2 : 1;
+      follow = c3 >= 240 ? 3 : c3 >= 224 ? 2 : 1;
+    } else if (follow > 0) follow--;
+    else n++;
   }
   return n;
 }

@@ -20,15 +20,26 @@ const NL = 0x0a;
  */
 const LOOK_BEHIND = 64;
 
-/** Characters (UTF-16 code units, as editors and SARIF count them) in buf[a, b) read as UTF-8. */
+/**
+ * Characters (UTF-16 code units, as editors and SARIF count them) in buf[a, b) read as
+ * UTF-8. A byte that continues no character (invalid UTF-8) shows as U+FFFD, one each.
+ */
 function charCount(buf: Buffer, a: number, b: number): number {
   if (b <= a) return 0;
   const part = buf.subarray(a, b);
   if (isAscii(part)) return b - a;
   let n = 0;
+  let follow = 0; // continuation bytes the last lead byte announced
   for (let i = a; i < b; i++) {
     const c = buf[i]!;
-    if ((c & 0xc0) !== 0x80) n += c >= 0xf0 ? 2 : 1; // astral characters are two code units
+    if (c < 0x80) {
+      n++;
+      follow = 0;
+    } else if (c >= 0xc0) {
+      n += c >= 0xf0 ? 2 : 1; // astral characters are two code units
+      follow = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
+    } else if (follow > 0) follow--;
+    else n++;
   }
   return n;
 }

@@ -125,6 +125,13 @@ describe('positions', () => {
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`\u{1F917} ${t}`, 'utf16le')]);
     expect(find(le)[0]).toMatchObject({ column: 4, decoding: ['utf16le'] });
   });
+  it('counts each byte of invalid UTF-8 as one character, as editors show U+FFFD', () => {
+    // Stray continuation bytes, and a lead byte whose character is cut short.
+    expect(find(Buffer.concat([Buffer.from([0x80, 0x81, 0x82, 0x20]), Buffer.from(t)]))[0]).toMatchObject({ column: 5 });
+    expect(find(Buffer.concat([Buffer.from([0xe2, 0x82, 0x20, 0xbf, 0x20]), Buffer.from(t)]))[0]).toMatchObject({ column: 5 });
+    // Valid UTF-8 keeps its count: é is one, the euro sign one.
+    expect(find(Buffer.from(`\u00e9\u20ac ${t}`))[0]).toMatchObject({ column: 4 });
+  });
   it('counts a UTF-8 BOM as no column', () => {
     const [m] = find(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t)]));
     expect(m).toMatchObject({ line: 1, column: 1 });
