@@ -2764,15 +2764,17 @@ var init_scanner = __esm({
     };
     DEFAULT_CHUNK = 1 << 20;
     ChunkScanner = class {
-      constructor(detector, onMatch, chunk = DEFAULT_CHUNK) {
+      constructor(detector, onMatch, chunk = DEFAULT_CHUNK, cells) {
         this.detector = detector;
         this.onMatch = onMatch;
+        this.cells = cells;
         this.overlap = Math.max(4096, detector.maxTokenBytes * 4 + LOOK_BEHIND);
         this.capacity = this.overlap + Math.max(chunk, this.overlap);
         this.buf = Buffer.alloc(0);
       }
       detector;
       onMatch;
+      cells;
       buf;
       overlap;
       capacity;
@@ -2829,7 +2831,7 @@ var init_scanner = __esm({
         if (this.pending) {
           const p2 = this.pending;
           this.pending = void 0;
-          const hits = this.detector.scan(p2);
+          const hits = this.detector.scan(p2, 0, p2.length, this.cells);
           if (hits.length) for (const m2 of hitsToMatches(p2, hits, this.state, 0, textForm(p2))) this.onMatch(m2);
           return;
         }
@@ -2844,7 +2846,7 @@ var init_scanner = __esm({
           this.longestLine = this.state.col + chars;
         }
         if (to2 > this.done) {
-          const hits = this.detector.scan(w2, this.done, to2);
+          const hits = this.detector.scan(w2, this.done, to2, this.cells && { ...this.cells, start: this.cells.start - this.base });
           if (hits.length) for (const m2 of hitsToMatches(w2, hits, this.state, this.base, form)) this.onMatch(m2);
         }
         if (final) return;
@@ -3045,7 +3047,7 @@ function open(detector, path2, sink, opts, depth, budget) {
     return plain(first);
   };
   const plain = (first) => {
-    const scanner = new ChunkScanner(detector, (m2) => sink.match(path2, m2));
+    const scanner = new ChunkScanner(detector, (m2) => sink.match(path2, m2), void 0, npyCells(first));
     classify(first, path2, sink);
     return {
       push: (d2) => scanner.push(Buffer.isBuffer(d2) ? d2 : Buffer.from(d2.buffer, d2.byteOffset, d2.byteLength)),
@@ -3080,6 +3082,19 @@ function open(detector, path2, sink, opts, depth, budget) {
       inner.end();
     }
   };
+}
+function npyCells(b3) {
+  if (b3.length < 12 || b3[0] !== 147 || Buffer.from(b3.buffer, b3.byteOffset + 1, 5).toString("latin1") !== "NUMPY") return void 0;
+  const v1 = b3[6] === 1;
+  const size = v1 ? b3[8] | b3[9] << 8 : (b3[8] | b3[9] << 8 | b3[10] << 16) + b3[11] * 2 ** 24;
+  const start = (v1 ? 10 : 12) + size;
+  if (start > b3.length) return void 0;
+  const header = Buffer.from(b3.buffer, b3.byteOffset, start).toString("latin1");
+  const m2 = /['"]descr['"]\s*:\s*['"][<>|=]?([US])(\d+)['"]/.exec(header);
+  if (!m2 || !/['"]fortran_order['"]/.test(header)) return void 0;
+  const unit = m2[1] === "U" ? 4 : 1;
+  const width = Number(m2[2]) * unit;
+  return width > 0 ? { start, width, unit } : void 0;
 }
 function tarStream(detector, path2, sink, opts, depth, budget, plain) {
   return tarReader({
@@ -10339,6 +10354,11 @@ var init_search = __esm({
 });
 
 // src/detect/detector.ts
+function cellAt(cells, at2) {
+  if (!cells || at2 < cells.start) return void 0;
+  const k2 = Math.floor((at2 - cells.start) / cells.width);
+  return { end: cells.start + (k2 + 1) * cells.width, first: at2 === cells.start + k2 * cells.width };
+}
 function isWordByte(b3) {
   return b3 !== void 0 && (b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 90 || b3 >= 97 && b3 <= 122 || b3 === 95);
 }
@@ -10824,16 +10844,17 @@ function createDetector(rules, options = {}) {
     if (f3.minEntropy !== void 0 && entropy(body) < f3.minEntropy) return false;
     return true;
   }
-  function scanAscii(buf, from, to2, hits, chain) {
+  function scanAscii(buf, from, to2, hits, chain, cells) {
     const get = (i) => i >= 0 ? buf[i] : void 0;
     for (const needle of ascii) {
       const end = to2 + needle.bytes.length;
       const hay = end < buf.length ? buf.subarray(0, end) : buf;
       for (let at2 = needle.search.next(hay, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(hay, at2 + 1)) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
-        const edge = leftBoundary(get, at2);
+        const cell = cellAt(cells, at2);
+        const edge = cell?.first ? "ok" : leftBoundary(get, at2);
         if (edge === "glued") continue;
-        const text2 = textWindow((n) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n)));
+        const text2 = textWindow((n) => buf.toString("latin1", at2, Math.min(buf.length, cell?.end ?? Infinity, at2 + n)));
         const found = tryRules(needle, text2, edge === "ok" ? declaredLengths(buf, at2) : void 0);
         if (!found) continue;
         const decoding = edge === "percent" ? [...chain, "percent"] : chain;
@@ -10841,7 +10862,7 @@ function createDetector(rules, options = {}) {
       }
     }
   }
-  function scanWide(buf, from, to2, hits, width, little) {
+  function scanWide(buf, from, to2, hits, width, little, cells) {
     const needles = width === 2 ? little ? le2 : be2 : little ? le32 : be32;
     const unitAt = (p2) => {
       if (p2 < 0 || p2 + width > buf.length) return void 0;
@@ -10861,9 +10882,10 @@ function createDetector(rules, options = {}) {
       for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
         if (at2 > 0 && at2 < width) continue;
         const unit = (i) => unitAt(at2 + width * (i - at2));
-        if (leftBoundary(unit, at2) !== "ok") continue;
+        const cell = cellAt(cells, at2);
+        if (!cell?.first && leftBoundary(unit, at2) !== "ok") continue;
         const text2 = textWindow((units) => {
-          let end = Math.min(buf.length, at2 + width * units);
+          let end = Math.min(buf.length, cell?.end ?? Infinity, at2 + width * units);
           end -= (end - at2) % width;
           if (width === 2) {
             const slice = buf.subarray(at2, end);
@@ -11112,9 +11134,9 @@ function createDetector(rules, options = {}) {
     if (joined.length + (b3 - piece) + (a - runStart) < BASE64_MIN_RUN) return void 0;
     return { a, group, decoded: Buffer.from(joined + buf.toString("latin1", piece, b3), "base64"), firstBreak, cut: b3 >= ceil && b3 < buf.length };
   }
-  function scan(buf, from = 0, to2 = buf.length) {
+  function scan(buf, from = 0, to2 = buf.length, cells) {
     const hits = [];
-    scanAscii(buf, from, to2, hits, []);
+    scanAscii(buf, from, to2, hits, [], cells?.unit === 1 ? cells : void 0);
     const nul = buf.indexOf(0, Math.max(0, from - 1));
     if (nul !== -1 && nul < to2 + 2 * maxTokenBytes) {
       const a = Math.max(0, from - 1);
@@ -11123,8 +11145,9 @@ function createDetector(rules, options = {}) {
       const nul3 = buf.indexOf(NUL3, Math.max(0, from - 3));
       if (nul3 !== -1 && nul3 < to2 + 4 * maxTokenBytes) {
         const b3 = Math.max(0, from - 3);
-        scanWide(buf, b3, to2 + 3, hits, 4, true);
-        scanWide(buf, b3, to2 + 3, hits, 4, false);
+        const wide = cells?.unit === 4 ? cells : void 0;
+        scanWide(buf, b3, to2 + 3, hits, 4, true, wide);
+        scanWide(buf, b3, to2 + 3, hits, 4, false, wide);
       }
     }
     if (decode) {

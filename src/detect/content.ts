@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Gunzip, UnzipDecoder, UnzipDecoderConstructor } from 'fflate';
 import { fflateLib, lazyBuiltin } from '../core/lazy.ts';
 import type { Match } from '../core/types.ts';
-import type { Detector } from './detector.ts';
+import type { Cells, Detector } from './detector.ts';
 import { ChunkScanner, textForm } from './scanner.ts';
 import { isTar, tarReader } from './tar.ts';
 
@@ -112,7 +112,7 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
   };
 
   const plain = (first: Uint8Array): ContentStream => {
-    const scanner = new ChunkScanner(detector, (m) => sink.match(path, m));
+    const scanner = new ChunkScanner(detector, (m) => sink.match(path, m), undefined, npyCells(first));
     classify(first, path, sink);
     return {
       push: (d) => scanner.push(Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength)),
@@ -150,6 +150,25 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
       inner.end();
     },
   };
+}
+
+/**
+ * The cells of a numpy array of strings saved with np.save (an .npy file, or an .npz
+ * member): `<U37` is UTF-32 text of 37 characters a cell, `S37` 37 bytes, each string
+ * NUL-padded to the width and the next one right after it.
+ */
+export function npyCells(b: Uint8Array): Cells | undefined {
+  if (b.length < 12 || b[0] !== 0x93 || Buffer.from(b.buffer, b.byteOffset + 1, 5).toString('latin1') !== 'NUMPY') return undefined;
+  const v1 = b[6] === 1;
+  const size = v1 ? b[8]! | (b[9]! << 8) : (b[8]! | (b[9]! << 8) | (b[10]! << 16)) + b[11]! * 2 ** 24;
+  const start = (v1 ? 10 : 12) + size;
+  if (start > b.length) return undefined;
+  const header = Buffer.from(b.buffer, b.byteOffset, start).toString('latin1');
+  const m = /['"]descr['"]\s*:\s*['"][<>|=]?([US])(\d+)['"]/.exec(header);
+  if (!m || !/['"]fortran_order['"]/.test(header)) return undefined;
+  const unit = m[1] === 'U' ? 4 : 1;
+  const width = Number(m[2]) * unit;
+  return width > 0 ? { start, width, unit } : undefined;
 }
 
 const SNIFF = 64 << 10;

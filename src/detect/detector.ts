@@ -45,7 +45,27 @@ export interface Detector {
   /** The longest token any rule can match, in bytes (sets chunk overlap). */
   maxTokenBytes: number;
   /** Finds tokens whose start lies in [from, to) of `buf` (bytes outside give context). */
-  scan(buf: Buffer, from?: number, to?: number): Hit[];
+  scan(buf: Buffer, from?: number, to?: number, cells?: Cells): Hit[];
+}
+
+/**
+ * Strings stored edge to edge in cells of a declared width, as a numpy array of `<U` or
+ * `S` strings holds them (its header declares the width): cell k is
+ * buf[start + k * width, start + (k + 1) * width), its characters `unit` bytes each (4:
+ * UTF-32, 1: bytes). A token that starts a cell has nothing before it, and a cell's end
+ * ends the token, whatever the next cell holds.
+ */
+export interface Cells {
+  start: number;
+  width: number;
+  unit: 1 | 4;
+}
+
+/** Where the cell holding `at` ends, and whether `at` starts it; undefined outside the cells. */
+function cellAt(cells: Cells | undefined, at: number): { end: number; first: boolean } | undefined {
+  if (!cells || at < cells.start) return undefined;
+  const k = Math.floor((at - cells.start) / cells.width);
+  return { end: cells.start + (k + 1) * cells.width, first: at === cells.start + k * cells.width };
 }
 
 export interface DetectorOptions {
@@ -798,7 +818,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     return true;
   }
 
-  function scanAscii(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[]): void {
+  function scanAscii(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], cells?: Cells): void {
     const get = (i: number) => (i >= 0 ? buf[i] : undefined);
     for (const needle of ascii) {
       // Searched only as far as a needle starting before `to` reaches (the bytes past it
@@ -807,9 +827,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       const hay = end < buf.length ? buf.subarray(0, end) : buf;
       for (let at = needle.search.next(hay, from); at !== -1 && at < to; at = needle.search.next(hay, at + 1)) {
         if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
-        const edge = leftBoundary(get, at);
+        const cell = cellAt(cells, at);
+        const edge = cell?.first ? 'ok' : leftBoundary(get, at);
         if (edge === 'glued') continue;
-        const text = textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n)));
+        const text = textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, cell?.end ?? Infinity, at + n)));
         const found = tryRules(needle, text, edge === 'ok' ? declaredLengths(buf, at) : undefined);
         if (!found) continue;
         const decoding: Decoding[] = edge === 'percent' ? [...chain, 'percent'] : chain;
@@ -819,7 +840,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   }
 
   /** Text in UTF-16 (`width` 2) or UTF-32 (`width` 4), of either byte order. */
-  function scanWide(buf: Buffer, from: number, to: number, hits: Hit[], width: 2 | 4, little: boolean): void {
+  function scanWide(buf: Buffer, from: number, to: number, hits: Hit[], width: 2 | 4, little: boolean, cells?: Cells): void {
     const needles = width === 2 ? (little ? le : be) : little ? le32 : be32;
     const unitAt = (p: number): number | undefined => {
       if (p < 0 || p + width > buf.length) return undefined;
@@ -845,9 +866,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         // from text that starts the buffer (the other byte order's, glued or not).
         if (at > 0 && at < width) continue;
         const unit = (i: number): number | undefined => unitAt(at + width * (i - at));
-        if (leftBoundary(unit, at) !== 'ok') continue;
+        const cell = cellAt(cells, at);
+        if (!cell?.first && leftBoundary(unit, at) !== 'ok') continue;
         const text = textWindow((units) => {
-          let end = Math.min(buf.length, at + width * units);
+          let end = Math.min(buf.length, cell?.end ?? Infinity, at + width * units);
           end -= (end - at) % width;
           if (width === 2) {
             const slice = buf.subarray(at, end);
@@ -1180,9 +1202,9 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     return { a, group, decoded: Buffer.from(joined + buf.toString('latin1', piece, b), 'base64'), firstBreak, cut: b >= ceil && b < buf.length };
   }
 
-  function scan(buf: Buffer, from = 0, to = buf.length): Hit[] {
+  function scan(buf: Buffer, from = 0, to = buf.length, cells?: Cells): Hit[] {
     const hits: Hit[] = [];
-    scanAscii(buf, from, to, hits, []);
+    scanAscii(buf, from, to, hits, [], cells?.unit === 1 ? cells : undefined);
     // UTF-16 text of ASCII tokens always has NUL bytes; most files have none.
     const nul = buf.indexOf(0, Math.max(0, from - 1));
     // Both byte orders match UTF-16 text one byte apart, and dedupe keeps one reading.
@@ -1197,8 +1219,9 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       const nul3 = buf.indexOf(NUL3, Math.max(0, from - 3));
       if (nul3 !== -1 && nul3 < to + 4 * maxTokenBytes) {
         const b = Math.max(0, from - 3);
-        scanWide(buf, b, to + 3, hits, 4, true);
-        scanWide(buf, b, to + 3, hits, 4, false);
+        const wide = cells?.unit === 4 ? cells : undefined;
+        scanWide(buf, b, to + 3, hits, 4, true, wide);
+        scanWide(buf, b, to + 3, hits, 4, false, wide);
       }
     }
     if (decode) {

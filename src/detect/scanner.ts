@@ -3,7 +3,7 @@
 // found once and memory stays bounded).
 import { isAscii } from 'node:buffer';
 import type { Match } from '../core/types.ts';
-import type { Detector, Hit } from './detector.ts';
+import type { Cells, Detector, Hit } from './detector.ts';
 
 const ALLOW = Buffer.from('hfleaks:allow', 'latin1');
 const ALLOW16 = Buffer.from('hfleaks:allow', 'utf16le');
@@ -250,6 +250,8 @@ export class ChunkScanner {
     private readonly detector: Detector,
     private readonly onMatch: (m: Match) => void,
     chunk = DEFAULT_CHUNK,
+    /** Fixed-width cells of the stream (offsets in the whole stream), when its format declares them. */
+    private readonly cells?: Cells,
   ) {
     // The overlap covers the longest token, its base64 form and the look-behind.
     this.overlap = Math.max(4096, detector.maxTokenBytes * 4 + LOOK_BEHIND);
@@ -301,7 +303,7 @@ export class ChunkScanner {
       // Whole content in one piece: scan it where it lies.
       const p = this.pending;
       this.pending = undefined;
-      const hits = this.detector.scan(p);
+      const hits = this.detector.scan(p, 0, p.length, this.cells);
       if (hits.length) for (const m of hitsToMatches(p, hits, this.state, 0, textForm(p))) this.onMatch(m);
       return;
     }
@@ -319,7 +321,7 @@ export class ChunkScanner {
       this.longestLine = this.state.col + chars;
     }
     if (to > this.done) {
-      const hits = this.detector.scan(w, this.done, to);
+      const hits = this.detector.scan(w, this.done, to, this.cells && { ...this.cells, start: this.cells.start - this.base });
       if (hits.length) for (const m of hitsToMatches(w, hits, this.state, this.base, form)) this.onMatch(m);
     }
     if (final) return;

@@ -197,3 +197,47 @@ describe('zip members whose descriptors have no signature', () => {
   });
 });
 
+
+describe('numpy arrays of strings, packed edge to edge in cells their header declares', () => {
+  /** An .npy file (format 1.0) of `dtype` holding `cells`, each already padded to the width. */
+  const npy = (dtype: string, cells: Buffer[]): Buffer => {
+    let header = `{'descr': '${dtype}', 'fortran_order': False, 'shape': (${cells.length},), }`;
+    header = header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ') + '\n';
+    const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY\x01\x00', 'latin1'), Buffer.from([header.length & 0xff, header.length >> 8]), Buffer.from(header)]);
+    return Buffer.concat([head, ...cells]);
+  };
+  const u32 = (s: string, le: boolean, width: number) => {
+    const b = Buffer.alloc(4 * width);
+    for (let i = 0; i < s.length; i++) le ? b.writeUInt32LE(s.charCodeAt(i), 4 * i) : b.writeUInt32BE(s.charCodeAt(i), 4 * i);
+    return b;
+  };
+  const [a, b] = [gen.userToken(), gen.userToken(true)];
+  const W = a.length; // the tokens are the longest strings: no NUL pads them
+
+  it.each([
+    ['<U (UTF-32LE)', '<U', (s: string) => u32(s, true, W), 'utf32le'],
+    ['>U (UTF-32BE)', '>U', (s: string) => u32(s, false, W), 'utf32be'],
+    ['S (bytes)', '|S', (s: string) => Buffer.from(s.padEnd(W, '\0'), 'latin1'), undefined],
+  ] as const)('finds tokens that fill their cells next to others, %s', (_n, kind, cell, decoding) => {
+    const file = npy(`${kind}${W}`, [cell(a), cell(b), cell('meta-llama/x'), cell(a)]);
+    for (const piece of [file.length, 64, 1000]) {
+      const r = run(file, 'keys.npy', {}, piece);
+      const got = r.found.map((x) => [x.m.secret, x.m.decoding?.[0]]);
+      expect(got, `piece ${piece}`).toEqual([
+        [a, decoding],
+        [b, decoding],
+        [a, decoding],
+      ]);
+    }
+  });
+  it('finds them in an .npz member too, and not in the same bytes with no header declaring the cells', () => {
+    const cells = [u32(a, true, W), u32(b, true, W)];
+    const r = run(zipSync({ 'keys.npy': npy(`<U${W}`, cells) }), 'arrays.npz');
+    expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([
+      ['arrays.npz!keys.npy', a],
+      ['arrays.npz!keys.npy', b],
+    ]);
+    // Glued to its neighbour, with nothing to say where one string ends: no finding.
+    expect(run(Buffer.concat(cells), 'raw.bin').found.map((x) => x.m.secret)).toEqual([]);
+  });
+});
