@@ -28656,6 +28656,7 @@ var init_revoke2 = __esm({
 });
 
 // src/hook/install.ts
+import { createHash } from "node:crypto";
 import { chmodSync, existsSync as existsSync5, mkdirSync, readFileSync as readFileSync8, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { isAbsolute as isAbsolute3, join as join7 } from "node:path";
 async function hooksDir(cwd) {
@@ -28674,6 +28675,12 @@ async function hooksDir(cwd) {
   }
 }
 function hookScript(node, cli, chained) {
+  const script = hookBody(node, cli, chained);
+  const at2 = script.indexOf("\n", script.indexOf(MARKER)) + 1;
+  return `${script.slice(0, at2)}# hfleaks-digest: ${digestOf(script)}
+${script.slice(at2)}`;
+}
+function hookBody(node, cli, chained) {
   return `#!/bin/sh
 ${MARKER} (installed by \`hfleaks hook install\`; remove with \`hfleaks hook uninstall\`)
 # Scans only what this commit adds, offline. Skip it once with: git commit --no-verify
@@ -28711,12 +28718,16 @@ fi
 exit $status
 `;
 }
-function isOurs(path2) {
+function ours(path2) {
+  let text2;
   try {
-    return readFileSync8(path2, "utf8").includes(MARKER);
+    text2 = readFileSync8(path2, "utf8");
   } catch {
     return false;
   }
+  if (!text2.includes(MARKER)) return false;
+  const m2 = DIGEST.exec(text2);
+  return !m2 || digestOf(text2.replace(DIGEST, "")) === m2[1] ? "unedited" : "edited";
 }
 function huskyManaged(dir) {
   if (existsSync5(join7(dir, "husky.sh")) || existsSync5(join7(dir, "_", "husky.sh"))) return true;
@@ -28736,7 +28747,9 @@ async function installHook(o2) {
   }
   let chained = existsSync5(previous);
   let what = `installed ${hook}`;
-  if (existsSync5(hook) && !isOurs(hook)) {
+  const mine = existsSync5(hook) && ours(hook);
+  if (mine === "edited" && !o2.force) throw new HookError(`${hook} ${EDITED} (--force writes hfleaks' own over it)`);
+  if (existsSync5(hook) && !mine) {
     if (!o2.force) {
       throw new HookError(`${hook} exists and is not hfleaks'; left alone (--force keeps it and runs it before hfleaks)`);
     }
@@ -28756,7 +28769,9 @@ async function uninstallHook(cwd) {
   const hook = join7(dir, "pre-commit");
   const previous = join7(dir, PREVIOUS);
   if (!existsSync5(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
-  if (!isOurs(hook)) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
+  const mine = ours(hook);
+  if (!mine) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
+  if (mine === "edited") throw new HookError(`${hook} ${EDITED}`);
   rmSync2(hook);
   if (existsSync5(previous)) {
     renameSync(previous, hook);
@@ -28764,16 +28779,19 @@ async function uninstallHook(cwd) {
   }
   return `removed ${hook}`;
 }
-var MARKER, PREVIOUS, HookError, q3;
+var MARKER, DIGEST, digestOf, PREVIOUS, HookError, q3, EDITED;
 var init_install = __esm({
   "src/hook/install.ts"() {
     "use strict";
     init_dist3();
     MARKER = "# hfleaks pre-commit hook";
+    DIGEST = /^# hfleaks-digest: ([0-9a-f]{16})\n/m;
+    digestOf = (script) => createHash("sha256").update(script).digest("hex").slice(0, 16);
     PREVIOUS = "pre-commit.hfleaks-previous";
     HookError = class extends Error {
     };
     q3 = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+    EDITED = "was edited after hfleaks installed it; left alone: take the hfleaks lines out (or delete it) yourself";
   }
 });
 

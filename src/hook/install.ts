@@ -1,11 +1,16 @@
 // Installs and removes the git pre-commit hook that runs `hfleaks staged`.
 // Respects core.hooksPath; an existing hook is left alone unless --force, which keeps
 // it and chains it (it runs first); uninstall removes only what install wrote.
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { simpleGit } from 'simple-git';
 
 export const MARKER = '# hfleaks pre-commit hook';
+/** A line holding a digest of the rest of the hook: an edit since install changes it. */
+const DIGEST = /^# hfleaks-digest: ([0-9a-f]{16})\n/m;
+
+const digestOf = (script: string) => createHash('sha256').update(script).digest('hex').slice(0, 16);
 export const PREVIOUS = 'pre-commit.hfleaks-previous';
 
 export class HookError extends Error {}
@@ -33,6 +38,12 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The hook script: runs this hfleaks by absolute path, and explains a blocked commit. */
 export function hookScript(node: string, cli: string, chained: boolean): string {
+  const script = hookBody(node, cli, chained);
+  const at = script.indexOf('\n', script.indexOf(MARKER)) + 1;
+  return `${script.slice(0, at)}# hfleaks-digest: ${digestOf(script)}\n${script.slice(at)}`;
+}
+
+function hookBody(node: string, cli: string, chained: boolean): string {
   return `#!/bin/sh
 ${MARKER} (installed by \`hfleaks hook install\`; remove with \`hfleaks hook uninstall\`)
 # Scans only what this commit adds, offline. Skip it once with: git commit --no-verify
@@ -68,13 +79,23 @@ exit $status
 `;
 }
 
-function isOurs(path: string): boolean {
+/**
+ * Whether hfleaks wrote the hook at `path`: 'edited' when its digest says it changed
+ * since (a hook written before digests were can't tell, and counts as unedited).
+ */
+function ours(path: string): 'unedited' | 'edited' | false {
+  let text: string;
   try {
-    return readFileSync(path, 'utf8').includes(MARKER);
+    text = readFileSync(path, 'utf8');
   } catch {
     return false;
   }
+  if (!text.includes(MARKER)) return false;
+  const m = DIGEST.exec(text);
+  return !m || digestOf(text.replace(DIGEST, '')) === m[1] ? 'unedited' : 'edited';
 }
+
+const EDITED = 'was edited after hfleaks installed it; left alone: take the hfleaks lines out (or delete it) yourself';
 
 /**
  * Whether husky manages the hooks in `dir`. Its hooks find the user's script by their own
@@ -110,7 +131,9 @@ export async function installHook(o: InstallOptions): Promise<string> {
   }
   let chained = existsSync(previous);
   let what = `installed ${hook}`;
-  if (existsSync(hook) && !isOurs(hook)) {
+  const mine = existsSync(hook) && ours(hook);
+  if (mine === 'edited' && !o.force) throw new HookError(`${hook} ${EDITED} (--force writes hfleaks' own over it)`);
+  if (existsSync(hook) && !mine) {
     if (!o.force) {
       throw new HookError(`${hook} exists and is not hfleaks'; left alone (--force keeps it and runs it before hfleaks)`);
     }
@@ -132,7 +155,9 @@ export async function uninstallHook(cwd: string): Promise<string> {
   const hook = join(dir, 'pre-commit');
   const previous = join(dir, PREVIOUS);
   if (!existsSync(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
-  if (!isOurs(hook)) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
+  const mine = ours(hook);
+  if (!mine) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
+  if (mine === 'edited') throw new HookError(`${hook} ${EDITED}`);
   rmSync(hook);
   if (existsSync(previous)) {
     renameSync(previous, hook);

@@ -198,6 +198,25 @@ describe('hfleaks hook', () => {
     expect(existsSync(join(old, '.husky/pre-commit'))).toBe(false);
   });
 
+  it('leaves a hook edited since install alone: uninstall refuses, install needs --force', async () => {
+    const dir = repo();
+    const hook = join(dir, '.git/hooks/pre-commit');
+    expect((await runCli(['hook', 'install'], { cwd: dir })).code).toBe(0);
+    const edited = `${readFileSync(hook, 'utf8')}echo my own check\n`;
+    writeFileSync(hook, edited);
+    const un = await runCli(['hook', 'uninstall'], { cwd: dir });
+    expect(un.code).toBe(2);
+    expect(un.stderr).toMatch(/was edited after hfleaks installed it; left alone/);
+    expect(readFileSync(hook, 'utf8')).toBe(edited);
+    const again = await runCli(['hook', 'install'], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(readFileSync(hook, 'utf8')).toBe(edited);
+    expect((await runCli(['hook', 'install', '--force'], { cwd: dir })).code).toBe(0);
+    expect(readFileSync(hook, 'utf8')).not.toMatch(/my own check/);
+    expect((await runCli(['hook', 'uninstall'], { cwd: dir })).code).toBe(0);
+    expect(existsSync(hook)).toBe(false);
+  });
+
   it('uninstall touches nothing it did not install; outside a repository is an error', async () => {
     const dir = repo();
     const hook = join(dir, '.git/hooks/pre-commit');
