@@ -47,14 +47,16 @@ describe('hfleaks audit', () => {
     const r = makeRepo();
     r.write('a.txt', 'a\n');
     r.commit('a');
-    r.git('remote', 'add', 'origin', `https://alice:${token}@huggingface.co/acme/model`);
+    r.git('remote', 'add', 'origin', 'https://github.com/acme/code.git');
+    r.git('remote', 'add', 'hub', `https://alice:${token}@huggingface.co/acme/model`);
     r.write('.git/COMMIT_EDITMSG', `${gen.userToken()}\n`); // git's own scratch file: not what the user keeps
     for (const args of [['scan', '.'], ['audit', ...OFFLINE]]) {
       const out = await runJson(args, { cwd: r.dir, env: r.env });
       expect(out.code, args[0]).toBe(1);
       expect(out.report.findings.map((f: any) => f.locations.map((l: any) => l.path))).toEqual([['.git/config']]);
       const steps: string[] = out.report.findings[0].advice;
-      expect(steps.join('\n')).toContain('Take it out of the remote URL in `.git/config`: `git remote set-url origin https://huggingface.co/OWNER/REPO`');
+      // Not origin, which is GitHub's here: the remote git remote -v shows holding it, set to the repository its URL names.
+      expect(steps.join('\n')).toContain('Take it out of the remote URL in `.git/config`: `git remote set-url REMOTE https://huggingface.co/acme/model`, for the remote whose URL `git remote -v` shows holding it');
       expect(steps.join('\n')).not.toContain('commit the fix');
     }
   });
