@@ -2,12 +2,12 @@
 // warnings on stderr, and the final report written in the chosen formats.
 import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { attachAdvice } from '../advice/index.ts';
 import { type Baseline, filterReport, loadBaselineOption } from '../baseline/index.ts';
 import type { Finding, Location, Match, ScanStats, Skipped } from '../core/types.ts';
 import type { Config } from '../config.ts';
-import { loadConfig } from '../config.ts';
+import { findConfig, loadConfig } from '../config.ts';
 import type { ContentOptions, ContentSink } from '../detect/content.ts';
 import { DEFAULT_CONTENT_OPTIONS, isArchiveDepth } from '../detect/content.ts';
 import type { Detector } from '../detect/detector.ts';
@@ -41,6 +41,8 @@ export interface Session {
   baseline?: Baseline;
   /** The root's .hfleaksignore (empty with --no-ignore): its fingerprints apply here, its globs to git paths. */
   hfleaksIgnore: HfleaksIgnore;
+  /** The directory that .hfleaksignore is in (its globs are relative to it), or the root when there is none. */
+  hfleaksIgnoreDir: string;
   /** Prints a warning (unless --quiet) and records it. */
   warn(message: string): void;
   /** Records a location with extra fields (git provenance). */
@@ -67,7 +69,11 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
     throw new UsageError('--output and --sarif name the same file: one report would overwrite the other');
   }
   const detector = createDetector(config.rules, { decode: args.decode !== false });
-  const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: new Set<string>() } : readHfleaksIgnore(root);
+  // Looked for as the config is, in the root and then above it up to the top of the
+  // project: `scan tests` honours the project's .hfleaksignore as `scan tests src` does.
+  const ignoreFile = findConfig(root, io.cwd, ['.hfleaksignore']);
+  const hfleaksIgnoreDir = ignoreFile ? dirname(ignoreFile.path) : root;
+  const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: new Set<string>() } : readHfleaksIgnore(hfleaksIgnoreDir);
   const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
   const stats: ScanStats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message: string) => {
@@ -97,7 +103,7 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
     archiveBytes: DEFAULT_CONTENT_OPTIONS.archiveBytes,
   };
   return {
-    config, detector, aggregator, sink, content, stats, started: Date.now(), warn, hfleaksIgnore, ...(baseline ? { baseline } : {}),
+    config, detector, aggregator, sink, content, stats, started: Date.now(), warn, hfleaksIgnore, hfleaksIgnoreDir, ...(baseline ? { baseline } : {}),
     addMatch: (path, m, extra) => aggregator.add(shown(path), m, extra),
   };
 }

@@ -20,6 +20,8 @@ export interface FileScanOptions {
   cwd: string;
   /** Honour .gitignore and .hfleaksignore path globs (default true). */
   useIgnoreFiles: boolean;
+  /** The directory whose .hfleaksignore applies (default: the scan root). */
+  hfleaksIgnoreDir?: string;
   /** Files larger than this many bytes are skipped and listed. */
   maxFileSize: number;
   content: ContentOptions;
@@ -116,20 +118,20 @@ async function trackedIgnored(dir: string): Promise<Set<string>> {
   }
 }
 
-async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, root: string): AsyncGenerator<FilePath> {
+async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, root: string, ignoreDir = root): AsyncGenerator<FilePath> {
   const matcher = new IgnoreMatcher();
   const prune = ['**/.git/**'];
   let tracked = new Set<string>();
   // Asked of git beside the walk, awaited only when an ignored file needs the answer.
   let trackedP: Promise<Set<string>> | undefined;
   if (useIgnoreFiles) {
-    // The scan root's .hfleaksignore, whichever directory under it was named (a directory
-    // named outside the root goes by its own).
-    const fromRoot = relative(root, dir);
-    const under = fromRoot !== '' && !outside(fromRoot);
-    const hf = readHfleaksIgnore(under ? root : dir);
+    // The project's .hfleaksignore (the root's, or the nearest above it), whichever
+    // directory under it was named (a directory named outside it goes by its own).
+    const fromHome = relative(ignoreDir, dir);
+    const under = fromHome !== '' && !outside(fromHome);
+    const hf = readHfleaksIgnore(under ? ignoreDir : dir);
     if (hf.paths.length && under) {
-      matcher.addAlways(hf.paths.join('\n'), toPosix(fromRoot));
+      matcher.addAlways(hf.paths.join('\n'), toPosix(fromHome));
     } else if (hf.paths.length) {
       matcher.addAlways(hf.paths.join('\n'));
       prune.push(...pruneGlobs('', hf.paths.join('\n')));
@@ -246,7 +248,7 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     const abs = join(parent, dirent.name);
     const rel = relative(dir, abs).split(sep).join('/');
     if (useIgnoreFiles && matcher.ignores(rel, dirent.isDirectory())) continue;
-    if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root);
+    if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root, ignoreDir);
     else yield* keep(rel, dirent, false); // (judged just above)
   }
   // Names that are not valid UTF-8 decode to U+FFFD and can't be opened by that string:
@@ -443,7 +445,7 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
   const producer = (async () => {
     let seen = 0;
     for (const t of targets) {
-      const files = t.dir ? walk(t.abs, opts.useIgnoreFiles, sink, root) : single(t.abs);
+      const files = t.dir ? walk(t.abs, opts.useIgnoreFiles, sink, root, opts.hfleaksIgnoreDir ?? root) : single(t.abs);
       for await (const abs of files) {
         queue.push(abs);
         if (++seen === WORKERS_AFTER && threads > 1 && opts.worker) {

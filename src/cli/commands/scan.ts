@@ -42,7 +42,7 @@ export async function runScan(io: Io, args: ScanArgs): Promise<number> {
       const totals = await scanPaths(
         session.detector,
         {
-          paths: fileArgs, cwd: io.cwd, useIgnoreFiles: args.ignore !== false, maxFileSize, content: session.content,
+          paths: fileArgs, cwd: io.cwd, useIgnoreFiles: args.ignore !== false, hfleaksIgnoreDir: session.hfleaksIgnoreDir, maxFileSize, content: session.content,
           onFile: (bytes) => progress.tick(1, bytes),
           threads,
           ...(io.workerScript
