@@ -48,6 +48,11 @@ describe('command line', () => {
       [['scan', leaky, '--archive-depth', ''], /^hfleaks: --archive-depth needs a value\n$/],
       [['scan', leaky, '--archive-depth='], /^hfleaks: --archive-depth needs a value\n$/],
       [['scan', leaky, '--threads', ' '], /^hfleaks: --threads needs a value\n$/],
+      // A blank name is no name: the report would go to a file named " ".
+      [['scan', leaky, '--output', ' '], /^hfleaks: --output needs a value\n$/],
+      [['scan', leaky, '--sarif', ' '], /^hfleaks: --sarif needs a value\n$/],
+      [['scan', leaky, '-o', '\t'], /^hfleaks: --output needs a value\n$/],
+      [['staged', '--sarif', '  '], /^hfleaks: --sarif needs a value\n$/],
       // An empty path (an unset variable) would mean the current directory.
       [['scan', ''], /^hfleaks: an empty path was given \(an unset variable\?\)\n$/],
       [['scan', leaky, ''], /^hfleaks: an empty path was given/],
