@@ -1,8 +1,8 @@
 // What every scanning command shares: rules and config, the detector, the aggregator,
 // warnings on stderr, and the final report written in the chosen formats.
-import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, lstatSync, openSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { attachAdvice } from '../advice/index.ts';
 import { type Baseline, filterReport, loadBaselineOption } from '../baseline/index.ts';
 import type { Finding, Location, Match, ScanStats, Skipped } from '../core/types.ts';
@@ -65,7 +65,7 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   if (args.archiveDepth !== undefined && !isArchiveDepth(args.archiveDepth)) throw new UsageError('--archive-depth must be a whole number from 0 to 10');
   if (args.sarif === '-') throw new UsageError('--sarif needs a file (--format sarif prints SARIF on stdout)');
   if (args.sarif !== undefined) checkFormat('sarif');
-  if (args.sarif !== undefined && args.output !== undefined && resolve(io.cwd, args.sarif) === resolve(io.cwd, args.output)) {
+  if (args.sarif !== undefined && args.output !== undefined && args.output !== '-' && sameFile(resolve(io.cwd, args.sarif), resolve(io.cwd, args.output))) {
     throw new UsageError('--output and --sarif name the same file: one report would overwrite the other');
   }
   const detector = createDetector(config.rules, { decode: args.decode !== false });
@@ -106,6 +106,41 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
     config, detector, aggregator, sink, content, stats, started: Date.now(), warn, hfleaksIgnore, hfleaksIgnoreDir, ...(baseline ? { baseline } : {}),
     addMatch: (path, m, extra) => aggregator.add(shown(path), m, extra),
   };
+}
+
+/**
+ * Whether two report paths reach one file, whatever the spelling: the same file when both
+ * exist (a symbolic or hard link), else the same name in the same real directory.
+ */
+function sameFile(a: string, b: string): boolean {
+  const id = (p: string) => {
+    try {
+      const st = statSync(p);
+      return `${st.dev}:${st.ino}`;
+    } catch {
+      return undefined;
+    }
+  };
+  const [ia, ib] = [id(a), id(b)];
+  if (ia !== undefined && ib !== undefined) return ia === ib;
+  return whereWritten(a) === whereWritten(b);
+}
+
+/** The file a write to `p` creates: links followed (one to nothing too), its directory's real path. */
+function whereWritten(p: string): string {
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      if (!lstatSync(p).isSymbolicLink()) break;
+      p = resolve(dirname(p), readlinkSync(p));
+    } catch {
+      break;
+    }
+  }
+  try {
+    return join(realpathSync(dirname(p)), basename(p));
+  } catch {
+    return p;
+  }
 }
 
 /** Writes a file that may hold secrets: created with mode 0600, and made 0600 if it existed. */
