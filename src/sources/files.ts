@@ -330,7 +330,6 @@ export function scanFile(
         if (n === 0) break;
         total += n;
       }
-      if (total < st.size) sink.warn(`${display}: file shrank while being read (${total} of ${st.size} bytes scanned)`);
       content.push(total === st.size ? buf : buf.subarray(0, total));
     } else {
       for (;;) {
@@ -346,6 +345,13 @@ export function scanFile(
       }
     }
     content.end();
+    // Fewer bytes than the file held when opened: it was truncated while being read (a
+    // log rotated, a file rewritten), and the rest went unscanned.
+    if (total < st.size) {
+      const why = `shrank while being read (${total} of ${st.size} bytes scanned)`;
+      sink.warn(`${display}: ${why}`);
+      sink.skip(display, why);
+    }
     return total;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

@@ -1,12 +1,12 @@
 // Hostile trees: each case asserts a warning or clean skip, no crash, no hang, and every
 // other finding still reported.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../src/detect/detector.ts';
 import { DEFAULT_CONTENT_OPTIONS } from '../../src/detect/content.ts';
-import { scanPaths } from '../../src/sources/files.ts';
+import { scanFile, scanPaths } from '../../src/sources/files.ts';
 import { builtinRules } from '../../src/rules/builtin.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
 import { runJson, tempDir } from '../helpers/cli.ts';
@@ -98,6 +98,34 @@ describe('hostile trees', () => {
     );
     expect(warnings.filter((w) => /vanished/.test(w))).toHaveLength(1);
     expect(found).toHaveLength(3);
+  });
+
+  it('warns and lists a file truncated while it is being read, and reports what was read', async () => {
+    const dir = tempDir();
+    const t = gen.userToken();
+    const path = join(dir, 'big.log');
+    // Larger than one whole read: read in 1 MB chunks, and the first token found (in the
+    // first chunks) truncates the file before the rest is read.
+    writeFileSync(path, `T=${t}\n${'lorem ipsum dolor sit amet\n'.repeat(400_000)}`);
+    const size = statSync(path).size;
+    const warnings: string[] = [];
+    const skipped: { path: string; reason: string }[] = [];
+    const found: string[] = [];
+    const detector = createDetector(builtinRules());
+    const bytes = scanFile(path, 'big.log', detector, {
+      match: (p) => {
+        if (!found.length) truncateSync(path, 0);
+        found.push(p);
+      },
+      warn: (w) => warnings.push(w),
+      skip: (p, reason) => skipped.push({ path: p, reason }),
+    }, { maxFileSize: 1 << 30, content: DEFAULT_CONTENT_OPTIONS });
+    expect(found).toEqual(['big.log']);
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThan(size);
+    const why = `shrank while being read (${bytes} of ${size} bytes scanned)`;
+    expect(warnings).toEqual([`big.log: ${why}`]);
+    expect(skipped).toEqual([{ path: 'big.log', reason: why }]);
   });
 
   it('finds a token at the end of a 300 MB file that is one line, with a warning', async () => {
