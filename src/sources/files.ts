@@ -1,9 +1,10 @@
 // Files on disk: walks directories with fast-glob (honouring .gitignore and
-// .hfleaksignore), never follows symbolic links, never opens FIFOs or devices, and
-// streams each regular file into a content stream.
+// .hfleaksignore), never follows symbolic links, never opens the FIFOs or devices it
+// meets (one the user names is read as a stream), and streams each regular file into a
+// content stream.
 import { readText } from '../core/files.ts';
 import { GIT_CONFIG } from '../core/places.ts';
-import { type Dirent, accessSync, closeSync, constants, fstatSync, lstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { type Dirent, accessSync, closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import type { ContentSink, ContentOptions } from '../detect/content.ts';
@@ -379,6 +380,8 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
   // Checked one by one, synchronously: a pre-commit framework batch names thousands of
   // files, and each check is one system call.
   const targets: { abs: string; dir: boolean }[] = [];
+  // FIFOs and devices named on the command line, read as streams.
+  const streams: { abs: string; shown: string }[] = [];
   const named = new Set<string>();
   for (const p of opts.paths) {
     const abs = resolve(opts.cwd, p);
@@ -409,7 +412,12 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     // The same path named twice is scanned once (a file inside a directory named is a finding's own place either way).
     if (named.has(abs)) continue;
     named.add(abs);
-    targets.push({ abs, dir: st.isDirectory() });
+    // A socket has nothing to open: the user named something that can't be read.
+    if (st.isSocket()) throw new PathError(`${p}: cannot read (a socket)`);
+    // A FIFO or device named (`scan <(cmd)`, `cmd | scan /dev/stdin`) is what the user
+    // wants read, as `-` is: the walk only skips the ones it meets.
+    if (!st.isDirectory() && !st.isFile()) streams.push({ abs, shown: p });
+    else targets.push({ abs, dir: st.isDirectory() });
   }
   const totals: FileScanTotals = { files: 0, bytes: 0, root };
   const done = (n: number) => {
@@ -419,6 +427,7 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     }
     opts.onFile?.(Math.max(0, n));
   };
+  for (const f of streams) done(await scanStream(f.abs, f.shown, displayPath(root, f.abs), detector, sink, opts));
   // Worker threads join once the tree proves big enough to pay for their start-up.
   const threads = opts.worker ? Math.max(1, opts.threads ?? 1) : 1;
   let pool: WorkerPool | undefined;
@@ -485,6 +494,44 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     await pool?.close();
   }
   return totals;
+}
+
+/**
+ * Reads a FIFO or device the user named as a stream, up to the size cap (a device may
+ * never end); returns the bytes read. Opening waits for a FIFO's writer, as `cat` does.
+ * A read that fails is a PathError: the user named it, and a run that read nothing of it
+ * must not read as clean.
+ */
+async function scanStream(
+  abs: string,
+  named: string,
+  display: string,
+  detector: Detector,
+  sink: ContentSink,
+  opts: Pick<FileScanOptions, 'maxFileSize' | 'content'>,
+): Promise<number> {
+  const content = openContent(detector, display, sink, opts.content);
+  const stream = createReadStream(abs, { highWaterMark: READ_CHUNK });
+  let total = 0;
+  try {
+    for await (const chunk of stream) {
+      const b = chunk as Buffer;
+      const room = opts.maxFileSize - total;
+      content.push(b.length > room ? b.subarray(0, room) : b);
+      total += Math.min(b.length, room);
+      if (b.length > room) {
+        sink.skip(display, `larger than the size cap (more than ${opts.maxFileSize} bytes); first ${total} bytes scanned`);
+        break;
+      }
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new PathError(`${named}: cannot read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? (e as Error).message})`);
+  } finally {
+    stream.destroy();
+  }
+  content.end();
+  return total;
 }
 
 async function* single(abs: string): AsyncGenerator<string> {

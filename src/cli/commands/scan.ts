@@ -3,6 +3,7 @@ import { maxFileSizeOf } from '../../config.ts';
 import { openContent } from '../../detect/content.ts';
 import { scanPaths, scanRoot } from '../../sources/files.ts';
 import type { Io } from '../io.ts';
+import { UsageError } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
 import { createProgress } from '../progress.ts';
 import { checkThreads, createSession, finish } from '../session.ts';
@@ -14,6 +15,9 @@ export interface ScanArgs extends CommonArgs {
 }
 
 export async function readStdinInto(io: Io, push: (b: Buffer) => void): Promise<number> {
+  // Node reads a directory (`scan - < dir`) as empty input: a scan of nothing must not read as clean.
+  const problem = io.stdinProblem?.();
+  if (problem) throw new UsageError(`-: cannot read standard input (${problem})`);
   let n = 0;
   for await (const chunk of io.stdin) {
     const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
