@@ -18,6 +18,8 @@ import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
 export interface FileScanOptions {
   /** Paths the user named (files or directories). */
   paths: string[];
+  /** The root reported paths are relative to (default: scanRoot of the paths). */
+  root?: string;
   cwd: string;
   /** Honour .gitignore and .hfleaksignore path globs (default true). */
   useIgnoreFiles: boolean;
@@ -376,7 +378,7 @@ export function scanFile(
 
 /** Scans the named paths; a named path that does not exist is a PathError. */
 export async function scanPaths(detector: Detector, opts: FileScanOptions, sink: ContentSink): Promise<FileScanTotals> {
-  const root = scanRoot(opts.paths, opts.cwd);
+  const root = opts.root ?? scanRoot(opts.paths, opts.cwd);
   // Checked one by one, synchronously: a pre-commit framework batch names thousands of
   // files, and each check is one system call.
   const targets: { abs: string; dir: boolean }[] = [];

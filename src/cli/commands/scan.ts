@@ -31,7 +31,8 @@ export async function runScan(io: Io, args: ScanArgs): Promise<number> {
   const paths = args.paths.length ? args.paths : ['.'];
   const threads = checkThreads(args.threads);
   const fileArgs = paths.filter((p) => p !== '-');
-  const root = scanRoot(fileArgs.length ? fileArgs : ['.'], io.cwd);
+  // `-` counts as a path named: `scan - src` reports `src/app.py`, as `scan src other` does.
+  const root = paths.length === 1 && paths[0] === '-' ? io.cwd : scanRoot(paths, io.cwd);
   const session = createSession(io, args, root);
   const maxFileSize = maxFileSizeOf(args.maxFileSize, session.config);
   if (paths.includes('-')) {
@@ -46,7 +47,7 @@ export async function runScan(io: Io, args: ScanArgs): Promise<number> {
       const totals = await scanPaths(
         session.detector,
         {
-          paths: fileArgs, cwd: io.cwd, useIgnoreFiles: args.ignore !== false, hfleaksIgnoreDir: session.hfleaksIgnoreDir, maxFileSize, content: session.content,
+          paths: fileArgs, root, cwd: io.cwd, useIgnoreFiles: args.ignore !== false, hfleaksIgnoreDir: session.hfleaksIgnoreDir, maxFileSize, content: session.content,
           onFile: (bytes) => progress.tick(1, bytes),
           threads,
           ...(io.workerScript
