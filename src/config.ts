@@ -60,12 +60,12 @@ function readConfig(path: string, shown: string): string {
  * directory above it up to the top of its git work tree (`scan src` in a project reads
  * the project's config), or up to `cwd` outside a repository.
  */
-export function findConfig(root: string, cwd: string): { path: string; shown: string } | undefined {
+export function findConfig(root: string, cwd: string, names = DEFAULT_CONFIG_NAMES): { path: string; shown: string } | undefined {
   // (Shown relative to the root: `.hfleaks.json`, or `../.hfleaks.json` from above it.)
   const top = workTreeTop(root);
   const stop = top ?? (relative(cwd, root).startsWith('..') ? root : resolve(cwd));
   for (let dir = resolve(root); ; dir = dirname(dir)) {
-    for (const name of DEFAULT_CONFIG_NAMES) {
+    for (const name of names) {
       const path = join(dir, name);
       if (existsSync(path)) return { path, shown: relative(root, path) || name };
     }

@@ -1,4 +1,5 @@
 // Everything the CLI touches of the outside world, so tests can run it in-process.
+import { fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Report } from '../report/types.ts';
 
@@ -11,6 +12,11 @@ export interface Io {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   stdinIsTTY: boolean;
+  /**
+   * Why standard input can't be read although it opens as an empty stream (node hands a
+   * directory over as one), if it can't; absent in tests.
+   */
+  stdinProblem?: () => string | undefined;
   /** The built worker script for parallel file scans (absent when running from source). */
   workerScript?: string;
   /** The built CLI itself (the pre-commit hook runs it by absolute path). */
@@ -27,6 +33,13 @@ export function processIo(): Io {
     // milliseconds on every run of the pre-commit hook.
     get stdin() {
       return process.stdin;
+    },
+    stdinProblem: () => {
+      try {
+        return fstatSync(0).isDirectory() ? 'it is a directory' : undefined;
+      } catch {
+        return undefined; // closed: node reads it as empty, as a shell's `<&-` means
+      }
     },
     env: process.env,
     cwd: process.cwd(),

@@ -28,7 +28,7 @@ function lookup(table: OptionTable, token: string): [string, OptionSpec] | undef
 
 /** The value of a string or number option, or undefined when yargs should judge it. */
 function value(spec: OptionSpec, raw: string | undefined): string | number | undefined {
-  if (raw === undefined || raw === '' || raw.startsWith('-')) return undefined;
+  if (raw === undefined || raw.trim() === '' || raw.startsWith('-')) return undefined;
   if (spec.type === 'number') return /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
   return raw;
 }

@@ -1,13 +1,13 @@
 // What every scanning command shares: rules and config, the detector, the aggregator,
 // warnings on stderr, and the final report written in the chosen formats.
-import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, lstatSync, openSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { attachAdvice } from '../advice/index.ts';
 import { type Baseline, filterReport, loadBaselineOption } from '../baseline/index.ts';
 import type { Finding, Location, Match, ScanStats, Skipped } from '../core/types.ts';
 import type { Config } from '../config.ts';
-import { loadConfig } from '../config.ts';
+import { findConfig, loadConfig } from '../config.ts';
 import type { ContentOptions, ContentSink } from '../detect/content.ts';
 import { DEFAULT_CONTENT_OPTIONS, isArchiveDepth } from '../detect/content.ts';
 import type { Detector } from '../detect/detector.ts';
@@ -41,6 +41,8 @@ export interface Session {
   baseline?: Baseline;
   /** The root's .hfleaksignore (empty with --no-ignore): its fingerprints apply here, its globs to git paths. */
   hfleaksIgnore: HfleaksIgnore;
+  /** The directory that .hfleaksignore is in (its globs are relative to it), or the root when there is none. */
+  hfleaksIgnoreDir: string;
   /** Prints a warning (unless --quiet) and records it. */
   warn(message: string): void;
   /** Records a location with extra fields (git provenance). */
@@ -63,11 +65,15 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   if (args.archiveDepth !== undefined && !isArchiveDepth(args.archiveDepth)) throw new UsageError('--archive-depth must be a whole number from 0 to 10');
   if (args.sarif === '-') throw new UsageError('--sarif needs a file (--format sarif prints SARIF on stdout)');
   if (args.sarif !== undefined) checkFormat('sarif');
-  if (args.sarif !== undefined && args.output !== undefined && resolve(io.cwd, args.sarif) === resolve(io.cwd, args.output)) {
+  if (args.sarif !== undefined && args.output !== undefined && args.output !== '-' && sameFile(resolve(io.cwd, args.sarif), resolve(io.cwd, args.output))) {
     throw new UsageError('--output and --sarif name the same file: one report would overwrite the other');
   }
   const detector = createDetector(config.rules, { decode: args.decode !== false });
-  const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: new Set<string>() } : readHfleaksIgnore(root);
+  // Looked for as the config is, in the root and then above it up to the top of the
+  // project: `scan tests` honours the project's .hfleaksignore as `scan tests src` does.
+  const ignoreFile = findConfig(root, io.cwd, ['.hfleaksignore']);
+  const hfleaksIgnoreDir = ignoreFile ? dirname(ignoreFile.path) : root;
+  const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: new Set<string>() } : readHfleaksIgnore(hfleaksIgnoreDir);
   const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
   const stats: ScanStats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message: string) => {
@@ -97,9 +103,44 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
     archiveBytes: DEFAULT_CONTENT_OPTIONS.archiveBytes,
   };
   return {
-    config, detector, aggregator, sink, content, stats, started: Date.now(), warn, hfleaksIgnore, ...(baseline ? { baseline } : {}),
+    config, detector, aggregator, sink, content, stats, started: Date.now(), warn, hfleaksIgnore, hfleaksIgnoreDir, ...(baseline ? { baseline } : {}),
     addMatch: (path, m, extra) => aggregator.add(shown(path), m, extra),
   };
+}
+
+/**
+ * Whether two report paths reach one file, whatever the spelling: the same file when both
+ * exist (a symbolic or hard link), else the same name in the same real directory.
+ */
+function sameFile(a: string, b: string): boolean {
+  const id = (p: string) => {
+    try {
+      const st = statSync(p);
+      return `${st.dev}:${st.ino}`;
+    } catch {
+      return undefined;
+    }
+  };
+  const [ia, ib] = [id(a), id(b)];
+  if (ia !== undefined && ib !== undefined) return ia === ib;
+  return whereWritten(a) === whereWritten(b);
+}
+
+/** The file a write to `p` creates: links followed (one to nothing too), its directory's real path. */
+function whereWritten(p: string): string {
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      if (!lstatSync(p).isSymbolicLink()) break;
+      p = resolve(dirname(p), readlinkSync(p));
+    } catch {
+      break;
+    }
+  }
+  try {
+    return join(realpathSync(dirname(p)), basename(p));
+  } catch {
+    return p;
+  }
 }
 
 /** Writes a file that may hold secrets: created with mode 0600, and made 0600 if it existed. */

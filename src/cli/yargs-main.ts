@@ -36,7 +36,7 @@ function unprotect(v: unknown): unknown {
 
 /**
  * What yargs lets through and the commands can't use: `--no-output` (a negated option
- * that takes a value), `--output=` (an empty value), and a repeated option (an array:
+ * that takes a value), `--output=` or `--output ' '` (an empty or blank value), and a repeated option (an array:
  * the last one wins, as in most tools). yargs' own setting for repeats would also cut
  * the list of paths to its last, so repeats are settled here.
  */
@@ -58,7 +58,8 @@ function checkValues(c: CommandSpec, args: Record<string, unknown>, argv: readon
     if (spec.type === 'boolean') continue;
     const v = args[name];
     if (typeof v === 'boolean') throw new UsageError(`--no-${name} is not an option (--${name} takes a value)`);
-    if (v === '') throw new UsageError(`--${name} needs a value`);
+    // A blank value is no name either (`--output ' '` would write a file named " ").
+    if (typeof v === 'string' && v.trim() === '') throw new UsageError(`--${name} needs a value`);
   }
 }
 

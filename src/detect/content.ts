@@ -303,6 +303,62 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
   };
 }
 
+/** CRC-32 as gzip and zip use it: node's own (20.15 and later), else by table. */
+function crc32(data: Uint8Array, value: number): number {
+  const native = (zlib() as { crc32?: (d: Uint8Array, v: number) => number }).crc32;
+  if (native) return native(data, value);
+  CRC_TABLE ??= Int32Array.from({ length: 256 }, (_, n) => {
+    for (let k = 0; k < 8; k++) n = n & 1 ? 0xedb88320 ^ (n >>> 1) : n >>> 1;
+    return n;
+  });
+  let c = ~value;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+let CRC_TABLE: Int32Array | undefined;
+
+/** Input kept for finding a member's trailer: well over a piece, so the 8 bytes are in it. */
+const TRAILER_WINDOW = 4 * PIECE;
+
+/**
+ * Each gzip member's trailer (the CRC-32 and length of its data), which fflate skips
+ * unchecked: the member's output is checked against it here. The last input pieces are
+ * kept (pushed bytes are ours) to read a trailer once a member's end is known.
+ */
+function trailerCheck(failed: () => void) {
+  let crc = 0;
+  let size = 0;
+  let fed = 0;
+  const recent: { at: number; d: Uint8Array }[] = [];
+  /** The input bytes from..to, if still kept. */
+  const bytes = (from: number, to: number): Buffer | undefined => {
+    if (from < 0 || !recent.length || from < recent[0]!.at) return undefined;
+    const out = Buffer.alloc(to - from);
+    for (const { at, d } of recent) {
+      const [a, b] = [Math.max(from, at), Math.min(to, at + d.length)];
+      if (a < b) out.set(d.subarray(a - at, b - at), a - from);
+    }
+    return out;
+  };
+  return {
+    input(d: Uint8Array) {
+      recent.push({ at: fed, d });
+      fed += d.length;
+      while (recent.length > 1 && fed - recent[1]!.at >= TRAILER_WINDOW) recent.shift();
+    },
+    output(d: Uint8Array) {
+      crc = crc32(d, crc);
+      size = (size + d.length) >>> 0;
+    },
+    /** A member ended where the input reached `end` (the start of the next, or the end). */
+    member(end = fed) {
+      const t = bytes(end - 8, end);
+      if (t && (t.readUInt32LE(0) !== crc >>> 0 || t.readUInt32LE(4) !== size)) failed();
+      crc = size = 0;
+    },
+  };
+}
+
 function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, trial: Trial): ContentStream {
   const member = open(detector, `${path}!${memberName(path)}`, sink, opts, depth + 1, budget);
   let done = false; // finished, failed or out of budget: the rest is ignored
@@ -312,8 +368,16 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
   };
   // Output goes to the member as far as the budget allows.
   let emitted = false;
+  // What fflate inflates is checked against each member's trailer (zlib checks its own):
+  // data that fails is still scanned, with the one warning a corrupt archive gets.
+  let corrupt = false;
+  const trailer = trailerCheck(() => {
+    if (!corrupt) sink.warn(`${path}: corrupt gzip data (its CRC-32 or length check failed); what was decompressed was scanned`);
+    corrupt = true;
+  });
   const emit = (chunk: Uint8Array) => {
     if (done) return;
+    trailer.output(chunk);
     if (chunk.length) {
       emitted = true;
       trial.proved();
@@ -321,9 +385,19 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
     if (!charge(budget, chunk, member, path, sink, opts)) finish();
   };
   let gz: Gunzip | undefined;
-  const gunzip = () => (gz ??= new (fflateLib().Gunzip)(emit));
+  const gunzip = () => {
+    if (gz) return gz;
+    gz = new (fflateLib().Gunzip)(emit);
+    // Called at the start of each member after the first: the one before ended there.
+    gz.onmember = (offset) => trailer.member(offset);
+    return gz;
+  };
   const feed = (d: Uint8Array) => {
-    for (let i = 0; i < d.length && !done; i += PIECE) gunzip().push(d.subarray(i, i + PIECE), false);
+    for (let i = 0; i < d.length && !done; i += PIECE) {
+      const piece = d.subarray(i, i + PIECE);
+      trailer.input(piece);
+      gunzip().push(piece, false);
+    }
   };
   const guard = (f: () => void) => {
     if (done) return;
@@ -376,6 +450,7 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
         gunzip().push(EMPTY, true);
         // Streamed (over 8 MB in) and nothing came out: not a gzip, whatever its header.
         if (!emitted) throw new Error('no data');
+        if (!done) trailer.member(); // (not when the budget cut the output short)
         finish();
       }),
   };

@@ -1,9 +1,10 @@
 // Files on disk: walks directories with fast-glob (honouring .gitignore and
-// .hfleaksignore), never follows symbolic links, never opens FIFOs or devices, and
-// streams each regular file into a content stream.
+// .hfleaksignore), never follows symbolic links, never opens the FIFOs or devices it
+// meets (one the user names is read as a stream), and streams each regular file into a
+// content stream.
 import { readText } from '../core/files.ts';
 import { GIT_CONFIG } from '../core/places.ts';
-import { type Dirent, accessSync, closeSync, constants, fstatSync, lstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { type Dirent, accessSync, closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import type { ContentSink, ContentOptions } from '../detect/content.ts';
@@ -17,9 +18,13 @@ import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
 export interface FileScanOptions {
   /** Paths the user named (files or directories). */
   paths: string[];
+  /** The root reported paths are relative to (default: scanRoot of the paths). */
+  root?: string;
   cwd: string;
   /** Honour .gitignore and .hfleaksignore path globs (default true). */
   useIgnoreFiles: boolean;
+  /** The directory whose .hfleaksignore applies (default: the scan root). */
+  hfleaksIgnoreDir?: string;
   /** Files larger than this many bytes are skipped and listed. */
   maxFileSize: number;
   content: ContentOptions;
@@ -116,20 +121,20 @@ async function trackedIgnored(dir: string): Promise<Set<string>> {
   }
 }
 
-async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, root: string): AsyncGenerator<FilePath> {
+async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, root: string, ignoreDir = root): AsyncGenerator<FilePath> {
   const matcher = new IgnoreMatcher();
   const prune = ['**/.git/**'];
   let tracked = new Set<string>();
   // Asked of git beside the walk, awaited only when an ignored file needs the answer.
   let trackedP: Promise<Set<string>> | undefined;
   if (useIgnoreFiles) {
-    // The scan root's .hfleaksignore, whichever directory under it was named (a directory
-    // named outside the root goes by its own).
-    const fromRoot = relative(root, dir);
-    const under = fromRoot !== '' && !outside(fromRoot);
-    const hf = readHfleaksIgnore(under ? root : dir);
+    // The project's .hfleaksignore (the root's, or the nearest above it), whichever
+    // directory under it was named (a directory named outside it goes by its own).
+    const fromHome = relative(ignoreDir, dir);
+    const under = fromHome !== '' && !outside(fromHome);
+    const hf = readHfleaksIgnore(under ? ignoreDir : dir);
     if (hf.paths.length && under) {
-      matcher.addAlways(hf.paths.join('\n'), toPosix(fromRoot));
+      matcher.addAlways(hf.paths.join('\n'), toPosix(fromHome));
     } else if (hf.paths.length) {
       matcher.addAlways(hf.paths.join('\n'));
       prune.push(...pruneGlobs('', hf.paths.join('\n')));
@@ -246,7 +251,7 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     const abs = join(parent, dirent.name);
     const rel = relative(dir, abs).split(sep).join('/');
     if (useIgnoreFiles && matcher.ignores(rel, dirent.isDirectory())) continue;
-    if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root);
+    if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root, ignoreDir);
     else yield* keep(rel, dirent, false); // (judged just above)
   }
   // Names that are not valid UTF-8 decode to U+FFFD and can't be opened by that string:
@@ -328,7 +333,6 @@ export function scanFile(
         if (n === 0) break;
         total += n;
       }
-      if (total < st.size) sink.warn(`${display}: file shrank while being read (${total} of ${st.size} bytes scanned)`);
       content.push(total === st.size ? buf : buf.subarray(0, total));
     } else {
       for (;;) {
@@ -344,6 +348,13 @@ export function scanFile(
       }
     }
     content.end();
+    // Fewer bytes than the file held when opened: it was truncated while being read (a
+    // log rotated, a file rewritten), and the rest went unscanned.
+    if (total < st.size) {
+      const why = `shrank while being read (${total} of ${st.size} bytes scanned)`;
+      sink.warn(`${display}: ${why}`);
+      sink.skip(display, why);
+    }
     return total;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
@@ -367,10 +378,12 @@ export function scanFile(
 
 /** Scans the named paths; a named path that does not exist is a PathError. */
 export async function scanPaths(detector: Detector, opts: FileScanOptions, sink: ContentSink): Promise<FileScanTotals> {
-  const root = scanRoot(opts.paths, opts.cwd);
+  const root = opts.root ?? scanRoot(opts.paths, opts.cwd);
   // Checked one by one, synchronously: a pre-commit framework batch names thousands of
   // files, and each check is one system call.
   const targets: { abs: string; dir: boolean }[] = [];
+  // FIFOs and devices named on the command line, read as streams.
+  const streams: { abs: string; shown: string }[] = [];
   const named = new Set<string>();
   for (const p of opts.paths) {
     const abs = resolve(opts.cwd, p);
@@ -401,7 +414,12 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     // The same path named twice is scanned once (a file inside a directory named is a finding's own place either way).
     if (named.has(abs)) continue;
     named.add(abs);
-    targets.push({ abs, dir: st.isDirectory() });
+    // A socket has nothing to open: the user named something that can't be read.
+    if (st.isSocket()) throw new PathError(`${p}: cannot read (a socket)`);
+    // A FIFO or device named (`scan <(cmd)`, `cmd | scan /dev/stdin`) is what the user
+    // wants read, as `-` is: the walk only skips the ones it meets.
+    if (!st.isDirectory() && !st.isFile()) streams.push({ abs, shown: p });
+    else targets.push({ abs, dir: st.isDirectory() });
   }
   const totals: FileScanTotals = { files: 0, bytes: 0, root };
   const done = (n: number) => {
@@ -411,6 +429,7 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     }
     opts.onFile?.(Math.max(0, n));
   };
+  for (const f of streams) done(await scanStream(f.abs, f.shown, displayPath(root, f.abs), detector, sink, opts));
   // Worker threads join once the tree proves big enough to pay for their start-up.
   const threads = opts.worker ? Math.max(1, opts.threads ?? 1) : 1;
   let pool: WorkerPool | undefined;
@@ -443,7 +462,7 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
   const producer = (async () => {
     let seen = 0;
     for (const t of targets) {
-      const files = t.dir ? walk(t.abs, opts.useIgnoreFiles, sink, root) : single(t.abs);
+      const files = t.dir ? walk(t.abs, opts.useIgnoreFiles, sink, root, opts.hfleaksIgnoreDir ?? root) : single(t.abs);
       for await (const abs of files) {
         queue.push(abs);
         if (++seen === WORKERS_AFTER && threads > 1 && opts.worker) {
@@ -477,6 +496,44 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     await pool?.close();
   }
   return totals;
+}
+
+/**
+ * Reads a FIFO or device the user named as a stream, up to the size cap (a device may
+ * never end); returns the bytes read. Opening waits for a FIFO's writer, as `cat` does.
+ * A read that fails is a PathError: the user named it, and a run that read nothing of it
+ * must not read as clean.
+ */
+async function scanStream(
+  abs: string,
+  named: string,
+  display: string,
+  detector: Detector,
+  sink: ContentSink,
+  opts: Pick<FileScanOptions, 'maxFileSize' | 'content'>,
+): Promise<number> {
+  const content = openContent(detector, display, sink, opts.content);
+  const stream = createReadStream(abs, { highWaterMark: READ_CHUNK });
+  let total = 0;
+  try {
+    for await (const chunk of stream) {
+      const b = chunk as Buffer;
+      const room = opts.maxFileSize - total;
+      content.push(b.length > room ? b.subarray(0, room) : b);
+      total += Math.min(b.length, room);
+      if (b.length > room) {
+        sink.skip(display, `larger than the size cap (more than ${opts.maxFileSize} bytes); first ${total} bytes scanned`);
+        break;
+      }
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new PathError(`${named}: cannot read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? (e as Error).message})`);
+  } finally {
+    stream.destroy();
+  }
+  content.end();
+  return total;
 }
 
 async function* single(abs: string): AsyncGenerator<string> {

@@ -1,7 +1,7 @@
 // The command line's edges, end to end through the built CLI: words after `--`, option
 // names that only look like options, empty and negated values, repeated flags, forced
 // colour, named symbolic links, and errors that must say exit 2 rather than "clean".
-import { symlinkSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,25 @@ describe('command line', () => {
     expect(viaYargs.code).toBe(2);
   });
 
+  it('refuses --output and --sarif reaching one file through a symbolic or hard link, and writes neither', async () => {
+    const d = tempDir();
+    writeFileSync(join(d, 'report.md'), 'before\n');
+    symlinkSync('report.md', join(d, 'soft.sarif'));
+    linkSync(join(d, 'report.md'), join(d, 'hard.sarif'));
+    symlinkSync('later.md', join(d, 'dangling.sarif'));
+    mkdirSync(join(d, 'sub'));
+    symlinkSync('sub', join(d, 'alias'));
+    for (const [output, sarif] of [['report.md', 'soft.sarif'], ['report.md', 'hard.sarif'], ['later.md', 'dangling.sarif'], ['sub/new.md', 'alias/new.md']]) {
+      const r = await runCli(['scan', leaky, '-f', 'markdown', '-o', output!, '--sarif', sarif!], { cwd: d });
+      expect(r.code, `${output} ${sarif}`).toBe(2);
+      expect(r.stderr).toMatch(/^hfleaks: --output and --sarif name the same file/);
+    }
+    expect(readFileSync(join(d, 'report.md'), 'utf8')).toBe('before\n');
+    // Two files, one directory: fine.
+    const ok = await runCli(['scan', leaky, '-f', 'markdown', '-o', 'report.md', '--sarif', 'alias/r.sarif'], { cwd: d });
+    expect(ok.code).toBe(1);
+  });
+
   it('refuses names every JavaScript object has (toString, constructor, __proto__) as unknown options', async () => {
     for (const name of ['--toString', '--constructor', '--__proto__', '--valueOf']) {
       const r = await runCli(['scan', name, 'x', leaky], { cwd: empty });
@@ -48,6 +67,11 @@ describe('command line', () => {
       [['scan', leaky, '--archive-depth', ''], /^hfleaks: --archive-depth needs a value\n$/],
       [['scan', leaky, '--archive-depth='], /^hfleaks: --archive-depth needs a value\n$/],
       [['scan', leaky, '--threads', ' '], /^hfleaks: --threads needs a value\n$/],
+      // A blank name is no name: the report would go to a file named " ".
+      [['scan', leaky, '--output', ' '], /^hfleaks: --output needs a value\n$/],
+      [['scan', leaky, '--sarif', ' '], /^hfleaks: --sarif needs a value\n$/],
+      [['scan', leaky, '-o', '\t'], /^hfleaks: --output needs a value\n$/],
+      [['staged', '--sarif', '  '], /^hfleaks: --sarif needs a value\n$/],
       // An empty path (an unset variable) would mean the current directory.
       [['scan', ''], /^hfleaks: an empty path was given \(an unset variable\?\)\n$/],
       [['scan', leaky, ''], /^hfleaks: an empty path was given/],

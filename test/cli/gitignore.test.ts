@@ -123,6 +123,22 @@ describe('paths the user names', () => {
     expect(await scanned(r, 'src', 'tests')).toEqual(['src/a.txt', 'tests/b.txt']);
   });
 
+  it('applies the root .hfleaksignore (globs and fingerprints) alike to one directory, several, or a file named under it', async () => {
+    const r = layout({}, ['tests/fixtures/c.txt', 'tests/revoked.txt', 'src/a.txt']);
+    const fp = (await runJson(['scan', 'tests/revoked.txt'], { cwd: r.dir, env: r.env })).report.findings[0].fingerprint;
+    r.write('.hfleaksignore', `tests/fixtures/**\n${fp}   # revoked\n`);
+    for (const args of [['tests'], ['tests', 'src'], ['tests/revoked.txt'], ['tests/fixtures/c.txt', 'tests/revoked.txt']]) {
+      const out = await runJson(['scan', ...args], { cwd: r.dir, env: r.env });
+      const paths = out.report.findings.flatMap((f: any) => f.locations.map((l: any) => l.path));
+      expect({ args, paths: paths.filter((p: string) => !p.endsWith('a.txt')), suppressed: out.report.stats.suppressed })
+        .toEqual({ args, paths: args.includes('tests/fixtures/c.txt') ? ['tests/fixtures/c.txt'] : [], suppressed: 1 });
+    }
+    // From inside the directory too: the project's file, its globs relative to where it is.
+    const inside = await runJson(['scan', '.'], { cwd: join(r.dir, 'tests'), env: r.env });
+    expect(inside.report.findings).toEqual([]);
+    expect(inside.report.stats.suppressed).toBe(1);
+  });
+
   it('reports a name that starts with two dots relative to the root, like any other', async () => {
     const r = layout({}, ['..foo.txt']);
     expect(await scanned(r, '.')).toEqual(['..foo.txt']);

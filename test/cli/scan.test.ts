@@ -103,6 +103,14 @@ describe('hfleaks scan', () => {
     expect(r.report.findings[0].locations).toEqual([{ path: '<stdin>', line: 1, column: 18 }]);
   });
 
+  it('counts - as a path named: beside a directory, paths are relative to the working directory', async () => {
+    const d = tree({ 'src/app.py': `TOKEN = "${a}"\n` });
+    const paths = async (args: string[]) => (await runJson(['scan', ...args], { cwd: d, input: `x = "${b}"\n` })).report.findings.flatMap((f: any) => f.locations.map((l: any) => l.path)).sort();
+    expect(await paths(['-', 'src'])).toEqual(['<stdin>', 'src/app.py']);
+    expect(await paths(['src', '-'])).toEqual(['<stdin>', 'src/app.py']);
+    expect(await paths(['src'])).toEqual(['app.py']);
+  });
+
   it('writes --output with mode 0600', async () => {
     const out = join(tempDir(), 'report.json');
     const r = await runCli(['scan', dir, '--format', 'json', '--output', out]);

@@ -130,6 +130,44 @@ describe('content that only looks like an archive', () => {
   });
 });
 
+describe('a gzip member whose data fails its trailer check', () => {
+  /** A copy of a gzip member with its trailer's CRC-32 (or, with `at` 4, its length) changed by one. */
+  const spoil = (gz: Buffer, at = 0) => {
+    const out = Buffer.from(gz);
+    const i = out.length - 8 + at;
+    out.writeUInt32LE((out.readUInt32LE(i) + 1) >>> 0, i);
+    return out;
+  };
+  const logWith = (t: string, bytes = 0) => Buffer.concat([Buffer.from(`HF_TOKEN=${t}\n`), Buffer.alloc(bytes, 'log line ok\n')]);
+  const WARNING = /^run\.log\.gz: corrupt gzip data \(its CRC-32 or length check failed\); what was decompressed was scanned$/;
+
+  it('is scanned with one warning, in one call (small) or streamed (large), for a bad CRC-32 or length', () => {
+    const t = gen.userToken();
+    const small = gzipSync(logWith(t, 100_000));
+    const large = gzipSync(Buffer.concat([logWith(t), seededBytes(12 * MB, 9)]), { level: 0 });
+    for (const [gz, piece] of [[spoil(small), small.length], [spoil(small, 4), 4096], [spoil(large), MB], [spoil(large, 4), 100_000]] as const) {
+      const r = run(gz, 'run.log.gz', {}, piece);
+      expect(r.found.map((x) => [x.path, x.m.line, x.m.secret])).toEqual([['run.log.gz!run.log', 1, t]]);
+      expect(r.warnings).toEqual([expect.stringMatching(WARNING)]);
+    }
+    // Sound data: not a word.
+    for (const gz of [small, large]) expect(run(gz, 'run.log.gz', {}, MB).warnings).toEqual([]);
+  });
+
+  it('checks each member of a multi-member gzip against its own trailer, warning once', () => {
+    const t = gen.userToken();
+    // Over 8 MB in all: streamed through fflate, which reads across the members.
+    const members = [gzipSync(logWith(t, 50_000)), gzipSync(seededBytes(9 * MB, 10), { level: 0 }), gzipSync(logWith(gen.userToken(), 2_000_000))];
+    expect(run(Buffer.concat(members), 'run.log.gz', {}, 64 << 10).warnings).toEqual([]);
+    for (const bad of [0, 1, 2]) {
+      const spoiled = members.map((m, i) => (i === bad || (bad === 0 && i === 2) ? spoil(m) : m));
+      const r = run(Buffer.concat(spoiled), 'run.log.gz', {}, 64 << 10);
+      expect(r.warnings).toEqual([expect.stringMatching(WARNING)]);
+      expect(r.found.map((x) => x.m.secret)).toContain(t);
+    }
+  });
+});
+
 describe('zip members and nesting that are not opened', () => {
   it('gives one warning and a skip entry for a member compressed with bzip2', () => {
     const t = gen.userToken();

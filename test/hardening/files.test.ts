@@ -1,15 +1,17 @@
 // Hostile trees: each case asserts a warning or clean skip, no crash, no hang, and every
 // other finding still reported.
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, mkdirSync, openSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../src/detect/detector.ts';
 import { DEFAULT_CONTENT_OPTIONS } from '../../src/detect/content.ts';
-import { scanPaths } from '../../src/sources/files.ts';
+import { scanFile, scanPaths } from '../../src/sources/files.ts';
 import { builtinRules } from '../../src/rules/builtin.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
-import { runJson, tempDir } from '../helpers/cli.ts';
+import { CLI, runCli, runJson, tempDir } from '../helpers/cli.ts';
 
 const gen = tokenGenerator(1234);
 
@@ -100,6 +102,34 @@ describe('hostile trees', () => {
     expect(found).toHaveLength(3);
   });
 
+  it('warns and lists a file truncated while it is being read, and reports what was read', async () => {
+    const dir = tempDir();
+    const t = gen.userToken();
+    const path = join(dir, 'big.log');
+    // Larger than one whole read: read in 1 MB chunks, and the first token found (in the
+    // first chunks) truncates the file before the rest is read.
+    writeFileSync(path, `T=${t}\n${'lorem ipsum dolor sit amet\n'.repeat(400_000)}`);
+    const size = statSync(path).size;
+    const warnings: string[] = [];
+    const skipped: { path: string; reason: string }[] = [];
+    const found: string[] = [];
+    const detector = createDetector(builtinRules());
+    const bytes = scanFile(path, 'big.log', detector, {
+      match: (p) => {
+        if (!found.length) truncateSync(path, 0);
+        found.push(p);
+      },
+      warn: (w) => warnings.push(w),
+      skip: (p, reason) => skipped.push({ path: p, reason }),
+    }, { maxFileSize: 1 << 30, content: DEFAULT_CONTENT_OPTIONS });
+    expect(found).toEqual(['big.log']);
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThan(size);
+    const why = `shrank while being read (${bytes} of ${size} bytes scanned)`;
+    expect(warnings).toEqual([`big.log: ${why}`]);
+    expect(skipped).toEqual([{ path: 'big.log', reason: why }]);
+  });
+
   it('finds a token at the end of a 300 MB file that is one line, with a warning', async () => {
     const dir = tempDir();
     const t = gen.userToken();
@@ -124,5 +154,55 @@ describe('hostile trees', () => {
     const r = await runJson(['scan', dir]);
     expect(r.code).toBe(1);
     expect(r.report.stats.skipped).toEqual([{ path: 'sparse.img', reason: `larger than the size cap (${2 * 1024 ** 3} > ${512 * 1024 ** 2} bytes)` }]);
+  });
+});
+
+describe('FIFOs, devices and stdin the user names', () => {
+  it('reads a pipe or FIFO named on the command line (`cmd | hfleaks scan /dev/stdin`, `scan <(cmd)`) as a stream', () => {
+    const t = gen.userToken();
+    // A shell's pipe and process substitution (node's own child stdin is a socket).
+    for (const [script, path] of [
+      ['printf "HF_TOKEN=%s\\n" "$T" | "$NODE" "$CLI" scan -f json /dev/stdin', '/dev/stdin'],
+      ['"$NODE" "$CLI" scan -f json <(printf "HF_TOKEN=%s\\n" "$T")', /^\/dev\/fd\/\d+$|^\/proc\/self\/fd\/\d+$/],
+    ] as const) {
+      const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', T: t, NODE: process.execPath, CLI } });
+      expect(r.status, `${r.stderr}`).toBe(1);
+      const report = JSON.parse(r.stdout);
+      expect(report.findings[0].locations[0]).toMatchObject({ path: expect.stringMatching(path), line: 1, column: 10 });
+      expect(report.stats).toMatchObject({ files: 1, bytes: t.length + 10, skipped: [] });
+    }
+  });
+
+  it('reads a device named on the command line up to the size cap, and lists it', async () => {
+    const r = await runJson(['scan', '/dev/zero', '--max-file-size', '1MB']);
+    expect(r.code).toBe(0);
+    expect(r.report.stats).toMatchObject({ files: 1, bytes: 1 << 20 });
+    expect(r.report.stats.skipped).toEqual([{ path: '/dev/zero', reason: `larger than the size cap (more than ${1 << 20} bytes); first ${1 << 20} bytes scanned` }]);
+  });
+
+  it('calls a socket named on the command line an error (exit 2), not a clean scan', async () => {
+    const dir = tempDir();
+    const server = createServer().listen(join(dir, 'sock'));
+    await once(server, 'listening');
+    try {
+      const r = await runCli(['scan', 'sock'], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('hfleaks: sock: cannot read (a socket)\n');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('calls `scan -` an error (exit 2) when standard input is a directory', async () => {
+    const dir = tempDir();
+    const fd = openSync(dir, 'r');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'scan', '-'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe('hfleaks: -: cannot read standard input (it is a directory)\n');
+      expect(r.stdout).toBe('');
+    } finally {
+      closeSync(fd);
+    }
   });
 });

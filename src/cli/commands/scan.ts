@@ -3,6 +3,7 @@ import { maxFileSizeOf } from '../../config.ts';
 import { openContent } from '../../detect/content.ts';
 import { scanPaths, scanRoot } from '../../sources/files.ts';
 import type { Io } from '../io.ts';
+import { UsageError } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
 import { createProgress } from '../progress.ts';
 import { checkThreads, createSession, finish } from '../session.ts';
@@ -14,6 +15,9 @@ export interface ScanArgs extends CommonArgs {
 }
 
 export async function readStdinInto(io: Io, push: (b: Buffer) => void): Promise<number> {
+  // Node reads a directory (`scan - < dir`) as empty input: a scan of nothing must not read as clean.
+  const problem = io.stdinProblem?.();
+  if (problem) throw new UsageError(`-: cannot read standard input (${problem})`);
   let n = 0;
   for await (const chunk of io.stdin) {
     const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
@@ -27,7 +31,8 @@ export async function runScan(io: Io, args: ScanArgs): Promise<number> {
   const paths = args.paths.length ? args.paths : ['.'];
   const threads = checkThreads(args.threads);
   const fileArgs = paths.filter((p) => p !== '-');
-  const root = scanRoot(fileArgs.length ? fileArgs : ['.'], io.cwd);
+  // `-` counts as a path named: `scan - src` reports `src/app.py`, as `scan src other` does.
+  const root = paths.length === 1 && paths[0] === '-' ? io.cwd : scanRoot(paths, io.cwd);
   const session = createSession(io, args, root);
   const maxFileSize = maxFileSizeOf(args.maxFileSize, session.config);
   if (paths.includes('-')) {
@@ -42,7 +47,7 @@ export async function runScan(io: Io, args: ScanArgs): Promise<number> {
       const totals = await scanPaths(
         session.detector,
         {
-          paths: fileArgs, cwd: io.cwd, useIgnoreFiles: args.ignore !== false, maxFileSize, content: session.content,
+          paths: fileArgs, root, cwd: io.cwd, useIgnoreFiles: args.ignore !== false, hfleaksIgnoreDir: session.hfleaksIgnoreDir, maxFileSize, content: session.content,
           onFile: (bytes) => progress.tick(1, bytes),
           threads,
           ...(io.workerScript
