@@ -1,7 +1,8 @@
 // The baseline file: the fingerprints (rule + hash of the secret) of findings a team has
 // accepted, sorted, one a line. No secret, no line number, no date: edits around a leak
 // don't resurrect it, and two branches that baseline the same leak merge cleanly.
-import { jsonProblem, readSmallFile } from '../core/files.ts';
+import { readSmallFile } from '../core/files.ts';
+import { jsonProblem } from '../core/json-error.ts';
 import { FINGERPRINT_RE } from '../sources/ignore.ts';
 
 export const BASELINE_VERSION = 1;
@@ -42,13 +43,15 @@ function check(fp: unknown, name: string, where: string): string {
  */
 export function parseBaseline(text: string, name: string): Baseline {
   const fingerprints = new Set<string>();
-  const trimmed = text.replace(/^\uFEFF/, '').trim();
+  const json = text.replace(/^\uFEFF/, '');
+  const trimmed = json.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     let data: unknown;
     try {
-      data = JSON.parse(trimmed);
-    } catch (e) {
-      throw new BaselineError(`${name}: ${jsonProblem(trimmed, e)}`);
+      data = JSON.parse(json);
+    } catch {
+      // (The text as in the file, blank lines above it included, so the line is the file's.)
+      throw new BaselineError(`${name}: ${jsonProblem(json)}`);
     }
     const obj = data as Record<string, unknown>;
     let entries: unknown[];
