@@ -161,4 +161,19 @@ describe('a token where a name or a claim goes', () => {
     const shown = await scan('json', '--show-secrets');
     expect(finding(shown.stdout, asRepo).repos).toEqual(['acme/data']);
   });
+
+  it("a JWT's claims that hold tokens are redacted in every format; raw with --show-secrets, never in SARIF", async () => {
+    expect(finding((await scan('json')).stdout, onlyInClaim), 'a finding of its own').toBeUndefined();
+    for (const format of formats) {
+      const r = await scan(format);
+      expect(r.code, r.stderr).toBe(1);
+      for (const t of [inClaim, onlyInClaim]) expect(r.stdout.includes(t.slice(3)), `${format} holds a raw token from the claims`).toBe(false);
+    }
+    const claims = (stdout: string) => JSON.parse(stdout).findings.find((f: any) => f.jwt).jwt;
+    const shownAs = (t: string) => `${t.slice(0, 5)}…${t.slice(-2)}`;
+    expect(claims((await scan('json')).stdout)).toMatchObject({ subject: shownAs(inClaim), scope: `read-repos ${shownAs(onlyInClaim)}`, issuer: `https://x.invalid/${shownAs(onlyInClaim)}` });
+    expect(claims((await scan('json', '--show-secrets')).stdout)).toMatchObject({ subject: inClaim, scope: `read-repos ${onlyInClaim}` });
+    const sarif = await scan('sarif', '--show-secrets');
+    for (const t of [inClaim, onlyInClaim]) expect(sarif.stdout.includes(t.slice(3))).toBe(false);
+  });
 });
