@@ -5,7 +5,8 @@
 //     "archiveDepth": 3 }
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { jsonProblem, readSmallFile } from './core/files.ts';
+import { readSmallFile } from './core/files.ts';
+import { jsonProblem } from './core/json-error.ts';
 import type { Rule } from './core/types.ts';
 import { isArchiveDepth } from './detect/content.ts';
 import { createDetector } from './detect/detector.ts';
@@ -112,8 +113,8 @@ export function loadConfig(root: string, explicit: string | undefined, cwd = roo
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (e) {
-    throw new RuleError(`${file}: ${jsonProblem(text, e)}`);
+  } catch {
+    throw new RuleError(`${file}: ${jsonProblem(text)}`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new RuleError(`${file}: must hold a JSON object`);
   const o = data as Record<string, unknown>;

@@ -2,6 +2,7 @@
 // audit on schedule/workflow_dispatch; writes annotations, a job summary, SARIF and the
 // outputs `findings`, `exit-code` and `sarif-file`. It drives the CLI in-process.
 import { messageOf } from '../core/places.ts';
+import { jsonProblem } from '../core/json-error.ts';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,10 +86,17 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     const eventName = env.GITHUB_EVENT_NAME ?? '';
     let payload: unknown = {};
     if (env.GITHUB_EVENT_PATH) {
+      let text: string;
       try {
-        payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
+        text = readFileSync(env.GITHUB_EVENT_PATH, 'utf8');
       } catch (e) {
         throw new ActionError(`cannot read the event payload ${env.GITHUB_EVENT_PATH}: ${(e as Error).message}`);
+      }
+      try {
+        payload = JSON.parse(text);
+      } catch {
+        // (V8's message would quote the payload, a pull request's text among it.)
+        throw new ActionError(`cannot read the event payload ${env.GITHUB_EVENT_PATH}: ${jsonProblem(text)}`);
       }
     }
     const plan = planFor(eventName, payload);

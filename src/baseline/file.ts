@@ -1,7 +1,9 @@
 // The baseline file: the fingerprints (rule + hash of the secret) of findings a team has
 // accepted, sorted, one a line. No secret, no line number, no date: edits around a leak
 // don't resurrect it, and two branches that baseline the same leak merge cleanly.
-import { jsonProblem, readSmallFile } from '../core/files.ts';
+import { readSmallFile } from '../core/files.ts';
+import { jsonProblem } from '../core/json-error.ts';
+import { scrubTokenShapes } from '../findings/redact.ts';
 import { FINGERPRINT_RE } from '../sources/ignore.ts';
 
 export const BASELINE_VERSION = 1;
@@ -28,9 +30,18 @@ export function formatBaseline(fingerprints: Iterable<string>): string {
   )}\n`;
 }
 
+/**
+ * An entry that is no fingerprint, as an error quotes it: a baseline made of raw tokens
+ * is an easy mistake, so whatever looks like a token is redacted before the text is cut
+ * short (cut first, a token's first characters would pass for no token).
+ */
+function quoted(s: string): string {
+  return scrubTokenShapes(s).slice(0, 80);
+}
+
 function check(fp: unknown, name: string, where: string): string {
   if (typeof fp !== 'string' || !FINGERPRINT_RE.test(fp)) {
-    const shown = typeof fp === 'string' ? `"${fp.slice(0, 80)}"` : JSON.stringify(fp)?.slice(0, 80);
+    const shown = typeof fp === 'string' ? `"${quoted(fp)}"` : quoted(JSON.stringify(fp) ?? String(fp));
     throw new BaselineError(`${name}: ${where} is not a fingerprint (${shown}; expected rule-id:hex, as \`hfleaks baseline\` writes)`);
   }
   return fp;
@@ -42,13 +53,15 @@ function check(fp: unknown, name: string, where: string): string {
  */
 export function parseBaseline(text: string, name: string): Baseline {
   const fingerprints = new Set<string>();
-  const trimmed = text.replace(/^\uFEFF/, '').trim();
+  const json = text.replace(/^\uFEFF/, '');
+  const trimmed = json.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     let data: unknown;
     try {
-      data = JSON.parse(trimmed);
-    } catch (e) {
-      throw new BaselineError(`${name}: ${jsonProblem(trimmed, e)}`);
+      data = JSON.parse(json);
+    } catch {
+      // (The text as in the file, blank lines above it included, so the line is the file's.)
+      throw new BaselineError(`${name}: ${jsonProblem(json)}`);
     }
     const obj = data as Record<string, unknown>;
     let entries: unknown[];
@@ -78,7 +91,7 @@ export function parseBaseline(text: string, name: string): Baseline {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!line) return;
     if (!FINGERPRINT_RE.test(line)) {
-      throw new BaselineError(`${name}:${i + 1}: "${line.slice(0, 80)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
+      throw new BaselineError(`${name}:${i + 1}: "${quoted(line)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
     }
     fingerprints.add(line);
   });

@@ -14,7 +14,7 @@ import type { Detector } from '../detect/detector.ts';
 import { createDetector } from '../detect/detector.ts';
 import type { Aggregator } from '../findings/aggregate.ts';
 import { createAggregator } from '../findings/aggregate.ts';
-import { escapeControls, removeEmails, scrubber, scrubPathTokens, scrubTokenShapes } from '../findings/redact.ts';
+import { escapeControls, mapStrings, removeEmails, scrubber, scrubPathTokens, scrubTokenShapes } from '../findings/redact.ts';
 import type { HfleaksIgnore } from '../sources/ignore.ts';
 import { readHfleaksIgnore } from '../sources/ignore.ts';
 import type { Report } from '../report/types.ts';
@@ -183,7 +183,7 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
   const toStdout = !args.output || args.output === '-';
   const color = toStdout && (args.color ?? (io.stdoutIsTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb'));
   attachAdvice(report.findings); // after verification, so the steps follow the verdict
-  removePersonalData(report.findings);
+  removePersonalData(report.findings, Boolean(args.showSecrets));
   const text = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
   if (toStdout) io.stdout(text);
   else writeReportFile(io, args.output!, text);
@@ -195,9 +195,10 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
 
 /**
  * No report holds an e-mail address: git authors and Hub full names can be one, and
- * reports end up in CI logs and pull-request comments.
+ * reports end up in CI logs and pull-request comments. Nor, unless --show-secrets, a
+ * token in a JWT's claims.
  */
-function removePersonalData(findings: Finding[]): void {
+function removePersonalData(findings: Finding[], showSecrets: boolean): void {
   // Free text from git can hold a token too (an author name): every secret found, and
   // anything token-shaped, is redacted there even with --show-secrets, which shows the
   // secret in its own field only.
@@ -206,6 +207,9 @@ function removePersonalData(findings: Finding[]): void {
   const clean = (s: string) => scrubPathTokens(known(removeEmails(s)));
   for (const f of findings) {
     for (const l of f.locations) if (l.author) l.author = clean(l.author);
+    // A JWT's claims are what its issuer wrote: a subject or scope can hold a token (a
+    // secret of this run, or one found nowhere else). Raw, like the secret, only when asked.
+    if (f.jwt) f.jwt = mapStrings(f.jwt, showSecrets ? removeEmails : clean);
     const v = f.verification;
     if (v) {
       if (v.owner?.fullname) v.owner.fullname = removeEmails(v.owner.fullname);

@@ -24,19 +24,3 @@ export function readSmallFile(path: string, maxBytes: number): string {
   }
 }
 
-/**
- * Why `text` is not valid JSON, by line and column. V8's own message quotes the text
- * around the error, which in a file holding a token would put part of it on stderr.
- */
-export function jsonProblem(text: string, e: unknown): string {
-  const msg = (e as Error).message;
-  const pos = /at position (\d+)/.exec(msg);
-  if (pos) {
-    const at = Number(pos[1]);
-    const before = text.slice(0, at);
-    return `not valid JSON (line ${before.split('\n').length}, column ${at - before.lastIndexOf('\n')})`;
-  }
-  const token = /^Unexpected token '(.)'/u.exec(msg);
-  if (token) return `not valid JSON (unexpected ${JSON.stringify(token[1])})`;
-  return /end of JSON input/.test(msg) ? 'not valid JSON (it ends too soon)' : 'not valid JSON';
-}

@@ -5,7 +5,7 @@ import { lazyBuiltin } from '../core/lazy.ts';
 
 const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 import type { Finding, Location, Match, Rule, Severity } from '../core/types.ts';
-import { redact } from './redact.ts';
+import { redact, scrubber, scrubPathTokens } from './redact.ts';
 import { reposNear } from './context.ts';
 
 export const MAX_LOCATIONS = 10_000;
@@ -75,10 +75,12 @@ export function createAggregator(rules: readonly Rule[], ignoredFingerprints: Re
     },
     findings() {
       const out: Finding[] = [];
+      const isRepo = repoNameCheck([...groups.values()].map((g) => g.finding.secret.raw));
       for (const g of groups.values()) {
         const f = g.finding;
         f.locations.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column));
-        if (g.repos.size) f.repos = [...g.repos].sort();
+        const repos = [...g.repos].filter(isRepo);
+        if (repos.length) f.repos = repos.sort();
         out.push(f);
       }
       const first = (f: Finding) => f.locations[0]!;
@@ -86,5 +88,20 @@ export function createAggregator(rules: readonly Rule[], ignoredFingerprints: Re
     },
     suppressed: () => suppressed,
     secrets: () => [...groups.values()].map((g) => g.finding.secret.raw),
+  };
+}
+
+/**
+ * Whether a name found where a repository id goes is one: `from_pretrained("TOKEN/name")`
+ * puts a token there, and so can any code around a leak. A name that holds a secret of the
+ * run (in any form the redaction knows) or anything with a token's own shape is no
+ * repository to advise on, nor text any report may print.
+ */
+function repoNameCheck(secrets: string[]): (name: string) => boolean {
+  let known: ((text: string) => string) | undefined;
+  return (name) => {
+    if (scrubPathTokens(name) !== name) return false;
+    known ??= scrubber(secrets);
+    return known(name) === name;
   };
 }

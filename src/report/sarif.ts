@@ -7,7 +7,7 @@ import type * as Sarif from 'sarif';
 import { adviseFinding, ruleHelp } from '../advice/index.ts';
 import type { Finding, Location, Severity, Verification } from '../core/types.ts';
 import { sha256 } from '../findings/aggregate.ts';
-import { mapStrings, removeEmails, scrubber } from '../findings/redact.ts';
+import { mapStrings, removeEmails, scrubber, scrubPathTokens } from '../findings/redact.ts';
 import type { Report, ReportOptions } from './types.ts';
 
 export const SARIF_SCHEMA = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json';
@@ -129,7 +129,8 @@ function results(f: Finding, ruleIndex: number): Sarif.Result[] {
         ...(l.inHead !== undefined ? { inHead: l.inHead } : {}),
         ...(l.unreachable ? { unreachable: true } : {}),
         ...(l.decoding?.length ? { decoding: l.decoding } : {}),
-        ...(f.jwt ? { jwt: f.jwt } : {}),
+        // (Claims hold what the issuer wrote: a token found nowhere else too, left raw by --show-secrets.)
+        ...(f.jwt ? { jwt: mapStrings(f.jwt, scrubPathTokens) } : {}),
         ...(f.repos?.length ? { repos: f.repos } : {}),
         verification: f.verification ? verificationProperties(f.verification) : { status: 'skipped' },
       },

@@ -165,6 +165,32 @@ describe('hfleaks baseline and --baseline, end to end', () => {
     const both = await runCli(['baseline', repo, '--from', badFile]);
     expect(both.code).toBe(2);
   });
+
+  it('an error never quotes a token the file holds, not even its first characters', async () => {
+    // Raw tokens where a report or fingerprints belong: an easy mistake, and V8's parse
+    // error quotes the start of the text; a long line cut to 80 characters keeps a token's start.
+    const tokens = join(root, 'tokens.txt');
+    writeFileSync(tokens, `${A}\n${B}\n`);
+    const long = join(root, 'long.txt');
+    writeFileSync(long, `${'x'.repeat(60)} ${C}\n`);
+    const listed = join(root, 'listed.json');
+    writeFileSync(listed, JSON.stringify({ fingerprints: [`${'x'.repeat(60)} ${A}`] }));
+    const runs = {
+      from: await runCli(['baseline', '--from', tokens]),
+      stdin: await runCli(['baseline', '--from', '-'], { input: `${A}\n` }),
+      baseline: await runCli(['scan', repo, '--baseline', tokens]),
+      long: await runCli(['scan', repo, '--baseline', long]),
+      listed: await runCli(['scan', repo, '--baseline', listed]),
+    };
+    expect(runs.from.stderr).toBe(`hfleaks: ${tokens}: not a JSON report, not valid JSON (line 1, column 1); make one with --format json\n`);
+    expect(runs.stdin.stderr).toMatch(/^hfleaks: stdin: not a JSON report, not valid JSON \(line 1, column 1\)/);
+    for (const r of Object.values(runs)) {
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      // (Redacted, a token shows its prefix and two characters of its body at each end.)
+      for (const [t, prefix] of [[A, 3], [B, 3], [C, 8]] as const) expect(r.stderr).not.toContain(t.slice(0, prefix + 3));
+    }
+  });
 });
 
 describe('.hfleaksignore fingerprints hide one secret, never its neighbours', () => {

@@ -423,15 +423,28 @@ describe('config and rules', () => {
     expect((await runCli(['scan', dir, '-c', join(off, 'c.json')])).stderr).toMatch(/field "disableRules" turns off every rule/);
     const size = tree({ 'c.json': '{"maxFileSize": [1]}' });
     expect((await runCli(['scan', dir, '-c', join(size, 'c.json')])).stderr).toMatch(/field "maxFileSize" must be a size/);
-    // A byte-order mark is no error; a JSON error never quotes the file (a token may sit there).
+    // A byte-order mark is no error; a JSON error gives the line and column, whatever the
+    // error, and never quotes the file (a token may sit there), not even one character.
     const bom = tree({ 'c.json': `\uFEFF${JSON.stringify({ archiveDepth: 2 })}` });
     expect((await runCli(['scan', dir, '-c', join(bom, 'c.json')])).code).toBe(1);
-    const broken = tree({ 'c.json': `{\n  "rules": [],\n  "token": ${t}\n}`, 'b.json': `{"fingerprints": [${t}]}` });
+    const broken = tree({
+      'c.json': `{\n  "rules": [],\n  "token": ${t}\n}`,
+      'b.json': `\n\n{"fingerprints": [${t}]}`,
+      'd.json': '{"rules":[}',
+      'e.json': '{\n  "rules": [\n    {"id": "x",\n  ]\n}\n',
+      'f.json': '{"rules": [\n',
+    });
     const bad = await runCli(['scan', dir, '-c', join(broken, 'c.json')]);
-    expect(bad.stderr).toMatch(/c\.json: not valid JSON \(unexpected "h"\)\n$/);
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringMatching(/c\.json: not valid JSON \(line 3, column 12\)\n$/) });
     const badBaseline = await runCli(['scan', dir, '--baseline', join(broken, 'b.json')]);
-    expect(badBaseline.stderr).toMatch(/b\.json: not valid JSON/);
+    expect(badBaseline).toMatchObject({ code: 2, stderr: expect.stringMatching(/b\.json: not valid JSON \(line 3, column 19\)\n$/) });
     for (const r of [bad, badBaseline]) expect(r.stderr).not.toContain(t.slice(3, 8));
+    const messages = await Promise.all(['d.json', 'e.json', 'f.json'].map(async (f) => (await runCli(['scan', dir, '-c', join(broken, f)])).stderr));
+    expect(messages).toEqual([
+      `hfleaks: ${join(broken, 'd.json')}: not valid JSON (line 1, column 11)\n`,
+      `hfleaks: ${join(broken, 'e.json')}: not valid JSON (line 4, column 3)\n`,
+      `hfleaks: ${join(broken, 'f.json')}: not valid JSON (line 1, column 12: it ends too soon)\n`,
+    ]);
   });
 
   it("a rule's maxLength bounds what its pattern sees, however short", async () => {

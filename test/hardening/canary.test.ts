@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { fingerprintOf } from '../../src/findings/aggregate.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
 import { startFakeHub } from '../helpers/fake-hub.mjs';
 import { runCli, tempDir } from '../helpers/cli.ts';
@@ -133,5 +134,46 @@ describe('no secret in any output', () => {
     expect(code).toBe(1);
     expectNoRaw('progress', err);
     expectNoRaw('in-process json', stdout);
+  });
+});
+
+describe('a token where a name or a claim goes', () => {
+  // A token written as a repository id, and an OAuth token whose claims name tokens: one
+  // found in the file too, one only inside the JWT (--no-decode leaves its base64 unread).
+  const g = tokenGenerator(4242);
+  const asRepo = g.userToken();
+  const inClaim = g.userToken(true);
+  const onlyInClaim = g.userToken();
+  const jwt = g.oauthToken({ exp: 4102444800, sub: inClaim, scope: `read-repos ${onlyInClaim}`, iss: `https://x.invalid/${onlyInClaim}` });
+  const dir = tempDir('hfleaks-claims-');
+  writeFileSync(join(dir, 'train.py'), `login(token="${asRepo}")\nm = AutoModel.from_pretrained("${asRepo}/llama-ft", revision="main")\nd = load_dataset("acme/data")\n`);
+  writeFileSync(join(dir, 'app.env'), `HF_TOKEN=${inClaim}\nOAUTH=${jwt}\n`);
+  const formats = ['text', 'json', 'sarif', 'markdown'];
+  const scan = (format: string, ...more: string[]) => runCli(['scan', dir, '--no-decode', '--format', format, ...more]);
+  const finding = (stdout: string, raw: string) => JSON.parse(stdout).findings.find((f: any) => f.fingerprint === fingerprintOf('hf-user-access-token', raw));
+
+  it('a name that holds a token is no repository, in any format, even with --show-secrets', async () => {
+    for (const format of formats) {
+      const r = await scan(format);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout.includes(asRepo.slice(3)), `${format} names the token as a repository`).toBe(false);
+    }
+    const shown = await scan('json', '--show-secrets');
+    expect(finding(shown.stdout, asRepo).repos).toEqual(['acme/data']);
+  });
+
+  it("a JWT's claims that hold tokens are redacted in every format; raw with --show-secrets, never in SARIF", async () => {
+    expect(finding((await scan('json')).stdout, onlyInClaim), 'a finding of its own').toBeUndefined();
+    for (const format of formats) {
+      const r = await scan(format);
+      expect(r.code, r.stderr).toBe(1);
+      for (const t of [inClaim, onlyInClaim]) expect(r.stdout.includes(t.slice(3)), `${format} holds a raw token from the claims`).toBe(false);
+    }
+    const claims = (stdout: string) => JSON.parse(stdout).findings.find((f: any) => f.jwt).jwt;
+    const shownAs = (t: string) => `${t.slice(0, 5)}…${t.slice(-2)}`;
+    expect(claims((await scan('json')).stdout)).toMatchObject({ subject: shownAs(inClaim), scope: `read-repos ${shownAs(onlyInClaim)}`, issuer: `https://x.invalid/${shownAs(onlyInClaim)}` });
+    expect(claims((await scan('json', '--show-secrets')).stdout)).toMatchObject({ subject: inClaim, scope: `read-repos ${onlyInClaim}` });
+    const sarif = await scan('sarif', '--show-secrets');
+    for (const t of [inClaim, onlyInClaim]) expect(sarif.stdout.includes(t.slice(3))).toBe(false);
   });
 });

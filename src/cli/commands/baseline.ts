@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BaselineError, formatBaseline, parseBaseline } from '../../baseline/index.ts';
+import { jsonProblem } from '../../core/json-error.ts';
 import type { Io } from '../io.ts';
 import { UsageError, withIo } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
@@ -31,13 +32,15 @@ async function fromReport(io: Io, file: string): Promise<string[]> {
   } catch (e) {
     throw new UsageError(`${file}: cannot read report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  const name = file === '-' ? 'stdin' : file;
   let data: { findings?: unknown } | undefined;
   try {
     data = JSON.parse(text) as { findings?: unknown };
-  } catch (e) {
-    throw new UsageError(`${file === '-' ? 'stdin' : file}: not a JSON report (${(e as Error).message})`);
+  } catch {
+    // (Never V8's message: it quotes the text, and a file of raw tokens is an easy mistake here.)
+    throw new UsageError(`${name}: not a JSON report, ${jsonProblem(text)}; make one with --format json`);
   }
-  if (!data || !Array.isArray(data.findings)) throw new UsageError(`${file === '-' ? 'stdin' : file}: not a JSON report (no "findings"; make one with --format json)`);
+  if (!data || !Array.isArray(data.findings)) throw new UsageError(`${name}: not a JSON report (no "findings"; make one with --format json)`);
   try {
     return [...parseBaseline(text, file).fingerprints];
   } catch (e) {
