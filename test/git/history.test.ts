@@ -1,6 +1,6 @@
 // `hfleaks history`, end to end through the built CLI, on real repositories.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -123,6 +123,45 @@ describe('hfleaks history', () => {
     expect(text.stdout).toContain('(history only)');
     expect(text.stdout).not.toContain(token);
     expect(text.stdout).not.toContain('example.invalid');
+  });
+
+  it('reads the objects as they are: a replace ref or a graft hides no commit, and replacements are scanned too', async () => {
+    const hidden = gen.userToken();
+    const inReplacement = gen.orgToken();
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    const base = r.commit('base');
+    r.write('secret.txt', `k=${hidden}\n`);
+    const bad = r.commit('add secret');
+    r.remove('secret.txt');
+    r.commit('rm secret');
+    // A replacement of the commit that brought the token: a clone (which fetches no
+    // replace refs) still has the token, so history must too; what the replacement holds
+    // is in the repository as well.
+    r.git('checkout', '-q', '--detach', base);
+    r.write('other.txt', `ORG=${inReplacement}\n`);
+    const clean = r.commit('add secret (cleaned)');
+    r.git('checkout', '-q', 'main');
+    r.git('replace', bad, clean);
+    const where = (h: any) => h.report.findings.flatMap((f: any) => f.locations.map((l: any) => `${l.path} ${l.commit}`)).sort();
+    const h = await history(r);
+    expect(h.code, h.stderr).toBe(1);
+    expect(where(h)).toEqual([`other.txt ${clean}`, `secret.txt ${bad}`].sort());
+    const range = await history(r, ['--range', `${base}..main`]);
+    expect(where(range)).toEqual([`secret.txt ${bad}`]);
+    // A graft that cuts main off below its last commit.
+    const g = makeRepo();
+    g.write('a.txt', 'a\n');
+    g.commit('base');
+    g.write('secret.txt', `k=${hidden}\n`);
+    const added = g.commit('add secret');
+    g.remove('secret.txt');
+    const last = g.commit('rm secret');
+    writeFileSync(join(g.dir, '.git', 'info', 'grafts'), `${last}\n`);
+    const gh = await history(g);
+    expect(gh.code, gh.stderr).toBe(1);
+    expect(where(gh)).toEqual([`secret.txt ${added}`]);
+    expect(gh.report.stats.commits).toBe(3);
   });
 
   it('marks a token still in HEAD as inHead, and one removed later as not', async () => {
