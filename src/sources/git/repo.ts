@@ -75,11 +75,15 @@ export async function openRepo(target: string | undefined, cwd: string, env: Nod
   const versionP = git.raw(['version']).catch(() => '');
   const topP = git.raw(['rev-parse', '--show-toplevel']).catch(() => '');
   const headP = resolveCommit(ctx, 'HEAD');
+  headP.catch(() => undefined); // awaited below; not unhandled when git can't run (infoP fails then too)
   let info: string[];
   try {
     info = (await infoP).split('\n');
   } catch (e) {
-    await Promise.allSettled([versionP, topP, headP]);
+    const [, , head] = await Promise.allSettled([versionP, topP, headP]);
+    // git could not start at all (not installed, not on PATH): that one line, rather than
+    // simple-git's message, which is a stack trace.
+    if (head.status === 'rejected') throw head.reason;
     const msg = gitMessage(e);
     if (/not a git repository/i.test(msg)) throw new GitError(`${shown}: not a git repository`);
     throw new GitError(`${shown}: ${msg}`);
