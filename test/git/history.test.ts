@@ -90,6 +90,27 @@ describe('hfleaks history', () => {
     }
   });
 
+  it('reads the message of a tag that only another tag reaches (nested tags), each tag once', async () => {
+    const [inner, middle, outer] = [gen.userToken(), gen.userToken(), gen.userToken()];
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('start');
+    const tag = (name: string, target: string, token: string) => r.git('-c', 'advice.nestedTag=false', 'tag', '-a', name, target, '-m', `release HF_TOKEN=${token}`);
+    tag('inner', 'HEAD', inner);
+    tag('middle', 'inner', middle);
+    tag('outer', 'middle', outer);
+    r.git('tag', '-d', 'inner', 'middle');
+    r.git('tag', 'again', 'outer'); // a second ref to the same tag object
+    const paths = (h: any) => h.report.findings.flatMap((f: any) => f.locations.map((l: any) => `${l.path}${l.unreachable ? ' (unreachable)' : ''}`)).sort();
+    const h = await history(r);
+    expect(h.code, h.stderr).toBe(1);
+    expect(paths(h)).toEqual(['<tag again>', '<tag inner>', '<tag middle>']);
+    // The outer tag reaches them: nothing is unreachable, and nothing is read twice.
+    const u = await history(r, ['--unreachable']);
+    expect(paths(u)).toEqual(['<tag again>', '<tag inner>', '<tag middle>']);
+    expect(u.report.stats.unreachable.tags).toBe(0);
+  });
+
   it('finds a token that only history holds, with the commit that added it', async () => {
     const token = gen.userToken();
     const r = makeRepo();

@@ -121,7 +121,7 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo, opts: History
   const [refs, viaLog, treeless] = await Promise.all([allRefs(repo), listThroughLog(repo), treesMayBeMissing(repo)]);
   // Commit messages come with the listing walks; annotated tags' from for-each-ref.
   const messages = messageBatcher(ctx);
-  const tags = scanTagMessages(ctx, repo, messages);
+  const tags = scanTagMessages(ctx, repo, messages).then((nested) => readNestedTags(ctx, repo, nested, messages));
   tags.catch(() => undefined); // awaited below; not unhandled if the blob scan fails first
   let listedBlobs = 0;
   const { hits, fed: listed } = await scanBlobs(ctx, stats, async (scanner, missing) => {
@@ -304,8 +304,23 @@ async function unreachableIntroductions(ctx: GitScanContext, repo: Repo, oids: S
 /** Unreachable commits walked one at a time when the walk over all of them fails. */
 const PER_COMMIT_WALKS = 2000;
 
-/** Reads annotated tag objects (`git cat-file`) into `messages`, each under `<tag NAME>`. */
-async function readTagObjects(ctx: GitScanContext, repo: Repo, tags: readonly string[], messages: MessageBatcher): Promise<void> {
+/**
+ * The messages of tag objects that tags point at, followed down each chain (a tag of a
+ * tag of a tag): each read once. fsck does not list them as unreachable, since the
+ * outer tag reaches them, so this is the only place they are read.
+ */
+async function readNestedTags(ctx: GitScanContext, repo: Repo, nested: string[], messages: MessageBatcher): Promise<void> {
+  const seen = new Set(nested);
+  for (let next = nested; next.length; ) {
+    next = (await readTagObjects(ctx, repo, next, messages)).filter((o) => !seen.has(o) && seen.add(o));
+  }
+}
+
+/**
+ * Reads annotated tag objects (`git cat-file`) into `messages`, each under `<tag NAME>`.
+ * Returns the tag objects they point at (nested tags).
+ */
+async function readTagObjects(ctx: GitScanContext, repo: Repo, tags: readonly string[], messages: MessageBatcher): Promise<string[]> {
   const bodies: { oid: string; body: Buffer }[] = [];
   const cat = new CatFile({ cwd: repo.cwd, env: repo.env, batchCommand: ctx.git.batchCommand });
   try {
@@ -317,16 +332,20 @@ async function readTagObjects(ctx: GitScanContext, repo: Repo, tags: readonly st
     await cat.close();
   } catch (e) {
     cat.kill();
-    ctx.warn(`reading unreachable tags failed (${(e as Error).message}); their messages were not scanned`);
-    return;
+    ctx.warn(`reading annotated tags failed (${(e as Error).message}); their messages were not scanned`);
+    return [];
   }
+  const nested: string[] = [];
   for (const { oid, body } of bodies) {
     const blank = body.indexOf('\n\n');
     const head = body.toString('utf8', 0, blank === -1 ? body.length : blank);
     const name = /^tag (.*)$/m.exec(head)?.[1] ?? oid.slice(0, 12);
     const tagger = /^tagger (.*) <[^>]*> (\d+) ([+-]\d{4})$/m.exec(head);
     messages.tag(name, tagger?.[1] ?? '', tagger ? isoDate(Number(tagger[2]), tagger[3]!) : '', blank === -1 ? Buffer.alloc(0) : body.subarray(blank + 2));
+    const target = /^object ([0-9a-f]{40,64})\ntype tag$/m.exec(head);
+    if (target) nested.push(target[1]!);
   }
+  return nested;
 }
 
 /** A git timestamp and zone (`1700000000 +0100`) as ISO 8601 in that zone, as git's iso-strict dates read. */
