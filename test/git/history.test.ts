@@ -707,6 +707,27 @@ describe('hfleaks history --range / --since', () => {
     expect(empty.report.stats.commits).toBe(0);
   });
 
+  it('tells inHead right for files whose names are not valid UTF-8', async () => {
+    const [top, deep, gone] = [gen.userToken(), gen.userToken(), gen.userToken()];
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    const base = r.commit('base');
+    const name = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+    const write = (raw: Buffer, text: string) => writeFileSync(Buffer.concat([Buffer.from(`${r.dir}/`), raw]), text);
+    r.write('d/keep.txt', 'x\n');
+    write(name('bad', [0xff, 0xfe], 'name.txt'), `T=${top}\n`);
+    write(name('d/na', [0xff], 'me.txt'), `T=${deep}\n`);
+    write(name('gone', [0xff], '.txt'), `T=${gone}\n`);
+    r.commit('three names git stores as bytes');
+    rmSync(Buffer.concat([Buffer.from(`${r.dir}/`), name('gone', [0xff], '.txt')]));
+    r.commit('one removed');
+    const inHead = (h: any) => Object.fromEntries(h.report.findings.map((f: any) => [f.secret.redacted, f.locations.map((l: any) => l.inHead)]));
+    const short = (t: string) => `hf_${t.slice(3, 5)}…${t.slice(-2)}`;
+    const want = { [short(top)]: [true], [short(deep)]: [true], [short(gone)]: [false] };
+    expect(inHead(await history(r))).toEqual(want);
+    expect(inHead(await history(r, ['--range', `${base}..HEAD`]))).toEqual(want);
+  });
+
   it('warns when the range changes .hfleaksignore, which decides what the scan of it leaves out', async () => {
     const { r } = prRepo();
     r.git('checkout', '-q', 'pr');

@@ -634,13 +634,19 @@ async function walkIntroductions(repo: Repo, oids: Set<string>, inputs: readonly
 }
 
 /**
- * Blob ids in HEAD's tree: all of them, or those at `paths`. Streamed: a tree of a
- * million files is a few tens of MB of listing, never held whole.
+ * Blob ids in HEAD's tree: all of them, or those at `paths` (raw bytes: a name that is not
+ * valid UTF-8 can't be a pathspec, so git lists the directory above its first such part
+ * and the name is picked out by its bytes). Streamed: a tree of a million files is a few
+ * tens of MB of listing, never held whole.
  */
-async function headBlobs(repo: Repo, paths?: string[]): Promise<Map<string, string>> {
+async function headBlobs(repo: Repo, paths?: Buffer[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (!repo.head || (paths && !paths.length)) return out;
-  const batches = paths ? Array.from({ length: Math.ceil(paths.length / 500) }, (_, i) => paths.slice(i * 500, i * 500 + 500)) : [undefined];
+  const wanted = paths && new Set(paths.map((p) => p.toString('latin1')));
+  const specs = paths && [...new Set(paths.map(pathspecFor))];
+  // A name undecodable from its first part: the whole tree.
+  const all = !specs || specs.includes('');
+  const batches = all ? [undefined] : Array.from({ length: Math.ceil(specs.length / 500) }, (_, i) => specs.slice(i * 500, i * 500 + 500));
   for (const batch of batches) {
     const args = ['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', repo.head, ...(batch ? ['--', ...batch] : [])];
     const r = await streamRecords(
@@ -650,6 +656,7 @@ async function headBlobs(repo: Repo, paths?: string[]): Promise<Map<string, stri
         // <mode> SP <type> SP <oid> TAB <path>
         const tab = rec.indexOf(9);
         if (tab === -1 || rec.toString('latin1', 7, 11) !== 'blob') return;
+        if (wanted && !wanted.has(rec.toString('latin1', tab + 1))) return;
         const oid = rec.toString('latin1', 12, tab);
         if (!out.has(oid)) out.set(oid, rec.toString('utf8', tab + 1));
       },
@@ -658,6 +665,14 @@ async function headBlobs(repo: Repo, paths?: string[]): Promise<Map<string, stri
     if (r.code !== 0) throw new GitError(`reading HEAD's tree: ${gitMessage(r.stderr)}`);
   }
   return out;
+}
+
+/** A path as a literal pathspec: itself, or for a name that is not valid UTF-8 the directory above its first such part ('' for the top). */
+function pathspecFor(raw: Buffer): string {
+  const text = raw.toString('utf8');
+  if (Buffer.from(text).equals(raw)) return text;
+  const bad = text.indexOf('\uFFFD');
+  return text.slice(0, Math.max(0, text.lastIndexOf('/', bad)));
 }
 
 /** The secrets in these blob hits. */
@@ -826,8 +841,14 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
 
   // What each change adds over its old versions; and is each secret still in HEAD? (HEAD's
   // files where the range put secrets.)
-  const hitPaths = [...new Set(changes.filter((c) => hits.has(c.newOid)).map((c) => c.path))];
-  const [added, head] = await Promise.all([addedByChanges(ctx, changes, hits), headBlobs(repo, hitPaths)]);
+  // Each path once, by its bytes (two names that are not valid UTF-8 may read alike).
+  const hitPaths = new Map<string, Buffer>();
+  for (const c of changes) {
+    if (!hits.has(c.newOid)) continue;
+    const raw = c.rawPath ?? Buffer.from(c.path);
+    hitPaths.set(raw.toString('latin1'), raw);
+  }
+  const [added, head] = await Promise.all([addedByChanges(ctx, changes, hits), headBlobs(repo, [...hitPaths.values()])]);
   const unknown = [...head].filter(([oid]) => !hits.has(oid) && !jobs.has(oid)).map(([oid, path]) => ({ oid, path }));
   const inHead = secretsOf([...[...head.keys()].flatMap((oid) => hits.get(oid) ?? []), ...(await scanFew(ctx, unknown)).values()]);
   for (const { change: c, hit: h, added: matches } of added) {
