@@ -475,6 +475,30 @@ describe('hfleaks history', () => {
     expect(bare.report.stats.skipped).toEqual([{ path: 'vendor/inner', reason: expect.stringContaining('not here') }]);
   });
 
+  it('--submodules reads a nested submodule under .git/modules after `git submodule deinit --all`', async () => {
+    const [inDeep, inMid] = [gen.userToken(), gen.userToken()];
+    const deep = makeRepo();
+    deep.write('d.txt', `${inDeep}\n`);
+    deep.commit('deep');
+    const mid = makeRepo();
+    mid.write('m.txt', `${inMid}\n`);
+    mid.commit('mid');
+    mid.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', deep.dir, 'deep');
+    mid.commit('add deep');
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    r.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', mid.dir, 'mid');
+    r.git('-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--init', '--recursive');
+    r.commit('add mid');
+    // deinit empties mid/: deep's repository, under .git/modules, still names mid/deep as its work tree.
+    r.git('submodule', 'deinit', '-q', '--all', '-f');
+    const h = await history(r, ['--submodules']);
+    expect(h.code, h.stderr).toBe(1);
+    expect(h.report.findings.map((f: any) => f.locations[0].path).sort()).toEqual(['mid/deep/d.txt', 'mid/m.txt']);
+    expect(h.report.stats.skipped).toEqual([]);
+  });
+
   it('scans a shallow clone, says so, and finds what is there', async () => {
     const old = gen.userToken();
     const recent = gen.userToken();
