@@ -29,7 +29,10 @@ export async function hooksDir(cwd: string): Promise<string> {
       return join(top, hooksPath);
     }
     return join(cwd, rel);
-  } catch {
+  } catch (e) {
+    // git that can't start at all (not installed, not on PATH) is no fault of the directory.
+    const spawnError = /spawn git \w+/.exec((e as Error)?.message ?? '');
+    if (spawnError) throw new HookError(`cannot run git (${spawnError[0]}); is git installed?`);
     throw new HookError(`${cwd}: not a git repository`);
   }
 }

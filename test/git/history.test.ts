@@ -1,6 +1,6 @@
 // `hfleaks history`, end to end through the built CLI, on real repositories.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -90,6 +90,27 @@ describe('hfleaks history', () => {
     }
   });
 
+  it('reads the message of a tag that only another tag reaches (nested tags), each tag once', async () => {
+    const [inner, middle, outer] = [gen.userToken(), gen.userToken(), gen.userToken()];
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('start');
+    const tag = (name: string, target: string, token: string) => r.git('-c', 'advice.nestedTag=false', 'tag', '-a', name, target, '-m', `release HF_TOKEN=${token}`);
+    tag('inner', 'HEAD', inner);
+    tag('middle', 'inner', middle);
+    tag('outer', 'middle', outer);
+    r.git('tag', '-d', 'inner', 'middle');
+    r.git('tag', 'again', 'outer'); // a second ref to the same tag object
+    const paths = (h: any) => h.report.findings.flatMap((f: any) => f.locations.map((l: any) => `${l.path}${l.unreachable ? ' (unreachable)' : ''}`)).sort();
+    const h = await history(r);
+    expect(h.code, h.stderr).toBe(1);
+    expect(paths(h)).toEqual(['<tag again>', '<tag inner>', '<tag middle>']);
+    // The outer tag reaches them: nothing is unreachable, and nothing is read twice.
+    const u = await history(r, ['--unreachable']);
+    expect(paths(u)).toEqual(['<tag again>', '<tag inner>', '<tag middle>']);
+    expect(u.report.stats.unreachable.tags).toBe(0);
+  });
+
   it('finds a token that only history holds, with the commit that added it', async () => {
     const token = gen.userToken();
     const r = makeRepo();
@@ -123,6 +144,45 @@ describe('hfleaks history', () => {
     expect(text.stdout).toContain('(history only)');
     expect(text.stdout).not.toContain(token);
     expect(text.stdout).not.toContain('example.invalid');
+  });
+
+  it('reads the objects as they are: a replace ref or a graft hides no commit, and replacements are scanned too', async () => {
+    const hidden = gen.userToken();
+    const inReplacement = gen.orgToken();
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    const base = r.commit('base');
+    r.write('secret.txt', `k=${hidden}\n`);
+    const bad = r.commit('add secret');
+    r.remove('secret.txt');
+    r.commit('rm secret');
+    // A replacement of the commit that brought the token: a clone (which fetches no
+    // replace refs) still has the token, so history must too; what the replacement holds
+    // is in the repository as well.
+    r.git('checkout', '-q', '--detach', base);
+    r.write('other.txt', `ORG=${inReplacement}\n`);
+    const clean = r.commit('add secret (cleaned)');
+    r.git('checkout', '-q', 'main');
+    r.git('replace', bad, clean);
+    const where = (h: any) => h.report.findings.flatMap((f: any) => f.locations.map((l: any) => `${l.path} ${l.commit}`)).sort();
+    const h = await history(r);
+    expect(h.code, h.stderr).toBe(1);
+    expect(where(h)).toEqual([`other.txt ${clean}`, `secret.txt ${bad}`].sort());
+    const range = await history(r, ['--range', `${base}..main`]);
+    expect(where(range)).toEqual([`secret.txt ${bad}`]);
+    // A graft that cuts main off below its last commit.
+    const g = makeRepo();
+    g.write('a.txt', 'a\n');
+    g.commit('base');
+    g.write('secret.txt', `k=${hidden}\n`);
+    const added = g.commit('add secret');
+    g.remove('secret.txt');
+    const last = g.commit('rm secret');
+    writeFileSync(join(g.dir, '.git', 'info', 'grafts'), `${last}\n`);
+    const gh = await history(g);
+    expect(gh.code, gh.stderr).toBe(1);
+    expect(where(gh)).toEqual([`secret.txt ${added}`]);
+    expect(gh.report.stats.commits).toBe(3);
   });
 
   it('marks a token still in HEAD as inHead, and one removed later as not', async () => {
@@ -415,6 +475,30 @@ describe('hfleaks history', () => {
     expect(bare.report.stats.skipped).toEqual([{ path: 'vendor/inner', reason: expect.stringContaining('not here') }]);
   });
 
+  it('--submodules reads a nested submodule under .git/modules after `git submodule deinit --all`', async () => {
+    const [inDeep, inMid] = [gen.userToken(), gen.userToken()];
+    const deep = makeRepo();
+    deep.write('d.txt', `${inDeep}\n`);
+    deep.commit('deep');
+    const mid = makeRepo();
+    mid.write('m.txt', `${inMid}\n`);
+    mid.commit('mid');
+    mid.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', deep.dir, 'deep');
+    mid.commit('add deep');
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    r.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', mid.dir, 'mid');
+    r.git('-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--init', '--recursive');
+    r.commit('add mid');
+    // deinit empties mid/: deep's repository, under .git/modules, still names mid/deep as its work tree.
+    r.git('submodule', 'deinit', '-q', '--all', '-f');
+    const h = await history(r, ['--submodules']);
+    expect(h.code, h.stderr).toBe(1);
+    expect(h.report.findings.map((f: any) => f.locations[0].path).sort()).toEqual(['mid/deep/d.txt', 'mid/m.txt']);
+    expect(h.report.stats.skipped).toEqual([]);
+  });
+
   it('scans a shallow clone, says so, and finds what is there', async () => {
     const old = gen.userToken();
     const recent = gen.userToken();
@@ -645,6 +729,27 @@ describe('hfleaks history --range / --since', () => {
     const empty = await history(r, ['--range', `${head}..${head}`]);
     expect(empty.code).toBe(0);
     expect(empty.report.stats.commits).toBe(0);
+  });
+
+  it('tells inHead right for files whose names are not valid UTF-8', async () => {
+    const [top, deep, gone] = [gen.userToken(), gen.userToken(), gen.userToken()];
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    const base = r.commit('base');
+    const name = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+    const write = (raw: Buffer, text: string) => writeFileSync(Buffer.concat([Buffer.from(`${r.dir}/`), raw]), text);
+    r.write('d/keep.txt', 'x\n');
+    write(name('bad', [0xff, 0xfe], 'name.txt'), `T=${top}\n`);
+    write(name('d/na', [0xff], 'me.txt'), `T=${deep}\n`);
+    write(name('gone', [0xff], '.txt'), `T=${gone}\n`);
+    r.commit('three names git stores as bytes');
+    rmSync(Buffer.concat([Buffer.from(`${r.dir}/`), name('gone', [0xff], '.txt')]));
+    r.commit('one removed');
+    const inHead = (h: any) => Object.fromEntries(h.report.findings.map((f: any) => [f.secret.redacted, f.locations.map((l: any) => l.inHead)]));
+    const short = (t: string) => `hf_${t.slice(3, 5)}…${t.slice(-2)}`;
+    const want = { [short(top)]: [true], [short(deep)]: [true], [short(gone)]: [false] };
+    expect(inHead(await history(r))).toEqual(want);
+    expect(inHead(await history(r, ['--range', `${base}..HEAD`]))).toEqual(want);
   });
 
   it('warns when the range changes .hfleaksignore, which decides what the scan of it leaves out', async () => {

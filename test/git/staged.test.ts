@@ -55,6 +55,21 @@ describe('hfleaks staged', () => {
     expect((await staged(r)).code).toBe(0);
   });
 
+  it('compares with the HEAD commit as it is, not as a replace ref shows it', async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    r.write('config.env', 'A=1\n');
+    const head = r.commit('start');
+    // A replacement of HEAD whose tree already has the token would make it look old.
+    r.write('config.env', `A=1\nT=${token}\n`);
+    r.git('add', '-A');
+    const fake = r.git('commit-tree', '-m', 'fake', r.git('write-tree').trim()).trim();
+    r.git('replace', head, fake);
+    const h = await staged(r);
+    expect(h.code, h.stderr).toBe(1);
+    expect(h.report.findings[0].locations).toEqual([{ path: 'config.env', line: 2, column: 3 }]);
+  });
+
   it('a renamed file with its old token adds nothing; a copy of the line does', async () => {
     const token = gen.userToken();
     const r = makeRepo();

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, runJson } from '../helpers/cli.ts';
+import { runCli, runJson, tempDir } from '../helpers/cli.ts';
 import { sha256 } from '../../src/findings/aggregate.ts';
 import { makeRepo, tokens } from '../git/repo.ts';
 import { seededBytes } from '../helpers/detect.ts';
@@ -141,6 +141,18 @@ describe('hostile repositories', () => {
     expect(h.stderr).toMatch(/warning: walking the history's changes failed \(.*tree.*\); blobs only reachable through what git could not read were not scanned/);
     const report = JSON.parse(h.stdout);
     expect(report.stats.missingObjects).toBeGreaterThan(0);
+  });
+
+  it('git not on PATH: every git command says so in one line, exit 2 (never 1, "tokens found")', async () => {
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('a');
+    const env = { ...r.env, PATH: tempDir('hfleaks-nogit-') };
+    for (const args of [['history'], ['audit'], ['history', '--range', 'HEAD..HEAD'], ['history', '--submodules'], ['staged'], ['hook', 'install']]) {
+      const h = await runCli([...args, ...(args[0] === 'hook' ? [] : OFFLINE)], { cwd: r.dir, env });
+      expect(h.code, `${args.join(' ')}: ${h.stderr}`).toBe(2);
+      expect(h.stderr, args.join(' ')).toMatch(/^hfleaks: cannot run git \(spawn git ENOENT\); is git installed\?\n$/);
+    }
   });
 
   it('a `!` in a file name is part of the name: .hfleaksignore globs match the whole of it', async () => {

@@ -121,7 +121,7 @@ export async function scanHistory(ctx: GitScanContext, repo: Repo, opts: History
   const [refs, viaLog, treeless] = await Promise.all([allRefs(repo), listThroughLog(repo), treesMayBeMissing(repo)]);
   // Commit messages come with the listing walks; annotated tags' from for-each-ref.
   const messages = messageBatcher(ctx);
-  const tags = scanTagMessages(ctx, repo, messages);
+  const tags = scanTagMessages(ctx, repo, messages).then((nested) => readNestedTags(ctx, repo, nested, messages));
   tags.catch(() => undefined); // awaited below; not unhandled if the blob scan fails first
   let listedBlobs = 0;
   const { hits, fed: listed } = await scanBlobs(ctx, stats, async (scanner, missing) => {
@@ -304,8 +304,23 @@ async function unreachableIntroductions(ctx: GitScanContext, repo: Repo, oids: S
 /** Unreachable commits walked one at a time when the walk over all of them fails. */
 const PER_COMMIT_WALKS = 2000;
 
-/** Reads annotated tag objects (`git cat-file`) into `messages`, each under `<tag NAME>`. */
-async function readTagObjects(ctx: GitScanContext, repo: Repo, tags: readonly string[], messages: MessageBatcher): Promise<void> {
+/**
+ * The messages of tag objects that tags point at, followed down each chain (a tag of a
+ * tag of a tag): each read once. fsck does not list them as unreachable, since the
+ * outer tag reaches them, so this is the only place they are read.
+ */
+async function readNestedTags(ctx: GitScanContext, repo: Repo, nested: string[], messages: MessageBatcher): Promise<void> {
+  const seen = new Set(nested);
+  for (let next = nested; next.length; ) {
+    next = (await readTagObjects(ctx, repo, next, messages)).filter((o) => !seen.has(o) && seen.add(o));
+  }
+}
+
+/**
+ * Reads annotated tag objects (`git cat-file`) into `messages`, each under `<tag NAME>`.
+ * Returns the tag objects they point at (nested tags).
+ */
+async function readTagObjects(ctx: GitScanContext, repo: Repo, tags: readonly string[], messages: MessageBatcher): Promise<string[]> {
   const bodies: { oid: string; body: Buffer }[] = [];
   const cat = new CatFile({ cwd: repo.cwd, env: repo.env, batchCommand: ctx.git.batchCommand });
   try {
@@ -317,16 +332,20 @@ async function readTagObjects(ctx: GitScanContext, repo: Repo, tags: readonly st
     await cat.close();
   } catch (e) {
     cat.kill();
-    ctx.warn(`reading unreachable tags failed (${(e as Error).message}); their messages were not scanned`);
-    return;
+    ctx.warn(`reading annotated tags failed (${(e as Error).message}); their messages were not scanned`);
+    return [];
   }
+  const nested: string[] = [];
   for (const { oid, body } of bodies) {
     const blank = body.indexOf('\n\n');
     const head = body.toString('utf8', 0, blank === -1 ? body.length : blank);
     const name = /^tag (.*)$/m.exec(head)?.[1] ?? oid.slice(0, 12);
     const tagger = /^tagger (.*) <[^>]*> (\d+) ([+-]\d{4})$/m.exec(head);
     messages.tag(name, tagger?.[1] ?? '', tagger ? isoDate(Number(tagger[2]), tagger[3]!) : '', blank === -1 ? Buffer.alloc(0) : body.subarray(blank + 2));
+    const target = /^object ([0-9a-f]{40,64})\ntype tag$/m.exec(head);
+    if (target) nested.push(target[1]!);
   }
+  return nested;
 }
 
 /** A git timestamp and zone (`1700000000 +0100`) as ISO 8601 in that zone, as git's iso-strict dates read. */
@@ -615,13 +634,19 @@ async function walkIntroductions(repo: Repo, oids: Set<string>, inputs: readonly
 }
 
 /**
- * Blob ids in HEAD's tree: all of them, or those at `paths`. Streamed: a tree of a
- * million files is a few tens of MB of listing, never held whole.
+ * Blob ids in HEAD's tree: all of them, or those at `paths` (raw bytes: a name that is not
+ * valid UTF-8 can't be a pathspec, so git lists the directory above its first such part
+ * and the name is picked out by its bytes). Streamed: a tree of a million files is a few
+ * tens of MB of listing, never held whole.
  */
-async function headBlobs(repo: Repo, paths?: string[]): Promise<Map<string, string>> {
+async function headBlobs(repo: Repo, paths?: Buffer[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (!repo.head || (paths && !paths.length)) return out;
-  const batches = paths ? Array.from({ length: Math.ceil(paths.length / 500) }, (_, i) => paths.slice(i * 500, i * 500 + 500)) : [undefined];
+  const wanted = paths && new Set(paths.map((p) => p.toString('latin1')));
+  const specs = paths && [...new Set(paths.map(pathspecFor))];
+  // A name undecodable from its first part: the whole tree.
+  const all = !specs || specs.includes('');
+  const batches = all ? [undefined] : Array.from({ length: Math.ceil(specs.length / 500) }, (_, i) => specs.slice(i * 500, i * 500 + 500));
   for (const batch of batches) {
     const args = ['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', repo.head, ...(batch ? ['--', ...batch] : [])];
     const r = await streamRecords(
@@ -631,6 +656,7 @@ async function headBlobs(repo: Repo, paths?: string[]): Promise<Map<string, stri
         // <mode> SP <type> SP <oid> TAB <path>
         const tab = rec.indexOf(9);
         if (tab === -1 || rec.toString('latin1', 7, 11) !== 'blob') return;
+        if (wanted && !wanted.has(rec.toString('latin1', tab + 1))) return;
         const oid = rec.toString('latin1', 12, tab);
         if (!out.has(oid)) out.set(oid, rec.toString('utf8', tab + 1));
       },
@@ -639,6 +665,14 @@ async function headBlobs(repo: Repo, paths?: string[]): Promise<Map<string, stri
     if (r.code !== 0) throw new GitError(`reading HEAD's tree: ${gitMessage(r.stderr)}`);
   }
   return out;
+}
+
+/** A path as a literal pathspec: itself, or for a name that is not valid UTF-8 the directory above its first such part ('' for the top). */
+function pathspecFor(raw: Buffer): string {
+  const text = raw.toString('utf8');
+  if (Buffer.from(text).equals(raw)) return text;
+  const bad = text.indexOf('\uFFFD');
+  return text.slice(0, Math.max(0, text.lastIndexOf('/', bad)));
 }
 
 /** The secrets in these blob hits. */
@@ -807,8 +841,14 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
 
   // What each change adds over its old versions; and is each secret still in HEAD? (HEAD's
   // files where the range put secrets.)
-  const hitPaths = [...new Set(changes.filter((c) => hits.has(c.newOid)).map((c) => c.path))];
-  const [added, head] = await Promise.all([addedByChanges(ctx, changes, hits), headBlobs(repo, hitPaths)]);
+  // Each path once, by its bytes (two names that are not valid UTF-8 may read alike).
+  const hitPaths = new Map<string, Buffer>();
+  for (const c of changes) {
+    if (!hits.has(c.newOid)) continue;
+    const raw = c.rawPath ?? Buffer.from(c.path);
+    hitPaths.set(raw.toString('latin1'), raw);
+  }
+  const [added, head] = await Promise.all([addedByChanges(ctx, changes, hits), headBlobs(repo, [...hitPaths.values()])]);
   const unknown = [...head].filter(([oid]) => !hits.has(oid) && !jobs.has(oid)).map(([oid, path]) => ({ oid, path }));
   const inHead = secretsOf([...[...head.keys()].flatMap((oid) => hits.get(oid) ?? []), ...(await scanFew(ctx, unknown)).values()]);
   for (const { change: c, hit: h, added: matches } of added) {

@@ -104,17 +104,26 @@ export async function walkCommitMessages(repo: Repo, revs: string[], input: stri
   return r.code;
 }
 
-/** Every annotated tag's message into `messages` (a lightweight tag has none of its own). */
-export async function scanTagMessages(ctx: GitScanContext, repo: Repo, messages: MessageBatcher): Promise<void> {
-  const t = await gitOutput(repo, ['for-each-ref', '--format=%(objecttype)%00%(refname:short)%00%(taggername)%00%(taggerdate:iso-strict)%00%(contents)%00', 'refs/tags']);
+/**
+ * Every annotated tag's message into `messages` (a lightweight tag has none of its own),
+ * each tag object once. Returns the tag objects these tags point at (a nested tag, `git
+ * tag -a outer inner`, whose own ref may be gone): their messages are read apart.
+ */
+export async function scanTagMessages(ctx: GitScanContext, repo: Repo, messages: MessageBatcher): Promise<string[]> {
+  const t = await gitOutput(repo, ['for-each-ref', '--format=%(objecttype)%00%(objectname)%00%(type)%00%(object)%00%(refname:short)%00%(taggername)%00%(taggerdate:iso-strict)%00%(contents)%00', 'refs/tags']);
   if (t.code !== 0) {
     ctx.warn(`reading tag messages failed (${gitMessage(t.stderr)}); they were not scanned`);
-    return;
+    return [];
   }
   const f = t.stdout.toString('utf8').split('\0');
-  for (let i = 0; i + 5 < f.length; i += 5) {
-    const [type, name, tagger, date, contents] = f.slice(i, i + 5);
-    if (type!.replace(/^\n/, '') !== 'tag') continue;
+  const read = new Set<string>();
+  const targets = new Set<string>();
+  for (let i = 0; i + 8 < f.length; i += 8) {
+    const [type, oid, targetType, target, name, tagger, date, contents] = f.slice(i, i + 8);
+    if (type!.replace(/^\n/, '') !== 'tag' || read.has(oid!)) continue;
+    read.add(oid!);
+    if (targetType === 'tag') targets.add(target!);
     messages.tag(name!, tagger!, date!, Buffer.from(contents!));
   }
+  return [...targets].filter((o) => !read.has(o));
 }

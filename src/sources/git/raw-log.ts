@@ -25,6 +25,8 @@ export interface RawChange {
   path: string;
   /** The source path of a rename or copy. */
   oldPath?: string;
+  /** The path's bytes, where they are not valid UTF-8 (`path` then holds U+FFFD for them). */
+  rawPath?: Buffer;
 }
 
 /**
@@ -53,7 +55,10 @@ export function rawLogParser(onChange: (c: RawChange) => void | Promise<void>, o
       return;
     }
     if (want === 'path' || want === 'dst') {
-      const change = { ...pending!, path: rec.toString('utf8'), ...(want === 'dst' ? { oldPath: src } : {}) };
+      const path = rec.toString('utf8');
+      // The bytes kept only where the name loses some in decoding (rare): git is asked about it by them.
+      const raw = path.includes('\uFFFD') && !Buffer.from(path).equals(rec) ? { rawPath: Buffer.from(rec) } : {};
+      const change = { ...pending!, path, ...raw, ...(want === 'dst' ? { oldPath: src } : {}) };
       want = undefined;
       pending = undefined;
       return onChange(change);

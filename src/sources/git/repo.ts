@@ -53,9 +53,10 @@ export function packFiles(objectsDir: string): string[] {
 
 /**
  * Opens the repository at `target` (a directory inside a working tree, a working tree,
- * a `.git` directory or a bare repository), or the one around `cwd`.
+ * a `.git` directory or a bare repository), or the one around `cwd`. `alone`: `target` is
+ * a git directory, opened without its working tree (see openSubmodule).
  */
-export async function openRepo(target: string | undefined, cwd: string, env: NodeJS.ProcessEnv): Promise<Repo> {
+export async function openRepo(target: string | undefined, cwd: string, env: NodeJS.ProcessEnv, alone = false): Promise<Repo> {
   const dir = target === undefined ? cwd : resolve(cwd, target);
   const shown = target ?? '.';
   if (target !== undefined) {
@@ -68,6 +69,9 @@ export async function openRepo(target: string | undefined, cwd: string, env: Nod
     if (!isDir) throw new GitError(`${shown}: not a directory (name a git repository)`);
   }
   const ctx: GitContext = { cwd: dir, env: gitEnv(env, target !== undefined) };
+  // core.worktree is overridden by GIT_WORK_TREE alone (git refuses to start when the
+  // directory it names is gone); the git directory itself stands in, and is no work tree.
+  if (alone) Object.assign(ctx.env, { GIT_DIR: dir, GIT_WORK_TREE: dir });
   const git = await simpleGitFor(ctx);
   // Four questions at once: what the repository is, which git this is, where the working
   // tree is (fails in a bare repository) and what HEAD is (nothing on an unborn branch).
@@ -75,11 +79,15 @@ export async function openRepo(target: string | undefined, cwd: string, env: Nod
   const versionP = git.raw(['version']).catch(() => '');
   const topP = git.raw(['rev-parse', '--show-toplevel']).catch(() => '');
   const headP = resolveCommit(ctx, 'HEAD');
+  headP.catch(() => undefined); // awaited below; not unhandled when git can't run (infoP fails then too)
   let info: string[];
   try {
     info = (await infoP).split('\n');
   } catch (e) {
-    await Promise.allSettled([versionP, topP, headP]);
+    const [, , head] = await Promise.allSettled([versionP, topP, headP]);
+    // git could not start at all (not installed, not on PATH): that one line, rather than
+    // simple-git's message, which is a stack trace.
+    if (head.status === 'rejected') throw head.reason;
     const msg = gitMessage(e);
     if (/not a git repository/i.test(msg)) throw new GitError(`${shown}: not a git repository`);
     throw new GitError(`${shown}: ${msg}`);
@@ -87,7 +95,7 @@ export async function openRepo(target: string | undefined, cwd: string, env: Nod
   const [gitDir = '', objects = '', shallowPath = '', stashLog = '', reftable = '', bare, shallow, inside, format] = info;
   const version = parseGitVersion(await versionP);
   const top = (await topP).trim();
-  const workTree = inside === 'true' && top ? top : undefined;
+  const workTree = inside === 'true' && top && !alone ? top : undefined;
   const head = await headP;
   const objectsDir = isAbsolute(objects) ? objects : resolve(dir, objects);
   const packs = packFiles(objectsDir);
@@ -172,13 +180,18 @@ export async function listSubmodules(repo: Repo): Promise<Submodule[]> {
   return out.sort((x, y) => (x.path < y.path ? -1 : 1));
 }
 
-/** The repository of a submodule, where one is here (checked out, or under .git/modules). */
+/**
+ * The repository of a submodule, where one is here (checked out, or under .git/modules).
+ * One under .git/modules is opened alone: `git submodule deinit` leaves a nested
+ * submodule's core.worktree naming a directory it removed.
+ */
 export async function openSubmodule(repo: Repo, sub: Submodule): Promise<Repo | undefined> {
-  const candidates = [...(repo.workTree ? [join(repo.workTree, sub.path)] : []), join(repo.gitDir, 'modules', sub.name)];
+  const modules = join(repo.gitDir, 'modules', sub.name);
+  const candidates = [...(repo.workTree ? [join(repo.workTree, sub.path)] : []), modules];
   for (const dir of candidates) {
     try {
       if (!statSync(dir).isDirectory()) continue;
-      const r = await openRepo(dir, dir, repo.env);
+      const r = await openRepo(dir, dir, repo.env, dir === modules);
       // A directory that is not a repository of its own resolves to the superproject.
       if (r.gitDir !== repo.gitDir) return r;
     } catch {

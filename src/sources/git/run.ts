@@ -1,6 +1,7 @@
 // Running git: short queries through simple-git, long outputs streamed record by record
 // from a child process (simple-git would buffer them whole).
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 
 /** A problem with the repository or a revision the user named: exit 2, one line. */
@@ -19,7 +20,15 @@ export function gitEnv(env: NodeJS.ProcessEnv, named: boolean): NodeJS.ProcessEn
   // missing, never fetched from its remote behind the user's back.
   // LC_ALL=C: git's messages in English, whatever the user's language (fsck's listing and
   // the errors that name a missing object are read here; in German they would read as nothing).
-  const out: NodeJS.ProcessEnv = { ...env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', GIT_NO_LAZY_FETCH: '1', LC_ALL: 'C' };
+  // The objects as they are, which is what a push or a clone sends: a replace ref
+  // (`git replace`) or a graft (.git/info/grafts) could otherwise hide a commit that holds
+  // a token. GIT_NO_REPLACE_OBJECTS leaves grafts in force: the graft file is moved to a
+  // path below a file (node's own executable), where none can exist. The replacements
+  // are still scanned: refs/replace/* are refs like any other.
+  const out: NodeJS.ProcessEnv = {
+    ...env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', GIT_NO_LAZY_FETCH: '1', LC_ALL: 'C',
+    GIT_NO_REPLACE_OBJECTS: '1', GIT_GRAFT_FILE: join(process.execPath, 'no-grafts'),
+  };
   delete out.LANGUAGE;
   if (named) for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_PREFIX']) delete out[k];
   return out;
