@@ -72,6 +72,122 @@ var init_places = __esm({
   }
 });
 
+// src/core/json-error.ts
+function jsonErrorOffset(text2) {
+  const n = text2.length;
+  let i = 0;
+  const open2 = [];
+  const skip = () => {
+    while (i < n && (text2[i] === " " || text2[i] === "	" || text2[i] === "\n" || text2[i] === "\r")) i++;
+  };
+  const digits = () => {
+    if (!DIGIT.test(text2[i] ?? "")) return false;
+    while (DIGIT.test(text2[i] ?? "")) i++;
+    return true;
+  };
+  const number = () => {
+    if (text2[i] === "-") i++;
+    if (text2[i] === "0") i++;
+    else if (!digits()) return false;
+    if (text2[i] === ".") {
+      i++;
+      if (!digits()) return false;
+    }
+    if (text2[i] === "e" || text2[i] === "E") {
+      i++;
+      if (text2[i] === "+" || text2[i] === "-") i++;
+      if (!digits()) return false;
+    }
+    return true;
+  };
+  const string = () => {
+    if (text2[i] !== '"') return false;
+    for (i++; i < n; ) {
+      const c3 = text2[i];
+      if (c3 === '"') {
+        i++;
+        return true;
+      }
+      if (c3 < " ") return false;
+      if (c3 !== "\\") {
+        i++;
+        continue;
+      }
+      i++;
+      const e = text2[i] ?? "";
+      if (e !== "" && '"\\/bfnrt'.includes(e)) i++;
+      else if (e === "u") {
+        i++;
+        for (let k2 = 0; k2 < 4; k2++, i++) if (!HEX.test(text2[i] ?? "")) return false;
+      } else return false;
+    }
+    return false;
+  };
+  const literal = (word) => {
+    for (const ch of word) {
+      if (text2[i] !== ch) return false;
+      i++;
+    }
+    return true;
+  };
+  const name = () => {
+    skip();
+    if (!string()) return false;
+    skip();
+    if (text2[i] !== ":") return false;
+    i++;
+    return true;
+  };
+  for (; ; ) {
+    skip();
+    const c3 = text2[i];
+    if (c3 === "{" || c3 === "[") {
+      i++;
+      skip();
+      if (text2[i] !== (c3 === "{" ? "}" : "]")) {
+        open2.push(c3 === "{" ? "}" : "]");
+        if (c3 === "{" && !name()) return i;
+        continue;
+      }
+      i++;
+    } else {
+      const ok = c3 === '"' ? string() : c3 === "-" || DIGIT.test(c3 ?? "") ? number() : c3 === "t" ? literal("true") : c3 === "f" ? literal("false") : c3 === "n" ? literal("null") : false;
+      if (!ok) return i;
+    }
+    for (; ; ) {
+      skip();
+      const close = open2[open2.length - 1];
+      if (close === void 0) return i < n ? i : -1;
+      if (text2[i] === close) {
+        i++;
+        open2.pop();
+        continue;
+      }
+      if (text2[i] !== ",") return i;
+      i++;
+      if (close === "}" && !name()) return i;
+      break;
+    }
+  }
+}
+function jsonProblem(text2) {
+  let at2 = jsonErrorOffset(text2);
+  if (at2 < 0) at2 = 0;
+  const end = at2 >= text2.length;
+  if (end) at2 = text2.trimEnd().length;
+  const before = text2.slice(0, at2);
+  const where = `line ${before.split("\n").length}, column ${at2 - before.lastIndexOf("\n")}`;
+  return `not valid JSON (${where}${end ? ": it ends too soon" : ""})`;
+}
+var DIGIT, HEX;
+var init_json_error = __esm({
+  "src/core/json-error.ts"() {
+    "use strict";
+    DIGIT = /[0-9]/;
+    HEX = /[0-9A-Fa-f]/;
+  }
+});
+
 // src/core/types.ts
 var SEVERITIES, NOT_REQUESTED;
 var init_types = __esm({
@@ -97,6 +213,7 @@ var init_errors = __esm({
 });
 
 // src/cli/io.ts
+import { fstatSync } from "node:fs";
 function processIo() {
   return {
     stdout: (s) => void process.stdout.write(s),
@@ -105,6 +222,13 @@ function processIo() {
     // milliseconds on every run of the pre-commit hook.
     get stdin() {
       return process.stdin;
+    },
+    stdinProblem: () => {
+      try {
+        return fstatSync(0).isDirectory() ? "it is a directory" : void 0;
+      } catch {
+        return void 0;
+      }
     },
     env: process.env,
     cwd: process.cwd(),
@@ -190,7 +314,7 @@ var init_options = __esm({
 });
 
 // src/core/files.ts
-import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync, fstatSync as fstatSync2, openSync, readFileSync } from "node:fs";
 function readText(path2) {
   try {
     return readFileSync(path2, "utf8");
@@ -201,25 +325,13 @@ function readText(path2) {
 function readSmallFile(path2, maxBytes) {
   const fd = openSync(path2, "r");
   try {
-    const st2 = fstatSync(fd);
+    const st2 = fstatSync2(fd);
     if (!st2.isFile()) throw Object.assign(new Error("not a regular file"), { code: "not a regular file" });
     if (st2.size > maxBytes) throw Object.assign(new Error("too large"), { code: `larger than ${maxBytes >> 20} MiB` });
     return readFileSync(fd, "utf8").replace(/^\uFEFF/, "");
   } finally {
     closeSync(fd);
   }
-}
-function jsonProblem(text2, e) {
-  const msg = e.message;
-  const pos = /at position (\d+)/.exec(msg);
-  if (pos) {
-    const at2 = Number(pos[1]);
-    const before = text2.slice(0, at2);
-    return `not valid JSON (line ${before.split("\n").length}, column ${at2 - before.lastIndexOf("\n")})`;
-  }
-  const token = /^Unexpected token '(.)'/u.exec(msg);
-  if (token) return `not valid JSON (unexpected ${JSON.stringify(token[1])})`;
-  return /end of JSON input/.test(msg) ? "not valid JSON (it ends too soon)" : "not valid JSON";
 }
 var init_files = __esm({
   "src/core/files.ts"() {
@@ -3170,6 +3282,49 @@ function tentative(kind, path2, sink, raw, archive) {
     }
   };
 }
+function crc32(data, value2) {
+  const native = zlib().crc32;
+  if (native) return native(data, value2);
+  CRC_TABLE ??= Int32Array.from({ length: 256 }, (_3, n) => {
+    for (let k2 = 0; k2 < 8; k2++) n = n & 1 ? 3988292384 ^ n >>> 1 : n >>> 1;
+    return n;
+  });
+  let c3 = ~value2;
+  for (let i = 0; i < data.length; i++) c3 = CRC_TABLE[(c3 ^ data[i]) & 255] ^ c3 >>> 8;
+  return ~c3 >>> 0;
+}
+function trailerCheck(failed2) {
+  let crc = 0;
+  let size = 0;
+  let fed = 0;
+  const recent = [];
+  const bytes2 = (from, to2) => {
+    if (from < 0 || !recent.length || from < recent[0].at) return void 0;
+    const out = Buffer.alloc(to2 - from);
+    for (const { at: at2, d: d2 } of recent) {
+      const [a, b3] = [Math.max(from, at2), Math.min(to2, at2 + d2.length)];
+      if (a < b3) out.set(d2.subarray(a - at2, b3 - at2), a - from);
+    }
+    return out;
+  };
+  return {
+    input(d2) {
+      recent.push({ at: fed, d: d2 });
+      fed += d2.length;
+      while (recent.length > 1 && fed - recent[1].at >= TRAILER_WINDOW) recent.shift();
+    },
+    output(d2) {
+      crc = crc32(d2, crc);
+      size = size + d2.length >>> 0;
+    },
+    /** A member ended where the input reached `end` (the start of the next, or the end). */
+    member(end = fed) {
+      const t2 = bytes2(end - 8, end);
+      if (t2 && (t2.readUInt32LE(0) !== crc >>> 0 || t2.readUInt32LE(4) !== size)) failed2();
+      crc = size = 0;
+    }
+  };
+}
 function gzipStream(detector, path2, sink, opts, depth, budget, trial) {
   const member = open(detector, `${path2}!${memberName(path2)}`, sink, opts, depth + 1, budget);
   let done = false;
@@ -3178,8 +3333,14 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial) {
     done = true;
   };
   let emitted = false;
+  let corrupt = false;
+  const trailer = trailerCheck(() => {
+    if (!corrupt) sink.warn(`${path2}: corrupt gzip data (its CRC-32 or length check failed); what was decompressed was scanned`);
+    corrupt = true;
+  });
   const emit = (chunk) => {
     if (done) return;
+    trailer.output(chunk);
     if (chunk.length) {
       emitted = true;
       trial.proved();
@@ -3187,9 +3348,18 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial) {
     if (!charge(budget, chunk, member, path2, sink, opts)) finish2();
   };
   let gz;
-  const gunzip = () => gz ??= new (fflateLib()).Gunzip(emit);
+  const gunzip = () => {
+    if (gz) return gz;
+    gz = new (fflateLib()).Gunzip(emit);
+    gz.onmember = (offset) => trailer.member(offset);
+    return gz;
+  };
   const feed = (d2) => {
-    for (let i = 0; i < d2.length && !done; i += PIECE) gunzip().push(d2.subarray(i, i + PIECE), false);
+    for (let i = 0; i < d2.length && !done; i += PIECE) {
+      const piece = d2.subarray(i, i + PIECE);
+      trailer.input(piece);
+      gunzip().push(piece, false);
+    }
   };
   const guard = (f3) => {
     if (done) return;
@@ -3233,6 +3403,7 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial) {
       if (done) return;
       gunzip().push(EMPTY, true);
       if (!emitted) throw new Error("no data");
+      if (!done) trailer.member();
       finish2();
     })
   };
@@ -3338,7 +3509,7 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     })
   };
 }
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, ZIP_METHODS;
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, CRC_TABLE, TRAILER_WINDOW, ZIP_METHODS;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
@@ -3357,6 +3528,7 @@ var init_content = __esm({
     PIECE = 16 << 10;
     HOLD = GZIP_AT_ONCE_IN;
     EMPTY = new Uint8Array(0);
+    TRAILER_WINDOW = 4 * PIECE;
     ZIP_METHODS = { 9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "zstd", 95: "xz", 98: "PPMd", 99: "AES encryption" };
   }
 });
@@ -10681,7 +10853,7 @@ function hexAtWrapped(buf, at2, hex) {
 }
 function wrappedHexDecoder(buf) {
   let r2;
-  const join10 = (a, n) => {
+  const join12 = (a, n) => {
     const pieces = [];
     const offs = [];
     let digits = "";
@@ -10723,7 +10895,7 @@ function wrappedHexDecoder(buf) {
       const pieceEnd = j3 + 1 < r2.offs.length ? r2.offs[j3 + 1] : r2.digits.length;
       if (i < pieceEnd && (i + 2 * bytes2 <= r2.digits.length || r2.ended)) return from(r2, i, bytes2);
     }
-    r2 = join10(a, 4 * bytes2);
+    r2 = join12(a, 4 * bytes2);
     return from(r2, 0, bytes2);
   };
 }
@@ -11647,11 +11819,11 @@ function readConfig(path2, shown) {
     throw new RuleError(`${shown}: cannot read config (${e.code ?? e.message})`);
   }
 }
-function findConfig(root, cwd) {
+function findConfig(root, cwd, names = DEFAULT_CONFIG_NAMES) {
   const top2 = workTreeTop(root);
   const stop = top2 ?? (relative(cwd, root).startsWith("..") ? root : resolve(cwd));
   for (let dir = resolve(root); ; dir = dirname(dir)) {
-    for (const name of DEFAULT_CONFIG_NAMES) {
+    for (const name of names) {
       const path2 = join(dir, name);
       if (existsSync(path2)) return { path: path2, shown: relative(root, path2) || name };
     }
@@ -11689,8 +11861,8 @@ function loadConfig(root, explicit, cwd = root) {
   let data;
   try {
     data = JSON.parse(text2);
-  } catch (e) {
-    throw new RuleError(`${file}: ${jsonProblem(text2, e)}`);
+  } catch {
+    throw new RuleError(`${file}: ${jsonProblem(text2)}`);
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new RuleError(`${file}: must hold a JSON object`);
   const o2 = data;
@@ -11755,6 +11927,7 @@ var init_config = __esm({
   "src/config.ts"() {
     "use strict";
     init_files();
+    init_json_error();
     init_content();
     init_detector();
     init_scanner();
@@ -15149,8 +15322,8 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern2) {
-      const basename3 = path2.basename(pattern2);
-      return endsWithSlashGlobStar(pattern2) || isStaticPattern(basename3);
+      const basename4 = path2.basename(pattern2);
+      return endsWithSlashGlobStar(pattern2) || isStaticPattern(basename4);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
     function expandPatternsWithBraceExpansion(patterns) {
@@ -15624,11 +15797,11 @@ var require_out = __commonJS({
       async.read(path2, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat;
-    function statSync6(path2, optionsOrSettings) {
+    function statSync7(path2, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path2, settings);
     }
-    exports.statSync = statSync6;
+    exports.statSync = statSync7;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -21881,8 +22054,17 @@ var init_dist3 = __esm({
 
 // src/sources/git/run.ts
 import { spawn } from "node:child_process";
+import { join as join2 } from "node:path";
 function gitEnv(env4, named) {
-  const out = { ...env4, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", GIT_NO_LAZY_FETCH: "1", LC_ALL: "C" };
+  const out = {
+    ...env4,
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_OPTIONAL_LOCKS: "0",
+    GIT_NO_LAZY_FETCH: "1",
+    LC_ALL: "C",
+    GIT_NO_REPLACE_OBJECTS: "1",
+    GIT_GRAFT_FILE: join2(process.execPath, "no-grafts")
+  };
   delete out.LANGUAGE;
   if (named) for (const k2 of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX"]) delete out[k2];
   return out;
@@ -22798,11 +22980,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename3 = shortcut ? basenameOf(path2) : path2;
+        const basename4 = shortcut ? basenameOf(path2) : path2;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename3 : path2
+            shortcut && rule._basenameOnly ? basename4 : path2
           )) {
             const { negative } = rule;
             const ret = {
@@ -22961,7 +23143,7 @@ var require_ignore = __commonJS({
 
 // src/sources/ignore.ts
 import { readFileSync as readFileSync3 } from "node:fs";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 function parseHfleaksIgnore(text2) {
   const paths = [];
   const fingerprints = /* @__PURE__ */ new Set();
@@ -22975,7 +23157,7 @@ function parseHfleaksIgnore(text2) {
 }
 function readHfleaksIgnore(root) {
   try {
-    return parseHfleaksIgnore(readFileSync3(join2(root, ".hfleaksignore"), "utf8"));
+    return parseHfleaksIgnore(readFileSync3(join3(root, ".hfleaksignore"), "utf8"));
   } catch {
     return { paths: [], fingerprints: /* @__PURE__ */ new Set() };
   }
@@ -23146,8 +23328,8 @@ var init_worker_pool = __esm({
 });
 
 // src/sources/files.ts
-import { accessSync, closeSync as closeSync2, constants, fstatSync as fstatSync2, lstatSync, openSync as openSync2, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync4, readSync, statSync as statSync2 } from "node:fs";
-import { dirname as dirname2, isAbsolute, join as join3, relative as relative2, resolve as resolve2, sep } from "node:path";
+import { accessSync, closeSync as closeSync2, constants, createReadStream, fstatSync as fstatSync3, lstatSync, openSync as openSync2, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync4, readSync, statSync as statSync2 } from "node:fs";
+import { dirname as dirname2, isAbsolute, join as join4, relative as relative2, resolve as resolve2, sep } from "node:path";
 function toPosix(p2) {
   return sep === "/" ? p2 : p2.split(sep).join("/");
 }
@@ -23172,7 +23354,7 @@ function displayPath(root, abs) {
 function repoTop(dir) {
   for (let d2 = resolve2(dir); ; ) {
     try {
-      statSync2(join3(d2, ".git"));
+      statSync2(join4(d2, ".git"));
       return d2;
     } catch {
     }
@@ -23189,17 +23371,17 @@ async function trackedIgnored(dir) {
     return /* @__PURE__ */ new Set();
   }
 }
-async function* walk(dir, useIgnoreFiles, sink, root) {
+async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
   const matcher = new IgnoreMatcher();
   const prune = ["**/.git/**"];
   let tracked = /* @__PURE__ */ new Set();
   let trackedP;
   if (useIgnoreFiles) {
-    const fromRoot = relative2(root, dir);
-    const under = fromRoot !== "" && !outside(fromRoot);
-    const hf = readHfleaksIgnore(under ? root : dir);
+    const fromHome = relative2(ignoreDir, dir);
+    const under = fromHome !== "" && !outside(fromHome);
+    const hf = readHfleaksIgnore(under ? ignoreDir : dir);
     if (hf.paths.length && under) {
-      matcher.addAlways(hf.paths.join("\n"), toPosix(fromRoot));
+      matcher.addAlways(hf.paths.join("\n"), toPosix(fromHome));
     } else if (hf.paths.length) {
       matcher.addAlways(hf.paths.join("\n"));
       prune.push(...pruneGlobs("", hf.paths.join("\n")));
@@ -23209,27 +23391,27 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
       trackedP = trackedIgnored(dir);
       const relDir = relative2(top2, dir).split(sep).join("/");
       const parts = relDir ? relDir.split("/") : [];
-      const exclude = readText(join3(top2, ".git", "info", "exclude"));
+      const exclude = readText(join4(top2, ".git", "info", "exclude"));
       if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add("", exclude);
       for (let i = 0; i < parts.length; i++) {
-        const ancestor = join3(top2, ...parts.slice(0, i));
-        const text2 = readText(join3(ancestor, ".gitignore"));
+        const ancestor = join4(top2, ...parts.slice(0, i));
+        const text2 = readText(join4(ancestor, ".gitignore"));
         if (text2) matcher.addAbove(parts.slice(i).join("/"), text2);
       }
     }
-    const rootPrune = pruneGlobs("", readText(join3(dir, ".gitignore")));
+    const rootPrune = pruneGlobs("", readText(join4(dir, ".gitignore")));
     const nested = await (0, import_fast_glob.default)("**/.gitignore", { cwd: dir, dot: true, ignore: [...prune, ...rootPrune], suppressErrors: true, followSymbolicLinks: false });
     const globs = [];
     let reincludes = false;
     for (const g2 of nested.sort((a, b3) => a.split("/").length - b3.split("/").length || a.localeCompare(b3))) {
       const d2 = g2 === ".gitignore" ? "" : g2.slice(0, -"/.gitignore".length);
       try {
-        const text2 = readFileSync4(join3(dir, g2), "utf8");
+        const text2 = readFileSync4(join4(dir, g2), "utf8");
         matcher.add(d2, text2);
         globs.push(...d2 ? pruneGlobs(d2, text2) : rootPrune);
         if (d2 && /^\s*!/m.test(text2)) reincludes = true;
       } catch (e) {
-        sink.warn(`${displayPath(root, join3(dir, g2))}: cannot read (${e.code ?? e.message})`);
+        sink.warn(`${displayPath(root, join4(dir, g2))}: cannot read (${e.code ?? e.message})`);
       }
     }
     if (!reincludes) prune.push(...globs);
@@ -23273,10 +23455,10 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
     if (ignored && !trackedAnyway(rel)) return;
     if (d2.isSymbolicLink()) return;
     if (!d2.isFile()) {
-      sink.skip(displayPath(root, join3(dir, rel)), "not a regular file");
+      sink.skip(displayPath(root, join4(dir, rel)), "not a regular file");
       return;
     }
-    yield join3(dir, rel);
+    yield join4(dir, rel);
   };
   for await (const e of stream) {
     const d2 = e.dirent;
@@ -23287,17 +23469,17 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
   if (trackedP) [tracked, trackedP] = [await trackedP, void 0];
   for (const rel of [...tracked]) {
     if (!matcher.ignores(rel) || !trackedAnyway(rel)) continue;
-    const abs = join3(dir, rel);
+    const abs = join4(dir, rel);
     try {
       if ((await fsp.lstat(abs)).isFile()) yield abs;
     } catch {
     }
   }
   for (const { parent, dirent } of oddNames) {
-    const abs = join3(parent, dirent.name);
+    const abs = join4(parent, dirent.name);
     const rel = relative2(dir, abs).split(sep).join("/");
     if (useIgnoreFiles && matcher.ignores(rel, dirent.isDirectory())) continue;
-    if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root);
+    if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root, ignoreDir);
     else yield* keep(rel, dirent, false);
   }
   const rawWalk = function* (rawDir, shownDir, everything) {
@@ -23309,7 +23491,7 @@ async function* walk(dir, useIgnoreFiles, sink, root) {
       return;
     }
     for (const d2 of entries) {
-      const shown = join3(shownDir, d2.name.toString("utf8"));
+      const shown = join4(shownDir, d2.name.toString("utf8"));
       if (!everything && !shown.slice(shownDir.length).includes("\uFFFD")) continue;
       const rel = relative2(dir, shown).split(sep).join("/");
       if (useIgnoreFiles && matcher.ignores(rel, d2.isDirectory())) continue;
@@ -23331,7 +23513,7 @@ function scanFile(abs, display, detector, sink, opts) {
   let fd;
   try {
     fd = openSync2(abs, constants.O_RDONLY | constants.O_NONBLOCK);
-    const st2 = fstatSync2(fd);
+    const st2 = fstatSync3(fd);
     if (!st2.isFile()) {
       sink.skip(display, "not a regular file");
       return SKIPPED;
@@ -23350,7 +23532,6 @@ function scanFile(abs, display, detector, sink, opts) {
         if (n === 0) break;
         total += n;
       }
-      if (total < st2.size) sink.warn(`${display}: file shrank while being read (${total} of ${st2.size} bytes scanned)`);
       content.push(total === st2.size ? buf : buf.subarray(0, total));
     } else {
       for (; ; ) {
@@ -23366,6 +23547,11 @@ function scanFile(abs, display, detector, sink, opts) {
       }
     }
     content.end();
+    if (total < st2.size) {
+      const why = `shrank while being read (${total} of ${st2.size} bytes scanned)`;
+      sink.warn(`${display}: ${why}`);
+      sink.skip(display, why);
+    }
     return total;
   } catch (e) {
     const err = e;
@@ -23383,8 +23569,9 @@ function scanFile(abs, display, detector, sink, opts) {
   }
 }
 async function scanPaths(detector, opts, sink) {
-  const root = scanRoot(opts.paths, opts.cwd);
+  const root = opts.root ?? scanRoot(opts.paths, opts.cwd);
   const targets = [];
+  const streams = [];
   const named = /* @__PURE__ */ new Set();
   for (const p2 of opts.paths) {
     const abs = resolve2(opts.cwd, p2);
@@ -23410,7 +23597,9 @@ async function scanPaths(detector, opts, sink) {
     }
     if (named.has(abs)) continue;
     named.add(abs);
-    targets.push({ abs, dir: st2.isDirectory() });
+    if (st2.isSocket()) throw new PathError(`${p2}: cannot read (a socket)`);
+    if (!st2.isDirectory() && !st2.isFile()) streams.push({ abs, shown: p2 });
+    else targets.push({ abs, dir: st2.isDirectory() });
   }
   const totals = { files: 0, bytes: 0, root };
   const done = (n) => {
@@ -23420,6 +23609,7 @@ async function scanPaths(detector, opts, sink) {
     }
     opts.onFile?.(Math.max(0, n));
   };
+  for (const f3 of streams) done(await scanStream(f3.abs, f3.shown, displayPath(root, f3.abs), detector, sink, opts));
   const threads3 = opts.worker ? Math.max(1, opts.threads ?? 1) : 1;
   let pool;
   const queue = [];
@@ -23448,7 +23638,7 @@ async function scanPaths(detector, opts, sink) {
   const producer = (async () => {
     let seen = 0;
     for (const t2 of targets) {
-      const files = t2.dir ? walk(t2.abs, opts.useIgnoreFiles, sink, root) : single(t2.abs);
+      const files = t2.dir ? walk(t2.abs, opts.useIgnoreFiles, sink, root, opts.hfleaksIgnoreDir ?? root) : single(t2.abs);
       for await (const abs of files) {
         queue.push(abs);
         if (++seen === WORKERS_AFTER && threads3 > 1 && opts.worker) {
@@ -23479,6 +23669,30 @@ async function scanPaths(detector, opts, sink) {
     await pool?.close();
   }
   return totals;
+}
+async function scanStream(abs, named, display, detector, sink, opts) {
+  const content = openContent(detector, display, sink, opts.content);
+  const stream = createReadStream(abs, { highWaterMark: READ_CHUNK });
+  let total = 0;
+  try {
+    for await (const chunk of stream) {
+      const b3 = chunk;
+      const room = opts.maxFileSize - total;
+      content.push(b3.length > room ? b3.subarray(0, room) : b3);
+      total += Math.min(b3.length, room);
+      if (b3.length > room) {
+        sink.skip(display, `larger than the size cap (more than ${opts.maxFileSize} bytes); first ${total} bytes scanned`);
+        break;
+      }
+    }
+  } catch (e) {
+    const code2 = e.code;
+    throw new PathError(`${named}: cannot read (${code2 === "EACCES" || code2 === "EPERM" ? "permission denied" : code2 ?? e.message})`);
+  } finally {
+    stream.destroy();
+  }
+  content.end();
+  return total;
 }
 async function* single(abs) {
   yield abs;
@@ -24495,22 +24709,26 @@ function formatBaseline(fingerprints) {
   )}
 `;
 }
+function quoted(s) {
+  return scrubTokenShapes(s).slice(0, 80);
+}
 function check(fp, name, where) {
   if (typeof fp !== "string" || !FINGERPRINT_RE.test(fp)) {
-    const shown = typeof fp === "string" ? `"${fp.slice(0, 80)}"` : JSON.stringify(fp)?.slice(0, 80);
+    const shown = typeof fp === "string" ? `"${quoted(fp)}"` : quoted(JSON.stringify(fp) ?? String(fp));
     throw new BaselineError(`${name}: ${where} is not a fingerprint (${shown}; expected rule-id:hex, as \`hfleaks baseline\` writes)`);
   }
   return fp;
 }
 function parseBaseline(text2, name) {
   const fingerprints = /* @__PURE__ */ new Set();
-  const trimmed = text2.replace(/^\uFEFF/, "").trim();
+  const json = text2.replace(/^\uFEFF/, "");
+  const trimmed = json.trim();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
     let data;
     try {
-      data = JSON.parse(trimmed);
-    } catch (e) {
-      throw new BaselineError(`${name}: ${jsonProblem(trimmed, e)}`);
+      data = JSON.parse(json);
+    } catch {
+      throw new BaselineError(`${name}: ${jsonProblem(json)}`);
     }
     const obj = data;
     let entries;
@@ -24540,7 +24758,7 @@ function parseBaseline(text2, name) {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (!line) return;
     if (!FINGERPRINT_RE.test(line)) {
-      throw new BaselineError(`${name}:${i + 1}: "${line.slice(0, 80)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
+      throw new BaselineError(`${name}:${i + 1}: "${quoted(line)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
     }
     fingerprints.add(line);
   });
@@ -24561,6 +24779,8 @@ var init_file = __esm({
   "src/baseline/file.ts"() {
     "use strict";
     init_files();
+    init_json_error();
+    init_redact();
     init_ignore();
     BASELINE_VERSION = 1;
     BaselineError = class extends Error {
@@ -24677,10 +24897,12 @@ function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()
     },
     findings() {
       const out = [];
+      const isRepo = repoNameCheck([...groups.values()].map((g2) => g2.finding.secret.raw));
       for (const g2 of groups.values()) {
         const f3 = g2.finding;
         f3.locations.sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : a.line - b3.line || a.column - b3.column);
-        if (g2.repos.size) f3.repos = [...g2.repos].sort();
+        const repos = [...g2.repos].filter(isRepo);
+        if (repos.length) f3.repos = repos.sort();
         out.push(f3);
       }
       const first = (f3) => f3.locations[0];
@@ -24688,6 +24910,14 @@ function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()
     },
     suppressed: () => suppressed,
     secrets: () => [...groups.values()].map((g2) => g2.finding.secret.raw)
+  };
+}
+function repoNameCheck(secrets) {
+  let known;
+  return (name) => {
+    if (scrubPathTokens(name) !== name) return false;
+    known ??= scrubber(secrets);
+    return known(name) === name;
   };
 }
 var crypto, MAX_LOCATIONS;
@@ -26051,7 +26281,8 @@ function results(f3, ruleIndex) {
         ...l3.inHead !== void 0 ? { inHead: l3.inHead } : {},
         ...l3.unreachable ? { unreachable: true } : {},
         ...l3.decoding?.length ? { decoding: l3.decoding } : {},
-        ...f3.jwt ? { jwt: f3.jwt } : {},
+        // (Claims hold what the issuer wrote: a token found nowhere else too, left raw by --show-secrets.)
+        ...f3.jwt ? { jwt: mapStrings(f3.jwt, scrubPathTokens) } : {},
         ...f3.repos?.length ? { repos: f3.repos } : {},
         verification: f3.verification ? verificationProperties(f3.verification) : { status: "skipped" }
       }
@@ -26320,9 +26551,9 @@ var init_version = __esm({
 });
 
 // src/cli/session.ts
-import { closeSync as closeSync3, constants as constants2, fchmodSync, fstatSync as fstatSync3, ftruncateSync, openSync as openSync3, writeFileSync } from "node:fs";
+import { closeSync as closeSync3, constants as constants2, fchmodSync, fstatSync as fstatSync4, ftruncateSync, lstatSync as lstatSync2, openSync as openSync3, readlinkSync, realpathSync, statSync as statSync3, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { resolve as resolve4 } from "node:path";
+import { basename, dirname as dirname3, join as join5, resolve as resolve4 } from "node:path";
 function checkThreads(threads3) {
   if (threads3 === void 0) return Math.min(4, availableParallelism());
   if (!Number.isInteger(threads3) || threads3 < 1 || threads3 > 64) throw new UsageError("--threads must be a whole number from 1 to 64");
@@ -26338,11 +26569,13 @@ function createSession(io2, args, root) {
   if (args.archiveDepth !== void 0 && !isArchiveDepth(args.archiveDepth)) throw new UsageError("--archive-depth must be a whole number from 0 to 10");
   if (args.sarif === "-") throw new UsageError("--sarif needs a file (--format sarif prints SARIF on stdout)");
   if (args.sarif !== void 0) checkFormat("sarif");
-  if (args.sarif !== void 0 && args.output !== void 0 && resolve4(io2.cwd, args.sarif) === resolve4(io2.cwd, args.output)) {
+  if (args.sarif !== void 0 && args.output !== void 0 && args.output !== "-" && sameFile(resolve4(io2.cwd, args.sarif), resolve4(io2.cwd, args.output))) {
     throw new UsageError("--output and --sarif name the same file: one report would overwrite the other");
   }
   const detector = createDetector(config.rules, { decode: args.decode !== false });
-  const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: /* @__PURE__ */ new Set() } : readHfleaksIgnore(root);
+  const ignoreFile = findConfig(root, io2.cwd, [".hfleaksignore"]);
+  const hfleaksIgnoreDir = ignoreFile ? dirname3(ignoreFile.path) : root;
+  const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: /* @__PURE__ */ new Set() } : readHfleaksIgnore(hfleaksIgnoreDir);
   const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
   const stats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message2) => {
@@ -26379,14 +26612,43 @@ function createSession(io2, args, root) {
     started: Date.now(),
     warn,
     hfleaksIgnore,
+    hfleaksIgnoreDir,
     ...baseline ? { baseline } : {},
     addMatch: (path2, m2, extra) => aggregator.add(shown(path2), m2, extra)
   };
 }
+function sameFile(a, b3) {
+  const id = (p2) => {
+    try {
+      const st2 = statSync3(p2);
+      return `${st2.dev}:${st2.ino}`;
+    } catch {
+      return void 0;
+    }
+  };
+  const [ia, ib] = [id(a), id(b3)];
+  if (ia !== void 0 && ib !== void 0) return ia === ib;
+  return whereWritten(a) === whereWritten(b3);
+}
+function whereWritten(p2) {
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      if (!lstatSync2(p2).isSymbolicLink()) break;
+      p2 = resolve4(dirname3(p2), readlinkSync(p2));
+    } catch {
+      break;
+    }
+  }
+  try {
+    return join5(realpathSync(dirname3(p2)), basename(p2));
+  } catch {
+    return p2;
+  }
+}
 function writePrivateFile(path2, data) {
   const fd = openSync3(path2, constants2.O_WRONLY | constants2.O_CREAT, 384);
   try {
-    if (fstatSync3(fd).isFile()) {
+    if (fstatSync4(fd).isFile()) {
       fchmodSync(fd, 384);
       ftruncateSync(fd, 0);
     }
@@ -26415,7 +26677,7 @@ async function finish(io2, args, session, command2) {
   const toStdout = !args.output || args.output === "-";
   const color = toStdout && (args.color ?? (io2.stdoutIsTTY && !("NO_COLOR" in io2.env) && io2.env.TERM !== "dumb"));
   attachAdvice(report.findings);
-  removePersonalData(report.findings);
+  removePersonalData(report.findings, Boolean(args.showSecrets));
   const text2 = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
   if (toStdout) io2.stdout(text2);
   else writeReportFile(io2, args.output, text2);
@@ -26424,11 +26686,12 @@ async function finish(io2, args, session, command2) {
   if (verified.error) throw new UsageError(verified.error);
   return report.findings.length > 0 ? 1 : 0;
 }
-function removePersonalData(findings) {
+function removePersonalData(findings, showSecrets) {
   const known = scrubber(findings.map((f3) => f3.secret.raw));
   const clean2 = (s) => scrubPathTokens(known(removeEmails(s)));
   for (const f3 of findings) {
     for (const l3 of f3.locations) if (l3.author) l3.author = clean2(l3.author);
+    if (f3.jwt) f3.jwt = mapStrings(f3.jwt, showSecrets ? removeEmails : clean2);
     const v2 = f3.verification;
     if (v2) {
       if (v2.owner?.fullname) v2.owner.fullname = removeEmails(v2.owner.fullname);
@@ -26464,6 +26727,8 @@ __export(scan_exports, {
   runScan: () => runScan
 });
 async function readStdinInto(io2, push) {
+  const problem = io2.stdinProblem?.();
+  if (problem) throw new UsageError(`-: cannot read standard input (${problem})`);
   let n = 0;
   for await (const chunk of io2.stdin) {
     const b3 = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
@@ -26476,7 +26741,7 @@ async function runScan(io2, args) {
   const paths = args.paths.length ? args.paths : ["."];
   const threads3 = checkThreads(args.threads);
   const fileArgs = paths.filter((p2) => p2 !== "-");
-  const root = scanRoot(fileArgs.length ? fileArgs : ["."], io2.cwd);
+  const root = paths.length === 1 && paths[0] === "-" ? io2.cwd : scanRoot(paths, io2.cwd);
   const session = createSession(io2, args, root);
   const maxFileSize2 = maxFileSizeOf(args.maxFileSize, session.config);
   if (paths.includes("-")) {
@@ -26492,8 +26757,10 @@ async function runScan(io2, args) {
         session.detector,
         {
           paths: fileArgs,
+          root,
           cwd: io2.cwd,
           useIgnoreFiles: args.ignore !== false,
+          hfleaksIgnoreDir: session.hfleaksIgnoreDir,
           maxFileSize: maxFileSize2,
           content: session.content,
           onFile: (bytes2) => progress.tick(1, bytes2),
@@ -26516,6 +26783,7 @@ var init_scan = __esm({
     init_config();
     init_content();
     init_files2();
+    init_io();
     init_progress();
     init_session();
   }
@@ -26544,7 +26812,9 @@ function rawLogParser(onChange, onCommit = () => void 0, wantNew) {
       return;
     }
     if (want === "path" || want === "dst") {
-      const change = { ...pending, path: rec.toString("utf8"), ...want === "dst" ? { oldPath: src } : {} };
+      const path2 = rec.toString("utf8");
+      const raw = path2.includes("\uFFFD") && !Buffer.from(path2).equals(rec) ? { rawPath: Buffer.from(rec) } : {};
+      const change = { ...pending, path: path2, ...raw, ...want === "dst" ? { oldPath: src } : {} };
       want = void 0;
       pending = void 0;
       return onChange(change);
@@ -26689,17 +26959,22 @@ async function walkCommitMessages(repo, revs, input2, messages, onCommit) {
   return r2.code;
 }
 async function scanTagMessages(ctx, repo, messages) {
-  const t2 = await gitOutput(repo, ["for-each-ref", "--format=%(objecttype)%00%(refname:short)%00%(taggername)%00%(taggerdate:iso-strict)%00%(contents)%00", "refs/tags"]);
+  const t2 = await gitOutput(repo, ["for-each-ref", "--format=%(objecttype)%00%(objectname)%00%(type)%00%(object)%00%(refname:short)%00%(taggername)%00%(taggerdate:iso-strict)%00%(contents)%00", "refs/tags"]);
   if (t2.code !== 0) {
     ctx.warn(`reading tag messages failed (${gitMessage(t2.stderr)}); they were not scanned`);
-    return;
+    return [];
   }
   const f3 = t2.stdout.toString("utf8").split("\0");
-  for (let i = 0; i + 5 < f3.length; i += 5) {
-    const [type, name, tagger, date, contents] = f3.slice(i, i + 5);
-    if (type.replace(/^\n/, "") !== "tag") continue;
+  const read = /* @__PURE__ */ new Set();
+  const targets = /* @__PURE__ */ new Set();
+  for (let i = 0; i + 8 < f3.length; i += 8) {
+    const [type, oid, targetType, target, name, tagger, date, contents] = f3.slice(i, i + 8);
+    if (type.replace(/^\n/, "") !== "tag" || read.has(oid)) continue;
+    read.add(oid);
+    if (targetType === "tag") targets.add(target);
     messages.tag(name, tagger, date, Buffer.from(contents));
   }
+  return [...targets].filter((o2) => !read.has(o2));
 }
 var BATCH;
 var init_messages = __esm({
@@ -27121,8 +27396,8 @@ var init_blob_reader = __esm({
 });
 
 // src/sources/git/repo.ts
-import { existsSync as existsSync2, readFileSync as readFileSync5, readdirSync as readdirSync2, statSync as statSync3 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join4, resolve as resolve5 } from "node:path";
+import { existsSync as existsSync2, readFileSync as readFileSync5, readdirSync as readdirSync2, statSync as statSync4 } from "node:fs";
+import { isAbsolute as isAbsolute2, join as join6, resolve as resolve5 } from "node:path";
 function parseGitVersion(text2) {
   const m2 = /(\d+)\.(\d+)/.exec(text2);
   return m2 ? [Number(m2[1]), Number(m2[2])] : [0, 0];
@@ -27132,34 +27407,37 @@ function atLeast(v2, major, minor) {
 }
 function packFiles(objectsDir) {
   try {
-    return readdirSync2(join4(objectsDir, "pack"));
+    return readdirSync2(join6(objectsDir, "pack"));
   } catch {
     return [];
   }
 }
-async function openRepo(target, cwd, env4) {
+async function openRepo(target, cwd, env4, alone = false) {
   const dir = target === void 0 ? cwd : resolve5(cwd, target);
   const shown = target ?? ".";
   if (target !== void 0) {
     let isDir = false;
     try {
-      isDir = statSync3(dir).isDirectory();
+      isDir = statSync4(dir).isDirectory();
     } catch {
       throw new GitError(`${shown}: no such directory`);
     }
     if (!isDir) throw new GitError(`${shown}: not a directory (name a git repository)`);
   }
   const ctx = { cwd: dir, env: gitEnv(env4, target !== void 0) };
+  if (alone) Object.assign(ctx.env, { GIT_DIR: dir, GIT_WORK_TREE: dir });
   const git = await simpleGitFor(ctx);
   const infoP = git.raw(["rev-parse", "--absolute-git-dir", "--git-path", "objects", "--git-path", "shallow", "--git-path", "logs/refs/stash", "--git-path", "reftable", "--is-bare-repository", "--is-shallow-repository", "--is-inside-work-tree", "--show-object-format"]);
   const versionP = git.raw(["version"]).catch(() => "");
   const topP = git.raw(["rev-parse", "--show-toplevel"]).catch(() => "");
   const headP = resolveCommit(ctx, "HEAD");
+  headP.catch(() => void 0);
   let info;
   try {
     info = (await infoP).split("\n");
   } catch (e) {
-    await Promise.allSettled([versionP, topP, headP]);
+    const [, , head2] = await Promise.allSettled([versionP, topP, headP]);
+    if (head2.status === "rejected") throw head2.reason;
     const msg = gitMessage(e);
     if (/not a git repository/i.test(msg)) throw new GitError(`${shown}: not a git repository`);
     throw new GitError(`${shown}: ${msg}`);
@@ -27167,7 +27445,7 @@ async function openRepo(target, cwd, env4) {
   const [gitDir = "", objects = "", shallowPath = "", stashLog = "", reftable = "", bare, shallow, inside, format3] = info;
   const version = parseGitVersion(await versionP);
   const top2 = (await topP).trim();
-  const workTree = inside === "true" && top2 ? top2 : void 0;
+  const workTree = inside === "true" && top2 && !alone ? top2 : void 0;
   const head = await headP;
   const objectsDir = isAbsolute2(objects) ? objects : resolve5(dir, objects);
   const packs = packFiles(objectsDir);
@@ -27232,11 +27510,12 @@ async function listSubmodules(repo) {
   return out.sort((x3, y2) => x3.path < y2.path ? -1 : 1);
 }
 async function openSubmodule(repo, sub) {
-  const candidates = [...repo.workTree ? [join4(repo.workTree, sub.path)] : [], join4(repo.gitDir, "modules", sub.name)];
+  const modules = join6(repo.gitDir, "modules", sub.name);
+  const candidates = [...repo.workTree ? [join6(repo.workTree, sub.path)] : [], modules];
   for (const dir of candidates) {
     try {
-      if (!statSync3(dir).isDirectory()) continue;
-      const r2 = await openRepo(dir, dir, repo.env);
+      if (!statSync4(dir).isDirectory()) continue;
+      const r2 = await openRepo(dir, dir, repo.env, dir === modules);
       if (r2.gitDir !== repo.gitDir) return r2;
     } catch {
     }
@@ -27566,7 +27845,7 @@ var init_scan_context = __esm({
 // src/sources/git/history.ts
 import { existsSync as existsSync3, readFileSync as readFileSync6 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join5 } from "node:path";
+import { join as join7 } from "node:path";
 function newStats() {
   return { blobs: 0, bytes: 0, commits: 0, missingObjects: 0 };
 }
@@ -27633,7 +27912,7 @@ async function scanHistory(ctx, repo, opts = {}) {
   const stats = newStats();
   const [refs, viaLog, treeless] = await Promise.all([allRefs(repo), listThroughLog(repo), treesMayBeMissing(repo)]);
   const messages = messageBatcher(ctx);
-  const tags = scanTagMessages(ctx, repo, messages);
+  const tags = scanTagMessages(ctx, repo, messages).then((nested) => readNestedTags(ctx, repo, nested, messages));
   tags.catch(() => void 0);
   let listedBlobs = 0;
   const { hits, fed: listed } = await scanBlobs(ctx, stats, async (scanner, missing) => {
@@ -27657,7 +27936,7 @@ async function scanHistory(ctx, repo, opts = {}) {
 }
 async function unreachableObjects(ctx, repo, refs) {
   const found = { commits: [], blobs: [], tags: [] };
-  const noIndex = { ...repo, env: { ...repo.env, GIT_INDEX_FILE: join5(tmpdir2(), `hfleaks-no-index-${process.pid}-${Date.now()}`) } };
+  const noIndex = { ...repo, env: { ...repo.env, GIT_INDEX_FILE: join7(tmpdir2(), `hfleaks-no-index-${process.pid}-${Date.now()}`) } };
   const refs0 = await gitOutput(repo, ["for-each-ref", "--count=1", "--format=%(refname)"]);
   const noRefs = refs0.code === 0 && refs0.stdout.length === 0;
   const args = noRefs ? ["cat-file", "--batch-all-objects", "--unordered", "--batch-check=unreachable %(objecttype) %(objectname)"] : ["-c", "core.commitGraph=false", "-c", "core.multiPackIndex=false", "fsck", "--unreachable", "--no-reflogs", "--connectivity-only", "--no-progress"];
@@ -27682,17 +27961,17 @@ async function unreachableObjects(ctx, repo, refs) {
   return found;
 }
 function ownObjects(ctx, repo) {
-  if (!readText(join5(repo.objectsDir, "info", "alternates")).trim() && !ctx.git.env.GIT_ALTERNATE_OBJECT_DIRECTORIES) return void 0;
+  if (!readText(join7(repo.objectsDir, "info", "alternates")).trim() && !ctx.git.env.GIT_ALTERNATE_OBJECT_DIRECTORIES) return void 0;
   const indexes = [];
   for (const f3 of packFiles(repo.objectsDir)) {
     if (!f3.endsWith(".idx")) continue;
     try {
-      indexes.push(readFileSync6(join5(repo.objectsDir, "pack", f3)));
+      indexes.push(readFileSync6(join7(repo.objectsDir, "pack", f3)));
     } catch {
     }
   }
   const bytes2 = repo.oidLength / 2;
-  return (oid) => existsSync3(join5(repo.objectsDir, oid.slice(0, 2), oid.slice(2))) || indexes.some((idx) => packIndexHas(idx, Buffer.from(oid, "hex"), bytes2));
+  return (oid) => existsSync3(join7(repo.objectsDir, oid.slice(0, 2), oid.slice(2))) || indexes.some((idx) => packIndexHas(idx, Buffer.from(oid, "hex"), bytes2));
 }
 function packIndexHas(idx, id, bytes2) {
   const v2 = idx.readUInt32BE(0) === 4285812579;
@@ -27760,6 +28039,12 @@ async function unreachableIntroductions(ctx, repo, oids, commits, refs) {
   if (lost) ctx.warn(`${plural(lost, "unreachable commit")} could not be read whole (a missing parent or tree); what they brought has no commit in the report`);
   return out;
 }
+async function readNestedTags(ctx, repo, nested, messages) {
+  const seen = new Set(nested);
+  for (let next = nested; next.length; ) {
+    next = (await readTagObjects(ctx, repo, next, messages)).filter((o2) => !seen.has(o2) && seen.add(o2));
+  }
+}
 async function readTagObjects(ctx, repo, tags, messages) {
   const bodies = [];
   const cat = new CatFile({ cwd: repo.cwd, env: repo.env, batchCommand: ctx.git.batchCommand });
@@ -27772,16 +28057,20 @@ async function readTagObjects(ctx, repo, tags, messages) {
     await cat.close();
   } catch (e) {
     cat.kill();
-    ctx.warn(`reading unreachable tags failed (${e.message}); their messages were not scanned`);
-    return;
+    ctx.warn(`reading annotated tags failed (${e.message}); their messages were not scanned`);
+    return [];
   }
+  const nested = [];
   for (const { oid, body } of bodies) {
     const blank = body.indexOf("\n\n");
     const head = body.toString("utf8", 0, blank === -1 ? body.length : blank);
     const name = /^tag (.*)$/m.exec(head)?.[1] ?? oid.slice(0, 12);
     const tagger = /^tagger (.*) <[^>]*> (\d+) ([+-]\d{4})$/m.exec(head);
     messages.tag(name, tagger?.[1] ?? "", tagger ? isoDate(Number(tagger[2]), tagger[3]) : "", blank === -1 ? Buffer.alloc(0) : body.subarray(blank + 2));
+    const target = /^object ([0-9a-f]{40,64})\ntype tag$/m.exec(head);
+    if (target) nested.push(target[1]);
   }
+  return nested;
 }
 function isoDate(seconds2, zone) {
   const sign = zone[0] === "-" ? -1 : 1;
@@ -27950,7 +28239,10 @@ async function walkIntroductions(repo, oids, inputs, refs) {
 async function headBlobs(repo, paths) {
   const out = /* @__PURE__ */ new Map();
   if (!repo.head || paths && !paths.length) return out;
-  const batches = paths ? Array.from({ length: Math.ceil(paths.length / 500) }, (_3, i) => paths.slice(i * 500, i * 500 + 500)) : [void 0];
+  const wanted = paths && new Set(paths.map((p2) => p2.toString("latin1")));
+  const specs = paths && [...new Set(paths.map(pathspecFor))];
+  const all = !specs || specs.includes("");
+  const batches = all ? [void 0] : Array.from({ length: Math.ceil(specs.length / 500) }, (_3, i) => specs.slice(i * 500, i * 500 + 500));
   for (const batch of batches) {
     const args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", repo.head, ...batch ? ["--", ...batch] : []];
     const r2 = await streamRecords(
@@ -27959,6 +28251,7 @@ async function headBlobs(repo, paths) {
       (rec) => {
         const tab = rec.indexOf(9);
         if (tab === -1 || rec.toString("latin1", 7, 11) !== "blob") return;
+        if (wanted && !wanted.has(rec.toString("latin1", tab + 1))) return;
         const oid = rec.toString("latin1", 12, tab);
         if (!out.has(oid)) out.set(oid, rec.toString("utf8", tab + 1));
       },
@@ -27967,6 +28260,12 @@ async function headBlobs(repo, paths) {
     if (r2.code !== 0) throw new GitError(`reading HEAD's tree: ${gitMessage(r2.stderr)}`);
   }
   return out;
+}
+function pathspecFor(raw) {
+  const text2 = raw.toString("utf8");
+  if (Buffer.from(text2).equals(raw)) return text2;
+  const bad = text2.indexOf("\uFFFD");
+  return text2.slice(0, Math.max(0, text2.lastIndexOf("/", bad)));
 }
 function secretsOf(hits) {
   const out = /* @__PURE__ */ new Set();
@@ -28068,8 +28367,13 @@ async function scanChanges(ctx, repo, sel) {
   });
   messages.flush();
   if (!hits.size) return stats;
-  const hitPaths = [...new Set(changes.filter((c3) => hits.has(c3.newOid)).map((c3) => c3.path))];
-  const [added, head] = await Promise.all([addedByChanges(ctx, changes, hits), headBlobs(repo, hitPaths)]);
+  const hitPaths = /* @__PURE__ */ new Map();
+  for (const c3 of changes) {
+    if (!hits.has(c3.newOid)) continue;
+    const raw = c3.rawPath ?? Buffer.from(c3.path);
+    hitPaths.set(raw.toString("latin1"), raw);
+  }
+  const [added, head] = await Promise.all([addedByChanges(ctx, changes, hits), headBlobs(repo, [...hitPaths.values()])]);
   const unknown = [...head].filter(([oid]) => !hits.has(oid) && !jobs.has(oid)).map(([oid, path2]) => ({ oid, path: path2 }));
   const inHead = secretsOf([...[...head.keys()].flatMap((oid) => hits.get(oid) ?? []), ...(await scanFew(ctx, unknown)).values()]);
   for (const { change: c3, hit: h3, added: matches } of added) {
@@ -28269,13 +28573,13 @@ var init_history2 = __esm({
 
 // src/sources/git/staged.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { basename, dirname as dirname3, join as join6, resolve as resolve6 } from "node:path";
+import { basename as basename2, dirname as dirname4, join as join8, resolve as resolve6 } from "node:path";
 function workTreeTop2(cwd, env4) {
   if (env4.GIT_DIR || env4.GIT_WORK_TREE || env4.GIT_CEILING_DIRECTORIES || env4.GIT_DISCOVERY_ACROSS_FILESYSTEM) return void 0;
   for (let dir = resolve6(cwd); ; ) {
-    if (basename(dir) === ".git") return void 0;
-    if (existsSync4(join6(dir, ".git"))) return dir;
-    const up = dirname3(dir);
+    if (basename2(dir) === ".git") return void 0;
+    if (existsSync4(join8(dir, ".git"))) return dir;
+    const up = dirname4(dir);
     if (up === dir) return void 0;
     dir = up;
   }
@@ -28475,13 +28779,14 @@ async function fromReport(io2, file) {
   } catch (e) {
     throw new UsageError(`${file}: cannot read report (${e.code ?? e.message})`);
   }
+  const name = file === "-" ? "stdin" : file;
   let data;
   try {
     data = JSON.parse(text2);
-  } catch (e) {
-    throw new UsageError(`${file === "-" ? "stdin" : file}: not a JSON report (${e.message})`);
+  } catch {
+    throw new UsageError(`${name}: not a JSON report, ${jsonProblem(text2)}; make one with --format json`);
   }
-  if (!data || !Array.isArray(data.findings)) throw new UsageError(`${file === "-" ? "stdin" : file}: not a JSON report (no "findings"; make one with --format json)`);
+  if (!data || !Array.isArray(data.findings)) throw new UsageError(`${name}: not a JSON report (no "findings"; make one with --format json)`);
   try {
     return [...parseBaseline(text2, file).fingerprints];
   } catch (e) {
@@ -28528,6 +28833,7 @@ var init_baseline2 = __esm({
   "src/cli/commands/baseline.ts"() {
     "use strict";
     init_baseline();
+    init_json_error();
     init_io();
   }
 });
@@ -28659,7 +28965,7 @@ var init_revoke2 = __esm({
 // src/hook/install.ts
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync as existsSync5, mkdirSync, readFileSync as readFileSync8, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join7 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join9 } from "node:path";
 async function hooksDir(cwd) {
   const git = wo({ baseDir: cwd });
   try {
@@ -28668,10 +28974,12 @@ async function hooksDir(cwd) {
     const hooksPath = (await git.raw(["config", "--get", "core.hooksPath"]).catch(() => "")).trim();
     if (hooksPath && !isAbsolute3(hooksPath)) {
       const top2 = (await git.raw(["rev-parse", "--show-toplevel"])).trim();
-      return join7(top2, hooksPath);
+      return join9(top2, hooksPath);
     }
-    return join7(cwd, rel);
-  } catch {
+    return join9(cwd, rel);
+  } catch (e) {
+    const spawnError = /spawn git \w+/.exec(e?.message ?? "");
+    if (spawnError) throw new HookError(`cannot run git (${spawnError[0]}); is git installed?`);
     throw new HookError(`${cwd}: not a git repository`);
   }
 }
@@ -28731,9 +29039,9 @@ function ours(path2) {
   return !m2 || digestOf(text2.replace(DIGEST, "")) === m2[1] ? "unedited" : "edited";
 }
 function huskyManaged(dir) {
-  if (existsSync5(join7(dir, "husky.sh")) || existsSync5(join7(dir, "_", "husky.sh"))) return true;
+  if (existsSync5(join9(dir, "husky.sh")) || existsSync5(join9(dir, "_", "husky.sh"))) return true;
   try {
-    return readFileSync8(join7(dir, "h"), "utf8").includes("husky");
+    return readFileSync8(join9(dir, "h"), "utf8").includes("husky");
   } catch {
     return false;
   }
@@ -28741,8 +29049,8 @@ function huskyManaged(dir) {
 async function installHook(o2) {
   const dir = await hooksDir(o2.cwd);
   mkdirSync(dir, { recursive: true });
-  const hook = join7(dir, "pre-commit");
-  const previous = join7(dir, PREVIOUS);
+  const hook = join9(dir, "pre-commit");
+  const previous = join9(dir, PREVIOUS);
   if (huskyManaged(dir)) {
     throw new HookError(`husky manages the git hooks in ${dir}; left alone: add the line \`npx --no-install hfleaks staged\` to .husky/pre-commit instead`);
   }
@@ -28767,8 +29075,8 @@ async function installHook(o2) {
 }
 async function uninstallHook(cwd) {
   const dir = await hooksDir(cwd);
-  const hook = join7(dir, "pre-commit");
-  const previous = join7(dir, PREVIOUS);
+  const hook = join9(dir, "pre-commit");
+  const previous = join9(dir, PREVIOUS);
   if (!existsSync5(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
   const mine = ours(hook);
   if (!mine) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
@@ -29820,18 +30128,18 @@ var init_cliui = __esm({
 });
 
 // node_modules/escalade/sync/index.mjs
-import { dirname as dirname4, resolve as resolve8 } from "path";
-import { readdirSync as readdirSync3, statSync as statSync4 } from "fs";
+import { dirname as dirname5, resolve as resolve8 } from "path";
+import { readdirSync as readdirSync3, statSync as statSync5 } from "fs";
 function sync_default(start, callback) {
   let dir = resolve8(".", start);
-  let tmp, stats = statSync4(dir);
+  let tmp, stats = statSync5(dir);
   if (!stats.isDirectory()) {
-    dir = dirname4(dir);
+    dir = dirname5(dir);
   }
   while (true) {
     tmp = callback(dir, readdirSync3(dir));
     if (tmp) return resolve8(dir, tmp);
-    dir = dirname4(tmp = dir);
+    dir = dirname5(tmp = dir);
     if (tmp === dir) break;
   }
 }
@@ -30997,7 +31305,7 @@ var init_string_width3 = __esm({
 });
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync10, statSync as statSync5, writeFile } from "fs";
+import { readFileSync as readFileSync10, statSync as statSync6, writeFile } from "fs";
 import { format as format2 } from "util";
 import { resolve as resolve10 } from "path";
 var node_default;
@@ -31012,7 +31320,7 @@ var init_node = __esm({
       resolve: resolve10,
       exists: (file) => {
         try {
-          return statSync5(file).isFile();
+          return statSync6(file).isFile();
         } catch (err) {
           return false;
         }
@@ -31227,7 +31535,7 @@ var require_get_caller_file = __commonJS({
 import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath } from "url";
-import { basename as basename2, dirname as dirname5, extname, relative as relative3, resolve as resolve11, join as join8 } from "path";
+import { basename as basename3, dirname as dirname6, extname, relative as relative3, resolve as resolve11, join as join10 } from "path";
 import { createRequire as createRequire4 } from "node:module";
 import { readFileSync as readFileSync11, readdirSync as readdirSync4 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
@@ -31259,12 +31567,12 @@ var init_esm = __esm({
       mainFilename: mainFilename || process.cwd(),
       Parser: lib_default,
       path: {
-        basename: basename2,
-        dirname: dirname5,
+        basename: basename3,
+        dirname: dirname6,
         extname,
         relative: relative3,
         resolve: resolve11,
-        join: join8
+        join: join10
       },
       process: {
         argv: () => process.argv,
@@ -34763,7 +35071,7 @@ function checkValues(c3, args, argv) {
     if (spec.type === "boolean") continue;
     const v2 = args[name];
     if (typeof v2 === "boolean") throw new UsageError(`--no-${name} is not an option (--${name} takes a value)`);
-    if (v2 === "") throw new UsageError(`--${name} needs a value`);
+    if (typeof v2 === "string" && v2.trim() === "") throw new UsageError(`--${name} needs a value`);
   }
 }
 function rawValues(argv, name, spec) {
@@ -34845,12 +35153,13 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action/main.ts
 init_places();
+init_json_error();
 init_types();
 init_io();
 import { randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync as readFileSync13 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join9, relative as relative4, resolve as resolve13 } from "node:path";
+import { join as join11, relative as relative4, resolve as resolve13 } from "node:path";
 
 // src/cli/main.ts
 init_commands();
@@ -34885,7 +35194,7 @@ function lookup(table2, token) {
   return void 0;
 }
 function value(spec, raw) {
-  if (raw === void 0 || raw === "" || raw.startsWith("-")) return void 0;
+  if (raw === void 0 || raw.trim() === "" || raw.startsWith("-")) return void 0;
   if (spec.type === "number") return /^\d{1,9}$/.test(raw) ? Number(raw) : void 0;
   return raw;
 }
@@ -35253,15 +35562,21 @@ ${msg}
     const eventName = env4.GITHUB_EVENT_NAME ?? "";
     let payload = {};
     if (env4.GITHUB_EVENT_PATH) {
+      let text2;
       try {
-        payload = JSON.parse(readFileSync13(env4.GITHUB_EVENT_PATH, "utf8"));
+        text2 = readFileSync13(env4.GITHUB_EVENT_PATH, "utf8");
       } catch (e) {
         throw new ActionError(`cannot read the event payload ${env4.GITHUB_EVENT_PATH}: ${e.message}`);
+      }
+      try {
+        payload = JSON.parse(text2);
+      } catch {
+        throw new ActionError(`cannot read the event payload ${env4.GITHUB_EVENT_PATH}: ${jsonProblem(text2)}`);
       }
     }
     const plan = planFor(eventName, payload);
     const step = (env4.GITHUB_ACTION ?? "").replace(/[^A-Za-z0-9_-]/g, "_");
-    const sarif = join9(env4.RUNNER_TEMP ?? tmpdir3(), `hfleaks-${env4.GITHUB_RUN_ID ?? process.pid}${step ? `-${step}` : ""}.sarif`);
+    const sarif = join11(env4.RUNNER_TEMP ?? tmpdir3(), `hfleaks-${env4.GITHUB_RUN_ID ?? process.pid}${step ? `-${step}` : ""}.sarif`);
     setOutput(env4, "sarif-file", sarif);
     say(`hfleaks ${VERSION}: ${plan.why}`);
     let args;
