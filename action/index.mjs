@@ -26551,7 +26551,7 @@ var init_version = __esm({
 });
 
 // src/cli/session.ts
-import { closeSync as closeSync3, constants as constants2, fchmodSync, fstatSync as fstatSync4, ftruncateSync, lstatSync as lstatSync2, openSync as openSync3, readlinkSync, realpathSync, statSync as statSync3, writeFileSync } from "node:fs";
+import { accessSync as accessSync2, closeSync as closeSync3, constants as constants2, fchmodSync, fstatSync as fstatSync4, ftruncateSync, lstatSync as lstatSync2, openSync as openSync3, readlinkSync, realpathSync, statSync as statSync3, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname as dirname3, join as join5, resolve as resolve4 } from "node:path";
 function checkThreads(threads3) {
@@ -26572,6 +26572,8 @@ function createSession(io2, args, root) {
   if (args.sarif !== void 0 && args.output !== void 0 && args.output !== "-" && sameFile(resolve4(io2.cwd, args.sarif), resolve4(io2.cwd, args.output))) {
     throw new UsageError("--output and --sarif name the same file: one report would overwrite the other");
   }
+  if (args.output !== void 0 && args.output !== "-") checkWritable(io2, args.output);
+  if (args.sarif !== void 0) checkWritable(io2, args.sarif, "SARIF");
   const detector = createDetector(config.rules, { decode: args.decode !== false });
   const ignoreFile = findConfig(root, io2.cwd, [".hfleaksignore"]);
   const hfleaksIgnoreDir = ignoreFile ? dirname3(ignoreFile.path) : root;
@@ -26656,6 +26658,26 @@ function writePrivateFile(path2, data) {
   } finally {
     closeSync3(fd);
   }
+}
+function checkWritable(io2, file, what) {
+  const path2 = resolve4(io2.cwd, file);
+  let problem;
+  try {
+    if (statSync3(path2).isDirectory()) problem = "EISDIR";
+    else accessSync2(path2, constants2.W_OK);
+  } catch (e) {
+    const code2 = e.code;
+    if (code2 !== "ENOENT") problem = code2 ?? "unwritable";
+    else {
+      try {
+        if (!statSync3(dirname3(path2)).isDirectory()) problem = "ENOTDIR";
+        else accessSync2(dirname3(path2), constants2.W_OK);
+      } catch (d2) {
+        problem = d2.code ?? "unwritable";
+      }
+    }
+  }
+  if (problem) throw new UsageError(`${file}: cannot write ${what ? `${what} ` : ""}report (${problem})`);
 }
 function writeReportFile(io2, file, text2, what) {
   try {

@@ -1,6 +1,6 @@
 // What every scanning command shares: rules and config, the detector, the aggregator,
 // warnings on stderr, and the final report written in the chosen formats.
-import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, lstatSync, openSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fstatSync, ftruncateSync, lstatSync, openSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { attachAdvice } from '../advice/index.ts';
@@ -68,6 +68,9 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   if (args.sarif !== undefined && args.output !== undefined && args.output !== '-' && sameFile(resolve(io.cwd, args.sarif), resolve(io.cwd, args.output))) {
     throw new UsageError('--output and --sarif name the same file: one report would overwrite the other');
   }
+  // A report that can't be written fails before the scan and the Hub's requests, not after.
+  if (args.output !== undefined && args.output !== '-') checkWritable(io, args.output);
+  if (args.sarif !== undefined) checkWritable(io, args.sarif, 'SARIF');
   const detector = createDetector(config.rules, { decode: args.decode !== false });
   // Looked for as the config is, in the root and then above it up to the top of the
   // project: `scan tests` honours the project's .hfleaksignore as `scan tests src` does.
@@ -157,6 +160,29 @@ export function writePrivateFile(path: string, data: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** A one-line error (exit 2) now, rather than after the scan, when `file` can't be written: its directory is missing or read-only, or it is one. */
+function checkWritable(io: Io, file: string, what?: string): void {
+  const path = resolve(io.cwd, file);
+  let problem: string | undefined;
+  try {
+    if (statSync(path).isDirectory()) problem = 'EISDIR';
+    else accessSync(path, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') problem = code ?? 'unwritable';
+    else {
+      // Not there yet: written into its directory.
+      try {
+        if (!statSync(dirname(path)).isDirectory()) problem = 'ENOTDIR';
+        else accessSync(dirname(path), constants.W_OK);
+      } catch (d) {
+        problem = (d as NodeJS.ErrnoException).code ?? 'unwritable';
+      }
+    }
+  }
+  if (problem) throw new UsageError(`${file}: cannot write ${what ? `${what} ` : ''}report (${problem})`);
 }
 
 /** Writes a report file with mode 0600; a failure is a one-line error (exit 2). */

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runJson, tempDir } from '../helpers/cli.ts';
+import { startFakeHub } from '../helpers/fake-hub.mjs';
 import { buildFixtureTree, expectNoSecretsOrEmails, expectValidSarif } from './helpers.ts';
 
 describe('report formats through the CLI', () => {
@@ -80,6 +81,25 @@ describe('report formats through the CLI', () => {
     expect(nowhere.code).toBe(2);
     expect(nowhere.stderr.trim().split('\n')).toHaveLength(1);
     expect(nowhere.stderr).toContain('cannot write SARIF report (ENOENT)');
+  });
+
+  it('a report it could not write fails before the scan, so no token goes to the Hub for nothing', async () => {
+    const hub = await startFakeHub({});
+    try {
+      for (const [flag, file, code] of [
+        ['--output', join(root, 'no/such/dir/r.json'), 'ENOENT'],
+        ['--output', root, 'EISDIR'],
+        ['--sarif', join(root, 'no/such/dir/r.sarif'), 'ENOENT'],
+      ] as const) {
+        const r = await runCli(['scan', fx.dir, '--verify', '--endpoint', hub.url, flag, file]);
+        expect(r.code, flag).toBe(2);
+        expect(r.stderr.trim().split('\n'), flag).toHaveLength(1);
+        expect(r.stderr, flag).toContain(`cannot write ${flag === '--sarif' ? 'SARIF ' : ''}report (${code})`);
+      }
+      expect(hub.requests).toHaveLength(0);
+    } finally {
+      await hub.close();
+    }
   });
 
   it('JSON findings carry the advice, the same steps the text report prints', async () => {
