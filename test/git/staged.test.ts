@@ -144,6 +144,11 @@ describe('hfleaks staged', () => {
     const b = await runCli(['staged', '--no-progress'], { cwd: bare.dir, env: bare.env });
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/working tree/);
+    // Inside a repository's .git: not a bare repository, and not called one.
+    const r = makeRepo();
+    const inside = await runCli(['staged', '--no-progress'], { cwd: join(r.dir, '.git'), env: r.env });
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toMatch(/needs a working tree: run it in one, not in a bare repository or inside \.git/);
   });
 
   it('sees what is staged outside the current directory, even with diff.relative set', async () => {

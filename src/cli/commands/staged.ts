@@ -17,7 +17,7 @@ export interface StagedArgs extends CommonArgs {
 function whereError(stderr: string): UsageError {
   const msg = gitMessage(stderr);
   if (/not a git repository/i.test(msg)) return new UsageError('not in a git repository (hfleaks staged runs inside one)');
-  if (/work tree/i.test(msg)) return new UsageError('hfleaks staged needs a working tree (this is a bare repository)');
+  if (/work tree/i.test(msg)) return new UsageError('hfleaks staged needs a working tree: run it in one, not in a bare repository or inside .git');
   return new UsageError(msg);
 }
 
