@@ -28330,6 +28330,20 @@ async function placeHits(ctx, repo, hits, intros, head, unreachable2) {
 function provenance(c3, inHead, boundary) {
   return boundary.has(c3.oid) ? { inHead } : { commit: c3.oid, author: c3.author, date: c3.date, inHead };
 }
+async function missingObjects(repo, revs, input2) {
+  const out = /* @__PURE__ */ new Set();
+  const len = repo.oidLength;
+  const r2 = await streamRecords(
+    repo,
+    ["rev-list", "--objects", "--missing=print", ...revs],
+    (rec) => {
+      if (rec[0] === 63) out.add(rec.toString("latin1", 1, 1 + len));
+    },
+    input2 === void 0 ? {} : { input: input2 }
+  ).done;
+  if (r2.code !== 0) throw new GitError(`git rev-list: ${gitMessage(r2.stderr)}`);
+  return out;
+}
 async function resolveRange(repo, range) {
   const m2 = /^(.*?)(\.\.\.?)(.*)$/.exec(range.trim());
   if (!m2 || m2[3].includes("..")) throw new GitError(`--range "${range}": expected BASE..HEAD (or BASE...HEAD)`);
@@ -28381,8 +28395,14 @@ async function scanChanges(ctx, repo, sel) {
   const jobs = /* @__PURE__ */ new Map();
   for (const c3 of changes) if (!jobs.has(c3.newOid)) jobs.set(c3.newOid, { oid: c3.newOid, path: c3.path });
   ctx.progress.total(jobs.size);
-  const { hits } = await scanBlobs(ctx, stats, async (scanner) => {
+  const absent = repo.partial ? await missingObjects(repo, revs, refs.input) : /* @__PURE__ */ new Set();
+  const { hits } = await scanBlobs(ctx, stats, async (scanner, missing) => {
     for (const j3 of jobs.values()) {
+      if (absent.has(j3.oid)) {
+        missing.add(`blob ${j3.oid.slice(0, 12)} (${j3.path})`);
+        ctx.progress.tick(1, 0);
+        continue;
+      }
       const p2 = scanner.add(j3);
       if (p2) await p2;
     }

@@ -540,6 +540,27 @@ describe('hfleaks history', () => {
     expect(h.stderr).not.toMatch(/fetch|stopped early/i);
   });
 
+  it('in a partial clone, --range and --since report the blobs it lacks once each, however many', async () => {
+    const r = makeRepo();
+    for (let i = 0; i < 120; i++) r.write(`f${i}.txt`, `line ${i}\n`);
+    r.commit('base');
+    for (let i = 0; i < 120; i++) r.write(`f${i}.txt`, `line ${i}\nmore\n`);
+    r.commit('all changed');
+    r.git('config', 'uploadpack.allowFilter', 'true');
+    const parent = tempDir();
+    const clone = join(parent, 'partial');
+    runGit(parent, r.env, ['clone', '-q', '--no-checkout', '--filter=blob:none', `file://${r.dir}`, clone]);
+    rmSync(join(r.dir, '.git'), { recursive: true, force: true });
+    for (const args of [['--range', 'HEAD~1..HEAD'], ['--since', '2000-01-01']]) {
+      const h = await history({ dir: clone, env: r.env }, args);
+      expect(h.code, args[0]).toBe(0);
+      expect(h.report.stats.missingObjects, args[0]).toBeGreaterThanOrEqual(120);
+      // One warning a blob (the first 20) and a count: no second one from git, no restarts.
+      expect(h.stderr.match(/git cannot read it/g), args[0]).toBeNull();
+      expect(h.stderr, args[0]).toMatch(/more missing objects skipped/);
+    }
+  });
+
   it('in a blobless clone, a commit that moves a file (so rename detection would need absent blobs) still gets its commit', async () => {
     const token = gen.userToken();
     const r = makeRepo();

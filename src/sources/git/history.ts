@@ -760,6 +760,22 @@ export interface Selection {
   since?: number;
 }
 
+/** The objects the commits `revs` select would need that this (partial) clone lacks. */
+async function missingObjects(repo: Repo, revs: string[], input?: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  const len = repo.oidLength;
+  const r = await streamRecords(
+    repo,
+    ['rev-list', '--objects', '--missing=print', ...revs],
+    (rec) => {
+      if (rec[0] === 0x3f /* ? */) out.add(rec.toString('latin1', 1, 1 + len));
+    },
+    input === undefined ? {} : { input },
+  ).done;
+  if (r.code !== 0) throw new GitError(`git rev-list: ${gitMessage(r.stderr)}`);
+  return out;
+}
+
 /** Resolves `A..B`: each end must name a commit here, or the user learns what to fetch. */
 export async function resolveRange(repo: Repo, range: string): Promise<string> {
   const m = /^(.*?)(\.\.\.?)(.*)$/.exec(range.trim());
@@ -830,8 +846,17 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
   const jobs = new Map<string, BlobJob>();
   for (const c of changes) if (!jobs.has(c.newOid)) jobs.set(c.newOid, { oid: c.newOid, path: c.path });
   ctx.progress.total(jobs.size);
-  const { hits } = await scanBlobs(ctx, stats, async (scanner) => {
+  // A partial clone lacks blobs on purpose: asked for one, cat-file gives up (a new
+  // process for each, and a failed scan after a hundred). They are listed first, as
+  // missing, by what rev-list says of the same commits.
+  const absent = repo.partial ? await missingObjects(repo, revs, refs.input) : new Set<string>();
+  const { hits } = await scanBlobs(ctx, stats, async (scanner, missing) => {
     for (const j of jobs.values()) {
+      if (absent.has(j.oid)) {
+        missing.add(`blob ${j.oid.slice(0, 12)} (${j.path})`);
+        ctx.progress.tick(1, 0);
+        continue;
+      }
       const p = scanner.add(j);
       if (p) await p;
     }
