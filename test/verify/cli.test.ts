@@ -345,6 +345,19 @@ describe('hfleaks revoke', () => {
     expect(r.stdout).toMatch(/FAILED/);
     expect(r.stderr).toMatch(/revocation failed .*those tokens still work/);
   });
+
+  it('only 202 Accepted is success: a 200 (a proxy page) or a 204 fails the batch', async () => {
+    for (const status of [200, 204]) {
+      const h = await hub({ revokeStatus: status });
+      const r = await cliJson(['revoke', '--yes', '--endpoint', h.url], { input: `${T.read}\n` });
+      expect(r.code, String(status)).toBe(2);
+      expect(r.report).toMatchObject({ ok: false, batches: [{ ok: false, status, reason: expect.stringMatching(new RegExp(`HTTP ${status} instead of 202 Accepted`)) }] });
+      const t = await cli(['revoke', '--yes', '--endpoint', h.url], { input: `${T.read}\n` });
+      expect(t.code, String(status)).toBe(2);
+      expect(t.stdout).not.toMatch(/revoked for good/);
+      expect(t.stdout).toMatch(/FAILED: .*Nothing shows these tokens were revoked/);
+    }
+  });
 });
 
 describe('scan --revoke', () => {
@@ -388,6 +401,17 @@ describe('scan --revoke', () => {
     expect(r.code).toBe(2);
     expect(r.report.findings).toHaveLength(2);
     expect(r.stderr).toMatch(/hfleaks: revocation failed for 2 tokens/);
+  });
+
+  it('a 2xx other than 202 is no revocation: nothing is marked revoked, exit 2', async () => {
+    const h = await hub({ revokeStatus: 200 });
+    const r = await cliJson(['scan', join(dir, 'train.py'), '--revoke', '--yes', '--endpoint', h.url]);
+    expect(r.code).toBe(2);
+    for (const f of r.report.findings) {
+      expect(f.verification.status).toBe('valid');
+      expect(f.verification.revoked).toBeUndefined();
+    }
+    expect(r.stderr).toMatch(/hfleaks: revocation failed for 2 tokens \(HTTP 200 instead of 202 Accepted/);
   });
 });
 
