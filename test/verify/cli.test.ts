@@ -307,6 +307,27 @@ describe('hfleaks verify', () => {
       if (format === 'text') expect(r.stdout).toMatch(/valid write token "hf_..….." of alice \(hf_..…..\)/);
     }
   });
+
+  it('a token echoed in base64 inside a longer encoded string (an Authorization header, user:token, the body) is redacted', async () => {
+    const tokens = [gen.userToken(), gen.userToken(), gen.userToken()];
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const echoes = [b64(`Bearer ${tokens[0]}`), b64(`user:${tokens[1]}`), b64(tokens[2]!.slice(3))];
+    const h = await hub({ tokens: Object.fromEntries(tokens.map((t, i) => [t, { behavior: '403', message: `proxy rejected ${echoes[i]}` }])) });
+    for (const format of ['text', 'json', 'markdown', 'sarif']) {
+      const r = await cli(['verify', '--endpoint', h.url, '--format', format], { input: tokens.join('\n') });
+      expect(r.code, format).toBe(1);
+      const all = r.stdout + r.stderr;
+      expect(all, format).toMatch(/proxy rejected hf_..…../);
+      for (const e of echoes) expect(all, format).not.toContain(e.replace(/=+$/, '').slice(4, -4));
+      // Decoded at every alignment, nothing in the output holds a token's body.
+      for (const run of all.match(/[A-Za-z0-9+/]{16,}/g) ?? []) {
+        for (let shift = 0; shift < 4; shift++) {
+          const decoded = Buffer.from(run.slice(shift), 'base64').toString('latin1');
+          for (const t of tokens) expect(decoded, format).not.toContain(t.slice(3));
+        }
+      }
+    }
+  });
 });
 
 describe('hfleaks revoke', () => {

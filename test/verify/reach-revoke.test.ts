@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tokenGenerator } from '../../src/rules/template.ts';
 import { createHubClient } from '../../src/verify/client.ts';
 import { listReach, nextLink, reachSentence } from '../../src/verify/reach.ts';
+import { scrub } from '../../src/findings/redact.ts';
 import { describeRevocation, revokeTokens } from '../../src/verify/revoke.ts';
 import type { FakeHub, FakeHubOptions } from '../helpers/fake-hub.mjs';
 import { startFakeHub } from '../helpers/fake-hub.mjs';
@@ -147,5 +148,24 @@ describe('revocation', () => {
     expect(r.ok).toBe(false);
     expect(h.revocations).toHaveLength(2);
     expect(describeRevocation(r).join('\n')).toMatch(/FAILED: the Hub answered HTTP 500, after 1 retry\. These tokens were NOT revoked/);
+  });
+});
+
+describe('echoes in base64', () => {
+  it('a token inside any longer base64 text is found at every alignment, in both alphabets, and its whole run goes', () => {
+    const token = gen.userToken();
+    for (let pad = 0; pad < 6; pad++) {
+      for (const plain of [`${'x'.repeat(pad)}${token}:rest`, `${'y'.repeat(pad)}${token.slice(3)}`]) {
+        for (const enc of ['base64', 'base64url'] as const) {
+          const echoed = Buffer.from(plain).toString(enc);
+          expect(scrub(`refused ${echoed} here`, [token]), `${pad} ${enc}`).toBe(`refused ${token.slice(0, 5)}…${token.slice(-2)} here`);
+        }
+      }
+    }
+  });
+
+  it('leaves other base64 alone', () => {
+    const text = `refused ${Buffer.from(`Bearer ${gen.userToken()}`).toString('base64')}`;
+    expect(scrub(text, [gen.userToken()])).toBe(text);
   });
 });
