@@ -18,7 +18,7 @@ import { isUnderEndpoint } from './endpoint.ts';
 import type { Exchange } from './http.ts';
 import { exchange } from './http.ts';
 import { backoffMs, parseRateLimit, parseRetryAfter, spreadMs } from './ratelimit.ts';
-import { clean } from './whoami.ts';
+import { clean, shorten } from './whoami.ts';
 
 import { DEFAULT_BUDGET_MS, DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, MAX_WHOAMI_BYTES } from './defaults.ts';
 
@@ -90,8 +90,9 @@ function bytes(n: number): string {
 }
 
 /**
- * A short, safe description of a server's error message: one line, no control characters
- * (terminal escapes, bidirectional overrides), no token shapes, bounded.
+ * A short, safe description of a server's error message: one line, no control or format
+ * characters (terminal escapes, bidirectional overrides, line separators), no token
+ * shapes, bounded.
  */
 function serverMessage(ex: Exchange & { kind: 'response' }): string | undefined {
   let msg = ex.headers['x-error-message'];
@@ -107,7 +108,7 @@ function serverMessage(ex: Exchange & { kind: 'response' }): string | undefined 
   if (!msg) return undefined;
   const text = clean(msg.replace(/[\r\n\t]+/g, ' '), 10_000)?.replace(/(hf_|api_org_)[A-Za-z0-9_.-]{8,}/g, '$1…');
   if (!text) return undefined;
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+  return shorten(text, 118);
 }
 
 export function createHubClient(opts: HubClientOptions): HubClient {

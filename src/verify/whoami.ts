@@ -18,13 +18,28 @@ function isObj(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-/** A server string made safe to print: no control characters (terminal escapes), bounded. */
+/**
+ * A server string made safe to print on one line: no control characters (terminal
+ * escapes), no format characters (bidirectional overrides, zero-width ones), no lone
+ * surrogates, and Unicode line and paragraph separators (which JSON keeps and some
+ * readers break lines at) turned into spaces; bounded.
+ */
 export function clean(x: unknown, maxLen = 200): string | undefined {
   if (typeof x !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex
-  const s = x.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  const s = x
+    .replace(/[\p{Zl}\p{Zp}]/gu, ' ')
+    .replace(/[\p{Cc}\p{Cf}\p{Cs}]/gu, '')
+    .trim();
   if (!s) return undefined;
-  return s.length > maxLen ? `${s.slice(0, maxLen - 1)}…` : s;
+  return shorten(s, maxLen);
+}
+
+/** At most `maxLen` characters, an ellipsis at the end when cut, never half a surrogate pair. */
+export function shorten(s: string, maxLen: number): string {
+  if (s.length <= maxLen) return s;
+  let cut = maxLen - 1;
+  if (/[\ud800-\udbff]/.test(s[cut - 1] ?? '')) cut--;
+  return `${s.slice(0, cut)}…`;
 }
 
 function strings(x: unknown, cap = MAX_PERMISSIONS): string[] {

@@ -289,6 +289,18 @@ describe('hfleaks verify', () => {
     }
   });
 
+  it("a Hub message's line separators and invisible format characters reach no report: the reason is one line", async () => {
+    const h = await hub({ tokens: { [T.read]: { behavior: '403', message: 'blocked\u2028Forged second line\u2029and a third\u200b\ufeff\u00ad end' } } });
+    const SEPARATORS = /[\u2028\u2029\u200b\ufeff\u00ad\u0085]/;
+    for (const format of ['text', 'json', 'markdown', 'sarif']) {
+      const r = await cli(['verify', '--endpoint', h.url, '--format', format], { input: `${T.read}\n` });
+      expect(r.code, format).toBe(1);
+      expect(r.stdout, format).not.toMatch(SEPARATORS);
+      expect(r.stderr, format).not.toMatch(SEPARATORS);
+      if (format === 'json') expect(JSON.parse(r.stdout).findings[0].verification.reason).toBe('HTTP 403: blocked Forged second line and a third end');
+    }
+  });
+
   it('a token the Hub echoes back, in names or in a message, whole, as base64 or without its prefix, is redacted', async () => {
     const b64 = (t: string) => Buffer.from(t).toString('base64');
     const h = await hub({
