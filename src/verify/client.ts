@@ -18,6 +18,7 @@ import { isUnderEndpoint } from './endpoint.ts';
 import type { Exchange } from './http.ts';
 import { exchange } from './http.ts';
 import { backoffMs, parseRateLimit, parseRetryAfter, spreadMs } from './ratelimit.ts';
+import { removeEmails } from '../findings/redact.ts';
 import { clean, shorten } from './whoami.ts';
 
 import { DEFAULT_BUDGET_MS, DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, MAX_WHOAMI_BYTES } from './defaults.ts';
@@ -92,7 +93,7 @@ function bytes(n: number): string {
 /**
  * A short, safe description of a server's error message: one line, no control or format
  * characters (terminal escapes, bidirectional overrides, line separators), no token
- * shapes, bounded.
+ * shapes, no e-mail addresses, bounded.
  */
 function serverMessage(ex: Exchange & { kind: 'response' }): string | undefined {
   let msg = ex.headers['x-error-message'];
@@ -106,7 +107,10 @@ function serverMessage(ex: Exchange & { kind: 'response' }): string | undefined 
     }
   }
   if (!msg) return undefined;
-  const text = clean(msg.replace(/[\r\n\t]+/g, ' '), 10_000)?.replace(/(hf_|api_org_)[A-Za-z0-9_.-]{8,}/g, '$1…');
+  // E-mail addresses go here, where the message comes in, so that every output shows the same.
+  // (After the invisible characters are gone: one inside an address would hide it.)
+  const cleaned = clean(msg.replace(/[\r\n\t]+/g, ' '), 10_000);
+  const text = cleaned && removeEmails(cleaned).replace(/(hf_|api_org_)[A-Za-z0-9_.-]{8,}/g, '$1…');
   if (!text) return undefined;
   return shorten(text, 118);
 }

@@ -3,6 +3,7 @@
 // whether the token can write or read private content. Shapes the reference doesn't
 // document degrade to "unknown", never to a crash or a wrong verdict.
 import type { OrgAccess, ScopedEntity, Verification } from '../core/types.ts';
+import { removeEmails } from '../findings/redact.ts';
 
 type Level = OrgAccess['access'];
 const ORDER: Level[] = ['none', 'read', 'write', 'admin'];
@@ -32,6 +33,12 @@ export function clean(x: unknown, maxLen = 200): string | undefined {
     .trim();
   if (!s) return undefined;
   return shorten(s, maxLen);
+}
+
+/** Free text a person wrote (a full name, a token's name): cleaned, and no e-mail address in it. */
+function personal(x: unknown): string | undefined {
+  const s = clean(x);
+  return s && removeEmails(s);
 }
 
 /** At most `maxLen` characters, an ellipsis at the end when cut, never half a surrogate pair. */
@@ -195,12 +202,13 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
   if (!name && !auth) return undefined;
   const ownerType = clean(json.type, 40) ?? 'user';
   const v: Verification = { status: 'valid', httpStatus: 200 };
-  const fullname = clean(json.fullname);
+  // A full name or a token's name can be an e-mail address: none goes into a report.
+  const fullname = personal(json.fullname);
   v.owner = { name: name ?? '?', type: ownerType, ...(fullname && fullname !== name ? { fullname } : {}) };
   const at = auth && isObj(auth.accessToken) ? auth.accessToken : undefined;
   const authType = clean(auth?.type, 40);
   if (at) {
-    const tn = clean(at.displayName);
+    const tn = personal(at.displayName);
     if (tn) v.tokenName = tn;
     const role = clean(at.role, 40);
     if (role) v.role = role;

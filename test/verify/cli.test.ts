@@ -301,6 +301,17 @@ describe('hfleaks verify', () => {
     }
   });
 
+  it("an e-mail address in a Hub message is removed from every output alike", async () => {
+    const h = await hub({ tokens: { [T.read]: { behavior: '403', message: 'blocked by policy, contact jane.doe@corp.example' } } });
+    for (const format of ['text', 'json', 'markdown', 'sarif']) {
+      const r = await cli(['verify', '--endpoint', h.url, '--format', format], { input: `${T.read}\n` });
+      expect(r.code, format).toBe(1);
+      expect(r.stdout + r.stderr, format).not.toContain('corp.example');
+      expect(r.stderr, format).toMatch(/contact \[e-mail removed\]/);
+      if (format === 'json') expect(JSON.parse(r.stdout).findings[0].verification.reason).toBe('HTTP 403: blocked by policy, contact [e-mail removed]');
+    }
+  });
+
   it('a token the Hub echoes back, in names or in a message, whole, as base64 or without its prefix, is redacted', async () => {
     const b64 = (t: string) => Buffer.from(t).toString('base64');
     const h = await hub({
