@@ -75,6 +75,11 @@ export interface HubClient {
   stats(): ClientStats;
   /** Milliseconds of the budget used so far (spentMs included). */
   spentMs(): number;
+  /**
+   * Why no more work may be done, once the time budget is used up (else undefined): what
+   * the answers are read into (a listing's pages) stops too, not only the requests.
+   */
+  overBudget(): string | undefined;
   close(): void;
 }
 
@@ -281,6 +286,7 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     request,
     stats: () => ({ ...stats }),
     spentMs: () => spentBefore + (now() - started),
+    overBudget: () => (now() >= deadline ? budgetReason() : undefined),
     close: () => agent.destroy(),
   };
 }

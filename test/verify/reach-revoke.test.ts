@@ -2,6 +2,7 @@
 // against the fake Hub.
 import { afterEach, describe, expect, it } from 'vitest';
 import { tokenGenerator } from '../../src/rules/template.ts';
+import type { HubClient } from '../../src/verify/client.ts';
 import { createHubClient } from '../../src/verify/client.ts';
 import { listReach, nextLink, reachSentence } from '../../src/verify/reach.ts';
 import { scrub } from '../../src/findings/redact.ts';
@@ -107,6 +108,29 @@ describe('reach', () => {
     expect(r.truncated).toBe(true);
     expect(r.reason).toMatch(/next page is on localhost:\d+; not followed/);
     expect(h.other.requests).toHaveLength(0);
+  });
+
+  it('the time budget bounds reading the pages too, not only the requests', async () => {
+    const token = gen.userToken();
+    const h = await hub({ pageSize: 2, repos: REPOS, tokens: { [token]: { name: 'alice' } } });
+    // A clock that passes the end of the budget while the first pages come in: what they
+    // hold is not read (a page can hold millions of entries), and the listing says why.
+    let t = 0;
+    const real = createHubClient({ endpoint: h.url, budgetMs: 1000, now: () => t, ...noWait });
+    const c: HubClient = {
+      ...real,
+      request: async (spec) => {
+        const a = await real.request(spec);
+        t += 5000;
+        return a;
+      },
+    };
+    const r = await listReach(c, token, ['alice']);
+    real.close();
+    expect(r.total).toBe(0);
+    expect(r.truncated).toBe(true);
+    expect(r.reason).toMatch(/models of alice: the verification time budget \(1 s\) was used up/);
+    expect(h.requests).toHaveLength(3);
   });
 
   it('a failing listing makes the reach incomplete, not wrong', async () => {
