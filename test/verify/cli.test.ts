@@ -491,6 +491,15 @@ describe('confirmation on a terminal', () => {
     expect(JSON.parse(r.out).findings.every((f: any) => f.verification.revoked === undefined)).toBe(true);
   });
 
+  it('"yes" in any case, with spaces around, agrees; "ye" or "yes please" does not', async () => {
+    for (const [typed, agrees] of [[' YES \n', true], [' y\n', true], ['ye\n', false], ['yes please\n', false]] as const) {
+      const h = await hub();
+      const r = await onTerminal(['revoke', '--endpoint', h.url], `${T.write}\n\n${typed}`);
+      expect(r.code, typed).toBe(agrees ? 0 : 2);
+      expect(h.revocations, typed).toHaveLength(agrees ? 1 : 0);
+    }
+  });
+
   it('revoke: an empty line ends the list, then the answer', async () => {
     const h = await hub();
     const r = await onTerminal(['revoke', '--endpoint', h.url], `${T.write}\n\nyes\n`);
