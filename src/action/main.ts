@@ -14,6 +14,7 @@ import { processIo, withIo } from '../cli/io.ts';
 import { main } from '../cli/main.ts';
 import { renderReport } from '../cli/render.ts';
 import { VERSION, writePrivateFile } from '../cli/session.ts';
+import { scrubTokenShapes } from '../findings/redact.ts';
 import type { Report } from '../report/types.ts';
 import { ensureFullHistory, ensureRange, partialCloneFilter, repoTop } from './fetch.ts';
 import { ActionError, type ActionInputs, escapeData, escapeProperty, planFor, readInputs } from './inputs.ts';
@@ -67,16 +68,46 @@ function cliArgs(inputs: ActionInputs, sarif: string): string[] {
   return [...a, ...inputs.args];
 }
 
+/**
+ * A SARIF log without results at `path`, so that an upload step after the run (`if:
+ * always()`) finds a valid file. With `failure`, the log says the run failed, and why.
+ */
+async function writeEmptySarif(path: string, command: Report['command'], failure?: string): Promise<void> {
+  const empty: Report = { command, version: VERSION, findings: [], stats: { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 } };
+  let text = await renderReport('sarif', empty, { showSecrets: false, color: false });
+  if (failure) {
+    const log = JSON.parse(text) as { runs: { invocations?: unknown[] }[] };
+    for (const run of log.runs) run.invocations = [{ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: failure } }] }];
+    text = `${JSON.stringify(log, null, 2)}\n`;
+  }
+  writePrivateFile(path, text);
+}
+
 /** Runs the Action against the runner's environment; returns the process exit code. */
 export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): Promise<number> {
   const say = (s: string) => io.stdout(`${s}\n`);
+  /** The `sarif-file` output, once set; whether the CLI wrote a report there. */
+  let sarifOut: { path: string; command: Report['command'] } | undefined;
+  let reported = false;
   // Exit 2: the step fails. `findings` counts what a report that stands despite the
   // failure holds (its annotations are already out).
-  const fail = (msg: string, findings = 0, what = 'the scan failed') => {
+  const fail = async (text: string, findings = 0, what = 'the scan failed') => {
+    // (The CLI redacts its errors already; the step's error is printed outside the scan's
+    // stop-commands, so nothing token-shaped goes there, whatever its source.)
+    const msg = scrubTokenShapes(text);
     say(`::error title=hfleaks::${escapeData(msg)}`);
     setOutput(env, 'findings', String(findings));
     setOutput(env, 'exit-code', '2');
     summary(env, `### hfleaks: ${what}\n\n${msg}\n`);
+    // The `sarif-file` output names a file whatever happened: a run that wrote no report
+    // leaves one that says it failed.
+    if (sarifOut && !reported) {
+      try {
+        await writeEmptySarif(sarifOut.path, sarifOut.command, msg);
+      } catch (e) {
+        say(`::warning title=hfleaks::${escapeData(`cannot write ${sarifOut.path}: ${(e as Error).message}`)}`);
+      }
+    }
     return 2;
   };
   try {
@@ -104,11 +135,12 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     const step = (env.GITHUB_ACTION ?? '').replace(/[^A-Za-z0-9_-]/g, '_');
     const sarif = join(env.RUNNER_TEMP ?? tmpdir(), `hfleaks-${env.GITHUB_RUN_ID ?? process.pid}${step ? `-${step}` : ''}.sarif`);
     setOutput(env, 'sarif-file', sarif);
+    sarifOut = { path: sarif, command: plan.kind === 'range' || plan.kind === 'nothing' ? 'history' : 'audit' };
     say(`hfleaks ${VERSION}: ${plan.why}`);
     let args: string[];
     if (plan.kind === 'nothing') {
-      const empty: Report = { command: 'history', version: VERSION, findings: [], stats: { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 } };
-      writePrivateFile(sarif, await renderReport('sarif', empty, { showSecrets: false, color: false }));
+      await writeEmptySarif(sarif, 'history');
+      reported = true;
       setOutput(env, 'findings', '0');
       setOutput(env, 'exit-code', '0');
       summary(env, `### hfleaks\n\nNothing to scan: ${plan.why}.\n`);
@@ -140,7 +172,8 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     } finally {
       say(`::${resume}::`);
     }
-    if (!report) return fail('hfleaks could not complete the scan; see the log above.');
+    if (!report) return fail(lastError || 'hfleaks could not complete the scan; see the log above.');
+    reported = true;
     const found = report.findings.length;
     // History paths (and the audit's) are relative to the top of the repository, which
     // the `path` input may name a directory below.
@@ -152,7 +185,7 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     if (code === 2) {
       // The report stands (annotated and summarised above); a step after it failed, a
       // revocation that did not go through.
-      return fail(lastError || 'hfleaks could not complete the run; see the log above.', found, 'the run failed after the scan');
+      return await fail(lastError || 'hfleaks could not complete the run; see the log above.', found, 'the run failed after the scan');
     }
     const threshold = SEVERITIES.indexOf(inputs.failOn);
     const failing = report.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= threshold).length;
@@ -161,7 +194,7 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
       const filter = await partialCloneFilter(repo);
       const msg = `${missing} git object${missing === 1 ? ' was' : 's were'} missing from the checkout and not scanned${filter ? ` (a partial clone, filter ${filter})` : ''}: check out without a filter (actions/checkout without \`filter\`) or fetch the missing objects, and run again`;
       // Findings that fail the step already do; otherwise a scan that missed objects fails it.
-      if (!exit) return fail(`${found ? '' : 'no tokens found, but '}${msg}`, found, 'the scan is incomplete');
+      if (!exit) return await fail(`${found ? '' : 'no tokens found, but '}${msg}`, found, 'the scan is incomplete');
       say(`::warning title=hfleaks::${escapeData(msg)}`);
     }
     setOutput(env, 'findings', String(found));
@@ -169,6 +202,6 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     if (exit) say(`::error title=hfleaks::${failing} leaked Hugging Face token${failing === 1 ? '' : 's'} at or above severity ${inputs.failOn}`);
     return exit;
   } catch (e) {
-    return fail(e instanceof ActionError ? e.message : `${(e as Error).message}`.split('\n')[0]!);
+    return await fail(e instanceof ActionError ? e.message : `${(e as Error).message}`.split('\n')[0]!);
   }
 }

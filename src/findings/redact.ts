@@ -25,6 +25,36 @@ function echoForms(secret: string): string[] {
   return [...new Set(forms)];
 }
 
+/**
+ * The base64 text that every encoding of a longer string holding `plain` contains
+ * (`Bearer TOKEN`, `user:TOKEN`), whatever comes before it: one per byte offset modulo
+ * 3, without the characters at each end that mix in the neighbouring bytes. In standard
+ * and URL-safe base64.
+ */
+function base64Cores(plain: string): string[] {
+  const bytes = Buffer.from(plain);
+  const cores: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const b64 = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    // A base64 character holds 6 bits: keep those whose bits all come from `plain`.
+    const first = Math.ceil((8 * offset) / 6);
+    const last = Math.floor((8 * (offset + bytes.length) - 6) / 6);
+    const core = b64.slice(first, last + 1);
+    cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return cores;
+}
+
+/** The base64 echoes of a secret inside longer encoded text: of the token whole and of its body. */
+function embeddedForms(secret: string): string[] {
+  const prefix = PREFIXES.find((p) => secret.startsWith(p)) ?? '';
+  const body = secret.slice(prefix.length);
+  const forms = base64Cores(secret);
+  if (body.length >= 16 && body !== secret) forms.push(...base64Cores(body));
+  // Too short a core could turn up by chance.
+  return [...new Set(forms)].filter((f) => f.length >= 20);
+}
+
 /** Forms are looked up by their first KEY characters, so the cost doesn't grow with the number of secrets. */
 const KEY = 16;
 /** A run of the characters tokens, their base64 and base64url forms are made of, long enough to hold a form. */
@@ -34,7 +64,11 @@ const FORM_CHARS = /^[A-Za-z0-9_+/=.-]+$/;
 interface Form {
   form: string;
   shown: string;
+  /** Found inside base64 text: the whole base64 run around it is replaced. */
+  encoded?: boolean;
 }
+
+const B64_CHAR = /[A-Za-z0-9+/_-]/;
 
 /**
  * A function that redacts every form of the given secrets in free text (error messages,
@@ -48,8 +82,9 @@ export function scrubber(secrets: Iterable<string>): (text: string) => string {
   for (const s of secrets) {
     if (!s) continue;
     const shown = redact(s);
-    for (const form of echoForms(s)) {
-      const f = { form, shown };
+    const forms: Form[] = [...echoForms(s).map((form) => ({ form, shown })), ...embeddedForms(s).map((form) => ({ form, shown, encoded: true }))];
+    for (const f of forms) {
+      const { form } = f;
       // (A form with a character runs never hold, from a config rule, is looked for whole.)
       if (form.length < KEY || !FORM_CHARS.test(form)) short.push(f);
       else {
@@ -85,8 +120,16 @@ export function scrubber(secrets: Iterable<string>): (text: string) => string {
           i++;
           continue;
         }
-        result += out.slice(kept, i) + hit.shown;
+        let from = i;
         i += hit.form.length;
+        if (hit.encoded) {
+          // The characters around a base64 echo still encode bits of the token: the whole
+          // encoded run goes.
+          while (from > kept && B64_CHAR.test(out[from - 1]!)) from--;
+          while (i < end && B64_CHAR.test(out[i]!)) i++;
+          while (i < end && out[i] === '=') i++;
+        }
+        result += out.slice(kept, from) + hit.shown;
         kept = i;
       }
     }

@@ -18,7 +18,8 @@ import { isUnderEndpoint } from './endpoint.ts';
 import type { Exchange } from './http.ts';
 import { exchange } from './http.ts';
 import { backoffMs, parseRateLimit, parseRetryAfter, spreadMs } from './ratelimit.ts';
-import { clean } from './whoami.ts';
+import { removeEmails } from '../findings/redact.ts';
+import { clean, shorten } from './whoami.ts';
 
 import { DEFAULT_BUDGET_MS, DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, MAX_WHOAMI_BYTES } from './defaults.ts';
 
@@ -74,6 +75,11 @@ export interface HubClient {
   stats(): ClientStats;
   /** Milliseconds of the budget used so far (spentMs included). */
   spentMs(): number;
+  /**
+   * Why no more work may be done, once the time budget is used up (else undefined): what
+   * the answers are read into (a listing's pages) stops too, not only the requests.
+   */
+  overBudget(): string | undefined;
   close(): void;
 }
 
@@ -90,8 +96,9 @@ function bytes(n: number): string {
 }
 
 /**
- * A short, safe description of a server's error message: one line, no control characters
- * (terminal escapes, bidirectional overrides), no token shapes, bounded.
+ * A short, safe description of a server's error message: one line, no control or format
+ * characters (terminal escapes, bidirectional overrides, line separators), no token
+ * shapes, no e-mail addresses, bounded.
  */
 function serverMessage(ex: Exchange & { kind: 'response' }): string | undefined {
   let msg = ex.headers['x-error-message'];
@@ -105,9 +112,12 @@ function serverMessage(ex: Exchange & { kind: 'response' }): string | undefined 
     }
   }
   if (!msg) return undefined;
-  const text = clean(msg.replace(/[\r\n\t]+/g, ' '), 10_000)?.replace(/(hf_|api_org_)[A-Za-z0-9_.-]{8,}/g, '$1…');
+  // E-mail addresses go here, where the message comes in, so that every output shows the same.
+  // (After the invisible characters are gone: one inside an address would hide it.)
+  const cleaned = clean(msg.replace(/[\r\n\t]+/g, ' '), 10_000);
+  const text = cleaned && removeEmails(cleaned).replace(/(hf_|api_org_)[A-Za-z0-9_.-]{8,}/g, '$1…');
   if (!text) return undefined;
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+  return shorten(text, 118);
 }
 
 export function createHubClient(opts: HubClientOptions): HubClient {
@@ -276,6 +286,7 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     request,
     stats: () => ({ ...stats }),
     spentMs: () => spentBefore + (now() - started),
+    overBudget: () => (now() >= deadline ? budgetReason() : undefined),
     close: () => agent.destroy(),
   };
 }

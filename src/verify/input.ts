@@ -124,7 +124,8 @@ export async function readTokenLines(io: ReadTokensIo, envName: string | undefin
 
 /**
  * Asks a yes/no question on a terminal (question on stderr, answer from stdin). Only
- * "y" or "yes" agree; anything else, or the end of input, declines.
+ * "y" or "yes" agree (in any case, spaces around ignored, as prompts usually take them);
+ * anything else, or the end of input, declines.
  */
 export async function confirm(io: ReadTokensIo, question: string): Promise<boolean> {
   io.stderr(`${question} [y/N] `);

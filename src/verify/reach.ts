@@ -46,9 +46,34 @@ export async function listReach(client: HubClient, token: string, authors: strin
   const maxRequests = opts.maxRequests ?? 60;
   const nExamples = opts.examples ?? 5;
   let requests = 0;
-  const seen = new Map<string, { type: 'model' | 'dataset' | 'space'; private: boolean }>();
+  // Counted as they come, with only the first names in order kept for the examples: a
+  // listing can hold millions of repositories, and sorting them all for five names would
+  // outlast the time budget.
+  const seen = new Set<string>();
+  const byType = { model: 0, dataset: 0, space: 0 };
+  let priv = 0;
+  const privateNames: string[] = [];
+  const publicNames: string[] = [];
   const problems: string[] = [];
   let truncated = false;
+
+  /** Keeps `name` among the first `n` of `list` in sort order. */
+  function keepFirst(list: string[], name: string): void {
+    if (list.length >= nExamples && !(name < list[list.length - 1]!)) return;
+    let i = list.length;
+    while (i > 0 && name < list[i - 1]!) i--;
+    list.splice(i, 0, name);
+    if (list.length > nExamples) list.pop();
+  }
+
+  /** Stops a listing at the end of the time budget: it bounds reading the pages too. */
+  function outOfTime(path: string, author: string): boolean {
+    const why = client.overBudget();
+    if (!why) return false;
+    truncated = true;
+    problems.push(`${path} of ${author}: ${why}`);
+    return true;
+  }
 
   async function listing(path: string, type: 'model' | 'dataset' | 'space', author: string): Promise<void> {
     let url: URL | undefined = new URL(`${client.endpoint}/api/${path}?author=${encodeURIComponent(author)}`);
@@ -69,12 +94,22 @@ export async function listReach(client: HubClient, token: string, authors: strin
         problems.push(`${path} of ${author}: the answer was not a list`);
         return;
       }
-      for (const r of a.json) {
+      const entries: unknown[] = a.json;
+      for (let i = 0; i < entries.length; i++) {
+        if (i % 1024 === 0 && outOfTime(path, author)) return;
+        const r = entries[i];
         if (typeof r !== 'object' || r === null) continue;
         const id = clean((r as { id?: unknown }).id);
         if (!id) continue;
         const key = `${type}:${id}`;
-        if (!seen.has(key)) seen.set(key, { type, private: (r as { private?: unknown }).private === true });
+        if (seen.has(key)) continue;
+        seen.add(key);
+        byType[type]++;
+        const shown = type === 'model' ? id : `${type}s/${id}`;
+        if ((r as { private?: unknown }).private === true) {
+          priv++;
+          keepFirst(privateNames, shown);
+        } else keepFirst(publicNames, shown);
       }
       const next = nextLink(a.headers.link, url);
       if (next && !isUnderEndpoint(next, client.endpoint)) {
@@ -89,24 +124,11 @@ export async function listReach(client: HubClient, token: string, authors: strin
   const unique = [...new Set(authors.filter(Boolean))];
   await Promise.all(unique.flatMap((author) => KINDS.map(([path, type]) => listing(path, type, author))));
 
-  const byType = { model: 0, dataset: 0, space: 0 };
-  let priv = 0;
-  const privateNames: string[] = [];
-  const publicNames: string[] = [];
-  for (const [key, r] of seen) {
-    byType[r.type]++;
-    const name = key.slice(key.indexOf(':') + 1);
-    const shown = r.type === 'model' ? name : `${r.type}s/${name}`;
-    if (r.private) {
-      priv++;
-      privateNames.push(shown);
-    } else publicNames.push(shown);
-  }
   const reach: Reach = {
     total: seen.size,
     private: priv,
     byType,
-    examples: [...privateNames.sort(), ...publicNames.sort()].slice(0, nExamples),
+    examples: [...privateNames, ...publicNames].slice(0, nExamples),
     truncated,
   };
   if (problems.length) reach.reason = problems.slice(0, 3).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');

@@ -1,6 +1,7 @@
 // Revocation: POST {endpoint}/api/credentials/revoke with {"credentials": [...]}, in
 // batches. The endpoint needs no authentication and answers 202 whether or not the tokens
-// existed; every listed token that exists stops working everywhere, for good.
+// existed; every listed token that exists stops working everywhere, for good. Only that
+// 202 is success: a 200 login page of a proxy or a 204 of a mirror says nothing was revoked.
 import { redact, scrub } from '../findings/redact.ts';
 import type { HubClient } from './client.ts';
 import { plural } from '../core/words.ts';
@@ -30,13 +31,15 @@ export async function revokeTokens(client: HubClient, tokens: string[], batchSiz
     const chunk = unique.slice(i, i + batchSize);
     // No Authorization header: the credentials travel in the body, to this URL only (never a redirect).
     const a = await client.request({ method: 'POST', url, body: { credentials: chunk }, maxBytes: 64 << 10, json: false });
+    const accepted = a.ok && a.status === 202;
+    // The reason can quote the Hub's message, which could echo a token back.
+    const reason = a.ok ? (accepted ? undefined : `HTTP ${a.status} instead of 202 Accepted: not the Hub's revocation answer`) : scrub(a.reason, chunk);
     batches.push({
       count: chunk.length,
       redacted: chunk.map((t) => redact(t)),
-      ok: a.ok,
+      ok: accepted,
       ...(a.status !== undefined ? { status: a.status } : {}),
-      // The reason can quote the Hub's message, which could echo a token back.
-      ...(a.ok ? {} : { reason: scrub(a.reason, chunk) }),
+      ...(reason !== undefined ? { reason } : {}),
     });
   }
   return { url: url.toString(), batches, ok: batches.length > 0 && batches.every((b) => b.ok) };
@@ -59,9 +62,12 @@ export function describeRevocation(r: RevokeResult): string[] {
   for (const b of r.batches) {
     lines.push(`  ${b.redacted.join(', ')}`);
     if (b.ok) {
-      lines.push(`  -> HTTP ${b.status ?? '?'}${b.status === 202 ? ' Accepted' : ''}: every token listed that existed is revoked for good, and its owner has been e-mailed.`);
+      lines.push('  -> HTTP 202 Accepted: every token listed that existed is revoked for good, and its owner has been e-mailed.');
     } else if (b.status === undefined) {
       lines.push(`  -> FAILED, no answer: ${b.reason ?? 'no answer'}. Nothing shows these tokens were revoked: treat them as live; run again, or delete them from the Access Tokens settings of their owner.`);
+    } else if (b.status >= 200 && b.status <= 299) {
+      // Something answered, but not as the Hub does: it may not have been the Hub at all.
+      lines.push(`  -> FAILED: ${b.reason ?? `HTTP ${b.status}`}. Nothing shows these tokens were revoked: treat them as live; check the endpoint and run again, or delete them from the Access Tokens settings of their owner.`);
     } else {
       lines.push(`  -> FAILED: ${b.reason ?? `HTTP ${b.status}`}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`);
     }

@@ -4,7 +4,7 @@
 import type { Verification } from '../core/types.ts';
 import type { HubClient } from './client.ts';
 import type { WhoamiContext } from './whoami.ts';
-import { parseWhoami } from './whoami.ts';
+import { parseWhoami, whoamiProblem } from './whoami.ts';
 
 export async function verifyToken(client: HubClient, token: string, ctx: WhoamiContext = {}, now = () => new Date()): Promise<Verification> {
   const a = await client.whoami(token);
@@ -12,7 +12,8 @@ export async function verifyToken(client: HubClient, token: string, ctx: WhoamiC
   if (a.ok) {
     const v = parseWhoami(a.json, ctx);
     if (v) return { ...v, ...base, httpStatus: a.status };
-    return describe({ status: 'unknown', httpStatus: a.status, reason: `HTTP ${a.status} but the answer is not a whoami-v2 shape`, ...base });
+    const problem = whoamiProblem(a.json);
+    return describe({ status: 'unknown', httpStatus: a.status, reason: `HTTP ${a.status} but the answer is not a whoami-v2 shape${problem ? ` (${problem})` : ''}`, ...base });
   }
   if (a.status === 401) return describe({ status: 'invalid', httpStatus: 401, reason: a.reason, ...base });
   return describe({ status: 'unknown', ...(a.status !== undefined ? { httpStatus: a.status } : {}), reason: a.reason, ...base });

@@ -3,6 +3,7 @@
 // whether the token can write or read private content. Shapes the reference doesn't
 // document degrade to "unknown", never to a crash or a wrong verdict.
 import type { OrgAccess, ScopedEntity, Verification } from '../core/types.ts';
+import { removeEmails } from '../findings/redact.ts';
 
 type Level = OrgAccess['access'];
 const ORDER: Level[] = ['none', 'read', 'write', 'admin'];
@@ -18,13 +19,34 @@ function isObj(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-/** A server string made safe to print: no control characters (terminal escapes), bounded. */
+/**
+ * A server string made safe to print on one line: no control characters (terminal
+ * escapes), no format characters (bidirectional overrides, zero-width ones), no lone
+ * surrogates, and Unicode line and paragraph separators (which JSON keeps and some
+ * readers break lines at) turned into spaces; bounded.
+ */
 export function clean(x: unknown, maxLen = 200): string | undefined {
   if (typeof x !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex
-  const s = x.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  const s = x
+    .replace(/[\p{Zl}\p{Zp}]/gu, ' ')
+    .replace(/[\p{Cc}\p{Cf}\p{Cs}]/gu, '')
+    .trim();
   if (!s) return undefined;
-  return s.length > maxLen ? `${s.slice(0, maxLen - 1)}…` : s;
+  return shorten(s, maxLen);
+}
+
+/** Free text a person wrote (a full name, a token's name): cleaned, and no e-mail address in it. */
+function personal(x: unknown): string | undefined {
+  const s = clean(x);
+  return s && removeEmails(s);
+}
+
+/** At most `maxLen` characters, an ellipsis at the end when cut, never half a surrogate pair. */
+export function shorten(s: string, maxLen: number): string {
+  if (s.length <= maxLen) return s;
+  let cut = maxLen - 1;
+  if (/[\ud800-\udbff]/.test(s[cut - 1] ?? '')) cut--;
+  return `${s.slice(0, cut)}…`;
 }
 
 function strings(x: unknown, cap = MAX_PERMISSIONS): string[] {
@@ -169,23 +191,68 @@ export interface WhoamiContext {
   jwtScope?: string;
 }
 
+/** Token roles the Hub documents for user access tokens. */
+const ROLES = new Set(['read', 'write', 'fineGrained']);
+const OWNER_TYPES = new Set(['user', 'org', 'app']);
+
+/** What is wrong with a fine-grained block the verdict would rely on, if anything. */
+function fineGrainedProblem(fg: unknown): string | undefined {
+  if (!isObj(fg)) return 'a fine-grained token without its fineGrained block';
+  if (fg.global !== undefined && !Array.isArray(fg.global)) return 'fine-grained global permissions that are not a list';
+  if (fg.scoped === undefined) return undefined;
+  if (!Array.isArray(fg.scoped)) return 'fine-grained scopes that are not a list';
+  for (const s of fg.scoped) {
+    // A scope that names nothing would be judged as reaching anything.
+    if (!isObj(s) || !isObj(s.entity) || typeof s.entity.type !== 'string' || !(clean(s.entity.name) ?? clean(s.entity._id))) return 'a fine-grained scope without the entity it applies to';
+    if (!Array.isArray(s.permissions)) return 'a fine-grained scope without a list of permissions';
+  }
+  return undefined;
+}
+
+/**
+ * Why a 200 answer is not a whoami-v2 shape hfleaks can judge, or undefined when it is:
+ * the fields the verdict relies on must have the documented types. The owner's name is a
+ * string; the owner's type is user, org or app; a user's token is an access token of a
+ * known role (fine-grained ones with their scopes, each naming its entity) or an OAuth
+ * token. Anything else is `unknown`: a guess could grade a live token wrongly.
+ */
+export function whoamiProblem(json: unknown): string | undefined {
+  if (!isObj(json)) return 'the answer is not a JSON object';
+  if (!clean(json.name)) return "the owner's name is missing or not a string";
+  const type = json.type ?? 'user';
+  if (typeof type !== 'string' || !OWNER_TYPES.has(type)) return 'the owner type is not user, org or app';
+  if (json.auth !== undefined && !isObj(json.auth)) return 'auth is not an object';
+  const auth = isObj(json.auth) ? json.auth : {};
+  if (auth.accessToken !== undefined) {
+    if (!isObj(auth.accessToken)) return 'accessToken is not an object';
+    const role = auth.accessToken.role;
+    if (typeof role !== 'string' || !ROLES.has(role)) return "the token's role is missing or not read, write or fineGrained";
+    // (A fineGrained object is read whatever the role says, so it is checked too.)
+    if (role === 'fineGrained' || isObj(auth.accessToken.fineGrained)) return fineGrainedProblem(auth.accessToken.fineGrained);
+    return undefined;
+  }
+  // Without an access token: an OAuth token, an organization API token or an app token.
+  if (type === 'user' && auth.type !== 'oauth') return 'it shows neither an access token nor an OAuth token';
+  return undefined;
+}
+
 /**
  * The Verification for a 200 answer, or undefined when the body isn't a shape the Hub
- * gives (the caller then reports `unknown`).
+ * gives (see whoamiProblem; the caller then reports `unknown`).
  */
 export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verification | undefined {
-  if (!isObj(json)) return undefined;
+  if (whoamiProblem(json) !== undefined || !isObj(json)) return undefined;
   const name = clean(json.name);
   const auth = isObj(json.auth) ? json.auth : undefined;
-  if (!name && !auth) return undefined;
   const ownerType = clean(json.type, 40) ?? 'user';
   const v: Verification = { status: 'valid', httpStatus: 200 };
-  const fullname = clean(json.fullname);
+  // A full name or a token's name can be an e-mail address: none goes into a report.
+  const fullname = personal(json.fullname);
   v.owner = { name: name ?? '?', type: ownerType, ...(fullname && fullname !== name ? { fullname } : {}) };
   const at = auth && isObj(auth.accessToken) ? auth.accessToken : undefined;
   const authType = clean(auth?.type, 40);
   if (at) {
-    const tn = clean(at.displayName);
+    const tn = personal(at.displayName);
     if (tn) v.tokenName = tn;
     const role = clean(at.role, 40);
     if (role) v.role = role;
@@ -289,10 +356,6 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
     // A legacy organization API token acts for its organization; it reads at least, and
     // nothing in the answer shows it writing.
     v.canWrite = false;
-    v.canReadPrivate = true;
-  } else if (at && v.role) {
-    // An unknown role name: judge by its name.
-    v.canWrite = /write|admin/i.test(v.role);
     v.canReadPrivate = true;
   }
   // Both are always said for a valid token: false where nothing in the answer shows the ability.

@@ -289,6 +289,29 @@ describe('hfleaks verify', () => {
     }
   });
 
+  it("a Hub message's line separators and invisible format characters reach no report: the reason is one line", async () => {
+    const h = await hub({ tokens: { [T.read]: { behavior: '403', message: 'blocked\u2028Forged second line\u2029and a third\u200b\ufeff\u00ad end' } } });
+    const SEPARATORS = /[\u2028\u2029\u200b\ufeff\u00ad\u0085]/;
+    for (const format of ['text', 'json', 'markdown', 'sarif']) {
+      const r = await cli(['verify', '--endpoint', h.url, '--format', format], { input: `${T.read}\n` });
+      expect(r.code, format).toBe(1);
+      expect(r.stdout, format).not.toMatch(SEPARATORS);
+      expect(r.stderr, format).not.toMatch(SEPARATORS);
+      if (format === 'json') expect(JSON.parse(r.stdout).findings[0].verification.reason).toBe('HTTP 403: blocked Forged second line and a third end');
+    }
+  });
+
+  it("an e-mail address in a Hub message is removed from every output alike", async () => {
+    const h = await hub({ tokens: { [T.read]: { behavior: '403', message: 'blocked by policy, contact jane.doe@corp.example' } } });
+    for (const format of ['text', 'json', 'markdown', 'sarif']) {
+      const r = await cli(['verify', '--endpoint', h.url, '--format', format], { input: `${T.read}\n` });
+      expect(r.code, format).toBe(1);
+      expect(r.stdout + r.stderr, format).not.toContain('corp.example');
+      expect(r.stderr, format).toMatch(/contact \[e-mail removed\]/);
+      if (format === 'json') expect(JSON.parse(r.stdout).findings[0].verification.reason).toBe('HTTP 403: blocked by policy, contact [e-mail removed]');
+    }
+  });
+
   it('a token the Hub echoes back, in names or in a message, whole, as base64 or without its prefix, is redacted', async () => {
     const b64 = (t: string) => Buffer.from(t).toString('base64');
     const h = await hub({
@@ -305,6 +328,27 @@ describe('hfleaks verify', () => {
         expect(r.stdout + r.stderr, format).not.toContain(b64(t).replace(/=+$/, ''));
       }
       if (format === 'text') expect(r.stdout).toMatch(/valid write token "hf_..….." of alice \(hf_..…..\)/);
+    }
+  });
+
+  it('a token echoed in base64 inside a longer encoded string (an Authorization header, user:token, the body) is redacted', async () => {
+    const tokens = [gen.userToken(), gen.userToken(), gen.userToken()];
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const echoes = [b64(`Bearer ${tokens[0]}`), b64(`user:${tokens[1]}`), b64(tokens[2]!.slice(3))];
+    const h = await hub({ tokens: Object.fromEntries(tokens.map((t, i) => [t, { behavior: '403', message: `proxy rejected ${echoes[i]}` }])) });
+    for (const format of ['text', 'json', 'markdown', 'sarif']) {
+      const r = await cli(['verify', '--endpoint', h.url, '--format', format], { input: tokens.join('\n') });
+      expect(r.code, format).toBe(1);
+      const all = r.stdout + r.stderr;
+      expect(all, format).toMatch(/proxy rejected hf_..…../);
+      for (const e of echoes) expect(all, format).not.toContain(e.replace(/=+$/, '').slice(4, -4));
+      // Decoded at every alignment, nothing in the output holds a token's body.
+      for (const run of all.match(/[A-Za-z0-9+/]{16,}/g) ?? []) {
+        for (let shift = 0; shift < 4; shift++) {
+          const decoded = Buffer.from(run.slice(shift), 'base64').toString('latin1');
+          for (const t of tokens) expect(decoded, format).not.toContain(t.slice(3));
+        }
+      }
     }
   });
 });
@@ -344,6 +388,19 @@ describe('hfleaks revoke', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/FAILED/);
     expect(r.stderr).toMatch(/revocation failed .*those tokens still work/);
+  });
+
+  it('only 202 Accepted is success: a 200 (a proxy page) or a 204 fails the batch', async () => {
+    for (const status of [200, 204]) {
+      const h = await hub({ revokeStatus: status });
+      const r = await cliJson(['revoke', '--yes', '--endpoint', h.url], { input: `${T.read}\n` });
+      expect(r.code, String(status)).toBe(2);
+      expect(r.report).toMatchObject({ ok: false, batches: [{ ok: false, status, reason: expect.stringMatching(new RegExp(`HTTP ${status} instead of 202 Accepted`)) }] });
+      const t = await cli(['revoke', '--yes', '--endpoint', h.url], { input: `${T.read}\n` });
+      expect(t.code, String(status)).toBe(2);
+      expect(t.stdout).not.toMatch(/revoked for good/);
+      expect(t.stdout).toMatch(/FAILED: .*Nothing shows these tokens were revoked/);
+    }
   });
 });
 
@@ -389,6 +446,17 @@ describe('scan --revoke', () => {
     expect(r.report.findings).toHaveLength(2);
     expect(r.stderr).toMatch(/hfleaks: revocation failed for 2 tokens/);
   });
+
+  it('a 2xx other than 202 is no revocation: nothing is marked revoked, exit 2', async () => {
+    const h = await hub({ revokeStatus: 200 });
+    const r = await cliJson(['scan', join(dir, 'train.py'), '--revoke', '--yes', '--endpoint', h.url]);
+    expect(r.code).toBe(2);
+    for (const f of r.report.findings) {
+      expect(f.verification.status).toBe('valid');
+      expect(f.verification.revoked).toBeUndefined();
+    }
+    expect(r.stderr).toMatch(/hfleaks: revocation failed for 2 tokens \(HTTP 200 instead of 202 Accepted/);
+  });
 });
 
 /** The CLI in-process with a terminal on stdin, to answer the confirmation. */
@@ -421,6 +489,15 @@ describe('confirmation on a terminal', () => {
     expect(r.err).toMatch(/not revoked/);
     expect(h.revocations).toHaveLength(0);
     expect(JSON.parse(r.out).findings.every((f: any) => f.verification.revoked === undefined)).toBe(true);
+  });
+
+  it('"yes" in any case, with spaces around, agrees; "ye" or "yes please" does not', async () => {
+    for (const [typed, agrees] of [[' YES \n', true], [' y\n', true], ['ye\n', false], ['yes please\n', false]] as const) {
+      const h = await hub();
+      const r = await onTerminal(['revoke', '--endpoint', h.url], `${T.write}\n\n${typed}`);
+      expect(r.code, typed).toBe(agrees ? 0 : 2);
+      expect(h.revocations, typed).toHaveLength(agrees ? 1 : 0);
+    }
   });
 
   it('revoke: an empty line ends the list, then the answer', async () => {

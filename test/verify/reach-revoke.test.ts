@@ -2,8 +2,10 @@
 // against the fake Hub.
 import { afterEach, describe, expect, it } from 'vitest';
 import { tokenGenerator } from '../../src/rules/template.ts';
+import type { HubClient } from '../../src/verify/client.ts';
 import { createHubClient } from '../../src/verify/client.ts';
 import { listReach, nextLink, reachSentence } from '../../src/verify/reach.ts';
+import { scrub } from '../../src/findings/redact.ts';
 import { describeRevocation, revokeTokens } from '../../src/verify/revoke.ts';
 import type { FakeHub, FakeHubOptions } from '../helpers/fake-hub.mjs';
 import { startFakeHub } from '../helpers/fake-hub.mjs';
@@ -108,6 +110,29 @@ describe('reach', () => {
     expect(h.other.requests).toHaveLength(0);
   });
 
+  it('the time budget bounds reading the pages too, not only the requests', async () => {
+    const token = gen.userToken();
+    const h = await hub({ pageSize: 2, repos: REPOS, tokens: { [token]: { name: 'alice' } } });
+    // A clock that passes the end of the budget while the first pages come in: what they
+    // hold is not read (a page can hold millions of entries), and the listing says why.
+    let t = 0;
+    const real = createHubClient({ endpoint: h.url, budgetMs: 1000, now: () => t, ...noWait });
+    const c: HubClient = {
+      ...real,
+      request: async (spec) => {
+        const a = await real.request(spec);
+        t += 5000;
+        return a;
+      },
+    };
+    const r = await listReach(c, token, ['alice']);
+    real.close();
+    expect(r.total).toBe(0);
+    expect(r.truncated).toBe(true);
+    expect(r.reason).toMatch(/models of alice: the verification time budget \(1 s\) was used up/);
+    expect(h.requests).toHaveLength(3);
+  });
+
   it('a failing listing makes the reach incomplete, not wrong', async () => {
     const token = gen.userToken();
     const h = await hub({ repos: REPOS, tokens: { [token]: { name: 'alice' } } });
@@ -147,5 +172,24 @@ describe('revocation', () => {
     expect(r.ok).toBe(false);
     expect(h.revocations).toHaveLength(2);
     expect(describeRevocation(r).join('\n')).toMatch(/FAILED: the Hub answered HTTP 500, after 1 retry\. These tokens were NOT revoked/);
+  });
+});
+
+describe('echoes in base64', () => {
+  it('a token inside any longer base64 text is found at every alignment, in both alphabets, and its whole run goes', () => {
+    const token = gen.userToken();
+    for (let pad = 0; pad < 6; pad++) {
+      for (const plain of [`${'x'.repeat(pad)}${token}:rest`, `${'y'.repeat(pad)}${token.slice(3)}`]) {
+        for (const enc of ['base64', 'base64url'] as const) {
+          const echoed = Buffer.from(plain).toString(enc);
+          expect(scrub(`refused ${echoed} here`, [token]), `${pad} ${enc}`).toBe(`refused ${token.slice(0, 5)}…${token.slice(-2)} here`);
+        }
+      }
+    }
+  });
+
+  it('leaves other base64 alone', () => {
+    const text = `refused ${Buffer.from(`Bearer ${gen.userToken()}`).toString('base64')}`;
+    expect(scrub(text, [gen.userToken()])).toBe(text);
   });
 });

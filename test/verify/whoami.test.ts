@@ -5,8 +5,9 @@ import type { Io } from '../../src/cli/io.ts';
 import type { Finding, Verification } from '../../src/core/types.ts';
 import { verifyStep } from '../../src/verify/settings.ts';
 import { isDead, severityFromVerification } from '../../src/verify/severity.ts';
-import { describe as describeVerdict } from '../../src/verify/verify-token.ts';
-import { clean, parseWhoami, permissionLevel, roleLevel } from '../../src/verify/whoami.ts';
+import type { HubClient } from '../../src/verify/client.ts';
+import { describe as describeVerdict, verifyToken } from '../../src/verify/verify-token.ts';
+import { clean, parseWhoami, permissionLevel, roleLevel, whoamiProblem } from '../../src/verify/whoami.ts';
 import { whoamiBody } from '../helpers/fake-hub.mjs';
 
 const ORGS = [
@@ -261,6 +262,50 @@ describe('other token shapes', () => {
 
   it.each([[[]], ['text'], [null], [42], [{}], [{ orgs: [] }]])('an unexpected shape (%j) is not a verdict', (body) => {
     expect(parseWhoami(body)).toBeUndefined();
+  });
+
+  const user = (accessToken: unknown, extra: Record<string, unknown> = {}) => ({ type: 'user', name: 'bob', orgs: [], auth: { type: 'access_token', accessToken }, ...extra });
+  it.each([
+    ['the owner name is a number', { ...user({ role: 'write' }), name: 123 }, /owner's name/],
+    ['the owner name is missing', { type: 'user', auth: { type: 'access_token', accessToken: { role: 'write' } } }, /owner's name/],
+    ['the owner name is empty', { ...user({ role: 'write' }), name: ' ' }, /owner's name/],
+    ['the owner type is unknown', user({ role: 'write' }, { type: 'robot' }), /owner type/],
+    ['the owner type is not a string', user({ role: 'write' }, { type: 7 }), /owner type/],
+    ['auth is not an object', { type: 'user', name: 'bob', auth: 'x' }, /auth/],
+    ['accessToken is not an object', user('x'), /accessToken/],
+    ['the role is missing', user({ displayName: 'laptop' }), /role/],
+    ['the role is unknown', user({ role: 'superuser' }), /role/],
+    ['a fine-grained token without its block', user({ role: 'fineGrained' }), /fineGrained block/],
+    ['fine-grained global not a list', user({ role: 'fineGrained', fineGrained: { global: 'x', scoped: [] } }), /global/],
+    ['fine-grained scopes not a list', user({ role: 'fineGrained', fineGrained: { scoped: {} } }), /scopes that are not a list/],
+    ['a scope without an entity', user({ role: 'fineGrained', fineGrained: { scoped: [{ permissions: ['repo.write'] }] } }), /without the entity/],
+    ['a null scope', user({ role: 'fineGrained', fineGrained: { scoped: [null] } }), /without the entity/],
+    ['a scope whose entity has no name', user({ role: 'fineGrained', fineGrained: { scoped: [{ entity: { type: 'org' }, permissions: ['repo.write'] }] } }), /without the entity/],
+    ['a scope without permissions', user({ role: 'fineGrained', fineGrained: { scoped: [{ entity: { type: 'org', name: 'acme' } }] } }), /permissions/],
+    ['a user answer with neither an access token nor OAuth', { type: 'user', name: 'bob', auth: { type: 'access_token' } }, /neither/],
+  ])('a malformed answer (%s) is unknown, with a reason, never a verdict', (_what, body, why) => {
+    expect(whoamiProblem(body)).toMatch(why);
+    expect(parseWhoami(body)).toBeUndefined();
+  });
+
+  it('a malformed answer gives verify an unknown verdict that says what was wrong', async () => {
+    const client = { endpoint: 'https://hub.example', whoami: async () => ({ ok: true, status: 200, headers: {}, json: { type: 'user', auth: { type: 'access_token', accessToken: { role: 'write' } } } }) } as unknown as HubClient;
+    const v = await verifyToken(client, 'unused');
+    expect(v).toMatchObject({ status: 'unknown', httpStatus: 200, reason: "HTTP 200 but the answer is not a whoami-v2 shape (the owner's name is missing or not a string)" });
+    expect(severityFromVerification(v)).toBe('medium');
+  });
+
+  it.each([
+    ['read token', whoamiBody({ role: 'read' })],
+    ['write token', whoamiBody({ role: 'write', orgs: ORGS })],
+    ['fine-grained token', whoamiBody({ role: 'fineGrained', fineGrained: { global: ['discussion.write'], scoped: [{ entity: { type: 'org', name: 'acme' }, permissions: ['repo.write'] }] } })],
+    ['fine-grained token without scopes', whoamiBody({ role: 'fineGrained', fineGrained: {} })],
+    ['organization API token', whoamiBody({ kind: 'org' })],
+    ['OAuth token', whoamiBody({ kind: 'oauth', orgs: ORGS })],
+    ['app token', whoamiBody({ kind: 'app' })],
+  ])('a documented shape (%s) stays readable', (_kind, body) => {
+    expect(whoamiProblem(body)).toBeUndefined();
+    expect(parseWhoami(body)?.status).toBe('valid');
   });
 
   it('odd fields degrade without crashing', () => {
