@@ -23770,15 +23770,151 @@ var init_progress = __esm({
   }
 });
 
+// src/findings/redact.ts
+function redact(secret, prefixes = PREFIXES) {
+  const prefix = [...prefixes].sort((a, b3) => b3.length - a.length).find((p2) => secret.startsWith(p2)) ?? "";
+  const body = secret.slice(prefix.length);
+  if (body.length < 8) return `${prefix}\u2026`;
+  return `${prefix}${body.slice(0, 2)}\u2026${body.slice(-2)}`;
+}
+function echoForms(secret) {
+  const prefix = PREFIXES.find((p2) => secret.startsWith(p2)) ?? "";
+  const body = secret.slice(prefix.length);
+  const b64 = Buffer.from(secret).toString("base64");
+  const forms = [secret, b64, b64.replace(/=+$/, ""), Buffer.from(secret).toString("base64url")];
+  if (body.length >= 16) forms.push(body);
+  return [...new Set(forms)];
+}
+function base64Cores(plain) {
+  const bytes2 = Buffer.from(plain);
+  const cores = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const b64 = Buffer.concat([Buffer.alloc(offset), bytes2]).toString("base64");
+    const first = Math.ceil(8 * offset / 6);
+    const last = Math.floor((8 * (offset + bytes2.length) - 6) / 6);
+    const core = b64.slice(first, last + 1);
+    cores.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return cores;
+}
+function embeddedForms(secret) {
+  const prefix = PREFIXES.find((p2) => secret.startsWith(p2)) ?? "";
+  const body = secret.slice(prefix.length);
+  const forms = base64Cores(secret);
+  if (body.length >= 16 && body !== secret) forms.push(...base64Cores(body));
+  return [...new Set(forms)].filter((f3) => f3.length >= 20);
+}
+function scrubber(secrets) {
+  const byKey = /* @__PURE__ */ new Map();
+  const short = [];
+  for (const s of secrets) {
+    if (!s) continue;
+    const shown = redact(s);
+    const forms = [...echoForms(s).map((form) => ({ form, shown })), ...embeddedForms(s).map((form) => ({ form, shown, encoded: true }))];
+    for (const f3 of forms) {
+      const { form } = f3;
+      if (form.length < KEY || !FORM_CHARS.test(form)) short.push(f3);
+      else {
+        const key = form.slice(0, KEY);
+        const bucket = byKey.get(key);
+        if (bucket) bucket.push(f3);
+        else byKey.set(key, [f3]);
+      }
+    }
+  }
+  const done = /* @__PURE__ */ new Map();
+  return (text2) => {
+    let out = done.get(text2);
+    if (out === void 0) done.set(text2, out = scrubOnce(text2));
+    return out;
+  };
+  function scrubOnce(text2) {
+    let out = text2;
+    for (const f3 of short) if (out.includes(f3.form)) out = out.split(f3.form).join(f3.shown);
+    if (!byKey.size || out.length < KEY) return out;
+    let result = "";
+    let kept = 0;
+    for (const run of out.matchAll(FORM_RUN)) {
+      const end = run.index + run[0].length;
+      for (let i = Math.max(run.index, kept); i + KEY <= end; ) {
+        const hit = byKey.get(out.slice(i, i + KEY))?.filter((f3) => out.startsWith(f3.form, i)).reduce((a, b3) => a && a.form.length >= b3.form.length ? a : b3, void 0);
+        if (!hit) {
+          i++;
+          continue;
+        }
+        let from = i;
+        i += hit.form.length;
+        if (hit.encoded) {
+          while (from > kept && B64_CHAR.test(out[from - 1])) from--;
+          while (i < end && B64_CHAR.test(out[i])) i++;
+          while (i < end && out[i] === "=") i++;
+        }
+        result += out.slice(kept, from) + hit.shown;
+        kept = i;
+      }
+    }
+    return result + out.slice(kept);
+  }
+}
+function scrub(text2, secrets) {
+  return scrubber(secrets)(text2);
+}
+function scrubTokenShapes(text2) {
+  return text2.replace(/(hf_oauth_|hf_jwt_|api_org_|hf_)([A-Za-z0-9_.-]{20,})/g, (m2) => redact(m2));
+}
+function scrubPathTokens(path2) {
+  if (!path2.includes("hf_") && !path2.includes("api_org_")) return path2;
+  return path2.replace(/(?:hf_oauth_|hf_jwt_)eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, (m2) => redact(m2)).replace(/(?:api_org_|hf_)[A-Za-z0-9]{34}(?![A-Za-z0-9])/g, (m2) => redact(m2));
+}
+function removeEmails(s) {
+  return s.replace(EMAIL, "[e-mail removed]");
+}
+function escapeControls(s) {
+  return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function mapStrings(value2, f3) {
+  const walk2 = (v2) => {
+    if (typeof v2 === "string") return f3(v2);
+    if (Array.isArray(v2)) return v2.map(walk2);
+    if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x3]) => [k2, walk2(x3)]));
+    return v2;
+  };
+  return walk2(value2);
+}
+var PREFIXES, KEY, FORM_RUN, FORM_CHARS, B64_CHAR, EMAIL, CONTROL, NAMED;
+var init_redact = __esm({
+  "src/findings/redact.ts"() {
+    "use strict";
+    PREFIXES = ["hf_oauth__refresh_", "hf_oauth_", "hf_jwt_", "api_org_", "hf_"];
+    KEY = 16;
+    FORM_RUN = new RegExp(`[A-Za-z0-9_+/=.-]{${KEY},}`, "g");
+    FORM_CHARS = /^[A-Za-z0-9_+/=.-]+$/;
+    B64_CHAR = /[A-Za-z0-9+/_-]/;
+    EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+    CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+  }
+});
+
 // src/verify/whoami.ts
 function isObj(x3) {
   return typeof x3 === "object" && x3 !== null && !Array.isArray(x3);
 }
 function clean(x3, maxLen = 200) {
   if (typeof x3 !== "string") return void 0;
-  const s = x3.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "").trim();
+  const s = x3.replace(/[\p{Zl}\p{Zp}]/gu, " ").replace(/[\p{Cc}\p{Cf}\p{Cs}]/gu, "").trim();
   if (!s) return void 0;
-  return s.length > maxLen ? `${s.slice(0, maxLen - 1)}\u2026` : s;
+  return shorten(s, maxLen);
+}
+function personal(x3) {
+  const s = clean(x3);
+  return s && removeEmails(s);
+}
+function shorten(s, maxLen) {
+  if (s.length <= maxLen) return s;
+  let cut = maxLen - 1;
+  if (/[\ud800-\udbff]/.test(s[cut - 1] ?? "")) cut--;
+  return `${s.slice(0, cut)}\u2026`;
 }
 function strings(x3, cap = MAX_PERMISSIONS) {
   if (!Array.isArray(x3)) return [];
@@ -23875,19 +24011,46 @@ function appScope(x3) {
   const granted = Object.entries(x3).filter(([, v2]) => v2 !== false && v2 !== null && v2 !== void 0 && !(Array.isArray(v2) && v2.length === 0)).slice(0, 20).map(([k2]) => clean(k2, 60)).filter((k2) => !!k2);
   return granted.length ? granted.join(" ") : void 0;
 }
+function fineGrainedProblem(fg2) {
+  if (!isObj(fg2)) return "a fine-grained token without its fineGrained block";
+  if (fg2.global !== void 0 && !Array.isArray(fg2.global)) return "fine-grained global permissions that are not a list";
+  if (fg2.scoped === void 0) return void 0;
+  if (!Array.isArray(fg2.scoped)) return "fine-grained scopes that are not a list";
+  for (const s of fg2.scoped) {
+    if (!isObj(s) || !isObj(s.entity) || typeof s.entity.type !== "string" || !(clean(s.entity.name) ?? clean(s.entity._id))) return "a fine-grained scope without the entity it applies to";
+    if (!Array.isArray(s.permissions)) return "a fine-grained scope without a list of permissions";
+  }
+  return void 0;
+}
+function whoamiProblem(json) {
+  if (!isObj(json)) return "the answer is not a JSON object";
+  if (!clean(json.name)) return "the owner's name is missing or not a string";
+  const type = json.type ?? "user";
+  if (typeof type !== "string" || !OWNER_TYPES.has(type)) return "the owner type is not user, org or app";
+  if (json.auth !== void 0 && !isObj(json.auth)) return "auth is not an object";
+  const auth = isObj(json.auth) ? json.auth : {};
+  if (auth.accessToken !== void 0) {
+    if (!isObj(auth.accessToken)) return "accessToken is not an object";
+    const role = auth.accessToken.role;
+    if (typeof role !== "string" || !ROLES.has(role)) return "the token's role is missing or not read, write or fineGrained";
+    if (role === "fineGrained" || isObj(auth.accessToken.fineGrained)) return fineGrainedProblem(auth.accessToken.fineGrained);
+    return void 0;
+  }
+  if (type === "user" && auth.type !== "oauth") return "it shows neither an access token nor an OAuth token";
+  return void 0;
+}
 function parseWhoami(json, ctx = {}) {
-  if (!isObj(json)) return void 0;
+  if (whoamiProblem(json) !== void 0 || !isObj(json)) return void 0;
   const name = clean(json.name);
   const auth = isObj(json.auth) ? json.auth : void 0;
-  if (!name && !auth) return void 0;
   const ownerType = clean(json.type, 40) ?? "user";
   const v2 = { status: "valid", httpStatus: 200 };
-  const fullname = clean(json.fullname);
+  const fullname = personal(json.fullname);
   v2.owner = { name: name ?? "?", type: ownerType, ...fullname && fullname !== name ? { fullname } : {} };
   const at2 = auth && isObj(auth.accessToken) ? auth.accessToken : void 0;
   const authType = clean(auth?.type, 40);
   if (at2) {
-    const tn2 = clean(at2.displayName);
+    const tn2 = personal(at2.displayName);
     if (tn2) v2.tokenName = tn2;
     const role = clean(at2.role, 40);
     if (role) v2.role = role;
@@ -23979,9 +24142,6 @@ function parseWhoami(json, ctx = {}) {
   } else if (ownerType === "org") {
     v2.canWrite = false;
     v2.canReadPrivate = true;
-  } else if (at2 && v2.role) {
-    v2.canWrite = /write|admin/i.test(v2.role);
-    v2.canReadPrivate = true;
   }
   v2.canWrite ??= false;
   v2.canReadPrivate ??= false;
@@ -24051,10 +24211,11 @@ function summarize(v2, authType, note2) {
   }
   return `${s}.`;
 }
-var ORDER, rank, min, max, MAX_ORGS, MAX_SCOPED, MAX_PERMISSIONS, SIDE;
+var ORDER, rank, min, max, MAX_ORGS, MAX_SCOPED, MAX_PERMISSIONS, SIDE, ROLES, OWNER_TYPES;
 var init_whoami = __esm({
   "src/verify/whoami.ts"() {
     "use strict";
+    init_redact();
     ORDER = ["none", "read", "write", "admin"];
     rank = (l3) => ORDER.indexOf(l3);
     min = (a, b3) => rank(a) <= rank(b3) ? a : b3;
@@ -24068,6 +24229,8 @@ var init_whoami = __esm({
       "discussion.write": "open discussions and pull requests in its owner's name",
       "post.write": "publish posts in its owner's name"
     };
+    ROLES = /* @__PURE__ */ new Set(["read", "write", "fineGrained"]);
+    OWNER_TYPES = /* @__PURE__ */ new Set(["user", "org", "app"]);
   }
 });
 
@@ -24209,105 +24372,6 @@ var init_facts = __esm({
     init_whoami();
     DEFAULT_ENDPOINT = "https://huggingface.co";
     HARMLESS_WRITES = /* @__PURE__ */ new Set(["inference.serverless.write", "inference.endpoints.infer.write", "discussion.write", "post.write"]);
-  }
-});
-
-// src/findings/redact.ts
-function redact(secret, prefixes = PREFIXES) {
-  const prefix = [...prefixes].sort((a, b3) => b3.length - a.length).find((p2) => secret.startsWith(p2)) ?? "";
-  const body = secret.slice(prefix.length);
-  if (body.length < 8) return `${prefix}\u2026`;
-  return `${prefix}${body.slice(0, 2)}\u2026${body.slice(-2)}`;
-}
-function echoForms(secret) {
-  const prefix = PREFIXES.find((p2) => secret.startsWith(p2)) ?? "";
-  const body = secret.slice(prefix.length);
-  const b64 = Buffer.from(secret).toString("base64");
-  const forms = [secret, b64, b64.replace(/=+$/, ""), Buffer.from(secret).toString("base64url")];
-  if (body.length >= 16) forms.push(body);
-  return [...new Set(forms)];
-}
-function scrubber(secrets) {
-  const byKey = /* @__PURE__ */ new Map();
-  const short = [];
-  for (const s of secrets) {
-    if (!s) continue;
-    const shown = redact(s);
-    for (const form of echoForms(s)) {
-      const f3 = { form, shown };
-      if (form.length < KEY || !FORM_CHARS.test(form)) short.push(f3);
-      else {
-        const key = form.slice(0, KEY);
-        const bucket = byKey.get(key);
-        if (bucket) bucket.push(f3);
-        else byKey.set(key, [f3]);
-      }
-    }
-  }
-  const done = /* @__PURE__ */ new Map();
-  return (text2) => {
-    let out = done.get(text2);
-    if (out === void 0) done.set(text2, out = scrubOnce(text2));
-    return out;
-  };
-  function scrubOnce(text2) {
-    let out = text2;
-    for (const f3 of short) if (out.includes(f3.form)) out = out.split(f3.form).join(f3.shown);
-    if (!byKey.size || out.length < KEY) return out;
-    let result = "";
-    let kept = 0;
-    for (const run of out.matchAll(FORM_RUN)) {
-      const end = run.index + run[0].length;
-      for (let i = Math.max(run.index, kept); i + KEY <= end; ) {
-        const hit = byKey.get(out.slice(i, i + KEY))?.filter((f3) => out.startsWith(f3.form, i)).reduce((a, b3) => a && a.form.length >= b3.form.length ? a : b3, void 0);
-        if (!hit) {
-          i++;
-          continue;
-        }
-        result += out.slice(kept, i) + hit.shown;
-        i += hit.form.length;
-        kept = i;
-      }
-    }
-    return result + out.slice(kept);
-  }
-}
-function scrub(text2, secrets) {
-  return scrubber(secrets)(text2);
-}
-function scrubTokenShapes(text2) {
-  return text2.replace(/(hf_oauth_|hf_jwt_|api_org_|hf_)([A-Za-z0-9_.-]{20,})/g, (m2) => redact(m2));
-}
-function scrubPathTokens(path2) {
-  if (!path2.includes("hf_") && !path2.includes("api_org_")) return path2;
-  return path2.replace(/(?:hf_oauth_|hf_jwt_)eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, (m2) => redact(m2)).replace(/(?:api_org_|hf_)[A-Za-z0-9]{34}(?![A-Za-z0-9])/g, (m2) => redact(m2));
-}
-function removeEmails(s) {
-  return s.replace(EMAIL, "[e-mail removed]");
-}
-function escapeControls(s) {
-  return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-function mapStrings(value2, f3) {
-  const walk2 = (v2) => {
-    if (typeof v2 === "string") return f3(v2);
-    if (Array.isArray(v2)) return v2.map(walk2);
-    if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x3]) => [k2, walk2(x3)]));
-    return v2;
-  };
-  return walk2(value2);
-}
-var PREFIXES, KEY, FORM_RUN, FORM_CHARS, EMAIL, CONTROL, NAMED;
-var init_redact = __esm({
-  "src/findings/redact.ts"() {
-    "use strict";
-    PREFIXES = ["hf_oauth__refresh_", "hf_oauth_", "hf_jwt_", "api_org_", "hf_"];
-    KEY = 16;
-    FORM_RUN = new RegExp(`[A-Za-z0-9_+/=.-]{${KEY},}`, "g");
-    FORM_CHARS = /^[A-Za-z0-9_+/=.-]+$/;
-    EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
-    CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-    NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
   }
 });
 
@@ -25001,7 +25065,8 @@ async function verifyToken(client, token, ctx = {}, now = () => /* @__PURE__ */ 
   if (a.ok) {
     const v2 = parseWhoami(a.json, ctx);
     if (v2) return { ...v2, ...base2, httpStatus: a.status };
-    return describe({ status: "unknown", httpStatus: a.status, reason: `HTTP ${a.status} but the answer is not a whoami-v2 shape`, ...base2 });
+    const problem = whoamiProblem(a.json);
+    return describe({ status: "unknown", httpStatus: a.status, reason: `HTTP ${a.status} but the answer is not a whoami-v2 shape${problem ? ` (${problem})` : ""}`, ...base2 });
   }
   if (a.status === 401) return describe({ status: "invalid", httpStatus: 401, reason: a.reason, ...base2 });
   return describe({ status: "unknown", ...a.status !== void 0 ? { httpStatus: a.status } : {}, reason: a.reason, ...base2 });
@@ -25345,9 +25410,10 @@ function serverMessage(ex) {
     }
   }
   if (!msg) return void 0;
-  const text2 = clean(msg.replace(/[\r\n\t]+/g, " "), 1e4)?.replace(/(hf_|api_org_)[A-Za-z0-9_.-]{8,}/g, "$1\u2026");
+  const cleaned = clean(msg.replace(/[\r\n\t]+/g, " "), 1e4);
+  const text2 = cleaned && removeEmails(cleaned).replace(/(hf_|api_org_)[A-Za-z0-9_.-]{8,}/g, "$1\u2026");
   if (!text2) return void 0;
-  return text2.length > 120 ? `${text2.slice(0, 117)}\u2026` : text2;
+  return shorten(text2, 118);
 }
 function createHubClient(opts) {
   const endpoint = opts.endpoint;
@@ -25493,6 +25559,7 @@ function createHubClient(opts) {
     request,
     stats: () => ({ ...stats }),
     spentMs: () => spentBefore + (now() - started),
+    overBudget: () => now() >= deadline ? budgetReason() : void 0,
     close: () => agent.destroy()
   };
 }
@@ -25504,6 +25571,7 @@ var init_client = __esm({
     init_endpoint();
     init_http();
     init_ratelimit();
+    init_redact();
     init_whoami();
     init_defaults();
     init_defaults();
@@ -25621,9 +25689,27 @@ async function listReach(client, token, authors, opts = {}) {
   const maxRequests = opts.maxRequests ?? 60;
   const nExamples = opts.examples ?? 5;
   let requests = 0;
-  const seen = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
+  const byType = { model: 0, dataset: 0, space: 0 };
+  let priv = 0;
+  const privateNames = [];
+  const publicNames = [];
   const problems = [];
   let truncated = false;
+  function keepFirst(list, name) {
+    if (list.length >= nExamples && !(name < list[list.length - 1])) return;
+    let i = list.length;
+    while (i > 0 && name < list[i - 1]) i--;
+    list.splice(i, 0, name);
+    if (list.length > nExamples) list.pop();
+  }
+  function outOfTime(path2, author) {
+    const why = client.overBudget();
+    if (!why) return false;
+    truncated = true;
+    problems.push(`${path2} of ${author}: ${why}`);
+    return true;
+  }
   async function listing(path2, type, author) {
     let url = new URL(`${client.endpoint}/api/${path2}?author=${encodeURIComponent(author)}`);
     for (let page = 0; url; page++) {
@@ -25643,12 +25729,22 @@ async function listReach(client, token, authors, opts = {}) {
         problems.push(`${path2} of ${author}: the answer was not a list`);
         return;
       }
-      for (const r2 of a.json) {
+      const entries = a.json;
+      for (let i = 0; i < entries.length; i++) {
+        if (i % 1024 === 0 && outOfTime(path2, author)) return;
+        const r2 = entries[i];
         if (typeof r2 !== "object" || r2 === null) continue;
         const id = clean(r2.id);
         if (!id) continue;
         const key = `${type}:${id}`;
-        if (!seen.has(key)) seen.set(key, { type, private: r2.private === true });
+        if (seen.has(key)) continue;
+        seen.add(key);
+        byType[type]++;
+        const shown = type === "model" ? id : `${type}s/${id}`;
+        if (r2.private === true) {
+          priv++;
+          keepFirst(privateNames, shown);
+        } else keepFirst(publicNames, shown);
       }
       const next = nextLink(a.headers.link, url);
       if (next && !isUnderEndpoint(next, client.endpoint)) {
@@ -25661,24 +25757,11 @@ async function listReach(client, token, authors, opts = {}) {
   }
   const unique = [...new Set(authors.filter(Boolean))];
   await Promise.all(unique.flatMap((author) => KINDS.map(([path2, type]) => listing(path2, type, author))));
-  const byType = { model: 0, dataset: 0, space: 0 };
-  let priv = 0;
-  const privateNames = [];
-  const publicNames = [];
-  for (const [key, r2] of seen) {
-    byType[r2.type]++;
-    const name = key.slice(key.indexOf(":") + 1);
-    const shown = r2.type === "model" ? name : `${r2.type}s/${name}`;
-    if (r2.private) {
-      priv++;
-      privateNames.push(shown);
-    } else publicNames.push(shown);
-  }
   const reach = {
     total: seen.size,
     private: priv,
     byType,
-    examples: [...privateNames.sort(), ...publicNames.sort()].slice(0, nExamples),
+    examples: [...privateNames, ...publicNames].slice(0, nExamples),
     truncated
   };
   if (problems.length) reach.reason = problems.slice(0, 3).join("; ") + (problems.length > 3 ? `; and ${problems.length - 3} more` : "");
@@ -25715,13 +25798,14 @@ async function revokeTokens(client, tokens, batchSize = REVOKE_BATCH) {
   for (let i = 0; i < unique.length; i += batchSize) {
     const chunk = unique.slice(i, i + batchSize);
     const a = await client.request({ method: "POST", url, body: { credentials: chunk }, maxBytes: 64 << 10, json: false });
+    const accepted = a.ok && a.status === 202;
+    const reason = a.ok ? accepted ? void 0 : `HTTP ${a.status} instead of 202 Accepted: not the Hub's revocation answer` : scrub(a.reason, chunk);
     batches.push({
       count: chunk.length,
       redacted: chunk.map((t2) => redact(t2)),
-      ok: a.ok,
+      ok: accepted,
       ...a.status !== void 0 ? { status: a.status } : {},
-      // The reason can quote the Hub's message, which could echo a token back.
-      ...a.ok ? {} : { reason: scrub(a.reason, chunk) }
+      ...reason !== void 0 ? { reason } : {}
     });
   }
   return { url: url.toString(), batches, ok: batches.length > 0 && batches.every((b3) => b3.ok) };
@@ -25738,9 +25822,11 @@ function describeRevocation(r2) {
   for (const b3 of r2.batches) {
     lines.push(`  ${b3.redacted.join(", ")}`);
     if (b3.ok) {
-      lines.push(`  -> HTTP ${b3.status ?? "?"}${b3.status === 202 ? " Accepted" : ""}: every token listed that existed is revoked for good, and its owner has been e-mailed.`);
+      lines.push("  -> HTTP 202 Accepted: every token listed that existed is revoked for good, and its owner has been e-mailed.");
     } else if (b3.status === void 0) {
       lines.push(`  -> FAILED, no answer: ${b3.reason ?? "no answer"}. Nothing shows these tokens were revoked: treat them as live; run again, or delete them from the Access Tokens settings of their owner.`);
+    } else if (b3.status >= 200 && b3.status <= 299) {
+      lines.push(`  -> FAILED: ${b3.reason ?? `HTTP ${b3.status}`}. Nothing shows these tokens were revoked: treat them as live; check the endpoint and run again, or delete them from the Access Tokens settings of their owner.`);
     } else {
       lines.push(`  -> FAILED: ${b3.reason ?? `HTTP ${b3.status}`}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`);
     }
@@ -35344,6 +35430,7 @@ async function main(given, io2) {
 // src/action/main.ts
 init_render();
 init_session();
+init_redact();
 
 // src/action/fetch.ts
 init_dist3();
@@ -35584,10 +35671,17 @@ function cliArgs(inputs, sarif) {
   if (inputs.endpoint) a.push("--endpoint", inputs.endpoint);
   return [...a, ...inputs.args];
 }
+async function writeEmptySarif(path2, command2) {
+  const empty = { command: command2, version: VERSION, findings: [], stats: { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 } };
+  writePrivateFile(path2, await renderReport("sarif", empty, { showSecrets: false, color: false }));
+}
 async function runAction(env4, io2 = processIo()) {
   const say = (s) => io2.stdout(`${s}
 `);
-  const fail2 = (msg, findings = 0, what = "the scan failed") => {
+  let sarifOut = false;
+  let reported = false;
+  const fail2 = async (text2, findings = 0, what = "the scan failed") => {
+    const msg = scrubTokenShapes(text2);
     say(`::error title=hfleaks::${escapeData(msg)}`);
     setOutput(env4, "findings", String(findings));
     setOutput(env4, "exit-code", "2");
@@ -35595,6 +35689,7 @@ async function runAction(env4, io2 = processIo()) {
 
 ${msg}
 `);
+    if (sarifOut && !reported) setOutput(env4, "sarif-file", "");
     return 2;
   };
   try {
@@ -35620,11 +35715,12 @@ ${msg}
     const step = (env4.GITHUB_ACTION ?? "").replace(/[^A-Za-z0-9_-]/g, "_");
     const sarif = join11(env4.RUNNER_TEMP ?? tmpdir3(), `hfleaks-${env4.GITHUB_RUN_ID ?? process.pid}${step ? `-${step}` : ""}.sarif`);
     setOutput(env4, "sarif-file", sarif);
+    sarifOut = true;
     say(`hfleaks ${VERSION}: ${plan.why}`);
     let args;
     if (plan.kind === "nothing") {
-      const empty = { command: "history", version: VERSION, findings: [], stats: { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 } };
-      writePrivateFile(sarif, await renderReport("sarif", empty, { showSecrets: false, color: false }));
+      await writeEmptySarif(sarif, "history");
+      reported = true;
       setOutput(env4, "findings", "0");
       setOutput(env4, "exit-code", "0");
       summary2(env4, `### hfleaks
@@ -35655,14 +35751,15 @@ Nothing to scan: ${plan.why}.
     } finally {
       say(`::${resume}::`);
     }
-    if (!report) return fail2("hfleaks could not complete the scan; see the log above.");
+    if (!report) return fail2(lastError || "hfleaks could not complete the scan; see the log above.");
+    reported = true;
     const found = report.findings.length;
     const prefix = relative4(workspace, await repoTop2(repo)).split("\\").join("/");
     for (const line of annotations(report.findings, prefix)) say(line);
     const missing = report.stats.missingObjects ?? 0;
     if (found || !missing) summary2(env4, await renderReport("markdown", report, { showSecrets: false, color: false }));
     if (code2 === 2) {
-      return fail2(lastError || "hfleaks could not complete the run; see the log above.", found, "the run failed after the scan");
+      return await fail2(lastError || "hfleaks could not complete the run; see the log above.", found, "the run failed after the scan");
     }
     const threshold = SEVERITIES.indexOf(inputs.failOn);
     const failing = report.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) >= threshold).length;
@@ -35670,7 +35767,7 @@ Nothing to scan: ${plan.why}.
     if (missing) {
       const filter = await partialCloneFilter(repo);
       const msg = `${missing} git object${missing === 1 ? " was" : "s were"} missing from the checkout and not scanned${filter ? ` (a partial clone, filter ${filter})` : ""}: check out without a filter (actions/checkout without \`filter\`) or fetch the missing objects, and run again`;
-      if (!exit) return fail2(`${found ? "" : "no tokens found, but "}${msg}`, found, "the scan is incomplete");
+      if (!exit) return await fail2(`${found ? "" : "no tokens found, but "}${msg}`, found, "the scan is incomplete");
       say(`::warning title=hfleaks::${escapeData(msg)}`);
     }
     setOutput(env4, "findings", String(found));
@@ -35678,7 +35775,7 @@ Nothing to scan: ${plan.why}.
     if (exit) say(`::error title=hfleaks::${failing} leaked Hugging Face token${failing === 1 ? "" : "s"} at or above severity ${inputs.failOn}`);
     return exit;
   } catch (e) {
-    return fail2(e instanceof ActionError ? e.message : `${e.message}`.split("\n")[0]);
+    return await fail2(e instanceof ActionError ? e.message : `${e.message}`.split("\n")[0]);
   }
 }
 

@@ -68,26 +68,17 @@ function cliArgs(inputs: ActionInputs, sarif: string): string[] {
   return [...a, ...inputs.args];
 }
 
-/**
- * A SARIF log without results at `path`, so that an upload step after the run (`if:
- * always()`) finds a valid file. With `failure`, the log says the run failed, and why.
- */
-async function writeEmptySarif(path: string, command: Report['command'], failure?: string): Promise<void> {
+/** A SARIF log without results at `path`: a scan of nothing found nothing. */
+async function writeEmptySarif(path: string, command: Report['command']): Promise<void> {
   const empty: Report = { command, version: VERSION, findings: [], stats: { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 } };
-  let text = await renderReport('sarif', empty, { showSecrets: false, color: false });
-  if (failure) {
-    const log = JSON.parse(text) as { runs: { invocations?: unknown[] }[] };
-    for (const run of log.runs) run.invocations = [{ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: failure } }] }];
-    text = `${JSON.stringify(log, null, 2)}\n`;
-  }
-  writePrivateFile(path, text);
+  writePrivateFile(path, await renderReport('sarif', empty, { showSecrets: false, color: false }));
 }
 
 /** Runs the Action against the runner's environment; returns the process exit code. */
 export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): Promise<number> {
   const say = (s: string) => io.stdout(`${s}\n`);
-  /** The `sarif-file` output, once set; whether the CLI wrote a report there. */
-  let sarifOut: { path: string; command: Report['command'] } | undefined;
+  /** Whether the `sarif-file` output is set, and whether a report was written there. */
+  let sarifOut = false;
   let reported = false;
   // Exit 2: the step fails. `findings` counts what a report that stands despite the
   // failure holds (its annotations are already out).
@@ -99,15 +90,10 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     setOutput(env, 'findings', String(findings));
     setOutput(env, 'exit-code', '2');
     summary(env, `### hfleaks: ${what}\n\n${msg}\n`);
-    // The `sarif-file` output names a file whatever happened: a run that wrote no report
-    // leaves one that says it failed.
-    if (sarifOut && !reported) {
-      try {
-        await writeEmptySarif(sarifOut.path, sarifOut.command, msg);
-      } catch (e) {
-        say(`::warning title=hfleaks::${escapeData(`cannot write ${sarifOut.path}: ${(e as Error).message}`)}`);
-      }
-    }
+    // A run that wrote no report leaves `sarif-file` empty, and the upload step skips it
+    // (`if: always() && steps.hfleaks.outputs.sarif-file != ''`): a SARIF log without
+    // results would tell code scanning that every open alert of the category was fixed.
+    if (sarifOut && !reported) setOutput(env, 'sarif-file', '');
     return 2;
   };
   try {
@@ -135,7 +121,7 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     const step = (env.GITHUB_ACTION ?? '').replace(/[^A-Za-z0-9_-]/g, '_');
     const sarif = join(env.RUNNER_TEMP ?? tmpdir(), `hfleaks-${env.GITHUB_RUN_ID ?? process.pid}${step ? `-${step}` : ''}.sarif`);
     setOutput(env, 'sarif-file', sarif);
-    sarifOut = { path: sarif, command: plan.kind === 'range' || plan.kind === 'nothing' ? 'history' : 'audit' };
+    sarifOut = true;
     say(`hfleaks ${VERSION}: ${plan.why}`);
     let args: string[];
     if (plan.kind === 'nothing') {
