@@ -3605,7 +3605,6 @@ var init_filters = __esm({
       "goes",
       "enter",
       "paste",
-      "dummy",
       "mock",
       "invalid",
       "xxx"

@@ -18,7 +18,7 @@ export function entropy(s: string): number {
 // occur in a random token by chance (about 1 in 6,000 would hold one); two almost never.
 const PLACEHOLDER_WORDS = [
   'your', 'token', 'example', 'placeholder', 'dummy', 'fake', 'sample', 'redacted', 'secret', 'changeme', 'insert',
-  'replace', 'hugging', 'face', 'here', 'access', 'test', 'goes', 'enter', 'paste', 'dummy', 'mock', 'invalid', 'xxx',
+  'replace', 'hugging', 'face', 'here', 'access', 'test', 'goes', 'enter', 'paste', 'mock', 'invalid', 'xxx',
 ];
 
 function longestRun(s: string, step: (a: number, b: number) => boolean): number {

@@ -596,6 +596,11 @@ describe('placeholder filter', () => {
     }
     expect(rejected).toEqual([]);
   });
+  it('keeps a random body that holds one placeholder word, whichever it is', async () => {
+    const { placeholderReason } = await import('../../src/detect/filters.ts');
+    // (Each word once: a word listed twice counted as two.)
+    for (const w of ['dummy', 'your', 'mock', 'face']) expect(placeholderReason(`Qx7Kr${w}tPwB9nmDfgLkjhMnbQwErTyUiOpAsDf`.slice(0, 34)), w).toBeUndefined();
+  });
   it('rejects camel-case placeholders built from words', async () => {
     const { placeholderReason } = await import('../../src/detect/filters.ts');
     for (const p of ['replaceWithYourOwnHuggingFaceToken', 'InsertYourTokenHereABCDEFGHIJKLMNO', 'FakeTokenForTestingPurposesOnly12x']) {
