@@ -11109,10 +11109,10 @@ function createDetector(rules, options = {}) {
       const stop = a + 2 * got;
       return hexWrap(buf, stop) > 0 || isHex(buf[stop]) && hexWrap(buf, stop + 1) > 0;
     };
-    const found = (p2, text2, k2) => {
+    const read = (p2, text2, k2) => {
       const inner = [];
       scanAscii(text2, k2, k2 + 1, inner, ["hex"]);
-      for (const hit of inner) hits.push({ ...hit, start: p2 });
+      return inner.map((hit) => ({ ...hit, start: p2 }));
     };
     const wrapped = (h3, p2) => {
       let p0 = p2;
@@ -11122,9 +11122,9 @@ function createDetector(rules, options = {}) {
       const k2 = n >> 1;
       const text2 = (bytes2) => joined(p0, k2 + bytes2);
       let t2 = text2(SHORT + 1);
-      if (!h3.needle.rules.some((c3) => couldStartIn(c3, t2, k2))) return;
+      if (!h3.needle.rules.some((c3) => couldStartIn(c3, t2, k2))) return [];
       if (startsLong(t2.toString("latin1"), k2)) t2 = text2(maxTokenBytes + 1);
-      found(p2, t2, k2);
+      return read(p2, t2, k2);
     };
     for (const h3 of hexNeedles) {
       for (const anchor of h3.anchors) {
@@ -11138,32 +11138,31 @@ function createDetector(rules, options = {}) {
           for (let i = 0; i < h3.at && p2 !== -1; i++) p2 = hexDigitBefore(buf, p2);
           if (p2 < from || p2 >= to2) continue;
           if (!hexAt(buf, p2, h3.hex)) {
-            if (hexAtWrapped(buf, p2, h3.hex)) wrapped(h3, p2);
+            if (hexAtWrapped(buf, p2, h3.hex)) hits.push(...wrapped(h3, p2));
             continue;
           }
           let p0 = p2;
           while (p0 > 0 && p2 - p0 < 40 && isHex(buf[p0 - 1]) && isHex(buf[p0 - 2])) p0 -= 2;
-          if (p2 - p0 < 40 && hexWrapBefore(buf, isHex(buf[p0 - 1]) ? p0 - 1 : p0) !== -1) {
-            wrapped(h3, p2);
-            continue;
-          }
           const k2 = p2 - p0 >> 1;
           let want = k2 + SHORT + 1;
           let text2 = decoded(p0, p0 + 2 * want);
-          if (wrapsAt(p0, text2.length, want)) {
-            wrapped(h3, p2);
-            continue;
-          }
           if (!h3.needle.rules.some((c3) => couldStartIn(c3, text2, k2))) continue;
-          if (startsLong(text2.toString("latin1"), k2)) {
+          let cut = wrapsAt(p0, text2.length, want);
+          if (!cut && startsLong(text2.toString("latin1"), k2)) {
             want = k2 + maxTokenBytes + 1;
             text2 = decoded(p0, p0 + 2 * want);
-            if (wrapsAt(p0, text2.length, want)) {
-              wrapped(h3, p2);
+            cut = wrapsAt(p0, text2.length, want);
+          }
+          const plain = read(p2, text2, k2);
+          const leftWrap = p2 - p0 < 40 && hexWrapBefore(buf, isHex(buf[p0 - 1]) ? p0 - 1 : p0) !== -1;
+          if (cut && (!plain.length || plain.some((x3) => k2 + x3.secret.length >= text2.length)) || leftWrap && !plain.length) {
+            const whole = wrapped(h3, p2);
+            if (whole.length && (!plain.length || whole[0].secret.length > plain[0].secret.length)) {
+              hits.push(...whole);
               continue;
             }
           }
-          found(p2, text2, k2);
+          hits.push(...plain);
         }
       }
     }

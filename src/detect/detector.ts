@@ -941,13 +941,14 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       const stop = a + 2 * got;
       return hexWrap(buf, stop) > 0 || (isHex(buf[stop]) && hexWrap(buf, stop + 1) > 0);
     };
-    const found = (p: number, text: Buffer, k: number): void => {
+    /** The tokens of decoded hex `text` whose keyword is at text[k], placed at `p`. */
+    const read = (p: number, text: Buffer, k: number): Hit[] => {
       const inner: Hit[] = [];
       scanAscii(text, k, k + 1, inner, ['hex']);
-      for (const hit of inner) hits.push({ ...hit, start: p });
+      return inner.map((hit) => ({ ...hit, start: p }));
     };
-    /** A keyword's hex at `p` in a run wrapped over lines: joined, then as plain hex. */
-    const wrapped = (h: (typeof hexNeedles)[number], p: number): void => {
+    /** A keyword's hex at `p` in a run wrapped over lines: joined, then read as plain hex. */
+    const wrapped = (h: (typeof hexNeedles)[number], p: number): Hit[] => {
       // Up to 20 bytes before the keyword, for what it may be glued to.
       let p0 = p;
       let n = 0;
@@ -957,9 +958,9 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       const k = n >> 1;
       const text = (bytes: number) => joined(p0, k + bytes);
       let t = text(SHORT + 1);
-      if (!h.needle.rules.some((c) => couldStartIn(c, t, k))) return;
+      if (!h.needle.rules.some((c) => couldStartIn(c, t, k))) return [];
       if (startsLong(t.toString('latin1'), k)) t = text(maxTokenBytes + 1);
-      found(p, t, k);
+      return read(p, t, k);
     };
     for (const h of hexNeedles) {
       for (const anchor of h.anchors) {
@@ -976,35 +977,38 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           for (let i = 0; i < h.at && p !== -1; i++) p = hexDigitBefore(buf, p);
           if (p < from || p >= to) continue;
           if (!hexAt(buf, p, h.hex)) {
-            if (hexAtWrapped(buf, p, h.hex)) wrapped(h, p);
+            // A line break inside the keyword: only the joined reading has one.
+            if (hexAtWrapped(buf, p, h.hex)) hits.push(...wrapped(h, p));
             continue;
           }
           // Up to 20 bytes before the keyword, for what it may be glued to (a colour code, `\x1b[38;2;255;99;0m`).
           let p0 = p;
           while (p0 > 0 && p - p0 < 40 && isHex(buf[p0 - 1]) && isHex(buf[p0 - 2])) p0 -= 2;
-          if (p - p0 < 40 && hexWrapBefore(buf, isHex(buf[p0 - 1]) ? p0 - 1 : p0) !== -1) {
-            wrapped(h, p);
-            continue;
-          }
           const k = (p - p0) >> 1;
           // The keyword and the start of the body first: a run of encoded keywords is
           // turned away before its window is searched.
           let want = k + SHORT + 1;
           let text = decoded(p0, p0 + 2 * want);
-          if (wrapsAt(p0, text.length, want)) {
-            wrapped(h, p);
-            continue;
-          }
           if (!h.needle.rules.some((c) => couldStartIn(c, text, k))) continue;
-          if (startsLong(text.toString('latin1'), k)) {
+          let cut = wrapsAt(p0, text.length, want);
+          if (!cut && startsLong(text.toString('latin1'), k)) {
             want = k + maxTokenBytes + 1;
             text = decoded(p0, p0 + 2 * want);
-            if (wrapsAt(p0, text.length, want)) {
-              wrapped(h, p);
+            cut = wrapsAt(p0, text.length, want);
+          }
+          const plain = read(p, text, k);
+          // A line break between hex digits may end a value (hex strings one a line) or
+          // wrap one (xxd -p): the line's own reading stands, unless it finds no token or
+          // one that runs to the break, and the joined reading finds a longer one.
+          const leftWrap = p - p0 < 40 && hexWrapBefore(buf, isHex(buf[p0 - 1]) ? p0 - 1 : p0) !== -1;
+          if ((cut && (!plain.length || plain.some((x) => k + x.secret.length >= text.length))) || (leftWrap && !plain.length)) {
+            const whole = wrapped(h, p);
+            if (whole.length && (!plain.length || whole[0]!.secret.length > plain[0]!.secret.length)) {
+              hits.push(...whole);
               continue;
             }
           }
-          found(p, text, k);
+          hits.push(...plain);
         }
       }
     }

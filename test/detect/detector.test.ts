@@ -318,6 +318,18 @@ describe('decoders', () => {
           }
         }
       });
+      it('reads hex values written one a line each on its own, where joining them would glue them', () => {
+        // bytes.hex() in a loop: a token's hex fills its line, and the next line starts with
+        // a letter's or a digit's hex.
+        const tokens = [t, gen.userToken(true), t.slice(0, 3) + gen.body(34)];
+        const lines = [...tokens.map((x) => hex(x)), hex('A'.repeat(40))].join('\n');
+        expect(detector.scan(Buffer.from(`${lines}\n`)).map((h) => h.secret)).toEqual(tokens);
+        // A JWT token a break cuts five characters before its end is read whole, not as
+        // the shorter token its first line holds.
+        const jwt = wrap(hex(`t=${oauth}`), 2 * (2 + oauth.length - 5), '\n');
+        expect(jwt.split('\n')).toHaveLength(3);
+        expect(detector.scan(Buffer.from(jwt)).map((h) => h.secret)).toEqual([oauth]);
+      });
       it('finds a wrapped token over chunk windows, once', () => {
         const filler = Buffer.from('0123456789abcdef'.repeat(500), 'hex').toString('latin1');
         const text = Buffer.from(wrap(Buffer.from(`${filler}=${t}${filler}`, 'latin1').toString('hex'), 60, '\n'));
