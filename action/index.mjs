@@ -2958,7 +2958,7 @@ var init_scanner = __esm({
           this.longestLine = this.state.col + chars;
         }
         if (to2 > this.done) {
-          const hits = this.detector.scan(w2, this.done, to2, this.cells && { ...this.cells, start: this.cells.start - this.base });
+          const hits = this.detector.scan(w2, this.done, to2, this.cells && { ...this.cells, start: this.cells.start - this.base, end: this.cells.end - this.base });
           if (hits.length) for (const m2 of hitsToMatches(w2, hits, this.state, this.base, form)) this.onMatch(m2);
         }
         if (final) return;
@@ -3203,10 +3203,12 @@ function npyCells(b3) {
   if (start > b3.length) return void 0;
   const header = Buffer.from(b3.buffer, b3.byteOffset, start).toString("latin1");
   const m2 = /['"]descr['"]\s*:\s*['"][<>|=]?([US])(\d+)['"]/.exec(header);
-  if (!m2 || !/['"]fortran_order['"]/.test(header)) return void 0;
+  const shape = /['"]shape['"]\s*:\s*\(([\d\s,]*)\)/.exec(header);
+  if (!m2 || !shape || !/['"]fortran_order['"]/.test(header)) return void 0;
   const unit = m2[1] === "U" ? 4 : 1;
   const width = Number(m2[2]) * unit;
-  return width > 0 ? { start, width, unit } : void 0;
+  const count2 = shape[1].split(",").filter((d2) => d2.trim()).reduce((n, d2) => n * Number(d2), 1);
+  return width > 0 && Number.isSafeInteger(count2 * width) ? { start, end: start + count2 * width, width, unit } : void 0;
 }
 function tarStream(detector, path2, sink, opts, depth, budget, plain) {
   return tarReader({
@@ -10526,7 +10528,7 @@ var init_search = __esm({
 
 // src/detect/detector.ts
 function cellAt(cells, at2) {
-  if (!cells || at2 < cells.start) return void 0;
+  if (!cells || at2 < cells.start || at2 >= cells.end) return void 0;
   const k2 = Math.floor((at2 - cells.start) / cells.width);
   return { end: cells.start + (k2 + 1) * cells.width, first: at2 === cells.start + k2 * cells.width };
 }
@@ -11022,11 +11024,14 @@ function createDetector(rules, options = {}) {
       const hay = end < buf.length ? buf.subarray(0, end) : buf;
       for (let at2 = needle.search.next(hay, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(hay, at2 + 1)) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
-        const cell = cellAt(cells, at2);
-        const edge = cell?.first ? "ok" : leftBoundary(get, at2);
-        if (edge === "glued") continue;
-        const text2 = textWindow((n) => buf.toString("latin1", at2, Math.min(buf.length, cell?.end ?? Infinity, at2 + n)));
-        const found = tryRules(needle, text2, edge === "ok" ? declaredLengths(buf, at2) : void 0);
+        let edge = leftBoundary(get, at2);
+        const read = (end2) => tryRules(needle, textWindow((n) => buf.toString("latin1", at2, Math.min(end2, at2 + n))), edge === "ok" ? declaredLengths(buf, at2) : void 0);
+        let found = edge === "glued" ? void 0 : read(buf.length);
+        const cell = found ? void 0 : cellAt(cells, at2);
+        if (cell && (cell.first || edge !== "glued")) {
+          if (cell.first) edge = "ok";
+          found = read(cell.end);
+        }
         if (!found) continue;
         const decoding = edge === "percent" ? [...chain, "percent"] : chain;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, ...decoding.length ? { decoding } : {}, ...found.jwt ? { jwt: found.jwt } : {} });
@@ -11053,18 +11058,19 @@ function createDetector(rules, options = {}) {
       for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
         if (at2 > 0 && at2 < width) continue;
         const unit = (i) => unitAt(at2 + width * (i - at2));
+        const alone = leftBoundary(unit, at2) === "ok";
         const cell = cellAt(cells, at2);
-        if (!cell?.first && leftBoundary(unit, at2) !== "ok") continue;
-        const text2 = textWindow((units) => {
-          let end = Math.min(buf.length, cell?.end ?? Infinity, at2 + width * units);
+        if (!alone && !cell?.first) continue;
+        const read = (limit) => tryRules(needle, textWindow((units) => {
+          let end = Math.min(limit, at2 + width * units);
           end -= (end - at2) % width;
           if (width === 2) {
             const slice = buf.subarray(at2, end);
             return little ? slice.toString("utf16le") : Buffer.from(slice).swap16().toString("utf16le");
           }
           return utf322(at2, end).toString("utf16le");
-        });
-        const found = tryRules(needle, text2);
+        }));
+        const found = (alone ? read(buf.length) : void 0) ?? (cell ? read(cell.end) : void 0);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [decoding], ...found.jwt ? { jwt: found.jwt } : {} });
       }

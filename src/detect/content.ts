@@ -165,10 +165,13 @@ export function npyCells(b: Uint8Array): Cells | undefined {
   if (start > b.length) return undefined;
   const header = Buffer.from(b.buffer, b.byteOffset, start).toString('latin1');
   const m = /['"]descr['"]\s*:\s*['"][<>|=]?([US])(\d+)['"]/.exec(header);
-  if (!m || !/['"]fortran_order['"]/.test(header)) return undefined;
+  const shape = /['"]shape['"]\s*:\s*\(([\d\s,]*)\)/.exec(header);
+  if (!m || !shape || !/['"]fortran_order['"]/.test(header)) return undefined;
   const unit = m[1] === 'U' ? 4 : 1;
   const width = Number(m[2]) * unit;
-  return width > 0 ? { start, width, unit } : undefined;
+  // (What follows the array, another np.save to the same file, is read as it is.)
+  const count = shape[1]!.split(',').filter((d) => d.trim()).reduce((n, d) => n * Number(d), 1);
+  return width > 0 && Number.isSafeInteger(count * width) ? { start, end: start + count * width, width, unit } : undefined;
 }
 
 const SNIFF = 64 << 10;

@@ -50,20 +50,22 @@ export interface Detector {
 
 /**
  * Strings stored edge to edge in cells of a declared width, as a numpy array of `<U` or
- * `S` strings holds them (its header declares the width): cell k is
- * buf[start + k * width, start + (k + 1) * width), its characters `unit` bytes each (4:
- * UTF-32, 1: bytes). A token that starts a cell has nothing before it, and a cell's end
- * ends the token, whatever the next cell holds.
+ * `S` strings holds them (its header declares the width and how many): cell k is
+ * buf[start + k * width, start + (k + 1) * width), up to `end`, its characters `unit`
+ * bytes each (4: UTF-32, 1: bytes). Where the bytes as they are hold no token, a cell is
+ * read on its own too: one that starts it has nothing before it, and the cell's end ends
+ * it, whatever the next cell holds.
  */
 export interface Cells {
   start: number;
+  end: number;
   width: number;
   unit: 1 | 4;
 }
 
 /** Where the cell holding `at` ends, and whether `at` starts it; undefined outside the cells. */
 function cellAt(cells: Cells | undefined, at: number): { end: number; first: boolean } | undefined {
-  if (!cells || at < cells.start) return undefined;
+  if (!cells || at < cells.start || at >= cells.end) return undefined;
   const k = Math.floor((at - cells.start) / cells.width);
   return { end: cells.start + (k + 1) * cells.width, first: at === cells.start + k * cells.width };
 }
@@ -827,11 +829,14 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       const hay = end < buf.length ? buf.subarray(0, end) : buf;
       for (let at = needle.search.next(hay, from); at !== -1 && at < to; at = needle.search.next(hay, at + 1)) {
         if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
-        const cell = cellAt(cells, at);
-        const edge = cell?.first ? 'ok' : leftBoundary(get, at);
-        if (edge === 'glued') continue;
-        const text = textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, cell?.end ?? Infinity, at + n)));
-        const found = tryRules(needle, text, edge === 'ok' ? declaredLengths(buf, at) : undefined);
+        let edge = leftBoundary(get, at);
+        const read = (end: number) => tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(end, at + n))), edge === 'ok' ? declaredLengths(buf, at) : undefined);
+        let found = edge === 'glued' ? undefined : read(buf.length);
+        const cell = found ? undefined : cellAt(cells, at);
+        if (cell && (cell.first || edge !== 'glued')) {
+          if (cell.first) edge = 'ok';
+          found = read(cell.end);
+        }
         if (!found) continue;
         const decoding: Decoding[] = edge === 'percent' ? [...chain, 'percent'] : chain;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, ...(decoding.length ? { decoding } : {}), ...(found.jwt ? { jwt: found.jwt } : {}) });
@@ -866,18 +871,20 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         // from text that starts the buffer (the other byte order's, glued or not).
         if (at > 0 && at < width) continue;
         const unit = (i: number): number | undefined => unitAt(at + width * (i - at));
+        const alone = leftBoundary(unit, at) === 'ok';
         const cell = cellAt(cells, at);
-        if (!cell?.first && leftBoundary(unit, at) !== 'ok') continue;
-        const text = textWindow((units) => {
-          let end = Math.min(buf.length, cell?.end ?? Infinity, at + width * units);
+        if (!alone && !cell?.first) continue;
+        const read = (limit: number) => tryRules(needle, textWindow((units) => {
+          let end = Math.min(limit, at + width * units);
           end -= (end - at) % width;
           if (width === 2) {
             const slice = buf.subarray(at, end);
             return little ? slice.toString('utf16le') : Buffer.from(slice).swap16().toString('utf16le');
           }
           return utf32(at, end).toString('utf16le');
-        });
-        const found = tryRules(needle, text);
+        }));
+        // As the bytes are, else (a token that fills its cell) as the cell alone.
+        const found = (alone ? read(buf.length) : undefined) ?? (cell ? read(cell.end) : undefined);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [decoding], ...(found.jwt ? { jwt: found.jwt } : {}) });
       }

@@ -321,7 +321,7 @@ export class ChunkScanner {
       this.longestLine = this.state.col + chars;
     }
     if (to > this.done) {
-      const hits = this.detector.scan(w, this.done, to, this.cells && { ...this.cells, start: this.cells.start - this.base });
+      const hits = this.detector.scan(w, this.done, to, this.cells && { ...this.cells, start: this.cells.start - this.base, end: this.cells.end - this.base });
       if (hits.length) for (const m of hitsToMatches(w, hits, this.state, this.base, form)) this.onMatch(m);
     }
     if (final) return;

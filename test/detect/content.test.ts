@@ -278,4 +278,15 @@ describe('numpy arrays of strings, packed edge to edge in cells their header dec
     // Glued to its neighbour, with nothing to say where one string ends: no finding.
     expect(run(Buffer.concat(cells), 'raw.bin').found.map((x) => x.m.secret)).toEqual([]);
   });
+  it('reads what follows the declared cells as it is: a second array saved to the same file, text after a small one', () => {
+    const second = npy(`<U${W + 3}`, [u32(`${b}`, true, W + 3)]);
+    const file = Buffer.concat([npy('<U5', [u32('abc', true, 5), u32('de', true, 5)]), second]);
+    expect(run(file, 'two.npy').found.map((x) => x.m.secret)).toEqual([b]);
+    const text = Buffer.concat([npy('|S4', [Buffer.from('abcd')]), Buffer.from(`\ntoken = ${a}\n`)]);
+    expect(run(text, 'odd.npy').found.map((x) => x.m.secret)).toEqual([a]);
+  });
+  it('still finds a NUL-padded token where the header lies about the width', () => {
+    const file = npy('<U5', [u32(a, true, W + 3)]);
+    expect(run(file, 'lies.npy').found.map((x) => x.m.secret)).toEqual([a]);
+  });
 });
