@@ -2727,24 +2727,27 @@ var init_lazy = __esm({
 
 // src/detect/scanner.ts
 import { isAscii } from "node:buffer";
-function charCount(buf, a, b3) {
+function charCount(buf, a, b3, continues = false) {
   if (b3 <= a) return 0;
-  const part = buf.subarray(a, b3);
-  if (isAscii(part)) return b3 - a;
-  let n = 0;
-  let follow = 0;
-  for (let i = a; i < b3; i++) {
+  if (isAscii(buf.subarray(a, b3))) return b3 - a;
+  let s = a;
+  if (continues) while (s < b3 && s < a + 3 && (buf[s] & 192) === 128) s++;
+  let e = b3;
+  let cut = 0;
+  for (let i = b3 - 1; i >= Math.max(s, b3 - 3); i--) {
     const c3 = buf[i];
-    if (c3 < 128) {
-      n++;
-      follow = 0;
-    } else if (c3 >= 192) {
-      n += c3 >= 240 ? 2 : 1;
-      follow = c3 >= 240 ? 3 : c3 >= 224 ? 2 : 1;
-    } else if (follow > 0) follow--;
-    else n++;
+    if ((c3 & 192) === 128) continue;
+    const need = c3 >= 240 && c3 <= 244 ? 4 : c3 >= 224 && c3 <= 239 ? 3 : c3 >= 194 && c3 <= 223 ? 2 : 1;
+    if (need > b3 - i) {
+      const whole = i + need <= buf.length ? buf.toString("utf8", i, i + need) : void 0;
+      if (whole === void 0 || !whole.includes("\uFFFD")) {
+        e = i;
+        cut = whole?.length ?? (need === 4 ? 2 : 1);
+      }
+    }
+    break;
   }
-  return n;
+  return buf.toString("utf8", s, e).length + cut;
 }
 function textForm(head) {
   if (head[0] === 255 && head[1] === 254 && head[2] === 0 && head[3] === 0) return "utf32le";
@@ -2826,7 +2829,7 @@ function hitsToMatches(buf, hits, state, base2, form) {
       column = Math.max(0, Math.floor((h3.start - lineStart - bom) / width)) + (nl === -1 ? state.col : 0) + 1;
     } else {
       const bom = nl === -1 ? bomBytes(buf, base2, "utf8") : 0;
-      column = charCount(buf, nl === -1 ? bom : nl + 1, h3.start) + (nl === -1 ? state.col : 0) + 1;
+      column = charCount(buf, nl === -1 ? bom : nl + 1, h3.start, nl === -1 && base2 > 0) + (nl === -1 ? state.col : 0) + 1;
     }
     const lineFrom = Math.max(nl === -1 ? 0 : nl + nlWidth(form), h3.start - LINE_WINDOW);
     let lineTo = nextNewline(buf, h3.start, form);
@@ -2971,7 +2974,7 @@ var init_scanner = __esm({
       }
       advanceState(w2, shift, form) {
         const nl = lastNewline(w2, shift, form);
-        const count2 = (a) => form === "utf8" ? charCount(w2, a, shift) : unitCount(w2, a, shift, form);
+        const count2 = (a) => form === "utf8" ? charCount(w2, a, shift, a === 0 && this.base > 0) : unitCount(w2, a, shift, form);
         if (nl === -1) {
           this.state = { lines: this.state.lines, col: this.state.col + count2(bomBytes(w2, this.base, form)) };
           if (this.state.col > this.longestLine) this.longestLine = this.state.col;

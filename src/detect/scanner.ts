@@ -22,26 +22,35 @@ const LOOK_BEHIND = 64;
 
 /**
  * Characters (UTF-16 code units, as editors and SARIF count them) in buf[a, b) read as
- * UTF-8. A byte that continues no character (invalid UTF-8) shows as U+FFFD, one each.
+ * UTF-8, each byte that is not UTF-8 as the U+FFFD a decoder shows for it. With
+ * `continues` (buf[a] starts a window, not the stream), its first bytes may continue a
+ * character the window before counted; one that begins before b and ends after it counts
+ * here, where it begins.
  */
-function charCount(buf: Buffer, a: number, b: number): number {
+function charCount(buf: Buffer, a: number, b: number, continues = false): number {
   if (b <= a) return 0;
-  const part = buf.subarray(a, b);
-  if (isAscii(part)) return b - a;
-  let n = 0;
-  let follow = 0; // continuation bytes the last lead byte announced
-  for (let i = a; i < b; i++) {
+  if (isAscii(buf.subarray(a, b))) return b - a;
+  let s = a;
+  if (continues) while (s < b && s < a + 3 && (buf[s]! & 0xc0) === 0x80) s++;
+  // A character cut at b by the window's end: its lead byte and width.
+  let e = b;
+  let cut = 0;
+  for (let i = b - 1; i >= Math.max(s, b - 3); i--) {
     const c = buf[i]!;
-    if (c < 0x80) {
-      n++;
-      follow = 0;
-    } else if (c >= 0xc0) {
-      n += c >= 0xf0 ? 2 : 1; // astral characters are two code units
-      follow = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
-    } else if (follow > 0) follow--;
-    else n++;
+    if ((c & 0xc0) === 0x80) continue;
+    const need = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 1;
+    if (need > b - i) {
+      // Whole in the buffer: as it decodes (one character, or not UTF-8 after all);
+      // past the buffer's end: taken to be one.
+      const whole = i + need <= buf.length ? buf.toString('utf8', i, i + need) : undefined;
+      if (whole === undefined || !whole.includes('\ufffd')) {
+        e = i;
+        cut = whole?.length ?? (need === 4 ? 2 : 1);
+      }
+    }
+    break;
   }
-  return n;
+  return buf.toString('utf8', s, e).length + cut;
 }
 
 /**
@@ -182,7 +191,7 @@ function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number,
       column = Math.max(0, Math.floor((h.start - lineStart - bom) / width)) + (nl === -1 ? state.col : 0) + 1;
     } else {
       const bom = nl === -1 ? bomBytes(buf, base, 'utf8') : 0;
-      column = charCount(buf, nl === -1 ? bom : nl + 1, h.start) + (nl === -1 ? state.col : 0) + 1;
+      column = charCount(buf, nl === -1 ? bom : nl + 1, h.start, nl === -1 && base > 0) + (nl === -1 ? state.col : 0) + 1;
     }
     const lineFrom = Math.max(nl === -1 ? 0 : nl + nlWidth(form), h.start - LINE_WINDOW);
     let lineTo = nextNewline(buf, h.start, form);
@@ -339,7 +348,7 @@ export class ChunkScanner {
   private advanceState(w: Buffer, shift: number, form: TextForm): void {
     const nl = lastNewline(w, shift, form);
     // Characters between a and shift: UTF-8 counted by lead bytes, UTF-16 and UTF-32 by code units.
-    const count = (a: number) => (form === 'utf8' ? charCount(w, a, shift) : unitCount(w, a, shift, form));
+    const count = (a: number) => (form === 'utf8' ? charCount(w, a, shift, a === 0 && this.base > 0) : unitCount(w, a, shift, form));
     if (nl === -1) {
       this.state = { lines: this.state.lines, col: this.state.col + count(bomBytes(w, this.base, form)) };
       if (this.state.col > this.longestLine) this.longestLine = this.state.col;

@@ -131,6 +131,18 @@ describe('positions', () => {
     expect(find(Buffer.concat([Buffer.from([0xe2, 0x82, 0x20, 0xbf, 0x20]), Buffer.from(t)]))[0]).toMatchObject({ column: 5 });
     // Valid UTF-8 keeps its count: é is one, the euro sign one.
     expect(find(Buffer.from(`\u00e9\u20ac ${t}`))[0]).toMatchObject({ column: 4 });
+    // Latin-1 text (contraseña): ñ is one byte, no lead of a four-byte character; a
+    // surrogate (ED A0 80) and an overlong slash (C0 AF) are one U+FFFD a byte.
+    expect(find(Buffer.concat([Buffer.from('contrase\xf1a=', 'latin1'), Buffer.from(t)]))[0]).toMatchObject({ column: 12 });
+    expect(find(Buffer.concat([Buffer.from([0xed, 0xa0, 0x80, 0x20]), Buffer.from(t)]))[0]).toMatchObject({ column: 5 });
+    expect(find(Buffer.concat([Buffer.from([0xc0, 0xaf, 0x20]), Buffer.from(t)]))[0]).toMatchObject({ column: 4 });
+  });
+  it('counts a character that a window boundary cuts once, on a line that spans windows', () => {
+    // Multi-byte characters at every offset around the slide: the column stays right.
+    const line = `${'\u{1F917}\u00e9\u20ac'.repeat(2000)} key=`;
+    const text = Buffer.from(`${line}${t}\n`);
+    const column = [...line].reduce((n, ch) => n + ch.length, 0) + 1;
+    for (const chunk of [4096, 4097, 4098, 4099]) expect(streamed(detector, text, 1000, chunk).map((m) => m.column), `chunk ${chunk}`).toEqual([column]);
   });
   it('counts a UTF-8 BOM as no column', () => {
     const [m] = find(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t)]));
