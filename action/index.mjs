@@ -26753,7 +26753,7 @@ function writePrivateFile(path2, data) {
   }
 }
 function checkWritable(io2, file, what) {
-  const path2 = resolve4(io2.cwd, file);
+  const path2 = whereWritten(resolve4(io2.cwd, file));
   let problem;
   try {
     if (statSync3(path2).isDirectory()) problem = "EISDIR";

@@ -164,7 +164,8 @@ export function writePrivateFile(path: string, data: string): void {
 
 /** A one-line error (exit 2) now, rather than after the scan, when `file` can't be written: its directory is missing or read-only, or it is one. */
 function checkWritable(io: Io, file: string, what?: string): void {
-  const path = resolve(io.cwd, file);
+  // (Through a symbolic link, the file it names is what gets written.)
+  const path = whereWritten(resolve(io.cwd, file));
   let problem: string | undefined;
   try {
     if (statSync(path).isDirectory()) problem = 'EISDIR';

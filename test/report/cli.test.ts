@@ -1,6 +1,6 @@
 // The report options end to end through the built CLI: --format sarif/markdown,
 // --sarif FILE beside another format, advice in the text report, file modes.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runJson, tempDir } from '../helpers/cli.ts';
@@ -85,11 +85,15 @@ describe('report formats through the CLI', () => {
 
   it('a report it could not write fails before the scan, so no token goes to the Hub for nothing', async () => {
     const hub = await startFakeHub({});
+    // A symbolic link to a file in a directory that doesn't exist.
+    const link = join(root, 'to-nowhere.json');
+    symlinkSync(join(root, 'no/such/dir/r.json'), link);
     try {
       for (const [flag, file, code] of [
         ['--output', join(root, 'no/such/dir/r.json'), 'ENOENT'],
         ['--output', root, 'EISDIR'],
         ['--sarif', join(root, 'no/such/dir/r.sarif'), 'ENOENT'],
+        ['--output', link, 'ENOENT'],
       ] as const) {
         const r = await runCli(['scan', fx.dir, '--verify', '--endpoint', hub.url, flag, file]);
         expect(r.code, flag).toBe(2);
