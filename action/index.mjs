@@ -2768,8 +2768,9 @@ function unitCount(buf, a, b3, form) {
   return n;
 }
 function countNewlines(buf, a, b3, form) {
+  const hay = buf.subarray(0, b3);
   let n = 0;
-  for (let i = nextNewline(buf, a, form); i !== -1 && i < b3; i = nextNewline(buf, i + 1, form)) n++;
+  for (let i = nextNewline(hay, a, form); i !== -1; i = nextNewline(hay, i + 1, form)) n++;
   return n;
 }
 function lastNewline(buf, before, form) {
@@ -2781,10 +2782,11 @@ function lastNewline(buf, before, form) {
   }
   return -1;
 }
-function nextNewline(buf, from, form) {
-  if (form === "utf8") return buf.indexOf(NL, from);
+function nextNewline(buf, from, form, limit = buf.length) {
+  const hay = limit < buf.length ? buf.subarray(0, limit) : buf;
+  if (form === "utf8") return hay.indexOf(NL, from);
   const nl = NL_UNIT[form];
-  for (let i = buf.indexOf(nl, from); i !== -1; i = buf.indexOf(nl, i + 1)) if (i % nl.length === 0) return i;
+  for (let i = hay.indexOf(nl, from); i !== -1; i = hay.indexOf(nl, i + 1)) if (i % nl.length === 0) return i;
   return -1;
 }
 function wideBom(buf, width) {
@@ -2811,15 +2813,18 @@ function hitsToMatches(buf, hits, state, base2, form) {
   const out = [];
   let counted = 0;
   let lines = state.lines;
+  let prev;
   for (const h3 of hits.sort((x3, y2) => x3.start - y2.start)) {
-    lines += countNewlines(buf, counted, h3.start, form);
+    const newlines = countNewlines(buf, counted, h3.start, form);
+    lines += newlines;
     counted = h3.start;
-    const nl = lastNewline(buf, h3.start, form);
+    const same = newlines === 0 ? prev : void 0;
+    const nl = same ? same.nl : lastNewline(buf, h3.start, form);
     const wide = wideForm(h3);
     let column;
     if (form !== "utf8") {
       const lineStart = nl === -1 ? bomBytes(buf, base2, form) : nl + nlWidth(form);
-      column = unitCount(buf, lineStart, h3.start, form) + (nl === -1 ? state.col : 0) + 1;
+      column = same?.column !== void 0 ? same.column + unitCount(buf, same.at, h3.start, form) : unitCount(buf, lineStart, h3.start, form) + (nl === -1 ? state.col : 0) + 1;
     } else if (wide) {
       const { width, le: le2 } = wide;
       let nlBytes = 1;
@@ -2829,11 +2834,12 @@ function hitsToMatches(buf, hits, state, base2, form) {
       column = Math.max(0, Math.floor((h3.start - lineStart - bom) / width)) + (nl === -1 ? state.col : 0) + 1;
     } else {
       const bom = nl === -1 ? bomBytes(buf, base2, "utf8") : 0;
-      column = charCount(buf, nl === -1 ? bom : nl + 1, h3.start, nl === -1 && base2 > 0) + (nl === -1 ? state.col : 0) + 1;
+      column = same?.column !== void 0 ? same.column + charCount(buf, same.at, h3.start) : charCount(buf, nl === -1 ? bom : nl + 1, h3.start, nl === -1 && base2 > 0) + (nl === -1 ? state.col : 0) + 1;
     }
+    prev = { at: h3.start, nl, ...form === "utf8" && wide ? {} : { column } };
     const lineFrom = Math.max(nl === -1 ? 0 : nl + nlWidth(form), h3.start - LINE_WINDOW);
-    let lineTo = nextNewline(buf, h3.start, form);
-    if (lineTo === -1 || lineTo > h3.start + LINE_WINDOW) lineTo = Math.min(buf.length, h3.start + LINE_WINDOW);
+    let lineTo = nextNewline(buf, h3.start, form, Math.min(buf.length, h3.start + LINE_WINDOW));
+    if (lineTo === -1) lineTo = Math.min(buf.length, h3.start + LINE_WINDOW);
     const line = buf.subarray(lineFrom, lineTo);
     const allowed = line.includes(ALLOW) || line.includes(ALLOW16) || line.includes(ALLOW32);
     out.push({

@@ -98,8 +98,10 @@ function unitCount(buf: Buffer, a: number, b: number, form: Exclude<TextForm, 'u
 
 /** Newlines starting in buf[a, b). */
 function countNewlines(buf: Buffer, a: number, b: number, form: TextForm): number {
+  // (Searched up to b only: past the last newline, no search runs on to the buffer's end.)
+  const hay = buf.subarray(0, b);
   let n = 0;
-  for (let i = nextNewline(buf, a, form); i !== -1 && i < b; i = nextNewline(buf, i + 1, form)) n++;
+  for (let i = nextNewline(hay, a, form); i !== -1; i = nextNewline(hay, i + 1, form)) n++;
   return n;
 }
 
@@ -115,11 +117,13 @@ function lastNewline(buf: Buffer, before: number, form: TextForm): number {
   return -1;
 }
 
-/** Offset of the first newline at or after `from`, or -1. */
-function nextNewline(buf: Buffer, from: number, form: TextForm): number {
-  if (form === 'utf8') return buf.indexOf(NL, from);
+/** Offset of the first newline at or after `from` (and before `limit`), or -1. */
+function nextNewline(buf: Buffer, from: number, form: TextForm, limit = buf.length): number {
+  // (Searched in a subarray: on a line of megabytes, each search stops at `limit`.)
+  const hay = limit < buf.length ? buf.subarray(0, limit) : buf;
+  if (form === 'utf8') return hay.indexOf(NL, from);
   const nl = NL_UNIT[form];
-  for (let i = buf.indexOf(nl, from); i !== -1; i = buf.indexOf(nl, i + 1)) if (i % nl.length === 0) return i;
+  for (let i = hay.indexOf(nl, from); i !== -1; i = hay.indexOf(nl, i + 1)) if (i % nl.length === 0) return i;
   return -1;
 }
 
@@ -166,16 +170,22 @@ function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number,
   const out: Match[] = [];
   let counted = 0;
   let lines = state.lines;
+  // The hit before, while the hits stay on its line: its line's newline and its column are
+  // reused, and only the characters between the two are counted (a line of thousands of
+  // tokens is counted once, not once a token).
+  let prev: { at: number; nl: number; column?: number } | undefined;
   for (const h of hits.sort((x, y) => x.start - y.start)) {
-    lines += countNewlines(buf, counted, h.start, form);
+    const newlines = countNewlines(buf, counted, h.start, form);
+    lines += newlines;
     counted = h.start;
-    const nl = lastNewline(buf, h.start, form);
+    const same = newlines === 0 ? prev : undefined;
+    const nl = same ? same.nl : lastNewline(buf, h.start, form);
     const wide = wideForm(h);
     let column: number;
     if (form !== 'utf8') {
       // A UTF-16 or UTF-32 file: columns are code units from the line start (the BOM is none).
       const lineStart = nl === -1 ? bomBytes(buf, base, form) : nl + nlWidth(form);
-      column = unitCount(buf, lineStart, h.start, form) + (nl === -1 ? state.col : 0) + 1;
+      column = same?.column !== undefined ? same.column + unitCount(buf, same.at, h.start, form) : unitCount(buf, lineStart, h.start, form) + (nl === -1 ? state.col : 0) + 1;
     } else if (wide) {
       // UTF-16 or UTF-32 text without a BOM (or inside binary content): the best guess
       // from bytes. A newline's 0x0A byte comes first in a little-endian unit, last in a
@@ -191,11 +201,13 @@ function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number,
       column = Math.max(0, Math.floor((h.start - lineStart - bom) / width)) + (nl === -1 ? state.col : 0) + 1;
     } else {
       const bom = nl === -1 ? bomBytes(buf, base, 'utf8') : 0;
-      column = charCount(buf, nl === -1 ? bom : nl + 1, h.start, nl === -1 && base > 0) + (nl === -1 ? state.col : 0) + 1;
+      column = same?.column !== undefined ? same.column + charCount(buf, same.at, h.start) : charCount(buf, nl === -1 ? bom : nl + 1, h.start, nl === -1 && base > 0) + (nl === -1 ? state.col : 0) + 1;
     }
+    // (A best guess from bytes is no count to carry on from.)
+    prev = { at: h.start, nl, ...(form === 'utf8' && wide ? {} : { column }) };
     const lineFrom = Math.max(nl === -1 ? 0 : nl + nlWidth(form), h.start - LINE_WINDOW);
-    let lineTo = nextNewline(buf, h.start, form);
-    if (lineTo === -1 || lineTo > h.start + LINE_WINDOW) lineTo = Math.min(buf.length, h.start + LINE_WINDOW);
+    let lineTo = nextNewline(buf, h.start, form, Math.min(buf.length, h.start + LINE_WINDOW));
+    if (lineTo === -1) lineTo = Math.min(buf.length, h.start + LINE_WINDOW);
     const line = buf.subarray(lineFrom, lineTo);
     const allowed = line.includes(ALLOW) || line.includes(ALLOW16) || line.includes(ALLOW32);
     out.push({

@@ -137,6 +137,20 @@ describe('positions', () => {
     expect(find(Buffer.concat([Buffer.from([0xed, 0xa0, 0x80, 0x20]), Buffer.from(t)]))[0]).toMatchObject({ column: 5 });
     expect(find(Buffer.concat([Buffer.from([0xc0, 0xaf, 0x20]), Buffer.from(t)]))[0]).toMatchObject({ column: 4 });
   });
+  it('gives each of thousands of tokens on one line its column, in UTF-8, UTF-16 and UTF-32 with a BOM', () => {
+    // Counted from the hit before on the same line: the line is not counted again for each.
+    const many = Array.from({ length: 1500 }, () => gen.userToken());
+    const line = many.map((x) => `${x} \u00e9`).join(' ');
+    const want = many.map((x, i) => line.indexOf(x, i ? line.indexOf(many[i - 1]!) + 1 : 0) + 1);
+    const u32 = (x: string) => Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from([...x].map((c) => `${c}\0\0\0`).join(''), 'latin1')]);
+    for (const [name, buf] of [
+      ['utf8', Buffer.from(`${line}\n`)],
+      ['utf16', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${line}\n`, 'utf16le')])],
+      ['utf32', u32(`${line}\n`)],
+    ] as const) {
+      expect(streamed(detector, buf, 1 << 16, 1 << 16).map((m) => m.column), name).toEqual(want);
+    }
+  });
   it('counts a character that a window boundary cuts once, on a line that spans windows', () => {
     // Multi-byte characters at every offset around the slide: the column stays right.
     const line = `${'\u{1F917}\u00e9\u20ac'.repeat(2000)} key=`;
