@@ -24611,8 +24611,7 @@ function reachableHistoryStep(x3, commits, all, messages) {
   if (!all.length && !x3.inHistory) return void 0;
   const configs = all.filter((p2) => GIT_CONFIG.test(p2));
   const files = all.filter((p2) => !GIT_CONFIG.test(p2));
-  const url = `https://huggingface.co/${x3.repos.length === 1 ? x3.repos[0] : "OWNER/REPO"}`;
-  const remote = configs.length ? `Take it out of the remote URL in ${listOf(configs.map(codePath), 3)}: ${code(`git remote set-url REMOTE ${url}`)}, for the remote whose URL ${code("git remote -v")} shows holding it, then let git's credential helper hold the token. ` : "";
+  const remote = configs.length ? `Take it out of the remote URL in ${listOf(configs.map(codePath), 3)}: ${code("git remote set-url REMOTE URL")}, with the REMOTE and URL ${code("git remote -v")} shows holding it, less the ${code("user:token@")} part, then let git's credential helper hold the token. ` : "";
   if (!files.length && !x3.inHistory) {
     return `${remote}It was never committed, but whatever copies this clone (an archive, a container image, a shared disk) copies the token.`;
   }

@@ -192,10 +192,9 @@ function reachableHistoryStep(x: Facts, commits: string, all: string[], messages
   // A repository's own .git/config (a remote URL) is never committed: it is edited, not deleted.
   const configs = all.filter((p) => GIT_CONFIG.test(p));
   const files = all.filter((p) => !GIT_CONFIG.test(p));
-  // The remote is named in .git/config, not in the finding: git remote -v tells which.
-  const url = `https://huggingface.co/${x.repos.length === 1 ? x.repos[0] : 'OWNER/REPO'}`;
+  // The remote and its URL are in .git/config, not in the finding: git remote -v shows them.
   const remote = configs.length
-    ? `Take it out of the remote URL in ${listOf(configs.map(codePath), 3)}: ${code(`git remote set-url REMOTE ${url}`)}, for the remote whose URL ${code('git remote -v')} shows holding it, then let git's credential helper hold the token. `
+    ? `Take it out of the remote URL in ${listOf(configs.map(codePath), 3)}: ${code('git remote set-url REMOTE URL')}, with the REMOTE and URL ${code('git remote -v')} shows holding it, less the ${code('user:token@')} part, then let git's credential helper hold the token. `
     : '';
   if (!files.length && !x.inHistory) {
     return `${remote}It was never committed, but whatever copies this clone (an archive, a container image, a shared disk) copies the token.`;

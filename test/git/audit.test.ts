@@ -55,8 +55,8 @@ describe('hfleaks audit', () => {
       expect(out.code, args[0]).toBe(1);
       expect(out.report.findings.map((f: any) => f.locations.map((l: any) => l.path))).toEqual([['.git/config']]);
       const steps: string[] = out.report.findings[0].advice;
-      // Not origin, which is GitHub's here: the remote git remote -v shows holding it, set to the repository its URL names.
-      expect(steps.join('\n')).toContain('Take it out of the remote URL in `.git/config`: `git remote set-url REMOTE https://huggingface.co/acme/model`, for the remote whose URL `git remote -v` shows holding it');
+      // Not origin, which is GitHub's here, nor a URL rebuilt (a dataset's has datasets/ in it): what git remote -v shows.
+      expect(steps.join('\n')).toContain('Take it out of the remote URL in `.git/config`: `git remote set-url REMOTE URL`, with the REMOTE and URL `git remote -v` shows holding it, less the `user:token@` part');
       expect(steps.join('\n')).not.toContain('commit the fix');
     }
   });
