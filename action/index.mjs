@@ -24969,7 +24969,9 @@ function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()
       if (g2.seen.has(key) || g2.finding.locations.length >= MAX_LOCATIONS) return;
       g2.seen.add(key);
       g2.finding.locations.push(loc);
-      if (m2.context && g2.repos.size < 10) for (const r2 of reposNear(m2.context)) g2.repos.add(r2);
+      if (m2.context && g2.repos.size < 10) {
+        for (const r2 of reposNear(m2.context)) if (scrubPathTokens(r2) === r2) g2.repos.add(r2);
+      }
     },
     findings() {
       const out = [];

@@ -71,7 +71,8 @@ export function createAggregator(rules: readonly Rule[], ignoredFingerprints: Re
       if (g.seen.has(key) || g.finding.locations.length >= MAX_LOCATIONS) return;
       g.seen.add(key);
       g.finding.locations.push(loc);
-      if (m.context && g.repos.size < 10) for (const r of reposNear(m.context)) g.repos.add(r);
+      // (A token-shaped name is dropped now, so that it doesn't take one of the ten places.)
+      if (m.context && g.repos.size < 10) for (const r of reposNear(m.context)) if (scrubPathTokens(r) === r) g.repos.add(r);
     },
     findings() {
       const out: Finding[] = [];
