@@ -3329,9 +3329,19 @@ function trailerCheck(failed2) {
       size = size + d2.length >>> 0;
     },
     /** A member ended where the input reached `end` (the start of the next, or the end). */
-    member(end = fed) {
-      const t2 = bytes2(end - 8, end);
-      if (t2 && (t2.readUInt32LE(0) !== crc >>> 0 || t2.readUInt32LE(4) !== size)) failed2();
+    member(end) {
+      const matches = (at2) => {
+        const t2 = bytes2(at2 - 8, at2);
+        return !t2 || t2.readUInt32LE(0) === crc >>> 0 && t2.readUInt32LE(4) === size;
+      };
+      let ok = end === void 0 ? false : matches(end);
+      if (end === void 0) {
+        const tail = bytes2(Math.max(recent[0]?.at ?? 0, fed - TRAILER_WINDOW), fed);
+        let last = fed;
+        if (tail) for (let i = tail.length - 1; i >= 0 && tail[i] === 0; i--) last--;
+        for (let at2 = last; at2 <= Math.min(fed, last + 4) && !ok; at2++) ok = matches(at2);
+      }
+      if (!ok) failed2();
       crc = size = 0;
     }
   };

@@ -354,9 +354,22 @@ function trailerCheck(failed: () => void) {
       size = (size + d.length) >>> 0;
     },
     /** A member ended where the input reached `end` (the start of the next, or the end). */
-    member(end = fed) {
-      const t = bytes(end - 8, end);
-      if (t && (t.readUInt32LE(0) !== crc >>> 0 || t.readUInt32LE(4) !== size)) failed();
+    member(end?: number) {
+      const matches = (at: number) => {
+        const t = bytes(at - 8, at);
+        return !t || (t.readUInt32LE(0) === crc >>> 0 && t.readUInt32LE(4) === size);
+      };
+      let ok = end === undefined ? false : matches(end);
+      if (end === undefined) {
+        // The last member may be followed by NUL padding (tape blocks; gzip ignores it):
+        // its trailer ends after the last byte that isn't NUL, or up to 4 bytes on (its
+        // length's high bytes may be NULs).
+        const tail = bytes(Math.max(recent[0]?.at ?? 0, fed - TRAILER_WINDOW), fed);
+        let last = fed;
+        if (tail) for (let i = tail.length - 1; i >= 0 && tail[i] === 0; i--) last--;
+        for (let at = last; at <= Math.min(fed, last + 4) && !ok; at++) ok = matches(at);
+      }
+      if (!ok) failed();
       crc = size = 0;
     },
   };

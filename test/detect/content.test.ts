@@ -150,8 +150,11 @@ describe('a gzip member whose data fails its trailer check', () => {
       expect(r.found.map((x) => [x.path, x.m.line, x.m.secret])).toEqual([['run.log.gz!run.log', 1, t]]);
       expect(r.warnings).toEqual([expect.stringMatching(WARNING)]);
     }
-    // Sound data: not a word.
-    for (const gz of [small, large]) expect(run(gz, 'run.log.gz', {}, MB).warnings).toEqual([]);
+    // Sound data: not a word, a few NULs of padding after it included (gzip ignores them;
+    // from four on, fflate reads them as a broken member: a warning, noted as a known gap).
+    for (const gz of [small, large]) {
+      for (const pad of [0, 1, 2, 3]) expect(run(Buffer.concat([gz, Buffer.alloc(pad)]), 'run.log.gz', {}, MB).warnings, `pad ${pad}`).toEqual([]);
+    }
   });
 
   it('checks each member of a multi-member gzip against its own trailer, warning once', () => {
