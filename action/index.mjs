@@ -3585,9 +3585,20 @@ function isMixedCase(body, n = 3) {
   }
   return up >= n && low >= n;
 }
-function isCamelCaseName(body) {
-  const m2 = /^((?:[A-Z][a-z]{2,})+)\d*$/.exec(body);
-  return m2 !== null && m2[1].match(/[A-Z][a-z]+/g).every((w2) => /[aeiouy]/.test(w2.slice(1)));
+function isClassName(body) {
+  const parts = body.match(/[A-Z][a-z]+|[A-Z]+(?![a-z])|\d+/g);
+  if (!parts || parts.join("") !== body) return false;
+  let words = 0;
+  let others = 0;
+  let known = false;
+  for (const p2 of parts) {
+    if (/^[A-Z][a-z]+$/.test(p2)) {
+      if (p2.length < 3 || !/[aeiouy]/.test(p2.slice(1))) return false;
+      words++;
+      known ||= CLASS_WORDS.has(p2);
+    } else if (p2.length > 5 || ++others > 4) return false;
+  }
+  return known && words >= 3;
 }
 function placeholderReason(body) {
   if (body.length === 0) return "empty";
@@ -3595,13 +3606,13 @@ function placeholderReason(body) {
   if (PLACEHOLDER_WORDS.filter((w2) => lower.includes(w2)).length >= 2) return "placeholder words";
   if (longestRun(lower, (a, b3) => a === b3) >= 6) return "repeated character";
   if (longestRun(lower, (a, b3) => b3 === a + 1) >= 6 || longestRun(lower, (a, b3) => b3 === a - 1) >= 6) return "alphabet run";
-  if (isCamelCaseName(body)) return "camel-case identifier";
+  if (isClassName(body)) return "class name";
   const upper = body.replace(/[^A-Z]/g, "").length;
   const low = body.replace(/[^a-z]/g, "").length;
   if (upper + low >= 12 && (upper < 3 || low < 3)) return "single-case identifier or digest";
   return void 0;
 }
-var PLACEHOLDER_WORDS;
+var PLACEHOLDER_WORDS, CLASS_WORDS;
 var init_filters = __esm({
   "src/detect/filters.ts"() {
     "use strict";
@@ -3630,6 +3641,47 @@ var init_filters = __esm({
       "invalid",
       "xxx"
     ];
+    CLASS_WORDS = /* @__PURE__ */ new Set([
+      "Model",
+      "Models",
+      "Sequence",
+      "Classification",
+      "Token",
+      "Tokenizer",
+      "Pretrained",
+      "Causal",
+      "Masked",
+      "Question",
+      "Answering",
+      "Conditional",
+      "Generation",
+      "Multiple",
+      "Choice",
+      "Config",
+      "Configuration",
+      "Processor",
+      "Feature",
+      "Extractor",
+      "Encoder",
+      "Decoder",
+      "Image",
+      "Vision",
+      "Audio",
+      "Speech",
+      "Segmentation",
+      "Detection",
+      "Embedding",
+      "Embeddings",
+      "Pooling",
+      "Transformer",
+      "Attention",
+      "Output",
+      "Layer",
+      "Pipeline",
+      "Trainer",
+      "Dataset",
+      "Tensor"
+    ]);
   }
 });
 

@@ -43,14 +43,34 @@ export function isMixedCase(body: string, n = 3): boolean {
   return up >= n && low >= n;
 }
 
+// Words of model and pipeline class names (transformers, diffusers, datasets).
+const CLASS_WORDS = new Set([
+  'Model', 'Models', 'Sequence', 'Classification', 'Token', 'Tokenizer', 'Pretrained', 'Causal', 'Masked', 'Question',
+  'Answering', 'Conditional', 'Generation', 'Multiple', 'Choice', 'Config', 'Configuration', 'Processor', 'Feature',
+  'Extractor', 'Encoder', 'Decoder', 'Image', 'Vision', 'Audio', 'Speech', 'Segmentation', 'Detection', 'Embedding',
+  'Embeddings', 'Pooling', 'Transformer', 'Attention', 'Output', 'Layer', 'Pipeline', 'Trainer', 'Dataset', 'Tensor',
+]);
+
 /**
- * Words in title case, each of three letters or more with a vowel after its capital, and
- * perhaps digits at the end: a class name (`AutoModelForSequenceClassification` is 34
- * letters). About 1 random token in 3 million has this shape.
+ * A class name (`AutoModelForSequenceClassification` and `DebertaV2ForSequenceClassification`
+ * are 34 characters): words in title case, each of three letters or more with a vowel
+ * after its capital, among them a word of model class names, with a few acronyms or
+ * numbers between (`TF`, `XLM`, `V2`). None of 40 million random bodies has this shape.
  */
-function isCamelCaseName(body: string): boolean {
-  const m = /^((?:[A-Z][a-z]{2,})+)\d*$/.exec(body);
-  return m !== null && m[1]!.match(/[A-Z][a-z]+/g)!.every((w) => /[aeiouy]/.test(w.slice(1)));
+function isClassName(body: string): boolean {
+  const parts = body.match(/[A-Z][a-z]+|[A-Z]+(?![a-z])|\d+/g);
+  if (!parts || parts.join('') !== body) return false;
+  let words = 0;
+  let others = 0;
+  let known = false;
+  for (const p of parts) {
+    if (/^[A-Z][a-z]+$/.test(p)) {
+      if (p.length < 3 || !/[aeiouy]/.test(p.slice(1))) return false;
+      words++;
+      known ||= CLASS_WORDS.has(p);
+    } else if (p.length > 5 || ++others > 4) return false;
+  }
+  return known && words >= 3;
 }
 
 /** Why `body` looks like a placeholder rather than a token, or undefined. */
@@ -60,7 +80,7 @@ export function placeholderReason(body: string): string | undefined {
   if (PLACEHOLDER_WORDS.filter((w) => lower.includes(w)).length >= 2) return 'placeholder words';
   if (longestRun(lower, (a, b) => a === b) >= 6) return 'repeated character';
   if (longestRun(lower, (a, b) => b === a + 1) >= 6 || longestRun(lower, (a, b) => b === a - 1) >= 6) return 'alphabet run';
-  if (isCamelCaseName(body)) return 'camel-case identifier';
+  if (isClassName(body)) return 'class name';
   // Real tokens are random mixed case; identifiers and hex digests are not.
   const upper = body.replace(/[^A-Z]/g, '').length;
   const low = body.replace(/[^a-z]/g, '').length;

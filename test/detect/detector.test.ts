@@ -647,7 +647,11 @@ describe('placeholder filter', () => {
   });
   it('rejects class names of 34 characters, and keeps a body that is title-case words only by chance', async () => {
     const { placeholderReason } = await import('../../src/detect/filters.ts');
-    for (const p of ['AutoModelFor' + 'SequenceClassification', 'LlamaTokenizer' + 'FastPretrainedModel1']) expect(placeholderReason(p), p).toBe('camel-case identifier');
+    const names = ['AutoModelFor', 'LlamaTokenizer' + 'FastPretrainedModel1', 'DebertaV2For', 'Data2VecTextForToken' + 'Classification', 'TFRobertaFor', 'TFXLMRobertaForToken' + 'Classification'];
+    for (const p of names.map((n) => (n.endsWith('For') ? `${n}SequenceClassification` : n))) {
+      expect(p).toHaveLength(34);
+      expect(placeholderReason(p), p).toBe('class name');
+    }
     // Words with no vowel are no English words: a random body of this shape is kept.
     expect(placeholderReason(['Qxz', 'Krt', 'Pwv', 'Bnm', 'Dfg', 'Lkjh', 'Mnb', 'Qwrt', 'Pxcv', 'Tzrk'].join(''))).toBeUndefined();
   });
