@@ -29240,7 +29240,7 @@ function ours(path2) {
   }
   if (!text2.includes(MARKER)) return false;
   const m2 = DIGEST.exec(text2);
-  return !m2 || digestOf(text2.replace(DIGEST, "")) === m2[1] ? "unedited" : "edited";
+  return m2 && digestOf(text2.replace(DIGEST, "")) === m2[1] ? "unedited" : "edited";
 }
 function huskyManaged(dir) {
   if (existsSync5(join9(dir, "husky.sh")) || existsSync5(join9(dir, "_", "husky.sh"))) return true;
@@ -29261,7 +29261,12 @@ async function installHook(o2) {
   let chained = existsSync5(previous);
   let what = `installed ${hook}`;
   const mine = existsSync5(hook) && ours(hook);
-  if (mine === "edited" && !o2.force) throw new HookError(`${hook} ${EDITED} (--force writes hfleaks' own over it)`);
+  if (mine === "edited" && !o2.force) throw new HookError(`${hook} ${EDITED} (--force writes hfleaks' own in its place and keeps it as ${EDITED_COPY})`);
+  if (mine === "edited") {
+    if (existsSync5(join9(dir, EDITED_COPY))) throw new HookError(`${join9(dir, EDITED_COPY)} already exists; move it away first`);
+    renameSync(hook, join9(dir, EDITED_COPY));
+    what = `installed ${hook}; the edited one was kept as ${EDITED_COPY}`;
+  }
   if (existsSync5(hook) && !mine) {
     if (!o2.force) {
       throw new HookError(`${hook} exists and is not hfleaks'; left alone (--force keeps it and runs it before hfleaks)`);
@@ -29292,7 +29297,7 @@ async function uninstallHook(cwd) {
   }
   return `removed ${hook}`;
 }
-var MARKER, DIGEST, digestOf, PREVIOUS, HookError, q3, EDITED;
+var MARKER, DIGEST, digestOf, PREVIOUS, HookError, q3, EDITED, EDITED_COPY;
 var init_install = __esm({
   "src/hook/install.ts"() {
     "use strict";
@@ -29305,6 +29310,7 @@ var init_install = __esm({
     };
     q3 = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
     EDITED = "was edited after hfleaks installed it; left alone: take the hfleaks lines out (or delete it) yourself";
+    EDITED_COPY = "pre-commit.hfleaks-edited";
   }
 });
 

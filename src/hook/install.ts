@@ -84,7 +84,8 @@ exit $status
 
 /**
  * Whether hfleaks wrote the hook at `path`: 'edited' when its digest says it changed
- * since (a hook written before digests were can't tell, and counts as unedited).
+ * since, or its digest line is gone (a hook written before digests were counts as
+ * edited too: when in doubt, the user's lines are kept).
  */
 function ours(path: string): 'unedited' | 'edited' | false {
   let text: string;
@@ -95,10 +96,11 @@ function ours(path: string): 'unedited' | 'edited' | false {
   }
   if (!text.includes(MARKER)) return false;
   const m = DIGEST.exec(text);
-  return !m || digestOf(text.replace(DIGEST, '')) === m[1] ? 'unedited' : 'edited';
+  return m && digestOf(text.replace(DIGEST, '')) === m[1] ? 'unedited' : 'edited';
 }
 
 const EDITED = 'was edited after hfleaks installed it; left alone: take the hfleaks lines out (or delete it) yourself';
+const EDITED_COPY = 'pre-commit.hfleaks-edited';
 
 /**
  * Whether husky manages the hooks in `dir`. Its hooks find the user's script by their own
@@ -135,7 +137,12 @@ export async function installHook(o: InstallOptions): Promise<string> {
   let chained = existsSync(previous);
   let what = `installed ${hook}`;
   const mine = existsSync(hook) && ours(hook);
-  if (mine === 'edited' && !o.force) throw new HookError(`${hook} ${EDITED} (--force writes hfleaks' own over it)`);
+  if (mine === 'edited' && !o.force) throw new HookError(`${hook} ${EDITED} (--force writes hfleaks' own in its place and keeps it as ${EDITED_COPY})`);
+  if (mine === 'edited') {
+    if (existsSync(join(dir, EDITED_COPY))) throw new HookError(`${join(dir, EDITED_COPY)} already exists; move it away first`);
+    renameSync(hook, join(dir, EDITED_COPY));
+    what = `installed ${hook}; the edited one was kept as ${EDITED_COPY}`;
+  }
   if (existsSync(hook) && !mine) {
     if (!o.force) {
       throw new HookError(`${hook} exists and is not hfleaks'; left alone (--force keeps it and runs it before hfleaks)`);

@@ -213,8 +213,14 @@ describe('hfleaks hook', () => {
     expect(readFileSync(hook, 'utf8')).toBe(edited);
     expect((await runCli(['hook', 'install', '--force'], { cwd: dir })).code).toBe(0);
     expect(readFileSync(hook, 'utf8')).not.toMatch(/my own check/);
+    // The edited hook is kept beside it, not lost.
+    expect(readFileSync(join(dir, '.git/hooks/pre-commit.hfleaks-edited'), 'utf8')).toBe(edited);
     expect((await runCli(['hook', 'uninstall'], { cwd: dir })).code).toBe(0);
     expect(existsSync(hook)).toBe(false);
+    // A hook with the marker and no digest (its line deleted, or written before digests): edited, when in doubt.
+    writeFileSync(hook, edited.replace(/^# hfleaks-digest: .*\n/m, ''), { mode: 0o755 });
+    expect((await runCli(['hook', 'uninstall'], { cwd: dir })).code).toBe(2);
+    expect(existsSync(hook)).toBe(true);
   });
 
   it('uninstall touches nothing it did not install; outside a repository is an error', async () => {
