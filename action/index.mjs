@@ -170,6 +170,13 @@ function jsonErrorOffset(text2) {
     }
   }
 }
+function parseJson(text2, fail2) {
+  try {
+    return JSON.parse(text2);
+  } catch {
+    throw fail2(jsonProblem(text2));
+  }
+}
 function jsonProblem(text2) {
   let at2 = jsonErrorOffset(text2);
   if (at2 < 0) at2 = 0;
@@ -3293,18 +3300,11 @@ function tentative(kind, path2, sink, raw, archive) {
     }
   };
 }
-function crc32(data, value2) {
-  const native = zlib().crc32;
-  if (native) return native(data, value2);
-  CRC_TABLE ??= Int32Array.from({ length: 256 }, (_3, n) => {
-    for (let k2 = 0; k2 < 8; k2++) n = n & 1 ? 3988292384 ^ n >>> 1 : n >>> 1;
-    return n;
-  });
-  let c3 = ~value2;
-  for (let i = 0; i < data.length; i++) c3 = CRC_TABLE[(c3 ^ data[i]) & 255] ^ c3 >>> 8;
-  return ~c3 >>> 0;
+function crc32Of() {
+  return zlib().crc32;
 }
 function trailerCheck(failed2) {
+  const crc32 = crc32Of();
   let crc = 0;
   let size = 0;
   let fed = 0;
@@ -3325,11 +3325,13 @@ function trailerCheck(failed2) {
       while (recent.length > 1 && fed - recent[1].at >= TRAILER_WINDOW) recent.shift();
     },
     output(d2) {
+      if (!crc32) return;
       crc = crc32(d2, crc);
       size = size + d2.length >>> 0;
     },
     /** A member ended where the input reached `end` (the start of the next, or the end). */
     member(end) {
+      if (!crc32) return;
       const matches = (at2) => {
         const t2 = bytes2(at2 - 8, at2);
         return !t2 || t2.readUInt32LE(0) === crc >>> 0 && t2.readUInt32LE(4) === size;
@@ -3530,7 +3532,7 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     })
   };
 }
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, CRC_TABLE, TRAILER_WINDOW, ZIP_METHODS;
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TRAILER_WINDOW, ZIP_METHODS;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
@@ -10609,11 +10611,14 @@ function isWordByte(b3) {
 function isHex(b3) {
   return b3 !== void 0 && (b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 70 || b3 >= 97 && b3 <= 102);
 }
-function wrappedBreak(buf, i) {
+function lineWrap(buf, i, minLine, inRun) {
   const len = buf[i] === 10 ? 1 : buf[i] === 13 && buf[i + 1] === 10 ? 2 : 0;
-  if (!len || i < WRAP_MIN_LINE || i + len >= buf.length || !isBase64Byte(buf[i + len])) return 0;
-  for (let k2 = i - WRAP_MIN_LINE; k2 < i; k2++) if (!isBase64Byte(buf[k2])) return 0;
+  if (!len || i < minLine || i + len >= buf.length || !inRun(buf[i + len])) return 0;
+  for (let k2 = i - minLine; k2 < i; k2++) if (!inRun(buf[k2])) return 0;
   return len;
+}
+function wrappedBreak(buf, i) {
+  return lineWrap(buf, i, WRAP_MIN_LINE, isBase64Byte);
 }
 function groupStart(buf, at2, offset) {
   let i = at2;
@@ -10892,10 +10897,7 @@ function hexNeedle(n) {
   return { needle: n, hex: Buffer.from(hex, "latin1"), anchors: anchors.map((a) => Buffer.from(a, "latin1")), at: pair !== -1 ? 2 * pair : 0 };
 }
 function hexWrap(buf, i) {
-  const len = buf[i] === 10 ? 1 : buf[i] === 13 && buf[i + 1] === 10 ? 2 : 0;
-  if (!len || i < HEX_WRAP_MIN_LINE || !isHex(buf[i + len])) return 0;
-  for (let k2 = i - HEX_WRAP_MIN_LINE; k2 < i; k2++) if (!isHex(buf[k2])) return 0;
-  return len;
+  return lineWrap(buf, i, HEX_WRAP_MIN_LINE, isHex);
 }
 function hexWrapBefore(buf, i) {
   if (buf[i - 1] !== 10) return -1;
@@ -11933,12 +11935,7 @@ function loadConfig(root, explicit, cwd = root) {
     }
   }
   if (text2 === void 0 || file === void 0) return { rules: builtinRules() };
-  let data;
-  try {
-    data = JSON.parse(text2);
-  } catch {
-    throw new RuleError(`${file}: ${jsonProblem(text2)}`);
-  }
+  const data = parseJson(text2, (problem) => new RuleError(`${file}: ${problem}`));
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new RuleError(`${file}: must hold a JSON object`);
   const o2 = data;
   for (const k2 of Object.keys(o2)) {
@@ -23405,6 +23402,10 @@ var init_worker_pool = __esm({
 // src/sources/files.ts
 import { accessSync, closeSync as closeSync2, constants, createReadStream, fstatSync as fstatSync3, lstatSync, openSync as openSync2, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync4, readSync, statSync as statSync2 } from "node:fs";
 import { dirname as dirname2, isAbsolute, join as join4, relative as relative2, resolve as resolve2, sep } from "node:path";
+function readProblem(e) {
+  const err = e;
+  return err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code ?? err.message;
+}
 function toPosix(p2) {
   return sep === "/" ? p2 : p2.split(sep).join("/");
 }
@@ -23498,7 +23499,7 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
       if (err && path2.includes("\uFFFD")) {
       } else if (err) {
         const shown = displayPath(root, path2);
-        const why = err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code ?? err.message;
+        const why = readProblem(err);
         sink.warn(`${shown}/: cannot read directory (${why}); skipped`);
         sink.skip(`${shown}/`, why);
       } else {
@@ -23630,7 +23631,7 @@ function scanFile(abs, display, detector, sink, opts) {
     return total;
   } catch (e) {
     const err = e;
-    const why = err.code === "ENOENT" ? "vanished before it could be read" : err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code ?? err.message;
+    const why = err.code === "ENOENT" ? "vanished before it could be read" : readProblem(err);
     sink.warn(`${display}: cannot read (${why}); skipped`);
     sink.skip(display, why);
     return SKIPPED;
@@ -23654,8 +23655,8 @@ async function scanPaths(detector, opts, sink) {
     try {
       st2 = lstatSync(abs);
     } catch (e) {
-      const code2 = e.code;
-      throw new PathError(code2 === "EACCES" || code2 === "EPERM" ? `${p2}: cannot read (permission denied)` : `${p2}: no such file or directory`);
+      const why = readProblem(e);
+      throw new PathError(why === "permission denied" ? `${p2}: cannot read (permission denied)` : `${p2}: no such file or directory`);
     }
     if (st2.isSymbolicLink()) {
       try {
@@ -23667,8 +23668,7 @@ async function scanPaths(detector, opts, sink) {
     try {
       accessSync(abs, st2.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
     } catch (e) {
-      const code2 = e.code;
-      throw new PathError(`${p2}: cannot read ${st2.isDirectory() ? "directory" : "file"} (${code2 === "EACCES" || code2 === "EPERM" ? "permission denied" : code2})`);
+      throw new PathError(`${p2}: cannot read ${st2.isDirectory() ? "directory" : "file"} (${readProblem(e)})`);
     }
     if (named.has(abs)) continue;
     named.add(abs);
@@ -23761,8 +23761,7 @@ async function scanStream(abs, named, display, detector, sink, opts) {
       }
     }
   } catch (e) {
-    const code2 = e.code;
-    throw new PathError(`${named}: cannot read (${code2 === "EACCES" || code2 === "EPERM" ? "permission denied" : code2 ?? e.message})`);
+    throw new PathError(`${named}: cannot read (${readProblem(e)})`);
   } finally {
     stream.destroy();
   }
@@ -24862,12 +24861,7 @@ function parseBaseline(text2, name) {
   const json = text2.replace(/^\uFEFF/, "");
   const trimmed = json.trim();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-    let data;
-    try {
-      data = JSON.parse(json);
-    } catch {
-      throw new BaselineError(`${name}: ${jsonProblem(json)}`);
-    }
+    const data = parseJson(json, (problem) => new BaselineError(`${name}: ${problem}`));
     const obj = data;
     let entries;
     let field;
@@ -26737,7 +26731,7 @@ function createSession(io2, args, root) {
   if (args.output !== void 0 && args.output !== "-") checkWritable(io2, args.output);
   if (args.sarif !== void 0) checkWritable(io2, args.sarif, "SARIF");
   const detector = createDetector(config.rules, { decode: args.decode !== false });
-  const ignoreFile = findConfig(root, io2.cwd, [".hfleaksignore"]);
+  const ignoreFile = args.ignore === false ? void 0 : findConfig(root, io2.cwd, [".hfleaksignore"]);
   const hfleaksIgnoreDir = ignoreFile ? dirname3(ignoreFile.path) : root;
   const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: /* @__PURE__ */ new Set() } : readHfleaksIgnore(hfleaksIgnoreDir);
   const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
@@ -26821,6 +26815,9 @@ function writePrivateFile(path2, data) {
     closeSync3(fd);
   }
 }
+function cannotWrite(file, why, what) {
+  return new UsageError(`${file}: cannot write ${what ? `${what} ` : ""}report (${why})`);
+}
 function checkWritable(io2, file, what) {
   const path2 = whereWritten(resolve4(io2.cwd, file));
   let problem;
@@ -26839,13 +26836,13 @@ function checkWritable(io2, file, what) {
       }
     }
   }
-  if (problem) throw new UsageError(`${file}: cannot write ${what ? `${what} ` : ""}report (${problem})`);
+  if (problem) throw cannotWrite(file, problem, what);
 }
 function writeReportFile(io2, file, text2, what) {
   try {
     writePrivateFile(resolve4(io2.cwd, file), text2);
   } catch (e) {
-    throw new UsageError(`${file}: cannot write ${what ? `${what} ` : ""}report (${e.code ?? e.message})`);
+    throw cannotWrite(file, e.code ?? e.message, what);
   }
 }
 async function finish(io2, args, session, command2) {
@@ -28984,12 +28981,7 @@ async function fromReport(io2, file) {
     throw new UsageError(`${file}: cannot read report (${e.code ?? e.message})`);
   }
   const name = file === "-" ? "stdin" : file;
-  let data;
-  try {
-    data = JSON.parse(text2);
-  } catch {
-    throw new UsageError(`${name}: not a JSON report, ${jsonProblem(text2)}; make one with --format json`);
-  }
+  const data = parseJson(text2, (problem) => new UsageError(`${name}: not a JSON report, ${problem}; make one with --format json`));
   if (!data || !Array.isArray(data.findings)) throw new UsageError(`${name}: not a JSON report (no "findings"; make one with --format json)`);
   try {
     return [...parseBaseline(text2, file).fingerprints];
@@ -35787,11 +35779,7 @@ ${msg}
       } catch (e) {
         throw new ActionError(`cannot read the event payload ${env4.GITHUB_EVENT_PATH}: ${e.message}`);
       }
-      try {
-        payload = JSON.parse(text2);
-      } catch {
-        throw new ActionError(`cannot read the event payload ${env4.GITHUB_EVENT_PATH}: ${jsonProblem(text2)}`);
-      }
+      payload = parseJson(text2, (problem) => new ActionError(`cannot read the event payload ${env4.GITHUB_EVENT_PATH}: ${problem}`));
     }
     const plan = planFor(eventName, payload);
     const step = (env4.GITHUB_ACTION ?? "").replace(/[^A-Za-z0-9_-]/g, "_");

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { readSmallFile } from './core/files.ts';
-import { jsonProblem } from './core/json-error.ts';
+import { parseJson } from './core/json-error.ts';
 import type { Rule } from './core/types.ts';
 import { isArchiveDepth } from './detect/content.ts';
 import { createDetector } from './detect/detector.ts';
@@ -57,9 +57,10 @@ function readConfig(path: string, shown: string): string {
 }
 
 /**
- * The default config's place: `.hfleaks.json` in the scan root, else in the nearest
- * directory above it up to the top of its git work tree (`scan src` in a project reads
- * the project's config), or up to `cwd` outside a repository.
+ * The default config's place (or, with `names`, another file's, such as .hfleaksignore):
+ * `.hfleaks.json` in the scan root, else in the nearest directory above it up to the top
+ * of its git work tree (`scan src` in a project reads the project's config), or up to
+ * `cwd` outside a repository.
  */
 export function findConfig(root: string, cwd: string, names = DEFAULT_CONFIG_NAMES): { path: string; shown: string } | undefined {
   // (Shown relative to the root: `.hfleaks.json`, or `../.hfleaks.json` from above it.)
@@ -110,12 +111,7 @@ export function loadConfig(root: string, explicit: string | undefined, cwd = roo
     }
   }
   if (text === undefined || file === undefined) return { rules: builtinRules() };
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new RuleError(`${file}: ${jsonProblem(text)}`);
-  }
+  const data = parseJson(text, (problem) => new RuleError(`${file}: ${problem}`));
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new RuleError(`${file}: must hold a JSON object`);
   const o = data as Record<string, unknown>;
   for (const k of Object.keys(o)) {

@@ -2,7 +2,7 @@
 // audit on schedule/workflow_dispatch; writes annotations, a job summary, SARIF and the
 // outputs `findings`, `exit-code` and `sarif-file`. It drives the CLI in-process.
 import { messageOf } from '../core/places.ts';
-import { jsonProblem } from '../core/json-error.ts';
+import { parseJson } from '../core/json-error.ts';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,12 +109,8 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
       } catch (e) {
         throw new ActionError(`cannot read the event payload ${env.GITHUB_EVENT_PATH}: ${(e as Error).message}`);
       }
-      try {
-        payload = JSON.parse(text);
-      } catch {
-        // (V8's message would quote the payload, a pull request's text among it.)
-        throw new ActionError(`cannot read the event payload ${env.GITHUB_EVENT_PATH}: ${jsonProblem(text)}`);
-      }
+      // (V8's message would quote the payload, a pull request's text among it.)
+      payload = parseJson(text, (problem) => new ActionError(`cannot read the event payload ${env.GITHUB_EVENT_PATH}: ${problem}`));
     }
     const plan = planFor(eventName, payload);
     // One file per step: two hfleaks steps in a job (GITHUB_ACTION names the step) must not share it.

@@ -2,7 +2,7 @@
 // accepted, sorted, one a line. No secret, no line number, no date: edits around a leak
 // don't resurrect it, and two branches that baseline the same leak merge cleanly.
 import { readSmallFile } from '../core/files.ts';
-import { jsonProblem } from '../core/json-error.ts';
+import { parseJson } from '../core/json-error.ts';
 import { scrubTokenShapes } from '../findings/redact.ts';
 import { FINGERPRINT_RE } from '../sources/ignore.ts';
 
@@ -56,13 +56,8 @@ export function parseBaseline(text: string, name: string): Baseline {
   const json = text.replace(/^\uFEFF/, '');
   const trimmed = json.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    let data: unknown;
-    try {
-      data = JSON.parse(json);
-    } catch {
-      // (The text as in the file, blank lines above it included, so the line is the file's.)
-      throw new BaselineError(`${name}: ${jsonProblem(json)}`);
-    }
+    // (The text as in the file, blank lines above it included, so the line is the file's.)
+    const data = parseJson(json, (problem) => new BaselineError(`${name}: ${problem}`));
     const obj = data as Record<string, unknown>;
     let entries: unknown[];
     let field: string;

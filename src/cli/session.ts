@@ -74,7 +74,7 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   const detector = createDetector(config.rules, { decode: args.decode !== false });
   // Looked for as the config is, in the root and then above it up to the top of the
   // project: `scan tests` honours the project's .hfleaksignore as `scan tests src` does.
-  const ignoreFile = findConfig(root, io.cwd, ['.hfleaksignore']);
+  const ignoreFile = args.ignore === false ? undefined : findConfig(root, io.cwd, ['.hfleaksignore']);
   const hfleaksIgnoreDir = ignoreFile ? dirname(ignoreFile.path) : root;
   const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: new Set<string>() } : readHfleaksIgnore(hfleaksIgnoreDir);
   const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
@@ -162,6 +162,10 @@ export function writePrivateFile(path: string, data: string): void {
   }
 }
 
+function cannotWrite(file: string, why: string, what?: string): UsageError {
+  return new UsageError(`${file}: cannot write ${what ? `${what} ` : ''}report (${why})`);
+}
+
 /** A one-line error (exit 2) now, rather than after the scan, when `file` can't be written: its directory is missing or read-only, or it is one. */
 function checkWritable(io: Io, file: string, what?: string): void {
   // (Through a symbolic link, the file it names is what gets written.)
@@ -183,7 +187,7 @@ function checkWritable(io: Io, file: string, what?: string): void {
       }
     }
   }
-  if (problem) throw new UsageError(`${file}: cannot write ${what ? `${what} ` : ''}report (${problem})`);
+  if (problem) throw cannotWrite(file, problem, what);
 }
 
 /** Writes a report file with mode 0600; a failure is a one-line error (exit 2). */
@@ -191,7 +195,7 @@ function writeReportFile(io: Io, file: string, text: string, what?: string): voi
   try {
     writePrivateFile(resolve(io.cwd, file), text);
   } catch (e) {
-    throw new UsageError(`${file}: cannot write ${what ? `${what} ` : ''}report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw cannotWrite(file, (e as NodeJS.ErrnoException).code ?? (e as Error).message, what);
   }
 }
 

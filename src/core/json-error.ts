@@ -119,6 +119,15 @@ export function jsonErrorOffset(text: string): number {
   }
 }
 
+/** `text` parsed as JSON; else `fail` makes the error from why not (line and column, never the text). */
+export function parseJson(text: string, fail: (problem: string) => Error): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw fail(jsonProblem(text));
+  }
+}
+
 /** Why `text` is not valid JSON, by line and column only: never a character of it. */
 export function jsonProblem(text: string): string {
   let at = jsonErrorOffset(text);

@@ -157,7 +157,7 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
  * member): `<U37` is UTF-32 text of 37 characters a cell, `S37` 37 bytes, each string
  * NUL-padded to the width and the next one right after it.
  */
-export function npyCells(b: Uint8Array): Cells | undefined {
+function npyCells(b: Uint8Array): Cells | undefined {
   if (b.length < 12 || b[0] !== 0x93 || Buffer.from(b.buffer, b.byteOffset + 1, 5).toString('latin1') !== 'NUMPY') return undefined;
   const v1 = b[6] === 1;
   const size = v1 ? b[8]! | (b[9]! << 8) : (b[8]! | (b[9]! << 8) | (b[10]! << 16)) + b[11]! * 2 ** 24;
@@ -306,19 +306,10 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
   };
 }
 
-/** CRC-32 as gzip and zip use it: node's own (20.15 and later), else by table. */
-function crc32(data: Uint8Array, value: number): number {
-  const native = (zlib() as { crc32?: (d: Uint8Array, v: number) => number }).crc32;
-  if (native) return native(data, value);
-  CRC_TABLE ??= Int32Array.from({ length: 256 }, (_, n) => {
-    for (let k = 0; k < 8; k++) n = n & 1 ? 0xedb88320 ^ (n >>> 1) : n >>> 1;
-    return n;
-  });
-  let c = ~value;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
+/** CRC-32 as gzip uses it: node's own (20.15 and later; before, gzip trailers go unchecked). */
+function crc32Of(): ((data: Uint8Array, value: number) => number) | undefined {
+  return (zlib() as { crc32?: (d: Uint8Array, v: number) => number }).crc32;
 }
-let CRC_TABLE: Int32Array | undefined;
 
 /** Input kept for finding a member's trailer: well over a piece, so the 8 bytes are in it. */
 const TRAILER_WINDOW = 4 * PIECE;
@@ -329,6 +320,7 @@ const TRAILER_WINDOW = 4 * PIECE;
  * kept (pushed bytes are ours) to read a trailer once a member's end is known.
  */
 function trailerCheck(failed: () => void) {
+  const crc32 = crc32Of();
   let crc = 0;
   let size = 0;
   let fed = 0;
@@ -350,11 +342,13 @@ function trailerCheck(failed: () => void) {
       while (recent.length > 1 && fed - recent[1]!.at >= TRAILER_WINDOW) recent.shift();
     },
     output(d: Uint8Array) {
+      if (!crc32) return;
       crc = crc32(d, crc);
       size = (size + d.length) >>> 0;
     },
     /** A member ended where the input reached `end` (the start of the next, or the end). */
     member(end?: number) {
+      if (!crc32) return;
       const matches = (at: number) => {
         const t = bytes(at - 8, at);
         return !t || (t.readUInt32LE(0) === crc >>> 0 && t.readUInt32LE(4) === size);

@@ -90,15 +90,20 @@ function isHex(b: number | undefined): boolean {
 const WRAP_MIN_LINE = 60;
 
 /**
- * The length of the line break at `i` (1 or 2) when it wraps a base64 run: the line
- * before it is at least WRAP_MIN_LINE base64 characters and the next one goes on in
- * base64; else 0.
+ * The length of the line break at `i` (1 or 2) when it wraps a run of `inRun` bytes (an
+ * encoding written a line at a time): at least `minLine` of them before it, and the run
+ * goes on after it; else 0.
  */
-function wrappedBreak(buf: Buffer, i: number): number {
+function lineWrap(buf: Buffer, i: number, minLine: number, inRun: (b: number) => boolean): number {
   const len = buf[i] === 0x0a ? 1 : buf[i] === 0x0d && buf[i + 1] === 0x0a ? 2 : 0;
-  if (!len || i < WRAP_MIN_LINE || i + len >= buf.length || !isBase64Byte(buf[i + len]!)) return 0;
-  for (let k = i - WRAP_MIN_LINE; k < i; k++) if (!isBase64Byte(buf[k]!)) return 0;
+  if (!len || i < minLine || i + len >= buf.length || !inRun(buf[i + len]!)) return 0;
+  for (let k = i - minLine; k < i; k++) if (!inRun(buf[k]!)) return 0;
   return len;
+}
+
+/** A line break that wraps a base64 run: lines of WRAP_MIN_LINE characters or more. */
+function wrappedBreak(buf: Buffer, i: number): number {
+  return lineWrap(buf, i, WRAP_MIN_LINE, isBase64Byte);
 }
 
 /**
@@ -518,15 +523,9 @@ function hexNeedle(n: Needle): { needle: Needle; hex: Buffer; anchors: Buffer[];
 /** Shortest line of hex digits taken for wrapped hex (`xxd -p -c 16` writes 32). */
 const HEX_WRAP_MIN_LINE = 32;
 
-/**
- * The length of the line break at `i` (1 or 2) when it wraps a hex run: at least
- * HEX_WRAP_MIN_LINE hex digits before it and a hex digit after; else 0.
- */
+/** A line break that wraps a hex run: lines of HEX_WRAP_MIN_LINE digits or more. */
 function hexWrap(buf: Buffer, i: number): number {
-  const len = buf[i] === 0x0a ? 1 : buf[i] === 0x0d && buf[i + 1] === 0x0a ? 2 : 0;
-  if (!len || i < HEX_WRAP_MIN_LINE || !isHex(buf[i + len])) return 0;
-  for (let k = i - HEX_WRAP_MIN_LINE; k < i; k++) if (!isHex(buf[k])) return 0;
-  return len;
+  return lineWrap(buf, i, HEX_WRAP_MIN_LINE, isHex);
 }
 
 /** Where the line break that ends just before `i` starts, when it wraps a hex run; else -1. */

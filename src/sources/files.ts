@@ -15,6 +15,12 @@ import { IgnoreMatcher, pruneGlobs, readHfleaksIgnore } from './ignore.ts';
 import type { WorkerInit } from './scan-worker.ts';
 import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
 
+/** Why a file or directory can't be read, in a word or two: permission denied, or node's error code. */
+function readProblem(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : (err.code ?? err.message);
+}
+
 export interface FileScanOptions {
   /** Paths the user named (files or directories). */
   paths: string[];
@@ -188,7 +194,7 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
         // A directory name that is not UTF-8: walked by its raw bytes below.
       } else if (err) {
         const shown = displayPath(root, path);
-        const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : (err.code ?? err.message);
+        const why = readProblem(err);
         sink.warn(`${shown}/: cannot read directory (${why}); skipped`);
         sink.skip(`${shown}/`, why);
       } else {
@@ -358,10 +364,7 @@ export function scanFile(
     return total;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const why =
-      err.code === 'ENOENT' ? 'vanished before it could be read'
-      : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied'
-      : err.code ?? err.message;
+    const why = err.code === 'ENOENT' ? 'vanished before it could be read' : readProblem(err);
     sink.warn(`${display}: cannot read (${why}); skipped`);
     sink.skip(display, why);
     return SKIPPED;
@@ -391,8 +394,8 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     try {
       st = lstatSync(abs);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new PathError(code === 'EACCES' || code === 'EPERM' ? `${p}: cannot read (permission denied)` : `${p}: no such file or directory`);
+      const why = readProblem(e);
+      throw new PathError(why === 'permission denied' ? `${p}: cannot read (permission denied)` : `${p}: no such file or directory`);
     }
     // A link named on the command line is followed, as ripgrep does (links met while
     // walking never are); one that leads nowhere is a missing path.
@@ -408,8 +411,7 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     try {
       accessSync(abs, st.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new PathError(`${p}: cannot read ${st.isDirectory() ? 'directory' : 'file'} (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code})`);
+      throw new PathError(`${p}: cannot read ${st.isDirectory() ? 'directory' : 'file'} (${readProblem(e)})`);
     }
     // The same path named twice is scanned once (a file inside a directory named is a finding's own place either way).
     if (named.has(abs)) continue;
@@ -527,8 +529,7 @@ async function scanStream(
       }
     }
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new PathError(`${named}: cannot read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? (e as Error).message})`);
+    throw new PathError(`${named}: cannot read (${readProblem(e)})`);
   } finally {
     stream.destroy();
   }

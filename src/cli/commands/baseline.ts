@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BaselineError, formatBaseline, parseBaseline } from '../../baseline/index.ts';
-import { jsonProblem } from '../../core/json-error.ts';
+import { parseJson } from '../../core/json-error.ts';
 import type { Io } from '../io.ts';
 import { UsageError, withIo } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
@@ -33,13 +33,8 @@ async function fromReport(io: Io, file: string): Promise<string[]> {
     throw new UsageError(`${file}: cannot read report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   const name = file === '-' ? 'stdin' : file;
-  let data: { findings?: unknown } | undefined;
-  try {
-    data = JSON.parse(text) as { findings?: unknown };
-  } catch {
-    // (Never V8's message: it quotes the text, and a file of raw tokens is an easy mistake here.)
-    throw new UsageError(`${name}: not a JSON report, ${jsonProblem(text)}; make one with --format json`);
-  }
+  // (Never V8's message: it quotes the text, and a file of raw tokens is an easy mistake here.)
+  const data = parseJson(text, (problem) => new UsageError(`${name}: not a JSON report, ${problem}; make one with --format json`)) as { findings?: unknown } | undefined;
   if (!data || !Array.isArray(data.findings)) throw new UsageError(`${name}: not a JSON report (no "findings"; make one with --format json)`);
   try {
     return [...parseBaseline(text, file).fingerprints];
