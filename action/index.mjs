@@ -3265,19 +3265,20 @@ function charge(budget, chunk, member, path2, sink, opts) {
 function tentative(kind, path2, sink, raw, archive) {
   let held = [];
   let heldBytes = 0;
+  let proved = false;
+  let dropped = false;
   let fallback;
   let failed2 = false;
   const trial = {
     proved: () => {
-      held = void 0;
+      proved = true;
     },
     failed: (message2) => {
       if (failed2) return;
       failed2 = true;
-      if (!held) return sink.warn(`${path2}: corrupt ${kind} (${message2}); the rest of it was not scanned`);
-      sink.warn(`${path2}: corrupt ${kind} (${message2}); scanned as raw bytes`);
+      sink.warn(`${path2}: corrupt ${kind} (${message2}); ${dropped ? `its last ${Math.ceil(heldBytes / MB)} MB scanned as raw bytes` : "scanned as raw bytes"}`);
       const pieces = held;
-      held = void 0;
+      held = [];
       fallback = raw();
       for (const p2 of pieces) fallback.push(p2);
     }
@@ -3286,16 +3287,18 @@ function tentative(kind, path2, sink, raw, archive) {
   return {
     push(d2) {
       if (fallback) return fallback.push(d2);
-      if (held) {
-        held.push(d2);
-        heldBytes += d2.length;
-      }
+      held.push(d2);
+      heldBytes += d2.length;
       inner.push(d2);
-      if (held && heldBytes > HOLD) held = void 0;
+      const keep = proved ? TAIL : HOLD;
+      while (!fallback && held.length > 1 && heldBytes - held[0].length >= keep) {
+        heldBytes -= held.shift().length;
+        dropped = true;
+      }
     },
     end() {
       if (!fallback) inner.end();
-      if (!fallback && held) trial.failed("no member found");
+      if (!fallback && !proved && !failed2) trial.failed("no member found");
       fallback?.end();
     }
   };
@@ -3532,7 +3535,7 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     })
   };
 }
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TRAILER_WINDOW, ZIP_METHODS;
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, ZIP_METHODS;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
@@ -3551,6 +3554,7 @@ var init_content = __esm({
     PIECE = 16 << 10;
     HOLD = GZIP_AT_ONCE_IN;
     EMPTY = new Uint8Array(0);
+    TAIL = 1 << 20;
     TRAILER_WINDOW = 4 * PIECE;
     ZIP_METHODS = { 9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "zstd", 95: "xz", 98: "PPMd", 99: "AES encryption" };
   }

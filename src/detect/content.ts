@@ -258,28 +258,34 @@ interface Trial {
   failed(message: string): void;
 }
 
+/** Raw bytes kept once an archive has proved itself, for what may follow its damage. */
+const TAIL = 1 << 20;
+
 /**
  * Content that starts like an archive. Its first bytes (up to HOLD) are held until the
  * archive proves itself; if it fails before that (a binary that merely starts with the
  * magic bytes, a truncated header), the held bytes and the rest are scanned as a plain
- * binary stream, so a token in it is still found.
+ * binary stream, so a token in it is still found. Once it has proved itself, its last
+ * TAIL bytes are kept: an archive damaged later (text appended to a .gz) has them and the
+ * rest scanned as raw bytes, lines counted from where they start.
  */
 function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: ContentSink, raw: () => ContentStream, archive: (t: Trial) => ContentStream): ContentStream {
-  let held: Uint8Array[] | undefined = [];
+  let held: Uint8Array[] = [];
   let heldBytes = 0;
+  let proved = false;
+  let dropped = false; // bytes before the held ones went unkept
   let fallback: ContentStream | undefined;
   let failed = false;
   const trial: Trial = {
     proved: () => {
-      held = undefined;
+      proved = true;
     },
     failed: (message) => {
       if (failed) return;
       failed = true;
-      if (!held) return sink.warn(`${path}: corrupt ${kind} (${message}); the rest of it was not scanned`);
-      sink.warn(`${path}: corrupt ${kind} (${message}); scanned as raw bytes`);
+      sink.warn(`${path}: corrupt ${kind} (${message}); ${dropped ? `its last ${Math.ceil(heldBytes / MB)} MB scanned as raw bytes` : 'scanned as raw bytes'}`);
       const pieces = held;
-      held = undefined;
+      held = [];
       fallback = raw();
       for (const p of pieces) fallback.push(p);
     },
@@ -288,19 +294,22 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
   return {
     push(d) {
       if (fallback) return fallback.push(d);
-      if (held) {
-        held.push(d);
-        heldBytes += d.length;
-      }
+      held.push(d);
+      heldBytes += d.length;
       // The archive sees the piece first: if it fails on it, the held bytes (this piece
       // included) go to the raw scan.
       inner.push(d);
-      if (held && heldBytes > HOLD) held = undefined; // too late to fall back: memory stays bounded
+      // Memory stays bounded: HOLD bytes while the archive may yet prove no archive, TAIL after.
+      const keep = proved ? TAIL : HOLD;
+      while (!fallback && held.length > 1 && heldBytes - held[0]!.length >= keep) {
+        heldBytes -= held.shift()!.length;
+        dropped = true;
+      }
     },
     end() {
       if (!fallback) inner.end();
       // (A gzip stream always proves itself or fails in its own end.)
-      if (!fallback && held) trial.failed('no member found');
+      if (!fallback && !proved && !failed) trial.failed('no member found');
       fallback?.end();
     },
   };

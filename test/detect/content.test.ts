@@ -119,7 +119,18 @@ describe('content that only looks like an archive', () => {
     const truncated = gz.subarray(0, gz.length >> 1);
     const r = run(truncated, 'run.log.gz');
     expect(r.found.map((x) => [x.path, x.m.line, x.m.secret])).toEqual([['run.log.gz!run.log', 1, t]]);
-    expect(r.warnings).toEqual([expect.stringMatching(/^run\.log\.gz: corrupt gzip data \(.*\); the rest of it was not scanned$/)]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^run\.log\.gz: corrupt gzip data \(.*\); scanned as raw bytes$/)]);
+  });
+
+  it('scans text appended after a gzip member as raw bytes, small or streamed', () => {
+    const [a, b] = [gen.userToken(), gen.userToken()];
+    for (const [member, piece] of [[gzipSync(Buffer.from(`log line\nHF_TOKEN=${a}\n`)), 0], [gzipSync(Buffer.concat([Buffer.from(`HF_TOKEN=${a}\n`), seededBytes(10 * MB, 5)]), { level: 0 }), MB]] as const) {
+      const file = Buffer.concat([member, Buffer.from(`\nexport HF_TOKEN=${b}\n`)]);
+      const r = run(file, 'app.log.gz', {}, piece || file.length);
+      expect(r.found.map((x) => x.m.secret), `piece ${piece}`).toContain(a);
+      expect(r.found.filter((x) => x.path === 'app.log.gz').map((x) => x.m.secret), `piece ${piece}`).toEqual([b]);
+      expect(r.warnings, `piece ${piece}`).toEqual([expect.stringMatching(/^app\.log\.gz: corrupt gzip data \(.*\); (scanned as raw bytes|its last \d MB scanned as raw bytes)$/)]);
+    }
   });
 
   it('scans what a large truncated gzip inflated before the error (streaming path)', () => {
