@@ -3592,6 +3592,7 @@ function isMixedCase(body, n = 3) {
   return up >= n && low >= n;
 }
 function isClassName(body) {
+  if (!CLASS_WORD.test(body)) return false;
   const parts = body.match(/[A-Z][a-z]+|[A-Z]+(?![a-z])|\d+/g);
   if (!parts || parts.join("") !== body) return false;
   let words = 0;
@@ -3618,7 +3619,7 @@ function placeholderReason(body) {
   if (upper + low >= 12 && (upper < 3 || low < 3)) return "single-case identifier or digest";
   return void 0;
 }
-var PLACEHOLDER_WORDS, CLASS_WORDS;
+var PLACEHOLDER_WORDS, CLASS_WORDS, CLASS_WORD;
 var init_filters = __esm({
   "src/detect/filters.ts"() {
     "use strict";
@@ -3688,6 +3689,7 @@ var init_filters = __esm({
       "Dataset",
       "Tensor"
     ]);
+    CLASS_WORD = new RegExp([...CLASS_WORDS].join("|"));
   }
 });
 
@@ -11102,12 +11104,11 @@ function createDetector(rules, options = {}) {
       for (let at2 = needle.search.next(hay, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(hay, at2 + 1)) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
         let edge = leftBoundary(get, at2);
-        const read = (end2) => tryRules(needle, textWindow((n) => buf.toString("latin1", at2, Math.min(end2, at2 + n))), edge === "ok" ? declaredLengths(buf, at2) : void 0);
-        let found = edge === "glued" ? void 0 : read(buf.length);
-        const cell = found ? void 0 : cellAt(cells, at2);
+        let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n))), edge === "ok" ? declaredLengths(buf, at2) : void 0);
+        const cell = found || !cells ? void 0 : cellAt(cells, at2);
         if (cell && (cell.first || edge !== "glued")) {
           if (cell.first) edge = "ok";
-          found = read(cell.end);
+          found = tryRules(needle, textWindow((n) => buf.toString("latin1", at2, Math.min(cell.end, at2 + n))), edge === "ok" ? declaredLengths(buf, at2) : void 0);
         }
         if (!found) continue;
         const decoding = edge === "percent" ? [...chain, "percent"] : chain;

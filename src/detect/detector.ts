@@ -829,12 +829,12 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       for (let at = needle.search.next(hay, from); at !== -1 && at < to; at = needle.search.next(hay, at + 1)) {
         if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
         let edge = leftBoundary(get, at);
-        const read = (end: number) => tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(end, at + n))), edge === 'ok' ? declaredLengths(buf, at) : undefined);
-        let found = edge === 'glued' ? undefined : read(buf.length);
-        const cell = found ? undefined : cellAt(cells, at);
+        let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? declaredLengths(buf, at) : undefined);
+        // Else, in a numpy array's cells, the cell on its own.
+        const cell = found || !cells ? undefined : cellAt(cells, at);
         if (cell && (cell.first || edge !== 'glued')) {
           if (cell.first) edge = 'ok';
-          found = read(cell.end);
+          found = tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(cell.end, at + n))), edge === 'ok' ? declaredLengths(buf, at) : undefined);
         }
         if (!found) continue;
         const decoding: Decoding[] = edge === 'percent' ? [...chain, 'percent'] : chain;

@@ -50,6 +50,7 @@ const CLASS_WORDS = new Set([
   'Extractor', 'Encoder', 'Decoder', 'Image', 'Vision', 'Audio', 'Speech', 'Segmentation', 'Detection', 'Embedding',
   'Embeddings', 'Pooling', 'Transformer', 'Attention', 'Output', 'Layer', 'Pipeline', 'Trainer', 'Dataset', 'Tensor',
 ]);
+const CLASS_WORD = new RegExp([...CLASS_WORDS].join('|'));
 
 /**
  * A class name (`AutoModelForSequenceClassification` and `DebertaV2ForSequenceClassification`
@@ -58,6 +59,8 @@ const CLASS_WORDS = new Set([
  * numbers between (`TF`, `XLM`, `V2`). None of 40 million random bodies has this shape.
  */
 function isClassName(body: string): boolean {
+  // (A look for one of the words first: random bodies almost never hold one.)
+  if (!CLASS_WORD.test(body)) return false;
   const parts = body.match(/[A-Z][a-z]+|[A-Z]+(?![a-z])|\d+/g);
   if (!parts || parts.join('') !== body) return false;
   let words = 0;
