@@ -11212,11 +11212,13 @@ function createDetector(rules, options = {}) {
     };
     for (const h3 of hexNeedles) {
       for (const anchor of h3.anchors) {
+        const len = anchor.length;
+        const next = h3.hex[h3.at + len] ?? -1;
+        const nextUpper = next >= 97 ? next - 32 : next;
         for (let q4 = buf.indexOf(anchor, from + h3.at); q4 !== -1 && q4 - h3.at - 2 < to2; q4 = buf.indexOf(anchor, q4 + 1)) {
-          const next = h3.hex[h3.at + anchor.length];
-          if (next !== void 0) {
-            const c3 = buf[q4 + anchor.length];
-            if (c3 !== next && c3 !== next - 32 && c3 !== 10 && c3 !== 13) continue;
+          if (next !== -1) {
+            const c3 = buf[q4 + len];
+            if (c3 !== next && c3 !== nextUpper && c3 !== 10 && c3 !== 13) continue;
           }
           let p2 = q4;
           for (let i = 0; i < h3.at && p2 !== -1; i++) p2 = hexDigitBefore(buf, p2);

@@ -970,14 +970,16 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     };
     for (const h of hexNeedles) {
       for (const anchor of h.anchors) {
+        // What follows the anchor is the keyword's next digit (either case) or a line
+        // break: a look at one byte turns away nearly every other pair of digits.
+        const len = anchor.length;
+        const next = h.hex[h.at + len] ?? -1;
+        const nextUpper = next >= 0x61 ? next - 0x20 : next;
         // (The anchor lies `at` digits after the keyword's first, and perhaps a line break.)
         for (let q = buf.indexOf(anchor, from + h.at); q !== -1 && q - h.at - 2 < to; q = buf.indexOf(anchor, q + 1)) {
-          // What follows the anchor is the keyword's next digit or a line break: a look at one
-          // byte turns away nearly every other pair of digits.
-          const next = h.hex[h.at + anchor.length];
-          if (next !== undefined) {
-            const c = buf[q + anchor.length];
-            if (c !== next && c !== next - 0x20 && c !== 0x0a && c !== 0x0d) continue;
+          if (next !== -1) {
+            const c = buf[q + len];
+            if (c !== next && c !== nextUpper && c !== 0x0a && c !== 0x0d) continue;
           }
           let p = q;
           for (let i = 0; i < h.at && p !== -1; i++) p = hexDigitBefore(buf, p);
