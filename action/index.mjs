@@ -10918,6 +10918,11 @@ function hexDigitBefore(buf, i) {
 function hexDigitAfter(buf, i) {
   return isHex(buf[i + 1]) ? i + 1 : i + 1 + hexWrap(buf, i + 1);
 }
+function dumpWidth(buf, i) {
+  let j3 = i - 1;
+  while (j3 >= 0 && i - j3 <= 80 && buf[j3] !== 10) j3--;
+  return (j3 < 0 || buf[j3] === 10) && DUMP_WIDTHS.has(i - j3 - 1);
+}
 function hexAtWrapped(buf, at2, hex) {
   for (let i = 0, j3 = at2; i < hex.length; i++, j3++) {
     if (!isHex(buf[j3])) {
@@ -11188,11 +11193,8 @@ function createDetector(rules, options = {}) {
   function scanHex(buf, from, to2, hits) {
     const decoded = regionDecoder(buf, 2, 1, (a, b3) => Buffer.from(buf.toString("latin1", a, b3), "hex"));
     const joined = wrappedHexDecoder(buf);
-    const wrapsAt = (a, got, want) => {
-      if (got >= want) return false;
-      const stop = a + 2 * got;
-      return hexWrap(buf, stop) > 0 || isHex(buf[stop]) && hexWrap(buf, stop + 1) > 0;
-    };
+    const wrapBreakAt = (stop) => hexWrap(buf, stop) > 0 ? stop : isHex(buf[stop]) && hexWrap(buf, stop + 1) > 0 ? stop + 1 : -1;
+    const wrapsAt = (a, got, want) => got < want && wrapBreakAt(a + 2 * got) !== -1;
     const read = (p2, text2, k2) => {
       const inner = [];
       scanAscii(text2, k2, k2 + 1, inner, ["hex"]);
@@ -11240,15 +11242,10 @@ function createDetector(rules, options = {}) {
             cut = wrapsAt(p0, text2.length, want);
           }
           const plain = read(p2, text2, k2);
-          const leftWrap = p2 - p0 < 40 && hexWrapBefore(buf, isHex(buf[p0 - 1]) ? p0 - 1 : p0) !== -1;
-          if (cut && (!plain.length || plain.some((x3) => k2 + x3.secret.length >= text2.length)) || leftWrap && !plain.length) {
-            const whole = wrapped(h3, p2);
-            if (whole.length && (!plain.length || whole[0].secret.length > plain[0].secret.length)) {
-              hits.push(...whole);
-              continue;
-            }
-          }
-          hits.push(...plain);
+          const before = p2 - p0 < 40 ? hexWrapBefore(buf, isHex(buf[p0 - 1]) ? p0 - 1 : p0) : -1;
+          const after = cut ? wrapBreakAt(p0 + 2 * text2.length) : -1;
+          const dump = after !== -1 && dumpWidth(buf, after) || before !== -1 && dumpWidth(buf, before);
+          hits.push(...dump || !plain.length && (before !== -1 || after !== -1) ? wrapped(h3, p2) : plain);
         }
       }
     }
@@ -11454,7 +11451,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, WRAP_MIN_LINE, SHORT_STRING, LONG_STRING, QP_BEFORE, NUL3, HEX_WRAP_MIN_LINE, BACKSLASH, ESCAPE_MAX;
+var BASE64_MIN_RUN, WRAP_MIN_LINE, SHORT_STRING, LONG_STRING, QP_BEFORE, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -11470,6 +11467,7 @@ var init_detector = __esm({
     QP_BEFORE = /* @__PURE__ */ new Set(["3D", "20", "22", "27", "09", "60"]);
     NUL3 = Buffer.alloc(3);
     HEX_WRAP_MIN_LINE = 32;
+    DUMP_WIDTHS = /* @__PURE__ */ new Set([32, 60, 64, 76]);
     BACKSLASH = 92;
     ESCAPE_MAX = 10;
   }

@@ -547,6 +547,16 @@ function hexDigitAfter(buf: Buffer, i: number): number {
   return isHex(buf[i + 1]) ? i + 1 : i + 1 + hexWrap(buf, i + 1);
 }
 
+/** Widths hex dumps write lines at: `xxd -p -c 16`, `xxd -p`, `-c 32`, `basenc --base16`. */
+const DUMP_WIDTHS = new Set([32, 60, 64, 76]);
+
+/** Whether the line that the break at `i` ends is as long as a hex dump writes its lines. */
+function dumpWidth(buf: Buffer, i: number): boolean {
+  let j = i - 1;
+  while (j >= 0 && i - j <= 80 && buf[j] !== 0x0a) j--;
+  return (j < 0 || buf[j] === 0x0a) && DUMP_WIDTHS.has(i - j - 1);
+}
+
 /** Whether buf holds, from `at` on, the hex digits `hex` in either case, line breaks that wrap the run stepped over. */
 function hexAtWrapped(buf: Buffer, at: number, hex: Buffer): boolean {
   for (let i = 0, j = at; i < hex.length; i++, j++) {
@@ -941,12 +951,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     // a pair's two parities are two alignments).
     const decoded = regionDecoder(buf, 2, 1, (a, b) => Buffer.from(buf.toString('latin1', a, b), 'hex'));
     const joined = wrappedHexDecoder(buf);
-    /** Whether the run of hex decoded from `a` stopped at `got` bytes, short of `want`, at a wrapping break. */
-    const wrapsAt = (a: number, got: number, want: number): boolean => {
-      if (got >= want) return false;
-      const stop = a + 2 * got;
-      return hexWrap(buf, stop) > 0 || (isHex(buf[stop]) && hexWrap(buf, stop + 1) > 0);
-    };
+    /** Where the line break is that stops a run of hex at `stop` (a digit may be left over before it), if it may wrap the run; else -1. */
+    const wrapBreakAt = (stop: number): number => (hexWrap(buf, stop) > 0 ? stop : isHex(buf[stop]) && hexWrap(buf, stop + 1) > 0 ? stop + 1 : -1);
+    /** Whether the run of hex decoded from `a` stopped at `got` bytes, short of `want`, at a break that may wrap it. */
+    const wrapsAt = (a: number, got: number, want: number): boolean => got < want && wrapBreakAt(a + 2 * got) !== -1;
     /** The tokens of decoded hex `text` whose keyword is at text[k], placed at `p`. */
     const read = (p: number, text: Buffer, k: number): Hit[] => {
       const inner: Hit[] = [];
@@ -1006,17 +1014,13 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           }
           const plain = read(p, text, k);
           // A line break between hex digits may end a value (hex strings one a line) or
-          // wrap one (xxd -p): the line's own reading stands, unless it finds no token or
-          // one that runs to the break, and the joined reading finds a longer one.
-          const leftWrap = p - p0 < 40 && hexWrapBefore(buf, isHex(buf[p0 - 1]) ? p0 - 1 : p0) !== -1;
-          if ((cut && (!plain.length || plain.some((x) => k + x.secret.length >= text.length))) || (leftWrap && !plain.length)) {
-            const whole = wrapped(h, p);
-            if (whole.length && (!plain.length || whole[0]!.secret.length > plain[0]!.secret.length)) {
-              hits.push(...whole);
-              continue;
-            }
-          }
-          hits.push(...plain);
+          // wrap one (xxd -p). Lines of a width hex dumps write (32, 60, 64, 76 digits)
+          // are wrapped: the joined reading is the one. Other lines are values: the line's
+          // own reading stands, and the joined one is asked only when it finds nothing.
+          const before = p - p0 < 40 ? hexWrapBefore(buf, isHex(buf[p0 - 1]) ? p0 - 1 : p0) : -1;
+          const after = cut ? wrapBreakAt(p0 + 2 * text.length) : -1;
+          const dump = (after !== -1 && dumpWidth(buf, after)) || (before !== -1 && dumpWidth(buf, before));
+          hits.push(...(dump || (!plain.length && (before !== -1 || after !== -1)) ? wrapped(h, p) : plain));
         }
       }
     }

@@ -350,11 +350,17 @@ describe('decoders', () => {
         const tokens = [t, gen.userToken(true), t.slice(0, 3) + gen.body(34)];
         const lines = [...tokens.map((x) => hex(x)), hex('A'.repeat(40))].join('\n');
         expect(detector.scan(Buffer.from(`${lines}\n`)).map((h) => h.secret)).toEqual(tokens);
-        // A JWT token a break cuts five characters before its end is read whole, not as
-        // the shorter token its first line holds.
-        const jwt = wrap(hex(`t=${oauth}`), 2 * (2 + oauth.length - 5), '\n');
-        expect(jwt.split('\n')).toHaveLength(3);
-        expect(detector.scan(Buffer.from(jwt)).map((h) => h.secret)).toEqual([oauth]);
+        // A JWT token's line followed by another value: the token's own, not glued to the next.
+        for (const next of [t, 'A'.repeat(30)]) {
+          expect(detector.scan(Buffer.from(`${hex(oauth)}\n${hex(next)}\n`)).map((h) => h.secret), next.slice(0, 3)).toEqual(next === t ? [oauth, t] : [oauth]);
+        }
+      });
+      it('reads lines of a dump width (basenc --base16 -w76) as wrapped even where a line alone would hold a token', () => {
+        // hf_ and a 40-character body is no token; its dump breaks a line after 34 of them.
+        const long = `${t.slice(0, 3)}${gen.body(40)}`;
+        const digits = hex(`${'.'.repeat(38 - 3 - 34)}${long}\n`);
+        expect(digits.indexOf(hex(long.slice(0, 37))) + 2 * 37).toBe(76);
+        expect(detector.scan(Buffer.from(wrap(digits, 76, '\n')))).toEqual([]);
       });
       it('finds a wrapped token over chunk windows, once', () => {
         const filler = Buffer.from('0123456789abcdef'.repeat(500), 'hex').toString('latin1');
