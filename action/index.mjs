@@ -11110,10 +11110,13 @@ function createDetector(rules, options = {}) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
         let edge = leftBoundary(get, at2);
         let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n))), edge === "ok" ? declaredLengths(buf, at2) : void 0);
-        const cell = found || !cells ? void 0 : cellAt(cells, at2);
-        if (cell && (cell.first || edge !== "glued")) {
-          if (cell.first) edge = "ok";
-          found = tryRules(needle, textWindow((n) => buf.toString("latin1", at2, Math.min(cell.end, at2 + n))), edge === "ok" ? declaredLengths(buf, at2) : void 0);
+        const cell = cells ? cellAt(cells, at2) : void 0;
+        if (cell && (!found || at2 + found.secret.length > cell.end) && (cell.first || edge !== "glued")) {
+          const alone = tryRules(needle, textWindow((n) => buf.toString("latin1", at2, Math.min(cell.end, at2 + n))), cell.first || edge === "ok" ? declaredLengths(buf, at2) : void 0);
+          if (alone) {
+            found = alone;
+            if (cell.first) edge = "ok";
+          }
         }
         if (!found) continue;
         const decoding = edge === "percent" ? [...chain, "percent"] : chain;
@@ -11153,7 +11156,8 @@ function createDetector(rules, options = {}) {
           }
           return utf322(at2, end).toString("utf16le");
         }));
-        const found = (alone ? read(buf.length) : void 0) ?? (cell ? read(cell.end) : void 0);
+        let found = alone ? read(buf.length) : void 0;
+        if (cell && (!found || at2 + width * found.secret.length > cell.end)) found = read(cell.end) ?? found;
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: [decoding], ...found.jwt ? { jwt: found.jwt } : {} });
       }

@@ -840,11 +840,15 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
         let edge = leftBoundary(get, at);
         let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? declaredLengths(buf, at) : undefined);
-        // Else, in a numpy array's cells, the cell on its own.
-        const cell = found || !cells ? undefined : cellAt(cells, at);
-        if (cell && (cell.first || edge !== 'glued')) {
-          if (cell.first) edge = 'ok';
-          found = tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(cell.end, at + n))), edge === 'ok' ? declaredLengths(buf, at) : undefined);
+        // In a numpy array's cells, where that finds none or one that runs past its cell
+        // (a JWT's last part into the next string), the cell on its own.
+        const cell = cells ? cellAt(cells, at) : undefined;
+        if (cell && (!found || at + found.secret.length > cell.end) && (cell.first || edge !== 'glued')) {
+          const alone = tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(cell.end, at + n))), cell.first || edge === 'ok' ? declaredLengths(buf, at) : undefined);
+          if (alone) {
+            found = alone;
+            if (cell.first) edge = 'ok';
+          }
         }
         if (!found) continue;
         const decoding: Decoding[] = edge === 'percent' ? [...chain, 'percent'] : chain;
@@ -892,8 +896,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           }
           return utf32(at, end).toString('utf16le');
         }));
-        // As the bytes are, else (a token that fills its cell) as the cell alone.
-        const found = (alone ? read(buf.length) : undefined) ?? (cell ? read(cell.end) : undefined);
+        // As the bytes are, else (a token that fills its cell) as the cell alone; the cell's
+        // reading also where the other runs past the cell's end.
+        let found = alone ? read(buf.length) : undefined;
+        if (cell && (!found || at + width * found.secret.length > cell.end)) found = read(cell.end) ?? found;
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: [decoding], ...(found.jwt ? { jwt: found.jwt } : {}) });
       }

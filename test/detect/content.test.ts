@@ -299,6 +299,14 @@ describe('numpy arrays of strings, packed edge to edge in cells their header dec
     const text = Buffer.concat([npy('|S4', [Buffer.from('abcd')]), Buffer.from(`\ntoken = ${a}\n`)]);
     expect(run(text, 'odd.npy').found.map((x) => x.m.secret)).toEqual([a]);
   });
+  it('ends a JWT token that fills its cell at the cell, not in the string after it', () => {
+    const jwt = gen.oauthToken();
+    const Wj = jwt.length;
+    for (const [dtype, cell] of [['<U', (x: string) => u32(x, true, Wj)], ['|S', (x: string) => Buffer.from(x.padEnd(Wj, '\0'), 'latin1')]] as const) {
+      const r = run(npy(`${dtype}${Wj}`, [cell(jwt), cell('abc'), cell('def')]), 'jwt.npy');
+      expect(r.found.map((x) => x.m.secret), dtype).toEqual([jwt]);
+    }
+  });
   it('still finds a NUL-padded token where the header lies about the width', () => {
     const file = npy('<U5', [u32(a, true, W + 3)]);
     expect(run(file, 'lies.npy').found.map((x) => x.m.secret)).toEqual([a]);
