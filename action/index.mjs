@@ -3599,11 +3599,10 @@ function isClassName(body) {
   let others = 0;
   let known = false;
   for (const p2 of parts) {
-    if (/^[A-Z][a-z]+$/.test(p2)) {
-      if (p2.length < 3 || !/[aeiouy]/.test(p2.slice(1))) return false;
+    if (/^[A-Z][a-z]{2,}$/.test(p2) && /[aeiouy]/.test(p2.slice(1))) {
       words++;
       known ||= CLASS_WORDS.has(p2);
-    } else if (p2.length > 5 || ++others > 4) return false;
+    } else if (p2.length > 5 || ++others > 5) return false;
   }
   return known && words >= 3;
 }

@@ -54,9 +54,10 @@ const CLASS_WORD = new RegExp([...CLASS_WORDS].join('|'));
 
 /**
  * A class name (`AutoModelForSequenceClassification` and `DebertaV2ForSequenceClassification`
- * are 34 characters): words in title case, each of three letters or more with a vowel
- * after its capital, among them a word of model class names, with a few acronyms or
- * numbers between (`TF`, `XLM`, `V2`). None of 40 million random bodies has this shape.
+ * are 34 characters): three or more words in title case, each of three letters or more
+ * with a vowel after its capital, among them a word of model class names, and up to five
+ * short pieces between (`TF`, `XLM`, `V2`, `Vi`, `Img`). None of 80 million random bodies
+ * (letters, or letters and digits) has this shape.
  */
 function isClassName(body: string): boolean {
   // (A look for one of the words first: random bodies almost never hold one.)
@@ -67,11 +68,10 @@ function isClassName(body: string): boolean {
   let others = 0;
   let known = false;
   for (const p of parts) {
-    if (/^[A-Z][a-z]+$/.test(p)) {
-      if (p.length < 3 || !/[aeiouy]/.test(p.slice(1))) return false;
+    if (/^[A-Z][a-z]{2,}$/.test(p) && /[aeiouy]/.test(p.slice(1))) {
       words++;
       known ||= CLASS_WORDS.has(p);
-    } else if (p.length > 5 || ++others > 4) return false;
+    } else if (p.length > 5 || ++others > 5) return false;
   }
   return known && words >= 3;
 }

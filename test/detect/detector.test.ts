@@ -654,6 +654,7 @@ describe('placeholder filter', () => {
   it('rejects class names of 34 characters, and keeps a body that is title-case words only by chance', async () => {
     const { placeholderReason } = await import('../../src/detect/filters.ts');
     const names = ['AutoModelFor', 'LlamaTokenizer' + 'FastPretrainedModel1', 'DebertaV2For', 'Data2VecTextForToken' + 'Classification', 'TFRobertaFor', 'TFXLMRobertaForToken' + 'Classification'];
+    names.push('MobileViTV2ForSemantic' + 'Segmentation', 'FlaxRoFormerForToken' + 'Classification', 'TFLayoutLMv3ForToken' + 'Classification', 'StableDiffusion3PAG' + 'Img2ImgPipeline');
     for (const p of names.map((n) => (n.endsWith('For') ? `${n}SequenceClassification` : n))) {
       expect(p).toHaveLength(34);
       expect(placeholderReason(p), p).toBe('class name');
