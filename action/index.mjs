@@ -3412,17 +3412,34 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial) {
     }),
     end: () => guard(() => {
       if (held) {
-        const input2 = held.length === 1 ? held[0] : Buffer.concat(held);
+        let input2 = held.length === 1 ? held[0] : Buffer.concat(held);
         let out;
         try {
-          out = zlib().gunzipSync(input2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)) });
+          out = zlib().gunzipSync(input2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)), info: true });
         } catch {
         }
         if (out) {
           held = void 0;
-          emit(out);
-          trial.proved();
-          return finish2();
+          for (; ; ) {
+            emit(out.buffer);
+            trial.proved();
+            let at2 = out.engine.bytesWritten;
+            while (at2 < input2.length && input2[at2] === 0) at2++;
+            if (at2 >= input2.length || done) return finish2();
+            input2 = input2.subarray(at2);
+            let next;
+            if (input2[0] === 31 && input2[1] === 139) {
+              try {
+                next = zlib().gunzipSync(input2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)), info: true });
+              } catch {
+              }
+            }
+            if (!next) {
+              finish2();
+              return trial.failed("data after its last member");
+            }
+            out = next;
+          }
         }
         release();
       }

@@ -450,18 +450,39 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
     end: () =>
       guard(() => {
         if (held) {
-          const input = held.length === 1 ? held[0]! : Buffer.concat(held);
-          let out: Buffer | undefined;
+          let input = held.length === 1 ? held[0]! : Buffer.concat(held);
+          let out: { buffer: Buffer; engine: { bytesWritten: number } } | undefined;
           try {
-            out = zlib().gunzipSync(input, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)) });
+            out = zlib().gunzipSync(input, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)), info: true }) as unknown as typeof out;
           } catch {
             // too large for one call, or corrupt: fflate below says which, and how far
           }
           if (out) {
             held = undefined;
-            emit(out);
-            trial.proved();
-            return finish();
+            // zlib stops where NULs follow a member, and says nothing of what comes after
+            // them: NUL padding is nothing, another member after it is read in turn, and
+            // anything else is damage (its bytes scanned raw, as the trial's fallback does).
+            for (;;) {
+              emit(out.buffer);
+              trial.proved();
+              let at = out.engine.bytesWritten;
+              while (at < input.length && input[at] === 0) at++;
+              if (at >= input.length || done) return finish();
+              input = input.subarray(at);
+              let next: typeof out | undefined;
+              if (input[0] === 0x1f && input[1] === 0x8b) {
+                try {
+                  next = zlib().gunzipSync(input, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)), info: true }) as unknown as typeof out;
+                } catch {
+                  // damaged: as below
+                }
+              }
+              if (!next) {
+                finish();
+                return trial.failed('data after its last member');
+              }
+              out = next;
+            }
           }
           release();
         }

@@ -133,6 +133,19 @@ describe('content that only looks like an archive', () => {
     }
   });
 
+  it('reads past NUL padding after a gzip member: nothing, another member, or text scanned as raw bytes', () => {
+    const [a, b] = [gen.userToken(), gen.userToken()];
+    const member = gzipSync(Buffer.from(`HF_TOKEN=${a}\n`));
+    const pad = Buffer.alloc(3);
+    const padded = run(Buffer.concat([member, pad, Buffer.alloc(500)]), 'x.gz');
+    expect([padded.found.map((x) => x.m.secret), padded.warnings]).toEqual([[a], []]);
+    const second = run(Buffer.concat([member, pad, gzipSync(Buffer.from(`B=${b}\n`))]), 'x.gz');
+    expect([second.found.map((x) => x.m.secret), second.warnings]).toEqual([[a, b], []]);
+    const text = run(Buffer.concat([member, pad, Buffer.from(`\nB=${b}\n`)]), 'x.gz');
+    expect(text.found.map((x) => x.m.secret)).toEqual([a, b]);
+    expect(text.warnings).toEqual(['x.gz: corrupt gzip data (data after its last member); scanned as raw bytes']);
+  });
+
   it('scans what a large truncated gzip inflated before the error (streaming path)', () => {
     const t = gen.userToken();
     const gz = gzipSync(Buffer.concat([Buffer.from(`HF_TOKEN=${t}\n`), seededBytes(12 * MB, 4)]), { level: 0 });
