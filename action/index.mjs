@@ -29257,7 +29257,8 @@ function ours(path2) {
   }
   if (!text2.includes(MARKER)) return false;
   const m2 = DIGEST.exec(text2);
-  return m2 && digestOf(text2.replace(DIGEST, "")) === m2[1] ? "unedited" : "edited";
+  if (!m2) return "undigested";
+  return digestOf(text2.replace(DIGEST, "")) === m2[1] ? "unedited" : "edited";
 }
 function huskyManaged(dir) {
   if (existsSync5(join9(dir, "husky.sh")) || existsSync5(join9(dir, "_", "husky.sh"))) return true;
@@ -29279,10 +29280,10 @@ async function installHook(o2) {
   let what = `installed ${hook}`;
   const mine = existsSync5(hook) && ours(hook);
   if (mine === "edited" && !o2.force) throw new HookError(`${hook} ${EDITED} (--force writes hfleaks' own in its place and keeps it as ${EDITED_COPY})`);
-  if (mine === "edited") {
+  if (mine === "edited" || mine === "undigested") {
     if (existsSync5(join9(dir, EDITED_COPY))) throw new HookError(`${join9(dir, EDITED_COPY)} already exists; move it away first`);
     renameSync(hook, join9(dir, EDITED_COPY));
-    what = `installed ${hook}; the edited one was kept as ${EDITED_COPY}`;
+    what = `installed ${hook}; the one before was kept as ${EDITED_COPY}`;
   }
   if (existsSync5(hook) && !mine) {
     if (!o2.force) {
@@ -29306,7 +29307,7 @@ async function uninstallHook(cwd) {
   if (!existsSync5(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
   const mine = ours(hook);
   if (!mine) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
-  if (mine === "edited") throw new HookError(`${hook} ${EDITED}`);
+  if (mine === "edited" || mine === "undigested") throw new HookError(`${hook} ${mine === "edited" ? EDITED : UNDIGESTED}`);
   rmSync2(hook);
   if (existsSync5(previous)) {
     renameSync(previous, hook);
@@ -29314,7 +29315,7 @@ async function uninstallHook(cwd) {
   }
   return `removed ${hook}`;
 }
-var MARKER, DIGEST, digestOf, PREVIOUS, HookError, q3, EDITED, EDITED_COPY;
+var MARKER, DIGEST, digestOf, PREVIOUS, HookError, q3, EDITED, UNDIGESTED, EDITED_COPY;
 var init_install = __esm({
   "src/hook/install.ts"() {
     "use strict";
@@ -29327,6 +29328,7 @@ var init_install = __esm({
     };
     q3 = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
     EDITED = "was edited after hfleaks installed it; left alone: take the hfleaks lines out (or delete it) yourself";
+    UNDIGESTED = "has no digest of what hfleaks wrote, so it can't tell whether you edited it; left alone: delete it yourself if it is hfleaks' own";
     EDITED_COPY = "pre-commit.hfleaks-edited";
   }
 });

@@ -84,10 +84,10 @@ exit $status
 
 /**
  * Whether hfleaks wrote the hook at `path`: 'edited' when its digest says it changed
- * since, or its digest line is gone (a hook written before digests were counts as
- * edited too: when in doubt, the user's lines are kept).
+ * since; 'undigested' when it has none (written before digests were, or its line
+ * deleted), which can't tell.
  */
-function ours(path: string): 'unedited' | 'edited' | false {
+function ours(path: string): 'unedited' | 'edited' | 'undigested' | false {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -96,10 +96,12 @@ function ours(path: string): 'unedited' | 'edited' | false {
   }
   if (!text.includes(MARKER)) return false;
   const m = DIGEST.exec(text);
-  return m && digestOf(text.replace(DIGEST, '')) === m[1] ? 'unedited' : 'edited';
+  if (!m) return 'undigested';
+  return digestOf(text.replace(DIGEST, '')) === m[1] ? 'unedited' : 'edited';
 }
 
 const EDITED = 'was edited after hfleaks installed it; left alone: take the hfleaks lines out (or delete it) yourself';
+const UNDIGESTED = "has no digest of what hfleaks wrote, so it can't tell whether you edited it; left alone: delete it yourself if it is hfleaks' own";
 const EDITED_COPY = 'pre-commit.hfleaks-edited';
 
 /**
@@ -138,10 +140,11 @@ export async function installHook(o: InstallOptions): Promise<string> {
   let what = `installed ${hook}`;
   const mine = existsSync(hook) && ours(hook);
   if (mine === 'edited' && !o.force) throw new HookError(`${hook} ${EDITED} (--force writes hfleaks' own in its place and keeps it as ${EDITED_COPY})`);
-  if (mine === 'edited') {
+  // (One without a digest, an older hfleaks' most likely, is replaced too: kept aside, in case.)
+  if (mine === 'edited' || mine === 'undigested') {
     if (existsSync(join(dir, EDITED_COPY))) throw new HookError(`${join(dir, EDITED_COPY)} already exists; move it away first`);
     renameSync(hook, join(dir, EDITED_COPY));
-    what = `installed ${hook}; the edited one was kept as ${EDITED_COPY}`;
+    what = `installed ${hook}; the one before was kept as ${EDITED_COPY}`;
   }
   if (existsSync(hook) && !mine) {
     if (!o.force) {
@@ -167,7 +170,7 @@ export async function uninstallHook(cwd: string): Promise<string> {
   if (!existsSync(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
   const mine = ours(hook);
   if (!mine) throw new HookError(`${hook} was not installed by hfleaks; left alone`);
-  if (mine === 'edited') throw new HookError(`${hook} ${EDITED}`);
+  if (mine === 'edited' || mine === 'undigested') throw new HookError(`${hook} ${mine === 'edited' ? EDITED : UNDIGESTED}`);
   rmSync(hook);
   if (existsSync(previous)) {
     renameSync(previous, hook);

@@ -1,7 +1,7 @@
 // The pre-commit hook, end to end: install it in real repositories and run real
 // `git commit`s.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tokenGenerator } from '../../src/rules/template.ts';
@@ -217,10 +217,17 @@ describe('hfleaks hook', () => {
     expect(readFileSync(join(dir, '.git/hooks/pre-commit.hfleaks-edited'), 'utf8')).toBe(edited);
     expect((await runCli(['hook', 'uninstall'], { cwd: dir })).code).toBe(0);
     expect(existsSync(hook)).toBe(false);
-    // A hook with the marker and no digest (its line deleted, or written before digests): edited, when in doubt.
-    writeFileSync(hook, edited.replace(/^# hfleaks-digest: .*\n/m, ''), { mode: 0o755 });
-    expect((await runCli(['hook', 'uninstall'], { cwd: dir })).code).toBe(2);
-    expect(existsSync(hook)).toBe(true);
+    // A hook with the marker and no digest (an older hfleaks' or its line deleted): uninstall
+    // can't tell and leaves it; install replaces it, keeping it aside.
+    const undigested = edited.replace(/^# hfleaks-digest: .*\n/m, '');
+    rmSync(join(dir, '.git/hooks/pre-commit.hfleaks-edited'));
+    writeFileSync(hook, undigested, { mode: 0o755 });
+    const cant = await runCli(['hook', 'uninstall'], { cwd: dir });
+    expect(cant.code).toBe(2);
+    expect(cant.stderr).toMatch(/has no digest/);
+    expect((await runCli(['hook', 'install'], { cwd: dir })).code).toBe(0);
+    expect(readFileSync(join(dir, '.git/hooks/pre-commit.hfleaks-edited'), 'utf8')).toBe(undigested);
+    expect((await runCli(['hook', 'uninstall'], { cwd: dir })).code).toBe(0);
   });
 
   it('uninstall touches nothing it did not install; outside a repository is an error', async () => {
