@@ -2734,27 +2734,24 @@ var init_lazy = __esm({
 
 // src/detect/scanner.ts
 import { isAscii } from "node:buffer";
-function charCount(buf, a, b3, continues = false) {
-  if (b3 <= a) return 0;
-  if (isAscii(buf.subarray(a, b3))) return b3 - a;
-  let s = a;
-  if (continues) while (s < b3 && s < a + 3 && (buf[s] & 192) === 128) s++;
-  let e = b3;
-  let cut = 0;
-  for (let i = b3 - 1; i >= Math.max(s, b3 - 3); i--) {
+function splitAt(buf, a, b3) {
+  for (let i = b3 - 1; i >= Math.max(a, b3 - 3); i--) {
     const c3 = buf[i];
     if ((c3 & 192) === 128) continue;
     const need = c3 >= 240 && c3 <= 244 ? 4 : c3 >= 224 && c3 <= 239 ? 3 : c3 >= 194 && c3 <= 223 ? 2 : 1;
-    if (need > b3 - i) {
-      const whole = i + need <= buf.length ? buf.toString("utf8", i, i + need) : void 0;
-      if (whole === void 0 || !whole.includes("\uFFFD")) {
-        e = i;
-        cut = whole?.length ?? (need === 4 ? 2 : 1);
-      }
-    }
-    break;
+    if (need <= b3 - i) return void 0;
+    if (i + need > buf.length) return { at: i, units: need === 4 ? 2 : 1, over: need - (b3 - i) };
+    const whole = buf.toString("utf8", i, i + need);
+    return whole.includes("\uFFFD") ? void 0 : { at: i, units: whole.length, over: need - (b3 - i) };
   }
-  return buf.toString("utf8", s, e).length + cut;
+  return void 0;
+}
+function charCount(buf, a, b3, skip = 0) {
+  if (b3 <= a) return 0;
+  if (isAscii(buf.subarray(a, b3))) return b3 - a;
+  const s = Math.min(b3, a + skip);
+  const cut = splitAt(buf, s, b3);
+  return buf.toString("utf8", s, cut ? cut.at : b3).length + (cut?.units ?? 0);
 }
 function textForm(head) {
   if (head[0] === 255 && head[1] === 254 && head[2] === 0 && head[3] === 0) return "utf32le";
@@ -2841,7 +2838,7 @@ function hitsToMatches(buf, hits, state, base2, form) {
       column = Math.max(0, Math.floor((h3.start - lineStart - bom) / width)) + (nl === -1 ? state.col : 0) + 1;
     } else {
       const bom = nl === -1 ? bomBytes(buf, base2, "utf8") : 0;
-      column = same?.column !== void 0 ? same.column + charCount(buf, same.at, h3.start) : charCount(buf, nl === -1 ? bom : nl + 1, h3.start, nl === -1 && base2 > 0) + (nl === -1 ? state.col : 0) + 1;
+      column = same?.column !== void 0 ? same.column + charCount(buf, same.at, h3.start) : charCount(buf, nl === -1 ? bom : nl + 1, h3.start, nl === -1 ? state.carried ?? 0 : 0) + (nl === -1 ? state.col : 0) + 1;
     }
     prev = { at: h3.start, nl, ...form === "utf8" && wide ? {} : { column } };
     const lineFrom = Math.max(nl === -1 ? 0 : nl + nlWidth(form), h3.start - LINE_WINDOW);
@@ -2987,12 +2984,13 @@ var init_scanner = __esm({
       }
       advanceState(w2, shift, form) {
         const nl = lastNewline(w2, shift, form);
-        const count2 = (a) => form === "utf8" ? charCount(w2, a, shift, a === 0 && this.base > 0) : unitCount(w2, a, shift, form);
+        const count2 = (a, skip) => form === "utf8" ? charCount(w2, a, shift, skip) : unitCount(w2, a, shift, form);
+        const carried = form === "utf8" ? splitAt(w2, Math.max(0, shift - 3), shift)?.over ?? 0 : 0;
         if (nl === -1) {
-          this.state = { lines: this.state.lines, col: this.state.col + count2(bomBytes(w2, this.base, form)) };
+          this.state = { lines: this.state.lines, col: this.state.col + count2(bomBytes(w2, this.base, form), this.state.carried ?? 0), carried };
           if (this.state.col > this.longestLine) this.longestLine = this.state.col;
         } else {
-          this.state = { lines: this.state.lines + countNewlines(w2, 0, shift, form), col: count2(nl + nlWidth(form)) };
+          this.state = { lines: this.state.lines + countNewlines(w2, 0, shift, form), col: count2(nl + nlWidth(form), 0), carried };
         }
       }
     };
@@ -3169,13 +3167,21 @@ function open(detector, path2, sink, opts, depth, budget) {
     if (kind === "tar archive" && depth < opts.archiveDepth && path2.split("!").length <= MAX_NESTING) return tarStream(detector, path2, sink, opts, depth, budget, plain);
     if (kind && kind !== "tar archive" && depth < opts.archiveDepth) {
       const archive = kind === "gzip data" ? gzipStream : zipStream;
-      return tentative(kind, path2, sink, () => plain(first), (t2) => archive(detector, path2, sink, opts, depth, budget, t2));
+      const inMembers = /* @__PURE__ */ new Set();
+      const members = {
+        ...sink,
+        match: (p2, m2) => {
+          inMembers.add(m2.secret);
+          sink.match(p2, m2);
+        }
+      };
+      return tentative(kind, path2, sink, () => plain(first, inMembers), (t2) => archive(detector, path2, members, opts, depth, budget, t2));
     }
     if (kind && depth > 0) sink.skip(path2, `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
     return plain(first);
   };
-  const plain = (first) => {
-    const scanner = new ChunkScanner(detector, (m2) => sink.match(path2, m2), void 0, npyCells(first));
+  const plain = (first, reported) => {
+    const scanner = new ChunkScanner(detector, (m2) => reported?.has(m2.secret) || sink.match(path2, m2), void 0, npyCells(first));
     classify(first, path2, sink);
     return {
       push: (d2) => scanner.push(Buffer.isBuffer(d2) ? d2 : Buffer.from(d2.buffer, d2.byteOffset, d2.byteLength)),
@@ -3276,7 +3282,7 @@ function tentative(kind, path2, sink, raw, archive) {
     failed: (message2) => {
       if (failed2) return;
       failed2 = true;
-      sink.warn(`${path2}: corrupt ${kind} (${message2}); ${dropped ? `its last ${Math.ceil(heldBytes / MB)} MB scanned as raw bytes` : "scanned as raw bytes"}`);
+      sink.warn(`${path2}: corrupt ${kind} (${message2}); ${dropped ? `the ${Math.ceil(heldBytes / MB)} MB before the damage and all after it scanned as raw bytes` : "scanned as raw bytes"}`);
       const pieces = held;
       held = [];
       fallback = raw();
@@ -3322,6 +3328,10 @@ function trailerCheck(failed2) {
     return out;
   };
   return {
+    /** Starts over: what came before was checked elsewhere. */
+    reset() {
+      crc = size = 0;
+    },
     input(d2) {
       recent.push({ at: fed, d: d2 });
       fed += d2.length;
@@ -3344,7 +3354,7 @@ function trailerCheck(failed2) {
         const tail = bytes2(Math.max(recent[0]?.at ?? 0, fed - TRAILER_WINDOW), fed);
         let last = fed;
         if (tail) for (let i = tail.length - 1; i >= 0 && tail[i] === 0; i--) last--;
-        for (let at2 = last; at2 <= Math.min(fed, last + 4) && !ok; at2++) ok = matches(at2);
+        for (let at2 = last; at2 <= fed && !ok; at2++) ok = matches(at2);
       }
       if (!ok) failed2();
       crc = size = 0;
@@ -3413,32 +3423,36 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial) {
     end: () => guard(() => {
       if (held) {
         let input2 = held.length === 1 ? held[0] : Buffer.concat(held);
-        let out;
-        try {
-          out = zlib().gunzipSync(input2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)), info: true });
-        } catch {
-        }
+        const once = (d2) => {
+          try {
+            return zlib().gunzipSync(d2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)), info: true });
+          } catch {
+            return void 0;
+          }
+        };
+        let out = once(input2);
         if (out) {
           held = void 0;
           for (; ; ) {
             emit(out.buffer);
             trial.proved();
+            trailer.reset();
             let at2 = out.engine.bytesWritten;
             while (at2 < input2.length && input2[at2] === 0) at2++;
             if (at2 >= input2.length || done) return finish2();
             input2 = input2.subarray(at2);
-            let next;
-            if (input2[0] === 31 && input2[1] === 139) {
-              try {
-                next = zlib().gunzipSync(input2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)), info: true });
-              } catch {
-              }
+            const gzip = input2[0] === 31 && input2[1] === 139;
+            const next = gzip ? once(input2) : void 0;
+            if (next) {
+              out = next;
+              continue;
             }
-            if (!next) {
+            if (!gzip) {
               finish2();
               return trial.failed("data after its last member");
             }
-            out = next;
+            held = [input2];
+            break;
           }
         }
         release();

@@ -104,15 +104,25 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
     if (kind === 'tar archive' && depth < opts.archiveDepth && path.split('!').length <= MAX_NESTING) return tarStream(detector, path, sink, opts, depth, budget, plain);
     if (kind && kind !== 'tar archive' && depth < opts.archiveDepth) {
       const archive = kind === 'gzip data' ? gzipStream : zipStream;
-      return tentative(kind, path, sink, () => plain(first), (t) => archive(detector, path, sink, opts, depth, budget, t));
+      // The secrets its members hold: its raw bytes, scanned after damage, don't report
+      // them again (a stored member holds them as they are).
+      const inMembers = new Set<string>();
+      const members: ContentSink = {
+        ...sink,
+        match: (p, m) => {
+          inMembers.add(m.secret);
+          sink.match(p, m);
+        },
+      };
+      return tentative(kind, path, sink, () => plain(first, inMembers), (t) => archive(detector, path, members, opts, depth, budget, t));
     }
     // Still scanned as bytes below, but listed: its members were not looked at.
     if (kind && depth > 0) sink.skip(path, `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
     return plain(first);
   };
 
-  const plain = (first: Uint8Array): ContentStream => {
-    const scanner = new ChunkScanner(detector, (m) => sink.match(path, m), undefined, npyCells(first));
+  const plain = (first: Uint8Array, reported?: ReadonlySet<string>): ContentStream => {
+    const scanner = new ChunkScanner(detector, (m) => reported?.has(m.secret) || sink.match(path, m), undefined, npyCells(first));
     classify(first, path, sink);
     return {
       push: (d) => scanner.push(Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength)),
@@ -283,7 +293,7 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
     failed: (message) => {
       if (failed) return;
       failed = true;
-      sink.warn(`${path}: corrupt ${kind} (${message}); ${dropped ? `its last ${Math.ceil(heldBytes / MB)} MB scanned as raw bytes` : 'scanned as raw bytes'}`);
+      sink.warn(`${path}: corrupt ${kind} (${message}); ${dropped ? `the ${Math.ceil(heldBytes / MB)} MB before the damage and all after it scanned as raw bytes` : 'scanned as raw bytes'}`);
       const pieces = held;
       held = [];
       fallback = raw();
@@ -345,6 +355,10 @@ function trailerCheck(failed: () => void) {
     return out;
   };
   return {
+    /** Starts over: what came before was checked elsewhere. */
+    reset() {
+      crc = size = 0;
+    },
     input(d: Uint8Array) {
       recent.push({ at: fed, d });
       fed += d.length;
@@ -365,12 +379,12 @@ function trailerCheck(failed: () => void) {
       let ok = end === undefined ? false : matches(end);
       if (end === undefined) {
         // The last member may be followed by NUL padding (tape blocks; gzip ignores it):
-        // its trailer ends after the last byte that isn't NUL, or up to 4 bytes on (its
-        // length's high bytes may be NULs).
+        // its trailer ends somewhere after the last byte that isn't NUL.
         const tail = bytes(Math.max(recent[0]?.at ?? 0, fed - TRAILER_WINDOW), fed);
         let last = fed;
         if (tail) for (let i = tail.length - 1; i >= 0 && tail[i] === 0; i--) last--;
-        for (let at = last; at <= Math.min(fed, last + 4) && !ok; at++) ok = matches(at);
+        // (An empty last member, as bgzip ends its files, has a trailer of NULs.)
+        for (let at = last; at <= fed && !ok; at++) ok = matches(at);
       }
       if (!ok) failed();
       crc = size = 0;
@@ -450,38 +464,43 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
     end: () =>
       guard(() => {
         if (held) {
-          let input = held.length === 1 ? held[0]! : Buffer.concat(held);
-          let out: { buffer: Buffer; engine: { bytesWritten: number } } | undefined;
-          try {
-            out = zlib().gunzipSync(input, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)), info: true }) as unknown as typeof out;
-          } catch {
-            // too large for one call, or corrupt: fflate below says which, and how far
-          }
+          let input: Uint8Array = held.length === 1 ? held[0]! : Buffer.concat(held);
+          type Once = { buffer: Buffer; engine: { bytesWritten: number } };
+          /** One member or more inflated in one call, and how much input it took; undefined if it couldn't. */
+          const once = (d: Uint8Array): Once | undefined => {
+            try {
+              return zlib().gunzipSync(d, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)), info: true }) as unknown as Once;
+            } catch {
+              return undefined; // too large for one call, or corrupt: fflate below says which, and how far
+            }
+          };
+          let out: Once | undefined = once(input);
           if (out) {
             held = undefined;
             // zlib stops where NULs follow a member, and says nothing of what comes after
-            // them: NUL padding is nothing, another member after it is read in turn, and
-            // anything else is damage (its bytes scanned raw, as the trial's fallback does).
+            // them: NUL padding is nothing, another member after it is read in turn (by
+            // fflate when too large for one call), anything else is damage (its bytes
+            // scanned raw, as the trial's fallback does).
             for (;;) {
               emit(out.buffer);
               trial.proved();
-              let at = out.engine.bytesWritten;
+              trailer.reset(); // (zlib checked what it inflated)
+              let at: number = out.engine.bytesWritten;
               while (at < input.length && input[at] === 0) at++;
               if (at >= input.length || done) return finish();
               input = input.subarray(at);
-              let next: typeof out | undefined;
-              if (input[0] === 0x1f && input[1] === 0x8b) {
-                try {
-                  next = zlib().gunzipSync(input, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)), info: true }) as unknown as typeof out;
-                } catch {
-                  // damaged: as below
-                }
+              const gzip: boolean = input[0] === 0x1f && input[1] === 0x8b;
+              const next: Once | undefined = gzip ? once(input) : undefined;
+              if (next) {
+                out = next;
+                continue;
               }
-              if (!next) {
+              if (!gzip) {
                 finish();
                 return trial.failed('data after its last member');
               }
-              out = next;
+              held = [input];
+              break;
             }
           }
           release();

@@ -21,36 +21,35 @@ const NL = 0x0a;
 const LOOK_BEHIND = 64;
 
 /**
- * Characters (UTF-16 code units, as editors and SARIF count them) in buf[a, b) read as
- * UTF-8, each byte that is not UTF-8 as the U+FFFD a decoder shows for it. With
- * `continues` (buf[a] starts a window, not the stream), its first bytes may continue a
- * character the window before counted; one that begins before b and ends after it counts
- * here, where it begins.
+ * A character that begins before b and ends after it, whole in buf and valid UTF-8: where
+ * it begins and how many code units it is; else undefined.
  */
-function charCount(buf: Buffer, a: number, b: number, continues = false): number {
-  if (b <= a) return 0;
-  if (isAscii(buf.subarray(a, b))) return b - a;
-  let s = a;
-  if (continues) while (s < b && s < a + 3 && (buf[s]! & 0xc0) === 0x80) s++;
-  // A character cut at b by the window's end: its lead byte and width.
-  let e = b;
-  let cut = 0;
-  for (let i = b - 1; i >= Math.max(s, b - 3); i--) {
+function splitAt(buf: Buffer, a: number, b: number): { at: number; units: number; over: number } | undefined {
+  for (let i = b - 1; i >= Math.max(a, b - 3); i--) {
     const c = buf[i]!;
     if ((c & 0xc0) === 0x80) continue;
     const need = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 1;
-    if (need > b - i) {
-      // Whole in the buffer: as it decodes (one character, or not UTF-8 after all);
-      // past the buffer's end: taken to be one.
-      const whole = i + need <= buf.length ? buf.toString('utf8', i, i + need) : undefined;
-      if (whole === undefined || !whole.includes('\ufffd')) {
-        e = i;
-        cut = whole?.length ?? (need === 4 ? 2 : 1);
-      }
-    }
-    break;
+    if (need <= b - i) return undefined;
+    // Past the buffer's end: taken to be one character.
+    if (i + need > buf.length) return { at: i, units: need === 4 ? 2 : 1, over: need - (b - i) };
+    const whole = buf.toString('utf8', i, i + need);
+    return whole.includes('\ufffd') ? undefined : { at: i, units: whole.length, over: need - (b - i) };
   }
-  return buf.toString('utf8', s, e).length + cut;
+  return undefined;
+}
+
+/**
+ * Characters (UTF-16 code units, as editors and SARIF count them) in buf[a, b) read as
+ * UTF-8, each byte that is not UTF-8 as the U+FFFD a decoder shows for it. The first
+ * `skip` bytes belong to a character the window before counted; one that begins before b
+ * and ends after it counts here, where it begins.
+ */
+function charCount(buf: Buffer, a: number, b: number, skip = 0): number {
+  if (b <= a) return 0;
+  if (isAscii(buf.subarray(a, b))) return b - a;
+  const s = Math.min(b, a + skip);
+  const cut = splitAt(buf, s, b);
+  return buf.toString('utf8', s, cut ? cut.at : b).length + (cut?.units ?? 0);
 }
 
 /**
@@ -148,6 +147,8 @@ export interface LineState {
   lines: number;
   /** Characters (UTF-16 code units) since the last newline before the window. */
   col: number;
+  /** Bytes at the window's start that end a character the window before counted. */
+  carried?: number;
 }
 
 /** How wide the hit's code units are and their byte order, when it was found in UTF-16 or UTF-32. */
@@ -201,7 +202,7 @@ function hitsToMatches(buf: Buffer, hits: Hit[], state: LineState, base: number,
       column = Math.max(0, Math.floor((h.start - lineStart - bom) / width)) + (nl === -1 ? state.col : 0) + 1;
     } else {
       const bom = nl === -1 ? bomBytes(buf, base, 'utf8') : 0;
-      column = same?.column !== undefined ? same.column + charCount(buf, same.at, h.start) : charCount(buf, nl === -1 ? bom : nl + 1, h.start, nl === -1 && base > 0) + (nl === -1 ? state.col : 0) + 1;
+      column = same?.column !== undefined ? same.column + charCount(buf, same.at, h.start) : charCount(buf, nl === -1 ? bom : nl + 1, h.start, nl === -1 ? (state.carried ?? 0) : 0) + (nl === -1 ? state.col : 0) + 1;
     }
     // (A best guess from bytes is no count to carry on from.)
     prev = { at: h.start, nl, ...(form === 'utf8' && wide ? {} : { column }) };
@@ -359,13 +360,15 @@ export class ChunkScanner {
 
   private advanceState(w: Buffer, shift: number, form: TextForm): void {
     const nl = lastNewline(w, shift, form);
-    // Characters between a and shift: UTF-8 counted by lead bytes, UTF-16 and UTF-32 by code units.
-    const count = (a: number) => (form === 'utf8' ? charCount(w, a, shift, a === 0 && this.base > 0) : unitCount(w, a, shift, form));
+    // Characters between a and shift: UTF-8 as a decoder counts them, UTF-16 and UTF-32 by code units.
+    const count = (a: number, skip: number) => (form === 'utf8' ? charCount(w, a, shift, skip) : unitCount(w, a, shift, form));
+    // A character the slide cuts is counted in this window; its other bytes, in the next, are not.
+    const carried = form === 'utf8' ? (splitAt(w, Math.max(0, shift - 3), shift)?.over ?? 0) : 0;
     if (nl === -1) {
-      this.state = { lines: this.state.lines, col: this.state.col + count(bomBytes(w, this.base, form)) };
+      this.state = { lines: this.state.lines, col: this.state.col + count(bomBytes(w, this.base, form), this.state.carried ?? 0), carried };
       if (this.state.col > this.longestLine) this.longestLine = this.state.col;
     } else {
-      this.state = { lines: this.state.lines + countNewlines(w, 0, shift, form), col: count(nl + nlWidth(form)) };
+      this.state = { lines: this.state.lines + countNewlines(w, 0, shift, form), col: count(nl + nlWidth(form), 0), carried };
     }
   }
 }

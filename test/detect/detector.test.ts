@@ -157,6 +157,14 @@ describe('positions', () => {
     const text = Buffer.from(`${line}${t}\n`);
     const column = [...line].reduce((n, ch) => n + ch.length, 0) + 1;
     for (const chunk of [4096, 4097, 4098, 4099]) expect(streamed(detector, text, 1000, chunk).map((m) => m.column), `chunk ${chunk}`).toEqual([column]);
+    // Bytes that are no UTF-8 at the boundary (Latin-1 text, a broken sequence) count one
+    // each, whichever window they fall in.
+    for (const junk of [Buffer.alloc(3, 0x80), Buffer.from([0xe2, 0x82]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('\xa9\xb0', 'latin1')]) {
+      const line = Buffer.concat(Array.from({ length: 20000 }, () => Buffer.concat([junk, Buffer.from('ab')])));
+      const bytes = Buffer.concat([line, Buffer.from(` key=${t}\n`)]);
+      const want = line.toString('utf8').length + ' key='.length + 1;
+      for (const chunk of [4096, 4097, 4098, 4099]) expect(streamed(detector, bytes, 1000, chunk).map((m) => m.column), `${junk.toString('hex')} chunk ${chunk}`).toEqual([want]);
+    }
   });
   it('counts a UTF-8 BOM as no column', () => {
     const [m] = find(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t)]));
