@@ -3282,7 +3282,7 @@ function tentative(kind, path2, sink, raw, archive) {
     failed: (message2) => {
       if (failed2) return;
       failed2 = true;
-      sink.warn(`${path2}: corrupt ${kind} (${message2}); ${dropped ? `the ${Math.ceil(heldBytes / MB)} MB before the damage and all after it scanned as raw bytes` : "scanned as raw bytes"}`);
+      sink.warn(`${path2}: corrupt ${kind} (${message2}); ${dropped ? `the ${Math.ceil(heldBytes / 1024)} KB before the damage and all after it scanned as raw bytes` : "scanned as raw bytes"}`);
       const pieces = held;
       held = [];
       fallback = raw();
@@ -3585,7 +3585,7 @@ var init_content = __esm({
     PIECE = 16 << 10;
     HOLD = GZIP_AT_ONCE_IN;
     EMPTY = new Uint8Array(0);
-    TAIL = 1 << 20;
+    TAIL = 256 << 10;
     TRAILER_WINDOW = 4 * PIECE;
     ZIP_METHODS = { 9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "zstd", 95: "xz", 98: "PPMd", 99: "AES encryption" };
   }

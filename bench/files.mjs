@@ -28,7 +28,7 @@ import { zipSync } from 'fflate';
 import { CA_VAR, median, mulberry32, ROOT, snapshotCli, WORK, withoutCa } from './lib.mjs';
 
 /** Bump when the generated tree changes: a cached tree of another version is regenerated. */
-const GENERATOR_VERSION = 8;
+const GENERATOR_VERSION = 9;
 const SEED = 0x4f1eed;
 const REPOS = 10;
 const MB = 1 << 20;
@@ -680,6 +680,35 @@ function generate() {
       write(at('checkpoints/run_settings.npy'), Buffer.concat([head, data]), 'binary');
       t.locations.push({ path: at('checkpoints/run_settings.npy') });
       t.how.push('utf32le');
+      // An array of API keys packed edge to edge: the token is its longest string (no NUL after it).
+      const u = newToken();
+      const keys = [`sk-${r.pick(LOWER + DIGITS, 30)}`, u.token, `pk-${r.pick(LOWER + DIGITS, 20)}`];
+      const h2 = `{'descr': '<U${u.token.length}', 'fortran_order': False, 'shape': (${keys.length},), }`;
+      const pad2 = 128 - 10 - h2.length - 1;
+      const head2 = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY\x01\x00', 'latin1'), Buffer.from([h2.length + pad2 + 1, 0]), Buffer.from(`${h2}${' '.repeat(pad2)}\n`)]);
+      const data2 = Buffer.from(keys.map((c) => [...c.padEnd(u.token.length, '\0')].map((ch) => `${ch}\0\0\0`).join('')).join(''), 'latin1');
+      write(at('checkpoints/api_keys.npy'), Buffer.concat([head2, data2]), 'binary');
+      u.locations.push({ path: at('checkpoints/api_keys.npy') });
+      u.how.push('utf32le-cell');
+      // A debug dump of the run's settings as `xxd -p` prints it, 60 digits a line, the
+      // token placed so that a line break splits its keyword (after 68).
+      const v = newToken();
+      const before = `run=${REPO_NAMES[k]};lr=3e-5;`;
+      const lead = 'x'.repeat((((29 - before.length - ';hub='.length) % 30) + 30) % 30);
+      const blob = Buffer.from(`${before}${lead};hub=${v.token};seed=42\n`);
+      const digits = blob.toString('hex');
+      const dump = `${digits.match(/.{1,60}/g).join('\n')}\n`;
+      write(at('debug/settings.hex'), dump, 'binary');
+      const at0 = 2 * blob.indexOf(v.token);
+      const raw = at0 + Math.floor(at0 / 60);
+      v.locations.push({ path: at('debug/settings.hex'), ...lineCol(dump, raw) });
+      v.how.push('hex-wrapped');
+      // A rotated log, gzipped, with a line appended to the .gz after it by mistake.
+      const w = newToken();
+      const log = Array.from({ length: 400 }, (_, i) => `${logLine(r, i)}\n`).join('');
+      write(at('logs/train-old.log.gz'), Buffer.concat([zlib.gzipSync(Buffer.from(log)), Buffer.from(`\nexport HF_TOKEN=${w.token}\n`)]), 'binary');
+      w.locations.push({ path: at('logs/train-old.log.gz') });
+      w.how.push('after-gzip');
     }
     if (k === 4) {
       // A front-end config written with every non-alphanumeric character \u-escaped.

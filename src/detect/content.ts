@@ -269,7 +269,7 @@ interface Trial {
 }
 
 /** Raw bytes kept once an archive has proved itself, for what may follow its damage. */
-const TAIL = 1 << 20;
+const TAIL = 256 << 10;
 
 /**
  * Content that starts like an archive. Its first bytes (up to HOLD) are held until the
@@ -293,7 +293,7 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
     failed: (message) => {
       if (failed) return;
       failed = true;
-      sink.warn(`${path}: corrupt ${kind} (${message}); ${dropped ? `the ${Math.ceil(heldBytes / MB)} MB before the damage and all after it scanned as raw bytes` : 'scanned as raw bytes'}`);
+      sink.warn(`${path}: corrupt ${kind} (${message}); ${dropped ? `the ${Math.ceil(heldBytes / 1024)} KB before the damage and all after it scanned as raw bytes` : 'scanned as raw bytes'}`);
       const pieces = held;
       held = [];
       fallback = raw();
