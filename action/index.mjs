@@ -2742,7 +2742,10 @@ function splitAt(buf, a, b3) {
     if (need <= b3 - i) return void 0;
     if (i + need > buf.length) return { at: i, units: need === 4 ? 2 : 1, over: need - (b3 - i) };
     const whole = buf.toString("utf8", i, i + need);
-    return whole.includes("\uFFFD") ? void 0 : { at: i, units: whole.length, over: need - (b3 - i) };
+    if (!whole.includes("\uFFFD")) return { at: i, units: whole.length, over: need - (b3 - i) };
+    let m2 = 1;
+    while (m2 < need && buf.toString("utf8", i, i + m2 + 1) === "\uFFFD") m2++;
+    return i + m2 > b3 ? { at: i, units: 1, over: i + m2 - b3 } : void 0;
   }
   return void 0;
 }
@@ -3346,6 +3349,7 @@ function trailerCheck(failed2) {
     member(end) {
       if (!crc32) return;
       const matches = (at2) => {
+        if (at2 < 18) return false;
         const t2 = bytes2(at2 - 8, at2);
         return !t2 || t2.readUInt32LE(0) === crc >>> 0 && t2.readUInt32LE(4) === size;
       };

@@ -373,6 +373,8 @@ function trailerCheck(failed: () => void) {
     member(end?: number) {
       if (!crc32) return;
       const matches = (at: number) => {
+        // (No member ends before its header and trailer, 18 bytes; bytes no longer kept can't tell.)
+        if (at < 18) return false;
         const t = bytes(at - 8, at);
         return !t || (t.readUInt32LE(0) === crc >>> 0 && t.readUInt32LE(4) === size);
       };

@@ -21,8 +21,9 @@ const NL = 0x0a;
 const LOOK_BEHIND = 64;
 
 /**
- * A character that begins before b and ends after it, whole in buf and valid UTF-8: where
- * it begins and how many code units it is; else undefined.
+ * What a decoder reads as one, beginning before b and ending after it: a character, or
+ * the start of one cut short (one U+FFFD for all its bytes). Where it begins, how many code
+ * units it is, and how many of its bytes lie past b; undefined if nothing crosses b.
  */
 function splitAt(buf: Buffer, a: number, b: number): { at: number; units: number; over: number } | undefined {
   for (let i = b - 1; i >= Math.max(a, b - 3); i--) {
@@ -33,7 +34,11 @@ function splitAt(buf: Buffer, a: number, b: number): { at: number; units: number
     // Past the buffer's end: taken to be one character.
     if (i + need > buf.length) return { at: i, units: need === 4 ? 2 : 1, over: need - (b - i) };
     const whole = buf.toString('utf8', i, i + need);
-    return whole.includes('\ufffd') ? undefined : { at: i, units: whole.length, over: need - (b - i) };
+    if (!whole.includes('\ufffd')) return { at: i, units: whole.length, over: need - (b - i) };
+    // Not UTF-8: the decoder's one U+FFFD takes the longest start of a character there.
+    let m = 1;
+    while (m < need && buf.toString('utf8', i, i + m + 1) === '\ufffd') m++;
+    return i + m > b ? { at: i, units: 1, over: i + m - b } : undefined;
   }
   return undefined;
 }

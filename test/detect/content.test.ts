@@ -141,6 +141,10 @@ describe('content that only looks like an archive', () => {
     expect([padded.found.map((x) => x.m.secret), padded.warnings]).toEqual([[a], []]);
     const second = run(Buffer.concat([member, pad, gzipSync(Buffer.from(`B=${b}\n`))]), 'x.gz');
     expect([second.found.map((x) => x.m.secret), second.warnings]).toEqual([[a, b], []]);
+    // The start of a member cut short after the padding is damage too.
+    for (const stub of [[0x1f, 0x8b], [0x1f, 0x8b, 0x08]]) {
+      expect(run(Buffer.concat([member, Buffer.alloc(4), Buffer.from(stub)]), 'x.gz').warnings, stub.join()).toEqual([expect.stringMatching(/^x\.gz: corrupt gzip data/)]);
+    }
     const text = run(Buffer.concat([member, pad, Buffer.from(`\nB=${b}\n`)]), 'x.gz');
     expect(text.found.map((x) => x.m.secret)).toEqual([a, b]);
     expect(text.warnings).toEqual(['x.gz: corrupt gzip data (data after its last member); scanned as raw bytes']);
