@@ -285,14 +285,12 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
   let proved = false;
   let dropped = false; // bytes before the held ones went unkept
   let fallback: ContentStream | undefined;
-  let failed = false;
   const trial: Trial = {
     proved: () => {
       proved = true;
     },
     failed: (message) => {
-      if (failed) return;
-      failed = true;
+      if (fallback) return;
       sink.warn(`${path}: corrupt ${kind} (${message}); ${dropped ? `the ${Math.ceil(heldBytes / 1024)} KB before the damage and all after it scanned as raw bytes` : 'scanned as raw bytes'}`);
       const pieces = held;
       held = [];
@@ -319,7 +317,7 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
     end() {
       if (!fallback) inner.end();
       // (A gzip stream always proves itself or fails in its own end.)
-      if (!fallback && !proved && !failed) trial.failed('no member found');
+      if (!fallback && !proved) trial.failed('no member found');
       fallback?.end();
     },
   };
@@ -355,10 +353,6 @@ function trailerCheck(failed: () => void) {
     return out;
   };
   return {
-    /** Starts over: what came before was checked elsewhere. */
-    reset() {
-      crc = size = 0;
-    },
     input(d: Uint8Array) {
       recent.push({ at: fed, d });
       fed += d.length;
@@ -412,7 +406,6 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
   });
   const emit = (chunk: Uint8Array) => {
     if (done) return;
-    trailer.output(chunk);
     if (chunk.length) {
       emitted = true;
       trial.proved();
@@ -422,7 +415,11 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
   let gz: Gunzip | undefined;
   const gunzip = () => {
     if (gz) return gz;
-    gz = new (fflateLib().Gunzip)(emit);
+    // (Only what fflate inflates is checked against the trailers: zlib checks its own.)
+    gz = new (fflateLib().Gunzip)((chunk) => {
+      if (!done) trailer.output(chunk);
+      emit(chunk);
+    });
     // Called at the start of each member after the first: the one before ended there.
     gz.onmember = (offset) => trailer.member(offset);
     return gz;
@@ -486,7 +483,6 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
             for (;;) {
               emit(out.buffer);
               trial.proved();
-              trailer.reset(); // (zlib checked what it inflated)
               let at: number = out.engine.bytesWritten;
               while (at < input.length && input[at] === 0) at++;
               if (at >= input.length || done) return finish();

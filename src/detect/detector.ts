@@ -842,7 +842,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? declaredLengths(buf, at) : undefined);
         // In a numpy array's cells, where that finds none or one that runs past its cell
         // (a JWT's last part into the next string), the cell on its own.
-        const cell = cells ? cellAt(cells, at) : undefined;
+        const cell = cellAt(cells, at);
         if (cell && (!found || at + found.secret.length > cell.end) && (cell.first || edge !== 'glued')) {
           const alone = tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(cell.end, at + n))), cell.first || edge === 'ok' ? declaredLengths(buf, at) : undefined);
           if (alone) {
@@ -959,13 +959,22 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     const joined = wrappedHexDecoder(buf);
     /** Where the line break is that stops a run of hex at `stop` (a digit may be left over before it), if it may wrap the run; else -1. */
     const wrapBreakAt = (stop: number): number => (hexWrap(buf, stop) > 0 ? stop : isHex(buf[stop]) && hexWrap(buf, stop + 1) > 0 ? stop + 1 : -1);
-    /** Whether the run of hex decoded from `a` stopped at `got` bytes, short of `want`, at a break that may wrap it. */
-    const wrapsAt = (a: number, got: number, want: number): boolean => got < want && wrapBreakAt(a + 2 * got) !== -1;
     /** The tokens of decoded hex `text` whose keyword is at text[k], placed at `p`. */
     const read = (p: number, text: Buffer, k: number): Hit[] => {
       const inner: Hit[] = [];
       scanAscii(text, k, k + 1, inner, ['hex']);
       return inner.map((hit) => ({ ...hit, start: p }));
+    };
+    /**
+     * The decoded window of a keyword at text[k], `decode(n)` giving the text to n bytes
+     * after it: SHORT + 1, or the long window where a long rule's token may start there;
+     * undefined where no rule's token can (a run of encoded keywords is turned away before
+     * its window is searched).
+     */
+    const windowAt = (h: (typeof hexNeedles)[number], k: number, decode: (bytes: number) => Buffer): { text: Buffer; want: number } | undefined => {
+      const short = decode(SHORT + 1);
+      if (!h.needle.rules.some((c) => couldStartIn(c, short, k))) return undefined;
+      return startsLong(short.toString('latin1'), k) ? { text: decode(maxTokenBytes + 1), want: k + maxTokenBytes + 1 } : { text: short, want: k + SHORT + 1 };
     };
     /** A keyword's hex at `p` in a run wrapped over lines: joined, then read as plain hex. */
     const wrapped = (h: (typeof hexNeedles)[number], p: number): Hit[] => {
@@ -976,11 +985,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       // (An odd count starts a digit on: the pairs are the keyword's.)
       if (n % 2) p0 = hexDigitAfter(buf, p0);
       const k = n >> 1;
-      const text = (bytes: number) => joined(p0, k + bytes);
-      let t = text(SHORT + 1);
-      if (!h.needle.rules.some((c) => couldStartIn(c, t, k))) return [];
-      if (startsLong(t.toString('latin1'), k)) t = text(maxTokenBytes + 1);
-      return read(p, t, k);
+      const w = windowAt(h, k, (bytes) => joined(p0, k + bytes));
+      return w ? read(p, w.text, k) : [];
     };
     for (const h of hexNeedles) {
       for (const anchor of h.anchors) {
@@ -1007,26 +1013,22 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           let p0 = p;
           while (p0 > 0 && p - p0 < 40 && isHex(buf[p0 - 1]) && isHex(buf[p0 - 2])) p0 -= 2;
           const k = (p - p0) >> 1;
-          // The keyword and the start of the body first: a run of encoded keywords is
-          // turned away before its window is searched.
-          let want = k + SHORT + 1;
-          let text = decoded(p0, p0 + 2 * want);
-          if (!h.needle.rules.some((c) => couldStartIn(c, text, k))) continue;
-          let cut = wrapsAt(p0, text.length, want);
-          if (!cut && startsLong(text.toString('latin1'), k)) {
-            want = k + maxTokenBytes + 1;
-            text = decoded(p0, p0 + 2 * want);
-            cut = wrapsAt(p0, text.length, want);
+          const w = windowAt(h, k, (bytes) => decoded(p0, p0 + 2 * (k + bytes)));
+          if (!w) continue;
+          const { text } = w;
+          // A line break between hex digits may end a value (hex strings one a line) or
+          // wrap one (xxd -p): one before the keyword, or one where the window stopped short.
+          // Lines of a width hex dumps write (32, 60, 64, 76 digits) are wrapped: the joined
+          // reading is the one. Other lines are values: the line's own reading stands, and
+          // the joined one is asked only when it finds nothing.
+          const before = p - p0 < 40 ? hexWrapBefore(buf, isHex(buf[p0 - 1]) ? p0 - 1 : p0) : -1;
+          const after = text.length < w.want ? wrapBreakAt(p0 + 2 * text.length) : -1;
+          if ((after !== -1 && dumpWidth(buf, after)) || (before !== -1 && dumpWidth(buf, before))) {
+            hits.push(...wrapped(h, p));
+            continue;
           }
           const plain = read(p, text, k);
-          // A line break between hex digits may end a value (hex strings one a line) or
-          // wrap one (xxd -p). Lines of a width hex dumps write (32, 60, 64, 76 digits)
-          // are wrapped: the joined reading is the one. Other lines are values: the line's
-          // own reading stands, and the joined one is asked only when it finds nothing.
-          const before = p - p0 < 40 ? hexWrapBefore(buf, isHex(buf[p0 - 1]) ? p0 - 1 : p0) : -1;
-          const after = cut ? wrapBreakAt(p0 + 2 * text.length) : -1;
-          const dump = (after !== -1 && dumpWidth(buf, after)) || (before !== -1 && dumpWidth(buf, before));
-          hits.push(...(dump || (!plain.length && (before !== -1 || after !== -1)) ? wrapped(h, p) : plain));
+          hits.push(...(!plain.length && (before !== -1 || after !== -1) ? wrapped(h, p) : plain));
         }
       }
     }
