@@ -4,6 +4,7 @@
 // provenance is looked up afterwards for the few blobs that hold a hit); each blob read
 // once from long-lived `git cat-file` processes and scanned. Ranges and --since: the files each
 // commit in the selection changed, and of those only what the commit added.
+import { isUtf8 } from 'node:buffer';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -211,7 +212,11 @@ function ownObjects(ctx: GitScanContext, repo: Repo): ((oid: string) => boolean)
     }
   }
   const bytes = repo.oidLength / 2;
-  return (oid) => existsSync(join(repo.objectsDir, oid.slice(0, 2), oid.slice(2))) || indexes.some((idx) => packIndexHas(idx, Buffer.from(oid, 'hex'), bytes));
+  // (The packs first, in memory: most objects are packed; a loose one costs a stat.)
+  return (oid) => {
+    const id = Buffer.from(oid, 'hex');
+    return indexes.some((idx) => packIndexHas(idx, id, bytes)) || existsSync(join(repo.objectsDir, oid.slice(0, 2), oid.slice(2)));
+  };
 }
 
 /**
@@ -670,7 +675,7 @@ async function headBlobs(repo: Repo, paths?: Buffer[]): Promise<Map<string, stri
 /** A path as a literal pathspec: itself, or for a name that is not valid UTF-8 the directory above its first such part ('' for the top). */
 function pathspecFor(raw: Buffer): string {
   const text = raw.toString('utf8');
-  if (Buffer.from(text).equals(raw)) return text;
+  if (isUtf8(raw)) return text;
   const bad = text.indexOf('\uFFFD');
   return text.slice(0, Math.max(0, text.lastIndexOf('/', bad)));
 }

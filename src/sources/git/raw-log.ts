@@ -1,5 +1,6 @@
 // Parses `git log --raw -z` (and `git diff --raw -z`) output: commits with their author
 // name and date (never the e-mail), and the files each one changed, with blob ids.
+import { isUtf8 } from 'node:buffer';
 
 /** The format string that goes with `parseRawLog`: the commit, its author and date, and its message. */
 export const RAW_LOG_FORMAT = '--format=%x01%H%x00%aN%x00%aI%x00%B';
@@ -57,7 +58,7 @@ export function rawLogParser(onChange: (c: RawChange) => void | Promise<void>, o
     if (want === 'path' || want === 'dst') {
       const path = rec.toString('utf8');
       // The bytes kept only where the name loses some in decoding (rare): git is asked about it by them.
-      const raw = path.includes('\uFFFD') && !Buffer.from(path).equals(rec) ? { rawPath: Buffer.from(rec) } : {};
+      const raw = path.includes('\uFFFD') && !isUtf8(rec) ? { rawPath: Buffer.from(rec) } : {};
       const change = { ...pending!, path, ...raw, ...(want === 'dst' ? { oldPath: src } : {}) };
       want = undefined;
       pending = undefined;
