@@ -195,6 +195,22 @@ var init_json_error = __esm({
   }
 });
 
+// src/core/words.ts
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+function listOf(items, max2 = 4) {
+  if (items.length === 0) return "";
+  if (items.length === 1) return items[0];
+  if (items.length > max2) return `${items.slice(0, max2).join(", ")} and ${items.length - max2} more`;
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+var init_words = __esm({
+  "src/core/words.ts"() {
+    "use strict";
+  }
+});
+
 // src/core/types.ts
 var SEVERITIES, NOT_REQUESTED;
 var init_types = __esm({
@@ -3277,14 +3293,12 @@ function tentative(kind, path2, sink, raw, archive) {
   let proved = false;
   let dropped = false;
   let fallback;
-  let failed2 = false;
   const trial = {
     proved: () => {
       proved = true;
     },
     failed: (message2) => {
-      if (failed2) return;
-      failed2 = true;
+      if (fallback) return;
       sink.warn(`${path2}: corrupt ${kind} (${message2}); ${dropped ? `the ${Math.ceil(heldBytes / 1024)} KB before the damage and all after it scanned as raw bytes` : "scanned as raw bytes"}`);
       const pieces = held;
       held = [];
@@ -3307,7 +3321,7 @@ function tentative(kind, path2, sink, raw, archive) {
     },
     end() {
       if (!fallback) inner.end();
-      if (!fallback && !proved && !failed2) trial.failed("no member found");
+      if (!fallback && !proved) trial.failed("no member found");
       fallback?.end();
     }
   };
@@ -3331,10 +3345,6 @@ function trailerCheck(failed2) {
     return out;
   };
   return {
-    /** Starts over: what came before was checked elsewhere. */
-    reset() {
-      crc = size = 0;
-    },
     input(d2) {
       recent.push({ at: fed, d: d2 });
       fed += d2.length;
@@ -3380,7 +3390,6 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial) {
   });
   const emit = (chunk) => {
     if (done) return;
-    trailer.output(chunk);
     if (chunk.length) {
       emitted = true;
       trial.proved();
@@ -3390,7 +3399,10 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial) {
   let gz;
   const gunzip = () => {
     if (gz) return gz;
-    gz = new (fflateLib()).Gunzip(emit);
+    gz = new (fflateLib()).Gunzip((chunk) => {
+      if (!done) trailer.output(chunk);
+      emit(chunk);
+    });
     gz.onmember = (offset) => trailer.member(offset);
     return gz;
   };
@@ -3440,7 +3452,6 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial) {
           for (; ; ) {
             emit(out.buffer);
             trial.proved();
-            trailer.reset();
             let at2 = out.engine.bytesWritten;
             while (at2 < input2.length && input2[at2] === 0) at2++;
             if (at2 >= input2.length || done) return finish2();
@@ -11144,7 +11155,7 @@ function createDetector(rules, options = {}) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
         let edge = leftBoundary(get, at2);
         let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n))), edge === "ok" ? declaredLengths(buf, at2) : void 0);
-        const cell = cells ? cellAt(cells, at2) : void 0;
+        const cell = cellAt(cells, at2);
         if (cell && (!found || at2 + found.secret.length > cell.end) && (cell.first || edge !== "glued")) {
           const alone = tryRules(needle, textWindow((n) => buf.toString("latin1", at2, Math.min(cell.end, at2 + n))), cell.first || edge === "ok" ? declaredLengths(buf, at2) : void 0);
           if (alone) {
@@ -11232,11 +11243,15 @@ function createDetector(rules, options = {}) {
     const decoded = regionDecoder(buf, 2, 1, (a, b3) => Buffer.from(buf.toString("latin1", a, b3), "hex"));
     const joined = wrappedHexDecoder(buf);
     const wrapBreakAt = (stop) => hexWrap(buf, stop) > 0 ? stop : isHex(buf[stop]) && hexWrap(buf, stop + 1) > 0 ? stop + 1 : -1;
-    const wrapsAt = (a, got, want) => got < want && wrapBreakAt(a + 2 * got) !== -1;
     const read = (p2, text2, k2) => {
       const inner = [];
       scanAscii(text2, k2, k2 + 1, inner, ["hex"]);
       return inner.map((hit) => ({ ...hit, start: p2 }));
+    };
+    const windowAt = (h3, k2, decode2) => {
+      const short = decode2(SHORT + 1);
+      if (!h3.needle.rules.some((c3) => couldStartIn(c3, short, k2))) return void 0;
+      return startsLong(short.toString("latin1"), k2) ? { text: decode2(maxTokenBytes + 1), want: k2 + maxTokenBytes + 1 } : { text: short, want: k2 + SHORT + 1 };
     };
     const wrapped = (h3, p2) => {
       let p0 = p2;
@@ -11244,11 +11259,8 @@ function createDetector(rules, options = {}) {
       for (let b3 = hexDigitBefore(buf, p0); b3 !== -1 && n < 40; b3 = hexDigitBefore(buf, p0), n++) p0 = b3;
       if (n % 2) p0 = hexDigitAfter(buf, p0);
       const k2 = n >> 1;
-      const text2 = (bytes2) => joined(p0, k2 + bytes2);
-      let t2 = text2(SHORT + 1);
-      if (!h3.needle.rules.some((c3) => couldStartIn(c3, t2, k2))) return [];
-      if (startsLong(t2.toString("latin1"), k2)) t2 = text2(maxTokenBytes + 1);
-      return read(p2, t2, k2);
+      const w2 = windowAt(h3, k2, (bytes2) => joined(p0, k2 + bytes2));
+      return w2 ? read(p2, w2.text, k2) : [];
     };
     for (const h3 of hexNeedles) {
       for (const anchor of h3.anchors) {
@@ -11270,20 +11282,17 @@ function createDetector(rules, options = {}) {
           let p0 = p2;
           while (p0 > 0 && p2 - p0 < 40 && isHex(buf[p0 - 1]) && isHex(buf[p0 - 2])) p0 -= 2;
           const k2 = p2 - p0 >> 1;
-          let want = k2 + SHORT + 1;
-          let text2 = decoded(p0, p0 + 2 * want);
-          if (!h3.needle.rules.some((c3) => couldStartIn(c3, text2, k2))) continue;
-          let cut = wrapsAt(p0, text2.length, want);
-          if (!cut && startsLong(text2.toString("latin1"), k2)) {
-            want = k2 + maxTokenBytes + 1;
-            text2 = decoded(p0, p0 + 2 * want);
-            cut = wrapsAt(p0, text2.length, want);
+          const w2 = windowAt(h3, k2, (bytes2) => decoded(p0, p0 + 2 * (k2 + bytes2)));
+          if (!w2) continue;
+          const { text: text2 } = w2;
+          const before = p2 - p0 < 40 ? hexWrapBefore(buf, isHex(buf[p0 - 1]) ? p0 - 1 : p0) : -1;
+          const after = text2.length < w2.want ? wrapBreakAt(p0 + 2 * text2.length) : -1;
+          if (after !== -1 && dumpWidth(buf, after) || before !== -1 && dumpWidth(buf, before)) {
+            hits.push(...wrapped(h3, p2));
+            continue;
           }
           const plain = read(p2, text2, k2);
-          const before = p2 - p0 < 40 ? hexWrapBefore(buf, isHex(buf[p0 - 1]) ? p0 - 1 : p0) : -1;
-          const after = cut ? wrapBreakAt(p0 + 2 * text2.length) : -1;
-          const dump = after !== -1 && dumpWidth(buf, after) || before !== -1 && dumpWidth(buf, before);
-          hits.push(...dump || !plain.length && (before !== -1 || after !== -1) ? wrapped(h3, p2) : plain);
+          hits.push(...!plain.length && (before !== -1 || after !== -1) ? wrapped(h3, p2) : plain);
         }
       }
     }
@@ -24547,22 +24556,6 @@ var init_where = __esm({
   }
 });
 
-// src/core/words.ts
-function plural(n, one, many = `${one}s`) {
-  return `${n} ${n === 1 ? one : many}`;
-}
-function listOf(items, max2 = 4) {
-  if (items.length === 0) return "";
-  if (items.length === 1) return items[0];
-  if (items.length > max2) return `${items.slice(0, max2).join(", ")} and ${items.length - max2} more`;
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}
-var init_words = __esm({
-  "src/core/words.ts"() {
-    "use strict";
-  }
-});
-
 // src/advice/playbook.ts
 function roleWords(role) {
   if (!role) return "";
@@ -25036,6 +25029,7 @@ function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()
   const byRule = new Map(rules.map((r2) => [r2.id, r2]));
   const groups = /* @__PURE__ */ new Map();
   let suppressed = 0;
+  const secrets = () => [...groups.values()].map((g2) => g2.finding.secret.raw);
   return {
     add(path2, m2, extra = {}) {
       const rule = byRule.get(m2.ruleId);
@@ -25074,7 +25068,7 @@ function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()
     },
     findings() {
       const out = [];
-      const isRepo = repoNameCheck([...groups.values()].map((g2) => g2.finding.secret.raw));
+      const isRepo = repoNameCheck(secrets());
       for (const g2 of groups.values()) {
         const f3 = g2.finding;
         f3.locations.sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : a.line - b3.line || a.column - b3.column);
@@ -25086,13 +25080,12 @@ function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()
       return out.sort((a, b3) => first(a).path < first(b3).path ? -1 : first(a).path > first(b3).path ? 1 : first(a).line - first(b3).line || a.fingerprint.localeCompare(b3.fingerprint));
     },
     suppressed: () => suppressed,
-    secrets: () => [...groups.values()].map((g2) => g2.finding.secret.raw)
+    secrets
   };
 }
 function repoNameCheck(secrets) {
   let known;
   return (name) => {
-    if (scrubPathTokens(name) !== name) return false;
     known ??= scrubber(secrets);
     return known(name) === name;
   };
@@ -25881,7 +25874,7 @@ async function listReach(client, token, authors, opts = {}) {
   return reach;
 }
 function reachSentence2(r2) {
-  const parts = [`${r2.byType.model} model${r2.byType.model === 1 ? "" : "s"}`, `${r2.byType.dataset} dataset${r2.byType.dataset === 1 ? "" : "s"}`, `${r2.byType.space} space${r2.byType.space === 1 ? "" : "s"}`];
+  const parts = [plural(r2.byType.model, "model"), plural(r2.byType.dataset, "dataset"), plural(r2.byType.space, "space")];
   let s = `It sees ${r2.truncated ? "at least " : ""}${r2.total} repositor${r2.total === 1 ? "y" : "ies"} (${r2.private} private; ${parts.join(", ")})`;
   if (r2.examples.length) s += `, e.g. ${r2.examples.join(", ")}`;
   if (r2.reason) s += ` [listing incomplete: ${r2.reason}]`;
@@ -25895,6 +25888,7 @@ var init_reach = __esm({
     init_client();
     init_endpoint();
     init_whoami();
+    init_words();
     KINDS = [
       ["models", "model"],
       ["datasets", "dataset"],
@@ -26776,7 +26770,7 @@ function createSession(io2, args, root) {
   const detector = createDetector(config.rules, { decode: args.decode !== false });
   const ignoreFile = args.ignore === false ? void 0 : findConfig(root, io2.cwd, [".hfleaksignore"]);
   const hfleaksIgnoreDir = ignoreFile ? dirname3(ignoreFile.path) : root;
-  const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: /* @__PURE__ */ new Set() } : readHfleaksIgnore(hfleaksIgnoreDir);
+  const hfleaksIgnore = ignoreFile ? readHfleaksIgnore(hfleaksIgnoreDir) : { paths: [], fingerprints: /* @__PURE__ */ new Set() };
   const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
   const stats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message2) => {
@@ -26918,8 +26912,6 @@ function removePersonalData(findings, showSecrets) {
     if (f3.jwt) f3.jwt = mapStrings(f3.jwt, showSecrets ? removeEmails : clean2);
     const v2 = f3.verification;
     if (v2) {
-      if (v2.owner?.fullname) v2.owner.fullname = removeEmails(v2.owner.fullname);
-      if (v2.tokenName) v2.tokenName = removeEmails(v2.tokenName);
       if (v2.summary) v2.summary = removeEmails(v2.summary);
     }
     if (f3.advice) f3.advice = f3.advice.map(clean2);
@@ -27014,6 +27006,7 @@ var init_scan = __esm({
 });
 
 // src/sources/git/raw-log.ts
+import { isUtf8 as isUtf82 } from "node:buffer";
 function rawLogParser(onChange, onCommit = () => void 0, wantNew) {
   let commit;
   let want;
@@ -27037,7 +27030,7 @@ function rawLogParser(onChange, onCommit = () => void 0, wantNew) {
     }
     if (want === "path" || want === "dst") {
       const path2 = rec.toString("utf8");
-      const raw = path2.includes("\uFFFD") && !Buffer.from(path2).equals(rec) ? { rawPath: Buffer.from(rec) } : {};
+      const raw = path2.includes("\uFFFD") && !isUtf82(rec) ? { rawPath: Buffer.from(rec) } : {};
       const change = { ...pending, path: path2, ...raw, ...want === "dst" ? { oldPath: src } : {} };
       want = void 0;
       pending = void 0;
@@ -28067,6 +28060,7 @@ var init_scan_context = __esm({
 });
 
 // src/sources/git/history.ts
+import { isUtf8 as isUtf83 } from "node:buffer";
 import { existsSync as existsSync3, readFileSync as readFileSync6 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join7 } from "node:path";
@@ -28195,7 +28189,10 @@ function ownObjects(ctx, repo) {
     }
   }
   const bytes2 = repo.oidLength / 2;
-  return (oid) => existsSync3(join7(repo.objectsDir, oid.slice(0, 2), oid.slice(2))) || indexes.some((idx) => packIndexHas(idx, Buffer.from(oid, "hex"), bytes2));
+  return (oid) => {
+    const id = Buffer.from(oid, "hex");
+    return indexes.some((idx) => packIndexHas(idx, id, bytes2)) || existsSync3(join7(repo.objectsDir, oid.slice(0, 2), oid.slice(2)));
+  };
 }
 function packIndexHas(idx, id, bytes2) {
   const v2 = idx.readUInt32BE(0) === 4285812579;
@@ -28487,7 +28484,7 @@ async function headBlobs(repo, paths) {
 }
 function pathspecFor(raw) {
   const text2 = raw.toString("utf8");
-  if (Buffer.from(text2).equals(raw)) return text2;
+  if (isUtf83(raw)) return text2;
   const bad = text2.indexOf("\uFFFD");
   return text2.slice(0, Math.max(0, text2.lastIndexOf("/", bad)));
 }
@@ -29061,7 +29058,7 @@ async function runBaseline(io2, args) {
     } catch (e) {
       throw new UsageError(`${output}: cannot write baseline (${e.code ?? e.message})`);
     }
-    if (!args.quiet) io2.stderr(`hfleaks: baseline of ${n} finding${n === 1 ? "" : "s"} written to ${output}; scan with --baseline ${output} to report only new ones
+    if (!args.quiet) io2.stderr(`hfleaks: baseline of ${plural(n, "finding")} written to ${output}; scan with --baseline ${output} to report only new ones
 `);
   } else {
     io2.stdout(text2);
@@ -29073,6 +29070,7 @@ var init_baseline2 = __esm({
     "use strict";
     init_baseline();
     init_json_error();
+    init_words();
     init_io();
   }
 });
@@ -29296,7 +29294,7 @@ async function installHook(o2) {
   }
   let chained = existsSync5(previous);
   let what = `installed ${hook}`;
-  const mine = existsSync5(hook) && ours(hook);
+  const mine = ours(hook);
   if (mine === "edited" && !o2.force) throw new HookError(`${hook} ${EDITED} (--force writes hfleaks' own in its place and keeps it as ${EDITED_COPY})`);
   if (mine === "edited" || mine === "undigested") {
     if (existsSync5(join9(dir, EDITED_COPY))) throw new HookError(`${join9(dir, EDITED_COPY)} already exists; move it away first`);
@@ -35401,6 +35399,7 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 // src/action/main.ts
 init_places();
 init_json_error();
+init_words();
 init_types();
 init_io();
 import { randomBytes } from "node:crypto";
@@ -35799,7 +35798,7 @@ async function runAction(env4, io2 = processIo()) {
 `);
   let sarifOut = false;
   let reported = false;
-  const fail2 = async (text2, findings = 0, what = "the scan failed") => {
+  const fail2 = (text2, findings = 0, what = "the scan failed") => {
     const msg = scrubTokenShapes(text2);
     say(`::error title=hfleaks::${escapeData(msg)}`);
     setOutput(env4, "findings", String(findings));
@@ -35874,7 +35873,7 @@ Nothing to scan: ${plan.why}.
     const missing = report.stats.missingObjects ?? 0;
     if (found || !missing) summary2(env4, await renderReport("markdown", report, { showSecrets: false, color: false }));
     if (code2 === 2) {
-      return await fail2(lastError || "hfleaks could not complete the run; see the log above.", found, "the run failed after the scan");
+      return fail2(lastError || "hfleaks could not complete the run; see the log above.", found, "the run failed after the scan");
     }
     const threshold = SEVERITIES.indexOf(inputs.failOn);
     const failing = report.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) >= threshold).length;
@@ -35882,15 +35881,15 @@ Nothing to scan: ${plan.why}.
     if (missing) {
       const filter = await partialCloneFilter(repo);
       const msg = `${missing} git object${missing === 1 ? " was" : "s were"} missing from the checkout and not scanned${filter ? ` (a partial clone, filter ${filter})` : ""}: check out without a filter (actions/checkout without \`filter\`) or fetch the missing objects, and run again`;
-      if (!exit) return await fail2(`${found ? "" : "no tokens found, but "}${msg}`, found, "the scan is incomplete");
+      if (!exit) return fail2(`${found ? "" : "no tokens found, but "}${msg}`, found, "the scan is incomplete");
       say(`::warning title=hfleaks::${escapeData(msg)}`);
     }
     setOutput(env4, "findings", String(found));
     setOutput(env4, "exit-code", String(exit));
-    if (exit) say(`::error title=hfleaks::${failing} leaked Hugging Face token${failing === 1 ? "" : "s"} at or above severity ${inputs.failOn}`);
+    if (exit) say(`::error title=hfleaks::${plural(failing, "leaked Hugging Face token")} at or above severity ${inputs.failOn}`);
     return exit;
   } catch (e) {
-    return await fail2(e instanceof ActionError ? e.message : `${e.message}`.split("\n")[0]);
+    return fail2(e instanceof ActionError ? e.message : `${e.message}`.split("\n")[0]);
   }
 }
 

@@ -3,6 +3,7 @@
 // outputs `findings`, `exit-code` and `sarif-file`. It drives the CLI in-process.
 import { messageOf } from '../core/places.ts';
 import { parseJson } from '../core/json-error.ts';
+import { plural } from '../core/words.ts';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,7 +83,7 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
   let reported = false;
   // Exit 2: the step fails. `findings` counts what a report that stands despite the
   // failure holds (its annotations are already out).
-  const fail = async (text: string, findings = 0, what = 'the scan failed') => {
+  const fail = (text: string, findings = 0, what = 'the scan failed') => {
     // (The CLI redacts its errors already; the step's error is printed outside the scan's
     // stop-commands, so nothing token-shaped goes there, whatever its source.)
     const msg = scrubTokenShapes(text);
@@ -167,7 +168,7 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     if (code === 2) {
       // The report stands (annotated and summarised above); a step after it failed, a
       // revocation that did not go through.
-      return await fail(lastError || 'hfleaks could not complete the run; see the log above.', found, 'the run failed after the scan');
+      return fail(lastError || 'hfleaks could not complete the run; see the log above.', found, 'the run failed after the scan');
     }
     const threshold = SEVERITIES.indexOf(inputs.failOn);
     const failing = report.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= threshold).length;
@@ -176,14 +177,14 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
       const filter = await partialCloneFilter(repo);
       const msg = `${missing} git object${missing === 1 ? ' was' : 's were'} missing from the checkout and not scanned${filter ? ` (a partial clone, filter ${filter})` : ''}: check out without a filter (actions/checkout without \`filter\`) or fetch the missing objects, and run again`;
       // Findings that fail the step already do; otherwise a scan that missed objects fails it.
-      if (!exit) return await fail(`${found ? '' : 'no tokens found, but '}${msg}`, found, 'the scan is incomplete');
+      if (!exit) return fail(`${found ? '' : 'no tokens found, but '}${msg}`, found, 'the scan is incomplete');
       say(`::warning title=hfleaks::${escapeData(msg)}`);
     }
     setOutput(env, 'findings', String(found));
     setOutput(env, 'exit-code', String(exit));
-    if (exit) say(`::error title=hfleaks::${failing} leaked Hugging Face token${failing === 1 ? '' : 's'} at or above severity ${inputs.failOn}`);
+    if (exit) say(`::error title=hfleaks::${plural(failing, 'leaked Hugging Face token')} at or above severity ${inputs.failOn}`);
     return exit;
   } catch (e) {
-    return await fail(e instanceof ActionError ? e.message : `${(e as Error).message}`.split('\n')[0]!);
+    return fail(e instanceof ActionError ? e.message : `${(e as Error).message}`.split('\n')[0]!);
   }
 }

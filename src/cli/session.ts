@@ -76,7 +76,7 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   // project: `scan tests` honours the project's .hfleaksignore as `scan tests src` does.
   const ignoreFile = args.ignore === false ? undefined : findConfig(root, io.cwd, ['.hfleaksignore']);
   const hfleaksIgnoreDir = ignoreFile ? dirname(ignoreFile.path) : root;
-  const hfleaksIgnore = args.ignore === false ? { paths: [], fingerprints: new Set<string>() } : readHfleaksIgnore(hfleaksIgnoreDir);
+  const hfleaksIgnore = ignoreFile ? readHfleaksIgnore(hfleaksIgnoreDir) : { paths: [], fingerprints: new Set<string>() };
   const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
   const stats: ScanStats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message: string) => {
@@ -243,10 +243,10 @@ function removePersonalData(findings: Finding[], showSecrets: boolean): void {
     if (f.jwt) f.jwt = mapStrings(f.jwt, showSecrets ? removeEmails : clean);
     const v = f.verification;
     if (v) {
-      if (v.owner?.fullname) v.owner.fullname = removeEmails(v.owner.fullname);
-      if (v.tokenName) v.tokenName = removeEmails(v.tokenName);
+      // (The owner's full name and the token's name had their e-mail addresses removed
+      // where they came in, and what the Hub said was cleaned of every known secret:
+      // verify/whoami.ts, verify/enrich.ts. The summary also holds network errors' text.)
       if (v.summary) v.summary = removeEmails(v.summary);
-      // (What the Hub said was cleaned of every known secret where it came in: verify/enrich.ts.)
     }
     if (f.advice) f.advice = f.advice.map(clean);
   }

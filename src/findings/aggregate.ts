@@ -37,6 +37,7 @@ export function createAggregator(rules: readonly Rule[], ignoredFingerprints: Re
   const byRule = new Map(rules.map((r) => [r.id, r]));
   const groups = new Map<string, Group>();
   let suppressed = 0;
+  const secrets = () => [...groups.values()].map((g) => g.finding.secret.raw);
   return {
     add(path, m, extra = {}) {
       const rule = byRule.get(m.ruleId);
@@ -76,7 +77,7 @@ export function createAggregator(rules: readonly Rule[], ignoredFingerprints: Re
     },
     findings() {
       const out: Finding[] = [];
-      const isRepo = repoNameCheck([...groups.values()].map((g) => g.finding.secret.raw));
+      const isRepo = repoNameCheck(secrets());
       for (const g of groups.values()) {
         const f = g.finding;
         f.locations.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column));
@@ -88,20 +89,19 @@ export function createAggregator(rules: readonly Rule[], ignoredFingerprints: Re
       return out.sort((a, b) => (first(a).path < first(b).path ? -1 : first(a).path > first(b).path ? 1 : first(a).line - first(b).line || a.fingerprint.localeCompare(b.fingerprint)));
     },
     suppressed: () => suppressed,
-    secrets: () => [...groups.values()].map((g) => g.finding.secret.raw),
+    secrets,
   };
 }
 
 /**
  * Whether a name found where a repository id goes is one: `from_pretrained("TOKEN/name")`
  * puts a token there, and so can any code around a leak. A name that holds a secret of the
- * run (in any form the redaction knows) or anything with a token's own shape is no
- * repository to advise on, nor text any report may print.
+ * run (in any form the redaction knows) is no repository to advise on, nor text any report
+ * may print. (Names of a token's own shape were left out as they were found.)
  */
 function repoNameCheck(secrets: string[]): (name: string) => boolean {
   let known: ((text: string) => string) | undefined;
   return (name) => {
-    if (scrubPathTokens(name) !== name) return false;
     known ??= scrubber(secrets);
     return known(name) === name;
   };

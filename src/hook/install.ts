@@ -138,7 +138,7 @@ export async function installHook(o: InstallOptions): Promise<string> {
   }
   let chained = existsSync(previous);
   let what = `installed ${hook}`;
-  const mine = existsSync(hook) && ours(hook);
+  const mine = ours(hook);
   if (mine === 'edited' && !o.force) throw new HookError(`${hook} ${EDITED} (--force writes hfleaks' own in its place and keeps it as ${EDITED_COPY})`);
   // (One without a digest, an older hfleaks' most likely, is replaced too: kept aside, in case.)
   if (mine === 'edited' || mine === 'undigested') {

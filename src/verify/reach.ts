@@ -6,6 +6,7 @@ import type { HubClient } from './client.ts';
 import { MAX_LIST_BYTES } from './client.ts';
 import { isUnderEndpoint } from './endpoint.ts';
 import { clean } from './whoami.ts';
+import { plural } from '../core/words.ts';
 
 export const KINDS = [
   ['models', 'model'],
@@ -137,7 +138,7 @@ export async function listReach(client: HubClient, token: string, authors: strin
 
 /** The reach in one sentence. */
 export function reachSentence(r: Reach): string {
-  const parts = [`${r.byType.model} model${r.byType.model === 1 ? '' : 's'}`, `${r.byType.dataset} dataset${r.byType.dataset === 1 ? '' : 's'}`, `${r.byType.space} space${r.byType.space === 1 ? '' : 's'}`];
+  const parts = [plural(r.byType.model, 'model'), plural(r.byType.dataset, 'dataset'), plural(r.byType.space, 'space')];
   let s = `It sees ${r.truncated ? 'at least ' : ''}${r.total} repositor${r.total === 1 ? 'y' : 'ies'} (${r.private} private; ${parts.join(', ')})`;
   if (r.examples.length) s += `, e.g. ${r.examples.join(', ')}`;
   if (r.reason) s += ` [listing incomplete: ${r.reason}]`;

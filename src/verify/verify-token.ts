@@ -12,6 +12,7 @@ export async function verifyToken(client: HubClient, token: string, ctx: WhoamiC
   if (a.ok) {
     const v = parseWhoami(a.json, ctx);
     if (v) return { ...v, ...base, httpStatus: a.status };
+    // (parseWhoami said no for this reason: asked again only to say why.)
     const problem = whoamiProblem(a.json);
     return describe({ status: 'unknown', httpStatus: a.status, reason: `HTTP ${a.status} but the answer is not a whoami-v2 shape${problem ? ` (${problem})` : ''}`, ...base });
   }

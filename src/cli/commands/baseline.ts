@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BaselineError, formatBaseline, parseBaseline } from '../../baseline/index.ts';
 import { parseJson } from '../../core/json-error.ts';
+import { plural } from '../../core/words.ts';
 import type { Io } from '../io.ts';
 import { UsageError, withIo } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
@@ -74,7 +75,7 @@ export async function runBaseline(io: Io, args: BaselineArgs): Promise<number> {
     } catch (e) {
       throw new UsageError(`${output}: cannot write baseline (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    if (!args.quiet) io.stderr(`hfleaks: baseline of ${n} finding${n === 1 ? '' : 's'} written to ${output}; scan with --baseline ${output} to report only new ones\n`);
+    if (!args.quiet) io.stderr(`hfleaks: baseline of ${plural(n, 'finding')} written to ${output}; scan with --baseline ${output} to report only new ones\n`);
   } else {
     io.stdout(text);
   }
