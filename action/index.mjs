@@ -2824,13 +2824,18 @@ function bomBytes(buf, base2, form) {
   return buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? 3 : 0;
 }
 function wideForm(h3) {
-  const d2 = h3.decoding;
-  if (!d2) return void 0;
-  if (d2.includes("utf16le")) return { width: 2, le: true };
-  if (d2.includes("utf16be")) return { width: 2, le: false };
-  if (d2.includes("utf32le")) return { width: 4, le: true };
-  if (d2.includes("utf32be")) return { width: 4, le: false };
-  return void 0;
+  switch (h3.decoding?.[0]) {
+    case "utf16le":
+      return { width: 2, le: true };
+    case "utf16be":
+      return { width: 2, le: false };
+    case "utf32le":
+      return { width: 4, le: true };
+    case "utf32be":
+      return { width: 4, le: false };
+    default:
+      return void 0;
+  }
 }
 function hitsToMatches(buf, hits, state, base2, form) {
   const out = [];
@@ -10724,6 +10729,18 @@ function base64Plausible(buf, group, rules) {
   for (let o2 = 0; o2 < 3; o2++) for (const c3 of rules) if (couldStartIn(c3, dec, o2)) return true;
   return false;
 }
+function widePlausible(buf, group, rules) {
+  const end = group + 24;
+  if (end > buf.length) return true;
+  for (let i = group; i < end; i++) if (!isStandardBase64(buf[i])) return true;
+  const dec = Buffer.from(buf.toString("latin1", group, end), "base64");
+  const narrow = Buffer.alloc(8);
+  for (let o2 = 0; o2 < 3; o2++) {
+    for (let k2 = 0; k2 < 8; k2++) narrow[k2] = dec[o2 + 2 * k2 + 1] === 0 ? dec[o2 + 2 * k2] : 255;
+    for (const c3 of rules) if (couldStartIn(c3, narrow, 0)) return true;
+  }
+  return false;
+}
 function isBase64Byte(b3) {
   return isStandardBase64(b3) || b3 === 45 || b3 === 95;
 }
@@ -11102,9 +11119,24 @@ function createDetector(rules, options = {}) {
     }
     level2 = next;
   }
+  if (decode && maxDepth > 0) {
+    for (const n of ascii) {
+      for (const x3 of base64NeedleInfo(Buffer.from(n.keyword, "utf16le").toString("latin1"))) {
+        if (b64.some((y2) => y2.needle.toString("latin1") === x3.text && y2.offset === x3.offset)) continue;
+        b64.push({ needle: Buffer.from(x3.text, "latin1"), offset: x3.offset, span: spanOf(2 * (maxTokenBytes + 8)), shortSpan: spanOf(2 * (SHORT + 8)), before: 8, rules: n.rules, wide: true });
+      }
+    }
+  }
   const escapeReach = ESCAPE_MAX * Math.max(...compiled.map((c3) => c3.keyword.lastIndexOf("_")), 0);
   const beforeUnderscore = new Set(compiled.flatMap((c3) => [...c3.keyword].flatMap((ch, i) => ch === "_" && i > 0 ? [c3.keyword.charCodeAt(i - 1)] : [])));
-  const b64Groups = shareAnchors(b64.map((n) => ({ needle: n.needle, data: n })));
+  const b64Groups = shareAnchors(b64.filter((n) => !n.wide).map((n) => ({ needle: n.needle, data: n })));
+  const wideLeft = [];
+  for (const n of b64.filter((x3) => x3.wide)) {
+    const g2 = b64Groups.find((x3) => n.needle.includes(x3.anchor));
+    if (g2) g2.members.push({ needle: n.needle, at: n.needle.indexOf(g2.anchor), data: n });
+    else wideLeft.push({ needle: n.needle, data: n });
+  }
+  b64Groups.push(...shareAnchors(wideLeft));
   const b64Reach = b64Groups.map((g2) => Math.max(...g2.members.map((m2) => m2.at + m2.data.offset)));
   const b64Beside = b64Groups.map((g2) => {
     const before = new Uint8Array(256);
@@ -11186,20 +11218,22 @@ function createDetector(rules, options = {}) {
       return out;
     });
     for (const needle of needles) {
-      for (let at2 = needle.search.next(buf, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(buf, at2 + 1)) {
+      const end = to2 + needle.bytes.length;
+      const hay = end < buf.length ? buf.subarray(0, end) : buf;
+      for (let at2 = needle.search.next(hay, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(hay, at2 + 1)) {
         if (at2 > 0 && at2 < width) continue;
         const unit = (i) => unitAt(at2 + width * (i - at2));
         const alone = leftBoundary(unit, at2) === "ok";
         const cell = cellAt(cells, at2);
         if (!alone && !cell?.first) continue;
         const read = (limit) => tryRules(needle, textWindow((units) => {
-          let end = Math.min(limit, at2 + width * units);
-          end -= (end - at2) % width;
+          let end2 = Math.min(limit, at2 + width * units);
+          end2 -= (end2 - at2) % width;
           if (width === 2) {
-            const slice = buf.subarray(at2, end);
+            const slice = buf.subarray(at2, end2);
             return little ? slice.toString("utf16le") : Buffer.from(slice).swap16().toString("utf16le");
           }
-          return utf322(at2, end).toString("utf16le");
+          return utf322(at2, end2).toString("utf16le");
         }));
         let found = alone ? read(buf.length) : void 0;
         if (cell && (!found || at2 + width * found.secret.length > cell.end)) found = read(cell.end) ?? found;
@@ -11372,29 +11406,37 @@ function createDetector(rules, options = {}) {
           }
           const group = groupStart(buf, at2, m2.data.offset);
           if (at2 < from || group >= to2) continue;
-          if (m2.data.rules && !base64Plausible(buf, group, m2.data.rules)) continue;
+          if (m2.data.rules && !(m2.data.wide ? widePlausible : base64Plausible)(buf, group, m2.data.rules)) continue;
           base64Hit(buf, m2.data, at2, inside, from, to2, hits, chain, depth, run);
         }
       }
     }
   }
   function base64Hit(buf, needle, at2, inside, from, to2, hits, chain, depth, run) {
-    const nested = depth + 1 < maxDepth;
+    const nested = !needle.wide && depth + 1 < maxDepth;
     let w2 = base64Window(buf, needle, at2, inside, nested ? needle.span : needle.shortSpan, run);
-    if (w2 && !nested && holdsLong(w2.decoded.toString("latin1"))) w2 = base64Window(buf, needle, at2, inside, needle.span, run);
+    if (w2 && !nested && holdsLong(needle.wide ? wideText(w2.decoded) : w2.decoded.toString("latin1"))) w2 = base64Window(buf, needle, at2, inside, needle.span, run);
     if (!w2) return;
     const { a, group, decoded, firstBreak, cut } = w2;
     const inner = [];
     const keywordEnd = Math.min(decoded.length, (group - a) / 4 * 3 + 3);
-    scanAscii(decoded, 0, nested ? decoded.length : keywordEnd, inner, [...chain, "base64"]);
-    if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
+    if (needle.wide) {
+      scanWide(decoded, 0, keywordEnd, inner, 2, true);
+      for (const h3 of inner) h3.decoding = [...chain, "base64", ...h3.decoding ?? []];
+    } else scanAscii(decoded, 0, nested ? decoded.length : keywordEnd, inner, [...chain, "base64"]);
+    if (nested) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
+    const width = needle.wide ? 2 : 1;
     for (const h3 of inner) {
-      if (cut && h3.start + h3.secret.length >= decoded.length) continue;
+      if (cut && h3.start + width * h3.secret.length >= decoded.length) continue;
       const encoded = Math.floor(h3.start / 3) * 4;
       if (encoded >= firstBreak) continue;
       const start = a + encoded;
       if (start >= from && start < to2) hits.push({ ...h3, start });
     }
+  }
+  function wideText(decoded) {
+    return `${decoded.toString("utf16le")}
+${decoded.subarray(1).toString("utf16le")}`;
   }
   function base64Window(buf, needle, at2, inside, span, run) {
     const group = groupStart(buf, at2, needle.offset);
@@ -11462,7 +11504,8 @@ function createDetector(rules, options = {}) {
   return { rules, maxTokenBytes, scan };
 }
 function utf16Of(h3) {
-  return Boolean(h3.decoding?.some((d2) => d2 === "utf16le" || d2 === "utf16be"));
+  const d2 = h3.decoding?.[0];
+  return d2 === "utf16le" || d2 === "utf16be";
 }
 function dedupe(hits) {
   if (hits.length < 2) return hits;

@@ -187,6 +187,24 @@ function base64Plausible(buf: Buffer, group: number, rules: readonly CompiledRul
   return false;
 }
 
+/**
+ * base64Plausible for UTF-16LE text in base64: the 18 bytes 24 characters decode to, read
+ * as code units from each of the three offsets where the keyword can start (a unit
+ * beyond ASCII stands for a byte no token holds).
+ */
+function widePlausible(buf: Buffer, group: number, rules: readonly CompiledRule[]): boolean {
+  const end = group + 24;
+  if (end > buf.length) return true;
+  for (let i = group; i < end; i++) if (!isStandardBase64(buf[i]!)) return true;
+  const dec = Buffer.from(buf.toString('latin1', group, end), 'base64');
+  const narrow = Buffer.alloc(8);
+  for (let o = 0; o < 3; o++) {
+    for (let k = 0; k < 8; k++) narrow[k] = dec[o + 2 * k + 1] === 0 ? dec[o + 2 * k]! : 0xff;
+    for (const c of rules) if (couldStartIn(c, narrow, 0)) return true;
+  }
+  return false;
+}
+
 /** A base64 character of either alphabet (standard, or url-safe `-` and `_`). */
 function isBase64Byte(b: number): boolean {
   return isStandardBase64(b) || b === 0x2d || b === 0x5f;
@@ -739,7 +757,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     return startsLong(text) ? decode(maxTokenBytes + 1) : text;
   };
   /** `rules`: for the needles of plain keywords (not nested base64), the rules a token there would be of. */
-  interface B64 { needle: Buffer; offset: number; span: number; shortSpan: number; before: number; rules?: CompiledRule[] }
+  /** `wide`: the keyword in UTF-16LE (the decoded window is read as UTF-16 text). */
+  interface B64 { needle: Buffer; offset: number; span: number; shortSpan: number; before: number; rules?: CompiledRule[]; wide?: boolean }
   const b64: B64[] = [];
   const spanOf = (bytes: number) => Math.ceil((bytes + 3) / 3) * 4 + 8;
   let level: { text: string; span: number; shortSpan: number; rules?: CompiledRule[] }[] = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8, rules: n.rules }));
@@ -761,6 +780,17 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     }
     level = next;
   }
+  // UTF-16LE text in base64, as PowerShell's -EncodedCommand and .NET's
+  // Convert.ToBase64String(Encoding.Unicode.GetBytes(…)) write it: the base64 of each
+  // keyword in UTF-16LE, its window twice as long, read as UTF-16.
+  if (decode && maxDepth > 0) {
+    for (const n of ascii) {
+      for (const x of base64NeedleInfo(Buffer.from(n.keyword, 'utf16le').toString('latin1'))) {
+        if (b64.some((y) => y.needle.toString('latin1') === x.text && y.offset === x.offset)) continue;
+        b64.push({ needle: Buffer.from(x.text, 'latin1'), offset: x.offset, span: spanOf(2 * (maxTokenBytes + 8)), shortSpan: spanOf(2 * (SHORT + 8)), before: 8, rules: n.rules, wide: true });
+      }
+    }
+  }
   // An escaped token is anchored at one of its keyword's underscores: the keyword can
   // start this many bytes before it (every character before escaped, the longest way).
   // (Every rule's keyword, not just the needles': `hf_oauth\u005f` escapes its second.)
@@ -768,7 +798,16 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   /** The characters (codes) just before an underscore in some keyword. */
   const beforeUnderscore = new Set(compiled.flatMap((c) => [...c.keyword].flatMap((ch, i) => (ch === '_' && i > 0 ? [c.keyword.charCodeAt(i - 1)] : []))));
   // The needles share their rare capitals: one pass per shared anchor byte, not per needle.
-  const b64Groups = shareAnchors(b64.map((n) => ({ needle: n.needle, data: n })));
+  // (The UTF-16 needles join the plain needles' groups where they hold an anchor: left
+  // to choose, the sharing would anchor them all on a commoner capital.)
+  const b64Groups = shareAnchors(b64.filter((n) => !n.wide).map((n) => ({ needle: n.needle, data: n })));
+  const wideLeft: { needle: Buffer; data: B64 }[] = [];
+  for (const n of b64.filter((x) => x.wide)) {
+    const g = b64Groups.find((x) => n.needle.includes(x.anchor));
+    if (g) g.members.push({ needle: n.needle, at: n.needle.indexOf(g.anchor), data: n });
+    else wideLeft.push({ needle: n.needle, data: n });
+  }
+  b64Groups.push(...shareAnchors(wideLeft));
   const b64Reach = b64Groups.map((g) => Math.max(...g.members.map((m) => m.at + m.data.offset)));
   // The bytes that may lie next to each group's anchor (as splitNext allows, for any of
   // its needles): in random binary data an anchor byte comes every 256 bytes, and these
@@ -878,7 +917,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       return out;
     });
     for (const needle of needles) {
-      for (let at = needle.search.next(buf, from); at !== -1 && at < to; at = needle.search.next(buf, at + 1)) {
+      // Searched only as far as a needle starting before `to` reaches (as in scanAscii: a
+      // decoded base64 window holds kilobytes after the keyword at its start).
+      const end = to + needle.bytes.length;
+      const hay = end < buf.length ? buf.subarray(0, end) : buf;
+      for (let at = needle.search.next(hay, from); at !== -1 && at < to; at = needle.search.next(hay, at + 1)) {
         // The code unit before the token, as a number (undefined at the start). Bytes
         // before the token too few for a unit: this reading is off by a byte or three
         // from text that starts the buffer (the other byte order's, glued or not).
@@ -1137,7 +1180,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
           }
           const group = groupStart(buf, at, m.data.offset);
           if (at < from || group >= to) continue;
-          if (m.data.rules && !base64Plausible(buf, group, m.data.rules)) continue;
+          if (m.data.rules && !(m.data.wide ? widePlausible : base64Plausible)(buf, group, m.data.rules)) continue;
           base64Hit(buf, m.data, at, inside, from, to, hits, chain, depth, run);
         }
       }
@@ -1150,9 +1193,9 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
    * long rule's keyword shows in it (always, when base64 may nest further).
    */
   function base64Hit(buf: Buffer, needle: B64, at: number, inside: number, from: number, to: number, hits: Hit[], chain: Decoding[], depth: number, run: Base64Run): void {
-    const nested = depth + 1 < maxDepth;
+    const nested = !needle.wide && depth + 1 < maxDepth;
     let w = base64Window(buf, needle, at, inside, nested ? needle.span : needle.shortSpan, run);
-    if (w && !nested && holdsLong(w.decoded.toString('latin1'))) w = base64Window(buf, needle, at, inside, needle.span, run);
+    if (w && !nested && holdsLong(needle.wide ? wideText(w.decoded) : w.decoded.toString('latin1'))) w = base64Window(buf, needle, at, inside, needle.span, run);
     if (!w) return;
     const { a, group, decoded, firstBreak, cut } = w;
     const inner: Hit[] = [];
@@ -1160,12 +1203,16 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     // needle of its own. (Searching the whole window cost each of a run of encoded
     // keywords a few dozen searches.)
     const keywordEnd = Math.min(decoded.length, ((group - a) / 4) * 3 + 3);
-    scanAscii(decoded, 0, nested ? decoded.length : keywordEnd, inner, [...chain, 'base64']);
-    if (depth + 1 < maxDepth) scanBase64(decoded, 0, decoded.length, inner, [...chain, 'base64'], depth + 1);
+    if (needle.wide) {
+      scanWide(decoded, 0, keywordEnd, inner, 2, true);
+      for (const h of inner) h.decoding = [...chain, 'base64', ...(h.decoding ?? [])];
+    } else scanAscii(decoded, 0, nested ? decoded.length : keywordEnd, inner, [...chain, 'base64']);
+    if (nested) scanBase64(decoded, 0, decoded.length, inner, [...chain, 'base64'], depth + 1);
+    const width = needle.wide ? 2 : 1;
     for (const h of inner) {
       // A token that reaches the end of a window the span cut short may go on past it:
       // what follows is unknown here (its own needle sees it whole).
-      if (cut && h.start + h.secret.length >= decoded.length) continue;
+      if (cut && h.start + width * h.secret.length >= decoded.length) continue;
       // Map the decoded offset back to where its encoding sits. A hit that starts past
       // a left-out line break is another token of the run: its own needle, on its own
       // line, reports it at the right place.
@@ -1174,6 +1221,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       const start = a + encoded;
       if (start >= from && start < to) hits.push({ ...h, start });
     }
+  }
+
+  /** Decoded UTF-16LE bytes as text, in both alignments (where the text's units start is not known here). */
+  function wideText(decoded: Buffer): string {
+    return `${decoded.toString('utf16le')}\n${decoded.subarray(1).toString('utf16le')}`;
   }
 
   /**
@@ -1262,8 +1314,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   return { rules, maxTokenBytes, scan };
 }
 
+/** Whether the hit was read from UTF-16 text as it lies in the bytes (not inside an encoding). */
 function utf16Of(h: Hit): boolean {
-  return Boolean(h.decoding?.some((d) => d === 'utf16le' || d === 'utf16be'));
+  const d = h.decoding?.[0];
+  return d === 'utf16le' || d === 'utf16be';
 }
 
 /**

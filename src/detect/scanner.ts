@@ -156,15 +156,23 @@ export interface LineState {
   carried?: number;
 }
 
-/** How wide the hit's code units are and their byte order, when it was found in UTF-16 or UTF-32. */
+/**
+ * How wide the hit's code units are and their byte order, when the bytes it was found in
+ * are UTF-16 or UTF-32 text (its first decoding; UTF-16 inside base64 sits in plain text).
+ */
 function wideForm(h: Hit): { width: 2 | 4; le: boolean } | undefined {
-  const d = h.decoding;
-  if (!d) return undefined;
-  if (d.includes('utf16le')) return { width: 2, le: true };
-  if (d.includes('utf16be')) return { width: 2, le: false };
-  if (d.includes('utf32le')) return { width: 4, le: true };
-  if (d.includes('utf32be')) return { width: 4, le: false };
-  return undefined;
+  switch (h.decoding?.[0]) {
+    case 'utf16le':
+      return { width: 2, le: true };
+    case 'utf16be':
+      return { width: 2, le: false };
+    case 'utf32le':
+      return { width: 4, le: true };
+    case 'utf32be':
+      return { width: 4, le: false };
+    default:
+      return undefined;
+  }
 }
 
 /**

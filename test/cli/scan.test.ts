@@ -280,6 +280,22 @@ describe('hostile files', () => {
     expect(r.stdout.includes(u)).toBe(false);
   });
 
+  it('finds a token in a PowerShell -EncodedCommand (base64 of UTF-16LE) in a workflow, at the line and column of its encoding', async () => {
+    const u = gen.userToken();
+    const encoded = Buffer.from(`$env:HF_TOKEN = '${u}'; python train.py`, 'utf16le').toString('base64');
+    const line = `      - run: pwsh -EncodedCommand ${encoded}`;
+    const dir = tree({ '.github/workflows/train.yml': `jobs:\n  train:\n    steps:\n${line}\n` });
+    const r = await runJson(['scan', dir]);
+    expect(r.code).toBe(1);
+    // "$env:HF_TOKEN = '" is 17 characters, 34 bytes in UTF-16: the keyword starts in the 12th group.
+    const column = line.indexOf(encoded) + 1 + Math.floor(34 / 3) * 4;
+    expect(r.report.findings.map((f: any) => f.locations.map((l: any) => `${l.path}:${l.line}:${l.column} ${l.decoding?.join('+')}`)).flat()).toEqual([`.github/workflows/train.yml:4:${column} base64+utf16le`]);
+    expect(r.stdout.includes(u)).toBe(false);
+    const sarif = await runCli(['scan', dir, '--format', 'sarif']);
+    expectValidSarif(sarif.stdout);
+    expect(JSON.parse(sarif.stdout).runs[0].results[0].properties.decoding).toEqual(['base64', 'utf16le']);
+  });
+
   it('warns about an unreadable file and reports the rest', async () => {
     const dir = tree({ 'secret.txt': `t=${t}`, 'ok.txt': `t=${t}` });
     chmodSync(dir, 0o755);

@@ -291,6 +291,39 @@ describe('decoders', () => {
     }
   });
 
+  describe('UTF-16 text in base64 (PowerShell -EncodedCommand, .NET Encoding.Unicode)', () => {
+    const ps = (script: string) => Buffer.from(script, 'utf16le').toString('base64');
+    it('finds a token in an encoded PowerShell command, at the group its keyword starts in', () => {
+      for (const pre of ['', '$', "$env:HF_TOKEN='", "$x = 1; $env:HF_TOKEN='"]) {
+        const line = `  run: powershell -NoProfile -EncodedCommand ${ps(`${pre}${t}'; python train.py`)}`;
+        const ms = find(`steps:\n${line}\n`);
+        expect(ms.map((m) => [m.secret, m.decoding]), pre).toEqual([[t, ['base64', 'utf16le']]]);
+        const group = line.indexOf('EncodedCommand ') + 15 + Math.floor((2 * pre.length) / 3) * 4;
+        expect(ms[0]).toMatchObject({ line: 2, column: group + 1 });
+      }
+    });
+    it('at every alignment, wrapped at 76 columns too, and an org token and an OAuth token', () => {
+      const oauth = gen.oauthToken();
+      for (const tok of [t, gen.orgToken(), oauth]) {
+        for (let pad = 0; pad < 6; pad++) {
+          const b64 = ps(`${'#'.repeat(pad)}\r\n$t = "${tok}"\r\n`);
+          expect(find(`x: ${b64}\n`).map((m) => m.secret), `${tok.slice(0, 4)} ${pad}`).toEqual([tok]);
+          const wrapped = b64.replace(/.{76}/g, '$&\n');
+          expect(find(`x: |\n${wrapped}\n`).map((m) => m.secret), `wrapped ${pad}`).toEqual([tok]);
+        }
+      }
+    });
+    it('does not cut a longer look-alike down to a token, nor report placeholders', () => {
+      const long = `hf${'_'}${gen.body(40, true)}`;
+      expect(find(`x: ${ps(`$t = "${long}"`)}\n`)).toEqual([]);
+      expect(find(`x: ${ps(`$t = "hf${'_'}${'x'.repeat(34)}"`)}\n`)).toEqual([]);
+    });
+    it('--no-decode leaves it unread', () => {
+      const plain = createDetector(builtinRules(), { decode: false });
+      expect(scanWhole(plain, Buffer.from(`x: ${ps(`$t = "${t}"`)}\n`))).toEqual([]);
+    });
+  });
+
   it('finds base64 nested in base64', () => {
     const inner = Buffer.from(`{"auths":{"hf":{"auth":"${t}"}}}`).toString('base64');
     const outer = Buffer.from(`config: ${inner}\n`).toString('base64');
