@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, st
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tokenGenerator } from '../../src/rules/template.ts';
-import { runCli, tempDir } from '../helpers/cli.ts';
+import { ROOT, runCli, tempDir } from '../helpers/cli.ts';
 
 const gen = tokenGenerator(4242);
 const env: NodeJS.ProcessEnv = {
@@ -242,5 +242,25 @@ describe('hfleaks hook', () => {
     const n = await runCli(['hook', 'install'], { cwd: nowhere, env: { GIT_CEILING_DIRECTORIES: nowhere } });
     expect(n.code).toBe(2);
     expect(n.stderr).toMatch(/not a git repository/);
+  });
+});
+
+describe('the pre-commit framework', () => {
+  it("installs hfleaks with `npm pack`, reading its output as the package's file name: the project's .npmrc keeps the prepare banner out of it", () => {
+    // A package with a prepare script, as hfleaks has (its build), packed with hfleaks'
+    // .npmrc and without: the banner npm prints before a foreground script is what broke
+    // the install (pre-commit took "> pkg prepare … pkg-1.0.0.tgz" for the file name).
+    const pack = (withNpmrc: boolean) => {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pkg', version: '1.0.0', scripts: { prepare: 'node -e 0' } }));
+      if (withNpmrc) writeFileSync(join(dir, '.npmrc'), readFileSync(join(ROOT, '.npmrc')));
+      // (Without the settings `npm test` hands its scripts: those of hfleaks' .npmrc among them.)
+      const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+      const r = spawnSync('npm', ['pack', '--offline'], { cwd: dir, encoding: 'utf8', env: clean });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    expect(pack(false)).toContain('prepare');
+    expect(pack(true)).toBe('pkg-1.0.0.tgz\n');
   });
 });
