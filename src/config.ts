@@ -64,9 +64,11 @@ function readConfig(path: string, shown: string): string {
  */
 export function findConfig(root: string, cwd: string, names = DEFAULT_CONFIG_NAMES): { path: string; shown: string } | undefined {
   // (Shown relative to the root: `.hfleaks.json`, or `../.hfleaks.json` from above it.)
-  const top = workTreeTop(root);
-  const stop = top ?? (relative(cwd, root).startsWith('..') ? root : resolve(cwd));
+  const tree = workTreeTop(root);
+  const stop = tree.top ?? (relative(cwd, root).startsWith('..') ? root : resolve(cwd));
   for (let dir = resolve(root); ; dir = dirname(dir)) {
+    // Someone else's repository: nothing at its top or above it decides this scan.
+    if (dir === tree.foreign) return undefined;
     for (const name of names) {
       const path = join(dir, name);
       if (existsSync(path)) return { path, shown: relative(root, path) || name };
@@ -76,24 +78,24 @@ export function findConfig(root: string, cwd: string, names = DEFAULT_CONFIG_NAM
 }
 
 /**
- * The top of the git work tree holding `dir`: the nearest directory above it with a
- * `.git` that is a repository (a directory with HEAD, or a gitfile) owned by this user.
- * Anyone can create /tmp/.git; a config found through one must not decide this scan
- * (git itself refuses such repositories since CVE-2022-24765).
+ * The git work tree holding `dir`: the nearest directory above it with a `.git` that is a
+ * repository (a directory with HEAD, or a gitfile), as `top` when this user owns it, as
+ * `foreign` when someone else does. Anyone can create /tmp/.git; a config found through
+ * one must not decide this scan (git itself refuses such repositories since
+ * CVE-2022-24765).
  */
-function workTreeTop(dir: string): string | undefined {
+function workTreeTop(dir: string): { top?: string; foreign?: string } {
   for (let d = resolve(dir); ; d = dirname(d)) {
     const git = join(d, '.git');
     try {
       const st = statSync(git);
       const real = st.isDirectory() ? existsSync(join(git, 'HEAD')) : readFileSync(git, 'utf8').startsWith('gitdir:');
       const mine = process.getuid === undefined || st.uid === process.getuid();
-      if (real && mine) return d;
-      if (real) return undefined; // someone else's repository: look no higher
+      if (real) return mine ? { top: d } : { foreign: d };
     } catch {
       /* no .git here */
     }
-    if (dirname(d) === d) return undefined;
+    if (dirname(d) === d) return {};
   }
 }
 

@@ -479,6 +479,12 @@ describe('config and rules', () => {
     const r = await runJson(['scan', join(shared, 'victim', 'build')], { cwd: elsewhere });
     expect(r.report.findings.map((f: any) => f.rule)).toEqual(['hf-user-access-token']);
     expect(r.stderr).toBe('');
+    // Nor from the current directory above it, where one outside a repository would apply.
+    const outer = tree({ '.hfleaks.json': JSON.stringify({ disableRules: ['hf-user-access-token'] }), 'sub/.git/HEAD': 'ref: refs/heads/main\n', 'sub/dir/a.env': `HF_TOKEN=${t}\n` });
+    execFileSync('chown', ['-R', '65534:65534', join(outer, 'sub', '.git')]);
+    const fromAbove = await runJson(['scan', join('sub', 'dir')], { cwd: outer });
+    expect(fromAbove.report.findings.map((f: any) => f.rule)).toEqual(['hf-user-access-token']);
+    expect(fromAbove.stderr).toBe('');
     // The same layout owned by this user is a project: its config applies, and a note says so.
     execFileSync('chown', ['-R', `${process.getuid!()}:${process.getgid!()}`, join(shared, '.git')]);
     const own = await runCli(['scan', join(shared, 'victim', 'build')], { cwd: elsewhere });
