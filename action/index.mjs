@@ -3201,7 +3201,7 @@ function open(detector, path2, sink, opts, depth, budget) {
       };
       return tentative(kind, path2, sink, () => plain(first, inMembers), (t2) => archive(detector, path2, members, opts, depth, budget, t2));
     }
-    if (kind && depth > 0) sink.skip(path2, `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
+    if (kind) sink.skip(path2, opts.archiveDepth === 0 ? "archive not opened (--archive-depth 0)" : `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
     return plain(first);
   };
   const plain = (first, reported) => {
@@ -11992,9 +11992,10 @@ function readConfig(path2, shown) {
   }
 }
 function findConfig(root, cwd, names = DEFAULT_CONFIG_NAMES) {
-  const top2 = workTreeTop(root);
-  const stop = top2 ?? (relative(cwd, root).startsWith("..") ? root : resolve(cwd));
+  const tree = workTreeTop(root);
+  const stop = tree.top ?? (relative(cwd, root).startsWith("..") ? root : resolve(cwd));
   for (let dir = resolve(root); ; dir = dirname(dir)) {
+    if (dir === tree.foreign) return void 0;
     for (const name of names) {
       const path2 = join(dir, name);
       if (existsSync(path2)) return { path: path2, shown: relative(root, path2) || name };
@@ -12009,11 +12010,10 @@ function workTreeTop(dir) {
       const st2 = statSync(git);
       const real = st2.isDirectory() ? existsSync(join(git, "HEAD")) : readFileSync2(git, "utf8").startsWith("gitdir:");
       const mine = process.getuid === void 0 || st2.uid === process.getuid();
-      if (real && mine) return d2;
-      if (real) return void 0;
+      if (real) return mine ? { top: d2 } : { foreign: d2 };
     } catch {
     }
-    if (dirname(d2) === d2) return void 0;
+    if (dirname(d2) === d2) return {};
   }
 }
 function loadConfig(root, explicit, cwd = root) {

@@ -117,7 +117,7 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
       return tentative(kind, path, sink, () => plain(first, inMembers), (t) => archive(detector, path, members, opts, depth, budget, t));
     }
     // Still scanned as bytes below, but listed: its members were not looked at.
-    if (kind && depth > 0) sink.skip(path, `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
+    if (kind) sink.skip(path, opts.archiveDepth === 0 ? 'archive not opened (--archive-depth 0)' : `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
     return plain(first);
   };
 

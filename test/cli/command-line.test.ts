@@ -129,6 +129,8 @@ describe('command line', () => {
     }
     const byConfig = await runJson(['scan', '.'], { cwd: dir });
     expect(byConfig.report.findings).toHaveLength(0);
+    // Not a silent clean result: the archive it left closed is listed.
+    expect(byConfig.report.stats.skipped).toEqual([{ path: 'outer.zip', reason: 'archive not opened (--archive-depth 0)' }]);
     const byFlag = await runJson(['scan', '.', '--archive-depth', '2'], { cwd: dir });
     expect(byFlag.code).toBe(1);
     expect(byFlag.report.findings[0].locations[0].path).toBe('outer.zip!inner.zip!deep/secret.env');
