@@ -26111,7 +26111,7 @@ async function revokeFound(io2, s, findings, hub, warn, spentMs) {
     }
     if (!r2.ok) {
       const failed2 = r2.batches.filter((b3) => !b3.ok);
-      return { error: `revocation failed for ${plural(failed2.reduce((n, b3) => n + b3.count, 0), "token")} (${failed2[0].reason ?? "no answer"}); they still work` };
+      return { error: `revocation failed for ${plural(failed2.reduce((n, b3) => n + b3.count, 0), "token")} (${failed2[0].reason ?? "no answer"}); nothing shows they were revoked: treat them as live` };
     }
     return {};
   } finally {
@@ -29221,7 +29221,7 @@ async function revokeLines(io2, args) {
     io2.stdout(`${describeRevocation(r2).join("\n")}
 `);
   }
-  if (!r2.ok) throw new UsageError(`revocation failed (${r2.batches.find((b3) => !b3.ok)?.reason ?? "no answer"}); those tokens still work`);
+  if (!r2.ok) throw new UsageError(`revocation failed (${r2.batches.find((b3) => !b3.ok)?.reason ?? "no answer"}); nothing shows those tokens were revoked: treat them as live`);
   return 0;
 }
 var init_revoke2 = __esm({

@@ -139,7 +139,7 @@ async function revokeFound(io: Io, s: VerifySettings, findings: Finding[], hub: 
     }
     if (!r.ok) {
       const failed = r.batches.filter((b) => !b.ok);
-      return { error: `revocation failed for ${plural(failed.reduce((n, b) => n + b.count, 0), 'token')} (${failed[0]!.reason ?? 'no answer'}); they still work` };
+      return { error: `revocation failed for ${plural(failed.reduce((n, b) => n + b.count, 0), 'token')} (${failed[0]!.reason ?? 'no answer'}); nothing shows they were revoked: treat them as live` };
     }
     return {};
   } finally {

@@ -387,7 +387,14 @@ describe('hfleaks revoke', () => {
     const r = await cli(['revoke', '--yes', '--endpoint', h.url, '--verify-budget', '10'], { input: `${T.read}\n` });
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/FAILED/);
-    expect(r.stderr).toMatch(/revocation failed .*those tokens still work/);
+    expect(r.stderr).toMatch(/revocation failed .*nothing shows those tokens were revoked: treat them as live/);
+  });
+
+  it('with no answer at all, says on stderr what it says on stdout: nothing shows the tokens were revoked', async () => {
+    const r = await cli(['revoke', '--yes', '--endpoint', 'http://127.0.0.1:1', '--verify-budget', '2'], { input: `${T.read}\n` });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/Nothing shows these tokens were revoked/);
+    expect(r.stderr).toMatch(/^hfleaks: revocation failed \(connection failed .*\); nothing shows those tokens were revoked: treat them as live\n$/);
   });
 
   it('only 202 Accepted is success: a 200 (a proxy page) or a 204 fails the batch', async () => {

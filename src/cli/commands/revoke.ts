@@ -74,6 +74,6 @@ async function revokeLines(io: Io, args: RevokeCommandArgs): Promise<number> {
   } else {
     io.stdout(`${describeRevocation(r).join('\n')}\n`);
   }
-  if (!r.ok) throw new UsageError(`revocation failed (${r.batches.find((b) => !b.ok)?.reason ?? 'no answer'}); those tokens still work`);
+  if (!r.ok) throw new UsageError(`revocation failed (${r.batches.find((b) => !b.ok)?.reason ?? 'no answer'}); nothing shows those tokens were revoked: treat them as live`);
   return 0;
 }
