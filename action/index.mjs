@@ -29320,6 +29320,7 @@ function ours(path2) {
   return digestOf(text2.replace(DIGEST, "")) === m2[1] ? "unedited" : "edited";
 }
 function huskyManaged(dir) {
+  if (/(^|[\\/])\.husky([\\/]_)?$/.test(dir)) return true;
   if (existsSync5(join9(dir, "husky.sh")) || existsSync5(join9(dir, "_", "husky.sh"))) return true;
   try {
     return readFileSync8(join9(dir, "h"), "utf8").includes("husky");
@@ -29329,12 +29330,12 @@ function huskyManaged(dir) {
 }
 async function installHook(o2) {
   const dir = await hooksDir(o2.cwd);
-  mkdirSync(dir, { recursive: true });
-  const hook = join9(dir, "pre-commit");
-  const previous = join9(dir, PREVIOUS);
   if (huskyManaged(dir)) {
     throw new HookError(`husky manages the git hooks in ${dir}; left alone: add the line \`npx --no-install hfleaks staged\` to .husky/pre-commit instead`);
   }
+  mkdirSync(dir, { recursive: true });
+  const hook = join9(dir, "pre-commit");
+  const previous = join9(dir, PREVIOUS);
   let chained = existsSync5(previous);
   let what = `installed ${hook}`;
   const mine = ours(hook);

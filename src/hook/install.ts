@@ -110,6 +110,9 @@ const EDITED_COPY = 'pre-commit.hfleaks-edited';
  * by it): kept under another name to chain it, the user's hook silently stops running.
  */
 function huskyManaged(dir: string): boolean {
+  // core.hooksPath set to husky's directories (9: .husky/_, 5 to 8: .husky), even where
+  // they are gone (a `git clean -dfx`): husky writes them again at its next install.
+  if (/(^|[\\/])\.husky([\\/]_)?$/.test(dir)) return true;
   // husky 4 and 9 keep a husky.sh beside their hooks (9's is empty: its script is h),
   // husky 5 to 8 in _/ below the user's scripts.
   if (existsSync(join(dir, 'husky.sh')) || existsSync(join(dir, '_', 'husky.sh'))) return true;
@@ -130,12 +133,12 @@ export interface InstallOptions {
 /** Installs the hook; returns a sentence saying what was done. */
 export async function installHook(o: InstallOptions): Promise<string> {
   const dir = await hooksDir(o.cwd);
-  mkdirSync(dir, { recursive: true });
-  const hook = join(dir, 'pre-commit');
-  const previous = join(dir, PREVIOUS);
   if (huskyManaged(dir)) {
     throw new HookError(`husky manages the git hooks in ${dir}; left alone: add the line \`npx --no-install hfleaks staged\` to .husky/pre-commit instead`);
   }
+  mkdirSync(dir, { recursive: true });
+  const hook = join(dir, 'pre-commit');
+  const previous = join(dir, PREVIOUS);
   let chained = existsSync(previous);
   let what = `installed ${hook}`;
   const mine = ours(hook);
