@@ -73,7 +73,7 @@ export function parseRule(raw: unknown, file: string, trusted = false): Rule {
     fail(file, id, 'filters.minEntropy', 'must be a number from 0 to 8 (bits per character)');
   }
   const ex = o.examples as Record<string, unknown> | undefined;
-  if (typeof ex !== 'object' || ex === null) fail(file, id, 'examples', 'must be an object with "positive" and "negative" lists');
+  if (typeof ex !== 'object' || ex === null) fail(file, id, 'examples', 'must be an object with a "positive" list (and, if any, a "negative" one)');
   const positive = strList(ex.positive, file, id, 'examples.positive');
   const negative = strList(ex.negative ?? [], file, id, 'examples.negative', true);
   const known = ['id', 'title', 'description', 'keywords', 'pattern', 'flags', 'maxLength', 'severity', 'filters', 'examples'];
