@@ -11788,7 +11788,7 @@ function parseRule(raw, file, trusted = false) {
     fail(file, id, "filters.minEntropy", "must be a number from 0 to 8 (bits per character)");
   }
   const ex = o2.examples;
-  if (typeof ex !== "object" || ex === null) fail(file, id, "examples", 'must be an object with "positive" and "negative" lists');
+  if (typeof ex !== "object" || ex === null) fail(file, id, "examples", 'must be an object with a "positive" list (and, if any, a "negative" one)');
   const positive = strList(ex.positive, file, id, "examples.positive");
   const negative = strList(ex.negative ?? [], file, id, "examples.negative", true);
   const known = ["id", "title", "description", "keywords", "pattern", "flags", "maxLength", "severity", "filters", "examples"];
@@ -26416,7 +26416,6 @@ var init_json = __esm({
 // src/report/sarif.ts
 var sarif_exports = {};
 __export(sarif_exports, {
-  INFORMATION_URI: () => INFORMATION_URI,
   MAX_RESULTS_PER_FINDING: () => MAX_RESULTS_PER_FINDING,
   SARIF_SCHEMA: () => SARIF_SCHEMA,
   SECURITY_SEVERITY: () => SECURITY_SEVERITY,
@@ -26564,7 +26563,7 @@ function buildSarif(report) {
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "hfleaks", version: report.version, semanticVersion: report.version, informationUri: INFORMATION_URI, rules } },
+        tool: { driver: { name: "hfleaks", version: report.version, semanticVersion: report.version, rules } },
         // Columns count UTF-16 code units (an astral character is two), as editors do.
         columnKind: "utf16CodeUnits",
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "The directory that was scanned (the repository root for history scans)." } } },
@@ -26593,7 +26592,7 @@ function sarifReport(report, _options) {
   return `${JSON.stringify(buildSarif(report), null, 2)}
 `;
 }
-var SARIF_SCHEMA, INFORMATION_URI, MAX_RESULTS_PER_FINDING, SECURITY_SEVERITY, RANK;
+var SARIF_SCHEMA, MAX_RESULTS_PER_FINDING, SECURITY_SEVERITY, RANK;
 var init_sarif = __esm({
   "src/report/sarif.ts"() {
     "use strict";
@@ -26602,7 +26601,6 @@ var init_sarif = __esm({
     init_aggregate();
     init_redact();
     SARIF_SCHEMA = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
-    INFORMATION_URI = "https://www.npmjs.com/package/hfleaks";
     MAX_RESULTS_PER_FINDING = 100;
     SECURITY_SEVERITY = {
       critical: "9.5",

@@ -11,7 +11,6 @@ import { mapStrings, removeEmails, scrubber, scrubPathTokens } from '../findings
 import type { Report, ReportOptions } from './types.ts';
 
 export const SARIF_SCHEMA = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json';
-export const INFORMATION_URI = 'https://www.npmjs.com/package/hfleaks';
 /** Results per finding: each location is one alert; past this, the last one says how many more. */
 export const MAX_RESULTS_PER_FINDING = 100;
 
@@ -180,7 +179,7 @@ export function buildSarif(report: Report): Sarif.Log {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'hfleaks', version: report.version, semanticVersion: report.version, informationUri: INFORMATION_URI, rules } },
+        tool: { driver: { name: 'hfleaks', version: report.version, semanticVersion: report.version, rules } },
         // Columns count UTF-16 code units (an astral character is two), as editors do.
         columnKind: 'utf16CodeUnits',
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory that was scanned (the repository root for history scans).' } } },

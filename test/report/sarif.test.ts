@@ -77,7 +77,9 @@ describe('SARIF', () => {
     const driver = log.runs[0]!.tool.driver;
     expect(driver.name).toBe('hfleaks');
     expect(driver.version).toBe('0.1.0');
-    expect(driver.informationUri).toMatch(/^https:\/\//);
+    // (No informationUri: hfleaks is not on the npm registry, and where this repository
+    // lives is the user's to say.)
+    expect(driver.informationUri).toBeUndefined();
     const ids = driver.rules!.map((r) => r.id);
     expect(ids).toEqual([...new Set(ids)].sort());
     expect(ids).toEqual(expect.arrayContaining(['hf-user-access-token', 'hf-org-api-token', 'hf-oauth-access-token', 'hf-trusted-publisher-token']));
