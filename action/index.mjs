@@ -318,7 +318,7 @@ var init_options = __esm({
       config: { alias: "c", type: "string", describe: "Config file with extra rules (default: .hfleaks.json at the root)", requiresArg: true },
       ignore: { type: "boolean", default: true, describe: "Honour .gitignore and .hfleaksignore (--no-ignore scans everything)" },
       decode: { type: "boolean", default: true, describe: "Look inside base64, percent-encoded, hex and escaped text (--no-decode to skip)" },
-      "archive-depth": { type: "number", describe: "How many nested gzip/zip archives to open (default 3; 0 never opens them)", requiresArg: true }
+      "archive-depth": { type: "number", describe: "How many nested gzip/zip levels to open (tar levels are free; default 3; 0 opens no archive)", requiresArg: true }
     };
     QUIET = { quiet: { alias: "q", type: "boolean", default: false, describe: "No warnings or progress on stderr" } };
     DEBUG = { debug: { type: "boolean", default: false, describe: "Stack traces on errors" } };
@@ -354,6 +354,26 @@ function readSmallFile(path2, maxBytes) {
     return readFileSync(fd, "utf8").replace(/^\uFEFF/, "");
   } finally {
     closeSync(fd);
+  }
+}
+function fsReason(e) {
+  const err = e;
+  switch (err?.code) {
+    case "ENOENT":
+      return "no such file or directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ENOTDIR":
+      return "not a directory";
+    case "EISDIR":
+      return "is a directory";
+    case "EROFS":
+      return "read-only file system";
+    case "ENOSPC":
+      return "no space left on device";
+    default:
+      return err?.code ?? err?.message ?? String(e);
   }
 }
 var init_files = __esm({
@@ -11988,7 +12008,7 @@ function readConfig(path2, shown) {
   try {
     return readSmallFile(path2, MAX_CONFIG_BYTES);
   } catch (e) {
-    throw new RuleError(`${shown}: cannot read config (${e.code ?? e.message})`);
+    throw new RuleError(`${shown}: cannot read config (${fsReason(e)})`);
   }
 }
 function findConfig(root, cwd, names = DEFAULT_CONFIG_NAMES) {
@@ -26900,17 +26920,16 @@ function checkWritable(io2, file, what) {
   const path2 = whereWritten(resolve4(io2.cwd, file));
   let problem;
   try {
-    if (statSync3(path2).isDirectory()) problem = "EISDIR";
+    if (statSync3(path2).isDirectory()) problem = "is a directory";
     else accessSync2(path2, constants2.W_OK);
   } catch (e) {
-    const code2 = e.code;
-    if (code2 !== "ENOENT") problem = code2 ?? "unwritable";
+    if (e.code !== "ENOENT") problem = fsReason(e);
     else {
       try {
-        if (!statSync3(dirname3(path2)).isDirectory()) problem = "ENOTDIR";
+        if (!statSync3(dirname3(path2)).isDirectory()) problem = "not a directory";
         else accessSync2(dirname3(path2), constants2.W_OK);
       } catch (d2) {
-        problem = d2.code ?? "unwritable";
+        problem = fsReason(d2);
       }
     }
   }
@@ -26920,7 +26939,7 @@ function writeReportFile(io2, file, text2, what) {
   try {
     writePrivateFile(resolve4(io2.cwd, file), text2);
   } catch (e) {
-    throw cannotWrite(file, e.code ?? e.message, what);
+    throw cannotWrite(file, fsReason(e), what);
   }
 }
 async function finish(io2, args, session, command2) {
@@ -26964,6 +26983,7 @@ var init_session = __esm({
     init_advice();
     init_baseline();
     init_config();
+    init_files();
     init_content();
     init_detector();
     init_aggregate();
@@ -29097,7 +29117,7 @@ async function runBaseline(io2, args) {
     try {
       writeFileSync2(resolve7(io2.cwd, output), text2);
     } catch (e) {
-      throw new UsageError(`${output}: cannot write baseline (${e.code ?? e.message})`);
+      throw new UsageError(`${output}: cannot write baseline (${fsReason(e)})`);
     }
     if (!args.quiet) io2.stderr(`hfleaks: baseline of ${plural(n, "finding")} written to ${output}; scan with --baseline ${output} to report only new ones
 `);
@@ -29110,6 +29130,7 @@ var init_baseline2 = __esm({
   "src/cli/commands/baseline.ts"() {
     "use strict";
     init_baseline();
+    init_files();
     init_json_error();
     init_words();
     init_io();
@@ -29489,8 +29510,8 @@ var init_commands = __esm({
       {
         command: "verify",
         describe: "Ask the Hub who owns each token on stdin (one a line, or --env NAME) and what it can reach",
-        // Verifying is what this command does: no --verify/--no-verify.
-        options: { ...without(commonOptions({ verifyDefault: true }), "verify"), ...env2 },
+        // Verifying is what this command does: no --verify/--no-verify. Nothing is walked: no --ignore.
+        options: { ...without(commonOptions({ verifyDefault: true }), "verify", "ignore"), ...env2 },
         run: async (io2, args) => (await Promise.resolve().then(() => (init_verify(), verify_exports))).runVerify(io2, args)
       },
       {
@@ -35394,10 +35415,31 @@ function unknownNames(msg, argv) {
   });
   return `Unknown argument${shown.length > 1 ? "s" : ""}: ${shown.join(", ")}`;
 }
+function plainMessage(msg, argv, commands) {
+  const word = argv.find((a) => !a.startsWith("-"));
+  const spec = commands.find((c3) => c3.command.split(" ")[0] === word);
+  const unknown = /^Unknown arguments?: ([^,]*)/.exec(msg);
+  if (unknown && word !== void 0 && !spec && unknown[1] === word) return `unknown command "${word}" (hfleaks --help lists them)`;
+  const positional = spec && Object.entries(spec.positionals ?? {})[0];
+  const choices = (list) => list.map((c3) => `"${c3}"`).join(" or ");
+  if (/^Not enough non-option arguments/.test(msg) && positional) {
+    const [name, p2] = positional;
+    return `${word}: name the ${name}${p2.choices ? ` (${choices(p2.choices)})` : ""}`;
+  }
+  const invalid = /^Invalid values:\s*Argument: (\S+), Given: (".*?"|\S+), Choices: (.*)$/s.exec(msg);
+  if (invalid && spec) return `${word}: ${invalid[2]} is no ${invalid[1]} (${choices(invalid[3].split(", ").map((c3) => c3.replace(/^"|"$/g, "")))})`;
+  const following = /^Not enough arguments following: (\S+)$/.exec(msg);
+  if (following) {
+    const short = Object.entries(spec?.options ?? {}).find(([, o2]) => o2.alias === following[1]);
+    return `--${short ? short[0] : following[1]} needs a value`;
+  }
+  return msg;
+}
 async function runWithYargs(argv, io2, commands = COMMANDS) {
   let code2;
   let parser2 = yargs_default(protect(argv)).scriptName("hfleaks").usage("$0 <command> [options]\n\nFind, verify and revoke leaked Hugging Face tokens.").strict().exitProcess(false).version(VERSION).help().alias("h", "help").wrap(Math.min(110, process.stdout.columns || 100)).demandCommand(1, "Name a command (hfleaks --help lists them).").fail((msg, err) => {
-    throw err ?? new UsageError(unknownNames(msg, argv));
+    if (err && err.name !== "YError") throw err;
+    throw new UsageError(plainMessage(unknownNames(msg ?? err?.message ?? "", argv), argv, commands));
   });
   const usage2 = parser2.getInternalMethods?.().getUsageInstance?.();
   if (usage2 && typeof usage2.cacheHelpMessage === "function") usage2.cacheHelpMessage = () => void 0;

@@ -5,7 +5,7 @@
 //     "archiveDepth": 3 }
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { readSmallFile } from './core/files.ts';
+import { fsReason, readSmallFile } from './core/files.ts';
 import { parseJson } from './core/json-error.ts';
 import type { Rule } from './core/types.ts';
 import { isArchiveDepth } from './detect/content.ts';
@@ -52,7 +52,7 @@ function readConfig(path: string, shown: string): string {
   try {
     return readSmallFile(path, MAX_CONFIG_BYTES);
   } catch (e) {
-    throw new RuleError(`${shown}: cannot read config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new RuleError(`${shown}: cannot read config (${fsReason(e)})`);
   }
 }
 

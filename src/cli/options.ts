@@ -78,7 +78,7 @@ export const SCAN_OPTIONS: OptionTable = {
   config: { alias: 'c', type: 'string', describe: 'Config file with extra rules (default: .hfleaks.json at the root)', requiresArg: true },
   ignore: { type: 'boolean', default: true, describe: 'Honour .gitignore and .hfleaksignore (--no-ignore scans everything)' },
   decode: { type: 'boolean', default: true, describe: 'Look inside base64, percent-encoded, hex and escaped text (--no-decode to skip)' },
-  'archive-depth': { type: 'number', describe: 'How many nested gzip/zip archives to open (default 3; 0 never opens them)', requiresArg: true },
+  'archive-depth': { type: 'number', describe: 'How many nested gzip/zip levels to open (tar levels are free; default 3; 0 opens no archive)', requiresArg: true },
 };
 
 export const QUIET: OptionTable = { quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No warnings or progress on stderr' } };

@@ -8,6 +8,7 @@ import { type Baseline, filterReport, loadBaselineOption } from '../baseline/ind
 import type { Finding, Location, Match, ScanStats, Skipped } from '../core/types.ts';
 import type { Config } from '../config.ts';
 import { findConfig, loadConfig } from '../config.ts';
+import { fsReason } from '../core/files.ts';
 import type { ContentOptions, ContentSink } from '../detect/content.ts';
 import { DEFAULT_CONTENT_OPTIONS, isArchiveDepth } from '../detect/content.ts';
 import type { Detector } from '../detect/detector.ts';
@@ -172,18 +173,17 @@ function checkWritable(io: Io, file: string, what?: string): void {
   const path = whereWritten(resolve(io.cwd, file));
   let problem: string | undefined;
   try {
-    if (statSync(path).isDirectory()) problem = 'EISDIR';
+    if (statSync(path).isDirectory()) problem = 'is a directory';
     else accessSync(path, constants.W_OK);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') problem = code ?? 'unwritable';
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') problem = fsReason(e);
     else {
       // Not there yet: written into its directory.
       try {
-        if (!statSync(dirname(path)).isDirectory()) problem = 'ENOTDIR';
+        if (!statSync(dirname(path)).isDirectory()) problem = 'not a directory';
         else accessSync(dirname(path), constants.W_OK);
       } catch (d) {
-        problem = (d as NodeJS.ErrnoException).code ?? 'unwritable';
+        problem = fsReason(d);
       }
     }
   }
@@ -195,7 +195,7 @@ function writeReportFile(io: Io, file: string, text: string, what?: string): voi
   try {
     writePrivateFile(resolve(io.cwd, file), text);
   } catch (e) {
-    throw cannotWrite(file, (e as NodeJS.ErrnoException).code ?? (e as Error).message, what);
+    throw cannotWrite(file, fsReason(e), what);
   }
 }
 

@@ -107,6 +107,32 @@ function unknownNames(msg: string, argv: readonly string[]): string {
   return `Unknown argument${shown.length > 1 ? 's' : ''}: ${shown.join(', ')}`;
 }
 
+/**
+ * yargs' words for a command line that names no known command, leaves out a command's
+ * required word or gives it a wrong one, or ends where an option needs a value, in
+ * plain words with what to do.
+ */
+function plainMessage(msg: string, argv: readonly string[], commands: readonly CommandSpec[]): string {
+  const word = argv.find((a) => !a.startsWith('-'));
+  const spec = commands.find((c) => c.command.split(' ')[0] === word);
+  const unknown = /^Unknown arguments?: ([^,]*)/.exec(msg);
+  if (unknown && word !== undefined && !spec && unknown[1] === word) return `unknown command "${word}" (hfleaks --help lists them)`;
+  const positional = spec && Object.entries(spec.positionals ?? {})[0];
+  const choices = (list: readonly string[]) => list.map((c) => `"${c}"`).join(' or ');
+  if (/^Not enough non-option arguments/.test(msg) && positional) {
+    const [name, p] = positional;
+    return `${word}: name the ${name}${p.choices ? ` (${choices(p.choices as string[])})` : ''}`;
+  }
+  const invalid = /^Invalid values:\s*Argument: (\S+), Given: (".*?"|\S+), Choices: (.*)$/s.exec(msg);
+  if (invalid && spec) return `${word}: ${invalid[2]} is no ${invalid[1]} (${choices(invalid[3]!.split(', ').map((c) => c.replace(/^"|"$/g, '')))})`;
+  const following = /^Not enough arguments following: (\S+)$/.exec(msg);
+  if (following) {
+    const short = Object.entries(spec?.options ?? {}).find(([, o]) => o.alias === following[1]);
+    return `--${short ? short[0] : following[1]} needs a value`;
+  }
+  return msg;
+}
+
 /** Parses argv and runs the command it names; resolves to its exit code (0 after --help or --version). */
 export async function runWithYargs(argv: string[], io: Io, commands: readonly CommandSpec[] = COMMANDS): Promise<number> {
   let code: number | undefined;
@@ -121,7 +147,9 @@ export async function runWithYargs(argv: string[], io: Io, commands: readonly Co
     .wrap(Math.min(110, process.stdout.columns || 100))
     .demandCommand(1, 'Name a command (hfleaks --help lists them).')
     .fail((msg, err) => {
-      throw err ?? new UsageError(unknownNames(msg, argv));
+      // (yargs-parser's own errors, such as an option left without its value, come as err.)
+      if (err && err.name !== 'YError') throw err;
+      throw new UsageError(plainMessage(unknownNames(msg ?? err?.message ?? '', argv), argv, commands));
     });
   // yargs renders the whole help text after every command just in case an error needs
   // it (~30 ms); our errors are one line, so skip that.

@@ -24,3 +24,25 @@ export function readSmallFile(path: string, maxBytes: number): string {
   }
 }
 
+
+/** Why a file system call failed, in the words `ls` and `cat` use (the code where there are none). */
+export function fsReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err?.code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'not a directory';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on device';
+    default:
+      return err?.code ?? err?.message ?? String(e);
+  }
+}

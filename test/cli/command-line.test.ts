@@ -80,8 +80,16 @@ describe('command line', () => {
       [['scan', leaky, '-f', 'json', '-o', 'r.json', '--sarif', './r.json'], /^hfleaks: --output and --sarif name the same file/],
       [['scan', leaky, '--no-format'], /--no-format is not an option/],
       [['history', empty, '--no-since'], /--no-since is not an option/],
-      [['hook', 'foo'], /^hfleaks: Invalid values: Argument: action, Given: "foo", Choices: "install", "uninstall"\n$/],
+      [['hook', 'foo'], /^hfleaks: hook: "foo" is no action \("install" or "uninstall"\)\n$/],
+      [['hook'], /^hfleaks: hook: name the action \("install" or "uninstall"\)\n$/],
+      [['nosuchcmd'], /^hfleaks: unknown command "nosuchcmd" \(hfleaks --help lists them\)\n$/],
+      [['scan', leaky, '-o'], /^hfleaks: --output needs a value\n$/],
+      [['scan', leaky, '--archive-depth'], /^hfleaks: --archive-depth needs a value\n$/],
+      [['scan', leaky, '-c', join(empty, 'missing.json')], /^hfleaks: .*missing\.json: cannot read config \(no such file or directory\)\n$/],
+      [['scan', leaky, '-o', join(empty, 'no', 'dir', 'r.json')], /^hfleaks: .*r\.json: cannot write report \(no such file or directory\)\n$/],
       [['verify', '--no-verify'], /^hfleaks: Unknown argument: --no-verify\n$/],
+      // Nothing is walked: .hfleaksignore never applies to the tokens you hand it.
+      [['verify', '--no-ignore'], /^hfleaks: Unknown argument: --no-ignore\n$/],
       // Each unknown option once, as written (yargs lists bogus-flag, bogusFlag and drops no-).
       [['scan', leaky, '--bogus-flag=3'], /^hfleaks: Unknown argument: --bogus-flag\n$/],
       [['staged', '--no-such-thing', '-z'], /^hfleaks: Unknown arguments: --no-such-thing, -z\n$/],

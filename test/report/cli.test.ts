@@ -80,7 +80,7 @@ describe('report formats through the CLI', () => {
     const nowhere = await runCli(['scan', fx.dir, '--sarif', join(root, 'no/such/dir/x.sarif')]);
     expect(nowhere.code).toBe(2);
     expect(nowhere.stderr.trim().split('\n')).toHaveLength(1);
-    expect(nowhere.stderr).toContain('cannot write SARIF report (ENOENT)');
+    expect(nowhere.stderr).toContain('cannot write SARIF report (no such file or directory)');
   });
 
   it('a report it could not write fails before the scan, so no token goes to the Hub for nothing', async () => {
@@ -90,10 +90,10 @@ describe('report formats through the CLI', () => {
     symlinkSync(join(root, 'no/such/dir/r.json'), link);
     try {
       for (const [flag, file, code] of [
-        ['--output', join(root, 'no/such/dir/r.json'), 'ENOENT'],
-        ['--output', root, 'EISDIR'],
-        ['--sarif', join(root, 'no/such/dir/r.sarif'), 'ENOENT'],
-        ['--output', link, 'ENOENT'],
+        ['--output', join(root, 'no/such/dir/r.json'), 'no such file or directory'],
+        ['--output', root, 'is a directory'],
+        ['--sarif', join(root, 'no/such/dir/r.sarif'), 'no such file or directory'],
+        ['--output', link, 'no such file or directory'],
       ] as const) {
         const r = await runCli(['scan', fx.dir, '--verify', '--endpoint', hub.url, flag, file]);
         expect(r.code, flag).toBe(2);

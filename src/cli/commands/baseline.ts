@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BaselineError, formatBaseline, parseBaseline } from '../../baseline/index.ts';
+import { fsReason } from '../../core/files.ts';
 import { parseJson } from '../../core/json-error.ts';
 import { plural } from '../../core/words.ts';
 import type { Io } from '../io.ts';
@@ -73,7 +74,7 @@ export async function runBaseline(io: Io, args: BaselineArgs): Promise<number> {
     try {
       writeFileSync(resolve(io.cwd, output), text);
     } catch (e) {
-      throw new UsageError(`${output}: cannot write baseline (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new UsageError(`${output}: cannot write baseline (${fsReason(e)})`);
     }
     if (!args.quiet) io.stderr(`hfleaks: baseline of ${plural(n, 'finding')} written to ${output}; scan with --baseline ${output} to report only new ones\n`);
   } else {

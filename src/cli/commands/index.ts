@@ -81,8 +81,8 @@ export const COMMANDS: CommandSpec[] = [
   {
     command: 'verify',
     describe: 'Ask the Hub who owns each token on stdin (one a line, or --env NAME) and what it can reach',
-    // Verifying is what this command does: no --verify/--no-verify.
-    options: { ...without(commonOptions({ verifyDefault: true }), 'verify'), ...env },
+    // Verifying is what this command does: no --verify/--no-verify. Nothing is walked: no --ignore.
+    options: { ...without(commonOptions({ verifyDefault: true }), 'verify', 'ignore'), ...env },
     run: async (io, args) => (await import('./verify.ts')).runVerify(io, args as never),
   },
   {
