@@ -28,7 +28,7 @@ import { zipSync } from 'fflate';
 import { CA_VAR, median, mulberry32, ROOT, snapshotCli, WORK, withoutCa } from './lib.mjs';
 
 /** Bump when the generated tree changes: a cached tree of another version is regenerated. */
-const GENERATOR_VERSION = 9;
+const GENERATOR_VERSION = 10;
 const SEED = 0x4f1eed;
 const REPOS = 10;
 const MB = 1 << 20;
@@ -746,6 +746,16 @@ function generate() {
       write(at('logs/transcript.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'log');
       t.locations.push({ path: at('logs/transcript.txt'), ...lineCol(text, text.indexOf(t.token)) });
       t.how.push('utf16le');
+      // A Windows CI job that sets the token in an encoded PowerShell command (base64 of UTF-16LE).
+      const u = newToken();
+      const script = `$env:HF_TOKEN = '${u.token}'; python -m ${pkg}.training.run --push-to-hub`;
+      const encoded = Buffer.from(script, 'utf16le').toString('base64');
+      const yml = `name: train-windows\non: [workflow_dispatch]\njobs:\n  train:\n    runs-on: windows-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: powershell -NoProfile -EncodedCommand ${encoded}\n`;
+      write(at('.github/workflows/train-windows.yml'), yml, 'config');
+      // The location is the base64 group in which the keyword's first byte is encoded.
+      const group = yml.indexOf(encoded) + Math.floor(Buffer.byteLength(script.slice(0, script.indexOf(u.token)), 'utf16le') / 3) * 4;
+      u.locations.push({ path: at('.github/workflows/train-windows.yml'), ...lineCol(yml, group) });
+      u.how.push('base64-utf16le');
     }
     if (k === 6) {
       const t = newToken('hf-org-api-token');
