@@ -12015,7 +12015,7 @@ function findConfig(root, cwd, names = DEFAULT_CONFIG_NAMES) {
   const tree = workTreeTop(root);
   const stop = tree.top ?? (relative(cwd, root).startsWith("..") ? root : resolve(cwd));
   for (let dir = resolve(root); ; dir = dirname(dir)) {
-    if (dir === tree.foreign) return void 0;
+    if (dir === tree.foreign && dir !== resolve(root)) return void 0;
     for (const name of names) {
       const path2 = join(dir, name);
       if (existsSync(path2)) return { path: path2, shown: relative(root, path2) || name };
@@ -29339,7 +29339,7 @@ function ours(path2) {
   return digestOf(text2.replace(DIGEST, "")) === m2[1] ? "unedited" : "edited";
 }
 function huskyManaged(dir) {
-  if (/(^|[\\/])\.husky([\\/]_)?$/.test(dir)) return true;
+  if (/(^|[\\/])\.husky([\\/]_)?[\\/]*$/.test(dir)) return true;
   if (existsSync5(join9(dir, "husky.sh")) || existsSync5(join9(dir, "_", "husky.sh"))) return true;
   try {
     return readFileSync8(join9(dir, "h"), "utf8").includes("husky");

@@ -67,8 +67,9 @@ export function findConfig(root: string, cwd: string, names = DEFAULT_CONFIG_NAM
   const tree = workTreeTop(root);
   const stop = tree.top ?? (relative(cwd, root).startsWith('..') ? root : resolve(cwd));
   for (let dir = resolve(root); ; dir = dirname(dir)) {
-    // Someone else's repository: nothing at its top or above it decides this scan.
-    if (dir === tree.foreign) return undefined;
+    // Someone else's repository: nothing at its top or above it decides this scan, but
+    // the directory the user named (a checkout mounted into a container, `sudo`).
+    if (dir === tree.foreign && dir !== resolve(root)) return undefined;
     for (const name of names) {
       const path = join(dir, name);
       if (existsSync(path)) return { path, shown: relative(root, path) || name };

@@ -112,7 +112,7 @@ const EDITED_COPY = 'pre-commit.hfleaks-edited';
 function huskyManaged(dir: string): boolean {
   // core.hooksPath set to husky's directories (9: .husky/_, 5 to 8: .husky), even where
   // they are gone (a `git clean -dfx`): husky writes them again at its next install.
-  if (/(^|[\\/])\.husky([\\/]_)?$/.test(dir)) return true;
+  if (/(^|[\\/])\.husky([\\/]_)?[\\/]*$/.test(dir)) return true;
   // husky 4 and 9 keep a husky.sh beside their hooks (9's is empty: its script is h),
   // husky 5 to 8 in _/ below the user's scripts.
   if (existsSync(join(dir, 'husky.sh')) || existsSync(join(dir, '_', 'husky.sh'))) return true;

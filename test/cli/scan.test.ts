@@ -485,6 +485,10 @@ describe('config and rules', () => {
     const fromAbove = await runJson(['scan', join('sub', 'dir')], { cwd: outer });
     expect(fromAbove.report.findings.map((f: any) => f.rule)).toEqual(['hf-user-access-token']);
     expect(fromAbove.stderr).toBe('');
+    // But the directory named is the user's choice: a checkout someone else owns (mounted
+    // into a container, scanned with sudo) keeps its own config.
+    const named = await runJson(['scan', shared], { cwd: elsewhere });
+    expect(named.report.findings).toEqual([]);
     // The same layout owned by this user is a project: its config applies, and a note says so.
     execFileSync('chown', ['-R', `${process.getuid!()}:${process.getgid!()}`, join(shared, '.git')]);
     const own = await runCli(['scan', join(shared, 'victim', 'build')], { cwd: elsewhere });

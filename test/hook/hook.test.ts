@@ -198,12 +198,14 @@ describe('hfleaks hook', () => {
     expect(existsSync(join(old, '.husky/pre-commit'))).toBe(false);
 
     // husky 9's directory gone (git clean -dfx), core.hooksPath still naming it: husky's all the same.
-    const cleaned = repo();
-    git(cleaned, 'config', 'core.hooksPath', '.husky/_');
-    const c2 = await runCli(['hook', 'install', '--force'], { cwd: cleaned });
-    expect(c2.code).toBe(2);
-    expect(c2.stderr).toMatch(/husky manages the git hooks in .*\.husky\/_; left alone/);
-    expect(existsSync(join(cleaned, '.husky'))).toBe(false);
+    for (const hooksPath of ['.husky/_', '.husky/_/']) {
+      const cleaned = repo();
+      git(cleaned, 'config', 'core.hooksPath', hooksPath);
+      const c2 = await runCli(['hook', 'install', '--force'], { cwd: cleaned });
+      expect(c2.code, hooksPath).toBe(2);
+      expect(c2.stderr).toMatch(/husky manages the git hooks in .*\.husky\/_\/?; left alone/);
+      expect(existsSync(join(cleaned, '.husky'))).toBe(false);
+    }
   });
 
   it('leaves a hook edited since install alone: uninstall refuses, install needs --force', async () => {
