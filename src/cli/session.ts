@@ -89,7 +89,15 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   // A file can be named after a token (and a FIFO, a skipped blob…): its path is shown
   // with the token redacted, as the token itself is, unless --show-secrets.
   const shown = (path: string): string => (args.showSecrets ? path : scrubPathTokens(path));
-  const skipped = (s: Skipped) => stats.skipped.push({ ...s, path: shown(s.path) });
+  // Each (path, reason) once: in history every version of an archive left closed says the same.
+  const listed = new Set<string>();
+  const skipped = (s: Skipped) => {
+    const entry = { ...s, path: shown(s.path) };
+    const key = `${entry.path}\0${entry.reason}`;
+    if (listed.has(key)) return;
+    listed.add(key);
+    stats.skipped.push(entry);
+  };
   const sink: ContentSink = {
     match: (path, m) => aggregator.add(shown(path), m),
     warn,

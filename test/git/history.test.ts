@@ -111,6 +111,16 @@ describe('hfleaks history', () => {
     expect(u.report.stats.unreachable.tags).toBe(0);
   });
 
+  it('--archive-depth 0 lists an archive left closed once, not once per version history holds', async () => {
+    const r = makeRepo();
+    for (let i = 0; i < 4; i++) {
+      r.write('logs/run.log.gz', gzipSync(Buffer.from(`step ${i}\n`)));
+      r.commit(`log ${i}`);
+    }
+    const h = await history(r, ['--archive-depth', '0']);
+    expect(h.report.stats.skipped).toEqual([{ path: 'logs/run.log.gz', reason: 'archive not opened (--archive-depth 0)' }]);
+  });
+
   it('finds a token that only history holds, with the commit that added it', async () => {
     const token = gen.userToken();
     const r = makeRepo();
