@@ -26841,7 +26841,14 @@ function createSession(io2, args, root) {
 `);
   };
   const shown = (path2) => args.showSecrets ? path2 : scrubPathTokens(path2);
-  const skipped = (s) => stats.skipped.push({ ...s, path: shown(s.path) });
+  const listed = /* @__PURE__ */ new Set();
+  const skipped = (s) => {
+    const entry = { ...s, path: shown(s.path) };
+    const key = `${entry.path}\0${entry.reason}`;
+    if (listed.has(key)) return;
+    listed.add(key);
+    stats.skipped.push(entry);
+  };
   const sink = {
     match: (path2, m2) => aggregator.add(shown(path2), m2),
     warn,

@@ -896,8 +896,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     }
   }
 
-  /** Text in UTF-16 (`width` 2) or UTF-32 (`width` 4), of either byte order. */
-  function scanWide(buf: Buffer, from: number, to: number, hits: Hit[], width: 2 | 4, little: boolean, cells?: Cells): void {
+  /**
+   * Text in UTF-16 (`width` 2) or UTF-32 (`width` 4), of either byte order. `cut`: buf is a
+   * window decoded from the middle of some text, where a code unit may start at any byte.
+   */
+  function scanWide(buf: Buffer, from: number, to: number, hits: Hit[], width: 2 | 4, little: boolean, cells?: Cells, cut = false): void {
     const needles = width === 2 ? (little ? le : be) : little ? le32 : be32;
     const unitAt = (p: number): number | undefined => {
       if (p < 0 || p + width > buf.length) return undefined;
@@ -925,7 +928,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         // The code unit before the token, as a number (undefined at the start). Bytes
         // before the token too few for a unit: this reading is off by a byte or three
         // from text that starts the buffer (the other byte order's, glued or not).
-        if (at > 0 && at < width) continue;
+        if (!cut && at > 0 && at < width) continue;
         const unit = (i: number): number | undefined => unitAt(at + width * (i - at));
         const alone = leftBoundary(unit, at) === 'ok';
         const cell = cellAt(cells, at);
@@ -1204,7 +1207,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     // keywords a few dozen searches.)
     const keywordEnd = Math.min(decoded.length, ((group - a) / 4) * 3 + 3);
     if (needle.wide) {
-      scanWide(decoded, 0, keywordEnd, inner, 2, true);
+      // (The window starts at a base64 group, which may cut a code unit.)
+      scanWide(decoded, 0, keywordEnd, inner, 2, true, undefined, true);
       for (const h of inner) h.decoding = [...chain, 'base64', ...(h.decoding ?? [])];
     } else scanAscii(decoded, 0, nested ? decoded.length : keywordEnd, inner, [...chain, 'base64']);
     if (nested) scanBase64(decoded, 0, decoded.length, inner, [...chain, 'base64'], depth + 1);

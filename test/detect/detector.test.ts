@@ -312,6 +312,14 @@ describe('decoders', () => {
           expect(find(`x: |\n${wrapped}\n`).map((m) => m.secret), `wrapped ${pad}`).toEqual([tok]);
         }
       }
+      // Every place a line break can fall, at 76 and 64 columns: where the keyword's group
+      // starts a line, the decoded window starts there too and may cut a code unit in two.
+      for (const width of [76, 64]) {
+        for (let pad = 0; pad < 2 * width; pad++) {
+          const wrapped = ps(`${'#'.repeat(pad)}$t="${t}"`).replace(new RegExp(`.{${width}}`, 'g'), '$&\n');
+          expect(find(`${wrapped}\n`).map((m) => m.secret), `${width} ${pad}`).toEqual([t]);
+        }
+      }
     });
     it('does not cut a longer look-alike down to a token, nor report placeholders', () => {
       const long = `hf${'_'}${gen.body(40, true)}`;
