@@ -11221,7 +11221,7 @@ function createDetector(rules, options = {}) {
       }
     }
   }
-  function scanWide(buf, from, to2, hits, width, little, cells) {
+  function scanWide(buf, from, to2, hits, width, little, cells, cut = false) {
     const needles = width === 2 ? little ? le2 : be2 : little ? le32 : be32;
     const unitAt = (p2) => {
       if (p2 < 0 || p2 + width > buf.length) return void 0;
@@ -11241,7 +11241,7 @@ function createDetector(rules, options = {}) {
       const end = to2 + needle.bytes.length;
       const hay = end < buf.length ? buf.subarray(0, end) : buf;
       for (let at2 = needle.search.next(hay, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(hay, at2 + 1)) {
-        if (at2 > 0 && at2 < width) continue;
+        if (!cut && at2 > 0 && at2 < width) continue;
         const unit = (i) => unitAt(at2 + width * (i - at2));
         const alone = leftBoundary(unit, at2) === "ok";
         const cell = cellAt(cells, at2);
@@ -11441,7 +11441,7 @@ function createDetector(rules, options = {}) {
     const inner = [];
     const keywordEnd = Math.min(decoded.length, (group - a) / 4 * 3 + 3);
     if (needle.wide) {
-      scanWide(decoded, 0, keywordEnd, inner, 2, true);
+      scanWide(decoded, 0, keywordEnd, inner, 2, true, void 0, true);
       for (const h3 of inner) h3.decoding = [...chain, "base64", ...h3.decoding ?? []];
     } else scanAscii(decoded, 0, nested ? decoded.length : keywordEnd, inner, [...chain, "base64"]);
     if (nested) scanBase64(decoded, 0, decoded.length, inner, [...chain, "base64"], depth + 1);
@@ -11478,13 +11478,21 @@ ${decoded.subarray(1).toString("utf16le")}`;
     }
     for (; ; ) {
       const seen = b3;
-      if (b3 >= run.from && b3 < run.to) b3 = Math.min(run.to, ceil);
-      while (b3 < ceil && isBase64Byte(buf[b3])) b3++;
-      if (b3 > run.to || seen < run.from) {
-        run.from = seen;
-        run.to = b3;
+      const known = run.segments?.get(seen);
+      let wrap;
+      if (known && known.end < ceil) {
+        b3 = known.end;
+        wrap = known.wrap;
+      } else {
+        if (b3 >= run.from && b3 < run.to) b3 = Math.min(run.to, ceil);
+        while (b3 < ceil && isBase64Byte(buf[b3])) b3++;
+        if (b3 > run.to || seen < run.from) {
+          run.from = seen;
+          run.to = b3;
+        }
+        wrap = b3 < ceil ? wrappedBreak(buf, b3) : 0;
+        if (b3 < ceil) (run.segments ??= /* @__PURE__ */ new Map()).set(seen, { end: b3, wrap });
       }
-      const wrap = b3 < ceil ? wrappedBreak(buf, b3) : 0;
       if (!wrap) break;
       joined += buf.toString("latin1", piece, b3);
       if (firstBreak === Infinity) firstBreak = joined.length;

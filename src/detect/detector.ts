@@ -668,6 +668,12 @@ function mayBeJwt(text: string, at: number): boolean {
 interface Base64Run {
   from: number;
   to: number;
+  /**
+   * Segments of wrapped runs already walked, by where each starts: where its base64
+   * characters end, and the width of the line break there (0: the run ends). A window
+   * reaching over a hundred lines walks them again for every candidate in it otherwise.
+   */
+  segments?: Map<number, { end: number; wrap: number }>;
 }
 
 /** Text decoded by escapedHit, kept for the anchors after it (buf[from, to)). */
@@ -1260,16 +1266,25 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       }
     }
     for (;;) {
-      // Bytes already seen to be base64 (a run of candidates shares one run) are not
-      // looked at again.
       const seen = b;
-      if (b >= run.from && b < run.to) b = Math.min(run.to, ceil);
-      while (b < ceil && isBase64Byte(buf[b]!)) b++;
-      if (b > run.to || seen < run.from) {
-        run.from = seen;
-        run.to = b;
+      const known = run.segments?.get(seen);
+      let wrap: number;
+      if (known && known.end < ceil) {
+        b = known.end;
+        wrap = known.wrap;
+      } else {
+        // Bytes already seen to be base64 (a run of candidates shares one run) are not
+        // looked at again.
+        if (b >= run.from && b < run.to) b = Math.min(run.to, ceil);
+        while (b < ceil && isBase64Byte(buf[b]!)) b++;
+        if (b > run.to || seen < run.from) {
+          run.from = seen;
+          run.to = b;
+        }
+        wrap = b < ceil ? wrappedBreak(buf, b) : 0;
+        // (Only a segment whose end was seen: one cut at `ceil` may go on.)
+        if (b < ceil) (run.segments ??= new Map()).set(seen, { end: b, wrap });
       }
-      const wrap = b < ceil ? wrappedBreak(buf, b) : 0;
       if (!wrap) break;
       joined += buf.toString('latin1', piece, b);
       if (firstBreak === Infinity) firstBreak = joined.length;
