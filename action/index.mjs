@@ -3227,9 +3227,15 @@ function open(detector, path2, sink, opts, depth, budget) {
   const plain = (first, reported) => {
     const scanner = new ChunkScanner(detector, (m2) => reported?.has(m2.secret) || sink.match(path2, m2), void 0, npyCells(first));
     classify(first, path2, sink);
+    const embedded = detector.decodes && depth < opts.archiveDepth ? embeddedGzip(detector, path2, sink, opts, depth, budget) : void 0;
     return {
-      push: (d2) => scanner.push(Buffer.isBuffer(d2) ? d2 : Buffer.from(d2.buffer, d2.byteOffset, d2.byteLength)),
+      push: (d2) => {
+        const b3 = Buffer.isBuffer(d2) ? d2 : Buffer.from(d2.buffer, d2.byteOffset, d2.byteLength);
+        embedded?.push(b3);
+        scanner.push(b3);
+      },
       end: () => {
+        embedded?.end();
         scanner.end();
         if (scanner.longestLine >= LONG_LINE) {
           sink.note?.(path2, "long-line");
@@ -3400,8 +3406,8 @@ function trailerCheck(failed2) {
     }
   };
 }
-function gzipStream(detector, path2, sink, opts, depth, budget, trial) {
-  const member = open(detector, `${path2}!${memberName(path2)}`, sink, opts, depth + 1, budget);
+function gzipStream(detector, path2, sink, opts, depth, budget, trial, memberPath = `${path2}!${memberName(path2)}`) {
+  const member = open(detector, memberPath, sink, opts, depth + 1, budget);
   let done = false;
   const finish2 = () => {
     if (!done) member.end();
@@ -3505,6 +3511,95 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial) {
     })
   };
 }
+function isBase64Char(c3) {
+  return c3 >= 65 && c3 <= 90 || c3 >= 97 && c3 <= 122 || c3 >= 48 && c3 <= 57 || c3 === 43 || c3 === 47;
+}
+function embeddedGzip(detector, path2, sink, opts, depth, budget) {
+  let offset = 0;
+  let tail = Buffer.alloc(0);
+  let run;
+  let listed = false;
+  const finish2 = () => {
+    const r2 = run;
+    run = void 0;
+    if (!r2) return;
+    if (r2.size > B64_GZIP_MAX) {
+      if (!listed) sink.skip(`${path2}!base64-gzip@${r2.start}`, `base64 gzip larger than ${B64_GZIP_MAX / MB} MB of text; scanned as text only`);
+      listed = true;
+      return;
+    }
+    const decoded = Buffer.from(Buffer.concat(r2.parts).toString("latin1"), "base64");
+    if (!isGzip(decoded)) return;
+    const name = `${path2}!base64-gzip@${r2.start}`;
+    const trial = { proved: () => void 0, failed: (message2) => message2 === "data after its last member" || sink.warn(`${name}: corrupt gzip data (${message2}); what was decompressed was scanned`) };
+    const gz = gzipStream(detector, name, sink, opts, depth, budget, trial, name);
+    gz.push(decoded);
+    gz.end();
+  };
+  const collect = (b3, i) => {
+    const r2 = run;
+    let from = i;
+    for (; i < b3.length; i++) {
+      const c3 = b3[i];
+      if (r2.padded ? c3 === 61 : isBase64Char(c3) || c3 === 61) {
+        if (c3 === 61) r2.padded = true;
+        r2.line++;
+        r2.indent = false;
+        continue;
+      }
+      if (r2.indent && (c3 === 32 || c3 === 9)) continue;
+      const wrapped = r2.width ? r2.line === r2.width : B64_WRAP_WIDTHS.has(r2.line);
+      if (!r2.padded && (c3 === 13 && wrapped || c3 === 10 && (wrapped || r2.breakAt === i - 1))) {
+        if (c3 === 10) {
+          r2.width ||= r2.line;
+          r2.line = 0;
+          r2.indent = true;
+        }
+        r2.breakAt = i;
+        continue;
+      }
+      break;
+    }
+    if (i > from) {
+      r2.size += i - from;
+      if (r2.size <= B64_GZIP_MAX) r2.parts.push(Buffer.from(b3.subarray(from, i)));
+      else r2.parts = [];
+    }
+    return i;
+  };
+  return {
+    push(b3) {
+      let i = 0;
+      if (run) {
+        i = collect(b3, 0);
+        if (i < b3.length) finish2();
+      }
+      if (!run && tail.length) {
+        const seam = Buffer.concat([tail, b3.subarray(0, B64_GZIP.length - 1)]);
+        const at2 = seam.indexOf(B64_GZIP);
+        if (at2 > 0 && at2 < tail.length && !isBase64Char(seam[at2 - 1])) {
+          run = { start: offset - tail.length + at2, parts: [Buffer.from(seam.subarray(at2, tail.length))], size: tail.length - at2, line: tail.length - at2, width: 0, padded: false, breakAt: -2, indent: false };
+          i = collect(b3, 0);
+          if (i < b3.length) finish2();
+        }
+      }
+      for (let at2 = b3.indexOf(B64_GZIP, i); at2 !== -1 && !run; at2 = b3.indexOf(B64_GZIP, at2 + 1)) {
+        if (at2 > 0 ? isBase64Char(b3[at2 - 1]) : offset > 0 && tail.length > 0 && isBase64Char(tail[tail.length - 1])) continue;
+        run = { start: offset + at2, parts: [], size: 0, line: 0, width: 0, padded: false, breakAt: -2, indent: false };
+        const end = collect(b3, at2);
+        if (end < b3.length) {
+          finish2();
+          at2 = end - 1;
+        }
+      }
+      offset += b3.length;
+      tail = Buffer.from(b3.subarray(Math.max(0, b3.length - B64_GZIP.length)));
+    },
+    end() {
+      finish2();
+    }
+  };
+}
 function dropper(compression) {
   return class {
     static compression = compression;
@@ -3606,7 +3701,7 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     })
   };
 }
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, ZIP_METHODS;
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, B64_GZIP_MAX, B64_WRAP_WIDTHS, ZIP_METHODS;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
@@ -3627,6 +3722,9 @@ var init_content = __esm({
     EMPTY = new Uint8Array(0);
     TAIL = 256 << 10;
     TRAILER_WINDOW = 4 * PIECE;
+    B64_GZIP = Buffer.from("H4sI", "latin1");
+    B64_GZIP_MAX = 48 * MB;
+    B64_WRAP_WIDTHS = /* @__PURE__ */ new Set([64, 76]);
     ZIP_METHODS = { 9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "zstd", 95: "xz", 98: "PPMd", 99: "AES encryption" };
   }
 });
@@ -11529,7 +11627,7 @@ ${decoded.subarray(1).toString("utf16le")}`;
     }
     return dedupe(hits).filter((h3) => h3.start >= from && h3.start < to2);
   }
-  return { rules, maxTokenBytes, scan };
+  return { rules, decodes: decode, maxTokenBytes, scan };
 }
 function utf16Of(h3) {
   const d2 = h3.decoding?.[0];

@@ -124,9 +124,15 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
   const plain = (first: Uint8Array, reported?: ReadonlySet<string>): ContentStream => {
     const scanner = new ChunkScanner(detector, (m) => reported?.has(m.secret) || sink.match(path, m), undefined, npyCells(first));
     classify(first, path, sink);
+    const embedded = detector.decodes && depth < opts.archiveDepth ? embeddedGzip(detector, path, sink, opts, depth, budget) : undefined;
     return {
-      push: (d) => scanner.push(Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength)),
+      push: (d) => {
+        const b = Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+        embedded?.push(b); // (first: the scanner owns the bytes once given them)
+        scanner.push(b);
+      },
       end: () => {
+        embedded?.end();
         scanner.end();
         if (scanner.longestLine >= LONG_LINE) {
           sink.note?.(path, 'long-line');
@@ -388,8 +394,8 @@ function trailerCheck(failed: () => void) {
   };
 }
 
-function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, trial: Trial): ContentStream {
-  const member = open(detector, `${path}!${memberName(path)}`, sink, opts, depth + 1, budget);
+function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, trial: Trial, memberPath = `${path}!${memberName(path)}`): ContentStream {
+  const member = open(detector, memberPath, sink, opts, depth + 1, budget);
   let done = false; // finished, failed or out of budget: the rest is ignored
   const finish = () => {
     if (!done) member.end();
@@ -510,6 +516,123 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
         if (!done) trailer.member(); // (not when the budget cut the output short)
         finish();
       }),
+  };
+}
+
+/** The base64 of a gzip member's first three bytes (1f 8b 08): how such a run starts. */
+const B64_GZIP = Buffer.from('H4sI', 'latin1');
+/** Base64 text taken for one embedded gzip at most (36 MB of gzip); a longer run is listed. */
+const B64_GZIP_MAX = 48 * MB;
+/** Widths base64 is wrapped at (PEM, openssl: 64; GNU base64, MIME, Python: 76): a line of one, then a break, goes on. */
+const B64_WRAP_WIDTHS = new Set([64, 76]);
+
+function isBase64Char(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+}
+
+/**
+ * gzip written as base64 inside other content, as Terraform's `base64gzip()`, cloud-init's
+ * `gz+b64` and Kubernetes' binaryData keep it: a base64 run that starts with `H4sI` (the
+ * encoding of gzip's magic bytes), wrapped or not. Each is decoded, inflated as a gzip of
+ * its own (one archive level, within the same decompression budget) and scanned as a
+ * member named `PATH!base64-gzip@OFFSET`, OFFSET the byte where the run starts.
+ */
+function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget): { push(b: Buffer): void; end(): void } {
+  let offset = 0; // bytes before the current piece
+  let tail = Buffer.alloc(0); // the last bytes of the piece before (a run's start may straddle pieces)
+  /** `line`: characters since the last break; `width`: the run's wrap width, once a break has shown it. */
+  let run: { start: number; parts: Buffer[]; size: number; line: number; width: number; padded: boolean; breakAt: number; indent: boolean } | undefined;
+  let listed = false;
+
+  const finish = () => {
+    const r = run;
+    run = undefined;
+    if (!r) return;
+    if (r.size > B64_GZIP_MAX) {
+      if (!listed) sink.skip(`${path}!base64-gzip@${r.start}`, `base64 gzip larger than ${B64_GZIP_MAX / MB} MB of text; scanned as text only`);
+      listed = true;
+      return;
+    }
+    const decoded = Buffer.from(Buffer.concat(r.parts).toString('latin1'), 'base64');
+    if (!isGzip(decoded)) return;
+    const name = `${path}!base64-gzip@${r.start}`;
+    // (Text right after a run wrapped at its width can pass for one more line of it: data
+    // after the member is no damage here.)
+    const trial: Trial = { proved: () => undefined, failed: (message) => message === 'data after its last member' || sink.warn(`${name}: corrupt gzip data (${message}); what was decompressed was scanned`) };
+    const gz = gzipStream(detector, name, sink, opts, depth, budget, trial, name);
+    gz.push(decoded);
+    gz.end();
+  };
+
+  /** Takes the run's bytes from b[i]; returns where it stopped (b.length: it may go on). */
+  const collect = (b: Buffer, i: number): number => {
+    const r = run!;
+    let from = i;
+    for (; i < b.length; i++) {
+      const c = b[i]!;
+      if (r.padded ? c === 0x3d : isBase64Char(c) || c === 0x3d) {
+        if (c === 0x3d) r.padded = true;
+        r.line++;
+        r.indent = false;
+        continue;
+      }
+      // The indentation of a wrapped line (a YAML block scalar's), left to the decoder.
+      if (r.indent && (c === 0x20 || c === 0x09)) continue;
+      // A line break inside a wrapped run: after a line of a wrap width (the run's own, once
+      // known), or the LF of a CRLF. (After a single long line, what follows is other text.)
+      const wrapped = r.width ? r.line === r.width : B64_WRAP_WIDTHS.has(r.line);
+      if (!r.padded && ((c === 0x0d && wrapped) || (c === 0x0a && (wrapped || r.breakAt === i - 1)))) {
+        if (c === 0x0a) {
+          r.width ||= r.line;
+          r.line = 0;
+          r.indent = true;
+        }
+        r.breakAt = i;
+        continue;
+      }
+      break;
+    }
+    if (i > from) {
+      r.size += i - from;
+      if (r.size <= B64_GZIP_MAX) r.parts.push(Buffer.from(b.subarray(from, i)));
+      else r.parts = [];
+    }
+    return i;
+  };
+
+  return {
+    push(b) {
+      let i = 0;
+      if (run) {
+        i = collect(b, 0);
+        if (i < b.length) finish();
+      }
+      // Runs start at `H4sI` with no base64 character before it; one straddling the
+      // pieces is found in the seam (the tail of the last piece and the start of this one).
+      if (!run && tail.length) {
+        const seam = Buffer.concat([tail, b.subarray(0, B64_GZIP.length - 1)]);
+        const at = seam.indexOf(B64_GZIP);
+        if (at > 0 && at < tail.length && !isBase64Char(seam[at - 1]!)) {
+          run = { start: offset - tail.length + at, parts: [Buffer.from(seam.subarray(at, tail.length))], size: tail.length - at, line: tail.length - at, width: 0, padded: false, breakAt: -2, indent: false };
+          i = collect(b, 0);
+          if (i < b.length) finish();
+        }
+      }
+      for (let at = b.indexOf(B64_GZIP, i); at !== -1 && !run; at = b.indexOf(B64_GZIP, at + 1)) {
+        if (at > 0 ? isBase64Char(b[at - 1]!) : offset > 0 && tail.length > 0 && isBase64Char(tail[tail.length - 1]!)) continue;
+        run = { start: offset + at, parts: [], size: 0, line: 0, width: 0, padded: false, breakAt: -2, indent: false };
+        const end = collect(b, at);
+        if (end < b.length) {
+          finish();
+          at = end - 1;
+        }
+      }
+      offset += b.length;
+      tail = Buffer.from(b.subarray(Math.max(0, b.length - B64_GZIP.length)));
+    },
+    end() {
+      finish();
+    },
   };
 }
 

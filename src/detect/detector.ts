@@ -42,6 +42,8 @@ interface Needle {
 
 export interface Detector {
   rules: readonly Rule[];
+  /** Whether encodings are looked inside (base64, percent, hex, escapes): `--no-decode` says no. */
+  decodes: boolean;
   /** The longest token any rule can match, in bytes (sets chunk overlap). */
   maxTokenBytes: number;
   /** Finds tokens whose start lies in [from, to) of `buf` (bytes outside give context). */
@@ -1330,7 +1332,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     return dedupe(hits).filter((h) => h.start >= from && h.start < to);
   }
 
-  return { rules, maxTokenBytes, scan };
+  return { rules, decodes: decode, maxTokenBytes, scan };
 }
 
 /** Whether the hit was read from UTF-16 text as it lies in the bytes (not inside an encoding). */

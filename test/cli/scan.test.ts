@@ -296,6 +296,21 @@ describe('hostile files', () => {
     expect(JSON.parse(sarif.stdout).runs[0].results[0].properties.decoding).toEqual(['base64', 'utf16le']);
   });
 
+  it("finds a token in gzip kept as base64 in a Terraform state file (base64gzip user data), named by where the run starts", async () => {
+    const u = gen.userToken();
+    const encoded = gzipSync(Buffer.from(`#!/bin/bash\nexport HF_TOKEN=${u}\n`)).toString('base64');
+    const state = `${JSON.stringify({ version: 4, resources: [{ type: 'aws_instance', instances: [{ attributes: { user_data_base64: encoded } }] }] }, null, 2)}\n`;
+    const dir = tree({ 'infra/terraform.tfstate': state });
+    const r = await runJson(['scan', dir]);
+    expect(r.code).toBe(1);
+    expect(r.report.findings.map((f: any) => f.locations.map((l: any) => `${l.path}:${l.line}:${l.column}`)).flat()).toEqual([`infra/terraform.tfstate!base64-gzip@${state.indexOf(encoded)}:2:17`]);
+    expect(r.stdout.includes(u)).toBe(false);
+    const sarif = await runCli(['scan', dir, '--format', 'sarif']);
+    expectValidSarif(sarif.stdout);
+    // --no-decode leaves it closed.
+    expect((await runJson(['scan', dir, '--no-decode'])).report.findings).toEqual([]);
+  });
+
   it('warns about an unreadable file and reports the rest', async () => {
     const dir = tree({ 'secret.txt': `t=${t}`, 'ok.txt': `t=${t}` });
     chmodSync(dir, 0o755);

@@ -349,3 +349,67 @@ describe('numpy arrays of strings, packed edge to edge in cells their header dec
     expect(run(file, 'lies.npy').found.map((x) => x.m.secret)).toEqual([a]);
   });
 });
+
+describe('gzip written as base64 inside other content (H4sI…)', () => {
+  const t = gen.userToken();
+  const b64gz = (text: string) => gzipSync(Buffer.from(text)).toString('base64');
+
+  it("opens Terraform's base64gzip user data in a state file, named by where the run starts", () => {
+    const script = `#!/bin/bash\nexport HF_TOKEN=${t}\ndocker run -e HF_TOKEN tgi\n`;
+    const encoded = b64gz(script);
+    const state = JSON.stringify({ version: 4, resources: [{ instances: [{ attributes: { user_data_base64: encoded } }] }] }, null, 2);
+    const at = state.indexOf(encoded);
+    // In any piece size: a run that straddles pushes, its `H4sI` too.
+    for (const piece of [state.length, 4096, 97, 7, 1]) {
+      const r = run(Buffer.from(state), 'infra/terraform.tfstate', {}, piece);
+      expect(r.found.map((f) => [f.path, f.m.secret, f.m.line, f.m.column]), `piece ${piece}`).toEqual([[`infra/terraform.tfstate!base64-gzip@${at}`, t, 2, 17]]);
+      expect(r.warnings).toEqual([]);
+    }
+  });
+
+  it("reads a run wrapped at 76 columns and indented (cloud-init's gz+b64 in a YAML block), and stops where the block ends", () => {
+    const lines = Array.from({ length: 40 }, () => `# ${gen.body(40)}\n`).join('');
+    const encoded = gzipSync(Buffer.from(`${lines}HF_TOKEN=${t}\n`)).toString('base64');
+    expect(encoded.length).toBeGreaterThan(2 * 76);
+    const block = encoded.replace(/.{76}/g, '$&\n').split('\n').map((l) => `      ${l}`).join('\n');
+    for (const eol of ['\n', '\r\n']) {
+      const yaml = `#cloud-config\nwrite_files:\n  - path: /etc/tgi.env\n    encoding: gz+b64\n    content: |\n${block}\n  - path: /etc/other\n    content: hello\n`.replace(/\n/g, eol);
+      const r = run(Buffer.from(yaml), 'cloud-init.yaml', {}, 50);
+      expect(r.found.map((f) => [f.m.secret, f.m.line]), eol).toEqual([[t, 41]]);
+      expect(r.found[0]!.path).toBe(`cloud-init.yaml!base64-gzip@${yaml.indexOf('H4sI')}`);
+      expect(r.warnings, eol).toEqual([]);
+    }
+  });
+
+  it('leaves alone H4sI inside a longer base64 run, and text that is no gzip', () => {
+    const inner = b64gz(`HF_TOKEN=${t}\n`);
+    expect(run(Buffer.from(`png: iVBORw0KGgo${inner}\n`), 'a.json').found).toEqual([]);
+    // (`H4sIZZZZ`: gzip's magic, then a flags byte with reserved bits set.)
+    expect(run(Buffer.from(`x: H4sIZZZZ${'Q'.repeat(40)}\n`), 'b.yaml')).toMatchObject({ found: [], warnings: [] });
+  });
+
+  it('warns of a run cut short and scans what it inflated; a bomb stops at the budget', () => {
+    const long = b64gz(`HF_TOKEN=${t}\n${'x'.repeat(200_000)}\n`);
+    const r = run(Buffer.from(`data: ${long.slice(0, long.length - 40)}\n`), 'cut.yaml');
+    expect(r.found.map((f) => f.m.secret)).toEqual([t]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^cut\.yaml!base64-gzip@6: corrupt gzip data \(.*\); what was decompressed was scanned$/)]);
+    const bomb = gzipSync(Buffer.alloc(64 * MB)).toString('base64');
+    const b = run(Buffer.from(`v: ${bomb}\n`), 'bomb.yaml', { archiveBytes: 8 * MB });
+    expect(b.skipped).toEqual([{ path: 'bomb.yaml!base64-gzip@3', reason: 'archive holds more than 8 MB decompressed; the rest was not scanned' }]);
+    expect(b.inflated).toBeLessThanOrEqual(8 * MB + 17 * MB);
+  });
+
+  it('counts as an archive level (not opened with --archive-depth 0) and as a decoding (not with --no-decode)', () => {
+    const text = Buffer.from(`user_data: ${b64gz(`HF_TOKEN=${t}\n`)}\n`);
+    expect(run(text, 'a.yaml', { archiveDepth: 0 }).found).toEqual([]);
+    const plain = createDetector(builtinRules(), { decode: false });
+    const found: string[] = [];
+    const s = openContent(plain, 'a.yaml', { match: (_p, m) => found.push(m.secret), warn: () => undefined, skip: () => undefined });
+    s.push(text);
+    s.end();
+    expect(found).toEqual([]);
+    // Inside a zip member, one level down, it is opened too.
+    const zip = zipSync({ 'cloud/user-data.yaml': text });
+    expect(run(zip, 'bundle.zip').found.map((f) => f.path)).toEqual([`bundle.zip!cloud/user-data.yaml!base64-gzip@11`]);
+  });
+});
