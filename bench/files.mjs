@@ -28,7 +28,7 @@ import { zipSync } from 'fflate';
 import { CA_VAR, median, mulberry32, ROOT, snapshotCli, WORK, withoutCa } from './lib.mjs';
 
 /** Bump when the generated tree changes: a cached tree of another version is regenerated. */
-const GENERATOR_VERSION = 10;
+const GENERATOR_VERSION = 11;
 const SEED = 0x4f1eed;
 const REPOS = 10;
 const MB = 1 << 20;
@@ -760,6 +760,14 @@ function generate() {
     if (k === 6) {
       const t = newToken('hf-org-api-token');
       writeText(at('legacy/upload_old.py'), pyModule(r, 5_000, [['# organization token, 2021', `API_TOKEN = "${t.token}"`]]), 'python', [t]);
+      // A Terraform state whose GPU instance got its start-up script through base64gzip().
+      const u = newToken();
+      const script = `#!/bin/bash\nset -e\nexport HF_TOKEN=${u.token}\ndocker run --gpus all -e HF_TOKEN -p 8080:80 ghcr.io/huggingface/text-generation-inference --model-id ${REPO_NAMES[k]}\n`;
+      const userData = zlib.gzipSync(Buffer.from(script)).toString('base64');
+      const state = `${JSON.stringify({ version: 4, terraform_version: '1.9.5', resources: [{ mode: 'managed', type: 'aws_instance', name: 'tgi', instances: [{ attributes: { ami: `ami-${r.pick('0123456789abcdef', 17)}`, instance_type: 'g5.xlarge', user_data_base64: userData } }] }] }, null, 2)}\n`;
+      write(at('infra/terraform.tfstate'), state, 'config');
+      u.locations.push({ path: at(`infra/terraform.tfstate!base64-gzip@${Buffer.byteLength(state.slice(0, state.indexOf(userData)))}`), line: 3, column: 17 });
+      u.how.push('base64-gzip');
     }
     if (k === 7) {
       const t = newToken('hf-oauth-access-token');
