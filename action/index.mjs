@@ -3529,7 +3529,7 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget) {
       return;
     }
     const decoded = Buffer.from(Buffer.concat(r2.parts).toString("latin1"), "base64");
-    if (!isGzip(decoded)) return;
+    if (decoded.length < GZIP_MIN || !isGzip(decoded)) return;
     const name = `${path2}!base64-gzip@${r2.start}`;
     const trial = { proved: () => void 0, failed: (message2) => message2 === "data after its last member" || sink.warn(`${name}: corrupt gzip data (${message2}); what was decompressed was scanned`) };
     const gz = gzipStream(detector, name, sink, opts, depth, budget, trial, name);
@@ -3701,7 +3701,7 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     })
   };
 }
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, B64_GZIP_MAX, B64_WRAP_WIDTHS, ZIP_METHODS;
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, GZIP_MIN, B64_GZIP_MAX, B64_WRAP_WIDTHS, ZIP_METHODS;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
@@ -3723,6 +3723,7 @@ var init_content = __esm({
     TAIL = 256 << 10;
     TRAILER_WINDOW = 4 * PIECE;
     B64_GZIP = Buffer.from("H4sI", "latin1");
+    GZIP_MIN = 20;
     B64_GZIP_MAX = 48 * MB;
     B64_WRAP_WIDTHS = /* @__PURE__ */ new Set([64, 76]);
     ZIP_METHODS = { 9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "zstd", 95: "xz", 98: "PPMd", 99: "AES encryption" };

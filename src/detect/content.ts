@@ -521,6 +521,7 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
 
 /** The base64 of a gzip member's first three bytes (1f 8b 08): how such a run starts. */
 const B64_GZIP = Buffer.from('H4sI', 'latin1');
+const GZIP_MIN = 20;
 /** Base64 text taken for one embedded gzip at most (36 MB of gzip); a longer run is listed. */
 const B64_GZIP_MAX = 48 * MB;
 /** Widths base64 is wrapped at (PEM, openssl: 64; GNU base64, MIME, Python: 76): a line of one, then a break, goes on. */
@@ -554,7 +555,9 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
       return;
     }
     const decoded = Buffer.from(Buffer.concat(r.parts).toString('latin1'), 'base64');
-    if (!isGzip(decoded)) return;
+    // (A gzip member is at least 20 bytes: a header of 10, data, a trailer of 8. `H4sI`
+    // alone, as this project's README writes it, is no gzip.)
+    if (decoded.length < GZIP_MIN || !isGzip(decoded)) return;
     const name = `${path}!base64-gzip@${r.start}`;
     // (Text right after a run wrapped at its width can pass for one more line of it: data
     // after the member is no damage here.)

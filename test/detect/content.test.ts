@@ -386,6 +386,8 @@ describe('gzip written as base64 inside other content (H4sI…)', () => {
     expect(run(Buffer.from(`png: iVBORw0KGgo${inner}\n`), 'a.json').found).toEqual([]);
     // (`H4sIZZZZ`: gzip's magic, then a flags byte with reserved bits set.)
     expect(run(Buffer.from(`x: H4sIZZZZ${'Q'.repeat(40)}\n`), 'b.yaml')).toMatchObject({ found: [], warnings: [] });
+    // Nor the magic alone, as prose names it: too short for any gzip.
+    expect(run(Buffer.from('a base64 run that starts with `H4sI` (gzip, encoded); or H4sIAAAAAAAA\n'), 'README.md')).toMatchObject({ found: [], warnings: [] });
   });
 
   it('warns of a run cut short and scans what it inflated; a bomb stops at the budget', () => {
