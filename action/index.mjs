@@ -3227,7 +3227,7 @@ function open(detector, path2, sink, opts, depth, budget) {
   const plain = (first, reported) => {
     const scanner = new ChunkScanner(detector, (m2) => reported?.has(m2.secret) || sink.match(path2, m2), void 0, npyCells(first));
     classify(first, path2, sink);
-    const embedded = detector.decodes && depth < opts.archiveDepth ? embeddedGzip(detector, path2, sink, opts, depth, budget) : void 0;
+    const embedded = detector.decodes ? embeddedGzip(detector, path2, sink, opts, depth, budget) : void 0;
     return {
       push: (d2) => {
         const b3 = Buffer.isBuffer(d2) ? d2 : Buffer.from(d2.buffer, d2.byteOffset, d2.byteLength);
@@ -3514,78 +3514,125 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial, memberPat
 function isBase64Char(c3) {
   return c3 >= 65 && c3 <= 90 || c3 >= 97 && c3 <= 122 || c3 >= 48 && c3 <= 57 || c3 === 43 || c3 === 47;
 }
+function gzipHeaderPlausible(b3) {
+  if (b3.length < GZIP_MIN || !isGzip(b3)) return false;
+  const flags = b3[3];
+  let at2 = 10;
+  if (flags & 4) at2 += 2 + (b3[10] | b3[11] << 8);
+  for (const bit of [8, 16]) if (flags & bit) at2 = b3.indexOf(0, at2) + 1;
+  if (flags & 2) at2 += 2;
+  return at2 > 0 && at2 < b3.length && (b3[at2] >> 1 & 3) !== 3;
+}
 function embeddedGzip(detector, path2, sink, opts, depth, budget) {
+  const openable = depth < opts.archiveDepth;
   let offset = 0;
   let tail = Buffer.alloc(0);
   let run;
-  let listed = false;
+  let opened = 0;
+  let damaged = 0;
+  const listed = /* @__PURE__ */ new Set();
+  const list = (start, reason) => {
+    if (listed.has(reason)) return;
+    listed.add(reason);
+    sink.skip(`${path2}!base64-gzip@${start}`, reason);
+  };
+  const members = {
+    ...sink,
+    warn: (message2) => {
+      damaged++;
+      if (damaged <= B64_GZIP_DAMAGED) sink.warn(message2);
+    }
+  };
   const finish2 = () => {
     const r2 = run;
     run = void 0;
     if (!r2) return;
-    if (r2.size > B64_GZIP_MAX) {
-      if (!listed) sink.skip(`${path2}!base64-gzip@${r2.start}`, `base64 gzip larger than ${B64_GZIP_MAX / MB} MB of text; scanned as text only`);
-      listed = true;
-      return;
-    }
-    const decoded = Buffer.from(Buffer.concat(r2.parts).toString("latin1"), "base64");
-    if (decoded.length < GZIP_MIN || !isGzip(decoded)) return;
+    if (r2.size > B64_GZIP_MAX) return list(r2.start, `base64 gzip larger than ${B64_GZIP_MAX / MB} MB of text; read as text only`);
+    const len = r2.lineStart >= 0 && !B64_RUN_ENDS.has(r2.end) ? r2.lineStart : r2.size;
+    const decoded = Buffer.from(r2.data.toString("latin1", 0, len), "base64");
+    r2.data = EMPTY_BUFFER;
+    if (!gzipHeaderPlausible(decoded)) return;
+    if (!openable) return list(r2.start, opts.archiveDepth === 0 ? "base64 gzip not opened (--archive-depth 0); read as text only" : `base64 gzip nested deeper than --archive-depth ${opts.archiveDepth}; read as text only`);
+    if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return list(r2.start, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
+    opened++;
     const name = `${path2}!base64-gzip@${r2.start}`;
-    const trial = { proved: () => void 0, failed: (message2) => message2 === "data after its last member" || sink.warn(`${name}: corrupt gzip data (${message2}); what was decompressed was scanned`) };
-    const gz = gzipStream(detector, name, sink, opts, depth, budget, trial, name);
+    const trial = { proved: () => void 0, failed: (message2) => members.warn(`${name}: corrupt gzip data (${message2}); what was decompressed was scanned`) };
+    const gz = gzipStream(detector, name, members, opts, depth, budget, trial, name);
     gz.push(decoded);
     gz.end();
   };
+  const append = (r2, b3, from, to2) => {
+    const n = to2 - from;
+    if (!n) return;
+    if (r2.size + n <= B64_GZIP_MAX) {
+      if (r2.size + n > r2.data.length) {
+        const grown = Buffer.allocUnsafe(Math.max(r2.size + n, 2 * r2.data.length, 256));
+        r2.data.copy(grown, 0, 0, r2.size);
+        r2.data = grown;
+      }
+      b3.copy(r2.data, r2.size, from, to2);
+    } else r2.data = EMPTY_BUFFER;
+    r2.size += n;
+  };
   const collect = (b3, i) => {
     const r2 = run;
-    let from = i;
+    const from = i;
+    let lineStart = -1;
     for (; i < b3.length; i++) {
       const c3 = b3[i];
       if (r2.padded ? c3 === 61 : isBase64Char(c3) || c3 === 61) {
         if (c3 === 61) r2.padded = true;
         r2.line++;
-        r2.indent = false;
+        r2.indent = r2.cr = false;
         continue;
       }
       if (r2.indent && (c3 === 32 || c3 === 9)) continue;
-      const wrapped = r2.width ? r2.line === r2.width : B64_WRAP_WIDTHS.has(r2.line);
-      if (!r2.padded && (c3 === 13 && wrapped || c3 === 10 && (wrapped || r2.breakAt === i - 1))) {
-        if (c3 === 10) {
-          r2.width ||= r2.line;
-          r2.line = 0;
-          r2.indent = true;
-        }
-        r2.breakAt = i;
+      const wrapped = !r2.padded && (r2.width ? r2.line === r2.width : B64_WRAP_WIDTHS.has(r2.line));
+      if (c3 === 13 && wrapped && !r2.cr) {
+        r2.cr = true;
         continue;
       }
+      if (c3 === 10 && (wrapped || r2.cr)) {
+        r2.width ||= r2.line;
+        r2.line = 0;
+        r2.cr = false;
+        r2.indent = true;
+        lineStart = i + 1;
+        continue;
+      }
+      r2.end = c3;
       break;
     }
-    if (i > from) {
-      r2.size += i - from;
-      if (r2.size <= B64_GZIP_MAX) r2.parts.push(Buffer.from(b3.subarray(from, i)));
-      else r2.parts = [];
-    }
+    if (lineStart >= 0) r2.lineStart = r2.size + (lineStart - from);
+    append(r2, b3, from, i);
     return i;
   };
+  const begin = (start) => ({ start, data: EMPTY_BUFFER, size: 0, line: 0, width: 0, padded: false, cr: false, indent: false, lineStart: -1, end: -1 });
   return {
     push(b3) {
+      if (!b3.length) return;
       let i = 0;
+      const continuing = run !== void 0;
       if (run) {
         i = collect(b3, 0);
         if (i < b3.length) finish2();
       }
-      if (!run && tail.length) {
+      if (!continuing && tail.length) {
         const seam = Buffer.concat([tail, b3.subarray(0, B64_GZIP.length - 1)]);
-        const at2 = seam.indexOf(B64_GZIP);
-        if (at2 > 0 && at2 < tail.length && !isBase64Char(seam[at2 - 1])) {
-          run = { start: offset - tail.length + at2, parts: [Buffer.from(seam.subarray(at2, tail.length))], size: tail.length - at2, line: tail.length - at2, width: 0, padded: false, breakAt: -2, indent: false };
+        const at2 = seam.indexOf(B64_GZIP, Math.max(0, tail.length - (B64_GZIP.length - 1)));
+        const before = at2 > 0 ? seam[at2 - 1] : void 0;
+        if (at2 !== -1 && at2 < tail.length && (before === void 0 ? offset === tail.length : !isBase64Char(before))) {
+          run = begin(offset - tail.length + at2);
+          append(run, seam, at2, tail.length);
+          run.line = tail.length - at2;
           i = collect(b3, 0);
           if (i < b3.length) finish2();
         }
       }
       for (let at2 = b3.indexOf(B64_GZIP, i); at2 !== -1 && !run; at2 = b3.indexOf(B64_GZIP, at2 + 1)) {
-        if (at2 > 0 ? isBase64Char(b3[at2 - 1]) : offset > 0 && tail.length > 0 && isBase64Char(tail[tail.length - 1])) continue;
-        run = { start: offset + at2, parts: [], size: 0, line: 0, width: 0, padded: false, breakAt: -2, indent: false };
+        const before = at2 > 0 ? b3[at2 - 1] : tail[tail.length - 1];
+        if (before !== void 0 && isBase64Char(before)) continue;
+        run = begin(offset + at2);
         const end = collect(b3, at2);
         if (end < b3.length) {
           finish2();
@@ -3593,7 +3640,7 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget) {
         }
       }
       offset += b3.length;
-      tail = Buffer.from(b3.subarray(Math.max(0, b3.length - B64_GZIP.length)));
+      tail = b3.length >= 4 ? Buffer.from(b3.subarray(b3.length - 4)) : Buffer.concat([tail, b3]).subarray(-4);
     },
     end() {
       finish2();
@@ -3701,7 +3748,7 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     })
   };
 }
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, GZIP_MIN, B64_GZIP_MAX, B64_WRAP_WIDTHS, ZIP_METHODS;
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, GZIP_MIN, EMPTY_BUFFER, B64_GZIP_MAX, B64_GZIP_RUNS, B64_GZIP_DAMAGED, B64_WRAP_WIDTHS, B64_RUN_ENDS, ZIP_METHODS;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
@@ -3724,8 +3771,12 @@ var init_content = __esm({
     TRAILER_WINDOW = 4 * PIECE;
     B64_GZIP = Buffer.from("H4sI", "latin1");
     GZIP_MIN = 20;
+    EMPTY_BUFFER = Buffer.alloc(0);
     B64_GZIP_MAX = 48 * MB;
+    B64_GZIP_RUNS = 256;
+    B64_GZIP_DAMAGED = 8;
     B64_WRAP_WIDTHS = /* @__PURE__ */ new Set([64, 76]);
+    B64_RUN_ENDS = /* @__PURE__ */ new Set([-1, 10, 13, 34, 39]);
     ZIP_METHODS = { 9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "zstd", 95: "xz", 98: "PPMd", 99: "AES encryption" };
   }
 });

@@ -124,7 +124,7 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
   const plain = (first: Uint8Array, reported?: ReadonlySet<string>): ContentStream => {
     const scanner = new ChunkScanner(detector, (m) => reported?.has(m.secret) || sink.match(path, m), undefined, npyCells(first));
     classify(first, path, sink);
-    const embedded = detector.decodes && depth < opts.archiveDepth ? embeddedGzip(detector, path, sink, opts, depth, budget) : undefined;
+    const embedded = detector.decodes ? embeddedGzip(detector, path, sink, opts, depth, budget) : undefined;
     return {
       push: (d) => {
         const b = Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength);
@@ -521,14 +521,52 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
 
 /** The base64 of a gzip member's first three bytes (1f 8b 08): how such a run starts. */
 const B64_GZIP = Buffer.from('H4sI', 'latin1');
+/** A gzip member is at least 20 bytes: a header of 10, data, a trailer of 8. */
 const GZIP_MIN = 20;
+const EMPTY_BUFFER = Buffer.alloc(0);
 /** Base64 text taken for one embedded gzip at most (36 MB of gzip); a longer run is listed. */
 const B64_GZIP_MAX = 48 * MB;
+/** Embedded gzips opened per content at most (each costs a decoder); the rest are listed. */
+const B64_GZIP_RUNS = 256;
+/** Damaged ones (each says so) before the rest of a content's are left closed and listed. */
+const B64_GZIP_DAMAGED = 8;
 /** Widths base64 is wrapped at (PEM, openssl: 64; GNU base64, MIME, Python: 76): a line of one, then a break, goes on. */
 const B64_WRAP_WIDTHS = new Set([64, 76]);
+/** What may end the last line of a wrapped run: a line break, a quote, the content's end (-1). */
+const B64_RUN_ENDS = new Set([-1, 0x0a, 0x0d, 0x22, 0x27]);
 
 function isBase64Char(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+}
+
+/** isGzip, and a first deflate block of a type that exists (11 is reserved): a look before any decoder is built. */
+function gzipHeaderPlausible(b: Buffer): boolean {
+  if (b.length < GZIP_MIN || !isGzip(b)) return false;
+  const flags = b[3]!;
+  let at = 10;
+  if (flags & 4) at += 2 + (b[10]! | (b[11]! << 8));
+  for (const bit of [8, 16]) if (flags & bit) at = b.indexOf(0, at) + 1;
+  if (flags & 2) at += 2; // FHCRC
+  return at > 0 && at < b.length && ((b[at]! >> 1) & 3) !== 3;
+}
+
+/** A base64 run being read. */
+interface B64Run {
+  /** Where its `H4sI` starts in the content. */
+  start: number;
+  data: Buffer;
+  size: number;
+  /** Characters since the last line break, and the run's wrap width once a break showed it. */
+  line: number;
+  width: number;
+  padded: boolean;
+  /** Just after an accepted CR (its LF may come in the next piece), or a break (indentation follows). */
+  cr: boolean;
+  indent: boolean;
+  /** `size` where the line after the last break began (-1: no break yet). */
+  lineStart: number;
+  /** The byte that ended the run (-1: the content's end). */
+  end: number;
 }
 
 /**
@@ -536,94 +574,136 @@ function isBase64Char(c: number): boolean {
  * `gz+b64` and Kubernetes' binaryData keep it: a base64 run that starts with `H4sI` (the
  * encoding of gzip's magic bytes), wrapped or not. Each is decoded, inflated as a gzip of
  * its own (one archive level, within the same decompression budget) and scanned as a
- * member named `PATH!base64-gzip@OFFSET`, OFFSET the byte where the run starts.
+ * member named `PATH!base64-gzip@OFFSET`, OFFSET the byte where the run starts. Past
+ * `--archive-depth`, or past B64_GZIP_RUNS or B64_GZIP_DAMAGED in one content, runs are
+ * listed (once) instead, their text scanned as text.
  */
 function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget): { push(b: Buffer): void; end(): void } {
+  const openable = depth < opts.archiveDepth;
   let offset = 0; // bytes before the current piece
-  let tail = Buffer.alloc(0); // the last bytes of the piece before (a run's start may straddle pieces)
-  /** `line`: characters since the last break; `width`: the run's wrap width, once a break has shown it. */
-  let run: { start: number; parts: Buffer[]; size: number; line: number; width: number; padded: boolean; breakAt: number; indent: boolean } | undefined;
-  let listed = false;
+  let tail = Buffer.alloc(0); // the content's last 4 bytes before the current piece
+  let run: B64Run | undefined;
+  let opened = 0;
+  let damaged = 0;
+  const listed = new Set<string>();
+  const list = (start: number, reason: string) => {
+    if (listed.has(reason)) return;
+    listed.add(reason);
+    sink.skip(`${path}!base64-gzip@${start}`, reason);
+  };
+  // Every problem an embedded gzip reports counts against B64_GZIP_DAMAGED, and only so
+  // many are said: a file of damaged runs costs a few decoders, not one each.
+  const members: ContentSink = {
+    ...sink,
+    warn: (message) => {
+      damaged++;
+      if (damaged <= B64_GZIP_DAMAGED) sink.warn(message);
+    },
+  };
 
   const finish = () => {
     const r = run;
     run = undefined;
     if (!r) return;
-    if (r.size > B64_GZIP_MAX) {
-      if (!listed) sink.skip(`${path}!base64-gzip@${r.start}`, `base64 gzip larger than ${B64_GZIP_MAX / MB} MB of text; scanned as text only`);
-      listed = true;
-      return;
-    }
-    const decoded = Buffer.from(Buffer.concat(r.parts).toString('latin1'), 'base64');
-    // (A gzip member is at least 20 bytes: a header of 10, data, a trailer of 8. `H4sI`
-    // alone, as this project's README writes it, is no gzip.)
-    if (decoded.length < GZIP_MIN || !isGzip(decoded)) return;
+    if (r.size > B64_GZIP_MAX) return list(r.start, `base64 gzip larger than ${B64_GZIP_MAX / MB} MB of text; read as text only`);
+    // A line after a wrap break that ends mid-line is other text (the next key of a YAML
+    // block, when the run's last line happened to be a full one): cut back to the break.
+    const len = r.lineStart >= 0 && !B64_RUN_ENDS.has(r.end) ? r.lineStart : r.size;
+    const decoded = Buffer.from(r.data.toString('latin1', 0, len), 'base64');
+    r.data = EMPTY_BUFFER;
+    if (!gzipHeaderPlausible(decoded)) return;
+    if (!openable) return list(r.start, opts.archiveDepth === 0 ? 'base64 gzip not opened (--archive-depth 0); read as text only' : `base64 gzip nested deeper than --archive-depth ${opts.archiveDepth}; read as text only`);
+    if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return list(r.start, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
+    opened++;
     const name = `${path}!base64-gzip@${r.start}`;
-    // (Text right after a run wrapped at its width can pass for one more line of it: data
-    // after the member is no damage here.)
-    const trial: Trial = { proved: () => undefined, failed: (message) => message === 'data after its last member' || sink.warn(`${name}: corrupt gzip data (${message}); what was decompressed was scanned`) };
-    const gz = gzipStream(detector, name, sink, opts, depth, budget, trial, name);
+    const trial: Trial = { proved: () => undefined, failed: (message) => members.warn(`${name}: corrupt gzip data (${message}); what was decompressed was scanned`) };
+    const gz = gzipStream(detector, name, members, opts, depth, budget, trial, name);
     gz.push(decoded);
     gz.end();
+  };
+
+  /** Appends b[from, to) to the run (kept only up to B64_GZIP_MAX). */
+  const append = (r: B64Run, b: Buffer, from: number, to: number) => {
+    const n = to - from;
+    if (!n) return;
+    if (r.size + n <= B64_GZIP_MAX) {
+      if (r.size + n > r.data.length) {
+        const grown = Buffer.allocUnsafe(Math.max(r.size + n, 2 * r.data.length, 256));
+        r.data.copy(grown, 0, 0, r.size);
+        r.data = grown;
+      }
+      b.copy(r.data, r.size, from, to);
+    } else r.data = EMPTY_BUFFER;
+    r.size += n;
   };
 
   /** Takes the run's bytes from b[i]; returns where it stopped (b.length: it may go on). */
   const collect = (b: Buffer, i: number): number => {
     const r = run!;
-    let from = i;
+    const from = i;
+    let lineStart = -1;
     for (; i < b.length; i++) {
       const c = b[i]!;
       if (r.padded ? c === 0x3d : isBase64Char(c) || c === 0x3d) {
         if (c === 0x3d) r.padded = true;
         r.line++;
-        r.indent = false;
+        r.indent = r.cr = false;
         continue;
       }
       // The indentation of a wrapped line (a YAML block scalar's), left to the decoder.
       if (r.indent && (c === 0x20 || c === 0x09)) continue;
       // A line break inside a wrapped run: after a line of a wrap width (the run's own, once
-      // known), or the LF of a CRLF. (After a single long line, what follows is other text.)
-      const wrapped = r.width ? r.line === r.width : B64_WRAP_WIDTHS.has(r.line);
-      if (!r.padded && ((c === 0x0d && wrapped) || (c === 0x0a && (wrapped || r.breakAt === i - 1)))) {
-        if (c === 0x0a) {
-          r.width ||= r.line;
-          r.line = 0;
-          r.indent = true;
-        }
-        r.breakAt = i;
+      // known). (After a single long line, what follows is other text.)
+      const wrapped = !r.padded && (r.width ? r.line === r.width : B64_WRAP_WIDTHS.has(r.line));
+      if (c === 0x0d && wrapped && !r.cr) {
+        r.cr = true;
         continue;
       }
+      if (c === 0x0a && (wrapped || r.cr)) {
+        r.width ||= r.line;
+        r.line = 0;
+        r.cr = false;
+        r.indent = true;
+        lineStart = i + 1;
+        continue;
+      }
+      r.end = c;
       break;
     }
-    if (i > from) {
-      r.size += i - from;
-      if (r.size <= B64_GZIP_MAX) r.parts.push(Buffer.from(b.subarray(from, i)));
-      else r.parts = [];
-    }
+    if (lineStart >= 0) r.lineStart = r.size + (lineStart - from);
+    append(r, b, from, i);
     return i;
   };
 
+  const begin = (start: number): B64Run => ({ start, data: EMPTY_BUFFER, size: 0, line: 0, width: 0, padded: false, cr: false, indent: false, lineStart: -1, end: -1 });
+
   return {
     push(b) {
+      if (!b.length) return;
       let i = 0;
+      const continuing = run !== undefined;
       if (run) {
         i = collect(b, 0);
         if (i < b.length) finish();
       }
-      // Runs start at `H4sI` with no base64 character before it; one straddling the
-      // pieces is found in the seam (the tail of the last piece and the start of this one).
-      if (!run && tail.length) {
+      // Runs start at `H4sI` with no base64 character before it. One that straddles pieces
+      // is found in the seam: the content's last bytes and the start of this piece.
+      if (!continuing && tail.length) {
         const seam = Buffer.concat([tail, b.subarray(0, B64_GZIP.length - 1)]);
-        const at = seam.indexOf(B64_GZIP);
-        if (at > 0 && at < tail.length && !isBase64Char(seam[at - 1]!)) {
-          run = { start: offset - tail.length + at, parts: [Buffer.from(seam.subarray(at, tail.length))], size: tail.length - at, line: tail.length - at, width: 0, padded: false, breakAt: -2, indent: false };
+        const at = seam.indexOf(B64_GZIP, Math.max(0, tail.length - (B64_GZIP.length - 1)));
+        const before = at > 0 ? seam[at - 1]! : undefined;
+        if (at !== -1 && at < tail.length && (before === undefined ? offset === tail.length : !isBase64Char(before))) {
+          run = begin(offset - tail.length + at);
+          append(run, seam, at, tail.length);
+          run.line = tail.length - at;
           i = collect(b, 0);
           if (i < b.length) finish();
         }
       }
       for (let at = b.indexOf(B64_GZIP, i); at !== -1 && !run; at = b.indexOf(B64_GZIP, at + 1)) {
-        if (at > 0 ? isBase64Char(b[at - 1]!) : offset > 0 && tail.length > 0 && isBase64Char(tail[tail.length - 1]!)) continue;
-        run = { start: offset + at, parts: [], size: 0, line: 0, width: 0, padded: false, breakAt: -2, indent: false };
+        const before = at > 0 ? b[at - 1] : tail[tail.length - 1];
+        if (before !== undefined && isBase64Char(before)) continue;
+        run = begin(offset + at);
         const end = collect(b, at);
         if (end < b.length) {
           finish();
@@ -631,7 +711,7 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
         }
       }
       offset += b.length;
-      tail = Buffer.from(b.subarray(Math.max(0, b.length - B64_GZIP.length)));
+      tail = b.length >= 4 ? Buffer.from(b.subarray(b.length - 4)) : Buffer.concat([tail, b]).subarray(-4);
     },
     end() {
       finish();

@@ -23,8 +23,8 @@ interface Run {
   largestBurst: number;
 }
 
-/** Streams `buf` through openContent in `piece`-sized pushes (as a file read would). */
-function run(buf: Uint8Array, path: string, opts: Partial<ContentOptions> = {}, piece = buf.length || 1): Run {
+/** Streams `buf` through openContent in `piece`-sized pushes (as a file read would), after a first push of `first` bytes if given. */
+function run(buf: Uint8Array, path: string, opts: Partial<ContentOptions> = {}, piece = buf.length || 1, first = 0): Run {
   const r: Run = { found: [], warnings: [], skipped: [], inflated: 0, largestBurst: 0 };
   const s = openContent(
     detector,
@@ -40,7 +40,8 @@ function run(buf: Uint8Array, path: string, opts: Partial<ContentOptions> = {}, 
     },
     { ...DEFAULT_CONTENT_OPTIONS, ...opts },
   );
-  for (let i = 0; i < buf.length; i += piece) s.push(Buffer.from(buf.subarray(i, i + piece)));
+  if (first) s.push(Buffer.from(buf.subarray(0, first)));
+  for (let i = first; i < buf.length; i += piece) s.push(Buffer.from(buf.subarray(i, i + piece)));
   s.end();
   return r;
 }
@@ -357,13 +358,18 @@ describe('gzip written as base64 inside other content (H4sI…)', () => {
   it("opens Terraform's base64gzip user data in a state file, named by where the run starts", () => {
     const script = `#!/bin/bash\nexport HF_TOKEN=${t}\ndocker run -e HF_TOKEN tgi\n`;
     const encoded = b64gz(script);
-    const state = JSON.stringify({ version: 4, resources: [{ instances: [{ attributes: { user_data_base64: encoded } }] }] }, null, 2);
+    // (Past the first 512 bytes, which are sniffed as one piece.)
+    const state = JSON.stringify({ version: 4, lineage: gen.body(600), resources: [{ instances: [{ attributes: { user_data_base64: encoded } }] }] }, null, 2);
     const at = state.indexOf(encoded);
-    // In any piece size: a run that straddles pushes, its `H4sI` too.
-    for (const piece of [state.length, 4096, 97, 7, 1]) {
-      const r = run(Buffer.from(state), 'infra/terraform.tfstate', {}, piece);
-      expect(r.found.map((f) => [f.path, f.m.secret, f.m.line, f.m.column]), `piece ${piece}`).toEqual([[`infra/terraform.tfstate!base64-gzip@${at}`, t, 2, 17]]);
-      expect(r.warnings).toEqual([]);
+    expect(at).toBeGreaterThan(600);
+    // In any piece size, 1 to 3 bytes too: a run that straddles pushes, its `H4sI` too.
+    for (const piece of [state.length, 4096, 97, 7, 5, 3, 2, 1]) {
+      for (const shift of piece < 8 ? [0, 1, 2, 3] : [0]) {
+        // (A first piece of another size moves every boundary.)
+        const r = run(Buffer.from(state), 'infra/terraform.tfstate', {}, piece, 600 + shift);
+        expect(r.found.map((f) => [f.path, f.m.secret, f.m.line, f.m.column]), `piece ${piece} shift ${shift}`).toEqual([[`infra/terraform.tfstate!base64-gzip@${at}`, t, 2, 17]]);
+        expect(r.warnings).toEqual([]);
+      }
     }
   });
 
@@ -379,6 +385,41 @@ describe('gzip written as base64 inside other content (H4sI…)', () => {
       expect(r.found[0]!.path).toBe(`cloud-init.yaml!base64-gzip@${yaml.indexOf('H4sI')}`);
       expect(r.warnings, eol).toEqual([]);
     }
+  });
+
+  it('ends a wrapped run whose last line is a full one where the next YAML key starts, without a warning', () => {
+    // Content whose base64 fills its last line exactly, at 76 and at 64 columns.
+    for (const width of [76, 64]) {
+      let text = `HF_TOKEN=${t}\n`;
+      let encoded = '';
+      for (let pad = 0; ; pad++) {
+        encoded = b64gz(`${'#'.repeat(pad)}\n${text}`);
+        // (No padding: `=` would end the run by itself.)
+        if (encoded.length % width === 0 && encoded.length > width && !encoded.endsWith('=')) break;
+      }
+      const block = encoded.replace(new RegExp(`.{${width}}`, 'g'), '    $&\n');
+      const yaml = `data:\n  env.gz: |\n${block}  other: value\nkind: ConfigMap\n`;
+      const r = run(Buffer.from(yaml), 'cm.yaml');
+      expect(r.found.map((f) => f.m.secret), `${width}`).toEqual([t]);
+      expect(r.warnings, `${width}`).toEqual([]);
+    }
+  });
+
+  it('says at most 8 times that runs are damaged, then leaves the rest closed and lists them once', () => {
+    const broken = b64gz(`HF_TOKEN=${t}\n${'x'.repeat(2000)}`).slice(0, 60);
+    const text = Array.from({ length: 50 }, (_, i) => `k${i}: ${broken}\n`).join('');
+    const r = run(Buffer.from(text), 'many.yaml');
+    expect(r.warnings).toHaveLength(8);
+    expect(r.skipped).toEqual([{ path: expect.stringMatching(/^many\.yaml!base64-gzip@\d+$/), reason: 'more base64 gzip than hfleaks opens in one file (256, or 8 damaged); the rest read as text only' }]);
+  });
+
+  it('lists a run nested deeper than --archive-depth instead of opening it', () => {
+    const inner = b64gz(`HF_TOKEN=${t}\n`);
+    const outer = b64gz(`env: ${inner}\n`);
+    const r = run(Buffer.from(`v: ${outer}\n`), 'n.yaml', { archiveDepth: 1 });
+    expect(r.found).toEqual([]);
+    expect(r.skipped).toEqual([{ path: 'n.yaml!base64-gzip@3!base64-gzip@5', reason: 'base64 gzip nested deeper than --archive-depth 1; read as text only' }]);
+    expect(run(Buffer.from(`v: ${outer}\n`), 'n.yaml', { archiveDepth: 2 }).found.map((f) => f.path)).toEqual(['n.yaml!base64-gzip@3!base64-gzip@5']);
   });
 
   it('leaves alone H4sI inside a longer base64 run, and text that is no gzip', () => {
@@ -403,7 +444,7 @@ describe('gzip written as base64 inside other content (H4sI…)', () => {
 
   it('counts as an archive level (not opened with --archive-depth 0) and as a decoding (not with --no-decode)', () => {
     const text = Buffer.from(`user_data: ${b64gz(`HF_TOKEN=${t}\n`)}\n`);
-    expect(run(text, 'a.yaml', { archiveDepth: 0 }).found).toEqual([]);
+    expect(run(text, 'a.yaml', { archiveDepth: 0 })).toMatchObject({ found: [], skipped: [{ path: 'a.yaml!base64-gzip@11', reason: 'base64 gzip not opened (--archive-depth 0); read as text only' }] });
     const plain = createDetector(builtinRules(), { decode: false });
     const found: string[] = [];
     const s = openContent(plain, 'a.yaml', { match: (_p, m) => found.push(m.secret), warn: () => undefined, skip: () => undefined });
