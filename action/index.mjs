@@ -3530,18 +3530,16 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget) {
   let run;
   let opened = 0;
   let damaged = 0;
-  const listed = /* @__PURE__ */ new Set();
+  let listed;
+  let members;
   const list = (start, reason) => {
-    if (listed.has(reason)) return;
-    listed.add(reason);
+    if (listed?.has(reason)) return;
+    (listed ??= /* @__PURE__ */ new Set()).add(reason);
     sink.skip(`${path2}!base64-gzip@${start}`, reason);
   };
-  const members = {
-    ...sink,
-    warn: (message2) => {
-      damaged++;
-      if (damaged <= B64_GZIP_DAMAGED) sink.warn(message2);
-    }
+  const warn = (message2) => {
+    damaged++;
+    if (damaged <= B64_GZIP_DAMAGED) sink.warn(message2);
   };
   const finish2 = () => {
     const r2 = run;
@@ -3556,7 +3554,8 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget) {
     if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return list(r2.start, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
     opened++;
     const name = `${path2}!base64-gzip@${r2.start}`;
-    const trial = { proved: () => void 0, failed: (message2) => members.warn(`${name}: corrupt gzip data (${message2}); what was decompressed was scanned`) };
+    const trial = { proved: () => void 0, failed: (message2) => warn(`${name}: corrupt gzip data (${message2}); what was decompressed was scanned`) };
+    members ??= { ...sink, warn };
     const gz = gzipStream(detector, name, members, opts, depth, budget, trial, name);
     gz.push(decoded);
     gz.end();

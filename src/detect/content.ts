@@ -585,20 +585,19 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
   let run: B64Run | undefined;
   let opened = 0;
   let damaged = 0;
-  const listed = new Set<string>();
+  // (Made when first needed: most contents, every blob of a history among them, hold no run.)
+  let listed: Set<string> | undefined;
+  let members: ContentSink | undefined;
   const list = (start: number, reason: string) => {
-    if (listed.has(reason)) return;
-    listed.add(reason);
+    if (listed?.has(reason)) return;
+    (listed ??= new Set()).add(reason);
     sink.skip(`${path}!base64-gzip@${start}`, reason);
   };
   // Every problem an embedded gzip reports counts against B64_GZIP_DAMAGED, and only so
   // many are said: a file of damaged runs costs a few decoders, not one each.
-  const members: ContentSink = {
-    ...sink,
-    warn: (message) => {
-      damaged++;
-      if (damaged <= B64_GZIP_DAMAGED) sink.warn(message);
-    },
+  const warn = (message: string) => {
+    damaged++;
+    if (damaged <= B64_GZIP_DAMAGED) sink.warn(message);
   };
 
   const finish = () => {
@@ -616,7 +615,8 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
     if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return list(r.start, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
     opened++;
     const name = `${path}!base64-gzip@${r.start}`;
-    const trial: Trial = { proved: () => undefined, failed: (message) => members.warn(`${name}: corrupt gzip data (${message}); what was decompressed was scanned`) };
+    const trial: Trial = { proved: () => undefined, failed: (message) => warn(`${name}: corrupt gzip data (${message}); what was decompressed was scanned`) };
+    members ??= { ...sink, warn };
     const gz = gzipStream(detector, name, members, opts, depth, budget, trial, name);
     gz.push(decoded);
     gz.end();
