@@ -65,7 +65,8 @@ function readConfig(path: string, shown: string): string {
 export function findConfig(root: string, cwd: string, names = DEFAULT_CONFIG_NAMES): { path: string; shown: string } | undefined {
   // (Shown relative to the root: `.hfleaks.json`, or `../.hfleaks.json` from above it.)
   const tree = workTreeTop(root);
-  const stop = tree.top ?? (relative(cwd, root).startsWith('..') ? root : resolve(cwd));
+  // (Someone else's checkout named as the root: its config, nothing above it.)
+  const stop = tree.top ?? tree.foreign ?? (relative(cwd, root).startsWith('..') ? root : resolve(cwd));
   for (let dir = resolve(root); ; dir = dirname(dir)) {
     // Someone else's repository: nothing at its top or above it decides this scan, but
     // the directory the user named (a checkout mounted into a container, `sudo`).

@@ -504,6 +504,11 @@ describe('config and rules', () => {
     // into a container, scanned with sudo) keeps its own config.
     const named = await runJson(['scan', shared], { cwd: elsewhere });
     expect(named.report.findings).toEqual([]);
+    // And named from the directory above it, that directory's config still doesn't apply.
+    const parent = tree({ '.hfleaks.json': JSON.stringify({ disableRules: ['hf-user-access-token'] }), 'co/.git/HEAD': 'ref: refs/heads/main\n', 'co/a.env': `HF_TOKEN=${t}\n` });
+    execFileSync('chown', ['-R', '65534:65534', join(parent, 'co', '.git')]);
+    const below = await runJson(['scan', 'co'], { cwd: parent });
+    expect(below.report.findings.map((f: any) => f.rule)).toEqual(['hf-user-access-token']);
     // The same layout owned by this user is a project: its config applies, and a note says so.
     execFileSync('chown', ['-R', `${process.getuid!()}:${process.getgid!()}`, join(shared, '.git')]);
     const own = await runCli(['scan', join(shared, 'victim', 'build')], { cwd: elsewhere });
