@@ -2768,1018 +2768,6 @@ var init_lazy = __esm({
   }
 });
 
-// src/detect/scanner.ts
-import { isAscii } from "node:buffer";
-function splitAt(buf, a, b3) {
-  for (let i = b3 - 1; i >= Math.max(a, b3 - 3); i--) {
-    const c3 = buf[i];
-    if ((c3 & 192) === 128) continue;
-    const need = c3 >= 240 && c3 <= 244 ? 4 : c3 >= 224 && c3 <= 239 ? 3 : c3 >= 194 && c3 <= 223 ? 2 : 1;
-    if (need <= b3 - i) return void 0;
-    if (i + need > buf.length) return { at: i, units: need === 4 ? 2 : 1, over: need - (b3 - i) };
-    const whole = buf.toString("utf8", i, i + need);
-    if (!whole.includes("\uFFFD")) return { at: i, units: whole.length, over: need - (b3 - i) };
-    let m2 = 1;
-    while (m2 < need && buf.toString("utf8", i, i + m2 + 1) === "\uFFFD") m2++;
-    return i + m2 > b3 ? { at: i, units: 1, over: i + m2 - b3 } : void 0;
-  }
-  return void 0;
-}
-function charCount(buf, a, b3, skip = 0) {
-  if (b3 <= a) return 0;
-  if (isAscii(buf.subarray(a, b3))) return b3 - a;
-  const s = Math.min(b3, a + skip);
-  const cut = splitAt(buf, s, b3);
-  return buf.toString("utf8", s, cut ? cut.at : b3).length + (cut?.units ?? 0);
-}
-function textForm(head) {
-  if (head[0] === 255 && head[1] === 254 && head[2] === 0 && head[3] === 0) return "utf32le";
-  if (head[0] === 0 && head[1] === 0 && head[2] === 254 && head[3] === 255) return "utf32be";
-  if (head[0] === 255 && head[1] === 254) return "utf16le";
-  if (head[0] === 254 && head[1] === 255) return "utf16be";
-  return "utf8";
-}
-function nlWidth(form) {
-  return form === "utf8" ? 1 : form === "utf16le" || form === "utf16be" ? 2 : 4;
-}
-function unitCount(buf, a, b3, form) {
-  const width = nlWidth(form);
-  if (b3 <= a) return 0;
-  if (width === 2) return b3 - a >> 1;
-  let n = 0;
-  for (let i = a; i + 4 <= b3; i += 4) n += (form === "utf32le" ? buf.readUInt32LE(i) : buf.readUInt32BE(i)) > 65535 ? 2 : 1;
-  return n;
-}
-function countNewlines(buf, a, b3, form) {
-  const hay = buf.subarray(0, b3);
-  let n = 0;
-  for (let i = nextNewline(hay, a, form); i !== -1; i = nextNewline(hay, i + 1, form)) n++;
-  return n;
-}
-function lastNewline(buf, before, form) {
-  if (form === "utf8") return before > 0 ? buf.lastIndexOf(NL, before - 1) : -1;
-  const nl = NL_UNIT[form];
-  const w2 = nl.length;
-  for (let i = before >= w2 ? buf.lastIndexOf(nl, before - w2) : -1; i !== -1; i = i > 0 ? buf.lastIndexOf(nl, i - 1) : -1) {
-    if (i % w2 === 0) return i;
-  }
-  return -1;
-}
-function nextNewline(buf, from, form, limit = buf.length) {
-  const hay = limit < buf.length ? buf.subarray(0, limit) : buf;
-  if (form === "utf8") return hay.indexOf(NL, from);
-  const nl = NL_UNIT[form];
-  for (let i = hay.indexOf(nl, from); i !== -1; i = hay.indexOf(nl, i + 1)) if (i % nl.length === 0) return i;
-  return -1;
-}
-function wideBom(buf, width) {
-  if (width === 2) return buf[0] === 255 || buf[0] === 254 ? 2 : 0;
-  const le2 = buf[0] === 255 && buf[1] === 254 && buf[2] === 0 && buf[3] === 0;
-  const be2 = buf[0] === 0 && buf[1] === 0 && buf[2] === 254 && buf[3] === 255;
-  return le2 || be2 ? 4 : 0;
-}
-function bomBytes(buf, base2, form) {
-  if (base2 !== 0) return 0;
-  if (form !== "utf8") return nlWidth(form);
-  return buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? 3 : 0;
-}
-function wideForm(h3) {
-  switch (h3.decoding?.[0]) {
-    case "utf16le":
-      return { width: 2, le: true };
-    case "utf16be":
-      return { width: 2, le: false };
-    case "utf32le":
-      return { width: 4, le: true };
-    case "utf32be":
-      return { width: 4, le: false };
-    default:
-      return void 0;
-  }
-}
-function hitsToMatches(buf, hits, state, base2, form) {
-  const out = [];
-  let counted = 0;
-  let lines = state.lines;
-  let prev;
-  for (const h3 of hits.sort((x3, y2) => x3.start - y2.start)) {
-    const newlines = countNewlines(buf, counted, h3.start, form);
-    lines += newlines;
-    counted = h3.start;
-    const same = newlines === 0 ? prev : void 0;
-    const nl = same ? same.nl : lastNewline(buf, h3.start, form);
-    const wide = wideForm(h3);
-    let column;
-    if (form !== "utf8") {
-      const lineStart = nl === -1 ? bomBytes(buf, base2, form) : nl + nlWidth(form);
-      column = same?.column !== void 0 ? same.column + unitCount(buf, same.at, h3.start, form) : unitCount(buf, lineStart, h3.start, form) + (nl === -1 ? state.col : 0) + 1;
-    } else if (wide) {
-      const { width, le: le2 } = wide;
-      let nlBytes = 1;
-      if (le2 && nl !== -1 && (h3.start - nl) % width === 0) while (nlBytes < width && buf[nl + nlBytes] === 0) nlBytes++;
-      const lineStart = nl === -1 ? 0 : nl + (nlBytes === width ? width : 1);
-      const bom = nl === -1 && base2 === 0 ? wideBom(buf, width) : 0;
-      column = Math.max(0, Math.floor((h3.start - lineStart - bom) / width)) + (nl === -1 ? state.col : 0) + 1;
-    } else {
-      const bom = nl === -1 ? bomBytes(buf, base2, "utf8") : 0;
-      column = same?.column !== void 0 ? same.column + charCount(buf, same.at, h3.start) : charCount(buf, nl === -1 ? bom : nl + 1, h3.start, nl === -1 ? state.carried ?? 0 : 0) + (nl === -1 ? state.col : 0) + 1;
-    }
-    prev = { at: h3.start, nl, ...form === "utf8" && wide ? {} : { column } };
-    const lineFrom = Math.max(nl === -1 ? 0 : nl + nlWidth(form), h3.start - LINE_WINDOW);
-    let lineTo = nextNewline(buf, h3.start, form, Math.min(buf.length, h3.start + LINE_WINDOW));
-    if (lineTo === -1) lineTo = Math.min(buf.length, h3.start + LINE_WINDOW);
-    const line = buf.subarray(lineFrom, lineTo);
-    const allowed = line.includes(ALLOW) || line.includes(ALLOW16) || line.includes(ALLOW32);
-    out.push({
-      ruleId: h3.ruleId,
-      secret: h3.secret,
-      offset: base2 + h3.start,
-      line: lines + 1,
-      column,
-      ...h3.decoding ? { decoding: h3.decoding } : {},
-      ...h3.jwt ? { jwt: h3.jwt } : {},
-      ...allowed ? { allowed } : {},
-      context: buf.toString("latin1", Math.max(0, h3.start - CONTEXT), Math.min(buf.length, h3.start + CONTEXT))
-    });
-  }
-  return out;
-}
-function scanWhole(detector, buf, form) {
-  const hits = detector.scan(buf);
-  return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0, form ?? textForm(buf)) : [];
-}
-function scanLines(detector, texts) {
-  const out = texts.map(() => []);
-  if (!texts.length) return out;
-  for (const m2 of scanWhole(detector, Buffer.from(texts.join("\n")), "utf8")) out[m2.line - 1]?.push({ ...m2, line: 1 });
-  return out;
-}
-var ALLOW, ALLOW16, ALLOW32, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, NL_UNIT, DEFAULT_CHUNK, ChunkScanner;
-var init_scanner = __esm({
-  "src/detect/scanner.ts"() {
-    "use strict";
-    ALLOW = Buffer.from("hfleaks:allow", "latin1");
-    ALLOW16 = Buffer.from("hfleaks:allow", "utf16le");
-    ALLOW32 = Buffer.from([..."hfleaks:allow"].map((c3) => `${c3}\0\0\0`).join(""), "latin1");
-    LINE_WINDOW = 4096;
-    CONTEXT = 600;
-    NL = 10;
-    LOOK_BEHIND = 64;
-    NL_UNIT = {
-      utf16le: Buffer.from([10, 0]),
-      utf16be: Buffer.from([0, 10]),
-      utf32le: Buffer.from([10, 0, 0, 0]),
-      utf32be: Buffer.from([0, 0, 0, 10])
-    };
-    DEFAULT_CHUNK = 1 << 20;
-    ChunkScanner = class {
-      constructor(detector, onMatch, chunk = DEFAULT_CHUNK, cells) {
-        this.detector = detector;
-        this.onMatch = onMatch;
-        this.cells = cells;
-        this.overlap = Math.max(4096, detector.maxTokenBytes * 4 + LOOK_BEHIND);
-        this.capacity = this.overlap + Math.max(chunk, this.overlap);
-        this.buf = Buffer.alloc(0);
-      }
-      detector;
-      onMatch;
-      cells;
-      buf;
-      overlap;
-      capacity;
-      /** A first piece held without copying: content pushed whole is scanned in place. */
-      pending;
-      len = 0;
-      /** Stream offset of buf[0]. */
-      base = 0;
-      /** Hits starting before this (window-relative) offset were already reported. */
-      done = 0;
-      state = { lines: 0, col: 0 };
-      /** Known from the stream's first bytes, at the first window. */
-      form;
-      bytes = 0;
-      /** Length in characters of the longest line seen across windows (0 if all were short). */
-      longestLine = 0;
-      push(data) {
-        if (data.length === 0) return;
-        if (this.len === 0 && !this.pending && data.length <= this.capacity) {
-          this.pending = data;
-          this.bytes += data.length;
-          return;
-        }
-        if (this.pending) {
-          const p2 = this.pending;
-          this.pending = void 0;
-          this.bytes -= p2.length;
-          this.append(p2);
-        }
-        this.append(data);
-      }
-      append(data) {
-        if (this.buf.length < this.capacity) {
-          const next = Buffer.allocUnsafe(Math.min(this.capacity, Math.max(this.len + data.length, 2 * this.buf.length, 65536)));
-          this.buf.copy(next, 0, 0, this.len);
-          this.buf = next;
-        }
-        let off = 0;
-        while (off < data.length) {
-          const n = Math.min(data.length - off, this.buf.length - this.len);
-          data.copy(this.buf, this.len, off, off + n);
-          this.len += n;
-          off += n;
-          this.bytes += n;
-          if (this.len === this.capacity) this.flush(false);
-          else if (this.len === this.buf.length) {
-            const next = Buffer.allocUnsafe(Math.min(this.capacity, 2 * this.buf.length));
-            this.buf.copy(next, 0, 0, this.len);
-            this.buf = next;
-          }
-        }
-      }
-      end() {
-        if (this.pending) {
-          const p2 = this.pending;
-          this.pending = void 0;
-          const hits = this.detector.scan(p2, 0, p2.length, this.cells);
-          if (hits.length) for (const m2 of hitsToMatches(p2, hits, this.state, 0, textForm(p2))) this.onMatch(m2);
-          return;
-        }
-        this.flush(true);
-      }
-      flush(final) {
-        const w2 = this.buf.subarray(0, this.len);
-        const form = this.form ??= textForm(w2);
-        const to2 = final ? this.len : this.len - this.overlap;
-        const chars = Math.floor(this.len / nlWidth(form));
-        if (final && this.len > 0 && lastNewline(w2, this.len, form) === -1 && this.state.col + chars > this.longestLine && this.state.col > 0) {
-          this.longestLine = this.state.col + chars;
-        }
-        if (to2 > this.done) {
-          const hits = this.detector.scan(w2, this.done, to2, this.cells && { ...this.cells, start: this.cells.start - this.base, end: this.cells.end - this.base });
-          if (hits.length) for (const m2 of hitsToMatches(w2, hits, this.state, this.base, form)) this.onMatch(m2);
-        }
-        if (final) return;
-        const shift = this.len - this.overlap - LOOK_BEHIND & ~3;
-        this.advanceState(w2, shift, form);
-        this.buf.copy(this.buf, 0, shift, this.len);
-        this.base += shift;
-        this.len -= shift;
-        this.done = Math.max(0, to2 - shift);
-      }
-      advanceState(w2, shift, form) {
-        const nl = lastNewline(w2, shift, form);
-        const count2 = (a, skip) => form === "utf8" ? charCount(w2, a, shift, skip) : unitCount(w2, a, shift, form);
-        const carried = form === "utf8" ? splitAt(w2, Math.max(0, shift - 3), shift)?.over ?? 0 : 0;
-        if (nl === -1) {
-          this.state = { lines: this.state.lines, col: this.state.col + count2(bomBytes(w2, this.base, form), this.state.carried ?? 0), carried };
-          if (this.state.col > this.longestLine) this.longestLine = this.state.col;
-        } else {
-          this.state = { lines: this.state.lines + countNewlines(w2, 0, shift, form), col: count2(nl + nlWidth(form), 0), carried };
-        }
-      }
-    };
-  }
-});
-
-// src/detect/tar.ts
-function isTar(b3) {
-  if (b3.length < BLOCK) return false;
-  if (String.fromCharCode(...b3.subarray(257, 262)) !== "ustar") return false;
-  return checksumOk(b3.subarray(0, BLOCK));
-}
-function checksumOk(h3) {
-  const want = octal(h3.subarray(148, 156));
-  if (want === void 0) return false;
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : h3[i];
-  return sum === want;
-}
-function octal(f3) {
-  if (f3[0] & 128) {
-    let n = 0;
-    for (let i = 1; i < f3.length; i++) n = n * 256 + f3[i];
-    return n;
-  }
-  const s = String.fromCharCode(...f3).replace(/[\0 ]+$/, "").trim();
-  return /^[0-7]+$/.test(s) ? parseInt(s, 8) : s === "" ? 0 : void 0;
-}
-function text(f3) {
-  const nul = f3.indexOf(0);
-  return Buffer.from(f3.subarray(0, nul === -1 ? f3.length : nul)).toString("utf8");
-}
-function tarReader(ev) {
-  const header = new Uint8Array(BLOCK);
-  let have = 0;
-  let member;
-  let collect;
-  let collected = 0;
-  let collectKind = "";
-  let left2 = 0;
-  let pad = 0;
-  let longName;
-  let paxPath;
-  let broken = false;
-  let rest;
-  const other = (d2) => (rest ??= ev.rest()).push(d2);
-  const startEntry = () => {
-    other(header.slice());
-    if (header.every((b3) => b3 === 0)) return;
-    if (!checksumOk(header)) {
-      ev.warn("a tar header with a bad checksum");
-      broken = true;
-      return;
-    }
-    const size = octal(header.subarray(124, 136)) ?? 0;
-    const type = String.fromCharCode(header[156]);
-    const posix = String.fromCharCode(...header.subarray(257, 263)) === "ustar\0";
-    const prefix = posix ? text(header.subarray(345, 500)) : "";
-    const base2 = text(header.subarray(0, 100));
-    const name = paxPath ?? longName ?? (prefix ? `${prefix}/${base2}` : base2);
-    left2 = size;
-    pad = (BLOCK - size % BLOCK) % BLOCK;
-    if (type === "L" || type === "x") {
-      collect = [];
-      collected = 0;
-      collectKind = type;
-      if (left2 === 0) finishData();
-      return;
-    }
-    longName = void 0;
-    if (type !== "g") paxPath = void 0;
-    if (type === "0" || type === "\0" || type === "7") {
-      member = ev.member(name);
-      if (left2 === 0) finishData();
-    }
-  };
-  const finishData = () => {
-    member?.end();
-    member = void 0;
-    if (collect) {
-      const body = Buffer.concat(collect);
-      collect = void 0;
-      if (collectKind === "L") longName = text(body) || void 0;
-      else paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"))?.[1] ?? paxPath;
-    }
-  };
-  return {
-    push(d2) {
-      let i = 0;
-      while (i < d2.length) {
-        if (broken) return other(d2.subarray(i));
-        if (left2 > 0) {
-          const n2 = Math.min(left2, d2.length - i);
-          const piece = d2.subarray(i, i + n2);
-          if (member) member.push(piece);
-          else {
-            if (collect && collected < MAX_META) {
-              collect.push(piece.slice(0, MAX_META - collected));
-              collected += piece.length;
-            }
-            other(piece);
-          }
-          left2 -= n2;
-          i += n2;
-          if (left2 === 0) finishData();
-          continue;
-        }
-        if (pad > 0) {
-          const n2 = Math.min(pad, d2.length - i);
-          other(d2.subarray(i, i + n2));
-          pad -= n2;
-          i += n2;
-          continue;
-        }
-        const n = Math.min(BLOCK - have, d2.length - i);
-        header.set(d2.subarray(i, i + n), have);
-        have += n;
-        i += n;
-        if (have === BLOCK) {
-          have = 0;
-          startEntry();
-        }
-      }
-    },
-    end() {
-      if (member || collect) finishData();
-      if (have) other(header.slice(0, have));
-      rest?.end();
-    }
-  };
-}
-var BLOCK, MAX_META;
-var init_tar = __esm({
-  "src/detect/tar.ts"() {
-    "use strict";
-    BLOCK = 512;
-    MAX_META = 1 << 20;
-  }
-});
-
-// src/detect/content.ts
-import { isUtf8 } from "node:buffer";
-function isArchiveDepth(n) {
-  return typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= 10;
-}
-function isGzip(b3) {
-  if (b3[0] !== 31 || b3[1] !== 139 || b3[2] !== 8 || (b3[3] & 224) !== 0) return false;
-  const flags = b3[3];
-  let at2 = 10;
-  if (flags & 4) at2 += 2 + (b3[10] | b3[11] << 8);
-  for (const bit of [8, 16]) {
-    if (!(flags & bit)) continue;
-    const nul = b3.indexOf(0, at2);
-    if (nul === -1) return b3.length < 64 << 10;
-    at2 = nul + 1;
-  }
-  return at2 <= b3.length || b3.length < 64 << 10;
-}
-function isZip(b3) {
-  return b3[0] === 80 && b3[1] === 75 && b3[2] === 3 && b3[3] === 4;
-}
-function memberName(path2) {
-  const base2 = path2.slice(path2.lastIndexOf("/") + 1).replace(/^.*!/, "");
-  return base2.replace(/\.(gz|tgz)$/i, (m2) => m2.toLowerCase() === ".tgz" ? ".tar" : "") || "content";
-}
-function openContent(detector, path2, sink, opts = DEFAULT_CONTENT_OPTIONS) {
-  return open(detector, path2, sink, opts, 0, { left: opts.archiveBytes, cut: /* @__PURE__ */ new Set() });
-}
-function open(detector, path2, sink, opts, depth, budget) {
-  let inner;
-  let head;
-  const decide = (first) => {
-    const kind = isGzip(first) ? "gzip data" : isZip(first) ? "zip archive" : isTar(first) ? "tar archive" : void 0;
-    if (kind === "tar archive" && depth < opts.archiveDepth && path2.split("!").length <= MAX_NESTING) return tarStream(detector, path2, sink, opts, depth, budget, plain);
-    if (kind && kind !== "tar archive" && depth < opts.archiveDepth) {
-      const archive = kind === "gzip data" ? gzipStream : zipStream;
-      const inMembers = /* @__PURE__ */ new Set();
-      const members = {
-        ...sink,
-        match: (p2, m2) => {
-          inMembers.add(m2.secret);
-          sink.match(p2, m2);
-        }
-      };
-      return tentative(kind, path2, sink, () => plain(first, inMembers), (t2) => archive(detector, path2, members, opts, depth, budget, t2));
-    }
-    if (kind) sink.skip(path2, opts.archiveDepth === 0 ? "archive not opened (--archive-depth 0)" : `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
-    return plain(first);
-  };
-  const plain = (first, reported) => {
-    const scanner = new ChunkScanner(detector, (m2) => reported?.has(m2.secret) || sink.match(path2, m2), void 0, npyCells(first));
-    classify(first, path2, sink);
-    const embedded = detector.decodes ? embeddedGzip(detector, path2, sink, opts, depth, budget) : void 0;
-    return {
-      push: (d2) => {
-        const b3 = Buffer.isBuffer(d2) ? d2 : Buffer.from(d2.buffer, d2.byteOffset, d2.byteLength);
-        embedded?.push(b3);
-        scanner.push(b3);
-      },
-      end: () => {
-        embedded?.end();
-        scanner.end();
-        if (scanner.longestLine >= LONG_LINE) {
-          sink.note?.(path2, "long-line");
-          sink.warn(`${path2}: a single line of ${Math.round(scanner.longestLine / MB)} MB; scanned in chunks`);
-        }
-      }
-    };
-  };
-  return {
-    push(data) {
-      if (inner) return inner.push(data);
-      if (!head && data.length >= SNIFF_BYTES) {
-        inner = decide(data);
-        return inner.push(data);
-      }
-      head = head ? Buffer.concat([head, data]) : Buffer.from(data);
-      if (head.length < SNIFF_BYTES) return;
-      inner = decide(head);
-      const h3 = head;
-      head = void 0;
-      inner.push(h3);
-    },
-    end() {
-      if (!inner) {
-        inner = decide(head ?? Buffer.alloc(0));
-        if (head?.length) inner.push(head);
-      }
-      inner.end();
-    }
-  };
-}
-function npyCells(b3) {
-  if (b3.length < 12 || b3[0] !== 147 || Buffer.from(b3.buffer, b3.byteOffset + 1, 5).toString("latin1") !== "NUMPY") return void 0;
-  const v1 = b3[6] === 1;
-  const size = v1 ? b3[8] | b3[9] << 8 : (b3[8] | b3[9] << 8 | b3[10] << 16) + b3[11] * 2 ** 24;
-  const start = (v1 ? 10 : 12) + size;
-  if (start > b3.length) return void 0;
-  const header = Buffer.from(b3.buffer, b3.byteOffset, start).toString("latin1");
-  const m2 = /['"]descr['"]\s*:\s*['"][<>|=]?([US])(\d+)['"]/.exec(header);
-  const shape = /['"]shape['"]\s*:\s*\(([\d\s,]*)\)/.exec(header);
-  if (!m2 || !shape || !/['"]fortran_order['"]/.test(header)) return void 0;
-  const unit = m2[1] === "U" ? 4 : 1;
-  const width = Number(m2[2]) * unit;
-  const count2 = shape[1].split(",").filter((d2) => d2.trim()).reduce((n, d2) => n * Number(d2), 1);
-  return width > 0 && Number.isSafeInteger(count2 * width) ? { start, end: start + count2 * width, width, unit } : void 0;
-}
-function tarStream(detector, path2, sink, opts, depth, budget, plain) {
-  return tarReader({
-    // A tar level inflates nothing (each member is bytes of the input): it does not count
-    // against --archive-depth, so an OCI image's gzip layers open from a .tar.gz too.
-    member: (name) => open(detector, `${path2}!${name}`, sink, opts, depth, budget),
-    rest: () => plain(new Uint8Array(0)),
-    warn: (reason) => sink.warn(`${path2}: ${reason}; the rest is scanned as raw bytes`)
-  });
-}
-function classify(first, path2, sink) {
-  const head = first.subarray(0, SNIFF);
-  if (head.length === 0) return;
-  const wideText = textForm(head) !== "utf8";
-  if (head.indexOf(0) !== -1) {
-    if (!wideText) sink.note?.(path2, "binary");
-    return;
-  }
-  let end = head.length;
-  if (first.length > SNIFF) while (end > head.length - 4 && end > 0 && (head[end - 1] & 192) === 128) end--;
-  if (first.length > SNIFF && end > 0 && head[end - 1] >= 192) end--;
-  if (!isUtf8(head.subarray(0, end))) {
-    sink.note?.(path2, "invalid-utf8");
-    sink.warn(`${path2}: not valid UTF-8; scanned as bytes`);
-  }
-}
-function charge(budget, chunk, member, path2, sink, opts) {
-  sink.inflated?.(chunk.length);
-  const fits = Math.min(chunk.length, budget.left);
-  budget.left -= fits;
-  if (fits < chunk.length && !budget.cut.has(path2)) {
-    budget.cut.add(path2);
-    sink.skip(path2, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
-  }
-  if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
-  return fits === chunk.length;
-}
-function tentative(kind, path2, sink, raw, archive) {
-  let held = [];
-  let heldBytes = 0;
-  let proved = false;
-  let dropped = false;
-  let fallback;
-  const trial = {
-    proved: () => {
-      proved = true;
-    },
-    failed: (message2) => {
-      if (fallback) return;
-      sink.warn(`${path2}: corrupt ${kind} (${message2}); ${dropped ? `the ${Math.ceil(heldBytes / 1024)} KB before the damage and all after it scanned as raw bytes` : "scanned as raw bytes"}`);
-      const pieces = held;
-      held = [];
-      fallback = raw();
-      for (const p2 of pieces) fallback.push(p2);
-    }
-  };
-  const inner = archive(trial);
-  return {
-    push(d2) {
-      if (fallback) return fallback.push(d2);
-      held.push(d2);
-      heldBytes += d2.length;
-      inner.push(d2);
-      const keep = proved ? TAIL : HOLD;
-      while (!fallback && held.length > 1 && heldBytes - held[0].length >= keep) {
-        heldBytes -= held.shift().length;
-        dropped = true;
-      }
-    },
-    end() {
-      if (!fallback) inner.end();
-      if (!fallback && !proved) trial.failed("no member found");
-      fallback?.end();
-    }
-  };
-}
-function crc32Of() {
-  return zlib().crc32;
-}
-function trailerCheck(failed2) {
-  const crc32 = crc32Of();
-  let crc = 0;
-  let size = 0;
-  let fed = 0;
-  const recent = [];
-  const bytes2 = (from, to2) => {
-    if (from < 0 || !recent.length || from < recent[0].at) return void 0;
-    const out = Buffer.alloc(to2 - from);
-    for (const { at: at2, d: d2 } of recent) {
-      const [a, b3] = [Math.max(from, at2), Math.min(to2, at2 + d2.length)];
-      if (a < b3) out.set(d2.subarray(a - at2, b3 - at2), a - from);
-    }
-    return out;
-  };
-  return {
-    input(d2) {
-      recent.push({ at: fed, d: d2 });
-      fed += d2.length;
-      while (recent.length > 1 && fed - recent[1].at >= TRAILER_WINDOW) recent.shift();
-    },
-    output(d2) {
-      if (!crc32) return;
-      crc = crc32(d2, crc);
-      size = size + d2.length >>> 0;
-    },
-    /** A member ended where the input reached `end` (the start of the next, or the end). */
-    member(end) {
-      if (!crc32) return;
-      const matches = (at2) => {
-        if (at2 < 18) return false;
-        const t2 = bytes2(at2 - 8, at2);
-        return !t2 || t2.readUInt32LE(0) === crc >>> 0 && t2.readUInt32LE(4) === size;
-      };
-      let ok = end === void 0 ? false : matches(end);
-      if (end === void 0) {
-        const tail = bytes2(Math.max(recent[0]?.at ?? 0, fed - TRAILER_WINDOW), fed);
-        let last = fed;
-        if (tail) for (let i = tail.length - 1; i >= 0 && tail[i] === 0; i--) last--;
-        for (let at2 = last; at2 <= fed && !ok; at2++) ok = matches(at2);
-      }
-      if (!ok) failed2();
-      crc = size = 0;
-    }
-  };
-}
-function gzipStream(detector, path2, sink, opts, depth, budget, trial, memberPath = `${path2}!${memberName(path2)}`) {
-  const member = open(detector, memberPath, sink, opts, depth + 1, budget);
-  let done = false;
-  const finish2 = () => {
-    if (!done) member.end();
-    done = true;
-  };
-  let emitted = false;
-  let corrupt = false;
-  const trailer = trailerCheck(() => {
-    if (!corrupt) sink.warn(`${path2}: corrupt gzip data (its CRC-32 or length check failed); what was decompressed was scanned`);
-    corrupt = true;
-  });
-  const emit = (chunk) => {
-    if (done) return;
-    if (chunk.length) {
-      emitted = true;
-      trial.proved();
-    }
-    if (!charge(budget, chunk, member, path2, sink, opts)) finish2();
-  };
-  let gz;
-  const gunzip = () => {
-    if (gz) return gz;
-    gz = new (fflateLib()).Gunzip((chunk) => {
-      if (!done) trailer.output(chunk);
-      emit(chunk);
-    });
-    gz.onmember = (offset) => trailer.member(offset);
-    return gz;
-  };
-  const feed = (d2) => {
-    for (let i = 0; i < d2.length && !done; i += PIECE) {
-      const piece = d2.subarray(i, i + PIECE);
-      trailer.input(piece);
-      gunzip().push(piece, false);
-    }
-  };
-  const guard = (f3) => {
-    if (done) return;
-    try {
-      f3();
-    } catch (e) {
-      finish2();
-      trial.failed(e.message);
-    }
-  };
-  let held = [];
-  let heldBytes = 0;
-  const release = () => {
-    const pieces = held ?? [];
-    held = void 0;
-    for (const p2 of pieces) feed(p2);
-  };
-  return {
-    push: (d2) => guard(() => {
-      if (!held) return feed(d2);
-      held.push(d2);
-      heldBytes += d2.length;
-      if (heldBytes > GZIP_AT_ONCE_IN) release();
-    }),
-    end: () => guard(() => {
-      if (held) {
-        let input2 = held.length === 1 ? held[0] : Buffer.concat(held);
-        const once = (d2) => {
-          try {
-            return zlib().gunzipSync(d2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)), info: true });
-          } catch {
-            return void 0;
-          }
-        };
-        let out = once(input2);
-        if (out) {
-          held = void 0;
-          for (; ; ) {
-            emit(out.buffer);
-            trial.proved();
-            let at2 = out.engine.bytesWritten;
-            while (at2 < input2.length && input2[at2] === 0) at2++;
-            if (at2 >= input2.length || done) return finish2();
-            input2 = input2.subarray(at2);
-            const gzip = input2[0] === 31 && input2[1] === 139;
-            const next = gzip ? once(input2) : void 0;
-            if (next) {
-              out = next;
-              continue;
-            }
-            if (!gzip) {
-              finish2();
-              return trial.failed("data after its last member");
-            }
-            held = [input2];
-            break;
-          }
-        }
-        release();
-      }
-      if (done) return;
-      gunzip().push(EMPTY, true);
-      if (!emitted) throw new Error("no data");
-      if (!done) trailer.member();
-      finish2();
-    })
-  };
-}
-function isBase64Char(c3) {
-  return c3 >= 65 && c3 <= 90 || c3 >= 97 && c3 <= 122 || c3 >= 48 && c3 <= 57 || c3 === 43 || c3 === 47;
-}
-function gzipHeaderPlausible(b3) {
-  if (b3.length < GZIP_MIN || !isGzip(b3)) return false;
-  const flags = b3[3];
-  let at2 = 10;
-  if (flags & 4) at2 += 2 + (b3[10] | b3[11] << 8);
-  for (const bit of [8, 16]) if (flags & bit) at2 = b3.indexOf(0, at2) + 1;
-  if (flags & 2) at2 += 2;
-  return at2 > 0 && at2 < b3.length && (b3[at2] >> 1 & 3) !== 3;
-}
-function embeddedGzip(detector, path2, sink, opts, depth, budget) {
-  const openable = depth < opts.archiveDepth;
-  let offset = 0;
-  let tail = Buffer.alloc(0);
-  let run;
-  let opened = 0;
-  let damaged = 0;
-  let listed;
-  let members;
-  const list = (start, reason) => {
-    if (listed?.has(reason)) return;
-    (listed ??= /* @__PURE__ */ new Set()).add(reason);
-    sink.skip(`${path2}!base64-gzip@${start}`, reason);
-  };
-  const warn = (message2) => {
-    damaged++;
-    if (damaged <= B64_GZIP_DAMAGED) sink.warn(message2);
-  };
-  const finish2 = () => {
-    const r2 = run;
-    run = void 0;
-    if (!r2) return;
-    if (r2.size > B64_GZIP_MAX) return list(r2.start, `base64 gzip larger than ${B64_GZIP_MAX / MB} MB of text; read as text only`);
-    const len = r2.lineStart >= 0 && !B64_RUN_ENDS.has(r2.end) ? r2.lineStart : r2.size;
-    const decoded = Buffer.from(r2.data.toString("latin1", 0, len), "base64");
-    r2.data = EMPTY_BUFFER;
-    if (!gzipHeaderPlausible(decoded)) return;
-    if (!openable) return list(r2.start, opts.archiveDepth === 0 ? "base64 gzip not opened (--archive-depth 0); read as text only" : `base64 gzip nested deeper than --archive-depth ${opts.archiveDepth}; read as text only`);
-    if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return list(r2.start, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
-    opened++;
-    const name = `${path2}!base64-gzip@${r2.start}`;
-    const trial = { proved: () => void 0, failed: (message2) => warn(`${name}: corrupt gzip data (${message2}); what was decompressed was scanned`) };
-    members ??= { ...sink, warn };
-    const gz = gzipStream(detector, name, members, opts, depth, budget, trial, name);
-    gz.push(decoded);
-    gz.end();
-  };
-  const append = (r2, b3, from, to2) => {
-    const n = to2 - from;
-    if (!n) return;
-    if (r2.size + n <= B64_GZIP_MAX) {
-      if (r2.size + n > r2.data.length) {
-        const grown = Buffer.allocUnsafe(Math.max(r2.size + n, 2 * r2.data.length, 256));
-        r2.data.copy(grown, 0, 0, r2.size);
-        r2.data = grown;
-      }
-      b3.copy(r2.data, r2.size, from, to2);
-    } else r2.data = EMPTY_BUFFER;
-    r2.size += n;
-  };
-  const collect = (b3, i) => {
-    const r2 = run;
-    const from = i;
-    let lineStart = -1;
-    for (; i < b3.length; i++) {
-      const c3 = b3[i];
-      if (r2.padded ? c3 === 61 : isBase64Char(c3) || c3 === 61) {
-        if (c3 === 61) r2.padded = true;
-        r2.line++;
-        r2.indent = r2.cr = false;
-        continue;
-      }
-      if (r2.indent && (c3 === 32 || c3 === 9)) continue;
-      const wrapped = !r2.padded && (r2.width ? r2.line === r2.width : B64_WRAP_WIDTHS.has(r2.line));
-      if (c3 === 13 && wrapped && !r2.cr) {
-        r2.cr = true;
-        continue;
-      }
-      if (c3 === 10 && (wrapped || r2.cr)) {
-        r2.width ||= r2.line;
-        r2.line = 0;
-        r2.cr = false;
-        r2.indent = true;
-        lineStart = i + 1;
-        continue;
-      }
-      r2.end = c3;
-      break;
-    }
-    if (lineStart >= 0) r2.lineStart = r2.size + (lineStart - from);
-    append(r2, b3, from, i);
-    return i;
-  };
-  const begin = (start) => ({ start, data: EMPTY_BUFFER, size: 0, line: 0, width: 0, padded: false, cr: false, indent: false, lineStart: -1, end: -1 });
-  return {
-    push(b3) {
-      if (!b3.length) return;
-      let i = 0;
-      const continuing = run !== void 0;
-      if (run) {
-        i = collect(b3, 0);
-        if (i < b3.length) finish2();
-      }
-      if (!continuing && tail.length) {
-        const seam = Buffer.concat([tail, b3.subarray(0, B64_GZIP.length - 1)]);
-        const at2 = seam.indexOf(B64_GZIP, Math.max(0, tail.length - (B64_GZIP.length - 1)));
-        const before = at2 > 0 ? seam[at2 - 1] : void 0;
-        if (at2 !== -1 && at2 < tail.length && (before === void 0 ? offset === tail.length : !isBase64Char(before))) {
-          run = begin(offset - tail.length + at2);
-          append(run, seam, at2, tail.length);
-          run.line = tail.length - at2;
-          i = collect(b3, 0);
-          if (i < b3.length) finish2();
-        }
-      }
-      for (let at2 = b3.indexOf(B64_GZIP, i); at2 !== -1 && !run; at2 = b3.indexOf(B64_GZIP, at2 + 1)) {
-        const before = at2 > 0 ? b3[at2 - 1] : tail[tail.length - 1];
-        if (before !== void 0 && isBase64Char(before)) continue;
-        run = begin(offset + at2);
-        const end = collect(b3, at2);
-        if (end < b3.length) {
-          finish2();
-          at2 = end - 1;
-        }
-      }
-      offset += b3.length;
-      tail = b3.length >= 4 ? Buffer.from(b3.subarray(b3.length - 4)) : Buffer.concat([tail, b3]).subarray(-4);
-    },
-    end() {
-      finish2();
-    }
-  };
-}
-function dropper(compression) {
-  return class {
-    static compression = compression;
-    ondata = () => void 0;
-    push(_d, final) {
-      if (final) this.ondata(null, EMPTY, true);
-    }
-  };
-}
-function stopsOnError(Base) {
-  return class {
-    static compression = Base.compression;
-    ondata = () => void 0;
-    inner;
-    failed = false;
-    constructor(name, size, originalSize) {
-      this.inner = new Base(name, size, originalSize);
-      this.inner.ondata = (err, data, final) => {
-        if (err) this.failed = true;
-        this.ondata(err, data, final);
-      };
-    }
-    push(d2, final) {
-      if (!this.failed) this.inner.push(d2, final);
-    }
-  };
-}
-function zipStream(detector, path2, sink, opts, depth, budget, trial) {
-  let done = false;
-  let proven = false;
-  const members = /* @__PURE__ */ new Set();
-  const prove = () => {
-    proven = true;
-    trial.proved();
-  };
-  const endAll = () => {
-    for (const m2 of members) m2.end();
-    members.clear();
-  };
-  const stop = () => {
-    done = true;
-    endAll();
-  };
-  const { Unzip, UnzipInflate, UnzipPassThrough } = fflateLib();
-  const uz = new Unzip((file) => {
-    if (done) return;
-    if (file.name.endsWith("/")) return prove();
-    const memberPath = `${path2}!${file.name}`;
-    if (file.compression !== 0 && file.compression !== 8) {
-      const method = `${ZIP_METHODS[file.compression] ?? "unknown"} (method ${file.compression})`;
-      uz.register(dropper(file.compression));
-      file.ondata = (err, _chunk, final) => {
-        if (err || !final || done) return;
-        prove();
-        sink.skip(memberPath, `zip member compressed with ${method}, which hfleaks cannot decompress`);
-        sink.warn(`${memberPath}: compressed with ${method}; not scanned`);
-      };
-      return file.start();
-    }
-    const member = open(detector, memberPath, sink, opts, depth + 1, budget);
-    members.add(member);
-    file.ondata = (err, chunk, final) => {
-      if (done || !members.has(member)) return;
-      if (err) {
-        members.delete(member);
-        member.end();
-        if (!proven) throw err;
-        sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
-        return;
-      }
-      if (chunk.length) prove();
-      if (!charge(budget, chunk, member, path2, sink, opts)) return stop();
-      if (final) {
-        prove();
-        members.delete(member);
-        member.end();
-      }
-    };
-    file.start();
-  });
-  uz.register(stopsOnError(UnzipInflate));
-  uz.register(UnzipPassThrough);
-  const guard = (f3) => {
-    if (done) return;
-    try {
-      f3();
-    } catch (e) {
-      stop();
-      trial.failed(e.message);
-    }
-  };
-  return {
-    push: (d2) => guard(() => {
-      for (let i = 0; i < d2.length && !done; i += PIECE) uz.push(d2.subarray(i, i + PIECE), false);
-    }),
-    end: () => guard(() => {
-      uz.push(EMPTY, true);
-      endAll();
-    })
-  };
-}
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, GZIP_MIN, EMPTY_BUFFER, B64_GZIP_MAX, B64_GZIP_RUNS, B64_GZIP_DAMAGED, B64_WRAP_WIDTHS, B64_RUN_ENDS, ZIP_METHODS;
-var init_content = __esm({
-  "src/detect/content.ts"() {
-    "use strict";
-    init_lazy();
-    init_scanner();
-    init_tar();
-    zlib = lazyBuiltin("node:zlib");
-    DEFAULT_CONTENT_OPTIONS = { archiveDepth: 3, archiveBytes: 256 << 20 };
-    MB = 1 << 20;
-    LONG_LINE = 8 * MB;
-    SNIFF = 64 << 10;
-    MAX_NESTING = 16;
-    SNIFF_BYTES = 512;
-    GZIP_AT_ONCE_IN = 8 << 20;
-    GZIP_AT_ONCE_OUT = 16 << 20;
-    PIECE = 16 << 10;
-    HOLD = GZIP_AT_ONCE_IN;
-    EMPTY = new Uint8Array(0);
-    TAIL = 256 << 10;
-    TRAILER_WINDOW = 4 * PIECE;
-    B64_GZIP = Buffer.from("H4sI", "latin1");
-    GZIP_MIN = 20;
-    EMPTY_BUFFER = Buffer.alloc(0);
-    B64_GZIP_MAX = 48 * MB;
-    B64_GZIP_RUNS = 256;
-    B64_GZIP_DAMAGED = 8;
-    B64_WRAP_WIDTHS = /* @__PURE__ */ new Set([64, 76]);
-    B64_RUN_ENDS = /* @__PURE__ */ new Set([-1, 10, 13, 34, 39]);
-    ZIP_METHODS = { 9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "zstd", 95: "xz", 98: "PPMd", 99: "AES encryption" };
-  }
-});
-
 // src/detect/filters.ts
 function entropy(s) {
   if (s.length === 0) return 0;
@@ -10891,18 +9879,20 @@ function couldStartIn(c3, dec, o2) {
   return true;
 }
 function base64Plausible(buf, group, rules) {
-  const end = group + 16;
-  if (end > buf.length) return true;
-  for (let i = group; i < end; i++) if (!isStandardBase64(buf[i])) return true;
-  const dec = Buffer.from(buf.toString("latin1", group, end), "base64");
+  const dec = decodedAhead(buf, group, 16);
+  if (!dec) return true;
   for (let o2 = 0; o2 < 3; o2++) for (const c3 of rules) if (couldStartIn(c3, dec, o2)) return true;
   return false;
 }
+function decodedAhead(buf, group, chars) {
+  const end = group + chars;
+  if (end > buf.length) return void 0;
+  for (let i = group; i < end; i++) if (!isStandardBase64(buf[i])) return void 0;
+  return Buffer.from(buf.toString("latin1", group, end), "base64");
+}
 function widePlausible(buf, group, rules) {
-  const end = group + 24;
-  if (end > buf.length) return true;
-  for (let i = group; i < end; i++) if (!isStandardBase64(buf[i])) return true;
-  const dec = Buffer.from(buf.toString("latin1", group, end), "base64");
+  const dec = decodedAhead(buf, group, 24);
+  if (!dec) return true;
   const narrow = Buffer.alloc(8);
   for (let o2 = 0; o2 < 3; o2++) {
     for (let k2 = 0; k2 < 8; k2++) narrow[k2] = dec[o2 + 2 * k2 + 1] === 0 ? dec[o2 + 2 * k2] : 255;
@@ -11680,9 +10670,19 @@ ${decoded.subarray(1).toString("utf16le")}`;
   }
   return { rules, decodes: decode, maxTokenBytes, scan };
 }
-function utf16Of(h3) {
-  const d2 = h3.decoding?.[0];
-  return d2 === "utf16le" || d2 === "utf16be";
+function wideForm(h3) {
+  switch (h3.decoding?.[0]) {
+    case "utf16le":
+      return { width: 2, le: true };
+    case "utf16be":
+      return { width: 2, le: false };
+    case "utf32le":
+      return { width: 4, le: true };
+    case "utf32be":
+      return { width: 4, le: false };
+    default:
+      return void 0;
+  }
 }
 function dedupe(hits) {
   if (hits.length < 2) return hits;
@@ -11705,7 +10705,7 @@ function dedupe(hits) {
       }
     }
     const twin = hits[i + 1];
-    if (twin && twin.start === h3.start + 1 && twin.secret === h3.secret && utf16Of(h3) && utf16Of(twin)) {
+    if (twin && twin.start === h3.start + 1 && twin.secret === h3.secret && wideForm(h3)?.width === 2 && wideForm(twin)?.width === 2) {
       const keep = h3.start % 2 === 0 ? h3 : twin;
       seen.add(`${twin.start}\0${twin.secret}`);
       seen.add(k2);
@@ -11737,6 +10737,1009 @@ var init_detector = __esm({
     DUMP_WIDTHS = /* @__PURE__ */ new Set([32, 60, 64, 76]);
     BACKSLASH = 92;
     ESCAPE_MAX = 10;
+  }
+});
+
+// src/detect/scanner.ts
+import { isAscii } from "node:buffer";
+function splitAt(buf, a, b3) {
+  for (let i = b3 - 1; i >= Math.max(a, b3 - 3); i--) {
+    const c3 = buf[i];
+    if ((c3 & 192) === 128) continue;
+    const need = c3 >= 240 && c3 <= 244 ? 4 : c3 >= 224 && c3 <= 239 ? 3 : c3 >= 194 && c3 <= 223 ? 2 : 1;
+    if (need <= b3 - i) return void 0;
+    if (i + need > buf.length) return { at: i, units: need === 4 ? 2 : 1, over: need - (b3 - i) };
+    const whole = buf.toString("utf8", i, i + need);
+    if (!whole.includes("\uFFFD")) return { at: i, units: whole.length, over: need - (b3 - i) };
+    let m2 = 1;
+    while (m2 < need && buf.toString("utf8", i, i + m2 + 1) === "\uFFFD") m2++;
+    return i + m2 > b3 ? { at: i, units: 1, over: i + m2 - b3 } : void 0;
+  }
+  return void 0;
+}
+function charCount(buf, a, b3, skip = 0) {
+  if (b3 <= a) return 0;
+  if (isAscii(buf.subarray(a, b3))) return b3 - a;
+  const s = Math.min(b3, a + skip);
+  const cut = splitAt(buf, s, b3);
+  return buf.toString("utf8", s, cut ? cut.at : b3).length + (cut?.units ?? 0);
+}
+function textForm(head) {
+  if (head[0] === 255 && head[1] === 254 && head[2] === 0 && head[3] === 0) return "utf32le";
+  if (head[0] === 0 && head[1] === 0 && head[2] === 254 && head[3] === 255) return "utf32be";
+  if (head[0] === 255 && head[1] === 254) return "utf16le";
+  if (head[0] === 254 && head[1] === 255) return "utf16be";
+  return "utf8";
+}
+function nlWidth(form) {
+  return form === "utf8" ? 1 : form === "utf16le" || form === "utf16be" ? 2 : 4;
+}
+function unitCount(buf, a, b3, form) {
+  const width = nlWidth(form);
+  if (b3 <= a) return 0;
+  if (width === 2) return b3 - a >> 1;
+  let n = 0;
+  for (let i = a; i + 4 <= b3; i += 4) n += (form === "utf32le" ? buf.readUInt32LE(i) : buf.readUInt32BE(i)) > 65535 ? 2 : 1;
+  return n;
+}
+function countNewlines(buf, a, b3, form) {
+  const hay = buf.subarray(0, b3);
+  let n = 0;
+  for (let i = nextNewline(hay, a, form); i !== -1; i = nextNewline(hay, i + 1, form)) n++;
+  return n;
+}
+function lastNewline(buf, before, form) {
+  if (form === "utf8") return before > 0 ? buf.lastIndexOf(NL, before - 1) : -1;
+  const nl = NL_UNIT[form];
+  const w2 = nl.length;
+  for (let i = before >= w2 ? buf.lastIndexOf(nl, before - w2) : -1; i !== -1; i = i > 0 ? buf.lastIndexOf(nl, i - 1) : -1) {
+    if (i % w2 === 0) return i;
+  }
+  return -1;
+}
+function nextNewline(buf, from, form, limit = buf.length) {
+  const hay = limit < buf.length ? buf.subarray(0, limit) : buf;
+  if (form === "utf8") return hay.indexOf(NL, from);
+  const nl = NL_UNIT[form];
+  for (let i = hay.indexOf(nl, from); i !== -1; i = hay.indexOf(nl, i + 1)) if (i % nl.length === 0) return i;
+  return -1;
+}
+function wideBom(buf, width) {
+  if (width === 2) return buf[0] === 255 || buf[0] === 254 ? 2 : 0;
+  const le2 = buf[0] === 255 && buf[1] === 254 && buf[2] === 0 && buf[3] === 0;
+  const be2 = buf[0] === 0 && buf[1] === 0 && buf[2] === 254 && buf[3] === 255;
+  return le2 || be2 ? 4 : 0;
+}
+function bomBytes(buf, base2, form) {
+  if (base2 !== 0) return 0;
+  if (form !== "utf8") return nlWidth(form);
+  return buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? 3 : 0;
+}
+function hitsToMatches(buf, hits, state, base2, form) {
+  const out = [];
+  let counted = 0;
+  let lines = state.lines;
+  let prev;
+  for (const h3 of hits.sort((x3, y2) => x3.start - y2.start)) {
+    const newlines = countNewlines(buf, counted, h3.start, form);
+    lines += newlines;
+    counted = h3.start;
+    const same = newlines === 0 ? prev : void 0;
+    const nl = same ? same.nl : lastNewline(buf, h3.start, form);
+    const wide = wideForm(h3);
+    let column;
+    if (form !== "utf8") {
+      const lineStart = nl === -1 ? bomBytes(buf, base2, form) : nl + nlWidth(form);
+      column = same?.column !== void 0 ? same.column + unitCount(buf, same.at, h3.start, form) : unitCount(buf, lineStart, h3.start, form) + (nl === -1 ? state.col : 0) + 1;
+    } else if (wide) {
+      const { width, le: le2 } = wide;
+      let nlBytes = 1;
+      if (le2 && nl !== -1 && (h3.start - nl) % width === 0) while (nlBytes < width && buf[nl + nlBytes] === 0) nlBytes++;
+      const lineStart = nl === -1 ? 0 : nl + (nlBytes === width ? width : 1);
+      const bom = nl === -1 && base2 === 0 ? wideBom(buf, width) : 0;
+      column = Math.max(0, Math.floor((h3.start - lineStart - bom) / width)) + (nl === -1 ? state.col : 0) + 1;
+    } else {
+      const bom = nl === -1 ? bomBytes(buf, base2, "utf8") : 0;
+      column = same?.column !== void 0 ? same.column + charCount(buf, same.at, h3.start) : charCount(buf, nl === -1 ? bom : nl + 1, h3.start, nl === -1 ? state.carried ?? 0 : 0) + (nl === -1 ? state.col : 0) + 1;
+    }
+    prev = { at: h3.start, nl, ...form === "utf8" && wide ? {} : { column } };
+    const lineFrom = Math.max(nl === -1 ? 0 : nl + nlWidth(form), h3.start - LINE_WINDOW);
+    let lineTo = nextNewline(buf, h3.start, form, Math.min(buf.length, h3.start + LINE_WINDOW));
+    if (lineTo === -1) lineTo = Math.min(buf.length, h3.start + LINE_WINDOW);
+    const line = buf.subarray(lineFrom, lineTo);
+    const allowed = line.includes(ALLOW) || line.includes(ALLOW16) || line.includes(ALLOW32);
+    out.push({
+      ruleId: h3.ruleId,
+      secret: h3.secret,
+      offset: base2 + h3.start,
+      line: lines + 1,
+      column,
+      ...h3.decoding ? { decoding: h3.decoding } : {},
+      ...h3.jwt ? { jwt: h3.jwt } : {},
+      ...allowed ? { allowed } : {},
+      context: buf.toString("latin1", Math.max(0, h3.start - CONTEXT), Math.min(buf.length, h3.start + CONTEXT))
+    });
+  }
+  return out;
+}
+function scanWhole(detector, buf, form) {
+  const hits = detector.scan(buf);
+  return hits.length ? hitsToMatches(buf, hits, { lines: 0, col: 0 }, 0, form ?? textForm(buf)) : [];
+}
+function scanLines(detector, texts) {
+  const out = texts.map(() => []);
+  if (!texts.length) return out;
+  for (const m2 of scanWhole(detector, Buffer.from(texts.join("\n")), "utf8")) out[m2.line - 1]?.push({ ...m2, line: 1 });
+  return out;
+}
+var ALLOW, ALLOW16, ALLOW32, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, NL_UNIT, DEFAULT_CHUNK, ChunkScanner;
+var init_scanner = __esm({
+  "src/detect/scanner.ts"() {
+    "use strict";
+    init_detector();
+    ALLOW = Buffer.from("hfleaks:allow", "latin1");
+    ALLOW16 = Buffer.from("hfleaks:allow", "utf16le");
+    ALLOW32 = Buffer.from([..."hfleaks:allow"].map((c3) => `${c3}\0\0\0`).join(""), "latin1");
+    LINE_WINDOW = 4096;
+    CONTEXT = 600;
+    NL = 10;
+    LOOK_BEHIND = 64;
+    NL_UNIT = {
+      utf16le: Buffer.from([10, 0]),
+      utf16be: Buffer.from([0, 10]),
+      utf32le: Buffer.from([10, 0, 0, 0]),
+      utf32be: Buffer.from([0, 0, 0, 10])
+    };
+    DEFAULT_CHUNK = 1 << 20;
+    ChunkScanner = class {
+      constructor(detector, onMatch, chunk = DEFAULT_CHUNK, cells) {
+        this.detector = detector;
+        this.onMatch = onMatch;
+        this.cells = cells;
+        this.overlap = Math.max(4096, detector.maxTokenBytes * 4 + LOOK_BEHIND);
+        this.capacity = this.overlap + Math.max(chunk, this.overlap);
+        this.buf = Buffer.alloc(0);
+      }
+      detector;
+      onMatch;
+      cells;
+      buf;
+      overlap;
+      capacity;
+      /** A first piece held without copying: content pushed whole is scanned in place. */
+      pending;
+      len = 0;
+      /** Stream offset of buf[0]. */
+      base = 0;
+      /** Hits starting before this (window-relative) offset were already reported. */
+      done = 0;
+      state = { lines: 0, col: 0 };
+      /** Known from the stream's first bytes, at the first window. */
+      form;
+      bytes = 0;
+      /** Length in characters of the longest line seen across windows (0 if all were short). */
+      longestLine = 0;
+      push(data) {
+        if (data.length === 0) return;
+        if (this.len === 0 && !this.pending && data.length <= this.capacity) {
+          this.pending = data;
+          this.bytes += data.length;
+          return;
+        }
+        if (this.pending) {
+          const p2 = this.pending;
+          this.pending = void 0;
+          this.bytes -= p2.length;
+          this.append(p2);
+        }
+        this.append(data);
+      }
+      append(data) {
+        if (this.buf.length < this.capacity) {
+          const next = Buffer.allocUnsafe(Math.min(this.capacity, Math.max(this.len + data.length, 2 * this.buf.length, 65536)));
+          this.buf.copy(next, 0, 0, this.len);
+          this.buf = next;
+        }
+        let off = 0;
+        while (off < data.length) {
+          const n = Math.min(data.length - off, this.buf.length - this.len);
+          data.copy(this.buf, this.len, off, off + n);
+          this.len += n;
+          off += n;
+          this.bytes += n;
+          if (this.len === this.capacity) this.flush(false);
+          else if (this.len === this.buf.length) {
+            const next = Buffer.allocUnsafe(Math.min(this.capacity, 2 * this.buf.length));
+            this.buf.copy(next, 0, 0, this.len);
+            this.buf = next;
+          }
+        }
+      }
+      end() {
+        if (this.pending) {
+          const p2 = this.pending;
+          this.pending = void 0;
+          const hits = this.detector.scan(p2, 0, p2.length, this.cells);
+          if (hits.length) for (const m2 of hitsToMatches(p2, hits, this.state, 0, textForm(p2))) this.onMatch(m2);
+          return;
+        }
+        this.flush(true);
+      }
+      flush(final) {
+        const w2 = this.buf.subarray(0, this.len);
+        const form = this.form ??= textForm(w2);
+        const to2 = final ? this.len : this.len - this.overlap;
+        const chars = Math.floor(this.len / nlWidth(form));
+        if (final && this.len > 0 && lastNewline(w2, this.len, form) === -1 && this.state.col + chars > this.longestLine && this.state.col > 0) {
+          this.longestLine = this.state.col + chars;
+        }
+        if (to2 > this.done) {
+          const hits = this.detector.scan(w2, this.done, to2, this.cells && { ...this.cells, start: this.cells.start - this.base, end: this.cells.end - this.base });
+          if (hits.length) for (const m2 of hitsToMatches(w2, hits, this.state, this.base, form)) this.onMatch(m2);
+        }
+        if (final) return;
+        const shift = this.len - this.overlap - LOOK_BEHIND & ~3;
+        this.advanceState(w2, shift, form);
+        this.buf.copy(this.buf, 0, shift, this.len);
+        this.base += shift;
+        this.len -= shift;
+        this.done = Math.max(0, to2 - shift);
+      }
+      advanceState(w2, shift, form) {
+        const nl = lastNewline(w2, shift, form);
+        const count2 = (a, skip) => form === "utf8" ? charCount(w2, a, shift, skip) : unitCount(w2, a, shift, form);
+        const carried = form === "utf8" ? splitAt(w2, Math.max(0, shift - 3), shift)?.over ?? 0 : 0;
+        if (nl === -1) {
+          this.state = { lines: this.state.lines, col: this.state.col + count2(bomBytes(w2, this.base, form), this.state.carried ?? 0), carried };
+          if (this.state.col > this.longestLine) this.longestLine = this.state.col;
+        } else {
+          this.state = { lines: this.state.lines + countNewlines(w2, 0, shift, form), col: count2(nl + nlWidth(form), 0), carried };
+        }
+      }
+    };
+  }
+});
+
+// src/detect/tar.ts
+function isTar(b3) {
+  if (b3.length < BLOCK) return false;
+  if (String.fromCharCode(...b3.subarray(257, 262)) !== "ustar") return false;
+  return checksumOk(b3.subarray(0, BLOCK));
+}
+function checksumOk(h3) {
+  const want = octal(h3.subarray(148, 156));
+  if (want === void 0) return false;
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : h3[i];
+  return sum === want;
+}
+function octal(f3) {
+  if (f3[0] & 128) {
+    let n = 0;
+    for (let i = 1; i < f3.length; i++) n = n * 256 + f3[i];
+    return n;
+  }
+  const s = String.fromCharCode(...f3).replace(/[\0 ]+$/, "").trim();
+  return /^[0-7]+$/.test(s) ? parseInt(s, 8) : s === "" ? 0 : void 0;
+}
+function text(f3) {
+  const nul = f3.indexOf(0);
+  return Buffer.from(f3.subarray(0, nul === -1 ? f3.length : nul)).toString("utf8");
+}
+function tarReader(ev) {
+  const header = new Uint8Array(BLOCK);
+  let have = 0;
+  let member;
+  let collect;
+  let collected = 0;
+  let collectKind = "";
+  let left2 = 0;
+  let pad = 0;
+  let longName;
+  let paxPath;
+  let broken = false;
+  let rest;
+  const other = (d2) => (rest ??= ev.rest()).push(d2);
+  const startEntry = () => {
+    other(header.slice());
+    if (header.every((b3) => b3 === 0)) return;
+    if (!checksumOk(header)) {
+      ev.warn("a tar header with a bad checksum");
+      broken = true;
+      return;
+    }
+    const size = octal(header.subarray(124, 136)) ?? 0;
+    const type = String.fromCharCode(header[156]);
+    const posix = String.fromCharCode(...header.subarray(257, 263)) === "ustar\0";
+    const prefix = posix ? text(header.subarray(345, 500)) : "";
+    const base2 = text(header.subarray(0, 100));
+    const name = paxPath ?? longName ?? (prefix ? `${prefix}/${base2}` : base2);
+    left2 = size;
+    pad = (BLOCK - size % BLOCK) % BLOCK;
+    if (type === "L" || type === "x") {
+      collect = [];
+      collected = 0;
+      collectKind = type;
+      if (left2 === 0) finishData();
+      return;
+    }
+    longName = void 0;
+    if (type !== "g") paxPath = void 0;
+    if (type === "0" || type === "\0" || type === "7") {
+      member = ev.member(name);
+      if (left2 === 0) finishData();
+    }
+  };
+  const finishData = () => {
+    member?.end();
+    member = void 0;
+    if (collect) {
+      const body = Buffer.concat(collect);
+      collect = void 0;
+      if (collectKind === "L") longName = text(body) || void 0;
+      else paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"))?.[1] ?? paxPath;
+    }
+  };
+  return {
+    push(d2) {
+      let i = 0;
+      while (i < d2.length) {
+        if (broken) return other(d2.subarray(i));
+        if (left2 > 0) {
+          const n2 = Math.min(left2, d2.length - i);
+          const piece = d2.subarray(i, i + n2);
+          if (member) member.push(piece);
+          else {
+            if (collect && collected < MAX_META) {
+              collect.push(piece.slice(0, MAX_META - collected));
+              collected += piece.length;
+            }
+            other(piece);
+          }
+          left2 -= n2;
+          i += n2;
+          if (left2 === 0) finishData();
+          continue;
+        }
+        if (pad > 0) {
+          const n2 = Math.min(pad, d2.length - i);
+          other(d2.subarray(i, i + n2));
+          pad -= n2;
+          i += n2;
+          continue;
+        }
+        const n = Math.min(BLOCK - have, d2.length - i);
+        header.set(d2.subarray(i, i + n), have);
+        have += n;
+        i += n;
+        if (have === BLOCK) {
+          have = 0;
+          startEntry();
+        }
+      }
+    },
+    end() {
+      if (member || collect) finishData();
+      if (have) other(header.slice(0, have));
+      rest?.end();
+    }
+  };
+}
+var BLOCK, MAX_META;
+var init_tar = __esm({
+  "src/detect/tar.ts"() {
+    "use strict";
+    BLOCK = 512;
+    MAX_META = 1 << 20;
+  }
+});
+
+// src/detect/content.ts
+import { isUtf8 } from "node:buffer";
+function isArchiveDepth(n) {
+  return typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= 10;
+}
+function isGzip(b3) {
+  if (b3[0] !== 31 || b3[1] !== 139 || b3[2] !== 8 || (b3[3] & 224) !== 0) return false;
+  return gzipHeaderEnd(b3) !== -1 || b3.length < 64 << 10;
+}
+function gzipHeaderEnd(b3) {
+  const flags = b3[3];
+  let at2 = 10;
+  if (flags & 4) at2 += 2 + (b3[10] | b3[11] << 8);
+  for (const bit of [8, 16]) {
+    if (!(flags & bit)) continue;
+    const nul = b3.indexOf(0, at2);
+    if (nul === -1) return -1;
+    at2 = nul + 1;
+  }
+  if (flags & 2) at2 += 2;
+  return at2 <= b3.length ? at2 : -1;
+}
+function isZip(b3) {
+  return b3[0] === 80 && b3[1] === 75 && b3[2] === 3 && b3[3] === 4;
+}
+function memberName(path2) {
+  const base2 = path2.slice(path2.lastIndexOf("/") + 1).replace(/^.*!/, "");
+  return base2.replace(/\.(gz|tgz)$/i, (m2) => m2.toLowerCase() === ".tgz" ? ".tar" : "") || "content";
+}
+function openContent(detector, path2, sink, opts = DEFAULT_CONTENT_OPTIONS) {
+  return open(detector, path2, sink, opts, 0, { left: opts.archiveBytes, cut: /* @__PURE__ */ new Set() });
+}
+function open(detector, path2, sink, opts, depth, budget) {
+  let inner;
+  let head;
+  const decide = (first) => {
+    const kind = isGzip(first) ? "gzip data" : isZip(first) ? "zip archive" : isTar(first) ? "tar archive" : void 0;
+    if (kind === "tar archive" && depth < opts.archiveDepth && path2.split("!").length <= MAX_NESTING) return tarStream(detector, path2, sink, opts, depth, budget, plain);
+    if (kind && kind !== "tar archive" && depth < opts.archiveDepth) {
+      const archive = kind === "gzip data" ? gzipStream : zipStream;
+      const inMembers = /* @__PURE__ */ new Set();
+      const members = {
+        ...sink,
+        match: (p2, m2) => {
+          inMembers.add(m2.secret);
+          sink.match(p2, m2);
+        }
+      };
+      return tentative(kind, path2, sink, () => plain(first, inMembers), (t2) => archive(detector, path2, members, opts, depth, budget, t2));
+    }
+    if (kind) sink.skip(path2, opts.archiveDepth === 0 ? "archive not opened (--archive-depth 0)" : `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
+    return plain(first);
+  };
+  const plain = (first, reported) => {
+    const scanner = new ChunkScanner(detector, (m2) => reported?.has(m2.secret) || sink.match(path2, m2), void 0, npyCells(first));
+    classify(first, path2, sink);
+    const embedded = detector.decodes ? embeddedGzip(detector, path2, sink, opts, depth, budget) : void 0;
+    return {
+      push: (d2) => {
+        const b3 = Buffer.isBuffer(d2) ? d2 : Buffer.from(d2.buffer, d2.byteOffset, d2.byteLength);
+        embedded?.push(b3);
+        scanner.push(b3);
+      },
+      end: () => {
+        embedded?.end();
+        scanner.end();
+        if (scanner.longestLine >= LONG_LINE) {
+          sink.note?.(path2, "long-line");
+          sink.warn(`${path2}: a single line of ${Math.round(scanner.longestLine / MB)} MB; scanned in chunks`);
+        }
+      }
+    };
+  };
+  return {
+    push(data) {
+      if (inner) return inner.push(data);
+      if (!head && data.length >= SNIFF_BYTES) {
+        inner = decide(data);
+        return inner.push(data);
+      }
+      head = head ? Buffer.concat([head, data]) : Buffer.from(data);
+      if (head.length < SNIFF_BYTES) return;
+      inner = decide(head);
+      const h3 = head;
+      head = void 0;
+      inner.push(h3);
+    },
+    end() {
+      if (!inner) {
+        inner = decide(head ?? Buffer.alloc(0));
+        if (head?.length) inner.push(head);
+      }
+      inner.end();
+    }
+  };
+}
+function npyCells(b3) {
+  if (b3.length < 12 || b3[0] !== 147 || Buffer.from(b3.buffer, b3.byteOffset + 1, 5).toString("latin1") !== "NUMPY") return void 0;
+  const v1 = b3[6] === 1;
+  const size = v1 ? b3[8] | b3[9] << 8 : (b3[8] | b3[9] << 8 | b3[10] << 16) + b3[11] * 2 ** 24;
+  const start = (v1 ? 10 : 12) + size;
+  if (start > b3.length) return void 0;
+  const header = Buffer.from(b3.buffer, b3.byteOffset, start).toString("latin1");
+  const m2 = /['"]descr['"]\s*:\s*['"][<>|=]?([US])(\d+)['"]/.exec(header);
+  const shape = /['"]shape['"]\s*:\s*\(([\d\s,]*)\)/.exec(header);
+  if (!m2 || !shape || !/['"]fortran_order['"]/.test(header)) return void 0;
+  const unit = m2[1] === "U" ? 4 : 1;
+  const width = Number(m2[2]) * unit;
+  const count2 = shape[1].split(",").filter((d2) => d2.trim()).reduce((n, d2) => n * Number(d2), 1);
+  return width > 0 && Number.isSafeInteger(count2 * width) ? { start, end: start + count2 * width, width, unit } : void 0;
+}
+function tarStream(detector, path2, sink, opts, depth, budget, plain) {
+  return tarReader({
+    // A tar level inflates nothing (each member is bytes of the input): it does not count
+    // against --archive-depth, so an OCI image's gzip layers open from a .tar.gz too.
+    member: (name) => open(detector, `${path2}!${name}`, sink, opts, depth, budget),
+    rest: () => plain(new Uint8Array(0)),
+    warn: (reason) => sink.warn(`${path2}: ${reason}; the rest is scanned as raw bytes`)
+  });
+}
+function classify(first, path2, sink) {
+  const head = first.subarray(0, SNIFF);
+  if (head.length === 0) return;
+  const wideText = textForm(head) !== "utf8";
+  if (head.indexOf(0) !== -1) {
+    if (!wideText) sink.note?.(path2, "binary");
+    return;
+  }
+  let end = head.length;
+  if (first.length > SNIFF) while (end > head.length - 4 && end > 0 && (head[end - 1] & 192) === 128) end--;
+  if (first.length > SNIFF && end > 0 && head[end - 1] >= 192) end--;
+  if (!isUtf8(head.subarray(0, end))) {
+    sink.note?.(path2, "invalid-utf8");
+    sink.warn(`${path2}: not valid UTF-8; scanned as bytes`);
+  }
+}
+function charge(budget, chunk, member, path2, sink, opts) {
+  sink.inflated?.(chunk.length);
+  const fits = Math.min(chunk.length, budget.left);
+  budget.left -= fits;
+  if (fits < chunk.length && !budget.cut.has(path2)) {
+    budget.cut.add(path2);
+    sink.skip(path2, `archive holds more than ${Math.round(opts.archiveBytes / MB)} MB decompressed; the rest was not scanned`);
+  }
+  if (fits) member.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
+  return fits === chunk.length;
+}
+function tentative(kind, path2, sink, raw, archive) {
+  let held = [];
+  let heldBytes = 0;
+  let proved = false;
+  let dropped = false;
+  let fallback;
+  const trial = {
+    proved: () => {
+      proved = true;
+    },
+    failed: (message2) => {
+      if (fallback) return;
+      sink.warn(`${path2}: corrupt ${kind} (${message2}); ${dropped ? `the ${Math.ceil(heldBytes / 1024)} KB before the damage and all after it scanned as raw bytes` : "scanned as raw bytes"}`);
+      const pieces = held;
+      held = [];
+      fallback = raw();
+      for (const p2 of pieces) fallback.push(p2);
+    }
+  };
+  const inner = archive(trial);
+  return {
+    push(d2) {
+      if (fallback) return fallback.push(d2);
+      held.push(d2);
+      heldBytes += d2.length;
+      inner.push(d2);
+      const keep = proved ? TAIL : HOLD;
+      while (!fallback && held.length > 1 && heldBytes - held[0].length >= keep) {
+        heldBytes -= held.shift().length;
+        dropped = true;
+      }
+    },
+    end() {
+      if (!fallback) inner.end();
+      if (!fallback && !proved) trial.failed("no member found");
+      fallback?.end();
+    }
+  };
+}
+function crc32Of() {
+  return zlib().crc32;
+}
+function trailerCheck(failed2) {
+  const crc32 = crc32Of();
+  let crc = 0;
+  let size = 0;
+  let fed = 0;
+  const recent = [];
+  const bytes2 = (from, to2) => {
+    if (from < 0 || !recent.length || from < recent[0].at) return void 0;
+    const out = Buffer.alloc(to2 - from);
+    for (const { at: at2, d: d2 } of recent) {
+      const [a, b3] = [Math.max(from, at2), Math.min(to2, at2 + d2.length)];
+      if (a < b3) out.set(d2.subarray(a - at2, b3 - at2), a - from);
+    }
+    return out;
+  };
+  return {
+    input(d2) {
+      recent.push({ at: fed, d: d2 });
+      fed += d2.length;
+      while (recent.length > 1 && fed - recent[1].at >= TRAILER_WINDOW) recent.shift();
+    },
+    output(d2) {
+      if (!crc32) return;
+      crc = crc32(d2, crc);
+      size = size + d2.length >>> 0;
+    },
+    /** A member ended where the input reached `end` (the start of the next, or the end). */
+    member(end) {
+      if (!crc32) return;
+      const matches = (at2) => {
+        if (at2 < 18) return false;
+        const t2 = bytes2(at2 - 8, at2);
+        return !t2 || t2.readUInt32LE(0) === crc >>> 0 && t2.readUInt32LE(4) === size;
+      };
+      let ok = end === void 0 ? false : matches(end);
+      if (end === void 0) {
+        const tail = bytes2(Math.max(recent[0]?.at ?? 0, fed - TRAILER_WINDOW), fed);
+        let last = fed;
+        if (tail) for (let i = tail.length - 1; i >= 0 && tail[i] === 0; i--) last--;
+        for (let at2 = last; at2 <= fed && !ok; at2++) ok = matches(at2);
+      }
+      if (!ok) failed2();
+      crc = size = 0;
+    }
+  };
+}
+function gzipStream(detector, path2, sink, opts, depth, budget, trial, memberPath = `${path2}!${memberName(path2)}`) {
+  const member = open(detector, memberPath, sink, opts, depth + 1, budget);
+  let done = false;
+  const finish2 = () => {
+    if (!done) member.end();
+    done = true;
+  };
+  let emitted = false;
+  let corrupt = false;
+  const trailer = trailerCheck(() => {
+    if (!corrupt) sink.warn(`${path2}: corrupt gzip data (its CRC-32 or length check failed); what was decompressed was scanned`);
+    corrupt = true;
+  });
+  const emit = (chunk) => {
+    if (done) return;
+    if (chunk.length) {
+      emitted = true;
+      trial.proved();
+    }
+    if (!charge(budget, chunk, member, path2, sink, opts)) finish2();
+  };
+  let gz;
+  const gunzip = () => {
+    if (gz) return gz;
+    gz = new (fflateLib()).Gunzip((chunk) => {
+      if (!done) trailer.output(chunk);
+      emit(chunk);
+    });
+    gz.onmember = (offset) => trailer.member(offset);
+    return gz;
+  };
+  const feed = (d2) => {
+    for (let i = 0; i < d2.length && !done; i += PIECE) {
+      const piece = d2.subarray(i, i + PIECE);
+      trailer.input(piece);
+      gunzip().push(piece, false);
+    }
+  };
+  const guard = (f3) => {
+    if (done) return;
+    try {
+      f3();
+    } catch (e) {
+      finish2();
+      trial.failed(e.message);
+    }
+  };
+  let held = [];
+  let heldBytes = 0;
+  const release = () => {
+    const pieces = held ?? [];
+    held = void 0;
+    for (const p2 of pieces) feed(p2);
+  };
+  return {
+    push: (d2) => guard(() => {
+      if (!held) return feed(d2);
+      held.push(d2);
+      heldBytes += d2.length;
+      if (heldBytes > GZIP_AT_ONCE_IN) release();
+    }),
+    end: () => guard(() => {
+      if (held) {
+        let input2 = held.length === 1 ? held[0] : Buffer.concat(held);
+        const once = (d2) => {
+          try {
+            return zlib().gunzipSync(d2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)), info: true });
+          } catch {
+            return void 0;
+          }
+        };
+        let out = once(input2);
+        if (out) {
+          held = void 0;
+          for (; ; ) {
+            emit(out.buffer);
+            trial.proved();
+            let at2 = out.engine.bytesWritten;
+            while (at2 < input2.length && input2[at2] === 0) at2++;
+            if (at2 >= input2.length || done) return finish2();
+            input2 = input2.subarray(at2);
+            const gzip = input2[0] === 31 && input2[1] === 139;
+            const next = gzip ? once(input2) : void 0;
+            if (next) {
+              out = next;
+              continue;
+            }
+            if (!gzip) {
+              finish2();
+              return trial.failed("data after its last member");
+            }
+            held = [input2];
+            break;
+          }
+        }
+        release();
+      }
+      if (done) return;
+      gunzip().push(EMPTY, true);
+      if (!emitted) throw new Error("no data");
+      if (!done) trailer.member();
+      finish2();
+    })
+  };
+}
+function gzipHeaderPlausible(b3) {
+  if (b3.length < GZIP_MIN || !isGzip(b3)) return false;
+  const at2 = gzipHeaderEnd(b3);
+  return at2 !== -1 && at2 < b3.length && (b3[at2] >> 1 & 3) !== 3;
+}
+function embeddedGzip(detector, path2, sink, opts, depth, budget) {
+  const openable = depth < opts.archiveDepth;
+  let offset = 0;
+  let tail = Buffer.alloc(0);
+  let run;
+  let opened = 0;
+  let damaged = 0;
+  let listed;
+  let members;
+  const list = (start, reason) => {
+    if (listed?.has(reason)) return;
+    (listed ??= /* @__PURE__ */ new Set()).add(reason);
+    sink.skip(`${path2}!base64-gzip@${start}`, reason);
+  };
+  let current = "";
+  let currentDamaged = false;
+  const warn = (message2) => {
+    if (!message2.startsWith(`${current}: corrupt gzip data`)) return sink.warn(message2);
+    if (!currentDamaged) damaged++;
+    currentDamaged = true;
+    if (damaged <= B64_GZIP_DAMAGED) sink.warn(message2);
+  };
+  const finish2 = () => {
+    const r2 = run;
+    run = void 0;
+    if (!r2) return;
+    if (r2.size > B64_GZIP_MAX) return list(r2.start, `base64 gzip larger than ${B64_GZIP_MAX / MB} MB of text; read as text only`);
+    const len = r2.lineStart >= 0 && !B64_RUN_ENDS.has(r2.end) ? r2.lineStart : r2.size;
+    const decoded = Buffer.from(r2.data.toString("latin1", 0, len), "base64");
+    r2.data = EMPTY_BUFFER;
+    if (!gzipHeaderPlausible(decoded)) return;
+    if (!openable) return list(r2.start, opts.archiveDepth === 0 ? "base64 gzip not opened (--archive-depth 0); read as text only" : `base64 gzip nested deeper than --archive-depth ${opts.archiveDepth}; read as text only`);
+    if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return list(r2.start, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
+    opened++;
+    const name = `${path2}!base64-gzip@${r2.start}`;
+    current = name;
+    currentDamaged = false;
+    const trial = { proved: () => void 0, failed: (message2) => warn(`${name}: corrupt gzip data (${message2}); what was decompressed was scanned`) };
+    members ??= { ...sink, warn };
+    const gz = gzipStream(detector, name, members, opts, depth, budget, trial, name);
+    gz.push(decoded);
+    gz.end();
+  };
+  const append = (r2, b3, from, to2) => {
+    const n = to2 - from;
+    if (!n) return;
+    if (r2.size + n <= B64_GZIP_MAX) {
+      if (r2.size + n > r2.data.length) {
+        const grown = Buffer.allocUnsafe(Math.max(r2.size + n, 2 * r2.data.length, 256));
+        r2.data.copy(grown, 0, 0, r2.size);
+        r2.data = grown;
+      }
+      b3.copy(r2.data, r2.size, from, to2);
+    } else r2.data = EMPTY_BUFFER;
+    r2.size += n;
+  };
+  const collect = (b3, i) => {
+    const r2 = run;
+    const from = i;
+    let lineStart = -1;
+    for (; i < b3.length; i++) {
+      const c3 = b3[i];
+      if (r2.padded ? c3 === 61 : isStandardBase64(c3) || c3 === 61) {
+        if (c3 === 61) r2.padded = true;
+        r2.line++;
+        r2.indent = r2.cr = false;
+        continue;
+      }
+      if (r2.indent && (c3 === 32 || c3 === 9)) continue;
+      const wrapped = !r2.padded && (r2.width ? r2.line === r2.width : B64_WRAP_WIDTHS.has(r2.line));
+      if (c3 === 13 && wrapped && !r2.cr) {
+        r2.cr = true;
+        continue;
+      }
+      if (c3 === 10 && (wrapped || r2.cr)) {
+        r2.width ||= r2.line;
+        r2.line = 0;
+        r2.cr = false;
+        r2.indent = true;
+        lineStart = i + 1;
+        continue;
+      }
+      r2.end = c3;
+      break;
+    }
+    if (lineStart >= 0) r2.lineStart = r2.size + (lineStart - from);
+    append(r2, b3, from, i);
+    return i;
+  };
+  const begin = (start) => ({ start, data: EMPTY_BUFFER, size: 0, line: 0, width: 0, padded: false, cr: false, indent: false, lineStart: -1, end: -1 });
+  return {
+    push(b3) {
+      if (!b3.length) return;
+      let i = 0;
+      const continuing = run !== void 0;
+      if (run) {
+        i = collect(b3, 0);
+        if (i < b3.length) finish2();
+      }
+      if (!continuing && tail.length) {
+        const seam = Buffer.concat([tail, b3.subarray(0, B64_GZIP.length - 1)]);
+        const at2 = seam.indexOf(B64_GZIP, Math.max(0, tail.length - (B64_GZIP.length - 1)));
+        const before = at2 > 0 ? seam[at2 - 1] : void 0;
+        if (at2 !== -1 && at2 < tail.length && (before === void 0 ? offset === tail.length : !isStandardBase64(before))) {
+          run = begin(offset - tail.length + at2);
+          append(run, seam, at2, tail.length);
+          run.line = tail.length - at2;
+          i = collect(b3, 0);
+          if (i < b3.length) finish2();
+        }
+      }
+      for (let at2 = b3.indexOf(B64_GZIP, i); at2 !== -1 && !run; at2 = b3.indexOf(B64_GZIP, at2 + 1)) {
+        const before = at2 > 0 ? b3[at2 - 1] : tail[tail.length - 1];
+        if (before !== void 0 && isStandardBase64(before)) continue;
+        run = begin(offset + at2);
+        const end = collect(b3, at2);
+        if (end < b3.length) {
+          finish2();
+          at2 = end - 1;
+        }
+      }
+      offset += b3.length;
+      tail = b3.length >= 4 ? Buffer.from(b3.subarray(b3.length - 4)) : Buffer.concat([tail, b3]).subarray(-4);
+    },
+    end() {
+      finish2();
+    }
+  };
+}
+function dropper(compression) {
+  return class {
+    static compression = compression;
+    ondata = () => void 0;
+    push(_d, final) {
+      if (final) this.ondata(null, EMPTY, true);
+    }
+  };
+}
+function stopsOnError(Base) {
+  return class {
+    static compression = Base.compression;
+    ondata = () => void 0;
+    inner;
+    failed = false;
+    constructor(name, size, originalSize) {
+      this.inner = new Base(name, size, originalSize);
+      this.inner.ondata = (err, data, final) => {
+        if (err) this.failed = true;
+        this.ondata(err, data, final);
+      };
+    }
+    push(d2, final) {
+      if (!this.failed) this.inner.push(d2, final);
+    }
+  };
+}
+function zipStream(detector, path2, sink, opts, depth, budget, trial) {
+  let done = false;
+  let proven = false;
+  const members = /* @__PURE__ */ new Set();
+  const prove = () => {
+    proven = true;
+    trial.proved();
+  };
+  const endAll = () => {
+    for (const m2 of members) m2.end();
+    members.clear();
+  };
+  const stop = () => {
+    done = true;
+    endAll();
+  };
+  const { Unzip, UnzipInflate, UnzipPassThrough } = fflateLib();
+  const uz = new Unzip((file) => {
+    if (done) return;
+    if (file.name.endsWith("/")) return prove();
+    const memberPath = `${path2}!${file.name}`;
+    if (file.compression !== 0 && file.compression !== 8) {
+      const method = `${ZIP_METHODS[file.compression] ?? "unknown"} (method ${file.compression})`;
+      uz.register(dropper(file.compression));
+      file.ondata = (err, _chunk, final) => {
+        if (err || !final || done) return;
+        prove();
+        sink.skip(memberPath, `zip member compressed with ${method}, which hfleaks cannot decompress`);
+        sink.warn(`${memberPath}: compressed with ${method}; not scanned`);
+      };
+      return file.start();
+    }
+    const member = open(detector, memberPath, sink, opts, depth + 1, budget);
+    members.add(member);
+    file.ondata = (err, chunk, final) => {
+      if (done || !members.has(member)) return;
+      if (err) {
+        members.delete(member);
+        member.end();
+        if (!proven) throw err;
+        sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
+        return;
+      }
+      if (chunk.length) prove();
+      if (!charge(budget, chunk, member, path2, sink, opts)) return stop();
+      if (final) {
+        prove();
+        members.delete(member);
+        member.end();
+      }
+    };
+    file.start();
+  });
+  uz.register(stopsOnError(UnzipInflate));
+  uz.register(UnzipPassThrough);
+  const guard = (f3) => {
+    if (done) return;
+    try {
+      f3();
+    } catch (e) {
+      stop();
+      trial.failed(e.message);
+    }
+  };
+  return {
+    push: (d2) => guard(() => {
+      for (let i = 0; i < d2.length && !done; i += PIECE) uz.push(d2.subarray(i, i + PIECE), false);
+    }),
+    end: () => guard(() => {
+      uz.push(EMPTY, true);
+      endAll();
+    })
+  };
+}
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, GZIP_MIN, EMPTY_BUFFER, B64_GZIP_MAX, B64_GZIP_RUNS, B64_GZIP_DAMAGED, B64_WRAP_WIDTHS, B64_RUN_ENDS, ZIP_METHODS;
+var init_content = __esm({
+  "src/detect/content.ts"() {
+    "use strict";
+    init_lazy();
+    init_detector();
+    init_scanner();
+    init_tar();
+    zlib = lazyBuiltin("node:zlib");
+    DEFAULT_CONTENT_OPTIONS = { archiveDepth: 3, archiveBytes: 256 << 20 };
+    MB = 1 << 20;
+    LONG_LINE = 8 * MB;
+    SNIFF = 64 << 10;
+    MAX_NESTING = 16;
+    SNIFF_BYTES = 512;
+    GZIP_AT_ONCE_IN = 8 << 20;
+    GZIP_AT_ONCE_OUT = 16 << 20;
+    PIECE = 16 << 10;
+    HOLD = GZIP_AT_ONCE_IN;
+    EMPTY = new Uint8Array(0);
+    TAIL = 256 << 10;
+    TRAILER_WINDOW = 4 * PIECE;
+    B64_GZIP = Buffer.from("H4sI", "latin1");
+    GZIP_MIN = 20;
+    EMPTY_BUFFER = Buffer.alloc(0);
+    B64_GZIP_MAX = 48 * MB;
+    B64_GZIP_RUNS = 256;
+    B64_GZIP_DAMAGED = 8;
+    B64_WRAP_WIDTHS = /* @__PURE__ */ new Set([64, 76]);
+    B64_RUN_ENDS = /* @__PURE__ */ new Set([-1, 10, 13, 34, 39]);
+    ZIP_METHODS = { 9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "zstd", 95: "xz", 98: "PPMd", 99: "AES encryption" };
   }
 });
 
@@ -23674,10 +23677,6 @@ var init_worker_pool = __esm({
 // src/sources/files.ts
 import { accessSync, closeSync as closeSync2, constants, createReadStream, fstatSync as fstatSync3, lstatSync, openSync as openSync2, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync4, readSync, statSync as statSync2 } from "node:fs";
 import { dirname as dirname2, isAbsolute, join as join4, relative as relative2, resolve as resolve2, sep } from "node:path";
-function readProblem(e) {
-  const err = e;
-  return err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code ?? err.message;
-}
 function toPosix(p2) {
   return sep === "/" ? p2 : p2.split(sep).join("/");
 }
@@ -23759,7 +23758,7 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
         globs.push(...d2 ? pruneGlobs(d2, text2) : rootPrune);
         if (d2 && /^\s*!/m.test(text2)) reincludes = true;
       } catch (e) {
-        sink.warn(`${displayPath(root, join4(dir, g2))}: cannot read (${e.code ?? e.message})`);
+        sink.warn(`${displayPath(root, join4(dir, g2))}: cannot read (${fsReason(e)})`);
       }
     }
     if (!reincludes) prune.push(...globs);
@@ -23771,7 +23770,7 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
       if (err && path2.includes("\uFFFD")) {
       } else if (err) {
         const shown = displayPath(root, path2);
-        const why = readProblem(err);
+        const why = fsReason(err);
         sink.warn(`${shown}/: cannot read directory (${why}); skipped`);
         sink.skip(`${shown}/`, why);
       } else {
@@ -23835,7 +23834,7 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
     try {
       entries = readdirSync(rawDir, { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
-      sink.warn(`${displayPath(root, shownDir)}/: cannot read directory (${e.code ?? e.message}); skipped`);
+      sink.warn(`${displayPath(root, shownDir)}/: cannot read directory (${fsReason(e)}); skipped`);
       return;
     }
     for (const d2 of entries) {
@@ -23903,7 +23902,7 @@ function scanFile(abs, display, detector, sink, opts) {
     return total;
   } catch (e) {
     const err = e;
-    const why = err.code === "ENOENT" ? "vanished before it could be read" : readProblem(err);
+    const why = err.code === "ENOENT" ? "vanished before it could be read" : fsReason(err);
     sink.warn(`${display}: cannot read (${why}); skipped`);
     sink.skip(display, why);
     return SKIPPED;
@@ -23927,7 +23926,7 @@ async function scanPaths(detector, opts, sink) {
     try {
       st2 = lstatSync(abs);
     } catch (e) {
-      const why = readProblem(e);
+      const why = fsReason(e);
       throw new PathError(why === "permission denied" ? `${p2}: cannot read (permission denied)` : `${p2}: no such file or directory`);
     }
     if (st2.isSymbolicLink()) {
@@ -23940,7 +23939,7 @@ async function scanPaths(detector, opts, sink) {
     try {
       accessSync(abs, st2.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
     } catch (e) {
-      throw new PathError(`${p2}: cannot read ${st2.isDirectory() ? "directory" : "file"} (${readProblem(e)})`);
+      throw new PathError(`${p2}: cannot read ${st2.isDirectory() ? "directory" : "file"} (${fsReason(e)})`);
     }
     if (named.has(abs)) continue;
     named.add(abs);
@@ -24033,7 +24032,7 @@ async function scanStream(abs, named, display, detector, sink, opts) {
       }
     }
   } catch (e) {
-    throw new PathError(`${named}: cannot read (${readProblem(e)})`);
+    throw new PathError(`${named}: cannot read (${fsReason(e)})`);
   } finally {
     stream.destroy();
   }
@@ -25157,8 +25156,7 @@ function readBaseline(path2, name = path2) {
   try {
     text2 = readSmallFile(path2, MAX_BASELINE_BYTES);
   } catch (e) {
-    const code2 = e.code;
-    throw new BaselineError(`${name}: cannot read baseline (${code2 === "ENOENT" ? "no such file; create one with `hfleaks baseline -o FILE`" : code2 ?? e.message})`);
+    throw new BaselineError(`${name}: cannot read baseline (${e.code === "ENOENT" ? "no such file; create one with `hfleaks baseline -o FILE`" : fsReason(e)})`);
   }
   return parseBaseline(text2, name);
 }
@@ -29243,7 +29241,7 @@ async function fromReport(io2, file) {
   try {
     text2 = file === "-" ? await readAll(io2) : readFileSync7(resolve7(io2.cwd, file), "utf8");
   } catch (e) {
-    throw new UsageError(`${file}: cannot read report (${e.code ?? e.message})`);
+    throw new UsageError(`${file}: cannot read report (${fsReason(e)})`);
   }
   const name = file === "-" ? "stdin" : file;
   const data = parseJson(text2, (problem) => new UsageError(`${name}: not a JSON report, ${problem}; make one with --format json`));

@@ -1,7 +1,7 @@
 // The baseline file: the fingerprints (rule + hash of the secret) of findings a team has
 // accepted, sorted, one a line. No secret, no line number, no date: edits around a leak
 // don't resurrect it, and two branches that baseline the same leak merge cleanly.
-import { readSmallFile } from '../core/files.ts';
+import { fsReason, readSmallFile } from '../core/files.ts';
 import { parseJson } from '../core/json-error.ts';
 import { scrubTokenShapes } from '../findings/redact.ts';
 import { FINGERPRINT_RE } from '../sources/ignore.ts';
@@ -101,8 +101,7 @@ export function readBaseline(path: string, name = path): Baseline {
   try {
     text = readSmallFile(path, MAX_BASELINE_BYTES);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new BaselineError(`${name}: cannot read baseline (${code === 'ENOENT' ? 'no such file; create one with `hfleaks baseline -o FILE`' : code ?? (e as Error).message})`);
+    throw new BaselineError(`${name}: cannot read baseline (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file; create one with `hfleaks baseline -o FILE`' : fsReason(e)})`);
   }
   return parseBaseline(text, name);
 }

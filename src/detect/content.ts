@@ -8,6 +8,7 @@ import type { Gunzip, UnzipDecoder, UnzipDecoderConstructor } from 'fflate';
 import { fflateLib, lazyBuiltin } from '../core/lazy.ts';
 import type { Match } from '../core/types.ts';
 import type { Cells, Detector } from './detector.ts';
+import { isStandardBase64 } from './detector.ts';
 import { ChunkScanner, textForm } from './scanner.ts';
 import { isTar, tarReader } from './tar.ts';
 
@@ -68,6 +69,11 @@ const LONG_LINE = 8 * MB;
  */
 function isGzip(b: Uint8Array): boolean {
   if (b[0] !== 0x1f || b[1] !== 0x8b || b[2] !== 8 || (b[3]! & 0xe0) !== 0) return false;
+  return gzipHeaderEnd(b) !== -1 || b.length < 64 << 10; // (a short first piece can't tell yet)
+}
+
+/** Where a gzip header ends in `b` (after FEXTRA, FNAME, FCOMMENT and FHCRC), or -1 when it goes on past `b`. */
+function gzipHeaderEnd(b: Uint8Array): number {
   const flags = b[3]!;
   let at = 10;
   if (flags & 4) at += 2 + (b[10]! | (b[11]! << 8)); // FEXTRA
@@ -75,10 +81,11 @@ function isGzip(b: Uint8Array): boolean {
     // FNAME, FCOMMENT: NUL-terminated
     if (!(flags & bit)) continue;
     const nul = b.indexOf(0, at);
-    if (nul === -1) return b.length < 64 << 10; // can't tell yet from a short first piece
+    if (nul === -1) return -1;
     at = nul + 1;
   }
-  return at <= b.length || b.length < 64 << 10;
+  if (flags & 2) at += 2; // FHCRC
+  return at <= b.length ? at : -1;
 }
 function isZip(b: Uint8Array): boolean {
   return b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
@@ -535,19 +542,11 @@ const B64_WRAP_WIDTHS = new Set([64, 76]);
 /** What may end the last line of a wrapped run: a line break, a quote, the content's end (-1). */
 const B64_RUN_ENDS = new Set([-1, 0x0a, 0x0d, 0x22, 0x27]);
 
-function isBase64Char(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
-}
-
 /** isGzip, and a first deflate block of a type that exists (11 is reserved): a look before any decoder is built. */
 function gzipHeaderPlausible(b: Buffer): boolean {
   if (b.length < GZIP_MIN || !isGzip(b)) return false;
-  const flags = b[3]!;
-  let at = 10;
-  if (flags & 4) at += 2 + (b[10]! | (b[11]! << 8));
-  for (const bit of [8, 16]) if (flags & bit) at = b.indexOf(0, at) + 1;
-  if (flags & 2) at += 2; // FHCRC
-  return at > 0 && at < b.length && ((b[at]! >> 1) & 3) !== 3;
+  const at = gzipHeaderEnd(b);
+  return at !== -1 && at < b.length && ((b[at]! >> 1) & 3) !== 3;
 }
 
 /** A base64 run being read. */
@@ -593,10 +592,15 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
     (listed ??= new Set()).add(reason);
     sink.skip(`${path}!base64-gzip@${start}`, reason);
   };
-  // Every problem an embedded gzip reports counts against B64_GZIP_DAMAGED, and only so
-  // many are said: a file of damaged runs costs a few decoders, not one each.
+  // A run whose gzip is damaged (its decoder failed, or its CRC-32 or length check) counts
+  // against B64_GZIP_DAMAGED, and only so many say so: a file of damaged runs costs a few
+  // decoders, not one each. What its content warns of (a long line, bytes not UTF-8) passes.
+  let current = '';
+  let currentDamaged = false;
   const warn = (message: string) => {
-    damaged++;
+    if (!message.startsWith(`${current}: corrupt gzip data`)) return sink.warn(message);
+    if (!currentDamaged) damaged++;
+    currentDamaged = true;
     if (damaged <= B64_GZIP_DAMAGED) sink.warn(message);
   };
 
@@ -615,6 +619,8 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
     if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return list(r.start, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
     opened++;
     const name = `${path}!base64-gzip@${r.start}`;
+    current = name;
+    currentDamaged = false;
     const trial: Trial = { proved: () => undefined, failed: (message) => warn(`${name}: corrupt gzip data (${message}); what was decompressed was scanned`) };
     members ??= { ...sink, warn };
     const gz = gzipStream(detector, name, members, opts, depth, budget, trial, name);
@@ -644,7 +650,7 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
     let lineStart = -1;
     for (; i < b.length; i++) {
       const c = b[i]!;
-      if (r.padded ? c === 0x3d : isBase64Char(c) || c === 0x3d) {
+      if (r.padded ? c === 0x3d : isStandardBase64(c) || c === 0x3d) {
         if (c === 0x3d) r.padded = true;
         r.line++;
         r.indent = r.cr = false;
@@ -692,7 +698,7 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
         const seam = Buffer.concat([tail, b.subarray(0, B64_GZIP.length - 1)]);
         const at = seam.indexOf(B64_GZIP, Math.max(0, tail.length - (B64_GZIP.length - 1)));
         const before = at > 0 ? seam[at - 1]! : undefined;
-        if (at !== -1 && at < tail.length && (before === undefined ? offset === tail.length : !isBase64Char(before))) {
+        if (at !== -1 && at < tail.length && (before === undefined ? offset === tail.length : !isStandardBase64(before))) {
           run = begin(offset - tail.length + at);
           append(run, seam, at, tail.length);
           run.line = tail.length - at;
@@ -702,7 +708,7 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
       }
       for (let at = b.indexOf(B64_GZIP, i); at !== -1 && !run; at = b.indexOf(B64_GZIP, at + 1)) {
         const before = at > 0 ? b[at - 1] : tail[tail.length - 1];
-        if (before !== undefined && isBase64Char(before)) continue;
+        if (before !== undefined && isStandardBase64(before)) continue;
         run = begin(offset + at);
         const end = collect(b, at);
         if (end < b.length) {

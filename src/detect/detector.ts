@@ -156,7 +156,7 @@ function straddled(buf: Buffer, a: number, needle: Buffer, k: number): { start: 
 }
 
 /** A's, digits, `+` and `/`: the standard base64 alphabet, no padding, no line break. */
-function isStandardBase64(b: number): boolean {
+export function isStandardBase64(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2b || b === 0x2f;
 }
 
@@ -181,12 +181,18 @@ function couldStartIn(c: CompiledRule, dec: Buffer, o: number): boolean {
  * it can't tell, and says true.
  */
 function base64Plausible(buf: Buffer, group: number, rules: readonly CompiledRule[]): boolean {
-  const end = group + 16;
-  if (end > buf.length) return true;
-  for (let i = group; i < end; i++) if (!isStandardBase64(buf[i]!)) return true;
-  const dec = Buffer.from(buf.toString('latin1', group, end), 'base64');
+  const dec = decodedAhead(buf, group, 16);
+  if (!dec) return true;
   for (let o = 0; o < 3; o++) for (const c of rules) if (couldStartIn(c, dec, o)) return true;
   return false;
+}
+
+/** The bytes `chars` plain base64 characters from `group` decode to; undefined where they are not all there, or not all plain base64. */
+function decodedAhead(buf: Buffer, group: number, chars: number): Buffer | undefined {
+  const end = group + chars;
+  if (end > buf.length) return undefined;
+  for (let i = group; i < end; i++) if (!isStandardBase64(buf[i]!)) return undefined;
+  return Buffer.from(buf.toString('latin1', group, end), 'base64');
 }
 
 /**
@@ -195,10 +201,8 @@ function base64Plausible(buf: Buffer, group: number, rules: readonly CompiledRul
  * beyond ASCII stands for a byte no token holds).
  */
 function widePlausible(buf: Buffer, group: number, rules: readonly CompiledRule[]): boolean {
-  const end = group + 24;
-  if (end > buf.length) return true;
-  for (let i = group; i < end; i++) if (!isStandardBase64(buf[i]!)) return true;
-  const dec = Buffer.from(buf.toString('latin1', group, end), 'base64');
+  const dec = decodedAhead(buf, group, 24);
+  if (!dec) return true;
   const narrow = Buffer.alloc(8);
   for (let o = 0; o < 3; o++) {
     for (let k = 0; k < 8; k++) narrow[k] = dec[o + 2 * k + 1] === 0 ? dec[o + 2 * k]! : 0xff;
@@ -1335,10 +1339,23 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   return { rules, decodes: decode, maxTokenBytes, scan };
 }
 
-/** Whether the hit was read from UTF-16 text as it lies in the bytes (not inside an encoding). */
-function utf16Of(h: Hit): boolean {
-  const d = h.decoding?.[0];
-  return d === 'utf16le' || d === 'utf16be';
+/**
+ * How wide the hit's code units are and their byte order, when the bytes it was found in
+ * are UTF-16 or UTF-32 text (its first decoding; UTF-16 inside base64 sits in plain text).
+ */
+export function wideForm(h: Hit): { width: 2 | 4; le: boolean } | undefined {
+  switch (h.decoding?.[0]) {
+    case 'utf16le':
+      return { width: 2, le: true };
+    case 'utf16be':
+      return { width: 2, le: false };
+    case 'utf32le':
+      return { width: 4, le: true };
+    case 'utf32be':
+      return { width: 4, le: false };
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -1371,7 +1388,7 @@ function dedupe(hits: Hit[]): Hit[] {
       }
     }
     const twin = hits[i + 1];
-    if (twin && twin.start === h.start + 1 && twin.secret === h.secret && utf16Of(h) && utf16Of(twin)) {
+    if (twin && twin.start === h.start + 1 && twin.secret === h.secret && wideForm(h)?.width === 2 && wideForm(twin)?.width === 2) {
       const keep = h.start % 2 === 0 ? h : twin;
       seen.add(`${twin.start}\0${twin.secret}`);
       seen.add(k);

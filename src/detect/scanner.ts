@@ -4,6 +4,7 @@
 import { isAscii } from 'node:buffer';
 import type { Match } from '../core/types.ts';
 import type { Cells, Detector, Hit } from './detector.ts';
+import { wideForm } from './detector.ts';
 
 const ALLOW = Buffer.from('hfleaks:allow', 'latin1');
 const ALLOW16 = Buffer.from('hfleaks:allow', 'utf16le');
@@ -154,25 +155,6 @@ export interface LineState {
   col: number;
   /** Bytes at the window's start that end a character the window before counted. */
   carried?: number;
-}
-
-/**
- * How wide the hit's code units are and their byte order, when the bytes it was found in
- * are UTF-16 or UTF-32 text (its first decoding; UTF-16 inside base64 sits in plain text).
- */
-function wideForm(h: Hit): { width: 2 | 4; le: boolean } | undefined {
-  switch (h.decoding?.[0]) {
-    case 'utf16le':
-      return { width: 2, le: true };
-    case 'utf16be':
-      return { width: 2, le: false };
-    case 'utf32le':
-      return { width: 4, le: true };
-    case 'utf32be':
-      return { width: 4, le: false };
-    default:
-      return undefined;
-  }
 }
 
 /**

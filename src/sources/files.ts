@@ -2,7 +2,7 @@
 // .hfleaksignore), never follows symbolic links, never opens the FIFOs or devices it
 // meets (one the user names is read as a stream), and streams each regular file into a
 // content stream.
-import { readText } from '../core/files.ts';
+import { fsReason, readText } from '../core/files.ts';
 import { GIT_CONFIG } from '../core/places.ts';
 import { type Dirent, accessSync, closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -14,12 +14,6 @@ import { gitEnv, gitOutput } from './git/run.ts';
 import { IgnoreMatcher, pruneGlobs, readHfleaksIgnore } from './ignore.ts';
 import type { WorkerInit } from './scan-worker.ts';
 import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
-
-/** Why a file or directory can't be read, in a word or two: permission denied, or node's error code. */
-function readProblem(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  return err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : (err.code ?? err.message);
-}
 
 export interface FileScanOptions {
   /** Paths the user named (files or directories). */
@@ -176,7 +170,7 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
         globs.push(...(d ? pruneGlobs(d, text) : rootPrune));
         if (d && /^\s*!/m.test(text)) reincludes = true;
       } catch (e) {
-        sink.warn(`${displayPath(root, join(dir, g))}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        sink.warn(`${displayPath(root, join(dir, g))}: cannot read (${fsReason(e)})`);
       }
     }
     // A deeper file that re-includes (`!logs` under keep/) can bring back what a higher
@@ -194,7 +188,7 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
         // A directory name that is not UTF-8: walked by its raw bytes below.
       } else if (err) {
         const shown = displayPath(root, path);
-        const why = readProblem(err);
+        const why = fsReason(err);
         sink.warn(`${shown}/: cannot read directory (${why}); skipped`);
         sink.skip(`${shown}/`, why);
       } else {
@@ -268,7 +262,7 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     try {
       entries = readdirSync(rawDir, { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
-      sink.warn(`${displayPath(root, shownDir)}/: cannot read directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); skipped`);
+      sink.warn(`${displayPath(root, shownDir)}/: cannot read directory (${fsReason(e)}); skipped`);
       return;
     }
     for (const d of entries) {
@@ -364,7 +358,7 @@ export function scanFile(
     return total;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'vanished before it could be read' : readProblem(err);
+    const why = err.code === 'ENOENT' ? 'vanished before it could be read' : fsReason(err);
     sink.warn(`${display}: cannot read (${why}); skipped`);
     sink.skip(display, why);
     return SKIPPED;
@@ -394,7 +388,7 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     try {
       st = lstatSync(abs);
     } catch (e) {
-      const why = readProblem(e);
+      const why = fsReason(e);
       throw new PathError(why === 'permission denied' ? `${p}: cannot read (permission denied)` : `${p}: no such file or directory`);
     }
     // A link named on the command line is followed, as ripgrep does (links met while
@@ -411,7 +405,7 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
     try {
       accessSync(abs, st.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
     } catch (e) {
-      throw new PathError(`${p}: cannot read ${st.isDirectory() ? 'directory' : 'file'} (${readProblem(e)})`);
+      throw new PathError(`${p}: cannot read ${st.isDirectory() ? 'directory' : 'file'} (${fsReason(e)})`);
     }
     // The same path named twice is scanned once (a file inside a directory named is a finding's own place either way).
     if (named.has(abs)) continue;
@@ -529,7 +523,7 @@ async function scanStream(
       }
     }
   } catch (e) {
-    throw new PathError(`${named}: cannot read (${readProblem(e)})`);
+    throw new PathError(`${named}: cannot read (${fsReason(e)})`);
   } finally {
     stream.destroy();
   }

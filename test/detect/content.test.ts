@@ -411,6 +411,11 @@ describe('gzip written as base64 inside other content (H4sI…)', () => {
     const r = run(Buffer.from(text), 'many.yaml');
     expect(r.warnings).toHaveLength(8);
     expect(r.skipped).toEqual([{ path: expect.stringMatching(/^many\.yaml!base64-gzip@\d+$/), reason: 'more base64 gzip than hfleaks opens in one file (256, or 8 damaged); the rest read as text only' }]);
+    // What a sound gzip's content warns of (bytes that are not UTF-8) is no damage.
+    const latin1 = gzipSync(Buffer.concat([Buffer.from('caf\xe9 ', 'latin1'), Buffer.from(`HF_TOKEN=${t}\n`)])).toString('base64');
+    const ok = run(Buffer.from(Array.from({ length: 12 }, (_, i) => `k${i}: ${latin1}\n`).join('')), 'latin.yaml');
+    expect(ok.found).toHaveLength(12);
+    expect(ok.skipped).toEqual([]);
   });
 
   it('lists a run nested deeper than --archive-depth instead of opening it', () => {

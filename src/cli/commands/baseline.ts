@@ -32,7 +32,7 @@ async function fromReport(io: Io, file: string): Promise<string[]> {
   try {
     text = file === '-' ? await readAll(io) : readFileSync(resolve(io.cwd, file), 'utf8');
   } catch (e) {
-    throw new UsageError(`${file}: cannot read report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(`${file}: cannot read report (${fsReason(e)})`);
   }
   const name = file === '-' ? 'stdin' : file;
   // (Never V8's message: it quotes the text, and a file of raw tokens is an easy mistake here.)
