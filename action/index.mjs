@@ -12173,7 +12173,7 @@ function readConfig(path2, shown) {
 }
 function findConfig(root, cwd, names = DEFAULT_CONFIG_NAMES) {
   const tree = workTreeTop(root);
-  const stop = tree.top ?? (relative(cwd, root).startsWith("..") ? root : resolve(cwd));
+  const stop = tree.top ?? tree.foreign ?? (relative(cwd, root).startsWith("..") ? root : resolve(cwd));
   for (let dir = resolve(root); ; dir = dirname(dir)) {
     if (dir === tree.foreign && dir !== resolve(root)) return void 0;
     for (const name of names) {
