@@ -11479,7 +11479,7 @@ function gzipHeaderPlausible(b3) {
   const at2 = gzipHeaderEnd(b3);
   return at2 !== -1 && at2 < b3.length && (b3[at2] >> 1 & 3) !== 3;
 }
-function embeddedGzip(detector, path2, sink, opts, depth, budget) {
+function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true) {
   const openable = depth < opts.archiveDepth;
   let offset = 0;
   let tail = Buffer.alloc(0);
@@ -11492,6 +11492,11 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget) {
     if (listed?.has(reason)) return;
     (listed ??= /* @__PURE__ */ new Set()).add(reason);
     sink.skip(`${path2}!base64-gzip@${start}`, reason);
+  };
+  let exhausted = false;
+  const full = (start) => {
+    exhausted = true;
+    list(start, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
   };
   let current = "";
   let currentDamaged = false;
@@ -11509,9 +11514,10 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget) {
     const len = r2.lineStart >= 0 && !B64_RUN_ENDS.has(r2.end) ? r2.lineStart : r2.size;
     const decoded = Buffer.from(r2.data.toString("latin1", 0, len), "base64");
     r2.data = EMPTY_BUFFER;
+    if (r2.kind === "base64") return twiceEncoded(r2.start, decoded);
     if (!gzipHeaderPlausible(decoded)) return;
     if (!openable) return list(r2.start, opts.archiveDepth === 0 ? "base64 gzip not opened (--archive-depth 0); read as text only" : `base64 gzip nested deeper than --archive-depth ${opts.archiveDepth}; read as text only`);
-    if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return list(r2.start, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
+    if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return full(r2.start);
     opened++;
     const name = `${path2}!base64-gzip@${r2.start}`;
     current = name;
@@ -11521,6 +11527,14 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget) {
     const gz = gzipStream(detector, name, members, opts, depth, budget, trial, name);
     gz.push(decoded);
     gz.end();
+  };
+  const twiceEncoded = (start, text2) => {
+    if (!text2.subarray(0, B64_GZIP.length).equals(B64_GZIP)) return;
+    if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return full(start);
+    opened++;
+    const inner = embeddedGzip(detector, `${path2}!base64@${start}`, { ...sink, warn: (m2) => m2.includes(": corrupt gzip data (") && ++damaged > B64_GZIP_DAMAGED || sink.warn(m2) }, opts, depth, budget, false);
+    inner.push(text2);
+    inner.end();
   };
   const append = (r2, b3, from, to2) => {
     const n = to2 - from;
@@ -11568,10 +11582,16 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget) {
     append(r2, b3, from, i);
     return i;
   };
-  const begin = (start) => ({ start, data: EMPTY_BUFFER, size: 0, line: 0, width: 0, padded: false, cr: false, indent: false, lineStart: -1, end: -1 });
+  const nextAnchor = (b3, from) => {
+    const g2 = b3.indexOf(B64_GZIP, from);
+    const t2 = twice ? b3.indexOf(B64_B64_GZIP, from) : -1;
+    if (g2 === -1 && t2 === -1) return void 0;
+    return t2 !== -1 && (g2 === -1 || t2 < g2) ? { at: t2, kind: "base64" } : { at: g2, kind: "gzip" };
+  };
+  const begin = (kind, start) => ({ kind, start, data: EMPTY_BUFFER, size: 0, line: 0, width: 0, padded: false, cr: false, indent: false, lineStart: -1, end: -1 });
   return {
     push(b3) {
-      if (!b3.length) return;
+      if (!b3.length || exhausted) return;
       let i = 0;
       const continuing = run !== void 0;
       if (run) {
@@ -11579,29 +11599,32 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget) {
         if (i < b3.length) finish2();
       }
       if (!continuing && tail.length) {
-        const seam = Buffer.concat([tail, b3.subarray(0, B64_GZIP.length - 1)]);
-        const at2 = seam.indexOf(B64_GZIP, Math.max(0, tail.length - (B64_GZIP.length - 1)));
+        const seam = Buffer.concat([tail, b3.subarray(0, ANCHOR_TAIL - 1)]);
+        const found = nextAnchor(seam, Math.max(0, tail.length - (ANCHOR_TAIL - 1)));
+        const at2 = found?.at ?? -1;
         const before = at2 > 0 ? seam[at2 - 1] : void 0;
-        if (at2 !== -1 && at2 < tail.length && (before === void 0 ? offset === tail.length : !isStandardBase64(before))) {
-          run = begin(offset - tail.length + at2);
+        const straddles = found !== void 0 && at2 < tail.length && at2 + (found.kind === "gzip" ? B64_GZIP : B64_B64_GZIP).length > tail.length;
+        if (found && straddles && (before === void 0 ? offset === tail.length : !isStandardBase64(before))) {
+          run = begin(found.kind, offset - tail.length + at2);
           append(run, seam, at2, tail.length);
           run.line = tail.length - at2;
           i = collect(b3, 0);
           if (i < b3.length) finish2();
         }
       }
-      for (let at2 = b3.indexOf(B64_GZIP, i); at2 !== -1 && !run; at2 = b3.indexOf(B64_GZIP, at2 + 1)) {
+      for (let found = nextAnchor(b3, i); found && !run && !exhausted; found = nextAnchor(b3, found.at + 1)) {
+        const { at: at2, kind } = found;
         const before = at2 > 0 ? b3[at2 - 1] : tail[tail.length - 1];
         if (before !== void 0 && isStandardBase64(before)) continue;
-        run = begin(offset + at2);
+        run = begin(kind, offset + at2);
         const end = collect(b3, at2);
         if (end < b3.length) {
           finish2();
-          at2 = end - 1;
+          found.at = end - 1;
         }
       }
       offset += b3.length;
-      tail = b3.length >= 4 ? Buffer.from(b3.subarray(b3.length - 4)) : Buffer.concat([tail, b3]).subarray(-4);
+      tail = b3.length >= ANCHOR_TAIL ? Buffer.from(b3.subarray(b3.length - ANCHOR_TAIL)) : Buffer.concat([tail, b3]).subarray(-ANCHOR_TAIL);
     },
     end() {
       finish2();
@@ -11709,7 +11732,7 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     })
   };
 }
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, GZIP_MIN, EMPTY_BUFFER, B64_GZIP_MAX, B64_GZIP_RUNS, B64_GZIP_DAMAGED, B64_WRAP_WIDTHS, B64_RUN_ENDS, ZIP_METHODS;
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, B64_B64_GZIP, ANCHOR_TAIL, GZIP_MIN, EMPTY_BUFFER, B64_GZIP_MAX, B64_GZIP_RUNS, B64_GZIP_DAMAGED, B64_WRAP_WIDTHS, B64_RUN_ENDS, ZIP_METHODS;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
@@ -11732,6 +11755,8 @@ var init_content = __esm({
     TAIL = 256 << 10;
     TRAILER_WINDOW = 4 * PIECE;
     B64_GZIP = Buffer.from("H4sI", "latin1");
+    B64_B64_GZIP = Buffer.from("SDRzS", "latin1");
+    ANCHOR_TAIL = B64_B64_GZIP.length;
     GZIP_MIN = 20;
     EMPTY_BUFFER = Buffer.alloc(0);
     B64_GZIP_MAX = 48 * MB;

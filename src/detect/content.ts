@@ -528,6 +528,13 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
 
 /** The base64 of a gzip member's first three bytes (1f 8b 08): how such a run starts. */
 const B64_GZIP = Buffer.from('H4sI', 'latin1');
+/**
+ * The base64 of `H4sI`, as a run of gzip in base64 starts when it is base64-encoded again
+ * (Helm keeps its releases so, and a Kubernetes Secret holds them in base64).
+ */
+const B64_B64_GZIP = Buffer.from('SDRzS', 'latin1');
+/** Bytes of the content kept from one piece to the next: a straddling anchor's part, and the byte before it. */
+const ANCHOR_TAIL = B64_B64_GZIP.length;
 /** A gzip member is at least 20 bytes: a header of 10, data, a trailer of 8. */
 const GZIP_MIN = 20;
 const EMPTY_BUFFER = Buffer.alloc(0);
@@ -551,7 +558,9 @@ function gzipHeaderPlausible(b: Buffer): boolean {
 
 /** A base64 run being read. */
 interface B64Run {
-  /** Where its `H4sI` starts in the content. */
+  /** gzip in base64, or (Helm) that base64 in base64. */
+  kind: 'gzip' | 'base64';
+  /** Where its `H4sI` (or `SDRzS`) starts in the content. */
   start: number;
   data: Buffer;
   size: number;
@@ -575,12 +584,14 @@ interface B64Run {
  * its own (one archive level, within the same decompression budget) and scanned as a
  * member named `PATH!base64-gzip@OFFSET`, OFFSET the byte where the run starts. Past
  * `--archive-depth`, or past B64_GZIP_RUNS or B64_GZIP_DAMAGED in one content, runs are
- * listed (once) instead, their text scanned as text.
+ * listed (once) instead, their text scanned as text. With `twice`, a run of that base64
+ * in base64 (`SDRzS…`) too: decoded, its text is read by a finder of its own, its gzip
+ * named `PATH!base64@OFFSET!base64-gzip@0`.
  */
-function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget): { push(b: Buffer): void; end(): void } {
+function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, twice = true): { push(b: Buffer): void; end(): void } {
   const openable = depth < opts.archiveDepth;
   let offset = 0; // bytes before the current piece
-  let tail = Buffer.alloc(0); // the content's last 4 bytes before the current piece
+  let tail = Buffer.alloc(0); // the content's last ANCHOR_TAIL bytes before the current piece
   let run: B64Run | undefined;
   let opened = 0;
   let damaged = 0;
@@ -591,6 +602,12 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
     if (listed?.has(reason)) return;
     (listed ??= new Set()).add(reason);
     sink.skip(`${path}!base64-gzip@${start}`, reason);
+  };
+  // Past its limits a content's runs are no longer looked for: the rest is text.
+  let exhausted = false;
+  const full = (start: number) => {
+    exhausted = true;
+    list(start, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
   };
   // A run whose gzip is damaged (its decoder failed, or its CRC-32 or length check) counts
   // against B64_GZIP_DAMAGED, and only so many say so: a file of damaged runs costs a few
@@ -614,9 +631,10 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
     const len = r.lineStart >= 0 && !B64_RUN_ENDS.has(r.end) ? r.lineStart : r.size;
     const decoded = Buffer.from(r.data.toString('latin1', 0, len), 'base64');
     r.data = EMPTY_BUFFER;
+    if (r.kind === 'base64') return twiceEncoded(r.start, decoded);
     if (!gzipHeaderPlausible(decoded)) return;
     if (!openable) return list(r.start, opts.archiveDepth === 0 ? 'base64 gzip not opened (--archive-depth 0); read as text only' : `base64 gzip nested deeper than --archive-depth ${opts.archiveDepth}; read as text only`);
-    if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return list(r.start, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
+    if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return full(r.start);
     opened++;
     const name = `${path}!base64-gzip@${r.start}`;
     current = name;
@@ -626,6 +644,19 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
     const gz = gzipStream(detector, name, members, opts, depth, budget, trial, name);
     gz.push(decoded);
     gz.end();
+  };
+
+  /**
+   * Base64 decoded to what may be gzip's base64: read by a finder of its own (which looks
+   * for `H4sI` only), its runs counted against this content's limits.
+   */
+  const twiceEncoded = (start: number, text: Buffer) => {
+    if (!text.subarray(0, B64_GZIP.length).equals(B64_GZIP)) return;
+    if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return full(start);
+    opened++;
+    const inner = embeddedGzip(detector, `${path}!base64@${start}`, { ...sink, warn: (m) => (m.includes(': corrupt gzip data (') && ++damaged > B64_GZIP_DAMAGED) || sink.warn(m) }, opts, depth, budget, false);
+    inner.push(text);
+    inner.end();
   };
 
   /** Appends b[from, to) to the run (kept only up to B64_GZIP_MAX). */
@@ -681,43 +712,55 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
     return i;
   };
 
-  const begin = (start: number): B64Run => ({ start, data: EMPTY_BUFFER, size: 0, line: 0, width: 0, padded: false, cr: false, indent: false, lineStart: -1, end: -1 });
+  /** The first anchor at or after `from`: `H4sI`, or with `twice` `SDRzS`, whichever comes first. */
+  const nextAnchor = (b: Buffer, from: number): { at: number; kind: B64Run['kind'] } | undefined => {
+    const g = b.indexOf(B64_GZIP, from);
+    const t = twice ? b.indexOf(B64_B64_GZIP, from) : -1;
+    if (g === -1 && t === -1) return undefined;
+    return t !== -1 && (g === -1 || t < g) ? { at: t, kind: 'base64' } : { at: g, kind: 'gzip' };
+  };
+
+  const begin = (kind: B64Run['kind'], start: number): B64Run => ({ kind, start, data: EMPTY_BUFFER, size: 0, line: 0, width: 0, padded: false, cr: false, indent: false, lineStart: -1, end: -1 });
 
   return {
     push(b) {
-      if (!b.length) return;
+      if (!b.length || exhausted) return;
       let i = 0;
       const continuing = run !== undefined;
       if (run) {
         i = collect(b, 0);
         if (i < b.length) finish();
       }
-      // Runs start at `H4sI` with no base64 character before it. One that straddles pieces
-      // is found in the seam: the content's last bytes and the start of this piece.
+      // Runs start at an anchor with no base64 character before it. One that straddles
+      // pieces is found in the seam: the content's last bytes and the start of this piece.
       if (!continuing && tail.length) {
-        const seam = Buffer.concat([tail, b.subarray(0, B64_GZIP.length - 1)]);
-        const at = seam.indexOf(B64_GZIP, Math.max(0, tail.length - (B64_GZIP.length - 1)));
+        const seam = Buffer.concat([tail, b.subarray(0, ANCHOR_TAIL - 1)]);
+        const found = nextAnchor(seam, Math.max(0, tail.length - (ANCHOR_TAIL - 1)));
+        const at = found?.at ?? -1;
         const before = at > 0 ? seam[at - 1]! : undefined;
-        if (at !== -1 && at < tail.length && (before === undefined ? offset === tail.length : !isStandardBase64(before))) {
-          run = begin(offset - tail.length + at);
+        // (One that ends within the tail was found in a piece before.)
+        const straddles = found !== undefined && at < tail.length && at + (found.kind === 'gzip' ? B64_GZIP : B64_B64_GZIP).length > tail.length;
+        if (found && straddles && (before === undefined ? offset === tail.length : !isStandardBase64(before))) {
+          run = begin(found.kind, offset - tail.length + at);
           append(run, seam, at, tail.length);
           run.line = tail.length - at;
           i = collect(b, 0);
           if (i < b.length) finish();
         }
       }
-      for (let at = b.indexOf(B64_GZIP, i); at !== -1 && !run; at = b.indexOf(B64_GZIP, at + 1)) {
+      for (let found = nextAnchor(b, i); found && !run && !exhausted; found = nextAnchor(b, found.at + 1)) {
+        const { at, kind } = found;
         const before = at > 0 ? b[at - 1] : tail[tail.length - 1];
         if (before !== undefined && isStandardBase64(before)) continue;
-        run = begin(offset + at);
+        run = begin(kind, offset + at);
         const end = collect(b, at);
         if (end < b.length) {
           finish();
-          at = end - 1;
+          found.at = end - 1;
         }
       }
       offset += b.length;
-      tail = b.length >= 4 ? Buffer.from(b.subarray(b.length - 4)) : Buffer.concat([tail, b]).subarray(-4);
+      tail = b.length >= ANCHOR_TAIL ? Buffer.from(b.subarray(b.length - ANCHOR_TAIL)) : Buffer.concat([tail, b]).subarray(-ANCHOR_TAIL);
     },
     end() {
       finish();

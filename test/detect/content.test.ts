@@ -405,6 +405,20 @@ describe('gzip written as base64 inside other content (H4sI…)', () => {
     }
   });
 
+  it("opens Helm's release secrets: gzip in base64, in a Kubernetes Secret's base64, in pieces of any size", () => {
+    const release = JSON.stringify({ name: 'tgi', chart: { metadata: { name: 'text-generation-inference' } }, config: { env: { HF_TOKEN: t } }, manifest: gen.body(700) });
+    const helm = Buffer.from(b64gz(release)).toString('base64');
+    const secret = `apiVersion: v1\ndata:\n  release: ${helm}\nkind: Secret\nmetadata:\n  name: sh.helm.release.v1.tgi.v1\ntype: helm.sh/release.v1\n`;
+    const at = secret.indexOf(helm);
+    for (const piece of [secret.length, 4096, 97, 5, 3, 1]) {
+      const r = run(Buffer.from(secret), 'helm.yaml', {}, piece, piece < 8 ? at - 2 : 0);
+      expect(r.found.map((f) => [f.path, f.m.secret, f.m.line]), `piece ${piece}`).toEqual([[`helm.yaml!base64@${at}!base64-gzip@0`, t, 1]]);
+      expect(r.warnings).toEqual([]);
+    }
+    // One archive level, as a .gz is; --no-decode leaves it closed.
+    expect(run(Buffer.from(secret), 'helm.yaml', { archiveDepth: 0 }).skipped).toEqual([{ path: `helm.yaml!base64@${at}!base64-gzip@0`, reason: 'base64 gzip not opened (--archive-depth 0); read as text only' }]);
+  });
+
   it('says at most 8 times that runs are damaged, then leaves the rest closed and lists them once', () => {
     const broken = b64gz(`HF_TOKEN=${t}\n${'x'.repeat(2000)}`).slice(0, 60);
     const text = Array.from({ length: 50 }, (_, i) => `k${i}: ${broken}\n`).join('');
