@@ -556,6 +556,16 @@ function gzipHeaderPlausible(b: Buffer): boolean {
   return at !== -1 && at < b.length && ((b[at]! >> 1) & 3) !== 3;
 }
 
+/** What one content's finders (its own, and those made for doubly encoded runs) have opened, found damaged and listed. */
+interface B64Limits {
+  opened: number;
+  damaged: number;
+  /** Its limits reached: runs are no longer looked for. */
+  exhausted: boolean;
+  /** The reasons listed in stats.skipped (each once). */
+  listed?: Set<string>;
+}
+
 /** A base64 run being read. */
 interface B64Run {
   /** gzip in base64, or (Helm) that base64 in base64. */
@@ -588,26 +598,22 @@ interface B64Run {
  * in base64 (`SDRzS…`) too: decoded, its text is read by a finder of its own, its gzip
  * named `PATH!base64@OFFSET!base64-gzip@0`.
  */
-function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, twice = true): { push(b: Buffer): void; end(): void } {
+function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, twice = true, limits: B64Limits = { opened: 0, damaged: 0, exhausted: false }): { push(b: Buffer): void; end(): void } {
   const openable = depth < opts.archiveDepth;
   let offset = 0; // bytes before the current piece
   let tail = Buffer.alloc(0); // the content's last ANCHOR_TAIL bytes before the current piece
   let run: B64Run | undefined;
-  let opened = 0;
-  let damaged = 0;
-  // (Made when first needed: most contents, every blob of a history among them, hold no run.)
-  let listed: Set<string> | undefined;
-  let members: ContentSink | undefined;
-  const list = (start: number, reason: string) => {
-    if (listed?.has(reason)) return;
-    (listed ??= new Set()).add(reason);
-    sink.skip(`${path}!base64-gzip@${start}`, reason);
+  let members: ContentSink | undefined; // (made when first needed: most contents hold no run)
+  const runName = (r: B64Run) => `${path}!${r.kind === 'gzip' ? 'base64-gzip' : 'base64'}@${r.start}`;
+  const list = (name: string, reason: string) => {
+    if (limits.listed?.has(reason)) return;
+    (limits.listed ??= new Set()).add(reason);
+    sink.skip(name, reason);
   };
   // Past its limits a content's runs are no longer looked for: the rest is text.
-  let exhausted = false;
-  const full = (start: number) => {
-    exhausted = true;
-    list(start, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
+  const full = (name: string) => {
+    limits.exhausted = true;
+    list(name, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
   };
   // A run whose gzip is damaged (its decoder failed, or its CRC-32 or length check) counts
   // against B64_GZIP_DAMAGED, and only so many say so: a file of damaged runs costs a few
@@ -616,27 +622,29 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
   let currentDamaged = false;
   const warn = (message: string) => {
     if (!message.startsWith(`${current}: corrupt gzip data`)) return sink.warn(message);
-    if (!currentDamaged) damaged++;
+    if (!currentDamaged) limits.damaged++;
     currentDamaged = true;
-    if (damaged <= B64_GZIP_DAMAGED) sink.warn(message);
+    if (limits.damaged <= B64_GZIP_DAMAGED) sink.warn(message);
   };
 
   const finish = () => {
     const r = run;
     run = undefined;
     if (!r) return;
-    if (r.size > B64_GZIP_MAX) return list(r.start, `base64 gzip larger than ${B64_GZIP_MAX / MB} MB of text; read as text only`);
+    if (r.size > B64_GZIP_MAX) return list(runName(r), `base64 gzip larger than ${B64_GZIP_MAX / MB} MB of text; read as text only`);
+    // Too short to hold a gzip member (20 bytes: 28 characters, 40 twice encoded): not decoded.
+    if (r.size < (r.kind === 'gzip' ? 28 : 40)) return;
     // A line after a wrap break that ends mid-line is other text (the next key of a YAML
     // block, when the run's last line happened to be a full one): cut back to the break.
     const len = r.lineStart >= 0 && !B64_RUN_ENDS.has(r.end) ? r.lineStart : r.size;
     const decoded = Buffer.from(r.data.toString('latin1', 0, len), 'base64');
     r.data = EMPTY_BUFFER;
-    if (r.kind === 'base64') return twiceEncoded(r.start, decoded);
+    if (r.kind === 'base64') return twiceEncoded(runName(r), decoded);
     if (!gzipHeaderPlausible(decoded)) return;
-    if (!openable) return list(r.start, opts.archiveDepth === 0 ? 'base64 gzip not opened (--archive-depth 0); read as text only' : `base64 gzip nested deeper than --archive-depth ${opts.archiveDepth}; read as text only`);
-    if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return full(r.start);
-    opened++;
-    const name = `${path}!base64-gzip@${r.start}`;
+    const name = runName(r);
+    if (!openable) return list(name, opts.archiveDepth === 0 ? 'base64 gzip not opened (--archive-depth 0); read as text only' : `base64 gzip nested deeper than --archive-depth ${opts.archiveDepth}; read as text only`);
+    if (limits.opened >= B64_GZIP_RUNS || limits.damaged >= B64_GZIP_DAMAGED) return full(name);
+    limits.opened++;
     current = name;
     currentDamaged = false;
     const trial: Trial = { proved: () => undefined, failed: (message) => warn(`${name}: corrupt gzip data (${message}); what was decompressed was scanned`) };
@@ -648,13 +656,11 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
 
   /**
    * Base64 decoded to what may be gzip's base64: read by a finder of its own (which looks
-   * for `H4sI` only), its runs counted against this content's limits.
+   * for `H4sI` only), sharing this content's limits (what it opens, is damaged, lists).
    */
-  const twiceEncoded = (start: number, text: Buffer) => {
+  const twiceEncoded = (name: string, text: Buffer) => {
     if (!text.subarray(0, B64_GZIP.length).equals(B64_GZIP)) return;
-    if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return full(start);
-    opened++;
-    const inner = embeddedGzip(detector, `${path}!base64@${start}`, { ...sink, warn: (m) => (m.includes(': corrupt gzip data (') && ++damaged > B64_GZIP_DAMAGED) || sink.warn(m) }, opts, depth, budget, false);
+    const inner = embeddedGzip(detector, name, sink, opts, depth, budget, false, limits);
     inner.push(text);
     inner.end();
   };
@@ -712,19 +718,28 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
     return i;
   };
 
-  /** The first anchor at or after `from`: `H4sI`, or with `twice` `SDRzS`, whichever comes first. */
-  const nextAnchor = (b: Buffer, from: number): { at: number; kind: B64Run['kind'] } | undefined => {
-    const g = b.indexOf(B64_GZIP, from);
-    const t = twice ? b.indexOf(B64_B64_GZIP, from) : -1;
-    if (g === -1 && t === -1) return undefined;
-    return t !== -1 && (g === -1 || t < g) ? { at: t, kind: 'base64' } : { at: g, kind: 'gzip' };
+  /**
+   * The anchors of `b` in order: each call gives the first at or after `from`, `H4sI` or
+   * with `twice` `SDRzS`. Each kind's next place is kept and searched for again only once
+   * `from` passes it (a file holding many of one kind and none of the other would
+   * otherwise search the rest of the piece for the other at each).
+   */
+  const anchors = (b: Buffer) => {
+    let g = -2;
+    let t = twice ? -2 : -1;
+    return (from: number): { at: number; kind: B64Run['kind'] } | undefined => {
+      if (g !== -1 && g < from) g = b.indexOf(B64_GZIP, from);
+      if (t !== -1 && t < from) t = b.indexOf(B64_B64_GZIP, from);
+      if (g === -1 && t === -1) return undefined;
+      return t !== -1 && (g === -1 || t < g) ? { at: t, kind: 'base64' } : { at: g, kind: 'gzip' };
+    };
   };
 
   const begin = (kind: B64Run['kind'], start: number): B64Run => ({ kind, start, data: EMPTY_BUFFER, size: 0, line: 0, width: 0, padded: false, cr: false, indent: false, lineStart: -1, end: -1 });
 
   return {
     push(b) {
-      if (!b.length || exhausted) return;
+      if (!b.length || limits.exhausted) return;
       let i = 0;
       const continuing = run !== undefined;
       if (run) {
@@ -735,7 +750,7 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
       // pieces is found in the seam: the content's last bytes and the start of this piece.
       if (!continuing && tail.length) {
         const seam = Buffer.concat([tail, b.subarray(0, ANCHOR_TAIL - 1)]);
-        const found = nextAnchor(seam, Math.max(0, tail.length - (ANCHOR_TAIL - 1)));
+        const found = anchors(seam)(Math.max(0, tail.length - (ANCHOR_TAIL - 1)));
         const at = found?.at ?? -1;
         const before = at > 0 ? seam[at - 1]! : undefined;
         // (One that ends within the tail was found in a piece before.)
@@ -748,7 +763,8 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
           if (i < b.length) finish();
         }
       }
-      for (let found = nextAnchor(b, i); found && !run && !exhausted; found = nextAnchor(b, found.at + 1)) {
+      const next = anchors(b);
+      for (let found = next(i); found && !run && !limits.exhausted; found = next(found.at + 1)) {
         const { at, kind } = found;
         const before = at > 0 ? b[at - 1] : tail[tail.length - 1];
         if (before !== undefined && isStandardBase64(before)) continue;

@@ -419,6 +419,21 @@ describe('gzip written as base64 inside other content (H4sI…)', () => {
     expect(run(Buffer.from(secret), 'helm.yaml', { archiveDepth: 0 }).skipped).toEqual([{ path: `helm.yaml!base64@${at}!base64-gzip@0`, reason: 'base64 gzip not opened (--archive-depth 0); read as text only' }]);
   });
 
+  it("counts Helm runs' gzips against the file's limits, and never text that merely starts like one", () => {
+    // Three Helm runs of 100 gzips each: 256 opened in all, then one listing.
+    const small = (i: number) => b64gz(`HF_TOKEN=${i === 0 ? t : gen.body(10)}\n`);
+    const helm = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => `${small(i)}\n`).join('')).toString('base64');
+    const three = `a: ${helm(100)}\nb: ${helm(100)}\nc: ${helm(100)}\n`;
+    const r = run(Buffer.from(three), 'helm.yaml');
+    expect(r.skipped).toEqual([{ path: expect.stringMatching(/^helm\.yaml!base64@\d+!base64-gzip@\d+$/), reason: 'more base64 gzip than hfleaks opens in one file (256, or 8 damaged); the rest read as text only' }]);
+    expect(run(Buffer.from(three), 'helm.yaml', { archiveDepth: 0 }).skipped).toHaveLength(1);
+    // 300 values whose base64 decodes to text starting H4sI, then a real run: still opened.
+    const bait = Array.from({ length: 300 }, () => `k: ${Buffer.from(`H4sI and some words ${gen.body(20)}`).toString('base64')}\n`).join('');
+    const real = run(Buffer.from(`${bait}v: ${b64gz(`HF_TOKEN=${t}\n`)}\n`), 'bait.yaml');
+    expect(real.found.map((f) => f.m.secret)).toEqual([t]);
+    expect(real.skipped).toEqual([]);
+  });
+
   it('says at most 8 times that runs are damaged, then leaves the rest closed and lists them once', () => {
     const broken = b64gz(`HF_TOKEN=${t}\n${'x'.repeat(2000)}`).slice(0, 60);
     const text = Array.from({ length: 50 }, (_, i) => `k${i}: ${broken}\n`).join('');
