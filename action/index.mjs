@@ -11479,47 +11479,45 @@ function gzipHeaderPlausible(b3) {
   const at2 = gzipHeaderEnd(b3);
   return at2 !== -1 && at2 < b3.length && (b3[at2] >> 1 & 3) !== 3;
 }
-function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true) {
+function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true, limits = { opened: 0, damaged: 0, exhausted: false }) {
   const openable = depth < opts.archiveDepth;
   let offset = 0;
   let tail = Buffer.alloc(0);
   let run;
-  let opened = 0;
-  let damaged = 0;
-  let listed;
   let members;
-  const list = (start, reason) => {
-    if (listed?.has(reason)) return;
-    (listed ??= /* @__PURE__ */ new Set()).add(reason);
-    sink.skip(`${path2}!base64-gzip@${start}`, reason);
+  const runName = (r2) => `${path2}!${r2.kind === "gzip" ? "base64-gzip" : "base64"}@${r2.start}`;
+  const list = (name, reason) => {
+    if (limits.listed?.has(reason)) return;
+    (limits.listed ??= /* @__PURE__ */ new Set()).add(reason);
+    sink.skip(name, reason);
   };
-  let exhausted = false;
-  const full = (start) => {
-    exhausted = true;
-    list(start, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
+  const full = (name) => {
+    limits.exhausted = true;
+    list(name, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
   };
   let current = "";
   let currentDamaged = false;
   const warn = (message2) => {
     if (!message2.startsWith(`${current}: corrupt gzip data`)) return sink.warn(message2);
-    if (!currentDamaged) damaged++;
+    if (!currentDamaged) limits.damaged++;
     currentDamaged = true;
-    if (damaged <= B64_GZIP_DAMAGED) sink.warn(message2);
+    if (limits.damaged <= B64_GZIP_DAMAGED) sink.warn(message2);
   };
   const finish2 = () => {
     const r2 = run;
     run = void 0;
     if (!r2) return;
-    if (r2.size > B64_GZIP_MAX) return list(r2.start, `base64 gzip larger than ${B64_GZIP_MAX / MB} MB of text; read as text only`);
+    if (r2.size > B64_GZIP_MAX) return list(runName(r2), `base64 gzip larger than ${B64_GZIP_MAX / MB} MB of text; read as text only`);
+    if (r2.size < (r2.kind === "gzip" ? 28 : 40)) return;
     const len = r2.lineStart >= 0 && !B64_RUN_ENDS.has(r2.end) ? r2.lineStart : r2.size;
     const decoded = Buffer.from(r2.data.toString("latin1", 0, len), "base64");
     r2.data = EMPTY_BUFFER;
-    if (r2.kind === "base64") return twiceEncoded(r2.start, decoded);
+    if (r2.kind === "base64") return twiceEncoded(runName(r2), decoded);
     if (!gzipHeaderPlausible(decoded)) return;
-    if (!openable) return list(r2.start, opts.archiveDepth === 0 ? "base64 gzip not opened (--archive-depth 0); read as text only" : `base64 gzip nested deeper than --archive-depth ${opts.archiveDepth}; read as text only`);
-    if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return full(r2.start);
-    opened++;
-    const name = `${path2}!base64-gzip@${r2.start}`;
+    const name = runName(r2);
+    if (!openable) return list(name, opts.archiveDepth === 0 ? "base64 gzip not opened (--archive-depth 0); read as text only" : `base64 gzip nested deeper than --archive-depth ${opts.archiveDepth}; read as text only`);
+    if (limits.opened >= B64_GZIP_RUNS || limits.damaged >= B64_GZIP_DAMAGED) return full(name);
+    limits.opened++;
     current = name;
     currentDamaged = false;
     const trial = { proved: () => void 0, failed: (message2) => warn(`${name}: corrupt gzip data (${message2}); what was decompressed was scanned`) };
@@ -11528,11 +11526,9 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true) 
     gz.push(decoded);
     gz.end();
   };
-  const twiceEncoded = (start, text2) => {
+  const twiceEncoded = (name, text2) => {
     if (!text2.subarray(0, B64_GZIP.length).equals(B64_GZIP)) return;
-    if (opened >= B64_GZIP_RUNS || damaged >= B64_GZIP_DAMAGED) return full(start);
-    opened++;
-    const inner = embeddedGzip(detector, `${path2}!base64@${start}`, { ...sink, warn: (m2) => m2.includes(": corrupt gzip data (") && ++damaged > B64_GZIP_DAMAGED || sink.warn(m2) }, opts, depth, budget, false);
+    const inner = embeddedGzip(detector, name, sink, opts, depth, budget, false, limits);
     inner.push(text2);
     inner.end();
   };
@@ -11582,16 +11578,20 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true) 
     append(r2, b3, from, i);
     return i;
   };
-  const nextAnchor = (b3, from) => {
-    const g2 = b3.indexOf(B64_GZIP, from);
-    const t2 = twice ? b3.indexOf(B64_B64_GZIP, from) : -1;
-    if (g2 === -1 && t2 === -1) return void 0;
-    return t2 !== -1 && (g2 === -1 || t2 < g2) ? { at: t2, kind: "base64" } : { at: g2, kind: "gzip" };
+  const anchors = (b3) => {
+    let g2 = -2;
+    let t2 = twice ? -2 : -1;
+    return (from) => {
+      if (g2 !== -1 && g2 < from) g2 = b3.indexOf(B64_GZIP, from);
+      if (t2 !== -1 && t2 < from) t2 = b3.indexOf(B64_B64_GZIP, from);
+      if (g2 === -1 && t2 === -1) return void 0;
+      return t2 !== -1 && (g2 === -1 || t2 < g2) ? { at: t2, kind: "base64" } : { at: g2, kind: "gzip" };
+    };
   };
   const begin = (kind, start) => ({ kind, start, data: EMPTY_BUFFER, size: 0, line: 0, width: 0, padded: false, cr: false, indent: false, lineStart: -1, end: -1 });
   return {
     push(b3) {
-      if (!b3.length || exhausted) return;
+      if (!b3.length || limits.exhausted) return;
       let i = 0;
       const continuing = run !== void 0;
       if (run) {
@@ -11600,7 +11600,7 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true) 
       }
       if (!continuing && tail.length) {
         const seam = Buffer.concat([tail, b3.subarray(0, ANCHOR_TAIL - 1)]);
-        const found = nextAnchor(seam, Math.max(0, tail.length - (ANCHOR_TAIL - 1)));
+        const found = anchors(seam)(Math.max(0, tail.length - (ANCHOR_TAIL - 1)));
         const at2 = found?.at ?? -1;
         const before = at2 > 0 ? seam[at2 - 1] : void 0;
         const straddles = found !== void 0 && at2 < tail.length && at2 + (found.kind === "gzip" ? B64_GZIP : B64_B64_GZIP).length > tail.length;
@@ -11612,7 +11612,8 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true) 
           if (i < b3.length) finish2();
         }
       }
-      for (let found = nextAnchor(b3, i); found && !run && !exhausted; found = nextAnchor(b3, found.at + 1)) {
+      const next = anchors(b3);
+      for (let found = next(i); found && !run && !limits.exhausted; found = next(found.at + 1)) {
         const { at: at2, kind } = found;
         const before = at2 > 0 ? b3[at2 - 1] : tail[tail.length - 1];
         if (before !== void 0 && isStandardBase64(before)) continue;
