@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runCli, runJson, tempDir } from '../helpers/cli.ts';
-import { makeRepo, runGit, tokens } from './repo.ts';
+import { makeRepo, partialClone, runGit, tokens } from './repo.ts';
 
 const gen = tokens(4242);
 
@@ -537,12 +537,7 @@ describe('hfleaks history', () => {
     r.commit('a');
     r.write('b.env', `T=${gen.userToken()}\n`);
     r.commit('b');
-    r.git('config', 'uploadpack.allowFilter', 'true');
-    const parent = tempDir();
-    const clone = join(parent, 'partial');
-    runGit(parent, r.env, ['clone', '-q', '--no-checkout', '--filter=blob:none', `file://${r.dir}`, clone]);
-    // The remote goes away: a fetch would fail the scan rather than pass unnoticed.
-    rmSync(join(r.dir, '.git'), { recursive: true, force: true });
+    const clone = partialClone(r, 'partial', 'blob:none');
     const h = await history({ dir: clone, env: r.env });
     expect(h.code).toBe(0);
     expect(h.report.stats.missingObjects).toBe(2);
@@ -556,11 +551,7 @@ describe('hfleaks history', () => {
     r.commit('base');
     for (let i = 0; i < 120; i++) r.write(`f${i}.txt`, `line ${i}\nmore\n`);
     r.commit('all changed');
-    r.git('config', 'uploadpack.allowFilter', 'true');
-    const parent = tempDir();
-    const clone = join(parent, 'partial');
-    runGit(parent, r.env, ['clone', '-q', '--no-checkout', '--filter=blob:none', `file://${r.dir}`, clone]);
-    rmSync(join(r.dir, '.git'), { recursive: true, force: true });
+    const clone = partialClone(r, 'partial', 'blob:none');
     for (const args of [['--range', 'HEAD~1..HEAD'], ['--since', '2000-01-01']]) {
       const h = await history({ dir: clone, env: r.env }, args);
       expect(h.code, args[0]).toBe(0);
@@ -579,11 +570,8 @@ describe('hfleaks history', () => {
     r.remove('a.py');
     r.write('b.py', `line1\nline2\nline3\nx = '${token}'\nmore\n`);
     const moved = r.commit('moved and changed');
-    r.git('config', 'uploadpack.allowFilter', 'true');
-    const parent = tempDir();
-    const clone = join(parent, 'blobless');
-    runGit(parent, r.env, ['clone', '-q', '--filter=blob:none', `file://${r.dir}`, clone]); // checks out HEAD: b.py's blob is here, a.py's is not
-    rmSync(join(r.dir, '.git'), { recursive: true, force: true });
+    // (Checked out: b.py's blob, in HEAD, is here; a.py's is not.)
+    const clone = partialClone(r, 'blobless', 'blob:none', { checkout: true });
     const h = await history({ dir: clone, env: r.env });
     expect(h.code).toBe(1);
     expect(h.report.findings[0].locations).toEqual([expect.objectContaining({ path: 'b.py', commit: moved, inHead: true })]);
@@ -600,11 +588,7 @@ describe('hfleaks history', () => {
     r.remove('cfg/old.env');
     r.write('README.md', 'clean now\n');
     r.commit('removed');
-    r.git('config', 'uploadpack.allowFilter', 'true');
-    const parent = tempDir();
-    const clone = join(parent, 'treeless');
-    runGit(parent, r.env, ['clone', '-q', '--no-checkout', '--filter=tree:0', `file://${r.dir}`, clone]);
-    rmSync(join(r.dir, '.git'), { recursive: true, force: true });
+    const clone = partialClone(r, 'treeless', 'tree:0');
     // git drops a missing tree without a word when asked for blobs only: the blobs below
     // it were never listed, so the run read as a clean history.
     const h = await history({ dir: clone, env: r.env });

@@ -87,3 +87,17 @@ export function makeRepo(opts: { bare?: boolean; dir?: string; branch?: string; 
     },
   };
 }
+
+/**
+ * A partial clone of `r` (`git clone --filter=FILTER`, without a checkout unless asked),
+ * whose remote is then taken away: a fetch of what it lacks fails instead of passing
+ * unnoticed. Returns the clone's directory.
+ */
+export function partialClone(r: TestRepo, name: string, filter: string, opts: { checkout?: boolean } = {}): string {
+  r.git('config', 'uploadpack.allowFilter', 'true');
+  const parent = tempDir();
+  const clone = join(parent, name);
+  runGit(parent, r.env, ['clone', '-q', ...(opts.checkout ? [] : ['--no-checkout']), `--filter=${filter}`, `file://${r.dir}`, clone]);
+  rmSync(join(r.dir, '.git'), { recursive: true, force: true });
+  return clone;
+}
