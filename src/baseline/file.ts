@@ -57,30 +57,7 @@ export function parseBaseline(text: string, name: string): Baseline {
   const trimmed = json.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     // (The text as in the file, blank lines above it included, so the line is the file's.)
-    const data = parseJson(json, (problem) => new BaselineError(`${name}: ${problem}`));
-    const obj = data as Record<string, unknown>;
-    let entries: unknown[];
-    let field: string;
-    if (Array.isArray(data)) {
-      entries = data;
-      field = 'entry';
-    } else if (obj && Array.isArray(obj.fingerprints)) {
-      if (typeof obj.version === 'number' && obj.version > BASELINE_VERSION) {
-        throw new BaselineError(`${name}: baseline version ${obj.version} is newer than this hfleaks understands (${BASELINE_VERSION}); upgrade hfleaks`);
-      }
-      entries = obj.fingerprints;
-      field = 'fingerprints';
-    } else if (obj && Array.isArray(obj.findings)) {
-      entries = obj.findings;
-      field = 'findings';
-    } else {
-      throw new BaselineError(`${name}: expected {"fingerprints": [...]} (from \`hfleaks baseline\`) or a JSON report with "findings"`);
-    }
-    entries.forEach((e, i) => {
-      const fp = e && typeof e === 'object' ? (e as Record<string, unknown>).fingerprint : e;
-      fingerprints.add(check(fp, name, `${field}[${i}]`));
-    });
-    return { fingerprints };
+    return baselineOf(parseJson(json, (problem) => new BaselineError(`${name}: ${problem}`)), name);
   }
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
@@ -89,6 +66,37 @@ export function parseBaseline(text: string, name: string): Baseline {
       throw new BaselineError(`${name}:${i + 1}: "${quoted(line)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
     }
     fingerprints.add(line);
+  });
+  return { fingerprints };
+}
+
+/**
+ * The baseline in parsed JSON: a list of fingerprints, `hfleaks baseline`'s object, or a
+ * JSON report (its findings' fingerprints).
+ */
+export function baselineOf(data: unknown, name: string): Baseline {
+  const fingerprints = new Set<string>();
+  const obj = data as Record<string, unknown>;
+  let entries: unknown[];
+  let field: string;
+  if (Array.isArray(data)) {
+    entries = data;
+    field = 'entry';
+  } else if (obj && Array.isArray(obj.fingerprints)) {
+    if (typeof obj.version === 'number' && obj.version > BASELINE_VERSION) {
+      throw new BaselineError(`${name}: baseline version ${obj.version} is newer than this hfleaks understands (${BASELINE_VERSION}); upgrade hfleaks`);
+    }
+    entries = obj.fingerprints;
+    field = 'fingerprints';
+  } else if (obj && Array.isArray(obj.findings)) {
+    entries = obj.findings;
+    field = 'findings';
+  } else {
+    throw new BaselineError(`${name}: expected {"fingerprints": [...]} (from \`hfleaks baseline\`) or a JSON report with "findings"`);
+  }
+  entries.forEach((e, i) => {
+    const fp = e && typeof e === 'object' ? (e as Record<string, unknown>).fingerprint : e;
+    fingerprints.add(check(fp, name, `${field}[${i}]`));
   });
   return { fingerprints };
 }

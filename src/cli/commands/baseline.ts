@@ -4,7 +4,7 @@
 // audit reports) and writes fingerprints only: never a secret, never a line number.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BaselineError, formatBaseline, parseBaseline } from '../../baseline/index.ts';
+import { BaselineError, baselineOf, formatBaseline } from '../../baseline/index.ts';
 import { fsReason } from '../../core/files.ts';
 import { parseJson } from '../../core/json-error.ts';
 import { plural } from '../../core/words.ts';
@@ -39,7 +39,7 @@ async function fromReport(io: Io, file: string): Promise<string[]> {
   const data = parseJson(text, (problem) => new UsageError(`${name}: not a JSON report, ${problem}; make one with --format json`)) as { findings?: unknown } | undefined;
   if (!data || !Array.isArray(data.findings)) throw new UsageError(`${name}: not a JSON report (no "findings"; make one with --format json)`);
   try {
-    return [...parseBaseline(text, file).fingerprints];
+    return [...baselineOf(data, file).fingerprints];
   } catch (e) {
     if (e instanceof BaselineError) throw new UsageError(e.message);
     throw e;
