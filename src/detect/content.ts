@@ -68,8 +68,12 @@ const LONG_LINE = 8 * MB;
  * such content is plain bytes, scanned as they are.
  */
 function isGzip(b: Uint8Array): boolean {
-  if (b[0] !== 0x1f || b[1] !== 0x8b || b[2] !== 8 || (b[3]! & 0xe0) !== 0) return false;
-  return gzipHeaderEnd(b) !== -1 || b.length < 64 << 10; // (a short first piece can't tell yet)
+  return gzipMagic(b) && (gzipHeaderEnd(b) !== -1 || b.length < 64 << 10); // (a short first piece can't tell yet)
+}
+
+/** gzip's magic bytes, deflate, and no reserved flag bit. */
+function gzipMagic(b: Uint8Array): boolean {
+  return b[0] === 0x1f && b[1] === 0x8b && b[2] === 8 && (b[3]! & 0xe0) === 0;
 }
 
 /** Where a gzip header ends in `b` (after FEXTRA, FNAME, FCOMMENT and FHCRC), or -1 when it goes on past `b`. */
@@ -270,7 +274,7 @@ const GZIP_AT_ONCE_OUT = 16 << 20;
 const PIECE = 16 << 10;
 /** Raw bytes held back until an archive proves to be one (as much as the one-call path holds). */
 const HOLD = GZIP_AT_ONCE_IN;
-const EMPTY = new Uint8Array(0);
+const EMPTY = Buffer.alloc(0);
 
 /**
  * What an archive tells the stream that opened it: `proved` once it yielded a member or
@@ -279,6 +283,8 @@ const EMPTY = new Uint8Array(0);
 interface Trial {
   proved(): void;
   failed(message: string): void;
+  /** Says the archive's data is damaged though it was read (a gzip's CRC-32 or length check); else a warning does. */
+  damaged?(message: string): void;
 }
 
 /** Raw bytes kept once an archive has proved itself, for what may follow its damage. */
@@ -322,7 +328,8 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
       inner.push(d);
       // Memory stays bounded: HOLD bytes while the archive may yet prove no archive, TAIL after.
       const keep = proved ? TAIL : HOLD;
-      while (!fallback && held.length > 1 && heldBytes - held[0]!.length >= keep) {
+      // (A failure on this piece emptied `held` already.)
+      while (held.length > 1 && heldBytes - held[0]!.length >= keep) {
         heldBytes -= held.shift()!.length;
         dropped = true;
       }
@@ -385,8 +392,9 @@ function trailerCheck(failed: () => void) {
         const t = bytes(at - 8, at);
         return !t || (t.readUInt32LE(0) === crc >>> 0 && t.readUInt32LE(4) === size);
       };
-      let ok = end === undefined ? false : matches(end);
-      if (end === undefined) {
+      let ok = false;
+      if (end !== undefined) ok = matches(end);
+      else {
         // The last member may be followed by NUL padding (tape blocks; gzip ignores it):
         // its trailer ends somewhere after the last byte that isn't NUL.
         const tail = bytes(Math.max(recent[0]?.at ?? 0, fed - TRAILER_WINDOW), fed);
@@ -414,7 +422,9 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
   // data that fails is still scanned, with the one warning a corrupt archive gets.
   let corrupt = false;
   const trailer = trailerCheck(() => {
-    if (!corrupt) sink.warn(`${path}: corrupt gzip data (its CRC-32 or length check failed); what was decompressed was scanned`);
+    const message = `${path}: corrupt gzip data (its CRC-32 or length check failed); what was decompressed was scanned`;
+    if (!corrupt && trial.damaged) trial.damaged(message);
+    else if (!corrupt) sink.warn(message);
     corrupt = true;
   });
   const emit = (chunk: Uint8Array) => {
@@ -537,7 +547,6 @@ const B64_B64_GZIP = Buffer.from('SDRzS', 'latin1');
 const ANCHOR_TAIL = B64_B64_GZIP.length;
 /** A gzip member is at least 20 bytes: a header of 10, data, a trailer of 8. */
 const GZIP_MIN = 20;
-const EMPTY_BUFFER = Buffer.alloc(0);
 /** Base64 text taken for one embedded gzip at most (36 MB of gzip); a longer run is listed. */
 const B64_GZIP_MAX = 48 * MB;
 /** Embedded gzips opened per content at most (each costs a decoder); the rest are listed. */
@@ -551,7 +560,7 @@ const B64_RUN_ENDS = new Set([-1, 0x0a, 0x0d, 0x22, 0x27]);
 
 /** isGzip, and a first deflate block of a type that exists (11 is reserved): a look before any decoder is built. */
 function gzipHeaderPlausible(b: Buffer): boolean {
-  if (b.length < GZIP_MIN || !isGzip(b)) return false;
+  if (b.length < GZIP_MIN || !gzipMagic(b)) return false;
   const at = gzipHeaderEnd(b);
   return at !== -1 && at < b.length && ((b[at]! >> 1) & 3) !== 3;
 }
@@ -601,9 +610,8 @@ interface B64Run {
 function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, twice = true, limits: B64Limits = { opened: 0, damaged: 0, exhausted: false }): { push(b: Buffer): void; end(): void } {
   const openable = depth < opts.archiveDepth;
   let offset = 0; // bytes before the current piece
-  let tail = Buffer.alloc(0); // the content's last ANCHOR_TAIL bytes before the current piece
+  let tail = EMPTY; // the content's last ANCHOR_TAIL bytes before the current piece
   let run: B64Run | undefined;
-  let members: ContentSink | undefined; // (made when first needed: most contents hold no run)
   const runName = (r: B64Run) => `${path}!${r.kind === 'gzip' ? 'base64-gzip' : 'base64'}@${r.start}`;
   const list = (name: string, reason: string) => {
     if (limits.listed?.has(reason)) return;
@@ -614,17 +622,6 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
   const full = (name: string) => {
     limits.exhausted = true;
     list(name, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
-  };
-  // A run whose gzip is damaged (its decoder failed, or its CRC-32 or length check) counts
-  // against B64_GZIP_DAMAGED, and only so many say so: a file of damaged runs costs a few
-  // decoders, not one each. What its content warns of (a long line, bytes not UTF-8) passes.
-  let current = '';
-  let currentDamaged = false;
-  const warn = (message: string) => {
-    if (!message.startsWith(`${current}: corrupt gzip data`)) return sink.warn(message);
-    if (!currentDamaged) limits.damaged++;
-    currentDamaged = true;
-    if (limits.damaged <= B64_GZIP_DAMAGED) sink.warn(message);
   };
 
   const finish = () => {
@@ -638,18 +635,24 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
     // block, when the run's last line happened to be a full one): cut back to the break.
     const len = r.lineStart >= 0 && !B64_RUN_ENDS.has(r.end) ? r.lineStart : r.size;
     const decoded = Buffer.from(r.data.toString('latin1', 0, len), 'base64');
-    r.data = EMPTY_BUFFER;
+    r.data = EMPTY;
     if (r.kind === 'base64') return twiceEncoded(runName(r), decoded);
     if (!gzipHeaderPlausible(decoded)) return;
     const name = runName(r);
     if (!openable) return list(name, opts.archiveDepth === 0 ? 'base64 gzip not opened (--archive-depth 0); read as text only' : `base64 gzip nested deeper than --archive-depth ${opts.archiveDepth}; read as text only`);
     if (limits.opened >= B64_GZIP_RUNS || limits.damaged >= B64_GZIP_DAMAGED) return full(name);
     limits.opened++;
-    current = name;
-    currentDamaged = false;
-    const trial: Trial = { proved: () => undefined, failed: (message) => warn(`${name}: corrupt gzip data (${message}); what was decompressed was scanned`) };
-    members ??= { ...sink, warn };
-    const gz = gzipStream(detector, name, members, opts, depth, budget, trial, name);
+    // A run whose gzip is damaged (its decoder failed, or its CRC-32 or length check)
+    // counts once against B64_GZIP_DAMAGED, and only so many say so: a file of damaged
+    // runs costs a few decoders, not one each.
+    let damaged = false;
+    const damage = (message: string) => {
+      if (!damaged) limits.damaged++;
+      damaged = true;
+      if (limits.damaged <= B64_GZIP_DAMAGED) sink.warn(message);
+    };
+    const trial: Trial = { proved: () => undefined, failed: (message) => damage(`${name}: corrupt gzip data (${message}); what was decompressed was scanned`), damaged: damage };
+    const gz = gzipStream(detector, name, sink, opts, depth, budget, trial, name);
     gz.push(decoded);
     gz.end();
   };
@@ -676,7 +679,7 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
         r.data = grown;
       }
       b.copy(r.data, r.size, from, to);
-    } else r.data = EMPTY_BUFFER;
+    } else r.data = EMPTY;
     r.size += n;
   };
 
@@ -735,7 +738,7 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
     };
   };
 
-  const begin = (kind: B64Run['kind'], start: number): B64Run => ({ kind, start, data: EMPTY_BUFFER, size: 0, line: 0, width: 0, padded: false, cr: false, indent: false, lineStart: -1, end: -1 });
+  const begin = (kind: B64Run['kind'], start: number): B64Run => ({ kind, start, data: EMPTY, size: 0, line: 0, width: 0, padded: false, cr: false, indent: false, lineStart: -1, end: -1 });
 
   return {
     push(b) {
