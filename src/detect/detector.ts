@@ -195,6 +195,9 @@ function decodedAhead(buf: Buffer, group: number, chars: number): Buffer | undef
   return Buffer.from(buf.toString('latin1', group, end), 'base64');
 }
 
+/** widePlausible's code units as bytes: one buffer, filled and read within each call. */
+const NARROW = Buffer.alloc(8);
+
 /**
  * base64Plausible for UTF-16LE text in base64: the 18 bytes 24 characters decode to, read
  * as code units from each of the three offsets where the keyword can start (a unit
@@ -203,7 +206,7 @@ function decodedAhead(buf: Buffer, group: number, chars: number): Buffer | undef
 function widePlausible(buf: Buffer, group: number, rules: readonly CompiledRule[]): boolean {
   const dec = decodedAhead(buf, group, 24);
   if (!dec) return true;
-  const narrow = Buffer.alloc(8);
+  const narrow = NARROW;
   for (let o = 0; o < 3; o++) {
     for (let k = 0; k < 8; k++) narrow[k] = dec[o + 2 * k + 1] === 0 ? dec[o + 2 * k]! : 0xff;
     for (const c of rules) if (couldStartIn(c, narrow, 0)) return true;
