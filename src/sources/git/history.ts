@@ -831,6 +831,11 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
       messages.commit(c, text);
     },
   );
+  // A partial clone lacks blobs on purpose: asked for one, cat-file gives up (a new
+  // process for each, and a failed scan after a hundred). They are listed first, as
+  // missing, by what rev-list says of the same commits, beside the walk of their changes.
+  const lacking = repo.partial ? missingObjects(repo, revs, refs.input) : Promise.resolve(new Set<string>());
+  lacking.catch(() => undefined); // awaited below; not unhandled if the walk fails first
   const r = await streamRecords(repo, ['log', ...revs, ...introDiff(repo), '--end-of-options'], parse, { sep: 0, input: refs.input }).done;
   if (r.code !== 0) throw new GitError(`git log ${sel.range ?? ''}: ${gitMessage(r.stderr)}`);
   stats.commits = commits.length;
@@ -851,10 +856,7 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
   const jobs = new Map<string, BlobJob>();
   for (const c of changes) if (!jobs.has(c.newOid)) jobs.set(c.newOid, { oid: c.newOid, path: c.path });
   ctx.progress.total(jobs.size);
-  // A partial clone lacks blobs on purpose: asked for one, cat-file gives up (a new
-  // process for each, and a failed scan after a hundred). They are listed first, as
-  // missing, by what rev-list says of the same commits.
-  const absent = repo.partial ? await missingObjects(repo, revs, refs.input) : new Set<string>();
+  const absent = await lacking;
   const { hits } = await scanBlobs(ctx, stats, async (scanner, missing) => {
     for (const j of jobs.values()) {
       if (absent.has(j.oid)) {
