@@ -9893,7 +9893,7 @@ function decodedAhead(buf, group, chars) {
 function widePlausible(buf, group, rules) {
   const dec = decodedAhead(buf, group, 24);
   if (!dec) return true;
-  const narrow = Buffer.alloc(8);
+  const narrow = NARROW;
   for (let o2 = 0; o2 < 3; o2++) {
     for (let k2 = 0; k2 < 8; k2++) narrow[k2] = dec[o2 + 2 * k2 + 1] === 0 ? dec[o2 + 2 * k2] : 255;
     for (const c3 of rules) if (couldStartIn(c3, narrow, 0)) return true;
@@ -10718,7 +10718,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, WRAP_MIN_LINE, SHORT_STRING, LONG_STRING, QP_BEFORE, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
+var BASE64_MIN_RUN, WRAP_MIN_LINE, NARROW, SHORT_STRING, LONG_STRING, QP_BEFORE, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -10729,6 +10729,7 @@ var init_detector = __esm({
     init_search();
     BASE64_MIN_RUN = 20;
     WRAP_MIN_LINE = 60;
+    NARROW = Buffer.alloc(8);
     SHORT_STRING = /* @__PURE__ */ new Set([140, 85, 67, 122, 90, 250, 218, 217, 120]);
     LONG_STRING = /* @__PURE__ */ new Set([88, 84, 66, 117, 97, 65, 116, 115, 245, 225, 193, 244, 243]);
     QP_BEFORE = /* @__PURE__ */ new Set(["3D", "20", "22", "27", "09", "60"]);
@@ -11140,8 +11141,10 @@ function isArchiveDepth(n) {
   return typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= 10;
 }
 function isGzip(b3) {
-  if (b3[0] !== 31 || b3[1] !== 139 || b3[2] !== 8 || (b3[3] & 224) !== 0) return false;
-  return gzipHeaderEnd(b3) !== -1 || b3.length < 64 << 10;
+  return gzipMagic(b3) && (gzipHeaderEnd(b3) !== -1 || b3.length < 64 << 10);
+}
+function gzipMagic(b3) {
+  return b3[0] === 31 && b3[1] === 139 && b3[2] === 8 && (b3[3] & 224) === 0;
 }
 function gzipHeaderEnd(b3) {
   const flags = b3[3];
@@ -11308,7 +11311,7 @@ function tentative(kind, path2, sink, raw, archive) {
       heldBytes += d2.length;
       inner.push(d2);
       const keep = proved ? TAIL : HOLD;
-      while (!fallback && held.length > 1 && heldBytes - held[0].length >= keep) {
+      while (held.length > 1 && heldBytes - held[0].length >= keep) {
         heldBytes -= held.shift().length;
         dropped = true;
       }
@@ -11357,8 +11360,9 @@ function trailerCheck(failed2) {
         const t2 = bytes2(at2 - 8, at2);
         return !t2 || t2.readUInt32LE(0) === crc >>> 0 && t2.readUInt32LE(4) === size;
       };
-      let ok = end === void 0 ? false : matches(end);
-      if (end === void 0) {
+      let ok = false;
+      if (end !== void 0) ok = matches(end);
+      else {
         const tail = bytes2(Math.max(recent[0]?.at ?? 0, fed - TRAILER_WINDOW), fed);
         let last = fed;
         if (tail) for (let i = tail.length - 1; i >= 0 && tail[i] === 0; i--) last--;
@@ -11379,7 +11383,9 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial, memberPat
   let emitted = false;
   let corrupt = false;
   const trailer = trailerCheck(() => {
-    if (!corrupt) sink.warn(`${path2}: corrupt gzip data (its CRC-32 or length check failed); what was decompressed was scanned`);
+    const message2 = `${path2}: corrupt gzip data (its CRC-32 or length check failed); what was decompressed was scanned`;
+    if (!corrupt && trial.damaged) trial.damaged(message2);
+    else if (!corrupt) sink.warn(message2);
     corrupt = true;
   });
   const emit = (chunk) => {
@@ -11475,16 +11481,15 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial, memberPat
   };
 }
 function gzipHeaderPlausible(b3) {
-  if (b3.length < GZIP_MIN || !isGzip(b3)) return false;
+  if (b3.length < GZIP_MIN || !gzipMagic(b3)) return false;
   const at2 = gzipHeaderEnd(b3);
   return at2 !== -1 && at2 < b3.length && (b3[at2] >> 1 & 3) !== 3;
 }
 function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true, limits = { opened: 0, damaged: 0, exhausted: false }) {
   const openable = depth < opts.archiveDepth;
   let offset = 0;
-  let tail = Buffer.alloc(0);
+  let tail = EMPTY;
   let run;
-  let members;
   const runName = (r2) => `${path2}!${r2.kind === "gzip" ? "base64-gzip" : "base64"}@${r2.start}`;
   const list = (name, reason) => {
     if (limits.listed?.has(reason)) return;
@@ -11495,14 +11500,6 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true, 
     limits.exhausted = true;
     list(name, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
   };
-  let current = "";
-  let currentDamaged = false;
-  const warn = (message2) => {
-    if (!message2.startsWith(`${current}: corrupt gzip data`)) return sink.warn(message2);
-    if (!currentDamaged) limits.damaged++;
-    currentDamaged = true;
-    if (limits.damaged <= B64_GZIP_DAMAGED) sink.warn(message2);
-  };
   const finish2 = () => {
     const r2 = run;
     run = void 0;
@@ -11511,18 +11508,21 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true, 
     if (r2.size < (r2.kind === "gzip" ? 28 : 40)) return;
     const len = r2.lineStart >= 0 && !B64_RUN_ENDS.has(r2.end) ? r2.lineStart : r2.size;
     const decoded = Buffer.from(r2.data.toString("latin1", 0, len), "base64");
-    r2.data = EMPTY_BUFFER;
+    r2.data = EMPTY;
     if (r2.kind === "base64") return twiceEncoded(runName(r2), decoded);
     if (!gzipHeaderPlausible(decoded)) return;
     const name = runName(r2);
     if (!openable) return list(name, opts.archiveDepth === 0 ? "base64 gzip not opened (--archive-depth 0); read as text only" : `base64 gzip nested deeper than --archive-depth ${opts.archiveDepth}; read as text only`);
     if (limits.opened >= B64_GZIP_RUNS || limits.damaged >= B64_GZIP_DAMAGED) return full(name);
     limits.opened++;
-    current = name;
-    currentDamaged = false;
-    const trial = { proved: () => void 0, failed: (message2) => warn(`${name}: corrupt gzip data (${message2}); what was decompressed was scanned`) };
-    members ??= { ...sink, warn };
-    const gz = gzipStream(detector, name, members, opts, depth, budget, trial, name);
+    let damaged = false;
+    const damage = (message2) => {
+      if (!damaged) limits.damaged++;
+      damaged = true;
+      if (limits.damaged <= B64_GZIP_DAMAGED) sink.warn(message2);
+    };
+    const trial = { proved: () => void 0, failed: (message2) => damage(`${name}: corrupt gzip data (${message2}); what was decompressed was scanned`), damaged: damage };
+    const gz = gzipStream(detector, name, sink, opts, depth, budget, trial, name);
     gz.push(decoded);
     gz.end();
   };
@@ -11542,7 +11542,7 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true, 
         r2.data = grown;
       }
       b3.copy(r2.data, r2.size, from, to2);
-    } else r2.data = EMPTY_BUFFER;
+    } else r2.data = EMPTY;
     r2.size += n;
   };
   const collect = (b3, i) => {
@@ -11588,7 +11588,7 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true, 
       return t2 !== -1 && (g2 === -1 || t2 < g2) ? { at: t2, kind: "base64" } : { at: g2, kind: "gzip" };
     };
   };
-  const begin = (kind, start) => ({ kind, start, data: EMPTY_BUFFER, size: 0, line: 0, width: 0, padded: false, cr: false, indent: false, lineStart: -1, end: -1 });
+  const begin = (kind, start) => ({ kind, start, data: EMPTY, size: 0, line: 0, width: 0, padded: false, cr: false, indent: false, lineStart: -1, end: -1 });
   return {
     push(b3) {
       if (!b3.length || limits.exhausted) return;
@@ -11733,7 +11733,7 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     })
   };
 }
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, B64_B64_GZIP, ANCHOR_TAIL, GZIP_MIN, EMPTY_BUFFER, B64_GZIP_MAX, B64_GZIP_RUNS, B64_GZIP_DAMAGED, B64_WRAP_WIDTHS, B64_RUN_ENDS, ZIP_METHODS;
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, B64_B64_GZIP, ANCHOR_TAIL, GZIP_MIN, B64_GZIP_MAX, B64_GZIP_RUNS, B64_GZIP_DAMAGED, B64_WRAP_WIDTHS, B64_RUN_ENDS, ZIP_METHODS;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
@@ -11752,14 +11752,13 @@ var init_content = __esm({
     GZIP_AT_ONCE_OUT = 16 << 20;
     PIECE = 16 << 10;
     HOLD = GZIP_AT_ONCE_IN;
-    EMPTY = new Uint8Array(0);
+    EMPTY = Buffer.alloc(0);
     TAIL = 256 << 10;
     TRAILER_WINDOW = 4 * PIECE;
     B64_GZIP = Buffer.from("H4sI", "latin1");
     B64_B64_GZIP = Buffer.from("SDRzS", "latin1");
     ANCHOR_TAIL = B64_B64_GZIP.length;
     GZIP_MIN = 20;
-    EMPTY_BUFFER = Buffer.alloc(0);
     B64_GZIP_MAX = 48 * MB;
     B64_GZIP_RUNS = 256;
     B64_GZIP_DAMAGED = 8;
@@ -24149,12 +24148,16 @@ function redact(secret, prefixes = PREFIXES) {
   return `${prefix}${body.slice(0, 2)}\u2026${body.slice(-2)}`;
 }
 function echoForms(secret) {
-  const prefix = PREFIXES.find((p2) => secret.startsWith(p2)) ?? "";
-  const body = secret.slice(prefix.length);
   const b64 = Buffer.from(secret).toString("base64");
   const forms = [secret, b64, b64.replace(/=+$/, ""), Buffer.from(secret).toString("base64url")];
-  if (body.length >= 16) forms.push(body);
+  const body = echoedBody(secret);
+  if (body !== void 0) forms.push(body);
   return [...new Set(forms)];
+}
+function echoedBody(secret) {
+  const prefix = PREFIXES.find((p2) => secret.startsWith(p2)) ?? "";
+  const body = secret.slice(prefix.length);
+  return body.length >= 16 ? body : void 0;
 }
 function base64Cores(plain) {
   const bytes2 = Buffer.from(plain);
@@ -24169,10 +24172,9 @@ function base64Cores(plain) {
   return cores;
 }
 function embeddedForms(secret) {
-  const prefix = PREFIXES.find((p2) => secret.startsWith(p2)) ?? "";
-  const body = secret.slice(prefix.length);
+  const body = echoedBody(secret);
   const forms = base64Cores(secret);
-  if (body.length >= 16 && body !== secret) forms.push(...base64Cores(body));
+  if (body !== void 0 && body !== secret) forms.push(...base64Cores(body));
   return [...new Set(forms)].filter((f3) => f3.length >= 20);
 }
 function scrubber(secrets) {
@@ -25142,30 +25144,7 @@ function parseBaseline(text2, name) {
   const json = text2.replace(/^\uFEFF/, "");
   const trimmed = json.trim();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-    const data = parseJson(json, (problem) => new BaselineError(`${name}: ${problem}`));
-    const obj = data;
-    let entries;
-    let field;
-    if (Array.isArray(data)) {
-      entries = data;
-      field = "entry";
-    } else if (obj && Array.isArray(obj.fingerprints)) {
-      if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
-        throw new BaselineError(`${name}: baseline version ${obj.version} is newer than this hfleaks understands (${BASELINE_VERSION}); upgrade hfleaks`);
-      }
-      entries = obj.fingerprints;
-      field = "fingerprints";
-    } else if (obj && Array.isArray(obj.findings)) {
-      entries = obj.findings;
-      field = "findings";
-    } else {
-      throw new BaselineError(`${name}: expected {"fingerprints": [...]} (from \`hfleaks baseline\`) or a JSON report with "findings"`);
-    }
-    entries.forEach((e, i) => {
-      const fp = e && typeof e === "object" ? e.fingerprint : e;
-      fingerprints.add(check(fp, name, `${field}[${i}]`));
-    });
-    return { fingerprints };
+    return baselineOf(parseJson(json, (problem) => new BaselineError(`${name}: ${problem}`)), name);
   }
   text2.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
@@ -25174,6 +25153,32 @@ function parseBaseline(text2, name) {
       throw new BaselineError(`${name}:${i + 1}: "${quoted(line)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
     }
     fingerprints.add(line);
+  });
+  return { fingerprints };
+}
+function baselineOf(data, name) {
+  const fingerprints = /* @__PURE__ */ new Set();
+  const obj = data;
+  let entries;
+  let field;
+  if (Array.isArray(data)) {
+    entries = data;
+    field = "entry";
+  } else if (obj && Array.isArray(obj.fingerprints)) {
+    if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
+      throw new BaselineError(`${name}: baseline version ${obj.version} is newer than this hfleaks understands (${BASELINE_VERSION}); upgrade hfleaks`);
+    }
+    entries = obj.fingerprints;
+    field = "fingerprints";
+  } else if (obj && Array.isArray(obj.findings)) {
+    entries = obj.findings;
+    field = "findings";
+  } else {
+    throw new BaselineError(`${name}: expected {"fingerprints": [...]} (from \`hfleaks baseline\`) or a JSON report with "findings"`);
+  }
+  entries.forEach((e, i) => {
+    const fp = e && typeof e === "object" ? e.fingerprint : e;
+    fingerprints.add(check(fp, name, `${field}[${i}]`));
   });
   return { fingerprints };
 }
@@ -25415,8 +25420,7 @@ async function verifyToken(client, token, ctx = {}, now = () => /* @__PURE__ */ 
   if (a.ok) {
     const v2 = parseWhoami(a.json, ctx);
     if (v2) return { ...v2, ...base2, httpStatus: a.status };
-    const problem = whoamiProblem(a.json);
-    return describe({ status: "unknown", httpStatus: a.status, reason: `HTTP ${a.status} but the answer is not a whoami-v2 shape${problem ? ` (${problem})` : ""}`, ...base2 });
+    return describe({ status: "unknown", httpStatus: a.status, reason: `HTTP ${a.status} but the answer is not a whoami-v2 shape (${whoamiProblem(a.json)})`, ...base2 });
   }
   if (a.status === 401) return describe({ status: "invalid", httpStatus: 401, reason: a.reason, ...base2 });
   return describe({ status: "unknown", ...a.status !== void 0 ? { httpStatus: a.status } : {}, reason: a.reason, ...base2 });
@@ -26119,7 +26123,7 @@ async function listReach(client, token, authors, opts = {}) {
 }
 function reachSentence2(r2) {
   const parts = [plural(r2.byType.model, "model"), plural(r2.byType.dataset, "dataset"), plural(r2.byType.space, "space")];
-  let s = `It sees ${r2.truncated ? "at least " : ""}${r2.total} repositor${r2.total === 1 ? "y" : "ies"} (${r2.private} private; ${parts.join(", ")})`;
+  let s = `It sees ${r2.truncated ? "at least " : ""}${plural(r2.total, "repository", "repositories")} (${r2.private} private; ${parts.join(", ")})`;
   if (r2.examples.length) s += `, e.g. ${r2.examples.join(", ")}`;
   if (r2.reason) s += ` [listing incomplete: ${r2.reason}]`;
   else if (r2.truncated) s += " [listing stopped at the request bound]";
@@ -27114,8 +27118,7 @@ function checkWritable(io2, file, what) {
     if (e.code !== "ENOENT") problem = fsReason(e);
     else {
       try {
-        if (!statSync3(dirname3(path2)).isDirectory()) problem = "not a directory";
-        else accessSync2(dirname3(path2), constants2.W_OK);
+        accessSync2(dirname3(path2), constants2.W_OK);
       } catch (d2) {
         problem = fsReason(d2);
       }
@@ -28825,6 +28828,8 @@ async function scanChanges(ctx, repo, sel) {
       messages.commit(c3, text2);
     }
   );
+  const lacking = repo.partial ? missingObjects(repo, revs, refs.input) : Promise.resolve(/* @__PURE__ */ new Set());
+  lacking.catch(() => void 0);
   const r2 = await streamRecords(repo, ["log", ...revs, ...introDiff(repo), "--end-of-options"], parse, { sep: 0, input: refs.input }).done;
   if (r2.code !== 0) throw new GitError(`git log ${sel.range ?? ""}: ${gitMessage(r2.stderr)}`);
   stats.commits = commits.length;
@@ -28843,7 +28848,7 @@ async function scanChanges(ctx, repo, sel) {
   const jobs = /* @__PURE__ */ new Map();
   for (const c3 of changes) if (!jobs.has(c3.newOid)) jobs.set(c3.newOid, { oid: c3.newOid, path: c3.path });
   ctx.progress.total(jobs.size);
-  const absent = repo.partial ? await missingObjects(repo, revs, refs.input) : /* @__PURE__ */ new Set();
+  const absent = await lacking;
   const { hits } = await scanBlobs(ctx, stats, async (scanner, missing) => {
     for (const j3 of jobs.values()) {
       if (absent.has(j3.oid)) {
@@ -29273,7 +29278,7 @@ async function fromReport(io2, file) {
   const data = parseJson(text2, (problem) => new UsageError(`${name}: not a JSON report, ${problem}; make one with --format json`));
   if (!data || !Array.isArray(data.findings)) throw new UsageError(`${name}: not a JSON report (no "findings"; make one with --format json)`);
   try {
-    return [...parseBaseline(text2, file).fingerprints];
+    return [...baselineOf(data, file).fingerprints];
   } catch (e) {
     if (e instanceof BaselineError) throw new UsageError(e.message);
     throw e;
@@ -36061,8 +36066,8 @@ function cliArgs(inputs, sarif) {
   if (inputs.endpoint) a.push("--endpoint", inputs.endpoint);
   return [...a, ...inputs.args];
 }
-async function writeEmptySarif(path2, command2) {
-  const empty = { command: command2, version: VERSION, findings: [], stats: { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 } };
+async function writeEmptySarif(path2) {
+  const empty = { command: "history", version: VERSION, findings: [], stats: { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 } };
   writePrivateFile(path2, await renderReport("sarif", empty, { showSecrets: false, color: false }));
 }
 async function runAction(env4, io2 = processIo()) {
@@ -36105,7 +36110,7 @@ ${msg}
     say(`hfleaks ${VERSION}: ${plan.why}`);
     let args;
     if (plan.kind === "nothing") {
-      await writeEmptySarif(sarif, "history");
+      await writeEmptySarif(sarif);
       reported = true;
       setOutput(env4, "findings", "0");
       setOutput(env4, "exit-code", "0");

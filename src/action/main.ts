@@ -69,9 +69,9 @@ function cliArgs(inputs: ActionInputs, sarif: string): string[] {
   return [...a, ...inputs.args];
 }
 
-/** A SARIF log without results at `path`: a scan of nothing found nothing. */
-async function writeEmptySarif(path: string, command: Report['command']): Promise<void> {
-  const empty: Report = { command, version: VERSION, findings: [], stats: { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 } };
+/** A SARIF log without results at `path`: a scan of nothing (no commit to read) found nothing. */
+async function writeEmptySarif(path: string): Promise<void> {
+  const empty: Report = { command: 'history', version: VERSION, findings: [], stats: { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 } };
   writePrivateFile(path, await renderReport('sarif', empty, { showSecrets: false, color: false }));
 }
 
@@ -122,7 +122,7 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     say(`hfleaks ${VERSION}: ${plan.why}`);
     let args: string[];
     if (plan.kind === 'nothing') {
-      await writeEmptySarif(sarif, 'history');
+      await writeEmptySarif(sarif);
       reported = true;
       setOutput(env, 'findings', '0');
       setOutput(env, 'exit-code', '0');

@@ -186,10 +186,10 @@ function checkWritable(io: Io, file: string, what?: string): void {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') problem = fsReason(e);
     else {
-      // Not there yet: written into its directory.
+      // Not there yet: written into its directory. (A file where the directory should be
+      // fails the first stat with ENOTDIR.)
       try {
-        if (!statSync(dirname(path)).isDirectory()) problem = 'not a directory';
-        else accessSync(dirname(path), constants.W_OK);
+        accessSync(dirname(path), constants.W_OK);
       } catch (d) {
         problem = fsReason(d);
       }

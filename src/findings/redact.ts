@@ -16,13 +16,21 @@ export function redact(secret: string, prefixes: readonly string[] = PREFIXES): 
  * the prefix.
  */
 function echoForms(secret: string): string[] {
-  const prefix = PREFIXES.find((p) => secret.startsWith(p)) ?? '';
-  const body = secret.slice(prefix.length);
   const b64 = Buffer.from(secret).toString('base64');
   const forms = [secret, b64, b64.replace(/=+$/, ''), Buffer.from(secret).toString('base64url')];
-  // A short body could be ordinary text; real token bodies are 34 characters or more.
-  if (body.length >= 16) forms.push(body);
+  const body = echoedBody(secret);
+  if (body !== undefined) forms.push(body);
   return [...new Set(forms)];
+}
+
+/**
+ * A secret's body without its prefix, as a server may echo it; undefined when too short
+ * to tell from ordinary text (real token bodies are 34 characters or more).
+ */
+function echoedBody(secret: string): string | undefined {
+  const prefix = PREFIXES.find((p) => secret.startsWith(p)) ?? '';
+  const body = secret.slice(prefix.length);
+  return body.length >= 16 ? body : undefined;
 }
 
 /**
@@ -47,10 +55,9 @@ function base64Cores(plain: string): string[] {
 
 /** The base64 echoes of a secret inside longer encoded text: of the token whole and of its body. */
 function embeddedForms(secret: string): string[] {
-  const prefix = PREFIXES.find((p) => secret.startsWith(p)) ?? '';
-  const body = secret.slice(prefix.length);
+  const body = echoedBody(secret);
   const forms = base64Cores(secret);
-  if (body.length >= 16 && body !== secret) forms.push(...base64Cores(body));
+  if (body !== undefined && body !== secret) forms.push(...base64Cores(body));
   // Too short a core could turn up by chance.
   return [...new Set(forms)].filter((f) => f.length >= 20);
 }

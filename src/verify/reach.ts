@@ -139,7 +139,7 @@ export async function listReach(client: HubClient, token: string, authors: strin
 /** The reach in one sentence. */
 export function reachSentence(r: Reach): string {
   const parts = [plural(r.byType.model, 'model'), plural(r.byType.dataset, 'dataset'), plural(r.byType.space, 'space')];
-  let s = `It sees ${r.truncated ? 'at least ' : ''}${r.total} repositor${r.total === 1 ? 'y' : 'ies'} (${r.private} private; ${parts.join(', ')})`;
+  let s = `It sees ${r.truncated ? 'at least ' : ''}${plural(r.total, 'repository', 'repositories')} (${r.private} private; ${parts.join(', ')})`;
   if (r.examples.length) s += `, e.g. ${r.examples.join(', ')}`;
   if (r.reason) s += ` [listing incomplete: ${r.reason}]`;
   else if (r.truncated) s += ' [listing stopped at the request bound]';

@@ -12,9 +12,8 @@ export async function verifyToken(client: HubClient, token: string, ctx: WhoamiC
   if (a.ok) {
     const v = parseWhoami(a.json, ctx);
     if (v) return { ...v, ...base, httpStatus: a.status };
-    // (parseWhoami said no for this reason: asked again only to say why.)
-    const problem = whoamiProblem(a.json);
-    return describe({ status: 'unknown', httpStatus: a.status, reason: `HTTP ${a.status} but the answer is not a whoami-v2 shape${problem ? ` (${problem})` : ''}`, ...base });
+    // (parseWhoami says no exactly when whoamiProblem has a reason: asked again only to say it.)
+    return describe({ status: 'unknown', httpStatus: a.status, reason: `HTTP ${a.status} but the answer is not a whoami-v2 shape (${whoamiProblem(a.json)})`, ...base });
   }
   if (a.status === 401) return describe({ status: 'invalid', httpStatus: 401, reason: a.reason, ...base });
   return describe({ status: 'unknown', ...(a.status !== undefined ? { httpStatus: a.status } : {}), reason: a.reason, ...base });
