@@ -458,6 +458,15 @@ function safetensors(r, bytes) {
 // ---------------------------------------------------------------------------------------
 // The tree
 
+/** What `np.save` writes for a 1-D array of strings `<U{width}`: a 128-byte header, then each string in UTF-32LE, NUL-padded to the width. */
+function npyStrings(cells, width) {
+  const header = `{'descr': '<U${width}', 'fortran_order': False, 'shape': (${cells.length},), }`;
+  const pad = 128 - 10 - header.length - 1;
+  const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY\x01\x00', 'latin1'), Buffer.from([header.length + pad + 1, 0]), Buffer.from(`${header}${' '.repeat(pad)}\n`)]);
+  const data = Buffer.from(cells.map((c) => [...c.padEnd(width, '\0')].map((ch) => `${ch}\0\0\0`).join('')).join(''), 'latin1');
+  return Buffer.concat([head, data]);
+}
+
 function lineCol(text, index) {
   const nl = text.lastIndexOf('\n', index - 1);
   let line = 1;
@@ -673,21 +682,13 @@ function generate() {
       // numpy's `<U` string arrays are UTF-32LE: a list of run settings saved with np.save.
       const t = newToken();
       const cells = ['meta-llama/Llama-3.1-8B', 'bf16', t.token, 'cosine'];
-      const header = `{'descr': '<U40', 'fortran_order': False, 'shape': (${cells.length},), }`;
-      const pad = 128 - 10 - header.length - 1;
-      const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY\x01\x00', 'latin1'), Buffer.from([header.length + pad + 1, 0]), Buffer.from(`${header}${' '.repeat(pad)}\n`)]);
-      const data = Buffer.from(cells.map((c) => [...c.padEnd(40, '\0')].map((ch) => `${ch}\0\0\0`).join('')).join(''), 'latin1');
-      write(at('checkpoints/run_settings.npy'), Buffer.concat([head, data]), 'binary');
+      write(at('checkpoints/run_settings.npy'), npyStrings(cells, 40), 'binary');
       t.locations.push({ path: at('checkpoints/run_settings.npy') });
       t.how.push('utf32le');
       // An array of API keys packed edge to edge: the token is its longest string (no NUL after it).
       const u = newToken();
       const keys = [`sk-${r.pick(LOWER + DIGITS, 30)}`, u.token, `pk-${r.pick(LOWER + DIGITS, 20)}`];
-      const h2 = `{'descr': '<U${u.token.length}', 'fortran_order': False, 'shape': (${keys.length},), }`;
-      const pad2 = 128 - 10 - h2.length - 1;
-      const head2 = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY\x01\x00', 'latin1'), Buffer.from([h2.length + pad2 + 1, 0]), Buffer.from(`${h2}${' '.repeat(pad2)}\n`)]);
-      const data2 = Buffer.from(keys.map((c) => [...c.padEnd(u.token.length, '\0')].map((ch) => `${ch}\0\0\0`).join('')).join(''), 'latin1');
-      write(at('checkpoints/api_keys.npy'), Buffer.concat([head2, data2]), 'binary');
+      write(at('checkpoints/api_keys.npy'), npyStrings(keys, u.token.length), 'binary');
       u.locations.push({ path: at('checkpoints/api_keys.npy') });
       u.how.push('utf32le-cell');
       // A debug dump of the run's settings as `xxd -p` prints it, 60 digits a line, the
