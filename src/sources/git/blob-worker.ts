@@ -8,7 +8,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { Rule, Skipped } from '../../core/types.ts';
 import { createDetector } from '../../detect/detector.ts';
 import type { BlobEvents, BlobHit, BlobJob, BlobReaderOptions, BlobScanner, BlobTotals } from './blob-reader.ts';
-import { createBlobReader } from './blob-reader.ts';
+import { createBlobReader, PACK_QUEUE } from './blob-reader.ts';
 
 export const WORKER_URL = import.meta.url;
 
@@ -16,6 +16,16 @@ const MARK = 'hfleaks-blob-worker';
 /** Blobs sent to a worker at once, and batches a worker may hold. */
 const BATCH = 1024;
 const IN_FLIGHT = 2;
+/**
+ * Batches a worker reading packs may hold: its reader queues the packs' blobs until it
+ * has PACK_QUEUE of them, to read them in pack order (delta chains then come base first),
+ * and answers none of them before.
+ */
+const PACK_IN_FLIGHT = Math.ceil(PACK_QUEUE / BATCH) + 2;
+
+function inFlight(reader: BlobReaderOptions): number {
+  return reader.packs ? PACK_IN_FLIGHT : IN_FLIGHT;
+}
 /**
  * A blob worker's young generation. Its garbage is small and short-lived (headers, jobs,
  * hits: blob bytes live in slabs outside the heap), yet V8's default lets each worker's
@@ -59,7 +69,11 @@ function pathHash(path: string): number {
 function serve(init: WorkerInit): void {
   const port = parentPort!;
   const detector = createDetector(init.rules, { decode: init.decode });
-  // Answers come in request order, so the oldest open batch owns each event.
+  // Each event lands on the oldest batch not yet fully answered. git answers in request
+  // order, so its answers land on their own batch; blobs from the packs are answered in
+  // pack order, several batches at once, so theirs may land on an older one. Either way
+  // every event travels in some batch's message, and the counts add up: a batch is sent
+  // back once as many answers as it had jobs have landed on it.
   const open: (BatchResult & { size: number })[] = [];
   const head = () => open.find((b) => b.answered < b.size) ?? open[open.length - 1];
   const events: BlobEvents = {
@@ -92,9 +106,16 @@ function serve(init: WorkerInit): void {
           port.postMessage({ kind: 'end', totals } satisfies FromWorker);
           return;
         }
-        open.push({ id: msg.id, hits: [], missing: [], damaged: 0, warnings: [], skips: [], bytes: 0, answered: 0, size: msg.jobs.length });
+        const batch = { id: msg.id, hits: [], missing: [], damaged: 0, warnings: [], skips: [], bytes: 0, answered: 0, size: msg.jobs.length };
+        open.push(batch);
         for (const job of msg.jobs) {
           const p = reader.add(job);
+          if (p) await p;
+        }
+        // The packs' blobs wait to be read in pack order; once the main thread has sent
+        // all the batches it may, they are read now, whatever their number.
+        if (open.length >= inFlight(init.reader)) {
+          const p = reader.flush?.();
           if (p) await p;
         }
       })
@@ -175,6 +196,7 @@ export function createWorkerScanner(threads: number, rules: Rule[], decode: bool
   // four times the work). Nameless blobs (bitmap listings, in pack order) fill one
   // worker's batch after another.
   const pending: BlobJob[][] = slots.map(() => []);
+  const limit = inFlight(reader);
   let next = 0;
 
   const send = async (i: number) => {
@@ -183,7 +205,7 @@ export function createWorkerScanner(threads: number, rules: Rule[], decode: bool
     const slot = slots[i]!;
     for (;;) {
       if (failure) throw failure;
-      if (slot.inFlight < IN_FLIGHT) {
+      if (slot.inFlight < limit) {
         slot.inFlight++;
         slot.worker.postMessage({ id: nextId++, jobs } satisfies ToWorker);
         return;

@@ -15,6 +15,10 @@ import type { GitContext } from './run.ts';
 export interface BlobSource extends GitContext {
   /** git understands `cat-file --batch-command` (2.36+). */
   batchCommand: boolean;
+  /** The object directory, whose packs long reads open themselves (history, audit). */
+  objectsDir?: string;
+  /** Hex digits in an object id. */
+  oidLength?: number;
 }
 
 export interface GitScanContext {
@@ -70,7 +74,7 @@ const THREAD_THRESHOLD = 2000;
  * them and the listing turns out to be long enough; else this thread.
  */
 async function createScanner(ctx: GitScanContext, events: BlobEvents): Promise<BlobScanner> {
-  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, fifo: true };
+  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, fifo: true, packs: true };
   const local = () => createBlobReader(ctx.detector, reader, events);
   if (ctx.threads <= 1) return local();
   const mod = await import('./blob-worker.ts');

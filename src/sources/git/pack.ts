@@ -1,0 +1,489 @@
+// Reads objects straight from a repository's pack files, in this process: the index
+// (`.idx`, version 2) says where each object lies, zlib (fflate) inflates it, and deltas
+// are applied here against bases kept in a small cache. On history made mostly of deltas
+// this does git's own work with no process between, no pipe and no copy of every byte
+// through it.
+//
+// It answers only what it reads with certainty: a SHA-1 repository, packs whose index and
+// pack agree, whole objects that fit the size cap, checksums that match. Everything else
+// (loose objects, alternates, packs written after it opened them, damage, big objects)
+// is for `git cat-file` to answer, as before.
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { unzlibSync } from 'fflate';
+
+export type ObjectType = 'commit' | 'tree' | 'blob' | 'tag';
+const TYPES: readonly (ObjectType | undefined)[] = [undefined, 'commit', 'tree', 'blob', 'tag'];
+const OFS_DELTA = 6;
+const REF_DELTA = 7;
+
+export interface PackObject {
+  type: ObjectType;
+  data: Buffer;
+}
+
+/** Where an object lies: a pack (its number here) and the entry's offset in it. */
+export interface PackPlace {
+  pack: number;
+  offset: number;
+}
+
+export interface PackReader {
+  /** Where an object lies in the packs, or undefined when they don't hold it. */
+  locate(oid: string): PackPlace | undefined;
+  /**
+   * The whole object at `at`, or undefined when this reader leaves it to git: larger
+   * than `maxSize`, a delta on a base elsewhere, or anything that does not check out.
+   * Its bytes may be the reader's own space: they are the caller's until the next read.
+   */
+  read(at: PackPlace, maxSize: number): PackObject | undefined;
+  close(): void;
+}
+
+interface Pack {
+  fd: number;
+  /** Bytes of the pack, its 20-byte trailer included. */
+  size: number;
+  /** The index file: its object names (20 bytes each, sorted) and offsets are read where they lie. */
+  idx: Buffer;
+  /** fanout[b]: objects whose name's first byte is at most b. */
+  fanout: Uint32Array;
+  offsetsAt: number;
+  largeAt: number;
+  /** All offsets, ascending: an entry ends where the next begins. */
+  sorted: Uint32Array | Float64Array;
+  /** A read-ahead window over the pack (entries in pack order are read one after another). */
+  window: Buffer;
+  windowAt: number;
+  windowLength: number;
+}
+
+/** Indexes larger than this (about 2.4 million objects in all) are left to git: each reader holds them in memory. */
+const INDEX_BUDGET = 64 << 20;
+const WINDOW = 1 << 20;
+/**
+ * Resolved objects lie in a ring of this many bytes, each until the ring comes round to
+ * it again, and are found there as delta bases: read in pack order, a delta's base was
+ * read just before. One ring per reader, reused: no buffer per object for the garbage
+ * collector to find (a worker thread left 60 MB of them waiting).
+ */
+const RING = 4 << 20;
+/** Objects larger than this get a buffer of their own. */
+const RING_ITEM = 1 << 20;
+/** A delta's base may be larger than what it makes (a file that shrank), up to this. */
+const BASE_MAX = 64 << 20;
+/** Packs read here (their number is part of a cache key); objects in the rest are git's. */
+const MAX_PACKS = 1024;
+/** Objects larger than this are not kept for later deltas (a larger one outlives at least the next read). */
+const CACHE_ITEM = 16 << 20;
+/** Deltas on deltas deeper than this are left to git (git's default limit is 50; a loop in a damaged pack ends here). */
+const MAX_DEPTH = 10_000;
+
+/** This reader will not answer for the object: git will. */
+class LeftToGit extends Error {}
+
+function leave(): never {
+  throw new LeftToGit();
+}
+
+/** The 20-byte checksum a pack ends with, and its index repeats. */
+function sameTrailer(fd: number, size: number, idx: Buffer): boolean {
+  const tail = Buffer.alloc(20);
+  return readSync(fd, tail, 0, 20, size - 20) === 20 && tail.equals(idx.subarray(idx.length - 40, idx.length - 20));
+}
+
+/** The offset of the index's object number `i` (-1 past the large-offset table). */
+function offsetIn(idx: Buffer, offsetsAt: number, largeAt: number, i: number): number {
+  const o = idx.readUInt32BE(offsetsAt + i * 4);
+  if (!(o & 0x80000000)) return o;
+  const at = largeAt + (o & 0x7fffffff) * 8;
+  return at + 8 <= idx.length - 40 ? Number(idx.readBigUInt64BE(at)) : -1;
+}
+
+/** Opens one pack and its index, or undefined when they are not what this reader understands. */
+function openPack(idxPath: string, packPath: string): Pack | undefined {
+  let fd: number | undefined;
+  try {
+    const idx = readFileSync(idxPath);
+    // Version 2: "\xfftOc", 2, fanout[256], names, CRC32s, 4-byte offsets, 8-byte offsets, two checksums.
+    if (idx.length < 8 + 1024 + 40 || idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) return undefined;
+    const fanout = new Uint32Array(256);
+    for (let i = 0; i < 256; i++) {
+      fanout[i] = idx.readUInt32BE(8 + i * 4);
+      if (i && fanout[i]! < fanout[i - 1]!) return undefined;
+    }
+    const count = fanout[255]!;
+    const namesAt = 8 + 1024;
+    const offsetsAt = namesAt + count * 24;
+    const largeAt = offsetsAt + count * 4;
+    const large = (idx.length - 40 - largeAt) / 8;
+    if (!Number.isInteger(large) || large < 0) return undefined; // not SHA-1 names, or truncated
+    fd = openSync(packPath, 'r');
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(12);
+    if (readSync(fd, head, 0, 12, 0) !== 12 || head.toString('latin1', 0, 4) !== 'PACK') return undefined;
+    const version = head.readUInt32BE(4);
+    if ((version !== 2 && version !== 3) || head.readUInt32BE(8) !== count || !sameTrailer(fd, size, idx)) return undefined;
+    const sorted = size < 2 ** 32 ? new Uint32Array(count) : new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      const o = offsetIn(idx, offsetsAt, largeAt, i);
+      if (o < 12 || o >= size - 20) return undefined;
+      sorted[i] = o;
+    }
+    sorted.sort();
+    const pack: Pack = {
+      fd,
+      size,
+      idx,
+      fanout,
+      offsetsAt,
+      largeAt,
+      sorted,
+      window: Buffer.allocUnsafe(WINDOW),
+      windowAt: 0,
+      windowLength: 0,
+    };
+    fd = undefined;
+    return pack;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Adler-32, the checksum that ends each zlib stream. */
+export function adler32(data: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  const n = data.length;
+  for (let i = 0; i < n; ) {
+    // 5552 bytes is the most that can be summed before the sums must be reduced.
+    const end = Math.min(n, i + 5552);
+    for (; i < end; i++) {
+      a += data[i]!;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/**
+ * Inflates one zlib stream that must hold exactly `size` bytes and end on its checksum,
+ * into `into` if given (at least `size` bytes), else into a buffer of its own.
+ */
+function inflate(z: Buffer, size: number, into?: Buffer): Buffer {
+  if (z.length < 6) leave();
+  const out = unzlibSync(z, { out: into ? into.subarray(0, size) : Buffer.allocUnsafe(size) });
+  if (out.length !== size || adler32(out) !== z.readUInt32BE(z.length - 4)) leave();
+  return Buffer.from(out.buffer, out.byteOffset, out.length);
+}
+
+/** A little-endian base-128 number in a delta's header. */
+function deltaSize(d: Buffer, at: { p: number }): number {
+  let v = 0;
+  let shift = 0;
+  let b: number;
+  do {
+    if (at.p >= d.length || shift > 49) leave();
+    b = d[at.p++]!;
+    v += (b & 127) * 2 ** shift;
+    shift += 7;
+  } while (b & 128);
+  return v;
+}
+
+/** The size a delta produces, read from its header (without applying it). */
+function deltaResultSize(d: Buffer): number {
+  const at = { p: 0 };
+  deltaSize(d, at);
+  return deltaSize(d, at);
+}
+
+/** Applies a git delta (copy and insert instructions) to its base, into `into` if given (its size exactly). */
+export function applyDelta(base: Buffer, d: Buffer, into?: Buffer): Buffer {
+  const at = { p: 0 };
+  if (deltaSize(d, at) !== base.length) leave();
+  const size = deltaSize(d, at);
+  if (into && into.length !== size) leave();
+  const out = into ?? Buffer.allocUnsafe(size);
+  let p = at.p;
+  let w = 0;
+  while (p < d.length) {
+    const op = d[p++]!;
+    if (op & 0x80) {
+      let off = 0;
+      let n = 0;
+      if (op & 0x01) off = d[p++]!;
+      if (op & 0x02) off |= d[p++]! << 8;
+      if (op & 0x04) off |= d[p++]! << 16;
+      if (op & 0x08) off += d[p++]! * 0x1000000;
+      if (op & 0x10) n = d[p++]!;
+      if (op & 0x20) n |= d[p++]! << 8;
+      if (op & 0x40) n |= d[p++]! << 16;
+      if (n === 0) n = 0x10000;
+      if (p > d.length || off + n > base.length || w + n > size) leave();
+      base.copy(out, w, off, off + n);
+      w += n;
+    } else if (op) {
+      if (p + op > d.length || w + op > size) leave();
+      d.copy(out, w, p, p + op);
+      p += op;
+      w += op;
+    } else {
+      leave(); // reserved
+    }
+  }
+  if (w !== size) leave();
+  return out;
+}
+
+/** Bytes of the pack indexes in `objectsDir/pack` (0 when there are none). */
+export function packIndexBytes(objectsDir: string): number {
+  let total = 0;
+  try {
+    for (const f of readdirSync(join(objectsDir, 'pack'))) {
+      if (!f.endsWith('.idx')) continue;
+      try {
+        total += statSync(join(objectsDir, 'pack', f)).size;
+      } catch {
+        // gone since the listing
+      }
+    }
+  } catch {
+    // no pack directory
+  }
+  return total;
+}
+
+/**
+ * Opens the packs in `objectsDir/pack` that this reader understands. Undefined when there
+ * are none, or their indexes would take too much memory.
+ */
+export function openPackReader(objectsDir: string): PackReader | undefined {
+  let files: string[];
+  try {
+    files = readdirSync(join(objectsDir, 'pack'));
+  } catch {
+    return undefined;
+  }
+  const packs: Pack[] = [];
+  let budget = INDEX_BUDGET;
+  for (const f of files.filter((n) => n.endsWith('.idx')).sort()) {
+    const stem = join(objectsDir, 'pack', f.slice(0, -4));
+    let bytes: number;
+    try {
+      bytes = statSync(`${stem}.idx`).size;
+    } catch {
+      continue;
+    }
+    if ((budget -= bytes) < 0 || packs.length >= MAX_PACKS) break;
+    const p = openPack(`${stem}.idx`, `${stem}.pack`);
+    if (p) packs.push(p);
+  }
+  if (!packs.length) return undefined;
+  return createReader(packs);
+}
+
+function createReader(packs: Pack[]): PackReader {
+  const key = new Uint8Array(20);
+  /** The object's position in a pack's index, or -1. */
+  const find = (pack: Pack, name: Uint8Array): number => {
+    const first = name[0]!;
+    let lo = first ? pack.fanout[first - 1]! : 0;
+    let hi = pack.fanout[first]!;
+    const names = pack.idx;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = 8 + 1024 + mid * 20;
+      let c = 0;
+      for (let i = 1; i < 20 && c === 0; i++) c = names[at + i]! - name[i]!;
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  };
+  const locateName = (name: Uint8Array): PackPlace | undefined => {
+    for (let i = 0; i < packs.length; i++) {
+      const j = find(packs[i]!, name);
+      if (j >= 0) {
+        const p = packs[i]!;
+        return { pack: i, offset: offsetIn(p.idx, p.offsetsAt, p.largeAt, j) };
+      }
+    }
+    return undefined;
+  };
+
+  /** Where the entry at `offset` ends: the next entry, or the pack's trailer. */
+  const entryEnd = (pack: Pack, offset: number): number => {
+    const s = pack.sorted;
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid]! <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < s.length ? s[lo]! : pack.size - 20;
+  };
+
+  /** The entry's bytes: a view of the window, valid until the next read. */
+  const entry = (pack: Pack, offset: number): Buffer => {
+    const end = entryEnd(pack, offset);
+    const length = end - offset;
+    if (length <= 1) leave();
+    if (offset >= pack.windowAt && end <= pack.windowAt + pack.windowLength) return pack.window.subarray(offset - pack.windowAt, end - pack.windowAt);
+    if (length > WINDOW) {
+      const b = Buffer.allocUnsafe(length);
+      if (readSync(pack.fd, b, 0, length, offset) !== length) leave();
+      return b;
+    }
+    pack.windowAt = offset;
+    pack.windowLength = readSync(pack.fd, pack.window, 0, WINDOW, offset);
+    if (pack.windowLength < length) leave();
+    return pack.window.subarray(0, length);
+  };
+
+  let scratch = Buffer.allocUnsafeSlow(64 << 10);
+  let ring: Buffer | undefined;
+  /** Bytes handed out of the ring so far (its end, as if the ring went on forever). */
+  let ringEnd = 0;
+  interface Held extends PackObject {
+    /** Where it starts in the ring (as ringEnd counts), or -1 for a buffer of its own. */
+    start: number;
+  }
+  const intact = (h: Held) => h.start < 0 || ringEnd <= h.start + RING;
+  /** Space for an object of `n` bytes that leaves `keep` (a delta's base) intact. */
+  const place = (n: number, keep?: Held): { data: Buffer; start: number } => {
+    if (n <= RING_ITEM) {
+      ring ??= Buffer.allocUnsafeSlow(RING);
+      let start = ringEnd;
+      if ((start % RING) + n > RING) start += RING - (start % RING); // wrap: the tail goes unused
+      if (!keep || keep.start < 0 || start + n <= keep.start + RING) {
+        ringEnd = start + n;
+        return { data: ring.subarray(start % RING, (start % RING) + n), start };
+      }
+    }
+    return { data: Buffer.allocUnsafe(n), start: -1 };
+  };
+  // Objects read, by place, for the deltas that follow: the newer generation, then the older.
+  let young = new Map<number, Held>();
+  let old = new Map<number, Held>();
+  let youngBytes = 0;
+  const cacheKey = (pack: number, offset: number) => offset * MAX_PACKS + pack;
+  const remember = (k: number, o: Held) => {
+    if (o.data.length > CACHE_ITEM) return;
+    young.set(k, o);
+    youngBytes += o.data.length;
+    if (youngBytes > RING) {
+      old = young;
+      young = new Map();
+      youngBytes = 0;
+    }
+  };
+  const recall = (k: number): Held | undefined => {
+    const y = young.get(k);
+    if (y && intact(y)) return y;
+    const o = old.get(k);
+    if (o && intact(o)) {
+      remember(k, o);
+      return o;
+    }
+    return undefined;
+  };
+
+  const resolve = (at: PackPlace, maxSize: number, depth: number): Held => {
+    if (depth > MAX_DEPTH) leave();
+    const k = cacheKey(at.pack, at.offset);
+    const known = recall(k);
+    if (known) return known;
+    const pack = packs[at.pack]!;
+    const e = entry(pack, at.offset);
+    let p = 0;
+    let b = e[p++]!;
+    const kind = (b >> 4) & 7;
+    let size = b & 15;
+    let shift = 4;
+    while (b & 128) {
+      if (p >= e.length || shift > 53) leave();
+      b = e[p++]!;
+      size += (b & 127) * 2 ** shift;
+      shift += 7;
+    }
+    let result: Held;
+    if (kind >= 1 && kind <= 4) {
+      if (size > maxSize) leave();
+      const space = place(size);
+      result = { type: TYPES[kind]!, data: inflate(e.subarray(p), size, space.data), start: space.start };
+    } else if (kind === OFS_DELTA || kind === REF_DELTA) {
+      let base: PackPlace | undefined;
+      if (kind === OFS_DELTA) {
+        b = e[p++]!;
+        let back = b & 127;
+        while (b & 128) {
+          if (p >= e.length || back > 2 ** 45) leave();
+          b = e[p++]!;
+          back = (back + 1) * 128 + (b & 127);
+        }
+        const offset = at.offset - back;
+        if (back <= 0 || offset < 12) leave();
+        base = { pack: at.pack, offset };
+      } else {
+        if (p + 20 > e.length) leave();
+        key.set(e.subarray(p, p + 20));
+        p += 20;
+        base = locateName(key); // its base in these packs, else git's
+        if (!base) leave();
+      }
+      if (size > 2 * maxSize + 1024) leave(); // more instructions than any delta within the cap needs
+      const from = resolve(base, Math.max(maxSize, BASE_MAX), depth + 1);
+      // Read again after the base: the entry was a view of the window its read may move.
+      // The instructions go to scratch space: used once, at once.
+      if (size > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(size, scratch.length * 2));
+      const delta = inflate(entry(pack, at.offset).subarray(p), size, scratch);
+      const made = deltaResultSize(delta);
+      if (made > maxSize) leave();
+      const space = place(made, from);
+      result = { type: from.type, data: applyDelta(from.data, delta, space.data), start: space.start };
+    } else {
+      leave();
+    }
+    remember(k, result);
+    return result;
+  };
+
+  return {
+    locate(oid) {
+      if (oid.length !== 40) return undefined;
+      const name = Buffer.from(oid, 'hex');
+      if (name.length !== 20) return undefined;
+      return locateName(name);
+    },
+    read(at, maxSize) {
+      try {
+        const o = resolve(at, maxSize, 0);
+        return o.data.length <= maxSize ? { type: o.type, data: o.data } : undefined;
+      } catch {
+        // Anything that does not check out (LeftToGit, a short read, fflate's own errors):
+        // git answers for this object, and says what is wrong with it if anything is.
+        return undefined;
+      }
+    },
+    close() {
+      for (const p of packs) {
+        try {
+          closeSync(p.fd);
+        } catch {
+          // already closed
+        }
+      }
+      packs.length = 0;
+      young = new Map();
+      old = new Map();
+      ring = undefined;
+    },
+  };
+}

@@ -1,0 +1,379 @@
+// Reading objects straight from pack files (src/sources/git/pack.ts): every object as git
+// itself gives it, deltas on offsets and on names, 64-bit offsets, and damage left to git
+// rather than read wrong. Then end to end: history on packed, loose and damaged objects,
+// and the worker threads that read packs.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONTENT_OPTIONS } from '../../src/detect/content.ts';
+import { builtinRules } from '../../src/rules/builtin.ts';
+import type { BlobHit } from '../../src/sources/git/blob-reader.ts';
+import type * as BlobWorker from '../../src/sources/git/blob-worker.ts';
+import { adler32, applyDelta, openPackReader } from '../../src/sources/git/pack.ts';
+import type { PackReader } from '../../src/sources/git/pack.ts';
+import { seededRandom as mulberry32 } from '../../src/rules/template.ts';
+import { ROOT, runJson } from '../helpers/cli.ts';
+import { makeRepo, tokens } from './repo.ts';
+import type { TestRepo } from './repo.ts';
+
+const gen = tokens(9077);
+const BIG = 1 << 30;
+
+/** Seeded lines of text: files whose versions git stores as deltas on each other. */
+function lines(rnd: () => number, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `line ${i} ${Math.floor(rnd() * 1e9).toString(36)} ${'x'.repeat(Math.floor(rnd() * 40))}`);
+}
+
+/** A repository whose history git packs mostly as deltas: a file edited many times, a binary, an empty file. */
+function deltaRepo(): { r: TestRepo; planted: string[] } {
+  const rnd = mulberry32(77);
+  const r = makeRepo();
+  const text = lines(rnd, 400);
+  const planted: string[] = [];
+  r.write('empty.txt', '');
+  // Bytes that do not compress: zlib stores them as they are, so only its checksum tells damage.
+  r.write('noise.bin', Buffer.from(Array.from({ length: 3000 }, () => Math.floor(rnd() * 256))));
+  for (let v = 0; v < 60; v++) {
+    // Each version changes a few lines; some versions add a token, which a later one removes.
+    for (let k = 0; k < 3; k++) text[Math.floor(rnd() * text.length)] = `edit ${v}.${k} ${Math.floor(rnd() * 1e9)}`;
+    if (v % 20 === 5) {
+      const t = gen.userToken();
+      planted.push(t);
+      text[10] = `HF_TOKEN=${t}`;
+    }
+    r.write('notes.txt', `${text.join('\n')}\n`);
+    const bin = Buffer.alloc(20_000);
+    for (let i = 0; i < bin.length; i++) bin[i] = (i * 31 + (i % 7 === 0 ? v : 0)) & 0xff;
+    r.write('model.bin', bin);
+    r.commit(`version ${v}`);
+  }
+  return { r, planted };
+}
+
+function packDir(r: TestRepo): string {
+  return join(r.dir, '.git/objects/pack');
+}
+
+function allObjects(r: TestRepo): { oid: string; type: string }[] {
+  return r
+    .git('cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype)')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const [oid, type] = l.split(' ');
+      return { oid: oid!, type: type! };
+    });
+}
+
+/** Git's object id of what the reader gave: equal only if every byte and the type are right. */
+function objectId(type: string, data: Buffer): string {
+  return createHash('sha1').update(`${type} ${data.length}\0`).update(data).digest('hex');
+}
+
+/** Entry kinds (1..4 whole, 6 offset delta, 7 name delta) in the repository's one pack, by `git verify-pack`. */
+function entryKinds(r: TestRepo): Map<string, number> {
+  const pack = readdirSync(packDir(r)).find((f) => f.endsWith('.pack'))!;
+  const bytes = readFileSync(join(packDir(r), pack));
+  const out = r.git('verify-pack', '-v', join(packDir(r), pack.replace(/\.pack$/, '.idx')));
+  const kinds = new Map<string, number>();
+  for (const line of out.split('\n')) {
+    const m = /^([0-9a-f]{40}) \w+ +\d+ \d+ (\d+)/.exec(line);
+    if (m) kinds.set(m[1]!, (bytes[Number(m[2])]! >> 4) & 7);
+  }
+  return kinds;
+}
+
+function readAll(reader: PackReader, objects: { oid: string; type: string }[]) {
+  const wrong: string[] = [];
+  let read = 0;
+  for (const { oid, type } of objects) {
+    const at = reader.locate(oid);
+    if (!at) {
+      wrong.push(`${oid} not located`);
+      continue;
+    }
+    const o = reader.read(at, BIG);
+    if (!o) {
+      wrong.push(`${oid} not read`);
+      continue;
+    }
+    read++;
+    if (o.type !== type || objectId(o.type, o.data) !== oid) wrong.push(`${oid} read wrong`);
+  }
+  return { wrong, read };
+}
+
+describe('pack reader', () => {
+  it('reads every object of a packed history as git gives it, deltas on deltas included', () => {
+    const { r } = deltaRepo();
+    r.git('repack', '-a', '-d', '-f', '-q', '--depth=50', '--window=50');
+    const kinds = entryKinds(r);
+    expect([...kinds.values()].filter((k) => k === 6).length).toBeGreaterThan(50); // offset deltas
+    const objects = allObjects(r);
+    const reader = openPackReader(join(r.dir, '.git/objects'))!;
+    expect(reader).toBeDefined();
+    try {
+      // Any order: bases out of the cache are read again.
+      const { wrong, read } = readAll(reader, [...objects].reverse());
+      expect(wrong).toEqual([]);
+      expect(read).toBe(objects.length);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('reads deltas that name their base (packs written without offset deltas)', () => {
+    const { r } = deltaRepo();
+    r.git('-c', 'repack.useDeltaBaseOffset=false', 'repack', '-a', '-d', '-f', '-q');
+    const kinds = entryKinds(r);
+    expect([...kinds.values()].filter((k) => k === 7).length).toBeGreaterThan(50);
+    expect([...kinds.values()].filter((k) => k === 6)).toEqual([]);
+    const reader = openPackReader(join(r.dir, '.git/objects'))!;
+    try {
+      const objects = allObjects(r);
+      expect(readAll(reader, objects)).toEqual({ wrong: [], read: objects.length });
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('reads offsets from the index\'s 64-bit table', () => {
+    const { r } = deltaRepo();
+    r.git('repack', '-a', '-d', '-q');
+    const pack = join(packDir(r), readdirSync(packDir(r)).find((f) => f.endsWith('.pack'))!);
+    const idx = pack.replace(/\.pack$/, '.idx');
+    // Every object past offset 0x100 goes to the large-offset table (a git test option).
+    rmSync(idx, { force: true });
+    r.git('index-pack', '--index-version=2,0x100', '-o', idx, pack);
+    const count = readFileSync(idx).readUInt32BE(8 + 255 * 4);
+    expect(readFileSync(idx).length).toBeGreaterThan(8 + 1024 + count * 28 + 40 + 8 * (count - 5));
+    const reader = openPackReader(join(r.dir, '.git/objects'))!;
+    try {
+      const objects = allObjects(r);
+      expect(readAll(reader, objects)).toEqual({ wrong: [], read: objects.length });
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('leaves to git what is damaged, larger than asked, or not in its packs', () => {
+    const { r } = deltaRepo();
+    r.git('repack', '-a', '-d', '-f', '-q', '--depth=50');
+    const pack = join(packDir(r), readdirSync(packDir(r)).find((f) => f.endsWith('.pack'))!);
+    const kinds = entryKinds(r);
+    const objects = allObjects(r);
+    // A whole blob (not a delta) some deltas rest on: damage one byte in its deflated data.
+    const verify = r.git('verify-pack', '-v', pack.replace(/\.pack$/, '.idx'));
+    const rows = verify
+      .split('\n')
+      .map((l) => /^([0-9a-f]{40}) (\w+) +(\d+) (\d+) (\d+)(?: (\d+) ([0-9a-f]{40}))?/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null);
+    const bases = new Set(rows.filter((m) => m[7]).map((m) => m[7]));
+    const victim = rows.find((m) => m[2] === 'blob' && kinds.get(m[1]!) === 3 && bases.has(m[1]) && Number(m[4]) > 200)!;
+    expect(victim).toBeDefined();
+    const dependents = rows.filter((m) => m[7] === victim[1]).map((m) => m[1]!);
+    expect(dependents.length).toBeGreaterThan(0);
+    const noise = rows.find((m) => m[2] === 'blob' && m[3] === '3000')!;
+    expect(noise).toBeDefined();
+    const bytes = readFileSync(pack);
+    const at = Number(victim[5]) + Math.floor(Number(victim[4]) / 2);
+    bytes[at] = bytes[at]! ^ 0x5a;
+    const stored = Number(noise[5]) + Math.floor(Number(noise[4]) / 2);
+    bytes[stored] = bytes[stored]! ^ 0x5a;
+    writeFileSync(pack, bytes);
+
+    const reader = openPackReader(join(r.dir, '.git/objects'))!;
+    try {
+      expect(reader.read(reader.locate(victim[1]!)!, BIG)).toBeUndefined();
+      expect(reader.read(reader.locate(noise[1]!)!, BIG)).toBeUndefined();
+      for (const d of dependents) expect(reader.read(reader.locate(d)!, BIG)).toBeUndefined();
+      // Everything else still reads, and reads right.
+      const rest = objects.filter((o) => o.oid !== victim[1] && o.oid !== noise[1] && !dependents.includes(o.oid) && !chainHas(rows, o.oid, victim[1]!));
+      expect(readAll(reader, rest).wrong).toEqual([]);
+      // Larger than the caller's cap: left to git, which streams it.
+      const bin = rows.find((m) => m[2] === 'blob' && m[3] === '20000' && rest.some((o) => o.oid === m[1]))!;
+      expect(bin).toBeDefined();
+      expect(reader.read(reader.locate(bin[1]!)!, 20_000)).toBeDefined();
+      expect(reader.read(reader.locate(bin[1]!)!, 19_999)).toBeUndefined();
+      // Not in any pack.
+      expect(reader.locate('0'.repeat(40))).toBeUndefined();
+      expect(reader.locate('not an object id')).toBeUndefined();
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('opens no pack whose index does not match it, or that it does not understand', () => {
+    const { r } = deltaRepo();
+    r.git('repack', '-a', '-d', '-q');
+    const pack = join(packDir(r), readdirSync(packDir(r)).find((f) => f.endsWith('.pack'))!);
+    const idx = pack.replace(/\.pack$/, '.idx');
+    const good = readFileSync(idx);
+    // A pack rewritten under its index (the trailer no longer matches).
+    const packBytes = readFileSync(pack);
+    const changed = Buffer.from(packBytes);
+    changed[changed.length - 1] = changed[changed.length - 1]! ^ 1;
+    writeFileSync(pack, changed);
+    expect(openPackReader(join(r.dir, '.git/objects'))).toBeUndefined();
+    writeFileSync(pack, packBytes);
+    // Index version 1, and a truncated index.
+    rmSync(idx);
+    r.git('index-pack', '--index-version=1', '-o', idx, pack);
+    expect(openPackReader(join(r.dir, '.git/objects'))).toBeUndefined();
+    writeFileSync(idx, good.subarray(0, good.length - 100));
+    expect(openPackReader(join(r.dir, '.git/objects'))).toBeUndefined();
+    writeFileSync(idx, good);
+    expect(openPackReader(join(r.dir, '.git/objects'))).toBeDefined();
+    // No pack directory at all.
+    expect(openPackReader(join(r.dir, 'nowhere'))).toBeUndefined();
+  });
+
+  it('applies deltas only when every instruction fits its base and its result', () => {
+    const base = Buffer.from('0123456789abcdef');
+    // base size 16, result size 6: copy 4 bytes from offset 2, insert "xy".
+    const ok = Buffer.from([16, 6, 0x80 | 0x01 | 0x10, 2, 4, 2, 0x78, 0x79]);
+    expect(applyDelta(base, ok).toString()).toBe('2345xy');
+    const bad = [
+      Buffer.from([15, 6, 0x80 | 0x01 | 0x10, 2, 4, 2, 0x78, 0x79]), // base size differs
+      Buffer.from([16, 6, 0x80 | 0x01 | 0x10, 14, 4, 2, 0x78, 0x79]), // copy past the base
+      Buffer.from([16, 5, 0x80 | 0x01 | 0x10, 2, 4, 2, 0x78, 0x79]), // more than the result
+      Buffer.from([16, 7, 0x80 | 0x01 | 0x10, 2, 4, 2, 0x78, 0x79]), // less than the result
+      Buffer.from([16, 6, 0, 0x80 | 0x01 | 0x10, 2, 4, 2, 0x78, 0x79]), // the reserved instruction
+      Buffer.from([16, 6, 0x80 | 0x01 | 0x10, 2, 4, 5, 0x78, 0x79]), // an insert past the delta's end
+    ];
+    for (const d of bad) expect(() => applyDelta(base, d)).toThrow();
+  });
+
+  it('checks inflated data with Adler-32', () => {
+    expect(adler32(Buffer.alloc(0))).toBe(1);
+    expect(adler32(Buffer.from('Wikipedia'))).toBe(0x11e60398);
+    const big = Buffer.alloc(100_000, 0xff); // past the 5,552-byte reduction step
+    let a = 1;
+    let b = 0;
+    for (const x of big) {
+      a = (a + x) % 65521;
+      b = (b + a) % 65521;
+    }
+    expect(adler32(big)).toBe(((b << 16) | a) >>> 0);
+  });
+});
+
+/** Whether `oid`'s delta chain (per verify-pack's rows) passes through `base`. */
+function chainHas(rows: RegExpExecArray[], oid: string, base: string): boolean {
+  const parent = new Map(rows.filter((m) => m[7]).map((m) => [m[1]!, m[7]!]));
+  for (let o: string | undefined = parent.get(oid); o; o = parent.get(o)) if (o === base) return true;
+  return false;
+}
+
+describe('history from packs', () => {
+  it('finds what packed, loose and damaged objects hold: damage is git\'s to report, the rest is found', async () => {
+    const { r, planted } = deltaRepo();
+    r.git('repack', '-a', '-d', '-f', '-q', '--depth=50');
+    // Loose objects after the pack: a new file with a token.
+    const loose = gen.userToken();
+    r.write('later.env', `HF_TOKEN=${loose}\n`);
+    r.commit('after the pack');
+    const clean = await runJson(['history', '--no-progress', '--show-secrets'], { cwd: r.dir, env: r.env });
+    expect(clean.code).toBe(1);
+    expect(clean.report.findings.map((f: any) => f.secret.raw).sort()).toEqual([...planted, loose].sort());
+    expect(clean.report.stats.missingObjects).toBe(0);
+    expect(clean.stderr).toBe('');
+
+    // Damage the deflated data of one whole blob that holds no token: git says so, the tokens are still found.
+    const pack = join(packDir(r), readdirSync(packDir(r)).find((f) => f.endsWith('.pack'))!);
+    const kinds = entryKinds(r);
+    const rows = r
+      .git('verify-pack', '-v', pack.replace(/\.pack$/, '.idx'))
+      .split('\n')
+      .map((l) => /^([0-9a-f]{40}) blob +(\d+) (\d+) (\d+)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null);
+    const victim = rows.find((m) => kinds.get(m[1]!) === 3 && !r.git('cat-file', 'blob', m[1]!).includes('HF_TOKEN') && Number(m[3]) > 200)!;
+    expect(victim).toBeDefined();
+    const bytes = readFileSync(pack);
+    const at = Number(victim[4]) + Math.floor(Number(victim[3]) / 2);
+    bytes[at] = bytes[at]! ^ 0x5a;
+    writeFileSync(pack, bytes);
+    const damaged = await runJson(['history', '--no-progress', '--show-secrets'], { cwd: r.dir, env: r.env });
+    expect(damaged.code).toBe(1);
+    expect(damaged.report.findings.map((f: any) => f.secret.raw).sort()).toEqual([...planted, loose].sort());
+    expect(damaged.report.stats.missingObjects).toBeGreaterThanOrEqual(1);
+    expect(damaged.stderr).toMatch(new RegExp(victim[1]!.slice(0, 12)));
+  });
+
+  it('finds the same whether the history is packed or loose', async () => {
+    const { r } = deltaRepo();
+    const key = (rep: any) => JSON.stringify(rep.findings.map((f: any) => [f.fingerprint, f.locations]));
+    const looseRun = await runJson(['history', '--no-progress'], { cwd: r.dir, env: r.env });
+    r.git('repack', '-a', '-d', '-f', '-q', '--depth=50');
+    r.git('prune-packed');
+    expect(readdirSync(join(r.dir, '.git/objects')).filter((d) => /^[0-9a-f]{2}$/.test(d))).toEqual([]);
+    const packedRun = await runJson(['history', '--no-progress'], { cwd: r.dir, env: r.env });
+    expect(packedRun.code).toBe(1);
+    expect(key(packedRun.report)).toBe(key(looseRun.report));
+    expect(packedRun.report.stats.blobs).toBe(looseRun.report.stats.blobs);
+    expect(packedRun.report.stats.bytes).toBe(looseRun.report.stats.bytes);
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('blob worker threads reading packs', () => {
+  it('answer every blob, packed or loose, across many batches, with each hit once', async () => {
+    const r = makeRepo();
+    const rnd = mulberry32(5);
+    // 3,000 blobs through fast-import (one process), packed; then 200 loose ones.
+    const planted = new Map<string, string>();
+    let stream = 'commit refs/heads/main\ncommitter A <a@example.invalid> 1700000000 +0000\ndata 4\nbulk\n';
+    for (let i = 0; i < 3000; i++) {
+      let body = `file ${i} ${Math.floor(rnd() * 1e12)}\n`;
+      if (i % 500 === 7) {
+        const t = gen.userToken();
+        planted.set(`p/${i}.txt`, t);
+        body += `HF_TOKEN=${t}\n`;
+      }
+      stream += `M 100644 inline p/${i}.txt\ndata ${Buffer.byteLength(body)}\n${body}`;
+    }
+    execFileSync('git', ['fast-import', '--quiet'], { cwd: r.dir, env: { ...process.env, ...r.env }, input: stream });
+    r.git('repack', '-a', '-d', '-q');
+    r.git('checkout', '-q', '-f', 'main');
+    for (let i = 0; i < 200; i++) {
+      const t = i === 100 ? gen.userToken() : undefined;
+      if (t) planted.set(`loose/${i}.txt`, t);
+      r.write(`loose/${i}.txt`, `loose ${i}\n${t ? `HF_TOKEN=${t}\n` : ''}`);
+    }
+    r.commit('loose');
+    const jobs = r
+      .git('ls-tree', '-r', '--format=%(objectname) %(path)', 'HEAD')
+      .trim()
+      .split('\n')
+      .map((l) => ({ oid: l.slice(0, 40), path: l.slice(41) }));
+    expect(jobs).toHaveLength(3200);
+
+    const file = readdirSync(join(ROOT, 'dist', 'chunks')).find((f) => /^blob-worker-.*\.js$/.test(f))!;
+    const mod = (await import(pathToFileURL(join(ROOT, 'dist', 'chunks', file)).href)) as typeof BlobWorker;
+    const hits: BlobHit[] = [];
+    const warnings: string[] = [];
+    let answered = 0;
+    const scanner = mod.createWorkerScanner(
+      2,
+      builtinRules(),
+      true,
+      {
+        git: { cwd: r.dir, env: { ...process.env, ...r.env }, objectsDir: join(r.dir, '.git/objects'), oidLength: 40 },
+        batchCommand: false,
+        content: DEFAULT_CONTENT_OPTIONS,
+        maxBlobSize: BIG,
+        fifo: true,
+        packs: true,
+      },
+      { hit: (h) => hits.push(h), missing: () => undefined, warn: (w) => warnings.push(w), skip: () => undefined, done: (n) => void (answered += n) },
+    );
+    for (const j of jobs) await scanner.add(j);
+    const totals = await scanner.finish();
+    expect(warnings).toEqual([]);
+    expect(answered).toBe(3200);
+    expect(totals.blobs).toBe(3200);
+    expect(Object.fromEntries(hits.map((h) => [h.path, h.matches.map((m) => m.m.secret).join()]))).toEqual(Object.fromEntries(planted));
+  });
+});
