@@ -6,18 +6,18 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __require = /* @__PURE__ */ ((x4) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x4, {
+var __require = /* @__PURE__ */ ((x3) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x3, {
   get: (a, b3) => (typeof require !== "undefined" ? require : a)[b3]
-}) : x4)(function(x4) {
+}) : x3)(function(x3) {
   if (typeof require !== "undefined") return require.apply(this, arguments);
-  throw Error('Dynamic require of "' + x4 + '" is not supported');
+  throw Error('Dynamic require of "' + x3 + '" is not supported');
 });
-var __esm = (fn2, res, err2) => function __init() {
-  if (err2) throw err2[0];
+var __esm = (fn2, res, err) => function __init() {
+  if (err) throw err[0];
   try {
     return fn2 && (res = (0, fn2[__getOwnPropNames(fn2)[0]])(fn2 = 0)), res;
   } catch (e) {
-    throw err2 = [e], e;
+    throw err = [e], e;
   }
 };
 var __commonJS = (cb, mod) => function __require2() {
@@ -75,58 +75,58 @@ var init_places = __esm({
 // src/core/json-error.ts
 function jsonErrorOffset(text2) {
   const n = text2.length;
-  let i2 = 0;
+  let i = 0;
   const open2 = [];
   const skip = () => {
-    while (i2 < n && (text2[i2] === " " || text2[i2] === "	" || text2[i2] === "\n" || text2[i2] === "\r")) i2++;
+    while (i < n && (text2[i] === " " || text2[i] === "	" || text2[i] === "\n" || text2[i] === "\r")) i++;
   };
   const digits = () => {
-    if (!DIGIT.test(text2[i2] ?? "")) return false;
-    while (DIGIT.test(text2[i2] ?? "")) i2++;
+    if (!DIGIT.test(text2[i] ?? "")) return false;
+    while (DIGIT.test(text2[i] ?? "")) i++;
     return true;
   };
   const number = () => {
-    if (text2[i2] === "-") i2++;
-    if (text2[i2] === "0") i2++;
+    if (text2[i] === "-") i++;
+    if (text2[i] === "0") i++;
     else if (!digits()) return false;
-    if (text2[i2] === ".") {
-      i2++;
+    if (text2[i] === ".") {
+      i++;
       if (!digits()) return false;
     }
-    if (text2[i2] === "e" || text2[i2] === "E") {
-      i2++;
-      if (text2[i2] === "+" || text2[i2] === "-") i2++;
+    if (text2[i] === "e" || text2[i] === "E") {
+      i++;
+      if (text2[i] === "+" || text2[i] === "-") i++;
       if (!digits()) return false;
     }
     return true;
   };
   const string = () => {
-    if (text2[i2] !== '"') return false;
-    for (i2++; i2 < n; ) {
-      const c3 = text2[i2];
+    if (text2[i] !== '"') return false;
+    for (i++; i < n; ) {
+      const c3 = text2[i];
       if (c3 === '"') {
-        i2++;
+        i++;
         return true;
       }
       if (c3 < " ") return false;
       if (c3 !== "\\") {
-        i2++;
+        i++;
         continue;
       }
-      i2++;
-      const e = text2[i2] ?? "";
-      if (e !== "" && '"\\/bfnrt'.includes(e)) i2++;
+      i++;
+      const e = text2[i] ?? "";
+      if (e !== "" && '"\\/bfnrt'.includes(e)) i++;
       else if (e === "u") {
-        i2++;
-        for (let k2 = 0; k2 < 4; k2++, i2++) if (!HEX.test(text2[i2] ?? "")) return false;
+        i++;
+        for (let k2 = 0; k2 < 4; k2++, i++) if (!HEX.test(text2[i] ?? "")) return false;
       } else return false;
     }
     return false;
   };
   const literal = (word) => {
     for (const ch of word) {
-      if (text2[i2] !== ch) return false;
-      i2++;
+      if (text2[i] !== ch) return false;
+      i++;
     }
     return true;
   };
@@ -134,38 +134,38 @@ function jsonErrorOffset(text2) {
     skip();
     if (!string()) return false;
     skip();
-    if (text2[i2] !== ":") return false;
-    i2++;
+    if (text2[i] !== ":") return false;
+    i++;
     return true;
   };
   for (; ; ) {
     skip();
-    const c3 = text2[i2];
+    const c3 = text2[i];
     if (c3 === "{" || c3 === "[") {
-      i2++;
+      i++;
       skip();
-      if (text2[i2] !== (c3 === "{" ? "}" : "]")) {
+      if (text2[i] !== (c3 === "{" ? "}" : "]")) {
         open2.push(c3 === "{" ? "}" : "]");
-        if (c3 === "{" && !name()) return i2;
+        if (c3 === "{" && !name()) return i;
         continue;
       }
-      i2++;
+      i++;
     } else {
       const ok = c3 === '"' ? string() : c3 === "-" || DIGIT.test(c3 ?? "") ? number() : c3 === "t" ? literal("true") : c3 === "f" ? literal("false") : c3 === "n" ? literal("null") : false;
-      if (!ok) return i2;
+      if (!ok) return i;
     }
     for (; ; ) {
       skip();
       const close = open2[open2.length - 1];
-      if (close === void 0) return i2 < n ? i2 : -1;
-      if (text2[i2] === close) {
-        i2++;
+      if (close === void 0) return i < n ? i : -1;
+      if (text2[i] === close) {
+        i++;
         open2.pop();
         continue;
       }
-      if (text2[i2] !== ",") return i2;
-      i2++;
-      if (close === "}" && !name()) return i2;
+      if (text2[i] !== ",") return i;
+      i++;
+      if (close === "}" && !name()) return i;
       break;
     }
   }
@@ -199,10 +199,10 @@ var init_json_error = __esm({
 function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
-function listOf(items, max3 = 4) {
+function listOf(items, max2 = 4) {
   if (items.length === 0) return "";
   if (items.length === 1) return items[0];
-  if (items.length > max3) return `${items.slice(0, max3).join(", ")} and ${items.length - max3} more`;
+  if (items.length > max2) return `${items.slice(0, max2).join(", ")} and ${items.length - max2} more`;
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 var init_words = __esm({
@@ -346,19 +346,19 @@ function readText(path2) {
   }
 }
 function readSmallFile(path2, maxBytes) {
-  const fd2 = openSync(path2, "r");
+  const fd = openSync(path2, "r");
   try {
-    const st2 = fstatSync2(fd2);
+    const st2 = fstatSync2(fd);
     if (!st2.isFile()) throw Object.assign(new Error("not a regular file"), { code: "not a regular file" });
     if (st2.size > maxBytes) throw Object.assign(new Error("too large"), { code: `larger than ${maxBytes >> 20} MiB` });
-    return readFileSync(fd2, "utf8").replace(/^\uFEFF/, "");
+    return readFileSync(fd, "utf8").replace(/^\uFEFF/, "");
   } finally {
-    closeSync(fd2);
+    closeSync(fd);
   }
 }
 function fsReason(e) {
-  const err2 = e;
-  switch (err2?.code) {
+  const err = e;
+  switch (err?.code) {
     case "ENOENT":
       return "no such file or directory";
     case "EACCES":
@@ -373,7 +373,7 @@ function fsReason(e) {
     case "ENOSPC":
       return "no space left on device";
     default:
-      return err2?.code ?? err2?.message ?? String(e);
+      return err?.code ?? err?.message ?? String(e);
   }
 }
 var init_files = __esm({
@@ -399,7 +399,7 @@ var require_node = __commonJS({
     exports.zlib = zlib2;
     exports.zlibSync = zlibSync;
     exports.unzlib = unzlib;
-    exports.unzlibSync = unzlibSync2;
+    exports.unzlibSync = unzlibSync;
     exports.gzip = gzip;
     exports.compress = gzip;
     exports.decompress = decompress;
@@ -410,18 +410,18 @@ var require_node = __commonJS({
     exports.zipSync = zipSync;
     exports.unzip = unzip;
     exports.unzipSync = unzipSync;
-    var _a3;
-    var Worker3;
-    var isMarkedAsUntransferable2;
+    var _a2;
+    var Worker2;
+    var isMarkedAsUntransferable;
     var workerAdd = ";var __w=require('worker_threads');__w.parentPort.on('message',function(m){onmessage({data:m})}),postMessage=function(m,t){__w.parentPort.postMessage(m,t)},close=process.exit;self=global";
     try {
-      _a3 = __require("worker_threads"), Worker3 = _a3.Worker, isMarkedAsUntransferable2 = _a3.isMarkedAsUntransferable;
+      _a2 = __require("worker_threads"), Worker2 = _a2.Worker, isMarkedAsUntransferable = _a2.isMarkedAsUntransferable;
     } catch (e) {
     }
     var node_worker_1 = {};
-    node_worker_1["default"] = Worker3 ? function(c3, _3, msg, transfer, cb) {
+    node_worker_1["default"] = Worker2 ? function(c3, _3, msg, transfer, cb) {
       var done = false;
-      var w2 = new Worker3(c3 + workerAdd, { eval: true }).on("error", function(e) {
+      var w2 = new Worker2(c3 + workerAdd, { eval: true }).on("error", function(e) {
         return cb(e, null);
       }).on("message", function(m2) {
         return cb(null, m2);
@@ -429,14 +429,14 @@ var require_node = __commonJS({
         if (c4 && !done)
           cb(new Error("exited with code " + c4), null);
       });
-      if (isMarkedAsUntransferable2)
+      if (isMarkedAsUntransferable)
         transfer = transfer.filter(function(t2) {
-          return !isMarkedAsUntransferable2(t2);
+          return !isMarkedAsUntransferable(t2);
         });
       w2.postMessage(msg, transfer);
       w2.terminate = function() {
         done = true;
-        return Worker3.prototype.terminate.call(w2);
+        return Worker2.prototype.terminate.call(w2);
       };
       return w2;
     } : function(_3, __, ___, ____, cb) {
@@ -450,10 +450,10 @@ var require_node = __commonJS({
         postMessage: NOP
       };
     };
-    var u82 = Uint8Array;
-    var u162 = Uint16Array;
-    var i322 = Int32Array;
-    var fleb2 = new u82([
+    var u8 = Uint8Array;
+    var u16 = Uint16Array;
+    var i32 = Int32Array;
+    var fleb = new u8([
       0,
       0,
       0,
@@ -489,7 +489,7 @@ var require_node = __commonJS({
       /* impossible */
       0
     ]);
-    var fdeb2 = new u82([
+    var fdeb = new u8([
       0,
       0,
       0,
@@ -524,118 +524,118 @@ var require_node = __commonJS({
       0,
       0
     ]);
-    var clim2 = new u82([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-    var freb2 = function(eb, start) {
-      var b3 = new u162(31);
-      for (var i3 = 0; i3 < 31; ++i3) {
-        b3[i3] = start += 1 << eb[i3 - 1];
+    var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+    var freb = function(eb, start) {
+      var b3 = new u16(31);
+      for (var i2 = 0; i2 < 31; ++i2) {
+        b3[i2] = start += 1 << eb[i2 - 1];
       }
-      var r2 = new i322(b3[30]);
-      for (var i3 = 1; i3 < 30; ++i3) {
-        for (var j3 = b3[i3]; j3 < b3[i3 + 1]; ++j3) {
-          r2[j3] = j3 - b3[i3] << 5 | i3;
+      var r2 = new i32(b3[30]);
+      for (var i2 = 1; i2 < 30; ++i2) {
+        for (var j3 = b3[i2]; j3 < b3[i2 + 1]; ++j3) {
+          r2[j3] = j3 - b3[i2] << 5 | i2;
         }
       }
       return { b: b3, r: r2 };
     };
-    var _a3 = freb2(fleb2, 2);
-    var fl2 = _a3.b;
-    var revfl2 = _a3.r;
-    fl2[28] = 258, revfl2[258] = 28;
-    var _b3 = freb2(fdeb2, 0);
-    var fd2 = _b3.b;
-    var revfd2 = _b3.r;
-    var rev2 = new u162(32768);
-    for (i2 = 0; i2 < 32768; ++i2) {
-      x4 = (i2 & 43690) >> 1 | (i2 & 21845) << 1;
-      x4 = (x4 & 52428) >> 2 | (x4 & 13107) << 2;
-      x4 = (x4 & 61680) >> 4 | (x4 & 3855) << 4;
-      rev2[i2] = ((x4 & 65280) >> 8 | (x4 & 255) << 8) >> 1;
+    var _a2 = freb(fleb, 2);
+    var fl = _a2.b;
+    var revfl = _a2.r;
+    fl[28] = 258, revfl[258] = 28;
+    var _b2 = freb(fdeb, 0);
+    var fd = _b2.b;
+    var revfd = _b2.r;
+    var rev = new u16(32768);
+    for (i = 0; i < 32768; ++i) {
+      x3 = (i & 43690) >> 1 | (i & 21845) << 1;
+      x3 = (x3 & 52428) >> 2 | (x3 & 13107) << 2;
+      x3 = (x3 & 61680) >> 4 | (x3 & 3855) << 4;
+      rev[i] = ((x3 & 65280) >> 8 | (x3 & 255) << 8) >> 1;
     }
-    var x4;
-    var i2;
-    var hMap2 = (function(cd, mb, r2) {
+    var x3;
+    var i;
+    var hMap = (function(cd, mb, r2) {
       var s = cd.length;
-      var i3 = 0;
-      var l3 = new u162(mb);
-      for (; i3 < s; ++i3) {
-        if (cd[i3])
-          ++l3[cd[i3] - 1];
+      var i2 = 0;
+      var l3 = new u16(mb);
+      for (; i2 < s; ++i2) {
+        if (cd[i2])
+          ++l3[cd[i2] - 1];
       }
-      var le2 = new u162(mb);
-      for (i3 = 1; i3 < mb; ++i3) {
-        le2[i3] = le2[i3 - 1] + l3[i3 - 1] << 1;
+      var le2 = new u16(mb);
+      for (i2 = 1; i2 < mb; ++i2) {
+        le2[i2] = le2[i2 - 1] + l3[i2 - 1] << 1;
       }
       var co;
       if (r2) {
-        co = new u162(1 << mb);
+        co = new u16(1 << mb);
         var rvb = 15 - mb;
-        for (i3 = 0; i3 < s; ++i3) {
-          if (cd[i3]) {
-            var sv = i3 << 4 | cd[i3];
-            var r_1 = mb - cd[i3];
-            var v2 = le2[cd[i3] - 1]++ << r_1;
+        for (i2 = 0; i2 < s; ++i2) {
+          if (cd[i2]) {
+            var sv = i2 << 4 | cd[i2];
+            var r_1 = mb - cd[i2];
+            var v2 = le2[cd[i2] - 1]++ << r_1;
             for (var m2 = v2 | (1 << r_1) - 1; v2 <= m2; ++v2) {
-              co[rev2[v2] >> rvb] = sv;
+              co[rev[v2] >> rvb] = sv;
             }
           }
         }
       } else {
-        co = new u162(s);
-        for (i3 = 0; i3 < s; ++i3) {
-          if (cd[i3]) {
-            co[i3] = rev2[le2[cd[i3] - 1]++] >> 15 - cd[i3];
+        co = new u16(s);
+        for (i2 = 0; i2 < s; ++i2) {
+          if (cd[i2]) {
+            co[i2] = rev[le2[cd[i2] - 1]++] >> 15 - cd[i2];
           }
         }
       }
       return co;
     });
-    var flt2 = new u82(288);
-    for (i2 = 0; i2 < 144; ++i2)
-      flt2[i2] = 8;
-    var i2;
-    for (i2 = 144; i2 < 256; ++i2)
-      flt2[i2] = 9;
-    var i2;
-    for (i2 = 256; i2 < 280; ++i2)
-      flt2[i2] = 7;
-    var i2;
-    for (i2 = 280; i2 < 288; ++i2)
-      flt2[i2] = 8;
-    var i2;
-    var fdt2 = new u82(32);
-    for (i2 = 0; i2 < 32; ++i2)
-      fdt2[i2] = 5;
-    var i2;
-    var flm = /* @__PURE__ */ hMap2(flt2, 9, 0);
-    var flrm2 = /* @__PURE__ */ hMap2(flt2, 9, 1);
-    var fdm = /* @__PURE__ */ hMap2(fdt2, 5, 0);
-    var fdrm2 = /* @__PURE__ */ hMap2(fdt2, 5, 1);
-    var max3 = function(a) {
+    var flt = new u8(288);
+    for (i = 0; i < 144; ++i)
+      flt[i] = 8;
+    var i;
+    for (i = 144; i < 256; ++i)
+      flt[i] = 9;
+    var i;
+    for (i = 256; i < 280; ++i)
+      flt[i] = 7;
+    var i;
+    for (i = 280; i < 288; ++i)
+      flt[i] = 8;
+    var i;
+    var fdt = new u8(32);
+    for (i = 0; i < 32; ++i)
+      fdt[i] = 5;
+    var i;
+    var flm = /* @__PURE__ */ hMap(flt, 9, 0);
+    var flrm = /* @__PURE__ */ hMap(flt, 9, 1);
+    var fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
+    var fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
+    var max2 = function(a) {
       var m2 = a[0];
-      for (var i3 = 1; i3 < a.length; ++i3) {
-        if (a[i3] > m2)
-          m2 = a[i3];
+      for (var i2 = 1; i2 < a.length; ++i2) {
+        if (a[i2] > m2)
+          m2 = a[i2];
       }
       return m2;
     };
-    var bits2 = function(d2, p2, m2) {
+    var bits = function(d2, p2, m2) {
       var o2 = p2 / 8 | 0;
       return (d2[o2] | d2[o2 + 1] << 8) >> (p2 & 7) & m2;
     };
-    var bits162 = function(d2, p2) {
+    var bits16 = function(d2, p2) {
       var o2 = p2 / 8 | 0;
       return (d2[o2] | d2[o2 + 1] << 8 | d2[o2 + 2] << 16) >> (p2 & 7);
     };
-    var shft2 = function(p2) {
+    var shft = function(p2) {
       return (p2 + 7) / 8 | 0;
     };
-    var slc2 = function(v2, s, e) {
+    var slc = function(v2, s, e) {
       if (s == null || s < 0)
         s = 0;
       if (e == null || e > v2.length)
         e = v2.length;
-      return new u82(v2.subarray(s, e));
+      return new u8(v2.subarray(s, e));
     };
     exports.FlateErrorCode = {
       UnexpectedEOF: 0,
@@ -654,7 +654,7 @@ var require_node = __commonJS({
       InvalidZipData: 13,
       UnknownCompressionMethod: 14
     };
-    var ec2 = [
+    var ec = [
       "unexpected EOF",
       "invalid block type",
       "invalid length/literal",
@@ -672,28 +672,28 @@ var require_node = __commonJS({
       "invalid zip data"
       // determined by unknown compression method
     ];
-    var err2 = function(ind, msg, nt2) {
-      var e = new Error(msg || ec2[ind]);
+    var err = function(ind, msg, nt2) {
+      var e = new Error(msg || ec[ind]);
       e.code = ind;
       if (Error.captureStackTrace)
-        Error.captureStackTrace(e, err2);
+        Error.captureStackTrace(e, err);
       if (!nt2)
         throw e;
       return e;
     };
-    var inflt2 = function(dat, st2, buf, dict) {
+    var inflt = function(dat, st2, buf, dict) {
       var sl = dat.length, dl = dict ? dict.length : 0;
       if (!sl || st2.f && !st2.l)
-        return buf || new u82(0);
+        return buf || new u8(0);
       var noBuf = !buf;
       var resize = noBuf || st2.i != 2;
       var noSt = st2.i;
       if (noBuf)
-        buf = new u82(sl * 3);
+        buf = new u8(sl * 3);
       var cbuf = function(l4) {
         var bl = buf.length;
         if (l4 > bl) {
-          var nbuf = new u82(Math.max(bl * 2, l4));
+          var nbuf = new u8(Math.max(bl * 2, l4));
           nbuf.set(buf);
           buf = nbuf;
         }
@@ -702,14 +702,14 @@ var require_node = __commonJS({
       var tbts = sl * 8;
       do {
         if (!lm) {
-          final = bits2(dat, pos, 1);
-          var type = bits2(dat, pos + 1, 3);
+          final = bits(dat, pos, 1);
+          var type = bits(dat, pos + 1, 3);
           pos += 3;
           if (!type) {
-            var s = shft2(pos) + 4, l3 = dat[s - 4] | dat[s - 3] << 8, t2 = s + l3;
+            var s = shft(pos) + 4, l3 = dat[s - 4] | dat[s - 3] << 8, t2 = s + l3;
             if (t2 > sl) {
               if (noSt)
-                err2(0);
+                err(0);
               break;
             }
             if (resize)
@@ -718,47 +718,47 @@ var require_node = __commonJS({
             st2.b = bt2 += l3, st2.p = pos = t2 * 8, st2.f = final;
             continue;
           } else if (type == 1)
-            lm = flrm2, dm = fdrm2, lbt = 9, dbt = 5;
+            lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
           else if (type == 2) {
-            var hLit = bits2(dat, pos, 31) + 257, hcLen = bits2(dat, pos + 10, 15) + 4;
-            var tl = hLit + bits2(dat, pos + 5, 31) + 1;
+            var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
+            var tl = hLit + bits(dat, pos + 5, 31) + 1;
             pos += 14;
-            var ldt = new u82(tl);
-            var clt = new u82(19);
-            for (var i3 = 0; i3 < hcLen; ++i3) {
-              clt[clim2[i3]] = bits2(dat, pos + i3 * 3, 7);
+            var ldt = new u8(tl);
+            var clt = new u8(19);
+            for (var i2 = 0; i2 < hcLen; ++i2) {
+              clt[clim[i2]] = bits(dat, pos + i2 * 3, 7);
             }
             pos += hcLen * 3;
-            var clb = max3(clt), clbmsk = (1 << clb) - 1;
-            var clm = hMap2(clt, clb, 1);
-            for (var i3 = 0; i3 < tl; ) {
-              var r2 = clm[bits2(dat, pos, clbmsk)];
+            var clb = max2(clt), clbmsk = (1 << clb) - 1;
+            var clm = hMap(clt, clb, 1);
+            for (var i2 = 0; i2 < tl; ) {
+              var r2 = clm[bits(dat, pos, clbmsk)];
               pos += r2 & 15;
               var s = r2 >> 4;
               if (s < 16) {
-                ldt[i3++] = s;
+                ldt[i2++] = s;
               } else {
                 var c3 = 0, n = 0;
                 if (s == 16)
-                  n = 3 + bits2(dat, pos, 3), pos += 2, c3 = ldt[i3 - 1];
+                  n = 3 + bits(dat, pos, 3), pos += 2, c3 = ldt[i2 - 1];
                 else if (s == 17)
-                  n = 3 + bits2(dat, pos, 7), pos += 3;
+                  n = 3 + bits(dat, pos, 7), pos += 3;
                 else if (s == 18)
-                  n = 11 + bits2(dat, pos, 127), pos += 7;
+                  n = 11 + bits(dat, pos, 127), pos += 7;
                 while (n--)
-                  ldt[i3++] = c3;
+                  ldt[i2++] = c3;
               }
             }
             var lt2 = ldt.subarray(0, hLit), dt2 = ldt.subarray(hLit);
-            lbt = max3(lt2);
-            dbt = max3(dt2);
-            lm = hMap2(lt2, lbt, 1);
-            dm = hMap2(dt2, dbt, 1);
+            lbt = max2(lt2);
+            dbt = max2(dt2);
+            lm = hMap(lt2, lbt, 1);
+            dm = hMap(dt2, dbt, 1);
           } else
-            err2(1);
+            err(1);
           if (pos > tbts) {
             if (noSt)
-              err2(0);
+              err(0);
             break;
           }
         }
@@ -767,15 +767,15 @@ var require_node = __commonJS({
         var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
         var lpos = pos;
         for (; ; lpos = pos) {
-          var c3 = lm[bits162(dat, pos) & lms], sym = c3 >> 4;
+          var c3 = lm[bits16(dat, pos) & lms], sym = c3 >> 4;
           pos += c3 & 15;
           if (pos > tbts) {
             if (noSt)
-              err2(0);
+              err(0);
             break;
           }
           if (!c3)
-            err2(2);
+            err(2);
           if (sym < 256)
             buf[bt2++] = sym;
           else if (sym == 256) {
@@ -784,22 +784,22 @@ var require_node = __commonJS({
           } else {
             var add = sym - 254;
             if (sym > 264) {
-              var i3 = sym - 257, b3 = fleb2[i3];
-              add = bits2(dat, pos, (1 << b3) - 1) + fl2[i3];
+              var i2 = sym - 257, b3 = fleb[i2];
+              add = bits(dat, pos, (1 << b3) - 1) + fl[i2];
               pos += b3;
             }
-            var d2 = dm[bits162(dat, pos) & dms], dsym = d2 >> 4;
+            var d2 = dm[bits16(dat, pos) & dms], dsym = d2 >> 4;
             if (!d2)
-              err2(3);
+              err(3);
             pos += d2 & 15;
-            var dt2 = fd2[dsym];
+            var dt2 = fd[dsym];
             if (dsym > 3) {
-              var b3 = fdeb2[dsym];
-              dt2 += bits162(dat, pos) & (1 << b3) - 1, pos += b3;
+              var b3 = fdeb[dsym];
+              dt2 += bits16(dat, pos) & (1 << b3) - 1, pos += b3;
             }
             if (pos > tbts) {
               if (noSt)
-                err2(0);
+                err(0);
               break;
             }
             if (resize)
@@ -808,7 +808,7 @@ var require_node = __commonJS({
             if (bt2 < dt2) {
               var shift = dl - dt2, dend = Math.min(dt2, end);
               if (shift + bt2 < 0)
-                err2(3);
+                err(3);
               for (; bt2 < dend; ++bt2)
                 buf[bt2] = dict[shift + bt2];
             }
@@ -820,7 +820,7 @@ var require_node = __commonJS({
         if (lm)
           final = 1, st2.m = lbt, st2.d = dm, st2.n = dbt;
       } while (!final);
-      return bt2 != buf.length && noBuf ? slc2(buf, 0, bt2) : buf.subarray(0, bt2);
+      return bt2 != buf.length && noBuf ? slc(buf, 0, bt2) : buf.subarray(0, bt2);
     };
     var wbits = function(d2, p2, v2) {
       v2 <<= p2 & 7;
@@ -837,16 +837,16 @@ var require_node = __commonJS({
     };
     var hTree = function(d2, mb) {
       var t2 = [];
-      for (var i3 = 0; i3 < d2.length; ++i3) {
-        if (d2[i3])
-          t2.push({ s: i3, f: d2[i3] });
+      for (var i2 = 0; i2 < d2.length; ++i2) {
+        if (d2[i2])
+          t2.push({ s: i2, f: d2[i2] });
       }
       var s = t2.length;
       var t22 = t2.slice();
       if (!s)
-        return { t: et3, l: 0 };
+        return { t: et2, l: 0 };
       if (s == 1) {
-        var v2 = new u82(t2[0].s + 1);
+        var v2 = new u8(t2[0].s + 1);
         v2[t2[0].s] = 1;
         return { t: v2, l: 1 };
       }
@@ -862,20 +862,20 @@ var require_node = __commonJS({
         t2[i1++] = { s: -1, f: l3.f + r2.f, l: l3, r: r2 };
       }
       var maxSym = t22[0].s;
-      for (var i3 = 1; i3 < s; ++i3) {
-        if (t22[i3].s > maxSym)
-          maxSym = t22[i3].s;
+      for (var i2 = 1; i2 < s; ++i2) {
+        if (t22[i2].s > maxSym)
+          maxSym = t22[i2].s;
       }
-      var tr2 = new u162(maxSym + 1);
+      var tr2 = new u16(maxSym + 1);
       var mbt = ln2(t2[i1 - 1], tr2, 0);
       if (mbt > mb) {
-        var i3 = 0, dt2 = 0;
+        var i2 = 0, dt2 = 0;
         var lft = mbt - mb, cst = 1 << lft;
         t22.sort(function(a, b3) {
           return tr2[b3.s] - tr2[a.s] || a.f - b3.f;
         });
-        for (; i3 < s; ++i3) {
-          var i2_1 = t22[i3].s;
+        for (; i2 < s; ++i2) {
+          var i2_1 = t22[i2].s;
           if (tr2[i2_1] > mb) {
             dt2 += cst - (1 << mbt - tr2[i2_1]);
             tr2[i2_1] = mb;
@@ -884,14 +884,14 @@ var require_node = __commonJS({
         }
         dt2 >>= lft;
         while (dt2 > 0) {
-          var i2_2 = t22[i3].s;
+          var i2_2 = t22[i2].s;
           if (tr2[i2_2] < mb)
             dt2 -= 1 << mb - tr2[i2_2]++ - 1;
           else
-            ++i3;
+            ++i2;
         }
-        for (; i3 >= 0 && dt2; --i3) {
-          var i2_3 = t22[i3].s;
+        for (; i2 >= 0 && dt2; --i2) {
+          var i2_3 = t22[i2].s;
           if (tr2[i2_3] == mb) {
             --tr2[i2_3];
             ++dt2;
@@ -899,7 +899,7 @@ var require_node = __commonJS({
         }
         mbt = mb;
       }
-      return { t: new u82(tr2), l: mbt };
+      return { t: new u8(tr2), l: mbt };
     };
     var ln2 = function(n, l3, d2) {
       return n.s == -1 ? Math.max(ln2(n.l, l3, d2 + 1), ln2(n.r, l3, d2 + 1)) : l3[n.s] = d2;
@@ -908,13 +908,13 @@ var require_node = __commonJS({
       var s = c3.length;
       while (s && !c3[--s])
         ;
-      var cl = new u162(++s);
+      var cl = new u16(++s);
       var cli = 0, cln = c3[0], cls = 1;
       var w2 = function(v2) {
         cl[cli++] = v2;
       };
-      for (var i3 = 1; i3 <= s; ++i3) {
-        if (c3[i3] == cln && i3 != s)
+      for (var i2 = 1; i2 <= s; ++i2) {
+        if (c3[i2] == cln && i2 != s)
           ++cls;
         else {
           if (!cln && cls > 2) {
@@ -934,85 +934,85 @@ var require_node = __commonJS({
           while (cls--)
             w2(cln);
           cls = 1;
-          cln = c3[i3];
+          cln = c3[i2];
         }
       }
       return { c: cl.subarray(0, cli), n: s };
     };
     var clen = function(cf, cl) {
       var l3 = 0;
-      for (var i3 = 0; i3 < cl.length; ++i3)
-        l3 += cf[i3] * cl[i3];
+      for (var i2 = 0; i2 < cl.length; ++i2)
+        l3 += cf[i2] * cl[i2];
       return l3;
     };
     var wfblk = function(out, pos, dat) {
       var s = dat.length;
-      var o2 = shft2(pos + 2);
+      var o2 = shft(pos + 2);
       out[o2] = s & 255;
       out[o2 + 1] = s >> 8;
       out[o2 + 2] = out[o2] ^ 255;
       out[o2 + 3] = out[o2 + 1] ^ 255;
-      for (var i3 = 0; i3 < s; ++i3)
-        out[o2 + i3 + 4] = dat[i3];
+      for (var i2 = 0; i2 < s; ++i2)
+        out[o2 + i2 + 4] = dat[i2];
       return (o2 + 4 + s) * 8;
     };
     var wblk = function(dat, out, final, syms, lf, df, eb, li, bs2, bl, p2) {
       wbits(out, p2++, final);
       ++lf[256];
-      var _a4 = hTree(lf, 15), dlt = _a4.t, mlb = _a4.l;
-      var _b4 = hTree(df, 15), ddt = _b4.t, mdb = _b4.l;
+      var _a3 = hTree(lf, 15), dlt = _a3.t, mlb = _a3.l;
+      var _b3 = hTree(df, 15), ddt = _b3.t, mdb = _b3.l;
       var _c2 = lc(dlt), lclt = _c2.c, nlc = _c2.n;
       var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
-      var lcfreq = new u162(19);
-      for (var i3 = 0; i3 < lclt.length; ++i3)
-        ++lcfreq[lclt[i3] & 31];
-      for (var i3 = 0; i3 < lcdt.length; ++i3)
-        ++lcfreq[lcdt[i3] & 31];
+      var lcfreq = new u16(19);
+      for (var i2 = 0; i2 < lclt.length; ++i2)
+        ++lcfreq[lclt[i2] & 31];
+      for (var i2 = 0; i2 < lcdt.length; ++i2)
+        ++lcfreq[lcdt[i2] & 31];
       var _e2 = hTree(lcfreq, 7), lct = _e2.t, mlcb = _e2.l;
       var nlcc = 19;
-      for (; nlcc > 4 && !lct[clim2[nlcc - 1]]; --nlcc)
+      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
         ;
       var flen = bl + 5 << 3;
-      var ftlen = clen(lf, flt2) + clen(df, fdt2) + eb;
+      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
       var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
       if (bs2 >= 0 && flen <= ftlen && flen <= dtlen)
         return wfblk(out, p2, dat.subarray(bs2, bs2 + bl));
       var lm, ll, dm, dl;
       wbits(out, p2, 1 + (dtlen < ftlen)), p2 += 2;
       if (dtlen < ftlen) {
-        lm = hMap2(dlt, mlb, 0), ll = dlt, dm = hMap2(ddt, mdb, 0), dl = ddt;
-        var llm = hMap2(lct, mlcb, 0);
+        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
+        var llm = hMap(lct, mlcb, 0);
         wbits(out, p2, nlc - 257);
         wbits(out, p2 + 5, ndc - 1);
         wbits(out, p2 + 10, nlcc - 4);
         p2 += 14;
-        for (var i3 = 0; i3 < nlcc; ++i3)
-          wbits(out, p2 + 3 * i3, lct[clim2[i3]]);
+        for (var i2 = 0; i2 < nlcc; ++i2)
+          wbits(out, p2 + 3 * i2, lct[clim[i2]]);
         p2 += 3 * nlcc;
         var lcts = [lclt, lcdt];
         for (var it2 = 0; it2 < 2; ++it2) {
           var clct = lcts[it2];
-          for (var i3 = 0; i3 < clct.length; ++i3) {
-            var len = clct[i3] & 31;
+          for (var i2 = 0; i2 < clct.length; ++i2) {
+            var len = clct[i2] & 31;
             wbits(out, p2, llm[len]), p2 += lct[len];
             if (len > 15)
-              wbits(out, p2, clct[i3] >> 5 & 127), p2 += clct[i3] >> 12;
+              wbits(out, p2, clct[i2] >> 5 & 127), p2 += clct[i2] >> 12;
           }
         }
       } else {
-        lm = flm, ll = flt2, dm = fdm, dl = fdt2;
+        lm = flm, ll = flt, dm = fdm, dl = fdt;
       }
-      for (var i3 = 0; i3 < li; ++i3) {
-        var sym = syms[i3];
+      for (var i2 = 0; i2 < li; ++i2) {
+        var sym = syms[i2];
         if (sym > 255) {
           var len = sym >> 18 & 31;
           wbits16(out, p2, lm[len + 257]), p2 += ll[len + 257];
           if (len > 7)
-            wbits(out, p2, sym >> 23 & 31), p2 += fleb2[len];
+            wbits(out, p2, sym >> 23 & 31), p2 += fleb[len];
           var dst = sym & 31;
           wbits16(out, p2, dm[dst]), p2 += dl[dst];
           if (dst > 3)
-            wbits16(out, p2, sym >> 5 & 8191), p2 += fdeb2[dst];
+            wbits16(out, p2, sym >> 5 & 8191), p2 += fdeb[dst];
         } else {
           wbits16(out, p2, lm[sym]), p2 += ll[sym];
         }
@@ -1020,11 +1020,11 @@ var require_node = __commonJS({
       wbits16(out, p2, lm[256]);
       return p2 + ll[256];
     };
-    var deo = /* @__PURE__ */ new i322([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
-    var et3 = /* @__PURE__ */ new u82(0);
+    var deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
+    var et2 = /* @__PURE__ */ new u8(0);
     var dflt = function(dat, lvl, plvl, pre, post, st2) {
       var s = st2.z || dat.length;
-      var o2 = new u82(pre + s + 5 * (1 + Math.ceil(s / 7e3)) + post);
+      var o2 = new u8(pre + s + 5 * (1 + Math.ceil(s / 7e3)) + post);
       var w2 = o2.subarray(pre, o2.length - post);
       var lst = st2.l;
       var pos = (st2.r || 0) & 7;
@@ -1034,38 +1034,38 @@ var require_node = __commonJS({
         var opt = deo[lvl - 1];
         var n = opt >> 13, c3 = opt & 8191;
         var msk_1 = (1 << plvl) - 1;
-        var prev = st2.p || new u162(32768), head = st2.h || new u162(msk_1 + 1);
+        var prev = st2.p || new u16(32768), head = st2.h || new u16(msk_1 + 1);
         var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
-        var hsh = function(i4) {
-          return (dat[i4] ^ dat[i4 + 1] << bs1_1 ^ dat[i4 + 2] << bs2_1) & msk_1;
+        var hsh = function(i3) {
+          return (dat[i3] ^ dat[i3 + 1] << bs1_1 ^ dat[i3 + 2] << bs2_1) & msk_1;
         };
-        var syms = new i322(25e3);
-        var lf = new u162(288), df = new u162(32);
-        var lc_1 = 0, eb = 0, i3 = st2.i || 0, li = 0, wi = st2.w || 0, bs2 = 0;
-        for (; i3 + 2 < s; ++i3) {
-          var hv = hsh(i3);
-          var imod = i3 & 32767, pimod = head[hv];
+        var syms = new i32(25e3);
+        var lf = new u16(288), df = new u16(32);
+        var lc_1 = 0, eb = 0, i2 = st2.i || 0, li = 0, wi = st2.w || 0, bs2 = 0;
+        for (; i2 + 2 < s; ++i2) {
+          var hv = hsh(i2);
+          var imod = i2 & 32767, pimod = head[hv];
           prev[imod] = pimod;
           head[hv] = imod;
-          if (wi <= i3) {
-            var rem = s - i3;
+          if (wi <= i2) {
+            var rem = s - i2;
             if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
-              pos = wblk(dat, w2, 0, syms, lf, df, eb, li, bs2, i3 - bs2, pos);
-              li = lc_1 = eb = 0, bs2 = i3;
+              pos = wblk(dat, w2, 0, syms, lf, df, eb, li, bs2, i2 - bs2, pos);
+              li = lc_1 = eb = 0, bs2 = i2;
               for (var j3 = 0; j3 < 286; ++j3)
                 lf[j3] = 0;
               for (var j3 = 0; j3 < 30; ++j3)
                 df[j3] = 0;
             }
             var l3 = 2, d2 = 0, ch_1 = c3, dif = imod - pimod & 32767;
-            if (rem > 2 && hv == hsh(i3 - dif)) {
+            if (rem > 2 && hv == hsh(i2 - dif)) {
               var maxn = Math.min(n, rem) - 1;
-              var maxd = Math.min(32767, i3);
+              var maxd = Math.min(32767, i2);
               var ml = Math.min(258, rem);
               while (dif <= maxd && --ch_1 && imod != pimod) {
-                if (dat[i3 + l3] == dat[i3 + l3 - dif]) {
+                if (dat[i2 + l3] == dat[i2 + l3 - dif]) {
                   var nl = 0;
-                  for (; nl < ml && dat[i3 + nl] == dat[i3 + nl - dif]; ++nl)
+                  for (; nl < ml && dat[i2 + nl] == dat[i2 + nl - dif]; ++nl)
                     ;
                   if (nl > l3) {
                     l3 = nl, d2 = dif;
@@ -1074,7 +1074,7 @@ var require_node = __commonJS({
                     var mmd = Math.min(dif, nl - 2);
                     var md = 0;
                     for (var j3 = 0; j3 < mmd; ++j3) {
-                      var ti = i3 - dif + j3 & 32767;
+                      var ti = i2 - dif + j3 & 32767;
                       var pti = prev[ti];
                       var cd = ti - pti & 32767;
                       if (cd > md)
@@ -1087,49 +1087,49 @@ var require_node = __commonJS({
               }
             }
             if (d2) {
-              syms[li++] = 268435456 | revfl2[l3] << 18 | revfd2[d2];
-              var lin = revfl2[l3] & 31, din = revfd2[d2] & 31;
-              eb += fleb2[lin] + fdeb2[din];
+              syms[li++] = 268435456 | revfl[l3] << 18 | revfd[d2];
+              var lin = revfl[l3] & 31, din = revfd[d2] & 31;
+              eb += fleb[lin] + fdeb[din];
               ++lf[257 + lin];
               ++df[din];
-              wi = i3 + l3;
+              wi = i2 + l3;
               ++lc_1;
             } else {
-              syms[li++] = dat[i3];
-              ++lf[dat[i3]];
+              syms[li++] = dat[i2];
+              ++lf[dat[i2]];
             }
           }
         }
-        for (i3 = Math.max(i3, wi); i3 < s; ++i3) {
-          syms[li++] = dat[i3];
-          ++lf[dat[i3]];
+        for (i2 = Math.max(i2, wi); i2 < s; ++i2) {
+          syms[li++] = dat[i2];
+          ++lf[dat[i2]];
         }
-        pos = wblk(dat, w2, lst, syms, lf, df, eb, li, bs2, i3 - bs2, pos);
+        pos = wblk(dat, w2, lst, syms, lf, df, eb, li, bs2, i2 - bs2, pos);
         if (!lst) {
           st2.r = pos & 7 | w2[pos / 8 | 0] << 3;
           pos -= 7;
-          st2.h = head, st2.p = prev, st2.i = i3, st2.w = wi;
+          st2.h = head, st2.p = prev, st2.i = i2, st2.w = wi;
         }
       } else {
-        for (var i3 = st2.w || 0; i3 < s + lst; i3 += 65535) {
-          var e = i3 + 65535;
+        for (var i2 = st2.w || 0; i2 < s + lst; i2 += 65535) {
+          var e = i2 + 65535;
           if (e >= s) {
             w2[pos / 8 | 0] = lst;
             e = s;
           }
-          pos = wfblk(w2, pos + 1, dat.subarray(i3, e));
+          pos = wfblk(w2, pos + 1, dat.subarray(i2, e));
         }
         st2.i = s;
       }
-      return slc2(o2, 0, pre + shft2(pos) + post);
+      return slc(o2, 0, pre + shft(pos) + post);
     };
     var crct = /* @__PURE__ */ (function() {
       var t2 = new Int32Array(256);
-      for (var i3 = 0; i3 < 256; ++i3) {
-        var c3 = i3, k2 = 9;
+      for (var i2 = 0; i2 < 256; ++i2) {
+        var c3 = i2, k2 = 9;
         while (--k2)
           c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
-        t2[i3] = c3;
+        t2[i2] = c3;
       }
       return t2;
     })();
@@ -1138,8 +1138,8 @@ var require_node = __commonJS({
       return {
         p: function(d2) {
           var cr2 = c3;
-          for (var i3 = 0; i3 < d2.length; ++i3)
-            cr2 = crct[cr2 & 255 ^ d2[i3]] ^ cr2 >>> 8;
+          for (var i2 = 0; i2 < d2.length; ++i2)
+            cr2 = crct[cr2 & 255 ^ d2[i2]] ^ cr2 >>> 8;
           c3 = cr2;
         },
         d: function() {
@@ -1153,10 +1153,10 @@ var require_node = __commonJS({
         p: function(d2) {
           var n = a, m2 = b3;
           var l3 = d2.length | 0;
-          for (var i3 = 0; i3 != l3; ) {
-            var e = Math.min(i3 + 2655, l3);
-            for (; i3 < e; ++i3)
-              m2 += n += d2[i3];
+          for (var i2 = 0; i2 != l3; ) {
+            var e = Math.min(i2 + 2655, l3);
+            for (; i2 < e; ++i2)
+              m2 += n += d2[i2];
             n = (n & 65535) + 15 * (n >> 16), m2 = (m2 & 65535) + 15 * (m2 >> 16);
           }
           a = n, b3 = m2;
@@ -1172,7 +1172,7 @@ var require_node = __commonJS({
         st2 = { l: 1 };
         if (opt.dictionary) {
           var dict = opt.dictionary.subarray(-32768);
-          var newDat = new u82(dict.length + dat.length);
+          var newDat = new u8(dict.length + dat.length);
           newDat.set(dict);
           newDat.set(dat, dict.length);
           dat = newDat;
@@ -1189,12 +1189,12 @@ var require_node = __commonJS({
         o2[k2] = b3[k2];
       return o2;
     };
-    var wcln = function(fn2, fnStr, td3) {
+    var wcln = function(fn2, fnStr, td2) {
       var dt2 = fn2();
       var st2 = fn2.toString();
       var ks2 = st2.slice(st2.indexOf("[") + 1, st2.lastIndexOf("]")).replace(/\s+/g, "").split(",");
-      for (var i3 = 0; i3 < dt2.length; ++i3) {
-        var v2 = dt2[i3], k2 = ks2[i3];
+      for (var i2 = 0; i2 < dt2.length; ++i2) {
+        var v2 = dt2[i2], k2 = ks2[i2];
         if (typeof v2 == "function") {
           fnStr += ";" + k2 + "=";
           var st_1 = v2.toString();
@@ -1210,7 +1210,7 @@ var require_node = __commonJS({
           } else
             fnStr += st_1;
         } else
-          td3[k2] = v2;
+          td2[k2] = v2;
       }
       return fnStr;
     };
@@ -1227,18 +1227,18 @@ var require_node = __commonJS({
     var wrkr = function(fns, init, id, cb) {
       if (!ch[id]) {
         var fnStr = "", td_1 = {}, m2 = fns.length - 1;
-        for (var i3 = 0; i3 < m2; ++i3)
-          fnStr = wcln(fns[i3], fnStr, td_1);
+        for (var i2 = 0; i2 < m2; ++i2)
+          fnStr = wcln(fns[i2], fnStr, td_1);
         ch[id] = { c: wcln(fns[m2], fnStr, td_1), e: td_1 };
       }
-      var td3 = mrg({}, ch[id].e);
-      return (0, node_worker_1.default)(ch[id].c + ";onmessage=function(e){for(var k in e.data)self[k]=e.data[k];onmessage=" + init.toString() + "}", id, td3, cbfs(td3), cb);
+      var td2 = mrg({}, ch[id].e);
+      return (0, node_worker_1.default)(ch[id].c + ";onmessage=function(e){for(var k in e.data)self[k]=e.data[k];onmessage=" + init.toString() + "}", id, td2, cbfs(td2), cb);
     };
     var bInflt = function() {
-      return [u82, u162, i322, fleb2, fdeb2, clim2, fl2, fd2, flrm2, fdrm2, rev2, ec2, hMap2, max3, bits2, bits162, shft2, slc2, err2, inflt2, inflateSync, pbf, gopt];
+      return [u8, u16, i32, fleb, fdeb, clim, fl, fd, flrm, fdrm, rev, ec, hMap, max2, bits, bits16, shft, slc, err, inflt, inflateSync, pbf, gopt];
     };
     var bDflt = function() {
-      return [u82, u162, i322, fleb2, fdeb2, clim2, revfl2, revfd2, flm, flt2, fdm, fdt2, rev2, deo, et3, hMap2, wbits, wbits16, hTree, ln2, lc, clen, wfblk, wblk, shft2, slc2, dflt, dopt, deflateSync, pbf];
+      return [u8, u16, i32, fleb, fdeb, clim, revfl, revfd, flm, flt, fdm, fdt, rev, deo, et2, hMap, wbits, wbits16, hTree, ln2, lc, clen, wfblk, wblk, shft, slc, dflt, dopt, deflateSync, pbf];
     };
     var gze = function() {
       return [gzh, gzhl, wbytes, crc, crct];
@@ -1250,21 +1250,21 @@ var require_node = __commonJS({
       return [zlh, wbytes, adler];
     };
     var zule = function() {
-      return [zls2];
+      return [zls];
     };
     var pbf = function(msg) {
       return postMessage(msg, [msg.buffer]);
     };
     var gopt = function(o2) {
       return o2 && {
-        out: o2.size && new u82(o2.size),
+        out: o2.size && new u8(o2.size),
         dictionary: o2.dictionary
       };
     };
     var cbify = function(dat, opts, fns, init, id, cb) {
-      var w2 = wrkr(fns, init, id, function(err3, dat2) {
+      var w2 = wrkr(fns, init, id, function(err2, dat2) {
         w2.terminate();
-        cb(err3, dat2);
+        cb(err2, dat2);
       });
       w2.postMessage([dat, opts], opts.consume ? [dat.buffer] : []);
       return function() {
@@ -1285,9 +1285,9 @@ var require_node = __commonJS({
     };
     var astrmify = function(fns, strm, opts, init, id, flush, ext) {
       var t2;
-      var w2 = wrkr(fns, init, id, function(err3, dat) {
-        if (err3)
-          w2.terminate(), strm.ondata.call(strm, err3);
+      var w2 = wrkr(fns, init, id, function(err2, dat) {
+        if (err2)
+          w2.terminate(), strm.ondata.call(strm, err2);
         else if (!Array.isArray(dat))
           ext(dat);
         else if (dat.length == 1) {
@@ -1297,16 +1297,16 @@ var require_node = __commonJS({
         } else {
           if (dat[1])
             w2.terminate();
-          strm.ondata.call(strm, err3, dat[0], dat[1]);
+          strm.ondata.call(strm, err2, dat[0], dat[1]);
         }
       });
       w2.postMessage(opts);
       strm.queuedSize = 0;
       strm.push = function(d2, f3) {
         if (!strm.ondata)
-          err2(5);
+          err(5);
         if (t2)
-          strm.ondata(err2(4, 0, 1), null, !!f3);
+          strm.ondata(err(4, 0, 1), null, !!f3);
         strm.queuedSize += d2.length;
         w2.postMessage([d2, t2 = f3], d2.buffer instanceof ArrayBuffer ? [d2.buffer] : []);
       };
@@ -1339,13 +1339,13 @@ var require_node = __commonJS({
         wbytes(c3, 4, Math.floor(new Date(o2.mtime || Date.now()) / 1e3));
       if (fn2) {
         c3[3] = 8;
-        for (var i3 = 0; i3 <= fn2.length; ++i3)
-          c3[i3 + 10] = fn2.charCodeAt(i3);
+        for (var i2 = 0; i2 <= fn2.length; ++i2)
+          c3[i2 + 10] = fn2.charCodeAt(i2);
       }
     };
     var gzs = function(d2) {
       if (d2[0] != 31 || d2[1] != 139 || d2[2] != 8)
-        err2(6, "invalid gzip data");
+        err(6, "invalid gzip data");
       var flg = d2[3];
       var st2 = 10;
       if (flg & 4)
@@ -1362,8 +1362,8 @@ var require_node = __commonJS({
       return 10 + (o2.filename ? o2.filename.length + 1 : 0);
     };
     var zlh = function(c3, o2) {
-      var lv = o2.level, fl3 = lv == 0 ? 0 : lv < 6 ? 1 : lv == 9 ? 3 : 2;
-      c3[0] = 120, c3[1] = fl3 << 6 | (o2.dictionary && 32);
+      var lv = o2.level, fl2 = lv == 0 ? 0 : lv < 6 ? 1 : lv == 9 ? 3 : 2;
+      c3[0] = 120, c3[1] = fl2 << 6 | (o2.dictionary && 32);
       c3[1] |= 31 - (c3[0] << 8 | c3[1]) % 31;
       if (o2.dictionary) {
         var h3 = adler();
@@ -1371,11 +1371,11 @@ var require_node = __commonJS({
         wbytes(c3, 2, h3.d());
       }
     };
-    var zls2 = function(d2, dict) {
+    var zls = function(d2, dict) {
       if ((d2[0] & 15) != 8 || d2[0] >> 4 > 7 || (d2[0] << 8 | d2[1]) % 31)
-        err2(6, "invalid zlib data");
+        err(6, "invalid zlib data");
       if ((d2[1] >> 5 & 1) == +!dict)
-        err2(6, "invalid zlib data: " + (d2[1] & 32 ? "need" : "unexpected") + " dictionary");
+        err(6, "invalid zlib data: " + (d2[1] & 32 ? "need" : "unexpected") + " dictionary");
       return (d2[1] >> 3 & 4) + 2;
     };
     function StrmOpt(opts, cb) {
@@ -1391,7 +1391,7 @@ var require_node = __commonJS({
         this.ondata = cb;
         this.o = opts || {};
         this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
-        this.b = new u82(98304);
+        this.b = new u8(98304);
         if (this.o.dictionary) {
           var dict = this.o.dictionary.subarray(-32768);
           this.b.set(dict, 32768 - dict.length);
@@ -1403,13 +1403,13 @@ var require_node = __commonJS({
       };
       Deflate2.prototype.push = function(chunk, final) {
         if (!this.ondata)
-          err2(5);
+          err(5);
         if (this.s.l)
-          err2(4);
+          err(4);
         var endLen = chunk.length + this.s.z;
         if (endLen > this.b.length) {
           if (endLen > 2 * this.b.length - 32768) {
-            var newBuf = new u82(endLen & -32768);
+            var newBuf = new u8(endLen & -32768);
             newBuf.set(this.b.subarray(0, this.s.z));
             this.b = newBuf;
           }
@@ -1432,20 +1432,20 @@ var require_node = __commonJS({
         }
         if (final) {
           this.s = this.o = {};
-          this.b = et3;
+          this.b = et2;
         }
       };
       Deflate2.prototype.flush = function(sync) {
         if (!this.ondata)
-          err2(5);
+          err(5);
         if (this.s.l)
-          err2(4);
+          err(4);
         this.p(this.b, false);
         this.s.w = this.s.i, this.s.i -= 2;
         if (sync) {
-          var c3 = new u82(6);
+          var c3 = new u8(6);
           c3[0] = this.s.r >> 3;
-          var ep = wfblk(c3, this.s.r, et3);
+          var ep = wfblk(c3, this.s.r, et2);
           this.s.r = 0;
           this.ondata(c3.subarray(0, ep >> 3), false);
         }
@@ -1472,7 +1472,7 @@ var require_node = __commonJS({
       if (!cb)
         cb = opts, opts = {};
       if (typeof cb != "function")
-        err2(7);
+        err(7);
       return cbify(data, opts, [
         bDflt
       ], function(ev) {
@@ -1489,30 +1489,30 @@ var require_node = __commonJS({
         this.ondata = cb;
         var dict = opts && opts.dictionary && opts.dictionary.subarray(-32768);
         this.s = { i: 0, b: dict ? dict.length : 0 };
-        this.o = new u82(32768);
-        this.p = new u82(0);
+        this.o = new u8(32768);
+        this.p = new u8(0);
         if (dict)
           this.o.set(dict);
       }
       Inflate2.prototype.e = function(c3) {
         if (!this.ondata)
-          err2(5);
+          err(5);
         if (this.d)
-          err2(4);
+          err(4);
         if (!this.p.length)
           this.p = c3;
         else if (c3.length) {
-          var n = new u82(this.p.length + c3.length);
+          var n = new u8(this.p.length + c3.length);
           n.set(this.p), n.set(c3, this.p.length), this.p = n;
         }
       };
       Inflate2.prototype.c = function(final) {
         this.s.i = +(this.d = final || false);
         var bts = this.s.b;
-        var dt2 = inflt2(this.p, this.s, this.o);
-        this.ondata(slc2(dt2, bts, this.s.b), this.d);
-        this.o = slc2(dt2, this.s.b - 32768), this.s.b = this.o.length;
-        this.p = slc2(this.p, this.s.p / 8 | 0), this.s.p &= 7;
+        var dt2 = inflt(this.p, this.s, this.o);
+        this.ondata(slc(dt2, bts, this.s.b), this.d);
+        this.o = slc(dt2, this.s.b - 32768), this.s.b = this.o.length;
+        this.p = slc(this.p, this.s.p / 8 | 0), this.s.p &= 7;
       };
       Inflate2.prototype.push = function(chunk, final) {
         this.e(chunk), this.c(final);
@@ -1539,7 +1539,7 @@ var require_node = __commonJS({
       if (!cb)
         cb = opts, opts = {};
       if (typeof cb != "function")
-        err2(7);
+        err(7);
       return cbify(data, opts, [
         bInflt
       ], function(ev) {
@@ -1547,7 +1547,7 @@ var require_node = __commonJS({
       }, 1, cb);
     }
     function inflateSync(data, opts) {
-      return inflt2(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+      return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
     }
     var Gzip = /* @__PURE__ */ (function() {
       function Gzip2(opts, cb) {
@@ -1597,7 +1597,7 @@ var require_node = __commonJS({
       if (!cb)
         cb = opts, opts = {};
       if (typeof cb != "function")
-        err2(7);
+        err(7);
       return cbify(data, opts, [
         bDflt,
         gze,
@@ -1638,10 +1638,10 @@ var require_node = __commonJS({
         }
         Inflate.prototype.c.call(this, 0);
         if (this.s.f && !this.s.l) {
-          this.v = shft2(this.s.p) + 9;
+          this.v = shft(this.s.p) + 9;
           this.s = { i: 0 };
-          this.o = new u82(0);
-          this.push(new u82(0), final);
+          this.o = new u8(0);
+          this.push(new u8(0), final);
         } else if (final) {
           Inflate.prototype.c.call(this, final);
         }
@@ -1675,7 +1675,7 @@ var require_node = __commonJS({
       if (!cb)
         cb = opts, opts = {};
       if (typeof cb != "function")
-        err2(7);
+        err(7);
       return cbify(data, opts, [
         bInflt,
         guze,
@@ -1689,8 +1689,8 @@ var require_node = __commonJS({
     function gunzipSync(data, opts) {
       var st2 = gzs(data);
       if (st2 + 8 > data.length)
-        err2(6, "invalid gzip data");
-      return inflt2(data.subarray(st2, -8), { i: 2 }, opts && opts.out || new u82(gzl(data)), opts && opts.dictionary);
+        err(6, "invalid gzip data");
+      return inflt(data.subarray(st2, -8), { i: 2 }, opts && opts.out || new u8(gzl(data)), opts && opts.dictionary);
     }
     var Zlib = /* @__PURE__ */ (function() {
       function Zlib2(opts, cb) {
@@ -1736,7 +1736,7 @@ var require_node = __commonJS({
       if (!cb)
         cb = opts, opts = {};
       if (typeof cb != "function")
-        err2(7);
+        err(7);
       return cbify(data, opts, [
         bDflt,
         zle,
@@ -1765,11 +1765,11 @@ var require_node = __commonJS({
         if (this.v) {
           if (this.p.length < 6 && !final)
             return;
-          this.p = this.p.subarray(zls2(this.p, this.v - 1)), this.v = 0;
+          this.p = this.p.subarray(zls(this.p, this.v - 1)), this.v = 0;
         }
         if (final) {
           if (this.p.length < 4)
-            err2(6, "invalid zlib data");
+            err(6, "invalid zlib data");
           this.p = this.p.subarray(0, -4);
         }
         Inflate.prototype.c.call(this, final);
@@ -1797,19 +1797,19 @@ var require_node = __commonJS({
       if (!cb)
         cb = opts, opts = {};
       if (typeof cb != "function")
-        err2(7);
+        err(7);
       return cbify(data, opts, [
         bInflt,
         zule,
         function() {
-          return [unzlibSync2];
+          return [unzlibSync];
         }
       ], function(ev) {
-        return pbf(unzlibSync2(ev.data[0], gopt(ev.data[1])));
+        return pbf(unzlibSync(ev.data[0], gopt(ev.data[1])));
       }, 5, cb);
     }
-    function unzlibSync2(data, opts) {
-      return inflt2(data.subarray(zls2(data, opts && opts.dictionary), -4), { i: 2 }, opts && opts.out, opts && opts.dictionary);
+    function unzlibSync(data, opts) {
+      return inflt(data.subarray(zls(data, opts && opts.dictionary), -4), { i: 2 }, opts && opts.out, opts && opts.dictionary);
     }
     var Decompress = /* @__PURE__ */ (function() {
       function Decompress2(opts, cb) {
@@ -1826,10 +1826,10 @@ var require_node = __commonJS({
       };
       Decompress2.prototype.push = function(chunk, final) {
         if (!this.ondata)
-          err2(5);
+          err(5);
         if (!this.s) {
           if (this.p && this.p.length) {
-            var n = new u82(this.p.length + chunk.length);
+            var n = new u8(this.p.length + chunk.length);
             n.set(this.p), n.set(chunk, this.p.length);
           } else
             this.p = chunk;
@@ -1855,8 +1855,8 @@ var require_node = __commonJS({
       }
       AsyncDecompress2.prototype.i = function() {
         var _this = this;
-        this.s.ondata = function(err3, dat, final) {
-          _this.ondata(err3, dat, final);
+        this.s.ondata = function(err2, dat, final) {
+          _this.ondata(err2, dat, final);
         };
         this.s.ondrain = function(size) {
           _this.queuedSize -= size;
@@ -1875,11 +1875,11 @@ var require_node = __commonJS({
       if (!cb)
         cb = opts, opts = {};
       if (typeof cb != "function")
-        err2(7);
+        err(7);
       return data[0] == 31 && data[1] == 139 && data[2] == 8 ? gunzip(data, opts, cb) : (data[0] & 15) != 8 || data[0] >> 4 > 7 || (data[0] << 8 | data[1]) % 31 ? inflate2(data, opts, cb) : unzlib(data, opts, cb);
     }
     function decompressSync(data, opts) {
-      return data[0] == 31 && data[1] == 139 && data[2] == 8 ? gunzipSync(data, opts) : (data[0] & 15) != 8 || data[0] >> 4 > 7 || (data[0] << 8 | data[1]) % 31 ? inflateSync(data, opts) : unzlibSync2(data, opts);
+      return data[0] == 31 && data[1] == 139 && data[2] == 8 ? gunzipSync(data, opts) : (data[0] & 15) != 8 || data[0] >> 4 > 7 || (data[0] << 8 | data[1]) % 31 ? inflateSync(data, opts) : unzlibSync(data, opts);
     }
     var fltn = function(d2, p2, t2, o2) {
       for (var k2 in d2) {
@@ -1889,65 +1889,65 @@ var require_node = __commonJS({
         if (ArrayBuffer.isView(val))
           t2[n] = [val, op];
         else {
-          t2[n += "/"] = [new u82(0), op];
+          t2[n += "/"] = [new u8(0), op];
           fltn(val, n, t2, o2);
         }
       }
     };
     var te2 = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
-    var td2 = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
-    var tds2 = 0;
+    var td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
+    var tds = 0;
     try {
-      td2.decode(et3, { stream: true });
-      tds2 = 1;
+      td.decode(et2, { stream: true });
+      tds = 1;
     } catch (e) {
     }
     var dutf8 = function(d2) {
-      for (var r2 = "", i3 = 0; ; ) {
-        var c3 = d2[i3++];
+      for (var r2 = "", i2 = 0; ; ) {
+        var c3 = d2[i2++];
         var eb = (c3 > 127) + (c3 > 223) + (c3 > 239);
-        if (i3 + eb > d2.length)
-          return { s: r2, r: slc2(d2, i3 - 1) };
+        if (i2 + eb > d2.length)
+          return { s: r2, r: slc(d2, i2 - 1) };
         if (!eb)
           r2 += String.fromCharCode(c3);
         else if (eb == 3) {
-          c3 = ((c3 & 15) << 18 | (d2[i3++] & 63) << 12 | (d2[i3++] & 63) << 6 | d2[i3++] & 63) - 65536, r2 += String.fromCharCode(55296 | c3 >> 10, 56320 | c3 & 1023);
+          c3 = ((c3 & 15) << 18 | (d2[i2++] & 63) << 12 | (d2[i2++] & 63) << 6 | d2[i2++] & 63) - 65536, r2 += String.fromCharCode(55296 | c3 >> 10, 56320 | c3 & 1023);
         } else if (eb & 1)
-          r2 += String.fromCharCode((c3 & 31) << 6 | d2[i3++] & 63);
+          r2 += String.fromCharCode((c3 & 31) << 6 | d2[i2++] & 63);
         else
-          r2 += String.fromCharCode((c3 & 15) << 12 | (d2[i3++] & 63) << 6 | d2[i3++] & 63);
+          r2 += String.fromCharCode((c3 & 15) << 12 | (d2[i2++] & 63) << 6 | d2[i2++] & 63);
       }
     };
     var DecodeUTF8 = /* @__PURE__ */ (function() {
       function DecodeUTF82(cb) {
         this.ondata = cb;
-        if (tds2)
+        if (tds)
           this.t = new TextDecoder();
         else
-          this.p = et3;
+          this.p = et2;
       }
       DecodeUTF82.prototype.push = function(chunk, final) {
         if (!this.ondata)
-          err2(5);
+          err(5);
         final = !!final;
         if (this.t) {
           this.ondata(this.t.decode(chunk, { stream: true }), final);
           if (final) {
             if (this.t.decode().length)
-              err2(8);
+              err(8);
             this.t = null;
           }
           return;
         }
         if (!this.p)
-          err2(4);
-        var dat = new u82(this.p.length + chunk.length);
+          err(4);
+        var dat = new u8(this.p.length + chunk.length);
         dat.set(this.p);
         dat.set(chunk, this.p.length);
-        var _a4 = dutf8(dat), s = _a4.s, r2 = _a4.r;
+        var _a3 = dutf8(dat), s = _a3.s, r2 = _a3.r;
         if (final) {
           if (r2.length)
-            err2(8);
+            err(8);
           this.p = null;
         } else
           this.p = r2;
@@ -1962,9 +1962,9 @@ var require_node = __commonJS({
       }
       EncodeUTF82.prototype.push = function(chunk, final) {
         if (!this.ondata)
-          err2(5);
+          err(5);
         if (this.d)
-          err2(4);
+          err(4);
         this.ondata(strToU8(chunk), this.d = final || false);
       };
       return EncodeUTF82;
@@ -1972,49 +1972,49 @@ var require_node = __commonJS({
     exports.EncodeUTF8 = EncodeUTF8;
     function strToU8(str2, latin1) {
       if (latin1) {
-        var ar_1 = new u82(str2.length);
-        for (var i3 = 0; i3 < str2.length; ++i3)
-          ar_1[i3] = str2.charCodeAt(i3);
+        var ar_1 = new u8(str2.length);
+        for (var i2 = 0; i2 < str2.length; ++i2)
+          ar_1[i2] = str2.charCodeAt(i2);
         return ar_1;
       }
       if (te2)
         return te2.encode(str2);
       var l3 = str2.length;
-      var ar2 = new u82(str2.length + (str2.length >> 1));
+      var ar2 = new u8(str2.length + (str2.length >> 1));
       var ai = 0;
       var w2 = function(v2) {
         ar2[ai++] = v2;
       };
-      for (var i3 = 0; i3 < l3; ++i3) {
+      for (var i2 = 0; i2 < l3; ++i2) {
         if (ai + 5 > ar2.length) {
-          var n = new u82(ai + 8 + (l3 - i3 << 1));
+          var n = new u8(ai + 8 + (l3 - i2 << 1));
           n.set(ar2);
           ar2 = n;
         }
-        var c3 = str2.charCodeAt(i3);
+        var c3 = str2.charCodeAt(i2);
         if (c3 < 128 || latin1)
           w2(c3);
         else if (c3 < 2048)
           w2(192 | c3 >> 6), w2(128 | c3 & 63);
         else if (c3 > 55295 && c3 < 57344)
-          c3 = 65536 + (c3 & 1023 << 10) | str2.charCodeAt(++i3) & 1023, w2(240 | c3 >> 18), w2(128 | c3 >> 12 & 63), w2(128 | c3 >> 6 & 63), w2(128 | c3 & 63);
+          c3 = 65536 + (c3 & 1023 << 10) | str2.charCodeAt(++i2) & 1023, w2(240 | c3 >> 18), w2(128 | c3 >> 12 & 63), w2(128 | c3 >> 6 & 63), w2(128 | c3 & 63);
         else
           w2(224 | c3 >> 12), w2(128 | c3 >> 6 & 63), w2(128 | c3 & 63);
       }
-      return slc2(ar2, 0, ai);
+      return slc(ar2, 0, ai);
     }
     function strFromU8(dat, latin1) {
       if (latin1) {
         var r2 = "";
-        for (var i3 = 0; i3 < dat.length; i3 += 16384)
-          r2 += String.fromCharCode.apply(null, dat.subarray(i3, i3 + 16384));
+        for (var i2 = 0; i2 < dat.length; i2 += 16384)
+          r2 += String.fromCharCode.apply(null, dat.subarray(i2, i2 + 16384));
         return r2;
-      } else if (td2) {
-        return td2.decode(dat);
+      } else if (td) {
+        return td.decode(dat);
       } else {
-        var _a4 = dutf8(dat), s = _a4.s, r2 = _a4.r;
+        var _a3 = dutf8(dat), s = _a3.s, r2 = _a3.r;
         if (r2.length)
-          err2(8);
+          err(8);
         return s;
       }
     }
@@ -2026,7 +2026,7 @@ var require_node = __commonJS({
     };
     var zh = function(d2, b3, z3) {
       var fnl = b22(d2, b3 + 28), efl = b22(d2, b3 + 30), fn2 = strFromU8(d2.subarray(b3 + 46, b3 + 46 + fnl), !(b22(d2, b3 + 8) & 2048)), es2 = b3 + 46 + fnl;
-      var _a4 = z64hs(d2, es2, efl, z3, b4(d2, b3 + 20), b4(d2, b3 + 24), b4(d2, b3 + 42)), sc = _a4[0], su = _a4[1], off = _a4[2];
+      var _a3 = z64hs(d2, es2, efl, z3, b4(d2, b3 + 20), b4(d2, b3 + 24), b4(d2, b3 + 42)), sc = _a3[0], su = _a3[1], off = _a3[2];
       return [b22(d2, b3 + 10), sc, su, fn2, es2 + efl + b22(d2, b3 + 32), off];
     };
     var z64hs = function(d2, b3, l3, z3, sc, su, off) {
@@ -2044,7 +2044,7 @@ var require_node = __commonJS({
           }
         }
         if (z3 < 2)
-          err2(13);
+          err(13);
       }
       return [sc, su, off, 0];
     };
@@ -2054,14 +2054,14 @@ var require_node = __commonJS({
         for (var k2 in ex) {
           var l3 = ex[k2].length;
           if (l3 > 65535)
-            err2(9);
+            err(9);
           le2 += l3 + 4;
         }
       }
       return le2;
     };
     var wzh = function(d2, b3, f3, fn2, u2, c3, ce2, co) {
-      var fl3 = fn2.length, ex = f3.extra, col = co && co.length;
+      var fl2 = fn2.length, ex = f3.extra, col = co && co.length;
       var exl = exfl(ex);
       wbytes(d2, b3, ce2 != null ? 33639248 : 67324752), b3 += 4;
       if (ce2 != null)
@@ -2071,14 +2071,14 @@ var require_node = __commonJS({
       d2[b3++] = f3.compression & 255, d2[b3++] = f3.compression >> 8;
       var dt2 = new Date(f3.mtime == null ? Date.now() : f3.mtime), y2 = dt2.getFullYear() - 1980;
       if (y2 < 0 || y2 > 119)
-        err2(10);
+        err(10);
       wbytes(d2, b3, y2 << 25 | dt2.getMonth() + 1 << 21 | dt2.getDate() << 16 | dt2.getHours() << 11 | dt2.getMinutes() << 5 | dt2.getSeconds() >> 1), b3 += 4;
       if (c3 != -1) {
         wbytes(d2, b3, f3.crc);
         wbytes(d2, b3 + 4, c3 < 0 ? -c3 - 2 : c3);
         wbytes(d2, b3 + 8, f3.size);
       }
-      wbytes(d2, b3 + 12, fl3);
+      wbytes(d2, b3 + 12, fl2);
       wbytes(d2, b3 + 14, exl), b3 += 16;
       if (ce2 != null) {
         wbytes(d2, b3, col);
@@ -2086,7 +2086,7 @@ var require_node = __commonJS({
         wbytes(d2, b3 + 10, ce2), b3 += 14;
       }
       d2.set(fn2, b3);
-      b3 += fl3;
+      b3 += fl2;
       if (exl) {
         for (var k2 in ex) {
           var exf = ex[k2], l3 = exf.length;
@@ -2118,7 +2118,7 @@ var require_node = __commonJS({
       };
       ZipPassThrough2.prototype.push = function(chunk, final) {
         if (!this.ondata)
-          err2(5);
+          err(5);
         this.c.p(chunk);
         this.size += chunk.length;
         if (final)
@@ -2159,8 +2159,8 @@ var require_node = __commonJS({
         if (!opts)
           opts = {};
         ZipPassThrough.call(this, filename);
-        this.d = new AsyncDeflate(opts, function(err3, dat, final) {
-          _this.ondata(err3, dat, final);
+        this.d = new AsyncDeflate(opts, function(err2, dat, final) {
+          _this.ondata(err2, dat, final);
         });
         this.compression = 8;
         this.flag = dbf(opts.level);
@@ -2184,17 +2184,17 @@ var require_node = __commonJS({
       Zip2.prototype.add = function(file) {
         var _this = this;
         if (!this.ondata)
-          err2(5);
+          err(5);
         if (this.d & 2)
-          this.ondata(err2(4 + (this.d & 1) * 8, 0, 1), null, false);
+          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
         else {
           var f3 = strToU8(file.filename), fl_1 = f3.length;
           var com = file.comment, o2 = com && strToU8(com);
           var u2 = fl_1 != file.filename.length || o2 && com.length != o2.length;
           var hl_1 = fl_1 + exfl(file.extra) + 30;
           if (fl_1 > 65535)
-            this.ondata(err2(11, 0, 1), null, false);
-          var header = new u82(hl_1);
+            this.ondata(err(11, 0, 1), null, false);
+          var header = new u8(hl_1);
           wzh(header, 0, file, f3, u2, -1);
           var chks_1 = [header];
           var pAll_1 = function() {
@@ -2228,15 +2228,15 @@ var require_node = __commonJS({
             }
           });
           var cl_1 = 0;
-          file.ondata = function(err3, dat, final) {
-            if (err3) {
-              _this.ondata(err3, dat, final);
+          file.ondata = function(err2, dat, final) {
+            if (err2) {
+              _this.ondata(err2, dat, final);
               _this.terminate();
             } else {
               cl_1 += dat.length;
               chks_1.push(dat);
               if (final) {
-                var dd = new u82(16);
+                var dd = new u8(16);
                 wbytes(dd, 0, 134695760);
                 wbytes(dd, 4, file.crc);
                 wbytes(dd, 8, cl_1);
@@ -2256,7 +2256,7 @@ var require_node = __commonJS({
       Zip2.prototype.end = function() {
         var _this = this;
         if (this.d & 2) {
-          this.ondata(err2(4 + (this.d & 1) * 8, 0, 1), null, true);
+          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
           return;
         }
         if (this.d)
@@ -2276,13 +2276,13 @@ var require_node = __commonJS({
       };
       Zip2.prototype.e = function() {
         var bt2 = 0, l3 = 0, tl = 0;
-        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
-          var f3 = _a4[_i];
+        for (var _i = 0, _a3 = this.u; _i < _a3.length; _i++) {
+          var f3 = _a3[_i];
           tl += 46 + f3.f.length + exfl(f3.extra) + (f3.o ? f3.o.length : 0);
         }
-        var out = new u82(tl + 22);
-        for (var _b4 = 0, _c2 = this.u; _b4 < _c2.length; _b4++) {
-          var f3 = _c2[_b4];
+        var out = new u8(tl + 22);
+        for (var _b3 = 0, _c2 = this.u; _b3 < _c2.length; _b3++) {
+          var f3 = _c2[_b3];
           wzh(out, bt2, f3, f3.f, f3.u, -f3.c - 2, l3, f3.o);
           bt2 += 46 + f3.f.length + exfl(f3.extra) + (f3.o ? f3.o.length : 0), l3 += f3.b;
         }
@@ -2291,8 +2291,8 @@ var require_node = __commonJS({
         this.d = 2;
       };
       Zip2.prototype.terminate = function() {
-        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
-          var f3 = _a4[_i];
+        for (var _i = 0, _a3 = this.u; _i < _a3.length; _i++) {
+          var f3 = _a3[_i];
           f3.t();
         }
         this.d = 2;
@@ -2304,7 +2304,7 @@ var require_node = __commonJS({
       if (!cb)
         cb = opts, opts = {};
       if (typeof cb != "function")
-        err2(7);
+        err(7);
       var r2 = {};
       fltn(data, "", r2, opts);
       var k2 = Object.keys(r2);
@@ -2312,8 +2312,8 @@ var require_node = __commonJS({
       var slft = lft, files = new Array(lft);
       var term = [];
       var tAll = function() {
-        for (var i4 = 0; i4 < term.length; ++i4)
-          term[i4]();
+        for (var i3 = 0; i3 < term.length; ++i3)
+          term[i3]();
       };
       var cbd = function(a, b3) {
         mt2(function() {
@@ -2324,10 +2324,10 @@ var require_node = __commonJS({
         cbd = cb;
       });
       var cbf = function() {
-        var out = new u82(tot + 22), oe3 = o2, cdl = tot - o2;
+        var out = new u8(tot + 22), oe3 = o2, cdl = tot - o2;
         tot = 0;
-        for (var i4 = 0; i4 < slft; ++i4) {
-          var f3 = files[i4];
+        for (var i3 = 0; i3 < slft; ++i3) {
+          var f3 = files[i3];
           try {
             var l3 = f3.c.length;
             wzh(out, tot, f3, f3.f, f3.u, l3);
@@ -2344,9 +2344,9 @@ var require_node = __commonJS({
       };
       if (!lft)
         cbf();
-      var _loop_1 = function(i4) {
-        var fn2 = k2[i4];
-        var _a4 = r2[fn2], file = _a4[0], p2 = _a4[1];
+      var _loop_1 = function(i3) {
+        var fn2 = k2[i3];
+        var _a3 = r2[fn2], file = _a3[0], p2 = _a3[1];
         var c3 = crc(), size = file.length;
         c3.p(file);
         var f3 = strToU8(fn2), s = f3.length;
@@ -2359,7 +2359,7 @@ var require_node = __commonJS({
             cbd(e, null);
           } else {
             var l3 = d2.length;
-            files[i4] = mrg(p2, {
+            files[i3] = mrg(p2, {
               size,
               crc: c3.d(),
               c: d2,
@@ -2375,7 +2375,7 @@ var require_node = __commonJS({
           }
         };
         if (s > 65535)
-          cbl(err2(11, 0, 1), null);
+          cbl(err(11, 0, 1), null);
         if (!compression)
           cbl(null, file);
         else if (size < 16e4) {
@@ -2387,8 +2387,8 @@ var require_node = __commonJS({
         } else
           term.push(deflate(file, p2, cbl));
       };
-      for (var i3 = 0; i3 < slft; ++i3) {
-        _loop_1(i3);
+      for (var i2 = 0; i2 < slft; ++i2) {
+        _loop_1(i2);
       }
       return tAll;
     }
@@ -2401,13 +2401,13 @@ var require_node = __commonJS({
       var o2 = 0;
       var tot = 0;
       for (var fn2 in r2) {
-        var _a4 = r2[fn2], file = _a4[0], p2 = _a4[1];
+        var _a3 = r2[fn2], file = _a3[0], p2 = _a3[1];
         var compression = p2.level == 0 ? 0 : 8;
         var f3 = strToU8(fn2), s = f3.length;
         var com = p2.comment, m2 = com && strToU8(com), ms2 = m2 && m2.length;
         var exl = exfl(p2.extra);
         if (s > 65535)
-          err2(11);
+          err(11);
         var d2 = compression ? deflateSync(file, p2) : file, l3 = d2.length;
         var c3 = crc();
         c3.p(file);
@@ -2424,9 +2424,9 @@ var require_node = __commonJS({
         o2 += 30 + s + exl + l3;
         tot += 76 + 2 * (s + exl) + (ms2 || 0) + l3;
       }
-      var out = new u82(tot + 22), oe3 = o2, cdl = tot - o2;
-      for (var i3 = 0; i3 < files.length; ++i3) {
-        var f3 = files[i3];
+      var out = new u8(tot + 22), oe3 = o2, cdl = tot - o2;
+      for (var i2 = 0; i2 < files.length; ++i2) {
+        var f3 = files[i2];
         wzh(out, f3.o, f3, f3.f, f3.u, f3.c.length);
         var badd = 30 + f3.f.length + exfl(f3.extra);
         out.set(f3.c, f3.o + badd);
@@ -2471,15 +2471,15 @@ var require_node = __commonJS({
             _this.ondata(null, dat, final);
           });
         } else {
-          this.i = new AsyncInflate(function(err3, dat, final) {
-            _this.ondata(err3, dat, final);
+          this.i = new AsyncInflate(function(err2, dat, final) {
+            _this.ondata(err2, dat, final);
           });
           this.terminate = this.i.terminate;
         }
       }
       AsyncUnzipInflate2.prototype.push = function(chunk, final) {
         if (this.i.terminate)
-          chunk = slc2(chunk, 0);
+          chunk = slc(chunk, 0);
         this.i.push(chunk, final);
       };
       AsyncUnzipInflate2.compression = 8;
@@ -2493,14 +2493,14 @@ var require_node = __commonJS({
         this.o = {
           0: UnzipPassThrough
         };
-        this.p = et3;
+        this.p = et2;
       }
       Unzip2.prototype.push = function(chunk, final) {
         var _this = this;
         if (!this.onfile)
-          err2(5);
+          err(5);
         if (!this.p)
-          err2(4);
+          err(4);
         if (this.c > 0) {
           var len = Math.min(this.c, chunk.length);
           var toAdd = chunk.subarray(0, len);
@@ -2513,33 +2513,33 @@ var require_node = __commonJS({
           if (chunk.length)
             return this.push(chunk, final);
         } else {
-          var f3 = 0, i3 = 0, is2 = void 0, buf = void 0;
+          var f3 = 0, i2 = 0, is2 = void 0, buf = void 0;
           if (!this.p.length)
             buf = chunk;
           else if (!chunk.length)
             buf = this.p;
           else {
-            buf = new u82(this.p.length + chunk.length);
+            buf = new u8(this.p.length + chunk.length);
             buf.set(this.p), buf.set(chunk, this.p.length);
           }
           var l3 = buf.length, oc = this.c, add = oc && this.d;
           var _loop_2 = function() {
-            var sig = b4(buf, i3);
+            var sig = b4(buf, i2);
             if (sig == 67324752) {
-              f3 = 1, is2 = i3;
+              f3 = 1, is2 = i2;
               this_1.d = null;
               this_1.c = 0;
-              var bf = b22(buf, i3 + 6), cmp_1 = b22(buf, i3 + 8), u2 = bf & 2048, dd = bf & 8, fnl = b22(buf, i3 + 26), es2 = b22(buf, i3 + 28);
-              if (l3 > i3 + 30 + fnl + es2) {
+              var bf = b22(buf, i2 + 6), cmp_1 = b22(buf, i2 + 8), u2 = bf & 2048, dd = bf & 8, fnl = b22(buf, i2 + 26), es2 = b22(buf, i2 + 28);
+              if (l3 > i2 + 30 + fnl + es2) {
                 var chks_3 = [];
                 this_1.k.unshift(chks_3);
                 f3 = 2;
-                var lsc = b4(buf, i3 + 18), lsu = b4(buf, i3 + 22);
-                var fn_1 = strFromU8(buf.subarray(i3 + 30, i3 += 30 + fnl), !u2);
-                var _a4 = z64hs(buf, i3, es2, 2, lsc, lsu, 0), sc_1 = _a4[0], su_1 = _a4[1], z64 = _a4[3];
+                var lsc = b4(buf, i2 + 18), lsu = b4(buf, i2 + 22);
+                var fn_1 = strFromU8(buf.subarray(i2 + 30, i2 += 30 + fnl), !u2);
+                var _a3 = z64hs(buf, i2, es2, 2, lsc, lsu, 0), sc_1 = _a3[0], su_1 = _a3[1], z64 = _a3[3];
                 if (dd)
                   sc_1 = -1 - z64;
-                i3 += es2;
+                i2 += es2;
                 this_1.c = sc_1;
                 var d_1;
                 var file_1 = {
@@ -2547,16 +2547,16 @@ var require_node = __commonJS({
                   compression: cmp_1,
                   start: function() {
                     if (!file_1.ondata)
-                      err2(5);
+                      err(5);
                     if (!sc_1)
-                      file_1.ondata(null, et3, true);
+                      file_1.ondata(null, et2, true);
                     else {
                       var ctr = _this.o[cmp_1];
                       if (!ctr)
-                        file_1.ondata(err2(14, "unknown compression type " + cmp_1, 1), null, false);
+                        file_1.ondata(err(14, "unknown compression type " + cmp_1, 1), null, false);
                       d_1 = sc_1 < 0 ? new ctr(fn_1) : new ctr(fn_1, sc_1, su_1);
-                      d_1.ondata = function(err3, dat3, final2) {
-                        file_1.ondata(err3, dat3, final2);
+                      d_1.ondata = function(err2, dat3, final2) {
+                        file_1.ondata(err2, dat3, final2);
                       };
                       for (var _i = 0, chks_4 = chks_3; _i < chks_4.length; _i++) {
                         var dat2 = chks_4[_i];
@@ -2565,7 +2565,7 @@ var require_node = __commonJS({
                       if (_this.k[0] == chks_3 && _this.c)
                         _this.d = d_1;
                       else
-                        d_1.push(et3, true);
+                        d_1.push(et2, true);
                     }
                   },
                   terminate: function() {
@@ -2580,35 +2580,35 @@ var require_node = __commonJS({
               return "break";
             } else if (oc) {
               if (sig == 134695760) {
-                is2 = i3 += 12 + (oc == -2 && 8), f3 = 3, this_1.c = 0;
+                is2 = i2 += 12 + (oc == -2 && 8), f3 = 3, this_1.c = 0;
                 return "break";
               } else if (sig == 33639248) {
-                is2 = i3 -= 4, f3 = 3, this_1.c = 0;
+                is2 = i2 -= 4, f3 = 3, this_1.c = 0;
                 return "break";
               }
             }
           };
           var this_1 = this;
-          for (; i3 < l3 - 4; ++i3) {
+          for (; i2 < l3 - 4; ++i2) {
             var state_1 = _loop_2();
             if (state_1 === "break")
               break;
           }
-          this.p = et3;
+          this.p = et2;
           if (oc < 0) {
-            var dat = f3 ? buf.subarray(0, is2 - 12 - (oc == -2 && 8) - (b4(buf, is2 - 16) == 134695760 && 4)) : buf.subarray(0, i3);
+            var dat = f3 ? buf.subarray(0, is2 - 12 - (oc == -2 && 8) - (b4(buf, is2 - 16) == 134695760 && 4)) : buf.subarray(0, i2);
             if (add)
               add.push(dat, !!f3);
             else
               this.k[+(f3 == 2)].push(dat);
           }
           if (f3 & 2)
-            return this.push(buf.subarray(i3), final);
-          this.p = buf.subarray(i3);
+            return this.push(buf.subarray(i2), final);
+          this.p = buf.subarray(i2);
         }
         if (final) {
           if (this.c)
-            err2(13);
+            err(13);
           this.p = null;
         }
       };
@@ -2625,11 +2625,11 @@ var require_node = __commonJS({
       if (!cb)
         cb = opts, opts = {};
       if (typeof cb != "function")
-        err2(7);
+        err(7);
       var term = [];
       var tAll = function() {
-        for (var i4 = 0; i4 < term.length; ++i4)
-          term[i4]();
+        for (var i3 = 0; i3 < term.length; ++i3)
+          term[i3]();
       };
       var files = {};
       var cbd = function(a, b3) {
@@ -2643,7 +2643,7 @@ var require_node = __commonJS({
       var e = data.length - 22;
       for (; b4(data, e) != 101010256; --e) {
         if (!e || data.length - e > 65558) {
-          cbd(err2(13, 0, 1), null);
+          cbd(err(13, 0, 1), null);
           return tAll;
         }
       }
@@ -2662,8 +2662,8 @@ var require_node = __commonJS({
           }
         }
         var fltr = opts && opts.filter;
-        var _loop_3 = function(i4) {
-          var _a4 = zh(data, o2, z3), c_1 = _a4[0], sc = _a4[1], su = _a4[2], fn2 = _a4[3], no2 = _a4[4], off = _a4[5], b3 = slzh(data, off);
+        var _loop_3 = function(i3) {
+          var _a3 = zh(data, o2, z3), c_1 = _a3[0], sc = _a3[1], su = _a3[2], fn2 = _a3[3], no2 = _a3[4], off = _a3[5], b3 = slzh(data, off);
           o2 = no2;
           var cbl = function(e2, d2) {
             if (e2) {
@@ -2683,24 +2683,24 @@ var require_node = __commonJS({
             compression: c_1
           })) {
             if (!c_1)
-              cbl(null, slc2(data, b3, b3 + sc));
+              cbl(null, slc(data, b3, b3 + sc));
             else if (c_1 == 8) {
               var infl = data.subarray(b3, b3 + sc);
               if (su < 524288 || sc > 0.8 * su) {
                 try {
-                  cbl(null, inflateSync(infl, { out: new u82(su) }));
+                  cbl(null, inflateSync(infl, { out: new u8(su) }));
                 } catch (e2) {
                   cbl(e2, null);
                 }
               } else
                 term.push(inflate2(infl, { size: su }, cbl));
             } else
-              cbl(err2(14, "unknown compression type " + c_1, 1), null);
+              cbl(err(14, "unknown compression type " + c_1, 1), null);
           } else
             cbl(null, null);
         };
-        for (var i3 = 0; i3 < c3; ++i3) {
-          _loop_3(i3);
+        for (var i2 = 0; i2 < c3; ++i2) {
+          _loop_3(i2);
         }
       } else
         cbd(null, {});
@@ -2711,7 +2711,7 @@ var require_node = __commonJS({
       var e = data.length - 22;
       for (; b4(data, e) != 101010256; --e) {
         if (!e || data.length - e > 65558)
-          err2(13);
+          err(13);
       }
       ;
       var c3 = b22(data, e + 8);
@@ -2728,8 +2728,8 @@ var require_node = __commonJS({
         }
       }
       var fltr = opts && opts.filter;
-      for (var i3 = 0; i3 < c3; ++i3) {
-        var _a4 = zh(data, o2, z3), c_2 = _a4[0], sc = _a4[1], su = _a4[2], fn2 = _a4[3], no2 = _a4[4], off = _a4[5], b3 = slzh(data, off);
+      for (var i2 = 0; i2 < c3; ++i2) {
+        var _a3 = zh(data, o2, z3), c_2 = _a3[0], sc = _a3[1], su = _a3[2], fn2 = _a3[3], no2 = _a3[4], off = _a3[5], b3 = slzh(data, off);
         o2 = no2;
         if (!fltr || fltr({
           name: fn2,
@@ -2738,11 +2738,11 @@ var require_node = __commonJS({
           compression: c_2
         })) {
           if (!c_2)
-            files[fn2] = slc2(data, b3, b3 + sc);
+            files[fn2] = slc(data, b3, b3 + sc);
           else if (c_2 == 8)
-            files[fn2] = inflateSync(data.subarray(b3, b3 + sc), { out: new u82(su) });
+            files[fn2] = inflateSync(data.subarray(b3, b3 + sc), { out: new u8(su) });
           else
-            err2(14, "unknown compression type " + c_2);
+            err(14, "unknown compression type " + c_2);
         }
       }
       return files;
@@ -2783,8 +2783,8 @@ function entropy(s) {
 function longestRun(s, step) {
   let best = s.length ? 1 : 0;
   let run = 1;
-  for (let i2 = 1; i2 < s.length; i2++) {
-    run = step(s.charCodeAt(i2 - 1), s.charCodeAt(i2)) ? run + 1 : 1;
+  for (let i = 1; i < s.length; i++) {
+    run = step(s.charCodeAt(i - 1), s.charCodeAt(i)) ? run + 1 : 1;
     if (run > best) best = run;
   }
   return best;
@@ -2792,8 +2792,8 @@ function longestRun(s, step) {
 function isMixedCase(body, n = 3) {
   let up = 0;
   let low = 0;
-  for (let i2 = 0; i2 < body.length && (up < n || low < n); i2++) {
-    const c3 = body.charCodeAt(i2);
+  for (let i = 0; i < body.length && (up < n || low < n); i++) {
+    const c3 = body.charCodeAt(i);
     if (c3 >= 65 && c3 <= 90) up++;
     else if (c3 >= 97 && c3 <= 122) low++;
   }
@@ -2968,11 +2968,11 @@ var require_build = __commonJS({
     var ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
     var ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
     var MAX_BMP = 65535;
-    for (let i2 = 0; i2 < ASCII_SIZE; i2++) {
-      if (i2 >= 97 && i2 <= 122) ASCII_TO_UPPER[i2] = i2 - 32;
-      else ASCII_TO_UPPER[i2] = i2;
-      if (i2 >= 65 && i2 <= 90) ASCII_TO_LOWER[i2] = i2 + 32;
-      else ASCII_TO_LOWER[i2] = i2;
+    for (let i = 0; i < ASCII_SIZE; i++) {
+      if (i >= 97 && i <= 122) ASCII_TO_UPPER[i] = i - 32;
+      else ASCII_TO_UPPER[i] = i;
+      if (i >= 65 && i <= 90) ASCII_TO_LOWER[i] = i + 32;
+      else ASCII_TO_LOWER[i] = i;
     }
     var Codepoint = class {
       static CODES = Object.freeze({
@@ -3084,13 +3084,13 @@ var require_build = __commonJS({
     };
     var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
     var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
-    for (let i2 = 0; i2 < 64; i2++) B64_MAP[B64.charCodeAt(i2)] = i2;
+    for (let i = 0; i < 64; i++) B64_MAP[B64.charCodeAt(i)] = i;
     var decodeVLQ = (str2) => {
       const res = [];
       let value2 = 0;
       let shift = 0;
-      for (let i2 = 0; i2 < str2.length; i2++) {
-        const digit = B64_MAP[str2.charCodeAt(i2)];
+      for (let i = 0; i < str2.length; i++) {
+        const digit = B64_MAP[str2.charCodeAt(i)];
         value2 |= (digit & 31) << shift;
         if ((digit & 32) === 0) {
           res.push(value2);
@@ -3106,12 +3106,12 @@ var require_build = __commonJS({
       const out = new Uint32Array(numRanges * 3);
       let current = 0;
       let resIdx = 0;
-      for (let i2 = 0; i2 < numRanges; i2++) {
+      for (let i = 0; i < numRanges; i++) {
         current += res[resIdx++];
-        out[i2 * 3] = current;
+        out[i * 3] = current;
         current += res[resIdx++];
-        out[i2 * 3 + 1] = current;
-        out[i2 * 3 + 2] = isStride1 ? 1 : res[resIdx++];
+        out[i * 3 + 1] = current;
+        out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
       }
       return out;
     };
@@ -3119,9 +3119,9 @@ var require_build = __commonJS({
       const res = decodeVLQ(str2);
       const map = /* @__PURE__ */ new Map();
       let currentKey = 0;
-      for (let i2 = 0; i2 < res.length; i2 += 2) {
-        currentKey += res[i2];
-        const zz = res[i2 + 1];
+      for (let i = 0; i < res.length; i += 2) {
+        currentKey += res[i];
+        const zz = res[i + 1];
         const delta = zz >>> 1 ^ -(zz & 1);
         map.set(currentKey, currentKey + delta);
       }
@@ -3440,11 +3440,11 @@ var require_build = __commonJS({
       }
       static is(ranges, r2) {
         if (r2 <= Unicode2.MAX_LATIN1) {
-          for (let i2 = 0; i2 < ranges.length; i2++) {
-            if (r2 > ranges.getHi(i2)) continue;
-            const rlo = ranges.getLo(i2);
+          for (let i = 0; i < ranges.length; i++) {
+            if (r2 > ranges.getHi(i)) continue;
+            const rlo = ranges.getLo(i);
             if (r2 < rlo) return false;
-            const stride = ranges.getStride(i2);
+            const stride = ranges.getStride(i);
             return (r2 - rlo) % stride === 0;
           }
           return false;
@@ -3541,7 +3541,7 @@ var require_build = __commonJS({
     };
     var FAST_PATH_TABLE_SIZE = 256;
     var WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
-    for (let i2 = 0; i2 < FAST_PATH_TABLE_SIZE; i2++) WORD_RUNE_TABLE[i2] = 97 <= i2 && i2 <= 122 || 65 <= i2 && i2 <= 90 || 48 <= i2 && i2 <= 57 || i2 === 95 ? 1 : 0;
+    for (let i = 0; i < FAST_PATH_TABLE_SIZE; i++) WORD_RUNE_TABLE[i] = 97 <= i && i <= 122 || 65 <= i && i <= 90 || 48 <= i && i <= 57 || i === 95 ? 1 : 0;
     var cachedNativeEncoder = null;
     var cachedNativeDecoder = null;
     var Utils = class Utils2 {
@@ -3627,11 +3627,11 @@ var require_build = __commonJS({
       static stringToRunes(str2) {
         const string = String(str2);
         const runes = [];
-        let i2 = 0;
-        while (i2 < string.length) {
-          const cp = string.codePointAt(i2);
+        let i = 0;
+        while (i < string.length) {
+          const cp = string.codePointAt(i);
           runes.push(cp);
-          i2 += cp > Unicode.MAX_BMP ? 2 : 1;
+          i += cp > Unicode.MAX_BMP ? 2 : 1;
         }
         return new Int32Array(runes);
       }
@@ -3674,7 +3674,7 @@ var require_build = __commonJS({
       static toArray(typedArray) {
         const len = typedArray.length;
         const res = new Array(len);
-        for (let i2 = 0; i2 < len; i2++) res[i2] = typedArray[i2];
+        for (let i = 0; i < len; i++) res[i] = typedArray[i];
         return res;
       }
       static stringToUtf8ByteArray(str2) {
@@ -3683,14 +3683,14 @@ var require_build = __commonJS({
           return cachedNativeEncoder.encode(str2);
         } else {
           let out = [], p2 = 0;
-          for (let i2 = 0; i2 < str2.length; i2++) {
-            let c3 = str2.charCodeAt(i2);
+          for (let i = 0; i < str2.length; i++) {
+            let c3 = str2.charCodeAt(i);
             if (c3 < 128) out[p2++] = c3;
             else if (c3 < 2048) {
               out[p2++] = c3 >> 6 | 192;
               out[p2++] = c3 & 63 | 128;
-            } else if ((c3 & 64512) === Unicode.MIN_HIGH_SURROGATE && i2 + 1 < str2.length && (str2.charCodeAt(i2 + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
-              c3 = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c3 & 1023) << 10) + (str2.charCodeAt(++i2) & 1023);
+            } else if ((c3 & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str2.length && (str2.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
+              c3 = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c3 & 1023) << 10) + (str2.charCodeAt(++i) & 1023);
               out[p2++] = c3 >> 18 | 240;
               out[p2++] = c3 >> 12 & 63 | 128;
               out[p2++] = c3 >> 6 & 63 | 128;
@@ -3736,9 +3736,9 @@ var require_build = __commonJS({
     };
     var createEnum = (values = [], initNum = 0) => {
       const enumObject = /* @__PURE__ */ Object.create(null);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        const val = values[i2];
-        const keyVal = initNum + i2;
+      for (let i = 0; i < values.length; i++) {
+        const val = values[i];
+        const keyVal = initNum + i;
         enumObject[val] = keyVal;
         enumObject[keyVal] = val;
       }
@@ -3938,8 +3938,8 @@ var require_build = __commonJS({
       }
       index(re22, pos) {
         pos += this.start;
-        const i2 = this.indexOf(this.bytes, re22.prefixUTF8, pos);
-        return i2 < 0 ? i2 : i2 - pos;
+        const i = this.indexOf(this.bytes, re22.prefixUTF8, pos);
+        return i < 0 ? i : i - pos;
       }
       context(pos) {
         pos += this.start;
@@ -3965,22 +3965,22 @@ var require_build = __commonJS({
         const firstByte = target[0];
         let limit = this.end - targetLength;
         const hasNativeIndexOf = typeof source.indexOf === "function";
-        let i2 = fromIndex;
-        while (i2 <= limit) {
+        let i = fromIndex;
+        while (i <= limit) {
           if (hasNativeIndexOf) {
-            i2 = source.indexOf(firstByte, i2);
-            if (i2 === -1 || i2 > limit) return -1;
+            i = source.indexOf(firstByte, i);
+            if (i === -1 || i > limit) return -1;
           } else {
-            while (i2 <= limit && source[i2] !== firstByte) i2++;
-            if (i2 > limit) return -1;
+            while (i <= limit && source[i] !== firstByte) i++;
+            if (i > limit) return -1;
           }
           let match = true;
-          for (let j3 = 1; j3 < targetLength; j3++) if (source[i2 + j3] !== target[j3]) {
+          for (let j3 = 1; j3 < targetLength; j3++) if (source[i + j3] !== target[j3]) {
             match = false;
             break;
           }
-          if (match) return i2;
-          i2++;
+          if (match) return i;
+          i++;
         }
         return -1;
       }
@@ -4013,9 +4013,9 @@ var require_build = __commonJS({
       }
       index(re22, pos) {
         pos += this.start;
-        const i2 = this.charSequence.indexOf(re22.prefix, pos);
-        if (i2 < 0 || i2 > this.end - re22.prefix.length) return -1;
-        return i2 - pos;
+        const i = this.charSequence.indexOf(re22.prefix, pos);
+        if (i < 0 || i > this.end - re22.prefix.length) return -1;
+        return i - pos;
       }
       context(pos) {
         pos += this.start;
@@ -4329,24 +4329,24 @@ var require_build = __commonJS({
         let res = "";
         let last = 0;
         const m2 = replacement.length;
-        let i2 = 0;
-        while (i2 < m2) {
-          const cCode = replacement.codePointAt(i2);
+        let i = 0;
+        while (i < m2) {
+          const cCode = replacement.codePointAt(i);
           if (cCode === Codepoint.CODES["\\"]) {
-            if (last < i2) res += replacement.substring(last, i2);
-            i2++;
-            if (i2 >= m2) throw new RE2JSGroupException("character to be escaped is missing");
-            last = i2;
-            i2++;
+            if (last < i) res += replacement.substring(last, i);
+            i++;
+            if (i >= m2) throw new RE2JSGroupException("character to be escaped is missing");
+            last = i;
+            i++;
             continue;
           }
           if (cCode === Codepoint.CODES["$"]) {
-            if (last < i2) res += replacement.substring(last, i2);
-            if (i2 + 1 >= m2) throw new RE2JSGroupException("Illegal group reference: group index is missing");
-            const nextCode = replacement.codePointAt(i2 + 1);
+            if (last < i) res += replacement.substring(last, i);
+            if (i + 1 >= m2) throw new RE2JSGroupException("Illegal group reference: group index is missing");
+            const nextCode = replacement.codePointAt(i + 1);
             if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
               let n = nextCode - Codepoint.CODES["0"];
-              let j3 = i2 + 2;
+              let j3 = i + 2;
               for (; j3 < m2; j3++) {
                 const digit = replacement.codePointAt(j3);
                 if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
@@ -4355,21 +4355,21 @@ var require_build = __commonJS({
               if (n > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n}`);
               const group = this.group(n);
               if (group !== null) res += group;
-              i2 = j3;
-              last = i2;
+              i = j3;
+              last = i;
             } else if (nextCode === Codepoint.CODES["{"]) {
-              let j3 = i2 + 2;
+              let j3 = i + 2;
               while (j3 < m2 && replacement.codePointAt(j3) !== Codepoint.CODES["}"]) j3++;
               if (j3 >= m2) throw new RE2JSGroupException("named capture group is missing trailing '}'");
-              const groupName = replacement.substring(i2 + 2, j3);
+              const groupName = replacement.substring(i + 2, j3);
               const groupVal = this.group(groupName);
               if (groupVal !== null) res += groupVal;
-              i2 = j3 + 1;
-              last = i2;
+              i = j3 + 1;
+              last = i;
             } else throw new RE2JSGroupException("Illegal group reference");
             continue;
           }
-          i2++;
+          i++;
         }
         if (last < m2) res += replacement.substring(last, m2);
         return res;
@@ -4389,29 +4389,29 @@ var require_build = __commonJS({
         const isDigit = (c3) => c3 >= 48 && c3 <= 57;
         const groupCount = this.patternGroupCount;
         let res = "";
-        let i2 = 0;
-        while (i2 < replacement.length) {
-          const dollar = replacement.indexOf("$", i2);
+        let i = 0;
+        while (i < replacement.length) {
+          const dollar = replacement.indexOf("$", i);
           if (dollar < 0) break;
-          res += replacement.substring(i2, dollar);
-          i2 = dollar;
-          const c3 = replacement.charCodeAt(i2 + 1);
+          res += replacement.substring(i, dollar);
+          i = dollar;
+          const c3 = replacement.charCodeAt(i + 1);
           if (c3 === Codepoint.CODES["$"]) {
             res += "$";
-            i2 += 2;
+            i += 2;
           } else if (c3 === Codepoint.CODES["&"]) {
             res += this.group(0);
-            i2 += 2;
+            i += 2;
           } else if (c3 === Codepoint.CODES["`"]) {
             res += this.substring(0, this.start(0));
-            i2 += 2;
+            i += 2;
           } else if (c3 === Codepoint.CODES["'"]) {
             res += this.substring(this.end(0), this.matcherInputLength);
-            i2 += 2;
+            i += 2;
           } else if (isDigit(c3)) {
             let digits = 1;
             let index = c3 - 48;
-            const c22 = replacement.charCodeAt(i2 + 2);
+            const c22 = replacement.charCodeAt(i + 2);
             if (isDigit(c22) && index * 10 + c22 - 48 <= groupCount) {
               digits = 2;
               index = index * 10 + c22 - 48;
@@ -4419,27 +4419,27 @@ var require_build = __commonJS({
             if (index >= 1 && index <= groupCount) {
               const group = this.group(index);
               if (group !== null) res += group;
-            } else res += replacement.substring(i2, i2 + 1 + digits);
-            i2 += 1 + digits;
+            } else res += replacement.substring(i, i + 1 + digits);
+            i += 1 + digits;
           } else if (c3 === Codepoint.CODES["<"] && this.hasNamedGroups) {
-            const gt2 = replacement.indexOf(">", i2 + 2);
+            const gt2 = replacement.indexOf(">", i + 2);
             if (gt2 < 0) {
               res += "$<";
-              i2 += 2;
+              i += 2;
             } else {
-              const name = replacement.substring(i2 + 2, gt2);
+              const name = replacement.substring(i + 2, gt2);
               if (Object.hasOwn(this.namedGroups, name)) {
                 const group = this.group(name);
                 if (group !== null) res += group;
               }
-              i2 = gt2 + 1;
+              i = gt2 + 1;
             }
           } else {
             res += "$";
-            i2 += 1;
+            i += 1;
           }
         }
-        return res + replacement.substring(i2);
+        return res + replacement.substring(i);
       }
       /**
       * Return the substring of the input from the append position to the end of the
@@ -4525,8 +4525,8 @@ var require_build = __commonJS({
       */
       matchArray() {
         const result = [this.group(0)];
-        for (let i2 = 1; i2 <= this.patternGroupCount; i2++) {
-          const group = this.group(i2);
+        for (let i = 1; i <= this.patternGroupCount; i++) {
+          const group = this.group(i);
           result.push(group === null ? void 0 : group);
         }
         return result;
@@ -4711,9 +4711,9 @@ var require_build = __commonJS({
       }
       toString() {
         let out = "{";
-        for (let i2 = 0; i2 < this.size; i2++) {
-          if (i2 !== 0) out += ", ";
-          out += this.densePcs[i2];
+        for (let i = 0; i < this.size; i++) {
+          if (i !== 0) out += ", ";
+          out += this.densePcs[i];
         }
         out += "}";
         return out;
@@ -4888,19 +4888,19 @@ var require_build = __commonJS({
           flag = input2.context(nextPos);
           for (let j3 = 0; j3 < runq.size; j3++) {
             const pc2 = runq.densePcs[j3];
-            const i2 = this.prog.inst[pc2];
+            const i = this.prog.inst[pc2];
             const capOffset = j3 * this.ncap;
             let add = false;
-            switch (i2.op) {
+            switch (i.op) {
               case Inst.MATCH:
                 if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input2.endPos()) break;
-                matches.add(i2.arg);
+                matches.add(i.arg);
                 break;
               case Inst.RUNE:
-                add = i2.matchRune(rune);
+                add = i.matchRune(rune);
                 break;
               case Inst.RUNE1:
-                add = rune === i2.runes[0];
+                add = rune === i.runes[0];
                 break;
               case Inst.RUNE_ANY:
                 add = true;
@@ -4911,7 +4911,7 @@ var require_build = __commonJS({
               default:
                 continue;
             }
-            if (add) this.add(nextq, i2.out, nextPos, runq.denseCaps, capOffset, flag);
+            if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
           }
           runq.clear();
           if (width === 0) break;
@@ -4936,9 +4936,9 @@ var require_build = __commonJS({
           const pc2 = runq.densePcs[j3];
           const capOffset = j3 * this.ncap;
           if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
-          const i2 = this.prog.inst[pc2];
+          const i = this.prog.inst[pc2];
           let add = false;
-          switch (i2.op) {
+          switch (i.op) {
             case Inst.MATCH:
               if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
               if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
@@ -4949,10 +4949,10 @@ var require_build = __commonJS({
               this.matched = true;
               break;
             case Inst.RUNE:
-              add = i2.matchRune(c3);
+              add = i.matchRune(c3);
               break;
             case Inst.RUNE1:
-              add = c3 === i2.runes[0];
+              add = c3 === i.runes[0];
               break;
             case Inst.RUNE_ANY:
               add = true;
@@ -4963,12 +4963,12 @@ var require_build = __commonJS({
             default:
               continue;
           }
-          if (add) this.add(nextq, i2.out, nextPos, runq.denseCaps, capOffset, nextCond);
+          if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
         }
         runq.clear();
       }
       spawnLookbehinds(q4, pos, flag) {
-        for (let i2 = 0; i2 < this.prog.lbStarts.length; i2++) this.add(q4, this.prog.lbStarts[i2], pos, this.matchcap, 0, flag);
+        for (let i = 0; i < this.prog.lbStarts.length; i++) this.add(q4, this.prog.lbStarts[i], pos, this.matchcap, 0, flag);
       }
       restoreLookbehinds(lbState, q4, flag) {
         this.lbTable.set(lbState.lbTable);
@@ -5052,21 +5052,21 @@ var require_build = __commonJS({
     };
     var hashState = (pcs, flag, ids) => {
       let h3 = -2128831035;
-      for (let i2 = 0; i2 < pcs.length; i2++) {
-        h3 ^= pcs[i2];
+      for (let i = 0; i < pcs.length; i++) {
+        h3 ^= pcs[i];
         h3 = Math.imul(h3, 16777619);
       }
       h3 ^= flag;
       h3 = Math.imul(h3, 16777619);
-      for (let i2 = 0; i2 < ids.length; i2++) {
-        h3 ^= ids[i2];
+      for (let i = 0; i < ids.length; i++) {
+        h3 ^= ids[i];
         h3 = Math.imul(h3, 16777619);
       }
       return h3;
     };
     var arraysEqual = (a, b3) => {
       if (a.length !== b3.length) return false;
-      for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b3[i2]) return false;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b3[i]) return false;
       return true;
     };
     var isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
@@ -5196,7 +5196,7 @@ var require_build = __commonJS({
         if (cached2 instanceof DFAState) {
           if (isState(cached2, pcs, flag, ids)) return cached2;
         } else if (cached2 !== void 0) {
-          for (let i2 = 0; i2 < cached2.length; i2++) if (isState(cached2[i2], pcs, flag, ids)) return cached2[i2];
+          for (let i = 0; i < cached2.length; i++) if (isState(cached2[i], pcs, flag, ids)) return cached2[i];
         }
         const cost = DFA2.stateCost(pcs, ids);
         if (this.memBudget < cost) return null;
@@ -5269,8 +5269,8 @@ var require_build = __commonJS({
         const nextPCs = [];
         let ismatch = false;
         let ids = NO_IDS;
-        for (let i2 = 0; i2 < pcs.length; i2++) {
-          const inst = this.prog.getInst(pcs[i2]);
+        for (let i = 0; i < pcs.length; i++) {
+          const inst = this.prog.getInst(pcs[i]);
           if (inst.op === Inst.MATCH) {
             if (!ismatch) {
               ismatch = true;
@@ -5326,24 +5326,24 @@ var require_build = __commonJS({
         const latin1Class = this.latin1Class;
         const unanchored = anchor === RE2Flags.UNANCHORED;
         const search = { resetPos: -1 };
-        let i2 = pos;
-        while (i2 < endPos) {
-          const r2 = input2.step(i2);
+        let i = pos;
+        while (i < endPos) {
+          const r2 = input2.step(i);
           const rune = r2 >> 3;
           const width = r2 & 7;
           if (width === 0) break;
           const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
           let next = unanchored && state.next !== null ? state.next[cls] : null;
           if (next === null) {
-            next = this.stepOrReset(state, cls, rune, anchor, i2, search);
+            next = this.stepOrReset(state, cls, rune, anchor, i, search);
             if (next === null) return null;
           }
           state = next;
           if (state.isMatch && onMatch(state, false)) return true;
           if (!unanchored && state.nfaStates.length === 0) return false;
-          i2 += width;
+          i += width;
         }
-        state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i2, search);
+        state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i, search);
         if (state === null) return null;
         return state.isMatch && onMatch(state, true);
       }
@@ -5652,14 +5652,14 @@ var require_build = __commonJS({
         this.start = prog.start;
         this.numCap = prog.numCap;
         this.inst = new Array(prog.inst.length);
-        for (let i2 = 0; i2 < prog.inst.length; i2++) {
-          const orig = prog.inst[i2];
+        for (let i = 0; i < prog.inst.length; i++) {
+          const orig = prog.inst[i];
           const inst = new Inst(orig.op);
           inst.out = orig.out;
           inst.arg = orig.arg;
           inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
           inst.next = null;
-          this.inst[i2] = inst;
+          this.inst[i] = inst;
         }
       }
     };
@@ -5807,7 +5807,7 @@ var require_build = __commonJS({
         visitQueue.clear();
         if (!check2(instQueue.next())) return null;
       }
-      for (let i2 = 0; i2 < p2.inst.length; i2++) if (onePassRunes[i2]) p2.inst[i2].runes = onePassRunes[i2];
+      for (let i = 0; i < p2.inst.length; i++) if (onePassRunes[i]) p2.inst[i].runes = onePassRunes[i];
       return p2;
     };
     var cleanupOnePass = (p2, original) => {
@@ -5841,12 +5841,12 @@ var require_build = __commonJS({
         const startInst = prog.inst[prog.start];
         if (startInst.op !== Inst.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
         let hasAlt = false;
-        for (let i2 = 0; i2 < prog.inst.length; i2++) if (prog.inst[i2].op === Inst.ALT || prog.inst[i2].op === Inst.ALT_MATCH) {
+        for (let i = 0; i < prog.inst.length; i++) if (prog.inst[i].op === Inst.ALT || prog.inst[i].op === Inst.ALT_MATCH) {
           hasAlt = true;
           break;
         }
-        for (let i2 = 0; i2 < prog.inst.length; i2++) {
-          const inst = prog.inst[i2];
+        for (let i = 0; i < prog.inst.length; i++) {
+          const inst = prog.inst[i];
           const opOut = prog.inst[inst.out].op;
           switch (inst.op) {
             case Inst.ALT:
@@ -6131,9 +6131,9 @@ var require_build = __commonJS({
             if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
             else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
               out += "^";
-              for (let i2 = 1; i2 < this.runes.length - 1; i2 += 2) {
-                const lo = this.runes[i2] + 1;
-                const hi = this.runes[i2 + 1] - 1;
+              for (let i = 1; i < this.runes.length - 1; i += 2) {
+                const lo = this.runes[i] + 1;
+                const hi = this.runes[i + 1] - 1;
                 out += Regexp2.quoteIfHyphen(lo);
                 out += Utils.escapeRune(lo);
                 if (lo !== hi) {
@@ -6142,9 +6142,9 @@ var require_build = __commonJS({
                   out += Utils.escapeRune(hi);
                 }
               }
-            } else for (let i2 = 0; i2 < this.runes.length; i2 += 2) {
-              const lo = this.runes[i2];
-              const hi = this.runes[i2 + 1];
+            } else for (let i = 0; i < this.runes.length; i += 2) {
+              const lo = this.runes[i];
+              const hi = this.runes[i + 1];
               out += Regexp2.quoteIfHyphen(lo);
               out += Utils.escapeRune(lo);
               if (lo !== hi) {
@@ -6182,12 +6182,12 @@ var require_build = __commonJS({
             if (this.runes === null && that.runes === null) break;
             if (this.runes === null || that.runes === null) return false;
             if (this.runes.length !== that.runes.length) return false;
-            for (let i2 = 0; i2 < this.runes.length; i2++) if (this.runes[i2] !== that.runes[i2]) return false;
+            for (let i = 0; i < this.runes.length; i++) if (this.runes[i] !== that.runes[i]) return false;
             break;
           case Regexp2.Op.ALTERNATE:
           case Regexp2.Op.CONCAT:
             if (this.subs.length !== that.subs.length) return false;
-            for (let i2 = 0; i2 < this.subs.length; ++i2) if (!this.subs[i2].equals(that.subs[i2])) return false;
+            for (let i = 0; i < this.subs.length; ++i) if (!this.subs[i].equals(that.subs[i])) return false;
             break;
           case Regexp2.Op.STAR:
           case Regexp2.Op.PLUS:
@@ -6251,14 +6251,14 @@ var require_build = __commonJS({
         const terminal = [0];
         for (const word of words) {
           let node = 0;
-          for (let i2 = 0; i2 < word.length; i2++) {
-            const key = node * alphabetSize + word[i2];
+          for (let i = 0; i < word.length; i++) {
+            const key = node * alphabetSize + word[i];
             let child = edges.get(key);
             if (child === void 0) {
               child = parent.length;
               edges.set(key, child);
               parent.push(node);
-              unit.push(word[i2]);
+              unit.push(word[i]);
               depth.push(depth[node] + 1);
               terminal.push(0);
             }
@@ -6323,16 +6323,16 @@ var require_build = __commonJS({
       }
       searchUTF16(charSeq, start, end) {
         let node = 0;
-        for (let i2 = start; i2 < end; i2++) {
-          node = this.advance(node, charSeq.charCodeAt(i2));
+        for (let i = start; i < end; i++) {
+          node = this.advance(node, charSeq.charCodeAt(i));
           if (this.match[node] === 1) return true;
         }
         return false;
       }
       searchUTF8(bytes2, start, end) {
         let node = 0;
-        for (let i2 = start; i2 < end; i2++) {
-          node = this.advance(node, bytes2[i2]);
+        for (let i = start; i < end; i++) {
+          node = this.advance(node, bytes2[i]);
           if (this.match[node] === 1) return true;
         }
         return false;
@@ -6361,7 +6361,7 @@ var require_build = __commonJS({
         if (this.ac16 === null) {
           const words = this.subs.map((s) => {
             const arr = new Array(s.str.length);
-            for (let i2 = 0; i2 < s.str.length; i2++) arr[i2] = s.str.charCodeAt(i2);
+            for (let i = 0; i < s.str.length; i++) arr[i] = s.str.charCodeAt(i);
             return arr;
           });
           this.ac16 = new AhoCorasick(words, 65536);
@@ -6379,11 +6379,11 @@ var require_build = __commonJS({
           case Prefilter2.Type.EXACT:
             return input2.hasString(this, pos);
           case Prefilter2.Type.AND:
-            for (let i2 = 0; i2 < this.subs.length; i2++) if (!this.subs[i2].eval(input2, pos)) return false;
+            for (let i = 0; i < this.subs.length; i++) if (!this.subs[i].eval(input2, pos)) return false;
             return true;
           case Prefilter2.Type.OR:
             if (this.allExact) return input2.hasAnyString(this, pos);
-            for (let i2 = 0; i2 < this.subs.length; i2++) if (this.subs[i2].eval(input2, pos)) return true;
+            for (let i = 0; i < this.subs.length; i++) if (this.subs[i].eval(input2, pos)) return true;
             return false;
           default:
             return true;
@@ -6405,9 +6405,9 @@ var require_build = __commonJS({
         if (re4.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
         if (re4.runes.length === 0 || (re4.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
         let str2 = "";
-        for (let i2 = 0; i2 < re4.runes.length; i2++) {
-          if (Unicode.isUnsearchable(re4.runes[i2])) return new Prefilter(Prefilter.Type.NONE);
-          str2 += String.fromCodePoint(re4.runes[i2]);
+        for (let i = 0; i < re4.runes.length; i++) {
+          if (Unicode.isUnsearchable(re4.runes[i])) return new Prefilter(Prefilter.Type.NONE);
+          str2 += String.fromCodePoint(re4.runes[i]);
         }
         const pf = new Prefilter(Prefilter.Type.EXACT);
         pf.str = str2;
@@ -6543,48 +6543,48 @@ var require_build = __commonJS({
           const pc2 = pending.pop();
           if (pc2 === 0 || lbInst[pc2] === 1) continue;
           lbInst[pc2] = 1;
-          const i2 = this.inst[pc2];
-          switch (i2.op) {
+          const i = this.inst[pc2];
+          switch (i.op) {
             case Inst.ALT:
             case Inst.ALT_MATCH:
-              pending.push(i2.out, i2.arg);
+              pending.push(i.out, i.arg);
               break;
             case Inst.MATCH:
             case Inst.FAIL:
               break;
             default:
-              pending.push(i2.out);
+              pending.push(i.out);
           }
         }
         this.lbInst = lbInst;
       }
       skipNop(pc2) {
-        let i2 = this.inst[pc2];
-        while (i2.op === Inst.NOP || i2.op === Inst.CAPTURE) {
-          i2 = this.inst[pc2];
-          pc2 = i2.out;
+        let i = this.inst[pc2];
+        while (i.op === Inst.NOP || i.op === Inst.CAPTURE) {
+          i = this.inst[pc2];
+          pc2 = i.out;
         }
-        return i2;
+        return i;
       }
       /** @returns {[boolean, string]} */
       prefix() {
         let prefix = "";
-        let i2 = this.skipNop(this.start);
-        if (!Inst.isRuneOp(i2.op) || i2.runes.length !== 1) return [i2.op === Inst.MATCH, prefix];
-        while (Inst.isRuneOp(i2.op) && i2.runes.length === 1 && (i2.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i2.runes[0])) {
-          prefix += String.fromCodePoint(i2.runes[0]);
-          i2 = this.skipNop(i2.out);
+        let i = this.skipNop(this.start);
+        if (!Inst.isRuneOp(i.op) || i.runes.length !== 1) return [i.op === Inst.MATCH, prefix];
+        while (Inst.isRuneOp(i.op) && i.runes.length === 1 && (i.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i.runes[0])) {
+          prefix += String.fromCodePoint(i.runes[0]);
+          i = this.skipNop(i.out);
         }
-        return [i2.op === Inst.MATCH, prefix];
+        return [i.op === Inst.MATCH, prefix];
       }
       startCond() {
         let flag = 0;
         let pc2 = this.start;
         loop: for (; ; ) {
-          const i2 = this.inst[pc2];
-          switch (i2.op) {
+          const i = this.inst[pc2];
+          switch (i.op) {
             case Inst.EMPTY_WIDTH:
-              flag |= i2.arg;
+              flag |= i.arg;
               break;
             case Inst.FAIL:
               return -1;
@@ -6594,29 +6594,29 @@ var require_build = __commonJS({
             default:
               break loop;
           }
-          pc2 = i2.out;
+          pc2 = i.out;
         }
         return flag;
       }
       patch(l3, val) {
         let head = l3.head;
         while (head !== 0) {
-          const i2 = this.inst[head >> 1];
+          const i = this.inst[head >> 1];
           if ((head & 1) === 0) {
-            head = i2.out;
-            i2.out = val;
+            head = i.out;
+            i.out = val;
           } else {
-            head = i2.arg;
-            i2.arg = val;
+            head = i.arg;
+            i.arg = val;
           }
         }
       }
       append(l1, l22) {
         if (l1.head === 0) return l22;
         if (l22.head === 0) return l1;
-        const i2 = this.inst[l1.tail >> 1];
-        if ((l1.tail & 1) === 0) i2.out = l22.head;
-        else i2.arg = l22.head;
+        const i = this.inst[l1.tail >> 1];
+        if ((l1.tail & 1) === 0) i.out = l22.head;
+        else i.arg = l22.head;
         return new PatchList(l1.head, l22.tail);
       }
       /**
@@ -6644,8 +6644,8 @@ var require_build = __commonJS({
     ]);
     var ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
     var Frag = class {
-      constructor(i2 = 0, out = new PatchList(), nullable = false) {
-        this.i = i2;
+      constructor(i = 0, out = new PatchList(), nullable = false) {
+        this.i = i;
         this.out = out;
         this.nullable = nullable;
       }
@@ -6667,20 +6667,20 @@ var require_build = __commonJS({
           return c3.prog;
         }
         let starts = [];
-        for (let i2 = 0; i2 < regexps.length; i2++) {
+        for (let i = 0; i < regexps.length; i++) {
           c3.lbOffset = c3.prog.numLb;
-          const f3 = c3.compile(regexps[i2]);
+          const f3 = c3.compile(regexps[i]);
           const m2 = c3.newInst(Inst.MATCH);
-          c3.prog.getInst(m2.i).arg = i2;
+          c3.prog.getInst(m2.i).arg = i;
           c3.prog.patch(f3.out, m2.i);
           starts.push(f3.i);
         }
         let start = starts[0];
-        for (let i2 = 1; i2 < starts.length; i2++) {
+        for (let i = 1; i < starts.length; i++) {
           const f3 = c3.newInst(Inst.ALT);
           const inst = c3.prog.getInst(f3.i);
           inst.out = start;
-          inst.arg = starts[i2];
+          inst.arg = starts[i];
           start = f3.i;
         }
         c3.prog.start = start;
@@ -6731,21 +6731,21 @@ var require_build = __commonJS({
         if (f1.i === 0) return f22;
         if (f22.i === 0) return f1;
         const f3 = this.newInst(Inst.ALT);
-        const i2 = this.prog.getInst(f3.i);
-        i2.out = f1.i;
-        i2.arg = f22.i;
+        const i = this.prog.getInst(f3.i);
+        i.out = f1.i;
+        i.arg = f22.i;
         f3.out = this.prog.append(f1.out, f22.out);
         f3.nullable = f1.nullable || f22.nullable;
         return f3;
       }
       loop(f1, nongreedy) {
         const f3 = this.newInst(Inst.ALT);
-        const i2 = this.prog.getInst(f3.i);
+        const i = this.prog.getInst(f3.i);
         if (nongreedy) {
-          i2.arg = f1.i;
+          i.arg = f1.i;
           f3.out = new PatchList(f3.i << 1, f3.i << 1);
         } else {
-          i2.out = f1.i;
+          i.out = f1.i;
           f3.out = new PatchList(f3.i << 1 | 1, f3.i << 1 | 1);
         }
         this.prog.patch(f1.out, f3.i);
@@ -6754,12 +6754,12 @@ var require_build = __commonJS({
       quest(f1, nongreedy) {
         if (f1.i === 0) return this.nop();
         const f3 = this.newInst(Inst.ALT);
-        const i2 = this.prog.getInst(f3.i);
+        const i = this.prog.getInst(f3.i);
         if (nongreedy) {
-          i2.arg = f1.i;
+          i.arg = f1.i;
           f3.out = new PatchList(f3.i << 1, f3.i << 1);
         } else {
-          i2.out = f1.i;
+          i.out = f1.i;
           f3.out = new PatchList(f3.i << 1 | 1, f3.i << 1 | 1);
         }
         f3.out = this.prog.append(f3.out, f1.out);
@@ -6783,15 +6783,15 @@ var require_build = __commonJS({
       rune(runes, flags) {
         const f3 = this.newInst(Inst.RUNE);
         f3.nullable = false;
-        const i2 = this.prog.getInst(f3.i);
-        i2.runes = runes;
+        const i = this.prog.getInst(f3.i);
+        i.runes = runes;
         flags &= RE2Flags.FOLD_CASE;
         if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;
-        i2.arg = flags;
+        i.arg = flags;
         f3.out = new PatchList(f3.i << 1, f3.i << 1);
-        if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i2.op = Inst.RUNE1;
-        else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i2.op = Inst.RUNE_ANY;
-        else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i2.op = Inst.RUNE_ANY_NOT_NL;
+        if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i.op = Inst.RUNE1;
+        else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY;
+        else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY_NOT_NL;
         return f3;
       }
       lookBehind(a, parsedLb) {
@@ -6913,7 +6913,7 @@ var require_build = __commonJS({
       static WALKER = {
         leaf: (re4) => Simplify2.leaf(re4),
         enter: (re4) => Simplify2.enter(re4),
-        child: (re4, state, result, i2) => Simplify2.child(re4, state, result, i2),
+        child: (re4, state, result, i) => Simplify2.child(re4, state, result, i),
         leave: (re4, state) => Simplify2.leave(re4, state)
       };
       static leaf(re4) {
@@ -6947,12 +6947,12 @@ var require_build = __commonJS({
             return { result: re4 };
         }
       }
-      static child(re4, state, nsub, i2) {
+      static child(re4, state, nsub, i) {
         if (state.subs === void 0) {
           state.sub = nsub;
           return;
         }
-        if (nsub !== re4.subs[i2]) state.changed = true;
+        if (nsub !== re4.subs[i]) state.changed = true;
         if (re4.op === Regexp.Op.CONCAT) {
           if (nsub.op === Regexp.Op.NO_MATCH) {
             state.result = new Regexp(Regexp.Op.NO_MATCH);
@@ -7021,7 +7021,7 @@ var require_build = __commonJS({
           if (re4.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re4.flags, sub, null);
           if (re4.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re4.flags, sub, null);
           const subs = [];
-          for (let i2 = 0; i2 < re4.min - 1; i2++) subs.push(sub);
+          for (let i = 0; i < re4.min - 1; i++) subs.push(sub);
           subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re4.flags, sub, null));
           return Simplify2.concat(subs);
         }
@@ -7029,11 +7029,11 @@ var require_build = __commonJS({
         let prefixSubs = null;
         if (re4.min > 0) {
           prefixSubs = [];
-          for (let i2 = 0; i2 < re4.min; i2++) prefixSubs.push(sub);
+          for (let i = 0; i < re4.min; i++) prefixSubs.push(sub);
         }
         if (re4.max > re4.min) {
           let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re4.flags, sub, null);
-          for (let i2 = re4.min + 1; i2 < re4.max; i2++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re4.flags, Simplify2.concat([sub, suffix]), null);
+          for (let i = re4.min + 1; i < re4.max; i++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re4.flags, Simplify2.concat([sub, suffix]), null);
           if (prefixSubs === null) return suffix;
           prefixSubs.push(suffix);
         }
@@ -7042,8 +7042,8 @@ var require_build = __commonJS({
       }
       static concat(subs) {
         const newSubs = [];
-        for (let i2 = 0; i2 < subs.length; i2++) {
-          const sub = subs[i2];
+        for (let i = 0; i < subs.length; i++) {
+          const sub = subs[i];
           if (sub.op === Regexp.Op.NO_MATCH) return new Regexp(Regexp.Op.NO_MATCH);
           if (sub.op === Regexp.Op.EMPTY_MATCH) continue;
           if (sub.op === Regexp.Op.CONCAT) {
@@ -7204,10 +7204,10 @@ var require_build = __commonJS({
     var CharClass = class CharClass2 {
       static charClassToString(r2, len) {
         let result = "[";
-        for (let i2 = 0; i2 < len; i2 += 2) {
-          if (i2 > 0) result += " ";
-          const lo = r2[i2];
-          const hi = r2[i2 + 1];
+        for (let i = 0; i < len; i += 2) {
+          if (i > 0) result += " ";
+          const lo = r2[i];
+          const hi = r2[i + 1];
           if (lo === hi) result += `0x${lo.toString(16)}`;
           else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
         }
@@ -7217,12 +7217,12 @@ var require_build = __commonJS({
       static sortRanges(array, len) {
         const n = len >> 1;
         const order = new Array(n);
-        for (let i2 = 0; i2 < n; i2++) order[i2] = i2;
+        for (let i = 0; i < n; i++) order[i] = i;
         order.sort((a, b3) => array[2 * a] - array[2 * b3] || array[2 * b3 + 1] - array[2 * a + 1]);
         const sorted = array.slice(0, len);
-        for (let i2 = 0; i2 < n; i2++) {
-          array[2 * i2] = sorted[2 * order[i2]];
-          array[2 * i2 + 1] = sorted[2 * order[i2] + 1];
+        for (let i = 0; i < n; i++) {
+          array[2 * i] = sorted[2 * order[i]];
+          array[2 * i + 1] = sorted[2 * order[i] + 1];
         }
       }
       /**
@@ -7247,9 +7247,9 @@ var require_build = __commonJS({
         if (this.len < 4) return this;
         CharClass2.sortRanges(this.r, this.len);
         let w2 = 2;
-        for (let i2 = 2; i2 < this.len; i2 += 2) {
-          const lo = this.r[i2];
-          const hi = this.r[i2 + 1];
+        for (let i = 2; i < this.len; i += 2) {
+          const lo = this.r[i];
+          const hi = this.r[i + 1];
           if (lo <= this.r[w2 - 1] + 1) {
             if (hi > this.r[w2 - 1]) this.r[w2 - 1] = hi;
             continue;
@@ -7261,17 +7261,17 @@ var require_build = __commonJS({
         this.len = w2;
         return this;
       }
-      appendLiteral(x4, flags) {
-        return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x4, x4) : this.appendRange(x4, x4);
+      appendLiteral(x3, flags) {
+        return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x3, x3) : this.appendRange(x3, x3);
       }
       appendRange(lo, hi) {
         if (this.len > 0) {
-          for (let i2 = 2; i2 <= 4; i2 += 2) if (this.len >= i2) {
-            const rlo = this.r[this.len - i2];
-            const rhi = this.r[this.len - i2 + 1];
+          for (let i = 2; i <= 4; i += 2) if (this.len >= i) {
+            const rlo = this.r[this.len - i];
+            const rhi = this.r[this.len - i + 1];
             if (lo <= rhi + 1 && rlo <= hi + 1) {
-              if (lo < rlo) this.r[this.len - i2] = lo;
-              if (hi > rhi) this.r[this.len - i2 + 1] = hi;
+              if (lo < rlo) this.r[this.len - i] = lo;
+              if (hi > rhi) this.r[this.len - i + 1] = hi;
               return this;
             }
           }
@@ -7297,19 +7297,19 @@ var require_build = __commonJS({
         }
         return this;
       }
-      appendClass(x4) {
-        for (let i2 = 0; i2 < x4.length; i2 += 2) this.appendRange(x4[i2], x4[i2 + 1]);
+      appendClass(x3) {
+        for (let i = 0; i < x3.length; i += 2) this.appendRange(x3[i], x3[i + 1]);
         return this;
       }
-      appendFoldedClass(x4) {
-        for (let i2 = 0; i2 < x4.length; i2 += 2) this.appendFoldedRange(x4[i2], x4[i2 + 1]);
+      appendFoldedClass(x3) {
+        for (let i = 0; i < x3.length; i += 2) this.appendFoldedRange(x3[i], x3[i + 1]);
         return this;
       }
-      appendNegatedClass(x4) {
+      appendNegatedClass(x3) {
         let nextLo = 0;
-        for (let i2 = 0; i2 < x4.length; i2 += 2) {
-          const lo = x4[i2];
-          const hi = x4[i2 + 1];
+        for (let i = 0; i < x3.length; i += 2) {
+          const lo = x3[i];
+          const hi = x3[i + 1];
           if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
           nextLo = hi + 1;
         }
@@ -7317,10 +7317,10 @@ var require_build = __commonJS({
         return this;
       }
       appendTable(table2) {
-        for (let i2 = 0; i2 < table2.length; ++i2) {
-          const lo = table2.getLo(i2);
-          const hi = table2.getHi(i2);
-          const stride = table2.getStride(i2);
+        for (let i = 0; i < table2.length; ++i) {
+          const lo = table2.getLo(i);
+          const hi = table2.getHi(i);
+          const stride = table2.getStride(i);
           if (stride === 1) {
             this.appendRange(lo, hi);
             continue;
@@ -7331,10 +7331,10 @@ var require_build = __commonJS({
       }
       appendNegatedTable(table2) {
         let nextLo = 0;
-        for (let i2 = 0; i2 < table2.length; ++i2) {
-          const lo = table2.getLo(i2);
-          const hi = table2.getHi(i2);
-          const stride = table2.getStride(i2);
+        for (let i = 0; i < table2.length; ++i) {
+          const lo = table2.getLo(i);
+          const hi = table2.getHi(i);
+          const stride = table2.getStride(i);
           if (stride === 1) {
             if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
             nextLo = hi + 1;
@@ -7354,9 +7354,9 @@ var require_build = __commonJS({
       negateClass() {
         let nextLo = 0;
         let w2 = 0;
-        for (let i2 = 0; i2 < this.len; i2 += 2) {
-          const lo = this.r[i2];
-          const hi = this.r[i2 + 1];
+        for (let i = 0; i < this.len; i += 2) {
+          const lo = this.r[i];
+          const hi = this.r[i + 1];
           if (nextLo <= lo - 1) {
             this.r[w2] = nextLo;
             this.r[w2 + 1] = lo - 1;
@@ -7371,8 +7371,8 @@ var require_build = __commonJS({
         }
         return this;
       }
-      appendClassWithSign(x4, sign) {
-        return sign < 0 ? this.appendNegatedClass(x4) : this.appendClass(x4);
+      appendClassWithSign(x3, sign) {
+        return sign < 0 ? this.appendNegatedClass(x3) : this.appendClass(x3);
       }
       appendGroup(g2, foldCase) {
         let cls = g2.cls;
@@ -7535,23 +7535,23 @@ var require_build = __commonJS({
         const min2 = Parser3.parseInt(t2);
         if (min2 === -1) return -1;
         if (!t2.more()) return -1;
-        let max3;
-        if (!t2.lookingAt(",")) max3 = min2;
+        let max2;
+        if (!t2.lookingAt(",")) max2 = min2;
         else {
           t2.skip(1);
           if (!t2.more()) return -1;
-          if (t2.lookingAt("}")) max3 = -1;
-          else if ((max3 = Parser3.parseInt(t2)) === -1) return -1;
+          if (t2.lookingAt("}")) max2 = -1;
+          else if ((max2 = Parser3.parseInt(t2)) === -1) return -1;
         }
         if (!t2.more() || !t2.lookingAt("}")) return -1;
         t2.skip(1);
-        if (min2 < 0 || min2 > 1e3 || max3 === -2 || max3 > 1e3 || max3 >= 0 && min2 > max3) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t2.from(start));
-        return min2 << 16 | max3 & Unicode.MAX_BMP;
+        if (min2 < 0 || min2 > 1e3 || max2 === -2 || max2 > 1e3 || max2 >= 0 && min2 > max2) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t2.from(start));
+        return min2 << 16 | max2 & Unicode.MAX_BMP;
       }
       static isValidCaptureName(name) {
         if (name.length === 0) return false;
-        for (let i2 = 0; i2 < name.length; i2++) {
-          const c3 = name.codePointAt(i2);
+        for (let i = 0; i < name.length; i++) {
+          const c3 = name.codePointAt(i);
           if (c3 !== Codepoint.CODES["_"] && !Utils.isalnum(c3)) return false;
         }
         return true;
@@ -7572,7 +7572,7 @@ var require_build = __commonJS({
           case Regexp.Op.LITERAL:
             return re4.runes.length === 1 && re4.runes[0] === r2;
           case Regexp.Op.CHAR_CLASS:
-            for (let i2 = 0; i2 < re4.runes.length; i2 += 2) if (re4.runes[i2] <= r2 && r2 <= re4.runes[i2 + 1]) return true;
+            for (let i = 0; i < re4.runes.length; i += 2) if (re4.runes[i] <= r2 && r2 <= re4.runes[i + 1]) return true;
             return false;
           case Regexp.Op.ANY_CHAR_NOT_NL:
             return r2 !== Codepoint.CODES["\n"];
@@ -7617,7 +7617,7 @@ var require_build = __commonJS({
             if (!t2.more() || t2.peek() < Codepoint.CODES["0"] || t2.peek() > Codepoint.CODES["7"]) break;
           case Codepoint.CODES["0"]: {
             let r2 = c3 - Codepoint.CODES["0"];
-            for (let i2 = 1; i2 < 3; i2++) {
+            for (let i = 1; i < 3; i++) {
               if (!t2.more() || t2.peek() < Codepoint.CODES["0"] || t2.peek() > Codepoint.CODES["7"]) break;
               r2 = r2 * 8 + t2.peek() - Codepoint.CODES["0"];
               t2.skip(1);
@@ -7643,12 +7643,12 @@ var require_build = __commonJS({
               if (nhex === 0) break bigswitch;
               return r2;
             }
-            const x4 = Utils.unhex(c3);
+            const x3 = Utils.unhex(c3);
             if (!t2.more()) break;
             c3 = t2.pop();
             const y2 = Utils.unhex(c3);
-            if (x4 < 0 || y2 < 0) break;
-            return x4 * 16 + y2;
+            if (x3 < 0 || y2 < 0) break;
+            return x3 * 16 + y2;
           }
           case Codepoint.CODES["a"]:
             return Codepoint.CODES["\x07"];
@@ -7800,9 +7800,9 @@ var require_build = __commonJS({
       }
       popToPseudo() {
         const n = this.stack.length;
-        let i2 = n;
-        while (i2 > 0 && !Regexp.isPseudoOp(this.stack[i2 - 1].op)) i2--;
-        return this.stack.splice(i2, n - i2);
+        let i = n;
+        while (i > 0 && !Regexp.isPseudoOp(this.stack[i - 1].op)) i--;
+        return this.stack.splice(i, n - i);
       }
       push(re4) {
         this.numRunes += re4.runes.length;
@@ -7828,7 +7828,7 @@ var require_build = __commonJS({
         const re22 = this.stack[n - 2];
         if (re1.op !== Regexp.Op.LITERAL || re22.op !== Regexp.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re22.flags & RE2Flags.FOLD_CASE)) return false;
         if (!Array.isArray(re22.runes)) re22.runes = Array.from(re22.runes);
-        for (let i2 = 0; i2 < re1.runes.length; i2++) re22.runes.push(re1.runes[i2]);
+        for (let i = 0; i < re1.runes.length; i++) re22.runes.push(re1.runes[i]);
         if (r2 >= 0) {
           re1.runes = [r2];
           re1.flags = flags;
@@ -7853,7 +7853,7 @@ var require_build = __commonJS({
         re4.flags = this.flags;
         return this.push(re4);
       }
-      repeat(op, min2, max3, beforePos, t2, lastRepeatPos) {
+      repeat(op, min2, max2, beforePos, t2, lastRepeatPos) {
         let flags = this.flags;
         if ((flags & RE2Flags.PERL_X) !== 0) {
           if (t2.more() && t2.lookingAt("?")) {
@@ -7868,12 +7868,12 @@ var require_build = __commonJS({
         if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_REPEAT_ARGUMENT, t2.from(beforePos));
         const re4 = this.newRegexp(op);
         re4.min = min2;
-        re4.max = max3;
+        re4.max = max2;
         re4.flags = flags;
         re4.subs = [sub];
         this.stack[n - 1] = re4;
         this.checkLimits(re4);
-        if (op === Regexp.Op.REPEAT && (min2 >= 2 || max3 >= 2) && !this.repeatIsValid(re4, 1e3)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t2.from(beforePos));
+        if (op === Regexp.Op.REPEAT && (min2 >= 2 || max2 >= 2) && !this.repeatIsValid(re4, 1e3)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t2.from(beforePos));
       }
       repeatIsValid(re4, n) {
         if (re4.op === Regexp.Op.REPEAT) {
@@ -7915,11 +7915,11 @@ var require_build = __commonJS({
         let len = 0;
         for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
         let newsubs = new Array(len).fill(null);
-        let i2 = 0;
+        let i = 0;
         for (let sub of subs) if (sub.op === op) {
-          for (let j3 = 0; j3 < sub.subs.length; j3++) newsubs[i2++] = sub.subs[j3];
+          for (let j3 = 0; j3 < sub.subs.length; j3++) newsubs[i++] = sub.subs[j3];
           this.reuse(sub);
-        } else newsubs[i2++] = sub;
+        } else newsubs[i++] = sub;
         let re4 = this.newRegexp(op);
         re4.subs = newsubs;
         if (op === Regexp.Op.ALTERNATE) {
@@ -7941,12 +7941,12 @@ var require_build = __commonJS({
         let strlen = 0;
         let strflags = 0;
         let start = 0;
-        for (let i2 = 0; i2 <= lensub; i2++) {
+        for (let i = 0; i <= lensub; i++) {
           let istr = null;
           let istrlen = 0;
           let iflags = 0;
-          if (i2 < lensub) {
-            let re4 = array[s + i2];
+          if (i < lensub) {
+            let re4 = array[s + i];
             if (re4.op === Regexp.Op.CONCAT && re4.subs.length > 0) re4 = re4.subs[0];
             if (re4.op === Regexp.Op.LITERAL) {
               istr = re4.runes;
@@ -7962,22 +7962,22 @@ var require_build = __commonJS({
               }
             }
           }
-          if (i2 === start) {
-          } else if (i2 === start + 1) array[lenout++] = array[s + start];
+          if (i === start) {
+          } else if (i === start + 1) array[lenout++] = array[s + start];
           else {
             const prefix = this.newRegexp(Regexp.Op.LITERAL);
             prefix.flags = strflags;
             prefix.runes = str2.slice(0, strlen);
-            for (let j3 = start; j3 < i2; j3++) {
+            for (let j3 = start; j3 < i; j3++) {
               array[s + j3] = this.removeLeadingString(array[s + j3], strlen);
               this.checkLimits(array[s + j3]);
             }
-            const suffix = this.collapse(array.slice(s + start, s + i2), Regexp.Op.ALTERNATE);
+            const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
             const re4 = this.newRegexp(Regexp.Op.CONCAT);
             re4.subs = [prefix, suffix];
             array[lenout++] = re4;
           }
-          start = i2;
+          start = i;
           str2 = istr;
           strlen = istrlen;
           strflags = iflags;
@@ -7987,64 +7987,64 @@ var require_build = __commonJS({
         start = 0;
         lenout = 0;
         let first = null;
-        for (let i2 = 0; i2 <= lensub; i2++) {
+        for (let i = 0; i <= lensub; i++) {
           let ifirst = null;
-          if (i2 < lensub) {
-            ifirst = Parser3.leadingRegexp(array[s + i2]);
+          if (i < lensub) {
+            ifirst = Parser3.leadingRegexp(array[s + i]);
             if (first !== null && first.equals(ifirst) && (Parser3.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser3.isCharClass(first.subs[0]))) continue;
           }
-          if (i2 === start) {
-          } else if (i2 === start + 1) array[lenout++] = array[s + start];
+          if (i === start) {
+          } else if (i === start + 1) array[lenout++] = array[s + start];
           else {
             const prefix = first;
-            for (let j3 = start; j3 < i2; j3++) {
+            for (let j3 = start; j3 < i; j3++) {
               const reuse = j3 !== start;
               array[s + j3] = this.removeLeadingRegexp(array[s + j3], reuse);
               this.checkLimits(array[s + j3]);
             }
-            const suffix = this.collapse(array.slice(s + start, s + i2), Regexp.Op.ALTERNATE);
+            const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
             const re4 = this.newRegexp(Regexp.Op.CONCAT);
             re4.subs = [prefix, suffix];
             array[lenout++] = re4;
           }
-          start = i2;
+          start = i;
           first = ifirst;
         }
         lensub = lenout;
         s = 0;
         start = 0;
         lenout = 0;
-        for (let i2 = 0; i2 <= lensub; i2++) {
-          if (i2 < lensub && Parser3.isCharClass(array[s + i2])) continue;
-          if (i2 === start) {
-          } else if (i2 === start + 1) array[lenout++] = array[s + start];
+        for (let i = 0; i <= lensub; i++) {
+          if (i < lensub && Parser3.isCharClass(array[s + i])) continue;
+          if (i === start) {
+          } else if (i === start + 1) array[lenout++] = array[s + start];
           else {
-            let max3 = start;
-            for (let j3 = start + 1; j3 < i2; j3++) {
-              const subMax = array[s + max3];
+            let max2 = start;
+            for (let j3 = start + 1; j3 < i; j3++) {
+              const subMax = array[s + max2];
               const subJ = array[s + j3];
-              if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max3 = j3;
+              if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max2 = j3;
             }
             const tmp = array[s + start];
-            array[s + start] = array[s + max3];
-            array[s + max3] = tmp;
-            for (let j3 = start + 1; j3 < i2; j3++) {
+            array[s + start] = array[s + max2];
+            array[s + max2] = tmp;
+            for (let j3 = start + 1; j3 < i; j3++) {
               Parser3.mergeCharClass(array[s + start], array[s + j3]);
               this.reuse(array[s + j3]);
             }
             this.cleanAlt(array[s + start]);
             array[lenout++] = array[s + start];
           }
-          if (i2 < lensub) array[lenout++] = array[s + i2];
-          start = i2 + 1;
+          if (i < lensub) array[lenout++] = array[s + i];
+          start = i + 1;
         }
         lensub = lenout;
         s = 0;
         start = 0;
         lenout = 0;
-        for (let i2 = 0; i2 < lensub; ++i2) {
-          if (i2 + 1 < lensub && array[s + i2].op === Regexp.Op.EMPTY_MATCH && array[s + i2 + 1].op === Regexp.Op.EMPTY_MATCH) continue;
-          array[lenout++] = array[s + i2];
+        for (let i = 0; i < lensub; ++i) {
+          if (i + 1 < lensub && array[s + i].op === Regexp.Op.EMPTY_MATCH && array[s + i + 1].op === Regexp.Op.EMPTY_MATCH) continue;
+          array[lenout++] = array[s + i];
         }
         lensub = lenout;
         s = 0;
@@ -8105,7 +8105,7 @@ var require_build = __commonJS({
         if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser3.literalRegexp(this.wholeRegexp, this.flags);
         let lastRepeatPos = -1;
         let min2 = -1;
-        let max3 = -1;
+        let max2 = -1;
         const t2 = new StringIterator(this.wholeRegexp);
         while (t2.more()) {
           let repeatPos = -1;
@@ -8171,7 +8171,7 @@ var require_build = __commonJS({
                 case Codepoint.CODES["?"]:
                   op = Regexp.Op.QUEST;
               }
-              this.repeat(op, min2, max3, repeatPos, t2, lastRepeatPos);
+              this.repeat(op, min2, max2, repeatPos, t2, lastRepeatPos);
               break;
             }
             case Codepoint.CODES["{"]: {
@@ -8184,8 +8184,8 @@ var require_build = __commonJS({
               }
               repeatPos = before;
               min2 = minMax >> 16;
-              max3 = (minMax & Unicode.MAX_BMP) << 16 >> 16;
-              this.repeat(Regexp.Op.REPEAT, min2, max3, repeatPos, t2, lastRepeatPos);
+              max2 = (minMax & Unicode.MAX_BMP) << 16 >> 16;
+              this.repeat(Regexp.Op.REPEAT, min2, max2, repeatPos, t2, lastRepeatPos);
               break;
             }
             case Codepoint.CODES["\\"]: {
@@ -8205,9 +8205,9 @@ var require_build = __commonJS({
                   throw new RE2JSSyntaxException(Parser3.ERR_INVALID_ESCAPE, "\\C");
                 case Codepoint.CODES["Q"]: {
                   let lit = t2.rest();
-                  const i2 = lit.indexOf("\\E");
-                  if (i2 >= 0) {
-                    lit = lit.substring(0, i2);
+                  const i = lit.indexOf("\\E");
+                  if (i >= 0) {
+                    lit = lit.substring(0, i);
                     t2.skipString(lit);
                     t2.skipString("\\E");
                   } else t2.skipString(lit);
@@ -8401,9 +8401,9 @@ var require_build = __commonJS({
       }
       parseNamedClass(t2, cc) {
         const cls = t2.rest();
-        const i2 = cls.indexOf(":]");
-        if (i2 < 0) return false;
-        const name = cls.substring(0, i2 + 2);
+        const i = cls.indexOf(":]");
+        if (i < 0) return false;
+        const name = cls.substring(0, i + 2);
         t2.skipString(name);
         const g2 = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
         if (g2 === null) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, name);
@@ -8763,7 +8763,7 @@ var require_build = __commonJS({
         let n = (1 + this.numSubexp) * 2;
         if (a.length < n) {
           let a2 = new Array(n).fill(-1);
-          for (let i2 = 0; i2 < a.length; i2++) a2[i2] = a[i2];
+          for (let i = 0; i < a.length; i++) a2[i] = a[i];
           a = a2;
         }
         return a;
@@ -8773,10 +8773,10 @@ var require_build = __commonJS({
         const end = input2.endPos();
         if (n < 0) n = end + 1;
         let pos = 0;
-        let i2 = 0;
+        let i = 0;
         let prevMatchEnd = -1;
         const lbState = this.createLookbehindState();
-        while (i2 < n && pos <= end) {
+        while (i < n && pos <= end) {
           const matches = this.executeEngine(input2, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
           if (matches === null || matches.length === 0) break;
           let accept = true;
@@ -8789,7 +8789,7 @@ var require_build = __commonJS({
           prevMatchEnd = matches[1];
           if (accept) {
             result.push(deliverFun(this.pad(matches)));
-            i2++;
+            i++;
           }
         }
         return result;
@@ -8850,7 +8850,7 @@ var require_build = __commonJS({
         const a = this.executeEngine(MachineInput.fromUTF8(b3), 0, RE2Flags.UNANCHORED, this.prog.numCap);
         if (a === null) return null;
         const ret = new Array(1 + this.numSubexp).fill(null);
-        for (let i2 = 0; i2 < ret.length; i2++) if (2 * i2 < a.length && a[2 * i2] >= 0) ret[i2] = b3.slice(a[2 * i2], a[2 * i2 + 1]);
+        for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = b3.slice(a[2 * i], a[2 * i + 1]);
         return ret;
       }
       /**
@@ -8874,7 +8874,7 @@ var require_build = __commonJS({
         const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap);
         if (a === null) return null;
         const ret = new Array(1 + this.numSubexp).fill(null);
-        for (let i2 = 0; i2 < ret.length; i2++) if (2 * i2 < a.length && a[2 * i2] >= 0) ret[i2] = s.substring(a[2 * i2], a[2 * i2 + 1]);
+        for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = s.substring(a[2 * i], a[2 * i + 1]);
         return ret;
       }
       /**
@@ -9103,38 +9103,38 @@ var require_build = __commonJS({
           changed = true;
         }
         let inCharClass = false;
-        let i2 = 0;
-        while (i2 < size) {
-          let ch = data[i2];
+        let i = 0;
+        while (i < size) {
+          let ch = data[i];
           if (ch === "\\") {
-            if (i2 + 1 < size) {
-              ch = data[i2 + 1];
+            if (i + 1 < size) {
+              ch = data[i + 1];
               switch (ch) {
                 case "\\":
                   result += "\\\\";
-                  i2 += 2;
+                  i += 2;
                   continue;
                 case "c":
-                  if (i2 + 2 < size) {
-                    let code18 = data[i2 + 2].charCodeAt(0);
+                  if (i + 2 < size) {
+                    let code18 = data[i + 2].charCodeAt(0);
                     if (code18 >= 65 && code18 <= 90 || code18 >= 97 && code18 <= 122) {
                       let val = code18 % 32;
                       result += "\\x";
                       result += (val >> 4).toString(16).toUpperCase();
                       result += (val & 15).toString(16).toUpperCase();
-                      i2 += 3;
+                      i += 3;
                       changed = true;
                       continue;
                     }
                   }
                   result += "c";
-                  i2 += 2;
+                  i += 2;
                   changed = true;
                   continue;
                 case "u":
-                  if (i2 + 2 < size) {
-                    if (data[i2 + 2] === "{") {
-                      let j3 = i2 + 3;
+                  if (i + 2 < size) {
+                    if (data[i + 2] === "{") {
+                      let j3 = i + 3;
                       let hasHex = false;
                       let closed = false;
                       while (j3 < size) {
@@ -9149,32 +9149,32 @@ var require_build = __commonJS({
                       }
                       if (closed && hasHex) {
                         result += "\\x";
-                        i2 += 2;
+                        i += 2;
                         changed = true;
                         continue;
                       }
-                    } else if (i2 + 5 < size) {
+                    } else if (i + 5 < size) {
                       let isHex4 = true;
-                      for (let j3 = 0; j3 < 4; j3++) if (!TranslateRegExpString2.isHexadecimal(data[i2 + 2 + j3])) {
+                      for (let j3 = 0; j3 < 4; j3++) if (!TranslateRegExpString2.isHexadecimal(data[i + 2 + j3])) {
                         isHex4 = false;
                         break;
                       }
                       if (isHex4) {
-                        result += "\\x{" + data.substring(i2 + 2, i2 + 6) + "}";
-                        i2 += 6;
+                        result += "\\x{" + data.substring(i + 2, i + 6) + "}";
+                        i += 6;
                         changed = true;
                         continue;
                       }
                     }
                   }
                   result += "u";
-                  i2 += 2;
+                  i += 2;
                   changed = true;
                   continue;
                 case "x": {
                   let isValidHex = false;
-                  if (i2 + 2 < size && data[i2 + 2] === "{") {
-                    let j3 = i2 + 3;
+                  if (i + 2 < size && data[i + 2] === "{") {
+                    let j3 = i + 3;
                     let hasHex = false;
                     let closed = false;
                     while (j3 < size) {
@@ -9188,13 +9188,13 @@ var require_build = __commonJS({
                       j3++;
                     }
                     if (closed && hasHex) isValidHex = true;
-                  } else if (i2 + 3 < size && TranslateRegExpString2.isHexadecimal(data[i2 + 2]) && TranslateRegExpString2.isHexadecimal(data[i2 + 3])) isValidHex = true;
+                  } else if (i + 3 < size && TranslateRegExpString2.isHexadecimal(data[i + 2]) && TranslateRegExpString2.isHexadecimal(data[i + 3])) isValidHex = true;
                   if (isValidHex) {
                     result += "\\x";
-                    i2 += 2;
+                    i += 2;
                   } else {
                     result += "x";
-                    i2 += 2;
+                    i += 2;
                     changed = true;
                   }
                   continue;
@@ -9228,20 +9228,20 @@ var require_build = __commonJS({
                 case "6":
                 case "7":
                   result += "\\" + ch;
-                  i2 += 2;
+                  i += 2;
                   continue;
                 default: {
-                  let cp2 = data.codePointAt(i2 + 1);
+                  let cp2 = data.codePointAt(i + 1);
                   if (cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122) {
                     let symSize2 = Utils.charCount(cp2);
-                    result += data.substring(i2 + 1, i2 + 1 + symSize2);
-                    i2 += symSize2 + 1;
+                    result += data.substring(i + 1, i + 1 + symSize2);
+                    i += symSize2 + 1;
                     changed = true;
                   } else {
                     result += "\\";
                     let symSize2 = Utils.charCount(cp2);
-                    result += data.substring(i2 + 1, i2 + 1 + symSize2);
-                    i2 += symSize2 + 1;
+                    result += data.substring(i + 1, i + 1 + symSize2);
+                    i += symSize2 + 1;
                   }
                   continue;
                 }
@@ -9249,36 +9249,36 @@ var require_build = __commonJS({
             }
           } else if (ch === "/") {
             result += "\\/";
-            i2 += 1;
+            i += 1;
             changed = true;
             continue;
           } else if (ch === "[") {
-            if (!inCharClass && data[i2 + 1] === "]") {
+            if (!inCharClass && data[i + 1] === "]") {
               result += "[^\\x00-\\x{10FFFF}]";
-              i2 += 2;
+              i += 2;
               changed = true;
               continue;
             }
-            if (!inCharClass && data[i2 + 1] === "^" && data[i2 + 2] === "]") {
+            if (!inCharClass && data[i + 1] === "^" && data[i + 2] === "]") {
               result += "[\\x00-\\x{10FFFF}]";
-              i2 += 3;
+              i += 3;
               changed = true;
               continue;
             }
             inCharClass = true;
           } else if (ch === "]") inCharClass = false;
-          else if (!inCharClass && ch === "(" && i2 + 2 < size && data[i2 + 1] === "?" && data[i2 + 2] === "<") {
-            if (i2 + 3 < size && !"=!>)".includes(data[i2 + 3])) {
+          else if (!inCharClass && ch === "(" && i + 2 < size && data[i + 1] === "?" && data[i + 2] === "<") {
+            if (i + 3 < size && !"=!>)".includes(data[i + 3])) {
               result += "(?P<";
-              i2 += 3;
+              i += 3;
               changed = true;
               continue;
             }
           }
-          let cp = data.codePointAt(i2);
+          let cp = data.codePointAt(i);
           let symSize = Utils.charCount(cp);
-          result += data.substring(i2, i2 + symSize);
-          i2 += symSize;
+          result += data.substring(i, i + symSize);
+          i += symSize;
         }
         const finalResult = changed ? result : data;
         if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
@@ -9656,8 +9656,8 @@ function hexValue(b3) {
 function hexRun(buf, at2, n) {
   if (at2 < 0 || at2 + n > buf.length) return -1;
   let v2 = 0;
-  for (let i2 = 0; i2 < n; i2++) {
-    const d2 = hexValue(buf[at2 + i2]);
+  for (let i = 0; i < n; i++) {
+    const d2 = hexValue(buf[at2 + i]);
     if (d2 < 0) return -1;
     v2 = v2 * 16 + d2;
   }
@@ -9682,9 +9682,9 @@ function escapeCode(buf, at2) {
   if (k2 !== 117) return -1;
   if (buf[at2 + 2] === 123) {
     let v3 = 0;
-    let i2 = at2 + 3;
-    for (; i2 < at2 + 9 && hexValue(buf[i2]) >= 0; i2++) v3 = v3 * 16 + hexValue(buf[i2]);
-    return i2 > at2 + 3 && buf[i2] === 125 && v3 <= 1114111 ? v3 * 16 + (i2 + 1 - at2) : -1;
+    let i = at2 + 3;
+    for (; i < at2 + 9 && hexValue(buf[i]) >= 0; i++) v3 = v3 * 16 + hexValue(buf[i]);
+    return i > at2 + 3 && buf[i] === 125 && v3 <= 1114111 ? v3 * 16 + (i + 1 - at2) : -1;
   }
   const v2 = hexRun(buf, at2 + 2, 4);
   return v2 < 0 ? -1 : v2 * 16 + 6;
@@ -9702,16 +9702,16 @@ function charBefore(buf, at2) {
   }
   return at2 > 0 ? buf[at2 - 1] : -1;
 }
-function unescape(buf, from, to2, max3 = Infinity) {
+function unescape(buf, from, to2, max2 = Infinity) {
   const out = Buffer.allocUnsafe(to2 - from);
   const offsets = new Int32Array(to2 - from + 1);
-  const n = decodeInto(buf, from, to2, max3, out, offsets);
+  const n = decodeInto(buf, from, to2, max2, out, offsets);
   return { text: out.toString("latin1", 0, n), offsets: offsets.subarray(0, n + 1) };
 }
-function decodeInto(buf, from, to2, max3, out, offsets) {
+function decodeInto(buf, from, to2, max2, out, offsets) {
   let n = 0;
   let p2 = from;
-  while (p2 < to2 && n < max3) {
+  while (p2 < to2 && n < max2) {
     const b3 = buf[p2];
     const e = b3 === 92 || b3 === 37 ? escapeCode(buf, p2) : -1;
     if (offsets) offsets[n] = p2;
@@ -9730,12 +9730,12 @@ function isEscapedUnderscore(buf, at2) {
   const e = escapeCode(buf, at2);
   return e >= 0 && e >> 4 === 95 ? e & 15 : 0;
 }
-function unescapeBytes(buf, from, to2, max3 = Infinity) {
+function unescapeBytes(buf, from, to2, max2 = Infinity) {
   if (scratch.length < to2 - from) scratch = Buffer.allocUnsafe(2 * (to2 - from));
-  return scratch.subarray(0, decodeInto(buf, from, to2, max3, scratch));
+  return scratch.subarray(0, decodeInto(buf, from, to2, max2, scratch));
 }
-function unescapeText(buf, from, to2, max3 = Infinity) {
-  return unescapeBytes(buf, from, to2, max3).toString("latin1");
+function unescapeText(buf, from, to2, max2 = Infinity) {
+  return unescapeBytes(buf, from, to2, max2).toString("latin1");
 }
 var scratch;
 var init_escapes = __esm({
@@ -9758,9 +9758,9 @@ function searcher(needle) {
   let pos = 0;
   if (needle.length >= 8) {
     const rank2 = (b3) => b3 === 95 ? 3 : score(b3);
-    for (let i2 = 1; i2 <= needle.length - 4; i2++) if (rank2(needle[i2]) < rank2(needle[pos])) pos = i2;
+    for (let i = 1; i <= needle.length - 4; i++) if (rank2(needle[i]) < rank2(needle[pos])) pos = i;
   } else {
-    for (let i2 = 1; i2 < needle.length; i2++) if (score(needle[i2]) < score(needle[pos])) pos = i2;
+    for (let i = 1; i < needle.length; i++) if (score(needle[i]) < score(needle[pos])) pos = i;
   }
   const anchor = needle.subarray(pos, Math.min(needle.length, pos + 4));
   if (pos === 0 && anchor.length === needle.length) return { needle, next: (buf, from) => buf.indexOf(needle, from) };
@@ -9778,22 +9778,22 @@ function searcher(needle) {
   };
 }
 function shareAnchors(needles) {
-  const left2 = new Set(needles.map((_3, i2) => i2));
+  const left2 = new Set(needles.map((_3, i) => i));
   const groups = [];
   while (left2.size) {
     const counts = /* @__PURE__ */ new Map();
-    for (const i2 of left2) {
-      const bytes2 = [...new Set(needles[i2].needle)];
+    for (const i of left2) {
+      const bytes2 = [...new Set(needles[i].needle)];
       const best = Math.min(...bytes2.map(score));
       for (const b3 of bytes2) if (score(b3) <= Math.max(best, 8)) counts.set(b3, (counts.get(b3) ?? 0) + 1);
     }
-    const [anchor] = [...counts].sort((x4, y2) => y2[1] - x4[1] || score(x4[0]) - score(y2[0]) || x4[0] - y2[0])[0];
+    const [anchor] = [...counts].sort((x3, y2) => y2[1] - x3[1] || score(x3[0]) - score(y2[0]) || x3[0] - y2[0])[0];
     const members = [];
-    for (const i2 of [...left2]) {
-      const at2 = needles[i2].needle.indexOf(anchor);
+    for (const i of [...left2]) {
+      const at2 = needles[i].needle.indexOf(anchor);
       if (at2 === -1) continue;
-      members.push({ needle: needles[i2].needle, at: at2, data: needles[i2].data });
-      left2.delete(i2);
+      members.push({ needle: needles[i].needle, at: at2, data: needles[i].data });
+      left2.delete(i);
     }
     groups.push({ anchor, members });
   }
@@ -9801,7 +9801,7 @@ function shareAnchors(needles) {
 }
 function occursAt(buf, at2, needle) {
   if (at2 < 0 || at2 + needle.length > buf.length) return false;
-  for (let i2 = 0; i2 < needle.length; i2++) if (buf[at2 + i2] !== needle[i2]) return false;
+  for (let i = 0; i < needle.length; i++) if (buf[at2 + i] !== needle[i]) return false;
   return true;
 }
 var COMMON;
@@ -9824,25 +9824,25 @@ function isWordByte(b3) {
 function isHex(b3) {
   return b3 !== void 0 && (b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 70 || b3 >= 97 && b3 <= 102);
 }
-function lineWrap(buf, i2, minLine, inRun) {
-  const len = buf[i2] === 10 ? 1 : buf[i2] === 13 && buf[i2 + 1] === 10 ? 2 : 0;
-  if (!len || i2 < minLine || i2 + len >= buf.length || !inRun(buf[i2 + len])) return 0;
-  for (let k2 = i2 - minLine; k2 < i2; k2++) if (!inRun(buf[k2])) return 0;
+function lineWrap(buf, i, minLine, inRun) {
+  const len = buf[i] === 10 ? 1 : buf[i] === 13 && buf[i + 1] === 10 ? 2 : 0;
+  if (!len || i < minLine || i + len >= buf.length || !inRun(buf[i + len])) return 0;
+  for (let k2 = i - minLine; k2 < i; k2++) if (!inRun(buf[k2])) return 0;
   return len;
 }
-function wrappedBreak(buf, i2) {
-  return lineWrap(buf, i2, WRAP_MIN_LINE, isBase64Byte);
+function wrappedBreak(buf, i) {
+  return lineWrap(buf, i, WRAP_MIN_LINE, isBase64Byte);
 }
 function groupStart(buf, at2, offset) {
-  let i2 = at2;
+  let i = at2;
   for (let n = 0; n < offset; n++) {
-    i2--;
-    if (i2 > 0 && buf[i2] === 10) {
-      const brk = buf[i2 - 1] === 13 ? i2 - 1 : i2;
-      if (wrappedBreak(buf, brk)) i2 = brk - 1;
+    i--;
+    if (i > 0 && buf[i] === 10) {
+      const brk = buf[i - 1] === 13 ? i - 1 : i;
+      if (wrappedBreak(buf, brk)) i = brk - 1;
     }
   }
-  return i2;
+  return i;
 }
 function splitNext(buf, a, needle, k2) {
   const before = buf[a - 1];
@@ -9857,8 +9857,8 @@ function straddled(buf, a, needle, k2) {
       const brk = start + s;
       if (start < 0 || brk + width + n - s > buf.length || wrappedBreak(buf, brk) !== width) continue;
       let ok = true;
-      for (let i2 = 0; i2 < s && ok; i2++) ok = buf[start + i2] === needle[i2];
-      for (let i2 = s; i2 < n && ok; i2++) ok = buf[brk + width + i2 - s] === needle[i2];
+      for (let i = 0; i < s && ok; i++) ok = buf[start + i] === needle[i];
+      for (let i = s; i < n && ok; i++) ok = buf[brk + width + i - s] === needle[i];
       if (ok) return { start, width };
     }
   }
@@ -9869,9 +9869,9 @@ function isStandardBase64(b3) {
 }
 function couldStartIn(c3, dec, o2) {
   const kb = c3.keywordBytes;
-  for (let i2 = 0; i2 < kb.length; i2++) {
-    if (o2 + i2 >= dec.length) return true;
-    if (dec[o2 + i2] !== kb[i2]) return false;
+  for (let i = 0; i < kb.length; i++) {
+    if (o2 + i >= dec.length) return true;
+    if (dec[o2 + i] !== kb[i]) return false;
   }
   const t2 = c3.bodyClass;
   if (!t2) return true;
@@ -9887,7 +9887,7 @@ function base64Plausible(buf, group, rules) {
 function decodedAhead(buf, group, chars) {
   const end = group + chars;
   if (end > buf.length) return void 0;
-  for (let i2 = group; i2 < end; i2++) if (!isStandardBase64(buf[i2])) return void 0;
+  for (let i = group; i < end; i++) if (!isStandardBase64(buf[i])) return void 0;
   return Buffer.from(buf.toString("latin1", group, end), "base64");
 }
 function widePlausible(buf, group, rules) {
@@ -9927,22 +9927,22 @@ function declaredLengths(buf, at2) {
   return one >= 16 && SHORT_STRING.has(buf[at2 - 2]) ? [one] : void 0;
 }
 function afterColourCode(get, m2) {
-  let i2 = m2 - 1;
-  for (let n = 0; n < 16; n++, i2--) {
-    const c3 = get(i2);
+  let i = m2 - 1;
+  for (let n = 0; n < 16; n++, i--) {
+    const c3 = get(i);
     if (c3 === void 0) return false;
     if (c3 === 91) break;
     if (!(c3 >= 48 && c3 <= 57 || c3 === 59)) return false;
   }
-  if (get(i2) !== 91) return false;
+  if (get(i) !== 91) return false;
   const endsWith = (s) => {
     for (let k2 = 0; k2 < s.length; k2++) {
-      const c3 = get(i2 - s.length + k2);
+      const c3 = get(i - s.length + k2);
       if (c3 === void 0 || String.fromCharCode(c3).toLowerCase() !== s[k2]) return false;
     }
     return true;
   };
-  return get(i2 - 1) === 27 || endsWith("\\u001b") || endsWith("\\x1b") || endsWith("\\033") || endsWith("\\e");
+  return get(i - 1) === 27 || endsWith("\\u001b") || endsWith("\\x1b") || endsWith("\\033") || endsWith("\\e");
 }
 function base64NeedleInfo(kw) {
   const out = [];
@@ -9954,13 +9954,13 @@ function base64NeedleInfo(kw) {
     let best = "";
     let bestAt = 0;
     let cur = "";
-    for (let i2 = 0; i2 < encs[0].length; i2++) {
-      const ch = encs[0][i2];
-      if (ch !== "=" && encs.every((e) => e[i2] === ch)) {
+    for (let i = 0; i < encs[0].length; i++) {
+      const ch = encs[0][i];
+      if (ch !== "=" && encs.every((e) => e[i] === ch)) {
         cur += ch;
         if (cur.length > best.length) {
           best = cur;
-          bestAt = i2 - cur.length + 1;
+          bestAt = i - cur.length + 1;
         }
       } else cur = "";
     }
@@ -9987,21 +9987,21 @@ function alternatives(pattern2, from) {
   const alts = [];
   let depth = 0;
   let start = from;
-  let i2 = from;
-  for (; i2 < pattern2.length; i2++) {
-    const ch = pattern2[i2];
-    if (ch === "\\") i2++;
+  let i = from;
+  for (; i < pattern2.length; i++) {
+    const ch = pattern2[i];
+    if (ch === "\\") i++;
     else if (ch === "[") {
-      for (i2++; i2 < pattern2.length && pattern2[i2] !== "]"; i2++) if (pattern2[i2] === "\\") i2++;
+      for (i++; i < pattern2.length && pattern2[i] !== "]"; i++) if (pattern2[i] === "\\") i++;
     } else if (ch === "(") depth++;
     else if (ch === ")" && depth-- === 0) break;
     else if (ch === "|" && depth === 0) {
-      alts.push(pattern2.slice(start, i2));
-      start = i2 + 1;
+      alts.push(pattern2.slice(start, i));
+      start = i + 1;
     }
   }
-  alts.push(pattern2.slice(start, i2));
-  return { alts, end: i2 };
+  alts.push(pattern2.slice(start, i));
+  return { alts, end: i };
 }
 function literalStarts(pattern2, keyword) {
   const rest = afterKeyword(pattern2, keyword);
@@ -10036,10 +10036,10 @@ function tokenAlphabet(pattern2, flags = "") {
     for (let c3 = 0; c3 < 256; c3++) if (re3.test(String.fromCharCode(c3))) out[c3] = 1;
   }
   const rest = pattern2.replace(/\[(?:\\.|[^\]\\])+\]/g, "").replace(/\{\d+(?:,\d*)?\}/g, "").replace(/\(\?:/g, "");
-  for (let i2 = 0; i2 < rest.length; i2++) {
-    let ch = rest[i2];
+  for (let i = 0; i < rest.length; i++) {
+    let ch = rest[i];
     if (ch === "\\") {
-      ch = rest[++i2] ?? "";
+      ch = rest[++i] ?? "";
       if (/[A-Za-z0-9]/.test(ch)) return out.fill(1);
     } else if ("()|?*+^$".includes(ch)) continue;
     else if (ch === ".") return out.fill(1);
@@ -10098,8 +10098,8 @@ function regionDecoder(buf, unit, perUnit, decode) {
     b3 = Math.min(buf.length, b3);
     const r2 = regions[a % unit];
     if (r2 && a >= r2.from) {
-      const i2 = size(a - r2.from);
-      if (i2 < r2.bytes.length && (b3 <= r2.to || r2.bytes.length < size(r2.to - r2.from))) return r2.bytes.subarray(i2, Math.min(r2.bytes.length, size(b3 - r2.from)));
+      const i = size(a - r2.from);
+      if (i < r2.bytes.length && (b3 <= r2.to || r2.bytes.length < size(r2.to - r2.from))) return r2.bytes.subarray(i, Math.min(r2.bytes.length, size(b3 - r2.from)));
     }
     let end = Math.min(buf.length, Math.max(b3, a + 2 * (b3 - a)));
     end -= (end - a) % unit;
@@ -10110,9 +10110,9 @@ function regionDecoder(buf, unit, perUnit, decode) {
 }
 function hexAt(buf, at2, hex) {
   if (at2 + hex.length > buf.length) return false;
-  for (let i2 = 0; i2 < hex.length; i2++) {
-    const c3 = buf[at2 + i2];
-    const h3 = hex[i2];
+  for (let i = 0; i < hex.length; i++) {
+    const c3 = buf[at2 + i];
+    const h3 = hex[i];
     if (c3 !== h3 && !(h3 >= 97 && c3 === h3 - 32)) return false;
   }
   return true;
@@ -10123,36 +10123,36 @@ function hexNeedle(n) {
   const anchors = pair !== -1 ? [hex.slice(2 * pair, 2 * pair + 2)] : [.../* @__PURE__ */ new Set([hex, hex.toUpperCase()])];
   return { needle: n, hex: Buffer.from(hex, "latin1"), anchors: anchors.map((a) => Buffer.from(a, "latin1")), at: pair !== -1 ? 2 * pair : 0 };
 }
-function hexWrap(buf, i2) {
-  return lineWrap(buf, i2, HEX_WRAP_MIN_LINE, isHex);
+function hexWrap(buf, i) {
+  return lineWrap(buf, i, HEX_WRAP_MIN_LINE, isHex);
 }
-function hexWrapBefore(buf, i2) {
-  if (buf[i2 - 1] !== 10) return -1;
-  const brk = buf[i2 - 2] === 13 ? i2 - 2 : i2 - 1;
+function hexWrapBefore(buf, i) {
+  if (buf[i - 1] !== 10) return -1;
+  const brk = buf[i - 2] === 13 ? i - 2 : i - 1;
   return hexWrap(buf, brk) ? brk : -1;
 }
-function hexDigitBefore(buf, i2) {
-  if (isHex(buf[i2 - 1])) return i2 - 1;
-  const brk = hexWrapBefore(buf, i2);
+function hexDigitBefore(buf, i) {
+  if (isHex(buf[i - 1])) return i - 1;
+  const brk = hexWrapBefore(buf, i);
   return brk === -1 ? -1 : brk - 1;
 }
-function hexDigitAfter(buf, i2) {
-  return isHex(buf[i2 + 1]) ? i2 + 1 : i2 + 1 + hexWrap(buf, i2 + 1);
+function hexDigitAfter(buf, i) {
+  return isHex(buf[i + 1]) ? i + 1 : i + 1 + hexWrap(buf, i + 1);
 }
-function dumpWidth(buf, i2) {
-  let j3 = i2 - 1;
-  while (j3 >= 0 && i2 - j3 <= 80 && buf[j3] !== 10) j3--;
-  return (j3 < 0 || buf[j3] === 10) && DUMP_WIDTHS.has(i2 - j3 - 1);
+function dumpWidth(buf, i) {
+  let j3 = i - 1;
+  while (j3 >= 0 && i - j3 <= 80 && buf[j3] !== 10) j3--;
+  return (j3 < 0 || buf[j3] === 10) && DUMP_WIDTHS.has(i - j3 - 1);
 }
 function hexAtWrapped(buf, at2, hex) {
-  for (let i2 = 0, j3 = at2; i2 < hex.length; i2++, j3++) {
+  for (let i = 0, j3 = at2; i < hex.length; i++, j3++) {
     if (!isHex(buf[j3])) {
       const w2 = hexWrap(buf, j3);
       if (!w2) return false;
       j3 += w2;
     }
     const c3 = buf[j3];
-    const h3 = hex[i2];
+    const h3 = hex[i];
     if (c3 !== h3 && !(h3 >= 97 && c3 === h3 - 32)) return false;
   }
   return true;
@@ -10164,27 +10164,27 @@ function wrappedHexDecoder(buf) {
     const offs = [];
     let digits = "";
     let ended = false;
-    for (let i2 = a; ; ) {
-      const lim = Math.min(buf.length, i2 + n - digits.length);
-      let e = i2;
+    for (let i = a; ; ) {
+      const lim = Math.min(buf.length, i + n - digits.length);
+      let e = i;
       while (e < lim && isHex(buf[e])) e++;
-      pieces.push(i2);
+      pieces.push(i);
       offs.push(digits.length);
-      digits += buf.toString("latin1", i2, e);
+      digits += buf.toString("latin1", i, e);
       if (digits.length >= n) break;
       const w2 = hexWrap(buf, e);
       if (!w2) {
         ended = true;
         break;
       }
-      i2 = e + w2;
+      i = e + w2;
     }
     return { pieces, offs, digits, ended, decoded: [] };
   };
-  const from = (x4, i2, bytes2) => {
-    const parity = i2 % 2;
-    const dec = x4.decoded[parity] ??= Buffer.from(parity ? x4.digits.slice(1) : x4.digits, "hex");
-    const at2 = i2 - parity >> 1;
+  const from = (x3, i, bytes2) => {
+    const parity = i % 2;
+    const dec = x3.decoded[parity] ??= Buffer.from(parity ? x3.digits.slice(1) : x3.digits, "hex");
+    const at2 = i - parity >> 1;
     return dec.subarray(at2, at2 + bytes2);
   };
   return (a, bytes2) => {
@@ -10197,9 +10197,9 @@ function wrappedHexDecoder(buf) {
         else hi = mid - 1;
       }
       const j3 = lo;
-      const i2 = r2.offs[j3] + a - r2.pieces[j3];
+      const i = r2.offs[j3] + a - r2.pieces[j3];
       const pieceEnd = j3 + 1 < r2.offs.length ? r2.offs[j3 + 1] : r2.digits.length;
-      if (i2 < pieceEnd && (i2 + 2 * bytes2 <= r2.digits.length || r2.ended)) return from(r2, i2, bytes2);
+      if (i < pieceEnd && (i + 2 * bytes2 <= r2.digits.length || r2.ended)) return from(r2, i, bytes2);
     }
     r2 = join13(a, 4 * bytes2);
     return from(r2, 0, bytes2);
@@ -10212,9 +10212,9 @@ function mayBeJwt(text2, at2) {
 }
 function utf32(s, little) {
   const out = Buffer.alloc(4 * s.length);
-  for (let i2 = 0; i2 < s.length; i2++) {
-    if (little) out.writeUInt32LE(s.charCodeAt(i2), 4 * i2);
-    else out.writeUInt32BE(s.charCodeAt(i2), 4 * i2);
+  for (let i = 0; i < s.length; i++) {
+    if (little) out.writeUInt32LE(s.charCodeAt(i), 4 * i);
+    else out.writeUInt32BE(s.charCodeAt(i), 4 * i);
   }
   return out;
 }
@@ -10243,13 +10243,13 @@ function createDetector(rules, options = {}) {
   const startsLong = (text2, s = 0) => longRules.some((l3) => {
     if (!text2.startsWith(l3.keyword, s) || l3.then && !l3.then.some((t2) => text2.startsWith(t2, s + l3.keyword.length))) return false;
     const end = Math.min(text2.length, s + SHORT + 1);
-    for (let i2 = s + l3.keyword.length; i2 < end; i2++) if (l3.alphabet[text2.charCodeAt(i2) & 255] === 0) return false;
+    for (let i = s + l3.keyword.length; i < end; i++) if (l3.alphabet[text2.charCodeAt(i) & 255] === 0) return false;
     return true;
   });
   const holdsLong = (text2) => {
-    const get = (i2) => i2 >= 0 ? text2.charCodeAt(i2) : void 0;
+    const get = (i) => i >= 0 ? text2.charCodeAt(i) : void 0;
     return longRules.some((l3) => {
-      for (let i2 = text2.indexOf(l3.keyword); i2 !== -1; i2 = text2.indexOf(l3.keyword, i2 + 1)) if (leftBoundary(get, i2) !== "glued" && startsLong(text2, i2)) return true;
+      for (let i = text2.indexOf(l3.keyword); i !== -1; i = text2.indexOf(l3.keyword, i + 1)) if (leftBoundary(get, i) !== "glued" && startsLong(text2, i)) return true;
       return false;
     });
   };
@@ -10264,7 +10264,7 @@ function createDetector(rules, options = {}) {
     const next = [];
     for (const l3 of level2) {
       for (const n of base64NeedleInfo(l3.text)) {
-        const same = b64.find((x4) => x4.needle.toString("latin1") === n.text && x4.offset === n.offset);
+        const same = b64.find((x3) => x3.needle.toString("latin1") === n.text && x3.offset === n.offset);
         if (same) {
           if (same.rules && l3.rules) same.rules = [.../* @__PURE__ */ new Set([...same.rules, ...l3.rules])];
           else same.rules = void 0;
@@ -10280,18 +10280,18 @@ function createDetector(rules, options = {}) {
   }
   if (decode && maxDepth > 0) {
     for (const n of ascii) {
-      for (const x4 of base64NeedleInfo(Buffer.from(n.keyword, "utf16le").toString("latin1"))) {
-        if (b64.some((y2) => y2.needle.toString("latin1") === x4.text && y2.offset === x4.offset)) continue;
-        b64.push({ needle: Buffer.from(x4.text, "latin1"), offset: x4.offset, span: spanOf(2 * (maxTokenBytes + 8)), shortSpan: spanOf(2 * (SHORT + 8)), before: 8, rules: n.rules, wide: true });
+      for (const x3 of base64NeedleInfo(Buffer.from(n.keyword, "utf16le").toString("latin1"))) {
+        if (b64.some((y2) => y2.needle.toString("latin1") === x3.text && y2.offset === x3.offset)) continue;
+        b64.push({ needle: Buffer.from(x3.text, "latin1"), offset: x3.offset, span: spanOf(2 * (maxTokenBytes + 8)), shortSpan: spanOf(2 * (SHORT + 8)), before: 8, rules: n.rules, wide: true });
       }
     }
   }
   const escapeReach = ESCAPE_MAX * Math.max(...compiled.map((c3) => c3.keyword.lastIndexOf("_")), 0);
-  const beforeUnderscore = new Set(compiled.flatMap((c3) => [...c3.keyword].flatMap((ch, i2) => ch === "_" && i2 > 0 ? [c3.keyword.charCodeAt(i2 - 1)] : [])));
+  const beforeUnderscore = new Set(compiled.flatMap((c3) => [...c3.keyword].flatMap((ch, i) => ch === "_" && i > 0 ? [c3.keyword.charCodeAt(i - 1)] : [])));
   const b64Groups = shareAnchors(b64.filter((n) => !n.wide).map((n) => ({ needle: n.needle, data: n })));
   const wideLeft = [];
-  for (const n of b64.filter((x4) => x4.wide)) {
-    const g2 = b64Groups.find((x4) => n.needle.includes(x4.anchor));
+  for (const n of b64.filter((x3) => x3.wide)) {
+    const g2 = b64Groups.find((x3) => n.needle.includes(x3.anchor));
     if (g2) g2.members.push({ needle: n.needle, at: n.needle.indexOf(g2.anchor), data: n });
     else wideLeft.push({ needle: n.needle, data: n });
   }
@@ -10338,7 +10338,7 @@ function createDetector(rules, options = {}) {
     return true;
   }
   function scanAscii(buf, from, to2, hits, chain, cells) {
-    const get = (i2) => i2 >= 0 ? buf[i2] : void 0;
+    const get = (i) => i >= 0 ? buf[i] : void 0;
     for (const needle of ascii) {
       const end = to2 + needle.bytes.length;
       const hay = end < buf.length ? buf.subarray(0, end) : buf;
@@ -10381,7 +10381,7 @@ function createDetector(rules, options = {}) {
       const hay = end < buf.length ? buf.subarray(0, end) : buf;
       for (let at2 = needle.search.next(hay, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(hay, at2 + 1)) {
         if (!cut && at2 > 0 && at2 < width) continue;
-        const unit = (i2) => unitAt(at2 + width * (i2 - at2));
+        const unit = (i) => unitAt(at2 + width * (i - at2));
         const alone = leftBoundary(unit, at2) === "ok";
         const cell = cellAt(cells, at2);
         if (!alone && !cell?.first) continue;
@@ -10418,7 +10418,7 @@ function createDetector(rules, options = {}) {
     }
     for (const [at2, needle] of starts) {
       {
-        const get = (i2) => i2 >= 0 ? buf[i2] : void 0;
+        const get = (i) => i >= 0 ? buf[i] : void 0;
         if (leftBoundary(get, at2) === "glued") continue;
         const head = unescapeBytes(buf, at2, Math.min(buf.length, at2 + 3 * 16), 16);
         if (!needle.rules.some((c3) => couldStartIn(c3, head, 0))) continue;
@@ -10466,7 +10466,7 @@ function createDetector(rules, options = {}) {
             if (c3 !== next && c3 !== nextUpper && c3 !== 10 && c3 !== 13) continue;
           }
           let p2 = q4;
-          for (let i2 = 0; i2 < h3.at && p2 !== -1; i2++) p2 = hexDigitBefore(buf, p2);
+          for (let i = 0; i < h3.at && p2 !== -1; i++) p2 = hexDigitBefore(buf, p2);
           if (p2 < from || p2 >= to2) continue;
           if (!hexAt(buf, p2, h3.hex)) {
             if (hexAtWrapped(buf, p2, h3.hex)) hits.push(...wrapped(h3, p2));
@@ -10536,7 +10536,7 @@ function createDetector(rules, options = {}) {
           s = d2.at - k2;
         }
         const { u: u2 } = d2;
-        const get = (i2) => i2 >= 0 ? u2.text.charCodeAt(i2) : void 0;
+        const get = (i) => i >= 0 ? u2.text.charCodeAt(i) : void 0;
         if (leftBoundary(get, s) === "glued") continue;
         const found = tryRules(needle, u2.text.slice(s, s + (long ? maxTokenBytes : SHORT) + 1));
         if (!found) continue;
@@ -10688,29 +10688,29 @@ function dedupe(hits) {
   if (hits.length < 2) return hits;
   const seen = /* @__PURE__ */ new Set();
   const out = [];
-  hits.sort((x4, y2) => x4.start - y2.start);
-  for (let i2 = 0; i2 < hits.length; i2++) {
-    const h3 = hits[i2];
+  hits.sort((x3, y2) => x3.start - y2.start);
+  for (let i = 0; i < hits.length; i++) {
+    const h3 = hits[i];
     const k2 = `${h3.start}\0${h3.secret}`;
     if (seen.has(k2)) continue;
     if (h3.decoding?.at(-1) === "utf32be") {
       let le2 = false;
-      for (let j3 = i2 + 1; j3 < hits.length && hits[j3].start <= h3.start + 3 && !le2; j3++) {
-        const x4 = hits[j3];
-        le2 = x4.start === h3.start + 3 && x4.secret === h3.secret && x4.decoding?.at(-1) === "utf32le";
+      for (let j3 = i + 1; j3 < hits.length && hits[j3].start <= h3.start + 3 && !le2; j3++) {
+        const x3 = hits[j3];
+        le2 = x3.start === h3.start + 3 && x3.secret === h3.secret && x3.decoding?.at(-1) === "utf32le";
       }
       if (le2) {
         seen.add(k2);
         continue;
       }
     }
-    const twin = hits[i2 + 1];
+    const twin = hits[i + 1];
     if (twin && twin.start === h3.start + 1 && twin.secret === h3.secret && wideForm(h3)?.width === 2 && wideForm(twin)?.width === 2) {
       const keep = h3.start % 2 === 0 ? h3 : twin;
       seen.add(`${twin.start}\0${twin.secret}`);
       seen.add(k2);
       out.push(keep);
-      i2++;
+      i++;
       continue;
     }
     seen.add(k2);
@@ -10744,17 +10744,17 @@ var init_detector = __esm({
 // src/detect/scanner.ts
 import { isAscii } from "node:buffer";
 function splitAt(buf, a, b3) {
-  for (let i2 = b3 - 1; i2 >= Math.max(a, b3 - 3); i2--) {
-    const c3 = buf[i2];
+  for (let i = b3 - 1; i >= Math.max(a, b3 - 3); i--) {
+    const c3 = buf[i];
     if ((c3 & 192) === 128) continue;
     const need = c3 >= 240 && c3 <= 244 ? 4 : c3 >= 224 && c3 <= 239 ? 3 : c3 >= 194 && c3 <= 223 ? 2 : 1;
-    if (need <= b3 - i2) return void 0;
-    if (i2 + need > buf.length) return { at: i2, units: need === 4 ? 2 : 1, over: need - (b3 - i2) };
-    const whole = buf.toString("utf8", i2, i2 + need);
-    if (!whole.includes("\uFFFD")) return { at: i2, units: whole.length, over: need - (b3 - i2) };
+    if (need <= b3 - i) return void 0;
+    if (i + need > buf.length) return { at: i, units: need === 4 ? 2 : 1, over: need - (b3 - i) };
+    const whole = buf.toString("utf8", i, i + need);
+    if (!whole.includes("\uFFFD")) return { at: i, units: whole.length, over: need - (b3 - i) };
     let m2 = 1;
-    while (m2 < need && buf.toString("utf8", i2, i2 + m2 + 1) === "\uFFFD") m2++;
-    return i2 + m2 > b3 ? { at: i2, units: 1, over: i2 + m2 - b3 } : void 0;
+    while (m2 < need && buf.toString("utf8", i, i + m2 + 1) === "\uFFFD") m2++;
+    return i + m2 > b3 ? { at: i, units: 1, over: i + m2 - b3 } : void 0;
   }
   return void 0;
 }
@@ -10780,21 +10780,21 @@ function unitCount(buf, a, b3, form) {
   if (b3 <= a) return 0;
   if (width === 2) return b3 - a >> 1;
   let n = 0;
-  for (let i2 = a; i2 + 4 <= b3; i2 += 4) n += (form === "utf32le" ? buf.readUInt32LE(i2) : buf.readUInt32BE(i2)) > 65535 ? 2 : 1;
+  for (let i = a; i + 4 <= b3; i += 4) n += (form === "utf32le" ? buf.readUInt32LE(i) : buf.readUInt32BE(i)) > 65535 ? 2 : 1;
   return n;
 }
 function countNewlines(buf, a, b3, form) {
   const hay = buf.subarray(0, b3);
   let n = 0;
-  for (let i2 = nextNewline(hay, a, form); i2 !== -1; i2 = nextNewline(hay, i2 + 1, form)) n++;
+  for (let i = nextNewline(hay, a, form); i !== -1; i = nextNewline(hay, i + 1, form)) n++;
   return n;
 }
 function lastNewline(buf, before, form) {
   if (form === "utf8") return before > 0 ? buf.lastIndexOf(NL, before - 1) : -1;
   const nl = NL_UNIT[form];
   const w2 = nl.length;
-  for (let i2 = before >= w2 ? buf.lastIndexOf(nl, before - w2) : -1; i2 !== -1; i2 = i2 > 0 ? buf.lastIndexOf(nl, i2 - 1) : -1) {
-    if (i2 % w2 === 0) return i2;
+  for (let i = before >= w2 ? buf.lastIndexOf(nl, before - w2) : -1; i !== -1; i = i > 0 ? buf.lastIndexOf(nl, i - 1) : -1) {
+    if (i % w2 === 0) return i;
   }
   return -1;
 }
@@ -10802,7 +10802,7 @@ function nextNewline(buf, from, form, limit = buf.length) {
   const hay = limit < buf.length ? buf.subarray(0, limit) : buf;
   if (form === "utf8") return hay.indexOf(NL, from);
   const nl = NL_UNIT[form];
-  for (let i2 = hay.indexOf(nl, from); i2 !== -1; i2 = hay.indexOf(nl, i2 + 1)) if (i2 % nl.length === 0) return i2;
+  for (let i = hay.indexOf(nl, from); i !== -1; i = hay.indexOf(nl, i + 1)) if (i % nl.length === 0) return i;
   return -1;
 }
 function wideBom(buf, width) {
@@ -10821,7 +10821,7 @@ function hitsToMatches(buf, hits, state, base2, form) {
   let counted = 0;
   let lines = state.lines;
   let prev;
-  for (const h3 of hits.sort((x4, y2) => x4.start - y2.start)) {
+  for (const h3 of hits.sort((x3, y2) => x3.start - y2.start)) {
     const newlines = countNewlines(buf, counted, h3.start, form);
     lines += newlines;
     counted = h3.start;
@@ -11011,13 +11011,13 @@ function checksumOk(h3) {
   const want = octal(h3.subarray(148, 156));
   if (want === void 0) return false;
   let sum = 0;
-  for (let i2 = 0; i2 < BLOCK; i2++) sum += i2 >= 148 && i2 < 156 ? 32 : h3[i2];
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : h3[i];
   return sum === want;
 }
 function octal(f3) {
   if (f3[0] & 128) {
     let n = 0;
-    for (let i2 = 1; i2 < f3.length; i2++) n = n * 256 + f3[i2];
+    for (let i = 1; i < f3.length; i++) n = n * 256 + f3[i];
     return n;
   }
   const s = String.fromCharCode(...f3).replace(/[\0 ]+$/, "").trim();
@@ -11083,12 +11083,12 @@ function tarReader(ev) {
   };
   return {
     push(d2) {
-      let i2 = 0;
-      while (i2 < d2.length) {
-        if (broken) return other(d2.subarray(i2));
+      let i = 0;
+      while (i < d2.length) {
+        if (broken) return other(d2.subarray(i));
         if (left2 > 0) {
-          const n2 = Math.min(left2, d2.length - i2);
-          const piece = d2.subarray(i2, i2 + n2);
+          const n2 = Math.min(left2, d2.length - i);
+          const piece = d2.subarray(i, i + n2);
           if (member) member.push(piece);
           else {
             if (collect && collected < MAX_META) {
@@ -11098,21 +11098,21 @@ function tarReader(ev) {
             other(piece);
           }
           left2 -= n2;
-          i2 += n2;
+          i += n2;
           if (left2 === 0) finishData();
           continue;
         }
         if (pad > 0) {
-          const n2 = Math.min(pad, d2.length - i2);
-          other(d2.subarray(i2, i2 + n2));
+          const n2 = Math.min(pad, d2.length - i);
+          other(d2.subarray(i, i + n2));
           pad -= n2;
-          i2 += n2;
+          i += n2;
           continue;
         }
-        const n = Math.min(BLOCK - have, d2.length - i2);
-        header.set(d2.subarray(i2, i2 + n), have);
+        const n = Math.min(BLOCK - have, d2.length - i);
+        header.set(d2.subarray(i, i + n), have);
         have += n;
-        i2 += n;
+        i += n;
         if (have === BLOCK) {
           have = 0;
           startEntry();
@@ -11365,7 +11365,7 @@ function trailerCheck(failed2) {
       else {
         const tail = bytes2(Math.max(recent[0]?.at ?? 0, fed - TRAILER_WINDOW), fed);
         let last = fed;
-        if (tail) for (let i2 = tail.length - 1; i2 >= 0 && tail[i2] === 0; i2--) last--;
+        if (tail) for (let i = tail.length - 1; i >= 0 && tail[i] === 0; i--) last--;
         for (let at2 = last; at2 <= fed && !ok; at2++) ok = matches(at2);
       }
       if (!ok) failed2();
@@ -11407,8 +11407,8 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial, memberPat
     return gz;
   };
   const feed = (d2) => {
-    for (let i2 = 0; i2 < d2.length && !done; i2 += PIECE) {
-      const piece = d2.subarray(i2, i2 + PIECE);
+    for (let i = 0; i < d2.length && !done; i += PIECE) {
+      const piece = d2.subarray(i, i + PIECE);
       trailer.input(piece);
       gunzip().push(piece, false);
     }
@@ -11545,12 +11545,12 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true, 
     } else r2.data = EMPTY;
     r2.size += n;
   };
-  const collect = (b3, i2) => {
+  const collect = (b3, i) => {
     const r2 = run;
-    const from = i2;
+    const from = i;
     let lineStart = -1;
-    for (; i2 < b3.length; i2++) {
-      const c3 = b3[i2];
+    for (; i < b3.length; i++) {
+      const c3 = b3[i];
       if (r2.padded ? c3 === 61 : isStandardBase64(c3) || c3 === 61) {
         if (c3 === 61) r2.padded = true;
         r2.line++;
@@ -11568,15 +11568,15 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true, 
         r2.line = 0;
         r2.cr = false;
         r2.indent = true;
-        lineStart = i2 + 1;
+        lineStart = i + 1;
         continue;
       }
       r2.end = c3;
       break;
     }
     if (lineStart >= 0) r2.lineStart = r2.size + (lineStart - from);
-    append(r2, b3, from, i2);
-    return i2;
+    append(r2, b3, from, i);
+    return i;
   };
   const anchors = (b3) => {
     let g2 = -2;
@@ -11592,11 +11592,11 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true, 
   return {
     push(b3) {
       if (!b3.length || limits.exhausted) return;
-      let i2 = 0;
+      let i = 0;
       const continuing = run !== void 0;
       if (run) {
-        i2 = collect(b3, 0);
-        if (i2 < b3.length) finish2();
+        i = collect(b3, 0);
+        if (i < b3.length) finish2();
       }
       if (!continuing && tail.length) {
         const seam = Buffer.concat([tail, b3.subarray(0, ANCHOR_TAIL - 1)]);
@@ -11608,12 +11608,12 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true, 
           run = begin(found.kind, offset - tail.length + at2);
           append(run, seam, at2, tail.length);
           run.line = tail.length - at2;
-          i2 = collect(b3, 0);
-          if (i2 < b3.length) finish2();
+          i = collect(b3, 0);
+          if (i < b3.length) finish2();
         }
       }
       const next = anchors(b3);
-      for (let found = next(i2); found && !run && !limits.exhausted; found = next(found.at + 1)) {
+      for (let found = next(i); found && !run && !limits.exhausted; found = next(found.at + 1)) {
         const { at: at2, kind } = found;
         const before = at2 > 0 ? b3[at2 - 1] : tail[tail.length - 1];
         if (before !== void 0 && isStandardBase64(before)) continue;
@@ -11649,9 +11649,9 @@ function stopsOnError(Base) {
     failed = false;
     constructor(name, size, originalSize) {
       this.inner = new Base(name, size, originalSize);
-      this.inner.ondata = (err2, data, final) => {
-        if (err2) this.failed = true;
-        this.ondata(err2, data, final);
+      this.inner.ondata = (err, data, final) => {
+        if (err) this.failed = true;
+        this.ondata(err, data, final);
       };
     }
     push(d2, final) {
@@ -11683,8 +11683,8 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     if (file.compression !== 0 && file.compression !== 8) {
       const method = `${ZIP_METHODS[file.compression] ?? "unknown"} (method ${file.compression})`;
       uz.register(dropper(file.compression));
-      file.ondata = (err2, _chunk, final) => {
-        if (err2 || !final || done) return;
+      file.ondata = (err, _chunk, final) => {
+        if (err || !final || done) return;
         prove();
         sink.skip(memberPath, `zip member compressed with ${method}, which hfleaks cannot decompress`);
         sink.warn(`${memberPath}: compressed with ${method}; not scanned`);
@@ -11693,13 +11693,13 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     }
     const member = open(detector, memberPath, sink, opts, depth + 1, budget);
     members.add(member);
-    file.ondata = (err2, chunk, final) => {
+    file.ondata = (err, chunk, final) => {
       if (done || !members.has(member)) return;
-      if (err2) {
+      if (err) {
         members.delete(member);
         member.end();
-        if (!proven) throw err2;
-        sink.warn(`${memberPath}: cannot decompress (${err2.message}); skipped`);
+        if (!proven) throw err;
+        sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
         return;
       }
       if (chunk.length) prove();
@@ -11725,7 +11725,7 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
   };
   return {
     push: (d2) => guard(() => {
-      for (let i2 = 0; i2 < d2.length && !done; i2 += PIECE) uz.push(d2.subarray(i2, i2 + PIECE), false);
+      for (let i = 0; i < d2.length && !done; i += PIECE) uz.push(d2.subarray(i, i + PIECE), false);
     }),
     end: () => guard(() => {
       uz.push(EMPTY, true);
@@ -11943,7 +11943,7 @@ function str(o2, k2, file, id) {
   return v2;
 }
 function strList(v2, file, id, field, allowEmpty = false) {
-  if (!Array.isArray(v2) || !allowEmpty && v2.length === 0 || v2.some((x4) => typeof x4 !== "string" || x4.length === 0)) {
+  if (!Array.isArray(v2) || !allowEmpty && v2.length === 0 || v2.some((x3) => typeof x3 !== "string" || x3.length === 0)) {
     fail(file, id, field, `must be a${allowEmpty ? "" : " non-empty"} list of non-empty strings`);
   }
   return v2;
@@ -12083,7 +12083,7 @@ function tokenGenerator(seed = 1) {
   const rnd = seededRandom(seed);
   const pick = (alphabet, n) => {
     let out = "";
-    for (let i2 = 0; i2 < n; i2++) out += alphabet[Math.floor(rnd() * alphabet.length)];
+    for (let i = 0; i < n; i++) out += alphabet[Math.floor(rnd() * alphabet.length)];
     return out;
   };
   const body = (n, digits = false) => {
@@ -12160,9 +12160,9 @@ function expandTemplate(text2, gen) {
   }
   return out;
 }
-function count(template, arg, min2, max3) {
+function count(template, arg, min2, max2) {
   const n = Number(arg);
-  if (arg === void 0 || !/^\d+$/.test(arg) || n < min2 || n > max3) throw new Error(`${template}: the count must be a whole number from ${min2} to ${max3}`);
+  if (arg === void 0 || !/^\d+$/.test(arg) || n < min2 || n > max2) throw new Error(`${template}: the count must be a whole number from ${min2} to ${max2}`);
   return n;
 }
 var LOWER, UPPER, DIGITS;
@@ -12244,17 +12244,17 @@ function loadConfig(root, explicit, cwd = root) {
     }
   }
   if (o2.rules !== void 0 && !Array.isArray(o2.rules)) throw new RuleError(`${file}: field "rules" must be a list of rules`);
-  const own = (o2.rules ?? []).map((r2, i2) => {
+  const own = (o2.rules ?? []).map((r2, i) => {
     try {
       return parseRule(r2, file);
     } catch (e) {
-      throw new RuleError(e.message.replace(`${file}: `, `${file}: rules[${i2}]: `));
+      throw new RuleError(e.message.replace(`${file}: `, `${file}: rules[${i}]: `));
     }
   });
   checkExamples(file, own);
   let rules = mergeRules(builtinRules(), own);
   if (o2.disableRules !== void 0) {
-    if (!Array.isArray(o2.disableRules) || o2.disableRules.some((x4) => typeof x4 !== "string")) {
+    if (!Array.isArray(o2.disableRules) || o2.disableRules.some((x3) => typeof x3 !== "string")) {
       throw new RuleError(`${file}: field "disableRules" must be a list of rule ids`);
     }
     const off = new Set(o2.disableRules);
@@ -12276,18 +12276,18 @@ function loadConfig(root, explicit, cwd = root) {
   return cfg;
 }
 function checkExamples(file, own) {
-  own.forEach((rule, i2) => {
+  own.forEach((rule, i) => {
     const detector = createDetector([rule]);
     const check2 = (list, want, which) => list.forEach((template, k2) => {
       let text2;
       try {
         text2 = expandTemplate(template, tokenGenerator(1e3 + k2));
       } catch (e) {
-        throw new RuleError(`${file}: rules[${i2}] ("${rule.id}"): examples.${which}[${k2}]: ${e.message}`);
+        throw new RuleError(`${file}: rules[${i}] ("${rule.id}"): examples.${which}[${k2}]: ${e.message}`);
       }
       const hit = scanWhole(detector, Buffer.from(text2)).some((m2) => m2.ruleId === rule.id);
       if (hit !== want) {
-        throw new RuleError(`${file}: rules[${i2}] ("${rule.id}"): examples.${which}[${k2}] ${want ? "is not found" : "is found"}; fix the pattern, keywords or filters, or the example`);
+        throw new RuleError(`${file}: rules[${i}] ("${rule.id}"): examples.${which}[${k2}] ${want ? "is not found" : "is found"}; fix the pattern, keywords or filters, or the example`);
       }
     });
     check2(rule.examples.positive, true, "positive");
@@ -12621,10 +12621,10 @@ var require_utils = __commonJS({
       return false;
     };
     exports.find = (node, type) => node.nodes.find((node2) => node2.type === type);
-    exports.exceedsLimit = (min2, max3, step = 1, limit) => {
+    exports.exceedsLimit = (min2, max2, step = 1, limit) => {
       if (limit === false) return false;
-      if (!exports.isInteger(min2) || !exports.isInteger(max3)) return false;
-      return (Number(max3) - Number(min2)) / Number(step) >= limit;
+      if (!exports.isInteger(min2) || !exports.isInteger(max2)) return false;
+      return (Number(max2) - Number(min2)) / Number(step) >= limit;
     };
     exports.escapeNode = (block2, n = 0, type) => {
       const node = block2.nodes[n];
@@ -12671,8 +12671,8 @@ var require_utils = __commonJS({
     exports.flatten = (...args) => {
       const result = [];
       const flat = (arr) => {
-        for (let i2 = 0; i2 < arr.length; i2++) {
-          const ele = arr[i2];
+        for (let i = 0; i < arr.length; i++) {
+          const ele = arr[i];
           if (Array.isArray(ele)) {
             flat(ele);
             continue;
@@ -12741,14 +12741,14 @@ var require_to_regex_range = __commonJS({
   "node_modules/to-regex-range/index.js"(exports, module) {
     "use strict";
     var isNumber = require_is_number();
-    var toRegexRange = (min2, max3, options) => {
+    var toRegexRange = (min2, max2, options) => {
       if (isNumber(min2) === false) {
         throw new TypeError("toRegexRange: expected the first argument to be a number");
       }
-      if (max3 === void 0 || min2 === max3) {
+      if (max2 === void 0 || min2 === max2) {
         return String(min2);
       }
-      if (isNumber(max3) === false) {
+      if (isNumber(max2) === false) {
         throw new TypeError("toRegexRange: expected the second argument to be a number.");
       }
       let opts = { relaxZeros: true, ...options };
@@ -12759,14 +12759,14 @@ var require_to_regex_range = __commonJS({
       let shorthand = String(opts.shorthand);
       let capture = String(opts.capture);
       let wrap = String(opts.wrap);
-      let cacheKey = min2 + ":" + max3 + "=" + relax + shorthand + capture + wrap;
+      let cacheKey = min2 + ":" + max2 + "=" + relax + shorthand + capture + wrap;
       if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
         return toRegexRange.cache[cacheKey].result;
       }
-      let a = Math.min(min2, max3);
-      let b3 = Math.max(min2, max3);
+      let a = Math.min(min2, max2);
+      let b3 = Math.max(min2, max2);
       if (Math.abs(a - b3) === 1) {
-        let result = min2 + "|" + max3;
+        let result = min2 + "|" + max2;
         if (opts.capture) {
           return `(${result})`;
         }
@@ -12775,8 +12775,8 @@ var require_to_regex_range = __commonJS({
         }
         return `(?:${result})`;
       }
-      let isPadded = hasPadding(min2) || hasPadding(max3);
-      let state = { min: min2, max: max3, a, b: b3 };
+      let isPadded = hasPadding(min2) || hasPadding(max2);
+      let state = { min: min2, max: max2, a, b: b3 };
       let positives = [];
       let negatives = [];
       if (isPadded) {
@@ -12809,21 +12809,21 @@ var require_to_regex_range = __commonJS({
       let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
       return subpatterns.join("|");
     }
-    function splitToRanges(min2, max3) {
+    function splitToRanges(min2, max2) {
       let nines = 1;
       let zeros = 1;
       let stop = countNines(min2, nines);
-      let stops = /* @__PURE__ */ new Set([max3]);
-      while (min2 <= stop && stop <= max3) {
+      let stops = /* @__PURE__ */ new Set([max2]);
+      while (min2 <= stop && stop <= max2) {
         stops.add(stop);
         nines += 1;
         stop = countNines(min2, nines);
       }
-      stop = countZeros(max3 + 1, zeros) - 1;
-      while (min2 < stop && stop <= max3) {
+      stop = countZeros(max2 + 1, zeros) - 1;
+      while (min2 < stop && stop <= max2) {
         stops.add(stop);
         zeros += 1;
-        stop = countZeros(max3 + 1, zeros) - 1;
+        stop = countZeros(max2 + 1, zeros) - 1;
       }
       stops = [...stops];
       stops.sort(compare);
@@ -12837,8 +12837,8 @@ var require_to_regex_range = __commonJS({
       let digits = zipped.length;
       let pattern2 = "";
       let count2 = 0;
-      for (let i2 = 0; i2 < digits; i2++) {
-        let [startDigit, stopDigit] = zipped[i2];
+      for (let i = 0; i < digits; i++) {
+        let [startDigit, stopDigit] = zipped[i];
         if (startDigit === stopDigit) {
           pattern2 += startDigit;
         } else if (startDigit !== "0" || stopDigit !== "9") {
@@ -12852,14 +12852,14 @@ var require_to_regex_range = __commonJS({
       }
       return { pattern: pattern2, count: [count2], digits };
     }
-    function splitToPatterns(min2, max3, tok, options) {
-      let ranges = splitToRanges(min2, max3);
+    function splitToPatterns(min2, max2, tok, options) {
+      let ranges = splitToRanges(min2, max2);
       let tokens = [];
       let start = min2;
       let prev;
-      for (let i2 = 0; i2 < ranges.length; i2++) {
-        let max4 = ranges[i2];
-        let obj = rangeToPattern(String(start), String(max4), options);
+      for (let i = 0; i < ranges.length; i++) {
+        let max3 = ranges[i];
+        let obj = rangeToPattern(String(start), String(max3), options);
         let zeros = "";
         if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
           if (prev.count.length > 1) {
@@ -12867,15 +12867,15 @@ var require_to_regex_range = __commonJS({
           }
           prev.count.push(obj.count[0]);
           prev.string = prev.pattern + toQuantifier(prev.count);
-          start = max4 + 1;
+          start = max3 + 1;
           continue;
         }
         if (tok.isPadded) {
-          zeros = padZeros(max4, tok, options);
+          zeros = padZeros(max3, tok, options);
         }
         obj.string = zeros + obj.pattern + toQuantifier(obj.count);
         tokens.push(obj);
-        start = max4 + 1;
+        start = max3 + 1;
         prev = obj;
       }
       return tokens;
@@ -12895,7 +12895,7 @@ var require_to_regex_range = __commonJS({
     }
     function zip(a, b3) {
       let arr = [];
-      for (let i2 = 0; i2 < a.length; i2++) arr.push([a[i2], b3[i2]]);
+      for (let i = 0; i < a.length; i++) arr.push([a[i], b3[i]]);
       return arr;
     }
     function compare(a, b3) {
@@ -13096,9 +13096,9 @@ var require_fill_range = __commonJS({
       let b3 = `${end}`.charCodeAt(0);
       let descending = a > b3;
       let min2 = Math.min(a, b3);
-      let max3 = Math.max(a, b3);
+      let max2 = Math.max(a, b3);
       if (options.toRegex && step === 1) {
-        return toRange(min2, max3, false, options);
+        return toRange(min2, max2, false, options);
       }
       let range = [];
       let index = 0;
@@ -13260,10 +13260,10 @@ var require_expand = __commonJS({
           block2 = block2.parent;
           queue = block2.queue;
         }
-        for (let i2 = 0; i2 < node.nodes.length; i2++) {
-          const child = node.nodes[i2];
+        for (let i = 0; i < node.nodes.length; i++) {
+          const child = node.nodes[i];
           if (child.type === "comma" && node.type === "brace") {
-            if (i2 === 1) queue.push("");
+            if (i === 1) queue.push("");
             queue.push("");
             continue;
           }
@@ -13427,9 +13427,9 @@ var require_parse = __commonJS({
         throw new TypeError("Expected a string");
       }
       const opts = options || {};
-      const max3 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      if (input2.length > max3) {
-        throw new SyntaxError(`Input length (${input2.length}), exceeds max characters (${max3})`);
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      if (input2.length > max2) {
+        throw new SyntaxError(`Input length (${input2.length}), exceeds max characters (${max2})`);
       }
       const ast = { type: "root", input: input2, nodes: [] };
       const stack = [ast];
@@ -14246,8 +14246,8 @@ var require_scan = __commonJS({
         let prevIndex;
         for (let idx = 0; idx < slashes.length; idx++) {
           const n = prevIndex ? prevIndex + 1 : start;
-          const i2 = slashes[idx];
-          const value2 = input2.slice(n, i2);
+          const i = slashes[idx];
+          const value2 = input2.slice(n, i);
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
@@ -14261,7 +14261,7 @@ var require_scan = __commonJS({
           if (idx !== 0 || value2 !== "") {
             parts.push(value2);
           }
-          prevIndex = i2;
+          prevIndex = i;
         }
         if (prevIndex && prevIndex + 1 < input2.length) {
           const value2 = input2.slice(prevIndex + 1);
@@ -14389,9 +14389,9 @@ var require_parse2 = __commonJS({
     };
     var hasRepeatedCharPrefixOverlap = (branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        for (let j3 = i2 + 1; j3 < values.length; j3++) {
-          const a = values[i2];
+      for (let i = 0; i < values.length; i++) {
+        for (let j3 = i + 1; j3 < values.length; j3++) {
+          const a = values[i];
           const b3 = values[j3];
           const char = a[0];
           if (!char || a !== char.repeat(a.length) || b3 !== char.repeat(b3.length)) {
@@ -14412,8 +14412,8 @@ var require_parse2 = __commonJS({
       let paren = 0;
       let quote = 0;
       let escaped = false;
-      for (let i2 = 1; i2 < pattern2.length; i2++) {
-        const ch = pattern2[i2];
+      for (let i = 1; i < pattern2.length; i++) {
+        const ch = pattern2[i];
         if (escaped === true) {
           escaped = false;
           continue;
@@ -14447,13 +14447,13 @@ var require_parse2 = __commonJS({
         if (ch === ")") {
           paren--;
           if (paren === 0) {
-            if (requireEnd === true && i2 !== pattern2.length - 1) {
+            if (requireEnd === true && i !== pattern2.length - 1) {
               return;
             }
             return {
               type: pattern2[0],
-              body: pattern2.slice(2, i2),
-              end: i2
+              body: pattern2.slice(2, i),
+              end: i
             };
           }
         }
@@ -14499,7 +14499,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max3 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -14511,7 +14511,7 @@ var require_parse2 = __commonJS({
         if (safeOutput) {
           return { risky: true, safeOutput };
         }
-        if (repeatedExtglobRecursion(branch) > max3) {
+        if (repeatedExtglobRecursion(branch) > max2) {
           return { risky: true };
         }
       }
@@ -14523,10 +14523,10 @@ var require_parse2 = __commonJS({
       }
       input2 = REPLACEMENTS[input2] || input2;
       const opts = { ...options };
-      const max3 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       let len = input2.length;
-      if (len > max3) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max3}`);
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
       }
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
@@ -14666,10 +14666,10 @@ var require_parse2 = __commonJS({
           open2.type = "text";
           open2.value = literal;
           open2.output = safeOutput || utils.escapeRegex(literal);
-          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
-            tokens[i2].value = "";
-            tokens[i2].output = "";
-            delete tokens[i2].suffix;
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
           }
           state.output = token.output + open2.output;
           state.backtrack = true;
@@ -14912,13 +14912,13 @@ var require_parse2 = __commonJS({
           if (brace.dots === true) {
             const arr = tokens.slice();
             const range = [];
-            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
+            for (let i = arr.length - 1; i >= 0; i--) {
               tokens.pop();
-              if (arr[i2].type === "brace") {
+              if (arr[i].type === "brace") {
                 break;
               }
-              if (arr[i2].type !== "dots") {
-                range.unshift(arr[i2].value);
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
               }
             }
             output = expandRange(range, opts);
@@ -15215,10 +15215,10 @@ var require_parse2 = __commonJS({
     };
     parse.fastpaths = (input2, options) => {
       const opts = { ...options };
-      const max3 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
-      if (len > max3) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max3}`);
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
       }
       input2 = REPLACEMENTS[input2] || input2;
       const win32 = utils.isWindows(options);
@@ -15414,8 +15414,8 @@ var require_picomatch = __commonJS({
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err2) {
-        if (options && options.debug === true) throw err2;
+      } catch (err) {
+        if (options && options.debug === true) throw err;
         return /$^/;
       }
     };
@@ -15458,8 +15458,8 @@ var require_micromatch = __commonJS({
           options.onResult(state);
         }
       };
-      for (let i2 = 0; i2 < patterns.length; i2++) {
-        let isMatch = picomatch(String(patterns[i2]), { ...options, onResult }, true);
+      for (let i = 0; i < patterns.length; i++) {
+        let isMatch = picomatch(String(patterns[i]), { ...options, onResult }, true);
         let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
         if (negated) negatives++;
         for (let item of list) {
@@ -15786,8 +15786,8 @@ var require_merge2 = __commonJS({
       }
       const mergedStream = PassThrough(options);
       function addStream() {
-        for (let i2 = 0, len = arguments.length; i2 < len; i2++) {
-          streamsQueue.push(pauseStreams(arguments[i2], options));
+        for (let i = 0, len = arguments.length; i < len; i++) {
+          streamsQueue.push(pauseStreams(arguments[i], options));
         }
         mergeStream();
         return this;
@@ -15822,8 +15822,8 @@ var require_merge2 = __commonJS({
             }
             next();
           }
-          function onerror(err2) {
-            mergedStream.emit("error", err2);
+          function onerror(err) {
+            mergedStream.emit("error", err);
           }
           if (stream._readableState.endEmitted) {
             return next();
@@ -15836,8 +15836,8 @@ var require_merge2 = __commonJS({
           stream.pipe(mergedStream, { end: false });
           stream.resume();
         }
-        for (let i2 = 0; i2 < streams.length; i2++) {
-          pipe(streams[i2]);
+        for (let i = 0; i < streams.length; i++) {
+          pipe(streams[i]);
         }
         next();
       }
@@ -15868,8 +15868,8 @@ var require_merge2 = __commonJS({
         }
         streams.pause();
       } else {
-        for (let i2 = 0, len = streams.length; i2 < len; i2++) {
-          streams[i2] = pauseStreams(streams[i2], options);
+        for (let i = 0, len = streams.length; i < len; i++) {
+          streams[i] = pauseStreams(streams[i], options);
         }
       }
       return streams;
@@ -16187,8 +16187,8 @@ var require_out = __commonJS({
 var require_queue_microtask = __commonJS({
   "node_modules/queue-microtask/index.js"(exports, module) {
     var promise;
-    module.exports = typeof queueMicrotask === "function" ? queueMicrotask.bind(typeof window !== "undefined" ? window : global) : (cb) => (promise || (promise = Promise.resolve())).then(cb).catch((err2) => setTimeout(() => {
-      throw err2;
+    module.exports = typeof queueMicrotask === "function" ? queueMicrotask.bind(typeof window !== "undefined" ? window : global) : (cb) => (promise || (promise = Promise.resolve())).then(cb).catch((err) => setTimeout(() => {
+      throw err;
     }, 0));
   }
 });
@@ -16209,32 +16209,32 @@ var require_run_parallel = __commonJS({
         results2 = {};
         pending = keys.length;
       }
-      function done(err2) {
+      function done(err) {
         function end() {
-          if (cb) cb(err2, results2);
+          if (cb) cb(err, results2);
           cb = null;
         }
         if (isSync) queueMicrotask2(end);
         else end();
       }
-      function each(i2, err2, result) {
-        results2[i2] = result;
-        if (--pending === 0 || err2) {
-          done(err2);
+      function each(i, err, result) {
+        results2[i] = result;
+        if (--pending === 0 || err) {
+          done(err);
         }
       }
       if (!pending) {
         done(null);
       } else if (keys) {
         keys.forEach(function(key) {
-          tasks[key](function(err2, result) {
-            each(key, err2, result);
+          tasks[key](function(err, result) {
+            each(key, err, result);
           });
         });
       } else {
-        tasks.forEach(function(task, i2) {
-          task(function(err2, result) {
-            each(i2, err2, result);
+        tasks.forEach(function(task, i) {
+          task(function(err, result) {
+            each(i, err, result);
           });
         });
       }
@@ -16807,16 +16807,16 @@ var require_queue = __commonJS({
       this.context = null;
       this.errorHandler = null;
       var self = this;
-      this.worked = function worked(err2, result) {
+      this.worked = function worked(err, result) {
         var callback = self.callback;
         var errorHandler = self.errorHandler;
         var val = self.value;
         self.value = null;
         self.callback = noop;
         if (self.errorHandler) {
-          errorHandler(err2, val);
+          errorHandler(err, val);
         }
-        callback.call(self.context, err2, result);
+        callback.call(self.context, err, result);
         self.release(self);
       };
     }
@@ -16840,9 +16840,9 @@ var require_queue = __commonJS({
       return queue;
       function push(value2) {
         var p2 = new Promise(function(resolve14, reject) {
-          pushCb(value2, function(err2, result) {
-            if (err2) {
-              reject(err2);
+          pushCb(value2, function(err, result) {
+            if (err) {
+              reject(err);
               return;
             }
             resolve14(result);
@@ -16853,9 +16853,9 @@ var require_queue = __commonJS({
       }
       function unshift(value2) {
         var p2 = new Promise(function(resolve14, reject) {
-          unshiftCb(value2, function(err2, result) {
-            if (err2) {
-              reject(err2);
+          unshiftCb(value2, function(err, result) {
+            if (err) {
+              reject(err);
               return;
             }
             resolve14(result);
@@ -17345,8 +17345,8 @@ var require_stream3 = __commonJS({
             done();
           }).catch(done);
         };
-        for (let i2 = 0; i2 < filepaths.length; i2++) {
-          stream.write(i2);
+        for (let i = 0; i < filepaths.length; i++) {
+          stream.write(i);
         }
         return stream;
       }
@@ -18212,8 +18212,8 @@ var require_common3 = __commonJS({
       createDebug.formatters = {};
       function selectColor(namespace) {
         let hash = 0;
-        for (let i2 = 0; i2 < namespace.length; i2++) {
-          hash = (hash << 5) - hash + namespace.charCodeAt(i2);
+        for (let i = 0; i < namespace.length; i++) {
+          hash = (hash << 5) - hash + namespace.charCodeAt(i);
           hash |= 0;
         }
         return createDebug.colors[Math.abs(hash) % createDebug.colors.length];
@@ -18845,8 +18845,8 @@ var require_node2 = __commonJS({
     function init(debug) {
       debug.inspectOpts = {};
       const keys = Object.keys(exports.inspectOpts);
-      for (let i2 = 0; i2 < keys.length; i2++) {
-        debug.inspectOpts[keys[i2]] = exports.inspectOpts[keys[i2]];
+      for (let i = 0; i < keys.length; i++) {
+        debug.inspectOpts[keys[i]] = exports.inspectOpts[keys[i]];
       }
     }
     module.exports = require_common3()(exports);
@@ -19083,9 +19083,9 @@ function j(e, n) {
     if (r2 === void 0)
       return [{ name: e, needsNext: false }];
     if (r2) {
-      const i2 = t2.slice(a + 1).join("");
-      if (i2 && ![...i2].every((m2) => n.has(m2)))
-        return o2.push({ name: `-${s}`, value: i2, needsNext: false }), o2;
+      const i = t2.slice(a + 1).join("");
+      if (i && ![...i].every((m2) => n.has(m2)))
+        return o2.push({ name: `-${s}`, value: i, needsNext: false }), o2;
     }
     o2.push({ name: `-${s}`, needsNext: r2 });
   }
@@ -19099,13 +19099,13 @@ function W(e, n = []) {
     const a = b(o2);
     let s = t2 + 1;
     for (const r2 of a) {
-      const i2 = {
+      const i = {
         name: r2.name,
         value: r2.value,
         absorbedNext: false,
         isGlobal: true
       };
-      r2.needsNext && i2.value === void 0 && s < e.length && (i2.value = String(e[s]), i2.absorbedNext = true, s++), n.push(i2);
+      r2.needsNext && i.value === void 0 && s < e.length && (i.value = String(e[s]), i.absorbedNext = true, s++), n.push(i);
     }
     t2 = s;
   }
@@ -19115,12 +19115,12 @@ function V(e, n, t2 = []) {
   const o2 = B(n), a = [], s = [];
   let r2 = 0;
   for (; r2 < e.length; ) {
-    const i2 = e[r2];
-    if (r(i2)) {
-      s.push(...o(i2)), r2++;
+    const i = e[r2];
+    if (r(i)) {
+      s.push(...o(i)), r2++;
       continue;
     }
-    const p2 = String(i2);
+    const p2 = String(i);
     if (p2 === "--") {
       for (let d2 = r2 + 1; d2 < e.length; d2++) {
         const g2 = e[d2];
@@ -19178,12 +19178,12 @@ function* H(e, n) {
     }
 }
 function c2(e, n, t2, { name: o2 = String(n), globalOnly: a = false, withValue: s = false } = {}) {
-  const r2 = typeof n == "string" ? new RegExp(`\\s*${n.toLowerCase()}`) : n, i2 = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${t2}`;
+  const r2 = typeof n == "string" ? new RegExp(`\\s*${n.toLowerCase()}`) : n, i = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${t2}`;
   return function(m2, u2) {
     if (!(e && m2 !== e) && !(a && !u2.isGlobal) && !(s && u2.value === void 0) && r2.test(u2.name))
       return {
         category: t2,
-        message: i2
+        message: i
       };
   };
 }
@@ -19191,13 +19191,13 @@ function k(e, n, t2) {
   return [...H(e, n), ...q(t2)];
 }
 function Y(...e) {
-  const { flags: n, taskIndex: t2 } = W(e), o2 = t2 < e.length ? String(e[t2]).toLowerCase() : null, a = o2 !== null ? e.slice(t2 + 1) : [], { positionals: s, pathspecs: r2 } = V(a, o2, n), i2 = D(o2, n, s);
+  const { flags: n, taskIndex: t2 } = W(e), o2 = t2 < e.length ? String(e[t2]).toLowerCase() : null, a = o2 !== null ? e.slice(t2 + 1) : [], { positionals: s, pathspecs: r2 } = V(a, o2, n), i = D(o2, n, s);
   return {
     task: o2,
     flags: n.map(J),
     paths: r2,
-    config: i2,
-    vulnerabilities: z(k(o2, n, i2))
+    config: i,
+    vulnerabilities: z(k(o2, n, i))
   };
 }
 function z(e) {
@@ -19655,10 +19655,10 @@ function Tt(t2, e) {
 }
 function E2(t2, e, n, r2 = true) {
   return v(n).forEach((s) => {
-    for (let o2 = H2(s, r2), i2 = 0, a = o2.length; i2 < a; i2++) {
+    for (let o2 = H2(s, r2), i = 0, a = o2.length; i < a; i++) {
       const c3 = (y2 = 0) => {
-        if (!(i2 + y2 >= a))
-          return o2[i2 + y2];
+        if (!(i + y2 >= a))
+          return o2[i + y2];
       };
       e.some(({ parse: y2 }) => y2(c3, t2));
     }
@@ -19807,14 +19807,14 @@ function* Wt(t2, e = null) {
   const n = t2.split("\0");
   for (let r2 = 0, s = n.length - 1; r2 < s; ) {
     const o2 = gn(n[r2++]);
-    let i2 = n[r2++], a = e;
-    if (i2.includes(`
+    let i = n[r2++], a = e;
+    if (i.includes(`
 `)) {
-      const c3 = Pe(i2, `
+      const c3 = Pe(i, `
 `);
-      a = c3[0], i2 = c3[1];
+      a = c3[0], i = c3[1];
     }
-    yield { file: o2, key: a, value: i2 };
+    yield { file: o2, key: a, value: i };
   }
 }
 function Y2(t2, e) {
@@ -19890,11 +19890,11 @@ function Sn(...t2) {
 function Rn(t2) {
   const e = /* @__PURE__ */ new Set(), n = {};
   return ut(t2, (r2) => {
-    const [s, o2, i2] = r2.split(I2);
+    const [s, o2, i] = r2.split(I2);
     e.add(s), (n[s] = n[s] || []).push({
       line: p(o2),
       path: s,
-      preview: i2
+      preview: i
     });
   }), {
     paths: e,
@@ -19959,7 +19959,7 @@ function $n(t2, e, { namespace: n }) {
   return r2.startsWith(n) ? r2.substr(n.length + 1) : r2 || n;
 }
 function $2(t2, e, n, r2 = Nn()) {
-  const s = t2 && `[${t2}]` || "", o2 = [], i2 = typeof e == "string" ? r2.extend(e) : e, a = $n(d(e, m), i2, r2);
+  const s = t2 && `[${t2}]` || "", o2 = [], i = typeof e == "string" ? r2.extend(e) : e, a = $n(d(e, m), i, r2);
   return y2(n);
   function c3(w2, T2) {
     return S2(
@@ -19968,8 +19968,8 @@ function $2(t2, e, n, r2 = Nn()) {
     );
   }
   function y2(w2) {
-    const T2 = w2 && `[${w2}]` || "", k2 = i2 && vt(i2, T2) || W2, C2 = vt(r2, `${s} ${T2}`, k2);
-    return Object.assign(i2 ? k2 : C2, {
+    const T2 = w2 && `[${w2}]` || "", k2 = i && vt(i, T2) || W2, C2 = vt(r2, `${s} ${T2}`, k2);
+    return Object.assign(i ? k2 : C2, {
       label: t2,
       sibling: c3,
       info: C2,
@@ -20141,10 +20141,10 @@ function Qn(t2, e, n) {
   if (s = Yn.exec(r2))
     return new J2(t2, e, true, s[1]);
   let o2 = "";
-  const i2 = r2.split(" ");
-  for (; i2.length; )
-    if (i2.shift() === "in") {
-      o2 = i2.join(" ");
+  const i = r2.split(" ");
+  for (; i.length; )
+    if (i.shift() === "in") {
+      o2 = i.join(" ");
       break;
     }
   return new J2(t2, e, /^re/i.test(r2), o2);
@@ -20218,8 +20218,8 @@ function re(t2 = ne2, e = ur, n = R2.NONE) {
       s.trim(),
       false,
       te
-    ).map(function(i2) {
-      const a = i2.split(ee2), c3 = cr(a[0].split(t2), e);
+    ).map(function(i) {
+      const a = i.split(ee2), c3 = cr(a[0].split(t2), e);
       return a.length > 1 && a[1].trim() && (c3.diff = r2(a[1])), c3;
     });
     return {
@@ -20267,18 +20267,18 @@ function oe2(t2 = {}, e = []) {
     body: t2.multiLine ? "%B" : "%b",
     author_name: t2.mailMap !== false ? "%aN" : "%an",
     author_email: t2.mailMap !== false ? "%aE" : "%ae"
-  }, [s, o2] = lr(r2, n), i2 = [], a = [
+  }, [s, o2] = lr(r2, n), i = [], a = [
     `--pretty=format:${te}${o2}${ee2}`,
     ...e
   ], c3 = t2.n || t2["max-count"] || t2.maxCount;
   if (c3 && a.push(`--max-count=${c3}`), t2.from || t2.to) {
     const y2 = t2.symmetric !== false ? "..." : "..";
-    i2.push(`${t2.from || ""}${y2}${t2.to || ""}`);
+    i.push(`${t2.from || ""}${y2}${t2.to || ""}`);
   }
   return m(t2.file) && a.push("--follow", c(t2.file)), It(hr(t2), a), {
     fields: s,
     splitter: n,
-    commands: [...a, ...i2]
+    commands: [...a, ...i]
   };
 }
 function mr(t2, e, n) {
@@ -20408,9 +20408,9 @@ function Fr(t2, e) {
     default:
       return;
   }
-  function r2(s, o2, i2) {
+  function r2(s, o2, i) {
     const a = `${s}${o2}`, c3 = Ir.get(a);
-    c3 && c3(t2, i2), a !== "##" && a !== "!!" && t2.files.push(new jr(i2, s, o2));
+    c3 && c3(t2, i), a !== "##" && a !== "!!" && t2.files.push(new jr(i, s, o2));
   }
 }
 function zr(t2) {
@@ -20530,9 +20530,9 @@ function us(t2, e = false) {
     parser(n, r2) {
       return gt(n, r2);
     },
-    onError({ exitCode: n, stdOut: r2 }, s, o2, i2) {
+    onError({ exitCode: n, stdOut: r2 }, s, o2, i) {
       if (!de(String(s), n))
-        return i2(s);
+        return i(s);
       o2(r2);
     }
   };
@@ -20544,12 +20544,12 @@ function cs(t2, e = false) {
     parser(r2, s) {
       return gt(r2, s).branches[t2];
     },
-    onError({ exitCode: r2, stdErr: s, stdOut: o2 }, i2, a, c3) {
-      if (!de(String(i2), r2))
-        return c3(i2);
+    onError({ exitCode: r2, stdErr: s, stdOut: o2 }, i, a, c3) {
+      if (!de(String(i), r2))
+        return c3(i);
       throw new at(
         n.parser(F2(o2), F2(s)),
-        String(i2)
+        String(i)
       );
     }
   };
@@ -20608,7 +20608,7 @@ function Ts(t2, e, n) {
     parser(s, o2) {
       return ue(s, o2);
     },
-    onError(s, o2, i2, a) {
+    onError(s, o2, i, a) {
       const c3 = Rr(
         F2(s.stdOut),
         F2(s.stdErr)
@@ -20751,13 +20751,13 @@ function Fs(t2, e = false) {
   return {
     type: "spawn.options",
     action(r2, s) {
-      const o2 = { ...r2.env ?? process.env }, i2 = new Set(
+      const o2 = { ...r2.env ?? process.env }, i = new Set(
         Object.keys(s.env).map((a) => a.toLowerCase().trim())
       );
       for (const a of Object.keys(o2)) {
         const c3 = a.toLowerCase().trim();
         if (!(!Gs(c3) || n.has(c3))) {
-          if (i2.has(c3))
+          if (i.has(c3))
             throw new A2(
               void 0,
               "allowEnvironment",
@@ -20811,7 +20811,7 @@ function Ws({
       closeTimeout: (0, import_promise_deferred.deferred)(),
       exit: (0, import_promise_deferred.deferred)(),
       exitTimeout: (0, import_promise_deferred.deferred)()
-    }, i2 = Promise.race([
+    }, i = Promise.race([
       t2 === false ? $t : o2.closeTimeout.promise,
       e === false ? $t : o2.exitTimeout.promise
     ]);
@@ -20825,24 +20825,24 @@ function Ws({
       get exitCode() {
         return s;
       },
-      result: i2
+      result: i
     };
   }
-  function r2(s, o2, i2) {
-    s !== false && (s === true ? o2.promise : o2.promise.then(() => wt(s))).then(i2.done);
+  function r2(s, o2, i) {
+    s !== false && (s === true ? o2.promise : o2.promise.then(() => wt(s))).then(i.done);
   }
   return {
     type: "spawn.after",
-    async action(s, { spawned: o2, close: i2 }) {
+    async action(s, { spawned: o2, close: i }) {
       const a = n();
       let c3 = true, y2 = () => {
         c3 = false;
       };
       o2.stdout?.on("data", y2), o2.stderr?.on("data", y2), o2.on("error", y2), o2.on("close", (w2) => a.close(w2)), o2.on("exit", (w2) => a.exit(w2));
       try {
-        await a.result, c3 && await wt(50), i2(a.exitCode);
+        await a.result, c3 && await wt(50), i(a.exitCode);
       } catch (w2) {
-        i2(a.exitCode, w2);
+        i(a.exitCode, w2);
       }
     }
   };
@@ -20916,8 +20916,8 @@ function no(t2) {
       const o2 = t2?.([...n]) ?? r2;
       if (!o2)
         return nt("generated zero length content, not writing to stdin");
-      nt("writing %s bytes to stdin", Le(o2)), s.on("error", (i2) => {
-        i2.code !== "EPIPE" && nt("[ERROR] stdin error %o", i2);
+      nt("writing %s bytes to stdin", Le(o2)), s.on("error", (i) => {
+        i.code !== "EPIPE" && nt("[ERROR] stdin error %o", i);
       }), s.end(o2);
     }
   };
@@ -20926,16 +20926,16 @@ function so(t2) {
   const e = "--progress", n = ["checkout", "clone", "fetch", "pull", "push"];
   return [{
     type: "spawn.args",
-    action(o2, i2) {
-      return n.includes(i2.method) ? De(o2, e) : o2;
+    action(o2, i) {
+      return n.includes(i.method) ? De(o2, e) : o2;
     }
   }, {
     type: "spawn.after",
-    action(o2, i2) {
-      i2.commands.includes(e) && i2.spawned.stderr?.on("data", (a) => {
+    action(o2, i) {
+      i.commands.includes(e) && i.spawned.stderr?.on("data", (a) => {
         const c3 = /^([\s\S]+?):\s*(\d+)% \((\d+)\/(\d+)\)/.exec(a.toString("utf8"));
         c3 && t2({
-          method: i2.method,
+          method: i.method,
           stage: oo(c3[1]),
           progress: p(c3[2]),
           processed: p(c3[3]),
@@ -20974,7 +20974,7 @@ function ao() {
         }
         if (o2 === "--") {
           r2(
-            t2.slice(s + 1).flatMap((i2) => r(i2) && o(i2) || i2)
+            t2.slice(s + 1).flatMap((i) => r(i) && o(i) || i)
           );
           break;
         }
@@ -20994,16 +20994,16 @@ function uo({
       type: "spawn.after",
       action(r2, s) {
         let o2;
-        function i2() {
+        function i() {
           o2 && clearTimeout(o2), o2 = setTimeout(c3, t2);
         }
         function a() {
-          s.spawned.stdout?.off("data", i2), s.spawned.stderr?.off("data", i2), s.spawned.off("exit", a), s.spawned.off("close", a), o2 && clearTimeout(o2);
+          s.spawned.stdout?.off("data", i), s.spawned.stderr?.off("data", i), s.spawned.off("exit", a), s.spawned.off("close", a), o2 && clearTimeout(o2);
         }
         function c3() {
           a(), s.kill(new A2(void 0, "timeout", "block timeout reached"));
         }
-        n && s.spawned.stdout?.on("data", i2), e && s.spawned.stderr?.on("data", i2), s.spawned.on("exit", a), s.spawned.on("close", a), i2();
+        n && s.spawned.stdout?.on("data", i), e && s.spawned.stderr?.on("data", i), s.spawned.on("exit", a), s.spawned.on("close", a), i();
       }
     };
 }
@@ -21061,7 +21061,7 @@ var init_dist3 = __esm({
     };
     l2 = class {
       constructor(e, n) {
-        this.matches = [], this.useMatches = Ue, this.parse = (r2, s) => (this.resetMatches(), this._regExp.every((o2, i2) => this.addMatch(o2, i2, r2(i2))) ? this.useMatches(s, this.prepareMatches()) !== false : false), this._regExp = Array.isArray(e) ? e : [e], n && (this.useMatches = n);
+        this.matches = [], this.useMatches = Ue, this.parse = (r2, s) => (this.resetMatches(), this._regExp.every((o2, i) => this.addMatch(o2, i, r2(i))) ? this.useMatches(s, this.prepareMatches()) !== false : false), this._regExp = Array.isArray(e) ? e : [e], n && (this.useMatches = n);
       }
       resetMatches() {
         this.matches.length = 0;
@@ -21251,19 +21251,19 @@ var init_dist3 = __esm({
           s,
           this.outputHandler,
           n.step("SPAWN")
-        ), i2 = await this.handleTaskData(e, s, o2, n.step("HANDLE"));
-        return n("passing response to task's parser as a %s", e.format), en(e) ? Tt(e.parser, i2) : Tt(e.parser, i2.asStrings());
+        ), i = await this.handleTaskData(e, s, o2, n.step("HANDLE"));
+        return n("passing response to task's parser as a %s", e.format), en(e) ? Tt(e.parser, i) : Tt(e.parser, i.asStrings());
       }
       async attemptEmptyTask(e, n) {
         return n("empty task bypassing child process to call to task's parser"), e.parser(this);
       }
       handleTaskData(e, n, r2, s) {
-        const { exitCode: o2, rejection: i2, stdOut: a, stdErr: c3 } = r2;
+        const { exitCode: o2, rejection: i, stdOut: a, stdErr: c3 } = r2;
         return new Promise((y2, w2) => {
           s("Preparing to handle process response exitCode=%d stdOut=", o2);
           const { error: T2 } = this._plugins.exec(
             "task.error",
-            { error: i2 },
+            { error: i },
             {
               ...this.taskContext(e, n),
               ...r2
@@ -21288,13 +21288,13 @@ var init_dist3 = __esm({
               "handling as error: exitCode=%s stdErr=%s rejection=%o",
               o2,
               c3.length,
-              i2
+              i
             ), w2(T2);
           s.info("retrieving task output complete"), y2(new z2(Buffer.concat(a), Buffer.concat(c3)));
         });
       }
       async gitResponse(e, n, r2, s, o2) {
-        const i2 = o2.sibling("output"), a = this._plugins.exec(
+        const i = o2.sibling("output"), a = this._plugins.exec(
           "spawn.options",
           {
             cwd: this.cwd,
@@ -21323,10 +21323,10 @@ var init_dist3 = __esm({
           const k2 = ve(n, r2, a);
           k2.stdout.on(
             "data",
-            Et(y2, "stdOut", o2, i2.step("stdOut"))
+            Et(y2, "stdOut", o2, i.step("stdOut"))
           ), k2.stderr.on(
             "data",
-            Et(w2, "stdErr", o2, i2.step("stdErr"))
+            Et(w2, "stdErr", o2, i.step("stdErr"))
           ), k2.on("error", Mn(w2, o2)), s && (o2("Passing child process stdOut/stdErr to custom outputHandler"), s(n, k2.stdout, k2.stderr, [...r2])), this._plugins.exec("spawn.after", void 0, {
             ...this.taskContext(e, r2),
             spawned: k2,
@@ -21808,9 +21808,9 @@ var init_dist3 = __esm({
       [
         "##",
         (t2, e) => {
-          const n = /ahead (\d+)/, r2 = /behind (\d+)/, s = /^(.+?(?=(?:\.{3}|\s|$)))/, o2 = /\.{3}(\S*)/, i2 = /\son\s(\S+?)(?=\.{3}|$)/;
+          const n = /ahead (\d+)/, r2 = /behind (\d+)/, s = /^(.+?(?=(?:\.{3}|\s|$)))/, o2 = /\.{3}(\S*)/, i = /\son\s(\S+?)(?=\.{3}|$)/;
           let a = n.exec(e);
-          t2.ahead = a && +a[1] || 0, a = r2.exec(e), t2.behind = a && +a[1] || 0, a = s.exec(e), t2.current = d(a?.[1], m, null), a = o2.exec(e), t2.tracking = d(a?.[1], m, null), a = i2.exec(e), a && (t2.current = d(a?.[1], m, t2.current)), t2.detached = /\(no branch\)/.test(e);
+          t2.ahead = a && +a[1] || 0, a = r2.exec(e), t2.behind = a && +a[1] || 0, a = s.exec(e), t2.current = d(a?.[1], m, null), a = o2.exec(e), t2.tracking = d(a?.[1], m, null), a = i.exec(e), a && (t2.current = d(a?.[1], m, t2.current)), t2.detached = /\(no branch\)/.test(e);
         }
       ]
     ]);
@@ -22076,11 +22076,11 @@ var init_dist3 = __esm({
       const n = t2.split(`
 `).map(Ds).filter(Boolean);
       e || n.sort(function(s, o2) {
-        const i2 = s.split("."), a = o2.split(".");
-        if (i2.length === 1 || a.length === 1)
-          return Ms(B2(i2[0]), B2(a[0]));
-        for (let c3 = 0, y2 = Math.max(i2.length, a.length); c3 < y2; c3++) {
-          const w2 = ye(B2(i2[c3]), B2(a[c3]));
+        const i = s.split("."), a = o2.split(".");
+        if (i.length === 1 || a.length === 1)
+          return Ms(B2(i[0]), B2(a[0]));
+        for (let c3 = 0, y2 = Math.max(i.length, a.length); c3 < y2; c3++) {
+          const w2 = ye(B2(i[c3]), B2(a[c3]));
           if (w2)
             return w2;
         }
@@ -22402,8 +22402,8 @@ var init_dist3 = __esm({
       exec(e, n, r2) {
         let s = n;
         const o2 = Object.freeze(Object.create(r2));
-        for (const i2 of this.plugins)
-          i2.type === e && (s = i2.action(s, o2));
+        for (const i of this.plugins)
+          i.type === e && (s = i.action(s, o2));
         return s;
       }
     };
@@ -22524,9 +22524,9 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
               if (p2) return wait(p2);
             }
           }
-          for (let i2 = buf.indexOf(sep2, start); i2 !== -1; i2 = buf.indexOf(sep2, start)) {
-            const p2 = onRecord(buf.subarray(start, i2));
-            start = i2 + 1;
+          for (let i = buf.indexOf(sep2, start); i !== -1; i = buf.indexOf(sep2, start)) {
+            const p2 = onRecord(buf.subarray(start, i));
+            start = i + 1;
             if (p2) return wait(p2);
           }
           rest = start < buf.length ? [buf.subarray(start)] : void 0;
@@ -22605,9 +22605,9 @@ function eachRecord(chunks, sep2, onRecord) {
       rest = void 0;
       start = done.next;
     }
-    for (let i2 = chunk.indexOf(sep2, start); i2 !== -1; i2 = chunk.indexOf(sep2, start)) {
-      onRecord(chunk.subarray(start, i2));
-      start = i2 + 1;
+    for (let i = chunk.indexOf(sep2, start); i !== -1; i = chunk.indexOf(sep2, start)) {
+      onRecord(chunk.subarray(start, i));
+      start = i + 1;
     }
     if (start < chunk.length) rest = [chunk.subarray(start)];
   }
@@ -23609,9 +23609,9 @@ var init_ignore = __esm({
       excludedAlways(rel) {
         const parts = rel.split("/");
         const rules = [];
-        for (let i2 = 1; i2 <= parts.length; i2++) {
-          const path2 = i2 === parts.length ? rel : parts.slice(0, i2).join("/");
-          if (this.always.some((s, k2) => judge(s, path2, i2 < parts.length, rules, k2) === true)) return true;
+        for (let i = 1; i <= parts.length; i++) {
+          const path2 = i === parts.length ? rel : parts.slice(0, i).join("/");
+          if (this.always.some((s, k2) => judge(s, path2, i < parts.length, rules, k2) === true)) return true;
         }
         return false;
       }
@@ -23619,9 +23619,9 @@ var init_ignore = __esm({
         const parts = rel.split("/");
         const parentRule = [];
         const alwaysRule = [];
-        for (let i2 = 1; i2 <= parts.length; i2++) {
-          const path2 = i2 === parts.length ? rel : parts.slice(0, i2).join("/");
-          const dir = i2 < parts.length || isDir;
+        for (let i = 1; i <= parts.length; i++) {
+          const path2 = i === parts.length ? rel : parts.slice(0, i).join("/");
+          const dir = i < parts.length || isDir;
           if (this.always.some((s, k2) => judge(s, path2, dir, alwaysRule, k2) === true)) return true;
           let excluded = false;
           this.scoped.forEach((s, k2) => {
@@ -23765,10 +23765,10 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
       const parts = relDir ? relDir.split("/") : [];
       const exclude = readText(join4(top2, ".git", "info", "exclude"));
       if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add("", exclude);
-      for (let i2 = 0; i2 < parts.length; i2++) {
-        const ancestor = join4(top2, ...parts.slice(0, i2));
+      for (let i = 0; i < parts.length; i++) {
+        const ancestor = join4(top2, ...parts.slice(0, i));
         const text2 = readText(join4(ancestor, ".gitignore"));
-        if (text2) matcher.addAbove(parts.slice(i2).join("/"), text2);
+        if (text2) matcher.addAbove(parts.slice(i).join("/"), text2);
       }
     }
     const rootPrune = pruneGlobs("", readText(join4(dir, ".gitignore")));
@@ -23791,11 +23791,11 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
   const oddNames = [];
   const lossyDirs = /* @__PURE__ */ new Set();
   const readdirSeen = ((path2, options, cb) => {
-    fsReaddir(path2, options, (err2, entries) => {
-      if (err2 && path2.includes("\uFFFD")) {
-      } else if (err2) {
+    fsReaddir(path2, options, (err, entries) => {
+      if (err && path2.includes("\uFFFD")) {
+      } else if (err) {
         const shown = displayPath(root, path2);
-        const why = fsReason(err2);
+        const why = fsReason(err);
         sink.warn(`${shown}/: cannot read directory (${why}); skipped`);
         sink.skip(`${shown}/`, why);
       } else {
@@ -23804,7 +23804,7 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
           else if (d2.name.includes("\uFFFD")) lossyDirs.add(path2);
         }
       }
-      cb(err2, entries);
+      cb(err, entries);
     });
   });
   const rootMangled = sep === "/" && dir.includes("\\");
@@ -23882,10 +23882,10 @@ function gitInternal(rel) {
   return GIT_DIR_FILE.test(rel) && !GIT_CONFIG.test(rel);
 }
 function scanFile(abs, display, detector, sink, opts) {
-  let fd2;
+  let fd;
   try {
-    fd2 = openSync2(abs, constants.O_RDONLY | constants.O_NONBLOCK);
-    const st2 = fstatSync3(fd2);
+    fd = openSync2(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st2 = fstatSync3(fd);
     if (!st2.isFile()) {
       sink.skip(display, "not a regular file");
       return SKIPPED;
@@ -23900,7 +23900,7 @@ function scanFile(abs, display, detector, sink, opts) {
       if (readBuffer.length < st2.size) readBuffer = Buffer.allocUnsafeSlow(Math.min(READ_WHOLE, Math.max(st2.size, 2 * readBuffer.length)));
       const buf = readBuffer.subarray(0, st2.size);
       while (total < st2.size) {
-        const n = readSync(fd2, buf, total, st2.size - total, total);
+        const n = readSync(fd, buf, total, st2.size - total, total);
         if (n === 0) break;
         total += n;
       }
@@ -23908,7 +23908,7 @@ function scanFile(abs, display, detector, sink, opts) {
     } else {
       for (; ; ) {
         const buf = Buffer.allocUnsafe(READ_CHUNK);
-        const n = readSync(fd2, buf, 0, READ_CHUNK, total);
+        const n = readSync(fd, buf, 0, READ_CHUNK, total);
         if (n === 0) break;
         total += n;
         content.push(n === READ_CHUNK ? buf : buf.subarray(0, n));
@@ -23926,15 +23926,15 @@ function scanFile(abs, display, detector, sink, opts) {
     }
     return total;
   } catch (e) {
-    const err2 = e;
-    const why = err2.code === "ENOENT" ? "vanished before it could be read" : fsReason(err2);
+    const err = e;
+    const why = err.code === "ENOENT" ? "vanished before it could be read" : fsReason(err);
     sink.warn(`${display}: cannot read (${why}); skipped`);
     sink.skip(display, why);
     return SKIPPED;
   } finally {
-    if (fd2 !== void 0) {
+    if (fd !== void 0) {
       try {
-        closeSync2(fd2);
+        closeSync2(fd);
       } catch {
       }
     }
@@ -24110,8 +24110,8 @@ function createProgress(io2, args, unit) {
     total(n) {
       total = n;
     },
-    tick(i2, b3) {
-      items += i2;
+    tick(i, b3) {
+      items += i;
       bytes2 += b3;
       const now = Date.now();
       if (now - last > 200) {
@@ -24209,21 +24209,21 @@ function scrubber(secrets) {
     let kept = 0;
     for (const run of out.matchAll(FORM_RUN)) {
       const end = run.index + run[0].length;
-      for (let i2 = Math.max(run.index, kept); i2 + KEY <= end; ) {
-        const hit = byKey.get(out.slice(i2, i2 + KEY))?.filter((f3) => out.startsWith(f3.form, i2)).reduce((a, b3) => a && a.form.length >= b3.form.length ? a : b3, void 0);
+      for (let i = Math.max(run.index, kept); i + KEY <= end; ) {
+        const hit = byKey.get(out.slice(i, i + KEY))?.filter((f3) => out.startsWith(f3.form, i)).reduce((a, b3) => a && a.form.length >= b3.form.length ? a : b3, void 0);
         if (!hit) {
-          i2++;
+          i++;
           continue;
         }
-        let from = i2;
-        i2 += hit.form.length;
+        let from = i;
+        i += hit.form.length;
         if (hit.encoded) {
           while (from > kept && B64_CHAR.test(out[from - 1])) from--;
-          while (i2 < end && B64_CHAR.test(out[i2])) i2++;
-          while (i2 < end && out[i2] === "=") i2++;
+          while (i < end && B64_CHAR.test(out[i])) i++;
+          while (i < end && out[i] === "=") i++;
         }
         result += out.slice(kept, from) + hit.shown;
-        kept = i2;
+        kept = i;
       }
     }
     return result + out.slice(kept);
@@ -24249,7 +24249,7 @@ function mapStrings(value2, f3) {
   const walk2 = (v2) => {
     if (typeof v2 === "string") return f3(v2);
     if (Array.isArray(v2)) return v2.map(walk2);
-    if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x4]) => [k2, walk2(x4)]));
+    if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x3]) => [k2, walk2(x3)]));
     return v2;
   };
   return walk2(value2);
@@ -24270,17 +24270,17 @@ var init_redact = __esm({
 });
 
 // src/verify/whoami.ts
-function isObj(x4) {
-  return typeof x4 === "object" && x4 !== null && !Array.isArray(x4);
+function isObj(x3) {
+  return typeof x3 === "object" && x3 !== null && !Array.isArray(x3);
 }
-function clean(x4, maxLen = 200) {
-  if (typeof x4 !== "string") return void 0;
-  const s = x4.replace(/[\p{Zl}\p{Zp}]/gu, " ").replace(/[\p{Cc}\p{Cf}\p{Cs}]/gu, "").trim();
+function clean(x3, maxLen = 200) {
+  if (typeof x3 !== "string") return void 0;
+  const s = x3.replace(/[\p{Zl}\p{Zp}]/gu, " ").replace(/[\p{Cc}\p{Cf}\p{Cs}]/gu, "").trim();
   if (!s) return void 0;
   return shorten(s, maxLen);
 }
-function personal(x4) {
-  const s = clean(x4);
+function personal(x3) {
+  const s = clean(x3);
   return s && removeEmails(s);
 }
 function shorten(s, maxLen) {
@@ -24289,10 +24289,10 @@ function shorten(s, maxLen) {
   if (/[\ud800-\udbff]/.test(s[cut - 1] ?? "")) cut--;
   return `${s.slice(0, cut)}\u2026`;
 }
-function strings(x4, cap = MAX_PERMISSIONS) {
-  if (!Array.isArray(x4)) return [];
+function strings(x3, cap = MAX_PERMISSIONS) {
+  if (!Array.isArray(x3)) return [];
   const out = [];
-  for (const v2 of x4) {
+  for (const v2 of x3) {
     const s = clean(v2, 100);
     if (s && out.length < cap) out.push(s);
   }
@@ -24375,13 +24375,13 @@ function scopeCap(s, orgs) {
 function scopeCapabilities(scope) {
   const s = new Set((scope ?? "").split(/[\s,]+/).filter(Boolean));
   return {
-    canWrite: ["write-repos", "manage-repos", "write-discussions", "jobs"].some((x4) => s.has(x4)),
-    canReadPrivate: ["read-repos", "write-repos", "manage-repos", "gated-repos"].some((x4) => s.has(x4))
+    canWrite: ["write-repos", "manage-repos", "write-discussions", "jobs"].some((x3) => s.has(x3)),
+    canReadPrivate: ["read-repos", "write-repos", "manage-repos", "gated-repos"].some((x3) => s.has(x3))
   };
 }
-function appScope(x4) {
-  if (!isObj(x4)) return void 0;
-  const granted = Object.entries(x4).filter(([, v2]) => v2 !== false && v2 !== null && v2 !== void 0 && !(Array.isArray(v2) && v2.length === 0)).slice(0, 20).map(([k2]) => clean(k2, 60)).filter((k2) => !!k2);
+function appScope(x3) {
+  if (!isObj(x3)) return void 0;
+  const granted = Object.entries(x3).filter(([, v2]) => v2 !== false && v2 !== null && v2 !== void 0 && !(Array.isArray(v2) && v2.length === 0)).slice(0, 20).map(([k2]) => clean(k2, 60)).filter((k2) => !!k2);
   return granted.length ? granted.join(" ") : void 0;
 }
 function fineGrainedProblem(fg2) {
@@ -24633,8 +24633,8 @@ function uniq(xs2) {
   return [...new Set(xs2)];
 }
 function archiveOf(path2) {
-  const i2 = path2.indexOf("!");
-  return i2 === -1 ? path2 : path2.slice(0, i2);
+  const i = path2.indexOf("!");
+  return i === -1 ? path2 : path2.slice(0, i);
 }
 function reachFacts(v2, owner) {
   const writeTargets = [];
@@ -24808,84 +24808,84 @@ function roleWords(role) {
   if (!role) return "";
   return role === "fineGrained" ? "fine-grained" : role;
 }
-function dead(x4) {
-  return x4.status === "invalid" || x4.expired && x4.status !== "valid";
+function dead(x3) {
+  return x3.status === "invalid" || x3.expired && x3.status !== "valid";
 }
-function revokeStep(x4) {
-  const owner = x4.owner ? ` (${x4.owner})` : "";
-  if (x4.revoked) {
+function revokeStep(x3) {
+  const owner = x3.owner ? ` (${x3.owner})` : "";
+  if (x3.revoked) {
     return `Revoked by this run: the Hub invalidated it and e-mailed its owner${owner}. Nothing more to revoke; the steps below keep its replacement from leaking the same way.`;
   }
-  if (x4.expired && x4.status !== "valid") {
-    const when = x4.expiresAt ? ` on ${x4.expiresAt.slice(0, 10)}` : "";
-    if (x4.kind === "oauth") {
+  if (x3.expired && x3.status !== "valid") {
+    const when = x3.expiresAt ? ` on ${x3.expiresAt.slice(0, 10)}` : "";
+    if (x3.kind === "oauth") {
       return `Nothing to revoke: this OAuth token expired${when} and no longer authenticates. If a refresh token (${code("hf_oauth__refresh_\u2026")}) was stored beside it, revoke the app's access on the Connected Apps page of the owner's Hub settings, or pipe the refresh token into ${code("hfleaks revoke")}.`;
     }
     return `Nothing to revoke: this token expired${when} and no longer authenticates.`;
   }
-  if (x4.status === "invalid") {
-    return `Nothing to revoke: the Hub rejects this token${x4.reason ? ` (${x4.reason})` : ""}, so it was already revoked or deleted. Remove it all the same (below), and check that no live token replaced it in the same place.`;
+  if (x3.status === "invalid") {
+    return `Nothing to revoke: the Hub rejects this token${x3.reason ? ` (${x3.reason})` : ""}, so it was already revoked or deleted. Remove it all the same (below), and check that no live token replaced it in the same place.`;
   }
   let why;
-  if (x4.status === "valid") {
-    const role = roleWords(x4.role);
-    why = `Revoke it now: it works${x4.owner ? ` and acts as ${x4.owner}` : ""}${role ? ` with a ${role} role` : ""}.`;
-  } else if (x4.status === "unknown") {
-    why = `Revoke it now and treat it as live: the Hub could not confirm it${x4.reason ? ` (${x4.reason})` : ""}.`;
+  if (x3.status === "valid") {
+    const role = roleWords(x3.role);
+    why = `Revoke it now: it works${x3.owner ? ` and acts as ${x3.owner}` : ""}${role ? ` with a ${role} role` : ""}.`;
+  } else if (x3.status === "unknown") {
+    why = `Revoke it now and treat it as live: the Hub could not confirm it${x3.reason ? ` (${x3.reason})` : ""}.`;
   } else {
     why = `Revoke it now and treat it as live (it was not verified: ${code("--verify")} tells whether it works and what it reaches).`;
   }
-  const named = x4.tokenName ? `the token named "${x4.tokenName}"` : "it";
-  switch (x4.kind) {
+  const named = x3.tokenName ? `the token named "${x3.tokenName}"` : "it";
+  switch (x3.kind) {
     case "user":
-      return `${why} The owner${owner} deletes ${named} on the Access Tokens page of the Hub settings (${x4.endpoint}/settings/tokens), or uses Manage \u2192 Refresh to get a new value; ${REVOKE_CMD}.`;
+      return `${why} The owner${owner} deletes ${named} on the Access Tokens page of the Hub settings (${x3.endpoint}/settings/tokens), or uses Manage \u2192 Refresh to get a new value; ${REVOKE_CMD}.`;
     case "org":
       return `${why} An admin of the organization${owner} deletes it from the organization's settings; ${REVOKE_CMD}.`;
     case "oauth":
       return `${why} The owner${owner} revokes the app's access on the Connected Apps page of the Hub settings; ${REVOKE_CMD}.`;
     case "publisher":
-      return `${why} It expires by itself${x4.expiresAt ? ` at ${x4.expiresAt}` : ", about an hour after it was minted"}; until then it acts for the CI job's identity: ${REVOKE_CMD}.`;
+      return `${why} It expires by itself${x3.expiresAt ? ` at ${x3.expiresAt}` : ", about an hour after it was minted"}; until then it acts for the CI job's identity: ${REVOKE_CMD}.`;
     default:
-      return `${why} Revoke it where it was issued${x4.owner ? ` (its owner is ${x4.owner})` : ""}, or pipe it into ${code("hfleaks revoke")} if the Hub issued it.`;
+      return `${why} Revoke it where it was issued${x3.owner ? ` (its owner is ${x3.owner})` : ""}, or pipe it into ${code("hfleaks revoke")} if the Hub issued it.`;
   }
 }
-function replaceStep(x4, scope) {
-  if (x4.kind === "publisher") return void 0;
-  if (x4.kind === "oauth") {
+function replaceStep(x3, scope) {
+  if (x3.kind === "publisher") return void 0;
+  if (x3.kind === "oauth") {
     return `Sign in again for a new token, and have the app ask only for the scopes it uses (${code("read-repos")} rather than ${code("write-repos")} when it only reads)${scope ? `; the leaked token had the scopes "${scope}"` : ""}.`;
   }
   const fg2 = "a fine-grained token (Access Tokens \u2192 Create new token \u2192 Fine-grained)";
   let s;
-  if (dead(x4)) s = `If the code still needs a token, give it ${fg2} scoped to what it does`;
-  else if (x4.kind === "org") s = `Organization API tokens are no longer issued: replace it with ${fg2}, of a dedicated bot account if no person should own it, scoped to what the code does`;
+  if (dead(x3)) s = `If the code still needs a token, give it ${fg2} scoped to what it does`;
+  else if (x3.kind === "org") s = `Organization API tokens are no longer issued: replace it with ${fg2}, of a dedicated bot account if no person should own it, scoped to what the code does`;
   else s = `Replace it with ${fg2} scoped to what the code does`;
-  if (x4.repos.length) {
-    const them = x4.repos.length === 1 ? "that repository" : "those repositories";
-    s += `: the code around the leak uses ${listOf(x4.repos, 6)}, so grant ${code("repo.content.read")} on ${them} and ${code("repo.write")} only where the code pushes, nothing global.`;
+  if (x3.repos.length) {
+    const them = x3.repos.length === 1 ? "that repository" : "those repositories";
+    s += `: the code around the leak uses ${listOf(x3.repos, 6)}, so grant ${code("repo.content.read")} on ${them} and ${code("repo.write")} only where the code pushes, nothing global.`;
   } else {
     s += `: ${code("repo.content.read")} on the repositories it downloads, ${code("repo.write")} only on those it pushes to, nothing global.`;
   }
-  if (!dead(x4) && x4.status === "valid") {
-    if (x4.grants.length) {
-      s += ` The leaked token granted ${listOf(x4.grants, 6)}; leave out what the code does not use.`;
-    } else if (x4.role === "write") {
-      s += ` The leaked write token could push wherever ${x4.owner ?? "its owner"} can${x4.writeTargets.length ? ` (${listOf(x4.writeTargets)})` : ""}.`;
-    } else if (x4.role === "read") {
-      s += ` The leaked read token could read everything ${x4.owner ?? "its owner"} can read${x4.readTargets.length > 1 ? ` (${listOf(x4.readTargets)})` : ""}, private and gated repositories included.`;
+  if (!dead(x3) && x3.status === "valid") {
+    if (x3.grants.length) {
+      s += ` The leaked token granted ${listOf(x3.grants, 6)}; leave out what the code does not use.`;
+    } else if (x3.role === "write") {
+      s += ` The leaked write token could push wherever ${x3.owner ?? "its owner"} can${x3.writeTargets.length ? ` (${listOf(x3.writeTargets)})` : ""}.`;
+    } else if (x3.role === "read") {
+      s += ` The leaked read token could read everything ${x3.owner ?? "its owner"} can read${x3.readTargets.length > 1 ? ` (${listOf(x3.readTargets)})` : ""}, private and gated repositories included.`;
     }
   }
   return s;
 }
-function moveStep(f3, x4) {
+function moveStep(f3, x3) {
   const hints = placeHints(f3.locations);
-  if (x4.kind === "publisher") {
+  if (x3.kind === "publisher") {
     const ci = hints.filter((h3) => !h3.includes("Trusted Publishers"));
     return [
       "Find what exposed it: Trusted Publisher tokens are minted for one CI job and need no storage, so a step printed it, wrote it to a file, a cache or an artifact, or handed it to an untrusted action. Fix that step.",
       ...ci
     ].join(" ");
   }
-  if (x4.kind === "oauth") {
+  if (x3.kind === "oauth") {
     return ["Keep OAuth tokens on the server side of the app (its session store), never in code, notebooks, logs or client bundles.", ...hints].join(" ");
   }
   return [
@@ -24893,82 +24893,82 @@ function moveStep(f3, x4) {
     ...hints
   ].join(" ");
 }
-function since(x4) {
-  if (x4.leakDate) return `since ${x4.leakDate}, the leak's first commit`;
-  return x4.unreachableOnly ? "since it was written (no commit holds it, so git has no date for it)" : "since the leak was first pushed (`hfleaks history` dates it)";
+function since(x3) {
+  if (x3.leakDate) return `since ${x3.leakDate}, the leak's first commit`;
+  return x3.unreachableOnly ? "since it was written (no commit holds it, so git has no date for it)" : "since the leak was first pushed (`hfleaks history` dates it)";
 }
-function reachSentence(x4) {
-  if (x4.reachTotal === void 0) return "";
-  const eg = x4.reachExamples.length ? `, for example ${listOf(x4.reachExamples, 3)}` : "";
-  return ` It reaches ${plural(x4.reachTotal, "repository", "repositories")} (${x4.reachPrivate ?? 0} private)${eg}.`;
+function reachSentence(x3) {
+  if (x3.reachTotal === void 0) return "";
+  const eg = x3.reachExamples.length ? `, for example ${listOf(x3.reachExamples, 3)}` : "";
+  return ` It reaches ${plural(x3.reachTotal, "repository", "repositories")} (${x3.reachPrivate ?? 0} private)${eg}.`;
 }
-function reviewStep(x4, scope) {
-  if (dead(x4)) return void 0;
-  const step = reviewChanges(x4, scope);
-  if (!x4.grants.some((g2) => g2.startsWith("inference."))) return step;
-  const billing = `Check ${x4.owner ? `${x4.owner}'s` : "the owner's"} inference usage and billing ${since(x4)}: the token could call paid inference.`;
+function reviewStep(x3, scope) {
+  if (dead(x3)) return void 0;
+  const step = reviewChanges(x3, scope);
+  if (!x3.grants.some((g2) => g2.startsWith("inference."))) return step;
+  const billing = `Check ${x3.owner ? `${x3.owner}'s` : "the owner's"} inference usage and billing ${since(x3)}: the token could call paid inference.`;
   return step ? `${step} ${billing}` : billing;
 }
-function reviewChanges(x4, scope) {
+function reviewChanges(x3, scope) {
   const what = "recent commits and tags of models, datasets and Spaces, repository settings (visibility, gating, collaborators, webhooks), and Space secrets and variables";
-  const admin = x4.adminOrgs.length ? `; in ${listOf(x4.adminOrgs)} also members, invitations, tokens and resource groups` : "";
-  const start = x4.repos.length ? ` Start with the repositories the code uses: ${listOf(x4.repos, 6)}.` : "";
-  if (x4.writes === true) {
-    const targets = x4.writeTargets.length ? listOf(x4.writeTargets, 6) : "everything it could write";
-    const verb = x4.adminOrgs.length ? `write and administer` : "write";
-    return `It could ${verb}: review ${targets} for changes ${since(x4)}: ${what}${admin}.${reachSentence(x4)}${start}`;
+  const admin = x3.adminOrgs.length ? `; in ${listOf(x3.adminOrgs)} also members, invitations, tokens and resource groups` : "";
+  const start = x3.repos.length ? ` Start with the repositories the code uses: ${listOf(x3.repos, 6)}.` : "";
+  if (x3.writes === true) {
+    const targets = x3.writeTargets.length ? listOf(x3.writeTargets, 6) : "everything it could write";
+    const verb = x3.adminOrgs.length ? `write and administer` : "write";
+    return `It could ${verb}: review ${targets} for changes ${since(x3)}: ${what}${admin}.${reachSentence(x3)}${start}`;
   }
-  if (x4.writes === false) {
-    if (!x4.readsPrivate) return void 0;
-    const what2 = x4.readTargets.length ? `the private and gated content of ${listOf(x4.readTargets)}` : `what ${x4.owner ?? "its owner"} can read privately`;
-    return `It could read private or gated content: treat ${what2} as exposed ${since(x4)}: weights, datasets, Space code, and any credential stored in them (rotate those too).${reachSentence(x4)}`;
+  if (x3.writes === false) {
+    if (!x3.readsPrivate) return void 0;
+    const what2 = x3.readTargets.length ? `the private and gated content of ${listOf(x3.readTargets)}` : `what ${x3.owner ?? "its owner"} can read privately`;
+    return `It could read private or gated content: treat ${what2} as exposed ${since(x3)}: weights, datasets, Space code, and any credential stored in them (rotate those too).${reachSentence(x3)}`;
   }
-  if (x4.kind === "publisher") return void 0;
-  if (x4.kind === "oauth") {
+  if (x3.kind === "publisher") return void 0;
+  if (x3.kind === "oauth") {
     if (!scope || !/write|manage|admin/.test(scope)) return void 0;
-    return `Its scopes ("${scope}") allow writing: review what the signed-in user can write for changes ${since(x4)}: ${what}.${start}`;
+    return `Its scopes ("${scope}") allow writing: review what the signed-in user can write for changes ${since(x3)}: ${what}.${start}`;
   }
-  return `If it could write (a write token, or fine-grained with write permissions; ${code("--verify")} tells), review the repositories its owner can write for changes ${since(x4)}: ${what}.${start}`;
+  return `If it could write (a write token, or fine-grained with write permissions; ${code("--verify")} tells), review the repositories its owner can write for changes ${since(x3)}: ${what}.${start}`;
 }
-function historyStep(x4) {
-  const commits = x4.commits.length ? `${plural(x4.commits.length, "commit")}, first ${x4.commits[0]}${x4.firstDate ? ` on ${x4.firstDate}` : ""}` : "";
-  const all = x4.reachablePaths.filter(isFilePlace);
-  const messages = x4.reachablePaths.some((p2) => messageOf(p2) !== void 0);
+function historyStep(x3) {
+  const commits = x3.commits.length ? `${plural(x3.commits.length, "commit")}, first ${x3.commits[0]}${x3.firstDate ? ` on ${x3.firstDate}` : ""}` : "";
+  const all = x3.reachablePaths.filter(isFilePlace);
+  const messages = x3.reachablePaths.some((p2) => messageOf(p2) !== void 0);
   const prune = `${code("git reflog expire --expire=now --expire-unreachable=now --all && git gc --prune=now")}, run in the repository that holds it (a submodule's own, for one in a submodule), deletes it from that clone; it also empties every reflog and the stash list, so apply or keep what you still need first`;
-  const staged = x4.neverCommitted ? ` If the file is still staged (${code("git status")} lists it), unstage it first (${code("git restore --staged FILE")}): the index keeps what it holds.` : "";
-  if (x4.unreachableOnly) {
+  const staged = x3.neverCommitted ? ` If the file is still staged (${code("git status")} lists it), unstage it first (${code("git restore --staged FILE")}): the index keeps what it holds.` : "";
+  if (x3.unreachableOnly) {
     const held = commits ? ` (${commits})` : "";
-    if (dead(x4)) return `It is only in objects no branch, tag or stash reaches${held}, and it no longer works. If you want it gone: ${prune}.${staged}`;
+    if (dead(x3)) return `It is only in objects no branch, tag or stash reaches${held}, and it no longer works. If you want it gone: ${prune}.${staged}`;
     return `It is only in objects no branch, tag or stash reaches${held}: a commit amended, reset or rebased away, a dropped stash, a deleted tag, or a file staged and never committed. Pushing from here does not send it, but a push made before the rewrite did (a remote keeps a force-pushed commit, reachable by its id), and whatever copies this .git directory copies it (an archive, a container image, a backup). After revoking it: ${prune}.${staged}`;
   }
-  const step = reachableHistoryStep(x4, commits, all, messages);
-  if (!x4.unreachable) return step;
+  const step = reachableHistoryStep(x3, commits, all, messages);
+  if (!x3.unreachable) return step;
   const also = `Copies also sit in objects no branch, tag or stash reaches: a history rewrite with filter-repo prunes them too; otherwise ${prune}.${staged}`;
   return step ? `${step} ${also}` : also;
 }
-function reachableHistoryStep(x4, commits, all, messages) {
-  if (x4.historyOnly) {
-    if (dead(x4)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
+function reachableHistoryStep(x3, commits, all, messages) {
+  if (x3.historyOnly) {
+    if (dead(x3)) return `It is only in git history (${commits}) and no longer works, so rewriting history is optional hygiene.`;
     const rewrite2 = messages ? `${code("git filter-repo --replace-message")} for commit and tag messages${all.length ? `, ${code("--replace-text")} for files` : ""}` : code("git filter-repo --replace-text");
     return `It is only in git history now (${commits}): deleting the line did not un-leak it, because every clone, fork and cached copy still has it, so revocation is what protects. Once it is revoked, rewrite history if you want it gone: ${rewrite2} (or BFG), force-push every branch and tag, and have collaborators re-clone; on GitHub old commits stay reachable from forks and pull requests until GitHub Support purges them.`;
   }
-  if (!all.length && !x4.inHistory) return void 0;
+  if (!all.length && !x3.inHistory) return void 0;
   const configs = all.filter((p2) => GIT_CONFIG.test(p2));
   const files = all.filter((p2) => !GIT_CONFIG.test(p2));
   const remote = configs.length ? `Take it out of the remote URL in ${listOf(configs.map(codePath), 3)}: ${code("git remote set-url REMOTE URL")}, with the REMOTE and URL ${code("git remote -v")} shows holding it, less the ${code("user:token@")} part, then let git's credential helper hold the token. ` : "";
-  if (!files.length && !x4.inHistory) {
+  if (!files.length && !x3.inHistory) {
     return `${remote}It was never committed, but whatever copies this clone (an archive, a container image, a shared disk) copies the token.`;
   }
   const where = remote + (files.length ? `Delete it from ${listOf(files.map(codePath), 3)} and commit the fix.` : configs.length ? "" : "Delete it wherever you copied it from.");
-  const already = x4.inHistory && commits ? ` It is already in ${commits}.` : "";
-  if (dead(x4)) return `${where}${already} It no longer works, so rewriting history is optional.`;
+  const already = x3.inHistory && commits ? ` It is already in ${commits}.` : "";
+  if (dead(x3)) return `${where}${already} It no longer works, so rewriting history is optional.`;
   const rewrite = messages ? `${code("git filter-repo --replace-text")}, and ${code("--replace-message")} for commit and tag messages` : code("git filter-repo --replace-text");
   return `${where} Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks.${already} Revocation is what protects; rewrite history (${rewrite}) only after revoking, if at all.`;
 }
 function adviseFinding(f3) {
-  const x4 = factsOf(f3);
+  const x3 = factsOf(f3);
   const scope = f3.jwt?.scope;
-  const steps2 = [revokeStep(x4), replaceStep(x4, scope), moveStep(f3, x4), reviewStep(x4, scope), historyStep(x4)];
+  const steps2 = [revokeStep(x3), replaceStep(x3, scope), moveStep(f3, x3), reviewStep(x3, scope), historyStep(x3)];
   return steps2.filter((s) => Boolean(s));
 }
 var code, codePath, REVOKE_CMD;
@@ -25061,14 +25061,14 @@ function ruleHelp(rule) {
     `${rule.title}. ${rule.description}`,
     "",
     "What to do when one leaks:",
-    ...playbook.map((s, i2) => `${i2 + 1}. ${s.replace(/`/g, "")}`)
+    ...playbook.map((s, i) => `${i + 1}. ${s.replace(/`/g, "")}`)
   ].join("\n");
   const markdown = [
     `**${escapeMarkdown(rule.title)}.** ${escapeMarkdown(rule.description)}`,
     "",
     "**What to do when one leaks**",
     "",
-    ...playbook.map((s, i2) => `${i2 + 1}. ${s}`),
+    ...playbook.map((s, i) => `${i + 1}. ${s}`),
     "",
     "Each alert's message adds what is known of that token: whether it works, its owner, role and reach, and where it leaked."
   ].join("\n");
@@ -25146,11 +25146,11 @@ function parseBaseline(text2, name) {
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
     return baselineOf(parseJson(json, (problem) => new BaselineError(`${name}: ${problem}`)), name);
   }
-  text2.split(/\r?\n/).forEach((raw, i2) => {
+  text2.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (!line) return;
     if (!FINGERPRINT_RE.test(line)) {
-      throw new BaselineError(`${name}:${i2 + 1}: "${quoted(line)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
+      throw new BaselineError(`${name}:${i + 1}: "${quoted(line)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
     }
     fingerprints.add(line);
   });
@@ -25176,9 +25176,9 @@ function baselineOf(data, name) {
   } else {
     throw new BaselineError(`${name}: expected {"fingerprints": [...]} (from \`hfleaks baseline\`) or a JSON report with "findings"`);
   }
-  entries.forEach((e, i2) => {
+  entries.forEach((e, i) => {
     const fp = e && typeof e === "object" ? e.fingerprint : e;
-    fingerprints.add(check(fp, name, `${field}[${i2}]`));
+    fingerprints.add(check(fp, name, `${field}[${i}]`));
   });
   return { fingerprints };
 }
@@ -25633,11 +25633,11 @@ import https from "node:https";
 function exchange(url, opts) {
   return new Promise((resolve14) => {
     let settled = false;
-    const done = (x4) => {
+    const done = (x3) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve14(x4);
+      resolve14(x3);
     };
     const lib = url.protocol === "https:" ? https : http;
     const headers = { ...opts.headers };
@@ -25953,12 +25953,12 @@ function lineReader(stream) {
   r2 = {
     async next() {
       if (ended) return void 0;
-      const x4 = await it2.next();
-      if (x4.done) {
+      const x3 = await it2.next();
+      if (x3.done) {
         ended = true;
         return void 0;
       }
-      return x4.value;
+      return x3.value;
     },
     close() {
       ended = true;
@@ -25981,7 +25981,7 @@ async function readTokenLines(io2, envName, quiet = false) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envName)) throw new InputError(`--env: "${envName}" is not an environment variable name`);
     const value2 = io2.env[envName];
     if (value2 === void 0 || value2.trim() === "") throw new InputError(`--env ${envName}: the variable is not set or is empty`);
-    const lines2 = value2.split(/\r?\n/).map((text2, i2) => tokenLine(text2, i2 + 1)).filter((l3) => l3.text !== "");
+    const lines2 = value2.split(/\r?\n/).map((text2, i) => tokenLine(text2, i + 1)).filter((l3) => l3.text !== "");
     return { path: `$${envName}`, lines: lines2, bytes: Buffer.byteLength(value2) };
   }
   if (io2.stdinIsTTY && !quiet) io2.stderr("Paste the tokens, one a line; an empty line ends the list.\n");
@@ -26052,9 +26052,9 @@ async function listReach(client, token, authors, opts = {}) {
   let truncated = false;
   function keepFirst(list, name) {
     if (list.length >= nExamples && !(name < list[list.length - 1])) return;
-    let i2 = list.length;
-    while (i2 > 0 && name < list[i2 - 1]) i2--;
-    list.splice(i2, 0, name);
+    let i = list.length;
+    while (i > 0 && name < list[i - 1]) i--;
+    list.splice(i, 0, name);
     if (list.length > nExamples) list.pop();
   }
   function outOfTime(path2, author) {
@@ -26084,9 +26084,9 @@ async function listReach(client, token, authors, opts = {}) {
         return;
       }
       const entries = a.json;
-      for (let i2 = 0; i2 < entries.length; i2++) {
-        if (i2 % 1024 === 0 && outOfTime(path2, author)) return;
-        const r2 = entries[i2];
+      for (let i = 0; i < entries.length; i++) {
+        if (i % 1024 === 0 && outOfTime(path2, author)) return;
+        const r2 = entries[i];
         if (typeof r2 !== "object" || r2 === null) continue;
         const id = clean(r2.id);
         if (!id) continue;
@@ -26150,8 +26150,8 @@ async function revokeTokens(client, tokens, batchSize = REVOKE_BATCH) {
   const unique = [...new Set(tokens)];
   const url = new URL(`${client.endpoint}/api/credentials/revoke`);
   const batches = [];
-  for (let i2 = 0; i2 < unique.length; i2 += batchSize) {
-    const chunk = unique.slice(i2, i2 + batchSize);
+  for (let i = 0; i < unique.length; i += batchSize) {
+    const chunk = unique.slice(i, i + batchSize);
     const a = await client.request({ method: "POST", url, body: { credentials: chunk }, maxBytes: 64 << 10, json: false });
     const accepted = a.ok && a.status === 202;
     const reason = a.ok ? accepted ? void 0 : `HTTP ${a.status} instead of 202 Accepted: not the Hub's revocation answer` : scrub(a.reason, chunk);
@@ -26232,7 +26232,7 @@ function hubTokens(findings) {
   const candidates = findings.filter((f3) => HUB_RULES.has(f3.rule) && !/[\r\n]/.test(f3.secret.raw));
   hubDetector ??= createDetector(builtinRules().filter((r2) => HUB_RULES.has(r2.id)), { decode: false });
   const found = scanLines(hubDetector, candidates.map((f3) => f3.secret.raw));
-  return new Set(candidates.filter((f3, i2) => found[i2].some((m2) => m2.ruleId === f3.rule && m2.secret === f3.secret.raw)));
+  return new Set(candidates.filter((f3, i) => found[i].some((m2) => m2.ruleId === f3.rule && m2.secret === f3.secret.raw)));
 }
 function notSent(f3, hub) {
   if (!hub) return { reason: "not a Hugging Face token rule; never sent to the Hub" };
@@ -26305,9 +26305,9 @@ async function revokeFound(io2, s, findings, hub, warn, spentMs) {
     const r2 = await revokeTokens(client, tokens);
     for (const line of describeRevocation(r2)) say(line);
     const done = /* @__PURE__ */ new Set();
-    let i2 = 0;
+    let i = 0;
     for (const b3 of r2.batches) {
-      for (let k2 = 0; k2 < b3.count; k2++, i2++) if (b3.ok) done.add(tokens[i2]);
+      for (let k2 = 0; k2 < b3.count; k2++, i++) if (b3.ok) done.add(tokens[i]);
     }
     for (const f3 of live) {
       if (!done.has(f3.secret.raw) || !f3.verification) continue;
@@ -26541,7 +26541,7 @@ function block(f3, options, c3, sev) {
   if (n > 50) lines.push(`    \u2026 and ${n - 50} more (see --format json)`);
   if (f3.advice?.length) {
     lines.push("  what to do:");
-    f3.advice.forEach((a, i2) => lines.push(`    ${i2 + 1}. ${escapeControls(a)}`));
+    f3.advice.forEach((a, i) => lines.push(`    ${i + 1}. ${escapeControls(a)}`));
   }
   return lines.join("\n");
 }
@@ -26686,7 +26686,7 @@ function message(f3, l3, advice, more) {
   return `${head}
 
 What to do:
-${advice.map((s, i2) => `${i2 + 1}. ${s.replace(/`/g, "")}`).join("\n")}`;
+${advice.map((s, i) => `${i + 1}. ${s.replace(/`/g, "")}`).join("\n")}`;
 }
 function locationHash(f3, l3) {
   return sha256(`${f3.fingerprint}\0${l3.path}\0${l3.commit ?? ""}`).slice(0, 32);
@@ -26695,7 +26695,7 @@ function results(f3, ruleIndex) {
   const advice = f3.advice ?? adviseFinding(f3);
   const shown = f3.locations.slice(0, MAX_RESULTS_PER_FINDING);
   const more = f3.locations.length - shown.length;
-  return shown.map((l3, i2) => {
+  return shown.map((l3, i) => {
     const region = { startLine: Math.max(1, l3.line), startColumn: Math.max(1, l3.column) };
     if (!l3.decoding?.some((d2) => d2 === "base64" || d2 === "percent" || d2 === "escape" || d2 === "hex")) region.endColumn = region.startColumn + f3.secret.raw.length;
     return {
@@ -26714,7 +26714,7 @@ function results(f3, ruleIndex) {
         fingerprint: f3.fingerprint,
         severity: f3.severity,
         redacted: f3.secret.redacted,
-        locationIndex: i2 + 1,
+        locationIndex: i + 1,
         locationCount: f3.locations.length,
         ...l3.commit ? { commit: l3.commit } : {},
         ...l3.date ? { commitDate: l3.date } : {},
@@ -26738,7 +26738,7 @@ function buildSarif(report) {
   for (const r2 of report.rules ?? []) infos.set(r2.id, r2);
   for (const f3 of report.findings) if (!infos.has(f3.rule)) infos.set(f3.rule, { id: f3.rule, title: f3.title, description: f3.title, severity: f3.severity });
   const ids = [...infos.keys()].sort();
-  const index = new Map(ids.map((id, i2) => [id, i2]));
+  const index = new Map(ids.map((id, i) => [id, i]));
   const worst = /* @__PURE__ */ new Map();
   for (const f3 of report.findings) {
     const w2 = worst.get(f3.rule);
@@ -26849,8 +26849,8 @@ function place(l3) {
   let s = `${inlineCode(`${l3.path}:${l3.line}:${l3.column}`)}`;
   if (l3.decoding?.length) s += ` (${l3.decoding.join(", ")})`;
   if (l3.commit) {
-    const bits2 = [l3.date?.slice(0, 10), l3.unreachable ? "unreachable" : l3.inHead === false ? "history only" : void 0].filter(Boolean);
-    s += ` in commit ${inlineCode(l3.commit.slice(0, 12))}${bits2.length ? ` (${bits2.join(", ")})` : ""}`;
+    const bits = [l3.date?.slice(0, 10), l3.unreachable ? "unreachable" : l3.inHead === false ? "history only" : void 0].filter(Boolean);
+    s += ` in commit ${inlineCode(l3.commit.slice(0, 12))}${bits.length ? ` (${bits.join(", ")})` : ""}`;
   } else if (l3.unreachable) s += isBlobPlace(l3.path) ? " in no commit (unreachable)" : " (unreachable)";
   return s;
 }
@@ -26881,7 +26881,7 @@ function detail(f3, n, o2) {
   if (n2 > MAX_LOCATIONS_SHOWN) out.push(`  - \u2026and ${n2 - MAX_LOCATIONS_SHOWN} more (see the JSON report)`);
   if (f3.advice?.length) {
     out.push("", "**What to do**", "");
-    f3.advice.forEach((a, i2) => out.push(`${i2 + 1}. ${stepMarkdown(a)}`));
+    f3.advice.forEach((a, i) => out.push(`${i + 1}. ${stepMarkdown(a)}`));
   }
   out.push("");
   return out;
@@ -27094,15 +27094,15 @@ function whereWritten(p2) {
   }
 }
 function writePrivateFile(path2, data) {
-  const fd2 = openSync3(path2, constants2.O_WRONLY | constants2.O_CREAT, 384);
+  const fd = openSync3(path2, constants2.O_WRONLY | constants2.O_CREAT, 384);
   try {
-    if (fstatSync4(fd2).isFile()) {
-      fchmodSync(fd2, 384);
-      ftruncateSync(fd2, 0);
+    if (fstatSync4(fd).isFile()) {
+      fchmodSync(fd, 384);
+      ftruncateSync(fd, 0);
     }
-    writeFileSync(fd2, data);
+    writeFileSync(fd, data);
   } finally {
-    closeSync3(fd2);
+    closeSync3(fd);
   }
 }
 function cannotWrite(file, why, what) {
@@ -27339,8 +27339,8 @@ function oidPrefixTest(oids) {
   return (rec, at2, len) => {
     if (len < 8) return true;
     let v2 = 0;
-    for (let i2 = at2; i2 < at2 + 8; i2++) {
-      const c3 = rec[i2];
+    for (let i = at2; i < at2 + 8; i++) {
+      const c3 = rec[i];
       const d2 = c3 <= 57 ? c3 - 48 : (c3 | 32) - 87;
       if (d2 < 0 || d2 > 15) return true;
       v2 = v2 * 16 + d2;
@@ -27400,7 +27400,7 @@ function messageBatcher(ctx) {
     buf.set(text2, used);
     used += text2.length;
     let n = 0;
-    for (let i2 = text2.indexOf(10); i2 !== -1; i2 = text2.indexOf(10, i2 + 1)) n++;
+    for (let i = text2.indexOf(10); i !== -1; i = text2.indexOf(10, i + 1)) n++;
     if (text2[text2.length - 1] !== 10) {
       buf[used++] = 10;
       n++;
@@ -27436,8 +27436,8 @@ async function scanTagMessages(ctx, repo, messages) {
   const f3 = t2.stdout.toString("utf8").split("\0");
   const read = /* @__PURE__ */ new Set();
   const targets = /* @__PURE__ */ new Set();
-  for (let i2 = 0; i2 + 8 < f3.length; i2 += 8) {
-    const [type, oid, targetType, target, name, tagger, date, contents] = f3.slice(i2, i2 + 8);
+  for (let i = 0; i + 8 < f3.length; i += 8) {
+    const [type, oid, targetType, target, name, tagger, date, contents] = f3.slice(i, i + 8);
     if (type.replace(/^\n/, "") !== "tag" || read.has(oid)) continue;
     read.add(oid);
     if (targetType === "tag") targets.add(target);
@@ -27483,11 +27483,11 @@ function openFifo() {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
-function readSlabs(fd2, onData) {
+function readSlabs(fd, onData) {
   let slab = Buffer.allocUnsafe(SLAB);
   let used = 0;
   const out = new Socket({
-    fd: fd2,
+    fd,
     readable: true,
     writable: false,
     onread: {
@@ -27749,408 +27749,31 @@ var init_cat_file = __esm({
   }
 });
 
-// node_modules/fflate/esm/index.mjs
-import { createRequire as createRequire3 } from "module";
-function unzlibSync(data, opts) {
-  return inflt(data.subarray(zls(data, opts && opts.dictionary), -4), { i: 2 }, opts && opts.out, opts && opts.dictionary);
-}
-var require2, _a, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a, fl, revfl, _b, fd, revfd, rev, x3, i, hMap, flt, i, i, i, i, fdt, i, flrm, fdrm, max2, bits, bits16, shft, slc, ec, err, inflt, et2, zls, td, tds;
-var init_esm = __esm({
-  "node_modules/fflate/esm/index.mjs"() {
-    require2 = createRequire3("/");
-    try {
-      _a = require2("worker_threads"), Worker = _a.Worker, isMarkedAsUntransferable = _a.isMarkedAsUntransferable;
-    } catch (e) {
-    }
-    u8 = Uint8Array;
-    u16 = Uint16Array;
-    i32 = Int32Array;
-    fleb = new u8([
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      1,
-      1,
-      2,
-      2,
-      2,
-      2,
-      3,
-      3,
-      3,
-      3,
-      4,
-      4,
-      4,
-      4,
-      5,
-      5,
-      5,
-      5,
-      0,
-      /* unused */
-      0,
-      0,
-      /* impossible */
-      0
-    ]);
-    fdeb = new u8([
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      2,
-      2,
-      3,
-      3,
-      4,
-      4,
-      5,
-      5,
-      6,
-      6,
-      7,
-      7,
-      8,
-      8,
-      9,
-      9,
-      10,
-      10,
-      11,
-      11,
-      12,
-      12,
-      13,
-      13,
-      /* unused */
-      0,
-      0
-    ]);
-    clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-    freb = function(eb, start) {
-      var b3 = new u16(31);
-      for (var i2 = 0; i2 < 31; ++i2) {
-        b3[i2] = start += 1 << eb[i2 - 1];
-      }
-      var r2 = new i32(b3[30]);
-      for (var i2 = 1; i2 < 30; ++i2) {
-        for (var j3 = b3[i2]; j3 < b3[i2 + 1]; ++j3) {
-          r2[j3] = j3 - b3[i2] << 5 | i2;
-        }
-      }
-      return { b: b3, r: r2 };
-    };
-    _a = freb(fleb, 2);
-    fl = _a.b;
-    revfl = _a.r;
-    fl[28] = 258, revfl[258] = 28;
-    _b = freb(fdeb, 0);
-    fd = _b.b;
-    revfd = _b.r;
-    rev = new u16(32768);
-    for (i = 0; i < 32768; ++i) {
-      x3 = (i & 43690) >> 1 | (i & 21845) << 1;
-      x3 = (x3 & 52428) >> 2 | (x3 & 13107) << 2;
-      x3 = (x3 & 61680) >> 4 | (x3 & 3855) << 4;
-      rev[i] = ((x3 & 65280) >> 8 | (x3 & 255) << 8) >> 1;
-    }
-    hMap = (function(cd, mb, r2) {
-      var s = cd.length;
-      var i2 = 0;
-      var l3 = new u16(mb);
-      for (; i2 < s; ++i2) {
-        if (cd[i2])
-          ++l3[cd[i2] - 1];
-      }
-      var le2 = new u16(mb);
-      for (i2 = 1; i2 < mb; ++i2) {
-        le2[i2] = le2[i2 - 1] + l3[i2 - 1] << 1;
-      }
-      var co;
-      if (r2) {
-        co = new u16(1 << mb);
-        var rvb = 15 - mb;
-        for (i2 = 0; i2 < s; ++i2) {
-          if (cd[i2]) {
-            var sv = i2 << 4 | cd[i2];
-            var r_1 = mb - cd[i2];
-            var v2 = le2[cd[i2] - 1]++ << r_1;
-            for (var m2 = v2 | (1 << r_1) - 1; v2 <= m2; ++v2) {
-              co[rev[v2] >> rvb] = sv;
-            }
-          }
-        }
-      } else {
-        co = new u16(s);
-        for (i2 = 0; i2 < s; ++i2) {
-          if (cd[i2]) {
-            co[i2] = rev[le2[cd[i2] - 1]++] >> 15 - cd[i2];
-          }
-        }
-      }
-      return co;
-    });
-    flt = new u8(288);
-    for (i = 0; i < 144; ++i)
-      flt[i] = 8;
-    for (i = 144; i < 256; ++i)
-      flt[i] = 9;
-    for (i = 256; i < 280; ++i)
-      flt[i] = 7;
-    for (i = 280; i < 288; ++i)
-      flt[i] = 8;
-    fdt = new u8(32);
-    for (i = 0; i < 32; ++i)
-      fdt[i] = 5;
-    flrm = /* @__PURE__ */ hMap(flt, 9, 1);
-    fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
-    max2 = function(a) {
-      var m2 = a[0];
-      for (var i2 = 1; i2 < a.length; ++i2) {
-        if (a[i2] > m2)
-          m2 = a[i2];
-      }
-      return m2;
-    };
-    bits = function(d2, p2, m2) {
-      var o2 = p2 / 8 | 0;
-      return (d2[o2] | d2[o2 + 1] << 8) >> (p2 & 7) & m2;
-    };
-    bits16 = function(d2, p2) {
-      var o2 = p2 / 8 | 0;
-      return (d2[o2] | d2[o2 + 1] << 8 | d2[o2 + 2] << 16) >> (p2 & 7);
-    };
-    shft = function(p2) {
-      return (p2 + 7) / 8 | 0;
-    };
-    slc = function(v2, s, e) {
-      if (s == null || s < 0)
-        s = 0;
-      if (e == null || e > v2.length)
-        e = v2.length;
-      return new u8(v2.subarray(s, e));
-    };
-    ec = [
-      "unexpected EOF",
-      "invalid block type",
-      "invalid length/literal",
-      "invalid distance",
-      "stream finished",
-      "no stream handler",
-      ,
-      // determined by compression function
-      "no callback",
-      "invalid UTF-8 data",
-      "extra field too long",
-      "date not in range 1980-2099",
-      "filename too long",
-      "stream finishing",
-      "invalid zip data"
-      // determined by unknown compression method
-    ];
-    err = function(ind, msg, nt2) {
-      var e = new Error(msg || ec[ind]);
-      e.code = ind;
-      if (Error.captureStackTrace)
-        Error.captureStackTrace(e, err);
-      if (!nt2)
-        throw e;
-      return e;
-    };
-    inflt = function(dat, st2, buf, dict) {
-      var sl = dat.length, dl = dict ? dict.length : 0;
-      if (!sl || st2.f && !st2.l)
-        return buf || new u8(0);
-      var noBuf = !buf;
-      var resize = noBuf || st2.i != 2;
-      var noSt = st2.i;
-      if (noBuf)
-        buf = new u8(sl * 3);
-      var cbuf = function(l4) {
-        var bl = buf.length;
-        if (l4 > bl) {
-          var nbuf = new u8(Math.max(bl * 2, l4));
-          nbuf.set(buf);
-          buf = nbuf;
-        }
-      };
-      var final = st2.f || 0, pos = st2.p || 0, bt2 = st2.b || 0, lm = st2.l, dm = st2.d, lbt = st2.m, dbt = st2.n;
-      var tbts = sl * 8;
-      do {
-        if (!lm) {
-          final = bits(dat, pos, 1);
-          var type = bits(dat, pos + 1, 3);
-          pos += 3;
-          if (!type) {
-            var s = shft(pos) + 4, l3 = dat[s - 4] | dat[s - 3] << 8, t2 = s + l3;
-            if (t2 > sl) {
-              if (noSt)
-                err(0);
-              break;
-            }
-            if (resize)
-              cbuf(bt2 + l3);
-            buf.set(dat.subarray(s, t2), bt2);
-            st2.b = bt2 += l3, st2.p = pos = t2 * 8, st2.f = final;
-            continue;
-          } else if (type == 1)
-            lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
-          else if (type == 2) {
-            var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
-            var tl = hLit + bits(dat, pos + 5, 31) + 1;
-            pos += 14;
-            var ldt = new u8(tl);
-            var clt = new u8(19);
-            for (var i2 = 0; i2 < hcLen; ++i2) {
-              clt[clim[i2]] = bits(dat, pos + i2 * 3, 7);
-            }
-            pos += hcLen * 3;
-            var clb = max2(clt), clbmsk = (1 << clb) - 1;
-            var clm = hMap(clt, clb, 1);
-            for (var i2 = 0; i2 < tl; ) {
-              var r2 = clm[bits(dat, pos, clbmsk)];
-              pos += r2 & 15;
-              var s = r2 >> 4;
-              if (s < 16) {
-                ldt[i2++] = s;
-              } else {
-                var c3 = 0, n = 0;
-                if (s == 16)
-                  n = 3 + bits(dat, pos, 3), pos += 2, c3 = ldt[i2 - 1];
-                else if (s == 17)
-                  n = 3 + bits(dat, pos, 7), pos += 3;
-                else if (s == 18)
-                  n = 11 + bits(dat, pos, 127), pos += 7;
-                while (n--)
-                  ldt[i2++] = c3;
-              }
-            }
-            var lt2 = ldt.subarray(0, hLit), dt2 = ldt.subarray(hLit);
-            lbt = max2(lt2);
-            dbt = max2(dt2);
-            lm = hMap(lt2, lbt, 1);
-            dm = hMap(dt2, dbt, 1);
-          } else
-            err(1);
-          if (pos > tbts) {
-            if (noSt)
-              err(0);
-            break;
-          }
-        }
-        if (resize)
-          cbuf(bt2 + 131072);
-        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
-        var lpos = pos;
-        for (; ; lpos = pos) {
-          var c3 = lm[bits16(dat, pos) & lms], sym = c3 >> 4;
-          pos += c3 & 15;
-          if (pos > tbts) {
-            if (noSt)
-              err(0);
-            break;
-          }
-          if (!c3)
-            err(2);
-          if (sym < 256)
-            buf[bt2++] = sym;
-          else if (sym == 256) {
-            lpos = pos, lm = null;
-            break;
-          } else {
-            var add = sym - 254;
-            if (sym > 264) {
-              var i2 = sym - 257, b3 = fleb[i2];
-              add = bits(dat, pos, (1 << b3) - 1) + fl[i2];
-              pos += b3;
-            }
-            var d2 = dm[bits16(dat, pos) & dms], dsym = d2 >> 4;
-            if (!d2)
-              err(3);
-            pos += d2 & 15;
-            var dt2 = fd[dsym];
-            if (dsym > 3) {
-              var b3 = fdeb[dsym];
-              dt2 += bits16(dat, pos) & (1 << b3) - 1, pos += b3;
-            }
-            if (pos > tbts) {
-              if (noSt)
-                err(0);
-              break;
-            }
-            if (resize)
-              cbuf(bt2 + 131072);
-            var end = bt2 + add;
-            if (bt2 < dt2) {
-              var shift = dl - dt2, dend = Math.min(dt2, end);
-              if (shift + bt2 < 0)
-                err(3);
-              for (; bt2 < dend; ++bt2)
-                buf[bt2] = dict[shift + bt2];
-            }
-            for (; bt2 < end; ++bt2)
-              buf[bt2] = buf[bt2 - dt2];
-          }
-        }
-        st2.l = lm, st2.p = lpos, st2.b = bt2, st2.f = final;
-        if (lm)
-          final = 1, st2.m = lbt, st2.d = dm, st2.n = dbt;
-      } while (!final);
-      return bt2 != buf.length && noBuf ? slc(buf, 0, bt2) : buf.subarray(0, bt2);
-    };
-    et2 = /* @__PURE__ */ new u8(0);
-    zls = function(d2, dict) {
-      if ((d2[0] & 15) != 8 || d2[0] >> 4 > 7 || (d2[0] << 8 | d2[1]) % 31)
-        err(6, "invalid zlib data");
-      if ((d2[1] >> 5 & 1) == +!dict)
-        err(6, "invalid zlib data: " + (d2[1] & 32 ? "need" : "unexpected") + " dictionary");
-      return (d2[1] >> 3 & 4) + 2;
-    };
-    td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
-    tds = 0;
-    try {
-      td.decode(et2, { stream: true });
-      tds = 1;
-    } catch (e) {
-    }
-  }
-});
-
 // src/sources/git/pack.ts
 import { closeSync as closeSync5, fstatSync as fstatSync5, openSync as openSync5, readdirSync as readdirSync2, readFileSync as readFileSync5, readSync as readSync2, statSync as statSync4 } from "node:fs";
 import { join as join6 } from "node:path";
 function leave() {
   throw new LeftToGit();
 }
-function sameTrailer(fd2, size, idx) {
+function sameTrailer(fd, size, idx) {
   const tail = Buffer.alloc(20);
-  return readSync2(fd2, tail, 0, 20, size - 20) === 20 && tail.equals(idx.subarray(idx.length - 40, idx.length - 20));
+  return readSync2(fd, tail, 0, 20, size - 20) === 20 && tail.equals(idx.subarray(idx.length - 40, idx.length - 20));
 }
-function offsetIn(idx, offsetsAt, largeAt, i2) {
-  const o2 = idx.readUInt32BE(offsetsAt + i2 * 4);
+function offsetIn(idx, offsetsAt, largeAt, i) {
+  const o2 = idx.readUInt32BE(offsetsAt + i * 4);
   if (!(o2 & 2147483648)) return o2;
   const at2 = largeAt + (o2 & 2147483647) * 8;
   return at2 + 8 <= idx.length - 40 ? Number(idx.readBigUInt64BE(at2)) : -1;
 }
 function openPack(idxPath, packPath) {
-  let fd2;
+  let fd;
   try {
     const idx = readFileSync5(idxPath);
     if (idx.length < 8 + 1024 + 40 || idx.readUInt32BE(0) !== 4285812579 || idx.readUInt32BE(4) !== 2) return void 0;
     const fanout = new Uint32Array(256);
-    for (let i2 = 0; i2 < 256; i2++) {
-      fanout[i2] = idx.readUInt32BE(8 + i2 * 4);
-      if (i2 && fanout[i2] < fanout[i2 - 1]) return void 0;
+    for (let i = 0; i < 256; i++) {
+      fanout[i] = idx.readUInt32BE(8 + i * 4);
+      if (i && fanout[i] < fanout[i - 1]) return void 0;
     }
     const count2 = fanout[255];
     const namesAt = 8 + 1024;
@@ -28158,21 +27781,21 @@ function openPack(idxPath, packPath) {
     const largeAt = offsetsAt + count2 * 4;
     const large = (idx.length - 40 - largeAt) / 8;
     if (!Number.isInteger(large) || large < 0) return void 0;
-    fd2 = openSync5(packPath, "r");
-    const size = fstatSync5(fd2).size;
+    fd = openSync5(packPath, "r");
+    const size = fstatSync5(fd).size;
     const head = Buffer.alloc(12);
-    if (readSync2(fd2, head, 0, 12, 0) !== 12 || head.toString("latin1", 0, 4) !== "PACK") return void 0;
+    if (readSync2(fd, head, 0, 12, 0) !== 12 || head.toString("latin1", 0, 4) !== "PACK") return void 0;
     const version = head.readUInt32BE(4);
-    if (version !== 2 && version !== 3 || head.readUInt32BE(8) !== count2 || !sameTrailer(fd2, size, idx)) return void 0;
+    if (version !== 2 && version !== 3 || head.readUInt32BE(8) !== count2 || !sameTrailer(fd, size, idx)) return void 0;
     const sorted = size < 2 ** 32 ? new Uint32Array(count2) : new Float64Array(count2);
-    for (let i2 = 0; i2 < count2; i2++) {
-      const o2 = offsetIn(idx, offsetsAt, largeAt, i2);
+    for (let i = 0; i < count2; i++) {
+      const o2 = offsetIn(idx, offsetsAt, largeAt, i);
       if (o2 < 12 || o2 >= size - 20) return void 0;
-      sorted[i2] = o2;
+      sorted[i] = o2;
     }
     sorted.sort();
     const pack = {
-      fd: fd2,
+      fd,
       size,
       idx,
       fanout,
@@ -28183,22 +27806,22 @@ function openPack(idxPath, packPath) {
       windowAt: 0,
       windowLength: 0
     };
-    fd2 = void 0;
+    fd = void 0;
     return pack;
   } catch {
     return void 0;
   } finally {
-    if (fd2 !== void 0) closeSync5(fd2);
+    if (fd !== void 0) closeSync5(fd);
   }
 }
 function adler32(data) {
   let a = 1;
   let b3 = 0;
   const n = data.length;
-  for (let i2 = 0; i2 < n; ) {
-    const end = Math.min(n, i2 + 5552);
-    for (; i2 < end; i2++) {
-      a += data[i2];
+  for (let i = 0; i < n; ) {
+    const end = Math.min(n, i + 5552);
+    for (; i < end; i++) {
+      a += data[i];
       b3 += a;
     }
     a %= 65521;
@@ -28208,7 +27831,7 @@ function adler32(data) {
 }
 function inflate(z3, size, into) {
   if (z3.length < 6) leave();
-  const out = unzlibSync(z3, { out: into ? into.subarray(0, size) : Buffer.allocUnsafe(size) });
+  const out = fflateLib().unzlibSync(z3, { out: into ? into.subarray(0, size) : Buffer.allocUnsafe(size) });
   if (out.length !== size || adler32(out) !== z3.readUInt32BE(z3.length - 4)) leave();
   return Buffer.from(out.buffer, out.byteOffset, out.length);
 }
@@ -28279,6 +27902,10 @@ function packIndexBytes(objectsDir) {
   }
   return total;
 }
+function packsReadable(objectsDir) {
+  const bytes2 = packIndexBytes(objectsDir);
+  return bytes2 > 0 && bytes2 <= INDEX_BUDGET;
+}
 function openPackReader(objectsDir) {
   let files;
   try {
@@ -28314,7 +27941,7 @@ function createReader(packs) {
       const mid = lo + hi >>> 1;
       const at2 = 8 + 1024 + mid * 20;
       let c3 = 0;
-      for (let i2 = 1; i2 < 20 && c3 === 0; i2++) c3 = names[at2 + i2] - name[i2];
+      for (let i = 1; i < 20 && c3 === 0; i++) c3 = names[at2 + i] - name[i];
       if (c3 === 0) return mid;
       if (c3 < 0) lo = mid + 1;
       else hi = mid;
@@ -28322,11 +27949,11 @@ function createReader(packs) {
     return -1;
   };
   const locateName = (name) => {
-    for (let i2 = 0; i2 < packs.length; i2++) {
-      const j3 = find(packs[i2], name);
+    for (let i = 0; i < packs.length; i++) {
+      const j3 = find(packs[i], name);
       if (j3 >= 0) {
-        const p2 = packs[i2];
-        return { pack: i2, offset: offsetIn(p2.idx, p2.offsetsAt, p2.largeAt, j3) };
+        const p2 = packs[i];
+        return { pack: i, offset: offsetIn(p2.idx, p2.offsetsAt, p2.largeAt, j3) };
       }
     }
     return void 0;
@@ -28487,7 +28114,7 @@ var TYPES, OFS_DELTA, REF_DELTA, INDEX_BUDGET, WINDOW, RING, RING_ITEM, BASE_MAX
 var init_pack = __esm({
   "src/sources/git/pack.ts"() {
     "use strict";
-    init_esm();
+    init_lazy();
     TYPES = [void 0, "commit", "tree", "blob", "tag"];
     OFS_DELTA = 6;
     REF_DELTA = 7;
@@ -28675,7 +28302,7 @@ var init_blob_reader = __esm({
     HIGH = 2048;
     LOW = 1024;
     MAX_RESTARTS = 100;
-    PACK_QUEUE = 16384;
+    PACK_QUEUE = 1024;
     PACK_OBJECT_MAX = 16 << 20;
     PACK_AFTER = 4096;
     PACK_SMALL_INDEX = 8 << 20;
@@ -28754,9 +28381,9 @@ async function openRepo(target, cwd, env4, alone = false) {
     partial: packs.some((f3) => f3.endsWith(".promisor"))
   };
 }
-async function resolveCommit(ctx, rev2) {
-  if (rev2.startsWith("-")) return void 0;
-  const r2 = await gitOutput(ctx, ["rev-parse", "-q", "--verify", "--end-of-options", `${rev2}^{commit}`]);
+async function resolveCommit(ctx, rev) {
+  if (rev.startsWith("-")) return void 0;
+  const r2 = await gitOutput(ctx, ["rev-parse", "-q", "--verify", "--end-of-options", `${rev}^{commit}`]);
   const oid = r2.stdout.toString("latin1").trim();
   return r2.code === 0 && /^[0-9a-f]{40,64}$/.test(oid) ? oid : void 0;
 }
@@ -28794,7 +28421,7 @@ async function listSubmodules(repo) {
     const key = entry.slice(0, nl);
     out.push({ name: key.slice("submodule.".length, -".path".length), path: entry.slice(nl + 1) });
   }
-  return out.sort((x4, y2) => x4.path < y2.path ? -1 : 1);
+  return out.sort((x3, y2) => x3.path < y2.path ? -1 : 1);
 }
 async function openSubmodule(repo, sub) {
   const modules = join7(repo.gitDir, "modules", sub.name);
@@ -28822,13 +28449,10 @@ __export(blob_worker_exports, {
   WORKER_URL: () => WORKER_URL,
   createWorkerScanner: () => createWorkerScanner
 });
-import { isMainThread, parentPort, Worker as Worker2, workerData } from "node:worker_threads";
-function inFlight(reader) {
-  return reader.packs ? PACK_IN_FLIGHT : IN_FLIGHT2;
-}
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 function pathHash(path2) {
   let h3 = 2166136261;
-  for (let i2 = 0; i2 < path2.length; i2++) h3 = Math.imul(h3 ^ path2.charCodeAt(i2), 16777619);
+  for (let i = 0; i < path2.length; i++) h3 = Math.imul(h3 ^ path2.charCodeAt(i), 16777619);
   return h3 >>> 0;
 }
 function serve(init) {
@@ -28868,13 +28492,11 @@ function serve(init) {
       const batch = { id: msg.id, hits: [], missing: [], damaged: 0, warnings: [], skips: [], bytes: 0, answered: 0, size: msg.jobs.length };
       open2.push(batch);
       for (const job of msg.jobs) {
-        const p2 = reader.add(job);
-        if (p2) await p2;
+        const p3 = reader.add(job);
+        if (p3) await p3;
       }
-      if (open2.length >= inFlight(init.reader)) {
-        const p2 = reader.flush?.();
-        if (p2) await p2;
-      }
+      const p2 = reader.flush?.();
+      if (p2) await p2;
     }).catch((e) => {
       port.postMessage({ kind: "error", message: e.message });
     });
@@ -28891,7 +28513,7 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
     w2?.();
   };
   const slots = Array.from({ length: threads3 }, () => {
-    const worker = new Worker2(new URL(WORKER_URL), { workerData: init, trackUnmanagedFds: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const worker = new Worker(new URL(WORKER_URL), { workerData: init, trackUnmanagedFds: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     const slot = { worker, inFlight: 0 };
     slot.ended = new Promise((resolve14, reject) => {
       worker.on("message", (msg) => {
@@ -28899,7 +28521,7 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
           slot.inFlight--;
           for (const h3 of msg.hits) events.hit(h3);
           for (const j3 of msg.missing) events.missing(j3);
-          for (let i2 = 0; i2 < msg.damaged; i2++) events.damaged?.();
+          for (let i = 0; i < msg.damaged; i++) events.damaged?.();
           for (const w2 of msg.warnings) events.warn(w2);
           for (const s of msg.skips) events.skip(s.path, s.reason);
           events.done(msg.answered, msg.bytes);
@@ -28930,15 +28552,14 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
     return slot;
   });
   const pending = slots.map(() => []);
-  const limit = inFlight(reader);
   let next = 0;
-  const send = async (i2) => {
-    const jobs = pending[i2];
-    pending[i2] = [];
-    const slot = slots[i2];
+  const send = async (i) => {
+    const jobs = pending[i];
+    pending[i] = [];
+    const slot = slots[i];
     for (; ; ) {
       if (failure) throw failure;
-      if (slot.inFlight < limit) {
+      if (slot.inFlight < IN_FLIGHT2) {
         slot.inFlight++;
         slot.worker.postMessage({ id: nextId++, jobs });
         return;
@@ -28948,16 +28569,16 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
   };
   return {
     add(job) {
-      let i2 = next;
-      if (job.path) i2 = pathHash(job.path) % slots.length;
-      pending[i2].push(job);
-      if (pending[i2].length >= BATCH2) {
-        if (!job.path) next = (next + 1) % slots.length;
-        return send(i2);
+      let i = next;
+      if (job.path && !reader.packs) i = pathHash(job.path) % slots.length;
+      pending[i].push(job);
+      if (pending[i].length >= BATCH2) {
+        if (!job.path || reader.packs) next = (next + 1) % slots.length;
+        return send(i);
       }
     },
     async finish() {
-      for (let i2 = 0; i2 < slots.length; i2++) if (pending[i2].length) await send(i2);
+      for (let i = 0; i < slots.length; i++) if (pending[i].length) await send(i);
       for (const s of slots) s.worker.postMessage({ end: true });
       const all = await Promise.all(slots.map((s) => s.ended));
       return all.reduce((a, b3) => ({ blobs: a.blobs + b3.blobs, bytes: a.bytes + b3.bytes }), { blobs: 0, bytes: 0 });
@@ -28967,7 +28588,7 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
     }
   };
 }
-var WORKER_URL, MARK, BATCH2, IN_FLIGHT2, PACK_IN_FLIGHT, YOUNG_GENERATION_MB;
+var WORKER_URL, MARK, BATCH2, IN_FLIGHT2, YOUNG_GENERATION_MB;
 var init_blob_worker = __esm({
   "src/sources/git/blob-worker.ts"() {
     "use strict";
@@ -28977,7 +28598,6 @@ var init_blob_worker = __esm({
     MARK = "hfleaks-blob-worker";
     BATCH2 = 1024;
     IN_FLIGHT2 = 2;
-    PACK_IN_FLIGHT = Math.ceil(PACK_QUEUE / BATCH2) + 2;
     YOUNG_GENERATION_MB = 16;
     if (!isMainThread && workerData?.kind === MARK) serve(workerData);
   }
@@ -28997,7 +28617,45 @@ function missingReporter(ctx, stats) {
   };
 }
 async function createScanner(ctx, events) {
-  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, fifo: true, packs: true };
+  const dir = ctx.git.oidLength === 40 && ctx.git.objectsDir && packsReadable(ctx.git.objectsDir) ? ctx.git.objectsDir : void 0;
+  const inner = await createReaders(ctx, events, dir !== void 0);
+  return dir ? inPackOrder(inner, dir) : inner;
+}
+function inPackOrder(inner, dir) {
+  let held = [];
+  const release = async () => {
+    let order = held;
+    held = [];
+    const packs = order.length >= PACK_AFTER || order.length > 1 && packIndexBytes(dir) <= PACK_SMALL_INDEX ? openPackReader(dir) : void 0;
+    if (packs) {
+      const placed = order.map((job) => ({ job, at: packs.locate(job.oid) }));
+      packs.close();
+      placed.sort((a, b3) => a.at ? b3.at ? a.at.pack - b3.at.pack || a.at.offset - b3.at.offset : 1 : b3.at ? -1 : 0);
+      order = placed.map((x3) => x3.job);
+    }
+    for (const job of order) {
+      const w2 = inner.add(job);
+      if (w2) await w2;
+    }
+  };
+  return {
+    add(job) {
+      if (!job.path) return inner.add(job);
+      held.push(job);
+      if (held.length === THREAD_THRESHOLD) inner.expect?.(held.length);
+      if (held.length >= HOLD_MAX) return release();
+    },
+    async finish() {
+      await release();
+      return inner.finish();
+    },
+    abort() {
+      inner.abort();
+    }
+  };
+}
+async function createReaders(ctx, events, packs) {
+  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, fifo: true, packs };
   const local = () => createBlobReader(ctx.detector, reader, events);
   if (ctx.threads <= 1) return local();
   const mod = await Promise.resolve().then(() => (init_blob_worker(), blob_worker_exports));
@@ -29018,6 +28676,9 @@ async function createScanner(ctx, events) {
       if (inner) return inner.add(job);
       queued.push(job);
       if (queued.length >= THREAD_THRESHOLD) return start(true);
+    },
+    expect(n) {
+      if (!inner && n >= THREAD_THRESHOLD) void start(true);
     },
     async finish() {
       if (!inner) await start(false);
@@ -29117,7 +28778,7 @@ function addedMatches(next, olds) {
   }
   const binary = new Set(next.binary);
   const out = [];
-  for (const b3 of [...next.matches].sort((x4, y2) => x4.m.offset - y2.m.offset)) {
+  for (const b3 of [...next.matches].sort((x3, y2) => x3.m.offset - y2.m.offset)) {
     if (binary.has(b3.path)) {
       if (!held.has(secretKey(next, b3))) out.push(b3);
       continue;
@@ -29129,13 +28790,15 @@ function addedMatches(next, olds) {
   }
   return out;
 }
-var THREAD_THRESHOLD;
+var THREAD_THRESHOLD, HOLD_MAX;
 var init_scan_context = __esm({
   "src/sources/git/scan-context.ts"() {
     "use strict";
     init_blob_reader();
+    init_pack();
     init_raw_log();
     THREAD_THRESHOLD = 2e3;
+    HOLD_MAX = 131072;
   }
 });
 
@@ -29516,7 +29179,7 @@ async function findIntroductions(ctx, repo, oids, listing, refs) {
 function commitInputs(commits, threads3) {
   const parts = commits.length >= SPLIT_WALK ? Math.max(1, Math.min(threads3, 4)) : 1;
   const per = Math.ceil(commits.length / parts);
-  return Array.from({ length: parts }, (_3, i2) => `${commits.slice(i2 * per, (i2 + 1) * per).join("\n")}
+  return Array.from({ length: parts }, (_3, i) => `${commits.slice(i * per, (i + 1) * per).join("\n")}
 `);
 }
 async function walkIntroductions(repo, oids, inputs, refs) {
@@ -29543,7 +29206,7 @@ async function headBlobs(repo, paths) {
   const wanted = paths && new Set(paths.map((p2) => p2.toString("latin1")));
   const specs = paths && [...new Set(paths.map(pathspecFor))];
   const all = !specs || specs.includes("");
-  const batches = all ? [void 0] : Array.from({ length: Math.ceil(specs.length / 500) }, (_3, i2) => specs.slice(i2 * 500, i2 * 500 + 500));
+  const batches = all ? [void 0] : Array.from({ length: Math.ceil(specs.length / 500) }, (_3, i) => specs.slice(i * 500, i * 500 + 500));
   for (const batch of batches) {
     const args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", repo.head, ...batch ? ["--", ...batch] : []];
     const r2 = await streamRecords(
@@ -29598,9 +29261,9 @@ async function placeHits(ctx, repo, hits, intros, head, unreachable2) {
       for (const b3 of h3.matches) ctx.location(name, b3.path.slice(h3.path.length), b3.m, { inHead: inHead.has(b3.m.secret) });
       continue;
     }
-    for (const i2 of list) {
-      for (const b3 of addedMatches(h3, i2.olds.map(old))) {
-        ctx.location(i2.path, b3.path.slice(h3.path.length), b3.m, provenance(i2.commit, inHead.has(b3.m.secret), boundary));
+    for (const i of list) {
+      for (const b3 of addedMatches(h3, i.olds.map(old))) {
+        ctx.location(i.path, b3.path.slice(h3.path.length), b3.m, provenance(i.commit, inHead.has(b3.m.secret), boundary));
       }
     }
   }
@@ -29629,11 +29292,11 @@ async function resolveRange(repo, range) {
   if (!m2[1].trim()) throw new GitError(`--range "${range}": the base is empty (an unset variable?); name it, e.g. origin/main..HEAD`);
   const [, a = "", , b3 = ""] = m2;
   const ends = [];
-  for (const [which, rev2] of [["base", a || "HEAD"], ["head", b3 || "HEAD"]]) {
-    const oid = await resolveCommit(repo, rev2);
+  for (const [which, rev] of [["base", a || "HEAD"], ["head", b3 || "HEAD"]]) {
+    const oid = await resolveCommit(repo, rev);
     if (!oid) {
-      const hint = repo.shallow ? "this is a shallow clone: fetch more history (git fetch --deepen=200, or fetch-depth: 0 with actions/checkout) and run again" : /^[\w./-]+$/.test(rev2) && !rev2.includes("..") ? `fetch it first (git fetch origin ${rev2}) and run again` : "fetch it first (git fetch origin) and run again";
-      throw new GitError(`--range: the ${which} "${rev2}" is not a commit in this repository; ${hint}`);
+      const hint = repo.shallow ? "this is a shallow clone: fetch more history (git fetch --deepen=200, or fetch-depth: 0 with actions/checkout) and run again" : /^[\w./-]+$/.test(rev) && !rev.includes("..") ? `fetch it first (git fetch origin ${rev}) and run again` : "fetch it first (git fetch origin) and run again";
+      throw new GitError(`--range: the ${which} "${rev}" is not a commit in this repository; ${hint}`);
     }
     ends.push(oid);
   }
@@ -29795,7 +29458,7 @@ function sinceEpoch(text2, now = Date.now()) {
   const d2 = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(since2);
   const ago = /^(\d+)\s+(second|minute|hour|day|week|month|year)s?\s+ago$/i.exec(since2);
   if (d2) {
-    const [year, month, day, hour = 0, minute = 0, second = 0] = d2.slice(1, 7).map((x4) => x4 === void 0 ? void 0 : Number(x4));
+    const [year, month, day, hour = 0, minute = 0, second = 0] = d2.slice(1, 7).map((x3) => x3 === void 0 ? void 0 : Number(x3));
     const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
     if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) throw bad();
     const zone = d2[7];
@@ -30175,9 +29838,9 @@ async function runVerify(io2, args) {
 async function verifyLines(io2, args, session) {
   const src = await readTokenLines(io2, args.env, args.quiet);
   const found = scanLines(session.detector, src.lines.map((l3) => l3.text));
-  src.lines.forEach((l3, i2) => {
-    if (!found[i2].length) return session.warn(`${src.path} line ${l3.line}: not a Hugging Face token; skipped`);
-    for (const m2 of found[i2]) session.addMatch(src.path, { ...m2, line: l3.line, column: m2.column + l3.column - 1, allowed: false });
+  src.lines.forEach((l3, i) => {
+    if (!found[i].length) return session.warn(`${src.path} line ${l3.line}: not a Hugging Face token; skipped`);
+    for (const m2 of found[i]) session.addMatch(src.path, { ...m2, line: l3.line, column: m2.column + l3.column - 1, allowed: false });
   });
   session.stats.files = 1;
   session.stats.bytes = src.bytes;
@@ -30225,8 +29888,8 @@ async function revokeLines(io2, args) {
   const detector = createDetector(builtinRules(), { decode: false });
   const tokens = [];
   const found = scanLines(detector, src.lines.map((l3) => l3.text));
-  for (const [i2, l3] of src.lines.entries()) {
-    const hits = found[i2].filter((m2) => HUB_RULES.has(m2.ruleId));
+  for (const [i, l3] of src.lines.entries()) {
+    const hits = found[i].filter((m2) => HUB_RULES.has(m2.ruleId));
     if (!hits.length && !args.quiet) io2.stderr(`hfleaks: warning: ${src.path} line ${l3.line}: not a Hugging Face token; skipped
 `);
     for (const h3 of hits) if (!tokens.includes(h3.secret)) tokens.push(h3.secret);
@@ -30247,13 +29910,13 @@ async function revokeLines(io2, args) {
     client.close();
   }
   if (format3 === "json") {
-    let i2 = 0;
+    let i = 0;
     const batches = r2.batches.map((b3) => ({
       count: b3.count,
       ok: b3.ok,
       ...b3.status !== void 0 ? { status: b3.status } : {},
       ...b3.reason ? { reason: b3.reason } : {},
-      tokens: tokens.slice(i2, i2 += b3.count).map((t2) => ({ redacted: redact(t2), sha256: sha256(t2) }))
+      tokens: tokens.slice(i, i += b3.count).map((t2) => ({ redacted: redact(t2), sha256: sha256(t2) }))
     }));
     io2.stdout(`${JSON.stringify({ version: 1, tool: { name: "hfleaks", version: VERSION }, command: "revoke", endpoint: r2.url, ok: r2.ok, batches }, null, 2)}
 `);
@@ -30625,9 +30288,9 @@ var init_lib = __esm({
     left = 3;
     UI = class {
       constructor(opts) {
-        var _a3;
+        var _a2;
         this.width = opts.width;
-        this.wrap = (_a3 = opts.wrap) !== null && _a3 !== void 0 ? _a3 : true;
+        this.wrap = (_a2 = opts.wrap) !== null && _a2 !== void 0 ? _a2 : true;
         this.rows = [];
       }
       span(...args) {
@@ -30665,11 +30328,11 @@ var init_lib = __esm({
           }
         });
         rows.forEach((columns) => {
-          this.div(...columns.map((r2, i2) => {
+          this.div(...columns.map((r2, i) => {
             return {
               text: r2.trim(),
               padding: this.measurePadding(r2),
-              width: i2 === 0 && columns.length > 1 ? leftColumnWidth : void 0
+              width: i === 0 && columns.length > 1 ? leftColumnWidth : void 0
             };
           }));
         });
@@ -30774,8 +30437,8 @@ var init_lib = __esm({
               rrows.push([]);
             }
             const rrow = rrows[r2];
-            for (let i2 = 0; i2 < c3; i2++) {
-              if (rrow[i2] === void 0) {
+            for (let i = 0; i < c3; i++) {
+              if (rrow[i] === void 0) {
                 rrow.push("");
               }
             }
@@ -30811,9 +30474,9 @@ var init_lib = __esm({
           return void 0;
         });
         const unsetWidth = unset ? Math.floor(remainingWidth / unset) : 0;
-        return widths.map((w2, i2) => {
+        return widths.map((w2, i) => {
           if (w2 === void 0) {
-            return Math.max(unsetWidth, _minWidth(row[i2]));
+            return Math.max(unsetWidth, _minWidth(row[i]));
           }
           return w2;
         });
@@ -30883,10 +30546,10 @@ var init_utilities = __esm({
       let high = Math.floor(ranges.length / 2) - 1;
       while (low <= high) {
         const mid = Math.floor((low + high) / 2);
-        const i2 = mid * 2;
-        if (codePoint < ranges[i2]) {
+        const i = mid * 2;
+        if (codePoint < ranges[i]) {
           high = mid - 1;
-        } else if (codePoint > ranges[i2 + 1]) {
+        } else if (codePoint > ranges[i + 1]) {
           low = mid + 1;
         } else {
           return true;
@@ -31489,13 +31152,13 @@ function camelCase(str2) {
     let camelcase = "";
     let nextChrUpper = false;
     const leadingHyphens = str2.match(/^-+/);
-    for (let i2 = leadingHyphens ? leadingHyphens[0].length : 0; i2 < str2.length; i2++) {
-      let chr = str2.charAt(i2);
+    for (let i = leadingHyphens ? leadingHyphens[0].length : 0; i < str2.length; i++) {
+      let chr = str2.charAt(i);
       if (nextChrUpper) {
         nextChrUpper = false;
         chr = chr.toUpperCase();
       }
-      if (i2 !== 0 && (chr === "-" || chr === "_")) {
+      if (i !== 0 && (chr === "-" || chr === "_")) {
         nextChrUpper = true;
       } else if (chr !== "-" && chr !== "_") {
         camelcase += chr;
@@ -31508,27 +31171,27 @@ function decamelize(str2, joinString) {
   const lowercase = str2.toLowerCase();
   joinString = joinString || "-";
   let notCamelcase = "";
-  for (let i2 = 0; i2 < str2.length; i2++) {
-    const chrLower = lowercase.charAt(i2);
-    const chrString = str2.charAt(i2);
-    if (chrLower !== chrString && i2 > 0) {
-      notCamelcase += `${joinString}${lowercase.charAt(i2)}`;
+  for (let i = 0; i < str2.length; i++) {
+    const chrLower = lowercase.charAt(i);
+    const chrString = str2.charAt(i);
+    if (chrLower !== chrString && i > 0) {
+      notCamelcase += `${joinString}${lowercase.charAt(i)}`;
     } else {
       notCamelcase += chrString;
     }
   }
   return notCamelcase;
 }
-function looksLikeNumber(x4) {
-  if (x4 === null || x4 === void 0)
+function looksLikeNumber(x3) {
+  if (x3 === null || x3 === void 0)
     return false;
-  if (typeof x4 === "number")
+  if (typeof x3 === "number")
     return true;
-  if (/^0x[0-9a-f]+$/i.test(x4))
+  if (/^0x[0-9a-f]+$/i.test(x3))
     return true;
-  if (/^0[^.]/.test(x4))
+  if (/^0[^.]/.test(x3))
     return false;
-  return /^[-]?(?:\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(x4);
+  return /^[-]?(?:\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(x3);
 }
 var init_string_utils = __esm({
   "node_modules/yargs-parser/build/lib/string-utils.js"() {
@@ -31541,7 +31204,7 @@ function tokenizeArgString(argString) {
     return argString.map((e) => typeof e !== "string" ? e + "" : e);
   }
   argString = argString.trim();
-  let i2 = 0;
+  let i = 0;
   let prevC = null;
   let c3 = null;
   let opening = null;
@@ -31551,7 +31214,7 @@ function tokenizeArgString(argString) {
     c3 = argString.charAt(ii);
     if (c3 === " " && !opening) {
       if (!(prevC === " ")) {
-        i2++;
+        i++;
       }
       continue;
     }
@@ -31560,9 +31223,9 @@ function tokenizeArgString(argString) {
     } else if ((c3 === "'" || c3 === '"') && !opening) {
       opening = c3;
     }
-    if (!args[i2])
-      args[i2] = "";
-    args[i2] += c3;
+    if (!args[i])
+      args[i] = "";
+    args[i] += c3;
   }
   return args;
 }
@@ -31594,13 +31257,13 @@ function combineAliases(aliases) {
   });
   while (change) {
     change = false;
-    for (let i2 = 0; i2 < aliasArrays.length; i2++) {
-      for (let ii = i2 + 1; ii < aliasArrays.length; ii++) {
-        const intersect = aliasArrays[i2].filter(function(v2) {
+    for (let i = 0; i < aliasArrays.length; i++) {
+      for (let ii = i + 1; ii < aliasArrays.length; ii++) {
+        const intersect = aliasArrays[i].filter(function(v2) {
           return aliasArrays[ii].indexOf(v2) !== -1;
         });
         if (intersect.length) {
-          aliasArrays[i2] = aliasArrays[i2].concat(aliasArrays[ii]);
+          aliasArrays[i] = aliasArrays[i].concat(aliasArrays[ii]);
           aliasArrays.splice(ii, 1);
           change = true;
           break;
@@ -31609,8 +31272,8 @@ function combineAliases(aliases) {
     }
   }
   aliasArrays.forEach(function(aliasArray) {
-    aliasArray = aliasArray.filter(function(v2, i2, self) {
-      return self.indexOf(v2) === i2;
+    aliasArray = aliasArray.filter(function(v2, i, self) {
+      return self.indexOf(v2) === i;
     });
     const lastAlias = aliasArray.pop();
     if (lastAlias !== void 0 && typeof lastAlias === "string") {
@@ -31782,8 +31445,8 @@ var init_yargs_parser = __esm({
         let notFlags = [];
         const argv = Object.assign(/* @__PURE__ */ Object.create(null), { _: [] });
         const argvReturn = {};
-        for (let i2 = 0; i2 < args.length; i2++) {
-          const arg = args[i2];
+        for (let i = 0; i < args.length; i++) {
+          const arg = args[i];
           const truncatedArg = arg.replace(/^-{3,}/, "---");
           let broken;
           let key;
@@ -31800,9 +31463,9 @@ var init_yargs_parser = __esm({
             m2 = arg.match(/^--?([^=]+)=([\s\S]*)$/);
             if (m2 !== null && Array.isArray(m2) && m2.length >= 3) {
               if (checkAllAliases(m2[1], flags.arrays)) {
-                i2 = eatArray(i2, m2[1], args, m2[2]);
+                i = eatArray(i, m2[1], args, m2[2]);
               } else if (checkAllAliases(m2[1], flags.nargs) !== false) {
-                i2 = eatNargs(i2, m2[1], args, m2[2]);
+                i = eatNargs(i, m2[1], args, m2[2]);
               } else {
                 setArg(m2[1], m2[2], true);
               }
@@ -31818,17 +31481,17 @@ var init_yargs_parser = __esm({
             if (m2 !== null && Array.isArray(m2) && m2.length >= 2) {
               key = m2[1];
               if (checkAllAliases(key, flags.arrays)) {
-                i2 = eatArray(i2, key, args);
+                i = eatArray(i, key, args);
               } else if (checkAllAliases(key, flags.nargs) !== false) {
-                i2 = eatNargs(i2, key, args);
+                i = eatNargs(i, key, args);
               } else {
-                next = args[i2 + 1];
+                next = args[i + 1];
                 if (next !== void 0 && (!next.match(/^-/) || next.match(negative)) && !checkAllAliases(key, flags.bools) && !checkAllAliases(key, flags.counts)) {
                   setArg(key, next);
-                  i2++;
+                  i++;
                 } else if (/^(true|false)$/.test(next)) {
                   setArg(key, next);
-                  i2++;
+                  i++;
                 } else {
                   setArg(key, defaultValue(key));
                 }
@@ -31840,13 +31503,13 @@ var init_yargs_parser = __esm({
               setArg(m2[1], m2[2]);
             }
           } else if (arg.match(/^-.\..+/) && !arg.match(negative)) {
-            next = args[i2 + 1];
+            next = args[i + 1];
             m2 = arg.match(/^-(.\..+)/);
             if (m2 !== null && Array.isArray(m2) && m2.length >= 2) {
               key = m2[1];
               if (next !== void 0 && !next.match(/^-/) && !checkAllAliases(key, flags.bools) && !checkAllAliases(key, flags.counts)) {
                 setArg(key, next);
-                i2++;
+                i++;
               } else {
                 setArg(key, defaultValue(key));
               }
@@ -31860,9 +31523,9 @@ var init_yargs_parser = __esm({
                 value2 = arg.slice(j3 + 3);
                 key = letters[j3];
                 if (checkAllAliases(key, flags.arrays)) {
-                  i2 = eatArray(i2, key, args, value2);
+                  i = eatArray(i, key, args, value2);
                 } else if (checkAllAliases(key, flags.nargs) !== false) {
-                  i2 = eatNargs(i2, key, args, value2);
+                  i = eatNargs(i, key, args, value2);
                 } else {
                   setArg(key, value2);
                 }
@@ -31889,17 +31552,17 @@ var init_yargs_parser = __esm({
             key = arg.slice(-1)[0];
             if (!broken && key !== "-") {
               if (checkAllAliases(key, flags.arrays)) {
-                i2 = eatArray(i2, key, args);
+                i = eatArray(i, key, args);
               } else if (checkAllAliases(key, flags.nargs) !== false) {
-                i2 = eatNargs(i2, key, args);
+                i = eatNargs(i, key, args);
               } else {
-                next = args[i2 + 1];
+                next = args[i + 1];
                 if (next !== void 0 && (!/^(-|--)[^-]/.test(next) || next.match(negative)) && !checkAllAliases(key, flags.bools) && !checkAllAliases(key, flags.counts)) {
                   setArg(key, next);
-                  i2++;
+                  i++;
                 } else if (/^(true|false)$/.test(next)) {
                   setArg(key, next);
-                  i2++;
+                  i++;
                 } else {
                   setArg(key, defaultValue(key));
                 }
@@ -31909,10 +31572,10 @@ var init_yargs_parser = __esm({
             key = arg.slice(1);
             setArg(key, defaultValue(key));
           } else if (arg === "--") {
-            notFlags = args.slice(i2 + 1);
+            notFlags = args.slice(i + 1);
             break;
           } else if (configuration["halt-at-non-option"]) {
-            notFlags = args.slice(i2);
+            notFlags = args.slice(i);
             break;
           } else {
             pushPositional(arg);
@@ -31955,7 +31618,7 @@ var init_yargs_parser = __esm({
             argv._.push(maybeCoercedNumber);
           }
         }
-        function eatNargs(i2, key, args2, argAfterEqualSign) {
+        function eatNargs(i, key, args2, argAfterEqualSign) {
           let ii;
           let toEat = checkAllAliases(key, flags.nargs);
           toEat = typeof toEat !== "number" || isNaN(toEat) ? 1 : toEat;
@@ -31964,16 +31627,16 @@ var init_yargs_parser = __esm({
               error = Error(__("Argument unexpected for: %s", key));
             }
             setArg(key, defaultValue(key));
-            return i2;
+            return i;
           }
           let available = isUndefined(argAfterEqualSign) ? 0 : 1;
           if (configuration["nargs-eats-options"]) {
-            if (args2.length - (i2 + 1) + available < toEat) {
+            if (args2.length - (i + 1) + available < toEat) {
               error = Error(__("Not enough arguments following: %s", key));
             }
             available = toEat;
           } else {
-            for (ii = i2 + 1; ii < args2.length; ii++) {
+            for (ii = i + 1; ii < args2.length; ii++) {
               if (!args2[ii].match(/^-[^0-9]/) || args2[ii].match(negative) || isUnknownOptionAsArg(args2[ii]))
                 available++;
               else
@@ -31987,14 +31650,14 @@ var init_yargs_parser = __esm({
             setArg(key, argAfterEqualSign);
             consumed--;
           }
-          for (ii = i2 + 1; ii < consumed + i2 + 1; ii++) {
+          for (ii = i + 1; ii < consumed + i + 1; ii++) {
             setArg(key, args2[ii]);
           }
-          return i2 + consumed;
+          return i + consumed;
         }
-        function eatArray(i2, key, args2, argAfterEqualSign) {
+        function eatArray(i, key, args2, argAfterEqualSign) {
           let argsToSet = [];
-          let next = argAfterEqualSign || args2[i2 + 1];
+          let next = argAfterEqualSign || args2[i + 1];
           const nargsCount = checkAllAliases(key, flags.nargs);
           if (checkAllAliases(key, flags.bools) && !/^(true|false)$/.test(next)) {
             argsToSet.push(true);
@@ -32007,13 +31670,13 @@ var init_yargs_parser = __esm({
             if (!isUndefined(argAfterEqualSign)) {
               argsToSet.push(processValue(key, argAfterEqualSign, true));
             }
-            for (let ii = i2 + 1; ii < args2.length; ii++) {
+            for (let ii = i + 1; ii < args2.length; ii++) {
               if (!configuration["greedy-arrays"] && argsToSet.length > 0 || nargsCount && typeof nargsCount === "number" && argsToSet.length >= nargsCount)
                 break;
               next = args2[ii];
               if (/^-/.test(next) && !negative.test(next) && !isUnknownOptionAsArg(next))
                 break;
-              i2 = ii;
+              i = ii;
               argsToSet.push(processValue(key, next, inputIsString));
             }
           }
@@ -32021,7 +31684,7 @@ var init_yargs_parser = __esm({
             error = Error(__("Not enough arguments following: %s", key));
           }
           setArg(key, argsToSet);
-          return i2;
+          return i;
         }
         function setArg(key, val, shouldStripQuotes = inputIsString) {
           if (/-/.test(key) && configuration["camel-case-expansion"]) {
@@ -32034,15 +31697,15 @@ var init_yargs_parser = __esm({
           const splitKey = key.split(".");
           setKey(argv, splitKey, value2);
           if (flags.aliases[key]) {
-            flags.aliases[key].forEach(function(x4) {
-              const keyProperties = x4.split(".");
+            flags.aliases[key].forEach(function(x3) {
+              const keyProperties = x3.split(".");
               setKey(argv, keyProperties, value2);
             });
           }
           if (splitKey.length > 1 && configuration["dot-notation"]) {
             ;
-            (flags.aliases[splitKey[0]] || []).forEach(function(x4) {
-              let keyProperties = x4.split(".");
+            (flags.aliases[splitKey[0]] || []).forEach(function(x3) {
+              let keyProperties = x3.split(".");
               const a = [].concat(splitKey);
               a.shift();
               keyProperties = keyProperties.concat(a);
@@ -32170,8 +31833,8 @@ var init_yargs_parser = __esm({
           const env4 = mixin2.env();
           Object.keys(env4).forEach(function(envVar) {
             if (prefix === "" || envVar.lastIndexOf(prefix, 0) === 0) {
-              const keys = envVar.split("__").map(function(key, i2) {
-                if (i2 === 0) {
+              const keys = envVar.split("__").map(function(key, i) {
+                if (i === 0) {
                   key = key.substring(prefix.length);
                 }
                 return camelCase(key);
@@ -32195,8 +31858,8 @@ var init_yargs_parser = __esm({
                     applied.add(ali);
                     argv2[ali] = value2;
                   });
-                } catch (err2) {
-                  error = err2;
+                } catch (err) {
+                  error = err;
                 }
               }
             }
@@ -32217,10 +31880,10 @@ var init_yargs_parser = __esm({
               setKey(obj, key.split("."), defaults2[key]);
               if (canLog)
                 defaulted[key] = true;
-              (aliases2[key] || []).forEach(function(x4) {
-                if (hasKey(obj, x4.split(".")))
+              (aliases2[key] || []).forEach(function(x3) {
+                if (hasKey(obj, x3.split(".")))
                   return;
-                setKey(obj, x4.split("."), defaults2[key]);
+                setKey(obj, x3.split("."), defaults2[key]);
               });
             }
           });
@@ -32292,27 +31955,27 @@ var init_yargs_parser = __esm({
               if (flags.aliases[key])
                 return;
               flags.aliases[key] = [].concat(aliases[key] || []);
-              flags.aliases[key].concat(key).forEach(function(x4) {
-                if (/-/.test(x4) && configuration["camel-case-expansion"]) {
-                  const c3 = camelCase(x4);
+              flags.aliases[key].concat(key).forEach(function(x3) {
+                if (/-/.test(x3) && configuration["camel-case-expansion"]) {
+                  const c3 = camelCase(x3);
                   if (c3 !== key && flags.aliases[key].indexOf(c3) === -1) {
                     flags.aliases[key].push(c3);
                     newAliases[c3] = true;
                   }
                 }
               });
-              flags.aliases[key].concat(key).forEach(function(x4) {
-                if (x4.length > 1 && /[A-Z]/.test(x4) && configuration["camel-case-expansion"]) {
-                  const c3 = decamelize(x4, "-");
+              flags.aliases[key].concat(key).forEach(function(x3) {
+                if (x3.length > 1 && /[A-Z]/.test(x3) && configuration["camel-case-expansion"]) {
+                  const c3 = decamelize(x3, "-");
                   if (c3 !== key && flags.aliases[key].indexOf(c3) === -1) {
                     flags.aliases[key].push(c3);
                     newAliases[c3] = true;
                   }
                 }
               });
-              flags.aliases[key].forEach(function(x4) {
-                flags.aliases[x4] = [key].concat(flags.aliases[key].filter(function(y2) {
-                  return x4 !== y2;
+              flags.aliases[key].forEach(function(x3) {
+                flags.aliases[x3] = [key].concat(flags.aliases[key].filter(function(y2) {
+                  return x3 !== y2;
                 }));
               });
             });
@@ -32435,14 +32098,14 @@ var init_yargs_parser = __esm({
 import { format } from "util";
 import { normalize, resolve as resolve9 } from "path";
 import { readFileSync as readFileSync10 } from "fs";
-import { createRequire as createRequire4 } from "node:module";
-var _a2, _b2, _c, minNodeVersion, nodeVersion, env3, require3, parser, yargsParser, lib_default;
+import { createRequire as createRequire3 } from "node:module";
+var _a, _b, _c, minNodeVersion, nodeVersion, env3, require2, parser, yargsParser, lib_default;
 var init_lib2 = __esm({
   "node_modules/yargs-parser/build/lib/index.js"() {
     init_string_utils();
     init_yargs_parser();
     minNodeVersion = process && process.env && process.env.YARGS_MIN_NODE_VERSION ? Number(process.env.YARGS_MIN_NODE_VERSION) : 20;
-    nodeVersion = (_b2 = (_a2 = process === null || process === void 0 ? void 0 : process.versions) === null || _a2 === void 0 ? void 0 : _a2.node) !== null && _b2 !== void 0 ? _b2 : (_c = process === null || process === void 0 ? void 0 : process.version) === null || _c === void 0 ? void 0 : _c.slice(1);
+    nodeVersion = (_b = (_a = process === null || process === void 0 ? void 0 : process.versions) === null || _a === void 0 ? void 0 : _a.node) !== null && _b !== void 0 ? _b : (_c = process === null || process === void 0 ? void 0 : process.version) === null || _c === void 0 ? void 0 : _c.slice(1);
     if (nodeVersion) {
       const major = Number(nodeVersion.match(/^([^.]+)/)[1]);
       if (major < minNodeVersion) {
@@ -32450,7 +32113,7 @@ var init_lib2 = __esm({
       }
     }
     env3 = process ? process.env : {};
-    require3 = createRequire4 ? createRequire4(import.meta.url) : void 0;
+    require2 = createRequire3 ? createRequire3(import.meta.url) : void 0;
     parser = new YargsParser({
       cwd: process.cwd,
       env: () => {
@@ -32460,8 +32123,8 @@ var init_lib2 = __esm({
       normalize,
       resolve: resolve9,
       require: (path2) => {
-        if (typeof require3 !== "undefined") {
-          return require3(path2);
+        if (typeof require2 !== "undefined") {
+          return require2(path2);
         } else if (path2.match(/\.json$/)) {
           return JSON.parse(readFileSync10(path2, "utf8"));
         } else {
@@ -32650,7 +32313,7 @@ var init_node = __esm({
       exists: (file) => {
         try {
           return statSync7(file).isFile();
-        } catch (err2) {
+        } catch (err) {
           return false;
         }
       }
@@ -32760,8 +32423,8 @@ var init_lib3 = __esm({
       }
       _taggedLiteral(parts, ...args) {
         let str2 = "";
-        parts.forEach(function(part, i2) {
-          const arg = args[i2 + 1];
+        parts.forEach(function(part, i) {
+          const arg = args[i + 1];
           str2 += part;
           if (typeof arg !== "undefined") {
             str2 += "%s";
@@ -32782,11 +32445,11 @@ var init_lib3 = __esm({
         const cb = work.cb;
         const languageFile = this._resolveLocaleFile(directory, locale);
         const serializedLocale = JSON.stringify(this.cache[locale], null, 2);
-        shim.fs.writeFile(languageFile, serializedLocale, "utf-8", function(err2) {
+        shim.fs.writeFile(languageFile, serializedLocale, "utf-8", function(err) {
           _this.writeQueue.shift();
           if (_this.writeQueue.length > 0)
             _this._processWriteQueue();
-          cb(err2);
+          cb(err);
         });
       }
       _readLocaleFile() {
@@ -32796,14 +32459,14 @@ var init_lib3 = __esm({
           if (shim.fs.readFileSync) {
             localeLookup = JSON.parse(shim.fs.readFileSync(languageFile, "utf-8"));
           }
-        } catch (err2) {
-          if (err2 instanceof SyntaxError) {
-            err2.message = "syntax error in " + languageFile;
+        } catch (err) {
+          if (err instanceof SyntaxError) {
+            err.message = "syntax error in " + languageFile;
           }
-          if (err2.code === "ENOENT")
+          if (err.code === "ENOENT")
             localeLookup = {};
           else
-            throw err2;
+            throw err;
         }
         this.cache[this.locale] = localeLookup;
       }
@@ -32865,10 +32528,10 @@ import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath } from "url";
 import { basename as basename3, dirname as dirname6, extname, relative as relative3, resolve as resolve11, join as join11 } from "path";
-import { createRequire as createRequire5 } from "node:module";
+import { createRequire as createRequire4 } from "node:module";
 import { readFileSync as readFileSync12, readdirSync as readdirSync5 } from "node:fs";
-var import_get_caller_file, __dirname, mainFilename, require4, esm_default;
-var init_esm2 = __esm({
+var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
+var init_esm = __esm({
   "node_modules/yargs/lib/platform-shims/esm.mjs"() {
     "use strict";
     init_cliui();
@@ -32880,7 +32543,7 @@ var init_esm2 = __esm({
     import_get_caller_file = __toESM(require_get_caller_file(), 1);
     __dirname = fileURLToPath(import.meta.url);
     mainFilename = __dirname.substring(0, __dirname.lastIndexOf("node_modules"));
-    require4 = createRequire5(import.meta.url);
+    require3 = createRequire4(import.meta.url);
     esm_default = {
       assert: {
         notStrictEqual,
@@ -32916,7 +32579,7 @@ var init_esm2 = __esm({
       },
       readFileSync: readFileSync12,
       readdirSync: readdirSync5,
-      require: require4,
+      require: require3,
       getCallerFile: () => {
         const callerFile = (0, import_get_caller_file.default)(3);
         return callerFile.match(/^file:\/\//) ? fileURLToPath(callerFile) : callerFile;
@@ -32983,10 +32646,10 @@ function parseCommand(cmd) {
     demanded: [],
     optional: []
   };
-  splitCommand.forEach((cmd2, i2) => {
+  splitCommand.forEach((cmd2, i) => {
     let variadic = false;
     cmd2 = cmd2.replace(/\s/g, "");
-    if (/\.+[\]>]/.test(cmd2) && i2 === splitCommand.length - 1)
+    if (/\.+[\]>]/.test(cmd2) && i === splitCommand.length - 1)
       variadic = true;
     if (/^\[/.test(cmd2)) {
       parsedCommand.optional.push({
@@ -33048,8 +32711,8 @@ function argsert(arg1, arg2, arg3) {
         argumentTypeError(observedType, optional.cmd, position);
       position += 1;
     });
-  } catch (err2) {
-    console.warn(err2.stack);
+  } catch (err) {
+    console.warn(err.stack);
   }
 }
 function guessType(arg) {
@@ -33113,11 +32776,11 @@ var init_middleware = __esm({
       addMiddleware(callback, applyBeforeValidation, global2 = true, mutates = false) {
         argsert("<array|function> [boolean] [boolean] [boolean]", [callback, applyBeforeValidation, global2], arguments.length);
         if (Array.isArray(callback)) {
-          for (let i2 = 0; i2 < callback.length; i2++) {
-            if (typeof callback[i2] !== "function") {
+          for (let i = 0; i < callback.length; i++) {
+            if (typeof callback[i] !== "function") {
               throw Error("middleware must be a function");
             }
-            const m2 = callback[i2];
+            const m2 = callback[i];
             m2.applyBeforeValidation = applyBeforeValidation;
             m2.global = global2;
           }
@@ -33162,14 +32825,14 @@ var init_middleware = __esm({
 });
 
 // node_modules/yargs/build/lib/utils/maybe-async-result.js
-function maybeAsyncResult(getResult, resultHandler, errorHandler = (err2) => {
-  throw err2;
+function maybeAsyncResult(getResult, resultHandler, errorHandler = (err) => {
+  throw err;
 }) {
   try {
     const result = isFunction(getResult) ? getResult() : getResult;
     return isPromise(result) ? result.then((result2) => resultHandler(result2)) : resultHandler(result);
-  } catch (err2) {
-    return errorHandler(err2);
+  } catch (err) {
+    return errorHandler(err);
   }
 }
 function isFunction(arg) {
@@ -33669,18 +33332,18 @@ function usage(yargs, shim3) {
     return self;
   };
   let failureOutput = false;
-  self.fail = function fail2(msg, err2) {
+  self.fail = function fail2(msg, err) {
     const logger = yargs.getInternalMethods().getLoggerInstance();
     if (fails.length) {
-      for (let i2 = fails.length - 1; i2 >= 0; --i2) {
-        const fail3 = fails[i2];
+      for (let i = fails.length - 1; i >= 0; --i) {
+        const fail3 = fails[i];
         if (isBoolean(fail3)) {
-          if (err2)
-            throw err2;
+          if (err)
+            throw err;
           else if (msg)
             throw Error(msg);
         } else {
-          fail3(msg, err2, self);
+          fail3(msg, err, self);
         }
       }
     } else {
@@ -33692,22 +33355,22 @@ function usage(yargs, shim3) {
           yargs.showHelp("error");
           logger.error();
         }
-        if (msg || err2)
-          logger.error(msg || err2);
+        if (msg || err)
+          logger.error(msg || err);
         const globalOrCommandFailMessage = failMessage || globalFailMessage;
         if (globalOrCommandFailMessage) {
-          if (msg || err2)
+          if (msg || err)
             logger.error("");
           logger.error(globalOrCommandFailMessage);
         }
       }
-      err2 = err2 || new YError(msg);
+      err = err || new YError(msg);
       if (yargs.getExitProcess()) {
         return yargs.exit(1);
       } else if (yargs.getInternalMethods().hasParseCallback()) {
-        return yargs.exit(1, err2);
+        return yargs.exit(1, err);
       } else {
-        throw err2;
+        throw err;
       }
     }
   };
@@ -33882,7 +33545,7 @@ function usage(yargs, shim3) {
       const normalizedKeys = groups[groupName].filter(filterHiddenOptions).map((key) => {
         if (aliasKeys.includes(key))
           return key;
-        for (let i2 = 0, aliasKey; (aliasKey = aliasKeys[i2]) !== void 0; i2++) {
+        for (let i = 0, aliasKey; (aliasKey = aliasKeys[i]) !== void 0; i++) {
           if ((options.alias[aliasKey] || []).includes(key))
             return aliasKey;
         }
@@ -34272,7 +33935,7 @@ var init_completion = __esm({
     init_parse_command();
     Completion = class {
       constructor(yargs, usage2, command2, shim3) {
-        var _a3, _b3, _c2, _d, _e2;
+        var _a2, _b2, _c2, _d, _e2;
         this.yargs = yargs;
         this.usage = usage2;
         this.command = command2;
@@ -34281,16 +33944,16 @@ var init_completion = __esm({
         this.aliases = null;
         this.customCompletionFunction = null;
         this.indexAfterLastReset = 0;
-        this.zshShell = (_c2 = ((_a3 = this.shim.getEnv("SHELL")) === null || _a3 === void 0 ? void 0 : _a3.includes("zsh")) || ((_b3 = this.shim.getEnv("ZSH_NAME")) === null || _b3 === void 0 ? void 0 : _b3.includes("zsh"))) !== null && _c2 !== void 0 ? _c2 : false;
+        this.zshShell = (_c2 = ((_a2 = this.shim.getEnv("SHELL")) === null || _a2 === void 0 ? void 0 : _a2.includes("zsh")) || ((_b2 = this.shim.getEnv("ZSH_NAME")) === null || _b2 === void 0 ? void 0 : _b2.includes("zsh"))) !== null && _c2 !== void 0 ? _c2 : false;
         this.fishShell = (_e2 = (_d = this.shim.getEnv("SHELL")) === null || _d === void 0 ? void 0 : _d.includes("fish")) !== null && _e2 !== void 0 ? _e2 : false;
       }
       defaultCompletion(args, argv, current, done) {
         const handlers = this.command.getCommandHandlers();
-        for (let i2 = 0, ii = args.length; i2 < ii; ++i2) {
-          if (handlers[args[i2]] && handlers[args[i2]].builder) {
-            const builder = handlers[args[i2]].builder;
+        for (let i = 0, ii = args.length; i < ii; ++i) {
+          if (handlers[args[i]] && handlers[args[i]].builder) {
+            const builder = handlers[args[i]].builder;
             if (isCommandBuilderCallback(builder)) {
-              this.indexAfterLastReset = i2 + 1;
+              this.indexAfterLastReset = i + 1;
               const y2 = this.yargs.getInternalMethods().reset();
               builder(y2, true);
               return y2.argv;
@@ -34415,11 +34078,11 @@ var init_completion = __esm({
         return false;
       }
       completeOptionKey(key, completions, current, negable) {
-        var _a3, _b3, _c2, _d;
+        var _a2, _b2, _c2, _d;
         let keyWithDesc = key;
         if (this.zshShell || this.fishShell) {
           const descs = this.usage.getDescriptions();
-          const aliasKey = (_b3 = (_a3 = this === null || this === void 0 ? void 0 : this.aliases) === null || _a3 === void 0 ? void 0 : _a3[key]) === null || _b3 === void 0 ? void 0 : _b3.find((alias) => {
+          const aliasKey = (_b2 = (_a2 = this === null || this === void 0 ? void 0 : this.aliases) === null || _a2 === void 0 ? void 0 : _a2[key]) === null || _b2 === void 0 ? void 0 : _b2.find((alias) => {
             const desc2 = descs[alias];
             return typeof desc2 === "string" && desc2.length > 0;
           });
@@ -34449,9 +34112,9 @@ var init_completion = __esm({
               this.shim.process.nextTick(() => {
                 done(null, list);
               });
-            }).catch((err2) => {
+            }).catch((err) => {
               this.shim.process.nextTick(() => {
-                done(err2, void 0);
+                done(err, void 0);
               });
             });
           }
@@ -34505,23 +34168,23 @@ function levenshtein(a, b3) {
   if (b3.length === 0)
     return a.length;
   const matrix = [];
-  let i2;
-  for (i2 = 0; i2 <= b3.length; i2++) {
-    matrix[i2] = [i2];
+  let i;
+  for (i = 0; i <= b3.length; i++) {
+    matrix[i] = [i];
   }
   let j3;
   for (j3 = 0; j3 <= a.length; j3++) {
     matrix[0][j3] = j3;
   }
-  for (i2 = 1; i2 <= b3.length; i2++) {
+  for (i = 1; i <= b3.length; i++) {
     for (j3 = 1; j3 <= a.length; j3++) {
-      if (b3.charAt(i2 - 1) === a.charAt(j3 - 1)) {
-        matrix[i2][j3] = matrix[i2 - 1][j3 - 1];
+      if (b3.charAt(i - 1) === a.charAt(j3 - 1)) {
+        matrix[i][j3] = matrix[i - 1][j3 - 1];
       } else {
-        if (i2 > 1 && j3 > 1 && b3.charAt(i2 - 2) === a.charAt(j3 - 1) && b3.charAt(i2 - 1) === a.charAt(j3 - 2)) {
-          matrix[i2][j3] = matrix[i2 - 2][j3 - 2] + 1;
+        if (i > 1 && j3 > 1 && b3.charAt(i - 2) === a.charAt(j3 - 1) && b3.charAt(i - 1) === a.charAt(j3 - 2)) {
+          matrix[i][j3] = matrix[i - 2][j3 - 2] + 1;
         } else {
-          matrix[i2][j3] = Math.min(matrix[i2 - 1][j3 - 1] + 1, Math.min(matrix[i2][j3 - 1] + 1, matrix[i2 - 1][j3] + 1));
+          matrix[i][j3] = Math.min(matrix[i - 1][j3 - 1] + 1, Math.min(matrix[i][j3 - 1] + 1, matrix[i - 1][j3] + 1));
         }
       }
     }
@@ -34585,7 +34248,7 @@ ${customMsgs.join("\n")}` : "";
     }
   };
   self.unknownArguments = function unknownArguments(argv, aliases, positionalMap, isDefaultCommand, checkPositionals = true) {
-    var _a3;
+    var _a2;
     const commandKeys = yargs.getInternalMethods().getCommandInstance().getCommands();
     const unknown = [];
     const currentContext = yargs.getInternalMethods().getContext();
@@ -34603,7 +34266,7 @@ ${customMsgs.join("\n")}` : "";
     }
     if (checkPositionals) {
       const demandedCommands = yargs.getDemandedCommands();
-      const maxNonOptDemanded = ((_a3 = demandedCommands._) === null || _a3 === void 0 ? void 0 : _a3.max) || 0;
+      const maxNonOptDemanded = ((_a2 = demandedCommands._) === null || _a2 === void 0 ? void 0 : _a2.max) || 0;
       const expected = currentContext.commands.length + maxNonOptDemanded;
       if (expected < argv._.length) {
         argv._.slice(expected).forEach((key) => {
@@ -34680,7 +34343,7 @@ ${customMsgs.join("\n")}` : "";
         implied[key] = [];
       }
       if (Array.isArray(value2)) {
-        value2.forEach((i2) => self.implies(key, i2));
+        value2.forEach((i) => self.implies(key, i));
       } else {
         assertNotStrictEqual(value2, void 0, shim3);
         implied[key].push(value2);
@@ -34739,7 +34402,7 @@ ${customMsgs.join("\n")}` : "";
         conflicting[key] = [];
       }
       if (Array.isArray(value2)) {
-        value2.forEach((i2) => self.conflicts(key, i2));
+        value2.forEach((i) => self.conflicts(key, i));
       } else {
         conflicting[key].push(value2);
       }
@@ -34771,7 +34434,7 @@ ${customMsgs.join("\n")}` : "";
     potentialCommands = potentialCommands.sort((a, b3) => b3.length - a.length);
     let recommended = null;
     let bestDistance = Infinity;
-    for (let i2 = 0, candidate; (candidate = potentialCommands[i2]) !== void 0; i2++) {
+    for (let i = 0, candidate; (candidate = potentialCommands[i]) !== void 0; i++) {
       const d2 = levenshtein(cmd, candidate);
       if (d2 <= threshold && d2 < bestDistance) {
         bestDistance = d2;
@@ -35066,8 +34729,8 @@ var init_yargs_factory = __esm({
               __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(result.toString(), result);
             }
             return argv;
-          }, (err2) => {
-            __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(err2.message ? err2.message : err2.toString(), err2);
+          }, (err) => {
+            __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(err.message ? err.message : err.toString(), err);
             return argv;
           });
         }, false, global2);
@@ -35100,8 +34763,8 @@ var init_yargs_factory = __esm({
         const coerceKey = keys;
         __classPrivateFieldGet(this, _YargsInstance_options, "f").key[coerceKey] = true;
         __classPrivateFieldGet(this, _YargsInstance_globalMiddleware, "f").addCoerceMiddleware((argv, yargs) => {
-          var _a3;
-          const coerceKeyAliases = (_a3 = yargs.getAliases()[coerceKey]) !== null && _a3 !== void 0 ? _a3 : [];
+          var _a2;
+          const coerceKeyAliases = (_a2 = yargs.getAliases()[coerceKey]) !== null && _a2 !== void 0 ? _a2 : [];
           const argvKeys = [coerceKey, ...coerceKeyAliases].filter((key) => Object.prototype.hasOwnProperty.call(argv, key));
           if (argvKeys.length === 0) {
             return argv;
@@ -35113,8 +34776,8 @@ var init_yargs_factory = __esm({
               argv[key] = result;
             });
             return argv;
-          }, (err2) => {
-            throw new YError(err2.message);
+          }, (err) => {
+            throw new YError(err.message);
           });
         }, coerceKey);
         return this;
@@ -35194,35 +34857,35 @@ var init_yargs_factory = __esm({
       defaults(key, value2, defaultDescription) {
         return this.default(key, value2, defaultDescription);
       }
-      demandCommand(min2 = 1, max3, minMsg, maxMsg) {
-        argsert("[number] [number|string] [string|null|undefined] [string|null|undefined]", [min2, max3, minMsg, maxMsg], arguments.length);
-        if (typeof max3 !== "number") {
-          minMsg = max3;
-          max3 = Infinity;
+      demandCommand(min2 = 1, max2, minMsg, maxMsg) {
+        argsert("[number] [number|string] [string|null|undefined] [string|null|undefined]", [min2, max2, minMsg, maxMsg], arguments.length);
+        if (typeof max2 !== "number") {
+          minMsg = max2;
+          max2 = Infinity;
         }
         this.global("_", false);
         __classPrivateFieldGet(this, _YargsInstance_options, "f").demandedCommands._ = {
           min: min2,
-          max: max3,
+          max: max2,
           minMsg,
           maxMsg
         };
         return this;
       }
-      demand(keys, max3, msg) {
-        if (Array.isArray(max3)) {
-          max3.forEach((key) => {
+      demand(keys, max2, msg) {
+        if (Array.isArray(max2)) {
+          max2.forEach((key) => {
             assertNotStrictEqual(msg, true, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
             this.demandOption(key, msg);
           });
-          max3 = Infinity;
-        } else if (typeof max3 !== "number") {
-          msg = max3;
-          max3 = Infinity;
+          max2 = Infinity;
+        } else if (typeof max2 !== "number") {
+          msg = max2;
+          max2 = Infinity;
         }
         if (typeof keys === "number") {
           assertNotStrictEqual(msg, true, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
-          this.demandCommand(keys, max3, msg, msg);
+          this.demandCommand(keys, max2, msg, msg);
         } else if (Array.isArray(keys)) {
           keys.forEach((key) => {
             assertNotStrictEqual(msg, true, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
@@ -35283,9 +34946,9 @@ var init_yargs_factory = __esm({
         }
         return this;
       }
-      exit(code2, err2) {
+      exit(code2, err) {
         __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
-        __classPrivateFieldSet(this, _YargsInstance_exitError, err2, "f");
+        __classPrivateFieldSet(this, _YargsInstance_exitError, err, "f");
         if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
           __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code2);
       }
@@ -35309,9 +34972,9 @@ var init_yargs_factory = __esm({
         argsert("<array> [function]", [args, done], arguments.length);
         if (!done) {
           return new Promise((resolve14, reject) => {
-            __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err2, completions) => {
-              if (err2)
-                reject(err2);
+            __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
+              if (err)
+                reject(err);
               else
                 resolve14(completions);
             });
@@ -35576,11 +35239,11 @@ var init_yargs_factory = __esm({
             if (__classPrivateFieldGet(this, _YargsInstance_parseFn, "f"))
               __classPrivateFieldGet(this, _YargsInstance_parseFn, "f").call(this, __classPrivateFieldGet(this, _YargsInstance_exitError, "f"), argv, __classPrivateFieldGet(this, _YargsInstance_output, "f"));
             return argv;
-          }).catch((err2) => {
+          }).catch((err) => {
             if (__classPrivateFieldGet(this, _YargsInstance_parseFn, "f")) {
-              __classPrivateFieldGet(this, _YargsInstance_parseFn, "f")(err2, this.parsed.argv, __classPrivateFieldGet(this, _YargsInstance_output, "f"));
+              __classPrivateFieldGet(this, _YargsInstance_parseFn, "f")(err, this.parsed.argv, __classPrivateFieldGet(this, _YargsInstance_output, "f"));
             }
-            throw err2;
+            throw err;
           }).finally(() => {
             this[kUnfreeze]();
             this.parsed = tmpParsed;
@@ -35665,11 +35328,11 @@ var init_yargs_factory = __esm({
         __classPrivateFieldSet(this, _YargsInstance_recommendCommands, recommend, "f");
         return this;
       }
-      required(keys, max3, msg) {
-        return this.demand(keys, max3, msg);
+      required(keys, max2, msg) {
+        return this.demand(keys, max2, msg);
       }
-      require(keys, max3, msg) {
-        return this.demand(keys, max3, msg);
+      require(keys, max2, msg) {
+        return this.demand(keys, max2, msg);
       }
       requiresArg(keys) {
         argsert("<array|string|object> [number]", [keys], arguments.length);
@@ -35896,9 +35559,9 @@ var init_yargs_factory = __esm({
         } else {
           default$0 = __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.argv().slice(0, 1);
         }
-        $0 = default$0.map((x4) => {
-          const b3 = this[kRebase](__classPrivateFieldGet(this, _YargsInstance_cwd, "f"), x4);
-          return x4.match(/^(\/|([a-zA-Z]:)?\\)/) && b3.length < x4.length ? b3 : x4;
+        $0 = default$0.map((x3) => {
+          const b3 = this[kRebase](__classPrivateFieldGet(this, _YargsInstance_cwd, "f"), x3);
+          return x3.match(/^(\/|([a-zA-Z]:)?\\)/) && b3.length < x3.length ? b3 : x3;
         }).join(" ").trim();
         if (__classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("_") && __classPrivateFieldGet(this, _YargsInstance_shim, "f").getProcessArgvBin() === __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("_")) {
           $0 = __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("_").replace(`${__classPrivateFieldGet(this, _YargsInstance_shim, "f").path.dirname(__classPrivateFieldGet(this, _YargsInstance_shim, "f").process.execPath())}/`, "");
@@ -35923,9 +35586,9 @@ var init_yargs_factory = __esm({
       }
       [kParsePositionalNumbers](argv) {
         const args = argv["--"] ? argv["--"] : argv._;
-        for (let i2 = 0, arg; (arg = args[i2]) !== void 0; i2++) {
+        for (let i = 0, arg; (arg = args[i]) !== void 0; i++) {
           if (__classPrivateFieldGet(this, _YargsInstance_shim, "f").Parser.looksLikeNumber(arg) && Number.isSafeInteger(Math.floor(parseFloat(`${arg}`)))) {
-            args[i2] = Number(arg);
+            args[i] = Number(arg);
           }
         }
         return argv;
@@ -35994,17 +35657,17 @@ var init_yargs_factory = __esm({
         return this;
       }
       [kUnfreeze]() {
-        var _a3, _b3, _c2, _d, _e2, _f, _g, _h, _j, _k, _l, _m;
+        var _a2, _b2, _c2, _d, _e2, _f, _g, _h, _j, _k, _l, _m;
         const frozen = __classPrivateFieldGet(this, _YargsInstance_frozens, "f").pop();
         assertNotStrictEqual(frozen, void 0, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
         let configObjects;
-        _a3 = this, _b3 = this, _c2 = this, _d = this, _e2 = this, _f = this, _g = this, _h = this, _j = this, _k = this, _l = this, _m = this, {
+        _a2 = this, _b2 = this, _c2 = this, _d = this, _e2 = this, _f = this, _g = this, _h = this, _j = this, _k = this, _l = this, _m = this, {
           options: { set value(_o) {
-            __classPrivateFieldSet(_a3, _YargsInstance_options, _o, "f");
+            __classPrivateFieldSet(_a2, _YargsInstance_options, _o, "f");
           } }.value,
           configObjects,
           exitProcess: { set value(_o) {
-            __classPrivateFieldSet(_b3, _YargsInstance_exitProcess, _o, "f");
+            __classPrivateFieldSet(_b2, _YargsInstance_exitProcess, _o, "f");
           } }.value,
           groups: { set value(_o) {
             __classPrivateFieldSet(_c2, _YargsInstance_groups, _o, "f");
@@ -36181,7 +35844,7 @@ var init_yargs_factory = __esm({
         return __classPrivateFieldGet(this, _YargsInstance_shim, "f").path.relative(base2, dir);
       }
       [kRunYargsParserAndExecuteCommands](args, shortCircuit, calledFromCommand, commandIndex = 0, helpOnly = false) {
-        var _a3, _b3, _c2, _d;
+        var _a2, _b2, _c2, _d;
         let skipValidation = !!calledFromCommand || helpOnly;
         args = args || __classPrivateFieldGet(this, _YargsInstance_processArgs, "f");
         __classPrivateFieldGet(this, _YargsInstance_options, "f").__ = __classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.__;
@@ -36224,18 +35887,18 @@ var init_yargs_factory = __esm({
           }
           __classPrivateFieldSet(this, _YargsInstance_isGlobalContext, false, "f");
           const handlerKeys = __classPrivateFieldGet(this, _YargsInstance_command, "f").getCommands();
-          const requestCompletions = ((_a3 = __classPrivateFieldGet(this, _YargsInstance_completion, "f")) === null || _a3 === void 0 ? void 0 : _a3.completionKey) ? [
-            (_b3 = __classPrivateFieldGet(this, _YargsInstance_completion, "f")) === null || _b3 === void 0 ? void 0 : _b3.completionKey,
+          const requestCompletions = ((_a2 = __classPrivateFieldGet(this, _YargsInstance_completion, "f")) === null || _a2 === void 0 ? void 0 : _a2.completionKey) ? [
+            (_b2 = __classPrivateFieldGet(this, _YargsInstance_completion, "f")) === null || _b2 === void 0 ? void 0 : _b2.completionKey,
             ...(_d = this.getAliases()[(_c2 = __classPrivateFieldGet(this, _YargsInstance_completion, "f")) === null || _c2 === void 0 ? void 0 : _c2.completionKey]) !== null && _d !== void 0 ? _d : []
           ].some((key) => Object.prototype.hasOwnProperty.call(argv, key)) : false;
           const skipRecommendation = helpOptSet || requestCompletions || helpOnly;
           if (argv._.length) {
             if (handlerKeys.length) {
               let firstUnknownCommand;
-              for (let i2 = commandIndex || 0, cmd; argv._[i2] !== void 0; i2++) {
-                cmd = String(argv._[i2]);
+              for (let i = commandIndex || 0, cmd; argv._[i] !== void 0; i++) {
+                cmd = String(argv._[i]);
                 if (handlerKeys.includes(cmd) && cmd !== __classPrivateFieldGet(this, _YargsInstance_completionCommand, "f")) {
-                  const innerArgv = __classPrivateFieldGet(this, _YargsInstance_command, "f").runCommand(cmd, this, parsed, i2 + 1, helpOnly, helpOptSet || versionOptSet || helpOnly);
+                  const innerArgv = __classPrivateFieldGet(this, _YargsInstance_command, "f").runCommand(cmd, this, parsed, i + 1, helpOnly, helpOptSet || versionOptSet || helpOnly);
                   return this[kPostProcess](innerArgv, populateDoubleDash, !!calledFromCommand, false);
                 } else if (!firstUnknownCommand && cmd !== __classPrivateFieldGet(this, _YargsInstance_completionCommand, "f")) {
                   firstUnknownCommand = cmd;
@@ -36262,9 +35925,9 @@ var init_yargs_factory = __esm({
               setBlocking(true);
             args = [].concat(args);
             const completionArgs = args.slice(args.indexOf(`--${__classPrivateFieldGet(this, _YargsInstance_completion, "f").completionKey}`) + 1);
-            __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(completionArgs, (err2, completions) => {
-              if (err2)
-                throw new YError(err2.message);
+            __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(completionArgs, (err, completions) => {
+              if (err)
+                throw new YError(err.message);
               (completions || []).forEach((completion2) => {
                 __classPrivateFieldGet(this, _YargsInstance_logger, "f").log(completion2);
               });
@@ -36308,11 +35971,11 @@ var init_yargs_factory = __esm({
               }
             }
           }
-        } catch (err2) {
-          if (err2 instanceof YError)
-            __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(err2.message, err2);
+        } catch (err) {
+          if (err instanceof YError)
+            __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(err.message, err);
           else
-            throw err2;
+            throw err;
         }
         return this[kPostProcess](argvPromise !== null && argvPromise !== void 0 ? argvPromise : argv, populateDoubleDash, !!calledFromCommand, true);
       }
@@ -36358,7 +36021,7 @@ var Yargs, yargs_default;
 var init_yargs = __esm({
   "node_modules/yargs/index.mjs"() {
     "use strict";
-    init_esm2();
+    init_esm();
     init_yargs_factory();
     Yargs = YargsFactory(esm_default);
     yargs_default = Yargs;
@@ -36408,10 +36071,10 @@ function rawValues(argv, name, spec) {
   const words = end === -1 ? argv : argv.slice(0, end);
   const flags = [`--${name}`, ...spec.alias ? [`-${spec.alias}`] : []];
   const out = [];
-  words.forEach((w2, i2) => {
+  words.forEach((w2, i) => {
     const eq = w2.indexOf("=");
     if (w2.startsWith("--") && eq > 0 && w2.slice(0, eq) === `--${name}`) out.push(w2.slice(eq + 1));
-    else if (flags.includes(w2) && i2 + 1 < words.length) out.push(words[i2 + 1]);
+    else if (flags.includes(w2) && i + 1 < words.length) out.push(words[i + 1]);
   });
   return out;
 }
@@ -36458,9 +36121,9 @@ function plainMessage(msg, argv, commands) {
 }
 async function runWithYargs(argv, io2, commands = COMMANDS) {
   let code2;
-  let parser2 = yargs_default(protect(argv)).scriptName("hfleaks").usage("$0 <command> [options]\n\nFind, verify and revoke leaked Hugging Face tokens.").strict().exitProcess(false).version(VERSION).help().alias("h", "help").wrap(Math.min(110, process.stdout.columns || 100)).demandCommand(1, "Name a command (hfleaks --help lists them).").fail((msg, err2) => {
-    if (err2 && err2.name !== "YError") throw err2;
-    throw new UsageError(plainMessage(unknownNames(msg ?? err2?.message ?? "", argv), argv, commands));
+  let parser2 = yargs_default(protect(argv)).scriptName("hfleaks").usage("$0 <command> [options]\n\nFind, verify and revoke leaked Hugging Face tokens.").strict().exitProcess(false).version(VERSION).help().alias("h", "help").wrap(Math.min(110, process.stdout.columns || 100)).demandCommand(1, "Name a command (hfleaks --help lists them).").fail((msg, err) => {
+    if (err && err.name !== "YError") throw err;
+    throw new UsageError(plainMessage(unknownNames(msg ?? err?.message ?? "", argv), argv, commands));
   });
   const usage2 = parser2.getInternalMethods?.().getUsageInstance?.();
   if (usage2 && typeof usage2.cacheHelpMessage === "function") usage2.cacheHelpMessage = () => void 0;
@@ -36560,10 +36223,10 @@ function quickArgs(argv, commands) {
   const table2 = command2.options;
   const given = /* @__PURE__ */ new Map();
   const words = [];
-  for (let i2 = 1; i2 < argv.length; i2++) {
-    const token = argv[i2];
+  for (let i = 1; i < argv.length; i++) {
+    const token = argv[i];
     if (token === "--") {
-      words.push(...argv.slice(i2 + 1));
+      words.push(...argv.slice(i + 1));
       break;
     }
     if (plainWord(token)) {
@@ -36586,7 +36249,7 @@ function quickArgs(argv, commands) {
       given.set(name, !negated);
       continue;
     }
-    const v2 = value(spec, eq > 0 ? token.slice(eq + 1) : argv[++i2]);
+    const v2 = value(spec, eq > 0 ? token.slice(eq + 1) : argv[++i]);
     if (v2 === void 0) return void 0;
     given.set(name, v2);
   }
@@ -36629,11 +36292,11 @@ function commandFirst(argv, commands) {
       if (spec.alias) takesValue.add(`-${spec.alias}`);
     }
   }
-  for (let i2 = 0; i2 < argv.length; i2++) {
-    const a = argv[i2];
-    if (names.has(a)) return [a, ...argv.slice(0, i2), ...argv.slice(i2 + 1)];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (names.has(a)) return [a, ...argv.slice(0, i), ...argv.slice(i + 1)];
     if (a === "--" || a === "-" || !a.startsWith("-")) break;
-    if (takesValue.has(a)) i2++;
+    if (takesValue.has(a)) i++;
   }
   return [...argv];
 }
@@ -36735,9 +36398,9 @@ function escapeProperty(s) {
 }
 
 // src/action/fetch.ts
-async function hasCommit(git, rev2) {
+async function hasCommit(git, rev) {
   try {
-    return (await git.raw(["rev-parse", "--verify", `${rev2}^{commit}`])).trim().length > 0;
+    return (await git.raw(["rev-parse", "--verify", `${rev}^{commit}`])).trim().length > 0;
   } catch {
     return false;
   }
@@ -36745,9 +36408,9 @@ async function hasCommit(git, rev2) {
 async function isShallow(git) {
   return (await git.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
 }
-function refspec(rev2) {
-  const m2 = /^origin\/(.+)$/.exec(rev2);
-  return m2 ? `+refs/heads/${m2[1]}:refs/remotes/origin/${m2[1]}` : rev2;
+function refspec(rev) {
+  const m2 = /^origin\/(.+)$/.exec(rev);
+  return m2 ? `+refs/heads/${m2[1]}:refs/remotes/origin/${m2[1]}` : rev;
 }
 async function mergeBase(git, base2, head) {
   try {
@@ -36792,12 +36455,12 @@ async function ensureRange(cwd, base2, head, fallbackBase) {
     notes.push(`git fetch ${args.join(" ")}`);
     await git.raw(["fetch", "--no-tags", "--quiet", ...args]);
   };
-  for (const rev2 of [base2, head]) {
-    if (await hasCommit(git, rev2)) continue;
+  for (const rev of [base2, head]) {
+    if (await hasCommit(git, rev)) continue;
     try {
-      await fetch(["origin", refspec(rev2)]);
+      await fetch(["origin", refspec(rev)]);
     } catch (e) {
-      notes.push(`fetch of ${rev2} failed: ${e.message.split("\n")[0]}`);
+      notes.push(`fetch of ${rev} failed: ${e.message.split("\n")[0]}`);
     }
   }
   if (!await hasCommit(git, head)) throw new ActionError(`head commit ${head} is not in the checkout and could not be fetched from origin`);
@@ -36810,13 +36473,13 @@ async function ensureRange(cwd, base2, head, fallbackBase) {
     }
   }
   const steps2 = [32, 128, 512, 2048, 8192];
-  for (let i2 = 0; ; i2++) {
+  for (let i = 0; ; i++) {
     const gap = await rangeGap(git, cwd, base2, head);
     if (!gap) break;
     if (!await isShallow(git)) throw new ActionError(`${base2.slice(0, 12)} and ${head.slice(0, 12)} have no common history`);
-    if (i2 > steps2.length) throw new ActionError(`the checkout is still shallow after git fetch --unshallow, and ${base2.slice(0, 12)}..${head.slice(0, 12)} incomplete (${gap}); use actions/checkout with fetch-depth: 0`);
+    if (i > steps2.length) throw new ActionError(`the checkout is still shallow after git fetch --unshallow, and ${base2.slice(0, 12)}..${head.slice(0, 12)} incomplete (${gap}); use actions/checkout with fetch-depth: 0`);
     try {
-      await fetch([i2 < steps2.length ? `--deepen=${steps2[i2]}` : "--unshallow", "origin", refspec(base2), refspec(head)]);
+      await fetch([i < steps2.length ? `--deepen=${steps2[i]}` : "--unshallow", "origin", refspec(base2), refspec(head)]);
     } catch (e) {
       throw new ActionError(`the checkout is shallow, ${base2.slice(0, 12)}..${head.slice(0, 12)} needs more history (${gap}), and it could not be fetched from origin (${e.message.split("\n")[0]}); use actions/checkout with fetch-depth: 0`);
     }

@@ -78,6 +78,8 @@ export interface BlobScanner {
   finish(): Promise<BlobTotals>;
   /** Stops at once. */
   abort(): void;
+  /** At least `n` blobs are coming (a scanner may get ready for them). */
+  expect?(n: number): void;
   /**
    * Reads the queued blobs the packs hold now; those the packs leave to git are asked for
    * (a returned promise asks the caller to wait).
@@ -100,13 +102,10 @@ const LOW = 1024;
  */
 const MAX_RESTARTS = 100;
 /**
- * Blobs from the packs queued before they are read, in pack order. git writes a delta
- * chain's objects one after another, base first: read in that order, each base is still
- * in the reader's small cache when its deltas come. Read in the listing's order (by
- * commit, path after path), the chains interleave: on the bench's history without a
- * bitmap, batches of 1,024 sorted on their own took 3 times the CPU.
+ * Blobs from the packs queued before they are read, in pack order (the caller hands
+ * them out in that order already: see inPackOrder in scan-context.ts).
  */
-export const PACK_QUEUE = 16_384;
+const PACK_QUEUE = 1024;
 /**
  * Objects larger than this are streamed by git, not read whole here. The bench's history
  * (13 KB a blob on average) reads all its blobs in the packs; a few large ones cost little
@@ -120,9 +119,9 @@ export function blobName(job: BlobJob): string {
 }
 
 /** Blobs a reader is given before it opens packs whose indexes are large (PACK_SMALL_INDEX). */
-const PACK_AFTER = 4096;
+export const PACK_AFTER = 4096;
 /** Index bytes opened at once, whatever the number of blobs (the bench's 7.5 MB index opens in 30 to 70 ms). */
-const PACK_SMALL_INDEX = 8 << 20;
+export const PACK_SMALL_INDEX = 8 << 20;
 
 /**
  * The packs of a reader asked to read them: opened at once when their indexes are small,

@@ -8,7 +8,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { Rule, Skipped } from '../../core/types.ts';
 import { createDetector } from '../../detect/detector.ts';
 import type { BlobEvents, BlobHit, BlobJob, BlobReaderOptions, BlobScanner, BlobTotals } from './blob-reader.ts';
-import { createBlobReader, PACK_QUEUE } from './blob-reader.ts';
+import { createBlobReader } from './blob-reader.ts';
 
 export const WORKER_URL = import.meta.url;
 
@@ -16,16 +16,6 @@ const MARK = 'hfleaks-blob-worker';
 /** Blobs sent to a worker at once, and batches a worker may hold. */
 const BATCH = 1024;
 const IN_FLIGHT = 2;
-/**
- * Batches a worker reading packs may hold: its reader queues the packs' blobs until it
- * has PACK_QUEUE of them, to read them in pack order (delta chains then come base first),
- * and answers none of them before.
- */
-const PACK_IN_FLIGHT = Math.ceil(PACK_QUEUE / BATCH) + 2;
-
-function inFlight(reader: BlobReaderOptions): number {
-  return reader.packs ? PACK_IN_FLIGHT : IN_FLIGHT;
-}
 /**
  * A blob worker's young generation. Its garbage is small and short-lived (headers, jobs,
  * hits: blob bytes live in slabs outside the heap), yet V8's default lets each worker's
@@ -70,10 +60,10 @@ function serve(init: WorkerInit): void {
   const port = parentPort!;
   const detector = createDetector(init.rules, { decode: init.decode });
   // Each event lands on the oldest batch not yet fully answered. git answers in request
-  // order, so its answers land on their own batch; blobs from the packs are answered in
-  // pack order, several batches at once, so theirs may land on an older one. Either way
-  // every event travels in some batch's message, and the counts add up: a batch is sent
-  // back once as many answers as it had jobs have landed on it.
+  // order, so its answers land on their own batch; blobs from the packs are answered when
+  // their batch has been given, so theirs may land on an older batch that still waits
+  // for git. Either way every event travels in some batch's message, and the counts add
+  // up: a batch is sent back once as many answers as it had jobs have landed on it.
   const open: (BatchResult & { size: number })[] = [];
   const head = () => open.find((b) => b.answered < b.size) ?? open[open.length - 1];
   const events: BlobEvents = {
@@ -112,12 +102,9 @@ function serve(init: WorkerInit): void {
           const p = reader.add(job);
           if (p) await p;
         }
-        // The packs' blobs wait to be read in pack order; once the main thread has sent
-        // all the batches it may, they are read now, whatever their number.
-        if (open.length >= inFlight(init.reader)) {
-          const p = reader.flush?.();
-          if (p) await p;
-        }
+        // The batch's blobs from the packs are read now (in pack order, as they came).
+        const p = reader.flush?.();
+        if (p) await p;
       })
       .catch((e: unknown) => {
         port.postMessage({ kind: 'error', message: (e as Error).message } satisfies FromWorker);
@@ -190,13 +177,13 @@ export function createWorkerScanner(threads: number, rules: Rule[], decode: bool
     slot.ended.catch(() => undefined);
     return slot;
   });
-  // Each worker's next batch. Blobs with a path go to the worker that path hashes to:
-  // all versions of a file then pass through one cat-file process, whose delta cache
-  // serves them (shared out at random, each process rebuilds the other's delta chains:
-  // four times the work). Nameless blobs (bitmap listings, in pack order) fill one
-  // worker's batch after another.
+  // Each worker's next batch. Read through cat-file, blobs with a path go to the worker
+  // that path hashes to: all versions of a file then pass through one cat-file process,
+  // whose delta cache serves them (shared out at random, each process rebuilds the
+  // other's delta chains: four times the work). Nameless blobs (bitmap listings, in pack
+  // order), and all blobs when the workers read the packs (they come in pack order, see
+  // inPackOrder), fill one worker's batch after another: a delta chain lies in one run.
   const pending: BlobJob[][] = slots.map(() => []);
-  const limit = inFlight(reader);
   let next = 0;
 
   const send = async (i: number) => {
@@ -205,7 +192,7 @@ export function createWorkerScanner(threads: number, rules: Rule[], decode: bool
     const slot = slots[i]!;
     for (;;) {
       if (failure) throw failure;
-      if (slot.inFlight < limit) {
+      if (slot.inFlight < IN_FLIGHT) {
         slot.inFlight++;
         slot.worker.postMessage({ id: nextId++, jobs } satisfies ToWorker);
         return;
@@ -217,10 +204,11 @@ export function createWorkerScanner(threads: number, rules: Rule[], decode: bool
   return {
     add(job) {
       let i = next;
-      if (job.path) i = pathHash(job.path) % slots.length;
+      // (Blobs read from packs come in pack order: a run of them to each worker.)
+      if (job.path && !reader.packs) i = pathHash(job.path) % slots.length;
       pending[i]!.push(job);
       if (pending[i]!.length >= BATCH) {
-        if (!job.path) next = (next + 1) % slots.length;
+        if (!job.path || reader.packs) next = (next + 1) % slots.length;
         return send(i);
       }
     },

@@ -10,7 +10,7 @@
 // is for `git cat-file` to answer, as before.
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { unzlibSync } from 'fflate';
+import { fflateLib } from '../../core/lazy.ts';
 
 export type ObjectType = 'commit' | 'tree' | 'blob' | 'tag';
 const TYPES: readonly (ObjectType | undefined)[] = [undefined, 'commit', 'tree', 'blob', 'tag'];
@@ -176,7 +176,7 @@ export function adler32(data: Uint8Array): number {
  */
 function inflate(z: Buffer, size: number, into?: Buffer): Buffer {
   if (z.length < 6) leave();
-  const out = unzlibSync(z, { out: into ? into.subarray(0, size) : Buffer.allocUnsafe(size) });
+  const out = fflateLib().unzlibSync(z, { out: into ? into.subarray(0, size) : Buffer.allocUnsafe(size) });
   if (out.length !== size || adler32(out) !== z.readUInt32BE(z.length - 4)) leave();
   return Buffer.from(out.buffer, out.byteOffset, out.length);
 }
@@ -256,6 +256,12 @@ export function packIndexBytes(objectsDir: string): number {
     // no pack directory
   }
   return total;
+}
+
+/** Whether `objectsDir` has packs whose indexes a reader would open (within its memory budget). */
+export function packsReadable(objectsDir: string): boolean {
+  const bytes = packIndexBytes(objectsDir);
+  return bytes > 0 && bytes <= INDEX_BUDGET;
 }
 
 /**

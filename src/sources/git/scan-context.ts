@@ -5,8 +5,9 @@ import type { Location, Match, Rule } from '../../core/types.ts';
 import type { ContentOptions } from '../../detect/content.ts';
 import type { Detector } from '../../detect/detector.ts';
 import type { BlobEvents, BlobHit, BlobJob, BlobMatch, BlobScanner } from './blob-reader.ts';
-import { createBlobReader } from './blob-reader.ts';
+import { createBlobReader, PACK_AFTER, PACK_SMALL_INDEX } from './blob-reader.ts';
 import type { CatFile } from './cat-file.ts';
+import { openPackReader, packIndexBytes, packsReadable } from './pack.ts';
 import type { RawChange } from './raw-log.ts';
 import { isNullOid } from './raw-log.ts';
 import type { GitContext } from './run.ts';
@@ -74,7 +75,67 @@ const THREAD_THRESHOLD = 2000;
  * them and the listing turns out to be long enough; else this thread.
  */
 async function createScanner(ctx: GitScanContext, events: BlobEvents): Promise<BlobScanner> {
-  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, fifo: true, packs: true };
+  // Packs are read here in a SHA-1 repository whose pack indexes fit the readers' budget.
+  const dir = ctx.git.oidLength === 40 && ctx.git.objectsDir && packsReadable(ctx.git.objectsDir) ? ctx.git.objectsDir : undefined;
+  const inner = await createReaders(ctx, events, dir !== undefined);
+  return dir ? inPackOrder(inner, dir) : inner;
+}
+
+/** Named blobs held back to be handed out in pack order (about 150 bytes each). */
+const HOLD_MAX = 131_072;
+
+/**
+ * Hands the blobs a listing names (by path, commit after commit) to `inner` in the order
+ * they lie in the packs, a long stretch at a time. git writes each delta chain base
+ * first, the newest version of a file before the older ones made from it, where a
+ * listing meets a file's versions commit by commit, far apart: read in that order, each
+ * version would have its chain rebuilt. On the bench's history without a bitmap, holding
+ * and sorting took the scan from 5.0 s to 4.1 s. Blobs listed without a name (a
+ * reachability bitmap's listing) come in pack order already and pass straight through.
+ */
+function inPackOrder(inner: BlobScanner, dir: string): BlobScanner {
+  let held: BlobJob[] = [];
+  const release = async () => {
+    let order = held;
+    held = [];
+    // A few blobs from a large repository (a pull request's range) are not worth its
+    // index; the index is closed before the readers start (they open their own).
+    const packs = order.length >= PACK_AFTER || (order.length > 1 && packIndexBytes(dir) <= PACK_SMALL_INDEX) ? openPackReader(dir) : undefined;
+    if (packs) {
+      const placed = order.map((job) => ({ job, at: packs.locate(job.oid) }));
+      packs.close();
+      // Blobs outside the packs (git's to read) first: their reads overlap the rest.
+      placed.sort((a, b) => (a.at ? (b.at ? a.at.pack - b.at.pack || a.at.offset - b.at.offset : 1) : b.at ? -1 : 0));
+      order = placed.map((x) => x.job);
+    }
+    for (const job of order) {
+      const w = inner.add(job);
+      if (w) await w;
+    }
+  };
+  return {
+    add(job) {
+      if (!job.path) return inner.add(job);
+      held.push(job);
+      if (held.length === THREAD_THRESHOLD) inner.expect?.(held.length);
+      if (held.length >= HOLD_MAX) return release();
+    },
+    async finish() {
+      await release();
+      return inner.finish();
+    },
+    abort() {
+      inner.abort();
+    },
+  };
+}
+
+/**
+ * The readers: worker threads when there are several, the bundle can start them and
+ * the listing turns out to be long enough; else this thread.
+ */
+async function createReaders(ctx: GitScanContext, events: BlobEvents, packs: boolean): Promise<BlobScanner> {
+  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, fifo: true, packs };
   const local = () => createBlobReader(ctx.detector, reader, events);
   if (ctx.threads <= 1) return local();
   const mod = await import('./blob-worker.ts');
@@ -96,6 +157,10 @@ async function createScanner(ctx: GitScanContext, events: BlobEvents): Promise<B
       if (inner) return inner.add(job);
       queued.push(job);
       if (queued.length >= THREAD_THRESHOLD) return start(true);
+    },
+    expect(n) {
+      // The threads start (a V8 isolate each, and a detector) while the listing goes on.
+      if (!inner && n >= THREAD_THRESHOLD) void start(true);
     },
     async finish() {
       if (!inner) await start(false);
