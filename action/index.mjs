@@ -28120,7 +28120,7 @@ var init_pack = __esm({
     REF_DELTA = 7;
     INDEX_BUDGET = 64 << 20;
     WINDOW = 1 << 20;
-    RING = 4 << 20;
+    RING = 2 << 20;
     RING_ITEM = 1 << 20;
     BASE_MAX = 64 << 20;
     MAX_PACKS = 1024;
@@ -28624,15 +28624,8 @@ async function createScanner(ctx, events) {
 function inPackOrder(inner, dir) {
   let held = [];
   const release = async () => {
-    let order = held;
+    const order = packOrder(held, dir);
     held = [];
-    const packs = order.length >= PACK_AFTER || order.length > 1 && packIndexBytes(dir) <= PACK_SMALL_INDEX ? openPackReader(dir) : void 0;
-    if (packs) {
-      const placed = order.map((job) => ({ job, at: packs.locate(job.oid) }));
-      packs.close();
-      placed.sort((a, b3) => a.at ? b3.at ? a.at.pack - b3.at.pack || a.at.offset - b3.at.offset : 1 : b3.at ? -1 : 0);
-      order = placed.map((x3) => x3.job);
-    }
     for (const job of order) {
       const w2 = inner.add(job);
       if (w2) await w2;
@@ -28653,6 +28646,14 @@ function inPackOrder(inner, dir) {
       inner.abort();
     }
   };
+}
+function packOrder(jobs, dir) {
+  const packs = jobs.length >= PACK_AFTER || jobs.length > 1 && packIndexBytes(dir) <= PACK_SMALL_INDEX ? openPackReader(dir) : void 0;
+  if (!packs) return jobs;
+  const placed = jobs.map((job) => ({ job, at: packs.locate(job.oid) }));
+  packs.close();
+  placed.sort((a, b3) => a.at ? b3.at ? a.at.pack - b3.at.pack || a.at.offset - b3.at.offset : 1 : b3.at ? -1 : 0);
+  return placed.map((x3) => x3.job);
 }
 async function createReaders(ctx, events, packs) {
   const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, fifo: true, packs };
@@ -29055,35 +29056,55 @@ async function listThroughLog(repo) {
   return objects <= LOG_LISTING_MAX_OBJECTS;
 }
 async function listByLog(ctx, repo, refs, queue, missing, stats, messages) {
-  const seen = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Map();
   let count2 = 0;
-  const parse = rawLogParser(
-    (c3) => {
-      if (!newBlobOf(c3) || seen.has(c3.newOid)) return;
-      seen.add(c3.newOid);
-      return queue.push({ oid: c3.newOid, path: c3.path });
-    },
-    (c3, text2) => {
-      count2++;
-      messages.commit(c3, text2);
-    }
-  );
-  let kept = [];
   let keptBytes = 0;
-  const onChunk = (chunk) => {
-    if (!kept) return;
-    keptBytes += chunk.length;
-    if (keptBytes <= KEEP_LOG_MAX) kept.push(chunk);
-    else kept = void 0;
-  };
-  const r2 = await streamRecords(repo, ["log", ...refs.args, ...introDiff(repo)], parse, { sep: 0, onChunk, input: refs.input }).done;
+  let dropped = false;
+  const inputs = await listingInputs(ctx, repo, refs);
+  const kept = inputs.map(() => []);
+  const walks = inputs.map((input2, part) => {
+    const parse = rawLogParser(
+      (c3) => {
+        if (!newBlobOf(c3)) return;
+        const had = seen.get(c3.newOid);
+        if (had) {
+          if (part < had.part) Object.assign(had, { part }).job.path = c3.path;
+          return;
+        }
+        const job = { oid: c3.newOid, path: c3.path };
+        seen.set(c3.newOid, { job, part });
+        return queue.push(job);
+      },
+      (c3, text2) => {
+        count2++;
+        messages.commit(c3, text2);
+      }
+    );
+    const onChunk = (chunk) => {
+      if (dropped) return;
+      keptBytes += chunk.length;
+      if (keptBytes <= KEEP_LOG_MAX) kept[part].push(chunk);
+      else dropped = true;
+    };
+    const args = input2 === void 0 ? ["log", ...refs.args, ...introDiff(repo)] : ["log", "--no-walk=unsorted", "--stdin", ...introDiff(repo)];
+    return streamRecords(repo, args, parse, { sep: 0, onChunk, input: input2 ?? refs.input });
+  });
+  const results2 = await Promise.all(walks.map((w2) => w2.done));
+  const r2 = results2.find((x3) => x3.code !== 0) ?? results2[0];
   if (r2.code !== 0) {
     const why = gitMessage(r2.stderr || `exit ${r2.code}`);
     if (NAMES_MISSING_OBJECT.test(why)) stats.missingObjects++;
     ctx.warn(`walking the history's changes failed (${why}); blobs only reachable through what git could not read were not scanned`);
-    return listByObjects(ctx, repo, refs, queue, missing, stats, messages, seen);
+    return listByObjects(ctx, repo, refs, queue, missing, stats, messages, new Set(seen.keys()));
   }
-  return { commits: Promise.resolve({ count: count2 }), log: kept };
+  return { commits: Promise.resolve({ count: count2 }), ...dropped ? {} : { log: kept } };
+}
+async function listingInputs(ctx, repo, refs) {
+  if (ctx.threads <= 1) return [void 0];
+  const all = await gitOutput(repo, ["rev-list", ...refs.args], refs.input);
+  if (all.code !== 0) return [void 0];
+  const commits = all.stdout.toString("latin1").split("\n").filter(Boolean);
+  return commits.length >= SPLIT_WALK ? commitInputs(commits, ctx.threads) : [void 0];
 }
 async function treesMayBeMissing(repo) {
   if (!repo.partial) return void 0;
@@ -29108,8 +29129,10 @@ function introParser(oids, out, onIntro) {
 }
 function introductionsIn(log, oids) {
   const out = /* @__PURE__ */ new Map();
-  const parse = introParser(oids, out);
-  eachRecord(log, 0, (rec) => void parse(rec));
+  for (const part of log) {
+    const parse = introParser(oids, out);
+    eachRecord(part, 0, (rec) => void parse(rec));
+  }
   return out;
 }
 async function listByObjects(ctx, repo, refs, queue, missing, stats, messages, done, trees = false) {

@@ -377,3 +377,47 @@ describe.skipIf(process.platform !== 'linux')('blob worker threads reading packs
     expect(Object.fromEntries(hits.map((h) => [h.path, h.matches.map((m) => m.m.secret).join()]))).toEqual(Object.fromEntries(planted));
   });
 });
+
+describe('history of a long history', () => {
+  it('lists through parallel walks and places every token as one walk does', async () => {
+    const r = makeRepo();
+    const rnd = mulberry32(11);
+    const t = { early: gen.userToken(), moved: gen.userToken(), message: gen.userToken(), late: gen.userToken() };
+    const big = 'w'.repeat(4096);
+    // 4,500 commits (past the 4,000 from which the listing walk is split), one fast-import.
+    let stream = '';
+    for (let i = 1; i <= 4500; i++) {
+      const msg = i === 3000 ? `oops ${t.message}` : `commit ${i}`;
+      stream += `commit refs/heads/main\ncommitter A <a@example.invalid> ${1_700_000_000 + i * 60} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}\n`;
+      const files: [string, string][] = [[`dir${i % 7}/f${i % 50}.txt`, `v ${i} ${Math.floor(rnd() * 1e9)}\n`]];
+      if (i === 10) files.push(['old/config.env', `HF_TOKEN=${t.early}\n`]);
+      if (i === 20) files.push(['old/config.env', 'HF_TOKEN=\n']);
+      // The same bytes in an old file and, 4,000 commits later, in a new one: one blob, two introductions.
+      if (i === 100) files.push(['a/moved.env', `HF_TOKEN=${t.moved}\n`]);
+      if (i === 4400) files.push(['b/moved.env', `HF_TOKEN=${t.moved}\n`]);
+      if (i === 4490) files.push(['late.py', `TOKEN = "${t.late}"\n`]);
+      // One large blob at two paths, brought near where the walk is split: the older walk
+      // part meets it first, yet it keeps the name the newest introduction gives it.
+      if (i === 2240) files.push(['a/weights.bin', big]);
+      if (i === 2260) files.push(['b/weights.bin', big]);
+      for (const [path, body] of files) stream += `M 100644 inline ${path}\ndata ${Buffer.byteLength(body)}\n${body}`;
+    }
+    execFileSync('git', ['fast-import', '--quiet'], { cwd: r.dir, env: { ...process.env, ...r.env }, input: stream });
+    r.git('repack', '-a', '-d', '-q');
+    const run = (threads: string) => runJson(['history', '--no-progress', '--threads', threads, '--show-secrets', '--max-file-size', '2KB'], { cwd: r.dir, env: r.env });
+    const [one, two] = await Promise.all([run('1'), run('2')]);
+    expect(two.code).toBe(1);
+    expect(two.stderr).toBe('');
+    expect(two.report.stats.commits).toBe(4500);
+    expect(two.report.findings.map((f: any) => f.secret.raw).sort()).toEqual(Object.values(t).sort());
+    const moved = two.report.findings.find((f: any) => f.secret.raw === t.moved);
+    expect(moved.locations.map((l: any) => l.path).sort()).toEqual(['a/moved.env', 'b/moved.env']);
+    const message = two.report.findings.find((f: any) => f.secret.raw === t.message);
+    expect(message.locations).toHaveLength(1);
+    // Everything (commits, paths, lines, dates, inHead) as the single walk has it.
+    expect(two.report.findings).toEqual(one.report.findings);
+    expect(two.report.stats.blobs).toBe(one.report.stats.blobs);
+    expect(two.report.stats.skipped).toEqual([{ path: 'b/weights.bin', reason: expect.stringMatching(/larger than the size cap/) }]);
+    expect(two.report.stats.skipped).toEqual(one.report.stats.skipped);
+  });
+});

@@ -67,7 +67,7 @@ const WINDOW = 1 << 20;
  * read just before. One ring per reader, reused: no buffer per object for the garbage
  * collector to find (a worker thread left 60 MB of them waiting).
  */
-const RING = 4 << 20;
+const RING = 2 << 20;
 /** Objects larger than this get a buffer of their own. */
 const RING_ITEM = 1 << 20;
 /** A delta's base may be larger than what it makes (a file that shrank), up to this. */

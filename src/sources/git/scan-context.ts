@@ -96,18 +96,8 @@ const HOLD_MAX = 131_072;
 function inPackOrder(inner: BlobScanner, dir: string): BlobScanner {
   let held: BlobJob[] = [];
   const release = async () => {
-    let order = held;
+    const order = packOrder(held, dir);
     held = [];
-    // A few blobs from a large repository (a pull request's range) are not worth its
-    // index; the index is closed before the readers start (they open their own).
-    const packs = order.length >= PACK_AFTER || (order.length > 1 && packIndexBytes(dir) <= PACK_SMALL_INDEX) ? openPackReader(dir) : undefined;
-    if (packs) {
-      const placed = order.map((job) => ({ job, at: packs.locate(job.oid) }));
-      packs.close();
-      // Blobs outside the packs (git's to read) first: their reads overlap the rest.
-      placed.sort((a, b) => (a.at ? (b.at ? a.at.pack - b.at.pack || a.at.offset - b.at.offset : 1) : b.at ? -1 : 0));
-      order = placed.map((x) => x.job);
-    }
     for (const job of order) {
       const w = inner.add(job);
       if (w) await w;
@@ -128,6 +118,21 @@ function inPackOrder(inner: BlobScanner, dir: string): BlobScanner {
       inner.abort();
     },
   };
+}
+
+/**
+ * `jobs` in the order their blobs lie in the packs, those outside them first (git reads
+ * them while the packs are read). A few blobs from a large repository (a pull request's
+ * range) are not worth its index: they keep their order. The index is closed before the
+ * readers start (they open their own).
+ */
+function packOrder(jobs: BlobJob[], dir: string): BlobJob[] {
+  const packs = jobs.length >= PACK_AFTER || (jobs.length > 1 && packIndexBytes(dir) <= PACK_SMALL_INDEX) ? openPackReader(dir) : undefined;
+  if (!packs) return jobs;
+  const placed = jobs.map((job) => ({ job, at: packs.locate(job.oid) }));
+  packs.close();
+  placed.sort((a, b) => (a.at ? (b.at ? a.at.pack - b.at.pack || a.at.offset - b.at.offset : 1) : b.at ? -1 : 0));
+  return placed.map((x) => x.job);
 }
 
 /**
