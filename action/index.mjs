@@ -28125,7 +28125,7 @@ var init_pack = __esm({
     BASE_MAX = 64 << 20;
     MAX_PACKS = 1024;
     CACHE_ITEM = 16 << 20;
-    MAX_DEPTH = 1e4;
+    MAX_DEPTH = 4096;
     LeftToGit = class extends Error {
     };
   }

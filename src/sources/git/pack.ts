@@ -76,8 +76,11 @@ const BASE_MAX = 64 << 20;
 const MAX_PACKS = 1024;
 /** Objects larger than this are not kept for later deltas (a larger one outlives at least the next read). */
 const CACHE_ITEM = 16 << 20;
-/** Deltas on deltas deeper than this are left to git (git's default limit is 50; a loop in a damaged pack ends here). */
-const MAX_DEPTH = 10_000;
+/**
+ * Delta chains longer than this are left to git: git writes none longer (its default
+ * depth is 50, and it caps `--depth` at 4095), and a loop in a damaged pack ends here.
+ */
+const MAX_DEPTH = 4096;
 
 /** This reader will not answer for the object: git will. */
 class LeftToGit extends Error {}
