@@ -27556,6 +27556,11 @@ var init_cat_file = __esm({
           if (fifo) closeSync4(fifo.write);
         }
         this.viaFifo = fifo !== void 0;
+        if (!this.proc.stdin || !this.proc.stderr || !fifo && !this.proc.stdout) {
+          if (fifo) closeSync4(fifo.read);
+          this.proc.kill();
+          throw new CatFileError("cannot start git cat-file (the system refused a process or its pipes: too many open files?)");
+        }
         const outputEnded = fifo ? readSlabs(fifo.read, (piece) => this.parse(piece)) : Promise.resolve();
         if (!fifo) this.proc.stdout.on("data", (chunk) => this.parse(chunk));
         this.proc.stderr.on("data", (d2) => {
@@ -27765,8 +27770,7 @@ function offsetIn(idx, offsetsAt, largeAt, i) {
   const at2 = largeAt + (o2 & 2147483647) * 8;
   return at2 + 8 <= idx.length - 40 ? Number(idx.readBigUInt64BE(at2)) : -1;
 }
-function openPack(idxPath, packPath) {
-  let fd;
+function loadPack(idxPath, packPath, packSize) {
   try {
     const idx = readFileSync5(idxPath);
     if (idx.length < 8 + 1024 + 40 || idx.readUInt32BE(0) !== 4285812579 || idx.readUInt32BE(4) !== 2) return void 0;
@@ -27781,33 +27785,30 @@ function openPack(idxPath, packPath) {
     const largeAt = offsetsAt + count2 * 4;
     const large = (idx.length - 40 - largeAt) / 8;
     if (!Number.isInteger(large) || large < 0) return void 0;
-    fd = openSync5(packPath, "r");
-    const size = fstatSync5(fd).size;
-    const head = Buffer.alloc(12);
-    if (readSync2(fd, head, 0, 12, 0) !== 12 || head.toString("latin1", 0, 4) !== "PACK") return void 0;
-    const version = head.readUInt32BE(4);
-    if (version !== 2 && version !== 3 || head.readUInt32BE(8) !== count2 || !sameTrailer(fd, size, idx)) return void 0;
-    const sorted = size < 2 ** 32 ? new Uint32Array(count2) : new Float64Array(count2);
+    const sorted = packSize < 2 ** 32 ? new Uint32Array(count2) : new Float64Array(count2);
     for (let i = 0; i < count2; i++) {
       const o2 = offsetIn(idx, offsetsAt, largeAt, i);
-      if (o2 < 12 || o2 >= size - 20) return void 0;
+      if (o2 < 12 || o2 >= packSize - 20) return void 0;
       sorted[i] = o2;
     }
     sorted.sort();
-    const pack = {
-      fd,
-      size,
-      idx,
-      fanout,
-      offsetsAt,
-      largeAt,
-      sorted,
-      window: Buffer.allocUnsafe(WINDOW),
-      windowAt: 0,
-      windowLength: 0
-    };
+    return { path: packPath, fd: void 0, bad: false, used: 0, size: packSize, idx, fanout, offsetsAt, largeAt, sorted };
+  } catch {
+    return void 0;
+  }
+}
+function openPackFile(pack) {
+  let fd;
+  try {
+    fd = openSync5(pack.path, "r");
+    if (fstatSync5(fd).size !== pack.size) return void 0;
+    const head = Buffer.alloc(12);
+    if (readSync2(fd, head, 0, 12, 0) !== 12 || head.toString("latin1", 0, 4) !== "PACK") return void 0;
+    const version = head.readUInt32BE(4);
+    if (version !== 2 && version !== 3 || head.readUInt32BE(8) !== pack.fanout[255] || !sameTrailer(fd, pack.size, pack.idx)) return void 0;
+    const open2 = fd;
     fd = void 0;
-    return pack;
+    return open2;
   } catch {
     return void 0;
   } finally {
@@ -27831,7 +27832,8 @@ function adler32(data) {
 }
 function inflate(z3, size, into) {
   if (z3.length < 6) leave();
-  const out = fflateLib().unzlibSync(z3, { out: into ? into.subarray(0, size) : Buffer.allocUnsafe(size) });
+  const room = into && into.length > size ? into.subarray(0, size + 1) : Buffer.allocUnsafe(size + 1);
+  const out = fflateLib().unzlibSync(z3, { out: room });
   if (out.length !== size || adler32(out) !== z3.readUInt32BE(z3.length - 4)) leave();
   return Buffer.from(out.buffer, out.byteOffset, out.length);
 }
@@ -27907,24 +27909,29 @@ function packsReadable(objectsDir) {
   return bytes2 > 0 && bytes2 <= INDEX_BUDGET;
 }
 function openPackReader(objectsDir) {
+  const dir = join6(objectsDir, "pack");
   let files;
   try {
-    files = readdirSync2(join6(objectsDir, "pack"));
+    files = readdirSync2(dir);
   } catch {
     return void 0;
   }
+  const found = [];
+  for (const f3 of files) {
+    if (!f3.endsWith(".idx")) continue;
+    const stem = join6(dir, f3.slice(0, -4));
+    try {
+      const pack = statSync4(`${stem}.pack`);
+      found.push({ stem, mtime: pack.mtimeMs, size: pack.size, idxBytes: statSync4(`${stem}.idx`).size });
+    } catch {
+    }
+  }
+  found.sort((a, b3) => b3.mtime - a.mtime || (a.stem < b3.stem ? -1 : a.stem > b3.stem ? 1 : 0));
   const packs = [];
   let budget = INDEX_BUDGET;
-  for (const f3 of files.filter((n) => n.endsWith(".idx")).sort()) {
-    const stem = join6(objectsDir, "pack", f3.slice(0, -4));
-    let bytes2;
-    try {
-      bytes2 = statSync4(`${stem}.idx`).size;
-    } catch {
-      continue;
-    }
-    if ((budget -= bytes2) < 0 || packs.length >= MAX_PACKS) break;
-    const p2 = openPack(`${stem}.idx`, `${stem}.pack`);
+  for (const f3 of found) {
+    if ((budget -= f3.idxBytes) < 0 || packs.length >= MAX_PACKS) break;
+    const p2 = loadPack(`${f3.stem}.idx`, `${f3.stem}.pack`, f3.size);
     if (p2) packs.push(p2);
   }
   if (!packs.length) return void 0;
@@ -27967,23 +27974,56 @@ function createReader(packs) {
       if (s[mid] <= offset) lo = mid + 1;
       else hi = mid;
     }
+    if (lo === 0 || s[lo - 1] !== offset) leave();
     return lo < s.length ? s[lo] : pack.size - 20;
   };
+  const open2 = [];
+  let clock = 0;
+  const fdOf = (pack) => {
+    pack.used = ++clock;
+    if (pack.fd !== void 0) return pack.fd;
+    if (pack.bad) leave();
+    if (open2.length >= OPEN_PACKS) {
+      const lru = open2.reduce((a, b3) => b3.used < a.used ? b3 : a);
+      closeSync5(lru.fd);
+      lru.fd = void 0;
+      open2.splice(open2.indexOf(lru), 1);
+      if (windowPack === lru) windowPack = void 0;
+    }
+    const fd = openPackFile(pack);
+    if (fd === void 0) {
+      pack.bad = true;
+      leave();
+    }
+    pack.fd = fd;
+    open2.push(pack);
+    return fd;
+  };
+  const window2 = Buffer.allocUnsafe(WINDOW);
+  let windowPack;
+  let windowAt = 0;
+  let windowLength = 0;
   const entry = (pack, offset) => {
     const end = entryEnd(pack, offset);
     const length = end - offset;
     if (length <= 1) leave();
-    if (offset >= pack.windowAt && end <= pack.windowAt + pack.windowLength) return pack.window.subarray(offset - pack.windowAt, end - pack.windowAt);
+    const fd = fdOf(pack);
+    if (windowPack === pack && offset >= windowAt && end <= windowAt + windowLength) return window2.subarray(offset - windowAt, end - windowAt);
     if (length > WINDOW) {
       const b3 = Buffer.allocUnsafe(length);
-      if (readSync2(pack.fd, b3, 0, length, offset) !== length) leave();
+      if (readSync2(fd, b3, 0, length, offset) !== length) leave();
       return b3;
     }
-    pack.windowAt = offset;
-    pack.windowLength = readSync2(pack.fd, pack.window, 0, WINDOW, offset);
-    if (pack.windowLength < length) leave();
-    return pack.window.subarray(0, length);
+    windowPack = pack;
+    windowAt = offset;
+    windowLength = readSync2(fd, window2, 0, WINDOW, offset);
+    if (windowLength < length) {
+      windowPack = void 0;
+      leave();
+    }
+    return window2.subarray(0, length);
   };
+  let top2 = Buffer.allocUnsafeSlow(64 << 10);
   let scratch2 = Buffer.allocUnsafeSlow(64 << 10);
   let ring;
   let ringEnd = 0;
@@ -27998,20 +28038,25 @@ function createReader(packs) {
         return { data: ring.subarray(start % RING, start % RING + n), start };
       }
     }
-    return { data: Buffer.allocUnsafe(n), start: -1 };
+    return { data: Buffer.allocUnsafeSlow(n), start: -1 };
   };
   let young = /* @__PURE__ */ new Map();
   let old = /* @__PURE__ */ new Map();
-  let youngBytes = 0;
+  let youngSmall = 0;
+  let youngLarge = 0;
   const cacheKey = (pack, offset) => offset * MAX_PACKS + pack;
   const remember = (k2, o2) => {
     if (o2.data.length > CACHE_ITEM) return;
     young.set(k2, o2);
-    youngBytes += o2.data.length;
-    if (youngBytes > RING) {
+    if (o2.start < 0) {
+      if (o2.data.length <= RING_ITEM) youngSmall += o2.data.length;
+      else youngLarge += o2.data.length;
+    }
+    if (youngSmall > RING || youngLarge > CACHE_BYTES || young.size > CACHE_ENTRIES) {
       old = young;
       young = /* @__PURE__ */ new Map();
-      youngBytes = 0;
+      youngSmall = 0;
+      youngLarge = 0;
     }
   };
   const recall = (k2) => {
@@ -28045,7 +28090,7 @@ function createReader(packs) {
     let result;
     if (kind >= 1 && kind <= 4) {
       if (size > maxSize) leave();
-      const space = place2(size);
+      const space = place2(size + 1);
       result = { type: TYPES[kind], data: inflate(e.subarray(p2), size, space.data), start: space.start };
     } else if (kind === OFS_DELTA || kind === REF_DELTA) {
       let base2;
@@ -28068,9 +28113,18 @@ function createReader(packs) {
         if (!base2) leave();
       }
       if (size > 2 * maxSize + 1024) leave();
-      const from = resolve14(base2, Math.max(maxSize, BASE_MAX), depth + 1);
-      if (size > scratch2.length) scratch2 = Buffer.allocUnsafeSlow(Math.max(size, scratch2.length * 2));
-      const delta = inflate(entry(pack, at2.offset).subarray(p2), size, scratch2);
+      let delta;
+      let from;
+      if (depth === 0) {
+        if (size + 1 > top2.length) top2 = Buffer.allocUnsafeSlow(Math.max(size + 1, top2.length * 2));
+        delta = inflate(e.subarray(p2), size, top2);
+        if (deltaResultSize(delta) > maxSize) leave();
+        from = resolve14(base2, Math.max(maxSize, BASE_MAX), 1);
+      } else {
+        from = resolve14(base2, maxSize, depth + 1);
+        if (size + 1 > scratch2.length) scratch2 = Buffer.allocUnsafeSlow(Math.max(size + 1, scratch2.length * 2));
+        delta = inflate(entry(pack, at2.offset).subarray(p2), size, scratch2);
+      }
       const made = deltaResultSize(delta);
       if (made > maxSize) leave();
       const space = place2(made, from);
@@ -28097,12 +28151,15 @@ function createReader(packs) {
       }
     },
     close() {
-      for (const p2 of packs) {
+      for (const p2 of open2) {
         try {
           closeSync5(p2.fd);
         } catch {
         }
+        p2.fd = void 0;
       }
+      open2.length = 0;
+      windowPack = void 0;
       packs.length = 0;
       young = /* @__PURE__ */ new Map();
       old = /* @__PURE__ */ new Map();
@@ -28110,7 +28167,7 @@ function createReader(packs) {
     }
   };
 }
-var TYPES, OFS_DELTA, REF_DELTA, INDEX_BUDGET, WINDOW, RING, RING_ITEM, BASE_MAX, MAX_PACKS, CACHE_ITEM, MAX_DEPTH, LeftToGit;
+var TYPES, OFS_DELTA, REF_DELTA, INDEX_BUDGET, WINDOW, RING, RING_ITEM, BASE_MAX, MAX_PACKS, CACHE_ITEM, CACHE_ENTRIES, CACHE_BYTES, OPEN_PACKS, MAX_DEPTH, LeftToGit;
 var init_pack = __esm({
   "src/sources/git/pack.ts"() {
     "use strict";
@@ -28125,6 +28182,9 @@ var init_pack = __esm({
     BASE_MAX = 64 << 20;
     MAX_PACKS = 1024;
     CACHE_ITEM = 16 << 20;
+    CACHE_ENTRIES = 256;
+    CACHE_BYTES = 8 << 20;
+    OPEN_PACKS = 32;
     MAX_DEPTH = 4096;
     LeftToGit = class extends Error {
     };
@@ -28598,7 +28658,7 @@ var init_blob_worker = __esm({
     MARK = "hfleaks-blob-worker";
     BATCH2 = 1024;
     IN_FLIGHT2 = 2;
-    YOUNG_GENERATION_MB = 16;
+    YOUNG_GENERATION_MB = 8;
     if (!isMainThread && workerData?.kind === MARK) serve(workerData);
   }
 });
@@ -28708,7 +28768,13 @@ async function scanBlobs(ctx, stats, feed) {
     scanner.abort();
     throw e;
   }
-  const totals = await scanner.finish();
+  let totals;
+  try {
+    totals = await scanner.finish();
+  } catch (e) {
+    scanner.abort();
+    throw e;
+  }
   stats.blobs = totals.blobs;
   stats.bytes = totals.bytes;
   missing.finish();
@@ -29060,20 +29126,32 @@ async function listByLog(ctx, repo, refs, queue, missing, stats, messages) {
   let count2 = 0;
   let keptBytes = 0;
   let dropped = false;
-  const inputs = await listingInputs(ctx, repo, refs);
+  const inputs = await listingInputs(repo, refs);
   const kept = inputs.map(() => []);
+  const waiting = inputs.map(() => []);
+  const finished2 = inputs.map(() => false);
+  let active = 0;
+  const give = (s) => {
+    s.given = true;
+    return queue.push(s.job);
+  };
   const walks = inputs.map((input2, part) => {
     const parse = rawLogParser(
       (c3) => {
         if (!newBlobOf(c3)) return;
         const had = seen.get(c3.newOid);
         if (had) {
-          if (part < had.part) Object.assign(had, { part }).job.path = c3.path;
+          if (part >= had.part || had.given) return;
+          had.part = part;
+          had.job.path = c3.path;
+          if (part === active) return give(had);
+          waiting[part].push(had);
           return;
         }
-        const job = { oid: c3.newOid, path: c3.path };
-        seen.set(c3.newOid, { job, part });
-        return queue.push(job);
+        const s = { job: { oid: c3.newOid, path: c3.path }, part, given: false };
+        seen.set(c3.newOid, s);
+        if (part === active) return give(s);
+        waiting[part].push(s);
       },
       (c3, text2) => {
         count2++;
@@ -29089,7 +29167,38 @@ async function listByLog(ctx, repo, refs, queue, missing, stats, messages) {
     const args = input2 === void 0 ? ["log", ...refs.args, ...introDiff(repo)] : ["log", "--no-walk=unsorted", "--stdin", ...introDiff(repo)];
     return streamRecords(repo, args, parse, { sep: 0, onChunk, input: input2 ?? refs.input });
   });
-  const results2 = await Promise.all(walks.map((w2) => w2.done));
+  let turns = Promise.resolve();
+  let handOverFailed;
+  const ended = walks.map(
+    (w2, part) => w2.done.then((r3) => {
+      turns = turns.then(async () => {
+        try {
+          finished2[part] = true;
+          while (active < inputs.length && finished2[active]) {
+            active++;
+            for (const s of waiting[active] ?? []) {
+              if (s.part !== active || s.given) continue;
+              const p2 = give(s);
+              if (p2) await p2;
+            }
+            if (active < inputs.length) waiting[active] = [];
+          }
+        } catch (e) {
+          handOverFailed ??= e;
+        }
+      });
+      return r3;
+    })
+  );
+  let results2;
+  try {
+    results2 = await Promise.all(ended);
+    await turns;
+    if (handOverFailed) throw handOverFailed;
+  } catch (e) {
+    for (const w2 of walks) w2.kill();
+    throw e;
+  }
   const r2 = results2.find((x3) => x3.code !== 0) ?? results2[0];
   if (r2.code !== 0) {
     const why = gitMessage(r2.stderr || `exit ${r2.code}`);
@@ -29099,12 +29208,11 @@ async function listByLog(ctx, repo, refs, queue, missing, stats, messages) {
   }
   return { commits: Promise.resolve({ count: count2 }), ...dropped ? {} : { log: kept } };
 }
-async function listingInputs(ctx, repo, refs) {
-  if (ctx.threads <= 1) return [void 0];
+async function listingInputs(repo, refs) {
   const all = await gitOutput(repo, ["rev-list", ...refs.args], refs.input);
   if (all.code !== 0) return [void 0];
   const commits = all.stdout.toString("latin1").split("\n").filter(Boolean);
-  return commits.length >= SPLIT_WALK ? commitInputs(commits, ctx.threads) : [void 0];
+  return commits.length >= SPLIT_WALK ? commitInputs(commits, LISTING_PARTS) : [void 0];
 }
 async function treesMayBeMissing(repo) {
   if (!repo.partial) return void 0;
@@ -29390,7 +29498,7 @@ async function scanChanges(ctx, repo, sel) {
   }
   return stats;
 }
-var FIND_OBJECT_MAX, QUEUE_MAX, PER_COMMIT_WALKS, LOG_LISTING_MAX_OBJECTS, KEEP_LOG_MAX, NAMES_MISSING_OBJECT, INTRO_DIFF, SPLIT_WALK, KEEP_COMMITS;
+var FIND_OBJECT_MAX, QUEUE_MAX, PER_COMMIT_WALKS, LOG_LISTING_MAX_OBJECTS, KEEP_LOG_MAX, LISTING_PARTS, NAMES_MISSING_OBJECT, INTRO_DIFF, SPLIT_WALK, KEEP_COMMITS;
 var init_history = __esm({
   "src/sources/git/history.ts"() {
     "use strict";
@@ -29409,6 +29517,7 @@ var init_history = __esm({
     PER_COMMIT_WALKS = 2e3;
     LOG_LISTING_MAX_OBJECTS = 1e6;
     KEEP_LOG_MAX = 64 << 20;
+    LISTING_PARTS = 2;
     NAMES_MISSING_OBJECT = /missing|bad object|could not read|unable to read|corrupt/i;
     INTRO_DIFF = ["--raw", "--no-abbrev", "-M", "-c", "--root", ...RAW_LOG_ARGS];
     SPLIT_WALK = 4e3;

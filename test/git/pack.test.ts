@@ -4,18 +4,19 @@
 // and the worker threads that read packs.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTENT_OPTIONS } from '../../src/detect/content.ts';
 import { builtinRules } from '../../src/rules/builtin.ts';
 import type { BlobHit } from '../../src/sources/git/blob-reader.ts';
 import type * as BlobWorker from '../../src/sources/git/blob-worker.ts';
-import { adler32, applyDelta, openPackReader } from '../../src/sources/git/pack.ts';
+import { adler32, applyDelta, inflate, openPackReader } from '../../src/sources/git/pack.ts';
 import type { PackReader } from '../../src/sources/git/pack.ts';
 import { seededRandom as mulberry32 } from '../../src/rules/template.ts';
-import { ROOT, runJson } from '../helpers/cli.ts';
+import { ROOT, runJson, tempDir } from '../helpers/cli.ts';
 import { makeRepo, tokens } from './repo.ts';
 import type { TestRepo } from './repo.ts';
 
@@ -206,19 +207,29 @@ describe('pack reader', () => {
     }
   });
 
-  it('opens no pack whose index does not match it, or that it does not understand', () => {
+  it('reads nothing from a pack whose index does not match it, or that it does not understand', () => {
     const { r } = deltaRepo();
     r.git('repack', '-a', '-d', '-q');
     const pack = join(packDir(r), readdirSync(packDir(r)).find((f) => f.endsWith('.pack'))!);
     const idx = pack.replace(/\.pack$/, '.idx');
     const good = readFileSync(idx);
-    // A pack rewritten under its index (the trailer no longer matches).
+    const oid = r.git('rev-parse', 'HEAD:notes.txt').trim();
+    // A pack rewritten under its index (the trailer no longer matches): its index still
+    // finds the object, and the pack is refused at its first read.
     const packBytes = readFileSync(pack);
     const changed = Buffer.from(packBytes);
     changed[changed.length - 1] = changed[changed.length - 1]! ^ 1;
     writeFileSync(pack, changed);
-    expect(openPackReader(join(r.dir, '.git/objects'))).toBeUndefined();
+    const refused = openPackReader(join(r.dir, '.git/objects'))!;
+    expect(refused.read(refused.locate(oid)!, BIG)).toBeUndefined();
+    refused.close();
     writeFileSync(pack, packBytes);
+    const reader = openPackReader(join(r.dir, '.git/objects'))!;
+    const at = reader.locate(oid)!;
+    expect(objectId('blob', reader.read(at, BIG)!.data)).toBe(oid);
+    // A place that is not where an entry starts.
+    expect(reader.read({ ...at, offset: at.offset + 1 }, BIG)).toBeUndefined();
+    reader.close();
     // Index version 1, and a truncated index.
     rmSync(idx);
     r.git('index-pack', '--index-version=1', '-o', idx, pack);
@@ -245,6 +256,81 @@ describe('pack reader', () => {
       Buffer.from([16, 6, 0x80 | 0x01 | 0x10, 2, 4, 5, 0x78, 0x79]), // an insert past the delta's end
     ];
     for (const d of bad) expect(() => applyDelta(base, d)).toThrow();
+  });
+
+  it('never gives bytes a stream did not make, or made beyond its object\'s size', () => {
+    const object = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) & 0xff));
+    const adlerOf = (b: Buffer) => {
+      const x = Buffer.alloc(4);
+      x.writeUInt32BE(adler32(b));
+      return x;
+    };
+    expect(inflate(deflateSync(object), object.length)).toEqual(object);
+    // Space that holds the object already (what a ring holds from an earlier read), and
+    // streams whose checksum is the object's: one that makes nothing, one that makes more.
+    const stale = Buffer.concat([object, Buffer.alloc(10)]);
+    const empty = Buffer.concat([Buffer.from([0x78, 0x9c]), adlerOf(object)]);
+    expect(() => inflate(empty, object.length, stale)).toThrow();
+    const longer = deflateSync(Buffer.concat([object, Buffer.from('and more')]));
+    longer.set(adlerOf(object), longer.length - 4);
+    expect(() => inflate(longer, object.length, stale)).toThrow();
+    expect(() => inflate(longer, object.length)).toThrow();
+    const shorter = deflateSync(object.subarray(0, 4000));
+    expect(() => inflate(shorter, object.length, stale)).toThrow();
+  });
+
+  it('reads an object two packs hold from the one git reads it from, the newest', () => {
+    const r = makeRepo();
+    const token = gen.userToken();
+    r.write('secret.env', `HF_TOKEN=${token}\n`);
+    r.commit('secret');
+    r.git('repack', '-a', '-d', '-q');
+    const oid = r.git('rev-parse', 'HEAD:secret.env').trim();
+    // An older pack whose index claims that blob for other bytes (a pack of one harmless
+    // blob, its index's one name replaced).
+    const other = makeRepo();
+    other.write('x.txt', 'nothing to see here\n');
+    const harmless = other.git('hash-object', '-w', 'x.txt').trim();
+    const made = execFileSync('git', ['pack-objects', '-q', join(other.dir, 'p')], { cwd: other.dir, env: { ...process.env, ...other.env }, input: `${harmless}\n` }).toString().trim();
+    const idx = readFileSync(join(other.dir, `p-${made}.idx`));
+    Buffer.from(oid, 'hex').copy(idx, 8 + 1024);
+    const first = Buffer.from(oid, 'hex')[0]!;
+    for (let i = 0; i < 256; i++) idx.writeUInt32BE(i >= first ? 1 : 0, 8 + i * 4);
+    const stem = join(packDir(r), `pack-${'0'.repeat(40)}`);
+    copyFileSync(join(other.dir, `p-${made}.pack`), `${stem}.pack`);
+    writeFileSync(`${stem}.idx`, idx);
+    const old = new Date('2001-01-01T00:00:00Z');
+    utimesSync(`${stem}.pack`, old, old);
+    utimesSync(`${stem}.idx`, old, old);
+    expect(r.git('cat-file', 'blob', oid)).toContain(token);
+    const reader = openPackReader(join(r.dir, '.git/objects'))!;
+    try {
+      const o = reader.read(reader.locate(oid)!, BIG)!;
+      expect(objectId(o.type, o.data)).toBe(oid);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('reads from more packs than it keeps open at once', () => {
+    const { r } = deltaRepo();
+    // One pack per commit's objects: about 60 packs, past the 32 a reader keeps open.
+    const commits = r.git('rev-list', '--reverse', 'HEAD').trim().split('\n');
+    for (const c of commits) {
+      const objects = `${r.git('ls-tree', '-r', '-t', '--format=%(objectname)', c).trim()}\n${r.git('rev-parse', `${c}^{tree}`).trim()}\n${c}\n`;
+      execFileSync('git', ['pack-objects', '-q', join(packDir(r), 'pack')], { cwd: r.dir, env: { ...process.env, ...r.env }, input: objects });
+    }
+    r.git('prune-packed');
+    expect(readdirSync(packDir(r)).filter((f) => f.endsWith('.pack')).length).toBeGreaterThan(40);
+    const reader = openPackReader(join(r.dir, '.git/objects'))!;
+    try {
+      const objects = allObjects(r);
+      // Twice over, in an order that goes from pack to pack.
+      expect(readAll(reader, objects)).toEqual({ wrong: [], read: objects.length });
+      expect(readAll(reader, [...objects].reverse())).toEqual({ wrong: [], read: objects.length });
+    } finally {
+      reader.close();
+    }
   });
 
   it('checks inflated data with Adler-32', () => {
@@ -382,14 +468,16 @@ describe('history of a long history', () => {
   it('lists through parallel walks and places every token as one walk does', async () => {
     const r = makeRepo();
     const rnd = mulberry32(11);
-    const t = { early: gen.userToken(), moved: gen.userToken(), message: gen.userToken(), late: gen.userToken() };
+    const t: Record<string, string> = { early: gen.userToken(), moved: gen.userToken(), message: gen.userToken(), late: gen.userToken() };
     const big = 'w'.repeat(4096);
+    t.archived = gen.userToken();
+    const gz = gzipSync(`HF_TOKEN=${t.archived}\n`);
     // 4,500 commits (past the 4,000 from which the listing walk is split), one fast-import.
-    let stream = '';
+    let stream = Buffer.alloc(0);
     for (let i = 1; i <= 4500; i++) {
       const msg = i === 3000 ? `oops ${t.message}` : `commit ${i}`;
-      stream += `commit refs/heads/main\ncommitter A <a@example.invalid> ${1_700_000_000 + i * 60} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}\n`;
-      const files: [string, string][] = [[`dir${i % 7}/f${i % 50}.txt`, `v ${i} ${Math.floor(rnd() * 1e9)}\n`]];
+      stream = Buffer.concat([stream, Buffer.from(`commit refs/heads/main\ncommitter A <a@example.invalid> ${1_700_000_000 + i * 60} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}\n`)]);
+      const files: [string, string | Buffer][] = [[`dir${i % 7}/f${i % 50}.txt`, `v ${i} ${Math.floor(rnd() * 1e9)}\n`]];
       if (i === 10) files.push(['old/config.env', `HF_TOKEN=${t.early}\n`]);
       if (i === 20) files.push(['old/config.env', 'HF_TOKEN=\n']);
       // The same bytes in an old file and, 4,000 commits later, in a new one: one blob, two introductions.
@@ -400,7 +488,13 @@ describe('history of a long history', () => {
       // part meets it first, yet it keeps the name the newest introduction gives it.
       if (i === 2240) files.push(['a/weights.bin', big]);
       if (i === 2260) files.push(['b/weights.bin', big]);
-      for (const [path, body] of files) stream += `M 100644 inline ${path}\ndata ${Buffer.byteLength(body)}\n${body}`;
+      // And an archive: its member is named after the file it was scanned as, the newest.
+      if (i === 2241) files.push(['a/first.env.gz', gz]);
+      if (i === 2261) files.push(['b/second.env.gz', gz]);
+      for (const [path, body] of files) {
+        const bytes = Buffer.from(body);
+        stream = Buffer.concat([stream, Buffer.from(`M 100644 inline ${path}\ndata ${bytes.length}\n`), bytes, Buffer.from('\n')]);
+      }
     }
     execFileSync('git', ['fast-import', '--quiet'], { cwd: r.dir, env: { ...process.env, ...r.env }, input: stream });
     r.git('repack', '-a', '-d', '-q');
@@ -419,5 +513,14 @@ describe('history of a long history', () => {
     expect(two.report.stats.blobs).toBe(one.report.stats.blobs);
     expect(two.report.stats.skipped).toEqual([{ path: 'b/weights.bin', reason: expect.stringMatching(/larger than the size cap/) }]);
     expect(two.report.stats.skipped).toEqual(one.report.stats.skipped);
+    const archived = two.report.findings.find((f: any) => f.secret.raw === t.archived);
+    expect(archived.locations.map((l: any) => l.path).sort()).toEqual(['a/first.env.gz!second.env', 'b/second.env.gz!second.env']);
+    // The same with no pack of its own to read (objects through alternates): git reads
+    // every blob, handed over as the walk parts list them.
+    const shared = join(tempDir(), 'shared');
+    execFileSync('git', ['clone', '-q', '--shared', '--no-checkout', r.dir, shared], { env: { ...process.env, ...r.env } });
+    const alt = await runJson(['history', '--no-progress', '--threads', '2', '--show-secrets', '--max-file-size', '2KB'], { cwd: shared, env: r.env });
+    expect(alt.report.findings.map((f: any) => [f.secret.raw, f.locations.map((l: any) => l.path)])).toEqual(two.report.findings.map((f: any) => [f.secret.raw, f.locations.map((l: any) => l.path)]));
+    expect(alt.report.stats.skipped).toEqual(two.report.stats.skipped);
   });
 });

@@ -18,12 +18,14 @@ const BATCH = 1024;
 const IN_FLIGHT = 2;
 /**
  * A blob worker's young generation. Its garbage is small and short-lived (headers, jobs,
- * hits: blob bytes live in slabs outside the heap), yet V8's default lets each worker's
- * young generation grow far larger. On the bench's 1 GB history, in 6 interleaved rounds,
- * peak RSS went from 255–258 to 229–234 MB without a bitmap (203–221 to 193–197 MB with
- * one) at the same CPU time; smaller caps (8 and 12 MB) cut more but cost 3 to 5%.
+ * hits: blob bytes live in the pack reader's ring or in slabs outside the heap), yet V8's
+ * default lets each worker's young generation grow far larger. On the bench's 1 GB
+ * history, reading through cat-file, a 16 MB cap took peak RSS from 255–258 to 229–234 MB
+ * without a bitmap at the same CPU time (8 and 12 MB then cost 3 to 5%). Reading the
+ * packs here, 8 MB against 16 MB, 3 interleaved rounds: 233–239 against 240–254 MB
+ * without a bitmap, 175–176 against 178–179 MB with one, at the same CPU time.
  */
-const YOUNG_GENERATION_MB = 16;
+const YOUNG_GENERATION_MB = 8;
 
 interface WorkerInit {
   kind: typeof MARK;

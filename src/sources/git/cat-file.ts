@@ -159,6 +159,12 @@ export class CatFile {
       if (fifo) closeSync(fifo.write); // git holds it now: its exit ends the reads
     }
     this.viaFifo = fifo !== undefined;
+    if (!this.proc.stdin || !this.proc.stderr || (!fifo && !this.proc.stdout)) {
+      // The system refused the process or its pipes (Node reports why only later).
+      if (fifo) closeSync(fifo.read);
+      this.proc.kill();
+      throw new CatFileError('cannot start git cat-file (the system refused a process or its pipes: too many open files?)');
+    }
     const outputEnded = fifo ? readSlabs(fifo.read, (piece) => this.parse(piece)) : Promise.resolve();
     if (!fifo) this.proc.stdout!.on('data', (chunk: Buffer) => this.parse(chunk));
     this.proc.stderr.on('data', (d: Buffer) => {

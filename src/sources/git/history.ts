@@ -20,6 +20,7 @@ import { packFiles, resolveCommit, shallowCommits, stashCommits } from './repo.t
 import { readText } from '../../core/files.ts';
 import { unreachableBlob } from '../../core/places.ts';
 import { plural } from '../../core/words.ts';
+import type { StreamResult } from './run.ts';
 import { eachRecord, GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
 import type { GitScanContext, GitScanStats } from './scan-context.ts';
 import type { MissingReporter } from './scan-context.ts';
@@ -404,28 +405,48 @@ async function listThroughLog(repo: Repo): Promise<boolean> {
  * once. Should git fail (a damaged repository), rev-list lists what is left.
  */
 async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: Queue, missing: MissingReporter, stats: GitScanStats, messages: MessageBatcher): Promise<Listed> {
-  // Each blob is listed once, under the name the newest walk part gave it: a part that
-  // comes to it later renames it while the scanner still holds it (inPackOrder).
-  const seen = new Map<string, { job: BlobJob; part: number }>();
+  // Each blob is listed once, under the name the first part (newest commits first) to
+  // meet it gives it, as one walk would. The lowest part still walking hands its blobs
+  // to the readers at once; the others keep theirs until their turn, when every part
+  // before them is done and none can rename them any more.
+  interface Seen {
+    job: BlobJob;
+    part: number;
+    given: boolean;
+  }
+  const seen = new Map<string, Seen>();
   let count = 0;
   // The walk's output, kept as git wrote it (off the JavaScript heap), one list per part:
   // read again after the scan for the few blobs with a hit, it says which commits brought them.
   let keptBytes = 0;
   let dropped = false;
-  const inputs = await listingInputs(ctx, repo, refs);
+  const inputs = await listingInputs(repo, refs);
   const kept: Buffer[][] = inputs.map(() => []);
+  const waiting: Seen[][] = inputs.map(() => []);
+  const finished = inputs.map(() => false);
+  let active = 0;
+  const give = (s: Seen) => {
+    s.given = true;
+    return queue.push(s.job);
+  };
   const walks = inputs.map((input, part) => {
     const parse = rawLogParser(
       (c) => {
         if (!newBlobOf(c)) return;
         const had = seen.get(c.newOid);
         if (had) {
-          if (part < had.part) Object.assign(had, { part }).job.path = c.path;
+          // Met first by a later part, which still keeps it: the name is this part's.
+          if (part >= had.part || had.given) return;
+          had.part = part;
+          had.job.path = c.path;
+          if (part === active) return give(had);
+          waiting[part]!.push(had);
           return;
         }
-        const job = { oid: c.newOid, path: c.path };
-        seen.set(c.newOid, { job, part });
-        return queue.push(job);
+        const s = { job: { oid: c.newOid, path: c.path }, part, given: false };
+        seen.set(c.newOid, s);
+        if (part === active) return give(s);
+        waiting[part]!.push(s);
       },
       (c, text) => {
         count++;
@@ -441,7 +462,41 @@ async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: 
     const args = input === undefined ? ['log', ...refs.args, ...introDiff(repo)] : ['log', '--no-walk=unsorted', '--stdin', ...introDiff(repo)];
     return streamRecords(repo, args, parse, { sep: 0, onChunk, input: input ?? refs.input });
   });
-  const results = await Promise.all(walks.map((w) => w.done));
+  // As each part ends, the next still walking takes its turn and hands over what it kept.
+  let turns: Promise<void> = Promise.resolve();
+  let handOverFailed: unknown;
+  const ended = walks.map((w, part) =>
+    w.done.then((r) => {
+      turns = turns.then(async () => {
+        try {
+          finished[part] = true;
+          while (active < inputs.length && finished[active]) {
+            active++;
+            for (const s of waiting[active] ?? []) {
+              if (s.part !== active || s.given) continue;
+              const p = give(s);
+              if (p) await p;
+            }
+            if (active < inputs.length) waiting[active] = [];
+          }
+        } catch (e) {
+          handOverFailed ??= e;
+        }
+      });
+      return r;
+    }),
+  );
+  let results: StreamResult[];
+  try {
+    results = await Promise.all(ended);
+    await turns;
+    if (handOverFailed) throw handOverFailed;
+  } catch (e) {
+    // A part that failed (its readers could not take its blobs) stops the others: a part
+    // left waiting on the readers would keep the process alive.
+    for (const w of walks) w.kill();
+    throw e;
+  }
   const r = results.find((x) => x.code !== 0) ?? results[0]!;
   if (r.code !== 0) {
     // A tree git can't read hides every blob below it, and the object listing that
@@ -456,17 +511,23 @@ async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: 
 }
 
 /**
- * The inputs of the listing walk's parts: one walk of every ref ([undefined]), or, on a
- * long history with threads to spare, the commits split newest to oldest among up to four
- * `git log --no-walk` processes (on the bench's 20,000 commits, two took git 0.6 s
- * where one took 0.9 s, the commit list included).
+ * Parts of a long history's listing walk, whatever the number of threads: where git
+ * gives up part-way (a damaged repository), how much was listed must not depend on the
+ * machine's CPUs.
  */
-async function listingInputs(ctx: GitScanContext, repo: Repo, refs: AllRefs): Promise<(string | undefined)[]> {
-  if (ctx.threads <= 1) return [undefined];
+const LISTING_PARTS = 2;
+
+/**
+ * The inputs of the listing walk's parts: one walk of every ref ([undefined]), or, on a
+ * long history, the commits split newest to oldest among LISTING_PARTS `git log
+ * --no-walk` processes (on the bench's 20,000 commits, two took git 0.6 s where one took
+ * 0.9 s, the commit list included).
+ */
+async function listingInputs(repo: Repo, refs: AllRefs): Promise<(string | undefined)[]> {
   const all = await gitOutput(repo, ['rev-list', ...refs.args], refs.input);
   if (all.code !== 0) return [undefined]; // the walk says what is wrong
   const commits = all.stdout.toString('latin1').split('\n').filter(Boolean);
-  return commits.length >= SPLIT_WALK ? commitInputs(commits, ctx.threads) : [undefined];
+  return commits.length >= SPLIT_WALK ? commitInputs(commits, LISTING_PARTS) : [undefined];
 }
 
 /**

@@ -41,7 +41,14 @@ export interface PackReader {
 }
 
 interface Pack {
-  fd: number;
+  /** The pack file's path; it is opened at its first read (see OPEN_PACKS). */
+  path: string;
+  /** Open while it is read (undefined: closed, or not opened yet). */
+  fd: number | undefined;
+  /** The pack failed its checks when opened: nothing in it is read here. */
+  bad: boolean;
+  /** When this reader last read it (its open files are closed least recent first). */
+  used: number;
   /** Bytes of the pack, its 20-byte trailer included. */
   size: number;
   /** The index file: its object names (20 bytes each, sorted) and offsets are read where they lie. */
@@ -52,10 +59,6 @@ interface Pack {
   largeAt: number;
   /** All offsets, ascending: an entry ends where the next begins. */
   sorted: Uint32Array | Float64Array;
-  /** A read-ahead window over the pack (entries in pack order are read one after another). */
-  window: Buffer;
-  windowAt: number;
-  windowLength: number;
 }
 
 /** Indexes larger than this (about 2.4 million objects in all) are left to git: each reader holds them in memory. */
@@ -76,6 +79,19 @@ const BASE_MAX = 64 << 20;
 const MAX_PACKS = 1024;
 /** Objects larger than this are not kept for later deltas (a larger one outlives at least the next read). */
 const CACHE_ITEM = 16 << 20;
+/**
+ * Objects kept for later deltas, per generation (two are kept). Most lie in the ring and
+ * are kept while it still holds them, at most CACHE_ENTRIES a generation. The rest have
+ * buffers of their own: those of ring size (placed outside the ring so as not to
+ * overwrite their own base) up to RING bytes a generation, larger ones up to CACHE_BYTES.
+ * A file of megabytes then has its versions kept, each the base of the next (counting
+ * them against 2 MB lost them after one read: a 3 MB file's 400 versions took 3 times
+ * git's time).
+ */
+const CACHE_ENTRIES = 256;
+const CACHE_BYTES = 8 << 20;
+/** Pack files a reader keeps open at once (a repository of hundreds of packs must not use up the file descriptors). */
+const OPEN_PACKS = 32;
 /**
  * Delta chains longer than this are left to git: git writes none longer (its default
  * depth is 50, and it caps `--depth` at 4095), and a loop in a damaged pack ends here.
@@ -103,9 +119,12 @@ function offsetIn(idx: Buffer, offsetsAt: number, largeAt: number, i: number): n
   return at + 8 <= idx.length - 40 ? Number(idx.readBigUInt64BE(at)) : -1;
 }
 
-/** Opens one pack and its index, or undefined when they are not what this reader understands. */
-function openPack(idxPath: string, packPath: string): Pack | undefined {
-  let fd: number | undefined;
+/**
+ * One pack's index, checked against the pack's size, or undefined when it is not what
+ * this reader understands. The pack file itself is opened (and its header and checksum
+ * checked) at its first read.
+ */
+function loadPack(idxPath: string, packPath: string, packSize: number): Pack | undefined {
   try {
     const idx = readFileSync(idxPath);
     // Version 2: "\xfftOc", 2, fanout[256], names, CRC32s, 4-byte offsets, 8-byte offsets, two checksums.
@@ -121,33 +140,32 @@ function openPack(idxPath: string, packPath: string): Pack | undefined {
     const largeAt = offsetsAt + count * 4;
     const large = (idx.length - 40 - largeAt) / 8;
     if (!Number.isInteger(large) || large < 0) return undefined; // not SHA-1 names, or truncated
-    fd = openSync(packPath, 'r');
-    const size = fstatSync(fd).size;
-    const head = Buffer.alloc(12);
-    if (readSync(fd, head, 0, 12, 0) !== 12 || head.toString('latin1', 0, 4) !== 'PACK') return undefined;
-    const version = head.readUInt32BE(4);
-    if ((version !== 2 && version !== 3) || head.readUInt32BE(8) !== count || !sameTrailer(fd, size, idx)) return undefined;
-    const sorted = size < 2 ** 32 ? new Uint32Array(count) : new Float64Array(count);
+    const sorted = packSize < 2 ** 32 ? new Uint32Array(count) : new Float64Array(count);
     for (let i = 0; i < count; i++) {
       const o = offsetIn(idx, offsetsAt, largeAt, i);
-      if (o < 12 || o >= size - 20) return undefined;
+      if (o < 12 || o >= packSize - 20) return undefined;
       sorted[i] = o;
     }
     sorted.sort();
-    const pack: Pack = {
-      fd,
-      size,
-      idx,
-      fanout,
-      offsetsAt,
-      largeAt,
-      sorted,
-      window: Buffer.allocUnsafe(WINDOW),
-      windowAt: 0,
-      windowLength: 0,
-    };
+    return { path: packPath, fd: undefined, bad: false, used: 0, size: packSize, idx, fanout, offsetsAt, largeAt, sorted };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Opens a pack file for reading: its header and checksum must be the ones its index describes. */
+function openPackFile(pack: Pack): number | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(pack.path, 'r');
+    if (fstatSync(fd).size !== pack.size) return undefined;
+    const head = Buffer.alloc(12);
+    if (readSync(fd, head, 0, 12, 0) !== 12 || head.toString('latin1', 0, 4) !== 'PACK') return undefined;
+    const version = head.readUInt32BE(4);
+    if ((version !== 2 && version !== 3) || head.readUInt32BE(8) !== pack.fanout[255] || !sameTrailer(fd, pack.size, pack.idx)) return undefined;
+    const open = fd;
     fd = undefined;
-    return pack;
+    return open;
   } catch {
     return undefined;
   } finally {
@@ -177,9 +195,13 @@ export function adler32(data: Uint8Array): number {
  * Inflates one zlib stream that must hold exactly `size` bytes and end on its checksum,
  * into `into` if given (at least `size` bytes), else into a buffer of its own.
  */
-function inflate(z: Buffer, size: number, into?: Buffer): Buffer {
+export function inflate(z: Buffer, size: number, into?: Buffer): Buffer {
   if (z.length < 6) leave();
-  const out = fflateLib().unzlibSync(z, { out: into ? into.subarray(0, size) : Buffer.allocUnsafe(size) });
+  // One byte more than the object holds: fflate stops writing at the buffer's end and
+  // returns it whole when there is nothing to inflate, so a stream that makes more (or
+  // makes nothing) than its size shows up as the wrong length.
+  const room = into && into.length > size ? into.subarray(0, size + 1) : Buffer.allocUnsafe(size + 1);
+  const out = fflateLib().unzlibSync(z, { out: room });
   if (out.length !== size || adler32(out) !== z.readUInt32BE(z.length - 4)) leave();
   return Buffer.from(out.buffer, out.byteOffset, out.length);
 }
@@ -272,24 +294,32 @@ export function packsReadable(objectsDir: string): boolean {
  * are none, or their indexes would take too much memory.
  */
 export function openPackReader(objectsDir: string): PackReader | undefined {
+  const dir = join(objectsDir, 'pack');
   let files: string[];
   try {
-    files = readdirSync(join(objectsDir, 'pack'));
+    files = readdirSync(dir);
   } catch {
     return undefined;
   }
+  // Looked through in git's order, the newest pack first: an object two packs hold is
+  // read from the one git reads it from.
+  const found: { stem: string; mtime: number; size: number; idxBytes: number }[] = [];
+  for (const f of files) {
+    if (!f.endsWith('.idx')) continue;
+    const stem = join(dir, f.slice(0, -4));
+    try {
+      const pack = statSync(`${stem}.pack`);
+      found.push({ stem, mtime: pack.mtimeMs, size: pack.size, idxBytes: statSync(`${stem}.idx`).size });
+    } catch {
+      // an index without its pack (being written or removed)
+    }
+  }
+  found.sort((a, b) => b.mtime - a.mtime || (a.stem < b.stem ? -1 : a.stem > b.stem ? 1 : 0));
   const packs: Pack[] = [];
   let budget = INDEX_BUDGET;
-  for (const f of files.filter((n) => n.endsWith('.idx')).sort()) {
-    const stem = join(objectsDir, 'pack', f.slice(0, -4));
-    let bytes: number;
-    try {
-      bytes = statSync(`${stem}.idx`).size;
-    } catch {
-      continue;
-    }
-    if ((budget -= bytes) < 0 || packs.length >= MAX_PACKS) break;
-    const p = openPack(`${stem}.idx`, `${stem}.pack`);
+  for (const f of found) {
+    if ((budget -= f.idxBytes) < 0 || packs.length >= MAX_PACKS) break;
+    const p = loadPack(`${f.stem}.idx`, `${f.stem}.pack`, f.size);
     if (p) packs.push(p);
   }
   if (!packs.length) return undefined;
@@ -336,26 +366,63 @@ function createReader(packs: Pack[]): PackReader {
       if (s[mid]! <= offset) lo = mid + 1;
       else hi = mid;
     }
+    if (lo === 0 || s[lo - 1] !== offset) leave(); // not where an entry starts
     return lo < s.length ? s[lo]! : pack.size - 20;
   };
+
+  // Open pack files, and one read-ahead window over the pack last read (entries in pack
+  // order are read one after another).
+  const open: Pack[] = [];
+  let clock = 0;
+  const fdOf = (pack: Pack): number => {
+    pack.used = ++clock;
+    if (pack.fd !== undefined) return pack.fd;
+    if (pack.bad) leave();
+    if (open.length >= OPEN_PACKS) {
+      const lru = open.reduce((a, b) => (b.used < a.used ? b : a));
+      closeSync(lru.fd!);
+      lru.fd = undefined;
+      open.splice(open.indexOf(lru), 1);
+      if (windowPack === lru) windowPack = undefined;
+    }
+    const fd = openPackFile(pack);
+    if (fd === undefined) {
+      pack.bad = true;
+      leave();
+    }
+    pack.fd = fd;
+    open.push(pack);
+    return fd;
+  };
+  const window = Buffer.allocUnsafe(WINDOW);
+  let windowPack: Pack | undefined;
+  let windowAt = 0;
+  let windowLength = 0;
 
   /** The entry's bytes: a view of the window, valid until the next read. */
   const entry = (pack: Pack, offset: number): Buffer => {
     const end = entryEnd(pack, offset);
     const length = end - offset;
     if (length <= 1) leave();
-    if (offset >= pack.windowAt && end <= pack.windowAt + pack.windowLength) return pack.window.subarray(offset - pack.windowAt, end - pack.windowAt);
+    const fd = fdOf(pack);
+    if (windowPack === pack && offset >= windowAt && end <= windowAt + windowLength) return window.subarray(offset - windowAt, end - windowAt);
     if (length > WINDOW) {
       const b = Buffer.allocUnsafe(length);
-      if (readSync(pack.fd, b, 0, length, offset) !== length) leave();
+      if (readSync(fd, b, 0, length, offset) !== length) leave();
       return b;
     }
-    pack.windowAt = offset;
-    pack.windowLength = readSync(pack.fd, pack.window, 0, WINDOW, offset);
-    if (pack.windowLength < length) leave();
-    return pack.window.subarray(0, length);
+    windowPack = pack;
+    windowAt = offset;
+    windowLength = readSync(fd, window, 0, WINDOW, offset);
+    if (windowLength < length) {
+      windowPack = undefined;
+      leave();
+    }
+    return window.subarray(0, length);
   };
 
+  // Delta instructions, inflated and used at once: the asked-for object's, and its bases'.
+  let top = Buffer.allocUnsafeSlow(64 << 10);
   let scratch = Buffer.allocUnsafeSlow(64 << 10);
   let ring: Buffer | undefined;
   /** Bytes handed out of the ring so far (its end, as if the ring went on forever). */
@@ -376,21 +443,28 @@ function createReader(packs: Pack[]): PackReader {
         return { data: ring.subarray(start % RING, (start % RING) + n), start };
       }
     }
-    return { data: Buffer.allocUnsafe(n), start: -1 };
+    // (Not from Node's shared pool, where a kept object would keep its neighbours' 8 KB.)
+    return { data: Buffer.allocUnsafeSlow(n), start: -1 };
   };
   // Objects read, by place, for the deltas that follow: the newer generation, then the older.
   let young = new Map<number, Held>();
   let old = new Map<number, Held>();
-  let youngBytes = 0;
+  /** Bytes of the young generation's objects in buffers of their own: ring-sized, and larger. */
+  let youngSmall = 0;
+  let youngLarge = 0;
   const cacheKey = (pack: number, offset: number) => offset * MAX_PACKS + pack;
   const remember = (k: number, o: Held) => {
     if (o.data.length > CACHE_ITEM) return;
     young.set(k, o);
-    youngBytes += o.data.length;
-    if (youngBytes > RING) {
+    if (o.start < 0) {
+      if (o.data.length <= RING_ITEM) youngSmall += o.data.length;
+      else youngLarge += o.data.length;
+    }
+    if (youngSmall > RING || youngLarge > CACHE_BYTES || young.size > CACHE_ENTRIES) {
       old = young;
       young = new Map();
-      youngBytes = 0;
+      youngSmall = 0;
+      youngLarge = 0;
     }
   };
   const recall = (k: number): Held | undefined => {
@@ -425,7 +499,7 @@ function createReader(packs: Pack[]): PackReader {
     let result: Held;
     if (kind >= 1 && kind <= 4) {
       if (size > maxSize) leave();
-      const space = place(size);
+      const space = place(size + 1); // the byte more that inflate asks for
       result = { type: TYPES[kind]!, data: inflate(e.subarray(p), size, space.data), start: space.start };
     } else if (kind === OFS_DELTA || kind === REF_DELTA) {
       let base: PackPlace | undefined;
@@ -448,11 +522,22 @@ function createReader(packs: Pack[]): PackReader {
         if (!base) leave();
       }
       if (size > 2 * maxSize + 1024) leave(); // more instructions than any delta within the cap needs
-      const from = resolve(base, Math.max(maxSize, BASE_MAX), depth + 1);
-      // Read again after the base: the entry was a view of the window its read may move.
-      // The instructions go to scratch space: used once, at once.
-      if (size > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(size, scratch.length * 2));
-      const delta = inflate(entry(pack, at.offset).subarray(p), size, scratch);
+      let delta: Buffer;
+      let from: Held;
+      if (depth === 0) {
+        // The object asked for: its instructions first, which say its size, so one over the
+        // caller's cap costs no base chain. (Bases, one level down and deeper, never use
+        // `top`: they read their instructions into `scratch` once their own base is read.)
+        if (size + 1 > top.length) top = Buffer.allocUnsafeSlow(Math.max(size + 1, top.length * 2));
+        delta = inflate(e.subarray(p), size, top);
+        if (deltaResultSize(delta) > maxSize) leave();
+        from = resolve(base, Math.max(maxSize, BASE_MAX), 1);
+      } else {
+        from = resolve(base, maxSize, depth + 1);
+        // Read again after the base: the entry was a view of the window its read may move.
+        if (size + 1 > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(size + 1, scratch.length * 2));
+        delta = inflate(entry(pack, at.offset).subarray(p), size, scratch);
+      }
       const made = deltaResultSize(delta);
       if (made > maxSize) leave();
       const space = place(made, from);
@@ -482,13 +567,16 @@ function createReader(packs: Pack[]): PackReader {
       }
     },
     close() {
-      for (const p of packs) {
+      for (const p of open) {
         try {
-          closeSync(p.fd);
+          closeSync(p.fd!);
         } catch {
           // already closed
         }
+        p.fd = undefined;
       }
+      open.length = 0;
+      windowPack = undefined;
       packs.length = 0;
       young = new Map();
       old = new Map();

@@ -4,7 +4,7 @@
 import type { Location, Match, Rule } from '../../core/types.ts';
 import type { ContentOptions } from '../../detect/content.ts';
 import type { Detector } from '../../detect/detector.ts';
-import type { BlobEvents, BlobHit, BlobJob, BlobMatch, BlobScanner } from './blob-reader.ts';
+import type { BlobEvents, BlobHit, BlobJob, BlobMatch, BlobScanner, BlobTotals } from './blob-reader.ts';
 import { createBlobReader, PACK_AFTER, PACK_SMALL_INDEX } from './blob-reader.ts';
 import type { CatFile } from './cat-file.ts';
 import { openPackReader, packIndexBytes, packsReadable } from './pack.ts';
@@ -204,7 +204,14 @@ export async function scanBlobs<T>(
     scanner.abort();
     throw e;
   }
-  const totals = await scanner.finish();
+  let totals: BlobTotals;
+  try {
+    totals = await scanner.finish();
+  } catch (e) {
+    // A thread that failed leaves the others waiting for work: they would keep the process alive.
+    scanner.abort();
+    throw e;
+  }
   stats.blobs = totals.blobs;
   stats.bytes = totals.bytes;
   missing.finish();
