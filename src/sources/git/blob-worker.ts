@@ -22,8 +22,9 @@ const IN_FLIGHT = 2;
  * default lets each worker's young generation grow far larger. On the bench's 1 GB
  * history, reading through cat-file, a 16 MB cap took peak RSS from 255–258 to 229–234 MB
  * without a bitmap at the same CPU time (8 and 12 MB then cost 3 to 5%). Reading the
- * packs here, 8 MB against 16 MB, 3 interleaved rounds: 233–239 against 240–254 MB
- * without a bitmap, 175–176 against 178–179 MB with one, at the same CPU time.
+ * packs here, 8 MB against 16 MB in interleaved rounds: 233–250 against 240–257 MB
+ * without a bitmap, 171–176 against 177–181 MB with one; the CPU time is within this
+ * machine's noise (up to 8% either way from run to run).
  */
 const YOUNG_GENERATION_MB = 8;
 
