@@ -107,23 +107,28 @@ function readAll(reader: PackReader, objects: { oid: string; type: string }[]) {
   return { wrong, read };
 }
 
+/** What a reader opened on `r` makes of every object git lists, read in each of `orders` in turn. */
+function readEvery(r: TestRepo, ...orders: ((objects: { oid: string; type: string }[]) => { oid: string; type: string }[])[]) {
+  const objects = allObjects(r);
+  const reader = openPackReader(join(r.dir, '.git/objects'))!;
+  try {
+    return { objects: objects.length, runs: orders.map((order) => readAll(reader, order(objects))) };
+  } finally {
+    reader.close();
+  }
+}
+const asListed = (o: { oid: string; type: string }[]) => o;
+const reversed = (o: { oid: string; type: string }[]) => [...o].reverse();
+
 describe('pack reader', () => {
   it('reads every object of a packed history as git gives it, deltas on deltas included', () => {
     const { r } = deltaRepo();
     r.git('repack', '-a', '-d', '-f', '-q', '--depth=50', '--window=50');
     const kinds = entryKinds(r);
     expect([...kinds.values()].filter((k) => k === 6).length).toBeGreaterThan(50); // offset deltas
-    const objects = allObjects(r);
-    const reader = openPackReader(join(r.dir, '.git/objects'))!;
-    expect(reader).toBeDefined();
-    try {
-      // Any order: bases out of the cache are read again.
-      const { wrong, read } = readAll(reader, [...objects].reverse());
-      expect(wrong).toEqual([]);
-      expect(read).toBe(objects.length);
-    } finally {
-      reader.close();
-    }
+    // Any order: bases out of the cache are read again.
+    const { objects, runs } = readEvery(r, reversed);
+    expect(runs).toEqual([{ wrong: [], read: objects }]);
   });
 
   it('reads deltas that name their base (packs written without offset deltas)', () => {
@@ -132,13 +137,8 @@ describe('pack reader', () => {
     const kinds = entryKinds(r);
     expect([...kinds.values()].filter((k) => k === 7).length).toBeGreaterThan(50);
     expect([...kinds.values()].filter((k) => k === 6)).toEqual([]);
-    const reader = openPackReader(join(r.dir, '.git/objects'))!;
-    try {
-      const objects = allObjects(r);
-      expect(readAll(reader, objects)).toEqual({ wrong: [], read: objects.length });
-    } finally {
-      reader.close();
-    }
+    const { objects, runs } = readEvery(r, asListed);
+    expect(runs).toEqual([{ wrong: [], read: objects }]);
   });
 
   it('reads offsets from the index\'s 64-bit table', () => {
@@ -151,13 +151,8 @@ describe('pack reader', () => {
     r.git('index-pack', '--index-version=2,0x100', '-o', idx, pack);
     const count = readFileSync(idx).readUInt32BE(8 + 255 * 4);
     expect(readFileSync(idx).length).toBeGreaterThan(8 + 1024 + count * 28 + 40 + 8 * (count - 5));
-    const reader = openPackReader(join(r.dir, '.git/objects'))!;
-    try {
-      const objects = allObjects(r);
-      expect(readAll(reader, objects)).toEqual({ wrong: [], read: objects.length });
-    } finally {
-      reader.close();
-    }
+    const { objects, runs } = readEvery(r, asListed);
+    expect(runs).toEqual([{ wrong: [], read: objects }]);
   });
 
   it('leaves to git what is damaged, larger than asked, or not in its packs', () => {
@@ -322,15 +317,12 @@ describe('pack reader', () => {
     }
     r.git('prune-packed');
     expect(readdirSync(packDir(r)).filter((f) => f.endsWith('.pack')).length).toBeGreaterThan(40);
-    const reader = openPackReader(join(r.dir, '.git/objects'))!;
-    try {
-      const objects = allObjects(r);
-      // Twice over, in an order that goes from pack to pack.
-      expect(readAll(reader, objects)).toEqual({ wrong: [], read: objects.length });
-      expect(readAll(reader, [...objects].reverse())).toEqual({ wrong: [], read: objects.length });
-    } finally {
-      reader.close();
-    }
+    // Twice over, in orders that go from pack to pack.
+    const { objects, runs } = readEvery(r, asListed, reversed);
+    expect(runs).toEqual([
+      { wrong: [], read: objects },
+      { wrong: [], read: objects },
+    ]);
   });
 
   it('checks inflated data with Adler-32', () => {
