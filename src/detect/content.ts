@@ -100,6 +100,11 @@ function memberName(path: string): string {
   return base.replace(/\.(gz|tgz)$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : '')) || 'content';
 }
 
+/** Why `what` (an archive, a base64 gzip) was left closed: --archive-depth stopped it. */
+function notOpened(what: string, opts: ContentOptions): string {
+  return opts.archiveDepth === 0 ? `${what} not opened (--archive-depth 0)` : `${what} nested deeper than --archive-depth ${opts.archiveDepth}`;
+}
+
 /** Opens a content stream for `path`; matches and problems go to `sink`. */
 export function openContent(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions = DEFAULT_CONTENT_OPTIONS): ContentStream {
   return open(detector, path, sink, opts, 0, { left: opts.archiveBytes, cut: new Set() });
@@ -128,7 +133,7 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
       return tentative(kind, path, sink, () => plain(first, inMembers), (t) => archive(detector, path, members, opts, depth, budget, t));
     }
     // Still scanned as bytes below, but listed: its members were not looked at.
-    if (kind) sink.skip(path, opts.archiveDepth === 0 ? 'archive not opened (--archive-depth 0)' : `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
+    if (kind) sink.skip(path, notOpened('archive', opts));
     return plain(first);
   };
 
@@ -639,7 +644,7 @@ function embeddedGzip(detector: Detector, path: string, sink: ContentSink, opts:
     if (r.kind === 'base64') return twiceEncoded(runName(r), decoded);
     if (!gzipHeaderPlausible(decoded)) return;
     const name = runName(r);
-    if (!openable) return list(name, opts.archiveDepth === 0 ? 'base64 gzip not opened (--archive-depth 0); read as text only' : `base64 gzip nested deeper than --archive-depth ${opts.archiveDepth}; read as text only`);
+    if (!openable) return list(name, `${notOpened('base64 gzip', opts)}; read as text only`);
     if (limits.opened >= B64_GZIP_RUNS || limits.damaged >= B64_GZIP_DAMAGED) return full(name);
     limits.opened++;
     // A run whose gzip is damaged (its decoder failed, or its CRC-32 or length check)
