@@ -11166,6 +11166,9 @@ function memberName(path2) {
   const base2 = path2.slice(path2.lastIndexOf("/") + 1).replace(/^.*!/, "");
   return base2.replace(/\.(gz|tgz)$/i, (m2) => m2.toLowerCase() === ".tgz" ? ".tar" : "") || "content";
 }
+function notOpened(what, opts) {
+  return opts.archiveDepth === 0 ? `${what} not opened (--archive-depth 0)` : `${what} nested deeper than --archive-depth ${opts.archiveDepth}`;
+}
 function openContent(detector, path2, sink, opts = DEFAULT_CONTENT_OPTIONS) {
   return open(detector, path2, sink, opts, 0, { left: opts.archiveBytes, cut: /* @__PURE__ */ new Set() });
 }
@@ -11187,7 +11190,7 @@ function open(detector, path2, sink, opts, depth, budget) {
       };
       return tentative(kind, path2, sink, () => plain(first, inMembers), (t2) => archive(detector, path2, members, opts, depth, budget, t2));
     }
-    if (kind) sink.skip(path2, opts.archiveDepth === 0 ? "archive not opened (--archive-depth 0)" : `archive nested deeper than --archive-depth ${opts.archiveDepth}`);
+    if (kind) sink.skip(path2, notOpened("archive", opts));
     return plain(first);
   };
   const plain = (first, reported) => {
@@ -11512,7 +11515,7 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true, 
     if (r2.kind === "base64") return twiceEncoded(runName(r2), decoded);
     if (!gzipHeaderPlausible(decoded)) return;
     const name = runName(r2);
-    if (!openable) return list(name, opts.archiveDepth === 0 ? "base64 gzip not opened (--archive-depth 0); read as text only" : `base64 gzip nested deeper than --archive-depth ${opts.archiveDepth}; read as text only`);
+    if (!openable) return list(name, `${notOpened("base64 gzip", opts)}; read as text only`);
     if (limits.opened >= B64_GZIP_RUNS || limits.damaged >= B64_GZIP_DAMAGED) return full(name);
     limits.opened++;
     let damaged = false;
@@ -27757,6 +27760,9 @@ var init_cat_file = __esm({
 // src/sources/git/pack.ts
 import { closeSync as closeSync5, fstatSync as fstatSync5, openSync as openSync5, readdirSync as readdirSync2, readFileSync as readFileSync5, readSync as readSync2, statSync as statSync4 } from "node:fs";
 import { join as join6 } from "node:path";
+function byPlace(a, b3) {
+  return a.at.pack - b3.at.pack || a.at.offset - b3.at.offset;
+}
 function leave() {
   throw new LeftToGit();
 }
@@ -27773,15 +27779,14 @@ function offsetIn(idx, offsetsAt, largeAt, i) {
 function loadPack(idxPath, packPath, packSize) {
   try {
     const idx = readFileSync5(idxPath);
-    if (idx.length < 8 + 1024 + 40 || idx.readUInt32BE(0) !== 4285812579 || idx.readUInt32BE(4) !== 2) return void 0;
+    if (idx.length < IDX_HEAD + 40 || idx.readUInt32BE(0) !== 4285812579 || idx.readUInt32BE(4) !== 2) return void 0;
     const fanout = new Uint32Array(256);
     for (let i = 0; i < 256; i++) {
       fanout[i] = idx.readUInt32BE(8 + i * 4);
       if (i && fanout[i] < fanout[i - 1]) return void 0;
     }
     const count2 = fanout[255];
-    const namesAt = 8 + 1024;
-    const offsetsAt = namesAt + count2 * 24;
+    const offsetsAt = IDX_HEAD + count2 * 24;
     const largeAt = offsetsAt + count2 * 4;
     const large = (idx.length - 40 - largeAt) / 8;
     if (!Number.isInteger(large) || large < 0) return void 0;
@@ -27904,10 +27909,6 @@ function packIndexBytes(objectsDir) {
   }
   return total;
 }
-function packsReadable(objectsDir) {
-  const bytes2 = packIndexBytes(objectsDir);
-  return bytes2 > 0 && bytes2 <= INDEX_BUDGET;
-}
 function openPackReader(objectsDir) {
   const dir = join6(objectsDir, "pack");
   let files;
@@ -27927,10 +27928,10 @@ function openPackReader(objectsDir) {
     }
   }
   found.sort((a, b3) => b3.mtime - a.mtime || (a.stem < b3.stem ? -1 : a.stem > b3.stem ? 1 : 0));
+  if (found.reduce((n, f3) => n + f3.idxBytes, 0) > INDEX_BUDGET) return void 0;
   const packs = [];
-  let budget = INDEX_BUDGET;
   for (const f3 of found) {
-    if ((budget -= f3.idxBytes) < 0 || packs.length >= MAX_PACKS) break;
+    if (packs.length >= MAX_PACKS) break;
     const p2 = loadPack(`${f3.stem}.idx`, `${f3.stem}.pack`, f3.size);
     if (p2) packs.push(p2);
   }
@@ -27946,7 +27947,7 @@ function createReader(packs) {
     const names = pack.idx;
     while (lo < hi) {
       const mid = lo + hi >>> 1;
-      const at2 = 8 + 1024 + mid * 20;
+      const at2 = IDX_HEAD + mid * 20;
       let c3 = 0;
       for (let i = 1; i < 20 && c3 === 0; i++) c3 = names[at2 + i] - name[i];
       if (c3 === 0) return mid;
@@ -28025,6 +28026,7 @@ function createReader(packs) {
   };
   let top2 = Buffer.allocUnsafeSlow(64 << 10);
   let scratch2 = Buffer.allocUnsafeSlow(64 << 10);
+  const atLeast2 = (buf, n) => n <= buf.length ? buf : Buffer.allocUnsafeSlow(Math.max(n, buf.length * 2));
   let ring;
   let ringEnd = 0;
   const intact = (h3) => h3.start < 0 || ringEnd <= h3.start + RING;
@@ -28116,13 +28118,13 @@ function createReader(packs) {
       let delta;
       let from;
       if (depth === 0) {
-        if (size + 1 > top2.length) top2 = Buffer.allocUnsafeSlow(Math.max(size + 1, top2.length * 2));
+        top2 = atLeast2(top2, size + 1);
         delta = inflate(e.subarray(p2), size, top2);
         if (deltaResultSize(delta) > maxSize) leave();
         from = resolve14(base2, Math.max(maxSize, BASE_MAX), 1);
       } else {
         from = resolve14(base2, maxSize, depth + 1);
-        if (size + 1 > scratch2.length) scratch2 = Buffer.allocUnsafeSlow(Math.max(size + 1, scratch2.length * 2));
+        scratch2 = atLeast2(scratch2, size + 1);
         delta = inflate(entry(pack, at2.offset).subarray(p2), size, scratch2);
       }
       const made = deltaResultSize(delta);
@@ -28167,7 +28169,7 @@ function createReader(packs) {
     }
   };
 }
-var TYPES, OFS_DELTA, REF_DELTA, INDEX_BUDGET, WINDOW, RING, RING_ITEM, BASE_MAX, MAX_PACKS, CACHE_ITEM, CACHE_ENTRIES, CACHE_BYTES, OPEN_PACKS, MAX_DEPTH, LeftToGit;
+var TYPES, OFS_DELTA, REF_DELTA, INDEX_BUDGET, IDX_HEAD, WINDOW, RING, RING_ITEM, BASE_MAX, MAX_PACKS, CACHE_ITEM, CACHE_ENTRIES, CACHE_BYTES, OPEN_PACKS, MAX_DEPTH, LeftToGit;
 var init_pack = __esm({
   "src/sources/git/pack.ts"() {
     "use strict";
@@ -28176,6 +28178,7 @@ var init_pack = __esm({
     OFS_DELTA = 6;
     REF_DELTA = 7;
     INDEX_BUDGET = 64 << 20;
+    IDX_HEAD = 8 + 1024;
     WINDOW = 1 << 20;
     RING = 2 << 20;
     RING_ITEM = 1 << 20;
@@ -28196,16 +28199,14 @@ function blobName(job) {
   return job.path || `blob ${job.oid.slice(0, 12)}`;
 }
 function packOpener(opts) {
-  const dir = opts.packs && opts.git.oidLength === 40 ? opts.git.objectsDir : void 0;
+  const dir = opts.packsAfter === void 0 ? void 0 : opts.git.objectsDir;
   let reader;
-  let decided = dir === void 0;
   let asked = 0;
-  let small;
+  let decided = dir === void 0;
   return {
     reader() {
       if (decided) return reader;
-      small ??= packIndexBytes(dir) <= PACK_SMALL_INDEX;
-      if (!small && ++asked < PACK_AFTER) return void 0;
+      if (++asked <= opts.packsAfter) return void 0;
       decided = true;
       reader = openPackReader(dir);
       return reader;
@@ -28306,7 +28307,7 @@ function createBlobReader(detector, opts, events) {
   };
   const flush = () => {
     if (!queued.length) return;
-    const jobs = queued.sort((a, b3) => a.at.pack - b3.at.pack || a.at.offset - b3.at.offset);
+    const jobs = queued.sort(byPlace);
     queued = [];
     let wait = void 0;
     for (const { job, at: at2 } of jobs) {
@@ -28352,7 +28353,7 @@ function createBlobReader(detector, opts, events) {
     }
   };
 }
-var HIGH, LOW, MAX_RESTARTS, PACK_QUEUE, PACK_OBJECT_MAX, PACK_AFTER, PACK_SMALL_INDEX;
+var HIGH, LOW, MAX_RESTARTS, PACK_QUEUE, PACK_OBJECT_MAX;
 var init_blob_reader = __esm({
   "src/sources/git/blob-reader.ts"() {
     "use strict";
@@ -28364,8 +28365,6 @@ var init_blob_reader = __esm({
     MAX_RESTARTS = 100;
     PACK_QUEUE = 1024;
     PACK_OBJECT_MAX = 16 << 20;
-    PACK_AFTER = 4096;
-    PACK_SMALL_INDEX = 8 << 20;
   }
 });
 
@@ -28630,10 +28629,10 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
   return {
     add(job) {
       let i = next;
-      if (job.path && !reader.packs) i = pathHash(job.path) % slots.length;
+      if (job.path && reader.packsAfter === void 0) i = pathHash(job.path) % slots.length;
       pending[i].push(job);
       if (pending[i].length >= BATCH2) {
-        if (!job.path || reader.packs) next = (next + 1) % slots.length;
+        if (!job.path || reader.packsAfter !== void 0) next = (next + 1) % slots.length;
         return send(i);
       }
     },
@@ -28677,14 +28676,16 @@ function missingReporter(ctx, stats) {
   };
 }
 async function createScanner(ctx, events) {
-  const dir = ctx.git.oidLength === 40 && ctx.git.objectsDir && packsReadable(ctx.git.objectsDir) ? ctx.git.objectsDir : void 0;
-  const inner = await createReaders(ctx, events, dir !== void 0);
-  return dir ? inPackOrder(inner, dir) : inner;
+  const dir = ctx.git.oidLength === 40 ? ctx.git.objectsDir : void 0;
+  const bytes2 = dir ? packIndexBytes(dir) : 0;
+  const packsAfter = bytes2 > 0 && bytes2 <= INDEX_BUDGET ? bytes2 <= PACK_SMALL_INDEX ? 0 : PACK_AFTER : void 0;
+  const inner = await createReaders(ctx, events, packsAfter);
+  return packsAfter === void 0 ? inner : inPackOrder(inner, dir, packsAfter);
 }
-function inPackOrder(inner, dir) {
+function inPackOrder(inner, dir, packsAfter) {
   let held = [];
   const release = async () => {
-    const order = packOrder(held, dir);
+    const order = packOrder(held, dir, packsAfter);
     held = [];
     for (const job of order) {
       const w2 = inner.add(job);
@@ -28707,16 +28708,21 @@ function inPackOrder(inner, dir) {
     }
   };
 }
-function packOrder(jobs, dir) {
-  const packs = jobs.length >= PACK_AFTER || jobs.length > 1 && packIndexBytes(dir) <= PACK_SMALL_INDEX ? openPackReader(dir) : void 0;
+function packOrder(jobs, dir, packsAfter) {
+  const packs = jobs.length > 1 && jobs.length >= packsAfter ? openPackReader(dir) : void 0;
   if (!packs) return jobs;
-  const placed = jobs.map((job) => ({ job, at: packs.locate(job.oid) }));
+  const outside2 = [];
+  const inside = [];
+  for (const job of jobs) {
+    const at2 = packs.locate(job.oid);
+    if (at2) inside.push({ job, at: at2 });
+    else outside2.push(job);
+  }
   packs.close();
-  placed.sort((a, b3) => a.at ? b3.at ? a.at.pack - b3.at.pack || a.at.offset - b3.at.offset : 1 : b3.at ? -1 : 0);
-  return placed.map((x3) => x3.job);
+  return [...outside2, ...inside.sort(byPlace).map((x3) => x3.job)];
 }
-async function createReaders(ctx, events, packs) {
-  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, fifo: true, packs };
+async function createReaders(ctx, events, packsAfter) {
+  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, fifo: true, ...packsAfter === void 0 ? {} : { packsAfter } };
   const local = () => createBlobReader(ctx.detector, reader, events);
   if (ctx.threads <= 1) return local();
   const mod = await Promise.resolve().then(() => (init_blob_worker(), blob_worker_exports));
@@ -28857,7 +28863,7 @@ function addedMatches(next, olds) {
   }
   return out;
 }
-var THREAD_THRESHOLD, HOLD_MAX;
+var THREAD_THRESHOLD, PACK_AFTER, PACK_SMALL_INDEX, HOLD_MAX;
 var init_scan_context = __esm({
   "src/sources/git/scan-context.ts"() {
     "use strict";
@@ -28865,6 +28871,8 @@ var init_scan_context = __esm({
     init_pack();
     init_raw_log();
     THREAD_THRESHOLD = 2e3;
+    PACK_AFTER = 4096;
+    PACK_SMALL_INDEX = 8 << 20;
     HOLD_MAX = 131072;
   }
 });

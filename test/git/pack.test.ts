@@ -443,7 +443,7 @@ describe.skipIf(process.platform !== 'linux')('blob worker threads reading packs
         content: DEFAULT_CONTENT_OPTIONS,
         maxBlobSize: BIG,
         fifo: true,
-        packs: true,
+        packsAfter: 0,
       },
       { hit: (h) => hits.push(h), missing: () => undefined, warn: (w) => warnings.push(w), skip: () => undefined, done: (n) => void (answered += n) },
     );

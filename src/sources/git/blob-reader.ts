@@ -8,7 +8,7 @@ import type { Detector } from '../../detect/detector.ts';
 import type { ObjectStream } from './cat-file.ts';
 import { CatFile, CatFileDied } from './cat-file.ts';
 import type { PackPlace, PackReader } from './pack.ts';
-import { openPackReader, packIndexBytes } from './pack.ts';
+import { byPlace, openPackReader } from './pack.ts';
 import type { GitContext } from './run.ts';
 
 /** A blob to scan, and the name it is scanned under (its path in some tree, if known). */
@@ -66,9 +66,10 @@ export interface BlobReaderOptions {
   keepOpen?: boolean;
   /**
    * Read what the repository's packs hold in this process (see pack.ts), in pack order,
-   * and ask git only for the rest. For long reads: opening the packs reads their indexes.
+   * and ask git only for the rest, once this reader has been given this many blobs (0:
+   * from the first; opening the packs reads their indexes). Undefined: git reads all.
    */
-  packs?: boolean;
+  packsAfter?: number;
 }
 
 export interface BlobScanner {
@@ -118,28 +119,16 @@ export function blobName(job: BlobJob): string {
   return job.path || `blob ${job.oid.slice(0, 12)}`;
 }
 
-/** Blobs a reader is given before it opens packs whose indexes are large (PACK_SMALL_INDEX). */
-export const PACK_AFTER = 4096;
-/** Index bytes opened at once, whatever the number of blobs (the bench's 7.5 MB index opens in 30 to 70 ms). */
-export const PACK_SMALL_INDEX = 8 << 20;
-
-/**
- * The packs of a reader asked to read them: opened at once when their indexes are small,
- * else once it has been given PACK_AFTER blobs. A range of a few commits in a large
- * repository then reads no large index (each reader opens its own, at 4 to 9 ms per MB),
- * while a long read pays for it once.
- */
+/** The packs of a reader asked to read them, opened once it has been given `packsAfter` blobs. */
 function packOpener(opts: BlobReaderOptions) {
-  const dir = opts.packs && opts.git.oidLength === 40 ? opts.git.objectsDir : undefined;
+  const dir = opts.packsAfter === undefined ? undefined : opts.git.objectsDir;
   let reader: PackReader | undefined;
-  let decided = dir === undefined;
   let asked = 0;
-  let small: boolean | undefined;
+  let decided = dir === undefined;
   return {
     reader(): PackReader | undefined {
       if (decided) return reader;
-      small ??= packIndexBytes(dir!) <= PACK_SMALL_INDEX;
-      if (!small && ++asked < PACK_AFTER) return undefined;
+      if (++asked <= opts.packsAfter!) return undefined;
       decided = true;
       reader = openPackReader(dir!);
       return reader;
@@ -253,7 +242,7 @@ export function createBlobReader(detector: Detector, opts: BlobReaderOptions, ev
   /** Reads the queued blobs from the packs, in pack order; git gets those the packs leave to it. */
   const flush = (): void | Promise<void> => {
     if (!queued.length) return;
-    const jobs = queued.sort((a, b) => a.at.pack - b.at.pack || a.at.offset - b.at.offset);
+    const jobs = queued.sort(byPlace);
     queued = [];
     let wait: void | Promise<void> = undefined;
     for (const { job, at } of jobs) {

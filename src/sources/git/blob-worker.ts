@@ -208,10 +208,10 @@ export function createWorkerScanner(threads: number, rules: Rule[], decode: bool
     add(job) {
       let i = next;
       // (Blobs read from packs come in pack order: a run of them to each worker.)
-      if (job.path && !reader.packs) i = pathHash(job.path) % slots.length;
+      if (job.path && reader.packsAfter === undefined) i = pathHash(job.path) % slots.length;
       pending[i]!.push(job);
       if (pending[i]!.length >= BATCH) {
-        if (!job.path || reader.packs) next = (next + 1) % slots.length;
+        if (!job.path || reader.packsAfter !== undefined) next = (next + 1) % slots.length;
         return send(i);
       }
     },

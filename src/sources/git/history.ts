@@ -362,11 +362,14 @@ function isoDate(seconds: number, zone: string): string {
   return `${local}${minutes === 0 ? '+00:00' : `${zone.slice(0, 3)}:${zone.slice(3, 5)}`}`;
 }
 
+/** A listing walk's output as git wrote it, one list of chunks per walk part, newest first. */
+type KeptLog = readonly (readonly Buffer[])[];
+
 /** What a listing leaves: the commits, and where it can tell the introductions of blobs from. */
 interface Listed {
   commits: Promise<CommitListing>;
-  /** The listing walk's output, kept (one list per walk part, newest first): it tells which commits introduced each blob (else walked afterwards). */
-  log?: readonly (readonly Buffer[])[];
+  /** The listing walk's output, kept: it tells which commits introduced each blob (else walked afterwards). */
+  log?: KeptLog;
 }
 
 type Queue = ReturnType<typeof listingQueue>;
@@ -578,7 +581,7 @@ function introParser(oids: Set<string>, out: Map<string, Introduction[]>, onIntr
 }
 
 /** The introductions of `oids` in the kept output of a listing walk. */
-function introductionsIn(log: readonly (readonly Buffer[])[], oids: Set<string>): Map<string, Introduction[]> {
+function introductionsIn(log: KeptLog, oids: Set<string>): Map<string, Introduction[]> {
   const out = new Map<string, Introduction[]>();
   // Each part has its own parser (records of different processes must not mix); parts
   // are newest first, so the introductions come in the walk's order.
@@ -782,7 +785,7 @@ function secretsOf(hits: Iterable<BlobHit>): Set<string> {
 }
 
 /** Adds each hit's locations: one per commit that introduced the token, with its path. */
-async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing, refs: AllRefs, log?: readonly (readonly Buffer[])[]): Promise<Set<string>> {
+async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<string, BlobHit>, commits: CommitListing, refs: AllRefs, log?: KeptLog): Promise<Set<string>> {
   const oids = new Set(hits.keys());
   // Every blob of HEAD's tree was scanned: those among the hits hold HEAD's secrets.
   // (ls-tree first: parsing the kept log is synchronous and would hold it back.)

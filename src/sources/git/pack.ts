@@ -28,6 +28,11 @@ export interface PackPlace {
   offset: number;
 }
 
+/** Orders things by where they lie in the packs. */
+export function byPlace(a: { at: PackPlace }, b: { at: PackPlace }): number {
+  return a.at.pack - b.at.pack || a.at.offset - b.at.offset;
+}
+
 export interface PackReader {
   /** Where an object lies in the packs, or undefined when they don't hold it. */
   locate(oid: string): PackPlace | undefined;
@@ -61,8 +66,13 @@ interface Pack {
   sorted: Uint32Array | Float64Array;
 }
 
-/** Indexes larger than this (about 2.4 million objects in all) are left to git: each reader holds them in memory. */
-const INDEX_BUDGET = 64 << 20;
+/**
+ * Indexes larger than this in all (about 2.4 million objects) are left to git, every
+ * object in their packs: each reader holds them in memory.
+ */
+export const INDEX_BUDGET = 64 << 20;
+/** A version 2 index's header: magic, version and the fanout table; the object names follow. */
+const IDX_HEAD = 8 + 1024;
 const WINDOW = 1 << 20;
 /**
  * Resolved objects lie in a ring of this many bytes, each until the ring comes round to
@@ -128,15 +138,14 @@ function loadPack(idxPath: string, packPath: string, packSize: number): Pack | u
   try {
     const idx = readFileSync(idxPath);
     // Version 2: "\xfftOc", 2, fanout[256], names, CRC32s, 4-byte offsets, 8-byte offsets, two checksums.
-    if (idx.length < 8 + 1024 + 40 || idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) return undefined;
+    if (idx.length < IDX_HEAD + 40 || idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) return undefined;
     const fanout = new Uint32Array(256);
     for (let i = 0; i < 256; i++) {
       fanout[i] = idx.readUInt32BE(8 + i * 4);
       if (i && fanout[i]! < fanout[i - 1]!) return undefined;
     }
     const count = fanout[255]!;
-    const namesAt = 8 + 1024;
-    const offsetsAt = namesAt + count * 24;
+    const offsetsAt = IDX_HEAD + count * 24;
     const largeAt = offsetsAt + count * 4;
     const large = (idx.length - 40 - largeAt) / 8;
     if (!Number.isInteger(large) || large < 0) return undefined; // not SHA-1 names, or truncated
@@ -283,15 +292,9 @@ export function packIndexBytes(objectsDir: string): number {
   return total;
 }
 
-/** Whether `objectsDir` has packs whose indexes a reader would open (within its memory budget). */
-export function packsReadable(objectsDir: string): boolean {
-  const bytes = packIndexBytes(objectsDir);
-  return bytes > 0 && bytes <= INDEX_BUDGET;
-}
-
 /**
  * Opens the packs in `objectsDir/pack` that this reader understands. Undefined when there
- * are none, or their indexes would take too much memory.
+ * are none, or their indexes would take more than INDEX_BUDGET.
  */
 export function openPackReader(objectsDir: string): PackReader | undefined {
   const dir = join(objectsDir, 'pack');
@@ -315,10 +318,10 @@ export function openPackReader(objectsDir: string): PackReader | undefined {
     }
   }
   found.sort((a, b) => b.mtime - a.mtime || (a.stem < b.stem ? -1 : a.stem > b.stem ? 1 : 0));
+  if (found.reduce((n, f) => n + f.idxBytes, 0) > INDEX_BUDGET) return undefined;
   const packs: Pack[] = [];
-  let budget = INDEX_BUDGET;
   for (const f of found) {
-    if ((budget -= f.idxBytes) < 0 || packs.length >= MAX_PACKS) break;
+    if (packs.length >= MAX_PACKS) break;
     const p = loadPack(`${f.stem}.idx`, `${f.stem}.pack`, f.size);
     if (p) packs.push(p);
   }
@@ -336,7 +339,7 @@ function createReader(packs: Pack[]): PackReader {
     const names = pack.idx;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const at = 8 + 1024 + mid * 20;
+      const at = IDX_HEAD + mid * 20;
       let c = 0;
       for (let i = 1; i < 20 && c === 0; i++) c = names[at + i]! - name[i]!;
       if (c === 0) return mid;
@@ -422,8 +425,10 @@ function createReader(packs: Pack[]): PackReader {
   };
 
   // Delta instructions, inflated and used at once: the asked-for object's, and its bases'.
-  let top = Buffer.allocUnsafeSlow(64 << 10);
-  let scratch = Buffer.allocUnsafeSlow(64 << 10);
+  let top: Buffer = Buffer.allocUnsafeSlow(64 << 10);
+  let scratch: Buffer = Buffer.allocUnsafeSlow(64 << 10);
+  /** `buf`, or a larger one when it can't hold `n` bytes. */
+  const atLeast = (buf: Buffer, n: number): Buffer => (n <= buf.length ? buf : Buffer.allocUnsafeSlow(Math.max(n, buf.length * 2)));
   let ring: Buffer | undefined;
   /** Bytes handed out of the ring so far (its end, as if the ring went on forever). */
   let ringEnd = 0;
@@ -528,18 +533,18 @@ function createReader(packs: Pack[]): PackReader {
         // The object asked for: its instructions first, which say its size, so one over the
         // caller's cap costs no base chain. (Bases, one level down and deeper, never use
         // `top`: they read their instructions into `scratch` once their own base is read.)
-        if (size + 1 > top.length) top = Buffer.allocUnsafeSlow(Math.max(size + 1, top.length * 2));
+        top = atLeast(top, size + 1);
         delta = inflate(e.subarray(p), size, top);
         if (deltaResultSize(delta) > maxSize) leave();
         from = resolve(base, Math.max(maxSize, BASE_MAX), 1);
       } else {
         from = resolve(base, maxSize, depth + 1);
         // Read again after the base: the entry was a view of the window its read may move.
-        if (size + 1 > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(size + 1, scratch.length * 2));
+        scratch = atLeast(scratch, size + 1);
         delta = inflate(entry(pack, at.offset).subarray(p), size, scratch);
       }
       const made = deltaResultSize(delta);
-      if (made > maxSize) leave();
+      if (made > maxSize) leave(); // (checked above for the object asked for)
       const space = place(made, from);
       result = { type: from.type, data: applyDelta(from.data, delta, space.data), start: space.start };
     } else {

@@ -5,9 +5,10 @@ import type { Location, Match, Rule } from '../../core/types.ts';
 import type { ContentOptions } from '../../detect/content.ts';
 import type { Detector } from '../../detect/detector.ts';
 import type { BlobEvents, BlobHit, BlobJob, BlobMatch, BlobScanner, BlobTotals } from './blob-reader.ts';
-import { createBlobReader, PACK_AFTER, PACK_SMALL_INDEX } from './blob-reader.ts';
+import { createBlobReader } from './blob-reader.ts';
 import type { CatFile } from './cat-file.ts';
-import { openPackReader, packIndexBytes, packsReadable } from './pack.ts';
+import type { PackPlace } from './pack.ts';
+import { byPlace, INDEX_BUDGET, openPackReader, packIndexBytes } from './pack.ts';
 import type { RawChange } from './raw-log.ts';
 import { isNullOid } from './raw-log.ts';
 import type { GitContext } from './run.ts';
@@ -75,11 +76,23 @@ const THREAD_THRESHOLD = 2000;
  * them and the listing turns out to be long enough; else this thread.
  */
 async function createScanner(ctx: GitScanContext, events: BlobEvents): Promise<BlobScanner> {
-  // Packs are read here in a SHA-1 repository whose pack indexes fit the readers' budget.
-  const dir = ctx.git.oidLength === 40 && ctx.git.objectsDir && packsReadable(ctx.git.objectsDir) ? ctx.git.objectsDir : undefined;
-  const inner = await createReaders(ctx, events, dir !== undefined);
-  return dir ? inPackOrder(inner, dir) : inner;
+  // Packs are read here in a SHA-1 repository whose pack indexes fit the readers' budget:
+  // at once when the indexes are small, else from PACK_AFTER blobs on.
+  const dir = ctx.git.oidLength === 40 ? ctx.git.objectsDir : undefined;
+  const bytes = dir ? packIndexBytes(dir) : 0;
+  const packsAfter = bytes > 0 && bytes <= INDEX_BUDGET ? (bytes <= PACK_SMALL_INDEX ? 0 : PACK_AFTER) : undefined;
+  const inner = await createReaders(ctx, events, packsAfter);
+  return packsAfter === undefined ? inner : inPackOrder(inner, dir!, packsAfter);
 }
+
+/**
+ * Blobs a scan lists before it reads packs whose indexes are larger than PACK_SMALL_INDEX:
+ * a range of a few commits in a large repository then reads no large index (each reader
+ * opens its own, at 4 to 9 ms per MB), while a long read pays for it once.
+ */
+const PACK_AFTER = 4096;
+/** Index bytes read whatever the number of blobs (the bench's 7.5 MB index opens in 30 to 70 ms). */
+const PACK_SMALL_INDEX = 8 << 20;
 
 /** Named blobs held back to be handed out in pack order (about 150 bytes each). */
 const HOLD_MAX = 131_072;
@@ -93,10 +106,10 @@ const HOLD_MAX = 131_072;
  * and sorting took the scan from 5.0 s to 4.1 s. Blobs listed without a name (a
  * reachability bitmap's listing) come in pack order already and pass straight through.
  */
-function inPackOrder(inner: BlobScanner, dir: string): BlobScanner {
+function inPackOrder(inner: BlobScanner, dir: string, packsAfter: number): BlobScanner {
   let held: BlobJob[] = [];
   const release = async () => {
-    const order = packOrder(held, dir);
+    const order = packOrder(held, dir, packsAfter);
     held = [];
     for (const job of order) {
       const w = inner.add(job);
@@ -122,25 +135,30 @@ function inPackOrder(inner: BlobScanner, dir: string): BlobScanner {
 
 /**
  * `jobs` in the order their blobs lie in the packs, those outside them first (git reads
- * them while the packs are read). A few blobs from a large repository (a pull request's
- * range) are not worth its index: they keep their order. The index is closed before the
- * readers start (they open their own).
+ * them while the packs are read). Fewer than `packsAfter` keep their order (the readers
+ * leave them to git too). The index is closed before the readers start (they open their
+ * own).
  */
-function packOrder(jobs: BlobJob[], dir: string): BlobJob[] {
-  const packs = jobs.length >= PACK_AFTER || (jobs.length > 1 && packIndexBytes(dir) <= PACK_SMALL_INDEX) ? openPackReader(dir) : undefined;
+function packOrder(jobs: BlobJob[], dir: string, packsAfter: number): BlobJob[] {
+  const packs = jobs.length > 1 && jobs.length >= packsAfter ? openPackReader(dir) : undefined;
   if (!packs) return jobs;
-  const placed = jobs.map((job) => ({ job, at: packs.locate(job.oid) }));
+  const outside: BlobJob[] = [];
+  const inside: { job: BlobJob; at: PackPlace }[] = [];
+  for (const job of jobs) {
+    const at = packs.locate(job.oid);
+    if (at) inside.push({ job, at });
+    else outside.push(job);
+  }
   packs.close();
-  placed.sort((a, b) => (a.at ? (b.at ? a.at.pack - b.at.pack || a.at.offset - b.at.offset : 1) : b.at ? -1 : 0));
-  return placed.map((x) => x.job);
+  return [...outside, ...inside.sort(byPlace).map((x) => x.job)];
 }
 
 /**
  * The readers: worker threads when there are several, the bundle can start them and
  * the listing turns out to be long enough; else this thread.
  */
-async function createReaders(ctx: GitScanContext, events: BlobEvents, packs: boolean): Promise<BlobScanner> {
-  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, fifo: true, packs };
+async function createReaders(ctx: GitScanContext, events: BlobEvents, packsAfter: number | undefined): Promise<BlobScanner> {
+  const reader = { git: ctx.git, batchCommand: ctx.git.batchCommand, content: ctx.content, maxBlobSize: ctx.maxBlobSize, fifo: true, ...(packsAfter === undefined ? {} : { packsAfter }) };
   const local = () => createBlobReader(ctx.detector, reader, events);
   if (ctx.threads <= 1) return local();
   const mod = await import('./blob-worker.ts');
