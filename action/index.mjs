@@ -28,8 +28,8 @@ var __commonJS = (cb, mod) => function __require2() {
   }
 };
 var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: true });
 };
 var __copyProps = (to2, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -64,7 +64,7 @@ var init_places = __esm({
   "src/core/places.ts"() {
     "use strict";
     COMMIT_MESSAGE = "<commit message>";
-    tagMessage = (name) => `<tag ${name}>`;
+    tagMessage = (name2) => `<tag ${name2}>`;
     MESSAGE = /(?:^|\/)<(commit message|tag .*)>$/;
     BLOB = /(?:^|\/)<blob [0-9a-f]+>$/;
     unreachableBlob = (oid) => `<blob ${oid.slice(0, 12)}>`;
@@ -130,7 +130,7 @@ function jsonErrorOffset(text2) {
     }
     return true;
   };
-  const name = () => {
+  const name2 = () => {
     skip();
     if (!string()) return false;
     skip();
@@ -146,7 +146,7 @@ function jsonErrorOffset(text2) {
       skip();
       if (text2[i] !== (c3 === "{" ? "}" : "]")) {
         open2.push(c3 === "{" ? "}" : "]");
-        if (c3 === "{" && !name()) return i;
+        if (c3 === "{" && !name2()) return i;
         continue;
       }
       i++;
@@ -165,7 +165,7 @@ function jsonErrorOffset(text2) {
       }
       if (text2[i] !== ",") return i;
       i++;
-      if (close === "}" && !name()) return i;
+      if (close === "}" && !name2()) return i;
       break;
     }
   }
@@ -273,9 +273,9 @@ var init_io = __esm({
 });
 
 // src/cli/options.ts
-function optionKeys(name, spec) {
-  const camel = name.replace(/-([a-z])/g, (_3, c3) => c3.toUpperCase());
-  return [.../* @__PURE__ */ new Set([name, camel])].concat(spec.alias ? [spec.alias] : []);
+function optionKeys(name2, spec) {
+  const camel = name2.replace(/-([a-z])/g, (_3, c3) => c3.toUpperCase());
+  return [.../* @__PURE__ */ new Set([name2, camel])].concat(spec.alias ? [spec.alias] : []);
 }
 function verifyOptions(verifyDefault = false, hubOnly = false) {
   const hub = {
@@ -1883,13 +1883,13 @@ var require_node = __commonJS({
     }
     var fltn = function(d2, p2, t2, o2) {
       for (var k2 in d2) {
-        var val = d2[k2], n = p2 + k2, op = o2;
+        var val = d2[k2], n = p2 + k2, op2 = o2;
         if (Array.isArray(val))
-          op = mrg(o2, val[1]), val = val[0];
+          op2 = mrg(o2, val[1]), val = val[0];
         if (ArrayBuffer.isView(val))
-          t2[n] = [val, op];
+          t2[n] = [val, op2];
         else {
-          t2[n += "/"] = [new u8(0), op];
+          t2[n += "/"] = [new u8(0), op2];
           fltn(val, n, t2, o2);
         }
       }
@@ -3642,14 +3642,14 @@ var require_build = __commonJS({
         return r2 < FAST_PATH_TABLE_SIZE ? WORD_RUNE_TABLE[r2] === 1 : false;
       }
       static emptyOpContext(r1, r2) {
-        let op = 0;
-        if (r1 < 0) op |= Utils2.EMPTY_BEGIN_TEXT | Utils2.EMPTY_BEGIN_LINE;
-        if (r1 === 10) op |= Utils2.EMPTY_BEGIN_LINE;
-        if (r2 < 0) op |= Utils2.EMPTY_END_TEXT | Utils2.EMPTY_END_LINE;
-        if (r2 === 10) op |= Utils2.EMPTY_END_LINE;
-        if (Utils2.isWordRune(r1) !== Utils2.isWordRune(r2)) op |= Utils2.EMPTY_WORD_BOUNDARY;
-        else op |= Utils2.EMPTY_NO_WORD_BOUNDARY;
-        return op;
+        let op2 = 0;
+        if (r1 < 0) op2 |= Utils2.EMPTY_BEGIN_TEXT | Utils2.EMPTY_BEGIN_LINE;
+        if (r1 === 10) op2 |= Utils2.EMPTY_BEGIN_LINE;
+        if (r2 < 0) op2 |= Utils2.EMPTY_END_TEXT | Utils2.EMPTY_END_LINE;
+        if (r2 === 10) op2 |= Utils2.EMPTY_END_LINE;
+        if (Utils2.isWordRune(r1) !== Utils2.isWordRune(r2)) op2 |= Utils2.EMPTY_WORD_BOUNDARY;
+        else op2 |= Utils2.EMPTY_NO_WORD_BOUNDARY;
+        return op2;
       }
       /**
       * Returns a string that quotes all regular expression metacharacters inside the argument text;
@@ -4189,7 +4189,7 @@ var require_build = __commonJS({
       getNamedGroups() {
         if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
         const result = /* @__PURE__ */ Object.create(null);
-        for (const name of Object.keys(this.namedGroups)) result[name] = this.group(name);
+        for (const name2 of Object.keys(this.namedGroups)) result[name2] = this.group(name2);
         return result;
       }
       /**
@@ -4427,9 +4427,9 @@ var require_build = __commonJS({
               res += "$<";
               i += 2;
             } else {
-              const name = replacement.substring(i + 2, gt2);
-              if (Object.hasOwn(this.namedGroups, name)) {
-                const group = this.group(name);
+              const name2 = replacement.substring(i + 2, gt2);
+              if (Object.hasOwn(this.namedGroups, name2)) {
+                const group = this.group(name2);
                 if (group !== null) res += group;
               }
               i = gt2 + 1;
@@ -4541,7 +4541,7 @@ var require_build = __commonJS({
       namedGroupsObject() {
         if (!this.hasNamedGroups) return;
         const result = this.getNamedGroups();
-        for (const name in result) if (result[name] === null) result[name] = void 0;
+        for (const name2 in result) if (result[name2] === null) result[name2] = void 0;
         return result;
       }
     };
@@ -4559,8 +4559,8 @@ var require_build = __commonJS({
       static RUNE_ANY_NOT_NL = 11;
       static LB_WRITE = 12;
       static LB_CHECK = 13;
-      static isRuneOp(op) {
-        return Inst2.RUNE <= op && op <= Inst2.RUNE_ANY_NOT_NL;
+      static isRuneOp(op2) {
+        return Inst2.RUNE <= op2 && op2 <= Inst2.RUNE_ANY_NOT_NL;
       }
       static escapeRunes(runes) {
         let out = '"';
@@ -4568,8 +4568,8 @@ var require_build = __commonJS({
         out += '"';
         return out;
       }
-      constructor(op) {
-        this.op = op;
+      constructor(op2) {
+        this.op = op2;
         this.out = 0;
         this.arg = 0;
         this.runes = /* @__PURE__ */ new Int32Array(0);
@@ -5100,8 +5100,8 @@ var require_build = __commonJS({
         this.startStates = /* @__PURE__ */ new Map();
         this.failed = false;
         for (let pc2 = 0; pc2 < prog.numInst(); pc2++) {
-          const op = prog.getInst(pc2).op;
-          if (op === Inst.LB_WRITE || op === Inst.LB_CHECK) {
+          const op2 = prog.getInst(pc2).op;
+          if (op2 === Inst.LB_WRITE || op2 === Inst.LB_CHECK) {
             this.failed = true;
             break;
           }
@@ -5981,8 +5981,8 @@ var require_build = __commonJS({
         "LEFT_PAREN",
         "VERTICAL_BAR"
       ]);
-      static isPseudoOp(op) {
-        return op >= Regexp2.Op.LEFT_PAREN;
+      static isPseudoOp(op2) {
+        return op2 >= Regexp2.Op.LEFT_PAREN;
       }
       static emptySubs() {
         return [];
@@ -6004,8 +6004,8 @@ var require_build = __commonJS({
         regex2.lb = re4.lb;
         return regex2;
       }
-      constructor(op) {
-        this.op = op;
+      constructor(op2) {
+        this.op = op2;
         this.flags = 0;
         this.subs = Regexp2.emptySubs();
         this.runes = /* @__PURE__ */ new Int32Array(0);
@@ -6533,8 +6533,8 @@ var require_build = __commonJS({
       numInst() {
         return this.inst.length;
       }
-      addInst(op) {
-        this.inst.push(new Inst(op));
+      addInst(op2) {
+        this.inst.push(new Inst(op2));
       }
       markLookbehindInsts() {
         const lbInst = new Uint8Array(this.inst.length);
@@ -6699,8 +6699,8 @@ var require_build = __commonJS({
           leave: (re4, state) => this.leave(re4, state)
         };
       }
-      newInst(op) {
-        this.prog.addInst(op);
+      newInst(op2) {
+        this.prog.addInst(op2);
         return new Frag(this.prog.numInst() - 1, new PatchList(), true);
       }
       nop() {
@@ -6774,9 +6774,9 @@ var require_build = __commonJS({
         if (f1.i === 0) return this.fail();
         return new Frag(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
       }
-      empty(op) {
+      empty(op2) {
         const f3 = this.newInst(Inst.EMPTY_WIDTH);
-        this.prog.getInst(f3.i).arg = op;
+        this.prog.getInst(f3.i).arg = op2;
         f3.out = new PatchList(f3.i << 1, f3.i << 1);
         return f3;
       }
@@ -7058,15 +7058,15 @@ var require_build = __commonJS({
         nre.subs = newSubs;
         return nre;
       }
-      static simplify1(op, flags, sub, re4) {
+      static simplify1(op2, flags, sub, re4) {
         if (sub.op === Regexp.Op.EMPTY_MATCH) return sub;
         if (sub.op === Regexp.Op.NO_MATCH) {
-          if (op === Regexp.Op.PLUS) return sub;
+          if (op2 === Regexp.Op.PLUS) return sub;
           return new Regexp(Regexp.Op.EMPTY_MATCH);
         }
-        if (op === sub.op && (flags & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
-        if (re4 !== null && re4.op === op && (re4.flags & RE2Flags.NON_GREEDY) === (flags & RE2Flags.NON_GREEDY) && sub === re4.subs[0]) return re4;
-        const nre = new Regexp(op);
+        if (op2 === sub.op && (flags & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
+        if (re4 !== null && re4.op === op2 && (re4.flags & RE2Flags.NON_GREEDY) === (flags & RE2Flags.NON_GREEDY) && sub === re4.subs[0]) return re4;
+        const nre = new Regexp(op2);
         nre.flags = flags;
         nre.subs = [sub];
         return nre;
@@ -7465,35 +7465,35 @@ var require_build = __commonJS({
         8490,
         1
       ]));
-      static unicodeTable(name) {
-        if (name === "Any") return {
+      static unicodeTable(name2) {
+        if (name2 === "Any") return {
           tab: Parser3.ANY_TABLE,
           fold: Parser3.ANY_TABLE,
           sign: 1
         };
-        if (name === "Ascii") return {
+        if (name2 === "Ascii") return {
           tab: Parser3.ASCII_TABLE,
           fold: Parser3.ASCII_FOLD_TABLE,
           sign: 1
         };
-        if (name === "Assigned") return {
+        if (name2 === "Assigned") return {
           tab: UnicodeTables.CATEGORIES.get("Cn"),
           fold: UnicodeTables.CATEGORIES.get("Cn"),
           sign: -1
         };
-        if (name === "Lc") return {
+        if (name2 === "Lc") return {
           tab: UnicodeTables.CATEGORIES.get("LC"),
           fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
           sign: 1
         };
-        if (UnicodeTables.CATEGORIES.has(name)) return {
-          tab: UnicodeTables.CATEGORIES.get(name),
-          fold: UnicodeTables.FOLD_CATEGORIES.get(name),
+        if (UnicodeTables.CATEGORIES.has(name2)) return {
+          tab: UnicodeTables.CATEGORIES.get(name2),
+          fold: UnicodeTables.FOLD_CATEGORIES.get(name2),
           sign: 1
         };
-        if (UnicodeTables.SCRIPTS.has(name)) return {
-          tab: UnicodeTables.SCRIPTS.get(name),
-          fold: UnicodeTables.FOLD_SCRIPT.get(name),
+        if (UnicodeTables.SCRIPTS.has(name2)) return {
+          tab: UnicodeTables.SCRIPTS.get(name2),
+          fold: UnicodeTables.FOLD_SCRIPT.get(name2),
           sign: 1
         };
         return null;
@@ -7548,10 +7548,10 @@ var require_build = __commonJS({
         if (min2 < 0 || min2 > 1e3 || max2 === -2 || max2 > 1e3 || max2 >= 0 && min2 > max2) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t2.from(start));
         return min2 << 16 | max2 & Unicode.MAX_BMP;
       }
-      static isValidCaptureName(name) {
-        if (name.length === 0) return false;
-        for (let i = 0; i < name.length; i++) {
-          const c3 = name.codePointAt(i);
+      static isValidCaptureName(name2) {
+        if (name2.length === 0) return false;
+        for (let i = 0; i < name2.length; i++) {
+          const c3 = name2.codePointAt(i);
           if (c3 !== Codepoint.CODES["_"] && !Utils.isalnum(c3)) return false;
         }
         return true;
@@ -7694,14 +7694,14 @@ var require_build = __commonJS({
         this.size = null;
         this.nlb = 0;
       }
-      newRegexp(op) {
+      newRegexp(op2) {
         let re4 = this.free;
         if (re4 !== null && re4.subs !== null && re4.subs.length > 0) {
           this.free = re4.subs[0];
           re4.reinit();
-          re4.op = op;
+          re4.op = op2;
         } else {
-          re4 = new Regexp(op);
+          re4 = new Regexp(op2);
           this.numRegexp += 1;
         }
         return re4;
@@ -7848,12 +7848,12 @@ var require_build = __commonJS({
       literal(r2) {
         this.push(this.newLiteral(r2, this.flags));
       }
-      op(op) {
-        const re4 = this.newRegexp(op);
+      op(op2) {
+        const re4 = this.newRegexp(op2);
         re4.flags = this.flags;
         return this.push(re4);
       }
-      repeat(op, min2, max2, beforePos, t2, lastRepeatPos) {
+      repeat(op2, min2, max2, beforePos, t2, lastRepeatPos) {
         let flags = this.flags;
         if ((flags & RE2Flags.PERL_X) !== 0) {
           if (t2.more() && t2.lookingAt("?")) {
@@ -7866,14 +7866,14 @@ var require_build = __commonJS({
         if (n === 0) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_REPEAT_ARGUMENT, t2.from(beforePos));
         const sub = this.stack[n - 1];
         if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_REPEAT_ARGUMENT, t2.from(beforePos));
-        const re4 = this.newRegexp(op);
+        const re4 = this.newRegexp(op2);
         re4.min = min2;
         re4.max = max2;
         re4.flags = flags;
         re4.subs = [sub];
         this.stack[n - 1] = re4;
         this.checkLimits(re4);
-        if (op === Regexp.Op.REPEAT && (min2 >= 2 || max2 >= 2) && !this.repeatIsValid(re4, 1e3)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t2.from(beforePos));
+        if (op2 === Regexp.Op.REPEAT && (min2 >= 2 || max2 >= 2) && !this.repeatIsValid(re4, 1e3)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t2.from(beforePos));
       }
       repeatIsValid(re4, n) {
         if (re4.op === Regexp.Op.REPEAT) {
@@ -7910,19 +7910,19 @@ var require_build = __commonJS({
           }
         }
       }
-      collapse(subs, op) {
+      collapse(subs, op2) {
         if (subs.length === 1) return subs[0];
         let len = 0;
-        for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
+        for (let sub of subs) len += sub.op === op2 ? sub.subs.length : 1;
         let newsubs = new Array(len).fill(null);
         let i = 0;
-        for (let sub of subs) if (sub.op === op) {
+        for (let sub of subs) if (sub.op === op2) {
           for (let j3 = 0; j3 < sub.subs.length; j3++) newsubs[i++] = sub.subs[j3];
           this.reuse(sub);
         } else newsubs[i++] = sub;
-        let re4 = this.newRegexp(op);
+        let re4 = this.newRegexp(op2);
         re4.subs = newsubs;
-        if (op === Regexp.Op.ALTERNATE) {
+        if (op2 === Regexp.Op.ALTERNATE) {
           re4.subs = this.factor(re4.subs);
           if (re4.subs.length === 1) {
             const old = re4;
@@ -8160,18 +8160,18 @@ var require_build = __commonJS({
             case Codepoint.CODES["+"]:
             case Codepoint.CODES["?"]: {
               repeatPos = t2.pos();
-              let op = null;
+              let op2 = null;
               switch (t2.pop()) {
                 case Codepoint.CODES["*"]:
-                  op = Regexp.Op.STAR;
+                  op2 = Regexp.Op.STAR;
                   break;
                 case Codepoint.CODES["+"]:
-                  op = Regexp.Op.PLUS;
+                  op2 = Regexp.Op.PLUS;
                   break;
                 case Codepoint.CODES["?"]:
-                  op = Regexp.Op.QUEST;
+                  op2 = Regexp.Op.QUEST;
               }
-              this.repeat(op, min2, max2, repeatPos, t2, lastRepeatPos);
+              this.repeat(op2, min2, max2, repeatPos, t2, lastRepeatPos);
               break;
             }
             case Codepoint.CODES["{"]: {
@@ -8266,15 +8266,15 @@ var require_build = __commonJS({
           const begin = s.charAt(2) === "P" ? 4 : 3;
           const end = s.indexOf(">");
           if (end < 0) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_NAMED_CAPTURE, s);
-          const name = s.substring(begin, end);
-          t2.skipString(name);
+          const name2 = s.substring(begin, end);
+          t2.skipString(name2);
           t2.skip(begin + 1);
-          if (!Parser3.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
+          if (!Parser3.isValidCaptureName(name2)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
           const re4 = this.op(Regexp.Op.LEFT_PAREN);
           re4.cap = ++this.numCap;
-          if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser3.ERR_DUPLICATE_NAMED_CAPTURE, name);
-          this.namedGroups[name] = this.numCap;
-          re4.name = name;
+          if (this.namedGroups[name2]) throw new RE2JSSyntaxException(Parser3.ERR_DUPLICATE_NAMED_CAPTURE, name2);
+          this.namedGroups[name2] = this.numCap;
+          re4.name = name2;
           return;
         }
         t2.skip(2);
@@ -8403,10 +8403,10 @@ var require_build = __commonJS({
         const cls = t2.rest();
         const i = cls.indexOf(":]");
         if (i < 0) return false;
-        const name = cls.substring(0, i + 2);
-        t2.skipString(name);
-        const g2 = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
-        if (g2 === null) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, name);
+        const name2 = cls.substring(0, i + 2);
+        t2.skipString(name2);
+        const g2 = POSIX_GROUPS.has(name2) ? POSIX_GROUPS.get(name2) : null;
+        if (g2 === null) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, name2);
         cc.appendGroup(g2, (this.flags & RE2Flags.FOLD_CASE) !== 0);
         return true;
       }
@@ -8422,8 +8422,8 @@ var require_build = __commonJS({
           throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t2.rest());
         }
         c3 = t2.pop();
-        let name;
-        if (c3 !== Codepoint.CODES["{"]) name = Utils.runeToString(c3);
+        let name2;
+        if (c3 !== Codepoint.CODES["{"]) name2 = Utils.runeToString(c3);
         else {
           const rest = t2.rest();
           const end = rest.indexOf("}");
@@ -8431,15 +8431,15 @@ var require_build = __commonJS({
             t2.rewindTo(startPos);
             throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t2.rest());
           }
-          name = rest.substring(0, end);
-          t2.skipString(name);
+          name2 = rest.substring(0, end);
+          t2.skipString(name2);
           t2.skip(1);
         }
-        if (!(name.length === 0) && name.codePointAt(0) === Codepoint.CODES["^"]) {
+        if (!(name2.length === 0) && name2.codePointAt(0) === Codepoint.CODES["^"]) {
           sign = 0 - sign;
-          name = name.substring(1);
+          name2 = name2.substring(1);
         }
-        const pair = Parser3.unicodeTable(name);
+        const pair = Parser3.unicodeTable(name2);
         if (pair === null) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t2.from(startPos));
         if (pair.sign < 0) sign = 0 - sign;
         const tab = pair.tab;
@@ -9745,6 +9745,175 @@ var init_escapes = __esm({
   }
 });
 
+// src/detect/pair-index.ts
+function uleb(n) {
+  const out = [];
+  do {
+    let b3 = n & 127;
+    n >>>= 7;
+    if (n) b3 |= 128;
+    out.push(b3);
+  } while (n);
+  return out;
+}
+function sleb(n) {
+  const out = [];
+  for (; ; ) {
+    const b3 = n & 127;
+    n >>= 7;
+    if (n === 0 && !(b3 & 64) || n === -1 && b3 & 64) return [...out, b3];
+    out.push(b3 | 128);
+  }
+}
+function pairModule(pairs) {
+  const [LEN, LISTS, CAP, I3, M4, P3, C2, LAST, V0, V1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const A3 = (k2) => 10 + 2 * k2;
+  const B3 = (k2) => 11 + 2 * k2;
+  const match = (k2) => [...op.get(V0), ...op.get(A3(k2)), ...op.eq8, ...op.get(V1), ...op.get(B3(k2)), ...op.eq8, ...op.vand];
+  const code2 = [];
+  for (let k2 = 0; k2 < pairs.length; k2++) {
+    code2.push(...op.i32(pairs[k2][0]), ...op.splat8, ...op.set(A3(k2)), ...op.i32(pairs[k2][1]), ...op.splat8, ...op.set(B3(k2)));
+  }
+  code2.push(...op.get(LEN), ...op.i32(1), ...op.sub, ...op.set(LAST));
+  code2.push(...op.block, ...op.loop);
+  code2.push(...op.get(I3), ...op.get(LEN), ...op.geU, ...op.brIf(1));
+  code2.push(...op.get(I3), ...op.v128load(INPUT), ...op.set(V0));
+  code2.push(...op.get(I3), ...op.v128load(INPUT + 1), ...op.set(V1));
+  code2.push(...match(0));
+  for (let k2 = 1; k2 < pairs.length; k2++) code2.push(...match(k2), ...op.vor);
+  code2.push(...op.anyTrue, ...op.if);
+  for (let k2 = 0; k2 < pairs.length; k2++) {
+    code2.push(...match(k2), ...op.bitmask8, ...op.set(M4));
+    code2.push(...op.block, ...op.loop);
+    code2.push(...op.get(M4), ...op.eqz, ...op.brIf(1));
+    code2.push(...op.get(I3), ...op.get(M4), ...op.ctz, ...op.add, ...op.tee(P3), ...op.get(LAST), ...op.ltU, ...op.if);
+    code2.push(...op.i32(0), ...op.load(COUNTS + 4 * k2), ...op.tee(C2), ...op.get(CAP), ...op.ltU, ...op.if);
+    code2.push(...op.get(LISTS), ...op.get(CAP), ...op.i32(k2), ...[108], ...op.get(C2), ...op.add, ...op.i32(2), ...op.shl, ...op.add);
+    code2.push(...op.get(P3), ...op.store(0));
+    code2.push(...op.i32(0), ...op.get(C2), ...op.i32(1), ...op.add, ...op.store(COUNTS + 4 * k2));
+    code2.push(...op.end, ...op.end);
+    code2.push(...op.get(M4), ...op.get(M4), ...op.i32(1), ...op.sub, ...op.and, ...op.set(M4), ...op.br(0));
+    code2.push(...op.end, ...op.end);
+  }
+  code2.push(...op.end);
+  code2.push(...op.get(I3), ...op.i32(16), ...op.add, ...op.set(I3), ...op.br(0));
+  code2.push(...op.end, ...op.end, ...op.end);
+  const locals = vec([
+    [...uleb(5), I32],
+    [...uleb(2 + 2 * pairs.length), V128]
+  ]);
+  const body = [...locals, ...code2];
+  return Uint8Array.from([
+    ...[0, 97, 115, 109, 1, 0, 0, 0],
+    ...section(1, vec([[96, ...vec([[I32], [I32], [I32]]), ...vec([])]])),
+    ...section(3, vec([[0]])),
+    ...section(5, vec([[0, ...uleb(1)]])),
+    ...section(7, vec([
+      [...name("mem"), 2, 0],
+      [...name("scan"), 0, 0]
+    ])),
+    ...section(10, vec([[...uleb(body.length), ...body]]))
+  ]);
+}
+function pairSearcher(pairs) {
+  if (pairs.length === 0 || pairs.length > MAX_PAIRS) return void 0;
+  const wasm = globalThis.WebAssembly;
+  let exports;
+  try {
+    exports = new wasm.Instance(new wasm.Module(pairModule(pairs))).exports;
+  } catch {
+    return void 0;
+  }
+  const memory = exports.mem;
+  const scan = exports.scan;
+  const needles = pairs.map((p2) => Buffer.from(p2));
+  const K3 = pairs.length;
+  return (buf) => {
+    const len = buf.length;
+    if (len < PAIR_INDEX_MIN || len > PAIR_INDEX_MAX) return void 0;
+    const cap = Math.min(len, LIST_CAP);
+    const lists = INPUT + len + 16 + 15 & ~15;
+    const need = lists + 4 * K3 * cap;
+    if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+    const bytes2 = new Uint8Array(memory.buffer);
+    bytes2.set(buf, INPUT);
+    bytes2.fill(0, INPUT + len, INPUT + len + 16);
+    const counts = new Uint32Array(memory.buffer, COUNTS, K3);
+    counts.fill(0);
+    scan(len, lists, cap);
+    const all = new Uint32Array(memory.buffer, lists, K3 * cap);
+    const found = [...counts].map((n, k2) => ({ list: all.subarray(k2 * cap, k2 * cap + n), cut: n === cap, at: 0 }));
+    return {
+      buf,
+      next(k2, from) {
+        const f3 = found[k2];
+        const { list } = f3;
+        let c3 = f3.at;
+        if (c3 > 0 && list[c3 - 1] >= from) c3 = 0;
+        if (c3 + 8 < list.length && list[c3 + 8] < from) {
+          let hi = list.length;
+          while (c3 < hi) {
+            const mid = c3 + hi >>> 1;
+            if (list[mid] < from) c3 = mid + 1;
+            else hi = mid;
+          }
+        } else while (c3 < list.length && list[c3] < from) c3++;
+        f3.at = c3;
+        if (c3 < list.length) return list[c3];
+        if (!f3.cut) return -1;
+        return buf.indexOf(needles[k2], Math.max(from, list.length ? list[list.length - 1] + 1 : 0));
+      }
+    };
+  };
+}
+var PAIR_INDEX_MIN, PAIR_INDEX_MAX, LIST_CAP, MAX_PAIRS, COUNTS, INPUT, PAGE, section, vec, name, I32, V128, op;
+var init_pair_index = __esm({
+  "src/detect/pair-index.ts"() {
+    "use strict";
+    PAIR_INDEX_MIN = 4096;
+    PAIR_INDEX_MAX = 4 << 20;
+    LIST_CAP = 1 << 16;
+    MAX_PAIRS = 8;
+    COUNTS = 0;
+    INPUT = 64;
+    PAGE = 65536;
+    section = (id, body) => [id, ...uleb(body.length), ...body];
+    vec = (items) => [...uleb(items.length), ...items.flat()];
+    name = (s) => [...uleb(s.length), ...Buffer.from(s, "latin1")];
+    I32 = 127;
+    V128 = 123;
+    op = {
+      block: [2, 64],
+      loop: [3, 64],
+      if: [4, 64],
+      end: [11],
+      br: (d2) => [12, ...uleb(d2)],
+      brIf: (d2) => [13, ...uleb(d2)],
+      get: (l3) => [32, ...uleb(l3)],
+      set: (l3) => [33, ...uleb(l3)],
+      tee: (l3) => [34, ...uleb(l3)],
+      i32: (n) => [65, ...sleb(n)],
+      load: (offset) => [40, 2, ...uleb(offset)],
+      store: (offset) => [54, 2, ...uleb(offset)],
+      eqz: [69],
+      ltU: [73],
+      geU: [79],
+      ctz: [104],
+      add: [106],
+      sub: [107],
+      and: [113],
+      shl: [116],
+      v128load: (offset) => [253, 0, 0, ...uleb(offset)],
+      splat8: [253, 15],
+      eq8: [253, 35],
+      vand: [253, 78],
+      vor: [253, 80],
+      anyTrue: [253, 83],
+      bitmask8: [253, 100]
+    };
+  }
+});
+
 // src/detect/search.ts
 function score(b3) {
   if (b3 >= 97 && b3 <= 122) return 20 + (26 - COMMON.indexOf(String.fromCharCode(b3))) / 2;
@@ -9763,10 +9932,11 @@ function searcher(needle) {
     for (let i = 1; i < needle.length; i++) if (score(needle[i]) < score(needle[pos])) pos = i;
   }
   const anchor = needle.subarray(pos, Math.min(needle.length, pos + 4));
-  if (pos === 0 && anchor.length === needle.length) return { needle, next: (buf, from) => buf.indexOf(needle, from) };
+  if (pos === 0 && anchor.length === needle.length) return { needle, anchorAt: 0, next: (buf, from) => buf.indexOf(needle, from) };
   const first = anchor.length === 1 ? anchor[0] : anchor;
   return {
     needle,
+    anchorAt: pos,
     next(buf, from) {
       for (let a = buf.indexOf(first, from + pos); a !== -1; a = buf.indexOf(first, a + 1)) {
         const at2 = a - pos;
@@ -10091,6 +10261,14 @@ function buildNeedles(compiled, encode) {
     rules: compiled.filter((c3) => c3.keyword.startsWith(root))
   }));
 }
+function viaIndex(ix, slot, pairAt, needle, limit, from) {
+  for (let a = ix.next(slot, from + pairAt); a !== -1; a = ix.next(slot, a + 1)) {
+    const at2 = a - pairAt;
+    if (at2 + needle.length > limit) return -1;
+    if (occursAt(ix.buf, at2, needle)) return at2;
+  }
+  return -1;
+}
 function regionDecoder(buf, unit, perUnit, decode) {
   const regions = [];
   const size = (bytes2) => Math.floor(bytes2 / unit) * perUnit;
@@ -10238,6 +10416,20 @@ function createDetector(rules, options = {}) {
     (n) => n.keyword.includes("_") ? [n.keyword.replace(/_/g, "%5F"), n.keyword.replace(/_/g, "%5f")].map((k2) => ({ ...n, bytes: Buffer.from(k2, "latin1") })) : []
   ) : [];
   const hexNeedles = decode ? ascii.map(hexNeedle) : [];
+  const pairs = [];
+  const slotOf = (bytes2, at2) => {
+    if (bytes2.length < 2) return { slot: -1, at: 0 };
+    const q4 = Math.min(at2, bytes2.length - 2);
+    const pair = [bytes2[q4], bytes2[q4 + 1]];
+    let slot = pairs.findIndex(([a, b3]) => a === pair[0] && b3 === pair[1]);
+    if (slot === -1 && pairs.length < MAX_PAIRS) slot = pairs.push(pair) - 1;
+    return { slot, at: q4 };
+  };
+  const asciiSlots = ascii.map((n) => slotOf(n.bytes, n.search.anchorAt));
+  const hexSlots = hexNeedles.map((h3) => h3.anchors.map((a) => slotOf(a, 0).slot));
+  const usePairs = options.pairIndex !== false && pairs.length > 0;
+  let indexer = null;
+  let top2;
   const SHORT = Math.max(64, ...rules.filter((r2) => r2.maxLength <= 256).map((r2) => r2.maxLength));
   const longRules = compiled.filter((c3) => c3.rule.maxLength > SHORT).map((c3) => ({ keyword: c3.keyword, then: c3.rule.flags?.includes("i") ? void 0 : literalStarts(c3.rule.pattern, c3.keyword), alphabet: tokenAlphabet(c3.rule.pattern, c3.rule.flags) }));
   const startsLong = (text2, s = 0) => longRules.some((l3) => {
@@ -10339,16 +10531,20 @@ function createDetector(rules, options = {}) {
   }
   function scanAscii(buf, from, to2, hits, chain, cells) {
     const get = (i) => i >= 0 ? buf[i] : void 0;
-    for (const needle of ascii) {
+    const ix = top2?.buf === buf ? top2 : void 0;
+    for (let n = 0; n < ascii.length; n++) {
+      const needle = ascii[n];
       const end = to2 + needle.bytes.length;
       const hay = end < buf.length ? buf.subarray(0, end) : buf;
-      for (let at2 = needle.search.next(hay, from); at2 !== -1 && at2 < to2; at2 = needle.search.next(hay, at2 + 1)) {
+      const { slot, at: pairAt } = asciiSlots[n];
+      const via = ix !== void 0 && slot !== -1 ? ix : void 0;
+      for (let at2 = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, from) : needle.search.next(hay, from); at2 !== -1 && at2 < to2; at2 = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, at2 + 1) : needle.search.next(hay, at2 + 1)) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
         let edge = leftBoundary(get, at2);
-        let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n))), edge === "ok" ? declaredLengths(buf, at2) : void 0);
+        let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n2))), edge === "ok" ? declaredLengths(buf, at2) : void 0);
         const cell = cellAt(cells, at2);
         if (cell && (!found || at2 + found.secret.length > cell.end) && (cell.first || edge !== "glued")) {
-          const alone = tryRules(needle, textWindow((n) => buf.toString("latin1", at2, Math.min(cell.end, at2 + n))), cell.first || edge === "ok" ? declaredLengths(buf, at2) : void 0);
+          const alone = tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(cell.end, at2 + n2))), cell.first || edge === "ok" ? declaredLengths(buf, at2) : void 0);
           if (alone) {
             found = alone;
             if (cell.first) edge = "ok";
@@ -10455,12 +10651,18 @@ function createDetector(rules, options = {}) {
       const w2 = windowAt(h3, k2, (bytes2) => joined(p0, k2 + bytes2));
       return w2 ? read(p2, w2.text, k2) : [];
     };
-    for (const h3 of hexNeedles) {
-      for (const anchor of h3.anchors) {
+    const ix = top2?.buf === buf ? top2 : void 0;
+    for (let hi = 0; hi < hexNeedles.length; hi++) {
+      const h3 = hexNeedles[hi];
+      for (let ai = 0; ai < h3.anchors.length; ai++) {
+        const anchor = h3.anchors[ai];
+        const slot = hexSlots[hi][ai];
+        const via = ix !== void 0 && slot !== -1 ? ix : void 0;
+        const find = (f3) => via ? viaIndex(via, slot, 0, anchor, buf.length, f3) : buf.indexOf(anchor, f3);
         const len = anchor.length;
         const next = h3.hex[h3.at + len] ?? -1;
         const nextUpper = next >= 97 ? next - 32 : next;
-        for (let q4 = buf.indexOf(anchor, from + h3.at); q4 !== -1 && q4 - h3.at - 2 < to2; q4 = buf.indexOf(anchor, q4 + 1)) {
+        for (let q4 = find(from + h3.at); q4 !== -1 && q4 - h3.at - 2 < to2; q4 = find(q4 + 1)) {
           if (next !== -1) {
             const c3 = buf[q4 + len];
             if (c3 !== next && c3 !== nextUpper && c3 !== 10 && c3 !== 13) continue;
@@ -10644,6 +10846,18 @@ ${decoded.subarray(1).toString("utf16le")}`;
     return { a, group, decoded: Buffer.from(joined + buf.toString("latin1", piece, b3), "base64"), firstBreak, cut: b3 >= ceil && b3 < buf.length };
   }
   function scan(buf, from = 0, to2 = buf.length, cells) {
+    const own = top2 === void 0 && usePairs && buf.length >= PAIR_INDEX_MIN && buf.length <= PAIR_INDEX_MAX;
+    if (own) {
+      if (indexer === null) indexer = pairSearcher(pairs);
+      top2 = indexer?.(buf);
+    }
+    try {
+      return scanAll(buf, from, to2, cells);
+    } finally {
+      if (own) top2 = void 0;
+    }
+  }
+  function scanAll(buf, from, to2, cells) {
     const hits = [];
     scanAscii(buf, from, to2, hits, [], cells?.unit === 1 ? cells : void 0);
     const nul = buf.indexOf(0, Math.max(0, from - 1));
@@ -10726,6 +10940,7 @@ var init_detector = __esm({
     init_jwt();
     init_linear();
     init_escapes();
+    init_pair_index();
     init_search();
     BASE64_MIN_RUN = 20;
     WRAP_MIN_LINE = 60;
@@ -11054,7 +11269,7 @@ function tarReader(ev) {
     const posix = String.fromCharCode(...header.subarray(257, 263)) === "ustar\0";
     const prefix = posix ? text(header.subarray(345, 500)) : "";
     const base2 = text(header.subarray(0, 100));
-    const name = paxPath ?? longName ?? (prefix ? `${prefix}/${base2}` : base2);
+    const name2 = paxPath ?? longName ?? (prefix ? `${prefix}/${base2}` : base2);
     left2 = size;
     pad = (BLOCK - size % BLOCK) % BLOCK;
     if (type === "L" || type === "x") {
@@ -11067,7 +11282,7 @@ function tarReader(ev) {
     longName = void 0;
     if (type !== "g") paxPath = void 0;
     if (type === "0" || type === "\0" || type === "7") {
-      member = ev.member(name);
+      member = ev.member(name2);
       if (left2 === 0) finishData();
     }
   };
@@ -11255,7 +11470,7 @@ function tarStream(detector, path2, sink, opts, depth, budget, plain) {
   return tarReader({
     // A tar level inflates nothing (each member is bytes of the input): it does not count
     // against --archive-depth, so an OCI image's gzip layers open from a .tar.gz too.
-    member: (name) => open(detector, `${path2}!${name}`, sink, opts, depth, budget),
+    member: (name2) => open(detector, `${path2}!${name2}`, sink, opts, depth, budget),
     rest: () => plain(new Uint8Array(0)),
     warn: (reason) => sink.warn(`${path2}: ${reason}; the rest is scanned as raw bytes`)
   });
@@ -11494,14 +11709,14 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true, 
   let tail = EMPTY;
   let run;
   const runName = (r2) => `${path2}!${r2.kind === "gzip" ? "base64-gzip" : "base64"}@${r2.start}`;
-  const list = (name, reason) => {
+  const list = (name2, reason) => {
     if (limits.listed?.has(reason)) return;
     (limits.listed ??= /* @__PURE__ */ new Set()).add(reason);
-    sink.skip(name, reason);
+    sink.skip(name2, reason);
   };
-  const full = (name) => {
+  const full = (name2) => {
     limits.exhausted = true;
-    list(name, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
+    list(name2, `more base64 gzip than hfleaks opens in one file (${B64_GZIP_RUNS}, or ${B64_GZIP_DAMAGED} damaged); the rest read as text only`);
   };
   const finish2 = () => {
     const r2 = run;
@@ -11514,9 +11729,9 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true, 
     r2.data = EMPTY;
     if (r2.kind === "base64") return twiceEncoded(runName(r2), decoded);
     if (!gzipHeaderPlausible(decoded)) return;
-    const name = runName(r2);
-    if (!openable) return list(name, `${notOpened("base64 gzip", opts)}; read as text only`);
-    if (limits.opened >= B64_GZIP_RUNS || limits.damaged >= B64_GZIP_DAMAGED) return full(name);
+    const name2 = runName(r2);
+    if (!openable) return list(name2, `${notOpened("base64 gzip", opts)}; read as text only`);
+    if (limits.opened >= B64_GZIP_RUNS || limits.damaged >= B64_GZIP_DAMAGED) return full(name2);
     limits.opened++;
     let damaged = false;
     const damage = (message2) => {
@@ -11524,14 +11739,14 @@ function embeddedGzip(detector, path2, sink, opts, depth, budget, twice = true, 
       damaged = true;
       if (limits.damaged <= B64_GZIP_DAMAGED) sink.warn(message2);
     };
-    const trial = { proved: () => void 0, failed: (message2) => damage(`${name}: corrupt gzip data (${message2}); what was decompressed was scanned`), damaged: damage };
-    const gz = gzipStream(detector, name, sink, opts, depth, budget, trial, name);
+    const trial = { proved: () => void 0, failed: (message2) => damage(`${name2}: corrupt gzip data (${message2}); what was decompressed was scanned`), damaged: damage };
+    const gz = gzipStream(detector, name2, sink, opts, depth, budget, trial, name2);
     gz.push(decoded);
     gz.end();
   };
-  const twiceEncoded = (name, text2) => {
+  const twiceEncoded = (name2, text2) => {
     if (!text2.subarray(0, B64_GZIP.length).equals(B64_GZIP)) return;
-    const inner = embeddedGzip(detector, name, sink, opts, depth, budget, false, limits);
+    const inner = embeddedGzip(detector, name2, sink, opts, depth, budget, false, limits);
     inner.push(text2);
     inner.end();
   };
@@ -11650,8 +11865,8 @@ function stopsOnError(Base) {
     ondata = () => void 0;
     inner;
     failed = false;
-    constructor(name, size, originalSize) {
-      this.inner = new Base(name, size, originalSize);
+    constructor(name2, size, originalSize) {
+      this.inner = new Base(name2, size, originalSize);
       this.inner.ondata = (err, data, final) => {
         if (err) this.failed = true;
         this.ondata(err, data, final);
@@ -12204,9 +12419,9 @@ function findConfig(root, cwd, names = DEFAULT_CONFIG_NAMES) {
   const stop = tree.top ?? tree.foreign ?? (relative(cwd, root).startsWith("..") ? root : resolve(cwd));
   for (let dir = resolve(root); ; dir = dirname(dir)) {
     if (dir === tree.foreign && dir !== resolve(root)) return void 0;
-    for (const name of names) {
-      const path2 = join(dir, name);
-      if (existsSync(path2)) return { path: path2, shown: relative(root, path2) || name };
+    for (const name2 of names) {
+      const path2 = join(dir, name2);
+      if (existsSync(path2)) return { path: path2, shown: relative(root, path2) || name2 };
     }
     if (dir === stop || dirname(dir) === dir) return void 0;
   }
@@ -12362,8 +12577,8 @@ var require_fs = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.createDirentFromStats = void 0;
     var DirentFromStats = class {
-      constructor(name, stats) {
-        this.name = name;
+      constructor(name2, stats) {
+        this.name = name2;
         this.isBlockDevice = stats.isBlockDevice.bind(stats);
         this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
         this.isDirectory = stats.isDirectory.bind(stats);
@@ -12373,8 +12588,8 @@ var require_fs = __commonJS({
         this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
       }
     };
-    function createDirentFromStats(name, stats) {
-      return new DirentFromStats(name, stats);
+    function createDirentFromStats(name2, stats) {
+      return new DirentFromStats(name2, stats);
     }
     exports.createDirentFromStats = createDirentFromStats;
   }
@@ -16273,8 +16488,8 @@ var require_fs3 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.createDirentFromStats = void 0;
     var DirentFromStats = class {
-      constructor(name, stats) {
-        this.name = name;
+      constructor(name2, stats) {
+        this.name = name2;
         this.isBlockDevice = stats.isBlockDevice.bind(stats);
         this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
         this.isDirectory = stats.isDirectory.bind(stats);
@@ -16284,8 +16499,8 @@ var require_fs3 = __commonJS({
         this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
       }
     };
-    function createDirentFromStats(name, stats) {
-      return new DirentFromStats(name, stats);
+    function createDirentFromStats(name2, stats) {
+      return new DirentFromStats(name2, stats);
     }
     exports.createDirentFromStats = createDirentFromStats;
   }
@@ -16389,8 +16604,8 @@ var require_async2 = __commonJS({
           callFailureCallback(callback, readdirError);
           return;
         }
-        const tasks = names.map((name) => {
-          const path2 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+        const tasks = names.map((name2) => {
+          const path2 = common.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
           return (done) => {
             fsStat.stat(path2, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
@@ -16398,9 +16613,9 @@ var require_async2 = __commonJS({
                 return;
               }
               const entry = {
-                name,
+                name: name2,
                 path: path2,
-                dirent: utils.fs.createDirentFromStats(name, stats)
+                dirent: utils.fs.createDirentFromStats(name2, stats)
               };
               if (settings.stats) {
                 entry.stats = stats;
@@ -16469,13 +16684,13 @@ var require_sync2 = __commonJS({
     exports.readdirWithFileTypes = readdirWithFileTypes;
     function readdir(directory, settings) {
       const names = settings.fs.readdirSync(directory);
-      return names.map((name) => {
-        const entryPath = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+      return names.map((name2) => {
+        const entryPath = common.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
         const stats = fsStat.statSync(entryPath, settings.fsStatSettings);
         const entry = {
-          name,
+          name: name2,
           path: entryPath,
-          dirent: utils.fs.createDirentFromStats(name, stats)
+          dirent: utils.fs.createDirentFromStats(name2, stats)
         };
         if (settings.stats) {
           entry.stats = stats;
@@ -17475,8 +17690,8 @@ var require_partial = __commonJS({
         const levels = parts.length;
         const patterns = this._storage.filter((info) => !info.complete || info.segments.length > levels);
         for (const pattern2 of patterns) {
-          const section = pattern2.sections[0];
-          if (!pattern2.complete && levels > section.length) {
+          const section2 = pattern2.sections[0];
+          if (!pattern2.complete && levels > section2.length) {
             return true;
           }
           const match = parts.every((part, index) => {
@@ -18188,9 +18403,9 @@ var require_ms = __commonJS({
       }
       return ms2 + " ms";
     }
-    function plural2(ms2, msAbs, n, name) {
+    function plural2(ms2, msAbs, n, name2) {
       var isPlural = msAbs >= n * 1.5;
-      return Math.round(ms2 / n) + " " + name + (isPlural ? "s" : "");
+      return Math.round(ms2 / n) + " " + name2 + (isPlural ? "s" : "");
     }
   }
 });
@@ -18343,14 +18558,14 @@ var require_common3 = __commonJS({
         createDebug.enable("");
         return namespaces;
       }
-      function enabled(name) {
+      function enabled(name2) {
         for (const skip of createDebug.skips) {
-          if (matchesTemplate(name, skip)) {
+          if (matchesTemplate(name2, skip)) {
             return false;
           }
         }
         for (const ns2 of createDebug.names) {
-          if (matchesTemplate(name, ns2)) {
+          if (matchesTemplate(name2, ns2)) {
             return true;
           }
         }
@@ -18815,15 +19030,15 @@ var require_node2 = __commonJS({
       return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty2.isatty(process.stderr.fd);
     }
     function formatArgs(args) {
-      const { namespace: name, useColors: useColors2 } = this;
+      const { namespace: name2, useColors: useColors2 } = this;
       if (useColors2) {
         const c3 = this.color;
         const colorCode = "\x1B[3" + (c3 < 8 ? c3 : "8;5;" + c3);
-        const prefix = `  ${colorCode};1m${name} \x1B[0m`;
+        const prefix = `  ${colorCode};1m${name2} \x1B[0m`;
         args[0] = prefix + args[0].split("\n").join("\n" + prefix);
         args.push(colorCode + "m+" + module.exports.humanize(this.diff) + "\x1B[0m");
       } else {
-        args[0] = getDate() + name + " " + args[0];
+        args[0] = getDate() + name2 + " " + args[0];
       }
     }
     function getDate() {
@@ -22747,11 +22962,11 @@ var require_ignore = __commonJS({
             return null;
           }
           if (end > nameStart && pattern2[end - 1] === ":") {
-            const name = pattern2.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+            const name2 = pattern2.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name2)) {
               return null;
             }
-            body += POSIX_CLASSES[name];
+            body += POSIX_CLASSES[name2];
             prev = EMPTY2;
             index = end;
           } else {
@@ -24417,12 +24632,12 @@ function whoamiProblem(json) {
 }
 function parseWhoami(json, ctx = {}) {
   if (whoamiProblem(json) !== void 0 || !isObj(json)) return void 0;
-  const name = clean(json.name);
+  const name2 = clean(json.name);
   const auth = isObj(json.auth) ? json.auth : void 0;
   const ownerType = clean(json.type, 40) ?? "user";
   const v2 = { status: "valid", httpStatus: 200 };
   const fullname = personal(json.fullname);
-  v2.owner = { name: name ?? "?", type: ownerType, ...fullname && fullname !== name ? { fullname } : {} };
+  v2.owner = { name: name2 ?? "?", type: ownerType, ...fullname && fullname !== name2 ? { fullname } : {} };
   const at2 = auth && isObj(auth.accessToken) ? auth.accessToken : void 0;
   const authType = clean(auth?.type, 40);
   if (at2) {
@@ -24575,10 +24790,10 @@ function ownReach(v2, authType, note2) {
   return note2 ?? "what it may do is not reported";
 }
 function summarize(v2, authType, note2) {
-  const name = v2.tokenName ? ` "${v2.tokenName}"` : "";
+  const name2 = v2.tokenName ? ` "${v2.tokenName}"` : "";
   const created = v2.createdAt ? `, created ${v2.createdAt.slice(0, 10)}` : "";
   const expires = v2.expiresAt ? `, expires ${v2.expiresAt.slice(0, 19).replace("T", " ")}` : "";
-  let s = `valid ${tokenKind(v2, authType)}${name} of ${ownerText(v2)}${created}${expires}: ${ownReach(v2, authType, note2)}`;
+  let s = `valid ${tokenKind(v2, authType)}${name2} of ${ownerText(v2)}${created}${expires}: ${ownReach(v2, authType, note2)}`;
   if (note2 && v2.fineGrained) s += `; ${note2}`;
   if (v2.orgs?.length) {
     const groups = /* @__PURE__ */ new Map();
@@ -25135,31 +25350,31 @@ function formatBaseline(fingerprints) {
 function quoted(s) {
   return scrubTokenShapes(s).slice(0, 80);
 }
-function check(fp, name, where) {
+function check(fp, name2, where) {
   if (typeof fp !== "string" || !FINGERPRINT_RE.test(fp)) {
     const shown = typeof fp === "string" ? `"${quoted(fp)}"` : quoted(JSON.stringify(fp) ?? String(fp));
-    throw new BaselineError(`${name}: ${where} is not a fingerprint (${shown}; expected rule-id:hex, as \`hfleaks baseline\` writes)`);
+    throw new BaselineError(`${name2}: ${where} is not a fingerprint (${shown}; expected rule-id:hex, as \`hfleaks baseline\` writes)`);
   }
   return fp;
 }
-function parseBaseline(text2, name) {
+function parseBaseline(text2, name2) {
   const fingerprints = /* @__PURE__ */ new Set();
   const json = text2.replace(/^\uFEFF/, "");
   const trimmed = json.trim();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-    return baselineOf(parseJson(json, (problem) => new BaselineError(`${name}: ${problem}`)), name);
+    return baselineOf(parseJson(json, (problem) => new BaselineError(`${name2}: ${problem}`)), name2);
   }
   text2.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (!line) return;
     if (!FINGERPRINT_RE.test(line)) {
-      throw new BaselineError(`${name}:${i + 1}: "${quoted(line)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
+      throw new BaselineError(`${name2}:${i + 1}: "${quoted(line)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
     }
     fingerprints.add(line);
   });
   return { fingerprints };
 }
-function baselineOf(data, name) {
+function baselineOf(data, name2) {
   const fingerprints = /* @__PURE__ */ new Set();
   const obj = data;
   let entries;
@@ -25169,7 +25384,7 @@ function baselineOf(data, name) {
     field = "entry";
   } else if (obj && Array.isArray(obj.fingerprints)) {
     if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
-      throw new BaselineError(`${name}: baseline version ${obj.version} is newer than this hfleaks understands (${BASELINE_VERSION}); upgrade hfleaks`);
+      throw new BaselineError(`${name2}: baseline version ${obj.version} is newer than this hfleaks understands (${BASELINE_VERSION}); upgrade hfleaks`);
     }
     entries = obj.fingerprints;
     field = "fingerprints";
@@ -25177,22 +25392,22 @@ function baselineOf(data, name) {
     entries = obj.findings;
     field = "findings";
   } else {
-    throw new BaselineError(`${name}: expected {"fingerprints": [...]} (from \`hfleaks baseline\`) or a JSON report with "findings"`);
+    throw new BaselineError(`${name2}: expected {"fingerprints": [...]} (from \`hfleaks baseline\`) or a JSON report with "findings"`);
   }
   entries.forEach((e, i) => {
     const fp = e && typeof e === "object" ? e.fingerprint : e;
-    fingerprints.add(check(fp, name, `${field}[${i}]`));
+    fingerprints.add(check(fp, name2, `${field}[${i}]`));
   });
   return { fingerprints };
 }
-function readBaseline(path2, name = path2) {
+function readBaseline(path2, name2 = path2) {
   let text2;
   try {
     text2 = readSmallFile(path2, MAX_BASELINE_BYTES);
   } catch (e) {
-    throw new BaselineError(`${name}: cannot read baseline (${e.code === "ENOENT" ? "no such file; create one with `hfleaks baseline -o FILE`" : fsReason(e)})`);
+    throw new BaselineError(`${name2}: cannot read baseline (${e.code === "ENOENT" ? "no such file; create one with `hfleaks baseline -o FILE`" : fsReason(e)})`);
   }
-  return parseBaseline(text2, name);
+  return parseBaseline(text2, name2);
 }
 var BASELINE_VERSION, BaselineError, MAX_BASELINE_BYTES;
 var init_file = __esm({
@@ -25251,8 +25466,8 @@ function reposNear(context) {
   for (const re3 of PATTERNS) {
     re3.lastIndex = 0;
     for (let m2 = re3.exec(context); m2; m2 = re3.exec(context)) {
-      const name = m2[1].replace(/\.git$/, "");
-      if (!/^(api|docs|settings|blog|models|datasets|spaces)\//.test(name)) out.add(name);
+      const name2 = m2[1].replace(/\.git$/, "");
+      if (!/^(api|docs|settings|blog|models|datasets|spaces)\//.test(name2)) out.add(name2);
     }
   }
   return [...out];
@@ -25337,9 +25552,9 @@ function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()
 }
 function repoNameCheck(secrets) {
   let known;
-  return (name) => {
+  return (name2) => {
     known ??= scrubber(secrets);
-    return known(name) === name;
+    return known(name2) === name2;
   };
 }
 var crypto, MAX_LOCATIONS;
@@ -26053,11 +26268,11 @@ async function listReach(client, token, authors, opts = {}) {
   const publicNames = [];
   const problems = [];
   let truncated = false;
-  function keepFirst(list, name) {
-    if (list.length >= nExamples && !(name < list[list.length - 1])) return;
+  function keepFirst(list, name2) {
+    if (list.length >= nExamples && !(name2 < list[list.length - 1])) return;
     let i = list.length;
-    while (i > 0 && name < list[i - 1]) i--;
-    list.splice(i, 0, name);
+    while (i > 0 && name2 < list[i - 1]) i--;
+    list.splice(i, 0, name2);
     if (list.length > nExamples) list.pop();
   }
   function outOfTime(path2, author) {
@@ -27412,7 +27627,7 @@ function messageBatcher(ctx) {
   };
   return {
     commit: (c3, text2) => add(c3, text2),
-    tag: (name, tagger, date, text2) => add({ path: tagMessage(name), author: tagger, date }, text2),
+    tag: (name2, tagger, date, text2) => add({ path: tagMessage(name2), author: tagger, date }, text2),
     flush: () => {
       flush();
       if (buf.length > BATCH) buf = Buffer.allocUnsafe(BATCH);
@@ -27440,11 +27655,11 @@ async function scanTagMessages(ctx, repo, messages) {
   const read = /* @__PURE__ */ new Set();
   const targets = /* @__PURE__ */ new Set();
   for (let i = 0; i + 8 < f3.length; i += 8) {
-    const [type, oid, targetType, target, name, tagger, date, contents] = f3.slice(i, i + 8);
+    const [type, oid, targetType, target, name2, tagger, date, contents] = f3.slice(i, i + 8);
     if (type.replace(/^\n/, "") !== "tag" || read.has(oid)) continue;
     read.add(oid);
     if (targetType === "tag") targets.add(target);
-    messages.tag(name, tagger, date, Buffer.from(contents));
+    messages.tag(name2, tagger, date, Buffer.from(contents));
   }
   return [...targets].filter((o2) => !read.has(o2));
 }
@@ -27471,11 +27686,11 @@ function openFifo() {
   let dir;
   try {
     dir = mkdtempSync(path.join(tmpdir(), "hfleaks-"));
-    const name = path.join(dir, "out");
-    if (spawnSync("mkfifo", ["-m", "600", name], { stdio: "ignore" }).status !== 0) return void 0;
-    const read = openSync4(name, constants3.O_RDONLY | constants3.O_NONBLOCK);
+    const name2 = path.join(dir, "out");
+    if (spawnSync("mkfifo", ["-m", "600", name2], { stdio: "ignore" }).status !== 0) return void 0;
+    const read = openSync4(name2, constants3.O_RDONLY | constants3.O_NONBLOCK);
     try {
-      return { read, write: openSync4(name, constants3.O_WRONLY) };
+      return { read, write: openSync4(name2, constants3.O_WRONLY) };
     } catch {
       closeSync4(read);
       return void 0;
@@ -27868,26 +28083,26 @@ function applyDelta(base2, d2, into) {
   let p2 = at2.p;
   let w2 = 0;
   while (p2 < d2.length) {
-    const op = d2[p2++];
-    if (op & 128) {
+    const op2 = d2[p2++];
+    if (op2 & 128) {
       let off = 0;
       let n = 0;
-      if (op & 1) off = d2[p2++];
-      if (op & 2) off |= d2[p2++] << 8;
-      if (op & 4) off |= d2[p2++] << 16;
-      if (op & 8) off += d2[p2++] * 16777216;
-      if (op & 16) n = d2[p2++];
-      if (op & 32) n |= d2[p2++] << 8;
-      if (op & 64) n |= d2[p2++] << 16;
+      if (op2 & 1) off = d2[p2++];
+      if (op2 & 2) off |= d2[p2++] << 8;
+      if (op2 & 4) off |= d2[p2++] << 16;
+      if (op2 & 8) off += d2[p2++] * 16777216;
+      if (op2 & 16) n = d2[p2++];
+      if (op2 & 32) n |= d2[p2++] << 8;
+      if (op2 & 64) n |= d2[p2++] << 16;
       if (n === 0) n = 65536;
       if (p2 > d2.length || off + n > base2.length || w2 + n > size) leave();
       base2.copy(out, w2, off, off + n);
       w2 += n;
-    } else if (op) {
-      if (p2 + op > d2.length || w2 + op > size) leave();
-      d2.copy(out, w2, p2, p2 + op);
-      p2 += op;
-      w2 += op;
+    } else if (op2) {
+      if (p2 + op2 > d2.length || w2 + op2 > size) leave();
+      d2.copy(out, w2, p2, p2 + op2);
+      p2 += op2;
+      w2 += op2;
     } else {
       leave();
     }
@@ -27940,8 +28155,8 @@ function openPackReader(objectsDir) {
 }
 function createReader(packs) {
   const key = new Uint8Array(20);
-  const find = (pack, name) => {
-    const first = name[0];
+  const find = (pack, name2) => {
+    const first = name2[0];
     let lo = first ? pack.fanout[first - 1] : 0;
     let hi = pack.fanout[first];
     const names = pack.idx;
@@ -27949,16 +28164,16 @@ function createReader(packs) {
       const mid = lo + hi >>> 1;
       const at2 = IDX_HEAD + mid * 20;
       let c3 = 0;
-      for (let i = 1; i < 20 && c3 === 0; i++) c3 = names[at2 + i] - name[i];
+      for (let i = 1; i < 20 && c3 === 0; i++) c3 = names[at2 + i] - name2[i];
       if (c3 === 0) return mid;
       if (c3 < 0) lo = mid + 1;
       else hi = mid;
     }
     return -1;
   };
-  const locateName = (name) => {
+  const locateName = (name2) => {
     for (let i = 0; i < packs.length; i++) {
-      const j3 = find(packs[i], name);
+      const j3 = find(packs[i], name2);
       if (j3 >= 0) {
         const p2 = packs[i];
         return { pack: i, offset: offsetIn(p2.idx, p2.offsetsAt, p2.largeAt, j3) };
@@ -28140,9 +28355,9 @@ function createReader(packs) {
   return {
     locate(oid) {
       if (oid.length !== 40) return void 0;
-      const name = Buffer.from(oid, "hex");
-      if (name.length !== 20) return void 0;
-      return locateName(name);
+      const name2 = Buffer.from(oid, "hex");
+      if (name2.length !== 20) return void 0;
+      return locateName(name2);
     },
     read(at2, maxSize) {
       try {
@@ -28250,13 +28465,13 @@ function createBlobReader(detector, opts, events) {
         events.done(1, 0);
         return void 0;
       }
-      const name = blobName(job);
+      const name2 = blobName(job);
       if (size > opts.maxBlobSize) {
-        events.skip(name, `git blob ${job.oid.slice(0, 12)}: larger than the size cap (${size} > ${opts.maxBlobSize} bytes)`);
+        events.skip(name2, `git blob ${job.oid.slice(0, 12)}: larger than the size cap (${size} > ${opts.maxBlobSize} bytes)`);
         events.done(1, 0);
         return void 0;
       }
-      const hit = { oid: job.oid, path: name, matches: [] };
+      const hit = { oid: job.oid, path: name2, matches: [] };
       let failed2 = false;
       const guard = (f3) => {
         if (failed2) return;
@@ -28265,14 +28480,14 @@ function createBlobReader(detector, opts, events) {
           f3();
         } catch (e) {
           failed2 = true;
-          events.warn(`${name}: scan failed (${e.message}); skipped`);
+          events.warn(`${name2}: scan failed (${e.message}); skipped`);
         } finally {
           current = void 0;
         }
       };
       let stream;
       guard(() => {
-        stream = openContent(detector, name, sink, opts.content);
+        stream = openContent(detector, name2, sink, opts.content);
       });
       return {
         push: (piece) => guard(() => stream.push(piece)),
@@ -29103,9 +29318,9 @@ async function readTagObjects(ctx, repo, tags, messages) {
   for (const { oid, body } of bodies) {
     const blank = body.indexOf("\n\n");
     const head = body.toString("utf8", 0, blank === -1 ? body.length : blank);
-    const name = /^tag (.*)$/m.exec(head)?.[1] ?? oid.slice(0, 12);
+    const name2 = /^tag (.*)$/m.exec(head)?.[1] ?? oid.slice(0, 12);
     const tagger = /^tagger (.*) <[^>]*> (\d+) ([+-]\d{4})$/m.exec(head);
-    messages.tag(name, tagger?.[1] ?? "", tagger ? isoDate(Number(tagger[2]), tagger[3]) : "", blank === -1 ? Buffer.alloc(0) : body.subarray(blank + 2));
+    messages.tag(name2, tagger?.[1] ?? "", tagger ? isoDate(Number(tagger[2]), tagger[3]) : "", blank === -1 ? Buffer.alloc(0) : body.subarray(blank + 2));
     const target = /^object ([0-9a-f]{40,64})\ntype tag$/m.exec(head);
     if (target) nested.push(target[1]);
   }
@@ -29385,10 +29600,10 @@ async function placeHits(ctx, repo, hits, intros, head, unreachable2) {
   const again = [];
   for (const [oid, h3] of hits) {
     if (h3.path !== blobName({ oid, path: "" })) continue;
-    const name = intros.get(oid)?.[0]?.path ?? head.get(oid);
-    if (!name) continue;
-    if (h3.matches.some((b3) => b3.path !== h3.path)) again.push({ oid, path: name });
-    else hits.set(oid, { oid, path: name, matches: h3.matches.map((b3) => ({ path: name, m: b3.m })), ...h3.binary ? { binary: h3.binary.map((p2) => name + p2.slice(h3.path.length)) } : {} });
+    const name2 = intros.get(oid)?.[0]?.path ?? head.get(oid);
+    if (!name2) continue;
+    if (h3.matches.some((b3) => b3.path !== h3.path)) again.push({ oid, path: name2 });
+    else hits.set(oid, { oid, path: name2, matches: h3.matches.map((b3) => ({ path: name2, m: b3.m })), ...h3.binary ? { binary: h3.binary.map((p2) => name2 + p2.slice(h3.path.length)) } : {} });
   }
   for (const [oid, h3] of await scanFew(ctx, again)) hits.set(oid, h3);
   const inHead = new Set(unreachable2?.inHead ?? secretsOf([...head.keys()].flatMap((oid) => hits.get(oid) ?? [])));
@@ -29396,8 +29611,8 @@ async function placeHits(ctx, repo, hits, intros, head, unreachable2) {
   for (const [oid, h3] of [...hits].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0)) {
     const list = intros.get(oid);
     if (!list?.length) {
-      const name = unreachable2 && h3.path === blobName({ oid, path: "" }) ? unreachableBlob(oid) : h3.path;
-      for (const b3 of h3.matches) ctx.location(name, b3.path.slice(h3.path.length), b3.m, { inHead: inHead.has(b3.m.secret) });
+      const name2 = unreachable2 && h3.path === blobName({ oid, path: "" }) ? unreachableBlob(oid) : h3.path;
+      for (const b3 of h3.matches) ctx.location(name2, b3.path.slice(h3.path.length), b3.m, { inHead: inHead.has(b3.m.secret) });
       continue;
     }
     for (const i of list) {
@@ -29905,9 +30120,9 @@ async function fromReport(io2, file) {
   } catch (e) {
     throw new UsageError(`${file}: cannot read report (${fsReason(e)})`);
   }
-  const name = file === "-" ? "stdin" : file;
-  const data = parseJson(text2, (problem) => new UsageError(`${name}: not a JSON report, ${problem}; make one with --format json`));
-  if (!data || !Array.isArray(data.findings)) throw new UsageError(`${name}: not a JSON report (no "findings"; make one with --format json)`);
+  const name2 = file === "-" ? "stdin" : file;
+  const data = parseJson(text2, (problem) => new UsageError(`${name2}: not a JSON report, ${problem}; make one with --format json`));
+  if (!data || !Array.isArray(data.findings)) throw new UsageError(`${name2}: not a JSON report (no "findings"; make one with --format json)`);
   try {
     return [...baselineOf(data, file).fingerprints];
   } catch (e) {
@@ -30265,7 +30480,7 @@ var init_hook = __esm({
 
 // src/cli/commands/index.ts
 function without(table2, ...names) {
-  return Object.fromEntries(Object.entries(table2).filter(([name]) => !names.includes(name)));
+  return Object.fromEntries(Object.entries(table2).filter(([name2]) => !names.includes(name2)));
 }
 var submodules, unreachable, env2, COMMANDS;
 var init_commands = __esm({
@@ -34284,10 +34499,10 @@ var init_completion = __esm({
         } else {
           script = completionShTemplate;
         }
-        const name = this.shim.path.basename($0);
+        const name2 = this.shim.path.basename($0);
         if ($0.match(/\.js$/))
           $0 = `./${$0}`;
-        script = script.replace(/{{app_name}}/g, name);
+        script = script.replace(/{{app_name}}/g, name2);
         script = script.replace(/{{completion_command}}/g, cmd);
         return script.replace(/{{app_path}}/g, $0);
       }
@@ -36190,30 +36405,30 @@ function unprotect(v2) {
 }
 function checkValues(c3, args, argv) {
   const options = c3.options;
-  for (const name of Object.keys(c3.positionals ?? {})) {
-    const v2 = args[name];
-    if (v2 === "" || Array.isArray(v2) && v2.includes("")) throw new UsageError(`an empty ${name === "paths" || name === "repo" ? "path" : name} was given (an unset variable?)`);
+  for (const name2 of Object.keys(c3.positionals ?? {})) {
+    const v2 = args[name2];
+    if (v2 === "" || Array.isArray(v2) && v2.includes("")) throw new UsageError(`an empty ${name2 === "paths" || name2 === "repo" ? "path" : name2} was given (an unset variable?)`);
   }
-  for (const [name, spec] of Object.entries(options)) {
-    if (spec.type === "number" && rawValues(argv, name, spec).some((v3) => v3.trim() === "")) throw new UsageError(`--${name} needs a value`);
-    if (Array.isArray(args[name])) {
-      const last = args[name].at(-1);
-      for (const key of optionKeys(name, spec)) args[key] = last;
+  for (const [name2, spec] of Object.entries(options)) {
+    if (spec.type === "number" && rawValues(argv, name2, spec).some((v3) => v3.trim() === "")) throw new UsageError(`--${name2} needs a value`);
+    if (Array.isArray(args[name2])) {
+      const last = args[name2].at(-1);
+      for (const key of optionKeys(name2, spec)) args[key] = last;
     }
     if (spec.type === "boolean") continue;
-    const v2 = args[name];
-    if (typeof v2 === "boolean") throw new UsageError(`--no-${name} is not an option (--${name} takes a value)`);
-    if (typeof v2 === "string" && v2.trim() === "") throw new UsageError(`--${name} needs a value`);
+    const v2 = args[name2];
+    if (typeof v2 === "boolean") throw new UsageError(`--no-${name2} is not an option (--${name2} takes a value)`);
+    if (typeof v2 === "string" && v2.trim() === "") throw new UsageError(`--${name2} needs a value`);
   }
 }
-function rawValues(argv, name, spec) {
+function rawValues(argv, name2, spec) {
   const end = argv.indexOf("--");
   const words = end === -1 ? argv : argv.slice(0, end);
-  const flags = [`--${name}`, ...spec.alias ? [`-${spec.alias}`] : []];
+  const flags = [`--${name2}`, ...spec.alias ? [`-${spec.alias}`] : []];
   const out = [];
   words.forEach((w2, i) => {
     const eq = w2.indexOf("=");
-    if (w2.startsWith("--") && eq > 0 && w2.slice(0, eq) === `--${name}`) out.push(w2.slice(eq + 1));
+    if (w2.startsWith("--") && eq > 0 && w2.slice(0, eq) === `--${name2}`) out.push(w2.slice(eq + 1));
     else if (flags.includes(w2) && i + 1 < words.length) out.push(words[i + 1]);
   });
   return out;
@@ -36247,8 +36462,8 @@ function plainMessage(msg, argv, commands) {
   const positional = spec && Object.entries(spec.positionals ?? {})[0];
   const choices = (list) => list.map((c3) => `"${c3}"`).join(" or ");
   if (/^Not enough non-option arguments/.test(msg) && positional) {
-    const [name, p2] = positional;
-    return `${word}: name the ${name}${p2.choices ? ` (${choices(p2.choices)})` : ""}`;
+    const [name2, p2] = positional;
+    return `${word}: name the ${name2}${p2.choices ? ` (${choices(p2.choices)})` : ""}`;
   }
   const invalid = /^Invalid values:\s*Argument: (\S+), Given: (".*?"|\S+), Choices: (.*)$/s.exec(msg);
   if (invalid && spec) return `${word}: ${invalid[2]} is no ${invalid[1]} (${choices(invalid[3].split(", ").map((c3) => c3.replace(/^"|"$/g, "")))})`;
@@ -36272,7 +36487,7 @@ async function runWithYargs(argv, io2, commands = COMMANDS) {
       c3.command,
       c3.describe,
       (y2) => {
-        for (const [name, p2] of Object.entries(c3.positionals ?? {})) y2 = y2.positional(name, p2);
+        for (const [name2, p2] of Object.entries(c3.positionals ?? {})) y2 = y2.positional(name2, p2);
         y2 = y2.options(c3.options);
         const hub = HUB_OPTIONS.filter((o2) => o2 in c3.options);
         return hub.length > 0 ? y2.group(hub, VERIFY_GROUP) : y2;
@@ -36338,8 +36553,8 @@ function failed(io2, failure, debug) {
 init_options();
 function lookup(table2, token) {
   if (token.startsWith("--")) {
-    const name = token.slice(2);
-    return Object.hasOwn(table2, name) ? [name, table2[name]] : void 0;
+    const name2 = token.slice(2);
+    return Object.hasOwn(table2, name2) ? [name2, table2[name2]] : void 0;
   }
   if (/^-[a-zA-Z]$/.test(token)) {
     const found = Object.entries(table2).find(([, s]) => s.alias === token[1]);
@@ -36382,30 +36597,30 @@ function quickArgs(argv, commands) {
       if (plain && plain[1].type === "boolean") [found, negated] = [plain, true];
     }
     if (!found) return void 0;
-    const [name, spec] = found;
-    if (given.has(name)) return void 0;
+    const [name2, spec] = found;
+    if (given.has(name2)) return void 0;
     if (spec.type === "boolean") {
       if (eq > 0) return void 0;
-      given.set(name, !negated);
+      given.set(name2, !negated);
       continue;
     }
     const v2 = value(spec, eq > 0 ? token.slice(eq + 1) : argv[++i]);
     if (v2 === void 0) return void 0;
-    given.set(name, v2);
+    given.set(name2, v2);
   }
   const args = { _: [argv[0]], $0: "hfleaks" };
   if (!positionals(command2, words, args)) return void 0;
-  for (const [name, spec] of Object.entries(table2)) {
-    const v2 = given.has(name) ? given.get(name) : spec.default;
+  for (const [name2, spec] of Object.entries(table2)) {
+    const v2 = given.has(name2) ? given.get(name2) : spec.default;
     if (v2 === void 0) continue;
-    for (const key of optionKeys(name, spec)) args[key] = v2;
+    for (const key of optionKeys(name2, spec)) args[key] = v2;
   }
   return { command: command2, args };
 }
 function positionals(command2, words, args) {
   const specs = Object.entries(command2.positionals ?? {});
   let next = 0;
-  for (const [name, spec] of specs) {
+  for (const [name2, spec] of specs) {
     let v2;
     if (spec.array) {
       v2 = words.slice(next);
@@ -36413,11 +36628,11 @@ function positionals(command2, words, args) {
       if (v2.length === 0) v2 = spec.default;
     } else {
       v2 = words[next++];
-      const required = command2.command.includes(`<${name}>`);
+      const required = command2.command.includes(`<${name2}>`);
       if (v2 === void 0 && required) return false;
       if (v2 !== void 0 && spec.choices && !spec.choices.includes(v2)) return false;
     }
-    if (v2 !== void 0) args[name] = v2;
+    if (v2 !== void 0) args[name2] = v2;
   }
   return next >= words.length;
 }
@@ -36426,9 +36641,9 @@ function commandFirst(argv, commands) {
   if (!argv.length || names.has(argv[0])) return [...argv];
   const takesValue = /* @__PURE__ */ new Set();
   for (const c3 of commands) {
-    for (const [name, spec] of Object.entries(c3.options)) {
+    for (const [name2, spec] of Object.entries(c3.options)) {
       if (spec.type === "boolean") continue;
-      takesValue.add(`--${name}`);
+      takesValue.add(`--${name2}`);
       if (spec.alias) takesValue.add(`-${spec.alias}`);
     }
   }
@@ -36467,15 +36682,15 @@ import { isAbsolute as isAbsolute4, resolve as resolve12 } from "node:path";
 init_types();
 var ActionError = class extends Error {
 };
-function input(env4, name) {
-  return (env4[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+function input(env4, name2) {
+  return (env4[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
 }
-function bool(env4, name, dflt) {
-  const v2 = input(env4, name).toLowerCase();
+function bool(env4, name2, dflt) {
+  const v2 = input(env4, name2).toLowerCase();
   if (!v2) return dflt;
   if (["true", "yes", "1", "on"].includes(v2)) return true;
   if (["false", "no", "0", "off"].includes(v2)) return false;
-  throw new ActionError(`input ${name}: "${v2}" is not true or false`);
+  throw new ActionError(`input ${name2}: "${v2}" is not true or false`);
 }
 function splitArgs(s) {
   const out = [];
@@ -36680,8 +36895,8 @@ function annotations(findings, prefix) {
   }
   return out;
 }
-function setOutput(env4, name, value2) {
-  if (env4.GITHUB_OUTPUT) appendFileSync(env4.GITHUB_OUTPUT, `${name}=${value2}
+function setOutput(env4, name2, value2) {
+  if (env4.GITHUB_OUTPUT) appendFileSync(env4.GITHUB_OUTPUT, `${name2}=${value2}
 `);
 }
 function summary2(env4, text2) {

@@ -8,6 +8,7 @@ import { entropy, isMixedCase, placeholderReason } from './filters.ts';
 import { decodeJwt } from './jwt.ts';
 import { compileLinear } from './linear.ts';
 import { charBefore, isEscapedUnderscore, unescape, unescapeBytes, unescapeText, type Unescaped } from './escapes.ts';
+import { MAX_PAIRS, PAIR_INDEX_MAX, PAIR_INDEX_MIN, type Pair, type PairIndex, pairSearcher } from './pair-index.ts';
 import { occursAt, type Searcher, searcher, shareAnchors } from './search.ts';
 
 /** A token found in a buffer, before line numbers and aggregation. */
@@ -78,6 +79,8 @@ export interface DetectorOptions {
   /** How deep base64 may nest (2: base64 inside base64); default 1. */
   maxDecodeDepth?: number;
   now?: number;
+  /** Search large buffers for the common needles in one pass (pair-index.ts); default true. Tests turn it off to compare. */
+  pairIndex?: boolean;
 }
 
 const BASE64_MIN_RUN = 20;
@@ -496,6 +499,19 @@ function buildNeedles(compiled: CompiledRule[], encode: (kw: string) => Buffer):
 const NUL3 = Buffer.alloc(3);
 
 /**
+ * The first offset >= from where `needle` occurs in the indexed buffer and ends within
+ * `limit`, found from the list of its pair (which lies `pairAt` bytes into it); -1 if none.
+ */
+function viaIndex(ix: PairIndex, slot: number, pairAt: number, needle: Buffer, limit: number, from: number): number {
+  for (let a = ix.next(slot, from + pairAt); a !== -1; a = ix.next(slot, a + 1)) {
+    const at = a - pairAt;
+    if (at + needle.length > limit) return -1;
+    if (occursAt(ix.buf, at, needle)) return at;
+  }
+  return -1;
+}
+
+/**
  * Decoded text of `buf` for the candidates of one pass, each asking for the text of
  * buf[from, to) (whole units of `unit` bytes; `decode` gives `perUnit` bytes a unit, and
  * may stop early where the encoding ends). A region is reused while it covers what is
@@ -734,6 +750,23 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   // decimal digits in their hex (see hexNeedle). A hex run is decoded from where a
   // keyword's starts.
   const hexNeedles = decode ? ascii.map(hexNeedle) : [];
+  // The searches whose needles start with common bytes (`f_` of hf_, `68` of its hex) run
+  // together, in one pass over a large buffer (pair-index.ts): each needle's slot there.
+  const pairs: Pair[] = [];
+  const slotOf = (bytes: Buffer, at: number): { slot: number; at: number } => {
+    if (bytes.length < 2) return { slot: -1, at: 0 };
+    const q = Math.min(at, bytes.length - 2);
+    const pair: Pair = [bytes[q]!, bytes[q + 1]!];
+    let slot = pairs.findIndex(([a, b]) => a === pair[0] && b === pair[1]);
+    if (slot === -1 && pairs.length < MAX_PAIRS) slot = pairs.push(pair) - 1;
+    return { slot, at: q };
+  };
+  const asciiSlots = ascii.map((n) => slotOf(n.bytes, n.search.anchorAt));
+  const hexSlots = hexNeedles.map((h) => h.anchors.map((a) => slotOf(a, 0).slot));
+  const usePairs = options.pairIndex !== false && pairs.length > 0;
+  let indexer: ((buf: Buffer) => PairIndex | undefined) | undefined | null = null;
+  /** The pair index of the buffer scan() was called with, while it runs. */
+  let top: PairIndex | undefined;
   // Needles for each level of nesting: the base64 of a keyword, the base64 of that, ...
   // Each knows where its 4-character group starts, so only a small window around a hit
   // is decoded, in the one alignment the hit implies.
@@ -885,12 +918,20 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
 
   function scanAscii(buf: Buffer, from: number, to: number, hits: Hit[], chain: Decoding[], cells?: Cells): void {
     const get = (i: number) => (i >= 0 ? buf[i] : undefined);
-    for (const needle of ascii) {
+    const ix = top?.buf === buf ? top : undefined;
+    for (let n = 0; n < ascii.length; n++) {
+      const needle = ascii[n]!;
       // Searched only as far as a needle starting before `to` reaches (the bytes past it
       // are context: a decoded base64 window holds 4 KB after a keyword at its start).
       const end = to + needle.bytes.length;
       const hay = end < buf.length ? buf.subarray(0, end) : buf;
-      for (let at = needle.search.next(hay, from); at !== -1 && at < to; at = needle.search.next(hay, at + 1)) {
+      const { slot, at: pairAt } = asciiSlots[n]!;
+      const via = ix !== undefined && slot !== -1 ? ix : undefined;
+      for (
+        let at = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, from) : needle.search.next(hay, from);
+        at !== -1 && at < to;
+        at = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, at + 1) : needle.search.next(hay, at + 1)
+      ) {
         if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
         let edge = leftBoundary(get, at);
         let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? declaredLengths(buf, at) : undefined);
@@ -1049,15 +1090,21 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       const w = windowAt(h, k, (bytes) => joined(p0, k + bytes));
       return w ? read(p, w.text, k) : [];
     };
-    for (const h of hexNeedles) {
-      for (const anchor of h.anchors) {
+    const ix = top?.buf === buf ? top : undefined;
+    for (let hi = 0; hi < hexNeedles.length; hi++) {
+      const h = hexNeedles[hi]!;
+      for (let ai = 0; ai < h.anchors.length; ai++) {
+        const anchor = h.anchors[ai]!;
+        const slot = hexSlots[hi]![ai]!;
+        const via = ix !== undefined && slot !== -1 ? ix : undefined;
+        const find = (f: number) => (via ? viaIndex(via, slot, 0, anchor, buf.length, f) : buf.indexOf(anchor, f));
         // What follows the anchor is the keyword's next digit (either case) or a line
         // break: a look at one byte turns away nearly every other pair of digits.
         const len = anchor.length;
         const next = h.hex[h.at + len] ?? -1;
         const nextUpper = next >= 0x61 ? next - 0x20 : next;
         // (The anchor lies `at` digits after the keyword's first, and perhaps a line break.)
-        for (let q = buf.indexOf(anchor, from + h.at); q !== -1 && q - h.at - 2 < to; q = buf.indexOf(anchor, q + 1)) {
+        for (let q = find(from + h.at); q !== -1 && q - h.at - 2 < to; q = find(q + 1)) {
           if (next !== -1) {
             const c = buf[q + len];
             if (c !== next && c !== nextUpper && c !== 0x0a && c !== 0x0d) continue;
@@ -1307,6 +1354,20 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   }
 
   function scan(buf: Buffer, from = 0, to = buf.length, cells?: Cells): Hit[] {
+    // (One index at a time: the pair searcher reuses its memory.)
+    const own = top === undefined && usePairs && buf.length >= PAIR_INDEX_MIN && buf.length <= PAIR_INDEX_MAX;
+    if (own) {
+      if (indexer === null) indexer = pairSearcher(pairs);
+      top = indexer?.(buf);
+    }
+    try {
+      return scanAll(buf, from, to, cells);
+    } finally {
+      if (own) top = undefined;
+    }
+  }
+
+  function scanAll(buf: Buffer, from: number, to: number, cells?: Cells): Hit[] {
     const hits: Hit[] = [];
     scanAscii(buf, from, to, hits, [], cells?.unit === 1 ? cells : undefined);
     // UTF-16 text of ASCII tokens always has NUL bytes; most files have none.
