@@ -9828,42 +9828,53 @@ function pairSearcher(pairs) {
   const scan = exports.scan;
   const needles = pairs.map((p2) => Buffer.from(p2));
   const K3 = pairs.length;
+  let bytes2 = new Uint8Array(memory.buffer);
+  let words = new Uint32Array(memory.buffer);
+  const counts = new Uint32Array(K3);
+  const cursors = new Uint32Array(K3);
+  let base2 = 0;
+  let cap = 0;
+  const index = {
+    buf: Buffer.alloc(0),
+    next(k2, from) {
+      const n = counts[k2];
+      const at2 = base2 + k2 * cap;
+      let c3 = cursors[k2];
+      if (c3 > 0 && words[at2 + c3 - 1] >= from) c3 = 0;
+      if (c3 + 8 < n && words[at2 + c3 + 8] < from) {
+        let hi = n;
+        while (c3 < hi) {
+          const mid = c3 + hi >>> 1;
+          if (words[at2 + mid] < from) c3 = mid + 1;
+          else hi = mid;
+        }
+      } else while (c3 < n && words[at2 + c3] < from) c3++;
+      cursors[k2] = c3;
+      if (c3 < n) return words[at2 + c3];
+      if (n < cap) return -1;
+      return this.buf.indexOf(needles[k2], Math.max(from, words[at2 + n - 1] + 1));
+    }
+  };
   return (buf) => {
     const len = buf.length;
     if (len < PAIR_INDEX_MIN || len > PAIR_INDEX_MAX) return void 0;
-    const cap = Math.min(len, LIST_CAP);
+    cap = Math.min(len, LIST_CAP);
     const lists = INPUT + len + 16 + 15 & ~15;
     const need = lists + 4 * K3 * cap;
-    if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
-    const bytes2 = new Uint8Array(memory.buffer);
+    if (memory.buffer.byteLength < need) {
+      memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+      bytes2 = new Uint8Array(memory.buffer);
+      words = new Uint32Array(memory.buffer);
+    }
     bytes2.set(buf, INPUT);
     bytes2.fill(0, INPUT + len, INPUT + len + 16);
-    const counts = new Uint32Array(memory.buffer, COUNTS, K3);
-    counts.fill(0);
+    words.fill(0, COUNTS / 4, COUNTS / 4 + K3);
     scan(len, lists, cap);
-    const all = new Uint32Array(memory.buffer, lists, K3 * cap);
-    const found = [...counts].map((n, k2) => ({ list: all.subarray(k2 * cap, k2 * cap + n), cut: n === cap, at: 0 }));
-    return {
-      buf,
-      next(k2, from) {
-        const f3 = found[k2];
-        const { list } = f3;
-        let c3 = f3.at;
-        if (c3 > 0 && list[c3 - 1] >= from) c3 = 0;
-        if (c3 + 8 < list.length && list[c3 + 8] < from) {
-          let hi = list.length;
-          while (c3 < hi) {
-            const mid = c3 + hi >>> 1;
-            if (list[mid] < from) c3 = mid + 1;
-            else hi = mid;
-          }
-        } else while (c3 < list.length && list[c3] < from) c3++;
-        f3.at = c3;
-        if (c3 < list.length) return list[c3];
-        if (!f3.cut) return -1;
-        return buf.indexOf(needles[k2], Math.max(from, list.length ? list[list.length - 1] + 1 : 0));
-      }
-    };
+    for (let k2 = 0; k2 < K3; k2++) counts[k2] = words[COUNTS / 4 + k2];
+    cursors.fill(0);
+    base2 = lists / 4;
+    index.buf = buf;
+    return index;
   };
 }
 var PAIR_INDEX_MIN, PAIR_INDEX_MAX, LIST_CAP, MAX_PAIRS, COUNTS, INPUT, PAGE, section, vec, name, I32, V128, op;
@@ -9871,7 +9882,7 @@ var init_pair_index = __esm({
   "src/detect/pair-index.ts"() {
     "use strict";
     PAIR_INDEX_MIN = 4096;
-    PAIR_INDEX_MAX = 4 << 20;
+    PAIR_INDEX_MAX = (1 << 20) + (256 << 10);
     LIST_CAP = 1 << 16;
     MAX_PAIRS = 8;
     COUNTS = 0;

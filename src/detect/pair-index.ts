@@ -20,8 +20,8 @@ export interface PairIndex {
 
 /** Buffers shorter than this are searched with indexOf: copying them in costs more than it saves. */
 export const PAIR_INDEX_MIN = 4096;
-/** Nor longer ones (the scanner's windows are about 1 MB): memory stays small. */
-export const PAIR_INDEX_MAX = 4 << 20;
+/** Nor longer ones (the scanner's windows are 1 MB and the overlap): memory stays small. */
+export const PAIR_INDEX_MAX = (1 << 20) + (256 << 10);
 /** Entries a list keeps; past that its search goes back to indexOf. */
 const LIST_CAP = 1 << 16;
 /** Most pairs one module searches. */
@@ -163,7 +163,7 @@ interface Wasm {
 /**
  * A pair searcher for `pairs` (at most MAX_PAIRS), or undefined where WebAssembly SIMD is
  * missing: the callers then use indexOf. Each call of the result indexes one buffer;
- * the index it returns is good until the next call.
+ * the index it returns (the same object each time) is good until the next call.
  */
 export function pairSearcher(pairs: readonly Pair[]): ((buf: Buffer) => PairIndex | undefined) | undefined {
   if (pairs.length === 0 || pairs.length > MAX_PAIRS) return undefined;
@@ -178,42 +178,57 @@ export function pairSearcher(pairs: readonly Pair[]): ((buf: Buffer) => PairInde
   const scan = exports.scan as (len: number, lists: number, cap: number) => void;
   const needles = pairs.map((p) => Buffer.from(p));
   const K = pairs.length;
+  // Views of the memory, made again only when it grows (making them costs more than a
+  // small buffer's search).
+  let bytes = new Uint8Array(memory.buffer);
+  let words = new Uint32Array(memory.buffer);
+  // The current buffer's lists: each at words[base + k * cap], `counts[k]` long; where a
+  // walk stands in each.
+  const counts = new Uint32Array(K);
+  const cursors = new Uint32Array(K);
+  let base = 0;
+  let cap = 0;
+  const index = {
+    buf: Buffer.alloc(0) as Buffer,
+    next(k: number, from: number): number {
+      const n = counts[k]!;
+      const at = base + k * cap;
+      let c = cursors[k]!;
+      if (c > 0 && words[at + c - 1]! >= from) c = 0;
+      // A long jump is a binary search; the usual small step walks on.
+      if (c + 8 < n && words[at + c + 8]! < from) {
+        let hi = n;
+        while (c < hi) {
+          const mid = (c + hi) >>> 1;
+          if (words[at + mid]! < from) c = mid + 1;
+          else hi = mid;
+        }
+      } else while (c < n && words[at + c]! < from) c++;
+      cursors[k] = c;
+      if (c < n) return words[at + c]!;
+      if (n < cap) return -1;
+      return this.buf.indexOf(needles[k]!, Math.max(from, words[at + n - 1]! + 1));
+    },
+  };
   return (buf) => {
     const len = buf.length;
     if (len < PAIR_INDEX_MIN || len > PAIR_INDEX_MAX) return undefined;
-    const cap = Math.min(len, LIST_CAP);
+    cap = Math.min(len, LIST_CAP);
     const lists = (INPUT + len + 16 + 15) & ~15;
     const need = lists + 4 * K * cap;
-    if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
-    const bytes = new Uint8Array(memory.buffer);
+    if (memory.buffer.byteLength < need) {
+      memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+      bytes = new Uint8Array(memory.buffer);
+      words = new Uint32Array(memory.buffer);
+    }
     bytes.set(buf, INPUT);
     bytes.fill(0, INPUT + len, INPUT + len + 16);
-    const counts = new Uint32Array(memory.buffer, COUNTS, K);
-    counts.fill(0);
+    words.fill(0, COUNTS / 4, COUNTS / 4 + K);
     scan(len, lists, cap);
-    const all = new Uint32Array(memory.buffer, lists, K * cap);
-    const found = [...counts].map((n, k) => ({ list: all.subarray(k * cap, k * cap + n), cut: n === cap, at: 0 }));
-    return {
-      buf,
-      next(k, from) {
-        const f = found[k]!;
-        const { list } = f;
-        let c = f.at;
-        if (c > 0 && list[c - 1]! >= from) c = 0;
-        // A long jump is a binary search; the usual small step walks on.
-        if (c + 8 < list.length && list[c + 8]! < from) {
-          let hi = list.length;
-          while (c < hi) {
-            const mid = (c + hi) >>> 1;
-            if (list[mid]! < from) c = mid + 1;
-            else hi = mid;
-          }
-        } else while (c < list.length && list[c]! < from) c++;
-        f.at = c;
-        if (c < list.length) return list[c]!;
-        if (!f.cut) return -1;
-        return buf.indexOf(needles[k]!, Math.max(from, list.length ? list[list.length - 1]! + 1 : 0));
-      },
-    };
+    for (let k = 0; k < K; k++) counts[k] = words[COUNTS / 4 + k]!;
+    cursors.fill(0);
+    base = lists / 4;
+    index.buf = buf;
+    return index;
   };
 }
