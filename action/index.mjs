@@ -28728,12 +28728,27 @@ var init_repo = __esm({
   }
 });
 
+// src/core/heap.ts
+function smallYoungGenerationFlag(v8Version = process.versions.v8) {
+  return /^1[12]\./.test(v8Version) ? "--semi-space-growth-factor=1" : void 0;
+}
+function keepYoungGenerationSmall(setFlags) {
+  const flag = smallYoungGenerationFlag();
+  if (flag) setFlags(flag);
+}
+var init_heap = __esm({
+  "src/core/heap.ts"() {
+    "use strict";
+  }
+});
+
 // src/sources/git/blob-worker.ts
 var blob_worker_exports = {};
 __export(blob_worker_exports, {
   WORKER_URL: () => WORKER_URL,
   createWorkerScanner: () => createWorkerScanner
 });
+import { setFlagsFromString } from "node:v8";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 function pathHash(path2) {
   let h3 = 2166136261;
@@ -28741,6 +28756,7 @@ function pathHash(path2) {
   return h3 >>> 0;
 }
 function serve(init) {
+  keepYoungGenerationSmall(setFlagsFromString);
   const port = parentPort;
   const detector = createDetector(init.rules, { decode: init.decode });
   const open2 = [];
@@ -28877,6 +28893,7 @@ var WORKER_URL, MARK, BATCH2, IN_FLIGHT2, YOUNG_GENERATION_MB;
 var init_blob_worker = __esm({
   "src/sources/git/blob-worker.ts"() {
     "use strict";
+    init_heap();
     init_detector();
     init_blob_reader();
     WORKER_URL = import.meta.url;

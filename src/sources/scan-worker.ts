@@ -1,6 +1,8 @@
 // A worker thread that scans files for the main thread: it builds its own detector from
 // the rules (plain data), reads each file it is sent and posts back what it found.
+import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { keepYoungGenerationSmall } from '../core/heap.ts';
 import type { Match, Rule, Skipped } from '../core/types.ts';
 import type { ContentNote, ContentOptions } from '../detect/content.ts';
 import { createDetector } from '../detect/detector.ts';
@@ -28,6 +30,8 @@ export interface WorkerResult {
   notes: { path: string; kind: ContentNote }[];
 }
 
+// (Starting this thread set V8's young generation growth back: see heap.ts.)
+keepYoungGenerationSmall(setFlagsFromString);
 const init = workerData as WorkerInit;
 const detector = createDetector(init.rules, { decode: init.decode });
 

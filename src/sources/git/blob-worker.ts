@@ -4,7 +4,9 @@
 //
 // This module is its own chunk in the bundle (it is only ever imported dynamically), and
 // a worker runs this very chunk: `WORKER_URL` is where it lies.
+import { setFlagsFromString } from 'node:v8';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { keepYoungGenerationSmall } from '../../core/heap.ts';
 import type { Rule, Skipped } from '../../core/types.ts';
 import { createDetector } from '../../detect/detector.ts';
 import type { BlobEvents, BlobHit, BlobJob, BlobReaderOptions, BlobScanner, BlobTotals } from './blob-reader.ts';
@@ -60,6 +62,8 @@ function pathHash(path: string): number {
 
 /** Runs inside the worker. */
 function serve(init: WorkerInit): void {
+  // (Starting this thread set V8's young generation growth back: see heap.ts.)
+  keepYoungGenerationSmall(setFlagsFromString);
   const port = parentPort!;
   const detector = createDetector(init.rules, { decode: init.decode });
   // Each event lands on the oldest batch not yet fully answered. git answers in request
