@@ -396,7 +396,7 @@ var require_node = __commonJS({
     exports.compressSync = gzipSync;
     exports.gunzip = gunzip;
     exports.gunzipSync = gunzipSync;
-    exports.zlib = zlib2;
+    exports.zlib = zlib3;
     exports.zlibSync = zlibSync;
     exports.unzlib = unzlib;
     exports.unzlibSync = unzlibSync;
@@ -1732,7 +1732,7 @@ var require_node = __commonJS({
       return AsyncZlib2;
     })();
     exports.AsyncZlib = AsyncZlib;
-    function zlib2(data, opts, cb) {
+    function zlib3(data, opts, cb) {
       if (!cb)
         cb = opts, opts = {};
       if (typeof cb != "function")
@@ -28063,6 +28063,18 @@ function adler32(data) {
 }
 function inflate(z3, size, into) {
   if (z3.length < 6) leave();
+  if (size >= NATIVE_INFLATE_MIN) {
+    let r2;
+    try {
+      r2 = zlib2().inflateSync(z3, { info: true, maxOutputLength: size + 1 });
+    } catch {
+      leave();
+    }
+    if (r2.buffer.length !== size || r2.engine.bytesWritten !== z3.length) leave();
+    if (!into || into.length < size) return r2.buffer;
+    r2.buffer.copy(into);
+    return into.subarray(0, size);
+  }
   const room = into && into.length > size ? into.subarray(0, size + 1) : Buffer.allocUnsafe(size + 1);
   const out = fflateLib().unzlibSync(z3, { out: room });
   if (out.length !== size || adler32(out) !== z3.readUInt32BE(z3.length - 4)) leave();
@@ -28395,11 +28407,12 @@ function createReader(packs) {
     }
   };
 }
-var TYPES, OFS_DELTA, REF_DELTA, INDEX_BUDGET, IDX_HEAD, WINDOW, RING, RING_ITEM, BASE_MAX, MAX_PACKS, CACHE_ITEM, CACHE_ENTRIES, CACHE_BYTES, OPEN_PACKS, MAX_DEPTH, LeftToGit;
+var zlib2, TYPES, OFS_DELTA, REF_DELTA, INDEX_BUDGET, IDX_HEAD, WINDOW, RING, RING_ITEM, BASE_MAX, MAX_PACKS, CACHE_ITEM, CACHE_ENTRIES, CACHE_BYTES, OPEN_PACKS, MAX_DEPTH, LeftToGit, NATIVE_INFLATE_MIN;
 var init_pack = __esm({
   "src/sources/git/pack.ts"() {
     "use strict";
     init_lazy();
+    zlib2 = lazyBuiltin("node:zlib");
     TYPES = [void 0, "commit", "tree", "blob", "tag"];
     OFS_DELTA = 6;
     REF_DELTA = 7;
@@ -28417,6 +28430,7 @@ var init_pack = __esm({
     MAX_DEPTH = 4096;
     LeftToGit = class extends Error {
     };
+    NATIVE_INFLATE_MIN = 256;
   }
 });
 

@@ -10,7 +10,9 @@
 // is for `git cat-file` to answer, as before.
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fflateLib } from '../../core/lazy.ts';
+import { fflateLib, lazyBuiltin } from '../../core/lazy.ts';
+
+const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
 
 export type ObjectType = 'commit' | 'tree' | 'blob' | 'tag';
 const TYPES: readonly (ObjectType | undefined)[] = [undefined, 'commit', 'tree', 'blob', 'tag'];
@@ -201,11 +203,33 @@ export function adler32(data: Uint8Array): number {
 }
 
 /**
+ * Objects this large or larger are inflated by Node's zlib, smaller ones by fflate. Over
+ * the bench repository's blobs and deltas, zlib took 2 to 4 times less time from 256
+ * bytes up (46 against 180 ms for those of 4 to 16 KB), and fflate 5 times less below
+ * (306 against 1,490 ms for 224,000 deltas): each zlib call costs about 6 us to set up.
+ */
+export const NATIVE_INFLATE_MIN = 256;
+
+/**
  * Inflates one zlib stream that must hold exactly `size` bytes and end on its checksum,
  * into `into` if given (at least `size` bytes), else into a buffer of its own.
  */
 export function inflate(z: Buffer, size: number, into?: Buffer): Buffer {
   if (z.length < 6) leave();
+  if (size >= NATIVE_INFLATE_MIN) {
+    // zlib checks the checksum; the stream must also end where the entry does, and make
+    // no more than `size` bytes (maxOutputLength stops it one byte past).
+    let r: { buffer: Buffer; engine: { bytesWritten: number } };
+    try {
+      r = zlib().inflateSync(z, { info: true, maxOutputLength: size + 1 }) as unknown as typeof r;
+    } catch {
+      leave();
+    }
+    if (r.buffer.length !== size || r.engine.bytesWritten !== z.length) leave();
+    if (!into || into.length < size) return r.buffer;
+    r.buffer.copy(into);
+    return into.subarray(0, size);
+  }
   // One byte more than the object holds: fflate stops writing at the buffer's end and
   // returns it whole when there is nothing to inflate, so a stream that makes more (or
   // makes nothing) than its size shows up as the wrong length.
