@@ -4,11 +4,13 @@
 // then the member's bytes, padded to 512.
 
 const BLOCK = 512;
+const USTAR = [0x75, 0x73, 0x74, 0x61, 0x72]; // "ustar", at offset 257 of a header
 
 /** A ustar header at the start of `b`, checksum included (anything else is not a tar). */
 export function isTar(b: Uint8Array): boolean {
   if (b.length < BLOCK) return false;
-  if (String.fromCharCode(...b.subarray(257, 262)) !== 'ustar') return false;
+  // (Byte by byte: this runs on every file and blob of 512 bytes or more.)
+  for (let i = 0; i < USTAR.length; i++) if (b[257 + i] !== USTAR[i]) return false;
   return checksumOk(b.subarray(0, BLOCK));
 }
 
