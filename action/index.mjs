@@ -9788,7 +9788,7 @@ function pairModule(pairs) {
     code2.push(...op.get(M4), ...op.eqz, ...op.brIf(1));
     code2.push(...op.get(I3), ...op.get(M4), ...op.ctz, ...op.add, ...op.tee(P3), ...op.get(LAST), ...op.ltU, ...op.if);
     code2.push(...op.i32(0), ...op.load(COUNTS + 4 * k2), ...op.tee(C2), ...op.get(CAP), ...op.ltU, ...op.if);
-    code2.push(...op.get(LISTS), ...op.get(CAP), ...op.i32(k2), ...[108], ...op.get(C2), ...op.add, ...op.i32(2), ...op.shl, ...op.add);
+    code2.push(...op.get(LISTS), ...op.get(CAP), ...op.i32(k2), ...op.mul, ...op.get(C2), ...op.add, ...op.i32(2), ...op.shl, ...op.add);
     code2.push(...op.get(P3), ...op.store(0));
     code2.push(...op.i32(0), ...op.get(C2), ...op.i32(1), ...op.add, ...op.store(COUNTS + 4 * k2));
     code2.push(...op.end, ...op.end);
@@ -9826,7 +9826,6 @@ function pairSearcher(pairs) {
   }
   const memory = exports.mem;
   const scan = exports.scan;
-  const needles = pairs.map((p2) => Buffer.from(p2));
   const K3 = pairs.length;
   let bytes2 = new Uint8Array(memory.buffer);
   let words = new Uint32Array(memory.buffer);
@@ -9834,8 +9833,9 @@ function pairSearcher(pairs) {
   const cursors = new Uint32Array(K3);
   let base2 = 0;
   let cap = 0;
+  const EMPTY2 = Buffer.alloc(0);
   const index = {
-    buf: Buffer.alloc(0),
+    buf: EMPTY2,
     next(k2, from) {
       const n = counts[k2];
       const at2 = base2 + k2 * cap;
@@ -9851,18 +9851,28 @@ function pairSearcher(pairs) {
       } else while (c3 < n && words[at2 + c3] < from) c3++;
       cursors[k2] = c3;
       if (c3 < n) return words[at2 + c3];
-      if (n < cap) return -1;
-      return this.buf.indexOf(needles[k2], Math.max(from, words[at2 + n - 1] + 1));
+      return n < cap ? -1 : PAST_LIST;
+    },
+    listedBelow(k2) {
+      const n = counts[k2];
+      return n < cap ? this.buf.length : words[base2 + k2 * cap + n - 1] + 1;
+    },
+    release() {
+      this.buf = EMPTY2;
     }
   };
   return (buf) => {
     const len = buf.length;
     if (len < PAIR_INDEX_MIN || len > PAIR_INDEX_MAX) return void 0;
-    cap = Math.min(len, LIST_CAP);
+    cap = Math.min(len, Math.max(LIST_MIN, len >> 6));
     const lists = INPUT + len + 16 + 15 & ~15;
     const need = lists + 4 * K3 * cap;
     if (memory.buffer.byteLength < need) {
-      memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+      try {
+        memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+      } catch {
+        return void 0;
+      }
       bytes2 = new Uint8Array(memory.buffer);
       words = new Uint32Array(memory.buffer);
     }
@@ -9877,13 +9887,14 @@ function pairSearcher(pairs) {
     return index;
   };
 }
-var PAIR_INDEX_MIN, PAIR_INDEX_MAX, LIST_CAP, MAX_PAIRS, COUNTS, INPUT, PAGE, section, vec, name, I32, V128, op;
+var PAIR_INDEX_MIN, PAIR_INDEX_MAX, PAST_LIST, LIST_MIN, MAX_PAIRS, COUNTS, INPUT, PAGE, section, vec, name, I32, V128, op;
 var init_pair_index = __esm({
   "src/detect/pair-index.ts"() {
     "use strict";
     PAIR_INDEX_MIN = 4096;
-    PAIR_INDEX_MAX = (1 << 20) + (256 << 10);
-    LIST_CAP = 1 << 16;
+    PAIR_INDEX_MAX = 2 << 20;
+    PAST_LIST = -2;
+    LIST_MIN = 1024;
     MAX_PAIRS = 8;
     COUNTS = 0;
     INPUT = 64;
@@ -9907,6 +9918,7 @@ var init_pair_index = __esm({
       load: (offset) => [40, 2, ...uleb(offset)],
       store: (offset) => [54, 2, ...uleb(offset)],
       eqz: [69],
+      mul: [108],
       ltU: [73],
       geU: [79],
       ctz: [104],
@@ -9943,11 +9955,12 @@ function searcher(needle) {
     for (let i = 1; i < needle.length; i++) if (score(needle[i]) < score(needle[pos])) pos = i;
   }
   const anchor = needle.subarray(pos, Math.min(needle.length, pos + 4));
-  if (pos === 0 && anchor.length === needle.length) return { needle, anchorAt: 0, next: (buf, from) => buf.indexOf(needle, from) };
+  if (pos === 0 && anchor.length === needle.length) return { needle, anchorAt: 0, anchorLength: needle.length, next: (buf, from) => buf.indexOf(needle, from) };
   const first = anchor.length === 1 ? anchor[0] : anchor;
   return {
     needle,
     anchorAt: pos,
+    anchorLength: anchor.length,
     next(buf, from) {
       for (let a = buf.indexOf(first, from + pos); a !== -1; a = buf.indexOf(first, a + 1)) {
         const at2 = a - pos;
@@ -10272,8 +10285,9 @@ function buildNeedles(compiled, encode) {
     rules: compiled.filter((c3) => c3.keyword.startsWith(root))
   }));
 }
-function viaIndex(ix, slot, pairAt, needle, limit, from) {
+function viaIndex(ix, slot, pairAt, needle, limit, from, own) {
   for (let a = ix.next(slot, from + pairAt); a !== -1; a = ix.next(slot, a + 1)) {
+    if (a === PAST_LIST) return own(Math.max(from, ix.listedBelow(slot) - pairAt));
     const at2 = a - pairAt;
     if (at2 + needle.length > limit) return -1;
     if (occursAt(ix.buf, at2, needle)) return at2;
@@ -10428,16 +10442,15 @@ function createDetector(rules, options = {}) {
   ) : [];
   const hexNeedles = decode ? ascii.map(hexNeedle) : [];
   const pairs = [];
-  const slotOf = (bytes2, at2) => {
-    if (bytes2.length < 2) return { slot: -1, at: 0 };
-    const q4 = Math.min(at2, bytes2.length - 2);
-    const pair = [bytes2[q4], bytes2[q4 + 1]];
+  const slotOf = (bytes2, at2, length) => {
+    if (length < 2) return { slot: -1, at: 0 };
+    const pair = [bytes2[at2], bytes2[at2 + 1]];
     let slot = pairs.findIndex(([a, b3]) => a === pair[0] && b3 === pair[1]);
     if (slot === -1 && pairs.length < MAX_PAIRS) slot = pairs.push(pair) - 1;
-    return { slot, at: q4 };
+    return { slot, at: at2 };
   };
-  const asciiSlots = ascii.map((n) => slotOf(n.bytes, n.search.anchorAt));
-  const hexSlots = hexNeedles.map((h3) => h3.anchors.map((a) => slotOf(a, 0).slot));
+  const asciiSlots = ascii.map((n) => slotOf(n.bytes, n.search.anchorAt, n.search.anchorLength));
+  const hexSlots = hexNeedles.map((h3) => h3.anchors.map((a) => slotOf(a, 0, a.length).slot));
   const usePairs = options.pairIndex !== false && pairs.length > 0;
   let indexer = null;
   let top2;
@@ -10549,7 +10562,8 @@ function createDetector(rules, options = {}) {
       const hay = end < buf.length ? buf.subarray(0, end) : buf;
       const { slot, at: pairAt } = asciiSlots[n];
       const via = ix !== void 0 && slot !== -1 ? ix : void 0;
-      for (let at2 = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, from) : needle.search.next(hay, from); at2 !== -1 && at2 < to2; at2 = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, at2 + 1) : needle.search.next(hay, at2 + 1)) {
+      const own = (f3) => needle.search.next(hay, f3);
+      for (let at2 = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, from, own) : own(from); at2 !== -1 && at2 < to2; at2 = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, at2 + 1, own) : own(at2 + 1)) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
         let edge = leftBoundary(get, at2);
         let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n2))), edge === "ok" ? declaredLengths(buf, at2) : void 0);
@@ -10669,7 +10683,8 @@ function createDetector(rules, options = {}) {
         const anchor = h3.anchors[ai];
         const slot = hexSlots[hi][ai];
         const via = ix !== void 0 && slot !== -1 ? ix : void 0;
-        const find = (f3) => via ? viaIndex(via, slot, 0, anchor, buf.length, f3) : buf.indexOf(anchor, f3);
+        const own = (f3) => buf.indexOf(anchor, f3);
+        const find = (f3) => via ? viaIndex(via, slot, 0, anchor, buf.length, f3, own) : own(f3);
         const len = anchor.length;
         const next = h3.hex[h3.at + len] ?? -1;
         const nextUpper = next >= 97 ? next - 32 : next;
@@ -10857,7 +10872,7 @@ ${decoded.subarray(1).toString("utf16le")}`;
     return { a, group, decoded: Buffer.from(joined + buf.toString("latin1", piece, b3), "base64"), firstBreak, cut: b3 >= ceil && b3 < buf.length };
   }
   function scan(buf, from = 0, to2 = buf.length, cells) {
-    const own = top2 === void 0 && usePairs && buf.length >= PAIR_INDEX_MIN && buf.length <= PAIR_INDEX_MAX;
+    const own = top2 === void 0 && usePairs && to2 - from >= PAIR_INDEX_MIN && buf.length <= PAIR_INDEX_MAX;
     if (own) {
       if (indexer === null) indexer = pairSearcher(pairs);
       top2 = indexer?.(buf);
@@ -10865,7 +10880,10 @@ ${decoded.subarray(1).toString("utf16le")}`;
     try {
       return scanAll(buf, from, to2, cells);
     } finally {
-      if (own) top2 = void 0;
+      if (own) {
+        top2?.release();
+        top2 = void 0;
+      }
     }
   }
   function scanAll(buf, from, to2, cells) {
@@ -11230,7 +11248,7 @@ var init_scanner = __esm({
 // src/detect/tar.ts
 function isTar(b3) {
   if (b3.length < BLOCK) return false;
-  if (String.fromCharCode(...b3.subarray(257, 262)) !== "ustar") return false;
+  for (let i = 0; i < USTAR.length; i++) if (b3[257 + i] !== USTAR[i]) return false;
   return checksumOk(b3.subarray(0, BLOCK));
 }
 function checksumOk(h3) {
@@ -11352,11 +11370,12 @@ function tarReader(ev) {
     }
   };
 }
-var BLOCK, MAX_META;
+var BLOCK, USTAR, MAX_META;
 var init_tar = __esm({
   "src/detect/tar.ts"() {
     "use strict";
     BLOCK = 512;
+    USTAR = [117, 115, 116, 97, 114];
     MAX_META = 1 << 20;
   }
 });
@@ -23867,12 +23886,27 @@ var init_ignore = __esm({
   }
 });
 
+// src/core/heap.ts
+function smallYoungGenerationFlag(v8Version = process.versions.v8) {
+  return /^1[12]\./.test(v8Version) ? "--semi-space-growth-factor=1" : void 0;
+}
+function keepYoungGenerationSmall(setFlags) {
+  const flag = smallYoungGenerationFlag();
+  if (flag) setFlags(flag);
+}
+var init_heap = __esm({
+  "src/core/heap.ts"() {
+    "use strict";
+  }
+});
+
 // src/sources/worker-pool.ts
 function createWorkerPool(size, script, init, sink) {
   const slots = Array.from({ length: size }, () => ({ worker: void 0, jobs: /* @__PURE__ */ new Map(), dead: false }));
   let nextId = 0;
   const start = (slot) => {
     const w2 = new (threads2()).Worker(script, { workerData: init });
+    w2.once("online", () => keepYoungGenerationSmall((f3) => v8().setFlagsFromString(f3)));
     w2.on("message", (r2) => {
       const entry = slot.jobs.get(r2.id);
       if (!entry) return;
@@ -23918,13 +23952,15 @@ function createWorkerPool(size, script, init, sink) {
     }
   };
 }
-var IN_FLIGHT, threads2;
+var IN_FLIGHT, threads2, v8;
 var init_worker_pool = __esm({
   "src/sources/worker-pool.ts"() {
     "use strict";
+    init_heap();
     init_lazy();
     IN_FLIGHT = 16;
     threads2 = lazyBuiltin("node:worker_threads");
+    v8 = lazyBuiltin("node:v8");
   }
 });
 
@@ -28066,7 +28102,7 @@ function inflate(z3, size, into) {
   if (size >= NATIVE_INFLATE_MIN) {
     let r2;
     try {
-      r2 = zlib2().inflateSync(z3, { info: true, maxOutputLength: size + 1 });
+      r2 = zlib2().inflateSync(z3, { info: true, maxOutputLength: size + 1, chunkSize: Math.max(64, size + 1) });
     } catch {
       leave();
     }
@@ -28742,20 +28778,6 @@ var init_repo = __esm({
   }
 });
 
-// src/core/heap.ts
-function smallYoungGenerationFlag(v8Version = process.versions.v8) {
-  return /^1[12]\./.test(v8Version) ? "--semi-space-growth-factor=1" : void 0;
-}
-function keepYoungGenerationSmall(setFlags) {
-  const flag = smallYoungGenerationFlag();
-  if (flag) setFlags(flag);
-}
-var init_heap = __esm({
-  "src/core/heap.ts"() {
-    "use strict";
-  }
-});
-
 // src/sources/git/blob-worker.ts
 var blob_worker_exports = {};
 __export(blob_worker_exports, {
@@ -28829,6 +28851,7 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
   };
   const slots = Array.from({ length: threads3 }, () => {
     const worker = new Worker(new URL(WORKER_URL), { workerData: init, trackUnmanagedFds: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    worker.once("online", () => keepYoungGenerationSmall(setFlagsFromString));
     const slot = { worker, inFlight: 0 };
     slot.ended = new Promise((resolve14, reject) => {
       worker.on("message", (msg) => {

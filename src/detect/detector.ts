@@ -8,7 +8,7 @@ import { entropy, isMixedCase, placeholderReason } from './filters.ts';
 import { decodeJwt } from './jwt.ts';
 import { compileLinear } from './linear.ts';
 import { charBefore, isEscapedUnderscore, unescape, unescapeBytes, unescapeText, type Unescaped } from './escapes.ts';
-import { MAX_PAIRS, PAIR_INDEX_MAX, PAIR_INDEX_MIN, type Pair, type PairIndex, pairSearcher } from './pair-index.ts';
+import { MAX_PAIRS, PAIR_INDEX_MAX, PAIR_INDEX_MIN, type Pair, type PairIndex, pairSearcher, PAST_LIST } from './pair-index.ts';
 import { occursAt, type Searcher, searcher, shareAnchors } from './search.ts';
 
 /** A token found in a buffer, before line numbers and aggregation. */
@@ -501,9 +501,11 @@ const NUL3 = Buffer.alloc(3);
 /**
  * The first offset >= from where `needle` occurs in the indexed buffer and ends within
  * `limit`, found from the list of its pair (which lies `pairAt` bytes into it); -1 if none.
+ * Past a list that was cut, `own` searches (the needle's own search, from an offset).
  */
-function viaIndex(ix: PairIndex, slot: number, pairAt: number, needle: Buffer, limit: number, from: number): number {
+function viaIndex(ix: PairIndex, slot: number, pairAt: number, needle: Buffer, limit: number, from: number, own: (from: number) => number): number {
   for (let a = ix.next(slot, from + pairAt); a !== -1; a = ix.next(slot, a + 1)) {
+    if (a === PAST_LIST) return own(Math.max(from, ix.listedBelow(slot) - pairAt));
     const at = a - pairAt;
     if (at + needle.length > limit) return -1;
     if (occursAt(ix.buf, at, needle)) return at;
@@ -750,19 +752,19 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   // decimal digits in their hex (see hexNeedle). A hex run is decoded from where a
   // keyword's starts.
   const hexNeedles = decode ? ascii.map(hexNeedle) : [];
-  // The searches whose needles start with common bytes (`f_` of hf_, `68` of its hex) run
-  // together, in one pass over a large buffer (pair-index.ts): each needle's slot there.
+  // The searches whose anchors start with common bytes (`f_` of hf_, `_org` of api_org_,
+  // `68` of hf_'s hex) run together, in one pass over a large buffer (pair-index.ts), from
+  // the first two bytes of each anchor: each needle's slot there.
   const pairs: Pair[] = [];
-  const slotOf = (bytes: Buffer, at: number): { slot: number; at: number } => {
-    if (bytes.length < 2) return { slot: -1, at: 0 };
-    const q = Math.min(at, bytes.length - 2);
-    const pair: Pair = [bytes[q]!, bytes[q + 1]!];
+  const slotOf = (bytes: Buffer, at: number, length: number): { slot: number; at: number } => {
+    if (length < 2) return { slot: -1, at: 0 };
+    const pair: Pair = [bytes[at]!, bytes[at + 1]!];
     let slot = pairs.findIndex(([a, b]) => a === pair[0] && b === pair[1]);
     if (slot === -1 && pairs.length < MAX_PAIRS) slot = pairs.push(pair) - 1;
-    return { slot, at: q };
+    return { slot, at };
   };
-  const asciiSlots = ascii.map((n) => slotOf(n.bytes, n.search.anchorAt));
-  const hexSlots = hexNeedles.map((h) => h.anchors.map((a) => slotOf(a, 0).slot));
+  const asciiSlots = ascii.map((n) => slotOf(n.bytes, n.search.anchorAt, n.search.anchorLength));
+  const hexSlots = hexNeedles.map((h) => h.anchors.map((a) => slotOf(a, 0, a.length).slot));
   const usePairs = options.pairIndex !== false && pairs.length > 0;
   let indexer: ((buf: Buffer) => PairIndex | undefined) | undefined | null = null;
   /** The pair index of the buffer scan() was called with, while it runs. */
@@ -927,11 +929,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       const hay = end < buf.length ? buf.subarray(0, end) : buf;
       const { slot, at: pairAt } = asciiSlots[n]!;
       const via = ix !== undefined && slot !== -1 ? ix : undefined;
-      for (
-        let at = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, from) : needle.search.next(hay, from);
-        at !== -1 && at < to;
-        at = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, at + 1) : needle.search.next(hay, at + 1)
-      ) {
+      const own = (f: number) => needle.search.next(hay, f);
+      for (let at = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, from, own) : own(from); at !== -1 && at < to; at = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, at + 1, own) : own(at + 1)) {
         if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
         let edge = leftBoundary(get, at);
         let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? declaredLengths(buf, at) : undefined);
@@ -1097,7 +1096,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         const anchor = h.anchors[ai]!;
         const slot = hexSlots[hi]![ai]!;
         const via = ix !== undefined && slot !== -1 ? ix : undefined;
-        const find = (f: number) => (via ? viaIndex(via, slot, 0, anchor, buf.length, f) : buf.indexOf(anchor, f));
+        const own = (f: number) => buf.indexOf(anchor, f);
+        const find = (f: number) => (via ? viaIndex(via, slot, 0, anchor, buf.length, f, own) : own(f));
         // What follows the anchor is the keyword's next digit (either case) or a line
         // break: a look at one byte turns away nearly every other pair of digits.
         const len = anchor.length;
@@ -1355,7 +1355,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
 
   function scan(buf: Buffer, from = 0, to = buf.length, cells?: Cells): Hit[] {
     // (One index at a time: the pair searcher reuses its memory.)
-    const own = top === undefined && usePairs && buf.length >= PAIR_INDEX_MIN && buf.length <= PAIR_INDEX_MAX;
+    // (A pass over the whole buffer, for a window of it that is large too.)
+    const own = top === undefined && usePairs && to - from >= PAIR_INDEX_MIN && buf.length <= PAIR_INDEX_MAX;
     if (own) {
       if (indexer === null) indexer = pairSearcher(pairs);
       top = indexer?.(buf);
@@ -1363,7 +1364,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     try {
       return scanAll(buf, from, to, cells);
     } finally {
-      if (own) top = undefined;
+      if (own) {
+        top?.release();
+        top = undefined;
+      }
     }
   }
 

@@ -6,7 +6,9 @@
 // (SIMD) and lists where each pair occurs; the searches then walk their lists.
 //
 // The callers compare the rest of their needle, as they did after indexOf. A list that
-// fills up is cut, and past its last entry its search goes back to indexOf.
+// fills up (a pair every 64 bytes or more often: `_o` in snake_case code) is cut, and
+// past its last entry the caller goes back to its own search, which may look for more
+// than the pair (`_org`) and then beats a look in JavaScript at every `_o`.
 
 /** The first two bytes of the needles searched together. */
 export type Pair = readonly [number, number];
@@ -14,16 +16,28 @@ export type Pair = readonly [number, number];
 /** Where each pair occurs in one buffer. */
 export interface PairIndex {
   readonly buf: Buffer;
-  /** The first offset >= from where pair k occurs in buf, or -1. */
+  /**
+   * The first offset >= from where pair k occurs in buf; -1 if none; PAST_LIST if its
+   * list was cut before an offset >= from (see listedBelow).
+   */
   next(k: number, from: number): number;
+  /** Every offset of pair k below this one is listed. */
+  listedBelow(k: number): number;
+  /** Lets go of the buffer (its copy stays in the searcher's memory until the next). */
+  release(): void;
 }
 
 /** Buffers shorter than this are searched with indexOf: copying them in costs more than it saves. */
 export const PAIR_INDEX_MIN = 4096;
-/** Nor longer ones (the scanner's windows are 1 MB and the overlap): memory stays small. */
-export const PAIR_INDEX_MAX = (1 << 20) + (256 << 10);
-/** Entries a list keeps; past that its search goes back to indexOf. */
-const LIST_CAP = 1 << 16;
+/**
+ * Nor longer ones: the scanner's windows are 1 MB and its overlap (16 KB for the built-in
+ * rules, 256 KB for a rule of 64 KB tokens), and memory stays small.
+ */
+export const PAIR_INDEX_MAX = 2 << 20;
+/** What next() says past the end of a list that was cut. */
+export const PAST_LIST = -2;
+/** A list keeps one entry for every 64 bytes of the buffer, and at least this many. */
+const LIST_MIN = 1024;
 /** Most pairs one module searches. */
 export const MAX_PAIRS = 8;
 
@@ -74,6 +88,7 @@ const op = {
   load: (offset: number) => [0x28, 2, ...uleb(offset)],
   store: (offset: number) => [0x36, 2, ...uleb(offset)],
   eqz: [0x45],
+  mul: [0x6c],
   ltU: [0x49],
   geU: [0x4f],
   ctz: [0x68],
@@ -120,7 +135,7 @@ export function pairModule(pairs: readonly Pair[]): Uint8Array {
     // p = i + ctz(m); if p < len - 1 and count < cap: lists[k * cap + count] = p, count++
     code.push(...op.get(I), ...op.get(M), ...op.ctz, ...op.add, ...op.tee(P), ...op.get(LAST), ...op.ltU, ...op.if);
     code.push(...op.i32(0), ...op.load(COUNTS + 4 * k), ...op.tee(C), ...op.get(CAP), ...op.ltU, ...op.if);
-    code.push(...op.get(LISTS), ...op.get(CAP), ...op.i32(k), ...[0x6c] /* i32.mul */, ...op.get(C), ...op.add, ...op.i32(2), ...op.shl, ...op.add);
+    code.push(...op.get(LISTS), ...op.get(CAP), ...op.i32(k), ...op.mul, ...op.get(C), ...op.add, ...op.i32(2), ...op.shl, ...op.add);
     code.push(...op.get(P), ...op.store(0));
     code.push(...op.i32(0), ...op.get(C), ...op.i32(1), ...op.add, ...op.store(COUNTS + 4 * k));
     code.push(...op.end, ...op.end);
@@ -176,7 +191,6 @@ export function pairSearcher(pairs: readonly Pair[]): ((buf: Buffer) => PairInde
   }
   const memory = exports.mem as Memory;
   const scan = exports.scan as (len: number, lists: number, cap: number) => void;
-  const needles = pairs.map((p) => Buffer.from(p));
   const K = pairs.length;
   // Views of the memory, made again only when it grows (making them costs more than a
   // small buffer's search).
@@ -188,8 +202,9 @@ export function pairSearcher(pairs: readonly Pair[]): ((buf: Buffer) => PairInde
   const cursors = new Uint32Array(K);
   let base = 0;
   let cap = 0;
+  const EMPTY: Buffer = Buffer.alloc(0);
   const index = {
-    buf: Buffer.alloc(0) as Buffer,
+    buf: EMPTY,
     next(k: number, from: number): number {
       const n = counts[k]!;
       const at = base + k * cap;
@@ -206,18 +221,28 @@ export function pairSearcher(pairs: readonly Pair[]): ((buf: Buffer) => PairInde
       } else while (c < n && words[at + c]! < from) c++;
       cursors[k] = c;
       if (c < n) return words[at + c]!;
-      if (n < cap) return -1;
-      return this.buf.indexOf(needles[k]!, Math.max(from, words[at + n - 1]! + 1));
+      return n < cap ? -1 : PAST_LIST;
+    },
+    listedBelow(k: number): number {
+      const n = counts[k]!;
+      return n < cap ? this.buf.length : words[base + k * cap + n - 1]! + 1;
+    },
+    release() {
+      this.buf = EMPTY;
     },
   };
   return (buf) => {
     const len = buf.length;
     if (len < PAIR_INDEX_MIN || len > PAIR_INDEX_MAX) return undefined;
-    cap = Math.min(len, LIST_CAP);
+    cap = Math.min(len, Math.max(LIST_MIN, len >> 6));
     const lists = (INPUT + len + 16 + 15) & ~15;
     const need = lists + 4 * K * cap;
     if (memory.buffer.byteLength < need) {
-      memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+      try {
+        memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+      } catch {
+        return undefined; // no memory to spare: indexOf it is
+      }
       bytes = new Uint8Array(memory.buffer);
       words = new Uint32Array(memory.buffer);
     }

@@ -16,8 +16,9 @@ function score(b: number): number {
 
 export interface Searcher {
   needle: Buffer;
-  /** Where in the needle the bytes it is found from start (its rarest). */
+  /** Where in the needle the bytes it is found from start (its rarest), and how many. */
   anchorAt: number;
+  anchorLength: number;
   /** First occurrence of the needle at or after `from`, or -1. */
   next(buf: Buffer, from: number): number;
 }
@@ -35,11 +36,12 @@ export function searcher(needle: Buffer): Searcher {
   // A short anchor from the rarest byte: V8 finds its first byte with memchr, which beats
   // its Boyer-Moore-Horspool on long needles made of common letters.
   const anchor = needle.subarray(pos, Math.min(needle.length, pos + 4));
-  if (pos === 0 && anchor.length === needle.length) return { needle, anchorAt: 0, next: (buf, from) => buf.indexOf(needle, from) };
+  if (pos === 0 && anchor.length === needle.length) return { needle, anchorAt: 0, anchorLength: needle.length, next: (buf, from) => buf.indexOf(needle, from) };
   const first = anchor.length === 1 ? anchor[0]! : anchor;
   return {
     needle,
     anchorAt: pos,
+    anchorLength: anchor.length,
     next(buf, from) {
       for (let a = buf.indexOf(first, from + pos); a !== -1; a = buf.indexOf(first, a + 1)) {
         const at = a - pos;

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDetector, type Hit } from '../../src/detect/detector.ts';
-import { MAX_PAIRS, PAIR_INDEX_MAX, PAIR_INDEX_MIN, type Pair, pairModule, pairSearcher } from '../../src/detect/pair-index.ts';
+import { MAX_PAIRS, PAIR_INDEX_MAX, PAIR_INDEX_MIN, type Pair, type PairIndex, pairModule, pairSearcher, PAST_LIST } from '../../src/detect/pair-index.ts';
 import { builtinRules } from '../../src/rules/builtin.ts';
 import { tokens } from '../git/repo.ts';
 import { seededBytes } from '../helpers/detect.ts';
@@ -15,6 +15,14 @@ function walk(next: (from: number) => number, step: (i: number) => number): numb
   const out: number[] = [];
   for (let at = next(0); at !== -1; at = next(at + step(out.length))) out.push(at);
   return out;
+}
+
+/** The index's search for pair k, going on with indexOf past a list that was cut, as the detector does. */
+function seek(index: PairIndex, k: number, pair: Pair): (from: number) => number {
+  return (from) => {
+    const at = index.next(k, from);
+    return at === PAST_LIST ? index.buf.indexOf(Buffer.from(pair), Math.max(from, index.listedBelow(k))) : at;
+  };
 }
 
 describe('pair index', () => {
@@ -44,7 +52,7 @@ describe('pair index', () => {
           pairs.forEach((p, k) => {
             const needle = Buffer.from(p);
             const step = (i: number) => 1 + ((i * 7 + seed) % maxStep);
-            expect(walk((f) => index.next(k, f), step)).toEqual(walk((f) => buf.indexOf(needle, f), step));
+            expect(walk(seek(index, k, p), step)).toEqual(walk((f) => buf.indexOf(needle, f), step));
           });
         },
       ),
@@ -59,20 +67,29 @@ describe('pair index', () => {
       buf.write('hf', 0, 'latin1');
       buf.write('hf', len - 2, 'latin1');
       const index = search(buf)!;
-      expect(walk((f) => index.next(0, f), () => 1)).toEqual([0, len - 2]);
+      expect(walk(seek(index, 0, [0x68, 0x66]), () => 1)).toEqual([0, len - 2]);
       // "f" then the byte after the end (the loop reads past it): not a pair.
-      expect(walk((f) => index.next(1, f), () => 1)).toEqual([]);
+      expect(walk(seek(index, 1, [0x66, 0x00]), () => 1)).toEqual([]);
     }
   });
 
-  it('goes on with indexOf past a list that filled up', () => {
+  it('says where a list that filled up was cut, and every offset below it is listed', () => {
     const buf = Buffer.from('f_'.repeat(70_000) + 'x f_' + 'f'.repeat(70_000), 'latin1');
-    const index = pairSearcher([[0x66, 0x5f], [0x66, 0x66]])!(buf)!;
-    const found = walk((f) => index.next(0, f), () => 1);
+    const index = pairSearcher([[0x66, 0x5f], [0x66, 0x66], [0x78, 0x20]])!(buf)!;
+    // A list holds one entry for every 64 bytes: these two are cut before the end.
+    for (const k of [0, 1]) {
+      expect(index.listedBelow(k)).toBeLessThan(buf.length - 60_000);
+      expect(index.next(k, index.listedBelow(k))).toBe(PAST_LIST);
+    }
+    const found = walk(seek(index, 0, [0x66, 0x5f]), () => 1);
     expect(found.length).toBe(70_001);
     expect(found).toEqual(walk((f) => buf.indexOf('f_', f), () => 1));
     // A pair at every offset: the first after the cut list is the next byte.
-    expect(walk((f) => index.next(1, f), () => 1)).toEqual(walk((f) => buf.indexOf('ff', f), () => 1));
+    expect(walk(seek(index, 1, [0x66, 0x66]), () => 1)).toEqual(walk((f) => buf.indexOf('ff', f), () => 1));
+    expect(index.next(1, index.listedBelow(1) - 1)).toBe(index.listedBelow(1) - 1);
+    // A list that was not cut: all of it, and nothing past its end.
+    expect(index.listedBelow(2)).toBe(buf.length);
+    expect(walk(seek(index, 2, [0x78, 0x20]), () => 1)).toEqual([140_000]);
     // Back to the start after the walk reached the end.
     expect(index.next(0, 3)).toBe(4);
   });
@@ -82,7 +99,7 @@ describe('pair index', () => {
     for (const len of [PAIR_INDEX_MIN, PAIR_INDEX_MAX, 100_000, PAIR_INDEX_MIN]) {
       const buf = Buffer.alloc(len, 0x30);
       buf.write('68', len >> 1, 'latin1');
-      expect(walk((f) => search(buf)!.next(0, f), () => 1)).toEqual([len >> 1]);
+      expect(walk(seek(search(buf)!, 0, [0x36, 0x38]), () => 1)).toEqual([len >> 1]);
     }
     expect(search(Buffer.alloc(PAIR_INDEX_MIN - 1))).toBeUndefined();
     expect(search(Buffer.alloc(PAIR_INDEX_MAX + 1))).toBeUndefined();
@@ -114,6 +131,36 @@ describe('the detector through the pair index', () => {
         return ` hf_hub_download 68 61 6866 f_ _org \n`;
     }
   };
+
+  it('finds the tokens that lie past a list that was cut, as without the index', () => {
+    const gen = tokens(11);
+    const user = gen.userToken();
+    const org = gen.orgToken();
+    const hex = Buffer.from(user, 'latin1').toString('hex');
+    // Pairs far denser than a list keeps (one every 64 bytes), then a token of each form.
+    for (const dense of ['f_ ', 'my_obj_on ', '68 61 ', 'hf_x ']) {
+      const buf = Buffer.from(`${dense.repeat(20_000)}\n${user} ${org}\n${hex}\n${dense.repeat(50)}${user}`, 'latin1');
+      const hits = key(withIndex.scan(buf));
+      expect(hits).toEqual(key(without.scan(buf)));
+      expect(hits.filter((h) => h.includes(user)).length).toBe(3);
+      expect(hits.filter((h) => h.includes(org)).length).toBe(1);
+    }
+  });
+
+  it('falls back to indexOf when its memory cannot grow', () => {
+    const memory = (globalThis as unknown as { WebAssembly: { Memory: { prototype: { grow: (pages: number) => number } } } }).WebAssembly.Memory.prototype;
+    const grow = memory.grow;
+    memory.grow = () => {
+      throw new RangeError('out of memory');
+    };
+    try {
+      const t = tokens(7).userToken();
+      const buf = Buffer.from(`${'x = 1\n'.repeat(20_000)}token = "${t}"\n`);
+      expect(createDetector(rules).scan(buf).map((h) => h.secret)).toEqual([t]);
+    } finally {
+      memory.grow = grow;
+    }
+  });
 
   it('finds the same tokens, at the same offsets, in large buffers and in any window of them', () => {
     fc.assert(
