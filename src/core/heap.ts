@@ -5,9 +5,10 @@
 // without a bitmap, over the bench's 256 MB goal in some runs.
 //
 // V8 reads its growth factor each time it would grow one, so setting it to 1 stops the
-// growth though the process has started. But each new isolate puts the flag back to 2
-// (V8 enforces its minimum when it starts one): every worker thread sets it again first
-// thing.
+// growth though the process has started. But each new isolate puts the process-wide flag
+// back to 2 (V8 enforces its minimum when it starts one): the main thread sets it again
+// when a worker comes online, and the worker once its code has loaded. In between, the
+// main thread's young generation may double once or twice (4 to 8 MB, not 32).
 
 /**
  * The V8 flag that stops young generations from growing, or undefined under V8 versions

@@ -1,12 +1,14 @@
 // A small pool of scan workers, started lazily. Each worker holds a few files in flight;
 // if a worker dies, its files are reported as warnings and the pool stops using it.
 import type { Worker } from 'node:worker_threads';
+import { keepYoungGenerationSmall } from '../core/heap.ts';
 import { lazyBuiltin } from '../core/lazy.ts';
 import type { ContentSink } from '../detect/content.ts';
 import type { WorkerInit, WorkerJob, WorkerResult } from './scan-worker.ts';
 
 const IN_FLIGHT = 16;
 const threads = lazyBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
+const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8');
 
 interface Slot {
   worker: Worker | undefined;
@@ -28,6 +30,8 @@ export function createWorkerPool(size: number, script: string, init: WorkerInit,
 
   const start = (slot: Slot): Worker => {
     const w = new (threads().Worker)(script, { workerData: init });
+    // (Its start set V8's young generation growth back, for this thread too: see heap.ts.)
+    w.once('online', () => keepYoungGenerationSmall((f) => v8().setFlagsFromString(f)));
     w.on('message', (r: WorkerResult) => {
       const entry = slot.jobs.get(r.id);
       if (!entry) return;

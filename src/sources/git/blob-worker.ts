@@ -147,6 +147,8 @@ export function createWorkerScanner(threads: number, rules: Rule[], decode: bool
     // perhaps another thread's (seen as libuv aborting the process). Every fd a worker
     // opens is closed by its own code.
     const worker = new Worker(new URL(WORKER_URL), { workerData: init, trackUnmanagedFds: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    // (Its start set V8's young generation growth back, for this thread too: see heap.ts.)
+    worker.once('online', () => keepYoungGenerationSmall(setFlagsFromString));
     const slot = { worker, inFlight: 0 } as Slot;
     slot.ended = new Promise<BlobTotals>((resolve, reject) => {
       worker.on('message', (msg: FromWorker) => {

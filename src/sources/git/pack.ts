@@ -221,7 +221,8 @@ export function inflate(z: Buffer, size: number, into?: Buffer): Buffer {
     // no more than `size` bytes (maxOutputLength stops it one byte past).
     let r: { buffer: Buffer; engine: { bytesWritten: number } };
     try {
-      r = zlib().inflateSync(z, { info: true, maxOutputLength: size + 1 }) as unknown as typeof r;
+      // (One output chunk of the object's size, not 16 KB ones joined at the end.)
+      r = zlib().inflateSync(z, { info: true, maxOutputLength: size + 1, chunkSize: Math.max(64, size + 1) }) as unknown as typeof r;
     } catch {
       leave();
     }
