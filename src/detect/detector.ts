@@ -499,15 +499,17 @@ function buildNeedles(compiled: CompiledRule[], encode: (kw: string) => Buffer):
 const NUL3 = Buffer.alloc(3);
 
 /**
- * The first offset >= from where `needle` occurs in the indexed buffer and ends within
- * `limit`, found from the list of its pair (which lies `pairAt` bytes into it); -1 if none.
- * Past a list that was cut, `own` searches (the needle's own search, from an offset).
+ * What `search.next(hay, from)` gives (`hay` the indexed buffer or a start of it): through
+ * `ix`, the pair index of that buffer, where the needle has a slot there (its anchor's
+ * first two bytes); past a list that was cut, the needle's own search goes on.
  */
-function viaIndex(ix: PairIndex, slot: number, pairAt: number, needle: Buffer, limit: number, from: number, own: (from: number) => number): number {
-  for (let a = ix.next(slot, from + pairAt); a !== -1; a = ix.next(slot, a + 1)) {
-    if (a === PAST_LIST) return own(Math.max(from, ix.listedBelow(slot) - pairAt));
-    const at = a - pairAt;
-    if (at + needle.length > limit) return -1;
+function seek(search: Searcher, slot: number, ix: PairIndex | undefined, hay: Buffer, from: number): number {
+  if (ix === undefined || slot === -1) return search.next(hay, from);
+  const { needle, anchorAt } = search;
+  for (let a = ix.next(slot, from + anchorAt); a !== -1; a = ix.next(slot, a + 1)) {
+    if (a === PAST_LIST) return search.next(hay, Math.max(from, ix.listedBelow(slot) - anchorAt));
+    const at = a - anchorAt;
+    if (at + needle.length > hay.length) return -1;
     if (occursAt(ix.buf, at, needle)) return at;
   }
   return -1;
@@ -558,11 +560,11 @@ function hexAt(buf: Buffer, at: number, hex: Buffer): boolean {
  * cases is then missed). One byte's digits stay together where hex wrapped over lines
  * (`xxd -p`, 60 digits a line) breaks the keyword between two of its bytes.
  */
-function hexNeedle(n: Needle): { needle: Needle; hex: Buffer; anchors: Buffer[]; at: number } {
+function hexNeedle(n: Needle): { needle: Needle; hex: Buffer; anchors: Searcher[]; at: number } {
   const hex = n.bytes.toString('hex');
   const pair = [...n.bytes].findIndex((b) => (b >> 4) <= 9 && (b & 15) <= 9);
   const anchors = pair !== -1 ? [hex.slice(2 * pair, 2 * pair + 2)] : [...new Set([hex, hex.toUpperCase()])];
-  return { needle: n, hex: Buffer.from(hex, 'latin1'), anchors: anchors.map((a) => Buffer.from(a, 'latin1')), at: pair !== -1 ? 2 * pair : 0 };
+  return { needle: n, hex: Buffer.from(hex, 'latin1'), anchors: anchors.map((a) => searcher(Buffer.from(a, 'latin1'))), at: pair !== -1 ? 2 * pair : 0 };
 }
 
 /** Shortest line of hex digits taken for wrapped hex (`xxd -p -c 16` writes 32). */
@@ -756,15 +758,15 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   // `68` of hf_'s hex) run together, in one pass over a large buffer (pair-index.ts), from
   // the first two bytes of each anchor: each needle's slot there.
   const pairs: Pair[] = [];
-  const slotOf = (bytes: Buffer, at: number, length: number): { slot: number; at: number } => {
-    if (length < 2) return { slot: -1, at: 0 };
-    const pair: Pair = [bytes[at]!, bytes[at + 1]!];
-    let slot = pairs.findIndex(([a, b]) => a === pair[0] && b === pair[1]);
-    if (slot === -1 && pairs.length < MAX_PAIRS) slot = pairs.push(pair) - 1;
-    return { slot, at };
+  const slotOf = ({ needle, anchorAt, anchorLength }: Searcher): number => {
+    if (anchorLength < 2) return -1;
+    const pair: Pair = [needle[anchorAt]!, needle[anchorAt + 1]!];
+    const slot = pairs.findIndex(([a, b]) => a === pair[0] && b === pair[1]);
+    if (slot !== -1 || pairs.length >= MAX_PAIRS) return slot;
+    return pairs.push(pair) - 1;
   };
-  const asciiSlots = ascii.map((n) => slotOf(n.bytes, n.search.anchorAt, n.search.anchorLength));
-  const hexSlots = hexNeedles.map((h) => h.anchors.map((a) => slotOf(a, 0, a.length).slot));
+  const asciiSlots = ascii.map((n) => slotOf(n.search));
+  const hexSlots = hexNeedles.map((h) => h.anchors.map(slotOf));
   const usePairs = options.pairIndex !== false && pairs.length > 0;
   let indexer: ((buf: Buffer) => PairIndex | undefined) | undefined | null = null;
   /** The pair index of the buffer scan() was called with, while it runs. */
@@ -927,10 +929,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       // are context: a decoded base64 window holds 4 KB after a keyword at its start).
       const end = to + needle.bytes.length;
       const hay = end < buf.length ? buf.subarray(0, end) : buf;
-      const { slot, at: pairAt } = asciiSlots[n]!;
-      const via = ix !== undefined && slot !== -1 ? ix : undefined;
-      const own = (f: number) => needle.search.next(hay, f);
-      for (let at = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, from, own) : own(from); at !== -1 && at < to; at = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, at + 1, own) : own(at + 1)) {
+      const slot = asciiSlots[n]!;
+      for (let at = seek(needle.search, slot, ix, hay, from); at !== -1 && at < to; at = seek(needle.search, slot, ix, hay, at + 1)) {
         if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
         let edge = leftBoundary(get, at);
         let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? declaredLengths(buf, at) : undefined);
@@ -1095,16 +1095,13 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       for (let ai = 0; ai < h.anchors.length; ai++) {
         const anchor = h.anchors[ai]!;
         const slot = hexSlots[hi]![ai]!;
-        const via = ix !== undefined && slot !== -1 ? ix : undefined;
-        const own = (f: number) => buf.indexOf(anchor, f);
-        const find = (f: number) => (via ? viaIndex(via, slot, 0, anchor, buf.length, f, own) : own(f));
         // What follows the anchor is the keyword's next digit (either case) or a line
         // break: a look at one byte turns away nearly every other pair of digits.
-        const len = anchor.length;
+        const len = anchor.needle.length;
         const next = h.hex[h.at + len] ?? -1;
         const nextUpper = next >= 0x61 ? next - 0x20 : next;
         // (The anchor lies `at` digits after the keyword's first, and perhaps a line break.)
-        for (let q = find(from + h.at); q !== -1 && q - h.at - 2 < to; q = find(q + 1)) {
+        for (let q = seek(anchor, slot, ix, buf, from + h.at); q !== -1 && q - h.at - 2 < to; q = seek(anchor, slot, ix, buf, q + 1)) {
           if (next !== -1) {
             const c = buf[q + len];
             if (c !== next && c !== nextUpper && c !== 0x0a && c !== 0x0d) continue;

@@ -108,13 +108,10 @@ const HOLD_MAX = 131_072;
  */
 function inPackOrder(inner: BlobScanner, dir: string, packsAfter: number): BlobScanner {
   let held: BlobJob[] = [];
-  const release = async () => {
+  const release = () => {
     const order = packOrder(held, dir, packsAfter);
     held = [];
-    for (const job of order) {
-      const w = inner.add(job);
-      if (w) await w;
-    }
+    return addAll(inner, order);
   };
   return {
     add(job) {
@@ -131,6 +128,14 @@ function inPackOrder(inner: BlobScanner, dir: string, packsAfter: number): BlobS
       inner.abort();
     },
   };
+}
+
+/** Hands `jobs` to `scanner` in turn, waiting where it asks to. */
+async function addAll(scanner: BlobScanner, jobs: BlobJob[]): Promise<void> {
+  for (const job of jobs) {
+    const wait = scanner.add(job);
+    if (wait) await wait;
+  }
 }
 
 /**
@@ -170,10 +175,7 @@ async function createReaders(ctx: GitScanContext, events: BlobEvents, packsAfter
     inner = threads ? mod.createWorkerScanner(ctx.threads, [...ctx.rules], ctx.decode, reader, events) : local();
     const jobs = queued;
     queued = [];
-    for (const j of jobs) {
-      const p = inner.add(j);
-      if (p) await p;
-    }
+    await addAll(inner, jobs);
   };
   return {
     add(job) {
@@ -254,10 +256,7 @@ export async function scanFew(ctx: GitScanContext, jobs: BlobJob[], quiet = true
       done: () => undefined,
     },
   );
-  for (const j of jobs) {
-    const p = reader.add(j);
-    if (p) await p;
-  }
+  await addAll(reader, jobs);
   await reader.finish();
   return hits;
 }
