@@ -10285,11 +10285,13 @@ function buildNeedles(compiled, encode) {
     rules: compiled.filter((c3) => c3.keyword.startsWith(root))
   }));
 }
-function viaIndex(ix, slot, pairAt, needle, limit, from, own) {
-  for (let a = ix.next(slot, from + pairAt); a !== -1; a = ix.next(slot, a + 1)) {
-    if (a === PAST_LIST) return own(Math.max(from, ix.listedBelow(slot) - pairAt));
-    const at2 = a - pairAt;
-    if (at2 + needle.length > limit) return -1;
+function seek(search, slot, ix, hay, from) {
+  if (ix === void 0 || slot === -1) return search.next(hay, from);
+  const { needle, anchorAt } = search;
+  for (let a = ix.next(slot, from + anchorAt); a !== -1; a = ix.next(slot, a + 1)) {
+    if (a === PAST_LIST) return search.next(hay, Math.max(from, ix.listedBelow(slot) - anchorAt));
+    const at2 = a - anchorAt;
+    if (at2 + needle.length > hay.length) return -1;
     if (occursAt(ix.buf, at2, needle)) return at2;
   }
   return -1;
@@ -10324,7 +10326,7 @@ function hexNeedle(n) {
   const hex = n.bytes.toString("hex");
   const pair = [...n.bytes].findIndex((b3) => b3 >> 4 <= 9 && (b3 & 15) <= 9);
   const anchors = pair !== -1 ? [hex.slice(2 * pair, 2 * pair + 2)] : [.../* @__PURE__ */ new Set([hex, hex.toUpperCase()])];
-  return { needle: n, hex: Buffer.from(hex, "latin1"), anchors: anchors.map((a) => Buffer.from(a, "latin1")), at: pair !== -1 ? 2 * pair : 0 };
+  return { needle: n, hex: Buffer.from(hex, "latin1"), anchors: anchors.map((a) => searcher(Buffer.from(a, "latin1"))), at: pair !== -1 ? 2 * pair : 0 };
 }
 function hexWrap(buf, i) {
   return lineWrap(buf, i, HEX_WRAP_MIN_LINE, isHex);
@@ -10442,15 +10444,15 @@ function createDetector(rules, options = {}) {
   ) : [];
   const hexNeedles = decode ? ascii.map(hexNeedle) : [];
   const pairs = [];
-  const slotOf = (bytes2, at2, length) => {
-    if (length < 2) return { slot: -1, at: 0 };
-    const pair = [bytes2[at2], bytes2[at2 + 1]];
-    let slot = pairs.findIndex(([a, b3]) => a === pair[0] && b3 === pair[1]);
-    if (slot === -1 && pairs.length < MAX_PAIRS) slot = pairs.push(pair) - 1;
-    return { slot, at: at2 };
+  const slotOf = ({ needle, anchorAt, anchorLength }) => {
+    if (anchorLength < 2) return -1;
+    const pair = [needle[anchorAt], needle[anchorAt + 1]];
+    const slot = pairs.findIndex(([a, b3]) => a === pair[0] && b3 === pair[1]);
+    if (slot !== -1 || pairs.length >= MAX_PAIRS) return slot;
+    return pairs.push(pair) - 1;
   };
-  const asciiSlots = ascii.map((n) => slotOf(n.bytes, n.search.anchorAt, n.search.anchorLength));
-  const hexSlots = hexNeedles.map((h3) => h3.anchors.map((a) => slotOf(a, 0, a.length).slot));
+  const asciiSlots = ascii.map((n) => slotOf(n.search));
+  const hexSlots = hexNeedles.map((h3) => h3.anchors.map(slotOf));
   const usePairs = options.pairIndex !== false && pairs.length > 0;
   let indexer = null;
   let top2;
@@ -10560,10 +10562,8 @@ function createDetector(rules, options = {}) {
       const needle = ascii[n];
       const end = to2 + needle.bytes.length;
       const hay = end < buf.length ? buf.subarray(0, end) : buf;
-      const { slot, at: pairAt } = asciiSlots[n];
-      const via = ix !== void 0 && slot !== -1 ? ix : void 0;
-      const own = (f3) => needle.search.next(hay, f3);
-      for (let at2 = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, from, own) : own(from); at2 !== -1 && at2 < to2; at2 = via ? viaIndex(via, slot, pairAt, needle.bytes, hay.length, at2 + 1, own) : own(at2 + 1)) {
+      const slot = asciiSlots[n];
+      for (let at2 = seek(needle.search, slot, ix, hay, from); at2 !== -1 && at2 < to2; at2 = seek(needle.search, slot, ix, hay, at2 + 1)) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
         let edge = leftBoundary(get, at2);
         let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n2))), edge === "ok" ? declaredLengths(buf, at2) : void 0);
@@ -10682,13 +10682,10 @@ function createDetector(rules, options = {}) {
       for (let ai = 0; ai < h3.anchors.length; ai++) {
         const anchor = h3.anchors[ai];
         const slot = hexSlots[hi][ai];
-        const via = ix !== void 0 && slot !== -1 ? ix : void 0;
-        const own = (f3) => buf.indexOf(anchor, f3);
-        const find = (f3) => via ? viaIndex(via, slot, 0, anchor, buf.length, f3, own) : own(f3);
-        const len = anchor.length;
+        const len = anchor.needle.length;
         const next = h3.hex[h3.at + len] ?? -1;
         const nextUpper = next >= 97 ? next - 32 : next;
-        for (let q4 = find(from + h3.at); q4 !== -1 && q4 - h3.at - 2 < to2; q4 = find(q4 + 1)) {
+        for (let q4 = seek(anchor, slot, ix, buf, from + h3.at); q4 !== -1 && q4 - h3.at - 2 < to2; q4 = seek(anchor, slot, ix, buf, q4 + 1)) {
           if (next !== -1) {
             const c3 = buf[q4 + len];
             if (c3 !== next && c3 !== nextUpper && c3 !== 10 && c3 !== 13) continue;
@@ -23890,13 +23887,16 @@ var init_ignore = __esm({
 function smallYoungGenerationFlag(v8Version = process.versions.v8) {
   return /^1[12]\./.test(v8Version) ? "--semi-space-growth-factor=1" : void 0;
 }
-function keepYoungGenerationSmall(setFlags) {
+function keepYoungGenerationSmall(setFlags = (f3) => v8().setFlagsFromString(f3)) {
   const flag = smallYoungGenerationFlag();
   if (flag) setFlags(flag);
 }
+var v8;
 var init_heap = __esm({
   "src/core/heap.ts"() {
     "use strict";
+    init_lazy();
+    v8 = lazyBuiltin("node:v8");
   }
 });
 
@@ -23906,7 +23906,7 @@ function createWorkerPool(size, script, init, sink) {
   let nextId = 0;
   const start = (slot) => {
     const w2 = new (threads2()).Worker(script, { workerData: init });
-    w2.once("online", () => keepYoungGenerationSmall((f3) => v8().setFlagsFromString(f3)));
+    w2.once("online", () => keepYoungGenerationSmall());
     w2.on("message", (r2) => {
       const entry = slot.jobs.get(r2.id);
       if (!entry) return;
@@ -23952,7 +23952,7 @@ function createWorkerPool(size, script, init, sink) {
     }
   };
 }
-var IN_FLIGHT, threads2, v8;
+var IN_FLIGHT, threads2;
 var init_worker_pool = __esm({
   "src/sources/worker-pool.ts"() {
     "use strict";
@@ -23960,7 +23960,6 @@ var init_worker_pool = __esm({
     init_lazy();
     IN_FLIGHT = 16;
     threads2 = lazyBuiltin("node:worker_threads");
-    v8 = lazyBuiltin("node:v8");
   }
 });
 
@@ -27471,6 +27470,7 @@ async function readStdinInto(io2, push) {
   return n;
 }
 async function runScan(io2, args) {
+  keepYoungGenerationSmall();
   const paths = args.paths.length ? args.paths : ["."];
   const threads3 = checkThreads(args.threads);
   const fileArgs = paths.filter((p2) => p2 !== "-");
@@ -27519,6 +27519,7 @@ var init_scan = __esm({
     init_io();
     init_progress();
     init_session();
+    init_heap();
   }
 });
 
@@ -28784,7 +28785,6 @@ __export(blob_worker_exports, {
   WORKER_URL: () => WORKER_URL,
   createWorkerScanner: () => createWorkerScanner
 });
-import { setFlagsFromString } from "node:v8";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 function pathHash(path2) {
   let h3 = 2166136261;
@@ -28792,7 +28792,7 @@ function pathHash(path2) {
   return h3 >>> 0;
 }
 function serve(init) {
-  keepYoungGenerationSmall(setFlagsFromString);
+  keepYoungGenerationSmall();
   const port = parentPort;
   const detector = createDetector(init.rules, { decode: init.decode });
   const open2 = [];
@@ -28851,7 +28851,7 @@ function createWorkerScanner(threads3, rules, decode, reader, events) {
   };
   const slots = Array.from({ length: threads3 }, () => {
     const worker = new Worker(new URL(WORKER_URL), { workerData: init, trackUnmanagedFds: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-    worker.once("online", () => keepYoungGenerationSmall(setFlagsFromString));
+    worker.once("online", () => keepYoungGenerationSmall());
     const slot = { worker, inFlight: 0 };
     slot.ended = new Promise((resolve14, reject) => {
       worker.on("message", (msg) => {
@@ -28964,13 +28964,10 @@ async function createScanner(ctx, events) {
 }
 function inPackOrder(inner, dir, packsAfter) {
   let held = [];
-  const release = async () => {
+  const release = () => {
     const order = packOrder(held, dir, packsAfter);
     held = [];
-    for (const job of order) {
-      const w2 = inner.add(job);
-      if (w2) await w2;
-    }
+    return addAll(inner, order);
   };
   return {
     add(job) {
@@ -28987,6 +28984,12 @@ function inPackOrder(inner, dir, packsAfter) {
       inner.abort();
     }
   };
+}
+async function addAll(scanner, jobs) {
+  for (const job of jobs) {
+    const wait = scanner.add(job);
+    if (wait) await wait;
+  }
 }
 function packOrder(jobs, dir, packsAfter) {
   const packs = jobs.length > 1 && jobs.length >= packsAfter ? openPackReader(dir) : void 0;
@@ -29013,10 +29016,7 @@ async function createReaders(ctx, events, packsAfter) {
     inner = threads3 ? mod.createWorkerScanner(ctx.threads, [...ctx.rules], ctx.decode, reader, events) : local();
     const jobs = queued;
     queued = [];
-    for (const j3 of jobs) {
-      const p2 = inner.add(j3);
-      if (p2) await p2;
-    }
+    await addAll(inner, jobs);
   };
   return {
     add(job) {
@@ -29083,10 +29083,7 @@ async function scanFew(ctx, jobs, quiet = true, cat) {
       done: () => void 0
     }
   );
-  for (const j3 of jobs) {
-    const p2 = reader.add(j3);
-    if (p2) await p2;
-  }
+  await addAll(reader, jobs);
   await reader.finish();
   return hits;
 }
@@ -29957,6 +29954,7 @@ async function scanRepoHistory(io2, args, session, repo, prefix = "") {
   }
 }
 async function runHistory(io2, args) {
+  keepYoungGenerationSmall();
   checkThreads(args.threads);
   const repo = await openRepoFor(io2, args.repo);
   const root = repo.workTree ?? repo.gitDir;
@@ -29973,6 +29971,7 @@ var init_history2 = __esm({
     init_io();
     init_session();
     init_git_common();
+    init_heap();
     SINCE_RE = /^(\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?)?|\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago|yesterday|@\d+)$/i;
   }
 });
@@ -30122,6 +30121,7 @@ __export(audit_exports, {
 });
 import { availableParallelism as availableParallelism2 } from "node:os";
 async function runAudit(io2, args) {
+  keepYoungGenerationSmall();
   const threads3 = checkThreads(args.threads);
   const repo = await openRepoFor(io2, args.repo);
   const root = repo.workTree ?? repo.gitDir;
@@ -30163,6 +30163,7 @@ var init_audit = __esm({
     init_session();
     init_git_common();
     init_history2();
+    init_heap();
   }
 });
 

@@ -9,7 +9,6 @@ import Module from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { exitWith, internalError } from './cli/internal-error.ts';
-import { keepYoungGenerationSmall } from './core/heap.ts';
 
 type StagedModule = typeof import('./staged-bin.ts');
 
@@ -70,7 +69,6 @@ function main(): void {
   const argv = process.argv.slice(2);
   const run = argv[0] === 'staged' ? loadStaged(argv.includes('--debug')).mod.staged(argv) : undefined;
   if (!run) {
-    keepYoungGenerationSmall((flags) => (require('node:v8') as typeof import('node:v8')).setFlagsFromString(flags));
     import(FULL_CLI).catch(internalError);
     return;
   }

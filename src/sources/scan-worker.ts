@@ -1,6 +1,5 @@
 // A worker thread that scans files for the main thread: it builds its own detector from
 // the rules (plain data), reads each file it is sent and posts back what it found.
-import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { keepYoungGenerationSmall } from '../core/heap.ts';
 import type { Match, Rule, Skipped } from '../core/types.ts';
@@ -31,7 +30,7 @@ export interface WorkerResult {
 }
 
 // (Starting this thread set V8's young generation growth back: see heap.ts.)
-keepYoungGenerationSmall(setFlagsFromString);
+keepYoungGenerationSmall();
 const init = workerData as WorkerInit;
 const detector = createDetector(init.rules, { decode: init.decode });
 

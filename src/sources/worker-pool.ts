@@ -8,7 +8,6 @@ import type { WorkerInit, WorkerJob, WorkerResult } from './scan-worker.ts';
 
 const IN_FLIGHT = 16;
 const threads = lazyBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
-const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8');
 
 interface Slot {
   worker: Worker | undefined;
@@ -31,7 +30,7 @@ export function createWorkerPool(size: number, script: string, init: WorkerInit,
   const start = (slot: Slot): Worker => {
     const w = new (threads().Worker)(script, { workerData: init });
     // (Its start set V8's young generation growth back, for this thread too: see heap.ts.)
-    w.once('online', () => keepYoungGenerationSmall((f) => v8().setFlagsFromString(f)));
+    w.once('online', () => keepYoungGenerationSmall());
     w.on('message', (r: WorkerResult) => {
       const entry = slot.jobs.get(r.id);
       if (!entry) return;

@@ -11,10 +11,12 @@ import type { HistoryArgs } from './history.ts';
 
 import { note } from './git-common.ts';
 import { openRepoFor, scanRepoHistory } from './history.ts';
+import { keepYoungGenerationSmall } from '../../core/heap.ts';
 
 export type AuditArgs = HistoryArgs;
 
 export async function runAudit(io: Io, args: AuditArgs): Promise<number> {
+  keepYoungGenerationSmall();
   const threads = checkThreads(args.threads);
   const repo = await openRepoFor(io, args.repo);
   const root = repo.workTree ?? repo.gitDir;

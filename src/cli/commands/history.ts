@@ -9,6 +9,7 @@ import { UsageError } from '../io.ts';
 import type { Session } from '../session.ts';
 import { checkThreads, createSession, finish } from '../session.ts';
 import { gitContext, gitErrors, note, type GitArgs } from './git-common.ts';
+import { keepYoungGenerationSmall } from '../../core/heap.ts';
 
 export interface HistoryArgs extends GitArgs {
   repo?: string;
@@ -129,6 +130,7 @@ export async function scanRepoHistory(io: Io, args: HistoryArgs, session: Sessio
 }
 
 export async function runHistory(io: Io, args: HistoryArgs): Promise<number> {
+  keepYoungGenerationSmall();
   checkThreads(args.threads);
   const repo = await openRepoFor(io, args.repo);
   const root = repo.workTree ?? repo.gitDir;

@@ -7,6 +7,7 @@ import { UsageError } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
 import { createProgress } from '../progress.ts';
 import { checkThreads, createSession, finish } from '../session.ts';
+import { keepYoungGenerationSmall } from '../../core/heap.ts';
 
 export interface ScanArgs extends CommonArgs {
   paths: string[];
@@ -28,6 +29,7 @@ export async function readStdinInto(io: Io, push: (b: Buffer) => void): Promise<
 }
 
 export async function runScan(io: Io, args: ScanArgs): Promise<number> {
+  keepYoungGenerationSmall();
   const paths = args.paths.length ? args.paths : ['.'];
   const threads = checkThreads(args.threads);
   const fileArgs = paths.filter((p) => p !== '-');

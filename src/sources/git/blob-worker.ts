@@ -4,7 +4,6 @@
 //
 // This module is its own chunk in the bundle (it is only ever imported dynamically), and
 // a worker runs this very chunk: `WORKER_URL` is where it lies.
-import { setFlagsFromString } from 'node:v8';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { keepYoungGenerationSmall } from '../../core/heap.ts';
 import type { Rule, Skipped } from '../../core/types.ts';
@@ -63,7 +62,7 @@ function pathHash(path: string): number {
 /** Runs inside the worker. */
 function serve(init: WorkerInit): void {
   // (Starting this thread set V8's young generation growth back: see heap.ts.)
-  keepYoungGenerationSmall(setFlagsFromString);
+  keepYoungGenerationSmall();
   const port = parentPort!;
   const detector = createDetector(init.rules, { decode: init.decode });
   // Each event lands on the oldest batch not yet fully answered. git answers in request
@@ -148,7 +147,7 @@ export function createWorkerScanner(threads: number, rules: Rule[], decode: bool
     // opens is closed by its own code.
     const worker = new Worker(new URL(WORKER_URL), { workerData: init, trackUnmanagedFds: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     // (Its start set V8's young generation growth back, for this thread too: see heap.ts.)
-    worker.once('online', () => keepYoungGenerationSmall(setFlagsFromString));
+    worker.once('online', () => keepYoungGenerationSmall());
     const slot = { worker, inFlight: 0 } as Slot;
     slot.ended = new Promise<BlobTotals>((resolve, reject) => {
       worker.on('message', (msg: FromWorker) => {
