@@ -316,6 +316,9 @@ async function main() {
     console.log(`repository: ${repo}`);
   }
   const pack = spawnSync('git', ['count-objects', '-vH'], { cwd: repo, encoding: 'utf8' }).stdout.match(/size-pack: (.*)/)?.[1];
+  // (b) ends in `|| true` (rg exits 1 when it counts nothing): without rg it would time
+  // nothing and print a ratio of 0.
+  if (!spawnSync(RG, ['--version']).stdout) throw new Error(`ripgrep not found (${RG}); apt-get install ripgrep`);
   const cli = snapshotCli('dist-history', ['history', '--help']);
   console.log(`pack size ${pack}; ${rounds} rounds, alternating (a) (b) (c), and (d) when it has a bitmap; ${process.platform} ${process.arch}, ${(await import('node:os')).availableParallelism()} CPUs, Node ${process.version}, ${spawnSync('git', ['--version'], { encoding: 'utf8' }).stdout.trim()}`);
 
