@@ -197,4 +197,15 @@ describe('scrubbing known secrets from free text', () => {
     const b64 = Buffer.from(secrets[7]!).toString('base64');
     expect(clean(`see a/b+c=${secrets[2999]}.d and ${b64} and path/${secrets[0]!.slice(3)}/x`)).toBe(`see a/b+c=${redact(secrets[2999]!)}.d and ${redact(secrets[7]!)} and path/${redact(secrets[0]!)}/x`);
   });
+
+  it('built for one set of secrets, is not reused for another', () => {
+    const [a, b] = [gen.userToken(), gen.userToken()];
+    const text = `${a} and ${b}`;
+    expect(scrubber([a])(text)).toBe(`${redact(a)} and ${b}`);
+    expect(scrubber([b])(text)).toBe(`${a} and ${redact(b)}`);
+    expect(scrubber([a, b])(text)).toBe(`${redact(a)} and ${redact(b)}`);
+    expect(scrubber([])(text)).toBe(text);
+    // The same secrets again: the same function, its texts already scrubbed.
+    expect(scrubber([a, b])).toBe(scrubber([a, b]));
+  });
 });
