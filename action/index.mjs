@@ -4327,21 +4327,21 @@ var require_build = __commonJS({
       */
       appendReplacementInternalJava(replacement) {
         let res = "";
-        let last = 0;
+        let last2 = 0;
         const m2 = replacement.length;
         let i = 0;
         while (i < m2) {
           const cCode = replacement.codePointAt(i);
           if (cCode === Codepoint.CODES["\\"]) {
-            if (last < i) res += replacement.substring(last, i);
+            if (last2 < i) res += replacement.substring(last2, i);
             i++;
             if (i >= m2) throw new RE2JSGroupException("character to be escaped is missing");
-            last = i;
+            last2 = i;
             i++;
             continue;
           }
           if (cCode === Codepoint.CODES["$"]) {
-            if (last < i) res += replacement.substring(last, i);
+            if (last2 < i) res += replacement.substring(last2, i);
             if (i + 1 >= m2) throw new RE2JSGroupException("Illegal group reference: group index is missing");
             const nextCode = replacement.codePointAt(i + 1);
             if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
@@ -4356,7 +4356,7 @@ var require_build = __commonJS({
               const group = this.group(n);
               if (group !== null) res += group;
               i = j3;
-              last = i;
+              last2 = i;
             } else if (nextCode === Codepoint.CODES["{"]) {
               let j3 = i + 2;
               while (j3 < m2 && replacement.codePointAt(j3) !== Codepoint.CODES["}"]) j3++;
@@ -4365,13 +4365,13 @@ var require_build = __commonJS({
               const groupVal = this.group(groupName);
               if (groupVal !== null) res += groupVal;
               i = j3 + 1;
-              last = i;
+              last2 = i;
             } else throw new RE2JSGroupException("Illegal group reference");
             continue;
           }
           i++;
         }
-        if (last < m2) res += replacement.substring(last, m2);
+        if (last2 < m2) res += replacement.substring(last2, m2);
         return res;
       }
       /**
@@ -9510,34 +9510,34 @@ var require_build = __commonJS({
         const m2 = this.matcher(input2);
         const result = [];
         let emptiesSkipped = 0;
-        let last = 0;
+        let last2 = 0;
         while (m2.find()) {
-          if (last === 0 && m2.end() === 0) {
-            last = m2.end();
+          if (last2 === 0 && m2.end() === 0) {
+            last2 = m2.end();
             continue;
           }
           if (limit > 0 && result.length === limit - 1) break;
-          if (last === m2.start()) {
+          if (last2 === m2.start()) {
             if (limit === 0) {
               emptiesSkipped += 1;
-              last = m2.end();
+              last2 = m2.end();
               continue;
             }
           } else while (emptiesSkipped > 0) {
             result.push("");
             emptiesSkipped -= 1;
           }
-          result.push(m2.substring(last, m2.start()));
-          last = m2.end();
+          result.push(m2.substring(last2, m2.start()));
+          last2 = m2.end();
         }
-        if (limit === 0 && last !== m2.inputLength()) {
+        if (limit === 0 && last2 !== m2.inputLength()) {
           while (emptiesSkipped > 0) {
             result.push("");
             emptiesSkipped -= 1;
           }
-          result.push(m2.substring(last, m2.inputLength()));
+          result.push(m2.substring(last2, m2.inputLength()));
         }
-        if (limit !== 0 || result.length === 0 && !(last === m2.inputLength() && last > 0)) result.push(m2.substring(last, m2.inputLength()));
+        if (limit !== 0 || result.length === 0 && !(last2 === m2.inputLength() && last2 > 0)) result.push(m2.substring(last2, m2.inputLength()));
         return result;
       }
       /**
@@ -11609,9 +11609,9 @@ function trailerCheck(failed2) {
       if (end !== void 0) ok = matches(end);
       else {
         const tail = bytes2(Math.max(recent[0]?.at ?? 0, fed - TRAILER_WINDOW), fed);
-        let last = fed;
-        if (tail) for (let i = tail.length - 1; i >= 0 && tail[i] === 0; i--) last--;
-        for (let at2 = last; at2 <= fed && !ok; at2++) ok = matches(at2);
+        let last2 = fed;
+        if (tail) for (let i = tail.length - 1; i >= 0 && tail[i] === 0; i--) last2--;
+        for (let at2 = last2; at2 <= fed && !ok; at2++) ok = matches(at2);
       }
       if (!ok) failed2();
       crc = size = 0;
@@ -23248,11 +23248,11 @@ var require_ignore = __commonJS({
         // 'js/' will not match 'a.js'
         // 'js' will match 'a.js' and 'a.js/'
         (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+          const last2 = source[source.length - 1];
+          if (!last2 || last2 === TRAILING_WILDCARD || last2 === TRAILING_DOUBLESTAR) {
             return source;
           }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+          return last2 === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
         }
       ]
     ];
@@ -23388,8 +23388,8 @@ var require_ignore = __commonJS({
         prefix = makeRegexPrefix(body.slice(0, -1));
       }
       const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+      const last2 = prefix[prefix.length - 1];
+      return last2 === TRAILING_WILDCARD ? `${head}$` : last2 === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
     };
     var matchesBasename = (body) => {
       const index = body.indexOf(SLASH);
@@ -23500,8 +23500,8 @@ var require_ignore = __commonJS({
         negative = true;
         body = body.slice(1);
       }
-      const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+      const last2 = body[body.length - 1];
+      if (last2 === SPACE || stripLineEnd && (last2 === "\r" || last2 === "\n")) {
         body = trimEnd(body, stripLineEnd);
       }
       if (!body || hasTrailingBackslash(body)) {
@@ -24360,7 +24360,7 @@ function createProgress(io2, args, unit) {
   let items = 0;
   let bytes2 = 0;
   let total = 0;
-  let last = 0;
+  let last2 = 0;
   let shown = false;
   const draw = () => {
     const secs = (Date.now() - start) / 1e3;
@@ -24378,8 +24378,8 @@ function createProgress(io2, args, unit) {
       items += i;
       bytes2 += b3;
       const now = Date.now();
-      if (now - last > 200) {
-        last = now;
+      if (now - last2 > 200) {
+        last2 = now;
         draw();
       }
     },
@@ -24429,8 +24429,8 @@ function base64Cores(plain) {
   for (let offset = 0; offset < 3; offset++) {
     const b64 = Buffer.concat([Buffer.alloc(offset), bytes2]).toString("base64");
     const first = Math.ceil(8 * offset / 6);
-    const last = Math.floor((8 * (offset + bytes2.length) - 6) / 6);
-    const core = b64.slice(first, last + 1);
+    const last2 = Math.floor((8 * (offset + bytes2.length) - 6) / 6);
+    const core = b64.slice(first, last2 + 1);
     cores.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"));
   }
   return cores;
@@ -24442,6 +24442,12 @@ function embeddedForms(secret) {
   return [...new Set(forms)].filter((f3) => f3.length >= 20);
 }
 function scrubber(secrets) {
+  const list = [...secrets];
+  const id = JSON.stringify(list);
+  if (last?.id !== id) last = { id, scrub: buildScrubber(list) };
+  return last.scrub;
+}
+function buildScrubber(secrets) {
   const byKey = /* @__PURE__ */ new Map();
   const short = [];
   for (const s of secrets) {
@@ -24518,7 +24524,7 @@ function mapStrings(value2, f3) {
   };
   return walk2(value2);
 }
-var PREFIXES, KEY, FORM_RUN, FORM_CHARS, B64_CHAR, EMAIL, CONTROL, NAMED;
+var PREFIXES, KEY, FORM_RUN, FORM_CHARS, B64_CHAR, last, EMAIL, CONTROL, NAMED;
 var init_redact = __esm({
   "src/findings/redact.ts"() {
     "use strict";
@@ -25264,12 +25270,12 @@ function inlineCode(s, inTable = false) {
 }
 function stepMarkdown(step) {
   const out = [];
-  let last = 0;
+  let last2 = 0;
   for (const m2 of step.matchAll(/`([^`\r\n]+)`/g)) {
-    out.push(escapeMarkdown(step.slice(last, m2.index)), inlineCode(m2[1]));
-    last = m2.index + m2[0].length;
+    out.push(escapeMarkdown(step.slice(last2, m2.index)), inlineCode(m2[1]));
+    last2 = m2.index + m2[0].length;
   }
-  out.push(escapeMarkdown(step.slice(last)));
+  out.push(escapeMarkdown(step.slice(last2)));
   return out.join("");
 }
 var init_markdown_text = __esm({
@@ -31424,17 +31430,17 @@ var init_wrap_ansi = __esm({
     };
     stringVisibleTrimSpacesRight = (string) => {
       const words = string.split(" ");
-      let last = words.length;
-      while (last > 0) {
-        if (stringWidth2(words[last - 1]) > 0) {
+      let last2 = words.length;
+      while (last2 > 0) {
+        if (stringWidth2(words[last2 - 1]) > 0) {
           break;
         }
-        last--;
+        last2--;
       }
-      if (last === words.length) {
+      if (last2 === words.length) {
         return string;
       }
-      return words.slice(0, last).join(" ") + words.slice(last).join("");
+      return words.slice(0, last2).join(" ") + words.slice(last2).join("");
     };
     exec = (string, columns, options = {}) => {
       if (options.trim !== false && string.trim() === "") {
@@ -36478,8 +36484,8 @@ function checkValues(c3, args, argv) {
   for (const [name2, spec] of Object.entries(options)) {
     if (spec.type === "number" && rawValues(argv, name2, spec).some((v3) => v3.trim() === "")) throw new UsageError(`--${name2} needs a value`);
     if (Array.isArray(args[name2])) {
-      const last = args[name2].at(-1);
-      for (const key of optionKeys(name2, spec)) args[key] = last;
+      const last2 = args[name2].at(-1);
+      for (const key of optionKeys(name2, spec)) args[key] = last2;
     }
     if (spec.type === "boolean") continue;
     const v2 = args[name2];
