@@ -1,4 +1,5 @@
 // `hfleaks audit`: working tree and full history in one report.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runJson, tempDir } from '../helpers/cli.ts';
@@ -80,6 +81,22 @@ describe('hfleaks audit', () => {
     expect(dotGit.code).toBe(1);
     expect(dotGit.stderr).toMatch(/a \.git directory: its working tree is not scanned, history only/);
     expect(dotGit.stderr).not.toMatch(/bare/);
+  });
+
+  it('scans the working tree GIT_WORK_TREE names, run from anywhere (a bare repository for dotfiles)', async () => {
+    const token = gen.userToken();
+    const gitDir = join(tempDir(), 'dots.git');
+    const work = tempDir();
+    const r = makeRepo({ bare: true, dir: gitDir });
+    const env = { ...r.env, GIT_DIR: gitDir, GIT_WORK_TREE: work };
+    writeFileSync(join(work, 'app.py'), 'x = 1\n');
+    runGit(work, env, ['add', 'app.py']);
+    runGit(work, env, ['commit', '-q', '-m', 'c1']);
+    writeFileSync(join(work, 'app.py'), `x = 1\nHF_TOKEN = "${token}"\n`); // not committed
+    const out = await runJson(['audit', ...OFFLINE], { cwd: tempDir(), env });
+    expect(out.code).toBe(1);
+    expect(out.report.findings.map((f: any) => f.locations.map((l: any) => l.path))).toEqual([['app.py']]);
+    expect(out.stderr).not.toMatch(/not scanned/);
   });
 
   it('lists a file over the size cap once for the working tree and once, told apart, for its blob', async () => {

@@ -693,6 +693,35 @@ describe('hfleaks history', () => {
     expect(h.report.findings[0].locations[0]).toMatchObject({ path: 'c.txt', line: 1 });
   });
 
+  it('a damaged pack index that hides every object is exit 2, never a clean history', async () => {
+    const r = makeRepo();
+    r.write('a.txt', `${gen.userToken()}\n`);
+    r.commit('a');
+    r.git('repack', '-a', '-d', '-q');
+    const idx = readdirSync(join(r.dir, '.git/objects/pack')).find((f) => f.endsWith('.idx'))!;
+    execFileSync('truncate', ['-s', '-8', join(r.dir, '.git/objects/pack', idx)]);
+    for (const cmd of [['history'], ['audit', '--no-verify']]) {
+      const out = await runCli([...cmd, '--no-progress'], { cwd: r.dir, env: r.env });
+      expect(out.code, cmd[0]).toBe(2);
+      expect(out.stderr, cmd[0]).toMatch(/cannot read the repository's objects/);
+    }
+  });
+
+  it('counts a missing blob once, though both the walk of changes and the listing after it meet it', async () => {
+    const r = makeRepo();
+    r.write('t1.txt', `${gen.userToken()}\n`);
+    r.commit('c1');
+    const blob = r.git('rev-parse', 'HEAD:t1.txt').trim();
+    r.remove('t1.txt');
+    r.write('x.txt', 'x\n');
+    r.commit('c2'); // rename detection reads the deleted file's blob
+    rmSync(join(r.dir, '.git/objects', blob.slice(0, 2), blob.slice(2)));
+    const h = await history(r);
+    expect(h.code).toBe(0);
+    expect(h.stderr).toMatch(/failed|missing/);
+    expect(h.report.stats.missingObjects).toBe(1);
+  });
+
   it('exits 2 with a clear message on a path that is not a repository', async () => {
     const dir = tempDir();
     const r = await runCli(['history', dir, '--no-progress'], { env: { GIT_CEILING_DIRECTORIES: dir } });
@@ -830,6 +859,24 @@ describe('hfleaks history --range / --since', () => {
     expect(await since(r, '2022-01-01')).toEqual({ found: [lateCommit], read: 1 });
     const bad = await runCli(['history', '--since', 'whenever', '--no-progress'], { cwd: r.dir, env: r.env });
     expect(bad.code).toBe(2);
+  });
+
+  it('--since finds commits behind one whose clock was wrong (git --since stops at the first older commit)', async () => {
+    const token = gen.userToken();
+    const r = makeRepo();
+    r.write('a.txt', 'a\n');
+    r.commit('base', { date: '2024-01-01T10:00:00Z' });
+    r.write('secret.txt', `${token}\n`);
+    const leak = r.commit('adds the token', { date: '2024-03-10T10:00:00Z' });
+    r.write('b.txt', 'b\n');
+    r.commit('made on a machine a year behind', { date: '2023-03-10T10:00:00Z' });
+    r.write('c.txt', 'c\n');
+    const last = r.commit('later', { date: '2024-03-11T10:00:00Z' });
+    const h = await history(r, ['--since', '2024-03-01T00:00Z']);
+    expect(h.code).toBe(1);
+    expect(h.report.findings.map((f: any) => f.locations[0].commit)).toEqual([leak]);
+    expect(h.report.stats.commits).toBe(2);
+    expect(last).not.toBe(leak);
   });
 
   it('--since with a bare date means from the start of that day (local time), whatever the time now', async () => {

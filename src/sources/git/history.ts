@@ -506,7 +506,7 @@ async function listByLog(ctx: GitScanContext, repo: Repo, refs: AllRefs, queue: 
     // takes over passes over it without a word (its type filter drops what is missing
     // along with every other tree): say so here, where git did.
     const why = gitMessage(r.stderr || `exit ${r.code}`);
-    if (NAMES_MISSING_OBJECT.test(why)) stats.missingObjects++;
+    missing.walkFailed(why);
     ctx.warn(`walking the history's changes failed (${why}); blobs only reachable through what git could not read were not scanned`);
     return listByObjects(ctx, repo, refs, queue, missing, stats, messages, new Set(seen.keys()));
   }
@@ -553,8 +553,6 @@ async function treesMayBeMissing(repo: Repo): Promise<string | undefined> {
 }
 
 /** A git error that says an object is missing or unreadable (counted with the missing objects). */
-const NAMES_MISSING_OBJECT = /missing|bad object|could not read|unable to read|corrupt/i;
-
 /** The diff options of the walks that tell where blobs came from: renames followed, merges against all parents. */
 const INTRO_DIFF = ['--raw', '--no-abbrev', '-M', '-c', '--root', ...RAW_LOG_ARGS];
 
@@ -616,7 +614,7 @@ async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, que
     args,
     (rec) => {
       if (rec[0] === 0x3f /* ? */) {
-        missing.add(`object ${rec.toString('latin1', 1, 13)}`);
+        missing.add(`object ${rec.toString('latin1', 1, 13)}`, rec.toString('latin1', 1, 1 + len));
         return;
       }
       if (rec.length === len) {
@@ -630,16 +628,21 @@ async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, que
   ).done;
   if (result.code !== 0) {
     const why = gitMessage(result.stderr || `exit ${result.code}`);
-    if (NAMES_MISSING_OBJECT.test(why)) stats.missingObjects++;
+    missing.walkFailed(why);
     if (queue.listed === 0) {
       // The walk died before listing any object (a missing or damaged commit): scan every
       // blob the object database holds instead, reachable or not.
       ctx.warn(`cannot walk the history (${why}); scanning every blob in the object database instead`);
+      let blobs = 0;
       const all = await streamRecords(repo, ['cat-file', '--batch-all-objects', '--unordered', '--batch-check=%(objectname) %(objecttype)'], (rec) => {
         if (rec.toString('latin1', len + 1) !== 'blob') return;
+        blobs++;
         return push(rec.toString('latin1', 0, len), '');
       }).done;
       if (all.code !== 0) throw new GitError(`cannot read the repository's objects: ${gitMessage(all.stderr)}`);
+      // Neither way read a thing (a damaged pack index hides every object it lists): that
+      // is no clean history, it is none.
+      if (blobs === 0) throw new GitError(`cannot read the repository's objects: ${all.stderr.trim() ? gitMessage(all.stderr) : why}`);
     } else {
       ctx.warn(`walking the history stopped early (${why}); objects beyond it were not scanned`);
     }
@@ -907,6 +910,18 @@ export async function resolveRange(repo: Repo, range: string): Promise<string> {
 }
 
 /**
+ * Commits since a date. git's `--since` stops the walk at the first older commit it
+ * meets: a commit made on a machine whose clock was behind, or a rebase that left dates
+ * out of order, would hide every newer commit behind it. `--since-as-filter` walks on.
+ */
+export function sinceArg(repo: Pick<Repo, 'sinceFilter'>, since: number): string {
+  if (!repo.sinceFilter) return `--max-age=${since}`;
+  // git reads a bare number below 100000000 as no date: the time is spelled out, in UTC.
+  const d = new Date(since * 1000).toISOString();
+  return `--since-as-filter=${d.slice(0, 10)} ${d.slice(11, 19)} +0000`;
+}
+
+/**
  * The commits of a range and/or since a date: the files each changed, and in those only
  * the lines it added (a token its parent already had is not new).
  */
@@ -914,7 +929,7 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
   const stats = newStats();
   const refs: AllRefs = sel.range ? { args: [await resolveRange(repo, sel.range)] } : await allRefs(repo);
   const revs = [...refs.args];
-  if (sel.since !== undefined) revs.push(`--max-age=${sel.since}`);
+  if (sel.since !== undefined) revs.push(sinceArg(repo, sel.since));
   // The selected commits' messages come with the walk (tags belong to no range).
   const messages = messageBatcher(ctx);
   const changes: RawChange[] = [];
@@ -957,7 +972,7 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
   const { hits } = await scanBlobs(ctx, stats, async (scanner, missing) => {
     for (const j of jobs.values()) {
       if (absent.has(j.oid)) {
-        missing.add(`blob ${j.oid.slice(0, 12)} (${j.path})`);
+        missing.add(`blob ${j.oid.slice(0, 12)} (${j.path})`, j.oid);
         ctx.progress.tick(1, 0);
         continue;
       }

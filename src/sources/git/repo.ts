@@ -26,6 +26,8 @@ export interface Repo extends GitContext {
   batchCommand: boolean;
   /** git understands `rev-list --filter=object:type=blob` (2.32+). */
   typeFilter: boolean;
+  /** git understands `--since-as-filter` (2.37+): every commit since a date, not only those before the first older one. */
+  sinceFilter: boolean;
   /** A reachability bitmap exists (rev-list lists objects without walking trees). */
   bitmap: boolean;
   /** A partial clone: objects may be missing on purpose (packs from a promisor remote). */
@@ -95,7 +97,8 @@ export async function openRepo(target: string | undefined, cwd: string, env: Nod
   const [gitDir = '', objects = '', shallowPath = '', stashLog = '', reftable = '', bare, shallow, inside, format] = info;
   const version = parseGitVersion(await versionP);
   const top = (await topP).trim();
-  const workTree = inside === 'true' && top && !alone ? top : undefined;
+  // Outside the working tree that GIT_WORK_TREE names, git still names it: it is the one to scan.
+  const workTree = (inside === 'true' || ctx.env.GIT_WORK_TREE) && top && !alone ? top : undefined;
   const head = await headP;
   const objectsDir = isAbsolute(objects) ? objects : resolve(dir, objects);
   const packs = packFiles(objectsDir);
@@ -113,6 +116,7 @@ export async function openRepo(target: string | undefined, cwd: string, env: Nod
     oidLength: format === 'sha256' ? 64 : 40,
     batchCommand: atLeast(version, 2, 36),
     typeFilter: atLeast(version, 2, 32),
+    sinceFilter: atLeast(version, 2, 37),
     bitmap: packs.some((f) => f.endsWith('.bitmap')),
     partial: packs.some((f) => f.endsWith('.promisor')),
   };

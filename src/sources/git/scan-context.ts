@@ -52,13 +52,33 @@ export interface GitScanStats {
   unreachable?: { commits: number; blobs: number; tags: number };
 }
 
-/** Warnings about missing objects: the first few in full, then a count. */
+/** Warnings about missing objects: the first few in full, then a count. Each object counts once. */
 function missingReporter(ctx: GitScanContext, stats: GitScanStats) {
   const LIMIT = 20;
+  /** The objects counted, by their first 12 hex digits. */
+  const counted = new Set<string>();
+  const count = (oid: string | undefined): boolean => {
+    if (oid) {
+      const key = oid.slice(0, 12);
+      if (counted.has(key)) return false;
+      counted.add(key);
+    }
+    stats.missingObjects++;
+    return true;
+  };
   return {
-    add(what: string): void {
-      stats.missingObjects++;
-      if (stats.missingObjects <= LIMIT) ctx.warn(`${what} is missing from the repository; skipped`);
+    /** An object git does not have: `what` names it in the warning. */
+    add(what: string, oid?: string): void {
+      if (count(oid) && stats.missingObjects <= LIMIT) ctx.warn(`${what} is missing from the repository; skipped`);
+    },
+    /**
+     * A walk git gave up on (the caller says so): something it needed could not be read.
+     * Counted as one object (the one git names, if it names one, so that the listing that
+     * takes over and meets it again does not count it twice), whatever git's words: a
+     * scan that stopped short must never pass for a clean one.
+     */
+    walkFailed(why: string): void {
+      count(/\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b/.exec(why)?.[0]);
     },
     finish(): void {
       if (stats.missingObjects > LIMIT) ctx.warn(`${stats.missingObjects - LIMIT} more missing objects skipped (${stats.missingObjects} in all)`);
@@ -211,7 +231,7 @@ export async function scanBlobs<T>(
   const hits = new Map<string, BlobHit>();
   const scanner = await createScanner(ctx, {
     hit: (h) => hits.set(h.oid, h),
-    missing: (j) => missing.add(j.path ? `blob ${j.oid.slice(0, 12)} (${j.path})` : `blob ${j.oid.slice(0, 12)}`),
+    missing: (j) => missing.add(j.path ? `blob ${j.oid.slice(0, 12)} (${j.path})` : `blob ${j.oid.slice(0, 12)}`, j.oid),
     damaged: () => void stats.missingObjects++,
     warn: ctx.warn,
     skip: ctx.skip,
