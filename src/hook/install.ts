@@ -2,9 +2,9 @@
 // Respects core.hooksPath; an existing hook is left alone unless --force, which keeps
 // it and chains it (it runs first); uninstall removes only what install wrote.
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { simpleGit } from 'simple-git';
+import { gitEnv, gitMessage, gitOutput, simpleGitFor } from '../sources/git/run.ts';
 
 export const MARKER = '# hfleaks pre-commit hook';
 /** A line holding a digest of the rest of the hook: an edit since install changes it. */
@@ -15,26 +15,44 @@ export const PREVIOUS = 'pre-commit.hfleaks-previous';
 
 export class HookError extends Error {}
 
-/** The hooks directory git uses for this repository (core.hooksPath honoured). */
-export async function hooksDir(cwd: string): Promise<string> {
-  const git = simpleGit({ baseDir: cwd });
+/**
+ * The hooks directory git uses for this repository: core.hooksPath honoured, and GIT_DIR
+ * and GIT_WORK_TREE, as every other command honours them (the hook must go where git
+ * will look for it).
+ */
+export async function hooksDir(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const ctx = { cwd, env: gitEnv(env, false) };
+  const git = await simpleGitFor(ctx);
+  let rel: string;
+  let hooksPath: string | undefined;
   try {
-    const rel = (await git.raw(['rev-parse', '--git-path', 'hooks'])).trim();
-    if (isAbsolute(rel)) return rel;
-    // --git-path answers relative to the working directory, except a relative
-    // core.hooksPath, which is relative to the top of the work tree.
-    const hooksPath = (await git.raw(['config', '--get', 'core.hooksPath']).catch(() => '')).trim();
-    if (hooksPath && !isAbsolute(hooksPath)) {
-      const top = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
-      return join(top, hooksPath);
-    }
-    return join(cwd, rel);
+    rel = (await git.raw(['rev-parse', '--git-path', 'hooks'])).trim();
+    // Set to nothing, core.hooksPath turns hooks off (git looks for /pre-commit).
+    // (Unset, git config exits 1 with nothing on stderr, which simple-git takes for success.)
+    const r = await gitOutput(ctx, ['config', '--get', 'core.hooksPath']);
+    if (r.code === 0) hooksPath = r.stdout.toString('utf8').replace(/\n$/, '');
   } catch (e) {
     // git that can't start at all (not installed, not on PATH) is no fault of the directory.
     const spawnError = /spawn git \w+/.exec((e as Error)?.message ?? '');
     if (spawnError) throw new HookError(`cannot run git (${spawnError[0]}); is git installed?`);
-    throw new HookError(`${cwd}: not a git repository`);
+    const msg = gitMessage(e);
+    throw new HookError(/not a git repository/i.test(msg) ? `${cwd}: not a git repository` : `${cwd}: ${msg}`);
   }
+  if (hooksPath !== undefined && !hooksPath.trim()) {
+    throw new HookError('core.hooksPath is set to nothing, which turns git hooks off; unset it (git config --unset core.hooksPath) or name a directory, then install again');
+  }
+  let dir: string;
+  if (isAbsolute(rel)) dir = rel;
+  else if (hooksPath && !isAbsolute(hooksPath)) {
+    // --git-path answers relative to the working directory, except a relative
+    // core.hooksPath, which is relative to the top of the work tree.
+    const top = (await git.raw(['rev-parse', '--show-toplevel']).catch(() => '')).trim();
+    dir = join(top || cwd, hooksPath);
+  } else dir = join(cwd, rel);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new HookError(`git's hooks directory ${dir} is not a directory${hooksPath ? ' (core.hooksPath; /dev/null there turns hooks off)' : ''}; no hook installed`);
+  }
+  return dir;
 }
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -125,6 +143,7 @@ function huskyManaged(dir: string): boolean {
 
 export interface InstallOptions {
   cwd: string;
+  env?: NodeJS.ProcessEnv;
   force: boolean;
   node: string;
   cli: string;
@@ -132,7 +151,7 @@ export interface InstallOptions {
 
 /** Installs the hook; returns a sentence saying what was done. */
 export async function installHook(o: InstallOptions): Promise<string> {
-  const dir = await hooksDir(o.cwd);
+  const dir = await hooksDir(o.cwd, o.env);
   if (huskyManaged(dir)) {
     throw new HookError(`husky manages the git hooks in ${dir}; left alone: add the line \`npx --no-install hfleaks staged\` to .husky/pre-commit instead`);
   }
@@ -166,8 +185,8 @@ export async function installHook(o: InstallOptions): Promise<string> {
 }
 
 /** Removes only the hook install wrote, restoring a chained one. */
-export async function uninstallHook(cwd: string): Promise<string> {
-  const dir = await hooksDir(cwd);
+export async function uninstallHook(cwd: string, env?: NodeJS.ProcessEnv): Promise<string> {
+  const dir = await hooksDir(cwd, env);
   const hook = join(dir, 'pre-commit');
   const previous = join(dir, PREVIOUS);
   if (!existsSync(hook)) return `no pre-commit hook in ${dir}; nothing to do`;

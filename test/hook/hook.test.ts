@@ -114,6 +114,34 @@ describe('hfleaks hook', () => {
     expect(git(dir, 'commit', '-m', 'x').code).not.toBe(0);
   });
 
+  it('installs where GIT_DIR points, as git and the other commands read it, and uninstalls from there', async () => {
+    const here = repo();
+    const there = repo();
+    const viaEnv = { env: { ...env, GIT_DIR: join(there, '.git') }, cwd: here };
+    expect((await runCli(['hook', 'install'], viaEnv)).code).toBe(0);
+    expect(existsSync(join(there, '.git/hooks/pre-commit'))).toBe(true);
+    expect(existsSync(join(here, '.git/hooks/pre-commit'))).toBe(false);
+    expect((await runCli(['hook', 'uninstall'], viaEnv)).code).toBe(0);
+    expect(existsSync(join(there, '.git/hooks/pre-commit'))).toBe(false);
+    const gone = await runCli(['hook', 'install'], { env: { ...env, GIT_DIR: join(there, 'no-such-dir') }, cwd: here });
+    expect(gone.code).toBe(2);
+    expect(existsSync(join(here, '.git/hooks/pre-commit'))).toBe(false);
+  });
+
+  it('refuses, in one line, a core.hooksPath that turns hooks off (empty, /dev/null), and writes nothing', async () => {
+    for (const [value, said] of [['', /set to nothing, which turns git hooks off/], ['/dev/null', /\/dev\/null is not a directory/]] as const) {
+      const dir = repo();
+      git(dir, 'config', 'core.hooksPath', value);
+      mkdirSync(join(dir, 'sub'));
+      const r = await runCli(['hook', 'install'], { cwd: join(dir, 'sub') });
+      expect(r.code, value).toBe(2);
+      expect(r.stderr, value).toMatch(said);
+      expect(r.stderr.trim().split('\n'), value).toHaveLength(1);
+      expect(readdirSync(join(dir, 'sub')), value).toEqual([]);
+      expect(existsSync(join(dir, '.git/hooks/pre-commit')), value).toBe(false);
+    }
+  });
+
   it('leaves an existing hook alone without --force, chains it with --force, and uninstall restores it', async () => {
     const dir = repo();
     const hook = join(dir, '.git/hooks/pre-commit');

@@ -12,8 +12,8 @@ export interface HookArgs {
 export async function runHook(io: Io, args: HookArgs, cli: string): Promise<number> {
   try {
     let what: string;
-    if (args.action === 'install') what = await installHook({ cwd: io.cwd, force: Boolean(args.force), node: process.execPath, cli });
-    else if (args.action === 'uninstall') what = await uninstallHook(io.cwd);
+    if (args.action === 'install') what = await installHook({ cwd: io.cwd, env: io.env, force: Boolean(args.force), node: process.execPath, cli });
+    else if (args.action === 'uninstall') what = await uninstallHook(io.cwd, io.env);
     else throw new UsageError(`hook: unknown action "${args.action}" (install or uninstall)`);
     if (!args.quiet) io.stderr(`hfleaks: ${what}\n`);
     return 0;
