@@ -16414,11 +16414,11 @@ var require_out = __commonJS({
       async.read(path2, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat;
-    function statSync8(path2, optionsOrSettings) {
+    function statSync9(path2, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path2, settings);
     }
-    exports.statSync = statSync8;
+    exports.statSync = statSync9;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -28701,7 +28701,7 @@ async function openRepo(target, cwd, env4, alone = false) {
   const [gitDir = "", objects = "", shallowPath = "", stashLog = "", reftable = "", bare, shallow, inside, format3] = info;
   const version = parseGitVersion(await versionP);
   const top2 = (await topP).trim();
-  const workTree = inside === "true" && top2 && !alone ? top2 : void 0;
+  const workTree = (inside === "true" || ctx.env.GIT_WORK_TREE) && top2 && !alone ? top2 : void 0;
   const head = await headP;
   const objectsDir = isAbsolute2(objects) ? objects : resolve5(dir, objects);
   const packs = packFiles(objectsDir);
@@ -28719,6 +28719,7 @@ async function openRepo(target, cwd, env4, alone = false) {
     oidLength: format3 === "sha256" ? 64 : 40,
     batchCommand: atLeast(version, 2, 36),
     typeFilter: atLeast(version, 2, 32),
+    sinceFilter: atLeast(version, 2, 37),
     bitmap: packs.some((f3) => f3.endsWith(".bitmap")),
     partial: packs.some((f3) => f3.endsWith(".promisor"))
   };
@@ -28951,10 +28952,29 @@ var init_blob_worker = __esm({
 // src/sources/git/scan-context.ts
 function missingReporter(ctx, stats) {
   const LIMIT = 20;
+  const counted = /* @__PURE__ */ new Set();
+  const count2 = (oid) => {
+    if (oid) {
+      const key = oid.slice(0, 12);
+      if (counted.has(key)) return false;
+      counted.add(key);
+    }
+    stats.missingObjects++;
+    return true;
+  };
   return {
-    add(what) {
-      stats.missingObjects++;
-      if (stats.missingObjects <= LIMIT) ctx.warn(`${what} is missing from the repository; skipped`);
+    /** An object git does not have: `what` names it in the warning. */
+    add(what, oid) {
+      if (count2(oid) && stats.missingObjects <= LIMIT) ctx.warn(`${what} is missing from the repository; skipped`);
+    },
+    /**
+     * A walk git gave up on (the caller says so): something it needed could not be read.
+     * Counted as one object (the one git names, if it names one, so that the listing that
+     * takes over and meets it again does not count it twice), whatever git's words: a
+     * scan that stopped short must never pass for a clean one.
+     */
+    walkFailed(why) {
+      count2(/\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b/.exec(why)?.[0]);
     },
     finish() {
       if (stats.missingObjects > LIMIT) ctx.warn(`${stats.missingObjects - LIMIT} more missing objects skipped (${stats.missingObjects} in all)`);
@@ -29047,7 +29067,7 @@ async function scanBlobs(ctx, stats, feed) {
   const hits = /* @__PURE__ */ new Map();
   const scanner = await createScanner(ctx, {
     hit: (h3) => hits.set(h3.oid, h3),
-    missing: (j3) => missing.add(j3.path ? `blob ${j3.oid.slice(0, 12)} (${j3.path})` : `blob ${j3.oid.slice(0, 12)}`),
+    missing: (j3) => missing.add(j3.path ? `blob ${j3.oid.slice(0, 12)} (${j3.path})` : `blob ${j3.oid.slice(0, 12)}`, j3.oid),
     damaged: () => void stats.missingObjects++,
     warn: ctx.warn,
     skip: ctx.skip,
@@ -29493,7 +29513,7 @@ async function listByLog(ctx, repo, refs, queue, missing, stats, messages) {
   const r2 = results2.find((x3) => x3.code !== 0) ?? results2[0];
   if (r2.code !== 0) {
     const why = gitMessage(r2.stderr || `exit ${r2.code}`);
-    if (NAMES_MISSING_OBJECT.test(why)) stats.missingObjects++;
+    missing.walkFailed(why);
     ctx.warn(`walking the history's changes failed (${why}); blobs only reachable through what git could not read were not scanned`);
     return listByObjects(ctx, repo, refs, queue, missing, stats, messages, new Set(seen.keys()));
   }
@@ -29547,7 +29567,7 @@ async function listByObjects(ctx, repo, refs, queue, missing, stats, messages, d
     args,
     (rec) => {
       if (rec[0] === 63) {
-        missing.add(`object ${rec.toString("latin1", 1, 13)}`);
+        missing.add(`object ${rec.toString("latin1", 1, 13)}`, rec.toString("latin1", 1, 1 + len));
         return;
       }
       if (rec.length === len) {
@@ -29560,14 +29580,17 @@ async function listByObjects(ctx, repo, refs, queue, missing, stats, messages, d
   ).done;
   if (result.code !== 0) {
     const why = gitMessage(result.stderr || `exit ${result.code}`);
-    if (NAMES_MISSING_OBJECT.test(why)) stats.missingObjects++;
+    missing.walkFailed(why);
     if (queue.listed === 0) {
       ctx.warn(`cannot walk the history (${why}); scanning every blob in the object database instead`);
+      let blobs = 0;
       const all = await streamRecords(repo, ["cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objectname) %(objecttype)"], (rec) => {
         if (rec.toString("latin1", len + 1) !== "blob") return;
+        blobs++;
         return push(rec.toString("latin1", 0, len), "");
       }).done;
       if (all.code !== 0) throw new GitError(`cannot read the repository's objects: ${gitMessage(all.stderr)}`);
+      if (blobs === 0) throw new GitError(`cannot read the repository's objects: ${all.stderr.trim() ? gitMessage(all.stderr) : why}`);
     } else {
       ctx.warn(`walking the history stopped early (${why}); objects beyond it were not scanned`);
     }
@@ -29724,11 +29747,16 @@ async function resolveRange(repo, range) {
   }
   return `${ends[0]}..${ends[1]}`;
 }
+function sinceArg(repo, since2) {
+  if (!repo.sinceFilter) return `--max-age=${since2}`;
+  const d2 = new Date(since2 * 1e3).toISOString();
+  return `--since-as-filter=${d2.slice(0, 10)} ${d2.slice(11, 19)} +0000`;
+}
 async function scanChanges(ctx, repo, sel) {
   const stats = newStats();
   const refs = sel.range ? { args: [await resolveRange(repo, sel.range)] } : await allRefs(repo);
   const revs = [...refs.args];
-  if (sel.since !== void 0) revs.push(`--max-age=${sel.since}`);
+  if (sel.since !== void 0) revs.push(sinceArg(repo, sel.since));
   const messages = messageBatcher(ctx);
   const changes = [];
   const commits = [];
@@ -29765,7 +29793,7 @@ async function scanChanges(ctx, repo, sel) {
   const { hits } = await scanBlobs(ctx, stats, async (scanner, missing) => {
     for (const j3 of jobs.values()) {
       if (absent.has(j3.oid)) {
-        missing.add(`blob ${j3.oid.slice(0, 12)} (${j3.path})`);
+        missing.add(`blob ${j3.oid.slice(0, 12)} (${j3.path})`, j3.oid);
         ctx.progress.tick(1, 0);
         continue;
       }
@@ -29789,7 +29817,7 @@ async function scanChanges(ctx, repo, sel) {
   }
   return stats;
 }
-var FIND_OBJECT_MAX, QUEUE_MAX, PER_COMMIT_WALKS, LOG_LISTING_MAX_OBJECTS, KEEP_LOG_MAX, LISTING_PARTS, NAMES_MISSING_OBJECT, INTRO_DIFF, SPLIT_WALK, KEEP_COMMITS;
+var FIND_OBJECT_MAX, QUEUE_MAX, PER_COMMIT_WALKS, LOG_LISTING_MAX_OBJECTS, KEEP_LOG_MAX, LISTING_PARTS, INTRO_DIFF, SPLIT_WALK, KEEP_COMMITS;
 var init_history = __esm({
   "src/sources/git/history.ts"() {
     "use strict";
@@ -29809,7 +29837,6 @@ var init_history = __esm({
     LOG_LISTING_MAX_OBJECTS = 1e6;
     KEEP_LOG_MAX = 64 << 20;
     LISTING_PARTS = 2;
-    NAMES_MISSING_OBJECT = /missing|bad object|could not read|unable to read|corrupt/i;
     INTRO_DIFF = ["--raw", "--no-abbrev", "-M", "-c", "--root", ...RAW_LOG_ARGS];
     SPLIT_WALK = 4e3;
     KEEP_COMMITS = 25e4;
@@ -30374,24 +30401,36 @@ var init_revoke2 = __esm({
 
 // src/hook/install.ts
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync as existsSync5, mkdirSync, readFileSync as readFileSync9, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { chmodSync, existsSync as existsSync5, mkdirSync, readFileSync as readFileSync9, renameSync, rmSync as rmSync2, statSync as statSync6, writeFileSync as writeFileSync3 } from "node:fs";
 import { isAbsolute as isAbsolute3, join as join10 } from "node:path";
-async function hooksDir(cwd) {
-  const git = wo({ baseDir: cwd });
+async function hooksDir(cwd, env4 = process.env) {
+  const ctx = { cwd, env: gitEnv(env4, false) };
+  const git = await simpleGitFor(ctx);
+  let rel;
+  let hooksPath;
   try {
-    const rel = (await git.raw(["rev-parse", "--git-path", "hooks"])).trim();
-    if (isAbsolute3(rel)) return rel;
-    const hooksPath = (await git.raw(["config", "--get", "core.hooksPath"]).catch(() => "")).trim();
-    if (hooksPath && !isAbsolute3(hooksPath)) {
-      const top2 = (await git.raw(["rev-parse", "--show-toplevel"])).trim();
-      return join10(top2, hooksPath);
-    }
-    return join10(cwd, rel);
+    rel = (await git.raw(["rev-parse", "--git-path", "hooks"])).trim();
+    const r2 = await gitOutput(ctx, ["config", "--get", "core.hooksPath"]);
+    if (r2.code === 0) hooksPath = r2.stdout.toString("utf8").replace(/\n$/, "");
   } catch (e) {
     const spawnError = /spawn git \w+/.exec(e?.message ?? "");
     if (spawnError) throw new HookError(`cannot run git (${spawnError[0]}); is git installed?`);
-    throw new HookError(`${cwd}: not a git repository`);
+    const msg = gitMessage(e);
+    throw new HookError(/not a git repository/i.test(msg) ? `${cwd}: not a git repository` : `${cwd}: ${msg}`);
   }
+  if (hooksPath !== void 0 && !hooksPath.trim()) {
+    throw new HookError("core.hooksPath is set to nothing, which turns git hooks off; unset it (git config --unset core.hooksPath) or name a directory, then install again");
+  }
+  let dir;
+  if (isAbsolute3(rel)) dir = rel;
+  else if (hooksPath && !isAbsolute3(hooksPath)) {
+    const top2 = (await git.raw(["rev-parse", "--show-toplevel"]).catch(() => "")).trim();
+    dir = join10(top2 || cwd, hooksPath);
+  } else dir = join10(cwd, rel);
+  if (existsSync5(dir) && !statSync6(dir).isDirectory()) {
+    throw new HookError(`git's hooks directory ${dir} is not a directory${hooksPath ? " (core.hooksPath; /dev/null there turns hooks off)" : ""}; no hook installed`);
+  }
+  return dir;
 }
 function hookScript(node, cli, chained) {
   const script = hookBody(node, cli, chained);
@@ -30459,7 +30498,7 @@ function huskyManaged(dir) {
   }
 }
 async function installHook(o2) {
-  const dir = await hooksDir(o2.cwd);
+  const dir = await hooksDir(o2.cwd, o2.env);
   if (huskyManaged(dir)) {
     throw new HookError(`husky manages the git hooks in ${dir}; left alone: add the line \`npx --no-install hfleaks staged\` to .husky/pre-commit instead`);
   }
@@ -30490,8 +30529,8 @@ async function installHook(o2) {
   chmodSync(hook, 493);
   return what;
 }
-async function uninstallHook(cwd) {
-  const dir = await hooksDir(cwd);
+async function uninstallHook(cwd, env4) {
+  const dir = await hooksDir(cwd, env4);
   const hook = join10(dir, "pre-commit");
   const previous = join10(dir, PREVIOUS);
   if (!existsSync5(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
@@ -30509,7 +30548,7 @@ var MARKER, DIGEST, digestOf, PREVIOUS, HookError, q3, EDITED, UNDIGESTED, EDITE
 var init_install = __esm({
   "src/hook/install.ts"() {
     "use strict";
-    init_dist3();
+    init_run();
     MARKER = "# hfleaks pre-commit hook";
     DIGEST = /^# hfleaks-digest: ([0-9a-f]{16})\n/m;
     digestOf = (script) => createHash("sha256").update(script).digest("hex").slice(0, 16);
@@ -30531,8 +30570,8 @@ __export(hook_exports, {
 async function runHook(io2, args, cli) {
   try {
     let what;
-    if (args.action === "install") what = await installHook({ cwd: io2.cwd, force: Boolean(args.force), node: process.execPath, cli });
-    else if (args.action === "uninstall") what = await uninstallHook(io2.cwd);
+    if (args.action === "install") what = await installHook({ cwd: io2.cwd, env: io2.env, force: Boolean(args.force), node: process.execPath, cli });
+    else if (args.action === "uninstall") what = await uninstallHook(io2.cwd, io2.env);
     else throw new UsageError(`hook: unknown action "${args.action}" (install or uninstall)`);
     if (!args.quiet) io2.stderr(`hfleaks: ${what}
 `);
@@ -31548,10 +31587,10 @@ var init_cliui = __esm({
 
 // node_modules/escalade/sync/index.mjs
 import { dirname as dirname5, resolve as resolve8 } from "path";
-import { readdirSync as readdirSync4, statSync as statSync6 } from "fs";
+import { readdirSync as readdirSync4, statSync as statSync7 } from "fs";
 function sync_default(start, callback) {
   let dir = resolve8(".", start);
-  let tmp, stats = statSync6(dir);
+  let tmp, stats = statSync7(dir);
   if (!stats.isDirectory()) {
     dir = dirname5(dir);
   }
@@ -32724,7 +32763,7 @@ var init_string_width3 = __esm({
 });
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync11, statSync as statSync7, writeFile } from "fs";
+import { readFileSync as readFileSync11, statSync as statSync8, writeFile } from "fs";
 import { format as format2 } from "util";
 import { resolve as resolve10 } from "path";
 var node_default;
@@ -32739,7 +32778,7 @@ var init_node = __esm({
       resolve: resolve10,
       exists: (file) => {
         try {
-          return statSync7(file).isFile();
+          return statSync8(file).isFile();
         } catch (err) {
           return false;
         }
