@@ -114,7 +114,7 @@ function reachFacts(v: Verification, owner: string | undefined) {
       // What the scope asks for is capped by the owner's role where it points (the
       // verdict's rule): a write scope where the owner reads only reads, and a scope on an
       // organization the owner left reaches nothing.
-      const cap = scopeCap(e, v.orgs);
+      const cap = scopeCap(e, v.orgs, v.orgsTotal === undefined);
       const w = perms.filter(isWritePermission);
       const who = owner ?? 'the owner';
       const limit = cap === 'none' ? `reaches nothing: ${who} has no role there` : cap === 'read' && w.length ? `reads only: ${who} only reads there` : '';
@@ -150,7 +150,10 @@ function reachFacts(v: Verification, owner: string | undefined) {
   }
   // The verifier's own conclusion wins where it has one and the details gave none.
   if (writes === undefined && v.canWrite !== undefined) writes = v.canWrite;
-  if (v.canWrite === true && writes === false && !fg) writes = true;
+  // (A report that lists only the first of many organizations or scopes: the verdict read them all.)
+  if (v.canWrite === true && writes === false && (!fg || fg.scopedTotal !== undefined || v.orgsTotal !== undefined)) writes = true;
+  if (fg?.scopedTotal !== undefined) grants.push(`and ${fg.scopedTotal - (fg.scoped?.length ?? 0)} more scopes not listed`);
+  if (v.orgsTotal !== undefined) readTargets.push(`${v.orgsTotal - (v.orgs?.length ?? 0)} more organizations not listed`);
   return { writeTargets: uniq(writeTargets), readTargets: uniq(readTargets), grants, adminOrgs: uniq(adminOrgs), writes };
 }
 

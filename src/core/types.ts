@@ -135,7 +135,10 @@ export interface Verification {
   createdAt?: string;
   expiresAt?: string;
   orgs?: OrgAccess[];
-  fineGrained?: { global: string[]; canReadGatedRepos?: boolean; scoped: ScopedEntity[] };
+  /** Set when the owner is in more organizations than `orgs` lists (the first 200): how many. */
+  orgsTotal?: number;
+  /** `scopedTotal`: set when the token has more scopes than `scoped` lists (the first 500). */
+  fineGrained?: { global: string[]; canReadGatedRepos?: boolean; scoped: ScopedEntity[]; scopedTotal?: number };
   /** The token can write or administer something. */
   canWrite?: boolean;
   /** The token can read private or gated content. */

@@ -11,9 +11,12 @@ const rank = (l: Level) => ORDER.indexOf(l);
 const min = (a: Level, b: Level): Level => (rank(a) <= rank(b) ? a : b);
 const max = (a: Level, b: Level): Level => (rank(a) >= rank(b) ? a : b);
 
+/**
+ * Organizations and fine-grained scopes a report lists for one token. The verdict reads
+ * them all (the answer is at most 1 MiB): a write scope on the 501st must count.
+ */
 const MAX_ORGS = 200;
 const MAX_SCOPED = 500;
-const MAX_PERMISSIONS = 64;
 
 function isObj(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -49,27 +52,31 @@ export function shorten(s: string, maxLen: number): string {
   return `${s.slice(0, cut)}…`;
 }
 
-function strings(x: unknown, cap = MAX_PERMISSIONS): string[] {
+/** The distinct strings of a list (permission names). */
+function strings(x: unknown): string[] {
   if (!Array.isArray(x)) return [];
-  const out: string[] = [];
+  const out = new Set<string>();
   for (const v of x) {
     const s = clean(v, 100);
-    if (s && out.length < cap) out.push(s);
+    if (s) out.add(s);
   }
-  return out;
+  return [...out];
 }
 
-/** The access the owner's role in an organization allows. */
+const ROLE_LEVELS: Record<string, Level> = { admin: 'admin', owner: 'admin', write: 'write', contributor: 'write', read: 'read', no_access: 'none', none: 'none' };
+
+/** Whether the Hub documents this role in an organization. */
+export function knownRole(role: string | undefined): boolean {
+  return (role ?? '').toLowerCase() in ROLE_LEVELS;
+}
+
+/**
+ * The access the owner's role in an organization allows. A role the answer leaves out, or
+ * one the Hub does not document, allows the most: a guess of "read" would grade a token
+ * that writes there as one that only reads.
+ */
 export function roleLevel(role: string | undefined): Level {
-  const r = (role ?? '').toLowerCase();
-  if (r === 'admin' || r === 'owner') return 'admin';
-  if (r === 'write' || r === 'contributor') return 'write';
-  if (r === 'read') return 'read';
-  if (r === 'no_access' || r === 'none') return 'none';
-  // An unknown role: judge by its name, and assume at least read (membership).
-  if (r.includes('admin')) return 'admin';
-  if (r.includes('write')) return 'write';
-  return 'read';
+  return ROLE_LEVELS[(role ?? '').toLowerCase()] ?? 'admin';
 }
 
 /**
@@ -132,9 +139,9 @@ function fineGrainedOf(at: Record<string, unknown>): { global: string[]; canRead
   const scoped: ScopedEntity[] = [];
   if (Array.isArray(fg.scoped)) {
     for (const s of fg.scoped) {
-      if (!isObj(s) || scoped.length >= MAX_SCOPED) continue;
+      if (!isObj(s)) continue;
       const e = isObj(s.entity) ? s.entity : {};
-      scoped.push({ type: clean(e.type, 40) ?? 'unknown', name: clean(e.name) ?? clean(e._id) ?? '?', permissions: strings(s.permissions) });
+      scoped.push({ type: clean(e.type, 40) ?? 'unknown', name: clean(e.name) ?? '?', permissions: strings(s.permissions) });
     }
   }
   return {
@@ -151,16 +158,33 @@ function fineGrainedOf(at: Record<string, unknown>): { global: string[]; canRead
  * in when the answer lists the owner's organizations. The advice module uses it too, so the
  * playbook never reviews what the verdict says the token cannot write.
  */
-export function scopeCap(s: Pick<ScopedEntity, 'type' | 'name'>, orgs: readonly Pick<OrgAccess, 'name' | 'roleInOrg'>[] | undefined): Level {
+export function scopeCap(s: Pick<ScopedEntity, 'type' | 'name'>, orgs: readonly OrgRole[] | undefined, complete = true): Level {
+  const byName = orgs && orgIndex(orgs);
   if (s.type === 'org') {
-    const org = orgs?.find((o) => o.name === s.name);
-    return org ? roleLevel(org.roleInOrg) : orgs ? 'none' : 'admin';
+    const org = byName?.get(s.name);
+    // (Not among the organizations a report lists, when it lists only the first ones: unknown.)
+    return org ? roleLevel(org.roleInOrg) : byName && complete ? 'none' : 'admin';
   }
-  if (s.name.includes('/')) {
-    const org = orgs?.find((o) => s.name.startsWith(`${o.name}/`));
+  const slash = s.name.indexOf('/');
+  if (slash > 0) {
+    const org = byName?.get(s.name.slice(0, slash));
     if (org) return roleLevel(org.roleInOrg);
   }
   return 'admin';
+}
+
+type OrgRole = Pick<OrgAccess, 'name' | 'roleInOrg'>;
+const orgIndexes = new WeakMap<readonly OrgRole[], Map<string, OrgRole>>();
+
+/** The organizations by name (thousands of scopes against thousands of organizations). */
+function orgIndex(orgs: readonly OrgRole[]): Map<string, OrgRole> {
+  let m = orgIndexes.get(orgs);
+  if (!m) {
+    m = new Map();
+    for (const o of orgs) if (!m.has(o.name)) m.set(o.name, o);
+    orgIndexes.set(orgs, m);
+  }
+  return m;
 }
 
 /**
@@ -202,10 +226,12 @@ function fineGrainedProblem(fg: unknown): string | undefined {
   if (fg.scoped === undefined) return undefined;
   if (!Array.isArray(fg.scoped)) return 'fine-grained scopes that are not a list';
   for (const s of fg.scoped) {
-    // A scope that names nothing would be judged as reaching anything.
-    if (!isObj(s) || !isObj(s.entity) || typeof s.entity.type !== 'string' || !(clean(s.entity.name) ?? clean(s.entity._id))) return 'a fine-grained scope without the entity it applies to';
-    if (!Array.isArray(s.permissions)) return 'a fine-grained scope without a list of permissions';
+    // A scope that names nothing would be judged as reaching anything; one named by its
+    // id alone, as reaching nothing of an organization the owner is in.
+    if (!isObj(s) || !isObj(s.entity) || typeof s.entity.type !== 'string' || !clean(s.entity.name)) return 'a fine-grained scope without the name of the entity it applies to';
+    if (!Array.isArray(s.permissions) || !s.permissions.every((p) => typeof p === 'string')) return 'a fine-grained scope whose permissions are not a list of names';
   }
+  if (Array.isArray(fg.global) && !fg.global.every((p) => typeof p === 'string')) return 'fine-grained global permissions that are not a list of names';
   return undefined;
 }
 
@@ -222,6 +248,8 @@ export function whoamiProblem(json: unknown): string | undefined {
   const type = json.type ?? 'user';
   if (typeof type !== 'string' || !OWNER_TYPES.has(type)) return 'the owner type is not user, org or app';
   if (json.auth !== undefined && !isObj(json.auth)) return 'auth is not an object';
+  // An organization without its name can't be matched with the scopes that name it.
+  if (json.orgs !== undefined && (!Array.isArray(json.orgs) || !json.orgs.every((o) => isObj(o) && clean(o.name)))) return 'an organization without its name';
   const auth = isObj(json.auth) ? json.auth : {};
   if (auth.accessToken !== undefined) {
     if (!isObj(auth.accessToken)) return 'accessToken is not an object';
@@ -266,7 +294,7 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
 
   // Organizations: the owner's role and the token's effective access there.
   const orgs: OrgAccess[] = [];
-  const rawOrgs = Array.isArray(json.orgs) ? json.orgs.slice(0, MAX_ORGS) : [];
+  const rawOrgs = Array.isArray(json.orgs) ? json.orgs : [];
   const classic = v.role === 'read' || v.role === 'write';
   for (const o of rawOrgs) {
     if (!isObj(o)) continue;
@@ -298,7 +326,7 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
       } else if (onRepos.length) {
         summary += `, and ${onRepos.length} of its repositories named one by one`;
       }
-      if (rank(asked) > rank(allowed)) summary += ` (the scopes ask for more, but the owner is only ${roleInOrg ?? 'a member'} there)`;
+      if (rank(asked) > rank(allowed)) summary += ` (the scopes ask for more, but the owner is only ${roleInOrg} there)`;
     } else if (classic) {
       access = v.role === 'read' ? min('read', allowed) : allowed;
       summary = orgSummary(access, roleInOrg, v.role, 'classic');
@@ -306,6 +334,9 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
       // OAuth, org and app tokens: the Hub doesn't say what the token may do in each org.
       access = min(allowed, 'read');
       summary = authType === 'oauth' ? 'membership shown; what the token may do there depends on its OAuth scopes' : 'membership shown; the token\'s access there is not reported';
+    }
+    if (!knownRole(roleInOrg) && rank(access) > 0 && (fg || classic)) {
+      summary += ` (the answer ${roleInOrg ? `gives the owner's role there as "${roleInOrg}", which the Hub does not document` : "does not give the owner's role there"}: judged as admin)`;
     }
     orgs.push({ name: orgName, ...(roleInOrg ? { roleInOrg } : {}), access, summary });
   }
@@ -362,6 +393,15 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
   v.canWrite ??= false;
   v.canReadPrivate ??= false;
   v.summary = summarize(v, authType, note);
+  // The report lists the first ones; the verdict and the summary read them all.
+  if (v.orgs && v.orgs.length > MAX_ORGS) {
+    v.orgsTotal = v.orgs.length;
+    v.orgs = v.orgs.slice(0, MAX_ORGS);
+  }
+  if (v.fineGrained && v.fineGrained.scoped.length > MAX_SCOPED) {
+    v.fineGrained.scopedTotal = v.fineGrained.scoped.length;
+    v.fineGrained.scoped = v.fineGrained.scoped.slice(0, MAX_SCOPED);
+  }
   return v;
 }
 
@@ -403,8 +443,8 @@ function ownReach(v: Verification, authType: string | undefined, note: string | 
     if (fg.canReadGatedRepos) parts.push('reads gated repositories its owner accepted');
     if (fg.global.length) parts.push(`global permissions ${fg.global.join(', ')}`);
     // Scopes on organizations the owner is not in appear under no organization: say so here.
-    const nowhere = fg.scoped.filter((s) => s.type === 'org' && v.orgs && !v.orgs.some((o) => o.name === s.name));
-    if (nowhere.length) parts.push(`scopes on ${nowhere.map((s) => s.name).join(', ')} reach nothing (${who} is not a member)`);
+    const nowhere = fg.scoped.filter((s) => s.type === 'org' && v.orgs && !orgIndex(v.orgs).has(s.name));
+    if (nowhere.length) parts.push(`scopes on ${names(nowhere.map((s) => s.name))} reach nothing (${who} is not a member)`);
     if (!parts.length) parts.push(fg.scoped.length ? `nothing of ${who}'s own` : 'no scopes at all');
     return parts.join('; ');
   }
@@ -425,6 +465,11 @@ function ownReach(v: Verification, authType: string | undefined, note: string | 
   return note ?? 'what it may do is not reported';
 }
 
+/** A list of names in a sentence: the first 20, then how many more. */
+function names(list: readonly string[]): string {
+  return list.length > 20 ? `${list.slice(0, 20).join(', ')} and ${list.length - 20} more` : list.join(', ');
+}
+
 export function summarize(v: Verification, authType?: string, note?: string): string {
   const name = v.tokenName ? ` "${v.tokenName}"` : '';
   const created = v.createdAt ? `, created ${v.createdAt.slice(0, 10)}` : '';
@@ -434,8 +479,12 @@ export function summarize(v: Verification, authType?: string, note?: string): st
   if (v.orgs?.length) {
     // Organizations with the same answer share one clause.
     const groups = new Map<string, string[]>();
-    for (const o of v.orgs) groups.set(o.summary, [...(groups.get(o.summary) ?? []), `${o.name}${o.roleInOrg ? ` (${o.roleInOrg})` : ''}`]);
-    s += `. Organizations: ${[...groups].map(([what, names]) => `${names.join(', ')}: ${what}`).join('; ')}`;
+    for (const o of v.orgs) {
+      const group = groups.get(o.summary) ?? [];
+      group.push(`${o.name}${o.roleInOrg ? ` (${o.roleInOrg})` : ''}`);
+      groups.set(o.summary, group);
+    }
+    s += `. Organizations: ${[...groups].map(([what, list]) => `${names(list)}: ${what}`).join('; ')}`;
   }
   return `${s}.`;
 }

@@ -97,6 +97,20 @@ describe('advice for each status and role', () => {
     expect(factsOf(finding({ verification: valid({ role: 'read' }) })).writes).toBe(false);
   });
 
+  it('a report that lists only the first of many organizations or scopes still reviews what the verdict says it writes', () => {
+    const orgs = Array.from({ length: 250 }, (_, i) => ({ name: `org${i}`, roleInOrg: 'admin' }));
+    const v = parseWhoami(whoamiBody({ role: 'fineGrained', orgs, fineGrained: { scoped: [{ entity: { type: 'org', name: 'org249' }, permissions: ['repo.write'] }] } }))!;
+    expect(v.orgs).toHaveLength(200);
+    const facts = factsOf(finding({ verification: v }));
+    expect(facts.writes).toBe(true);
+    expect(facts.grants.join('\n')).not.toMatch(/reaches nothing/);
+    const reads = Array.from({ length: 500 }, (_, i) => ({ entity: { type: 'model', name: `alice/m${i}` }, permissions: ['repo.content.read'] }));
+    const w = parseWhoami(whoamiBody({ role: 'fineGrained', fineGrained: { scoped: [...reads, { entity: { type: 'user', name: 'alice' }, permissions: ['repo.write'] }] } }))!;
+    const wf = factsOf(finding({ verification: w }));
+    expect(wf.writes).toBe(true);
+    expect(wf.grants).toContain('and 1 more scopes not listed');
+  });
+
   it('fine-grained token: lists what it granted and reviews only what its scopes can write', () => {
     const steps = adviseFinding(
       finding({

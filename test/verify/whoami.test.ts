@@ -278,10 +278,16 @@ describe('other token shapes', () => {
     ['a fine-grained token without its block', user({ role: 'fineGrained' }), /fineGrained block/],
     ['fine-grained global not a list', user({ role: 'fineGrained', fineGrained: { global: 'x', scoped: [] } }), /global/],
     ['fine-grained scopes not a list', user({ role: 'fineGrained', fineGrained: { scoped: {} } }), /scopes that are not a list/],
-    ['a scope without an entity', user({ role: 'fineGrained', fineGrained: { scoped: [{ permissions: ['repo.write'] }] } }), /without the entity/],
-    ['a null scope', user({ role: 'fineGrained', fineGrained: { scoped: [null] } }), /without the entity/],
-    ['a scope whose entity has no name', user({ role: 'fineGrained', fineGrained: { scoped: [{ entity: { type: 'org' }, permissions: ['repo.write'] }] } }), /without the entity/],
+    ['a scope without an entity', user({ role: 'fineGrained', fineGrained: { scoped: [{ permissions: ['repo.write'] }] } }), /without the name of the entity/],
+    ['a null scope', user({ role: 'fineGrained', fineGrained: { scoped: [null] } }), /without the name of the entity/],
+    ['a scope whose entity has no name', user({ role: 'fineGrained', fineGrained: { scoped: [{ entity: { type: 'org' }, permissions: ['repo.write'] }] } }), /without the name of the entity/],
+    // Named by its id alone, a scope on an organization would be judged as reaching nothing.
+    ['a scope whose entity has only an id', user({ role: 'fineGrained', fineGrained: { scoped: [{ entity: { _id: 'o1', type: 'org' }, permissions: ['repo.write'] }] } }), /without the name of the entity/],
     ['a scope without permissions', user({ role: 'fineGrained', fineGrained: { scoped: [{ entity: { type: 'org', name: 'acme' } }] } }), /permissions/],
+    ['permissions that are objects', user({ role: 'fineGrained', fineGrained: { scoped: [{ entity: { type: 'org', name: 'acme' }, permissions: [{ name: 'repo.write' }] }] } }), /permissions are not a list of names/],
+    ['global permissions that are objects', user({ role: 'fineGrained', fineGrained: { global: [{ name: 'repo.write' }], scoped: [] } }), /global permissions that are not a list of names/],
+    ['an organization without its name', { ...user({ role: 'write' }), orgs: [{ roleInOrg: 'admin' }] }, /organization without its name/],
+    ['organizations that are no objects', { ...user({ role: 'write' }), orgs: [null, 7, { name: 'acme' }] }, /organization without its name/],
     ['a user answer with neither an access token nor OAuth', { type: 'user', name: 'bob', auth: { type: 'access_token' } }, /neither/],
   ])('a malformed answer (%s) is unknown, with a reason, never a verdict', (_what, body, why) => {
     expect(whoamiProblem(body)).toMatch(why);
@@ -308,10 +314,34 @@ describe('other token shapes', () => {
     expect(parseWhoami(body)?.status).toBe('valid');
   });
 
-  it('odd fields degrade without crashing', () => {
-    const v = parse({ name: 'alice', type: 'user', orgs: [null, 7, { name: 5 }, { name: 'acme' }], auth: { accessToken: { role: 'write', fineGrained: 'x' } } });
-    expect(v.orgs).toEqual([expect.objectContaining({ name: 'acme', access: 'read' })]);
-    expect(roleLevel(undefined)).toBe('read');
+  it('a role in an organization that the answer leaves out or the Hub does not document is judged the worst way, and said so', () => {
+    expect([roleLevel(undefined), roleLevel('maintainer'), roleLevel('Admin'), roleLevel('contributor'), roleLevel('no_access')]).toEqual(['admin', 'admin', 'admin', 'write', 'none']);
+    const fine = parse(whoamiBody({ role: 'fineGrained', orgs: [{ name: 'acme' }, { name: 'beta', roleInOrg: 'maintainer' }], fineGrained: { scoped: [{ entity: { type: 'org', name: 'acme' }, permissions: ['repo.write'] }, { entity: { type: 'org', name: 'beta' }, permissions: ['repo.write'] }] } }));
+    expect(fine.canWrite).toBe(true);
+    expect(severityFromVerification(fine)).toBe('critical');
+    expect(fine.orgs!.find((o) => o.name === 'acme')!.summary).toMatch(/does not give the owner's role there: judged as admin/);
+    expect(fine.orgs!.find((o) => o.name === 'beta')!.summary).toMatch(/"maintainer", which the Hub does not document: judged as admin/);
+    expect(fine.summary).not.toMatch(/only a member/);
+    const classicRead = parse(whoamiBody({ role: 'read', orgs: [{ name: 'acme' }] }));
+    expect(access(classicRead)).toEqual({ acme: 'read' });
+  });
+
+  it('reads every organization and scope for the verdict, and lists the first 200 and 500', () => {
+    const orgs = Array.from({ length: 250 }, (_, i) => ({ name: `org${i}`, roleInOrg: 'admin' }));
+    const many = parse(whoamiBody({ role: 'fineGrained', orgs, fineGrained: { scoped: [{ entity: { type: 'org', name: 'org249' }, permissions: ['repo.write'] }] } }));
+    expect(many).toMatchObject({ canWrite: true, orgsTotal: 250 });
+    expect(many.orgs).toHaveLength(200);
+    expect(many.summary).not.toMatch(/reach nothing/);
+    expect(many.summary).toMatch(/org19 \(admin\) and 229 more: no access/);
+    expect(many.summary!.length).toBeLessThan(3000);
+    const reads = Array.from({ length: 500 }, (_, i) => ({ entity: { type: 'model', name: `acme/m${i}` }, permissions: ['repo.content.read'] }));
+    const scoped = parse(whoamiBody({ role: 'fineGrained', orgs: [{ name: 'acme', roleInOrg: 'admin' }], fineGrained: { scoped: [...reads, { entity: { type: 'org', name: 'acme' }, permissions: ['repo.write'] }] } }));
+    expect(scoped).toMatchObject({ canWrite: true, fineGrained: { scopedTotal: 501 } });
+    expect(scoped.fineGrained!.scoped).toHaveLength(500);
+    expect(severityFromVerification(scoped)).toBe('critical');
+    // A permission past the 64th of one scope counts too.
+    const perms = [...Array.from({ length: 80 }, (_, i) => `repo.custom${i}.read`), 'repo.write'];
+    expect(parse(whoamiBody({ role: 'fineGrained', fineGrained: { scoped: [{ entity: { type: 'user', name: 'alice' }, permissions: perms }] } })).canWrite).toBe(true);
   });
 
   it('strips terminal escapes and bounds what the server says', () => {
