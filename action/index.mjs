@@ -12441,12 +12441,12 @@ function readConfig(path2, shown) {
     throw new RuleError(`${shown}: cannot read config (${fsReason(e)})`);
   }
 }
-function findConfig(root, cwd, names = DEFAULT_CONFIG_NAMES) {
+function findConfig(root, cwd, names2 = DEFAULT_CONFIG_NAMES) {
   const tree = workTreeTop(root);
   const stop = tree.top ?? tree.foreign ?? (relative(cwd, root).startsWith("..") ? root : resolve(cwd));
   for (let dir = resolve(root); ; dir = dirname(dir)) {
     if (dir === tree.foreign && dir !== resolve(root)) return void 0;
-    for (const name2 of names) {
+    for (const name2 of names2) {
       const path2 = join(dir, name2);
       if (existsSync(path2)) return { path: path2, shown: relative(root, path2) || name2 };
     }
@@ -16626,12 +16626,12 @@ var require_async2 = __commonJS({
       };
     }
     function readdir(directory, settings, callback) {
-      settings.fs.readdir(directory, (readdirError, names) => {
+      settings.fs.readdir(directory, (readdirError, names2) => {
         if (readdirError !== null) {
           callFailureCallback(callback, readdirError);
           return;
         }
-        const tasks = names.map((name2) => {
+        const tasks = names2.map((name2) => {
           const path2 = common.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
           return (done) => {
             fsStat.stat(path2, settings.fsStatSettings, (error, stats) => {
@@ -16710,8 +16710,8 @@ var require_sync2 = __commonJS({
     }
     exports.readdirWithFileTypes = readdirWithFileTypes;
     function readdir(directory, settings) {
-      const names = settings.fs.readdirSync(directory);
-      return names.map((name2) => {
+      const names2 = settings.fs.readdirSync(directory);
+      return names2.map((name2) => {
         const entryPath = common.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
         const stats = fsStat.statSync(entryPath, settings.fsStatSettings);
         const entry = {
@@ -24559,24 +24559,20 @@ function shorten(s, maxLen) {
   if (/[\ud800-\udbff]/.test(s[cut - 1] ?? "")) cut--;
   return `${s.slice(0, cut)}\u2026`;
 }
-function strings(x3, cap = MAX_PERMISSIONS) {
+function strings(x3) {
   if (!Array.isArray(x3)) return [];
-  const out = [];
+  const out = /* @__PURE__ */ new Set();
   for (const v2 of x3) {
     const s = clean(v2, 100);
-    if (s && out.length < cap) out.push(s);
+    if (s) out.add(s);
   }
-  return out;
+  return [...out];
+}
+function knownRole(role) {
+  return (role ?? "").toLowerCase() in ROLE_LEVELS;
 }
 function roleLevel(role) {
-  const r2 = (role ?? "").toLowerCase();
-  if (r2 === "admin" || r2 === "owner") return "admin";
-  if (r2 === "write" || r2 === "contributor") return "write";
-  if (r2 === "read") return "read";
-  if (r2 === "no_access" || r2 === "none") return "none";
-  if (r2.includes("admin")) return "admin";
-  if (r2.includes("write")) return "write";
-  return "read";
+  return ROLE_LEVELS[(role ?? "").toLowerCase()] ?? "admin";
 }
 function permissionLevel(p2) {
   if (p2 in SIDE) return "side";
@@ -24619,9 +24615,9 @@ function fineGrainedOf(at2) {
   const scoped2 = [];
   if (Array.isArray(fg2.scoped)) {
     for (const s of fg2.scoped) {
-      if (!isObj(s) || scoped2.length >= MAX_SCOPED) continue;
+      if (!isObj(s)) continue;
       const e = isObj(s.entity) ? s.entity : {};
-      scoped2.push({ type: clean(e.type, 40) ?? "unknown", name: clean(e.name) ?? clean(e._id) ?? "?", permissions: strings(s.permissions) });
+      scoped2.push({ type: clean(e.type, 40) ?? "unknown", name: clean(e.name) ?? "?", permissions: strings(s.permissions) });
     }
   }
   return {
@@ -24631,16 +24627,27 @@ function fineGrainedOf(at2) {
     scoped: scoped2
   };
 }
-function scopeCap(s, orgs) {
+function scopeCap(s, orgs, complete = true) {
+  const byName = orgs && orgIndex(orgs);
   if (s.type === "org") {
-    const org = orgs?.find((o2) => o2.name === s.name);
-    return org ? roleLevel(org.roleInOrg) : orgs ? "none" : "admin";
+    const org = byName?.get(s.name);
+    return org ? roleLevel(org.roleInOrg) : byName && complete ? "none" : "admin";
   }
-  if (s.name.includes("/")) {
-    const org = orgs?.find((o2) => s.name.startsWith(`${o2.name}/`));
+  const slash = s.name.indexOf("/");
+  if (slash > 0) {
+    const org = byName?.get(s.name.slice(0, slash));
     if (org) return roleLevel(org.roleInOrg);
   }
   return "admin";
+}
+function orgIndex(orgs) {
+  let m2 = orgIndexes.get(orgs);
+  if (!m2) {
+    m2 = /* @__PURE__ */ new Map();
+    for (const o2 of orgs) if (!m2.has(o2.name)) m2.set(o2.name, o2);
+    orgIndexes.set(orgs, m2);
+  }
+  return m2;
 }
 function scopeCapabilities(scope) {
   const s = new Set((scope ?? "").split(/[\s,]+/).filter(Boolean));
@@ -24660,9 +24667,10 @@ function fineGrainedProblem(fg2) {
   if (fg2.scoped === void 0) return void 0;
   if (!Array.isArray(fg2.scoped)) return "fine-grained scopes that are not a list";
   for (const s of fg2.scoped) {
-    if (!isObj(s) || !isObj(s.entity) || typeof s.entity.type !== "string" || !(clean(s.entity.name) ?? clean(s.entity._id))) return "a fine-grained scope without the entity it applies to";
-    if (!Array.isArray(s.permissions)) return "a fine-grained scope without a list of permissions";
+    if (!isObj(s) || !isObj(s.entity) || typeof s.entity.type !== "string" || !clean(s.entity.name)) return "a fine-grained scope without the name of the entity it applies to";
+    if (!Array.isArray(s.permissions) || !s.permissions.every((p2) => typeof p2 === "string")) return "a fine-grained scope whose permissions are not a list of names";
   }
+  if (Array.isArray(fg2.global) && !fg2.global.every((p2) => typeof p2 === "string")) return "fine-grained global permissions that are not a list of names";
   return void 0;
 }
 function whoamiProblem(json) {
@@ -24671,6 +24679,7 @@ function whoamiProblem(json) {
   const type = json.type ?? "user";
   if (typeof type !== "string" || !OWNER_TYPES.has(type)) return "the owner type is not user, org or app";
   if (json.auth !== void 0 && !isObj(json.auth)) return "auth is not an object";
+  if (json.orgs !== void 0 && (!Array.isArray(json.orgs) || !json.orgs.every((o2) => isObj(o2) && clean(o2.name)))) return "an organization without its name";
   const auth = isObj(json.auth) ? json.auth : {};
   if (auth.accessToken !== void 0) {
     if (!isObj(auth.accessToken)) return "accessToken is not an object";
@@ -24705,7 +24714,7 @@ function parseWhoami(json, ctx = {}) {
   const fg2 = at2 && (v2.role === "fineGrained" || isObj(at2.fineGrained)) ? fineGrainedOf(at2) : void 0;
   if (fg2) v2.fineGrained = fg2;
   const orgs = [];
-  const rawOrgs = Array.isArray(json.orgs) ? json.orgs.slice(0, MAX_ORGS) : [];
+  const rawOrgs = Array.isArray(json.orgs) ? json.orgs : [];
   const classic = v2.role === "read" || v2.role === "write";
   for (const o2 of rawOrgs) {
     if (!isObj(o2)) continue;
@@ -24736,13 +24745,16 @@ function parseWhoami(json, ctx = {}) {
       } else if (onRepos.length) {
         summary3 += `, and ${onRepos.length} of its repositories named one by one`;
       }
-      if (rank(asked) > rank(allowed)) summary3 += ` (the scopes ask for more, but the owner is only ${roleInOrg ?? "a member"} there)`;
+      if (rank(asked) > rank(allowed)) summary3 += ` (the scopes ask for more, but the owner is only ${roleInOrg} there)`;
     } else if (classic) {
       access = v2.role === "read" ? min("read", allowed) : allowed;
       summary3 = orgSummary(access, roleInOrg, v2.role, "classic");
     } else {
       access = min(allowed, "read");
       summary3 = authType === "oauth" ? "membership shown; what the token may do there depends on its OAuth scopes" : "membership shown; the token's access there is not reported";
+    }
+    if (!knownRole(roleInOrg) && rank(access) > 0 && (fg2 || classic)) {
+      summary3 += ` (the answer ${roleInOrg ? `gives the owner's role there as "${roleInOrg}", which the Hub does not document` : "does not give the owner's role there"}: judged as admin)`;
     }
     orgs.push({ name: orgName, ...roleInOrg ? { roleInOrg } : {}, access, summary: summary3 });
   }
@@ -24789,6 +24801,14 @@ function parseWhoami(json, ctx = {}) {
   v2.canWrite ??= false;
   v2.canReadPrivate ??= false;
   v2.summary = summarize(v2, authType, note2);
+  if (v2.orgs && v2.orgs.length > MAX_ORGS) {
+    v2.orgsTotal = v2.orgs.length;
+    v2.orgs = v2.orgs.slice(0, MAX_ORGS);
+  }
+  if (v2.fineGrained && v2.fineGrained.scoped.length > MAX_SCOPED) {
+    v2.fineGrained.scopedTotal = v2.fineGrained.scoped.length;
+    v2.fineGrained.scoped = v2.fineGrained.scoped.slice(0, MAX_SCOPED);
+  }
   return v2;
 }
 function ownerText(v2) {
@@ -24820,8 +24840,8 @@ function ownReach(v2, authType, note2) {
     if (repos.length) parts.push(`reaches ${repos.length} repositor${repos.length === 1 ? "y" : "ies"} named one by one (${repos.slice(0, 3).map((s) => s.name).join(", ")}${repos.length > 3 ? ", \u2026" : ""})`);
     if (fg2.canReadGatedRepos) parts.push("reads gated repositories its owner accepted");
     if (fg2.global.length) parts.push(`global permissions ${fg2.global.join(", ")}`);
-    const nowhere = fg2.scoped.filter((s) => s.type === "org" && v2.orgs && !v2.orgs.some((o2) => o2.name === s.name));
-    if (nowhere.length) parts.push(`scopes on ${nowhere.map((s) => s.name).join(", ")} reach nothing (${who} is not a member)`);
+    const nowhere = fg2.scoped.filter((s) => s.type === "org" && v2.orgs && !orgIndex(v2.orgs).has(s.name));
+    if (nowhere.length) parts.push(`scopes on ${names(nowhere.map((s) => s.name))} reach nothing (${who} is not a member)`);
     if (!parts.length) parts.push(fg2.scoped.length ? `nothing of ${who}'s own` : "no scopes at all");
     return parts.join("; ");
   }
@@ -24841,6 +24861,9 @@ function ownReach(v2, authType, note2) {
   if (v2.owner?.type === "org") return `acts for the organization ${who}`;
   return note2 ?? "what it may do is not reported";
 }
+function names(list) {
+  return list.length > 20 ? `${list.slice(0, 20).join(", ")} and ${list.length - 20} more` : list.join(", ");
+}
 function summarize(v2, authType, note2) {
   const name2 = v2.tokenName ? ` "${v2.tokenName}"` : "";
   const created = v2.createdAt ? `, created ${v2.createdAt.slice(0, 10)}` : "";
@@ -24849,12 +24872,16 @@ function summarize(v2, authType, note2) {
   if (note2 && v2.fineGrained) s += `; ${note2}`;
   if (v2.orgs?.length) {
     const groups = /* @__PURE__ */ new Map();
-    for (const o2 of v2.orgs) groups.set(o2.summary, [...groups.get(o2.summary) ?? [], `${o2.name}${o2.roleInOrg ? ` (${o2.roleInOrg})` : ""}`]);
-    s += `. Organizations: ${[...groups].map(([what, names]) => `${names.join(", ")}: ${what}`).join("; ")}`;
+    for (const o2 of v2.orgs) {
+      const group = groups.get(o2.summary) ?? [];
+      group.push(`${o2.name}${o2.roleInOrg ? ` (${o2.roleInOrg})` : ""}`);
+      groups.set(o2.summary, group);
+    }
+    s += `. Organizations: ${[...groups].map(([what, list]) => `${names(list)}: ${what}`).join("; ")}`;
   }
   return `${s}.`;
 }
-var ORDER, rank, min, max, MAX_ORGS, MAX_SCOPED, MAX_PERMISSIONS, SIDE, ROLES, OWNER_TYPES;
+var ORDER, rank, min, max, MAX_ORGS, MAX_SCOPED, ROLE_LEVELS, SIDE, orgIndexes, ROLES, OWNER_TYPES;
 var init_whoami = __esm({
   "src/verify/whoami.ts"() {
     "use strict";
@@ -24865,13 +24892,14 @@ var init_whoami = __esm({
     max = (a, b3) => rank(a) >= rank(b3) ? a : b3;
     MAX_ORGS = 200;
     MAX_SCOPED = 500;
-    MAX_PERMISSIONS = 64;
+    ROLE_LEVELS = { admin: "admin", owner: "admin", write: "write", contributor: "write", read: "read", no_access: "none", none: "none" };
     SIDE = {
       "inference.serverless.write": "call paid inference billed to its owner",
       "inference.endpoints.infer.write": "call paid inference billed to its owner",
       "discussion.write": "open discussions and pull requests in its owner's name",
       "post.write": "publish posts in its owner's name"
     };
+    orgIndexes = /* @__PURE__ */ new WeakMap();
     ROLES = /* @__PURE__ */ new Set(["read", "write", "fineGrained"]);
     OWNER_TYPES = /* @__PURE__ */ new Set(["user", "org", "app"]);
   }
@@ -24921,7 +24949,7 @@ function reachFacts(v2, owner) {
     }
     for (const e of fg2.scoped ?? []) {
       const perms = e.permissions ?? [];
-      const cap = scopeCap(e, v2.orgs);
+      const cap = scopeCap(e, v2.orgs, v2.orgsTotal === void 0);
       const w2 = perms.filter(isWritePermission);
       const who = owner ?? "the owner";
       const limit = cap === "none" ? `reaches nothing: ${who} has no role there` : cap === "read" && w2.length ? `reads only: ${who} only reads there` : "";
@@ -24955,7 +24983,9 @@ function reachFacts(v2, owner) {
     }
   }
   if (writes === void 0 && v2.canWrite !== void 0) writes = v2.canWrite;
-  if (v2.canWrite === true && writes === false && !fg2) writes = true;
+  if (v2.canWrite === true && writes === false && (!fg2 || fg2.scopedTotal !== void 0 || v2.orgsTotal !== void 0)) writes = true;
+  if (fg2?.scopedTotal !== void 0) grants.push(`and ${fg2.scopedTotal - (fg2.scoped?.length ?? 0)} more scopes not listed`);
+  if (v2.orgsTotal !== void 0) readTargets.push(`${v2.orgsTotal - (v2.orgs?.length ?? 0)} more organizations not listed`);
   return { writeTargets: uniq(writeTargets), readTargets: uniq(readTargets), grants, adminOrgs: uniq(adminOrgs), writes };
 }
 function byDate(a, b3) {
@@ -28225,12 +28255,12 @@ function createReader(packs) {
     const first = name2[0];
     let lo = first ? pack.fanout[first - 1] : 0;
     let hi = pack.fanout[first];
-    const names = pack.idx;
+    const names2 = pack.idx;
     while (lo < hi) {
       const mid = lo + hi >>> 1;
       const at2 = IDX_HEAD + mid * 20;
       let c3 = 0;
-      for (let i = 1; i < 20 && c3 === 0; i++) c3 = names[at2 + i] - name2[i];
+      for (let i = 1; i < 20 && c3 === 0; i++) c3 = names2[at2 + i] - name2[i];
       if (c3 === 0) return mid;
       if (c3 < 0) lo = mid + 1;
       else hi = mid;
@@ -30590,8 +30620,8 @@ var init_hook = __esm({
 });
 
 // src/cli/commands/index.ts
-function without(table2, ...names) {
-  return Object.fromEntries(Object.entries(table2).filter(([name2]) => !names.includes(name2)));
+function without(table2, ...names2) {
+  return Object.fromEntries(Object.entries(table2).filter(([name2]) => !names2.includes(name2)));
 }
 var submodules, unreachable, env2, COMMANDS;
 var init_commands = __esm({
@@ -36069,8 +36099,8 @@ var init_yargs_factory = __esm({
           if (__classPrivateFieldGet(this, _YargsInstance_shim, "f").path.extname(startDir)) {
             startDir = __classPrivateFieldGet(this, _YargsInstance_shim, "f").path.dirname(startDir);
           }
-          const pkgJsonPath = __classPrivateFieldGet(this, _YargsInstance_shim, "f").findUp(startDir, (dir, names) => {
-            if (names.includes("package.json")) {
+          const pkgJsonPath = __classPrivateFieldGet(this, _YargsInstance_shim, "f").findUp(startDir, (dir, names2) => {
+            if (names2.includes("package.json")) {
               return "package.json";
             } else {
               return void 0;
@@ -36549,14 +36579,14 @@ function unknownNames(msg, argv) {
   const m2 = /^Unknown arguments?: (.*)$/s.exec(text2);
   if (!m2) return text2;
   const key = (n) => n.replace(/^-+/, "").replace(/-(.)/g, (_3, c3) => c3.toUpperCase());
-  const names = [...new Map(m2[1].split(", ").map((n) => [key(n), n])).values()];
+  const names2 = [...new Map(m2[1].split(", ").map((n) => [key(n), n])).values()];
   const end = argv.indexOf("--");
   const tokens = (end === -1 ? argv : argv.slice(0, end)).slice(1).map((t2) => ({ t: t2, used: false }));
   const flagKeys = (t2) => {
     const bare = t2.replace(/^-+/, "").replace(/=.*$/s, "");
     return [key(bare), key(bare.replace(/^no-/, ""))];
   };
-  const shown = names.map((n) => {
+  const shown = names2.map((n) => {
     const word = tokens.find((k2) => !k2.used && k2.t === n);
     const flag = word ?? tokens.find((k2) => !k2.used && k2.t.startsWith("-") && flagKeys(k2.t).includes(key(n)));
     if (!flag) return n.length === 1 ? `-${n}` : n;
@@ -36748,8 +36778,8 @@ function positionals(command2, words, args) {
   return next >= words.length;
 }
 function commandFirst(argv, commands) {
-  const names = new Set(commands.map((c3) => c3.command.split(" ")[0]));
-  if (!argv.length || names.has(argv[0])) return [...argv];
+  const names2 = new Set(commands.map((c3) => c3.command.split(" ")[0]));
+  if (!argv.length || names2.has(argv[0])) return [...argv];
   const takesValue = /* @__PURE__ */ new Set();
   for (const c3 of commands) {
     for (const [name2, spec] of Object.entries(c3.options)) {
@@ -36760,7 +36790,7 @@ function commandFirst(argv, commands) {
   }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (names.has(a)) return [a, ...argv.slice(0, i), ...argv.slice(i + 1)];
+    if (names2.has(a)) return [a, ...argv.slice(0, i), ...argv.slice(i + 1)];
     if (a === "--" || a === "-" || !a.startsWith("-")) break;
     if (takesValue.has(a)) i++;
   }
