@@ -148,7 +148,13 @@ export function createHubClient(opts: HubClientOptions): HubClient {
   /** Timeouts and failed connections in a row; past the threshold the endpoint counts as down. */
   let deadInARow = 0;
   let down: string | undefined;
-  const breakerAt = Math.max(3, concurrency);
+  /**
+   * Timeouts in a row that mean the endpoint is down: as many as requests in flight or
+   * queued (a hung Hub times them all out at once), at least 3, at most the concurrency.
+   * Counted when a timeout comes: with fewer tokens than slots, waiting for as many
+   * timeouts as slots would cost a timeout per slot.
+   */
+  const breakerAt = () => Math.max(3, Math.min(concurrency, limit.activeCount + limit.pendingCount));
   /** Aborted when the breaker trips: ends the exchanges in flight and the waits. */
   const tripped = new AbortController();
   // Every request in flight (up to --verify-concurrency, 64) listens for the trip: not a leak.
@@ -204,7 +210,7 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     const ex = await exchange(spec.url, { method: spec.method, headers, body, timeoutMs: perTry, maxBytes: spec.maxBytes, agent, signal: tripped.signal });
     if (ex.kind === 'aborted') return { final: { ok: false, reason: down ?? 'the endpoint stopped answering' } };
     if (ex.kind === 'timeout' || (ex.kind === 'network' && (UNREACHABLE.has(ex.code) || TLS_CODES.test(ex.code)))) {
-      if (++deadInARow >= breakerAt && !down) {
+      if (++deadInARow >= breakerAt() && !down) {
         down = `the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
         // The others would each wait out their own timeout for nothing.
         tripped.abort();

@@ -27,7 +27,7 @@ import http from 'node:http';
  * @property {'read' | 'write' | 'fineGrained'} [role]  default 'read' (user tokens)
  * @property {string} [displayName]  the token's name
  * @property {string} [createdAt]
- * @property {{ name: string, roleInOrg: string }[]} [orgs]  the owner's organizations
+ * @property {{ name: string, roleInOrg?: string }[]} [orgs]  the owner's organizations (roleInOrg left out: an answer that omits it)
  * @property {{ canReadGatedRepos?: boolean, global?: string[], scoped?: { entity: { type: string, name: string }, permissions: string[] }[] }} [fineGrained]
  * @property {string} [expiresAt]  OAuth tokens
  * @property {Record<string, unknown>} [scope]  app tokens

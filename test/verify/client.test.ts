@@ -331,6 +331,19 @@ describe('pacing across requests', () => {
     expect(took).toBeLessThan(1.75 * timeoutMs);
   });
 
+  it('with fewer tokens than slots, trips after as many timeouts as requests there are (at least 3), not one per slot', async () => {
+    const tokens = [gen.userToken(), gen.userToken()];
+    const h = await hub({ tokens: Object.fromEntries(tokens.map((t) => [t, { behavior: 'hang' }])) });
+    const c = createHubClient({ endpoint: h.url, concurrency: 16, timeoutMs: 300, budgetMs: 60_000, now: Date.now, sleep: async () => undefined });
+    const answers = await Promise.all(tokens.map((t) => c.whoami(t)));
+    c.close();
+    for (const a of answers) if (!a.ok) expect(a.reason).toMatch(/the endpoint stopped answering \(3 requests in a row/);
+    expect(answers.every((a) => !a.ok)).toBe(true);
+    // Two timed out, both retried, and the third timeout ended the fourth: 16 in a row
+    // would have let each token time out three times (6 requests).
+    expect(h.requests.filter((q) => q.path === '/api/whoami-v2')).toHaveLength(4);
+  });
+
   it('refuses to send the token outside the endpoint', async () => {
     const h = await hub();
     const { c } = client(h);
