@@ -26091,7 +26091,7 @@ function createHubClient(opts) {
   let pauseWhy = "";
   let deadInARow = 0;
   let down;
-  const breakerAt = Math.max(3, concurrency);
+  const breakerAt = () => Math.max(3, Math.min(concurrency, limit.activeCount + limit.pendingCount));
   const tripped = new AbortController();
   setMaxListeners(0, tripped.signal);
   const onTrip = new Promise((r2) => tripped.signal.addEventListener("abort", () => r2(), { once: true }));
@@ -26137,7 +26137,7 @@ function createHubClient(opts) {
     const ex = await exchange(spec.url, { method: spec.method, headers, body, timeoutMs: perTry, maxBytes: spec.maxBytes, agent, signal: tripped.signal });
     if (ex.kind === "aborted") return { final: { ok: false, reason: down ?? "the endpoint stopped answering" } };
     if (ex.kind === "timeout" || ex.kind === "network" && (UNREACHABLE.has(ex.code) || TLS_CODES.test(ex.code))) {
-      if (++deadInARow >= breakerAt && !down) {
+      if (++deadInARow >= breakerAt() && !down) {
         down = `the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
         tripped.abort();
       }
