@@ -231,6 +231,9 @@ export function createHubClient(opts: HubClientOptions): HubClient {
         } catch {
           /* unreadable Location */
         }
+        // A host name is lowercased by the URL parser, out of reach of the report's
+        // scrubbing of the token as it is: a host holding the token is not named.
+        if (spec.token !== undefined && holdsToken(where, spec.token)) where = 'another host (its name holds the token; not shown)';
         return { final: { ok: false, status: ex.status, headers: ex.headers, reason: `the endpoint redirected (HTTP ${ex.status}) to ${where}; not followed, so the token went nowhere else` } };
       }
       case 'too-large':
@@ -295,4 +298,11 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     overBudget: () => (now() >= deadline ? budgetReason() : undefined),
     close: () => agent.destroy(),
   };
+}
+
+/** Whether text holds the token, or its body, in any case. */
+function holdsToken(text: string, token: string): boolean {
+  const t = text.toLowerCase();
+  const body = token.replace(/^(hf_oauth_|hf_jwt_|api_org_|hf_)/, '');
+  return t.includes(token.toLowerCase()) || (body.length >= 16 && t.includes(body.toLowerCase()));
 }

@@ -3,7 +3,9 @@
 // Waits go through an injected clock, so nothing here depends on timing.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -238,6 +240,27 @@ describe('whoami classification', () => {
     if (!a.ok) expect(a.reason).toMatch(/redirected \(HTTP 302\) to localhost:\d+; not followed/);
     expect(h.requests).toHaveLength(1);
     expect(h.other.requests).toHaveLength(0);
+  });
+
+  it('does not name a redirect host that holds the token (lowercased there, out of reach of the scrubbing)', async () => {
+    const token = gen.userToken();
+    const server = http.createServer((req, res) => {
+      const sent = (req.headers.authorization ?? '').slice('Bearer '.length);
+      res.writeHead(302, { location: `https://${sent}.gw.invalid/` }).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const c = createHubClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, ...fakeClock() });
+      const a = await c.whoami(token);
+      c.close();
+      expect(a.ok).toBe(false);
+      if (!a.ok) {
+        expect(a.reason).toMatch(/redirected \(HTTP 302\) to another host \(its name holds the token; not shown\)/);
+        expect(a.reason.toLowerCase()).not.toContain(token.slice(3).toLowerCase());
+      }
+    } finally {
+      server.close();
+    }
   });
 
   it.each(['oversized', 'oversized-chunked'] as const)('refuses an %s body', async (behavior) => {
