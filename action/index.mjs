@@ -26156,6 +26156,7 @@ function createHubClient(opts) {
           where = new URL(ex.location ?? "", spec.url).host || where;
         } catch {
         }
+        if (spec.token !== void 0 && holdsToken(where, spec.token)) where = "another host (its name holds the token; not shown)";
         return { final: { ok: false, status: ex.status, headers: ex.headers, reason: `the endpoint redirected (HTTP ${ex.status}) to ${where}; not followed, so the token went nowhere else` } };
       }
       case "too-large":
@@ -26216,6 +26217,11 @@ function createHubClient(opts) {
     overBudget: () => now() >= deadline ? budgetReason() : void 0,
     close: () => agent.destroy()
   };
+}
+function holdsToken(text2, token) {
+  const t2 = text2.toLowerCase();
+  const body = token.replace(/^(hf_oauth_|hf_jwt_|api_org_|hf_)/, "");
+  return t2.includes(token.toLowerCase()) || body.length >= 16 && t2.includes(body.toLowerCase());
 }
 var TLS_CODES, UNREACHABLE;
 var init_client = __esm({
