@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Finding, Severity } from '../core/types.ts';
 import { SEVERITIES } from '../core/types.ts';
+import { isDead } from '../verify/severity.ts';
 import type { Io } from '../cli/io.ts';
 import { processIo, withIo } from '../cli/io.ts';
 import { main } from '../cli/main.ts';
@@ -26,11 +27,19 @@ function level(s: Severity): 'error' | 'warning' | 'notice' {
   return s === 'critical' || s === 'high' ? 'error' : s === 'medium' ? 'warning' : 'notice';
 }
 
+/** What an annotation asks for: what this run learned of the token decides. */
+function todo(f: Finding, inCode: boolean): string {
+  const move = inCode ? ', then move it out of the code' : '';
+  if (f.verification?.revoked) return `Revoked by hfleaks in this run${inCode ? '; move it out of the code' : ''} (see the job summary).`;
+  if (isDead(f.verification, f.jwt?.expired)) return `It no longer works: nothing to revoke${inCode ? '; move it out of the code' : ''} (see the job summary).`;
+  return `Revoke it${move} (see the job summary).`;
+}
+
 export function annotations(findings: Finding[], prefix: string): string[] {
   const out: string[] = [];
   for (const f of findings) {
     const v = f.verification;
-    const status = v && v.status !== 'skipped' ? `, ${v.status}${v.role ? ` ${v.role}` : ''} token${v.owner ? ` of ${v.owner.name}` : ''}` : '';
+    const status = v && v.status !== 'skipped' ? `, ${v.revoked ? 'revoked' : v.status}${v.role ? ` ${v.role}` : ''} token${v.owner ? ` of ${v.owner.name}` : ''}` : '';
     for (const l of f.locations) {
       if (out.length >= MAX_ANNOTATIONS) return out;
       const where = l.commit ? ` (added in ${l.commit.slice(0, 12)})` : '';
@@ -39,10 +48,10 @@ export function annotations(findings: Finding[], prefix: string): string[] {
       const message = messageOf(l.path);
       if (message) {
         const inWhat = message === 'commit message' ? 'in a commit message' : `in the message of ${message}`;
-        out.push(`::${level(f.severity)} ${title}::${escapeData(`${f.title}: ${f.secret.redacted}${status} ${inWhat}${where}. Revoke it (see the job summary).`)}`);
+        out.push(`::${level(f.severity)} ${title}::${escapeData(`${f.title}: ${f.secret.redacted}${status} ${inWhat}${where}. ${todo(f, false)}`)}`);
         continue;
       }
-      const msg = `${f.title}: ${f.secret.redacted}${status}${where}. Revoke it, then move it out of the code (see the job summary).`;
+      const msg = `${f.title}: ${f.secret.redacted}${status}${where}. ${todo(f, true)}`;
       const file = prefix ? `${prefix}/${l.path}` : l.path;
       out.push(`::${level(f.severity)} file=${escapeProperty(file)},line=${l.line},col=${l.column},${title}::${escapeData(msg)}`);
     }

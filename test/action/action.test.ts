@@ -491,6 +491,15 @@ describe('Action pieces', () => {
     );
     expect(lines).toEqual(['::warning file=sub/a%2Cb%3Ac.py,line=3,col=4,title=hfleaks%3A r::T: hf_ab…yz. Revoke it, then move it out of the code (see the job summary).']);
   });
+  it('asks for what the run left to do: revoke a live token, not one it revoked or that no longer works', () => {
+    const at = (verification: object, jwt?: object) => annotations([{ fingerprint: 'r:1', rule: 'r', title: 'T', severity: 'low', secret: { raw: 'x', redacted: 'hf_ab…yz', sha256: '0' }, locations: [{ path: 'a.py', line: 1, column: 1 }], verification: verification as never, ...(jwt ? { jwt: jwt as never } : {}) }], '')[0];
+    expect(at({ status: 'valid', role: 'write', owner: { name: 'alice', type: 'user' }, revoked: true })).toMatch(/T: hf_ab…yz, revoked write token of alice\. Revoked by hfleaks in this run; move it out of the code \(see the job summary\)\.$/);
+    expect(at({ status: 'invalid' })).toMatch(/, invalid token\. It no longer works: nothing to revoke; move it out of the code/);
+    expect(at({ status: 'skipped' }, { expired: true })).toMatch(/It no longer works: nothing to revoke/);
+    expect(at({ status: 'unknown' })).toMatch(/\. Revoke it, then move it out of the code/);
+    expect(at({ status: 'valid', role: 'read' })).toMatch(/\. Revoke it, then move it out of the code/);
+  });
+
   it('annotates a token in a commit or tag message on the run, not on a file', () => {
     const finding = (path: string, commit?: string) => ({ fingerprint: 'r:1', rule: 'r', title: 'T', severity: 'high' as const, secret: { raw: 'x', redacted: 'hf_ab…yz', sha256: '0' }, locations: [{ path, line: 3, column: 4, ...(commit ? { commit } : {}) }] });
     expect(annotations([finding('<commit message>', 'c'.repeat(40)), finding('<tag v1>')], '')).toEqual([
