@@ -211,7 +211,8 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     if (ex.kind === 'aborted') return { final: { ok: false, reason: down ?? 'the endpoint stopped answering' } };
     if (ex.kind === 'timeout' || (ex.kind === 'network' && (UNREACHABLE.has(ex.code) || TLS_CODES.test(ex.code)))) {
       if (++deadInARow >= breakerAt() && !down) {
-        down = `the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
+        const cause = ex.kind === 'timeout' ? `no answer within ${seconds(perTry)}` : TLS_CODES.test(ex.code) ? `the endpoint's TLS certificate was refused (${ex.code})` : `connection failed (${ex.code})`;
+        down = `${cause}; the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
         // The others would each wait out their own timeout for nothing.
         tripped.abort();
       }

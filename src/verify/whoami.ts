@@ -376,7 +376,9 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
     v.canWrite = v.role === 'write';
     v.canReadPrivate = true;
   } else if (authType === 'oauth') {
-    Object.assign(v, scopeCapabilities(clean(auth?.scope, 500) ?? ctx.jwtScope));
+    const scope = clean(auth?.scope, 500) ?? ctx.jwtScope;
+    Object.assign(v, scopeCapabilities(scope));
+    if (scope) note = `scope ${scope.split(/[\s,]+/).filter(Boolean).join(', ')}`;
   } else if (ownerType === 'app') {
     // Trusted Publisher (app) tokens carry OAuth-style scopes: the same rules apply. The
     // answer's scope object wins; the token's own JWT is the fallback.
@@ -451,9 +453,10 @@ function ownReach(v: Verification, authType: string | undefined, note: string | 
   if (v.role === 'write') return `reads and writes ${who}'s repositories, private ones included`;
   if (v.role === 'read') return `reads ${who}'s repositories, private and gated ones included`;
   if (authType === 'oauth') {
-    if (v.canWrite) return `acts for ${who} with write scopes`;
-    if (v.canReadPrivate) return `reads ${who}'s repositories through its OAuth scopes`;
-    return 'its OAuth scopes are not known';
+    if (!note) return 'its OAuth scopes are not known';
+    if (v.canWrite) return `acts for ${who} with write scopes (${note})`;
+    if (v.canReadPrivate) return `reads ${who}'s repositories through its OAuth scopes (${note})`;
+    return `${note}: neither writing nor reading private repositories`;
   }
   if (v.owner?.type === 'app') {
     if (!note) return 'its scopes are not known';

@@ -206,6 +206,11 @@ describe('other token shapes', () => {
     expect(unknownScope).toMatchObject({ canWrite: false, canReadPrivate: false });
     expect(unknownScope.summary).toMatch(/its OAuth scopes are not known/);
     expect(severityFromVerification(unknownScope)).toBe('medium');
+    // A known scope that grants neither is said as it is, not as unknown.
+    const profile = parse(body, { jwtScope: 'openid profile' });
+    expect(profile.summary).toMatch(/valid OAuth token of alice \(Alice\), expires 2030-01-02 03:04:05: scope openid, profile: neither writing nor reading private repositories\./);
+    expect(severityFromVerification(profile)).toBe('medium');
+    expect(parse(body, { jwtScope: 'openid write-repos' }).summary).toMatch(/acts for alice with write scopes \(scope openid, write-repos\)/);
   });
 
   it('an app token reports its scope', () => {
