@@ -221,6 +221,25 @@ var init_types = __esm({
   }
 });
 
+// src/verify/severity.ts
+function isDead(v2, expired = false) {
+  if (v2?.status === "invalid") return true;
+  return expired && v2?.status !== "valid";
+}
+function severityFromVerification(v2, expired = false) {
+  if (isDead(v2, expired)) return "low";
+  if (v2.status === "valid") {
+    if (v2.canWrite) return "critical";
+    if (v2.canReadPrivate || (v2.reach?.private ?? 0) > 0 || v2.fineGrained?.canReadGatedRepos) return "high";
+  }
+  return "medium";
+}
+var init_severity = __esm({
+  "src/verify/severity.ts"() {
+    "use strict";
+  }
+});
+
 // src/core/errors.ts
 var UsageError, RuleError, PathError;
 var init_errors = __esm({
@@ -24789,7 +24808,9 @@ function parseWhoami(json, ctx = {}) {
     v2.canWrite = v2.role === "write";
     v2.canReadPrivate = true;
   } else if (authType === "oauth") {
-    Object.assign(v2, scopeCapabilities(clean(auth?.scope, 500) ?? ctx.jwtScope));
+    const scope = clean(auth?.scope, 500) ?? ctx.jwtScope;
+    Object.assign(v2, scopeCapabilities(scope));
+    if (scope) note2 = `scope ${scope.split(/[\s,]+/).filter(Boolean).join(", ")}`;
   } else if (ownerType === "app") {
     const scope = appScope(json.scope) ?? clean(auth?.scope, 500) ?? ctx.jwtScope;
     Object.assign(v2, scopeCapabilities(scope));
@@ -24848,9 +24869,10 @@ function ownReach(v2, authType, note2) {
   if (v2.role === "write") return `reads and writes ${who}'s repositories, private ones included`;
   if (v2.role === "read") return `reads ${who}'s repositories, private and gated ones included`;
   if (authType === "oauth") {
-    if (v2.canWrite) return `acts for ${who} with write scopes`;
-    if (v2.canReadPrivate) return `reads ${who}'s repositories through its OAuth scopes`;
-    return "its OAuth scopes are not known";
+    if (!note2) return "its OAuth scopes are not known";
+    if (v2.canWrite) return `acts for ${who} with write scopes (${note2})`;
+    if (v2.canReadPrivate) return `reads ${who}'s repositories through its OAuth scopes (${note2})`;
+    return `${note2}: neither writing nor reading private repositories`;
   }
   if (v2.owner?.type === "app") {
     if (!note2) return "its scopes are not known";
@@ -26138,7 +26160,8 @@ function createHubClient(opts) {
     if (ex.kind === "aborted") return { final: { ok: false, reason: down ?? "the endpoint stopped answering" } };
     if (ex.kind === "timeout" || ex.kind === "network" && (UNREACHABLE.has(ex.code) || TLS_CODES.test(ex.code))) {
       if (++deadInARow >= breakerAt() && !down) {
-        down = `the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
+        const cause = ex.kind === "timeout" ? `no answer within ${seconds(perTry)}` : TLS_CODES.test(ex.code) ? `the endpoint's TLS certificate was refused (${ex.code})` : `connection failed (${ex.code})`;
+        down = `${cause}; the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
         tripped.abort();
       }
     } else {
@@ -26501,25 +26524,6 @@ var init_revoke = __esm({
     init_redact();
     init_words();
     REVOKE_BATCH = 100;
-  }
-});
-
-// src/verify/severity.ts
-function isDead(v2, expired = false) {
-  if (v2?.status === "invalid") return true;
-  return expired && v2?.status !== "valid";
-}
-function severityFromVerification(v2, expired = false) {
-  if (isDead(v2, expired)) return "low";
-  if (v2.status === "valid") {
-    if (v2.canWrite) return "critical";
-    if (v2.canReadPrivate || (v2.reach?.private ?? 0) > 0 || v2.fineGrained?.canReadGatedRepos) return "high";
-  }
-  return "medium";
-}
-var init_severity = __esm({
-  "src/verify/severity.ts"() {
-    "use strict";
   }
 });
 
@@ -36671,6 +36675,7 @@ init_places();
 init_json_error();
 init_words();
 init_types();
+init_severity();
 init_io();
 import { randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync as readFileSync14 } from "node:fs";
@@ -37020,11 +37025,17 @@ var MAX_ANNOTATIONS = 50;
 function level(s) {
   return s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "notice";
 }
+function todo(f3, inCode) {
+  const move = inCode ? ", then move it out of the code" : "";
+  if (f3.verification?.revoked) return `Revoked by hfleaks in this run${inCode ? "; move it out of the code" : ""} (see the job summary).`;
+  if (isDead(f3.verification, f3.jwt?.expired)) return `It no longer works: nothing to revoke${inCode ? "; move it out of the code" : ""} (see the job summary).`;
+  return `Revoke it${move} (see the job summary).`;
+}
 function annotations(findings, prefix) {
   const out = [];
   for (const f3 of findings) {
     const v2 = f3.verification;
-    const status = v2 && v2.status !== "skipped" ? `, ${v2.status}${v2.role ? ` ${v2.role}` : ""} token${v2.owner ? ` of ${v2.owner.name}` : ""}` : "";
+    const status = v2 && v2.status !== "skipped" ? `, ${v2.revoked ? "revoked" : v2.status}${v2.role ? ` ${v2.role}` : ""} token${v2.owner ? ` of ${v2.owner.name}` : ""}` : "";
     for (const l3 of f3.locations) {
       if (out.length >= MAX_ANNOTATIONS) return out;
       const where = l3.commit ? ` (added in ${l3.commit.slice(0, 12)})` : "";
@@ -37032,10 +37043,10 @@ function annotations(findings, prefix) {
       const message2 = messageOf(l3.path);
       if (message2) {
         const inWhat = message2 === "commit message" ? "in a commit message" : `in the message of ${message2}`;
-        out.push(`::${level(f3.severity)} ${title}::${escapeData(`${f3.title}: ${f3.secret.redacted}${status} ${inWhat}${where}. Revoke it (see the job summary).`)}`);
+        out.push(`::${level(f3.severity)} ${title}::${escapeData(`${f3.title}: ${f3.secret.redacted}${status} ${inWhat}${where}. ${todo(f3, false)}`)}`);
         continue;
       }
-      const msg = `${f3.title}: ${f3.secret.redacted}${status}${where}. Revoke it, then move it out of the code (see the job summary).`;
+      const msg = `${f3.title}: ${f3.secret.redacted}${status}${where}. ${todo(f3, true)}`;
       const file = prefix ? `${prefix}/${l3.path}` : l3.path;
       out.push(`::${level(f3.severity)} file=${escapeProperty(file)},line=${l3.line},col=${l3.column},${title}::${escapeData(msg)}`);
     }
