@@ -180,7 +180,10 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
       return fail(lastError || 'hfleaks could not complete the run; see the log above.', found, 'the run failed after the scan');
     }
     const threshold = SEVERITIES.indexOf(inputs.failOn);
-    const failing = report.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= threshold).length;
+    // A token the Hub could not judge (an outage, a rate limit: `unknown`, graded medium)
+    // may be live and may write: it fails the step whatever fail-on says, or a Hub
+    // outage would let a pull request carrying a live token through a `fail-on: high`.
+    const failing = report.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= threshold || f.verification?.status === 'unknown').length;
     const exit = failing > 0 ? 1 : 0;
     if (missing) {
       const filter = await partialCloneFilter(repo);

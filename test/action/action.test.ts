@@ -221,6 +221,25 @@ describe('GitHub Action on a pull request', () => {
     }
   });
 
+  it('a token the Hub could not judge (unknown) fails the step whatever fail-on says; a dead one does not', async () => {
+    const down = await startFakeHub({ tokens: { [newToken]: { role: 'write', behavior: '503' } } });
+    const dead = await startFakeHub({ tokens: {} });
+    try {
+      const ws = join(root, 'unknown');
+      execFileSync('git', ['clone', '-q', `file://${origin}`, ws], { env: gitEnv });
+      const r = await runAction(ws, 'pull_request', payload, { verify: 'true', 'fail-on': 'high', endpoint: down.url, args: '--verify-budget 10' });
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.outputs).toMatchObject({ findings: '1', 'exit-code': '1' });
+      expect(r.stdout).toMatch(/^::warning file=src\/new\.py,line=2,col=14,.*unknown token.*Revoke it/m);
+      const gone = await runAction(ws, 'pull_request', payload, { verify: 'true', 'fail-on': 'high', endpoint: dead.url });
+      expect(gone.code, gone.stdout).toBe(0);
+      expect(gone.stdout).toMatch(/invalid token \(added in [0-9a-f]{12}\)\. It no longer works: nothing to revoke/);
+    } finally {
+      await down.close();
+      await dead.close();
+    }
+  });
+
   it('revoke (and reach) without verify: true verify, as the flags imply, and revoke', async () => {
     const hub = await startFakeHub({ tokens: { [newToken]: { role: 'write' } } });
     try {
