@@ -37157,7 +37157,7 @@ Nothing to scan: ${plan.why}.
       return fail2(lastError || "hfleaks could not complete the run; see the log above.", found, "the run failed after the scan");
     }
     const threshold = SEVERITIES.indexOf(inputs.failOn);
-    const failing = report.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) >= threshold).length;
+    const failing = report.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) >= threshold || f3.verification?.status === "unknown").length;
     const exit = failing > 0 ? 1 : 0;
     if (missing) {
       const filter = await partialCloneFilter(repo);
