@@ -323,7 +323,10 @@ export function scanFile(
     }
     const content = openContent(detector, display, sink, opts.content);
     let total = 0;
-    if (st.size <= READ_WHOLE) {
+    // A file that says it is empty may not be: /proc and /sys files report size 0 and
+    // hold data (/proc/PID/environ, with HF_TOKEN in it). One read tells.
+    const zeroSized = st.size === 0 && readSync(fd, readBuffer, 0, readBuffer.length, 0) > 0;
+    if (st.size <= READ_WHOLE && !zeroSized) {
       // One read buffer per thread, reused: the content stream is done with it when
       // end() returns (scanning is synchronous), so nothing is allocated per file.
       if (readBuffer.length < st.size) readBuffer = Buffer.allocUnsafeSlow(Math.min(READ_WHOLE, Math.max(st.size, 2 * readBuffer.length)));

@@ -1,6 +1,7 @@
 // Hostile trees: each case asserts a warning or clean skip, no crash, no hang, and every
 // other finding still reported.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, mkdirSync, openSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -154,6 +155,24 @@ describe('hostile trees', () => {
     const r = await runJson(['scan', dir]);
     expect(r.code).toBe(1);
     expect(r.report.stats.skipped).toEqual([{ path: 'sparse.img', reason: `larger than the size cap (${2 * 1024 ** 3} > ${512 * 1024 ** 2} bytes)` }]);
+  });
+});
+
+describe('files that say they are empty', () => {
+  it.runIf(process.platform === 'linux')('reads /proc files, which report size 0, to their end: a token in a process environment is found', async () => {
+    const token = gen.userToken();
+    const r = await runJson(['scan', '/proc/self/environ', '--no-progress'], { env: { HF_TOKEN: token } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.report.findings.map((f: { secret: { sha256: string } }) => f.secret.sha256)).toEqual([createHash('sha256').update(token).digest('hex')]);
+    expect(r.report.stats.bytes).toBeGreaterThan(0);
+  });
+
+  it('still reads an empty file as empty', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '__init__.py'), '');
+    const r = await runJson(['scan', dir, '--no-progress']);
+    expect(r.code).toBe(0);
+    expect(r.report.stats).toMatchObject({ files: 1, bytes: 0, skipped: [] });
   });
 });
 
