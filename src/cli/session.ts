@@ -181,7 +181,12 @@ function checkWritable(io: Io, file: string, what?: string): void {
   const path = whereWritten(resolve(io.cwd, file));
   let problem: string | undefined;
   try {
-    if (statSync(path).isDirectory()) problem = 'is a directory';
+    const st = statSync(path);
+    const uid = process.getuid?.();
+    if (st.isDirectory()) problem = 'is a directory';
+    // Writable but another user's: the write would fail to make it private (0600) after
+    // the scan, and after --verify or --revoke had already gone to the Hub.
+    else if (st.isFile() && uid !== undefined && uid !== 0 && st.uid !== uid) problem = "owned by another user, so it can't be made private (mode 0600)";
     else accessSync(path, constants.W_OK);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') problem = fsReason(e);

@@ -151,10 +151,15 @@ describe('hfleaks scan', () => {
     const src = join(shared, 'src.txt');
     writeFileSync(src, `t = "${a}"\n`);
     chmodSync(src, 0o644);
-    const res = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'scan', src, '--show-secrets', '-o', theirs], { encoding: 'utf8' });
+    const asNobody = (...args: string[]) => spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'scan', src, ...args], { encoding: 'utf8' });
+    const res = asNobody('--show-secrets', '-o', theirs);
     expect(res.status).toBe(2);
-    expect(res.stderr).toMatch(/theirs\.txt: cannot write report \(permission denied\)/);
+    // Refused before the scan (and any request to the Hub), not after it.
+    expect(res.stderr).toBe(`hfleaks: ${theirs}: cannot write report (owned by another user, so it can't be made private (mode 0600))\n`);
     expect([readFileSync(theirs, 'utf8'), statSync(theirs).mode & 0o777]).toEqual(['theirs\n', 0o666]);
+    const sarif = asNobody('-f', 'json', '--sarif', theirs);
+    expect([sarif.status, sarif.stdout]).toEqual([2, '']);
+    expect(sarif.stderr).toMatch(/cannot write SARIF report \(owned by another user/);
   });
 
   it('suppresses hfleaks:allow lines and counts them', async () => {
