@@ -73,6 +73,18 @@ describe('hfleaks scan', () => {
     expect(shown.report.findings[0].locations[0].path).toBe(`cache_${inName}.json`);
   });
 
+  it('names files in warnings and errors as they are, redacting only a token in them, and escapes control characters', async () => {
+    const inName = gen.userToken();
+    const dir = tree({ 'convert_hf_checkpoint_to_gguf.py': Buffer.from([0x78, 0x3d, 0xff, 0xfe, 0x0a]), [`tok_${inName}.txt`]: Buffer.from([0xc3, 0x28, 0x0a]) });
+    const r = await runJson(['scan', dir, '--no-progress']);
+    expect(r.report.stats.warnings.sort()).toEqual(['convert_hf_checkpoint_to_gguf.py: not valid UTF-8; scanned as bytes', `tok_${inName.slice(0, 5)}…${inName.slice(-2)}.txt: not valid UTF-8; scanned as bytes`]);
+    const missing = await runCli(['scan', join(dir, 'hf_hub_download_utils.py')]);
+    expect([missing.code, missing.stderr]).toEqual([2, `hfleaks: ${join(dir, 'hf_hub_download_utils.py')}: no such file or directory\n`]);
+    const escaped = await runCli(['scan', 'x\u001b[2J\u001b[31mEVIL']);
+    expect(escaped.code).toBe(2);
+    expect(escaped.stderr).toBe('hfleaks: x\\u001b[2J\\u001b[31mEVIL: no such file or directory\n');
+  });
+
   it('exits 0 with a summary on a clean tree, and the fingerprint is stable across runs', async () => {
     const clean = tree({ 'a.py': 'from huggingface_hub import hf_hub_download\n' });
     const r = await runCli(['scan', clean]);
