@@ -4,7 +4,7 @@
 //     "maxFileSize": "512MB",
 //     "archiveDepth": 3 }
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fsReason, readSmallFile } from './core/files.ts';
 import { parseJson } from './core/json-error.ts';
 import type { Rule } from './core/types.ts';
@@ -63,7 +63,7 @@ function readConfig(path: string, shown: string): string {
  * `cwd` outside a repository.
  */
 export function findConfig(root: string, cwd: string, names = DEFAULT_CONFIG_NAMES): { path: string; shown: string } | undefined {
-  // (Shown relative to the root: `.hfleaks.json`, or `../.hfleaks.json` from above it.)
+  // (Shown as a path from the working directory, where the user can open it.)
   const tree = workTreeTop(root);
   // (Someone else's checkout named as the root: its config, nothing above it.)
   const stop = tree.top ?? tree.foreign ?? (relative(cwd, root).startsWith('..') ? root : resolve(cwd));
@@ -73,10 +73,16 @@ export function findConfig(root: string, cwd: string, names = DEFAULT_CONFIG_NAM
     if (dir === tree.foreign && dir !== resolve(root)) return undefined;
     for (const name of names) {
       const path = join(dir, name);
-      if (existsSync(path)) return { path, shown: relative(root, path) || name };
+      if (existsSync(path)) return { path, shown: shownPath(path, cwd) };
     }
     if (dir === stop || dirname(dir) === dir) return undefined;
   }
+}
+
+/** A file's path as the user can open it: from the working directory when below it, else whole. */
+function shownPath(path: string, cwd: string): string {
+  const rel = relative(resolve(cwd), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 /**
@@ -104,6 +110,7 @@ function workTreeTop(dir: string): { top?: string; foreign?: string } {
 export function loadConfig(root: string, explicit: string | undefined, cwd = root): Config {
   let file: string | undefined;
   let text: string | undefined;
+  let above = false;
   if (explicit) {
     file = explicit;
     text = readConfig(resolve(cwd, explicit), explicit);
@@ -112,6 +119,7 @@ export function loadConfig(root: string, explicit: string | undefined, cwd = roo
     if (found) {
       file = found.shown;
       text = readConfig(found.path, found.shown);
+      above = dirname(found.path) !== resolve(cwd, root);
     }
   }
   if (text === undefined || file === undefined) return { rules: builtinRules() };
@@ -142,7 +150,7 @@ export function loadConfig(root: string, explicit: string | undefined, cwd = roo
     rules = rules.filter((r) => !off.has(r.id));
     if (!rules.length) throw new RuleError(`${file}: field "disableRules" turns off every rule: nothing would be looked for`);
   }
-  const cfg: Config = { rules, file, ...(file.startsWith('..') ? { above: true } : {}) };
+  const cfg: Config = { rules, file, ...(above ? { above: true } : {}) };
   if (o.maxFileSize !== undefined) {
     if (typeof o.maxFileSize !== 'string' && typeof o.maxFileSize !== 'number') throw new RuleError(`${file}: field "maxFileSize" must be a size ("100MB") or a number of bytes`);
     cfg.maxFileSize = parseSize(o.maxFileSize, `${file}: field "maxFileSize"`);

@@ -445,7 +445,8 @@ describe('config and rules', () => {
     const misses = tree({ '.hfleaks.json': JSON.stringify({ rules: [{ ...base, examples: { positive: ['acme_hf_{{body:40:digits}}', 'acme_hf_{{body:39}}'], negative: [] } }] }) });
     const r = await runCli(['scan', misses]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('hfleaks: .hfleaks.json: rules[0] ("acme"): examples.positive[1] is not found; fix the pattern, keywords or filters, or the example\n');
+    // (The config is named as the user can open it: here, outside the working directory, whole.)
+    expect(r.stderr).toBe(`hfleaks: ${join(misses, '.hfleaks.json')}: rules[0] ("acme"): examples.positive[1] is not found; fix the pattern, keywords or filters, or the example\n`);
     const overmatches = tree({ '.hfleaks.json': JSON.stringify({ rules: [{ ...base, examples: { positive: ['acme_hf_{{body:40}}'], negative: ['TOKEN=acme_hf_{{body:40:digits}}'] } }] }) });
     const r2 = await runCli(['scan', overmatches]);
     expect(r2.code).toBe(2);
@@ -461,10 +462,16 @@ describe('config and rules', () => {
     }
     const inside = await runJson(['scan', '.'], { cwd: join(project, 'src') });
     expect(inside.report.findings.map((f: any) => f.rule)).toEqual(['acme']);
+    // Found above the directory named, a broken config is named from where the user stands.
+    const brokenAbove = tree({ '.git/HEAD': 'ref: refs/heads/main\n', '.hfleaks.json': '{', 'src/deep/er/a.txt': 'x\n' });
+    const deep = await runCli(['scan', join('src', 'deep', 'er')], { cwd: brokenAbove });
+    expect(deep.code).toBe(2);
+    expect(deep.stderr).toMatch(/^hfleaks: \.hfleaks\.json: not valid JSON/);
     // A config that is a directory, a device, or disables every rule: exit 2, never a scan for nothing.
     const dir = tree({ 'a.env': `HF_TOKEN=${t}\n` });
     const d = tree({ '.hfleaks.json/x': '', 'a.txt': 'x\n' });
-    expect(await runCli(['scan', d])).toMatchObject({ code: 2, stderr: 'hfleaks: .hfleaks.json: cannot read config (not a regular file)\n' });
+    expect(await runCli(['scan', d])).toMatchObject({ code: 2, stderr: `hfleaks: ${join(d, '.hfleaks.json')}: cannot read config (not a regular file)\n` });
+    expect(await runCli(['scan', '.'], { cwd: d })).toMatchObject({ code: 2, stderr: 'hfleaks: .hfleaks.json: cannot read config (not a regular file)\n' });
     expect(await runCli(['scan', d, '-c', '/dev/zero'])).toMatchObject({ code: 2, stderr: 'hfleaks: /dev/zero: cannot read config (not a regular file)\n' });
     expect(await runCli(['scan', dir, '--baseline', '/dev/zero'])).toMatchObject({ code: 2, stderr: 'hfleaks: /dev/zero: cannot read baseline (not a regular file)\n' });
     const off = tree({ 'c.json': JSON.stringify({ disableRules: ['hf-user-access-token', 'hf-org-api-token', 'hf-oauth-access-token', 'hf-trusted-publisher-token'] }) });
@@ -530,7 +537,8 @@ describe('config and rules', () => {
     execFileSync('chown', ['-R', `${process.getuid!()}:${process.getgid!()}`, join(shared, '.git')]);
     const own = await runCli(['scan', join(shared, 'victim', 'build')], { cwd: elsewhere });
     expect(own.code).toBe(0);
-    expect(own.stderr).toBe('hfleaks: note: using ../../.hfleaks.json, the config of the project around the scanned directory\n');
+    // (Named from the working directory, where the user can open it.)
+    expect(own.stderr).toBe(`hfleaks: note: using ${join(shared, '.hfleaks.json')}, the config of the project around the scanned directory\n`);
   });
 
   it('names the rule and example of a bad template, and never hangs on a short body', async () => {
@@ -540,7 +548,7 @@ describe('config and rules', () => {
     expect([short.code, short.stderr]).toEqual([0, '']);
     const bad = await runCli(['scan', rules(['acme_hf_{{repeat:a:-1}}'])]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('hfleaks: .hfleaks.json: rules[0] ("acme"): examples.negative[0]: {{repeat:a:-1}}: the count must be a whole number from 0 to 1048576\n');
+    expect(bad.stderr).toMatch(/^hfleaks: \/\S+\/\.hfleaks\.json: rules\[0\] \("acme"\): examples\.negative\[0\]: \{\{repeat:a:-1\}\}: the count must be a whole number from 0 to 1048576\n$/);
   });
 
   it('runs a user rule prone to catastrophic backtracking in linear time', async () => {
