@@ -12441,7 +12441,7 @@ var init_template = __esm({
 
 // src/config.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 function maxFileSizeOf(flag, config) {
   return flag !== void 0 ? parseSize(flag, "--max-file-size") : config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
 }
@@ -12467,10 +12467,14 @@ function findConfig(root, cwd, names2 = DEFAULT_CONFIG_NAMES) {
     if (dir === tree.foreign && dir !== resolve(root)) return void 0;
     for (const name2 of names2) {
       const path2 = join(dir, name2);
-      if (existsSync(path2)) return { path: path2, shown: relative(root, path2) || name2 };
+      if (existsSync(path2)) return { path: path2, shown: shownPath(path2, cwd) };
     }
     if (dir === stop || dirname(dir) === dir) return void 0;
   }
+}
+function shownPath(path2, cwd) {
+  const rel = relative(resolve(cwd), path2);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path2;
 }
 function workTreeTop(dir) {
   for (let d2 = resolve(dir); ; d2 = dirname(d2)) {
@@ -12488,6 +12492,7 @@ function workTreeTop(dir) {
 function loadConfig(root, explicit, cwd = root) {
   let file;
   let text2;
+  let above = false;
   if (explicit) {
     file = explicit;
     text2 = readConfig(resolve(cwd, explicit), explicit);
@@ -12496,6 +12501,7 @@ function loadConfig(root, explicit, cwd = root) {
     if (found) {
       file = found.shown;
       text2 = readConfig(found.path, found.shown);
+      above = dirname(found.path) !== resolve(cwd, root);
     }
   }
   if (text2 === void 0 || file === void 0) return { rules: builtinRules() };
@@ -12526,7 +12532,7 @@ function loadConfig(root, explicit, cwd = root) {
     rules = rules.filter((r2) => !off.has(r2.id));
     if (!rules.length) throw new RuleError(`${file}: field "disableRules" turns off every rule: nothing would be looked for`);
   }
-  const cfg = { rules, file, ...file.startsWith("..") ? { above: true } : {} };
+  const cfg = { rules, file, ...above ? { above: true } : {} };
   if (o2.maxFileSize !== void 0) {
     if (typeof o2.maxFileSize !== "string" && typeof o2.maxFileSize !== "number") throw new RuleError(`${file}: field "maxFileSize" must be a size ("100MB") or a number of bytes`);
     cfg.maxFileSize = parseSize(o2.maxFileSize, `${file}: field "maxFileSize"`);
@@ -16006,7 +16012,7 @@ var require_pattern = __commonJS({
       const absolute = [];
       const relative5 = [];
       for (const pattern2 of patterns) {
-        if (isAbsolute5(pattern2)) {
+        if (isAbsolute6(pattern2)) {
           absolute.push(pattern2);
         } else {
           relative5.push(pattern2);
@@ -16015,10 +16021,10 @@ var require_pattern = __commonJS({
       return [absolute, relative5];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute5(pattern2) {
+    function isAbsolute6(pattern2) {
       return path2.isAbsolute(pattern2);
     }
-    exports.isAbsolute = isAbsolute5;
+    exports.isAbsolute = isAbsolute6;
   }
 });
 
@@ -23984,7 +23990,7 @@ var init_worker_pool = __esm({
 
 // src/sources/files.ts
 import { accessSync, closeSync as closeSync2, constants, createReadStream, fstatSync as fstatSync3, lstatSync, openSync as openSync2, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync4, readSync, statSync as statSync2 } from "node:fs";
-import { dirname as dirname2, isAbsolute, join as join4, relative as relative2, resolve as resolve2, sep } from "node:path";
+import { dirname as dirname2, isAbsolute as isAbsolute2, join as join4, relative as relative2, resolve as resolve2, sep } from "node:path";
 function toPosix(p2) {
   return sep === "/" ? p2 : p2.split(sep).join("/");
 }
@@ -23999,7 +24005,7 @@ function scanRoot(paths, cwd) {
   return cwd;
 }
 function outside(rel) {
-  return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+  return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute2(rel);
 }
 function displayPath(root, abs) {
   const rel = relative2(root, abs);
@@ -24179,7 +24185,8 @@ function scanFile(abs, display, detector, sink, opts) {
     }
     const content = openContent(detector, display, sink, opts.content);
     let total = 0;
-    if (st2.size <= READ_WHOLE) {
+    const zeroSized = st2.size === 0 && readSync(fd, readBuffer, 0, readBuffer.length, 0) > 0;
+    if (st2.size <= READ_WHOLE && !zeroSized) {
       if (readBuffer.length < st2.size) readBuffer = Buffer.allocUnsafeSlow(Math.min(READ_WHOLE, Math.max(st2.size, 2 * readBuffer.length)));
       const buf = readBuffer.subarray(0, st2.size);
       while (total < st2.size) {
@@ -27330,7 +27337,7 @@ function createSession(io2, args, root) {
   const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
   const stats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message2) => {
-    const clean2 = escapeControls(scrubTokenShapes(message2));
+    const clean2 = escapeControls(scrubPathTokens(message2));
     stats.warnings.push(clean2);
     if (!args.quiet) io2.stderr(`hfleaks: warning: ${clean2}
 `);
@@ -27422,7 +27429,10 @@ function checkWritable(io2, file, what) {
   const path2 = whereWritten(resolve4(io2.cwd, file));
   let problem;
   try {
-    if (statSync3(path2).isDirectory()) problem = "is a directory";
+    const st2 = statSync3(path2);
+    const uid = process.getuid?.();
+    if (st2.isDirectory()) problem = "is a directory";
+    else if (st2.isFile() && uid !== void 0 && uid !== 0 && st2.uid !== uid) problem = "owned by another user, so it can't be made private (mode 0600)";
     else accessSync2(path2, constants2.W_OK);
   } catch (e) {
     if (e.code !== "ENOENT") problem = fsReason(e);
@@ -28693,7 +28703,7 @@ var init_blob_reader = __esm({
 
 // src/sources/git/repo.ts
 import { existsSync as existsSync2, readFileSync as readFileSync6, readdirSync as readdirSync3, statSync as statSync5 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join7, resolve as resolve5 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join7, resolve as resolve5 } from "node:path";
 function parseGitVersion(text2) {
   const m2 = /(\d+)\.(\d+)/.exec(text2);
   return m2 ? [Number(m2[1]), Number(m2[2])] : [0, 0];
@@ -28743,15 +28753,15 @@ async function openRepo(target, cwd, env4, alone = false) {
   const top2 = (await topP).trim();
   const workTree = (inside === "true" || ctx.env.GIT_WORK_TREE) && top2 && !alone ? top2 : void 0;
   const head = await headP;
-  const objectsDir = isAbsolute2(objects) ? objects : resolve5(dir, objects);
+  const objectsDir = isAbsolute3(objects) ? objects : resolve5(dir, objects);
   const packs = packFiles(objectsDir);
   return {
     ...ctx,
     gitDir,
     objectsDir,
-    shallowFile: isAbsolute2(shallowPath) ? shallowPath : resolve5(dir, shallowPath),
-    stashLog: isAbsolute2(stashLog) ? stashLog : resolve5(dir, stashLog),
-    reftable: existsSync2(isAbsolute2(reftable) ? reftable : resolve5(dir, reftable)),
+    shallowFile: isAbsolute3(shallowPath) ? shallowPath : resolve5(dir, shallowPath),
+    stashLog: isAbsolute3(stashLog) ? stashLog : resolve5(dir, stashLog),
+    reftable: existsSync2(isAbsolute3(reftable) ? reftable : resolve5(dir, reftable)),
     bare: bare === "true",
     shallow: shallow === "true",
     workTree,
@@ -30442,7 +30452,7 @@ var init_revoke2 = __esm({
 // src/hook/install.ts
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync as existsSync5, mkdirSync, readFileSync as readFileSync9, renameSync, rmSync as rmSync2, statSync as statSync6, writeFileSync as writeFileSync3 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join10 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join10 } from "node:path";
 async function hooksDir(cwd, env4 = process.env) {
   const ctx = { cwd, env: gitEnv(env4, false) };
   const git = await simpleGitFor(ctx);
@@ -30462,8 +30472,8 @@ async function hooksDir(cwd, env4 = process.env) {
     throw new HookError("core.hooksPath is set to nothing, which turns git hooks off; unset it (git config --unset core.hooksPath) or name a directory, then install again");
   }
   let dir;
-  if (isAbsolute3(rel)) dir = rel;
-  else if (hooksPath && !isAbsolute3(hooksPath)) {
+  if (isAbsolute4(rel)) dir = rel;
+  else if (hooksPath && !isAbsolute4(hooksPath)) {
     const top2 = (await git.raw(["rev-parse", "--show-toplevel"]).catch(() => "")).trim();
     dir = join10(top2 || cwd, hooksPath);
   } else dir = join10(cwd, rel);
@@ -36691,8 +36701,10 @@ init_redact();
 function failed(io2, failure, debug) {
   const e = failure;
   const known = e instanceof UsageError || e instanceof RuleError || e instanceof PathError;
-  const msg = scrubTokenShapes(
-    (e?.message ?? String(e)).split("\n").map((l3) => l3.trim()).filter(Boolean).join(" ")
+  const msg = escapeControls(
+    scrubPathTokens(
+      (e?.message ?? String(e)).split("\n").map((l3) => l3.trim()).filter(Boolean).join(" ")
+    )
   );
   io2.stderr(`hfleaks: ${known ? "" : "error: "}${msg}
 `);
@@ -36828,7 +36840,7 @@ init_redact();
 // src/action/fetch.ts
 init_dist3();
 import { readFileSync as readFileSync13 } from "node:fs";
-import { isAbsolute as isAbsolute4, resolve as resolve12 } from "node:path";
+import { isAbsolute as isAbsolute5, resolve as resolve12 } from "node:path";
 
 // src/action/inputs.ts
 init_types();
@@ -36929,7 +36941,7 @@ async function mergeBase(git, base2, head) {
 async function shallowCommits2(git, cwd) {
   const rel = (await git.raw(["rev-parse", "--git-path", "shallow"])).trim();
   try {
-    return new Set(readFileSync13(isAbsolute4(rel) ? rel : resolve12(cwd, rel), "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
+    return new Set(readFileSync13(isAbsolute5(rel) ? rel : resolve12(cwd, rel), "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
