@@ -402,12 +402,17 @@ describe('hfleaks history', () => {
     r.write('conf/c.env', `# moved\nA=${a}\n`);
     r.remove('conf/b.env');
     r.commit('rename and edit');
+    // And a tag naming a tree, which no commit brings: named from the tag's tree either way.
+    const git = (args: string[], input: string) => execFileSync('git', args, { cwd: r.dir, env: { ...process.env, ...r.env }, input }).toString().trim();
+    const tagged = git(['hash-object', '-w', '--stdin'], `k = ${gen.userToken()}\n`);
+    r.git('tag', 'treetag', git(['mktree'], `100644 blob ${tagged}\tsettings.py\n`));
     const diffs = await history(r);
     r.git('repack', '-a', '-d', '-b', '-q');
     expect(readdirSync(join(r.dir, '.git/objects/pack')).some((f) => f.endsWith('.bitmap'))).toBe(true);
     const objects = await history(r);
     expect(diffs.code).toBe(1);
-    expect(diffs.report.findings).toHaveLength(4);
+    expect(diffs.report.findings).toHaveLength(5);
+    expect(objects.report.findings.flatMap((f: any) => f.locations.map((l: any) => l.path))).toContain('settings.py');
     expect(diffs.report.findings).toEqual(objects.report.findings);
     expect({ ...diffs.report.stats, durationMs: 0 }).toEqual({ ...objects.report.stats, durationMs: 0 });
   });

@@ -793,7 +793,28 @@ async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<stri
   // Every blob of HEAD's tree was scanned: those among the hits hold HEAD's secrets.
   // (ls-tree first: parsing the kept log is synchronous and would hold it back.)
   const [head, intros] = await Promise.all([headBlobs(repo), log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs)]);
-  return placeHits(ctx, repo, hits, intros, head);
+  // Listed without a name (a bitmap gives none), brought by no commit and not in HEAD: a
+  // tag naming a tree holds it. The refs' own trees name it.
+  const unnamed = [...hits].filter(([oid, h]) => h.path === blobName({ oid, path: '' }) && !intros.get(oid)?.length && !head.has(oid)).map(([oid]) => oid);
+  const names = unnamed.length ? await namesAtTips(repo, refs, new Set(unnamed)) : undefined;
+  return placeHits(ctx, repo, hits, intros, head, undefined, names);
+}
+
+/** Paths of `oids` in the trees the refs point at (not their history), where they have one. */
+async function namesAtTips(repo: Repo, refs: AllRefs, oids: ReadonlySet<string>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const len = repo.oidLength;
+  await streamRecords(
+    repo,
+    ['rev-list', '--objects', '--no-walk', ...refs.args],
+    (rec) => {
+      if (rec.length <= len + 1) return;
+      const oid = rec.toString('latin1', 0, len);
+      if (oids.has(oid) && !out.has(oid)) out.set(oid, rec.toString('utf8', len + 1));
+    },
+    refs.input === undefined ? {} : { input: refs.input },
+  ).done;
+  return out;
 }
 
 /**
@@ -810,6 +831,8 @@ async function placeHits(
   intros: ReadonlyMap<string, Introduction[]>,
   head: ReadonlyMap<string, string>,
   unreachable?: { reachable: ReadonlyMap<string, BlobHit>; inHead: ReadonlySet<string> },
+  /** Names for blobs no commit brought and HEAD lacks (a tag naming a tree). */
+  tipNames?: ReadonlyMap<string, string>,
 ): Promise<Set<string>> {
   const boundary = shallowCommits(repo);
   // A blob listed without a name (reachability bitmaps give none) takes the path of its
@@ -818,7 +841,7 @@ async function placeHits(
   const again: BlobJob[] = [];
   for (const [oid, h] of hits) {
     if (h.path !== blobName({ oid, path: '' })) continue;
-    const name = intros.get(oid)?.[0]?.path ?? head.get(oid);
+    const name = intros.get(oid)?.[0]?.path ?? head.get(oid) ?? tipNames?.get(oid);
     if (!name) continue;
     if (h.matches.some((b) => b.path !== h.path)) again.push({ oid, path: name });
     else hits.set(oid, { oid, path: name, matches: h.matches.map((b) => ({ path: name, m: b.m })), ...(h.binary ? { binary: h.binary.map((p) => name + p.slice(h.path.length)) } : {}) });
