@@ -3,11 +3,12 @@
 import { COMMANDS } from './commands/index.ts';
 import { failed } from './failure.ts';
 import type { Io } from './io.ts';
-import { commandFirst, quickArgs } from './quick-args.ts';
+import { colorWords, commandFirst, quickArgs } from './quick-args.ts';
 
 export async function main(given: string[], io: Io): Promise<number> {
-  const argv = commandFirst(given, COMMANDS);
+  let argv = commandFirst(given, COMMANDS);
   try {
+    argv = colorWords(argv);
     // The plain command lines hooks and scripts use are parsed here; anything else
     // (help, version, errors, unusual spellings) goes to yargs, loaded only then.
     const quick = quickArgs(argv, COMMANDS);

@@ -7,6 +7,7 @@
 import type { CommandSpec } from './commands/index.ts';
 import type { OptionSpec, OptionTable } from './options.ts';
 import { optionKeys } from './options.ts';
+import { UsageError } from './io.ts';
 
 interface QuickArgs {
   command: CommandSpec;
@@ -130,4 +131,23 @@ export function commandFirst(argv: readonly string[], commands: readonly Command
     if (takesValue.has(a)) i++;
   }
   return [...argv];
+}
+
+/**
+ * `--color=always`, `=never` and `=auto`, as ripgrep and git spell them, in the words the
+ * option tables know (`--color`, `--no-color`, neither); any other `--color=` value is an
+ * error, never a silent "no colour".
+ */
+export function colorWords(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return [...out, ...argv.slice(i)];
+    const m = /^--colou?r=(.*)$/.exec(a);
+    if (!m) out.push(a);
+    else if (m[1] === 'always' || m[1] === 'true') out.push('--color');
+    else if (m[1] === 'never' || m[1] === 'false') out.push('--no-color');
+    else if (m[1] !== 'auto') throw new UsageError(`--color=${m[1]}: use always, never or auto (or --color, --no-color)`);
+  }
+  return out;
 }

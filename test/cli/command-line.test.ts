@@ -150,6 +150,11 @@ describe('command line', () => {
     expect(forced.stdout).toMatch(/\u001b\[/);
     const plain = await runCli(['scan', leaky], { cwd: empty, env: { NO_COLOR: undefined } });
     expect(plain.stdout).not.toMatch(/\u001b\[/);
+    // As ripgrep and git spell it.
+    expect((await runCli(['scan', leaky, '--color=always'], { cwd: empty })).stdout).toMatch(/\u001b\[/);
+    for (const word of ['never', 'auto']) expect((await runCli(['scan', leaky, `--color=${word}`], { cwd: empty })).stdout, word).not.toMatch(/\u001b\[/);
+    const bad = await runCli(['scan', leaky, '--color=sometimes'], { cwd: empty });
+    expect([bad.code, bad.stderr]).toEqual([2, 'hfleaks: --color=sometimes: use always, never or auto (or --color, --no-color)\n']);
   });
 
   it('follows a symbolic link named on the command line; one to nothing is a missing path', async () => {
