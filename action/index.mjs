@@ -29734,14 +29734,31 @@ function secretsOf(hits) {
 async function reportHistoryHits(ctx, repo, hits, commits, refs, log) {
   const oids = new Set(hits.keys());
   const [head, intros] = await Promise.all([headBlobs(repo), log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs)]);
-  return placeHits(ctx, repo, hits, intros, head);
+  const unnamed = [...hits].filter(([oid, h3]) => h3.path === blobName({ oid, path: "" }) && !intros.get(oid)?.length && !head.has(oid)).map(([oid]) => oid);
+  const names2 = unnamed.length ? await namesAtTips(repo, refs, new Set(unnamed)) : void 0;
+  return placeHits(ctx, repo, hits, intros, head, void 0, names2);
 }
-async function placeHits(ctx, repo, hits, intros, head, unreachable2) {
+async function namesAtTips(repo, refs, oids) {
+  const out = /* @__PURE__ */ new Map();
+  const len = repo.oidLength;
+  await streamRecords(
+    repo,
+    ["rev-list", "--objects", "--no-walk", ...refs.args],
+    (rec) => {
+      if (rec.length <= len + 1) return;
+      const oid = rec.toString("latin1", 0, len);
+      if (oids.has(oid) && !out.has(oid)) out.set(oid, rec.toString("utf8", len + 1));
+    },
+    refs.input === void 0 ? {} : { input: refs.input }
+  ).done;
+  return out;
+}
+async function placeHits(ctx, repo, hits, intros, head, unreachable2, tipNames) {
   const boundary = shallowCommits(repo);
   const again = [];
   for (const [oid, h3] of hits) {
     if (h3.path !== blobName({ oid, path: "" })) continue;
-    const name2 = intros.get(oid)?.[0]?.path ?? head.get(oid);
+    const name2 = intros.get(oid)?.[0]?.path ?? head.get(oid) ?? tipNames?.get(oid);
     if (!name2) continue;
     if (h3.matches.some((b3) => b3.path !== h3.path)) again.push({ oid, path: name2 });
     else hits.set(oid, { oid, path: name2, matches: h3.matches.map((b3) => ({ path: name2, m: b3.m })), ...h3.binary ? { binary: h3.binary.map((p2) => name2 + p2.slice(h3.path.length)) } : {} });
@@ -36715,6 +36732,7 @@ function failed(io2, failure, debug) {
 
 // src/cli/quick-args.ts
 init_options();
+init_io();
 function lookup(table2, token) {
   if (token.startsWith("--")) {
     const name2 = token.slice(2);
@@ -36819,11 +36837,25 @@ function commandFirst(argv, commands) {
   }
   return [...argv];
 }
+function colorWords(argv) {
+  const out = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") return [...out, ...argv.slice(i)];
+    const m2 = /^--colou?r=(.*)$/.exec(a);
+    if (!m2) out.push(a);
+    else if (m2[1] === "always" || m2[1] === "true") out.push("--color");
+    else if (m2[1] === "never" || m2[1] === "false") out.push("--no-color");
+    else if (m2[1] !== "auto") throw new UsageError(`--color=${m2[1]}: use always, never or auto (or --color, --no-color)`);
+  }
+  return out;
+}
 
 // src/cli/main.ts
 async function main(given, io2) {
-  const argv = commandFirst(given, COMMANDS);
+  let argv = commandFirst(given, COMMANDS);
   try {
+    argv = colorWords(argv);
     const quick = quickArgs(argv, COMMANDS);
     if (quick) return await quick.command.run(io2, quick.args);
     return await (await Promise.resolve().then(() => (init_yargs_main(), yargs_main_exports))).runWithYargs(argv, io2);
