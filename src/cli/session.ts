@@ -218,6 +218,9 @@ function writeReportFile(io: Io, file: string, text: string, what?: string): voi
 export async function finish(io: Io, args: CommonArgs, session: Session, command: string): Promise<number> {
   session.stats.durationMs = Date.now() - session.started;
   session.stats.suppressed = session.aggregator.suppressed();
+  // Threads warn in whatever order they finish: the report lists the warnings sorted, so
+  // two reports of the same tree are the same (stderr keeps the order they came in).
+  session.stats.warnings.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const report: Report = { command, version: VERSION, findings: session.aggregator.findings(), stats: session.stats, rules: session.config.rules };
   // The baseline first: what it accepts is neither verified nor reported, nor counted in the exit code.
   if (session.baseline) {

@@ -85,6 +85,16 @@ describe('hfleaks scan', () => {
     expect(escaped.stderr).toBe('hfleaks: x\\u001b[2J\\u001b[31mEVIL: no such file or directory\n');
   });
 
+  it('lists warnings in the same order whatever the threads, so reports of the same tree are the same', async () => {
+    const files = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`d${i % 7}/f${i}.txt`, Buffer.from([0x61, 0xff, 0x0a])]));
+    const dir = tree(files);
+    const one = await runJson(['scan', dir, '--threads', '1']);
+    const two = await runJson(['scan', dir, '--threads', '2']);
+    expect(one.report.stats.warnings).toHaveLength(80);
+    expect(two.report.stats.warnings).toEqual(one.report.stats.warnings);
+    expect(one.report.stats.warnings).toEqual([...one.report.stats.warnings].sort());
+  });
+
   it('exits 0 with a summary on a clean tree, and the fingerprint is stable across runs', async () => {
     const clean = tree({ 'a.py': 'from huggingface_hub import hf_hub_download\n' });
     const r = await runCli(['scan', clean]);
