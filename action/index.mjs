@@ -27456,6 +27456,7 @@ function writeReportFile(io2, file, text2, what) {
 async function finish(io2, args, session, command2) {
   session.stats.durationMs = Date.now() - session.started;
   session.stats.suppressed = session.aggregator.suppressed();
+  session.stats.warnings.sort((a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0);
   const report = { command: command2, version: VERSION, findings: session.aggregator.findings(), stats: session.stats, rules: session.config.rules };
   if (session.baseline) {
     const n = filterReport(report, session.baseline);
