@@ -159,6 +159,19 @@ function reviewChanges(x: Facts, scope: string | undefined): string | undefined 
 }
 
 
+/** What the report is about: the staged change of a commit not made yet (`hfleaks staged`), or anything else. */
+export interface AdviceContext {
+  staged?: boolean;
+}
+
+/** The clean-up step for a token in what the next commit would add: nothing is committed yet. */
+function stagedStep(x: Facts): string {
+  const files = x.reachablePaths.filter(isFilePlace);
+  const where = files.length ? listOf(files.map(codePath), 3) : 'the staged files';
+  const tail = dead(x) ? ' It no longer works, but a dead token in code still gets copied and flagged.' : '';
+  return `It is not committed yet: take it out of ${where} and stage ${files.length === 1 ? 'the file' : 'them'} again (${code('git add')}), or unstage (${code('git restore --staged FILE')}), before committing. Once committed, it would stay in git history however it is deleted later, and a push would send it.${tail}`;
+}
+
 function historyStep(x: Facts): string | undefined {
   const commits = x.commits.length ? `${plural(x.commits.length, 'commit')}, first ${x.commits[0]}${x.firstDate ? ` on ${x.firstDate}` : ''}` : '';
   // Files, and commit or tag messages (`<commit message>`, `<tag v1>`): no files, they are
@@ -207,9 +220,9 @@ function reachableHistoryStep(x: Facts, commits: string, all: string[], messages
 }
 
 /** The ordered steps for one finding (the reporters number them). */
-export function adviseFinding(f: Finding): string[] {
+export function adviseFinding(f: Finding, ctx: AdviceContext = {}): string[] {
   const x = factsOf(f);
   const scope = f.jwt?.scope;
-  const steps = [revokeStep(x), replaceStep(x, scope), moveStep(f, x), reviewStep(x, scope), historyStep(x)];
+  const steps = [revokeStep(x), replaceStep(x, scope), moveStep(f, x), reviewStep(x, scope), ctx.staged ? stagedStep(x) : historyStep(x)];
   return steps.filter((s): s is string => Boolean(s));
 }

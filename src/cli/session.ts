@@ -231,7 +231,7 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
   // --color and --no-color decide; otherwise colour on a terminal unless NO_COLOR or TERM=dumb.
   const toStdout = !args.output || args.output === '-';
   const color = toStdout && (args.color ?? (io.stdoutIsTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb'));
-  attachAdvice(report.findings); // after verification, so the steps follow the verdict
+  attachAdvice(report.findings, { staged: command === 'staged' }); // after verification, so the steps follow the verdict
   removePersonalData(report.findings, Boolean(args.showSecrets));
   const text = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
   if (toStdout) io.stdout(text);

@@ -29,6 +29,10 @@ describe('hfleaks staged', () => {
     expect(h.report.findings[0].locations).toEqual([{ path: 'app.py', line: 2, column: 13 }]);
     expect(h.report.stats).toMatchObject({ files: 1, blobs: 1 });
     expect(h.stdout).not.toContain(token);
+    // The advice is about a commit not made yet: nothing was committed or pushed.
+    const last = h.report.findings[0].advice.at(-1);
+    expect(last).toMatch(/^It is not committed yet: take it out of `app\.py` and stage the file again/);
+    expect(h.report.findings[0].advice.join('\n')).not.toMatch(/commit the fix|was pushed/);
     // Unstage it: the working tree still has the token, the index does not.
     r.git('reset', '-q', 'app.py');
     const after = await staged(r);
