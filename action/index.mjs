@@ -25259,6 +25259,12 @@ function reviewChanges(x3, scope) {
   }
   return `If it could write (a write token, or fine-grained with write permissions; ${code("--verify")} tells), review the repositories its owner can write for changes ${since(x3)}: ${what}.${start}`;
 }
+function stagedStep(x3) {
+  const files = x3.reachablePaths.filter(isFilePlace);
+  const where = files.length ? listOf(files.map(codePath), 3) : "the staged files";
+  const tail = dead(x3) ? " It no longer works, but a dead token in code still gets copied and flagged." : "";
+  return `It is not committed yet: take it out of ${where} and stage ${files.length === 1 ? "the file" : "them"} again (${code("git add")}), or unstage (${code("git restore --staged FILE")}), before committing. Once committed, it would stay in git history however it is deleted later, and a push would send it.${tail}`;
+}
 function historyStep(x3) {
   const commits = x3.commits.length ? `${plural(x3.commits.length, "commit")}, first ${x3.commits[0]}${x3.firstDate ? ` on ${x3.firstDate}` : ""}` : "";
   const all = x3.reachablePaths.filter(isFilePlace);
@@ -25294,10 +25300,10 @@ function reachableHistoryStep(x3, commits, all, messages) {
   const rewrite = messages ? `${code("git filter-repo --replace-text")}, and ${code("--replace-message")} for commit and tag messages` : code("git filter-repo --replace-text");
   return `${where} Deleting the line does not un-leak a token that was pushed: it stays in git history, clones and forks.${already} Revocation is what protects; rewrite history (${rewrite}) only after revoking, if at all.`;
 }
-function adviseFinding(f3) {
+function adviseFinding(f3, ctx = {}) {
   const x3 = factsOf(f3);
   const scope = f3.jwt?.scope;
-  const steps2 = [revokeStep(x3), replaceStep(x3, scope), moveStep(f3, x3), reviewStep(x3, scope), historyStep(x3)];
+  const steps2 = [revokeStep(x3), replaceStep(x3, scope), moveStep(f3, x3), reviewStep(x3, scope), ctx.staged ? stagedStep(x3) : historyStep(x3)];
   return steps2.filter((s) => Boolean(s));
 }
 var code, codePath, REVOKE_CMD;
@@ -25418,8 +25424,8 @@ var init_rule_help = __esm({
 });
 
 // src/advice/index.ts
-function attachAdvice(findings) {
-  for (const f3 of findings) f3.advice = adviseFinding(f3);
+function attachAdvice(findings, ctx = {}) {
+  for (const f3 of findings) f3.advice = adviseFinding(f3, ctx);
 }
 var init_advice = __esm({
   "src/advice/index.ts"() {
@@ -27466,7 +27472,7 @@ async function finish(io2, args, session, command2) {
   const verified = await verifyStep(io2, args, report.findings, session.warn);
   const toStdout = !args.output || args.output === "-";
   const color = toStdout && (args.color ?? (io2.stdoutIsTTY && !("NO_COLOR" in io2.env) && io2.env.TERM !== "dumb"));
-  attachAdvice(report.findings);
+  attachAdvice(report.findings, { staged: command2 === "staged" });
   removePersonalData(report.findings, Boolean(args.showSecrets));
   const text2 = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
   if (toStdout) io2.stdout(text2);
