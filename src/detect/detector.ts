@@ -255,13 +255,18 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
 /**
  * The string lengths that the bytes before `at` declare, after a string type's opcode:
  * one byte (pickle's SHORT_BINUNICODE, marshal's short strings, msgpack str8) or four
- * bytes little-endian (pickle's BINUNICODE, marshal's long strings). Undefined otherwise.
+ * bytes little-endian, under 64 KB (pickle's BINUNICODE, marshal's long strings).
+ * Undefined otherwise.
  */
 function declaredLengths(buf: Buffer, at: number): number[] | undefined {
   if (at < 2) return undefined;
   const one = buf[at - 1]!;
   // The opcode before the length must be a string type's, so `%hf_…` in text is no length.
-  if (at >= 5 && one === 0 && buf[at - 2] === 0 && buf[at - 3] === 0 && LONG_STRING.has(buf[at - 5]!)) return [buf[at - 4]!];
+  // (Four bytes, of which the top two are zero: an OAuth token's JWT runs past 255 bytes.)
+  if (at >= 5 && one === 0 && buf[at - 2] === 0 && LONG_STRING.has(buf[at - 5]!)) {
+    const n = buf[at - 4]! | (buf[at - 3]! << 8);
+    return n >= 16 ? [n] : undefined;
+  }
   return one >= 16 && SHORT_STRING.has(buf[at - 2]!) ? [one] : undefined;
 }
 /** Types of strings with a one-byte length: pickle SHORT_BINUNICODE, SHORT_BINSTRING, SHORT_BINBYTES; marshal short ASCII (interned, referenced); msgpack str8; CBOR text. */
@@ -893,7 +898,16 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       // in `}`, it can't be one, and the pattern need not run over 4 KB to find that out
       // (runs of `-hf_oauth_eyJ`, with or without a dot now and then, cost seconds per MB).
       if (c.rule.filters.jwt && text.startsWith('eyJ', c.keyword.length) && !mayBeJwt(text, c.keyword.length)) continue;
-      const secret = c.match(text);
+      let secret = c.match(text);
+      // A string whose length is written before it (pickle, marshal, msgpack) ends where
+      // that length says: an open-ended pattern (a JWT's) would run on into the next
+      // opcode byte (`q` after a pickle string), and a wrong secret is worse than none:
+      // the Hub calls it invalid. The string as declared, if it is a token, is the one.
+      if (secret !== undefined && declared) {
+        const cut = declared.find((n) => n > c.keyword.length && n < secret!.length);
+        const inner = cut === undefined ? undefined : c.match(text.slice(0, cut));
+        if (inner !== undefined && inner.length === cut) secret = inner;
+      }
       // A match longer than the rule's longest token is not one (the window is at least 64).
       if (secret === undefined || secret.length > c.rule.maxLength) continue;
       const after = text.charCodeAt(secret.length);

@@ -520,6 +520,20 @@ describe('binary content and archives', () => {
   ])('finds a token in %s', (_name, buf) => {
     expect(collect(buf).map((x) => x.m.secret)).toEqual([t]);
   });
+  it.each([
+    ['an OAuth token', gen.oauthToken()],
+    ['a Trusted Publisher token', gen.publisherToken()],
+  ])('ends %s (a JWT, whose pattern is open-ended) where its declared length says, not at the next opcode', (_kind, jwt) => {
+    const le32 = (n: number) => String.fromCharCode(n & 255, (n >> 8) & 255, (n >> 16) & 255, n >>> 24);
+    const cases = [
+      bytes(`\x80\x02}q\x00X\x09\x00\x00\x00hub_tokenq\x01X${le32(jwt.length)}${jwt}q\x02s.`),
+      bytes(`\xe3\x00\x00\x00\xe1${le32(jwt.length)}${jwt}N\xdaNz\x05login`),
+      ...(jwt.length < 256 ? [bytes(`\x8c${String.fromCharCode(jwt.length)}${jwt}\x94\x8c\x04next`)] : []),
+    ];
+    for (const buf of cases) expect(collect(buf).map((x) => x.m.secret)).toEqual([jwt]);
+    // In text, where nothing declares a length, the token ends at the first byte no JWT holds.
+    expect(collect(bytes(`token: ${jwt}\n`)).map((x) => x.m.secret)).toEqual([jwt]);
+  });
   it('still refuses a glued token whose declared length is another (or that has none)', () => {
     // (In text a `%` or `*` before a token is no length: no string opcode precedes it.)
     for (const before of ['X\x26\x00\x00\x00', '\x8c\x24', ' ', 'X\x25\x00\x01\x00', '%', 'a %', 'Q\x25\x00\x00\x00']) {
