@@ -242,8 +242,9 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
   // \u0022 or \x22 before the token
   if (isHex(b) && isHex(get(at - 2)) && get(at - 3) === 0x78 && get(at - 4) === 0x5c) return 'ok';
   if (isHex(b) && isHex(get(at - 2)) && isHex(get(at - 3)) && isHex(get(at - 4)) && get(at - 5) === 0x75 && get(at - 6) === 0x5c) return 'ok';
-  // A colour code before it (`ESC[32m` in a CI log, `\u001b[1m` in a notebook's output).
-  if (b === 0x6d && afterColourCode(get, at - 1)) return 'ok';
+  // A terminal code before it: a colour (`ESC[32m` in a CI log, `\u001b[1m` in a
+  // notebook's output), or a line being redrawn (`\r ESC[K`, `ESC[2K`, `ESC[1G`, `ESC[?25h`).
+  if (b !== undefined && isAsciiLetter(b) && afterTerminalCode(get, at - 1)) return 'ok';
   // Quoted-printable mail: `HF_TOKEN=3D<token>`.
   const b2 = get(at - 2);
   if (b2 !== undefined && get(at - 3) === 0x3d && QP_BEFORE.has(String.fromCharCode(b2, b!).toUpperCase())) return 'ok';
@@ -277,17 +278,20 @@ const LONG_STRING = new Set([0x58, 0x54, 0x42, 0x75, 0x61, 0x41, 0x74, 0x73, 0xf
 /** Quoted-printable escapes of what commonly precedes a token (`=`, space, quotes, tab). */
 const QP_BEFORE = new Set(['3D', '20', '22', '27', '09', '60']);
 
+const isAsciiLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+
 /**
- * Whether the `m` at `m` ends an SGR colour code: `[`, digits and `;`, `m`, after an
- * ESC byte or an escaped one (`\u001b`, `\x1b`, `\033`, `\e`).
+ * Whether the letter at `m` ends a terminal control sequence (CSI): `[`, parameters
+ * (digits, `;`, a leading `?`), a final letter (`m` for colours, `K` to clear a line,
+ * `G` or `H` to move), after an ESC byte or an escaped one (`\u001b`, `\x1b`, `\033`, `\e`).
  */
-function afterColourCode(get: (i: number) => number | undefined, m: number): boolean {
+function afterTerminalCode(get: (i: number) => number | undefined, m: number): boolean {
   let i = m - 1;
   for (let n = 0; n < 16; n++, i--) {
     const c = get(i);
     if (c === undefined) return false;
     if (c === 0x5b) break; // [
-    if (!((c >= 0x30 && c <= 0x39) || c === 0x3b)) return false;
+    if (!((c >= 0x30 && c <= 0x39) || c === 0x3b || c === 0x3f)) return false;
   }
   if (get(i) !== 0x5b) return false;
   // Whether the bytes just before the `[` spell `s` (any case).

@@ -52,6 +52,9 @@ describe('boundaries', () => {
     ['a colour code in a CI log', `INFO token: \x1b[32m${t}\x1b[0m`],
     ['an escaped colour code in notebook output', `"text": ["\\u001b[1;31m${t}\\u001b[0m"]`],
     ['an escaped colour code in source', `print("\\x1b[1m${t}")`],
+    ['a line redrawn in a log (carriage return, erase line)', `progress 99%\r\x1b[K${t}\n`],
+    ['a GitLab section marker', `\x1b[0K${t}\n`],
+    ['a cursor move and a cursor shown', `\x1b[1G\x1b[?25h${t}`],
     ['quoted-printable mail', `HF_TOKEN=3D${t}=\r\n`],
     ['a protocol-0 pickle string', `(dp0\nVhub_token\np1\nV${t}\np2\ns.`],
     ['a protocol-0 pickle tuple', `(V${t}\np0\ntp1\n.`],
@@ -65,7 +68,7 @@ describe('boundaries', () => {
     for (const pre of ['a', 'Z', '7', '_']) expect(find(`x ${pre}${t} y`)).toEqual([]);
     // Look-alikes of the escapes above stay glued: no ESC before `[1m`, `=41` is no
     // quoted-printable of what precedes a token, and `V` mid-line is a word.
-    for (const pre of ['[1m', 'x[32m', '=41', 'aV', ' V']) expect(find(`x ${pre}${t} y`), pre).toEqual([]);
+    for (const pre of ['[1m', 'x[32m', '[2K', 'x[?25h', '=41', 'aV', ' V']) expect(find(`x ${pre}${t} y`), pre).toEqual([]);
   });
 
   it('decodes a short window where no long token can start: crafted input costs what ordinary text does', () => {
