@@ -106,9 +106,32 @@ function lineWrap(buf: Buffer, i: number, minLine: number, inRun: (b: number) =>
   return len;
 }
 
-/** A line break that wraps a base64 run: lines of WRAP_MIN_LINE characters or more. */
+/** Spaces or tabs that may indent the lines of wrapped base64 (a YAML block, XML, a plist). */
+const WRAP_MAX_INDENT = 16;
+const isBlank = (b: number | undefined) => b === 0x20 || b === 0x09;
+
+/**
+ * A line break that wraps a base64 run: lines of WRAP_MIN_LINE characters or more. Its
+ * width includes the blanks that indent the next line.
+ */
 function wrappedBreak(buf: Buffer, i: number): number {
-  return lineWrap(buf, i, WRAP_MIN_LINE, isBase64Byte);
+  const nl = buf[i] === 0x0a ? 1 : buf[i] === 0x0d && buf[i + 1] === 0x0a ? 2 : 0;
+  if (!nl) return 0;
+  let e = i + nl;
+  while (e - i - nl < WRAP_MAX_INDENT && isBlank(buf[e])) e++;
+  if (e >= buf.length || !isBase64Byte(buf[e]!)) return 0;
+  if (i < WRAP_MIN_LINE) return 0;
+  for (let k = i - WRAP_MIN_LINE; k < i; k++) if (!isBase64Byte(buf[k]!)) return 0;
+  return e - i;
+}
+
+/** Where the wrapped break that ends with the byte at `i` starts, or -1. */
+function breakEndingAt(buf: Buffer, i: number): number {
+  let j = i;
+  while (j > 0 && i - j < WRAP_MAX_INDENT && isBlank(buf[j])) j--;
+  if (buf[j] !== 0x0a) return -1;
+  const brk = j > 0 && buf[j - 1] === 0x0d ? j - 1 : j;
+  return wrappedBreak(buf, brk) === i + 1 - brk ? brk : -1;
 }
 
 /**
@@ -119,9 +142,9 @@ function groupStart(buf: Buffer, at: number, offset: number): number {
   let i = at;
   for (let n = 0; n < offset; n++) {
     i--;
-    if (i > 0 && buf[i] === 0x0a) {
-      const brk = buf[i - 1] === 0x0d ? i - 1 : i;
-      if (wrappedBreak(buf, brk)) i = brk - 1;
+    if (i > 0 && (buf[i] === 0x0a || isBlank(buf[i]))) {
+      const brk = breakEndingAt(buf, i);
+      if (brk !== -1) i = brk - 1;
     }
   }
   return i;
@@ -134,7 +157,7 @@ function groupStart(buf: Buffer, at: number, offset: number): number {
 function splitNext(buf: Buffer, a: number, needle: Buffer, k: number): boolean {
   const before = buf[a - 1];
   const after = buf[a + 1];
-  return (k === 0 || before === needle[k - 1] || before === 0x0a) && (k === needle.length - 1 || after === needle[k + 1] || after === 0x0d || after === 0x0a);
+  return (k === 0 || before === needle[k - 1] || before === 0x0a || isBlank(before)) && (k === needle.length - 1 || after === needle[k + 1] || after === 0x0d || after === 0x0a);
 }
 
 /**
@@ -144,16 +167,26 @@ function splitNext(buf: Buffer, a: number, needle: Buffer, k: number): boolean {
 function straddled(buf: Buffer, a: number, needle: Buffer, k: number): { start: number; width: number } | undefined {
   const n = needle.length;
   for (let s = 1; s < n; s++) {
-    for (const width of [1, 2]) {
-      // The break goes between needle[s - 1] and needle[s]; bytes before it shift back.
-      const start = s <= k ? a - k - width : a - k;
-      const brk = start + s;
-      if (start < 0 || brk + width + n - s > buf.length || wrappedBreak(buf, brk) !== width) continue;
-      let ok = true;
-      for (let i = 0; i < s && ok; i++) ok = buf[start + i] === needle[i];
-      for (let i = s; i < n && ok; i++) ok = buf[brk + width + i - s] === needle[i];
-      if (ok) return { start, width };
+    // The break goes between needle[s - 1] and needle[s]: before the anchor, it ends
+    // where needle[s] lies; after it, it starts where needle[s - 1] ends.
+    let brk: number;
+    let width: number;
+    if (s <= k) {
+      const end = a - (k - s);
+      brk = breakEndingAt(buf, end - 1);
+      if (brk === -1) continue;
+      width = end - brk;
+    } else {
+      brk = a - k + s;
+      width = brk < buf.length ? wrappedBreak(buf, brk) : 0;
+      if (!width) continue;
     }
+    const start = brk - s;
+    if (start < 0 || brk + width + n - s > buf.length) continue;
+    let ok = true;
+    for (let i = 0; i < s && ok; i++) ok = buf[start + i] === needle[i];
+    for (let i = s; i < n && ok; i++) ok = buf[brk + width + i - s] === needle[i];
+    if (ok) return { start, width };
   }
   return undefined;
 }
@@ -882,7 +915,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       if (m.at === m.needle.length - 1) after.fill(1);
       else after[m.needle[m.at + 1]!] = 1;
     }
-    before[0x0a] = 1;
+    before[0x0a] = before[0x20] = before[0x09] = 1; // (a wrapped line's indent)
     after[0x0a] = after[0x0d] = 1;
     return { before, after };
   });
@@ -1244,7 +1277,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     for (let g = 0; g < b64Groups.length; g++) {
       const { anchor, members } = b64Groups[g]!;
       const { before, after } = b64Beside[g]!;
-      const stop = to + b64Reach[g]! + 2; // (a line break may lie between group and needle)
+      const stop = to + b64Reach[g]! + 2 + WRAP_MAX_INDENT; // (a line break, and its indent, may lie between group and needle)
       for (let a = buf.indexOf(anchor, from); a !== -1 && a < stop; a = buf.indexOf(anchor, a + 1)) {
         if ((a > 0 && before[buf[a - 1]!] === 0) || (a + 1 < buf.length && after[buf[a + 1]!] === 0)) continue;
         for (const m of members) {

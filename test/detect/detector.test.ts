@@ -740,7 +740,12 @@ describe('wrapped base64', () => {
     [76, '\n'],
     [64, '\n'],
     [76, '\r\n'],
-  ])('finds a token across the line breaks of base64 wrapped at %i columns', (width, eol) => {
+    // Indented lines: a YAML block scalar (cloud-init's b64 content), XML, a plist's <data>.
+    [76, '\n    '],
+    [64, '\n  '],
+    [64, '\n\t'],
+    [76, '\r\n      '],
+  ])('finds a token across the line breaks of base64 wrapped at %i columns (break %j)', (width, eol) => {
     // (Each needle of each keyword, at each of its bytes: the org token's share anchors with the user token's.)
     for (const t of [gen.userToken(), gen.orgToken()]) splitEverywhere(t, width, eol);
   });
@@ -750,7 +755,8 @@ describe('wrapped base64', () => {
     for (let shift = 0; shift < width; shift++) {
       const env = `${'#'.repeat(shift)}\nHF_TOKEN=${t}\nOTHER=1\n`;
       const b64 = Buffer.from(env).toString('base64');
-      const text = `data: |\n${wrap(b64, width, eol)}`;
+      const indent = eol.replace(/^\r?\n/, '');
+      const text = `data: |\n${indent}${wrap(b64, width, eol)}`;
       const at = env.indexOf(t);
       // Where the token's encoding lies, and whether a line break falls inside it.
       const from = Math.floor(at / 3) * 4;
@@ -808,5 +814,12 @@ describe('wrapped base64', () => {
     // Short lines: not wrapping, so nothing is joined (and the halves decode to nothing).
     const text = `${b64.slice(0, 20)}\n${b64.slice(20)}\n`;
     expect(find(text).filter((m) => m.secret === t)).toHaveLength(0);
+    // Nor a line of base64 and, after the break, prose or a deeper indent than any wrap has.
+    const env = `${'#'.repeat(60)}\nHF_TOKEN=${t}\n`;
+    const long = Buffer.from(env).toString('base64');
+    const cut = Math.floor(env.indexOf(t) / 3) * 4 + 20; // inside the token's encoding, past column 60
+    expect(find(`${long.slice(0, cut)}\n${' '.repeat(4)}${long.slice(cut)}\n`).filter((m) => m.secret === t)).toHaveLength(1);
+    expect(find(`${long.slice(0, cut)}\n${' '.repeat(20)}${long.slice(cut)}\n`).filter((m) => m.secret === t)).toHaveLength(0);
+    expect(find(`${long.slice(0, cut)}\n  - ${long.slice(cut)}\n`).filter((m) => m.secret === t)).toHaveLength(0);
   });
 });
