@@ -240,10 +240,12 @@ function classify(first: Uint8Array, path: string, sink: ContentSink): void {
     if (!wideText) sink.note?.(path, 'binary');
     return;
   }
-  // A multi-byte character may be cut at the end of the sniffed part: trim it.
+  // A multi-byte character may be cut at the end of the sniffed part, or of a first
+  // piece that more follow (an archive member's first inflated piece): trim it. (At the
+  // true end of a file, a cut character goes unmentioned; the bytes are scanned all the same.)
   let end = head.length;
-  if (first.length > SNIFF) while (end > head.length - 4 && end > 0 && (head[end - 1]! & 0xc0) === 0x80) end--;
-  if (first.length > SNIFF && end > 0 && head[end - 1]! >= 0xc0) end--;
+  while (end > head.length - 4 && end > 0 && (head[end - 1]! & 0xc0) === 0x80) end--;
+  if (end > 0 && head[end - 1]! >= 0xc0) end--;
   if (!isUtf8(head.subarray(0, end))) {
     sink.note?.(path, 'invalid-utf8');
     sink.warn(`${path}: not valid UTF-8; scanned as bytes`);

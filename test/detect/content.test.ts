@@ -46,6 +46,19 @@ function run(buf: Uint8Array, path: string, opts: Partial<ContentOptions> = {}, 
   return r;
 }
 
+describe('text in pieces', () => {
+  it('warns of invalid UTF-8 only for what is invalid, not for a character a short first piece cuts', () => {
+    const text = Buffer.from(`# données, naïve café\nHF_TOKEN="${gen.userToken()}"\n${'é'.repeat(300)}\n`);
+    for (let first = 1; first < 40; first++) {
+      const r = run(text, 'a.txt', {}, 4096, first);
+      expect(r.warnings, `first piece ${first}`).toEqual([]);
+      expect(r.found, `first piece ${first}`).toHaveLength(1);
+    }
+    const bad = Buffer.concat([Buffer.from('abc '), Buffer.from([0xff, 0xfe]), Buffer.from(' def\n')]);
+    expect(run(bad, 'b.txt', {}, 4096, 3).warnings).toEqual(['b.txt: not valid UTF-8; scanned as bytes']);
+  });
+});
+
 describe('the decompression budget holds while inflating', () => {
   it('stops a gzip bomb within one input piece of the budget', () => {
     // 1 GiB of zeros: 16 gzip members of 64 MB each (about 1 MB on disk).
