@@ -76,6 +76,19 @@ function isClassName(body: string): boolean {
   return known && words >= 3;
 }
 
+/** Rows of keyboards, as people type placeholders (`qwertyuiop…`): seven keys, which a random body holds about once in a few hundred million. */
+const KEYBOARD_RUNS = ['qwertyu', 'asdfghj', 'zxcvbnm', 'qwertzu', 'azertyu', 'yxcvbnm'];
+
+/** Whether `s` repeats a pattern of at most `max` characters from start to end. */
+function shortPeriod(s: string, max: number): boolean {
+  for (let p = 1; p <= max; p++) {
+    let ok = true;
+    for (let i = p; i < s.length && ok; i++) ok = s[i] === s[i - p];
+    if (ok) return true;
+  }
+  return false;
+}
+
 /** Why `body` looks like a placeholder rather than a token, or undefined. */
 export function placeholderReason(body: string): string | undefined {
   if (body.length === 0) return 'empty';
@@ -83,6 +96,13 @@ export function placeholderReason(body: string): string | undefined {
   if (PLACEHOLDER_WORDS.filter((w) => lower.includes(w)).length >= 2) return 'placeholder words';
   if (longestRun(lower, (a, b) => a === b) >= 6) return 'repeated character';
   if (longestRun(lower, (a, b) => b === a + 1) >= 6 || longestRun(lower, (a, b) => b === a - 1) >= 6) return 'alphabet run';
+  if (KEYBOARD_RUNS.some((k) => lower.includes(k))) return 'keyboard run';
+  // The letters alone, each once where doubled (`a1b2c3…`, `AaBbCc…`, `abc123ABC456…`):
+  // an alphabet run of 8, or one short pattern over and over. (A random body's letters
+  // do either about once in a few hundred million.)
+  const letters = lower.replace(/[^a-z]/g, '').replace(/(.)\1+/g, '$1');
+  if (longestRun(letters, (a, b) => b === a + 1) >= 8 || longestRun(letters, (a, b) => b === a - 1) >= 8) return 'alphabet run';
+  if (letters.length >= 12 && shortPeriod(letters, 4)) return 'repeated pattern';
   if (isClassName(body)) return 'class name';
   // Real tokens are random mixed case; identifiers and hex digests are not.
   const upper = body.replace(/[^A-Z]/g, '').length;

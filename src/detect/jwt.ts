@@ -15,6 +15,8 @@ export function decodeJwt(jwt: string, now = Date.now()): JwtInfo | undefined {
   }
   if (typeof payload !== 'object' || payload === null) return undefined;
   const p = payload as Record<string, unknown>;
+  // jwt.io's sample token, copied into docs and tests: no one's credential.
+  if (p.sub === '1234567890' && p.name === 'John Doe') return undefined;
   const info: JwtInfo = {};
   if (typeof p.exp === 'number' && Number.isFinite(p.exp)) {
     const ms = p.exp * 1000;

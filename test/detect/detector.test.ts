@@ -7,7 +7,7 @@ import { openContent } from '../../src/detect/content.ts';
 import { base64Needles, createDetector } from '../../src/detect/detector.ts';
 import { ChunkScanner, scanWhole } from '../../src/detect/scanner.ts';
 import { builtinRules } from '../../src/rules/builtin.ts';
-import { tokenGenerator } from '../../src/rules/template.ts';
+import { seededRandom, tokenGenerator } from '../../src/rules/template.ts';
 import { streamed, utf16 } from '../helpers/detect.ts';
 
 const detector = createDetector(builtinRules());
@@ -710,7 +710,30 @@ describe('placeholder filter', () => {
   it('keeps a random body that holds one placeholder word, whichever it is', async () => {
     const { placeholderReason } = await import('../../src/detect/filters.ts');
     // (Each word once: a word listed twice counted as two.)
-    for (const w of ['dummy', 'your', 'mock', 'face']) expect(placeholderReason(`Qx7Kr${w}tPwB9nmDfgLkjhMnbQwErTyUiOpAsDf`.slice(0, 34)), w).toBeUndefined();
+    for (const w of ['dummy', 'your', 'mock', 'face']) expect(placeholderReason(`Qx7Kr${w}tPwB9nmDfgLkjhMnbQmErTzUvOkAnDf`.slice(0, 34)), w).toBeUndefined();
+  });
+  it('rejects placeholders people type: keyboard rows, interleaved runs, short patterns over and over', async () => {
+    const { placeholderReason } = await import('../../src/detect/filters.ts');
+    const seen = ['a1b2c3d4e5f6g7h8i9j0K1L2M3N4O5P6Q7', 'AaBbCcDdEeFfGgHhIiJjKkLlMmNnOoPpQq', 'abc123ABC456abc123ABC456abc123ABC4', 'qwertyuiopASDFGHJKLzxcvbnmQWERTYUI', 'XyZ1XyZ2XyZ3XyZ4XyZ5XyZ6XyZ7XyZ8Xy'];
+    for (const p of seen) {
+      expect(p, p).toHaveLength(34);
+      expect(placeholderReason(p), p).toBeDefined();
+    }
+    // Random bodies keep passing: none of 200,000 is taken for one.
+    const rnd = seededRandom(99);
+    const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+    let rejected = 0;
+    for (let i = 0; i < 200_000; i++) {
+      let b = '';
+      for (let k = 0; k < 34; k++) b += alphabet[Math.floor(rnd() * alphabet.length)];
+      const why = placeholderReason(b);
+      if (why === 'keyboard run' || why === 'repeated pattern' || (why === 'alphabet run' && !/(.)\1{5}/i.test(b))) rejected++;
+    }
+    expect(rejected).toBe(0);
+    // jwt.io's sample token, copied into docs and tests, behind an OAuth or publisher prefix.
+    const sample = gen.jwt({ sub: '1234567890', name: 'John Doe', iat: 1516239022 });
+    expect(find(`token: hf_oauth_${sample}\nother: hf_jwt_${sample}\n`)).toEqual([]);
+    expect(find(`token: hf_oauth_${gen.jwt({ sub: '1234567890', name: 'Jane Roe', iat: 1516239022 })}\n`)).toHaveLength(1);
   });
   it('rejects camel-case placeholders built from words', async () => {
     const { placeholderReason } = await import('../../src/detect/filters.ts');
