@@ -255,6 +255,13 @@ function isBase64Byte(b: number): boolean {
   return isStandardBase64(b) || b === 0x2d || b === 0x5f;
 }
 
+/** Whether the five bytes before `at` spell `token`, in any case. */
+function endsWithToken(get: (i: number) => number | undefined, at: number): boolean {
+  const word = [0x74, 0x6f, 0x6b, 0x65, 0x6e];
+  for (let k = 0; k < 5; k++) if (((get(at - 5 + k) ?? 0) | 0x20) !== word[k]) return false;
+  return true;
+}
+
 /**
  * What the bytes just before a token say about it: 'ok' when it starts a token,
  * 'percent' when a percent escape (`%3D`) precedes it, 'glued' when it is the tail
@@ -283,6 +290,9 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
   if (b2 !== undefined && get(at - 3) === 0x3d && QP_BEFORE.has(String.fromCharCode(b2, b!).toUpperCase())) return 'ok';
   // A protocol-0 pickle's string opcode: `V<token>` on its own line, or first in a tuple (`(V`).
   if (b === 0x56 && (get(at - 2) === 0x0a || get(at - 2) === 0x28)) return 'ok';
+  // A key named for the token, glued to its value: a SQLite row (`HF_TOKENhf_…`), a
+  // string table, anything that packs strings edge to edge.
+  if (endsWithToken(get, at)) return 'ok';
   return 'glued';
 }
 

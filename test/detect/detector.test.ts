@@ -58,6 +58,8 @@ describe('boundaries', () => {
     ['quoted-printable mail', `HF_TOKEN=3D${t}=\r\n`],
     ['a protocol-0 pickle string', `(dp0\nVhub_token\np1\nV${t}\np2\ns.`],
     ['a protocol-0 pickle tuple', `(V${t}\np0\ntp1\n.`],
+    ['a key glued to its value, as a SQLite row packs them', `\x03\x17\x4bHF_TOKEN${t}\x0d\x00`],
+    ['a lower-case key glued to its value', `hub_token${t}`],
   ];
   it.each(surroundings)('finds a token surrounded by %s', (_name, text) => {
     const ms = find(text);
@@ -68,7 +70,7 @@ describe('boundaries', () => {
     for (const pre of ['a', 'Z', '7', '_']) expect(find(`x ${pre}${t} y`)).toEqual([]);
     // Look-alikes of the escapes above stay glued: no ESC before `[1m`, `=41` is no
     // quoted-printable of what precedes a token, and `V` mid-line is a word.
-    for (const pre of ['[1m', 'x[32m', '[2K', 'x[?25h', '=41', 'aV', ' V']) expect(find(`x ${pre}${t} y`), pre).toEqual([]);
+    for (const pre of ['[1m', 'x[32m', '[2K', 'x[?25h', '=41', 'aV', ' V', 'tokn', 'oken']) expect(find(`x ${pre}${t} y`), pre).toEqual([]);
   });
 
   it('decodes a short window where no long token can start: crafted input costs what ordinary text does', () => {
