@@ -2833,19 +2833,31 @@ function isClassName(body) {
   }
   return known && words >= 3;
 }
+function shortPeriod(s, max2) {
+  for (let p2 = 1; p2 <= max2; p2++) {
+    let ok = true;
+    for (let i = p2; i < s.length && ok; i++) ok = s[i] === s[i - p2];
+    if (ok) return true;
+  }
+  return false;
+}
 function placeholderReason(body) {
   if (body.length === 0) return "empty";
   const lower = body.toLowerCase();
   if (PLACEHOLDER_WORDS.filter((w2) => lower.includes(w2)).length >= 2) return "placeholder words";
   if (longestRun(lower, (a, b3) => a === b3) >= 6) return "repeated character";
   if (longestRun(lower, (a, b3) => b3 === a + 1) >= 6 || longestRun(lower, (a, b3) => b3 === a - 1) >= 6) return "alphabet run";
+  if (KEYBOARD_RUNS.some((k2) => lower.includes(k2))) return "keyboard run";
+  const letters = lower.replace(/[^a-z]/g, "").replace(/(.)\1+/g, "$1");
+  if (longestRun(letters, (a, b3) => b3 === a + 1) >= 8 || longestRun(letters, (a, b3) => b3 === a - 1) >= 8) return "alphabet run";
+  if (letters.length >= 12 && shortPeriod(letters, 4)) return "repeated pattern";
   if (isClassName(body)) return "class name";
   const upper = body.replace(/[^A-Z]/g, "").length;
   const low = body.replace(/[^a-z]/g, "").length;
   if (upper + low >= 12 && (upper < 3 || low < 3)) return "single-case identifier or digest";
   return void 0;
 }
-var PLACEHOLDER_WORDS, CLASS_WORDS, CLASS_WORD;
+var PLACEHOLDER_WORDS, CLASS_WORDS, CLASS_WORD, KEYBOARD_RUNS;
 var init_filters = __esm({
   "src/detect/filters.ts"() {
     "use strict";
@@ -2916,6 +2928,7 @@ var init_filters = __esm({
       "Tensor"
     ]);
     CLASS_WORD = new RegExp([...CLASS_WORDS].join("|"));
+    KEYBOARD_RUNS = ["qwertyu", "asdfghj", "zxcvbnm", "qwertzu", "azertyu", "yxcvbnm"];
   }
 });
 
@@ -2933,6 +2946,7 @@ function decodeJwt(jwt, now = Date.now()) {
   }
   if (typeof payload !== "object" || payload === null) return void 0;
   const p2 = payload;
+  if (p2.sub === "1234567890" && p2.name === "John Doe") return void 0;
   const info = {};
   if (typeof p2.exp === "number" && Number.isFinite(p2.exp)) {
     const ms2 = p2.exp * 1e3;
@@ -10044,15 +10058,29 @@ function lineWrap(buf, i, minLine, inRun) {
   return len;
 }
 function wrappedBreak(buf, i) {
-  return lineWrap(buf, i, WRAP_MIN_LINE, isBase64Byte);
+  const nl = buf[i] === 10 ? 1 : buf[i] === 13 && buf[i + 1] === 10 ? 2 : 0;
+  if (!nl) return 0;
+  let e = i + nl;
+  while (e - i - nl < WRAP_MAX_INDENT && isBlank(buf[e])) e++;
+  if (e >= buf.length || !isBase64Byte(buf[e])) return 0;
+  if (i < WRAP_MIN_LINE) return 0;
+  for (let k2 = i - WRAP_MIN_LINE; k2 < i; k2++) if (!isBase64Byte(buf[k2])) return 0;
+  return e - i;
+}
+function breakEndingAt(buf, i) {
+  let j3 = i;
+  while (j3 > 0 && i - j3 < WRAP_MAX_INDENT && isBlank(buf[j3])) j3--;
+  if (buf[j3] !== 10) return -1;
+  const brk = j3 > 0 && buf[j3 - 1] === 13 ? j3 - 1 : j3;
+  return wrappedBreak(buf, brk) === i + 1 - brk ? brk : -1;
 }
 function groupStart(buf, at2, offset) {
   let i = at2;
   for (let n = 0; n < offset; n++) {
     i--;
-    if (i > 0 && buf[i] === 10) {
-      const brk = buf[i - 1] === 13 ? i - 1 : i;
-      if (wrappedBreak(buf, brk)) i = brk - 1;
+    if (i > 0 && (buf[i] === 10 || isBlank(buf[i]))) {
+      const brk = breakEndingAt(buf, i);
+      if (brk !== -1) i = brk - 1;
     }
   }
   return i;
@@ -10060,20 +10088,29 @@ function groupStart(buf, at2, offset) {
 function splitNext(buf, a, needle, k2) {
   const before = buf[a - 1];
   const after = buf[a + 1];
-  return (k2 === 0 || before === needle[k2 - 1] || before === 10) && (k2 === needle.length - 1 || after === needle[k2 + 1] || after === 13 || after === 10);
+  return (k2 === 0 || before === needle[k2 - 1] || before === 10 || isBlank(before)) && (k2 === needle.length - 1 || after === needle[k2 + 1] || after === 13 || after === 10);
 }
 function straddled(buf, a, needle, k2) {
   const n = needle.length;
   for (let s = 1; s < n; s++) {
-    for (const width of [1, 2]) {
-      const start = s <= k2 ? a - k2 - width : a - k2;
-      const brk = start + s;
-      if (start < 0 || brk + width + n - s > buf.length || wrappedBreak(buf, brk) !== width) continue;
-      let ok = true;
-      for (let i = 0; i < s && ok; i++) ok = buf[start + i] === needle[i];
-      for (let i = s; i < n && ok; i++) ok = buf[brk + width + i - s] === needle[i];
-      if (ok) return { start, width };
+    let brk;
+    let width;
+    if (s <= k2) {
+      const end = a - (k2 - s);
+      brk = breakEndingAt(buf, end - 1);
+      if (brk === -1) continue;
+      width = end - brk;
+    } else {
+      brk = a - k2 + s;
+      width = brk < buf.length ? wrappedBreak(buf, brk) : 0;
+      if (!width) continue;
     }
+    const start = brk - s;
+    if (start < 0 || brk + width + n - s > buf.length) continue;
+    let ok = true;
+    for (let i = 0; i < s && ok; i++) ok = buf[start + i] === needle[i];
+    for (let i = s; i < n && ok; i++) ok = buf[brk + width + i - s] === needle[i];
+    if (ok) return { start, width };
   }
   return void 0;
 }
@@ -10116,6 +10153,11 @@ function widePlausible(buf, group, rules) {
 function isBase64Byte(b3) {
   return isStandardBase64(b3) || b3 === 45 || b3 === 95;
 }
+function endsWithToken(get, at2) {
+  const word = [116, 111, 107, 101, 110];
+  for (let k2 = 0; k2 < 5; k2++) if (((get(at2 - 5 + k2) ?? 0) | 32) !== word[k2]) return false;
+  return true;
+}
 function leftBoundary(get, at2) {
   const b3 = get(at2 - 1);
   if (!isWordByte(b3)) return "ok";
@@ -10127,25 +10169,29 @@ function leftBoundary(get, at2) {
   }
   if (isHex(b3) && isHex(get(at2 - 2)) && get(at2 - 3) === 120 && get(at2 - 4) === 92) return "ok";
   if (isHex(b3) && isHex(get(at2 - 2)) && isHex(get(at2 - 3)) && isHex(get(at2 - 4)) && get(at2 - 5) === 117 && get(at2 - 6) === 92) return "ok";
-  if (b3 === 109 && afterColourCode(get, at2 - 1)) return "ok";
+  if (b3 !== void 0 && isAsciiLetter(b3) && afterTerminalCode(get, at2 - 1)) return "ok";
   const b22 = get(at2 - 2);
   if (b22 !== void 0 && get(at2 - 3) === 61 && QP_BEFORE.has(String.fromCharCode(b22, b3).toUpperCase())) return "ok";
   if (b3 === 86 && (get(at2 - 2) === 10 || get(at2 - 2) === 40)) return "ok";
+  if (endsWithToken(get, at2)) return "ok";
   return "glued";
 }
 function declaredLengths(buf, at2) {
   if (at2 < 2) return void 0;
   const one = buf[at2 - 1];
-  if (at2 >= 5 && one === 0 && buf[at2 - 2] === 0 && buf[at2 - 3] === 0 && LONG_STRING.has(buf[at2 - 5])) return [buf[at2 - 4]];
+  if (at2 >= 5 && one === 0 && buf[at2 - 2] === 0 && LONG_STRING.has(buf[at2 - 5])) {
+    const n = buf[at2 - 4] | buf[at2 - 3] << 8;
+    return n >= 16 ? [n] : void 0;
+  }
   return one >= 16 && SHORT_STRING.has(buf[at2 - 2]) ? [one] : void 0;
 }
-function afterColourCode(get, m2) {
+function afterTerminalCode(get, m2) {
   let i = m2 - 1;
   for (let n = 0; n < 16; n++, i--) {
     const c3 = get(i);
     if (c3 === void 0) return false;
     if (c3 === 91) break;
-    if (!(c3 >= 48 && c3 <= 57 || c3 === 59)) return false;
+    if (!(c3 >= 48 && c3 <= 57 || c3 === 59 || c3 === 63)) return false;
   }
   if (get(i) !== 91) return false;
   const endsWith = (s) => {
@@ -10543,7 +10589,7 @@ function createDetector(rules, options = {}) {
       if (m2.at === m2.needle.length - 1) after.fill(1);
       else after[m2.needle[m2.at + 1]] = 1;
     }
-    before[10] = 1;
+    before[10] = before[32] = before[9] = 1;
     after[10] = after[13] = 1;
     return { before, after };
   });
@@ -10551,7 +10597,12 @@ function createDetector(rules, options = {}) {
     for (const c3 of needle.rules) {
       if (!text2.startsWith(c3.keyword)) continue;
       if (c3.rule.filters.jwt && text2.startsWith("eyJ", c3.keyword.length) && !mayBeJwt(text2, c3.keyword.length)) continue;
-      const secret = c3.match(text2);
+      let secret = c3.match(text2);
+      if (secret !== void 0 && declared) {
+        const cut = declared.find((n) => n > c3.keyword.length && n < secret.length);
+        const inner = cut === void 0 ? void 0 : c3.match(text2.slice(0, cut));
+        if (inner !== void 0 && inner.length === cut) secret = inner;
+      }
       if (secret === void 0 || secret.length > c3.rule.maxLength) continue;
       const after = text2.charCodeAt(secret.length);
       if (isWordByte(Number.isNaN(after) ? void 0 : after) && !declared?.includes(secret.length)) continue;
@@ -10795,7 +10846,7 @@ function createDetector(rules, options = {}) {
     for (let g2 = 0; g2 < b64Groups.length; g2++) {
       const { anchor, members } = b64Groups[g2];
       const { before, after } = b64Beside[g2];
-      const stop = to2 + b64Reach[g2] + 2;
+      const stop = to2 + b64Reach[g2] + 2 + WRAP_MAX_INDENT;
       for (let a = buf.indexOf(anchor, from); a !== -1 && a < stop; a = buf.indexOf(anchor, a + 1)) {
         if (a > 0 && before[buf[a - 1]] === 0 || a + 1 < buf.length && after[buf[a + 1]] === 0) continue;
         for (const m2 of members) {
@@ -10977,7 +11028,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, WRAP_MIN_LINE, NARROW, SHORT_STRING, LONG_STRING, QP_BEFORE, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
+var BASE64_MIN_RUN, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, NARROW, SHORT_STRING, LONG_STRING, QP_BEFORE, isAsciiLetter, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -10989,10 +11040,13 @@ var init_detector = __esm({
     init_search();
     BASE64_MIN_RUN = 20;
     WRAP_MIN_LINE = 60;
+    WRAP_MAX_INDENT = 16;
+    isBlank = (b3) => b3 === 32 || b3 === 9;
     NARROW = Buffer.alloc(8);
     SHORT_STRING = /* @__PURE__ */ new Set([140, 85, 67, 122, 90, 250, 218, 217, 120]);
     LONG_STRING = /* @__PURE__ */ new Set([88, 84, 66, 117, 97, 65, 116, 115, 245, 225, 193, 244, 243]);
     QP_BEFORE = /* @__PURE__ */ new Set(["3D", "20", "22", "27", "09", "60"]);
+    isAsciiLetter = (c3) => c3 >= 65 && c3 <= 90 || c3 >= 97 && c3 <= 122;
     NUL3 = Buffer.alloc(3);
     HEX_WRAP_MIN_LINE = 32;
     DUMP_WIDTHS = /* @__PURE__ */ new Set([32, 60, 64, 76]);
@@ -11530,8 +11584,8 @@ function classify(first, path2, sink) {
     return;
   }
   let end = head.length;
-  if (first.length > SNIFF) while (end > head.length - 4 && end > 0 && (head[end - 1] & 192) === 128) end--;
-  if (first.length > SNIFF && end > 0 && head[end - 1] >= 192) end--;
+  while (end > head.length - 4 && end > 0 && (head[end - 1] & 192) === 128) end--;
+  if (end > 0 && head[end - 1] >= 192) end--;
   if (!isUtf8(head.subarray(0, end))) {
     sink.note?.(path2, "invalid-utf8");
     sink.warn(`${path2}: not valid UTF-8; scanned as bytes`);
