@@ -115,7 +115,7 @@ const isBlank = (b: number | undefined) => b === 0x20 || b === 0x09;
  * width includes the blanks that indent the next line.
  */
 function wrappedBreak(buf: Buffer, i: number): number {
-  const nl = buf[i] === 0x0a ? 1 : buf[i] === 0x0d && buf[i + 1] === 0x0a ? 2 : 0;
+  const nl = breakWidth(buf, i);
   if (!nl) return 0;
   let e = i + nl;
   while (e - i - nl < WRAP_MAX_INDENT && isBlank(buf[e])) e++;
@@ -125,12 +125,35 @@ function wrappedBreak(buf: Buffer, i: number): number {
   return e - i;
 }
 
+/**
+ * The width of a line break at `i`: LF, CRLF, or their escapes inside a JSON string
+ * (`\n`, `\r\n`: base64 wrapped in a Terraform state, an API dump); else 0.
+ */
+function breakWidth(buf: Buffer, i: number): number {
+  const c = buf[i];
+  if (c === 0x0a) return 1;
+  if (c === 0x0d) return buf[i + 1] === 0x0a ? 2 : 0;
+  if (c === 0x5c) {
+    if (buf[i + 1] === 0x6e) return 2;
+    if (buf[i + 1] === 0x72 && buf[i + 2] === 0x5c && buf[i + 3] === 0x6e) return 4;
+  }
+  return 0;
+}
+
+/** Whether the `n` (or `r`) at `i` ends an escaped line break (`\n`, `\r`). */
+const escapedBreakAt = (buf: Buffer, i: number) => (buf[i] === 0x6e || buf[i] === 0x72) && i > 0 && buf[i - 1] === 0x5c;
+
+/** Escaped line breaks in base64 text joined from a wrapped run inside a JSON string. */
+const ESCAPED_BREAKS = /\\(?:r\\)?n/g;
+
 /** Where the wrapped break that ends with the byte at `i` starts, or -1. */
 function breakEndingAt(buf: Buffer, i: number): number {
   let j = i;
   while (j > 0 && i - j < WRAP_MAX_INDENT && isBlank(buf[j])) j--;
-  if (buf[j] !== 0x0a) return -1;
-  const brk = j > 0 && buf[j - 1] === 0x0d ? j - 1 : j;
+  let brk: number;
+  if (buf[j] === 0x0a) brk = j > 0 && buf[j - 1] === 0x0d ? j - 1 : j;
+  else if (buf[j] === 0x6e && j > 0 && buf[j - 1] === 0x5c) brk = j >= 3 && buf[j - 2] === 0x72 && buf[j - 3] === 0x5c ? j - 3 : j - 1;
+  else return -1;
   return wrappedBreak(buf, brk) === i + 1 - brk ? brk : -1;
 }
 
@@ -142,7 +165,7 @@ function groupStart(buf: Buffer, at: number, offset: number): number {
   let i = at;
   for (let n = 0; n < offset; n++) {
     i--;
-    if (i > 0 && (buf[i] === 0x0a || isBlank(buf[i]))) {
+    if (i > 0 && (buf[i] === 0x0a || isBlank(buf[i]) || escapedBreakAt(buf, i))) {
       const brk = breakEndingAt(buf, i);
       if (brk !== -1) i = brk - 1;
     }
@@ -157,7 +180,10 @@ function groupStart(buf: Buffer, at: number, offset: number): number {
 function splitNext(buf: Buffer, a: number, needle: Buffer, k: number): boolean {
   const before = buf[a - 1];
   const after = buf[a + 1];
-  return (k === 0 || before === needle[k - 1] || before === 0x0a || isBlank(before)) && (k === needle.length - 1 || after === needle[k + 1] || after === 0x0d || after === 0x0a);
+  return (
+    (k === 0 || before === needle[k - 1] || before === 0x0a || isBlank(before) || escapedBreakAt(buf, a - 1)) &&
+    (k === needle.length - 1 || after === needle[k + 1] || after === 0x0d || after === 0x0a || after === 0x5c)
+  );
 }
 
 /**
@@ -925,8 +951,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       if (m.at === m.needle.length - 1) after.fill(1);
       else after[m.needle[m.at + 1]!] = 1;
     }
-    before[0x0a] = before[0x20] = before[0x09] = 1; // (a wrapped line's indent)
-    after[0x0a] = after[0x0d] = 1;
+    before[0x0a] = before[0x20] = before[0x09] = before[0x6e] = 1; // (a wrapped line's indent, an escaped \n)
+    after[0x0a] = after[0x0d] = after[0x5c] = 1;
     return { before, after };
   });
 
@@ -1362,7 +1388,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     if (group < 0) return undefined;
     let a = group;
     const floor = Math.max(0, group - needle.before);
-    while (a > floor && isBase64Byte(buf[a - 1]!)) a--;
+    // (Not back over the `n` of an escaped line break: that run is the line before.)
+    while (a > floor && isBase64Byte(buf[a - 1]!) && !escapedBreakAt(buf, a - 1)) a--;
     a = group - Math.floor((group - a) / 4) * 4; // the first whole group at or after a
     let b = at + needle.needle.length + inside;
     let ceil = Math.min(buf.length, group + span + inside);
@@ -1374,7 +1401,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     // boundary and the needle's end stays in the text (base64 decoding skips it).
     let firstBreak = Infinity;
     for (let p = group; p < at + needle.needle.length + inside; p++) {
-      if (buf[p] === 0x0a || buf[p] === 0x0d) {
+      if (buf[p] === 0x0a || buf[p] === 0x0d || (buf[p] === 0x5c && breakWidth(buf, p))) {
         firstBreak = p - a;
         break;
       }
@@ -1408,7 +1435,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     let runStart = a;
     while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1]!)) runStart--;
     if (joined.length + (b - piece) + (a - runStart) < BASE64_MIN_RUN) return undefined;
-    return { a, group, decoded: Buffer.from(joined + buf.toString('latin1', piece, b), 'base64'), firstBreak, cut: b >= ceil && b < buf.length };
+    let text = joined + buf.toString('latin1', piece, b);
+    // Escaped breaks left in the text (between the group and the needle) are letters to
+    // a base64 decoder, unlike a real line break: out with them.
+    if (text.includes('\\')) text = text.replace(ESCAPED_BREAKS, '');
+    return { a, group, decoded: Buffer.from(text, 'base64'), firstBreak, cut: b >= ceil && b < buf.length };
   }
 
   function scan(buf: Buffer, from = 0, to = buf.length, cells?: Cells): Hit[] {

@@ -770,6 +770,9 @@ describe('wrapped base64', () => {
     [64, '\n  '],
     [64, '\n\t'],
     [76, '\r\n      '],
+    // Inside a JSON string, the breaks escaped (a Terraform state, an API dump).
+    [76, '\\n'],
+    [64, '\\r\\n'],
   ])('finds a token across the line breaks of base64 wrapped at %i columns (break %j)', (width, eol) => {
     // (Each needle of each keyword, at each of its bytes: the org token's share anchors with the user token's.)
     for (const t of [gen.userToken(), gen.orgToken()]) splitEverywhere(t, width, eol);
@@ -780,7 +783,7 @@ describe('wrapped base64', () => {
     for (let shift = 0; shift < width; shift++) {
       const env = `${'#'.repeat(shift)}\nHF_TOKEN=${t}\nOTHER=1\n`;
       const b64 = Buffer.from(env).toString('base64');
-      const indent = eol.replace(/^\r?\n/, '');
+      const indent = eol.startsWith('\\') ? '' : eol.replace(/^\r?\n/, '');
       const text = `data: |\n${indent}${wrap(b64, width, eol)}`;
       const at = env.indexOf(t);
       // Where the token's encoding lies, and whether a line break falls inside it.
