@@ -710,6 +710,12 @@ describe('hfleaks history', () => {
       expect(out.code, cmd[0]).toBe(2);
       expect(out.stderr, cmd[0]).toMatch(/cannot read the repository's objects/);
     }
+    // With a loose object beside the pack (any `git add` since the last gc), still exit 2:
+    // the pack's objects are unread however many loose ones are.
+    execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: r.dir, env: { ...process.env, ...r.env }, input: 'hello\n' });
+    const loose = await runCli(['history', '--no-progress'], { cwd: r.dir, env: r.env });
+    expect(loose.code).toBe(2);
+    expect(loose.stderr).toMatch(/^hfleaks: cannot read the repository's objects: .*index/m);
   });
 
   it('counts a missing blob once, though both the walk of changes and the listing after it meet it', async () => {

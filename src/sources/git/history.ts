@@ -639,10 +639,12 @@ async function listByObjects(ctx: GitScanContext, repo: Repo, refs: AllRefs, que
         blobs++;
         return push(rec.toString('latin1', 0, len), '');
       }).done;
-      if (all.code !== 0) throw new GitError(`cannot read the repository's objects: ${gitMessage(all.stderr)}`);
-      // Neither way read a thing (a damaged pack index hides every object it lists): that
-      // is no clean history, it is none.
-      if (blobs === 0) throw new GitError(`cannot read the repository's objects: ${all.stderr.trim() ? gitMessage(all.stderr) : why}`);
+      // git lists what it can and says on stderr what it can't, exiting 0: a damaged pack
+      // index hides every object of its pack, however many loose ones are read. That is
+      // no history scanned with a few objects missing; it is an error.
+      if (all.code !== 0 || all.stderr.trim()) throw new GitError(`cannot read the repository's objects: ${gitMessage(all.stderr || `exit ${all.code}`)}`);
+      // Neither way read a thing: that is no clean history, it is none.
+      if (blobs === 0) throw new GitError(`cannot read the repository's objects: ${why}`);
     } else {
       ctx.warn(`walking the history stopped early (${why}); objects beyond it were not scanned`);
     }
