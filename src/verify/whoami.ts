@@ -296,6 +296,17 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
   const orgs: OrgAccess[] = [];
   const rawOrgs = Array.isArray(json.orgs) ? json.orgs : [];
   const classic = v.role === 'read' || v.role === 'write';
+  // The scopes by the organization they name, once: thousands of scopes against thousands
+  // of organizations would otherwise cost seconds per answer.
+  const scopesOnOrg = new Map<string, ScopedEntity[]>();
+  const scopesOnRepos = new Map<string, ScopedEntity[]>();
+  for (const sc of fg?.scoped ?? []) {
+    const slash = sc.name.indexOf('/');
+    const [map, key] = sc.type === 'org' ? [scopesOnOrg, sc.name] : ['model', 'dataset', 'space'].includes(sc.type) && slash > 0 ? [scopesOnRepos, sc.name.slice(0, slash)] : [undefined, ''];
+    const list = map?.get(key);
+    if (list) list.push(sc);
+    else map?.set(key, [sc]);
+  }
   for (const o of rawOrgs) {
     if (!isObj(o)) continue;
     const orgName = clean(o.name);
@@ -305,8 +316,8 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
     let access: Level;
     let summary: string;
     if (fg) {
-      const onOrg = fg.scoped.filter((s) => s.type === 'org' && s.name === orgName);
-      const onRepos = fg.scoped.filter((s) => ['model', 'dataset', 'space'].includes(s.type) && s.name.startsWith(`${orgName}/`));
+      const onOrg = scopesOnOrg.get(orgName) ?? [];
+      const onRepos = scopesOnRepos.get(orgName) ?? [];
       const orgPerms = onOrg.flatMap((s) => s.permissions);
       const asked = levelOf(orgPerms);
       const orgWide = min(asked, allowed);
