@@ -183,8 +183,9 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     // A token the Hub could not judge (an outage, a rate limit: `unknown`, graded medium)
     // may be live and may write: it fails the step whatever fail-on says, or a Hub
     // outage would let a pull request carrying a live token through a `fail-on: high`.
-    const failing = report.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= threshold || f.verification?.status === 'unknown').length;
-    const exit = failing > 0 ? 1 : 0;
+    const atOrAbove = report.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= threshold).length;
+    const unjudged = report.findings.filter((f) => SEVERITIES.indexOf(f.severity) < threshold && f.verification?.status === 'unknown').length;
+    const exit = atOrAbove + unjudged > 0 ? 1 : 0;
     if (missing) {
       const filter = await partialCloneFilter(repo);
       const msg = `${missing} git object${missing === 1 ? ' was' : 's were'} missing from the checkout and not scanned${filter ? ` (a partial clone, filter ${filter})` : ''}: check out without a filter (actions/checkout without \`filter\`) or fetch the missing objects, and run again`;
@@ -194,7 +195,13 @@ export async function runAction(env: NodeJS.ProcessEnv, io: Io = processIo()): P
     }
     setOutput(env, 'findings', String(found));
     setOutput(env, 'exit-code', String(exit));
-    if (exit) say(`::error title=hfleaks::${plural(failing, 'leaked Hugging Face token')} at or above severity ${inputs.failOn}`);
+    if (exit) {
+      const why = [
+        ...(atOrAbove ? [`${plural(atOrAbove, 'leaked Hugging Face token')} at or above severity ${inputs.failOn}`] : []),
+        ...(unjudged ? [`${plural(unjudged, 'leaked Hugging Face token')} the Hub could not judge (verification unknown: treated as live)`] : []),
+      ];
+      say(`::error title=hfleaks::${why.join('; ')}`);
+    }
     return exit;
   } catch (e) {
     return fail(e instanceof ActionError ? e.message : `${(e as Error).message}`.split('\n')[0]!);

@@ -231,6 +231,7 @@ describe('GitHub Action on a pull request', () => {
       expect(r.code, r.stdout).toBe(1);
       expect(r.outputs).toMatchObject({ findings: '1', 'exit-code': '1' });
       expect(r.stdout).toMatch(/^::warning file=src\/new\.py,line=2,col=14,.*unknown token.*Revoke it/m);
+      expect(r.stdout).toMatch(/^::error title=hfleaks::1 leaked Hugging Face token the Hub could not judge \(verification unknown: treated as live\)$/m);
       const gone = await runAction(ws, 'pull_request', payload, { verify: 'true', 'fail-on': 'high', endpoint: dead.url });
       expect(gone.code, gone.stdout).toBe(0);
       expect(gone.stdout).toMatch(/invalid token \(added in [0-9a-f]{12}\)\. It no longer works: nothing to revoke/);
