@@ -10058,7 +10058,7 @@ function lineWrap(buf, i, minLine, inRun) {
   return len;
 }
 function wrappedBreak(buf, i) {
-  const nl = buf[i] === 10 ? 1 : buf[i] === 13 && buf[i + 1] === 10 ? 2 : 0;
+  const nl = breakWidth(buf, i);
   if (!nl) return 0;
   let e = i + nl;
   while (e - i - nl < WRAP_MAX_INDENT && isBlank(buf[e])) e++;
@@ -10067,18 +10067,30 @@ function wrappedBreak(buf, i) {
   for (let k2 = i - WRAP_MIN_LINE; k2 < i; k2++) if (!isBase64Byte(buf[k2])) return 0;
   return e - i;
 }
+function breakWidth(buf, i) {
+  const c3 = buf[i];
+  if (c3 === 10) return 1;
+  if (c3 === 13) return buf[i + 1] === 10 ? 2 : 0;
+  if (c3 === 92) {
+    if (buf[i + 1] === 110) return 2;
+    if (buf[i + 1] === 114 && buf[i + 2] === 92 && buf[i + 3] === 110) return 4;
+  }
+  return 0;
+}
 function breakEndingAt(buf, i) {
   let j3 = i;
   while (j3 > 0 && i - j3 < WRAP_MAX_INDENT && isBlank(buf[j3])) j3--;
-  if (buf[j3] !== 10) return -1;
-  const brk = j3 > 0 && buf[j3 - 1] === 13 ? j3 - 1 : j3;
+  let brk;
+  if (buf[j3] === 10) brk = j3 > 0 && buf[j3 - 1] === 13 ? j3 - 1 : j3;
+  else if (buf[j3] === 110 && j3 > 0 && buf[j3 - 1] === 92) brk = j3 >= 3 && buf[j3 - 2] === 114 && buf[j3 - 3] === 92 ? j3 - 3 : j3 - 1;
+  else return -1;
   return wrappedBreak(buf, brk) === i + 1 - brk ? brk : -1;
 }
 function groupStart(buf, at2, offset) {
   let i = at2;
   for (let n = 0; n < offset; n++) {
     i--;
-    if (i > 0 && (buf[i] === 10 || isBlank(buf[i]))) {
+    if (i > 0 && (buf[i] === 10 || isBlank(buf[i]) || escapedBreakAt(buf, i))) {
       const brk = breakEndingAt(buf, i);
       if (brk !== -1) i = brk - 1;
     }
@@ -10088,7 +10100,7 @@ function groupStart(buf, at2, offset) {
 function splitNext(buf, a, needle, k2) {
   const before = buf[a - 1];
   const after = buf[a + 1];
-  return (k2 === 0 || before === needle[k2 - 1] || before === 10 || isBlank(before)) && (k2 === needle.length - 1 || after === needle[k2 + 1] || after === 13 || after === 10);
+  return (k2 === 0 || before === needle[k2 - 1] || before === 10 || isBlank(before) || escapedBreakAt(buf, a - 1)) && (k2 === needle.length - 1 || after === needle[k2 + 1] || after === 13 || after === 10 || after === 92);
 }
 function straddled(buf, a, needle, k2) {
   const n = needle.length;
@@ -10589,8 +10601,8 @@ function createDetector(rules, options = {}) {
       if (m2.at === m2.needle.length - 1) after.fill(1);
       else after[m2.needle[m2.at + 1]] = 1;
     }
-    before[10] = before[32] = before[9] = 1;
-    after[10] = after[13] = 1;
+    before[10] = before[32] = before[9] = before[110] = 1;
+    after[10] = after[13] = after[92] = 1;
     return { before, after };
   });
   function tryRules(needle, text2, declared) {
@@ -10897,7 +10909,7 @@ ${decoded.subarray(1).toString("utf16le")}`;
     if (group < 0) return void 0;
     let a = group;
     const floor = Math.max(0, group - needle.before);
-    while (a > floor && isBase64Byte(buf[a - 1])) a--;
+    while (a > floor && isBase64Byte(buf[a - 1]) && !escapedBreakAt(buf, a - 1)) a--;
     a = group - Math.floor((group - a) / 4) * 4;
     let b3 = at2 + needle.needle.length + inside;
     let ceil = Math.min(buf.length, group + span + inside);
@@ -10905,7 +10917,7 @@ ${decoded.subarray(1).toString("utf16le")}`;
     let piece = a;
     let firstBreak = Infinity;
     for (let p2 = group; p2 < at2 + needle.needle.length + inside; p2++) {
-      if (buf[p2] === 10 || buf[p2] === 13) {
+      if (buf[p2] === 10 || buf[p2] === 13 || buf[p2] === 92 && breakWidth(buf, p2)) {
         firstBreak = p2 - a;
         break;
       }
@@ -10936,7 +10948,9 @@ ${decoded.subarray(1).toString("utf16le")}`;
     let runStart = a;
     while (runStart > 0 && runStart > a - BASE64_MIN_RUN && isBase64Byte(buf[runStart - 1])) runStart--;
     if (joined.length + (b3 - piece) + (a - runStart) < BASE64_MIN_RUN) return void 0;
-    return { a, group, decoded: Buffer.from(joined + buf.toString("latin1", piece, b3), "base64"), firstBreak, cut: b3 >= ceil && b3 < buf.length };
+    let text2 = joined + buf.toString("latin1", piece, b3);
+    if (text2.includes("\\")) text2 = text2.replace(ESCAPED_BREAKS, "");
+    return { a, group, decoded: Buffer.from(text2, "base64"), firstBreak, cut: b3 >= ceil && b3 < buf.length };
   }
   function scan(buf, from = 0, to2 = buf.length, cells) {
     const own = top2 === void 0 && usePairs && to2 - from >= PAIR_INDEX_MIN && buf.length <= PAIR_INDEX_MAX;
@@ -11028,7 +11042,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, NARROW, SHORT_STRING, LONG_STRING, QP_BEFORE, isAsciiLetter, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
+var BASE64_MIN_RUN, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, escapedBreakAt, ESCAPED_BREAKS, NARROW, SHORT_STRING, LONG_STRING, QP_BEFORE, isAsciiLetter, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -11042,6 +11056,8 @@ var init_detector = __esm({
     WRAP_MIN_LINE = 60;
     WRAP_MAX_INDENT = 16;
     isBlank = (b3) => b3 === 32 || b3 === 9;
+    escapedBreakAt = (buf, i) => (buf[i] === 110 || buf[i] === 114) && i > 0 && buf[i - 1] === 92;
+    ESCAPED_BREAKS = /\\(?:r\\)?n/g;
     NARROW = Buffer.alloc(8);
     SHORT_STRING = /* @__PURE__ */ new Set([140, 85, 67, 122, 90, 250, 218, 217, 120]);
     LONG_STRING = /* @__PURE__ */ new Set([88, 84, 66, 117, 97, 65, 116, 115, 245, 225, 193, 244, 243]);
@@ -24796,6 +24812,15 @@ function parseWhoami(json, ctx = {}) {
   const orgs = [];
   const rawOrgs = Array.isArray(json.orgs) ? json.orgs : [];
   const classic = v2.role === "read" || v2.role === "write";
+  const scopesOnOrg = /* @__PURE__ */ new Map();
+  const scopesOnRepos = /* @__PURE__ */ new Map();
+  for (const sc of fg2?.scoped ?? []) {
+    const slash = sc.name.indexOf("/");
+    const [map, key] = sc.type === "org" ? [scopesOnOrg, sc.name] : ["model", "dataset", "space"].includes(sc.type) && slash > 0 ? [scopesOnRepos, sc.name.slice(0, slash)] : [void 0, ""];
+    const list = map?.get(key);
+    if (list) list.push(sc);
+    else map?.set(key, [sc]);
+  }
   for (const o2 of rawOrgs) {
     if (!isObj(o2)) continue;
     const orgName = clean(o2.name);
@@ -24805,8 +24830,8 @@ function parseWhoami(json, ctx = {}) {
     let access;
     let summary3;
     if (fg2) {
-      const onOrg = fg2.scoped.filter((s) => s.type === "org" && s.name === orgName);
-      const onRepos = fg2.scoped.filter((s) => ["model", "dataset", "space"].includes(s.type) && s.name.startsWith(`${orgName}/`));
+      const onOrg = scopesOnOrg.get(orgName) ?? [];
+      const onRepos = scopesOnRepos.get(orgName) ?? [];
       const orgPerms = onOrg.flatMap((s) => s.permissions);
       const asked = levelOf(orgPerms);
       const orgWide = min(asked, allowed);
@@ -29700,8 +29725,8 @@ async function listByObjects(ctx, repo, refs, queue, missing, stats, messages, d
         blobs++;
         return push(rec.toString("latin1", 0, len), "");
       }).done;
-      if (all.code !== 0) throw new GitError(`cannot read the repository's objects: ${gitMessage(all.stderr)}`);
-      if (blobs === 0) throw new GitError(`cannot read the repository's objects: ${all.stderr.trim() ? gitMessage(all.stderr) : why}`);
+      if (all.code !== 0 || all.stderr.trim()) throw new GitError(`cannot read the repository's objects: ${gitMessage(all.stderr || `exit ${all.code}`)}`);
+      if (blobs === 0) throw new GitError(`cannot read the repository's objects: ${why}`);
     } else {
       ctx.warn(`walking the history stopped early (${why}); objects beyond it were not scanned`);
     }
@@ -37262,8 +37287,9 @@ Nothing to scan: ${plan.why}.
       return fail2(lastError || "hfleaks could not complete the run; see the log above.", found, "the run failed after the scan");
     }
     const threshold = SEVERITIES.indexOf(inputs.failOn);
-    const failing = report.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) >= threshold || f3.verification?.status === "unknown").length;
-    const exit = failing > 0 ? 1 : 0;
+    const atOrAbove = report.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) >= threshold).length;
+    const unjudged = report.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) < threshold && f3.verification?.status === "unknown").length;
+    const exit = atOrAbove + unjudged > 0 ? 1 : 0;
     if (missing) {
       const filter = await partialCloneFilter(repo);
       const msg = `${missing} git object${missing === 1 ? " was" : "s were"} missing from the checkout and not scanned${filter ? ` (a partial clone, filter ${filter})` : ""}: check out without a filter (actions/checkout without \`filter\`) or fetch the missing objects, and run again`;
@@ -37272,7 +37298,13 @@ Nothing to scan: ${plan.why}.
     }
     setOutput(env4, "findings", String(found));
     setOutput(env4, "exit-code", String(exit));
-    if (exit) say(`::error title=hfleaks::${plural(failing, "leaked Hugging Face token")} at or above severity ${inputs.failOn}`);
+    if (exit) {
+      const why = [
+        ...atOrAbove ? [`${plural(atOrAbove, "leaked Hugging Face token")} at or above severity ${inputs.failOn}`] : [],
+        ...unjudged ? [`${plural(unjudged, "leaked Hugging Face token")} the Hub could not judge (verification unknown: treated as live)`] : []
+      ];
+      say(`::error title=hfleaks::${why.join("; ")}`);
+    }
     return exit;
   } catch (e) {
     return fail2(e instanceof ActionError ? e.message : `${e.message}`.split("\n")[0]);
