@@ -562,10 +562,10 @@ function couldMatch(c: CompiledRule, buf: Buffer, at: number): boolean {
  * Search keys: a keyword that another keyword starts with is searched once (the
  * shorter one), and the rules of both are tried where it occurs.
  */
-function buildNeedles(compiled: CompiledRule[], encode: (kw: string) => Buffer): Needle[] {
+function buildNeedles(compiled: CompiledRule[], encode: (kw: string) => Buffer, minRoot = 1): Needle[] {
   const keywords = [...new Set(compiled.map((c) => c.keyword))].sort((a, b) => a.length - b.length);
   const roots: string[] = [];
-  for (const k of keywords) if (!roots.some((r) => k.startsWith(r))) roots.push(k);
+  for (const k of keywords) if (!roots.some((r) => r.length >= minRoot && k.startsWith(r))) roots.push(k);
   return roots.map((root) => ({
     bytes: encode(root),
     search: searcher(encode(root)),
@@ -816,7 +816,12 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   const now = options.now ?? Date.now();
   const compiled = compileRules(rules);
   const maxTokenBytes = Math.max(64, ...rules.map((r) => r.maxLength));
-  const ascii = buildNeedles(compiled, (k) => Buffer.from(k, 'latin1'));
+  // A shorter keyword stands for the longer ones it starts (one search finds both), but
+  // only one of three bytes or more: the base64 of one or two bytes has too few
+  // characters that stay the same whatever comes before them, and escapes and percent
+  // are anchored at a keyword's underscore. A user rule keyed `hf` must not take the
+  // place of `hf_` and lose its base64, escaped and percent-encoded forms.
+  const ascii = buildNeedles(compiled, (k) => Buffer.from(k, 'latin1'), 3);
   const le = buildNeedles(compiled, (k) => Buffer.from(k, 'utf16le'));
   const be = buildNeedles(compiled, utf16be);
   const le32 = buildNeedles(compiled, (k) => utf32(k, true));
@@ -891,7 +896,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   interface B64 { needle: Buffer; offset: number; span: number; shortSpan: number; before: number; rules?: CompiledRule[]; wide?: boolean }
   const b64: B64[] = [];
   const spanOf = (bytes: number) => Math.ceil((bytes + 3) / 3) * 4 + 8;
-  let level: { text: string; span: number; shortSpan: number; rules?: CompiledRule[] }[] = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8, rules: n.rules }));
+  const b64Roots = ascii;
+  let level: { text: string; span: number; shortSpan: number; rules?: CompiledRule[] }[] = b64Roots.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8, rules: n.rules }));
   for (let d = 0; decode && d < maxDepth; d++) {
     const next: typeof level = [];
     for (const l of level) {
@@ -914,7 +920,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   // Convert.ToBase64String(Encoding.Unicode.GetBytes(…)) write it: the base64 of each
   // keyword in UTF-16LE, its window twice as long, read as UTF-16.
   if (decode && maxDepth > 0) {
-    for (const n of ascii) {
+    for (const n of b64Roots) {
       for (const x of base64NeedleInfo(Buffer.from(n.keyword, 'utf16le').toString('latin1'))) {
         if (b64.some((y) => y.needle.toString('latin1') === x.text && y.offset === x.offset)) continue;
         b64.push({ needle: Buffer.from(x.text, 'latin1'), offset: x.offset, span: spanOf(2 * (maxTokenBytes + 8)), shortSpan: spanOf(2 * (SHORT + 8)), before: 8, rules: n.rules, wide: true });

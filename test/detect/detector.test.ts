@@ -507,6 +507,30 @@ describe('decoders', () => {
   });
 });
 
+describe("a user rule whose keyword starts a built-in one's", () => {
+  it.each(['hf', 'h', 'a', 'ap'])('keyed %s, leaves every form of the built-in tokens found', (kw) => {
+    const rule = { ...builtinRules()[0]!, id: 'acme-code', keywords: [kw], pattern: `${kw}[0-9]{6}`, maxLength: kw.length + 6, filters: { placeholder: false }, trusted: false };
+    const both = createDetector([...builtinRules(), rule as never]);
+    const t = gen.userToken();
+    const org = gen.orgToken();
+    const forms = [
+      `k: ${Buffer.from(`HF_TOKEN=${t}`).toString('base64')}`,
+      `k: ${Buffer.from(`x HF_TOKEN=${t}`).toString('base64')}`,
+      `k: ${Buffer.from(`xy HF_TOKEN=${t}`).toString('base64')}`,
+      `k: ${Buffer.from(`A=${org}`).toString('base64')}`,
+      `k: ${Buffer.from(`$t="${t}"`, 'utf16le').toString('base64')}`,
+      `GET /cb?token%3D${t.replace('_', '%5F')}`,
+      `{"t": "hf\\u005f${t.slice(3)}"}`,
+    ];
+    for (const f of forms) {
+      const want = f.includes(Buffer.from(`A=${org}`).toString('base64')) ? org : t;
+      expect(scanWhole(both, Buffer.from(f)).map((m) => m.secret), f).toEqual(scanWhole(detector, Buffer.from(f)).map((m) => m.secret));
+      expect(scanWhole(both, Buffer.from(f)).map((m) => m.secret), f).toContain(want);
+    }
+    expect(scanWhole(both, Buffer.from(`code ${kw}123456 here`)).map((m) => m.ruleId)).toEqual(['acme-code']);
+  });
+});
+
 describe('binary content and archives', () => {
   const t = gen.userToken();
   it('finds a token in pickled bytes (training_args.bin style)', () => {
