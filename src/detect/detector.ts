@@ -91,6 +91,10 @@ function isWordByte(b: number | undefined): boolean {
 function isHex(b: number | undefined): boolean {
   return b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
 }
+/** Long-window characters a scan may decode: this many per byte scanned, and this many windows besides. */
+const LONG_BUDGET_PER_BYTE = 16;
+const LONG_BUDGET_WINDOWS = 64;
+
 /** Shortest line taken for wrapped base64 (PEM wraps at 64, GNU base64 at 76). */
 const WRAP_MIN_LINE = 60;
 
@@ -886,10 +890,28 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       return false;
     });
   };
+  /**
+   * Characters long windows may still take in this scan. A long rule (a JWT's, or a user
+   * rule's of up to 64 KB) decodes and matches a long window per candidate: a file made
+   * of nothing but its keyword (`acme_ acme_ …`, each match running to the window's end)
+   * would cost candidates x window, hours for a megabyte. Past the budget, long rules
+   * are not tried (short ones are); the budget is many times what real text needs.
+   */
+  let longBudget = Infinity;
+  /** Set by textWindow when it gave the short window where a long one was due. */
+  let longRefused = false;
   /** A candidate's text, `decode(n)` giving its first n characters: SHORT + 1, or the long window. */
   const textWindow = (decode: (chars: number) => string): string => {
     const text = decode(SHORT + 1);
-    return startsLong(text) ? decode(maxTokenBytes + 1) : text;
+    longRefused = false;
+    if (!startsLong(text)) return text;
+    if (longBudget <= 0) {
+      longRefused = true;
+      return text;
+    }
+    const long = decode(maxTokenBytes + 1);
+    longBudget -= long.length;
+    return long;
   };
   /** `rules`: for the needles of plain keywords (not nested base64), the rules a token there would be of. */
   /** `wide`: the keyword in UTF-16LE (the decoded window is read as UTF-16 text). */
@@ -972,6 +994,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   function tryRules(needle: Needle, text: string, declared?: readonly number[]): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
     for (const c of needle.rules) {
       if (!text.startsWith(c.keyword)) continue;
+      // (The short window where a long one was refused: a long rule would match a piece.)
+      if (longRefused && c.rule.maxLength > SHORT) continue;
       // A JWT body (the jwt filter) is three dot-separated parts whose first decodes to a
       // JSON object: without two dots in the window, or with a first part that can't end
       // in `}`, it can't be one, and the pattern need not run over 4 KB to find that out
@@ -1449,6 +1473,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   }
 
   function scan(buf: Buffer, from = 0, to = buf.length, cells?: Cells): Hit[] {
+    longBudget = LONG_BUDGET_PER_BYTE * (to - from) + LONG_BUDGET_WINDOWS * maxTokenBytes;
     // (One index at a time: the pair searcher reuses its memory.)
     // (A pass over the whole buffer, for a window of it that is large too.)
     const own = top === undefined && usePairs && to - from >= PAIR_INDEX_MIN && buf.length <= PAIR_INDEX_MAX;

@@ -507,6 +507,25 @@ describe('decoders', () => {
   });
 });
 
+describe('a long user rule over a file of nothing but its keyword', () => {
+  it('tries the long rule a bounded number of times, not once per candidate, and still finds the built-in tokens', () => {
+    const rule = { ...builtinRules()[0]!, id: 'acme-long', keywords: ['acme_'], pattern: 'acme_[A-Za-z0-9_ ]*', maxLength: 65536, filters: { placeholder: false }, trusted: false };
+    const both = createDetector([...builtinRules(), rule as never]);
+    const t = gen.userToken();
+    // 11,000 candidates, each matching to the end of a 64 KB window: about 700 million
+    // characters of matching before the budget, some 5 million now.
+    const flood = Buffer.from(`${'acme_ '.repeat(11_000)}\nHF_TOKEN="${t}"\n`);
+    const hits = both.scan(flood);
+    const long = hits.filter((h) => h.ruleId === 'acme-long');
+    expect(long.length).toBeGreaterThan(0);
+    expect(long.length).toBeLessThan(200);
+    expect(hits.filter((h) => h.ruleId === 'hf-user-access-token').map((h) => h.secret)).toEqual([t]);
+    // In ordinary text the budget is never reached: every candidate is tried.
+    const few = Buffer.from(Array.from({ length: 50 }, (_, i) => `line ${i}: acme_${gen.body(20)}\n`).join(''));
+    expect(both.scan(few).filter((h) => h.ruleId === 'acme-long')).toHaveLength(50);
+  });
+});
+
 describe("a user rule whose keyword starts a built-in one's", () => {
   it.each(['hf', 'h', 'a', 'ap'])('keyed %s, leaves every form of the built-in tokens found', (kw) => {
     const rule = { ...builtinRules()[0]!, id: 'acme-code', keywords: [kw], pattern: `${kw}[0-9]{6}`, maxLength: kw.length + 6, filters: { placeholder: false }, trusted: false };
