@@ -163,6 +163,9 @@ const LITERAL_DIR = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
  * translated; the exact check is IgnoreMatcher's (and the walk drops these globs
  * altogether when any deeper .gitignore re-includes something).
  */
+/** Wildcards a pattern may hold and still be handed to the walker to prune with. */
+const MAX_PRUNE_STARS = 3;
+
 export function pruneGlobs(dir: string, patterns: string): string[] {
   if (dir && !LITERAL_DIR.test(dir)) return [];
   // (A leading space is part of a pattern, as git reads it: such a line is not plain.)
@@ -174,6 +177,10 @@ export function pruneGlobs(dir: string, patterns: string): string[] {
     const anchored = l.startsWith('/') || l.replace(/\/$/, '').includes('/');
     l = l.replace(/^\//, '').replace(/\/$/, '');
     if (!SIMPLE.test(l) || l.includes('**')) continue;
+    // fast-glob's matcher backtracks on many wildcards (`*a*a*a…c` against a long name
+    // takes seconds, then minutes): such a line is left to the ignore matcher, which
+    // still applies it, file by file.
+    if (l.split('*').length - 1 > MAX_PRUNE_STARS) continue;
     const prefix = dir ? `${dir}/` : '';
     const g = anchored ? `${prefix}${l}` : `${prefix}**/${l}`;
     // `x/**` also matches a file named x, which `x/` (directories only) leaves alone:

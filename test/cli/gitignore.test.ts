@@ -78,6 +78,16 @@ describe('.gitignore, as git reads it', () => {
 });
 
 describe('files git tracks', () => {
+  it('applies a pattern of many wildcards, in time (the walker backtracked on it for minutes)', async () => {
+    const stars = `${'*a'.repeat(16)}c`;
+    const long = 'a'.repeat(40);
+    for (const file of ['.gitignore', '.hfleaksignore']) {
+      const r = layout({ [file]: `${stars}\n` }, [`${long}c`, long, `${long}.env`]);
+      expect(await scanned(r), file).toEqual([long, `${long}.env`]);
+      // (git's own matcher is not asked here: on this line and these names it takes longer than any test may.)
+    }
+  }, 20_000);
+
   it('scans a tracked file an ignore file matches, as git never ignores what it tracks; .hfleaksignore still excludes', async () => {
     const r = layout({ '.gitignore': '*.env\nbuild/\n', '.hfleaksignore': 'fixtures/\n' }, []);
     r.write('prod.env', 'A=1\n');
