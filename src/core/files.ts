@@ -1,6 +1,6 @@
 // Small files the user names (config, baselines): read whole, but only when they are
 // regular files of a sane size. `-c /dev/zero` would otherwise read until memory runs out.
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 
 /** A file's text, or '' when it can't be read (absent, a directory, no permission). */
 export function readText(path: string): string {
@@ -13,7 +13,8 @@ export function readText(path: string): string {
 
 /** Reads a regular file of at most `maxBytes` as UTF-8, without a leading byte-order mark. */
 export function readSmallFile(path: string, maxBytes: number): string {
-  const fd = openSync(path, 'r');
+  // O_NONBLOCK: a FIFO in a config's place must not block the open before it is refused.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });

@@ -1,7 +1,8 @@
 // One place for ignore logic: .gitignore files (git's semantics, through the `ignore`
 // package) and .hfleaksignore (path globs and finding fingerprints, each with an
 // optional `# comment`).
-import { readFileSync } from 'node:fs';
+import { fsReason, readSmallFile } from '../core/files.ts';
+import { RuleError } from '../core/errors.ts';
 import { join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -28,12 +29,24 @@ export function parseHfleaksIgnore(text: string): HfleaksIgnore {
   return { paths, fingerprints };
 }
 
+/** A .hfleaksignore is read whole: at most this much (a config's cap). */
+const MAX_IGNORE_BYTES = 4 << 20;
+
+/**
+ * The .hfleaksignore in `root`, or an empty one where there is none. One that is not a
+ * regular file (a link to /dev/zero committed in a pull request, a FIFO, a directory),
+ * too large or unreadable is an error naming it (exit 2), never skipped in silence.
+ */
 export function readHfleaksIgnore(root: string): HfleaksIgnore {
+  const path = join(root, '.hfleaksignore');
+  let text: string;
   try {
-    return parseHfleaksIgnore(readFileSync(join(root, '.hfleaksignore'), 'utf8'));
-  } catch {
-    return { paths: [], fingerprints: new Set() };
+    text = readSmallFile(path, MAX_IGNORE_BYTES);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { paths: [], fingerprints: new Set() };
+    throw new RuleError(`${path}: cannot read .hfleaksignore (${fsReason(e)})`);
   }
+  return parseHfleaksIgnore(text);
 }
 
 /** A .gitignore's patterns, made relative to the walk root. */

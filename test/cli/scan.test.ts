@@ -483,6 +483,16 @@ describe('config and rules', () => {
     expect(await runCli(['scan', d])).toMatchObject({ code: 2, stderr: `hfleaks: ${join(d, '.hfleaks.json')}: cannot read config (not a regular file)\n` });
     expect(await runCli(['scan', '.'], { cwd: d })).toMatchObject({ code: 2, stderr: 'hfleaks: .hfleaks.json: cannot read config (not a regular file)\n' });
     expect(await runCli(['scan', d, '-c', '/dev/zero'])).toMatchObject({ code: 2, stderr: 'hfleaks: /dev/zero: cannot read config (not a regular file)\n' });
+    // A FIFO in the config's place is refused, not waited on; so is a .hfleaksignore that
+    // is a link to /dev/zero (git stores links: a pull request can commit one) or a directory.
+    const fifo = tree({ 'a.txt': 'x\n' });
+    execFileSync('mkfifo', [join(fifo, '.hfleaks.json')]);
+    expect(await runCli(['scan', '.'], { cwd: fifo, timeoutMs: 10_000 })).toMatchObject({ code: 2, stderr: 'hfleaks: .hfleaks.json: cannot read config (not a regular file)\n' });
+    const zero = tree({ 'a.env': `HF_TOKEN=${t}\n` });
+    symlinkSync('/dev/zero', join(zero, '.hfleaksignore'));
+    expect(await runCli(['scan', '.'], { cwd: zero, timeoutMs: 10_000 })).toMatchObject({ code: 2, stderr: `hfleaks: ${join(zero, '.hfleaksignore')}: cannot read .hfleaksignore (not a regular file)\n` });
+    const dirIgnore = tree({ '.hfleaksignore/x': '', 'a.env': `HF_TOKEN=${t}\n` });
+    expect((await runCli(['scan', '.'], { cwd: dirIgnore })).code).toBe(2);
     expect(await runCli(['scan', dir, '--baseline', '/dev/zero'])).toMatchObject({ code: 2, stderr: 'hfleaks: /dev/zero: cannot read baseline (not a regular file)\n' });
     const off = tree({ 'c.json': JSON.stringify({ disableRules: ['hf-user-access-token', 'hf-org-api-token', 'hf-oauth-access-token', 'hf-trusted-publisher-token'] }) });
     expect((await runCli(['scan', dir, '-c', join(off, 'c.json')])).stderr).toMatch(/field "disableRules" turns off every rule/);
