@@ -23,6 +23,8 @@ export interface Config {
   file?: string;
   /** Found in a directory above the scan root (said in a note: it decides what is looked for). */
   above?: boolean;
+  /** Built-in rules the config turns off (said in a warning: a repository's own config can). */
+  disabledBuiltins?: string[];
 }
 
 export const DEFAULT_CONFIG_NAMES = ['.hfleaks.json'];
@@ -150,7 +152,10 @@ export function loadConfig(root: string, explicit: string | undefined, cwd = roo
     rules = rules.filter((r) => !off.has(r.id));
     if (!rules.length) throw new RuleError(`${file}: field "disableRules" turns off every rule: nothing would be looked for`);
   }
-  const cfg: Config = { rules, file, ...(above ? { above: true } : {}) };
+  const builtinOff = builtinRules()
+    .map((r) => r.id)
+    .filter((id) => !rules.some((r) => r.id === id));
+  const cfg: Config = { rules, file, ...(above ? { above: true } : {}), ...(builtinOff.length ? { disabledBuiltins: builtinOff } : {}) };
   if (o.maxFileSize !== undefined) {
     if (typeof o.maxFileSize !== 'string' && typeof o.maxFileSize !== 'number') throw new RuleError(`${file}: field "maxFileSize" must be a size ("100MB") or a number of bytes`);
     cfg.maxFileSize = parseSize(o.maxFileSize, `${file}: field "maxFileSize"`);

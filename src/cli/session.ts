@@ -88,6 +88,9 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
     stats.warnings.push(clean);
     if (!args.quiet) io.stderr(`hfleaks: warning: ${clean}\n`);
   };
+  // A repository's own .hfleaks.json can turn off what is looked for: said in every run,
+  // and in the report, so a pull request that does so shows in its CI log.
+  if (config.disabledBuiltins) warn(`${config.file} turns off the built-in rule${config.disabledBuiltins.length === 1 ? '' : 's'} ${config.disabledBuiltins.join(', ')}: such tokens are not looked for`);
   // A file can be named after a token (and a FIFO, a skipped blob…): its path is shown
   // with the token redacted, as the token itself is, unless --show-secrets.
   const shown = (path: string): string => (args.showSecrets ? path : scrubPathTokens(path));

@@ -558,7 +558,13 @@ describe('config and rules', () => {
     const own = await runCli(['scan', join(shared, 'victim', 'build')], { cwd: elsewhere });
     expect(own.code).toBe(0);
     // (Named from the working directory, where the user can open it.)
-    expect(own.stderr).toBe(`hfleaks: note: using ${join(shared, '.hfleaks.json')}, the config of the project around the scanned directory\n`);
+    // And, like any config that turns a built-in rule off, a warning says which (in the report too).
+    expect(own.stderr).toBe(
+      `hfleaks: note: using ${join(shared, '.hfleaks.json')}, the config of the project around the scanned directory\n` +
+        `hfleaks: warning: ${join(shared, '.hfleaks.json')} turns off the built-in rule hf-user-access-token: such tokens are not looked for\n`,
+    );
+    const ownJson = await runJson(['scan', join(shared, 'victim', 'build')], { cwd: elsewhere });
+    expect(ownJson.report.stats.warnings).toEqual([`${join(shared, '.hfleaks.json')} turns off the built-in rule hf-user-access-token: such tokens are not looked for`]);
   });
 
   it('names the rule and example of a bad template, and never hangs on a short body', async () => {
