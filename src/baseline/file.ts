@@ -4,7 +4,7 @@
 import { fsReason, readSmallFile } from '../core/files.ts';
 import { parseJson } from '../core/json-error.ts';
 import { scrubTokenShapes } from '../findings/redact.ts';
-import { FINGERPRINT_RE } from '../sources/ignore.ts';
+import { FINGERPRINT_RE, fingerprintKey } from '../sources/ignore.ts';
 
 export const BASELINE_VERSION = 1;
 
@@ -44,7 +44,7 @@ function check(fp: unknown, name: string, where: string): string {
     const shown = typeof fp === 'string' ? `"${quoted(fp)}"` : quoted(JSON.stringify(fp) ?? String(fp));
     throw new BaselineError(`${name}: ${where} is not a fingerprint (${shown}; expected rule-id:hex, as \`hfleaks baseline\` writes)`);
   }
-  return fp;
+  return fingerprintKey(fp);
 }
 
 /**
@@ -65,7 +65,7 @@ export function parseBaseline(text: string, name: string): Baseline {
     if (!FINGERPRINT_RE.test(line)) {
       throw new BaselineError(`${name}:${i + 1}: "${quoted(line)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
     }
-    fingerprints.add(line);
+    fingerprints.add(fingerprintKey(line));
   });
   return { fingerprints };
 }

@@ -13,7 +13,17 @@ export interface HfleaksIgnore {
   fingerprints: Set<string>;
 }
 
-export const FINGERPRINT_RE = /^[a-z0-9][a-z0-9-]*:[0-9a-f]{16,64}$/;
+/**
+ * A finding's fingerprint, `rule:` and 16 hex digits, or `rule:` and the whole SHA-256
+ * of the secret (a report's `secret.sha256`), which stands for the same fingerprint.
+ */
+export const FINGERPRINT_RE = /^[a-z0-9][a-z0-9-]*:(?:[0-9a-f]{16}|[0-9a-f]{64})$/;
+
+/** A fingerprint as findings carry it: a whole SHA-256 cut to the 16 digits fingerprints keep. */
+export function fingerprintKey(fp: string): string {
+  const colon = fp.lastIndexOf(':');
+  return fp.length - colon - 1 === 64 ? fp.slice(0, colon + 17) : fp;
+}
 
 /** Parses .hfleaksignore text: one glob or fingerprint a line, `#` starts a comment. */
 export function parseHfleaksIgnore(text: string): HfleaksIgnore {
@@ -23,7 +33,7 @@ export function parseHfleaksIgnore(text: string): HfleaksIgnore {
     // A comment is a `#` at the start or after white space (a glob may hold `\#`).
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!line) continue;
-    if (FINGERPRINT_RE.test(line)) fingerprints.add(line);
+    if (FINGERPRINT_RE.test(line)) fingerprints.add(fingerprintKey(line));
     else paths.push(line);
   }
   return { paths, fingerprints };

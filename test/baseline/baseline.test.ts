@@ -1,6 +1,7 @@
 // Baselines: fingerprints only (no secret, no line number), edits around a leak don't
 // resurrect it, a new secret on the same line is reported, and the exit code follows
 // the new findings only. Also .hfleaksignore fingerprints, which share that property.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +43,12 @@ describe('baseline file', () => {
     expect([...parseBaseline(JSON.stringify({ version: 1, findings: [{ fingerprint: fpA }, { fingerprint: fpC }] }), 'r').fingerprints]).toEqual([fpA, fpC]);
     expect([...parseBaseline(JSON.stringify([fpB]), 'a').fingerprints]).toEqual([fpB]);
     expect([...parseBaseline(`# accepted\n${fpA}   # revoked 2026-03-01\n\n${fpC}\r\n`, 't').fingerprints]).toEqual([fpA, fpC]);
+    // The rule and a report's secret.sha256, whole, name the same finding.
+    const sha = createHash('sha256').update(A).digest('hex');
+    expect([...parseBaseline(`hf-user-access-token:${sha}\n`, 't').fingerprints]).toEqual([fpA]);
+    expect([...parseBaseline(JSON.stringify([`hf-user-access-token:${sha}`]), 'a').fingerprints]).toEqual([fpA]);
+    // Anything between is a mistake, not a fingerprint that never matches.
+    expect(() => parseBaseline(`hf-user-access-token:${sha.slice(0, 20)}\n`, 't')).toThrow(/is not a fingerprint/);
   });
 
   it('refuses what is not a baseline, naming the file and the entry', () => {
