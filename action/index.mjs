@@ -356,7 +356,7 @@ var init_options = __esm({
 });
 
 // src/core/files.ts
-import { closeSync, fstatSync as fstatSync2, openSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync as fstatSync2, openSync, readFileSync } from "node:fs";
 function readText(path2) {
   try {
     return readFileSync(path2, "utf8");
@@ -365,7 +365,7 @@ function readText(path2) {
   }
 }
 function readSmallFile(path2, maxBytes) {
-  const fd = openSync(path2, "r");
+  const fd = openSync(path2, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st2 = fstatSync2(fd);
     if (!st2.isFile()) throw Object.assign(new Error("not a regular file"), { code: "not a regular file" });
@@ -10351,10 +10351,10 @@ function compileRules(rules) {
 function couldMatch(c3, buf, at2) {
   return at2 + c3.keywordBytes.length + c3.bodyMin <= buf.length && couldStartIn(c3, buf, at2);
 }
-function buildNeedles(compiled, encode) {
+function buildNeedles(compiled, encode, minRoot = 1) {
   const keywords = [...new Set(compiled.map((c3) => c3.keyword))].sort((a, b3) => a.length - b3.length);
   const roots = [];
-  for (const k2 of keywords) if (!roots.some((r2) => k2.startsWith(r2))) roots.push(k2);
+  for (const k2 of keywords) if (!roots.some((r2) => r2.length >= minRoot && k2.startsWith(r2))) roots.push(k2);
   return roots.map((root) => ({
     bytes: encode(root),
     search: searcher(encode(root)),
@@ -10511,7 +10511,7 @@ function createDetector(rules, options = {}) {
   const now = options.now ?? Date.now();
   const compiled = compileRules(rules);
   const maxTokenBytes = Math.max(64, ...rules.map((r2) => r2.maxLength));
-  const ascii = buildNeedles(compiled, (k2) => Buffer.from(k2, "latin1"));
+  const ascii = buildNeedles(compiled, (k2) => Buffer.from(k2, "latin1"), 3);
   const le2 = buildNeedles(compiled, (k2) => Buffer.from(k2, "utf16le"));
   const be2 = buildNeedles(compiled, utf16be);
   const le32 = buildNeedles(compiled, (k2) => utf32(k2, true));
@@ -10548,13 +10548,24 @@ function createDetector(rules, options = {}) {
       return false;
     });
   };
+  let longBudget = Infinity;
+  let longRefused = false;
   const textWindow = (decode2) => {
     const text2 = decode2(SHORT + 1);
-    return startsLong(text2) ? decode2(maxTokenBytes + 1) : text2;
+    longRefused = false;
+    if (!startsLong(text2)) return text2;
+    if (longBudget <= 0) {
+      longRefused = true;
+      return text2;
+    }
+    const long = decode2(maxTokenBytes + 1);
+    longBudget -= long.length;
+    return long;
   };
   const b64 = [];
   const spanOf = (bytes2) => Math.ceil((bytes2 + 3) / 3) * 4 + 8;
-  let level2 = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8, rules: n.rules }));
+  const b64Roots = ascii;
+  let level2 = b64Roots.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8, rules: n.rules }));
   for (let d2 = 0; decode && d2 < maxDepth; d2++) {
     const next = [];
     for (const l3 of level2) {
@@ -10574,7 +10585,7 @@ function createDetector(rules, options = {}) {
     level2 = next;
   }
   if (decode && maxDepth > 0) {
-    for (const n of ascii) {
+    for (const n of b64Roots) {
       for (const x3 of base64NeedleInfo(Buffer.from(n.keyword, "utf16le").toString("latin1"))) {
         if (b64.some((y2) => y2.needle.toString("latin1") === x3.text && y2.offset === x3.offset)) continue;
         b64.push({ needle: Buffer.from(x3.text, "latin1"), offset: x3.offset, span: spanOf(2 * (maxTokenBytes + 8)), shortSpan: spanOf(2 * (SHORT + 8)), before: 8, rules: n.rules, wide: true });
@@ -10608,6 +10619,7 @@ function createDetector(rules, options = {}) {
   function tryRules(needle, text2, declared) {
     for (const c3 of needle.rules) {
       if (!text2.startsWith(c3.keyword)) continue;
+      if (longRefused && c3.rule.maxLength > SHORT) continue;
       if (c3.rule.filters.jwt && text2.startsWith("eyJ", c3.keyword.length) && !mayBeJwt(text2, c3.keyword.length)) continue;
       let secret = c3.match(text2);
       if (secret !== void 0 && declared) {
@@ -10953,6 +10965,7 @@ ${decoded.subarray(1).toString("utf16le")}`;
     return { a, group, decoded: Buffer.from(text2, "base64"), firstBreak, cut: b3 >= ceil && b3 < buf.length };
   }
   function scan(buf, from = 0, to2 = buf.length, cells) {
+    longBudget = LONG_BUDGET_PER_BYTE * (to2 - from) + LONG_BUDGET_WINDOWS * maxTokenBytes;
     const own = top2 === void 0 && usePairs && to2 - from >= PAIR_INDEX_MIN && buf.length <= PAIR_INDEX_MAX;
     if (own) {
       if (indexer === null) indexer = pairSearcher(pairs);
@@ -11042,7 +11055,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, escapedBreakAt, ESCAPED_BREAKS, NARROW, SHORT_STRING, LONG_STRING, QP_BEFORE, isAsciiLetter, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
+var BASE64_MIN_RUN, LONG_BUDGET_PER_BYTE, LONG_BUDGET_WINDOWS, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, escapedBreakAt, ESCAPED_BREAKS, NARROW, SHORT_STRING, LONG_STRING, QP_BEFORE, isAsciiLetter, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -11053,6 +11066,8 @@ var init_detector = __esm({
     init_pair_index();
     init_search();
     BASE64_MIN_RUN = 20;
+    LONG_BUDGET_PER_BYTE = 16;
+    LONG_BUDGET_WINDOWS = 64;
     WRAP_MIN_LINE = 60;
     WRAP_MAX_INDENT = 16;
     isBlank = (b3) => b3 === 32 || b3 === 9;
@@ -12602,7 +12617,8 @@ function loadConfig(root, explicit, cwd = root) {
     rules = rules.filter((r2) => !off.has(r2.id));
     if (!rules.length) throw new RuleError(`${file}: field "disableRules" turns off every rule: nothing would be looked for`);
   }
-  const cfg = { rules, file, ...above ? { above: true } : {} };
+  const builtinOff = builtinRules().map((r2) => r2.id).filter((id) => !rules.some((r2) => r2.id === id));
+  const cfg = { rules, file, ...above ? { above: true } : {}, ...builtinOff.length ? { disabledBuiltins: builtinOff } : {} };
   if (o2.maxFileSize !== void 0) {
     if (typeof o2.maxFileSize !== "string" && typeof o2.maxFileSize !== "number") throw new RuleError(`${file}: field "maxFileSize" must be a size ("100MB") or a number of bytes`);
     cfg.maxFileSize = parseSize(o2.maxFileSize, `${file}: field "maxFileSize"`);
@@ -14625,7 +14641,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -14633,7 +14649,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -14839,7 +14855,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -14872,8 +14888,8 @@ var require_parse2 = __commonJS({
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
       const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants4.globChars(win32);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(win32);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -15572,7 +15588,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(win32);
+      } = constants5.globChars(win32);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -15631,7 +15647,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse = require_parse2();
     var utils = require_utils2();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -15759,7 +15775,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch.constants = constants4;
+    picomatch.constants = constants5;
     module.exports = picomatch;
   }
 });
@@ -23854,25 +23870,32 @@ var require_ignore = __commonJS({
 });
 
 // src/sources/ignore.ts
-import { readFileSync as readFileSync3 } from "node:fs";
 import { join as join3 } from "node:path";
+function fingerprintKey(fp) {
+  const colon = fp.lastIndexOf(":");
+  return fp.length - colon - 1 === 64 ? fp.slice(0, colon + 17) : fp;
+}
 function parseHfleaksIgnore(text2) {
   const paths = [];
   const fingerprints = /* @__PURE__ */ new Set();
   for (const raw of text2.split(/\r?\n/)) {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (!line) continue;
-    if (FINGERPRINT_RE.test(line)) fingerprints.add(line);
+    if (FINGERPRINT_RE.test(line)) fingerprints.add(fingerprintKey(line));
     else paths.push(line);
   }
   return { paths, fingerprints };
 }
 function readHfleaksIgnore(root) {
+  const path2 = join3(root, ".hfleaksignore");
+  let text2;
   try {
-    return parseHfleaksIgnore(readFileSync3(join3(root, ".hfleaksignore"), "utf8"));
-  } catch {
-    return { paths: [], fingerprints: /* @__PURE__ */ new Set() };
+    text2 = readSmallFile(path2, MAX_IGNORE_BYTES);
+  } catch (e) {
+    if (e.code === "ENOENT") return { paths: [], fingerprints: /* @__PURE__ */ new Set() };
+    throw new RuleError(`${path2}: cannot read .hfleaksignore (${fsReason(e)})`);
   }
+  return parseHfleaksIgnore(text2);
 }
 function scoped(dir, patterns, above) {
   const make = (ls2) => (0, import_ignore.default)({ ignorecase: IGNORE_CASE }).add(ls2);
@@ -23914,18 +23937,22 @@ function pruneGlobs(dir, patterns) {
     const anchored = l3.startsWith("/") || l3.replace(/\/$/, "").includes("/");
     l3 = l3.replace(/^\//, "").replace(/\/$/, "");
     if (!SIMPLE.test(l3) || l3.includes("**")) continue;
+    if (l3.split("*").length - 1 > MAX_PRUNE_STARS) continue;
     const prefix = dir ? `${dir}/` : "";
     const g2 = anchored ? `${prefix}${l3}` : `${prefix}**/${l3}`;
     out.push(dirOnly ? `${g2}/*/**` : `${g2}/**`);
   }
   return out;
 }
-var import_ignore, FINGERPRINT_RE, IGNORE_CASE, IgnoreMatcher, SIMPLE, LITERAL_DIR;
+var import_ignore, FINGERPRINT_RE, MAX_IGNORE_BYTES, IGNORE_CASE, IgnoreMatcher, SIMPLE, LITERAL_DIR, MAX_PRUNE_STARS;
 var init_ignore = __esm({
   "src/sources/ignore.ts"() {
     "use strict";
+    init_files();
+    init_errors();
     import_ignore = __toESM(require_ignore(), 1);
-    FINGERPRINT_RE = /^[a-z0-9][a-z0-9-]*:[0-9a-f]{16,64}$/;
+    FINGERPRINT_RE = /^[a-z0-9][a-z0-9-]*:(?:[0-9a-f]{16}|[0-9a-f]{64})$/;
+    MAX_IGNORE_BYTES = 4 << 20;
     IGNORE_CASE = process.platform === "darwin" || process.platform === "win32";
     IgnoreMatcher = class {
       scoped = [];
@@ -23975,6 +24002,7 @@ var init_ignore = __esm({
     };
     SIMPLE = /^[A-Za-z0-9._*-]+(\/[A-Za-z0-9._*-]+)*$/;
     LITERAL_DIR = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+    MAX_PRUNE_STARS = 3;
   }
 });
 
@@ -24059,7 +24087,7 @@ var init_worker_pool = __esm({
 });
 
 // src/sources/files.ts
-import { accessSync, closeSync as closeSync2, constants, createReadStream, fstatSync as fstatSync3, lstatSync, openSync as openSync2, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync4, readSync, statSync as statSync2 } from "node:fs";
+import { accessSync, closeSync as closeSync2, constants as constants2, createReadStream, fstatSync as fstatSync3, lstatSync, openSync as openSync2, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync3, readSync, statSync as statSync2 } from "node:fs";
 import { dirname as dirname2, isAbsolute as isAbsolute2, join as join4, relative as relative2, resolve as resolve2, sep } from "node:path";
 function toPosix(p2) {
   return sep === "/" ? p2 : p2.split(sep).join("/");
@@ -24137,7 +24165,7 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
     for (const g2 of nested.sort((a, b3) => a.split("/").length - b3.split("/").length || a.localeCompare(b3))) {
       const d2 = g2 === ".gitignore" ? "" : g2.slice(0, -"/.gitignore".length);
       try {
-        const text2 = readFileSync4(join4(dir, g2), "utf8");
+        const text2 = readFileSync3(join4(dir, g2), "utf8");
         matcher.add(d2, text2);
         globs.push(...d2 ? pruneGlobs(d2, text2) : rootPrune);
         if (d2 && /^\s*!/m.test(text2)) reincludes = true;
@@ -24243,7 +24271,7 @@ function gitInternal(rel) {
 function scanFile(abs, display, detector, sink, opts) {
   let fd;
   try {
-    fd = openSync2(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync2(abs, constants2.O_RDONLY | constants2.O_NONBLOCK);
     const st2 = fstatSync3(fd);
     if (!st2.isFile()) {
       sink.skip(display, "not a regular file");
@@ -24322,7 +24350,7 @@ async function scanPaths(detector, opts, sink) {
       }
     }
     try {
-      accessSync(abs, st2.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
+      accessSync(abs, st2.isDirectory() ? constants2.R_OK | constants2.X_OK : constants2.R_OK);
     } catch (e) {
       throw new PathError(`${p2}: cannot read ${st2.isDirectory() ? "directory" : "file"} (${fsReason(e)})`);
     }
@@ -25551,7 +25579,7 @@ function check(fp, name2, where) {
     const shown = typeof fp === "string" ? `"${quoted(fp)}"` : quoted(JSON.stringify(fp) ?? String(fp));
     throw new BaselineError(`${name2}: ${where} is not a fingerprint (${shown}; expected rule-id:hex, as \`hfleaks baseline\` writes)`);
   }
-  return fp;
+  return fingerprintKey(fp);
 }
 function parseBaseline(text2, name2) {
   const fingerprints = /* @__PURE__ */ new Set();
@@ -25566,7 +25594,7 @@ function parseBaseline(text2, name2) {
     if (!FINGERPRINT_RE.test(line)) {
       throw new BaselineError(`${name2}:${i + 1}: "${quoted(line)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
     }
-    fingerprints.add(line);
+    fingerprints.add(fingerprintKey(line));
   });
   return { fingerprints };
 }
@@ -27392,7 +27420,7 @@ var init_version = __esm({
 });
 
 // src/cli/session.ts
-import { accessSync as accessSync2, closeSync as closeSync3, constants as constants2, fchmodSync, fstatSync as fstatSync4, ftruncateSync, lstatSync as lstatSync2, openSync as openSync3, readlinkSync, realpathSync, statSync as statSync3, writeFileSync } from "node:fs";
+import { accessSync as accessSync2, closeSync as closeSync3, constants as constants3, fchmodSync, fstatSync as fstatSync4, ftruncateSync, lstatSync as lstatSync2, openSync as openSync3, readlinkSync, realpathSync, statSync as statSync3, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname as dirname3, join as join5, resolve as resolve4 } from "node:path";
 function checkThreads(threads3) {
@@ -27427,6 +27455,7 @@ function createSession(io2, args, root) {
     if (!args.quiet) io2.stderr(`hfleaks: warning: ${clean2}
 `);
   };
+  if (config.disabledBuiltins) warn(`${config.file} turns off the built-in rule${config.disabledBuiltins.length === 1 ? "" : "s"} ${config.disabledBuiltins.join(", ")}: such tokens are not looked for`);
   const shown = (path2) => args.showSecrets ? path2 : scrubPathTokens(path2);
   const listed = /* @__PURE__ */ new Set();
   const skipped = (s) => {
@@ -27496,7 +27525,7 @@ function whereWritten(p2) {
   }
 }
 function writePrivateFile(path2, data) {
-  const fd = openSync3(path2, constants2.O_WRONLY | constants2.O_CREAT, 384);
+  const fd = openSync3(path2, constants3.O_WRONLY | constants3.O_CREAT, 384);
   try {
     if (fstatSync4(fd).isFile()) {
       fchmodSync(fd, 384);
@@ -27518,12 +27547,12 @@ function checkWritable(io2, file, what) {
     const uid = process.getuid?.();
     if (st2.isDirectory()) problem = "is a directory";
     else if (st2.isFile() && uid !== void 0 && uid !== 0 && st2.uid !== uid) problem = "owned by another user, so it can't be made private (mode 0600)";
-    else accessSync2(path2, constants2.W_OK);
+    else accessSync2(path2, constants3.W_OK);
   } catch (e) {
     if (e.code !== "ENOENT") problem = fsReason(e);
     else {
       try {
-        accessSync2(dirname3(path2), constants2.W_OK);
+        accessSync2(dirname3(path2), constants3.W_OK);
       } catch (d2) {
         problem = fsReason(d2);
       }
@@ -27867,7 +27896,7 @@ var init_messages = __esm({
 
 // src/sources/git/cat-file.ts
 import { spawn as spawn2, spawnSync } from "node:child_process";
-import { closeSync as closeSync4, constants as constants3, mkdtempSync, openSync as openSync4, rmSync } from "node:fs";
+import { closeSync as closeSync4, constants as constants4, mkdtempSync, openSync as openSync4, rmSync } from "node:fs";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -27878,9 +27907,9 @@ function openFifo() {
     dir = mkdtempSync(path.join(tmpdir(), "hfleaks-"));
     const name2 = path.join(dir, "out");
     if (spawnSync("mkfifo", ["-m", "600", name2], { stdio: "ignore" }).status !== 0) return void 0;
-    const read = openSync4(name2, constants3.O_RDONLY | constants3.O_NONBLOCK);
+    const read = openSync4(name2, constants4.O_RDONLY | constants4.O_NONBLOCK);
     try {
-      return { read, write: openSync4(name2, constants3.O_WRONLY) };
+      return { read, write: openSync4(name2, constants4.O_WRONLY) };
     } catch {
       closeSync4(read);
       return void 0;
@@ -28163,7 +28192,7 @@ var init_cat_file = __esm({
 });
 
 // src/sources/git/pack.ts
-import { closeSync as closeSync5, fstatSync as fstatSync5, openSync as openSync5, readdirSync as readdirSync2, readFileSync as readFileSync5, readSync as readSync2, statSync as statSync4 } from "node:fs";
+import { closeSync as closeSync5, fstatSync as fstatSync5, openSync as openSync5, readdirSync as readdirSync2, readFileSync as readFileSync4, readSync as readSync2, statSync as statSync4 } from "node:fs";
 import { join as join6 } from "node:path";
 function byPlace(a, b3) {
   return a.at.pack - b3.at.pack || a.at.offset - b3.at.offset;
@@ -28183,7 +28212,7 @@ function offsetIn(idx, offsetsAt, largeAt, i) {
 }
 function loadPack(idxPath, packPath, packSize) {
   try {
-    const idx = readFileSync5(idxPath);
+    const idx = readFileSync4(idxPath);
     if (idx.length < IDX_HEAD + 40 || idx.readUInt32BE(0) !== 4285812579 || idx.readUInt32BE(4) !== 2) return void 0;
     const fanout = new Uint32Array(256);
     for (let i = 0; i < 256; i++) {
@@ -28788,7 +28817,7 @@ var init_blob_reader = __esm({
 });
 
 // src/sources/git/repo.ts
-import { existsSync as existsSync2, readFileSync as readFileSync6, readdirSync as readdirSync3, statSync as statSync5 } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync5, readdirSync as readdirSync3, statSync as statSync5 } from "node:fs";
 import { isAbsolute as isAbsolute3, join as join7, resolve as resolve5 } from "node:path";
 function parseGitVersion(text2) {
   const m2 = /(\d+)\.(\d+)/.exec(text2);
@@ -28868,7 +28897,7 @@ async function resolveCommit(ctx, rev) {
 }
 function shallowCommits(repo) {
   try {
-    return new Set(readFileSync6(repo.shallowFile, "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
+    return new Set(readFileSync5(repo.shallowFile, "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -28876,7 +28905,7 @@ function shallowCommits(repo) {
 async function stashCommits(repo) {
   let text2;
   try {
-    text2 = readFileSync6(repo.stashLog, "latin1");
+    text2 = readFileSync5(repo.stashLog, "latin1");
   } catch {
     if (!repo.reftable) return [];
     const r2 = await gitOutput(repo, ["log", "-g", "--format=%H", "refs/stash", "--"]);
@@ -29318,7 +29347,7 @@ var init_scan_context = __esm({
 
 // src/sources/git/history.ts
 import { isUtf8 as isUtf83 } from "node:buffer";
-import { existsSync as existsSync3, readFileSync as readFileSync7 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync6 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join8 } from "node:path";
 function newStats() {
@@ -29441,7 +29470,7 @@ function ownObjects(ctx, repo) {
   for (const f3 of packFiles(repo.objectsDir)) {
     if (!f3.endsWith(".idx")) continue;
     try {
-      indexes.push(readFileSync7(join8(repo.objectsDir, "pack", f3)));
+      indexes.push(readFileSync6(join8(repo.objectsDir, "pack", f3)));
     } catch {
     }
   }
@@ -30358,7 +30387,7 @@ var baseline_exports = {};
 __export(baseline_exports, {
   runBaseline: () => runBaseline
 });
-import { readFileSync as readFileSync8, writeFileSync as writeFileSync2 } from "node:fs";
+import { readFileSync as readFileSync7, writeFileSync as writeFileSync2 } from "node:fs";
 import { resolve as resolve7 } from "node:path";
 async function readAll(io2) {
   const chunks = [];
@@ -30368,7 +30397,7 @@ async function readAll(io2) {
 async function fromReport(io2, file) {
   let text2;
   try {
-    text2 = file === "-" ? await readAll(io2) : readFileSync8(resolve7(io2.cwd, file), "utf8");
+    text2 = file === "-" ? await readAll(io2) : readFileSync7(resolve7(io2.cwd, file), "utf8");
   } catch (e) {
     throw new UsageError(`${file}: cannot read report (${fsReason(e)})`);
   }
@@ -30554,7 +30583,7 @@ var init_revoke2 = __esm({
 
 // src/hook/install.ts
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync as existsSync5, mkdirSync, readFileSync as readFileSync9, renameSync, rmSync as rmSync2, statSync as statSync6, writeFileSync as writeFileSync3 } from "node:fs";
+import { chmodSync, existsSync as existsSync5, mkdirSync, readFileSync as readFileSync8, renameSync, rmSync as rmSync2, statSync as statSync6, writeFileSync as writeFileSync3 } from "node:fs";
 import { isAbsolute as isAbsolute4, join as join10 } from "node:path";
 async function hooksDir(cwd, env4 = process.env) {
   const ctx = { cwd, env: gitEnv(env4, false) };
@@ -30632,7 +30661,7 @@ exit $status
 function ours(path2) {
   let text2;
   try {
-    text2 = readFileSync9(path2, "utf8");
+    text2 = readFileSync8(path2, "utf8");
   } catch {
     return false;
   }
@@ -30645,7 +30674,7 @@ function huskyManaged(dir) {
   if (/(^|[\\/])\.husky([\\/]_)?[\\/]*$/.test(dir)) return true;
   if (existsSync5(join10(dir, "husky.sh")) || existsSync5(join10(dir, "_", "husky.sh"))) return true;
   try {
-    return readFileSync9(join10(dir, "h"), "utf8").includes("husky");
+    return readFileSync8(join10(dir, "h"), "utf8").includes("husky");
   } catch {
     return false;
   }
@@ -32716,7 +32745,7 @@ var init_yargs_parser = __esm({
 // node_modules/yargs-parser/build/lib/index.js
 import { format } from "util";
 import { normalize, resolve as resolve9 } from "path";
-import { readFileSync as readFileSync10 } from "fs";
+import { readFileSync as readFileSync9 } from "fs";
 import { createRequire as createRequire3 } from "node:module";
 var _a, _b, _c, minNodeVersion, nodeVersion, env3, require2, parser, yargsParser, lib_default;
 var init_lib2 = __esm({
@@ -32745,7 +32774,7 @@ var init_lib2 = __esm({
         if (typeof require2 !== "undefined") {
           return require2(path2);
         } else if (path2.match(/\.json$/)) {
-          return JSON.parse(readFileSync10(path2, "utf8"));
+          return JSON.parse(readFileSync9(path2, "utf8"));
         } else {
           throw Error("only .json config files are supported in ESM");
         }
@@ -32916,7 +32945,7 @@ var init_string_width3 = __esm({
 });
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync11, statSync as statSync8, writeFile } from "fs";
+import { readFileSync as readFileSync10, statSync as statSync8, writeFile } from "fs";
 import { format as format2 } from "util";
 import { resolve as resolve10 } from "path";
 var node_default;
@@ -32924,7 +32953,7 @@ var init_node = __esm({
   "node_modules/y18n/build/lib/platform-shims/node.js"() {
     node_default = {
       fs: {
-        readFileSync: readFileSync11,
+        readFileSync: readFileSync10,
         writeFile
       },
       format: format2,
@@ -33148,7 +33177,7 @@ import { inspect } from "util";
 import { fileURLToPath } from "url";
 import { basename as basename3, dirname as dirname6, extname, relative as relative3, resolve as resolve11, join as join11 } from "path";
 import { createRequire as createRequire4 } from "node:module";
-import { readFileSync as readFileSync12, readdirSync as readdirSync5 } from "node:fs";
+import { readFileSync as readFileSync11, readdirSync as readdirSync5 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
 var init_esm = __esm({
   "node_modules/yargs/lib/platform-shims/esm.mjs"() {
@@ -33196,7 +33225,7 @@ var init_esm = __esm({
         nextTick: process.nextTick,
         stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
       },
-      readFileSync: readFileSync12,
+      readFileSync: readFileSync11,
       readdirSync: readdirSync5,
       require: require3,
       getCallerFile: () => {
@@ -36791,7 +36820,7 @@ init_types();
 init_severity();
 init_io();
 import { randomBytes } from "node:crypto";
-import { appendFileSync, readFileSync as readFileSync14 } from "node:fs";
+import { appendFileSync, readFileSync as readFileSync13 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
 import { join as join12, relative as relative4, resolve as resolve13 } from "node:path";
 
@@ -36957,7 +36986,7 @@ init_redact();
 
 // src/action/fetch.ts
 init_dist3();
-import { readFileSync as readFileSync13 } from "node:fs";
+import { readFileSync as readFileSync12 } from "node:fs";
 import { isAbsolute as isAbsolute5, resolve as resolve12 } from "node:path";
 
 // src/action/inputs.ts
@@ -37059,7 +37088,7 @@ async function mergeBase(git, base2, head) {
 async function shallowCommits2(git, cwd) {
   const rel = (await git.raw(["rev-parse", "--git-path", "shallow"])).trim();
   try {
-    return new Set(readFileSync13(isAbsolute5(rel) ? rel : resolve12(cwd, rel), "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
+    return new Set(readFileSync12(isAbsolute5(rel) ? rel : resolve12(cwd, rel), "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -37230,7 +37259,7 @@ ${msg}
     if (env4.GITHUB_EVENT_PATH) {
       let text2;
       try {
-        text2 = readFileSync14(env4.GITHUB_EVENT_PATH, "utf8");
+        text2 = readFileSync13(env4.GITHUB_EVENT_PATH, "utf8");
       } catch (e) {
         throw new ActionError(`cannot read the event payload ${env4.GITHUB_EVENT_PATH}: ${e.message}`);
       }
