@@ -24,10 +24,22 @@ function re2(): Re2Module {
   return loaded;
 }
 
+/**
+ * Patterns compiled, by flags and text: a rule's pattern is compiled once, not once per
+ * keyword and again for its examples (an 8 KB pattern of bounded repeats costs RE2JS
+ * seconds and a gigabyte to compile; six keywords made that half a minute at load).
+ */
+const compiled = new Map<string, Re2Pattern>();
+
 /** Compiles a pattern for the linear engine; throws with RE2's message if it can't. */
 export function compileLinear(pattern: string, flags = ''): (text: string) => string | undefined {
   const { RE2JS } = re2();
-  const p = RE2JS.compile(pattern, flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0);
+  const key = `${flags.includes('i') ? 'i' : ''}\u0000${pattern}`;
+  let p = compiled.get(key);
+  if (!p) {
+    p = RE2JS.compile(pattern, flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0);
+    compiled.set(key, p);
+  }
   return (text) => {
     const m = p.matcher(text);
     return m.lookingAt() ? (m.group() ?? undefined) : undefined;
