@@ -9666,16 +9666,22 @@ function re2() {
 }
 function compileLinear(pattern2, flags = "") {
   const { RE2JS } = re2();
-  const p2 = RE2JS.compile(pattern2, flags.includes("i") ? RE2JS.CASE_INSENSITIVE : 0);
+  const key = `${flags.includes("i") ? "i" : ""}\0${pattern2}`;
+  let p2 = compiled.get(key);
+  if (!p2) {
+    p2 = RE2JS.compile(pattern2, flags.includes("i") ? RE2JS.CASE_INSENSITIVE : 0);
+    compiled.set(key, p2);
+  }
   return (text2) => {
     const m2 = p2.matcher(text2);
     return m2.lookingAt() ? m2.group() ?? void 0 : void 0;
   };
 }
-var loaded;
+var loaded, compiled;
 var init_linear = __esm({
   "src/detect/linear.ts"() {
     "use strict";
+    compiled = /* @__PURE__ */ new Map();
   }
 });
 
@@ -10351,15 +10357,15 @@ function compileRules(rules) {
 function couldMatch(c3, buf, at2) {
   return at2 + c3.keywordBytes.length + c3.bodyMin <= buf.length && couldStartIn(c3, buf, at2);
 }
-function buildNeedles(compiled, encode, minRoot = 1) {
-  const keywords = [...new Set(compiled.map((c3) => c3.keyword))].sort((a, b3) => a.length - b3.length);
+function buildNeedles(compiled2, encode, minRoot = 1) {
+  const keywords = [...new Set(compiled2.map((c3) => c3.keyword))].sort((a, b3) => a.length - b3.length);
   const roots = [];
   for (const k2 of keywords) if (!roots.some((r2) => r2.length >= minRoot && k2.startsWith(r2))) roots.push(k2);
   return roots.map((root) => ({
     bytes: encode(root),
     search: searcher(encode(root)),
     keyword: root,
-    rules: compiled.filter((c3) => c3.keyword.startsWith(root))
+    rules: compiled2.filter((c3) => c3.keyword.startsWith(root))
   }));
 }
 function seek(search, slot, ix, hay, from) {
@@ -10509,13 +10515,13 @@ function createDetector(rules, options = {}) {
   const decode = options.decode !== false;
   const maxDepth = options.maxDecodeDepth ?? 1;
   const now = options.now ?? Date.now();
-  const compiled = compileRules(rules);
+  const compiled2 = compileRules(rules);
   const maxTokenBytes = Math.max(64, ...rules.map((r2) => r2.maxLength));
-  const ascii = buildNeedles(compiled, (k2) => Buffer.from(k2, "latin1"), 3);
-  const le2 = buildNeedles(compiled, (k2) => Buffer.from(k2, "utf16le"));
-  const be2 = buildNeedles(compiled, utf16be);
-  const le32 = buildNeedles(compiled, (k2) => utf32(k2, true));
-  const be32 = buildNeedles(compiled, (k2) => utf32(k2, false));
+  const ascii = buildNeedles(compiled2, (k2) => Buffer.from(k2, "latin1"), 3);
+  const le2 = buildNeedles(compiled2, (k2) => Buffer.from(k2, "utf16le"));
+  const be2 = buildNeedles(compiled2, utf16be);
+  const le32 = buildNeedles(compiled2, (k2) => utf32(k2, true));
+  const be32 = buildNeedles(compiled2, (k2) => utf32(k2, false));
   const pct = decode ? ascii.flatMap(
     (n) => n.keyword.includes("_") ? [n.keyword.replace(/_/g, "%5F"), n.keyword.replace(/_/g, "%5f")].map((k2) => ({ ...n, bytes: Buffer.from(k2, "latin1") })) : []
   ) : [];
@@ -10534,7 +10540,7 @@ function createDetector(rules, options = {}) {
   let indexer = null;
   let top2;
   const SHORT = Math.max(64, ...rules.filter((r2) => r2.maxLength <= 256).map((r2) => r2.maxLength));
-  const longRules = compiled.filter((c3) => c3.rule.maxLength > SHORT).map((c3) => ({ keyword: c3.keyword, then: c3.rule.flags?.includes("i") ? void 0 : literalStarts(c3.rule.pattern, c3.keyword), alphabet: tokenAlphabet(c3.rule.pattern, c3.rule.flags) }));
+  const longRules = compiled2.filter((c3) => c3.rule.maxLength > SHORT).map((c3) => ({ keyword: c3.keyword, then: c3.rule.flags?.includes("i") ? void 0 : literalStarts(c3.rule.pattern, c3.keyword), alphabet: tokenAlphabet(c3.rule.pattern, c3.rule.flags) }));
   const startsLong = (text2, s = 0) => longRules.some((l3) => {
     if (!text2.startsWith(l3.keyword, s) || l3.then && !l3.then.some((t2) => text2.startsWith(t2, s + l3.keyword.length))) return false;
     const end = Math.min(text2.length, s + SHORT + 1);
@@ -10592,8 +10598,8 @@ function createDetector(rules, options = {}) {
       }
     }
   }
-  const escapeReach = ESCAPE_MAX * Math.max(...compiled.map((c3) => c3.keyword.lastIndexOf("_")), 0);
-  const beforeUnderscore = new Set(compiled.flatMap((c3) => [...c3.keyword].flatMap((ch, i) => ch === "_" && i > 0 ? [c3.keyword.charCodeAt(i - 1)] : [])));
+  const escapeReach = ESCAPE_MAX * Math.max(...compiled2.map((c3) => c3.keyword.lastIndexOf("_")), 0);
+  const beforeUnderscore = new Set(compiled2.flatMap((c3) => [...c3.keyword].flatMap((ch, i) => ch === "_" && i > 0 ? [c3.keyword.charCodeAt(i - 1)] : [])));
   const b64Groups = shareAnchors(b64.filter((n) => !n.wide).map((n) => ({ needle: n.needle, data: n })));
   const wideLeft = [];
   for (const n of b64.filter((x3) => x3.wide)) {
