@@ -4,8 +4,8 @@
 //     "maxFileSize": "512MB",
 //     "archiveDepth": 3 }
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { fsReason, readSmallFile } from './core/files.ts';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fsReason, outside, readSmallFile } from './core/files.ts';
 import { parseJson } from './core/json-error.ts';
 import type { Rule } from './core/types.ts';
 import { isArchiveDepth } from './detect/content.ts';
@@ -84,7 +84,7 @@ export function findConfig(root: string, cwd: string, names = DEFAULT_CONFIG_NAM
 /** A file's path as the user can open it: from the working directory when below it, else whole. */
 function shownPath(path: string, cwd: string): string {
   const rel = relative(resolve(cwd), path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+  return rel && !outside(rel) ? rel : path;
 }
 
 /**
@@ -143,6 +143,7 @@ export function loadConfig(root: string, explicit: string | undefined, cwd = roo
   });
   checkExamples(file, own);
   let rules = mergeRules(builtinRules(), own);
+  let disabledBuiltins: string[] = [];
   if (o.disableRules !== undefined) {
     if (!Array.isArray(o.disableRules) || o.disableRules.some((x) => typeof x !== 'string')) {
       throw new RuleError(`${file}: field "disableRules" must be a list of rule ids`);
@@ -151,11 +152,11 @@ export function loadConfig(root: string, explicit: string | undefined, cwd = roo
     for (const id of off) if (!rules.some((r) => r.id === id)) throw new RuleError(`${file}: field "disableRules": no rule "${id}"`);
     rules = rules.filter((r) => !off.has(r.id));
     if (!rules.length) throw new RuleError(`${file}: field "disableRules" turns off every rule: nothing would be looked for`);
+    disabledBuiltins = builtinRules()
+      .map((r) => r.id)
+      .filter((id) => off.has(id));
   }
-  const builtinOff = builtinRules()
-    .map((r) => r.id)
-    .filter((id) => !rules.some((r) => r.id === id));
-  const cfg: Config = { rules, file, ...(above ? { above: true } : {}), ...(builtinOff.length ? { disabledBuiltins: builtinOff } : {}) };
+  const cfg: Config = { rules, file, ...(above ? { above: true } : {}), ...(disabledBuiltins.length ? { disabledBuiltins } : {}) };
   if (o.maxFileSize !== undefined) {
     if (typeof o.maxFileSize !== 'string' && typeof o.maxFileSize !== 'number') throw new RuleError(`${file}: field "maxFileSize" must be a size ("100MB") or a number of bytes`);
     cfg.maxFileSize = parseSize(o.maxFileSize, `${file}: field "maxFileSize"`);

@@ -1,6 +1,12 @@
 // Small files the user names (config, baselines): read whole, but only when they are
 // regular files of a sane size. `-c /dev/zero` would otherwise read until memory runs out.
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { isAbsolute, sep } from 'node:path';
+
+/** Whether a path relative to some directory leads out of it (`..foo` is a name inside). */
+export function outside(rel: string): boolean {
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
 
 /** A file's text, or '' when it can't be read (absent, a directory, no permission). */
 export function readText(path: string): string {

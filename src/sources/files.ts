@@ -2,10 +2,10 @@
 // .hfleaksignore), never follows symbolic links, never opens the FIFOs or devices it
 // meets (one the user names is read as a stream), and streams each regular file into a
 // content stream.
-import { fsReason, readText } from '../core/files.ts';
+import { fsReason, outside, readText } from '../core/files.ts';
 import { GIT_CONFIG } from '../core/places.ts';
 import { type Dirent, accessSync, closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import type { ContentSink, ContentOptions } from '../detect/content.ts';
 import { openContent } from '../detect/content.ts';
@@ -69,11 +69,6 @@ export function scanRoot(paths: string[], cwd: string): string {
     }
   }
   return cwd;
-}
-
-/** Whether a path relative to some directory leads out of it (`..foo` is a name inside). */
-function outside(rel: string): boolean {
-  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
 }
 
 function displayPath(root: string, abs: string): string {
