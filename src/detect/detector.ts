@@ -156,7 +156,7 @@ function breakEndingAt(buf: Buffer, i: number): number {
   while (j > 0 && i - j < WRAP_MAX_INDENT && isBlank(buf[j])) j--;
   let brk: number;
   if (buf[j] === 0x0a) brk = j > 0 && buf[j - 1] === 0x0d ? j - 1 : j;
-  else if (buf[j] === 0x6e && j > 0 && buf[j - 1] === 0x5c) brk = j >= 3 && buf[j - 2] === 0x72 && buf[j - 3] === 0x5c ? j - 3 : j - 1;
+  else if (buf[j] === 0x6e && escapedBreakAt(buf, j)) brk = buf[j - 2] === 0x72 && escapedBreakAt(buf, j - 2) ? j - 3 : j - 1;
   else return -1;
   return wrappedBreak(buf, brk) === i + 1 - brk ? brk : -1;
 }
@@ -285,10 +285,11 @@ function isBase64Byte(b: number): boolean {
   return isStandardBase64(b) || b === 0x2d || b === 0x5f;
 }
 
+const TOKEN_WORD = [0x74, 0x6f, 0x6b, 0x65, 0x6e]; // "token"
+
 /** Whether the five bytes before `at` spell `token`, in any case. */
 function endsWithToken(get: (i: number) => number | undefined, at: number): boolean {
-  const word = [0x74, 0x6f, 0x6b, 0x65, 0x6e];
-  for (let k = 0; k < 5; k++) if (((get(at - 5 + k) ?? 0) | 0x20) !== word[k]) return false;
+  for (let k = 0; k < 5; k++) if (((get(at - 5 + k) ?? 0) | 0x20) !== TOKEN_WORD[k]) return false;
   return true;
 }
 
@@ -918,8 +919,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   interface B64 { needle: Buffer; offset: number; span: number; shortSpan: number; before: number; rules?: CompiledRule[]; wide?: boolean }
   const b64: B64[] = [];
   const spanOf = (bytes: number) => Math.ceil((bytes + 3) / 3) * 4 + 8;
-  const b64Roots = ascii;
-  let level: { text: string; span: number; shortSpan: number; rules?: CompiledRule[] }[] = b64Roots.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8, rules: n.rules }));
+  let level: { text: string; span: number; shortSpan: number; rules?: CompiledRule[] }[] = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8, rules: n.rules }));
   for (let d = 0; decode && d < maxDepth; d++) {
     const next: typeof level = [];
     for (const l of level) {
@@ -942,7 +942,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   // Convert.ToBase64String(Encoding.Unicode.GetBytes(…)) write it: the base64 of each
   // keyword in UTF-16LE, its window twice as long, read as UTF-16.
   if (decode && maxDepth > 0) {
-    for (const n of b64Roots) {
+    for (const n of ascii) {
       for (const x of base64NeedleInfo(Buffer.from(n.keyword, 'utf16le').toString('latin1'))) {
         if (b64.some((y) => y.needle.toString('latin1') === x.text && y.offset === x.offset)) continue;
         b64.push({ needle: Buffer.from(x.text, 'latin1'), offset: x.offset, span: spanOf(2 * (maxTokenBytes + 8)), shortSpan: spanOf(2 * (SHORT + 8)), before: 8, rules: n.rules, wide: true });
@@ -1431,7 +1431,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     // boundary and the needle's end stays in the text (base64 decoding skips it).
     let firstBreak = Infinity;
     for (let p = group; p < at + needle.needle.length + inside; p++) {
-      if (buf[p] === 0x0a || buf[p] === 0x0d || (buf[p] === 0x5c && breakWidth(buf, p))) {
+      if (buf[p] === 0x0d || breakWidth(buf, p)) {
         firstBreak = p - a;
         break;
       }

@@ -882,12 +882,11 @@ describe('hfleaks history --range / --since', () => {
     r.write('b.txt', 'b\n');
     r.commit('made on a machine a year behind', { date: '2023-03-10T10:00:00Z' });
     r.write('c.txt', 'c\n');
-    const last = r.commit('later', { date: '2024-03-11T10:00:00Z' });
+    r.commit('later', { date: '2024-03-11T10:00:00Z' });
     const h = await history(r, ['--since', '2024-03-01T00:00Z']);
     expect(h.code).toBe(1);
     expect(h.report.findings.map((f: any) => f.locations[0].commit)).toEqual([leak]);
     expect(h.report.stats.commits).toBe(2);
-    expect(last).not.toBe(leak);
   });
 
   it('--since with a bare date means from the start of that day (local time), whatever the time now', async () => {

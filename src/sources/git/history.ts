@@ -552,7 +552,6 @@ async function treesMayBeMissing(repo: Repo): Promise<string | undefined> {
   return filters.find((f) => !keepsTrees(f));
 }
 
-/** A git error that says an object is missing or unreadable (counted with the missing objects). */
 /** The diff options of the walks that tell where blobs came from: renames followed, merges against all parents. */
 const INTRO_DIFF = ['--raw', '--no-abbrev', '-M', '-c', '--root', ...RAW_LOG_ARGS];
 
