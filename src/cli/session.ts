@@ -15,7 +15,7 @@ import type { Detector } from '../detect/detector.ts';
 import { createDetector } from '../detect/detector.ts';
 import type { Aggregator } from '../findings/aggregate.ts';
 import { createAggregator } from '../findings/aggregate.ts';
-import { escapeControls, mapStrings, removeEmails, scrubber, scrubPathTokens } from '../findings/redact.ts';
+import { mapStrings, removeEmails, scrubber, scrubPathTokens, shownText } from '../findings/redact.ts';
 import type { HfleaksIgnore } from '../sources/ignore.ts';
 import { readHfleaksIgnore } from '../sources/ignore.ts';
 import type { Report } from '../report/types.ts';
@@ -82,9 +82,7 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   const stats: ScanStats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message: string) => {
     // One line each, in the report as on stderr: names in messages come from outside.
-    // A token's own shape is redacted, as in paths: a loose pattern would turn
-    // hf_hub_download_utils.py into hf_hu…py, and the user could not tell which file.
-    const clean = escapeControls(scrubPathTokens(message));
+    const clean = shownText(message);
     stats.warnings.push(clean);
     if (!args.quiet) io.stderr(`hfleaks: warning: ${clean}\n`);
   };

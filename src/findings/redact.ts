@@ -34,6 +34,17 @@ function echoedBody(secret: string): string | undefined {
 }
 
 /**
+ * Whether `text` holds the secret, or its body as a server may echo it, in any case:
+ * for text that was lowercased on the way (a host name out of a URL parser), out of
+ * reach of the scrubbing, which matches the secret as it is.
+ */
+export function holdsSecretAnyCase(text: string, secret: string): boolean {
+  const t = text.toLowerCase();
+  const body = echoedBody(secret);
+  return t.includes(secret.toLowerCase()) || (body !== undefined && t.includes(body.toLowerCase()));
+}
+
+/**
  * The base64 text that every encoding of a longer string holding `plain` contains
  * (`Bearer TOKEN`, `user:TOKEN`), whatever comes before it: one per byte offset modulo
  * 3, without the characters at each end that mix in the neighbouring bytes. In standard
@@ -201,6 +212,15 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
  */
 export function escapeControls(s: string): string {
   return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * A message that names things from outside (files, paths, git's words), made safe to
+ * print on one line: a token's own shape redacted (a loose pattern would also redact
+ * `hf_hub_download_utils.py`, the file the user needs named), control characters escaped.
+ */
+export function shownText(text: string): string {
+  return escapeControls(scrubPathTokens(text));
 }
 
 /** A plain value (strings, arrays, objects) with every string in it passed through `f`. */

@@ -18,7 +18,7 @@ import { isUnderEndpoint } from './endpoint.ts';
 import type { Exchange } from './http.ts';
 import { exchange } from './http.ts';
 import { backoffMs, parseRateLimit, parseRetryAfter, spreadMs } from './ratelimit.ts';
-import { removeEmails } from '../findings/redact.ts';
+import { holdsSecretAnyCase, removeEmails } from '../findings/redact.ts';
 import { clean, shorten } from './whoami.ts';
 
 import { DEFAULT_BUDGET_MS, DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, MAX_WHOAMI_BYTES } from './defaults.ts';
@@ -234,7 +234,7 @@ export function createHubClient(opts: HubClientOptions): HubClient {
         }
         // A host name is lowercased by the URL parser, out of reach of the report's
         // scrubbing of the token as it is: a host holding the token is not named.
-        if (spec.token !== undefined && holdsToken(where, spec.token)) where = 'another host (its name holds the token; not shown)';
+        if (spec.token !== undefined && holdsSecretAnyCase(where, spec.token)) where = 'another host (its name holds the token; not shown)';
         return { final: { ok: false, status: ex.status, headers: ex.headers, reason: `the endpoint redirected (HTTP ${ex.status}) to ${where}; not followed, so the token went nowhere else` } };
       }
       case 'too-large':
@@ -299,11 +299,4 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     overBudget: () => (now() >= deadline ? budgetReason() : undefined),
     close: () => agent.destroy(),
   };
-}
-
-/** Whether text holds the token, or its body, in any case. */
-function holdsToken(text: string, token: string): boolean {
-  const t = text.toLowerCase();
-  const body = token.replace(/^(hf_oauth_|hf_jwt_|api_org_|hf_)/, '');
-  return t.includes(token.toLowerCase()) || (body.length >= 16 && t.includes(body.toLowerCase()));
 }
