@@ -192,11 +192,16 @@ function orgIndex(orgs: readonly OrgRole[]): Map<string, OrgRole> {
  * nothing shows an ability, so both are false (the summary says the scopes are unknown).
  */
 function scopeCapabilities(scope: string | undefined): { canWrite: boolean; canReadPrivate: boolean } {
-  const s = new Set((scope ?? '').split(/[\s,]+/).filter(Boolean));
+  const s = new Set(scopeNames(scope ?? ''));
   return {
     canWrite: ['write-repos', 'manage-repos', 'write-discussions', 'jobs'].some((x) => s.has(x)),
     canReadPrivate: ['read-repos', 'write-repos', 'manage-repos', 'gated-repos'].some((x) => s.has(x)),
   };
+}
+
+/** The names in a scope string (space- or comma-separated). */
+function scopeNames(scope: string): string[] {
+  return scope.split(/[\s,]+/).filter(Boolean);
 }
 
 /** An app token's `scope` object as a scope string: the names whose value grants something. */
@@ -386,16 +391,12 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
   } else if (classic) {
     v.canWrite = v.role === 'write';
     v.canReadPrivate = true;
-  } else if (authType === 'oauth') {
-    const scope = clean(auth?.scope, 500) ?? ctx.jwtScope;
+  } else if (authType === 'oauth' || ownerType === 'app') {
+    // OAuth and Trusted Publisher (app) tokens carry OAuth-style scopes: the same rules
+    // apply. An app answer's scope object wins; the token's own JWT is the fallback.
+    const scope = (authType === 'oauth' ? undefined : appScope(json.scope)) ?? clean(auth?.scope, 500) ?? ctx.jwtScope;
     Object.assign(v, scopeCapabilities(scope));
-    if (scope) note = `scope ${scope.split(/[\s,]+/).filter(Boolean).join(', ')}`;
-  } else if (ownerType === 'app') {
-    // Trusted Publisher (app) tokens carry OAuth-style scopes: the same rules apply. The
-    // answer's scope object wins; the token's own JWT is the fallback.
-    const scope = appScope(json.scope) ?? clean(auth?.scope, 500) ?? ctx.jwtScope;
-    Object.assign(v, scopeCapabilities(scope));
-    if (scope) note = `scope ${scope.split(/[\s,]+/).filter(Boolean).join(', ')}`;
+    if (scope) note = `scope ${scopeNames(scope).join(', ')}`;
   } else if (ownerType === 'org') {
     // A legacy organization API token acts for its organization; it reads at least, and
     // nothing in the answer shows it writing.
