@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { gitEnv, gitMessage, gitOutput, simpleGitFor } from '../sources/git/run.ts';
+import { gitEnv, gitMessage, gitOutput } from '../sources/git/run.ts';
 
 export const MARKER = '# hfleaks pre-commit hook';
 /** A line holding a digest of the rest of the hook: an edit since install changes it. */
@@ -22,22 +22,19 @@ export class HookError extends Error {}
  */
 export async function hooksDir(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const ctx = { cwd, env: gitEnv(env, false) };
-  const git = await simpleGitFor(ctx);
-  let rel: string;
-  let hooksPath: string | undefined;
-  try {
-    rel = (await git.raw(['rev-parse', '--git-path', 'hooks'])).trim();
-    // Set to nothing, core.hooksPath turns hooks off (git looks for /pre-commit).
-    // (Unset, git config exits 1 with nothing on stderr, which simple-git takes for success.)
-    const r = await gitOutput(ctx, ['config', '--get', 'core.hooksPath']);
-    if (r.code === 0) hooksPath = r.stdout.toString('utf8').replace(/\n$/, '');
-  } catch (e) {
-    // git that can't start at all (not installed, not on PATH) is no fault of the directory.
-    const spawnError = /spawn git \w+/.exec((e as Error)?.message ?? '');
-    if (spawnError) throw new HookError(`cannot run git (${spawnError[0]}); is git installed?`);
-    const msg = gitMessage(e);
+  // (git that can't start at all, not installed or not on PATH, is no fault of the directory.)
+  const git = (args: string[]) => gitOutput(ctx, args).catch((e: unknown) => Promise.reject(new HookError((e as Error).message)));
+  const out = (r: { stdout: Buffer }) => r.stdout.toString('utf8');
+  const rev = await git(['rev-parse', '--git-path', 'hooks']);
+  if (rev.code !== 0) {
+    const msg = gitMessage(rev.stderr || `exit ${rev.code}`);
     throw new HookError(/not a git repository/i.test(msg) ? `${cwd}: not a git repository` : `${cwd}: ${msg}`);
   }
+  const rel = out(rev).trim();
+  // Set to nothing, core.hooksPath turns hooks off (git looks for /pre-commit); unset,
+  // git config exits 1.
+  const config = await git(['config', '--get', 'core.hooksPath']);
+  const hooksPath = config.code === 0 ? out(config).replace(/\n$/, '') : undefined;
   if (hooksPath !== undefined && !hooksPath.trim()) {
     throw new HookError('core.hooksPath is set to nothing, which turns git hooks off; unset it (git config --unset core.hooksPath) or name a directory, then install again');
   }
@@ -46,7 +43,8 @@ export async function hooksDir(cwd: string, env: NodeJS.ProcessEnv = process.env
   else if (hooksPath && !isAbsolute(hooksPath)) {
     // --git-path answers relative to the working directory, except a relative
     // core.hooksPath, which is relative to the top of the work tree.
-    const top = (await git.raw(['rev-parse', '--show-toplevel']).catch(() => '')).trim();
+    const shown = await git(['rev-parse', '--show-toplevel']);
+    const top = shown.code === 0 ? out(shown).trim() : '';
     dir = join(top || cwd, hooksPath);
   } else dir = join(cwd, rel);
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
