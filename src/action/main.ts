@@ -29,10 +29,10 @@ function level(s: Severity): 'error' | 'warning' | 'notice' {
 
 /** What an annotation asks for: what this run learned of the token decides. */
 function todo(f: Finding, inCode: boolean): string {
-  const move = inCode ? ', then move it out of the code' : '';
-  if (f.verification?.revoked) return `Revoked by hfleaks in this run${inCode ? '; move it out of the code' : ''} (see the job summary).`;
-  if (isDead(f.verification, f.jwt?.expired)) return `It no longer works: nothing to revoke${inCode ? '; move it out of the code' : ''} (see the job summary).`;
-  return `Revoke it${move} (see the job summary).`;
+  const then = (what: string, joiner: string) => `${what}${inCode ? `${joiner}move it out of the code` : ''} (see the job summary).`;
+  if (f.verification?.revoked) return then('Revoked by hfleaks in this run', '; ');
+  if (isDead(f.verification, f.jwt?.expired)) return then('It no longer works: nothing to revoke', '; ');
+  return then('Revoke it', ', then ');
 }
 
 export function annotations(findings: Finding[], prefix: string): string[] {
