@@ -357,6 +357,10 @@ var init_options = __esm({
 
 // src/core/files.ts
 import { closeSync, constants, fstatSync as fstatSync2, openSync, readFileSync } from "node:fs";
+import { isAbsolute, sep } from "node:path";
+function outside(rel) {
+  return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
 function readText(path2) {
   try {
     return readFileSync(path2, "utf8");
@@ -6105,10 +6109,10 @@ var require_build = __commonJS({
             else out += sub.appendTo();
             break;
           case Regexp2.Op.ALTERNATE: {
-            let sep2 = "";
+            let sep3 = "";
             for (let sub of this.subs) {
-              out += sep2;
-              sep2 = "|";
+              out += sep3;
+              sep3 = "|";
               out += sub.appendTo();
             }
             break;
@@ -10088,7 +10092,7 @@ function breakEndingAt(buf, i) {
   while (j3 > 0 && i - j3 < WRAP_MAX_INDENT && isBlank(buf[j3])) j3--;
   let brk;
   if (buf[j3] === 10) brk = j3 > 0 && buf[j3 - 1] === 13 ? j3 - 1 : j3;
-  else if (buf[j3] === 110 && j3 > 0 && buf[j3 - 1] === 92) brk = j3 >= 3 && buf[j3 - 2] === 114 && buf[j3 - 3] === 92 ? j3 - 3 : j3 - 1;
+  else if (buf[j3] === 110 && escapedBreakAt(buf, j3)) brk = buf[j3 - 2] === 114 && escapedBreakAt(buf, j3 - 2) ? j3 - 3 : j3 - 1;
   else return -1;
   return wrappedBreak(buf, brk) === i + 1 - brk ? brk : -1;
 }
@@ -10172,8 +10176,7 @@ function isBase64Byte(b3) {
   return isStandardBase64(b3) || b3 === 45 || b3 === 95;
 }
 function endsWithToken(get, at2) {
-  const word = [116, 111, 107, 101, 110];
-  for (let k2 = 0; k2 < 5; k2++) if (((get(at2 - 5 + k2) ?? 0) | 32) !== word[k2]) return false;
+  for (let k2 = 0; k2 < 5; k2++) if (((get(at2 - 5 + k2) ?? 0) | 32) !== TOKEN_WORD[k2]) return false;
   return true;
 }
 function leftBoundary(get, at2) {
@@ -10570,8 +10573,7 @@ function createDetector(rules, options = {}) {
   };
   const b64 = [];
   const spanOf = (bytes2) => Math.ceil((bytes2 + 3) / 3) * 4 + 8;
-  const b64Roots = ascii;
-  let level2 = b64Roots.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8, rules: n.rules }));
+  let level2 = ascii.map((n) => ({ text: n.keyword, span: maxTokenBytes + 8, shortSpan: SHORT + 8, rules: n.rules }));
   for (let d2 = 0; decode && d2 < maxDepth; d2++) {
     const next = [];
     for (const l3 of level2) {
@@ -10591,7 +10593,7 @@ function createDetector(rules, options = {}) {
     level2 = next;
   }
   if (decode && maxDepth > 0) {
-    for (const n of b64Roots) {
+    for (const n of ascii) {
       for (const x3 of base64NeedleInfo(Buffer.from(n.keyword, "utf16le").toString("latin1"))) {
         if (b64.some((y2) => y2.needle.toString("latin1") === x3.text && y2.offset === x3.offset)) continue;
         b64.push({ needle: Buffer.from(x3.text, "latin1"), offset: x3.offset, span: spanOf(2 * (maxTokenBytes + 8)), shortSpan: spanOf(2 * (SHORT + 8)), before: 8, rules: n.rules, wide: true });
@@ -10935,7 +10937,7 @@ ${decoded.subarray(1).toString("utf16le")}`;
     let piece = a;
     let firstBreak = Infinity;
     for (let p2 = group; p2 < at2 + needle.needle.length + inside; p2++) {
-      if (buf[p2] === 10 || buf[p2] === 13 || buf[p2] === 92 && breakWidth(buf, p2)) {
+      if (buf[p2] === 13 || breakWidth(buf, p2)) {
         firstBreak = p2 - a;
         break;
       }
@@ -11061,7 +11063,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, LONG_BUDGET_PER_BYTE, LONG_BUDGET_WINDOWS, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, escapedBreakAt, ESCAPED_BREAKS, NARROW, SHORT_STRING, LONG_STRING, QP_BEFORE, isAsciiLetter, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
+var BASE64_MIN_RUN, LONG_BUDGET_PER_BYTE, LONG_BUDGET_WINDOWS, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, escapedBreakAt, ESCAPED_BREAKS, NARROW, TOKEN_WORD, SHORT_STRING, LONG_STRING, QP_BEFORE, isAsciiLetter, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -11080,6 +11082,7 @@ var init_detector = __esm({
     escapedBreakAt = (buf, i) => (buf[i] === 110 || buf[i] === 114) && i > 0 && buf[i - 1] === 92;
     ESCAPED_BREAKS = /\\(?:r\\)?n/g;
     NARROW = Buffer.alloc(8);
+    TOKEN_WORD = [116, 111, 107, 101, 110];
     SHORT_STRING = /* @__PURE__ */ new Set([140, 85, 67, 122, 90, 250, 218, 217, 120]);
     LONG_STRING = /* @__PURE__ */ new Set([88, 84, 66, 117, 97, 65, 116, 115, 245, 225, 193, 244, 243]);
     QP_BEFORE = /* @__PURE__ */ new Set(["3D", "20", "22", "27", "09", "60"]);
@@ -12532,7 +12535,7 @@ var init_template = __esm({
 
 // src/config.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 function maxFileSizeOf(flag, config) {
   return flag !== void 0 ? parseSize(flag, "--max-file-size") : config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
 }
@@ -12565,7 +12568,7 @@ function findConfig(root, cwd, names2 = DEFAULT_CONFIG_NAMES) {
 }
 function shownPath(path2, cwd) {
   const rel = relative(resolve(cwd), path2);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path2;
+  return rel && !outside(rel) ? rel : path2;
 }
 function workTreeTop(dir) {
   for (let d2 = resolve(dir); ; d2 = dirname(d2)) {
@@ -12614,6 +12617,7 @@ function loadConfig(root, explicit, cwd = root) {
   });
   checkExamples(file, own);
   let rules = mergeRules(builtinRules(), own);
+  let disabledBuiltins = [];
   if (o2.disableRules !== void 0) {
     if (!Array.isArray(o2.disableRules) || o2.disableRules.some((x3) => typeof x3 !== "string")) {
       throw new RuleError(`${file}: field "disableRules" must be a list of rule ids`);
@@ -12622,9 +12626,9 @@ function loadConfig(root, explicit, cwd = root) {
     for (const id of off) if (!rules.some((r2) => r2.id === id)) throw new RuleError(`${file}: field "disableRules": no rule "${id}"`);
     rules = rules.filter((r2) => !off.has(r2.id));
     if (!rules.length) throw new RuleError(`${file}: field "disableRules" turns off every rule: nothing would be looked for`);
+    disabledBuiltins = builtinRules().map((r2) => r2.id).filter((id) => off.has(id));
   }
-  const builtinOff = builtinRules().map((r2) => r2.id).filter((id) => !rules.some((r2) => r2.id === id));
-  const cfg = { rules, file, ...above ? { above: true } : {}, ...builtinOff.length ? { disabledBuiltins: builtinOff } : {} };
+  const cfg = { rules, file, ...above ? { above: true } : {}, ...disabledBuiltins.length ? { disabledBuiltins } : {} };
   if (o2.maxFileSize !== void 0) {
     if (typeof o2.maxFileSize !== "string" && typeof o2.maxFileSize !== "number") throw new RuleError(`${file}: field "maxFileSize" must be a size ("100MB") or a number of bytes`);
     cfg.maxFileSize = parseSize(o2.maxFileSize, `${file}: field "maxFileSize"`);
@@ -16104,7 +16108,7 @@ var require_pattern = __commonJS({
       const absolute = [];
       const relative5 = [];
       for (const pattern2 of patterns) {
-        if (isAbsolute6(pattern2)) {
+        if (isAbsolute5(pattern2)) {
           absolute.push(pattern2);
         } else {
           relative5.push(pattern2);
@@ -16113,10 +16117,10 @@ var require_pattern = __commonJS({
       return [absolute, relative5];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute6(pattern2) {
+    function isAbsolute5(pattern2) {
       return path2.isAbsolute(pattern2);
     }
-    exports.isAbsolute = isAbsolute6;
+    exports.isAbsolute = isAbsolute5;
   }
 });
 
@@ -22818,7 +22822,7 @@ function spawnGit(ctx, args, stdin) {
   return spawn("git", ["-c", "diff.relative=false", ...args], { cwd: ctx.cwd, env: ctx.env, stdio: [stdin ? "pipe" : "ignore", "pipe", "pipe"] });
 }
 function streamRecords(ctx, args, onRecord, opts = {}) {
-  const sep2 = opts.sep ?? 10;
+  const sep3 = opts.sep ?? 10;
   const proc = spawnGit(ctx, args, opts.input !== void 0);
   let stderr = "";
   proc.stderr.on("data", (d2) => {
@@ -22875,7 +22879,7 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
             buf = chunk;
             start = 0;
             if (rest) {
-              const done2 = finishRecord(rest, chunk, sep2);
+              const done2 = finishRecord(rest, chunk, sep3);
               if (!done2) {
                 buf = void 0;
                 continue;
@@ -22886,7 +22890,7 @@ function streamRecords(ctx, args, onRecord, opts = {}) {
               if (p2) return wait(p2);
             }
           }
-          for (let i = buf.indexOf(sep2, start); i !== -1; i = buf.indexOf(sep2, start)) {
+          for (let i = buf.indexOf(sep3, start); i !== -1; i = buf.indexOf(sep3, start)) {
             const p2 = onRecord(buf.subarray(start, i));
             start = i + 1;
             if (p2) return wait(p2);
@@ -22948,26 +22952,26 @@ function gitOutput(ctx, args, input2) {
     proc.on("close", (code2) => resolve14({ code: code2 ?? -1, stdout: Buffer.concat(out), stderr }));
   });
 }
-function finishRecord(rest, chunk, sep2) {
-  const end = chunk.indexOf(sep2);
+function finishRecord(rest, chunk, sep3) {
+  const end = chunk.indexOf(sep3);
   if (end === -1) {
     rest.push(chunk);
     return void 0;
   }
   return { record: Buffer.concat([...rest, chunk.subarray(0, end)]), next: end + 1 };
 }
-function eachRecord(chunks, sep2, onRecord) {
+function eachRecord(chunks, sep3, onRecord) {
   let rest;
   for (const chunk of chunks) {
     let start = 0;
     if (rest) {
-      const done = finishRecord(rest, chunk, sep2);
+      const done = finishRecord(rest, chunk, sep3);
       if (!done) continue;
       onRecord(done.record);
       rest = void 0;
       start = done.next;
     }
-    for (let i = chunk.indexOf(sep2, start); i !== -1; i = chunk.indexOf(sep2, start)) {
+    for (let i = chunk.indexOf(sep3, start); i !== -1; i = chunk.indexOf(sep3, start)) {
       onRecord(chunk.subarray(start, i));
       start = i + 1;
     }
@@ -24094,9 +24098,9 @@ var init_worker_pool = __esm({
 
 // src/sources/files.ts
 import { accessSync, closeSync as closeSync2, constants as constants2, createReadStream, fstatSync as fstatSync3, lstatSync, openSync as openSync2, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync3, readSync, statSync as statSync2 } from "node:fs";
-import { dirname as dirname2, isAbsolute as isAbsolute2, join as join4, relative as relative2, resolve as resolve2, sep } from "node:path";
+import { dirname as dirname2, join as join4, relative as relative2, resolve as resolve2, sep as sep2 } from "node:path";
 function toPosix(p2) {
-  return sep === "/" ? p2 : p2.split(sep).join("/");
+  return sep2 === "/" ? p2 : p2.split(sep2).join("/");
 }
 function scanRoot(paths, cwd) {
   if (paths.length === 1) {
@@ -24107,9 +24111,6 @@ function scanRoot(paths, cwd) {
     }
   }
   return cwd;
-}
-function outside(rel) {
-  return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute2(rel);
 }
 function displayPath(root, abs) {
   const rel = relative2(root, abs);
@@ -24154,7 +24155,7 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
     const top2 = repoTop(dir);
     if (top2 !== void 0) {
       trackedP = trackedIgnored(dir);
-      const relDir = relative2(top2, dir).split(sep).join("/");
+      const relDir = relative2(top2, dir).split(sep2).join("/");
       const parts = relDir ? relDir.split("/") : [];
       const exclude = readText(join4(top2, ".git", "info", "exclude"));
       if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add("", exclude);
@@ -24200,7 +24201,7 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
       cb(err, entries);
     });
   });
-  const rootMangled = sep === "/" && dir.includes("\\");
+  const rootMangled = sep2 === "/" && dir.includes("\\");
   const stream = import_fast_glob.default.stream(rootMangled ? [] : "**", {
     cwd: dir,
     dot: true,
@@ -24242,7 +24243,7 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
   }
   for (const { parent, dirent } of oddNames) {
     const abs = join4(parent, dirent.name);
-    const rel = relative2(dir, abs).split(sep).join("/");
+    const rel = relative2(dir, abs).split(sep2).join("/");
     if (useIgnoreFiles && matcher.ignores(rel, dirent.isDirectory())) continue;
     if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root, ignoreDir);
     else yield* keep(rel, dirent, false);
@@ -24258,10 +24259,10 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
     for (const d2 of entries) {
       const shown = join4(shownDir, d2.name.toString("utf8"));
       if (!everything && !shown.slice(shownDir.length).includes("\uFFFD")) continue;
-      const rel = relative2(dir, shown).split(sep).join("/");
+      const rel = relative2(dir, shown).split(sep2).join("/");
       if (useIgnoreFiles && matcher.ignores(rel, d2.isDirectory())) continue;
       if (d2.isSymbolicLink()) continue;
-      const raw = Buffer.concat([rawDir, Buffer.from(sep), d2.name]);
+      const raw = Buffer.concat([rawDir, Buffer.from(sep2), d2.name]);
       if (gitInternal(rel)) continue;
       if (d2.isDirectory()) yield* rawWalk(raw, shown, true);
       else if (!d2.isFile()) sink.skip(displayPath(root, shown), "not a regular file");
@@ -24553,6 +24554,11 @@ function echoedBody(secret) {
   const body = secret.slice(prefix.length);
   return body.length >= 16 ? body : void 0;
 }
+function holdsSecretAnyCase(text2, secret) {
+  const t2 = text2.toLowerCase();
+  const body = echoedBody(secret);
+  return t2.includes(secret.toLowerCase()) || body !== void 0 && t2.includes(body.toLowerCase());
+}
 function base64Cores(plain) {
   const bytes2 = Buffer.from(plain);
   const cores = [];
@@ -24644,6 +24650,9 @@ function removeEmails(s) {
 }
 function escapeControls(s) {
   return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function shownText(text2) {
+  return escapeControls(scrubPathTokens(text2));
 }
 function mapStrings(value2, f3) {
   const walk2 = (v2) => {
@@ -24780,11 +24789,14 @@ function orgIndex(orgs) {
   return m2;
 }
 function scopeCapabilities(scope) {
-  const s = new Set((scope ?? "").split(/[\s,]+/).filter(Boolean));
+  const s = new Set(scopeNames(scope ?? ""));
   return {
     canWrite: ["write-repos", "manage-repos", "write-discussions", "jobs"].some((x3) => s.has(x3)),
     canReadPrivate: ["read-repos", "write-repos", "manage-repos", "gated-repos"].some((x3) => s.has(x3))
   };
+}
+function scopeNames(scope) {
+  return scope.split(/[\s,]+/).filter(Boolean);
 }
 function appScope(x3) {
   if (!isObj(x3)) return void 0;
@@ -24927,14 +24939,10 @@ function parseWhoami(json, ctx = {}) {
   } else if (classic) {
     v2.canWrite = v2.role === "write";
     v2.canReadPrivate = true;
-  } else if (authType === "oauth") {
-    const scope = clean(auth?.scope, 500) ?? ctx.jwtScope;
+  } else if (authType === "oauth" || ownerType === "app") {
+    const scope = (authType === "oauth" ? void 0 : appScope(json.scope)) ?? clean(auth?.scope, 500) ?? ctx.jwtScope;
     Object.assign(v2, scopeCapabilities(scope));
-    if (scope) note2 = `scope ${scope.split(/[\s,]+/).filter(Boolean).join(", ")}`;
-  } else if (ownerType === "app") {
-    const scope = appScope(json.scope) ?? clean(auth?.scope, 500) ?? ctx.jwtScope;
-    Object.assign(v2, scopeCapabilities(scope));
-    if (scope) note2 = `scope ${scope.split(/[\s,]+/).filter(Boolean).join(", ")}`;
+    if (scope) note2 = `scope ${scopeNames(scope).join(", ")}`;
   } else if (ownerType === "org") {
     v2.canWrite = false;
     v2.canReadPrivate = true;
@@ -26305,7 +26313,7 @@ function createHubClient(opts) {
           where = new URL(ex.location ?? "", spec.url).host || where;
         } catch {
         }
-        if (spec.token !== void 0 && holdsToken(where, spec.token)) where = "another host (its name holds the token; not shown)";
+        if (spec.token !== void 0 && holdsSecretAnyCase(where, spec.token)) where = "another host (its name holds the token; not shown)";
         return { final: { ok: false, status: ex.status, headers: ex.headers, reason: `the endpoint redirected (HTTP ${ex.status}) to ${where}; not followed, so the token went nowhere else` } };
       }
       case "too-large":
@@ -26366,11 +26374,6 @@ function createHubClient(opts) {
     overBudget: () => now() >= deadline ? budgetReason() : void 0,
     close: () => agent.destroy()
   };
-}
-function holdsToken(text2, token) {
-  const t2 = text2.toLowerCase();
-  const body = token.replace(/^(hf_oauth_|hf_jwt_|api_org_|hf_)/, "");
-  return t2.includes(token.toLowerCase()) || body.length >= 16 && t2.includes(body.toLowerCase());
 }
 var TLS_CODES, UNREACHABLE;
 var init_client = __esm({
@@ -27456,7 +27459,7 @@ function createSession(io2, args, root) {
   const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
   const stats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message2) => {
-    const clean2 = escapeControls(scrubPathTokens(message2));
+    const clean2 = shownText(message2);
     stats.warnings.push(clean2);
     if (!args.quiet) io2.stderr(`hfleaks: warning: ${clean2}
 `);
@@ -28824,7 +28827,7 @@ var init_blob_reader = __esm({
 
 // src/sources/git/repo.ts
 import { existsSync as existsSync2, readFileSync as readFileSync5, readdirSync as readdirSync3, statSync as statSync5 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join7, resolve as resolve5 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join7, resolve as resolve5 } from "node:path";
 function parseGitVersion(text2) {
   const m2 = /(\d+)\.(\d+)/.exec(text2);
   return m2 ? [Number(m2[1]), Number(m2[2])] : [0, 0];
@@ -28874,15 +28877,15 @@ async function openRepo(target, cwd, env4, alone = false) {
   const top2 = (await topP).trim();
   const workTree = (inside === "true" || ctx.env.GIT_WORK_TREE) && top2 && !alone ? top2 : void 0;
   const head = await headP;
-  const objectsDir = isAbsolute3(objects) ? objects : resolve5(dir, objects);
+  const objectsDir = isAbsolute2(objects) ? objects : resolve5(dir, objects);
   const packs = packFiles(objectsDir);
   return {
     ...ctx,
     gitDir,
     objectsDir,
-    shallowFile: isAbsolute3(shallowPath) ? shallowPath : resolve5(dir, shallowPath),
-    stashLog: isAbsolute3(stashLog) ? stashLog : resolve5(dir, stashLog),
-    reftable: existsSync2(isAbsolute3(reftable) ? reftable : resolve5(dir, reftable)),
+    shallowFile: isAbsolute2(shallowPath) ? shallowPath : resolve5(dir, shallowPath),
+    stashLog: isAbsolute2(stashLog) ? stashLog : resolve5(dir, stashLog),
+    reftable: existsSync2(isAbsolute2(reftable) ? reftable : resolve5(dir, reftable)),
     bare: bare === "true",
     shallow: shallow === "true",
     workTree,
@@ -30590,29 +30593,27 @@ var init_revoke2 = __esm({
 // src/hook/install.ts
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync as existsSync5, mkdirSync, readFileSync as readFileSync8, renameSync, rmSync as rmSync2, statSync as statSync6, writeFileSync as writeFileSync3 } from "node:fs";
-import { isAbsolute as isAbsolute4, join as join10 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join10 } from "node:path";
 async function hooksDir(cwd, env4 = process.env) {
   const ctx = { cwd, env: gitEnv(env4, false) };
-  const git = await simpleGitFor(ctx);
-  let rel;
-  let hooksPath;
-  try {
-    rel = (await git.raw(["rev-parse", "--git-path", "hooks"])).trim();
-    const r2 = await gitOutput(ctx, ["config", "--get", "core.hooksPath"]);
-    if (r2.code === 0) hooksPath = r2.stdout.toString("utf8").replace(/\n$/, "");
-  } catch (e) {
-    const spawnError = /spawn git \w+/.exec(e?.message ?? "");
-    if (spawnError) throw new HookError(`cannot run git (${spawnError[0]}); is git installed?`);
-    const msg = gitMessage(e);
+  const git = (args) => gitOutput(ctx, args).catch((e) => Promise.reject(new HookError(e.message)));
+  const out = (r2) => r2.stdout.toString("utf8");
+  const rev = await git(["rev-parse", "--git-path", "hooks"]);
+  if (rev.code !== 0) {
+    const msg = gitMessage(rev.stderr || `exit ${rev.code}`);
     throw new HookError(/not a git repository/i.test(msg) ? `${cwd}: not a git repository` : `${cwd}: ${msg}`);
   }
+  const rel = out(rev).trim();
+  const config = await git(["config", "--get", "core.hooksPath"]);
+  const hooksPath = config.code === 0 ? out(config).replace(/\n$/, "") : void 0;
   if (hooksPath !== void 0 && !hooksPath.trim()) {
     throw new HookError("core.hooksPath is set to nothing, which turns git hooks off; unset it (git config --unset core.hooksPath) or name a directory, then install again");
   }
   let dir;
-  if (isAbsolute4(rel)) dir = rel;
-  else if (hooksPath && !isAbsolute4(hooksPath)) {
-    const top2 = (await git.raw(["rev-parse", "--show-toplevel"]).catch(() => "")).trim();
+  if (isAbsolute3(rel)) dir = rel;
+  else if (hooksPath && !isAbsolute3(hooksPath)) {
+    const shown = await git(["rev-parse", "--show-toplevel"]);
+    const top2 = shown.code === 0 ? out(shown).trim() : "";
     dir = join10(top2 || cwd, hooksPath);
   } else dir = join10(cwd, rel);
   if (existsSync5(dir) && !statSync6(dir).isDirectory()) {
@@ -34376,13 +34377,13 @@ function usage(yargs, shim3) {
   };
   self.stringifiedValues = function stringifiedValues(values, separator) {
     let string = "";
-    const sep2 = separator || ", ";
+    const sep3 = separator || ", ";
     const array = [].concat(values);
     if (!values || !array.length)
       return string;
     array.forEach((value2) => {
       if (string.length)
-        string += sep2;
+        string += sep3;
       string += JSON.stringify(value2);
     });
     return string;
@@ -36839,10 +36840,8 @@ init_redact();
 function failed(io2, failure, debug) {
   const e = failure;
   const known = e instanceof UsageError || e instanceof RuleError || e instanceof PathError;
-  const msg = escapeControls(
-    scrubPathTokens(
-      (e?.message ?? String(e)).split("\n").map((l3) => l3.trim()).filter(Boolean).join(" ")
-    )
+  const msg = shownText(
+    (e?.message ?? String(e)).split("\n").map((l3) => l3.trim()).filter(Boolean).join(" ")
   );
   io2.stderr(`hfleaks: ${known ? "" : "error: "}${msg}
 `);
@@ -36993,7 +36992,7 @@ init_redact();
 // src/action/fetch.ts
 init_dist3();
 import { readFileSync as readFileSync12 } from "node:fs";
-import { isAbsolute as isAbsolute5, resolve as resolve12 } from "node:path";
+import { isAbsolute as isAbsolute4, resolve as resolve12 } from "node:path";
 
 // src/action/inputs.ts
 init_types();
@@ -37094,7 +37093,7 @@ async function mergeBase(git, base2, head) {
 async function shallowCommits2(git, cwd) {
   const rel = (await git.raw(["rev-parse", "--git-path", "shallow"])).trim();
   try {
-    return new Set(readFileSync12(isAbsolute5(rel) ? rel : resolve12(cwd, rel), "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
+    return new Set(readFileSync12(isAbsolute4(rel) ? rel : resolve12(cwd, rel), "latin1").split("\n").map((l3) => l3.trim()).filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -37191,10 +37190,10 @@ function level(s) {
   return s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "notice";
 }
 function todo(f3, inCode) {
-  const move = inCode ? ", then move it out of the code" : "";
-  if (f3.verification?.revoked) return `Revoked by hfleaks in this run${inCode ? "; move it out of the code" : ""} (see the job summary).`;
-  if (isDead(f3.verification, f3.jwt?.expired)) return `It no longer works: nothing to revoke${inCode ? "; move it out of the code" : ""} (see the job summary).`;
-  return `Revoke it${move} (see the job summary).`;
+  const then = (what, joiner) => `${what}${inCode ? `${joiner}move it out of the code` : ""} (see the job summary).`;
+  if (f3.verification?.revoked) return then("Revoked by hfleaks in this run", "; ");
+  if (isDead(f3.verification, f3.jwt?.expired)) return then("It no longer works: nothing to revoke", "; ");
+  return then("Revoke it", ", then ");
 }
 function annotations(findings, prefix) {
   const out = [];
