@@ -52,14 +52,17 @@ export function holdsSecretAnyCase(text: string, secret: string): boolean {
  */
 function base64Cores(plain: string): string[] {
   const bytes = Buffer.from(plain);
+  // Two zero bytes, then `plain`: offset k encodes from 2 - k.
+  const padded = Buffer.alloc(bytes.length + 2);
+  bytes.copy(padded, 2);
   const cores: string[] = [];
   for (let offset = 0; offset < 3; offset++) {
-    const b64 = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const b64 = padded.toString('base64', 2 - offset);
     // A base64 character holds 6 bits: keep those whose bits all come from `plain`.
     const first = Math.ceil((8 * offset) / 6);
     const last = Math.floor((8 * (offset + bytes.length) - 6) / 6);
     const core = b64.slice(first, last + 1);
-    cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+    cores.push(core, core.replaceAll('+', '-').replaceAll('/', '_'));
   }
   return cores;
 }
@@ -75,9 +78,26 @@ function embeddedForms(secret: string): string[] {
 
 /** Forms are looked up by their first KEY characters, so the cost doesn't grow with the number of secrets. */
 const KEY = 16;
-/** A run of the characters tokens, their base64 and base64url forms are made of, long enough to hold a form. */
-const FORM_RUN = new RegExp(`[A-Za-z0-9_+/=.-]{${KEY},}`, 'g');
+/** The characters tokens, their base64 and base64url forms are made of. */
 const FORM_CHARS = /^[A-Za-z0-9_+/=.-]+$/;
+const RUN_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=.-') RUN_CHAR[c.charCodeAt(0)] = 1;
+const runChar = (s: string, i: number): boolean => RUN_CHAR[s.charCodeAt(i)] === 1; // (undefined past 127)
+
+// Keys are first looked for by a hash of KEY characters, rolled along the text one
+// character at a time: no string is cut out at each place, only where a key may start.
+const MUL = 0x01000193;
+let MUL_TOP = 1; // MUL ** (KEY - 1), 32-bit
+for (let k = 1; k < KEY; k++) MUL_TOP = Math.imul(MUL_TOP, MUL);
+function keyHash(s: string, i: number): number {
+  let h = 0;
+  for (let k = 0; k < KEY; k++) h = (Math.imul(h, MUL) + s.charCodeAt(i + k)) | 0;
+  return h;
+}
+/** keyHash(s, i + 1) from keyHash(s, i). */
+function rollHash(h: number, s: string, i: number): number {
+  return (Math.imul((h - Math.imul(s.charCodeAt(i), MUL_TOP)) | 0, MUL) + s.charCodeAt(i + KEY)) | 0;
+}
 
 interface Form {
   form: string;
@@ -99,32 +119,72 @@ export function scrubber(secrets: Iterable<string>): (text: string) => string {
   // The report's end asks twice for the same secrets (what the Hub said, then the
   // report's free text): a thousand tokens' forms cost about 50 ms to build.
   const id = JSON.stringify(list);
-  if (last?.id !== id) last = { id, scrub: buildScrubber(list) };
+  if (last?.id !== id) {
+    const forms = newFormIndex();
+    for (const s of list) addForms(forms, s);
+    last = { id, scrub: scrubWith(forms) };
+  }
   return last.scrub;
 }
+
+/**
+ * scrubber(), built a slice of secrets at a time with the event loop let through between
+ * slices: verification builds it while the Hub's answers come in, instead of holding
+ * them up (or the report's end) for the tens of milliseconds a thousand secrets take.
+ * Later calls of scrubber() with the same secrets get this one.
+ */
+export async function scrubberSoon(secrets: Iterable<string>, slice = 64): Promise<(text: string) => string> {
+  const list = [...secrets];
+  const id = JSON.stringify(list);
+  if (last?.id === id) return last.scrub;
+  const forms = newFormIndex();
+  for (let i = 0; i < list.length; i += slice) {
+    if (i > 0) await nextTurn();
+    for (const s of list.slice(i, i + slice)) addForms(forms, s);
+  }
+  last = { id, scrub: scrubWith(forms) };
+  return last.scrub;
+}
+
+/** A turn of the event loop: what is waiting (answers from the network) goes first. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The last scrubber built, by the secrets it was built for. */
 let last: { id: string; scrub: (text: string) => string } | undefined;
 
-function buildScrubber(secrets: readonly string[]): (text: string) => string {
-  const byKey = new Map<string, Form[]>();
-  const short: Form[] = [];
-  for (const s of secrets) {
-    if (!s) continue;
-    const shown = redact(s);
-    const forms: Form[] = [...echoForms(s).map((form) => ({ form, shown })), ...embeddedForms(s).map((form) => ({ form, shown, encoded: true }))];
-    for (const f of forms) {
-      const { form } = f;
-      // (A form with a character runs never hold, from a config rule, is looked for whole.)
-      if (form.length < KEY || !FORM_CHARS.test(form)) short.push(f);
+/** The forms of secrets to look for: long ones by their first KEY characters, the rest whole. */
+interface FormIndex {
+  byKey: Map<string, Form[]>;
+  /** keyHash of every key of byKey. */
+  hashes: Set<number>;
+  short: Form[];
+}
+
+function newFormIndex(): FormIndex {
+  return { byKey: new Map(), hashes: new Set(), short: [] };
+}
+
+function addForms({ byKey, hashes, short }: FormIndex, s: string): void {
+  if (!s) return;
+  const shown = redact(s);
+  const forms: Form[] = [...echoForms(s).map((form) => ({ form, shown })), ...embeddedForms(s).map((form) => ({ form, shown, encoded: true }))];
+  for (const f of forms) {
+    const { form } = f;
+    // (A form with a character runs never hold, from a config rule, is looked for whole.)
+    if (form.length < KEY || !FORM_CHARS.test(form)) short.push(f);
+    else {
+      const key = form.slice(0, KEY);
+      const bucket = byKey.get(key);
+      if (bucket) bucket.push(f);
       else {
-        const key = form.slice(0, KEY);
-        const bucket = byKey.get(key);
-        if (bucket) bucket.push(f);
-        else byKey.set(key, [f]);
+        byKey.set(key, [f]);
+        hashes.add(keyHash(key, 0));
       }
     }
   }
+}
+
+function scrubWith({ byKey, hashes, short }: FormIndex): (text: string) => string {
   const done = new Map<string, string>();
   return (text) => {
     let out = done.get(text);
@@ -139,14 +199,24 @@ function buildScrubber(secrets: readonly string[]): (text: string) => string {
     // at (prose has few), left to right, the longest form that starts at each place.
     let result = '';
     let kept = 0;
-    for (const run of out.matchAll(FORM_RUN)) {
-      const end = run.index + run[0].length;
-      for (let i = Math.max(run.index, kept); i + KEY <= end; ) {
-        const hit = byKey
-          .get(out.slice(i, i + KEY))
-          ?.filter((f) => out.startsWith(f.form, i))
-          .reduce<Form | undefined>((a, b) => (a && a.form.length >= b.form.length ? a : b), undefined);
+    const longestAt = (i: number): Form | undefined =>
+      byKey
+        .get(out.slice(i, i + KEY))
+        ?.filter((f) => out.startsWith(f.form, i))
+        .reduce<Form | undefined>((a, b) => (a && a.form.length >= b.form.length ? a : b), undefined);
+    for (let start = 0; start < out.length; ) {
+      if (!runChar(out, start)) {
+        start++;
+        continue;
+      }
+      let end = start;
+      while (end < out.length && runChar(out, end)) end++;
+      let i = Math.max(start, kept);
+      let h = i + KEY <= end ? keyHash(out, i) : 0;
+      while (i + KEY <= end) {
+        const hit = hashes.has(h) ? longestAt(i) : undefined;
         if (!hit) {
+          if (i + KEY < end) h = rollHash(h, out, i);
           i++;
           continue;
         }
@@ -161,7 +231,9 @@ function buildScrubber(secrets: readonly string[]): (text: string) => string {
         }
         result += out.slice(kept, from) + hit.shown;
         kept = i;
+        if (i + KEY <= end) h = keyHash(out, i);
       }
+      start = end;
     }
     return result + out.slice(kept);
   }
@@ -194,7 +266,8 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 
 /** Removes e-mail addresses from free text (an author name or a Hub full name can be one). */
 export function removeEmails(s: string): string {
-  return s.replace(EMAIL, '[e-mail removed]');
+  // (Most texts hold no @: the pattern, tried at every letter, is what costs.)
+  return s.includes('@') ? s.replace(EMAIL, '[e-mail removed]') : s;
 }
 
 /**
