@@ -50,7 +50,12 @@ export function backoffMs(attempt: number, random: () => number, baseMs = 250, c
   return Math.round(d / 2 + random() * (d / 2));
 }
 
-/** A little spread added to a server-given wait so that parallel retries don't land together. */
+/**
+ * A little spread added to a server-given wait so that the requests waiting on it don't
+ * all land on the same millisecond: up to 2% of the wait, at most 250 ms. Little, as the
+ * requests of one run that resume together are no more than --verify-concurrency, the
+ * load the Hub saw before; what one second of Retry-After asked for costs 10 ms on average.
+ */
 export function spreadMs(waitMs: number, random: () => number): number {
-  return Math.round(random() * Math.min(250, waitMs * 0.1));
+  return Math.round(random() * Math.min(250, waitMs * 0.02));
 }

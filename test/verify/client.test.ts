@@ -13,7 +13,7 @@ import { tokenGenerator } from '../../src/rules/template.ts';
 import type { HubClientOptions } from '../../src/verify/client.ts';
 import { createHubClient } from '../../src/verify/client.ts';
 import { EndpointError, isLoopbackHost, isUnderEndpoint, parseEndpoint, resolveEndpoint } from '../../src/verify/endpoint.ts';
-import { backoffMs, parseRateLimit, parseRetryAfter } from '../../src/verify/ratelimit.ts';
+import { backoffMs, parseRateLimit, parseRetryAfter, spreadMs } from '../../src/verify/ratelimit.ts';
 import { hubSettings } from '../../src/verify/settings.ts';
 import type { FakeHub, FakeHubOptions, FakeToken } from '../helpers/fake-hub.mjs';
 import { startFakeHub } from '../helpers/fake-hub.mjs';
@@ -103,6 +103,12 @@ describe('endpoint rules', () => {
 });
 
 describe('pacing headers', () => {
+  it('spreads a wait the Hub asked for by at most 2%, at most 250 ms, never less than asked', () => {
+    expect([spreadMs(1000, () => 0), spreadMs(1000, () => 0.999), spreadMs(1000, () => 0.5)]).toEqual([0, 20, 10]);
+    expect(spreadMs(60_000, () => 0.999)).toBe(250);
+    expect(spreadMs(0, () => 0.999)).toBe(0);
+  });
+
   it('reads Retry-After as seconds or an HTTP date', () => {
     expect(parseRetryAfter('3', 0)).toBe(3000);
     expect(parseRetryAfter(' 0 ', 0)).toBe(0);
