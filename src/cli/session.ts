@@ -3,7 +3,7 @@
 import { accessSync, closeSync, constants, fchmodSync, fstatSync, ftruncateSync, lstatSync, openSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { attachAdvice } from '../advice/index.ts';
+import { type AdviceContext, adviseFinding } from '../advice/index.ts';
 import { type Baseline, filterReport, loadBaselineOption } from '../baseline/index.ts';
 import type { Finding, Location, Match, ScanStats, Skipped } from '../core/types.ts';
 import type { Config } from '../config.ts';
@@ -20,6 +20,7 @@ import type { HfleaksIgnore } from '../sources/ignore.ts';
 import { readHfleaksIgnore } from '../sources/ignore.ts';
 import type { Report } from '../report/types.ts';
 import { verifySettings, verifyStep } from '../verify/settings.ts';
+import type { HubClient } from '../verify/client.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
 import type { CommonArgs } from './options.ts';
@@ -48,6 +49,8 @@ export interface Session {
   warn(message: string): void;
   /** Records a location with extra fields (git provenance). */
   addMatch(path: string, m: Match, extra?: Partial<Location>): void;
+  /** The Hub client, when a command began verifying before the report (`verify`): finish() hands it on. */
+  hub?: HubClient;
 }
 
 /** --threads, checked; by default the CPU count, at most 4. */
@@ -228,12 +231,14 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
     const n = filterReport(report, session.baseline);
     if (n && !args.quiet) io.stderr(`hfleaks: ${plural(n, 'finding')} in the baseline not reported\n`);
   }
-  const verified = await verifyStep(io, args, report.findings, session.warn); // sets verification and severity
+  // Each finding's advice and clean-up as soon as its verdict is in, while others are
+  // still on their way; whatever verification didn't hand over, after it.
+  const ready = readyForReport(report.findings, { staged: command === 'staged' }, Boolean(args.showSecrets));
+  const verified = await verifyStep(io, args, report.findings, session.warn, { ...(session.hub ? { client: session.hub } : {}), settled: ready }); // sets verification and severity
+  for (const f of report.findings) ready(f);
   // --color and --no-color decide; otherwise colour on a terminal unless NO_COLOR or TERM=dumb.
   const toStdout = !args.output || args.output === '-';
   const color = toStdout && (args.color ?? (io.stdoutIsTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb'));
-  attachAdvice(report.findings, { staged: command === 'staged' }); // after verification, so the steps follow the verdict
-  removePersonalData(report.findings, Boolean(args.showSecrets));
   const text = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
   if (toStdout) io.stdout(text);
   else writeReportFile(io, args.output!, text);
@@ -244,18 +249,34 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
 }
 
 /**
+ * What finish() does to each finding once its verdict is final, once: the rotation
+ * playbook (after verification, so the steps follow the verdict), then the personal data
+ * taken out.
+ */
+function readyForReport(findings: Finding[], ctx: AdviceContext, showSecrets: boolean): (f: Finding) => void {
+  const done = new Set<Finding>();
+  let clean: ((f: Finding) => void) | undefined;
+  return (f) => {
+    if (done.has(f)) return;
+    done.add(f);
+    f.advice = adviseFinding(f, ctx);
+    (clean ??= personalDataRemover(findings, showSecrets))(f);
+  };
+}
+
+/**
  * No report holds an e-mail address: git authors and Hub full names can be one, and
  * reports end up in CI logs and pull-request comments. Nor, unless --show-secrets, a
- * token in a JWT's claims.
+ * token in a JWT's claims. Returns what cleans one finding of `findings`.
  */
-function removePersonalData(findings: Finding[], showSecrets: boolean): void {
+function personalDataRemover(findings: Finding[], showSecrets: boolean): (f: Finding) => void {
   // Free text from git can hold a token too (an author name): every secret found, and
   // anything token-shaped, is redacted there even with --show-secrets, which shows the
   // secret in its own field only.
   const known = scrubber(findings.map((f) => f.secret.raw));
   // (The token's own shape, as for paths: a loose pattern would redact repository names like hf_distilbert_finetuned_sentiment.)
   const clean = (s: string) => scrubPathTokens(known(removeEmails(s)));
-  for (const f of findings) {
+  return (f) => {
     for (const l of f.locations) if (l.author) l.author = clean(l.author);
     // A JWT's claims are what its issuer wrote: a subject or scope can hold a token (a
     // secret of this run, or one found nowhere else). Raw, like the secret, only when asked.
@@ -268,6 +289,6 @@ function removePersonalData(findings: Finding[], showSecrets: boolean): void {
       if (v.summary) v.summary = removeEmails(v.summary);
     }
     if (f.advice) f.advice = f.advice.map(clean);
-  }
+  };
 }
 

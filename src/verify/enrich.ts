@@ -6,7 +6,7 @@ import type { Io } from '../cli/io.ts';
 import type { Detector } from '../detect/detector.ts';
 import { createDetector } from '../detect/detector.ts';
 import { scanLines } from '../detect/scanner.ts';
-import { mapStrings, scrubber } from '../findings/redact.ts';
+import { mapStrings, scrubberSoon } from '../findings/redact.ts';
 import { builtinRules } from '../rules/builtin.ts';
 import type { HubClient } from './client.ts';
 import { createHubClient } from './client.ts';
@@ -36,32 +36,76 @@ let hubDetector: Detector | undefined;
  * Hub token. Told in one detector pass over their secrets, one a line (a thousand tokens
  * to verify cost a thousand passes before the first request went out).
  */
-export function hubTokens<F extends Pick<Finding, 'rule' | 'secret'>>(findings: readonly F[]): Set<F> {
+export function hubTokens<F extends { rule: string; secret: { raw: string } }>(findings: readonly F[]): Set<F> {
+  const key = (f: F) => `${f.rule}\n${f.secret.raw}`;
   const candidates = findings.filter((f) => HUB_RULES.has(f.rule) && !/[\r\n]/.test(f.secret.raw));
-  hubDetector ??= createDetector(builtinRules().filter((r) => HUB_RULES.has(r.id)), { decode: false });
-  const found = scanLines(hubDetector, candidates.map((f) => f.secret.raw));
-  return new Set(candidates.filter((f, i) => found[i]!.some((m) => m.ruleId === f.rule && m.secret === f.secret.raw)));
+  const unknown = candidates.filter((f) => !judged.has(key(f)));
+  if (unknown.length) {
+    hubDetector ??= createDetector(builtinRules().filter((r) => HUB_RULES.has(r.id)), { decode: false });
+    const found = scanLines(hubDetector, unknown.map((f) => f.secret.raw));
+    unknown.forEach((f, i) => judged.set(key(f), found[i]!.some((m) => m.ruleId === f.rule && m.secret === f.secret.raw)));
+  }
+  return new Set(candidates.filter((f) => judged.get(key(f))));
 }
 
+/** hubTokens' verdicts by rule and secret: `verify` asks as it finds each token, then again for the report. */
+const judged = new Map<string, boolean>();
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Why a finding is not sent to the Hub, or undefined when it is. */
-function notSent(f: Finding, hub: boolean): { reason: string; expired?: boolean } | undefined {
+function notSent(f: Pick<FoundToken, 'secret' | 'jwt'>, hub: boolean): { reason: string; expired?: boolean } | undefined {
   if (!hub) return { reason: 'not a Hugging Face token rule; never sent to the Hub' };
   if (f.secret.raw.startsWith('hf_oauth__refresh_')) return { reason: 'an OAuth refresh token cannot be checked with whoami; treat it as live' };
   if (f.jwt?.expired) return { reason: `expired${f.jwt.expiresAt ? ` on ${f.jwt.expiresAt}` : ''} (its JWT says so); not sent to the Hub`, expired: true };
   return undefined;
 }
 
+/** A finding as it is being found: enough to tell whether it goes to the Hub. */
+export type FoundToken = { rule: string; secret: { raw: string }; jwt?: Finding['jwt'] };
+
+/**
+ * Asks the Hub about tokens as soon as they are found, before the report is made: the
+ * answers wait in the client (whoami is asked once per token), where verifyFindings, given
+ * the same client, takes them. Only what verifyFindings would send goes: Hub tokens by the
+ * built-in rules, neither refresh tokens nor expired JWTs.
+ */
+export function prefetchTokens(client: HubClient, found: readonly FoundToken[]): void {
+  for (const f of hubTokens(found)) if (!notSent(f, true)) void client.whoami(f.secret.raw);
+}
+
+export interface VerifyOptions {
+  /** A client that may already hold answers (prefetchTokens); closed here like one made here. */
+  client?: HubClient;
+  /**
+   * Called on each finding once its verdict is final and scrubbed, while the others are
+   * still on their way: the report's own per-finding work (advice) overlaps the waiting.
+   * Not called with --revoke, which changes verdicts afterwards.
+   */
+  settled?: (f: Finding) => void;
+}
+
 /** Verifies the findings in place: verification, severity, reach, and revocation with --revoke. */
-export async function verifyFindings(io: Io, settings: VerifySettings, findings: Finding[], warn: (m: string) => void): Promise<VerifyOutcome> {
-  const client = clientFor(settings);
+export async function verifyFindings(io: Io, settings: VerifySettings, findings: Finding[], warn: (m: string) => void, opts: VerifyOptions = {}): Promise<VerifyOutcome> {
+  const client = opts.client ?? clientFor(settings);
   const hub = hubTokens(findings);
   let spentMs = 0;
   try {
-    await Promise.all(findings.map((f) => verifyFinding(client, f, settings, hub.has(f))));
     // What the Hub says (names, messages) is printed: a server that echoes a token back
-    // must not put it in the report.
-    const scrub = scrubber(findings.map((f) => f.secret.raw));
-    for (const f of findings) if (f.verification) f.verification = mapStrings(f.verification, scrub);
+    // must not put it in the report. The scrubber is built while the answers come in.
+    const scrubbing = scrubberSoon(findings.map((f) => f.secret.raw));
+    const settled = settings.revoke ? undefined : opts.settled;
+    await Promise.all(
+      findings.map(async (f) => {
+        await verifyFinding(client, f, settings, hub.has(f));
+        // The rest waits a turn of the event loop: the client's next request, queued when
+        // this answer came, goes out first (its write waits for this task to end).
+        await nextTurn();
+        const scrub = await scrubbing;
+        if (f.verification) f.verification = mapStrings(f.verification, scrub);
+        settled?.(f);
+      }),
+    );
     const unknown = findings.filter((f) => f.verification?.status === 'unknown');
     if (unknown.length) {
       const reasons = [...new Set(unknown.map((f) => f.verification?.reason ?? 'no usable answer'))];

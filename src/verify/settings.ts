@@ -8,6 +8,7 @@ import { UsageError } from '../cli/io.ts';
 import { DEFAULT_BUDGET_MS, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './defaults.ts';
 import { EndpointError, resolveEndpoint } from './endpoint.ts';
 import { describe } from './verify-token.ts';
+import type { VerifyOptions } from './enrich.ts';
 
 /** The rules whose tokens belong to the Hub: only these are ever sent there. */
 export const HUB_RULES = new Set(['hf-user-access-token', 'hf-org-api-token', 'hf-oauth-access-token', 'hf-trusted-publisher-token']);
@@ -86,13 +87,16 @@ export interface VerifyOutcome {
  * finish()'s verification step: verifies the findings in place (verification, severity,
  * reach, revocation), or marks them `skipped` when not verifying.
  */
-export async function verifyStep(io: Io, args: VerifyArgs, findings: Finding[], warn: (m: string) => void): Promise<VerifyOutcome> {
+export async function verifyStep(io: Io, args: VerifyArgs, findings: Finding[], warn: (m: string) => void, opts: VerifyOptions = {}): Promise<VerifyOutcome> {
   const settings = verifySettings(io, args);
   if (!settings) {
     for (const f of findings) f.verification ??= describe({ status: 'skipped', reason: NOT_REQUESTED });
     return {};
   }
-  if (!findings.length) return {};
+  if (!findings.length) {
+    opts.client?.close();
+    return {};
+  }
   const { verifyFindings } = await (enrichment ?? import('./enrich.ts'));
-  return verifyFindings(io, settings, findings, warn);
+  return verifyFindings(io, settings, findings, warn, opts);
 }

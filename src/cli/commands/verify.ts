@@ -3,6 +3,8 @@
 // right rule; then the usual report, with verification on.
 import { scanLines } from '../../detect/scanner.ts';
 import { readTokenLines, releaseLineReader } from '../../verify/input.ts';
+import { clientFor, prefetchTokens } from '../../verify/enrich.ts';
+import { verifySettings } from '../../verify/settings.ts';
 import { isDead } from '../../verify/severity.ts';
 import type { Report } from '../../report/types.ts';
 import type { Io } from '../io.ts';
@@ -10,6 +12,11 @@ import { UsageError, withIo } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
 import type { Session } from '../session.ts';
 import { createSession, finish } from '../session.ts';
+
+/** Lines detected between two turns of the event loop, at most (the first slice is one line, then twice as many each time). */
+const SLICE = 64;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface VerifyCommandArgs extends CommonArgs {
   env?: string;
@@ -23,17 +30,28 @@ export async function runVerify(io: Io, args: VerifyCommandArgs): Promise<number
     return await verifyLines(io, vargs, session);
   } finally {
     releaseLineReader(io.stdin);
+    session.hub?.close(); // (already closed after a report; not when the run failed before one)
   }
 }
 
 async function verifyLines(io: Io, args: VerifyCommandArgs, session: Session): Promise<number> {
   const src = await readTokenLines(io, args.env, args.quiet);
-  const found = scanLines(session.detector, src.lines.map((l) => l.text));
-  src.lines.forEach((l, i) => {
-    if (!found[i]!.length) return session.warn(`${src.path} line ${l.line}: not a Hugging Face token; skipped`);
-    // Columns count from the start of the line as given, leading blanks included.
-    for (const m of found[i]!) session.addMatch(src.path, { ...m, line: l.line, column: m.column + l.column - 1, allowed: false });
-  });
+  // The Hub is asked about each token as soon as it is found, in slices that let the
+  // answers in between: the first request goes out after one line, not a thousand. (Not
+  // with a baseline: what it accepts is never sent.)
+  const settings = session.baseline ? undefined : verifySettings(io, args);
+  if (settings) session.hub = clientFor(settings);
+  for (let i = 0, n = 1; i < src.lines.length; i += n, n = Math.min(2 * n, SLICE)) {
+    if (i > 0 && session.hub) await nextTurn();
+    const lines = src.lines.slice(i, i + n);
+    const found = scanLines(session.detector, lines.map((l) => l.text));
+    lines.forEach((l, k) => {
+      if (!found[k]!.length) return session.warn(`${src.path} line ${l.line}: not a Hugging Face token; skipped`);
+      // Columns count from the start of the line as given, leading blanks included.
+      for (const m of found[k]!) session.addMatch(src.path, { ...m, line: l.line, column: m.column + l.column - 1, allowed: false });
+    });
+    if (session.hub) prefetchTokens(session.hub, found.flat().map((m) => ({ rule: m.ruleId, secret: { raw: m.secret }, ...(m.jwt ? { jwt: m.jwt } : {}) })));
+  }
   session.stats.files = 1;
   session.stats.bytes = src.bytes;
   if (!session.aggregator.findings().length) {
