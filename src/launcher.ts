@@ -2,19 +2,21 @@
 // dist/hfleaks.cjs, the installed command (package.json "bin"). `hfleaks staged`, which
 // the pre-commit hook runs on every commit, starts here without Node's ES module loader:
 // dist/staged.cjs (src/staged-bin.ts) is one CommonJS file, compiled with the V8 code
-// cache the build leaves beside it (dist/staged.cjs.cache; scripts/build.mjs). Every
-// other command loads the full CLI, dist/cli.js (src/bin.ts).
+// cache the build leaves beside it (dist/staged.cjs.cache; scripts/build.mjs). So does
+// `hfleaks verify` (dist/verify.cjs, src/verify-bin.ts), whose start delays the first
+// request to the Hub. Every other command loads the full CLI, dist/cli.js (src/bin.ts).
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { exitWith, internalError } from './cli/internal-error.ts';
 
-type StagedModule = typeof import('./staged-bin.ts');
+/** What a quick bundle exports (src/staged-bin.ts, src/verify-bin.ts). */
+type QuickModule = typeof import('./staged-bin.ts');
 
 const FULL_CLI = './cli.js';
-const STAGED = join(__dirname, 'staged.cjs');
-const CACHE = `${STAGED}.cache`;
+/** The commands with a bundle of their own: dist/NAME.cjs, its cache dist/NAME.cjs.cache. */
+const QUICK = new Set(['staged', 'verify']);
 
 /**
  * The cache file: a tag, two lengths, the staged.cjs it was made for, then V8's data
@@ -46,28 +48,30 @@ function cacheData(file: Buffer, source: Buffer): Buffer | undefined {
   return data.equals(file.subarray(HEAD + n + d)) ? data : undefined;
 }
 
-/** dist/staged.cjs, compiled with its code cache when it has a sound one that V8 accepts. */
-function loadStaged(debug: boolean): { mod: StagedModule; script: Script; source: Buffer } {
-  const source = readFileSync(STAGED);
-  let file: Buffer | undefined;
+/** dist/NAME.cjs, compiled with its code cache when it has a sound one that V8 accepts. */
+function loadQuick(name: string, debug: boolean): { mod: QuickModule; script: Script; source: Buffer; cache: string } {
+  const file = join(__dirname, `${name}.cjs`);
+  const cache = `${file}.cache`;
+  const source = readFileSync(file);
+  let cached: Buffer | undefined;
   try {
-    file = readFileSync(CACHE);
+    cached = readFileSync(cache);
   } catch {
     /* no cache: compile as usual */
   }
-  const cachedData = file && cacheData(file, source);
-  if (debug && file && !cachedData) process.stderr.write(`hfleaks: debug: ${CACHE} was not made for this staged.cjs (or is damaged); compiled without it\n`);
-  const script = new Script(Module.wrap(source.toString('utf8')), { filename: STAGED, ...(cachedData ? { cachedData } : {}) });
+  const cachedData = cached && cacheData(cached, source);
+  if (debug && cached && !cachedData) process.stderr.write(`hfleaks: debug: ${cache} was not made for this ${name}.cjs (or is damaged); compiled without it\n`);
+  const script = new Script(Module.wrap(source.toString('utf8')), { filename: file, ...(cachedData ? { cachedData } : {}) });
   // Another Node (or V8 flags) than the build's: V8 compiles afresh, a little slower.
-  if (debug && cachedData && script.cachedDataRejected) process.stderr.write(`hfleaks: debug: ${CACHE} does not fit this Node; compiled without it\n`);
-  const mod = { exports: {} as StagedModule };
-  (script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, Module.createRequire(STAGED), mod, STAGED, __dirname);
-  return { mod: mod.exports, script, source };
+  if (debug && cachedData && script.cachedDataRejected) process.stderr.write(`hfleaks: debug: ${cache} does not fit this Node; compiled without it\n`);
+  const mod = { exports: {} as QuickModule };
+  (script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, Module.createRequire(file), mod, file, __dirname);
+  return { mod: mod.exports, script, source, cache };
 }
 
 function main(): void {
   const argv = process.argv.slice(2);
-  const run = argv[0] === 'staged' ? loadStaged(argv.includes('--debug')).mod.staged(argv) : undefined;
+  const run = QUICK.has(argv[0]!) ? loadQuick(argv[0]!, argv.includes('--debug')).mod.run(argv) : undefined;
   if (!run) {
     import(FULL_CLI).catch(internalError);
     return;
@@ -76,15 +80,15 @@ function main(): void {
 }
 
 /**
- * For the build: runs `hfleaks staged ARGV` in the current directory with no cache, then
- * writes the code cache of everything that run compiled.
+ * For the build: runs each command line (all of one quick command, argv[0]) in the
+ * current directory with no cache, then writes the code cache of everything they compiled.
  */
-export async function writeCodeCache(argv: string[]): Promise<void> {
-  const { mod, script, source } = loadStaged(false);
-  await mod.staged(argv);
-  const tmp = `${CACHE}.tmp-${process.pid}`;
+export async function writeCodeCache(...argvs: string[][]): Promise<void> {
+  const { mod, script, source, cache } = loadQuick(argvs[0]![0]!, false);
+  for (const argv of argvs) await mod.run(argv);
+  const tmp = `${cache}.tmp-${process.pid}`;
   writeFileSync(tmp, cacheFile(source, script.createCachedData()));
-  renameSync(tmp, CACHE);
+  renameSync(tmp, cache);
 }
 
 if (require.main === module) {

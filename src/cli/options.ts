@@ -107,6 +107,25 @@ export const maxFileSize = (what: string): OptionTable => ({
   'max-file-size': { type: 'string', describe: `Skip (and list) ${what} larger than this (default 512MB)`, requiresArg: true },
 });
 
+export const ENV_OPTION: OptionTable = {
+  env: { type: 'string', describe: 'Read the token(s) from this environment variable instead of stdin', requiresArg: true },
+};
+
+function without(table: OptionTable, ...names: string[]): OptionTable {
+  return Object.fromEntries(Object.entries(table).filter(([name]) => !names.includes(name)));
+}
+
+/**
+ * `hfleaks verify`, here for the same reason as `staged` below: its own bundle
+ * (src/verify-bin.ts) starts it without the command table.
+ */
+export const VERIFY_COMMAND = {
+  command: 'verify',
+  describe: 'Ask the Hub who owns each token on stdin (one a line, or --env NAME) and what it can reach',
+  // Verifying is what this command does: no --verify/--no-verify. Nothing is walked: no --ignore.
+  options: { ...without(commonOptions({ verifyDefault: true }), 'verify', 'ignore'), ...ENV_OPTION },
+};
+
 /** `hfleaks staged`: here rather than in the command table so the hook's bundle (src/staged-bin.ts) needs no other command. */
 export const STAGED_COMMAND = {
   command: 'staged',

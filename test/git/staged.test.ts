@@ -279,6 +279,7 @@ describe('the hook path (dist/hfleaks.cjs → dist/staged.cjs)', () => {
     expect(build.status, build.stderr).toBe(0);
     expect(build.stderr).toBe('');
     expect(existsSync(join(out, 'dist', 'staged.cjs.cache'))).toBe(true);
+    expect(existsSync(join(out, 'dist', 'verify.cjs.cache'))).toBe(true);
     expect(r.git('ls-files', '--stage')).toBe(before);
     expect(r.git('status', '--porcelain')).toBe('A  b.txt\n');
   });

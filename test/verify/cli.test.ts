@@ -1,7 +1,7 @@
 // Verification and revocation end to end, through the built CLI, against the fake Hub on
 // 127.0.0.1: scan --verify, hfleaks verify, hfleaks revoke, scan --revoke. And no raw
 // token in any output, ever.
-import { writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { main } from '../../src/cli/main.ts';
 import { fingerprintOf } from '../../src/findings/aggregate.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
 import type { CliResult } from '../helpers/cli.ts';
-import { runCli, runJson, tempDir } from '../helpers/cli.ts';
+import { ROOT, runCli, runJson, tempDir } from '../helpers/cli.ts';
 import type { FakeHub, FakeHubOptions } from '../helpers/fake-hub.mjs';
 import { startFakeHub } from '../helpers/fake-hub.mjs';
 
@@ -213,6 +213,40 @@ describe('hfleaks verify', () => {
     expect(f.locations).toEqual([{ path: '<stdin>', line: 1, column: 1 }, { path: '<stdin>', line: 4, column: 1 }]);
   });
 
+  it('asks the Hub as it finds each token: once per unique token, never an expired one, and every finding gets its verdict and advice', async () => {
+    const h = await hub();
+    const expired = gen.oauthToken({ exp: 1_600_000_000, scope: 'openid', iss: 'https://huggingface.co' });
+    const r = await cliJson(['verify', '--endpoint', h.url], { input: [T.read, T.dead, `  ${T.read}`, expired, T.write, T.read, T.dead].join('\n') });
+    expect(r.code).toBe(1);
+    expect(h.requests.filter((q) => q.path === '/api/whoami-v2').map((q) => q.token).sort()).toEqual([T.read, T.dead, T.write].sort());
+    const status = (t: string) => bySecret(r.report, t).verification.status;
+    expect([status(T.read), status(T.dead), status(T.write), status(expired)]).toEqual(['valid', 'invalid', 'valid', 'skipped']);
+    expect(bySecret(r.report, expired).verification.reason).toMatch(/^expired on .*; not sent to the Hub/);
+    expect(bySecret(r.report, T.read).locations.map((l: any) => l.line)).toEqual([1, 3, 6]);
+    for (const f of r.report.findings) expect(f.advice.length, f.secret.redacted).toBeGreaterThan(0);
+  });
+
+  it('hundreds of tokens, found and asked about a slice at a time: each asked once, each verdict its own', async () => {
+    const tokens = Array.from({ length: 300 }, (_, i) => gen.userToken(i % 2 === 0));
+    const specs = Object.fromEntries(tokens.filter((_, i) => i % 3 !== 0).map((t, i) => [t, { name: `user${i}`, role: i % 2 ? 'write' : 'read' } as const]));
+    const h = await hub({ tokens: specs });
+    const r = await cliJson(['verify', '--endpoint', h.url, '--verify-concurrency', '3'], { input: `${tokens.join('\n')}\n${tokens[7]}\n` });
+    expect(r.code).toBe(1);
+    const asked = h.requests.filter((q) => q.path === '/api/whoami-v2').map((q) => q.token);
+    expect(asked.length).toBe(300);
+    expect(new Set(asked).size).toBe(300);
+    expect(h.maxInFlight()).toBeLessThanOrEqual(3);
+    expect(r.report.findings).toHaveLength(300);
+    for (const [i, t] of tokens.entries()) {
+      const f = bySecret(r.report, t);
+      const spec = specs[t];
+      expect(f.verification.status, `line ${i + 1}`).toBe(spec ? 'valid' : 'invalid');
+      if (spec) expect([f.verification.owner.name, f.verification.role]).toEqual([spec.name, spec.role]);
+      expect(f.severity).toBe(spec ? (spec.role === 'write' ? 'critical' : 'high') : 'low');
+      expect(f.advice.join('\n')).toMatch(spec ? /Revoke/i : /no longer works|invalid|remove/i);
+    }
+  });
+
   it('exits 0 when every token is dead', async () => {
     const r = await cli(['verify', '--endpoint', shared.url], { input: `${T.dead}\n` });
     expect(r.code).toBe(0);
@@ -350,6 +384,52 @@ describe('hfleaks verify', () => {
         }
       }
     }
+  });
+});
+
+// The installed command runs `hfleaks verify` from dist/verify.cjs, one CommonJS file
+// compiled with the code cache the build leaves beside it, as it runs `staged` (see
+// test/git/staged.test.ts); any other command line goes to the full CLI.
+describe('the verify bundle (dist/hfleaks.cjs → dist/verify.cjs)', () => {
+  it('works with the code cache as built, with none, and never runs a cache made for other code', async () => {
+    expect(existsSync(join(ROOT, 'dist', 'verify.cjs.cache'))).toBe(true);
+    // A private copy of the installed layout: dist/ beside node_modules/.
+    const pkg = tempDir();
+    cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+    const installed = join(pkg, 'dist', 'hfleaks.cjs');
+    const cache = join(pkg, 'dist', 'verify.cjs.cache');
+    const code = join(pkg, 'dist', 'verify.cjs');
+    const run = () => cli(['verify', '--endpoint', shared.url, '--debug'], { cli: installed, input: `${T.read}\n` });
+    const asBuilt = await run();
+    expect([asBuilt.code, asBuilt.stderr]).toEqual([1, '']);
+    expect(asBuilt.stdout).toMatch(/valid read token "ci" of alice/);
+    // verify.cjs edited, same length: V8 alone would run the cached (old) code.
+    writeFileSync(code, readFileSync(code, 'utf8').replaceAll('what to do:', 'WHAT TO DO:'));
+    const edited = await run();
+    expect(edited.code).toBe(1);
+    expect(edited.stdout).toMatch(/WHAT TO DO:/);
+    expect(edited.stderr).toMatch(/^hfleaks: debug: .*verify\.cjs\.cache was not made for this verify\.cjs \(or is damaged\); compiled without it\n$/);
+    cpSync(join(ROOT, 'dist', 'verify.cjs'), code);
+    const damaged = readFileSync(cache);
+    for (let i = damaged.length - 4000; i < damaged.length; i += 97) damaged[i]! ^= 0x5a;
+    writeFileSync(cache, damaged);
+    const bad = await run();
+    expect([bad.code, /valid read token/.test(bad.stdout)]).toEqual([1, true]);
+    expect(bad.stderr).toMatch(/was not made for this verify\.cjs \(or is damaged\)/);
+    rmSync(cache);
+    const none = await run();
+    expect([none.code, none.stderr]).toEqual([1, '']);
+    // What the quick parser doesn't take goes to the full CLI, whose yargs answers.
+    const help = await cli(['verify', '--help'], { cli: installed });
+    expect([help.code, help.stdout.includes('Ask the Hub who owns each token')]).toEqual([0, true]);
+    const unknown = await cli(['verify', '--no-such-flag'], { cli: installed, input: `${T.read}\n` });
+    expect([unknown.code, unknown.stderr]).toEqual([2, 'hfleaks: Unknown argument: --no-such-flag\n']);
+    // A broken install is an error (exit 2).
+    rmSync(code);
+    const broken = await run();
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^hfleaks: internal error: .*verify\.cjs/);
   });
 });
 

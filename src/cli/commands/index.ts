@@ -3,7 +3,7 @@
 // (`hfleaks staged` runs on every commit).
 import type { Io } from '../io.ts';
 import type { OptionTable, PositionalSpec } from '../options.ts';
-import { commonOptions, DEBUG, maxFileSize, QUIET, SCAN_OPTIONS, STAGED_COMMAND, threads, verifyOptions } from '../options.ts';
+import { commonOptions, DEBUG, ENV_OPTION as env, maxFileSize, QUIET, SCAN_OPTIONS, STAGED_COMMAND, threads, VERIFY_COMMAND, verifyOptions } from '../options.ts';
 
 export interface CommandSpec {
   /** The yargs command string: name, then positionals (`scan [paths..]`). */
@@ -20,13 +20,6 @@ const submodules: OptionTable = {
 const unreachable: OptionTable = {
   unreachable: { type: 'boolean', default: false, describe: 'Also scan objects no ref reaches: commits only a reflog keeps (amended, reset, rebased away), dropped stashes, files staged and never committed' },
 };
-const env: OptionTable = {
-  env: { type: 'string', describe: 'Read the token(s) from this environment variable instead of stdin', requiresArg: true },
-};
-
-function without(table: OptionTable, ...names: string[]): OptionTable {
-  return Object.fromEntries(Object.entries(table).filter(([name]) => !names.includes(name)));
-}
 
 export const COMMANDS: CommandSpec[] = [
   {
@@ -79,10 +72,7 @@ export const COMMANDS: CommandSpec[] = [
     run: async (io, args) => (await import('./baseline.ts')).runBaseline(io, args as never),
   },
   {
-    command: 'verify',
-    describe: 'Ask the Hub who owns each token on stdin (one a line, or --env NAME) and what it can reach',
-    // Verifying is what this command does: no --verify/--no-verify. Nothing is walked: no --ignore.
-    options: { ...without(commonOptions({ verifyDefault: true }), 'verify', 'ignore'), ...env },
+    ...VERIFY_COMMAND,
     run: async (io, args) => (await import('./verify.ts')).runVerify(io, args as never),
   },
   {
