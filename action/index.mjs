@@ -328,7 +328,10 @@ function commonOptions(defaults = {}) {
     ...DEBUG
   };
 }
-var VERIFY_GROUP, SCAN_OPTIONS, QUIET, DEBUG, threads, maxFileSize, STAGED_COMMAND;
+function without(table2, ...names2) {
+  return Object.fromEntries(Object.entries(table2).filter(([name2]) => !names2.includes(name2)));
+}
+var VERIFY_GROUP, SCAN_OPTIONS, QUIET, DEBUG, threads, maxFileSize, ENV_OPTION, VERIFY_COMMAND, STAGED_COMMAND;
 var init_options = __esm({
   "src/cli/options.ts"() {
     "use strict";
@@ -347,6 +350,15 @@ var init_options = __esm({
     maxFileSize = (what) => ({
       "max-file-size": { type: "string", describe: `Skip (and list) ${what} larger than this (default 512MB)`, requiresArg: true }
     });
+    ENV_OPTION = {
+      env: { type: "string", describe: "Read the token(s) from this environment variable instead of stdin", requiresArg: true }
+    };
+    VERIFY_COMMAND = {
+      command: "verify",
+      describe: "Ask the Hub who owns each token on stdin (one a line, or --env NAME) and what it can reach",
+      // Verifying is what this command does: no --verify/--no-verify. Nothing is walked: no --ignore.
+      options: { ...without(commonOptions({ verifyDefault: true }), "verify", "ignore"), ...ENV_OPTION }
+    };
     STAGED_COMMAND = {
       command: "staged",
       describe: "Scan what the next commit would add (the index against HEAD); for pre-commit hooks",
@@ -18561,7 +18573,7 @@ var require_ms = __commonJS({
 // node_modules/debug/src/common.js
 var require_common3 = __commonJS({
   "node_modules/debug/src/common.js"(exports, module) {
-    function setup(env4) {
+    function setup(env3) {
       createDebug.debug = createDebug;
       createDebug.default = createDebug;
       createDebug.coerce = coerce;
@@ -18570,8 +18582,8 @@ var require_common3 = __commonJS({
       createDebug.enabled = enabled;
       createDebug.humanize = require_ms();
       createDebug.destroy = destroy;
-      Object.keys(env4).forEach((key) => {
-        createDebug[key] = env4[key];
+      Object.keys(env3).forEach((key) => {
+        createDebug[key] = env3[key];
       });
       createDebug.names = [];
       createDebug.skips = [];
@@ -22793,9 +22805,9 @@ var init_dist3 = __esm({
 // src/sources/git/run.ts
 import { spawn } from "node:child_process";
 import { join as join2 } from "node:path";
-function gitEnv(env4, named) {
+function gitEnv(env3, named) {
   const out = {
-    ...env4,
+    ...env3,
     GIT_TERMINAL_PROMPT: "0",
     GIT_OPTIONAL_LOCKS: "0",
     GIT_NO_LAZY_FETCH: "1",
@@ -24561,13 +24573,15 @@ function holdsSecretAnyCase(text2, secret) {
 }
 function base64Cores(plain) {
   const bytes2 = Buffer.from(plain);
+  const padded = Buffer.alloc(bytes2.length + 2);
+  bytes2.copy(padded, 2);
   const cores = [];
   for (let offset = 0; offset < 3; offset++) {
-    const b64 = Buffer.concat([Buffer.alloc(offset), bytes2]).toString("base64");
+    const b64 = padded.toString("base64", 2 - offset);
     const first = Math.ceil(8 * offset / 6);
     const last2 = Math.floor((8 * (offset + bytes2.length) - 6) / 6);
     const core = b64.slice(first, last2 + 1);
-    cores.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"));
+    cores.push(core, core.replaceAll("+", "-").replaceAll("/", "_"));
   }
   return cores;
 }
@@ -24577,30 +24591,58 @@ function embeddedForms(secret) {
   if (body !== void 0 && body !== secret) forms.push(...base64Cores(body));
   return [...new Set(forms)].filter((f3) => f3.length >= 20);
 }
+function keyHash(s, i) {
+  let h3 = 0;
+  for (let k2 = 0; k2 < KEY; k2++) h3 = Math.imul(h3, MUL) + s.charCodeAt(i + k2) | 0;
+  return h3;
+}
+function rollHash(h3, s, i) {
+  return Math.imul(h3 - Math.imul(s.charCodeAt(i), MUL_TOP) | 0, MUL) + s.charCodeAt(i + KEY) | 0;
+}
 function scrubber(secrets) {
   const list = [...secrets];
   const id = JSON.stringify(list);
-  if (last?.id !== id) last = { id, scrub: buildScrubber(list) };
+  if (last?.id !== id) {
+    const forms = newFormIndex();
+    for (const s of list) addForms(forms, s);
+    last = { id, scrub: scrubWith(forms) };
+  }
   return last.scrub;
 }
-function buildScrubber(secrets) {
-  const byKey = /* @__PURE__ */ new Map();
-  const short = [];
-  for (const s of secrets) {
-    if (!s) continue;
-    const shown = redact(s);
-    const forms = [...echoForms(s).map((form) => ({ form, shown })), ...embeddedForms(s).map((form) => ({ form, shown, encoded: true }))];
-    for (const f3 of forms) {
-      const { form } = f3;
-      if (form.length < KEY || !FORM_CHARS.test(form)) short.push(f3);
+async function scrubberSoon(secrets, slice = 64) {
+  const list = [...secrets];
+  const id = JSON.stringify(list);
+  if (last?.id === id) return last.scrub;
+  const forms = newFormIndex();
+  for (let i = 0; i < list.length; i += slice) {
+    if (i > 0) await nextTurn();
+    for (const s of list.slice(i, i + slice)) addForms(forms, s);
+  }
+  last = { id, scrub: scrubWith(forms) };
+  return last.scrub;
+}
+function newFormIndex() {
+  return { byKey: /* @__PURE__ */ new Map(), hashes: /* @__PURE__ */ new Set(), short: [] };
+}
+function addForms({ byKey, hashes, short }, s) {
+  if (!s) return;
+  const shown = redact(s);
+  const forms = [...echoForms(s).map((form) => ({ form, shown })), ...embeddedForms(s).map((form) => ({ form, shown, encoded: true }))];
+  for (const f3 of forms) {
+    const { form } = f3;
+    if (form.length < KEY || !FORM_CHARS.test(form)) short.push(f3);
+    else {
+      const key = form.slice(0, KEY);
+      const bucket = byKey.get(key);
+      if (bucket) bucket.push(f3);
       else {
-        const key = form.slice(0, KEY);
-        const bucket = byKey.get(key);
-        if (bucket) bucket.push(f3);
-        else byKey.set(key, [f3]);
+        byKey.set(key, [f3]);
+        hashes.add(keyHash(key, 0));
       }
     }
   }
+}
+function scrubWith({ byKey, hashes, short }) {
   const done = /* @__PURE__ */ new Map();
   return (text2) => {
     let out = done.get(text2);
@@ -24613,11 +24655,20 @@ function buildScrubber(secrets) {
     if (!byKey.size || out.length < KEY) return out;
     let result = "";
     let kept = 0;
-    for (const run of out.matchAll(FORM_RUN)) {
-      const end = run.index + run[0].length;
-      for (let i = Math.max(run.index, kept); i + KEY <= end; ) {
-        const hit = byKey.get(out.slice(i, i + KEY))?.filter((f3) => out.startsWith(f3.form, i)).reduce((a, b3) => a && a.form.length >= b3.form.length ? a : b3, void 0);
+    const longestAt = (i) => byKey.get(out.slice(i, i + KEY))?.filter((f3) => out.startsWith(f3.form, i)).reduce((a, b3) => a && a.form.length >= b3.form.length ? a : b3, void 0);
+    for (let start = 0; start < out.length; ) {
+      if (!runChar(out, start)) {
+        start++;
+        continue;
+      }
+      let end = start;
+      while (end < out.length && runChar(out, end)) end++;
+      let i = Math.max(start, kept);
+      let h3 = i + KEY <= end ? keyHash(out, i) : 0;
+      while (i + KEY <= end) {
+        const hit = hashes.has(h3) ? longestAt(i) : void 0;
         if (!hit) {
+          if (i + KEY < end) h3 = rollHash(h3, out, i);
           i++;
           continue;
         }
@@ -24630,7 +24681,9 @@ function buildScrubber(secrets) {
         }
         result += out.slice(kept, from) + hit.shown;
         kept = i;
+        if (i + KEY <= end) h3 = keyHash(out, i);
       }
+      start = end;
     }
     return result + out.slice(kept);
   }
@@ -24646,7 +24699,7 @@ function scrubPathTokens(path2) {
   return path2.replace(/(?:hf_oauth_|hf_jwt_)eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, (m2) => redact(m2)).replace(/(?:api_org_|hf_)[A-Za-z0-9]{34}(?![A-Za-z0-9])/g, (m2) => redact(m2));
 }
 function removeEmails(s) {
-  return s.replace(EMAIL, "[e-mail removed]");
+  return s.includes("@") ? s.replace(EMAIL, "[e-mail removed]") : s;
 }
 function escapeControls(s) {
   return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
@@ -24663,15 +24716,21 @@ function mapStrings(value2, f3) {
   };
   return walk2(value2);
 }
-var PREFIXES, KEY, FORM_RUN, FORM_CHARS, B64_CHAR, last, EMAIL, CONTROL, NAMED;
+var PREFIXES, KEY, FORM_CHARS, RUN_CHAR, runChar, MUL, MUL_TOP, B64_CHAR, nextTurn, last, EMAIL, CONTROL, NAMED;
 var init_redact = __esm({
   "src/findings/redact.ts"() {
     "use strict";
     PREFIXES = ["hf_oauth__refresh_", "hf_oauth_", "hf_jwt_", "api_org_", "hf_"];
     KEY = 16;
-    FORM_RUN = new RegExp(`[A-Za-z0-9_+/=.-]{${KEY},}`, "g");
     FORM_CHARS = /^[A-Za-z0-9_+/=.-]+$/;
+    RUN_CHAR = new Uint8Array(128);
+    for (const c3 of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=.-") RUN_CHAR[c3.charCodeAt(0)] = 1;
+    runChar = (s, i) => RUN_CHAR[s.charCodeAt(i)] === 1;
+    MUL = 16777619;
+    MUL_TOP = 1;
+    for (let k2 = 1; k2 < KEY; k2++) MUL_TOP = Math.imul(MUL_TOP, MUL);
     B64_CHAR = /[A-Za-z0-9+/_-]/;
+    nextTurn = () => new Promise((resolve14) => setImmediate(resolve14));
     EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
     CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
     NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
@@ -25545,9 +25604,6 @@ var init_rule_help = __esm({
 });
 
 // src/advice/index.ts
-function attachAdvice(findings, ctx = {}) {
-  for (const f3 of findings) f3.advice = adviseFinding(f3, ctx);
-}
 var init_advice = __esm({
   "src/advice/index.ts"() {
     "use strict";
@@ -25727,8 +25783,8 @@ var init_context = __esm({
 function sha256(s) {
   return crypto().createHash("sha256").update(s).digest("hex");
 }
-function fingerprintOf(ruleId, secret) {
-  return `${ruleId}:${sha256(secret).slice(0, 16)}`;
+function fingerprintFromHash(ruleId, hash) {
+  return `${ruleId}:${hash.slice(0, 16)}`;
 }
 function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()) {
   const byRule = new Map(rules.map((r2) => [r2.id, r2]));
@@ -25739,7 +25795,8 @@ function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()
     add(path2, m2, extra = {}) {
       const rule = byRule.get(m2.ruleId);
       if (!rule) return;
-      const fp = fingerprintOf(rule.id, m2.secret);
+      const hash = sha256(m2.secret);
+      const fp = fingerprintFromHash(rule.id, hash);
       if (m2.allowed || ignoredFingerprints.has(fp)) {
         suppressed++;
         return;
@@ -25753,7 +25810,7 @@ function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()
             rule: rule.id,
             title: rule.title,
             severity,
-            secret: { raw: m2.secret, redacted: redact(m2.secret, rule.keywords), sha256: sha256(m2.secret) },
+            secret: { raw: m2.secret, redacted: redact(m2.secret, rule.keywords), sha256: hash },
             locations: [],
             ...m2.jwt ? { jwt: m2.jwt } : {}
           },
@@ -25846,9 +25903,9 @@ function parseEndpoint(raw, from = "--endpoint") {
   if (u2.search || u2.hash) throw new EndpointError(`${from}: the endpoint must not have a query or fragment`);
   return `${u2.origin}${u2.pathname.replace(/\/+$/, "")}`;
 }
-function resolveEndpoint(flag, env4) {
+function resolveEndpoint(flag, env3) {
   if (flag !== void 0 && flag !== "") return parseEndpoint(flag, "--endpoint");
-  const fromEnv = env4.HF_ENDPOINT;
+  const fromEnv = env3.HF_ENDPOINT;
   if (fromEnv !== void 0 && fromEnv.trim() !== "") return parseEndpoint(fromEnv, "HF_ENDPOINT");
   return DEFAULT_ENDPOINT2;
 }
@@ -26190,7 +26247,7 @@ function backoffMs(attempt, random, baseMs = 250, capMs = 8e3) {
   return Math.round(d2 / 2 + random() * (d2 / 2));
 }
 function spreadMs(waitMs, random) {
-  return Math.round(random() * Math.min(250, waitMs * 0.1));
+  return Math.round(random() * Math.min(250, waitMs * 0.02));
 }
 var init_ratelimit = __esm({
   "src/verify/ratelimit.ts"() {
@@ -26662,16 +26719,23 @@ __export(enrich_exports, {
   USER_AGENT: () => USER_AGENT,
   clientFor: () => clientFor,
   hubTokens: () => hubTokens,
+  prefetchTokens: () => prefetchTokens,
   verifyFindings: () => verifyFindings
 });
 function clientFor(s, spentMs = 0) {
   return createHubClient({ endpoint: s.endpoint, concurrency: s.concurrency, timeoutMs: s.timeoutMs, budgetMs: s.budgetMs, spentMs, userAgent: USER_AGENT });
 }
 function hubTokens(findings) {
+  const key = (f3) => `${f3.rule}
+${f3.secret.raw}`;
   const candidates = findings.filter((f3) => HUB_RULES.has(f3.rule) && !/[\r\n]/.test(f3.secret.raw));
-  hubDetector ??= createDetector(builtinRules().filter((r2) => HUB_RULES.has(r2.id)), { decode: false });
-  const found = scanLines(hubDetector, candidates.map((f3) => f3.secret.raw));
-  return new Set(candidates.filter((f3, i) => found[i].some((m2) => m2.ruleId === f3.rule && m2.secret === f3.secret.raw)));
+  const unknown = candidates.filter((f3) => !judged.has(key(f3)));
+  if (unknown.length) {
+    hubDetector ??= createDetector(builtinRules().filter((r2) => HUB_RULES.has(r2.id)), { decode: false });
+    const found = scanLines(hubDetector, unknown.map((f3) => f3.secret.raw));
+    unknown.forEach((f3, i) => judged.set(key(f3), found[i].some((m2) => m2.ruleId === f3.rule && m2.secret === f3.secret.raw)));
+  }
+  return new Set(candidates.filter((f3) => judged.get(key(f3))));
 }
 function notSent(f3, hub) {
   if (!hub) return { reason: "not a Hugging Face token rule; never sent to the Hub" };
@@ -26679,14 +26743,25 @@ function notSent(f3, hub) {
   if (f3.jwt?.expired) return { reason: `expired${f3.jwt.expiresAt ? ` on ${f3.jwt.expiresAt}` : ""} (its JWT says so); not sent to the Hub`, expired: true };
   return void 0;
 }
-async function verifyFindings(io2, settings, findings, warn) {
-  const client = clientFor(settings);
+function prefetchTokens(client, found) {
+  for (const f3 of hubTokens(found)) if (!notSent(f3, true)) void client.whoami(f3.secret.raw);
+}
+async function verifyFindings(io2, settings, findings, warn, opts = {}) {
+  const client = opts.client ?? clientFor(settings);
   const hub = hubTokens(findings);
   let spentMs = 0;
   try {
-    await Promise.all(findings.map((f3) => verifyFinding(client, f3, settings, hub.has(f3))));
-    const scrub2 = scrubber(findings.map((f3) => f3.secret.raw));
-    for (const f3 of findings) if (f3.verification) f3.verification = mapStrings(f3.verification, scrub2);
+    const scrubbing = scrubberSoon(findings.map((f3) => f3.secret.raw));
+    const settled = settings.revoke ? void 0 : opts.settled;
+    await Promise.all(
+      findings.map(async (f3) => {
+        await verifyFinding(client, f3, settings, hub.has(f3));
+        await nextTurn2();
+        const scrub2 = await scrubbing;
+        if (f3.verification) f3.verification = mapStrings(f3.verification, scrub2);
+        settled?.(f3);
+      })
+    );
     const unknown = findings.filter((f3) => f3.verification?.status === "unknown");
     if (unknown.length) {
       const reasons = [...new Set(unknown.map((f3) => f3.verification?.reason ?? "no usable answer"))];
@@ -26762,7 +26837,7 @@ async function revokeFound(io2, s, findings, hub, warn, spentMs) {
     client.close();
   }
 }
-var USER_AGENT, hubDetector;
+var USER_AGENT, hubDetector, judged, nextTurn2;
 var init_enrich = __esm({
   "src/verify/enrich.ts"() {
     "use strict";
@@ -26779,6 +26854,8 @@ var init_enrich = __esm({
     init_verify_token();
     init_words();
     USER_AGENT = "hfleaks/0.1.0 (+https://github.com/hfleaks)";
+    judged = /* @__PURE__ */ new Map();
+    nextTurn2 = () => new Promise((resolve14) => setImmediate(resolve14));
   }
 });
 
@@ -26813,15 +26890,18 @@ function verifySettings(io2, args) {
   enrichment.catch(() => void 0);
   return { ...hub, reach: Boolean(args.reach), revoke: Boolean(args.revoke), yes: Boolean(args.yes), quiet: Boolean(args.quiet) };
 }
-async function verifyStep(io2, args, findings, warn) {
+async function verifyStep(io2, args, findings, warn, opts = {}) {
   const settings = verifySettings(io2, args);
   if (!settings) {
     for (const f3 of findings) f3.verification ??= describe({ status: "skipped", reason: NOT_REQUESTED });
     return {};
   }
-  if (!findings.length) return {};
+  if (!findings.length) {
+    opts.client?.close();
+    return {};
+  }
   const { verifyFindings: verifyFindings2 } = await (enrichment ?? Promise.resolve().then(() => (init_enrich(), enrich_exports)));
-  return verifyFindings2(io2, settings, findings, warn);
+  return verifyFindings2(io2, settings, findings, warn, opts);
 }
 var HUB_RULES, enrichment;
 var init_settings = __esm({
@@ -26841,8 +26921,8 @@ var require_picocolors = __commonJS({
   "node_modules/picocolors/picocolors.js"(exports, module) {
     var p2 = process || {};
     var argv = p2.argv || [];
-    var env4 = p2.env || {};
-    var isColorSupported = !(!!env4.NO_COLOR || argv.includes("--no-color")) && (!!env4.FORCE_COLOR || argv.includes("--color") || p2.platform === "win32" || (p2.stdout || {}).isTTY && env4.TERM !== "dumb" || !!env4.CI);
+    var env3 = p2.env || {};
+    var isColorSupported = !(!!env3.NO_COLOR || argv.includes("--no-color")) && (!!env3.FORCE_COLOR || argv.includes("--color") || p2.platform === "win32" || (p2.stdout || {}).isTTY && env3.TERM !== "dumb" || !!env3.CI);
     var formatter = (open2, close, replace = open2) => (input2) => {
       let string = "" + input2, index = string.indexOf(close, open2.length);
       return ~index ? open2 + replaceClose(string, close, replace, index) + close : open2 + string + close;
@@ -27586,11 +27666,11 @@ async function finish(io2, args, session, command2) {
     if (n && !args.quiet) io2.stderr(`hfleaks: ${plural(n, "finding")} in the baseline not reported
 `);
   }
-  const verified = await verifyStep(io2, args, report.findings, session.warn);
+  const ready = readyForReport(report.findings, { staged: command2 === "staged" }, Boolean(args.showSecrets));
+  const verified = await verifyStep(io2, args, report.findings, session.warn, { ...session.hub ? { client: session.hub } : {}, settled: ready });
+  for (const f3 of report.findings) ready(f3);
   const toStdout = !args.output || args.output === "-";
   const color = toStdout && (args.color ?? (io2.stdoutIsTTY && !("NO_COLOR" in io2.env) && io2.env.TERM !== "dumb"));
-  attachAdvice(report.findings, { staged: command2 === "staged" });
-  removePersonalData(report.findings, Boolean(args.showSecrets));
   const text2 = await renderReport(args.format, report, { showSecrets: Boolean(args.showSecrets), color });
   if (toStdout) io2.stdout(text2);
   else writeReportFile(io2, args.output, text2);
@@ -27599,10 +27679,20 @@ async function finish(io2, args, session, command2) {
   if (verified.error) throw new UsageError(verified.error);
   return report.findings.length > 0 ? 1 : 0;
 }
-function removePersonalData(findings, showSecrets) {
+function readyForReport(findings, ctx, showSecrets) {
+  const done = /* @__PURE__ */ new Set();
+  let clean2;
+  return (f3) => {
+    if (done.has(f3)) return;
+    done.add(f3);
+    f3.advice = adviseFinding(f3, ctx);
+    (clean2 ??= personalDataRemover(findings, showSecrets))(f3);
+  };
+}
+function personalDataRemover(findings, showSecrets) {
   const known = scrubber(findings.map((f3) => f3.secret.raw));
   const clean2 = (s) => scrubPathTokens(known(removeEmails(s)));
-  for (const f3 of findings) {
+  return (f3) => {
     for (const l3 of f3.locations) if (l3.author) l3.author = clean2(l3.author);
     if (f3.jwt) f3.jwt = mapStrings(f3.jwt, showSecrets ? removeEmails : clean2);
     const v2 = f3.verification;
@@ -27610,7 +27700,7 @@ function removePersonalData(findings, showSecrets) {
       if (v2.summary) v2.summary = removeEmails(v2.summary);
     }
     if (f3.advice) f3.advice = f3.advice.map(clean2);
-  }
+  };
 }
 var init_session = __esm({
   "src/cli/session.ts"() {
@@ -28842,7 +28932,7 @@ function packFiles(objectsDir) {
     return [];
   }
 }
-async function openRepo(target, cwd, env4, alone = false) {
+async function openRepo(target, cwd, env3, alone = false) {
   const dir = target === void 0 ? cwd : resolve5(cwd, target);
   const shown = target ?? ".";
   if (target !== void 0) {
@@ -28854,7 +28944,7 @@ async function openRepo(target, cwd, env4, alone = false) {
     }
     if (!isDir) throw new GitError(`${shown}: not a directory (name a git repository)`);
   }
-  const ctx = { cwd: dir, env: gitEnv(env4, target !== void 0) };
+  const ctx = { cwd: dir, env: gitEnv(env3, target !== void 0) };
   if (alone) Object.assign(ctx.env, { GIT_DIR: dir, GIT_WORK_TREE: dir });
   const git = await simpleGitFor(ctx);
   const infoP = git.raw(["rev-parse", "--absolute-git-dir", "--git-path", "objects", "--git-path", "shallow", "--git-path", "logs/refs/stash", "--git-path", "reftable", "--is-bare-repository", "--is-shallow-repository", "--is-inside-work-tree", "--show-object-format"]);
@@ -30203,8 +30293,8 @@ var init_history2 = __esm({
 // src/sources/git/staged.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { basename as basename2, dirname as dirname4, join as join9, resolve as resolve6 } from "node:path";
-function workTreeTop2(cwd, env4) {
-  if (env4.GIT_DIR || env4.GIT_WORK_TREE || env4.GIT_CEILING_DIRECTORIES || env4.GIT_DISCOVERY_ACROSS_FILESYSTEM) return void 0;
+function workTreeTop2(cwd, env3) {
+  if (env3.GIT_DIR || env3.GIT_WORK_TREE || env3.GIT_CEILING_DIRECTORIES || env3.GIT_DISCOVERY_ACROSS_FILESYSTEM) return void 0;
   for (let dir = resolve6(cwd); ; ) {
     if (basename2(dir) === ".git") return void 0;
     if (existsSync4(join9(dir, ".git"))) return dir;
@@ -30293,14 +30383,14 @@ function whereError(stderr) {
   return new UsageError(msg);
 }
 async function runStaged(io2, args) {
-  const env4 = gitEnv(io2.env, false);
-  const git = { cwd: io2.cwd, env: env4, batchCommand: false };
+  const env3 = gitEnv(io2.env, false);
+  const git = { cwd: io2.cwd, env: env3, batchCommand: false };
   const changes = stagedChanges(git);
   changes.catch(() => void 0);
-  const cat = new CatFile({ cwd: io2.cwd, env: env4, batchCommand: false });
+  const cat = new CatFile({ cwd: io2.cwd, env: env3, batchCommand: false });
   let session;
   try {
-    let root = workTreeTop2(io2.cwd, env4);
+    let root = workTreeTop2(io2.cwd, env3);
     if (root === void 0) {
       const t2 = await gitOutput(git, ["rev-parse", "--show-toplevel"]);
       if (t2.code !== 0) throw whereError(t2.stderr);
@@ -30478,15 +30568,23 @@ async function runVerify(io2, args) {
     return await verifyLines(io2, vargs, session);
   } finally {
     releaseLineReader(io2.stdin);
+    session.hub?.close();
   }
 }
 async function verifyLines(io2, args, session) {
   const src = await readTokenLines(io2, args.env, args.quiet);
-  const found = scanLines(session.detector, src.lines.map((l3) => l3.text));
-  src.lines.forEach((l3, i) => {
-    if (!found[i].length) return session.warn(`${src.path} line ${l3.line}: not a Hugging Face token; skipped`);
-    for (const m2 of found[i]) session.addMatch(src.path, { ...m2, line: l3.line, column: m2.column + l3.column - 1, allowed: false });
-  });
+  const settings = session.baseline ? void 0 : verifySettings(io2, args);
+  if (settings) session.hub = clientFor(settings);
+  for (let i = 0, n = 1; i < src.lines.length; i += n, n = Math.min(2 * n, SLICE)) {
+    if (i > 0 && session.hub) await nextTurn3();
+    const lines = src.lines.slice(i, i + n);
+    const found = scanLines(session.detector, lines.map((l3) => l3.text));
+    lines.forEach((l3, k2) => {
+      if (!found[k2].length) return session.warn(`${src.path} line ${l3.line}: not a Hugging Face token; skipped`);
+      for (const m2 of found[k2]) session.addMatch(src.path, { ...m2, line: l3.line, column: m2.column + l3.column - 1, allowed: false });
+    });
+    if (session.hub) prefetchTokens(session.hub, found.flat().map((m2) => ({ rule: m2.ruleId, secret: { raw: m2.secret }, ...m2.jwt ? { jwt: m2.jwt } : {} })));
+  }
   session.stats.files = 1;
   session.stats.bytes = src.bytes;
   if (!session.aggregator.findings().length) {
@@ -30501,14 +30599,19 @@ async function verifyLines(io2, args, session) {
   if (code2 !== 1) return code2;
   return (report?.findings ?? session.aggregator.findings()).some((f3) => !isDead(f3.verification, f3.jwt?.expired)) ? 1 : 0;
 }
+var SLICE, nextTurn3;
 var init_verify = __esm({
   "src/cli/commands/verify.ts"() {
     "use strict";
     init_scanner();
     init_input();
+    init_enrich();
+    init_settings();
     init_severity();
     init_io();
     init_session();
+    SLICE = 64;
+    nextTurn3 = () => new Promise((resolve14) => setImmediate(resolve14));
   }
 });
 
@@ -30594,8 +30697,8 @@ var init_revoke2 = __esm({
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync as existsSync5, mkdirSync, readFileSync as readFileSync8, renameSync, rmSync as rmSync2, statSync as statSync6, writeFileSync as writeFileSync3 } from "node:fs";
 import { isAbsolute as isAbsolute3, join as join10 } from "node:path";
-async function hooksDir(cwd, env4 = process.env) {
-  const ctx = { cwd, env: gitEnv(env4, false) };
+async function hooksDir(cwd, env3 = process.env) {
+  const ctx = { cwd, env: gitEnv(env3, false) };
   const git = (args) => gitOutput(ctx, args).catch((e) => Promise.reject(new HookError(e.message)));
   const out = (r2) => r2.stdout.toString("utf8");
   const rev = await git(["rev-parse", "--git-path", "hooks"]);
@@ -30718,8 +30821,8 @@ async function installHook(o2) {
   chmodSync(hook, 493);
   return what;
 }
-async function uninstallHook(cwd, env4) {
-  const dir = await hooksDir(cwd, env4);
+async function uninstallHook(cwd, env3) {
+  const dir = await hooksDir(cwd, env3);
   const hook = join10(dir, "pre-commit");
   const previous = join10(dir, PREVIOUS);
   if (!existsSync5(hook)) return `no pre-commit hook in ${dir}; nothing to do`;
@@ -30779,10 +30882,7 @@ var init_hook = __esm({
 });
 
 // src/cli/commands/index.ts
-function without(table2, ...names2) {
-  return Object.fromEntries(Object.entries(table2).filter(([name2]) => !names2.includes(name2)));
-}
-var submodules, unreachable, env2, COMMANDS;
+var submodules, unreachable, COMMANDS;
 var init_commands = __esm({
   "src/cli/commands/index.ts"() {
     "use strict";
@@ -30792,9 +30892,6 @@ var init_commands = __esm({
     };
     unreachable = {
       unreachable: { type: "boolean", default: false, describe: "Also scan objects no ref reaches: commits only a reflog keeps (amended, reset, rebased away), dropped stashes, files staged and never committed" }
-    };
-    env2 = {
-      env: { type: "string", describe: "Read the token(s) from this environment variable instead of stdin", requiresArg: true }
     };
     COMMANDS = [
       {
@@ -30847,10 +30944,7 @@ var init_commands = __esm({
         run: async (io2, args) => (await Promise.resolve().then(() => (init_baseline2(), baseline_exports))).runBaseline(io2, args)
       },
       {
-        command: "verify",
-        describe: "Ask the Hub who owns each token on stdin (one a line, or --env NAME) and what it can reach",
-        // Verifying is what this command does: no --verify/--no-verify. Nothing is walked: no --ignore.
-        options: { ...without(commonOptions({ verifyDefault: true }), "verify", "ignore"), ...env2 },
+        ...VERIFY_COMMAND,
         run: async (io2, args) => (await Promise.resolve().then(() => (init_verify(), verify_exports))).runVerify(io2, args)
       },
       {
@@ -30858,7 +30952,7 @@ var init_commands = __esm({
         describe: "Revoke the tokens on stdin (one a line, or --env NAME) for good, through the Hub; asks first, or --yes",
         options: {
           ...verifyOptions(false, true),
-          ...env2,
+          ...ENV_OPTION,
           format: { alias: "f", type: "string", default: "text", describe: "Output format: text, json", requiresArg: true },
           quiet: { alias: "q", type: "boolean", default: false, describe: "No warnings on stderr" },
           ...DEBUG
@@ -32485,8 +32579,8 @@ var init_yargs_parser = __esm({
           if (typeof envPrefix === "undefined")
             return;
           const prefix = typeof envPrefix === "string" ? envPrefix : "";
-          const env4 = mixin2.env();
-          Object.keys(env4).forEach(function(envVar) {
+          const env3 = mixin2.env();
+          Object.keys(env3).forEach(function(envVar) {
             if (prefix === "" || envVar.lastIndexOf(prefix, 0) === 0) {
               const keys = envVar.split("__").map(function(key, i) {
                 if (i === 0) {
@@ -32495,7 +32589,7 @@ var init_yargs_parser = __esm({
                 return camelCase(key);
               });
               if ((configOnly && flags.configs[keys.join(".")] || !configOnly) && !hasKey(argv2, keys)) {
-                setArg(keys.join("."), env4[envVar]);
+                setArg(keys.join("."), env3[envVar]);
               }
             }
           });
@@ -32754,7 +32848,7 @@ import { format } from "util";
 import { normalize, resolve as resolve9 } from "path";
 import { readFileSync as readFileSync9 } from "fs";
 import { createRequire as createRequire3 } from "node:module";
-var _a, _b, _c, minNodeVersion, nodeVersion, env3, require2, parser, yargsParser, lib_default;
+var _a, _b, _c, minNodeVersion, nodeVersion, env2, require2, parser, yargsParser, lib_default;
 var init_lib2 = __esm({
   "node_modules/yargs-parser/build/lib/index.js"() {
     init_string_utils();
@@ -32767,12 +32861,12 @@ var init_lib2 = __esm({
         throw Error(`yargs parser supports a minimum Node.js version of ${minNodeVersion}. Read our version support policy: https://github.com/yargs/yargs-parser#supported-nodejs-versions`);
       }
     }
-    env3 = process ? process.env : {};
+    env2 = process ? process.env : {};
     require2 = createRequire3 ? createRequire3(import.meta.url) : void 0;
     parser = new YargsParser({
       cwd: process.cwd,
       env: () => {
-        return env3;
+        return env2;
       },
       format,
       normalize,
@@ -36998,11 +37092,11 @@ import { isAbsolute as isAbsolute4, resolve as resolve12 } from "node:path";
 init_types();
 var ActionError = class extends Error {
 };
-function input(env4, name2) {
-  return (env4[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+function input(env3, name2) {
+  return (env3[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
 }
-function bool(env4, name2, dflt) {
-  const v2 = input(env4, name2).toLowerCase();
+function bool(env3, name2, dflt) {
+  const v2 = input(env3, name2).toLowerCase();
   if (!v2) return dflt;
   if (["true", "yes", "1", "on"].includes(v2)) return true;
   if (["false", "no", "0", "off"].includes(v2)) return false;
@@ -37014,20 +37108,20 @@ function splitArgs(s) {
   for (let m2 = re3.exec(s); m2; m2 = re3.exec(s)) out.push(m2[1] !== void 0 ? m2[1].replace(/\\(.)/g, "$1") : m2[2] ?? m2[3]);
   return out;
 }
-function readInputs(env4) {
-  const failOn = (input(env4, "fail-on") || "low").toLowerCase();
+function readInputs(env3) {
+  const failOn = (input(env3, "fail-on") || "low").toLowerCase();
   if (!SEVERITIES.includes(failOn)) throw new ActionError(`input fail-on: "${failOn}" is not one of ${SEVERITIES.join(", ")}`);
-  const baseline = input(env4, "baseline");
-  const endpoint = input(env4, "endpoint");
+  const baseline = input(env3, "baseline");
+  const endpoint = input(env3, "endpoint");
   return {
-    verify: bool(env4, "verify", false),
-    reach: bool(env4, "reach", false),
-    revoke: bool(env4, "revoke", false),
+    verify: bool(env3, "verify", false),
+    reach: bool(env3, "reach", false),
+    revoke: bool(env3, "revoke", false),
     failOn,
     ...baseline ? { baseline } : {},
     ...endpoint ? { endpoint } : {},
-    path: input(env4, "path") || ".",
-    args: splitArgs(input(env4, "args"))
+    path: input(env3, "path") || ".",
+    args: splitArgs(input(env3, "args"))
   };
 }
 var ZERO_SHA = /^0{40}$/;
@@ -37217,12 +37311,12 @@ function annotations(findings, prefix) {
   }
   return out;
 }
-function setOutput(env4, name2, value2) {
-  if (env4.GITHUB_OUTPUT) appendFileSync(env4.GITHUB_OUTPUT, `${name2}=${value2}
+function setOutput(env3, name2, value2) {
+  if (env3.GITHUB_OUTPUT) appendFileSync(env3.GITHUB_OUTPUT, `${name2}=${value2}
 `);
 }
-function summary2(env4, text2) {
-  if (env4.GITHUB_STEP_SUMMARY) appendFileSync(env4.GITHUB_STEP_SUMMARY, text2.endsWith("\n") ? text2 : `${text2}
+function summary2(env3, text2) {
+  if (env3.GITHUB_STEP_SUMMARY) appendFileSync(env3.GITHUB_STEP_SUMMARY, text2.endsWith("\n") ? text2 : `${text2}
 `);
 }
 function cliArgs(inputs, sarif) {
@@ -37238,7 +37332,7 @@ async function writeEmptySarif(path2) {
   const empty = { command: "history", version: VERSION, findings: [], stats: { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 } };
   writePrivateFile(path2, await renderReport("sarif", empty, { showSecrets: false, color: false }));
 }
-async function runAction(env4, io2 = processIo()) {
+async function runAction(env3, io2 = processIo()) {
   const say = (s) => io2.stdout(`${s}
 `);
   let sarifOut = false;
@@ -37246,43 +37340,43 @@ async function runAction(env4, io2 = processIo()) {
   const fail2 = (text2, findings = 0, what = "the scan failed") => {
     const msg = scrubTokenShapes(text2);
     say(`::error title=hfleaks::${escapeData(msg)}`);
-    setOutput(env4, "findings", String(findings));
-    setOutput(env4, "exit-code", "2");
-    summary2(env4, `### hfleaks: ${what}
+    setOutput(env3, "findings", String(findings));
+    setOutput(env3, "exit-code", "2");
+    summary2(env3, `### hfleaks: ${what}
 
 ${msg}
 `);
-    if (sarifOut && !reported) setOutput(env4, "sarif-file", "");
+    if (sarifOut && !reported) setOutput(env3, "sarif-file", "");
     return 2;
   };
   try {
-    const inputs = readInputs(env4);
-    const workspace = env4.GITHUB_WORKSPACE ?? io2.cwd;
+    const inputs = readInputs(env3);
+    const workspace = env3.GITHUB_WORKSPACE ?? io2.cwd;
     const repo = resolve13(workspace, inputs.path);
-    const eventName = env4.GITHUB_EVENT_NAME ?? "";
+    const eventName = env3.GITHUB_EVENT_NAME ?? "";
     let payload = {};
-    if (env4.GITHUB_EVENT_PATH) {
+    if (env3.GITHUB_EVENT_PATH) {
       let text2;
       try {
-        text2 = readFileSync13(env4.GITHUB_EVENT_PATH, "utf8");
+        text2 = readFileSync13(env3.GITHUB_EVENT_PATH, "utf8");
       } catch (e) {
-        throw new ActionError(`cannot read the event payload ${env4.GITHUB_EVENT_PATH}: ${e.message}`);
+        throw new ActionError(`cannot read the event payload ${env3.GITHUB_EVENT_PATH}: ${e.message}`);
       }
-      payload = parseJson(text2, (problem) => new ActionError(`cannot read the event payload ${env4.GITHUB_EVENT_PATH}: ${problem}`));
+      payload = parseJson(text2, (problem) => new ActionError(`cannot read the event payload ${env3.GITHUB_EVENT_PATH}: ${problem}`));
     }
     const plan = planFor(eventName, payload);
-    const step = (env4.GITHUB_ACTION ?? "").replace(/[^A-Za-z0-9_-]/g, "_");
-    const sarif = join12(env4.RUNNER_TEMP ?? tmpdir3(), `hfleaks-${env4.GITHUB_RUN_ID ?? process.pid}${step ? `-${step}` : ""}.sarif`);
-    setOutput(env4, "sarif-file", sarif);
+    const step = (env3.GITHUB_ACTION ?? "").replace(/[^A-Za-z0-9_-]/g, "_");
+    const sarif = join12(env3.RUNNER_TEMP ?? tmpdir3(), `hfleaks-${env3.GITHUB_RUN_ID ?? process.pid}${step ? `-${step}` : ""}.sarif`);
+    setOutput(env3, "sarif-file", sarif);
     sarifOut = true;
     say(`hfleaks ${VERSION}: ${plan.why}`);
     let args;
     if (plan.kind === "nothing") {
       await writeEmptySarif(sarif);
       reported = true;
-      setOutput(env4, "findings", "0");
-      setOutput(env4, "exit-code", "0");
-      summary2(env4, `### hfleaks
+      setOutput(env3, "findings", "0");
+      setOutput(env3, "exit-code", "0");
+      summary2(env3, `### hfleaks
 
 Nothing to scan: ${plan.why}.
 `);
@@ -37316,7 +37410,7 @@ Nothing to scan: ${plan.why}.
     const prefix = relative4(workspace, await repoTop2(repo)).split("\\").join("/");
     for (const line of annotations(report.findings, prefix)) say(line);
     const missing = report.stats.missingObjects ?? 0;
-    if (found || !missing) summary2(env4, await renderReport("markdown", report, { showSecrets: false, color: false }));
+    if (found || !missing) summary2(env3, await renderReport("markdown", report, { showSecrets: false, color: false }));
     if (code2 === 2) {
       return fail2(lastError || "hfleaks could not complete the run; see the log above.", found, "the run failed after the scan");
     }
@@ -37330,8 +37424,8 @@ Nothing to scan: ${plan.why}.
       if (!exit) return fail2(`${found ? "" : "no tokens found, but "}${msg}`, found, "the scan is incomplete");
       say(`::warning title=hfleaks::${escapeData(msg)}`);
     }
-    setOutput(env4, "findings", String(found));
-    setOutput(env4, "exit-code", String(exit));
+    setOutput(env3, "findings", String(found));
+    setOutput(env3, "exit-code", String(exit));
     if (exit) {
       const why = [
         ...atOrAbove ? [`${plural(atOrAbove, "leaked Hugging Face token")} at or above severity ${inputs.failOn}`] : [],
