@@ -80,6 +80,11 @@ export interface HubClient {
    * the answers are read into (a listing's pages) stops too, not only the requests.
    */
   overBudget(): string | undefined;
+  /**
+   * Ends the client for good: what is in flight is cut off, and whatever is queued or
+   * waiting to retry ends without a request (unknown). Called when a run is done, or
+   * stopped by an error: nothing more may go to the Hub then.
+   */
   close(): void;
 }
 
@@ -209,7 +214,8 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     const perTry = Math.min(timeoutMs, left);
     const ex = await exchange(spec.url, { method: spec.method, headers, body, timeoutMs: perTry, maxBytes: spec.maxBytes, agent, signal: tripped.signal });
     if (ex.kind === 'aborted') return { final: { ok: false, reason: down ?? 'the endpoint stopped answering' } };
-    if (ex.kind === 'timeout' || (ex.kind === 'network' && (UNREACHABLE.has(ex.code) || TLS_CODES.test(ex.code)))) {
+    // (A timeout the budget cut short says nothing of the endpoint: it is not counted.)
+    if ((ex.kind === 'timeout' && perTry === timeoutMs) || (ex.kind === 'network' && (UNREACHABLE.has(ex.code) || TLS_CODES.test(ex.code)))) {
       if (++deadInARow >= breakerAt() && !down) {
         const cause = ex.kind === 'timeout' ? `no answer within ${seconds(perTry)}` : TLS_CODES.test(ex.code) ? `the endpoint's TLS certificate was refused (${ex.code})` : `connection failed (${ex.code})`;
         down = `${cause}; the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
@@ -297,6 +303,10 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     stats: () => ({ ...stats }),
     spentMs: () => spentBefore + (now() - started),
     overBudget: () => (now() >= deadline ? budgetReason() : undefined),
-    close: () => agent.destroy(),
+    close: () => {
+      down ??= 'verification was stopped before this request';
+      tripped.abort();
+      agent.destroy();
+    },
   };
 }

@@ -373,6 +373,40 @@ describe('pacing across requests', () => {
     expect(h.requests.filter((q) => q.path === '/api/whoami-v2')).toHaveLength(4);
   });
 
+  it('a budget that cuts timeouts short ends the requests on the budget, not as an endpoint that stopped answering', async () => {
+    const tokens = Array.from({ length: 12 }, () => gen.userToken());
+    const h = await hub({ tokens: Object.fromEntries(tokens.map((t) => [t, { behavior: 'hang' }])), latencyMs: 0 });
+    const c = createHubClient({ endpoint: h.url, concurrency: 4, timeoutMs: 10_000, budgetMs: 300, now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+    const answers = await Promise.all(tokens.map((t) => c.whoami(t)));
+    c.close();
+    for (const a of answers) {
+      expect(a.ok).toBe(false);
+      if (!a.ok) expect(a.reason).toBe('the verification time budget (300 ms) was used up');
+      if (!a.ok) expect(a.reason).not.toMatch(/stopped answering/);
+    }
+  });
+
+  it('close() is final: what is queued or in flight ends at once, and nothing more is sent', async () => {
+    const tokens = Array.from({ length: 6 }, () => gen.userToken());
+    const h = await hub({ tokens: Object.fromEntries(tokens.map((t) => [t, { behavior: 'hang' }])) });
+    const c = createHubClient({ endpoint: h.url, concurrency: 2, timeoutMs: 10_000, budgetMs: 60_000, now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+    const pending = tokens.map((t) => c.whoami(t));
+    while (h.requests.length < 2) await new Promise((r) => setTimeout(r, 5));
+    const t0 = Date.now();
+    c.close();
+    const answers = await Promise.all(pending);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    for (const a of answers) {
+      expect(a.ok).toBe(false);
+      if (!a.ok) expect(a.reason).toMatch(/verification was stopped/);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.requests).toHaveLength(2);
+    const late = await c.whoami(gen.userToken());
+    expect(late.ok).toBe(false);
+    expect(h.requests).toHaveLength(2);
+  });
+
   it('refuses to send the token outside the endpoint', async () => {
     const h = await hub();
     const { c } = client(h);
