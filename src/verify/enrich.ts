@@ -71,7 +71,8 @@ export type FoundToken = { rule: string; secret: { raw: string }; jwt?: Finding[
  * built-in rules, neither refresh tokens nor expired JWTs.
  */
 export function prefetchTokens(client: HubClient, found: readonly FoundToken[]): void {
-  for (const f of hubTokens(found)) if (!notSent(f, true)) void client.whoami(f.secret.raw);
+  // (The answer is awaited later; a handler now, so that it is never an unhandled rejection meanwhile.)
+  for (const f of hubTokens(found)) if (!notSent(f, true)) client.whoami(f.secret.raw).catch(() => undefined);
 }
 
 export interface VerifyOptions {

@@ -282,6 +282,9 @@ describe('hfleaks verify', () => {
     expect(r.code).toBe(1);
     expect(h.revocations).toEqual([[T.read]]);
     expect(bySecret(r.report, T.read).verification.revoked).toBe(true);
+    // Its advice follows the revocation, not the verdict before it.
+    expect(bySecret(r.report, T.read).advice[0]).toMatch(/^Revoked by this run: the Hub invalidated it/);
+    expect(bySecret(r.report, T.dead).advice[0]).toMatch(/^Nothing to revoke: the Hub rejects this token/);
   });
 
   it('takes no token from argv', async () => {

@@ -9,7 +9,8 @@ import type { Finding } from '../../src/core/types.ts';
 import { fingerprintOf, sha256 } from '../../src/findings/aggregate.ts';
 import { redact } from '../../src/findings/redact.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
-import { hubTokens } from '../../src/verify/enrich.ts';
+import type { HubClient } from '../../src/verify/client.ts';
+import { hubTokens, prefetchTokens } from '../../src/verify/enrich.ts';
 import { verifyStep } from '../../src/verify/settings.ts';
 import { runCli, tempDir } from '../helpers/cli.ts';
 import type { FakeHub } from '../helpers/fake-hub.mjs';
@@ -76,5 +77,36 @@ describe('the Hub check follows the built-in rule definitions', () => {
     // The right shape under another Hub rule's id, or a custom rule's, is not.
     expect(isHubToken(finding('hf-org-api-token', gen.userToken()))).toBe(false);
     expect(isHubToken(finding('my-rule', gen.userToken()))).toBe(false);
+  });
+});
+
+describe('asking as tokens are found (verify) and finishing each finding as its verdict comes', () => {
+  it('prefetchTokens sends only what verification would: Hub tokens by the built-in rules, once each, no refresh token, no expired JWT', async () => {
+    const asked: string[] = [];
+    const stub = { whoami: async (t: string) => void asked.push(t) } as unknown as HubClient;
+    const expired = gen.oauthToken({ exp: 1_600_000_000, scope: 'openid' });
+    const refresh = `hf_oauth__refresh_${gen.body(40, true)}`;
+    const live = gen.userToken();
+    prefetchTokens(stub, [
+      { rule: 'hf-user-access-token', secret: { raw: live } },
+      { rule: 'hf-user-access-token', secret: { raw: other } }, // a Hub id, not a Hub token's shape
+      { rule: 'my-rule', secret: { raw: gen.userToken() } },
+      { rule: 'hf-oauth-access-token', secret: { raw: expired }, jwt: { expired: true, expiresAt: '2020-09-13T12:26:40.000Z' } },
+      { rule: 'hf-oauth-access-token', secret: { raw: refresh } },
+    ]);
+    expect(asked).toEqual([live]);
+  });
+
+  it('settled is called once per finding, after its verdict and severity, and not at all with --revoke', async () => {
+    const io = { env: {}, stdinIsTTY: false, stderr: () => undefined } as unknown as Io;
+    const fs = [finding('hf-user-access-token', user), finding('hf-user-access-token', gen.userToken()), finding('my-rule', other)];
+    const seen: string[] = [];
+    await verifyStep(io, { verify: true, endpoint: hub.url }, fs, () => undefined, { settled: (f) => void seen.push(`${f.secret.raw === user ? 'user' : f.rule}:${f.verification?.status}:${f.severity}`) });
+    expect(seen.sort()).toEqual(['hf-user-access-token:invalid:low', 'my-rule:skipped:low', 'user:valid:critical']);
+    const again: Finding[] = [];
+    const revoking = [finding('hf-user-access-token', user)];
+    await verifyStep(io, { verify: true, revoke: true, yes: true, quiet: true, endpoint: hub.url }, revoking, () => undefined, { settled: (f) => void again.push(f) });
+    expect(again).toEqual([]);
+    expect(revoking[0]!.verification).toMatchObject({ status: 'valid', revoked: true });
   });
 });
