@@ -125,15 +125,18 @@ async function warmVerifyCache(dir) {
   const cwd = mkdtempSync(join(tmpdir(), 'hfleaks-warm-'));
   try {
     await new Promise((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
-    const args = ['verify', '--env', 'HFLEAKS_WARM_TOKENS', '--endpoint', `http://127.0.0.1:${server.address().port}`, '--quiet'];
+    // (Short timeouts: a loopback that accepts and never answers must not hold up the build.)
+    const args = ['verify', '--env', 'HFLEAKS_WARM_TOKENS', '--endpoint', `http://127.0.0.1:${server.address().port}`, '--verify-timeout', '2', '--verify-budget', '5', '--quiet'];
     const launcher = resolve(dir, 'hfleaks.cjs');
     const code = `require(${JSON.stringify(launcher)}).writeCodeCache(${JSON.stringify(args)}, ${JSON.stringify([...args, '--format', 'json'])})`;
     // (Not spawnSync: the server answers from this process.)
     const child = spawn(process.execPath, ['-e', code], { cwd, env: { ...warmEnv(), HFLEAKS_WARM_TOKENS: tokens.join('\n') }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    const status = await new Promise((ok) => child.on('close', ok).on('error', (e) => ok(e.message)));
-    if (status !== 0) console.warn(`build: no code cache for verify.cjs (${stderr.trim().split('\n')[0] || `exit ${status}`})`);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const status = await new Promise((ok) => child.on('close', (code, signal) => ok(signal ? `killed after 30 s` : code)).on('error', (e) => ok(e.message)));
+    clearTimeout(timer);
+    if (status !== 0) console.warn(`build: no code cache for verify.cjs (${typeof status === 'string' ? status : stderr.trim().split('\n')[0] || `exit ${status}`})`);
   } catch (e) {
     // (No loopback to serve on, say: verify compiles as usual.)
     console.warn(`build: no code cache for verify.cjs (${e.message})`);

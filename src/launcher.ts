@@ -85,7 +85,11 @@ function main(): void {
  */
 export async function writeCodeCache(...argvs: string[][]): Promise<void> {
   const { mod, script, source, cache } = loadQuick(argvs[0]![0]!, false);
-  for (const argv of argvs) await mod.run(argv);
+  for (const argv of argvs) {
+    // A run that the quick parser declined, or that failed, compiled little: no cache from it.
+    const code = await mod.run(argv);
+    if (code === undefined || code === 2) throw new Error(`hfleaks ${argv.join(' ')}: ${code === undefined ? 'not taken by the quick parser' : 'exit 2'}`);
+  }
   const tmp = `${cache}.tmp-${process.pid}`;
   writeFileSync(tmp, cacheFile(source, script.createCachedData()));
   renameSync(tmp, cache);
