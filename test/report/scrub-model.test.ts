@@ -12,9 +12,9 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 
 /** The forms the scrubber knows, rebuilt the obvious way: whole echoes and base64 cores. */
 function modelForms(secret: string): { form: string; encoded: boolean }[] {
-  const body = secret.replace(/^(hf_oauth_|hf_jwt_|api_org_|hf_)/, '');
+  const body = secret.replace(/^(hf_oauth__refresh_|hf_oauth_|hf_jwt_|api_org_|hf_)/, '');
   const whole = [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64').replace(/=+$/, ''), Buffer.from(secret).toString('base64url')];
-  if (body.length >= 16) whole.push(body);
+  if (body.length >= 16 && body !== secret) whole.push(body);
   const cores: string[] = [];
   for (const plain of body !== secret ? [secret, body] : [secret]) {
     for (let offset = 0; offset < 3; offset++) {
@@ -26,8 +26,14 @@ function modelForms(secret: string): { form: string; encoded: boolean }[] {
   return [...whole.map((form) => ({ form, encoded: false })), ...cores.filter((c) => c.length >= 20).map((form) => ({ form, encoded: true }))];
 }
 
-function modelScrub(text: string, secrets: string[]): string {
-  const forms = secrets.flatMap((s) => modelForms(s).map((f) => ({ ...f, shown: redact(s) })));
+function modelScrub(given: string, secrets: string[]): string {
+  const all = secrets.flatMap((s) => modelForms(s).map((f) => ({ ...f, shown: redact(s) })));
+  // Forms too short to look up by their first 16 characters, or holding characters runs
+  // never hold (a config rule's secret), are replaced whole first, in order.
+  const whole = (f: { form: string }) => f.form.length < 16 || !/^[A-Za-z0-9_+/=.-]+$/.test(f.form);
+  let text = given;
+  for (const f of all.filter(whole)) text = text.split(f.form).join(f.shown);
+  const forms = all.filter((f) => !whole(f));
   let result = '';
   let kept = 0;
   for (const run of text.matchAll(/[A-Za-z0-9_+/=.-]{16,}/g)) {
@@ -80,7 +86,12 @@ function piece(secrets: string[]): string {
 
 describe('the scrubber against a plain model', () => {
   it('replaces exactly what the model replaces, on 3,000 random texts', () => {
-    const secrets = [gen.userToken(), gen.userToken(), gen.orgToken(), gen.userToken()];
+    const secrets = [
+      gen.userToken(), gen.userToken(true), gen.orgToken(), gen.oauthToken(), gen.publisherToken(),
+      `hf_oauth__refresh_${gen.body(40, true)}`,
+      // Secrets of config rules: short, or holding characters token runs don't.
+      `pw:${gen.body(8, true)}`, `key$${gen.body(24, true)}!`,
+    ];
     const fast = scrubber(secrets);
     for (let n = 0; n < 3000; n++) {
       const text = Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => piece(secrets)).join(pick(['', ' ', '']));
