@@ -26349,7 +26349,7 @@ function createHubClient(opts) {
     const perTry = Math.min(timeoutMs, left2);
     const ex = await exchange(spec.url, { method: spec.method, headers, body, timeoutMs: perTry, maxBytes: spec.maxBytes, agent, signal: tripped.signal });
     if (ex.kind === "aborted") return { final: { ok: false, reason: down ?? "the endpoint stopped answering" } };
-    if (ex.kind === "timeout" || ex.kind === "network" && (UNREACHABLE.has(ex.code) || TLS_CODES.test(ex.code))) {
+    if (ex.kind === "timeout" && perTry === timeoutMs || ex.kind === "network" && (UNREACHABLE.has(ex.code) || TLS_CODES.test(ex.code))) {
       if (++deadInARow >= breakerAt() && !down) {
         const cause = ex.kind === "timeout" ? `no answer within ${seconds(perTry)}` : TLS_CODES.test(ex.code) ? `the endpoint's TLS certificate was refused (${ex.code})` : `connection failed (${ex.code})`;
         down = `${cause}; the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
@@ -26429,7 +26429,11 @@ function createHubClient(opts) {
     stats: () => ({ ...stats }),
     spentMs: () => spentBefore + (now() - started),
     overBudget: () => now() >= deadline ? budgetReason() : void 0,
-    close: () => agent.destroy()
+    close: () => {
+      down ??= "verification was stopped before this request";
+      tripped.abort();
+      agent.destroy();
+    }
   };
 }
 var TLS_CODES, UNREACHABLE;
@@ -26744,7 +26748,7 @@ function notSent(f3, hub) {
   return void 0;
 }
 function prefetchTokens(client, found) {
-  for (const f3 of hubTokens(found)) if (!notSent(f3, true)) void client.whoami(f3.secret.raw);
+  for (const f3 of hubTokens(found)) if (!notSent(f3, true)) client.whoami(f3.secret.raw).catch(() => void 0);
 }
 async function verifyFindings(io2, settings, findings, warn, opts = {}) {
   const client = opts.client ?? clientFor(settings);
