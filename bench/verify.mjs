@@ -92,11 +92,14 @@ function plan() {
   return { tokens, expected, list: [...seen] };
 }
 
-function run(args, input) {
+/** This environment's NODE_EXTRA_CA_CERTS, which makes every Node process read a CA bundle as it starts (about 50 ms here). */
+const EXTRA_CA = process.env.NODE_EXTRA_CA_CERTS;
+
+function run(args, input, env = process.env) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const wall0 = Date.now();
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', HF_ENDPOINT: '' } });
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...env, NO_COLOR: '1', HF_ENDPOINT: '' } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -107,14 +110,14 @@ function run(args, input) {
   });
 }
 
-async function once(p) {
+async function once(p, env) {
   const hub = await startFakeHub({
     latencyMs: LATENCY,
     tokens: p.tokens,
     burst: { afterRequests: Number(opt['burst-after']), durationMs: Number(opt['burst-ms']), retryAfter: Number(opt['retry-after']) },
   });
   try {
-    const r = await run(['verify', '--endpoint', hub.url, '--format', 'json', '--verify-concurrency', String(C), '--quiet'], `${p.list.join('\n')}\n`);
+    const r = await run(['verify', '--endpoint', hub.url, '--format', 'json', '--verify-concurrency', String(C), '--quiet'], `${p.list.join('\n')}\n`, env);
     if (r.code !== 1) throw new Error(`hfleaks exited ${r.code}: ${r.err.slice(0, 500)}`);
     const report = JSON.parse(r.out);
     let wrong = 0;
@@ -185,9 +188,13 @@ console.log(`ideal: ${N} / ${C} x ${LATENCY} ms = ${(ideal / 1000).toFixed(2)} s
 const floorMs = await floor(p);
 console.log(`floor: a bare keep-alive client, same requests, no burst: ${(floorMs / 1000).toFixed(2)} s (x${(floorMs / ideal).toFixed(2)})\n`);
 const results = [];
+/** With NODE_EXTRA_CA_CERTS set: the same runs without it, interleaved, to show what it costs (the verdict stays on the runs above). */
+const bare = [];
+const noExtraCa = EXTRA_CA === undefined ? undefined : Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_EXTRA_CA_CERTS'));
 for (let i = 0; i < RUNS; i++) {
   const r = await once(p);
   results.push(r);
+  if (noExtraCa) bare.push(await once(p, noExtraCa));
   console.log(
     `run ${i + 1}: ${(r.ms / 1000).toFixed(2)} s total (x${(r.ms / ideal).toFixed(2)}), Hub busy ${(r.hubSpanMs / 1000).toFixed(2)} s (x${(r.hubSpanMs / ideal).toFixed(2)}); ` +
       `${r.findings} findings, ${r.wrong} wrong verdicts; ${r.requests} whoami requests (${r.rateLimited} answered 429 and retried); at most ${r.maxInFlight} in flight`,
@@ -205,4 +212,12 @@ console.log(
   `of which: the pause the 429s asked for ${(pause / 1000).toFixed(2)} s (${(pause / ideal).toFixed(2)}x), CLI start-up and report ${((median.startMs + median.endMs) / 1000).toFixed(2)} s, ` +
     `requests beyond the ideal ${((median.hubSpanMs - ideal - pause) / 1000).toFixed(2)} s (${((median.hubSpanMs - pause) / ideal).toFixed(2)}x per request; the bare client's floor is ${(floorMs / ideal).toFixed(2)}x)`,
 );
+if (bare.length) {
+  const b = [...bare].sort((x, y) => x.ms - y.ms)[Math.floor(bare.length / 2)];
+  const ok = bare.every((r) => r.wrong === 0 && r.findings === N);
+  console.log(
+    `without NODE_EXTRA_CA_CERTS (set here to ${EXTRA_CA}; every Node process reads it as it starts), interleaved: median ${(b.ms / 1000).toFixed(2)} s = ${(b.ms / ideal).toFixed(2)}x, ` +
+      `start-up and report ${((b.startMs + b.endMs) / 1000).toFixed(2)} s; verdicts ${ok ? 'all right' : 'WRONG'} (runs: ${bare.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s)`,
+  );
+}
 process.exitCode = allRight ? 0 : 1;
