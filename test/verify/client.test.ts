@@ -392,10 +392,9 @@ describe('pacing across requests', () => {
     const c = createHubClient({ endpoint: h.url, concurrency: 2, timeoutMs: 10_000, budgetMs: 60_000, now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
     const pending = tokens.map((t) => c.whoami(t));
     while (h.requests.length < 2) await new Promise((r) => setTimeout(r, 5));
-    const t0 = Date.now();
     c.close();
+    // (Without the cut-off this would wait out the 10 s timeouts, past the test's own.)
     const answers = await Promise.all(pending);
-    expect(Date.now() - t0).toBeLessThan(2000);
     for (const a of answers) {
       expect(a.ok).toBe(false);
       if (!a.ok) expect(a.reason).toMatch(/verification was stopped/);
