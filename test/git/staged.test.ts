@@ -1,11 +1,11 @@
 // `hfleaks staged`: the index against HEAD, only what the next commit adds.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { CLI, ROOT, runCli, runJson, tempDir } from '../helpers/cli.ts';
+import { CLI, installedCopy, ROOT, runCli, runJson, tempDir } from '../helpers/cli.ts';
 import { makeRepo, tokens } from './repo.ts';
 
 const gen = tokens(777);
@@ -225,13 +225,7 @@ describe('the hook path (dist/hfleaks.cjs → dist/staged.cjs)', () => {
 
   it('works with the code cache as built, with none, and never runs a cache made for other code', async () => {
     expect(existsSync(join(ROOT, 'dist', 'staged.cjs.cache'))).toBe(true);
-    // A private copy of the installed layout: dist/ beside node_modules/.
-    const pkg = tempDir();
-    cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
-    const cli = join(pkg, 'dist', 'hfleaks.cjs');
-    const cache = join(pkg, 'dist', 'staged.cjs.cache');
-    const code = join(pkg, 'dist', 'staged.cjs');
+    const { cli, code, cache } = installedCopy('staged');
     const built = readFileSync(cache);
     const r = makeRepo();
     r.write('app.py', 'x = 1\n');

@@ -1,7 +1,7 @@
 // Runs the built CLI as a user would, in a child process: the installed command
 // (package.json "bin", dist/hfleaks.cjs), which loads dist/staged.cjs or dist/cli.js.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
@@ -71,6 +71,18 @@ export function tempDir(prefix = 'hfleaks-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/**
+ * A private copy of the installed layout (dist/ beside node_modules/), to damage at will:
+ * the installed command in it, and the files of one quick bundle (dist/NAME.cjs and its
+ * code cache).
+ */
+export function installedCopy(bundle: 'staged' | 'verify'): { cli: string; code: string; cache: string } {
+  const pkg = tempDir();
+  cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+  return { cli: join(pkg, 'dist', 'hfleaks.cjs'), code: join(pkg, 'dist', `${bundle}.cjs`), cache: join(pkg, 'dist', `${bundle}.cjs.cache`) };
 }
 
 /** A temporary directory holding these files (paths with `/`, parents made as needed). */

@@ -1,7 +1,7 @@
 // Verification and revocation end to end, through the built CLI, against the fake Hub on
 // 127.0.0.1: scan --verify, hfleaks verify, hfleaks revoke, scan --revoke. And no raw
 // token in any output, ever.
-import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { main } from '../../src/cli/main.ts';
 import { fingerprintOf } from '../../src/findings/aggregate.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
 import type { CliResult } from '../helpers/cli.ts';
-import { ROOT, runCli, runJson, tempDir } from '../helpers/cli.ts';
+import { installedCopy, ROOT, runCli, runJson, tempDir } from '../helpers/cli.ts';
 import type { FakeHub, FakeHubOptions } from '../helpers/fake-hub.mjs';
 import { startFakeHub } from '../helpers/fake-hub.mjs';
 
@@ -396,13 +396,7 @@ describe('hfleaks verify', () => {
 describe('the verify bundle (dist/hfleaks.cjs → dist/verify.cjs)', () => {
   it('works with the code cache as built, with none, and never runs a cache made for other code', async () => {
     expect(existsSync(join(ROOT, 'dist', 'verify.cjs.cache'))).toBe(true);
-    // A private copy of the installed layout: dist/ beside node_modules/.
-    const pkg = tempDir();
-    cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
-    const installed = join(pkg, 'dist', 'hfleaks.cjs');
-    const cache = join(pkg, 'dist', 'verify.cjs.cache');
-    const code = join(pkg, 'dist', 'verify.cjs');
+    const { cli: installed, code, cache } = installedCopy('verify');
     const run = () => cli(['verify', '--endpoint', shared.url, '--debug'], { cli: installed, input: `${T.read}\n` });
     const asBuilt = await run();
     expect([asBuilt.code, asBuilt.stderr]).toEqual([1, '']);
