@@ -19,7 +19,7 @@ const FULL_CLI = './cli.js';
 const QUICK = new Set(['staged', 'verify']);
 
 /**
- * The cache file: a tag, two lengths, the staged.cjs it was made for, then V8's data
+ * The cache file: a tag, two lengths, the bundle it was made for, then V8's data
  * twice. V8 itself checks little (a cache of another file of the same length, or damaged
  * data, runs the wrong code or crashes the process), so nothing reaches it unless the
  * source is byte for byte this one and both copies of the data agree: two memory
