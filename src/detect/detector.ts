@@ -427,6 +427,17 @@ function afterKeyword(pattern: string, keyword: string): string | undefined {
 }
 
 /**
+ * Whether JavaScript reads a character class of a pattern as RE2 does (config rules run
+ * on RE2JS). RE2's POSIX classes (`[[:alnum:]]`), Unicode classes (`\pL`, `\p{Greek}`)
+ * and `\x{…}` escapes are other characters to a JavaScript RegExp without the u flag
+ * (`[[:alnum:]` is seven of them): a table made from that reading would turn away what
+ * RE2 matches.
+ */
+function readsAsRe2(cls: string): boolean {
+  return !/\[:|\\[pP]|\\x\{/.test(cls);
+}
+
+/**
  * When the pattern continues after its keyword with a character class and a
  * quantifier (`hf_[A-Za-z0-9]{34}`), the bytes after a candidate can be checked
  * without building a string or running the regex: most `hf_` in ML code is
@@ -436,8 +447,13 @@ export function bodyPrecheck(pattern: string, keyword: string, flags = ''): { ta
   const rest = afterKeyword(pattern, keyword);
   if (rest === undefined) return undefined;
   const m = /^(\[(?:\\.|[^\]\\])+\]|\\[dw])(\{(\d+)(?:,\d*)?\}|\+)?/.exec(rest);
-  if (!m) return undefined;
-  const cls = new RegExp(`^${m[1]}$`, flags.includes('i') ? 'i' : '');
+  if (!m || !readsAsRe2(m[1]!)) return undefined;
+  let cls: RegExp;
+  try {
+    cls = new RegExp(`^${m[1]}$`, flags.includes('i') ? 'i' : '');
+  } catch {
+    return undefined; // (RE2 syntax JavaScript can't read: no precheck)
+  }
   const table = new Uint8Array(256);
   for (let c = 0; c < 256; c++) table[c] = cls.test(String.fromCharCode(c)) ? 1 : 0;
   const min = m[3] !== undefined ? Number(m[3]) : 1;
@@ -503,9 +519,12 @@ export function literalStarts(pattern: string, keyword: string): string[] | unde
  */
 export function tokenAlphabet(pattern: string, flags = ''): Uint8Array {
   const out = new Uint8Array(256);
+  // RE2's inline flags (`(?i)`, `(?i:…)`) change what the classes after them hold: can't tell.
+  if (/\(\?[a-zA-Z-]+[:)]/.test(pattern)) return out.fill(1);
   const fold = flags.includes('i') ? 'i' : '';
   const classes = pattern.match(/\[(?:\\.|[^\]\\])+\]/g) ?? [];
   for (const cls of classes) {
+    if (!readsAsRe2(cls)) return out.fill(1);
     let re: RegExp;
     try {
       re = new RegExp(`^${cls}$`, fold);

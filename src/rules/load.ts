@@ -39,17 +39,22 @@ export function parseRule(raw: unknown, file: string, trusted = false): Rule {
   const pattern = str(o, 'pattern', file, id);
   const flags = o.flags === undefined ? '' : str(o, 'flags', file, id);
   if (!/^i?$/.test(flags)) fail(file, id, 'flags', 'only "i" is supported');
-  try {
-    new RegExp(pattern, flags);
-  } catch (e) {
-    fail(file, id, 'pattern', `is not a valid regular expression (${(e as Error).message})`);
+  // Built-in rules run on JavaScript's RegExp, config rules on RE2JS: each pattern is
+  // judged by the engine it runs on (RE2 reads `[[:alnum:]]`, `\pL` or `(?i:…)`, which
+  // JavaScript refuses or reads otherwise).
+  if (trusted) {
+    try {
+      new RegExp(pattern, flags);
+    } catch (e) {
+      fail(file, id, 'pattern', `is not a valid regular expression (${(e as Error).message})`);
+    }
   }
   const unsafe = checkPatternSafety(pattern);
   if (unsafe) fail(file, id, 'pattern', unsafe);
   try {
     if (!trusted) compileLinear(pattern, flags);
   } catch (e) {
-    fail(file, id, 'pattern', `is not supported by the linear-time engine user rules run on (${(e as Error).message})`);
+    fail(file, id, 'pattern', `is not a valid regular expression for the linear-time engine config rules run on, RE2 (${(e as Error).message})`);
   }
   if (!keywords.some((k) => pattern.startsWith(k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) || pattern.startsWith(k))) {
     // The prefilter only finds matches that start with a keyword.
