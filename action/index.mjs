@@ -10264,12 +10264,20 @@ function afterKeyword(pattern2, keyword) {
   const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return pattern2.startsWith(escaped) ? pattern2.slice(escaped.length) : pattern2.startsWith(keyword) ? pattern2.slice(keyword.length) : void 0;
 }
+function readsAsRe2(cls) {
+  return !/\[:|\\[pP]|\\x\{/.test(cls);
+}
 function bodyPrecheck(pattern2, keyword, flags = "") {
   const rest = afterKeyword(pattern2, keyword);
   if (rest === void 0) return void 0;
   const m2 = /^(\[(?:\\.|[^\]\\])+\]|\\[dw])(\{(\d+)(?:,\d*)?\}|\+)?/.exec(rest);
-  if (!m2) return void 0;
-  const cls = new RegExp(`^${m2[1]}$`, flags.includes("i") ? "i" : "");
+  if (!m2 || !readsAsRe2(m2[1])) return void 0;
+  let cls;
+  try {
+    cls = new RegExp(`^${m2[1]}$`, flags.includes("i") ? "i" : "");
+  } catch {
+    return void 0;
+  }
   const table2 = new Uint8Array(256);
   for (let c3 = 0; c3 < 256; c3++) table2[c3] = cls.test(String.fromCharCode(c3)) ? 1 : 0;
   const min2 = m2[3] !== void 0 ? Number(m2[3]) : 1;
@@ -10316,9 +10324,11 @@ function literalStarts(pattern2, keyword) {
 }
 function tokenAlphabet(pattern2, flags = "") {
   const out = new Uint8Array(256);
+  if (/\(\?[a-zA-Z-]+[:)]/.test(pattern2)) return out.fill(1);
   const fold = flags.includes("i") ? "i" : "";
   const classes = pattern2.match(/\[(?:\\.|[^\]\\])+\]/g) ?? [];
   for (const cls of classes) {
+    if (!readsAsRe2(cls)) return out.fill(1);
     let re3;
     try {
       re3 = new RegExp(`^${cls}$`, fold);
@@ -12330,17 +12340,19 @@ function parseRule(raw, file, trusted = false) {
   const pattern2 = str(o2, "pattern", file, id);
   const flags = o2.flags === void 0 ? "" : str(o2, "flags", file, id);
   if (!/^i?$/.test(flags)) fail(file, id, "flags", 'only "i" is supported');
-  try {
-    new RegExp(pattern2, flags);
-  } catch (e) {
-    fail(file, id, "pattern", `is not a valid regular expression (${e.message})`);
+  if (trusted) {
+    try {
+      new RegExp(pattern2, flags);
+    } catch (e) {
+      fail(file, id, "pattern", `is not a valid regular expression (${e.message})`);
+    }
   }
   const unsafe = checkPatternSafety(pattern2);
   if (unsafe) fail(file, id, "pattern", unsafe);
   try {
     if (!trusted) compileLinear(pattern2, flags);
   } catch (e) {
-    fail(file, id, "pattern", `is not supported by the linear-time engine user rules run on (${e.message})`);
+    fail(file, id, "pattern", `is not a valid regular expression for the linear-time engine config rules run on, RE2 (${e.message})`);
   }
   if (!keywords.some((k2) => pattern2.startsWith(k2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) || pattern2.startsWith(k2))) {
     fail(file, id, "keywords", "the pattern must start with one of the keywords");
