@@ -36,9 +36,15 @@ export function parseRule(raw: unknown, file: string, trusted = false): Rule {
   const description = str(o, 'description', file, id);
   const keywords = strList(o.keywords, file, id, 'keywords');
   if (keywords.some((k) => !/^[\x21-\x7e]+$/.test(k))) fail(file, id, 'keywords', 'must be printable ASCII without spaces');
-  const pattern = str(o, 'pattern', file, id);
-  const flags = o.flags === undefined ? '' : str(o, 'flags', file, id);
+  let pattern = str(o, 'pattern', file, id);
+  let flags = o.flags === undefined ? '' : str(o, 'flags', file, id);
   if (!/^i?$/.test(flags)) fail(file, id, 'flags', 'only "i" is supported');
+  // A leading `(?i)`, as gitleaks rules write it, is the "i" flag: the pattern must then
+  // start with a keyword, as any other.
+  if (!trusted && pattern.startsWith('(?i)')) {
+    pattern = pattern.slice(4);
+    flags = 'i';
+  }
   // Built-in rules run on JavaScript's RegExp, config rules on RE2JS: each pattern is
   // judged by the engine it runs on (RE2 reads `[[:alnum:]]`, `\pL` or `(?i:…)`, which
   // JavaScript refuses or reads otherwise).

@@ -79,6 +79,14 @@ describe('config rules in RE2 syntax', () => {
     }
   });
 
+  it('a leading (?i), as gitleaks writes it, is the "i" flag', () => {
+    const cfg = loadConfig(config({ rules: [re2Rule('ci-token', 'ci_', '(?i)ci_[a-z0-9]{24}')] }), undefined);
+    const r = cfg.rules.find((x) => x.id === 'ci-token')!;
+    expect([r.pattern, r.flags]).toEqual(['ci_[a-z0-9]{24}', 'i']);
+    const token = `ci_${gen.body(24, true)}`;
+    expect(scanWhole(createDetector(cfg.rules), Buffer.from(`x = "${token}"\n`)).map((m) => m.secret)).toEqual([token]);
+  });
+
   it('a pattern RE2 refuses is an error naming the engine; one only JavaScript refuses is not', () => {
     expect(() => loadConfig(config({ rules: [re2Rule('bad-token', 'bad_', 'bad_[a-z]{24}(?<=x)')] }), undefined)).toThrow(/look-around/);
     expect(() => loadConfig(config({ rules: [re2Rule('bad-token', 'bad_', 'bad_[a-z')] }), undefined)).toThrow(/field "pattern": is not a valid regular expression for the linear-time engine config rules run on, RE2/);
