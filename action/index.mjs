@@ -12337,9 +12337,13 @@ function parseRule(raw, file, trusted = false) {
   const description = str(o2, "description", file, id);
   const keywords = strList(o2.keywords, file, id, "keywords");
   if (keywords.some((k2) => !/^[\x21-\x7e]+$/.test(k2))) fail(file, id, "keywords", "must be printable ASCII without spaces");
-  const pattern2 = str(o2, "pattern", file, id);
-  const flags = o2.flags === void 0 ? "" : str(o2, "flags", file, id);
+  let pattern2 = str(o2, "pattern", file, id);
+  let flags = o2.flags === void 0 ? "" : str(o2, "flags", file, id);
   if (!/^i?$/.test(flags)) fail(file, id, "flags", 'only "i" is supported');
+  if (!trusted && pattern2.startsWith("(?i)")) {
+    pattern2 = pattern2.slice(4);
+    flags = "i";
+  }
   if (trusted) {
     try {
       new RegExp(pattern2, flags);
