@@ -1,5 +1,6 @@
 // Redaction: every output shows at most the token's prefix and the first and last two
 // characters of its body, unless the user opts in with --show-secrets.
+import { nextTurn } from '../core/turn.ts';
 
 const PREFIXES = ['hf_oauth__refresh_', 'hf_oauth_', 'hf_jwt_', 'api_org_', 'hf_'];
 
@@ -145,9 +146,6 @@ export async function scrubberSoon(secrets: Iterable<string>, slice = 64): Promi
   last = { id, scrub: scrubWith(forms) };
   return last.scrub;
 }
-
-/** A turn of the event loop: what is waiting (answers from the network) goes first. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The last scrubber built, by the secrets it was built for. */
 let last: { id: string; scrub: (text: string) => string } | undefined;

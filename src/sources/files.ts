@@ -4,6 +4,7 @@
 // content stream.
 import { fsReason, outside, readText } from '../core/files.ts';
 import { GIT_CONFIG } from '../core/places.ts';
+import { nextTurn } from '../core/turn.ts';
 import { type Dirent, accessSync, closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
@@ -478,7 +479,7 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
       if (abs !== undefined) {
         signal();
         done(scanFile(typeof abs === 'string' ? abs : abs.raw, display(abs), detector, sink, opts));
-        await new Promise<void>((r) => setImmediate(r));
+        await nextTurn();
         feed();
         continue;
       }

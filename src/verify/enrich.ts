@@ -17,6 +17,7 @@ import type { VerifyOutcome, VerifySettings } from './settings.ts';
 import { HUB_RULES } from './settings.ts';
 import { severityFromVerification } from './severity.ts';
 import { describe, verifyToken } from './verify-token.ts';
+import { nextTurn } from '../core/turn.ts';
 import { plural } from '../core/words.ts';
 
 export const USER_AGENT = 'hfleaks/0.1.0 (+https://github.com/hfleaks)';
@@ -50,8 +51,6 @@ export function hubTokens<F extends { rule: string; secret: { raw: string } }>(f
 
 /** hubTokens' verdicts by rule and secret: `verify` asks as it finds each token, then again for the report. */
 const judged = new Map<string, boolean>();
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Why a finding is not sent to the Hub, or undefined when it is. */
 function notSent(f: Pick<FoundToken, 'secret' | 'jwt'>, hub: boolean): { reason: string; expired?: boolean } | undefined {

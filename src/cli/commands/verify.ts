@@ -1,6 +1,7 @@
 // `hfleaks verify`: tokens on standard input, one a line (or in the variable named by
 // --env), never in argv. Each line goes through the detector, so a finding carries the
 // right rule; then the usual report, with verification on.
+import { nextTurn } from '../../core/turn.ts';
 import { scanLines } from '../../detect/scanner.ts';
 import { readTokenLines, releaseLineReader } from '../../verify/input.ts';
 import { clientFor, prefetchTokens } from '../../verify/enrich.ts';
@@ -15,8 +16,6 @@ import { createSession, finish } from '../session.ts';
 
 /** Lines detected between two turns of the event loop, at most (the first slice is one line, then twice as many each time). */
 const SLICE = 64;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface VerifyCommandArgs extends CommonArgs {
   env?: string;
