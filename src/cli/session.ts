@@ -21,6 +21,7 @@ import { readHfleaksIgnore } from '../sources/ignore.ts';
 import type { Report } from '../report/types.ts';
 import { verifySettings, verifyStep } from '../verify/settings.ts';
 import type { HubClient } from '../verify/client.ts';
+import type { VerifySettings } from '../verify/settings.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
 import type { CommonArgs } from './options.ts';
@@ -49,6 +50,8 @@ export interface Session {
   warn(message: string): void;
   /** Records a location with extra fields (git provenance). */
   addMatch(path: string, m: Match, extra?: Partial<Location>): void;
+  /** Verification's settings, checked as the session starts; undefined when not verifying. */
+  verify?: VerifySettings;
   /** The Hub client, when a command began verifying before the report (`verify`): finish() hands it on. */
   hub?: HubClient;
 }
@@ -63,7 +66,7 @@ export function checkThreads(threads: number | undefined): number {
 export function createSession(io: Io, args: CommonArgs, root: string): Session {
   const config = loadConfig(root, args.config, io.cwd);
   if (config.above && !args.quiet) io.stderr(`hfleaks: note: using ${config.file}, the config of the project around the scanned directory\n`);
-  verifySettings(io, args); // bad --endpoint/--verify-* flags, or --revoke without --yes off a terminal, fail before the scan
+  const verify = verifySettings(io, args); // bad --endpoint/--verify-* flags, or --revoke without --yes off a terminal, fail before the scan
   const baseline = args.baseline !== undefined ? loadBaselineOption(io.cwd, args.baseline) : undefined;
   checkFormat(args.format);
   if (args.archiveDepth !== undefined && !isArchiveDepth(args.archiveDepth)) throw new UsageError('--archive-depth must be a whole number from 0 to 10');
@@ -121,7 +124,7 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
     archiveBytes: DEFAULT_CONTENT_OPTIONS.archiveBytes,
   };
   return {
-    config, detector, aggregator, sink, content, stats, started: Date.now(), warn, hfleaksIgnore, hfleaksIgnoreDir, ...(baseline ? { baseline } : {}),
+    config, detector, aggregator, sink, content, stats, started: Date.now(), warn, hfleaksIgnore, hfleaksIgnoreDir, ...(baseline ? { baseline } : {}), ...(verify ? { verify } : {}),
     addMatch: (path, m, extra) => aggregator.add(shown(path), m, extra),
   };
 }
@@ -234,7 +237,7 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
   // Each finding's advice and clean-up as soon as its verdict is in, while others are
   // still on their way; whatever verification didn't hand over, after it.
   const ready = readyForReport(report.findings, { staged: command === 'staged' }, Boolean(args.showSecrets));
-  const verified = await verifyStep(io, args, report.findings, session.warn, { ...(session.hub ? { client: session.hub } : {}), settled: ready }); // sets verification and severity
+  const verified = await verifyStep(io, session.verify, report.findings, session.warn, { ...(session.hub ? { client: session.hub } : {}), settled: ready }); // sets verification and severity
   for (const f of report.findings) ready(f);
   // --color and --no-color decide; otherwise colour on a terminal unless NO_COLOR or TERM=dumb.
   const toStdout = !args.output || args.output === '-';

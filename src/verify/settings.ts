@@ -85,18 +85,14 @@ export interface VerifyOutcome {
 
 /**
  * finish()'s verification step: verifies the findings in place (verification, severity,
- * reach, revocation), or marks them `skipped` when not verifying.
+ * reach, revocation), or marks them `skipped` when not verifying (no settings).
  */
-export async function verifyStep(io: Io, args: VerifyArgs, findings: Finding[], warn: (m: string) => void, opts: VerifyOptions = {}): Promise<VerifyOutcome> {
-  const settings = verifySettings(io, args);
+export async function verifyStep(io: Io, settings: VerifySettings | undefined, findings: Finding[], warn: (m: string) => void, opts: VerifyOptions = {}): Promise<VerifyOutcome> {
   if (!settings) {
     for (const f of findings) f.verification ??= describe({ status: 'skipped', reason: NOT_REQUESTED });
     return {};
   }
-  if (!findings.length) {
-    opts.client?.close();
-    return {};
-  }
+  if (!findings.length) return {};
   const { verifyFindings } = await (enrichment ?? import('./enrich.ts'));
   return verifyFindings(io, settings, findings, warn, opts);
 }

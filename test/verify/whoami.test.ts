@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.ts';
 import type { Finding, Verification } from '../../src/core/types.ts';
-import { verifyStep } from '../../src/verify/settings.ts';
+import { verifySettings, verifyStep } from '../../src/verify/settings.ts';
 import { isDead, severityFromVerification } from '../../src/verify/severity.ts';
 import type { HubClient } from '../../src/verify/client.ts';
 import { describe as describeVerdict, verifyToken } from '../../src/verify/verify-token.ts';
@@ -380,7 +380,7 @@ describe('severity from verification', () => {
 
   it('verification off still reports status, reason and summary', async () => {
     const f = { rule: 'hf-user-access-token' } as Finding;
-    await verifyStep({} as Io, {}, [f], () => undefined);
+    await verifyStep({} as Io, verifySettings({ env: {}, stdinIsTTY: false }, {}), [f], () => undefined);
     expect(f.verification).toEqual({ status: 'skipped', reason: 'verification not requested (--verify)', summary: 'not verified: verification not requested (--verify).' });
   });
 

@@ -5,7 +5,6 @@ import { nextTurn } from '../../core/turn.ts';
 import { scanLines } from '../../detect/scanner.ts';
 import { readTokenLines, releaseLineReader } from '../../verify/input.ts';
 import { clientFor, prefetchTokens } from '../../verify/enrich.ts';
-import { verifySettings } from '../../verify/settings.ts';
 import { isDead } from '../../verify/severity.ts';
 import type { Report } from '../../report/types.ts';
 import type { Io } from '../io.ts';
@@ -38,8 +37,7 @@ async function verifyLines(io: Io, args: VerifyCommandArgs, session: Session): P
   // The Hub is asked about each token as soon as it is found, in slices that let the
   // answers in between: the first request goes out after one line, not a thousand. (Not
   // with a baseline: what it accepts is never sent.)
-  const settings = session.baseline ? undefined : verifySettings(io, args);
-  if (settings) session.hub = clientFor(settings);
+  if (session.verify && !session.baseline) session.hub = clientFor(session.verify);
   for (let i = 0, n = 1; i < src.lines.length; i += n, n = Math.min(2 * n, SLICE)) {
     if (i > 0 && session.hub) await nextTurn();
     const lines = src.lines.slice(i, i + n);
