@@ -98,16 +98,25 @@ const LONG_BUDGET_WINDOWS = 64;
 /** Shortest line taken for wrapped base64 (PEM wraps at 64, GNU base64 at 76). */
 const WRAP_MIN_LINE = 60;
 
+/** The width of a plain line break at `i`: LF 1, CRLF 2; else 0. */
+function plainBreak(buf: Buffer, i: number): number {
+  return buf[i] === 0x0a ? 1 : buf[i] === 0x0d && buf[i + 1] === 0x0a ? 2 : 0;
+}
+
 /**
- * The length of the line break at `i` (1 or 2) when it wraps a run of `inRun` bytes (an
- * encoding written a line at a time): at least `minLine` of them before it, and the run
- * goes on after it; else 0.
+ * The width of the line break at `i` when it wraps a run of `inRun` bytes (an encoding
+ * written a line at a time): at least `minLine` of them before it, and the run goes on
+ * after it, past up to `maxIndent` blanks that indent the next line (counted in the
+ * width); else 0. `width` tells a break (plainBreak, or breakWidth with its escapes).
  */
-function lineWrap(buf: Buffer, i: number, minLine: number, inRun: (b: number) => boolean): number {
-  const len = buf[i] === 0x0a ? 1 : buf[i] === 0x0d && buf[i + 1] === 0x0a ? 2 : 0;
-  if (!len || i < minLine || i + len >= buf.length || !inRun(buf[i + len]!)) return 0;
+function lineWrap(buf: Buffer, i: number, minLine: number, inRun: (b: number) => boolean, width = plainBreak, maxIndent = 0): number {
+  const nl = width(buf, i);
+  if (!nl || i < minLine) return 0;
+  let e = i + nl;
+  while (e - i - nl < maxIndent && isBlank(buf[e])) e++;
+  if (e >= buf.length || !inRun(buf[e]!)) return 0;
   for (let k = i - minLine; k < i; k++) if (!inRun(buf[k]!)) return 0;
-  return len;
+  return e - i;
 }
 
 /** Spaces or tabs that may indent the lines of wrapped base64 (a YAML block, XML, a plist). */
@@ -115,18 +124,11 @@ const WRAP_MAX_INDENT = 16;
 const isBlank = (b: number | undefined) => b === 0x20 || b === 0x09;
 
 /**
- * A line break that wraps a base64 run: lines of WRAP_MIN_LINE characters or more. Its
- * width includes the blanks that indent the next line.
+ * A line break that wraps a base64 run: lines of WRAP_MIN_LINE characters or more, the
+ * break LF, CRLF or their JSON escapes. Its width includes the blanks that indent the next line.
  */
 function wrappedBreak(buf: Buffer, i: number): number {
-  const nl = breakWidth(buf, i);
-  if (!nl) return 0;
-  let e = i + nl;
-  while (e - i - nl < WRAP_MAX_INDENT && isBlank(buf[e])) e++;
-  if (e >= buf.length || !isBase64Byte(buf[e]!)) return 0;
-  if (i < WRAP_MIN_LINE) return 0;
-  for (let k = i - WRAP_MIN_LINE; k < i; k++) if (!isBase64Byte(buf[k]!)) return 0;
-  return e - i;
+  return lineWrap(buf, i, WRAP_MIN_LINE, isBase64Byte, breakWidth, WRAP_MAX_INDENT);
 }
 
 /**
@@ -285,11 +287,13 @@ function isBase64Byte(b: number): boolean {
   return isStandardBase64(b) || b === 0x2d || b === 0x5f;
 }
 
-const TOKEN_WORD = [0x74, 0x6f, 0x6b, 0x65, 0x6e]; // "token"
-
-/** Whether the five bytes before `at` spell `token`, in any case. */
-function endsWithToken(get: (i: number) => number | undefined, at: number): boolean {
-  for (let k = 0; k < 5; k++) if (((get(at - 5 + k) ?? 0) | 0x20) !== TOKEN_WORD[k]) return false;
+/** Whether the characters just before `at` spell `s` (lower case), ASCII letters in any case. */
+function spellsBefore(get: (i: number) => number | undefined, at: number, s: string): boolean {
+  for (let k = 0; k < s.length; k++) {
+    const c = get(at - s.length + k);
+    const want = s.charCodeAt(k);
+    if (c === undefined || (c !== want && !(isAsciiLetter(c) && (c | 0x20) === want))) return false;
+  }
   return true;
 }
 
@@ -323,7 +327,7 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
   if (b === 0x56 && (get(at - 2) === 0x0a || get(at - 2) === 0x28)) return 'ok';
   // A key named for the token, glued to its value: a SQLite row (`HF_TOKENhf_…`), a
   // string table, anything that packs strings edge to edge.
-  if (endsWithToken(get, at)) return 'ok';
+  if (spellsBefore(get, at, 'token')) return 'ok';
   return 'glued';
 }
 
@@ -368,15 +372,7 @@ function afterTerminalCode(get: (i: number) => number | undefined, m: number): b
     if (!((c >= 0x30 && c <= 0x39) || c === 0x3b || c === 0x3f)) return false;
   }
   if (get(i) !== 0x5b) return false;
-  // Whether the bytes just before the `[` spell `s` (any case).
-  const endsWith = (s: string) => {
-    for (let k = 0; k < s.length; k++) {
-      const c = get(i - s.length + k);
-      if (c === undefined || String.fromCharCode(c).toLowerCase() !== s[k]) return false;
-    }
-    return true;
-  };
-  return get(i - 1) === 0x1b || endsWith('\\u001b') || endsWith('\\x1b') || endsWith('\\033') || endsWith('\\e');
+  return get(i - 1) === 0x1b || ['\\u001b', '\\x1b', '\\033', '\\e'].some((esc) => spellsBefore(get, i, esc));
 }
 
 /** Characters of the base64 encoding of `kw` that don't depend on the bytes around it, per alignment. */
@@ -426,15 +422,27 @@ function afterKeyword(pattern: string, keyword: string): string | undefined {
   return pattern.startsWith(escaped) ? pattern.slice(escaped.length) : pattern.startsWith(keyword) ? pattern.slice(keyword.length) : undefined;
 }
 
+/** A character class of a pattern (`[A-Za-z0-9]`, `[^\]]`), as the scans of patterns find them. */
+const CLASS = /\[(?:\\.|[^\]\\])+\]/g;
+
 /**
- * Whether JavaScript reads a character class of a pattern as RE2 does (config rules run
- * on RE2JS). RE2's POSIX classes (`[[:alnum:]]`), Unicode classes (`\pL`, `\p{Greek}`)
- * and `\x{…}` escapes are other characters to a JavaScript RegExp without the u flag
- * (`[[:alnum:]` is seven of them): a table made from that reading would turn away what
- * RE2 matches.
+ * The bytes a character class of a pattern (or `\d`, `\w`) holds, 256 flags; undefined
+ * where JavaScript can't tell. Config rules run on RE2JS: RE2's POSIX classes
+ * (`[[:alnum:]]`), Unicode classes (`\pL`, `\p{Greek}`) and `\x{…}` escapes are other
+ * characters to a JavaScript RegExp without the u flag (`[[:alnum:]` is seven of them),
+ * and a table made from that reading would turn away what RE2 matches.
  */
-function readsAsRe2(cls: string): boolean {
-  return !/\[:|\\[pP]|\\x\{/.test(cls);
+function classTable(cls: string, flags = ''): Uint8Array | undefined {
+  if (/\[:|\\[pP]|\\x\{/.test(cls)) return undefined;
+  let re: RegExp;
+  try {
+    re = new RegExp(`^${cls}$`, flags.includes('i') ? 'i' : '');
+  } catch {
+    return undefined;
+  }
+  const table = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) table[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
+  return table;
 }
 
 /**
@@ -447,15 +455,8 @@ export function bodyPrecheck(pattern: string, keyword: string, flags = ''): { ta
   const rest = afterKeyword(pattern, keyword);
   if (rest === undefined) return undefined;
   const m = /^(\[(?:\\.|[^\]\\])+\]|\\[dw])(\{(\d+)(?:,\d*)?\}|\+)?/.exec(rest);
-  if (!m || !readsAsRe2(m[1]!)) return undefined;
-  let cls: RegExp;
-  try {
-    cls = new RegExp(`^${m[1]}$`, flags.includes('i') ? 'i' : '');
-  } catch {
-    return undefined; // (RE2 syntax JavaScript can't read: no precheck)
-  }
-  const table = new Uint8Array(256);
-  for (let c = 0; c < 256; c++) table[c] = cls.test(String.fromCharCode(c)) ? 1 : 0;
+  const table = m && classTable(m[1]!, flags);
+  if (!table) return undefined; // (none, or RE2 syntax JavaScript can't read: no precheck)
   const min = m[3] !== undefined ? Number(m[3]) : 1;
   return { table, min: Math.min(min, 256) };
 }
@@ -522,18 +523,12 @@ export function tokenAlphabet(pattern: string, flags = ''): Uint8Array {
   // RE2's inline flags (`(?i)`, `(?i:…)`) change what the classes after them hold: can't tell.
   if (/\(\?[a-zA-Z-]+[:)]/.test(pattern)) return out.fill(1);
   const fold = flags.includes('i') ? 'i' : '';
-  const classes = pattern.match(/\[(?:\\.|[^\]\\])+\]/g) ?? [];
-  for (const cls of classes) {
-    if (!readsAsRe2(cls)) return out.fill(1);
-    let re: RegExp;
-    try {
-      re = new RegExp(`^${cls}$`, fold);
-    } catch {
-      return out.fill(1); // (a class this flag set can't read, like \p{L}: can't tell)
-    }
-    for (let c = 0; c < 256; c++) if (re.test(String.fromCharCode(c))) out[c] = 1;
+  for (const [cls] of pattern.matchAll(CLASS)) {
+    const table = classTable(cls, fold);
+    if (!table) return out.fill(1); // (a class JavaScript can't read as RE2 does: can't tell)
+    for (let c = 0; c < 256; c++) if (table[c]) out[c] = 1;
   }
-  const rest = pattern.replace(/\[(?:\\.|[^\]\\])+\]/g, '').replace(/\{\d+(?:,\d*)?\}/g, '').replace(/\(\?:/g, '');
+  const rest = pattern.replace(CLASS, '').replace(/\{\d+(?:,\d*)?\}/g, '').replace(/\(\?:/g, '');
   for (let i = 0; i < rest.length; i++) {
     let ch = rest[i]!;
     if (ch === '\\') {
@@ -565,13 +560,11 @@ function stickyMatcher(pattern: string, flags = ''): (text: string) => string | 
 export function compileRules(rules: readonly Rule[]): CompiledRule[] {
   const out: CompiledRule[] = [];
   for (const rule of rules) {
+    // One matcher for the rule, whatever its keywords.
+    const match = rule.trusted ? stickyMatcher(rule.pattern, rule.flags) : compileLinear(rule.pattern, rule.flags);
     for (const keyword of rule.keywords) {
       const pre = bodyPrecheck(rule.pattern, keyword, rule.flags);
-      out.push({
-        rule, keyword, keywordBytes: Buffer.from(keyword, 'latin1'),
-        match: rule.trusted ? stickyMatcher(rule.pattern, rule.flags) : compileLinear(rule.pattern, rule.flags),
-        bodyClass: pre?.table, bodyMin: pre?.min ?? 0,
-      });
+      out.push({ rule, keyword, keywordBytes: Buffer.from(keyword, 'latin1'), match, bodyClass: pre?.table, bodyMin: pre?.min ?? 0 });
     }
   }
   return out;

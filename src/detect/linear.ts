@@ -25,9 +25,9 @@ function re2(): Re2Module {
 }
 
 /**
- * Patterns compiled, by flags and text: a rule's pattern is compiled once, not once per
- * keyword and again for its examples (an 8 KB pattern of bounded repeats costs RE2JS
- * seconds and a gigabyte to compile; six keywords made that half a minute at load).
+ * Patterns compiled, by flags and text: a rule's pattern is compiled once, when its
+ * config loads, not again for its examples nor for each detector made from the rules
+ * (an 8 KB pattern of bounded repeats costs RE2JS seconds and a gigabyte to compile).
  */
 const compiled = new Map<string, Re2Pattern>();
 
