@@ -911,21 +911,23 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
    * are not tried (short ones are); the budget is many times what real text needs.
    */
   let longBudget = Infinity;
-  /** Set by textWindow when it gave the short window where a long one was due. */
-  let longRefused = false;
-  /** A candidate's text, `decode(n)` giving its first n characters: SHORT + 1, or the long window. */
-  const textWindow = (decode: (chars: number) => string): string => {
+  /**
+   * The window a candidate whose token would start at text[s] (a short window's text) gets,
+   * whatever decoder found it: 'long' where a long rule's token may start there and the
+   * budget has room, 'refused' where one may but the budget is spent, else 'short'.
+   */
+  const windowFor = (text: string, s = 0): 'short' | 'long' | 'refused' => (!startsLong(text, s) ? 'short' : longBudget > 0 ? 'long' : 'refused');
+  /** A candidate's text, `decode(n)` giving its first n characters: SHORT + 1, or the long window (charged to the budget). */
+  const textWindow = (decode: (chars: number) => string): Window => {
     const text = decode(SHORT + 1);
-    longRefused = false;
-    if (!startsLong(text)) return text;
-    if (longBudget <= 0) {
-      longRefused = true;
-      return text;
-    }
+    const kind = windowFor(text);
+    if (kind !== 'long') return { text, refused: kind === 'refused' };
     const long = decode(maxTokenBytes + 1);
     longBudget -= long.length;
-    return long;
+    return { text: long, refused: false };
   };
+  /** A candidate's text from its keyword on; `refused`: a long window was due there and the budget refused it. */
+  interface Window { text: string; refused: boolean }
   /** `rules`: for the needles of plain keywords (not nested base64), the rules a token there would be of. */
   /** `wide`: the keyword in UTF-16LE (the decoded window is read as UTF-16 text). */
   interface B64 { needle: Buffer; offset: number; span: number; shortSpan: number; before: number; rules?: CompiledRule[]; wide?: boolean }
@@ -1003,11 +1005,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
    * files, msgpack, Java's writeUTF). There the next string follows with no separator:
    * a secret exactly that long ends there, whatever byte comes next.
    */
-  function tryRules(needle: Needle, text: string, declared?: readonly number[]): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
+  function tryRules(needle: Needle, { text, refused }: Window, declared?: readonly number[]): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
     for (const c of needle.rules) {
       if (!text.startsWith(c.keyword)) continue;
       // (The short window where a long one was refused: a long rule would match a piece.)
-      if (longRefused && c.rule.maxLength > SHORT) continue;
+      if (refused && c.rule.maxLength > SHORT) continue;
       // A JWT body (the jwt filter) is three dot-separated parts whose first decodes to a
       // JSON object: without two dots in the window, or with a first part that can't end
       // in `}`, it can't be one, and the pattern need not run over 4 KB to find that out
@@ -1164,11 +1166,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         const head = unescapeBytes(buf, at, Math.min(buf.length, at + 3 * 16), 16);
         if (!needle.rules.some((c) => couldStartIn(c, head, 0))) continue;
         // A long window comes from text decoded once for the candidates around it.
-        const text = textWindow((chars) => {
+        const window = textWindow((chars) => {
           const d = chars > SHORT + 1 ? decodedAround(buf, at, chars, cache) : undefined;
           return d ? d.u.text.slice(d.at, d.at + chars) : unescapeText(buf, at, Math.min(buf.length, at + 3 * chars), chars);
         });
-        const found = tryRules(needle, text);
+        const found = tryRules(needle, window);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, decoding: ['percent'], ...(found.jwt ? { jwt: found.jwt } : {}) });
       }
@@ -1204,7 +1206,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     const windowAt = (h: (typeof hexNeedles)[number], k: number, decode: (bytes: number) => Buffer): { text: Buffer; want: number } | undefined => {
       const short = decode(SHORT + 1);
       if (!h.needle.rules.some((c) => couldStartIn(c, short, k))) return undefined;
-      return startsLong(short.toString('latin1'), k) ? { text: decode(maxTokenBytes + 1), want: k + maxTokenBytes + 1 } : { text: short, want: k + SHORT + 1 };
+      // (The long window's matching is charged to the budget where the decoded text is read.)
+      return windowFor(short.toString('latin1'), k) === 'long' ? { text: decode(maxTokenBytes + 1), want: k + maxTokenBytes + 1 } : { text: short, want: k + SHORT + 1 };
     };
     /** A keyword's hex at `p` in a run wrapped over lines: joined, then read as plain hex. */
     const wrapped = (h: (typeof hexNeedles)[number], p: number): Hit[] => {
@@ -1328,8 +1331,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         if (start < from || start >= to || done.has(start)) continue;
         done.add(start);
         // The window textWindow would take: SHORT + 1 characters, or the long one.
-        const long = startsLong(d.u.text, s);
-        if (long && d.u.text.length - s < maxTokenBytes + 1) {
+        const kind = windowFor(d.u.text, s);
+        if (kind === 'long' && d.u.text.length - s < maxTokenBytes + 1) {
           d = decodedAround(buf, p, maxTokenBytes + 1, cache);
           if (!d) return;
           s = d.at - k;
@@ -1337,7 +1340,9 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         const { u } = d;
         const get = (i: number) => (i >= 0 ? u.text.charCodeAt(i) : undefined);
         if (leftBoundary(get, s) === 'glued') continue;
-        const found = tryRules(needle, u.text.slice(s, s + (long ? maxTokenBytes : SHORT) + 1));
+        const text = u.text.slice(s, s + (kind === 'long' ? maxTokenBytes : SHORT) + 1);
+        if (kind === 'long') longBudget -= text.length;
+        const found = tryRules(needle, { text, refused: kind === 'refused' });
         if (!found) continue;
         // A token that runs to the end of text decoded short of the buffer's end may go on.
         if (u.offsets[u.offsets.length - 1]! < buf.length && s + found.secret.length >= u.text.length) continue;

@@ -523,6 +523,17 @@ describe('a long user rule over a file of nothing but its keyword', () => {
     // In ordinary text the budget is never reached: every candidate is tried.
     const few = Buffer.from(Array.from({ length: 50 }, (_, i) => `line ${i}: acme_${gen.body(20)}\n`).join(''));
     expect(both.scan(few).filter((h) => h.ruleId === 'acme-long')).toHaveLength(50);
+    // Whatever decoder finds the keyword: escaped in a JSON string, or in hex.
+    for (const [label, text] of [
+      ['escaped', `{"x": "${'acme\\u005f '.repeat(11_000)}"}\nHF_TOKEN="${t}"\n`],
+      ['hex', `${Buffer.from('acme_ '.repeat(11_000)).toString('hex')}\nHF_TOKEN="${t}"\n`],
+    ]) {
+      const flooded = both.scan(Buffer.from(text!));
+      const tried = flooded.filter((h) => h.ruleId === 'acme-long').length;
+      expect(tried, label).toBeGreaterThan(0);
+      expect(tried, label).toBeLessThan(200);
+      expect(flooded.filter((h) => h.ruleId === 'hf-user-access-token').map((h) => h.secret), label).toEqual([t]);
+    }
   });
 });
 
