@@ -12,7 +12,7 @@ import type { ContentSink, ContentOptions } from '../detect/content.ts';
 import { openContent } from '../detect/content.ts';
 import type { Detector } from '../detect/detector.ts';
 import { gitEnv, gitOutput } from './git/run.ts';
-import { IgnoreMatcher, pruneGlobs, readHfleaksIgnore } from './ignore.ts';
+import { type HfleaksIgnore, IgnoreMatcher, pruneGlobs, readHfleaksIgnore } from './ignore.ts';
 import type { WorkerInit } from './scan-worker.ts';
 import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
 
@@ -24,8 +24,11 @@ export interface FileScanOptions {
   cwd: string;
   /** Honour .gitignore and .hfleaksignore path globs (default true). */
   useIgnoreFiles: boolean;
-  /** The directory whose .hfleaksignore applies (default: the scan root). */
-  hfleaksIgnoreDir?: string;
+  /**
+   * The project's .hfleaksignore as the session read it, and the directory it applies from
+   * (default: the scan root's, read here).
+   */
+  hfleaksIgnore?: { dir: string; parsed: HfleaksIgnore };
   /** Files larger than this many bytes are skipped and listed. */
   maxFileSize: number;
   content: ContentOptions;
@@ -117,7 +120,7 @@ async function trackedIgnored(dir: string): Promise<Set<string>> {
   }
 }
 
-async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, root: string, ignoreDir = root): AsyncGenerator<FilePath> {
+async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, root: string, ignoreDir = root, read?: HfleaksIgnore): AsyncGenerator<FilePath> {
   const matcher = new IgnoreMatcher();
   const prune = ['**/.git/**'];
   let tracked = new Set<string>();
@@ -128,7 +131,8 @@ async function* walk(dir: string, useIgnoreFiles: boolean, sink: ContentSink, ro
     // directory under it was named (a directory named outside it goes by its own).
     const fromHome = relative(ignoreDir, dir);
     const under = fromHome !== '' && !outside(fromHome);
-    const hf = readHfleaksIgnore(under ? ignoreDir : dir);
+    // (The project's own was read once, by the session.)
+    const hf = read && (under || fromHome === '') ? read : readHfleaksIgnore(under ? ignoreDir : dir);
     if (hf.paths.length && under) {
       matcher.addAlways(hf.paths.join('\n'), toPosix(fromHome));
     } else if (hf.paths.length) {
@@ -457,7 +461,7 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
   const producer = (async () => {
     let seen = 0;
     for (const t of targets) {
-      const files = t.dir ? walk(t.abs, opts.useIgnoreFiles, sink, root, opts.hfleaksIgnoreDir ?? root) : single(t.abs);
+      const files = t.dir ? walk(t.abs, opts.useIgnoreFiles, sink, root, opts.hfleaksIgnore?.dir ?? root, opts.hfleaksIgnore?.parsed) : single(t.abs);
       for await (const abs of files) {
         queue.push(abs);
         if (++seen === WORKERS_AFTER && threads > 1 && opts.worker) {

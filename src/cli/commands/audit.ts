@@ -28,7 +28,7 @@ export async function runAudit(io: Io, args: AuditArgs): Promise<number> {
       const totals = await scanPaths(
         session.detector,
         {
-          paths: [repo.workTree], cwd: io.cwd, useIgnoreFiles: args.ignore !== false, maxFileSize, content: session.content,
+          paths: [repo.workTree], cwd: io.cwd, useIgnoreFiles: args.ignore !== false, hfleaksIgnore: { dir: session.hfleaksIgnoreDir, parsed: session.hfleaksIgnore }, maxFileSize, content: session.content,
           onFile: (bytes) => progress.tick(1, bytes),
           threads: Math.min(threads, availableParallelism()),
           ...(io.workerScript ? { worker: { script: io.workerScript, init: { rules: session.config.rules, decode: args.decode !== false } } } : {}),

@@ -49,7 +49,7 @@ export async function runScan(io: Io, args: ScanArgs): Promise<number> {
       const totals = await scanPaths(
         session.detector,
         {
-          paths: fileArgs, root, cwd: io.cwd, useIgnoreFiles: args.ignore !== false, hfleaksIgnoreDir: session.hfleaksIgnoreDir, maxFileSize, content: session.content,
+          paths: fileArgs, root, cwd: io.cwd, useIgnoreFiles: args.ignore !== false, hfleaksIgnore: { dir: session.hfleaksIgnoreDir, parsed: session.hfleaksIgnore }, maxFileSize, content: session.content,
           onFile: (bytes) => progress.tick(1, bytes),
           threads,
           ...(io.workerScript
