@@ -5,7 +5,7 @@
 //     "archiveDepth": 3 }
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fsReason, outside, readSmallFile } from './core/files.ts';
+import { outside, readSettingsFile } from './core/files.ts';
 import { parseJson } from './core/json-error.ts';
 import type { Rule } from './core/types.ts';
 import { isArchiveDepth } from './detect/content.ts';
@@ -47,16 +47,8 @@ export function parseSize(v: string | number, what: string): number {
   return Math.floor(Number(m[1]) * mult);
 }
 
-/** A config file is a few rules: anything larger is not one. */
-const MAX_CONFIG_BYTES = 4 << 20;
-
-function readConfig(path: string, shown: string): string {
-  try {
-    return readSmallFile(path, MAX_CONFIG_BYTES);
-  } catch (e) {
-    throw new RuleError(`${shown}: cannot read config (${fsReason(e)})`);
-  }
-}
+/** A config file is a few rules: anything larger than MAX_SETTINGS_BYTES is not one. */
+const readConfig = (path: string, shown: string): string => readSettingsFile(path, shown, 'config')!;
 
 /**
  * The default config's place (or, with `names`, another file's, such as .hfleaksignore):

@@ -2,6 +2,7 @@
 // regular files of a sane size. `-c /dev/zero` would otherwise read until memory runs out.
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { isAbsolute, sep } from 'node:path';
+import { RuleError } from './errors.ts';
 
 /** Whether a path relative to some directory leads out of it (`..foo` is a name inside). */
 export function outside(rel: string): boolean {
@@ -31,6 +32,21 @@ export function readSmallFile(path: string, maxBytes: number): string {
   }
 }
 
+/** Settings files (a config, a .hfleaksignore) are read whole: at most this much. */
+export const MAX_SETTINGS_BYTES = 4 << 20;
+
+/**
+ * A settings file's text (readSmallFile, MAX_SETTINGS_BYTES), or undefined when `optional`
+ * and it doesn't exist; any other failure is a RuleError naming it (exit 2).
+ */
+export function readSettingsFile(path: string, shown: string, what: string, optional = false): string | undefined {
+  try {
+    return readSmallFile(path, MAX_SETTINGS_BYTES);
+  } catch (e) {
+    if (optional && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new RuleError(`${shown}: cannot read ${what} (${fsReason(e)})`);
+  }
+}
 
 /** Why a file system call failed, in the words `ls` and `cat` use (the code where there are none). */
 export function fsReason(e: unknown): string {

@@ -1,8 +1,7 @@
 // One place for ignore logic: .gitignore files (git's semantics, through the `ignore`
 // package) and .hfleaksignore (path globs and finding fingerprints, each with an
 // optional `# comment`).
-import { fsReason, readSmallFile } from '../core/files.ts';
-import { RuleError } from '../core/errors.ts';
+import { readSettingsFile } from '../core/files.ts';
 import { join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -39,9 +38,6 @@ export function parseHfleaksIgnore(text: string): HfleaksIgnore {
   return { paths, fingerprints };
 }
 
-/** A .hfleaksignore is read whole: at most this much (a config's cap). */
-const MAX_IGNORE_BYTES = 4 << 20;
-
 /**
  * The .hfleaksignore in `root`, or an empty one where there is none. One that is not a
  * regular file (a link to /dev/zero committed in a pull request, a FIFO, a directory),
@@ -49,14 +45,8 @@ const MAX_IGNORE_BYTES = 4 << 20;
  */
 export function readHfleaksIgnore(root: string): HfleaksIgnore {
   const path = join(root, '.hfleaksignore');
-  let text: string;
-  try {
-    text = readSmallFile(path, MAX_IGNORE_BYTES);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { paths: [], fingerprints: new Set() };
-    throw new RuleError(`${path}: cannot read .hfleaksignore (${fsReason(e)})`);
-  }
-  return parseHfleaksIgnore(text);
+  const text = readSettingsFile(path, path, '.hfleaksignore', true);
+  return text === undefined ? { paths: [], fingerprints: new Set() } : parseHfleaksIgnore(text);
 }
 
 /** A .gitignore's patterns, made relative to the walk root. */
