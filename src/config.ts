@@ -5,7 +5,7 @@
 //     "archiveDepth": 3 }
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { outside, readSettingsFile } from './core/files.ts';
+import { displayPath, readSettingsFile } from './core/files.ts';
 import { parseJson } from './core/json-error.ts';
 import type { Rule } from './core/types.ts';
 import { isArchiveDepth } from './detect/content.ts';
@@ -67,17 +67,12 @@ export function findConfig(root: string, cwd: string, names = DEFAULT_CONFIG_NAM
     if (dir === tree.foreign && dir !== resolve(root)) return undefined;
     for (const name of names) {
       const path = join(dir, name);
-      if (existsSync(path)) return { path, shown: shownPath(path, cwd) };
+      if (existsSync(path)) return { path, shown: displayPath(resolve(cwd), path) };
     }
     if (dir === stop || dirname(dir) === dir) return undefined;
   }
 }
 
-/** A file's path as the user can open it: from the working directory when below it, else whole. */
-function shownPath(path: string, cwd: string): string {
-  const rel = relative(resolve(cwd), path);
-  return rel && !outside(rel) ? rel : path;
-}
 
 /**
  * The git work tree holding `dir`: the nearest directory above it with a `.git` that is a

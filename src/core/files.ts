@@ -1,12 +1,24 @@
-// Small files the user names (config, baselines): read whole, but only when they are
-// regular files of a sane size. `-c /dev/zero` would otherwise read until memory runs out.
+// Paths as they are shown, and small files the user names (config, baselines): read whole,
+// but only when they are regular files of a sane size. `-c /dev/zero` would otherwise read
+// until memory runs out.
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
-import { isAbsolute, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { RuleError } from './errors.ts';
 
 /** Whether a path relative to some directory leads out of it (`..foo` is a name inside). */
 export function outside(rel: string): boolean {
   return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+
+export function toPosix(p: string): string {
+  return sep === '/' ? p : p.split(sep).join('/');
+}
+
+/** A path as reports and messages show it: from `root` when below it (`.` for root itself), else whole; `/` separators. */
+export function displayPath(root: string, abs: string): string {
+  const rel = relative(root, abs);
+  if (!rel) return '.';
+  return toPosix(outside(rel) ? abs : rel);
 }
 
 /** A file's text, or '' when it can't be read (absent, a directory, no permission). */

@@ -2,7 +2,7 @@
 // .hfleaksignore), never follows symbolic links, never opens the FIFOs or devices it
 // meets (one the user names is read as a stream), and streams each regular file into a
 // content stream.
-import { fsReason, outside, readText } from '../core/files.ts';
+import { displayPath, fsReason, outside, readText, toPosix } from '../core/files.ts';
 import { GIT_CONFIG } from '../core/places.ts';
 import { nextTurn } from '../core/turn.ts';
 import { type Dirent, accessSync, closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
@@ -55,9 +55,6 @@ const READ_WHOLE = 8 << 20;
 let readBuffer = Buffer.allocUnsafeSlow(1 << 16);
 const READ_CHUNK = 1 << 20;
 
-function toPosix(p: string): string {
-  return sep === '/' ? p : p.split(sep).join('/');
-}
 
 /**
  * The root that reported paths are relative to: the one directory named, or else
@@ -75,11 +72,6 @@ export function scanRoot(paths: string[], cwd: string): string {
   return cwd;
 }
 
-function displayPath(root: string, abs: string): string {
-  const rel = relative(root, abs);
-  if (!rel) return '.';
-  return toPosix(outside(rel) ? abs : rel);
-}
 
 /** The top of the git work tree holding `dir` (the nearest directory with a .git), if any. */
 function repoTop(dir: string): string | undefined {
