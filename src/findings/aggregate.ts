@@ -18,7 +18,8 @@ export function fingerprintOf(ruleId: string, secret: string): string {
   return fingerprintFromHash(ruleId, sha256(secret));
 }
 
-function fingerprintFromHash(ruleId: string, hash: string): string {
+/** A finding's fingerprint from its rule and the hex SHA-256 of its secret: the first 16 digits are kept. */
+export function fingerprintFromHash(ruleId: string, hash: string): string {
   return `${ruleId}:${hash.slice(0, 16)}`;
 }
 

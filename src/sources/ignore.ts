@@ -2,6 +2,7 @@
 // package) and .hfleaksignore (path globs and finding fingerprints, each with an
 // optional `# comment`).
 import { readSettingsFile } from '../core/files.ts';
+import { fingerprintFromHash } from '../findings/aggregate.ts';
 import { join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -21,7 +22,7 @@ export const FINGERPRINT_RE = /^[a-z0-9][a-z0-9-]*:(?:[0-9a-f]{16}|[0-9a-f]{64})
 /** A fingerprint as findings carry it: a whole SHA-256 cut to the 16 digits fingerprints keep. */
 export function fingerprintKey(fp: string): string {
   const colon = fp.lastIndexOf(':');
-  return fp.length - colon - 1 === 64 ? fp.slice(0, colon + 17) : fp;
+  return fp.length - colon - 1 === 64 ? fingerprintFromHash(fp.slice(0, colon), fp.slice(colon + 1)) : fp;
 }
 
 /** Parses .hfleaksignore text: one glob or fingerprint a line, `#` starts a comment. */
