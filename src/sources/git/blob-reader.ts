@@ -88,6 +88,14 @@ export interface BlobScanner {
   flush?(): void | Promise<void>;
 }
 
+/** Hands `jobs` to `scanner` in turn, waiting where it asks to. */
+export async function addAll(scanner: BlobScanner, jobs: Iterable<BlobJob>): Promise<void> {
+  for (const job of jobs) {
+    const wait = scanner.add(job);
+    if (wait) await wait;
+  }
+}
+
 export interface BlobTotals {
   blobs: number;
   bytes: number;

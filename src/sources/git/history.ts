@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { messageBatcher, scanTagMessages, walkCommitMessages, type MessageBatcher } from './messages.ts';
 import type { Location } from '../../core/types.ts';
 import type { BlobHit, BlobJob } from './blob-reader.ts';
-import { blobName } from './blob-reader.ts';
+import { addAll, blobName } from './blob-reader.ts';
 import { CatFile } from './cat-file.ts';
 import type { CommitInfo, RawChange } from './raw-log.ts';
 import { isNullOid, newBlobOf, oidPrefixTest, RAW_LOG_ARGS, rawLogParser } from './raw-log.ts';
@@ -265,12 +265,7 @@ async function scanUnreachable(ctx: GitScanContext, repo: Repo, refs: AllRefs, s
   if (found.blobs.length) {
     ctx.progress.total(listed + found.blobs.length);
     const more = newStats();
-    ({ hits } = await scanBlobs(ctx, more, async (scanner) => {
-      for (const oid of found.blobs) {
-        const p = scanner.add({ oid, path: '' });
-        if (p) await p;
-      }
-    }));
+    ({ hits } = await scanBlobs(ctx, more, (scanner) => addAll(scanner, found.blobs.map((oid) => ({ oid, path: '' })))));
     stats.blobs += more.blobs;
     stats.bytes += more.bytes;
     stats.missingObjects += more.missingObjects;

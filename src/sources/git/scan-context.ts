@@ -5,7 +5,7 @@ import type { Location, Match, Rule } from '../../core/types.ts';
 import type { ContentOptions } from '../../detect/content.ts';
 import type { Detector } from '../../detect/detector.ts';
 import type { BlobEvents, BlobHit, BlobJob, BlobMatch, BlobScanner, BlobTotals } from './blob-reader.ts';
-import { createBlobReader } from './blob-reader.ts';
+import { addAll, createBlobReader } from './blob-reader.ts';
 import type { CatFile } from './cat-file.ts';
 import type { PackPlace } from './pack.ts';
 import { byPlace, INDEX_BUDGET, openPackReader, packIndexBytes } from './pack.ts';
@@ -148,14 +148,6 @@ function inPackOrder(inner: BlobScanner, dir: string, packsAfter: number): BlobS
       inner.abort();
     },
   };
-}
-
-/** Hands `jobs` to `scanner` in turn, waiting where it asks to. */
-async function addAll(scanner: BlobScanner, jobs: BlobJob[]): Promise<void> {
-  for (const job of jobs) {
-    const wait = scanner.add(job);
-    if (wait) await wait;
-  }
 }
 
 /**

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { BlobHit, BlobJob } from './blob-reader.ts';
-import { createBlobReader } from './blob-reader.ts';
+import { addAll, createBlobReader } from './blob-reader.ts';
 import type { RawChange } from './raw-log.ts';
 import { newBlobOf, rawLogParser } from './raw-log.ts';
 import { CatFile } from './cat-file.ts';
@@ -86,10 +86,7 @@ async function scanWith(ctx: GitScanContext, changes: RawChange[], stats: Staged
     skip: ctx.skip,
     done: (items, bytes) => ctx.progress.tick(items, bytes),
   });
-  for (const j of jobs.values()) {
-    const p = reader.add(j);
-    if (p) await p;
-  }
+  await addAll(reader, jobs.values());
   const totals = await reader.finish();
   stats.blobs = totals.blobs;
   stats.bytes = totals.bytes;
