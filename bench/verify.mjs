@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFakeHub } from '../test/helpers/fake-hub.mjs';
-import { BIN, mulberry32, ROOT } from './lib.mjs';
+import { BIN, CA_VAR, mulberry32, ROOT } from './lib.mjs';
 
 const CLI = path.join(ROOT, 'dist', BIN);
 
@@ -91,9 +91,6 @@ function plan() {
   }
   return { tokens, expected, list: [...seen] };
 }
-
-/** This environment's NODE_EXTRA_CA_CERTS, which makes every Node process read a CA bundle as it starts (about 50 ms here). */
-const EXTRA_CA = process.env.NODE_EXTRA_CA_CERTS;
 
 function run(args, input, env = process.env) {
   return new Promise((resolve, reject) => {
@@ -190,7 +187,7 @@ console.log(`floor: a bare keep-alive client, same requests, no burst: ${(floorM
 const results = [];
 /** With NODE_EXTRA_CA_CERTS set: the same runs without it, interleaved, to show what it costs (the verdict stays on the runs above). */
 const bare = [];
-const noExtraCa = EXTRA_CA === undefined ? undefined : Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_EXTRA_CA_CERTS'));
+const noExtraCa = CA_VAR && Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== CA_VAR));
 for (let i = 0; i < RUNS; i++) {
   const r = await once(p);
   results.push(r);
@@ -202,8 +199,9 @@ for (let i = 0; i < RUNS; i++) {
   console.log(`       CLI start to first request ${(r.startMs / 1000).toFixed(2)} s, last answer to exit ${(r.endMs / 1000).toFixed(2)} s`);
   for (const pr of r.problems) console.log(`  wrong: ${pr}`);
 }
-const sorted = [...results].sort((a, b) => a.ms - b.ms);
-const median = sorted[Math.floor(sorted.length / 2)];
+/** The run of median time (the upper one of an even count). */
+const medianRun = (runs) => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
+const median = medianRun(results);
 const ratio = median.ms / ideal;
 const allRight = results.every((r) => r.wrong === 0 && r.findings === N);
 const pause = Number(opt['retry-after']) * 1000;
@@ -213,10 +211,10 @@ console.log(
     `requests beyond the ideal ${((median.hubSpanMs - ideal - pause) / 1000).toFixed(2)} s (${((median.hubSpanMs - pause) / ideal).toFixed(2)}x per request; the bare client's floor is ${(floorMs / ideal).toFixed(2)}x)`,
 );
 if (bare.length) {
-  const b = [...bare].sort((x, y) => x.ms - y.ms)[Math.floor(bare.length / 2)];
+  const b = medianRun(bare);
   const ok = bare.every((r) => r.wrong === 0 && r.findings === N);
   console.log(
-    `without NODE_EXTRA_CA_CERTS (set here to ${EXTRA_CA}; every Node process reads it as it starts), interleaved: median ${(b.ms / 1000).toFixed(2)} s = ${(b.ms / ideal).toFixed(2)}x, ` +
+    `without NODE_EXTRA_CA_CERTS (set here to ${process.env[CA_VAR]}; every Node process reads it as it starts), interleaved: median ${(b.ms / 1000).toFixed(2)} s = ${(b.ms / ideal).toFixed(2)}x, ` +
       `start-up and report ${((b.startMs + b.endMs) / 1000).toFixed(2)} s; verdicts ${ok ? 'all right' : 'WRONG'} (runs: ${bare.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s)`,
   );
 }
