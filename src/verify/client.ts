@@ -214,11 +214,13 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     const perTry = Math.min(timeoutMs, left);
     const ex = await exchange(spec.url, { method: spec.method, headers, body, timeoutMs: perTry, maxBytes: spec.maxBytes, agent, signal: tripped.signal });
     if (ex.kind === 'aborted') return { final: { ok: false, reason: down ?? 'the endpoint stopped answering' } };
+    // A timeout's or a failed connection's words, for the answer and the breaker alike.
+    const tls = ex.kind === 'network' && TLS_CODES.test(ex.code);
+    const failure = ex.kind === 'timeout' ? `no answer within ${seconds(timeoutMs)}` : ex.kind !== 'network' ? '' : tls ? `the endpoint's TLS certificate was refused (${ex.code})` : `connection failed (${ex.code})`;
     // (A timeout the budget cut short says nothing of the endpoint: it is not counted.)
-    if ((ex.kind === 'timeout' && perTry === timeoutMs) || (ex.kind === 'network' && (UNREACHABLE.has(ex.code) || TLS_CODES.test(ex.code)))) {
+    if ((ex.kind === 'timeout' && perTry === timeoutMs) || (ex.kind === 'network' && (UNREACHABLE.has(ex.code) || tls))) {
       if (++deadInARow >= breakerAt() && !down) {
-        const cause = ex.kind === 'timeout' ? `no answer within ${seconds(perTry)}` : TLS_CODES.test(ex.code) ? `the endpoint's TLS certificate was refused (${ex.code})` : `connection failed (${ex.code})`;
-        down = `${cause}; the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
+        down = `${failure}; the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
         // The others would each wait out their own timeout for nothing.
         tripped.abort();
       }
@@ -227,10 +229,9 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     }
     switch (ex.kind) {
       case 'timeout':
-        return perTry < timeoutMs ? { final: { ok: false, reason: budgetReason() } } : { retry: { ok: false, reason: `no answer within ${seconds(timeoutMs)}` } };
+        return perTry < timeoutMs ? { final: { ok: false, reason: budgetReason() } } : { retry: { ok: false, reason: failure } };
       case 'network':
-        if (TLS_CODES.test(ex.code)) return { final: { ok: false, reason: `the endpoint's TLS certificate was refused (${ex.code})` } };
-        return { retry: { ok: false, reason: `connection failed (${ex.code})` } };
+        return tls ? { final: { ok: false, reason: failure } } : { retry: { ok: false, reason: failure } };
       case 'redirect': {
         let where = 'another address';
         try {
