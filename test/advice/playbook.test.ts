@@ -1,13 +1,14 @@
 // The rotation playbook per status, role, reach and place: hand-made findings and
 // verifications (the Verification type of src/core/types.ts), no network.
 import { describe, expect, it } from 'vitest';
-import { adviseFinding, attachAdvice, factsOf, placeHints, ruleHelp, rulePlaybook } from '../../src/advice/index.ts';
+import { adviseFinding, factsOf, placeHints, ruleHelp, rulePlaybook } from '../../src/advice/index.ts';
 import type { Finding, Location, Verification } from '../../src/core/types.ts';
 import { fingerprintOf, sha256 } from '../../src/findings/aggregate.ts';
 import { redact } from '../../src/findings/redact.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
 import { parseWhoami } from '../../src/verify/whoami.ts';
 import { whoamiBody } from '../helpers/fake-hub.mjs';
+import { attachAdvice } from '../helpers/advice.ts';
 
 const gen = tokenGenerator(4242);
 

@@ -1,7 +1,6 @@
 // The markdown report: the table, per-secret details with the playbook, escaping of
 // untrusted names, limits, and redaction.
 import { describe, expect, it } from 'vitest';
-import { attachAdvice } from '../../src/advice/index.ts';
 import type { Finding, Location } from '../../src/core/types.ts';
 import { fingerprintOf, sha256 } from '../../src/findings/aggregate.ts';
 import { escapeControls, redact } from '../../src/findings/redact.ts';
@@ -10,6 +9,7 @@ import { escapeMarkdown, inlineCode, stepMarkdown } from '../../src/report/markd
 import type { Report } from '../../src/report/types.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
 import { expectNoSecretsOrEmails } from './helpers.ts';
+import { attachAdvice } from '../helpers/advice.ts';
 
 const gen = tokenGenerator(99);
 
