@@ -317,8 +317,8 @@ export function scanFile(
     let total = 0;
     // A file that says it is empty may not be: /proc and /sys files report size 0 and
     // hold data (/proc/PID/environ, with HF_TOKEN in it). One read tells.
-    const zeroSized = st.size === 0 && readSync(fd, readBuffer, 0, readBuffer.length, 0) > 0;
-    if (st.size <= READ_WHOLE && !zeroSized) {
+    const probed = st.size === 0 ? readSync(fd, readBuffer, 0, readBuffer.length, 0) : 0;
+    if (st.size <= READ_WHOLE && !probed) {
       // One read buffer per thread, reused: the content stream is done with it when
       // end() returns (scanning is synchronous), so nothing is allocated per file.
       if (readBuffer.length < st.size) readBuffer = Buffer.allocUnsafeSlow(Math.min(READ_WHOLE, Math.max(st.size, 2 * readBuffer.length)));
@@ -330,6 +330,11 @@ export function scanFile(
       }
       content.push(total === st.size ? buf : buf.subarray(0, total));
     } else {
+      // (What the probe read is the stream's start: a copy, the read buffer being reused.)
+      if (probed) {
+        content.push(Buffer.from(readBuffer.subarray(0, probed)));
+        total = probed;
+      }
       for (;;) {
         const buf = Buffer.allocUnsafe(READ_CHUNK);
         const n = readSync(fd, buf, 0, READ_CHUNK, total);
