@@ -165,12 +165,18 @@ export function scopeCap(s: Pick<ScopedEntity, 'type' | 'name'>, orgs: readonly 
     // (Not among the organizations a report lists, when it lists only the first ones: unknown.)
     return org ? roleLevel(org.roleInOrg) : byName && complete ? 'none' : 'admin';
   }
-  const slash = s.name.indexOf('/');
-  if (slash > 0) {
-    const org = byName?.get(s.name.slice(0, slash));
-    if (org) return roleLevel(org.roleInOrg);
-  }
-  return 'admin';
+  const owner = repoOwner(s.name);
+  const org = owner === undefined ? undefined : byName?.get(owner);
+  return org ? roleLevel(org.roleInOrg) : 'admin';
+}
+
+/** The scope types that name one repository (`owner/name`). */
+const REPO_TYPES = new Set(['model', 'dataset', 'space']);
+
+/** The owner part of a repository's `owner/name`, or undefined. */
+function repoOwner(name: string): string | undefined {
+  const slash = name.indexOf('/');
+  return slash > 0 ? name.slice(0, slash) : undefined;
 }
 
 type OrgRole = Pick<OrgAccess, 'name' | 'roleInOrg'>;
@@ -306,8 +312,8 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
   const scopesOnOrg = new Map<string, ScopedEntity[]>();
   const scopesOnRepos = new Map<string, ScopedEntity[]>();
   for (const sc of fg?.scoped ?? []) {
-    const slash = sc.name.indexOf('/');
-    const [map, key] = sc.type === 'org' ? [scopesOnOrg, sc.name] : ['model', 'dataset', 'space'].includes(sc.type) && slash > 0 ? [scopesOnRepos, sc.name.slice(0, slash)] : [undefined, ''];
+    const owner = REPO_TYPES.has(sc.type) ? repoOwner(sc.name) : undefined;
+    const [map, key] = sc.type === 'org' ? [scopesOnOrg, sc.name] : owner !== undefined ? [scopesOnRepos, owner] : [undefined, ''];
     const list = map?.get(key);
     if (list) list.push(sc);
     else map?.set(key, [sc]);
@@ -451,7 +457,7 @@ function ownReach(v: Verification, authType: string | undefined, note: string | 
     const fg = v.fineGrained;
     const parts: string[] = [];
     const own = fg.scoped.filter((s) => s.type === 'user');
-    const repos = fg.scoped.filter((s) => ['model', 'dataset', 'space'].includes(s.type));
+    const repos = fg.scoped.filter((s) => REPO_TYPES.has(s.type));
     if (own.length) parts.push(`${ownLevelWords(levelOf(own.flatMap((s) => s.permissions)))} ${own.map((s) => s.name).join(', ')}'s repositories`);
     if (repos.length) parts.push(`reaches ${repos.length} repositor${repos.length === 1 ? 'y' : 'ies'} named one by one (${repos.slice(0, 3).map((s) => s.name).join(', ')}${repos.length > 3 ? ', …' : ''})`);
     if (fg.canReadGatedRepos) parts.push('reads gated repositories its owner accepted');
