@@ -56,7 +56,7 @@ const readConfig = (path: string, shown: string): string => readSettingsFile(pat
  * of its git work tree (`scan src` in a project reads the project's config), or up to
  * `cwd` outside a repository.
  */
-export function findConfig(root: string, cwd: string, names = DEFAULT_CONFIG_NAMES): { path: string; shown: string } | undefined {
+export function findConfig(root: string, cwd: string, names = DEFAULT_CONFIG_NAMES): { path: string; shown: string; above: boolean } | undefined {
   // (Shown as a path from the working directory, where the user can open it.)
   const tree = workTreeTop(root);
   // (Someone else's checkout named as the root: its config, nothing above it.)
@@ -67,7 +67,8 @@ export function findConfig(root: string, cwd: string, names = DEFAULT_CONFIG_NAM
     if (dir === tree.foreign && dir !== resolve(root)) return undefined;
     for (const name of names) {
       const path = join(dir, name);
-      if (existsSync(path)) return { path, shown: displayPath(resolve(cwd), path) };
+      // (`above`: in a directory above the root, the project's around it.)
+      if (existsSync(path)) return { path, shown: displayPath(resolve(cwd), path), above: dir !== resolve(root) };
     }
     if (dir === stop || dirname(dir) === dir) return undefined;
   }
@@ -108,7 +109,7 @@ export function loadConfig(root: string, explicit: string | undefined, cwd = roo
     if (found) {
       file = found.shown;
       text = readConfig(found.path, found.shown);
-      above = dirname(found.path) !== resolve(cwd, root);
+      above = found.above;
     }
   }
   if (text === undefined || file === undefined) return { rules: builtinRules() };
@@ -137,11 +138,9 @@ export function loadConfig(root: string, explicit: string | undefined, cwd = roo
     }
     const off = new Set(o.disableRules as string[]);
     for (const id of off) if (!rules.some((r) => r.id === id)) throw new RuleError(`${file}: field "disableRules": no rule "${id}"`);
+    disabledBuiltins = rules.filter((r) => r.trusted && off.has(r.id)).map((r) => r.id);
     rules = rules.filter((r) => !off.has(r.id));
     if (!rules.length) throw new RuleError(`${file}: field "disableRules" turns off every rule: nothing would be looked for`);
-    disabledBuiltins = builtinRules()
-      .map((r) => r.id)
-      .filter((id) => off.has(id));
   }
   const cfg: Config = { rules, file, ...(above ? { above: true } : {}), ...(disabledBuiltins.length ? { disabledBuiltins } : {}) };
   if (o.maxFileSize !== undefined) {
