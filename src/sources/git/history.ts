@@ -789,11 +789,7 @@ async function reportHistoryHits(ctx: GitScanContext, repo: Repo, hits: Map<stri
   // Every blob of HEAD's tree was scanned: those among the hits hold HEAD's secrets.
   // (ls-tree first: parsing the kept log is synchronous and would hold it back.)
   const [head, intros] = await Promise.all([headBlobs(repo), log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs)]);
-  // Listed without a name (a bitmap gives none), brought by no commit and not in HEAD: a
-  // tag naming a tree holds it. The refs' own trees name it.
-  const unnamed = [...hits].filter(([oid, h]) => h.path === blobName({ oid, path: '' }) && !intros.get(oid)?.length && !head.has(oid)).map(([oid]) => oid);
-  const names = unnamed.length ? await namesAtTips(repo, refs, new Set(unnamed)) : undefined;
-  return placeHits(ctx, repo, hits, intros, head, undefined, names);
+  return placeHits(ctx, repo, hits, intros, head, undefined, (oids) => namesAtTips(repo, refs, oids));
 }
 
 /** Paths of `oids` in the trees the refs point at (not their history), where they have one. */
@@ -827,17 +823,21 @@ async function placeHits(
   intros: ReadonlyMap<string, Introduction[]>,
   head: ReadonlyMap<string, string>,
   unreachable?: { reachable: ReadonlyMap<string, BlobHit>; inHead: ReadonlySet<string> },
-  /** Names for blobs no commit brought and HEAD lacks (a tag naming a tree). */
-  tipNames?: ReadonlyMap<string, string>,
+  /** Names, in the trees the refs point at, for blobs no commit brought and HEAD lacks (a tag naming a tree). */
+  tipNames?: (oids: ReadonlySet<string>) => Promise<ReadonlyMap<string, string>>,
 ): Promise<Set<string>> {
   const boundary = shallowCommits(repo);
   // A blob listed without a name (reachability bitmaps give none) takes the path of its
-  // first introduction, else its path in HEAD; one holding archive members is scanned
-  // again under that name, so members are named as they would be on disk.
+  // first introduction, else its path in HEAD, else its path at a ref's tip; one holding
+  // archive members is scanned again under that name, so members are named as they
+  // would be on disk.
+  const bare = [...hits].filter(([oid, h]) => h.path === blobName({ oid, path: '' }));
+  const known = (oid: string) => intros.get(oid)?.[0]?.path ?? head.get(oid);
+  const lacking = new Set(bare.filter(([oid]) => !known(oid)).map(([oid]) => oid));
+  const atTips = lacking.size && tipNames ? await tipNames(lacking) : undefined;
   const again: BlobJob[] = [];
-  for (const [oid, h] of hits) {
-    if (h.path !== blobName({ oid, path: '' })) continue;
-    const name = intros.get(oid)?.[0]?.path ?? head.get(oid) ?? tipNames?.get(oid);
+  for (const [oid, h] of bare) {
+    const name = known(oid) ?? atTips?.get(oid);
     if (!name) continue;
     if (h.matches.some((b) => b.path !== h.path)) again.push({ oid, path: name });
     else hits.set(oid, { oid, path: name, matches: h.matches.map((b) => ({ path: name, m: b.m })), ...(h.binary ? { binary: h.binary.map((p) => name + p.slice(h.path.length)) } : {}) });
