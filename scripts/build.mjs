@@ -57,7 +57,7 @@ try {
 renameSync(outdir, finalDir);
 rmSync(old, { recursive: true, force: true });
 // In place: the cache remembers its file's name (stack traces show it).
-warmStagedCache(finalDir);
+await warmStagedCache(finalDir);
 await warmVerifyCache(finalDir);
 
 // The GitHub Action: one self-contained file, committed (CI checks it is up to date).
@@ -82,27 +82,41 @@ if (!process.env.HFLEAKS_OUTDIR) {
  * It saves about 20 ms of the hook's 150 ms. Without git there is no cache, and staged
  * compiles as usual.
  */
-function warmStagedCache(dir) {
+async function warmStagedCache(dir) {
   const repo = mkdtempSync(join(tmpdir(), 'hfleaks-warm-'));
-  // None of the caller's git environment: inside a hook, GIT_DIR and GIT_INDEX_FILE name
-  // the user's repository, which this must never touch.
-  const env = warmEnv();
   try {
-    const git = (...args) => spawnSync('git', ['-c', 'init.defaultBranch=main', ...args], { cwd: repo, env, stdio: 'ignore' }).status === 0;
+    const git = (...args) => spawnSync('git', ['-c', 'init.defaultBranch=main', ...args], { cwd: repo, env: warmEnv(), stdio: 'ignore' }).status === 0;
     if (!git('init', '-q')) return;
     writeFileSync(join(repo, 'train.py'), 'from huggingface_hub import hf_hub_download\nimport os\ntoken = os.environ["HF_TOKEN"]\n');
     if (!git('add', 'train.py')) return;
-    const launcher = resolve(dir, 'hfleaks.cjs');
-    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(launcher)}).writeCodeCache(['staged', '--no-progress'])`], { cwd: repo, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    if (r.status !== 0) console.warn(`build: no code cache for staged.cjs (${r.stderr.trim().split('\n')[0] || `exit ${r.status}`})`);
+    await warmRun(dir, 'staged', [['staged', '--no-progress']], repo);
   } finally {
     rmSync(repo, { recursive: true, force: true });
   }
 }
 
-/** The environment of a warming run: none of the caller's git or Hub settings. */
+/**
+ * The environment of a warming run: none of the caller's git or Hub settings (inside a
+ * hook, GIT_DIR and GIT_INDEX_FILE name the user's repository, which this must never touch).
+ */
 function warmEnv() {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_') && !k.startsWith('HF_')));
+}
+
+/**
+ * Runs the command lines in `cwd` through the launcher's writeCodeCache, which writes
+ * dist/NAME.cjs.cache; says so when it couldn't (the bundle then compiles as usual).
+ * Not spawnSync: a throwaway Hub may answer from this process. Killed after 30 s.
+ */
+async function warmRun(dir, name, argvs, cwd, extraEnv = {}) {
+  const code = `require(${JSON.stringify(resolve(dir, 'hfleaks.cjs'))}).writeCodeCache(${argvs.map((a) => JSON.stringify(a)).join(', ')})`;
+  const child = spawn(process.execPath, ['-e', code], { cwd, env: { ...warmEnv(), ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const status = await new Promise((ok) => child.on('close', (c, signal) => ok(signal ? 'killed after 30 s' : c)).on('error', (e) => ok(e.message)));
+  clearTimeout(timer);
+  if (status !== 0) console.warn(`build: no code cache for ${name}.cjs (${typeof status === 'string' ? status : stderr.trim().split('\n')[0] || `exit ${status}`})`);
 }
 
 /**
@@ -127,16 +141,7 @@ async function warmVerifyCache(dir) {
     await new Promise((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
     // (Short timeouts: a loopback that accepts and never answers must not hold up the build.)
     const args = ['verify', '--env', 'HFLEAKS_WARM_TOKENS', '--endpoint', `http://127.0.0.1:${server.address().port}`, '--verify-timeout', '2', '--verify-budget', '5', '--quiet'];
-    const launcher = resolve(dir, 'hfleaks.cjs');
-    const code = `require(${JSON.stringify(launcher)}).writeCodeCache(${JSON.stringify(args)}, ${JSON.stringify([...args, '--format', 'json'])})`;
-    // (Not spawnSync: the server answers from this process.)
-    const child = spawn(process.execPath, ['-e', code], { cwd, env: { ...warmEnv(), HFLEAKS_WARM_TOKENS: tokens.join('\n') }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    const status = await new Promise((ok) => child.on('close', (code, signal) => ok(signal ? `killed after 30 s` : code)).on('error', (e) => ok(e.message)));
-    clearTimeout(timer);
-    if (status !== 0) console.warn(`build: no code cache for verify.cjs (${typeof status === 'string' ? status : stderr.trim().split('\n')[0] || `exit ${status}`})`);
+    await warmRun(dir, 'verify', [args, [...args, '--format', 'json']], cwd, { HFLEAKS_WARM_TOKENS: tokens.join('\n') });
   } catch (e) {
     // (No loopback to serve on, say: verify compiles as usual.)
     console.warn(`build: no code cache for verify.cjs (${e.message})`);
