@@ -369,9 +369,17 @@ var init_options = __esm({
 
 // src/core/files.ts
 import { closeSync, constants, fstatSync as fstatSync2, openSync, readFileSync } from "node:fs";
-import { isAbsolute, sep } from "node:path";
+import { isAbsolute, relative, sep } from "node:path";
 function outside(rel) {
   return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+function toPosix(p2) {
+  return sep === "/" ? p2 : p2.split(sep).join("/");
+}
+function displayPath(root, abs) {
+  const rel = relative(root, abs);
+  if (!rel) return ".";
+  return toPosix(outside(rel) ? abs : rel);
 }
 function readText(path2) {
   try {
@@ -389,6 +397,14 @@ function readSmallFile(path2, maxBytes) {
     return readFileSync(fd, "utf8").replace(/^\uFEFF/, "");
   } finally {
     closeSync(fd);
+  }
+}
+function readSettingsFile(path2, shown, what, optional = false) {
+  try {
+    return readSmallFile(path2, MAX_SETTINGS_BYTES);
+  } catch (e) {
+    if (optional && e.code === "ENOENT") return void 0;
+    throw new RuleError(`${shown}: cannot read ${what} (${fsReason(e)})`);
   }
 }
 function fsReason(e) {
@@ -411,9 +427,12 @@ function fsReason(e) {
       return err?.code ?? err?.message ?? String(e);
   }
 }
+var MAX_SETTINGS_BYTES;
 var init_files = __esm({
   "src/core/files.ts"() {
     "use strict";
+    init_errors();
+    MAX_SETTINGS_BYTES = 4 << 20;
   }
 });
 
@@ -10073,21 +10092,20 @@ function isWordByte(b3) {
 function isHex(b3) {
   return b3 !== void 0 && (b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 70 || b3 >= 97 && b3 <= 102);
 }
-function lineWrap(buf, i, minLine, inRun) {
-  const len = buf[i] === 10 ? 1 : buf[i] === 13 && buf[i + 1] === 10 ? 2 : 0;
-  if (!len || i < minLine || i + len >= buf.length || !inRun(buf[i + len])) return 0;
+function plainBreak(buf, i) {
+  return buf[i] === 10 ? 1 : buf[i] === 13 && buf[i + 1] === 10 ? 2 : 0;
+}
+function lineWrap(buf, i, minLine, inRun, width = plainBreak, maxIndent = 0) {
+  const nl = width(buf, i);
+  if (!nl || i < minLine) return 0;
+  let e = i + nl;
+  while (e - i - nl < maxIndent && isBlank(buf[e])) e++;
+  if (e >= buf.length || !inRun(buf[e])) return 0;
   for (let k2 = i - minLine; k2 < i; k2++) if (!inRun(buf[k2])) return 0;
-  return len;
+  return e - i;
 }
 function wrappedBreak(buf, i) {
-  const nl = breakWidth(buf, i);
-  if (!nl) return 0;
-  let e = i + nl;
-  while (e - i - nl < WRAP_MAX_INDENT && isBlank(buf[e])) e++;
-  if (e >= buf.length || !isBase64Byte(buf[e])) return 0;
-  if (i < WRAP_MIN_LINE) return 0;
-  for (let k2 = i - WRAP_MIN_LINE; k2 < i; k2++) if (!isBase64Byte(buf[k2])) return 0;
-  return e - i;
+  return lineWrap(buf, i, WRAP_MIN_LINE, isBase64Byte, breakWidth, WRAP_MAX_INDENT);
 }
 function breakWidth(buf, i) {
   const c3 = buf[i];
@@ -10187,8 +10205,12 @@ function widePlausible(buf, group, rules) {
 function isBase64Byte(b3) {
   return isStandardBase64(b3) || b3 === 45 || b3 === 95;
 }
-function endsWithToken(get, at2) {
-  for (let k2 = 0; k2 < 5; k2++) if (((get(at2 - 5 + k2) ?? 0) | 32) !== TOKEN_WORD[k2]) return false;
+function spellsBefore(get, at2, s) {
+  for (let k2 = 0; k2 < s.length; k2++) {
+    const c3 = get(at2 - s.length + k2);
+    const want = s.charCodeAt(k2);
+    if (c3 === void 0 || c3 !== want && !(isAsciiLetter(c3) && (c3 | 32) === want)) return false;
+  }
   return true;
 }
 function leftBoundary(get, at2) {
@@ -10206,7 +10228,7 @@ function leftBoundary(get, at2) {
   const b22 = get(at2 - 2);
   if (b22 !== void 0 && get(at2 - 3) === 61 && QP_BEFORE.has(String.fromCharCode(b22, b3).toUpperCase())) return "ok";
   if (b3 === 86 && (get(at2 - 2) === 10 || get(at2 - 2) === 40)) return "ok";
-  if (endsWithToken(get, at2)) return "ok";
+  if (spellsBefore(get, at2, "token")) return "ok";
   return "glued";
 }
 function declaredLengths(buf, at2) {
@@ -10227,14 +10249,7 @@ function afterTerminalCode(get, m2) {
     if (!(c3 >= 48 && c3 <= 57 || c3 === 59 || c3 === 63)) return false;
   }
   if (get(i) !== 91) return false;
-  const endsWith = (s) => {
-    for (let k2 = 0; k2 < s.length; k2++) {
-      const c3 = get(i - s.length + k2);
-      if (c3 === void 0 || String.fromCharCode(c3).toLowerCase() !== s[k2]) return false;
-    }
-    return true;
-  };
-  return get(i - 1) === 27 || endsWith("\\u001b") || endsWith("\\x1b") || endsWith("\\033") || endsWith("\\e");
+  return get(i - 1) === 27 || ["\\u001b", "\\x1b", "\\033", "\\e"].some((esc) => spellsBefore(get, i, esc));
 }
 function base64NeedleInfo(kw) {
   const out = [];
@@ -10264,22 +10279,24 @@ function afterKeyword(pattern2, keyword) {
   const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return pattern2.startsWith(escaped) ? pattern2.slice(escaped.length) : pattern2.startsWith(keyword) ? pattern2.slice(keyword.length) : void 0;
 }
-function readsAsRe2(cls) {
-  return !/\[:|\\[pP]|\\x\{/.test(cls);
+function classTable(cls, flags = "") {
+  if (/\[:|\\[pP]|\\x\{/.test(cls)) return void 0;
+  let re3;
+  try {
+    re3 = new RegExp(`^${cls}$`, flags.includes("i") ? "i" : "");
+  } catch {
+    return void 0;
+  }
+  const table2 = new Uint8Array(256);
+  for (let c3 = 0; c3 < 256; c3++) table2[c3] = re3.test(String.fromCharCode(c3)) ? 1 : 0;
+  return table2;
 }
 function bodyPrecheck(pattern2, keyword, flags = "") {
   const rest = afterKeyword(pattern2, keyword);
   if (rest === void 0) return void 0;
   const m2 = /^(\[(?:\\.|[^\]\\])+\]|\\[dw])(\{(\d+)(?:,\d*)?\}|\+)?/.exec(rest);
-  if (!m2 || !readsAsRe2(m2[1])) return void 0;
-  let cls;
-  try {
-    cls = new RegExp(`^${m2[1]}$`, flags.includes("i") ? "i" : "");
-  } catch {
-    return void 0;
-  }
-  const table2 = new Uint8Array(256);
-  for (let c3 = 0; c3 < 256; c3++) table2[c3] = cls.test(String.fromCharCode(c3)) ? 1 : 0;
+  const table2 = m2 && classTable(m2[1], flags);
+  if (!table2) return void 0;
   const min2 = m2[3] !== void 0 ? Number(m2[3]) : 1;
   return { table: table2, min: Math.min(min2, 256) };
 }
@@ -10326,18 +10343,12 @@ function tokenAlphabet(pattern2, flags = "") {
   const out = new Uint8Array(256);
   if (/\(\?[a-zA-Z-]+[:)]/.test(pattern2)) return out.fill(1);
   const fold = flags.includes("i") ? "i" : "";
-  const classes = pattern2.match(/\[(?:\\.|[^\]\\])+\]/g) ?? [];
-  for (const cls of classes) {
-    if (!readsAsRe2(cls)) return out.fill(1);
-    let re3;
-    try {
-      re3 = new RegExp(`^${cls}$`, fold);
-    } catch {
-      return out.fill(1);
-    }
-    for (let c3 = 0; c3 < 256; c3++) if (re3.test(String.fromCharCode(c3))) out[c3] = 1;
+  for (const [cls] of pattern2.matchAll(CLASS)) {
+    const table2 = classTable(cls, fold);
+    if (!table2) return out.fill(1);
+    for (let c3 = 0; c3 < 256; c3++) if (table2[c3]) out[c3] = 1;
   }
-  const rest = pattern2.replace(/\[(?:\\.|[^\]\\])+\]/g, "").replace(/\{\d+(?:,\d*)?\}/g, "").replace(/\(\?:/g, "");
+  const rest = pattern2.replace(CLASS, "").replace(/\{\d+(?:,\d*)?\}/g, "").replace(/\(\?:/g, "");
   for (let i = 0; i < rest.length; i++) {
     let ch = rest[i];
     if (ch === "\\") {
@@ -10365,16 +10376,10 @@ function stickyMatcher(pattern2, flags = "") {
 function compileRules(rules) {
   const out = [];
   for (const rule of rules) {
+    const match = rule.trusted ? stickyMatcher(rule.pattern, rule.flags) : compileLinear(rule.pattern, rule.flags);
     for (const keyword of rule.keywords) {
       const pre = bodyPrecheck(rule.pattern, keyword, rule.flags);
-      out.push({
-        rule,
-        keyword,
-        keywordBytes: Buffer.from(keyword, "latin1"),
-        match: rule.trusted ? stickyMatcher(rule.pattern, rule.flags) : compileLinear(rule.pattern, rule.flags),
-        bodyClass: pre?.table,
-        bodyMin: pre?.min ?? 0
-      });
+      out.push({ rule, keyword, keywordBytes: Buffer.from(keyword, "latin1"), match, bodyClass: pre?.table, bodyMin: pre?.min ?? 0 });
     }
   }
   return out;
@@ -10580,18 +10585,14 @@ function createDetector(rules, options = {}) {
     });
   };
   let longBudget = Infinity;
-  let longRefused = false;
+  const windowFor = (text2, s = 0) => !startsLong(text2, s) ? "short" : longBudget > 0 ? "long" : "refused";
   const textWindow = (decode2) => {
     const text2 = decode2(SHORT + 1);
-    longRefused = false;
-    if (!startsLong(text2)) return text2;
-    if (longBudget <= 0) {
-      longRefused = true;
-      return text2;
-    }
+    const kind = windowFor(text2);
+    if (kind !== "long") return { text: text2, refused: kind === "refused" };
     const long = decode2(maxTokenBytes + 1);
     longBudget -= long.length;
-    return long;
+    return { text: long, refused: false };
   };
   const b64 = [];
   const spanOf = (bytes2) => Math.ceil((bytes2 + 3) / 3) * 4 + 8;
@@ -10646,10 +10647,10 @@ function createDetector(rules, options = {}) {
     after[10] = after[13] = after[92] = 1;
     return { before, after };
   });
-  function tryRules(needle, text2, declared) {
+  function tryRules(needle, { text: text2, refused }, declared) {
     for (const c3 of needle.rules) {
       if (!text2.startsWith(c3.keyword)) continue;
-      if (longRefused && c3.rule.maxLength > SHORT) continue;
+      if (refused && c3.rule.maxLength > SHORT) continue;
       if (c3.rule.filters.jwt && text2.startsWith("eyJ", c3.keyword.length) && !mayBeJwt(text2, c3.keyword.length)) continue;
       let secret = c3.match(text2);
       if (secret !== void 0 && declared) {
@@ -10767,11 +10768,11 @@ function createDetector(rules, options = {}) {
         if (leftBoundary(get, at2) === "glued") continue;
         const head = unescapeBytes(buf, at2, Math.min(buf.length, at2 + 3 * 16), 16);
         if (!needle.rules.some((c3) => couldStartIn(c3, head, 0))) continue;
-        const text2 = textWindow((chars) => {
+        const window2 = textWindow((chars) => {
           const d2 = chars > SHORT + 1 ? decodedAround(buf, at2, chars, cache) : void 0;
           return d2 ? d2.u.text.slice(d2.at, d2.at + chars) : unescapeText(buf, at2, Math.min(buf.length, at2 + 3 * chars), chars);
         });
-        const found = tryRules(needle, text2);
+        const found = tryRules(needle, window2);
         if (!found) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, decoding: ["percent"], ...found.jwt ? { jwt: found.jwt } : {} });
       }
@@ -10789,7 +10790,7 @@ function createDetector(rules, options = {}) {
     const windowAt = (h3, k2, decode2) => {
       const short = decode2(SHORT + 1);
       if (!h3.needle.rules.some((c3) => couldStartIn(c3, short, k2))) return void 0;
-      return startsLong(short.toString("latin1"), k2) ? { text: decode2(maxTokenBytes + 1), want: k2 + maxTokenBytes + 1 } : { text: short, want: k2 + SHORT + 1 };
+      return windowFor(short.toString("latin1"), k2) === "long" ? { text: decode2(maxTokenBytes + 1), want: k2 + maxTokenBytes + 1 } : { text: short, want: k2 + SHORT + 1 };
     };
     const wrapped = (h3, p2) => {
       let p0 = p2;
@@ -10878,8 +10879,8 @@ function createDetector(rules, options = {}) {
         const start = d2.u.offsets[s];
         if (start < from || start >= to2 || done.has(start)) continue;
         done.add(start);
-        const long = startsLong(d2.u.text, s);
-        if (long && d2.u.text.length - s < maxTokenBytes + 1) {
+        const kind = windowFor(d2.u.text, s);
+        if (kind === "long" && d2.u.text.length - s < maxTokenBytes + 1) {
           d2 = decodedAround(buf, p2, maxTokenBytes + 1, cache);
           if (!d2) return;
           s = d2.at - k2;
@@ -10887,7 +10888,9 @@ function createDetector(rules, options = {}) {
         const { u: u2 } = d2;
         const get = (i) => i >= 0 ? u2.text.charCodeAt(i) : void 0;
         if (leftBoundary(get, s) === "glued") continue;
-        const found = tryRules(needle, u2.text.slice(s, s + (long ? maxTokenBytes : SHORT) + 1));
+        const text2 = u2.text.slice(s, s + (kind === "long" ? maxTokenBytes : SHORT) + 1);
+        if (kind === "long") longBudget -= text2.length;
+        const found = tryRules(needle, { text: text2, refused: kind === "refused" });
         if (!found) continue;
         if (u2.offsets[u2.offsets.length - 1] < buf.length && s + found.secret.length >= u2.text.length) continue;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start, decoding: [label], ...found.jwt ? { jwt: found.jwt } : {} });
@@ -11085,7 +11088,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, LONG_BUDGET_PER_BYTE, LONG_BUDGET_WINDOWS, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, escapedBreakAt, ESCAPED_BREAKS, NARROW, TOKEN_WORD, SHORT_STRING, LONG_STRING, QP_BEFORE, isAsciiLetter, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
+var BASE64_MIN_RUN, LONG_BUDGET_PER_BYTE, LONG_BUDGET_WINDOWS, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, escapedBreakAt, ESCAPED_BREAKS, NARROW, SHORT_STRING, LONG_STRING, QP_BEFORE, isAsciiLetter, CLASS, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -11104,11 +11107,11 @@ var init_detector = __esm({
     escapedBreakAt = (buf, i) => (buf[i] === 110 || buf[i] === 114) && i > 0 && buf[i - 1] === 92;
     ESCAPED_BREAKS = /\\(?:r\\)?n/g;
     NARROW = Buffer.alloc(8);
-    TOKEN_WORD = [116, 111, 107, 101, 110];
     SHORT_STRING = /* @__PURE__ */ new Set([140, 85, 67, 122, 90, 250, 218, 217, 120]);
     LONG_STRING = /* @__PURE__ */ new Set([88, 84, 66, 117, 97, 65, 116, 115, 245, 225, 193, 244, 243]);
     QP_BEFORE = /* @__PURE__ */ new Set(["3D", "20", "22", "27", "09", "60"]);
     isAsciiLetter = (c3) => c3 >= 65 && c3 <= 90 || c3 >= 97 && c3 <= 122;
+    CLASS = /\[(?:\\.|[^\]\\])+\]/g;
     NUL3 = Buffer.alloc(3);
     HEX_WRAP_MIN_LINE = 32;
     DUMP_WIDTHS = /* @__PURE__ */ new Set([32, 60, 64, 76]);
@@ -12563,7 +12566,7 @@ var init_template = __esm({
 
 // src/config.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative as relative2, resolve } from "node:path";
 function maxFileSizeOf(flag, config) {
   return flag !== void 0 ? parseSize(flag, "--max-file-size") : config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
 }
@@ -12575,28 +12578,17 @@ function parseSize(v2, what) {
   const mult = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
   return Math.floor(Number(m2[1]) * mult);
 }
-function readConfig(path2, shown) {
-  try {
-    return readSmallFile(path2, MAX_CONFIG_BYTES);
-  } catch (e) {
-    throw new RuleError(`${shown}: cannot read config (${fsReason(e)})`);
-  }
-}
 function findConfig(root, cwd, names2 = DEFAULT_CONFIG_NAMES) {
   const tree = workTreeTop(root);
-  const stop = tree.top ?? tree.foreign ?? (relative(cwd, root).startsWith("..") ? root : resolve(cwd));
+  const stop = tree.top ?? tree.foreign ?? (relative2(cwd, root).startsWith("..") ? root : resolve(cwd));
   for (let dir = resolve(root); ; dir = dirname(dir)) {
     if (dir === tree.foreign && dir !== resolve(root)) return void 0;
     for (const name2 of names2) {
       const path2 = join(dir, name2);
-      if (existsSync(path2)) return { path: path2, shown: shownPath(path2, cwd) };
+      if (existsSync(path2)) return { path: path2, shown: displayPath(resolve(cwd), path2), above: dir !== resolve(root) };
     }
     if (dir === stop || dirname(dir) === dir) return void 0;
   }
-}
-function shownPath(path2, cwd) {
-  const rel = relative(resolve(cwd), path2);
-  return rel && !outside(rel) ? rel : path2;
 }
 function workTreeTop(dir) {
   for (let d2 = resolve(dir); ; d2 = dirname(d2)) {
@@ -12623,7 +12615,7 @@ function loadConfig(root, explicit, cwd = root) {
     if (found) {
       file = found.shown;
       text2 = readConfig(found.path, found.shown);
-      above = dirname(found.path) !== resolve(cwd, root);
+      above = found.above;
     }
   }
   if (text2 === void 0 || file === void 0) return { rules: builtinRules() };
@@ -12652,9 +12644,9 @@ function loadConfig(root, explicit, cwd = root) {
     }
     const off = new Set(o2.disableRules);
     for (const id of off) if (!rules.some((r2) => r2.id === id)) throw new RuleError(`${file}: field "disableRules": no rule "${id}"`);
+    disabledBuiltins = rules.filter((r2) => r2.trusted && off.has(r2.id)).map((r2) => r2.id);
     rules = rules.filter((r2) => !off.has(r2.id));
     if (!rules.length) throw new RuleError(`${file}: field "disableRules" turns off every rule: nothing would be looked for`);
-    disabledBuiltins = builtinRules().map((r2) => r2.id).filter((id) => off.has(id));
   }
   const cfg = { rules, file, ...above ? { above: true } : {}, ...disabledBuiltins.length ? { disabledBuiltins } : {} };
   if (o2.maxFileSize !== void 0) {
@@ -12688,7 +12680,7 @@ function checkExamples(file, own) {
     check2(rule.examples.negative, false, "negative");
   });
 }
-var DEFAULT_CONFIG_NAMES, DEFAULT_MAX_FILE_SIZE, MAX_CONFIG_BYTES;
+var DEFAULT_CONFIG_NAMES, DEFAULT_MAX_FILE_SIZE, readConfig;
 var init_config = __esm({
   "src/config.ts"() {
     "use strict";
@@ -12702,7 +12694,16 @@ var init_config = __esm({
     init_template();
     DEFAULT_CONFIG_NAMES = [".hfleaks.json"];
     DEFAULT_MAX_FILE_SIZE = 512 << 20;
-    MAX_CONFIG_BYTES = 4 << 20;
+    readConfig = (path2, shown) => readSettingsFile(path2, shown, "config");
+  }
+});
+
+// src/core/turn.ts
+var nextTurn;
+var init_turn = __esm({
+  "src/core/turn.ts"() {
+    "use strict";
+    nextTurn = () => new Promise((resolve14) => setImmediate(resolve14));
   }
 });
 
@@ -16134,15 +16135,15 @@ var require_pattern = __commonJS({
     exports.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative5 = [];
+      const relative6 = [];
       for (const pattern2 of patterns) {
         if (isAbsolute5(pattern2)) {
           absolute.push(pattern2);
         } else {
-          relative5.push(pattern2);
+          relative6.push(pattern2);
         }
       }
-      return [absolute, relative5];
+      return [absolute, relative6];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute5(pattern2) {
@@ -23042,6 +23043,306 @@ var init_run = __esm({
   }
 });
 
+// src/findings/redact.ts
+function redact(secret, prefixes = PREFIXES) {
+  const prefix = [...prefixes].sort((a, b3) => b3.length - a.length).find((p2) => secret.startsWith(p2)) ?? "";
+  const body = secret.slice(prefix.length);
+  if (body.length < 8) return `${prefix}\u2026`;
+  return `${prefix}${body.slice(0, 2)}\u2026${body.slice(-2)}`;
+}
+function echoForms(secret) {
+  const b64 = Buffer.from(secret).toString("base64");
+  const forms = [secret, b64, b64.replace(/=+$/, ""), Buffer.from(secret).toString("base64url")];
+  const body = echoedBody(secret);
+  if (body !== void 0) forms.push(body);
+  return [...new Set(forms)];
+}
+function echoedBody(secret) {
+  const prefix = PREFIXES.find((p2) => secret.startsWith(p2)) ?? "";
+  const body = secret.slice(prefix.length);
+  return body.length >= 16 ? body : void 0;
+}
+function holdsSecretAnyCase(text2, secret) {
+  const t2 = text2.toLowerCase();
+  const body = echoedBody(secret);
+  return t2.includes(secret.toLowerCase()) || body !== void 0 && t2.includes(body.toLowerCase());
+}
+function base64Cores(plain) {
+  const bytes2 = Buffer.from(plain);
+  const padded = Buffer.alloc(bytes2.length + 2);
+  bytes2.copy(padded, 2);
+  const cores = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const b64 = padded.toString("base64", 2 - offset);
+    const first = Math.ceil(8 * offset / 6);
+    const last2 = Math.floor((8 * (offset + bytes2.length) - 6) / 6);
+    const core = b64.slice(first, last2 + 1);
+    cores.push(core, core.replaceAll("+", "-").replaceAll("/", "_"));
+  }
+  return cores;
+}
+function embeddedForms(secret) {
+  const body = echoedBody(secret);
+  const forms = base64Cores(secret);
+  if (body !== void 0 && body !== secret) forms.push(...base64Cores(body));
+  return [...new Set(forms)].filter((f3) => f3.length >= 20);
+}
+function keyHash(s, i) {
+  let h3 = 0;
+  for (let k2 = 0; k2 < KEY; k2++) h3 = Math.imul(h3, MUL) + s.charCodeAt(i + k2) | 0;
+  return h3;
+}
+function rollHash(h3, s, i) {
+  return Math.imul(h3 - Math.imul(s.charCodeAt(i), MUL_TOP) | 0, MUL) + s.charCodeAt(i + KEY) | 0;
+}
+function scrubber(secrets) {
+  const list = [...secrets];
+  const id = JSON.stringify(list);
+  if (last?.id !== id) {
+    const forms = newFormIndex();
+    for (const s of list) addForms(forms, s);
+    last = { id, scrub: scrubWith(forms) };
+  }
+  return last.scrub;
+}
+async function scrubberSoon(secrets, slice = 64) {
+  const list = [...secrets];
+  const id = JSON.stringify(list);
+  if (last?.id === id) return last.scrub;
+  const forms = newFormIndex();
+  for (let i = 0; i < list.length; i += slice) {
+    if (i > 0) await nextTurn();
+    for (const s of list.slice(i, i + slice)) addForms(forms, s);
+  }
+  last = { id, scrub: scrubWith(forms) };
+  return last.scrub;
+}
+function newFormIndex() {
+  return { byKey: /* @__PURE__ */ new Map(), hashes: /* @__PURE__ */ new Set(), short: [] };
+}
+function addForms({ byKey, hashes, short }, s) {
+  if (!s) return;
+  const shown = redact(s);
+  const forms = [...echoForms(s).map((form) => ({ form, shown })), ...embeddedForms(s).map((form) => ({ form, shown, encoded: true }))];
+  for (const f3 of forms) {
+    const { form } = f3;
+    if (form.length < KEY || !FORM_CHARS.test(form)) short.push(f3);
+    else {
+      const key = form.slice(0, KEY);
+      const bucket = byKey.get(key);
+      if (bucket) bucket.push(f3);
+      else {
+        byKey.set(key, [f3]);
+        hashes.add(keyHash(key, 0));
+      }
+    }
+  }
+}
+function scrubWith({ byKey, hashes, short }) {
+  const done = /* @__PURE__ */ new Map();
+  return (text2) => {
+    let out = done.get(text2);
+    if (out === void 0) done.set(text2, out = scrubOnce(text2));
+    return out;
+  };
+  function scrubOnce(text2) {
+    let out = text2;
+    for (const f3 of short) if (out.includes(f3.form)) out = out.split(f3.form).join(f3.shown);
+    if (!byKey.size || out.length < KEY) return out;
+    let result = "";
+    let kept = 0;
+    const longestAt = (i) => byKey.get(out.slice(i, i + KEY))?.filter((f3) => out.startsWith(f3.form, i)).reduce((a, b3) => a && a.form.length >= b3.form.length ? a : b3, void 0);
+    for (let start = 0; start < out.length; ) {
+      if (!runChar(out, start)) {
+        start++;
+        continue;
+      }
+      let end = start;
+      while (end < out.length && runChar(out, end)) end++;
+      let i = Math.max(start, kept);
+      let h3 = i + KEY <= end ? keyHash(out, i) : 0;
+      while (i + KEY <= end) {
+        const hit = hashes.has(h3) ? longestAt(i) : void 0;
+        if (!hit) {
+          if (i + KEY < end) h3 = rollHash(h3, out, i);
+          i++;
+          continue;
+        }
+        let from = i;
+        i += hit.form.length;
+        if (hit.encoded) {
+          while (from > kept && B64_CHAR.test(out[from - 1])) from--;
+          while (i < end && B64_CHAR.test(out[i])) i++;
+          while (i < end && out[i] === "=") i++;
+        }
+        result += out.slice(kept, from) + hit.shown;
+        kept = i;
+        if (i + KEY <= end) h3 = keyHash(out, i);
+      }
+      start = end;
+    }
+    return result + out.slice(kept);
+  }
+}
+function scrub(text2, secrets) {
+  return scrubber(secrets)(text2);
+}
+function scrubTokenShapes(text2) {
+  return text2.replace(/(hf_oauth_|hf_jwt_|api_org_|hf_)([A-Za-z0-9_.-]{20,})/g, (m2) => redact(m2));
+}
+function scrubPathTokens(path2) {
+  if (!path2.includes("hf_") && !path2.includes("api_org_")) return path2;
+  return path2.replace(/(?:hf_oauth_|hf_jwt_)eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, (m2) => redact(m2)).replace(/(?:api_org_|hf_)[A-Za-z0-9]{34}(?![A-Za-z0-9])/g, (m2) => redact(m2));
+}
+function removeEmails(s) {
+  return s.includes("@") ? s.replace(EMAIL, "[e-mail removed]") : s;
+}
+function escapeControls(s) {
+  return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function shownText(text2) {
+  return escapeControls(scrubPathTokens(text2));
+}
+function mapStrings(value2, f3) {
+  const walk2 = (v2) => {
+    if (typeof v2 === "string") return f3(v2);
+    if (Array.isArray(v2)) return v2.map(walk2);
+    if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x3]) => [k2, walk2(x3)]));
+    return v2;
+  };
+  return walk2(value2);
+}
+var PREFIXES, KEY, FORM_CHARS, RUN_CHAR, runChar, MUL, MUL_TOP, B64_CHAR, last, EMAIL, CONTROL, NAMED;
+var init_redact = __esm({
+  "src/findings/redact.ts"() {
+    "use strict";
+    init_turn();
+    PREFIXES = ["hf_oauth__refresh_", "hf_oauth_", "hf_jwt_", "api_org_", "hf_"];
+    KEY = 16;
+    FORM_CHARS = /^[A-Za-z0-9_+/=.-]+$/;
+    RUN_CHAR = new Uint8Array(128);
+    for (const c3 of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=.-") RUN_CHAR[c3.charCodeAt(0)] = 1;
+    runChar = (s, i) => RUN_CHAR[s.charCodeAt(i)] === 1;
+    MUL = 16777619;
+    MUL_TOP = 1;
+    for (let k2 = 1; k2 < KEY; k2++) MUL_TOP = Math.imul(MUL_TOP, MUL);
+    B64_CHAR = /[A-Za-z0-9+/_-]/;
+    EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+    CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+  }
+});
+
+// src/findings/context.ts
+function reposNear(context) {
+  const out = /* @__PURE__ */ new Set();
+  for (const re3 of PATTERNS) {
+    re3.lastIndex = 0;
+    for (let m2 = re3.exec(context); m2; m2 = re3.exec(context)) {
+      const name2 = m2[1].replace(/\.git$/, "");
+      if (!/^(api|docs|settings|blog|models|datasets|spaces)\//.test(name2)) out.add(name2);
+    }
+  }
+  return [...out];
+}
+var PATTERNS;
+var init_context = __esm({
+  "src/findings/context.ts"() {
+    "use strict";
+    PATTERNS = [
+      /from_pretrained\(\s*["']([\w.-]+\/[\w.-]+)["']/g,
+      /repo_id\s*[=:]\s*["']([\w.-]+\/[\w.-]+)["']/g,
+      /(?:hf_hub_download|snapshot_download|load_dataset|create_repo|upload_folder|upload_file|push_to_hub)\(\s*["']([\w.-]+\/[\w.-]+)["']/g,
+      /huggingface\.co\/(?:datasets\/|spaces\/)?([\w.-]+\/[\w.-]+)/g
+    ];
+  }
+});
+
+// src/findings/aggregate.ts
+function sha256(s) {
+  return crypto().createHash("sha256").update(s).digest("hex");
+}
+function fingerprintFromHash(ruleId, hash) {
+  return `${ruleId}:${hash.slice(0, 16)}`;
+}
+function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()) {
+  const byRule = new Map(rules.map((r2) => [r2.id, r2]));
+  const groups = /* @__PURE__ */ new Map();
+  let suppressed = 0;
+  const secrets = () => [...groups.values()].map((g2) => g2.finding.secret.raw);
+  return {
+    add(path2, m2, extra = {}) {
+      const rule = byRule.get(m2.ruleId);
+      if (!rule) return;
+      const hash = sha256(m2.secret);
+      const fp = fingerprintFromHash(rule.id, hash);
+      if (m2.allowed || ignoredFingerprints.has(fp)) {
+        suppressed++;
+        return;
+      }
+      let g2 = groups.get(fp);
+      if (!g2) {
+        const severity = m2.jwt?.expired ? "low" : rule.severity;
+        g2 = {
+          finding: {
+            fingerprint: fp,
+            rule: rule.id,
+            title: rule.title,
+            severity,
+            secret: { raw: m2.secret, redacted: redact(m2.secret, rule.keywords), sha256: hash },
+            locations: [],
+            ...m2.jwt ? { jwt: m2.jwt } : {}
+          },
+          seen: /* @__PURE__ */ new Set(),
+          repos: /* @__PURE__ */ new Set()
+        };
+        groups.set(fp, g2);
+      }
+      const loc = { path: path2, line: m2.line, column: m2.column, ...m2.decoding ? { decoding: m2.decoding } : {}, ...extra };
+      const key = `${loc.path}\0${loc.line}\0${loc.column}\0${loc.commit ?? (loc.inHead === void 0 ? "" : "\0git")}`;
+      if (g2.seen.has(key) || g2.finding.locations.length >= MAX_LOCATIONS) return;
+      g2.seen.add(key);
+      g2.finding.locations.push(loc);
+      if (m2.context && g2.repos.size < 10) {
+        for (const r2 of reposNear(m2.context)) if (scrubPathTokens(r2) === r2) g2.repos.add(r2);
+      }
+    },
+    findings() {
+      const out = [];
+      const isRepo = repoNameCheck(secrets());
+      for (const g2 of groups.values()) {
+        const f3 = g2.finding;
+        f3.locations.sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : a.line - b3.line || a.column - b3.column);
+        const repos = [...g2.repos].filter(isRepo);
+        if (repos.length) f3.repos = repos.sort();
+        out.push(f3);
+      }
+      const first = (f3) => f3.locations[0];
+      return out.sort((a, b3) => first(a).path < first(b3).path ? -1 : first(a).path > first(b3).path ? 1 : first(a).line - first(b3).line || a.fingerprint.localeCompare(b3.fingerprint));
+    },
+    suppressed: () => suppressed,
+    secrets
+  };
+}
+function repoNameCheck(secrets) {
+  let known;
+  return (name2) => {
+    known ??= scrubber(secrets);
+    return known(name2) === name2;
+  };
+}
+var crypto, MAX_LOCATIONS;
+var init_aggregate = __esm({
+  "src/findings/aggregate.ts"() {
+    "use strict";
+    init_lazy();
+    init_redact();
+    init_context();
+    crypto = lazyBuiltin("node:crypto");
+    MAX_LOCATIONS = 1e4;
+  }
+});
+
 // node_modules/ignore/index.js
 var require_ignore = __commonJS({
   "node_modules/ignore/index.js"(exports, module) {
@@ -23911,7 +24212,7 @@ var require_ignore = __commonJS({
 import { join as join3 } from "node:path";
 function fingerprintKey(fp) {
   const colon = fp.lastIndexOf(":");
-  return fp.length - colon - 1 === 64 ? fp.slice(0, colon + 17) : fp;
+  return fp.length - colon - 1 === 64 ? fingerprintFromHash(fp.slice(0, colon), fp.slice(colon + 1)) : fp;
 }
 function parseHfleaksIgnore(text2) {
   const paths = [];
@@ -23926,14 +24227,8 @@ function parseHfleaksIgnore(text2) {
 }
 function readHfleaksIgnore(root) {
   const path2 = join3(root, ".hfleaksignore");
-  let text2;
-  try {
-    text2 = readSmallFile(path2, MAX_IGNORE_BYTES);
-  } catch (e) {
-    if (e.code === "ENOENT") return { paths: [], fingerprints: /* @__PURE__ */ new Set() };
-    throw new RuleError(`${path2}: cannot read .hfleaksignore (${fsReason(e)})`);
-  }
-  return parseHfleaksIgnore(text2);
+  const text2 = readSettingsFile(path2, path2, ".hfleaksignore", true);
+  return text2 === void 0 ? { paths: [], fingerprints: /* @__PURE__ */ new Set() } : parseHfleaksIgnore(text2);
 }
 function scoped(dir, patterns, above) {
   const make = (ls2) => (0, import_ignore.default)({ ignorecase: IGNORE_CASE }).add(ls2);
@@ -23982,15 +24277,14 @@ function pruneGlobs(dir, patterns) {
   }
   return out;
 }
-var import_ignore, FINGERPRINT_RE, MAX_IGNORE_BYTES, IGNORE_CASE, IgnoreMatcher, SIMPLE, LITERAL_DIR, MAX_PRUNE_STARS;
+var import_ignore, FINGERPRINT_RE, IGNORE_CASE, IgnoreMatcher, SIMPLE, LITERAL_DIR, MAX_PRUNE_STARS;
 var init_ignore = __esm({
   "src/sources/ignore.ts"() {
     "use strict";
     init_files();
-    init_errors();
+    init_aggregate();
     import_ignore = __toESM(require_ignore(), 1);
     FINGERPRINT_RE = /^[a-z0-9][a-z0-9-]*:(?:[0-9a-f]{16}|[0-9a-f]{64})$/;
-    MAX_IGNORE_BYTES = 4 << 20;
     IGNORE_CASE = process.platform === "darwin" || process.platform === "win32";
     IgnoreMatcher = class {
       scoped = [];
@@ -24126,10 +24420,7 @@ var init_worker_pool = __esm({
 
 // src/sources/files.ts
 import { accessSync, closeSync as closeSync2, constants as constants2, createReadStream, fstatSync as fstatSync3, lstatSync, openSync as openSync2, promises as fsp, readdir as fsReaddir, readdirSync, readFileSync as readFileSync3, readSync, statSync as statSync2 } from "node:fs";
-import { dirname as dirname2, join as join4, relative as relative2, resolve as resolve2, sep as sep2 } from "node:path";
-function toPosix(p2) {
-  return sep2 === "/" ? p2 : p2.split(sep2).join("/");
-}
+import { dirname as dirname2, join as join4, relative as relative3, resolve as resolve2, sep as sep2 } from "node:path";
 function scanRoot(paths, cwd) {
   if (paths.length === 1) {
     const abs = resolve2(cwd, paths[0]);
@@ -24139,11 +24430,6 @@ function scanRoot(paths, cwd) {
     }
   }
   return cwd;
-}
-function displayPath(root, abs) {
-  const rel = relative2(root, abs);
-  if (!rel) return ".";
-  return toPosix(outside(rel) ? abs : rel);
 }
 function repoTop(dir) {
   for (let d2 = resolve2(dir); ; ) {
@@ -24165,15 +24451,15 @@ async function trackedIgnored(dir) {
     return /* @__PURE__ */ new Set();
   }
 }
-async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
+async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root, read) {
   const matcher = new IgnoreMatcher();
   const prune = ["**/.git/**"];
   let tracked = /* @__PURE__ */ new Set();
   let trackedP;
   if (useIgnoreFiles) {
-    const fromHome = relative2(ignoreDir, dir);
+    const fromHome = relative3(ignoreDir, dir);
     const under = fromHome !== "" && !outside(fromHome);
-    const hf = readHfleaksIgnore(under ? ignoreDir : dir);
+    const hf = read && (under || fromHome === "") ? read : readHfleaksIgnore(under ? ignoreDir : dir);
     if (hf.paths.length && under) {
       matcher.addAlways(hf.paths.join("\n"), toPosix(fromHome));
     } else if (hf.paths.length) {
@@ -24183,7 +24469,7 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
     const top2 = repoTop(dir);
     if (top2 !== void 0) {
       trackedP = trackedIgnored(dir);
-      const relDir = relative2(top2, dir).split(sep2).join("/");
+      const relDir = relative3(top2, dir).split(sep2).join("/");
       const parts = relDir ? relDir.split("/") : [];
       const exclude = readText(join4(top2, ".git", "info", "exclude"));
       if (exclude) relDir ? matcher.addAbove(relDir, exclude) : matcher.add("", exclude);
@@ -24271,7 +24557,7 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
   }
   for (const { parent, dirent } of oddNames) {
     const abs = join4(parent, dirent.name);
-    const rel = relative2(dir, abs).split(sep2).join("/");
+    const rel = relative3(dir, abs).split(sep2).join("/");
     if (useIgnoreFiles && matcher.ignores(rel, dirent.isDirectory())) continue;
     if (dirent.isDirectory()) yield* walk(abs, useIgnoreFiles, sink, root, ignoreDir);
     else yield* keep(rel, dirent, false);
@@ -24287,7 +24573,7 @@ async function* walk(dir, useIgnoreFiles, sink, root, ignoreDir = root) {
     for (const d2 of entries) {
       const shown = join4(shownDir, d2.name.toString("utf8"));
       if (!everything && !shown.slice(shownDir.length).includes("\uFFFD")) continue;
-      const rel = relative2(dir, shown).split(sep2).join("/");
+      const rel = relative3(dir, shown).split(sep2).join("/");
       if (useIgnoreFiles && matcher.ignores(rel, d2.isDirectory())) continue;
       if (d2.isSymbolicLink()) continue;
       const raw = Buffer.concat([rawDir, Buffer.from(sep2), d2.name]);
@@ -24318,8 +24604,8 @@ function scanFile(abs, display, detector, sink, opts) {
     }
     const content = openContent(detector, display, sink, opts.content);
     let total = 0;
-    const zeroSized = st2.size === 0 && readSync(fd, readBuffer, 0, readBuffer.length, 0) > 0;
-    if (st2.size <= READ_WHOLE && !zeroSized) {
+    const probed = st2.size === 0 ? readSync(fd, readBuffer, 0, readBuffer.length, 0) : 0;
+    if (st2.size <= READ_WHOLE && !probed) {
       if (readBuffer.length < st2.size) readBuffer = Buffer.allocUnsafeSlow(Math.min(READ_WHOLE, Math.max(st2.size, 2 * readBuffer.length)));
       const buf = readBuffer.subarray(0, st2.size);
       while (total < st2.size) {
@@ -24329,6 +24615,10 @@ function scanFile(abs, display, detector, sink, opts) {
       }
       content.push(total === st2.size ? buf : buf.subarray(0, total));
     } else {
+      if (probed) {
+        content.push(Buffer.from(readBuffer.subarray(0, probed)));
+        total = probed;
+      }
       for (; ; ) {
         const buf = Buffer.allocUnsafe(READ_CHUNK);
         const n = readSync(fd, buf, 0, READ_CHUNK, total);
@@ -24432,7 +24722,7 @@ async function scanPaths(detector, opts, sink) {
   const producer = (async () => {
     let seen = 0;
     for (const t2 of targets) {
-      const files = t2.dir ? walk(t2.abs, opts.useIgnoreFiles, sink, root, opts.hfleaksIgnoreDir ?? root) : single(t2.abs);
+      const files = t2.dir ? walk(t2.abs, opts.useIgnoreFiles, sink, root, opts.hfleaksIgnore?.dir ?? root, opts.hfleaksIgnore?.parsed) : single(t2.abs);
       for await (const abs of files) {
         queue.push(abs);
         if (++seen === WORKERS_AFTER && threads3 > 1 && opts.worker) {
@@ -24451,7 +24741,7 @@ async function scanPaths(detector, opts, sink) {
       if (abs !== void 0) {
         signal();
         done(scanFile(typeof abs === "string" ? abs : abs.raw, display(abs), detector, sink, opts));
-        await new Promise((r2) => setImmediate(r2));
+        await nextTurn();
         feed();
         continue;
       }
@@ -24496,6 +24786,7 @@ var init_files2 = __esm({
     "use strict";
     init_files();
     init_places();
+    init_turn();
     import_fast_glob = __toESM(require_out4(), 1);
     init_content();
     init_run();
@@ -24560,196 +24851,6 @@ var init_progress = __esm({
     }, phase() {
     }, done() {
     } };
-  }
-});
-
-// src/findings/redact.ts
-function redact(secret, prefixes = PREFIXES) {
-  const prefix = [...prefixes].sort((a, b3) => b3.length - a.length).find((p2) => secret.startsWith(p2)) ?? "";
-  const body = secret.slice(prefix.length);
-  if (body.length < 8) return `${prefix}\u2026`;
-  return `${prefix}${body.slice(0, 2)}\u2026${body.slice(-2)}`;
-}
-function echoForms(secret) {
-  const b64 = Buffer.from(secret).toString("base64");
-  const forms = [secret, b64, b64.replace(/=+$/, ""), Buffer.from(secret).toString("base64url")];
-  const body = echoedBody(secret);
-  if (body !== void 0) forms.push(body);
-  return [...new Set(forms)];
-}
-function echoedBody(secret) {
-  const prefix = PREFIXES.find((p2) => secret.startsWith(p2)) ?? "";
-  const body = secret.slice(prefix.length);
-  return body.length >= 16 ? body : void 0;
-}
-function holdsSecretAnyCase(text2, secret) {
-  const t2 = text2.toLowerCase();
-  const body = echoedBody(secret);
-  return t2.includes(secret.toLowerCase()) || body !== void 0 && t2.includes(body.toLowerCase());
-}
-function base64Cores(plain) {
-  const bytes2 = Buffer.from(plain);
-  const padded = Buffer.alloc(bytes2.length + 2);
-  bytes2.copy(padded, 2);
-  const cores = [];
-  for (let offset = 0; offset < 3; offset++) {
-    const b64 = padded.toString("base64", 2 - offset);
-    const first = Math.ceil(8 * offset / 6);
-    const last2 = Math.floor((8 * (offset + bytes2.length) - 6) / 6);
-    const core = b64.slice(first, last2 + 1);
-    cores.push(core, core.replaceAll("+", "-").replaceAll("/", "_"));
-  }
-  return cores;
-}
-function embeddedForms(secret) {
-  const body = echoedBody(secret);
-  const forms = base64Cores(secret);
-  if (body !== void 0 && body !== secret) forms.push(...base64Cores(body));
-  return [...new Set(forms)].filter((f3) => f3.length >= 20);
-}
-function keyHash(s, i) {
-  let h3 = 0;
-  for (let k2 = 0; k2 < KEY; k2++) h3 = Math.imul(h3, MUL) + s.charCodeAt(i + k2) | 0;
-  return h3;
-}
-function rollHash(h3, s, i) {
-  return Math.imul(h3 - Math.imul(s.charCodeAt(i), MUL_TOP) | 0, MUL) + s.charCodeAt(i + KEY) | 0;
-}
-function scrubber(secrets) {
-  const list = [...secrets];
-  const id = JSON.stringify(list);
-  if (last?.id !== id) {
-    const forms = newFormIndex();
-    for (const s of list) addForms(forms, s);
-    last = { id, scrub: scrubWith(forms) };
-  }
-  return last.scrub;
-}
-async function scrubberSoon(secrets, slice = 64) {
-  const list = [...secrets];
-  const id = JSON.stringify(list);
-  if (last?.id === id) return last.scrub;
-  const forms = newFormIndex();
-  for (let i = 0; i < list.length; i += slice) {
-    if (i > 0) await nextTurn();
-    for (const s of list.slice(i, i + slice)) addForms(forms, s);
-  }
-  last = { id, scrub: scrubWith(forms) };
-  return last.scrub;
-}
-function newFormIndex() {
-  return { byKey: /* @__PURE__ */ new Map(), hashes: /* @__PURE__ */ new Set(), short: [] };
-}
-function addForms({ byKey, hashes, short }, s) {
-  if (!s) return;
-  const shown = redact(s);
-  const forms = [...echoForms(s).map((form) => ({ form, shown })), ...embeddedForms(s).map((form) => ({ form, shown, encoded: true }))];
-  for (const f3 of forms) {
-    const { form } = f3;
-    if (form.length < KEY || !FORM_CHARS.test(form)) short.push(f3);
-    else {
-      const key = form.slice(0, KEY);
-      const bucket = byKey.get(key);
-      if (bucket) bucket.push(f3);
-      else {
-        byKey.set(key, [f3]);
-        hashes.add(keyHash(key, 0));
-      }
-    }
-  }
-}
-function scrubWith({ byKey, hashes, short }) {
-  const done = /* @__PURE__ */ new Map();
-  return (text2) => {
-    let out = done.get(text2);
-    if (out === void 0) done.set(text2, out = scrubOnce(text2));
-    return out;
-  };
-  function scrubOnce(text2) {
-    let out = text2;
-    for (const f3 of short) if (out.includes(f3.form)) out = out.split(f3.form).join(f3.shown);
-    if (!byKey.size || out.length < KEY) return out;
-    let result = "";
-    let kept = 0;
-    const longestAt = (i) => byKey.get(out.slice(i, i + KEY))?.filter((f3) => out.startsWith(f3.form, i)).reduce((a, b3) => a && a.form.length >= b3.form.length ? a : b3, void 0);
-    for (let start = 0; start < out.length; ) {
-      if (!runChar(out, start)) {
-        start++;
-        continue;
-      }
-      let end = start;
-      while (end < out.length && runChar(out, end)) end++;
-      let i = Math.max(start, kept);
-      let h3 = i + KEY <= end ? keyHash(out, i) : 0;
-      while (i + KEY <= end) {
-        const hit = hashes.has(h3) ? longestAt(i) : void 0;
-        if (!hit) {
-          if (i + KEY < end) h3 = rollHash(h3, out, i);
-          i++;
-          continue;
-        }
-        let from = i;
-        i += hit.form.length;
-        if (hit.encoded) {
-          while (from > kept && B64_CHAR.test(out[from - 1])) from--;
-          while (i < end && B64_CHAR.test(out[i])) i++;
-          while (i < end && out[i] === "=") i++;
-        }
-        result += out.slice(kept, from) + hit.shown;
-        kept = i;
-        if (i + KEY <= end) h3 = keyHash(out, i);
-      }
-      start = end;
-    }
-    return result + out.slice(kept);
-  }
-}
-function scrub(text2, secrets) {
-  return scrubber(secrets)(text2);
-}
-function scrubTokenShapes(text2) {
-  return text2.replace(/(hf_oauth_|hf_jwt_|api_org_|hf_)([A-Za-z0-9_.-]{20,})/g, (m2) => redact(m2));
-}
-function scrubPathTokens(path2) {
-  if (!path2.includes("hf_") && !path2.includes("api_org_")) return path2;
-  return path2.replace(/(?:hf_oauth_|hf_jwt_)eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, (m2) => redact(m2)).replace(/(?:api_org_|hf_)[A-Za-z0-9]{34}(?![A-Za-z0-9])/g, (m2) => redact(m2));
-}
-function removeEmails(s) {
-  return s.includes("@") ? s.replace(EMAIL, "[e-mail removed]") : s;
-}
-function escapeControls(s) {
-  return s.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-function shownText(text2) {
-  return escapeControls(scrubPathTokens(text2));
-}
-function mapStrings(value2, f3) {
-  const walk2 = (v2) => {
-    if (typeof v2 === "string") return f3(v2);
-    if (Array.isArray(v2)) return v2.map(walk2);
-    if (v2 && typeof v2 === "object") return Object.fromEntries(Object.entries(v2).map(([k2, x3]) => [k2, walk2(x3)]));
-    return v2;
-  };
-  return walk2(value2);
-}
-var PREFIXES, KEY, FORM_CHARS, RUN_CHAR, runChar, MUL, MUL_TOP, B64_CHAR, nextTurn, last, EMAIL, CONTROL, NAMED;
-var init_redact = __esm({
-  "src/findings/redact.ts"() {
-    "use strict";
-    PREFIXES = ["hf_oauth__refresh_", "hf_oauth_", "hf_jwt_", "api_org_", "hf_"];
-    KEY = 16;
-    FORM_CHARS = /^[A-Za-z0-9_+/=.-]+$/;
-    RUN_CHAR = new Uint8Array(128);
-    for (const c3 of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=.-") RUN_CHAR[c3.charCodeAt(0)] = 1;
-    runChar = (s, i) => RUN_CHAR[s.charCodeAt(i)] === 1;
-    MUL = 16777619;
-    MUL_TOP = 1;
-    for (let k2 = 1; k2 < KEY; k2++) MUL_TOP = Math.imul(MUL_TOP, MUL);
-    B64_CHAR = /[A-Za-z0-9+/_-]/;
-    nextTurn = () => new Promise((resolve14) => setImmediate(resolve14));
-    EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
-    CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-    NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
   }
 });
 
@@ -24844,15 +24945,16 @@ function fineGrainedOf(at2) {
 function scopeCap(s, orgs, complete = true) {
   const byName = orgs && orgIndex(orgs);
   if (s.type === "org") {
-    const org = byName?.get(s.name);
-    return org ? roleLevel(org.roleInOrg) : byName && complete ? "none" : "admin";
+    const org2 = byName?.get(s.name);
+    return org2 ? roleLevel(org2.roleInOrg) : byName && complete ? "none" : "admin";
   }
-  const slash = s.name.indexOf("/");
-  if (slash > 0) {
-    const org = byName?.get(s.name.slice(0, slash));
-    if (org) return roleLevel(org.roleInOrg);
-  }
-  return "admin";
+  const owner = repoOwner(s.name);
+  const org = owner === void 0 ? void 0 : byName?.get(owner);
+  return org ? roleLevel(org.roleInOrg) : "admin";
+}
+function repoOwner(name2) {
+  const slash = name2.indexOf("/");
+  return slash > 0 ? name2.slice(0, slash) : void 0;
 }
 function orgIndex(orgs) {
   let m2 = orgIndexes.get(orgs);
@@ -24936,8 +25038,8 @@ function parseWhoami(json, ctx = {}) {
   const scopesOnOrg = /* @__PURE__ */ new Map();
   const scopesOnRepos = /* @__PURE__ */ new Map();
   for (const sc of fg2?.scoped ?? []) {
-    const slash = sc.name.indexOf("/");
-    const [map, key] = sc.type === "org" ? [scopesOnOrg, sc.name] : ["model", "dataset", "space"].includes(sc.type) && slash > 0 ? [scopesOnRepos, sc.name.slice(0, slash)] : [void 0, ""];
+    const owner = REPO_TYPES.has(sc.type) ? repoOwner(sc.name) : void 0;
+    const [map, key] = sc.type === "org" ? [scopesOnOrg, sc.name] : owner !== void 0 ? [scopesOnRepos, owner] : [void 0, ""];
     const list = map?.get(key);
     if (list) list.push(sc);
     else map?.set(key, [sc]);
@@ -25059,7 +25161,7 @@ function ownReach(v2, authType, note2) {
     const fg2 = v2.fineGrained;
     const parts = [];
     const own = fg2.scoped.filter((s) => s.type === "user");
-    const repos = fg2.scoped.filter((s) => ["model", "dataset", "space"].includes(s.type));
+    const repos = fg2.scoped.filter((s) => REPO_TYPES.has(s.type));
     if (own.length) parts.push(`${ownLevelWords(levelOf(own.flatMap((s) => s.permissions)))} ${own.map((s) => s.name).join(", ")}'s repositories`);
     if (repos.length) parts.push(`reaches ${repos.length} repositor${repos.length === 1 ? "y" : "ies"} named one by one (${repos.slice(0, 3).map((s) => s.name).join(", ")}${repos.length > 3 ? ", \u2026" : ""})`);
     if (fg2.canReadGatedRepos) parts.push("reads gated repositories its owner accepted");
@@ -25106,7 +25208,7 @@ function summarize(v2, authType, note2) {
   }
   return `${s}.`;
 }
-var ORDER, rank, min, max, MAX_ORGS, MAX_SCOPED, ROLE_LEVELS, SIDE, orgIndexes, ROLES, OWNER_TYPES;
+var ORDER, rank, min, max, MAX_ORGS, MAX_SCOPED, ROLE_LEVELS, SIDE, REPO_TYPES, orgIndexes, ROLES, OWNER_TYPES;
 var init_whoami = __esm({
   "src/verify/whoami.ts"() {
     "use strict";
@@ -25124,6 +25226,7 @@ var init_whoami = __esm({
       "discussion.write": "open discussions and pull requests in its owner's name",
       "post.write": "publish posts in its owner's name"
     };
+    REPO_TYPES = /* @__PURE__ */ new Set(["model", "dataset", "space"]);
     orgIndexes = /* @__PURE__ */ new WeakMap();
     ROLES = /* @__PURE__ */ new Set(["read", "write", "fineGrained"]);
     OWNER_TYPES = /* @__PURE__ */ new Set(["user", "org", "app"]);
@@ -25624,7 +25727,6 @@ var init_advice = __esm({
   "src/advice/index.ts"() {
     "use strict";
     init_playbook();
-    init_playbook();
     init_facts();
     init_rule_help();
     init_where();
@@ -25767,116 +25869,6 @@ var init_baseline = __esm({
     init_apply();
     init_file();
     init_option();
-  }
-});
-
-// src/findings/context.ts
-function reposNear(context) {
-  const out = /* @__PURE__ */ new Set();
-  for (const re3 of PATTERNS) {
-    re3.lastIndex = 0;
-    for (let m2 = re3.exec(context); m2; m2 = re3.exec(context)) {
-      const name2 = m2[1].replace(/\.git$/, "");
-      if (!/^(api|docs|settings|blog|models|datasets|spaces)\//.test(name2)) out.add(name2);
-    }
-  }
-  return [...out];
-}
-var PATTERNS;
-var init_context = __esm({
-  "src/findings/context.ts"() {
-    "use strict";
-    PATTERNS = [
-      /from_pretrained\(\s*["']([\w.-]+\/[\w.-]+)["']/g,
-      /repo_id\s*[=:]\s*["']([\w.-]+\/[\w.-]+)["']/g,
-      /(?:hf_hub_download|snapshot_download|load_dataset|create_repo|upload_folder|upload_file|push_to_hub)\(\s*["']([\w.-]+\/[\w.-]+)["']/g,
-      /huggingface\.co\/(?:datasets\/|spaces\/)?([\w.-]+\/[\w.-]+)/g
-    ];
-  }
-});
-
-// src/findings/aggregate.ts
-function sha256(s) {
-  return crypto().createHash("sha256").update(s).digest("hex");
-}
-function fingerprintFromHash(ruleId, hash) {
-  return `${ruleId}:${hash.slice(0, 16)}`;
-}
-function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()) {
-  const byRule = new Map(rules.map((r2) => [r2.id, r2]));
-  const groups = /* @__PURE__ */ new Map();
-  let suppressed = 0;
-  const secrets = () => [...groups.values()].map((g2) => g2.finding.secret.raw);
-  return {
-    add(path2, m2, extra = {}) {
-      const rule = byRule.get(m2.ruleId);
-      if (!rule) return;
-      const hash = sha256(m2.secret);
-      const fp = fingerprintFromHash(rule.id, hash);
-      if (m2.allowed || ignoredFingerprints.has(fp)) {
-        suppressed++;
-        return;
-      }
-      let g2 = groups.get(fp);
-      if (!g2) {
-        const severity = m2.jwt?.expired ? "low" : rule.severity;
-        g2 = {
-          finding: {
-            fingerprint: fp,
-            rule: rule.id,
-            title: rule.title,
-            severity,
-            secret: { raw: m2.secret, redacted: redact(m2.secret, rule.keywords), sha256: hash },
-            locations: [],
-            ...m2.jwt ? { jwt: m2.jwt } : {}
-          },
-          seen: /* @__PURE__ */ new Set(),
-          repos: /* @__PURE__ */ new Set()
-        };
-        groups.set(fp, g2);
-      }
-      const loc = { path: path2, line: m2.line, column: m2.column, ...m2.decoding ? { decoding: m2.decoding } : {}, ...extra };
-      const key = `${loc.path}\0${loc.line}\0${loc.column}\0${loc.commit ?? (loc.inHead === void 0 ? "" : "\0git")}`;
-      if (g2.seen.has(key) || g2.finding.locations.length >= MAX_LOCATIONS) return;
-      g2.seen.add(key);
-      g2.finding.locations.push(loc);
-      if (m2.context && g2.repos.size < 10) {
-        for (const r2 of reposNear(m2.context)) if (scrubPathTokens(r2) === r2) g2.repos.add(r2);
-      }
-    },
-    findings() {
-      const out = [];
-      const isRepo = repoNameCheck(secrets());
-      for (const g2 of groups.values()) {
-        const f3 = g2.finding;
-        f3.locations.sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : a.line - b3.line || a.column - b3.column);
-        const repos = [...g2.repos].filter(isRepo);
-        if (repos.length) f3.repos = repos.sort();
-        out.push(f3);
-      }
-      const first = (f3) => f3.locations[0];
-      return out.sort((a, b3) => first(a).path < first(b3).path ? -1 : first(a).path > first(b3).path ? 1 : first(a).line - first(b3).line || a.fingerprint.localeCompare(b3.fingerprint));
-    },
-    suppressed: () => suppressed,
-    secrets
-  };
-}
-function repoNameCheck(secrets) {
-  let known;
-  return (name2) => {
-    known ??= scrubber(secrets);
-    return known(name2) === name2;
-  };
-}
-var crypto, MAX_LOCATIONS;
-var init_aggregate = __esm({
-  "src/findings/aggregate.ts"() {
-    "use strict";
-    init_lazy();
-    init_redact();
-    init_context();
-    crypto = lazyBuiltin("node:crypto");
-    MAX_LOCATIONS = 1e4;
   }
 });
 
@@ -26365,10 +26357,11 @@ function createHubClient(opts) {
     const perTry = Math.min(timeoutMs, left2);
     const ex = await exchange(spec.url, { method: spec.method, headers, body, timeoutMs: perTry, maxBytes: spec.maxBytes, agent, signal: tripped.signal });
     if (ex.kind === "aborted") return { final: { ok: false, reason: down ?? "the endpoint stopped answering" } };
-    if (ex.kind === "timeout" && perTry === timeoutMs || ex.kind === "network" && (UNREACHABLE.has(ex.code) || TLS_CODES.test(ex.code))) {
+    const tls = ex.kind === "network" && TLS_CODES.test(ex.code);
+    const failure = ex.kind === "timeout" ? `no answer within ${seconds(timeoutMs)}` : ex.kind !== "network" ? "" : tls ? `the endpoint's TLS certificate was refused (${ex.code})` : `connection failed (${ex.code})`;
+    if (ex.kind === "timeout" && perTry === timeoutMs || ex.kind === "network" && (UNREACHABLE.has(ex.code) || tls)) {
       if (++deadInARow >= breakerAt() && !down) {
-        const cause = ex.kind === "timeout" ? `no answer within ${seconds(perTry)}` : TLS_CODES.test(ex.code) ? `the endpoint's TLS certificate was refused (${ex.code})` : `connection failed (${ex.code})`;
-        down = `${cause}; the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
+        down = `${failure}; the endpoint stopped answering (${deadInARow} requests in a row timed out or could not connect)`;
         tripped.abort();
       }
     } else {
@@ -26376,10 +26369,9 @@ function createHubClient(opts) {
     }
     switch (ex.kind) {
       case "timeout":
-        return perTry < timeoutMs ? { final: { ok: false, reason: budgetReason() } } : { retry: { ok: false, reason: `no answer within ${seconds(timeoutMs)}` } };
+        return perTry < timeoutMs ? { final: { ok: false, reason: budgetReason() } } : { retry: { ok: false, reason: failure } };
       case "network":
-        if (TLS_CODES.test(ex.code)) return { final: { ok: false, reason: `the endpoint's TLS certificate was refused (${ex.code})` } };
-        return { retry: { ok: false, reason: `connection failed (${ex.code})` } };
+        return tls ? { final: { ok: false, reason: failure } } : { retry: { ok: false, reason: failure } };
       case "redirect": {
         let where = "another address";
         try {
@@ -26776,7 +26768,7 @@ async function verifyFindings(io2, settings, findings, warn, opts = {}) {
     await Promise.all(
       findings.map(async (f3) => {
         await verifyFinding(client, f3, settings, hub.has(f3));
-        await nextTurn2();
+        await nextTurn();
         const scrub2 = await scrubbing;
         if (f3.verification) f3.verification = mapStrings(f3.verification, scrub2);
         settled?.(f3);
@@ -26857,7 +26849,7 @@ async function revokeFound(io2, s, findings, hub, warn, spentMs) {
     client.close();
   }
 }
-var USER_AGENT, hubDetector, judged, nextTurn2;
+var USER_AGENT, hubDetector, judged;
 var init_enrich = __esm({
   "src/verify/enrich.ts"() {
     "use strict";
@@ -26872,10 +26864,10 @@ var init_enrich = __esm({
     init_settings();
     init_severity();
     init_verify_token();
+    init_turn();
     init_words();
     USER_AGENT = "hfleaks/0.1.0 (+https://github.com/hfleaks)";
     judged = /* @__PURE__ */ new Map();
-    nextTurn2 = () => new Promise((resolve14) => setImmediate(resolve14));
   }
 });
 
@@ -26910,16 +26902,12 @@ function verifySettings(io2, args) {
   enrichment.catch(() => void 0);
   return { ...hub, reach: Boolean(args.reach), revoke: Boolean(args.revoke), yes: Boolean(args.yes), quiet: Boolean(args.quiet) };
 }
-async function verifyStep(io2, args, findings, warn, opts = {}) {
-  const settings = verifySettings(io2, args);
+async function verifyStep(io2, settings, findings, warn, opts = {}) {
   if (!settings) {
     for (const f3 of findings) f3.verification ??= describe({ status: "skipped", reason: NOT_REQUESTED });
     return {};
   }
-  if (!findings.length) {
-    opts.client?.close();
-    return {};
-  }
+  if (!findings.length) return {};
   const { verifyFindings: verifyFindings2 } = await (enrichment ?? Promise.resolve().then(() => (init_enrich(), enrich_exports)));
   return verifyFindings2(io2, settings, findings, warn, opts);
 }
@@ -27541,7 +27529,7 @@ function createSession(io2, args, root) {
   const config = loadConfig(root, args.config, io2.cwd);
   if (config.above && !args.quiet) io2.stderr(`hfleaks: note: using ${config.file}, the config of the project around the scanned directory
 `);
-  verifySettings(io2, args);
+  const verify = verifySettings(io2, args);
   const baseline = args.baseline !== void 0 ? loadBaselineOption(io2.cwd, args.baseline) : void 0;
   checkFormat(args.format);
   if (args.archiveDepth !== void 0 && !isArchiveDepth(args.archiveDepth)) throw new UsageError("--archive-depth must be a whole number from 0 to 10");
@@ -27602,6 +27590,7 @@ function createSession(io2, args, root) {
     hfleaksIgnore,
     hfleaksIgnoreDir,
     ...baseline ? { baseline } : {},
+    ...verify ? { verify } : {},
     addMatch: (path2, m2, extra) => aggregator.add(shown(path2), m2, extra)
   };
 }
@@ -27687,7 +27676,7 @@ async function finish(io2, args, session, command2) {
 `);
   }
   const ready = readyForReport(report.findings, { staged: command2 === "staged" }, Boolean(args.showSecrets));
-  const verified = await verifyStep(io2, args, report.findings, session.warn, { ...session.hub ? { client: session.hub } : {}, settled: ready });
+  const verified = await verifyStep(io2, session.verify, report.findings, session.warn, { ...session.hub ? { client: session.hub } : {}, settled: ready });
   for (const f3 of report.findings) ready(f3);
   const toStdout = !args.output || args.output === "-";
   const color = toStdout && (args.color ?? (io2.stdoutIsTTY && !("NO_COLOR" in io2.env) && io2.env.TERM !== "dumb"));
@@ -27783,7 +27772,7 @@ async function runScan(io2, args) {
           root,
           cwd: io2.cwd,
           useIgnoreFiles: args.ignore !== false,
-          hfleaksIgnoreDir: session.hfleaksIgnoreDir,
+          hfleaksIgnore: { dir: session.hfleaksIgnoreDir, parsed: session.hfleaksIgnore },
           maxFileSize: maxFileSize2,
           content: session.content,
           onFile: (bytes2) => progress.tick(1, bytes2),
@@ -28762,6 +28751,12 @@ var init_pack = __esm({
 });
 
 // src/sources/git/blob-reader.ts
+async function addAll(scanner, jobs) {
+  for (const job of jobs) {
+    const wait = scanner.add(job);
+    if (wait) await wait;
+  }
+}
 function blobName(job) {
   return job.path || `blob ${job.oid.slice(0, 12)}`;
 }
@@ -29295,12 +29290,6 @@ function inPackOrder(inner, dir, packsAfter) {
     }
   };
 }
-async function addAll(scanner, jobs) {
-  for (const job of jobs) {
-    const wait = scanner.add(job);
-    if (wait) await wait;
-  }
-}
 function packOrder(jobs, dir, packsAfter) {
   const packs = jobs.length > 1 && jobs.length >= packsAfter ? openPackReader(dir) : void 0;
   if (!packs) return jobs;
@@ -29633,12 +29622,7 @@ async function scanUnreachable(ctx, repo, refs, stats, reachable, inHead, listed
   if (found.blobs.length) {
     ctx.progress.total(listed + found.blobs.length);
     const more = newStats();
-    ({ hits } = await scanBlobs(ctx, more, async (scanner) => {
-      for (const oid of found.blobs) {
-        const p2 = scanner.add({ oid, path: "" });
-        if (p2) await p2;
-      }
-    }));
+    ({ hits } = await scanBlobs(ctx, more, (scanner) => addAll(scanner, found.blobs.map((oid) => ({ oid, path: "" })))));
     stats.blobs += more.blobs;
     stats.bytes += more.bytes;
     stats.missingObjects += more.missingObjects;
@@ -29968,9 +29952,7 @@ function secretsOf(hits) {
 async function reportHistoryHits(ctx, repo, hits, commits, refs, log) {
   const oids = new Set(hits.keys());
   const [head, intros] = await Promise.all([headBlobs(repo), log ? introductionsIn(log, oids) : findIntroductions(ctx, repo, oids, commits, refs)]);
-  const unnamed = [...hits].filter(([oid, h3]) => h3.path === blobName({ oid, path: "" }) && !intros.get(oid)?.length && !head.has(oid)).map(([oid]) => oid);
-  const names2 = unnamed.length ? await namesAtTips(repo, refs, new Set(unnamed)) : void 0;
-  return placeHits(ctx, repo, hits, intros, head, void 0, names2);
+  return placeHits(ctx, repo, hits, intros, head, void 0, (oids2) => namesAtTips(repo, refs, oids2));
 }
 async function namesAtTips(repo, refs, oids) {
   const out = /* @__PURE__ */ new Map();
@@ -29989,10 +29971,13 @@ async function namesAtTips(repo, refs, oids) {
 }
 async function placeHits(ctx, repo, hits, intros, head, unreachable2, tipNames) {
   const boundary = shallowCommits(repo);
+  const bare = [...hits].filter(([oid, h3]) => h3.path === blobName({ oid, path: "" }));
+  const known = (oid) => intros.get(oid)?.[0]?.path ?? head.get(oid);
+  const lacking = new Set(bare.filter(([oid]) => !known(oid)).map(([oid]) => oid));
+  const atTips = lacking.size && tipNames ? await tipNames(lacking) : void 0;
   const again = [];
-  for (const [oid, h3] of hits) {
-    if (h3.path !== blobName({ oid, path: "" })) continue;
-    const name2 = intros.get(oid)?.[0]?.path ?? head.get(oid) ?? tipNames?.get(oid);
+  for (const [oid, h3] of bare) {
+    const name2 = known(oid) ?? atTips?.get(oid);
     if (!name2) continue;
     if (h3.matches.some((b3) => b3.path !== h3.path)) again.push({ oid, path: name2 });
     else hits.set(oid, { oid, path: name2, matches: h3.matches.map((b3) => ({ path: name2, m: b3.m })), ...h3.binary ? { binary: h3.binary.map((p2) => name2 + p2.slice(h3.path.length)) } : {} });
@@ -30364,10 +30349,7 @@ async function scanWith(ctx, changes, stats, cat) {
     skip: ctx.skip,
     done: (items, bytes2) => ctx.progress.tick(items, bytes2)
   });
-  for (const j3 of jobs.values()) {
-    const p2 = reader.add(j3);
-    if (p2) await p2;
-  }
+  await addAll(reader, jobs.values());
   const totals = await reader.finish();
   stats.blobs = totals.blobs;
   stats.bytes = totals.bytes;
@@ -30470,6 +30452,7 @@ async function runAudit(io2, args) {
           paths: [repo.workTree],
           cwd: io2.cwd,
           useIgnoreFiles: args.ignore !== false,
+          hfleaksIgnore: { dir: session.hfleaksIgnoreDir, parsed: session.hfleaksIgnore },
           maxFileSize: maxFileSize2,
           content: session.content,
           onFile: (bytes2) => progress.tick(1, bytes2),
@@ -30593,10 +30576,9 @@ async function runVerify(io2, args) {
 }
 async function verifyLines(io2, args, session) {
   const src = await readTokenLines(io2, args.env, args.quiet);
-  const settings = session.baseline ? void 0 : verifySettings(io2, args);
-  if (settings) session.hub = clientFor(settings);
+  if (session.verify && !session.baseline) session.hub = clientFor(session.verify);
   for (let i = 0, n = 1; i < src.lines.length; i += n, n = Math.min(2 * n, SLICE)) {
-    if (i > 0 && session.hub) await nextTurn3();
+    if (i > 0 && session.hub) await nextTurn();
     const lines = src.lines.slice(i, i + n);
     const found = scanLines(session.detector, lines.map((l3) => l3.text));
     lines.forEach((l3, k2) => {
@@ -30619,19 +30601,18 @@ async function verifyLines(io2, args, session) {
   if (code2 !== 1) return code2;
   return (report?.findings ?? session.aggregator.findings()).some((f3) => !isDead(f3.verification, f3.jwt?.expired)) ? 1 : 0;
 }
-var SLICE, nextTurn3;
+var SLICE;
 var init_verify = __esm({
   "src/cli/commands/verify.ts"() {
     "use strict";
+    init_turn();
     init_scanner();
     init_input();
     init_enrich();
-    init_settings();
     init_severity();
     init_io();
     init_session();
     SLICE = 64;
-    nextTurn3 = () => new Promise((resolve14) => setImmediate(resolve14));
   }
 });
 
@@ -33296,7 +33277,7 @@ var require_get_caller_file = __commonJS({
 import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath } from "url";
-import { basename as basename3, dirname as dirname6, extname, relative as relative3, resolve as resolve11, join as join11 } from "path";
+import { basename as basename3, dirname as dirname6, extname, relative as relative4, resolve as resolve11, join as join11 } from "path";
 import { createRequire as createRequire4 } from "node:module";
 import { readFileSync as readFileSync11, readdirSync as readdirSync5 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
@@ -33331,7 +33312,7 @@ var init_esm = __esm({
         basename: basename3,
         dirname: dirname6,
         extname,
-        relative: relative3,
+        relative: relative4,
         resolve: resolve11,
         join: join11
       },
@@ -36943,7 +36924,7 @@ init_io();
 import { randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync as readFileSync13 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join12, relative as relative4, resolve as resolve13 } from "node:path";
+import { join as join12, relative as relative5, resolve as resolve13 } from "node:path";
 
 // src/cli/main.ts
 init_commands();
@@ -37427,7 +37408,7 @@ Nothing to scan: ${plan.why}.
     if (!report) return fail2(lastError || "hfleaks could not complete the scan; see the log above.");
     reported = true;
     const found = report.findings.length;
-    const prefix = relative4(workspace, await repoTop2(repo)).split("\\").join("/");
+    const prefix = relative5(workspace, await repoTop2(repo)).split("\\").join("/");
     for (const line of annotations(report.findings, prefix)) say(line);
     const missing = report.stats.missingObjects ?? 0;
     if (found || !missing) summary2(env3, await renderReport("markdown", report, { showSecrets: false, color: false }));
