@@ -31,6 +31,11 @@ function longestRun(s: string, step: (a: number, b: number) => boolean): number 
   return best;
 }
 
+/** The longest run of consecutive characters going up or down (`abcd`, `zyx`, `1234`). */
+function alphabetRun(s: string): number {
+  return Math.max(longestRun(s, (a, b) => b === a + 1), longestRun(s, (a, b) => b === a - 1));
+}
+
 /** At least `n` upper-case and `n` lower-case ASCII letters. */
 export function isMixedCase(body: string, n = 3): boolean {
   let up = 0;
@@ -95,13 +100,13 @@ export function placeholderReason(body: string): string | undefined {
   const lower = body.toLowerCase();
   if (PLACEHOLDER_WORDS.filter((w) => lower.includes(w)).length >= 2) return 'placeholder words';
   if (longestRun(lower, (a, b) => a === b) >= 6) return 'repeated character';
-  if (longestRun(lower, (a, b) => b === a + 1) >= 6 || longestRun(lower, (a, b) => b === a - 1) >= 6) return 'alphabet run';
+  if (alphabetRun(lower) >= 6) return 'alphabet run';
   if (KEYBOARD_RUNS.some((k) => lower.includes(k))) return 'keyboard run';
   // The letters alone, each once where doubled (`a1b2c3…`, `AaBbCc…`, `abc123ABC456…`):
   // an alphabet run of 8, or one short pattern over and over. (A random body's letters
   // do either about once in a few hundred million.)
   const letters = lower.replace(/[^a-z]/g, '').replace(/(.)\1+/g, '$1');
-  if (longestRun(letters, (a, b) => b === a + 1) >= 8 || longestRun(letters, (a, b) => b === a - 1) >= 8) return 'alphabet run';
+  if (alphabetRun(letters) >= 8) return 'alphabet run';
   if (letters.length >= 12 && shortPeriod(letters, 4)) return 'repeated pattern';
   if (isClassName(body)) return 'class name';
   // Real tokens are random mixed case; identifiers and hex digests are not.
