@@ -2843,6 +2843,9 @@ function longestRun(s, step) {
   }
   return best;
 }
+function alphabetRun(s) {
+  return Math.max(longestRun(s, (a, b3) => b3 === a + 1), longestRun(s, (a, b3) => b3 === a - 1));
+}
 function isMixedCase(body, n = 3) {
   let up = 0;
   let low = 0;
@@ -2881,10 +2884,10 @@ function placeholderReason(body) {
   const lower = body.toLowerCase();
   if (PLACEHOLDER_WORDS.filter((w2) => lower.includes(w2)).length >= 2) return "placeholder words";
   if (longestRun(lower, (a, b3) => a === b3) >= 6) return "repeated character";
-  if (longestRun(lower, (a, b3) => b3 === a + 1) >= 6 || longestRun(lower, (a, b3) => b3 === a - 1) >= 6) return "alphabet run";
+  if (alphabetRun(lower) >= 6) return "alphabet run";
   if (KEYBOARD_RUNS.some((k2) => lower.includes(k2))) return "keyboard run";
   const letters = lower.replace(/[^a-z]/g, "").replace(/(.)\1+/g, "$1");
-  if (longestRun(letters, (a, b3) => b3 === a + 1) >= 8 || longestRun(letters, (a, b3) => b3 === a - 1) >= 8) return "alphabet run";
+  if (alphabetRun(letters) >= 8) return "alphabet run";
   if (letters.length >= 12 && shortPeriod(letters, 4)) return "repeated pattern";
   if (isClassName(body)) return "class name";
   const upper = body.replace(/[^A-Z]/g, "").length;
