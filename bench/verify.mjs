@@ -8,6 +8,12 @@
 //   npm run bench:verify                              defaults below
 //   npm run bench:verify -- --tokens 2000 --concurrency 8 --latency 20
 //   npm run bench:verify -- --retry-after 1 --burst-ms 300 --runs 3
+//   npm run bench:verify -- --during-scan             scan --verify of the bench tree instead
+//   npm run bench:verify -- --during-scan --cli OTHER/dist/hfleaks.cjs   (another build)
+//
+// --during-scan times `scan TREE --verify` beside `scan TREE` on the tree of `npm run
+// bench` (121 tokens; the fake Hub knows none of them and answers each 401 after the
+// latency, 100 ms unless --latency says otherwise): how much of the Hub's time the scan hides.
 //
 // Tokens are built here at run time from a seeded generator (the mulberry32 algorithm of
 // src/rules/template.ts, which plain Node can't import); none is written anywhere.
@@ -20,8 +26,6 @@ import { parseArgs } from 'node:util';
 import { startFakeHub } from '../test/helpers/fake-hub.mjs';
 import { BIN, CA_VAR, mulberry32, ROOT } from './lib.mjs';
 
-const CLI = path.join(ROOT, 'dist', BIN);
-
 const { values: opt } = parseArgs({
   options: {
     tokens: { type: 'string', default: '1000' },
@@ -32,11 +36,14 @@ const { values: opt } = parseArgs({
     'retry-after': { type: 'string', default: '1' },
     runs: { type: 'string', default: '3' },
     build: { type: 'boolean', default: false },
+    'during-scan': { type: 'boolean', default: false },
+    cli: { type: 'string' },
   },
 });
+const CLI = opt.cli ? path.resolve(opt.cli) : path.join(ROOT, 'dist', BIN);
 const N = Number(opt.tokens);
 const C = Number(opt.concurrency);
-const LATENCY = Number(opt.latency);
+const LATENCY = opt['during-scan'] && !process.argv.some((a) => a.startsWith('--latency')) ? 100 : Number(opt.latency);
 const RUNS = Number(opt.runs);
 const GOAL = 1.3;
 
@@ -178,6 +185,10 @@ async function floor(p) {
 }
 
 if (opt.build || !existsSync(CLI)) execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+if (opt['during-scan']) {
+  await duringScan();
+  process.exit(process.exitCode ?? 0);
+}
 const p = plan();
 const ideal = (N / C) * LATENCY;
 console.log(`hfleaks verify: ${N} unique tokens, concurrency ${C}, ${LATENCY} ms latency, a burst of 429s (Retry-After: ${opt['retry-after']} s) for ${opt['burst-ms']} ms after whoami request ${opt['burst-after']}`);
@@ -219,3 +230,48 @@ if (bare.length) {
   );
 }
 process.exitCode = allRight ? 0 : 1;
+
+/**
+ * `scan TREE --verify` against `scan TREE`, alternating: the scan finds 121 tokens in about
+ * 2 s and the Hub takes 121 / concurrency x latency to answer them. Asked only after the
+ * scan, the two add up; asked as each token is found, the scan hides the Hub's time.
+ */
+async function duringScan() {
+  const tree = path.join(ROOT, 'bench', '.work', 'tree');
+  if (!existsSync(tree)) execFileSync(process.execPath, [path.join(ROOT, 'bench', 'files.mjs'), '--generate-only'], { cwd: ROOT, stdio: 'inherit' });
+  const scanArgs = ['scan', tree, '--no-ignore', '--format', 'json', '--quiet', '--no-progress'];
+  const plain = [];
+  const verified = [];
+  console.log(`scan --verify of ${path.relative(ROOT, tree)} (${CLI === path.join(ROOT, 'dist', BIN) ? 'dist/' : CLI}): concurrency ${C}, ${LATENCY} ms latency, ${RUNS} runs each, alternating\n`);
+  await run(scanArgs, ''); // warm the page cache
+  for (let i = 0; i < RUNS; i++) {
+    const a = await run(scanArgs, '');
+    if (a.code !== 1) throw new Error(`scan exited ${a.code}: ${a.err.slice(0, 300)}`);
+    plain.push(a.ms);
+    const hub = await startFakeHub({ latencyMs: LATENCY });
+    try {
+      const b = await run([...scanArgs, '--verify', '--endpoint', hub.url, '--verify-concurrency', String(C)], '');
+      if (b.code !== 1) throw new Error(`scan --verify exited ${b.code}: ${b.err.slice(0, 300)}`);
+      const report = JSON.parse(b.out);
+      const whoami = hub.requests.filter((q) => q.path === '/api/whoami-v2');
+      const first = Math.min(...whoami.map((q) => q.at)) - b.wall0;
+      const last = Math.max(...whoami.map((q) => q.at)) + LATENCY - b.wall0;
+      const wrong = report.findings.filter((f) => f.verification.status !== 'invalid').length;
+      verified.push({ ms: b.ms, first, last, n: whoami.length, findings: report.findings.length, wrong });
+      console.log(
+        `run ${i + 1}: scan ${(a.ms / 1000).toFixed(2)} s; scan --verify ${(b.ms / 1000).toFixed(2)} s, ${report.findings.length} findings (${wrong} not answered invalid), ` +
+          `${whoami.length} whoami requests from ${(first / 1000).toFixed(2)} s to ${(last / 1000).toFixed(2)} s after the start`,
+      );
+    } finally {
+      await hub.close();
+    }
+  }
+  const med = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  const S = med(plain);
+  const SV = med(verified.map((v) => v.ms));
+  const n = med(verified.map((v) => v.n));
+  const V = (Math.ceil(n / C) * LATENCY);
+  console.log(`\nmedian: scan ${(S / 1000).toFixed(2)} s, scan --verify ${(SV / 1000).toFixed(2)} s; the Hub's least time for ${n} requests ${(V / 1000).toFixed(2)} s (${n} / ${C} x ${LATENCY} ms)`);
+  console.log(`verification added ${((SV - S) / 1000).toFixed(2)} s to the scan: ${(((SV - S) / V) * 100).toFixed(0)}% of the Hub's time (100% when it is asked only after the scan; the first request went out ${(med(verified.map((v) => v.first)) / 1000).toFixed(2)} s after the start)`);
+  process.exitCode = verified.every((v) => v.wrong === 0 && v.findings === verified[0].findings) ? 0 : 1;
+}

@@ -19,9 +19,8 @@ import { mapStrings, removeEmails, scrubber, scrubPathTokens, shownText } from '
 import type { HfleaksIgnore } from '../sources/ignore.ts';
 import { readHfleaksIgnore } from '../sources/ignore.ts';
 import type { Report } from '../report/types.ts';
-import { verifySettings, verifyStep } from '../verify/settings.ts';
-import type { HubClient } from '../verify/client.ts';
-import type { VerifySettings } from '../verify/settings.ts';
+import { earlyVerifier, verifySettings, verifyStep } from '../verify/settings.ts';
+import type { EarlyVerifier, VerifySettings } from '../verify/settings.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './io.ts';
 import type { CommonArgs } from './options.ts';
@@ -52,8 +51,11 @@ export interface Session {
   addMatch(path: string, m: Match, extra?: Partial<Location>): void;
   /** Verification's settings, checked as the session starts; undefined when not verifying. */
   verify?: VerifySettings;
-  /** The Hub client, when a command began verifying before the report (`verify`): finish() hands it on. */
-  hub?: HubClient;
+  /**
+   * When verifying: the Hub is asked about each token as it is first found, and finish()
+   * takes the answers. Closed when the run stops early (closeSession).
+   */
+  early?: EarlyVerifier;
 }
 
 /** --threads, checked; by default the CPU count, at most 4. */
@@ -84,7 +86,12 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
   const ignoreFile = args.ignore === false ? undefined : findConfig(root, io.cwd, ['.hfleaksignore']);
   const hfleaksIgnoreDir = ignoreFile ? dirname(ignoreFile.path) : root;
   const hfleaksIgnore = ignoreFile ? readHfleaksIgnore(hfleaksIgnoreDir) : { paths: [], fingerprints: new Set<string>() };
-  const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
+  // Each token goes to the Hub as soon as it is found, unless the baseline accepts it
+  // (what it accepts is never sent): the answers come in while the scan goes on.
+  const early = verify ? earlyVerifier(verify) : undefined;
+  const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints, early && ((f) => {
+    if (!baseline?.fingerprints.has(f.fingerprint)) early.found(f);
+  }));
   const stats: ScanStats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message: string) => {
     // One line each, in the report as on stderr: names in messages come from outside.
@@ -124,7 +131,7 @@ export function createSession(io: Io, args: CommonArgs, root: string): Session {
     archiveBytes: DEFAULT_CONTENT_OPTIONS.archiveBytes,
   };
   return {
-    config, detector, aggregator, sink, content, stats, started: Date.now(), warn, hfleaksIgnore, hfleaksIgnoreDir, ...(baseline ? { baseline } : {}), ...(verify ? { verify } : {}),
+    config, detector, aggregator, sink, content, stats, started: Date.now(), warn, hfleaksIgnore, hfleaksIgnoreDir, ...(baseline ? { baseline } : {}), ...(verify ? { verify } : {}), ...(early ? { early } : {}),
     addMatch: (path, m, extra) => aggregator.add(shown(path), m, extra),
   };
 }
@@ -237,7 +244,8 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
   // Each finding's advice and clean-up as soon as its verdict is in, while others are
   // still on their way; whatever verification didn't hand over, after it.
   const ready = readyForReport(report.findings, { staged: command === 'staged' }, Boolean(args.showSecrets));
-  const verified = await verifyStep(io, session.verify, report.findings, session.warn, { ...(session.hub ? { client: session.hub } : {}), settled: ready }); // sets verification and severity
+  const client = await session.early?.client();
+  const verified = await verifyStep(io, session.verify, report.findings, session.warn, { ...(client ? { client } : {}), settled: ready }); // sets verification and severity
   for (const f of report.findings) ready(f);
   // --color and --no-color decide; otherwise colour on a terminal unless NO_COLOR or TERM=dumb.
   const toStdout = !args.output || args.output === '-';
@@ -249,6 +257,18 @@ export async function finish(io: Io, args: CommonArgs, session: Session, command
   io.onReport?.(report);
   if (verified.error) throw new UsageError(verified.error); // a failed --revoke: exit 2, after the report
   return report.findings.length > 0 ? 1 : 0;
+}
+
+/**
+ * Runs a command's work on a session: a run stopped by an error (exit 2) sends nothing
+ * more to the Hub and doesn't wait for answers it will never use.
+ */
+export async function closeSession<T>(session: Session, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } finally {
+    session.early?.close(); // (closed already after a report)
+  }
 }
 
 /**

@@ -38,7 +38,11 @@ export interface Aggregator {
   secrets(): string[];
 }
 
-export function createAggregator(rules: readonly Rule[], ignoredFingerprints: ReadonlySet<string> = new Set()): Aggregator {
+/**
+ * `onNew` is told of each finding as it is made, at its first location that is not
+ * suppressed (verification starts then, while the scan goes on).
+ */
+export function createAggregator(rules: readonly Rule[], ignoredFingerprints: ReadonlySet<string> = new Set(), onNew?: (f: Finding) => void): Aggregator {
   const byRule = new Map(rules.map((r) => [r.id, r]));
   const groups = new Map<string, Group>();
   let suppressed = 0;
@@ -71,6 +75,7 @@ export function createAggregator(rules: readonly Rule[], ignoredFingerprints: Re
           repos: new Set(),
         };
         groups.set(fp, g);
+        onNew?.(g.finding);
       }
       const loc: Location = { path, line: m.line, column: m.column, ...(m.decoding ? { decoding: m.decoding } : {}), ...extra };
       // A history location without a commit (one from before a shallow boundary) has

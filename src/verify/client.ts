@@ -143,9 +143,11 @@ export function createHubClient(opts: HubClientOptions): HubClient {
   const agent = isHttps
     ? new https.Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: true })
     : new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const started = now();
+  // The budget runs from the first request, not from the client's making: a scan may
+  // make it as it starts and find its first token long after.
+  let started: number | undefined;
   const spentBefore = Math.max(0, opts.spentMs ?? 0);
-  const deadline = started + budgetMs - spentBefore;
+  const deadline = () => (started ??= now()) + budgetMs - spentBefore;
   const stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
   /** No request starts before this time (Retry-After, exhausted quota). */
   let pauseUntil = 0;
@@ -190,13 +192,13 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     if (down) return { final: { ok: false, reason: down } };
     // Wait out a pause that another request learned of.
     for (let t = now(); t < pauseUntil; t = now()) {
-      if (pauseUntil > deadline) return { final: { ok: false, reason: `${pauseWhy}; the Hub asked to wait ${seconds(Math.ceil((pauseUntil - t) / 1000) * 1000)}, beyond the time budget` } };
+      if (pauseUntil > deadline()) return { final: { ok: false, reason: `${pauseWhy}; the Hub asked to wait ${seconds(Math.ceil((pauseUntil - t) / 1000) * 1000)}, beyond the time budget` } };
       const w = pauseUntil - t + spreadMs(pauseUntil - t, random);
       stats.waitedMs += w;
       await wait(w);
       if (down) return { final: { ok: false, reason: down } };
     }
-    const left = deadline - now();
+    const left = deadline() - now();
     if (left <= 0) return { final: { ok: false, reason: budgetReason() } };
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': opts.userAgent ?? 'hfleaks' };
     if (spec.token !== undefined) {
@@ -279,7 +281,7 @@ export function createHubClient(opts: HubClientOptions): HubClient {
       if (attempt >= retries) return retries ? { ...a.retry, reason: `${a.retry.reason}, after ${retries} ${retries === 1 ? 'retry' : 'retries'}` } : a.retry;
       // Never sooner than the Hub asked, never a tight loop when it asked for 0 s.
       const pause = Math.max(a.waitMs !== undefined ? a.waitMs + spreadMs(a.waitMs, random) : 0, backoffMs(attempt, random));
-      if (now() + pause > deadline) {
+      if (now() + pause > deadline()) {
         const why = a.waitMs !== undefined ? `the Hub asked to wait ${seconds(Math.ceil(a.waitMs / 1000) * 1000)}, beyond the time budget` : 'no time left in the budget to retry';
         return { ...a.retry, reason: `${a.retry.reason}; ${why}` };
       }
@@ -302,8 +304,8 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     },
     request,
     stats: () => ({ ...stats }),
-    spentMs: () => spentBefore + (now() - started),
-    overBudget: () => (now() >= deadline ? budgetReason() : undefined),
+    spentMs: () => spentBefore + (started === undefined ? 0 : now() - started),
+    overBudget: () => ((started === undefined ? spentBefore >= budgetMs : now() >= deadline()) ? budgetReason() : undefined),
     close: () => {
       down ??= 'verification was stopped before this request';
       tripped.abort();

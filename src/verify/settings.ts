@@ -8,7 +8,8 @@ import { UsageError } from '../cli/io.ts';
 import { DEFAULT_BUDGET_MS, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './defaults.ts';
 import { EndpointError, resolveEndpoint } from './endpoint.ts';
 import { describe } from './verify-token.ts';
-import type { VerifyOptions } from './enrich.ts';
+import type { FoundToken, VerifyOptions } from './enrich.ts';
+import type { HubClient } from './client.ts';
 
 /** The rules whose tokens belong to the Hub: only these are ever sent there. */
 export const HUB_RULES = new Set(['hf-user-access-token', 'hf-org-api-token', 'hf-oauth-access-token', 'hf-trusted-publisher-token']);
@@ -76,6 +77,61 @@ export function verifySettings(io: Pick<Io, 'env' | 'stdinIsTTY'>, args: VerifyA
   enrichment = import('./enrich.ts'); // loaded before the scan, used after it
   enrichment.catch(() => undefined);
   return { ...hub, reach: Boolean(args.reach), revoke: Boolean(args.revoke), yes: Boolean(args.yes), quiet: Boolean(args.quiet) };
+}
+
+/**
+ * Verification begun while the scan goes on: each token is asked about as it is first
+ * found (prefetchTokens: only what the report's verification would send), and the
+ * answers wait in the client that finish() then hands to verifyStep.
+ */
+export interface EarlyVerifier {
+  /** A token just found, in a place not suppressed: asked about now (or once the code is loaded). */
+  found(f: FoundToken): void;
+  /** The client holding the answers; undefined when nothing was found. */
+  client(): Promise<HubClient | undefined>;
+  /** Ends it for good: what is in flight is cut off and nothing more is sent (a run stopped by an error). */
+  close(): void;
+}
+
+export function earlyVerifier(settings: VerifySettings): EarlyVerifier {
+  let hub: HubClient | undefined;
+  let send: ((found: FoundToken[]) => void) | undefined;
+  let loading: Promise<void> | undefined;
+  let closed = false;
+  let flushing = false;
+  const waiting: FoundToken[] = [];
+  // The tokens found in one stretch of synchronous work go together (one check of their
+  // shapes), once it ends.
+  const flush = () => {
+    flushing = false;
+    if (!closed && send) send(waiting.splice(0));
+  };
+  const load = () =>
+    (loading ??= (enrichment ?? import('./enrich.ts')).then((m) => {
+      if (closed) return;
+      const client = (hub = m.clientFor(settings));
+      send = (found) => m.prefetchTokens(client, found);
+      flush();
+    }));
+  return {
+    found(f) {
+      if (closed) return;
+      waiting.push(f);
+      if (flushing) return;
+      flushing = true;
+      if (send) queueMicrotask(flush);
+      // (A failure to load shows when verifyStep loads the same module.)
+      else load().catch(() => undefined);
+    },
+    async client() {
+      await loading?.catch(() => undefined);
+      return hub;
+    },
+    close() {
+      closed = true;
+      hub?.close();
+    },
+  };
 }
 
 export interface VerifyOutcome {

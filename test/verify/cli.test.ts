@@ -1,7 +1,8 @@
 // Verification and revocation end to end, through the built CLI, against the fake Hub on
 // 127.0.0.1: scan --verify, hfleaks verify, hfleaks revoke, scan --revoke. And no raw
 // token in any output, ever.
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { main } from '../../src/cli/main.ts';
 import { fingerprintOf } from '../../src/findings/aggregate.ts';
 import { tokenGenerator } from '../../src/rules/template.ts';
 import type { CliResult } from '../helpers/cli.ts';
-import { installedCopy, ROOT, runCli, runJson, tempDir } from '../helpers/cli.ts';
+import { CLI, installedCopy, ROOT, runCli, runJson, tempDir } from '../helpers/cli.ts';
 import type { FakeHub, FakeHubOptions } from '../helpers/fake-hub.mjs';
 import { startFakeHub } from '../helpers/fake-hub.mjs';
 
@@ -178,6 +179,53 @@ describe('scan --verify', () => {
     expect(f.verification.status).toBe('unknown');
     expect(f.verification.reason).toMatch(/redirected/);
     expect(h.other.requests).toHaveLength(0);
+  });
+
+  it('asks the Hub about a token as soon as it is found, while the scan is still reading', async () => {
+    const h = await hub();
+    const child = spawn(process.execPath, [CLI, 'scan', '-', '--verify', '--endpoint', h.url, '--format', 'json'], { env: { ...process.env, NO_COLOR: '1', HF_ENDPOINT: undefined } as NodeJS.ProcessEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number>((r) => child.on('close', (code) => r(code ?? -1)));
+    // The token, then more than a scan window of ordinary text, with standard input left open.
+    child.stdin.write(`HF_TOKEN=${T.read}\n${'# nothing to see here, just a long log line\n'.repeat(60_000)}`);
+    let asked = false;
+    for (let i = 0; i < 200 && !asked; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      asked = h.requests.some((q) => q.token === T.read);
+    }
+    // (Read while the scan still waits for the rest of its input: before this change the
+    // Hub heard of it only once the input ended.)
+    expect(asked, stderr).toBe(true);
+    child.stdin.end(`WRITE=${T.write}\n`);
+    const code = await exited;
+    outputs.push(stdout, stderr);
+    expect(code, stderr).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.findings.map((f: any) => f.verification.status)).toEqual(['valid', 'valid']);
+    // Each asked once, for all that the answers came early.
+    expect(h.requests.filter((q) => q.path === '/api/whoami-v2').map((q) => q.token).sort()).toEqual([T.read, T.write].sort());
+  });
+
+  it('sends nothing the report leaves out: an allowed line, a .hfleaksignore fingerprint, the baseline', async () => {
+    const h = await hub();
+    const d = tempDir();
+    mkdirSync(join(d, 'src'));
+    writeFileSync(join(d, 'src', 'a.py'), `A = "${T.read}"  # hfleaks:allow test fixture\nB = "${T.write}"\nC = "${T.inference}"\nD = "${T.org}"\n`);
+    writeFileSync(join(d, '.hfleaksignore'), `${fingerprintOf('hf-user-access-token', T.write)}\n`);
+    const base = join(tempDir(), 'baseline.txt');
+    writeFileSync(base, `${fingerprintOf('hf-user-access-token', T.inference)}\n`);
+    const r = await cliJson(['scan', d, '--verify', '--endpoint', h.url, '--baseline', base]);
+    expect(r.code).toBe(1);
+    expect(r.report.findings.map((f: any) => f.rule)).toEqual(['hf-org-api-token']);
+    expect(h.requests.map((q) => q.token)).toEqual([T.org]);
+    // The allowed token is sent once a place that isn't allowed has it too.
+    writeFileSync(join(d, 'src', 'b.py'), `E = "${T.read}"\n`);
+    const again = await cliJson(['scan', d, '--verify', '--endpoint', h.url, '--baseline', base, '--threads', '1']);
+    expect(again.report.findings).toHaveLength(2);
+    expect(h.requests.map((q) => q.token).slice(1).sort()).toEqual([T.org, T.read].sort());
   });
 
   it('--reach lists what each valid token sees, and the text report says it', async () => {

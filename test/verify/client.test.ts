@@ -232,6 +232,28 @@ describe('whoami classification', () => {
     if (!a.ok) expect(a.reason).toMatch(/time budget/);
   });
 
+  it('the budget runs from the first request, not from the making of the client (a scan makes it before its first find)', async () => {
+    const token = gen.userToken();
+    const h = await hub({ tokens: { [token]: { name: 'alice', role: 'read' } } });
+    let t = 5_000_000;
+    const c = createHubClient({ endpoint: h.url, budgetMs: 1000, now: () => t, sleep: async () => undefined });
+    t += 10 * 60_000; // ten minutes of scanning before the first token
+    expect(c.spentMs()).toBe(0);
+    expect(c.overBudget()).toBeUndefined();
+    const a = await c.whoami(token);
+    expect(a.ok).toBe(true);
+    t += 999;
+    expect(c.overBudget()).toBeUndefined();
+    expect(c.spentMs()).toBe(999);
+    t += 1;
+    expect(c.overBudget()).toMatch(/time budget/);
+    // A client that inherits a spent budget (revocation after verification) is over it at once.
+    const late = createHubClient({ endpoint: h.url, budgetMs: 1000, spentMs: 1000, now: () => t, sleep: async () => undefined });
+    expect(late.overBudget()).toMatch(/time budget/);
+    c.close();
+    late.close();
+  });
+
   it('gives up at once when Retry-After lies beyond the budget', async () => {
     const { a, clock, h } = await oneToken({ behavior: '429', retryAfter: 600 }, {}, { budgetMs: 30_000 });
     expect(a.ok).toBe(false);

@@ -7,7 +7,7 @@ import { listSubmodules, openRepo, openSubmodule } from '../../sources/git/repo.
 import type { Io } from '../io.ts';
 import { UsageError } from '../io.ts';
 import type { Session } from '../session.ts';
-import { checkThreads, createSession, finish } from '../session.ts';
+import { checkThreads, closeSession, createSession, finish } from '../session.ts';
 import { gitContext, gitErrors, note, type GitArgs } from './git-common.ts';
 import { keepYoungGenerationSmall } from '../../core/heap.ts';
 
@@ -135,6 +135,8 @@ export async function runHistory(io: Io, args: HistoryArgs): Promise<number> {
   const repo = await openRepoFor(io, args.repo);
   const root = repo.workTree ?? repo.gitDir;
   const session = createSession(io, args, root);
-  await scanRepoHistory(io, args, session, repo);
-  return finish(io, args, session, 'history');
+  return closeSession(session, async () => {
+    await scanRepoHistory(io, args, session, repo);
+    return finish(io, args, session, 'history');
+  });
 }

@@ -6,7 +6,7 @@ import { scanStaged, stagedChanges, workTreeTop } from '../../sources/git/staged
 import type { Io } from '../io.ts';
 import { UsageError } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
-import { createSession, finish } from '../session.ts';
+import { closeSession, createSession, finish } from '../session.ts';
 import { gitContext, gitErrors } from './git-common.ts';
 
 export interface StagedArgs extends CommonArgs {
@@ -57,7 +57,8 @@ export async function runStaged(io: Io, args: StagedArgs): Promise<number> {
     }
   } catch (e) {
     cat.kill();
+    session?.early?.close();
     throw e;
   }
-  return finish(io, args, session, 'staged');
+  return closeSession(session, () => finish(io, args, session, 'staged'));
 }

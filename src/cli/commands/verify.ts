@@ -4,7 +4,6 @@
 import { nextTurn } from '../../core/turn.ts';
 import { scanLines } from '../../detect/scanner.ts';
 import { readTokenLines, releaseLineReader } from '../../verify/input.ts';
-import { clientFor, prefetchTokens } from '../../verify/enrich.ts';
 import { isDead } from '../../verify/severity.ts';
 import type { Report } from '../../report/types.ts';
 import type { Io } from '../io.ts';
@@ -28,18 +27,17 @@ export async function runVerify(io: Io, args: VerifyCommandArgs): Promise<number
     return await verifyLines(io, vargs, session);
   } finally {
     releaseLineReader(io.stdin);
-    session.hub?.close(); // (already closed after a report; not when the run failed before one)
+    session.early?.close(); // (already closed after a report; not when the run failed before one)
   }
 }
 
 async function verifyLines(io: Io, args: VerifyCommandArgs, session: Session): Promise<number> {
   const src = await readTokenLines(io, args.env, args.quiet);
-  // The Hub is asked about each token as soon as it is found, in slices that let the
-  // answers in between: the first request goes out after one line, not a thousand. (Not
-  // with a baseline: what it accepts is never sent.)
-  if (session.verify && !session.baseline) session.hub = clientFor(session.verify);
+  // The Hub is asked about each token as soon as it is found (the session's early
+  // verification), in slices that let the answers in between: the first request goes
+  // out after one line, not a thousand.
   for (let i = 0, n = 1; i < src.lines.length; i += n, n = Math.min(2 * n, SLICE)) {
-    if (i > 0 && session.hub) await nextTurn();
+    if (i > 0 && session.early) await nextTurn();
     const lines = src.lines.slice(i, i + n);
     const found = scanLines(session.detector, lines.map((l) => l.text));
     lines.forEach((l, k) => {
@@ -47,7 +45,6 @@ async function verifyLines(io: Io, args: VerifyCommandArgs, session: Session): P
       // Columns count from the start of the line as given, leading blanks included.
       for (const m of found[k]!) session.addMatch(src.path, { ...m, line: l.line, column: m.column + l.column - 1, allowed: false });
     });
-    if (session.hub) prefetchTokens(session.hub, found.flat().map((m) => ({ rule: m.ruleId, secret: { raw: m.secret }, ...(m.jwt ? { jwt: m.jwt } : {}) })));
   }
   session.stats.files = 1;
   session.stats.bytes = src.bytes;
