@@ -155,6 +155,17 @@ describe('hfleaks staged', () => {
     expect(inside.stderr).toMatch(/needs a working tree: run it in one, not in a bare repository or inside \.git/);
   });
 
+  it.skipIf(process.getuid?.() !== 0)("in a repository git refuses (another user's, not in safe.directory), says git's reason, as history does", async () => {
+    const r = makeRepo();
+    r.write('a.env', `HF_TOKEN=${gen.userToken()}\n`);
+    r.git('add', 'a.env');
+    spawnSync('chown', ['-R', '65534:65534', r.dir]);
+    const out = await runCli(['staged', '--no-progress'], { cwd: r.dir, env: r.env });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/^hfleaks: detected dubious ownership in repository at /);
+    expect(out.stderr).not.toMatch(/unknown option/);
+  });
+
   it('sees what is staged outside the current directory, even with diff.relative set', async () => {
     const r = makeRepo();
     r.write('sub/x.txt', 'x\n');

@@ -10,7 +10,7 @@ import type { RawChange } from './raw-log.ts';
 import { newBlobOf, rawLogParser } from './raw-log.ts';
 import { CatFile } from './cat-file.ts';
 import type { GitContext } from './run.ts';
-import { GitError, gitMessage, streamRecords } from './run.ts';
+import { GitError, gitMessage, gitOutput, streamRecords } from './run.ts';
 import type { GitScanContext } from './scan-context.ts';
 import { addedByChanges } from './scan-context.ts';
 
@@ -45,8 +45,11 @@ export async function stagedChanges(git: GitContext): Promise<RawChange[]> {
   });
   const r = await streamRecords(git, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '-M', '--no-ext-diff', '--no-color', '--no-textconv'], parse, { sep: 0 }).done;
   if (r.code !== 0) {
-    const msg = gitMessage(r.stderr || `git diff exited ${r.code}`);
-    throw new GitError(msg);
+    // A repository git refuses (another user's, not in safe.directory) reads to `git diff`
+    // as no repository at all, and it complains of its own option: git's reason is the
+    // one rev-parse gives.
+    const where = await gitOutput(git, ['rev-parse', '--git-dir']);
+    throw new GitError(gitMessage(where.code !== 0 ? where.stderr : r.stderr || `git diff exited ${r.code}`));
   }
   return changes;
 }
