@@ -23268,7 +23268,7 @@ function sha256(s) {
 function fingerprintFromHash(ruleId, hash) {
   return `${ruleId}:${hash.slice(0, 16)}`;
 }
-function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()) {
+function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set(), onNew) {
   const byRule = new Map(rules.map((r2) => [r2.id, r2]));
   const groups = /* @__PURE__ */ new Map();
   let suppressed = 0;
@@ -23300,6 +23300,7 @@ function createAggregator(rules, ignoredFingerprints = /* @__PURE__ */ new Set()
           repos: /* @__PURE__ */ new Set()
         };
         groups.set(fp, g2);
+        onNew?.(g2.finding);
       }
       const loc = { path: path2, line: m2.line, column: m2.column, ...m2.decoding ? { decoding: m2.decoding } : {}, ...extra };
       const key = `${loc.path}\0${loc.line}\0${loc.column}\0${loc.commit ?? (loc.inHead === void 0 ? "" : "\0git")}`;
@@ -26307,9 +26308,9 @@ function createHubClient(opts) {
   const whoamiUrl = new URL(`${endpoint}/api/whoami-v2`);
   const isHttps = endpointUrl.protocol === "https:";
   const agent = isHttps ? new https2.Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: true }) : new http2.Agent({ keepAlive: true, maxSockets: concurrency });
-  const started = now();
+  let started;
   const spentBefore = Math.max(0, opts.spentMs ?? 0);
-  const deadline = started + budgetMs - spentBefore;
+  const deadline = () => (started ??= now()) + budgetMs - spentBefore;
   const stats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
   let pauseUntil = 0;
   let pauseWhy = "";
@@ -26337,13 +26338,13 @@ function createHubClient(opts) {
   async function attemptOnce(spec) {
     if (down) return { final: { ok: false, reason: down } };
     for (let t2 = now(); t2 < pauseUntil; t2 = now()) {
-      if (pauseUntil > deadline) return { final: { ok: false, reason: `${pauseWhy}; the Hub asked to wait ${seconds(Math.ceil((pauseUntil - t2) / 1e3) * 1e3)}, beyond the time budget` } };
+      if (pauseUntil > deadline()) return { final: { ok: false, reason: `${pauseWhy}; the Hub asked to wait ${seconds(Math.ceil((pauseUntil - t2) / 1e3) * 1e3)}, beyond the time budget` } };
       const w2 = pauseUntil - t2 + spreadMs(pauseUntil - t2, random);
       stats.waitedMs += w2;
       await wait(w2);
       if (down) return { final: { ok: false, reason: down } };
     }
-    const left2 = deadline - now();
+    const left2 = deadline() - now();
     if (left2 <= 0) return { final: { ok: false, reason: budgetReason() } };
     const headers = { accept: "application/json", "user-agent": opts.userAgent ?? "hfleaks" };
     if (spec.token !== void 0) {
@@ -26416,7 +26417,7 @@ function createHubClient(opts) {
       if ("final" in a) return a.final;
       if (attempt >= retries) return retries ? { ...a.retry, reason: `${a.retry.reason}, after ${retries} ${retries === 1 ? "retry" : "retries"}` } : a.retry;
       const pause = Math.max(a.waitMs !== void 0 ? a.waitMs + spreadMs(a.waitMs, random) : 0, backoffMs(attempt, random));
-      if (now() + pause > deadline) {
+      if (now() + pause > deadline()) {
         const why = a.waitMs !== void 0 ? `the Hub asked to wait ${seconds(Math.ceil(a.waitMs / 1e3) * 1e3)}, beyond the time budget` : "no time left in the budget to retry";
         return { ...a.retry, reason: `${a.retry.reason}; ${why}` };
       }
@@ -26438,8 +26439,8 @@ function createHubClient(opts) {
     },
     request,
     stats: () => ({ ...stats }),
-    spentMs: () => spentBefore + (now() - started),
-    overBudget: () => now() >= deadline ? budgetReason() : void 0,
+    spentMs: () => spentBefore + (started === void 0 ? 0 : now() - started),
+    overBudget: () => (started === void 0 ? spentBefore >= budgetMs : now() >= deadline()) ? budgetReason() : void 0,
     close: () => {
       down ??= "verification was stopped before this request";
       tripped.abort();
@@ -26904,6 +26905,42 @@ function verifySettings(io2, args) {
   enrichment = Promise.resolve().then(() => (init_enrich(), enrich_exports));
   enrichment.catch(() => void 0);
   return { ...hub, reach: Boolean(args.reach), revoke: Boolean(args.revoke), yes: Boolean(args.yes), quiet: Boolean(args.quiet) };
+}
+function earlyVerifier(settings) {
+  let hub;
+  let send;
+  let loading2;
+  let closed = false;
+  let flushing = false;
+  const waiting = [];
+  const flush = () => {
+    flushing = false;
+    if (!closed && send) send(waiting.splice(0));
+  };
+  const load3 = () => loading2 ??= (enrichment ?? Promise.resolve().then(() => (init_enrich(), enrich_exports))).then((m2) => {
+    if (closed) return;
+    const client = hub = m2.clientFor(settings);
+    send = (found) => m2.prefetchTokens(client, found);
+    flush();
+  });
+  return {
+    found(f3) {
+      if (closed) return;
+      waiting.push(f3);
+      if (flushing) return;
+      flushing = true;
+      if (send) queueMicrotask(flush);
+      else load3().catch(() => void 0);
+    },
+    async client() {
+      await loading2?.catch(() => void 0);
+      return hub;
+    },
+    close() {
+      closed = true;
+      hub?.close();
+    }
+  };
 }
 async function verifyStep(io2, settings, findings, warn, opts = {}) {
   if (!settings) {
@@ -27547,7 +27584,10 @@ function createSession(io2, args, root) {
   const ignoreFile = args.ignore === false ? void 0 : findConfig(root, io2.cwd, [".hfleaksignore"]);
   const hfleaksIgnoreDir = ignoreFile ? dirname3(ignoreFile.path) : root;
   const hfleaksIgnore = ignoreFile ? readHfleaksIgnore(hfleaksIgnoreDir) : { paths: [], fingerprints: /* @__PURE__ */ new Set() };
-  const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints);
+  const early = verify ? earlyVerifier(verify) : void 0;
+  const aggregator = createAggregator(config.rules, hfleaksIgnore.fingerprints, early && ((f3) => {
+    if (!baseline?.fingerprints.has(f3.fingerprint)) early.found(f3);
+  }));
   const stats = { files: 0, bytes: 0, skipped: [], warnings: [], suppressed: 0, durationMs: 0 };
   const warn = (message2) => {
     const clean2 = shownText(message2);
@@ -27594,6 +27634,7 @@ function createSession(io2, args, root) {
     hfleaksIgnoreDir,
     ...baseline ? { baseline } : {},
     ...verify ? { verify } : {},
+    ...early ? { early } : {},
     addMatch: (path2, m2, extra) => aggregator.add(shown(path2), m2, extra)
   };
 }
@@ -27679,7 +27720,8 @@ async function finish(io2, args, session, command2) {
 `);
   }
   const ready = readyForReport(report.findings, { staged: command2 === "staged" }, Boolean(args.showSecrets));
-  const verified = await verifyStep(io2, session.verify, report.findings, session.warn, { ...session.hub ? { client: session.hub } : {}, settled: ready });
+  const client = await session.early?.client();
+  const verified = await verifyStep(io2, session.verify, report.findings, session.warn, { ...client ? { client } : {}, settled: ready });
   for (const f3 of report.findings) ready(f3);
   const toStdout = !args.output || args.output === "-";
   const color = toStdout && (args.color ?? (io2.stdoutIsTTY && !("NO_COLOR" in io2.env) && io2.env.TERM !== "dumb"));
@@ -27690,6 +27732,13 @@ async function finish(io2, args, session, command2) {
   io2.onReport?.(report);
   if (verified.error) throw new UsageError(verified.error);
   return report.findings.length > 0 ? 1 : 0;
+}
+async function closeSession(session, run) {
+  try {
+    return await run();
+  } finally {
+    session.early?.close();
+  }
 }
 function readyForReport(findings, ctx, showSecrets) {
   const done = /* @__PURE__ */ new Set();
@@ -27758,39 +27807,41 @@ async function runScan(io2, args) {
   const fileArgs = paths.filter((p2) => p2 !== "-");
   const root = paths.length === 1 && paths[0] === "-" ? io2.cwd : scanRoot(paths, io2.cwd);
   const session = createSession(io2, args, root);
-  const maxFileSize2 = maxFileSizeOf(args.maxFileSize, session.config);
-  if (paths.includes("-")) {
-    const content = openContent(session.detector, "<stdin>", session.sink, session.content);
-    session.stats.bytes += await readStdinInto(io2, (b3) => content.push(b3));
-    content.end();
-    session.stats.files++;
-  }
-  if (fileArgs.length) {
-    const progress = createProgress(io2, args, "files");
-    try {
-      const totals = await scanPaths(
-        session.detector,
-        {
-          paths: fileArgs,
-          root,
-          cwd: io2.cwd,
-          useIgnoreFiles: args.ignore !== false,
-          hfleaksIgnore: { dir: session.hfleaksIgnoreDir, parsed: session.hfleaksIgnore },
-          maxFileSize: maxFileSize2,
-          content: session.content,
-          onFile: (bytes2) => progress.tick(1, bytes2),
-          threads: threads3,
-          ...io2.workerScript ? { worker: { script: io2.workerScript, init: { rules: session.config.rules, decode: args.decode !== false } } } : {}
-        },
-        session.sink
-      );
-      session.stats.files += totals.files;
-      session.stats.bytes += totals.bytes;
-    } finally {
-      progress.done();
+  return closeSession(session, async () => {
+    const maxFileSize2 = maxFileSizeOf(args.maxFileSize, session.config);
+    if (paths.includes("-")) {
+      const content = openContent(session.detector, "<stdin>", session.sink, session.content);
+      session.stats.bytes += await readStdinInto(io2, (b3) => content.push(b3));
+      content.end();
+      session.stats.files++;
     }
-  }
-  return finish(io2, args, session, "scan");
+    if (fileArgs.length) {
+      const progress = createProgress(io2, args, "files");
+      try {
+        const totals = await scanPaths(
+          session.detector,
+          {
+            paths: fileArgs,
+            root,
+            cwd: io2.cwd,
+            useIgnoreFiles: args.ignore !== false,
+            hfleaksIgnore: { dir: session.hfleaksIgnoreDir, parsed: session.hfleaksIgnore },
+            maxFileSize: maxFileSize2,
+            content: session.content,
+            onFile: (bytes2) => progress.tick(1, bytes2),
+            threads: threads3,
+            ...io2.workerScript ? { worker: { script: io2.workerScript, init: { rules: session.config.rules, decode: args.decode !== false } } } : {}
+          },
+          session.sink
+        );
+        session.stats.files += totals.files;
+        session.stats.bytes += totals.bytes;
+      } finally {
+        progress.done();
+      }
+    }
+    return finish(io2, args, session, "scan");
+  });
 }
 var init_scan = __esm({
   "src/cli/commands/scan.ts"() {
@@ -30061,7 +30112,16 @@ async function scanChanges(ctx, repo, sel) {
   const lacking = repo.partial ? missingObjects(repo, revs, refs.input) : Promise.resolve(/* @__PURE__ */ new Set());
   lacking.catch(() => void 0);
   const r2 = await streamRecords(repo, ["log", ...revs, ...introDiff(repo), "--end-of-options"], parse, { sep: 0, input: refs.input }).done;
-  if (r2.code !== 0) throw new GitError(`git log ${sel.range ?? ""}: ${gitMessage(r2.stderr)}`);
+  if (r2.code !== 0) {
+    const what = sel.range ? `--range ${sel.range}` : "--since";
+    const treeless = await treesMayBeMissing(repo).catch(() => void 0);
+    if (treeless) {
+      throw new GitError(
+        `${what}: this partial clone (filter ${treeless}) lacks the trees that say what its commits changed; fetch them (git fetch --refetch --filter=blob:none origin), or clone with --filter=blob:none, and run again`
+      );
+    }
+    throw new GitError(`git log${sel.range ? ` ${sel.range}` : ""}: ${gitMessage(r2.stderr)}`);
+  }
   stats.commits = commits.length;
   const rules = [...new Set(changes.map((c3) => c3.path).filter((p2) => p2 === ".hfleaksignore" || p2 === ".hfleaks.json"))];
   if (rules.length) ctx.warn(`these commits change ${rules.join(" and ")}, which decide${rules.length === 1 ? "s" : ""} what this scan leaves out: review that change`);
@@ -30281,8 +30341,10 @@ async function runHistory(io2, args) {
   const repo = await openRepoFor(io2, args.repo);
   const root = repo.workTree ?? repo.gitDir;
   const session = createSession(io2, args, root);
-  await scanRepoHistory(io2, args, session, repo);
-  return finish(io2, args, session, "history");
+  return closeSession(session, async () => {
+    await scanRepoHistory(io2, args, session, repo);
+    return finish(io2, args, session, "history");
+  });
 }
 var SINCE_RE;
 var init_history2 = __esm({
@@ -30318,8 +30380,8 @@ async function stagedChanges(git) {
   });
   const r2 = await streamRecords(git, ["diff", "--cached", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff", "--no-color", "--no-textconv"], parse, { sep: 0 }).done;
   if (r2.code !== 0) {
-    const msg = gitMessage(r2.stderr || `git diff exited ${r2.code}`);
-    throw new GitError(msg);
+    const where = await gitOutput(git, ["rev-parse", "--git-dir"]);
+    throw new GitError(gitMessage(where.code !== 0 ? where.stderr : r2.stderr || `git diff exited ${r2.code}`));
   }
   return changes;
 }
@@ -30417,9 +30479,10 @@ async function runStaged(io2, args) {
     }
   } catch (e) {
     cat.kill();
+    session?.early?.close();
     throw e;
   }
-  return finish(io2, args, session, "staged");
+  return closeSession(session, () => finish(io2, args, session, "staged"));
 }
 var init_staged2 = __esm({
   "src/cli/commands/staged.ts"() {
@@ -30445,34 +30508,36 @@ async function runAudit(io2, args) {
   const repo = await openRepoFor(io2, args.repo);
   const root = repo.workTree ?? repo.gitDir;
   const session = createSession(io2, args, root);
-  if (repo.workTree) {
-    const maxFileSize2 = maxFileSizeOf(args.maxFileSize, session.config);
-    const progress = createProgress(io2, args, "files");
-    try {
-      const totals = await scanPaths(
-        session.detector,
-        {
-          paths: [repo.workTree],
-          cwd: io2.cwd,
-          useIgnoreFiles: args.ignore !== false,
-          hfleaksIgnore: { dir: session.hfleaksIgnoreDir, parsed: session.hfleaksIgnore },
-          maxFileSize: maxFileSize2,
-          content: session.content,
-          onFile: (bytes2) => progress.tick(1, bytes2),
-          threads: Math.min(threads3, availableParallelism2()),
-          ...io2.workerScript ? { worker: { script: io2.workerScript, init: { rules: session.config.rules, decode: args.decode !== false } } } : {}
-        },
-        session.sink
-      );
-      session.stats.files += totals.files;
-      session.stats.bytes += totals.bytes;
-    } finally {
-      progress.done();
-    }
-  } else if (repo.bare) note(io2, args, "bare repository: no working tree to scan, history only");
-  else note(io2, args, "a .git directory: its working tree is not scanned, history only (name the working tree to scan its files too)");
-  await scanRepoHistory(io2, { ...args, range: void 0, since: void 0 }, session, repo);
-  return finish(io2, args, session, "audit");
+  return closeSession(session, async () => {
+    if (repo.workTree) {
+      const maxFileSize2 = maxFileSizeOf(args.maxFileSize, session.config);
+      const progress = createProgress(io2, args, "files");
+      try {
+        const totals = await scanPaths(
+          session.detector,
+          {
+            paths: [repo.workTree],
+            cwd: io2.cwd,
+            useIgnoreFiles: args.ignore !== false,
+            hfleaksIgnore: { dir: session.hfleaksIgnoreDir, parsed: session.hfleaksIgnore },
+            maxFileSize: maxFileSize2,
+            content: session.content,
+            onFile: (bytes2) => progress.tick(1, bytes2),
+            threads: Math.min(threads3, availableParallelism2()),
+            ...io2.workerScript ? { worker: { script: io2.workerScript, init: { rules: session.config.rules, decode: args.decode !== false } } } : {}
+          },
+          session.sink
+        );
+        session.stats.files += totals.files;
+        session.stats.bytes += totals.bytes;
+      } finally {
+        progress.done();
+      }
+    } else if (repo.bare) note(io2, args, "bare repository: no working tree to scan, history only");
+    else note(io2, args, "a .git directory: its working tree is not scanned, history only (name the working tree to scan its files too)");
+    await scanRepoHistory(io2, { ...args, range: void 0, since: void 0 }, session, repo);
+    return finish(io2, args, session, "audit");
+  });
 }
 var init_audit = __esm({
   "src/cli/commands/audit.ts"() {
@@ -30574,21 +30639,19 @@ async function runVerify(io2, args) {
     return await verifyLines(io2, vargs, session);
   } finally {
     releaseLineReader(io2.stdin);
-    session.hub?.close();
+    session.early?.close();
   }
 }
 async function verifyLines(io2, args, session) {
   const src = await readTokenLines(io2, args.env, args.quiet);
-  if (session.verify && !session.baseline) session.hub = clientFor(session.verify);
   for (let i = 0, n = 1; i < src.lines.length; i += n, n = Math.min(2 * n, SLICE)) {
-    if (i > 0 && session.hub) await nextTurn();
+    if (i > 0 && session.early) await nextTurn();
     const lines = src.lines.slice(i, i + n);
     const found = scanLines(session.detector, lines.map((l3) => l3.text));
     lines.forEach((l3, k2) => {
       if (!found[k2].length) return session.warn(`${src.path} line ${l3.line}: not a Hugging Face token; skipped`);
       for (const m2 of found[k2]) session.addMatch(src.path, { ...m2, line: l3.line, column: m2.column + l3.column - 1, allowed: false });
     });
-    if (session.hub) prefetchTokens(session.hub, found.flat().map((m2) => ({ rule: m2.ruleId, secret: { raw: m2.secret }, ...m2.jwt ? { jwt: m2.jwt } : {} })));
   }
   session.stats.files = 1;
   session.stats.bytes = src.bytes;
@@ -30611,7 +30674,6 @@ var init_verify = __esm({
     init_turn();
     init_scanner();
     init_input();
-    init_enrich();
     init_severity();
     init_io();
     init_session();

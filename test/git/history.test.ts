@@ -602,6 +602,13 @@ describe('hfleaks history', () => {
     expect(h.stderr).toMatch(/partial clone \(filter tree:0\) lacks trees/);
     const text = await runCli(['history', '--no-progress'], { cwd: clone, env: r.env });
     expect(text.stdout).toMatch(/^No Hugging Face tokens found in what git could read\. .*\d+ objects missing, not scanned/);
+    // A range or a date needs the trees to tell what the commits changed: an error naming
+    // the filter and the fetch that fixes it, not git's own words about lazy fetching.
+    for (const sel of [['--range', 'HEAD~1..HEAD'], ['--since', '1971-01-01']]) {
+      const e = await runCli(['history', ...sel, '--no-progress'], { cwd: clone, env: r.env });
+      expect(e.code, sel.join(' ')).toBe(2);
+      expect(e.stderr).toMatch(new RegExp(`^hfleaks: ${sel[0]}.*: this partial clone \\(filter tree:0\\) lacks the trees that say what its commits changed; fetch them \\(git fetch --refetch --filter=blob:none origin\\)`));
+    }
   });
 
   it('sees the whole history from a subdirectory, even with diff.relative set', async () => {

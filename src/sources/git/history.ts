@@ -968,7 +968,17 @@ export async function scanChanges(ctx: GitScanContext, repo: Repo, sel: Selectio
   const lacking = repo.partial ? missingObjects(repo, revs, refs.input) : Promise.resolve(new Set<string>());
   lacking.catch(() => undefined); // awaited below; not unhandled if the walk fails first
   const r = await streamRecords(repo, ['log', ...revs, ...introDiff(repo), '--end-of-options'], parse, { sep: 0, input: refs.input }).done;
-  if (r.code !== 0) throw new GitError(`git log ${sel.range ?? ''}: ${gitMessage(r.stderr)}`);
+  if (r.code !== 0) {
+    const what = sel.range ? `--range ${sel.range}` : '--since';
+    // A clone that left trees out can't tell what its commits changed (and fetches nothing here).
+    const treeless = await treesMayBeMissing(repo).catch(() => undefined);
+    if (treeless) {
+      throw new GitError(
+        `${what}: this partial clone (filter ${treeless}) lacks the trees that say what its commits changed; fetch them (git fetch --refetch --filter=blob:none origin), or clone with --filter=blob:none, and run again`,
+      );
+    }
+    throw new GitError(`git log${sel.range ? ` ${sel.range}` : ''}: ${gitMessage(r.stderr)}`);
+  }
   stats.commits = commits.length;
   // A pull request can change what the scan of itself leaves out: say so where it does.
   const rules = [...new Set(changes.map((c) => c.path).filter((p) => p === '.hfleaksignore' || p === '.hfleaks.json'))];
