@@ -40,16 +40,25 @@ export function clean(x: unknown, maxLen = 200): string | undefined {
 
 /** Free text a person wrote (a full name, a token's name): cleaned, and no e-mail address in it. */
 function personal(x: unknown): string | undefined {
-  const s = clean(x);
-  return s && removeEmails(s);
+  // (The address goes before the cut: one cut in two no longer reads as an address.)
+  const s = clean(x, 10_000);
+  return s && shorten(removeEmails(s), 200);
 }
 
-/** At most `maxLen` characters, an ellipsis at the end when cut, never half a surrogate pair. */
+/**
+ * At most `maxLen` characters, an ellipsis at the end when cut. A word the cut would split
+ * is left out whole: half a token, of its base64 or of an e-mail address is out of reach
+ * of the redaction, which knows only whole ones (the other half is in the report's
+ * redacted form). Never half a surrogate pair.
+ */
 export function shorten(s: string, maxLen: number): string {
   if (s.length <= maxLen) return s;
   let cut = maxLen - 1;
   if (/[\ud800-\udbff]/.test(s[cut - 1] ?? '')) cut--;
-  return `${s.slice(0, cut)}…`;
+  if (/\S/.test(s[cut]!) && /\S/.test(s[cut - 1] ?? '')) {
+    while (cut > 0 && /\S/.test(s[cut - 1]!)) cut--;
+  }
+  return `${s.slice(0, cut).trimEnd()}…`;
 }
 
 /** The distinct strings of a list (permission names). */
@@ -63,11 +72,13 @@ function strings(x: unknown): string[] {
   return [...out];
 }
 
-const ROLE_LEVELS: Record<string, Level> = { admin: 'admin', owner: 'admin', write: 'write', contributor: 'write', read: 'read', no_access: 'none', none: 'none' };
+// (Maps: a role or permission is the Hub's text, and "constructor" or "__proto__" must not
+// be read off Object.prototype.)
+const ROLE_LEVELS = new Map<string, Level>([['admin', 'admin'], ['owner', 'admin'], ['write', 'write'], ['contributor', 'write'], ['read', 'read'], ['no_access', 'none'], ['none', 'none']]);
 
 /** Whether the Hub documents this role in an organization. */
 export function knownRole(role: string | undefined): boolean {
-  return (role ?? '').toLowerCase() in ROLE_LEVELS;
+  return ROLE_LEVELS.has((role ?? '').toLowerCase());
 }
 
 /**
@@ -76,23 +87,23 @@ export function knownRole(role: string | undefined): boolean {
  * that writes there as one that only reads.
  */
 export function roleLevel(role: string | undefined): Level {
-  return ROLE_LEVELS[(role ?? '').toLowerCase()] ?? 'admin';
+  return ROLE_LEVELS.get((role ?? '').toLowerCase()) ?? 'admin';
 }
 
 /**
  * Permissions that change no repository, setting or member (the advice module agrees):
  * calls billed to the owner, discussions and posts in the owner's name.
  */
-const SIDE: Record<string, string> = {
-  'inference.serverless.write': 'call paid inference billed to its owner',
-  'inference.endpoints.infer.write': 'call paid inference billed to its owner',
-  'discussion.write': "open discussions and pull requests in its owner's name",
-  'post.write': "publish posts in its owner's name",
-};
+const SIDE = new Map<string, string>([
+  ['inference.serverless.write', 'call paid inference billed to its owner'],
+  ['inference.endpoints.infer.write', 'call paid inference billed to its owner'],
+  ['discussion.write', "open discussions and pull requests in its owner's name"],
+  ['post.write', "publish posts in its owner's name"],
+]);
 
 /** What one fine-grained permission allows, coarsely. Unknown names with "write" count as writing. */
 export function permissionLevel(p: string): Level | 'side' {
-  if (p in SIDE) return 'side';
+  if (SIDE.has(p)) return 'side';
   if (p === 'org.write') return 'admin';
   if (/write|admin|manage|delete/i.test(p)) return 'write';
   return 'read';
@@ -105,7 +116,7 @@ function readsContent(p: string): boolean {
 
 /** What the side permissions among these allow, in words, each once. */
 function sideOf(perms: string[]): string[] {
-  return [...new Set(perms.filter((p) => p in SIDE).map((p) => SIDE[p]!))];
+  return [...new Set(perms.filter((p) => SIDE.has(p)).map((p) => SIDE.get(p)!))];
 }
 
 function levelOf(perms: string[]): Level {
@@ -374,7 +385,7 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
     const side = new Set<string>();
     for (const p of fg.global) {
       const l = permissionLevel(p);
-      if (l === 'side') side.add(SIDE[p]!);
+      if (l === 'side') side.add(SIDE.get(p)!);
       else levels.push(l);
     }
     for (const s of fg.scoped) {
@@ -383,7 +394,7 @@ export function parseWhoami(json: unknown, ctx: WhoamiContext = {}): Verificatio
       for (const p of s.permissions) {
         const l = permissionLevel(p);
         if (l === 'side') {
-          side.add(SIDE[p]!);
+          side.add(SIDE.get(p)!);
           continue;
         }
         const eff = min(l, cap);

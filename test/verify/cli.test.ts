@@ -416,6 +416,38 @@ describe('hfleaks verify', () => {
     }
   });
 
+  it('a token, its base64 or an e-mail address cut in two where a message or a name is shortened shows no part of itself', async () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    // Messages are cut at 118 characters, names at 200: each echo straddles the cut.
+    const refused = Array.from({ length: 6 }, () => gen.userToken());
+    const named = Array.from({ length: 3 }, () => gen.userToken());
+    const specs: FakeHubOptions['tokens'] = {};
+    refused.forEach((t, i) => {
+      const echo = [t, t.slice(3), b64(`Bearer ${t}`)][i % 3]!;
+      specs[t] = { behavior: '403', message: `${'denied '.repeat(13)}${'x'.repeat(i * 3)} ${echo} end` };
+    });
+    named.forEach((t, i) => {
+      specs[t] = { role: 'read', displayName: `${'ci '.repeat(60)}${'y'.repeat(i * 7)} ${t}`, fullname: `${'Alice '.repeat(30)}${'z'.repeat(i * 5)} alice.secret@corp-example.org` };
+    });
+    const h = await hub({ tokens: specs });
+    const all = [...refused, ...named];
+    for (const format of ['text', 'json', 'markdown', 'sarif']) {
+      const r = await cli(['verify', '--endpoint', h.url, '--format', format], { input: all.join('\n') });
+      expect(r.code, format).toBe(1);
+      const out = r.stdout + r.stderr;
+      expect(out, format).toMatch(/denied denied/);
+      expect(out, format).not.toContain('alice.secret');
+      const decoded = (out.match(/[A-Za-z0-9+/]{16,}/g) ?? []).flatMap((run) => [0, 1, 2, 3].map((k) => Buffer.from(run.slice(k), 'base64').toString('latin1')));
+      for (const t of all) {
+        const body = t.slice(3);
+        for (let i = 0; i + 8 <= body.length; i++) {
+          expect(out, format).not.toContain(body.slice(i, i + 8));
+          for (const d of decoded) expect(d, format).not.toContain(body.slice(i, i + 8));
+        }
+      }
+    }
+  });
+
   it('a token echoed in base64 inside a longer encoded string (an Authorization header, user:token, the body) is redacted', async () => {
     const tokens = [gen.userToken(), gen.userToken(), gen.userToken()];
     const b64 = (s: string) => Buffer.from(s).toString('base64');

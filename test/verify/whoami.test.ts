@@ -7,7 +7,7 @@ import { verifySettings, verifyStep } from '../../src/verify/settings.ts';
 import { isDead, severityFromVerification } from '../../src/verify/severity.ts';
 import type { HubClient } from '../../src/verify/client.ts';
 import { describe as describeVerdict, verifyToken } from '../../src/verify/verify-token.ts';
-import { clean, parseWhoami, permissionLevel, roleLevel, whoamiProblem } from '../../src/verify/whoami.ts';
+import { clean, parseWhoami, shorten, permissionLevel, roleLevel, whoamiProblem } from '../../src/verify/whoami.ts';
 import { whoamiBody } from '../helpers/fake-hub.mjs';
 
 const ORGS = [
@@ -96,6 +96,23 @@ describe('fine-grained tokens', () => {
     expect(access(v)).toEqual({ acme: 'write' });
     expect(v.canWrite).toBe(true);
     expect(severityFromVerification(v)).toBe('critical');
+  });
+
+  it('a role or permission named like a property of every object ("constructor", "__proto__") is an undocumented one: judged as admin', () => {
+    for (const role of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(roleLevel(role), role).toBe('admin');
+      const v = parse(whoamiBody({
+        name: 'alice', role: 'fineGrained', orgs: [{ name: 'acme', roleInOrg: role }],
+        fineGrained: { global: ['__proto__', 'constructor'], scoped: [{ entity: { type: 'org', name: 'acme' }, permissions: ['repo.write'] }] },
+      }));
+      expect(access(v), role).toEqual({ acme: 'write' });
+      expect(v.canWrite, role).toBe(true);
+      expect(severityFromVerification(v), role).toBe('critical');
+      expect(JSON.stringify(v), role).not.toMatch(/undefined|\[object Object\]/);
+      expect(v.summary, role).not.toMatch(/undefined|\[object Object\]/);
+    }
+    expect(permissionLevel('__proto__')).toBe('read');
+    expect(permissionLevel('constructor')).toBe('read');
   });
 
   it('an organization no scope names is out of reach', () => {
@@ -351,7 +368,12 @@ describe('other token shapes', () => {
 
   it('strips terminal escapes and bounds what the server says', () => {
     expect(clean('ali\u001b[31mce\u0007')).toBe('ali[31mce');
-    expect(clean('x'.repeat(500))!.length).toBe(200);
+    expect(clean(`${'word '.repeat(100)}`)).toBe(`${'word '.repeat(39)}word…`);
+    expect(clean(`${'word '.repeat(100)}`)!.length).toBeLessThanOrEqual(200);
+    // A word the cut would split is left out whole: half a token is out of the redaction's reach.
+    expect(clean(`${'a'.repeat(190)} hf_${'Q'.repeat(34)}`)).toBe(`${'a'.repeat(190)}…`);
+    expect(clean('x'.repeat(500))).toBe('…');
+    expect(shorten(`ab ${'😀'.repeat(5)}`, 6)).toBe('ab…');
     const v = parse(whoamiBody({ name: 'eve\u001b]0;pwned\u0007', role: 'read' }));
     expect(v.owner!.name).toBe('eve]0;pwned');
     expect(v.summary).not.toMatch(/\u001b/);
