@@ -125,6 +125,15 @@ function serverMessage(ex: Exchange & { kind: 'response' }): string | undefined 
   return shorten(text, 118);
 }
 
+/**
+ * A host to name in a report, where a request with `token` was pointed. The URL parser
+ * lowercases host names, out of reach of the report's scrubbing of the token as it is:
+ * a host holding the token is not named.
+ */
+export function hostShown(host: string, token: string): string {
+  return holdsSecretAnyCase(host, token) ? 'another host (its name holds the token; not shown)' : host;
+}
+
 export function createHubClient(opts: HubClientOptions): HubClient {
   const endpoint = opts.endpoint;
   const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
@@ -241,9 +250,7 @@ export function createHubClient(opts: HubClientOptions): HubClient {
         } catch {
           /* unreadable Location */
         }
-        // A host name is lowercased by the URL parser, out of reach of the report's
-        // scrubbing of the token as it is: a host holding the token is not named.
-        if (spec.token !== undefined && holdsSecretAnyCase(where, spec.token)) where = 'another host (its name holds the token; not shown)';
+        if (spec.token !== undefined) where = hostShown(where, spec.token);
         return { final: { ok: false, status: ex.status, headers: ex.headers, reason: `the endpoint redirected (HTTP ${ex.status}) to ${where}; not followed, so the token went nowhere else` } };
       }
       case 'too-large':

@@ -3,7 +3,7 @@
 // pages, bounded in requests. Private repositories show only to a token that can read them.
 import type { Reach } from '../core/types.ts';
 import type { HubClient } from './client.ts';
-import { MAX_LIST_BYTES } from './client.ts';
+import { hostShown, MAX_LIST_BYTES } from './client.ts';
 import { isUnderEndpoint } from './endpoint.ts';
 import { clean } from './whoami.ts';
 import { plural } from '../core/words.ts';
@@ -115,7 +115,7 @@ export async function listReach(client: HubClient, token: string, authors: strin
       const next = nextLink(a.headers.link, url);
       if (next && !isUnderEndpoint(next, client.endpoint)) {
         truncated = true;
-        problems.push(`${path} of ${author}: the next page is on ${next.host}; not followed`);
+        problems.push(`${path} of ${author}: the next page is on ${hostShown(next.host, token)}; not followed`);
         return;
       }
       url = next;
