@@ -29,7 +29,9 @@ export function parseEndpoint(raw: string, from = '--endpoint'): string {
   try {
     u = new URL(raw.trim());
   } catch {
-    throw new EndpointError(`${from}: "${raw}" is not a URL (try https://huggingface.co)`);
+    // (What could be a user name and password, before an @, is not echoed.)
+    const shown = raw.replace(/^([^:/?#]*:\/\/)?[^/?#]*@/, (_m, scheme: string | undefined) => `${scheme ?? ''}…@`);
+    throw new EndpointError(`${from}: "${shown}" is not a URL (try https://huggingface.co)`);
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new EndpointError(`${from}: only https endpoints are allowed (got ${u.protocol.replace(/:$/, '')})`);
   if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {

@@ -83,6 +83,11 @@ describe('endpoint rules', () => {
     expect(() => parseEndpoint(raw)).toThrow(EndpointError);
     expect(() => parseEndpoint(raw)).toThrow(msg);
   });
+  it('an endpoint that is no URL is named in the error without what could be its user name and password', () => {
+    expect(() => parseEndpoint('https://user:s3cretPW@[bad')).toThrow('--endpoint: "https://…@[bad" is not a URL');
+    expect(() => parseEndpoint('https://user:pw@host:99999')).toThrow('"https://…@host:99999" is not a URL');
+    expect(() => parseEndpoint('https://[bad')).toThrow('"https://[bad" is not a URL');
+  });
   it('knows loopback hosts', () => {
     for (const h of ['127.0.0.1', '127.255.0.9', '[::1]', '::1', 'localhost', '[::ffff:7f00:1]']) expect(isLoopbackHost(h), h).toBe(true);
     for (const h of ['10.0.0.1', '128.0.0.1', 'example.com', 'localhost.example.com', '[::2]', '0.0.0.0']) expect(isLoopbackHost(h), h).toBe(false);
