@@ -162,6 +162,21 @@ function byDate(a: Location, b: Location): number {
   return (a.date ?? '\uffff').localeCompare(b.date ?? '\uffff');
 }
 
+/**
+ * Text from outside (the Hub's names and messages, a JWT's scope, names found in files)
+ * with its backticks made look-alikes: in a step, backticks mark commands, and the
+ * markdown report makes code spans of them.
+ */
+export function untick(s: string): string {
+  return s.replace(/`/g, '\u02cb');
+}
+
+function untickAll<T extends object>(x: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(x)) out[k] = typeof v === 'string' ? untick(v) : Array.isArray(v) ? v.map((e: unknown) => (typeof e === 'string' ? untick(e) : e)) : v;
+  return out as T;
+}
+
 export function factsOf(f: Finding): Facts {
   const v = f.verification;
   const status = statusOf(v);
@@ -180,7 +195,7 @@ export function factsOf(f: Finding): Facts {
   const commits = uniq([...dated, ...history].map((l) => l.commit!.slice(0, 12)));
   const historyOnly = reachable.length > 0 && reachable.every((l) => l.commit && l.inHead === false);
   const expiresAt = f.jwt?.expiresAt ?? v?.expiresAt;
-  return {
+  return untickAll({
     kind: tokenKind(f.rule),
     status,
     ...(v?.reason ? { reason: v.reason } : {}),
@@ -209,5 +224,5 @@ export function factsOf(f: Finding): Facts {
     reachablePaths: uniq(reachable.map((l) => archiveOf(l.path))),
     inHistory: reachableInGit.length > 0,
     endpoint: (v?.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''),
-  };
+  });
 }

@@ -5,7 +5,7 @@
 import { GIT_CONFIG, isFilePlace, messageOf } from '../core/places.ts';
 import type { Finding } from '../core/types.ts';
 import type { Facts } from './facts.ts';
-import { factsOf } from './facts.ts';
+import { factsOf, untick } from './facts.ts';
 import { escapeControls } from '../findings/redact.ts';
 import { placeHints } from './where.ts';
 import { listOf, plural } from '../core/words.ts';
@@ -222,7 +222,7 @@ function reachableHistoryStep(x: Facts, commits: string, all: string[], messages
 /** The ordered steps for one finding (the reporters number them). */
 export function adviseFinding(f: Finding, ctx: AdviceContext = {}): string[] {
   const x = factsOf(f);
-  const scope = f.jwt?.scope;
+  const scope = f.jwt?.scope === undefined ? undefined : untick(f.jwt.scope);
   const steps = [revokeStep(x), replaceStep(x, scope), moveStep(f, x), reviewStep(x, scope), ctx.staged ? stagedStep(x) : historyStep(x)];
   return steps.filter((s): s is string => Boolean(s));
 }

@@ -132,6 +132,18 @@ describe('markdown report', () => {
     expect(steps).toContain('`hfleaks revoke`');
     expect(stepMarkdown('run `a` then [x](y) ``')).toBe('run `a` then \\[x\\](y) \\`\\`');
     expect(stepMarkdown('a `x<y` b')).toBe('a `x<y` b');
+    // Backticks in what others chose can't open or close the steps' code spans: the
+    // Hub's text keeps look-alikes, in every report.
+    const ticks = finding([{ path: 'src/a.py', line: 1, column: 1 }], {
+      verification: { status: 'unknown', reason: 'HTTP 403: blocked `by` the `proxy', tokenName: 'ci`', owner: { name: 'eve`', type: 'user' } },
+    });
+    attachAdvice([ticks]);
+    const plain = ticks.advice!.join('\n');
+    expect(plain).toContain('(HTTP 403: blocked \u02cbby\u02cb the \u02cbproxy)');
+    const tmd = markdownReport(report([ticks]), opts);
+    const tsteps = tmd.slice(tmd.indexOf('**What to do**'));
+    // Every code span in the steps is one of the playbook's own.
+    for (const span of tsteps.match(/`[^`\n]+`/g) ?? []) expect(span).not.toMatch(/blocked|proxy|eve/);
   });
 
   it('stays bounded: detail and locations are capped with a pointer to the full report', () => {
