@@ -59,6 +59,7 @@ async function verifyLines(io: Io, args: VerifyCommandArgs, session: Session): P
   } });
   const code = await finish(seen, args, session, 'verify');
   if (code !== 1) return code;
-  // 0 when every token is dead (invalid, or an expired JWT); 1 when any is live or could not be checked.
-  return (report?.findings ?? session.aggregator.findings()).some((f) => !isDead(f.verification, f.jwt?.expired)) ? 1 : 0;
+  // 0 when every token is dead (invalid, an expired JWT, or revoked by this run); 1 when any
+  // is live or could not be checked.
+  return (report?.findings ?? session.aggregator.findings()).some((f) => !isDead(f.verification, f.jwt?.expired) && f.verification?.revoked !== true) ? 1 : 0;
 }
