@@ -68,6 +68,9 @@ export function describeRevocation(r: RevokeResult): string[] {
     } else if (b.status >= 200 && b.status <= 299) {
       // Something answered, but not as the Hub does: it may not have been the Hub at all.
       lines.push(`  -> FAILED: ${b.reason ?? `HTTP ${b.status}`}. Nothing shows these tokens were revoked: treat them as live; check the endpoint and run again, or delete them from the Access Tokens settings of their owner.`);
+    } else if (b.status >= 500) {
+      // A server error may come after the work was done, or before: nobody can tell which.
+      lines.push(`  -> FAILED: ${b.reason ?? `HTTP ${b.status}`}. Nothing shows these tokens were revoked: treat them as live; run again, or delete them from the Access Tokens settings of their owner.`);
     } else {
       lines.push(`  -> FAILED: ${b.reason ?? `HTTP ${b.status}`}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`);
     }

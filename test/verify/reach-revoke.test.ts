@@ -179,7 +179,13 @@ describe('revocation', () => {
     c.close();
     expect(r.ok).toBe(false);
     expect(h.revocations).toHaveLength(2);
-    expect(describeRevocation(r).join('\n')).toMatch(/FAILED: the Hub answered HTTP 500, after 1 retry\. These tokens were NOT revoked/);
+    expect(describeRevocation(r).join('\n')).toMatch(/FAILED: the Hub answered HTTP 500, after 1 retry\. Nothing shows these tokens were revoked: treat them as live/);
+    // A refusal (4xx) is one: nothing was done.
+    const h4 = await hub({ revokeStatus: 400 });
+    const c4 = createHubClient({ endpoint: h4.url, retries: 1, ...noWait });
+    const r4 = await revokeTokens(c4, [gen.userToken()]);
+    c4.close();
+    expect(describeRevocation(r4).join('\n')).toMatch(/FAILED: HTTP 400.*\. These tokens were NOT revoked/);
   });
 });
 
