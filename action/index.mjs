@@ -24869,14 +24869,17 @@ function clean(x3, maxLen = 200) {
   return shorten(s, maxLen);
 }
 function personal(x3) {
-  const s = clean(x3);
-  return s && removeEmails(s);
+  const s = clean(x3, 1e4);
+  return s && shorten(removeEmails(s), 200);
 }
 function shorten(s, maxLen) {
   if (s.length <= maxLen) return s;
   let cut = maxLen - 1;
   if (/[\ud800-\udbff]/.test(s[cut - 1] ?? "")) cut--;
-  return `${s.slice(0, cut)}\u2026`;
+  if (/\S/.test(s[cut]) && /\S/.test(s[cut - 1] ?? "")) {
+    while (cut > 0 && /\S/.test(s[cut - 1])) cut--;
+  }
+  return `${s.slice(0, cut).trimEnd()}\u2026`;
 }
 function strings(x3) {
   if (!Array.isArray(x3)) return [];
@@ -24888,13 +24891,13 @@ function strings(x3) {
   return [...out];
 }
 function knownRole(role) {
-  return (role ?? "").toLowerCase() in ROLE_LEVELS;
+  return ROLE_LEVELS.has((role ?? "").toLowerCase());
 }
 function roleLevel(role) {
-  return ROLE_LEVELS[(role ?? "").toLowerCase()] ?? "admin";
+  return ROLE_LEVELS.get((role ?? "").toLowerCase()) ?? "admin";
 }
 function permissionLevel(p2) {
-  if (p2 in SIDE) return "side";
+  if (SIDE.has(p2)) return "side";
   if (p2 === "org.write") return "admin";
   if (/write|admin|manage|delete/i.test(p2)) return "write";
   return "read";
@@ -24903,7 +24906,7 @@ function readsContent(p2) {
   return p2 === "repo.content.read" || p2.startsWith("repo.") && p2.includes("write");
 }
 function sideOf(perms) {
-  return [...new Set(perms.filter((p2) => p2 in SIDE).map((p2) => SIDE[p2]))];
+  return [...new Set(perms.filter((p2) => SIDE.has(p2)).map((p2) => SIDE.get(p2)))];
 }
 function levelOf(perms) {
   let l3 = "none";
@@ -25098,7 +25101,7 @@ function parseWhoami(json, ctx = {}) {
     const side = /* @__PURE__ */ new Set();
     for (const p2 of fg2.global) {
       const l3 = permissionLevel(p2);
-      if (l3 === "side") side.add(SIDE[p2]);
+      if (l3 === "side") side.add(SIDE.get(p2));
       else levels.push(l3);
     }
     for (const s of fg2.scoped) {
@@ -25106,7 +25109,7 @@ function parseWhoami(json, ctx = {}) {
       for (const p2 of s.permissions) {
         const l3 = permissionLevel(p2);
         if (l3 === "side") {
-          side.add(SIDE[p2]);
+          side.add(SIDE.get(p2));
           continue;
         }
         const eff = min(l3, cap);
@@ -25223,13 +25226,13 @@ var init_whoami = __esm({
     max = (a, b3) => rank(a) >= rank(b3) ? a : b3;
     MAX_ORGS = 200;
     MAX_SCOPED = 500;
-    ROLE_LEVELS = { admin: "admin", owner: "admin", write: "write", contributor: "write", read: "read", no_access: "none", none: "none" };
-    SIDE = {
-      "inference.serverless.write": "call paid inference billed to its owner",
-      "inference.endpoints.infer.write": "call paid inference billed to its owner",
-      "discussion.write": "open discussions and pull requests in its owner's name",
-      "post.write": "publish posts in its owner's name"
-    };
+    ROLE_LEVELS = /* @__PURE__ */ new Map([["admin", "admin"], ["owner", "admin"], ["write", "write"], ["contributor", "write"], ["read", "read"], ["no_access", "none"], ["none", "none"]]);
+    SIDE = /* @__PURE__ */ new Map([
+      ["inference.serverless.write", "call paid inference billed to its owner"],
+      ["inference.endpoints.infer.write", "call paid inference billed to its owner"],
+      ["discussion.write", "open discussions and pull requests in its owner's name"],
+      ["post.write", "publish posts in its owner's name"]
+    ]);
     REPO_TYPES = /* @__PURE__ */ new Set(["model", "dataset", "space"]);
     orgIndexes = /* @__PURE__ */ new WeakMap();
     ROLES = /* @__PURE__ */ new Set(["read", "write", "fineGrained"]);
@@ -25323,6 +25326,14 @@ function reachFacts(v2, owner) {
 function byDate(a, b3) {
   return (a.date ?? "\uFFFF").localeCompare(b3.date ?? "\uFFFF");
 }
+function untick(s) {
+  return s.replace(/`/g, "\u02CB");
+}
+function untickAll(x3) {
+  const out = {};
+  for (const [k2, v2] of Object.entries(x3)) out[k2] = typeof v2 === "string" ? untick(v2) : Array.isArray(v2) ? v2.map((e) => typeof e === "string" ? untick(e) : e) : v2;
+  return out;
+}
 function factsOf(f3) {
   const v2 = f3.verification;
   const status = statusOf(v2);
@@ -25338,7 +25349,7 @@ function factsOf(f3) {
   const commits = uniq([...dated, ...history].map((l3) => l3.commit.slice(0, 12)));
   const historyOnly = reachable.length > 0 && reachable.every((l3) => l3.commit && l3.inHead === false);
   const expiresAt = f3.jwt?.expiresAt ?? v2?.expiresAt;
-  return {
+  return untickAll({
     kind: tokenKind2(f3.rule),
     status,
     ...v2?.reason ? { reason: v2.reason } : {},
@@ -25367,7 +25378,7 @@ function factsOf(f3) {
     reachablePaths: uniq(reachable.map((l3) => archiveOf(l3.path))),
     inHistory: reachableInGit.length > 0,
     endpoint: (v2?.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, "")
-  };
+  });
 }
 var DEFAULT_ENDPOINT, HARMLESS_WRITES;
 var init_facts = __esm({
@@ -25605,7 +25616,7 @@ function reachableHistoryStep(x3, commits, all, messages) {
 }
 function adviseFinding(f3, ctx = {}) {
   const x3 = factsOf(f3);
-  const scope = f3.jwt?.scope;
+  const scope = f3.jwt?.scope === void 0 ? void 0 : untick(f3.jwt.scope);
   const steps2 = [revokeStep(x3), replaceStep(x3, scope), moveStep(f3, x3), reviewStep(x3, scope), ctx.staged ? stagedStep(x3) : historyStep(x3)];
   return steps2.filter((s) => Boolean(s));
 }
@@ -25905,7 +25916,8 @@ function parseEndpoint(raw, from = "--endpoint") {
   try {
     u2 = new URL(raw.trim());
   } catch {
-    throw new EndpointError(`${from}: "${raw}" is not a URL (try https://huggingface.co)`);
+    const shown = raw.replace(/^([^:/?#]*:\/\/)?[^/?#]*@/, (_m, scheme) => `${scheme ?? ""}\u2026@`);
+    throw new EndpointError(`${from}: "${shown}" is not a URL (try https://huggingface.co)`);
   }
   if (u2.protocol !== "https:" && u2.protocol !== "http:") throw new EndpointError(`${from}: only https endpoints are allowed (got ${u2.protocol.replace(/:$/, "")})`);
   if (u2.protocol === "http:" && !isLoopbackHost(u2.hostname)) {
@@ -26294,6 +26306,9 @@ function serverMessage(ex) {
   if (!text2) return void 0;
   return shorten(text2, 118);
 }
+function hostShown(host, token) {
+  return holdsSecretAnyCase(host, token) ? "another host (its name holds the token; not shown)" : host;
+}
 function createHubClient(opts) {
   const endpoint = opts.endpoint;
   const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
@@ -26382,7 +26397,7 @@ function createHubClient(opts) {
           where = new URL(ex.location ?? "", spec.url).host || where;
         } catch {
         }
-        if (spec.token !== void 0 && holdsSecretAnyCase(where, spec.token)) where = "another host (its name holds the token; not shown)";
+        if (spec.token !== void 0) where = hostShown(where, spec.token);
         return { final: { ok: false, status: ex.status, headers: ex.headers, reason: `the endpoint redirected (HTTP ${ex.status}) to ${where}; not followed, so the token went nowhere else` } };
       }
       case "too-large":
@@ -26634,7 +26649,7 @@ async function listReach(client, token, authors, opts = {}) {
       const next = nextLink(a.headers.link, url);
       if (next && !isUnderEndpoint(next, client.endpoint)) {
         truncated = true;
-        problems.push(`${path2} of ${author}: the next page is on ${next.host}; not followed`);
+        problems.push(`${path2} of ${author}: the next page is on ${hostShown(next.host, token)}; not followed`);
         return;
       }
       url = next;
@@ -26713,6 +26728,8 @@ function describeRevocation(r2) {
       lines.push(`  -> FAILED, no answer: ${b3.reason ?? "no answer"}. Nothing shows these tokens were revoked: treat them as live; run again, or delete them from the Access Tokens settings of their owner.`);
     } else if (b3.status >= 200 && b3.status <= 299) {
       lines.push(`  -> FAILED: ${b3.reason ?? `HTTP ${b3.status}`}. Nothing shows these tokens were revoked: treat them as live; check the endpoint and run again, or delete them from the Access Tokens settings of their owner.`);
+    } else if (b3.status >= 500) {
+      lines.push(`  -> FAILED: ${b3.reason ?? `HTTP ${b3.status}`}. Nothing shows these tokens were revoked: treat them as live; run again, or delete them from the Access Tokens settings of their owner.`);
     } else {
       lines.push(`  -> FAILED: ${b3.reason ?? `HTTP ${b3.status}`}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`);
     }
@@ -30665,7 +30682,7 @@ async function verifyLines(io2, args, session) {
   } });
   const code2 = await finish(seen, args, session, "verify");
   if (code2 !== 1) return code2;
-  return (report?.findings ?? session.aggregator.findings()).some((f3) => !isDead(f3.verification, f3.jwt?.expired)) ? 1 : 0;
+  return (report?.findings ?? session.aggregator.findings()).some((f3) => !isDead(f3.verification, f3.jwt?.expired) && f3.verification?.revoked !== true) ? 1 : 0;
 }
 var SLICE;
 var init_verify = __esm({
