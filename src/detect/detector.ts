@@ -331,23 +331,50 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
   return 'glued';
 }
 
-/**
- * The string lengths that the bytes before `at` declare, after a string type's opcode:
- * one byte (pickle's SHORT_BINUNICODE, marshal's short strings, msgpack str8) or four
- * bytes little-endian, under 64 KB (pickle's BINUNICODE, marshal's long strings).
- * Undefined otherwise.
- */
-function declaredLengths(buf: Buffer, at: number): number[] | undefined {
-  if (at < 2) return undefined;
-  const one = buf[at - 1]!;
-  // The opcode before the length must be a string type's, so `%hf_…` in text is no length.
-  // (Four bytes, of which the top two are zero: an OAuth token's JWT runs past 255 bytes.)
-  if (at >= 5 && one === 0 && buf[at - 2] === 0 && LONG_STRING.has(buf[at - 5]!)) {
-    const n = buf[at - 4]! | (buf[at - 3]! << 8);
-    return n >= 16 ? [n] : undefined;
-  }
-  return one >= 16 && SHORT_STRING.has(buf[at - 2]!) ? [one] : undefined;
+/** How far before a token a string with a declared length may begin (`Bearer TOKEN`, `HF_TOKEN=TOKEN`). */
+const DECLARED_LOOKBACK = 512;
+/** Opcodes of one-byte-length strings that text doesn't hold: pickle SHORT_BINUNICODE, marshal's referenced short strings, msgpack str8. */
+const SHORT_BINARY = new Set([0x8c, 0xfa, 0xda, 0xd9]);
+const isText = (b: number) => (b >= 0x20 && b !== 0x7f) || b === 0x09;
+/** A byte no text holds: a control character other than tab, line feed and carriage return. */
+const isBinary = (b: number) => b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f;
+
+/** Whether a byte no text holds comes within 8 bytes from `end`: the declared string sits among binary data. */
+function binaryAfter(buf: Buffer, end: number): boolean {
+  for (let i = end; i < end + 8 && i < buf.length; i++) if (isBinary(buf[i]!)) return true;
+  return false;
 }
+
+/**
+ * Where the strings that the bytes before `at` declare end, as offsets from `at`: strings
+ * of a binary format that writes a string's length before it (pickle, Python's marshal in
+ * .pyc files, msgpack, CBOR), after a string type's opcode, with a one-byte length or a
+ * four-byte little-endian one under 64 KB (pickle's BINUNICODE, marshal's long strings).
+ * Such a string begins at `at`, or before it when all between is text (a pickled
+ * `Bearer TOKEN`): then a four-byte length (its top two bytes zero) counts, and a one-byte
+ * one after an opcode text doesn't hold, or after marshal's `z`, a letter, where binary
+ * data follows the string. In text, `z~` before a look-alike is no length.
+ */
+function declaredEnds(buf: Buffer, at: number): number[] {
+  // The surer readings first: a JWT is cut at the first end that fits.
+  const sure: number[] = [];
+  const likely: number[] = [];
+  const add = (to: number[], s: number, n: number) => {
+    if (n >= 16 && s + n > at + 3) to.push(s + n - at);
+  };
+  for (let s = at; s >= 2 && at - s <= DECLARED_LOOKBACK; s--) {
+    if (s < at && !isText(buf[s]!)) break;
+    const one = buf[s - 1]!;
+    const op = buf[s - 2]!;
+    // (Four bytes, of which the top two are zero: an OAuth token's JWT runs past 255 bytes.)
+    if (s >= 5 && one === 0 && op === 0 && LONG_STRING.has(buf[s - 5]!)) add(sure, s, buf[s - 4]! | (buf[s - 3]! << 8));
+    else if (s === at ? SHORT_STRING.has(op) : SHORT_BINARY.has(op)) add(sure, s, one);
+    else if (MARSHAL_SHORT.has(op) && binaryAfter(buf, s + one)) add(likely, s, one);
+  }
+  return [...sure, ...likely];
+}
+/** marshal's short ASCII strings (`z`, interned `Z`): letters text holds, so only where binary data follows the string. */
+const MARSHAL_SHORT = new Set([0x7a, 0x5a]);
 /** Types of strings with a one-byte length: pickle SHORT_BINUNICODE, SHORT_BINSTRING, SHORT_BINBYTES; marshal short ASCII (interned, referenced); msgpack str8; CBOR text. */
 const SHORT_STRING = new Set([0x8c, 0x55, 0x43, 0x7a, 0x5a, 0xfa, 0xda, 0xd9, 0x78]);
 /** Types of strings with a four-byte little-endian length: pickle BINUNICODE, BINSTRING, BINBYTES; marshal unicode, ASCII, interned, bytes (and referenced). */
@@ -1000,12 +1027,15 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
 
   /** Tries the rules of `needle` on `text` (a decoded window that starts at the keyword). */
   /**
-   * `declared`: string lengths the bytes just before the candidate declare, in a binary
-   * format that writes a length before each string (pickle, Python's marshal in .pyc
-   * files, msgpack, Java's writeUTF). There the next string follows with no separator:
-   * a secret exactly that long ends there, whatever byte comes next.
+   * `declaredAt`: where the strings that the bytes before the candidate declare end
+   * (declaredEnds, asked only when needed), in a binary format that writes a length
+   * before each string (pickle, Python's marshal in .pyc files, msgpack). There the next
+   * opcode follows with no separator: a secret that ends where its string does ends there,
+   * whatever byte comes next.
    */
-  function tryRules(needle: Needle, { text, refused }: Window, declared?: readonly number[]): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
+  function tryRules(needle: Needle, { text, refused }: Window, declaredAt?: () => readonly number[]): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
+    let known: readonly number[] | undefined;
+    const declared = () => (known ??= declaredAt?.() ?? []);
     for (const c of needle.rules) {
       if (!text.startsWith(c.keyword)) continue;
       // (The short window where a long one was refused: a long rule would match a piece.)
@@ -1020,15 +1050,21 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       // that length says: an open-ended pattern (a JWT's) would run on into the next
       // opcode byte (`q` after a pickle string), and a wrong secret is worse than none:
       // the Hub calls it invalid. The string as declared, if it is a token, is the one.
-      if (secret !== undefined && declared) {
-        const cut = declared.find((n) => n > c.keyword.length && n < secret!.length);
-        const inner = cut === undefined ? undefined : c.match(text.slice(0, cut));
-        if (inner !== undefined && inner.length === cut) secret = inner;
+      // (The first length, surest first, at which the string is a whole token.)
+      if (secret !== undefined && declaredAt) {
+        for (const cut of declared()) {
+          if (cut <= c.keyword.length || cut >= secret.length) continue;
+          const inner = c.match(text.slice(0, cut));
+          if (inner !== undefined && inner.length === cut) {
+            secret = inner;
+            break;
+          }
+        }
       }
       // A match longer than the rule's longest token is not one (the window is at least 64).
       if (secret === undefined || secret.length > c.rule.maxLength) continue;
       const after = text.charCodeAt(secret.length);
-      if (isWordByte(Number.isNaN(after) ? undefined : after) && !declared?.includes(secret.length)) continue; // part of a longer word
+      if (isWordByte(Number.isNaN(after) ? undefined : after) && !declared().includes(secret.length)) continue; // part of a longer word
       const verdict = judge(c, secret);
       if (verdict === false) continue;
       return { rule: c.rule, secret, ...(verdict === true ? {} : { jwt: verdict }) };
@@ -1064,12 +1100,12 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       for (let at = seek(needle.search, slot, ix, hay, from); at !== -1 && at < to; at = seek(needle.search, slot, ix, hay, at + 1)) {
         if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
         let edge = leftBoundary(get, at);
-        let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? declaredLengths(buf, at) : undefined);
+        let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? () => declaredEnds(buf, at) : undefined);
         // In a numpy array's cells, where that finds none or one that runs past its cell
         // (a JWT's last part into the next string), the cell on its own.
         const cell = cellAt(cells, at);
         if (cell && (!found || at + found.secret.length > cell.end) && (cell.first || edge !== 'glued')) {
-          const alone = tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(cell.end, at + n))), cell.first || edge === 'ok' ? declaredLengths(buf, at) : undefined);
+          const alone = tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(cell.end, at + n))), cell.first || edge === 'ok' ? () => declaredEnds(buf, at) : undefined);
           if (alone) {
             found = alone;
             if (cell.first) edge = 'ok';
@@ -1568,6 +1604,15 @@ export function wideForm(h: Hit): { width: 2 | 4; le: boolean } | undefined {
  * UTF-16 text matches both byte orders one byte apart; the reading whose code units
  * sit at even offsets is the real one.
  */
+/**
+ * Whether two readings of wide text one or three bytes apart found the same token: the
+ * same secret, or one a character short, where the data ended before the last character
+ * of the reading that starts later was whole (a JWT at the end of a UTF-16BE file).
+ */
+function sameReading(a: string, b: string): boolean {
+  return a === b || (a.length === b.length + 1 && a.startsWith(b)) || (b.length === a.length + 1 && b.startsWith(a));
+}
+
 function dedupe(hits: Hit[]): Hit[] {
   if (hits.length < 2) return hits;
   const seen = new Set<string>();
@@ -1582,19 +1627,21 @@ function dedupe(hits: Hit[]): Hit[] {
       // bytes on. Which one the file holds, its bytes can't tell (only where it starts):
       // the little-endian one, numpy's on every common machine, is kept, whatever the
       // window (so windows never disagree). Both give the same column.
-      let le = false;
+      // (Where the data ends a character short of the later reading, the whole one is kept.)
+      let le: Hit | undefined;
       for (let j = i + 1; j < hits.length && hits[j]!.start <= h.start + 3 && !le; j++) {
         const x = hits[j]!;
-        le = x.start === h.start + 3 && x.secret === h.secret && x.decoding?.at(-1) === 'utf32le';
+        if (x.start === h.start + 3 && sameReading(x.secret, h.secret) && x.decoding?.at(-1) === 'utf32le') le = x;
       }
-      if (le) {
+      if (le && le.secret.length >= h.secret.length) {
         seen.add(k);
         continue;
       }
+      if (le) seen.add(`${le.start}\0${le.secret}`);
     }
     const twin = hits[i + 1];
-    if (twin && twin.start === h.start + 1 && twin.secret === h.secret && wideForm(h)?.width === 2 && wideForm(twin)?.width === 2) {
-      const keep = h.start % 2 === 0 ? h : twin;
+    if (twin && twin.start === h.start + 1 && sameReading(twin.secret, h.secret) && wideForm(h)?.width === 2 && wideForm(twin)?.width === 2) {
+      const keep = twin.secret.length !== h.secret.length ? (twin.secret.length > h.secret.length ? twin : h) : h.start % 2 === 0 ? h : twin;
       seen.add(`${twin.start}\0${twin.secret}`);
       seen.add(k);
       out.push(keep);

@@ -255,6 +255,18 @@ describe('UTF-32', () => {
   it('reports a big-endian token that ends its file (no little-endian reading fits there)', () => {
     expect(find(utf32(`k=${t}`, false, false)).map((m) => [m.secret, m.column, m.decoding])).toEqual([[t, 3, ['utf32be']]]);
   });
+  it('reports a big-endian JWT that ends its file once, whole: not also as the other byte order a character short', () => {
+    // A JWT's pattern is open-ended: the little-endian reading, which runs out of bytes
+    // before the last character, matches all but that character.
+    for (const jwt of [gen.oauthToken(), gen.publisherToken()]) {
+      for (const bom of [true, false]) {
+        expect(find(utf32(`k=${jwt}`, false, bom)).map((m) => [m.secret, m.decoding]), `utf32be ${bom}`).toEqual([[jwt, ['utf32be']]]);
+        expect(find(utf16(`k=${jwt}`, 'utf16be', bom)).map((m) => [m.secret, m.decoding]), `utf16be ${bom}`).toEqual([[jwt, ['utf16be']]]);
+        // Where the file goes on, as before: one reading, the same secret.
+        expect(find(utf16(`k=${jwt}\n`, 'utf16be', bom)).map((m) => m.secret), `utf16be ${bom}, more`).toEqual([jwt]);
+      }
+    }
+  });
   it('turns away UTF-32 look-alikes: glued to letters, placeholders, a 35-character body', () => {
     expect(find(utf32(`x${t}`, true, false))).toEqual([]);
     expect(find(utf32(`k="hf_${'x'.repeat(34)}"`, true, false))).toEqual([]);
@@ -592,6 +604,38 @@ describe('binary content and archives', () => {
     for (const buf of cases) expect(collect(buf).map((x) => x.m.secret)).toEqual([jwt]);
     // In text, where nothing declares a length, the token ends at the first byte no JWT holds.
     expect(collect(bytes(`token: ${jwt}\n`)).map((x) => x.m.secret)).toEqual([jwt]);
+  });
+  it('finds a token that ends a longer declared string (`Bearer TOKEN`, `HF_TOKEN=TOKEN` pickled by torch.save, a .pyc constant)', () => {
+    const le32 = (n: number) => String.fromCharCode(n & 255, (n >> 8) & 255, (n >> 16) & 255, n >>> 24);
+    const jwt = gen.oauthToken();
+    for (const token of [t, gen.orgToken(), jwt]) {
+      for (const prefix of ['Bearer ', 'HF_TOKEN=', '--token ', `${'x'.repeat(300)} `]) {
+        const str = `${prefix}${token}`;
+        const cases: [string, Buffer][] = [
+          ['protocol 2', bytes(`\x80\x02}q\x00X\x0d\x00\x00\x00Authorizationq\x01X${le32(str.length)}${str}q\x02s.`)],
+          ['protocol 1', bytes(`}q\x00(X\x0d\x00\x00\x00Authorizationq\x01X${le32(str.length)}${str}r\x00\x01\x00\x00u.`)],
+          ['marshal, long', bytes(`\xe3\x00\x00\x00\xe1${le32(str.length)}${str}N)\x02\xda\x01H`)],
+        ];
+        if (str.length < 256) {
+          cases.push(['protocol 4', bytes(`\x8c${String.fromCharCode(str.length)}${str}\x94\x8c\x04next`)]);
+          // marshal's TYPE_SHORT_ASCII is `z`, a letter text holds: binary data must follow.
+          cases.push(['marshal short ASCII', bytes(`z\x0dAuthorizationz${String.fromCharCode(str.length)}${str}N)\x02\xda\x01H`)]);
+        }
+        for (const [name, buf] of cases) expect(collect(buf).map((x) => x.m.secret), `${name} ${prefix.slice(0, 12)}`).toEqual([token]);
+      }
+    }
+  });
+  it("doesn't read a length where text only looks like one: a look-alike glued to letters stays refused", () => {
+    // `z` or `Z` and then the character whose code is exactly the distance to the look-alike's
+    // 34th character: a string opcode and its length, were this binary.
+    const lookAlike = `${t}Xtra`;
+    // (k = 0 is a string that starts at the token, whose length the byte before it declares: read as one, as before.)
+    for (let k = 1; k < 80; k++) {
+      for (const op of ['z', 'Z', 'U', 'C', 'x']) {
+        const pre = `${op}${String.fromCharCode(k + t.length)}${'a'.repeat(Math.max(0, k - 1))}${k ? ' ' : ''}`;
+        expect(collect(bytes(`${pre}${lookAlike}\n`)).map((x) => x.m.secret), JSON.stringify(pre.slice(0, 3))).toEqual([]);
+      }
+    }
   });
   it('still refuses a glued token whose declared length is another (or that has none)', () => {
     // (In text a `%` or `*` before a token is no length: no string opcode precedes it.)
