@@ -1079,6 +1079,9 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     if (f.jwt && body.startsWith('eyJ')) {
       const info = decodeJwt(body, now);
       if (!info) return false;
+      // A signature written by hand (`xxxx…`, `SIGNATURE_GOES_HERE`, an alphabet run) is
+      // documentation's: a real one is random base64url.
+      if (f.placeholder && placeholderReason(body.slice(body.lastIndexOf('.') + 1))) return false;
       return info;
     }
     if (f.placeholder && placeholderReason(body)) return false;

@@ -827,19 +827,38 @@ describe('placeholder filter', () => {
       let b = '';
       for (let k = 0; k < 34; k++) b += alphabet[Math.floor(rnd() * alphabet.length)];
       const why = placeholderReason(b);
-      if (why === 'keyboard run' || why === 'repeated pattern' || (why === 'alphabet run' && !/(.)\1{5}/i.test(b))) rejected++;
+      if (why === 'keyboard run' || why === 'repeated pattern' || why === 'a name made of words' || (why === 'alphabet run' && !/(.)\1{5}/i.test(b))) rejected++;
     }
     expect(rejected).toBe(0);
     // jwt.io's sample token, copied into docs and tests, behind an OAuth or publisher prefix.
     const sample = gen.jwt({ sub: '1234567890', name: 'John Doe', iat: 1516239022 });
     expect(find(`token: hf_oauth_${sample}\nother: hf_jwt_${sample}\n`)).toEqual([]);
     expect(find(`token: hf_oauth_${gen.jwt({ sub: '1234567890', name: 'Jane Roe', iat: 1516239022 })}\n`)).toHaveLength(1);
+    // A JWT in docs whose signature was written by hand: repeated, spelled out, an alphabet run.
+    const real = gen.jwt({ sub: 'your-user-id', scope: 'openid profile', exp: 4102444800 });
+    const unsigned = real.slice(0, real.lastIndexOf('.') + 1);
+    for (const sig of ['x'.repeat(43), 'SIGNATURE_GOES_HERE', 'abcdefghijklmnopqrstuvwxyz', `your_signature_here`]) {
+      expect(find(`Authorization: Bearer hf_oauth_${unsigned}${sig}\nHF_TOKEN=hf_jwt_${unsigned}${sig}\n`), sig).toEqual([]);
+    }
+    expect(find(`Authorization: Bearer hf_oauth_${real}\n`).map((m) => m.secret)).toEqual([`hf_oauth_${real}`]);
   });
   it('rejects camel-case placeholders built from words', async () => {
     const { placeholderReason } = await import('../../src/detect/filters.ts');
     for (const p of ['replaceWithYourOwnHuggingFaceToken', 'InsertYourTokenHereABCDEFGHIJKLMNO', 'FakeTokenForTestingPurposesOnly12x']) {
       expect(placeholderReason(p), p).toBeDefined();
     }
+  });
+  it('rejects names made of words (a function `hf_ListRepoRefs…ForSpaceRepo`), in camel or Pascal case', async () => {
+    const { placeholderReason } = await import('../../src/detect/filters.ts');
+    expect(placeholderReason('ListRepoRefsAndCommitsForSpaceRepo')).toBe('a name made of words');
+    const names = ['ListRepoRefsAndCommitsForSpaceRepo', 'listRepoRefsAndCommitsForSpaceRepo', 'GetDatasetCardMetadataForUserRepo2', 'UploadLargeFolderToSpaceWithRetry1', 'createCommitOnBranchWithFileUpload'];
+    for (const p of names) {
+      expect(p).toHaveLength(34);
+      expect(['a name made of words', 'class name'], p).toContain(placeholderReason(p));
+    }
+    expect(find(`def hf_${names[0]}(self):\n    return hf_${names[2]}()\n`)).toEqual([]);
+    // Word-like pieces a random body has by chance are too few, too long or unpronounceable.
+    expect(placeholderReason('ussHhvonOjeDetvlLkhiKoqjBYEygpfZby')).toBeUndefined();
   });
   it('rejects class names of 34 characters, and keeps a body that is title-case words only by chance', async () => {
     const { placeholderReason } = await import('../../src/detect/filters.ts');
