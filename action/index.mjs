@@ -2871,6 +2871,21 @@ function isClassName(body) {
   }
   return known && words >= 3;
 }
+function isNameWord(p2) {
+  if (p2.length === 2) return /^[A-Za-z][a-z]$/.test(p2) && SHORT_WORDS.has(p2.toLowerCase());
+  return /^[A-Za-z][a-z]{2,11}$/.test(p2) && /[aeiouy]/i.test(p2) && !/[^aeiouy]{4}/i.test(p2) && !/[aeiouy]{3}/i.test(p2);
+}
+function isWordsName(body) {
+  const parts = body.match(/^[a-z]+|[A-Z][a-z]+|[A-Z]+(?![a-z])|\d+/g);
+  if (!parts || parts.join("") !== body) return false;
+  let words = 0;
+  let digits = 0;
+  for (const p2 of parts) {
+    if (isNameWord(p2)) words++;
+    else if (!/^\d{1,2}$/.test(p2) || ++digits > 1) return false;
+  }
+  return words >= 7;
+}
 function shortPeriod(s, max2) {
   for (let p2 = 1; p2 <= max2; p2++) {
     let ok = true;
@@ -2890,12 +2905,13 @@ function placeholderReason(body) {
   if (alphabetRun(letters) >= 8) return "alphabet run";
   if (letters.length >= 12 && shortPeriod(letters, 4)) return "repeated pattern";
   if (isClassName(body)) return "class name";
+  if (isWordsName(body)) return "a name made of words";
   const upper = body.replace(/[^A-Z]/g, "").length;
   const low = body.replace(/[^a-z]/g, "").length;
   if (upper + low >= 12 && (upper < 3 || low < 3)) return "single-case identifier or digest";
   return void 0;
 }
-var PLACEHOLDER_WORDS, CLASS_WORDS, CLASS_WORD, KEYBOARD_RUNS;
+var PLACEHOLDER_WORDS, CLASS_WORDS, CLASS_WORD, SHORT_WORDS, KEYBOARD_RUNS;
 var init_filters = __esm({
   "src/detect/filters.ts"() {
     "use strict";
@@ -2966,6 +2982,7 @@ var init_filters = __esm({
       "Tensor"
     ]);
     CLASS_WORD = new RegExp([...CLASS_WORDS].join("|"));
+    SHORT_WORDS = /* @__PURE__ */ new Set(["to", "in", "of", "on", "by", "at", "as", "is", "or", "id", "if", "up", "do", "go", "no", "my", "we", "be", "it"]);
     KEYBOARD_RUNS = ["qwertyu", "asdfghj", "zxcvbnm", "qwertzu", "azertyu", "yxcvbnm"];
   }
 });
@@ -10234,14 +10251,25 @@ function leftBoundary(get, at2) {
   if (spellsBefore(get, at2, "token")) return "ok";
   return "glued";
 }
-function declaredLengths(buf, at2) {
-  if (at2 < 2) return void 0;
-  const one = buf[at2 - 1];
-  if (at2 >= 5 && one === 0 && buf[at2 - 2] === 0 && LONG_STRING.has(buf[at2 - 5])) {
-    const n = buf[at2 - 4] | buf[at2 - 3] << 8;
-    return n >= 16 ? [n] : void 0;
+function binaryAfter(buf, end) {
+  for (let i = end; i < end + 8 && i < buf.length; i++) if (isBinary(buf[i])) return true;
+  return false;
+}
+function declaredEnds(buf, at2) {
+  const sure = [];
+  const likely = [];
+  const add = (to2, s, n) => {
+    if (n >= 16 && s + n > at2 + 3) to2.push(s + n - at2);
+  };
+  for (let s = at2; s >= 2 && at2 - s <= DECLARED_LOOKBACK; s--) {
+    if (s < at2 && !isText(buf[s])) break;
+    const one = buf[s - 1];
+    const op2 = buf[s - 2];
+    if (s >= 5 && one === 0 && op2 === 0 && LONG_STRING.has(buf[s - 5])) add(sure, s, buf[s - 4] | buf[s - 3] << 8);
+    else if (s === at2 ? SHORT_STRING.has(op2) : SHORT_BINARY.has(op2)) add(sure, s, one);
+    else if (MARSHAL_SHORT.has(op2) && binaryAfter(buf, s + one)) add(likely, s, one);
   }
-  return one >= 16 && SHORT_STRING.has(buf[at2 - 2]) ? [one] : void 0;
+  return [...sure, ...likely];
 }
 function afterTerminalCode(get, m2) {
   let i = m2 - 1;
@@ -10650,20 +10678,27 @@ function createDetector(rules, options = {}) {
     after[10] = after[13] = after[92] = 1;
     return { before, after };
   });
-  function tryRules(needle, { text: text2, refused }, declared) {
+  function tryRules(needle, { text: text2, refused }, declaredAt) {
+    let known;
+    const declared = () => known ??= declaredAt?.() ?? [];
     for (const c3 of needle.rules) {
       if (!text2.startsWith(c3.keyword)) continue;
       if (refused && c3.rule.maxLength > SHORT) continue;
       if (c3.rule.filters.jwt && text2.startsWith("eyJ", c3.keyword.length) && !mayBeJwt(text2, c3.keyword.length)) continue;
       let secret = c3.match(text2);
-      if (secret !== void 0 && declared) {
-        const cut = declared.find((n) => n > c3.keyword.length && n < secret.length);
-        const inner = cut === void 0 ? void 0 : c3.match(text2.slice(0, cut));
-        if (inner !== void 0 && inner.length === cut) secret = inner;
+      if (secret !== void 0 && declaredAt) {
+        for (const cut of declared()) {
+          if (cut <= c3.keyword.length || cut >= secret.length) continue;
+          const inner = c3.match(text2.slice(0, cut));
+          if (inner !== void 0 && inner.length === cut) {
+            secret = inner;
+            break;
+          }
+        }
       }
       if (secret === void 0 || secret.length > c3.rule.maxLength) continue;
       const after = text2.charCodeAt(secret.length);
-      if (isWordByte(Number.isNaN(after) ? void 0 : after) && !declared?.includes(secret.length)) continue;
+      if (isWordByte(Number.isNaN(after) ? void 0 : after) && !declared().includes(secret.length)) continue;
       const verdict2 = judge2(c3, secret);
       if (verdict2 === false) continue;
       return { rule: c3.rule, secret, ...verdict2 === true ? {} : { jwt: verdict2 } };
@@ -10676,6 +10711,7 @@ function createDetector(rules, options = {}) {
     if (f3.jwt && body.startsWith("eyJ")) {
       const info = decodeJwt(body, now);
       if (!info) return false;
+      if (f3.placeholder && placeholderReason(body.slice(body.lastIndexOf(".") + 1))) return false;
       return info;
     }
     if (f3.placeholder && placeholderReason(body)) return false;
@@ -10694,10 +10730,10 @@ function createDetector(rules, options = {}) {
       for (let at2 = seek(needle.search, slot, ix, hay, from); at2 !== -1 && at2 < to2; at2 = seek(needle.search, slot, ix, hay, at2 + 1)) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
         let edge = leftBoundary(get, at2);
-        let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n2))), edge === "ok" ? declaredLengths(buf, at2) : void 0);
+        let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n2))), edge === "ok" ? () => declaredEnds(buf, at2) : void 0);
         const cell = cellAt(cells, at2);
         if (cell && (!found || at2 + found.secret.length > cell.end) && (cell.first || edge !== "glued")) {
-          const alone = tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(cell.end, at2 + n2))), cell.first || edge === "ok" ? declaredLengths(buf, at2) : void 0);
+          const alone = tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(cell.end, at2 + n2))), cell.first || edge === "ok" ? () => declaredEnds(buf, at2) : void 0);
           if (alone) {
             found = alone;
             if (cell.first) edge = "ok";
@@ -11057,6 +11093,9 @@ function wideForm(h3) {
       return void 0;
   }
 }
+function sameReading(a, b3) {
+  return a === b3 || a.length === b3.length + 1 && a.startsWith(b3) || b3.length === a.length + 1 && b3.startsWith(a);
+}
 function dedupe(hits) {
   if (hits.length < 2) return hits;
   const seen = /* @__PURE__ */ new Set();
@@ -11067,19 +11106,20 @@ function dedupe(hits) {
     const k2 = `${h3.start}\0${h3.secret}`;
     if (seen.has(k2)) continue;
     if (h3.decoding?.at(-1) === "utf32be") {
-      let le2 = false;
+      let le2;
       for (let j3 = i + 1; j3 < hits.length && hits[j3].start <= h3.start + 3 && !le2; j3++) {
         const x3 = hits[j3];
-        le2 = x3.start === h3.start + 3 && x3.secret === h3.secret && x3.decoding?.at(-1) === "utf32le";
+        if (x3.start === h3.start + 3 && sameReading(x3.secret, h3.secret) && x3.decoding?.at(-1) === "utf32le") le2 = x3;
       }
-      if (le2) {
+      if (le2 && le2.secret.length >= h3.secret.length) {
         seen.add(k2);
         continue;
       }
+      if (le2) seen.add(`${le2.start}\0${le2.secret}`);
     }
     const twin = hits[i + 1];
-    if (twin && twin.start === h3.start + 1 && twin.secret === h3.secret && wideForm(h3)?.width === 2 && wideForm(twin)?.width === 2) {
-      const keep = h3.start % 2 === 0 ? h3 : twin;
+    if (twin && twin.start === h3.start + 1 && sameReading(twin.secret, h3.secret) && wideForm(h3)?.width === 2 && wideForm(twin)?.width === 2) {
+      const keep = twin.secret.length !== h3.secret.length ? twin.secret.length > h3.secret.length ? twin : h3 : h3.start % 2 === 0 ? h3 : twin;
       seen.add(`${twin.start}\0${twin.secret}`);
       seen.add(k2);
       out.push(keep);
@@ -11091,7 +11131,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, LONG_BUDGET_PER_BYTE, LONG_BUDGET_WINDOWS, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, escapedBreakAt, ESCAPED_BREAKS, NARROW, SHORT_STRING, LONG_STRING, QP_BEFORE, isAsciiLetter, CLASS, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
+var BASE64_MIN_RUN, LONG_BUDGET_PER_BYTE, LONG_BUDGET_WINDOWS, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, escapedBreakAt, ESCAPED_BREAKS, NARROW, DECLARED_LOOKBACK, SHORT_BINARY, isText, isBinary, MARSHAL_SHORT, SHORT_STRING, LONG_STRING, QP_BEFORE, isAsciiLetter, CLASS, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -11110,6 +11150,11 @@ var init_detector = __esm({
     escapedBreakAt = (buf, i) => (buf[i] === 110 || buf[i] === 114) && i > 0 && buf[i - 1] === 92;
     ESCAPED_BREAKS = /\\(?:r\\)?n/g;
     NARROW = Buffer.alloc(8);
+    DECLARED_LOOKBACK = 512;
+    SHORT_BINARY = /* @__PURE__ */ new Set([140, 250, 218, 217]);
+    isText = (b3) => b3 >= 32 && b3 !== 127 || b3 === 9;
+    isBinary = (b3) => b3 < 9 || b3 > 13 && b3 < 32 || b3 === 127;
+    MARSHAL_SHORT = /* @__PURE__ */ new Set([122, 90]);
     SHORT_STRING = /* @__PURE__ */ new Set([140, 85, 67, 122, 90, 250, 218, 217, 120]);
     LONG_STRING = /* @__PURE__ */ new Set([88, 84, 66, 117, 97, 65, 116, 115, 245, 225, 193, 244, 243]);
     QP_BEFORE = /* @__PURE__ */ new Set(["3D", "20", "22", "27", "09", "60"]);
