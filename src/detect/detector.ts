@@ -331,17 +331,31 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
   return 'glued';
 }
 
-/** How far before a token a string with a declared length may begin (`Bearer TOKEN`, `HF_TOKEN=TOKEN`). */
-const DECLARED_LOOKBACK = 512;
-/** Opcodes of one-byte-length strings that text doesn't hold: pickle SHORT_BINUNICODE, marshal's referenced short strings, msgpack str8. */
-const SHORT_BINARY = new Set([0x8c, 0xfa, 0xda, 0xd9]);
-const isText = (b: number) => (b >= 0x20 && b !== 0x7f) || b === 0x09;
+/** How far before a token a string with a declared length may begin (`Bearer TOKEN`, `HF_TOKEN=TOKEN`); a multiple of 4 (the scanner keeps this much before each window). */
+export const DECLARED_LOOKBACK = 512;
+const isAsciiText = (b: number) => (b >= 0x20 && b < 0x7f) || b === 0x09;
 /** A byte no text holds: a control character other than tab, line feed and carriage return. */
-const isBinary = (b: number) => b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f;
+const isControl = (b: number) => b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f;
 
-/** Whether a byte no text holds comes within 8 bytes from `end`: the declared string sits among binary data. */
-function binaryAfter(buf: Buffer, end: number): boolean {
-  for (let i = end; i < end + 8 && i < buf.length; i++) if (isBinary(buf[i]!)) return true;
+/**
+ * Whether bytes that no text holds come within 8 bytes from `end`: a control character, or
+ * bytes that are not UTF-8 (pickle's MEMOIZE, 0x94, after an ASCII string). The string
+ * that ends there sits among binary data, not in text of any language.
+ */
+function binaryAfter(buf: Buffer, end: number, span = 8): boolean {
+  const stop = Math.min(buf.length, end + span);
+  for (let i = Math.max(0, end); i < stop; ) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      if (isControl(b)) return true;
+      i++;
+      continue;
+    }
+    const n = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (n === 0) return true; // a continuation byte with no lead, or no lead UTF-8 has
+    for (let k = 1; k < n && i + k < stop; k++) if ((buf[i + k]! & 0xc0) !== 0x80) return true;
+    i += n;
+  }
   return false;
 }
 
@@ -350,12 +364,14 @@ function binaryAfter(buf: Buffer, end: number): boolean {
  * of a binary format that writes a string's length before it (pickle, Python's marshal in
  * .pyc files, msgpack, CBOR), after a string type's opcode, with a one-byte length or a
  * four-byte little-endian one under 64 KB (pickle's BINUNICODE, marshal's long strings).
- * Such a string begins at `at`, or before it when all between is text (a pickled
- * `Bearer TOKEN`): then a four-byte length (its top two bytes zero) counts, and a one-byte
- * one after an opcode text doesn't hold, or after marshal's `z`, a letter, where binary
- * data follows the string. In text, `z~` before a look-alike is no length.
+ * A string that begins at `at` counts as the byte before it says. One that begins before
+ * it (a pickled `Bearer TOKEN`), with only ASCII text between, is looked for only where
+ * `binary` says binary data follows the candidate: a four-byte length (its top two bytes
+ * zero) counts then, and a one-byte one where binary data follows the string too. (In
+ * UTF-8 text, `ь` ends in 0x8c, pickle's SHORT_BINUNICODE, and the byte after it reads as a
+ * length: text must never cut a JWT or let a look-alike through.)
  */
-function declaredEnds(buf: Buffer, at: number): number[] {
+function declaredEnds(buf: Buffer, at: number, binary: boolean): number[] {
   // The surer readings first: a JWT is cut at the first end that fits.
   const sure: number[] = [];
   const likely: number[] = [];
@@ -363,18 +379,28 @@ function declaredEnds(buf: Buffer, at: number): number[] {
     if (n >= 16 && s + n > at + 3) to.push(s + n - at);
   };
   for (let s = at; s >= 2 && at - s <= DECLARED_LOOKBACK; s--) {
-    if (s < at && !isText(buf[s]!)) break;
+    if (s < at && (!binary || !isAsciiText(buf[s]!))) break;
     const one = buf[s - 1]!;
     const op = buf[s - 2]!;
     // (Four bytes, of which the top two are zero: an OAuth token's JWT runs past 255 bytes.)
     if (s >= 5 && one === 0 && op === 0 && LONG_STRING.has(buf[s - 5]!)) add(sure, s, buf[s - 4]! | (buf[s - 3]! << 8));
-    else if (s === at ? SHORT_STRING.has(op) : SHORT_BINARY.has(op)) add(sure, s, one);
-    else if (MARSHAL_SHORT.has(op) && binaryAfter(buf, s + one)) add(likely, s, one);
+    else if (s === at) {
+      if (SHORT_STRING.has(op)) add(sure, s, one);
+    } else if (SHORT_STRING.has(op) && binaryAfter(buf, s + one)) add(likely, s, one);
   }
   return [...sure, ...likely];
 }
-/** marshal's short ASCII strings (`z`, interned `Z`): letters text holds, so only where binary data follows the string. */
-const MARSHAL_SHORT = new Set([0x7a, 0x5a]);
+
+/**
+ * declaredEnds for a candidate at `at`, once per reading: strings begun before it are
+ * looked for where binary data comes within 8 bytes of a match's end (before it too: an
+ * open-ended JWT runs on into the next opcode's letters), and never in text.
+ */
+function declaredAt(buf: Buffer, at: number): (secretLength: number) => readonly number[] {
+  let plain: number[] | undefined;
+  let binary: number[] | undefined;
+  return (secretLength) => (binaryAfter(buf, at + secretLength - 8, 16) ? (binary ??= declaredEnds(buf, at, true)) : (plain ??= declaredEnds(buf, at, false)));
+}
 /** Types of strings with a one-byte length: pickle SHORT_BINUNICODE, SHORT_BINSTRING, SHORT_BINBYTES; marshal short ASCII (interned, referenced); msgpack str8; CBOR text. */
 const SHORT_STRING = new Set([0x8c, 0x55, 0x43, 0x7a, 0x5a, 0xfa, 0xda, 0xd9, 0x78]);
 /** Types of strings with a four-byte little-endian length: pickle BINUNICODE, BINSTRING, BINBYTES; marshal unicode, ASCII, interned, bytes (and referenced). */
@@ -1028,14 +1054,13 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   /** Tries the rules of `needle` on `text` (a decoded window that starts at the keyword). */
   /**
    * `declaredAt`: where the strings that the bytes before the candidate declare end
-   * (declaredEnds, asked only when needed), in a binary format that writes a length
+   * (declaredAt below, asked only when needed), in a binary format that writes a length
    * before each string (pickle, Python's marshal in .pyc files, msgpack). There the next
    * opcode follows with no separator: a secret that ends where its string does ends there,
    * whatever byte comes next.
    */
-  function tryRules(needle: Needle, { text, refused }: Window, declaredAt?: () => readonly number[]): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
-    let known: readonly number[] | undefined;
-    const declared = () => (known ??= declaredAt?.() ?? []);
+  function tryRules(needle: Needle, { text, refused }: Window, declaredAt?: (secretLength: number) => readonly number[]): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
+    const declared = (secretLength: number) => declaredAt?.(secretLength) ?? [];
     for (const c of needle.rules) {
       if (!text.startsWith(c.keyword)) continue;
       // (The short window where a long one was refused: a long rule would match a piece.)
@@ -1052,7 +1077,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       // the Hub calls it invalid. The string as declared, if it is a token, is the one.
       // (The first length, surest first, at which the string is a whole token.)
       if (secret !== undefined && declaredAt) {
-        for (const cut of declared()) {
+        for (const cut of declared(secret.length)) {
           if (cut <= c.keyword.length || cut >= secret.length) continue;
           const inner = c.match(text.slice(0, cut));
           if (inner !== undefined && inner.length === cut) {
@@ -1064,7 +1089,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       // A match longer than the rule's longest token is not one (the window is at least 64).
       if (secret === undefined || secret.length > c.rule.maxLength) continue;
       const after = text.charCodeAt(secret.length);
-      if (isWordByte(Number.isNaN(after) ? undefined : after) && !declared().includes(secret.length)) continue; // part of a longer word
+      if (isWordByte(Number.isNaN(after) ? undefined : after) && !declared(secret.length).includes(secret.length)) continue; // part of a longer word
       const verdict = judge(c, secret);
       if (verdict === false) continue;
       return { rule: c.rule, secret, ...(verdict === true ? {} : { jwt: verdict }) };
@@ -1080,8 +1105,10 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       const info = decodeJwt(body, now);
       if (!info) return false;
       // A signature written by hand (`xxxx…`, `SIGNATURE_GOES_HERE`, an alphabet run) is
-      // documentation's: a real one is random base64url.
-      if (f.placeholder && placeholderReason(body.slice(body.lastIndexOf('.') + 1))) return false;
+      // documentation's: a real one is random base64url, 43 characters or more (HS256; 342
+      // for RS256). Under 40, a placeholder is one; longer, only a run of one character
+      // (a long random one holds an alphabet run or two words now and then).
+      if (f.placeholder && signatureIsPlaceholder(body.slice(body.lastIndexOf('.') + 1))) return false;
       return info;
     }
     if (f.placeholder && placeholderReason(body)) return false;
@@ -1103,12 +1130,12 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       for (let at = seek(needle.search, slot, ix, hay, from); at !== -1 && at < to; at = seek(needle.search, slot, ix, hay, at + 1)) {
         if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
         let edge = leftBoundary(get, at);
-        let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? () => declaredEnds(buf, at) : undefined);
+        let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? declaredAt(buf, at) : undefined);
         // In a numpy array's cells, where that finds none or one that runs past its cell
         // (a JWT's last part into the next string), the cell on its own.
         const cell = cellAt(cells, at);
         if (cell && (!found || at + found.secret.length > cell.end) && (cell.first || edge !== 'glued')) {
-          const alone = tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(cell.end, at + n))), cell.first || edge === 'ok' ? () => declaredEnds(buf, at) : undefined);
+          const alone = tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(cell.end, at + n))), cell.first || edge === 'ok' ? declaredAt(buf, at) : undefined);
           if (alone) {
             found = alone;
             if (cell.first) edge = 'ok';
@@ -1614,6 +1641,12 @@ export function wideForm(h: Hit): { width: 2 | 4; le: boolean } | undefined {
  */
 function sameReading(a: string, b: string): boolean {
   return a === b || (a.length === b.length + 1 && a.startsWith(b)) || (b.length === a.length + 1 && b.startsWith(a));
+}
+
+/** A JWT signature written by hand (see judge). */
+function signatureIsPlaceholder(sig: string): boolean {
+  if (sig.length < 40) return placeholderReason(sig) !== undefined;
+  return /(.)\1{7}/.test(sig);
 }
 
 function dedupe(hits: Hit[]): Hit[] {

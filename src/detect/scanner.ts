@@ -4,7 +4,7 @@
 import { isAscii } from 'node:buffer';
 import type { Match } from '../core/types.ts';
 import type { Cells, Detector, Hit } from './detector.ts';
-import { wideForm } from './detector.ts';
+import { DECLARED_LOOKBACK, wideForm } from './detector.ts';
 
 const ALLOW = Buffer.from('hfleaks:allow', 'latin1');
 const ALLOW16 = Buffer.from('hfleaks:allow', 'utf16le');
@@ -15,11 +15,12 @@ const CONTEXT = 600;
 const NL = 0x0a;
 /**
  * Bytes kept before each window's start for checks that look back: a token's left
- * boundary (up to 11 bytes for %25-encoded escapes) and a wrapped base64 line (60
- * characters of the line before a break). A multiple of 4, so UTF-16 and UTF-32 code
- * units stay aligned.
+ * boundary (up to 11 bytes for %25-encoded escapes), a wrapped base64 line (60
+ * characters of the line before a break) and a string whose declared length begins
+ * before the token (DECLARED_LOOKBACK and its opcode). A multiple of 4, so UTF-16 and
+ * UTF-32 code units stay aligned.
  */
-const LOOK_BEHIND = 64;
+const LOOK_BEHIND = 64 + DECLARED_LOOKBACK;
 
 /**
  * What a decoder reads as one, beginning before b and ending after it: a character, or

@@ -637,6 +637,39 @@ describe('binary content and archives', () => {
       }
     }
   });
+  it('reads no length in text of any language: a JWT after Russian, Czech, Arabic or Chinese words is whole, and a look-alike stays refused', () => {
+    // `ь` ends in 0x8c (pickle's SHORT_BINUNICODE), Arabic letters begin with 0xd9 or 0xda
+    // (msgpack's and marshal's): in text the byte after reads as a length.
+    const rnd = seededRandom(15);
+    const words = ['мальчик ь подъезд объём', 'Čeština přeČíst Čas', 'مرحبا بالعالم كل يوم', '上传配置模型文件', 'plain ascii words'];
+    const pick = (w: string) => Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => w.split(' ')[Math.floor(rnd() * w.split(' ').length)]).join(' ');
+    let n = 0;
+    for (let i = 0; i < 400; i++) {
+      const lang = words[i % words.length]!;
+      const jwt = gen.oauthToken();
+      const look = `${gen.userToken()}Xtra`;
+      const line = Buffer.from(`${pick(lang)} ${jwt} ${pick(lang)} ${look} ${pick(lang)}\n`);
+      const got = find(line).map((m) => m.secret);
+      expect(got, `${lang}: ${line.toString().slice(0, 60)}`).toEqual([jwt]);
+      n++;
+    }
+    expect(n).toBe(400);
+  });
+  it('finds a token ending a declared string begun before it, however the stream is cut into windows', () => {
+    const le32 = (k: number) => String.fromCharCode(k & 255, (k >> 8) & 255, (k >> 16) & 255, k >>> 24);
+    const str = `${'Authorization: Bearer'.padStart(120)} ${t}`;
+    const record = bytes(`X${le32(str.length)}${str}q\x01`);
+    // The token at every other offset across a window edge (4 KB windows), in
+    // binary data, the string's start up to 126 bytes before it.
+    const missed: number[] = [];
+    for (let tokenAt = 15_000; tokenAt < 18_000; tokenAt += 2) {
+      const lead = tokenAt - (record.length - 2 - t.length);
+      const buf = Buffer.concat([Buffer.alloc(lead), record, Buffer.alloc(40_000 - lead - record.length)]);
+      if (streamed(detector, buf, 1000, 4096).map((m) => m.secret).join() !== t) missed.push(tokenAt);
+    }
+    expect(missed).toEqual([]);
+    expect(find(Buffer.concat([Buffer.alloc(100), record])).map((m) => m.secret)).toEqual([t]);
+  });
   it('still refuses a glued token whose declared length is another (or that has none)', () => {
     // (In text a `%` or `*` before a token is no length: no string opcode precedes it.)
     for (const before of ['X\x26\x00\x00\x00', '\x8c\x24', ' ', 'X\x25\x00\x01\x00', '%', 'a %', 'Q\x25\x00\x00\x00']) {
@@ -841,6 +874,12 @@ describe('placeholder filter', () => {
       expect(find(`Authorization: Bearer hf_oauth_${unsigned}${sig}\nHF_TOKEN=hf_jwt_${unsigned}${sig}\n`), sig).toEqual([]);
     }
     expect(find(`Authorization: Bearer hf_oauth_${real}\n`).map((m) => m.secret)).toEqual([`hf_oauth_${real}`]);
+    // A long random signature (RS256: 342 characters) holds an alphabet run or two short
+    // words now and then: still a signature. Only a run of one character says otherwise.
+    const rs = real.slice(real.lastIndexOf('.') + 1);
+    const lucky = `${unsigned}${(rs.repeat(8) + 'abcdefghTestTokenQ').slice(-342)}`;
+    expect(find(`t: hf_oauth_${lucky}\n`).map((m) => m.secret)).toEqual([`hf_oauth_${lucky}`]);
+    expect(find(`t: hf_oauth_${unsigned}${rs.slice(0, 30)}zzzzzzzz${rs.slice(0, 30)}\n`)).toEqual([]);
   });
   it('rejects camel-case placeholders built from words', async () => {
     const { placeholderReason } = await import('../../src/detect/filters.ts');
