@@ -60,7 +60,7 @@ export function verifyOptions(verifyDefault = false, hubOnly = false): OptionTab
     endpoint: { type: 'string', describe: 'Hub endpoint for verification (default: HF_ENDPOINT, else https://huggingface.co); https only, http only to this machine', requiresArg: true },
     'verify-concurrency': { type: 'number', describe: 'Requests to the Hub at once (default 4)', requiresArg: true },
     'verify-timeout': { type: 'number', describe: 'Seconds per request to the Hub (default 10)', requiresArg: true },
-    'verify-budget': { type: 'number', describe: 'Seconds for all requests to the Hub together, retries included (default 60)', requiresArg: true },
+    'verify-budget': { type: 'number', describe: "Seconds spent on the Hub, all requests and retries together; not the scan's own time (default 60)", requiresArg: true },
     yes: { alias: 'y', type: 'boolean', default: false, describe: 'Revoke without asking (needed when stdin is not a terminal)' },
   };
   if (hubOnly) return hub;

@@ -73,8 +73,14 @@ export interface HubClient {
   whoami(token: string): Promise<Answer>;
   request(spec: RequestSpec): Promise<Answer>;
   stats(): ClientStats;
-  /** Milliseconds of the budget used so far (spentMs included). */
+  /**
+   * Milliseconds of the budget used so far (spentMs included): time while a request was
+   * in flight, queued or waiting to retry, or the client was held. Not the time between,
+   * when a scan that sends tokens as it finds them was looking for the next.
+   */
   spentMs(): number;
+  /** Counts the time until the returned function is called as the budget's, requests or not (verification's own work: the report's, a listing's pages). */
+  hold(): () => void;
   /**
    * Why no more work may be done, once the time budget is used up (else undefined): what
    * the answers are read into (a listing's pages) stops too, not only the requests.
@@ -152,11 +158,16 @@ export function createHubClient(opts: HubClientOptions): HubClient {
   const agent = isHttps
     ? new https.Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: true })
     : new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  // The budget runs from the first request, not from the client's making: a scan may
-  // make it as it starts and find its first token long after.
-  let started: number | undefined;
+  // The budget is time spent waiting on the Hub: it runs while a request is in flight,
+  // queued or waiting to retry, and stops while none is. A scan makes the client as it
+  // starts and sends each token as it finds it: the time between finds is the scan's.
   const spentBefore = Math.max(0, opts.spentMs ?? 0);
-  const deadline = () => (started ??= now()) + budgetMs - spentBefore;
+  let outstanding = 0;
+  let busySince = 0;
+  let spentBusy = 0;
+  const spent = () => spentBefore + spentBusy + (outstanding > 0 ? now() - busySince : 0);
+  /** When the budget ends, were the Hub kept busy from now on. */
+  const deadline = () => now() + budgetMs - spent();
   const stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
   /** No request starts before this time (Retry-After, exhausted quota). */
   let pauseUntil = 0;
@@ -281,7 +292,23 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     }
   }
 
+  const busy = () => {
+    if (outstanding++ === 0) busySince = now();
+  };
+  const idle = () => {
+    if (--outstanding === 0) spentBusy += now() - busySince;
+  };
+
   async function request(spec: RequestSpec): Promise<Answer> {
+    busy();
+    try {
+      return await requestOnce(spec);
+    } finally {
+      idle();
+    }
+  }
+
+  async function requestOnce(spec: RequestSpec): Promise<Answer> {
     for (let attempt = 0; ; attempt++) {
       const a = await limit(() => attemptOnce(spec));
       if ('final' in a) return a.final;
@@ -311,8 +338,16 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     },
     request,
     stats: () => ({ ...stats }),
-    spentMs: () => spentBefore + (started === undefined ? 0 : now() - started),
-    overBudget: () => ((started === undefined ? spentBefore >= budgetMs : now() >= deadline()) ? budgetReason() : undefined),
+    spentMs: spent,
+    hold() {
+      busy();
+      let held = true;
+      return () => {
+        if (held) idle();
+        held = false;
+      };
+    },
+    overBudget: () => (spent() >= budgetMs ? budgetReason() : undefined),
     close: () => {
       down ??= 'verification was stopped before this request';
       tripped.abort();

@@ -30,7 +30,8 @@ export function parseEndpoint(raw: string, from = '--endpoint'): string {
     u = new URL(raw.trim());
   } catch {
     // (What could be a user name and password, before an @, is not echoed.)
-    const shown = raw.replace(/^([^:/?#]*:\/\/)?[^/?#]*@/, (_m, scheme: string | undefined) => `${scheme ?? ''}…@`);
+    // (Up to the last @: a password with a `/`, `?` or `#` in it is what made it no URL.)
+    const shown = raw.replace(/^([^:/?#]*:\/\/)?.*@/s, (_m, scheme: string | undefined) => `${scheme ?? ''}…@`);
     throw new EndpointError(`${from}: "${shown}" is not a URL (try https://huggingface.co)`);
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new EndpointError(`${from}: only https endpoints are allowed (got ${u.protocol.replace(/:$/, '')})`);

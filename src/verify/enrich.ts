@@ -90,6 +90,9 @@ export async function verifyFindings(io: Io, settings: VerifySettings, findings:
   const client = opts.client ?? clientFor(settings);
   const hub = hubTokens(findings);
   let spentMs = 0;
+  // From here on (the scan is over), all the time is verification's: the budget runs,
+  // answers or not.
+  const release = client.hold();
   try {
     // What the Hub says (names, messages) is printed: a server that echoes a token back
     // must not put it in the report. The scrubber is built while the answers come in.
@@ -114,6 +117,7 @@ export async function verifyFindings(io: Io, settings: VerifySettings, findings:
     const incomplete = findings.filter((f) => f.verification?.reach?.reason).length;
     if (incomplete) warn(`the reach listing is incomplete for ${plural(incomplete, 'token')} (see the report)`);
   } finally {
+    release();
     spentMs = client.spentMs();
     client.close();
   }

@@ -123,7 +123,13 @@ export async function listReach(client: HubClient, token: string, authors: strin
   }
 
   const unique = [...new Set(authors.filter(Boolean))];
-  await Promise.all(unique.flatMap((author) => KINDS.map(([path, type]) => listing(path, type, author))));
+  // Reading the pages is verification's time too, between the requests as during them.
+  const release = client.hold();
+  try {
+    await Promise.all(unique.flatMap((author) => KINDS.map(([path, type]) => listing(path, type, author))));
+  } finally {
+    release();
+  }
 
   const reach: Reach = {
     total: seen.size,

@@ -183,7 +183,8 @@ describe('scan --verify', () => {
 
   it('asks the Hub about a token as soon as it is found, while the scan is still reading', async () => {
     const h = await hub();
-    const child = spawn(process.execPath, [CLI, 'scan', '-', '--verify', '--endpoint', h.url, '--format', 'json'], { env: { ...process.env, NO_COLOR: '1', HF_ENDPOINT: undefined } as NodeJS.ProcessEnv });
+    // (A budget of 1 s: the scan's time between finds is not the Hub's, and takes none of it.)
+    const child = spawn(process.execPath, [CLI, 'scan', '-', '--verify', '--verify-budget', '1', '--endpoint', h.url, '--format', 'json'], { env: { ...process.env, NO_COLOR: '1', HF_ENDPOINT: undefined } as NodeJS.ProcessEnv });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -199,6 +200,7 @@ describe('scan --verify', () => {
     // (Read while the scan still waits for the rest of its input: before this change the
     // Hub heard of it only once the input ended.)
     expect(asked, stderr).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
     child.stdin.end(`WRITE=${T.write}\n`);
     const code = await exited;
     outputs.push(stdout, stderr);

@@ -87,6 +87,9 @@ describe('endpoint rules', () => {
     expect(() => parseEndpoint('https://user:s3cretPW@[bad')).toThrow('--endpoint: "https://…@[bad" is not a URL');
     expect(() => parseEndpoint('https://user:pw@host:99999')).toThrow('"https://…@host:99999" is not a URL');
     expect(() => parseEndpoint('https://[bad')).toThrow('"https://[bad" is not a URL');
+    for (const pw of ['s3cr/et', 'pa#ss', 'pa?ss', 'a@b']) {
+      expect(() => parseEndpoint(`https://user:${pw}@hub.example:notaport`)).toThrow('"https://…@hub.example:notaport" is not a URL');
+    }
   });
   it('knows loopback hosts', () => {
     for (const h of ['127.0.0.1', '127.255.0.9', '[::1]', '::1', 'localhost', '[::ffff:7f00:1]']) expect(isLoopbackHost(h), h).toBe(true);
@@ -237,21 +240,29 @@ describe('whoami classification', () => {
     if (!a.ok) expect(a.reason).toMatch(/time budget/);
   });
 
-  it('the budget runs from the first request, not from the making of the client (a scan makes it before its first find)', async () => {
+  it('the budget counts time spent on the Hub, not the time a scan spends between finds', async () => {
     const token = gen.userToken();
-    const h = await hub({ tokens: { [token]: { name: 'alice', role: 'read' } } });
+    const other = gen.userToken();
+    const h = await hub({ tokens: { [token]: { name: 'alice', role: 'read' }, [other]: { name: 'bob', role: 'read' } } });
     let t = 5_000_000;
     const c = createHubClient({ endpoint: h.url, budgetMs: 1000, now: () => t, sleep: async () => undefined });
     t += 10 * 60_000; // ten minutes of scanning before the first token
     expect(c.spentMs()).toBe(0);
+    expect((await c.whoami(token)).ok).toBe(true);
+    t += 10 * 60_000; // and ten more before the next
     expect(c.overBudget()).toBeUndefined();
-    const a = await c.whoami(token);
-    expect(a.ok).toBe(true);
+    expect((await c.whoami(other)).ok).toBe(true);
+    // Held (verification's own work after the scan: the report, a listing's pages), the time counts.
+    const release = c.hold();
     t += 999;
     expect(c.overBudget()).toBeUndefined();
     expect(c.spentMs()).toBe(999);
     t += 1;
     expect(c.overBudget()).toMatch(/time budget/);
+    release();
+    release(); // (once)
+    t += 5000;
+    expect(c.spentMs()).toBe(1000);
     // A client that inherits a spent budget (revocation after verification) is over it at once.
     const late = createHubClient({ endpoint: h.url, budgetMs: 1000, spentMs: 1000, now: () => t, sleep: async () => undefined });
     expect(late.overBudget()).toMatch(/time budget/);
