@@ -301,7 +301,7 @@ function verifyOptions(verifyDefault = false, hubOnly = false) {
     endpoint: { type: "string", describe: "Hub endpoint for verification (default: HF_ENDPOINT, else https://huggingface.co); https only, http only to this machine", requiresArg: true },
     "verify-concurrency": { type: "number", describe: "Requests to the Hub at once (default 4)", requiresArg: true },
     "verify-timeout": { type: "number", describe: "Seconds per request to the Hub (default 10)", requiresArg: true },
-    "verify-budget": { type: "number", describe: "Seconds for all requests to the Hub together, retries included (default 60)", requiresArg: true },
+    "verify-budget": { type: "number", describe: "Seconds spent on the Hub, all requests and retries together; not the scan's own time (default 60)", requiresArg: true },
     yes: { alias: "y", type: "boolean", default: false, describe: "Revoke without asking (needed when stdin is not a terminal)" }
   };
   if (hubOnly) return hub;
@@ -10251,25 +10251,43 @@ function leftBoundary(get, at2) {
   if (spellsBefore(get, at2, "token")) return "ok";
   return "glued";
 }
-function binaryAfter(buf, end) {
-  for (let i = end; i < end + 8 && i < buf.length; i++) if (isBinary(buf[i])) return true;
+function binaryAfter(buf, end, span = 8) {
+  const stop = Math.min(buf.length, end + span);
+  for (let i = Math.max(0, end); i < stop; ) {
+    const b3 = buf[i];
+    if (b3 < 128) {
+      if (isControl(b3)) return true;
+      i++;
+      continue;
+    }
+    const n = b3 >= 194 && b3 <= 223 ? 2 : b3 >= 224 && b3 <= 239 ? 3 : b3 >= 240 && b3 <= 244 ? 4 : 0;
+    if (n === 0) return true;
+    for (let k2 = 1; k2 < n && i + k2 < stop; k2++) if ((buf[i + k2] & 192) !== 128) return true;
+    i += n;
+  }
   return false;
 }
-function declaredEnds(buf, at2) {
+function declaredEnds(buf, at2, binary) {
   const sure = [];
   const likely = [];
   const add = (to2, s, n) => {
     if (n >= 16 && s + n > at2 + 3) to2.push(s + n - at2);
   };
   for (let s = at2; s >= 2 && at2 - s <= DECLARED_LOOKBACK; s--) {
-    if (s < at2 && !isText(buf[s])) break;
+    if (s < at2 && (!binary || !isAsciiText(buf[s]))) break;
     const one = buf[s - 1];
     const op2 = buf[s - 2];
     if (s >= 5 && one === 0 && op2 === 0 && LONG_STRING.has(buf[s - 5])) add(sure, s, buf[s - 4] | buf[s - 3] << 8);
-    else if (s === at2 ? SHORT_STRING.has(op2) : SHORT_BINARY.has(op2)) add(sure, s, one);
-    else if (MARSHAL_SHORT.has(op2) && binaryAfter(buf, s + one)) add(likely, s, one);
+    else if (s === at2) {
+      if (SHORT_STRING.has(op2)) add(sure, s, one);
+    } else if (SHORT_STRING.has(op2) && binaryAfter(buf, s + one)) add(likely, s, one);
   }
   return [...sure, ...likely];
+}
+function declaredAt(buf, at2) {
+  let plain;
+  let binary;
+  return (secretLength) => binaryAfter(buf, at2 + secretLength - 8, 16) ? binary ??= declaredEnds(buf, at2, true) : plain ??= declaredEnds(buf, at2, false);
 }
 function afterTerminalCode(get, m2) {
   let i = m2 - 1;
@@ -10678,16 +10696,15 @@ function createDetector(rules, options = {}) {
     after[10] = after[13] = after[92] = 1;
     return { before, after };
   });
-  function tryRules(needle, { text: text2, refused }, declaredAt) {
-    let known;
-    const declared = () => known ??= declaredAt?.() ?? [];
+  function tryRules(needle, { text: text2, refused }, declaredAt2) {
+    const declared = (secretLength) => declaredAt2?.(secretLength) ?? [];
     for (const c3 of needle.rules) {
       if (!text2.startsWith(c3.keyword)) continue;
       if (refused && c3.rule.maxLength > SHORT) continue;
       if (c3.rule.filters.jwt && text2.startsWith("eyJ", c3.keyword.length) && !mayBeJwt(text2, c3.keyword.length)) continue;
       let secret = c3.match(text2);
-      if (secret !== void 0 && declaredAt) {
-        for (const cut of declared()) {
+      if (secret !== void 0 && declaredAt2) {
+        for (const cut of declared(secret.length)) {
           if (cut <= c3.keyword.length || cut >= secret.length) continue;
           const inner = c3.match(text2.slice(0, cut));
           if (inner !== void 0 && inner.length === cut) {
@@ -10698,7 +10715,7 @@ function createDetector(rules, options = {}) {
       }
       if (secret === void 0 || secret.length > c3.rule.maxLength) continue;
       const after = text2.charCodeAt(secret.length);
-      if (isWordByte(Number.isNaN(after) ? void 0 : after) && !declared().includes(secret.length)) continue;
+      if (isWordByte(Number.isNaN(after) ? void 0 : after) && !declared(secret.length).includes(secret.length)) continue;
       const verdict2 = judge2(c3, secret);
       if (verdict2 === false) continue;
       return { rule: c3.rule, secret, ...verdict2 === true ? {} : { jwt: verdict2 } };
@@ -10711,7 +10728,7 @@ function createDetector(rules, options = {}) {
     if (f3.jwt && body.startsWith("eyJ")) {
       const info = decodeJwt(body, now);
       if (!info) return false;
-      if (f3.placeholder && placeholderReason(body.slice(body.lastIndexOf(".") + 1))) return false;
+      if (f3.placeholder && signatureIsPlaceholder(body.slice(body.lastIndexOf(".") + 1))) return false;
       return info;
     }
     if (f3.placeholder && placeholderReason(body)) return false;
@@ -10730,10 +10747,10 @@ function createDetector(rules, options = {}) {
       for (let at2 = seek(needle.search, slot, ix, hay, from); at2 !== -1 && at2 < to2; at2 = seek(needle.search, slot, ix, hay, at2 + 1)) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
         let edge = leftBoundary(get, at2);
-        let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n2))), edge === "ok" ? () => declaredEnds(buf, at2) : void 0);
+        let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n2))), edge === "ok" ? declaredAt(buf, at2) : void 0);
         const cell = cellAt(cells, at2);
         if (cell && (!found || at2 + found.secret.length > cell.end) && (cell.first || edge !== "glued")) {
-          const alone = tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(cell.end, at2 + n2))), cell.first || edge === "ok" ? () => declaredEnds(buf, at2) : void 0);
+          const alone = tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(cell.end, at2 + n2))), cell.first || edge === "ok" ? declaredAt(buf, at2) : void 0);
           if (alone) {
             found = alone;
             if (cell.first) edge = "ok";
@@ -11096,6 +11113,10 @@ function wideForm(h3) {
 function sameReading(a, b3) {
   return a === b3 || a.length === b3.length + 1 && a.startsWith(b3) || b3.length === a.length + 1 && b3.startsWith(a);
 }
+function signatureIsPlaceholder(sig) {
+  if (sig.length < 40) return placeholderReason(sig) !== void 0;
+  return /(.)\1{7}/.test(sig);
+}
 function dedupe(hits) {
   if (hits.length < 2) return hits;
   const seen = /* @__PURE__ */ new Set();
@@ -11131,7 +11152,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, LONG_BUDGET_PER_BYTE, LONG_BUDGET_WINDOWS, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, escapedBreakAt, ESCAPED_BREAKS, NARROW, DECLARED_LOOKBACK, SHORT_BINARY, isText, isBinary, MARSHAL_SHORT, SHORT_STRING, LONG_STRING, QP_BEFORE, isAsciiLetter, CLASS, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
+var BASE64_MIN_RUN, LONG_BUDGET_PER_BYTE, LONG_BUDGET_WINDOWS, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, escapedBreakAt, ESCAPED_BREAKS, NARROW, DECLARED_LOOKBACK, isAsciiText, isControl, SHORT_STRING, LONG_STRING, QP_BEFORE, isAsciiLetter, CLASS, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -11151,10 +11172,8 @@ var init_detector = __esm({
     ESCAPED_BREAKS = /\\(?:r\\)?n/g;
     NARROW = Buffer.alloc(8);
     DECLARED_LOOKBACK = 512;
-    SHORT_BINARY = /* @__PURE__ */ new Set([140, 250, 218, 217]);
-    isText = (b3) => b3 >= 32 && b3 !== 127 || b3 === 9;
-    isBinary = (b3) => b3 < 9 || b3 > 13 && b3 < 32 || b3 === 127;
-    MARSHAL_SHORT = /* @__PURE__ */ new Set([122, 90]);
+    isAsciiText = (b3) => b3 >= 32 && b3 < 127 || b3 === 9;
+    isControl = (b3) => b3 < 9 || b3 > 13 && b3 < 32 || b3 === 127;
     SHORT_STRING = /* @__PURE__ */ new Set([140, 85, 67, 122, 90, 250, 218, 217, 120]);
     LONG_STRING = /* @__PURE__ */ new Set([88, 84, 66, 117, 97, 65, 116, 115, 245, 225, 193, 244, 243]);
     QP_BEFORE = /* @__PURE__ */ new Set(["3D", "20", "22", "27", "09", "60"]);
@@ -11311,7 +11330,7 @@ var init_scanner = __esm({
     LINE_WINDOW = 4096;
     CONTEXT = 600;
     NL = 10;
-    LOOK_BEHIND = 64;
+    LOOK_BEHIND = 64 + DECLARED_LOOKBACK;
     NL_UNIT = {
       utf16le: Buffer.from([10, 0]),
       utf16be: Buffer.from([0, 10]),
@@ -25961,7 +25980,7 @@ function parseEndpoint(raw, from = "--endpoint") {
   try {
     u2 = new URL(raw.trim());
   } catch {
-    const shown = raw.replace(/^([^:/?#]*:\/\/)?[^/?#]*@/, (_m, scheme) => `${scheme ?? ""}\u2026@`);
+    const shown = raw.replace(/^([^:/?#]*:\/\/)?.*@/s, (_m, scheme) => `${scheme ?? ""}\u2026@`);
     throw new EndpointError(`${from}: "${shown}" is not a URL (try https://huggingface.co)`);
   }
   if (u2.protocol !== "https:" && u2.protocol !== "http:") throw new EndpointError(`${from}: only https endpoints are allowed (got ${u2.protocol.replace(/:$/, "")})`);
@@ -26368,9 +26387,12 @@ function createHubClient(opts) {
   const whoamiUrl = new URL(`${endpoint}/api/whoami-v2`);
   const isHttps = endpointUrl.protocol === "https:";
   const agent = isHttps ? new https2.Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: true }) : new http2.Agent({ keepAlive: true, maxSockets: concurrency });
-  let started;
   const spentBefore = Math.max(0, opts.spentMs ?? 0);
-  const deadline = () => (started ??= now()) + budgetMs - spentBefore;
+  let outstanding = 0;
+  let busySince = 0;
+  let spentBusy = 0;
+  const spent = () => spentBefore + spentBusy + (outstanding > 0 ? now() - busySince : 0);
+  const deadline = () => now() + budgetMs - spent();
   const stats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
   let pauseUntil = 0;
   let pauseWhy = "";
@@ -26471,7 +26493,21 @@ function createHubClient(opts) {
       return { final: { ok: false, status, headers: ex.headers, reason: `HTTP ${status} but the answer was not valid JSON` } };
     }
   }
+  const busy = () => {
+    if (outstanding++ === 0) busySince = now();
+  };
+  const idle = () => {
+    if (--outstanding === 0) spentBusy += now() - busySince;
+  };
   async function request(spec) {
+    busy();
+    try {
+      return await requestOnce(spec);
+    } finally {
+      idle();
+    }
+  }
+  async function requestOnce(spec) {
     for (let attempt = 0; ; attempt++) {
       const a = await limit(() => attemptOnce(spec));
       if ("final" in a) return a.final;
@@ -26499,8 +26535,16 @@ function createHubClient(opts) {
     },
     request,
     stats: () => ({ ...stats }),
-    spentMs: () => spentBefore + (started === void 0 ? 0 : now() - started),
-    overBudget: () => (started === void 0 ? spentBefore >= budgetMs : now() >= deadline()) ? budgetReason() : void 0,
+    spentMs: spent,
+    hold() {
+      busy();
+      let held = true;
+      return () => {
+        if (held) idle();
+        held = false;
+      };
+    },
+    overBudget: () => spent() >= budgetMs ? budgetReason() : void 0,
     close: () => {
       down ??= "verification was stopped before this request";
       tripped.abort();
@@ -26701,7 +26745,12 @@ async function listReach(client, token, authors, opts = {}) {
     }
   }
   const unique = [...new Set(authors.filter(Boolean))];
-  await Promise.all(unique.flatMap((author) => KINDS.map(([path2, type]) => listing(path2, type, author))));
+  const release = client.hold();
+  try {
+    await Promise.all(unique.flatMap((author) => KINDS.map(([path2, type]) => listing(path2, type, author))));
+  } finally {
+    release();
+  }
   const reach = {
     total: seen.size,
     private: priv,
@@ -26828,6 +26877,7 @@ async function verifyFindings(io2, settings, findings, warn, opts = {}) {
   const client = opts.client ?? clientFor(settings);
   const hub = hubTokens(findings);
   let spentMs = 0;
+  const release = client.hold();
   try {
     const scrubbing = scrubberSoon(findings.map((f3) => f3.secret.raw));
     const settled = settings.revoke ? void 0 : opts.settled;
@@ -26848,6 +26898,7 @@ async function verifyFindings(io2, settings, findings, warn, opts = {}) {
     const incomplete = findings.filter((f3) => f3.verification?.reach?.reason).length;
     if (incomplete) warn(`the reach listing is incomplete for ${plural(incomplete, "token")} (see the report)`);
   } finally {
+    release();
     spentMs = client.spentMs();
     client.close();
   }
