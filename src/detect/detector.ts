@@ -334,8 +334,11 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
 /** How far before a token a string with a declared length may begin (`Bearer TOKEN`, `HF_TOKEN=TOKEN`); a multiple of 4 (the scanner keeps this much before each window). */
 export const DECLARED_LOOKBACK = 512;
 const isAsciiText = (b: number) => (b >= 0x20 && b < 0x7f) || b === 0x09;
-/** A byte no text holds: a control character other than tab, line feed and carriage return. */
-const isControl = (b: number) => b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f;
+/**
+ * A byte no text holds: a control character but those text does use (tab, line breaks,
+ * form feed; backspace, bell and escape in a log's colours and progress bars).
+ */
+const isControl = (b: number) => b < 0x07 || (b > 0x0d && b < 0x20 && b !== 0x1b) || b === 0x7f;
 
 /**
  * Whether bytes that no text holds come within 8 bytes from `end`: a control character, or
