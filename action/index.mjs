@@ -11173,7 +11173,7 @@ var init_detector = __esm({
     NARROW = Buffer.alloc(8);
     DECLARED_LOOKBACK = 512;
     isAsciiText = (b3) => b3 >= 32 && b3 < 127 || b3 === 9;
-    isControl = (b3) => b3 < 9 || b3 > 13 && b3 < 32 || b3 === 127;
+    isControl = (b3) => b3 < 7 || b3 > 13 && b3 < 32 && b3 !== 27 || b3 === 127;
     SHORT_STRING = /* @__PURE__ */ new Set([140, 85, 67, 122, 90, 250, 218, 217, 120]);
     LONG_STRING = /* @__PURE__ */ new Set([88, 84, 66, 117, 97, 65, 116, 115, 245, 225, 193, 244, 243]);
     QP_BEFORE = /* @__PURE__ */ new Set(["3D", "20", "22", "27", "09", "60"]);
