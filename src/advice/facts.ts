@@ -4,6 +4,7 @@
 import { isBlobPlace } from '../core/places.ts';
 import type { Finding, Location, Verification } from '../core/types.ts';
 import { scopeCap } from '../verify/whoami.ts';
+import { mapStrings } from '../findings/redact.ts';
 
 export type TokenKind = 'user' | 'org' | 'oauth' | 'publisher' | 'other';
 
@@ -171,12 +172,6 @@ export function untick(s: string): string {
   return s.replace(/`/g, '\u02cb');
 }
 
-function untickAll<T extends object>(x: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(x)) out[k] = typeof v === 'string' ? untick(v) : Array.isArray(v) ? v.map((e: unknown) => (typeof e === 'string' ? untick(e) : e)) : v;
-  return out as T;
-}
-
 export function factsOf(f: Finding): Facts {
   const v = f.verification;
   const status = statusOf(v);
@@ -195,7 +190,7 @@ export function factsOf(f: Finding): Facts {
   const commits = uniq([...dated, ...history].map((l) => l.commit!.slice(0, 12)));
   const historyOnly = reachable.length > 0 && reachable.every((l) => l.commit && l.inHead === false);
   const expiresAt = f.jwt?.expiresAt ?? v?.expiresAt;
-  return untickAll({
+  return mapStrings<Facts>({
     kind: tokenKind(f.rule),
     status,
     ...(v?.reason ? { reason: v.reason } : {}),
@@ -224,5 +219,5 @@ export function factsOf(f: Finding): Facts {
     reachablePaths: uniq(reachable.map((l) => archiveOf(l.path))),
     inHistory: reachableInGit.length > 0,
     endpoint: (v?.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''),
-  });
+  }, untick);
 }

@@ -17,7 +17,7 @@ const code = (s: string) => `\`${s}\``;
  * backtick in a crafted name would close the code span and let the rest of the name
  * become markup: it is shown as a look-alike (ˋ) instead, and control characters escaped.
  */
-const codePath = (p: string) => code(escapeControls(p).replace(/`/g, '\u02cb'));
+const codePath = (p: string) => code(untick(escapeControls(p)));
 
 function roleWords(role: string | undefined): string {
   if (!role) return '';
