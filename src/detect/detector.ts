@@ -4,7 +4,7 @@
 // forms) is searched with Buffer.indexOf on the raw bytes; the rule's pattern and
 // filters run only on a small window around each candidate.
 import type { Decoding, JwtInfo, Rule } from '../core/types.ts';
-import { entropy, isMixedCase, placeholderReason } from './filters.ts';
+import { entropy, isMixedCase, placeholderReason, signaturePlaceholder } from './filters.ts';
 import { decodeJwt } from './jwt.ts';
 import { compileLinear } from './linear.ts';
 import { charBefore, isEscapedUnderscore, unescape, unescapeBytes, unescapeText, type Unescaped } from './escapes.ts';
@@ -1056,14 +1056,13 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
 
   /** Tries the rules of `needle` on `text` (a decoded window that starts at the keyword). */
   /**
-   * `declaredAt`: where the strings that the bytes before the candidate declare end
-   * (declaredAt below, asked only when needed), in a binary format that writes a length
+   * `ends`: where the strings that the bytes before the candidate declare end
+   * (declaredAt, asked only when needed), in a binary format that writes a length
    * before each string (pickle, Python's marshal in .pyc files, msgpack). There the next
    * opcode follows with no separator: a secret that ends where its string does ends there,
    * whatever byte comes next.
    */
-  function tryRules(needle: Needle, { text, refused }: Window, declaredAt?: (secretLength: number) => readonly number[]): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
-    const declared = (secretLength: number) => declaredAt?.(secretLength) ?? [];
+  function tryRules(needle: Needle, { text, refused }: Window, ends?: (secretLength: number) => readonly number[]): { rule: Rule; secret: string; jwt?: JwtInfo } | undefined {
     for (const c of needle.rules) {
       if (!text.startsWith(c.keyword)) continue;
       // (The short window where a long one was refused: a long rule would match a piece.)
@@ -1079,8 +1078,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       // opcode byte (`q` after a pickle string), and a wrong secret is worse than none:
       // the Hub calls it invalid. The string as declared, if it is a token, is the one.
       // (The first length, surest first, at which the string is a whole token.)
-      if (secret !== undefined && declaredAt) {
-        for (const cut of declared(secret.length)) {
+      if (secret !== undefined && ends) {
+        for (const cut of ends(secret.length)) {
           if (cut <= c.keyword.length || cut >= secret.length) continue;
           const inner = c.match(text.slice(0, cut));
           if (inner !== undefined && inner.length === cut) {
@@ -1092,7 +1091,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       // A match longer than the rule's longest token is not one (the window is at least 64).
       if (secret === undefined || secret.length > c.rule.maxLength) continue;
       const after = text.charCodeAt(secret.length);
-      if (isWordByte(Number.isNaN(after) ? undefined : after) && !declared(secret.length).includes(secret.length)) continue; // part of a longer word
+      if (isWordByte(Number.isNaN(after) ? undefined : after) && !ends?.(secret.length).includes(secret.length)) continue; // part of a longer word
       const verdict = judge(c, secret);
       if (verdict === false) continue;
       return { rule: c.rule, secret, ...(verdict === true ? {} : { jwt: verdict }) };
@@ -1107,11 +1106,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
     if (f.jwt && body.startsWith('eyJ')) {
       const info = decodeJwt(body, now);
       if (!info) return false;
-      // A signature written by hand (`xxxx…`, `SIGNATURE_GOES_HERE`, an alphabet run) is
-      // documentation's: a real one is random base64url, 43 characters or more (HS256; 342
-      // for RS256). Under 40, a placeholder is one; longer, only a run of one character
-      // (a long random one holds an alphabet run or two words now and then).
-      if (f.placeholder && signatureIsPlaceholder(body.slice(body.lastIndexOf('.') + 1))) return false;
+      // A signature written by hand (`xxxx…`, `SIGNATURE_GOES_HERE`) is documentation's.
+      if (f.placeholder && signaturePlaceholder(body.slice(body.lastIndexOf('.') + 1))) return false;
       return info;
     }
     if (f.placeholder && placeholderReason(body)) return false;
@@ -1133,12 +1129,14 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       for (let at = seek(needle.search, slot, ix, hay, from); at !== -1 && at < to; at = seek(needle.search, slot, ix, hay, at + 1)) {
         if (!needle.rules.some((c) => couldMatch(c, buf, at))) continue;
         let edge = leftBoundary(get, at);
-        let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? declaredAt(buf, at) : undefined);
-        // In a numpy array's cells, where that finds none or one that runs past its cell
-        // (a JWT's last part into the next string), the cell on its own.
+        // In a numpy array's cells, where the text finds none or one that runs past its
+        // cell (a JWT's last part into the next string), the cell on its own.
         const cell = cellAt(cells, at);
+        // (One reading of the lengths before the candidate, for both tries; none where neither reads them.)
+        const ends = edge === 'ok' || cell?.first ? declaredAt(buf, at) : undefined;
+        let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? ends : undefined);
         if (cell && (!found || at + found.secret.length > cell.end) && (cell.first || edge !== 'glued')) {
-          const alone = tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(cell.end, at + n))), cell.first || edge === 'ok' ? declaredAt(buf, at) : undefined);
+          const alone = tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(cell.end, at + n))), cell.first || edge === 'ok' ? ends : undefined);
           if (alone) {
             found = alone;
             if (cell.first) edge = 'ok';
@@ -1633,11 +1631,6 @@ export function wideForm(h: Hit): { width: 2 | 4; le: boolean } | undefined {
 }
 
 /**
- * The same secret at the same offset once (a percent needle and a raw hit can meet).
- * UTF-16 text matches both byte orders one byte apart; the reading whose code units
- * sit at even offsets is the real one.
- */
-/**
  * Whether two readings of wide text one or three bytes apart found the same token: the
  * same secret, or one a character short, where the data ended before the last character
  * of the reading that starts later was whole (a JWT at the end of a UTF-16BE file).
@@ -1646,12 +1639,11 @@ function sameReading(a: string, b: string): boolean {
   return a === b || (a.length === b.length + 1 && a.startsWith(b)) || (b.length === a.length + 1 && b.startsWith(a));
 }
 
-/** A JWT signature written by hand (see judge). */
-function signatureIsPlaceholder(sig: string): boolean {
-  if (sig.length < 40) return placeholderReason(sig) !== undefined;
-  return /(.)\1{7}/.test(sig);
-}
-
+/**
+ * The same secret at the same offset once (a percent needle and a raw hit can meet).
+ * UTF-16 text matches both byte orders one byte apart; the reading whose code units
+ * sit at even offsets is the real one.
+ */
 function dedupe(hits: Hit[]): Hit[] {
   if (hits.length < 2) return hits;
   const seen = new Set<string>();

@@ -121,6 +121,16 @@ function shortPeriod(s: string, max: number): boolean {
   return false;
 }
 
+/**
+ * Whether a JWT's signature was written by hand. A real one is random base64url, 43
+ * characters or more: under 40, a placeholder is one; longer, only a run of one
+ * character (a long random one holds an alphabet run or two words now and then).
+ */
+export function signaturePlaceholder(sig: string): boolean {
+  if (sig.length < 40) return placeholderReason(sig) !== undefined;
+  return longestRun(sig, (a, b) => a === b) >= 8;
+}
+
 /** Why `body` looks like a placeholder rather than a token, or undefined. */
 export function placeholderReason(body: string): string | undefined {
   if (body.length === 0) return 'empty';
