@@ -166,8 +166,8 @@ export function createHubClient(opts: HubClientOptions): HubClient {
   let busySince = 0;
   let spentBusy = 0;
   const spent = () => spentBefore + spentBusy + (outstanding > 0 ? now() - busySince : 0);
-  /** When the budget ends, were the Hub kept busy from now on. */
-  const deadline = () => now() + budgetMs - spent();
+  /** What is left of the budget. */
+  const left = () => budgetMs - spent();
   const stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
   /** No request starts before this time (Retry-After, exhausted quota). */
   let pauseUntil = 0;
@@ -212,14 +212,14 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     if (down) return { final: { ok: false, reason: down } };
     // Wait out a pause that another request learned of.
     for (let t = now(); t < pauseUntil; t = now()) {
-      if (pauseUntil > deadline()) return { final: { ok: false, reason: `${pauseWhy}; the Hub asked to wait ${seconds(Math.ceil((pauseUntil - t) / 1000) * 1000)}, beyond the time budget` } };
+      if (pauseUntil - t > left()) return { final: { ok: false, reason: `${pauseWhy}; the Hub asked to wait ${seconds(Math.ceil((pauseUntil - t) / 1000) * 1000)}, beyond the time budget` } };
       const w = pauseUntil - t + spreadMs(pauseUntil - t, random);
       stats.waitedMs += w;
       await wait(w);
       if (down) return { final: { ok: false, reason: down } };
     }
-    const left = deadline() - now();
-    if (left <= 0) return { final: { ok: false, reason: budgetReason() } };
+    const remaining = left();
+    if (remaining <= 0) return { final: { ok: false, reason: budgetReason() } };
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': opts.userAgent ?? 'hfleaks' };
     if (spec.token !== undefined) {
       // The token goes to the endpoint and nowhere else.
@@ -233,7 +233,7 @@ export function createHubClient(opts: HubClientOptions): HubClient {
       headers['content-type'] = 'application/json';
     }
     stats.requests++;
-    const perTry = Math.min(timeoutMs, left);
+    const perTry = Math.min(timeoutMs, remaining);
     const ex = await exchange(spec.url, { method: spec.method, headers, body, timeoutMs: perTry, maxBytes: spec.maxBytes, agent, signal: tripped.signal });
     if (ex.kind === 'aborted') return { final: { ok: false, reason: down ?? 'the endpoint stopped answering' } };
     // A timeout's or a failed connection's words, for the answer and the breaker alike.
@@ -315,7 +315,7 @@ export function createHubClient(opts: HubClientOptions): HubClient {
       if (attempt >= retries) return retries ? { ...a.retry, reason: `${a.retry.reason}, after ${retries} ${retries === 1 ? 'retry' : 'retries'}` } : a.retry;
       // Never sooner than the Hub asked, never a tight loop when it asked for 0 s.
       const pause = Math.max(a.waitMs !== undefined ? a.waitMs + spreadMs(a.waitMs, random) : 0, backoffMs(attempt, random));
-      if (now() + pause > deadline()) {
+      if (pause > left()) {
         const why = a.waitMs !== undefined ? `the Hub asked to wait ${seconds(Math.ceil(a.waitMs / 1000) * 1000)}, beyond the time budget` : 'no time left in the budget to retry';
         return { ...a.retry, reason: `${a.retry.reason}; ${why}` };
       }
@@ -347,7 +347,7 @@ export function createHubClient(opts: HubClientOptions): HubClient {
         held = false;
       };
     },
-    overBudget: () => (spent() >= budgetMs ? budgetReason() : undefined),
+    overBudget: () => (left() <= 0 ? budgetReason() : undefined),
     close: () => {
       down ??= 'verification was stopped before this request';
       tripped.abort();

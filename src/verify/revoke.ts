@@ -59,20 +59,21 @@ export function describeRevocation(r: RevokeResult): string[] {
   if (!unanswered) lines.push(`Sent ${tokens} to ${r.url} in ${requests}:`);
   else if (unanswered === total) lines.push(`Tried to send ${tokens} to ${r.url} in ${requests}; the Hub never answered:`);
   else lines.push(`Tried to send ${tokens} to ${r.url} in ${requests}; the Hub never answered for ${unanswered} of them:`);
+  const unsure = 'Nothing shows these tokens were revoked: treat them as live;';
+  const fallback = 'or delete them from the Access Tokens settings of their owner.';
   for (const b of r.batches) {
     lines.push(`  ${b.redacted.join(', ')}`);
     if (b.ok) {
       lines.push('  -> HTTP 202 Accepted: every token listed that existed is revoked for good, and its owner has been e-mailed.');
     } else if (b.status === undefined) {
-      lines.push(`  -> FAILED, no answer: ${b.reason ?? 'no answer'}. Nothing shows these tokens were revoked: treat them as live; run again, or delete them from the Access Tokens settings of their owner.`);
-    } else if (b.status >= 200 && b.status <= 299) {
-      // Something answered, but not as the Hub does: it may not have been the Hub at all.
-      lines.push(`  -> FAILED: ${b.reason ?? `HTTP ${b.status}`}. Nothing shows these tokens were revoked: treat them as live; check the endpoint and run again, or delete them from the Access Tokens settings of their owner.`);
-    } else if (b.status >= 500) {
-      // A server error may come after the work was done, or before: nobody can tell which.
-      lines.push(`  -> FAILED: ${b.reason ?? `HTTP ${b.status}`}. Nothing shows these tokens were revoked: treat them as live; run again, or delete them from the Access Tokens settings of their owner.`);
+      lines.push(`  -> FAILED, no answer: ${b.reason ?? 'no answer'}. ${unsure} run again, ${fallback}`);
     } else {
-      lines.push(`  -> FAILED: ${b.reason ?? `HTTP ${b.status}`}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`);
+      // Another 2xx: something answered, but not as the Hub does (it may not have been the
+      // Hub at all). A 5xx may come after the work was done, or before. Only a refusal
+      // (4xx) says nothing was done.
+      const other2xx = b.status >= 200 && b.status <= 299;
+      const what = other2xx ? `${unsure} check the endpoint and run again,` : b.status >= 500 ? `${unsure} run again,` : 'These tokens were NOT revoked: run again,';
+      lines.push(`  -> FAILED: ${b.reason ?? `HTTP ${b.status}`}. ${what} ${fallback}`);
     }
   }
   return lines;

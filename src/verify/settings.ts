@@ -61,6 +61,7 @@ export function hubSettings(io: Pick<Io, 'env'>, args: VerifyArgs): Pick<VerifyS
 
 /** The verification code, loaded as soon as verification is known to be on. */
 let enrichment: Promise<typeof import('./enrich.ts')> | undefined;
+const loadEnrichment = () => enrichment ?? import('./enrich.ts');
 
 /** Validated settings, or undefined when not verifying. --reach and --revoke imply --verify. */
 export function verifySettings(io: Pick<Io, 'env' | 'stdinIsTTY'>, args: VerifyArgs): VerifySettings | undefined {
@@ -98,16 +99,14 @@ export function earlyVerifier(settings: VerifySettings): EarlyVerifier {
   let send: ((found: FoundToken[]) => void) | undefined;
   let loading: Promise<void> | undefined;
   let closed = false;
-  let flushing = false;
-  const waiting: FoundToken[] = [];
   // The tokens found in one stretch of synchronous work go together (one check of their
-  // shapes), once it ends.
+  // shapes), once it ends: a flush is due while any wait.
+  const waiting: FoundToken[] = [];
   const flush = () => {
-    flushing = false;
     if (!closed && send) send(waiting.splice(0));
   };
   const load = () =>
-    (loading ??= (enrichment ?? import('./enrich.ts')).then((m) => {
+    (loading ??= loadEnrichment().then((m) => {
       if (closed) return;
       const client = (hub = m.clientFor(settings));
       send = (found) => m.prefetchTokens(client, found);
@@ -115,10 +114,7 @@ export function earlyVerifier(settings: VerifySettings): EarlyVerifier {
     }));
   return {
     found(f) {
-      if (closed) return;
-      waiting.push(f);
-      if (flushing) return;
-      flushing = true;
+      if (closed || waiting.push(f) > 1) return;
       if (send) queueMicrotask(flush);
       // (A failure to load shows when verifyStep loads the same module.)
       else load().catch(() => undefined);
@@ -149,6 +145,6 @@ export async function verifyStep(io: Io, settings: VerifySettings | undefined, f
     return {};
   }
   if (!findings.length) return {};
-  const { verifyFindings } = await (enrichment ?? import('./enrich.ts'));
+  const { verifyFindings } = await loadEnrichment();
   return verifyFindings(io, settings, findings, warn, opts);
 }

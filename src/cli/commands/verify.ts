@@ -10,7 +10,7 @@ import type { Io } from '../io.ts';
 import { UsageError, withIo } from '../io.ts';
 import type { CommonArgs } from '../options.ts';
 import type { Session } from '../session.ts';
-import { createSession, finish } from '../session.ts';
+import { closeSession, createSession, finish } from '../session.ts';
 
 /** Lines detected between two turns of the event loop, at most (the first slice is one line, then twice as many each time). */
 const SLICE = 64;
@@ -24,10 +24,9 @@ export async function runVerify(io: Io, args: VerifyCommandArgs): Promise<number
   const vargs: VerifyCommandArgs = { ...args, verify: true, ignore: false };
   const session = createSession(io, vargs, io.cwd);
   try {
-    return await verifyLines(io, vargs, session);
+    return await closeSession(session, () => verifyLines(io, vargs, session));
   } finally {
     releaseLineReader(io.stdin);
-    session.early?.close(); // (already closed after a report; not when the run failed before one)
   }
 }
 
@@ -37,7 +36,7 @@ async function verifyLines(io: Io, args: VerifyCommandArgs, session: Session): P
   // verification), in slices that let the answers in between: the first request goes
   // out after one line, not a thousand.
   for (let i = 0, n = 1; i < src.lines.length; i += n, n = Math.min(2 * n, SLICE)) {
-    if (i > 0 && session.early) await nextTurn();
+    if (i > 0) await nextTurn();
     const lines = src.lines.slice(i, i + n);
     const found = scanLines(session.detector, lines.map((l) => l.text));
     lines.forEach((l, k) => {
