@@ -4,7 +4,7 @@
 import { fsReason, readSmallFile } from '../core/files.ts';
 import { parseJson } from '../core/json-error.ts';
 import { scrubTokenShapes } from '../findings/redact.ts';
-import { FINGERPRINT_RE, fingerprintKey } from '../sources/ignore.ts';
+import { parseFingerprint, withoutComment } from '../sources/ignore.ts';
 
 export const BASELINE_VERSION = 1;
 
@@ -40,11 +40,12 @@ function quoted(s: string): string {
 }
 
 function check(fp: unknown, name: string, where: string): string {
-  if (typeof fp !== 'string' || !FINGERPRINT_RE.test(fp)) {
+  const key = typeof fp === 'string' ? parseFingerprint(fp) : undefined;
+  if (key === undefined) {
     const shown = typeof fp === 'string' ? `"${quoted(fp)}"` : quoted(JSON.stringify(fp) ?? String(fp));
     throw new BaselineError(`${name}: ${where} is not a fingerprint (${shown}; expected rule-id:hex, as \`hfleaks baseline\` writes)`);
   }
-  return fingerprintKey(fp);
+  return key;
 }
 
 /**
@@ -60,12 +61,13 @@ export function parseBaseline(text: string, name: string): Baseline {
     return baselineOf(parseJson(json, (problem) => new BaselineError(`${name}: ${problem}`)), name);
   }
   text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    const line = withoutComment(raw);
     if (!line) return;
-    if (!FINGERPRINT_RE.test(line)) {
+    const key = parseFingerprint(line);
+    if (key === undefined) {
       throw new BaselineError(`${name}:${i + 1}: "${quoted(line)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
     }
-    fingerprints.add(fingerprintKey(line));
+    fingerprints.add(key);
   });
   return { fingerprints };
 }

@@ -45,7 +45,7 @@ export function readSmallFile(path: string, maxBytes: number): string {
 }
 
 /** Settings files (a config, a .hfleaksignore) are read whole: at most this much. */
-export const MAX_SETTINGS_BYTES = 4 << 20;
+const MAX_SETTINGS_BYTES = 4 << 20;
 
 /**
  * A settings file's text (readSmallFile, MAX_SETTINGS_BYTES), or undefined when `optional`

@@ -17,12 +17,22 @@ export interface HfleaksIgnore {
  * A finding's fingerprint, `rule:` and 16 hex digits, or `rule:` and the whole SHA-256
  * of the secret (a report's `secret.sha256`), which stands for the same fingerprint.
  */
-export const FINGERPRINT_RE = /^[a-z0-9][a-z0-9-]*:(?:[0-9a-f]{16}|[0-9a-f]{64})$/;
+const FINGERPRINT_RE = /^[a-z0-9][a-z0-9-]*:(?:[0-9a-f]{16}|[0-9a-f]{64})$/;
 
 /** A fingerprint as findings carry it: a whole SHA-256 cut to the 16 digits fingerprints keep. */
-export function fingerprintKey(fp: string): string {
+function fingerprintKey(fp: string): string {
   const colon = fp.lastIndexOf(':');
   return fp.length - colon - 1 === 64 ? fingerprintFromHash(fp.slice(0, colon), fp.slice(colon + 1)) : fp;
+}
+
+/** The fingerprint `s` spells, as findings carry it (fingerprintKey), or undefined when it spells none. */
+export function parseFingerprint(s: string): string | undefined {
+  return FINGERPRINT_RE.test(s) ? fingerprintKey(s) : undefined;
+}
+
+/** A line of .hfleaksignore or of a baseline without its comment: a `#` at the start or after white space (a glob may hold `\#`). */
+export function withoutComment(raw: string): string {
+  return raw.replace(/(^|\s)#.*$/, '').trim();
 }
 
 /** Parses .hfleaksignore text: one glob or fingerprint a line, `#` starts a comment. */
@@ -30,10 +40,10 @@ export function parseHfleaksIgnore(text: string): HfleaksIgnore {
   const paths: string[] = [];
   const fingerprints = new Set<string>();
   for (const raw of text.split(/\r?\n/)) {
-    // A comment is a `#` at the start or after white space (a glob may hold `\#`).
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    const line = withoutComment(raw);
     if (!line) continue;
-    if (FINGERPRINT_RE.test(line)) fingerprints.add(fingerprintKey(line));
+    const fp = parseFingerprint(line);
+    if (fp) fingerprints.add(fp);
     else paths.push(line);
   }
   return { paths, fingerprints };
