@@ -5,7 +5,7 @@
 //     "archiveDepth": 3 }
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { displayPath, readSettingsFile } from './core/files.ts';
+import { displayPath, outside, readSettingsFile } from './core/files.ts';
 import { parseJson } from './core/json-error.ts';
 import type { Rule } from './core/types.ts';
 import { isArchiveDepth } from './detect/content.ts';
@@ -60,7 +60,7 @@ export function findConfig(root: string, cwd: string, names = DEFAULT_CONFIG_NAM
   // (Shown as a path from the working directory, where the user can open it.)
   const tree = workTreeTop(root);
   // (Someone else's checkout named as the root: its config, nothing above it.)
-  const stop = tree.top ?? tree.foreign ?? (relative(cwd, root).startsWith('..') ? root : resolve(cwd));
+  const stop = tree.top ?? tree.foreign ?? (outside(relative(cwd, root)) ? root : resolve(cwd));
   for (let dir = resolve(root); ; dir = dirname(dir)) {
     // Someone else's repository: nothing at its top or above it decides this scan, but
     // the directory the user named (a checkout mounted into a container, `sudo`).

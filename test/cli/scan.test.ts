@@ -522,6 +522,16 @@ describe('config and rules', () => {
     ]);
   });
 
+  it('takes the config of the working directory for a directory below it whose name begins with two dots, as for any other', async () => {
+    const t = gen.userToken();
+    const d = tree({ '.hfleaks.json': JSON.stringify({ disableRules: ['hf-user-access-token'] }), 'sub/a.env': `HF_TOKEN=${t}\n`, '..cfg/a.env': `HF_TOKEN=${t}\n` });
+    for (const dir of ['sub', '..cfg']) {
+      const r = await runJson(['scan', dir], { cwd: d });
+      expect(r.report.findings, dir).toEqual([]);
+      expect(r.stderr, dir).toMatch(/note: using .*\.hfleaks\.json, the config of the project around the scanned directory/);
+    }
+  });
+
   it("a rule's maxLength bounds what its pattern sees, however short", async () => {
     const rule = { id: 'short', title: 'Short', description: 'x', keywords: ['acme_'], pattern: 'acme_[A-Za-z]+', maxLength: 10, severity: 'low', examples: { positive: ['k = acme_{{body:5}}'], negative: ['k = acme_{{body:40}}'] } };
     const d = tree({ '.hfleaks.json': JSON.stringify({ rules: [rule] }), 'a.txt': `a = acme_${gen.body(5)}\nb = acme_${gen.body(40)}\n` });
