@@ -2894,6 +2894,10 @@ function shortPeriod(s, max2) {
   }
   return false;
 }
+function signaturePlaceholder(sig) {
+  if (sig.length < 40) return placeholderReason(sig) !== void 0;
+  return longestRun(sig, (a, b3) => a === b3) >= 8;
+}
 function placeholderReason(body) {
   if (body.length === 0) return "empty";
   const lower = body.toLowerCase();
@@ -10696,15 +10700,14 @@ function createDetector(rules, options = {}) {
     after[10] = after[13] = after[92] = 1;
     return { before, after };
   });
-  function tryRules(needle, { text: text2, refused }, declaredAt2) {
-    const declared = (secretLength) => declaredAt2?.(secretLength) ?? [];
+  function tryRules(needle, { text: text2, refused }, ends) {
     for (const c3 of needle.rules) {
       if (!text2.startsWith(c3.keyword)) continue;
       if (refused && c3.rule.maxLength > SHORT) continue;
       if (c3.rule.filters.jwt && text2.startsWith("eyJ", c3.keyword.length) && !mayBeJwt(text2, c3.keyword.length)) continue;
       let secret = c3.match(text2);
-      if (secret !== void 0 && declaredAt2) {
-        for (const cut of declared(secret.length)) {
+      if (secret !== void 0 && ends) {
+        for (const cut of ends(secret.length)) {
           if (cut <= c3.keyword.length || cut >= secret.length) continue;
           const inner = c3.match(text2.slice(0, cut));
           if (inner !== void 0 && inner.length === cut) {
@@ -10715,7 +10718,7 @@ function createDetector(rules, options = {}) {
       }
       if (secret === void 0 || secret.length > c3.rule.maxLength) continue;
       const after = text2.charCodeAt(secret.length);
-      if (isWordByte(Number.isNaN(after) ? void 0 : after) && !declared(secret.length).includes(secret.length)) continue;
+      if (isWordByte(Number.isNaN(after) ? void 0 : after) && !ends?.(secret.length).includes(secret.length)) continue;
       const verdict2 = judge2(c3, secret);
       if (verdict2 === false) continue;
       return { rule: c3.rule, secret, ...verdict2 === true ? {} : { jwt: verdict2 } };
@@ -10728,7 +10731,7 @@ function createDetector(rules, options = {}) {
     if (f3.jwt && body.startsWith("eyJ")) {
       const info = decodeJwt(body, now);
       if (!info) return false;
-      if (f3.placeholder && signatureIsPlaceholder(body.slice(body.lastIndexOf(".") + 1))) return false;
+      if (f3.placeholder && signaturePlaceholder(body.slice(body.lastIndexOf(".") + 1))) return false;
       return info;
     }
     if (f3.placeholder && placeholderReason(body)) return false;
@@ -10747,10 +10750,11 @@ function createDetector(rules, options = {}) {
       for (let at2 = seek(needle.search, slot, ix, hay, from); at2 !== -1 && at2 < to2; at2 = seek(needle.search, slot, ix, hay, at2 + 1)) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
         let edge = leftBoundary(get, at2);
-        let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n2))), edge === "ok" ? declaredAt(buf, at2) : void 0);
         const cell = cellAt(cells, at2);
+        const ends = edge === "ok" || cell?.first ? declaredAt(buf, at2) : void 0;
+        let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n2))), edge === "ok" ? ends : void 0);
         if (cell && (!found || at2 + found.secret.length > cell.end) && (cell.first || edge !== "glued")) {
-          const alone = tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(cell.end, at2 + n2))), cell.first || edge === "ok" ? declaredAt(buf, at2) : void 0);
+          const alone = tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(cell.end, at2 + n2))), cell.first || edge === "ok" ? ends : void 0);
           if (alone) {
             found = alone;
             if (cell.first) edge = "ok";
@@ -11112,10 +11116,6 @@ function wideForm(h3) {
 }
 function sameReading(a, b3) {
   return a === b3 || a.length === b3.length + 1 && a.startsWith(b3) || b3.length === a.length + 1 && b3.startsWith(a);
-}
-function signatureIsPlaceholder(sig) {
-  if (sig.length < 40) return placeholderReason(sig) !== void 0;
-  return /(.)\1{7}/.test(sig);
 }
 function dedupe(hits) {
   if (hits.length < 2) return hits;
@@ -12647,7 +12647,7 @@ function parseSize(v2, what) {
 }
 function findConfig(root, cwd, names2 = DEFAULT_CONFIG_NAMES) {
   const tree = workTreeTop(root);
-  const stop = tree.top ?? tree.foreign ?? (relative2(cwd, root).startsWith("..") ? root : resolve(cwd));
+  const stop = tree.top ?? tree.foreign ?? (outside(relative2(cwd, root)) ? root : resolve(cwd));
   for (let dir = resolve(root); ; dir = dirname(dir)) {
     if (dir === tree.foreign && dir !== resolve(root)) return void 0;
     for (const name2 of names2) {
@@ -24282,13 +24282,20 @@ function fingerprintKey(fp) {
   const colon = fp.lastIndexOf(":");
   return fp.length - colon - 1 === 64 ? fingerprintFromHash(fp.slice(0, colon), fp.slice(colon + 1)) : fp;
 }
+function parseFingerprint(s) {
+  return FINGERPRINT_RE.test(s) ? fingerprintKey(s) : void 0;
+}
+function withoutComment(raw) {
+  return raw.replace(/(^|\s)#.*$/, "").trim();
+}
 function parseHfleaksIgnore(text2) {
   const paths = [];
   const fingerprints = /* @__PURE__ */ new Set();
   for (const raw of text2.split(/\r?\n/)) {
-    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    const line = withoutComment(raw);
     if (!line) continue;
-    if (FINGERPRINT_RE.test(line)) fingerprints.add(fingerprintKey(line));
+    const fp = parseFingerprint(line);
+    if (fp) fingerprints.add(fp);
     else paths.push(line);
   }
   return { paths, fingerprints };
@@ -25393,11 +25400,6 @@ function byDate(a, b3) {
 function untick(s) {
   return s.replace(/`/g, "\u02CB");
 }
-function untickAll(x3) {
-  const out = {};
-  for (const [k2, v2] of Object.entries(x3)) out[k2] = typeof v2 === "string" ? untick(v2) : Array.isArray(v2) ? v2.map((e) => typeof e === "string" ? untick(e) : e) : v2;
-  return out;
-}
 function factsOf(f3) {
   const v2 = f3.verification;
   const status = statusOf(v2);
@@ -25413,7 +25415,7 @@ function factsOf(f3) {
   const commits = uniq([...dated, ...history].map((l3) => l3.commit.slice(0, 12)));
   const historyOnly = reachable.length > 0 && reachable.every((l3) => l3.commit && l3.inHead === false);
   const expiresAt = f3.jwt?.expiresAt ?? v2?.expiresAt;
-  return untickAll({
+  return mapStrings({
     kind: tokenKind2(f3.rule),
     status,
     ...v2?.reason ? { reason: v2.reason } : {},
@@ -25442,7 +25444,7 @@ function factsOf(f3) {
     reachablePaths: uniq(reachable.map((l3) => archiveOf(l3.path))),
     inHistory: reachableInGit.length > 0,
     endpoint: (v2?.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, "")
-  });
+  }, untick);
 }
 var DEFAULT_ENDPOINT, HARMLESS_WRITES;
 var init_facts = __esm({
@@ -25450,6 +25452,7 @@ var init_facts = __esm({
     "use strict";
     init_places();
     init_whoami();
+    init_redact();
     DEFAULT_ENDPOINT = "https://huggingface.co";
     HARMLESS_WRITES = /* @__PURE__ */ new Set(["inference.serverless.write", "inference.endpoints.infer.write", "discussion.write", "post.write"]);
   }
@@ -25694,7 +25697,7 @@ var init_playbook = __esm({
     init_where();
     init_words();
     code = (s) => `\`${s}\``;
-    codePath = (p2) => code(escapeControls(p2).replace(/`/g, "\u02CB"));
+    codePath = (p2) => code(untick(escapeControls(p2)));
     REVOKE_CMD = "anyone who found it pipes it into `hfleaks revoke` (the token on stdin, never on the command line), which invalidates it at once and e-mails its owner";
   }
 });
@@ -25842,11 +25845,12 @@ function quoted(s) {
   return scrubTokenShapes(s).slice(0, 80);
 }
 function check(fp, name2, where) {
-  if (typeof fp !== "string" || !FINGERPRINT_RE.test(fp)) {
+  const key = typeof fp === "string" ? parseFingerprint(fp) : void 0;
+  if (key === void 0) {
     const shown = typeof fp === "string" ? `"${quoted(fp)}"` : quoted(JSON.stringify(fp) ?? String(fp));
     throw new BaselineError(`${name2}: ${where} is not a fingerprint (${shown}; expected rule-id:hex, as \`hfleaks baseline\` writes)`);
   }
-  return fingerprintKey(fp);
+  return key;
 }
 function parseBaseline(text2, name2) {
   const fingerprints = /* @__PURE__ */ new Set();
@@ -25856,12 +25860,13 @@ function parseBaseline(text2, name2) {
     return baselineOf(parseJson(json, (problem) => new BaselineError(`${name2}: ${problem}`)), name2);
   }
   text2.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    const line = withoutComment(raw);
     if (!line) return;
-    if (!FINGERPRINT_RE.test(line)) {
+    const key = parseFingerprint(line);
+    if (key === void 0) {
       throw new BaselineError(`${name2}:${i + 1}: "${quoted(line)}" is not a fingerprint (a baseline holds fingerprints only; path globs go in .hfleaksignore)`);
     }
-    fingerprints.add(fingerprintKey(line));
+    fingerprints.add(key);
   });
   return { fingerprints };
 }
@@ -26392,7 +26397,7 @@ function createHubClient(opts) {
   let busySince = 0;
   let spentBusy = 0;
   const spent = () => spentBefore + spentBusy + (outstanding > 0 ? now() - busySince : 0);
-  const deadline = () => now() + budgetMs - spent();
+  const left2 = () => budgetMs - spent();
   const stats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
   let pauseUntil = 0;
   let pauseWhy = "";
@@ -26420,14 +26425,14 @@ function createHubClient(opts) {
   async function attemptOnce(spec) {
     if (down) return { final: { ok: false, reason: down } };
     for (let t2 = now(); t2 < pauseUntil; t2 = now()) {
-      if (pauseUntil > deadline()) return { final: { ok: false, reason: `${pauseWhy}; the Hub asked to wait ${seconds(Math.ceil((pauseUntil - t2) / 1e3) * 1e3)}, beyond the time budget` } };
+      if (pauseUntil - t2 > left2()) return { final: { ok: false, reason: `${pauseWhy}; the Hub asked to wait ${seconds(Math.ceil((pauseUntil - t2) / 1e3) * 1e3)}, beyond the time budget` } };
       const w2 = pauseUntil - t2 + spreadMs(pauseUntil - t2, random);
       stats.waitedMs += w2;
       await wait(w2);
       if (down) return { final: { ok: false, reason: down } };
     }
-    const left2 = deadline() - now();
-    if (left2 <= 0) return { final: { ok: false, reason: budgetReason() } };
+    const remaining = left2();
+    if (remaining <= 0) return { final: { ok: false, reason: budgetReason() } };
     const headers = { accept: "application/json", "user-agent": opts.userAgent ?? "hfleaks" };
     if (spec.token !== void 0) {
       if (!isUnderEndpoint(spec.url, endpointUrl)) return { final: { ok: false, reason: `refused to send the token to ${spec.url.host}, outside the endpoint` } };
@@ -26440,7 +26445,7 @@ function createHubClient(opts) {
       headers["content-type"] = "application/json";
     }
     stats.requests++;
-    const perTry = Math.min(timeoutMs, left2);
+    const perTry = Math.min(timeoutMs, remaining);
     const ex = await exchange(spec.url, { method: spec.method, headers, body, timeoutMs: perTry, maxBytes: spec.maxBytes, agent, signal: tripped.signal });
     if (ex.kind === "aborted") return { final: { ok: false, reason: down ?? "the endpoint stopped answering" } };
     const tls = ex.kind === "network" && TLS_CODES.test(ex.code);
@@ -26513,7 +26518,7 @@ function createHubClient(opts) {
       if ("final" in a) return a.final;
       if (attempt >= retries) return retries ? { ...a.retry, reason: `${a.retry.reason}, after ${retries} ${retries === 1 ? "retry" : "retries"}` } : a.retry;
       const pause = Math.max(a.waitMs !== void 0 ? a.waitMs + spreadMs(a.waitMs, random) : 0, backoffMs(attempt, random));
-      if (now() + pause > deadline()) {
+      if (pause > left2()) {
         const why = a.waitMs !== void 0 ? `the Hub asked to wait ${seconds(Math.ceil(a.waitMs / 1e3) * 1e3)}, beyond the time budget` : "no time left in the budget to retry";
         return { ...a.retry, reason: `${a.retry.reason}; ${why}` };
       }
@@ -26544,7 +26549,7 @@ function createHubClient(opts) {
         held = false;
       };
     },
-    overBudget: () => spent() >= budgetMs ? budgetReason() : void 0,
+    overBudget: () => left2() <= 0 ? budgetReason() : void 0,
     close: () => {
       down ??= "verification was stopped before this request";
       tripped.abort();
@@ -26814,18 +26819,18 @@ function describeRevocation(r2) {
   if (!unanswered) lines.push(`Sent ${tokens} to ${r2.url} in ${requests}:`);
   else if (unanswered === total) lines.push(`Tried to send ${tokens} to ${r2.url} in ${requests}; the Hub never answered:`);
   else lines.push(`Tried to send ${tokens} to ${r2.url} in ${requests}; the Hub never answered for ${unanswered} of them:`);
+  const unsure = "Nothing shows these tokens were revoked: treat them as live;";
+  const fallback = "or delete them from the Access Tokens settings of their owner.";
   for (const b3 of r2.batches) {
     lines.push(`  ${b3.redacted.join(", ")}`);
     if (b3.ok) {
       lines.push("  -> HTTP 202 Accepted: every token listed that existed is revoked for good, and its owner has been e-mailed.");
     } else if (b3.status === void 0) {
-      lines.push(`  -> FAILED, no answer: ${b3.reason ?? "no answer"}. Nothing shows these tokens were revoked: treat them as live; run again, or delete them from the Access Tokens settings of their owner.`);
-    } else if (b3.status >= 200 && b3.status <= 299) {
-      lines.push(`  -> FAILED: ${b3.reason ?? `HTTP ${b3.status}`}. Nothing shows these tokens were revoked: treat them as live; check the endpoint and run again, or delete them from the Access Tokens settings of their owner.`);
-    } else if (b3.status >= 500) {
-      lines.push(`  -> FAILED: ${b3.reason ?? `HTTP ${b3.status}`}. Nothing shows these tokens were revoked: treat them as live; run again, or delete them from the Access Tokens settings of their owner.`);
+      lines.push(`  -> FAILED, no answer: ${b3.reason ?? "no answer"}. ${unsure} run again, ${fallback}`);
     } else {
-      lines.push(`  -> FAILED: ${b3.reason ?? `HTTP ${b3.status}`}. These tokens were NOT revoked: run again, or delete them from the Access Tokens settings of their owner.`);
+      const other2xx = b3.status >= 200 && b3.status <= 299;
+      const what = other2xx ? `${unsure} check the endpoint and run again,` : b3.status >= 500 ? `${unsure} run again,` : "These tokens were NOT revoked: run again,";
+      lines.push(`  -> FAILED: ${b3.reason ?? `HTTP ${b3.status}`}. ${what} ${fallback}`);
     }
   }
   return lines;
@@ -27024,13 +27029,11 @@ function earlyVerifier(settings) {
   let send;
   let loading2;
   let closed = false;
-  let flushing = false;
   const waiting = [];
   const flush = () => {
-    flushing = false;
     if (!closed && send) send(waiting.splice(0));
   };
-  const load3 = () => loading2 ??= (enrichment ?? Promise.resolve().then(() => (init_enrich(), enrich_exports))).then((m2) => {
+  const load3 = () => loading2 ??= loadEnrichment().then((m2) => {
     if (closed) return;
     const client = hub = m2.clientFor(settings);
     send = (found) => m2.prefetchTokens(client, found);
@@ -27038,10 +27041,7 @@ function earlyVerifier(settings) {
   });
   return {
     found(f3) {
-      if (closed) return;
-      waiting.push(f3);
-      if (flushing) return;
-      flushing = true;
+      if (closed || waiting.push(f3) > 1) return;
       if (send) queueMicrotask(flush);
       else load3().catch(() => void 0);
     },
@@ -27061,10 +27061,10 @@ async function verifyStep(io2, settings, findings, warn, opts = {}) {
     return {};
   }
   if (!findings.length) return {};
-  const { verifyFindings: verifyFindings2 } = await (enrichment ?? Promise.resolve().then(() => (init_enrich(), enrich_exports)));
+  const { verifyFindings: verifyFindings2 } = await loadEnrichment();
   return verifyFindings2(io2, settings, findings, warn, opts);
 }
-var HUB_RULES, enrichment;
+var HUB_RULES, enrichment, loadEnrichment;
 var init_settings = __esm({
   "src/verify/settings.ts"() {
     "use strict";
@@ -27074,6 +27074,7 @@ var init_settings = __esm({
     init_endpoint();
     init_verify_token();
     HUB_RULES = /* @__PURE__ */ new Set(["hf-user-access-token", "hf-org-api-token", "hf-oauth-access-token", "hf-trusted-publisher-token"]);
+    loadEnrichment = () => enrichment ?? Promise.resolve().then(() => (init_enrich(), enrich_exports));
   }
 });
 
@@ -30749,16 +30750,15 @@ async function runVerify(io2, args) {
   const vargs = { ...args, verify: true, ignore: false };
   const session = createSession(io2, vargs, io2.cwd);
   try {
-    return await verifyLines(io2, vargs, session);
+    return await closeSession(session, () => verifyLines(io2, vargs, session));
   } finally {
     releaseLineReader(io2.stdin);
-    session.early?.close();
   }
 }
 async function verifyLines(io2, args, session) {
   const src = await readTokenLines(io2, args.env, args.quiet);
   for (let i = 0, n = 1; i < src.lines.length; i += n, n = Math.min(2 * n, SLICE)) {
-    if (i > 0 && session.early) await nextTurn();
+    if (i > 0) await nextTurn();
     const lines = src.lines.slice(i, i + n);
     const found = scanLines(session.detector, lines.map((l3) => l3.text));
     lines.forEach((l3, k2) => {
