@@ -57,10 +57,17 @@ function checkValues(c: CommandSpec, args: Record<string, unknown>, argv: readon
     }
     if (spec.type === 'boolean') continue;
     const v = args[name];
-    if (typeof v === 'boolean') throw new UsageError(`--no-${name} is not an option (--${name} takes a value)`);
+    // (yargs reads `--no-archive-depth` as 0 and `--no-verify-timeout` as nothing: the word itself tells.)
+    if (typeof v === 'boolean' || negated(argv, name)) throw new UsageError(`--no-${name} is not an option (--${name} takes a value)`);
     // A blank value is no name either (`--output ' '` would write a file named " ").
     if (typeof v === 'string' && v.trim() === '') throw new UsageError(`--${name} needs a value`);
   }
+}
+
+/** Whether `--no-NAME` is on the command line, before any `--`. */
+function negated(argv: readonly string[], name: string): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((w) => w === `--no-${name}` || w.startsWith(`--no-${name}=`));
 }
 
 /** The values given to an option on the command line as written (`--name=v`, `--name v`, `-x v`), before any `--`. */

@@ -80,6 +80,13 @@ describe('command line', () => {
       [['scan', leaky, '-f', 'json', '-o', 'r.json', '--sarif', './r.json'], /^hfleaks: --output and --sarif name the same file/],
       [['scan', leaky, '--no-format'], /--no-format is not an option/],
       [['history', empty, '--no-since'], /--no-since is not an option/],
+      // yargs reads a negated number as 0 (archives left closed: a clean result) or as nothing.
+      [['scan', leaky, '--no-archive-depth'], /^hfleaks: --no-archive-depth is not an option \(--archive-depth takes a value\)\n$/],
+      [['baseline', leaky, '--no-archive-depth'], /^hfleaks: --no-archive-depth is not an option/],
+      [['scan', leaky, '--no-threads'], /^hfleaks: --no-threads is not an option \(--threads takes a value\)\n$/],
+      [['scan', leaky, '--no-verify-timeout'], /^hfleaks: --no-verify-timeout is not an option/],
+      [['scan', leaky, '--verify', '--no-verify-budget'], /^hfleaks: --no-verify-budget is not an option/],
+      [['revoke', '--yes', '--no-verify-concurrency'], /^hfleaks: --no-verify-concurrency is not an option/],
       [['hook', 'foo'], /^hfleaks: hook: "foo" is no action \("install" or "uninstall"\)\n$/],
       [['hook'], /^hfleaks: hook: name the action \("install" or "uninstall"\)\n$/],
       [['nosuchcmd'], /^hfleaks: unknown command "nosuchcmd" \(hfleaks --help lists them\)\n$/],
