@@ -836,6 +836,81 @@ function stopsOnError(Base: UnzipDecoderConstructor): UnzipDecoderConstructor {
   };
 }
 
+/** A zip member's deflate data up to this size is inflated at once by zlib, as gzip is. */
+const ZIP_AT_ONCE_IN = GZIP_AT_ONCE_IN;
+const ZIP_AT_ONCE_OUT = GZIP_AT_ONCE_OUT;
+
+/** A zip member's decoder that holds its input until the member ends; `flush` streams what it holds. */
+interface HeldMember {
+  flush(): void;
+}
+
+/**
+ * The decoder of deflated zip members. A member's input is held until its last byte is
+ * in, then inflated by zlib in one call: native, where fflate's inflater spent three
+ * quarters of a scan of Python wheels growing its output piece by piece. Where that
+ * can't be (more than ZIP_AT_ONCE_IN of input, output past ZIP_AT_ONCE_OUT, damage, or
+ * an archive that ends inside the member: `flush`), fflate's inflater takes the same input
+ * piece by piece, as it took every member before: a bomb stops at the budget, and a
+ * damaged or cut member gives what can be inflated of it (and one call never inflates
+ * more than the budget has left). `stopped` tells it the archive is done with (out of
+ * budget or failed), so it feeds no more.
+ */
+function deflateMembers(stopped: () => boolean, held: Set<HeldMember>, budget: Budget): UnzipDecoderConstructor {
+  const Streaming = stopsOnError(fflateLib().UnzipInflate);
+  return class implements HeldMember {
+    static compression = 8;
+    ondata: UnzipDecoder['ondata'] = () => undefined;
+    private pieces: Uint8Array[] | undefined = [];
+    private bytes = 0;
+    private inner: UnzipDecoder | undefined;
+    constructor(_name: string, size?: number) {
+      // (A member whose size is unknown, written with a data descriptor, is held too, up to the limit.)
+      if (size !== undefined && size > ZIP_AT_ONCE_IN) this.pieces = undefined;
+      else held.add(this);
+    }
+    push(d: Uint8Array, final: boolean) {
+      if (!this.pieces) return this.stream(d, final);
+      if (d.length) {
+        this.pieces.push(d);
+        this.bytes += d.length;
+      }
+      if (!final && this.bytes <= ZIP_AT_ONCE_IN) return;
+      const input = this.take();
+      if (final) {
+        let out: Uint8Array<ArrayBuffer> | undefined;
+        try {
+          // (zlib's output is a buffer of its own, never shared memory.)
+          out = zlib().inflateRawSync(input, { maxOutputLength: Math.max(1, Math.min(ZIP_AT_ONCE_OUT, budget.left)) }) as Uint8Array<ArrayBuffer>;
+        } catch {
+          /* too large for one call, or damaged: fflate below says which, and how far */
+        }
+        if (out) return this.ondata(null, out, true);
+      }
+      this.stream(input, final);
+    }
+    flush() {
+      if (this.pieces) this.stream(this.take(), false);
+    }
+    /** What is held, as one buffer; nothing is held after. */
+    private take(): Uint8Array {
+      const pieces = this.pieces!;
+      this.pieces = undefined;
+      held.delete(this);
+      return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+    }
+    /** Feeds fflate's inflater, a piece at a time, while the archive wants more. */
+    private stream(d: Uint8Array, final: boolean) {
+      if (!this.inner) {
+        this.inner = new Streaming('');
+        this.inner.ondata = (err, data, last) => this.ondata(err, data, last);
+      }
+      for (let i = 0; i < d.length && !stopped(); i += PIECE) this.inner.push(d.subarray(i, i + PIECE), false);
+      if (final && !stopped()) this.inner.push(EMPTY, true);
+    }
+  };
+}
+
 function zipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, trial: Trial): ContentStream {
   let done = false; // failed or out of budget: the rest is ignored
   let proven = false;
@@ -854,7 +929,9 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
     done = true;
     endAll();
   };
-  const { Unzip, UnzipInflate, UnzipPassThrough } = fflateLib();
+  // Deflated members held whole until they end (deflateMembers); flushed if the archive ends first.
+  const held = new Set<HeldMember>();
+  const { Unzip, UnzipPassThrough } = fflateLib();
   const uz = new Unzip((file) => {
     if (done) return;
     if (file.name.endsWith('/')) return prove(); // a directory entry
@@ -892,7 +969,7 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
     };
     file.start();
   });
-  uz.register(stopsOnError(UnzipInflate));
+  uz.register(deflateMembers(() => done, held, budget));
   uz.register(UnzipPassThrough);
   const guard = (f: () => void) => {
     if (done) return;
@@ -910,7 +987,12 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
       }),
     end: () =>
       guard(() => {
-        uz.push(EMPTY, true);
+        try {
+          uz.push(EMPTY, true);
+        } finally {
+          // Members the archive ended inside (fflate throws for the last of them), inflated as far as they go.
+          for (const m of [...held]) if (!done) m.flush();
+        }
         endAll();
       }),
   };

@@ -301,6 +301,69 @@ describe('zip members whose descriptors have no signature', () => {
 });
 
 
+/** A zip of members already deflated (method 8), their sizes in the local headers, no central directory. */
+function zipOfDeflated(members: [string, Buffer, number][]): Buffer {
+  const parts: Buffer[] = [];
+  for (const [name, packed, size] of members) {
+    const head = Buffer.alloc(30);
+    head.writeUInt32LE(0x04034b50, 0);
+    head.writeUInt16LE(20, 4);
+    head.writeUInt16LE(8, 8); // deflate
+    head.writeUInt32LE(packed.length, 18);
+    head.writeUInt32LE(size, 22);
+    head.writeUInt16LE(Buffer.byteLength(name), 26);
+    parts.push(head, Buffer.from(name), packed);
+  }
+  return Buffer.concat(parts);
+}
+
+describe('deflated zip members, inflated in one call or streamed', () => {
+  it('finds tokens in members too large for one call, by their input or their output', () => {
+    const [a, b, c] = [gen.userToken(), gen.userToken(true), gen.userToken()];
+    const zip = zipSync({
+      'small.env': Buffer.from(`HF_TOKEN=${a}\n`),
+      // 20 MB of log from a small input: past what one call gives out, streamed.
+      'big.log': Buffer.concat([Buffer.alloc(20 * MB, 'log line\n'), Buffer.from(`token: ${b}\n`)]),
+      // 9 MB of random bytes deflate to more than one call takes in: streamed from the start.
+      'weights.bin': Buffer.concat([seededBytes(9 * MB, 21), Buffer.from(`\0hub_token ${c}\0`, 'latin1')]),
+    });
+    for (const piece of [zip.length, MB]) {
+      const r = run(zip, 'm.zip', {}, piece);
+      expect(r.found.map((x) => [x.path, x.m.secret]).sort(), `piece ${piece}`).toEqual(
+        [['m.zip!small.env', a], ['m.zip!big.log', b], ['m.zip!weights.bin', c]].sort(),
+      );
+      expect(r.warnings).toEqual([]);
+    }
+  });
+
+  it('scans what a member the archive ends inside inflated', () => {
+    const [a, b] = [gen.userToken(), gen.userToken()];
+    const first = Buffer.from(`A=${a}\n`);
+    // Deflated for real: the token can be read only by inflating the part that is there.
+    const text = Buffer.concat([Buffer.from(`HF_TOKEN=${b}\n`), Buffer.alloc(MB, 'log line\n')]);
+    const packed = deflateRawSync(text);
+    const zip = zipOfDeflated([['a.env', deflateRawSync(first), first.length], ['run.log', packed, text.length]]);
+    const cut = zip.subarray(0, zip.length - (packed.length >> 1));
+    for (const piece of [cut.length, 7, 4096]) {
+      const r = run(cut, 'm.zip', {}, piece);
+      expect(r.found.map((x) => [x.path, x.m.secret]), `piece ${piece}`).toEqual([['m.zip!a.env', a], ['m.zip!run.log', b]]);
+    }
+  });
+
+  it('scans what a damaged member inflated before its damage, warns, and reads the next member', () => {
+    const [a, b] = [gen.userToken(), gen.userToken()];
+    const text = Buffer.concat([Buffer.from(`HF_TOKEN=${a}\n`), Buffer.alloc(100_000, 'log line\n')]);
+    // Stored blocks: the second block's header says type 3, which does not exist.
+    const damaged = deflateRawSync(text, { level: 0 });
+    damaged[5 + damaged.readUInt16LE(1)] = 0b110;
+    const next = Buffer.from(`B=${b}\n`);
+    const zip = zipOfDeflated([['run.log', damaged, text.length], ['b.env', deflateRawSync(next), next.length]]);
+    const r = run(zip, 'm.zip');
+    expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['m.zip!run.log', a], ['m.zip!b.env', b]]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^m\.zip!run\.log: cannot decompress \(.+\); skipped$/)]);
+  });
+});
+
 describe('numpy arrays of strings, packed edge to edge in cells their header declares', () => {
   /** An .npy file (format 1.0) of `dtype` holding `cells`, each already padded to the width. */
   const npy = (dtype: string, cells: Buffer[]): Buffer => {
