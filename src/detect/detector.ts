@@ -320,11 +320,13 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
   // A terminal code before it: a colour (`ESC[32m` in a CI log, `\u001b[1m` in a
   // notebook's output), or a line being redrawn (`\r ESC[K`, `ESC[2K`, `ESC[1G`, `ESC[?25h`).
   if (b !== undefined && isAsciiLetter(b) && afterTerminalCode(get, at - 1)) return 'ok';
-  // Quoted-printable mail: `HF_TOKEN=3D<token>`.
+  // Quoted-printable mail: `HF_TOKEN=3D<token>`, or any escape of a byte no word holds
+  // (`=C2=A0`, a no-break space; `=E2=80=9C`, a curly quote: HTML mail writes them).
   const b2 = get(at - 2);
-  if (b2 !== undefined && get(at - 3) === 0x3d && QP_BEFORE.has(String.fromCharCode(b2, b!).toUpperCase())) return 'ok';
-  // A protocol-0 pickle's string opcode: `V<token>` on its own line, or first in a tuple (`(V`).
-  if (b === 0x56 && (get(at - 2) === 0x0a || get(at - 2) === 0x28)) return 'ok';
+  if (get(at - 3) === 0x3d && isHex(b2) && isHex(b) && !isWordByte(parseInt(String.fromCharCode(b2!, b!), 16))) return 'ok';
+  // A protocol-0 pickle's string opcode: `V<token>` on its own line, first in a tuple
+  // (`(V`), or appended to a list (`\naV`, after the memo line of the item before).
+  if (b === 0x56 && (get(at - 2) === 0x0a || get(at - 2) === 0x28 || (get(at - 2) === 0x61 && get(at - 3) === 0x0a))) return 'ok';
   // A key named for the token, glued to its value: a SQLite row (`HF_TOKENhf_…`), a
   // string table, anything that packs strings edge to edge.
   if (spellsBefore(get, at, 'token')) return 'ok';
@@ -408,9 +410,6 @@ function declaredAt(buf: Buffer, at: number): (secretLength: number) => readonly
 const SHORT_STRING = new Set([0x8c, 0x55, 0x43, 0x7a, 0x5a, 0xfa, 0xda, 0xd9, 0x78]);
 /** Types of strings with a four-byte little-endian length: pickle BINUNICODE, BINSTRING, BINBYTES; marshal unicode, ASCII, interned, bytes (and referenced). */
 const LONG_STRING = new Set([0x58, 0x54, 0x42, 0x75, 0x61, 0x41, 0x74, 0x73, 0xf5, 0xe1, 0xc1, 0xf4, 0xf3]);
-
-/** Quoted-printable escapes of what commonly precedes a token (`=`, space, quotes, tab). */
-const QP_BEFORE = new Set(['3D', '20', '22', '27', '09', '60']);
 
 const isAsciiLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 

@@ -56,8 +56,12 @@ describe('boundaries', () => {
     ['a GitLab section marker', `\x1b[0K${t}\n`],
     ['a cursor move and a cursor shown', `\x1b[1G\x1b[?25h${t}`],
     ['quoted-printable mail', `HF_TOKEN=3D${t}=\r\n`],
+    ['quoted-printable HTML mail, after a no-break space', `token:=C2=A0${t}<br>`],
+    ['quoted-printable HTML mail, after a curly quote', `token =E2=80=9C${t}=E2=80=9D`],
+    ['quoted-printable in lower case', `token=3d${t}`],
     ['a protocol-0 pickle string', `(dp0\nVhub_token\np1\nV${t}\np2\ns.`],
     ['a protocol-0 pickle tuple', `(V${t}\np0\ntp1\n.`],
+    ['a protocol-0 pickle list, not its first item', `(lp0\nVtrain.py\np1\naV--token\np2\naV${t}\np3\na.`],
     ['a key glued to its value, as a SQLite row packs them', `\x03\x17\x4bHF_TOKEN${t}\x0d\x00`],
     ['a lower-case key glued to its value', `hub_token${t}`],
   ];
@@ -68,9 +72,9 @@ describe('boundaries', () => {
 
   it('rejects a token glued to letters, digits or an underscore before it', () => {
     for (const pre of ['a', 'Z', '7', '_']) expect(find(`x ${pre}${t} y`)).toEqual([]);
-    // Look-alikes of the escapes above stay glued: no ESC before `[1m`, `=41` is no
-    // quoted-printable of what precedes a token, and `V` mid-line is a word.
-    for (const pre of ['[1m', 'x[32m', '[2K', 'x[?25h', '=41', 'aV', ' V', 'tokn', 'oken']) expect(find(`x ${pre}${t} y`), pre).toEqual([]);
+    // Look-alikes of the escapes above stay glued: no ESC before `[1m`, `=41` (`A`) and
+    // `=5F` (`_`) are quoted-printable of word bytes, and `V` mid-line is a word.
+    for (const pre of ['[1m', 'x[32m', '[2K', 'x[?25h', '=41', '=5F', '=7a', '=G0', 'aV', '\naaV', ' V', 'tokn', 'oken']) expect(find(`x ${pre}${t} y`), pre).toEqual([]);
   });
 
   it('decodes a short window where no long token can start: crafted input costs what ordinary text does', () => {
