@@ -95,6 +95,26 @@ function isZip(b: Uint8Array): boolean {
   return b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 }
 
+/** Magic bytes of compressed formats and archives hfleaks cannot open. */
+const UNOPENED: readonly { name: string; magic: readonly number[]; also?: (b: Uint8Array) => boolean }[] = [
+  { name: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
+  // `BZh`, the block size, then a block's or the stream end's own magic.
+  { name: 'bzip2', magic: [0x42, 0x5a, 0x68], also: (b) => b[3]! >= 0x31 && b[3]! <= 0x39 && (startsWith(b, [0x31, 0x41, 0x59, 0x26, 0x53, 0x59], 4) || startsWith(b, [0x17, 0x72, 0x45, 0x38, 0x50, 0x90], 4)) },
+  { name: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd] },
+  { name: 'LZ4', magic: [0x04, 0x22, 0x4d, 0x18] },
+  { name: '7-Zip', magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
+  { name: 'RAR', magic: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07] },
+];
+
+function startsWith(b: Uint8Array, magic: readonly number[], at = 0): boolean {
+  return b.length >= at + magic.length && magic.every((m, i) => b[at + i] === m);
+}
+
+/** The name of a compressed format hfleaks cannot open that `first` starts, if any. */
+function unopenedFormat(first: Uint8Array): string | undefined {
+  return UNOPENED.find((f) => startsWith(first, f.magic) && (!f.also || f.also(first)))?.name;
+}
+
 function memberName(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1).replace(/^.*!/, '');
   return base.replace(/\.(gz|tgz)$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : '')) || 'content';
@@ -134,12 +154,22 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
     }
     // Still scanned as bytes below, but listed: its members were not looked at.
     if (kind) sink.skip(path, notOpened('archive', opts));
-    return plain(first);
+    // Nor are what xz, bzip2, zstd, LZ4, 7-Zip and RAR compress: only their raw bytes
+    // (where a token shows through when stored uncompressed).
+    const format = kind ? undefined : unopenedFormat(first);
+    if (format) {
+      const why = `${format} data, which hfleaks cannot decompress; only its raw bytes were scanned`;
+      sink.skip(path, why);
+      sink.warn(`${path}: ${why}`);
+    }
+    return plain(first, undefined, format !== undefined);
   };
 
-  const plain = (first: Uint8Array, reported?: ReadonlySet<string>): ContentStream => {
+  /** `compressed`: known to be compressed data (binary, whatever its first bytes look like). */
+  const plain = (first: Uint8Array, reported?: ReadonlySet<string>, compressed = false): ContentStream => {
     const scanner = new ChunkScanner(detector, (m) => reported?.has(m.secret) || sink.match(path, m), undefined, npyCells(first));
-    classify(first, path, sink);
+    if (compressed) sink.note?.(path, 'binary');
+    else classify(first, path, sink);
     const embedded = detector.decodes ? embeddedGzip(detector, path, sink, opts, depth, budget) : undefined;
     return {
       push: (d) => {

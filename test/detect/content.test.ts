@@ -364,6 +364,36 @@ describe('deflated zip members, inflated in one call or streamed', () => {
   });
 });
 
+describe('compressed data hfleaks cannot open', () => {
+  const formats: [string, number[]][] = [
+    ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+    ['bzip2', [...Buffer.from('BZh9'), 0x31, 0x41, 0x59, 0x26, 0x53, 0x59]],
+    ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
+    ['LZ4', [0x04, 0x22, 0x4d, 0x18]],
+    ['7-Zip', [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]],
+    ['RAR', [...Buffer.from('Rar!'), 0x1a, 0x07, 0x00]],
+  ];
+  it.each(formats)('lists %s data as not decompressed, warns, and still scans its raw bytes', (name, magic) => {
+    const t = gen.userToken();
+    // (A literal run the compressor left as it was: what raw bytes can show.)
+    const file = Buffer.concat([Buffer.from(magic), seededBytes(300, 23), Buffer.from(`\0HF_TOKEN=${t}\0`, 'latin1'), seededBytes(100, 24)]);
+    for (const piece of [file.length, 3]) {
+      const r = run(file, 'logs.tar.x', {}, piece);
+      const why = `${name} data, which hfleaks cannot decompress; only its raw bytes were scanned`;
+      expect(r.skipped, `${name}, piece ${piece}`).toEqual([{ path: 'logs.tar.x', reason: why }]);
+      expect(r.warnings).toEqual([`logs.tar.x: ${why}`]);
+      expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['logs.tar.x', t]]);
+    }
+  });
+
+  it('names the member when such data is inside an archive, and leaves text that merely starts alike alone', () => {
+    const zip = zipSync({ 'data.jsonl.zst': new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, ...seededBytes(64, 25)]), 'notes.txt': Buffer.from('BZh9 is how bzip2 files start\n') });
+    const r = run(zip, 'm.zip');
+    expect(r.skipped).toEqual([{ path: 'm.zip!data.jsonl.zst', reason: 'zstd data, which hfleaks cannot decompress; only its raw bytes were scanned' }]);
+    expect(r.warnings, r.warnings.join('\n')).toHaveLength(1);
+  });
+});
+
 describe('numpy arrays of strings, packed edge to edge in cells their header declares', () => {
   /** An .npy file (format 1.0) of `dtype` holding `cells`, each already padded to the width. */
   const npy = (dtype: string, cells: Buffer[]): Buffer => {
