@@ -115,6 +115,18 @@ function unopenedFormat(first: Uint8Array): string | undefined {
   return UNOPENED.find((f) => startsWith(first, f.magic) && (!f.also || f.also(first)))?.name;
 }
 
+/**
+ * A zip whose first member is encrypted (`zip -P`, ZipCrypto: bit 0 of its flags), as all
+ * of its members then are; and a header that reads as one (a version, a method zips use,
+ * a name), not random bytes after `PK\x03\x04`.
+ */
+function encryptedZip(first: Uint8Array): boolean {
+  if (!isZip(first) || first.length < 30 || (first[6]! & 1) !== 1) return false;
+  const b = Buffer.from(first.buffer, first.byteOffset, first.byteLength);
+  const name = b.readUInt16LE(26);
+  return b[4]! <= 63 && b[5] === 0 && [0, 8, 9, 12, 14, 93, 95, 98, 99].includes(b.readUInt16LE(8)) && name > 0 && name <= 1024;
+}
+
 function memberName(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1).replace(/^.*!/, '');
   return base.replace(/\.(gz|tgz)$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : '')) || 'content';
@@ -135,7 +147,9 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
   let head: Buffer | undefined;
 
   const decide = (first: Uint8Array): ContentStream => {
-    const kind = isGzip(first) ? 'gzip data' : isZip(first) ? 'zip archive' : isTar(first) ? 'tar archive' : undefined;
+    // An encrypted zip can't be read: listed below, its raw bytes scanned (the members' names are plain).
+    const locked = encryptedZip(first);
+    const kind = isGzip(first) ? 'gzip data' : isZip(first) && !locked ? 'zip archive' : isTar(first) ? 'tar archive' : undefined;
     // (Tar levels don't count against the depth, but a tar of a tar of a tar... is bounded all the same.)
     if (kind === 'tar archive' && depth < opts.archiveDepth && path.split('!').length <= MAX_NESTING) return tarStream(detector, path, sink, opts, depth, budget, plain);
     if (kind && kind !== 'tar archive' && depth < opts.archiveDepth) {
@@ -156,7 +170,7 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
     if (kind) sink.skip(path, notOpened('archive', opts));
     // Nor are what xz, bzip2, zstd, LZ4, 7-Zip and RAR compress: only their raw bytes
     // (where a token shows through when stored uncompressed).
-    const format = kind ? undefined : unopenedFormat(first);
+    const format = kind ? undefined : locked ? 'encrypted zip' : unopenedFormat(first);
     if (format) {
       const why = `${format} data, which hfleaks cannot decompress; only its raw bytes were scanned`;
       sink.skip(path, why);

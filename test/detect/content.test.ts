@@ -386,6 +386,16 @@ describe('compressed data hfleaks cannot open', () => {
     }
   });
 
+  it('says a zip is encrypted, not corrupt (zip -P)', () => {
+    // ZipCrypto: bit 0 of the flags, then a 12-byte header and the data, both enciphered.
+    const zip = zipOfDeflated([['secrets.env', seededBytes(200, 26), 180]]);
+    zip.writeUInt16LE(1, 6);
+    const r = run(zip, 'backup.zip');
+    const why = 'encrypted zip data, which hfleaks cannot decompress; only its raw bytes were scanned';
+    expect(r.skipped).toEqual([{ path: 'backup.zip', reason: why }]);
+    expect(r.warnings).toEqual([`backup.zip: ${why}`]);
+  });
+
   it('names the member when such data is inside an archive, and leaves text that merely starts alike alone', () => {
     const zip = zipSync({ 'data.jsonl.zst': new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, ...seededBytes(64, 25)]), 'notes.txt': Buffer.from('BZh9 is how bzip2 files start\n') });
     const r = run(zip, 'm.zip');
