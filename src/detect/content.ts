@@ -7,9 +7,10 @@ import { isUtf8 } from 'node:buffer';
 import type { Gunzip, UnzipDecoder, UnzipDecoderConstructor } from 'fflate';
 import { fflateLib, lazyBuiltin } from '../core/lazy.ts';
 import type { Match } from '../core/types.ts';
-import type { Cells, Detector } from './detector.ts';
+import { type Cells, type Detector, fixedCells } from './detector.ts';
 import { isStandardBase64 } from './detector.ts';
 import { ChunkScanner, textForm } from './scanner.ts';
+import { sqliteValues } from './sqlite.ts';
 import { isTar, tarReader } from './tar.ts';
 
 const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
@@ -181,7 +182,9 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
 
   /** `compressed`: known to be compressed data (binary, whatever its first bytes look like). */
   const plain = (first: Uint8Array, reported?: ReadonlySet<string>, compressed = false): ContentStream => {
-    const scanner = new ChunkScanner(detector, (m) => reported?.has(m.secret) || sink.match(path, m), undefined, npyCells(first));
+    // A SQLite database's values are listed as its pages come, each before the scanner sees it.
+    const db = sqliteValues(first);
+    const scanner = new ChunkScanner(detector, (m) => reported?.has(m.secret) || sink.match(path, m), undefined, npyCells(first) ?? db?.cells);
     if (compressed) sink.note?.(path, 'binary');
     else classify(first, path, sink);
     const embedded = detector.decodes ? embeddedGzip(detector, path, sink, opts, depth, budget) : undefined;
@@ -189,6 +192,7 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
       push: (d) => {
         const b = Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength);
         embedded?.push(b); // (first: the scanner owns the bytes once given them)
+        db?.push(b);
         scanner.push(b);
       },
       end: () => {
@@ -247,7 +251,7 @@ function npyCells(b: Uint8Array): Cells | undefined {
   const width = Number(m[2]) * unit;
   // (What follows the array, another np.save to the same file, is read as it is.)
   const count = shape[1]!.split(',').filter((d) => d.trim()).reduce((n, d) => n * Number(d), 1);
-  return width > 0 && Number.isSafeInteger(count * width) ? { start, end: start + count * width, width, unit } : undefined;
+  return width > 0 && Number.isSafeInteger(count * width) ? fixedCells(start, start + count * width, width, unit) : undefined;
 }
 
 const SNIFF = 64 << 10;

@@ -52,25 +52,59 @@ export interface Detector {
 }
 
 /**
- * Strings stored edge to edge in cells of a declared width, as a numpy array of `<U` or
- * `S` strings holds them (its header declares the width and how many): cell k is
- * buf[start + k * width, start + (k + 1) * width), up to `end`, its characters `unit`
- * bytes each (4: UTF-32, 1: bytes). Where the bytes as they are hold no token, a cell is
- * read on its own too: one that starts it has nothing before it, and the cell's end ends
- * it, whatever the next cell holds.
+ * Strings stored edge to edge in cells their format declares: a numpy array of `<U` or
+ * `S` strings (cells of one width its header gives), the values of a SQLite record (each
+ * as long as its record's header says), their characters `unit` bytes each (4: UTF-32, 1:
+ * bytes). Where the bytes as they are hold no token, a cell is read on its own too: one
+ * that starts it has nothing before it, and the cell's end ends it, whatever the next
+ * cell holds.
  */
 export interface Cells {
-  start: number;
-  end: number;
-  width: number;
+  /** The cell holding buf[at]: where it ends, and whether `at` starts it; undefined outside the cells. */
+  at(at: number): { end: number; first: boolean } | undefined;
   unit: 1 | 4;
 }
 
-/** Where the cell holding `at` ends, and whether `at` starts it; undefined outside the cells. */
-function cellAt(cells: Cells | undefined, at: number): { end: number; first: boolean } | undefined {
-  if (!cells || at < cells.start || at >= cells.end) return undefined;
-  const k = Math.floor((at - cells.start) / cells.width);
-  return { end: cells.start + (k + 1) * cells.width, first: at === cells.start + k * cells.width };
+/** Cells of `width` bytes each from `start` to `end`. */
+export function fixedCells(start: number, end: number, width: number, unit: 1 | 4): Cells {
+  return {
+    unit,
+    at(at) {
+      if (at < start || at >= end) return undefined;
+      const k = Math.floor((at - start) / width);
+      return { end: start + (k + 1) * width, first: at === start + k * width };
+    },
+  };
+}
+
+/** Cells listed one by one: [starts[k], ends[k]), sorted, none overlapping. */
+export function listedCells(starts: readonly number[], ends: readonly number[], unit: 1 | 4): Cells {
+  return {
+    unit,
+    at(at) {
+      // The last cell that starts at or before `at`.
+      let lo = 0;
+      let hi = starts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (starts[mid]! <= at) lo = mid + 1;
+        else hi = mid;
+      }
+      const k = lo - 1;
+      return k >= 0 && at < ends[k]! ? { end: ends[k]!, first: at === starts[k] } : undefined;
+    },
+  };
+}
+
+/** `cells` (offsets in a whole stream) as seen from a window of it that starts at `base`. */
+export function cellsFrom(cells: Cells, base: number): Cells {
+  return {
+    unit: cells.unit,
+    at(at) {
+      const c = cells.at(at + base);
+      return c && { end: c.end - base, first: c.first };
+    },
+  };
 }
 
 export interface DetectorOptions {
@@ -1130,7 +1164,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         let edge = leftBoundary(get, at);
         // In a numpy array's cells, where the text finds none or one that runs past its
         // cell (a JWT's last part into the next string), the cell on its own.
-        const cell = cellAt(cells, at);
+        const cell = cells?.at(at);
         // (One reading of the lengths before the candidate, for both tries; none where neither reads them.)
         const ends = edge === 'ok' || cell?.first ? declaredAt(buf, at) : undefined;
         let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? ends : undefined);
@@ -1183,7 +1217,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         if (!cut && at > 0 && at < width) continue;
         const unit = (i: number): number | undefined => unitAt(at + width * (i - at));
         const alone = leftBoundary(unit, at) === 'ok';
-        const cell = cellAt(cells, at);
+        const cell = cells?.at(at);
         if (!alone && !cell?.first) continue;
         const read = (limit: number) => tryRules(needle, textWindow((units) => {
           let end = Math.min(limit, at + width * units);

@@ -3,7 +3,7 @@
 // found once and memory stays bounded).
 import { isAscii } from 'node:buffer';
 import type { Match } from '../core/types.ts';
-import type { Cells, Detector, Hit } from './detector.ts';
+import { type Cells, cellsFrom, type Detector, type Hit } from './detector.ts';
 import { DECLARED_LOOKBACK, wideForm } from './detector.ts';
 
 const ALLOW = Buffer.from('hfleaks:allow', 'latin1');
@@ -268,7 +268,7 @@ export class ChunkScanner {
     private readonly detector: Detector,
     private readonly onMatch: (m: Match) => void,
     chunk = DEFAULT_CHUNK,
-    /** Fixed-width cells of the stream (offsets in the whole stream), when its format declares them. */
+    /** Cells of the stream (offsets in the whole stream), where its format declares them. */
     private readonly cells?: Cells,
   ) {
     // The overlap covers the longest token, its base64 form and the look-behind.
@@ -339,7 +339,7 @@ export class ChunkScanner {
       this.longestLine = this.state.col + chars;
     }
     if (to > this.done) {
-      const hits = this.detector.scan(w, this.done, to, this.cells && { ...this.cells, start: this.cells.start - this.base, end: this.cells.end - this.base });
+      const hits = this.detector.scan(w, this.done, to, this.cells && cellsFrom(this.cells, this.base));
       if (hits.length) for (const m of hitsToMatches(w, hits, this.state, this.base, form)) this.onMatch(m);
     }
     if (final) return;
