@@ -401,7 +401,7 @@ function binaryAfter(buf: Buffer, end: number, span = 8): boolean {
 /**
  * Where the strings that the bytes before `at` declare end, as offsets from `at`: strings
  * of a binary format that writes a string's length before it (pickle, Python's marshal in
- * .pyc files, msgpack, CBOR), after a string type's opcode, with a one-byte length or a
+ * .pyc files, msgpack, CBOR, Apple's binary property lists), after a string type's opcode, with a one-byte length or a
  * four-byte little-endian one under 64 KB (pickle's BINUNICODE, marshal's long strings).
  * A string that begins at `at` counts as the byte before it says. One that begins before
  * it (a pickled `Bearer TOKEN`), with only ASCII text between, is looked for only where
@@ -424,7 +424,8 @@ function declaredEnds(buf: Buffer, at: number, binary: boolean): number[] {
     // (Four bytes, of which the top two are zero: an OAuth token's JWT runs past 255 bytes.)
     if (s >= 5 && one === 0 && op === 0 && LONG_STRING.has(buf[s - 5]!)) add(sure, s, buf[s - 4]! | (buf[s - 3]! << 8));
     else if (s === at) {
-      if (SHORT_STRING.has(op)) add(sure, s, one);
+      // (A binary property list's ASCII string of 15 bytes or more: 0x5F, then its length as an int object, 0x10 and one byte.)
+      if (SHORT_STRING.has(op) || (op === 0x10 && buf[s - 3] === 0x5f)) add(sure, s, one);
     } else if (SHORT_STRING.has(op) && binaryAfter(buf, s + one)) add(likely, s, one);
   }
   return [...sure, ...likely];

@@ -592,6 +592,7 @@ describe('binary content and archives', () => {
     ['pickled bytes (SHORT_BINBYTES, then BINPUT)', bytes(`\x80\x03C\x25${t}q\x00.`)],
     ['a .pyc constant (marshal short string, then the next type code)', bytes(`\xe3\x00\x00\x00\xda\x25${t}N\xdaNz\x05login`)],
     ['a packed protocol-5 string (SHORT_BINUNICODE, then another)', bytes(`\x8c\x25${t}\x8c\x04next`)],
+    ['a binary property list (an ASCII string object, then a one-letter one)', bytes(`bplist00\xd2\x01\x02\x03\x04WHFToken_\x10\x25${t}Qx\x08\x0d`)],
   ])('finds a token in %s', (_name, buf) => {
     expect(collect(buf).map((x) => x.m.secret)).toEqual([t]);
   });
