@@ -48,7 +48,8 @@ export interface SqliteValues {
  * so pages of up to that size are always listed in time.
  */
 export function sqliteValues(first: Uint8Array): SqliteValues | undefined {
-  if (first.length < 100 || Buffer.from(first.buffer, first.byteOffset, 16).toString('latin1') !== MAGIC) return undefined;
+  // (Its first byte first: this runs for every file.)
+  if (first.length < 100 || first[0] !== 0x53 || Buffer.from(first.buffer, first.byteOffset, 16).toString('latin1') !== MAGIC) return undefined;
   const raw = (first[16]! << 8) | first[17]!;
   const pageSize = raw === 1 ? 65536 : raw;
   if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return undefined;
