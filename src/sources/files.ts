@@ -474,9 +474,12 @@ export async function scanPaths(detector: Detector, opts: FileScanOptions, sink:
   })();
   try {
     // The main thread scans too, one file at a time, yielding between files so the
-    // walk and the workers' results keep flowing.
+    // walk and the workers' results keep flowing. While it walks with workers beside it,
+    // it takes a file only from a long queue (or one a worker can't take): in a tree of
+    // small files the walk is what the workers wait for.
     for (;;) {
-      const abs = queue.shift();
+      const mine = !pool || !walking || queue.length > MAIN_TAKES_PAST || (queue.length > 0 && typeof queue[0] !== 'string');
+      const abs = mine ? queue.shift() : undefined;
       if (abs !== undefined) {
         signal();
         done(scanFile(typeof abs === 'string' ? abs : abs.raw, display(abs), detector, sink, opts));
@@ -536,6 +539,8 @@ async function* single(abs: string): AsyncGenerator<string> {
 }
 
 const QUEUE_HIGH = 256;
+/** Files queued past which the walking main thread scans one itself (see scanPaths). */
+const MAIN_TAKES_PAST = 32;
 
 /** Files the main thread scans alone before worker threads are started. */
 const WORKERS_AFTER = 48;

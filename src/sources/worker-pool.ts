@@ -6,7 +6,8 @@ import { lazyBuiltin } from '../core/lazy.ts';
 import type { ContentSink } from '../detect/content.ts';
 import type { WorkerInit, WorkerJob, WorkerResult } from './scan-worker.ts';
 
-const IN_FLIGHT = 16;
+/** Files a worker holds at once: enough for a tree of small files, where each takes tens of microseconds. */
+const IN_FLIGHT = 64;
 const threads = lazyBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 interface Slot {
