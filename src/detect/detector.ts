@@ -341,6 +341,7 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
   const b = get(at - 1);
   if (!isWordByte(b)) return 'ok';
   if (get(at - 2) === 0x5c) return 'ok'; // \n \t \r \" \0 ...
+  if (get(at - 2) === 0x60 && POWERSHELL_ESCAPES.has(b!)) return 'ok'; // PowerShell's `n `t `r `0 ...
   if (isHex(get(at - 2)) && isHex(b)) {
     // `%3D`, or the escape itself percent-encoded once or more (`%253D`, `%25253D`): a
     // URL in a query parameter of another URL. Each `25` is one more level.
@@ -445,6 +446,9 @@ function declaredAt(buf: Buffer, at: number): (secretLength: number) => readonly
 const SHORT_STRING = new Set([0x8c, 0x55, 0x43, 0x7a, 0x5a, 0xfa, 0xda, 0xd9, 0x78]);
 /** Types of strings with a four-byte little-endian length: pickle BINUNICODE, BINSTRING, BINBYTES; marshal unicode, ASCII, interned, bytes (and referenced). */
 const LONG_STRING = new Set([0x58, 0x54, 0x42, 0x75, 0x61, 0x41, 0x74, 0x73, 0xf5, 0xe1, 0xc1, 0xf4, 0xf3]);
+
+/** The letters of PowerShell's escapes after a backtick (`0 `a `b `e `f `n `r `t `v). */
+const POWERSHELL_ESCAPES = new Set([...'0abefnrtv'].map((c) => c.charCodeAt(0)));
 
 const isAsciiLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 

@@ -59,6 +59,7 @@ describe('boundaries', () => {
     ['quoted-printable HTML mail, after a no-break space', `token:=C2=A0${t}<br>`],
     ['quoted-printable HTML mail, after a curly quote', `token =E2=80=9C${t}=E2=80=9D`],
     ['quoted-printable in lower case', `token=3d${t}`],
+    ['a PowerShell escape (a backtick and n)', `$msg = "token:\`n${t}"`],
     ['a protocol-0 pickle string', `(dp0\nVhub_token\np1\nV${t}\np2\ns.`],
     ['a protocol-0 pickle tuple', `(V${t}\np0\ntp1\n.`],
     ['a protocol-0 pickle list, not its first item', `(lp0\nVtrain.py\np1\naV--token\np2\naV${t}\np3\na.`],
@@ -74,7 +75,7 @@ describe('boundaries', () => {
     for (const pre of ['a', 'Z', '7', '_']) expect(find(`x ${pre}${t} y`)).toEqual([]);
     // Look-alikes of the escapes above stay glued: no ESC before `[1m`, `=41` (`A`) and
     // `=5F` (`_`) are quoted-printable of word bytes, and `V` mid-line is a word.
-    for (const pre of ['[1m', 'x[32m', '[2K', 'x[?25h', '=41', '=5F', '=7a', '=G0', 'aV', '\naaV', ' V', 'tokn', 'oken']) expect(find(`x ${pre}${t} y`), pre).toEqual([]);
+    for (const pre of ['[1m', 'x[32m', '[2K', 'x[?25h', '=41', '=5F', '=7a', '=G0', 'aV', '\naaV', ' V', 'tokn', 'oken', '`x', '`N']) expect(find(`x ${pre}${t} y`), pre).toEqual([]);
   });
 
   it('decodes a short window where no long token can start: crafted input costs what ordinary text does', () => {
