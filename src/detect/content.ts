@@ -165,7 +165,8 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
           sink.match(p, m);
         },
       };
-      return tentative(kind, path, sink, () => plain(first, inMembers), (t) => archive(detector, path, members, opts, depth, budget, t));
+      const raw = (as: 'classify' | 'counted') => plain(first, inMembers, as);
+      return tentative(kind, path, sink, raw, (t) => archive(detector, path, members, opts, depth, budget, t));
     }
     // Still scanned as bytes below, but listed: its members were not looked at.
     if (kind) sink.skip(path, notOpened('archive', opts));
@@ -177,16 +178,20 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
       sink.skip(path, why);
       sink.warn(`${path}: ${why}`);
     }
-    return plain(first, undefined, format !== undefined);
+    return plain(first, undefined, format ? 'binary' : 'classify');
   };
 
-  /** `compressed`: known to be compressed data (binary, whatever its first bytes look like). */
-  const plain = (first: Uint8Array, reported?: ReadonlySet<string>, compressed = false): ContentStream => {
+  /**
+   * The bytes as they are. `as`: 'classify' looks at the first bytes to count (and warn of)
+   * binary or invalid UTF-8 content; 'binary' counts compressed data as binary, whatever
+   * its first bytes; 'counted' says nothing (an archive's bytes, its members counted already).
+   */
+  const plain = (first: Uint8Array, reported?: ReadonlySet<string>, as: 'classify' | 'binary' | 'counted' = 'classify'): ContentStream => {
     // A SQLite database's values are listed as its pages come, each before the scanner sees it.
     const db = sqliteValues(first);
     const scanner = new ChunkScanner(detector, (m) => reported?.has(m.secret) || sink.match(path, m), undefined, npyCells(first) ?? db?.cells);
-    if (compressed) sink.note?.(path, 'binary');
-    else classify(first, path, sink);
+    if (as === 'binary') sink.note?.(path, 'binary');
+    else if (as === 'classify') classify(first, path, sink);
     const embedded = detector.decodes ? embeddedGzip(detector, path, sink, opts, depth, budget) : undefined;
     return {
       push: (d) => {
@@ -353,7 +358,7 @@ const TAIL = 256 << 10;
  * TAIL bytes are kept: an archive damaged later (text appended to a .gz) has them and the
  * rest scanned as raw bytes, lines counted from where they start.
  */
-function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: ContentSink, raw: () => ContentStream, archive: (t: Trial) => ContentStream): ContentStream {
+function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: ContentSink, raw: (as: 'classify' | 'counted') => ContentStream, archive: (t: Trial) => ContentStream): ContentStream {
   let held: Uint8Array[] = [];
   let heldBytes = 0;
   let proved = false;
@@ -368,7 +373,7 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
       sink.warn(`${path}: corrupt ${kind} (${message}); ${dropped ? `the ${Math.ceil(heldBytes / 1024)} KB before the damage and all after it scanned as raw bytes` : 'scanned as raw bytes'}`);
       const pieces = held;
       held = [];
-      fallback = raw();
+      fallback = raw('classify');
       for (const p of pieces) fallback.push(p);
     },
   };
@@ -394,6 +399,14 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
       // (A gzip stream always proves itself or fails in its own end.)
       if (!fallback && !proved) trial.failed('no member found');
       fallback?.end();
+      // A zip that read well: its last bytes, as they are, for what no member holds (its
+      // central directory's names and comments, the archive's comment, text appended after
+      // its end). A whole small zip is kept so; of a larger one, the last TAIL bytes or more.
+      if (!fallback && proved && kind === 'zip archive') {
+        const tail = raw('counted');
+        for (const p of held) tail.push(p);
+        tail.end();
+      }
     },
   };
 }

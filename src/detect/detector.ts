@@ -447,6 +447,17 @@ const SHORT_STRING = new Set([0x8c, 0x55, 0x43, 0x7a, 0x5a, 0xfa, 0xda, 0xd9, 0x
 /** Types of strings with a four-byte little-endian length: pickle BINUNICODE, BINSTRING, BINBYTES; marshal unicode, ASCII, interned, bytes (and referenced). */
 const LONG_STRING = new Set([0x58, 0x54, 0x42, 0x75, 0x61, 0x41, 0x74, 0x73, 0xf5, 0xe1, 0xc1, 0xf4, 0xf3]);
 
+/**
+ * Whether a zip record's signature starts at text[i] (`PK` and 1 2, 3 4, 5 6, 6 6, 6 7 or
+ * 7 8): what follows a name or a comment in a zip's headers, with nothing between.
+ */
+function zipSignatureAt(text: string, i: number): boolean {
+  if (text.charCodeAt(i) !== 0x50 || text.charCodeAt(i + 1) !== 0x4b) return false;
+  const a = text.charCodeAt(i + 2);
+  const b = text.charCodeAt(i + 3);
+  return (a === 1 && b === 2) || (a === 3 && b === 4) || (a === 5 && b === 6) || (a === 6 && (b === 6 || b === 7)) || (a === 7 && b === 8);
+}
+
 /** The letters of PowerShell's escapes after a backtick (`0 `a `b `e `f `n `r `t `v). */
 const POWERSHELL_ESCAPES = new Set([...'0abefnrtv'].map((c) => c.charCodeAt(0)));
 
@@ -1129,7 +1140,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       // A match longer than the rule's longest token is not one (the window is at least 64).
       if (secret === undefined || secret.length > c.rule.maxLength) continue;
       const after = text.charCodeAt(secret.length);
-      if (isWordByte(Number.isNaN(after) ? undefined : after) && !ends?.(secret.length).includes(secret.length)) continue; // part of a longer word
+      if (isWordByte(Number.isNaN(after) ? undefined : after) && !ends?.(secret.length).includes(secret.length) && !zipSignatureAt(text, secret.length)) continue; // part of a longer word
       const verdict = judge(c, secret);
       if (verdict === false) continue;
       return { rule: c.rule, secret, ...(verdict === true ? {} : { jwt: verdict }) };

@@ -364,6 +364,34 @@ describe('deflated zip members, inflated in one call or streamed', () => {
   });
 });
 
+describe('what a zip holds outside its members', () => {
+  it("finds a token in the archive's comment, a member's comment or name, and text appended after its end", () => {
+    const [a, b, c, d, e] = [gen.userToken(), gen.userToken(), gen.userToken(), gen.userToken(true), gen.userToken()];
+    const zip = Buffer.from(
+      zipSync({
+        // A comment that ends with the token: the next record's signature (`PK\x01\x02`) follows it.
+        [`keys/${c}.txt`]: [Buffer.from('nothing here\n'), { comment: `uploaded with ${b}` }],
+        'run.log': [Buffer.from(`HF_TOKEN=${e}\n`), { level: 0 }],
+      }),
+    );
+    // The archive's comment: the last field of the end of central directory record.
+    const comment = Buffer.from(`token: ${a}`);
+    zip.writeUInt16LE(comment.length, zip.length - 2);
+    const file = Buffer.concat([zip, comment, Buffer.from(`\nappended ${d}\n`)]);
+    for (const piece of [file.length, 100]) {
+      const r = run(file, 'm.zip', {}, piece);
+      const found = r.found.map((x) => [x.path, x.m.secret]);
+      for (const [i, t] of [a, b, c, d].entries()) expect(found.map(([p, x]) => [p, x === t]), `piece ${piece}, token ${i}`).toContainEqual(['m.zip', true]);
+      // A token a stored member holds is reported at the member, not again at the archive.
+      expect(found.filter(([, s]) => s === e)).toEqual([['m.zip!run.log', e]]);
+      // (The member's name stands twice: in its local header and in the central directory.)
+      expect(found.filter(([, s]) => s === c)).toHaveLength(2);
+      expect(new Set(found.map(([, s]) => s)).size).toBe(5);
+      expect(r.warnings).toEqual([]);
+    }
+  });
+});
+
 describe('compressed data hfleaks cannot open', () => {
   const formats: [string, number[]][] = [
     ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],

@@ -59,6 +59,7 @@ describe('boundaries', () => {
     ['quoted-printable HTML mail, after a no-break space', `token:=C2=A0${t}<br>`],
     ['quoted-printable HTML mail, after a curly quote', `token =E2=80=9C${t}=E2=80=9D`],
     ['quoted-printable in lower case', `token=3d${t}`],
+    ["a zip record's signature after it (a name or comment in a zip's headers)", `\x00comment ${t}PK\x01\x02\x14\x00`],
     ['a PowerShell escape (a backtick and n)', `$msg = "token:\`n${t}"`],
     ['a protocol-0 pickle string', `(dp0\nVhub_token\np1\nV${t}\np2\ns.`],
     ['a protocol-0 pickle tuple', `(V${t}\np0\ntp1\n.`],
@@ -103,6 +104,8 @@ describe('boundaries', () => {
   it('rejects a 35-character body and one glued to a word after it', () => {
     expect(find(`x ${t}a y`)).toEqual([]);
     expect(find(`x ${t}_test y`)).toEqual([]);
+    expect(find(`x ${t}PK y`)).toEqual([]);
+    expect(find(`x ${t}PK\x01\x03 y`)).toEqual([]);
     expect(find(`x ${t.slice(0, -1)} y`)).toEqual([]);
   });
   it('accepts digits in user tokens (the letters-only patterns of other tools miss these)', () => {
