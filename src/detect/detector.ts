@@ -60,8 +60,12 @@ export interface Detector {
  * cell holds.
  */
 export interface Cells {
-  /** The cell holding buf[at]: where it ends, and whether `at` starts it; undefined outside the cells. */
-  at(at: number): { end: number; first: boolean } | undefined;
+  /**
+   * The cell holding buf[at]: where it ends, and whether `at` starts it; undefined outside
+   * the cells. `more`: the cell goes on past `end` where these bytes don't show (a SQLite
+   * value on overflow pages), so its `end` ends no token.
+   */
+  at(at: number): { end: number; first: boolean; more?: boolean } | undefined;
   unit: 1 | 4;
 }
 
@@ -77,32 +81,13 @@ export function fixedCells(start: number, end: number, width: number, unit: 1 | 
   };
 }
 
-/** Cells listed one by one: [starts[k], ends[k]), sorted, none overlapping. */
-export function listedCells(starts: readonly number[], ends: readonly number[], unit: 1 | 4): Cells {
-  return {
-    unit,
-    at(at) {
-      // The last cell that starts at or before `at`.
-      let lo = 0;
-      let hi = starts.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (starts[mid]! <= at) lo = mid + 1;
-        else hi = mid;
-      }
-      const k = lo - 1;
-      return k >= 0 && at < ends[k]! ? { end: ends[k]!, first: at === starts[k] } : undefined;
-    },
-  };
-}
-
 /** `cells` (offsets in a whole stream) as seen from a window of it that starts at `base`. */
 export function cellsFrom(cells: Cells, base: number): Cells {
   return {
     unit: cells.unit,
     at(at) {
       const c = cells.at(at + base);
-      return c && { end: c.end - base, first: c.first };
+      return c && { ...c, end: c.end - base };
     },
   };
 }
@@ -1186,7 +1171,8 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? ends : undefined);
         if (cell && (!found || at + found.secret.length > cell.end) && (cell.first || edge !== 'glued')) {
           const alone = tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(cell.end, at + n))), cell.first || edge === 'ok' ? ends : undefined);
-          if (alone) {
+          // (Where the cell goes on unseen, a token that reaches its end may go on too.)
+          if (alone && !(cell.more && at + alone.secret.length >= cell.end)) {
             found = alone;
             if (cell.first) edge = 'ok';
           }

@@ -3,16 +3,21 @@
 // record's header, so a token that is a whole value has the end of another value (or a
 // header byte: `W` declares a text of 37 bytes) glued before it and the next value after
 // it. Read by the file format (https://www.sqlite.org/fileformat2.html): the b-tree pages'
-// cells, each cell's record, each record's serial types. What is not in a cell (free
-// space, deleted rows) is scanned as bytes, as before.
+// cells, each cell's record, each record's serial types; in a write-ahead log (`-wal`),
+// the pages of its frames. What is not in a cell (free space, deleted rows) is scanned as
+// bytes, as before.
 
-import { type Cells, listedCells } from './detector.ts';
+import type { Cells } from './detector.ts';
 
 const MAGIC = 'SQLite format 3\0';
-/** Values listed per database at most (memory stays small whatever the file). */
-const MAX_VALUES = 1 << 18;
 /** Values shorter than this hold no token. */
 const MIN_VALUE = 16;
+/**
+ * Cells are kept this far behind the start of the newest bytes: the scanner's window
+ * (1 MB and its overlap) never reaches further back, and memory stays bounded whatever
+ * the database's size.
+ */
+const KEEP = 4 << 20;
 
 /** A varint at b[at] (1 to 9 bytes, big-endian, 7 bits a byte but the ninth): its value and its length; undefined past `end`. */
 function varint(b: Uint8Array, at: number, end: number): [number, number] | undefined {
@@ -33,6 +38,8 @@ function valueSize(t: number): number {
   return [0, 1, 2, 3, 4, 6, 8, 8, 0, 0, 0, 0][t]!;
 }
 
+const u32 = (b: Uint8Array, at: number) => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+
 /** A SQLite database read as it streams in: the cells of its values, listed page by page as each page is whole. */
 export interface SqliteValues {
   cells: Cells;
@@ -40,74 +47,123 @@ export interface SqliteValues {
   push(b: Uint8Array): void;
 }
 
+/** One value: [start, end) in the stream; `more` where it goes on past `end` (on overflow pages, or cut by a damaged page). */
+interface Value {
+  start: number;
+  end: number;
+  more: boolean;
+}
+
 /**
- * A reader of the text and blob values of the SQLite database that `first` starts, or
- * undefined if it starts none in UTF-8 (a UTF-16 one's text is read as UTF-16 text is).
- * Each page's values are listed once the page is whole, before the scanner sees its
- * bytes: a window of the scanner ends its scan an overlap (16 KB) short of what it holds,
- * so pages of up to that size are always listed in time.
+ * A reader of the text and blob values of the SQLite database (or write-ahead log) that
+ * `first` starts, or undefined if it starts none in UTF-8 (a UTF-16 one's text is read as
+ * UTF-16 text is). Each page's values are listed once the page is whole, before the
+ * scanner sees its bytes: a window of the scanner ends its scan an overlap (16 KB) short
+ * of what it holds, so pages of up to that size are always listed in time.
  */
 export function sqliteValues(first: Uint8Array): SqliteValues | undefined {
-  // (Its first byte first: this runs for every file.)
-  if (first.length < 100 || first[0] !== 0x53 || Buffer.from(first.buffer, first.byteOffset, 16).toString('latin1') !== MAGIC) return undefined;
-  const raw = (first[16]! << 8) | first[17]!;
-  const pageSize = raw === 1 ? 65536 : raw;
-  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return undefined;
-  const encoding = ((first[56]! << 24) | (first[57]! << 16) | (first[58]! << 8) | first[59]!) >>> 0;
-  if (encoding !== 0 && encoding !== 1) return undefined;
-  // Usable bytes a page (some may be reserved at each page's end).
-  const usable = pageSize - first[20]!;
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const page = Buffer.alloc(pageSize);
+  const layout = pagesOf(first);
+  if (!layout) return undefined;
+  const { pageSize, usable, skip, frame } = layout;
+  let values: Value[] = [];
+  // The page being filled: `frame` bytes (a WAL frame's header, then the page) from `at`.
+  const unit = Buffer.alloc(frame + pageSize);
   let filled = 0;
-  let pageAt = 0;
+  let at = skip;
+  let seen = 0; // bytes of the stream pushed so far
+  let skipping = skip; // header bytes before the first page (a WAL's 32)
   return {
-    cells: listedCells(starts, ends, 1),
+    cells: {
+      unit: 1,
+      at(p) {
+        // The last value that starts at or before p.
+        let lo = 0;
+        let hi = values.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (values[mid]!.start <= p) lo = mid + 1;
+          else hi = mid;
+        }
+        const v = values[lo - 1];
+        return v && p < v.end ? { end: v.end, first: p === v.start, more: v.more } : undefined;
+      },
+    },
     push(b) {
-      for (let i = 0; i < b.length && starts.length < MAX_VALUES; ) {
-        const n = Math.min(b.length - i, pageSize - filled);
-        page.set(b.subarray(i, i + n), filled);
+      // What the scanner can no longer ask about goes.
+      if (values.length && values[0]!.end < seen - KEEP) values = values.filter((v) => v.end >= seen - KEEP);
+      seen += b.length;
+      let i = Math.min(b.length, skipping);
+      skipping -= i;
+      while (i < b.length) {
+        const n = Math.min(b.length - i, unit.length - filled);
+        unit.set(b.subarray(i, i + n), filled);
         filled += n;
         i += n;
-        if (filled < pageSize) break;
-        const before = starts.length;
-        readPage(page, pageAt === 0 ? 100 : 0, usable, starts, ends);
-        // (A page's cells are listed in the order of their pointers: sorted here, and moved to where the page lies.)
-        const order = starts.slice(before).map((_, k) => before + k).sort((x, y) => starts[x]! - starts[y]!);
-        const s = order.map((k) => starts[k]! + pageAt);
-        const e = order.map((k) => ends[k]! + pageAt);
-        starts.splice(before, s.length, ...s);
-        ends.splice(before, e.length, ...e);
-        pageAt += pageSize;
+        if (filled < unit.length) break;
+        // A WAL frame's header names its page: page 1 holds the database header first.
+        const pageNo = frame ? u32(unit, 0) : at === 0 ? 1 : 0;
+        const page = unit.subarray(frame);
+        const found: Value[] = [];
+        readPage(page, pageNo === 1 ? 100 : 0, usable, found);
+        found.sort((x, y) => x.start - y.start);
+        for (const v of found) values.push({ start: v.start + at + frame, end: v.end + at + frame, more: v.more });
+        at += unit.length;
         filled = 0;
       }
     },
   };
 }
 
-/** The values of one b-tree page's cells (`b`, its header at `head`), appended to starts and ends (offsets in the page). */
-function readPage(b: Uint8Array, head: number, usable: number, starts: number[], ends: number[]): void {
-  const h = head;
-  const type = b[h]!;
+/** How `first`'s pages lie: a database's from byte 0, a WAL's in frames of a 24-byte header and a page, after its own 32. */
+function pagesOf(first: Uint8Array): { pageSize: number; usable: number; skip: number; frame: number } | undefined {
+  if (first.length < 100) return undefined;
+  // (Its first byte first: this runs for every file.)
+  if (first[0] === 0x53) {
+    if (Buffer.from(first.buffer, first.byteOffset, 16).toString('latin1') !== MAGIC) return undefined;
+    const raw = (first[16]! << 8) | first[17]!;
+    const pageSize = raw === 1 ? 65536 : raw;
+    const encoding = u32(first, 56);
+    if (!validPageSize(pageSize) || (encoding !== 0 && encoding !== 1)) return undefined;
+    // Usable bytes a page (some may be reserved at each page's end).
+    return { pageSize, usable: pageSize - first[20]!, skip: 0, frame: 0 };
+  }
+  // A write-ahead log: 0x377f0682 or 0x377f0683, the format version 3007000, the page size.
+  const magic = u32(first, 0);
+  if ((magic !== 0x377f0682 && magic !== 0x377f0683) || u32(first, 4) !== 3007000) return undefined;
+  const pageSize = u32(first, 8);
+  // (A WAL does not say the database's encoding or reserved bytes: UTF-8 and none, the defaults.)
+  return validPageSize(pageSize) ? { pageSize, usable: pageSize, skip: 32, frame: 24 } : undefined;
+}
+
+function validPageSize(n: number): boolean {
+  return n >= 512 && n <= 65536 && (n & (n - 1)) === 0;
+}
+
+/** The values of one b-tree page's cells (`b`, its header at `head`), appended to `out` (offsets in the page). */
+function readPage(b: Uint8Array, head: number, usable: number, out: Value[]): void {
+  const type = b[head]!;
   // 13: table leaf (rowid, record); 10: index leaf (record); 2: index interior (child, record). 5 holds no record.
   if (type !== 13 && type !== 10 && type !== 2) return;
-  const count = (b[h + 3]! << 8) | b[h + 4]!;
-  const pointers = h + (type === 2 ? 12 : 8);
-  const pageEnd = usable;
-  if (pointers + 2 * count > pageEnd) return;
+  const count = (b[head + 3]! << 8) | b[head + 4]!;
+  const pointers = head + (type === 2 ? 12 : 8);
+  if (pointers + 2 * count > usable) return;
   // Payloads larger than this go on overflow pages: only their first part is here.
   const maxLocal = type === 13 ? usable - 35 : Math.floor(((usable - 12) * 64) / 255) - 23;
   const minLocal = Math.floor(((usable - 12) * 32) / 255) - 23;
-  for (let k = 0; k < count && starts.length < MAX_VALUES; k++) {
+  // A page holds at most this many values a token could be: more is a damaged or crafted page.
+  const most = Math.floor(usable / MIN_VALUE);
+  const cells = new Set<number>();
+  for (let k = 0; k < count && out.length < most; k++) {
     let at = (b[pointers + 2 * k]! << 8) | b[pointers + 2 * k + 1]!;
-    if (at < pointers + 2 * count || at >= pageEnd) continue;
+    // (Two pointers to one cell list it once.)
+    if (at < pointers + 2 * count || at >= usable || cells.has(at)) continue;
+    cells.add(at);
     if (type === 2) at += 4;
-    const size = varint(b, at, pageEnd);
+    const size = varint(b, at, usable);
     if (!size) continue;
     at += size[1];
     if (type === 13) {
-      const rowid = varint(b, at, pageEnd);
+      const rowid = varint(b, at, usable);
       if (!rowid) continue;
       at += rowid[1];
     }
@@ -117,25 +173,24 @@ function readPage(b: Uint8Array, head: number, usable: number, starts: number[],
       const surplus = minLocal + ((payload - minLocal) % (usable - 4));
       local = surplus <= maxLocal ? surplus : minLocal;
     }
-    readRecord(b, at, Math.min(pageEnd, at + local), starts, ends);
+    readRecord(b, at, at + local, usable, out, most);
   }
 }
 
-/** The text and blob values of the record at b[at] (its local part ends at `end`). */
-function readRecord(b: Uint8Array, at: number, end: number, starts: number[], ends: number[]): void {
-  const header = varint(b, at, end);
-  if (!header || header[0] < header[1] || at + header[0] > end) return;
+/** The text and blob values of the record at b[at], whose local part ends at `end` (the page's usable bytes at `usable`). */
+function readRecord(b: Uint8Array, at: number, end: number, usable: number, out: Value[], most: number): void {
+  const stop = Math.min(end, usable);
+  const header = varint(b, at, stop);
+  if (!header || header[0] < header[1] || at + header[0] > stop) return;
   let t = at + header[1];
   let value = at + header[0];
-  while (t < at + header[0] && value < end) {
+  while (t < at + header[0] && value < stop && out.length < most) {
     const type = varint(b, t, at + header[0]);
     if (!type) return;
     t += type[1];
     const n = valueSize(type[0]);
-    if (type[0] >= 12 && n >= MIN_VALUE) {
-      starts.push(value);
-      ends.push(Math.min(end, value + n));
-    }
+    // A value cut short (by the local part's end, or the page's) goes on where these bytes don't show: its end is no end.
+    if (type[0] >= 12 && n >= MIN_VALUE) out.push({ start: value, end: Math.min(stop, value + n), more: value + n > stop });
     value += n;
   }
 }
