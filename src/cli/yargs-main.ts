@@ -64,10 +64,11 @@ function checkValues(c: CommandSpec, args: Record<string, unknown>, argv: readon
   }
 }
 
-/** Whether `--no-NAME` is on the command line, before any `--`. */
+/** Whether `--no-NAME` is on the command line (or `--no-camelName`, which yargs takes too), before any `--`. */
 function negated(argv: readonly string[], name: string): boolean {
   const end = argv.indexOf('--');
-  return (end === -1 ? argv : argv.slice(0, end)).some((w) => w === `--no-${name}` || w.startsWith(`--no-${name}=`));
+  const forms = [`--no-${name}`, `--no-${name.replace(/-(.)/g, (_, c: string) => c.toUpperCase())}`];
+  return (end === -1 ? argv : argv.slice(0, end)).some((w) => forms.some((f) => w === f || w.startsWith(`${f}=`)));
 }
 
 /** The values given to an option on the command line as written (`--name=v`, `--name v`, `-x v`), before any `--`. */

@@ -340,10 +340,14 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
   // A terminal code before it: a colour (`ESC[32m` in a CI log, `\u001b[1m` in a
   // notebook's output), or a line being redrawn (`\r ESC[K`, `ESC[2K`, `ESC[1G`, `ESC[?25h`).
   if (b !== undefined && isAsciiLetter(b) && afterTerminalCode(get, at - 1)) return 'ok';
-  // Quoted-printable mail: `HF_TOKEN=3D<token>`, or any escape of a byte no word holds
+  // Quoted-printable mail (upper-case hex, as it is written): `HF_TOKEN=3D<token>`, the
+  // escape of what else precedes a token, or of a byte of a character beyond ASCII
   // (`=C2=A0`, a no-break space; `=E2=80=9C`, a curly quote: HTML mail writes them).
   const b2 = get(at - 2);
-  if (get(at - 3) === 0x3d && isHex(b2) && isHex(b) && !isWordByte(parseInt(String.fromCharCode(b2!, b!), 16))) return 'ok';
+  if (get(at - 3) === 0x3d && isUpperHex(b2) && isUpperHex(b)) {
+    const byte = parseInt(String.fromCharCode(b2!, b!), 16);
+    if (byte >= 0x80 || QP_BEFORE.has(byte)) return 'ok';
+  }
   // A protocol-0 pickle's string opcode: `V<token>` on its own line, first in a tuple
   // (`(V`), or appended to a list (`\naV`, after the memo line of the item before).
   if (b === 0x56 && (get(at - 2) === 0x0a || get(at - 2) === 0x28 || (get(at - 2) === 0x61 && get(at - 3) === 0x0a))) return 'ok';
@@ -442,6 +446,10 @@ function zipSignatureAt(text: string, i: number): boolean {
   const b = text.charCodeAt(i + 3);
   return (a === 1 && b === 2) || (a === 3 && b === 4) || (a === 5 && b === 6) || (a === 6 && (b === 6 || b === 7)) || (a === 7 && b === 8);
 }
+
+/** ASCII bytes a quoted-printable escape before a token may stand for: white space, quotes, `=`, `:`, `,`, `;`, brackets. */
+const QP_BEFORE = new Set([0x09, 0x0a, 0x0d, 0x20, 0x22, 0x27, 0x60, 0x3d, 0x3a, 0x2c, 0x3b, 0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d]);
+const isUpperHex = (b: number | undefined) => b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46));
 
 /** The letters of PowerShell's escapes after a backtick (`0 `a `b `e `f `n `r `t `v). */
 const POWERSHELL_ESCAPES = new Set([...'0abefnrtv'].map((c) => c.charCodeAt(0)));

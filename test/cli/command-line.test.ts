@@ -87,6 +87,9 @@ describe('command line', () => {
       [['scan', leaky, '--no-verify-timeout'], /^hfleaks: --no-verify-timeout is not an option/],
       [['scan', leaky, '--verify', '--no-verify-budget'], /^hfleaks: --no-verify-budget is not an option/],
       [['revoke', '--yes', '--no-verify-concurrency'], /^hfleaks: --no-verify-concurrency is not an option/],
+      // yargs takes the camel-case spelling too.
+      [['scan', leaky, '--archive-depth', '6', '--no-archiveDepth'], /^hfleaks: --no-archive-depth is not an option/],
+      [['scan', leaky, '--no-verifyTimeout'], /^hfleaks: --no-verify-timeout is not an option/],
       [['hook', 'foo'], /^hfleaks: hook: "foo" is no action \("install" or "uninstall"\)\n$/],
       [['hook'], /^hfleaks: hook: name the action \("install" or "uninstall"\)\n$/],
       [['nosuchcmd'], /^hfleaks: unknown command "nosuchcmd" \(hfleaks --help lists them\)\n$/],
