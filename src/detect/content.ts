@@ -117,9 +117,9 @@ function unopenedFormat(first: Uint8Array): string | undefined {
 }
 
 /**
- * A zip whose first member is encrypted (`zip -P`, ZipCrypto: bit 0 of its flags), as all
- * of its members then are; and a header that reads as one (a version, a method zips use,
- * a name), not random bytes after `PK\x03\x04`.
+ * A zip whose first member is encrypted (`zip -P`, ZipCrypto: bit 0 of its flags), as
+ * usually all of its members are; and a header that reads as one (a version, a method
+ * zips use, a name), not random bytes after `PK\x03\x04`.
  */
 function encryptedZip(first: Uint8Array): boolean {
   if (!isZip(first) || first.length < 30 || (first[6]! & 1) !== 1) return false;
@@ -148,13 +148,12 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
   let head: Buffer | undefined;
 
   const decide = (first: Uint8Array): ContentStream => {
-    // An encrypted zip can't be read: listed below, its raw bytes scanned (the members' names are plain).
-    const locked = encryptedZip(first);
-    const kind = isGzip(first) ? 'gzip data' : isZip(first) && !locked ? 'zip archive' : isTar(first) ? 'tar archive' : undefined;
+    const kind = isGzip(first) ? 'gzip data' : isZip(first) ? 'zip archive' : isTar(first) ? 'tar archive' : undefined;
     // (Tar levels don't count against the depth, but a tar of a tar of a tar... is bounded all the same.)
     if (kind === 'tar archive' && depth < opts.archiveDepth && path.split('!').length <= MAX_NESTING) return tarStream(detector, path, sink, opts, depth, budget, plain);
     if (kind && kind !== 'tar archive' && depth < opts.archiveDepth) {
-      const archive = kind === 'gzip data' ? gzipStream : zipStream;
+      // (A zip whose first member is encrypted: that member can't be read, the others may be.)
+      const archive = kind === 'gzip data' ? gzipStream : encryptedZip(first) ? lockedZipStream : zipStream;
       // The secrets its members hold: its raw bytes, scanned after damage, don't report
       // them again (a stored member holds them as they are).
       const inMembers = new Set<string>();
@@ -172,7 +171,7 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
     if (kind) sink.skip(path, notOpened('archive', opts));
     // Nor are what xz, bzip2, zstd, LZ4, 7-Zip and RAR compress: only their raw bytes
     // (where a token shows through when stored uncompressed).
-    const format = kind ? undefined : locked ? 'encrypted zip' : unopenedFormat(first);
+    const format = kind ? undefined : unopenedFormat(first);
     if (format) {
       const why = `${format} data, which hfleaks cannot decompress; only its raw bytes were scanned`;
       sink.skip(path, why);
@@ -972,7 +971,18 @@ function deflateMembers(stopped: () => boolean, held: Set<HeldMember>, budget: B
   };
 }
 
-function zipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, trial: Trial): ContentStream {
+/** zipStream for a zip whose first member is encrypted. */
+function lockedZipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, trial: Trial): ContentStream {
+  return zipStream(detector, path, sink, opts, depth, budget, trial, true);
+}
+
+/**
+ * A zip archive, read front to back by fflate. `locked`: its first member is encrypted
+ * (its flags say so; fflate reads no flags), so that member is listed as such, not
+ * decompressed, and a member that fails to decompress after it is said to be in an
+ * encrypted archive.
+ */
+function zipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, trial: Trial, locked = false): ContentStream {
   let done = false; // failed or out of budget: the rest is ignored
   let proven = false;
   // Members being decompressed: with a data descriptor that has no signature, fflate
@@ -993,10 +1003,24 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
   // Deflated members held whole until they end (deflateMembers); flushed if the archive ends first.
   const held = new Set<HeldMember>();
   const { Unzip, UnzipPassThrough } = fflateLib();
+  let firstMember = true;
   const uz = new Unzip((file) => {
     if (done) return;
+    const first = firstMember;
+    firstMember = false;
     if (file.name.endsWith('/')) return prove(); // a directory entry
     const memberPath = `${path}!${file.name}`;
+    if (locked && first) {
+      let said = false;
+      file.ondata = (err, _chunk, final) => {
+        if (said || done || (!err && !final)) return;
+        said = true;
+        prove();
+        sink.skip(memberPath, 'encrypted zip member; its contents cannot be read');
+        sink.warn(`${memberPath}: encrypted; not scanned`);
+      };
+      return file.start();
+    }
     if (file.compression !== 0 && file.compression !== 8) {
       const method = `${ZIP_METHODS[file.compression] ?? 'unknown'} (method ${file.compression})`;
       uz.register(dropper(file.compression));
@@ -1017,7 +1041,9 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
         members.delete(member);
         member.end();
         if (!proven) throw err; // the first member fails: probably not a zip at all
-        sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
+        const why = `cannot decompress (${err.message}${locked ? '; the archive is encrypted' : ''})`;
+        sink.warn(`${memberPath}: ${why}; skipped`);
+        sink.skip(memberPath, why);
         return;
       }
       if (chunk.length) prove();

@@ -414,14 +414,32 @@ describe('compressed data hfleaks cannot open', () => {
     }
   });
 
-  it('says a zip is encrypted, not corrupt (zip -P)', () => {
+  it('says a zip member is encrypted, not corrupt (zip -P), and reads the members that are not', () => {
+    const t = gen.userToken();
+    const plainText = Buffer.from(`HF_TOKEN=${t}\n`);
     // ZipCrypto: bit 0 of the flags, then a 12-byte header and the data, both enciphered.
-    const zip = zipOfDeflated([['secrets.env', seededBytes(200, 26), 180]]);
+    const zip = zipOfDeflated([
+      ['secrets.env', seededBytes(200, 26), 180],
+      ['notes.env', deflateRawSync(plainText), plainText.length],
+    ]);
     zip.writeUInt16LE(1, 6);
     const r = run(zip, 'backup.zip');
-    const why = 'encrypted zip data, which hfleaks cannot decompress; only its raw bytes were scanned';
-    expect(r.skipped).toEqual([{ path: 'backup.zip', reason: why }]);
-    expect(r.warnings).toEqual([`backup.zip: ${why}`]);
+    expect(r.skipped).toEqual([{ path: 'backup.zip!secrets.env', reason: 'encrypted zip member; its contents cannot be read' }]);
+    expect(r.warnings).toEqual(['backup.zip!secrets.env: encrypted; not scanned']);
+    expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['backup.zip!notes.env', t]]);
+  });
+
+  it('lists a member that cannot be decompressed, and says so in an encrypted archive', () => {
+    const zip = zipOfDeflated([
+      ['a.env', seededBytes(200, 27), 180],
+      ['b.env', seededBytes(200, 28), 180],
+    ]);
+    zip.writeUInt16LE(1, 6);
+    // (The second member's flags: encrypted too.)
+    zip.writeUInt16LE(1, 30 + 'a.env'.length + 200 + 6);
+    const r = run(zip, 'backup.zip');
+    expect(r.skipped.map((x) => x.path)).toEqual(['backup.zip!a.env', 'backup.zip!b.env']);
+    expect(r.skipped[1]!.reason).toMatch(/^cannot decompress \(.+; the archive is encrypted\)$/);
   });
 
   it('names the member when such data is inside an archive, and leaves text that merely starts alike alone', () => {
