@@ -2,7 +2,7 @@
 // content that only looks like an archive is still scanned. Inputs are built at run
 // time; tokens come from tokenGenerator, never literals.
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
-import { zipSync } from 'fflate';
+import { Unzip, UnzipPassThrough, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { Match } from '../../src/core/types.ts';
 import { type ContentOptions, DEFAULT_CONTENT_OPTIONS, openContent } from '../../src/detect/content.ts';
@@ -361,6 +361,30 @@ describe('deflated zip members, inflated in one call or streamed', () => {
     const r = run(zip, 'm.zip');
     expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['m.zip!run.log', a], ['m.zip!b.env', b]]);
     expect(r.warnings).toEqual([expect.stringMatching(/^m\.zip!run\.log: cannot decompress \(.+\); skipped$/)]);
+  });
+});
+
+describe('a zip of many members', () => {
+  it("relies on fflate's Unzip keeping its members' chunk lists in `k`, newest first (content.ts trims it)", () => {
+    const zip = zipSync({ 'a.txt': [Buffer.from('a'), { level: 0 }], 'b.txt': [Buffer.from('b'), { level: 0 }], 'c.txt': [Buffer.from('c'), { level: 0 }] });
+    const lengths: number[] = [];
+    const uz: Unzip = new Unzip((file) => {
+      lengths.push((uz as unknown as { k: unknown[] }).k.length);
+      file.ondata = () => undefined;
+      file.start();
+    });
+    uz.register(UnzipPassThrough);
+    uz.push(zip, true);
+    expect(lengths).toEqual([1, 2, 3]);
+  });
+
+  it('reads every member of a zip of 30,000, the last one too', () => {
+    const t = gen.userToken();
+    const files: Record<string, [Uint8Array, { level: 0 }]> = {};
+    for (let i = 0; i < 30_000; i++) files[`d/f${i}.txt`] = [Buffer.from(`x=${i}\n`), { level: 0 }];
+    files['d/last.env'] = [Buffer.from(`HF_TOKEN=${t}\n`), { level: 0 }];
+    const r = run(Buffer.from(zipSync(files)), 'many.zip', {}, MB);
+    expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['many.zip!d/last.env', t]]);
   });
 });
 
