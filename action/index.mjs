@@ -10105,10 +10105,24 @@ var init_search = __esm({
 });
 
 // src/detect/detector.ts
-function cellAt(cells, at2) {
-  if (!cells || at2 < cells.start || at2 >= cells.end) return void 0;
-  const k2 = Math.floor((at2 - cells.start) / cells.width);
-  return { end: cells.start + (k2 + 1) * cells.width, first: at2 === cells.start + k2 * cells.width };
+function fixedCells(start, end, width, unit) {
+  return {
+    unit,
+    at(at2) {
+      if (at2 < start || at2 >= end) return void 0;
+      const k2 = Math.floor((at2 - start) / width);
+      return { end: start + (k2 + 1) * width, first: at2 === start + k2 * width };
+    }
+  };
+}
+function cellsFrom(cells, base2) {
+  return {
+    unit: cells.unit,
+    at(at2) {
+      const c3 = cells.at(at2 + base2);
+      return c3 && { ...c3, end: c3.end - base2 };
+    }
+  };
 }
 function isWordByte(b3) {
   return b3 !== void 0 && (b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 90 || b3 >= 97 && b3 <= 122 || b3 === 95);
@@ -10241,6 +10255,7 @@ function leftBoundary(get, at2) {
   const b3 = get(at2 - 1);
   if (!isWordByte(b3)) return "ok";
   if (get(at2 - 2) === 92) return "ok";
+  if (get(at2 - 2) === 96 && POWERSHELL_ESCAPES.has(b3)) return "ok";
   if (isHex(get(at2 - 2)) && isHex(b3)) {
     let p2 = at2 - 3;
     for (let n = 0; n < 4 && get(p2) === 53 && get(p2 - 1) === 50; n++) p2 -= 2;
@@ -10250,8 +10265,11 @@ function leftBoundary(get, at2) {
   if (isHex(b3) && isHex(get(at2 - 2)) && isHex(get(at2 - 3)) && isHex(get(at2 - 4)) && get(at2 - 5) === 117 && get(at2 - 6) === 92) return "ok";
   if (b3 !== void 0 && isAsciiLetter(b3) && afterTerminalCode(get, at2 - 1)) return "ok";
   const b22 = get(at2 - 2);
-  if (b22 !== void 0 && get(at2 - 3) === 61 && QP_BEFORE.has(String.fromCharCode(b22, b3).toUpperCase())) return "ok";
-  if (b3 === 86 && (get(at2 - 2) === 10 || get(at2 - 2) === 40)) return "ok";
+  if (get(at2 - 3) === 61 && isUpperHex(b22) && isUpperHex(b3)) {
+    const byte = parseInt(String.fromCharCode(b22, b3), 16);
+    if (byte >= 128 || QP_BEFORE.has(byte)) return "ok";
+  }
+  if (b3 === 86 && (get(at2 - 2) === 10 || get(at2 - 2) === 40 || get(at2 - 2) === 97 && get(at2 - 3) === 10)) return "ok";
   if (spellsBefore(get, at2, "token")) return "ok";
   return "glued";
 }
@@ -10283,7 +10301,7 @@ function declaredEnds(buf, at2, binary) {
     const op2 = buf[s - 2];
     if (s >= 5 && one === 0 && op2 === 0 && LONG_STRING.has(buf[s - 5])) add(sure, s, buf[s - 4] | buf[s - 3] << 8);
     else if (s === at2) {
-      if (SHORT_STRING.has(op2)) add(sure, s, one);
+      if (SHORT_STRING.has(op2) || op2 === 16 && buf[s - 3] === 95) add(sure, s, one);
     } else if (SHORT_STRING.has(op2) && binaryAfter(buf, s + one)) add(likely, s, one);
   }
   return [...sure, ...likely];
@@ -10292,6 +10310,12 @@ function declaredAt(buf, at2) {
   let plain;
   let binary;
   return (secretLength) => binaryAfter(buf, at2 + secretLength - 8, 16) ? binary ??= declaredEnds(buf, at2, true) : plain ??= declaredEnds(buf, at2, false);
+}
+function zipSignatureAt(text2, i) {
+  if (text2.charCodeAt(i) !== 80 || text2.charCodeAt(i + 1) !== 75) return false;
+  const a = text2.charCodeAt(i + 2);
+  const b3 = text2.charCodeAt(i + 3);
+  return a === 1 && b3 === 2 || a === 3 && b3 === 4 || a === 5 && b3 === 6 || a === 6 && (b3 === 6 || b3 === 7) || a === 7 && b3 === 8;
 }
 function afterTerminalCode(get, m2) {
   let i = m2 - 1;
@@ -10718,7 +10742,7 @@ function createDetector(rules, options = {}) {
       }
       if (secret === void 0 || secret.length > c3.rule.maxLength) continue;
       const after = text2.charCodeAt(secret.length);
-      if (isWordByte(Number.isNaN(after) ? void 0 : after) && !ends?.(secret.length).includes(secret.length)) continue;
+      if (isWordByte(Number.isNaN(after) ? void 0 : after) && !ends?.(secret.length).includes(secret.length) && !zipSignatureAt(text2, secret.length)) continue;
       const verdict2 = judge2(c3, secret);
       if (verdict2 === false) continue;
       return { rule: c3.rule, secret, ...verdict2 === true ? {} : { jwt: verdict2 } };
@@ -10750,12 +10774,12 @@ function createDetector(rules, options = {}) {
       for (let at2 = seek(needle.search, slot, ix, hay, from); at2 !== -1 && at2 < to2; at2 = seek(needle.search, slot, ix, hay, at2 + 1)) {
         if (!needle.rules.some((c3) => couldMatch(c3, buf, at2))) continue;
         let edge = leftBoundary(get, at2);
-        const cell = cellAt(cells, at2);
+        const cell = cells?.at(at2);
         const ends = edge === "ok" || cell?.first ? declaredAt(buf, at2) : void 0;
         let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n2))), edge === "ok" ? ends : void 0);
         if (cell && (!found || at2 + found.secret.length > cell.end) && (cell.first || edge !== "glued")) {
           const alone = tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(cell.end, at2 + n2))), cell.first || edge === "ok" ? ends : void 0);
-          if (alone) {
+          if (alone && !(cell.more && at2 + alone.secret.length >= cell.end)) {
             found = alone;
             if (cell.first) edge = "ok";
           }
@@ -10789,7 +10813,7 @@ function createDetector(rules, options = {}) {
         if (!cut && at2 > 0 && at2 < width) continue;
         const unit = (i) => unitAt(at2 + width * (i - at2));
         const alone = leftBoundary(unit, at2) === "ok";
-        const cell = cellAt(cells, at2);
+        const cell = cells?.at(at2);
         if (!alone && !cell?.first) continue;
         const read = (limit) => tryRules(needle, textWindow((units) => {
           let end2 = Math.min(limit, at2 + width * units);
@@ -11152,7 +11176,7 @@ function dedupe(hits) {
   }
   return out;
 }
-var BASE64_MIN_RUN, LONG_BUDGET_PER_BYTE, LONG_BUDGET_WINDOWS, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, escapedBreakAt, ESCAPED_BREAKS, NARROW, DECLARED_LOOKBACK, isAsciiText, isControl, SHORT_STRING, LONG_STRING, QP_BEFORE, isAsciiLetter, CLASS, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
+var BASE64_MIN_RUN, LONG_BUDGET_PER_BYTE, LONG_BUDGET_WINDOWS, WRAP_MIN_LINE, WRAP_MAX_INDENT, isBlank, escapedBreakAt, ESCAPED_BREAKS, NARROW, DECLARED_LOOKBACK, isAsciiText, isControl, SHORT_STRING, LONG_STRING, QP_BEFORE, isUpperHex, POWERSHELL_ESCAPES, isAsciiLetter, CLASS, NUL3, HEX_WRAP_MIN_LINE, DUMP_WIDTHS, BACKSLASH, ESCAPE_MAX;
 var init_detector = __esm({
   "src/detect/detector.ts"() {
     "use strict";
@@ -11176,7 +11200,9 @@ var init_detector = __esm({
     isControl = (b3) => b3 < 7 || b3 > 13 && b3 < 32 && b3 !== 27 || b3 === 127;
     SHORT_STRING = /* @__PURE__ */ new Set([140, 85, 67, 122, 90, 250, 218, 217, 120]);
     LONG_STRING = /* @__PURE__ */ new Set([88, 84, 66, 117, 97, 65, 116, 115, 245, 225, 193, 244, 243]);
-    QP_BEFORE = /* @__PURE__ */ new Set(["3D", "20", "22", "27", "09", "60"]);
+    QP_BEFORE = /* @__PURE__ */ new Set([9, 10, 13, 32, 34, 39, 96, 61, 58, 44, 59, 40, 41, 60, 62, 91, 93, 123, 125]);
+    isUpperHex = (b3) => b3 !== void 0 && (b3 >= 48 && b3 <= 57 || b3 >= 65 && b3 <= 70);
+    POWERSHELL_ESCAPES = new Set([..."0abefnrtv"].map((c3) => c3.charCodeAt(0)));
     isAsciiLetter = (c3) => c3 >= 65 && c3 <= 90 || c3 >= 97 && c3 <= 122;
     CLASS = /\[(?:\\.|[^\]\\])+\]/g;
     NUL3 = Buffer.alloc(3);
@@ -11324,6 +11350,7 @@ var init_scanner = __esm({
   "src/detect/scanner.ts"() {
     "use strict";
     init_detector();
+    init_detector();
     ALLOW = Buffer.from("hfleaks:allow", "latin1");
     ALLOW16 = Buffer.from("hfleaks:allow", "utf16le");
     ALLOW32 = Buffer.from([..."hfleaks:allow"].map((c3) => `${c3}\0\0\0`).join(""), "latin1");
@@ -11421,7 +11448,7 @@ var init_scanner = __esm({
           this.longestLine = this.state.col + chars;
         }
         if (to2 > this.done) {
-          const hits = this.detector.scan(w2, this.done, to2, this.cells && { ...this.cells, start: this.cells.start - this.base, end: this.cells.end - this.base });
+          const hits = this.detector.scan(w2, this.done, to2, this.cells && cellsFrom(this.cells, this.base));
           if (hits.length) for (const m2 of hitsToMatches(w2, hits, this.state, this.base, form)) this.onMatch(m2);
         }
         if (final) return;
@@ -11444,6 +11471,146 @@ var init_scanner = __esm({
         }
       }
     };
+  }
+});
+
+// src/detect/sqlite.ts
+function varint(b3, at2, end) {
+  let v2 = 0;
+  for (let i = 0; i < 9; i++) {
+    if (at2 + i >= end) return void 0;
+    const byte = b3[at2 + i];
+    if (i === 8) return [v2 * 256 + byte, 9];
+    v2 = v2 * 128 + (byte & 127);
+    if (!(byte & 128)) return [v2, i + 1];
+  }
+  return void 0;
+}
+function valueSize(t2) {
+  if (t2 >= 12) return Math.floor((t2 - 12) / 2);
+  return [0, 1, 2, 3, 4, 6, 8, 8, 0, 0, 0, 0][t2];
+}
+function sqliteValues(first) {
+  const layout = pagesOf(first);
+  if (!layout) return void 0;
+  const { pageSize, usable, skip, frame } = layout;
+  let values = [];
+  const unit = Buffer.alloc(frame + pageSize);
+  let filled = 0;
+  let at2 = skip;
+  let seen = 0;
+  let skipping = skip;
+  return {
+    cells: {
+      unit: 1,
+      at(p2) {
+        let lo = 0;
+        let hi = values.length;
+        while (lo < hi) {
+          const mid = lo + hi >>> 1;
+          if (values[mid].start <= p2) lo = mid + 1;
+          else hi = mid;
+        }
+        const v2 = values[lo - 1];
+        return v2 && p2 < v2.end ? { end: v2.end, first: p2 === v2.start, more: v2.more } : void 0;
+      }
+    },
+    push(b3) {
+      if (values.length && values[0].end < seen - KEEP) values = values.filter((v2) => v2.end >= seen - KEEP);
+      seen += b3.length;
+      let i = Math.min(b3.length, skipping);
+      skipping -= i;
+      while (i < b3.length) {
+        const n = Math.min(b3.length - i, unit.length - filled);
+        unit.set(b3.subarray(i, i + n), filled);
+        filled += n;
+        i += n;
+        if (filled < unit.length) break;
+        const pageNo = frame ? u32(unit, 0) : at2 === 0 ? 1 : 0;
+        const page = unit.subarray(frame);
+        const found = [];
+        readPage(page, pageNo === 1 ? 100 : 0, usable, found);
+        found.sort((x3, y2) => x3.start - y2.start);
+        for (const v2 of found) values.push({ start: v2.start + at2 + frame, end: v2.end + at2 + frame, more: v2.more });
+        at2 += unit.length;
+        filled = 0;
+      }
+    }
+  };
+}
+function pagesOf(first) {
+  if (first.length < 100) return void 0;
+  if (first[0] === 83) {
+    if (Buffer.from(first.buffer, first.byteOffset, 16).toString("latin1") !== MAGIC) return void 0;
+    const raw = first[16] << 8 | first[17];
+    const pageSize2 = raw === 1 ? 65536 : raw;
+    const encoding = u32(first, 56);
+    if (!validPageSize(pageSize2) || encoding !== 0 && encoding !== 1) return void 0;
+    return { pageSize: pageSize2, usable: pageSize2 - first[20], skip: 0, frame: 0 };
+  }
+  const magic = u32(first, 0);
+  if (magic !== 931071618 && magic !== 931071619 || u32(first, 4) !== 3007e3) return void 0;
+  const pageSize = u32(first, 8);
+  return validPageSize(pageSize) ? { pageSize, usable: pageSize, skip: 32, frame: 24 } : void 0;
+}
+function validPageSize(n) {
+  return n >= 512 && n <= 65536 && (n & n - 1) === 0;
+}
+function readPage(b3, head, usable, out) {
+  const type = b3[head];
+  if (type !== 13 && type !== 10 && type !== 2) return;
+  const count2 = b3[head + 3] << 8 | b3[head + 4];
+  const pointers = head + (type === 2 ? 12 : 8);
+  if (pointers + 2 * count2 > usable) return;
+  const maxLocal = type === 13 ? usable - 35 : Math.floor((usable - 12) * 64 / 255) - 23;
+  const minLocal = Math.floor((usable - 12) * 32 / 255) - 23;
+  const most = Math.floor(usable / MIN_VALUE);
+  const cells = /* @__PURE__ */ new Set();
+  for (let k2 = 0; k2 < count2 && out.length < most; k2++) {
+    let at2 = b3[pointers + 2 * k2] << 8 | b3[pointers + 2 * k2 + 1];
+    if (at2 < pointers + 2 * count2 || at2 >= usable || cells.has(at2)) continue;
+    cells.add(at2);
+    if (type === 2) at2 += 4;
+    const size = varint(b3, at2, usable);
+    if (!size) continue;
+    at2 += size[1];
+    if (type === 13) {
+      const rowid = varint(b3, at2, usable);
+      if (!rowid) continue;
+      at2 += rowid[1];
+    }
+    const payload = size[0];
+    let local = payload;
+    if (payload > maxLocal) {
+      const surplus = minLocal + (payload - minLocal) % (usable - 4);
+      local = surplus <= maxLocal ? surplus : minLocal;
+    }
+    readRecord(b3, at2, at2 + local, usable, out, most);
+  }
+}
+function readRecord(b3, at2, end, usable, out, most) {
+  const stop = Math.min(end, usable);
+  const header = varint(b3, at2, stop);
+  if (!header || header[0] < header[1] || at2 + header[0] > stop) return;
+  let t2 = at2 + header[1];
+  let value2 = at2 + header[0];
+  while (t2 < at2 + header[0] && value2 < stop && out.length < most) {
+    const type = varint(b3, t2, at2 + header[0]);
+    if (!type) return;
+    t2 += type[1];
+    const n = valueSize(type[0]);
+    if (type[0] >= 12 && n >= MIN_VALUE) out.push({ start: value2, end: Math.min(stop, value2 + n), more: value2 + n > stop });
+    value2 += n;
+  }
+}
+var MAGIC, MIN_VALUE, KEEP, u32;
+var init_sqlite = __esm({
+  "src/detect/sqlite.ts"() {
+    "use strict";
+    MAGIC = "SQLite format 3\0";
+    MIN_VALUE = 16;
+    KEEP = 4 << 20;
+    u32 = (b3, at2) => (b3[at2] << 24 | b3[at2 + 1] << 16 | b3[at2 + 2] << 8 | b3[at2 + 3]) >>> 0;
   }
 });
 
@@ -11609,6 +11776,18 @@ function gzipHeaderEnd(b3) {
 function isZip(b3) {
   return b3[0] === 80 && b3[1] === 75 && b3[2] === 3 && b3[3] === 4;
 }
+function startsWith(b3, magic, at2 = 0) {
+  return b3.length >= at2 + magic.length && magic.every((m2, i) => b3[at2 + i] === m2);
+}
+function unopenedFormat(first) {
+  return UNOPENED.find((f3) => startsWith(first, f3.magic) && (!f3.also || f3.also(first)))?.name;
+}
+function encryptedZip(first) {
+  if (!isZip(first) || first.length < 30 || (first[6] & 1) !== 1) return false;
+  const b3 = Buffer.from(first.buffer, first.byteOffset, first.byteLength);
+  const name2 = b3.readUInt16LE(26);
+  return b3[4] <= 63 && b3[5] === 0 && [0, 8, 9, 12, 14, 93, 95, 98, 99].includes(b3.readUInt16LE(8)) && name2 > 0 && name2 <= 1024;
+}
 function memberName(path2) {
   const base2 = path2.slice(path2.lastIndexOf("/") + 1).replace(/^.*!/, "");
   return base2.replace(/\.(gz|tgz)$/i, (m2) => m2.toLowerCase() === ".tgz" ? ".tar" : "") || "content";
@@ -11626,7 +11805,7 @@ function open(detector, path2, sink, opts, depth, budget) {
     const kind = isGzip(first) ? "gzip data" : isZip(first) ? "zip archive" : isTar(first) ? "tar archive" : void 0;
     if (kind === "tar archive" && depth < opts.archiveDepth && path2.split("!").length <= MAX_NESTING) return tarStream(detector, path2, sink, opts, depth, budget, plain);
     if (kind && kind !== "tar archive" && depth < opts.archiveDepth) {
-      const archive = kind === "gzip data" ? gzipStream : zipStream;
+      const archive = kind === "gzip data" ? gzipStream : encryptedZip(first) ? lockedZipStream : zipStream;
       const inMembers = /* @__PURE__ */ new Set();
       const members = {
         ...sink,
@@ -11635,19 +11814,29 @@ function open(detector, path2, sink, opts, depth, budget) {
           sink.match(p2, m2);
         }
       };
-      return tentative(kind, path2, sink, () => plain(first, inMembers), (t2) => archive(detector, path2, members, opts, depth, budget, t2));
+      const raw = (as2) => plain(first, inMembers, as2);
+      return tentative(kind, path2, sink, raw, (t2) => archive(detector, path2, members, opts, depth, budget, t2));
     }
     if (kind) sink.skip(path2, notOpened("archive", opts));
-    return plain(first);
+    const format3 = kind ? void 0 : unopenedFormat(first);
+    if (format3) {
+      const why = `${format3} data, which hfleaks cannot decompress; only its raw bytes were scanned`;
+      sink.skip(path2, why);
+      sink.warn(`${path2}: ${why}`);
+    }
+    return plain(first, void 0, format3 ? "binary" : "classify");
   };
-  const plain = (first, reported) => {
-    const scanner = new ChunkScanner(detector, (m2) => reported?.has(m2.secret) || sink.match(path2, m2), void 0, npyCells(first));
-    classify(first, path2, sink);
+  const plain = (first, reported, as2 = "classify") => {
+    const db = sqliteValues(first);
+    const scanner = new ChunkScanner(detector, (m2) => reported?.has(m2.secret) || sink.match(path2, m2), void 0, npyCells(first) ?? db?.cells);
+    if (as2 === "binary") sink.note?.(path2, "binary");
+    else if (as2 === "classify") classify(first, path2, sink);
     const embedded = detector.decodes ? embeddedGzip(detector, path2, sink, opts, depth, budget) : void 0;
     return {
       push: (d2) => {
         const b3 = Buffer.isBuffer(d2) ? d2 : Buffer.from(d2.buffer, d2.byteOffset, d2.byteLength);
         embedded?.push(b3);
+        db?.push(b3);
         scanner.push(b3);
       },
       end: () => {
@@ -11696,7 +11885,7 @@ function npyCells(b3) {
   const unit = m2[1] === "U" ? 4 : 1;
   const width = Number(m2[2]) * unit;
   const count2 = shape[1].split(",").filter((d2) => d2.trim()).reduce((n, d2) => n * Number(d2), 1);
-  return width > 0 && Number.isSafeInteger(count2 * width) ? { start, end: start + count2 * width, width, unit } : void 0;
+  return width > 0 && Number.isSafeInteger(count2 * width) ? fixedCells(start, start + count2 * width, width, unit) : void 0;
 }
 function tarStream(detector, path2, sink, opts, depth, budget, plain) {
   return tarReader({
@@ -11749,7 +11938,7 @@ function tentative(kind, path2, sink, raw, archive) {
       sink.warn(`${path2}: corrupt ${kind} (${message2}); ${dropped ? `the ${Math.ceil(heldBytes / 1024)} KB before the damage and all after it scanned as raw bytes` : "scanned as raw bytes"}`);
       const pieces = held;
       held = [];
-      fallback = raw();
+      fallback = raw("classify");
       for (const p2 of pieces) fallback.push(p2);
     }
   };
@@ -11770,6 +11959,11 @@ function tentative(kind, path2, sink, raw, archive) {
       if (!fallback) inner.end();
       if (!fallback && !proved) trial.failed("no member found");
       fallback?.end();
+      if (!fallback && proved && kind === "zip archive") {
+        const tail = raw("counted");
+        for (const p2 of held) tail.push(p2);
+        tail.end();
+      }
     }
   };
 }
@@ -12109,7 +12303,65 @@ function stopsOnError(Base) {
     }
   };
 }
-function zipStream(detector, path2, sink, opts, depth, budget, trial) {
+function deflateMembers(stopped, held, budget) {
+  const Streaming = stopsOnError(fflateLib().UnzipInflate);
+  return class {
+    static compression = 8;
+    ondata = () => void 0;
+    pieces = [];
+    bytes = 0;
+    inner;
+    constructor(_name, size) {
+      if (size !== void 0 && size > ZIP_AT_ONCE_IN) this.pieces = void 0;
+      else held.add(this);
+    }
+    push(d2, final) {
+      if (!this.pieces) return this.stream(d2, final);
+      if (d2.length) {
+        this.pieces.push(d2);
+        this.bytes += d2.length;
+      }
+      if (!final && this.bytes <= ZIP_AT_ONCE_IN) return;
+      const input2 = this.take();
+      if (final) {
+        let out;
+        try {
+          out = zlib().inflateRawSync(input2, { maxOutputLength: Math.max(1, Math.min(ZIP_AT_ONCE_OUT, budget.left)) });
+        } catch {
+        }
+        if (out) return this.ondata(null, out, true);
+      }
+      this.stream(input2, final);
+    }
+    flush() {
+      if (this.pieces) this.stream(this.take(), false);
+    }
+    /** What is held, as one buffer; nothing is held after. */
+    take() {
+      const pieces = this.pieces;
+      this.pieces = void 0;
+      held.delete(this);
+      return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+    }
+    /** Feeds fflate's inflater, a piece at a time, while the archive wants more. */
+    stream(d2, final) {
+      if (!this.inner) {
+        this.inner = new Streaming("");
+        this.inner.ondata = (err, data, last2) => this.ondata(err, data, last2);
+      }
+      for (let i = 0; i < d2.length && !stopped(); i += PIECE) this.inner.push(d2.subarray(i, i + PIECE), false);
+      if (final && !stopped()) this.inner.push(EMPTY, true);
+    }
+  };
+}
+function forgetOldMembers(uz) {
+  const k2 = uz.k;
+  if (Array.isArray(k2) && k2.length > 2) k2.length = 2;
+}
+function lockedZipStream(detector, path2, sink, opts, depth, budget, trial) {
+  return zipStream(detector, path2, sink, opts, depth, budget, trial, true);
+}
+function zipStream(detector, path2, sink, opts, depth, budget, trial, locked = false) {
   let done = false;
   let proven = false;
   const members = /* @__PURE__ */ new Set();
@@ -12125,11 +12377,27 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     done = true;
     endAll();
   };
-  const { Unzip, UnzipInflate, UnzipPassThrough } = fflateLib();
+  const held = /* @__PURE__ */ new Set();
+  const { Unzip, UnzipPassThrough } = fflateLib();
+  let firstMember = true;
   const uz = new Unzip((file) => {
     if (done) return;
+    forgetOldMembers(uz);
+    const first = firstMember;
+    firstMember = false;
     if (file.name.endsWith("/")) return prove();
     const memberPath = `${path2}!${file.name}`;
+    if (locked && first) {
+      let said = false;
+      file.ondata = (err, _chunk, final) => {
+        if (said || done || !err && !final) return;
+        said = true;
+        prove();
+        sink.skip(memberPath, "encrypted zip member; its contents cannot be read");
+        sink.warn(`${memberPath}: encrypted; not scanned`);
+      };
+      return file.start();
+    }
     if (file.compression !== 0 && file.compression !== 8) {
       const method = `${ZIP_METHODS[file.compression] ?? "unknown"} (method ${file.compression})`;
       uz.register(dropper(file.compression));
@@ -12149,7 +12417,9 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
         members.delete(member);
         member.end();
         if (!proven) throw err;
-        sink.warn(`${memberPath}: cannot decompress (${err.message}); skipped`);
+        const why = `cannot decompress (${err.message}${locked ? "; the archive is encrypted" : ""})`;
+        sink.warn(`${memberPath}: ${why}; skipped`);
+        sink.skip(memberPath, why);
         return;
       }
       if (chunk.length) prove();
@@ -12162,7 +12432,7 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     };
     file.start();
   });
-  uz.register(stopsOnError(UnzipInflate));
+  uz.register(deflateMembers(() => done, held, budget));
   uz.register(UnzipPassThrough);
   const guard = (f3) => {
     if (done) return;
@@ -12178,23 +12448,38 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
       for (let i = 0; i < d2.length && !done; i += PIECE) uz.push(d2.subarray(i, i + PIECE), false);
     }),
     end: () => guard(() => {
-      uz.push(EMPTY, true);
+      try {
+        uz.push(EMPTY, true);
+      } finally {
+        for (const m2 of [...held]) if (!done) m2.flush();
+      }
       endAll();
     })
   };
 }
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, B64_B64_GZIP, ANCHOR_TAIL, GZIP_MIN, B64_GZIP_MAX, B64_GZIP_RUNS, B64_GZIP_DAMAGED, B64_WRAP_WIDTHS, B64_RUN_ENDS, ZIP_METHODS;
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, UNOPENED, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, B64_B64_GZIP, ANCHOR_TAIL, GZIP_MIN, B64_GZIP_MAX, B64_GZIP_RUNS, B64_GZIP_DAMAGED, B64_WRAP_WIDTHS, B64_RUN_ENDS, ZIP_METHODS, ZIP_AT_ONCE_IN, ZIP_AT_ONCE_OUT;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
     init_lazy();
     init_detector();
+    init_detector();
     init_scanner();
+    init_sqlite();
     init_tar();
     zlib = lazyBuiltin("node:zlib");
     DEFAULT_CONTENT_OPTIONS = { archiveDepth: 3, archiveBytes: 256 << 20 };
     MB = 1 << 20;
     LONG_LINE = 8 * MB;
+    UNOPENED = [
+      { name: "xz", magic: [253, 55, 122, 88, 90, 0] },
+      // `BZh`, the block size, then a block's or the stream end's own magic.
+      { name: "bzip2", magic: [66, 90, 104], also: (b3) => b3[3] >= 49 && b3[3] <= 57 && (startsWith(b3, [49, 65, 89, 38, 83, 89], 4) || startsWith(b3, [23, 114, 69, 56, 80, 144], 4)) },
+      { name: "zstd", magic: [40, 181, 47, 253] },
+      { name: "LZ4", magic: [4, 34, 77, 24] },
+      { name: "7-Zip", magic: [55, 122, 188, 175, 39, 28] },
+      { name: "RAR", magic: [82, 97, 114, 33, 26, 7] }
+    ];
     SNIFF = 64 << 10;
     MAX_NESTING = 16;
     SNIFF_BYTES = 512;
@@ -12215,6 +12500,8 @@ var init_content = __esm({
     B64_WRAP_WIDTHS = /* @__PURE__ */ new Set([64, 76]);
     B64_RUN_ENDS = /* @__PURE__ */ new Set([-1, 10, 13, 34, 39]);
     ZIP_METHODS = { 9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "zstd", 95: "xz", 98: "PPMd", 99: "AES encryption" };
+    ZIP_AT_ONCE_IN = GZIP_AT_ONCE_IN;
+    ZIP_AT_ONCE_OUT = GZIP_AT_ONCE_OUT;
   }
 });
 
@@ -14476,7 +14763,7 @@ var require_scan = __commonJS({
       let isGlobstar = false;
       let braceEscaped = false;
       let backslashes = false;
-      let negated = false;
+      let negated2 = false;
       let negatedExtglob = false;
       let finished2 = false;
       let braces = 0;
@@ -14621,7 +14908,7 @@ var require_scan = __commonJS({
           break;
         }
         if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
+          negated2 = token.negated = true;
           start++;
           continue;
         }
@@ -14694,7 +14981,7 @@ var require_scan = __commonJS({
         isGlob,
         isExtglob,
         isGlobstar,
-        negated,
+        negated: negated2,
         negatedExtglob
       };
       if (opts.tokens === true) {
@@ -15922,13 +16209,13 @@ var require_micromatch = __commonJS({
       };
       for (let i = 0; i < patterns.length; i++) {
         let isMatch = picomatch(String(patterns[i]), { ...options, onResult }, true);
-        let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
-        if (negated) negatives++;
+        let negated2 = isMatch.state.negated || isMatch.state.negatedExtglob;
+        if (negated2) negatives++;
         for (let item of list) {
           let matched = isMatch(item, true);
-          let match = negated ? !matched.isMatch : matched.isMatch;
+          let match = negated2 ? !matched.isMatch : matched.isMatch;
           if (!match) continue;
-          if (negated) {
+          if (negated2) {
             omit.add(matched.output);
           } else {
             omit.delete(matched.output);
@@ -23460,8 +23747,8 @@ var require_ignore = __commonJS({
     var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
     var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
     var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
-      if (negated) {
+    var classSource = (negated2, body) => {
+      if (negated2) {
         return `[^\\/${body}]`;
       }
       const source = `[${body}]`;
@@ -23470,10 +23757,10 @@ var require_ignore = __commonJS({
     var scanBracket = (pattern2, start) => {
       const { length } = pattern2;
       let index = start + 1;
-      let negated = EMPTY2;
+      let negated2 = EMPTY2;
       const lead = pattern2[index];
       if (lead === "!" || lead === "^") {
-        negated = "^";
+        negated2 = "^";
         index++;
       }
       let body = EMPTY2;
@@ -23527,7 +23814,7 @@ var require_ignore = __commonJS({
         if (pattern2[index] === "]") {
           return {
             end: index,
-            source: classSource(negated, body)
+            source: classSource(negated2, body)
           };
         }
       }
@@ -24488,7 +24775,7 @@ var init_worker_pool = __esm({
     "use strict";
     init_heap();
     init_lazy();
-    IN_FLIGHT = 16;
+    IN_FLIGHT = 64;
     threads2 = lazyBuiltin("node:worker_threads");
   }
 });
@@ -24812,7 +25099,8 @@ async function scanPaths(detector, opts, sink) {
   })();
   try {
     for (; ; ) {
-      const abs = queue.shift();
+      const mine = !pool || !walking || queue.length > MAIN_TAKES_PAST || queue.length > 0 && typeof queue[0] !== "string";
+      const abs = mine ? queue.shift() : void 0;
       if (abs !== void 0) {
         signal();
         done(scanFile(typeof abs === "string" ? abs : abs.raw, display(abs), detector, sink, opts));
@@ -24855,7 +25143,7 @@ async function scanStream(abs, named, display, detector, sink, opts) {
 async function* single(abs) {
   yield abs;
 }
-var import_fast_glob, READ_WHOLE, readBuffer, READ_CHUNK, GIT_DIR_FILE, SKIPPED, QUEUE_HIGH, WORKERS_AFTER;
+var import_fast_glob, READ_WHOLE, readBuffer, READ_CHUNK, GIT_DIR_FILE, SKIPPED, QUEUE_HIGH, MAIN_TAKES_PAST, WORKERS_AFTER;
 var init_files2 = __esm({
   "src/sources/files.ts"() {
     "use strict";
@@ -24874,6 +25162,7 @@ var init_files2 = __esm({
     GIT_DIR_FILE = /(^|\/)\.git\//;
     SKIPPED = -1;
     QUEUE_HIGH = 256;
+    MAIN_TAKES_PAST = 32;
     WORKERS_AFTER = 48;
   }
 });
@@ -36990,9 +37279,14 @@ function checkValues(c3, args, argv) {
     }
     if (spec.type === "boolean") continue;
     const v2 = args[name2];
-    if (typeof v2 === "boolean") throw new UsageError(`--no-${name2} is not an option (--${name2} takes a value)`);
+    if (typeof v2 === "boolean" || negated(argv, name2)) throw new UsageError(`--no-${name2} is not an option (--${name2} takes a value)`);
     if (typeof v2 === "string" && v2.trim() === "") throw new UsageError(`--${name2} needs a value`);
   }
+}
+function negated(argv, name2) {
+  const end = argv.indexOf("--");
+  const forms = [`--no-${name2}`, `--no-${name2.replace(/-(.)/g, (_3, c3) => c3.toUpperCase())}`];
+  return (end === -1 ? argv : argv.slice(0, end)).some((w2) => forms.some((f3) => w2 === f3 || w2.startsWith(`${f3}=`)));
 }
 function rawValues(argv, name2, spec) {
   const end = argv.indexOf("--");
@@ -37166,17 +37460,17 @@ function quickArgs(argv, commands) {
     const eq = token.startsWith("--") ? token.indexOf("=") : -1;
     const head = eq > 0 ? token.slice(0, eq) : token;
     let found = lookup(table2, head);
-    let negated = false;
+    let negated2 = false;
     if (!found && eq < 0 && head.startsWith("--no-")) {
       const plain = lookup(table2, `--${head.slice(5)}`);
-      if (plain && plain[1].type === "boolean") [found, negated] = [plain, true];
+      if (plain && plain[1].type === "boolean") [found, negated2] = [plain, true];
     }
     if (!found) return void 0;
     const [name2, spec] = found;
     if (given.has(name2)) return void 0;
     if (spec.type === "boolean") {
       if (eq > 0) return void 0;
-      given.set(name2, !negated);
+      given.set(name2, !negated2);
       continue;
     }
     const v2 = value(spec, eq > 0 ? token.slice(eq + 1) : argv[++i]);
