@@ -1024,17 +1024,6 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
     firstMember = false;
     if (file.name.endsWith('/')) return prove(); // a directory entry
     const memberPath = `${path}!${file.name}`;
-    if (locked && first) {
-      let said = false;
-      file.ondata = (err, _chunk, final) => {
-        if (said || done || (!err && !final)) return;
-        said = true;
-        prove();
-        sink.skip(memberPath, 'encrypted zip member; its contents cannot be read');
-        sink.warn(`${memberPath}: encrypted; not scanned`);
-      };
-      return file.start();
-    }
     if (file.compression !== 0 && file.compression !== 8) {
       const method = `${ZIP_METHODS[file.compression] ?? 'unknown'} (method ${file.compression})`;
       uz.register(dropper(file.compression));
@@ -1044,6 +1033,18 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
         prove();
         sink.skip(memberPath, `zip member compressed with ${method}, which hfleaks cannot decompress`);
         sink.warn(`${memberPath}: compressed with ${method}; not scanned`);
+      };
+      return file.start();
+    }
+    // (After the methods above: an AES member, method 99, is named by its method.)
+    if (locked && first) {
+      let said = false;
+      file.ondata = (err, _chunk, final) => {
+        if (said || done || (!err && !final)) return;
+        said = true;
+        prove();
+        sink.skip(memberPath, 'encrypted zip member; its contents cannot be read');
+        sink.warn(`${memberPath}: encrypted; not scanned`);
       };
       return file.start();
     }

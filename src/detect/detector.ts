@@ -340,13 +340,14 @@ function leftBoundary(get: (i: number) => number | undefined, at: number): 'ok' 
   // A terminal code before it: a colour (`ESC[32m` in a CI log, `\u001b[1m` in a
   // notebook's output), or a line being redrawn (`\r ESC[K`, `ESC[2K`, `ESC[1G`, `ESC[?25h`).
   if (b !== undefined && isAsciiLetter(b) && afterTerminalCode(get, at - 1)) return 'ok';
-  // Quoted-printable mail (upper-case hex, as it is written): `HF_TOKEN=3D<token>`, the
-  // escape of what else precedes a token, or of a byte of a character beyond ASCII
+  // Quoted-printable mail: `HF_TOKEN=3D<token>`, the escape of what else precedes a
+  // token, or (in upper-case hex, as it is written) of a byte of a character beyond ASCII
   // (`=C2=A0`, a no-break space; `=E2=80=9C`, a curly quote: HTML mail writes them).
   const b2 = get(at - 2);
-  if (get(at - 3) === 0x3d && isUpperHex(b2) && isUpperHex(b)) {
+  if (get(at - 3) === 0x3d && isHex(b2) && isHex(b)) {
     const byte = parseInt(String.fromCharCode(b2!, b!), 16);
-    if (byte >= 0x80 || QP_BEFORE.has(byte)) return 'ok';
+    // (Lower case, which decoders are to accept, only for the ASCII ones: `=de` is a value's own letters.)
+    if (QP_BEFORE.has(byte) || (byte >= 0x80 && isUpperHex(b2) && isUpperHex(b))) return 'ok';
   }
   // A protocol-0 pickle's string opcode: `V<token>` on its own line, first in a tuple
   // (`(V`), or appended to a list (`\naV`, after the memo line of the item before).
@@ -1179,13 +1180,15 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         let found = edge === 'glued' ? undefined : tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(buf.length, at + n))), edge === 'ok' ? ends : undefined);
         if (cell && (!found || at + found.secret.length > cell.end) && (cell.first || edge !== 'glued')) {
           const alone = tryRules(needle, textWindow((n) => buf.toString('latin1', at, Math.min(cell.end, at + n))), cell.first || edge === 'ok' ? ends : undefined);
-          // (Where the cell goes on unseen, a token that reaches its end may go on too.)
-          if (alone && !(cell.more && at + alone.secret.length >= cell.end)) {
+          if (alone) {
             found = alone;
             if (cell.first) edge = 'ok';
           }
         }
         if (!found) continue;
+        // A value that goes on unseen (a SQLite value on overflow pages): a token that reaches
+        // its cut may go on too, whatever byte comes next here.
+        if (cell?.more && at + found.secret.length >= cell.end) continue;
         const decoding: Decoding[] = edge === 'percent' ? [...chain, 'percent'] : chain;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at, ...(decoding.length ? { decoding } : {}), ...(found.jwt ? { jwt: found.jwt } : {}) });
       }

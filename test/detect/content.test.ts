@@ -453,6 +453,20 @@ describe('compressed data hfleaks cannot open', () => {
     expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['backup.zip!notes.env', t]]);
   });
 
+  it('lists an AES-encrypted first member by its method and reads the others', () => {
+    const t = gen.userToken();
+    const plainText = Buffer.from(`HF_TOKEN=${t}\n`);
+    const zip = zipOfDeflated([
+      ['secret.bin', seededBytes(200, 29), 180],
+      ['notes.env', deflateRawSync(plainText), plainText.length],
+    ]);
+    zip.writeUInt16LE(1, 6); // encrypted
+    zip.writeUInt16LE(99, 8); // AES (WinZip AE-x)
+    const r = run(zip, 'backup.zip');
+    expect(r.skipped).toEqual([{ path: 'backup.zip!secret.bin', reason: 'zip member compressed with AES encryption (method 99), which hfleaks cannot decompress' }]);
+    expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['backup.zip!notes.env', t]]);
+  });
+
   it('lists a member that cannot be decompressed, and says so in an encrypted archive', () => {
     const zip = zipOfDeflated([
       ['a.env', seededBytes(200, 27), 180],

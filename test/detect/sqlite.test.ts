@@ -102,6 +102,28 @@ describe('SQLite databases', () => {
     expect(scan(db)).toEqual([]);
   });
 
+  it('does not take a look-alike whose 37th character is the last byte on the page, though a NUL follows there', () => {
+    const t = gen.userToken();
+    // The value's local part is measured first (a probe of the same length), then the
+    // look-alike (a token and three more letters) placed to end the local part with its 37th.
+    const script = [
+      'import random, string',
+      'probe = "".join(random.Random(1).choice(string.ascii_letters) for _ in range(10000))',
+      'db.execute("create table p(id integer primary key, v text)")',
+      'db.execute("insert into p(v) values (?)", (probe,))',
+      'db.commit()',
+      'data = open(sys.argv[1], "rb").read()',
+      'i = data.find(probe[:50].encode()); j = i',
+      'while data[j] == ord(probe[j - i]): j += 1',
+      'local = j - i',
+      'db.execute("drop table p")',
+      'db.execute("create table t(id integer primary key, v text)")',
+      'db.execute("insert into t(v) values (?)", ("." * (local - 37) + T[0] + "Xy9" + "." * (10000 - local - 3),))',
+    ].join('\n');
+    const db = database('overflow-nul', script, [t]);
+    expect(scan(db)).toEqual([]);
+  });
+
   it('survives a crafted page whose pointers all lead to one record of thousands of values', () => {
     const t = gen.userToken();
     const page = Buffer.alloc(65536);
