@@ -9,7 +9,7 @@ import { fflateLib, lazyBuiltin } from '../core/lazy.ts';
 import type { Match } from '../core/types.ts';
 import { type Cells, type Detector, fixedCells } from './detector.ts';
 import { isStandardBase64 } from './detector.ts';
-import { ChunkScanner, textForm } from './scanner.ts';
+import { ChunkScanner, positionAfter, STREAM_START, type StreamStart, textForm } from './scanner.ts';
 import { sqliteValues } from './sqlite.ts';
 import { isTar, tarReader } from './tar.ts';
 
@@ -164,7 +164,7 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
           sink.match(p, m);
         },
       };
-      const raw = (as: 'classify' | 'counted') => plain(first, inMembers, as);
+      const raw = (as: 'classify' | 'counted', start: StreamStart) => plain(first, inMembers, as, start);
       return tentative(kind, path, sink, raw, (t) => archive(detector, path, members, opts, depth, budget, t));
     }
     // Still scanned as bytes below, but listed: its members were not looked at.
@@ -185,10 +185,10 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
    * binary or invalid UTF-8 content; 'binary' counts compressed data as binary, whatever
    * its first bytes; 'counted' says nothing (an archive's bytes, its members counted already).
    */
-  const plain = (first: Uint8Array, reported?: ReadonlySet<string>, as: 'classify' | 'binary' | 'counted' = 'classify'): ContentStream => {
+  const plain = (first: Uint8Array, reported?: ReadonlySet<string>, as: 'classify' | 'binary' | 'counted' = 'classify', start: StreamStart = STREAM_START): ContentStream => {
     // A SQLite database's values are listed as its pages come, each before the scanner sees it.
-    const db = sqliteValues(first);
-    const scanner = new ChunkScanner(detector, (m) => reported?.has(m.secret) || sink.match(path, m), undefined, npyCells(first) ?? db?.cells);
+    const db = start === STREAM_START ? sqliteValues(first) : undefined;
+    const scanner = new ChunkScanner(detector, (m) => reported?.has(m.secret) || sink.match(path, m), undefined, npyCells(first) ?? db?.cells, start);
     if (as === 'binary') sink.note?.(path, 'binary');
     else if (as === 'classify') classify(first, path, sink);
     const embedded = detector.decodes ? embeddedGzip(detector, path, sink, opts, depth, budget) : undefined;
@@ -357,11 +357,13 @@ const TAIL = 256 << 10;
  * TAIL bytes are kept: an archive damaged later (text appended to a .gz) has them and the
  * rest scanned as raw bytes, lines counted from where they start.
  */
-function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: ContentSink, raw: (as: 'classify' | 'counted') => ContentStream, archive: (t: Trial) => ContentStream): ContentStream {
+function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: ContentSink, raw: (as: 'classify' | 'counted', start: StreamStart) => ContentStream, archive: (t: Trial) => ContentStream): ContentStream {
   let held: Uint8Array[] = [];
   let heldBytes = 0;
   let proved = false;
   let dropped = false; // bytes before the held ones went unkept
+  // Where the held bytes start in the content: their findings' lines and columns count from there.
+  let heldAt = STREAM_START;
   let fallback: ContentStream | undefined;
   const trial: Trial = {
     proved: () => {
@@ -372,7 +374,7 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
       sink.warn(`${path}: corrupt ${kind} (${message}); ${dropped ? `the ${Math.ceil(heldBytes / 1024)} KB before the damage and all after it scanned as raw bytes` : 'scanned as raw bytes'}`);
       const pieces = held;
       held = [];
-      fallback = raw('classify');
+      fallback = raw('classify', heldAt);
       for (const p of pieces) fallback.push(p);
     },
   };
@@ -389,7 +391,9 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
       const keep = proved ? TAIL : HOLD;
       // (A failure on this piece emptied `held` already.)
       while (held.length > 1 && heldBytes - held[0]!.length >= keep) {
-        heldBytes -= held.shift()!.length;
+        const gone = held.shift()!;
+        heldBytes -= gone.length;
+        heldAt = positionAfter(heldAt, Buffer.from(gone.buffer, gone.byteOffset, gone.byteLength));
         dropped = true;
       }
     },
@@ -402,7 +406,7 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
       // central directory's names and comments, the archive's comment, text appended after
       // its end). A whole small zip is kept so; of a larger one, the last TAIL bytes or more.
       if (!fallback && proved && kind === 'zip archive') {
-        const tail = raw('counted');
+        const tail = raw('counted', heldAt);
         for (const p of held) tail.push(p);
         tail.end();
       }

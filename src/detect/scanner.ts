@@ -270,11 +270,15 @@ export class ChunkScanner {
     chunk = DEFAULT_CHUNK,
     /** Cells of the stream (offsets in the whole stream), where its format declares them. */
     private readonly cells?: Cells,
+    /** Where the bytes pushed start, when not at the stream's start (the raw bytes an archive kept after dropping those before). */
+    start: StreamStart = STREAM_START,
   ) {
     // The overlap covers the longest token, its base64 form and the look-behind.
     this.overlap = Math.max(4096, detector.maxTokenBytes * 4 + LOOK_BEHIND);
     this.capacity = this.overlap + Math.max(chunk, this.overlap);
     this.buf = Buffer.alloc(0);
+    this.base = start.offset;
+    this.state = start.state;
   }
 
   push(data: Buffer): void {
@@ -321,8 +325,8 @@ export class ChunkScanner {
       // Whole content in one piece: scan it where it lies.
       const p = this.pending;
       this.pending = undefined;
-      const hits = this.detector.scan(p, 0, p.length, this.cells);
-      if (hits.length) for (const m of hitsToMatches(p, hits, this.state, 0, textForm(p))) this.onMatch(m);
+      const hits = this.detector.scan(p, 0, p.length, this.cells && cellsFrom(this.cells, this.base));
+      if (hits.length) for (const m of hitsToMatches(p, hits, this.state, this.base, textForm(p))) this.onMatch(m);
       return;
     }
     this.flush(true);
@@ -355,16 +359,32 @@ export class ChunkScanner {
   }
 
   private advanceState(w: Buffer, shift: number, form: TextForm): void {
-    const nl = lastNewline(w, shift, form);
-    // Characters between a and shift: UTF-8 as a decoder counts them, UTF-16 and UTF-32 by code units.
-    const count = (a: number, skip: number) => (form === 'utf8' ? charCount(w, a, shift, skip) : unitCount(w, a, shift, form));
-    // A character the slide cuts is counted in this window; its other bytes, in the next, are not.
-    const carried = form === 'utf8' ? (splitAt(w, Math.max(0, shift - 3), shift)?.over ?? 0) : 0;
-    if (nl === -1) {
-      this.state = { lines: this.state.lines, col: this.state.col + count(bomBytes(w, this.base, form), this.state.carried ?? 0), carried };
-      if (this.state.col > this.longestLine) this.longestLine = this.state.col;
-    } else {
-      this.state = { lines: this.state.lines + countNewlines(w, 0, shift, form), col: count(nl + nlWidth(form), 0), carried };
-    }
+    this.state = stateAfter(w, shift, form, this.base, this.state);
+    if (lastNewline(w, shift, form) === -1 && this.state.col > this.longestLine) this.longestLine = this.state.col;
   }
+}
+
+/** The line state after w[0, shift), w starting at stream offset `base` in `state`. */
+function stateAfter(w: Buffer, shift: number, form: TextForm, base: number, state: LineState): LineState {
+  const nl = lastNewline(w, shift, form);
+  // Characters between a and shift: UTF-8 as a decoder counts them, UTF-16 and UTF-32 by code units.
+  const count = (a: number, skip: number) => (form === 'utf8' ? charCount(w, a, shift, skip) : unitCount(w, a, shift, form));
+  // A character the slide cuts is counted in this window; its other bytes, in the next, are not.
+  const carried = form === 'utf8' ? (splitAt(w, Math.max(0, shift - 3), shift)?.over ?? 0) : 0;
+  if (nl === -1) return { lines: state.lines, col: state.col + count(bomBytes(w, base, form), state.carried ?? 0), carried };
+  return { lines: state.lines + countNewlines(w, 0, shift, form), col: count(nl + nlWidth(form), 0), carried };
+}
+
+/** Where a stream's scan starts: its offset in the whole stream, and the line state there. */
+export interface StreamStart {
+  offset: number;
+  state: LineState;
+}
+
+/** The stream's start. */
+export const STREAM_START: StreamStart = { offset: 0, state: { lines: 0, col: 0 } };
+
+/** Where bytes `b` (read as UTF-8, as binary content is) leave a stream that was at `at` before them. */
+export function positionAfter(at: StreamStart, b: Buffer): StreamStart {
+  return { offset: at.offset + b.length, state: stateAfter(b, b.length, 'utf8', at.offset, at.state) };
 }

@@ -364,6 +364,20 @@ describe('deflated zip members, inflated in one call or streamed', () => {
   });
 });
 
+describe('lines of raw bytes an archive kept after dropping those before', () => {
+  it('counts from the start of the file: text appended after a large zip', () => {
+    const t = gen.userToken();
+    const zip = Buffer.from(zipSync({ 'weights.bin': [seededBytes(12 * MB, 30), { level: 0 }] }));
+    const file = Buffer.concat([zip, Buffer.from(`\nHF_TOKEN=${t}\n`)]);
+    let lines = 0;
+    for (let i = file.indexOf(10); i !== -1 && i < zip.length + 1; i = file.indexOf(10, i + 1)) lines++;
+    for (const piece of [MB, 100_000]) {
+      const r = run(file, 'model.zip', {}, piece);
+      expect(r.found.map((x) => [x.path, x.m.secret, x.m.line, x.m.column, x.m.offset]), `piece ${piece}`).toEqual([['model.zip', t, lines + 1, 10, zip.length + 10]]);
+    }
+  });
+});
+
 describe('a zip of many members', () => {
   it("relies on fflate's Unzip keeping its members' chunk lists in `k`, newest first (content.ts trims it)", () => {
     const zip = zipSync({ 'a.txt': [Buffer.from('a'), { level: 0 }], 'b.txt': [Buffer.from('b'), { level: 0 }], 'c.txt': [Buffer.from('c'), { level: 0 }] });
