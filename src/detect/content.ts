@@ -116,18 +116,6 @@ function unopenedFormat(first: Uint8Array): string | undefined {
   return UNOPENED.find((f) => startsWith(first, f.magic) && (!f.also || f.also(first)))?.name;
 }
 
-/**
- * A zip whose first member is encrypted (`zip -P`, ZipCrypto: bit 0 of its flags), as
- * usually all of its members are; and a header that reads as one (a version, a method
- * zips use, a name), not random bytes after `PK\x03\x04`.
- */
-function encryptedZip(first: Uint8Array): boolean {
-  if (!isZip(first) || first.length < 30 || (first[6]! & 1) !== 1) return false;
-  const b = Buffer.from(first.buffer, first.byteOffset, first.byteLength);
-  const name = b.readUInt16LE(26);
-  return b[4]! <= 63 && b[5] === 0 && [0, 8, 9, 12, 14, 93, 95, 98, 99].includes(b.readUInt16LE(8)) && name > 0 && name <= 1024;
-}
-
 function memberName(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1).replace(/^.*!/, '');
   return base.replace(/\.(gz|tgz)$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : '')) || 'content';
@@ -152,8 +140,7 @@ function open(detector: Detector, path: string, sink: ContentSink, opts: Content
     // (Tar levels don't count against the depth, but a tar of a tar of a tar... is bounded all the same.)
     if (kind === 'tar archive' && depth < opts.archiveDepth && path.split('!').length <= MAX_NESTING) return tarStream(detector, path, sink, opts, depth, budget, plain);
     if (kind && kind !== 'tar archive' && depth < opts.archiveDepth) {
-      // (A zip whose first member is encrypted: that member can't be read, the others may be.)
-      const archive = kind === 'gzip data' ? gzipStream : encryptedZip(first) ? lockedZipStream : zipStream;
+      const archive = kind === 'gzip data' ? gzipStream : zipStream;
       // The secrets its members hold: its raw bytes, scanned after damage, don't report
       // them again (a stored member holds them as they are).
       const inMembers = new Set<string>();
@@ -988,18 +975,56 @@ function forgetOldMembers(uz: object): void {
   if (Array.isArray(k) && k.length > 2) k.length = 2;
 }
 
-/** zipStream for a zip whose first member is encrypted. */
-function lockedZipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, trial: Trial): ContentStream {
-  return zipStream(detector, path, sink, opts, depth, budget, trial, true);
+/**
+ * The flags of the local headers ahead of fflate, by name: fflate reads no flags, and an
+ * encrypted member (`zip -P`, ZipCrypto: bit 0) can't be read, only listed. Each piece is
+ * looked at before fflate gets it, so a member's header is here when fflate announces it;
+ * the last bytes of a piece are kept, for a header the next one completes.
+ */
+function headerFlags(): { look(piece: Uint8Array): void; take(name: string): number | undefined } {
+  const flags = new Map<string, number>();
+  let carry: Buffer = EMPTY;
+  /** Records the headers that begin in b before `before` and end in b past `after` (those ending before were recorded already). */
+  const find = (b: Buffer, before: number, after: number) => {
+    for (let i = b.indexOf(LOCAL_HEADER); i !== -1 && i < before && i + 30 <= b.length; i = b.indexOf(LOCAL_HEADER, i + 4)) {
+      const n = b.readUInt16LE(i + 26);
+      if (i + 30 + n > b.length) break; // its name ends in the next piece
+      if (i + 30 + n <= after) continue;
+      // (Keyed by the name's bytes, read one character a byte: fflate's name is made from them.)
+      flags.set(b.toString('latin1', i + 30, i + 30 + n), b.readUInt16LE(i + 6));
+      if (flags.size > 256) flags.delete(flags.keys().next().value!);
+    }
+  };
+  return {
+    look(piece) {
+      const p = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+      // Headers that begin in the bytes before this piece and end in it, then this piece's own.
+      if (carry.length) find(Buffer.concat([carry, p.subarray(0, CARRY)]), carry.length, carry.length);
+      find(p, p.length, 0);
+      carry = p.length >= CARRY ? Buffer.from(p.subarray(p.length - CARRY)) : Buffer.concat([carry, p]).subarray(-CARRY);
+    },
+    take(name) {
+      for (const key of [name, Buffer.from(name, 'utf8').toString('latin1')]) {
+        const f = flags.get(key);
+        if (f !== undefined) {
+          flags.delete(key);
+          return f;
+        }
+      }
+      return undefined;
+    },
+  };
 }
+const LOCAL_HEADER = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+/** A local header's fixed part and a name of up to 1,024 bytes. */
+const CARRY = 30 + 1024;
 
 /**
- * A zip archive, read front to back by fflate. `locked`: its first member is encrypted
- * (its flags say so; fflate reads no flags), so that member is listed as such, not
- * decompressed, and a member that fails to decompress after it is said to be in an
- * encrypted archive.
+ * A zip archive, read front to back by fflate. An encrypted member is listed as such, not
+ * decompressed; one that fails to decompress in an archive with encrypted members is said
+ * to be in one.
  */
-function zipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, trial: Trial, locked = false): ContentStream {
+function zipStream(detector: Detector, path: string, sink: ContentSink, opts: ContentOptions, depth: number, budget: Budget, trial: Trial): ContentStream {
   let done = false; // failed or out of budget: the rest is ignored
   let proven = false;
   // Members being decompressed: with a data descriptor that has no signature, fflate
@@ -1020,12 +1045,12 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
   // Deflated members held whole until they end (deflateMembers); flushed if the archive ends first.
   const held = new Set<HeldMember>();
   const { Unzip, UnzipPassThrough } = fflateLib();
-  let firstMember = true;
+  const headers = headerFlags();
+  let locked = false; // an encrypted member was met
   const uz = new Unzip((file) => {
     if (done) return;
     forgetOldMembers(uz);
-    const first = firstMember;
-    firstMember = false;
+    const encrypted = ((headers.take(file.name) ?? 0) & 1) === 1;
     if (file.name.endsWith('/')) return prove(); // a directory entry
     const memberPath = `${path}!${file.name}`;
     if (file.compression !== 0 && file.compression !== 8) {
@@ -1041,7 +1066,8 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
       return file.start();
     }
     // (After the methods above: an AES member, method 99, is named by its method.)
-    if (locked && first) {
+    if (encrypted) {
+      locked = true;
       let said = false;
       file.ondata = (err, _chunk, final) => {
         if (said || done || (!err && !final)) return;
@@ -1089,7 +1115,11 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
   return {
     push: (d) =>
       guard(() => {
-        for (let i = 0; i < d.length && !done; i += PIECE) uz.push(d.subarray(i, i + PIECE), false);
+        for (let i = 0; i < d.length && !done; i += PIECE) {
+          const piece = d.subarray(i, i + PIECE);
+          headers.look(piece);
+          uz.push(piece, false);
+        }
       }),
     end: () =>
       guard(() => {

@@ -481,14 +481,40 @@ describe('compressed data hfleaks cannot open', () => {
     expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['backup.zip!notes.env', t]]);
   });
 
+  it('lists every encrypted member, after a directory entry or a plain member too, each piece size', () => {
+    const t = gen.userToken();
+    const plainText = Buffer.from(`HF_TOKEN=${t}\n`);
+    const name = `logs/${'x'.repeat(200)}.log`;
+    const zip = zipOfDeflated([
+      ['keys/', Buffer.alloc(0), 0],
+      ['notes.env', deflateRawSync(plainText), plainText.length],
+      ['a.env', seededBytes(300, 31), 280],
+      [name, seededBytes(300, 32), 280],
+    ]);
+    // Bit 0 of the flags of the third and fourth members' local headers.
+    let at = 0;
+    for (const [n, data] of [['keys/', 0], ['notes.env', deflateRawSync(plainText).length], ['a.env', 300], [name, 300]] as const) {
+      if (n === 'a.env' || n === name) zip.writeUInt16LE(1, at + 6);
+      at += 30 + Buffer.byteLength(n) + data;
+    }
+    for (const piece of [zip.length, 7, 100]) {
+      const r = run(zip, 'backup.zip', {}, piece);
+      expect(r.skipped, `piece ${piece}: ${JSON.stringify(r.skipped)} ${JSON.stringify(r.warnings)}`).toEqual([
+        { path: 'backup.zip!a.env', reason: 'encrypted zip member; its contents cannot be read' },
+        { path: `backup.zip!${name}`, reason: 'encrypted zip member; its contents cannot be read' },
+      ]);
+      expect(r.found.map((x) => [x.path, x.m.secret])).toEqual([['backup.zip!notes.env', t]]);
+    }
+  });
+
   it('lists a member that cannot be decompressed, and says so in an encrypted archive', () => {
     const zip = zipOfDeflated([
       ['a.env', seededBytes(200, 27), 180],
       ['b.env', seededBytes(200, 28), 180],
     ]);
     zip.writeUInt16LE(1, 6);
-    // (The second member's flags: encrypted too.)
-    zip.writeUInt16LE(1, 30 + 'a.env'.length + 200 + 6);
+    // (The second member's flags don't say so: a member that fails in an archive with encrypted ones.)
+    zip.writeUInt16LE(0, 30 + 'a.env'.length + 200 + 6);
     const r = run(zip, 'backup.zip');
     expect(r.skipped.map((x) => x.path)).toEqual(['backup.zip!a.env', 'backup.zip!b.env']);
     expect(r.skipped[1]!.reason).toMatch(/^cannot decompress \(.+; the archive is encrypted\)$/);
