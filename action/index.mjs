@@ -10265,9 +10265,9 @@ function leftBoundary(get, at2) {
   if (isHex(b3) && isHex(get(at2 - 2)) && isHex(get(at2 - 3)) && isHex(get(at2 - 4)) && get(at2 - 5) === 117 && get(at2 - 6) === 92) return "ok";
   if (b3 !== void 0 && isAsciiLetter(b3) && afterTerminalCode(get, at2 - 1)) return "ok";
   const b22 = get(at2 - 2);
-  if (get(at2 - 3) === 61 && isUpperHex(b22) && isUpperHex(b3)) {
+  if (get(at2 - 3) === 61 && isHex(b22) && isHex(b3)) {
     const byte = parseInt(String.fromCharCode(b22, b3), 16);
-    if (byte >= 128 || QP_BEFORE.has(byte)) return "ok";
+    if (QP_BEFORE.has(byte) || byte >= 128 && isUpperHex(b22) && isUpperHex(b3)) return "ok";
   }
   if (b3 === 86 && (get(at2 - 2) === 10 || get(at2 - 2) === 40 || get(at2 - 2) === 97 && get(at2 - 3) === 10)) return "ok";
   if (spellsBefore(get, at2, "token")) return "ok";
@@ -10779,12 +10779,13 @@ function createDetector(rules, options = {}) {
         let found = edge === "glued" ? void 0 : tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(buf.length, at2 + n2))), edge === "ok" ? ends : void 0);
         if (cell && (!found || at2 + found.secret.length > cell.end) && (cell.first || edge !== "glued")) {
           const alone = tryRules(needle, textWindow((n2) => buf.toString("latin1", at2, Math.min(cell.end, at2 + n2))), cell.first || edge === "ok" ? ends : void 0);
-          if (alone && !(cell.more && at2 + alone.secret.length >= cell.end)) {
+          if (alone) {
             found = alone;
             if (cell.first) edge = "ok";
           }
         }
         if (!found) continue;
+        if (cell?.more && at2 + found.secret.length >= cell.end) continue;
         const decoding = edge === "percent" ? [...chain, "percent"] : chain;
         hits.push({ ruleId: found.rule.id, secret: found.secret, start: at2, ...decoding.length ? { decoding } : {}, ...found.jwt ? { jwt: found.jwt } : {} });
       }
@@ -11345,7 +11346,17 @@ function scanLines(detector, texts) {
   for (const m2 of scanWhole(detector, Buffer.from(texts.join("\n")), "utf8")) out[m2.line - 1]?.push({ ...m2, line: 1 });
   return out;
 }
-var ALLOW, ALLOW16, ALLOW32, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, NL_UNIT, DEFAULT_CHUNK, ChunkScanner;
+function stateAfter(w2, shift, form, base2, state) {
+  const nl = lastNewline(w2, shift, form);
+  const count2 = (a, skip) => form === "utf8" ? charCount(w2, a, shift, skip) : unitCount(w2, a, shift, form);
+  const carried = form === "utf8" ? splitAt(w2, Math.max(0, shift - 3), shift)?.over ?? 0 : 0;
+  if (nl === -1) return { lines: state.lines, col: state.col + count2(bomBytes(w2, base2, form), state.carried ?? 0), carried };
+  return { lines: state.lines + countNewlines(w2, 0, shift, form), col: count2(nl + nlWidth(form), 0), carried };
+}
+function positionAfter(at2, b3) {
+  return { offset: at2.offset + b3.length, state: stateAfter(b3, b3.length, "utf8", at2.offset, at2.state) };
+}
+var ALLOW, ALLOW16, ALLOW32, LINE_WINDOW, CONTEXT, NL, LOOK_BEHIND, NL_UNIT, DEFAULT_CHUNK, ChunkScanner, STREAM_START;
 var init_scanner = __esm({
   "src/detect/scanner.ts"() {
     "use strict";
@@ -11366,13 +11377,15 @@ var init_scanner = __esm({
     };
     DEFAULT_CHUNK = 1 << 20;
     ChunkScanner = class {
-      constructor(detector, onMatch, chunk = DEFAULT_CHUNK, cells) {
+      constructor(detector, onMatch, chunk = DEFAULT_CHUNK, cells, start = STREAM_START) {
         this.detector = detector;
         this.onMatch = onMatch;
         this.cells = cells;
         this.overlap = Math.max(4096, detector.maxTokenBytes * 4 + LOOK_BEHIND);
         this.capacity = this.overlap + Math.max(chunk, this.overlap);
         this.buf = Buffer.alloc(0);
+        this.base = start.offset;
+        this.state = start.state;
       }
       detector;
       onMatch;
@@ -11433,8 +11446,8 @@ var init_scanner = __esm({
         if (this.pending) {
           const p2 = this.pending;
           this.pending = void 0;
-          const hits = this.detector.scan(p2, 0, p2.length, this.cells);
-          if (hits.length) for (const m2 of hitsToMatches(p2, hits, this.state, 0, textForm(p2))) this.onMatch(m2);
+          const hits = this.detector.scan(p2, 0, p2.length, this.cells && cellsFrom(this.cells, this.base));
+          if (hits.length) for (const m2 of hitsToMatches(p2, hits, this.state, this.base, textForm(p2))) this.onMatch(m2);
           return;
         }
         this.flush(true);
@@ -11460,17 +11473,11 @@ var init_scanner = __esm({
         this.done = Math.max(0, to2 - shift);
       }
       advanceState(w2, shift, form) {
-        const nl = lastNewline(w2, shift, form);
-        const count2 = (a, skip) => form === "utf8" ? charCount(w2, a, shift, skip) : unitCount(w2, a, shift, form);
-        const carried = form === "utf8" ? splitAt(w2, Math.max(0, shift - 3), shift)?.over ?? 0 : 0;
-        if (nl === -1) {
-          this.state = { lines: this.state.lines, col: this.state.col + count2(bomBytes(w2, this.base, form), this.state.carried ?? 0), carried };
-          if (this.state.col > this.longestLine) this.longestLine = this.state.col;
-        } else {
-          this.state = { lines: this.state.lines + countNewlines(w2, 0, shift, form), col: count2(nl + nlWidth(form), 0), carried };
-        }
+        this.state = stateAfter(w2, shift, form, this.base, this.state);
+        if (lastNewline(w2, shift, form) === -1 && this.state.col > this.longestLine) this.longestLine = this.state.col;
       }
     };
+    STREAM_START = { offset: 0, state: { lines: 0, col: 0 } };
   }
 });
 
@@ -11782,12 +11789,6 @@ function startsWith(b3, magic, at2 = 0) {
 function unopenedFormat(first) {
   return UNOPENED.find((f3) => startsWith(first, f3.magic) && (!f3.also || f3.also(first)))?.name;
 }
-function encryptedZip(first) {
-  if (!isZip(first) || first.length < 30 || (first[6] & 1) !== 1) return false;
-  const b3 = Buffer.from(first.buffer, first.byteOffset, first.byteLength);
-  const name2 = b3.readUInt16LE(26);
-  return b3[4] <= 63 && b3[5] === 0 && [0, 8, 9, 12, 14, 93, 95, 98, 99].includes(b3.readUInt16LE(8)) && name2 > 0 && name2 <= 1024;
-}
 function memberName(path2) {
   const base2 = path2.slice(path2.lastIndexOf("/") + 1).replace(/^.*!/, "");
   return base2.replace(/\.(gz|tgz)$/i, (m2) => m2.toLowerCase() === ".tgz" ? ".tar" : "") || "content";
@@ -11805,7 +11806,7 @@ function open(detector, path2, sink, opts, depth, budget) {
     const kind = isGzip(first) ? "gzip data" : isZip(first) ? "zip archive" : isTar(first) ? "tar archive" : void 0;
     if (kind === "tar archive" && depth < opts.archiveDepth && path2.split("!").length <= MAX_NESTING) return tarStream(detector, path2, sink, opts, depth, budget, plain);
     if (kind && kind !== "tar archive" && depth < opts.archiveDepth) {
-      const archive = kind === "gzip data" ? gzipStream : encryptedZip(first) ? lockedZipStream : zipStream;
+      const archive = kind === "gzip data" ? gzipStream : zipStream;
       const inMembers = /* @__PURE__ */ new Set();
       const members = {
         ...sink,
@@ -11814,7 +11815,7 @@ function open(detector, path2, sink, opts, depth, budget) {
           sink.match(p2, m2);
         }
       };
-      const raw = (as2) => plain(first, inMembers, as2);
+      const raw = (as2, start) => plain(first, inMembers, as2, start);
       return tentative(kind, path2, sink, raw, (t2) => archive(detector, path2, members, opts, depth, budget, t2));
     }
     if (kind) sink.skip(path2, notOpened("archive", opts));
@@ -11826,9 +11827,9 @@ function open(detector, path2, sink, opts, depth, budget) {
     }
     return plain(first, void 0, format3 ? "binary" : "classify");
   };
-  const plain = (first, reported, as2 = "classify") => {
-    const db = sqliteValues(first);
-    const scanner = new ChunkScanner(detector, (m2) => reported?.has(m2.secret) || sink.match(path2, m2), void 0, npyCells(first) ?? db?.cells);
+  const plain = (first, reported, as2 = "classify", start = STREAM_START) => {
+    const db = start === STREAM_START ? sqliteValues(first) : void 0;
+    const scanner = new ChunkScanner(detector, (m2) => reported?.has(m2.secret) || sink.match(path2, m2), void 0, npyCells(first) ?? db?.cells, start);
     if (as2 === "binary") sink.note?.(path2, "binary");
     else if (as2 === "classify") classify(first, path2, sink);
     const embedded = detector.decodes ? embeddedGzip(detector, path2, sink, opts, depth, budget) : void 0;
@@ -11928,6 +11929,7 @@ function tentative(kind, path2, sink, raw, archive) {
   let heldBytes = 0;
   let proved = false;
   let dropped = false;
+  let heldAt = STREAM_START;
   let fallback;
   const trial = {
     proved: () => {
@@ -11938,7 +11940,7 @@ function tentative(kind, path2, sink, raw, archive) {
       sink.warn(`${path2}: corrupt ${kind} (${message2}); ${dropped ? `the ${Math.ceil(heldBytes / 1024)} KB before the damage and all after it scanned as raw bytes` : "scanned as raw bytes"}`);
       const pieces = held;
       held = [];
-      fallback = raw("classify");
+      fallback = raw("classify", heldAt);
       for (const p2 of pieces) fallback.push(p2);
     }
   };
@@ -11951,7 +11953,9 @@ function tentative(kind, path2, sink, raw, archive) {
       inner.push(d2);
       const keep = proved ? TAIL : HOLD;
       while (held.length > 1 && heldBytes - held[0].length >= keep) {
-        heldBytes -= held.shift().length;
+        const gone = held.shift();
+        heldBytes -= gone.length;
+        heldAt = positionAfter(heldAt, Buffer.from(gone.buffer, gone.byteOffset, gone.byteLength));
         dropped = true;
       }
     },
@@ -11960,7 +11964,7 @@ function tentative(kind, path2, sink, raw, archive) {
       if (!fallback && !proved) trial.failed("no member found");
       fallback?.end();
       if (!fallback && proved && kind === "zip archive") {
-        const tail = raw("counted");
+        const tail = raw("counted", heldAt);
         for (const p2 of held) tail.push(p2);
         tail.end();
       }
@@ -12358,10 +12362,38 @@ function forgetOldMembers(uz) {
   const k2 = uz.k;
   if (Array.isArray(k2) && k2.length > 2) k2.length = 2;
 }
-function lockedZipStream(detector, path2, sink, opts, depth, budget, trial) {
-  return zipStream(detector, path2, sink, opts, depth, budget, trial, true);
+function headerFlags() {
+  const flags = /* @__PURE__ */ new Map();
+  let carry = EMPTY;
+  const find = (b3, before, after) => {
+    for (let i = b3.indexOf(LOCAL_HEADER); i !== -1 && i < before && i + 30 <= b3.length; i = b3.indexOf(LOCAL_HEADER, i + 4)) {
+      const n = b3.readUInt16LE(i + 26);
+      if (i + 30 + n > b3.length) break;
+      if (i + 30 + n <= after) continue;
+      flags.set(b3.toString("latin1", i + 30, i + 30 + n), b3.readUInt16LE(i + 6));
+      if (flags.size > 256) flags.delete(flags.keys().next().value);
+    }
+  };
+  return {
+    look(piece) {
+      const p2 = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+      if (carry.length) find(Buffer.concat([carry, p2.subarray(0, CARRY)]), carry.length, carry.length);
+      find(p2, p2.length, 0);
+      carry = p2.length >= CARRY ? Buffer.from(p2.subarray(p2.length - CARRY)) : Buffer.concat([carry, p2]).subarray(-CARRY);
+    },
+    take(name2) {
+      for (const key of [name2, Buffer.from(name2, "utf8").toString("latin1")]) {
+        const f3 = flags.get(key);
+        if (f3 !== void 0) {
+          flags.delete(key);
+          return f3;
+        }
+      }
+      return void 0;
+    }
+  };
 }
-function zipStream(detector, path2, sink, opts, depth, budget, trial, locked = false) {
+function zipStream(detector, path2, sink, opts, depth, budget, trial) {
   let done = false;
   let proven = false;
   const members = /* @__PURE__ */ new Set();
@@ -12379,25 +12411,14 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial, locked = f
   };
   const held = /* @__PURE__ */ new Set();
   const { Unzip, UnzipPassThrough } = fflateLib();
-  let firstMember = true;
+  const headers = headerFlags();
+  let locked = false;
   const uz = new Unzip((file) => {
     if (done) return;
     forgetOldMembers(uz);
-    const first = firstMember;
-    firstMember = false;
+    const encrypted = ((headers.take(file.name) ?? 0) & 1) === 1;
     if (file.name.endsWith("/")) return prove();
     const memberPath = `${path2}!${file.name}`;
-    if (locked && first) {
-      let said = false;
-      file.ondata = (err, _chunk, final) => {
-        if (said || done || !err && !final) return;
-        said = true;
-        prove();
-        sink.skip(memberPath, "encrypted zip member; its contents cannot be read");
-        sink.warn(`${memberPath}: encrypted; not scanned`);
-      };
-      return file.start();
-    }
     if (file.compression !== 0 && file.compression !== 8) {
       const method = `${ZIP_METHODS[file.compression] ?? "unknown"} (method ${file.compression})`;
       uz.register(dropper(file.compression));
@@ -12406,6 +12427,18 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial, locked = f
         prove();
         sink.skip(memberPath, `zip member compressed with ${method}, which hfleaks cannot decompress`);
         sink.warn(`${memberPath}: compressed with ${method}; not scanned`);
+      };
+      return file.start();
+    }
+    if (encrypted) {
+      locked = true;
+      let said = false;
+      file.ondata = (err, _chunk, final) => {
+        if (said || done || !err && !final) return;
+        said = true;
+        prove();
+        sink.skip(memberPath, "encrypted zip member; its contents cannot be read");
+        sink.warn(`${memberPath}: encrypted; not scanned`);
       };
       return file.start();
     }
@@ -12445,7 +12478,11 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial, locked = f
   };
   return {
     push: (d2) => guard(() => {
-      for (let i = 0; i < d2.length && !done; i += PIECE) uz.push(d2.subarray(i, i + PIECE), false);
+      for (let i = 0; i < d2.length && !done; i += PIECE) {
+        const piece = d2.subarray(i, i + PIECE);
+        headers.look(piece);
+        uz.push(piece, false);
+      }
     }),
     end: () => guard(() => {
       try {
@@ -12457,7 +12494,7 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial, locked = f
     })
   };
 }
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, UNOPENED, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, B64_B64_GZIP, ANCHOR_TAIL, GZIP_MIN, B64_GZIP_MAX, B64_GZIP_RUNS, B64_GZIP_DAMAGED, B64_WRAP_WIDTHS, B64_RUN_ENDS, ZIP_METHODS, ZIP_AT_ONCE_IN, ZIP_AT_ONCE_OUT;
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, UNOPENED, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, B64_B64_GZIP, ANCHOR_TAIL, GZIP_MIN, B64_GZIP_MAX, B64_GZIP_RUNS, B64_GZIP_DAMAGED, B64_WRAP_WIDTHS, B64_RUN_ENDS, ZIP_METHODS, ZIP_AT_ONCE_IN, ZIP_AT_ONCE_OUT, LOCAL_HEADER, CARRY;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
@@ -12502,6 +12539,8 @@ var init_content = __esm({
     ZIP_METHODS = { 9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "zstd", 95: "xz", 98: "PPMd", 99: "AES encryption" };
     ZIP_AT_ONCE_IN = GZIP_AT_ONCE_IN;
     ZIP_AT_ONCE_OUT = GZIP_AT_ONCE_OUT;
+    LOCAL_HEADER = Buffer.from([80, 75, 3, 4]);
+    CARRY = 30 + 1024;
   }
 });
 
