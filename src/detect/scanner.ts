@@ -359,8 +359,10 @@ export class ChunkScanner {
   }
 
   private advanceState(w: Buffer, shift: number, form: TextForm): void {
+    const before = this.state.lines;
     this.state = stateAfter(w, shift, form, this.base, this.state);
-    if (lastNewline(w, shift, form) === -1 && this.state.col > this.longestLine) this.longestLine = this.state.col;
+    // (No newline in what slid out: the line goes on, as long as it has grown.)
+    if (this.state.lines === before && this.state.col > this.longestLine) this.longestLine = this.state.col;
   }
 }
 
