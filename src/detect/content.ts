@@ -4,7 +4,7 @@
 // scanned as its own stream, named `archive!member`; anything else goes straight to
 // the detector, text or binary alike.
 import { isUtf8 } from 'node:buffer';
-import type { Gunzip, UnzipDecoder, UnzipDecoderConstructor } from 'fflate';
+import type { Gunzip, UnzipDecoder, UnzipDecoderConstructor, UnzipFile } from 'fflate';
 import { fflateLib, lazyBuiltin } from '../core/lazy.ts';
 import type { Match } from '../core/types.ts';
 import { type Cells, type Detector, fixedCells } from './detector.ts';
@@ -309,9 +309,11 @@ function charge(budget: Budget, chunk: Uint8Array, member: ContentStream, path: 
   return fits === chunk.length;
 }
 
-/** Gzip content up to this size is inflated at once by zlib (native, about 3x fflate). */
-const GZIP_AT_ONCE_IN = 8 << 20;
-const GZIP_AT_ONCE_OUT = 16 << 20;
+/** Gzip content, and a zip member's deflate data, up to this size is inflated at once by zlib (native, about 3x fflate). */
+const AT_ONCE_IN = 8 << 20;
+const AT_ONCE_OUT = 16 << 20;
+/** What one call may inflate: AT_ONCE_OUT, or what the budget has left (at least a byte: zlib's least). */
+const atOnceOut = (budget: Budget) => Math.max(1, Math.min(AT_ONCE_OUT, budget.left));
 /**
  * Decompressors are fed this much input at a time: deflate expands at most about
  * 1032:1, so one piece yields at most ~17 MB, and a bomb stops within one piece of the
@@ -319,7 +321,7 @@ const GZIP_AT_ONCE_OUT = 16 << 20;
  */
 const PIECE = 16 << 10;
 /** Raw bytes held back until an archive proves to be one (as much as the one-call path holds). */
-const HOLD = GZIP_AT_ONCE_IN;
+const HOLD = AT_ONCE_IN;
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -348,8 +350,8 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
   let held: Uint8Array[] = [];
   let heldBytes = 0;
   let proved = false;
-  let dropped = false; // bytes before the held ones went unkept
-  // Where the held bytes start in the content: their findings' lines and columns count from there.
+  // Where the held bytes start in the content (past STREAM_START once bytes before them
+  // went unkept): their findings' lines and columns count from there.
   let heldAt = STREAM_START;
   let fallback: ContentStream | undefined;
   const trial: Trial = {
@@ -358,7 +360,7 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
     },
     failed: (message) => {
       if (fallback) return;
-      sink.warn(`${path}: corrupt ${kind} (${message}); ${dropped ? `the ${Math.ceil(heldBytes / 1024)} KB before the damage and all after it scanned as raw bytes` : 'scanned as raw bytes'}`);
+      sink.warn(`${path}: corrupt ${kind} (${message}); ${heldAt.offset > 0 ? `the ${Math.ceil(heldBytes / 1024)} KB before the damage and all after it scanned as raw bytes` : 'scanned as raw bytes'}`);
       const pieces = held;
       held = [];
       fallback = raw('classify', heldAt);
@@ -381,7 +383,6 @@ function tentative(kind: 'gzip data' | 'zip archive', path: string, sink: Conten
         const gone = held.shift()!;
         heldBytes -= gone.length;
         heldAt = positionAfter(heldAt, Buffer.from(gone.buffer, gone.byteOffset, gone.byteLength));
-        dropped = true;
       }
     },
     end() {
@@ -539,7 +540,7 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
         if (!held) return feed(d);
         held.push(d);
         heldBytes += d.length;
-        if (heldBytes > GZIP_AT_ONCE_IN) release();
+        if (heldBytes > AT_ONCE_IN) release();
       }),
     end: () =>
       guard(() => {
@@ -549,7 +550,7 @@ function gzipStream(detector: Detector, path: string, sink: ContentSink, opts: C
           /** One member or more inflated in one call, and how much input it took; undefined if it couldn't. */
           const once = (d: Uint8Array): Once | undefined => {
             try {
-              return zlib().gunzipSync(d, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)), info: true }) as unknown as Once;
+              return zlib().gunzipSync(d, { maxOutputLength: atOnceOut(budget), info: true }) as unknown as Once;
             } catch {
               return undefined; // too large for one call, or corrupt: fflate below says which, and how far
             }
@@ -887,10 +888,6 @@ function stopsOnError(Base: UnzipDecoderConstructor): UnzipDecoderConstructor {
   };
 }
 
-/** A zip member's deflate data up to this size is inflated at once by zlib, as gzip is. */
-const ZIP_AT_ONCE_IN = GZIP_AT_ONCE_IN;
-const ZIP_AT_ONCE_OUT = GZIP_AT_ONCE_OUT;
-
 /** A zip member's decoder that holds its input until the member ends; `flush` streams what it holds. */
 interface HeldMember {
   flush(): void;
@@ -900,14 +897,15 @@ interface HeldMember {
  * The decoder of deflated zip members. A member's input is held until its last byte is
  * in, then inflated by zlib in one call: native, where fflate's inflater spent three
  * quarters of a scan of Python wheels growing its output piece by piece. Where that
- * can't be (more than ZIP_AT_ONCE_IN of input, output past ZIP_AT_ONCE_OUT, damage, or
+ * can't be (more than AT_ONCE_IN of input, output past AT_ONCE_OUT, damage, or
  * an archive that ends inside the member: `flush`), fflate's inflater takes the same input
  * piece by piece, as it took every member before: a bomb stops at the budget, and a
  * damaged or cut member gives what can be inflated of it (and one call never inflates
  * more than the budget has left). `stopped` tells it the archive is done with (out of
- * budget or failed), so it feeds no more.
+ * budget or failed), so it feeds no more; `dropping`, that the member being made is
+ * encrypted.
  */
-function deflateMembers(stopped: () => boolean, held: Set<HeldMember>, budget: Budget): UnzipDecoderConstructor {
+function deflateMembers(stopped: () => boolean, held: Set<HeldMember>, budget: Budget, dropping: () => boolean): UnzipDecoderConstructor {
   const Streaming = stopsOnError(fflateLib().UnzipInflate);
   return class implements HeldMember {
     static compression = 8;
@@ -915,24 +913,27 @@ function deflateMembers(stopped: () => boolean, held: Set<HeldMember>, budget: B
     private pieces: Uint8Array[] | undefined = [];
     private bytes = 0;
     private inner: UnzipDecoder | undefined;
+    /** An encrypted member's: its bytes are dropped, as dropper() drops an unknown method's. */
+    private readonly drop = dropping();
     constructor(_name: string, size?: number) {
       // (A member whose size is unknown, written with a data descriptor, is held too, up to the limit.)
-      if (size !== undefined && size > ZIP_AT_ONCE_IN) this.pieces = undefined;
+      if (this.drop || (size !== undefined && size > AT_ONCE_IN)) this.pieces = undefined;
       else held.add(this);
     }
     push(d: Uint8Array, final: boolean) {
+      if (this.drop) return final ? this.ondata(null, EMPTY, true) : undefined;
       if (!this.pieces) return this.stream(d, final);
       if (d.length) {
         this.pieces.push(d);
         this.bytes += d.length;
       }
-      if (!final && this.bytes <= ZIP_AT_ONCE_IN) return;
+      if (!final && this.bytes <= AT_ONCE_IN) return;
       const input = this.take();
       if (final) {
         let out: Uint8Array<ArrayBuffer> | undefined;
         try {
           // (zlib's output is a buffer of its own, never shared memory.)
-          out = zlib().inflateRawSync(input, { maxOutputLength: Math.max(1, Math.min(ZIP_AT_ONCE_OUT, budget.left)) }) as Uint8Array<ArrayBuffer>;
+          out = zlib().inflateRawSync(input, { maxOutputLength: atOnceOut(budget) }) as Uint8Array<ArrayBuffer>;
         } catch {
           /* too large for one call, or damaged: fflate below says which, and how far */
         }
@@ -1047,6 +1048,22 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
   const { Unzip, UnzipPassThrough } = fflateLib();
   const headers = headerFlags();
   let locked = false; // an encrypted member was met
+  let dropping = false; // the member starting now is encrypted: its decoder drops its bytes
+  /**
+   * A member that is not scanned, read to its end: listed and warned about once, when its
+   * data ends (a garbage header in a non-zip says nothing) or its decoder gives up.
+   */
+  const unread = (file: UnzipFile, memberPath: string, reason: string, warning: string) => {
+    let said = false;
+    file.ondata = (err, _chunk, final) => {
+      if (said || done || (!err && !final)) return;
+      said = true;
+      prove();
+      sink.skip(memberPath, reason);
+      sink.warn(`${memberPath}: ${warning}`);
+    };
+    file.start();
+  };
   const uz = new Unzip((file) => {
     if (done) return;
     forgetOldMembers(uz);
@@ -1056,27 +1073,18 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
     if (file.compression !== 0 && file.compression !== 8) {
       const method = `${ZIP_METHODS[file.compression] ?? 'unknown'} (method ${file.compression})`;
       uz.register(dropper(file.compression));
-      file.ondata = (err, _chunk, final) => {
-        // Reported once its data ended, so a garbage header in a non-zip says nothing.
-        if (err || !final || done) return;
-        prove();
-        sink.skip(memberPath, `zip member compressed with ${method}, which hfleaks cannot decompress`);
-        sink.warn(`${memberPath}: compressed with ${method}; not scanned`);
-      };
-      return file.start();
+      return unread(file, memberPath, `zip member compressed with ${method}, which hfleaks cannot decompress`, `compressed with ${method}; not scanned`);
     }
     // (After the methods above: an AES member, method 99, is named by its method.)
     if (encrypted) {
       locked = true;
-      let said = false;
-      file.ondata = (err, _chunk, final) => {
-        if (said || done || (!err && !final)) return;
-        said = true;
-        prove();
-        sink.skip(memberPath, 'encrypted zip member; its contents cannot be read');
-        sink.warn(`${memberPath}: encrypted; not scanned`);
-      };
-      return file.start();
+      // Its decoder (made as it starts) drops the ciphertext rather than inflate it.
+      dropping = true;
+      try {
+        return unread(file, memberPath, 'encrypted zip member; its contents cannot be read', 'encrypted; not scanned');
+      } finally {
+        dropping = false;
+      }
     }
     const member = open(detector, memberPath, sink, opts, depth + 1, budget);
     members.add(member);
@@ -1101,7 +1109,7 @@ function zipStream(detector: Detector, path: string, sink: ContentSink, opts: Co
     };
     file.start();
   });
-  uz.register(deflateMembers(() => done, held, budget));
+  uz.register(deflateMembers(() => done, held, budget, () => dropping));
   uz.register(UnzipPassThrough);
   const guard = (f: () => void) => {
     if (done) return;
