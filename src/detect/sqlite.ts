@@ -38,8 +38,6 @@ function valueSize(t: number): number {
   return [0, 1, 2, 3, 4, 6, 8, 8, 0, 0, 0, 0][t]!;
 }
 
-const u32 = (b: Uint8Array, at: number) => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
-
 /** A SQLite database read as it streams in: the cells of its values, listed page by page as each page is whole. */
 export interface SqliteValues {
   cells: Cells;
@@ -101,7 +99,7 @@ export function sqliteValues(first: Uint8Array): SqliteValues | undefined {
         i += n;
         if (filled < unit.length) break;
         // A WAL frame's header names its page: page 1 holds the database header first.
-        const pageNo = frame ? u32(unit, 0) : at === 0 ? 1 : 0;
+        const pageNo = frame ? unit.readUInt32BE(0) : at === 0 ? 1 : 0;
         const page = unit.subarray(frame);
         const found: Value[] = [];
         readPage(page, pageNo === 1 ? 100 : 0, usable, found);
@@ -116,21 +114,22 @@ export function sqliteValues(first: Uint8Array): SqliteValues | undefined {
 
 /** How `first`'s pages lie: a database's from byte 0, a WAL's in frames of a 24-byte header and a page, after its own 32. */
 function pagesOf(first: Uint8Array): { pageSize: number; usable: number; skip: number; frame: number } | undefined {
-  if (first.length < 100) return undefined;
-  // (Its first byte first: this runs for every file.)
-  if (first[0] === 0x53) {
-    if (Buffer.from(first.buffer, first.byteOffset, 16).toString('latin1') !== MAGIC) return undefined;
-    const raw = (first[16]! << 8) | first[17]!;
+  // (Its first byte first: this runs for every file. `S` of a database, 0x37 of a WAL.)
+  if (first.length < 100 || (first[0] !== 0x53 && first[0] !== 0x37)) return undefined;
+  const b = Buffer.from(first.buffer, first.byteOffset, first.byteLength);
+  if (b[0] === 0x53) {
+    if (b.toString('latin1', 0, 16) !== MAGIC) return undefined;
+    const raw = b.readUInt16BE(16);
     const pageSize = raw === 1 ? 65536 : raw;
-    const encoding = u32(first, 56);
+    const encoding = b.readUInt32BE(56);
     if (!validPageSize(pageSize) || (encoding !== 0 && encoding !== 1)) return undefined;
     // Usable bytes a page (some may be reserved at each page's end).
-    return { pageSize, usable: pageSize - first[20]!, skip: 0, frame: 0 };
+    return { pageSize, usable: pageSize - b[20]!, skip: 0, frame: 0 };
   }
   // A write-ahead log: 0x377f0682 or 0x377f0683, the format version 3007000, the page size.
-  const magic = u32(first, 0);
-  if ((magic !== 0x377f0682 && magic !== 0x377f0683) || u32(first, 4) !== 3007000) return undefined;
-  const pageSize = u32(first, 8);
+  const magic = b.readUInt32BE(0);
+  if ((magic !== 0x377f0682 && magic !== 0x377f0683) || b.readUInt32BE(4) !== 3007000) return undefined;
+  const pageSize = b.readUInt32BE(8);
   // (A WAL does not say the database's encoding or reserved bytes: UTF-8 and none, the defaults.)
   return validPageSize(pageSize) ? { pageSize, usable: pageSize, skip: 32, frame: 24 } : undefined;
 }
@@ -140,11 +139,11 @@ function validPageSize(n: number): boolean {
 }
 
 /** The values of one b-tree page's cells (`b`, its header at `head`), appended to `out` (offsets in the page). */
-function readPage(b: Uint8Array, head: number, usable: number, out: Value[]): void {
+function readPage(b: Buffer, head: number, usable: number, out: Value[]): void {
   const type = b[head]!;
   // 13: table leaf (rowid, record); 10: index leaf (record); 2: index interior (child, record). 5 holds no record.
   if (type !== 13 && type !== 10 && type !== 2) return;
-  const count = (b[head + 3]! << 8) | b[head + 4]!;
+  const count = b.readUInt16BE(head + 3);
   const pointers = head + (type === 2 ? 12 : 8);
   if (pointers + 2 * count > usable) return;
   // Payloads larger than this go on overflow pages: only their first part is here.
@@ -154,7 +153,7 @@ function readPage(b: Uint8Array, head: number, usable: number, out: Value[]): vo
   const most = Math.floor(usable / MIN_VALUE);
   const cells = new Set<number>();
   for (let k = 0; k < count && out.length < most; k++) {
-    let at = (b[pointers + 2 * k]! << 8) | b[pointers + 2 * k + 1]!;
+    let at = b.readUInt16BE(pointers + 2 * k);
     // (Two pointers to one cell list it once.)
     if (at < pointers + 2 * count || at >= usable || cells.has(at)) continue;
     cells.add(at);
