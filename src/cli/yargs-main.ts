@@ -58,23 +58,27 @@ function checkValues(c: CommandSpec, args: Record<string, unknown>, argv: readon
     if (spec.type === 'boolean') continue;
     const v = args[name];
     // (yargs reads `--no-archive-depth` as 0 and `--no-verify-timeout` as nothing: the word itself tells.)
-    if (typeof v === 'boolean' || negated(argv, name)) throw new UsageError(`--no-${name} is not an option (--${name} takes a value)`);
+    if (typeof v === 'boolean' || negated(argv, name, spec)) throw new UsageError(`--no-${name} is not an option (--${name} takes a value)`);
     // A blank value is no name either (`--output ' '` would write a file named " ").
     if (typeof v === 'string' && v.trim() === '') throw new UsageError(`--${name} needs a value`);
   }
 }
 
-/** Whether `--no-NAME` is on the command line (or `--no-camelName`, which yargs takes too), before any `--`. */
-function negated(argv: readonly string[], name: string): boolean {
+/** The words of the command line before any `--` (after it, every word is a path). */
+function optionWords(argv: readonly string[]): readonly string[] {
   const end = argv.indexOf('--');
-  const forms = [`--no-${name}`, `--no-${name.replace(/-(.)/g, (_, c: string) => c.toUpperCase())}`];
-  return (end === -1 ? argv : argv.slice(0, end)).some((w) => forms.some((f) => w === f || w.startsWith(`${f}=`)));
+  return end === -1 ? argv : argv.slice(0, end);
+}
+
+/** Whether `--no-NAME` is on the command line, under any name yargs takes for the option (`--no-camelName` too). */
+function negated(argv: readonly string[], name: string, spec: OptionSpec): boolean {
+  const forms = optionKeys(name, spec).map((k) => `--no-${k}`);
+  return optionWords(argv).some((w) => forms.some((f) => w === f || w.startsWith(`${f}=`)));
 }
 
 /** The values given to an option on the command line as written (`--name=v`, `--name v`, `-x v`), before any `--`. */
 function rawValues(argv: readonly string[], name: string, spec: OptionSpec): string[] {
-  const end = argv.indexOf('--');
-  const words = end === -1 ? argv : argv.slice(0, end);
+  const words = optionWords(argv);
   const flags = [`--${name}`, ...(spec.alias ? [`-${spec.alias}`] : [])];
   const out: string[] = [];
   words.forEach((w, i) => {
@@ -98,8 +102,7 @@ function unknownNames(msg: string, argv: readonly string[]): string {
   const names = [...new Map(m[1]!.split(', ').map((n) => [key(n), n] as const)).values()];
   // The command word and words after `--` are never what is unknown; a flag is known by
   // its name without dashes, value or `no-`.
-  const end = argv.indexOf('--');
-  const tokens = (end === -1 ? argv : argv.slice(0, end)).slice(1).map((t) => ({ t, used: false }));
+  const tokens = optionWords(argv).slice(1).map((t) => ({ t, used: false }));
   const flagKeys = (t: string) => {
     const bare = t.replace(/^-+/, '').replace(/=.*$/s, '');
     return [key(bare), key(bare.replace(/^no-/, ''))];

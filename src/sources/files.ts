@@ -55,7 +55,6 @@ const READ_WHOLE = 8 << 20;
 let readBuffer = Buffer.allocUnsafeSlow(1 << 16);
 const READ_CHUNK = 1 << 20;
 
-
 /**
  * The root that reported paths are relative to: the one directory named, or else
  * the working directory.
@@ -71,7 +70,6 @@ export function scanRoot(paths: string[], cwd: string): string {
   }
   return cwd;
 }
-
 
 /** The top of the git work tree holding `dir` (the nearest directory with a .git), if any. */
 function repoTop(dir: string): string | undefined {

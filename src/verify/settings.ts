@@ -61,7 +61,7 @@ export function hubSettings(io: Pick<Io, 'env'>, args: VerifyArgs): Pick<VerifyS
 
 /** The verification code, loaded as soon as verification is known to be on. */
 let enrichment: Promise<typeof import('./enrich.ts')> | undefined;
-const loadEnrichment = () => enrichment ?? import('./enrich.ts');
+const loadEnrichment = () => (enrichment ??= import('./enrich.ts'));
 
 /** Validated settings, or undefined when not verifying. --reach and --revoke imply --verify. */
 export function verifySettings(io: Pick<Io, 'env' | 'stdinIsTTY'>, args: VerifyArgs): VerifySettings | undefined {
