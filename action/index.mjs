@@ -11473,8 +11473,9 @@ var init_scanner = __esm({
         this.done = Math.max(0, to2 - shift);
       }
       advanceState(w2, shift, form) {
+        const before = this.state.lines;
         this.state = stateAfter(w2, shift, form, this.base, this.state);
-        if (lastNewline(w2, shift, form) === -1 && this.state.col > this.longestLine) this.longestLine = this.state.col;
+        if (this.state.lines === before && this.state.col > this.longestLine) this.longestLine = this.state.col;
       }
     };
     STREAM_START = { offset: 0, state: { lines: 0, col: 0 } };
@@ -11533,7 +11534,7 @@ function sqliteValues(first) {
         filled += n;
         i += n;
         if (filled < unit.length) break;
-        const pageNo = frame ? u32(unit, 0) : at2 === 0 ? 1 : 0;
+        const pageNo = frame ? unit.readUInt32BE(0) : at2 === 0 ? 1 : 0;
         const page = unit.subarray(frame);
         const found = [];
         readPage(page, pageNo === 1 ? 100 : 0, usable, found);
@@ -11546,18 +11547,19 @@ function sqliteValues(first) {
   };
 }
 function pagesOf(first) {
-  if (first.length < 100) return void 0;
-  if (first[0] === 83) {
-    if (Buffer.from(first.buffer, first.byteOffset, 16).toString("latin1") !== MAGIC) return void 0;
-    const raw = first[16] << 8 | first[17];
+  if (first.length < 100 || first[0] !== 83 && first[0] !== 55) return void 0;
+  const b3 = Buffer.from(first.buffer, first.byteOffset, first.byteLength);
+  if (b3[0] === 83) {
+    if (b3.toString("latin1", 0, 16) !== MAGIC) return void 0;
+    const raw = b3.readUInt16BE(16);
     const pageSize2 = raw === 1 ? 65536 : raw;
-    const encoding = u32(first, 56);
+    const encoding = b3.readUInt32BE(56);
     if (!validPageSize(pageSize2) || encoding !== 0 && encoding !== 1) return void 0;
-    return { pageSize: pageSize2, usable: pageSize2 - first[20], skip: 0, frame: 0 };
+    return { pageSize: pageSize2, usable: pageSize2 - b3[20], skip: 0, frame: 0 };
   }
-  const magic = u32(first, 0);
-  if (magic !== 931071618 && magic !== 931071619 || u32(first, 4) !== 3007e3) return void 0;
-  const pageSize = u32(first, 8);
+  const magic = b3.readUInt32BE(0);
+  if (magic !== 931071618 && magic !== 931071619 || b3.readUInt32BE(4) !== 3007e3) return void 0;
+  const pageSize = b3.readUInt32BE(8);
   return validPageSize(pageSize) ? { pageSize, usable: pageSize, skip: 32, frame: 24 } : void 0;
 }
 function validPageSize(n) {
@@ -11566,7 +11568,7 @@ function validPageSize(n) {
 function readPage(b3, head, usable, out) {
   const type = b3[head];
   if (type !== 13 && type !== 10 && type !== 2) return;
-  const count2 = b3[head + 3] << 8 | b3[head + 4];
+  const count2 = b3.readUInt16BE(head + 3);
   const pointers = head + (type === 2 ? 12 : 8);
   if (pointers + 2 * count2 > usable) return;
   const maxLocal = type === 13 ? usable - 35 : Math.floor((usable - 12) * 64 / 255) - 23;
@@ -11574,7 +11576,7 @@ function readPage(b3, head, usable, out) {
   const most = Math.floor(usable / MIN_VALUE);
   const cells = /* @__PURE__ */ new Set();
   for (let k2 = 0; k2 < count2 && out.length < most; k2++) {
-    let at2 = b3[pointers + 2 * k2] << 8 | b3[pointers + 2 * k2 + 1];
+    let at2 = b3.readUInt16BE(pointers + 2 * k2);
     if (at2 < pointers + 2 * count2 || at2 >= usable || cells.has(at2)) continue;
     cells.add(at2);
     if (type === 2) at2 += 4;
@@ -11610,14 +11612,13 @@ function readRecord(b3, at2, end, usable, out, most) {
     value2 += n;
   }
 }
-var MAGIC, MIN_VALUE, KEEP, u32;
+var MAGIC, MIN_VALUE, KEEP;
 var init_sqlite = __esm({
   "src/detect/sqlite.ts"() {
     "use strict";
     MAGIC = "SQLite format 3\0";
     MIN_VALUE = 16;
     KEEP = 4 << 20;
-    u32 = (b3, at2) => (b3[at2] << 24 | b3[at2 + 1] << 16 | b3[at2 + 2] << 8 | b3[at2 + 3]) >>> 0;
   }
 });
 
@@ -11928,7 +11929,6 @@ function tentative(kind, path2, sink, raw, archive) {
   let held = [];
   let heldBytes = 0;
   let proved = false;
-  let dropped = false;
   let heldAt = STREAM_START;
   let fallback;
   const trial = {
@@ -11937,7 +11937,7 @@ function tentative(kind, path2, sink, raw, archive) {
     },
     failed: (message2) => {
       if (fallback) return;
-      sink.warn(`${path2}: corrupt ${kind} (${message2}); ${dropped ? `the ${Math.ceil(heldBytes / 1024)} KB before the damage and all after it scanned as raw bytes` : "scanned as raw bytes"}`);
+      sink.warn(`${path2}: corrupt ${kind} (${message2}); ${heldAt.offset > 0 ? `the ${Math.ceil(heldBytes / 1024)} KB before the damage and all after it scanned as raw bytes` : "scanned as raw bytes"}`);
       const pieces = held;
       held = [];
       fallback = raw("classify", heldAt);
@@ -11956,7 +11956,6 @@ function tentative(kind, path2, sink, raw, archive) {
         const gone = held.shift();
         heldBytes -= gone.length;
         heldAt = positionAfter(heldAt, Buffer.from(gone.buffer, gone.byteOffset, gone.byteLength));
-        dropped = true;
       }
     },
     end() {
@@ -12082,14 +12081,14 @@ function gzipStream(detector, path2, sink, opts, depth, budget, trial, memberPat
       if (!held) return feed(d2);
       held.push(d2);
       heldBytes += d2.length;
-      if (heldBytes > GZIP_AT_ONCE_IN) release();
+      if (heldBytes > AT_ONCE_IN) release();
     }),
     end: () => guard(() => {
       if (held) {
         let input2 = held.length === 1 ? held[0] : Buffer.concat(held);
         const once = (d2) => {
           try {
-            return zlib().gunzipSync(d2, { maxOutputLength: Math.max(1, Math.min(GZIP_AT_ONCE_OUT, budget.left)), info: true });
+            return zlib().gunzipSync(d2, { maxOutputLength: atOnceOut(budget), info: true });
           } catch {
             return void 0;
           }
@@ -12307,7 +12306,7 @@ function stopsOnError(Base) {
     }
   };
 }
-function deflateMembers(stopped, held, budget) {
+function deflateMembers(stopped, held, budget, dropping) {
   const Streaming = stopsOnError(fflateLib().UnzipInflate);
   return class {
     static compression = 8;
@@ -12315,22 +12314,25 @@ function deflateMembers(stopped, held, budget) {
     pieces = [];
     bytes = 0;
     inner;
+    /** An encrypted member's: its bytes are dropped, as dropper() drops an unknown method's. */
+    drop = dropping();
     constructor(_name, size) {
-      if (size !== void 0 && size > ZIP_AT_ONCE_IN) this.pieces = void 0;
+      if (this.drop || size !== void 0 && size > AT_ONCE_IN) this.pieces = void 0;
       else held.add(this);
     }
     push(d2, final) {
+      if (this.drop) return final ? this.ondata(null, EMPTY, true) : void 0;
       if (!this.pieces) return this.stream(d2, final);
       if (d2.length) {
         this.pieces.push(d2);
         this.bytes += d2.length;
       }
-      if (!final && this.bytes <= ZIP_AT_ONCE_IN) return;
+      if (!final && this.bytes <= AT_ONCE_IN) return;
       const input2 = this.take();
       if (final) {
         let out;
         try {
-          out = zlib().inflateRawSync(input2, { maxOutputLength: Math.max(1, Math.min(ZIP_AT_ONCE_OUT, budget.left)) });
+          out = zlib().inflateRawSync(input2, { maxOutputLength: atOnceOut(budget) });
         } catch {
         }
         if (out) return this.ondata(null, out, true);
@@ -12413,6 +12415,18 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
   const { Unzip, UnzipPassThrough } = fflateLib();
   const headers = headerFlags();
   let locked = false;
+  let dropping = false;
+  const unread = (file, memberPath, reason, warning) => {
+    let said = false;
+    file.ondata = (err, _chunk, final) => {
+      if (said || done || !err && !final) return;
+      said = true;
+      prove();
+      sink.skip(memberPath, reason);
+      sink.warn(`${memberPath}: ${warning}`);
+    };
+    file.start();
+  };
   const uz = new Unzip((file) => {
     if (done) return;
     forgetOldMembers(uz);
@@ -12422,25 +12436,16 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     if (file.compression !== 0 && file.compression !== 8) {
       const method = `${ZIP_METHODS[file.compression] ?? "unknown"} (method ${file.compression})`;
       uz.register(dropper(file.compression));
-      file.ondata = (err, _chunk, final) => {
-        if (err || !final || done) return;
-        prove();
-        sink.skip(memberPath, `zip member compressed with ${method}, which hfleaks cannot decompress`);
-        sink.warn(`${memberPath}: compressed with ${method}; not scanned`);
-      };
-      return file.start();
+      return unread(file, memberPath, `zip member compressed with ${method}, which hfleaks cannot decompress`, `compressed with ${method}; not scanned`);
     }
     if (encrypted) {
       locked = true;
-      let said = false;
-      file.ondata = (err, _chunk, final) => {
-        if (said || done || !err && !final) return;
-        said = true;
-        prove();
-        sink.skip(memberPath, "encrypted zip member; its contents cannot be read");
-        sink.warn(`${memberPath}: encrypted; not scanned`);
-      };
-      return file.start();
+      dropping = true;
+      try {
+        return unread(file, memberPath, "encrypted zip member; its contents cannot be read", "encrypted; not scanned");
+      } finally {
+        dropping = false;
+      }
     }
     const member = open(detector, memberPath, sink, opts, depth + 1, budget);
     members.add(member);
@@ -12465,7 +12470,7 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     };
     file.start();
   });
-  uz.register(deflateMembers(() => done, held, budget));
+  uz.register(deflateMembers(() => done, held, budget, () => dropping));
   uz.register(UnzipPassThrough);
   const guard = (f3) => {
     if (done) return;
@@ -12494,7 +12499,7 @@ function zipStream(detector, path2, sink, opts, depth, budget, trial) {
     })
   };
 }
-var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, UNOPENED, SNIFF, MAX_NESTING, SNIFF_BYTES, GZIP_AT_ONCE_IN, GZIP_AT_ONCE_OUT, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, B64_B64_GZIP, ANCHOR_TAIL, GZIP_MIN, B64_GZIP_MAX, B64_GZIP_RUNS, B64_GZIP_DAMAGED, B64_WRAP_WIDTHS, B64_RUN_ENDS, ZIP_METHODS, ZIP_AT_ONCE_IN, ZIP_AT_ONCE_OUT, LOCAL_HEADER, CARRY;
+var zlib, DEFAULT_CONTENT_OPTIONS, MB, LONG_LINE, UNOPENED, SNIFF, MAX_NESTING, SNIFF_BYTES, AT_ONCE_IN, AT_ONCE_OUT, atOnceOut, PIECE, HOLD, EMPTY, TAIL, TRAILER_WINDOW, B64_GZIP, B64_B64_GZIP, ANCHOR_TAIL, GZIP_MIN, B64_GZIP_MAX, B64_GZIP_RUNS, B64_GZIP_DAMAGED, B64_WRAP_WIDTHS, B64_RUN_ENDS, ZIP_METHODS, LOCAL_HEADER, CARRY;
 var init_content = __esm({
   "src/detect/content.ts"() {
     "use strict";
@@ -12520,10 +12525,11 @@ var init_content = __esm({
     SNIFF = 64 << 10;
     MAX_NESTING = 16;
     SNIFF_BYTES = 512;
-    GZIP_AT_ONCE_IN = 8 << 20;
-    GZIP_AT_ONCE_OUT = 16 << 20;
+    AT_ONCE_IN = 8 << 20;
+    AT_ONCE_OUT = 16 << 20;
+    atOnceOut = (budget) => Math.max(1, Math.min(AT_ONCE_OUT, budget.left));
     PIECE = 16 << 10;
-    HOLD = GZIP_AT_ONCE_IN;
+    HOLD = AT_ONCE_IN;
     EMPTY = Buffer.alloc(0);
     TAIL = 256 << 10;
     TRAILER_WINDOW = 4 * PIECE;
@@ -12537,8 +12543,6 @@ var init_content = __esm({
     B64_WRAP_WIDTHS = /* @__PURE__ */ new Set([64, 76]);
     B64_RUN_ENDS = /* @__PURE__ */ new Set([-1, 10, 13, 34, 39]);
     ZIP_METHODS = { 9: "deflate64", 12: "bzip2", 14: "LZMA", 93: "zstd", 95: "xz", 98: "PPMd", 99: "AES encryption" };
-    ZIP_AT_ONCE_IN = GZIP_AT_ONCE_IN;
-    ZIP_AT_ONCE_OUT = GZIP_AT_ONCE_OUT;
     LOCAL_HEADER = Buffer.from([80, 75, 3, 4]);
     CARRY = 30 + 1024;
   }
@@ -27402,7 +27406,7 @@ var init_settings = __esm({
     init_endpoint();
     init_verify_token();
     HUB_RULES = /* @__PURE__ */ new Set(["hf-user-access-token", "hf-org-api-token", "hf-oauth-access-token", "hf-trusted-publisher-token"]);
-    loadEnrichment = () => enrichment ?? Promise.resolve().then(() => (init_enrich(), enrich_exports));
+    loadEnrichment = () => enrichment ??= Promise.resolve().then(() => (init_enrich(), enrich_exports));
   }
 });
 
@@ -37318,18 +37322,20 @@ function checkValues(c3, args, argv) {
     }
     if (spec.type === "boolean") continue;
     const v2 = args[name2];
-    if (typeof v2 === "boolean" || negated(argv, name2)) throw new UsageError(`--no-${name2} is not an option (--${name2} takes a value)`);
+    if (typeof v2 === "boolean" || negated(argv, name2, spec)) throw new UsageError(`--no-${name2} is not an option (--${name2} takes a value)`);
     if (typeof v2 === "string" && v2.trim() === "") throw new UsageError(`--${name2} needs a value`);
   }
 }
-function negated(argv, name2) {
+function optionWords(argv) {
   const end = argv.indexOf("--");
-  const forms = [`--no-${name2}`, `--no-${name2.replace(/-(.)/g, (_3, c3) => c3.toUpperCase())}`];
-  return (end === -1 ? argv : argv.slice(0, end)).some((w2) => forms.some((f3) => w2 === f3 || w2.startsWith(`${f3}=`)));
+  return end === -1 ? argv : argv.slice(0, end);
+}
+function negated(argv, name2, spec) {
+  const forms = optionKeys(name2, spec).map((k2) => `--no-${k2}`);
+  return optionWords(argv).some((w2) => forms.some((f3) => w2 === f3 || w2.startsWith(`${f3}=`)));
 }
 function rawValues(argv, name2, spec) {
-  const end = argv.indexOf("--");
-  const words = end === -1 ? argv : argv.slice(0, end);
+  const words = optionWords(argv);
   const flags = [`--${name2}`, ...spec.alias ? [`-${spec.alias}`] : []];
   const out = [];
   words.forEach((w2, i) => {
@@ -37345,8 +37351,7 @@ function unknownNames(msg, argv) {
   if (!m2) return text2;
   const key = (n) => n.replace(/^-+/, "").replace(/-(.)/g, (_3, c3) => c3.toUpperCase());
   const names2 = [...new Map(m2[1].split(", ").map((n) => [key(n), n])).values()];
-  const end = argv.indexOf("--");
-  const tokens = (end === -1 ? argv : argv.slice(0, end)).slice(1).map((t2) => ({ t: t2, used: false }));
+  const tokens = optionWords(argv).slice(1).map((t2) => ({ t: t2, used: false }));
   const flagKeys = (t2) => {
     const bare = t2.replace(/^-+/, "").replace(/=.*$/s, "");
     return [key(bare), key(bare.replace(/^no-/, ""))];
